@@ -1,0 +1,47 @@
+/**
+ * Where the platform's real parts live. Every process (services, scripts, tests) reads
+ * the same variables, so pointing the platform at existing servers is one export away.
+ */
+export interface InfraConfig {
+  /** Admin URL of the Postgres server (the `postgres` database on it). */
+  readonly postgresAdminUrl: string;
+  /** Database the running platform uses. */
+  readonly databaseUrl: string;
+  /** Separate database for test suites, so tests never touch demo data. */
+  readonly testDatabaseUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly keycloakUrl: string;
+  readonly keycloakRealm: string;
+  /** Issuer the tokens carry; pinned by Keycloak's `--hostname`. */
+  readonly keycloakIssuer: string;
+  readonly keycloakAudience: string;
+}
+
+const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
+  const databaseUrl = env['DATABASE_URL'] ?? `${DEFAULT_PG}/vanguard`;
+  const keycloakUrl = (env['KEYCLOAK_URL'] ?? 'http://127.0.0.1:8180').replace(/\/$/, '');
+  const keycloakRealm = env['KEYCLOAK_REALM'] ?? 'vanguard';
+  return {
+    postgresAdminUrl: withDatabase(databaseUrl, 'postgres'),
+    databaseUrl,
+    testDatabaseUrl: env['TEST_DATABASE_URL'] ?? withDatabase(databaseUrl, `${new URL(databaseUrl).pathname.slice(1) || 'vanguard'}_test`),
+    kafkaBrokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    keycloakUrl,
+    keycloakRealm,
+    keycloakIssuer: env['KEYCLOAK_ISSUER'] ?? `${keycloakUrl}/realms/${keycloakRealm}`,
+    keycloakAudience: env['KEYCLOAK_AUDIENCE'] ?? 'vanguard-api',
+  };
+}
+
+/** Demo organisation ids embed the hierarchical code, so seeds, realm and tests agree without a lookup. */
+export function demoOrgId(code: string): string {
+  return `00000000-0000-4000-8000-${code.padStart(12, '0')}`;
+}
