@@ -45,3 +45,29 @@ export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
 export function demoOrgId(code: string): string {
   return `00000000-0000-4000-8000-${code.padStart(12, '0')}`;
 }
+
+/** The platform's services, each with its own port, Postgres schema and login role. */
+export const SERVICES = {
+  organization: 3001,
+  evaluation: 3002,
+  commendation: 3003,
+  assistance: 3004,
+  publicity: 3005,
+  audit: 3006,
+  reporting: 3007,
+} as const;
+export type ServiceName = keyof typeof SERVICES;
+
+/** Login role of a service: owns its schema and nothing else. */
+export const serviceRole = (service: ServiceName): string => `vg_${service}`;
+
+/**
+ * How a service connects: as its own role, to `database` (the platform's or the test one),
+ * with its schema first on the search path.
+ */
+export function serviceDatabaseUrl(service: ServiceName, databaseUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  const u = new URL(databaseUrl);
+  u.username = serviceRole(service);
+  u.password = env['VG_SERVICE_DB_PASSWORD'] ?? 'vanguard-dev';
+  return u.toString();
+}

@@ -1,1 +1,4 @@
-export const x = 1;
+export * from './correlation';
+export * from './health';
+export * from './logging.module';
+export * from './metrics';

@@ -1,0 +1,32 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ProblemFilter } from './problem.filter';
+import { validationPipe } from './validation';
+
+export interface HttpAppOptions {
+  readonly title: string;
+  readonly description: string;
+  readonly version?: string;
+}
+
+/** Everything a Vanguard HTTP service shares: logger, validation, error shape, OpenAPI at /docs. */
+export function configureHttpApp(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion(options.version ?? '1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
+  return doc;
+}
+
+export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Object>, options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module as Type<unknown>, { bufferLogs: true });
+  configureHttpApp(app, options);
+  return app;
+}

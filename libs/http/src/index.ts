@@ -1,0 +1,3 @@
+export * from './create-app';
+export * from './problem.filter';
+export * from './validation';

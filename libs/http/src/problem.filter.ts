@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** The body of every error answer: a stable code, a readable message, the failing fields. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly message: string;
+  readonly errors?: readonly { field: string; reason: string }[];
+  readonly correlationId?: string;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'REQUEST.INVALID',
+  401: 'AUTH.UNAUTHENTICATED',
+  403: 'AUTH.FORBIDDEN',
+  404: 'RESOURCE.NOT_FOUND',
+  409: 'RESOURCE.CONFLICT',
+  422: 'RULE.VIOLATED',
+};
+
+/**
+ * Turns every thrown thing into a JSON answer. Client mistakes keep their status and
+ * reason; anything unexpected is logged with its stack and answered as a bare 500,
+ * so no stack trace or SQL ever reaches a caller.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<{ id?: string }>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error({ err: exception, correlationId: req.id }, 'unhandled error');
+    res.status(body.statusCode).json({ ...body, correlationId: req.id });
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const r = (typeof raw === 'string' ? { message: raw } : raw) as Partial<ErrorBody> & { message?: unknown };
+      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      return {
+        statusCode: status,
+        code: r.code ?? CODE_BY_STATUS[status] ?? (status >= 500 ? 'SERVER.ERROR' : 'REQUEST.FAILED'),
+        message,
+        ...(r.errors ? { errors: r.errors } : {}),
+      };
+    }
+    // Body-parser rejects malformed JSON with a status but no HttpException.
+    const status = (exception as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, code: 'REQUEST.MALFORMED', message: '请求体不是合法的 JSON / request body is not valid JSON' };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'SERVER.ERROR', message: '服务器内部错误 / internal error' };
+  }
+}

@@ -1,0 +1,48 @@
+import { Controller, Get, Header, Injectable, Module, type NestMiddleware, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Public } from '@vanguard/auth';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process; libraries (consumers, relays) register their own metrics on it. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+const httpDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration by method, route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [metricsRegistry],
+});
+
+@Injectable()
+class HttpMetricsMiddleware implements NestMiddleware {
+  use(req: IncomingMessage & { route?: { path?: string }; baseUrl?: string }, res: ServerResponse, next: () => void): void {
+    const end = httpDuration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, not the raw URL, keeps label cardinality bounded.
+      const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
+      end({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
+    });
+    next();
+  }
+}
+
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+class MetricsController {
+  @Get()
+  @Header('Content-Type', metricsRegistry.contentType)
+  scrape(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}
+
+@Module({ controllers: [MetricsController] })
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,62 @@
+// Gives each service its own login role and schema, then runs the service's migrations
+// as that role, so a service can never touch another's tables (DESIGN.md: one schema each).
+//
+//   node -r @swc-node/register scripts/migrate.ts [--database platform|test]
+import { Client } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
+import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
+
+const migrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
+  organization: organizationMigrations,
+};
+
+async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Promise<void> {
+  const role = serviceRole(service);
+  const password = process.env['VG_SERVICE_DB_PASSWORD'] ?? 'vanguard-dev';
+  const db = new Client({ connectionString: adminUrl });
+  await db.connect();
+  try {
+    const exists = await db.query('select 1 from pg_roles where rolname = $1', [role]);
+    if (exists.rowCount === 0) await db.query(`create role "${role}" login password '${password.replace(/'/g, "''")}'`);
+    await db.query(`create schema if not exists "${service}" authorization "${role}"`);
+    const dbName = new URL(adminUrl).pathname.slice(1);
+    await db.query(`grant connect on database "${dbName}" to "${role}"`);
+    // The schema is the role's: it needs nothing in public.
+    await db.query(`revoke create on schema public from "${role}"`);
+  } finally {
+    await db.end();
+  }
+}
+
+export async function migrate(database: 'platform' | 'test'): Promise<void> {
+  const infra = infraConfig();
+  const adminUrl = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
+  for (const [service, list] of Object.entries(migrations) as [ServiceName, (new () => MigrationInterface)[]][]) {
+    await ensureRoleAndSchema(adminUrl, service);
+    const ds = new DataSource({
+      type: 'postgres',
+      url: serviceDatabaseUrl(service, adminUrl),
+      schema: service,
+      migrations: list,
+      migrationsTableName: 'migrations',
+      logging: false,
+    });
+    await ds.initialize();
+    try {
+      const ran = await ds.runMigrations({ transaction: 'each' });
+      process.stdout.write(`[migrate] ${service} (${database}): ${ran.length} new, ${list.length} in all\n`);
+    } finally {
+      await ds.destroy();
+    }
+  }
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf('--database');
+  const database = i > 0 && process.argv[i + 1] === 'test' ? 'test' : 'platform';
+  migrate(database).catch((e: unknown) => {
+    process.stderr.write(`[migrate] ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { createHttpApp } from '@vanguard/http';
+import { organizationConfig } from './organization.config';
+import { OrganizationModule } from './organization.module';
+
+async function bootstrap(): Promise<void> {
+  const config = organizationConfig();
+  const app = await createHttpApp(OrganizationModule.register(config), {
+    title: 'Vanguard · 党组织 organization service',
+    description: '党组织树、党员、组织关系转接、领导干部联系点 / organisation tree, members, transfers, contact points',
+  });
+  await app.listen(config.port, '127.0.0.1');
+}
+
+void bootstrap();

@@ -1,0 +1,26 @@
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+
+export interface OrganizationConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly schema: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly keycloak: { readonly issuer: string; readonly audience: string; readonly jwksUri: string };
+}
+
+/** `database` picks the platform's database or the test one; everything else comes from the environment. */
+export function organizationConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): OrganizationConfig {
+  const issuer = infra.keycloakIssuer;
+  return {
+    port: Number(process.env['PORT'] ?? SERVICES.organization),
+    databaseUrl: serviceDatabaseUrl('organization', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
+    schema: 'organization',
+    kafkaBrokers: infra.kafkaBrokers,
+    keycloak: {
+      issuer,
+      audience: infra.keycloakAudience,
+      // Fetch keys from where Keycloak is reachable, which may differ from the issuer it prints.
+      jwksUri: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/certs`,
+    },
+  };
+}
