@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { AnyEventContract } from '../contract';
+import { ENVELOPE_HEADERS } from '../envelope';
+import { envelopeSchema } from '../envelope.schema';
+import type { ContractRegistry } from '../registry';
+import { COUNTY_INBOUND_TOPIC, deadLetterTopic } from '../topics';
+import type { JsonSchema } from '../compatibility/schema-compatibility';
+import { toYaml } from './yaml';
+
+/** Where the generated documents live, relative to the repository root. */
+export const CONTRACT_DOCS_DIR = 'docs/events';
+export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+export function schemaFileName(c: Pick<AnyEventContract, 'type' | 'version'>): string {
+  return `${c.type}.v${c.version}.json`;
+}
+
+function toJson(schema: z.ZodType): Record<string, unknown> {
+  // `input` leaves objects open (no additionalProperties: false), so adding an optional
+  // field stays compatible for consumers that validate with the published schema.
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
+  void _dialect;
+  return rest;
+}
+
+/** The JSON Schema of the whole Kafka message value (the envelope) of one contract. */
+export function contractJsonSchema(c: AnyEventContract): JsonSchema {
+  const envelope = toJson(envelopeSchema) as { properties: Record<string, unknown>; required: string[] };
+  return {
+    $schema: JSON_SCHEMA_DIALECT,
+    $id: `https://vanguard.example/events/schemas/${schemaFileName(c)}`,
+    title: `${c.type} v${c.version}`,
+    description: c.description,
+    'x-topic': c.topic,
+    'x-key': c.key.description,
+    ...envelope,
+    properties: {
+      ...envelope.properties,
+      type: { type: 'string', const: c.type },
+      version: { type: 'integer', const: c.version },
+      streamId: { type: 'string', pattern: `^${c.stream}-.+$` },
+      data: toJson(c.schema),
+    },
+  };
+}
+
+function channelId(topic: string): string {
+  return topic.replace(/^vanguard\./, '').replace(/[^A-Za-z0-9]+/g, '-');
+}
+
+function messageId(c: AnyEventContract): string {
+  return `${c.type}.v${c.version}`;
+}
+
+const headersSchema = {
+  type: 'object',
+  description: 'The envelope beside the JSON value, so brokers and tools can route without parsing it.',
+  properties: Object.fromEntries(
+    Object.entries(ENVELOPE_HEADERS).map(([field, header]) => [header, { type: 'string', description: `envelope.${field}` }]),
+  ),
+  required: [ENVELOPE_HEADERS.eventId, ENVELOPE_HEADERS.type, ENVELOPE_HEADERS.version, ENVELOPE_HEADERS.streamId],
+};
+
+export function asyncApiDocument(registry: ContractRegistry): Record<string, unknown> {
+  const contracts = registry.all();
+  const topics = [...new Set([...registry.topics(), COUNTY_INBOUND_TOPIC])].sort();
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  for (const topic of topics) {
+    const own = contracts.filter((c) => c.topic === topic);
+    const id = channelId(topic);
+    const inbound = topic === COUNTY_INBOUND_TOPIC;
+    channels[id] = {
+      address: topic,
+      title: topic,
+      description: inbound
+        ? 'County systems publish here (service-account principals, only for their own county); ' +
+          'organization, evaluation and assistance consume it. Message contracts are added as they are agreed.'
+        : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
+          `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
+      messages: Object.fromEntries(own.map((c) => [messageId(c), { $ref: `#/components/messages/${messageId(c)}` }])),
+      bindings: { kafka: { topic, bindingVersion: '0.5.0' } },
+    };
+    operations[`${inbound ? 'receive' : 'send'}-${id}`] = {
+      action: inbound ? 'receive' : 'send',
+      channel: { $ref: `#/channels/${id}` },
+      summary: inbound ? `The platform consumes ${topic}.` : `The platform publishes ${topic}.`,
+      ...(own.length ? { messages: own.map((c) => ({ $ref: `#/channels/${id}/messages/${messageId(c)}` })) } : {}),
+    };
+  }
+  const messages = Object.fromEntries(
+    contracts.map((c) => {
+      const { $schema: _d, $id: _i, ...payload } = contractJsonSchema(c) as Record<string, unknown>;
+      void _d;
+      void _i;
+      return [
+        messageId(c),
+        {
+          name: c.type,
+          title: `${c.name} v${c.version}`,
+          summary: c.description,
+          contentType: 'application/json',
+          headers: headersSchema,
+          payload: { schemaFormat: 'application/schema+json;version=draft-2020-12', schema: payload },
+          bindings: { kafka: { key: { type: 'string', description: c.key.description }, bindingVersion: '0.5.0' } },
+        },
+      ];
+    }),
+  );
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Vanguard domain events',
+      version: '1.0.0',
+      description:
+        'Generated from libs/contracts by scripts/contracts-docs.ts; do not edit by hand. ' +
+        'Every message is a JSON event envelope; delivery is at least once, so consumers deduplicate by eventId.',
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'Local single-node KRaft broker' },
+    },
+    channels,
+    operations,
+    components: { messages },
+  };
+}
+
+/** Every generated file, by path relative to {@link CONTRACT_DOCS_DIR}. */
+export function generateContractDocs(registry: ContractRegistry): ReadonlyMap<string, string> {
+  const files = new Map<string, string>();
+  files.set('asyncapi.yaml', toYaml(asyncApiDocument(registry)));
+  for (const c of registry.all()) {
+    files.set(`schemas/${schemaFileName(c)}`, `${JSON.stringify(contractJsonSchema(c), null, 2)}\n`);
+  }
+  return files;
+}
