@@ -1,0 +1,42 @@
+/** Coded errors, so callers (and HTTP mappers) branch on `code`, not on message text. */
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+}
+
+export type ExpectedVersion = 'no_stream' | 'any' | number;
+
+export class ConcurrencyError extends EventStoreError {
+  readonly code = 'EVENT_STORE.CONCURRENCY';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual === 0 ? 'no_stream (0)' : actual}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export class InvalidStreamIdError extends EventStoreError {
+  readonly code = 'EVENT_STORE.INVALID_STREAM_ID';
+  constructor(readonly streamId: string, reason: string) {
+    super(`invalid stream id ${JSON.stringify(streamId)}: ${reason}`);
+    this.name = 'InvalidStreamIdError';
+  }
+}
+
+export class InvalidEventError extends EventStoreError {
+  readonly code = 'EVENT_STORE.INVALID_EVENT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+export class SubjectForgottenError extends EventStoreError {
+  readonly code = 'EVENT_STORE.SUBJECT_FORGOTTEN';
+  constructor(readonly subjectId: string) {
+    super(`personal data subject ${subjectId} has been forgotten; no new personal data may be stored for it`);
+    this.name = 'SubjectForgottenError';
+  }
+}

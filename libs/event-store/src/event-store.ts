@@ -1,0 +1,596 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientBase, Pool } from 'pg';
+import Cursor from 'pg-cursor';
+import { ConcurrencyError, InvalidEventError, SubjectForgottenError, type ExpectedVersion } from './errors';
+import { canonicalParts, chainHash, GENESIS_HASH } from './hash-chain';
+import { decryptPersonal, encryptedSubjects, encryptPersonal, ENCRYPTED_KEY, newDataKey, personalSubjects } from './personal-data';
+import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
+import { parseStreamId } from './stream-id';
+import { Subscription, type SubscriptionOptions } from './subscription';
+import {
+  START,
+  type AppendContext,
+  type AppendResult,
+  type AsOf,
+  type BrokenLink,
+  type Clock,
+  type EventBatch,
+  type Fold,
+  type Folded,
+  type GlobalCheckpoint,
+  type IdGenerator,
+  type NewEvent,
+  type RecordedEvent,
+  type SnapshotPolicy,
+  type VerificationReport,
+  type VerifyScope,
+} from './types';
+import { Upcasters, type Upcaster } from './upcasters';
+
+export interface EventStoreOptions {
+  /** The service's own schema, created by `migrate`. */
+  readonly schema: string;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly upcasters?: readonly Upcaster[];
+}
+
+export interface AppendOptions {
+  readonly expectedVersion: ExpectedVersion;
+  readonly context: AppendContext;
+  /** Append inside the caller's transaction (e.g. together with an outbox row). */
+  readonly client?: ClientBase;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forward' | 'backward';
+  /** Forward: first version returned (default 1); backward: highest version returned (default the head). */
+  readonly fromVersion?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Resume after this checkpoint (exclusive); START by default. */
+  readonly after?: GlobalCheckpoint;
+  readonly batchSize?: number;
+  /** Skip decryption and upcasting: the rows exactly as stored and hashed. */
+  readonly raw?: boolean;
+}
+
+export interface FoldOptions {
+  readonly snapshot?: SnapshotPolicy;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const COLUMNS = `position, transaction_id, stream_id, stream_version, event_id, type, version,
+  to_char(occurred_at at time zone 'UTC', ${ISO}) as occurred_at,
+  to_char(recorded_at at time zone 'UTC', ${ISO}) as recorded_at,
+  actor, org_id, correlation_id, causation_id, data::text as data, metadata, prev_hash, hash`;
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  version: number;
+  occurred_at: string;
+  recorded_at: string;
+  actor: RecordedEvent['actor'];
+  org_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  data: string;
+  metadata: Record<string, unknown> | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * A Postgres event store for one service schema: appends with optimistic concurrency and a
+ * per-stream hash chain, reads in a global order that never skips a late commit, folds as
+ * of any instant, verifies the chain, and forgets people by destroying their keys.
+ */
+export class PostgresEventStore {
+  readonly schema: string;
+  private readonly s: string;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly upcasters: Upcasters;
+  private readonly sql: ReturnType<typeof statements>;
+
+  constructor(
+    private readonly pool: Pool,
+    options: EventStoreOptions,
+  ) {
+    this.schema = assertIdentifier(options.schema, 'schema');
+    this.s = `"${this.schema}"`;
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.ids = options.ids ?? randomUUID;
+    this.upcasters = new Upcasters(options.upcasters);
+    this.sql = statements(this.schema);
+  }
+
+  // ---------------------------------------------------------------- append
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const { category } = parseStreamId(streamId);
+    if (events.length === 0) throw new InvalidEventError('append: no events');
+    const expected = expectedToSql(options.expectedVersion);
+    const ctx = options.context;
+    if (!ctx?.actor?.sub || !ctx.orgId || !ctx.correlationId) {
+      throw new InvalidEventError('append: context needs actor.sub, orgId and correlationId');
+    }
+    const db = options.client ?? this.pool;
+    const keys = await this.keysForPersonalData(events, db);
+    const recordedAt = this.clock.now().toISOString();
+    const heads: string[] = new Array(events.length);
+    const tails: string[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidEventError(`append: event ${i} has no type`);
+      const version = e.version ?? 1;
+      if (!Number.isInteger(version) || version < 1) throw new InvalidEventError(`append: ${e.type} version must be a positive integer`);
+      const eventId = (e.eventId ?? this.ids()).toLowerCase();
+      if (!UUID.test(eventId)) throw new InvalidEventError(`append: eventId ${eventId} is not a uuid`);
+      const parts = canonicalParts({
+        eventId,
+        type: e.type,
+        version,
+        streamId,
+        occurredAt: e.occurredAt === undefined ? recordedAt : toIso(e.occurredAt),
+        recordedAt,
+        actor: ctx.actor,
+        orgId: ctx.orgId,
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId ?? null,
+        data: keys ? encryptPersonal(e.data, keys) : e.data,
+        ...(e.metadata == null ? {} : { metadata: e.metadata }),
+      });
+      heads[i] = parts.head;
+      tails[i] = parts.tail;
+    }
+    try {
+      const { rows } = await db.query<{ o_position: string; o_stream_version: string; o_transaction_id: string; o_hash: string }>({
+        name: this.sql.append.name,
+        text: this.sql.append.text,
+        values: [streamId, category, expected, heads, tails],
+      });
+      const last = rows[rows.length - 1]!;
+      return {
+        streamId,
+        nextExpectedVersion: Number(last.o_stream_version),
+        positions: rows.map((r) => Number(r.o_position)),
+        transactionId: last.o_transaction_id,
+        lastHash: last.o_hash,
+      };
+    } catch (e) {
+      const err = e as { code?: string; detail?: string };
+      if (err.code === CONCURRENCY_SQLSTATE) throw new ConcurrencyError(streamId, options.expectedVersion, Number(err.detail));
+      throw e;
+    }
+  }
+
+  private async keysForPersonalData(events: readonly NewEvent[], db: ClientBase | Pool): Promise<Map<string, Buffer> | null> {
+    const subjects = new Set<string>();
+    for (const e of events) personalSubjects(e.data, subjects);
+    if (subjects.size === 0) return null;
+    const ids = [...subjects];
+    const { rows } = await db.query<{ subject_id: string; key: Buffer | null }>(
+      `with wanted as (select * from unnest($1::text[], $2::bytea[]) as w(subject_id, key)),
+            ins as (insert into ${this.s}.personal_keys (subject_id, key) select * from wanted
+                    on conflict (subject_id) do nothing returning subject_id, key)
+       select subject_id, key from ins
+       union all
+       select k.subject_id, k.key from ${this.s}.personal_keys k
+        where k.subject_id = any($1) and not exists (select 1 from ins where ins.subject_id = k.subject_id)`,
+      [ids, ids.map(() => newDataKey())],
+    );
+    const keys = new Map<string, Buffer>();
+    for (const r of rows) {
+      if (r.key === null) throw new SubjectForgottenError(r.subject_id);
+      keys.set(r.subject_id, r.key);
+    }
+    return keys;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    parseStreamId(streamId);
+    const backward = options.direction === 'backward';
+    const from = options.fromVersion ?? (backward ? Number.MAX_SAFE_INTEGER : 1);
+    const limit = options.maxCount ?? null;
+    const { rows } = await this.pool.query<EventRow>({
+      name: backward ? this.sql.readBackward.name : this.sql.readForward.name,
+      text: backward ? this.sql.readBackward.text : this.sql.readForward.text,
+      values: [streamId, from, limit],
+    });
+    return this.toEvents(rows, false);
+  }
+
+  /** The stream's current version (0: no stream). */
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: string }>(`select version from ${this.s}.streams where stream_id = $1`, [streamId]);
+    return rows.length === 0 ? 0 : Number(rows[0]!.version);
+  }
+
+  /**
+   * All events after a checkpoint, in batches, in (transactionId, position) order, only below
+   * the oldest running transaction: an event that commits later can never be skipped. Ends at
+   * the current safe head. One page in memory at a time.
+   */
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<EventBatch> {
+    const batchSize = options.batchSize ?? 1000;
+    let after = options.after ?? START;
+    for (;;) {
+      const batch = await this.readAllPage(after, batchSize, options.raw ?? false);
+      if (batch.events.length === 0) return;
+      yield batch;
+      after = batch.checkpoint;
+      if (batch.events.length < batchSize) return;
+    }
+  }
+
+  /** One page of `readAll`; the building block of subscriptions. */
+  async readAllPage(after: GlobalCheckpoint, batchSize: number, raw = false): Promise<EventBatch> {
+    const { rows } = await this.pool.query<EventRow>({
+      name: this.sql.readAll.name,
+      text: this.sql.readAll.text,
+      values: [after.transactionId, after.position, batchSize],
+    });
+    const events = await this.toEvents(rows, raw);
+    const last = events[events.length - 1];
+    return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };
+  }
+
+  // ---------------------------------------------------------------- folds
+
+  /** Current state of a stream; with a snapshot policy, starts from and refreshes the snapshot. */
+  async aggregateStream<S>(streamId: string, fold: Fold<S>, options: FoldOptions = {}): Promise<Folded<S>> {
+    const result = await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, null, options.snapshot);
+    if (options.snapshot && result.folded > 0 && result.version - result.fromVersion >= options.snapshot.every) {
+      await this.saveSnapshot(streamId, options.snapshot.foldVersion, result);
+    }
+    return { state: result.state, version: result.version };
+  }
+
+  /**
+   * The stream's state as of an instant (the events recorded at or before it, stopping at the
+   * first one recorded after it) or as of a version, folded with the caller's reducers.
+   */
+  async asOf<S>(streamId: string, fold: Fold<S>, at: AsOf, options: FoldOptions = {}): Promise<Folded<S>> {
+    const r =
+      'version' in at
+        ? await this.foldStream(streamId, fold, at.version, null, options.snapshot)
+        : await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, toIso(at.recordedAt), options.snapshot);
+    return { state: r.state, version: r.version };
+  }
+
+  private async foldStream<S>(
+    streamId: string,
+    fold: Fold<S>,
+    maxVersion: number,
+    recordedAtOrBefore: string | null,
+    snapshot: SnapshotPolicy | undefined,
+  ): Promise<{ state: S; version: number; fromVersion: number; folded: number; maxRecordedAt: string }> {
+    parseStreamId(streamId);
+    let state = fold.initial();
+    let version = 0;
+    let maxRecordedAt = '';
+    if (snapshot) {
+      const { rows } = await this.pool.query<{ stream_version: string; max_recorded_at: string; state: S }>(
+        `select stream_version, to_char(max_recorded_at at time zone 'UTC', ${ISO}) as max_recorded_at, state
+           from ${this.s}.snapshots where stream_id = $1 and fold_version = $2`,
+        [streamId, snapshot.foldVersion],
+      );
+      const snap = rows[0];
+      if (
+        snap &&
+        Number(snap.stream_version) <= maxVersion &&
+        (recordedAtOrBefore === null || snap.max_recorded_at <= recordedAtOrBefore)
+      ) {
+        state = snap.state;
+        version = Number(snap.stream_version);
+        maxRecordedAt = snap.max_recorded_at;
+      }
+    }
+    const fromVersion = version;
+    const { rows } = await this.pool.query<EventRow>({
+      name: this.sql.foldRange.name,
+      text: this.sql.foldRange.text,
+      values: [streamId, version, maxVersion, recordedAtOrBefore],
+    });
+    const events = await this.toEvents(rows, false);
+    for (const e of events) {
+      state = fold.evolve(state, e);
+      version = e.streamVersion;
+      if (e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
+    }
+    return { state, version, fromVersion, folded: events.length, maxRecordedAt };
+  }
+
+  private async saveSnapshot(streamId: string, foldVersion: string, r: { state: unknown; version: number; maxRecordedAt: string }): Promise<void> {
+    await this.pool.query(
+      `insert into ${this.s}.snapshots as s (stream_id, fold_version, stream_version, max_recorded_at, state)
+       values ($1, $2, $3, $4, $5)
+       on conflict (stream_id, fold_version) do update
+         set stream_version = excluded.stream_version, max_recorded_at = excluded.max_recorded_at,
+             state = excluded.state, created_at = now()
+         where s.stream_version < excluded.stream_version`,
+      [streamId, foldVersion, r.version, r.maxRecordedAt, JSON.stringify(r.state)],
+    );
+  }
+
+  // ---------------------------------------------------------------- verification
+
+  /**
+   * Recomputes the hash chain of one stream, a position range or the whole store, and
+   * reports the first broken link in (stream, version) order. Streams rows through a cursor,
+   * so memory stays flat however large the store.
+   */
+  async verify(scope: VerifyScope = {}): Promise<VerificationReport> {
+    const where =
+      'stream' in scope
+        ? { text: 'where stream_id = $1', values: [scope.stream] as unknown[] }
+        : 'fromPosition' in scope
+          ? { text: 'where position between $1 and $2', values: [scope.fromPosition, scope.toPosition] as unknown[] }
+          : { text: '', values: [] as unknown[] };
+    const ranged = 'fromPosition' in scope;
+    const client = await this.pool.connect();
+    let checkedEvents = 0;
+    let checkedStreams = 0;
+    try {
+      const cursor = client.query(
+        new Cursor<VerifyRow>(
+          `select stream_id, stream_version, position, event_id, type, version,
+                  to_char(occurred_at at time zone 'UTC', ${ISO}) as occurred_at,
+                  to_char(recorded_at at time zone 'UTC', ${ISO}) as recorded_at,
+                  actor, org_id, correlation_id, causation_id, data, metadata, prev_hash, hash
+             from ${this.s}.events ${where.text}
+            order by stream_id, stream_version`,
+          where.values,
+        ),
+      );
+      let stream: string | null = null;
+      let lastVersion = 0;
+      let lastHash = GENESIS_HASH;
+      try {
+        for (;;) {
+          const rows = await cursor.read(2000);
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            const v = Number(r.stream_version);
+            if (r.stream_id !== stream) {
+              stream = r.stream_id;
+              checkedStreams++;
+              if (ranged && v > 1) {
+                lastVersion = v - 1;
+                lastHash = await this.storedHash(client, r.stream_id, v - 1);
+              } else {
+                lastVersion = 0;
+                lastHash = GENESIS_HASH;
+              }
+            }
+            const broken = checkLink(r, v, lastVersion, lastHash);
+            if (broken) return { ok: false, checkedEvents, checkedStreams, broken };
+            checkedEvents++;
+            lastVersion = v;
+            lastHash = r.hash;
+          }
+        }
+      } finally {
+        await cursor.close();
+      }
+      if (!ranged) {
+        const head = await this.checkHeads(client, 'stream' in scope ? scope.stream : null);
+        if (head) return { ok: false, checkedEvents, checkedStreams, broken: head };
+      }
+      return { ok: true, checkedEvents, checkedStreams };
+    } finally {
+      client.release();
+    }
+  }
+
+  private async storedHash(client: ClientBase, streamId: string, version: number): Promise<string> {
+    const { rows } = await client.query<{ hash: string }>(
+      `select hash from ${this.s}.events where stream_id = $1 and stream_version = $2`,
+      [streamId, version],
+    );
+    return rows[0]?.hash ?? '(missing)';
+  }
+
+  /** The stream heads must agree with the last event: catches a deleted tail. */
+  private async checkHeads(client: ClientBase, streamId: string | null): Promise<BrokenLink | null> {
+    const { rows } = await client.query<{ stream_id: string; version: string; last_hash: string; found: string | null; beyond: boolean }>(
+      `select s.stream_id, s.version, s.last_hash, e.hash as found,
+              exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version) as beyond
+         from ${this.s}.streams s
+         left join ${this.s}.events e on e.stream_id = s.stream_id and e.stream_version = s.version
+        where ($1::text is null or s.stream_id = $1)
+          and s.version > 0
+          and (e.hash is distinct from s.last_hash
+               or exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version))
+        order by s.stream_id
+        limit 1`,
+      [streamId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      streamId: r.stream_id,
+      streamVersion: Number(r.version),
+      position: null,
+      reason: 'head_mismatch',
+      expected: r.last_hash,
+      found: r.beyond ? 'events beyond the recorded head' : (r.found ?? '(missing event)'),
+    };
+  }
+
+  // ---------------------------------------------------------------- personal data
+
+  /**
+   * Forgets a person: destroys their key, so their encrypted values read back as
+   * `{ $forgotten: subjectId }` while the hash chain (over the ciphertext) still verifies.
+   * Run VACUUM on personal_keys afterwards so the old key bytes leave the table's pages.
+   */
+  async forget(subjectId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `update ${this.s}.personal_keys set key = null, forgotten_at = $2 where subject_id = $1 and key is not null`,
+      [subjectId, this.clock.now()],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  /** Starts a checkpointed, at-least-once subscription to all events; see Subscription. */
+  subscribe(options: SubscriptionOptions): Subscription {
+    const sub = new Subscription(this, this.pool, this.schema, options);
+    sub.start();
+    return sub;
+  }
+
+  // ---------------------------------------------------------------- mapping
+
+  private async toEvents(rows: EventRow[], raw: boolean): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = new Array(rows.length);
+    let encrypted: Set<string> | null = null;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (!raw && r.data.includes(ENCRYPTED_KEY)) (encrypted ??= new Set()).add(r.stream_id);
+      const e: RecordedEvent = {
+        eventId: r.event_id,
+        type: r.type,
+        version: r.version,
+        streamId: r.stream_id,
+        streamVersion: Number(r.stream_version),
+        occurredAt: r.occurred_at,
+        recordedAt: r.recorded_at,
+        actor: r.actor,
+        orgId: r.org_id,
+        correlationId: r.correlation_id,
+        causationId: r.causation_id,
+        data: JSON.parse(r.data) as unknown,
+        ...(r.metadata === null ? {} : { metadata: r.metadata }),
+        position: Number(r.position),
+        transactionId: r.transaction_id,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      };
+      out[i] = e;
+    }
+    if (raw) return out;
+    if (encrypted) await this.decrypt(out);
+    if (!this.upcasters.isEmpty) for (let i = 0; i < out.length; i++) out[i] = this.upcasters.apply(out[i]!);
+    return out;
+  }
+
+  private async decrypt(events: RecordedEvent[]): Promise<void> {
+    const subjects = new Set<string>();
+    for (const e of events) encryptedSubjects(e.data, subjects);
+    if (subjects.size === 0) return;
+    const { rows } = await this.pool.query<{ subject_id: string; key: Buffer | null }>(
+      `select subject_id, key from ${this.s}.personal_keys where subject_id = any($1)`,
+      [[...subjects]],
+    );
+    const keys = new Map(rows.map((r) => [r.subject_id, r.key]));
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const data = decryptPersonal(e.data, keys);
+      if (data !== e.data) events[i] = { ...e, data };
+    }
+  }
+}
+
+interface VerifyRow {
+  stream_id: string;
+  stream_version: string;
+  position: string;
+  event_id: string;
+  type: string;
+  version: number;
+  occurred_at: string;
+  recorded_at: string;
+  actor: RecordedEvent['actor'];
+  org_id: string;
+  correlation_id: string;
+  causation_id: string | null;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  prev_hash: string;
+  hash: string;
+}
+
+function checkLink(r: VerifyRow, v: number, lastVersion: number, lastHash: string): BrokenLink | null {
+  const at = { streamId: r.stream_id, streamVersion: v, position: Number(r.position) };
+  if (v !== lastVersion + 1) {
+    return { ...at, reason: 'version_gap', expected: `version ${lastVersion + 1}`, found: `version ${v}` };
+  }
+  if (r.prev_hash !== lastHash) return { ...at, reason: 'prev_hash_mismatch', expected: lastHash, found: r.prev_hash };
+  const recomputed = chainHash(r.prev_hash, {
+    eventId: r.event_id,
+    type: r.type,
+    version: r.version,
+    streamId: r.stream_id,
+    streamVersion: v,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    actor: r.actor,
+    orgId: r.org_id,
+    correlationId: r.correlation_id,
+    causationId: r.causation_id,
+    data: r.data,
+    ...(r.metadata === null ? {} : { metadata: r.metadata }),
+  });
+  if (recomputed !== r.hash) return { ...at, reason: 'hash_mismatch', expected: recomputed, found: r.hash };
+  return null;
+}
+
+function expectedToSql(expected: ExpectedVersion): number | null {
+  if (expected === 'any') return null;
+  if (expected === 'no_stream') return 0;
+  if (!Number.isInteger(expected) || expected < 0) throw new InvalidEventError(`expectedVersion ${String(expected)} is not valid`);
+  return expected;
+}
+
+function toIso(t: string | Date): string {
+  const d = t instanceof Date ? t : new Date(t);
+  if (Number.isNaN(d.getTime())) throw new InvalidEventError(`not a timestamp: ${String(t)}`);
+  return d.toISOString();
+}
+
+function statements(schema: string) {
+  const s = `"${schema}"`;
+  const named = (name: string, text: string) => ({ name: `es_${name}_${schema}`.slice(0, 63), text });
+  return {
+    append: named('append', `select o_position, o_stream_version, o_transaction_id, o_hash from ${s}.append_events($1, $2, $3, $4::text[], $5::text[])`),
+    readForward: named(
+      'fwd',
+      `select ${COLUMNS} from ${s}.events where stream_id = $1 and stream_version >= $2 order by stream_version limit $3`,
+    ),
+    readBackward: named(
+      'bwd',
+      `select ${COLUMNS} from ${s}.events where stream_id = $1 and stream_version <= $2 order by stream_version desc limit $3`,
+    ),
+    readAll: named(
+      'all',
+      `select ${COLUMNS} from ${s}.events
+        where (transaction_id, position) > ($1::xid8, $2::bigint)
+          and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id, position
+        limit $3`,
+    ),
+    foldRange: named(
+      'fold',
+      `select ${COLUMNS} from ${s}.events
+        where stream_id = $1 and stream_version > $2 and stream_version <= $3
+          and ($4::timestamptz is null or stream_version < coalesce(
+                (select min(f.stream_version) from ${s}.events f where f.stream_id = $1 and f.recorded_at > $4::timestamptz),
+                9223372036854775807))
+        order by stream_version`,
+    ),
+  };
+}

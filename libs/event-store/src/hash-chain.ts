@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '@vanguard/contracts';
+import { canonicalJson } from './canonical-json';
+
+/** The `prevHash` of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The envelope fields the hash covers: everything but the chain itself and the global position. */
+export type HashedEnvelope = Omit<EventEnvelope, never>;
+
+/**
+ * `hash = sha256(prevHash ‖ canonicalJson(envelope))`, hex. `prevHash` is the previous
+ * event's hash as 64 lowercase hex characters (GENESIS_HASH for version 1), concatenated
+ * with the RFC 8785 text before UTF-8 encoding.
+ */
+export function chainHash(prevHash: string, envelope: HashedEnvelope): string {
+  return sha256Hex(prevHash + canonicalJson(hashedDocument(envelope)));
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The exact object that is canonicalised; `metadata` only when present. */
+export function hashedDocument(e: HashedEnvelope): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    actor: e.actor,
+    causationId: e.causationId,
+    correlationId: e.correlationId,
+    data: e.data,
+    eventId: e.eventId,
+    occurredAt: e.occurredAt,
+    orgId: e.orgId,
+    recordedAt: e.recordedAt,
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    type: e.type,
+    version: e.version,
+  };
+  if (e.metadata !== undefined) doc['metadata'] = e.metadata;
+  return doc;
+}
+
+/**
+ * The canonical text of an event whose stream version the database assigns: the text is
+ * `head + streamVersion + tail`. RFC 8785 sorts keys, and `streamVersion` sorts between
+ * `streamId` and `type`, so the split is fixed. The append function concatenates the parts
+ * with the version it allocates under the stream lock, hashes the text and stores the
+ * fields parsed from that same text, so what is stored is exactly what was hashed.
+ */
+export function canonicalParts(e: Omit<HashedEnvelope, 'streamVersion'>): { head: string; tail: string } {
+  const c = canonicalJson;
+  let head =
+    '{"actor":' + c(e.actor) +
+    ',"causationId":' + c(e.causationId) +
+    ',"correlationId":' + c(e.correlationId) +
+    ',"data":' + c(e.data) +
+    ',"eventId":' + c(e.eventId);
+  if (e.metadata !== undefined) head += ',"metadata":' + c(e.metadata);
+  head +=
+    ',"occurredAt":' + c(e.occurredAt) +
+    ',"orgId":' + c(e.orgId) +
+    ',"recordedAt":' + c(e.recordedAt) +
+    ',"streamId":' + c(e.streamId) +
+    ',"streamVersion":';
+  const tail = ',"type":' + c(e.type) + ',"version":' + c(e.version) + '}';
+  return { head, tail };
+}

@@ -1,0 +1,24 @@
+export { canonicalJson } from './canonical-json';
+export {
+  ConcurrencyError,
+  EventStoreError,
+  InvalidEventError,
+  InvalidStreamIdError,
+  SubjectForgottenError,
+  type ExpectedVersion,
+} from './errors';
+export {
+  PostgresEventStore,
+  type AppendOptions,
+  type EventStoreOptions,
+  type FoldOptions,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+} from './event-store';
+export { chainHash, GENESIS_HASH } from './hash-chain';
+export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
+export { createReadOnlyRole, createServiceRole, migrate, migrationSql, type RoleOptions } from './schema';
+export { parseStreamId, streamId, type StreamName } from './stream-id';
+export { Subscription, type SubscriptionOptions } from './subscription';
+export * from './types';
+export { Upcasters, type Upcaster } from './upcasters';

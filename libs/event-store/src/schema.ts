@@ -1,0 +1,227 @@
+import type { Pool, PoolClient } from 'pg';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Schema and role names are interpolated into SQL, so they must be plain lower-case identifiers. */
+export function assertIdentifier(name: string, what: string): string {
+  if (!IDENTIFIER.test(name)) throw new TypeError(`${what} ${JSON.stringify(name)} must match ${IDENTIFIER}`);
+  return name;
+}
+
+/** SQLSTATE raised by append_events when the expected version does not match (DETAIL carries the actual one). */
+export const CONCURRENCY_SQLSTATE = 'VGES1';
+/** SQLSTATE raised by the append-only trigger. */
+export const APPEND_ONLY_SQLSTATE = 'VGES2';
+
+export function migrationSql(schema: string): string {
+  const s = `"${assertIdentifier(schema, 'schema')}"`;
+  return /* sql */ `
+create schema if not exists ${s};
+
+-- One row per stream: the head the next append chains from, locked FOR UPDATE while appending.
+create table if not exists ${s}.streams (
+  stream_id   text primary key,
+  category    text not null,
+  version     bigint not null,
+  last_hash   text not null,
+  updated_at  timestamptz not null default now()
+);
+
+create table if not exists ${s}.events (
+  position        bigint generated always as identity primary key,
+  -- Readers of "all" order by (transaction_id, position) and only read below the oldest
+  -- running transaction, so a late commit can never be skipped.
+  transaction_id  xid8 not null default pg_current_xact_id(),
+  stream_id       text not null,
+  stream_version  bigint not null,
+  event_id        uuid not null,
+  type            text not null,
+  version         integer not null,
+  occurred_at     timestamptz not null,
+  recorded_at     timestamptz not null,
+  actor           jsonb not null,
+  org_id          text not null,
+  correlation_id  text not null,
+  causation_id    text,
+  data            jsonb not null,
+  metadata        jsonb,
+  prev_hash       text not null,
+  hash            text not null,
+  constraint events_stream_version_key unique (stream_id, stream_version),
+  constraint events_event_id_key unique (event_id)
+);
+create index if not exists events_global_order_idx on ${s}.events (transaction_id, position);
+
+create table if not exists ${s}.subscription_checkpoints (
+  subscription    text primary key,
+  transaction_id  xid8 not null,
+  position        bigint not null,
+  updated_at      timestamptz not null default now()
+);
+
+-- Snapshots are a cache: keyed by the fold's version, so changing the fold ignores old ones.
+create table if not exists ${s}.snapshots (
+  stream_id        text not null,
+  fold_version     text not null,
+  stream_version   bigint not null,
+  max_recorded_at  timestamptz not null,
+  state            jsonb not null,
+  created_at       timestamptz not null default now(),
+  primary key (stream_id, fold_version)
+);
+
+-- Crypto-shredding: one AES-256 key per person; forgetting sets key to null.
+create table if not exists ${s}.personal_keys (
+  subject_id    text primary key,
+  key           bytea,
+  created_at    timestamptz not null default now(),
+  forgotten_at  timestamptz
+);
+
+create or replace function ${s}.refuse_event_change() returns trigger
+language plpgsql as $fn$
+begin
+  raise exception using
+    errcode = '${APPEND_ONLY_SQLSTATE}',
+    message = format('%I.%I is append-only: %s refused', tg_table_schema, tg_table_name, tg_op);
+end
+$fn$;
+
+create or replace trigger events_append_only
+  before update or delete on ${s}.events
+  for each row execute function ${s}.refuse_event_change();
+create or replace trigger events_no_truncate
+  before truncate on ${s}.events
+  for each statement execute function ${s}.refuse_event_change();
+
+-- One round trip per append: lock (or create) the stream head, check the expected version,
+-- chain the hashes over the canonical texts the client sent (head || version || tail),
+-- insert the events parsed from exactly those texts, move the head.
+create or replace function ${s}.append_events(
+  p_stream_id text, p_category text, p_expected bigint, p_heads text[], p_tails text[]
+) returns table (o_position bigint, o_stream_version bigint, o_transaction_id xid8, o_hash text)
+language plpgsql as $fn$
+declare
+  v_version bigint;
+  v_hash    text;
+  v_n       int := coalesce(cardinality(p_heads), 0);
+  v_text    text;
+  v_docs    jsonb[] := '{}';
+  v_prevs   text[] := '{}';
+  v_hashes  text[] := '{}';
+begin
+  if v_n = 0 or v_n <> coalesce(cardinality(p_tails), 0) then
+    raise exception 'append_events: heads and tails must be non-empty and of equal length';
+  end if;
+  insert into ${s}.streams as st (stream_id, category, version, last_hash)
+    values (p_stream_id, p_category, 0, repeat('0', 64))
+    on conflict (stream_id) do nothing;
+  select st.version, st.last_hash into v_version, v_hash
+    from ${s}.streams st where st.stream_id = p_stream_id for update;
+  if p_expected is not null and p_expected <> v_version then
+    raise exception using
+      errcode = '${CONCURRENCY_SQLSTATE}',
+      message = format('stream %s: expected version %s, actual %s', p_stream_id, p_expected, v_version),
+      detail = v_version::text;
+  end if;
+  for i in 1 .. v_n loop
+    v_text := p_heads[i] || (v_version + i)::text || p_tails[i];
+    v_docs[i] := v_text::jsonb;
+    if v_docs[i]->>'streamId' is distinct from p_stream_id then
+      raise exception 'append_events: event % names stream %, not %', i, v_docs[i]->>'streamId', p_stream_id;
+    end if;
+    v_prevs[i] := v_hash;
+    v_hash := encode(sha256(convert_to(v_hash || v_text, 'UTF8')), 'hex');
+    v_hashes[i] := v_hash;
+  end loop;
+  update ${s}.streams st set version = v_version + v_n, last_hash = v_hash, updated_at = now()
+    where st.stream_id = p_stream_id;
+  return query
+    insert into ${s}.events as e (
+      stream_id, stream_version, event_id, type, version, occurred_at, recorded_at, actor,
+      org_id, correlation_id, causation_id, data, metadata, prev_hash, hash)
+    select p_stream_id, v_version + t.i, (t.d->>'eventId')::uuid, t.d->>'type', (t.d->>'version')::int,
+           (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz, t.d->'actor',
+           t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.d->'data',
+           nullif(t.d->'metadata', 'null'::jsonb), t.prev, t.hash
+      from unnest(v_docs, v_prevs, v_hashes) with ordinality as t(d, prev, hash, i)
+     order by t.i
+    returning e.position, e.stream_version, e.transaction_id, e.hash;
+end
+$fn$;
+`;
+}
+
+/**
+ * Creates (or brings up to date) the store's tables, functions and triggers in `schema`.
+ * Idempotent and safe to run from several processes at once (advisory lock).
+ */
+export async function migrate(pool: Pool, options: { schema: string }): Promise<void> {
+  const sql = migrationSql(options.schema);
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('set local client_min_messages = warning');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`vanguard.event-store:${options.schema}`]);
+    await client.query(sql);
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+export interface RoleOptions {
+  readonly schema: string;
+  readonly role: string;
+  /** With a password the role can log in; without one it is a group role to grant to login roles. */
+  readonly password?: string;
+}
+
+/**
+ * The role a service's code connects as: INSERT/SELECT on events (never UPDATE/DELETE/
+ * TRUNCATE), what appending, subscriptions, snapshots and forgetting need on the rest.
+ */
+export async function createServiceRole(pool: Pool | PoolClient, options: RoleOptions): Promise<void> {
+  const s = `"${assertIdentifier(options.schema, 'schema')}"`;
+  const r = `"${assertIdentifier(options.role, 'role')}"`;
+  await ensureRole(pool, options);
+  await pool.query(`
+    grant usage on schema ${s} to ${r};
+    revoke all on ${s}.events from ${r};
+    grant select, insert on ${s}.events to ${r};
+    grant usage on sequence ${s}.events_position_seq to ${r};
+    grant select, insert, update on ${s}.streams to ${r};
+    grant select, insert, update on ${s}.subscription_checkpoints to ${r};
+    grant select, insert, update, delete on ${s}.snapshots to ${r};
+    grant select, insert, update on ${s}.personal_keys to ${r};
+    grant execute on function ${s}.append_events(text, text, bigint, text[], text[]) to ${r};
+  `);
+}
+
+/** For auditors: SELECT on the store, nothing else. */
+export async function createReadOnlyRole(pool: Pool | PoolClient, options: RoleOptions): Promise<void> {
+  const s = `"${assertIdentifier(options.schema, 'schema')}"`;
+  const r = `"${assertIdentifier(options.role, 'role')}"`;
+  await ensureRole(pool, options);
+  await pool.query(`
+    grant usage on schema ${s} to ${r};
+    grant select on ${s}.events, ${s}.streams, ${s}.personal_keys, ${s}.snapshots, ${s}.subscription_checkpoints to ${r};
+  `);
+}
+
+async function ensureRole(pool: Pool | PoolClient, options: RoleOptions): Promise<void> {
+  const exists = await pool.query('select 1 from pg_roles where rolname = $1', [options.role]);
+  const r = `"${options.role}"`;
+  if (exists.rowCount === 0) {
+    await pool.query(`create role ${r} ${options.password === undefined ? 'nologin' : 'login'}`).catch((e: { code?: string }) => {
+      if (e.code !== '42710') throw e; // created concurrently
+    });
+  }
+  if (options.password !== undefined) {
+    const { rows } = await pool.query<{ q: string }>('select quote_literal($1) as q', [options.password]);
+    await pool.query(`alter role ${r} login password ${rows[0]!.q}`);
+  }
+}
