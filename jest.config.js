@@ -24,9 +24,9 @@ const swc = [
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  // jose ships ESM only; let SWC turn it into CommonJS for Jest's module system.
+  // jose and NestJS 12 ship ESM only; Jest on Node 20 cannot require ESM, so SWC turns them into CommonJS.
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs)/)'],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/.vanguard/', '<rootDir>/dist/'],
 };

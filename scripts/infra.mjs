@@ -402,7 +402,14 @@ const keycloak = {
     }
   },
   async up() {
-    if (await this.running()) return;
+    const realmFile = path.join(root, 'infra', 'keycloak', 'vanguard-realm.json');
+    const want = hashFile(realmFile);
+    const have = fs.existsSync(keycloakPaths.realmStamp) ? fs.readFileSync(keycloakPaths.realmStamp, 'utf8') : '';
+    if (await this.running()) {
+      if (have === want || env.KEYCLOAK_URL || !readPid(keycloakPaths.pid)) return;
+      log('keycloak: the realm file changed; restarting to import it');
+      await this.down();
+    }
     if (env.KEYCLOAK_URL) throw new InfraError(`KEYCLOAK_URL is set but Keycloak does not answer with realm vanguard at ${env.KEYCLOAK_URL}.`);
     if (await portOpen(KEYCLOAK_HTTP)) {
       // Ours but still booting, or a stranger on the port.
@@ -413,9 +420,6 @@ const keycloak = {
     const java = findJava(21) ?? requireJava(17, 'Keycloak');
     ensureKeycloakDist();
     // The dev-mode H2 database keeps the realm between runs; a changed realm file means a fresh import.
-    const realmFile = path.join(root, 'infra', 'keycloak', 'vanguard-realm.json');
-    const want = hashFile(realmFile);
-    const have = fs.existsSync(keycloakPaths.realmStamp) ? fs.readFileSync(keycloakPaths.realmStamp, 'utf8') : '';
     if (have !== want) fs.rmSync(path.join(keycloakPaths.home, 'data', 'h2'), { recursive: true, force: true });
     const importDir = path.join(keycloakPaths.home, 'data', 'import');
     fs.mkdirSync(importDir, { recursive: true });

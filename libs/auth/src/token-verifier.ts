@@ -44,7 +44,7 @@ export class TokenVerifier {
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       if (payload['typ'] !== undefined && payload['typ'] !== 'Bearer') {
-        throw new TokenRejectedError('AUTH.TOKEN_INVALID', `token type ${String(payload['typ'])} is not an access token`);
+        throw new TokenRejectedError('AUTH.TOKEN_INVALID', `token type ${JSON.stringify(payload['typ'])} is not an access token`);
       }
       return principalFromClaims(payload);
     } catch (e) {

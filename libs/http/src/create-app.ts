@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -25,8 +25,8 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   return doc;
 }
 
-export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Object>, options: HttpAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(module as Type<unknown>, { bufferLogs: true });
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
   configureHttpApp(app, options);
   return app;
 }

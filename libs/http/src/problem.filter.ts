@@ -38,6 +38,10 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    // Express maps a body that is not JSON to a 400 whose cause is the parser's SyntaxError.
+    if (exception instanceof HttpException && exception.cause instanceof SyntaxError) {
+      return { statusCode: HttpStatus.BAD_REQUEST, code: 'REQUEST.MALFORMED', message: '请求体不是合法的 JSON / request body is not valid JSON' };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
@@ -49,11 +53,6 @@ export class ProblemFilter implements ExceptionFilter {
         message,
         ...(r.errors ? { errors: r.errors } : {}),
       };
-    }
-    // Body-parser rejects malformed JSON with a status but no HttpException.
-    const status = (exception as { status?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { statusCode: status, code: 'REQUEST.MALFORMED', message: '请求体不是合法的 JSON / request body is not valid JSON' };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'SERVER.ERROR', message: '服务器内部错误 / internal error' };
   }

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { infraConfig } from '@vanguard/infra-config';
+import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+
+// Proves the suites talk to the real parts, not stand-ins: rows survive a round trip
+// through the Postgres server, and a message goes through the broker and back.
+describe('real infrastructure', () => {
+  describe('Postgres', () => {
+    let sut: TestSchema;
+    beforeAll(async () => {
+      sut = await createTestSchema('real_parts');
+    });
+    afterAll(() => sut.drop());
+
+    it('writes and reads back rows in the suite’s own schema', async () => {
+      await sut.pool.query('create table note (id uuid primary key, body text not null)');
+      const id = randomUUID();
+      await sut.pool.query('insert into note values ($1, $2)', [id, '一季一主题']);
+
+      const { rows } = await sut.pool.query<{ body: string; schema: string }>('select body, current_schema() as schema from note where id = $1', [id]);
+
+      expect(rows).toEqual([{ body: '一季一主题', schema: sut.schema }]);
+    });
+
+    it('is a real server that enforces constraints', async () => {
+      await sut.pool.query('create table code (c text primary key)');
+      await sut.pool.query("insert into code values ('910425')");
+
+      await expect(sut.pool.query("insert into code values ('910425')")).rejects.toMatchObject({ code: '23505' });
+    });
+  });
+
+  describe('Kafka', () => {
+    const kafka = new Kafka({ clientId: 'real-parts-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
+    const topic = `${testTopicPrefix('real-parts')}.events`;
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({ groupId: `${topic}.group` });
+
+    beforeAll(async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      await Promise.all([producer.connect(), consumer.connect()]);
+    });
+    afterAll(async () => {
+      await Promise.all([producer.disconnect(), consumer.disconnect()]);
+    });
+
+    it('delivers a produced message, with key and headers, to a consumer group', async () => {
+      const received: { key: string; value: string; header: string }[] = [];
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          received.push({ key: String(message.key), value: String(message.value), header: String(message.headers?.['vg-type']) });
+        },
+      });
+      const eventId = randomUUID();
+
+      await producer.send({ topic, messages: [{ key: 'organization-1', value: JSON.stringify({ eventId }), headers: { 'vg-type': 'organization.OrganizationRegistered' } }] });
+
+      const got = await waitUntil('the message to come back from the broker', () => received.find((m) => m.value.includes(eventId)));
+      expect(got).toEqual({ key: 'organization-1', value: JSON.stringify({ eventId }), header: 'organization.OrganizationRegistered' });
+    });
+  });
+});
