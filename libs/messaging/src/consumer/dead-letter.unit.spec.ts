@@ -1,0 +1,44 @@
+import type { KafkaMessage } from 'kafkajs';
+import { DEAD_LETTER_HEADERS, deadLetterMessage } from './dead-letter';
+
+describe(deadLetterMessage.name, () => {
+  const sut = deadLetterMessage;
+  const original: KafkaMessage = {
+    key: Buffer.from('member-1'),
+    value: Buffer.from('{"x":1}'),
+    headers: { 'vg-event-id': Buffer.from('e-1') },
+    offset: '41',
+    timestamp: '0',
+    attributes: 0,
+  };
+
+  it('keepsKeyValueAndHeaders_AndNamesTheFailureAndOrigin', () => {
+    const m = sut(original, {
+      reason: 'handler-failed',
+      error: 'Error: boom',
+      topic: 'vanguard.organization.events.v1',
+      partition: 2,
+      consumer: 'reporting',
+      attempts: 5,
+      failedAt: new Date('2011-07-01T00:00:00Z'),
+    });
+    expect(m.key).toBe(original.key);
+    expect(m.value).toBe(original.value);
+    expect(m.headers).toMatchObject({
+      'vg-event-id': original.headers!['vg-event-id'],
+      [DEAD_LETTER_HEADERS.reason]: 'handler-failed',
+      [DEAD_LETTER_HEADERS.error]: 'Error: boom',
+      [DEAD_LETTER_HEADERS.originalTopic]: 'vanguard.organization.events.v1',
+      [DEAD_LETTER_HEADERS.originalPartition]: '2',
+      [DEAD_LETTER_HEADERS.originalOffset]: '41',
+      [DEAD_LETTER_HEADERS.consumer]: 'reporting',
+      [DEAD_LETTER_HEADERS.attempts]: '5',
+      [DEAD_LETTER_HEADERS.failedAt]: '2011-07-01T00:00:00.000Z',
+    });
+  });
+
+  it('truncatesLongErrors', () => {
+    const m = sut(original, { reason: 'schema-violation', error: 'x'.repeat(5000), topic: 't', partition: 0, consumer: 'c', attempts: 0, failedAt: new Date() });
+    expect(String(m.headers![DEAD_LETTER_HEADERS.error]).length).toBe(2000);
+  });
+});

@@ -1,0 +1,45 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@vanguard/contracts';
+import { inboxClaimSql, inboxTableDdl, type InboxTableOptions } from './inbox.schema';
+import type { Inbox, InboxOutcome, MessageOrigin } from './inbox.port';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Inbox for TypeORM services: the effect gets the transaction's EntityManager. */
+export class TypeOrmInbox implements Inbox<EntityManager> {
+  private readonly claimSql: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: InboxTableOptions = {},
+  ) {
+    this.claimSql = inboxClaimSql(options);
+  }
+
+  processOnce(
+    consumer: string,
+    event: EventEnvelope,
+    origin: MessageOrigin,
+    effect: (tx: EntityManager) => Promise<void>,
+  ): Promise<InboxOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(this.claimSql, [consumer, event.eventId, event.type, origin.topic, origin.partition, origin.offset])) as unknown[];
+      if (rows.length === 0) return 'duplicate';
+      await effect(manager);
+      return 'processed';
+    });
+  }
+}
+
+/** A TypeORM migration class creating the inbox table. */
+export function inboxMigration(timestamp: number, options: InboxTableOptions = {}): new () => MigrationInterface {
+  const name = `VanguardInbox${timestamp}`;
+  return class InboxMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of inboxTableDdl(options)) await q.query(sql);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`drop table if exists ${options.schema ? `"${options.schema}".` : ''}"${options.table ?? 'vanguard_inbox'}"`);
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { EventEnvelope } from '@vanguard/contracts';
+import { OutboxWriter, type OutboxOptions } from './outbox';
+import { outboxTableDdl, type OutboxTableOptions } from './outbox.schema';
+
+/**
+ * Outbox for TypeORM services: `outbox.add(manager, event)` inside
+ * `dataSource.transaction(async (manager) => …)` (or a QueryRunner's transaction), so the
+ * events commit or roll back with the state change.
+ */
+export class TypeOrmOutbox {
+  private readonly writer: OutboxWriter;
+
+  constructor(options: OutboxOptions) {
+    this.writer = new OutboxWriter(options);
+  }
+
+  async add(manager: EntityManager | QueryRunner, ...events: EventEnvelope[]): Promise<void> {
+    const runner = ('isTransactionActive' in manager ? manager : manager.queryRunner) as QueryRunner | undefined;
+    if (!runner?.isTransactionActive) {
+      throw new Error('TypeOrmOutbox.add must run inside a transaction (dataSource.transaction or queryRunner.startTransaction)');
+    }
+    await this.writer.write({ query: (sql, params) => runner.query(sql, params) }, events);
+  }
+}
+
+/**
+ * A TypeORM migration class creating the outbox table; add it to the DataSource's
+ * `migrations`. `timestamp` keeps its place among the service's own migrations.
+ */
+export function outboxMigration(timestamp: number, options: OutboxTableOptions = {}): new () => MigrationInterface {
+  const name = `VanguardOutbox${timestamp}`;
+  return class OutboxMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of outboxTableDdl(options)) await q.query(sql);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`drop table if exists ${options.schema ? `"${options.schema}".` : ''}"${options.table ?? 'vanguard_outbox'}"`);
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import type { EventEnvelope } from '@vanguard/contracts';
+
+/** One committed event to publish. `topic` defaults to the event's context topic (see Relay). */
+export interface RelayRecord {
+  readonly envelope: EventEnvelope;
+  readonly topic?: string;
+}
+
+export interface RelayBatch<TCheckpoint> {
+  /** Oldest first; per stream in stream-version order. */
+  readonly records: readonly RelayRecord[];
+  /** Where the next read continues once these records are on Kafka; pass to `commit`. */
+  readonly checkpoint: TCheckpoint;
+}
+
+/**
+ * Where the relay reads committed events from: the outbox table here, the event store's
+ * global log in @vanguard/event-store. The relay calls, strictly in sequence:
+ * `read(after, limit)` → publish every record (acks from all in-sync replicas) → `commit(batch.checkpoint)`.
+ *
+ * Rules for an implementation:
+ * - Return only committed events, and never skip one that commits later with a lower
+ *   position (read below a safe high-water mark, or track unpublished rows).
+ * - `after` is the checkpoint of the last committed batch in this process, or `undefined`
+ *   after a (re)start: then continue from the durably stored checkpoint.
+ * - `commit` stores the checkpoint durably; events up to it are never read again.
+ *   A crash between publish and commit re-publishes that batch (at-least-once).
+ */
+export interface RelaySource<TCheckpoint = unknown> {
+  /** For logs and metric labels, e.g. `organization-outbox`. */
+  readonly name: string;
+  read(after: TCheckpoint | undefined, limit: number): Promise<RelayBatch<TCheckpoint>>;
+  commit(checkpoint: TCheckpoint): Promise<void>;
+}

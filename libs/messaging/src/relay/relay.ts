@@ -1,0 +1,161 @@
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { contextTopic, type EventEnvelope } from '@vanguard/contracts';
+import { toKafkaMessage } from '../kafka/envelope-codec';
+import { silentLogger, type MessagingLogger } from '../logger';
+import { counter, gauge } from '../metrics';
+import type { RelaySource } from './relay-source.port';
+
+export interface RelayOptions {
+  readonly source: RelaySource<any>;
+  readonly kafka: Kafka;
+  /** Records per read/publish/commit round. Default 500. */
+  readonly batchSize?: number;
+  /** Pause when the source is empty. Default 200 ms. */
+  readonly idleDelayMs?: number;
+  /** Pause after a failed round, doubling up to `maxMs`. Default 200 ms → 10 s. */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Topic of a record the source gave none; default `vanguard.<context>.events.v1`. */
+  readonly topicFor?: (envelope: EventEnvelope) => string;
+  readonly logger?: MessagingLogger;
+  /** Metrics: `vanguard_relay_published_total`, `vanguard_relay_consecutive_failures`. */
+  readonly metrics?: Registry;
+}
+
+export interface RelayStats {
+  readonly published: number;
+  readonly rounds: number;
+  readonly consecutiveFailures: number;
+  readonly lastError?: string;
+}
+
+export function defaultTopicFor(envelope: EventEnvelope): string {
+  return contextTopic(envelope.type.split('.')[0] ?? '', 1);
+}
+
+/**
+ * Moves committed events from a source to Kafka: read a batch, publish it with an
+ * idempotent producer (acks=all, one request in flight, key = streamId, so per-stream
+ * order holds), then commit the source's checkpoint. While Kafka is unreachable it keeps
+ * retrying with backoff; nothing is committed that Kafka did not acknowledge.
+ */
+export class Relay {
+  private producer: Producer | undefined;
+  private connected = false;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private after: unknown;
+  private readonly log: MessagingLogger;
+  private readonly publishedTotal;
+  private readonly failuresGauge;
+  private stats_: { published: number; rounds: number; consecutiveFailures: number; lastError?: string } = {
+    published: 0,
+    rounds: 0,
+    consecutiveFailures: 0,
+  };
+
+  constructor(private readonly options: RelayOptions) {
+    this.log = options.logger ?? silentLogger;
+    const registry = options.metrics ?? new Registry();
+    this.publishedTotal = counter(registry, 'vanguard_relay_published_total', 'Events the relay published to Kafka', ['source']);
+    this.failuresGauge = gauge(registry, 'vanguard_relay_consecutive_failures', 'Relay rounds failed in a row (Kafka or source unavailable)', ['source']);
+  }
+
+  get stats(): RelayStats {
+    return { ...this.stats_ };
+  }
+
+  /** Starts the background loop; returns at once. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the current round (publish + commit), then disconnects. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.disconnect();
+  }
+
+  /** One round: read up to `batchSize` records, publish, commit. Returns how many were published. */
+  async relayOnce(): Promise<number> {
+    const batch = await this.options.source.read(this.after, this.options.batchSize ?? 500);
+    if (batch.records.length) {
+      const producer = await this.connect();
+      const byTopic = new Map<string, TopicMessages>();
+      for (const r of batch.records) {
+        const topic = r.topic ?? (this.options.topicFor ?? defaultTopicFor)(r.envelope);
+        const entry = byTopic.get(topic) ?? { topic, messages: [] };
+        entry.messages.push(toKafkaMessage(r.envelope));
+        byTopic.set(topic, entry);
+      }
+      await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    }
+    await this.options.source.commit(batch.checkpoint);
+    this.after = batch.checkpoint;
+    this.stats_.published += batch.records.length;
+    this.stats_.rounds += 1;
+    this.publishedTotal.inc({ source: this.options.source.name }, batch.records.length);
+    return batch.records.length;
+  }
+
+  private async run(): Promise<void> {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 10_000 };
+    let delay = initialMs;
+    while (this.running) {
+      try {
+        const n = await this.relayOnce();
+        if (this.stats_.consecutiveFailures) this.log.info({ source: this.options.source.name }, 'relay recovered');
+        this.stats_.consecutiveFailures = 0;
+        this.failuresGauge.set({ source: this.options.source.name }, 0);
+        delay = initialMs;
+        if (n === 0) await this.pause(this.options.idleDelayMs ?? 200);
+      } catch (e) {
+        this.stats_.consecutiveFailures += 1;
+        this.stats_.lastError = e instanceof Error ? e.message : String(e);
+        this.failuresGauge.set({ source: this.options.source.name }, this.stats_.consecutiveFailures);
+        this.log.warn({ source: this.options.source.name, err: e, retryInMs: delay }, 'relay round failed; nothing committed');
+        // A producer that failed may hold a broken connection; start over with a fresh one.
+        await this.disconnect();
+        // The checkpoint in memory may be ahead of what a failed commit stored: re-read from the store.
+        this.after = undefined;
+        await this.pause(delay);
+        delay = Math.min(maxMs, delay * 2);
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(t);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async connect(): Promise<Producer> {
+    if (this.producer && this.connected) return this.producer;
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.connected = true;
+    return this.producer;
+  }
+
+  private async disconnect(): Promise<void> {
+    const p = this.producer;
+    this.producer = undefined;
+    this.connected = false;
+    await p?.disconnect().catch(() => undefined);
+  }
+}
