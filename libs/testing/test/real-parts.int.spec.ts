@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '../src';
 
 // Proves the suites talk to the real parts, not stand-ins: rows survive a round trip
 // through the Postgres server, and a message goes through the broker and back.
@@ -52,8 +52,9 @@ describe('real infrastructure', () => {
       const received: { key: string; value: string; header: string }[] = [];
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           received.push({ key: String(message.key), value: String(message.value), header: String(message.headers?.['vg-type']) });
+          return Promise.resolve();
         },
       });
       const eventId = randomUUID();

@@ -1,0 +1,38 @@
+// Shared by scripts/start.mjs and scripts/test.mjs: plain Node, no dependencies,
+// because they run before `npm ci` may have happened.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+export function must(cmd, args, what, opts) {
+  const status = run(cmd, args, opts);
+  if (status !== 0) {
+    process.stderr.write(`\n✗ ${what} failed (exit ${status})\n`);
+    process.exit(status);
+  }
+}
+
+/** `npm ci` when node_modules is missing or older than the lock file. */
+export function ensureDependencies() {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 20) {
+    process.stderr.write(`Node 20+ is required (this is ${process.version}).\n`);
+    process.exit(1);
+  }
+  console.log('• installing dependencies (npm ci)…');
+  must('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+}
+
+export const TS = ['-r', '@swc-node/register'];

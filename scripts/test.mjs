@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: lint, type-check, unit, then integration and end-to-end against the real
+// Postgres, Kafka and Keycloak (brought up here; components this run started are
+// stopped again on CI). Prints one closing line: "tests: N passed, N failed".
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ensureDependencies, must, root, run } from './lib.mjs';
+
+ensureDependencies();
+const t0 = Date.now();
+const step = (name) => console.log(`\n▶ ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+
+step('lint');
+must('npm', ['run', '--silent', 'lint'], 'lint');
+step('type-check');
+must('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-check');
+
+const before = spawnSync(process.execPath, ['-e', "import('./scripts/infra.mjs').then(async m => process.stdout.write(JSON.stringify(await m.running())))"], { cwd: root, encoding: 'utf8' });
+const wasRunning = before.status === 0 ? JSON.parse(before.stdout || '{}') : {};
+step('infrastructure');
+must(process.execPath, ['scripts/infra.mjs', 'up'], 'bringing up the infrastructure');
+
+const reports = path.join(root, '.vanguard', 'test-reports');
+fs.mkdirSync(reports, { recursive: true });
+const jest = (label, args) => {
+  step(label);
+  const out = path.join(reports, `${label}.json`);
+  fs.rmSync(out, { force: true });
+  const status = run('npx', ['jest', ...args, '--json', `--outputFile=${out}`]);
+  const r = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
+  return { status, passed: r.numPassedTests, failed: r.numFailedTests + (status !== 0 && r.numFailedTests === 0 ? 1 : 0), total: r.numTotalTests };
+};
+const unit = jest('unit', ['--selectProjects', 'unit']);
+// One Jest run, in band: the outage test stops the shared broker, which no other suite may see.
+const real = jest('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand']);
+
+if (process.env.CI && !process.env.VANGUARD_KEEP_INFRA) {
+  for (const c of ['keycloak', 'kafka', 'postgres']) if (wasRunning[c] === false) run(process.execPath, ['scripts/infra.mjs', 'down', c]);
+}
+const passed = unit.passed + real.passed;
+const failed = unit.failed + real.failed;
+console.log(`\nnpm test finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(unit.status || real.status || (passed === 0 ? 1 : 0));
