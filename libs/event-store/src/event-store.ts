@@ -5,6 +5,7 @@ import { ConcurrencyError, InvalidEventError, SubjectForgottenError, type Expect
 import { canonicalParts, chainHash, GENESIS_HASH } from './hash-chain';
 import { decryptPersonal, encryptedSubjects, encryptPersonal, ENCRYPTED_KEY, newDataKey, personalSubjects } from './personal-data';
 import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
+import { snapshotDue, snapshotUsable } from './snapshots';
 import { parseStreamId } from './stream-id';
 import { Subscription, type SubscriptionOptions } from './subscription';
 import {
@@ -251,7 +252,7 @@ export class PostgresEventStore {
   /** Current state of a stream; with a snapshot policy, starts from and refreshes the snapshot. */
   async aggregateStream<S>(streamId: string, fold: Fold<S>, options: FoldOptions = {}): Promise<Folded<S>> {
     const result = await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, null, options.snapshot);
-    if (options.snapshot && result.folded > 0 && result.version - result.fromVersion >= options.snapshot.every) {
+    if (options.snapshot && snapshotDue(options.snapshot.every, result.fromVersion, result.version)) {
       await this.saveSnapshot(streamId, options.snapshot.foldVersion, result);
     }
     return { state: result.state, version: result.version };
@@ -286,15 +287,12 @@ export class PostgresEventStore {
            from ${this.s}.snapshots where stream_id = $1 and fold_version = $2`,
         [streamId, snapshot.foldVersion],
       );
-      const snap = rows[0];
-      if (
-        snap &&
-        Number(snap.stream_version) <= maxVersion &&
-        (recordedAtOrBefore === null || snap.max_recorded_at <= recordedAtOrBefore)
-      ) {
+      const row = rows[0];
+      const snap = row && { streamVersion: Number(row.stream_version), maxRecordedAt: row.max_recorded_at, state: row.state };
+      if (snap && snapshotUsable(snap, maxVersion, recordedAtOrBefore)) {
         state = snap.state;
-        version = Number(snap.stream_version);
-        maxRecordedAt = snap.max_recorded_at;
+        version = snap.streamVersion;
+        maxRecordedAt = snap.maxRecordedAt;
       }
     }
     const fromVersion = version;

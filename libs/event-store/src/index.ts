@@ -22,3 +22,4 @@ export { parseStreamId, streamId, type StreamName } from './stream-id';
 export { Subscription, type SubscriptionOptions } from './subscription';
 export * from './types';
 export { Upcasters, type Upcaster } from './upcasters';
+export { snapshotDue, snapshotUsable, type StoredSnapshot } from './snapshots';

@@ -33,6 +33,7 @@ export class Subscription {
   private wake: (() => void) | null = null;
   private checkpoint: GlobalCheckpoint = START;
   private delivered = 0;
+  private reads = 0;
 
   constructor(
     private readonly source: PageSource,
@@ -50,6 +51,11 @@ export class Subscription {
   /** Events handled successfully by this instance. */
   get deliveredCount(): number {
     return this.delivered;
+  }
+
+  /** Pages read so far (empty ones included): lets callers wait for "it looked again". */
+  get readCount(): number {
+    return this.reads;
   }
 
   start(): void {
@@ -72,6 +78,7 @@ export class Subscription {
       let batch: EventBatch;
       try {
         batch = await this.source.readAllPage(this.checkpoint, batchSize);
+        this.reads++;
       } catch (error) {
         if (this.stopping) break;
         this.options.onError?.(error);

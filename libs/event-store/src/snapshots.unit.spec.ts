@@ -1,0 +1,24 @@
+import { snapshotDue, snapshotUsable } from './snapshots';
+
+describe(snapshotUsable.name, () => {
+  const snap = { streamVersion: 10, maxRecordedAt: '2024-03-01T00:00:00.000Z', state: {} };
+
+  it('stands in for a fold up to its version or later', () => {
+    expect(snapshotUsable(snap, 10, null)).toBe(true);
+    expect(snapshotUsable(snap, 11, null)).toBe(true);
+    expect(snapshotUsable(snap, 9, null)).toBe(false);
+  });
+
+  it('is not used as of an instant before its newest event', () => {
+    expect(snapshotUsable(snap, Number.MAX_SAFE_INTEGER, '2024-03-01T00:00:00.000Z')).toBe(true);
+    expect(snapshotUsable(snap, Number.MAX_SAFE_INTEGER, '2024-02-29T23:59:59.999Z')).toBe(false);
+  });
+});
+
+describe(snapshotDue.name, () => {
+  it('is due once `every` events were folded on top of the last snapshot', () => {
+    expect(snapshotDue(5, 10, 14)).toBe(false);
+    expect(snapshotDue(5, 10, 15)).toBe(true);
+    expect(snapshotDue(0, 0, 100)).toBe(false);
+  });
+});

@@ -1,0 +1,130 @@
+import { ConcurrencyError, InvalidStreamIdError, migrate, PostgresEventStore } from '../src';
+import { context, counted, ManualClock, storeFixture, type StoreFixture } from './fixtures';
+
+describe(PostgresEventStore.name, () => {
+  let f: StoreFixture;
+  beforeAll(async () => {
+    f = await storeFixture('es_append');
+  });
+  afterAll(() => f.close());
+
+  describe('append', () => {
+    it('records the full envelope with the injected clock and ids', async () => {
+      const clock = new ManualClock(new Date('2024-05-01T08:00:00.123Z'));
+      const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+      const sut = f.store({ clock, ids: () => ids.shift()! });
+      const result = await sut.append(
+        'pledge-1',
+        [
+          { type: 'evaluation.PledgeFiled', data: { text: '带头学习' }, occurredAt: '2024-05-01T16:00:00+08:00', metadata: { ip: '10.0.0.1' } },
+          { type: 'evaluation.PledgeFulfilled', version: 2, data: { score: 4.5 } },
+        ],
+        { expectedVersion: 'no_stream', context: { ...context, causationId: 'cmd-1' } },
+      );
+      expect(result.nextExpectedVersion).toBe(2);
+      expect(result.positions).toHaveLength(2);
+      expect(result.positions[1]).toBeGreaterThan(result.positions[0]!);
+
+      const events = await sut.readStream('pledge-1');
+      expect(events).toHaveLength(2);
+      expect(events[0]).toMatchObject({
+        eventId: '11111111-1111-4111-8111-111111111111',
+        type: 'evaluation.PledgeFiled',
+        version: 1,
+        streamId: 'pledge-1',
+        streamVersion: 1,
+        occurredAt: '2024-05-01T08:00:00.000Z',
+        recordedAt: '2024-05-01T08:00:00.123Z',
+        actor: context.actor,
+        orgId: 'org-1',
+        correlationId: 'corr-1',
+        causationId: 'cmd-1',
+        data: { text: '带头学习' },
+        metadata: { ip: '10.0.0.1' },
+        position: result.positions[0],
+        prevHash: '0'.repeat(64),
+      });
+      expect(events[1]).toMatchObject({ eventId: '22222222-2222-4222-8222-222222222222', version: 2, streamVersion: 2, occurredAt: '2024-05-01T08:00:00.123Z', prevHash: events[0]!.hash });
+      expect(events[1]).not.toHaveProperty('metadata');
+      expect(events[1]!.hash).toBe(result.lastHash);
+    });
+
+    it('checks the expected version: no_stream, exact, any', async () => {
+      const sut = f.store();
+      await sut.append('order-a', [counted()], { expectedVersion: 'no_stream', context });
+      await expect(sut.append('order-a', [counted()], { expectedVersion: 'no_stream', context })).rejects.toMatchObject({
+        code: 'EVENT_STORE.CONCURRENCY',
+        streamId: 'order-a',
+        expected: 'no_stream',
+        actual: 1,
+      });
+      await sut.append('order-a', [counted()], { expectedVersion: 1, context });
+      const stale = sut.append('order-a', [counted()], { expectedVersion: 1, context });
+      await expect(stale).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(stale).rejects.toMatchObject({ expected: 1, actual: 2 });
+      await expect(sut.append('order-b', [counted()], { expectedVersion: 3, context })).rejects.toMatchObject({ expected: 3, actual: 0 });
+      const any = await sut.append('order-a', [counted(), counted()], { expectedVersion: 'any', context });
+      expect(any.nextExpectedVersion).toBe(4);
+      expect(await sut.streamVersion('order-a')).toBe(4);
+      expect(await sut.streamVersion('order-b')).toBe(0);
+    });
+
+    it('lets exactly one of two racing writers with the same expected version win', async () => {
+      const sut = f.store();
+      await sut.append('race-1', [counted()], { expectedVersion: 'no_stream', context });
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => sut.append('race-1', [counted('test.Counted', i)], { expectedVersion: 1, context })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected).toHaveLength(7);
+      for (const r of rejected) expect(r.reason).toBeInstanceOf(ConcurrencyError);
+      expect((await sut.readStream('race-1')).map((e) => e.streamVersion)).toEqual([1, 2]);
+    });
+
+    it('creates a new stream once when racing writers all expect no_stream', async () => {
+      const sut = f.store();
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, () => sut.append('race-new', [counted()], { expectedVersion: 'no_stream', context })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await sut.streamVersion('race-new')).toBe(1);
+    });
+
+    it('refuses malformed stream ids before touching the database', async () => {
+      await expect(f.store().append('nodash', [counted()], { expectedVersion: 'any', context })).rejects.toBeInstanceOf(InvalidStreamIdError);
+    });
+
+    it('joins the caller transaction: a rollback leaves no event and no stream', async () => {
+      const sut = f.store();
+      const client = await f.db.pool.connect();
+      try {
+        await client.query('begin');
+        await sut.append('tx-1', [counted()], { expectedVersion: 'no_stream', context, client });
+        await client.query('rollback');
+      } finally {
+        client.release();
+      }
+      expect(await sut.readStream('tx-1')).toEqual([]);
+      expect(await sut.streamVersion('tx-1')).toBe(0);
+    });
+
+    it('migrates idempotently', async () => {
+      await migrate(f.db.pool, { schema: f.db.schema });
+      await Promise.all([migrate(f.db.pool, { schema: f.db.schema }), migrate(f.db.pool, { schema: f.db.schema })]);
+      expect(await f.store().streamVersion('order-a')).toBe(4);
+    });
+  });
+
+  describe('readStream', () => {
+    it('reads forward from a version and backward from a version, bounded by maxCount', async () => {
+      const sut = f.store();
+      await sut.append('read-1', [1, 2, 3, 4, 5].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
+      expect((await sut.readStream('read-1', { fromVersion: 3 })).map((e) => e.streamVersion)).toEqual([3, 4, 5]);
+      expect((await sut.readStream('read-1', { fromVersion: 2, maxCount: 2 })).map((e) => e.data)).toEqual([{ n: 2 }, { n: 3 }]);
+      expect((await sut.readStream('read-1', { direction: 'backward' })).map((e) => e.streamVersion)).toEqual([5, 4, 3, 2, 1]);
+      expect((await sut.readStream('read-1', { direction: 'backward', fromVersion: 4, maxCount: 2 })).map((e) => e.streamVersion)).toEqual([4, 3]);
+      expect(await sut.readStream('read-none')).toEqual([]);
+    });
+  });
+});
