@@ -39,6 +39,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services}/**/*.int.spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       testTimeout: 60_000,
     },
     {
@@ -46,6 +47,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{libs,services}/**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       testTimeout: 60_000,
     },
   ],

@@ -1,11 +1,26 @@
 // Integration and end-to-end suites need the real parts and a migrated test database.
-// `npm test` brings the parts up before Jest starts; this also makes a bare
-// `npx jest --selectProjects integration` work. Both steps are idempotent and quick when done.
+// Native (default): scripts/infra.mjs runs them as local processes, shared by every suite.
+// VANGUARD_INFRA=containers: testcontainers starts them on a Docker engine instead.
+// Both steps are idempotent and quick when already done.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { startContainers, type StartedInfra } from './containers';
 
-export default function globalSetup(): void {
+declare global {
+  var __VANGUARD_CONTAINERS__: StartedInfra | undefined;
+  var __VANGUARD_SETUP_DONE__: boolean | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  // Both the integration and the e2e project name this file; one setup serves them.
+  if (globalThis.__VANGUARD_SETUP_DONE__) return;
+  globalThis.__VANGUARD_SETUP_DONE__ = true;
   const root = path.resolve(__dirname, '../../..');
-  execFileSync(process.execPath, [path.join(root, 'scripts/infra.mjs'), 'up'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts/migrate.ts'), '--database', 'test'], { stdio: 'inherit', cwd: root });
+  if (process.env['VANGUARD_INFRA'] === 'containers') {
+    const started = await startContainers(root);
+    Object.assign(process.env, started.env);
+    globalThis.__VANGUARD_CONTAINERS__ = started;
+  }
+  execFileSync(process.execPath, [path.join(root, 'scripts/infra.mjs'), 'up'], { stdio: 'inherit', env: process.env });
+  execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts/migrate.ts'), '--database', 'test'], { stdio: 'inherit', cwd: root, env: process.env });
 }

@@ -9,7 +9,8 @@ async function bootstrap(): Promise<void> {
     title: 'Vanguard · 党组织 organization service',
     description: '党组织树、党员、组织关系转接、领导干部联系点 / organisation tree, members, transfers, contact points',
   });
-  await app.listen(config.port, '127.0.0.1');
+  // Loopback unless told otherwise (containers set HOST=0.0.0.0).
+  await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
 }
 
 void bootstrap();
