@@ -1,0 +1,93 @@
+import { PostgresEventStore, type Fold, type RecordedEvent } from '../src';
+import { context, ManualClock, storeFixture, type StoreFixture } from './fixtures';
+
+interface Tally {
+  total: number;
+  steps: number;
+}
+
+function tallyFold(): Fold<Tally> & { calls: number } {
+  const fold = {
+    calls: 0,
+    initial: (): Tally => ({ total: 0, steps: 0 }),
+    evolve(state: Tally, e: RecordedEvent): Tally {
+      fold.calls++;
+      const { amount } = e.data as { amount: number };
+      return { total: state.total + amount, steps: state.steps + 1 };
+    },
+  };
+  return fold;
+}
+
+describe(`${PostgresEventStore.name} folds`, () => {
+  let f: StoreFixture;
+  const clock = new ManualClock(new Date('2024-03-01T00:00:00.000Z'));
+  beforeAll(async () => {
+    f = await storeFixture('es_folds');
+    const store = f.store({ clock });
+    for (let i = 1; i <= 10; i++) {
+      await store.append('score-1', [{ type: 'test.Scored', data: { amount: i } }], { expectedVersion: i - 1, context });
+      clock.advance(24 * 3600 * 1000); // one event a day
+    }
+  });
+  afterAll(() => f.close());
+
+  it('folds a stream as of an instant: events recorded at or before it', async () => {
+    const sut = f.store();
+    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: '2024-03-03T00:00:00.000Z' })).resolves.toEqual({ state: { total: 6, steps: 3 }, version: 3 });
+    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: new Date('2024-03-03T23:59:59.999Z') })).resolves.toEqual({ state: { total: 6, steps: 3 }, version: 3 });
+    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: '2024-02-01T00:00:00.000Z' })).resolves.toEqual({ state: { total: 0, steps: 0 }, version: 0 });
+  });
+
+  it('folds a stream as of a version', async () => {
+    await expect(f.store().asOf('score-1', tallyFold(), { version: 4 })).resolves.toEqual({ state: { total: 10, steps: 4 }, version: 4 });
+  });
+
+  it('starts from a snapshot of the same fold version and refreshes it, ignoring snapshots of another fold version', async () => {
+    const sut = f.store();
+    const policy = { foldVersion: 'tally-v1', every: 3 };
+    const first = tallyFold();
+    await expect(sut.aggregateStream('score-1', first, { snapshot: policy })).resolves.toEqual({ state: { total: 55, steps: 10 }, version: 10 });
+    expect(first.calls).toBe(10);
+
+    const second = tallyFold();
+    await expect(sut.aggregateStream('score-1', second, { snapshot: policy })).resolves.toEqual({ state: { total: 55, steps: 10 }, version: 10 });
+    expect(second.calls).toBe(0); // entirely from the snapshot
+
+    await sut.append('score-1', [{ type: 'test.Scored', data: { amount: 100 } }], { expectedVersion: 10, context });
+    const third = tallyFold();
+    await expect(sut.aggregateStream('score-1', third, { snapshot: policy })).resolves.toEqual({ state: { total: 155, steps: 11 }, version: 11 });
+    expect(third.calls).toBe(1);
+
+    const changedFold = tallyFold();
+    await sut.aggregateStream('score-1', changedFold, { snapshot: { foldVersion: 'tally-v2', every: 3 } });
+    expect(changedFold.calls).toBe(11);
+  });
+
+  it('does not use a snapshot that covers events after the as-of point', async () => {
+    const sut = f.store();
+    const fold = tallyFold();
+    await expect(sut.asOf('score-1', fold, { version: 2 }, { snapshot: { foldVersion: 'tally-v1', every: 3 } })).resolves.toEqual({ state: { total: 3, steps: 2 }, version: 2 });
+    expect(fold.calls).toBe(2);
+    const byTime = tallyFold();
+    await expect(
+      sut.asOf('score-1', byTime, { recordedAt: '2024-03-05T00:00:00.000Z' }, { snapshot: { foldVersion: 'tally-v1', every: 3 } }),
+    ).resolves.toEqual({ state: { total: 15, steps: 5 }, version: 5 });
+    expect(byTime.calls).toBe(5);
+  });
+
+  it('reads old event versions through upcasters, while the stored (hashed) event stays as written', async () => {
+    const upcasters = [{ type: 'test.Renamed', fromVersion: 1, upcast: (d: { name: string }) => ({ fullName: d.name.toUpperCase() }) }];
+    const legacy = f.store();
+    await legacy.append('person-1', [{ type: 'test.Renamed', version: 1, data: { name: 'li si' } }], { expectedVersion: 'no_stream', context });
+    const sut = f.store({ upcasters });
+    const [read] = await sut.readStream('person-1');
+    expect(read).toMatchObject({ type: 'test.Renamed', version: 2, data: { fullName: 'LI SI' } });
+    const raw: RecordedEvent[] = [];
+    for await (const b of sut.readAll({ raw: true })) raw.push(...b.events.filter((e) => e.streamId === 'person-1'));
+    expect(raw[0]).toMatchObject({ version: 1, data: { name: 'li si' } });
+    const folded = await sut.aggregateStream('person-1', { initial: () => '', evolve: (_s: string, e) => (e.data as { fullName: string }).fullName });
+    expect(folded.state).toBe('LI SI');
+    expect((await sut.verify({ stream: 'person-1' })).ok).toBe(true);
+  });
+});
