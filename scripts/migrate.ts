@@ -22,7 +22,8 @@ async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Prom
     await db.query(`create schema if not exists "${service}" authorization "${role}"`);
     const dbName = new URL(adminUrl).pathname.slice(1);
     await db.query(`grant connect on database "${dbName}" to "${role}"`);
-    // The schema is the role's: it needs nothing in public.
+    // The schema is the role's: unqualified names resolve there, and it needs nothing in public.
+    await db.query(`alter role "${role}" set search_path = "${service}"`);
     await db.query(`revoke create on schema public from "${role}"`);
   } finally {
     await db.end();
