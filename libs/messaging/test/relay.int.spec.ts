@@ -9,6 +9,9 @@ const STREAMS = 100;
 const VERSIONS = 100; // STREAMS × VERSIONS = 10,000 events
 const WRITERS = 10;
 
+// The integration project's testTimeout sits in a project entry, where Jest ignores it.
+jest.setTimeout(60_000);
+
 describe(Relay.name, () => {
   let db: TestSchema;
   const topic = `${testTopicPrefix('relay')}.events.v1`;

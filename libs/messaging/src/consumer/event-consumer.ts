@@ -103,19 +103,34 @@ export class EventConsumer<TTx> {
     await p?.disconnect();
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    uncommittedOffsets,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const labels = { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) };
     const hw = Number(batch.highWatermark);
     const first = batch.messages[0];
     if (first) this.lag.set(labels, Math.max(0, hw - Number(first.offset)));
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      const done = await this.process(batch.topic, batch.partition, message, heartbeat, isRunning);
-      if (!done) return; // stopping in the middle of retries: leave it uncommitted for the next owner
-      resolveOffset(message.offset);
-      this.lag.set(labels, Math.max(0, hw - Number(message.offset) - 1));
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) return;
+        const done = await this.process(batch.topic, batch.partition, message, heartbeat, isRunning);
+        if (!done) return; // stopping in the middle of retries: leave it uncommitted for the next owner
+        resolveOffset(message.offset);
+        this.lag.set(labels, Math.max(0, hw - Number(message.offset) - 1));
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
+    } finally {
+      // Whatever was resolved is committed before the batch ends, also when stopping:
+      // the next owner of the partition starts right after the last handled message.
+      const pending = uncommittedOffsets();
+      if (pending.topics.some((t) => t.partitions.length)) await commitOffsetsIfNecessary(pending);
     }
   }
 

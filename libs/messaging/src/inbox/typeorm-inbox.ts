@@ -32,6 +32,8 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
 
 /** A TypeORM migration class creating the inbox table. */
 export function inboxMigration(timestamp: number, options: InboxTableOptions = {}): new () => MigrationInterface {
+  // TypeORM orders migrations by a JavaScript timestamp (ms, 13 digits) at the end of the name.
+  if (!/^\d{13}$/.test(String(timestamp))) throw new Error(`migration timestamp must be Date.now()-style, got ${timestamp}`);
   const name = `VanguardInbox${timestamp}`;
   return class InboxMigration implements MigrationInterface {
     readonly name = name;

@@ -29,6 +29,8 @@ export class TypeOrmOutbox {
  * `migrations`. `timestamp` keeps its place among the service's own migrations.
  */
 export function outboxMigration(timestamp: number, options: OutboxTableOptions = {}): new () => MigrationInterface {
+  // TypeORM orders migrations by a JavaScript timestamp (ms, 13 digits) at the end of the name.
+  if (!/^\d{13}$/.test(String(timestamp))) throw new Error(`migration timestamp must be Date.now()-style, got ${timestamp}`);
   const name = `VanguardOutbox${timestamp}`;
   return class OutboxMigration implements MigrationInterface {
     readonly name = name;

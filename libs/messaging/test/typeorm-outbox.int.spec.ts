@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { ContractRegistry, ContractViolationError } from '@vanguard/contracts';
+import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { inboxMigration, OutboxRelaySource, outboxMigration, TypeOrmInbox, TypeOrmOutbox } from '../src';
+import { thingContract, thingEvent } from './support';
+
+describe(TypeOrmOutbox.name, () => {
+  let db: TestSchema;
+  let dataSource: DataSource;
+  const contracts = new ContractRegistry([thingContract('test.typeorm-outbox.events.v1')]);
+  const sut = new TypeOrmOutbox({ contracts });
+
+  beforeAll(async () => {
+    db = await createTestSchema('typeorm_outbox');
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      schema: db.schema,
+      migrations: [outboxMigration(1732000000000), inboxMigration(1732000000001)],
+      logging: false,
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    await dataSource.query('create table things (id uuid primary key, n integer not null)');
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const things = async () => Number((await dataSource.query('select count(*)::int as n from things'))[0].n);
+  const outboxRows = (eventId: string) => dataSource.query('select event_type, topic, stream_id from vanguard_outbox where event_id = $1', [eventId]);
+
+  it('add_WhenTheTransactionCommits_StoresTheEventWithTheStateChange', async () => {
+    const event = thingEvent('t1', 1);
+    await dataSource.transaction(async (manager) => {
+      await manager.query('insert into things (id, n) values ($1, 1)', [randomUUID()]);
+      await sut.add(manager, event);
+    });
+    expect(await outboxRows(event.eventId)).toEqual([{ event_type: 'msgtest.ThingHappened', topic: 'test.typeorm-outbox.events.v1', stream_id: 'thing-t1' }]);
+    const [row] = await dataSource.query('select envelope from vanguard_outbox where event_id = $1', [event.eventId]);
+    expect(row.envelope).toEqual(event);
+  });
+
+  it('add_WhenTheTransactionRollsBack_LeavesNeitherStateNorEvent', async () => {
+    const event = thingEvent('t2', 1);
+    const before = await things();
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await manager.query('insert into things (id, n) values ($1, 2)', [randomUUID()]);
+        await sut.add(manager, event);
+        throw new Error('the command failed after writing');
+      }),
+    ).rejects.toThrow('the command failed after writing');
+    expect(await things()).toBe(before);
+    expect(await outboxRows(event.eventId)).toEqual([]);
+  });
+
+  it('add_WhenCalledOutsideATransaction_Refuses', async () => {
+    await expect(sut.add(dataSource.manager, thingEvent('t3', 1))).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('add_WhenTheEventBreaksItsContract_RefusesIt', async () => {
+    await expect(dataSource.transaction((m) => sut.add(m, { ...thingEvent('t4', 1), type: 'msgtest.Unknown' }))).rejects.toThrow(ContractViolationError);
+  });
+
+  it('relaySource_ReadsCommittedRowsInOrderAndStampsThemOnCommit', async () => {
+    const source = new OutboxRelaySource(db.pool, { schema: db.schema });
+    const pending = await source.read(undefined, 100);
+    expect(pending.records.map((r) => r.envelope.streamId)).toEqual(['thing-t1']);
+    await source.commit(pending.checkpoint);
+    expect((await source.read(pending.checkpoint, 100)).records).toEqual([]);
+    expect(await source.backlog()).toBe(0);
+  });
+});
+
+describe(TypeOrmInbox.name, () => {
+  let db: TestSchema;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestSchema('typeorm_inbox');
+    dataSource = new DataSource({ type: 'postgres', url: db.url, schema: db.schema, migrations: [inboxMigration(1732000000002)], logging: false });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    await dataSource.query('create table effects (event_id uuid not null)');
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('processOnce_WhenTheSameEventComesTwice_RunsTheEffectOnceInTheInboxTransaction', async () => {
+    const sut = new TypeOrmInbox(dataSource);
+    const event = thingEvent('i1', 1);
+    const origin = { topic: 't', partition: 0, offset: '7' };
+    const effect = (m: EntityManager) => m.query('insert into effects (event_id) values ($1)', [event.eventId]).then(() => undefined);
+    expect(await sut.processOnce('reporting', event, origin, effect)).toBe('processed');
+    expect(await sut.processOnce('reporting', event, origin, effect)).toBe('duplicate');
+    // Another consumer has its own inbox key.
+    expect(await sut.processOnce('publicity', event, origin, effect)).toBe('processed');
+    expect((await dataSource.query('select count(*)::int as n from effects'))[0].n).toBe(2);
+  });
+
+  it('processOnce_WhenTheEffectFails_RollsBackTheInboxRowSoARetryRunsIt', async () => {
+    const sut = new TypeOrmInbox(dataSource);
+    const event = thingEvent('i2', 1);
+    const origin = { topic: 't', partition: 0, offset: '8' };
+    await expect(sut.processOnce('reporting', event, origin, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await sut.processOnce('reporting', event, origin, async () => undefined)).toBe('processed');
+  });
+});
