@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool } from 'pg';
 import Cursor from 'pg-cursor';
 import { ConcurrencyError, InvalidEventError, SubjectForgottenError, type ExpectedVersion } from './errors';
-import { canonicalParts, chainHash, GENESIS_HASH } from './hash-chain';
+import { canonicalParts, GENESIS_HASH, sha256Hex } from './hash-chain';
 import { decryptPersonal, encryptedSubjects, encryptPersonal, ENCRYPTED_KEY, newDataKey, personalSubjects } from './personal-data';
 import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
 import { snapshotDue, snapshotUsable } from './snapshots';
@@ -64,27 +64,13 @@ export interface FoldOptions {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const COLUMNS = `position, transaction_id, stream_id, stream_version, event_id, type, version,
-  to_char(occurred_at at time zone 'UTC', ${ISO}) as occurred_at,
-  to_char(recorded_at at time zone 'UTC', ${ISO}) as recorded_at,
-  actor, org_id, correlation_id, causation_id, data::text as data, metadata, prev_hash, hash`;
+/** Events are read from the hashed text itself, so a reader sees exactly what the chain covers. */
+const COLUMNS = 'position, transaction_id, canonical, prev_hash, hash';
 
 interface EventRow {
   position: string;
   transaction_id: string;
-  stream_id: string;
-  stream_version: string;
-  event_id: string;
-  type: string;
-  version: number;
-  occurred_at: string;
-  recorded_at: string;
-  actor: RecordedEvent['actor'];
-  org_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  data: string;
-  metadata: Record<string, unknown> | null;
+  canonical: string;
   prev_hash: string;
   hash: string;
 }
@@ -343,11 +329,15 @@ export class PostgresEventStore {
     try {
       const cursor = client.query(
         new Cursor<VerifyRow>(
-          `select stream_id, stream_version, position, event_id, type, version,
-                  to_char(occurred_at at time zone 'UTC', ${ISO}) as occurred_at,
-                  to_char(recorded_at at time zone 'UTC', ${ISO}) as recorded_at,
-                  actor, org_id, correlation_id, causation_id, data, metadata, prev_hash, hash
-             from ${this.s}.events ${where.text}
+          // The hash covers the canonical text; the columns must still say what the text says.
+          `select stream_id, stream_version, position, prev_hash, hash, canonical,
+                  (c->>'eventId')::uuid = event_id and c->>'type' = type and (c->>'version')::int = version
+                  and c->>'streamId' = stream_id and (c->>'streamVersion')::bigint = stream_version
+                  and (c->>'occurredAt')::timestamptz = occurred_at and (c->>'recordedAt')::timestamptz = recorded_at
+                  and c->'actor' = actor and c->>'orgId' = org_id and c->>'correlationId' = correlation_id
+                  and (c->>'causationId') is not distinct from causation_id and c->'data' = data
+                  and nullif(c->'metadata', 'null'::jsonb) is not distinct from metadata as consistent
+             from ${this.s}.events, lateral (select canonical::jsonb as c) j ${where.text}
             order by stream_id, stream_version`,
           where.values,
         ),
@@ -455,29 +445,15 @@ export class PostgresEventStore {
 
   private async toEvents(rows: EventRow[], raw: boolean): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = new Array(rows.length);
-    let encrypted: Set<string> | null = null;
+    let encrypted = false;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (!raw && r.data.includes(ENCRYPTED_KEY)) (encrypted ??= new Set()).add(r.stream_id);
-      const e: RecordedEvent = {
-        eventId: r.event_id,
-        type: r.type,
-        version: r.version,
-        streamId: r.stream_id,
-        streamVersion: Number(r.stream_version),
-        occurredAt: r.occurred_at,
-        recordedAt: r.recorded_at,
-        actor: r.actor,
-        orgId: r.org_id,
-        correlationId: r.correlation_id,
-        causationId: r.causation_id,
-        data: JSON.parse(r.data) as unknown,
-        ...(r.metadata === null ? {} : { metadata: r.metadata }),
-        position: Number(r.position),
-        transactionId: r.transaction_id,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      };
+      if (!raw && !encrypted && r.canonical.includes(ENCRYPTED_KEY)) encrypted = true;
+      const e = JSON.parse(r.canonical) as Mutable<RecordedEvent>;
+      e.position = Number(r.position);
+      e.transactionId = r.transaction_id;
+      e.prevHash = r.prev_hash;
+      e.hash = r.hash;
       out[i] = e;
     }
     if (raw) return out;
@@ -507,20 +483,13 @@ interface VerifyRow {
   stream_id: string;
   stream_version: string;
   position: string;
-  event_id: string;
-  type: string;
-  version: number;
-  occurred_at: string;
-  recorded_at: string;
-  actor: RecordedEvent['actor'];
-  org_id: string;
-  correlation_id: string;
-  causation_id: string | null;
-  data: unknown;
-  metadata: Record<string, unknown> | null;
   prev_hash: string;
   hash: string;
+  canonical: string;
+  consistent: boolean | null;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function checkLink(r: VerifyRow, v: number, lastVersion: number, lastHash: string): BrokenLink | null {
   const at = { streamId: r.stream_id, streamVersion: v, position: Number(r.position) };
@@ -528,22 +497,11 @@ function checkLink(r: VerifyRow, v: number, lastVersion: number, lastHash: strin
     return { ...at, reason: 'version_gap', expected: `version ${lastVersion + 1}`, found: `version ${v}` };
   }
   if (r.prev_hash !== lastHash) return { ...at, reason: 'prev_hash_mismatch', expected: lastHash, found: r.prev_hash };
-  const recomputed = chainHash(r.prev_hash, {
-    eventId: r.event_id,
-    type: r.type,
-    version: r.version,
-    streamId: r.stream_id,
-    streamVersion: v,
-    occurredAt: r.occurred_at,
-    recordedAt: r.recorded_at,
-    actor: r.actor,
-    orgId: r.org_id,
-    correlationId: r.correlation_id,
-    causationId: r.causation_id,
-    data: r.data,
-    ...(r.metadata === null ? {} : { metadata: r.metadata }),
-  });
+  const recomputed = sha256Hex(r.prev_hash + r.canonical);
   if (recomputed !== r.hash) return { ...at, reason: 'hash_mismatch', expected: recomputed, found: r.hash };
+  if (r.consistent !== true) {
+    return { ...at, reason: 'column_mismatch', expected: 'columns equal to the hashed canonical text', found: 'a column differs' };
+  }
   return null;
 }
 

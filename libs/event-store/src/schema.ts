@@ -47,6 +47,10 @@ create table if not exists ${s}.events (
   metadata        jsonb,
   prev_hash       text not null,
   hash            text not null,
+  -- The exact RFC 8785 text that was hashed: hash = sha256(prev_hash || canonical). Readers
+  -- parse the event from it; the columns above are projections of it for queries and
+  -- indexes, and verify() checks they still agree with it.
+  canonical       text not null,
   constraint events_stream_version_key unique (stream_id, stream_version),
   constraint events_event_id_key unique (event_id)
 );
@@ -108,6 +112,7 @@ declare
   v_text    text;
   v_docs    jsonb[] := '{}';
   v_prevs   text[] := '{}';
+  v_texts   text[] := '{}';
   v_hashes  text[] := '{}';
 begin
   if v_n = 0 or v_n <> coalesce(cardinality(p_tails), 0) then
@@ -126,6 +131,7 @@ begin
   end if;
   for i in 1 .. v_n loop
     v_text := p_heads[i] || (v_version + i)::text || p_tails[i];
+    v_texts[i] := v_text;
     v_docs[i] := v_text::jsonb;
     if v_docs[i]->>'streamId' is distinct from p_stream_id then
       raise exception 'append_events: event % names stream %, not %', i, v_docs[i]->>'streamId', p_stream_id;
@@ -139,12 +145,12 @@ begin
   return query
     insert into ${s}.events as e (
       stream_id, stream_version, event_id, type, version, occurred_at, recorded_at, actor,
-      org_id, correlation_id, causation_id, data, metadata, prev_hash, hash)
+      org_id, correlation_id, causation_id, data, metadata, prev_hash, hash, canonical)
     select p_stream_id, v_version + t.i, (t.d->>'eventId')::uuid, t.d->>'type', (t.d->>'version')::int,
            (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz, t.d->'actor',
            t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.d->'data',
-           nullif(t.d->'metadata', 'null'::jsonb), t.prev, t.hash
-      from unnest(v_docs, v_prevs, v_hashes) with ordinality as t(d, prev, hash, i)
+           nullif(t.d->'metadata', 'null'::jsonb), t.prev, t.hash, t.txt
+      from unnest(v_docs, v_prevs, v_hashes, v_texts) with ordinality as t(d, prev, hash, txt, i)
      order by t.i
     returning e.position, e.stream_version, e.transaction_id, e.hash;
 end

@@ -82,7 +82,13 @@ export type VerifyScope =
   | { readonly fromPosition: number; readonly toPosition: number }
   | Record<string, never>;
 
-export type BrokenLinkReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'version_gap' | 'head_mismatch';
+/**
+ * hash_mismatch: the stored text does not hash to the stored hash; prev_hash_mismatch: the
+ * link to the previous event is broken; version_gap: an event is missing; head_mismatch: the
+ * stream head disagrees with the last event (a deleted tail); column_mismatch: a queryable
+ * column no longer says what the hashed text says.
+ */
+export type BrokenLinkReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'version_gap' | 'head_mismatch' | 'column_mismatch';
 
 export interface BrokenLink {
   readonly streamId: string;

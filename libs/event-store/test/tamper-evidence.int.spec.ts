@@ -77,7 +77,10 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
   });
 
   it('names the first broken link when the owner rewrites an event with triggers disabled', async () => {
-    await asOwnerBypassingTriggers(`update events set data = '{"n": 999}' where stream_id = 'ledger-b' and stream_version = 2`);
+    await asOwnerBypassingTriggers(
+      `update events set canonical = replace(canonical, '"data":{"n":2}', '"data":{"n":999}'), data = '{"n": 999}'
+        where stream_id = 'ledger-b' and stream_version = 2`,
+    );
     const [, tampered] = await sut.readStream('ledger-b');
     const report = await sut.verify();
     expect(report).toMatchObject({
@@ -101,11 +104,22 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
     const events = await sut.readStream('ledger-c');
     const forged: RecordedEvent = { ...events[1]!, data: { n: -1 } };
     const forgedHash = chainHash(forged.prevHash, forged);
-    await asOwnerBypassingTriggers(`update events set data = '{"n": -1}', hash = $1 where stream_id = 'ledger-c' and stream_version = 2`, [forgedHash]);
+    await asOwnerBypassingTriggers(
+      `update events set canonical = replace(canonical, '"data":{"n":2}', '"data":{"n":-1}'), data = '{"n": -1}', hash = $1
+        where stream_id = 'ledger-c' and stream_version = 2`,
+      [forgedHash],
+    );
     await expect(sut.verify({ stream: 'ledger-c' })).resolves.toMatchObject({
       ok: false,
       broken: { streamId: 'ledger-c', streamVersion: 3, reason: 'prev_hash_mismatch', expected: forgedHash, found: events[1]!.hash },
     });
+  });
+
+  it('catches a queryable column changed without the hashed text', async () => {
+    await sut.append('ledger-f', [1, 2].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
+    await asOwnerBypassingTriggers(`update events set org_id = 'org-2' where stream_id = 'ledger-f' and stream_version = 2`);
+    await expect(sut.verify({ stream: 'ledger-f' })).resolves.toMatchObject({ ok: false, broken: { streamId: 'ledger-f', streamVersion: 2, reason: 'column_mismatch' } });
+    expect((await sut.readStream('ledger-f'))[1]!.orgId).toBe('org-1'); // readers read the hashed text
   });
 
   it('catches a deleted last event against the stream head, and a deleted middle event as a gap', async () => {
