@@ -29,6 +29,7 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs)/)'],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/.vanguard/', '<rootDir>/dist/'],
+  setupFiles: ['<rootDir>/libs/testing/src/setup-env.ts'],
 };
 
 module.exports = {
@@ -40,7 +41,7 @@ module.exports = {
       testMatch: ['<rootDir>/{libs,services}/**/*.int.spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/setup-timeouts.ts'],
     },
     {
       ...base,
@@ -48,7 +49,7 @@ module.exports = {
       testMatch: ['<rootDir>/{libs,services}/**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/setup-timeouts.ts'],
     },
   ],
 };

@@ -60,12 +60,33 @@ function portOpen(port, host = '127.0.0.1') {
 
 function readPid(file) {
   try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    const pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0].trim());
     process.kill(pid, 0);
     return pid;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The JVM we started, found by its command line rather than trusted from a pid file:
+ * launcher scripts fork (kc.sh runs java as a child) and concurrent runs can overwrite
+ * a pid file, but /proc always knows who holds the broker's config.
+ */
+function findPid(...needles) {
+  if (!fs.existsSync('/proc')) return undefined;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmd.startsWith('java') || cmd.includes('/bin/java')) {
+        if (needles.every((n) => cmd.includes(n))) return Number(d);
+      }
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return undefined;
 }
 
 function rssMb(pid) {
@@ -77,8 +98,8 @@ function rssMb(pid) {
   }
 }
 
-async function stopPid(pidFile, name) {
-  const pid = readPid(pidFile);
+async function stopPid(pidFile, name, jvmPid) {
+  const pid = jvmPid ?? readPid(pidFile);
   if (!pid) return false;
   log(`stopping ${name} (pid ${pid})`);
   // The JVMs run in their own process group (detached); signal the group so launcher scripts go too.
@@ -221,14 +242,19 @@ const postgres = {
   async status() {
     const ok = await this.running();
     let version = '-';
-    let pid = '-';
+    let pm = readPid(path.join(PG_DIR, 'data', 'postmaster.pid'));
     if (ok) {
       version = (await pgQuery(adminUrl(pgUrl()), 'show server_version')).rows[0].server_version;
-      pid = String((await pgQuery(adminUrl(pgUrl()), 'select pg_backend_pid() as p')).rows[0].p) + ' (backend)';
+      // The machine's server: its postmaster.pid names the postmaster, when we may read it.
+      try {
+        const dir = (await pgQuery(adminUrl(pgUrl()), 'show data_directory')).rows[0].data_directory;
+        pm ??= readPid(path.join(dir, 'postmaster.pid'));
+      } catch {
+        /* not a superuser, or another host */
+      }
     }
-    const pm = readPid(path.join(PG_DIR, 'data', 'postmaster.pid'));
-    const mode = env.DATABASE_URL ? 'external' : pm ? 'embedded' : 'machine';
-    return { address: redact(pgUrl()), version, pid: pm ? String(pm) : pid, state: ok ? 'up' : 'down', mode, rss: pm ? rssMb(pm) : undefined };
+    const mode = env.DATABASE_URL ? 'external' : readPid(path.join(PG_DIR, 'data', 'postmaster.pid')) ? 'embedded' : 'machine';
+    return { address: redact(pgUrl()), version, pid: pm ? String(pm) : '-', state: ok ? 'up' : 'down', mode, rss: pm ? rssMb(pm) : undefined };
   },
   logFile: path.join(PG_DIR, 'postgres.log'),
 };
@@ -271,6 +297,7 @@ const kafkaPaths = {
   log: path.join(KAFKA_DIR, 'kafka.log'),
   stamp: path.join(KAFKA_DIR, 'libs.stamp'),
 };
+const kafkaPid = () => findPid('kafka.Kafka', kafkaPaths.config) ?? readPid(kafkaPaths.pid);
 
 function kafkaBrokers() {
   return (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -336,15 +363,15 @@ const kafka = {
     const [cmd, args] = kafkaJava(java, ['kafka.Kafka', kafkaPaths.config]);
     startDetached(cmd, args, { cwd: KAFKA_DIR, logFile: kafkaPaths.log, pidFile: kafkaPaths.pid });
     await waitFor('Kafka', 120_000, async () => {
-      if (!readPid(kafkaPaths.pid)) throw new InfraError(`Kafka exited; see ${kafkaPaths.log}:\n${tail(kafkaPaths.log, 10)}`);
+      if (!kafkaPid()) throw new InfraError(`Kafka exited; see ${kafkaPaths.log}:\n${tail(kafkaPaths.log, 10)}`);
       return this.running();
     });
   },
   async down() {
-    if (!(await stopPid(kafkaPaths.pid, 'kafka'))) log('kafka: not started by Vanguard; nothing to stop');
+    if (!(await stopPid(kafkaPaths.pid, 'kafka', kafkaPid()))) log('kafka: not started by Vanguard; nothing to stop');
   },
   async status() {
-    const pid = readPid(kafkaPaths.pid);
+    const pid = kafkaPid();
     let stateText = 'down';
     try {
       const meta = await kafkaMetadata();
@@ -365,6 +392,7 @@ const keycloakPaths = {
   log: path.join(KEYCLOAK_DIR, 'keycloak.log'),
   realmStamp: path.join(KEYCLOAK_DIR, 'realm.stamp'),
 };
+const keycloakPid = () => findPid(keycloakPaths.home) ?? readPid(keycloakPaths.pid);
 
 function keycloakUrl() {
   return (env.KEYCLOAK_URL ?? `http://127.0.0.1:${KEYCLOAK_HTTP}`).replace(/\/$/, '');
@@ -406,14 +434,14 @@ const keycloak = {
     const want = hashFile(realmFile);
     const have = fs.existsSync(keycloakPaths.realmStamp) ? fs.readFileSync(keycloakPaths.realmStamp, 'utf8') : '';
     if (await this.running()) {
-      if (have === want || env.KEYCLOAK_URL || !readPid(keycloakPaths.pid)) return;
+      if (have === want || env.KEYCLOAK_URL || !keycloakPid()) return;
       log('keycloak: the realm file changed; restarting to import it');
       await this.down();
     }
     if (env.KEYCLOAK_URL) throw new InfraError(`KEYCLOAK_URL is set but Keycloak does not answer with realm vanguard at ${env.KEYCLOAK_URL}.`);
     if (await portOpen(KEYCLOAK_HTTP)) {
       // Ours but still booting, or a stranger on the port.
-      if (readPid(keycloakPaths.pid)) return waitFor('Keycloak', 240_000, () => this.running());
+      if (keycloakPid()) return waitFor('Keycloak', 240_000, () => this.running());
       throw new InfraError(`Port ${KEYCLOAK_HTTP} is taken by something that is not Vanguard's Keycloak; free it or set KEYCLOAK_URL.`);
     }
     // Keycloak 26 runs best on 21+; 17 still starts it.
@@ -449,18 +477,17 @@ const keycloak = {
       },
     );
     await waitFor('Keycloak', 240_000, async () => {
-      if (!readPid(keycloakPaths.pid)) throw new InfraError(`Keycloak exited; see ${keycloakPaths.log}:\n${tail(keycloakPaths.log, 10)}`);
+      if (!keycloakPid()) throw new InfraError(`Keycloak exited; see ${keycloakPaths.log}:\n${tail(keycloakPaths.log, 10)}`);
       return this.running();
     });
     fs.writeFileSync(keycloakPaths.realmStamp, want);
   },
   async down() {
-    if (!(await stopPid(keycloakPaths.pid, 'keycloak'))) log('keycloak: not started by Vanguard; nothing to stop');
+    if (!(await stopPid(keycloakPaths.pid, 'keycloak', keycloakPid()))) log('keycloak: not started by Vanguard; nothing to stop');
   },
   async status() {
-    const pid = readPid(keycloakPaths.pid);
+    const pid = keycloakPid();
     const ok = await this.running();
-    // kc.sh execs java, so the pid is the JVM's own.
     return { address: keycloakUrl(), version: env.KEYCLOAK_URL ? '-' : KEYCLOAK_VERSION, pid: pid ? String(pid) : '-', state: ok ? 'up' : pid ? 'starting' : 'down', mode: env.KEYCLOAK_URL ? 'external' : 'local', rss: pid ? rssMb(pid) : undefined };
   },
   logFile: keycloakPaths.log,
@@ -485,7 +512,40 @@ function pick(name) {
   return [c];
 }
 
+/**
+ * Suites, `npm start` and `npm test` may all call `up` at once; one at a time decides
+ * what to start, or two brokers race for the same port.
+ */
+async function withLock(fn) {
+  fs.mkdirSync(state, { recursive: true });
+  const lock = path.join(state, 'infra.lock');
+  const until = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const holder = readPid(lock);
+      if (!holder) {
+        fs.rmSync(lock, { force: true }); // its owner died
+        continue;
+      }
+      if (Date.now() > until) throw new InfraError(`another infra command (pid ${holder}) holds ${lock}`);
+      await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 export async function up(name) {
+  return withLock(() => upUnlocked(name));
+}
+
+async function upUnlocked(name) {
   const started = Date.now();
   // Keycloak boots slowest: start it first and let Kafka come up while it does.
   const list = pick(name);
@@ -495,7 +555,9 @@ export async function up(name) {
 }
 
 export async function down(name) {
-  for (const c of pick(name).reverse()) await c.down();
+  return withLock(async () => {
+    for (const c of pick(name).reverse()) await c.down();
+  });
 }
 
 export async function status(name) {

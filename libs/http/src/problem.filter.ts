@@ -19,6 +19,8 @@ const CODE_BY_STATUS: Record<number, string> = {
   422: 'RULE.VIOLATED',
 };
 
+const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
+
 /**
  * Turns every thrown thing into a JSON answer. Client mistakes keep their status and
  * reason; anything unexpected is logged with its stack and answered as a bare 500,
@@ -32,8 +34,13 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<{ id?: string }>();
+    // A structured report someone else built on purpose (terminus' readiness 503) goes out as it is.
+    if (exception instanceof HttpException && isReport(exception.getResponse())) {
+      res.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception, correlationId: req.id }, 'unhandled error');
+    if (!(exception instanceof HttpException)) this.logger.error({ err: exception, correlationId: req.id }, 'unhandled error');
     res.status(body.statusCode).json({ ...body, correlationId: req.id });
   }
 

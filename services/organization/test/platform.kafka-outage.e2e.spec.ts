@@ -46,5 +46,5 @@ describe('organization service when the broker goes away', () => {
       return res.status === 200 ? res : undefined;
     }, { timeoutMs: 60_000 });
     expect(up.body.details.kafka).toEqual({ status: 'up' });
-  });
+  }, 180_000);
 });

@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { configureHttpApp } from '@vanguard/http';
+import { infraConfig } from '@vanguard/infra-config';
+import { migrate } from '../../../../scripts/migrate';
+import { DEMO_REGION, ensureOrganizations } from '../../src/infrastructure/seed/demo-region';
+import { organizationConfig, type OrganizationConfig } from '../../src/organization.config';
+import { OrganizationModule } from '../../src/organization.module';
+
+/**
+ * Migrates the test database's `organization` schema and makes sure the demo region the
+ * realm's users point into exists. Suites run in parallel, so they take turns.
+ */
+export async function prepareOrganizationTestDatabase(): Promise<void> {
+  const admin = new Client({ connectionString: infraConfig().testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`select pg_advisory_lock(hashtext('vanguard.organization.test-setup'))`);
+    await migrate('test');
+    await admin.query(`set search_path to organization`);
+    await ensureOrganizations(admin, DEMO_REGION);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The real service, in-process, against the test database; the relay is off unless asked for. */
+export async function createOrganizationTestApp(overrides: Partial<OrganizationConfig> = {}): Promise<INestApplication> {
+  await prepareOrganizationTestDatabase();
+  const config = { ...organizationConfig(infraConfig(), 'test'), relay: false, ...overrides };
+  const moduleRef = await Test.createTestingModule({ imports: [OrganizationModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureHttpApp(app, { title: 'test', description: 'test' });
+  await app.init();
+  return app;
+}
+
+/** A random code below `parentCode`, so suites sharing the schema never collide. */
+export function childCode(parentCode: string, digits = 6): string {
+  let s = '';
+  for (let i = 0; i < digits; i++) s += Math.floor(Math.random() * 10);
+  return parentCode + s;
+}
