@@ -5,7 +5,9 @@ export interface OrganizationConfig {
   readonly databaseUrl: string;
   readonly schema: string;
   readonly kafkaBrokers: readonly string[];
-  readonly keycloak: { readonly issuer: string; readonly audience: string; readonly jwksUri: string };
+  /** Run the outbox relay in this process (default true; one relay per outbox). */
+  readonly relay?: boolean;
+  readonly keycloak: { readonly issuer: string; readonly audience: string; readonly jwksUri: string; readonly clockToleranceSec?: number };
 }
 
 /** `database` picks the platform's database or the test one; everything else comes from the environment. */
@@ -16,6 +18,7 @@ export function organizationConfig(infra: InfraConfig = infraConfig(), database:
     databaseUrl: serviceDatabaseUrl('organization', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
     schema: 'organization',
     kafkaBrokers: infra.kafkaBrokers,
+    relay: process.env['ORGANIZATION_RELAY'] !== 'off',
     keycloak: {
       issuer,
       audience: infra.keycloakAudience,

@@ -1,10 +1,84 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { DataSource } from 'typeorm';
+import { AssignMemberRoleHandler } from './application/commands/assign-member-role/assign-member-role.handler';
+import { CompleteTransferHandler } from './application/commands/complete-transfer/complete-transfer.handler';
+import { DecideTransferHandler } from './application/commands/decide-transfer/decide-transfer.handler';
+import { DissolveOrganizationHandler } from './application/commands/dissolve-organization/dissolve-organization.handler';
+import { EnrolMemberHandler } from './application/commands/enrol-member/enrol-member.handler';
+import { EstablishContactPointHandler } from './application/commands/establish-contact-point/establish-contact-point.handler';
+import { GrantVanguardPostHandler } from './application/commands/grant-vanguard-post/grant-vanguard-post.handler';
+import { LogVisitHandler } from './application/commands/log-visit/log-visit.handler';
+import { MergeOrganizationHandler } from './application/commands/merge-organization/merge-organization.handler';
+import { MoveOrganizationHandler } from './application/commands/move-organization/move-organization.handler';
+import { RegisterOrganizationHandler } from './application/commands/register-organization/register-organization.handler';
+import { RemoveMemberHandler } from './application/commands/remove-member/remove-member.handler';
+import { RenameOrganizationHandler } from './application/commands/rename-organization/rename-organization.handler';
+import { RequestTransferHandler } from './application/commands/request-transfer/request-transfer.handler';
+import { CLOCK } from './application/ports/clock.port';
+import { CONTACT_POINT_REPOSITORY } from './application/ports/contact-point.repository.port';
+import { ID_GENERATOR } from './application/ports/id-generator.port';
+import { MEMBER_TRANSFER_REPOSITORY } from './application/ports/member-transfer.repository.port';
+import { MEMBER_REPOSITORY } from './application/ports/member.repository.port';
+import { ORGANIZATION_READ_MODEL } from './application/ports/organization-read-model.port';
+import { ORGANIZATION_REPOSITORY } from './application/ports/organization.repository.port';
+import { OUTBOX } from './application/ports/outbox.port';
+import { PERSONAL_DATA_CIPHER } from './application/ports/personal-data-cipher.port';
+import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
+import { organizationQueryHandlers } from './application/queries/organization.query-handlers';
+import { AesGcmPersonalDataCipher } from './infrastructure/crypto/aes-gcm-personal-data-cipher';
+import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
+import { TypeOrmOutboxAdapter } from './infrastructure/outbox/typeorm-outbox.adapter';
+import { ContactPointOrmEntity, ContactPointVisitOrmEntity } from './infrastructure/persistence/contact-point.orm-entity';
+import { MemberTransferOrmEntity } from './infrastructure/persistence/member-transfer.orm-entity';
+import { MemberMapper } from './infrastructure/persistence/member.mapper';
+import { MemberHistoryOrmEntity, MemberOrmEntity } from './infrastructure/persistence/member.orm-entity';
+import { OrganizationOrmEntity } from './infrastructure/persistence/organization.orm-entity';
+import { SqlOrganizationReadModel } from './infrastructure/persistence/sql-organization.read-model';
+import { TypeOrmContactPointRepository } from './infrastructure/persistence/typeorm-contact-point.repository';
+import { TypeOrmMemberTransferRepository } from './infrastructure/persistence/typeorm-member-transfer.repository';
+import { TypeOrmMemberRepository } from './infrastructure/persistence/typeorm-member.repository';
+import { TypeOrmOrganizationRepository } from './infrastructure/persistence/typeorm-organization.repository';
+import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
+import { SystemClock } from './infrastructure/system/system-clock';
+import { UuidIdGenerator } from './infrastructure/system/uuid-id-generator';
+import { ContactPointsHttpController } from './interface/http/contact-points.http.controller';
+import { DomainErrorInterceptor } from './interface/http/domain-error.interceptor';
 import { MeHttpController } from './interface/http/me.http.controller';
+import { MembersHttpController } from './interface/http/members.http.controller';
+import { OrganizationsHttpController } from './interface/http/organizations.http.controller';
+import { TransfersHttpController } from './interface/http/transfers.http.controller';
 import type { OrganizationConfig } from './organization.config';
+
+export const ORM_ENTITIES = [
+  OrganizationOrmEntity,
+  MemberOrmEntity,
+  MemberHistoryOrmEntity,
+  MemberTransferOrmEntity,
+  ContactPointOrmEntity,
+  ContactPointVisitOrmEntity,
+];
+
+const commandHandlers = [
+  RegisterOrganizationHandler,
+  RenameOrganizationHandler,
+  MoveOrganizationHandler,
+  MergeOrganizationHandler,
+  DissolveOrganizationHandler,
+  EnrolMemberHandler,
+  AssignMemberRoleHandler,
+  GrantVanguardPostHandler,
+  RemoveMemberHandler,
+  RequestTransferHandler,
+  DecideTransferHandler,
+  CompleteTransferHandler,
+  EstablishContactPointHandler,
+  LogVisitHandler,
+];
 
 /** Composition root of the organization service: binds ports to adapters. */
 @Module({})
@@ -15,11 +89,13 @@ export class OrganizationModule {
       imports: [
         LoggingModule,
         MetricsModule,
+        CqrsModule.forRoot(),
         AuthModule.forRoot(config.keycloak),
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: config.databaseUrl,
           schema: config.schema,
+          entities: ORM_ENTITIES,
           synchronize: false,
           migrationsRun: false,
           // Keep retrying quietly at boot: readiness reports Postgres down meanwhile.
@@ -35,7 +111,26 @@ export class OrganizationModule {
           ],
         }),
       ],
-      controllers: [MeHttpController],
+      controllers: [MeHttpController, OrganizationsHttpController, MembersHttpController, TransfersHttpController, ContactPointsHttpController],
+      providers: [
+        { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        { provide: CLOCK, useClass: SystemClock },
+        { provide: ID_GENERATOR, useClass: UuidIdGenerator },
+        { provide: PERSONAL_DATA_CIPHER, useFactory: () => new AesGcmPersonalDataCipher() },
+        TypeOrmUnitOfWork,
+        { provide: UNIT_OF_WORK, useExisting: TypeOrmUnitOfWork },
+        MemberMapper,
+        { provide: ORGANIZATION_REPOSITORY, useClass: TypeOrmOrganizationRepository },
+        { provide: MEMBER_REPOSITORY, useClass: TypeOrmMemberRepository },
+        { provide: MEMBER_TRANSFER_REPOSITORY, useClass: TypeOrmMemberTransferRepository },
+        { provide: CONTACT_POINT_REPOSITORY, useClass: TypeOrmContactPointRepository },
+        { provide: ORGANIZATION_READ_MODEL, useClass: SqlOrganizationReadModel },
+        { provide: OUTBOX, useClass: TypeOrmOutboxAdapter },
+        { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
+        OutboxRelayRunner,
+        ...commandHandlers,
+        ...organizationQueryHandlers,
+      ],
     };
   }
 }

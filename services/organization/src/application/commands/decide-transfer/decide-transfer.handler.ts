@@ -1,0 +1,32 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { MEMBER_TRANSFER_REPOSITORY, type MemberTransferRepository } from '../../ports/member-transfer.repository.port';
+import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
+import { assertWithinScope } from '../../scope/access-scope';
+import { loadOrganization, loadTransfer } from '../load';
+import { DecideTransferCommand } from './decide-transfer.command';
+
+@CommandHandler(DecideTransferCommand)
+export class DecideTransferHandler implements ICommandHandler<DecideTransferCommand, void> {
+  constructor(
+    @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
+    @Inject(MEMBER_TRANSFER_REPOSITORY) private readonly transfers: MemberTransferRepository,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ ctx, transferId, decision, reason }: DecideTransferCommand): Promise<void> {
+    return this.uow.run(async () => {
+      const transfer = await loadTransfer(this.transfers, transferId);
+      const receiver = await loadOrganization(this.organizations, transfer.toOrgId);
+      assertWithinScope(ctx.actor, receiver.id, receiver.path);
+      const today = this.clock.today();
+      if (decision === 'accept') transfer.accept(today);
+      else transfer.reject(today, reason ?? '');
+      // Acceptance and rejection are internal steps: no public contract, so nothing for the outbox.
+      await this.transfers.save(transfer);
+    });
+  }
+}

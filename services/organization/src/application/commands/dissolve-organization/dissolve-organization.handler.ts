@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
+import { OUTBOX, type Outbox } from '../../ports/outbox.port';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
+import { assertWithinScope } from '../../scope/access-scope';
+import { eventContext } from '../command-context';
+import { loadOrganization } from '../load';
+import { DissolveOrganizationCommand } from './dissolve-organization.command';
+
+@CommandHandler(DissolveOrganizationCommand)
+export class DissolveOrganizationHandler implements ICommandHandler<DissolveOrganizationCommand, void> {
+  constructor(
+    @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
+    @Inject(OUTBOX) private readonly outbox: Outbox,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ ctx, organizationId, reason }: DissolveOrganizationCommand): Promise<void> {
+    return this.uow.run(async () => {
+      const org = await loadOrganization(this.organizations, organizationId);
+      assertWithinScope(ctx.actor, org.id, org.path);
+      org.dissolve(await this.organizations.census(org.id), this.clock.today(), reason);
+      await this.organizations.save(org);
+      await this.outbox.add(org.pullEvents(), eventContext(ctx));
+    });
+  }
+}

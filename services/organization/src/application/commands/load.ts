@@ -1,0 +1,36 @@
+import { ContactPointNotFoundError } from '../../domain/contact-point/contact-point.errors';
+import type { ContactPoint } from '../../domain/contact-point/contact-point.aggregate';
+import type { Member } from '../../domain/member/member.aggregate';
+import { MemberNotFoundError } from '../../domain/member/member.errors';
+import type { Organization } from '../../domain/organization/organization.aggregate';
+import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
+import type { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import { TransferNotFoundError } from '../../domain/transfer/member-transfer.errors';
+import type { ContactPointRepository } from '../ports/contact-point.repository.port';
+import type { MemberTransferRepository } from '../ports/member-transfer.repository.port';
+import type { MemberRepository } from '../ports/member.repository.port';
+import type { OrganizationRepository } from '../ports/organization.repository.port';
+
+export async function loadOrganization(repo: OrganizationRepository, id: string): Promise<Organization> {
+  const org = await repo.findById(id);
+  if (!org) throw new OrganizationNotFoundError(id);
+  return org;
+}
+
+export async function loadMember(repo: MemberRepository, id: string): Promise<Member> {
+  const m = await repo.findById(id);
+  if (!m) throw new MemberNotFoundError(id);
+  return m;
+}
+
+export async function loadTransfer(repo: MemberTransferRepository, id: string): Promise<MemberTransfer> {
+  const t = await repo.findById(id);
+  if (!t) throw new TransferNotFoundError(id);
+  return t;
+}
+
+export async function loadContactPoint(repo: ContactPointRepository, id: string): Promise<ContactPoint> {
+  const cp = await repo.findById(id);
+  if (!cp) throw new ContactPointNotFoundError(id);
+  return cp;
+}

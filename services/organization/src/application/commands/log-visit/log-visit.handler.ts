@@ -1,0 +1,37 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { CONTACT_POINT_REPOSITORY, type ContactPointRepository } from '../../ports/contact-point.repository.port';
+import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
+import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
+import { OUTBOX, type Outbox } from '../../ports/outbox.port';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
+import { assertWithinScope } from '../../scope/access-scope';
+import { eventContext } from '../command-context';
+import { loadContactPoint, loadOrganization } from '../load';
+import { LogVisitCommand } from './log-visit.command';
+
+@CommandHandler(LogVisitCommand)
+export class LogVisitHandler implements ICommandHandler<LogVisitCommand, { id: string }> {
+  constructor(
+    @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
+    @Inject(CONTACT_POINT_REPOSITORY) private readonly contactPoints: ContactPointRepository,
+    @Inject(OUTBOX) private readonly outbox: Outbox,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ ctx, contactPointId, visit }: LogVisitCommand): Promise<{ id: string }> {
+    return this.uow.run(async () => {
+      const cp = await loadContactPoint(this.contactPoints, contactPointId);
+      const org = await loadOrganization(this.organizations, cp.orgId);
+      assertWithinScope(ctx.actor, org.id, org.path);
+      const id = this.ids.newId();
+      cp.logVisit({ id, ...visit }, this.clock.today());
+      await this.contactPoints.save(cp);
+      await this.outbox.add(cp.pullEvents(), eventContext(ctx));
+      return { id };
+    });
+  }
+}

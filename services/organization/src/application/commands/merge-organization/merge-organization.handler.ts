@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.repository.port';
+import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
+import { OUTBOX, type Outbox } from '../../ports/outbox.port';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
+import { assertWithinScope } from '../../scope/access-scope';
+import { eventContext } from '../command-context';
+import { loadOrganization } from '../load';
+import { MergeOrganizationCommand } from './merge-organization.command';
+
+@CommandHandler(MergeOrganizationCommand)
+export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizationCommand, { membersMoved: number }> {
+  constructor(
+    @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
+    @Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository,
+    @Inject(OUTBOX) private readonly outbox: Outbox,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ ctx, organizationId, survivingOrganizationId }: MergeOrganizationCommand): Promise<{ membersMoved: number }> {
+    return this.uow.run(async () => {
+      const org = await loadOrganization(this.organizations, organizationId);
+      assertWithinScope(ctx.actor, org.id, org.path);
+      const survivor = await loadOrganization(this.organizations, survivingOrganizationId);
+      assertWithinScope(ctx.actor, survivor.id, survivor.path);
+      const today = this.clock.today();
+      org.mergeInto(survivor, await this.organizations.census(org.id), today);
+      const members = await this.members.activeOf(org.id);
+      for (const m of members) {
+        m.moveWithMergedOrganization(survivor.id, today);
+        await this.members.save(m);
+      }
+      await this.organizations.save(org);
+      await this.outbox.add(org.pullEvents(), eventContext(ctx));
+      return { membersMoved: members.length };
+    });
+  }
+}

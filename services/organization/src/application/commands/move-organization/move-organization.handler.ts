@@ -1,0 +1,33 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
+import { OUTBOX, type Outbox } from '../../ports/outbox.port';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
+import { assertWithinScope } from '../../scope/access-scope';
+import { eventContext } from '../command-context';
+import { loadOrganization } from '../load';
+import { MoveOrganizationCommand } from './move-organization.command';
+
+@CommandHandler(MoveOrganizationCommand)
+export class MoveOrganizationHandler implements ICommandHandler<MoveOrganizationCommand, void> {
+  constructor(
+    @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
+    @Inject(OUTBOX) private readonly outbox: Outbox,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ ctx, organizationId, newParentId, newCode }: MoveOrganizationCommand): Promise<void> {
+    return this.uow.run(async () => {
+      const org = await loadOrganization(this.organizations, organizationId);
+      assertWithinScope(ctx.actor, org.id, org.path);
+      const newParent = await loadOrganization(this.organizations, newParentId);
+      assertWithinScope(ctx.actor, newParent.id, newParent.path);
+      const currentParent = org.parentId ? await loadOrganization(this.organizations, org.parentId) : null;
+      org.moveUnder(newParent, currentParent, this.clock.today(), newCode);
+      await this.organizations.save(org);
+      await this.outbox.add(org.pullEvents(), eventContext(ctx));
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export const ID_GENERATOR = Symbol('IdGenerator');
+export interface IdGenerator {
+  newId(): string;
+}

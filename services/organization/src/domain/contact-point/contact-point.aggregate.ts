@@ -1,0 +1,104 @@
+import { AggregateRoot } from '../shared/aggregate-root';
+import { checkRule } from '../shared/business-rule';
+import type { Day } from '../shared/day';
+import { OrganizationMustBeActiveRule } from '../organization/rules/organization-must-be-active.rule';
+import type { Organization } from '../organization/organization.aggregate';
+import { VisitMustFallBetweenEstablishmentAndTodayRule } from './rules/visit-must-fall-between-establishment-and-today.rule';
+
+export interface Visit {
+  readonly id: string;
+  readonly visitedOn: Day;
+  /** Who was visited (a household, a member, the branch committee…). */
+  readonly visited: string;
+  /** What was solved. */
+  readonly solved: string;
+}
+
+export interface ContactPointProps {
+  readonly id: string;
+  readonly orgId: string;
+  readonly leaderId: string;
+  readonly leaderName: string;
+  readonly establishedOn: Day;
+  visits: Visit[];
+}
+
+/** 领导干部联系点: a leading cadre linked to an organisation, expected to visit at least once a month. */
+export class ContactPoint extends AggregateRoot {
+  private persistedVisits: number;
+
+  private constructor(private readonly props: ContactPointProps) {
+    super();
+    this.persistedVisits = props.visits.length;
+  }
+
+  static establish(input: { id: string; org: Organization; leaderId: string; leaderName: string; establishedOn: Day }): ContactPoint {
+    checkRule(new OrganizationMustBeActiveRule(input.org.status, '建立联系点 / become a contact point'));
+    const cp = new ContactPoint({
+      id: input.id,
+      orgId: input.org.id,
+      leaderId: input.leaderId,
+      leaderName: input.leaderName.trim(),
+      establishedOn: input.establishedOn,
+      visits: [],
+    });
+    cp.record({
+      name: 'ContactPointEstablished',
+      stream: 'contact-point',
+      aggregateId: cp.id,
+      orgId: cp.orgId,
+      data: { contactPointId: cp.id, orgId: cp.orgId, leaderId: cp.leaderId, leaderName: cp.leaderName, establishedOn: cp.establishedOn },
+    });
+    return cp;
+  }
+
+  static restore(props: ContactPointProps): ContactPoint {
+    return new ContactPoint({ ...props, visits: [...props.visits] });
+  }
+
+  logVisit(visit: Visit, today: Day): void {
+    checkRule(new VisitMustFallBetweenEstablishmentAndTodayRule(this.props.establishedOn, visit.visitedOn, today));
+    this.props.visits.push(visit);
+    this.record({
+      name: 'VisitLogged',
+      stream: 'contact-point',
+      aggregateId: this.id,
+      orgId: this.orgId,
+      data: {
+        visitId: visit.id,
+        contactPointId: this.id,
+        orgId: this.orgId,
+        leaderId: this.leaderId,
+        visitedOn: visit.visitedOn,
+        summary: `${visit.visited}: ${visit.solved}`.slice(0, 2000),
+      },
+    });
+  }
+
+  unsavedVisits(): readonly Visit[] {
+    return this.props.visits.slice(this.persistedVisits);
+  }
+
+  markVisitsSaved(): void {
+    this.persistedVisits = this.props.visits.length;
+  }
+
+  get id(): string {
+    return this.props.id;
+  }
+  get orgId(): string {
+    return this.props.orgId;
+  }
+  get leaderId(): string {
+    return this.props.leaderId;
+  }
+  get leaderName(): string {
+    return this.props.leaderName;
+  }
+  get establishedOn(): Day {
+    return this.props.establishedOn;
+  }
+  get visits(): readonly Visit[] {
+    return this.props.visits;
+  }
+}

@@ -1,0 +1,187 @@
+import { AggregateRoot } from '../shared/aggregate-root';
+import { checkRule } from '../shared/business-rule';
+import type { Day } from '../shared/day';
+import { DomainError } from '../shared/domain-error';
+import type { Membership, MemberRole, MemberStatus, VanguardPost } from './member.vocabulary';
+import { PersonalData } from './personal-data.value-object';
+import { MemberCannotHoldTheSameRoleTwiceRule } from './rules/member-cannot-hold-the-same-role-twice.rule';
+import { MemberCannotJoinInTheFutureRule } from './rules/member-cannot-join-in-the-future.rule';
+import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
+
+/** One line of a member's organisational history; it travels with the member on transfer. */
+export interface MembershipHistoryEntry {
+  readonly on: Day;
+  readonly kind: 'joined' | 'role_assigned' | 'post_granted' | 'transferred_out' | 'transferred_in' | 'left';
+  readonly orgId: string;
+  readonly detail: string | null;
+}
+
+export interface MemberProps {
+  readonly id: string;
+  orgId: string;
+  name: string;
+  status: MemberStatus;
+  readonly joinedOn: Day;
+  roles: MemberRole[];
+  posts: VanguardPost[];
+  personal: PersonalData;
+  membership: Membership;
+  history: MembershipHistoryEntry[];
+  version: number;
+}
+
+export interface EnrolMember {
+  readonly id: string;
+  readonly orgId: string;
+  readonly name: string;
+  readonly status: MemberStatus;
+  readonly joinedOn: Day;
+  readonly roles: readonly MemberRole[];
+  readonly posts: readonly VanguardPost[];
+  readonly idNumber?: string | null;
+  readonly phone?: string | null;
+}
+
+/** A party member (党员) of one organisation. */
+export class Member extends AggregateRoot {
+  private persistedHistory: number;
+
+  private constructor(private readonly props: MemberProps) {
+    super();
+    this.persistedHistory = props.history.length;
+  }
+
+  static join(input: EnrolMember, today: Day): Member {
+    checkRule(new MemberCannotJoinInTheFutureRule(input.joinedOn, today));
+    const name = input.name.trim();
+    if (!name || name.length > 100) throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
+    const roles = [...new Set(input.roles)];
+    const m = new Member({
+      id: input.id,
+      orgId: input.orgId,
+      name,
+      status: input.status,
+      joinedOn: input.joinedOn,
+      roles,
+      posts: [...new Set(input.posts)],
+      personal: PersonalData.of(input.idNumber, input.phone),
+      membership: 'active',
+      history: [],
+      version: 0,
+    });
+    m.props.history.push({ on: input.joinedOn, kind: 'joined', orgId: input.orgId, detail: input.status });
+    m.record({
+      name: 'MemberJoined',
+      stream: 'member',
+      aggregateId: m.id,
+      orgId: input.orgId,
+      data: { memberId: m.id, orgId: input.orgId, name, status: input.status, joinedOn: input.joinedOn, roles },
+    });
+    return m;
+  }
+
+  static restore(props: MemberProps): Member {
+    return new Member({ ...props, roles: [...props.roles], posts: [...props.posts], history: [...props.history] });
+  }
+
+  assignRole(role: MemberRole, on: Day): void {
+    checkRule(new MemberMustBeActiveRule(this.props.membership));
+    checkRule(new MemberCannotHoldTheSameRoleTwiceRule(this.props.roles, role));
+    this.props.roles.push(role);
+    this.props.history.push({ on, kind: 'role_assigned', orgId: this.props.orgId, detail: role });
+    this.record({
+      name: 'MemberRoleAssigned',
+      stream: 'member',
+      aggregateId: this.id,
+      orgId: this.props.orgId,
+      data: { memberId: this.id, orgId: this.props.orgId, role, assignedOn: on },
+    });
+  }
+
+  /** 亮牌示范: the member takes a vanguard post. Not a published event (no contract). */
+  grantPost(post: VanguardPost, on: Day): void {
+    checkRule(new MemberMustBeActiveRule(this.props.membership));
+    if (this.props.posts.includes(post)) return;
+    this.props.posts.push(post);
+    this.props.history.push({ on, kind: 'post_granted', orgId: this.props.orgId, detail: post });
+  }
+
+  /** Completes a transfer: the member, with their history, now belongs to `toOrgId`. */
+  transferTo(toOrgId: string, transferId: string, on: Day): void {
+    checkRule(new MemberMustBeActiveRule(this.props.membership));
+    const fromOrgId = this.props.orgId;
+    this.props.history.push({ on, kind: 'transferred_out', orgId: fromOrgId, detail: transferId });
+    this.props.history.push({ on, kind: 'transferred_in', orgId: toOrgId, detail: transferId });
+    this.props.orgId = toOrgId;
+    this.record({
+      name: 'MemberTransferred',
+      stream: 'member',
+      aggregateId: this.id,
+      orgId: toOrgId,
+      data: { transferId, memberId: this.id, fromOrgId, toOrgId, transferredOn: on },
+    });
+  }
+
+  /** Merging organisations carries members over without a transfer procedure. */
+  moveWithMergedOrganization(survivorId: string, on: Day): void {
+    if (this.props.membership !== 'active') return;
+    this.props.history.push({ on, kind: 'transferred_in', orgId: survivorId, detail: `merged from ${this.props.orgId}` });
+    this.props.orgId = survivorId;
+  }
+
+  leave(on: Day, reason?: string): void {
+    checkRule(new MemberMustBeActiveRule(this.props.membership));
+    this.props.membership = 'left';
+    this.props.history.push({ on, kind: 'left', orgId: this.props.orgId, detail: reason ?? null });
+    this.record({
+      name: 'MemberLeft',
+      stream: 'member',
+      aggregateId: this.id,
+      orgId: this.props.orgId,
+      data: { memberId: this.id, orgId: this.props.orgId, leftOn: on, ...(reason ? { reason } : {}) },
+    });
+  }
+
+  /** History entries not yet stored; the repository appends them and marks them stored. */
+  unsavedHistory(): readonly MembershipHistoryEntry[] {
+    return this.props.history.slice(this.persistedHistory);
+  }
+
+  markHistorySaved(): void {
+    this.persistedHistory = this.props.history.length;
+  }
+
+  get id(): string {
+    return this.props.id;
+  }
+  get orgId(): string {
+    return this.props.orgId;
+  }
+  get name(): string {
+    return this.props.name;
+  }
+  get status(): MemberStatus {
+    return this.props.status;
+  }
+  get joinedOn(): Day {
+    return this.props.joinedOn;
+  }
+  get roles(): readonly MemberRole[] {
+    return this.props.roles;
+  }
+  get posts(): readonly VanguardPost[] {
+    return this.props.posts;
+  }
+  get personal(): PersonalData {
+    return this.props.personal;
+  }
+  get membership(): Membership {
+    return this.props.membership;
+  }
+  get history(): readonly MembershipHistoryEntry[] {
+    return this.props.history;
+  }
+  get version(): number {
+    return this.props.version;
+  }
+}

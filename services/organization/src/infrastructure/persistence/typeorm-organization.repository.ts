@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { OrganizationRepository } from '../../application/ports/organization.repository.port';
+import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
+import { OrganizationCodeTakenError } from '../../domain/organization/organization.errors';
+import { OrganizationMapper } from './organization.mapper';
+import { OrganizationOrmEntity } from './organization.orm-entity';
+import { isUniqueViolation } from './pg-errors';
+import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
+
+@Injectable()
+export class TypeOrmOrganizationRepository implements OrganizationRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  async findById(id: string): Promise<Organization | null> {
+    const qb = this.uow.manager().getRepository(OrganizationOrmEntity).createQueryBuilder('o').where('o.id = :id', { id });
+    if (this.uow.inTransaction()) qb.setLock('pessimistic_write');
+    const row = await qb.getOne();
+    return row ? OrganizationMapper.toDomain(row) : null;
+  }
+
+  async findByCode(code: string): Promise<Organization | null> {
+    const row = await this.uow.manager().getRepository(OrganizationOrmEntity).findOne({ where: { code } });
+    return row ? OrganizationMapper.toDomain(row) : null;
+  }
+
+  async census(id: string): Promise<SubtreeCensus> {
+    const [row] = (await this.uow.manager().query(
+      `select (select count(*) from members where org_id = $1 and membership = 'active')::int as members,
+              (select count(*) from organizations where parent_id = $1 and status = 'active')::int as children`,
+      [id],
+    )) as { members: number; children: number }[];
+    return { activeMembers: row?.members ?? 0, activeChildren: row?.children ?? 0 };
+  }
+
+  async save(org: Organization): Promise<void> {
+    const manager = this.uow.manager();
+    const row = OrganizationMapper.toOrm(org);
+    try {
+      if (org.version === 0) {
+        await manager.query(
+          `insert into organizations (id, code, name, level, kind, sector, parent_id, path, depth, established_on, temporary, status, merged_into_id, version)
+           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,1)`,
+          [row.id, row.code, row.name, row.level, row.kind, row.sector, row.parentId, row.path, row.depth, row.establishedOn, row.temporary, row.status, row.mergedIntoId],
+        );
+        return;
+      }
+      const [before] = (await manager.query(`select path, code, depth from organizations where id = $1`, [org.id])) as {
+        path: string;
+        code: string;
+        depth: number;
+      }[];
+      if (!before) throw new Error(`organisation ${org.id} vanished during its own update`);
+      if (before.path !== row.path || before.code !== row.code) {
+        // The subtree follows: every descendant's path and code take the new prefix.
+        await manager.query(
+          `update organizations
+              set path = $2 || substr(path, length($1) + 1),
+                  code = $4 || substr(code, length($3) + 1),
+                  depth = depth + $5,
+                  updated_at = now()
+            where path like $1 || '%' and id <> $6`,
+          [before.path, row.path, before.code, row.code, row.depth - before.depth, org.id],
+        );
+      }
+      const res = (await manager.query(
+        `update organizations
+            set code = $2, name = $3, parent_id = $4, path = $5, depth = $6, status = $7, merged_into_id = $8,
+                version = version + 1, updated_at = now()
+          where id = $1 and version = $9`,
+        [row.id, row.code, row.name, row.parentId, row.path, row.depth, row.status, row.mergedIntoId, row.version],
+      )) as [unknown[], number];
+      if (res[1] !== 1) throw new Error(`organisation ${org.id} was changed concurrently`);
+    } catch (e) {
+      if (isUniqueViolation(e, 'organizations_code_key')) throw new OrganizationCodeTakenError(row.code);
+      throw e;
+    }
+  }
+}

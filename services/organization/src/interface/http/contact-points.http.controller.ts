@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import type { CommandContext } from '../../application/commands/command-context';
+import { EstablishContactPointCommand } from '../../application/commands/establish-contact-point/establish-contact-point.command';
+import { LogVisitCommand } from '../../application/commands/log-visit/log-visit.command';
+import { GetContactPointQuery, ListContactPointsQuery as ListContactPoints } from '../../application/queries/organization.queries';
+import { CONTACT_POINT_WRITE_ROLES, READ_ROLES } from './access';
+import {
+  ContactPointDetailResponse,
+  ContactPointPageResponse,
+  ContactPointResponse,
+  EstablishContactPointRequest,
+  ListContactPointsQuery,
+  LogVisitRequest,
+} from './dto/contact-point.dto';
+import { CreatedResponse } from './dto/organization.dto';
+import { pageOf } from './dto/page.dto';
+import { actorOf, CommandCtx, uuidParam } from './request-context';
+
+@ApiTags('contact-points')
+@ApiBearerAuth()
+@Controller('contact-points')
+export class ContactPointsHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @Roles(...CONTACT_POINT_WRITE_ROLES)
+  @ApiOperation({ summary: '建立领导干部联系点 / a leader takes an organisation as contact point' })
+  @ApiCreatedResponse({ type: ContactPointDetailResponse })
+  async establish(@CommandCtx() ctx: CommandContext, @Body() body: EstablishContactPointRequest): Promise<ContactPointDetailResponse> {
+    const { id } = await this.commands.execute(
+      new EstablishContactPointCommand(ctx, {
+        orgId: body.orgId,
+        leaderId: body.leaderId ?? ctx.actor.sub,
+        leaderName: body.leaderName,
+        ...(body.establishedOn ? { establishedOn: body.establishedOn } : {}),
+      }),
+    );
+    return ContactPointDetailResponse.detail(await this.queries.execute(new GetContactPointQuery(ctx.actor, id)));
+  }
+
+  @Post(':id/visits')
+  @Roles(...CONTACT_POINT_WRITE_ROLES)
+  @ApiOperation({ summary: '记录走访 / log a visit (date, who was visited, what was solved)' })
+  @ApiCreatedResponse({ type: CreatedResponse })
+  logVisit(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: LogVisitRequest): Promise<{ id: string }> {
+    return this.commands.execute(new LogVisitCommand(ctx, id, { visitedOn: body.visitedOn, visited: body.visited, solved: body.solved }));
+  }
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '联系点列表 / contact points of a subtree; withoutVisitInLastMonth=true lists those not visited in 30 days' })
+  @ApiOkResponse({ type: ContactPointPageResponse })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListContactPointsQuery): Promise<ContactPointPageResponse> {
+    const { subtreeOf, withoutVisitInLastMonth } = q;
+    const page = await this.queries.execute(new ListContactPoints(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(withoutVisitInLastMonth && { withoutVisitInLastMonth }) }, pageOf(q)));
+    return { items: page.items.map(ContactPointResponse.of), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOkResponse({ type: ContactPointDetailResponse })
+  async get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ContactPointDetailResponse> {
+    return ContactPointDetailResponse.detail(await this.queries.execute(new GetContactPointQuery(actorOf(p), id)));
+  }
+}

@@ -1,0 +1,33 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type HttpException,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { catchError, type Observable } from 'rxjs';
+import { DomainError } from '../../domain/shared/domain-error';
+
+const STATUS: Record<DomainError['kind'], new (body: object) => HttpException> = {
+  not_found: NotFoundException,
+  conflict: ConflictException,
+  rule: UnprocessableEntityException,
+  forbidden: ForbiddenException,
+};
+
+/** Domain refusals become coded answers: not found → 404, conflict → 409, rule → 422, out of scope → 403. */
+@Injectable()
+export class DomainErrorInterceptor implements NestInterceptor {
+  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((e: unknown) => {
+        if (e instanceof DomainError) throw new STATUS[e.kind]({ code: e.code, message: e.message });
+        throw e;
+      }),
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import type { ContactPointView, VisitView } from '../../../application/ports/organization-read-model.port';
+import { booleanQuery } from './organization.dto';
+import { PageQueryDto } from './page.dto';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class EstablishContactPointRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  orgId!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the leading cadre; defaults to the caller' })
+  @IsOptional()
+  @IsUUID()
+  leaderId?: string;
+
+  @ApiProperty({ example: '李建国' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  leaderName!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'establishedOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'establishedOn must be a date YYYY-MM-DD' })
+  establishedOn?: string;
+}
+
+export class LogVisitRequest {
+  @ApiProperty({ example: '2011-05-12' })
+  @IsISO8601({ strict: true }, { message: 'visitedOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'visitedOn must be a date YYYY-MM-DD' })
+  visitedOn!: string;
+
+  @ApiProperty({ description: 'who was visited', example: '困难党员王某家' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  visited!: string;
+
+  @ApiProperty({ description: 'what was solved', example: '协调解决饮水井维修' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1500)
+  solved!: string;
+}
+
+export class ListContactPointsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiPropertyOptional({ description: 'only contact points with no visit in the last 30 days' })
+  @IsOptional()
+  @booleanQuery()
+  @IsBoolean()
+  withoutVisitInLastMonth?: boolean;
+}
+
+export class ContactPointResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty() orgName!: string;
+  @ApiProperty({ format: 'uuid' }) leaderId!: string;
+  @ApiProperty() leaderName!: string;
+  @ApiProperty() establishedOn!: string;
+  @ApiProperty({ nullable: true, type: String }) lastVisitOn!: string | null;
+  @ApiProperty() visitCount!: number;
+
+  static of(v: ContactPointView): ContactPointResponse {
+    const { id, orgId, orgName, leaderId, leaderName, establishedOn, lastVisitOn, visitCount } = v;
+    return Object.assign(new ContactPointResponse(), { id, orgId, orgName, leaderId, leaderName, establishedOn, lastVisitOn, visitCount });
+  }
+}
+
+export class VisitResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() visitedOn!: string;
+  @ApiProperty() visited!: string;
+  @ApiProperty() solved!: string;
+}
+
+export class ContactPointDetailResponse extends ContactPointResponse {
+  @ApiProperty({ type: [VisitResponse] }) visits!: VisitResponse[];
+
+  static detail(v: ContactPointView & { visits: VisitView[] }): ContactPointDetailResponse {
+    return Object.assign(new ContactPointDetailResponse(), ContactPointResponse.of(v), {
+      visits: v.visits.map(({ id, visitedOn, visited, solved }) => ({ id, visitedOn, visited, solved })),
+    });
+  }
+}
+
+export class ContactPointPageResponse {
+  @ApiProperty({ type: [ContactPointResponse] }) items!: ContactPointResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
+import { MEMBER_ROLES, MEMBER_STATUSES, VANGUARD_POSTS, type Membership, type MemberRole, type MemberStatus, type VanguardPost } from '../../../domain/member/member.vocabulary';
+import { PageQueryDto } from './page.dto';
+
+export class EnrolMemberRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  orgId!: string;
+
+  @ApiProperty({ example: '张红梅' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiProperty({ enum: MEMBER_STATUSES })
+  @IsIn(MEMBER_STATUSES)
+  status!: MemberStatus;
+
+  @ApiProperty({ example: '2001-07-01' })
+  @IsISO8601({ strict: true }, { message: 'joinedOn must be a date YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'joinedOn must be a date YYYY-MM-DD' })
+  joinedOn!: string;
+
+  @ApiPropertyOptional({ enum: MEMBER_ROLES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(MEMBER_ROLES, { each: true })
+  roles?: MemberRole[];
+
+  @ApiPropertyOptional({ enum: VANGUARD_POSTS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(VANGUARD_POSTS, { each: true })
+  posts?: VanguardPost[];
+
+  @ApiPropertyOptional({ description: '18-character ID-card number; stored encrypted, shown masked, never published' })
+  @IsOptional()
+  @Matches(/^[0-9]{17}[0-9Xx]$/, { message: 'idNumber must be 17 digits followed by a digit or X' })
+  idNumber?: string;
+
+  @ApiPropertyOptional({ description: 'stored encrypted, shown masked, never published' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9-]{6,19}$/, { message: 'phone must be 7–20 digits' })
+  phone?: string;
+}
+
+export class AssignRoleRequest {
+  @ApiProperty({ enum: MEMBER_ROLES })
+  @IsIn(MEMBER_ROLES)
+  role!: MemberRole;
+}
+
+export class GrantPostRequest {
+  @ApiProperty({ enum: VANGUARD_POSTS })
+  @IsIn(VANGUARD_POSTS)
+  post!: VanguardPost;
+}
+
+export class RemoveMemberRequest {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class ListMembersQuery extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'defaults to your own organisation' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiPropertyOptional({ enum: MEMBER_STATUSES })
+  @IsOptional()
+  @IsIn(MEMBER_STATUSES)
+  status?: MemberStatus;
+
+  @ApiPropertyOptional({ enum: MEMBER_ROLES })
+  @IsOptional()
+  @IsIn(MEMBER_ROLES)
+  role?: MemberRole;
+
+  @ApiPropertyOptional({ enum: ['active', 'left'], default: 'active' })
+  @IsOptional()
+  @IsIn(['active', 'left'])
+  membership?: Membership;
+}
+
+export class MemberResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: MEMBER_STATUSES }) status!: MemberStatus;
+  @ApiProperty() joinedOn!: string;
+  @ApiProperty({ enum: MEMBER_ROLES, isArray: true }) roles!: MemberRole[];
+  @ApiProperty({ enum: VANGUARD_POSTS, isArray: true }) posts!: VanguardPost[];
+  @ApiProperty({ enum: ['active', 'left'] }) membership!: Membership;
+  @ApiProperty({ nullable: true, type: String, example: '1101**********123X' }) idNumberMasked!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '138****5678' }) phoneMasked!: string | null;
+
+  static of(v: MemberView): MemberResponse {
+    return Object.assign(new MemberResponse(), {
+      id: v.id,
+      orgId: v.orgId,
+      name: v.name,
+      status: v.status,
+      joinedOn: v.joinedOn,
+      roles: [...v.roles],
+      posts: [...v.posts],
+      membership: v.membership,
+      idNumberMasked: v.idNumberMasked,
+      phoneMasked: v.phoneMasked,
+    });
+  }
+}
+
+export class MemberHistoryEntryResponse {
+  @ApiProperty() on!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty({ nullable: true, type: String }) detail!: string | null;
+}
+
+export class MemberDetailResponse extends MemberResponse {
+  @ApiProperty({ type: [MemberHistoryEntryResponse] }) history!: MemberHistoryEntryResponse[];
+
+  static detail(v: MemberDetailView): MemberDetailResponse {
+    return Object.assign(new MemberDetailResponse(), MemberResponse.of(v), {
+      history: v.history.map((h) => ({ on: h.on, kind: h.kind, orgId: h.orgId, detail: h.detail })),
+    });
+  }
+}
+
+export class MemberPageResponse {
+  @ApiProperty({ type: [MemberResponse] }) items!: MemberResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import type { TransferView } from '../../../application/ports/organization-read-model.port';
+import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
+import { booleanQuery } from './organization.dto';
+import { PageQueryDto } from './page.dto';
+
+const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed'] as const;
+
+export class RequestTransferRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  memberId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'the receiving organisation' })
+  @IsUUID()
+  toOrgId!: string;
+
+  @ApiPropertyOptional({ description: 'defaults to 30 days after the request' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'deadline must be a date YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'deadline must be a date YYYY-MM-DD' })
+  deadline?: string;
+}
+
+export class RejectTransferRequest {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class ListTransfersQuery extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiPropertyOptional({ description: 'only open transfers past their deadline' })
+  @IsOptional()
+  @booleanQuery()
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ enum: TRANSFER_STATUSES })
+  @IsOptional()
+  @IsIn(TRANSFER_STATUSES)
+  status?: TransferStatus;
+}
+
+export class TransferResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty() memberName!: string;
+  @ApiProperty({ format: 'uuid' }) fromOrgId!: string;
+  @ApiProperty({ format: 'uuid' }) toOrgId!: string;
+  @ApiProperty() requestedOn!: string;
+  @ApiProperty() deadline!: string;
+  @ApiProperty({ enum: TRANSFER_STATUSES }) status!: TransferStatus;
+  @ApiProperty({ nullable: true, type: String }) decidedOn!: string | null;
+  @ApiProperty({ nullable: true, type: String }) completedOn!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+
+  static of(v: TransferView): TransferResponse {
+    return Object.assign(new TransferResponse(), { ...v });
+  }
+}
+
+export class TransferPageResponse {
+  @ApiProperty({ type: [TransferResponse] }) items!: TransferResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import { AssignMemberRoleCommand } from '../../application/commands/assign-member-role/assign-member-role.command';
+import type { CommandContext } from '../../application/commands/command-context';
+import { EnrolMemberCommand } from '../../application/commands/enrol-member/enrol-member.command';
+import { GrantVanguardPostCommand } from '../../application/commands/grant-vanguard-post/grant-vanguard-post.command';
+import { RemoveMemberCommand } from '../../application/commands/remove-member/remove-member.command';
+import { GetMemberQuery, ListMembersQuery as ListMembers } from '../../application/queries/organization.queries';
+import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
+import { AssignRoleRequest, EnrolMemberRequest, GrantPostRequest, ListMembersQuery, MemberDetailResponse, MemberPageResponse, RemoveMemberRequest } from './dto/member.dto';
+import { pageOf } from './dto/page.dto';
+import { actorOf, CommandCtx, uuidParam } from './request-context';
+
+@ApiTags('members')
+@ApiBearerAuth()
+@Controller('members')
+export class MembersHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @Roles(...MEMBER_WRITE_ROLES)
+  @ApiOperation({ summary: '党员登记 / enrol a member in an organisation of your subtree' })
+  @ApiCreatedResponse({ type: MemberDetailResponse })
+  async enrol(@CommandCtx() ctx: CommandContext, @Body() body: EnrolMemberRequest): Promise<MemberDetailResponse> {
+    const { id } = await this.commands.execute(
+      new EnrolMemberCommand(ctx, {
+        orgId: body.orgId,
+        name: body.name,
+        status: body.status,
+        joinedOn: body.joinedOn,
+        roles: body.roles ?? [],
+        posts: body.posts ?? [],
+        idNumber: body.idNumber ?? null,
+        phone: body.phone ?? null,
+      }),
+    );
+    return MemberDetailResponse.detail(await this.queries.execute(new GetMemberQuery(ctx.actor, id)));
+  }
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '党员列表 / members of a subtree (default: yours), cursor-paginated; personal data masked' })
+  @ApiOkResponse({ type: MemberPageResponse })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListMembersQuery): Promise<MemberPageResponse> {
+    const { subtreeOf, status, role, membership } = q;
+    const page = await this.queries.execute(
+      new ListMembers(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(status && { status }), ...(role && { role }), ...(membership && { membership }) }, pageOf(q)),
+    );
+    return { items: page.items.map((m) => MemberDetailResponse.of(m)), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '党员详情及组织关系历史 / one member with their history' })
+  @ApiOkResponse({ type: MemberDetailResponse })
+  async get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<MemberDetailResponse> {
+    return MemberDetailResponse.detail(await this.queries.execute(new GetMemberQuery(actorOf(p), id)));
+  }
+
+  @Post(':id/roles')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({ summary: '任职 / assign a role (409 if already held)' })
+  @ApiNoContentResponse()
+  async assignRole(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: AssignRoleRequest): Promise<void> {
+    await this.commands.execute(new AssignMemberRoleCommand(ctx, id, body.role));
+  }
+
+  @Post(':id/posts')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({ summary: '亮牌示范 / grant a vanguard post' })
+  @ApiNoContentResponse()
+  async grantPost(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: GrantPostRequest): Promise<void> {
+    await this.commands.execute(new GrantVanguardPostCommand(ctx, id, body.post));
+  }
+
+  @Post(':id/leave')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({ summary: '出党/去世等减少 / the member leaves other than by transfer' })
+  @ApiNoContentResponse()
+  async leave(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: RemoveMemberRequest): Promise<void> {
+    await this.commands.execute(new RemoveMemberCommand(ctx, id, body.reason));
+  }
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import type { CommandContext } from '../../application/commands/command-context';
+import { CompleteTransferCommand } from '../../application/commands/complete-transfer/complete-transfer.command';
+import { DecideTransferCommand } from '../../application/commands/decide-transfer/decide-transfer.command';
+import { RequestTransferCommand } from '../../application/commands/request-transfer/request-transfer.command';
+import { GetTransferQuery, ListTransfersQuery as ListTransfers } from '../../application/queries/organization.queries';
+import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
+import { pageOf } from './dto/page.dto';
+import { ListTransfersQuery, RejectTransferRequest, RequestTransferRequest, TransferPageResponse, TransferResponse } from './dto/transfer.dto';
+import { actorOf, CommandCtx, uuidParam } from './request-context';
+
+@ApiTags('transfers')
+@ApiBearerAuth()
+@Controller('transfers')
+export class TransfersHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @Roles(...MEMBER_WRITE_ROLES)
+  @ApiOperation({ summary: '申请组织关系转接 / the member’s current organisation requests a transfer (422 to the same organisation)' })
+  @ApiCreatedResponse({ type: TransferResponse })
+  async request(@CommandCtx() ctx: CommandContext, @Body() body: RequestTransferRequest): Promise<TransferResponse> {
+    const { id } = await this.commands.execute(new RequestTransferCommand(ctx, body.memberId, body.toOrgId, body.deadline));
+    return TransferResponse.of(await this.queries.execute(new GetTransferQuery(ctx.actor, id)));
+  }
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '转接列表 / transfers to or from a subtree; overdue=true lists open ones past their deadline' })
+  @ApiOkResponse({ type: TransferPageResponse })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListTransfersQuery): Promise<TransferPageResponse> {
+    const { subtreeOf, overdue, status } = q;
+    const page = await this.queries.execute(new ListTransfers(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(overdue && { overdue }), ...(status && { status }) }, pageOf(q)));
+    return { items: page.items.map(TransferResponse.of), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOkResponse({ type: TransferResponse })
+  async get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<TransferResponse> {
+    return TransferResponse.of(await this.queries.execute(new GetTransferQuery(actorOf(p), id)));
+  }
+
+  @Post(':id/accept')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({ summary: '接收 / the receiving organisation accepts' })
+  @ApiNoContentResponse()
+  async accept(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<void> {
+    await this.commands.execute(new DecideTransferCommand(ctx, id, 'accept'));
+  }
+
+  @Post(':id/reject')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({ summary: '拒收 / the receiving organisation rejects, with a reason' })
+  @ApiNoContentResponse()
+  async reject(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: RejectTransferRequest): Promise<void> {
+    await this.commands.execute(new DecideTransferCommand(ctx, id, 'reject', body.reason));
+  }
+
+  @Post(':id/complete')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({ summary: '办结 / complete an accepted transfer; the member and their history move' })
+  @ApiNoContentResponse()
+  async complete(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<void> {
+    await this.commands.execute(new CompleteTransferCommand(ctx, id));
+  }
+}
