@@ -1,0 +1,64 @@
+import type { DomainError } from '../shared/domain-error';
+import { Member, type EnrolMember } from './member.aggregate';
+
+const enrol = (over: Partial<EnrolMember> = {}): EnrolMember => ({
+  id: 'm-1',
+  orgId: 'org-a',
+  name: '张红梅',
+  status: 'full',
+  joinedOn: '2001-07-01',
+  roles: ['secretary'],
+  posts: [],
+  idNumber: '11010119800101123x',
+  phone: '13800005678',
+  ...over,
+});
+const codeOf = (fn: () => void): string => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as DomainError).code;
+  }
+  return 'no error';
+};
+
+describe(Member.name, () => {
+  it('join records MemberJoined without the ID number or phone', () => {
+    const sut = Member.join(enrol(), '2011-01-01');
+
+    const [event] = sut.pullEvents();
+
+    expect(event).toMatchObject({ name: 'MemberJoined', data: { memberId: 'm-1', orgId: 'org-a', roles: ['secretary'] } });
+    expect(JSON.stringify(event)).not.toContain('110101');
+    expect(JSON.stringify(event)).not.toContain('13800005678');
+    expect(sut.personal.idNumber).toBe('11010119800101123X');
+    expect(sut.personal.maskedIdNumber()).toBe('1101**********123X');
+  });
+
+  it('join refuses a joining date in the future', () => {
+    expect(codeOf(() => Member.join(enrol({ joinedOn: '2030-01-01' }), '2011-01-01'))).toBe('MEMBER.JOINED_IN_FUTURE');
+  });
+
+  it('join refuses a malformed ID number', () => {
+    expect(codeOf(() => Member.join(enrol({ idNumber: '1234' }), '2011-01-01'))).toBe('MEMBER.ID_NUMBER_INVALID');
+  });
+
+  it('assignRole refuses a role the member already holds', () => {
+    const sut = Member.join(enrol(), '2011-01-01');
+    expect(codeOf(() => sut.assignRole('secretary', '2011-02-01'))).toBe('MEMBER.ROLE_ALREADY_HELD');
+  });
+
+  it('assignRole records MemberRoleAssigned and a history line', () => {
+    const sut = Member.join(enrol({ roles: [] }), '2011-01-01');
+    sut.pullEvents();
+    sut.assignRole('first_secretary', '2011-02-01');
+    expect(sut.pullEvents()[0]).toMatchObject({ name: 'MemberRoleAssigned', data: { role: 'first_secretary', assignedOn: '2011-02-01' } });
+    expect(sut.history.map((h) => h.kind)).toEqual(['joined', 'role_assigned']);
+  });
+
+  it('a member who left cannot take a role', () => {
+    const sut = Member.join(enrol(), '2011-01-01');
+    sut.leave('2011-03-01', '去世');
+    expect(codeOf(() => sut.assignRole('party_worker', '2011-04-01'))).toBe('MEMBER.NOT_ACTIVE');
+  });
+});

@@ -1,0 +1,145 @@
+import { BusinessRuleViolation } from '../shared/business-rule';
+import { Organization, type RegisterOrganization } from './organization.aggregate';
+
+const input = (over: Partial<RegisterOrganization> = {}): RegisterOrganization => ({
+  id: 'org-1',
+  code: '91',
+  name: '示范省',
+  level: 'province',
+  kind: 'committee',
+  sector: 'government_organ',
+  establishedOn: '1949-10-01',
+  temporary: false,
+  ...over,
+});
+
+function tree() {
+  const province = Organization.register(input(), null);
+  const city = Organization.register(input({ id: 'city', code: '9104', level: 'city', name: '青山市' }), province);
+  const county = Organization.register(input({ id: 'county', code: '910425', level: 'county', name: '松岭旗' }), city);
+  const townA = Organization.register(input({ id: 'town-a', code: '910425101', level: 'township', name: '白桦镇' }), county);
+  const townB = Organization.register(input({ id: 'town-b', code: '910425102', level: 'township', name: '河口镇' }), county);
+  const village = Organization.register(input({ id: 'village', code: '910425101201', level: 'village', kind: 'branch', name: '红石村' }), townA);
+  for (const o of [province, city, county, townA, townB, village]) o.pullEvents();
+  return { province, city, county, townA, townB, village };
+}
+
+const codeOf = (fn: () => void): string => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as BusinessRuleViolation).code;
+  }
+  return 'no error';
+};
+
+describe(Organization.name, () => {
+  describe('register', () => {
+    it('records OrganizationRegistered with the parent and a path through it', () => {
+      const { county } = tree();
+
+      const sut = Organization.register(input({ id: 'new', code: '910425103', level: 'township', name: '新镇' }), county);
+
+      expect(sut.path).toEqual(['org-1', 'city', 'county', 'new']);
+      expect(sut.pullEvents()).toEqual([
+        expect.objectContaining({ name: 'OrganizationRegistered', stream: 'organization', aggregateId: 'new', data: expect.objectContaining({ parentId: 'county', code: '910425103' }) }),
+      ]);
+    });
+
+    it('refuses a code that does not extend the parent’s (ChildCodeMustExtendParentCode)', () => {
+      const { county } = tree();
+      expect(codeOf(() => Organization.register(input({ id: 'x', code: '920425103', level: 'township' }), county))).toBe('ORGANIZATION.CODE_NOT_UNDER_PARENT');
+    });
+
+    it('refuses a level that is not below the parent’s', () => {
+      const { county } = tree();
+      expect(codeOf(() => Organization.register(input({ id: 'x', code: '91042599', level: 'city' }), county))).toBe('ORGANIZATION.LEVEL_MISMATCH');
+    });
+
+    it('allows a village-level branch under a village-level organisation', () => {
+      const { village } = tree();
+      expect(() => Organization.register(input({ id: 'x', code: '91042510120101', level: 'village', kind: 'branch' }), village)).not.toThrow();
+    });
+
+    it('refuses a root that is not a province', () => {
+      expect(codeOf(() => Organization.register(input({ level: 'city' }), null))).toBe('ORGANIZATION.LEVEL_MISMATCH');
+    });
+
+    it('refuses registering under a dissolved parent', () => {
+      const { townB } = tree();
+      townB.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01');
+      expect(codeOf(() => Organization.register(input({ id: 'x', code: '910425102301', level: 'village' }), townB))).toBe('ORGANIZATION.NOT_ACTIVE');
+    });
+  });
+
+  describe('moveUnder', () => {
+    it('takes the new parent’s code with its own segment and records OrganizationMoved', () => {
+      const { village, townA, townB } = tree();
+
+      village.moveUnder(townB, townA, '2011-03-01');
+
+      expect(village.code).toBe('910425102201');
+      expect(village.path).toEqual(['org-1', 'city', 'county', 'town-b', 'village']);
+      expect(village.pullEvents()[0]).toMatchObject({
+        name: 'OrganizationMoved',
+        data: { parentId: 'town-b', previousParentId: 'town-a', code: '910425102201', previousCode: '910425101201', movedOn: '2011-03-01' },
+      });
+    });
+
+    it('refuses moving under one of its own descendants (a cycle)', () => {
+      const { townA, village, county } = tree();
+      const sub = Organization.register(input({ id: 'sub', code: '91042510120101', level: 'village', kind: 'branch' }), village);
+      expect(codeOf(() => village.moveUnder(sub, townA, '2011-03-01'))).toBe('ORGANIZATION.MOVE_CYCLE');
+      expect(codeOf(() => county.moveUnder(county, null, '2011-03-01'))).toBe('ORGANIZATION.MOVE_CYCLE');
+    });
+
+    it('records nothing when moved under its current parent with the same code', () => {
+      const { village, townA } = tree();
+      village.moveUnder(townA, townA, '2011-03-01');
+      expect(village.pullEvents()).toEqual([]);
+    });
+  });
+
+  describe('dissolve', () => {
+    it('refuses while members remain', () => {
+      const { village } = tree();
+      expect(codeOf(() => village.dissolve({ activeMembers: 3, activeChildren: 0 }, '2011-01-01'))).toBe('ORGANIZATION.HAS_MEMBERS');
+    });
+
+    it('refuses while active children remain', () => {
+      const { townA } = tree();
+      expect(codeOf(() => townA.dissolve({ activeMembers: 0, activeChildren: 1 }, '2011-01-01'))).toBe('ORGANIZATION.HAS_CHILDREN');
+    });
+
+    it('dissolves an empty organisation once and records why', () => {
+      const { village } = tree();
+      village.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01', '项目结束');
+      expect(village.status).toBe('dissolved');
+      expect(village.pullEvents()[0]).toMatchObject({ name: 'OrganizationDissolved', data: { dissolvedOn: '2011-01-01', reason: '项目结束' } });
+      expect(codeOf(() => village.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-02'))).toBe('ORGANIZATION.NOT_ACTIVE');
+    });
+  });
+
+  describe('mergeInto', () => {
+    it('refuses merging into itself', () => {
+      const { village } = tree();
+      expect(codeOf(() => village.mergeInto(village, { activeMembers: 0, activeChildren: 0 }, '2011-01-01'))).toBe('ORGANIZATION.MERGE_INTO_SELF');
+    });
+
+    it('marks the organisation merged into the survivor', () => {
+      const { townA, townB } = tree();
+      townB.mergeInto(townA, { activeMembers: 10, activeChildren: 0 }, '2011-01-01');
+      expect(townB).toMatchObject({ status: 'merged', mergedIntoId: 'town-a' });
+      expect(townB.pullEvents()[0]).toMatchObject({ name: 'OrganizationMerged', data: { survivingOrganizationId: 'town-a' } });
+    });
+  });
+
+  describe('rename', () => {
+    it('records the previous name and ignores a rename to the same name', () => {
+      const { village } = tree();
+      village.rename('红石村党总支');
+      village.rename('红石村党总支');
+      expect(village.pullEvents()).toEqual([expect.objectContaining({ name: 'OrganizationRenamed', data: { organizationId: 'village', name: '红石村党总支', previousName: '红石村' } })]);
+    });
+  });
+});
