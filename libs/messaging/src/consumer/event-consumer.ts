@@ -93,7 +93,10 @@ export class EventConsumer<TTx> {
     });
   }
 
-  /** Graceful: finishes the message in hand, commits processed offsets, leaves the group. */
+  /**
+   * Graceful: finishes the fetched batch (a message waiting for a retry is left for the
+   * next owner), commits processed offsets, leaves the group.
+   */
   async stop(): Promise<void> {
     const c = this.consumer;
     const p = this.producer;
@@ -118,7 +121,8 @@ export class EventConsumer<TTx> {
     if (first) this.lag.set(labels, Math.max(0, hw - Number(first.offset)));
     try {
       for (const message of batch.messages) {
-        if (!isRunning() || isStale()) return;
+        // Stopping finishes the fetched batch (isRunning is false then); a rebalance that took the partition does not.
+        if (isStale()) return;
         const done = await this.process(batch.topic, batch.partition, message, heartbeat, isRunning);
         if (!done) return; // stopping in the middle of retries: leave it uncommitted for the next owner
         resolveOffset(message.offset);
