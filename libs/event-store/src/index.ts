@@ -14,6 +14,7 @@ export {
   type FoldOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type VerifyOptions,
 } from './event-store';
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
