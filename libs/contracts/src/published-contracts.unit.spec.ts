@@ -2,6 +2,8 @@
 // what county integrators code against. Reads committed files; no network or database.
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { defineContract } from './contract';
 import { findBreakingChanges } from './compatibility/schema-compatibility';
 import { CONTRACT_DOCS_DIR, contractJsonSchema, generateContractDocs, schemaFileName } from './docs/contract-docs';
 import { publicContracts } from './public-contracts';
@@ -49,5 +51,41 @@ describe('published contracts', () => {
     };
     sut.all().forEach((c) => walk(contractJsonSchema(c)));
     expect(names.filter((n) => /phone|mobile|idcard|idnumber|identity/i.test(n))).toEqual([]);
+  });
+});
+
+describe('compatibility guard against the committed files', () => {
+  // Proves the guard is wired to the real documents: an incompatible edit of a published
+  // contract, kept at the same version, is caught against what is committed.
+  const published = JSON.parse(committed('schemas/organization.MemberJoined.v1.json')!);
+  const edited = (schema: z.ZodType) =>
+    contractJsonSchema(defineContract({ context: 'organization', name: 'MemberJoined', version: 1, stream: 'member', description: 'A party member joined an organisation (full or probationary).', schema }));
+  const base = {
+    memberId: z.uuid(),
+    orgId: z.uuid(),
+    name: z.string().min(1).max(100).describe('display name; no ID-card number or phone is ever published'),
+    status: z.enum(['full', 'probationary']),
+    joinedOn: z.iso.date(),
+    roles: z.array(z.enum(['secretary', 'committee_member', 'party_worker', 'first_secretary', 'village_official_graduate', 'party_building_instructor'])),
+  };
+  const sut = findBreakingChanges;
+
+  it('WhenUnchanged_FindsNothing', () => {
+    expect(sut(published, edited(z.object(base)))).toEqual([]);
+  });
+
+  it('WhenAnOptionalFieldIsAdded_FindsNothing', () => {
+    expect(sut(published, edited(z.object({ ...base, remark: z.string().optional() })))).toEqual([]);
+  });
+
+  it('WhenAStatusValueIsDropped_ReportsIt', () => {
+    expect(sut(published, edited(z.object({ ...base, status: z.enum(['full']) })))).toEqual([
+      { path: '/properties/data/properties/status', change: 'enum value "probationary" removed' },
+    ]);
+  });
+
+  it('WhenAFieldIsRemoved_ReportsIt', () => {
+    const { joinedOn: _, ...rest } = base;
+    expect(sut(published, edited(z.object(rest)))).toEqual([{ path: '/properties/data/properties/joinedOn', change: 'property removed' }]);
   });
 });

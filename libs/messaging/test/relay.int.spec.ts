@@ -96,6 +96,38 @@ describe(Relay.name, () => {
     }
   }, 180_000);
 
+  it('WhenTwoRelaysShareAnOutbox_OnlyTheLockHolderPublishes_SoNothingIsDuplicated', async () => {
+    const table = 'outbox_shared';
+    await migrateOutbox(db.pool, { table });
+    const sharedTopic = `${topic}.shared`;
+    await ensureTopics(kafka, [sharedTopic], { numPartitions: 1 });
+    const outbox = new PgOutbox({ contracts: new ContractRegistry([thingContract(sharedTopic)]), table });
+    const written: string[] = [];
+    const client = await db.pool.connect();
+    try {
+      for (let v = 1; v <= 200; v++) {
+        const e = thingEvent('shared', v);
+        await client.query('begin');
+        await outbox.add(client, e);
+        await client.query('commit');
+        written.push(e.eventId);
+      }
+    } finally {
+      client.release();
+    }
+    const sources = [new OutboxRelaySource(db.pool, { table }), new OutboxRelaySource(db.pool, { table })];
+    const relays = sources.map((source) => new Relay({ source, kafka, batchSize: 20, idleDelayMs: 20 }));
+    relays.forEach((r) => r.start());
+    try {
+      await waitUntil('the shared outbox to drain', async () => (await sources[0]!.backlog()) === 0);
+      expect(sources.filter((s) => s.isLeader)).toHaveLength(1);
+      expect(relays.map((r) => r.stats.published).sort((a, b) => a - b)).toEqual([0, 200]);
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+      await deleteTopics(kafka, [sharedTopic]);
+    }
+  });
+
   it('WhenAnEventBreaksItsContract_TheOutboxRefusesItAndTheTransactionCanRollBack', async () => {
     const outbox = new PgOutbox({ contracts });
     const client = await db.pool.connect();

@@ -74,6 +74,7 @@ describe(TypeOrmOutbox.name, () => {
     await source.commit(pending.checkpoint);
     expect((await source.read(pending.checkpoint, 100)).records).toEqual([]);
     expect(await source.backlog()).toBe(0);
+    await source.close();
   });
 });
 

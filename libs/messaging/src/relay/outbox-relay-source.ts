@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { qualifiedTable } from '../sql';
 import { DEFAULT_OUTBOX_TABLE, type OutboxTableOptions } from '../outbox/outbox.schema';
@@ -16,11 +16,15 @@ export interface OutboxCheckpoint {
  * a transaction that took id 5 but commits after id 6 was published is still picked up.
  * Per stream, order holds because a stream's next event is written only after its previous
  * one committed (the aggregate's version check / row lock), so it has the higher id.
- * Run one relay per outbox (several would publish the same rows twice and interleave).
+ *
+ * Only one source per outbox table is active at a time: it reads and commits on a
+ * connection holding a session advisory lock keyed by the table; other instances (standby
+ * replicas of the service) read nothing until the holder stops or its connection dies.
  */
 export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   readonly name: string;
   private readonly table: string;
+  private leaderClient: PoolClient | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -30,10 +34,19 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     this.name = options.name ?? `${options.schema ? `${options.schema}.` : ''}${options.table ?? DEFAULT_OUTBOX_TABLE}`;
   }
 
+  /** Whether this instance holds the outbox's relay lock. */
+  get isLeader(): boolean {
+    return this.leaderClient !== undefined;
+  }
+
   async read(_after: OutboxCheckpoint | undefined, limit: number): Promise<RelayBatch<OutboxCheckpoint>> {
-    const { rows } = await this.pool.query<{ id: string; topic: string; envelope: EventEnvelope }>(
-      `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
-      [limit],
+    const client = await this.leader();
+    if (!client) return { records: [], checkpoint: { ids: [] } };
+    const { rows } = await this.onLeader(client, (c) =>
+      c.query<{ id: string; topic: string; envelope: EventEnvelope }>(
+        `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
+        [limit],
+      ),
     );
     return {
       records: rows.map((r) => ({ envelope: r.envelope, topic: r.topic })),
@@ -43,7 +56,22 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
 
   async commit(checkpoint: OutboxCheckpoint): Promise<void> {
     if (!checkpoint.ids.length) return;
-    await this.pool.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]);
+    // Lost the lock since reading? Then stamp nothing: the new holder republishes (a duplicate, never a loss).
+    const client = this.leaderClient;
+    if (!client) throw new Error(`${this.name}: relay lock lost before commit`);
+    await this.onLeader(client, (c) => c.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]));
+  }
+
+  async close(): Promise<void> {
+    const c = this.leaderClient;
+    this.leaderClient = undefined;
+    if (!c) return;
+    try {
+      await c.query('select pg_advisory_unlock_all()');
+      c.release();
+    } catch {
+      c.release(true);
+    }
   }
 
   /** Deletes rows published before `olderThan`; run it from a scheduled job to keep the table small. */
@@ -56,5 +84,40 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   async backlog(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(`select count(*) as n from ${this.table} where published_at is null`);
     return Number(rows[0]?.n ?? 0);
+  }
+
+  private async leader(): Promise<PoolClient | undefined> {
+    if (this.leaderClient) return this.leaderClient;
+    const c = await this.pool.connect();
+    try {
+      // Keyed by the table's oid, so outboxes of different schemas in one database have different locks.
+      const { rows } = await c.query<{ ok: boolean }>(
+        `select pg_try_advisory_lock(hashtext('vanguard-outbox-relay'), (to_regclass($1)::oid::bigint % 2147483647)::int) as ok`,
+        [this.table],
+      );
+      if (rows[0]?.ok) {
+        c.on('error', () => (this.leaderClient === c ? (this.leaderClient = undefined) : undefined));
+        this.leaderClient = c;
+        return c;
+      }
+      c.release();
+      return undefined;
+    } catch (e) {
+      c.release(true);
+      throw e;
+    }
+  }
+
+  private async onLeader<T>(client: PoolClient, work: (c: PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await work(client);
+    } catch (e) {
+      // A broken leader connection has lost the lock with it; drop it and compete again next round.
+      if (this.leaderClient === client) {
+        this.leaderClient = undefined;
+        client.release(true);
+      }
+      throw e;
+    }
   }
 }

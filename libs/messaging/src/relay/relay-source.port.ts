@@ -31,4 +31,6 @@ export interface RelaySource<TCheckpoint = unknown> {
   readonly name: string;
   read(after: TCheckpoint | undefined, limit: number): Promise<RelayBatch<TCheckpoint>>;
   commit(checkpoint: TCheckpoint): Promise<void>;
+  /** Releases what the source holds (connections, leader locks); the relay calls it on stop. */
+  close?(): Promise<void>;
 }

@@ -80,6 +80,7 @@ export class Relay {
     await this.loop;
     this.loop = undefined;
     await this.disconnect();
+    await this.options.source.close?.();
   }
 
   /** One round: read up to `batchSize` records, publish, commit. Returns how many were published. */
