@@ -1,0 +1,4 @@
+export * from './org-tree.schema';
+export * from './org-tree.projection';
+export * from './org-tree.consumer';
+export * from './scope.service';

@@ -1,0 +1,53 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { qualifiedTable, type SqlExecutor } from '@vanguard/messaging';
+
+export const DEFAULT_ORG_TREE_TABLE = 'org_tree';
+
+export interface OrgTreeTableOptions {
+  /** Defaults to the connection's search_path (the service's own schema). */
+  readonly schema?: string;
+  readonly table?: string;
+}
+
+/**
+ * A service's local copy of the organisation tree, fed from organization events.
+ * `path` is the materialised path of ids (`/<root>/…/<self>/`), null while an ancestor's
+ * registration has not arrived yet (events of different organisations may come from
+ * different partitions, so a child can arrive before its parent).
+ */
+export function orgTreeTableDdl(options: OrgTreeTableOptions = {}): string[] {
+  const table = options.table ?? DEFAULT_ORG_TREE_TABLE;
+  const t = qualifiedTable(table, options.schema);
+  return [
+    `create table if not exists ${t} (
+      id uuid primary key,
+      parent_id uuid,
+      code text not null,
+      name text not null,
+      level text not null,
+      path text,
+      status text not null default 'active',
+      updated_at timestamptz not null default now()
+    )`,
+    `create index if not exists "${table}_path_idx" on ${t} (path text_pattern_ops)`,
+    `create index if not exists "${table}_parent_idx" on ${t} (parent_id)`,
+  ];
+}
+
+export async function migrateOrgTree(db: SqlExecutor, options: OrgTreeTableOptions = {}): Promise<void> {
+  for (const sql of orgTreeTableDdl(options)) await db.query(sql);
+}
+
+/** A TypeORM migration class creating the org_tree table; add it to the service's migrations. */
+export function orgTreeMigration(timestamp: number, options: OrgTreeTableOptions = {}): new () => MigrationInterface {
+  const name = `VanguardOrgTree${timestamp}`;
+  return class OrgTreeMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of orgTreeTableDdl(options)) await q.query(sql);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`drop table if exists ${qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema)}`);
+    }
+  };
+}
