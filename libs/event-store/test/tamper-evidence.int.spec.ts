@@ -95,7 +95,7 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
       },
     });
     expect((await sut.verify({}, { parallelism: 1 })).checkedEvents).toBe(4); // ledger-a (3) and ledger-b@1 before the break
-    expect((await sut.verify({}, { parallelism: 3 })).broken).toEqual(report.ok ? undefined : report.broken);
+    expect(await sut.verify({}, { parallelism: 3 })).toMatchObject({ ok: false, broken: report.ok ? undefined : report.broken });
     expect((await sut.verify({ stream: 'ledger-a' })).ok).toBe(true);
     expect((await sut.verify({ stream: 'ledger-b' })).ok).toBe(false);
     expect((await sut.verify({ fromPosition: tampered!.position, toPosition: tampered!.position })).ok).toBe(false);
