@@ -28,6 +28,7 @@ for (const [rel, content] of wanted) {
 const orphans = existingSchemas.filter((rel) => !wanted.has(rel));
 
 for (const rel of stale) console.log(`${check ? 'stale' : 'wrote'} ${path.join(CONTRACT_DOCS_DIR, rel)}`);
-for (const rel of orphans) console.error(`no contract for published ${path.join(CONTRACT_DOCS_DIR, rel)}; restore the contract (old versions stay registered)`);
+for (const rel of orphans)
+  console.error(`no contract for published ${path.join(CONTRACT_DOCS_DIR, rel)}; restore the contract (old versions stay registered)`);
 if (!stale.length && !orphans.length) console.log(`${CONTRACT_DOCS_DIR} is up to date (${wanted.size} files)`);
 if ((check && stale.length) || orphans.length) process.exit(1);

@@ -43,7 +43,7 @@ export function defineContract<TContext extends string, TName extends string, TS
   if (!/^[A-Z][A-Za-z0-9]*$/.test(def.name)) throw new Error(`event name must be PascalCase: ${def.name}`);
   if (!Number.isInteger(def.version) || def.version < 1) throw new Error(`invalid version ${def.version} for ${def.name}`);
   return Object.freeze({
-    type: `${def.context}.${def.name}` as `${TContext}.${TName}`,
+    type: `${def.context}.${def.name}`,
     context: def.context,
     name: def.name,
     version: def.version,

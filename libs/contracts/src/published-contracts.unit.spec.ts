@@ -59,14 +59,32 @@ describe('compatibility guard against the committed files', () => {
   // contract, kept at the same version, is caught against what is committed.
   const published = JSON.parse(committed('schemas/organization.MemberJoined.v1.json')!);
   const edited = (schema: z.ZodType) =>
-    contractJsonSchema(defineContract({ context: 'organization', name: 'MemberJoined', version: 1, stream: 'member', description: 'A party member joined an organisation (full or probationary).', schema }));
+    contractJsonSchema(
+      defineContract({
+        context: 'organization',
+        name: 'MemberJoined',
+        version: 1,
+        stream: 'member',
+        description: 'A party member joined an organisation (full or probationary).',
+        schema,
+      }),
+    );
   const base = {
     memberId: z.uuid(),
     orgId: z.uuid(),
     name: z.string().min(1).max(100).describe('display name; no ID-card number or phone is ever published'),
     status: z.enum(['full', 'probationary']),
     joinedOn: z.iso.date(),
-    roles: z.array(z.enum(['secretary', 'committee_member', 'party_worker', 'first_secretary', 'village_official_graduate', 'party_building_instructor'])),
+    roles: z.array(
+      z.enum([
+        'secretary',
+        'committee_member',
+        'party_worker',
+        'first_secretary',
+        'village_official_graduate',
+        'party_building_instructor',
+      ]),
+    ),
   };
   const sut = findBreakingChanges;
 

@@ -80,7 +80,14 @@ describe(ContractRegistry.name, () => {
   });
 
   it('all_ListsContractsInCodeUnitOrderOfTypeThenVersion', () => {
-    const v2 = defineContract({ context: 'organization', name: 'MemberJoined', version: 2, stream: 'member', description: 'x', schema: z.object({}) });
+    const v2 = defineContract({
+      context: 'organization',
+      name: 'MemberJoined',
+      version: 2,
+      stream: 'member',
+      description: 'x',
+      schema: z.object({}),
+    });
     const registry = new ContractRegistry([v2, OrganizationRegistered, MemberJoined]);
     expect(registry.all().map((c) => `${c.type}@${c.version}`)).toEqual([
       'organization.MemberJoined@1',

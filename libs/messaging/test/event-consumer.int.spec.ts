@@ -63,7 +63,9 @@ describe(EventConsumer.name, () => {
     };
 
   async function effects(consumer: string): Promise<string[]> {
-    const { rows } = await db.pool.query<{ event_id: string }>('select event_id from effects where consumer = $1 order by event_id', [consumer]);
+    const { rows } = await db.pool.query<{ event_id: string }>('select event_id from effects where consumer = $1 order by event_id', [
+      consumer,
+    ]);
     return rows.map((r) => r.event_id);
   }
 
@@ -98,11 +100,14 @@ describe(EventConsumer.name, () => {
     const group = `g-${randomUUID()}`;
     const events = [thingEvent('a', 1), thingEvent('a', 2), thingEvent('b', 1)];
     // The last message repeats the first, as a relay that crashed before its checkpoint would.
-    await publish(topic, ...events, events[0]!);
+    await publish(topic, ...events, events[0]);
     const metrics = new Registry();
 
     const first = await start(topic, group, { 'msgtest.ThingHappened': recordEffect(group) }, metrics);
-    await waitUntil('3 processed and 1 duplicate', async () => (await outcomes(metrics, 'processed')) === 3 && (await outcomes(metrics, 'duplicate')) === 1);
+    await waitUntil(
+      '3 processed and 1 duplicate',
+      async () => (await outcomes(metrics, 'processed')) === 3 && (await outcomes(metrics, 'duplicate')) === 1,
+    );
     await stop(first);
 
     // Force redelivery of everything: rewind the group to the start of the topic.
@@ -164,14 +169,14 @@ describe(EventConsumer.name, () => {
       await publish(topic, poison, next);
       await waitUntil('the next event processed', async () => (await effects(group)).includes(next.eventId));
       await waitUntil('the poison message on the DLQ', () => dlq.messages.length === 1);
-      const h = (name: string) => headerValue(dlq.messages[0]!.headers, name);
+      const h = (name: string) => headerValue(dlq.messages[0].headers, name);
       expect(h(DEAD_LETTER_HEADERS.reason)).toBe('handler-failed');
       expect(h(DEAD_LETTER_HEADERS.error)).toBe('Error: thirteen is unlucky');
       expect(h(DEAD_LETTER_HEADERS.originalTopic)).toBe(topic);
       expect(h(DEAD_LETTER_HEADERS.originalPartition)).toBe('0');
       expect(h(DEAD_LETTER_HEADERS.originalOffset)).toBe('0');
       expect(h(DEAD_LETTER_HEADERS.attempts)).toBe('3');
-      expect(JSON.parse(String(dlq.messages[0]!.value)).eventId).toBe(poison.eventId);
+      expect(JSON.parse(String(dlq.messages[0].value)).eventId).toBe(poison.eventId);
       // The failed attempts' effects rolled back with their inbox rows.
       expect(await effects(group)).toEqual([next.eventId]);
     } finally {
@@ -185,7 +190,7 @@ describe(EventConsumer.name, () => {
     const calls: string[] = [];
     const dlq = await collect(kafka, deadLetterTopic(topic));
     try {
-      await start(topic, group, { 'msgtest.ThingHappened': async (e) => void calls.push(e.eventId) });
+      await start(topic, group, { 'msgtest.ThingHappened': (e) => Promise.resolve(void calls.push(e.eventId)) });
       const good = thingEvent('e', 1);
       await producer.send({
         topic,
@@ -200,7 +205,11 @@ describe(EventConsumer.name, () => {
       await waitUntil('4 dead letters', () => dlq.messages.length === 4);
       await waitUntil('the good event handled', () => calls.includes(good.eventId));
       const reasons = dlq.messages
-        .map((m) => [headerValue(m.headers, DEAD_LETTER_HEADERS.originalOffset), headerValue(m.headers, DEAD_LETTER_HEADERS.reason), headerValue(m.headers, DEAD_LETTER_HEADERS.attempts)])
+        .map((m) => [
+          headerValue(m.headers, DEAD_LETTER_HEADERS.originalOffset),
+          headerValue(m.headers, DEAD_LETTER_HEADERS.reason),
+          headerValue(m.headers, DEAD_LETTER_HEADERS.attempts),
+        ])
         .sort();
       expect(reasons).toEqual([
         ['0', 'malformed-json', '0'],
@@ -208,7 +217,12 @@ describe(EventConsumer.name, () => {
         ['2', 'schema-violation', '0'],
         ['3', 'malformed-envelope', '0'],
       ]);
-      expect(headerValue(dlq.messages.find((m) => headerValue(m.headers, DEAD_LETTER_HEADERS.reason) === 'schema-violation')!.headers, DEAD_LETTER_HEADERS.error)).toMatch(/data: n/);
+      expect(
+        headerValue(
+          dlq.messages.find((m) => headerValue(m.headers, DEAD_LETTER_HEADERS.reason) === 'schema-violation')!.headers,
+          DEAD_LETTER_HEADERS.error,
+        ),
+      ).toMatch(/data: n/);
       expect(calls).toEqual([good.eventId]);
     } finally {
       await dlq.stop();
@@ -223,7 +237,8 @@ describe(EventConsumer.name, () => {
     const gate = new Promise<void>((r) => (release = r));
     await publish(topic, ...[1, 2, 3, 4, 5].map((v) => thingEvent('f', v)));
     await start(topic, group, { 'msgtest.ThingHappened': () => gate }, metrics);
-    const lag = async () => (await metrics.getSingleMetric('vanguard_consumer_lag')!.get()).values.find((v) => v.labels['topic'] === topic)?.value;
+    const lag = async () =>
+      (await metrics.getSingleMetric('vanguard_consumer_lag')!.get()).values.find((v) => v.labels['topic'] === topic)?.value;
     await waitUntil('lag 5 while the first message is in hand', async () => (await lag()) === 5);
     release();
     await waitUntil('lag drained', async () => (await lag()) === 0);
@@ -255,9 +270,9 @@ describe(EventConsumer.name, () => {
     await admin.connect();
     try {
       const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      expect(committed!.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '3' })]);
+      expect(committed.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '3' })]);
       const { groups } = await admin.describeGroups([group]);
-      expect(groups[0]!.members).toEqual([]);
+      expect(groups[0].members).toEqual([]);
     } finally {
       await admin.disconnect();
     }

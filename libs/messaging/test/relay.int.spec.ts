@@ -30,10 +30,17 @@ describe(Relay.name, () => {
   });
 
   it('WhenKafkaIsUnreachableWhileEventsAreWritten_PublishesEveryOneInStreamOrderOnceItIsBack', async () => {
-    const gate = await brokerGate(infraConfig().kafkaBrokers[0]!);
+    const gate = await brokerGate(infraConfig().kafkaBrokers[0]);
     const source = new OutboxRelaySource(db.pool);
     const metrics = new Registry();
-    const sut = new Relay({ source, kafka: kafkaClient([gate.address]), batchSize: 500, idleDelayMs: 50, backoff: { initialMs: 100, maxMs: 1000 }, metrics });
+    const sut = new Relay({
+      source,
+      kafka: kafkaClient([gate.address]),
+      batchSize: 500,
+      idleDelayMs: 50,
+      backoff: { initialMs: 100, maxMs: 1000 },
+      metrics,
+    });
     const outbox = new PgOutbox({ contracts });
     const written: string[] = [];
     try {
@@ -63,7 +70,9 @@ describe(Relay.name, () => {
       const started = Date.now();
       await waitUntil('the outbox to drain', async () => (await source.backlog()) === 0, { timeoutMs: 60_000 });
       const drainMs = Date.now() - started;
-      console.log(`relay: ${STREAMS * VERSIONS} events published ${drainMs} ms after Kafka became reachable (${Math.round((STREAMS * VERSIONS * 1000) / drainMs)} events/s, including reconnect backoff)`);
+      console.log(
+        `relay: ${STREAMS * VERSIONS} events published ${drainMs} ms after Kafka became reachable (${Math.round((STREAMS * VERSIONS * 1000) / drainMs)} events/s, including reconnect backoff)`,
+      );
       expect(sut.stats.published).toBe(STREAMS * VERSIONS);
       expect(await metrics.getSingleMetricAsString('vanguard_relay_published_total')).toContain(`${STREAMS * VERSIONS}`);
     } finally {
@@ -78,7 +87,9 @@ describe(Relay.name, () => {
       const seen = ids();
       const missing = written.filter((id) => !seen.has(id));
       const duplicates = reader.messages.length - seen.size;
-      console.log(`relay: ${reader.messages.length} messages read, ${seen.size} distinct, ${missing.length} missing, ${duplicates} duplicates`);
+      console.log(
+        `relay: ${reader.messages.length} messages read, ${seen.size} distinct, ${missing.length} missing, ${duplicates} duplicates`,
+      );
       expect(missing).toEqual([]);
       expect(duplicates).toBe(0);
 
@@ -86,7 +97,10 @@ describe(Relay.name, () => {
       const versionsByStream = new Map<string, number[]>();
       for (const m of reader.messages) {
         const stream = String(m.key);
-        versionsByStream.set(stream, [...(versionsByStream.get(stream) ?? []), Number(headerValue(m.headers, ENVELOPE_HEADERS.streamVersion))]);
+        versionsByStream.set(stream, [
+          ...(versionsByStream.get(stream) ?? []),
+          Number(headerValue(m.headers, ENVELOPE_HEADERS.streamVersion)),
+        ]);
       }
       expect(versionsByStream.size).toBe(STREAMS);
       const expected = Array.from({ length: VERSIONS }, (_, i) => i + 1);
@@ -119,7 +133,7 @@ describe(Relay.name, () => {
     const relays = sources.map((source) => new Relay({ source, kafka, batchSize: 20, idleDelayMs: 20 }));
     relays.forEach((r) => r.start());
     try {
-      await waitUntil('the shared outbox to drain', async () => (await sources[0]!.backlog()) === 0);
+      await waitUntil('the shared outbox to drain', async () => (await sources[0].backlog()) === 0);
       expect(sources.filter((s) => s.isLeader)).toHaveLength(1);
       expect(relays.map((r) => r.stats.published).sort((a, b) => a - b)).toEqual([0, 200]);
     } finally {

@@ -67,7 +67,7 @@ export async function collect(kafka: Kafka, topic: string): Promise<{ messages: 
   const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  await consumer.run({ eachMessage: ({ message }) => Promise.resolve(void messages.push(message)) });
   return { messages, stop: () => consumer.disconnect() };
 }
 

@@ -32,7 +32,8 @@ describe(TypeOrmOutbox.name, () => {
   });
 
   const things = async () => Number((await dataSource.query('select count(*)::int as n from things'))[0].n);
-  const outboxRows = (eventId: string) => dataSource.query('select event_type, topic, stream_id from vanguard_outbox where event_id = $1', [eventId]);
+  const outboxRows = (eventId: string) =>
+    dataSource.query('select event_type, topic, stream_id from vanguard_outbox where event_id = $1', [eventId]);
 
   it('add_WhenTheTransactionCommits_StoresTheEventWithTheStateChange', async () => {
     const event = thingEvent('t1', 1);
@@ -40,7 +41,9 @@ describe(TypeOrmOutbox.name, () => {
       await manager.query('insert into things (id, n) values ($1, 1)', [randomUUID()]);
       await sut.add(manager, event);
     });
-    expect(await outboxRows(event.eventId)).toEqual([{ event_type: 'msgtest.ThingHappened', topic: 'test.typeorm-outbox.events.v1', stream_id: 'thing-t1' }]);
+    expect(await outboxRows(event.eventId)).toEqual([
+      { event_type: 'msgtest.ThingHappened', topic: 'test.typeorm-outbox.events.v1', stream_id: 'thing-t1' },
+    ]);
     const [row] = await dataSource.query('select envelope from vanguard_outbox where event_id = $1', [event.eventId]);
     expect(row.envelope).toEqual(event);
   });
@@ -64,7 +67,9 @@ describe(TypeOrmOutbox.name, () => {
   });
 
   it('add_WhenTheEventBreaksItsContract_RefusesIt', async () => {
-    await expect(dataSource.transaction((m) => sut.add(m, { ...thingEvent('t4', 1), type: 'msgtest.Unknown' }))).rejects.toThrow(ContractViolationError);
+    await expect(dataSource.transaction((m) => sut.add(m, { ...thingEvent('t4', 1), type: 'msgtest.Unknown' }))).rejects.toThrow(
+      ContractViolationError,
+    );
   });
 
   it('relaySource_ReadsCommittedRowsInOrderAndStampsThemOnCommit', async () => {
@@ -84,7 +89,13 @@ describe(TypeOrmInbox.name, () => {
 
   beforeAll(async () => {
     db = await createTestSchema('typeorm_inbox');
-    dataSource = new DataSource({ type: 'postgres', url: db.url, schema: db.schema, migrations: [inboxMigration(1732000000002)], logging: false });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      schema: db.schema,
+      migrations: [inboxMigration(1732000000002)],
+      logging: false,
+    });
     await dataSource.initialize();
     await dataSource.runMigrations();
     await dataSource.query('create table effects (event_id uuid not null)');
@@ -111,7 +122,7 @@ describe(TypeOrmInbox.name, () => {
     const sut = new TypeOrmInbox(dataSource);
     const event = thingEvent('i2', 1);
     const origin = { topic: 't', partition: 0, offset: '8' };
-    await expect(sut.processOnce('reporting', event, origin, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await sut.processOnce('reporting', event, origin, async () => undefined)).toBe('processed');
+    await expect(sut.processOnce('reporting', event, origin, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await sut.processOnce('reporting', event, origin, () => Promise.resolve())).toBe('processed');
   });
 });

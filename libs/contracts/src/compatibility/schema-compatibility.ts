@@ -28,7 +28,7 @@ function typesOf(s: JsonSchema): Set<string> | undefined {
 }
 
 function variants(s: JsonSchema): JsonSchema[] {
-  const alt = (s['anyOf'] ?? s['oneOf']) as unknown;
+  const alt = s['anyOf'] ?? s['oneOf'];
   return Array.isArray(alt) ? alt.filter(isObject) : [s];
 }
 
@@ -80,7 +80,7 @@ export function findBreakingChanges(published: JsonSchema, current: JsonSchema, 
   }
 
   for (const k of ['format', 'pattern'] as const) {
-    if (current[k] !== undefined && current[k] !== published[k]) add(`${k} added or changed to ${String(current[k])}`);
+    if (current[k] !== undefined && current[k] !== published[k]) add(`${k} added or changed to ${JSON.stringify(current[k])}`);
   }
   for (const k of LOWER_BOUNDS) {
     const c = current[k];

@@ -47,7 +47,7 @@ describe(findBreakingChanges.name, () => {
   });
 
   it('WhenAFieldIsRemoved_ReportsIt', () => {
-    const { note: _, ...rest } = (published['properties'] as Record<string, unknown>);
+    const { note: _, ...rest } = published['properties'] as Record<string, unknown>;
     expect(sut(published, { ...published, properties: rest })).toEqual([{ path: '/properties/note', change: 'property removed' }]);
   });
 

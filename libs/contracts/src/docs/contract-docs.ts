@@ -18,10 +18,7 @@ export function schemaFileName(c: Pick<AnyEventContract, 'type' | 'version'>): s
 function toJson(schema: z.ZodType): Record<string, unknown> {
   // `input` leaves objects open (no additionalProperties: false), so adding an optional
   // field stays compatible for consumers that validate with the published schema.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   void _dialect;
   return rest;
 }

@@ -26,9 +26,10 @@ function isCollection(v: unknown): v is object {
 function emit(v: unknown, indent: string): string[] {
   if (Array.isArray(v)) {
     return v.flatMap((item) => {
-      if (!isCollection(item)) return [`${indent}- ${Array.isArray(item) ? '[]' : typeof item === 'object' && item !== null ? '{}' : scalar(item)}`];
+      if (!isCollection(item))
+        return [`${indent}- ${Array.isArray(item) ? '[]' : typeof item === 'object' && item !== null ? '{}' : scalar(item)}`];
       const [first, ...rest] = emit(item, `${indent}  `);
-      return [`${indent}- ${first!.trimStart()}`, ...rest];
+      return [`${indent}- ${first.trimStart()}`, ...rest];
     });
   }
   return Object.entries(v as Record<string, unknown>)

@@ -25,7 +25,7 @@ describe(deadLetterMessage.name, () => {
     expect(m.key).toBe(original.key);
     expect(m.value).toBe(original.value);
     expect(m.headers).toMatchObject({
-      'vg-event-id': original.headers!['vg-event-id'],
+      'vg-event-id': original.headers['vg-event-id'],
       [DEAD_LETTER_HEADERS.reason]: 'handler-failed',
       [DEAD_LETTER_HEADERS.error]: 'Error: boom',
       [DEAD_LETTER_HEADERS.originalTopic]: 'vanguard.organization.events.v1',
@@ -38,7 +38,15 @@ describe(deadLetterMessage.name, () => {
   });
 
   it('truncatesLongErrors', () => {
-    const m = sut(original, { reason: 'schema-violation', error: 'x'.repeat(5000), topic: 't', partition: 0, consumer: 'c', attempts: 0, failedAt: new Date() });
+    const m = sut(original, {
+      reason: 'schema-violation',
+      error: 'x'.repeat(5000),
+      topic: 't',
+      partition: 0,
+      consumer: 'c',
+      attempts: 0,
+      failedAt: new Date(),
+    });
     expect(String(m.headers![DEAD_LETTER_HEADERS.error]).length).toBe(2000);
   });
 });

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Offsets, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { deadLetterTopic, type AnyEventContract, type ContractEvent, type ContractRegistry, type EventEnvelope } from '@vanguard/contracts';
 import { decodeKafkaValue } from '../kafka/envelope-codec';
@@ -70,8 +70,16 @@ export class EventConsumer<TTx> {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.name = options.consumerName ?? options.groupId;
     const registry = options.metrics ?? new Registry();
-    this.lag = gauge(registry, 'vanguard_consumer_lag', 'Messages on the partition not yet processed by the group', ['group', 'topic', 'partition']);
-    this.outcomes = counter(registry, 'vanguard_consumer_messages_total', 'Messages by what the consumer did with them', ['group', 'topic', 'outcome']);
+    this.lag = gauge(registry, 'vanguard_consumer_lag', 'Messages on the partition not yet processed by the group', [
+      'group',
+      'topic',
+      'partition',
+    ]);
+    this.outcomes = counter(registry, 'vanguard_consumer_messages_total', 'Messages by what the consumer did with them', [
+      'group',
+      'topic',
+      'outcome',
+    ]);
   }
 
   async start(): Promise<void> {
@@ -106,15 +114,12 @@ export class EventConsumer<TTx> {
     await p?.disconnect();
   }
 
-  private async eachBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    commitOffsetsIfNecessary,
-    uncommittedOffsets,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
+    const heartbeat = () => payload.heartbeat();
+    const commitOffsetsIfNecessary = (offsets?: Offsets) => payload.commitOffsetsIfNecessary(offsets);
+    const isRunning = () => payload.isRunning();
     const labels = { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) };
     const hw = Number(batch.highWatermark);
     const first = batch.messages[0];
@@ -122,7 +127,7 @@ export class EventConsumer<TTx> {
     try {
       for (const message of batch.messages) {
         // Stopping finishes the fetched batch (isRunning is false then); a rebalance that took the partition does not.
-        if (isStale()) return;
+        if (payload.isStale()) return;
         const done = await this.process(batch.topic, batch.partition, message, heartbeat, isRunning);
         if (!done) return; // stopping in the middle of retries: leave it uncommitted for the next owner
         resolveOffset(message.offset);
@@ -133,7 +138,7 @@ export class EventConsumer<TTx> {
     } finally {
       // Whatever was resolved is committed before the batch ends, also when stopping:
       // the next owner of the partition starts right after the last handled message.
-      const pending = uncommittedOffsets();
+      const pending = payload.uncommittedOffsets();
       if (pending.topics.some((t) => t.partitions.length)) await commitOffsetsIfNecessary(pending);
     }
   }
@@ -176,7 +181,10 @@ export class EventConsumer<TTx> {
         }
         this.outcomes.inc({ group: this.options.groupId, topic, outcome: 'retried' });
         const delay = retryDelayMs(this.policy, attempt);
-        this.log.warn({ ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, err: e }, 'handler failed; retrying');
+        this.log.warn(
+          { ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, err: e },
+          'handler failed; retrying',
+        );
         const deadline = Date.now() + delay;
         while (Date.now() < deadline) {
           if (!isRunning()) return false;
@@ -187,7 +195,13 @@ export class EventConsumer<TTx> {
     }
   }
 
-  private async deadLetter(message: KafkaMessage, origin: MessageOrigin, reason: DeadLetterReason, error: string, attempts: number): Promise<void> {
+  private async deadLetter(
+    message: KafkaMessage,
+    origin: MessageOrigin,
+    reason: DeadLetterReason,
+    error: string,
+    attempts: number,
+  ): Promise<void> {
     const topic = (this.options.deadLetterTopicFor ?? deadLetterTopic)(origin.topic);
     const dlq = deadLetterMessage(message, {
       reason,

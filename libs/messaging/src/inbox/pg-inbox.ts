@@ -24,7 +24,14 @@ export class PgInbox implements Inbox<PoolClient> {
     try {
       await client.query('begin');
       // A concurrent twin blocks here on the primary key until the first commits, then finds the row.
-      const claimed = await client.query(this.claimSql, [consumer, event.eventId, event.type, origin.topic, origin.partition, origin.offset]);
+      const claimed = await client.query(this.claimSql, [
+        consumer,
+        event.eventId,
+        event.type,
+        origin.topic,
+        origin.partition,
+        origin.offset,
+      ]);
       if (claimed.rowCount === 0) {
         await client.query('rollback');
         return 'duplicate';

@@ -22,7 +22,14 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
     effect: (tx: EntityManager) => Promise<void>,
   ): Promise<InboxOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(this.claimSql, [consumer, event.eventId, event.type, origin.topic, origin.partition, origin.offset])) as unknown[];
+      const rows = await manager.query<unknown[]>(this.claimSql, [
+        consumer,
+        event.eventId,
+        event.type,
+        origin.topic,
+        origin.partition,
+        origin.offset,
+      ]);
       if (rows.length === 0) return 'duplicate';
       await effect(manager);
       return 'processed';

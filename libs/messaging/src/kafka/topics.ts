@@ -2,7 +2,11 @@ import type { Kafka } from 'kafkajs';
 import { deadLetterTopic } from '@vanguard/contracts';
 
 /** Creates each topic and its `.dlq` twin if missing (for migrations, local start-up and tests). */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], { numPartitions = 3, replicationFactor = 1 } = {}): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  { numPartitions = 3, replicationFactor = 1 } = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

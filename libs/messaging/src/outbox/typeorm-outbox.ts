@@ -16,7 +16,7 @@ export class TypeOrmOutbox {
   }
 
   async add(manager: EntityManager | QueryRunner, ...events: EventEnvelope[]): Promise<void> {
-    const runner = ('isTransactionActive' in manager ? manager : manager.queryRunner) as QueryRunner | undefined;
+    const runner = 'isTransactionActive' in manager ? manager : manager.queryRunner;
     if (!runner?.isTransactionActive) {
       throw new Error('TypeOrmOutbox.add must run inside a transaction (dataSource.transaction or queryRunner.startTransaction)');
     }

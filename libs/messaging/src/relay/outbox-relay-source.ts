@@ -59,7 +59,9 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     // Lost the lock since reading? Then stamp nothing: the new holder republishes (a duplicate, never a loss).
     const client = this.leaderClient;
     if (!client) throw new Error(`${this.name}: relay lock lost before commit`);
-    await this.onLeader(client, (c) => c.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]));
+    await this.onLeader(client, (c) =>
+      c.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]),
+    );
   }
 
   async close(): Promise<void> {

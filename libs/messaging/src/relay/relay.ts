@@ -7,7 +7,7 @@ import { counter, gauge } from '../metrics';
 import type { RelaySource } from './relay-source.port';
 
 export interface RelayOptions {
-  readonly source: RelaySource<any>;
+  readonly source: RelaySource<unknown>;
   readonly kafka: Kafka;
   /** Records per read/publish/commit round. Default 500. */
   readonly batchSize?: number;
@@ -59,7 +59,12 @@ export class Relay {
     this.log = options.logger ?? silentLogger;
     const registry = options.metrics ?? new Registry();
     this.publishedTotal = counter(registry, 'vanguard_relay_published_total', 'Events the relay published to Kafka', ['source']);
-    this.failuresGauge = gauge(registry, 'vanguard_relay_consecutive_failures', 'Relay rounds failed in a row (Kafka or source unavailable)', ['source']);
+    this.failuresGauge = gauge(
+      registry,
+      'vanguard_relay_consecutive_failures',
+      'Relay rounds failed in a row (Kafka or source unavailable)',
+      ['source'],
+    );
   }
 
   get stats(): RelayStats {
@@ -134,13 +139,12 @@ export class Relay {
   private pause(ms: number): Promise<void> {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(t);
-        self.wake = undefined;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const t = setTimeout(done, ms);
       this.wake = done;
     });
   }
