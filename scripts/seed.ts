@@ -1,0 +1,87 @@
+// Demo data shaped like the seed documents (docs: services/organization/README.md):
+//
+//   node -r @swc-node/register scripts/seed.ts --size county|province [--database platform|test]
+//
+// county   ≈ 松岭旗: 541 organisations, 13,378 members, 541 contact points (seed 002)
+// province ≈ 示范省: 11 cities, 170 counties, ≥ 150,000 organisations, ≥ 3,000,000 members
+//
+// Idempotent: ids derive from codes, rows insert `on conflict do nothing`, so a second run
+// adds nothing. Organisations publish OrganizationRegistered through the outbox; members
+// are bulk rows without per-member MemberJoined events.
+import { Pool } from 'pg';
+import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { AesGcmPersonalDataCipher } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
+import { BulkSeeder } from '../services/organization/src/infrastructure/seed/bulk-seeder';
+import { DEMO_REGION } from '../services/organization/src/infrastructure/seed/demo-region';
+import { SONGLING, countyMembers, countyOrganizations, mulberry32, provincePlan, type CountyPlan } from '../services/organization/src/infrastructure/seed/synthetic-region';
+import { migrate } from './migrate';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return eq ? eq.split('=')[1]! : i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const started = Date.now();
+let lastDraw = 0;
+function bar(label: string): (done: number, total: number) => void {
+  return (done, total) => {
+    const now = Date.now();
+    if (done < total && now - lastDraw < 200) return;
+    lastDraw = now;
+    const pct = total ? done / total : 1;
+    const width = 30;
+    const filled = Math.round(pct * width);
+    const line = `[seed] ${label.padEnd(14)} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${(pct * 100).toFixed(1).padStart(5)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')}  ${((now - started) / 1000).toFixed(1)}s`;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}${done >= total ? '\n' : ''}` : done >= total ? `${line}\n` : '');
+  };
+}
+
+export async function seed(size: 'county' | 'province', database: 'platform' | 'test'): Promise<Record<string, number>> {
+  await migrate(database);
+  const infra = infraConfig();
+  const url = new URL(serviceDatabaseUrl('organization', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  url.searchParams.set('options', '-c search_path=organization');
+  const pool = new Pool({ connectionString: url.toString(), max: 6 });
+  const seeder = new BulkSeeder(pool, new AesGcmPersonalDataCipher());
+  const result = { organizations: 0, members: 0, contactPoints: 0 };
+  try {
+    const { cities, counties } = size === 'province' ? provincePlan() : { cities: [], counties: [SONGLING] as CountyPlan[] };
+    // The demo region first (the realm's users point into it), then the cities.
+    const top = [...DEMO_REGION, ...cities.filter((c) => !DEMO_REGION.some((d) => d.code === c.code))];
+    result.organizations += await seeder.organizations(top);
+    const plans = counties.map((plan) => ({ plan, orgs: countyOrganizations(plan) }));
+    const allOrgs = plans.flatMap((p) => p.orgs);
+    result.organizations += await seeder.organizations(allOrgs, bar('organisations'));
+    const totalMembers = counties.reduce((n, c) => n + c.members, 0);
+    function* everyone() {
+      for (const { plan, orgs } of plans) yield* countyMembers(plan, orgs);
+    }
+    result.members = await seeder.members(everyone(), totalMembers, bar('members'));
+    result.contactPoints = await seeder.contactPoints(allOrgs, new Date(), mulberry32(42));
+    const [{ orgs, members }] = (
+      await pool.query<{ orgs: number; members: number }>(
+        `select (select count(*)::int from organizations) as orgs, (select count(*)::int from members where membership = 'active') as members`,
+      )
+    ).rows as [{ orgs: number; members: number }];
+    process.stderr.write(
+      `[seed] ${size}: +${result.organizations} organisations, +${result.members} members, +${result.contactPoints} contact points ` +
+        `(now ${orgs} organisations, ${members} active members) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+    );
+  } finally {
+    await pool.end();
+  }
+  return result;
+}
+
+if (require.main === module) {
+  const size = arg('size', 'county');
+  if (size !== 'county' && size !== 'province') {
+    process.stderr.write('usage: seed.ts --size county|province [--database platform|test]\n');
+    process.exit(2);
+  }
+  seed(size, arg('database', 'platform') === 'test' ? 'test' : 'platform').catch((e: unknown) => {
+    process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}

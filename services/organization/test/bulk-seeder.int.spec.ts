@@ -1,0 +1,37 @@
+import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
+import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
+import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
+import type { TestSchema } from '@vanguard/testing';
+import { isolatedOrganizationSchema } from './support/isolated-schema';
+
+describe(BulkSeeder.name, () => {
+  let db: TestSchema;
+  const cipher = new AesGcmPersonalDataCipher();
+
+  beforeAll(async () => {
+    db = await isolatedOrganizationSchema('org_seed');
+  });
+  afterAll(() => db.drop());
+
+  it('seeds the county shaped like seed 002, encrypted, with registrations in the outbox, and a second run adds nothing', async () => {
+    const sut = new BulkSeeder(db.pool, cipher);
+    const orgs = countyOrganizations(SONGLING);
+
+    const first = { orgs: await sut.organizations(orgs), members: await sut.members(countyMembers(SONGLING, orgs), SONGLING.members) };
+    const second = { orgs: await sut.organizations(orgs), members: await sut.members(countyMembers(SONGLING, orgs), SONGLING.members) };
+
+    // The demo region already holds the county, both demo townships and 红石村, so 537 are new the first time.
+    expect(first).toEqual({ orgs: 537, members: 13_378 });
+    expect(second).toEqual({ orgs: 0, members: 0 });
+    const { rows } = await db.pool.query(
+      `select (select count(*)::int from organizations where path like '%/00000000-0000-4000-8000-000000910425/%') as subtree,
+              (select count(*)::int from members) as members,
+              (select count(*)::int from member_history) as history,
+              (select count(distinct id_number_hash)::int from members) as distinct_ids,
+              (select count(*)::int from vanguard_outbox where event_type = 'organization.OrganizationRegistered') as events,
+              (select id_number_enc from members limit 1) as sample`,
+    );
+    expect(rows[0]).toMatchObject({ subtree: 541, members: 13_378, history: 13_378, distinct_ids: 13_378, events: 537 });
+    expect(cipher.decrypt(rows[0].sample)).toMatch(/^910425\d{11}[\dX]$/);
+  });
+});
