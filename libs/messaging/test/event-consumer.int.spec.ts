@@ -100,7 +100,7 @@ describe(EventConsumer.name, () => {
     const group = `g-${randomUUID()}`;
     const events = [thingEvent('a', 1), thingEvent('a', 2), thingEvent('b', 1)];
     // The last message repeats the first, as a relay that crashed before its checkpoint would.
-    await publish(topic, ...events, events[0]);
+    await publish(topic, ...events, events[0]!);
     const metrics = new Registry();
 
     const first = await start(topic, group, { 'msgtest.ThingHappened': recordEffect(group) }, metrics);
@@ -169,14 +169,14 @@ describe(EventConsumer.name, () => {
       await publish(topic, poison, next);
       await waitUntil('the next event processed', async () => (await effects(group)).includes(next.eventId));
       await waitUntil('the poison message on the DLQ', () => dlq.messages.length === 1);
-      const h = (name: string) => headerValue(dlq.messages[0].headers, name);
+      const h = (name: string) => headerValue(dlq.messages[0]!.headers, name);
       expect(h(DEAD_LETTER_HEADERS.reason)).toBe('handler-failed');
       expect(h(DEAD_LETTER_HEADERS.error)).toBe('Error: thirteen is unlucky');
       expect(h(DEAD_LETTER_HEADERS.originalTopic)).toBe(topic);
       expect(h(DEAD_LETTER_HEADERS.originalPartition)).toBe('0');
       expect(h(DEAD_LETTER_HEADERS.originalOffset)).toBe('0');
       expect(h(DEAD_LETTER_HEADERS.attempts)).toBe('3');
-      expect(JSON.parse(String(dlq.messages[0].value)).eventId).toBe(poison.eventId);
+      expect(JSON.parse(String(dlq.messages[0]!.value)).eventId).toBe(poison.eventId);
       // The failed attempts' effects rolled back with their inbox rows.
       expect(await effects(group)).toEqual([next.eventId]);
     } finally {
@@ -270,9 +270,9 @@ describe(EventConsumer.name, () => {
     await admin.connect();
     try {
       const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      expect(committed.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '3' })]);
+      expect(committed!.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '3' })]);
       const { groups } = await admin.describeGroups([group]);
-      expect(groups[0].members).toEqual([]);
+      expect(groups[0]!.members).toEqual([]);
     } finally {
       await admin.disconnect();
     }

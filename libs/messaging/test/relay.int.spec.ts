@@ -30,7 +30,7 @@ describe(Relay.name, () => {
   });
 
   it('WhenKafkaIsUnreachableWhileEventsAreWritten_PublishesEveryOneInStreamOrderOnceItIsBack', async () => {
-    const gate = await brokerGate(infraConfig().kafkaBrokers[0]);
+    const gate = await brokerGate(infraConfig().kafkaBrokers[0]!);
     const source = new OutboxRelaySource(db.pool);
     const metrics = new Registry();
     const sut = new Relay({
@@ -133,7 +133,7 @@ describe(Relay.name, () => {
     const relays = sources.map((source) => new Relay({ source, kafka, batchSize: 20, idleDelayMs: 20 }));
     relays.forEach((r) => r.start());
     try {
-      await waitUntil('the shared outbox to drain', async () => (await sources[0].backlog()) === 0);
+      await waitUntil('the shared outbox to drain', async () => (await sources[0]!.backlog()) === 0);
       expect(sources.filter((s) => s.isLeader)).toHaveLength(1);
       expect(relays.map((r) => r.stats.published).sort((a, b) => a - b)).toEqual([0, 200]);
     } finally {

@@ -29,7 +29,7 @@ function emit(v: unknown, indent: string): string[] {
       if (!isCollection(item))
         return [`${indent}- ${Array.isArray(item) ? '[]' : typeof item === 'object' && item !== null ? '{}' : scalar(item)}`];
       const [first, ...rest] = emit(item, `${indent}  `);
-      return [`${indent}- ${first.trimStart()}`, ...rest];
+      return [`${indent}- ${(first ?? '').trimStart()}`, ...rest];
     });
   }
   return Object.entries(v as Record<string, unknown>)
