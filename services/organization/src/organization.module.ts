@@ -52,6 +52,10 @@ import { MeHttpController } from './interface/http/me.http.controller';
 import { MembersHttpController } from './interface/http/members.http.controller';
 import { OrganizationsHttpController } from './interface/http/organizations.http.controller';
 import { TransfersHttpController } from './interface/http/transfers.http.controller';
+import { RosterHttpController } from './interface/http/roster.http.controller';
+import { ROSTER_EXPORTS, ROSTER_IMPORTS } from './application/ports/roster.port';
+import { PgRosterExports } from './infrastructure/roster/pg-roster-exports';
+import { PgRosterImports } from './infrastructure/roster/pg-roster-imports';
 import type { OrganizationConfig } from './organization.config';
 
 export const ORM_ENTITIES = [
@@ -111,7 +115,7 @@ export class OrganizationModule {
           ],
         }),
       ],
-      controllers: [MeHttpController, OrganizationsHttpController, MembersHttpController, TransfersHttpController, ContactPointsHttpController],
+      controllers: [MeHttpController, OrganizationsHttpController, MembersHttpController, TransfersHttpController, ContactPointsHttpController, RosterHttpController],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
         { provide: CLOCK, useClass: SystemClock },
@@ -128,6 +132,8 @@ export class OrganizationModule {
         { provide: OUTBOX, useClass: TypeOrmOutboxAdapter },
         { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
         OutboxRelayRunner,
+        { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
+        { provide: ROSTER_EXPORTS, useClass: PgRosterExports },
         ...commandHandlers,
         ...organizationQueryHandlers,
       ],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { OrganizationRegistered, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import { writeOutboxBatch } from '../outbox/bulk-outbox';
 import type { PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
 import type { SeedOrganization } from './demo-region';
 import { stableUuid as stableUuidFor, type SeedMember } from './synthetic-region';
@@ -63,7 +64,7 @@ export class BulkSeeder {
         );
         const ids = new Set(res.rows.map((r) => r.id));
         const events = batch.filter((o) => ids.has(o.id)).map((o) => registeredEvent(o));
-        await writeOutbox(client, events);
+        await writeOutboxBatch(client, events);
         await client.query('commit');
         inserted += ids.size;
       } catch (e) {
@@ -203,17 +204,4 @@ function registeredEvent(o: SeedOrganization & { parentId: string | null }): Eve
   };
   publicContracts.assertValid(envelope);
   return envelope;
-}
-
-async function writeOutbox(client: { query: Pool['query'] }, events: readonly EventEnvelope[]): Promise<void> {
-  if (!events.length) return;
-  await client.query(
-    `insert into stream_versions (stream_id, version) select s, 1 from unnest($1::text[]) as s on conflict do nothing`,
-    [events.map((e) => e.streamId)],
-  );
-  await client.query(
-    `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
-     select u.event_id, u.t, 1, u.s, $4, u.e from unnest($1::uuid[], $2::text[], $3::text[], $5::jsonb[]) as u(event_id, t, s, e)`,
-    [events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.streamId), OrganizationRegistered.topic, events.map((e) => JSON.stringify(e))],
-  );
 }

@@ -1,0 +1,54 @@
+import type { Writable } from 'node:stream';
+import type { Actor } from './actor';
+import type { RosterFormat, RosterKind, RowError } from '../roster/roster-format';
+
+export const ROSTER_IMPORTS = Symbol('RosterImports');
+export const ROSTER_EXPORTS = Symbol('RosterExports');
+
+export type ImportJobStatus = 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
+
+export interface ImportJobView {
+  readonly id: string;
+  readonly kind: RosterKind;
+  readonly format: RosterFormat;
+  readonly dryRun: boolean;
+  /** `succeeded`: imported (or, for a dry run, checked); `rejected`: bad rows, nothing imported. */
+  readonly status: ImportJobStatus;
+  /** 0–100, by bytes of the file read. */
+  readonly progress: number;
+  readonly rowsProcessed: number;
+  readonly rowsImported: number;
+  readonly errorCount: number;
+  /** The first 1,000 bad cells. */
+  readonly errors: readonly RowError[];
+  readonly message: string | null;
+  readonly actorOrgId: string | null;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+}
+
+export interface StartImport {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly kind: RosterKind;
+  readonly format: RosterFormat;
+  readonly dryRun: boolean;
+  /** The uploaded file, already on local disk; the import deletes it when done. */
+  readonly file: string;
+}
+
+/**
+ * Roster imports run as jobs: streamed row by row, every bad cell reported; a real import
+ * is one transaction, committed only when no row is bad (all-or-nothing).
+ */
+export interface RosterImports {
+  start(input: StartImport): Promise<ImportJobView>;
+  /** Runs a job to its end (for benchmarks and scripts); `start` runs it in the background. */
+  runToEnd(input: StartImport): Promise<ImportJobView>;
+  find(id: string): Promise<ImportJobView | null>;
+}
+
+export interface RosterExports {
+  /** Streams the roster of a subtree in the import format; personal fields in clear only when `personal`. */
+  write(input: { kind: RosterKind; format: RosterFormat; rootId: string; personal: boolean; out: Writable }): Promise<void>;
+}

@@ -1,0 +1,156 @@
+import type { INestApplication } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { demoOrgId } from '@vanguard/infra-config';
+import { tokenFor, waitUntil } from '@vanguard/testing';
+import { csvLine, parseCsv } from '../src/infrastructure/roster/csv';
+import { RosterHttpController } from '../src/interface/http/roster.http.controller';
+import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+
+const BAIHUA = demoOrgId('910425101');
+const HEKOU_TOWN = demoOrgId('910425102');
+const HEADER = ['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone'];
+
+async function rowsOf(text: string): Promise<string[][]> {
+  const out: string[][] = [];
+  async function* src() {
+    yield text;
+  }
+  for await (const r of parseCsv(src())) out.push(r);
+  return out;
+}
+const idNumber = () => `3201011985${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+describe(RosterHttpController.name, () => {
+  let sut: INestApplication;
+  const tokens: Record<string, string> = {};
+  const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+  const http = () => request(sut.getHttpServer());
+
+  beforeAll(async () => {
+    sut = await createOrganizationTestApp();
+    for (const u of ['county.organizer', 'township.secretary', 'province.auditor']) tokens[u] = await tokenFor(u);
+  });
+  afterAll(() => sut.close());
+
+  const village = async (parentId = BAIHUA, parentCode = '910425101') => {
+    const res = await http()
+      .post('/organizations')
+      .set(as('county.organizer'))
+      .send({ code: childCode(parentCode), name: '导入测试支部', level: 'village', kind: 'branch', sector: 'rural', parentId, establishedOn: '2005-01-01' });
+    return { id: res.body.id as string, code: res.body.code as string };
+  };
+  const upload = async (user: string, kind: string, format: 'csv' | 'xlsx', body: string | Buffer, dryRun: boolean) => {
+    const res = await http()
+      .post(`/imports/${kind}`)
+      .query({ format, dryRun: String(dryRun) })
+      .set(as(user))
+      .set('Content-Type', format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(body);
+    expect(res.status).toBe(202);
+    return waitUntil(`import ${res.body.id} to finish`, async () => {
+      const job = await http().get(`/imports/${res.body.id}`).set(as(user));
+      return job.body.status === 'queued' || job.body.status === 'running' ? undefined : job.body;
+    });
+  };
+  const memberCount = async (orgId: string) => (await http().get('/members').query({ subtreeOf: orgId, limit: 1000 }).set(as('county.organizer'))).body.items.length as number;
+
+  it('a dry run reports every bad row with row, column and a bilingual reason, and imports nothing', async () => {
+    const v = await village();
+    const csv = [
+      csvLine(HEADER),
+      csvLine([v.code, '张一', 'full', '2001-07-01', 'secretary', '', idNumber(), '13800000001']),
+      csvLine([v.code, '', 'full', '2001-07-01', '', '', '', '']),
+      csvLine([v.code, '李三', 'full', '2001-07-01', 'king', '', '', '']),
+      csvLine(['999999999999', '王四', 'full', '2001-07-01', '', '', '', '']),
+    ].join('');
+
+    const job = await upload('county.organizer', 'members', 'csv', csv, true);
+
+    expect(job).toMatchObject({ status: 'rejected', dryRun: true, progress: 100, rowsProcessed: 4, rowsImported: 0, errorCount: 3 });
+    expect(job.errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toEqual(['3:name', '4:roles', '5:org_code']);
+    expect(job.errors[2].reason).toMatch(/不存在.*\/ org_code 999999999999 is unknown/);
+    expect(await memberCount(v.id)).toBe(0);
+  });
+
+  it('a real import with one bad row imports nothing; fixed, it imports every row', async () => {
+    const v = await village();
+    const good = [1, 2, 3].map((i) => [v.code, `成员${i}`, 'full', '2001-07-01', i === 1 ? 'secretary' : '', 'pioneer_post', idNumber(), `1390000000${i}`]);
+    const bad = [v.code, '坏行', 'full', 'not-a-date', '', '', '', ''];
+
+    const refused = await upload('county.organizer', 'members', 'csv', [csvLine(HEADER), ...[...good, bad].map(csvLine)].join(''), false);
+    expect(refused).toMatchObject({ status: 'rejected', rowsImported: 0, errorCount: 1, errors: [{ row: 5, column: 'joined_on' }] });
+    expect(await memberCount(v.id)).toBe(0);
+
+    const imported = await upload('county.organizer', 'members', 'csv', [csvLine(HEADER), ...good.map(csvLine)].join(''), false);
+    expect(imported).toMatchObject({ status: 'succeeded', rowsImported: 3, errorCount: 0, progress: 100 });
+    expect(await memberCount(v.id)).toBe(3);
+
+    const again = await upload('county.organizer', 'members', 'csv', [csvLine(HEADER), ...good.map(csvLine)].join(''), true);
+    expect(again.errors.map((e: { column: string }) => e.column)).toEqual(['id_number', 'id_number', 'id_number']);
+  });
+
+  it('exports the same format it imports (csv), with personal fields in clear for an organiser and masked for an auditor', async () => {
+    const v = await village();
+    const id = idNumber();
+    await upload('county.organizer', 'members', 'csv', csvLine(HEADER) + csvLine([v.code, '导出者', 'probationary', '2009-07-01', 'secretary;party_worker', 'model_post', id, '13700001234']), false);
+
+    const organiser = await http().get('/exports/members').query({ format: 'csv', subtreeOf: v.id }).set(as('county.organizer')).buffer(true);
+    const auditor = await http().get('/exports/members').query({ format: 'csv', subtreeOf: v.id }).set(as('province.auditor')).buffer(true);
+
+    expect(organiser.status).toBe(200);
+    expect(await rowsOf(organiser.text)).toEqual([HEADER, [v.code, '导出者', 'probationary', '2009-07-01', 'secretary;party_worker', 'model_post', id, '13700001234']]);
+    const [, masked] = await rowsOf(auditor.text);
+    expect(masked![6]).toBe(`${id.slice(0, 4)}**********${id.slice(14)}`);
+    expect(masked![7]).toBe('137****1234');
+  });
+
+  it('reads back its own .xlsx export', async () => {
+    const v = await village();
+    await upload('county.organizer', 'members', 'csv', csvLine(HEADER) + csvLine([v.code, '表格人', 'full', '2000-07-01', '', '', idNumber(), '']), false);
+    const xlsx = await http()
+      .get('/exports/members')
+      .query({ format: 'xlsx', subtreeOf: v.id })
+      .set(as('county.organizer'))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as Buffer);
+    expect(book.worksheets[0]!.getRow(2).getCell(2).value).toBe('表格人');
+
+    // Re-importing the same people is refused row by row: they are already registered.
+    const job = await upload('county.organizer', 'members', 'xlsx', xlsx.body as Buffer, true);
+    expect(job).toMatchObject({ status: 'rejected', rowsProcessed: 1, errors: [{ row: 2, column: 'id_number' }] });
+  });
+
+  it('refuses rows outside the caller’s subtree', async () => {
+    const other = await village(HEKOU_TOWN, '910425102');
+    const job = await upload('township.secretary', 'members', 'csv', csvLine(HEADER) + csvLine([other.code, '越权', 'full', '2001-07-01', '', '', '', '']), true);
+    expect(job.errors).toEqual([{ row: 2, column: 'org_code', reason: expect.stringContaining('outside your subtree') }]);
+  });
+
+  it('imports organisations, parents before children, all-or-nothing', async () => {
+    const parentCode = childCode('910425101');
+    const childOrgCode = `${parentCode}01`;
+    const csv = [
+      csvLine(['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary']),
+      csvLine([parentCode, '导入总支', 'village', 'general_branch', 'rural', '910425101', '2001-01-01', 'false']),
+      csvLine([childOrgCode, '导入临时支部', 'village', 'branch', 'state_enterprise', parentCode, '2011-03-01', '是']),
+    ].join('');
+
+    const job = await upload('county.organizer', 'organizations', 'csv', csv, false);
+
+    expect(job).toMatchObject({ status: 'succeeded', rowsImported: 2 });
+    const listed = await http().get('/organizations').query({ subtreeOf: BAIHUA, limit: 1000, kind: 'branch', sector: 'state_enterprise' }).set(as('township.secretary'));
+    expect(listed.body.items.find((o: { code: string }) => o.code === childOrgCode)).toMatchObject({ temporary: true, name: '导入临时支部' });
+  });
+
+  it('refuses an auditor importing (403)', async () => {
+    const res = await http().post('/imports/members').query({ format: 'csv' }).set(as('province.auditor')).set('Content-Type', 'text/csv').send(csvLine(HEADER));
+    expect(res.status).toBe(403);
+  });
+});
