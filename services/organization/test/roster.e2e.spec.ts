@@ -119,7 +119,7 @@ describe(RosterHttpController.name, () => {
         res.on('end', () => cb(null, Buffer.concat(chunks)));
       });
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.body as Buffer);
+    await book.xlsx.load(xlsx.body as never);
     expect(book.worksheets[0]!.getRow(2).getCell(2).value).toBe('表格人');
 
     // Re-importing the same people is refused row by row: they are already registered.
