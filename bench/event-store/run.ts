@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { dumbo } from '@event-driven-io/dumbo';
-import { getPostgreSQLEventStore, readMessagesBatch, type PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-postgresql';
+import { getPostgreSQLEventStore, readLastMessageGlobalPosition, readMessagesBatch, type PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-postgresql';
 import { infraConfig } from '@vanguard/infra-config';
 import { canonicalJson, migrate, PostgresEventStore, type AppendContext, type GlobalCheckpoint, type RecordedEvent } from '@vanguard/event-store';
 
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   // 5. read all while 16 writers append: missed / duplicated
   const concurrentSeconds = quick ? 3 : 8;
   log(`read all while ${WRITERS} writers append for ${concurrentSeconds}s`);
-  const oursRace = await raceOurs(ours, concurrentSeconds);
+  const oursRace = await raceOurs(ours, pool, concurrentSeconds);
   const emmettRace = await raceEmmett(emmett, emmettDb.execute, concurrentSeconds);
   json['readWhileWriting'] = { ours: oursRace, emmett: emmettRace };
   rows.push({
@@ -336,9 +336,13 @@ interface RaceResult {
   duplicates: number;
 }
 
-async function raceOurs(store: PostgresEventStore, seconds: number): Promise<RaceResult> {
-  let start: GlobalCheckpoint = { transactionId: '0', position: 0 };
-  for await (const b of store.readAll({ batchSize: 5000, after: { transactionId: '0', position: 0 } })) start = b.checkpoint;
+async function raceOurs(store: PostgresEventStore, pool: Pool, seconds: number): Promise<RaceResult> {
+  // Start at the current head (nothing else is writing now).
+  const { rows: head } = await pool.query<{ transaction_id: string; position: string }>(
+    `select transaction_id, position from "${SCHEMA}".events order by transaction_id desc, position desc limit 1`,
+  );
+  let start: GlobalCheckpoint = head[0] ? { transactionId: head[0].transaction_id, position: Number(head[0].position) } : { transactionId: '0', position: 0 };
+  for await (const b of store.readAll({ batchSize: 5000, after: start })) start = b.checkpoint;
   const run = randomUUID().slice(0, 8);
   const written = new Set<string>();
   const seen = new Map<string, number>();
@@ -370,7 +374,7 @@ async function raceOurs(store: PostgresEventStore, seconds: number): Promise<Rac
 }
 
 async function raceEmmett(store: EmmettStore, execute: Execute, seconds: number): Promise<RaceResult> {
-  let start = 0n;
+  let start = (await readLastMessageGlobalPosition(execute)).currentGlobalPosition ?? 0n;
   for (;;) {
     const b = await readMessagesBatch(execute, { after: start, batchSize: 5000 });
     if (b.messages.length === 0) break;

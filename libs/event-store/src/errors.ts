@@ -33,6 +33,15 @@ export class InvalidEventError extends EventStoreError {
   }
 }
 
+/** An event with this eventId is already stored: a retried command, or a colliding id. */
+export class DuplicateEventError extends EventStoreError {
+  readonly code = 'EVENT_STORE.DUPLICATE_EVENT';
+  constructor(readonly streamId: string, readonly detail: string) {
+    super(`stream ${streamId}: ${detail}`);
+    this.name = 'DuplicateEventError';
+  }
+}
+
 export class SubjectForgottenError extends EventStoreError {
   readonly code = 'EVENT_STORE.SUBJECT_FORGOTTEN';
   constructor(readonly subjectId: string) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool } from 'pg';
 import Cursor from 'pg-cursor';
-import { ConcurrencyError, InvalidEventError, SubjectForgottenError, type ExpectedVersion } from './errors';
+import { ConcurrencyError, DuplicateEventError, InvalidEventError, SubjectForgottenError, type ExpectedVersion } from './errors';
 import { canonicalParts, GENESIS_HASH, sha256Hex } from './hash-chain';
 import { decryptPersonal, encryptedSubjects, encryptPersonal, ENCRYPTED_KEY, newDataKey, personalSubjects } from './personal-data';
 import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
@@ -76,12 +76,14 @@ export interface FoldOptions {
 const VERIFY_PAGE = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const CONSISTENT = `canonical::jsonb = jsonb_build_object(
-    'actor', actor, 'causationId', causation_id, 'correlationId', correlation_id, 'data', data,
-    'eventId', event_id, 'occurredAt', to_char(occurred_at at time zone 'UTC', ${ISO}), 'orgId', org_id,
-    'recordedAt', to_char(recorded_at at time zone 'UTC', ${ISO}), 'streamId', stream_id,
-    'streamVersion', stream_version, 'type', type, 'version', version)
-  || case when metadata is null then '{}'::jsonb else jsonb_build_object('metadata', metadata) end`;
+/** The projected columns must say what the hashed text says (actor/data/metadata exist only in the text). */
+const CONSISTENT = `(select c->>'eventId' = event_id::text and c->>'type' = type and (c->>'version')::int = version
+    and c->>'streamId' = stream_id and (c->>'streamVersion')::bigint = stream_version
+    and c->>'occurredAt' = to_char(occurred_at at time zone 'UTC', ${ISO})
+    and c->>'recordedAt' = to_char(recorded_at at time zone 'UTC', ${ISO})
+    and c->>'orgId' = org_id and c->>'correlationId' = correlation_id
+    and (c->>'causationId') is not distinct from causation_id
+  from (select canonical::jsonb as c) j)`;
 /** Events are read from the hashed text itself, so a reader sees exactly what the chain covers. */
 const COLUMNS = 'position, transaction_id, canonical, prev_hash, hash';
 
@@ -172,8 +174,9 @@ export class PostgresEventStore {
         lastHash: last.o_hash,
       };
     } catch (e) {
-      const err = e as { code?: string; detail?: string };
+      const err = e as { code?: string; detail?: string; constraint?: string };
       if (err.code === CONCURRENCY_SQLSTATE) throw new ConcurrencyError(streamId, options.expectedVersion, Number(err.detail));
+      if (err.code === '23505' && err.constraint === 'events_event_id_key') throw new DuplicateEventError(streamId, err.detail ?? 'duplicate eventId');
       throw e;
     }
   }

@@ -1,6 +1,7 @@
 export { canonicalJson } from './canonical-json';
 export {
   ConcurrencyError,
+  DuplicateEventError,
   EventStoreError,
   InvalidEventError,
   InvalidStreamIdError,

@@ -39,22 +39,26 @@ create table if not exists ${s}.events (
   version         integer not null,
   occurred_at     timestamptz not null,
   recorded_at     timestamptz not null,
-  actor           jsonb not null,
   org_id          text not null,
   correlation_id  text not null,
   causation_id    text,
-  data            jsonb not null,
-  metadata        jsonb,
   prev_hash       text not null,
   hash            text not null,
-  -- The exact RFC 8785 text that was hashed: hash = sha256(prev_hash || canonical). Readers
-  -- parse the event from it; the columns above are projections of it for queries and
-  -- indexes, and verify() checks they still agree with it.
+  -- The exact RFC 8785 text that was hashed: hash = sha256(prev_hash || canonical). It is the
+  -- event: readers parse it, and actor/data/metadata live only here (see events_view). The
+  -- columns above are projections of it for indexes and filters; verify() checks they agree.
   canonical       text not null,
   constraint events_stream_version_key unique (stream_id, stream_version),
   constraint events_event_id_key unique (event_id)
 );
 create index if not exists events_global_order_idx on ${s}.events (transaction_id, position);
+
+-- For SQL over event contents (reports, audits): the JSON parts, parsed from the hashed text.
+create or replace view ${s}.events_view as
+  select e.position, e.transaction_id, e.stream_id, e.stream_version, e.event_id, e.type, e.version,
+         e.occurred_at, e.recorded_at, e.org_id, e.correlation_id, e.causation_id,
+         c.doc->'actor' as actor, c.doc->'data' as data, c.doc->'metadata' as metadata, e.prev_hash, e.hash
+    from ${s}.events e, lateral (select e.canonical::jsonb as doc) c;
 
 create table if not exists ${s}.subscription_checkpoints (
   subscription    text primary key,
@@ -144,12 +148,11 @@ begin
     where st.stream_id = p_stream_id;
   return query
     insert into ${s}.events as e (
-      stream_id, stream_version, event_id, type, version, occurred_at, recorded_at, actor,
-      org_id, correlation_id, causation_id, data, metadata, prev_hash, hash, canonical)
+      stream_id, stream_version, event_id, type, version, occurred_at, recorded_at,
+      org_id, correlation_id, causation_id, prev_hash, hash, canonical)
     select p_stream_id, v_version + t.i, (t.d->>'eventId')::uuid, t.d->>'type', (t.d->>'version')::int,
-           (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz, t.d->'actor',
-           t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.d->'data',
-           nullif(t.d->'metadata', 'null'::jsonb), t.prev, t.hash, t.txt
+           (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz,
+           t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.prev, t.hash, t.txt
       from unnest(v_docs, v_prevs, v_hashes, v_texts) with ordinality as t(d, prev, hash, txt, i)
      order by t.i
     returning e.position, e.stream_version, e.transaction_id, e.hash;
@@ -198,6 +201,7 @@ export async function createServiceRole(pool: Pool | PoolClient, options: RoleOp
     grant usage on schema ${s} to ${r};
     revoke all on ${s}.events from ${r};
     grant select, insert on ${s}.events to ${r};
+    grant select on ${s}.events_view to ${r};
     grant usage on sequence ${s}.events_position_seq to ${r};
     grant select, insert, update on ${s}.streams to ${r};
     grant select, insert, update on ${s}.subscription_checkpoints to ${r};
@@ -214,7 +218,7 @@ export async function createReadOnlyRole(pool: Pool | PoolClient, options: RoleO
   await ensureRole(pool, options);
   await pool.query(`
     grant usage on schema ${s} to ${r};
-    grant select on ${s}.events, ${s}.streams, ${s}.personal_keys, ${s}.snapshots, ${s}.subscription_checkpoints to ${r};
+    grant select on ${s}.events, ${s}.events_view, ${s}.streams, ${s}.personal_keys, ${s}.snapshots, ${s}.subscription_checkpoints to ${r};
   `);
 }
 

@@ -1,4 +1,4 @@
-import { ConcurrencyError, InvalidStreamIdError, migrate, PostgresEventStore } from '../src';
+import { ConcurrencyError, DuplicateEventError, InvalidStreamIdError, migrate, PostgresEventStore } from '../src';
 import { context, counted, ManualClock, storeFixture, type StoreFixture } from './fixtures';
 
 describe(PostgresEventStore.name, () => {
@@ -47,6 +47,11 @@ describe(PostgresEventStore.name, () => {
       expect(events[1]).toMatchObject({ eventId: '22222222-2222-4222-8222-222222222222', version: 2, streamVersion: 2, occurredAt: '2024-05-01T08:00:00.123Z', prevHash: events[0]!.hash });
       expect(events[1]).not.toHaveProperty('metadata');
       expect(events[1]!.hash).toBe(result.lastHash);
+      const { rows } = await f.db.pool.query(`select type, data, actor, metadata from events_view where stream_id = 'pledge-1' order by stream_version`);
+      expect(rows).toEqual([
+        { type: 'evaluation.PledgeFiled', data: { text: '带头学习' }, actor: context.actor, metadata: { ip: '10.0.0.1' } },
+        { type: 'evaluation.PledgeFulfilled', data: { score: 4.5 }, actor: context.actor, metadata: null },
+      ]);
     });
 
     it('checks the expected version: no_stream, exact, any', async () => {
@@ -89,6 +94,16 @@ describe(PostgresEventStore.name, () => {
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(await sut.streamVersion('race-new')).toBe(1);
+    });
+
+    it('refuses an eventId that is already stored, leaving the stream unchanged', async () => {
+      const sut = f.store();
+      const eventId = '33333333-3333-4333-8333-333333333333';
+      await sut.append('dup-1', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context });
+      await expect(sut.append('dup-2', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context })).rejects.toBeInstanceOf(
+        DuplicateEventError,
+      );
+      expect(await sut.streamVersion('dup-2')).toBe(0);
     });
 
     it('refuses malformed stream ids before touching the database', async () => {

@@ -1,4 +1,5 @@
 import { PostgresEventStore, type Fold, type RecordedEvent } from '../src';
+import { waitUntil } from '@vanguard/testing';
 import { context, ManualClock, storeFixture, type StoreFixture } from './fixtures';
 
 interface Tally {
@@ -83,8 +84,12 @@ describe(`${PostgresEventStore.name} folds`, () => {
     const sut = f.store({ upcasters });
     const [read] = await sut.readStream('person-1');
     expect(read).toMatchObject({ type: 'test.Renamed', version: 2, data: { fullName: 'LI SI' } });
-    const raw: RecordedEvent[] = [];
-    for await (const b of sut.readAll({ raw: true })) raw.push(...b.events.filter((e) => e.streamId === 'person-1'));
+    // "All" readers see an event once every older transaction in the cluster has finished.
+    const raw = await waitUntil('the event to be readable in global order', async () => {
+      const found: RecordedEvent[] = [];
+      for await (const b of sut.readAll({ raw: true })) found.push(...b.events.filter((e) => e.streamId === 'person-1'));
+      return found.length > 0 && found;
+    });
     expect(raw[0]).toMatchObject({ version: 1, data: { name: 'li si' } });
     const folded = await sut.aggregateStream('person-1', { initial: () => '', evolve: (_s: string, e) => (e.data as { fullName: string }).fullName });
     expect(folded.state).toBe('LI SI');

@@ -50,8 +50,12 @@ describe(`${PostgresEventStore.name} global order`, () => {
 
   it('resumes reading all from a checkpoint without repeating or skipping', async () => {
     const sut = f.store();
-    for (let i = 0; i < 7; i++) await sut.append(`page-${i}`, [counted('test.Paged', i)], { expectedVersion: 'no_stream', context });
-    const all = await readAllEvents(sut, 1000);
+    const appended: number[] = [];
+    for (let i = 0; i < 7; i++) appended.push(...(await sut.append(`page-${i}`, [counted('test.Paged', i)], { expectedVersion: 'no_stream', context })).positions);
+    const all = await waitUntil('the appended events to be readable in global order', async () => {
+      const events = await readAllEvents(sut, 1000);
+      return appended.every((p) => events.some((e) => e.position === p)) && events;
+    });
     const firstBatches: RecordedEvent[] = [];
     let checkpoint;
     for await (const batch of sut.readAll({ batchSize: 3 })) {
