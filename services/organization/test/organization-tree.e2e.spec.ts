@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
-import { tokenFor } from '@vanguard/testing';
+import { serviceTokenFor, tokenFor } from '@vanguard/testing';
 import { OrganizationsHttpController } from '../src/interface/http/organizations.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 
@@ -22,6 +22,8 @@ describe(OrganizationsHttpController.name, () => {
     for (const u of ['county.organizer', 'township.secretary', 'other.township.secretary', 'province.auditor', 'admin.user', 'no.role', 'village.secretary']) {
       tokens[u] = await tokenFor(u);
     }
+    tokens['county-songling'] = await serviceTokenFor('county-songling');
+    tokens['county-hekou'] = await serviceTokenFor('county-hekou');
   });
   afterAll(() => sut.close());
 
@@ -91,6 +93,16 @@ describe(OrganizationsHttpController.name, () => {
     it('refuses a user without a role (403)', async () => {
       const res = await request(sut.getHttpServer()).get(`/organizations/${COUNTY}`).set(as('no.role'));
       expect(res.status).toBe(403);
+    });
+
+    it('holds a county system client to its own county', async () => {
+      const own = await register('county-songling', village(HONGSHI, '910425101201'));
+      const other = await register('county-hekou', village(HONGSHI, '910425101201'));
+      const read = await request(sut.getHttpServer()).get(`/organizations/${BAIHUA}`).set(as('county-hekou'));
+
+      expect(own.status).toBe(201);
+      expect(other.status).toBe(403);
+      expect(read.status).toBe(403);
     });
 
     it('refuses a county organiser registering under another county (403)', async () => {
