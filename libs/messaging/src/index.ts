@@ -7,6 +7,8 @@ export * from './outbox/outbox';
 export * from './outbox/typeorm-outbox';
 export * from './relay/relay-source.port';
 export * from './relay/outbox-relay-source';
+export * from './relay/event-store-relay-source';
+export * from './relay/leader-lock';
 export * from './relay/relay';
 export * from './inbox/inbox.port';
 export * from './inbox/inbox.schema';

@@ -1,7 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { qualifiedTable } from '../sql';
 import { DEFAULT_OUTBOX_TABLE, type OutboxTableOptions } from '../outbox/outbox.schema';
+import { LeaderLock } from './leader-lock';
 import type { RelayBatch, RelaySource } from './relay-source.port';
 
 /** The checkpoint of an outbox batch: the rows to stamp as published. */
@@ -17,14 +18,12 @@ export interface OutboxCheckpoint {
  * Per stream, order holds because a stream's next event is written only after its previous
  * one committed (the aggregate's version check / row lock), so it has the higher id.
  *
- * Only one source per outbox table is active at a time: it reads and commits on a
- * connection holding a session advisory lock keyed by the table; other instances (standby
- * replicas of the service) read nothing until the holder stops or its connection dies.
+ * Only one source per outbox table is active at a time (LeaderLock keyed by the table).
  */
 export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   readonly name: string;
   private readonly table: string;
-  private leaderClient: PoolClient | undefined;
+  private readonly lock: LeaderLock;
 
   constructor(
     private readonly pool: Pool,
@@ -32,17 +31,18 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   ) {
     this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema);
     this.name = options.name ?? `${options.schema ? `${options.schema}.` : ''}${options.table ?? DEFAULT_OUTBOX_TABLE}`;
+    this.lock = new LeaderLock(pool, `outbox:${this.table}`);
   }
 
   /** Whether this instance holds the outbox's relay lock. */
   get isLeader(): boolean {
-    return this.leaderClient !== undefined;
+    return this.lock.held;
   }
 
   async read(_after: OutboxCheckpoint | undefined, limit: number): Promise<RelayBatch<OutboxCheckpoint>> {
-    const client = await this.leader();
+    const client = await this.lock.acquire();
     if (!client) return { records: [], checkpoint: { ids: [] } };
-    const { rows } = await this.onLeader(client, (c) =>
+    const { rows } = await this.lock.run(client, (c) =>
       c.query<{ id: string; topic: string; envelope: EventEnvelope }>(
         `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
         [limit],
@@ -57,23 +57,14 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   async commit(checkpoint: OutboxCheckpoint): Promise<void> {
     if (!checkpoint.ids.length) return;
     // Lost the lock since reading? Then stamp nothing: the new holder republishes (a duplicate, never a loss).
-    const client = this.leaderClient;
-    if (!client) throw new Error(`${this.name}: relay lock lost before commit`);
-    await this.onLeader(client, (c) =>
+    const client = await this.leaderOrFail();
+    await this.lock.run(client, (c) =>
       c.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]),
     );
   }
 
-  async close(): Promise<void> {
-    const c = this.leaderClient;
-    this.leaderClient = undefined;
-    if (!c) return;
-    try {
-      await c.query('select pg_advisory_unlock_all()');
-      c.release();
-    } catch {
-      c.release(true);
-    }
+  close(): Promise<void> {
+    return this.lock.release();
   }
 
   /** Deletes rows published before `olderThan`; run it from a scheduled job to keep the table small. */
@@ -88,38 +79,10 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async leader(): Promise<PoolClient | undefined> {
-    if (this.leaderClient) return this.leaderClient;
-    const c = await this.pool.connect();
-    try {
-      // Keyed by the table's oid, so outboxes of different schemas in one database have different locks.
-      const { rows } = await c.query<{ ok: boolean }>(
-        `select pg_try_advisory_lock(hashtext('vanguard-outbox-relay'), (to_regclass($1)::oid::bigint % 2147483647)::int) as ok`,
-        [this.table],
-      );
-      if (rows[0]?.ok) {
-        c.on('error', () => (this.leaderClient === c ? (this.leaderClient = undefined) : undefined));
-        this.leaderClient = c;
-        return c;
-      }
-      c.release();
-      return undefined;
-    } catch (e) {
-      c.release(true);
-      throw e;
-    }
-  }
-
-  private async onLeader<T>(client: PoolClient, work: (c: PoolClient) => Promise<T>): Promise<T> {
-    try {
-      return await work(client);
-    } catch (e) {
-      // A broken leader connection has lost the lock with it; drop it and compete again next round.
-      if (this.leaderClient === client) {
-        this.leaderClient = undefined;
-        client.release(true);
-      }
-      throw e;
-    }
+  private async leaderOrFail() {
+    if (!this.lock.held) throw new Error(`${this.name}: relay lock lost before commit`);
+    const client = await this.lock.acquire();
+    if (!client) throw new Error(`${this.name}: relay lock lost before commit`);
+    return client;
   }
 }
