@@ -263,17 +263,17 @@ async function rawInsert(pool: Pool, w: number, i: number, n: number): Promise<v
   const params: unknown[] = [];
   for (let k = 0; k < n; k++) {
     const p = params.length;
-    values.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'bench.Appended', 1, now(), now(), $${p + 4}, 'org-1', 'bench', null, $${p + 5}, null, $${p + 6}, $${p + 7}, $${p + 8})`);
+    values.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'bench.Appended', 1, now(), now(), 'org-1', 'bench', null, $${p + 4}, $${p + 5}, $${p + 6})`);
     const streamId = `raw-w${w}s${n === 1 ? Math.floor(i / 10) : i}`;
     const streamVersion = n === 1 ? (i % 10) + 1 : k + 1;
     const eventId = randomUUID();
     const data = payload(w, i * n + k);
     const now = new Date().toISOString();
     const text = canonicalJson({ ...ctx, causationId: null, data, eventId, occurredAt: now, recordedAt: now, streamId, streamVersion, type: 'bench.Appended', version: 1 });
-    params.push(streamId, streamVersion, eventId, JSON.stringify(ctx.actor), JSON.stringify(data), '0'.repeat(64), '0'.repeat(64), text);
+    params.push(streamId, streamVersion, eventId, '0'.repeat(64), '0'.repeat(64), text);
   }
   await pool.query(
-    `insert into raw.events (stream_id, stream_version, event_id, type, version, occurred_at, recorded_at, actor, org_id, correlation_id, causation_id, data, metadata, prev_hash, hash, canonical) values ${values.join(',')}`,
+    `insert into raw.events (stream_id, stream_version, event_id, type, version, occurred_at, recorded_at, org_id, correlation_id, causation_id, prev_hash, hash, canonical) values ${values.join(',')}`,
     params,
   );
 }
@@ -346,18 +346,21 @@ async function raceOurs(store: PostgresEventStore, pool: Pool, seconds: number):
   const run = randomUUID().slice(0, 8);
   const written = new Set<string>();
   const seen = new Map<string, number>();
-  let writing = true;
+  // The reader runs until it has passed the last event written (or a deadline: a transaction
+  // held open elsewhere in the cluster stalls every xid-safe reader until it ends).
+  let end: GlobalCheckpoint | null = null;
   const reader = (async () => {
     let cp = start;
     for (;;) {
-      const stillWriting = writing;
       const page = await store.readAllPage(cp, 100, true);
       for (const e of page.events) {
         const d = e.data as { run?: string; id?: string };
         if (d.run === run) seen.set(d.id!, (seen.get(d.id!) ?? 0) + 1);
       }
       cp = page.checkpoint;
-      if (page.events.length === 0 && !stillWriting) return;
+      const target = end as GlobalCheckpoint | null;
+      if (target && page.events.length === 0 && (BigInt(cp.transactionId) > BigInt(target.transactionId) || (cp.transactionId === target.transactionId && cp.position >= target.position))) return;
+      if (readerDeadline()) return;
     }
   })();
   const deadline = Date.now() + seconds * 1000;
@@ -368,10 +371,18 @@ async function raceOurs(store: PostgresEventStore, pool: Pool, seconds: number):
       written.add(id);
     }
   }));
-  writing = false;
+  const { rows: last } = await pool.query<{ transaction_id: string; position: string }>(
+    `select transaction_id, position from "${SCHEMA}".events order by transaction_id desc, position desc limit 1`,
+  );
+  end = { transactionId: last[0]!.transaction_id, position: Number(last[0]!.position) };
+  startReaderDeadline();
   await reader;
   return summarise(written, seen);
 }
+
+let readerDeadlineAt = Number.POSITIVE_INFINITY;
+const startReaderDeadline = () => (readerDeadlineAt = Date.now() + 120_000);
+const readerDeadline = () => Date.now() > readerDeadlineAt;
 
 async function raceEmmett(store: EmmettStore, execute: Execute, seconds: number): Promise<RaceResult> {
   let start = (await readLastMessageGlobalPosition(execute)).currentGlobalPosition ?? 0n;
@@ -383,18 +394,19 @@ async function raceEmmett(store: EmmettStore, execute: Execute, seconds: number)
   const run = randomUUID().slice(0, 8);
   const written = new Set<string>();
   const seen = new Map<string, number>();
-  let writing = true;
+  let end: bigint | null = null;
   const reader = (async () => {
     let after = start;
     for (;;) {
-      const stillWriting = writing;
       const b = await readMessagesBatch(execute, { after, batchSize: 100 });
       for (const m of b.messages) {
         const d = m.data as { run?: string; id?: string };
         if (d.run === run) seen.set(d.id!, (seen.get(d.id!) ?? 0) + 1);
       }
       if (b.messages.length > 0) after = b.currentGlobalPosition;
-      if (b.messages.length === 0 && !stillWriting) return;
+      const target = end as bigint | null;
+      if (target !== null && b.messages.length === 0 && after >= target) return;
+      if (readerDeadline()) return;
     }
   })();
   const deadline = Date.now() + seconds * 1000;
@@ -405,7 +417,8 @@ async function raceEmmett(store: EmmettStore, execute: Execute, seconds: number)
       written.add(id);
     }
   }));
-  writing = false;
+  end = (await readLastMessageGlobalPosition(execute)).currentGlobalPosition ?? 0n;
+  startReaderDeadline();
   await reader;
   return summarise(written, seen);
 }

@@ -83,7 +83,7 @@ const CONSISTENT = `(select c->>'eventId' = event_id::text and c->>'type' = type
     and c->>'recordedAt' = to_char(recorded_at at time zone 'UTC', ${ISO})
     and c->>'orgId' = org_id and c->>'correlationId' = correlation_id
     and (c->>'causationId') is not distinct from causation_id
-  from (select canonical::jsonb as c) j)`;
+  from (select canonical::jsonb as c offset 0) j)`; // offset 0: parse the text once, not once per reference
 /** Events are read from the hashed text itself, so a reader sees exactly what the chain covers. */
 const COLUMNS = 'position, transaction_id, canonical, prev_hash, hash';
 
