@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: from a clean clone to a serving platform. Installs what is missing,
-// brings up Postgres, Kafka and Keycloak, migrates, seeds the demo county on first run,
+// brings up Postgres, Kafka and Keycloak, migrates, seeds the demo county (idempotent),
 // starts every service and waits until each is ready. Ctrl-C stops the services;
 // `npm run infra:down` stops the infrastructure.
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ ensureDependencies();
 must(process.execPath, ['scripts/infra.mjs', 'up'], 'bringing up the infrastructure');
 must(process.execPath, [...TS, 'scripts/migrate.ts'], 'migrating');
 if (fs.existsSync(path.join(root, 'scripts', 'seed.ts'))) {
-  must(process.execPath, [...TS, 'scripts/seed.ts', '--size', 'county', '--if-empty'], 'seeding the demo county');
+  must(process.execPath, [...TS, 'scripts/seed.ts', '--size', 'county'], 'seeding the demo county');
 }
 
 const PORTS = { organization: 3001, evaluation: 3002, commendation: 3003, assistance: 3004, publicity: 3005, audit: 3006, reporting: 3007 };
