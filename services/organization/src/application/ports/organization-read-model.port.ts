@@ -78,6 +78,8 @@ export interface Page<T> {
 export interface OrganizationFilter {
   /** Only this organisation and everything below it. */
   readonly subtreeOf: string;
+  /** The root's path when the caller already has it (saves a round trip). */
+  readonly subtreePath?: readonly string[];
   readonly level?: OrgLevel;
   readonly sector?: Sector;
   readonly status?: OrgStatus;
@@ -87,6 +89,7 @@ export interface OrganizationFilter {
 
 export interface MemberFilter {
   readonly subtreeOf: string;
+  readonly subtreePath?: readonly string[];
   readonly status?: MemberStatus;
   readonly role?: MemberRole;
   readonly membership?: Membership;
@@ -105,8 +108,8 @@ export interface OrganizationReadModel {
   findMember(id: string): Promise<MemberDetailView | null>;
   listMembers(filter: MemberFilter, page: PageRequest): Promise<Page<MemberView>>;
   findTransfer(id: string): Promise<TransferView | null>;
-  listTransfers(filter: { subtreeOf: string; overdueOn?: string; status?: TransferStatus }, page: PageRequest): Promise<Page<TransferView>>;
+  listTransfers(filter: { subtreeOf: string; subtreePath?: readonly string[]; overdueOn?: string; status?: TransferStatus }, page: PageRequest): Promise<Page<TransferView>>;
   findContactPoint(id: string): Promise<(ContactPointView & { visits: VisitView[] }) | null>;
   /** With `notVisitedSince`, only contact points whose last visit (if any) is before that day. */
-  listContactPoints(filter: { subtreeOf: string; notVisitedSince?: string }, page: PageRequest): Promise<Page<ContactPointView>>;
+  listContactPoints(filter: { subtreeOf: string; subtreePath?: readonly string[]; notVisitedSince?: string }, page: PageRequest): Promise<Page<ContactPointView>>;
 }

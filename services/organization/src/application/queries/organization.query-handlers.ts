@@ -33,13 +33,13 @@ import {
 } from './organization.queries';
 
 /** Resolves the subtree a listing runs over: the caller's organisation unless a narrower one is asked for. */
-async function scopedRoot(readModel: OrganizationReadModel, actor: Actor, requested: string | undefined): Promise<string> {
+async function scopedRoot(readModel: OrganizationReadModel, actor: Actor, requested: string | undefined): Promise<{ subtreeOf: string; subtreePath: readonly string[] }> {
   const rootId = requested ?? actor.orgId;
   if (!rootId) throw new OutOfScopeError('(none)');
   const root = await readModel.findOrganization(rootId);
   if (!root) throw new OrganizationNotFoundError(rootId);
   assertWithinScope(actor, root.id, root.path);
-  return root.id;
+  return { subtreeOf: root.id, subtreePath: root.path };
 }
 
 async function visibleOrganization(readModel: OrganizationReadModel, actor: Actor, id: string): Promise<OrganizationView> {
@@ -61,8 +61,8 @@ export class GetOrganizationHandler implements IQueryHandler<GetOrganizationQuer
 export class ListOrganizationsHandler implements IQueryHandler<ListOrganizationsQuery, Page<OrganizationView>> {
   constructor(@Inject(ORGANIZATION_READ_MODEL) private readonly readModel: OrganizationReadModel) {}
   async execute({ actor, filter, page }: ListOrganizationsQuery): Promise<Page<OrganizationView>> {
-    const subtreeOf = await scopedRoot(this.readModel, actor, filter.subtreeOf);
-    return this.readModel.listOrganizations({ ...filter, subtreeOf }, page);
+    const root = await scopedRoot(this.readModel, actor, filter.subtreeOf);
+    return this.readModel.listOrganizations({ ...filter, ...root }, page);
   }
 }
 
@@ -90,8 +90,8 @@ export class GetMemberHandler implements IQueryHandler<GetMemberQuery, MemberDet
 export class ListMembersHandler implements IQueryHandler<ListMembersQuery, Page<MemberView>> {
   constructor(@Inject(ORGANIZATION_READ_MODEL) private readonly readModel: OrganizationReadModel) {}
   async execute({ actor, filter, page }: ListMembersQuery): Promise<Page<MemberView>> {
-    const subtreeOf = await scopedRoot(this.readModel, actor, filter.subtreeOf);
-    return this.readModel.listMembers({ ...filter, subtreeOf }, page);
+    const root = await scopedRoot(this.readModel, actor, filter.subtreeOf);
+    return this.readModel.listMembers({ ...filter, ...root }, page);
   }
 }
 
@@ -114,9 +114,9 @@ export class ListTransfersHandler implements IQueryHandler<ListTransfersQuery, P
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   async execute({ actor, filter, page }: ListTransfersQuery): Promise<Page<TransferView>> {
-    const subtreeOf = await scopedRoot(this.readModel, actor, filter.subtreeOf);
+    const root = await scopedRoot(this.readModel, actor, filter.subtreeOf);
     return this.readModel.listTransfers(
-      { subtreeOf, ...(filter.status ? { status: filter.status } : {}), ...(filter.overdue ? { overdueOn: this.clock.today() } : {}) },
+      { ...root, ...(filter.status ? { status: filter.status } : {}), ...(filter.overdue ? { overdueOn: this.clock.today() } : {}) },
       page,
     );
   }
@@ -143,9 +143,9 @@ export class ListContactPointsHandler implements IQueryHandler<ListContactPoints
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   async execute({ actor, filter, page }: ListContactPointsQuery): Promise<Page<ContactPointView>> {
-    const subtreeOf = await scopedRoot(this.readModel, actor, filter.subtreeOf);
+    const root = await scopedRoot(this.readModel, actor, filter.subtreeOf);
     const notVisitedSince = filter.withoutVisitInLastMonth ? addDays(this.clock.today(), -VISIT_EXPECTED_EVERY_DAYS) : undefined;
-    return this.readModel.listContactPoints({ subtreeOf, ...(notVisitedSince ? { notVisitedSince } : {}) }, page);
+    return this.readModel.listContactPoints({ ...root, ...(notVisitedSince ? { notVisitedSince } : {}) }, page);
   }
 }
 

@@ -18,7 +18,7 @@ import type { MemberRole, MemberStatus, Membership, VanguardPost } from '../../d
 import { PersonalData } from '../../domain/member/personal-data.value-object';
 import type { OrgKind, OrgLevel, OrgStatus, Sector } from '../../domain/organization/organization.vocabulary';
 import type { TransferStatus } from '../../domain/transfer/member-transfer.aggregate';
-import { fromPath } from './organization.mapper';
+import { fromPath, toPath } from './organization.mapper';
 
 const ORG_COLUMNS = `o.id, o.code, o.name, o.level, o.kind, o.sector, o.parent_id, o.path, to_char(o.established_on, 'YYYY-MM-DD') as established_on, o.temporary, o.status, o.merged_into_id`;
 
@@ -74,7 +74,8 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     @Inject(PERSONAL_DATA_CIPHER) private readonly cipher: PersonalDataCipher,
   ) {}
 
-  private async pathOf(id: string): Promise<string | null> {
+  private async pathOf(id: string, known?: readonly string[]): Promise<string | null> {
+    if (known) return toPath(known);
     const [row] = (await this.ds.query(`select path from organizations where id = $1`, [id])) as { path: string }[];
     return row?.path ?? null;
   }
@@ -85,7 +86,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
   }
 
   async listOrganizations(filter: OrganizationFilter, req: PageRequest): Promise<Page<OrganizationView>> {
-    const root = await this.pathOf(filter.subtreeOf);
+    const root = await this.pathOf(filter.subtreeOf, filter.subtreePath);
     if (!root) return { items: [], nextCursor: null };
     const params: unknown[] = [root];
     const where = [`o.path like $1 || '%'`];
@@ -144,7 +145,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
   }
 
   async listMembers(filter: MemberFilter, req: PageRequest): Promise<Page<MemberView>> {
-    const root = await this.pathOf(filter.subtreeOf);
+    const root = await this.pathOf(filter.subtreeOf, filter.subtreePath);
     if (!root) return { items: [], nextCursor: null };
     const params: unknown[] = [root];
     const where = [`o.path like $1 || '%'`];
@@ -175,8 +176,8 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     return row ? toTransferView(row) : null;
   }
 
-  async listTransfers(filter: { subtreeOf: string; overdueOn?: string; status?: TransferStatus }, req: PageRequest): Promise<Page<TransferView>> {
-    const root = await this.pathOf(filter.subtreeOf);
+  async listTransfers(filter: { subtreeOf: string; subtreePath?: readonly string[]; overdueOn?: string; status?: TransferStatus }, req: PageRequest): Promise<Page<TransferView>> {
+    const root = await this.pathOf(filter.subtreeOf, filter.subtreePath);
     if (!root) return { items: [], nextCursor: null };
     const params: unknown[] = [root];
     // A transfer is visible from either side of it.
@@ -204,8 +205,8 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     return { ...toContactPointView(row), visits };
   }
 
-  async listContactPoints(filter: { subtreeOf: string; notVisitedSince?: string }, req: PageRequest): Promise<Page<ContactPointView>> {
-    const root = await this.pathOf(filter.subtreeOf);
+  async listContactPoints(filter: { subtreeOf: string; subtreePath?: readonly string[]; notVisitedSince?: string }, req: PageRequest): Promise<Page<ContactPointView>> {
+    const root = await this.pathOf(filter.subtreeOf, filter.subtreePath);
     if (!root) return { items: [], nextCursor: null };
     const params: unknown[] = [root];
     const where = [`o.path like $1 || '%'`];

@@ -19,6 +19,20 @@ describe(parseCsv.name, () => {
     ]);
   });
 
+  it('reads a last line without a line break and a UTF-8 character split across byte chunks', async () => {
+    const bytes = Buffer.from('名,b\n张红梅,2', 'utf8');
+    const out: string[][] = [];
+    async function* src() {
+      yield bytes.subarray(0, 5);
+      yield bytes.subarray(5);
+    }
+    for await (const r of parseCsv(src())) out.push(r);
+    expect(out).toEqual([
+      ['名', 'b'],
+      ['张红梅', '2'],
+    ]);
+  });
+
   it('round-trips what csvLine writes', async () => {
     const values = ['张红梅', 'a,b', 'say "hi"', '', '2010-07-01'];
     expect(await all([csvLine(values)])).toEqual([values]);

@@ -13,6 +13,7 @@ import { parseMemberRow, parseOrganizationRow, type MemberRow, type Organization
 import { ChildLevelMustBeBelowParentLevelRule } from '../../domain/organization/rules/child-level-must-be-below-parent-level.rule';
 import type { OrgLevel } from '../../domain/organization/organization.vocabulary';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
+import { uuidv7 } from '../system/uuid-v7';
 import { openRoster } from './roster-reader';
 
 const BATCH = 5_000;
@@ -137,7 +138,7 @@ export class PgRosterImports implements RosterImports {
         await this.saveProgress(state, true);
         return;
       }
-      const orgs = await this.subtree(input.actor);
+      const orgs = await this.subtree(input.actor, input.kind === 'organizations');
       client = await this.pool.connect();
       if (!input.dryRun) await client.query('begin');
       let lastSaved = Date.now();
@@ -179,13 +180,16 @@ export class PgRosterImports implements RosterImports {
   }
 
   /** The caller's subtree, code → organisation: the only codes a file may name. */
-  private async subtree(actor: Actor): Promise<Map<string, OrgRef>> {
+  private async subtree(actor: Actor, withPaths: boolean): Promise<Map<string, OrgRef>> {
     const map = new Map<string, OrgRef>();
     if (!actor.orgId) return map;
+    const root = await this.pool.query<{ path: string }>(`select path from organizations where id = $1`, [actor.orgId]);
+    if (!root.rows[0]) return map;
+    // Members only need code → id; paths are loaded for organisation imports alone (they build children's paths).
     const { rows } = await this.pool.query(
-      `select o.id, o.code, o.path, o.level, o.status = 'active' as active from organizations o
-        where o.path like (select path from organizations where id = $1) || '%'`,
-      [actor.orgId],
+      `select o.id, o.code, ${withPaths ? 'o.path, o.level' : `'' as path, 'village' as level`}, o.status = 'active' as active
+         from organizations o where o.path like $1 || '%'`,
+      [root.rows[0].path],
     );
     for (const r of rows as { id: string; code: string; path: string; level: OrgLevel; active: boolean }[]) map.set(r.code, { id: r.id, path: r.path, level: r.level, active: r.active });
     return map;
@@ -203,25 +207,37 @@ export class PgRosterImports implements RosterImports {
     const today = this.clock.today();
     const seenIds = new Set<number>();
     let batch: { row: number; m: MemberRow; orgId: string; hash: string | null }[] = [];
-    const flush = async () => {
-      if (!batch.length) return;
-      const hashes = batch.map((b) => b.hash).filter((h): h is string => h !== null);
+    // One batch is written while the next is parsed (the DB works while JS reads): at most
+    // two batches in memory, and writes stay in file order on the one transaction.
+    let writing: Promise<void> = Promise.resolve();
+    let failure: unknown;
+    const write = async (b: typeof batch) => {
+      const hashes = b.map((x) => x.hash).filter((h): h is string => h !== null);
       if (hashes.length) {
         const { rows } = await client.query<{ h: string }>(`select id_number_hash as h from members where membership = 'active' and id_number_hash = any($1::text[])`, [hashes]);
         if (rows.length) {
           const taken = new Set(rows.map((r) => r.h));
           report(
-            batch
-              .filter((b) => b.hash && taken.has(b.hash))
-              .map((b) => ({ row: b.row, column: 'id_number', reason: '该身份证号已登记为在册党员 / a member with this id_number is already registered' })),
+            b
+              .filter((x) => x.hash && taken.has(x.hash))
+              .map((x) => ({ row: x.row, column: 'id_number', reason: '该身份证号已登记为在册党员 / a member with this id_number is already registered' })),
           );
         }
       }
       if (!input.dryRun && state.errorCount === 0) {
-        await this.insertMembers(client, batch, input);
-        state.rowsImported += batch.length;
+        await this.insertMembers(client, b, input);
+        state.rowsImported += b.length;
       }
+    };
+    const flush = async () => {
+      if (!batch.length) return;
+      const b = batch;
       batch = [];
+      await writing;
+      if (failure) throw failure;
+      writing = write(b).catch((e: unknown) => {
+        failure = e;
+      });
       await tick();
     };
     for await (const { row, cells } of records) {
@@ -251,11 +267,13 @@ export class PgRosterImports implements RosterImports {
       if (batch.length >= BATCH) await flush();
     }
     await flush();
+    await writing;
+    if (failure) throw failure;
   }
 
   private async insertMembers(client: PoolClient, batch: readonly { m: MemberRow; orgId: string; hash: string | null }[], input: StartImport): Promise<void> {
     const now = this.clock.now().toISOString();
-    const ids = batch.map(() => randomUUID());
+    const ids = batch.map(() => uuidv7());
     await client.query(
       `with ins as (
          insert into members (id, org_id, name, status, joined_on, roles, posts, id_number_enc, phone_enc, id_number_hash, membership, version)
@@ -383,7 +401,7 @@ export class PgRosterImports implements RosterImports {
 
 function envelope(type: string, streamId: string, orgId: string, input: StartImport, at: string, data: Record<string, unknown>): EventEnvelope {
   return {
-    eventId: randomUUID(),
+    eventId: uuidv7(),
     type,
     version: 1,
     streamId,

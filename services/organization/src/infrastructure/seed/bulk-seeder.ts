@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { OrganizationRegistered, publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
+import { uuidv7 } from '../system/uuid-v7';
 import type { PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
 import type { SeedOrganization } from './demo-region';
 import { stableUuid as stableUuidFor, type SeedMember } from './synthetic-region';
@@ -179,7 +179,7 @@ const idFromPath = (path: string): string => path.split('/').filter(Boolean).at(
 function registeredEvent(o: SeedOrganization & { parentId: string | null }): EventEnvelope {
   const at = new Date().toISOString();
   const envelope: EventEnvelope = {
-    eventId: randomUUID(),
+    eventId: uuidv7(),
     type: OrganizationRegistered.type,
     version: 1,
     streamId: `organization-${o.id}`,
