@@ -251,6 +251,23 @@ describe(OrganizationsHttpController.name, () => {
       expect(res.body.code).toBe('ORGANIZATION.HAS_MEMBERS');
     });
 
+    it.each([
+      ['/organizations', 'bm90LWEtY29kZQ'],
+      ['/members', 'bm90LWEtdXVpZA'],
+      ['/transfers', 'bm90LWEtdXVpZA'],
+      ['/contact-points', '%%%'],
+    ])('answers 400, not 500, to a forged cursor on %s', async (path, cursor) => {
+      const res = await request(sut.getHttpServer()).get(path).query({ cursor }).set(as('county.organizer'));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('REQUEST.CURSOR_INVALID');
+    });
+
+    it('answers 400 naming the bad query parameters', async () => {
+      const res = await request(sut.getHttpServer()).get('/organizations').query({ limit: 'many', level: 'galaxy' }).set(as('county.organizer'));
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['limit', 'level']));
+    });
+
     it('answers 400, not 500, to malformed JSON', async () => {
       const res = await request(sut.getHttpServer()).post('/organizations').set(as('county.organizer')).set('Content-Type', 'application/json').send('{"code":');
       expect(res.status).toBe(400);

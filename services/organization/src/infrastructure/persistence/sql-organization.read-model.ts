@@ -18,6 +18,7 @@ import type { MemberRole, MemberStatus, Membership, VanguardPost } from '../../d
 import { PersonalData } from '../../domain/member/personal-data.value-object';
 import type { OrgKind, OrgLevel, OrgStatus, Sector } from '../../domain/organization/organization.vocabulary';
 import type { TransferStatus } from '../../domain/transfer/member-transfer.aggregate';
+import { DomainError } from '../../domain/shared/domain-error';
 import { fromPath, toPath } from './organization.mapper';
 
 const ORG_COLUMNS = `o.id, o.code, o.name, o.level, o.kind, o.sector, o.parent_id, o.path, to_char(o.established_on, 'YYYY-MM-DD') as established_on, o.temporary, o.status, o.merged_into_id`;
@@ -55,6 +56,22 @@ const toOrgView = (r: OrgRow): OrganizationView => ({
 /** Opaque cursors: the last row's sort key, base64url. */
 const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
 export const decodeCursor = (cursor: string | undefined): string | undefined => (cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const badCursor = () => new DomainError('REQUEST.CURSOR_INVALID', 'invalid', '分页游标无效 / cursor is not one this service issued');
+
+/** A cursor over uuid-ordered rows; anything else is the caller's mistake (400), never a SQL error. */
+function uuidCursor(cursor: string | undefined): string | undefined {
+  const key = decodeCursor(cursor);
+  if (key !== undefined && !UUID.test(key)) throw badCursor();
+  return key;
+}
+
+function codeCursor(cursor: string | undefined): string | undefined {
+  const key = decodeCursor(cursor);
+  if (key !== undefined && !/^[0-9]{1,30}$/.test(key)) throw badCursor();
+  return key;
+}
 
 function page<T>(rows: T[], limit: number, key: (row: T) => string): Page<T> {
   const more = rows.length > limit;
@@ -99,7 +116,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     if (filter.status) add('o.status = ?', filter.status);
     if (filter.kind) add('o.kind = ?', filter.kind);
     if (filter.parentId) add('o.parent_id = ?', filter.parentId);
-    const after = decodeCursor(req.cursor);
+    const after = codeCursor(req.cursor);
     if (after) add('o.code > ?', after);
     params.push(req.limit + 1);
     const rows = (await this.ds.query(
@@ -156,7 +173,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     add('m.membership = ?', filter.membership ?? 'active');
     if (filter.status) add('m.status = ?', filter.status);
     if (filter.role) add('? = any(m.roles)', filter.role);
-    const after = decodeCursor(req.cursor);
+    const after = uuidCursor(req.cursor);
     if (after) add('m.id > ?::uuid', after);
     params.push(req.limit + 1);
     const rows = (await this.ds.query(
@@ -188,7 +205,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     };
     if (filter.status) add('t.status = ?', filter.status);
     if (filter.overdueOn) add(`t.status in ('requested','accepted') and t.deadline < ?::date`, filter.overdueOn);
-    const after = decodeCursor(req.cursor);
+    const after = uuidCursor(req.cursor);
     if (after) add('t.id > ?::uuid', after);
     params.push(req.limit + 1);
     const rows = (await this.ds.query(`${TRANSFER_SELECT} where ${where.join(' and ')} order by t.id limit $${params.length}`, params)) as TransferRow[];
@@ -211,7 +228,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     const params: unknown[] = [root];
     const where = [`o.path like $1 || '%'`];
     const having: string[] = [];
-    const after = decodeCursor(req.cursor);
+    const after = uuidCursor(req.cursor);
     if (after) {
       params.push(after);
       where.push(`c.id > $${params.length}::uuid`);

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   ForbiddenException,
   Injectable,
@@ -17,9 +18,10 @@ const STATUS: Record<DomainError['kind'], new (body: object) => HttpException> =
   conflict: ConflictException,
   rule: UnprocessableEntityException,
   forbidden: ForbiddenException,
+  invalid: BadRequestException,
 };
 
-/** Domain refusals become coded answers: not found → 404, conflict → 409, rule → 422, out of scope → 403. */
+/** Domain refusals become coded answers: invalid → 400, out of scope → 403, not found → 404, conflict → 409, rule → 422. */
 @Injectable()
 export class DomainErrorInterceptor implements NestInterceptor {
   intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
