@@ -2,3 +2,4 @@ export * from './org-tree.schema';
 export * from './org-tree.projection';
 export * from './org-tree.consumer';
 export * from './scope.service';
+export * from './org-scope.guard';

@@ -1,0 +1,38 @@
+import { ForbiddenException, Inject, Injectable, SetMetadata, UseGuards, applyDecorators, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Principal } from '../principal';
+import { ScopeService } from './scope.service';
+
+export const ORG_SCOPE_KEY = 'vanguard:org-scope';
+
+/** Where the request names the organisation it acts on. */
+export interface OrgScopeSource {
+  readonly from: 'params' | 'query' | 'body';
+  readonly field: string;
+}
+
+/**
+ * The handler acts on the organisation named at `from.field`; the caller must hold it
+ * (its token's `org_id` is that organisation or an ancestor, per the local org_tree copy).
+ * Use after the global AuthGuard: `@ScopedTo({ from: 'params', field: 'orgId' })`.
+ */
+export const ScopedTo = (source: OrgScopeSource) => applyDecorators(SetMetadata(ORG_SCOPE_KEY, source), UseGuards(OrgScopeGuard));
+
+@Injectable()
+export class OrgScopeGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(ScopeService) private readonly scope: ScopeService,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const source = this.reflector.getAllAndOverride<OrgScopeSource | undefined>(ORG_SCOPE_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (!source) return true;
+    const req = ctx.switchToHttp().getRequest<{ principal?: Principal } & Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
+    const orgId = req[source.from]?.[source.field];
+    if (!req.principal || typeof orgId !== 'string' || !this.scope.isWithin(req.principal, orgId)) {
+      throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: `无权操作本组织范围以外的党组织 / organisation ${String(orgId)} is outside your organisation's subtree` });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,34 @@
+import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Principal } from '../principal';
+import { OrgScopeGuard, ScopedTo } from './org-scope.guard';
+import { ScopeService } from './scope.service';
+
+class Handlers {
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  scoped(): void {}
+}
+
+const principal = (orgId: string | undefined): Principal => ({ sub: 's', username: 'u', roles: ['organizer'], orgId, kind: 'user', clientId: undefined });
+const context = (req: object): ExecutionContext =>
+  ({ getHandler: () => Handlers.prototype.scoped, getClass: () => Handlers, switchToHttp: () => ({ getRequest: () => req }) }) as unknown as ExecutionContext;
+
+describe(OrgScopeGuard.name, () => {
+  const scope = new ScopeService();
+  scope.applyChange({ kind: 'upsert', id: 'county', parentId: null, status: 'active' });
+  scope.applyChange({ kind: 'upsert', id: 'town-a', parentId: 'county', status: 'active' });
+  scope.applyChange({ kind: 'upsert', id: 'town-b', parentId: 'county', status: 'active' });
+  const sut = new OrgScopeGuard(new Reflector(), scope);
+
+  it('lets a caller act on an organisation below its own', () => {
+    expect(sut.canActivate(context({ principal: principal('county'), params: { orgId: 'town-a' } }))).toBe(true);
+  });
+
+  it('refuses a sibling with 403 AUTH.OUT_OF_SCOPE', () => {
+    expect(() => sut.canActivate(context({ principal: principal('town-b'), params: { orgId: 'town-a' } }))).toThrow(ForbiddenException);
+  });
+
+  it('refuses when the request names no organisation', () => {
+    expect(() => sut.canActivate(context({ principal: principal('county'), params: {} }))).toThrow(ForbiddenException);
+  });
+});
