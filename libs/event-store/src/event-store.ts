@@ -73,7 +73,7 @@ export interface FoldOptions {
   readonly snapshot?: SnapshotPolicy;
 }
 
-const VERIFY_PAGE = 2000;
+const VERIFY_PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 /** The projected columns must say what the hashed text says (actor/data/metadata exist only in the text). */
