@@ -56,6 +56,17 @@ describe(MembersHttpController.name, () => {
       expect(outbox.rows[0].e).not.toContain('13800005678');
     });
 
+    it('answers 409 to a second active member with the same ID number', async () => {
+      const orgId = await newVillage(BAIHUA, '910425101');
+      const id = idNumber();
+      const first = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '甲', status: 'full', joinedOn: '1990-07-01', idNumber: id });
+      const again = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '乙', status: 'full', joinedOn: '1990-07-01', idNumber: id });
+
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('MEMBER.ID_NUMBER_TAKEN');
+    });
+
     it('assigns a role once; the second time is a 409', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
       const m = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '刘书记', status: 'full', joinedOn: '1990-07-01' });
