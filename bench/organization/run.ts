@@ -1,4 +1,4 @@
-/* eslint-disable no-console */
+ 
 /**
  * Organization benchmark on the `province` dataset (run `scripts/seed.ts --size province` first):
  *   node -r @swc-node/register bench/organization/run.ts [--json] [--import-rows N] [--skip-import] [--iterations N]
@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   // access logs are off (LOG_LEVEL=warn unless set), so the figure is the service's own work.
   process.env['LOG_LEVEL'] ??= 'warn';
   // Required after LOG_LEVEL is set: the logging module reads it when it loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after LOG_LEVEL is set
   const { organizationConfig } = require('../../services/organization/src/organization.config') as typeof ConfigModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after LOG_LEVEL is set
   const { OrganizationModule } = require('../../services/organization/src/organization.module') as typeof ServiceModule;
   const config = { ...organizationConfig(infra, 'platform'), relay: false };
   const moduleRef = await Test.createTestingModule({ imports: [OrganizationModule.register(config)] }).compile();

@@ -51,7 +51,7 @@ describe(MembersHttpController.name, () => {
       expect(rows[0].id_number_enc).toMatch(/^v1\./);
       expect(rows[0].id_number_enc).not.toContain(id);
       expect(rows[0].phone_enc).not.toContain('13800005678');
-      expect(outbox.rows.map((r) => JSON.parse(r.e).type)).toEqual(['organization.MemberJoined']);
+      expect(outbox.rows.map((r) => (JSON.parse(r.e as string) as { type: string }).type)).toEqual(['organization.MemberJoined']);
       expect(outbox.rows[0].e).not.toContain(id);
       expect(outbox.rows[0].e).not.toContain('13800005678');
     });

@@ -48,7 +48,12 @@ describe(OutboxRelayRunner.name, () => {
     tap = kafka.consumer({ groupId: `org-events-tap-${randomUUID()}` });
     await tap.connect();
     await tap.subscribe({ topics: [TOPIC], fromBeginning: false });
-    await tap.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString()) as EventEnvelope) });
+    await tap.run({
+      eachMessage: ({ message }) => {
+        seen.push(JSON.parse(message.value!.toString()) as EventEnvelope);
+        return Promise.resolve();
+      },
+    });
     await waitUntil('the tap to be assigned partitions', () => tap.describeGroup().then((g) => g.state === 'Stable'));
 
     treeConsumer = createOrgTreeConsumer({ kafka, groupId: `org-tree-copy-${randomUUID()}`, pool: copy.pool, scope });
@@ -87,8 +92,8 @@ describe(OutboxRelayRunner.name, () => {
     expect(JSON.stringify(joined)).not.toContain('110101198001011234');
     expect(JSON.stringify(joined)).not.toContain('13900001111');
     const stamped = await waitUntil('the relay to stamp both rows published', async () => {
-      const { rows } = await org.pool.query(`select count(*)::int as n from vanguard_outbox where published_at is not null and event_id = any($1::uuid[])`, [[registered.eventId, joined.eventId]]);
-      return rows[0].n === 2 ? rows[0].n : undefined;
+      const { rows } = await org.pool.query<{ n: number }>(`select count(*)::int as n from vanguard_outbox where published_at is not null and event_id = any($1::uuid[])`, [[registered.eventId, joined.eventId]]);
+      return rows[0]?.n === 2 ? rows[0].n : undefined;
     });
     expect(stamped).toBe(2);
     expect(seen.filter((e) => e.eventId === registered.eventId)).toHaveLength(1);

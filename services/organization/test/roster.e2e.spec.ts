@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
@@ -13,11 +14,13 @@ const HEADER = ['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id
 
 async function rowsOf(text: string): Promise<string[][]> {
   const out: string[][] = [];
-  async function* src() {
-    yield text;
-  }
-  for await (const r of parseCsv(src())) out.push(r);
+  for await (const r of parseCsv(Readable.from([text]))) out.push(r);
   return out;
+}
+interface ImportJob {
+  status: string;
+  errors: { row: number; column: string; reason: string }[];
+  [field: string]: unknown;
 }
 const idNumber = () => `3201011985${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
@@ -48,9 +51,11 @@ describe(RosterHttpController.name, () => {
       .set('Content-Type', format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .send(body);
     expect(res.status).toBe(202);
-    return waitUntil(`import ${res.body.id} to finish`, async () => {
-      const job = await http().get(`/imports/${res.body.id}`).set(as(user));
-      return job.body.status === 'queued' || job.body.status === 'running' ? undefined : job.body;
+    const jobId = (res.body as { id: string }).id;
+    return waitUntil<ImportJob>(`import ${jobId} to finish`, async () => {
+      const job = await http().get(`/imports/${jobId}`).set(as(user));
+      const body = job.body as ImportJob;
+      return body.status === 'queued' || body.status === 'running' ? undefined : body;
     });
   };
   const memberCount = async (orgId: string) => (await http().get('/members').query({ subtreeOf: orgId, limit: 1000 }).set(as('county.organizer'))).body.items.length as number;
@@ -69,7 +74,7 @@ describe(RosterHttpController.name, () => {
 
     expect(job).toMatchObject({ status: 'rejected', dryRun: true, progress: 100, rowsProcessed: 4, rowsImported: 0, errorCount: 3 });
     expect(job.errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toEqual(['3:name', '4:roles', '5:org_code']);
-    expect(job.errors[2].reason).toMatch(/不存在.*\/ org_code 999999999999 is unknown/);
+    expect(job.errors[2]?.reason).toMatch(/不存在.*\/ org_code 999999999999 is unknown/);
     expect(await memberCount(v.id)).toBe(0);
   });
 

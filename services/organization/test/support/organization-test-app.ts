@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { infraConfig } from '@vanguard/infra-config';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tests migrate exactly as `npm run migrate` does, with the platform's own script
 import { migrate } from '../../../../scripts/migrate';
 import { DEMO_REGION, ensureOrganizations } from '../../src/infrastructure/seed/demo-region';
 import { organizationConfig, type OrganizationConfig } from '../../src/organization.config';

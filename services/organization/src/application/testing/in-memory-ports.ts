@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- in-memory fakes implement the async ports synchronously */
 import type { Member } from '../../domain/member/member.aggregate';
 import { OrgCode } from '../../domain/organization/org-code.value-object';
 import { Organization, type OrganizationProps } from '../../domain/organization/organization.aggregate';

@@ -28,11 +28,11 @@ export class TypeOrmOutboxAdapter implements Outbox {
     const manager = this.uow.manager();
     for (const event of events) {
       const streamId = `${event.stream}-${event.aggregateId}`;
-      const [row] = (await manager.query(
+      const [row] = await manager.query<{ version: number }[]>(
         `insert into stream_versions (stream_id, version) values ($1, 1)
          on conflict (stream_id) do update set version = stream_versions.version + 1 returning version`,
         [streamId],
-      )) as { version: number }[];
+      );
       const envelope = toIntegrationEvent(event, context, { eventId: this.ids.newId(), streamVersion: row!.version, now: this.clock.now() });
       await this.outbox.add(manager, envelope);
     }

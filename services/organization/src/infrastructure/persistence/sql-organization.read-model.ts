@@ -93,12 +93,12 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
 
   private async pathOf(id: string, known?: readonly string[]): Promise<string | null> {
     if (known) return toPath(known);
-    const [row] = (await this.ds.query(`select path from organizations where id = $1`, [id])) as { path: string }[];
+    const [row] = await this.ds.query<{ path: string }[]>(`select path from organizations where id = $1`, [id]);
     return row?.path ?? null;
   }
 
   async findOrganization(id: string): Promise<OrganizationView | null> {
-    const [row] = (await this.ds.query(`select ${ORG_COLUMNS} from organizations o where o.id = $1`, [id])) as OrgRow[];
+    const [row] = await this.ds.query<OrgRow[]>(`select ${ORG_COLUMNS} from organizations o where o.id = $1`, [id]);
     return row ? toOrgView(row) : null;
   }
 
@@ -119,10 +119,10 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     const after = codeCursor(req.cursor);
     if (after) add('o.code > ?', after);
     params.push(req.limit + 1);
-    const rows = (await this.ds.query(
+    const rows = await this.ds.query<OrgRow[]>(
       `select ${ORG_COLUMNS} from organizations o where ${where.join(' and ')} order by o.code limit $${params.length}`,
       params,
-    )) as OrgRow[];
+    );
     return page(rows.map(toOrgView), req.limit, (o) => o.code);
   }
 
@@ -131,7 +131,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     if (!path) return [];
     const ids = fromPath(path).slice(0, -1);
     if (!ids.length) return [];
-    const rows = (await this.ds.query(`select ${ORG_COLUMNS} from organizations o where o.id = any($1::uuid[]) order by o.depth`, [ids])) as OrgRow[];
+    const rows = await this.ds.query<OrgRow[]>(`select ${ORG_COLUMNS} from organizations o where o.id = any($1::uuid[]) order by o.depth`, [ids]);
     return rows.map(toOrgView);
   }
 
@@ -152,12 +152,12 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
   }
 
   async findMember(id: string): Promise<MemberDetailView | null> {
-    const [row] = (await this.ds.query(`select ${MEMBER_COLUMNS} from members m where m.id = $1`, [id])) as MemberRow[];
+    const [row] = await this.ds.query<MemberRow[]>(`select ${MEMBER_COLUMNS} from members m where m.id = $1`, [id]);
     if (!row) return null;
-    const history = (await this.ds.query(
+    const history = await this.ds.query<MemberDetailView['history']>(
       `select to_char(on_day, 'YYYY-MM-DD') as on, kind, org_id as "orgId", detail from member_history where member_id = $1 order by id`,
       [id],
-    )) as MemberDetailView['history'];
+    );
     return { ...this.toMemberView(row), history };
   }
 
@@ -176,11 +176,11 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     const after = uuidCursor(req.cursor);
     if (after) add('m.id > ?::uuid', after);
     params.push(req.limit + 1);
-    const rows = (await this.ds.query(
+    const rows = await this.ds.query<MemberRow[]>(
       `select ${MEMBER_COLUMNS} from members m join organizations o on o.id = m.org_id
         where ${where.join(' and ')} order by m.id limit $${params.length}`,
       params,
-    )) as MemberRow[];
+    );
     return page(
       rows.map((r) => this.toMemberView(r)),
       req.limit,
@@ -189,7 +189,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
   }
 
   async findTransfer(id: string): Promise<TransferView | null> {
-    const [row] = (await this.ds.query(`${TRANSFER_SELECT} where t.id = $1`, [id])) as TransferRow[];
+    const [row] = await this.ds.query<TransferRow[]>(`${TRANSFER_SELECT} where t.id = $1`, [id]);
     return row ? toTransferView(row) : null;
   }
 
@@ -208,17 +208,17 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     const after = uuidCursor(req.cursor);
     if (after) add('t.id > ?::uuid', after);
     params.push(req.limit + 1);
-    const rows = (await this.ds.query(`${TRANSFER_SELECT} where ${where.join(' and ')} order by t.id limit $${params.length}`, params)) as TransferRow[];
+    const rows = await this.ds.query<TransferRow[]>(`${TRANSFER_SELECT} where ${where.join(' and ')} order by t.id limit $${params.length}`, params);
     return page(rows.map(toTransferView), req.limit, (t) => t.id);
   }
 
   async findContactPoint(id: string): Promise<(ContactPointView & { visits: VisitView[] }) | null> {
-    const [row] = (await this.ds.query(`${CONTACT_POINT_SELECT} where c.id = $1 group by c.id, o.name`, [id])) as ContactPointRow[];
+    const [row] = await this.ds.query<ContactPointRow[]>(`${CONTACT_POINT_SELECT} where c.id = $1 group by c.id, o.name`, [id]);
     if (!row) return null;
-    const visits = (await this.ds.query(
+    const visits = await this.ds.query<VisitView[]>(
       `select id, to_char(visited_on, 'YYYY-MM-DD') as "visitedOn", visited, solved from contact_point_visits where contact_point_id = $1 order by visited_on desc, id`,
       [id],
-    )) as VisitView[];
+    );
     return { ...toContactPointView(row), visits };
   }
 
@@ -238,11 +238,11 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
       having.push(`(max(v.visited_on) is null or max(v.visited_on) < $${params.length}::date)`);
     }
     params.push(req.limit + 1);
-    const rows = (await this.ds.query(
+    const rows = await this.ds.query<ContactPointRow[]>(
       `${CONTACT_POINT_SELECT} where ${where.join(' and ')} group by c.id, o.name ${having.length ? `having ${having.join(' and ')}` : ''}
        order by c.id limit $${params.length}`,
       params,
-    )) as ContactPointRow[];
+    );
     return page(rows.map(toContactPointView), req.limit, (c) => c.id);
   }
 }

@@ -24,11 +24,11 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
   }
 
   async census(id: string): Promise<SubtreeCensus> {
-    const [row] = (await this.uow.manager().query(
+    const [row] = await this.uow.manager().query<{ members: number; children: number }[]>(
       `select (select count(*) from members where org_id = $1 and membership = 'active')::int as members,
               (select count(*) from organizations where parent_id = $1 and status = 'active')::int as children`,
       [id],
-    )) as { members: number; children: number }[];
+    );
     return { activeMembers: row?.members ?? 0, activeChildren: row?.children ?? 0 };
   }
 
@@ -44,11 +44,11 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
         );
         return;
       }
-      const [before] = (await manager.query(`select path, code, depth from organizations where id = $1`, [org.id])) as {
+      const [before] = await manager.query<{
         path: string;
         code: string;
         depth: number;
-      }[];
+      }[]>(`select path, code, depth from organizations where id = $1`, [org.id]);
       if (!before) throw new Error(`organisation ${org.id} vanished during its own update`);
       if (before.path !== row.path || before.code !== row.code) {
         // The subtree follows: every descendant's path and code take the new prefix.
@@ -62,13 +62,13 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
           [before.path, row.path, before.code, row.code, row.depth - before.depth, org.id],
         );
       }
-      const res = (await manager.query(
+      const res = await manager.query<[unknown[], number]>(
         `update organizations
             set code = $2, name = $3, parent_id = $4, path = $5, depth = $6, status = $7, merged_into_id = $8,
                 version = version + 1, updated_at = now()
           where id = $1 and version = $9`,
         [row.id, row.code, row.name, row.parentId, row.path, row.depth, row.status, row.mergedIntoId, row.version],
-      )) as [unknown[], number];
+      );
       if (res[1] !== 1) throw new Error(`organisation ${org.id} was changed concurrently`);
     } catch (e) {
       if (isUniqueViolation(e, 'organizations_code_key')) throw new OrganizationCodeTakenError(row.code);

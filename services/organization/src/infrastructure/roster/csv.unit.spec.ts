@@ -1,11 +1,9 @@
+import { Readable } from 'node:stream';
 import { csvLine, parseCsv } from './csv';
 
 async function all(chunks: string[]): Promise<string[][]> {
   const out: string[][] = [];
-  async function* src() {
-    yield* chunks;
-  }
-  for await (const r of parseCsv(src())) out.push(r);
+  for await (const r of parseCsv(Readable.from(chunks))) out.push(r);
   return out;
 }
 
@@ -22,11 +20,7 @@ describe(parseCsv.name, () => {
   it('reads a last line without a line break and a UTF-8 character split across byte chunks', async () => {
     const bytes = Buffer.from('名,b\n张红梅,2', 'utf8');
     const out: string[][] = [];
-    async function* src() {
-      yield bytes.subarray(0, 5);
-      yield bytes.subarray(5);
-    }
-    for await (const r of parseCsv(src())) out.push(r);
+    for await (const r of parseCsv(Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]))) out.push(r);
     expect(out).toEqual([
       ['名', 'b'],
       ['张红梅', '2'],

@@ -234,7 +234,7 @@ export class PgRosterImports implements RosterImports {
       const b = batch;
       batch = [];
       await writing;
-      if (failure) throw failure;
+      if (failure) throw asError(failure);
       writing = write(b).catch((e: unknown) => {
         failure = e;
       });
@@ -268,7 +268,7 @@ export class PgRosterImports implements RosterImports {
     }
     await flush();
     await writing;
-    if (failure) throw failure;
+    if (failure) throw asError(failure);
   }
 
   private async insertMembers(client: PoolClient, batch: readonly { m: MemberRow; orgId: string; hash: string | null }[], input: StartImport): Promise<void> {
@@ -415,3 +415,5 @@ function envelope(type: string, streamId: string, orgId: string, input: StartImp
     data,
   };
 }
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

@@ -24,7 +24,7 @@ function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
     if ('text' in v) return String(v.text);
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    if ('result' in v) return cellText(v.result);
     return '';
   }
   return String(v);

@@ -59,7 +59,7 @@ export class ContactPointsHttpController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListContactPointsQuery): Promise<ContactPointPageResponse> {
     const { subtreeOf, withoutVisitInLastMonth } = q;
     const page = await this.queries.execute(new ListContactPoints(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(withoutVisitInLastMonth && { withoutVisitInLastMonth }) }, pageOf(q)));
-    return { items: page.items.map(ContactPointResponse.of), nextCursor: page.nextCursor };
+    return { items: page.items.map((c) => ContactPointResponse.of(c)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

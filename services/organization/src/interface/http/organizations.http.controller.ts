@@ -62,7 +62,7 @@ export class OrganizationsHttpController {
     const page = await this.queries.execute(
       new ListOrganizations(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(level && { level }), ...(sector && { sector }), ...(status && { status }), ...(kind && { kind }), ...(parentId && { parentId }) }, pageOf(q)),
     );
-    return { items: page.items.map(OrganizationResponse.of), nextCursor: page.nextCursor };
+    return { items: page.items.map((o) => OrganizationResponse.of(o)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -78,7 +78,7 @@ export class OrganizationsHttpController {
   @ApiOperation({ summary: '上级组织链 / ancestors from the root down to the parent' })
   @ApiOkResponse({ type: [OrganizationResponse] })
   async ancestors(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<OrganizationResponse[]> {
-    return (await this.queries.execute(new GetAncestorsQuery(actorOf(p), id))).map(OrganizationResponse.of);
+    return (await this.queries.execute(new GetAncestorsQuery(actorOf(p), id))).map((o) => OrganizationResponse.of(o));
   }
 
   @Get(':id/subtree')
@@ -87,7 +87,7 @@ export class OrganizationsHttpController {
   @ApiOkResponse({ type: OrganizationPageResponse })
   async subtree(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() q: PageQueryDto): Promise<OrganizationPageResponse> {
     const page = await this.queries.execute(new ListOrganizations(actorOf(p), { subtreeOf: id }, pageOf(q)));
-    return { items: page.items.map(OrganizationResponse.of), nextCursor: page.nextCursor };
+    return { items: page.items.map((o) => OrganizationResponse.of(o)), nextCursor: page.nextCursor };
   }
 
   @Patch(':id/name')

@@ -37,7 +37,7 @@ export class TransfersHttpController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListTransfersQuery): Promise<TransferPageResponse> {
     const { subtreeOf, overdue, status } = q;
     const page = await this.queries.execute(new ListTransfers(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(overdue && { overdue }), ...(status && { status }) }, pageOf(q)));
-    return { items: page.items.map(TransferResponse.of), nextCursor: page.nextCursor };
+    return { items: page.items.map((t) => TransferResponse.of(t)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

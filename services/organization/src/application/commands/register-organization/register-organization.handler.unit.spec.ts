@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- in-memory fakes implement the async ports synchronously */
 import { Organization } from '../../../domain/organization/organization.aggregate';
 import type { DomainEvent } from '../../../domain/shared/aggregate-root';
 import type { Actor } from '../../ports/actor';

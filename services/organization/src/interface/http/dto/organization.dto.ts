@@ -158,4 +158,4 @@ export class CreatedResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
 }
 
-export const booleanQuery = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+export const booleanQuery = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
