@@ -25,7 +25,7 @@ import { ScopeService } from '@vanguard/auth';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
-import { ListOrganizationsQuery } from '../../services/organization/src/application/queries/organization.queries';
+import { ListOrganizationsQuery } from '../../services/organization/src/application/queries';
 import { csvLine } from '../../services/organization/src/infrastructure/roster/csv';
 import type * as ConfigModule from '../../services/organization/src/organization.config';
 import type * as ServiceModule from '../../services/organization/src/organization.module';

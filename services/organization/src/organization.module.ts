@@ -29,7 +29,7 @@ import { ORGANIZATION_REPOSITORY } from './application/ports/organization.reposi
 import { OUTBOX } from './application/ports/outbox.port';
 import { PERSONAL_DATA_CIPHER } from './application/ports/personal-data-cipher.port';
 import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
-import { organizationQueryHandlers } from './application/queries/organization.query-handlers';
+import { organizationQueryHandlers } from './application/queries';
 import { AesGcmPersonalDataCipher } from './infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
 import { TypeOrmOutboxAdapter } from './infrastructure/outbox/typeorm-outbox.adapter';

@@ -5,7 +5,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import type { CommandContext } from '../../application/commands/command-context';
 import { EstablishContactPointCommand } from '../../application/commands/establish-contact-point/establish-contact-point.command';
 import { LogVisitCommand } from '../../application/commands/log-visit/log-visit.command';
-import { GetContactPointQuery, ListContactPointsQuery as ListContactPoints } from '../../application/queries/organization.queries';
+import { GetContactPointQuery, ListContactPointsQuery as ListContactPoints } from '../../application/queries';
 import { CONTACT_POINT_WRITE_ROLES, READ_ROLES } from './access';
 import {
   ContactPointDetailResponse,

@@ -7,7 +7,7 @@ import type { CommandContext } from '../../application/commands/command-context'
 import { EnrolMemberCommand } from '../../application/commands/enrol-member/enrol-member.command';
 import { GrantVanguardPostCommand } from '../../application/commands/grant-vanguard-post/grant-vanguard-post.command';
 import { RemoveMemberCommand } from '../../application/commands/remove-member/remove-member.command';
-import { GetMemberQuery, ListMembersQuery as ListMembers } from '../../application/queries/organization.queries';
+import { GetMemberQuery, ListMembersQuery as ListMembers } from '../../application/queries';
 import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
 import { AssignRoleRequest, EnrolMemberRequest, GrantPostRequest, ListMembersQuery, MemberDetailResponse, MemberPageResponse, RemoveMemberRequest } from './dto/member.dto';
 import { pageOf } from './dto/page.dto';

@@ -8,7 +8,7 @@ import { MergeOrganizationCommand } from '../../application/commands/merge-organ
 import { MoveOrganizationCommand } from '../../application/commands/move-organization/move-organization.command';
 import { RegisterOrganizationCommand } from '../../application/commands/register-organization/register-organization.command';
 import { RenameOrganizationCommand } from '../../application/commands/rename-organization/rename-organization.command';
-import { GetAncestorsQuery, GetOrganizationQuery, ListOrganizationsQuery as ListOrganizations } from '../../application/queries/organization.queries';
+import { GetAncestorsQuery, GetOrganizationQuery, ListOrganizationsQuery as ListOrganizations } from '../../application/queries';
 import { ORG_WRITE_ROLES, READ_ROLES } from './access';
 import {
   DissolveOrganizationRequest,

@@ -9,7 +9,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOper
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import type { CommandContext } from '../../application/commands/command-context';
-import { GetOrganizationQuery } from '../../application/queries/organization.queries';
+import { GetOrganizationQuery } from '../../application/queries';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS, type RosterExports, type RosterImports } from '../../application/ports/roster.port';
 import type { RosterKind } from '../../application/roster/roster-format';
 import { MEMBER_WRITE_ROLES, ORG_WRITE_ROLES, READ_ROLES } from './access';

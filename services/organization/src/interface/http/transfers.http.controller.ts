@@ -6,7 +6,7 @@ import type { CommandContext } from '../../application/commands/command-context'
 import { CompleteTransferCommand } from '../../application/commands/complete-transfer/complete-transfer.command';
 import { DecideTransferCommand } from '../../application/commands/decide-transfer/decide-transfer.command';
 import { RequestTransferCommand } from '../../application/commands/request-transfer/request-transfer.command';
-import { GetTransferQuery, ListTransfersQuery as ListTransfers } from '../../application/queries/organization.queries';
+import { GetTransferQuery, ListTransfersQuery as ListTransfers } from '../../application/queries';
 import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
 import { pageOf } from './dto/page.dto';
 import { ListTransfersQuery, RejectTransferRequest, RequestTransferRequest, TransferPageResponse, TransferResponse } from './dto/transfer.dto';
