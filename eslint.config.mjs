@@ -29,7 +29,11 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'], bannedExternalImports: FRAMEWORK },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'],
+              bannedExternalImports: FRAMEWORK,
+            },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'], bannedExternalImports: FRAMEWORK },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: ['@nestjs/*', 'typeorm', 'kafkajs'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -38,7 +42,10 @@ export default tseslint.config(
             { sourceTag: 'scope:commendation', onlyDependOnLibsWithTags: ['scope:commendation', 'scope:evaluation', 'scope:shared'] },
             { sourceTag: 'scope:assistance', onlyDependOnLibsWithTags: ['scope:assistance', 'scope:shared'] },
             { sourceTag: 'scope:publicity', onlyDependOnLibsWithTags: ['scope:publicity', 'scope:shared'] },
-            { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:evaluation', 'scope:commendation', 'scope:shared'] },
+            {
+              sourceTag: 'scope:audit',
+              onlyDependOnLibsWithTags: ['scope:audit', 'scope:evaluation', 'scope:commendation', 'scope:shared'],
+            },
             { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:shared'] },
           ],
         },
@@ -51,7 +58,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: FRAMEWORK, message: 'domain/ is plain TypeScript: no framework, ORM or broker imports (STYLE.md).' }, { group: ['**/application/**', '**/infrastructure/**', '**/interface/**'], message: 'domain/ depends on nothing outside itself.' }] },
+        {
+          patterns: [
+            { group: FRAMEWORK, message: 'domain/ is plain TypeScript: no framework, ORM or broker imports (STYLE.md).' },
+            {
+              group: ['**/application/**', '**/infrastructure/**', '**/interface/**'],
+              message: 'domain/ depends on nothing outside itself.',
+            },
+          ],
+        },
       ],
     },
   },

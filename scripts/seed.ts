@@ -13,7 +13,14 @@ import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { AesGcmPersonalDataCipher } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../services/organization/src/infrastructure/seed/bulk-seeder';
 import { DEMO_REGION } from '../services/organization/src/infrastructure/seed/demo-region';
-import { SONGLING, countyMembers, countyOrganizations, mulberry32, provincePlan, type CountyPlan } from '../services/organization/src/infrastructure/seed/synthetic-region';
+import {
+  SONGLING,
+  countyMembers,
+  countyOrganizations,
+  mulberry32,
+  provincePlan,
+  type CountyPlan,
+} from '../services/organization/src/infrastructure/seed/synthetic-region';
 import { migrate } from './migrate';
 
 function arg(name: string, fallback: string): string {

@@ -24,7 +24,11 @@ fs.mkdirSync(logDir, { recursive: true });
 
 const children = services.map((name) => {
   const out = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, [...TS, `services/${name}/src/main.ts`], { cwd: root, stdio: ['ignore', out, out], env: { ...process.env, PORT: String(PORTS[name]) } });
+  const child = spawn(process.execPath, [...TS, `services/${name}/src/main.ts`], {
+    cwd: root,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, PORT: String(PORTS[name]) },
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`✗ ${name} exited (${signal ?? code}); see .vanguard/logs/${name}.log`);
@@ -68,7 +72,10 @@ try {
 if (!stopping) {
   const kc = process.env.KEYCLOAK_URL ?? 'http://127.0.0.1:8180';
   console.log(`\n✓ Vanguard is up in ${secs()} s\n`);
-  for (const s of services) console.log(`  ${s.padEnd(13)} http://127.0.0.1:${PORTS[s]}/docs   (ready: /health/ready, metrics: /metrics, log: .vanguard/logs/${s}.log)`);
+  for (const s of services)
+    console.log(
+      `  ${s.padEnd(13)} http://127.0.0.1:${PORTS[s]}/docs   (ready: /health/ready, metrics: /metrics, log: .vanguard/logs/${s}.log)`,
+    );
   console.log(`  keycloak      ${kc}/admin/  (admin / admin; realm "vanguard")`);
   console.log('\n  Demo users (password vanguard-demo): county.organizer, township.secretary, village.secretary,');
   console.log('  province.auditor, admin.user — see README.md for every role. Ctrl-C stops the services.\n');

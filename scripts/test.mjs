@@ -16,7 +16,11 @@ must('npm', ['run', '--silent', 'lint'], 'lint');
 step('type-check');
 must('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-check');
 
-const before = spawnSync(process.execPath, ['-e', "import('./scripts/infra.mjs').then(async m => process.stdout.write(JSON.stringify(await m.running())))"], { cwd: root, encoding: 'utf8' });
+const before = spawnSync(
+  process.execPath,
+  ['-e', "import('./scripts/infra.mjs').then(async m => process.stdout.write(JSON.stringify(await m.running())))"],
+  { cwd: root, encoding: 'utf8' },
+);
 const wasRunning = before.status === 0 ? JSON.parse(before.stdout || '{}') : {};
 step('infrastructure');
 must(process.execPath, ['scripts/infra.mjs', 'up'], 'bringing up the infrastructure');
@@ -29,7 +33,12 @@ const jest = (label, args) => {
   fs.rmSync(out, { force: true });
   const status = run('npx', ['jest', ...args, '--json', `--outputFile=${out}`]);
   const r = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
-  return { status, passed: r.numPassedTests, failed: r.numFailedTests + (status !== 0 && r.numFailedTests === 0 ? 1 : 0), total: r.numTotalTests };
+  return {
+    status,
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + (status !== 0 && r.numFailedTests === 0 ? 1 : 0),
+    total: r.numTotalTests,
+  };
 };
 const unit = jest('unit', ['--selectProjects', 'unit']);
 // One Jest run, in band: the outage test stops the shared broker, which no other suite may see.

@@ -27,7 +27,17 @@ async function main(): Promise<void> {
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   await pool.end();
-  process.stdout.write(JSON.stringify({ mode, events, ok, ms: Math.round(ms), perSec: Math.round((events * 1000) / ms), baselineRssMb, peakRssMb: Math.round(peak / 1048576) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      mode,
+      events,
+      ok,
+      ms: Math.round(ms),
+      perSec: Math.round((events * 1000) / ms),
+      baselineRssMb,
+      peakRssMb: Math.round(peak / 1048576),
+    }) + '\n',
+  );
 }
 
 main().catch((e: unknown) => {

@@ -22,7 +22,11 @@ export interface KafkaFigures {
 }
 
 const DB = 'vanguard_bench_kafka';
-const context: AppendContext = { actor: { sub: 'bench', roles: ['evaluator'], kind: 'service' }, orgId: 'bench-org', correlationId: 'bench' };
+const context: AppendContext = {
+  actor: { sub: 'bench', roles: ['evaluator'], kind: 'service' },
+  orgId: 'bench-org',
+  correlationId: 'bench',
+};
 
 async function freshDatabase(): Promise<Pool> {
   const admin = new Client({ connectionString: infraConfig().postgresAdminUrl });
@@ -51,9 +55,19 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
     const relayTopic = `bench.relay.${run}.events.v1`;
     await ensureTopics(kafka, [relayTopic], { numPartitions: 3 });
     for (let s = 0; s < relayEvents / 100; s++) {
-      await store.append(`bench-${s}`, Array.from({ length: 100 }, (_, i) => ({ type: 'bench.Appended', data: { i } })), { expectedVersion: 'no_stream', context });
+      await store.append(
+        `bench-${s}`,
+        Array.from({ length: 100 }, (_, i) => ({ type: 'bench.Appended', data: { i } })),
+        { expectedVersion: 'no_stream', context },
+      );
     }
-    const relay = new Relay({ source: new EventStoreRelaySource(store, pool, { name: 'bench-relay' }), kafka, batchSize: 2000, idleDelayMs: 10, topicFor: () => relayTopic });
+    const relay = new Relay({
+      source: new EventStoreRelaySource(store, pool, { name: 'bench-relay' }),
+      kafka,
+      batchSize: 2000,
+      idleDelayMs: 10,
+      topicFor: () => relayTopic,
+    });
     const t0 = performance.now();
     relay.start();
     while (relay.stats.published < relayEvents) await new Promise((r) => setTimeout(r, 20));
@@ -63,7 +77,15 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
     // 2. End to end at a steady rate: append → relay → Kafka → EventConsumer handler.
     const e2eTopic = `bench.e2e.${run}.events.v1`;
     await ensureTopics(kafka, [e2eTopic], { numPartitions: 3 });
-    const contract = defineContract({ context: 'bench', name: 'Pinged', version: 1, stream: 'ping', topic: e2eTopic, description: 'bench', schema: z.object({ n: z.number() }) });
+    const contract = defineContract({
+      context: 'bench',
+      name: 'Pinged',
+      version: 1,
+      stream: 'ping',
+      topic: e2eTopic,
+      description: 'bench',
+      schema: z.object({ n: z.number() }),
+    });
     const appendedAt = new Map<string, number>();
     const latencies: number[] = [];
     let handled = 0;
@@ -83,9 +105,17 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
       },
     });
     await consumer.start();
-    const e2eRelay = new Relay({ source: new EventStoreRelaySource(store, pool, { name: 'bench-e2e' }), kafka, batchSize: 500, idleDelayMs: 5, topicFor: () => e2eTopic });
+    const e2eRelay = new Relay({
+      source: new EventStoreRelaySource(store, pool, { name: 'bench-e2e' }),
+      kafka,
+      batchSize: 500,
+      idleDelayMs: 5,
+      topicFor: () => e2eTopic,
+    });
     // Start the e2e relay after the first backlog so it measures only new appends.
-    await pool.query(`insert into es.subscription_checkpoints (subscription, transaction_id, position) select 'bench-e2e', c.transaction_id, c.position from es.subscription_checkpoints c where c.subscription = 'bench-relay'`);
+    await pool.query(
+      `insert into es.subscription_checkpoints (subscription, transaction_id, position) select 'bench-e2e', c.transaction_id, c.position from es.subscription_checkpoints c where c.subscription = 'bench-relay'`,
+    );
     e2eRelay.start();
     // Warm up until the group has its partitions and the path is hot: latency, not joining, is measured.
     for (let w = 0; w < 50; w++) {
@@ -105,7 +135,9 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
       for (; sent < due; sent++) {
         const eventId = randomUUID();
         appendedAt.set(eventId, performance.now());
-        writes.push(store.append(`ping-${sent}`, [{ type: contract.type, eventId, data: { n: sent } }], { expectedVersion: 'no_stream', context }));
+        writes.push(
+          store.append(`ping-${sent}`, [{ type: contract.type, eventId, data: { n: sent } }], { expectedVersion: 'no_stream', context }),
+        );
       }
       await Promise.all(writes);
       await new Promise((r) => setTimeout(r, tick));
@@ -126,7 +158,7 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
     };
   } finally {
     await pool.end();
-    const admin = await kafka.admin();
+    const admin = kafka.admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.includes(`.${run}.`));
     await admin.deleteTopics({ topics }).catch(() => undefined);
@@ -139,8 +171,12 @@ if (require.main === module) {
   measureKafkaFigures(process.argv.includes('--quick'))
     .then((f) => {
       if (json) return void process.stdout.write(`${JSON.stringify(f)}\n`);
-      console.log(`relay store → Kafka        ${f.relayEventsPerSec.toLocaleString('en')} events/s (${f.relayEvents.toLocaleString('en')} events)   target ≥ 10,000`);
-      console.log(`append → consumer handled  p50 ${f.e2eP50Ms} ms, p99 ${f.e2eP99Ms} ms at ${f.e2eRatePerSec} events/s (${f.e2eEvents} events)   target p50 ≤ 50, p99 ≤ 250`);
+      console.log(
+        `relay store → Kafka        ${f.relayEventsPerSec.toLocaleString('en')} events/s (${f.relayEvents.toLocaleString('en')} events)   target ≥ 10,000`,
+      );
+      console.log(
+        `append → consumer handled  p50 ${f.e2eP50Ms} ms, p99 ${f.e2eP99Ms} ms at ${f.e2eRatePerSec} events/s (${f.e2eEvents} events)   target p50 ≤ 50, p99 ≤ 250`,
+      );
     })
     .catch((e: unknown) => {
       console.error(e);

@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 /**
  * Event-store benchmark: @vanguard/event-store beside @event-driven-io/emmett-postgresql
  * (same work, same database, same run) and a raw INSERT/SELECT ceiling.
@@ -10,9 +9,21 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { dumbo } from '@event-driven-io/dumbo';
-import { getPostgreSQLEventStore, readLastMessageGlobalPosition, readMessagesBatch, type PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-postgresql';
+import {
+  getPostgreSQLEventStore,
+  readLastMessageGlobalPosition,
+  readMessagesBatch,
+  type PostgresEventStore as EmmettStore,
+} from '@event-driven-io/emmett-postgresql';
 import { infraConfig } from '@vanguard/infra-config';
-import { canonicalJson, migrate, PostgresEventStore, type AppendContext, type GlobalCheckpoint, type RecordedEvent } from '@vanguard/event-store';
+import {
+  canonicalJson,
+  migrate,
+  PostgresEventStore,
+  type AppendContext,
+  type GlobalCheckpoint,
+  type RecordedEvent,
+} from '@vanguard/event-store';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -35,7 +46,11 @@ const benchUrl = (() => {
   return u.toString();
 })();
 
-const ctx: AppendContext = { actor: { sub: 'bench', roles: ['organizer'], orgId: 'org-1', kind: 'service' }, orgId: 'org-1', correlationId: 'bench' };
+const ctx: AppendContext = {
+  actor: { sub: 'bench', roles: ['organizer'], orgId: 'org-1', kind: 'service' },
+  orgId: 'org-1',
+  correlationId: 'bench',
+};
 const payload = (w: number, i: number) => ({ writer: w, seq: i, text: '带头学习，服务群众', score: 4.5, tags: ['pledge', 'q3'] });
 
 interface Row {
@@ -63,9 +78,11 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; result: T }>
 async function runWriters(total: number, writer: (w: number, i: number) => Promise<void>): Promise<number> {
   const per = Math.ceil(total / WRITERS);
   const { ms } = await timed(() =>
-    Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
-      for (let i = 0; i < per; i++) await writer(w, i);
-    })),
+    Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        for (let i = 0; i < per; i++) await writer(w, i);
+      }),
+    ),
   );
   return ms;
 }
@@ -89,6 +106,7 @@ async function main(): Promise<void> {
 
   // RFC 8785: the library's serialiser must agree with the `canonicalize` package.
   // `canonicalize` is ESM-only (import condition only): load it with a real dynamic import.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a compiled-away import() would become require(), which the package refuses
   const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<{ default: (v: unknown) => string }>;
   const canonicalize = (await importEsm('canonicalize')).default;
   const sample = { b: [1e21, 1e-7, -0, 4.5], a: { '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3 }, s: '张三\n"' };
@@ -99,10 +117,19 @@ async function main(): Promise<void> {
   // 1. single-event appends, 16 writers, distinct streams (10 events per stream)
   log(`single-event appends: ${fmt(EVENTS)} events, ${WRITERS} writers`);
   const oursSingle = await runWriters(EVENTS, (w, i) =>
-    ours.append(`single-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Appended', data: payload(w, i) }], { expectedVersion: i % 10 === 0 ? 'no_stream' : i % 10, context: ctx }).then(() => undefined),
+    ours
+      .append(`single-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Appended', data: payload(w, i) }], {
+        expectedVersion: i % 10 === 0 ? 'no_stream' : i % 10,
+        context: ctx,
+      })
+      .then(() => undefined),
   );
   const emmettSingle = await runWriters(EVENTS, (w, i) =>
-    emmett.appendToStream(`single-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Appended', data: payload(w, i) }], { expectedStreamVersion: BigInt(i % 10) }).then(() => undefined),
+    emmett
+      .appendToStream(`single-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Appended', data: payload(w, i) }], {
+        expectedStreamVersion: BigInt(i % 10),
+      })
+      .then(() => undefined),
   );
   const rawSingle = await runWriters(EVENTS, (w, i) => rawInsert(pool, w, i, 1));
   const single = { ours: rate(EVENTS, oursSingle), emmett: rate(EVENTS, emmettSingle), raw: rate(EVENTS, rawSingle) };
@@ -121,15 +148,33 @@ async function main(): Promise<void> {
   log(`batched appends: ${fmt(batchEvents)} events in appends of 100`);
   const appends = batchEvents / 100;
   const oursBatch = await runWriters(appends, (w, i) =>
-    ours.append(`batch-w${w}s${i}`, Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Appended', data: payload(w, i * 100 + k) })), { expectedVersion: 'no_stream', context: ctx }).then(() => undefined),
+    ours
+      .append(
+        `batch-w${w}s${i}`,
+        Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Appended', data: payload(w, i * 100 + k) })),
+        { expectedVersion: 'no_stream', context: ctx },
+      )
+      .then(() => undefined),
   );
   const emmettBatch = await runWriters(appends, (w, i) =>
-    emmett.appendToStream(`batch-w${w}s${i}`, Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Appended', data: payload(w, i * 100 + k) })), { expectedStreamVersion: 0n }).then(() => undefined),
+    emmett
+      .appendToStream(
+        `batch-w${w}s${i}`,
+        Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Appended', data: payload(w, i * 100 + k) })),
+        { expectedStreamVersion: 0n },
+      )
+      .then(() => undefined),
   );
   const rawBatch = await runWriters(appends, (w, i) => rawInsert(pool, w, i, 100));
   const batched = { ours: rate(appends * 100, oursBatch), emmett: rate(appends * 100, emmettBatch), raw: rate(appends * 100, rawBatch) };
   json['batchedAppendsPerSec'] = batched;
-  rows.push({ figure: 'batched appends, 100 events per append (events/s)', target: '≥ 30,000', ours: fmt(batched.ours), emmett: fmt(batched.emmett), raw: fmt(batched.raw) });
+  rows.push({
+    figure: 'batched appends, 100 events per append (events/s)',
+    target: '≥ 30,000',
+    ours: fmt(batched.ours),
+    emmett: fmt(batched.emmett),
+    raw: fmt(batched.raw),
+  });
 
   // 5. read all while 16 writers append: missed / duplicated (before the big fill, so Emmett's
   // unindexed page query stays fast enough to keep up)
@@ -159,7 +204,13 @@ async function main(): Promise<void> {
   }
   json['readAllPerSec'] = readAt;
   for (const [, v] of Object.entries(readAt)) {
-    rows.push({ figure: `read all in global order, table of ${fmt(v.table)} (events/s)`, target: '≥ 100,000, flat', ours: fmt(v.ours), emmett: fmt(v.emmett), raw: fmt(v.raw) });
+    rows.push({
+      figure: `read all in global order, table of ${fmt(v.table)} (events/s)`,
+      target: '≥ 100,000, flat',
+      ours: fmt(v.ours),
+      emmett: fmt(v.emmett),
+      raw: fmt(v.raw),
+    });
   }
 
   // 4. verify the whole store, and memory while reading / verifying, each in a fresh process
@@ -206,8 +257,13 @@ async function main(): Promise<void> {
   const emmettSubN = Math.min(subN, 20_000);
   const emmettSub = await timed(async () => {
     let n = 0;
-    const consumer = emmett.consumer({ pulling: { batchSize: 1000 } } as never);
-    consumer.reactor({ processorId: `bench-${randomUUID()}`, startFrom: 'BEGINNING', eachMessage: async () => void n++, stopAfter: () => n >= emmettSubN } as never);
+    const consumer = emmett.consumer({ pulling: { batchSize: 1000 } });
+    consumer.reactor({
+      processorId: `bench-${randomUUID()}`,
+      startFrom: 'BEGINNING',
+      eachMessage: () => Promise.resolve(void n++),
+      stopAfter: () => n >= emmettSubN,
+    } as never);
     await consumer.start();
     await consumer.close();
     return n;
@@ -225,10 +281,21 @@ async function main(): Promise<void> {
   // 7. as-of fold of a 1,000-event stream
   log('as-of fold of a 1,000-event stream');
   for (let b = 0; b < 10; b++) {
-    await ours.append('asof-1', Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Scored', data: { amount: b * 100 + k } })), { expectedVersion: b === 0 ? 'no_stream' : b * 100, context: ctx });
-    await emmett.appendToStream('asof-1', Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Scored', data: { amount: b * 100 + k } })), { expectedStreamVersion: BigInt(b * 100) });
+    await ours.append(
+      'asof-1',
+      Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Scored', data: { amount: b * 100 + k } })),
+      { expectedVersion: b === 0 ? 'no_stream' : b * 100, context: ctx },
+    );
+    await emmett.appendToStream(
+      'asof-1',
+      Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Scored', data: { amount: b * 100 + k } })),
+      { expectedStreamVersion: BigInt(b * 100) },
+    );
   }
-  const fold = { initial: () => ({ total: 0, n: 0 }), evolve: (s: { total: number; n: number }, e: RecordedEvent) => ({ total: s.total + (e.data as { amount: number }).amount, n: s.n + 1 }) };
+  const fold = {
+    initial: () => ({ total: 0, n: 0 }),
+    evolve: (s: { total: number; n: number }, e: RecordedEvent) => ({ total: s.total + (e.data as { amount: number }).amount, n: s.n + 1 }),
+  };
   const oursAsOf = await latencies(300, async () => {
     const r = await ours.asOf('asof-1', fold, { recordedAt: new Date() });
     if (r.version !== 1000) throw new Error(`as-of folded ${r.version} events`);
@@ -236,12 +303,21 @@ async function main(): Promise<void> {
   const emmettAgg = await latencies(300, async () => {
     const r = await emmett.aggregateStream('asof-1', {
       initialState: () => ({ total: 0, n: 0 }),
-      evolve: (s: { total: number; n: number }, e: { data: unknown }) => ({ total: s.total + (e.data as { amount: number }).amount, n: s.n + 1 }),
+      evolve: (s: { total: number; n: number }, e: { data: unknown }) => ({
+        total: s.total + (e.data as { amount: number }).amount,
+        n: s.n + 1,
+      }),
     });
     if (r.currentStreamVersion !== 1000n) throw new Error('emmett folded a different stream');
   });
   json['asOfFoldMs'] = { ours: oursAsOf, emmettAggregateStream: emmettAgg };
-  rows.push({ figure: 'as-of fold of a 1,000-event stream, p50 / p99 (ms)', target: 'p99 ≤ 10', ours: `${oursAsOf.p50} / ${oursAsOf.p99}`, emmett: `${emmettAgg.p50} / ${emmettAgg.p99} (aggregateStream; no as-of)`, raw: '' });
+  rows.push({
+    figure: 'as-of fold of a 1,000-event stream, p50 / p99 (ms)',
+    target: 'p99 ≤ 10',
+    ours: `${oursAsOf.p50} / ${oursAsOf.p99}`,
+    emmett: `${emmettAgg.p50} / ${emmettAgg.p99} (aggregateStream; no as-of)`,
+    raw: '',
+  });
 
   await emmett.close();
   await emmettDb.close();
@@ -254,8 +330,16 @@ async function main(): Promise<void> {
   }
 }
 
-function child(mode: 'read' | 'verify' | 'verify-chain'): { events: number; ok: boolean; perSec: number; baselineRssMb: number; peakRssMb: number } {
-  const out = execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'child.ts'), benchUrl, SCHEMA, mode], { encoding: 'utf8' });
+function child(mode: 'read' | 'verify' | 'verify-chain'): {
+  events: number;
+  ok: boolean;
+  perSec: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+} {
+  const out = execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'child.ts'), benchUrl, SCHEMA, mode], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as ReturnType<typeof child>;
 }
 
@@ -264,13 +348,26 @@ async function rawInsert(pool: Pool, w: number, i: number, n: number): Promise<v
   const params: unknown[] = [];
   for (let k = 0; k < n; k++) {
     const p = params.length;
-    values.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'bench.Appended', 1, now(), now(), 'org-1', 'bench', null, $${p + 4}, $${p + 5}, $${p + 6})`);
+    values.push(
+      `($${p + 1}, $${p + 2}, $${p + 3}, 'bench.Appended', 1, now(), now(), 'org-1', 'bench', null, $${p + 4}, $${p + 5}, $${p + 6})`,
+    );
     const streamId = `raw-w${w}s${n === 1 ? Math.floor(i / 10) : i}`;
     const streamVersion = n === 1 ? (i % 10) + 1 : k + 1;
     const eventId = randomUUID();
     const data = payload(w, i * n + k);
     const now = new Date().toISOString();
-    const text = canonicalJson({ ...ctx, causationId: null, data, eventId, occurredAt: now, recordedAt: now, streamId, streamVersion, type: 'bench.Appended', version: 1 });
+    const text = canonicalJson({
+      ...ctx,
+      causationId: null,
+      data,
+      eventId,
+      occurredAt: now,
+      recordedAt: now,
+      streamId,
+      streamVersion,
+      type: 'bench.Appended',
+      version: 1,
+    });
     params.push(streamId, streamVersion, eventId, '0'.repeat(64), '0'.repeat(64), text);
   }
   await pool.query(
@@ -292,10 +389,22 @@ async function fill(ours: PostgresEventStore, emmett: EmmettStore, pool: Pool, s
   const appends = Math.ceil(missing / 100);
   const tag = randomUUID().slice(0, 8);
   await runWriters(appends, (w, i) =>
-    ours.append(`fill${tag}-w${w}s${i}`, Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Filled', data: payload(w, k) })), { expectedVersion: 'no_stream', context: ctx }).then(() => undefined),
+    ours
+      .append(
+        `fill${tag}-w${w}s${i}`,
+        Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Filled', data: payload(w, k) })),
+        { expectedVersion: 'no_stream', context: ctx },
+      )
+      .then(() => undefined),
   );
   await runWriters(appends, (w, i) =>
-    emmett.appendToStream(`fill${tag}-w${w}s${i}`, Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Filled', data: payload(w, k) })), { expectedStreamVersion: 0n }).then(() => undefined),
+    emmett
+      .appendToStream(
+        `fill${tag}-w${w}s${i}`,
+        Array.from({ length: 100 }, (_, k) => ({ type: 'bench.Filled', data: payload(w, k) })),
+        { expectedStreamVersion: 0n },
+      )
+      .then(() => undefined),
   );
   await runWriters(appends, (w, i) => rawInsert(pool, w, i + 1_000_000, 100));
   await pool.query('vacuum analyze');
@@ -323,7 +432,10 @@ async function readAllRaw(pool: Pool): Promise<number> {
   let n = 0;
   let after = 0;
   for (;;) {
-    const { rows: r } = await pool.query<{ position: string }>('select * from raw.events where position > $1 order by position limit 2000', [after]);
+    const { rows: r } = await pool.query<{ position: string }>(
+      'select * from raw.events where position > $1 order by position limit 2000',
+      [after],
+    );
     if (r.length === 0) return n;
     n += r.length;
     after = Number(r[r.length - 1]!.position);
@@ -344,7 +456,9 @@ async function raceOurs(store: PostgresEventStore, pool: Pool, seconds: number):
   const { rows: head } = await pool.query<{ transaction_id: string; position: string }>(
     `select transaction_id, position from "${SCHEMA}".events order by transaction_id desc, position desc limit 1`,
   );
-  let start: GlobalCheckpoint = head[0] ? { transactionId: head[0].transaction_id, position: Number(head[0].position) } : { transactionId: '0', position: 0 };
+  let start: GlobalCheckpoint = head[0]
+    ? { transactionId: head[0].transaction_id, position: Number(head[0].position) }
+    : { transactionId: '0', position: 0 };
   for await (const b of store.readAll({ batchSize: 5000, after: start })) start = b.checkpoint;
   const run = randomUUID().slice(0, 8);
   const written = new Set<string>();
@@ -367,13 +481,18 @@ async function raceOurs(store: PostgresEventStore, pool: Pool, seconds: number):
     }
   })();
   const deadline = Date.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
-    for (let i = 0; Date.now() < deadline; i++) {
-      const id = `${w}-${i}`;
-      await store.append(`race${run}-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Raced', data: { run, id } }], { expectedVersion: 'any', context: ctx });
-      written.add(id);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const id = `${w}-${i}`;
+        await store.append(`race${run}-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Raced', data: { run, id } }], {
+          expectedVersion: 'any',
+          context: ctx,
+        });
+        written.add(id);
+      }
+    }),
+  );
   end = (await pool.query<{ x: string }>(`select max(transaction_id)::text as x from "${SCHEMA}".events`)).rows[0]!.x;
   startReaderDeadline();
   await reader;
@@ -418,13 +537,15 @@ async function raceEmmett(store: EmmettStore, execute: Execute, pool: Pool, seco
     }
   })();
   const deadline = Date.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
-    for (let i = 0; Date.now() < deadline; i++) {
-      const id = `${w}-${i}`;
-      await store.appendToStream(`race${run}-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Raced', data: { run, id } }]);
-      written.add(id);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const id = `${w}-${i}`;
+        await store.appendToStream(`race${run}-w${w}s${Math.floor(i / 10)}`, [{ type: 'bench.Raced', data: { run, id } }]);
+        written.add(id);
+      }
+    }),
+  );
   end = (await pool.query<{ x: string }>(`select max(transaction_id)::text as x from emt_messages`)).rows[0]!.x;
   startReaderDeadline();
   await reader;
@@ -457,7 +578,14 @@ async function latencies(n: number, f: () => Promise<void>): Promise<{ p50: numb
 }
 
 function printTable(): void {
-  const head: Row = { figure: 'figure', target: 'target', ours: '@vanguard/event-store', emmett: 'emmett-postgresql 0.42', raw: 'raw INSERT/SELECT', note: 'note' };
+  const head: Row = {
+    figure: 'figure',
+    target: 'target',
+    ours: '@vanguard/event-store',
+    emmett: 'emmett-postgresql 0.42',
+    raw: 'raw INSERT/SELECT',
+    note: 'note',
+  };
   const all = [head, ...rows];
   const cols: (keyof Row)[] = ['figure', 'target', 'ours', 'emmett', 'raw', 'note'];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...all.map((r) => (r[c] ?? '').length))])) as Record<keyof Row, number>;
@@ -465,7 +593,9 @@ function printTable(): void {
   console.log(line(head));
   console.log(`|${cols.map((c) => '-'.repeat(width[c] + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
-  console.log(`\nPostgres ${benchUrl}; ${WRITERS} writers; canonicalJson == canonicalize: ${String(json['canonicalJsonMatchesCanonicalizePackage'])}`);
+  console.log(
+    `\nPostgres ${benchUrl}; ${WRITERS} writers; canonicalJson == canonicalize: ${String(json['canonicalJsonMatchesCanonicalizePackage'])}`,
+  );
 }
 
 main().catch((e: unknown) => {

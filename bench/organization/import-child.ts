@@ -30,7 +30,16 @@ async function main(): Promise<void> {
   peak = Math.max(peak, process.memoryUsage().rss);
   await ds.destroy();
   process.stdout.write(
-    JSON.stringify({ status: job.status, rowsProcessed: job.rowsProcessed, rowsImported: job.rowsImported, errorCount: job.errorCount, firstError: job.errors[0] ?? null, ms: Math.round(ms), baselineRssMb, peakRssMb: Math.round(peak / 1048576) }) + '\n',
+    JSON.stringify({
+      status: job.status,
+      rowsProcessed: job.rowsProcessed,
+      rowsImported: job.rowsImported,
+      errorCount: job.errorCount,
+      firstError: job.errors[0] ?? null,
+      ms: Math.round(ms),
+      baselineRssMb,
+      peakRssMb: Math.round(peak / 1048576),
+    }) + '\n',
   );
 }
 

@@ -1,4 +1,3 @@
- 
 /**
  * Organization benchmark on the `province` dataset (run `scripts/seed.ts --size province` first):
  *   node -r @swc-node/register bench/organization/run.ts [--json] [--import-rows N] [--skip-import] [--iterations N]
@@ -54,7 +53,9 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
   const county = demoOrgId('910425');
   const province = demoOrgId('91');
-  const [size] = (await pool.query(`select (select count(*)::int from organizations) as orgs, (select count(*)::int from members) as members`)).rows as [{ orgs: number; members: number }];
+  const [size] = (
+    await pool.query(`select (select count(*)::int from organizations) as orgs, (select count(*)::int from members) as members`)
+  ).rows as [{ orgs: number; members: number }];
   log(`dataset: ${size.orgs.toLocaleString('en')} organisations, ${size.members.toLocaleString('en')} members`);
   if (size.orgs < 150_000) log('warning: smaller than the province dataset; run scripts/seed.ts --size province');
   const iterations = num('iterations', 500);
@@ -114,13 +115,19 @@ async function main(): Promise<void> {
     scopeSamples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   const scopeCheck = percentiles(scopeSamples);
-  log(`scope check over ${loaded.toLocaleString('en')} organisations (loaded in ${Math.round(loadMs)} ms): p99 ${(scopeCheck.p99 * 1000).toFixed(2)} µs (${within} of 200,000 within)`);
+  log(
+    `scope check over ${loaded.toLocaleString('en')} organisations (loaded in ${Math.round(loadMs)} ms): p99 ${(scopeCheck.p99 * 1000).toFixed(2)} µs (${within} of 200,000 within)`,
+  );
 
   // 3. Import N members, streamed, in a child process.
   let importResult: Record<string, unknown> | null = null;
   if (!flag('skip-import')) {
     const rows = num('import-rows', 1_000_000);
-    const villages = (await pool.query<{ code: string }>(`select code from organizations where level = 'village' and status = 'active' order by code limit 5000`)).rows.map((r) => r.code);
+    const villages = (
+      await pool.query<{ code: string }>(
+        `select code from organizations where level = 'village' and status = 'active' order by code limit 5000`,
+      )
+    ).rows.map((r) => r.code);
     const file = join(tmpdir(), `vanguard-bench-import-${randomUUID()}.csv`);
     const out = createWriteStream(file);
     out.write(csvLine(['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone']));
@@ -128,7 +135,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < rows; i++) {
       // 17 digits unlike any seeded county code (they start with 91), then a check position.
       const id = `81${runId}${String(i).padStart(10, '0')}X`;
-      const ok = out.write(csvLine([villages[i % villages.length], `导入党员${i}`, i % 20 === 0 ? 'probationary' : 'full', '2005-07-01', i % 50 === 0 ? 'party_worker' : '', i % 15 === 0 ? 'pioneer_post' : '', id, `135${String(i).padStart(8, '0')}`]));
+      const ok = out.write(
+        csvLine([
+          villages[i % villages.length],
+          `导入党员${i}`,
+          i % 20 === 0 ? 'probationary' : 'full',
+          '2005-07-01',
+          i % 50 === 0 ? 'party_worker' : '',
+          i % 15 === 0 ? 'pioneer_post' : '',
+          id,
+          `135${String(i).padStart(8, '0')}`,
+        ]),
+      );
       if (!ok) await once(out, 'drain');
     }
     out.end();
@@ -139,9 +157,13 @@ async function main(): Promise<void> {
       // The heap is capped as the service's would be in production (NODE_OPTIONS), so V8
       // collects instead of growing: RSS then reflects what the streamed import really holds.
       const heapMb = num('heap-mb', 256);
-      const { stdout } = await run(process.execPath, [`--max-old-space-size=${heapMb}`, '-r', '@swc-node/register', join(__dirname, 'import-child.ts'), url.toString(), file, province], {
-        maxBuffer: 1 << 20,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        [`--max-old-space-size=${heapMb}`, '-r', '@swc-node/register', join(__dirname, 'import-child.ts'), url.toString(), file, province],
+        {
+          maxBuffer: 1 << 20,
+        },
+      );
       importResult = { rows, heapLimitMb: heapMb, ...(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>) };
       log(`import: ${JSON.stringify(importResult)}`);
     } finally {
@@ -149,7 +171,9 @@ async function main(): Promise<void> {
       if (!flag('keep-import')) {
         log('removing the imported rows…');
         await pool.query(`delete from member_history h using members m where m.id = h.member_id and m.created_at >= $1`, [startedAt]);
-        await pool.query(`delete from stream_versions where stream_id in (select 'member-' || id from members where created_at >= $1)`, [startedAt]);
+        await pool.query(`delete from stream_versions where stream_id in (select 'member-' || id from members where created_at >= $1)`, [
+          startedAt,
+        ]);
         await pool.query(`delete from members where created_at >= $1`, [startedAt]);
         await pool.query(`delete from vanguard_outbox where created_at >= $1 and event_type = 'organization.MemberJoined'`, [startedAt]);
       }

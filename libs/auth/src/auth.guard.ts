@@ -35,7 +35,10 @@ export class AuthGuard implements CanActivate {
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!allowed || !allowed.some((r) => req.principal?.roles.includes(r))) {
-      throw new ForbiddenException({ code: 'AUTH.ROLE_REQUIRED', message: `无权访问 / requires one of: ${(allowed ?? []).join(', ') || '(no role declared)'}` });
+      throw new ForbiddenException({
+        code: 'AUTH.ROLE_REQUIRED',
+        message: `无权访问 / requires one of: ${(allowed ?? []).join(', ') || '(no role declared)'}`,
+      });
     }
     return true;
   }

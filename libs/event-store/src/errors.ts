@@ -19,7 +19,10 @@ export class ConcurrencyError extends EventStoreError {
 
 export class InvalidStreamIdError extends EventStoreError {
   readonly code = 'EVENT_STORE.INVALID_STREAM_ID';
-  constructor(readonly streamId: string, reason: string) {
+  constructor(
+    readonly streamId: string,
+    reason: string,
+  ) {
     super(`invalid stream id ${JSON.stringify(streamId)}: ${reason}`);
     this.name = 'InvalidStreamIdError';
   }
@@ -36,7 +39,10 @@ export class InvalidEventError extends EventStoreError {
 /** An event with this eventId is already stored: a retried command, or a colliding id. */
 export class DuplicateEventError extends EventStoreError {
   readonly code = 'EVENT_STORE.DUPLICATE_EVENT';
-  constructor(readonly streamId: string, readonly detail: string) {
+  constructor(
+    readonly streamId: string,
+    readonly detail: string,
+  ) {
     super(`stream ${streamId}: ${detail}`);
     this.name = 'DuplicateEventError';
   }

@@ -133,8 +133,8 @@ export class PostgresEventStore {
     const db = options.client ?? this.pool;
     const keys = await this.keysForPersonalData(events, db);
     const recordedAt = this.clock.now().toISOString();
-    const heads: string[] = new Array(events.length);
-    const tails: string[] = new Array(events.length);
+    const heads = new Array<string>(events.length);
+    const tails = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidEventError(`append: event ${i} has no type`);
@@ -176,7 +176,8 @@ export class PostgresEventStore {
     } catch (e) {
       const err = e as { code?: string; detail?: string; constraint?: string };
       if (err.code === CONCURRENCY_SQLSTATE) throw new ConcurrencyError(streamId, options.expectedVersion, Number(err.detail));
-      if (err.code === '23505' && err.constraint === 'events_event_id_key') throw new DuplicateEventError(streamId, err.detail ?? 'duplicate eventId');
+      if (err.code === '23505' && err.constraint === 'events_event_id_key')
+        throw new DuplicateEventError(streamId, err.detail ?? 'duplicate eventId');
       throw e;
     }
   }
@@ -245,7 +246,7 @@ export class PostgresEventStore {
       }
     } finally {
       // A caller that stops early must not leave a rejected page unobserved.
-      await (pending as Promise<EventBatch> | null)?.catch(() => undefined);
+      await pending?.catch(() => undefined);
     }
   }
 
@@ -324,7 +325,11 @@ export class PostgresEventStore {
     return { state, version, fromVersion, folded: events.length, maxRecordedAt };
   }
 
-  private async saveSnapshot(streamId: string, foldVersion: string, r: { state: unknown; version: number; maxRecordedAt: string }): Promise<void> {
+  private async saveSnapshot(
+    streamId: string,
+    foldVersion: string,
+    r: { state: unknown; version: number; maxRecordedAt: string },
+  ): Promise<void> {
     await this.pool.query(
       `insert into ${this.s}.snapshots as s (stream_id, fold_version, stream_version, max_recorded_at, state)
        values ($1, $2, $3, $4, $5)
@@ -347,7 +352,8 @@ export class PostgresEventStore {
     const checkColumns = options.checkColumns ?? true;
     let parts: { text: string; values: unknown[] }[];
     if ('stream' in scope) parts = [{ text: 'where stream_id = $1', values: [scope.stream] }];
-    else if ('fromPosition' in scope) parts = [{ text: 'where position between $1 and $2', values: [scope.fromPosition, scope.toPosition] }];
+    else if ('fromPosition' in scope)
+      parts = [{ text: 'where position between $1 and $2', values: [scope.fromPosition, scope.toPosition] }];
     else parts = await this.streamRanges(Math.max(1, options.parallelism ?? 2));
     const ranged = 'fromPosition' in scope;
     // Partitions are consecutive stream ranges checked side by side; the first broken link is
@@ -375,7 +381,8 @@ export class PostgresEventStore {
     const bounds = rows.map((r) => r.stream_id).slice(1);
     if (bounds.length === 0) return [{ text: '', values: [] }];
     const parts: { text: string; values: unknown[] }[] = [{ text: 'where stream_id < $1', values: [bounds[0]] }];
-    for (let i = 1; i < bounds.length; i++) parts.push({ text: 'where stream_id >= $1 and stream_id < $2', values: [bounds[i - 1], bounds[i]] });
+    for (let i = 1; i < bounds.length; i++)
+      parts.push({ text: 'where stream_id >= $1 and stream_id < $2', values: [bounds[i - 1], bounds[i]] });
     parts.push({ text: 'where stream_id >= $1', values: [bounds[bounds.length - 1]] });
     return parts;
   }
@@ -450,7 +457,13 @@ export class PostgresEventStore {
 
   /** The stream heads must agree with the last event: catches a deleted tail. */
   private async checkHeads(streamId: string | null): Promise<BrokenLink | null> {
-    const { rows } = await this.pool.query<{ stream_id: string; version: string; last_hash: string; found: string | null; beyond: boolean }>(
+    const { rows } = await this.pool.query<{
+      stream_id: string;
+      version: string;
+      last_hash: string;
+      found: string | null;
+      beyond: boolean;
+    }>(
       `select s.stream_id, s.version, s.last_hash, e.hash as found,
               exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version) as beyond
          from ${this.s}.streams s
@@ -502,7 +515,7 @@ export class PostgresEventStore {
   // ---------------------------------------------------------------- mapping
 
   private async toEvents(rows: EventRow[], raw: boolean): Promise<RecordedEvent[]> {
-    const out: RecordedEvent[] = new Array(rows.length);
+    const out = new Array<RecordedEvent>(rows.length);
     let encrypted = false;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
@@ -580,7 +593,10 @@ function statements(schema: string) {
   const s = `"${schema}"`;
   const named = (name: string, text: string) => ({ name: `es_${name}_${schema}`.slice(0, 63), text });
   return {
-    append: named('append', `select o_position, o_stream_version, o_transaction_id, o_hash from ${s}.append_events($1, $2, $3, $4::text[], $5::text[])`),
+    append: named(
+      'append',
+      `select o_position, o_stream_version, o_transaction_id, o_hash from ${s}.append_events($1, $2, $3, $4::text[], $5::text[])`,
+    ),
     readForward: named(
       'fwd',
       `select ${COLUMNS} from ${s}.events where stream_id = $1 and stream_version >= $2 order by stream_version limit $3`,

@@ -51,17 +51,26 @@ export function hashedDocument(e: HashedEnvelope): Record<string, unknown> {
 export function canonicalParts(e: Omit<HashedEnvelope, 'streamVersion'>): { head: string; tail: string } {
   const c = canonicalJson;
   let head =
-    '{"actor":' + c(e.actor) +
-    ',"causationId":' + c(e.causationId) +
-    ',"correlationId":' + c(e.correlationId) +
-    ',"data":' + c(e.data) +
-    ',"eventId":' + c(e.eventId);
+    '{"actor":' +
+    c(e.actor) +
+    ',"causationId":' +
+    c(e.causationId) +
+    ',"correlationId":' +
+    c(e.correlationId) +
+    ',"data":' +
+    c(e.data) +
+    ',"eventId":' +
+    c(e.eventId);
   if (e.metadata !== undefined) head += ',"metadata":' + c(e.metadata);
   head +=
-    ',"occurredAt":' + c(e.occurredAt) +
-    ',"orgId":' + c(e.orgId) +
-    ',"recordedAt":' + c(e.recordedAt) +
-    ',"streamId":' + c(e.streamId) +
+    ',"occurredAt":' +
+    c(e.occurredAt) +
+    ',"orgId":' +
+    c(e.orgId) +
+    ',"recordedAt":' +
+    c(e.recordedAt) +
+    ',"streamId":' +
+    c(e.streamId) +
     ',"streamVersion":';
   const tail = ',"type":' + c(e.type) + ',"version":' + c(e.version) + '}';
   return { head, tail };

@@ -19,7 +19,9 @@ const event: HashedEnvelope = {
 
 describe(chainHash.name, () => {
   it('is sha256 over the previous hash followed by the RFC 8785 text of the envelope', () => {
-    const expected = createHash('sha256').update(GENESIS_HASH + canonicalJson(hashedDocument(event)), 'utf8').digest('hex');
+    const expected = createHash('sha256')
+      .update(GENESIS_HASH + canonicalJson(hashedDocument(event)), 'utf8')
+      .digest('hex');
     expect(chainHash(GENESIS_HASH, event)).toBe(expected);
   });
 

@@ -79,7 +79,12 @@ export function encryptPersonal(data: unknown, keys: ReadonlyMap<string, Buffer>
     cipher.setAAD(Buffer.from(v.subjectId, 'utf8'));
     const ct = Buffer.concat([cipher.update(JSON.stringify(v.value ?? null), 'utf8'), cipher.final()]);
     return {
-      [ENCRYPTED_KEY]: { subject: v.subjectId, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') },
+      [ENCRYPTED_KEY]: {
+        subject: v.subjectId,
+        iv: iv.toString('base64'),
+        ct: ct.toString('base64'),
+        tag: cipher.getAuthTag().toString('base64'),
+      },
     };
   });
 }

@@ -2,7 +2,12 @@ import { decryptPersonal, encryptPersonal, encryptedSubjects, isForgotten, newDa
 
 describe(encryptPersonal.name, () => {
   const key = newDataKey();
-  const data = { memberId: 'm-1', name: personal('member-m-1', '张三'), contacts: [{ phone: personal('member-m-1', '138-0000') }], branch: 'b-1' };
+  const data = {
+    memberId: 'm-1',
+    name: personal('member-m-1', '张三'),
+    contacts: [{ phone: personal('member-m-1', '138-0000') }],
+    branch: 'b-1',
+  };
 
   it('replaces only the wrapped values with ciphertext that does not contain them', () => {
     const sut = encryptPersonal(data, new Map([['member-m-1', key]])) as Record<string, unknown>;

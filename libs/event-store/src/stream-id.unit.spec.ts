@@ -9,12 +9,9 @@ describe(parseStreamId.name, () => {
     });
   });
 
-  it.each(['', 'pledge', '-1', 'pledge-', 'Pledge-1', 'ple dge-1', 'pledge-a b', `pledge-${'x'.repeat(200)}`])(
-    'rejects %p',
-    (id) => {
-      expect(() => parseStreamId(id)).toThrow(InvalidStreamIdError);
-    },
-  );
+  it.each(['', 'pledge', '-1', 'pledge-', 'Pledge-1', 'ple dge-1', 'pledge-a b', `pledge-${'x'.repeat(200)}`])('rejects %p', (id) => {
+    expect(() => parseStreamId(id)).toThrow(InvalidStreamIdError);
+  });
 
   it('builds ids from a category and an id, validating them', () => {
     expect(streamId('nomination', 'n-1')).toBe('nomination-n-1');

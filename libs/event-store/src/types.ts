@@ -78,9 +78,7 @@ export interface Folded<S> {
 export type AsOf = { readonly recordedAt: Date | string } | { readonly version: number };
 
 export type VerifyScope =
-  | { readonly stream: string }
-  | { readonly fromPosition: number; readonly toPosition: number }
-  | Record<string, never>;
+  { readonly stream: string } | { readonly fromPosition: number; readonly toPosition: number } | Record<string, never>;
 
 /**
  * hash_mismatch: the stored text does not hash to the stored hash; prev_hash_mismatch: the

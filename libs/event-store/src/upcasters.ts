@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@vanguard/contracts';
  * Reads an old event shape as the next version: `type@from` becomes `type@from+1`.
  * Stored rows never change (they are hashed); upcasting happens on every read.
  */
-export interface Upcaster<TFrom = any, TTo = any> {
+export interface Upcaster<TFrom = unknown, TTo = unknown> {
   readonly type: string;
   readonly fromVersion: number;
   upcast(data: TFrom, event: EventEnvelope<TFrom>): TTo;

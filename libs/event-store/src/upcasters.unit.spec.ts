@@ -39,9 +39,12 @@ describe(Upcasters.name, () => {
   });
 
   it('refuses two upcasters for the same type and version', () => {
-    expect(() => new Upcasters([
-      { type: 't', fromVersion: 1, upcast: (d: unknown) => d },
-      { type: 't', fromVersion: 1, upcast: (d: unknown) => d },
-    ])).toThrow(/two upcasters/);
+    expect(
+      () =>
+        new Upcasters([
+          { type: 't', fromVersion: 1, upcast: (d: unknown) => d },
+          { type: 't', fromVersion: 1, upcast: (d: unknown) => d },
+        ]),
+    ).toThrow(/two upcasters/);
   });
 });

@@ -16,7 +16,12 @@ describe(PostgresEventStore.name, () => {
       const result = await sut.append(
         'pledge-1',
         [
-          { type: 'evaluation.PledgeFiled', data: { text: '带头学习' }, occurredAt: '2024-05-01T16:00:00+08:00', metadata: { ip: '10.0.0.1' } },
+          {
+            type: 'evaluation.PledgeFiled',
+            data: { text: '带头学习' },
+            occurredAt: '2024-05-01T16:00:00+08:00',
+            metadata: { ip: '10.0.0.1' },
+          },
           { type: 'evaluation.PledgeFulfilled', version: 2, data: { score: 4.5 } },
         ],
         { expectedVersion: 'no_stream', context: { ...context, causationId: 'cmd-1' } },
@@ -44,10 +49,18 @@ describe(PostgresEventStore.name, () => {
         position: result.positions[0],
         prevHash: '0'.repeat(64),
       });
-      expect(events[1]).toMatchObject({ eventId: '22222222-2222-4222-8222-222222222222', version: 2, streamVersion: 2, occurredAt: '2024-05-01T08:00:00.123Z', prevHash: events[0]!.hash });
+      expect(events[1]).toMatchObject({
+        eventId: '22222222-2222-4222-8222-222222222222',
+        version: 2,
+        streamVersion: 2,
+        occurredAt: '2024-05-01T08:00:00.123Z',
+        prevHash: events[0]!.hash,
+      });
       expect(events[1]).not.toHaveProperty('metadata');
       expect(events[1]!.hash).toBe(result.lastHash);
-      const { rows } = await f.db.pool.query(`select type, data, actor, metadata from events_view where stream_id = 'pledge-1' order by stream_version`);
+      const { rows } = await f.db.pool.query(
+        `select type, data, actor, metadata from events_view where stream_id = 'pledge-1' order by stream_version`,
+      );
       expect(rows).toEqual([
         { type: 'evaluation.PledgeFiled', data: { text: '带头学习' }, actor: context.actor, metadata: { ip: '10.0.0.1' } },
         { type: 'evaluation.PledgeFulfilled', data: { score: 4.5 }, actor: context.actor, metadata: null },
@@ -100,14 +113,16 @@ describe(PostgresEventStore.name, () => {
       const sut = f.store();
       const eventId = '33333333-3333-4333-8333-333333333333';
       await sut.append('dup-1', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context });
-      await expect(sut.append('dup-2', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context })).rejects.toBeInstanceOf(
-        DuplicateEventError,
-      );
+      await expect(
+        sut.append('dup-2', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context }),
+      ).rejects.toBeInstanceOf(DuplicateEventError);
       expect(await sut.streamVersion('dup-2')).toBe(0);
     });
 
     it('refuses malformed stream ids before touching the database', async () => {
-      await expect(f.store().append('nodash', [counted()], { expectedVersion: 'any', context })).rejects.toBeInstanceOf(InvalidStreamIdError);
+      await expect(f.store().append('nodash', [counted()], { expectedVersion: 'any', context })).rejects.toBeInstanceOf(
+        InvalidStreamIdError,
+      );
     });
 
     it('joins the caller transaction: a rollback leaves no event and no stream', async () => {
@@ -134,11 +149,17 @@ describe(PostgresEventStore.name, () => {
   describe('readStream', () => {
     it('reads forward from a version and backward from a version, bounded by maxCount', async () => {
       const sut = f.store();
-      await sut.append('read-1', [1, 2, 3, 4, 5].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
+      await sut.append(
+        'read-1',
+        [1, 2, 3, 4, 5].map((n) => counted('test.Counted', n)),
+        { expectedVersion: 'no_stream', context },
+      );
       expect((await sut.readStream('read-1', { fromVersion: 3 })).map((e) => e.streamVersion)).toEqual([3, 4, 5]);
       expect((await sut.readStream('read-1', { fromVersion: 2, maxCount: 2 })).map((e) => e.data)).toEqual([{ n: 2 }, { n: 3 }]);
       expect((await sut.readStream('read-1', { direction: 'backward' })).map((e) => e.streamVersion)).toEqual([5, 4, 3, 2, 1]);
-      expect((await sut.readStream('read-1', { direction: 'backward', fromVersion: 4, maxCount: 2 })).map((e) => e.streamVersion)).toEqual([4, 3]);
+      expect((await sut.readStream('read-1', { direction: 'backward', fromVersion: 4, maxCount: 2 })).map((e) => e.streamVersion)).toEqual([
+        4, 3,
+      ]);
       expect(await sut.readStream('read-none')).toEqual([]);
     });
   });

@@ -35,9 +35,18 @@ describe(`${PostgresEventStore.name} folds`, () => {
 
   it('folds a stream as of an instant: events recorded at or before it', async () => {
     const sut = f.store();
-    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: '2024-03-03T00:00:00.000Z' })).resolves.toEqual({ state: { total: 6, steps: 3 }, version: 3 });
-    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: new Date('2024-03-03T23:59:59.999Z') })).resolves.toEqual({ state: { total: 6, steps: 3 }, version: 3 });
-    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: '2024-02-01T00:00:00.000Z' })).resolves.toEqual({ state: { total: 0, steps: 0 }, version: 0 });
+    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: '2024-03-03T00:00:00.000Z' })).resolves.toEqual({
+      state: { total: 6, steps: 3 },
+      version: 3,
+    });
+    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: new Date('2024-03-03T23:59:59.999Z') })).resolves.toEqual({
+      state: { total: 6, steps: 3 },
+      version: 3,
+    });
+    await expect(sut.asOf('score-1', tallyFold(), { recordedAt: '2024-02-01T00:00:00.000Z' })).resolves.toEqual({
+      state: { total: 0, steps: 0 },
+      version: 0,
+    });
   });
 
   it('folds a stream as of a version', async () => {
@@ -48,16 +57,25 @@ describe(`${PostgresEventStore.name} folds`, () => {
     const sut = f.store();
     const policy = { foldVersion: 'tally-v1', every: 3 };
     const first = tallyFold();
-    await expect(sut.aggregateStream('score-1', first, { snapshot: policy })).resolves.toEqual({ state: { total: 55, steps: 10 }, version: 10 });
+    await expect(sut.aggregateStream('score-1', first, { snapshot: policy })).resolves.toEqual({
+      state: { total: 55, steps: 10 },
+      version: 10,
+    });
     expect(first.calls).toBe(10);
 
     const second = tallyFold();
-    await expect(sut.aggregateStream('score-1', second, { snapshot: policy })).resolves.toEqual({ state: { total: 55, steps: 10 }, version: 10 });
+    await expect(sut.aggregateStream('score-1', second, { snapshot: policy })).resolves.toEqual({
+      state: { total: 55, steps: 10 },
+      version: 10,
+    });
     expect(second.calls).toBe(0); // entirely from the snapshot
 
     await sut.append('score-1', [{ type: 'test.Scored', data: { amount: 100 } }], { expectedVersion: 10, context });
     const third = tallyFold();
-    await expect(sut.aggregateStream('score-1', third, { snapshot: policy })).resolves.toEqual({ state: { total: 155, steps: 11 }, version: 11 });
+    await expect(sut.aggregateStream('score-1', third, { snapshot: policy })).resolves.toEqual({
+      state: { total: 155, steps: 11 },
+      version: 11,
+    });
     expect(third.calls).toBe(1);
 
     const changedFold = tallyFold();
@@ -68,7 +86,10 @@ describe(`${PostgresEventStore.name} folds`, () => {
   it('does not use a snapshot that covers events after the as-of point', async () => {
     const sut = f.store();
     const fold = tallyFold();
-    await expect(sut.asOf('score-1', fold, { version: 2 }, { snapshot: { foldVersion: 'tally-v1', every: 3 } })).resolves.toEqual({ state: { total: 3, steps: 2 }, version: 2 });
+    await expect(sut.asOf('score-1', fold, { version: 2 }, { snapshot: { foldVersion: 'tally-v1', every: 3 } })).resolves.toEqual({
+      state: { total: 3, steps: 2 },
+      version: 2,
+    });
     expect(fold.calls).toBe(2);
     const byTime = tallyFold();
     await expect(
@@ -80,7 +101,10 @@ describe(`${PostgresEventStore.name} folds`, () => {
   it('reads old event versions through upcasters, while the stored (hashed) event stays as written', async () => {
     const upcasters = [{ type: 'test.Renamed', fromVersion: 1, upcast: (d: { name: string }) => ({ fullName: d.name.toUpperCase() }) }];
     const legacy = f.store();
-    await legacy.append('person-1', [{ type: 'test.Renamed', version: 1, data: { name: 'li si' } }], { expectedVersion: 'no_stream', context });
+    await legacy.append('person-1', [{ type: 'test.Renamed', version: 1, data: { name: 'li si' } }], {
+      expectedVersion: 'no_stream',
+      context,
+    });
     const sut = f.store({ upcasters });
     const [read] = await sut.readStream('person-1');
     expect(read).toMatchObject({ type: 'test.Renamed', version: 2, data: { fullName: 'LI SI' } });
@@ -91,7 +115,10 @@ describe(`${PostgresEventStore.name} folds`, () => {
       return found.length > 0 && found;
     });
     expect(raw[0]).toMatchObject({ version: 1, data: { name: 'li si' } });
-    const folded = await sut.aggregateStream('person-1', { initial: () => '', evolve: (_s: string, e) => (e.data as { fullName: string }).fullName });
+    const folded = await sut.aggregateStream('person-1', {
+      initial: () => '',
+      evolve: (_s: string, e) => (e.data as { fullName: string }).fullName,
+    });
     expect(folded.state).toBe('LI SI');
     expect((await sut.verify({ stream: 'person-1' })).ok).toBe(true);
   });

@@ -51,7 +51,8 @@ describe(`${PostgresEventStore.name} global order`, () => {
   it('resumes reading all from a checkpoint without repeating or skipping', async () => {
     const sut = f.store();
     const appended: number[] = [];
-    for (let i = 0; i < 7; i++) appended.push(...(await sut.append(`page-${i}`, [counted('test.Paged', i)], { expectedVersion: 'no_stream', context })).positions);
+    for (let i = 0; i < 7; i++)
+      appended.push(...(await sut.append(`page-${i}`, [counted('test.Paged', i)], { expectedVersion: 'no_stream', context })).positions);
     const all = await waitUntil('the appended events to be readable in global order', async () => {
       const events = await readAllEvents(sut, 1000);
       return appended.every((p) => events.some((e) => e.position === p)) && events;
@@ -74,13 +75,21 @@ describe(`${PostgresEventStore.name} global order`, () => {
   it('keeps every event exactly once while 8 writers append concurrently', async () => {
     const sut = f.store();
     const seen = new Map<string, number>();
-    const subscription = sut.subscribe({ name: 'concurrent', handler: (e) => void seen.set(e.eventId, (seen.get(e.eventId) ?? 0) + 1), pollIntervalMs: 5, batchSize: 50 });
+    const subscription = sut.subscribe({
+      name: 'concurrent',
+      handler: (e) => void seen.set(e.eventId, (seen.get(e.eventId) ?? 0) + 1),
+      pollIntervalMs: 5,
+      batchSize: 50,
+    });
     const written: string[] = [];
     await Promise.all(
       Array.from({ length: 8 }, async (_, w) => {
         for (let i = 0; i < 25; i++) {
           const id = `${w.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
-          await sut.append(`w${w}-s${i % 3}`, [{ type: 'test.Concurrent', data: { w, i }, eventId: id }], { expectedVersion: 'any', context });
+          await sut.append(`w${w}-s${i % 3}`, [{ type: 'test.Concurrent', data: { w, i }, eventId: id }], {
+            expectedVersion: 'any',
+            context,
+          });
           written.push(id);
         }
       }),

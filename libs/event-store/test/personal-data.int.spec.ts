@@ -13,17 +13,34 @@ describe(`${PostgresEventStore.name} personal data`, () => {
     await sut.append(
       'member-m1',
       [
-        { type: 'organization.MemberJoined', data: { memberId: 'm1', name: personal('member-m1', '张三'), idNumber: personal('member-m1', '110101199001011234'), branch: 'b-7' } },
+        {
+          type: 'organization.MemberJoined',
+          data: {
+            memberId: 'm1',
+            name: personal('member-m1', '张三'),
+            idNumber: personal('member-m1', '110101199001011234'),
+            branch: 'b-7',
+          },
+        },
         { type: 'organization.MemberMoved', data: { memberId: 'm1', branch: 'b-8' } },
       ],
       { expectedVersion: 'no_stream', context },
     );
-    await sut.append('member-m2', [{ type: 'organization.MemberJoined', data: { memberId: 'm2', name: personal('member-m2', '李四'), branch: 'b-7' } }], { expectedVersion: 'no_stream', context });
+    await sut.append(
+      'member-m2',
+      [{ type: 'organization.MemberJoined', data: { memberId: 'm2', name: personal('member-m2', '李四'), branch: 'b-7' } }],
+      { expectedVersion: 'no_stream', context },
+    );
 
     const { rows } = await f.db.pool.query<{ data: string }>(`select canonical as data from events`);
     expect(rows.map((r) => r.data).join()).not.toMatch(/张三|李四|110101199001011234/);
 
-    expect((await sut.readStream('member-m1'))[0]!.data).toEqual({ memberId: 'm1', name: '张三', idNumber: '110101199001011234', branch: 'b-7' });
+    expect((await sut.readStream('member-m1'))[0]!.data).toEqual({
+      memberId: 'm1',
+      name: '张三',
+      idNumber: '110101199001011234',
+      branch: 'b-7',
+    });
 
     await expect(sut.forget('member-m1')).resolves.toBe(true);
     await expect(sut.forget('member-m1')).resolves.toBe(false);
@@ -42,7 +59,10 @@ describe(`${PostgresEventStore.name} personal data`, () => {
   it('refuses new personal data for a forgotten person', async () => {
     const sut = f.store();
     await expect(
-      sut.append('member-m1', [{ type: 'organization.MemberRenamed', data: { name: personal('member-m1', 'Zhang') } }], { expectedVersion: 'any', context }),
+      sut.append('member-m1', [{ type: 'organization.MemberRenamed', data: { name: personal('member-m1', 'Zhang') } }], {
+        expectedVersion: 'any',
+        context,
+      }),
     ).rejects.toBeInstanceOf(SubjectForgottenError);
   });
 });

@@ -6,7 +6,11 @@ describe(Subscription.name, () => {
   let f: StoreFixture;
   beforeAll(async () => {
     f = await storeFixture('es_sub');
-    await f.store().append('member-1', Array.from({ length: 10 }, (_, i) => ({ type: 'test.Step', data: { i } })), { expectedVersion: 'no_stream', context });
+    await f.store().append(
+      'member-1',
+      Array.from({ length: 10 }, (_, i) => ({ type: 'test.Step', data: { i } })),
+      { expectedVersion: 'no_stream', context },
+    );
   });
   afterAll(() => f.close());
 
@@ -31,7 +35,12 @@ describe(Subscription.name, () => {
     expect(first).toEqual([0, 1, 2, 3, 4]);
 
     const second: number[] = [];
-    const sut = store.subscribe({ name: 'projector', batchSize: 4, pollIntervalMs: 10, handler: (e) => void second.push((e.data as { i: number }).i) });
+    const sut = store.subscribe({
+      name: 'projector',
+      batchSize: 4,
+      pollIntervalMs: 10,
+      handler: (e) => void second.push((e.data as { i: number }).i),
+    });
     try {
       await waitUntil('the rest to be delivered', () => second.length >= 5);
       await waitUntil('the subscription to catch up', () => sut.readCount >= 3 && second.length === 5);
@@ -39,7 +48,9 @@ describe(Subscription.name, () => {
     } finally {
       await sut.stop();
     }
-    const { rows } = await f.db.pool.query<{ position: string }>(`select position from subscription_checkpoints where subscription = 'projector'`);
+    const { rows } = await f.db.pool.query<{ position: string }>(
+      `select position from subscription_checkpoints where subscription = 'projector'`,
+    );
     expect(Number(rows[0]!.position)).toBe((await store.readStream('member-1', { direction: 'backward', maxCount: 1 }))[0]!.position);
   });
 

@@ -12,7 +12,11 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
     f = await storeFixture('es_tamper');
     sut = f.store();
     for (const s of ['ledger-a', 'ledger-b', 'ledger-c']) {
-      await sut.append(s, [1, 2, 3].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
+      await sut.append(
+        s,
+        [1, 2, 3].map((n) => counted('test.Counted', n)),
+        { expectedVersion: 'no_stream', context },
+      );
     }
   });
   afterAll(async () => {
@@ -40,7 +44,10 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
     await expect(sut.verify()).resolves.toEqual({ ok: true, checkedEvents: 9, checkedStreams: 3 });
     await expect(sut.verify({ stream: 'ledger-b' })).resolves.toEqual({ ok: true, checkedEvents: 3, checkedStreams: 1 });
     const positions = (await sut.readStream('ledger-b')).map((e) => e.position);
-    await expect(sut.verify({ fromPosition: positions[1]!, toPosition: positions[2]! })).resolves.toMatchObject({ ok: true, checkedEvents: 2 });
+    await expect(sut.verify({ fromPosition: positions[1]!, toPosition: positions[2]! })).resolves.toMatchObject({
+      ok: true,
+      checkedEvents: 2,
+    });
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on events, even for the owner', async () => {
@@ -63,12 +70,16 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
       await c.query(`set search_path = "${f.db.schema}"`);
       const appended = await sut.append('ledger-svc', [counted()], { expectedVersion: 'no_stream', context, client: c });
       expect(appended.nextExpectedVersion).toBe(1);
-      await expect(c.query(`update "${f.db.schema}".events set type = 'x' where stream_id = 'ledger-svc'`)).rejects.toMatchObject({ code: '42501' });
+      await expect(c.query(`update "${f.db.schema}".events set type = 'x' where stream_id = 'ledger-svc'`)).rejects.toMatchObject({
+        code: '42501',
+      });
       await expect(c.query(`delete from "${f.db.schema}".events`)).rejects.toMatchObject({ code: '42501' });
       await expect(c.query(`truncate "${f.db.schema}".events`)).rejects.toMatchObject({ code: '42501' });
       await c.query(`set role "${auditor}"`);
       await expect(c.query(`select count(*) from "${f.db.schema}".events`)).resolves.toMatchObject({ rowCount: 1 });
-      await expect(sut.append('ledger-aud', [counted()], { expectedVersion: 'no_stream', context, client: c })).rejects.toMatchObject({ code: '42501' });
+      await expect(sut.append('ledger-aud', [counted()], { expectedVersion: 'no_stream', context, client: c })).rejects.toMatchObject({
+        code: '42501',
+      });
     } finally {
       await c.query('reset role');
       await c.query('reset search_path');
@@ -117,15 +128,30 @@ describe(`${PostgresEventStore.name} tamper evidence`, () => {
   });
 
   it('catches a queryable column changed without the hashed text', async () => {
-    await sut.append('ledger-f', [1, 2].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
+    await sut.append(
+      'ledger-f',
+      [1, 2].map((n) => counted('test.Counted', n)),
+      { expectedVersion: 'no_stream', context },
+    );
     await asOwnerBypassingTriggers(`update events set org_id = 'org-2' where stream_id = 'ledger-f' and stream_version = 2`);
-    await expect(sut.verify({ stream: 'ledger-f' })).resolves.toMatchObject({ ok: false, broken: { streamId: 'ledger-f', streamVersion: 2, reason: 'column_mismatch' } });
+    await expect(sut.verify({ stream: 'ledger-f' })).resolves.toMatchObject({
+      ok: false,
+      broken: { streamId: 'ledger-f', streamVersion: 2, reason: 'column_mismatch' },
+    });
     expect((await sut.readStream('ledger-f'))[1]!.orgId).toBe('org-1'); // readers read the hashed text
   });
 
   it('catches a deleted last event against the stream head, and a deleted middle event as a gap', async () => {
-    await sut.append('ledger-d', [1, 2, 3].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
-    await sut.append('ledger-e', [1, 2, 3].map((n) => counted('test.Counted', n)), { expectedVersion: 'no_stream', context });
+    await sut.append(
+      'ledger-d',
+      [1, 2, 3].map((n) => counted('test.Counted', n)),
+      { expectedVersion: 'no_stream', context },
+    );
+    await sut.append(
+      'ledger-e',
+      [1, 2, 3].map((n) => counted('test.Counted', n)),
+      { expectedVersion: 'no_stream', context },
+    );
     const d = await sut.readStream('ledger-d');
     await asOwnerBypassingTriggers(`delete from events where stream_id = 'ledger-d' and stream_version = 3`);
     await asOwnerBypassingTriggers(`delete from events where stream_id = 'ledger-e' and stream_version = 2`);

@@ -47,7 +47,11 @@ export class ProblemFilter implements ExceptionFilter {
   private toBody(exception: unknown): ErrorBody {
     // Express maps a body that is not JSON to a 400 whose cause is the parser's SyntaxError.
     if (exception instanceof HttpException && exception.cause instanceof SyntaxError) {
-      return { statusCode: HttpStatus.BAD_REQUEST, code: 'REQUEST.MALFORMED', message: '请求体不是合法的 JSON / request body is not valid JSON' };
+      return {
+        statusCode: HttpStatus.BAD_REQUEST,
+        code: 'REQUEST.MALFORMED',
+        message: '请求体不是合法的 JSON / request body is not valid JSON',
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -33,7 +33,10 @@ export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
     postgresAdminUrl: withDatabase(databaseUrl, 'postgres'),
     databaseUrl,
     testDatabaseUrl: env['TEST_DATABASE_URL'] ?? withDatabase(databaseUrl, `${new URL(databaseUrl).pathname.slice(1) || 'vanguard'}_test`),
-    kafkaBrokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     keycloakUrl,
     keycloakRealm,
     keycloakIssuer: env['KEYCLOAK_ISSUER'] ?? `${keycloakUrl}/realms/${keycloakRealm}`,

@@ -25,7 +25,14 @@ export function kafkaProbe(brokers: readonly string[]): ReadinessProbe {
   return {
     name: 'kafka',
     async check() {
-      const admin = new Kafka({ clientId: 'vanguard-health', brokers: [...brokers], logLevel: logLevel.NOTHING, connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 0 } }).admin();
+      const admin = new Kafka({
+        clientId: 'vanguard-health',
+        brokers: [...brokers],
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 1500,
+        requestTimeout: 3000,
+        retry: { retries: 0 },
+      }).admin();
       try {
         await admin.connect();
         await admin.describeCluster();
@@ -84,7 +91,11 @@ class HealthController {
 @Module({})
 export class HealthModule {
   /** `probes` is a factory so probes can use the module's own providers (a DataSource, config). */
-  static register(options: { imports?: DynamicModule['imports']; inject?: InjectionToken[]; useFactory: (...deps: never[]) => ReadinessProbe[] }): DynamicModule {
+  static register(options: {
+    imports?: DynamicModule['imports'];
+    inject?: InjectionToken[];
+    useFactory: (...deps: never[]) => ReadinessProbe[];
+  }): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],

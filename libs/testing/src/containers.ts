@@ -19,7 +19,9 @@ export async function startContainers(root: string): Promise<StartedInfra> {
     new GenericContainer('quay.io/keycloak/keycloak:26.5.6')
       .withCommand(['start-dev', '--import-realm', '--health-enabled=true'])
       .withEnvironment({ KC_BOOTSTRAP_ADMIN_USERNAME: 'admin', KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin' })
-      .withCopyFilesToContainer([{ source: path.join(root, 'infra/keycloak/vanguard-realm.json'), target: '/opt/keycloak/data/import/vanguard-realm.json' }])
+      .withCopyFilesToContainer([
+        { source: path.join(root, 'infra/keycloak/vanguard-realm.json'), target: '/opt/keycloak/data/import/vanguard-realm.json' },
+      ])
       .withExposedPorts(8080, 9000)
       .withWaitStrategy(Wait.forHttp('/health/ready', 9000).forStatusCode(200))
       .withStartupTimeout(240_000)

@@ -22,5 +22,9 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__VANGUARD_CONTAINERS__ = started;
   }
   execFileSync(process.execPath, [path.join(root, 'scripts/infra.mjs'), 'up'], { stdio: 'inherit', env: process.env });
-  execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts/migrate.ts'), '--database', 'test'], { stdio: 'inherit', cwd: root, env: process.env });
+  execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts/migrate.ts'), '--database', 'test'], {
+    stdio: 'inherit',
+    cwd: root,
+    env: process.env,
+  });
 }

@@ -11,7 +11,8 @@ async function tokenRequest(form: Record<string, string>): Promise<string> {
     body: new URLSearchParams(form),
   });
   const body = (await res.json()) as { access_token?: string; error_description?: string };
-  if (!res.ok || !body.access_token) throw new Error(`Keycloak refused a token for ${form['username'] ?? form['client_id']}: ${body.error_description ?? res.status}`);
+  if (!res.ok || !body.access_token)
+    throw new Error(`Keycloak refused a token for ${form['username'] ?? form['client_id']}: ${body.error_description ?? res.status}`);
   return body.access_token;
 }
 

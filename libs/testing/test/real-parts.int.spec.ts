@@ -18,7 +18,10 @@ describe('real infrastructure', () => {
       const id = randomUUID();
       await sut.pool.query('insert into note values ($1, $2)', [id, '一季一主题']);
 
-      const { rows } = await sut.pool.query<{ body: string; schema: string }>('select body, current_schema() as schema from note where id = $1', [id]);
+      const { rows } = await sut.pool.query<{ body: string; schema: string }>(
+        'select body, current_schema() as schema from note where id = $1',
+        [id],
+      );
 
       expect(rows).toEqual([{ body: '一季一主题', schema: sut.schema }]);
     });
@@ -59,7 +62,12 @@ describe('real infrastructure', () => {
       });
       const eventId = randomUUID();
 
-      await producer.send({ topic, messages: [{ key: 'organization-1', value: JSON.stringify({ eventId }), headers: { 'vg-type': 'organization.OrganizationRegistered' } }] });
+      await producer.send({
+        topic,
+        messages: [
+          { key: 'organization-1', value: JSON.stringify({ eventId }), headers: { 'vg-type': 'organization.OrganizationRegistered' } },
+        ],
+      });
 
       const got = await waitUntil('the message to come back from the broker', () => received.find((m) => m.value.includes(eventId)));
       expect(got).toEqual({ key: 'organization-1', value: JSON.stringify({ eventId }), header: 'organization.OrganizationRegistered' });

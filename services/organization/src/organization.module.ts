@@ -115,7 +115,14 @@ export class OrganizationModule {
           ],
         }),
       ],
-      controllers: [MeHttpController, OrganizationsHttpController, MembersHttpController, TransfersHttpController, ContactPointsHttpController, RosterHttpController],
+      controllers: [
+        MeHttpController,
+        OrganizationsHttpController,
+        MembersHttpController,
+        TransfersHttpController,
+        ContactPointsHttpController,
+        RosterHttpController,
+      ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
         { provide: CLOCK, useClass: SystemClock },

@@ -17,7 +17,8 @@ describe(MembersHttpController.name, () => {
 
   beforeAll(async () => {
     sut = await createOrganizationTestApp();
-    for (const u of ['county.organizer', 'township.secretary', 'other.township.secretary', 'province.auditor']) tokens[u] = await tokenFor(u);
+    for (const u of ['county.organizer', 'township.secretary', 'other.township.secretary', 'province.auditor'])
+      tokens[u] = await tokenFor(u);
   });
   afterAll(() => sut.close());
 
@@ -25,7 +26,15 @@ describe(MembersHttpController.name, () => {
     const res = await http()
       .post('/organizations')
       .set(as('county.organizer'))
-      .send({ code: childCode(parentCode), name: '测试支部', level: 'village', kind: 'branch', sector: 'rural', parentId, establishedOn: '2005-01-01' });
+      .send({
+        code: childCode(parentCode),
+        name: '测试支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parentId,
+        establishedOn: '2005-01-01',
+      });
     return res.body.id as string;
   };
   const idNumber = () => `1101011980${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -38,15 +47,32 @@ describe(MembersHttpController.name, () => {
       const res = await http()
         .post('/members')
         .set(as('township.secretary'))
-        .send({ orgId, name: '张红梅', status: 'probationary', joinedOn: '2010-07-01', roles: ['committee_member'], posts: ['pioneer_post'], idNumber: id, phone: '13800005678' });
+        .send({
+          orgId,
+          name: '张红梅',
+          status: 'probationary',
+          joinedOn: '2010-07-01',
+          roles: ['committee_member'],
+          posts: ['pioneer_post'],
+          idNumber: id,
+          phone: '13800005678',
+        });
 
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ orgId, status: 'probationary', roles: ['committee_member'], posts: ['pioneer_post'], phoneMasked: '138****5678' });
+      expect(res.body).toMatchObject({
+        orgId,
+        status: 'probationary',
+        roles: ['committee_member'],
+        posts: ['pioneer_post'],
+        phoneMasked: '138****5678',
+      });
       expect(res.body.idNumberMasked).toBe(`${id.slice(0, 4)}**********${id.slice(14)}`);
       const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
       await db.connect();
       const { rows } = await db.query(`select id_number_enc, phone_enc from organization.members where id = $1`, [res.body.id]);
-      const outbox = await db.query(`select envelope::text as e from organization.vanguard_outbox where stream_id = $1`, [`member-${res.body.id}`]);
+      const outbox = await db.query(`select envelope::text as e from organization.vanguard_outbox where stream_id = $1`, [
+        `member-${res.body.id}`,
+      ]);
       await db.end();
       expect(rows[0].id_number_enc).toMatch(/^v1\./);
       expect(rows[0].id_number_enc).not.toContain(id);
@@ -59,8 +85,14 @@ describe(MembersHttpController.name, () => {
     it('answers 409 to a second active member with the same ID number', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
       const id = idNumber();
-      const first = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '甲', status: 'full', joinedOn: '1990-07-01', idNumber: id });
-      const again = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '乙', status: 'full', joinedOn: '1990-07-01', idNumber: id });
+      const first = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '甲', status: 'full', joinedOn: '1990-07-01', idNumber: id });
+      const again = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '乙', status: 'full', joinedOn: '1990-07-01', idNumber: id });
 
       expect(first.status).toBe(201);
       expect(again.status).toBe(409);
@@ -69,7 +101,10 @@ describe(MembersHttpController.name, () => {
 
     it('assigns a role once; the second time is a 409', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
-      const m = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '刘书记', status: 'full', joinedOn: '1990-07-01' });
+      const m = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '刘书记', status: 'full', joinedOn: '1990-07-01' });
 
       const first = await http().post(`/members/${m.body.id}/roles`).set(as('county.organizer')).send({ role: 'secretary' });
       const again = await http().post(`/members/${m.body.id}/roles`).set(as('county.organizer')).send({ role: 'secretary' });
@@ -81,7 +116,10 @@ describe(MembersHttpController.name, () => {
 
     it('refuses another township’s secretary reading or changing the member (403)', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
-      const m = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '赵某', status: 'full', joinedOn: '1990-07-01' });
+      const m = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '赵某', status: 'full', joinedOn: '1990-07-01' });
 
       const read = await http().get(`/members/${m.body.id}`).set(as('other.township.secretary'));
       const write = await http().post(`/members/${m.body.id}/roles`).set(as('other.township.secretary')).send({ role: 'party_worker' });
@@ -91,14 +129,22 @@ describe(MembersHttpController.name, () => {
     });
 
     it('answers 400 naming the bad fields of a member', async () => {
-      const res = await http().post('/members').set(as('county.organizer')).send({ orgId: BAIHUA, name: 'x', status: 'maybe', joinedOn: 'yesterday', roles: ['king'], idNumber: '12' });
+      const res = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: BAIHUA, name: 'x', status: 'maybe', joinedOn: 'yesterday', roles: ['king'], idNumber: '12' });
       expect(res.status).toBe(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['status', 'joinedOn', 'roles', 'idNumber']));
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        expect.arrayContaining(['status', 'joinedOn', 'roles', 'idNumber']),
+      );
     });
 
     it('lets an auditor list members but not enrol one', async () => {
       const list = await http().get('/members').query({ subtreeOf: BAIHUA, limit: 5 }).set(as('province.auditor'));
-      const write = await http().post('/members').set(as('province.auditor')).send({ orgId: BAIHUA, name: '审计', status: 'full', joinedOn: '1990-07-01' });
+      const write = await http()
+        .post('/members')
+        .set(as('province.auditor'))
+        .send({ orgId: BAIHUA, name: '审计', status: 'full', joinedOn: '1990-07-01' });
       expect(list.status).toBe(200);
       expect(list.body.items.length).toBeGreaterThan(0);
       expect(write.status).toBe(403);
@@ -109,7 +155,10 @@ describe(MembersHttpController.name, () => {
     it('request → accept → complete moves the member and their history to the receiving organisation', async () => {
       const from = await newVillage(BAIHUA, '910425101');
       const to = await newVillage(HEKOU_TOWN, '910425102');
-      const m = await http().post('/members').set(as('township.secretary')).send({ orgId: from, name: '孙转接', status: 'full', joinedOn: '2003-07-01', roles: ['party_worker'] });
+      const m = await http()
+        .post('/members')
+        .set(as('township.secretary'))
+        .send({ orgId: from, name: '孙转接', status: 'full', joinedOn: '2003-07-01', roles: ['party_worker'] });
 
       const requested = await http().post('/transfers').set(as('township.secretary')).send({ memberId: m.body.id, toOrgId: to });
       expect(requested.status).toBe(201);
@@ -132,7 +181,10 @@ describe(MembersHttpController.name, () => {
 
     it('answers 422 to a transfer to the member’s own organisation', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
-      const m = await http().post('/members').set(as('county.organizer')).send({ orgId, name: '周某', status: 'full', joinedOn: '2003-07-01' });
+      const m = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '周某', status: 'full', joinedOn: '2003-07-01' });
 
       const res = await http().post('/transfers').set(as('county.organizer')).send({ memberId: m.body.id, toOrgId: orgId });
 
@@ -143,12 +195,18 @@ describe(MembersHttpController.name, () => {
     it('lists open transfers past their deadline as overdue', async () => {
       const from = await newVillage(BAIHUA, '910425101');
       const to = await newVillage(HEKOU_TOWN, '910425102');
-      const m = await http().post('/members').set(as('county.organizer')).send({ orgId: from, name: '吴逾期', status: 'full', joinedOn: '2003-07-01' });
+      const m = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: from, name: '吴逾期', status: 'full', joinedOn: '2003-07-01' });
       const t = await http().post('/transfers').set(as('county.organizer')).send({ memberId: m.body.id, toOrgId: to });
       const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
       await db.connect();
       // Age the request: it was filed 40 days ago with the default 30-day deadline.
-      await db.query(`update organization.member_transfers set requested_on = current_date - 40, deadline = current_date - 10 where id = $1`, [t.body.id]);
+      await db.query(
+        `update organization.member_transfers set requested_on = current_date - 40, deadline = current_date - 10 where id = $1`,
+        [t.body.id],
+      );
       await db.end();
 
       const overdue = await http().get('/transfers').query({ overdue: 'true', limit: 1000 }).set(as('county.organizer'));
@@ -175,23 +233,39 @@ describe(MembersHttpController.name, () => {
         .send({ orgId, leaderName: '李旗长', establishedOn: '2011-01-01' });
       expect(cp.status).toBe(201);
 
-      const before = await http().get('/contact-points').query({ withoutVisitInLastMonth: 'true', limit: 1000 }).set(as('county.organizer'));
+      const before = await http()
+        .get('/contact-points')
+        .query({ withoutVisitInLastMonth: 'true', limit: 1000 })
+        .set(as('county.organizer'));
       expect(before.body.items.map((c: { id: string }) => c.id)).toContain(cp.body.id);
 
       const today = new Date().toISOString().slice(0, 10);
-      const visit = await http().post(`/contact-points/${cp.body.id}/visits`).set(as('county.organizer')).send({ visitedOn: today, visited: '困难党员王某家', solved: '协调解决饮水井维修' });
+      const visit = await http()
+        .post(`/contact-points/${cp.body.id}/visits`)
+        .set(as('county.organizer'))
+        .send({ visitedOn: today, visited: '困难党员王某家', solved: '协调解决饮水井维修' });
       expect(visit.status).toBe(201);
 
       const after = await http().get('/contact-points').query({ withoutVisitInLastMonth: 'true', limit: 1000 }).set(as('county.organizer'));
       expect(after.body.items.map((c: { id: string }) => c.id)).not.toContain(cp.body.id);
       const detail = await http().get(`/contact-points/${cp.body.id}`).set(as('township.secretary'));
-      expect(detail.body).toMatchObject({ lastVisitOn: today, visitCount: 1, visits: [{ visited: '困难党员王某家', solved: '协调解决饮水井维修' }] });
+      expect(detail.body).toMatchObject({
+        lastVisitOn: today,
+        visitCount: 1,
+        visits: [{ visited: '困难党员王某家', solved: '协调解决饮水井维修' }],
+      });
     });
 
     it('answers 422 to a visit dated in the future', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
-      const cp = await http().post('/contact-points').set(as('county.organizer')).send({ orgId, leaderName: '李旗长', establishedOn: '2011-01-01' });
-      const res = await http().post(`/contact-points/${cp.body.id}/visits`).set(as('county.organizer')).send({ visitedOn: '2999-01-01', visited: 'x', solved: 'y' });
+      const cp = await http()
+        .post('/contact-points')
+        .set(as('county.organizer'))
+        .send({ orgId, leaderName: '李旗长', establishedOn: '2011-01-01' });
+      const res = await http()
+        .post(`/contact-points/${cp.body.id}/visits`)
+        .set(as('county.organizer'))
+        .send({ visitedOn: '2999-01-01', visited: 'x', solved: 'y' });
       expect(res.status).toBe(422);
     });
 

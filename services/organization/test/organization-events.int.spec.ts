@@ -38,7 +38,13 @@ describe(OutboxRelayRunner.name, () => {
     // The copy starts from the demo region (as a service bootstrapped before these events would).
     for (const o of DEMO_REGION) {
       const parent = DEMO_REGION.find((p) => p.code === o.parentCode);
-      await copy.pool.query(`insert into org_tree (id, parent_id, code, name, level) values ($1, $2, $3, $4, $5)`, [o.id, parent?.id ?? null, o.code, o.name, o.level]);
+      await copy.pool.query(`insert into org_tree (id, parent_id, code, name, level) values ($1, $2, $3, $4, $5)`, [
+        o.id,
+        parent?.id ?? null,
+        o.code,
+        o.name,
+        o.level,
+      ]);
     }
     await copy.pool.query(`with recursive s(id, path) as (select id, '/' || id || '/' from org_tree where parent_id is null
       union all select t.id, s.path || t.id || '/' from org_tree t join s on t.parent_id = s.id) update org_tree t set path = s.path from s where s.id = t.id`);
@@ -76,23 +82,56 @@ describe(OutboxRelayRunner.name, () => {
 
   it('publishes each change once, keyed by stream, validated by its contract, with actor and correlation', async () => {
     const correlationId = randomUUID();
-    const created = await post('/organizations', { code: childCode('910425101'), name: '事件测试支部', level: 'village', kind: 'branch', sector: 'rural', parentId: BAIHUA, establishedOn: '2011-01-01' }, correlationId);
+    const created = await post(
+      '/organizations',
+      {
+        code: childCode('910425101'),
+        name: '事件测试支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parentId: BAIHUA,
+        establishedOn: '2011-01-01',
+      },
+      correlationId,
+    );
     expect(created.status).toBe(201);
-    const member = await post('/members', { orgId: created.body.id, name: '事件党员', status: 'full', joinedOn: '2001-07-01', idNumber: '110101198001011234', phone: '13900001111' });
+    const member = await post('/members', {
+      orgId: created.body.id,
+      name: '事件党员',
+      status: 'full',
+      joinedOn: '2001-07-01',
+      idNumber: '110101198001011234',
+      phone: '13900001111',
+    });
     expect(member.status).toBe(201);
 
     const registered = await waitUntil('OrganizationRegistered on the topic', () =>
-      seen.find((e) => e.type === 'organization.OrganizationRegistered' && (e.data as { organizationId: string }).organizationId === created.body.id),
+      seen.find(
+        (e) =>
+          e.type === 'organization.OrganizationRegistered' && (e.data as { organizationId: string }).organizationId === created.body.id,
+      ),
     );
-    const joined = await waitUntil('MemberJoined on the topic', () => seen.find((e) => e.type === 'organization.MemberJoined' && e.streamId === `member-${member.body.id}`));
+    const joined = await waitUntil('MemberJoined on the topic', () =>
+      seen.find((e) => e.type === 'organization.MemberJoined' && e.streamId === `member-${member.body.id}`),
+    );
 
-    expect(registered).toMatchObject({ streamId: `organization-${created.body.id}`, streamVersion: 1, correlationId, orgId: created.body.id, actor: { orgId: demoOrgId('910425') } });
+    expect(registered).toMatchObject({
+      streamId: `organization-${created.body.id}`,
+      streamVersion: 1,
+      correlationId,
+      orgId: created.body.id,
+      actor: { orgId: demoOrgId('910425') },
+    });
     expect(publicContracts.validate(registered).ok).toBe(true);
     expect(publicContracts.validate(joined).ok).toBe(true);
     expect(JSON.stringify(joined)).not.toContain('110101198001011234');
     expect(JSON.stringify(joined)).not.toContain('13900001111');
     const stamped = await waitUntil('the relay to stamp both rows published', async () => {
-      const { rows } = await org.pool.query<{ n: number }>(`select count(*)::int as n from vanguard_outbox where published_at is not null and event_id = any($1::uuid[])`, [[registered.eventId, joined.eventId]]);
+      const { rows } = await org.pool.query<{ n: number }>(
+        `select count(*)::int as n from vanguard_outbox where published_at is not null and event_id = any($1::uuid[])`,
+        [[registered.eventId, joined.eventId]],
+      );
       return rows[0]?.n === 2 ? rows[0].n : undefined;
     });
     expect(stamped).toBe(2);
@@ -100,8 +139,24 @@ describe(OutboxRelayRunner.name, () => {
   });
 
   it('a second service’s tree copy follows a move, and its scope checks follow with it', async () => {
-    const a = await post('/organizations', { code: childCode('910425101'), name: '甲总支', level: 'village', kind: 'general_branch', sector: 'rural', parentId: BAIHUA, establishedOn: '2011-01-01' });
-    const b = await post('/organizations', { code: childCode(a.body.code as string, 2), name: '乙支部', level: 'village', kind: 'branch', sector: 'rural', parentId: a.body.id, establishedOn: '2011-01-01' });
+    const a = await post('/organizations', {
+      code: childCode('910425101'),
+      name: '甲总支',
+      level: 'village',
+      kind: 'general_branch',
+      sector: 'rural',
+      parentId: BAIHUA,
+      establishedOn: '2011-01-01',
+    });
+    const b = await post('/organizations', {
+      code: childCode(a.body.code as string, 2),
+      name: '乙支部',
+      level: 'village',
+      kind: 'branch',
+      sector: 'rural',
+      parentId: a.body.id,
+      establishedOn: '2011-01-01',
+    });
     await waitUntil('the copy to know the new branch', () => scope.isWithin({ orgId: BAIHUA }, b.body.id));
 
     const moved = await post(`/organizations/${a.body.id}/move`, { parentId: HEKOU_TOWN });

@@ -19,7 +19,15 @@ describe(OrganizationsHttpController.name, () => {
 
   beforeAll(async () => {
     sut = await createOrganizationTestApp();
-    for (const u of ['county.organizer', 'township.secretary', 'other.township.secretary', 'province.auditor', 'admin.user', 'no.role', 'village.secretary']) {
+    for (const u of [
+      'county.organizer',
+      'township.secretary',
+      'other.township.secretary',
+      'province.auditor',
+      'admin.user',
+      'no.role',
+      'village.secretary',
+    ]) {
       tokens[u] = await tokenFor(u);
     }
     tokens['county-songling'] = await serviceTokenFor('county-songling');
@@ -27,7 +35,8 @@ describe(OrganizationsHttpController.name, () => {
   });
   afterAll(() => sut.close());
 
-  const register = (user: string, body: Record<string, unknown>) => request(sut.getHttpServer()).post('/organizations').set(as(user)).send(body);
+  const register = (user: string, body: Record<string, unknown>) =>
+    request(sut.getHttpServer()).post('/organizations').set(as(user)).send(body);
   const village = (parentId: string, parentCode: string, extra: Record<string, unknown> = {}) => ({
     code: childCode(parentCode),
     name: `测试村${Math.random().toString(36).slice(2, 6)}`,
@@ -77,7 +86,10 @@ describe(OrganizationsHttpController.name, () => {
     });
 
     it('refuses a township secretary changing the tree, which is the organisation department’s (403)', async () => {
-      const res = await request(sut.getHttpServer()).patch(`/organizations/${HEKOU_TOWN}/name`).set(as('township.secretary')).send({ name: 'x' });
+      const res = await request(sut.getHttpServer())
+        .patch(`/organizations/${HEKOU_TOWN}/name`)
+        .set(as('township.secretary'))
+        .send({ name: 'x' });
       expect(res.status).toBe(403);
     });
 
@@ -163,7 +175,10 @@ describe(OrganizationsHttpController.name, () => {
       const branch = await register('county.organizer', { ...village(BAIHUA, '910425101'), kind: 'general_branch' });
       const leaf = await register('county.organizer', village(branch.body.id, branch.body.code as string));
 
-      const res = await request(sut.getHttpServer()).post(`/organizations/${branch.body.id}/move`).set(as('county.organizer')).send({ parentId: HEKOU_TOWN });
+      const res = await request(sut.getHttpServer())
+        .post(`/organizations/${branch.body.id}/move`)
+        .set(as('county.organizer'))
+        .send({ parentId: HEKOU_TOWN });
 
       expect(res.status).toBe(204);
       const moved = await request(sut.getHttpServer()).get(`/organizations/${leaf.body.id}`).set(as('county.organizer'));
@@ -177,7 +192,10 @@ describe(OrganizationsHttpController.name, () => {
       const branch = await register('county.organizer', { ...village(BAIHUA, '910425101'), kind: 'general_branch' });
       const leaf = await register('county.organizer', village(branch.body.id, branch.body.code as string));
 
-      const res = await request(sut.getHttpServer()).post(`/organizations/${branch.body.id}/move`).set(as('county.organizer')).send({ parentId: leaf.body.id });
+      const res = await request(sut.getHttpServer())
+        .post(`/organizations/${branch.body.id}/move`)
+        .set(as('county.organizer'))
+        .send({ parentId: leaf.body.id });
 
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('ORGANIZATION.MOVE_CYCLE');
@@ -186,8 +204,14 @@ describe(OrganizationsHttpController.name, () => {
     it('renames, then dissolves an empty organisation', async () => {
       const org = await register('county.organizer', village(BAIHUA, '910425101'));
 
-      const renamed = await request(sut.getHttpServer()).patch(`/organizations/${org.body.id}/name`).set(as('county.organizer')).send({ name: '新名称党支部' });
-      const dissolved = await request(sut.getHttpServer()).post(`/organizations/${org.body.id}/dissolve`).set(as('county.organizer')).send({ reason: '项目结束' });
+      const renamed = await request(sut.getHttpServer())
+        .patch(`/organizations/${org.body.id}/name`)
+        .set(as('county.organizer'))
+        .send({ name: '新名称党支部' });
+      const dissolved = await request(sut.getHttpServer())
+        .post(`/organizations/${org.body.id}/dissolve`)
+        .set(as('county.organizer'))
+        .send({ reason: '项目结束' });
 
       expect(renamed.status).toBe(204);
       expect(dissolved.status).toBe(204);
@@ -203,7 +227,10 @@ describe(OrganizationsHttpController.name, () => {
         .set(as('county.organizer'))
         .send({ orgId: a.body.id, name: '王合并', status: 'full', joinedOn: '2001-07-01' });
 
-      const res = await request(sut.getHttpServer()).post(`/organizations/${a.body.id}/merge`).set(as('county.organizer')).send({ survivingOrganizationId: b.body.id });
+      const res = await request(sut.getHttpServer())
+        .post(`/organizations/${a.body.id}/merge`)
+        .set(as('county.organizer'))
+        .send({ survivingOrganizationId: b.body.id });
 
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ membersMoved: 1 });
@@ -216,7 +243,15 @@ describe(OrganizationsHttpController.name, () => {
 
   describe('bad input', () => {
     it('answers 400 naming each bad field', async () => {
-      const res = await register('county.organizer', { code: '12a', name: '', level: 'galaxy', kind: 'branch', sector: 'rural', parentId: 'nope', establishedOn: '2010-13-45' });
+      const res = await register('county.organizer', {
+        code: '12a',
+        name: '',
+        level: 'galaxy',
+        kind: 'branch',
+        sector: 'rural',
+        parentId: 'nope',
+        establishedOn: '2010-13-45',
+      });
 
       expect(res.status).toBe(400);
       const fields = res.body.errors.map((e: { field: string }) => e.field);
@@ -243,7 +278,10 @@ describe(OrganizationsHttpController.name, () => {
 
     it('answers 422 to dissolving an organisation that still has members', async () => {
       const org = await register('county.organizer', village(BAIHUA, '910425101'));
-      await request(sut.getHttpServer()).post('/members').set(as('county.organizer')).send({ orgId: org.body.id, name: '李留守', status: 'full', joinedOn: '1999-07-01' });
+      await request(sut.getHttpServer())
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: org.body.id, name: '李留守', status: 'full', joinedOn: '1999-07-01' });
 
       const res = await request(sut.getHttpServer()).post(`/organizations/${org.body.id}/dissolve`).set(as('county.organizer')).send({});
 
@@ -263,13 +301,20 @@ describe(OrganizationsHttpController.name, () => {
     });
 
     it('answers 400 naming the bad query parameters', async () => {
-      const res = await request(sut.getHttpServer()).get('/organizations').query({ limit: 'many', level: 'galaxy' }).set(as('county.organizer'));
+      const res = await request(sut.getHttpServer())
+        .get('/organizations')
+        .query({ limit: 'many', level: 'galaxy' })
+        .set(as('county.organizer'));
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['limit', 'level']));
     });
 
     it('answers 400, not 500, to malformed JSON', async () => {
-      const res = await request(sut.getHttpServer()).post('/organizations').set(as('county.organizer')).set('Content-Type', 'application/json').send('{"code":');
+      const res = await request(sut.getHttpServer())
+        .post('/organizations')
+        .set(as('county.organizer'))
+        .set('Content-Type', 'application/json')
+        .send('{"code":');
       expect(res.status).toBe(400);
     });
   });

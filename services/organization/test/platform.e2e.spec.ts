@@ -141,7 +141,11 @@ describe('organization service platform', () => {
     it('answers malformed JSON with 400, not 500', async () => {
       const token = await tokenFor('county.organizer');
 
-      const res = await request(app.getHttpServer()).post('/me').set('Authorization', `Bearer ${token}`).set('content-type', 'application/json').send('{"name":');
+      const res = await request(app.getHttpServer())
+        .post('/me')
+        .set('Authorization', `Bearer ${token}`)
+        .set('content-type', 'application/json')
+        .send('{"name":');
 
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'REQUEST.MALFORMED' });

@@ -10,7 +10,8 @@ import { organizationConfig } from '../src/organization.config';
 import { OrganizationModule } from '../src/organization.module';
 
 const root = path.resolve(__dirname, '../../..');
-const infra = (cmd: 'up' | 'down') => execFileSync(process.execPath, [path.join(root, 'scripts/infra.mjs'), cmd, 'kafka'], { stdio: 'inherit' });
+const infra = (cmd: 'up' | 'down') =>
+  execFileSync(process.execPath, [path.join(root, 'scripts/infra.mjs'), cmd, 'kafka'], { stdio: 'inherit' });
 
 // Stops the real broker under a running service: readiness must name Kafka and recover
 // by itself once the broker is back, without restarting the service.
@@ -18,7 +19,9 @@ describe('organization service when the broker goes away', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [OrganizationModule.register(organizationConfig(infraConfig(), 'test'))] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [OrganizationModule.register(organizationConfig(infraConfig(), 'test'))],
+    }).compile();
     app = moduleRef.createNestApplication({ bufferLogs: true });
     configureHttpApp(app, { title: 'test', description: 'test' });
     await app.init();
@@ -41,10 +44,14 @@ describe('organization service when the broker goes away', () => {
     await request(app.getHttpServer()).get('/health/live').expect(200);
 
     infra('up');
-    const up = await waitUntil('readiness to see the broker again', async () => {
-      const res = await request(app.getHttpServer()).get('/health/ready');
-      return res.status === 200 ? res : undefined;
-    }, { timeoutMs: 60_000 });
+    const up = await waitUntil(
+      'readiness to see the broker again',
+      async () => {
+        const res = await request(app.getHttpServer()).get('/health/ready');
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(up.body.details.kafka).toEqual({ status: 'up' });
   }, 180_000);
 });

@@ -40,7 +40,15 @@ describe(RosterHttpController.name, () => {
     const res = await http()
       .post('/organizations')
       .set(as('county.organizer'))
-      .send({ code: childCode(parentCode), name: '导入测试支部', level: 'village', kind: 'branch', sector: 'rural', parentId, establishedOn: '2005-01-01' });
+      .send({
+        code: childCode(parentCode),
+        name: '导入测试支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parentId,
+        establishedOn: '2005-01-01',
+      });
     return { id: res.body.id as string, code: res.body.code as string };
   };
   const upload = async (user: string, kind: string, format: 'csv' | 'xlsx', body: string | Buffer, dryRun: boolean) => {
@@ -58,7 +66,8 @@ describe(RosterHttpController.name, () => {
       return body.status === 'queued' || body.status === 'running' ? undefined : body;
     });
   };
-  const memberCount = async (orgId: string) => (await http().get('/members').query({ subtreeOf: orgId, limit: 1000 }).set(as('county.organizer'))).body.items.length as number;
+  const memberCount = async (orgId: string) =>
+    (await http().get('/members').query({ subtreeOf: orgId, limit: 1000 }).set(as('county.organizer'))).body.items.length as number;
 
   it('a dry run reports every bad row with row, column and a bilingual reason, and imports nothing', async () => {
     const v = await village();
@@ -80,7 +89,16 @@ describe(RosterHttpController.name, () => {
 
   it('a real import with one bad row imports nothing; fixed, it imports every row', async () => {
     const v = await village();
-    const good = [1, 2, 3].map((i) => [v.code, `成员${i}`, 'full', '2001-07-01', i === 1 ? 'secretary' : '', 'pioneer_post', idNumber(), `1390000000${i}`]);
+    const good = [1, 2, 3].map((i) => [
+      v.code,
+      `成员${i}`,
+      'full',
+      '2001-07-01',
+      i === 1 ? 'secretary' : '',
+      'pioneer_post',
+      idNumber(),
+      `1390000000${i}`,
+    ]);
     const bad = [v.code, '坏行', 'full', 'not-a-date', '', '', '', ''];
 
     const refused = await upload('county.organizer', 'members', 'csv', [csvLine(HEADER), ...[...good, bad].map(csvLine)].join(''), false);
@@ -98,13 +116,27 @@ describe(RosterHttpController.name, () => {
   it('exports the same format it imports (csv), with personal fields in clear for an organiser and masked for an auditor', async () => {
     const v = await village();
     const id = idNumber();
-    await upload('county.organizer', 'members', 'csv', csvLine(HEADER) + csvLine([v.code, '导出者', 'probationary', '2009-07-01', 'secretary;party_worker', 'model_post', id, '13700001234']), false);
+    await upload(
+      'county.organizer',
+      'members',
+      'csv',
+      csvLine(HEADER) +
+        csvLine([v.code, '导出者', 'probationary', '2009-07-01', 'secretary;party_worker', 'model_post', id, '13700001234']),
+      false,
+    );
 
-    const organiser = await http().get('/exports/members').query({ format: 'csv', subtreeOf: v.id }).set(as('county.organizer')).buffer(true);
+    const organiser = await http()
+      .get('/exports/members')
+      .query({ format: 'csv', subtreeOf: v.id })
+      .set(as('county.organizer'))
+      .buffer(true);
     const auditor = await http().get('/exports/members').query({ format: 'csv', subtreeOf: v.id }).set(as('province.auditor')).buffer(true);
 
     expect(organiser.status).toBe(200);
-    expect(await rowsOf(organiser.text)).toEqual([HEADER, [v.code, '导出者', 'probationary', '2009-07-01', 'secretary;party_worker', 'model_post', id, '13700001234']]);
+    expect(await rowsOf(organiser.text)).toEqual([
+      HEADER,
+      [v.code, '导出者', 'probationary', '2009-07-01', 'secretary;party_worker', 'model_post', id, '13700001234'],
+    ]);
     const [, masked] = await rowsOf(auditor.text);
     expect(masked![6]).toBe(`${id.slice(0, 4)}**********${id.slice(14)}`);
     expect(masked![7]).toBe('137****1234');
@@ -112,7 +144,13 @@ describe(RosterHttpController.name, () => {
 
   it('reads back its own .xlsx export', async () => {
     const v = await village();
-    await upload('county.organizer', 'members', 'csv', csvLine(HEADER) + csvLine([v.code, '表格人', 'full', '2000-07-01', '', '', idNumber(), '']), false);
+    await upload(
+      'county.organizer',
+      'members',
+      'csv',
+      csvLine(HEADER) + csvLine([v.code, '表格人', 'full', '2000-07-01', '', '', idNumber(), '']),
+      false,
+    );
     const xlsx = await http()
       .get('/exports/members')
       .query({ format: 'xlsx', subtreeOf: v.id })
@@ -134,7 +172,13 @@ describe(RosterHttpController.name, () => {
 
   it('refuses rows outside the caller’s subtree', async () => {
     const other = await village(HEKOU_TOWN, '910425102');
-    const job = await upload('township.secretary', 'members', 'csv', csvLine(HEADER) + csvLine([other.code, '越权', 'full', '2001-07-01', '', '', '', '']), true);
+    const job = await upload(
+      'township.secretary',
+      'members',
+      'csv',
+      csvLine(HEADER) + csvLine([other.code, '越权', 'full', '2001-07-01', '', '', '', '']),
+      true,
+    );
     expect(job.errors).toEqual([{ row: 2, column: 'org_code', reason: expect.stringContaining('outside your subtree') }]);
   });
 
@@ -150,12 +194,23 @@ describe(RosterHttpController.name, () => {
     const job = await upload('county.organizer', 'organizations', 'csv', csv, false);
 
     expect(job).toMatchObject({ status: 'succeeded', rowsImported: 2 });
-    const listed = await http().get('/organizations').query({ subtreeOf: BAIHUA, limit: 1000, kind: 'branch', sector: 'state_enterprise' }).set(as('township.secretary'));
-    expect(listed.body.items.find((o: { code: string }) => o.code === childOrgCode)).toMatchObject({ temporary: true, name: '导入临时支部' });
+    const listed = await http()
+      .get('/organizations')
+      .query({ subtreeOf: BAIHUA, limit: 1000, kind: 'branch', sector: 'state_enterprise' })
+      .set(as('township.secretary'));
+    expect(listed.body.items.find((o: { code: string }) => o.code === childOrgCode)).toMatchObject({
+      temporary: true,
+      name: '导入临时支部',
+    });
   });
 
   it('refuses an auditor importing (403)', async () => {
-    const res = await http().post('/imports/members').query({ format: 'csv' }).set(as('province.auditor')).set('Content-Type', 'text/csv').send(csvLine(HEADER));
+    const res = await http()
+      .post('/imports/members')
+      .query({ format: 'csv' })
+      .set(as('province.auditor'))
+      .set('Content-Type', 'text/csv')
+      .send(csvLine(HEADER));
     expect(res.status).toBe(403);
   });
 });

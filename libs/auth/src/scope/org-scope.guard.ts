@@ -1,4 +1,13 @@
-import { ForbiddenException, Inject, Injectable, SetMetadata, UseGuards, applyDecorators, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Principal } from '../principal';
 import { ScopeService } from './scope.service';
@@ -28,10 +37,15 @@ export class OrgScopeGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const source = this.reflector.getAllAndOverride<OrgScopeSource | undefined>(ORG_SCOPE_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (!source) return true;
-    const req = ctx.switchToHttp().getRequest<{ principal?: Principal } & Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ principal?: Principal } & Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
     const orgId = req[source.from]?.[source.field];
     if (!req.principal || typeof orgId !== 'string' || !this.scope.isWithin(req.principal, orgId)) {
-      throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: `无权操作本组织范围以外的党组织 / organisation ${String(orgId)} is outside your organisation's subtree` });
+      throw new ForbiddenException({
+        code: 'AUTH.OUT_OF_SCOPE',
+        message: `无权操作本组织范围以外的党组织 / organisation ${String(orgId)} is outside your organisation's subtree`,
+      });
     }
     return true;
   }

@@ -9,9 +9,20 @@ class Handlers {
   scoped(): void {}
 }
 
-const principal = (orgId: string | undefined): Principal => ({ sub: 's', username: 'u', roles: ['organizer'], orgId, kind: 'user', clientId: undefined });
+const principal = (orgId: string | undefined): Principal => ({
+  sub: 's',
+  username: 'u',
+  roles: ['organizer'],
+  orgId,
+  kind: 'user',
+  clientId: undefined,
+});
 const context = (req: object): ExecutionContext =>
-  ({ getHandler: () => Handlers.prototype.scoped, getClass: () => Handlers, switchToHttp: () => ({ getRequest: () => req }) }) as unknown as ExecutionContext;
+  ({
+    getHandler: () => Handlers.prototype.scoped,
+    getClass: () => Handlers,
+    switchToHttp: () => ({ getRequest: () => req }),
+  }) as unknown as ExecutionContext;
 
 describe(OrgScopeGuard.name, () => {
   const scope = new ScopeService();

@@ -53,7 +53,11 @@ export class OrgTreeProjection {
       }
       case OrganizationMoved.type: {
         const d = (event as ContractEvent<typeof OrganizationMoved>).data;
-        await db.query(`update ${this.t} set parent_id = $2, code = $3, updated_at = now() where id = $1`, [d.organizationId, d.parentId, d.code]);
+        await db.query(`update ${this.t} set parent_id = $2, code = $3, updated_at = now() where id = $1`, [
+          d.organizationId,
+          d.parentId,
+          d.code,
+        ]);
         // Descendants keep their own segment below the moved organisation's code.
         await db.query(
           `update ${this.t} set code = $2 || substr(code, length($1) + 1), updated_at = now()

@@ -25,7 +25,8 @@ export class ScopeService {
 
   /** (Re)loads the whole tree from the table; call at start-up. */
   async load(db: SqlExecutor): Promise<number> {
-    const res = (await db.query(`select id, parent_id from ${this.t}`)) as { rows?: { id: string; parent_id: string | null }[] } | { id: string; parent_id: string | null }[];
+    const res = (await db.query(`select id, parent_id from ${this.t}`)) as
+      { rows?: { id: string; parent_id: string | null }[] } | { id: string; parent_id: string | null }[];
     const rows = Array.isArray(res) ? res : (res.rows ?? []);
     this.parents.clear();
     for (const r of rows) this.parents.set(r.id, r.parent_id);

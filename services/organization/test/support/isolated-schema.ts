@@ -9,7 +9,13 @@ import { DEMO_REGION, ensureOrganizations } from '../../src/infrastructure/seed/
  */
 export async function isolatedOrganizationSchema(prefix: string): Promise<TestSchema> {
   const schema = await createTestSchema(prefix);
-  const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: organizationMigrations, migrationsTableName: 'migrations' });
+  const ds = new DataSource({
+    type: 'postgres',
+    url: schema.url,
+    schema: schema.schema,
+    migrations: organizationMigrations,
+    migrationsTableName: 'migrations',
+  });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -7,4 +7,8 @@ export interface CommandContext {
   readonly correlationId: string;
 }
 
-export const eventContext = (ctx: CommandContext): EventContext => ({ actor: ctx.actor, correlationId: ctx.correlationId, causationId: null });
+export const eventContext = (ctx: CommandContext): EventContext => ({
+  actor: ctx.actor,
+  correlationId: ctx.correlationId,
+  causationId: null,
+});

@@ -108,8 +108,14 @@ export interface OrganizationReadModel {
   findMember(id: string): Promise<MemberDetailView | null>;
   listMembers(filter: MemberFilter, page: PageRequest): Promise<Page<MemberView>>;
   findTransfer(id: string): Promise<TransferView | null>;
-  listTransfers(filter: { subtreeOf: string; subtreePath?: readonly string[]; overdueOn?: string; status?: TransferStatus }, page: PageRequest): Promise<Page<TransferView>>;
+  listTransfers(
+    filter: { subtreeOf: string; subtreePath?: readonly string[]; overdueOn?: string; status?: TransferStatus },
+    page: PageRequest,
+  ): Promise<Page<TransferView>>;
   findContactPoint(id: string): Promise<(ContactPointView & { visits: VisitView[] }) | null>;
   /** With `notVisitedSince`, only contact points whose last visit (if any) is before that day. */
-  listContactPoints(filter: { subtreeOf: string; subtreePath?: readonly string[]; notVisitedSince?: string }, page: PageRequest): Promise<Page<ContactPointView>>;
+  listContactPoints(
+    filter: { subtreeOf: string; subtreePath?: readonly string[]; notVisitedSince?: string },
+    page: PageRequest,
+  ): Promise<Page<ContactPointView>>;
 }

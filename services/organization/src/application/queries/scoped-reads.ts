@@ -5,7 +5,11 @@ import { assertWithinScope } from '../scope/access-scope';
 import { OutOfScopeError } from '../scope/out-of-scope.error';
 
 /** Resolves the subtree a listing runs over: the caller's organisation unless a narrower one is asked for. */
-export async function scopedRoot(readModel: OrganizationReadModel, actor: Actor, requested: string | undefined): Promise<{ subtreeOf: string; subtreePath: readonly string[] }> {
+export async function scopedRoot(
+  readModel: OrganizationReadModel,
+  actor: Actor,
+  requested: string | undefined,
+): Promise<{ subtreeOf: string; subtreePath: readonly string[] }> {
   const rootId = requested ?? actor.orgId;
   if (!rootId) throw new OutOfScopeError('(none)');
   const root = await readModel.findOrganization(rootId);

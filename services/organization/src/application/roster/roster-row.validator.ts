@@ -1,6 +1,20 @@
-import { MEMBER_ROLES, MEMBER_STATUSES, VANGUARD_POSTS, type MemberRole, type MemberStatus, type VanguardPost } from '../../domain/member/member.vocabulary';
+import {
+  MEMBER_ROLES,
+  MEMBER_STATUSES,
+  VANGUARD_POSTS,
+  type MemberRole,
+  type MemberStatus,
+  type VanguardPost,
+} from '../../domain/member/member.vocabulary';
 import { PersonalData } from '../../domain/member/personal-data.value-object';
-import { ORG_KINDS, ORG_LEVELS, SECTORS, type OrgKind, type OrgLevel, type Sector } from '../../domain/organization/organization.vocabulary';
+import {
+  ORG_KINDS,
+  ORG_LEVELS,
+  SECTORS,
+  type OrgKind,
+  type OrgLevel,
+  type Sector,
+} from '../../domain/organization/organization.vocabulary';
 import { isDay } from '../../domain/shared/day';
 import type { RowError } from './roster-format';
 
@@ -30,7 +44,11 @@ type Cells = Readonly<Record<string, string | undefined>>;
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: RowError[] };
 
 const cell = (cells: Cells, c: string): string => (cells[c] ?? '').trim();
-const list = (v: string): string[] => v.split(/[;；|,，]/).map((s) => s.trim()).filter(Boolean);
+const list = (v: string): string[] =>
+  v
+    .split(/[;；|,，]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * Checks one roster row on its own (format, vocabulary, dates); references to other rows
@@ -44,7 +62,8 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   const name = cell(cells, 'name');
   if (!name || name.length > 100) bad('name', '姓名不能为空且不超过 100 字 / name is required, at most 100 characters');
   const status = cell(cells, 'status') || 'full';
-  if (!(MEMBER_STATUSES as readonly string[]).includes(status)) bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
+  if (!(MEMBER_STATUSES as readonly string[]).includes(status))
+    bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
   const joinedOn = cell(cells, 'joined_on');
   if (!isDay(joinedOn)) bad('joined_on', '入党日期须为 YYYY-MM-DD / joined_on must be a date YYYY-MM-DD');
   else if (joinedOn > today) bad('joined_on', '入党日期不能晚于今天 / joined_on cannot be in the future');
@@ -53,13 +72,23 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   const posts = list(cell(cells, 'posts'));
   for (const p of posts) if (!(VANGUARD_POSTS as readonly string[]).includes(p)) bad('posts', `未知岗位 ${p} / unknown vanguard post ${p}`);
   const idNumber = cell(cells, 'id_number').toUpperCase() || null;
-  if (idNumber && !PersonalData.isIdNumber(idNumber)) bad('id_number', '身份证号须为 18 位（末位可为 X）/ id_number must be 17 digits and a digit or X');
+  if (idNumber && !PersonalData.isIdNumber(idNumber))
+    bad('id_number', '身份证号须为 18 位（末位可为 X）/ id_number must be 17 digits and a digit or X');
   const phone = cell(cells, 'phone') || null;
   if (phone && !/^\+?[0-9][0-9-]{6,19}$/.test(phone)) bad('phone', '电话号码格式不正确 / phone must be 7–20 digits');
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
-    value: { orgCode, name, status: status as MemberStatus, joinedOn, roles: [...new Set(roles)] as MemberRole[], posts: [...new Set(posts)] as VanguardPost[], idNumber, phone },
+    value: {
+      orgCode,
+      name,
+      status: status as MemberStatus,
+      joinedOn,
+      roles: [...new Set(roles)] as MemberRole[],
+      posts: [...new Set(posts)] as VanguardPost[],
+      idNumber,
+      phone,
+    },
   };
 }
 
@@ -71,21 +100,35 @@ export function parseOrganizationRow(row: number, cells: Cells): Parsed<Organiza
   const name = cell(cells, 'name');
   if (!name || name.length > 200) bad('name', '组织名称不能为空且不超过 200 字 / name is required, at most 200 characters');
   const level = cell(cells, 'level');
-  if (!(ORG_LEVELS as readonly string[]).includes(level)) bad('level', `层级须为 ${ORG_LEVELS.join('/')} / level must be one of ${ORG_LEVELS.join(', ')}`);
+  if (!(ORG_LEVELS as readonly string[]).includes(level))
+    bad('level', `层级须为 ${ORG_LEVELS.join('/')} / level must be one of ${ORG_LEVELS.join(', ')}`);
   const kind = cell(cells, 'kind');
-  if (!(ORG_KINDS as readonly string[]).includes(kind)) bad('kind', `组织类别须为 ${ORG_KINDS.join('/')} / kind must be one of ${ORG_KINDS.join(', ')}`);
+  if (!(ORG_KINDS as readonly string[]).includes(kind))
+    bad('kind', `组织类别须为 ${ORG_KINDS.join('/')} / kind must be one of ${ORG_KINDS.join(', ')}`);
   const sector = cell(cells, 'sector');
-  if (!(SECTORS as readonly string[]).includes(sector)) bad('sector', `领域须为 ${SECTORS.join('/')} / sector must be one of ${SECTORS.join(', ')}`);
+  if (!(SECTORS as readonly string[]).includes(sector))
+    bad('sector', `领域须为 ${SECTORS.join('/')} / sector must be one of ${SECTORS.join(', ')}`);
   const parentCode = cell(cells, 'parent_code');
   if (!/^[0-9]{2,30}$/.test(parentCode)) bad('parent_code', '上级组织代码须为 2–30 位数字 / parent_code must be 2–30 digits');
-  else if (code && !(code.startsWith(parentCode) && code.length > parentCode.length)) bad('code', '组织代码须以上级代码开头 / code must extend parent_code');
+  else if (code && !(code.startsWith(parentCode) && code.length > parentCode.length))
+    bad('code', '组织代码须以上级代码开头 / code must extend parent_code');
   const establishedOn = cell(cells, 'established_on');
   if (!isDay(establishedOn)) bad('established_on', '建立日期须为 YYYY-MM-DD / established_on must be a date YYYY-MM-DD');
   const temporaryRaw = cell(cells, 'temporary').toLowerCase();
-  if (!['', 'true', 'false', '是', '否', '1', '0'].includes(temporaryRaw)) bad('temporary', '临时党组织须为 true/false / temporary must be true or false');
+  if (!['', 'true', 'false', '是', '否', '1', '0'].includes(temporaryRaw))
+    bad('temporary', '临时党组织须为 true/false / temporary must be true or false');
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
-    value: { code, name, level: level as OrgLevel, kind: kind as OrgKind, sector: sector as Sector, parentCode, establishedOn, temporary: ['true', '是', '1'].includes(temporaryRaw) },
+    value: {
+      code,
+      name,
+      level: level as OrgLevel,
+      kind: kind as OrgKind,
+      sector: sector as Sector,
+      parentCode,
+      establishedOn,
+      temporary: ['true', '是', '1'].includes(temporaryRaw),
+    },
   };
 }

@@ -2,15 +2,41 @@ import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
 
 describe(parseMemberRow.name, () => {
   it('accepts a complete row and splits lists', () => {
-    const sut = parseMemberRow(2, { org_code: '910425101201', name: '张红梅', status: 'probationary', joined_on: '2010-07-01', roles: 'secretary;party_worker', posts: 'pioneer_post', id_number: '11010119800101123x', phone: '13800005678' }, '2011-01-01');
+    const sut = parseMemberRow(
+      2,
+      {
+        org_code: '910425101201',
+        name: '张红梅',
+        status: 'probationary',
+        joined_on: '2010-07-01',
+        roles: 'secretary;party_worker',
+        posts: 'pioneer_post',
+        id_number: '11010119800101123x',
+        phone: '13800005678',
+      },
+      '2011-01-01',
+    );
     expect(sut).toEqual({
       ok: true,
-      value: { orgCode: '910425101201', name: '张红梅', status: 'probationary', joinedOn: '2010-07-01', roles: ['secretary', 'party_worker'], posts: ['pioneer_post'], idNumber: '11010119800101123X', phone: '13800005678' },
+      value: {
+        orgCode: '910425101201',
+        name: '张红梅',
+        status: 'probationary',
+        joinedOn: '2010-07-01',
+        roles: ['secretary', 'party_worker'],
+        posts: ['pioneer_post'],
+        idNumber: '11010119800101123X',
+        phone: '13800005678',
+      },
     });
   });
 
   it('reports every bad cell with its row, column and a bilingual reason', () => {
-    const sut = parseMemberRow(7, { org_code: 'abc', name: '', status: 'maybe', joined_on: '2010-02-30', roles: 'king', id_number: '123', phone: 'x' }, '2011-01-01');
+    const sut = parseMemberRow(
+      7,
+      { org_code: 'abc', name: '', status: 'maybe', joined_on: '2010-02-30', roles: 'king', id_number: '123', phone: 'x' },
+      '2011-01-01',
+    );
     expect(sut.ok).toBe(false);
     const errors = sut.ok ? [] : sut.errors;
     expect(errors.map((e) => e.column)).toEqual(['org_code', 'name', 'status', 'joined_on', 'roles', 'id_number', 'phone']);
@@ -25,12 +51,29 @@ describe(parseMemberRow.name, () => {
 
 describe(parseOrganizationRow.name, () => {
   it('refuses a code that does not extend the parent code', () => {
-    const sut = parseOrganizationRow(2, { code: '920425101', name: 'x', level: 'township', kind: 'committee', sector: 'rural', parent_code: '910425', established_on: '2001-01-01' });
+    const sut = parseOrganizationRow(2, {
+      code: '920425101',
+      name: 'x',
+      level: 'township',
+      kind: 'committee',
+      sector: 'rural',
+      parent_code: '910425',
+      established_on: '2001-01-01',
+    });
     expect(sut.ok ? [] : sut.errors).toEqual([{ row: 2, column: 'code', reason: expect.stringContaining('parent_code') }]);
   });
 
   it('reads 是/否 as the temporary flag', () => {
-    const sut = parseOrganizationRow(2, { code: '910425101299', name: '项目临时党支部', level: 'village', kind: 'branch', sector: 'state_enterprise', parent_code: '910425101', established_on: '2011-03-01', temporary: '是' });
+    const sut = parseOrganizationRow(2, {
+      code: '910425101299',
+      name: '项目临时党支部',
+      level: 'village',
+      kind: 'branch',
+      sector: 'state_enterprise',
+      parent_code: '910425101',
+      established_on: '2011-03-01',
+      temporary: '是',
+    });
     expect(sut.ok && sut.value.temporary).toBe(true);
   });
 });

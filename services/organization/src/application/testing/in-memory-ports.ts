@@ -79,7 +79,12 @@ export const actor = (orgId: string, roles: string[] = ['organizer']): Actor => 
 
 /** province → county → two townships, each holding one village. */
 export function demoTree(organizations: InMemoryOrganizations): void {
-  const add = (p: Omit<OrganizationProps, 'code' | 'name' | 'kind' | 'sector' | 'establishedOn' | 'temporary' | 'status' | 'mergedIntoId' | 'version'> & { code: string }) =>
+  const add = (
+    p: Omit<
+      OrganizationProps,
+      'code' | 'name' | 'kind' | 'sector' | 'establishedOn' | 'temporary' | 'status' | 'mergedIntoId' | 'version'
+    > & { code: string },
+  ) =>
     organizations.rows.set(
       p.id,
       Organization.restore({

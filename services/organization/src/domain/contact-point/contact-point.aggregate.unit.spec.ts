@@ -3,18 +3,31 @@ import type { DomainError } from '../shared/domain-error';
 import { ContactPoint } from './contact-point.aggregate';
 
 const org = Organization.register(
-  { id: 'org-a', code: '91', name: '示范省', level: 'province', kind: 'committee', sector: 'government_organ', establishedOn: '1949-10-01', temporary: false },
+  {
+    id: 'org-a',
+    code: '91',
+    name: '示范省',
+    level: 'province',
+    kind: 'committee',
+    sector: 'government_organ',
+    establishedOn: '1949-10-01',
+    temporary: false,
+  },
   null,
 );
 
 describe(ContactPoint.name, () => {
-  const establish = () => ContactPoint.establish({ id: 'cp-1', org, leaderId: 'leader', leaderName: '李书记', establishedOn: '2011-03-01' });
+  const establish = () =>
+    ContactPoint.establish({ id: 'cp-1', org, leaderId: 'leader', leaderName: '李书记', establishedOn: '2011-03-01' });
 
   it('logs a visit and records VisitLogged', () => {
     const sut = establish();
     sut.pullEvents();
     sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: '困难户王某', solved: '协调修缮住房' }, '2011-04-10');
-    expect(sut.pullEvents()[0]).toMatchObject({ name: 'VisitLogged', data: { contactPointId: 'cp-1', visitedOn: '2011-04-02', summary: '困难户王某: 协调修缮住房' } });
+    expect(sut.pullEvents()[0]).toMatchObject({
+      name: 'VisitLogged',
+      data: { contactPointId: 'cp-1', visitedOn: '2011-04-02', summary: '困难户王某: 协调修缮住房' },
+    });
     expect(sut.unsavedVisits()).toHaveLength(1);
   });
 

@@ -54,7 +54,8 @@ export class Member extends AggregateRoot {
   static join(input: EnrolMember, today: Day): Member {
     checkRule(new MemberCannotJoinInTheFutureRule(input.joinedOn, today));
     const name = input.name.trim();
-    if (!name || name.length > 100) throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
+    if (!name || name.length > 100)
+      throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
     const roles = [...new Set(input.roles)];
     const m = new Member({
       id: input.id,

@@ -14,7 +14,11 @@ export class PersonalData {
     const id = idNumber?.trim().toUpperCase() || null;
     const ph = phone?.trim() || null;
     if (id !== null && !PersonalData.isIdNumber(id)) {
-      throw new DomainError('MEMBER.ID_NUMBER_INVALID', 'rule', '身份证号须为 18 位（末位可为 X）/ ID number must be 18 characters, the last a digit or X');
+      throw new DomainError(
+        'MEMBER.ID_NUMBER_INVALID',
+        'rule',
+        '身份证号须为 18 位（末位可为 X）/ ID number must be 18 characters, the last a digit or X',
+      );
     }
     if (ph !== null && !/^\+?[0-9][0-9-]{6,19}$/.test(ph)) {
       throw new DomainError('MEMBER.PHONE_INVALID', 'rule', '电话号码格式不正确 / phone number is malformed');

@@ -132,7 +132,10 @@ export class Organization extends AggregateRoot {
     checkRule(new ChildLevelMustBeBelowParentLevelRule(newParent.level, this.props.level));
     if (newParent.id === this.props.parentId && (newCode === undefined || newCode === this.code)) return;
     const previousCode = this.props.code;
-    const code = newCode !== undefined ? OrgCode.of(newCode) : OrgCode.of(newParent.code + (currentParent ? this.props.code.suffixBelow(currentParent.codeObject) : this.code));
+    const code =
+      newCode !== undefined
+        ? OrgCode.of(newCode)
+        : OrgCode.of(newParent.code + (currentParent ? this.props.code.suffixBelow(currentParent.codeObject) : this.code));
     checkRule(new CodeMustExtendParentCodeRule(newParent.codeObject, code));
     const previousParentId = this.props.parentId;
     this.props.parentId = newParent.id;
@@ -143,7 +146,14 @@ export class Organization extends AggregateRoot {
       stream: 'organization',
       aggregateId: this.id,
       orgId: this.id,
-      data: { organizationId: this.id, parentId: newParent.id, previousParentId, code: code.value, previousCode: previousCode.value, movedOn },
+      data: {
+        organizationId: this.id,
+        parentId: newParent.id,
+        previousParentId,
+        code: code.value,
+        previousCode: previousCode.value,
+        movedOn,
+      },
     });
   }
 

@@ -19,7 +19,10 @@ function tree() {
   const county = Organization.register(input({ id: 'county', code: '910425', level: 'county', name: '松岭旗' }), city);
   const townA = Organization.register(input({ id: 'town-a', code: '910425101', level: 'township', name: '白桦镇' }), county);
   const townB = Organization.register(input({ id: 'town-b', code: '910425102', level: 'township', name: '河口镇' }), county);
-  const village = Organization.register(input({ id: 'village', code: '910425101201', level: 'village', kind: 'branch', name: '红石村' }), townA);
+  const village = Organization.register(
+    input({ id: 'village', code: '910425101201', level: 'village', kind: 'branch', name: '红石村' }),
+    townA,
+  );
   for (const o of [province, city, county, townA, townB, village]) o.pullEvents();
   return { province, city, county, townA, townB, village };
 }
@@ -42,23 +45,34 @@ describe(Organization.name, () => {
 
       expect(sut.path).toEqual(['org-1', 'city', 'county', 'new']);
       expect(sut.pullEvents()).toEqual([
-        expect.objectContaining({ name: 'OrganizationRegistered', stream: 'organization', aggregateId: 'new', data: expect.objectContaining({ parentId: 'county', code: '910425103' }) }),
+        expect.objectContaining({
+          name: 'OrganizationRegistered',
+          stream: 'organization',
+          aggregateId: 'new',
+          data: expect.objectContaining({ parentId: 'county', code: '910425103' }),
+        }),
       ]);
     });
 
     it('refuses a code that does not extend the parent’s (ChildCodeMustExtendParentCode)', () => {
       const { county } = tree();
-      expect(codeOf(() => Organization.register(input({ id: 'x', code: '920425103', level: 'township' }), county))).toBe('ORGANIZATION.CODE_NOT_UNDER_PARENT');
+      expect(codeOf(() => Organization.register(input({ id: 'x', code: '920425103', level: 'township' }), county))).toBe(
+        'ORGANIZATION.CODE_NOT_UNDER_PARENT',
+      );
     });
 
     it('refuses a level that is not below the parent’s', () => {
       const { county } = tree();
-      expect(codeOf(() => Organization.register(input({ id: 'x', code: '91042599', level: 'city' }), county))).toBe('ORGANIZATION.LEVEL_MISMATCH');
+      expect(codeOf(() => Organization.register(input({ id: 'x', code: '91042599', level: 'city' }), county))).toBe(
+        'ORGANIZATION.LEVEL_MISMATCH',
+      );
     });
 
     it('allows a village-level branch under a village-level organisation', () => {
       const { village } = tree();
-      expect(() => Organization.register(input({ id: 'x', code: '91042510120101', level: 'village', kind: 'branch' }), village)).not.toThrow();
+      expect(() =>
+        Organization.register(input({ id: 'x', code: '91042510120101', level: 'village', kind: 'branch' }), village),
+      ).not.toThrow();
     });
 
     it('refuses a root that is not a province', () => {
@@ -68,7 +82,9 @@ describe(Organization.name, () => {
     it('refuses registering under a dissolved parent', () => {
       const { townB } = tree();
       townB.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01');
-      expect(codeOf(() => Organization.register(input({ id: 'x', code: '910425102301', level: 'village' }), townB))).toBe('ORGANIZATION.NOT_ACTIVE');
+      expect(codeOf(() => Organization.register(input({ id: 'x', code: '910425102301', level: 'village' }), townB))).toBe(
+        'ORGANIZATION.NOT_ACTIVE',
+      );
     });
   });
 
@@ -115,7 +131,10 @@ describe(Organization.name, () => {
       const { village } = tree();
       village.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01', '项目结束');
       expect(village.status).toBe('dissolved');
-      expect(village.pullEvents()[0]).toMatchObject({ name: 'OrganizationDissolved', data: { dissolvedOn: '2011-01-01', reason: '项目结束' } });
+      expect(village.pullEvents()[0]).toMatchObject({
+        name: 'OrganizationDissolved',
+        data: { dissolvedOn: '2011-01-01', reason: '项目结束' },
+      });
       expect(codeOf(() => village.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-02'))).toBe('ORGANIZATION.NOT_ACTIVE');
     });
   });
@@ -123,7 +142,9 @@ describe(Organization.name, () => {
   describe('mergeInto', () => {
     it('refuses merging into itself', () => {
       const { village } = tree();
-      expect(codeOf(() => village.mergeInto(village, { activeMembers: 0, activeChildren: 0 }, '2011-01-01'))).toBe('ORGANIZATION.MERGE_INTO_SELF');
+      expect(codeOf(() => village.mergeInto(village, { activeMembers: 0, activeChildren: 0 }, '2011-01-01'))).toBe(
+        'ORGANIZATION.MERGE_INTO_SELF',
+      );
     });
 
     it('marks the organisation merged into the survivor', () => {
@@ -139,7 +160,12 @@ describe(Organization.name, () => {
       const { village } = tree();
       village.rename('红石村党总支');
       village.rename('红石村党总支');
-      expect(village.pullEvents()).toEqual([expect.objectContaining({ name: 'OrganizationRenamed', data: { organizationId: 'village', name: '红石村党总支', previousName: '红石村' } })]);
+      expect(village.pullEvents()).toEqual([
+        expect.objectContaining({
+          name: 'OrganizationRenamed',
+          data: { organizationId: 'village', name: '红石村党总支', previousName: '红石村' },
+        }),
+      ]);
     });
   });
 });

@@ -32,9 +32,14 @@ export class MemberTransfer extends AggregateRoot {
     super();
   }
 
-  static request(
-    input: { id: string; member: Member; to: Organization; requestedOn: Day; deadline: Day; openTransfersOfMember: number },
-  ): MemberTransfer {
+  static request(input: {
+    id: string;
+    member: Member;
+    to: Organization;
+    requestedOn: Day;
+    deadline: Day;
+    openTransfersOfMember: number;
+  }): MemberTransfer {
     const { member, to } = input;
     checkRule(new MemberMustBeActiveRule(member.membership));
     checkRule(new TransferMustNotTargetTheSameOrganizationRule(member.orgId, to.id));

@@ -19,7 +19,8 @@ const org = (id: string, code: string) =>
     mergedIntoId: null,
     version: 1,
   });
-const member = () => Member.join({ id: 'm-1', orgId: 'org-a', name: '王某', status: 'full', joinedOn: '2000-07-01', roles: [], posts: [] }, '2011-01-01');
+const member = () =>
+  Member.join({ id: 'm-1', orgId: 'org-a', name: '王某', status: 'full', joinedOn: '2000-07-01', roles: [], posts: [] }, '2011-01-01');
 const codeOf = (fn: () => void): string => {
   try {
     fn();
@@ -29,7 +30,15 @@ const codeOf = (fn: () => void): string => {
   return 'no error';
 };
 const request = (over: Partial<Parameters<typeof MemberTransfer.request>[0]> = {}) =>
-  MemberTransfer.request({ id: 't-1', member: member(), to: org('org-b', '1234'), requestedOn: '2011-05-01', deadline: '2011-05-31', openTransfersOfMember: 0, ...over });
+  MemberTransfer.request({
+    id: 't-1',
+    member: member(),
+    to: org('org-b', '1234'),
+    requestedOn: '2011-05-01',
+    deadline: '2011-05-31',
+    openTransfersOfMember: 0,
+    ...over,
+  });
 
 describe(MemberTransfer.name, () => {
   it('request refuses a transfer to the member’s own organisation', () => {
@@ -47,7 +56,12 @@ describe(MemberTransfer.name, () => {
   it('request records MemberTransferRequested on the member’s stream', () => {
     const sut = request();
     expect(sut.pullEvents()).toEqual([
-      expect.objectContaining({ name: 'MemberTransferRequested', stream: 'member', aggregateId: 'm-1', data: expect.objectContaining({ fromOrgId: 'org-a', toOrgId: 'org-b' }) }),
+      expect.objectContaining({
+        name: 'MemberTransferRequested',
+        stream: 'member',
+        aggregateId: 'm-1',
+        data: expect.objectContaining({ fromOrgId: 'org-a', toOrgId: 'org-b' }),
+      }),
     ]);
   });
 
@@ -66,7 +80,10 @@ describe(MemberTransfer.name, () => {
     expect(sut.status).toBe('completed');
     expect(m.orgId).toBe('org-b');
     expect(m.history.map((h) => `${h.kind}@${h.orgId}`)).toEqual(['joined@org-a', 'transferred_out@org-a', 'transferred_in@org-b']);
-    expect(m.pullEvents().at(-1)).toMatchObject({ name: 'MemberTransferred', data: { fromOrgId: 'org-a', toOrgId: 'org-b', transferredOn: '2011-05-10' } });
+    expect(m.pullEvents().at(-1)).toMatchObject({
+      name: 'MemberTransferred',
+      data: { fromOrgId: 'org-a', toOrgId: 'org-b', transferredOn: '2011-05-10' },
+    });
   });
 
   it('a rejected transfer cannot be accepted afterwards', () => {

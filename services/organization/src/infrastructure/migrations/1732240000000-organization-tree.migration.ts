@@ -50,7 +50,9 @@ export class OrganizationTree1732240000000 implements MigrationInterface {
         created_at timestamptz not null default now()
       )`);
     await q.query(`create index members_org_idx on members (org_id, id)`);
-    await q.query(`create unique index members_id_number_hash_key on members (id_number_hash) where id_number_hash is not null and membership = 'active'`);
+    await q.query(
+      `create unique index members_id_number_hash_key on members (id_number_hash) where id_number_hash is not null and membership = 'active'`,
+    );
     await q.query(`
       create table member_history (
         id bigserial primary key,
@@ -75,8 +77,12 @@ export class OrganizationTree1732240000000 implements MigrationInterface {
         reason text,
         version integer not null default 0
       )`);
-    await q.query(`create unique index member_transfers_one_open_idx on member_transfers (member_id) where status in ('requested','accepted')`);
-    await q.query(`create index member_transfers_open_deadline_idx on member_transfers (deadline) where status in ('requested','accepted')`);
+    await q.query(
+      `create unique index member_transfers_one_open_idx on member_transfers (member_id) where status in ('requested','accepted')`,
+    );
+    await q.query(
+      `create index member_transfers_open_deadline_idx on member_transfers (deadline) where status in ('requested','accepted')`,
+    );
     await q.query(`
       create table contact_points (
         id uuid primary key,
@@ -103,7 +109,15 @@ export class OrganizationTree1732240000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['stream_versions', 'contact_point_visits', 'contact_points', 'member_transfers', 'member_history', 'members', 'organizations']) {
+    for (const t of [
+      'stream_versions',
+      'contact_point_visits',
+      'contact_points',
+      'member_transfers',
+      'member_history',
+      'members',
+      'organizations',
+    ]) {
       await q.query(`drop table if exists ${t}`);
     }
   }

@@ -4,4 +4,8 @@ import { OrganizationTree1732240000000 } from './1732240000000-organization-tree
 import { ImportJobs1732240000002 } from './1732240000002-import-jobs.migration';
 
 /** Every migration of the organization schema, oldest first. */
-export const organizationMigrations: (new () => MigrationInterface)[] = [OrganizationTree1732240000000, outboxMigration(1732240000001), ImportJobs1732240000002];
+export const organizationMigrations: (new () => MigrationInterface)[] = [
+  OrganizationTree1732240000000,
+  outboxMigration(1732240000001),
+  ImportJobs1732240000002,
+];

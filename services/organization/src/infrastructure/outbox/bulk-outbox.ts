@@ -21,6 +21,12 @@ export async function writeOutboxBatch(db: Sql, events: readonly EventEnvelope[]
   await db.query(
     `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
      select u.event_id, u.t, 1, u.s, $4, u.e from unnest($1::uuid[], $2::text[], $3::text[], $5::jsonb[]) as u(event_id, t, s, e)`,
-    [events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.streamId), contract.topic, events.map((e) => JSON.stringify(e))],
+    [
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map((e) => e.streamId),
+      contract.topic,
+      events.map((e) => JSON.stringify(e)),
+    ],
   );
 }

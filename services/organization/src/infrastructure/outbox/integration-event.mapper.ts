@@ -21,7 +21,12 @@ export function toIntegrationEvent(
     streamVersion: meta.streamVersion,
     occurredAt: at,
     recordedAt: at,
-    actor: { sub: ctx.actor.sub, roles: [...ctx.actor.roles], ...(ctx.actor.orgId ? { orgId: ctx.actor.orgId } : {}), kind: ctx.actor.kind },
+    actor: {
+      sub: ctx.actor.sub,
+      roles: [...ctx.actor.roles],
+      ...(ctx.actor.orgId ? { orgId: ctx.actor.orgId } : {}),
+      kind: ctx.actor.kind,
+    },
     orgId: event.orgId,
     correlationId: ctx.correlationId,
     causationId: ctx.causationId,

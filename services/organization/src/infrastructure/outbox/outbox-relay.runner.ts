@@ -25,7 +25,10 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
     const kafka = new Kafka({ clientId: 'organization-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
-    const topics = publicContracts.all().filter((c) => c.context === 'organization').map((c) => c.topic);
+    const topics = publicContracts
+      .all()
+      .filter((c) => c.context === 'organization')
+      .map((c) => c.topic);
     try {
       await ensureTopics(kafka, topics);
     } catch (e) {

@@ -33,7 +33,11 @@ export class TypeOrmOutboxAdapter implements Outbox {
          on conflict (stream_id) do update set version = stream_versions.version + 1 returning version`,
         [streamId],
       );
-      const envelope = toIntegrationEvent(event, context, { eventId: this.ids.newId(), streamVersion: row!.version, now: this.clock.now() });
+      const envelope = toIntegrationEvent(event, context, {
+        eventId: this.ids.newId(),
+        streamVersion: row!.version,
+        now: this.clock.now(),
+      });
       await this.outbox.add(manager, envelope);
     }
   }

@@ -55,7 +55,8 @@ const toOrgView = (r: OrgRow): OrganizationView => ({
 
 /** Opaque cursors: the last row's sort key, base64url. */
 const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
-export const decodeCursor = (cursor: string | undefined): string | undefined => (cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined);
+export const decodeCursor = (cursor: string | undefined): string | undefined =>
+  cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const badCursor = () => new DomainError('REQUEST.CURSOR_INVALID', 'invalid', '分页游标无效 / cursor is not one this service issued');
@@ -131,12 +132,17 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     if (!path) return [];
     const ids = fromPath(path).slice(0, -1);
     if (!ids.length) return [];
-    const rows = await this.ds.query<OrgRow[]>(`select ${ORG_COLUMNS} from organizations o where o.id = any($1::uuid[]) order by o.depth`, [ids]);
+    const rows = await this.ds.query<OrgRow[]>(`select ${ORG_COLUMNS} from organizations o where o.id = any($1::uuid[]) order by o.depth`, [
+      ids,
+    ]);
     return rows.map(toOrgView);
   }
 
   private toMemberView(r: MemberRow): MemberView {
-    const personal = PersonalData.of(r.id_number_enc ? this.cipher.decrypt(r.id_number_enc) : null, r.phone_enc ? this.cipher.decrypt(r.phone_enc) : null);
+    const personal = PersonalData.of(
+      r.id_number_enc ? this.cipher.decrypt(r.id_number_enc) : null,
+      r.phone_enc ? this.cipher.decrypt(r.phone_enc) : null,
+    );
     return {
       id: r.id,
       orgId: r.org_id,
@@ -193,7 +199,10 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     return row ? toTransferView(row) : null;
   }
 
-  async listTransfers(filter: { subtreeOf: string; subtreePath?: readonly string[]; overdueOn?: string; status?: TransferStatus }, req: PageRequest): Promise<Page<TransferView>> {
+  async listTransfers(
+    filter: { subtreeOf: string; subtreePath?: readonly string[]; overdueOn?: string; status?: TransferStatus },
+    req: PageRequest,
+  ): Promise<Page<TransferView>> {
     const root = await this.pathOf(filter.subtreeOf, filter.subtreePath);
     if (!root) return { items: [], nextCursor: null };
     const params: unknown[] = [root];
@@ -208,7 +217,10 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     const after = uuidCursor(req.cursor);
     if (after) add('t.id > ?::uuid', after);
     params.push(req.limit + 1);
-    const rows = await this.ds.query<TransferRow[]>(`${TRANSFER_SELECT} where ${where.join(' and ')} order by t.id limit $${params.length}`, params);
+    const rows = await this.ds.query<TransferRow[]>(
+      `${TRANSFER_SELECT} where ${where.join(' and ')} order by t.id limit $${params.length}`,
+      params,
+    );
     return page(rows.map(toTransferView), req.limit, (t) => t.id);
   }
 
@@ -222,7 +234,10 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     return { ...toContactPointView(row), visits };
   }
 
-  async listContactPoints(filter: { subtreeOf: string; subtreePath?: readonly string[]; notVisitedSince?: string }, req: PageRequest): Promise<Page<ContactPointView>> {
+  async listContactPoints(
+    filter: { subtreeOf: string; subtreePath?: readonly string[]; notVisitedSince?: string },
+    req: PageRequest,
+  ): Promise<Page<ContactPointView>> {
     const root = await this.pathOf(filter.subtreeOf, filter.subtreePath);
     if (!root) return { items: [], nextCursor: null };
     const params: unknown[] = [root];

@@ -14,8 +14,13 @@ export class TypeOrmContactPointRepository implements ContactPointRepository {
     if (this.uow.inTransaction()) qb.setLock('pessimistic_write');
     const row = await qb.getOne();
     if (!row) return null;
-    const visits = await manager.getRepository(ContactPointVisitOrmEntity).find({ where: { contactPointId: id }, order: { visitedOn: 'ASC' } });
-    return ContactPoint.restore({ ...row, visits: visits.map(({ id: vid, visitedOn, visited, solved }) => ({ id: vid, visitedOn, visited, solved })) });
+    const visits = await manager
+      .getRepository(ContactPointVisitOrmEntity)
+      .find({ where: { contactPointId: id }, order: { visitedOn: 'ASC' } });
+    return ContactPoint.restore({
+      ...row,
+      visits: visits.map(({ id: vid, visitedOn, visited, solved }) => ({ id: vid, visitedOn, visited, solved })),
+    });
   }
 
   async save(cp: ContactPoint): Promise<void> {

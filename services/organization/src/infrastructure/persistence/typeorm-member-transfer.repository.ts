@@ -22,7 +22,10 @@ export class TypeOrmMemberTransferRepository implements MemberTransferRepository
   }
 
   countOpenFor(memberId: string): Promise<number> {
-    return this.uow.manager().getRepository(MemberTransferOrmEntity).count({ where: { memberId, status: In(['requested', 'accepted']) } });
+    return this.uow
+      .manager()
+      .getRepository(MemberTransferOrmEntity)
+      .count({ where: { memberId, status: In(['requested', 'accepted']) } });
   }
 
   async save(t: MemberTransfer): Promise<void> {
@@ -34,10 +37,16 @@ export class TypeOrmMemberTransferRepository implements MemberTransferRepository
         return;
       }
       const res = await repo.update({ id: row.id, version: row.version }, { ...row, version: row.version + 1 });
-      if (res.affected !== 1) throw new DomainError('TRANSFER.CONCURRENT_MODIFICATION', 'conflict', '转接已被他人处理，请刷新 / the transfer was changed concurrently');
+      if (res.affected !== 1)
+        throw new DomainError(
+          'TRANSFER.CONCURRENT_MODIFICATION',
+          'conflict',
+          '转接已被他人处理，请刷新 / the transfer was changed concurrently',
+        );
     } catch (e) {
       // Two requests racing past the count: the partial unique index keeps one open transfer per member.
-      if (isUniqueViolation(e, 'member_transfers_one_open_idx')) throw new BusinessRuleViolation(new MemberCanHaveOnlyOneOpenTransferRule(1));
+      if (isUniqueViolation(e, 'member_transfers_one_open_idx'))
+        throw new BusinessRuleViolation(new MemberCanHaveOnlyOneOpenTransferRule(1));
       throw e;
     }
   }

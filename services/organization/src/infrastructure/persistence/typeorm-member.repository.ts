@@ -25,7 +25,10 @@ export class TypeOrmMemberRepository implements MemberRepository {
   }
 
   async activeOf(orgId: string): Promise<Member[]> {
-    const rows = await this.uow.manager().getRepository(MemberOrmEntity).find({ where: { orgId, membership: 'active' }, select: { id: true } });
+    const rows = await this.uow
+      .manager()
+      .getRepository(MemberOrmEntity)
+      .find({ where: { orgId, membership: 'active' }, select: { id: true } });
     const out: Member[] = [];
     for (const r of rows) {
       const m = await this.findById(r.id);
@@ -44,11 +47,20 @@ export class TypeOrmMemberRepository implements MemberRepository {
         const res = await manager
           .getRepository(MemberOrmEntity)
           .update({ id: row.id, version: row.version }, { ...row, version: row.version + 1 });
-        if (res.affected !== 1) throw new DomainError('MEMBER.CONCURRENT_MODIFICATION', 'conflict', '党员信息已被他人修改，请重试 / the member was changed concurrently; retry');
+        if (res.affected !== 1)
+          throw new DomainError(
+            'MEMBER.CONCURRENT_MODIFICATION',
+            'conflict',
+            '党员信息已被他人修改，请重试 / the member was changed concurrently; retry',
+          );
       }
     } catch (e) {
       if (isUniqueViolation(e, 'members_id_number_hash_key')) {
-        throw new DomainError('MEMBER.ID_NUMBER_TAKEN', 'conflict', '该身份证号已登记为在册党员 / a member with this ID number is already registered');
+        throw new DomainError(
+          'MEMBER.ID_NUMBER_TAKEN',
+          'conflict',
+          '该身份证号已登记为在册党员 / a member with this ID number is already registered',
+        );
       }
       throw e;
     }

@@ -40,15 +40,31 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
         await manager.query(
           `insert into organizations (id, code, name, level, kind, sector, parent_id, path, depth, established_on, temporary, status, merged_into_id, version)
            values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,1)`,
-          [row.id, row.code, row.name, row.level, row.kind, row.sector, row.parentId, row.path, row.depth, row.establishedOn, row.temporary, row.status, row.mergedIntoId],
+          [
+            row.id,
+            row.code,
+            row.name,
+            row.level,
+            row.kind,
+            row.sector,
+            row.parentId,
+            row.path,
+            row.depth,
+            row.establishedOn,
+            row.temporary,
+            row.status,
+            row.mergedIntoId,
+          ],
         );
         return;
       }
-      const [before] = await manager.query<{
-        path: string;
-        code: string;
-        depth: number;
-      }[]>(`select path, code, depth from organizations where id = $1`, [org.id]);
+      const [before] = await manager.query<
+        {
+          path: string;
+          code: string;
+          depth: number;
+        }[]
+      >(`select path, code, depth from organizations where id = $1`, [org.id]);
       if (!before) throw new Error(`organisation ${org.id} vanished during its own update`);
       if (before.path !== row.path || before.code !== row.code) {
         // The subtree follows: every descendant's path and code take the new prefix.

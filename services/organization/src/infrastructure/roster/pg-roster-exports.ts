@@ -29,18 +29,36 @@ export class PgRosterExports implements RosterExports {
     @Inject(PERSONAL_DATA_CIPHER) private readonly cipher: PersonalDataCipher,
   ) {}
 
-  async write({ kind, format, rootId, personal, out }: { kind: RosterKind; format: RosterFormat; rootId: string; personal: boolean; out: Writable }): Promise<void> {
+  async write({
+    kind,
+    format,
+    rootId,
+    personal,
+    out,
+  }: {
+    kind: RosterKind;
+    format: RosterFormat;
+    rootId: string;
+    personal: boolean;
+    out: Writable;
+  }): Promise<void> {
     const pool = (this.ds.driver as unknown as { master: Pool }).master;
     const client = await pool.connect();
     try {
       const columns = kind === 'members' ? MEMBER_COLUMNS : ORGANIZATION_COLUMNS;
       const rows = client.query(new QueryStream(kind === 'members' ? MEMBERS_SQL : ORGANIZATIONS_SQL, [rootId], { batchSize: 2_000 }));
       const toValues = (r: Record<string, unknown>): string[] => {
-        if (kind === 'organizations') return columns.map((c) => (c === 'temporary' ? (r[c] ? 'true' : 'false') : ((r[c] as string | null | undefined) ?? '')));
-        const clear = PersonalData.of(r['id_number_enc'] ? this.cipher.decrypt(r['id_number_enc'] as string) : null, r['phone_enc'] ? this.cipher.decrypt(r['phone_enc'] as string) : null);
+        if (kind === 'organizations')
+          return columns.map((c) => (c === 'temporary' ? (r[c] ? 'true' : 'false') : ((r[c] as string | null | undefined) ?? '')));
+        const clear = PersonalData.of(
+          r['id_number_enc'] ? this.cipher.decrypt(r['id_number_enc'] as string) : null,
+          r['phone_enc'] ? this.cipher.decrypt(r['phone_enc'] as string) : null,
+        );
         const idNumber = personal ? clear.idNumber : clear.maskedIdNumber();
         const phone = personal ? clear.phone : clear.maskedPhone();
-        return ([r['org_code'], r['name'], r['status'], r['joined_on'], r['roles'], r['posts'], idNumber, phone] as (string | null | undefined)[]).map((v) => v ?? '');
+        return (
+          [r['org_code'], r['name'], r['status'], r['joined_on'], r['roles'], r['posts'], idNumber, phone] as (string | null | undefined)[]
+        ).map((v) => v ?? '');
       };
       if (format === 'csv') {
         out.write('\ufeff' + csvLine(columns));

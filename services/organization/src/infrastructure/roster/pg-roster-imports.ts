@@ -120,7 +120,17 @@ export class PgRosterImports implements RosterImports {
   }
 
   private async run(id: string, input: StartImport): Promise<void> {
-    const state: JobState = { id, status: 'running', bytesRead: 0, bytesTotal: 0, rowsProcessed: 0, rowsImported: 0, errorCount: 0, errors: [], message: null };
+    const state: JobState = {
+      id,
+      status: 'running',
+      bytesRead: 0,
+      bytesTotal: 0,
+      rowsProcessed: 0,
+      rowsImported: 0,
+      errorCount: 0,
+      errors: [],
+      message: null,
+    };
     const report = (errs: readonly RowError[]) => {
       state.errorCount += errs.length;
       for (const e of errs) if (state.errors.length < MAX_REPORTED_ERRORS) state.errors.push(e);
@@ -130,7 +140,9 @@ export class PgRosterImports implements RosterImports {
       await this.saveProgress(state);
       const source = await openRoster(input.file, input.format);
       state.bytesTotal = source.bytesTotal;
-      const missing = columnsOf(input.kind).filter((c) => !['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'].includes(c) && !source.header.includes(c));
+      const missing = columnsOf(input.kind).filter(
+        (c) => !['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'].includes(c) && !source.header.includes(c),
+      );
       if (missing.length) {
         report(missing.map((column) => ({ row: 1, column, reason: `缺少列 ${column} / missing column ${column}` })));
         state.status = 'rejected';
@@ -154,7 +166,9 @@ export class PgRosterImports implements RosterImports {
       state.bytesRead = source.bytesRead();
       if (input.dryRun) {
         state.status = state.errorCount ? 'rejected' : 'succeeded';
-        state.message = state.errorCount ? '试导入发现错误行 / dry run found bad rows' : '试导入通过 / dry run passed: every row can be imported';
+        state.message = state.errorCount
+          ? '试导入发现错误行 / dry run found bad rows'
+          : '试导入通过 / dry run passed: every row can be imported';
       } else if (state.errorCount) {
         await client.query('rollback');
         state.rowsImported = 0;
@@ -170,7 +184,10 @@ export class PgRosterImports implements RosterImports {
       if (client && !input.dryRun) await client.query('rollback').catch(() => undefined);
       state.status = 'failed';
       state.rowsImported = 0;
-      state.message = `导入失败，未导入任何数据 / import failed, nothing was imported: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
+      state.message = `导入失败，未导入任何数据 / import failed, nothing was imported: ${e instanceof Error ? e.message : String(e)}`.slice(
+        0,
+        1000,
+      );
       this.logger.error({ err: e, jobId: id }, 'import failed');
       await this.saveProgress(state, true).catch(() => undefined);
     } finally {
@@ -191,7 +208,8 @@ export class PgRosterImports implements RosterImports {
          from organizations o where o.path like $1 || '%'`,
       [root.rows[0].path],
     );
-    for (const r of rows as { id: string; code: string; path: string; level: OrgLevel; active: boolean }[]) map.set(r.code, { id: r.id, path: r.path, level: r.level, active: r.active });
+    for (const r of rows as { id: string; code: string; path: string; level: OrgLevel; active: boolean }[])
+      map.set(r.code, { id: r.id, path: r.path, level: r.level, active: r.active });
     return map;
   }
 
@@ -214,13 +232,20 @@ export class PgRosterImports implements RosterImports {
     const write = async (b: typeof batch) => {
       const hashes = b.map((x) => x.hash).filter((h): h is string => h !== null);
       if (hashes.length) {
-        const { rows } = await client.query<{ h: string }>(`select id_number_hash as h from members where membership = 'active' and id_number_hash = any($1::text[])`, [hashes]);
+        const { rows } = await client.query<{ h: string }>(
+          `select id_number_hash as h from members where membership = 'active' and id_number_hash = any($1::text[])`,
+          [hashes],
+        );
         if (rows.length) {
           const taken = new Set(rows.map((r) => r.h));
           report(
             b
               .filter((x) => x.hash && taken.has(x.hash))
-              .map((x) => ({ row: x.row, column: 'id_number', reason: '该身份证号已登记为在册党员 / a member with this id_number is already registered' })),
+              .map((x) => ({
+                row: x.row,
+                column: 'id_number',
+                reason: '该身份证号已登记为在册党员 / a member with this id_number is already registered',
+              })),
           );
         }
       }
@@ -250,8 +275,14 @@ export class PgRosterImports implements RosterImports {
       const m = parsed.value;
       const org = orgs.get(m.orgCode);
       const errs: RowError[] = [];
-      if (!org) errs.push({ row, column: 'org_code', reason: `组织代码 ${m.orgCode} 不存在或不在您的管理范围内 / org_code ${m.orgCode} is unknown or outside your subtree` });
-      else if (!org.active) errs.push({ row, column: 'org_code', reason: `组织 ${m.orgCode} 已撤销或合并 / organisation ${m.orgCode} is no longer active` });
+      if (!org)
+        errs.push({
+          row,
+          column: 'org_code',
+          reason: `组织代码 ${m.orgCode} 不存在或不在您的管理范围内 / org_code ${m.orgCode} is unknown or outside your subtree`,
+        });
+      else if (!org.active)
+        errs.push({ row, column: 'org_code', reason: `组织 ${m.orgCode} 已撤销或合并 / organisation ${m.orgCode} is no longer active` });
       let hash: string | null = null;
       if (m.idNumber) {
         hash = this.cipher.blindIndex(m.idNumber);
@@ -271,7 +302,11 @@ export class PgRosterImports implements RosterImports {
     if (failure) throw asError(failure);
   }
 
-  private async insertMembers(client: PoolClient, batch: readonly { m: MemberRow; orgId: string; hash: string | null }[], input: StartImport): Promise<void> {
+  private async insertMembers(
+    client: PoolClient,
+    batch: readonly { m: MemberRow; orgId: string; hash: string | null }[],
+    input: StartImport,
+  ): Promise<void> {
     const now = this.clock.now().toISOString();
     const ids = batch.map(() => uuidv7());
     await client.query(
@@ -320,11 +355,17 @@ export class PgRosterImports implements RosterImports {
     let batch: { row: number; o: OrganizationRow; id: string; parent: OrgRef }[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      const { rows } = await client.query<{ code: string }>(`select code from organizations where code = any($1::text[])`, [batch.map((b) => b.o.code)]);
+      const { rows } = await client.query<{ code: string }>(`select code from organizations where code = any($1::text[])`, [
+        batch.map((b) => b.o.code),
+      ]);
       if (rows.length) {
         const taken = new Set(rows.map((r) => r.code));
         // Codes outside the caller's subtree are unknown to the map but still unique platform-wide.
-        report(batch.filter((b) => taken.has(b.o.code)).map((b) => ({ row: b.row, column: 'code', reason: `组织代码 ${b.o.code} 已被使用 / code ${b.o.code} is already in use` })));
+        report(
+          batch
+            .filter((b) => taken.has(b.o.code))
+            .map((b) => ({ row: b.row, column: 'code', reason: `组织代码 ${b.o.code} 已被使用 / code ${b.o.code} is already in use` })),
+        );
       }
       if (!input.dryRun && state.errorCount === 0) {
         const now = this.clock.now().toISOString();
@@ -378,8 +419,18 @@ export class PgRosterImports implements RosterImports {
       const o = parsed.value;
       const parent = orgs.get(o.parentCode);
       const errs: RowError[] = [];
-      if (!parent) errs.push({ row, column: 'parent_code', reason: `上级组织 ${o.parentCode} 不存在或不在您的管理范围内（上级须在本文件靠前的行或已登记）/ parent_code ${o.parentCode} is unknown or outside your subtree (a parent must be stored or come earlier in the file)` });
-      else if (!parent.active) errs.push({ row, column: 'parent_code', reason: `上级组织 ${o.parentCode} 已撤销或合并 / parent ${o.parentCode} is no longer active` });
+      if (!parent)
+        errs.push({
+          row,
+          column: 'parent_code',
+          reason: `上级组织 ${o.parentCode} 不存在或不在您的管理范围内（上级须在本文件靠前的行或已登记）/ parent_code ${o.parentCode} is unknown or outside your subtree (a parent must be stored or come earlier in the file)`,
+        });
+      else if (!parent.active)
+        errs.push({
+          row,
+          column: 'parent_code',
+          reason: `上级组织 ${o.parentCode} 已撤销或合并 / parent ${o.parentCode} is no longer active`,
+        });
       else {
         const levelRule = new ChildLevelMustBeBelowParentLevelRule(parent.level, o.level);
         if (levelRule.isBroken()) errs.push({ row, column: 'level', reason: levelRule.message });
@@ -399,7 +450,14 @@ export class PgRosterImports implements RosterImports {
   }
 }
 
-function envelope(type: string, streamId: string, orgId: string, input: StartImport, at: string, data: Record<string, unknown>): EventEnvelope {
+function envelope(
+  type: string,
+  streamId: string,
+  orgId: string,
+  input: StartImport,
+  at: string,
+  data: Record<string, unknown>,
+): EventEnvelope {
   return {
     eventId: uuidv7(),
     type,
@@ -408,7 +466,12 @@ function envelope(type: string, streamId: string, orgId: string, input: StartImp
     streamVersion: 1,
     occurredAt: at,
     recordedAt: at,
-    actor: { sub: input.actor.sub, roles: [...input.actor.roles], ...(input.actor.orgId ? { orgId: input.actor.orgId } : {}), kind: input.actor.kind },
+    actor: {
+      sub: input.actor.sub,
+      roles: [...input.actor.roles],
+      ...(input.actor.orgId ? { orgId: input.actor.orgId } : {}),
+      kind: input.actor.kind,
+    },
     orgId,
     correlationId: input.correlationId,
     causationId: null,

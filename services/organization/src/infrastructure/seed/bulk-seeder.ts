@@ -27,7 +27,10 @@ export class BulkSeeder {
   async organizations(orgs: readonly SeedOrganization[], progress?: ProgressFn, batchSize = 2_000): Promise<number> {
     const pathByCode = new Map<string, string>();
     const parentCodes = [...new Set(orgs.map((o) => o.parentCode).filter((c): c is string => c !== null))];
-    const { rows } = await this.pool.query<{ code: string; path: string }>(`select code, path from organizations where code = any($1::text[])`, [parentCodes]);
+    const { rows } = await this.pool.query<{ code: string; path: string }>(
+      `select code, path from organizations where code = any($1::text[])`,
+      [parentCodes],
+    );
     for (const r of rows) pathByCode.set(r.code, r.path);
     let inserted = 0;
     for (let i = 0; i < orgs.length; i += batchSize) {
@@ -37,7 +40,12 @@ export class BulkSeeder {
         const existing = pathByCode.get(o.code);
         const path = existing ?? `${parentPath}${o.id}/`;
         pathByCode.set(o.code, path);
-        return { ...o, path, depth: path.split('/').filter(Boolean).length - 1, parentId: o.parentCode === null ? null : idFromPath(parentPath) };
+        return {
+          ...o,
+          path,
+          depth: path.split('/').filter(Boolean).length - 1,
+          parentId: o.parentCode === null ? null : idFromPath(parentPath),
+        };
       });
       const client = await this.pool.connect();
       try {

@@ -53,10 +53,33 @@ export function stableUuid(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const PLACE = '青松白桦红石金河清泉长岭新华东升兴隆永安太平富民和平前进胜利团结光明向阳丰收建设朝阳幸福双山三合四方五星柳林杨树榆树桃源杏花梨园' as const;
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const PLACE =
+  '青松白桦红石金河清泉长岭新华东升兴隆永安太平富民和平前进胜利团结光明向阳丰收建设朝阳幸福双山三合四方五星柳林杨树榆树桃源杏花梨园' as const;
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰红梅志强海燕春梅德明文军金凤淑珍永胜国庆晓东宏伟丽娟丽华';
-const ORGANS = ['组织部', '宣传部', '纪委', '发改委', '财政局', '教育局', '卫生局', '民政局', '农牧局', '水利局', '交通局', '公安局', '法院', '检察院', '林业局', '统计局', '审计局', '人社局', '住建局', '文体局'];
+const ORGANS = [
+  '组织部',
+  '宣传部',
+  '纪委',
+  '发改委',
+  '财政局',
+  '教育局',
+  '卫生局',
+  '民政局',
+  '农牧局',
+  '水利局',
+  '交通局',
+  '公安局',
+  '法院',
+  '检察院',
+  '林业局',
+  '统计局',
+  '审计局',
+  '人社局',
+  '住建局',
+  '文体局',
+];
 
 const placeName = (rnd: () => number): string => pick(rnd, [...PLACE]) + pick(rnd, [...PLACE]);
 
@@ -96,11 +119,23 @@ export function countyOrganizations(plan: CountyPlan): SeedOrganization[] {
   const out: SeedOrganization[] = [];
   const org = (o: Omit<SeedOrganization, 'id'>): SeedOrganization => {
     const demo = DEMO_BY_CODE.get(o.code);
-    const full = { ...o, ...(demo ? { name: demo.name, level: demo.level, kind: demo.kind, sector: demo.sector } : {}), id: demoOrgId(o.code) };
+    const full = {
+      ...o,
+      ...(demo ? { name: demo.name, level: demo.level, kind: demo.kind, sector: demo.sector } : {}),
+      id: demoOrgId(o.code),
+    };
     out.push(full);
     return full;
   };
-  org({ code: plan.code, name: plan.name, level: 'county', kind: 'committee', sector: 'government_organ', parentCode: plan.parentCode, establishedOn: '1949-11-20' });
+  org({
+    code: plan.code,
+    name: plan.name,
+    level: 'county',
+    kind: 'committee',
+    sector: 'government_organ',
+    parentCode: plan.parentCode,
+    establishedOn: '1949-11-20',
+  });
   const rest = plan.organizations - 1;
   const townships = Math.max(2, Math.round(rest / 38));
   const organs = Math.round(rest * 0.08);
@@ -172,7 +207,10 @@ export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization
   const counts = weights.map((w) => Math.floor((w / total) * inBranches));
   let leftover = inBranches - counts.reduce((a, b) => a + b, 0);
   for (let i = 0; leftover > 0; i = (i + 1) % counts.length, leftover--) counts[i]!++;
-  const targets: [SeedOrganization, number][] = [...townships.map((t) => [t, perTownship] as [SeedOrganization, number]), ...branches.map((b, i) => [b, counts[i]!] as [SeedOrganization, number])];
+  const targets: [SeedOrganization, number][] = [
+    ...townships.map((t) => [t, perTownship] as [SeedOrganization, number]),
+    ...branches.map((b, i) => [b, counts[i]!] as [SeedOrganization, number]),
+  ];
   let seq = 0;
   const birthBase = Date.UTC(1940, 0, 1);
   for (const [o, n] of targets) {
@@ -184,7 +222,8 @@ export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization
       if (i === 3 && o.sector === 'rural' && rnd() < 0.3) roles.push('first_secretary');
       if (i === 4 && o.sector === 'rural' && rnd() < 0.2) roles.push('village_official_graduate');
       if (i === 1 && rnd() < 0.3) roles.push('party_worker');
-      const posts: VanguardPost[] = rnd() < 0.067 ? [pick(rnd, ['pioneer_post', 'model_post', 'responsibility_zone', 'model_household'] as const)] : [];
+      const posts: VanguardPost[] =
+        rnd() < 0.067 ? [pick(rnd, ['pioneer_post', 'model_post', 'responsibility_zone', 'model_household'] as const)] : [];
       const joinedYear = Math.min(2010, birth.getUTCFullYear() + 20 + Math.floor(rnd() * 30));
       yield {
         id: stableUuid(`member:${o.code}:${i}`),
@@ -210,7 +249,16 @@ export function provincePlan(): { cities: SeedOrganization[]; counties: CountyPl
   for (let c = 0; c < 11; c++) {
     const code = `91${String(c + 1).padStart(2, '0')}`;
     const demo = DEMO_BY_CODE.get(code);
-    cities.push({ id: demoOrgId(code), code, name: demo?.name ?? `${placeName(rnd)}市`, level: 'city', kind: 'committee', sector: 'government_organ', parentCode: '91', establishedOn: '1983-10-10' });
+    cities.push({
+      id: demoOrgId(code),
+      code,
+      name: demo?.name ?? `${placeName(rnd)}市`,
+      level: 'city',
+      kind: 'committee',
+      sector: 'government_organ',
+      parentCode: '91',
+      establishedOn: '1983-10-10',
+    });
     for (let k = 0; k < countiesPerCity[c]!; k++) {
       const countyCode = `${code}${String(21 + k).padStart(2, '0')}`;
       if (countyCode === SONGLING.code) {

@@ -48,7 +48,11 @@ export class ContactPointsHttpController {
   @Roles(...CONTACT_POINT_WRITE_ROLES)
   @ApiOperation({ summary: '记录走访 / log a visit (date, who was visited, what was solved)' })
   @ApiCreatedResponse({ type: CreatedResponse })
-  logVisit(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: LogVisitRequest): Promise<{ id: string }> {
+  logVisit(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: LogVisitRequest,
+  ): Promise<{ id: string }> {
     return this.commands.execute(new LogVisitCommand(ctx, id, { visitedOn: body.visitedOn, visited: body.visited, solved: body.solved }));
   }
 
@@ -58,7 +62,13 @@ export class ContactPointsHttpController {
   @ApiOkResponse({ type: ContactPointPageResponse })
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListContactPointsQuery): Promise<ContactPointPageResponse> {
     const { subtreeOf, withoutVisitInLastMonth } = q;
-    const page = await this.queries.execute(new ListContactPoints(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(withoutVisitInLastMonth && { withoutVisitInLastMonth }) }, pageOf(q)));
+    const page = await this.queries.execute(
+      new ListContactPoints(
+        actorOf(p),
+        { ...(subtreeOf && { subtreeOf }), ...(withoutVisitInLastMonth && { withoutVisitInLastMonth }) },
+        pageOf(q),
+      ),
+    );
     return { items: page.items.map((c) => ContactPointResponse.of(c)), nextCursor: page.nextCursor };
   }
 

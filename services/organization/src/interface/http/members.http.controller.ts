@@ -9,7 +9,15 @@ import { GrantVanguardPostCommand } from '../../application/commands/grant-vangu
 import { RemoveMemberCommand } from '../../application/commands/remove-member/remove-member.command';
 import { GetMemberQuery, ListMembersQuery as ListMembers } from '../../application/queries';
 import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
-import { AssignRoleRequest, EnrolMemberRequest, GrantPostRequest, ListMembersQuery, MemberDetailResponse, MemberPageResponse, RemoveMemberRequest } from './dto/member.dto';
+import {
+  AssignRoleRequest,
+  EnrolMemberRequest,
+  GrantPostRequest,
+  ListMembersQuery,
+  MemberDetailResponse,
+  MemberPageResponse,
+  RemoveMemberRequest,
+} from './dto/member.dto';
 import { pageOf } from './dto/page.dto';
 import { actorOf, CommandCtx, uuidParam } from './request-context';
 
@@ -49,7 +57,11 @@ export class MembersHttpController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListMembersQuery): Promise<MemberPageResponse> {
     const { subtreeOf, status, role, membership } = q;
     const page = await this.queries.execute(
-      new ListMembers(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(status && { status }), ...(role && { role }), ...(membership && { membership }) }, pageOf(q)),
+      new ListMembers(
+        actorOf(p),
+        { ...(subtreeOf && { subtreeOf }), ...(status && { status }), ...(role && { role }), ...(membership && { membership }) },
+        pageOf(q),
+      ),
     );
     return { items: page.items.map((m) => MemberDetailResponse.of(m)), nextCursor: page.nextCursor };
   }
@@ -67,7 +79,11 @@ export class MembersHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '任职 / assign a role (409 if already held)' })
   @ApiNoContentResponse()
-  async assignRole(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: AssignRoleRequest): Promise<void> {
+  async assignRole(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: AssignRoleRequest,
+  ): Promise<void> {
     await this.commands.execute(new AssignMemberRoleCommand(ctx, id, body.role));
   }
 
@@ -76,7 +92,11 @@ export class MembersHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '亮牌示范 / grant a vanguard post' })
   @ApiNoContentResponse()
-  async grantPost(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: GrantPostRequest): Promise<void> {
+  async grantPost(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: GrantPostRequest,
+  ): Promise<void> {
     await this.commands.execute(new GrantVanguardPostCommand(ctx, id, body.post));
   }
 
@@ -85,7 +105,11 @@ export class MembersHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '出党/去世等减少 / the member leaves other than by transfer' })
   @ApiNoContentResponse()
-  async leave(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: RemoveMemberRequest): Promise<void> {
+  async leave(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: RemoveMemberRequest,
+  ): Promise<void> {
     await this.commands.execute(new RemoveMemberCommand(ctx, id, body.reason));
   }
 }

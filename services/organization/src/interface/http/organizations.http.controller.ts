@@ -60,7 +60,18 @@ export class OrganizationsHttpController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListOrganizationsQuery): Promise<OrganizationPageResponse> {
     const { subtreeOf, level, sector, status, kind, parentId } = q;
     const page = await this.queries.execute(
-      new ListOrganizations(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(level && { level }), ...(sector && { sector }), ...(status && { status }), ...(kind && { kind }), ...(parentId && { parentId }) }, pageOf(q)),
+      new ListOrganizations(
+        actorOf(p),
+        {
+          ...(subtreeOf && { subtreeOf }),
+          ...(level && { level }),
+          ...(sector && { sector }),
+          ...(status && { status }),
+          ...(kind && { kind }),
+          ...(parentId && { parentId }),
+        },
+        pageOf(q),
+      ),
     );
     return { items: page.items.map((o) => OrganizationResponse.of(o)), nextCursor: page.nextCursor };
   }
@@ -85,7 +96,11 @@ export class OrganizationsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '下级组织树 / the organisation and everything below it, by code, cursor-paginated' })
   @ApiOkResponse({ type: OrganizationPageResponse })
-  async subtree(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Query() q: PageQueryDto): Promise<OrganizationPageResponse> {
+  async subtree(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<OrganizationPageResponse> {
     const page = await this.queries.execute(new ListOrganizations(actorOf(p), { subtreeOf: id }, pageOf(q)));
     return { items: page.items.map((o) => OrganizationResponse.of(o)), nextCursor: page.nextCursor };
   }
@@ -95,7 +110,11 @@ export class OrganizationsHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '更名 / rename' })
   @ApiNoContentResponse()
-  async rename(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: RenameOrganizationRequest): Promise<void> {
+  async rename(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: RenameOrganizationRequest,
+  ): Promise<void> {
     await this.commands.execute(new RenameOrganizationCommand(ctx, id, body.name));
   }
 
@@ -104,7 +123,11 @@ export class OrganizationsHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '调整隶属关系 / move under another parent (409 if it would make a cycle); the subtree follows' })
   @ApiNoContentResponse()
-  async move(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: MoveOrganizationRequest): Promise<void> {
+  async move(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: MoveOrganizationRequest,
+  ): Promise<void> {
     await this.commands.execute(new MoveOrganizationCommand(ctx, id, body.parentId, body.code));
   }
 
@@ -112,7 +135,11 @@ export class OrganizationsHttpController {
   @Roles(...ORG_WRITE_ROLES)
   @ApiOperation({ summary: '合并 / merge into another organisation; its members move to the survivor' })
   @ApiCreatedResponse({ schema: { properties: { membersMoved: { type: 'integer' } } } })
-  merge(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: MergeOrganizationRequest): Promise<{ membersMoved: number }> {
+  merge(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: MergeOrganizationRequest,
+  ): Promise<{ membersMoved: number }> {
     return this.commands.execute(new MergeOrganizationCommand(ctx, id, body.survivingOrganizationId));
   }
 
@@ -121,8 +148,11 @@ export class OrganizationsHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '撤销 / dissolve (422 while it has members or active children)' })
   @ApiNoContentResponse()
-  async dissolve(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: DissolveOrganizationRequest): Promise<void> {
+  async dissolve(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: DissolveOrganizationRequest,
+  ): Promise<void> {
     await this.commands.execute(new DissolveOrganizationCommand(ctx, id, body.reason));
   }
 }
-

@@ -63,7 +63,9 @@ export class RosterHttpController {
   @Get('exports/members')
   @Roles(...READ_ROLES)
   @ApiProduces(CONTENT_TYPE.csv, CONTENT_TYPE.xlsx)
-  @ApiOperation({ summary: '导出党员花名册 / export members of a subtree in the import format; ID number and phone in clear only for admin/organizer' })
+  @ApiOperation({
+    summary: '导出党员花名册 / export members of a subtree in the import format; ID number and phone in clear only for admin/organizer',
+  })
   exportMembers(@CurrentPrincipal() p: Principal, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
     return this.export('members', p, q, res);
   }
@@ -79,17 +81,31 @@ export class RosterHttpController {
   private async startImport(kind: RosterKind, ctx: CommandContext, q: ImportQuery, req: Request): Promise<ImportJobResponse> {
     const file = join(tmpdir(), `vanguard-import-${randomUUID()}.${q.format}`);
     await pipeline(req, createWriteStream(file));
-    const job = await this.imports.start({ actor: ctx.actor, correlationId: ctx.correlationId, kind, format: q.format, dryRun: q.dryRun ?? false, file });
+    const job = await this.imports.start({
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      kind,
+      format: q.format,
+      dryRun: q.dryRun ?? false,
+      file,
+    });
     return ImportJobResponse.of(job);
   }
 
   private async export(kind: RosterKind, p: Principal, q: ExportQuery, res: Response): Promise<void> {
     const actor = actorOf(p);
     const rootId = q.subtreeOf ?? actor.orgId;
-    if (!rootId) throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: '令牌中没有所属组织 / the token names no organisation' });
+    if (!rootId)
+      throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: '令牌中没有所属组织 / the token names no organisation' });
     const root = await this.queries.execute(new GetOrganizationQuery(actor, rootId));
     res.setHeader('Content-Type', CONTENT_TYPE[q.format]);
     res.setHeader('Content-Disposition', `attachment; filename="${kind}-${root.code}.${q.format}"`);
-    await this.exports.write({ kind, format: q.format, rootId: root.id, personal: p.roles.includes('admin') || p.roles.includes('organizer'), out: res });
+    await this.exports.write({
+      kind,
+      format: q.format,
+      rootId: root.id,
+      personal: p.roles.includes('admin') || p.roles.includes('organizer'),
+      out: res,
+    });
   }
 }

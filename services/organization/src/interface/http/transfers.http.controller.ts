@@ -9,7 +9,13 @@ import { RequestTransferCommand } from '../../application/commands/request-trans
 import { GetTransferQuery, ListTransfersQuery as ListTransfers } from '../../application/queries';
 import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
 import { pageOf } from './dto/page.dto';
-import { ListTransfersQuery, RejectTransferRequest, RequestTransferRequest, TransferPageResponse, TransferResponse } from './dto/transfer.dto';
+import {
+  ListTransfersQuery,
+  RejectTransferRequest,
+  RequestTransferRequest,
+  TransferPageResponse,
+  TransferResponse,
+} from './dto/transfer.dto';
 import { actorOf, CommandCtx, uuidParam } from './request-context';
 
 @ApiTags('transfers')
@@ -36,7 +42,9 @@ export class TransfersHttpController {
   @ApiOkResponse({ type: TransferPageResponse })
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListTransfersQuery): Promise<TransferPageResponse> {
     const { subtreeOf, overdue, status } = q;
-    const page = await this.queries.execute(new ListTransfers(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(overdue && { overdue }), ...(status && { status }) }, pageOf(q)));
+    const page = await this.queries.execute(
+      new ListTransfers(actorOf(p), { ...(subtreeOf && { subtreeOf }), ...(overdue && { overdue }), ...(status && { status }) }, pageOf(q)),
+    );
     return { items: page.items.map((t) => TransferResponse.of(t)), nextCursor: page.nextCursor };
   }
 
@@ -61,7 +69,11 @@ export class TransfersHttpController {
   @HttpCode(204)
   @ApiOperation({ summary: '拒收 / the receiving organisation rejects, with a reason' })
   @ApiNoContentResponse()
-  async reject(@CommandCtx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() body: RejectTransferRequest): Promise<void> {
+  async reject(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: RejectTransferRequest,
+  ): Promise<void> {
     await this.commands.execute(new DecideTransferCommand(ctx, id, 'reject', body.reason));
   }
 

@@ -19,13 +19,19 @@ describe(DissolveOrganizationHandler.name, () => {
     await sut.execute(new DissolveOrganizationCommand(ctx, 'village-a', '项目结束'));
 
     expect(organizations.rows.get('village-a')?.status).toBe('dissolved');
-    expect(outbox.written[0]?.events[0]).toMatchObject({ name: 'OrganizationDissolved', data: { dissolvedOn: '2011-06-30', reason: '项目结束' } });
+    expect(outbox.written[0]?.events[0]).toMatchObject({
+      name: 'OrganizationDissolved',
+      data: { dissolvedOn: '2011-06-30', reason: '项目结束' },
+    });
   });
 
   it('When_MembersRemain_Then_RefusesAndPublishesNothing', async () => {
     organizations.members.set('village-a', 12);
 
-    await expect(sut.execute(new DissolveOrganizationCommand(ctx, 'village-a'))).rejects.toMatchObject({ code: 'ORGANIZATION.HAS_MEMBERS', kind: 'rule' });
+    await expect(sut.execute(new DissolveOrganizationCommand(ctx, 'village-a'))).rejects.toMatchObject({
+      code: 'ORGANIZATION.HAS_MEMBERS',
+      kind: 'rule',
+    });
     expect(organizations.rows.get('village-a')?.status).toBe('active');
     expect(outbox.written).toHaveLength(0);
   });
@@ -35,6 +41,8 @@ describe(DissolveOrganizationHandler.name, () => {
   });
 
   it('When_TheCallerHoldsAnotherSubtree_Then_RefusesOutOfScope', async () => {
-    await expect(sut.execute(new DissolveOrganizationCommand({ actor: actor('town-b'), correlationId: 'c' }, 'village-a'))).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
+    await expect(
+      sut.execute(new DissolveOrganizationCommand({ actor: actor('town-b'), correlationId: 'c' }, 'village-a')),
+    ).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
   });
 });

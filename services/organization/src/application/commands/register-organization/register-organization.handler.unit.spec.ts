@@ -62,7 +62,16 @@ describe(RegisterOrganizationHandler.name, () => {
   const command = (a: Actor, code = '910425103') =>
     new RegisterOrganizationCommand(
       { actor: a, correlationId: 'corr-1' },
-      { code, name: '新镇', level: 'township', kind: 'committee', sector: 'rural', parentId: 'county', establishedOn: '2011-01-01', temporary: false },
+      {
+        code,
+        name: '新镇',
+        level: 'township',
+        kind: 'committee',
+        sector: 'rural',
+        parentId: 'county',
+        establishedOn: '2011-01-01',
+        temporary: false,
+      },
     );
 
   it('When_CallerHoldsTheParent_Then_SavesAndWritesOrganizationRegisteredWithTheCorrelation', async () => {
@@ -91,7 +100,16 @@ describe(RegisterOrganizationHandler.name, () => {
   it('When_NoParentAndNotAdmin_Then_RefusesToCreateARoot', async () => {
     const c = new RegisterOrganizationCommand(
       { actor: actor('county'), correlationId: 'c' },
-      { code: '92', name: '另一省', level: 'province', kind: 'committee', sector: 'government_organ', parentId: null, establishedOn: '2011-01-01', temporary: false },
+      {
+        code: '92',
+        name: '另一省',
+        level: 'province',
+        kind: 'committee',
+        sector: 'government_organ',
+        parentId: null,
+        establishedOn: '2011-01-01',
+        temporary: false,
+      },
     );
     await expect(sut.execute(c)).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
   });

@@ -1,5 +1,15 @@
 import { Member } from '../../../domain/member/member.aggregate';
-import { actor, demoTree, directUnitOfWork, fixedClock, InMemoryMembers, InMemoryOrganizations, InMemoryTransfers, RecordingOutbox, sequentialIds } from '../../testing/in-memory-ports';
+import {
+  actor,
+  demoTree,
+  directUnitOfWork,
+  fixedClock,
+  InMemoryMembers,
+  InMemoryOrganizations,
+  InMemoryTransfers,
+  RecordingOutbox,
+  sequentialIds,
+} from '../../testing/in-memory-ports';
 import { RequestTransferCommand } from './request-transfer.command';
 import { RequestTransferHandler } from './request-transfer.handler';
 
@@ -16,10 +26,21 @@ describe(RequestTransferHandler.name, () => {
     members = new InMemoryMembers();
     transfers = new InMemoryTransfers();
     outbox = new RecordingOutbox();
-    const m = Member.join({ id: 'm-1', orgId: 'village-a', name: '王某', status: 'full', joinedOn: '2000-07-01', roles: [], posts: [] }, '2011-01-01');
+    const m = Member.join(
+      { id: 'm-1', orgId: 'village-a', name: '王某', status: 'full', joinedOn: '2000-07-01', roles: [], posts: [] },
+      '2011-01-01',
+    );
     m.pullEvents();
     members.rows.set(m.id, m);
-    sut = new RequestTransferHandler(organizations, members, transfers, outbox, directUnitOfWork, sequentialIds('t'), fixedClock('2011-05-01'));
+    sut = new RequestTransferHandler(
+      organizations,
+      members,
+      transfers,
+      outbox,
+      directUnitOfWork,
+      sequentialIds('t'),
+      fixedClock('2011-05-01'),
+    );
   });
 
   const ctx = (orgId: string) => ({ actor: actor(orgId, ['branch_secretary']), correlationId: 'c-1' });
@@ -27,25 +48,41 @@ describe(RequestTransferHandler.name, () => {
   it('When_TheOldOrganisationRequests_Then_OpensATransferWithTheDefaultDeadlineAndPublishesIt', async () => {
     const { id } = await sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'village-b'));
 
-    expect(transfers.rows.get(id)).toMatchObject({ status: 'requested', fromOrgId: 'village-a', toOrgId: 'village-b', deadline: '2011-05-31' });
+    expect(transfers.rows.get(id)).toMatchObject({
+      status: 'requested',
+      fromOrgId: 'village-a',
+      toOrgId: 'village-b',
+      deadline: '2011-05-31',
+    });
     expect(outbox.names()).toEqual(['MemberTransferRequested']);
   });
 
   it('When_TheReceivingSideRequests_Then_RefusesOutOfScope', async () => {
-    await expect(sut.execute(new RequestTransferCommand(ctx('town-b'), 'm-1', 'village-b'))).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
+    await expect(sut.execute(new RequestTransferCommand(ctx('town-b'), 'm-1', 'village-b'))).rejects.toMatchObject({
+      code: 'AUTH.OUT_OF_SCOPE',
+    });
     expect(transfers.rows.size).toBe(0);
   });
 
   it('When_TargetIsTheMembersOwnOrganisation_Then_RefusesWithARuleViolation', async () => {
-    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'village-a'))).rejects.toMatchObject({ code: 'TRANSFER.SAME_ORGANIZATION', kind: 'rule' });
+    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'village-a'))).rejects.toMatchObject({
+      code: 'TRANSFER.SAME_ORGANIZATION',
+      kind: 'rule',
+    });
   });
 
   it('When_ATransferIsAlreadyOpen_Then_RefusesTheSecond', async () => {
     await sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'village-b'));
-    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'town-b'))).rejects.toMatchObject({ code: 'TRANSFER.ALREADY_OPEN', kind: 'conflict' });
+    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'town-b'))).rejects.toMatchObject({
+      code: 'TRANSFER.ALREADY_OPEN',
+      kind: 'conflict',
+    });
   });
 
   it('When_TheMemberIsUnknown_Then_NotFound', async () => {
-    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'nobody', 'village-b'))).rejects.toMatchObject({ code: 'MEMBER.NOT_FOUND', kind: 'not_found' });
+    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'nobody', 'village-b'))).rejects.toMatchObject({
+      code: 'MEMBER.NOT_FOUND',
+      kind: 'not_found',
+    });
   });
 });

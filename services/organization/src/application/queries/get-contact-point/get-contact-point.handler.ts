@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ContactPointNotFoundError } from '../../../domain/contact-point/contact-point.errors';
-import { ORGANIZATION_READ_MODEL, type OrganizationReadModel, type ContactPointView, type VisitView } from '../../ports/organization-read-model.port';
+import {
+  ORGANIZATION_READ_MODEL,
+  type OrganizationReadModel,
+  type ContactPointView,
+  type VisitView,
+} from '../../ports/organization-read-model.port';
 import { visibleOrganization } from '../scoped-reads';
 import { GetContactPointQuery } from './get-contact-point.query';
 

@@ -3,7 +3,10 @@ import type { Actor } from '../../ports/actor';
 import type { OrganizationView } from '../../ports/organization-read-model.port';
 
 export class GetOrganizationQuery extends Query<OrganizationView> {
-  constructor(readonly actor: Actor, readonly id: string) {
+  constructor(
+    readonly actor: Actor,
+    readonly id: string,
+  ) {
     super();
   }
 }

@@ -2,7 +2,12 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { addDays } from '../../../domain/shared/day';
 import { CLOCK, type Clock } from '../../ports/clock.port';
-import { ORGANIZATION_READ_MODEL, type OrganizationReadModel, type ContactPointView, type Page } from '../../ports/organization-read-model.port';
+import {
+  ORGANIZATION_READ_MODEL,
+  type OrganizationReadModel,
+  type ContactPointView,
+  type Page,
+} from '../../ports/organization-read-model.port';
 import { scopedRoot } from '../scoped-reads';
 import { ListContactPointsQuery } from './list-contact-points.query';
 

@@ -3,7 +3,11 @@ import type { Actor } from '../../ports/actor';
 import type { MemberFilter, MemberView, Page, PageRequest } from '../../ports/organization-read-model.port';
 
 export class ListMembersQuery extends Query<Page<MemberView>> {
-  constructor(readonly actor: Actor, readonly filter: Partial<MemberFilter>, readonly page: PageRequest) {
+  constructor(
+    readonly actor: Actor,
+    readonly filter: Partial<MemberFilter>,
+    readonly page: PageRequest,
+  ) {
     super();
   }
 }

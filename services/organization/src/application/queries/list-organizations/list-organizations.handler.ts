@@ -1,6 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ORGANIZATION_READ_MODEL, type OrganizationReadModel, type OrganizationView, type Page } from '../../ports/organization-read-model.port';
+import {
+  ORGANIZATION_READ_MODEL,
+  type OrganizationReadModel,
+  type OrganizationView,
+  type Page,
+} from '../../ports/organization-read-model.port';
 import { scopedRoot } from '../scoped-reads';
 import { ListOrganizationsQuery } from './list-organizations.query';
 

@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../ports/clock.port';
-import { ORGANIZATION_READ_MODEL, type OrganizationReadModel, type Page, type TransferView } from '../../ports/organization-read-model.port';
+import {
+  ORGANIZATION_READ_MODEL,
+  type OrganizationReadModel,
+  type Page,
+  type TransferView,
+} from '../../ports/organization-read-model.port';
 import { scopedRoot } from '../scoped-reads';
 import { ListTransfersQuery } from './list-transfers.query';
 

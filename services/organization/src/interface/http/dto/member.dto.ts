@@ -1,7 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
-import { MEMBER_ROLES, MEMBER_STATUSES, VANGUARD_POSTS, type Membership, type MemberRole, type MemberStatus, type VanguardPost } from '../../../domain/member/member.vocabulary';
+import {
+  MEMBER_ROLES,
+  MEMBER_STATUSES,
+  VANGUARD_POSTS,
+  type Membership,
+  type MemberRole,
+  type MemberStatus,
+  type VanguardPost,
+} from '../../../domain/member/member.vocabulary';
 import { PageQueryDto } from './page.dto';
 
 export class EnrolMemberRequest {

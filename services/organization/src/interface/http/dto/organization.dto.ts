@@ -2,7 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { OrganizationView } from '../../../application/ports/organization-read-model.port';
-import { ORG_KINDS, ORG_LEVELS, ORG_STATUSES, SECTORS, type OrgKind, type OrgLevel, type OrgStatus, type Sector } from '../../../domain/organization/organization.vocabulary';
+import {
+  ORG_KINDS,
+  ORG_LEVELS,
+  ORG_STATUSES,
+  SECTORS,
+  type OrgKind,
+  type OrgLevel,
+  type OrgStatus,
+  type Sector,
+} from '../../../domain/organization/organization.vocabulary';
 import { PageQueryDto } from './page.dto';
 
 const CODE = /^[0-9]{2,30}$/;
@@ -158,4 +167,5 @@ export class CreatedResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
 }
 
-export const booleanQuery = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+export const booleanQuery = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));

@@ -48,11 +48,22 @@ export class ImportJobResponse {
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 
   static of(v: ImportJobView): ImportJobResponse {
-    const { id, kind, format, dryRun, status, progress, rowsProcessed, rowsImported, errorCount, errors, message, createdAt, finishedAt } = v;
+    const { id, kind, format, dryRun, status, progress, rowsProcessed, rowsImported, errorCount, errors, message, createdAt, finishedAt } =
+      v;
     return Object.assign(new ImportJobResponse(), {
-      id, kind, format, dryRun, status, progress, rowsProcessed, rowsImported, errorCount,
+      id,
+      kind,
+      format,
+      dryRun,
+      status,
+      progress,
+      rowsProcessed,
+      rowsImported,
+      errorCount,
       errors: errors.map(({ row, column, reason }) => ({ row, column, reason })),
-      message, createdAt, finishedAt,
+      message,
+      createdAt,
+      finishedAt,
     });
   }
 }
