@@ -1,5 +1,5 @@
 // Shared by scripts/start.mjs and scripts/test.mjs: plain Node, no dependencies,
-// because they run before `npm ci` may have happened.
+// because they run before dependencies may be installed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ export function must(cmd, args, what, opts) {
   }
 }
 
-/** `npm ci` when node_modules is missing or older than the lock file. */
+/** Installs when node_modules is missing or older than the lock file. */
 export function ensureDependencies() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
@@ -31,8 +31,11 @@ export function ensureDependencies() {
     process.stderr.write(`Node 20+ is required (this is ${process.version}).\n`);
     process.exit(1);
   }
-  console.log('• installing dependencies (npm ci)…');
-  must('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+  // Not `npm ci`: the registry reachable here serves only some platforms' optional
+  // binaries (swc's, for one), so the lock cannot list the others and `npm ci` calls it
+  // out of sync. `npm install` installs exactly the locked versions all the same.
+  console.log('• installing dependencies (npm install from the lock file)…');
+  must('npm', ['install', '--no-audit', '--no-fund', '--no-save'], 'npm install');
 }
 
 export const TS = ['-r', '@swc-node/register'];
