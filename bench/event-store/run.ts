@@ -16,6 +16,7 @@ import {
   type PostgresEventStore as EmmettStore,
 } from '@event-driven-io/emmett-postgresql';
 import { infraConfig } from '@vanguard/infra-config';
+import { measureKafkaFigures } from './kafka';
 import {
   canonicalJson,
   migrate,
@@ -322,6 +323,26 @@ async function main(): Promise<void> {
   await emmett.close();
   await emmettDb.close();
   await pool.end();
+
+  // 7. the Kafka legs: store → broker, and append → consumer handled (Emmett has no Kafka relay)
+  log('relay to Kafka and end-to-end latency');
+  const k = await measureKafkaFigures(quick);
+  json['kafka'] = k;
+  rows.push({
+    figure: `relay store → Kafka (${fmt(k.relayEvents)} events, events/s)`,
+    target: '≥ 10,000',
+    ours: fmt(k.relayEventsPerSec),
+    emmett: '',
+    raw: '',
+  });
+  rows.push({
+    figure: `append → Kafka consumer handled at ${fmt(k.e2eRatePerSec)} events/s, p50 / p99 (ms)`,
+    target: 'p50 ≤ 50, p99 ≤ 250',
+    ours: `${k.e2eP50Ms} / ${k.e2eP99Ms}`,
+    emmett: '',
+    raw: '',
+    note: `${fmt(k.e2eEvents)} events handled through EventConsumer + inbox`,
+  });
 
   if (JSON_OUT) {
     console.log(JSON.stringify({ database: DB, events: EVENTS, table: TABLE, writers: WRITERS, ...json }, null, 2));
