@@ -43,6 +43,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> {
   const pool = await freshDatabase();
+  const consumerPool = new Pool({ connectionString: (pool.options as { connectionString: string }).connectionString, max: 4 });
   const kafka = new Kafka({ clientId: 'bench', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
   const run = randomUUID().slice(0, 8);
   try {
@@ -94,7 +95,8 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
       groupId: `bench-${run}`,
       topics: [e2eTopic],
       contracts: new ContractRegistry([contract]),
-      inbox: new PgInbox(pool),
+      // Its own connections, as a consuming service would have.
+      inbox: new PgInbox(consumerPool),
       handlers: {
         [contract.type]: (e) => {
           handled++;
@@ -158,6 +160,7 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
     };
   } finally {
     await pool.end();
+    await consumerPool.end();
     const admin = kafka.admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.includes(`.${run}.`));

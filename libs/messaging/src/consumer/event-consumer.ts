@@ -48,6 +48,8 @@ export interface EventConsumerOptions<TTx> {
   readonly logger?: MessagingLogger;
   readonly now?: () => Date;
   readonly sessionTimeoutMs?: number;
+  /** Partitions handled side by side (order holds within each); default 3. */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -95,7 +97,14 @@ export class EventConsumer<TTx> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
+      // Offsets are a resume hint, not the dedup guarantee (the inbox is): committing every
+      // 100 messages or every second instead of after each one keeps the consumer off the
+      // broker's round trip, and a crash only means more duplicates for the inbox to absorb.
       autoCommit: true,
+      autoCommitInterval: 1000,
+      autoCommitThreshold: 100,
+      // Each partition's messages stay in order; partitions are independent.
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.eachBatch(payload),
     });
