@@ -10,6 +10,7 @@ import type { ContactPointRepository } from '../ports/contact-point.repository.p
 import type { MemberTransferRepository } from '../ports/member-transfer.repository.port';
 import type { MemberRepository } from '../ports/member.repository.port';
 import type { OrganizationRepository } from '../ports/organization.repository.port';
+import { assertWithinScope } from '../scope/access-scope';
 
 export async function loadOrganization(repo: OrganizationRepository, id: string): Promise<Organization> {
   const org = await repo.findById(id);
@@ -33,4 +34,17 @@ export async function loadContactPoint(repo: ContactPointRepository, id: string)
   const cp = await repo.findById(id);
   if (!cp) throw new ContactPointNotFoundError(id);
   return cp;
+}
+
+/** A member to change, refused unless their organisation lies inside the caller's subtree. */
+export async function loadMemberInScope(
+  members: MemberRepository,
+  organizations: OrganizationRepository,
+  memberId: string,
+  actor: Parameters<typeof assertWithinScope>[0],
+): Promise<Member> {
+  const member = await loadMember(members, memberId);
+  const org = await loadOrganization(organizations, member.orgId);
+  assertWithinScope(actor, org.id, org.path);
+  return member;
 }

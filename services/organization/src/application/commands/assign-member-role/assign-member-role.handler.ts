@@ -5,9 +5,8 @@ import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.rep
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
 import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
-import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
-import { loadMember, loadOrganization } from '../load';
+import { loadMemberInScope } from '../load';
 import { AssignMemberRoleCommand } from './assign-member-role.command';
 
 @CommandHandler(AssignMemberRoleCommand)
@@ -22,9 +21,7 @@ export class AssignMemberRoleHandler implements ICommandHandler<AssignMemberRole
 
   execute({ ctx, memberId, role }: AssignMemberRoleCommand): Promise<void> {
     return this.uow.run(async () => {
-      const member = await loadMember(this.members, memberId);
-      const org = await loadOrganization(this.organizations, member.orgId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      const member = await loadMemberInScope(this.members, this.organizations, memberId, ctx.actor);
       member.assignRole(role, this.clock.today());
       await this.members.save(member);
       await this.outbox.add(member.pullEvents(), eventContext(ctx));

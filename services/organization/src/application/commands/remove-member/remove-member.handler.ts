@@ -5,9 +5,8 @@ import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.rep
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
 import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
-import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
-import { loadMember, loadOrganization } from '../load';
+import { loadMemberInScope } from '../load';
 import { RemoveMemberCommand } from './remove-member.command';
 
 @CommandHandler(RemoveMemberCommand)
@@ -22,9 +21,7 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand,
 
   execute({ ctx, memberId, reason }: RemoveMemberCommand): Promise<void> {
     return this.uow.run(async () => {
-      const member = await loadMember(this.members, memberId);
-      const org = await loadOrganization(this.organizations, member.orgId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      const member = await loadMemberInScope(this.members, this.organizations, memberId, ctx.actor);
       member.leave(this.clock.today(), reason);
       await this.members.save(member);
       await this.outbox.add(member.pullEvents(), eventContext(ctx));
