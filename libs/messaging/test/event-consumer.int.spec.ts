@@ -147,6 +147,50 @@ describe(EventConsumer.name, () => {
     expect(await effects(group)).toEqual([event.eventId]);
   });
 
+  it('WhenMessagesArriveTogether_HandlesThemInOneInboxTransaction', async () => {
+    const topic = await newTopic();
+    const group = `g-${randomUUID()}`;
+    const events = Array.from({ length: 50 }, (_, i) => thingEvent('batch', i + 1));
+    await publish(topic, ...events);
+    const metrics = new Registry();
+    await start(topic, group, { 'msgtest.ThingHappened': recordEffect(group) }, metrics);
+    await waitUntil('50 processed', async () => (await outcomes(metrics, 'processed')) === 50);
+    // xmin is the id of the transaction that wrote the row: one for all 50 effects and inbox rows.
+    const { rows } = await db.pool.query<{ n: string }>(
+      `select count(distinct e.xmin::text) as n from effects e join vanguard_inbox i on i.event_id = e.event_id and i.consumer = $1
+        where e.consumer = $1 and i.xmin::text = e.xmin::text`,
+      [group],
+    );
+    expect(rows[0]!.n).toBe('1');
+    expect(await effects(group)).toEqual(events.map((e) => e.eventId).sort());
+  });
+
+  it('WhenOneMessageOfABatchFails_TheOthersTakeEffectOnceAndOnlyThatOneIsRetried', async () => {
+    const topic = await newTopic();
+    const group = `g-${randomUUID()}`;
+    const events = [1, 2, 3, 4, 5].map((v) => thingEvent('mixed', v, { n: v }));
+    await publish(topic, ...events);
+    const attempts = new Map<number, number[]>();
+    const metrics = new Registry();
+    await start(
+      topic,
+      group,
+      {
+        'msgtest.ThingHappened': async (e, ctx) => {
+          const n = (e.data as { n: number }).n;
+          attempts.set(n, [...(attempts.get(n) ?? []), ctx.attempt]);
+          await recordEffect(group)(e, ctx);
+          if (n === 3 && ctx.attempt === 1) throw new Error('three fails once');
+        },
+      },
+      metrics,
+    );
+    await waitUntil('5 processed', async () => (await outcomes(metrics, 'processed')) === 5);
+    expect(await outcomes(metrics, 'retried')).toBe(1);
+    expect(attempts.get(3)).toEqual([1, 2]);
+    expect(await effects(group)).toEqual(events.map((e) => e.eventId).sort());
+  });
+
   it('WhenRetriesAreExhausted_DeadLettersWithTheErrorAndOriginAndMovesOn', async () => {
     const topic = await newTopic();
     const group = `g-${randomUUID()}`;

@@ -125,4 +125,39 @@ describe(TypeOrmInbox.name, () => {
     await expect(sut.processOnce('reporting', event, origin, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await sut.processOnce('reporting', event, origin, () => Promise.resolve())).toBe('processed');
   });
+
+  it('processBatch_ClaimsAllInOneTransaction_AndTreatsRepeatsAndEarlierOnesAsDuplicates', async () => {
+    const sut = new TypeOrmInbox(dataSource);
+    const [a, b, c] = [thingEvent('i3', 1), thingEvent('i3', 2), thingEvent('i3', 3)];
+    const at = (offset: number) => ({ topic: 't', partition: 0, offset: String(offset) });
+    expect(await sut.processOnce('batch', a!, at(1), () => Promise.resolve())).toBe('processed');
+    const seen: string[] = [];
+    const outcomes = await sut.processBatch(
+      'batch',
+      [a!, b!, b!, c!].map((event, i) => ({ event, origin: at(i + 1) })),
+      async (m, item) => {
+        seen.push(item.event.eventId);
+        await m.query('insert into effects (event_id) values ($1)', [item.event.eventId]);
+      },
+    );
+    expect(outcomes).toEqual(['duplicate', 'processed', 'duplicate', 'processed']);
+    expect(seen).toEqual([b!.eventId, c!.eventId]);
+  });
+
+  it('processBatch_WhenOneEffectFails_RollsBackEveryEffectAndInboxRow', async () => {
+    const sut = new TypeOrmInbox(dataSource);
+    const events = [thingEvent('i4', 1), thingEvent('i4', 2)];
+    const items = events.map((event, i) => ({ event, origin: { topic: 't', partition: 0, offset: String(i) } }));
+    await expect(
+      sut.processBatch('rollback', items, async (m, item, i) => {
+        await m.query('insert into effects (event_id) values ($1)', [item.event.eventId]);
+        if (i === 1) throw new Error('second fails');
+      }),
+    ).rejects.toThrow('second fails');
+    const effects = await dataSource.query('select count(*)::int as n from effects where event_id = any($1)', [
+      events.map((e) => e.eventId),
+    ]);
+    expect(effects[0].n).toBe(0);
+    expect(await sut.processBatch('rollback', items, () => Promise.resolve())).toEqual(['processed', 'processed']);
+  });
 });

@@ -1,10 +1,10 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Offsets, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { deadLetterTopic, type AnyEventContract, type ContractEvent, type ContractRegistry, type EventEnvelope } from '@vanguard/contracts';
 import { decodeKafkaValue } from '../kafka/envelope-codec';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
-import type { Inbox, MessageOrigin } from '../inbox/inbox.port';
+import type { Inbox, InboxItem, MessageOrigin } from '../inbox/inbox.port';
 import { deadLetterMessage, type DeadLetterReason } from './dead-letter';
 import { DEFAULT_RETRY_POLICY, PermanentHandlerError, retryDelayMs, type RetryPolicy } from './retry-policy';
 
@@ -50,7 +50,11 @@ export interface EventConsumerOptions<TTx> {
   readonly sessionTimeoutMs?: number;
   /** Partitions handled side by side (order holds within each); default 3. */
   readonly partitionsConsumedConcurrently?: number;
+  /** Most messages of one partition handled in one inbox transaction; default 100. */
+  readonly transactionBatchSize?: number;
 }
+
+const DEFAULT_TRANSACTION_BATCH = 100;
 
 /**
  * A consumer group member that turns at-least-once delivery into exactly-once effects:
@@ -125,83 +129,155 @@ export class EventConsumer<TTx> {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
     const heartbeat = () => payload.heartbeat();
-    const commitOffsetsIfNecessary = (offsets?: Offsets) => payload.commitOffsetsIfNecessary(offsets);
     const isRunning = () => payload.isRunning();
     const labels = { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) };
     const hw = Number(batch.highWatermark);
     const first = batch.messages[0];
     if (first) this.lag.set(labels, Math.max(0, hw - Number(first.offset)));
+    const resolve = (message: KafkaMessage) => {
+      payload.resolveOffset(message.offset);
+      this.lag.set(labels, Math.max(0, hw - Number(message.offset) - 1));
+    };
+    const chunkSize = this.options.transactionBatchSize ?? DEFAULT_TRANSACTION_BATCH;
     try {
-      for (const message of batch.messages) {
+      for (let from = 0; from < batch.messages.length; from += chunkSize) {
         // Stopping finishes the fetched batch (isRunning is false then); a rebalance that took the partition does not.
         if (payload.isStale()) return;
-        const done = await this.process(batch.topic, batch.partition, message, heartbeat, isRunning);
-        if (!done) return; // stopping in the middle of retries: leave it uncommitted for the next owner
-        resolveOffset(message.offset);
-        this.lag.set(labels, Math.max(0, hw - Number(message.offset) - 1));
-        await commitOffsetsIfNecessary();
+        const chunk = batch.messages.slice(from, from + chunkSize);
+        const done = await this.processChunk(batch.topic, batch.partition, chunk, resolve, heartbeat, isRunning);
+        if (!done) return; // stopping in the middle of retries: leave the rest uncommitted for the next owner
+        await payload.commitOffsetsIfNecessary();
         await heartbeat();
       }
     } finally {
       // Whatever was resolved is committed before the batch ends, also when stopping:
       // the next owner of the partition starts right after the last handled message.
       const pending = payload.uncommittedOffsets();
-      if (pending.topics.some((t) => t.partitions.length)) await commitOffsetsIfNecessary(pending);
+      if (pending.topics.some((t) => t.partitions.length)) await payload.commitOffsetsIfNecessary(pending);
     }
   }
 
-  /** Returns false when it gave up because the consumer is stopping. */
-  private async process(
+  /**
+   * One partition's consecutive messages: rejects go to the DLQ, the rest are handled in one
+   * inbox transaction (one commit instead of one per message, which is what lets a consumer
+   * keep up at thousands of events a second). If that transaction fails, the messages are
+   * handled one by one, each with its own retries, so one bad message cannot hold back the
+   * others. Returns false when it gave up because the consumer is stopping.
+   */
+  private async processChunk(
     topic: string,
     partition: number,
-    message: KafkaMessage,
+    messages: readonly KafkaMessage[],
+    resolve: (message: KafkaMessage) => void,
     heartbeat: () => Promise<void>,
     isRunning: () => boolean,
   ): Promise<boolean> {
-    const origin: MessageOrigin = { topic, partition, offset: message.offset };
-    const decoded = decodeKafkaValue(message);
-    if (!decoded.ok) {
-      await this.deadLetter(message, origin, 'malformed-json', decoded.message, 0);
-      return true;
-    }
-    const valid = this.options.contracts.validate(decoded.value);
-    if (!valid.ok) {
-      await this.deadLetter(message, origin, valid.reason, valid.message, 0);
-      return true;
-    }
-    const event = valid.envelope;
-    const handler = this.options.handlers[event.type];
-    if (!handler) {
-      this.outcomes.inc({ group: this.options.groupId, topic, outcome: 'ignored' });
-      return true;
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await this.options.inbox.processOnce(this.name, event, origin, (tx) => handler(event, { tx, origin, attempt }));
-        this.outcomes.inc({ group: this.options.groupId, topic, outcome });
-        return true;
-      } catch (e) {
-        const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-        if (e instanceof PermanentHandlerError || attempt >= this.policy.maxAttempts) {
-          await this.deadLetter(message, origin, 'handler-failed', error, attempt);
-          return true;
-        }
-        this.outcomes.inc({ group: this.options.groupId, topic, outcome: 'retried' });
-        const delay = retryDelayMs(this.policy, attempt);
-        this.log.warn(
-          { ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, err: e },
-          'handler failed; retrying',
-        );
-        const deadline = Date.now() + delay;
-        while (Date.now() < deadline) {
-          if (!isRunning()) return false;
-          await new Promise((r) => setTimeout(r, Math.min(100, deadline - Date.now())));
-          await heartbeat();
-        }
+    const work: { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> }[] = [];
+    for (const message of messages) {
+      const origin: MessageOrigin = { topic, partition, offset: message.offset };
+      const checked = this.check(message);
+      if ('reject' in checked) {
+        await this.deadLetter(message, origin, checked.reject, checked.message, 0);
+        work.push({ message });
+      } else if (!checked.handler) {
+        this.count(topic, 'ignored');
+        work.push({ message });
+      } else {
+        work.push({ message, item: { event: checked.event, origin }, handler: checked.handler });
       }
     }
+    const handled = work.filter((w) => w.item);
+    if (handled.length === 0) {
+      messages.forEach(resolve);
+      return true;
+    }
+    let failedIndex = -1;
+    try {
+      const outcomes = await this.options.inbox.processBatch(
+        this.name,
+        handled.map((w) => w.item!),
+        (tx, item, i) => {
+          failedIndex = i;
+          return handled[i]!.handler!(item.event, { tx, origin: item.origin, attempt: 1 });
+        },
+      );
+      for (const outcome of outcomes) this.count(topic, outcome);
+      messages.forEach(resolve);
+      return true;
+    } catch (e) {
+      // Nothing of the batch committed. The handler that threw has had its first attempt;
+      // the others start afresh (handlers' effects must live in the transaction, so a rerun is harmless).
+      const failed = failedIndex >= 0 ? handled[failedIndex] : undefined;
+      this.log.warn({ topic, partition, messages: handled.length, err: e }, 'batch transaction failed; handling its messages one by one');
+      for (const w of work) {
+        if (w.item && !(await this.handleOne(w.item, w.handler!, w.message, heartbeat, isRunning, w === failed ? e : undefined))) {
+          return false;
+        }
+        resolve(w.message);
+      }
+      return true;
+    }
+  }
+
+  private check(
+    message: KafkaMessage,
+  ): { reject: DeadLetterReason; message: string } | { event: EventEnvelope; handler?: EventHandler<TTx> } {
+    const decoded = decodeKafkaValue(message);
+    if (!decoded.ok) return { reject: 'malformed-json', message: decoded.message };
+    const valid = this.options.contracts.validate(decoded.value);
+    if (!valid.ok) return { reject: valid.reason, message: valid.message };
+    const event = valid.envelope;
+    const handler = this.options.handlers[event.type];
+    return handler ? { event, handler } : { event };
+  }
+
+  /**
+   * One message in its own inbox transaction, retried with backoff, dead-lettered when
+   * retrying cannot help. `firstFailure`: attempt 1 already ran (in a batch) and threw this.
+   * Returns false when it gave up because the consumer is stopping.
+   */
+  private async handleOne(
+    item: InboxItem,
+    handler: EventHandler<TTx>,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+    firstFailure?: unknown,
+  ): Promise<boolean> {
+    const { event, origin } = item;
+    let failure: { error: unknown } | undefined = firstFailure === undefined ? undefined : { error: firstFailure };
+    for (let attempt = 1; ; attempt++) {
+      if (!failure) {
+        try {
+          const outcome = await this.options.inbox.processOnce(this.name, event, origin, (tx) => handler(event, { tx, origin, attempt }));
+          this.count(origin.topic, outcome);
+          return true;
+        } catch (e) {
+          failure = { error: e };
+        }
+      }
+      const e = failure.error;
+      failure = undefined;
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      if (e instanceof PermanentHandlerError || attempt >= this.policy.maxAttempts) {
+        await this.deadLetter(message, origin, 'handler-failed', error, attempt);
+        return true;
+      }
+      this.count(origin.topic, 'retried');
+      const delay = retryDelayMs(this.policy, attempt);
+      this.log.warn({ ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, err: e }, 'handler failed; retrying');
+      const deadline = Date.now() + delay;
+      while (Date.now() < deadline) {
+        if (!isRunning()) return false;
+        await new Promise((r) => setTimeout(r, Math.min(100, deadline - Date.now())));
+        await heartbeat();
+      }
+    }
+  }
+
+  private count(topic: string, outcome: ConsumerOutcome): void {
+    this.outcomes.inc({ group: this.options.groupId, topic, outcome });
   }
 
   private async deadLetter(
@@ -223,7 +299,7 @@ export class EventConsumer<TTx> {
     });
     // If this throws, the offset stays unresolved and the message comes back: never lost.
     await this.producer!.send({ topic, messages: [dlq], acks: -1 });
-    this.outcomes.inc({ group: this.options.groupId, topic: origin.topic, outcome: 'dead_lettered' });
+    this.count(origin.topic, 'dead_lettered');
     this.log.error({ ...origin, reason, error, attempts, deadLetterTopic: topic }, 'message dead-lettered');
   }
 }

@@ -9,6 +9,12 @@ export interface MessageOrigin {
 
 export type InboxOutcome = 'processed' | 'duplicate';
 
+/** One delivered event and where it came from. */
+export interface InboxItem {
+  readonly event: EventEnvelope;
+  readonly origin: MessageOrigin;
+}
+
 /**
  * Exactly-once effects over at-least-once delivery: records (consumer, eventId) in the
  * same database transaction as the handler's effect. `TTx` is what the effect writes with
@@ -21,4 +27,39 @@ export interface Inbox<TTx> {
    * rolling both back) when `effect` throws.
    */
   processOnce(consumer: string, event: EventEnvelope, origin: MessageOrigin, effect: (tx: TTx) => Promise<void>): Promise<InboxOutcome>;
+
+  /**
+   * The same for several events in one transaction: claims all their inbox rows with one
+   * statement, runs `effect` in order for each event not processed before (a repeat within
+   * `items` counts as a duplicate), commits once. All or nothing: if any effect throws,
+   * every effect and inbox row rolls back and the error is rethrown.
+   */
+  processBatch(
+    consumer: string,
+    items: readonly InboxItem[],
+    effect: (tx: TTx, item: InboxItem, index: number) => Promise<void>,
+  ): Promise<InboxOutcome[]>;
+}
+
+/** Which items a batch claim won: the first occurrence of each eventId that came back from the insert. */
+export function claimedIndexes(items: readonly InboxItem[], claimedEventIds: Iterable<string>): Set<number> {
+  // Postgres returns uuids in lower case.
+  const unclaimed = new Set(claimedEventIds);
+  const claimed = new Set<number>();
+  items.forEach((item, i) => {
+    if (unclaimed.delete(item.event.eventId.toLowerCase())) claimed.add(i);
+  });
+  return claimed;
+}
+
+/** Parameters of `inboxBatchClaimSql` for `items`. */
+export function batchClaimParams(consumer: string, items: readonly InboxItem[]): unknown[] {
+  return [
+    consumer,
+    items.map((i) => i.event.eventId),
+    items.map((i) => i.event.type),
+    items.map((i) => i.origin.topic),
+    items.map((i) => i.origin.partition),
+    items.map((i) => i.origin.offset),
+  ];
 }

@@ -33,3 +33,14 @@ export function inboxClaimSql(options: InboxTableOptions = {}): string {
   return `insert into ${t} (consumer, event_id, event_type, topic, partition, "offset") values ($1, $2, $3, $4, $5, $6)
     on conflict (consumer, event_id) do nothing returning event_id`;
 }
+
+/**
+ * Claims many events at once. A repeated eventId within the statement conflicts with its
+ * first row and is skipped (DO NOTHING allows that), so `returning` names each new event once.
+ */
+export function inboxBatchClaimSql(options: InboxTableOptions = {}): string {
+  const t = qualifiedTable(options.table ?? DEFAULT_INBOX_TABLE, options.schema);
+  return `insert into ${t} (consumer, event_id, event_type, topic, partition, "offset")
+    select $1, * from unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+    on conflict (consumer, event_id) do nothing returning event_id`;
+}

@@ -1,17 +1,19 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
-import { inboxClaimSql, type InboxTableOptions } from './inbox.schema';
-import type { Inbox, InboxOutcome, MessageOrigin } from './inbox.port';
+import { inboxBatchClaimSql, inboxClaimSql, type InboxTableOptions } from './inbox.schema';
+import { batchClaimParams, claimedIndexes, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
 
 /** Inbox on plain pg: the effect gets the PoolClient of the transaction. */
 export class PgInbox implements Inbox<PoolClient> {
   private readonly claimSql: string;
+  private readonly batchClaimSql: string;
 
   constructor(
     private readonly pool: Pool,
     options: InboxTableOptions = {},
   ) {
     this.claimSql = inboxClaimSql(options);
+    this.batchClaimSql = inboxBatchClaimSql(options);
   }
 
   async processOnce(
@@ -20,9 +22,7 @@ export class PgInbox implements Inbox<PoolClient> {
     origin: MessageOrigin,
     effect: (tx: PoolClient) => Promise<void>,
   ): Promise<InboxOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return this.transaction(async (client) => {
       // A concurrent twin blocks here on the primary key until the first commits, then finds the row.
       const claimed = await client.query(this.claimSql, [
         consumer,
@@ -32,13 +32,44 @@ export class PgInbox implements Inbox<PoolClient> {
         origin.partition,
         origin.offset,
       ]);
-      if (claimed.rowCount === 0) {
-        await client.query('rollback');
-        return 'duplicate';
-      }
+      if (claimed.rowCount === 0) return { commit: false, result: 'duplicate' as const };
       await effect(client);
-      await client.query('commit');
-      return 'processed';
+      return { commit: true, result: 'processed' as const };
+    });
+  }
+
+  async processBatch(
+    consumer: string,
+    items: readonly InboxItem[],
+    effect: (tx: PoolClient, item: InboxItem, index: number) => Promise<void>,
+  ): Promise<InboxOutcome[]> {
+    if (items.length === 0) return [];
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ event_id: string }>(this.batchClaimSql, batchClaimParams(consumer, items));
+      const claimed = claimedIndexes(
+        items,
+        rows.map((r) => r.event_id),
+      );
+      const outcomes: InboxOutcome[] = [];
+      for (let i = 0; i < items.length; i++) {
+        if (!claimed.has(i)) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        await effect(client, items[i]!, i);
+        outcomes.push('processed');
+      }
+      return { commit: claimed.size > 0, result: outcomes };
+    });
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const { commit, result } = await work(client);
+      await client.query(commit ? 'commit' : 'rollback');
+      return result;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
       throw e;

@@ -1,18 +1,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@vanguard/contracts';
-import { inboxClaimSql, inboxTableDdl, type InboxTableOptions } from './inbox.schema';
-import type { Inbox, InboxOutcome, MessageOrigin } from './inbox.port';
+import { inboxBatchClaimSql, inboxClaimSql, inboxTableDdl, type InboxTableOptions } from './inbox.schema';
+import { batchClaimParams, claimedIndexes, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Inbox for TypeORM services: the effect gets the transaction's EntityManager. */
 export class TypeOrmInbox implements Inbox<EntityManager> {
   private readonly claimSql: string;
+  private readonly batchClaimSql: string;
 
   constructor(
     private readonly dataSource: DataSource,
     options: InboxTableOptions = {},
   ) {
     this.claimSql = inboxClaimSql(options);
+    this.batchClaimSql = inboxBatchClaimSql(options);
   }
 
   processOnce(
@@ -33,6 +35,31 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
       if (rows.length === 0) return 'duplicate';
       await effect(manager);
       return 'processed';
+    });
+  }
+
+  async processBatch(
+    consumer: string,
+    items: readonly InboxItem[],
+    effect: (tx: EntityManager, item: InboxItem, index: number) => Promise<void>,
+  ): Promise<InboxOutcome[]> {
+    if (items.length === 0) return [];
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<{ event_id: string }[]>(this.batchClaimSql, batchClaimParams(consumer, items));
+      const claimed = claimedIndexes(
+        items,
+        rows.map((r) => r.event_id),
+      );
+      const outcomes: InboxOutcome[] = [];
+      for (let i = 0; i < items.length; i++) {
+        if (!claimed.has(i)) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        await effect(manager, items[i]!, i);
+        outcomes.push('processed');
+      }
+      return outcomes;
     });
   }
 }
