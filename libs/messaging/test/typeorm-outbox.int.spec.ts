@@ -130,18 +130,18 @@ describe(TypeOrmInbox.name, () => {
     const sut = new TypeOrmInbox(dataSource);
     const [a, b, c] = [thingEvent('i3', 1), thingEvent('i3', 2), thingEvent('i3', 3)];
     const at = (offset: number) => ({ topic: 't', partition: 0, offset: String(offset) });
-    expect(await sut.processOnce('batch', a!, at(1), () => Promise.resolve())).toBe('processed');
+    expect(await sut.processOnce('batch', a, at(1), () => Promise.resolve())).toBe('processed');
     const seen: string[] = [];
     const outcomes = await sut.processBatch(
       'batch',
-      [a!, b!, b!, c!].map((event, i) => ({ event, origin: at(i + 1) })),
+      [a, b, b, c].map((event, i) => ({ event, origin: at(i + 1) })),
       async (m, item) => {
         seen.push(item.event.eventId);
         await m.query('insert into effects (event_id) values ($1)', [item.event.eventId]);
       },
     );
     expect(outcomes).toEqual(['duplicate', 'processed', 'duplicate', 'processed']);
-    expect(seen).toEqual([b!.eventId, c!.eventId]);
+    expect(seen).toEqual([b.eventId, c.eventId]);
   });
 
   it('processBatch_WhenOneEffectFails_RollsBackEveryEffectAndInboxRow', async () => {
