@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool } from 'pg';
 import Cursor from 'pg-cursor';
 import { ConcurrencyError, DuplicateEventError, InvalidEventError, SubjectForgottenError, type ExpectedVersion } from './errors';
+import { GroupCommitter, type AppendedRow, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
 import { canonicalParts, GENESIS_HASH, sha256Hex } from './hash-chain';
 import { decryptPersonal, encryptedSubjects, encryptPersonal, ENCRYPTED_KEY, newDataKey, personalSubjects } from './personal-data';
 import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
@@ -34,6 +35,11 @@ export interface EventStoreOptions {
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
   readonly upcasters?: readonly Upcaster[];
+  /**
+   * Appends made without a caller's transaction share commits when they queue up (see
+   * GroupCommitter); `false` writes each in its own transaction. Default on.
+   */
+  readonly groupCommit?: GroupCommitOptions | false;
 }
 
 export interface AppendOptions {
@@ -107,6 +113,7 @@ export class PostgresEventStore {
   private readonly ids: IdGenerator;
   private readonly upcasters: Upcasters;
   private readonly sql: ReturnType<typeof statements>;
+  private readonly committer: GroupCommitter | null;
 
   constructor(
     private readonly pool: Pool,
@@ -118,6 +125,7 @@ export class PostgresEventStore {
     this.ids = options.ids ?? randomUUID;
     this.upcasters = new Upcasters(options.upcasters);
     this.sql = statements(this.schema);
+    this.committer = options.groupCommit === false ? null : new GroupCommitter((r) => this.writeGroup(r), options.groupCommit);
   }
 
   // ---------------------------------------------------------------- append
@@ -159,19 +167,17 @@ export class PostgresEventStore {
       heads[i] = parts.head;
       tails[i] = parts.tail;
     }
+    const request: AppendRequest = { streamId, category, expected, heads, tails };
     try {
-      const { rows } = await db.query<{ o_position: string; o_stream_version: string; o_transaction_id: string; o_hash: string }>({
-        name: this.sql.append.name,
-        text: this.sql.append.text,
-        values: [streamId, category, expected, heads, tails],
-      });
-      const last = rows[rows.length - 1]!;
+      const outcome = options.client || !this.committer ? await this.writeOne(request, db) : await this.committer.submit(request);
+      if ('actual' in outcome) throw new ConcurrencyError(streamId, options.expectedVersion, outcome.actual);
+      const last = outcome.rows[outcome.rows.length - 1]!;
       return {
         streamId,
-        nextExpectedVersion: Number(last.o_stream_version),
-        positions: rows.map((r) => Number(r.o_position)),
-        transactionId: last.o_transaction_id,
-        lastHash: last.o_hash,
+        nextExpectedVersion: Number(last.streamVersion),
+        positions: outcome.rows.map((r) => Number(r.position)),
+        transactionId: last.transactionId,
+        lastHash: last.hash,
       };
     } catch (e) {
       const err = e as { code?: string; detail?: string; constraint?: string };
@@ -180,6 +186,58 @@ export class PostgresEventStore {
         throw new DuplicateEventError(streamId, err.detail ?? 'duplicate eventId');
       throw e;
     }
+  }
+
+  /** One append in the caller's transaction (or its own): a version mismatch raises. */
+  private async writeOne(r: AppendRequest, db: ClientBase | Pool): Promise<AppendOutcome> {
+    const { rows } = await db.query<{ o_position: string; o_stream_version: string; o_transaction_id: string; o_hash: string }>({
+      name: this.sql.append.name,
+      text: this.sql.append.text,
+      values: [r.streamId, r.category, r.expected, r.heads, r.tails],
+    });
+    return {
+      rows: rows.map((x) => ({
+        position: x.o_position,
+        streamVersion: x.o_stream_version,
+        transactionId: x.o_transaction_id,
+        hash: x.o_hash,
+      })),
+    };
+  }
+
+  /** Several appends in one transaction; a version mismatch comes back as that append's outcome. */
+  private async writeGroup(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    const { rows } = await this.pool.query<{
+      o_request: number;
+      o_position: string | null;
+      o_stream_version: string;
+      o_transaction_id: string;
+      o_hash: string;
+      o_actual: string | null;
+    }>({
+      name: this.sql.appendMany.name,
+      text: this.sql.appendMany.text,
+      values: [
+        requests.map((r) => r.streamId),
+        requests.map((r) => r.category),
+        requests.map((r) => r.expected),
+        requests.map((r) => r.heads.length),
+        requests.flatMap((r) => r.heads),
+        requests.flatMap((r) => r.tails),
+      ],
+    });
+    const appended = requests.map((): AppendedRow[] => []);
+    const mismatched = new Map<number, number>();
+    for (const x of rows) {
+      const i = x.o_request - 1;
+      if (x.o_position === null) mismatched.set(i, Number(x.o_actual));
+      else
+        appended[i]!.push({ position: x.o_position, streamVersion: x.o_stream_version, transactionId: x.o_transaction_id, hash: x.o_hash });
+    }
+    return requests.map((_, i) => {
+      const actual = mismatched.get(i);
+      return actual === undefined ? { rows: appended[i]! } : { actual };
+    });
   }
 
   private async keysForPersonalData(events: readonly NewEvent[], db: ClientBase | Pool): Promise<Map<string, Buffer> | null> {
@@ -596,6 +654,11 @@ function statements(schema: string) {
     append: named(
       'append',
       `select o_position, o_stream_version, o_transaction_id, o_hash from ${s}.append_events($1, $2, $3, $4::text[], $5::text[])`,
+    ),
+    appendMany: named(
+      'append_many',
+      `select o_request, o_position, o_stream_version, o_transaction_id, o_hash, o_actual
+         from ${s}.append_events_many($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[])`,
     ),
     readForward: named(
       'fwd',

@@ -18,6 +18,7 @@ export {
   type VerifyOptions,
 } from './event-store';
 export { chainHash, GENESIS_HASH } from './hash-chain';
+export { GroupCommitter, type GroupCommitOptions } from './group-commit';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
 export { createReadOnlyRole, createServiceRole, migrate, migrationSql, type RoleOptions } from './schema';
 export { parseStreamId, streamId, type StreamName } from './stream-id';

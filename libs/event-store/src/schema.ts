@@ -102,60 +102,123 @@ create or replace trigger events_no_truncate
   before truncate on ${s}.events
   for each statement execute function ${s}.refuse_event_change();
 
--- One round trip per append: lock (or create) the stream head, check the expected version,
--- chain the hashes over the canonical texts the client sent (head || version || tail),
--- insert the events parsed from exactly those texts, move the head.
+-- One round trip for one or many appends (group commit): for each request, in (stream,
+-- arrival) order so two groups lock shared streams in the same order and cannot deadlock,
+-- lock (or create) the stream head, check the expected version, chain the hashes over the
+-- canonical texts the client sent (head || version || tail), move the head; then insert the
+-- events parsed from exactly those texts. A request whose expected version does not match
+-- appends nothing and comes back as one row with o_position null and o_actual set; the
+-- others still commit. Any other error fails the whole group.
+create or replace function ${s}.append_events_many(
+  p_stream_ids text[], p_categories text[], p_expected bigint[], p_counts int[], p_heads text[], p_tails text[]
+) returns table (o_request int, o_position bigint, o_stream_version bigint, o_transaction_id xid8, o_hash text, o_actual bigint)
+language plpgsql as $fn$
+declare
+  v_requests int := coalesce(cardinality(p_stream_ids), 0);
+  v_starts   int[] := '{}';
+  v_req      int;
+  v_stream   text;
+  v_version  bigint;
+  v_hash     text;
+  v_text     text;
+  v_j        int;
+  v_k        int := 0;
+  v_docs     jsonb[] := '{}';
+  v_prevs    text[] := '{}';
+  v_texts    text[] := '{}';
+  v_hashes   text[] := '{}';
+  v_streams  text[] := '{}';
+  v_versions bigint[] := '{}';
+  v_reqs     int[] := '{}';
+begin
+  if v_requests = 0 or cardinality(p_categories) <> v_requests or cardinality(p_expected) <> v_requests
+     or cardinality(p_counts) <> v_requests or cardinality(p_heads) <> cardinality(p_tails)
+     or (select sum(c) from unnest(p_counts) c) <> cardinality(p_heads)
+     or exists (select 1 from unnest(p_counts) c where c is null or c < 1) then
+    raise exception 'append_events_many: requests, counts, heads and tails do not line up';
+  end if;
+  v_starts[1] := 0;
+  for v_req in 2 .. v_requests loop
+    v_starts[v_req] := v_starts[v_req - 1] + p_counts[v_req - 1];
+  end loop;
+  for v_req in select u.r::int from unnest(p_stream_ids) with ordinality as u(sid, r) order by u.sid, u.r loop
+    v_stream := p_stream_ids[v_req];
+    insert into ${s}.streams as st (stream_id, category, version, last_hash)
+      values (v_stream, p_categories[v_req], 0, repeat('0', 64))
+      on conflict (stream_id) do nothing;
+    select st.version, st.last_hash into v_version, v_hash
+      from ${s}.streams st where st.stream_id = v_stream for update;
+    if p_expected[v_req] is not null and p_expected[v_req] <> v_version then
+      o_request := v_req; o_position := null; o_stream_version := null; o_transaction_id := null;
+      o_hash := null; o_actual := v_version;
+      return next;
+      continue;
+    end if;
+    for i in 1 .. p_counts[v_req] loop
+      v_j := v_starts[v_req] + i;
+      v_k := v_k + 1;
+      v_text := p_heads[v_j] || (v_version + i)::text || p_tails[v_j];
+      v_texts[v_k] := v_text;
+      v_docs[v_k] := v_text::jsonb;
+      if v_docs[v_k]->>'streamId' is distinct from v_stream then
+        raise exception 'append_events: event % names stream %, not %', i, v_docs[v_k]->>'streamId', v_stream;
+      end if;
+      v_prevs[v_k] := v_hash;
+      v_hash := encode(sha256(convert_to(v_hash || v_text, 'UTF8')), 'hex');
+      v_hashes[v_k] := v_hash;
+      v_streams[v_k] := v_stream;
+      v_versions[v_k] := v_version + i;
+      v_reqs[v_k] := v_req;
+    end loop;
+    update ${s}.streams st set version = v_version + p_counts[v_req], last_hash = v_hash, updated_at = now()
+      where st.stream_id = v_stream;
+  end loop;
+  if v_k = 0 then
+    return;
+  end if;
+  return query
+    with ins as (
+      insert into ${s}.events as e (
+        stream_id, stream_version, event_id, type, version, occurred_at, recorded_at,
+        org_id, correlation_id, causation_id, prev_hash, hash, canonical)
+      select t.sid, t.ver, (t.d->>'eventId')::uuid, t.d->>'type', (t.d->>'version')::int,
+             (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz,
+             t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.prev, t.hash, t.txt
+        from unnest(v_docs, v_prevs, v_hashes, v_texts, v_streams, v_versions) with ordinality
+             as t(d, prev, hash, txt, sid, ver, k)
+       order by t.k
+      returning e.position, e.stream_id, e.stream_version, e.transaction_id, e.hash)
+    select r.req, ins.position, ins.stream_version, ins.transaction_id, ins.hash, null::bigint
+      from ins join unnest(v_streams, v_versions, v_reqs) as r(sid, ver, req)
+        on r.sid = ins.stream_id and r.ver = ins.stream_version
+     order by ins.position;
+end
+$fn$;
+
+-- One append on its own (inside a caller's transaction): a version mismatch raises
+-- SQLSTATE ${CONCURRENCY_SQLSTATE} with the actual version as DETAIL.
 create or replace function ${s}.append_events(
   p_stream_id text, p_category text, p_expected bigint, p_heads text[], p_tails text[]
 ) returns table (o_position bigint, o_stream_version bigint, o_transaction_id xid8, o_hash text)
 language plpgsql as $fn$
 declare
-  v_version bigint;
-  v_hash    text;
-  v_n       int := coalesce(cardinality(p_heads), 0);
-  v_text    text;
-  v_docs    jsonb[] := '{}';
-  v_prevs   text[] := '{}';
-  v_texts   text[] := '{}';
-  v_hashes  text[] := '{}';
+  r record;
 begin
-  if v_n = 0 or v_n <> coalesce(cardinality(p_tails), 0) then
+  if coalesce(cardinality(p_heads), 0) = 0 or cardinality(p_heads) <> coalesce(cardinality(p_tails), 0) then
     raise exception 'append_events: heads and tails must be non-empty and of equal length';
   end if;
-  insert into ${s}.streams as st (stream_id, category, version, last_hash)
-    values (p_stream_id, p_category, 0, repeat('0', 64))
-    on conflict (stream_id) do nothing;
-  select st.version, st.last_hash into v_version, v_hash
-    from ${s}.streams st where st.stream_id = p_stream_id for update;
-  if p_expected is not null and p_expected <> v_version then
-    raise exception using
-      errcode = '${CONCURRENCY_SQLSTATE}',
-      message = format('stream %s: expected version %s, actual %s', p_stream_id, p_expected, v_version),
-      detail = v_version::text;
-  end if;
-  for i in 1 .. v_n loop
-    v_text := p_heads[i] || (v_version + i)::text || p_tails[i];
-    v_texts[i] := v_text;
-    v_docs[i] := v_text::jsonb;
-    if v_docs[i]->>'streamId' is distinct from p_stream_id then
-      raise exception 'append_events: event % names stream %, not %', i, v_docs[i]->>'streamId', p_stream_id;
+  for r in select * from ${s}.append_events_many(
+      array[p_stream_id], array[p_category], array[p_expected], array[cardinality(p_heads)], p_heads, p_tails) loop
+    if r.o_position is null then
+      raise exception using
+        errcode = '${CONCURRENCY_SQLSTATE}',
+        message = format('stream %s: expected version %s, actual %s', p_stream_id, p_expected, r.o_actual),
+        detail = r.o_actual::text;
     end if;
-    v_prevs[i] := v_hash;
-    v_hash := encode(sha256(convert_to(v_hash || v_text, 'UTF8')), 'hex');
-    v_hashes[i] := v_hash;
+    o_position := r.o_position; o_stream_version := r.o_stream_version;
+    o_transaction_id := r.o_transaction_id; o_hash := r.o_hash;
+    return next;
   end loop;
-  update ${s}.streams st set version = v_version + v_n, last_hash = v_hash, updated_at = now()
-    where st.stream_id = p_stream_id;
-  return query
-    insert into ${s}.events as e (
-      stream_id, stream_version, event_id, type, version, occurred_at, recorded_at,
-      org_id, correlation_id, causation_id, prev_hash, hash, canonical)
-    select p_stream_id, v_version + t.i, (t.d->>'eventId')::uuid, t.d->>'type', (t.d->>'version')::int,
-           (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz,
-           t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.prev, t.hash, t.txt
-      from unnest(v_docs, v_prevs, v_hashes, v_texts) with ordinality as t(d, prev, hash, txt, i)
-     order by t.i
-    returning e.position, e.stream_version, e.transaction_id, e.hash;
 end
 $fn$;
 `;
@@ -208,6 +271,7 @@ export async function createServiceRole(pool: Pool | PoolClient, options: RoleOp
     grant select, insert, update, delete on ${s}.snapshots to ${r};
     grant select, insert, update on ${s}.personal_keys to ${r};
     grant execute on function ${s}.append_events(text, text, bigint, text[], text[]) to ${r};
+    grant execute on function ${s}.append_events_many(text[], text[], bigint[], int[], text[], text[]) to ${r};
   `);
 }
 

@@ -119,6 +119,46 @@ describe(PostgresEventStore.name, () => {
       expect(await sut.streamVersion('dup-2')).toBe(0);
     });
 
+    it('group commit: appends that queue up share one transaction, and a mismatch fails only its own append', async () => {
+      const sut = f.store({ groupCommit: { maxInFlight: 1 } });
+      await sut.append('grp-existing', [counted()], { expectedVersion: 'no_stream', context });
+      const alone = sut.append('grp-0', [counted()], { expectedVersion: 'no_stream', context });
+      // These queue behind the lone in-flight append and go as one group.
+      const fresh = [1, 2, 3, 4, 5].map((n) => sut.append(`grp-${n}`, [counted()], { expectedVersion: 'no_stream', context }));
+      const stale = sut.append('grp-existing', [counted()], { expectedVersion: 'no_stream', context });
+      const again = sut.append('grp-1', [counted(), counted()], { expectedVersion: 1, context });
+      await alone;
+      const grouped = await Promise.all(fresh);
+      expect(new Set(grouped.map((r) => r.transactionId)).size).toBe(1);
+      await expect(stale).rejects.toMatchObject({ code: 'EVENT_STORE.CONCURRENCY', streamId: 'grp-existing', actual: 1 });
+      expect((await again).nextExpectedVersion).toBe(3);
+      expect((await again).transactionId).toBe(grouped[0]!.transactionId);
+      expect((await sut.readStream('grp-1')).map((e) => e.prevHash)).toEqual([
+        '0'.repeat(64),
+        grouped[0]!.lastHash,
+        expect.stringMatching(/^[0-9a-f]{64}$/),
+      ]);
+      expect(await sut.streamVersion('grp-existing')).toBe(1);
+      expect(await sut.verify()).toMatchObject({ ok: true });
+    });
+
+    it('group commit: a duplicate eventId in a group fails only the append that carries it', async () => {
+      const sut = f.store({ groupCommit: { maxInFlight: 1 } });
+      const eventId = '44444444-4444-4444-8444-444444444444';
+      await sut.append('gdup-src', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context });
+      const alone = sut.append('gdup-0', [counted()], { expectedVersion: 'no_stream', context });
+      const results = await Promise.allSettled([
+        sut.append('gdup-1', [counted()], { expectedVersion: 'no_stream', context }),
+        sut.append('gdup-2', [{ type: 'test.Once', data: {}, eventId }], { expectedVersion: 'no_stream', context }),
+        sut.append('gdup-3', [counted()], { expectedVersion: 'no_stream', context }),
+      ]);
+      await alone;
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
+      expect(await sut.streamVersion('gdup-2')).toBe(0);
+      expect(await sut.streamVersion('gdup-3')).toBe(1);
+    });
+
     it('refuses malformed stream ids before touching the database', async () => {
       await expect(f.store().append('nodash', [counted()], { expectedVersion: 'any', context })).rejects.toBeInstanceOf(
         InvalidStreamIdError,
