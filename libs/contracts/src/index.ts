@@ -5,6 +5,8 @@ export * from './contract';
 export * from './registry';
 export * from './organization/vocabulary';
 export * from './organization/organization.contracts';
+export * from './county/vocabulary';
+export * from './county/county.contracts';
 export * from './public-contracts';
 export * from './compatibility/schema-compatibility';
 export * from './docs/contract-docs';

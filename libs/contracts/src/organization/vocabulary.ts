@@ -22,6 +22,8 @@ export const memberRoleSchema = z.enum([
   'village_official_graduate',
   'party_building_instructor',
 ]);
+/** 党员先锋岗 / 示范岗 / 责任区 / 示范户 ("亮牌示范"). */
+export const vanguardPostSchema = z.enum(['pioneer_post', 'model_post', 'responsibility_zone', 'model_household']);
 /** Hierarchical organisation code: `13` → `1301` → `130102`… */
 export const orgCodeSchema = z.string().regex(/^[0-9]{2,}$/, 'hierarchical numeric code');
 export const orgNameSchema = z.string().min(1).max(200);
@@ -33,3 +35,4 @@ export type OrgKind = z.infer<typeof orgKindSchema>;
 export type Sector = z.infer<typeof sectorSchema>;
 export type MemberStatus = z.infer<typeof memberStatusSchema>;
 export type MemberRole = z.infer<typeof memberRoleSchema>;
+export type VanguardPost = z.infer<typeof vanguardPostSchema>;
