@@ -1,8 +1,10 @@
 import { ContractRegistry } from './registry';
+import { countyContracts } from './county/county.contracts';
 import { organizationContracts } from './organization/organization.contracts';
 
 /**
- * Every public event the platform publishes. The docs generator and the compatibility
- * test read this list; add a context's contracts here when it starts publishing.
+ * Every public event: what the platform publishes and what county systems publish to it
+ * on the county inbound topic. The docs generator and the compatibility test read this
+ * list; add a context's contracts here when it starts publishing.
  */
-export const publicContracts = new ContractRegistry([...organizationContracts]);
+export const publicContracts = new ContractRegistry([...organizationContracts, ...countyContracts]);

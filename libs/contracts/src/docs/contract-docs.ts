@@ -74,8 +74,9 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
       address: topic,
       title: topic,
       description: inbound
-        ? 'County systems publish here (service-account principals, only for their own county); ' +
-          'organization, evaluation and assistance consume it. Message contracts are added as they are agreed.'
+        ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
+          'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
+          `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
         : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
           `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
       messages: Object.fromEntries(own.map((c) => [messageId(c), { $ref: `#/components/messages/${messageId(c)}` }])),
