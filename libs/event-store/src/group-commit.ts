@@ -26,6 +26,12 @@ export interface GroupCommitOptions {
   readonly maxInFlight?: number;
   /** Most appends in one group; default 64. */
   readonly maxAppends?: number;
+  /**
+   * Most events in one group; default 100. An append this large already spreads its commit
+   * over its events, so it is written at once on its own, outside the in-flight limit, where
+   * it can use another core instead of waiting.
+   */
+  readonly maxEvents?: number;
 }
 
 interface Waiting {
@@ -47,6 +53,7 @@ export class GroupCommitter {
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly maxAppends: number;
+  private readonly maxEvents: number;
 
   constructor(
     private readonly writeGroup: WriteGroup,
@@ -54,9 +61,11 @@ export class GroupCommitter {
   ) {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
     this.maxAppends = Math.max(1, options.maxAppends ?? 64);
+    this.maxEvents = Math.max(1, options.maxEvents ?? 100);
   }
 
   submit(request: AppendRequest): Promise<AppendOutcome> {
+    if (request.heads.length >= this.maxEvents) return this.writeGroup([request]).then((o) => o[0]!);
     return new Promise<AppendOutcome>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.pump();
@@ -65,13 +74,25 @@ export class GroupCommitter {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const group = this.queue.splice(0, this.maxAppends);
+      const group = this.queue.splice(0, this.groupLength());
       this.inFlight++;
       void this.write(group).finally(() => {
         this.inFlight--;
         this.pump();
       });
     }
+  }
+
+  /** How many queued appends the next group takes: at least one, within both caps. */
+  private groupLength(): number {
+    let events = 0;
+    let n = 0;
+    while (n < this.queue.length && n < this.maxAppends) {
+      events += this.queue[n]!.request.heads.length;
+      if (n > 0 && events > this.maxEvents) break;
+      n++;
+    }
+    return n;
   }
 
   private async write(group: readonly Waiting[]): Promise<void> {

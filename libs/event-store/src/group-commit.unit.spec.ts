@@ -1,6 +1,12 @@
 import { GroupCommitter, type AppendOutcome, type AppendRequest } from './group-commit';
 
-const request = (streamId: string): AppendRequest => ({ streamId, category: 'pledge', expected: null, heads: ['h'], tails: ['t'] });
+const request = (streamId: string, events = 1): AppendRequest => ({
+  streamId,
+  category: 'pledge',
+  expected: null,
+  heads: Array.from({ length: events }, () => 'h'),
+  tails: Array.from({ length: events }, () => 't'),
+});
 const rowsFor = (r: AppendRequest): AppendOutcome => ({
   rows: [{ position: '1', streamVersion: '1', transactionId: '9', hash: r.streamId }],
 });
@@ -47,6 +53,23 @@ describe(GroupCommitter.name, () => {
     await w.releaseAll();
     await Promise.all(results);
     expect(w.groups).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+
+  it('WhenAppendsAreLarge_CapsTheGroupByEvents_AndWritesAnAppendAtTheCapAtOnceOnItsOwn', async () => {
+    const w = gatedWriter();
+    const sut = new GroupCommitter(w.write, { maxInFlight: 1, maxEvents: 10 });
+    const results = [
+      sut.submit(request('a', 1)),
+      sut.submit(request('b', 6)),
+      sut.submit(request('c', 4)),
+      sut.submit(request('d', 1)),
+      sut.submit(request('big', 10)),
+    ];
+    // 'big' did not wait for the in-flight group.
+    expect(w.groups).toEqual([['a'], ['big']]);
+    await w.releaseAll();
+    await Promise.all(results);
+    expect(w.groups).toEqual([['a'], ['big'], ['b', 'c'], ['d']]);
   });
 
   it('WhenAGroupFails_RetriesEachAppendAloneSoOnlyTheBadOneFails', async () => {
