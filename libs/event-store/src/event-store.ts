@@ -316,7 +316,15 @@ export class PostgresEventStore {
     });
     const events = await this.toEvents(rows, raw);
     const last = events[events.length - 1];
-    return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };
+    if (last) return { events, checkpoint: { transactionId: last.transactionId, position: last.position } };
+    // Only on an empty page: a notification can wake a reader while an older transaction
+    // (anywhere in the cluster) still holds the snapshot's xmin below the new events.
+    const held = await this.pool.query<{ held_back: boolean }>({
+      name: this.sql.heldBack.name,
+      text: this.sql.heldBack.text,
+      values: [after.transactionId, after.position],
+    });
+    return { events, checkpoint: after, heldBack: held.rows[0]?.held_back === true };
   }
 
   // ---------------------------------------------------------------- folds
@@ -702,6 +710,12 @@ function statements(schema: string) {
           and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         order by transaction_id, position
         limit $3`,
+    ),
+    heldBack: named(
+      'held',
+      `select exists (select 1 from ${s}.events
+                       where (transaction_id, position) > ($1::xid8, $2::bigint)
+                         and transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as held_back`,
     ),
     foldRange: named(
       'fold',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -13,8 +14,19 @@ export const CONCURRENCY_SQLSTATE = 'VGES1';
 /** SQLSTATE raised by the append-only trigger. */
 export const APPEND_ONLY_SQLSTATE = 'VGES2';
 
+/**
+ * The channel `append_events_many` notifies when its transaction commits. Postgres refuses
+ * channel names of 64 bytes or more, so a long schema name gets a digest instead; schema
+ * names are plain lower-case identifiers (assertIdentifier), so both forms are ASCII.
+ */
+export function storeChannel(schema: string): string {
+  const readable = `vanguard_es_${assertIdentifier(schema, 'schema')}`;
+  return readable.length <= 63 ? readable : `vanguard_es_${createHash('md5').update(schema).digest('hex')}`;
+}
+
 export function migrationSql(schema: string): string {
   const s = `"${assertIdentifier(schema, 'schema')}"`;
+  const channel = storeChannel(schema);
   return /* sql */ `
 create schema if not exists ${s};
 
@@ -108,7 +120,9 @@ create or replace trigger events_no_truncate
 -- canonical texts the client sent (head || version || tail), move the head; then insert the
 -- events parsed from exactly those texts. A request whose expected version does not match
 -- appends nothing and comes back as one row with o_position null and o_actual set; the
--- others still commit. Any other error fails the whole group.
+-- others still commit. Any other error fails the whole group. Appending notifies
+-- ${channel}: Postgres delivers it only if the transaction commits, once per transaction
+-- however many appends it made, and subscriptions and relays LISTEN for it instead of polling.
 create or replace function ${s}.append_events_many(
   p_stream_ids text[], p_categories text[], p_expected bigint[], p_counts int[], p_heads text[], p_tails text[]
 ) returns table (o_request int, o_position bigint, o_stream_version bigint, o_transaction_id xid8, o_hash text, o_actual bigint)
@@ -176,6 +190,7 @@ begin
   if v_k = 0 then
     return;
   end if;
+  perform pg_notify('${channel}', '');
   return query
     with ins as (
       insert into ${s}.events as e (

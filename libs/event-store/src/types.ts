@@ -56,6 +56,12 @@ export interface EventBatch {
   readonly events: readonly RecordedEvent[];
   /** The checkpoint after the batch's last event: resume from here. */
   readonly checkpoint: GlobalCheckpoint;
+  /**
+   * Set on an empty page when events past the checkpoint have committed but are not
+   * readable yet, because an older transaction is still open: they will be soon, so a
+   * reader should look again shortly rather than wait for the next notification or poll.
+   */
+  readonly heldBack?: boolean;
 }
 
 export interface Fold<S, E extends RecordedEvent = RecordedEvent> {
