@@ -20,7 +20,8 @@ export {
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { GroupCommitter, type GroupCommitOptions } from './group-commit';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
-export { createReadOnlyRole, createServiceRole, migrate, migrationSql, type RoleOptions } from './schema';
+export { createReadOnlyRole, createServiceRole, migrate, migrationSql, storeChannel, type RoleOptions } from './schema';
+export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';
 export { Subscription, type SubscriptionOptions } from './subscription';
 export * from './types';

@@ -1,16 +1,30 @@
 import type { Pool } from 'pg';
+import { AdvisoryLease } from './advisory-lease';
+import { PgListener } from './pg-listener';
+import { storeChannel } from './schema';
 import type { EventBatch, GlobalCheckpoint, RecordedEvent } from './types';
 import { START } from './types';
 
 export interface SubscriptionOptions {
-  /** Durable name: the checkpoint is stored under it. */
+  /** Durable name: the checkpoint is stored under it, and only one instance per name delivers. */
   readonly name: string;
   /** Called once per event, in global order; throw to stop at this event (it is redelivered). */
   readonly handler: (event: RecordedEvent) => Promise<void> | void;
   readonly batchSize?: number;
-  /** How often to look for new events once caught up. */
+  /**
+   * The fallback: how often to look for new events when no notification wakes the
+   * subscription (one sent while the listener was reconnecting is lost), and how often a
+   * standby tries to take the lease. Default 1 s.
+   */
   readonly pollIntervalMs?: number;
-  /** After a handler error (progress up to the failing event is checkpointed first) or a read error (no event). */
+  /**
+   * LISTEN for the store's append notifications, on a connection of its own; default true.
+   * Turn off where LISTEN cannot work (a transaction-pooling PgBouncer): then it only polls.
+   */
+  readonly notifications?: boolean;
+  /** Reconnect backoff of the listening connection; default 100 ms doubling to 5 s. */
+  readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** After a handler error (progress up to the failing event is checkpointed first), a read error (no event), or a lost connection. */
   readonly onError?: (error: unknown, event?: RecordedEvent) => void;
   /** Wait before retrying from the checkpoint after an error; default 1 s. */
   readonly retryDelayMs?: number;
@@ -20,20 +34,39 @@ interface PageSource {
   readAllPage(after: GlobalCheckpoint, batchSize: number): Promise<EventBatch>;
 }
 
+/** First wait before re-reading events that committed behind a still-open transaction; doubles up to the poll interval. */
+const HELD_BACK_FIRST_MS = 5;
+
 /**
  * At-least-once delivery of all events in global order, with the position stored in
  * `subscription_checkpoints` after every batch (and up to the last handled event when a
  * handler fails), so a new instance after a crash resumes where the last one got to.
  * Handlers must be idempotent (key on eventId): a crash between handling and checkpointing
  * redelivers that batch.
+ *
+ * One owner per name: an instance delivers only while it holds a session advisory lock keyed
+ * by (schema, name) on a connection of its own. Other instances with the same name stand by,
+ * try the lock every `pollIntervalMs`, and the one that gets it resumes from the stored
+ * checkpoint once the owner stops or its connection ends.
+ *
+ * Caught up, the owner sleeps until the store's append notification wakes it, with the timed
+ * poll only as a fallback for notifications lost while its listener was reconnecting.
  */
 export class Subscription {
   private stopping = false;
   private loop: Promise<void> | null = null;
+  /** Ends any sleep: stop, a lost lease. */
   private wake: (() => void) | null = null;
+  /** Ends only a sleep that waits for new events; a standby's or an error's sleep ignores notifications. */
+  private wakeForEvents: (() => void) | null = null;
+  /** Set by a notification; a read clears it, so one arriving during a read is not slept through. */
+  private notified = false;
+  private owning = false;
   private checkpoint: GlobalCheckpoint = START;
   private delivered = 0;
   private reads = 0;
+  private readonly lease: AdvisoryLease;
+  private readonly listener: PgListener | null;
 
   constructor(
     private readonly source: PageSource,
@@ -42,6 +75,20 @@ export class Subscription {
     private readonly options: SubscriptionOptions,
   ) {
     if (!options.name) throw new TypeError('subscription needs a name');
+    this.lease = new AdvisoryLease(pool, [`vanguard-subscription:${schema}`, options.name], `lease ${schema}.${options.name}`, () =>
+      this.wake?.(),
+    );
+    this.listener =
+      options.notifications === false
+        ? null
+        : new PgListener(pool, {
+            channel: storeChannel(schema),
+            onNotification: () => this.notify(),
+            // Anything appended while the listener was down sent a notification nobody heard.
+            onListening: () => this.notify(),
+            onError: (e) => this.options.onError?.(e),
+            backoff: options.listenerBackoff,
+          });
   }
 
   get position(): GlobalCheckpoint {
@@ -58,12 +105,26 @@ export class Subscription {
     return this.reads;
   }
 
-  start(): void {
-    if (this.loop) return;
-    this.loop = this.run();
+  /** Whether this instance holds the subscription's lease, i.e. is the one delivering. */
+  get isOwner(): boolean {
+    return this.owning && this.lease.held;
   }
 
-  /** Lets the handler in progress finish, saves the checkpoint, then resolves. */
+  /** Whether the append notifications can wake it right now (false: it relies on the poll). */
+  get listening(): boolean {
+    return this.listener?.listening ?? false;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.listener?.start();
+    this.loop = this.run().finally(async () => {
+      await this.listener?.stop();
+      await this.lease.release();
+    });
+  }
+
+  /** Lets the handler in progress finish, saves the checkpoint, hands the lease on, then resolves. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
@@ -72,41 +133,88 @@ export class Subscription {
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
-    const poll = this.options.pollIntervalMs ?? 100;
-    this.checkpoint = await this.loadCheckpoint();
+    const poll = this.options.pollIntervalMs ?? 1000;
+    const retryDelay = this.options.retryDelayMs ?? 1000;
+    let heldBackDelay = HELD_BACK_FIRST_MS;
     while (!this.stopping) {
+      if (this.owning && !this.lease.held) {
+        // The lease's connection ended. Wait a round before competing again, so a standby
+        // that is already connected takes over rather than this instance flapping back.
+        this.owning = false;
+        await this.sleep(poll, false);
+        continue;
+      }
+      if (!this.owning) {
+        try {
+          if (!(await this.lease.tryAcquire())) {
+            await this.sleep(poll, false);
+            continue;
+          }
+          // Taking over: the previous owner may have moved the checkpoint since we last looked.
+          this.checkpoint = await this.loadCheckpoint();
+          this.owning = true;
+        } catch (error) {
+          if (this.stopping) break;
+          this.options.onError?.(error);
+          await this.sleep(retryDelay, false);
+          continue;
+        }
+      }
       let batch: EventBatch;
+      this.notified = false;
       try {
         batch = await this.source.readAllPage(this.checkpoint, batchSize);
         this.reads++;
       } catch (error) {
         if (this.stopping) break;
         this.options.onError?.(error);
-        await this.sleep(this.options.retryDelayMs ?? 1000);
+        await this.sleep(retryDelay, false);
         continue;
       }
       if (batch.events.length === 0) {
-        await this.sleep(poll);
+        if (batch.heldBack) {
+          await this.sleep(Math.min(heldBackDelay, poll), true);
+          heldBackDelay *= 2;
+        } else {
+          heldBackDelay = HELD_BACK_FIRST_MS;
+          await this.sleep(poll, true);
+        }
         continue;
       }
-      let reached = this.checkpoint;
-      let failed = false;
-      for (const event of batch.events) {
+      heldBackDelay = HELD_BACK_FIRST_MS;
+      try {
+        if (!(await this.deliver(batch))) await this.sleep(retryDelay, false);
+      } catch (error) {
+        // The checkpoint could not be saved: the events after the stored one come again.
         if (this.stopping) break;
-        try {
-          await this.options.handler(event);
-        } catch (error) {
-          failed = true;
-          await this.saveCheckpoint(reached);
-          this.options.onError?.(error, event);
-          break;
-        }
-        reached = { transactionId: event.transactionId, position: event.position };
-        this.delivered++;
+        this.options.onError?.(error);
+        await this.sleep(retryDelay, false);
       }
-      if (!failed) await this.saveCheckpoint(reached);
-      if (failed) await this.sleep(this.options.retryDelayMs ?? 1000);
     }
+  }
+
+  /** Hands the batch to the handler while this instance owns the lease; false if the handler failed. */
+  private async deliver(batch: EventBatch): Promise<boolean> {
+    let reached = this.checkpoint;
+    for (const event of batch.events) {
+      if (this.stopping || !this.lease.held) break;
+      try {
+        await this.options.handler(event);
+      } catch (error) {
+        await this.saveCheckpoint(reached);
+        this.options.onError?.(error, event);
+        return false;
+      }
+      reached = { transactionId: event.transactionId, position: event.position };
+      this.delivered++;
+    }
+    await this.saveCheckpoint(reached);
+    return true;
+  }
+
+  private notify(): void {
+    this.notified = true;
+    this.wakeForEvents?.();
   }
 
   private async loadCheckpoint(): Promise<GlobalCheckpoint> {
@@ -120,7 +228,7 @@ export class Subscription {
 
   private async saveCheckpoint(cp: GlobalCheckpoint): Promise<void> {
     if (cp === this.checkpoint) return;
-    // Never moves backwards, even if two instances of the same subscription overlap.
+    // Never moves backwards: a former owner that lost its lease mid-batch may save late.
     await this.pool.query(
       `insert into "${this.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
        values ($1, $2::xid8, $3)
@@ -132,18 +240,19 @@ export class Subscription {
     this.checkpoint = cp;
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+  /** `forEvents`: a notification (or one that came during the last read) ends it early. */
+  private sleep(ms: number, forEvents: boolean): Promise<void> {
+    if (this.stopping || (forEvents && this.notified)) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(t);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = null;
-        done();
+        this.wakeForEvents = null;
+        resolve();
       };
+      const t = setTimeout(done, ms);
+      this.wake = done;
+      this.wakeForEvents = forEvents ? done : null;
     });
   }
 }

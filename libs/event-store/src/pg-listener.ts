@@ -1,0 +1,147 @@
+import { Client, type Pool } from 'pg';
+
+/** Postgres refuses channel names (and truncates application names) of NAMEDATALEN (64) bytes or more. */
+const MAX_NAME_BYTES = 63;
+
+export interface PgListenerOptions {
+  /**
+   * The channel, or how to find it on the listening connection once connected (e.g. from a
+   * table name resolved through that connection's search_path).
+   */
+  readonly channel: string | ((client: Client) => Promise<string>);
+  /** Every notification on the channel. */
+  readonly onNotification: () => void;
+  /**
+   * After every (re)connect, once LISTEN is in place. Notifications sent while the connection
+   * was down are lost for good, so this is the moment to read once.
+   */
+  readonly onListening?: () => void;
+  /** Connection failures; the listener keeps reconnecting on its own. */
+  readonly onError?: (error: unknown) => void;
+  /** Wait before reconnecting, doubling while connecting fails. Default 100 ms → 5 s. */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+/**
+ * LISTEN on one channel over a connection of its own, reconnecting with backoff.
+ *
+ * LISTEN belongs to a session, so it cannot live on a pooled connection that other work
+ * borrows and returns; the listener opens its own client with the pool's settings (same
+ * server, credentials and search_path) and never returns it. While that connection is down
+ * notifications are lost, which is why callers keep a slow timed poll as a fallback and
+ * read once in `onListening`.
+ */
+export class PgListener {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private client: Client | undefined;
+  private interrupt: (() => void) | undefined;
+  private listeningOn: string | undefined;
+  private sessions = 0;
+
+  /** `pool` only lends its settings: the listener's connection is its own, outside the pool. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PgListenerOptions,
+  ) {}
+
+  /** Whether LISTEN is in place right now. */
+  get listening(): boolean {
+    return this.listeningOn !== undefined;
+  }
+
+  /** The channel while listening. */
+  get channel(): string | undefined {
+    return this.listeningOn;
+  }
+
+  /** How many times LISTEN was established (1 after the first connect, +1 per reconnect). */
+  get sessionCount(): number {
+    return this.sessions;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.interrupt?.();
+    // Also cuts short a connect that is still waiting for the server.
+    await this.client?.end().catch(() => undefined);
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(): Promise<void> {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 5_000 };
+    let delay = initialMs;
+    while (this.running) {
+      // A session that listened resets the backoff: a dropped connection is retried soon,
+      // a server that keeps refusing is retried less and less often.
+      if (await this.session()) delay = initialMs;
+      if (!this.running) break;
+      await this.pause(delay);
+      delay = Math.min(maxMs, delay * 2);
+    }
+  }
+
+  /** One connection's life; resolves when it ends. Returns whether it got to LISTEN. */
+  private async session(): Promise<boolean> {
+    const client = new Client({ ...this.pool.options });
+    this.client = client;
+    const ended = new Promise<void>((resolve) => {
+      client.once('end', resolve);
+      this.interrupt = resolve;
+    });
+    // An idle client reports a terminated backend as an 'error' event; without a handler it would crash the process.
+    client.on('error', (e) => this.report(e));
+    let listened = false;
+    try {
+      await client.connect();
+      const channel = typeof this.options.channel === 'string' ? this.options.channel : await this.options.channel(client);
+      client.on('notification', (n) => {
+        if (n.channel === channel) this.options.onNotification();
+      });
+      await client.query(`listen ${client.escapeIdentifier(channel)}`);
+      // Names the connection in pg_stat_activity, so an operator sees what it is for.
+      await client.query(`select set_config('application_name', $1, false)`, [`listen ${channel}`.slice(0, MAX_NAME_BYTES)]);
+      if (!this.running) return false;
+      this.listeningOn = channel;
+      this.sessions++;
+      listened = true;
+      this.options.onListening?.();
+      await ended;
+    } catch (e) {
+      if (this.running) this.report(e);
+    } finally {
+      this.listeningOn = undefined;
+      this.interrupt = undefined;
+      if (this.client === client) this.client = undefined;
+      await client.end().catch(() => undefined);
+    }
+    return listened;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.interrupt = undefined;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.interrupt = done;
+    });
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // a failing error callback must not end the listener
+    }
+  }
+}
