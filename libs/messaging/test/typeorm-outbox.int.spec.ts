@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { ContractRegistry, ContractViolationError } from '@vanguard/contracts';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { inboxMigration, OutboxRelaySource, outboxMigration, TypeOrmInbox, TypeOrmOutbox } from '../src';
+import { inboxMigration, OUTBOX_NOTIFY_TRIGGER, OutboxRelaySource, outboxMigration, TypeOrmInbox, TypeOrmOutbox } from '../src';
 import { thingContract, thingEvent } from './support';
 
 describe(TypeOrmOutbox.name, () => {
@@ -70,6 +70,14 @@ describe(TypeOrmOutbox.name, () => {
     await expect(dataSource.transaction((m) => sut.add(m, { ...thingEvent('t4', 1), type: 'msgtest.Unknown' }))).rejects.toThrow(
       ContractViolationError,
     );
+  });
+
+  it('outboxMigration_CreatesTheInsertTriggerThatWakesTheRelay', async () => {
+    const [row] = await dataSource.query(
+      `select count(*)::int as n from pg_trigger where tgrelid = 'vanguard_outbox'::regclass and tgname = $1 and tgenabled <> 'D'`,
+      [OUTBOX_NOTIFY_TRIGGER],
+    );
+    expect(row.n).toBe(1);
   });
 
   it('relaySource_ReadsCommittedRowsInOrderAndStampsThemOnCommit', async () => {
