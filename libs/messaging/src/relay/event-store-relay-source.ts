@@ -1,12 +1,14 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
-import { START, type GlobalCheckpoint, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
+import { PgListener, START, storeChannel, type GlobalCheckpoint, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
 import { LeaderLock } from './leader-lock';
-import type { RelayBatch, RelaySource } from './relay-source.port';
+import type { RelayBatch, RelaySource, SourceWatch } from './relay-source.port';
 
 export interface EventStoreRelaySourceOptions {
   /** Checkpoint name in the store's `subscription_checkpoints`; default `kafka-relay`. */
   readonly name?: string;
+  /** Reconnect backoff of the listening connection (`watch`); default 100 ms doubling to 5 s. */
+  readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 /**
@@ -26,7 +28,7 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly pool: Pool,
-    options: EventStoreRelaySourceOptions = {},
+    private readonly options: EventStoreRelaySourceOptions = {},
   ) {
     this.name = options.name ?? 'kafka-relay';
     this.lock = new LeaderLock(pool, `event-store:${store.schema}:${this.name}`);
@@ -42,7 +44,25 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
     // After a (re)start or a change of leader, continue from what was durably committed.
     const from = after ?? (await this.lock.run(client, () => this.storedCheckpoint()));
     const batch = await this.store.readAllPage(from, limit, true);
-    return { records: batch.events.map((e) => ({ envelope: envelopeOf(e) })), checkpoint: batch.checkpoint };
+    return {
+      records: batch.events.map((e) => ({ envelope: envelopeOf(e) })),
+      checkpoint: batch.checkpoint,
+      ...(batch.heldBack ? { heldBack: true } : {}),
+    };
+  }
+
+  /** Wakes the relay on the store's append notification (`append_events_many` notifies on commit). */
+  watch(wake: () => void, onError: (error: unknown) => void): SourceWatch {
+    const listener = new PgListener(this.pool, {
+      channel: storeChannel(this.store.schema),
+      // A standby cannot read anyway; it tries the lock on its idle pause.
+      onNotification: () => (this.lock.held ? wake() : undefined),
+      onListening: wake,
+      onError,
+      backoff: this.options.listenerBackoff,
+    });
+    listener.start();
+    return listener;
   }
 
   async commit(checkpoint: GlobalCheckpoint): Promise<void> {

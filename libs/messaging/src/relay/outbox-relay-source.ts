@@ -1,9 +1,17 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
+import { PgListener } from '@vanguard/event-store';
 import { qualifiedTable } from '../sql';
-import { DEFAULT_OUTBOX_TABLE, type OutboxTableOptions } from '../outbox/outbox.schema';
+import { DEFAULT_OUTBOX_TABLE, ensureOutboxNotifications, outboxChannel, type OutboxTableOptions } from '../outbox/outbox.schema';
 import { LeaderLock } from './leader-lock';
-import type { RelayBatch, RelaySource } from './relay-source.port';
+import type { RelayBatch, RelaySource, SourceWatch } from './relay-source.port';
+
+export interface OutboxRelaySourceOptions extends OutboxTableOptions {
+  /** For logs and metric labels; default `<schema>.<table>`. */
+  readonly name?: string;
+  /** Reconnect backoff of the listening connection (`watch`); default 100 ms doubling to 5 s. */
+  readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
+}
 
 /** The checkpoint of an outbox batch: the rows to stamp as published. */
 export interface OutboxCheckpoint {
@@ -19,6 +27,7 @@ export interface OutboxCheckpoint {
  * one committed (the aggregate's version check / row lock), so it has the higher id.
  *
  * Only one source per outbox table is active at a time (LeaderLock keyed by the table).
+ * `watch` LISTENs for the table's insert trigger, so the relay reads as soon as rows commit.
  */
 export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   readonly name: string;
@@ -27,7 +36,7 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
 
   constructor(
     private readonly pool: Pool,
-    options: OutboxTableOptions & { readonly name?: string } = {},
+    private readonly options: OutboxRelaySourceOptions = {},
   ) {
     this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema);
     this.name = options.name ?? `${options.schema ? `${options.schema}.` : ''}${options.table ?? DEFAULT_OUTBOX_TABLE}`;
@@ -65,6 +74,28 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
 
   close(): Promise<void> {
     return this.lock.release();
+  }
+
+  watch(wake: () => void, onError: (error: unknown) => void): SourceWatch {
+    const table = { schema: this.options.schema, table: this.options.table };
+    const listener = new PgListener(this.pool, {
+      channel: async (client) => {
+        try {
+          await ensureOutboxNotifications(client, table);
+        } catch (e) {
+          // Not fatal: without the trigger the relay still finds rows, one idle pause later.
+          onError(new Error(`${this.name}: could not add the outbox notify trigger, relying on polling`, { cause: e }));
+        }
+        return outboxChannel(client, table);
+      },
+      // A standby cannot read anyway; it tries the lock on its idle pause.
+      onNotification: () => (this.lock.held ? wake() : undefined),
+      onListening: wake,
+      onError,
+      backoff: this.options.listenerBackoff,
+    });
+    listener.start();
+    return listener;
   }
 
   /** Deletes rows published before `olderThan`; run it from a scheduled job to keep the table small. */

@@ -11,6 +11,17 @@ export interface RelayBatch<TCheckpoint> {
   readonly records: readonly RelayRecord[];
   /** Where the next read continues once these records are on Kafka; pass to `commit`. */
   readonly checkpoint: TCheckpoint;
+  /**
+   * No records, but some have committed and will be readable shortly (the store holds them
+   * back behind an older open transaction): the relay looks again soon instead of idling.
+   */
+  readonly heldBack?: boolean;
+}
+
+/** What `watch` returns: whether wake-ups can arrive right now, and how to stop them. */
+export interface SourceWatch {
+  readonly listening: boolean;
+  stop(): Promise<void>;
 }
 
 /**
@@ -33,4 +44,11 @@ export interface RelaySource<TCheckpoint = unknown> {
   commit(checkpoint: TCheckpoint): Promise<void>;
   /** Releases what the source holds (connections, leader locks); the relay calls it on stop. */
   close?(): Promise<void>;
+  /**
+   * Optional: calls `wake` when new records may be readable, so an idle relay reads at once
+   * instead of after its idle pause: on a notification from the writers, and after the
+   * watching connection reconnects (notifications sent while it was down are lost). Without
+   * it the relay only polls.
+   */
+  watch?(wake: () => void, onError: (error: unknown) => void): SourceWatch;
 }

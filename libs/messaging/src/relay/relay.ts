@@ -4,15 +4,20 @@ import { contextTopic, type EventEnvelope } from '@vanguard/contracts';
 import { toKafkaMessage } from '../kafka/envelope-codec';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
-import type { RelaySource } from './relay-source.port';
+import type { RelaySource, SourceWatch } from './relay-source.port';
 
 export interface RelayOptions {
   readonly source: RelaySource<unknown>;
   readonly kafka: Kafka;
   /** Records per read/publish/commit round. Default 500. */
   readonly batchSize?: number;
-  /** Pause when the source is empty. Default 200 ms. */
+  /**
+   * Pause when the source is empty, unless the source's `watch` wakes the relay first: the
+   * fallback for wake-ups lost while the watching connection was down. Default 1 s.
+   */
   readonly idleDelayMs?: number;
+  /** Let the source wake the relay (`RelaySource.watch`, LISTEN/NOTIFY for ours); default true. */
+  readonly notifications?: boolean;
   /** Pause after a failed round, doubling up to `maxMs`. Default 200 ms → 10 s. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   /** Topic of a record the source gave none; default `vanguard.<context>.events.v1`. */
@@ -29,6 +34,9 @@ export interface RelayStats {
   readonly lastError?: string;
 }
 
+/** First wait before re-reading records held back behind an open transaction; doubles up to the idle pause. */
+const HELD_BACK_FIRST_MS = 5;
+
 export function defaultTopicFor(envelope: EventEnvelope): string {
   return contextTopic(envelope.type.split('.')[0] ?? '', 1);
 }
@@ -38,13 +46,23 @@ export function defaultTopicFor(envelope: EventEnvelope): string {
  * idempotent producer (acks=all, one request in flight, key = streamId, so per-stream
  * order holds), then commit the source's checkpoint. While Kafka is unreachable it keeps
  * retrying with backoff; nothing is committed that Kafka did not acknowledge.
+ *
+ * Idle, it waits for the source's wake-up (`watch`: LISTEN/NOTIFY for the outbox and the
+ * event store) rather than polling; `idleDelayMs` is only the fallback for wake-ups lost
+ * while the source's listening connection was down.
  */
 export class Relay {
   private producer: Producer | undefined;
   private connected = false;
   private running = false;
   private loop: Promise<void> | undefined;
+  /** Ends any pause: stop. */
   private wake: (() => void) | undefined;
+  /** Ends only the idle pause; a failure's backoff is not cut short by new records. */
+  private wakeIdle: (() => void) | undefined;
+  /** Set by the source's wake-up; a read clears it, so one arriving during a round is not slept through. */
+  private notified = false;
+  private watching: SourceWatch | undefined;
   private after: unknown;
   private readonly log: MessagingLogger;
   private readonly publishedTotal;
@@ -71,10 +89,22 @@ export class Relay {
     return { ...this.stats_ };
   }
 
+  /** Whether the source can wake the relay right now; false: it finds new records by its idle poll. */
+  get listening(): boolean {
+    return this.watching?.listening ?? false;
+  }
+
   /** Starts the background loop; returns at once. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    const source = this.options.source;
+    if (this.options.notifications !== false && source.watch) {
+      this.watching = source.watch(
+        () => this.notify(),
+        (err) => this.log.warn({ source: source.name, err }, 'relay wake-ups interrupted; polling until the listener is back'),
+      );
+    }
     this.loop = this.run();
   }
 
@@ -84,12 +114,19 @@ export class Relay {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    await this.watching?.stop();
+    this.watching = undefined;
     await this.disconnect();
     await this.options.source.close?.();
   }
 
   /** One round: read up to `batchSize` records, publish, commit. Returns how many were published. */
   async relayOnce(): Promise<number> {
+    return (await this.round()).published;
+  }
+
+  private async round(): Promise<{ published: number; heldBack: boolean }> {
+    this.notified = false;
     const batch = await this.options.source.read(this.after, this.options.batchSize ?? 500);
     if (batch.records.length) {
       const producer = await this.connect();
@@ -107,20 +144,29 @@ export class Relay {
     this.stats_.published += batch.records.length;
     this.stats_.rounds += 1;
     this.publishedTotal.inc({ source: this.options.source.name }, batch.records.length);
-    return batch.records.length;
+    return { published: batch.records.length, heldBack: batch.heldBack === true };
   }
 
   private async run(): Promise<void> {
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 10_000 };
+    const idle = this.options.idleDelayMs ?? 1000;
     let delay = initialMs;
+    let heldBackDelay = HELD_BACK_FIRST_MS;
     while (this.running) {
       try {
-        const n = await this.relayOnce();
+        const { published, heldBack } = await this.round();
         if (this.stats_.consecutiveFailures) this.log.info({ source: this.options.source.name }, 'relay recovered');
         this.stats_.consecutiveFailures = 0;
         this.failuresGauge.set({ source: this.options.source.name }, 0);
         delay = initialMs;
-        if (n === 0) await this.pause(this.options.idleDelayMs ?? 200);
+        if (published > 0) heldBackDelay = HELD_BACK_FIRST_MS;
+        else if (heldBack) {
+          await this.pause(Math.min(heldBackDelay, idle), true);
+          heldBackDelay *= 2;
+        } else {
+          heldBackDelay = HELD_BACK_FIRST_MS;
+          await this.pause(idle, true);
+        }
       } catch (e) {
         this.stats_.consecutiveFailures += 1;
         this.stats_.lastError = e instanceof Error ? e.message : String(e);
@@ -130,22 +176,30 @@ export class Relay {
         await this.disconnect();
         // The checkpoint in memory may be ahead of what a failed commit stored: re-read from the store.
         this.after = undefined;
-        await this.pause(delay);
+        await this.pause(delay, false);
         delay = Math.min(maxMs, delay * 2);
       }
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
+  private notify(): void {
+    this.notified = true;
+    this.wakeIdle?.();
+  }
+
+  /** `idle`: waiting for new records, so the source's wake-up (or one during the last round) ends it early. */
+  private pause(ms: number, idle: boolean): Promise<void> {
+    if (!this.running || (idle && this.notified)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(t);
         this.wake = undefined;
+        this.wakeIdle = undefined;
         resolve();
       };
       const t = setTimeout(done, ms);
       this.wake = done;
+      this.wakeIdle = idle ? done : undefined;
     });
   }
 
