@@ -17,6 +17,7 @@ export {
   type ReadStreamOptions,
   type VerifyOptions,
 } from './event-store';
+export { checkAnchor, takeAnchor, type AnchorCheck, type StoreAnchor } from './anchor';
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { GroupCommitter, type GroupCommitOptions } from './group-commit';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';

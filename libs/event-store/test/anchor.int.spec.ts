@@ -1,5 +1,5 @@
 import { chainHash, GENESIS_HASH } from '../src/hash-chain';
-import { checkAnchor, takeAnchor } from '../src/anchor';
+import { checkAnchor, takeAnchor } from '../src';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
 
 describe('store anchors', () => {

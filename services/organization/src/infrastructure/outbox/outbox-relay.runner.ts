@@ -36,7 +36,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`could not ensure topics: ${e instanceof Error ? e.message : String(e)}`);
     }
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    this.relay = new Relay({ source: new OutboxRelaySource(pool, { name: 'organization.outbox' }), kafka, idleDelayMs: 100 });
+    this.relay = new Relay({ source: new OutboxRelaySource(pool, { name: 'organization.outbox' }), kafka });
     this.relay.start();
   }
 
