@@ -498,13 +498,16 @@ async function raceOurs(store: PostgresEventStore, pool: Pool, seconds: number):
   const reader = (async () => {
     let cp = start;
     for (;;) {
+      // Ask before reading: an empty page only proves the end if the last writer had
+      // finished before the page was read (asked after, a commit in between was lost).
+      const writersDone = end !== null && (await xminPassed(pool, end));
       const page = await store.readAllPage(cp, 100, true);
       for (const e of page.events) {
         const d = e.data as { run?: string; id?: string };
         if (d.run === run) seen.set(d.id!, (seen.get(d.id!) ?? 0) + 1);
       }
       cp = page.checkpoint;
-      if (end !== null && page.events.length === 0 && (await xminPassed(pool, end))) return;
+      if (writersDone && page.events.length === 0) return;
       if (readerDeadline()) return void (readerTimedOut = true);
     }
   })();
@@ -554,13 +557,14 @@ async function raceEmmett(store: EmmettStore, execute: Execute, pool: Pool, seco
   const reader = (async () => {
     let after = start;
     for (;;) {
+      const writersDone = end !== null && (await xminPassed(pool, end));
       const b = await readMessagesBatch(execute, { after, batchSize: 100 });
       for (const m of b.messages) {
         const d = m.data as { run?: string; id?: string };
         if (d.run === run) seen.set(d.id!, (seen.get(d.id!) ?? 0) + 1);
       }
       if (b.messages.length > 0) after = b.currentGlobalPosition;
-      if (end !== null && b.messages.length === 0 && (await xminPassed(pool, end))) return;
+      if (writersDone && b.messages.length === 0) return;
       if (readerDeadline()) return void (readerTimedOut = true);
     }
   })();
