@@ -52,6 +52,29 @@ export function claimedIndexes(items: readonly InboxItem[], claimedEventIds: Ite
   return claimed;
 }
 
+/**
+ * The body of a batch after its claim: runs `effect` in order for each claimed item and
+ * reports the others as duplicates. `claimed` is false when nothing was new (nothing to commit).
+ */
+export async function runClaimed<TTx>(
+  tx: TTx,
+  items: readonly InboxItem[],
+  claimedEventIds: Iterable<string>,
+  effect: (tx: TTx, item: InboxItem, index: number) => Promise<void>,
+): Promise<{ outcomes: InboxOutcome[]; claimed: boolean }> {
+  const claimed = claimedIndexes(items, claimedEventIds);
+  const outcomes: InboxOutcome[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (!claimed.has(i)) {
+      outcomes.push('duplicate');
+      continue;
+    }
+    await effect(tx, items[i]!, i);
+    outcomes.push('processed');
+  }
+  return { outcomes, claimed: claimed.size > 0 };
+}
+
 /** Parameters of `inboxBatchClaimSql` for `items`. */
 export function batchClaimParams(consumer: string, items: readonly InboxItem[]): unknown[] {
   return [

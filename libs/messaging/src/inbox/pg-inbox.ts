@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { inboxBatchClaimSql, inboxClaimSql, type InboxTableOptions } from './inbox.schema';
-import { batchClaimParams, claimedIndexes, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
+import { batchClaimParams, runClaimed, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
 
 /** Inbox on plain pg: the effect gets the PoolClient of the transaction. */
 export class PgInbox implements Inbox<PoolClient> {
@@ -46,20 +46,13 @@ export class PgInbox implements Inbox<PoolClient> {
     if (items.length === 0) return [];
     return this.transaction(async (client) => {
       const { rows } = await client.query<{ event_id: string }>(this.batchClaimSql, batchClaimParams(consumer, items));
-      const claimed = claimedIndexes(
+      const { outcomes, claimed } = await runClaimed(
+        client,
         items,
         rows.map((r) => r.event_id),
+        effect,
       );
-      const outcomes: InboxOutcome[] = [];
-      for (let i = 0; i < items.length; i++) {
-        if (!claimed.has(i)) {
-          outcomes.push('duplicate');
-          continue;
-        }
-        await effect(client, items[i]!, i);
-        outcomes.push('processed');
-      }
-      return { commit: claimed.size > 0, result: outcomes };
+      return { commit: claimed, result: outcomes };
     });
   }
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { inboxBatchClaimSql, inboxClaimSql, inboxTableDdl, type InboxTableOptions } from './inbox.schema';
-import { batchClaimParams, claimedIndexes, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
+import { batchClaimParams, runClaimed, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Inbox for TypeORM services: the effect gets the transaction's EntityManager. */
@@ -46,19 +46,12 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
     if (items.length === 0) return [];
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager.query<{ event_id: string }[]>(this.batchClaimSql, batchClaimParams(consumer, items));
-      const claimed = claimedIndexes(
+      const { outcomes } = await runClaimed(
+        manager,
         items,
         rows.map((r) => r.event_id),
+        effect,
       );
-      const outcomes: InboxOutcome[] = [];
-      for (let i = 0; i < items.length; i++) {
-        if (!claimed.has(i)) {
-          outcomes.push('duplicate');
-          continue;
-        }
-        await effect(manager, items[i]!, i);
-        outcomes.push('processed');
-      }
       return outcomes;
     });
   }
