@@ -487,6 +487,25 @@ function ensureKeycloakDist() {
   fs.rmSync(tgz, { force: true });
 }
 
+/**
+ * The test realm: the demo realm again under the name `vanguard-test`, plus the clients and
+ * users only tests need (infra/keycloak/vanguard-test-realm.overlay.json). Keeping them in a
+ * realm of their own keeps them out of the demo realm that `npm start` serves.
+ */
+function testRealmJson(realmFile, overlayFile) {
+  const demo = JSON.parse(fs.readFileSync(realmFile, 'utf8'));
+  const overlay = JSON.parse(fs.readFileSync(overlayFile, 'utf8'));
+  const defaultRoles = (roles) => roles.map((r) => (r === `default-roles-${demo.realm}` ? `default-roles-${overlay.realm}` : r));
+  const users = [...demo.users, ...overlay.users].map((u) => ({ ...u, realmRoles: defaultRoles(u.realmRoles ?? []) }));
+  return JSON.stringify({
+    ...demo,
+    realm: overlay.realm,
+    displayName: overlay.displayName,
+    clients: [...demo.clients, ...overlay.clients],
+    users,
+  });
+}
+
 const keycloak = {
   name: 'keycloak',
   async running() {
@@ -498,7 +517,8 @@ const keycloak = {
   },
   async up() {
     const realmFile = path.join(root, 'infra', 'keycloak', 'vanguard-realm.json');
-    const want = hashFile(realmFile);
+    const overlayFile = path.join(root, 'infra', 'keycloak', 'vanguard-test-realm.overlay.json');
+    const want = `${hashFile(realmFile)}.${hashFile(overlayFile)}`;
     const have = fs.existsSync(keycloakPaths.realmStamp) ? fs.readFileSync(keycloakPaths.realmStamp, 'utf8') : '';
     if (await this.running()) {
       if (have === want || env.KEYCLOAK_URL || !keycloakPid()) return;
@@ -520,6 +540,7 @@ const keycloak = {
     const importDir = path.join(keycloakPaths.home, 'data', 'import');
     fs.mkdirSync(importDir, { recursive: true });
     fs.copyFileSync(realmFile, path.join(importDir, 'vanguard-realm.json'));
+    fs.writeFileSync(path.join(importDir, 'vanguard-test-realm.json'), testRealmJson(realmFile, overlayFile));
     log(`keycloak: starting ${KEYCLOAK_VERSION} (Java ${java.major}) on 127.0.0.1:${KEYCLOAK_HTTP}`);
     startDetached(
       path.join(keycloakPaths.home, 'bin', 'kc.sh'),
