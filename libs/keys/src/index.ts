@@ -1,0 +1,26 @@
+export {
+  DEVELOPMENT_KEK_ID,
+  formatKek,
+  isDevelopmentKey,
+  KekRing,
+  kekRingFromEnv,
+  newDataKey,
+  newKek,
+  parseKek,
+  UnknownKekError,
+  type Kek,
+} from './kek-ring';
+export {
+  activateStagedKey,
+  dataKeysTableSql,
+  FIRST_DATA_KEY_ID,
+  INDEX_KEY_ID,
+  loadDataKeys,
+  rewrapAndStage,
+  stagedKeyId,
+  type DataKey,
+  type DataKeys,
+  type LoadOptions,
+  type RotationStep,
+  type Sql,
+} from './data-keys';
