@@ -9,6 +9,8 @@ export interface HttpAppOptions {
   readonly title: string;
   readonly description: string;
   readonly version?: string;
+  /** Nest's own SIGTERM hooks (default on); off when the service installs `installGracefulShutdown`. */
+  readonly shutdownHooks?: boolean;
 }
 
 /** Everything a Vanguard HTTP service shares: logger, validation, error shape, OpenAPI at /docs. */
@@ -16,7 +18,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -15,8 +15,18 @@ const CODE_BY_STATUS: Record<number, string> = {
   401: 'AUTH.UNAUTHENTICATED',
   403: 'AUTH.FORBIDDEN',
   404: 'RESOURCE.NOT_FOUND',
+  408: 'REQUEST.TIMEOUT',
   409: 'RESOURCE.CONFLICT',
+  413: 'REQUEST.TOO_LARGE',
   422: 'RULE.VIOLATED',
+  429: 'LIMIT.TOO_MANY',
+};
+
+/** Seconds to wait before retrying, when the refusal says (429, 503 while stopping). */
+const retryAfterOf = (e: unknown): number | undefined => {
+  if (!(e instanceof HttpException)) return undefined;
+  const r = e.getResponse() as { retryAfterSec?: unknown };
+  return typeof r === 'object' && r !== null && typeof r.retryAfterSec === 'number' ? r.retryAfterSec : undefined;
 };
 
 const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
@@ -40,6 +50,8 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(exception);
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     if (!(exception instanceof HttpException)) this.logger.error({ err: exception, correlationId: req.id }, 'unhandled error');
     res.status(body.statusCode).json({ ...body, correlationId: req.id });
   }

@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import { Logger, type INestApplication } from '@nestjs/common';
+import type { LongWork } from './long-work';
+
+export interface GracefulShutdownOptions {
+  /** The whole shutdown, from the signal to the exit. */
+  readonly deadlineMs: number;
+  readonly longWork: LongWork;
+  readonly signals?: readonly NodeJS.Signals[];
+}
+
+/**
+ * On SIGTERM/SIGINT: stop accepting, let running work finish for half the deadline, then ask
+ * what is left to stop (streams end their queries, jobs roll back), cut lingering sockets,
+ * close the application (which ends the pool and the relay) and exit 0. If something still
+ * hangs at the deadline the process exits 1 anyway, naming it: a stuck shutdown is worse
+ * than a hard one, since the orchestrator would kill it without a word.
+ */
+export function installGracefulShutdown(
+  app: INestApplication,
+  { deadlineMs, longWork, signals = ['SIGTERM', 'SIGINT'] }: GracefulShutdownOptions,
+): void {
+  const logger = new Logger('Shutdown');
+  let started = false;
+  const run = async (signal: NodeJS.Signals) => {
+    const t0 = Date.now();
+    const left = () => Math.max(0, deadlineMs - (Date.now() - t0));
+    const hard = setTimeout(() => {
+      logger.error({ signal, activeLongWork: longWork.active }, `shutdown passed its ${deadlineMs} ms deadline: exiting anyway`);
+      process.exit(1);
+    }, deadlineMs);
+    hard.unref();
+    logger.log({ signal, deadlineMs, activeLongWork: longWork.active }, 'shutting down');
+    const server = app.getHttpServer() as Server;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (!(await longWork.idle(deadlineMs / 2))) {
+      logger.warn({ activeLongWork: longWork.active }, 'long work still running: asking it to stop');
+      longWork.requestStop();
+      await longWork.idle(Math.max(0, left() - deadlineMs / 4));
+    }
+    // Ordinary requests have had their time too; whatever socket is left is cut.
+    await Promise.race([closed, delay(Math.min(1000, left() / 4))]);
+    server.closeAllConnections();
+    await app.close();
+    clearTimeout(hard);
+    logger.log({ ms: Date.now() - t0 }, 'shut down');
+    process.exit(0);
+  };
+  for (const s of signals)
+    process.once(s, (sig: NodeJS.Signals) => {
+      if (started) return;
+      started = true;
+      run(sig).catch((e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      });
+    });
+}
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

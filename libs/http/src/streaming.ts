@@ -1,0 +1,155 @@
+import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+
+const logger = new Logger('Streaming');
+
+export interface StreamBodyOptions {
+  /** Aborts the stream from outside (a lease's shutdown signal). */
+  readonly signal?: AbortSignal;
+  /** A client that reads nothing for this long is cut off, so it cannot hold a query open. */
+  readonly stallMs: number;
+}
+
+/** How a streamed answer ended: sent in full, or cut short (client gone, stalled, shutting down). */
+export type StreamOutcome = 'sent' | 'aborted';
+
+/**
+ * Sends `chunks` as the response body through `stream.pipeline`, so a client that goes away
+ * (or stalls, or a shutdown) destroys the source: the producer's `finally` runs at its next
+ * step, ends its query and releases its connection. The first chunk is produced before any
+ * byte is sent, so a failure to start is still an ordinary error answer; a failure later can
+ * only cut the body short (the status line is gone), and is logged.
+ */
+export async function streamBody(
+  res: ServerResponse,
+  chunks: AsyncIterable<string | Buffer>,
+  { signal, stallMs }: StreamBodyOptions,
+): Promise<StreamOutcome> {
+  const it = chunks[Symbol.asyncIterator]();
+  let first: IteratorResult<string | Buffer>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    await it.return?.();
+    throw e;
+  }
+  const cut = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, cut.signal]) : cut.signal;
+  const body = Readable.from(
+    (async function* () {
+      try {
+        if (first.done) return;
+        yield first.value;
+        for (;;) {
+          const next = await it.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        await it.return?.();
+      }
+    })(),
+    { objectMode: false, highWaterMark: 64 * 1024 },
+  );
+  // Stalled: the socket wants draining and nothing drained for stallMs.
+  let lastDrain = Date.now();
+  const onDrain = () => (lastDrain = Date.now());
+  res.on('drain', onDrain);
+  const watchdog = setInterval(
+    () => {
+      if (res.writableNeedDrain && Date.now() - lastDrain > stallMs) cut.abort(new Error(`the client read nothing for ${stallMs} ms`));
+      else if (!res.writableNeedDrain) lastDrain = Date.now();
+    },
+    Math.max(50, Math.min(1000, stallMs / 4)),
+  );
+  try {
+    await pipeline(body, res, { signal: stop });
+    return 'sent';
+  } catch (e) {
+    if (!res.destroyed) res.destroy();
+    logger.warn({ err: e, reason: stop.aborted ? String(stop.reason) : 'client closed or write failed' }, 'stream cut short');
+    return 'aborted';
+  } finally {
+    clearInterval(watchdog);
+    res.off('drain', onDrain);
+  }
+}
+
+export interface UploadLimits {
+  /** Bytes the body may have; more → 413 (checked against Content-Length first, then while reading). */
+  readonly maxBytes: number;
+  /** A body that sends nothing for this long → 408, so a trickling client cannot hold a slot. */
+  readonly idleMs: number;
+}
+
+/** 413 naming the limit. */
+export class PayloadTooLargeException extends HttpException {
+  constructor(maxBytes: number) {
+    super(
+      {
+        code: 'REQUEST.TOO_LARGE',
+        message: `请求体超过上限 ${maxBytes} 字节 / the body exceeds the limit of ${maxBytes} bytes`,
+        errors: [{ field: 'body', reason: `at most ${maxBytes} bytes` }],
+      },
+      HttpStatus.PAYLOAD_TOO_LARGE,
+    );
+  }
+}
+
+/**
+ * Writes a request body to `file`, refusing it past `maxBytes` (413) or when it stalls (408).
+ * On every failure, an aborted upload included, the partial file is deleted before this rejects.
+ */
+export async function receiveUpload(req: IncomingMessage, file: string, { maxBytes, idleMs }: UploadLimits): Promise<number> {
+  const res = (req as IncomingMessage & { res?: ServerResponse }).res;
+  // A refused body is not read to its end: close the connection after the answer instead.
+  const refuse = (e: HttpException) => {
+    if (res && !res.headersSent) res.setHeader('Connection', 'close');
+    return e;
+  };
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw refuse(new PayloadTooLargeException(maxBytes));
+  let bytes = 0;
+  let failure: HttpException | undefined;
+  const fail = (e: HttpException) => {
+    failure ??= refuse(e);
+    counter.destroy(failure);
+  };
+  let idle = setTimeout(() => fail(requestTimeout(idleMs)), idleMs);
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      clearTimeout(idle);
+      if (bytes > maxBytes) return done(refuse(new PayloadTooLargeException(maxBytes)));
+      idle = setTimeout(() => fail(requestTimeout(idleMs)), idleMs);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(req, counter, createWriteStream(file, { flags: 'wx' }));
+    return bytes;
+  } catch (e) {
+    await unlink(file).catch(() => undefined);
+    if (e instanceof HttpException) throw e;
+    if (failure) throw failure;
+    // The client went away mid-body: nobody reads this answer, but it must not be a 500.
+    throw new HttpException({ code: 'REQUEST.ABORTED', message: '上传中断 / the upload was aborted' }, HttpStatus.BAD_REQUEST);
+  } finally {
+    clearTimeout(idle);
+  }
+}
+
+function requestTimeout(idleMs: number): HttpException {
+  return new HttpException(
+    {
+      code: 'REQUEST.TIMEOUT',
+      message: `上传在 ${idleMs} 毫秒内没有数据 / the upload sent nothing for ${idleMs} ms`,
+      errors: [{ field: 'body', reason: `no data for ${idleMs} ms` }],
+    },
+    HttpStatus.REQUEST_TIMEOUT,
+  );
+}
