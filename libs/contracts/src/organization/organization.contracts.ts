@@ -31,6 +31,10 @@ export const OrganizationRegistered = defineContract({
     kind: orgKindSchema,
     sector: sectorSchema,
     parentId: id.nullable().describe('null only for the root (province) organisation'),
+    parentCode: orgCodeSchema
+      .nullable()
+      .optional()
+      .describe("the parent's code when this was registered: the code's own segment is what follows it (ADR 0009)"),
     temporary: z.boolean().describe('临时党组织, formed inside a key project'),
     establishedOn: daySchema,
   }),
@@ -59,6 +63,9 @@ export const OrganizationMoved = defineContract({
     organizationId: id,
     parentId: id,
     previousParentId: id.nullable(),
+    parentCode: orgCodeSchema
+      .optional()
+      .describe("the new parent's code at the move: the code's own segment is what follows it (ADR 0009)"),
     code: orgCodeSchema,
     previousCode: orgCodeSchema,
     movedOn: daySchema,

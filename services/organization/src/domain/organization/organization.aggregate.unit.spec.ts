@@ -49,7 +49,7 @@ describe(Organization.name, () => {
           name: 'OrganizationRegistered',
           stream: 'organization',
           aggregateId: 'new',
-          data: expect.objectContaining({ parentId: 'county', code: '910425103' }),
+          data: expect.objectContaining({ parentId: 'county', parentCode: '910425', code: '910425103' }),
         }),
       ]);
     });
@@ -98,7 +98,14 @@ describe(Organization.name, () => {
       expect(village.path).toEqual(['org-1', 'city', 'county', 'town-b', 'village']);
       expect(village.pullEvents()[0]).toMatchObject({
         name: 'OrganizationMoved',
-        data: { parentId: 'town-b', previousParentId: 'town-a', code: '910425102201', previousCode: '910425101201', movedOn: '2011-03-01' },
+        data: {
+          parentId: 'town-b',
+          parentCode: '910425102',
+          previousParentId: 'town-a',
+          code: '910425102201',
+          previousCode: '910425101201',
+          movedOn: '2011-03-01',
+        },
       });
     });
 

@@ -399,6 +399,7 @@ export class PgRosterImports implements RosterImports {
               kind: b.o.kind,
               sector: b.o.sector,
               parentId: b.parent.id,
+              parentCode: b.o.parentCode,
               temporary: b.o.temporary,
               establishedOn: b.o.establishedOn,
             }),
