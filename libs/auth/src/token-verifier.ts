@@ -8,12 +8,24 @@ export interface TokenVerifierOptions {
   readonly jwksUri?: string;
   /** Seconds of clock skew tolerated on exp/nbf. */
   readonly clockToleranceSec?: number;
+  /**
+   * The clients (`azp`) whose tokens may call the API: the console and the county systems.
+   * Any other client of the realm (a test client, an admin tool) is refused even though
+   * Keycloak signed its token for our audience.
+   */
+  readonly allowedClients: readonly string[];
 }
 
 /** Why a token was refused; the HTTP layer turns every kind into 401. */
 export class TokenRejectedError extends Error {
   constructor(
-    readonly code: 'AUTH.TOKEN_MISSING' | 'AUTH.TOKEN_EXPIRED' | 'AUTH.TOKEN_INVALID' | 'AUTH.KEYS_UNAVAILABLE',
+    readonly code:
+      | 'AUTH.TOKEN_MISSING'
+      | 'AUTH.TOKEN_EXPIRED'
+      | 'AUTH.TOKEN_INVALID'
+      | 'AUTH.TOKEN_TYPE'
+      | 'AUTH.CLIENT_NOT_ALLOWED'
+      | 'AUTH.KEYS_UNAVAILABLE',
     message: string,
   ) {
     super(message);
@@ -28,10 +40,16 @@ export class TokenRejectedError extends Error {
  */
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  private readonly allowedClients: ReadonlySet<string>;
 
-  constructor(private readonly options: TokenVerifierOptions) {
+  constructor(
+    private readonly options: TokenVerifierOptions,
+    keys?: JWTVerifyGetKey,
+  ) {
+    this.allowedClients = new Set(options.allowedClients);
     const jwksUri = options.jwksUri ?? `${options.issuer}/protocol/openid-connect/certs`;
-    this.keys = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+    this.keys =
+      keys ?? createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
   }
 
   async verify(token: string): Promise<Principal> {
@@ -43,8 +61,19 @@ export class TokenVerifier {
         clockTolerance: this.options.clockToleranceSec ?? 5,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      if (payload['typ'] !== undefined && payload['typ'] !== 'Bearer') {
-        throw new TokenRejectedError('AUTH.TOKEN_INVALID', `token type ${JSON.stringify(payload['typ'])} is not an access token`);
+      // An ID token can name the API as audience too; only Keycloak's access tokens say Bearer.
+      if (payload['typ'] !== 'Bearer') {
+        throw new TokenRejectedError(
+          'AUTH.TOKEN_TYPE',
+          `令牌类型不是访问令牌 / token type ${payload['typ'] === undefined ? '(none)' : JSON.stringify(payload['typ'])} is not Bearer`,
+        );
+      }
+      const azp = payload['azp'];
+      if (typeof azp !== 'string' || !this.allowedClients.has(azp)) {
+        throw new TokenRejectedError(
+          'AUTH.CLIENT_NOT_ALLOWED',
+          `该客户端无权调用接口 / client ${typeof azp === 'string' ? JSON.stringify(azp) : '(none)'} may not call this API`,
+        );
       }
       return principalFromClaims(payload);
     } catch (e) {

@@ -15,7 +15,18 @@ export interface InfraConfig {
   /** Issuer the tokens carry; pinned by Keycloak's `--hostname`. */
   readonly keycloakIssuer: string;
   readonly keycloakAudience: string;
+  /** Clients (`azp`) whose tokens the API accepts: the console and the county systems. */
+  readonly apiClients: readonly string[];
 }
+
+/** The demo realm's callers; production names its own with `VANGUARD_API_CLIENTS`. */
+export const DEMO_API_CLIENTS = ['vanguard-console', 'county-songling', 'county-hekou'] as const;
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432';
 
@@ -33,14 +44,12 @@ export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
     postgresAdminUrl: withDatabase(databaseUrl, 'postgres'),
     databaseUrl,
     testDatabaseUrl: env['TEST_DATABASE_URL'] ?? withDatabase(databaseUrl, `${new URL(databaseUrl).pathname.slice(1) || 'vanguard'}_test`),
-    kafkaBrokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092')
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
+    kafkaBrokers: list(env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'),
     keycloakUrl,
     keycloakRealm,
     keycloakIssuer: env['KEYCLOAK_ISSUER'] ?? `${keycloakUrl}/realms/${keycloakRealm}`,
     keycloakAudience: env['KEYCLOAK_AUDIENCE'] ?? 'vanguard-api',
+    apiClients: env['VANGUARD_API_CLIENTS'] ? list(env['VANGUARD_API_CLIENTS']) : [...DEMO_API_CLIENTS],
   };
 }
 

@@ -7,7 +7,13 @@ export interface OrganizationConfig {
   readonly kafkaBrokers: readonly string[];
   /** Run the outbox relay in this process (default true; one relay per outbox). */
   readonly relay?: boolean;
-  readonly keycloak: { readonly issuer: string; readonly audience: string; readonly jwksUri: string; readonly clockToleranceSec?: number };
+  readonly keycloak: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUri: string;
+    readonly clockToleranceSec?: number;
+    readonly allowedClients: readonly string[];
+  };
 }
 
 /** `database` picks the platform's database or the test one; everything else comes from the environment. */
@@ -24,6 +30,7 @@ export function organizationConfig(infra: InfraConfig = infraConfig(), database:
       audience: infra.keycloakAudience,
       // Fetch keys from where Keycloak is reachable, which may differ from the issuer it prints.
       jwksUri: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/certs`,
+      allowedClients: infra.apiClients,
     },
   };
 }
