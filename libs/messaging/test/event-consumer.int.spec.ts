@@ -74,7 +74,13 @@ describe(EventConsumer.name, () => {
     return m.values.filter((v) => v.labels['outcome'] === outcome).reduce((n, v) => n + v.value, 0);
   }
 
-  async function start(topic: string, groupId: string, handlers: Record<string, EventHandler<PoolClient>>, metrics = new Registry()) {
+  async function start(
+    topic: string,
+    groupId: string,
+    handlers: Record<string, EventHandler<PoolClient>>,
+    metrics = new Registry(),
+    maxAttempts = 3,
+  ) {
     const sut = new EventConsumer<PoolClient>({
       kafka,
       groupId,
@@ -82,7 +88,7 @@ describe(EventConsumer.name, () => {
       contracts,
       inbox: new PgInbox(db.pool),
       handlers,
-      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200, jitter: 0 },
+      retry: { maxAttempts, initialDelayMs: 50, maxDelayMs: 200, jitter: 0 },
       metrics,
     });
     running.push(sut);
@@ -189,6 +195,93 @@ describe(EventConsumer.name, () => {
     expect(await outcomes(metrics, 'retried')).toBe(1);
     expect(attempts.get(3)).toEqual([1, 2]);
     expect(await effects(group)).toEqual(events.map((e) => e.eventId).sort());
+  });
+
+  it('WhenAHandlerSwallowsADatabaseError_TheBatchIsNotReportedProcessedAndOnlyThatMessageIsDeadLettered', async () => {
+    const topic = await newTopic();
+    const group = `g-${randomUUID()}`;
+    const events = [1, 2, 3, 4, 5].map((v) => thingEvent('swallow', v, { n: v }));
+    await publish(topic, ...events);
+    const metrics = new Registry();
+    const dlq = await collect(kafka, deadLetterTopic(topic));
+    try {
+      await start(
+        topic,
+        group,
+        {
+          'msgtest.ThingHappened': async (e, ctx) => {
+            await recordEffect(group)(e, ctx);
+            if ((e.data as { n: number }).n !== 3) return;
+            // A handler that "tolerates" a failed statement: Postgres has aborted the transaction anyway.
+            try {
+              await ctx.tx.query('select 1 / 0');
+            } catch {
+              /* swallowed on purpose */
+            }
+          },
+        },
+        metrics,
+      );
+      await waitUntil('the swallowing message on the DLQ', () => dlq.messages.length === 1);
+      await waitUntil('the other 4 processed', async () => (await outcomes(metrics, 'processed')) === 4);
+      const h = (name: string) => headerValue(dlq.messages[0]!.headers, name);
+      expect(JSON.parse(String(dlq.messages[0]!.value)).eventId).toBe(events[2]!.eventId);
+      expect(h(DEAD_LETTER_HEADERS.error)).toMatch(/^SwallowedDatabaseError: /);
+      expect(h(DEAD_LETTER_HEADERS.attempts)).toBe('3');
+      const others = events.filter((_, i) => i !== 2).map((e) => e.eventId);
+      expect(await effects(group)).toEqual([...others].sort());
+      const { rows } = await db.pool.query<{ event_id: string }>(
+        'select event_id from vanguard_inbox where consumer = $1 order by event_id',
+        [group],
+      );
+      expect(rows.map((r) => r.event_id)).toEqual([...others].sort());
+    } finally {
+      await dlq.stop();
+    }
+  });
+
+  it('WhenTheBatchCommitFailsThroughNoHandlersFault_NoMessageSpendsAnAttemptOrIsDeadLettered', async () => {
+    const topic = await newTopic();
+    const group = `g-${randomUUID()}`;
+    const tag = randomUUID().replace(/-/g, '').slice(0, 12);
+    // A deferred constraint trigger runs at COMMIT; a sequence is not transactional, so only the first commit fails.
+    await db.pool.query(`create sequence commits_${tag}`);
+    await db.pool.query(
+      `create function fail_first_commit_${tag}() returns trigger language plpgsql as $fn$
+       begin
+         if new.consumer = '${group}' and nextval('commits_${tag}') = 1 then raise exception 'the first commit fails'; end if;
+         return null;
+       end $fn$`,
+    );
+    await db.pool.query(
+      `create constraint trigger fail_first_commit_${tag} after insert on vanguard_inbox
+         deferrable initially deferred for each row execute function fail_first_commit_${tag}()`,
+    );
+    try {
+      const events = [1, 2, 3].map((v) => thingEvent('commit', v, { n: v }));
+      await publish(topic, ...events);
+      const attempts: number[] = [];
+      const metrics = new Registry();
+      // One attempt each: a handler charged with the commit's failure would be dead-lettered at once.
+      await start(
+        topic,
+        group,
+        {
+          'msgtest.ThingHappened': async (e, ctx) => {
+            attempts.push(ctx.attempt);
+            await recordEffect(group)(e, ctx);
+          },
+        },
+        metrics,
+        1,
+      );
+      await waitUntil('3 processed', async () => (await outcomes(metrics, 'processed')) === 3);
+      expect(await outcomes(metrics, 'dead_lettered')).toBe(0);
+      expect(attempts).toEqual([1, 1, 1, 1, 1, 1]); // the batch, then each message on its own
+      expect(await effects(group)).toEqual(events.map((e) => e.eventId).sort());
+    } finally {
+      await db.pool.query(`drop trigger fail_first_commit_${tag} on vanguard_inbox`);
+    }
   });
 
   it('WhenRetriesAreExhausted_DeadLettersWithTheErrorAndOriginAndMovesOn', async () => {

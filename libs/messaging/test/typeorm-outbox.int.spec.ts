@@ -3,7 +3,15 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { ContractRegistry, ContractViolationError } from '@vanguard/contracts';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { inboxMigration, OUTBOX_NOTIFY_TRIGGER, OutboxRelaySource, outboxMigration, TypeOrmInbox, TypeOrmOutbox } from '../src';
+import {
+  inboxMigration,
+  OUTBOX_NOTIFY_TRIGGER,
+  OutboxRelaySource,
+  outboxMigration,
+  SwallowedDatabaseError,
+  TypeOrmInbox,
+  TypeOrmOutbox,
+} from '../src';
 import { thingContract, thingEvent } from './support';
 
 describe(TypeOrmOutbox.name, () => {
@@ -167,5 +175,30 @@ describe(TypeOrmInbox.name, () => {
     ]);
     expect(effects[0].n).toBe(0);
     expect(await sut.processBatch('rollback', items, () => Promise.resolve())).toEqual(['processed', 'processed']);
+  });
+
+  it('processBatch_WhenAnEffectSwallowsADatabaseError_RejectsNamingItAndStoresNothing', async () => {
+    const sut = new TypeOrmInbox(dataSource);
+    const events = [thingEvent('i5', 1), thingEvent('i5', 2), thingEvent('i5', 3)];
+    const items = events.map((event, i) => ({ event, origin: { topic: 't', partition: 0, offset: String(i) } }));
+    const batch = sut.processBatch('swallow', items, async (m, item, i) => {
+      await m.query('insert into effects (event_id) values ($1)', [item.event.eventId]);
+      if (i === 1) await m.query('select 1 / 0').catch(() => undefined);
+    });
+    await expect(batch).rejects.toEqual(expect.objectContaining({ name: SwallowedDatabaseError.name, index: 1 }));
+    const stored = async () => ({
+      effects: (
+        await dataSource.query('select count(*)::int as n from effects where event_id = any($1)', [events.map((e) => e.eventId)])
+      )[0].n,
+      inbox: (await dataSource.query(`select count(*)::int as n from vanguard_inbox where consumer = 'swallow'`))[0].n,
+    });
+    expect(await stored()).toEqual({ effects: 0, inbox: 0 });
+
+    await expect(
+      sut.processOnce('swallow', events[0]!, items[0]!.origin, async (m) => {
+        await m.query('select 1 / 0').catch(() => undefined);
+      }),
+    ).rejects.toThrow(SwallowedDatabaseError);
+    expect(await stored()).toEqual({ effects: 0, inbox: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { deadLetterTopic, type AnyEventContract, type ContractEvent, type Contra
 import { decodeKafkaValue } from '../kafka/envelope-codec';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
-import type { Inbox, InboxItem, MessageOrigin } from '../inbox/inbox.port';
+import { SwallowedDatabaseError, type Inbox, type InboxItem, type MessageOrigin } from '../inbox/inbox.port';
 import { deadLetterMessage, type DeadLetterReason } from './dead-letter';
 import { DEFAULT_RETRY_POLICY, PermanentHandlerError, retryDelayMs, type RetryPolicy } from './retry-policy';
 
@@ -192,22 +192,30 @@ export class EventConsumer<TTx> {
       messages.forEach(resolve);
       return true;
     }
-    let failedIndex = -1;
+    // Which handler failed, and with what: only an error a handler raised (or the inbox's
+    // SwallowedDatabaseError naming it) is that handler's. A failed BEGIN, claim or COMMIT is
+    // nobody's, and blaming the last handler run would spend its attempt, or dead-letter it.
+    let thrown: { index: number; error: unknown } | undefined;
     try {
       const outcomes = await this.options.inbox.processBatch(
         this.name,
         handled.map((w) => w.item!),
-        (tx, item, i) => {
-          failedIndex = i;
-          return handled[i]!.handler!(item.event, { tx, origin: item.origin, attempt: 1 });
+        async (tx, item, i) => {
+          try {
+            await handled[i]!.handler!(item.event, { tx, origin: item.origin, attempt: 1 });
+          } catch (error) {
+            thrown = { index: i, error };
+            throw error;
+          }
         },
       );
       for (const outcome of outcomes) this.count(topic, outcome);
       messages.forEach(resolve);
       return true;
     } catch (e) {
-      // Nothing of the batch committed. The handler that threw has had its first attempt;
+      // Nothing of the batch committed. The handler that failed has had its first attempt;
       // the others start afresh (handlers' effects must live in the transaction, so a rerun is harmless).
+      const failedIndex = e instanceof SwallowedDatabaseError ? e.index : thrown?.error === e ? thrown.index : -1;
       const failed = failedIndex >= 0 ? handled[failedIndex] : undefined;
       this.log.warn({ topic, partition, messages: handled.length, err: e }, 'batch transaction failed; handling its messages one by one');
       for (const w of work) {

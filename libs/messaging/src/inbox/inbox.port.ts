@@ -24,15 +24,18 @@ export interface Inbox<TTx> {
   /**
    * Runs `effect` in one transaction with the inbox row. Resolves `duplicate` (without
    * running `effect`) when this consumer already processed the event; rethrows (after
-   * rolling both back) when `effect` throws.
+   * rolling both back) when `effect` throws; throws SwallowedDatabaseError when `effect`
+   * returned but left the transaction aborted, and CommitRolledBackError when COMMIT did not
+   * commit. It resolves `processed` only when the effect and the inbox row are stored.
    */
   processOnce(consumer: string, event: EventEnvelope, origin: MessageOrigin, effect: (tx: TTx) => Promise<void>): Promise<InboxOutcome>;
 
   /**
    * The same for several events in one transaction: claims all their inbox rows with one
    * statement, runs `effect` in order for each event not processed before (a repeat within
-   * `items` counts as a duplicate), commits once. All or nothing: if any effect throws,
-   * every effect and inbox row rolls back and the error is rethrown.
+   * `items` counts as a duplicate), commits once. All or nothing: if any effect throws (or
+   * leaves the transaction aborted: SwallowedDatabaseError naming its index), every effect and
+   * inbox row rolls back and the error is rethrown; if COMMIT rolls back, CommitRolledBackError.
    */
   processBatch(
     consumer: string,
@@ -53,11 +56,56 @@ export function claimedIndexes(items: readonly InboxItem[], claimedEventIds: Ite
 }
 
 /**
+ * An effect returned normally but left the transaction aborted: it caught a database error
+ * (Postgres refuses every later statement and answers COMMIT with ROLLBACK, without raising).
+ * Thrown for the effect that did it, as if the effect had thrown, so the consumer retries
+ * and dead-letters that message and no other.
+ */
+export class SwallowedDatabaseError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly index: number,
+  ) {
+    super(`the effect for event ${eventId} caught a database error and returned: its transaction is aborted and would not commit`);
+    this.name = 'SwallowedDatabaseError';
+  }
+}
+
+/**
+ * COMMIT was answered with ROLLBACK: nothing of the transaction took effect. Raised by the
+ * inbox itself, never by an effect, so no single message is to blame for it.
+ */
+export class CommitRolledBackError extends Error {
+  constructor() {
+    super('the inbox transaction was rolled back at COMMIT: none of its effects or inbox rows were stored');
+    this.name = 'CommitRolledBackError';
+  }
+}
+
+/** pg's transaction status from the last ReadyForQuery: 'E' is a failed transaction block. */
+export function transactionAborted(client: { getTransactionStatus?(): string | null }): boolean {
+  return client.getTransactionStatus?.() === 'E';
+}
+
+/** Runs one effect and checks the transaction survived it (see SwallowedDatabaseError). */
+export async function runEffect<TTx>(
+  tx: TTx,
+  aborted: () => boolean,
+  item: InboxItem,
+  index: number,
+  effect: (tx: TTx, item: InboxItem, index: number) => Promise<void>,
+): Promise<void> {
+  await effect(tx, item, index);
+  if (aborted()) throw new SwallowedDatabaseError(item.event.eventId, index);
+}
+
+/**
  * The body of a batch after its claim: runs `effect` in order for each claimed item and
  * reports the others as duplicates. `claimed` is false when nothing was new (nothing to commit).
  */
 export async function runClaimed<TTx>(
   tx: TTx,
+  aborted: () => boolean,
   items: readonly InboxItem[],
   claimedEventIds: Iterable<string>,
   effect: (tx: TTx, item: InboxItem, index: number) => Promise<void>,
@@ -69,7 +117,7 @@ export async function runClaimed<TTx>(
       outcomes.push('duplicate');
       continue;
     }
-    await effect(tx, items[i]!, i);
+    await runEffect(tx, aborted, items[i]!, i, effect);
     outcomes.push('processed');
   }
   return { outcomes, claimed: claimed.size > 0 };

@@ -1,7 +1,17 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { inboxBatchClaimSql, inboxClaimSql, type InboxTableOptions } from './inbox.schema';
-import { batchClaimParams, runClaimed, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
+import {
+  batchClaimParams,
+  CommitRolledBackError,
+  runClaimed,
+  runEffect,
+  transactionAborted,
+  type Inbox,
+  type InboxItem,
+  type InboxOutcome,
+  type MessageOrigin,
+} from './inbox.port';
 
 /** Inbox on plain pg: the effect gets the PoolClient of the transaction. */
 export class PgInbox implements Inbox<PoolClient> {
@@ -33,7 +43,13 @@ export class PgInbox implements Inbox<PoolClient> {
         origin.offset,
       ]);
       if (claimed.rowCount === 0) return { commit: false, result: 'duplicate' as const };
-      await effect(client);
+      await runEffect(
+        client,
+        () => transactionAborted(client),
+        { event, origin },
+        0,
+        (tx) => effect(tx),
+      );
       return { commit: true, result: 'processed' as const };
     });
   }
@@ -48,6 +64,7 @@ export class PgInbox implements Inbox<PoolClient> {
       const { rows } = await client.query<{ event_id: string }>(this.batchClaimSql, batchClaimParams(consumer, items));
       const { outcomes, claimed } = await runClaimed(
         client,
+        () => transactionAborted(client),
         items,
         rows.map((r) => r.event_id),
         effect,
@@ -61,7 +78,13 @@ export class PgInbox implements Inbox<PoolClient> {
     try {
       await client.query('begin');
       const { commit, result } = await work(client);
-      await client.query(commit ? 'commit' : 'rollback');
+      if (!commit) {
+        await client.query('rollback');
+        return result;
+      }
+      // An aborted transaction block does not raise on COMMIT: Postgres answers it with ROLLBACK.
+      const done = await client.query('commit');
+      if (done.command !== 'COMMIT') throw new CommitRolledBackError();
       return result;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);

@@ -1,7 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { inboxBatchClaimSql, inboxClaimSql, inboxTableDdl, type InboxTableOptions } from './inbox.schema';
-import { batchClaimParams, runClaimed, type Inbox, type InboxItem, type InboxOutcome, type MessageOrigin } from './inbox.port';
+import {
+  batchClaimParams,
+  CommitRolledBackError,
+  runClaimed,
+  runEffect,
+  transactionAborted,
+  type Inbox,
+  type InboxItem,
+  type InboxOutcome,
+  type MessageOrigin,
+} from './inbox.port';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Inbox for TypeORM services: the effect gets the transaction's EntityManager. */
@@ -23,7 +33,7 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
     origin: MessageOrigin,
     effect: (tx: EntityManager) => Promise<void>,
   ): Promise<InboxOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager, aborted) => {
       const rows = await manager.query<unknown[]>(this.claimSql, [
         consumer,
         event.eventId,
@@ -32,9 +42,9 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
         origin.partition,
         origin.offset,
       ]);
-      if (rows.length === 0) return 'duplicate';
-      await effect(manager);
-      return 'processed';
+      if (rows.length === 0) return { commit: false, result: 'duplicate' as const };
+      await runEffect(manager, aborted, { event, origin }, 0, (tx) => effect(tx));
+      return { commit: true, result: 'processed' as const };
     });
   }
 
@@ -44,16 +54,50 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
     effect: (tx: EntityManager, item: InboxItem, index: number) => Promise<void>,
   ): Promise<InboxOutcome[]> {
     if (items.length === 0) return [];
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager, aborted) => {
       const rows = await manager.query<{ event_id: string }[]>(this.batchClaimSql, batchClaimParams(consumer, items));
-      const { outcomes } = await runClaimed(
+      const { outcomes, claimed } = await runClaimed(
         manager,
+        aborted,
         items,
         rows.map((r) => r.event_id),
         effect,
       );
-      return outcomes;
+      return { commit: claimed, result: outcomes };
     });
+  }
+
+  /**
+   * Like `dataSource.transaction`, which commits without looking at the answer: Postgres
+   * answers COMMIT of an aborted transaction block with ROLLBACK and raises nothing. That
+   * answer comes exactly when the block is in the failed state, which the pg connection
+   * under the query runner reports from its last ReadyForQuery ('E'), so it is checked
+   * before committing, and a failed block is rolled back and reported instead.
+   */
+  private async transaction<T>(
+    work: (manager: EntityManager, aborted: () => boolean) => Promise<{ commit: boolean; result: T }>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const connection = (await runner.connect()) as { getTransactionStatus?(): string | null };
+      const aborted = () => transactionAborted(connection);
+      await runner.startTransaction();
+      try {
+        const { commit, result } = await work(runner.manager, aborted);
+        if (!commit) {
+          await runner.rollbackTransaction();
+          return result;
+        }
+        if (aborted()) throw new CommitRolledBackError();
+        await runner.commitTransaction();
+        return result;
+      } catch (e) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 }
 
