@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool } from 'pg';
 import Cursor from 'pg-cursor';
-import { ConcurrencyError, DuplicateEventError, InvalidEventError, SubjectForgottenError, type ExpectedVersion } from './errors';
+import { ConcurrencyError, DuplicateEventError, InvalidEventError, type ExpectedVersion } from './errors';
 import { GroupCommitter, type AppendedRow, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
 import { canonicalParts, GENESIS_HASH, sha256Hex } from './hash-chain';
-import { decryptPersonal, encryptedSubjects, encryptPersonal, ENCRYPTED_KEY, newDataKey, personalSubjects } from './personal-data';
+import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
+import {
+  decryptPersonal,
+  encryptedSubjects,
+  encryptPersonal,
+  ENCRYPTED_KEY,
+  hasPersonal,
+  personalSubjects,
+  type SubjectKey,
+} from './personal-data';
+import { PersonalKeys } from './personal-keys';
 import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
-import { snapshotDue, snapshotUsable } from './snapshots';
+import { openState, sealState, snapshotDue, snapshotUsable, type SealedState } from './snapshots';
 import { parseStreamId } from './stream-id';
 import { Subscription, type SubscriptionOptions } from './subscription';
 import {
@@ -40,6 +50,13 @@ export interface EventStoreOptions {
    * GroupCommitter); `false` writes each in its own transaction. Default on.
    */
   readonly groupCommit?: GroupCommitOptions | false;
+  /** The operator's key-encryption keys, which wrap the per-subject keys; from VANGUARD_KEK(_PREVIOUS) when absent. */
+  readonly keys?: KekRing;
+  /**
+   * 'withheld' for roles that may not read subject keys (auditors): personal values are
+   * returned as stored (`{ $personal: ciphertext }`) and snapshots are neither read nor written.
+   */
+  readonly personalData?: 'decrypt' | 'withheld';
 }
 
 export interface AppendOptions {
@@ -113,6 +130,7 @@ export class PostgresEventStore {
   private readonly upcasters: Upcasters;
   private readonly sql: ReturnType<typeof statements>;
   private readonly committer: GroupCommitter | null;
+  private readonly personalKeys: PersonalKeys | null;
 
   constructor(
     private readonly pool: Pool,
@@ -124,6 +142,7 @@ export class PostgresEventStore {
     this.ids = options.ids ?? randomUUID;
     this.upcasters = new Upcasters(options.upcasters);
     this.sql = statements(this.schema);
+    this.personalKeys = options.personalData === 'withheld' ? null : new PersonalKeys(this.s, options.keys ?? kekRingFromEnv());
     this.committer = options.groupCommit === false ? null : new GroupCommitter((r) => this.writeGroup(r), options.groupCommit);
   }
 
@@ -137,6 +156,9 @@ export class PostgresEventStore {
     if (!ctx?.actor?.sub || !ctx.orgId || !ctx.correlationId) {
       throw new InvalidEventError('append: context needs actor.sub, orgId and correlationId');
     }
+    // The actor is who answers for the event: it must stay readable after anyone is forgotten.
+    if (hasPersonal(ctx))
+      throw new InvalidEventError('append: personal() values may not be in the context (actor, orgId, ids); put them in data');
     const db = options.client ?? this.pool;
     const keys = await this.keysForPersonalData(events, db);
     const recordedAt = this.clock.now().toISOString();
@@ -161,7 +183,7 @@ export class PostgresEventStore {
         correlationId: ctx.correlationId,
         causationId: ctx.causationId ?? null,
         data: keys ? encryptPersonal(e.data, keys) : e.data,
-        ...(e.metadata == null ? {} : { metadata: e.metadata }),
+        ...(e.metadata == null ? {} : { metadata: keys ? (encryptPersonal(e.metadata, keys) as NewEvent['metadata']) : e.metadata }),
       });
       heads[i] = parts.head;
       tails[i] = parts.tail;
@@ -239,27 +261,15 @@ export class PostgresEventStore {
     });
   }
 
-  private async keysForPersonalData(events: readonly NewEvent[], db: ClientBase | Pool): Promise<Map<string, Buffer> | null> {
+  private async keysForPersonalData(events: readonly NewEvent[], db: ClientBase | Pool): Promise<Map<string, SubjectKey> | null> {
     const subjects = new Set<string>();
-    for (const e of events) personalSubjects(e.data, subjects);
-    if (subjects.size === 0) return null;
-    const ids = [...subjects];
-    const { rows } = await db.query<{ subject_id: string; key: Buffer | null }>(
-      `with wanted as (select * from unnest($1::text[], $2::bytea[]) as w(subject_id, key)),
-            ins as (insert into ${this.s}.personal_keys (subject_id, key) select * from wanted
-                    on conflict (subject_id) do nothing returning subject_id, key)
-       select subject_id, key from ins
-       union all
-       select k.subject_id, k.key from ${this.s}.personal_keys k
-        where k.subject_id = any($1) and not exists (select 1 from ins where ins.subject_id = k.subject_id)`,
-      [ids, ids.map(() => newDataKey())],
-    );
-    const keys = new Map<string, Buffer>();
-    for (const r of rows) {
-      if (r.key === null) throw new SubjectForgottenError(r.subject_id);
-      keys.set(r.subject_id, r.key);
+    for (const e of events) {
+      personalSubjects(e.data, subjects);
+      personalSubjects(e.metadata, subjects);
     }
-    return keys;
+    if (subjects.size === 0) return null;
+    if (!this.personalKeys) throw new InvalidEventError('append: this store withholds personal data and cannot write it');
+    return this.personalKeys.forWrite(db, [...subjects]);
   }
 
   // ---------------------------------------------------------------- reads
@@ -331,9 +341,10 @@ export class PostgresEventStore {
 
   /** Current state of a stream; with a snapshot policy, starts from and refreshes the snapshot. */
   async aggregateStream<S>(streamId: string, fold: Fold<S>, options: FoldOptions = {}): Promise<Folded<S>> {
-    const result = await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, null, options.snapshot);
-    if (options.snapshot && snapshotDue(options.snapshot.every, result.fromVersion, result.version)) {
-      await this.saveSnapshot(streamId, options.snapshot.foldVersion, result);
+    const snapshot = this.personalKeys ? options.snapshot : undefined;
+    const result = await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, null, snapshot);
+    if (snapshot && snapshotDue(snapshot.every, result.fromVersion, result.version)) {
+      await this.saveSnapshot(streamId, snapshot.foldVersion, result);
     }
     return { state: result.state, version: result.version };
   }
@@ -343,10 +354,11 @@ export class PostgresEventStore {
    * first one recorded after it) or as of a version, folded with the caller's reducers.
    */
   async asOf<S>(streamId: string, fold: Fold<S>, at: AsOf, options: FoldOptions = {}): Promise<Folded<S>> {
+    const snapshot = this.personalKeys ? options.snapshot : undefined;
     const r =
       'version' in at
-        ? await this.foldStream(streamId, fold, at.version, null, options.snapshot)
-        : await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, toIso(at.recordedAt), options.snapshot);
+        ? await this.foldStream(streamId, fold, at.version, null, snapshot)
+        : await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, toIso(at.recordedAt), snapshot);
     return { state: r.state, version: r.version };
   }
 
@@ -356,24 +368,17 @@ export class PostgresEventStore {
     maxVersion: number,
     recordedAtOrBefore: string | null,
     snapshot: SnapshotPolicy | undefined,
-  ): Promise<{ state: S; version: number; fromVersion: number; folded: number; maxRecordedAt: string }> {
+  ): Promise<FoldResult<S>> {
     parseStreamId(streamId);
     let state = fold.initial();
     let version = 0;
     let maxRecordedAt = '';
+    // The key of every subject whose values went into the state (null: already forgotten,
+    // so only `$forgotten` went in): a snapshot of the state is sealed under them.
+    const used = new Map<string, SubjectKey | null>();
     if (snapshot) {
-      const { rows } = await this.pool.query<{ stream_version: string; max_recorded_at: string; state: S }>(
-        `select stream_version, to_char(max_recorded_at at time zone 'UTC', ${ISO}) as max_recorded_at, state
-           from ${this.s}.snapshots where stream_id = $1 and fold_version = $2`,
-        [streamId, snapshot.foldVersion],
-      );
-      const row = rows[0];
-      const snap = row && { streamVersion: Number(row.stream_version), maxRecordedAt: row.max_recorded_at, state: row.state };
-      if (snap && snapshotUsable(snap, maxVersion, recordedAtOrBefore)) {
-        state = snap.state;
-        version = snap.streamVersion;
-        maxRecordedAt = snap.maxRecordedAt;
-      }
+      const from = await this.loadSnapshot<S>(streamId, snapshot.foldVersion, maxVersion, recordedAtOrBefore, used);
+      if (from) ({ state, version, maxRecordedAt } = from);
     }
     const fromVersion = version;
     const { rows } = await this.pool.query<EventRow>({
@@ -381,28 +386,67 @@ export class PostgresEventStore {
       text: this.sql.foldRange.text,
       values: [streamId, version, maxVersion, recordedAtOrBefore],
     });
-    const events = await this.toEvents(rows, false);
+    const events = await this.toEvents(rows, false, used);
     for (const e of events) {
       state = fold.evolve(state, e);
       version = e.streamVersion;
       if (e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
     }
-    return { state, version, fromVersion, folded: events.length, maxRecordedAt };
+    return { state, version, fromVersion, folded: events.length, maxRecordedAt, used };
   }
 
-  private async saveSnapshot(
+  /** The usable snapshot, opened; a sealed one whose subject was forgotten is dropped and the fold starts over. */
+  private async loadSnapshot<S>(
     streamId: string,
     foldVersion: string,
-    r: { state: unknown; version: number; maxRecordedAt: string },
-  ): Promise<void> {
+    maxVersion: number,
+    recordedAtOrBefore: string | null,
+    used: Map<string, SubjectKey | null>,
+  ): Promise<{ state: S; version: number; maxRecordedAt: string } | null> {
+    const { rows } = await this.pool.query<{ stream_version: string; max_recorded_at: string; state: unknown; subjects: string[] }>(
+      `select stream_version, to_char(max_recorded_at at time zone 'UTC', ${ISO}) as max_recorded_at, state, subjects
+         from ${this.s}.snapshots where stream_id = $1 and fold_version = $2`,
+      [streamId, foldVersion],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const snap = { streamVersion: Number(row.stream_version), maxRecordedAt: row.max_recorded_at, state: row.state };
+    if (!snapshotUsable(snap, maxVersion, recordedAtOrBefore)) return null;
+    if (row.subjects.length === 0) return { state: row.state as S, version: snap.streamVersion, maxRecordedAt: snap.maxRecordedAt };
+    const keys = await this.personalKeys!.forRead(this.pool, row.subjects);
+    const aad = snapshotAad(streamId, foldVersion, snap.streamVersion);
+    const state = openState(row.state as SealedState, row.subjects, keys, aad);
+    if (state === undefined) {
+      await this.pool.query(`delete from ${this.s}.snapshots where stream_id = $1 and fold_version = $2 and stream_version = $3`, [
+        streamId,
+        foldVersion,
+        snap.streamVersion,
+      ]);
+      return null;
+    }
+    for (const [subject, key] of keys) used.set(subject, key);
+    return { state: state as S, version: snap.streamVersion, maxRecordedAt: snap.maxRecordedAt };
+  }
+
+  /**
+   * Stores the state in clear only if no personal value went into it; otherwise sealed under
+   * the keys that decrypted those values (not keys read again now: a subject forgotten in
+   * between must not leave its values in a clear snapshot), with the subjects listed so
+   * that `forget` drops it.
+   */
+  private async saveSnapshot(streamId: string, foldVersion: string, r: FoldResult<unknown>): Promise<void> {
+    const live = new Map<string, SubjectKey>();
+    for (const [subject, key] of r.used) if (key) live.set(subject, key);
+    const subjects = [...live.keys()].sort();
+    const state = subjects.length === 0 ? r.state : sealState(r.state, subjects, live, snapshotAad(streamId, foldVersion, r.version));
     await this.pool.query(
-      `insert into ${this.s}.snapshots as s (stream_id, fold_version, stream_version, max_recorded_at, state)
-       values ($1, $2, $3, $4, $5)
+      `insert into ${this.s}.snapshots as s (stream_id, fold_version, stream_version, max_recorded_at, state, subjects)
+       values ($1, $2, $3, $4, $5, $6)
        on conflict (stream_id, fold_version) do update
          set stream_version = excluded.stream_version, max_recorded_at = excluded.max_recorded_at,
-             state = excluded.state, created_at = now()
+             state = excluded.state, subjects = excluded.subjects, created_at = now()
          where s.stream_version < excluded.stream_version`,
-      [streamId, foldVersion, r.version, r.maxRecordedAt, JSON.stringify(r.state)],
+      [streamId, foldVersion, r.version, r.maxRecordedAt, JSON.stringify(state), subjects],
     );
   }
 
@@ -557,14 +601,13 @@ export class PostgresEventStore {
   /**
    * Forgets a person: destroys their key, so their encrypted values read back as
    * `{ $forgotten: subjectId }` while the hash chain (over the ciphertext) still verifies.
-   * Run VACUUM on personal_keys afterwards so the old key bytes leave the table's pages.
+   * Snapshots that folded the subject's values are dropped with the key (and unreadable
+   * without it anyway). Run VACUUM on personal_keys afterwards so the old wrapped key leaves
+   * the table's pages.
    */
   async forget(subjectId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `update ${this.s}.personal_keys set key = null, forgotten_at = $2 where subject_id = $1 and key is not null`,
-      [subjectId, this.clock.now()],
-    );
-    return (rowCount ?? 0) > 0;
+    if (!this.personalKeys) throw new InvalidEventError('forget: this store withholds personal data');
+    return this.personalKeys.forget(this.pool, subjectId, this.clock.now());
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -578,7 +621,8 @@ export class PostgresEventStore {
 
   // ---------------------------------------------------------------- mapping
 
-  private async toEvents(rows: EventRow[], raw: boolean): Promise<RecordedEvent[]> {
+  /** `used` collects the key (or null: forgotten) of every subject whose values were decrypted. */
+  private async toEvents(rows: EventRow[], raw: boolean, used?: Map<string, SubjectKey | null>): Promise<RecordedEvent[]> {
     const out = new Array<RecordedEvent>(rows.length);
     let encrypted = false;
     for (let i = 0; i < rows.length; i++) {
@@ -592,26 +636,41 @@ export class PostgresEventStore {
       out[i] = e;
     }
     if (raw) return out;
-    if (encrypted) await this.decrypt(out);
+    if (encrypted && this.personalKeys) await this.decrypt(out, used);
     if (!this.upcasters.isEmpty) for (let i = 0; i < out.length; i++) out[i] = this.upcasters.apply(out[i]!);
     return out;
   }
 
-  private async decrypt(events: RecordedEvent[]): Promise<void> {
+  private async decrypt(events: RecordedEvent[], used?: Map<string, SubjectKey | null>): Promise<void> {
     const subjects = new Set<string>();
-    for (const e of events) encryptedSubjects(e.data, subjects);
+    for (const e of events) {
+      encryptedSubjects(e.data, subjects);
+      encryptedSubjects(e.metadata, subjects);
+    }
     if (subjects.size === 0) return;
-    const { rows } = await this.pool.query<{ subject_id: string; key: Buffer | null }>(
-      `select subject_id, key from ${this.s}.personal_keys where subject_id = any($1)`,
-      [[...subjects]],
-    );
-    const keys = new Map(rows.map((r) => [r.subject_id, r.key]));
+    const keys = await this.personalKeys!.forRead(this.pool, [...subjects]);
+    if (used) for (const [subject, key] of keys) used.set(subject, key);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const data = decryptPersonal(e.data, keys);
-      if (data !== e.data) events[i] = { ...e, data };
+      const metadata = e.metadata === undefined ? undefined : (decryptPersonal(e.metadata, keys) as RecordedEvent['metadata']);
+      if (data !== e.data || metadata !== e.metadata) events[i] = { ...e, data, ...(metadata === undefined ? {} : { metadata }) };
     }
   }
+}
+
+interface FoldResult<S> {
+  state: S;
+  version: number;
+  fromVersion: number;
+  folded: number;
+  maxRecordedAt: string;
+  used: Map<string, SubjectKey | null>;
+}
+
+/** Binds a sealed snapshot to its place: moved to another stream, fold or version it does not open. */
+function snapshotAad(streamId: string, foldVersion: string, version: number): string {
+  return `${streamId}\u0000${foldVersion}\u0000${version}`;
 }
 
 interface VerifyRow {

@@ -21,6 +21,7 @@ export { checkAnchor, takeAnchor, type AnchorCheck, type StoreAnchor } from './a
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { GroupCommitter, type GroupCommitOptions } from './group-commit';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
+export { rotatePersonalKeys, SubjectKeyRaceError, type PersonalKeyRotation } from './personal-keys';
 export { createReadOnlyRole, createServiceRole, migrate, migrationSql, storeChannel, type RoleOptions } from './schema';
 export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';

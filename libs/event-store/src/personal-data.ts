@@ -19,7 +19,20 @@ export interface PersonalValue<T = unknown> {
 }
 
 export interface EncryptedValue {
-  readonly [ENCRYPTED_KEY]: { readonly subject: string; readonly iv: string; readonly ct: string; readonly tag: string };
+  readonly [ENCRYPTED_KEY]: {
+    readonly subject: string;
+    /** The subject key's id; absent on values written before keys had ids. */
+    readonly kid?: string;
+    readonly iv: string;
+    readonly ct: string;
+    readonly tag: string;
+  };
+}
+
+/** A subject's data key, unwrapped, with the id every ciphertext under it carries. */
+export interface SubjectKey {
+  readonly keyId: string;
+  readonly key: Buffer;
 }
 
 export interface ForgottenValue {
@@ -69,18 +82,19 @@ export function encryptedSubjects(data: unknown, into = new Set<string>()): Set<
   return into;
 }
 
-export function encryptPersonal(data: unknown, keys: ReadonlyMap<string, Buffer>): unknown {
+export function encryptPersonal(data: unknown, keys: ReadonlyMap<string, SubjectKey>): unknown {
   return map(data, (v) => {
     if (!isPersonal(v)) return KEEP;
-    const key = keys.get(v.subjectId);
-    if (!key) throw new Error(`no key for personal data subject ${v.subjectId}`);
+    const k = keys.get(v.subjectId);
+    if (!k) throw new Error(`no key for personal data subject ${v.subjectId}`);
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const cipher = createCipheriv('aes-256-gcm', k.key, iv);
     cipher.setAAD(Buffer.from(v.subjectId, 'utf8'));
     const ct = Buffer.concat([cipher.update(JSON.stringify(v.value ?? null), 'utf8'), cipher.final()]);
     return {
       [ENCRYPTED_KEY]: {
         subject: v.subjectId,
+        kid: k.keyId,
         iv: iv.toString('base64'),
         ct: ct.toString('base64'),
         tag: cipher.getAuthTag().toString('base64'),
@@ -90,13 +104,15 @@ export function encryptPersonal(data: unknown, keys: ReadonlyMap<string, Buffer>
 }
 
 /** Decrypts what it has keys for; values whose key is gone read as `{ $forgotten: subjectId }`. */
-export function decryptPersonal(data: unknown, keys: ReadonlyMap<string, Buffer | null>): unknown {
+export function decryptPersonal(data: unknown, keys: ReadonlyMap<string, SubjectKey | null>): unknown {
   return map(data, (v) => {
     if (!isEncrypted(v)) return KEEP;
-    const { subject, iv, ct, tag } = v[ENCRYPTED_KEY];
-    const key = keys.get(subject);
-    if (!key) return { [FORGOTTEN_KEY]: subject };
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    const { subject, kid, iv, ct, tag } = v[ENCRYPTED_KEY];
+    const k = keys.get(subject);
+    if (!k) return { [FORGOTTEN_KEY]: subject };
+    // A subject has one key today; the id says which, so a re-keyed subject cannot be misread.
+    if (kid !== undefined && kid !== k.keyId) throw new Error(`personal value of ${subject} is under key ${kid}, not ${k.keyId}`);
+    const decipher = createDecipheriv('aes-256-gcm', k.key, Buffer.from(iv, 'base64'));
     decipher.setAAD(Buffer.from(subject, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
@@ -104,8 +120,9 @@ export function decryptPersonal(data: unknown, keys: ReadonlyMap<string, Buffer 
   });
 }
 
-export function newDataKey(): Buffer {
-  return randomBytes(32);
+/** Personal values anywhere in `v`, for refusing them where they may not go (the actor). */
+export function hasPersonal(v: unknown): boolean {
+  return personalSubjects(v).size > 0;
 }
 
 function walk(v: unknown, visit: (v: unknown) => boolean): void {

@@ -1,7 +1,18 @@
-import { decryptPersonal, encryptPersonal, encryptedSubjects, isForgotten, newDataKey, personal, personalSubjects } from './personal-data';
+import { randomBytes } from 'node:crypto';
+import {
+  decryptPersonal,
+  encryptPersonal,
+  encryptedSubjects,
+  isForgotten,
+  personal,
+  personalSubjects,
+  type SubjectKey,
+} from './personal-data';
+
+const newKey = (keyId = 'k1'): SubjectKey => ({ keyId, key: randomBytes(32) });
 
 describe(encryptPersonal.name, () => {
-  const key = newDataKey();
+  const key = newKey();
   const data = {
     memberId: 'm-1',
     name: personal('member-m-1', '张三'),
@@ -34,7 +45,7 @@ describe(encryptPersonal.name, () => {
   });
 
   it('refuses ciphertext moved to another subject or altered (GCM tag and subject as AAD)', () => {
-    const other = newDataKey();
+    const other = newKey();
     const stored = JSON.parse(JSON.stringify(encryptPersonal({ n: personal('a', 'x') }, new Map([['a', key]])))) as {
       n: { $personal: { subject: string; ct: string } };
     };
@@ -46,5 +57,16 @@ describe(encryptPersonal.name, () => {
 
   it('fails loudly when a subject has no key rather than storing plaintext', () => {
     expect(() => encryptPersonal({ n: personal('a', 'x') }, new Map())).toThrow(/no key/);
+  });
+});
+
+describe(decryptPersonal.name, () => {
+  it('carries the key id in every ciphertext and refuses a key with another id', () => {
+    const key = newKey('k7');
+    const stored = JSON.parse(JSON.stringify(encryptPersonal({ n: personal('a', 'x') }, new Map([['a', key]])))) as {
+      n: { $personal: { kid: string } };
+    };
+    expect(stored.n.$personal.kid).toBe('k7');
+    expect(() => decryptPersonal(stored, new Map([['a', { ...key, keyId: 'k8' }]]))).toThrow(/under key k7, not k8/);
   });
 });

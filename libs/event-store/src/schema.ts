@@ -90,13 +90,32 @@ create table if not exists ${s}.snapshots (
   primary key (stream_id, fold_version)
 );
 
--- Crypto-shredding: one AES-256 key per person; forgetting sets key to null.
+-- A snapshot that folded personal values is sealed under those subjects' keys and lists
+-- them in subjects, so forget drops it. Snapshots from before sealing may hold personal
+-- values in clear: they are a cache, so adding the column drops them once.
+do $snap$
+begin
+  if not exists (select 1 from information_schema.columns
+                  where table_schema = '${schema}' and table_name = 'snapshots' and column_name = 'subjects') then
+    delete from ${s}.snapshots;
+    alter table ${s}.snapshots add column subjects text[] not null default '{}';
+  end if;
+end
+$snap$;
+create index if not exists snapshots_subjects_idx on ${s}.snapshots using gin (subjects);
+
+-- Crypto-shredding: one AES-256 key per person, stored wrapped (AES-256-GCM) under the
+-- operator's key-encryption key kek_id, never in clear; forgetting nulls it and sets
+-- forgotten_at. key holds a raw key from before wrapping until keys:rotate wraps it.
 create table if not exists ${s}.personal_keys (
   subject_id    text primary key,
   key           bytea,
   created_at    timestamptz not null default now(),
   forgotten_at  timestamptz
 );
+alter table ${s}.personal_keys add column if not exists key_id text;
+alter table ${s}.personal_keys add column if not exists kek_id text;
+alter table ${s}.personal_keys add column if not exists wrapped bytea;
 
 create or replace function ${s}.refuse_event_change() returns trigger
 language plpgsql as $fn$
@@ -290,14 +309,18 @@ export async function createServiceRole(pool: Pool | PoolClient, options: RoleOp
   `);
 }
 
-/** For auditors: SELECT on the store, nothing else. */
+/**
+ * For auditors: SELECT on the store, never on the subject keys (even wrapped, they are not
+ * an auditor's to hold): read with `personalData: 'withheld'`. Revokes what older versions granted.
+ */
 export async function createReadOnlyRole(pool: Pool | PoolClient, options: RoleOptions): Promise<void> {
   const s = `"${assertIdentifier(options.schema, 'schema')}"`;
   const r = `"${assertIdentifier(options.role, 'role')}"`;
   await ensureRole(pool, options);
   await pool.query(`
     grant usage on schema ${s} to ${r};
-    grant select on ${s}.events, ${s}.events_view, ${s}.streams, ${s}.personal_keys, ${s}.snapshots, ${s}.subscription_checkpoints to ${r};
+    revoke all on ${s}.personal_keys from ${r};
+    grant select on ${s}.events, ${s}.events_view, ${s}.streams, ${s}.snapshots, ${s}.subscription_checkpoints to ${r};
   `);
 }
 
