@@ -83,3 +83,4 @@ export function serviceDatabaseUrl(service: ServiceName, databaseUrl: string, en
   u.password = env['VG_SERVICE_DB_PASSWORD'] ?? 'vanguard-dev';
   return u.toString();
 }
+export * from './production';

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { createHttpApp } from '@vanguard/http';
+import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { organizationConfig } from './organization.config';
 import { OrganizationModule } from './organization.module';
 
 async function bootstrap(): Promise<void> {
+  await refuseUnsafeProductionStart('organization');
   const config = organizationConfig();
   const app = await createHttpApp(OrganizationModule.register(config), {
     title: 'Vanguard · 党组织 organization service',

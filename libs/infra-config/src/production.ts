@@ -1,0 +1,151 @@
+import { isDevelopmentKey } from '@vanguard/keys';
+import { DEMO_API_CLIENTS, infraConfig } from './index';
+
+/**
+ * Production mode: `VANGUARD_ENV=production` or `NODE_ENV=production`. In it every service
+ * refuses to start on a development default and says which, one sentence per setting, so a
+ * platform deployed as it was cloned fails at once instead of serving with public secrets.
+ */
+export function isProductionMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['VANGUARD_ENV'] === 'production' || env['NODE_ENV'] === 'production';
+}
+
+/** Clients that exist only in the test realm; their tokens must never open the API. */
+export const TEST_CLIENTS = ['vanguard-short-lived', 'vanguard-test-foreign', 'vanguard-test-id-audience'] as const;
+export const TEST_REALM = 'vanguard-test';
+const DEMO_SECRET_CLIENTS = ['vanguard-api', 'county-songling', 'county-hekou'] as const;
+
+const isTestClient = (c: string): boolean => (TEST_CLIENTS as readonly string[]).includes(c) || c.startsWith('vanguard-test-');
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the environment leaves at a development default, one sentence each. Pure: reads only
+ * `env`, so it runs before anything connects and is unit-tested directly.
+ */
+export function productionProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const problems: string[] = [];
+  try {
+    if (isDevelopmentKey(env)) {
+      problems.push(
+        'VANGUARD_KEK is not set: personal data would be sealed under the development key, which is public in the source; set VANGUARD_KEK to "<id>:<base64 of 32 random bytes>".',
+      );
+    }
+  } catch (e) {
+    problems.push(`${(e as Error).message}.`);
+  }
+
+  const databaseUrl = env['DATABASE_URL'];
+  if (!databaseUrl) {
+    problems.push('DATABASE_URL is not set: the services would use the development Postgres (user postgres, no password, 127.0.0.1).');
+  } else if (!passwordOf(databaseUrl) || passwordOf(databaseUrl) === 'postgres') {
+    problems.push("DATABASE_URL has no password or Postgres's default one (postgres); give the administrator a password of its own.");
+  }
+  if (env['POSTGRES_PASSWORD'] === 'postgres') {
+    problems.push('POSTGRES_PASSWORD is the default "postgres"; choose another before the database is created.');
+  }
+  const servicePassword = env['VG_SERVICE_DB_PASSWORD'];
+  if (!servicePassword || servicePassword === 'vanguard-dev') {
+    problems.push(
+      'VG_SERVICE_DB_PASSWORD is not set or is the development "vanguard-dev": every service role (vg_<service>) would log in with a password published in the source.',
+    );
+  }
+
+  if (!env['KEYCLOAK_URL']) {
+    problems.push(
+      'KEYCLOAK_URL is not set: tokens would be checked against the development Keycloak on 127.0.0.1:8180, which runs the demo realm with admin / admin.',
+    );
+  }
+  for (const variable of ['KC_BOOTSTRAP_ADMIN_PASSWORD', 'KEYCLOAK_ADMIN_PASSWORD']) {
+    if (env[variable] === 'admin')
+      problems.push(`${variable} is the default "admin"; give Keycloak's administrator a password of its own.`);
+  }
+  if ((env['KEYCLOAK_REALM'] ?? 'vanguard') === TEST_REALM) {
+    problems.push(`KEYCLOAK_REALM names the test realm "${TEST_REALM}", whose test clients and users must never reach production.`);
+  }
+
+  const clients = env['VANGUARD_API_CLIENTS'];
+  if (!clients) {
+    problems.push(
+      `VANGUARD_API_CLIENTS is not set: the API would accept the demo realm's clients (${DEMO_API_CLIENTS.join(', ')}); name your console and county system clients.`,
+    );
+  } else {
+    const test = infraConfig(env).apiClients.filter(isTestClient);
+    if (test.length > 0) problems.push(`VANGUARD_API_CLIENTS names test-only clients (${test.join(', ')}); remove them.`);
+  }
+  return problems;
+}
+
+type TokenAnswer = { status: number; error: string | undefined };
+
+/**
+ * Asks the configured Keycloak, without signing anyone in, whether it still runs the demo
+ * realm: whether the demo secrets authenticate, test clients exist, or the console still
+ * takes passwords directly. It never guesses a real user's password, so it cannot trip the
+ * brute-force lock; the password-grant probe uses a user name no one has.
+ */
+export async function keycloakProductionProblems(env: NodeJS.ProcessEnv = process.env, timeoutMs = 5000): Promise<string[]> {
+  const cfg = infraConfig(env);
+  const realm = cfg.keycloakRealm;
+  const endpoint = `${cfg.keycloakUrl}/realms/${realm}/protocol/openid-connect/token`;
+  const ask = async (form: Record<string, string>): Promise<TokenAnswer> => {
+    const res = await fetch(endpoint, { method: 'POST', body: new URLSearchParams(form), signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    return { status: res.status, error: body.error };
+  };
+  const nobody = { grant_type: 'password', username: 'vanguard-production-check.nobody', password: 'x' };
+  const problems: string[] = [];
+  try {
+    for (const client of DEMO_SECRET_CLIENTS) {
+      // A wrong secret or an unknown client is `invalid_client`; anything else means the demo secret authenticated.
+      const answer = await ask({ grant_type: 'client_credentials', client_id: client, client_secret: `${client}-demo-secret` });
+      if (answer.error !== 'invalid_client') {
+        problems.push(
+          `Keycloak realm "${realm}" still accepts the demo secret of client ${client}: this is the demo realm, or its secrets were never changed.`,
+        );
+      }
+    }
+    for (const client of TEST_CLIENTS) {
+      const answer = await ask({ ...nobody, client_id: client });
+      if (answer.error !== 'invalid_client') problems.push(`Keycloak realm "${realm}" contains the test-only client ${client}; delete it.`);
+    }
+    const consoleClient = env['VANGUARD_CONSOLE_CLIENT'] ?? 'vanguard-console';
+    const answer = await ask({ ...nobody, client_id: consoleClient });
+    // `invalid_grant` means the client took the password grant and only the user was wrong.
+    if (answer.error === 'invalid_grant') {
+      problems.push(
+        `The console client ${consoleClient} in realm "${realm}" still takes passwords directly (direct access grants); turn that off so people sign in through the browser.`,
+      );
+    }
+  } catch (e) {
+    problems.push(
+      `Keycloak at ${cfg.keycloakUrl} did not answer (${(e as Error).message}), so realm "${realm}" could not be checked for demo secrets and test clients.`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Call first thing in every service's main: outside production mode it does nothing; in it,
+ * a service with any development default prints one sentence per setting and exits 78
+ * (EX_CONFIG) before it opens a port or a connection.
+ */
+export async function refuseUnsafeProductionStart(service: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!isProductionMode(env)) return;
+  const problems = productionProblems(env);
+  if (env['KEYCLOAK_URL']) problems.push(...(await keycloakProductionProblems(env)));
+  if (problems.length === 0) {
+    process.stderr.write(`[${service}] production mode: no development defaults found\n`);
+    return;
+  }
+  process.stderr.write(
+    `[${service}] refusing to start in production mode (VANGUARD_ENV/NODE_ENV=production):\n${problems.map((p) => `  - ${p}\n`).join('')}See docs/operations.md.\n`,
+  );
+  process.exit(78);
+}

@@ -1,0 +1,64 @@
+import { formatKek, newKek } from '@vanguard/keys';
+import { isProductionMode, productionProblems } from './production';
+
+/** Everything an operator must set, set to values of their own. */
+const safe = (): NodeJS.ProcessEnv => ({
+  VANGUARD_ENV: 'production',
+  VANGUARD_KEK: formatKek(newKek('kek-2026-11')),
+  DATABASE_URL: 'postgres://vanguard_admin:s3cret-Qx@db.internal:5432/vanguard',
+  VG_SERVICE_DB_PASSWORD: 'another-s3cret',
+  KEYCLOAK_URL: 'https://sso.example.org',
+  VANGUARD_API_CLIENTS: 'console,county-a',
+});
+
+describe('productionProblems', () => {
+  it('isProductionMode_WhenEitherVariableSaysProduction_IsTrue', () => {
+    expect([
+      isProductionMode({ VANGUARD_ENV: 'production' }),
+      isProductionMode({ NODE_ENV: 'production' }),
+      isProductionMode({ NODE_ENV: 'development' }),
+      isProductionMode({}),
+    ]).toEqual([true, true, false, false]);
+  });
+
+  it('productionProblems_WhenEverySettingIsAnOperatorsOwn_FindsNone', () => {
+    expect(productionProblems(safe())).toEqual([]);
+  });
+
+  it('productionProblems_WhenNothingIsSet_SaysOneSentencePerMissingSetting', () => {
+    const problems = productionProblems({ VANGUARD_ENV: 'production' });
+
+    expect(problems.map((p) => p.split(' ')[0])).toEqual([
+      'VANGUARD_KEK',
+      'DATABASE_URL',
+      'VG_SERVICE_DB_PASSWORD',
+      'KEYCLOAK_URL',
+      'VANGUARD_API_CLIENTS',
+    ]);
+    for (const p of problems) expect(p).toMatch(/^[A-Z_]+ [^\n]+\.$/);
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    ['a malformed key', { VANGUARD_KEK: 'not-a-key' }, /^VANGUARD_KEK must be/],
+    [
+      'the compose Postgres password',
+      { DATABASE_URL: 'postgres://postgres:postgres@postgres:5432/vanguard' },
+      /^DATABASE_URL has no password or Postgres's default/,
+    ],
+    ['no Postgres password', { DATABASE_URL: 'postgres://postgres@db:5432/vanguard' }, /^DATABASE_URL has no password/],
+    ['the default POSTGRES_PASSWORD', { POSTGRES_PASSWORD: 'postgres' }, /^POSTGRES_PASSWORD is the default/],
+    ['the development service password', { VG_SERVICE_DB_PASSWORD: 'vanguard-dev' }, /^VG_SERVICE_DB_PASSWORD/],
+    ['Keycloak admin / admin', { KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin' }, /^KC_BOOTSTRAP_ADMIN_PASSWORD is the default "admin"/],
+    ['the test realm', { KEYCLOAK_REALM: 'vanguard-test' }, /^KEYCLOAK_REALM names the test realm/],
+    [
+      'a test client on the allow-list',
+      { VANGUARD_API_CLIENTS: 'console, vanguard-short-lived' },
+      /^VANGUARD_API_CLIENTS names test-only clients \(vanguard-short-lived\)/,
+    ],
+  ])('productionProblems_When%s_NamesThatSettingAlone', (_, override, sentence) => {
+    const problems = productionProblems({ ...safe(), ...override });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(sentence);
+  });
+});

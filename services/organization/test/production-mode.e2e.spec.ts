@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { infraConfig, keycloakProductionProblems } from '@vanguard/infra-config';
+import { formatKek, newKek } from '@vanguard/keys';
+import { waitUntil } from '@vanguard/testing';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** The environment without any setting the production check reads, so each case says exactly what it sets. */
+function bareEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(DATABASE_URL|TEST_DATABASE_URL|POSTGRES_PASSWORD|VG_SERVICE_DB_PASSWORD|KEYCLOAK_|KC_|VANGUARD_|NODE_ENV)/.test(key))
+      delete env[key];
+  }
+  return env;
+}
+
+/** Starts the real organization service's main in a child process and collects what it prints. */
+function startService(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/organization/src/main.ts'], {
+    cwd: root,
+    env: { ...env, PORT: '0', ORGANIZATION_RELAY: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+describe('production mode', () => {
+  const infra = infraConfig();
+  const started: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of started) if (c.exitCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  });
+
+  it('refuses to start with the development defaults, one sentence per missing setting', async () => {
+    const svc = startService({ ...bareEnv(), VANGUARD_ENV: 'production' });
+    started.push(svc.child);
+
+    const code = await svc.exited;
+
+    expect(code).toBe(78);
+    const sentences = svc
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('  - '));
+    expect(sentences.map((l) => l.slice(4).split(' ')[0])).toEqual([
+      'VANGUARD_KEK',
+      'DATABASE_URL',
+      'VG_SERVICE_DB_PASSWORD',
+      'KEYCLOAK_URL',
+      'VANGUARD_API_CLIENTS',
+    ]);
+  });
+
+  it('passes the check once every setting is the operator’s own', async () => {
+    const svc = startService({
+      ...bareEnv(),
+      NODE_ENV: 'production',
+      VANGUARD_KEK: formatKek(newKek('kek-test')),
+      DATABASE_URL: 'postgres://vanguard_admin:not-the-default@127.0.0.1:5432/vanguard_unused',
+      VG_SERVICE_DB_PASSWORD: 'not-the-default-either',
+      KEYCLOAK_URL: infra.keycloakUrl,
+      // The real Keycloak's master realm holds neither the demo clients nor the test ones.
+      KEYCLOAK_REALM: 'master',
+      VANGUARD_API_CLIENTS: 'console-prod,county-prod',
+    });
+    started.push(svc.child);
+
+    await waitUntil(
+      'the production check to finish',
+      () => /production mode: no development defaults found/.test(svc.output()) || svc.child.exitCode !== null,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+
+    expect(svc.output()).toContain('production mode: no development defaults found');
+    expect(svc.output()).not.toContain('refusing to start');
+  });
+
+  it('recognises the demo realm on a real Keycloak: demo secrets and the console’s password grant', async () => {
+    const problems = await keycloakProductionProblems({ KEYCLOAK_URL: infra.keycloakUrl, KEYCLOAK_REALM: 'vanguard' });
+
+    expect(problems).toEqual([
+      expect.stringContaining('demo secret of client vanguard-api'),
+      expect.stringContaining('demo secret of client county-songling'),
+      expect.stringContaining('demo secret of client county-hekou'),
+      expect.stringContaining('console client vanguard-console in realm "vanguard" still takes passwords directly'),
+    ]);
+  });
+
+  it('names every test-only client a realm holds', async () => {
+    const problems = await keycloakProductionProblems({ KEYCLOAK_URL: infra.keycloakUrl, KEYCLOAK_REALM: 'vanguard-test' });
+
+    expect(problems.filter((p) => p.includes('test-only client'))).toEqual([
+      expect.stringContaining('vanguard-short-lived'),
+      expect.stringContaining('vanguard-test-foreign'),
+      expect.stringContaining('vanguard-test-id-audience'),
+    ]);
+  });
+
+  it('says so when Keycloak does not answer rather than passing the realm unchecked', async () => {
+    const problems = await keycloakProductionProblems({ KEYCLOAK_URL: 'http://127.0.0.1:9', KEYCLOAK_REALM: 'vanguard' }, 2000);
+
+    expect(problems).toEqual([expect.stringMatching(/^Keycloak at http:\/\/127\.0\.0\.1:9 did not answer/)]);
+  });
+});
