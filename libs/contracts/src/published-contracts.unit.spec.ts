@@ -1,44 +1,72 @@
-// The guard on the published language: the committed JSON Schemas under docs/events are
-// what county integrators code against. Reads committed files; no network or database.
+// The guard on the published language. The baseline is every version of each JSON Schema
+// ever committed under docs/events (read from git history, not from the working tree the
+// same change regenerates); a contract must stay compatible both ways with all of them.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineContract } from './contract';
+import { assertFullHistory, everPublished, publishedVersions } from './compatibility/published-history';
 import { findBreakingChanges } from './compatibility/schema-compatibility';
 import { CONTRACT_DOCS_DIR, contractJsonSchema, generateContractDocs, schemaFileName } from './docs/contract-docs';
 import { publicContracts } from './public-contracts';
+import { declaredRefinements } from './refinements';
 
-const docsDir = path.resolve(__dirname, '../../..', CONTRACT_DOCS_DIR);
+const root = path.resolve(__dirname, '../../..');
+const docsDir = path.join(root, CONTRACT_DOCS_DIR);
 const schemasDir = path.join(docsDir, 'schemas');
 const committed = (rel: string) => {
   const file = path.join(docsDir, rel);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 };
-const regenerate = 'run `node -r @swc-node/register scripts/contracts-docs.ts` and commit docs/events';
+const lock = JSON.parse(fs.readFileSync(path.join(__dirname, 'compatibility/refinement-sources.lock.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const regenerate = 'run `npm run contracts:docs` and commit docs/events';
+const schemaPath = (file: string) => `${CONTRACT_DOCS_DIR}/schemas/${file}`;
 
 describe('published contracts', () => {
   const sut = publicContracts;
 
+  beforeAll(() => assertFullHistory(root));
+
   it.each(sut.all().map((c) => [schemaFileName(c), c] as const))(
-    '%s changes only compatibly against its committed schema (else bump the version)',
+    '%s stays compatible both ways with every published version of it (else define the next version)',
     (file, contract) => {
-      const published = committed(`schemas/${file}`);
-      // A contract not yet published has nothing to be compatible with; the staleness test demands its file.
-      if (published === undefined) return;
-      const breaking = findBreakingChanges(JSON.parse(published), contractJsonSchema(contract));
+      const current = contractJsonSchema(contract);
+      const breaking = publishedVersions(root, schemaPath(file)).flatMap(({ commit, content }) =>
+        findBreakingChanges(JSON.parse(content), current).map((b) => ({ against: commit.slice(0, 10), ...b })),
+      );
       expect(breaking).toEqual([]);
     },
   );
 
-  it('every committed schema still has its contract registered (old versions stay, with an upcaster)', () => {
-    const files = fs.readdirSync(schemasDir).filter((f) => f.endsWith('.json'));
-    const registered = new Set(sut.all().map(schemaFileName));
-    expect(files.filter((f) => !registered.has(f))).toEqual([]);
+  it('every schema ever published still has its contract registered (old versions stay, with an upcaster)', () => {
+    const registered = new Set(sut.all().map((c) => schemaPath(schemaFileName(c))));
+    const onDisk = fs.readdirSync(schemasDir).map(schemaPath);
+    const published = everPublished(root, `${CONTRACT_DOCS_DIR}/schemas`);
+    expect([...new Set([...onDisk, ...published])].filter((f) => f.endsWith('.json') && !registered.has(f))).toEqual([]);
   });
 
   it(`committed docs/events match the registry (${regenerate})`, () => {
     const stale = [...generateContractDocs(sut)].filter(([rel, content]) => committed(rel) !== content).map(([rel]) => rel);
     expect(stale).toEqual([]);
+  });
+
+  it('every refinement is named, and a rule whose code changed has a new version (refinement-sources.lock.json)', () => {
+    const ids = sut.all().flatMap((c) => JSON.stringify(contractJsonSchema(c)).match(/"id":"[^"]+@\d+"|"id":"unnamed"/g) ?? []);
+    expect(ids.filter((i) => i.includes('unnamed'))).toEqual([]);
+    const digests = Object.fromEntries(
+      [...declaredRefinements()].map(([id, rules]) => [
+        id,
+        rules.map((r) => createHash('sha256').update(r.source.replace(/\s+/g, ' ')).digest('hex').slice(0, 16)).join(','),
+      ]),
+    );
+    // A new rule is added to the lock; an existing one never changes its digest, it gets a new version.
+    const changed = Object.keys(lock).filter((id) => id in digests && digests[id] !== lock[id]);
+    const unlocked = Object.fromEntries(Object.entries(digests).filter(([id]) => !(id in lock)));
+    expect({ changed, unlocked }).toEqual({ changed: [], unlocked: {} });
   });
 
   it('publishes no clear-text ID-card numbers or phone numbers', () => {
@@ -54,10 +82,12 @@ describe('published contracts', () => {
   });
 });
 
-describe('compatibility guard against the committed files', () => {
-  // Proves the guard is wired to the real documents: an incompatible edit of a published
-  // contract, kept at the same version, is caught against what is committed.
-  const published = JSON.parse(committed('schemas/organization.MemberJoined.v1.json')!);
+describe('compatibility guard against the published history', () => {
+  // Proves the guard is wired to the real baseline: edits of a published contract kept at the
+  // same version are caught against what git holds, whatever the working tree says.
+  const file = 'organization.MemberJoined.v1.json';
+  const [first] = publishedVersions(root, schemaPath(file)).slice(-1);
+  const published = JSON.parse(first!.content);
   const edited = (schema: z.ZodType) =>
     contractJsonSchema(
       defineContract({
@@ -96,14 +126,40 @@ describe('compatibility guard against the committed files', () => {
     expect(sut(published, edited(z.object({ ...base, remark: z.string().optional() })))).toEqual([]);
   });
 
-  it('WhenAStatusValueIsDropped_ReportsIt', () => {
-    expect(sut(published, edited(z.object({ ...base, status: z.enum(['full']) })))).toEqual([
-      { path: '/properties/data/properties/status', change: 'enum value "probationary" removed' },
+  it('WhenAStatusValueIsAdded_ReportsItForOldConsumers', () => {
+    expect(sut(published, edited(z.object({ ...base, status: z.enum(['full', 'probationary', 'candidate']) })))).toEqual([
+      {
+        direction: 'new-producers→old-consumers',
+        path: '/properties/data/properties/status',
+        change: 'value "candidate" no longer accepted',
+      },
     ]);
   });
 
-  it('WhenAFieldIsRemoved_ReportsIt', () => {
+  it('WhenTheNameMayBeLonger_ReportsItForOldConsumers', () => {
+    expect(sut(published, edited(z.object({ ...base, name: z.string().min(1).max(200) })))).toEqual([
+      { direction: 'new-producers→old-consumers', path: '/properties/data/properties/name', change: 'maxLength tightened to 100' },
+    ]);
+  });
+
+  it('WhenAStatusValueIsDropped_ReportsItForNewConsumers', () => {
+    expect(sut(published, edited(z.object({ ...base, status: z.enum(['full']) })))).toEqual([
+      {
+        direction: 'old-producers→new-consumers',
+        path: '/properties/data/properties/status',
+        change: 'value "probationary" no longer accepted',
+      },
+    ]);
+  });
+
+  it('WhenARequiredFieldIsRemoved_ReportsIt', () => {
     const { joinedOn: _, ...rest } = base;
-    expect(sut(published, edited(z.object(rest)))).toEqual([{ path: '/properties/data/properties/joinedOn', change: 'property removed' }]);
+    expect(sut(published, edited(z.object(rest)))).toEqual([
+      {
+        direction: 'new-producers→old-consumers',
+        path: '/properties/data/properties/joinedOn',
+        change: 'required by the other side, which does not have it',
+      },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import type { ContractEvent } from '../contract';
+import { refineBy, type NamedRefinement } from '../refinements';
 import { COUNTY_INBOUND_TOPIC } from '../topics';
 import { daySchema, memberRoleSchema, memberStatusSchema, vanguardPostSchema } from '../organization/vocabulary';
 import {
@@ -31,11 +32,15 @@ const personName = z.string().min(1).max(100);
 const note = z.string().min(1).max(2000);
 
 /** Roles and posts are sets: each value once. */
-const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
-  z
-    .array(item)
-    .max(max)
-    .refine((values) => new Set(values).size === values.length, 'each value may appear only once');
+const eachValueOnce: NamedRefinement<readonly string[]> = {
+  name: 'each-value-once',
+  version: 1,
+  description: 'each value may appear only once',
+  check: (values, ctx) => {
+    if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', message: 'each value may appear only once' });
+  },
+};
+const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) => refineBy(z.array(item).max(max), eachValueOnce);
 
 /**
  * Cross-field rules run only on data whose fields are each valid (zod 4 would otherwise run
@@ -47,7 +52,7 @@ const onlyWhenFieldsAreValid: z.core.$ZodSuperRefineParams = { when: (payload) =
  * A tally's parts must fit its whole: ballots returned ≤ ballots issued, and the votes
  * per value add up to at most the ballots returned (the rest were blank or spoilt).
  */
-function tallyFits(
+function checkTally(
   tally: { ballotsIssued: number; ballotsReturned: number; votes: Readonly<Record<string, number>> },
   ctx: z.RefinementCtx,
 ): void {
@@ -67,6 +72,13 @@ function tallyFits(
     });
   }
 }
+
+const tallyFits: NamedRefinement<Parameters<typeof checkTally>[0]> = {
+  name: 'tally-fits',
+  version: 1,
+  description: 'ballotsReturned ≤ ballotsIssued; the votes add up to at most ballotsReturned',
+  check: checkTally,
+};
 
 const ballotsIssued = countSchema.describe('发出票数: ballots handed out');
 const ballotsReturned = countSchema.describe('收回票数: ballots returned; at most ballotsIssued');
@@ -124,8 +136,8 @@ export const CountyPledgeProgressReported = defineContract({
   description:
     'Progress on a public pledge (公开承诺 → 践诺) of a member or an organisation in a quarter (一季一承诺): how many ' +
     'of the pledged items are done so far. Consumed by evaluation. Key: `pledge-<pledgeId>`.',
-  schema: z
-    .object({
+  schema: refineBy(
+    z.object({
       pledgeId: id,
       orgId: id.describe('the pledging organisation, or the branch of the pledging member'),
       memberId: id.nullable().describe('the pledging member; null when the organisation itself pledged'),
@@ -134,24 +146,31 @@ export const CountyPledgeProgressReported = defineContract({
       itemsCompleted: countSchema.describe('items done so far; at most itemsPledged'),
       reportedOn: daySchema.describe('not before the first day of the quarter'),
       note: note.describe('践诺情况: what was done'),
-    })
-    .superRefine((p, ctx) => {
-      if (p.itemsCompleted > p.itemsPledged) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['itemsCompleted'],
-          message: `itemsCompleted (${p.itemsCompleted}) exceeds itemsPledged (${p.itemsPledged})`,
-        });
-      }
-      const start = firstDayOfQuarter(p.quarter);
-      if (p.reportedOn < start) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reportedOn'],
-          message: `reportedOn (${p.reportedOn}) is before quarter ${p.quarter} began (${start})`,
-        });
-      }
-    }, onlyWhenFieldsAreValid),
+    }),
+    {
+      name: 'progress-fits-pledge-and-quarter',
+      version: 1,
+      description: 'itemsCompleted ≤ itemsPledged; reportedOn not before the quarter began',
+      check: (p, ctx) => {
+        if (p.itemsCompleted > p.itemsPledged) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['itemsCompleted'],
+            message: `itemsCompleted (${p.itemsCompleted}) exceeds itemsPledged (${p.itemsPledged})`,
+          });
+        }
+        const start = firstDayOfQuarter(p.quarter);
+        if (p.reportedOn < start) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reportedOn'],
+            message: `reportedOn (${p.reportedOn}) is before quarter ${p.quarter} began (${start})`,
+          });
+        }
+      },
+    },
+    onlyWhenFieldsAreValid,
+  ),
 });
 
 export const CountyDemocraticReviewTallied = defineContract({
@@ -164,8 +183,8 @@ export const CountyDemocraticReviewTallied = defineContract({
     'The ballot count of a democratic review of a party member (民主评议党员) for a year: votes per grade ' +
     '(优秀/合格/基本合格/不合格). A later tally for the same member and year replaces an earlier one. ' +
     `${TALLY_RULE}. Consumed by evaluation. Key: \`democratic-review-<memberId>\`.`,
-  schema: z
-    .object({
+  schema: refineBy(
+    z.object({
       memberId: id,
       orgId: id.describe('the branch that held the review'),
       year: yearSchema,
@@ -175,8 +194,10 @@ export const CountyDemocraticReviewTallied = defineContract({
       votes: z
         .strictObject({ excellent: countSchema, qualified: countSchema, basically_qualified: countSchema, unqualified: countSchema })
         .describe(`votes per grade (MemberGrade), adding up to at most ballotsReturned; ${STRICT_VOTES}`),
-    })
-    .superRefine(tallyFits, onlyWhenFieldsAreValid),
+    }),
+    tallyFits,
+    onlyWhenFieldsAreValid,
+  ),
 });
 
 export const CountyMassEvaluationTallied = defineContract({
@@ -190,8 +211,8 @@ export const CountyMassEvaluationTallied = defineContract({
     'votes per ballot value (满意/基本满意/不满意). A later tally for the same subject and period replaces an earlier one. ' +
     `${TALLY_RULE}. Consumed by evaluation. Key: \`mass-evaluation-<memberId>\`, or \`mass-evaluation-<orgId>\` ` +
     'when the organisation itself is evaluated.',
-  schema: z
-    .object({
+  schema: refineBy(
+    z.object({
       orgId: id.describe('the organisation evaluated, or the branch of the member evaluated'),
       memberId: id.nullable().describe('the member evaluated; null when the organisation itself is evaluated'),
       period: periodSchema,
@@ -201,8 +222,10 @@ export const CountyMassEvaluationTallied = defineContract({
       votes: z
         .strictObject({ satisfied: countSchema, basically_satisfied: countSchema, dissatisfied: countSchema })
         .describe(`votes per ballot value (Ballot), adding up to at most ballotsReturned; ${STRICT_VOTES}`),
-    })
-    .superRefine(tallyFits, onlyWhenFieldsAreValid),
+    }),
+    tallyFits,
+    onlyWhenFieldsAreValid,
+  ),
 });
 
 // ── Deeds (办实事) and visits (走访慰问) → assistance ────────────────────────────────────

@@ -4,7 +4,8 @@ import { ENVELOPE_HEADERS } from '../envelope';
 import { envelopeSchema } from '../envelope.schema';
 import type { ContractRegistry } from '../registry';
 import { COUNTY_INBOUND_TOPIC, deadLetterTopic } from '../topics';
-import type { JsonSchema } from '../compatibility/schema-compatibility';
+import { REFINEMENTS, REFINEMENTS_RECORDED, type JsonSchema } from '../compatibility/json-schema';
+import { refinementsOf } from '../refinements';
 import { toYaml } from './yaml';
 
 /** Where the generated documents live, relative to the repository root. */
@@ -15,10 +16,20 @@ export function schemaFileName(c: Pick<AnyEventContract, 'type' | 'version'>): s
   return `${c.type}.v${c.version}.json`;
 }
 
-function toJson(schema: z.ZodType): Record<string, unknown> {
+/** The JSON Schema integrators see for a zod schema: input side, open objects, refinements named. */
+export function toJson(schema: z.ZodType): Record<string, unknown> {
   // `input` leaves objects open (no additionalProperties: false), so adding an optional
   // field stays compatible for consumers that validate with the published schema.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  // Refinements vanish from JSON Schema; recording their names lets the compatibility
+  // guard see one added, removed or changed (and integrators read what they require).
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    override: ({ zodSchema, jsonSchema }) => {
+      const rules = refinementsOf(zodSchema as z.ZodType);
+      if (rules.length) jsonSchema[REFINEMENTS] = rules.map(({ id, description }) => ({ id, description }));
+    },
+  }) as Record<string, unknown>;
   void _dialect;
   return rest;
 }
@@ -33,6 +44,7 @@ export function contractJsonSchema(c: AnyEventContract): JsonSchema {
     description: c.description,
     'x-topic': c.topic,
     'x-key': c.key.description,
+    [REFINEMENTS_RECORDED]: true,
     ...envelope,
     properties: {
       ...envelope.properties,

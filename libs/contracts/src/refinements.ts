@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+
+/**
+ * A cross-field or set rule that JSON Schema cannot express (a zod refinement), named so
+ * the compatibility guard can tell whether two schemas carry the same rule. A rule's
+ * meaning is its `name@version`: change what `check` accepts and you bump `version`,
+ * which the guard reports as breaking for the contract version that carries it.
+ * `refinement-sources.lock.json` holds a digest of each rule's source, so an edit without
+ * a bump fails the contracts test.
+ */
+export interface NamedRefinement<T> {
+  readonly name: string;
+  readonly version: number;
+  /** Shown to integrators in the generated schema. */
+  readonly description: string;
+  readonly check: (value: T, ctx: z.RefinementCtx) => void;
+}
+
+export interface RecordedRefinement {
+  readonly id: string;
+  readonly description: string;
+  readonly source: string;
+}
+
+const named = new WeakMap<object, RecordedRefinement>();
+const declared = new Map<string, RecordedRefinement[]>();
+
+/** Every rule declared so far, by `name@version` (more than one entry: two rules share a name). */
+export function declaredRefinements(): ReadonlyMap<string, readonly RecordedRefinement[]> {
+  return declared;
+}
+
+/** `schema.superRefine(rule.check, params)`, remembered under the rule's name for the generated docs. */
+export function refineBy<S extends z.ZodType>(schema: S, rule: NamedRefinement<z.output<S>>, params?: z.core.$ZodSuperRefineParams): S {
+  if (!/^[a-z][a-z0-9-]*$/.test(rule.name) || !Number.isInteger(rule.version) || rule.version < 1) {
+    throw new Error(`refinement needs a kebab-case name and a version ≥ 1: ${rule.name}@${rule.version}`);
+  }
+  const refined = schema.superRefine(rule.check, params);
+  const checks = refined._zod.def.checks ?? [];
+  const added = checks[checks.length - 1];
+  if (added) {
+    const recorded = { id: `${rule.name}@${rule.version}`, description: rule.description, source: rule.check.toString() };
+    named.set(added, recorded);
+    const same = declared.get(recorded.id) ?? [];
+    if (!same.some((r) => r.source === recorded.source)) declared.set(recorded.id, [...same, recorded]);
+  }
+  return refined;
+}
+
+/** The refinements of one zod node; an unnamed one (a bare `.refine`) is reported as `unnamed`. */
+export function refinementsOf(schema: z.ZodType): RecordedRefinement[] {
+  const checks = schema._zod.def.checks ?? [];
+  return checks
+    .filter((c) => (c._zod.def as { check?: string }).check === 'custom')
+    .map((c) => named.get(c) ?? { id: 'unnamed', description: 'a refinement not declared with refineBy', source: '' });
+}
