@@ -37,7 +37,8 @@ export class ConcurrencyLimiter {
   private active = 0;
 
   constructor(
-    readonly name: string,
+    /** What is limited, for the refusal: `{ zh: '导出', en: 'exports' }`. */
+    readonly label: { readonly zh: string; readonly en: string },
     readonly limits: ConcurrencyLimits,
     private readonly owner: LongWork,
   ) {}
@@ -56,13 +57,13 @@ export class ConcurrencyLimiter {
     const mine = this.byUser.get(user) ?? 0;
     if (mine >= this.limits.perUser)
       throw new TooManyRequestsException(
-        `同时进行的${this.name}过多（每人最多 ${this.limits.perUser} 个）/ too many ${this.name} at once: at most ${this.limits.perUser} per user`,
+        `同时进行的${this.label.zh}过多（每人最多 ${this.limits.perUser} 个）/ too many ${this.label.en} at once: at most ${this.limits.perUser} per user`,
         this.limits.retryAfterSec,
         'per_user',
       );
     if (this.active >= this.limits.total)
       throw new TooManyRequestsException(
-        `系统同时进行的${this.name}已满（共 ${this.limits.total} 个）/ the service runs at most ${this.limits.total} ${this.name} at once`,
+        `系统同时进行的${this.label.zh}已满（共 ${this.limits.total} 个）/ the service runs at most ${this.limits.total} ${this.label.en} at once`,
         this.limits.retryAfterSec,
         'total',
       );
@@ -97,8 +98,8 @@ export class LongWork {
     return this.stop.signal;
   }
 
-  limiter(name: string, limits: ConcurrencyLimits): ConcurrencyLimiter {
-    const l = new ConcurrencyLimiter(name, limits, this);
+  limiter(label: { zh: string; en: string }, limits: ConcurrencyLimits): ConcurrencyLimiter {
+    const l = new ConcurrencyLimiter(label, limits, this);
     this.limiters.push(l);
     return l;
   }

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
+import { LongWork } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { DataSource } from 'typeorm';
 import { AssignMemberRoleHandler } from './application/commands/assign-member-role/assign-member-role.handler';
@@ -30,7 +31,7 @@ import { OUTBOX } from './application/ports/outbox.port';
 import { PERSONAL_DATA_CIPHER } from './application/ports/personal-data-cipher.port';
 import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
 import { organizationQueryHandlers } from './application/queries';
-import { AesGcmPersonalDataCipher } from './infrastructure/crypto/aes-gcm-personal-data-cipher';
+import { AesGcmPersonalDataCipher, CIPHER_REFRESH_MS, dataSourceSql } from './infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
 import { TypeOrmOutboxAdapter } from './infrastructure/outbox/typeorm-outbox.adapter';
 import { ContactPointOrmEntity, ContactPointVisitOrmEntity } from './infrastructure/persistence/contact-point.orm-entity';
@@ -52,11 +53,12 @@ import { MeHttpController } from './interface/http/me.http.controller';
 import { MembersHttpController } from './interface/http/members.http.controller';
 import { OrganizationsHttpController } from './interface/http/organizations.http.controller';
 import { TransfersHttpController } from './interface/http/transfers.http.controller';
-import { RosterHttpController } from './interface/http/roster.http.controller';
+import { EXPORT_LIMITER, IMPORT_LIMITER, RosterHttpController } from './interface/http/roster.http.controller';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS } from './application/ports/roster.port';
 import { PgRosterExports } from './infrastructure/roster/pg-roster-exports';
 import { PgRosterImports } from './infrastructure/roster/pg-roster-imports';
 import type { OrganizationConfig } from './organization.config';
+import { rosterLimits, ROSTER_LIMITS, type WithRosterLimits } from './roster-limits.config';
 
 export const ORM_ENTITIES = [
   OrganizationOrmEntity,
@@ -87,7 +89,8 @@ const commandHandlers = [
 /** Composition root of the organization service: binds ports to adapters. */
 @Module({})
 export class OrganizationModule {
-  static register(config: OrganizationConfig): DynamicModule {
+  static register(config: OrganizationConfig & WithRosterLimits): DynamicModule {
+    const limits = config.roster ?? rosterLimits();
     return {
       module: OrganizationModule,
       imports: [
@@ -127,7 +130,13 @@ export class OrganizationModule {
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
         { provide: CLOCK, useClass: SystemClock },
         { provide: ID_GENERATOR, useClass: UuidIdGenerator },
-        { provide: PERSONAL_DATA_CIPHER, useFactory: () => new AesGcmPersonalDataCipher() },
+        {
+          provide: PERSONAL_DATA_CIPHER,
+          inject: [DataSource],
+          // Keys unwrapped at boot and read again every 15 s: a rotation stages its new data key
+          // for longer than that before activating it, so no instance meets a key it lacks.
+          useFactory: (ds: DataSource) => AesGcmPersonalDataCipher.load(dataSourceSql(ds), { refreshMs: CIPHER_REFRESH_MS }),
+        },
         TypeOrmUnitOfWork,
         { provide: UNIT_OF_WORK, useExisting: TypeOrmUnitOfWork },
         MemberMapper,
@@ -141,6 +150,19 @@ export class OrganizationModule {
         OutboxRelayRunner,
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
         { provide: ROSTER_EXPORTS, useClass: PgRosterExports },
+        { provide: ROSTER_LIMITS, useValue: limits },
+        // One per process: shutdown waits on it (main.ts), every limiter is made from it.
+        { provide: LongWork, useValue: new LongWork() },
+        {
+          provide: EXPORT_LIMITER,
+          inject: [LongWork],
+          useFactory: (w: LongWork) => w.limiter({ zh: '导出', en: 'exports' }, limits.exports),
+        },
+        {
+          provide: IMPORT_LIMITER,
+          inject: [LongWork],
+          useFactory: (w: LongWork) => w.limiter({ zh: '导入', en: 'imports' }, limits.imports),
+        },
         ...commandHandlers,
         ...organizationQueryHandlers,
       ],

@@ -8,6 +8,7 @@ import { migrate } from '../../../../scripts/migrate';
 import { DEMO_REGION, ensureOrganizations } from '../../src/infrastructure/seed/demo-region';
 import { organizationConfig, type OrganizationConfig } from '../../src/organization.config';
 import { OrganizationModule } from '../../src/organization.module';
+import type { WithRosterLimits } from '../../src/roster-limits.config';
 
 /**
  * Migrates the test database's `organization` schema and makes sure the demo region the
@@ -27,7 +28,7 @@ export async function prepareOrganizationTestDatabase(): Promise<void> {
 }
 
 /** The real service, in-process, against the test database; the relay is off unless asked for. */
-export async function createOrganizationTestApp(overrides: Partial<OrganizationConfig> = {}): Promise<INestApplication> {
+export async function createOrganizationTestApp(overrides: Partial<OrganizationConfig> & WithRosterLimits = {}): Promise<INestApplication> {
   await prepareOrganizationTestDatabase();
   const config = { ...organizationConfig(infraConfig(), 'test'), relay: false, ...overrides };
   const moduleRef = await Test.createTestingModule({ imports: [OrganizationModule.register(config)] }).compile();

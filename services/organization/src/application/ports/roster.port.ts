@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import type { Actor } from './actor';
 import type { RosterFormat, RosterKind, RowError } from '../roster/roster-format';
 
@@ -35,6 +34,8 @@ export interface StartImport {
   readonly dryRun: boolean;
   /** The uploaded file, already on local disk; the import deletes it when done. */
   readonly file: string;
+  /** The job's place under the import limit: released when the job ends; its signal asks the job to stop (shutdown). */
+  readonly lease?: { readonly signal: AbortSignal; release(): void };
 }
 
 /**
@@ -49,6 +50,9 @@ export interface RosterImports {
 }
 
 export interface RosterExports {
-  /** Streams the roster of a subtree in the import format; personal fields in clear only when `personal`. */
-  write(input: { kind: RosterKind; format: RosterFormat; rootId: string; personal: boolean; out: Writable }): Promise<void>;
+  /**
+   * The roster of a subtree in the import format, as chunks of the file; personal fields in
+   * clear only when `personal`. Stopping early (`return()`) ends the query and frees its connection.
+   */
+  chunks(input: { kind: RosterKind; format: RosterFormat; rootId: string; personal: boolean }): AsyncIterable<string | Buffer>;
 }

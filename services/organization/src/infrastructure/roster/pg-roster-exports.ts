@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Pool } from 'pg';
@@ -9,7 +8,7 @@ import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application
 import type { RosterExports } from '../../application/ports/roster.port';
 import { MEMBER_COLUMNS, ORGANIZATION_COLUMNS, type RosterFormat, type RosterKind } from '../../application/roster/roster-format';
 import { PersonalData } from '../../domain/member/personal-data.value-object';
-import { csvLine } from './csv';
+import { csvLine, neutraliseFormula } from './csv';
 
 const MEMBERS_SQL = `select o.code as org_code, m.name, m.status, to_char(m.joined_on, 'YYYY-MM-DD') as joined_on,
     array_to_string(m.roles, ';') as roles, array_to_string(m.posts, ';') as posts, m.id_number_enc, m.phone_enc
@@ -21,7 +20,12 @@ const ORGANIZATIONS_SQL = `select o.code, o.name, o.level, o.kind, o.sector, p.c
   where o.path like (select path from organizations where id = $1) || '%' and o.status = 'active'
   order by o.code`;
 
-/** Streams a subtree's roster from a server-side cursor straight into the response: constant memory at any size. */
+/**
+ * A subtree's roster as chunks, read from a server-side cursor: constant memory at any size,
+ * and only as fast as the consumer pulls. Whoever stops pulling early (a client gone, a
+ * stall, a shutdown) ends the generator: the cursor is closed and its connection dropped
+ * from the pool rather than returned mid-query.
+ */
 @Injectable()
 export class PgRosterExports implements RosterExports {
   constructor(
@@ -29,24 +33,23 @@ export class PgRosterExports implements RosterExports {
     @Inject(PERSONAL_DATA_CIPHER) private readonly cipher: PersonalDataCipher,
   ) {}
 
-  async write({
+  async *chunks({
     kind,
     format,
     rootId,
     personal,
-    out,
   }: {
     kind: RosterKind;
     format: RosterFormat;
     rootId: string;
     personal: boolean;
-    out: Writable;
-  }): Promise<void> {
+  }): AsyncGenerator<string | Buffer> {
     const pool = (this.ds.driver as unknown as { master: Pool }).master;
     const client = await pool.connect();
+    let completed = false;
+    const rows = client.query(new QueryStream(kind === 'members' ? MEMBERS_SQL : ORGANIZATIONS_SQL, [rootId], { batchSize: 2_000 }));
     try {
       const columns = kind === 'members' ? MEMBER_COLUMNS : ORGANIZATION_COLUMNS;
-      const rows = client.query(new QueryStream(kind === 'members' ? MEMBERS_SQL : ORGANIZATIONS_SQL, [rootId], { batchSize: 2_000 }));
       const toValues = (r: Record<string, unknown>): string[] => {
         if (kind === 'organizations')
           return columns.map((c) => (c === 'temporary' ? (r[c] ? 'true' : 'false') : ((r[c] as string | null | undefined) ?? '')));
@@ -60,22 +63,55 @@ export class PgRosterExports implements RosterExports {
           [r['org_code'], r['name'], r['status'], r['joined_on'], r['roles'], r['posts'], idNumber, phone] as (string | null | undefined)[]
         ).map((v) => v ?? '');
       };
+      const records = rows as AsyncIterable<Record<string, unknown>>;
       if (format === 'csv') {
-        out.write('\ufeff' + csvLine(columns));
-        for await (const r of rows) {
-          if (!out.write(csvLine(toValues(r as Record<string, unknown>)))) await once(out, 'drain');
+        let text = '\ufeff' + csvLine(columns);
+        for await (const r of records) {
+          text += csvLine(toValues(r));
+          if (text.length >= CHUNK_CHARS) {
+            yield text;
+            text = '';
+          }
         }
-        out.end();
+        yield text;
       } else {
-        const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-        const sheet = book.addWorksheet(kind);
-        sheet.addRow([...columns]).commit();
-        for await (const r of rows) sheet.addRow(toValues(r as Record<string, unknown>)).commit();
-        sheet.commit();
-        await book.commit();
+        yield* xlsxChunks(kind, columns, records, toValues);
       }
+      completed = true;
     } finally {
-      client.release();
+      if (!completed) rows.destroy();
+      client.release(completed ? undefined : new Error('export cut short'));
     }
+  }
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/** ExcelJS writes into a stream; rows go in only as fast as its zipped output is taken out. */
+async function* xlsxChunks(
+  kind: RosterKind,
+  columns: readonly string[],
+  records: AsyncIterable<Record<string, unknown>>,
+  toValues: (r: Record<string, unknown>) => string[],
+): AsyncGenerator<Buffer> {
+  const zip = new PassThrough();
+  try {
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useSharedStrings: false, useStyles: false });
+    const sheet = book.addWorksheet(kind);
+    sheet.addRow([...columns]).commit();
+    for await (const r of records) {
+      sheet.addRow(toValues(r).map(neutraliseFormula)).commit();
+      for (let c = zip.read() as Buffer | null; c !== null; c = zip.read() as Buffer | null) yield c;
+    }
+    sheet.commit();
+    const committed = book.commit().then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error('the workbook writer failed')),
+    );
+    for await (const c of zip) yield c as Buffer;
+    const failed = await committed;
+    if (failed) throw failed;
+  } finally {
+    zip.destroy();
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { MemberJoined, OrganizationRegistered, type EventEnvelope } from '@vanguard/contracts';
@@ -14,7 +14,8 @@ import { ChildLevelMustBeBelowParentLevelRule } from '../../domain/organization/
 import type { OrgLevel } from '../../domain/organization/organization.vocabulary';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
 import { uuidv7 } from '../system/uuid-v7';
-import { openRoster } from './roster-reader';
+import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
+import { openRoster, RosterRefusedError } from './roster-reader';
 
 const BATCH = 5_000;
 const MAX_REPORTED_ERRORS = 1_000;
@@ -55,6 +56,7 @@ export class PgRosterImports implements RosterImports {
     private readonly ds: DataSource,
     @Inject(PERSONAL_DATA_CIPHER) private readonly cipher: PersonalDataCipher,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(ROSTER_LIMITS) private readonly limits: RosterLimits = rosterLimits(),
   ) {}
 
   private get pool(): Pool {
@@ -138,7 +140,7 @@ export class PgRosterImports implements RosterImports {
     let client: PoolClient | undefined;
     try {
       await this.saveProgress(state);
-      const source = await openRoster(input.file, input.format);
+      const source = await openRoster(input.file, input.format, this.limits, input.lease?.signal);
       state.bytesTotal = source.bytesTotal;
       const missing = columnsOf(input.kind).filter(
         (c) => !['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'].includes(c) && !source.header.includes(c),
@@ -182,6 +184,16 @@ export class PgRosterImports implements RosterImports {
       await this.saveProgress(state, true);
     } catch (e) {
       if (client && !input.dryRun) await client.query('rollback').catch(() => undefined);
+      if (e instanceof RosterRefusedError) {
+        // Past a limit or not a well-formed file: the uploader's mistake, said in our own words.
+        state.status = 'rejected';
+        state.rowsImported = 0;
+        state.errorCount += 1;
+        state.errors.push({ row: e.row, column: '', reason: e.message });
+        state.message = `文件被拒绝，未导入任何数据 / the file was refused, nothing was imported: ${e.message}`;
+        await this.saveProgress(state, true).catch(() => undefined);
+        return;
+      }
       state.status = 'failed';
       state.rowsImported = 0;
       state.message = `导入失败，未导入任何数据 / import failed, nothing was imported: ${e instanceof Error ? e.message : String(e)}`.slice(
@@ -193,6 +205,7 @@ export class PgRosterImports implements RosterImports {
     } finally {
       client?.release();
       await unlink(input.file).catch(() => undefined);
+      input.lease?.release();
     }
   }
 

@@ -2,7 +2,25 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { RosterFormat } from '../../application/roster/roster-format';
-import { parseCsv } from './csv';
+import { CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
+import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
+
+/** What one import may read: past any of these the file is refused with the reason. */
+export interface RosterReadLimits {
+  readonly maxRows: number;
+  readonly maxRecordChars: number;
+  readonly maxInflatedBytes: number;
+}
+
+/** The file is past a limit or is not a well-formed roster file: refused, with a reason meant for the uploader. */
+export class RosterRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly row = 1,
+  ) {
+    super(message);
+  }
+}
 
 export interface RosterRecord {
   /** Spreadsheet row number: the header is row 1. */
@@ -30,15 +48,35 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-/** Opens a roster file as a stream of rows keyed by the header's column names; nothing is held in memory but the current row. */
-export async function openRoster(file: string, format: RosterFormat): Promise<RosterSource> {
+/**
+ * Opens a roster file as a stream of rows keyed by the header's column names; nothing is held
+ * in memory but the current row. An .xlsx is checked against `maxInflatedBytes` first; cells
+ * lose the quote the export puts before formula-like text; past `maxRows` rows, on a record
+ * longer than `maxRecordChars` or once `signal` aborts, reading throws.
+ */
+export async function openRoster(
+  file: string,
+  format: RosterFormat,
+  limits: RosterReadLimits,
+  signal?: AbortSignal,
+): Promise<RosterSource> {
   const bytesTotal = (await stat(file)).size;
+  if (format === 'xlsx')
+    await checkXlsxBounds(file, limits.maxInflatedBytes).catch((e: unknown) => {
+      throw e instanceof XlsxRefusedError ? new RosterRefusedError(e.message) : e;
+    });
   const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
   const bytesRead = () => stream.bytesRead;
   let rows: AsyncGenerator<{ n?: number; values: string[] }>;
   if (format === 'csv') {
     rows = (async function* () {
-      for await (const values of parseCsv(stream)) yield { values };
+      try {
+        for await (const values of parseCsv(stream, { maxRecordChars: limits.maxRecordChars })) yield { values };
+      } catch (e) {
+        throw e instanceof CsvRecordTooLongError ? new RosterRefusedError(e.message) : e;
+      } finally {
+        stream.destroy();
+      }
     })();
   } else {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
@@ -49,14 +87,10 @@ export async function openRoster(file: string, format: RosterFormat): Promise<Ro
       entries: 'emit',
     });
     rows = (async function* () {
-      for await (const sheet of reader) {
-        for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-          const values = row.values as ExcelJS.CellValue[];
-          const out: string[] = [];
-          for (let i = 1; i < values.length; i++) out.push(cellText(values[i]));
-          yield { n: row.number, values: out };
-        }
-        break; // the first worksheet only
+      try {
+        yield* xlsxRows(reader);
+      } finally {
+        stream.destroy();
       }
     })();
   }
@@ -64,13 +98,34 @@ export async function openRoster(file: string, format: RosterFormat): Promise<Ro
   const header = first.done ? [] : first.value.values.map((h) => h.trim().toLowerCase());
   const records = (async function* () {
     let row = 1;
-    for await (const { n, values } of rows) {
-      row = n ?? row + 1;
-      if (values.every((v) => v.trim() === '')) continue;
-      const cells: Record<string, string> = {};
-      header.forEach((h, i) => (cells[h] = values[i] ?? ''));
-      yield { row, cells };
+    let count = 0;
+    try {
+      for await (const { n, values } of rows) {
+        signal?.throwIfAborted();
+        row = n ?? row + 1;
+        if (values.every((v) => v.trim() === '')) continue;
+        if (++count > limits.maxRows)
+          throw new RosterRefusedError(`超过 ${limits.maxRows} 行的上限 / the file has more than ${limits.maxRows} rows`, row);
+        const cells: Record<string, string> = {};
+        header.forEach((h, i) => (cells[h] = restoreFormula(values[i] ?? '')));
+        yield { row, cells };
+      }
+    } finally {
+      await rows.return(undefined);
     }
   })();
   return { header, records, bytesRead, bytesTotal };
+}
+
+async function* xlsxRows(reader: ExcelJS.stream.xlsx.WorkbookReader): AsyncGenerator<{ n?: number; values: string[] }> {
+  for await (const sheet of reader) {
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const values = row.values as ExcelJS.CellValue[];
+      const out: string[] = [];
+      // A row as wide as a roster is; a sheet that spreads a bomb sideways stops here.
+      for (let i = 1; i < values.length && i <= 64; i++) out.push(cellText(values[i]));
+      yield { n: row.number, values: out };
+    }
+    break; // the first worksheet only
+  }
 }

@@ -1,20 +1,38 @@
-import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import { Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { mkdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import { receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 import { GetOrganizationQuery } from '../../application/queries';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS, type RosterExports, type RosterImports } from '../../application/ports/roster.port';
 import type { RosterKind } from '../../application/roster/roster-format';
+import { checkXlsxBounds, XlsxRefusedError } from '../../infrastructure/roster/xlsx-bounds';
+import { ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { MEMBER_WRITE_ROLES, ORG_WRITE_ROLES, READ_ROLES } from './access';
 import { ExportQuery, ImportJobResponse, ImportQuery } from './dto/roster.dto';
 import { actorOf, CommandCtx, uuidParam } from './request-context';
+
+/** One limiter per kind of long work, made from the process's LongWork (see the module). */
+export const EXPORT_LIMITER = Symbol('ExportLimiter');
+export const IMPORT_LIMITER = Symbol('ImportLimiter');
 
 const CONTENT_TYPE = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 
@@ -26,6 +44,9 @@ export class RosterHttpController {
     @Inject(ROSTER_IMPORTS) private readonly imports: RosterImports,
     @Inject(ROSTER_EXPORTS) private readonly exports: RosterExports,
     private readonly queries: QueryBus,
+    @Inject(ROSTER_LIMITS) private readonly limits: RosterLimits,
+    @Inject(EXPORT_LIMITER) private readonly exportLimiter: ConcurrencyLimiter,
+    @Inject(IMPORT_LIMITER) private readonly importLimiter: ConcurrencyLimiter,
   ) {}
 
   @Post('imports/members')
@@ -78,34 +99,67 @@ export class RosterHttpController {
     return this.export('organizations', p, q, res);
   }
 
+  /**
+   * Takes a place under the import limit before reading a byte, then writes the body to the
+   * upload directory within the size and idle limits. The file is deleted on every path: here
+   * when anything fails before the job starts, by the job when it ends.
+   */
   private async startImport(kind: RosterKind, ctx: CommandContext, q: ImportQuery, req: Request): Promise<ImportJobResponse> {
-    const file = join(tmpdir(), `vanguard-import-${randomUUID()}.${q.format}`);
-    await pipeline(req, createWriteStream(file));
-    const job = await this.imports.start({
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      kind,
-      format: q.format,
-      dryRun: q.dryRun ?? false,
-      file,
-    });
-    return ImportJobResponse.of(job);
+    const lease = this.importLimiter.acquire(ctx.actor.sub);
+    const file = join(this.limits.uploadDir, `vanguard-import-${randomUUID()}.${q.format}`);
+    let started = false;
+    try {
+      await mkdir(this.limits.uploadDir, { recursive: true, mode: 0o700 });
+      await receiveUpload(req, file, { maxBytes: this.limits.maxUploadBytes, idleMs: this.limits.uploadIdleMs });
+      if (q.format === 'xlsx')
+        await checkXlsxBounds(file, this.limits.maxInflatedBytes).catch((e: unknown) => {
+          throw e instanceof XlsxRefusedError
+            ? new UnprocessableEntityException({
+                code: 'IMPORT.FILE_REFUSED',
+                message: e.message,
+                errors: [{ field: 'body', reason: e.message }],
+              })
+            : e;
+        });
+      const job = await this.imports.start({
+        actor: ctx.actor,
+        correlationId: ctx.correlationId,
+        kind,
+        format: q.format,
+        dryRun: q.dryRun ?? false,
+        file,
+        lease,
+      });
+      started = true;
+      return ImportJobResponse.of(job);
+    } finally {
+      if (!started) {
+        lease.release();
+        await unlink(file).catch(() => undefined);
+      }
+    }
   }
 
+  /** Streams the file; the export's query ends and its connection goes back when the client leaves, stalls or the service stops. */
   private async export(kind: RosterKind, p: Principal, q: ExportQuery, res: Response): Promise<void> {
     const actor = actorOf(p);
     const rootId = q.subtreeOf ?? actor.orgId;
     if (!rootId)
       throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: '令牌中没有所属组织 / the token names no organisation' });
     const root = await this.queries.execute(new GetOrganizationQuery(actor, rootId));
-    res.setHeader('Content-Type', CONTENT_TYPE[q.format]);
-    res.setHeader('Content-Disposition', `attachment; filename="${kind}-${root.code}.${q.format}"`);
-    await this.exports.write({
-      kind,
-      format: q.format,
-      rootId: root.id,
-      personal: p.roles.includes('admin') || p.roles.includes('organizer'),
-      out: res,
-    });
+    const lease = this.exportLimiter.acquire(p.sub);
+    try {
+      const chunks = this.exports.chunks({
+        kind,
+        format: q.format,
+        rootId: root.id,
+        personal: p.roles.includes('admin') || p.roles.includes('organizer'),
+      });
+      res.setHeader('Content-Type', CONTENT_TYPE[q.format]);
+      res.setHeader('Content-Disposition', `attachment; filename="${kind}-${root.code}.${q.format}"`);
+      await streamBody(res, chunks, { signal: lease.signal, stallMs: this.limits.streamStallMs });
+    } finally {
+      lease.release();
+    }
   }
 }

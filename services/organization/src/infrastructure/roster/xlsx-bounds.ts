@@ -1,0 +1,148 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createInflateRaw } from 'node:zlib';
+
+/** An .xlsx (a zip) that would inflate past the limit, lies about its sizes, or hides entries. */
+export class XlsxRefusedError extends Error {}
+
+interface Entry {
+  readonly name: string;
+  readonly method: number;
+  readonly compressed: number;
+  readonly declared: number;
+  readonly offset: number;
+}
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+/** A data descriptor (signature, crc, two sizes; zip64 sizes are refused) fits in 24 bytes; a hidden local entry does not. */
+const MAX_GAP = 24;
+
+/**
+ * Checks an .xlsx before anything parses it: every entry's declared uncompressed size and
+ * their sum stay under `maxInflatedBytes`, and every entry really inflates to what it
+ * declares, counted while inflating so a bomb is stopped after at most the limit. The entries
+ * must also cover the file end to end, so the streaming reader, which walks local headers,
+ * cannot meet an entry the central directory did not show.
+ */
+export async function checkXlsxBounds(file: string, maxInflatedBytes: number): Promise<{ inflatedBytes: number }> {
+  const entries = await centralDirectory(file);
+  const declared = entries.reduce((n, e) => n + e.declared, 0);
+  for (const e of entries)
+    if (e.declared > maxInflatedBytes || declared > maxInflatedBytes)
+      throw new XlsxRefusedError(
+        `解压后超过 ${maxInflatedBytes} 字节 / the workbook declares more than ${maxInflatedBytes} bytes uncompressed`,
+      );
+  let total = 0;
+  for (const e of entries) {
+    const start = await dataStart(file, e);
+    if (e.method === 0) {
+      if (e.compressed !== e.declared) throw new XlsxRefusedError(`条目 ${e.name} 大小不符 / entry ${e.name} misstates its size`);
+      total += e.declared;
+      continue;
+    }
+    if (e.compressed === 0) {
+      if (e.declared !== 0) throw new XlsxRefusedError(`条目 ${e.name} 大小不符 / entry ${e.name} misstates its size`);
+      continue;
+    }
+    let own = 0;
+    const counter = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        own += chunk.length;
+        total += chunk.length;
+        if (own > e.declared)
+          return done(new XlsxRefusedError(`条目 ${e.name} 解压后大于声明 / entry ${e.name} inflates past its declared size`));
+        if (total > maxInflatedBytes)
+          return done(new XlsxRefusedError(`解压后超过 ${maxInflatedBytes} 字节 / the workbook inflates past ${maxInflatedBytes} bytes`));
+        done();
+      },
+    });
+    const source = createReadStream(file, { start, end: start + e.compressed - 1 });
+    try {
+      await pipeline(source, createInflateRaw(), counter);
+    } catch (err) {
+      if (err instanceof XlsxRefusedError) throw err;
+      throw new XlsxRefusedError(`条目 ${e.name} 无法解压 / entry ${e.name} is not valid deflate data`);
+    }
+    if (own !== e.declared) throw new XlsxRefusedError(`条目 ${e.name} 大小不符 / entry ${e.name} misstates its size`);
+  }
+  return { inflatedBytes: total };
+}
+
+async function centralDirectory(file: string): Promise<Entry[]> {
+  const fh = await open(file, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const tailLen = Math.min(size, 22 + 0xffff);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, size - tailLen);
+    let at = -1;
+    for (let i = tailLen - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === EOCD) {
+        at = i;
+        break;
+      }
+    if (at < 0) throw new XlsxRefusedError('不是 .xlsx（zip）文件 / not an .xlsx (zip) file');
+    const count = tail.readUInt16LE(at + 10);
+    const cdSize = tail.readUInt32LE(at + 12);
+    const cdOffset = tail.readUInt32LE(at + 16);
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
+      throw new XlsxRefusedError('不支持 zip64 / zip64 workbooks are not accepted');
+    if (cdOffset + cdSize > size) throw new XlsxRefusedError('zip 目录越界 / the zip directory points outside the file');
+    const cd = Buffer.alloc(cdSize);
+    await fh.read(cd, 0, cdSize, cdOffset);
+    const entries: Entry[] = [];
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new XlsxRefusedError('zip 目录损坏 / the zip directory is damaged');
+      const nameLen = cd.readUInt16LE(p + 28);
+      const e: Entry = {
+        method: cd.readUInt16LE(p + 10),
+        compressed: cd.readUInt32LE(p + 20),
+        declared: cd.readUInt32LE(p + 24),
+        offset: cd.readUInt32LE(p + 42),
+        name: cd.toString('utf8', p + 46, p + 46 + nameLen),
+      };
+      if (e.method !== 0 && e.method !== 8)
+        throw new XlsxRefusedError(`条目 ${e.name} 压缩方式不支持 / entry ${e.name} uses an unsupported method`);
+      if (e.compressed === 0xffffffff || e.declared === 0xffffffff || e.offset === 0xffffffff)
+        throw new XlsxRefusedError('不支持 zip64 / zip64 workbooks are not accepted');
+      entries.push(e);
+      p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+    }
+    await coversTheFile(fh, entries, cdOffset);
+    return entries;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Local entries follow each other from byte 0 to the directory with no room for an unlisted one. */
+async function coversTheFile(fh: Awaited<ReturnType<typeof open>>, entries: Entry[], cdOffset: number): Promise<void> {
+  const sorted = [...entries].sort((a, b) => a.offset - b.offset);
+  let expected = 0;
+  for (const e of sorted) {
+    if (e.offset < expected || e.offset - expected > (expected === 0 ? 0 : MAX_GAP))
+      throw new XlsxRefusedError('zip 条目与目录不符 / the zip holds data its directory does not list');
+    const head = Buffer.alloc(30);
+    await fh.read(head, 0, 30, e.offset);
+    if (head.readUInt32LE(0) !== LOCAL) throw new XlsxRefusedError('zip 条目头损坏 / a zip entry header is damaged');
+    expected = e.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28) + e.compressed;
+  }
+  if (cdOffset < expected || cdOffset - expected > MAX_GAP)
+    throw new XlsxRefusedError('zip 条目与目录不符 / the zip holds data its directory does not list');
+}
+
+async function dataStart(file: string, e: Entry): Promise<number> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(30);
+    await fh.read(head, 0, 30, e.offset);
+    return e.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+  } finally {
+    await fh.close();
+  }
+}
