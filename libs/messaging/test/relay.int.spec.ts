@@ -155,4 +155,36 @@ describe(Relay.name, () => {
     }
     expect(await new OutboxRelaySource(db.pool).backlog()).toBe(before);
   });
+
+  it('WhenAnEventCarriesAFieldItsContractDoesNotKnow_TheFieldNeverReachesTheTopic', async () => {
+    const table = 'outbox_unknown_field';
+    await migrateOutbox(db.pool, { table });
+    const fieldTopic = `${topic}.field`;
+    await ensureTopics(kafka, [fieldTopic], { numPartitions: 1 });
+    const outbox = new PgOutbox({ contracts: new ContractRegistry([thingContract(fieldTopic)]), table });
+    const event = thingEvent('phone', 1, { n: 1, phone: '13800000000' });
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await outbox.add(client, event);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    const source = new OutboxRelaySource(db.pool, { table });
+    const relay = new Relay({ source, kafka, idleDelayMs: 20 });
+    const reader = await collect(kafka, fieldTopic);
+    relay.start();
+    try {
+      await waitUntil('the event on the topic', () => reader.messages.length >= 1);
+      const published = JSON.parse(String(reader.messages[0]!.value)) as { eventId: string; data: Record<string, unknown> };
+      expect(published.eventId).toBe(event.eventId);
+      expect(published.data).toEqual({ n: 1 });
+      expect(String(reader.messages[0]!.value)).not.toContain('13800000000');
+    } finally {
+      await relay.stop();
+      await reader.stop();
+      await deleteTopics(kafka, [fieldTopic]);
+    }
+  });
 });

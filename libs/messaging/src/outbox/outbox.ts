@@ -7,7 +7,7 @@ export interface OutboxOptions extends OutboxTableOptions {
   readonly contracts: ContractRegistry;
 }
 
-/** Shared by the pg and TypeORM outboxes: validate against the contract, insert one row. */
+/** Shared by the pg and TypeORM outboxes: validate against the contract, insert its parsed form. */
 export class OutboxWriter {
   private readonly sql: string;
 
@@ -17,17 +17,17 @@ export class OutboxWriter {
   }
 
   async write(db: SqlExecutor, events: readonly EventEnvelope[]): Promise<void> {
-    for (const candidate of events) {
-      const { envelope, contract } = this.options.contracts.assertValid(candidate);
-      // Store what the caller built (not the parsed form), so the message is byte-for-byte the producer's.
-      void envelope;
+    // Validate every event before writing any, and store the contract's output, never the
+    // candidate: a field the contract does not know (zod strips it) must not reach Kafka.
+    const valid = events.map((candidate) => this.options.contracts.assertValid(candidate));
+    for (const { envelope, contract } of valid) {
       await db.query(this.sql, [
-        candidate.eventId,
-        candidate.type,
-        candidate.version,
-        candidate.streamId,
+        envelope.eventId,
+        envelope.type,
+        envelope.version,
+        envelope.streamId,
         contract.topic,
-        JSON.stringify(candidate),
+        JSON.stringify(envelope),
       ]);
     }
   }

@@ -1,4 +1,4 @@
-import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import { ContractViolationError, publicContracts, type EventEnvelope } from '@vanguard/contracts';
 
 interface Sql {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -6,27 +6,37 @@ interface Sql {
 
 /**
  * Writes many events to the outbox in two statements (bulk seeding and roster imports),
- * in the caller's transaction. Every envelope of a batch has the same shape, so the
- * first is validated against its contract as the batch's sample.
+ * in the caller's transaction. Every event is validated against its contract before any
+ * is written, and what is stored is the contract's parsed output: a field the contract
+ * does not know never reaches Kafka, and one bad event refuses the whole batch.
  */
 export async function writeOutboxBatch(db: Sql, events: readonly EventEnvelope[]): Promise<void> {
-  const first = events[0];
-  if (!first) return;
-  const { contract } = publicContracts.assertValid(first);
+  if (!events.length) return;
+  const valid = events.map((candidate, i) => {
+    try {
+      return publicContracts.assertValid(candidate);
+    } catch (e) {
+      if (e instanceof ContractViolationError)
+        throw new ContractViolationError(e.reason, `events[${i}]: ${e.message.slice(e.reason.length + 2)}`);
+      throw e;
+    }
+  });
+  const envelopes = valid.map((v) => v.envelope);
   await db.query(
     `insert into stream_versions (stream_id, version) select s, v from unnest($1::text[], $2::int[]) as u(s, v)
      on conflict (stream_id) do update set version = greatest(stream_versions.version, excluded.version)`,
-    [events.map((e) => e.streamId), events.map((e) => e.streamVersion)],
+    [envelopes.map((e) => e.streamId), envelopes.map((e) => e.streamVersion)],
   );
   await db.query(
     `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
-     select u.event_id, u.t, 1, u.s, $4, u.e from unnest($1::uuid[], $2::text[], $3::text[], $5::jsonb[]) as u(event_id, t, s, e)`,
+     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])`,
     [
-      events.map((e) => e.eventId),
-      events.map((e) => e.type),
-      events.map((e) => e.streamId),
-      contract.topic,
-      events.map((e) => JSON.stringify(e)),
+      envelopes.map((e) => e.eventId),
+      envelopes.map((e) => e.type),
+      envelopes.map((e) => e.version),
+      envelopes.map((e) => e.streamId),
+      valid.map((v) => v.contract.topic),
+      envelopes.map((e) => JSON.stringify(e)),
     ],
   );
 }
