@@ -2,7 +2,9 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { operatorEndpointsGuard } from './operator-endpoints';
 import { ProblemFilter } from './problem.filter';
+import { StorableTextPipe } from './storable-text';
 import { validationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -13,10 +15,13 @@ export interface HttpAppOptions {
   readonly shutdownHooks?: boolean;
 }
 
-/** Everything a Vanguard HTTP service shares: logger, validation, error shape, OpenAPI at /docs. */
+/** Everything a Vanguard HTTP service shares: logger, text check and validation, error shape, OpenAPI at /docs (loopback only). */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(validationPipe());
+  // Text Postgres cannot store is refused first, so validation and handlers never see it.
+  app.useGlobalPipes(new StorableTextPipe(), validationPipe());
+  // Before the docs are mounted: /metrics and /docs answer only on this machine (operator-endpoints.ts).
+  app.use(operatorEndpointsGuard());
   app.useGlobalFilters(new ProblemFilter());
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(

@@ -4,3 +4,5 @@ export * from './validation';
 export * from './graceful-shutdown';
 export * from './long-work';
 export * from './streaming';
+export * from './operator-endpoints';
+export * from './storable-text';

@@ -1,0 +1,71 @@
+import { BadRequestException, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+
+export interface TextProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why Postgres (and the JSON it stores events in) cannot take this text, or undefined if it can. */
+export function unstorableTextReason(text: string): string | undefined {
+  if (text.includes('\u0000')) return '含有空字符 / contains a NUL character (U+0000), which cannot be stored';
+  if (UNPAIRED_SURROGATE.test(text))
+    return '含有无效的 Unicode / contains an unpaired surrogate (U+D800–U+DFFF), which is not valid Unicode';
+  return undefined;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Every string inside `value` (keys included) that cannot be stored, with its path
+ * (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
+ * and streams (uploaded files) are not plain objects and are left to their own readers.
+ */
+export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
+  const problems: TextProblem[] = [];
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      const reason = unstorableTextReason(v);
+      if (reason) problems.push({ field: path || '(value)', reason });
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    } else if (isPlain(v)) {
+      for (const [key, item] of Object.entries(v)) {
+        const field = path ? `${path}.${key}` : key;
+        const keyReason = unstorableTextReason(key);
+        if (keyReason) problems.push({ field: path || '(keys)', reason: `field name ${keyReason}` });
+        stack.push([item, field]);
+      }
+    }
+  }
+  return problems.reverse();
+}
+
+/**
+ * The one text check every service shares, installed globally before validation: a body,
+ * query or path parameter carrying text Postgres cannot store is a 400 naming the field,
+ * never a 500 from the database.
+ */
+export class StorableTextPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom') return value;
+    const root = metadata.type === 'param' ? (metadata.data ?? '') : typeof metadata.data === 'string' ? metadata.data : '';
+    const problems = findUnstorableText(value, root);
+    if (problems.length > 0) {
+      throw new BadRequestException({
+        code: 'REQUEST.INVALID',
+        message: `请求参数有误 / invalid request: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`,
+        errors: problems,
+      });
+    }
+    return value;
+  }
+}

@@ -1,0 +1,71 @@
+import { findUnstorableText, StorableTextPipe } from './storable-text';
+import { isLoopback } from './operator-endpoints';
+
+describe(StorableTextPipe.name, () => {
+  const sut = new StorableTextPipe();
+
+  it('transform_WhenEveryStringIsStorable_ReturnsTheValueUnchanged', () => {
+    const body = { name: '红石村党支部', tags: ['a', 'b'], nested: { note: 'ok 😀' }, count: 3 };
+
+    expect(sut.transform(body, { type: 'body' })).toBe(body);
+  });
+
+  it('transform_WhenANestedStringHoldsNul_Answers400NamingItsPath', () => {
+    const refusal = (() => {
+      try {
+        sut.transform({ rows: [{ name: 'ok' }, { name: 'a\u0000b' }] }, { type: 'body' });
+      } catch (e) {
+        return (e as { getResponse(): unknown }).getResponse();
+      }
+      return undefined;
+    })();
+
+    expect(refusal).toMatchObject({
+      code: 'REQUEST.INVALID',
+      errors: [{ field: 'rows[1].name', reason: expect.stringContaining('NUL') }],
+    });
+  });
+
+  it('findUnstorableText_WhenASurrogateIsUnpaired_NamesIt', () => {
+    expect(findUnstorableText({ a: 'x\ud800', b: '\udc00y', c: '\ud83d\ude00' })).toEqual([
+      { field: 'a', reason: expect.stringContaining('unpaired surrogate') },
+      { field: 'b', reason: expect.stringContaining('unpaired surrogate') },
+    ]);
+  });
+
+  it('findUnstorableText_WhenAKeyHoldsNul_NamesTheObject', () => {
+    expect(findUnstorableText({ outer: { ['k\u0000']: 1 } })).toEqual([{ field: 'outer', reason: expect.stringContaining('field name') }]);
+  });
+
+  it('transform_WhenAPathParameterHoldsNul_NamesTheParameter', () => {
+    expect(() => sut.transform('ab\u0000', { type: 'param', data: 'id' })).toThrow(/id: .*NUL/);
+  });
+
+  it('findUnstorableText_WhenNestedVeryDeeply_DoesNotOverflowTheStack', () => {
+    let deep: unknown = 'bad\u0000';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+
+    expect(findUnstorableText(deep)).toHaveLength(1);
+  });
+
+  it('transform_WhenTheValueIsABuffer_LeavesItToItsReader', () => {
+    const file = Buffer.from('a\u0000b');
+
+    expect(sut.transform(file, { type: 'body' })).toBe(file);
+  });
+});
+
+describe('isLoopback', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['192.0.2.2', false],
+    ['::ffff:10.0.0.1', false],
+    ['fd00::2', false],
+    [undefined, false],
+  ])('isLoopback(%s) is %s', (address, expected) => {
+    expect(isLoopback(address)).toBe(expected);
+  });
+});
