@@ -10,6 +10,7 @@
 // are bulk rows without per-member MemberJoined events.
 import { Pool } from 'pg';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { pgSql } from '@vanguard/keys';
 import { AesGcmPersonalDataCipher } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../services/organization/src/infrastructure/seed/bulk-seeder';
 import { DEMO_REGION } from '../services/organization/src/infrastructure/seed/demo-region';
@@ -50,7 +51,8 @@ export async function seed(size: 'county' | 'province', database: 'platform' | '
   const url = new URL(serviceDatabaseUrl('organization', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
   url.searchParams.set('options', '-c search_path=organization');
   const pool = new Pool({ connectionString: url.toString(), max: 6 });
-  const seeder = new BulkSeeder(pool, new AesGcmPersonalDataCipher());
+  // The service's own data keys (wrapped in data_keys), so seeded members read in the service.
+  const seeder = new BulkSeeder(pool, await AesGcmPersonalDataCipher.load(pgSql(pool)));
   const result = { organizations: 0, members: 0, contactPoints: 0 };
   try {
     const { cities, counties } = size === 'province' ? provincePlan() : { cities: [], counties: [SONGLING] as CountyPlan[] };

@@ -8,6 +8,11 @@ import { newDataKey, type KekRing } from './kek-ring';
  */
 export type Sql = <R>(text: string, values?: unknown[]) => Promise<R[]>;
 
+/** A pg Pool or client as a `Sql`. */
+export function pgSql(db: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> }): Sql {
+  return async <R>(text: string, values?: unknown[]) => (await db.query(text, values)).rows as R[];
+}
+
 export interface DataKey {
   readonly id: string;
   readonly key: Buffer;
@@ -143,7 +148,7 @@ export async function rewrapAndStage(sql: Sql, ring: KekRing, table = 'data_keys
 
 /** The data key a rotation to `kekId` makes: derived from the KEK id, so a rerun finds it. */
 export function stagedKeyId(kekId: string): string {
-  return `d.${kekId}`;
+  return `d-${kekId}`;
 }
 
 /** Makes the staged data key of the active KEK the one new values are encrypted with. */

@@ -16,6 +16,7 @@ export {
   FIRST_DATA_KEY_ID,
   INDEX_KEY_ID,
   loadDataKeys,
+  pgSql,
   rewrapAndStage,
   stagedKeyId,
   type DataKey,

@@ -14,7 +14,8 @@ const DEVELOPMENT_KEK: Kek = {
   key: createHash('sha256').update('vanguard-development-key-encryption-key').digest(),
 };
 
-const KEK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// No dots: key ids travel inside dot-separated ciphertexts.
+const KEK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const IV = 12;
 const TAG = 16;
 
@@ -86,7 +87,7 @@ export function parseKek(text: string, variable = 'VANGUARD_KEK'): Kek {
   const key = Buffer.from(at > 0 ? text.slice(at + 1).trim() : '', 'base64');
   if (!KEK_ID.test(id) || key.length !== 32) {
     throw new TypeError(
-      `${variable} must be "<id>:<base64 of 32 random bytes>" (id: letters, digits, . _ -), e.g. "${formatKek(newKek('kek-2026-11'))}"`,
+      `${variable} must be "<id>:<base64 of 32 random bytes>" (id: letters, digits, _ -), e.g. "${formatKek(newKek('kek-2026-11'))}"`,
     );
   }
   if (id === DEVELOPMENT_KEK_ID) throw new TypeError(`${variable}: the id "${DEVELOPMENT_KEK_ID}" is reserved for the development key`);

@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { outboxMigration } from '@vanguard/messaging';
 import { OrganizationTree1732240000000 } from './1732240000000-organization-tree.migration';
 import { ImportJobs1732240000002 } from './1732240000002-import-jobs.migration';
+import { DataKeys1764400000000 } from './1764400000000-data-keys.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
   OrganizationTree1732240000000,
   outboxMigration(1732240000001),
   ImportJobs1732240000002,
+  DataKeys1764400000000,
 ];

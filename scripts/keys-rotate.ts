@@ -1,0 +1,144 @@
+// Re-wraps every personal-data key under the active key-encryption key, without downtime.
+//
+//   VANGUARD_KEK=<new id>:<key> VANGUARD_KEK_PREVIOUS=<old id>:<key> npm run keys:rotate [-- options]
+//     --database platform|test   which database (default platform)
+//     --schema <name>            only this schema (repeatable); default every schema with key tables
+//     --settle-ms <n>            how long a staged data key stays readable-only before it encrypts
+//                                (default twice the services' key refresh period)
+//   npm run keys:rotate -- --generate <id>   prints a new random KEK to put in VANGUARD_KEK
+//
+// Data keys are re-wrapped, never re-generated, so every stored value and blind index stays
+// as it is; each service's table also gets one new data key for new values (staged first, so
+// every running instance reads it before any writes with it). Every step is idempotent and
+// commits in small batches: run it again after an interruption and it goes on from there.
+// Procedure and the order of deploys: docs/operations.md, "Keys".
+import { Pool } from 'pg';
+import { rotatePersonalKeys } from '@vanguard/event-store';
+import { infraConfig } from '@vanguard/infra-config';
+import { activateStagedKey, formatKek, kekRingFromEnv, newKek, pgSql, rewrapAndStage, type KekRing } from '@vanguard/keys';
+import { CIPHER_REFRESH_MS } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
+
+export interface RotationReport {
+  readonly kekId: string;
+  readonly dataKeys: { schema: string; rewrapped: number; staged: string | null; activated: string | null }[];
+  readonly subjectKeys: { schema: string; rewrapped: number; wrapped: number }[];
+  /** Keys still under another KEK afterwards (0 once done): only then may the old KEK go. */
+  readonly left: number;
+}
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+async function schemasWith(pool: Pool, table: string, column: string, only: readonly string[]): Promise<string[]> {
+  const { rows } = await pool.query<{ s: string }>(
+    `select table_schema as s from information_schema.columns
+      where table_name = $1 and column_name = $2 and (cardinality($3::text[]) = 0 or table_schema = any($3))
+      order by 1`,
+    [table, column, only],
+  );
+  return rows.map((r) => r.s);
+}
+
+export async function rotateKeys(
+  pool: Pool,
+  ring: KekRing,
+  options: { schemas?: readonly string[]; settleMs?: number; log?: (line: string) => void } = {},
+): Promise<RotationReport> {
+  const only = options.schemas ?? [];
+  const log = options.log ?? (() => undefined);
+  const settleMs = options.settleMs ?? 2 * CIPHER_REFRESH_MS;
+  const dataSchemas = await schemasWith(pool, 'data_keys', 'created_under', only);
+  const storeSchemas = await schemasWith(pool, 'personal_keys', 'wrapped', only);
+
+  const staged = [];
+  for (const schema of dataSchemas) {
+    const step = await rewrapAndStage(pgSql(pool), ring, `${ident(schema)}.data_keys`);
+    log(
+      `[keys] ${schema}.data_keys: ${step.rewrapped} re-wrapped, ${step.staged ? `staged ${step.staged}` : 'new data key already staged'}`,
+    );
+    staged.push({ schema, ...step });
+  }
+  const settled = Date.now() + settleMs;
+  // The subject keys while the staged data keys reach every instance.
+  const subjectKeys = [];
+  for (const schema of storeSchemas) {
+    const r = await rotatePersonalKeys(pool, schema, ring);
+    log(`[keys] ${schema}.personal_keys: ${r.rewrapped} re-wrapped, ${r.wrapped} wrapped (were stored raw)`);
+    subjectKeys.push({ schema, ...r });
+  }
+  const wait = settled - Date.now();
+  if (wait > 0 && staged.length > 0) {
+    log(`[keys] waiting ${Math.ceil(wait / 1000)} s for every instance to load the staged data keys`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  const dataKeys = [];
+  for (const s of staged) {
+    const activated = await activateStagedKey(pgSql(pool), ring, `${ident(s.schema)}.data_keys`);
+    if (activated) log(`[keys] ${s.schema}: new values now under ${activated}`);
+    dataKeys.push({ schema: s.schema, rewrapped: s.rewrapped, staged: s.staged, activated });
+  }
+  let left = 0;
+  for (const schema of dataSchemas) {
+    const { rows } = await pool.query<{ n: string }>(`select count(*) as n from ${ident(schema)}.data_keys where kek_id <> $1`, [
+      ring.active.id,
+    ]);
+    left += Number(rows[0]!.n);
+  }
+  for (const schema of storeSchemas) {
+    const { rows } = await pool.query<{ n: string }>(
+      `select count(*) as n from ${ident(schema)}.personal_keys
+        where forgotten_at is null and ((wrapped is not null and kek_id <> $1) or (wrapped is null and key is not null))`,
+      [ring.active.id],
+    );
+    left += Number(rows[0]!.n);
+  }
+  return { kekId: ring.active.id, dataKeys, subjectKeys, left };
+}
+
+function args(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a === `--${name}` && process.argv[i + 1]) out.push(process.argv[i + 1]!);
+    else if (a.startsWith(`--${name}=`)) out.push(a.slice(name.length + 3));
+  });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const generate = args('generate')[0];
+  if (generate) {
+    process.stdout.write(`${formatKek(newKek(generate))}\n`);
+    return;
+  }
+  const ring = kekRingFromEnv();
+  if (ring.development) {
+    throw new Error(
+      'VANGUARD_KEK is not set: set it to the new key (`npm run keys:rotate -- --generate <id>`) and the old one in VANGUARD_KEK_PREVIOUS',
+    );
+  }
+  const database = args('database')[0] === 'test' ? 'test' : 'platform';
+  const infra = infraConfig();
+  const pool = new Pool({ connectionString: database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl, max: 2 });
+  try {
+    const settle = args('settle-ms')[0];
+    const report = await rotateKeys(pool, ring, {
+      schemas: args('schema'),
+      settleMs: settle === undefined ? undefined : Number(settle),
+      log: (l) => process.stdout.write(`${l}\n`),
+    });
+    process.stdout.write(
+      report.left === 0
+        ? `[keys] every key is under ${report.kekId}; the previous KEKs may leave VANGUARD_KEK_PREVIOUS once every instance runs with ${report.kekId} active\n`
+        : `[keys] ${report.left} keys are still under another KEK (locked or written meanwhile): run keys:rotate again\n`,
+    );
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await pool.end();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`[keys] ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
