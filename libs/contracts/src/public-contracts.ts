@@ -1,10 +1,17 @@
 import { ContractRegistry } from './registry';
 import { countyContracts } from './county/county.contracts';
 import { organizationContracts } from './organization/organization.contracts';
+import { organizationV2Contracts } from './organization/organization-v2.contracts';
+import { transferAndPostContracts } from './organization/transfer-and-post.contracts';
 
 /**
  * Every public event: what the platform publishes and what county systems publish to it
  * on the county inbound topic. The docs generator and the compatibility test read this
  * list; add a context's contracts here when it starts publishing.
  */
-export const publicContracts = new ContractRegistry([...organizationContracts, ...countyContracts]);
+export const publicContracts = new ContractRegistry([
+  ...organizationContracts,
+  ...transferAndPostContracts,
+  ...organizationV2Contracts,
+  ...countyContracts,
+]);

@@ -17,6 +17,12 @@ import {
 
 const id = z.uuid();
 
+// Deprecation window (ADR 0009, docs/events/CHANGELOG.md): organisation events v1 name their
+// organisation `organizationId`; the one name is `orgId`. The platform fills both in v1 until
+// consumers move to v2 (orgId only) or upcast with `upcastOrganizationEvent`.
+const deprecatedOrganizationId = id.meta({ deprecated: true, description: 'deprecated: read orgId (same value); removed in v2' });
+const orgIdAlias = id.optional().describe('the organisation (same value as organizationId); the one name from v2 on');
+
 export const OrganizationRegistered = defineContract({
   context: 'organization',
   name: 'OrganizationRegistered',
@@ -24,7 +30,8 @@ export const OrganizationRegistered = defineContract({
   stream: 'organization',
   description: 'A party organisation was registered in the tree (党组织建立).',
   schema: z.object({
-    organizationId: id,
+    organizationId: deprecatedOrganizationId,
+    orgId: orgIdAlias,
     code: orgCodeSchema,
     name: orgNameSchema,
     level: orgLevelSchema,
@@ -47,7 +54,8 @@ export const OrganizationRenamed = defineContract({
   stream: 'organization',
   description: 'An organisation took a new name.',
   schema: z.object({
-    organizationId: id,
+    organizationId: deprecatedOrganizationId,
+    orgId: orgIdAlias,
     name: orgNameSchema,
     previousName: orgNameSchema,
   }),
@@ -60,7 +68,8 @@ export const OrganizationMoved = defineContract({
   stream: 'organization',
   description: 'An organisation moved under another parent; its hierarchical code changes with it.',
   schema: z.object({
-    organizationId: id,
+    organizationId: deprecatedOrganizationId,
+    orgId: orgIdAlias,
     parentId: id,
     previousParentId: id.nullable(),
     parentCode: orgCodeSchema
@@ -79,8 +88,10 @@ export const OrganizationMerged = defineContract({
   stream: 'organization',
   description: 'An organisation was merged into another; it ceases and its members belong to the surviving one.',
   schema: z.object({
-    organizationId: id.describe('the organisation that ceases'),
-    survivingOrganizationId: id,
+    organizationId: id.meta({ deprecated: true, description: 'the organisation that ceases; deprecated: read orgId' }),
+    orgId: id.optional().describe('the organisation that ceases (same value as organizationId)'),
+    survivingOrganizationId: id.meta({ deprecated: true, description: 'deprecated: read survivingOrgId (same value)' }),
+    survivingOrgId: id.optional().describe('the organisation that survives (same value as survivingOrganizationId)'),
     mergedOn: daySchema,
   }),
 });
@@ -92,7 +103,8 @@ export const OrganizationDissolved = defineContract({
   stream: 'organization',
   description: 'An organisation was dissolved (e.g. a temporary organisation at the end of its project).',
   schema: z.object({
-    organizationId: id,
+    organizationId: deprecatedOrganizationId,
+    orgId: orgIdAlias,
     dissolvedOn: daySchema,
     reason: z.string().max(500).optional(),
   }),
