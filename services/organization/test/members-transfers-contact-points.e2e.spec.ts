@@ -74,7 +74,7 @@ describe(MembersHttpController.name, () => {
         `member-${res.body.id}`,
       ]);
       await db.end();
-      expect(rows[0].id_number_enc).toMatch(/^v1\./);
+      expect(rows[0].id_number_enc).toMatch(/^v2\.d[0-9A-Za-z_-]*\./); // key id after the version
       expect(rows[0].id_number_enc).not.toContain(id);
       expect(rows[0].phone_enc).not.toContain('13800005678');
       expect(outbox.rows.map((r) => (JSON.parse(r.e as string) as { type: string }).type)).toEqual(['organization.MemberJoined']);
