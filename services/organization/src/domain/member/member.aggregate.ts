@@ -99,12 +99,19 @@ export class Member extends AggregateRoot {
     });
   }
 
-  /** 亮牌示范: the member takes a vanguard post. Not a published event (no contract). */
+  /** 亮牌示范: the member takes a vanguard post; granting one already held changes and publishes nothing. */
   grantPost(post: VanguardPost, on: Day): void {
     checkRule(new MemberMustBeActiveRule(this.props.membership));
     if (this.props.posts.includes(post)) return;
     this.props.posts.push(post);
     this.props.history.push({ on, kind: 'post_granted', orgId: this.props.orgId, detail: post });
+    this.record({
+      name: 'VanguardPostGranted',
+      stream: 'member',
+      aggregateId: this.id,
+      orgId: this.props.orgId,
+      data: { memberId: this.id, orgId: this.props.orgId, post, grantedOn: on },
+    });
   }
 
   /** Completes a transfer: the member, with their history, now belongs to `toOrgId`. */

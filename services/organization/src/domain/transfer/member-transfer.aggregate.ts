@@ -77,6 +77,13 @@ export class MemberTransfer extends AggregateRoot {
     checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', '接收 / accept'));
     this.props.status = 'accepted';
     this.props.decidedOn = on;
+    this.record({
+      name: 'MemberTransferAccepted',
+      stream: 'member',
+      aggregateId: this.props.memberId,
+      orgId: this.props.fromOrgId,
+      data: { ...this.parties(), acceptedOn: on },
+    });
   }
 
   reject(on: Day, reason: string): void {
@@ -84,6 +91,19 @@ export class MemberTransfer extends AggregateRoot {
     this.props.status = 'rejected';
     this.props.decidedOn = on;
     this.props.reason = reason;
+    this.record({
+      name: 'MemberTransferRejected',
+      stream: 'member',
+      aggregateId: this.props.memberId,
+      orgId: this.props.fromOrgId,
+      data: { ...this.parties(), rejectedOn: on, reason },
+    });
+  }
+
+  /** Who and where: the same in every event of the transfer, on the member's stream. */
+  private parties() {
+    const { id: transferId, memberId, fromOrgId, toOrgId } = this.props;
+    return { transferId, memberId, fromOrgId, toOrgId };
   }
 
   /** Completes an accepted transfer; the member (and their history) moves to the receiving organisation. */

@@ -1,11 +1,12 @@
-import type { EventEnvelope } from '@vanguard/contracts';
+import { withOrgIdAliases, type EventEnvelope } from '@vanguard/contracts';
 import type { EventContext } from '../../application/ports/outbox.port';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
 
 /**
  * Domain event → published language (libs/contracts, `organization.<Name>` v1). The domain
  * events already carry only primitives and never personal data; this adds the envelope:
- * stream, version, actor, correlation.
+ * stream, version, actor, correlation. Organisation events carry `orgId` beside the
+ * deprecated `organizationId` until the window of ADR 0009 closes and they move to v2.
  */
 export function toIntegrationEvent(
   event: DomainEvent,
@@ -13,9 +14,10 @@ export function toIntegrationEvent(
   meta: { eventId: string; streamVersion: number; now: Date },
 ): EventEnvelope {
   const at = meta.now.toISOString();
+  const type = `organization.${event.name}`;
   return {
     eventId: meta.eventId,
-    type: `organization.${event.name}`,
+    type,
     version: 1,
     streamId: `${event.stream}-${event.aggregateId}`,
     streamVersion: meta.streamVersion,
@@ -30,6 +32,6 @@ export function toIntegrationEvent(
     orgId: event.orgId,
     correlationId: ctx.correlationId,
     causationId: ctx.causationId,
-    data: event.data,
+    data: withOrgIdAliases(type, event.data),
   };
 }

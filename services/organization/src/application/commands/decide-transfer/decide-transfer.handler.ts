@@ -3,8 +3,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../ports/clock.port';
 import { MEMBER_TRANSFER_REPOSITORY, type MemberTransferRepository } from '../../ports/member-transfer.repository.port';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
+import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { assertWithinScope } from '../../scope/access-scope';
+import { eventContext } from '../command-context';
 import { loadOrganization, loadTransfer } from '../load';
 import { DecideTransferCommand } from './decide-transfer.command';
 
@@ -13,6 +15,7 @@ export class DecideTransferHandler implements ICommandHandler<DecideTransferComm
   constructor(
     @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
     @Inject(MEMBER_TRANSFER_REPOSITORY) private readonly transfers: MemberTransferRepository,
+    @Inject(OUTBOX) private readonly outbox: Outbox,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -25,8 +28,8 @@ export class DecideTransferHandler implements ICommandHandler<DecideTransferComm
       const today = this.clock.today();
       if (decision === 'accept') transfer.accept(today);
       else transfer.reject(today, reason ?? '');
-      // Acceptance and rejection are internal steps: no public contract, so nothing for the outbox.
       await this.transfers.save(transfer);
+      await this.outbox.add(transfer.pullEvents(), eventContext(ctx));
     });
   }
 }
