@@ -1,0 +1,50 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { createOrganizationTestApp } from '../support/organization-test-app';
+
+/** This machine's first non-loopback IPv4 address: connecting to it makes the server see a remote peer. */
+function externalAddress(): string {
+  const found = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
+  if (!found) throw new Error('this machine has no non-loopback IPv4 interface to test from');
+  return found.address;
+}
+
+/**
+ * /metrics and /docs are for operators: listening on every interface (as in a container), the
+ * service answers them to a connection from this machine's loopback and 404s the same request
+ * arriving on another interface, while the API and health stay reachable there.
+ */
+describe('operator endpoints', () => {
+  let app: INestApplication;
+  let port: number;
+
+  beforeAll(async () => {
+    app = await createOrganizationTestApp();
+    await app.listen(0, '0.0.0.0');
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const get = (host: string, path: string) => fetch(`http://${host}:${port}${path}`);
+
+  it.each(['/metrics', '/docs', '/docs/openapi.json'])('answers %s on loopback', async (path) => {
+    expect((await get('127.0.0.1', path)).status).toBe(200);
+  });
+
+  it.each(['/metrics', '/docs', '/docs/openapi.json', '/docs/', '/metrics?x=1'])('404s %s from a non-loopback address', async (path) => {
+    const res = await get(externalAddress(), path);
+
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toMatch(/process_cpu|"openapi"|swagger/i);
+  });
+
+  it('still serves health and the API on the non-loopback address', async () => {
+    expect((await get(externalAddress(), '/health/live')).status).toBe(200);
+    expect((await get(externalAddress(), '/me')).status).toBe(401);
+  });
+});
