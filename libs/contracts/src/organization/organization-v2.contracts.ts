@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../envelope';
 import { daySchema, orgCodeSchema, orgKindSchema, orgLevelSchema, orgNameSchema, sectorSchema } from './vocabulary';
 
 // Organisation events v2: the organisation is `orgId`, as in every member, contact-point and
-// county event, the envelope and the token's `org_id` (ADR 0009). Same topic, same key.
+// county event, the envelope and the token's `org_id` (ADR 0012). Same topic, same key.
 // During the deprecation window the platform publishes v1 with both names; consumers that
 // read v2 turn every v1 message into v2 with `upcastOrganizationEvent`.
 
@@ -24,6 +24,10 @@ export const OrganizationRegisteredV2 = defineContract({
     kind: orgKindSchema,
     sector: sectorSchema,
     parentId: id.nullable().describe('null only for the root (province) organisation'),
+    parentCode: orgCodeSchema
+      .nullable()
+      .optional()
+      .describe("the parent's code when this was registered: the code's own segment is what follows it (ADR 0009)"),
     temporary: z.boolean().describe('临时党组织, formed inside a key project'),
     establishedOn: daySchema,
   }),
@@ -48,6 +52,9 @@ export const OrganizationMovedV2 = defineContract({
     orgId: id,
     parentId: id,
     previousParentId: id.nullable(),
+    parentCode: orgCodeSchema
+      .optional()
+      .describe("the new parent's code at the move: the code's own segment is what follows it (ADR 0009)"),
     code: orgCodeSchema,
     previousCode: orgCodeSchema,
     movedOn: daySchema,

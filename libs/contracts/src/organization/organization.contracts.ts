@@ -17,7 +17,7 @@ import {
 
 const id = z.uuid();
 
-// Deprecation window (ADR 0009, docs/events/CHANGELOG.md): organisation events v1 name their
+// Deprecation window (ADR 0012, docs/events/CHANGELOG.md): organisation events v1 name their
 // organisation `organizationId`; the one name is `orgId`. The platform fills both in v1 until
 // consumers move to v2 (orgId only) or upcast with `upcastOrganizationEvent`.
 const deprecatedOrganizationId = id.meta({ deprecated: true, description: 'deprecated: read orgId (same value); removed in v2' });
