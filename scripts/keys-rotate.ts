@@ -66,7 +66,7 @@ export async function rotateKeys(
     subjectKeys.push({ schema, ...r });
   }
   const wait = settled - Date.now();
-  if (wait > 0 && staged.length > 0) {
+  if (wait > 0 && staged.some((s) => s.pending)) {
     log(`[keys] waiting ${Math.ceil(wait / 1000)} s for every instance to load the staged data keys`);
     await new Promise((r) => setTimeout(r, wait));
   }

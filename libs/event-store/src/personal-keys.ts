@@ -92,7 +92,7 @@ export class PersonalKeys {
     try {
       await client.query('begin');
       const { rowCount } = await client.query(
-        `update ${this.s}.personal_keys set key = null, wrapped = null, forgotten_at = $2
+        `update ${this.s}.personal_keys set key = null, wrapped = null, kek_id = null, forgotten_at = $2
           where subject_id = $1 and forgotten_at is null and (key is not null or wrapped is not null)`,
         [subjectId, at],
       );

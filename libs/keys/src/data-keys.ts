@@ -111,6 +111,8 @@ export interface RotationStep {
   readonly rewrapped: number;
   /** The data key made under the active KEK, when this run made it. */
   readonly staged: string | null;
+  /** A data key of the active KEK is staged and not yet active (made by this run or an interrupted one). */
+  readonly pending: boolean;
 }
 
 /**
@@ -143,7 +145,11 @@ export async function rewrapAndStage(sql: Sql, ring: KekRing, table = 'data_keys
      select key_id from ins`,
     [id, w.kekId, w.wrapped],
   );
-  return { rewrapped, staged: staged[0]?.key_id ?? null };
+  const waiting = await sql<{ key_id: string }>(
+    `select key_id from ${table} where purpose = 'data' and created_under = $1 and activated_at is null`,
+    [ring.active.id],
+  );
+  return { rewrapped, staged: staged[0]?.key_id ?? null, pending: waiting.length > 0 };
 }
 
 /** The data key a rotation to `kekId` makes: derived from the KEK id, so a rerun finds it. */

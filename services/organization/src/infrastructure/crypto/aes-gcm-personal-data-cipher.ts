@@ -52,6 +52,7 @@ export interface CipherLoadOptions {
  */
 export class AesGcmPersonalDataCipher implements PersonalDataCipher {
   private timer: NodeJS.Timeout | null = null;
+  private reload: (() => Promise<DataKeys>) | null = null;
 
   constructor(private keys: DataKeys = developmentKeys()) {
     for (const k of [...keys.byId.values(), keys.index]) if (k.key.length !== 32) throw new Error('AES-256-GCM needs 32-byte keys');
@@ -66,17 +67,20 @@ export class AesGcmPersonalDataCipher implements PersonalDataCipher {
     const ring = options.ring ?? kekRingFromEnv(options.env);
     const read = () => loadDataKeys(sql, ring, { table: options.table, legacyKey: legacyDataKey(ring, options.env) });
     const cipher = new AesGcmPersonalDataCipher(await read());
+    cipher.reload = read;
     if (options.refreshMs) {
       cipher.timer = setInterval(() => {
         // A failed refresh keeps the keys it has; the next period tries again.
-        read().then(
-          (k) => (cipher.keys = k),
-          () => undefined,
-        );
+        cipher.refresh().catch(() => undefined);
       }, options.refreshMs);
       cipher.timer.unref();
     }
     return cipher;
+  }
+
+  /** Reads the data keys again (a cipher made by `load`). */
+  async refresh(): Promise<void> {
+    if (this.reload) this.keys = await this.reload();
   }
 
   /** Replaces the keys (after a rotation step, in tests and scripts). */
