@@ -181,7 +181,14 @@ async function main(): Promise<void> {
   }
   await pool.end();
 
+  // 4. Commands and queries through HTTP beside the raw INSERT ceiling, service in its own process.
+  log('HTTP commands and queries (bench/organization/http.ts)…');
+  const httpOut = await run(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'http.ts'), '--json'], { maxBuffer: 1 << 22 });
+  const http = JSON.parse(httpOut.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  if (!JSON_OUT) process.stderr.write(httpOut.stderr);
+
   const result = {
+    http,
     dataset: size,
     subtree: { county: '910425', organisations: listed, iterations, queryMs: subtreeQuery, httpMs: subtreeHttp, targetP99Ms: 20 },
     scopeCheck: { organisations: loaded, loadMs: Math.round(loadMs), checks: 200_000, ms: scopeCheck, targetP99Ms: 1 },

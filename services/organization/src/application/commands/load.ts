@@ -9,11 +9,11 @@ import { TransferNotFoundError } from '../../domain/transfer/member-transfer.err
 import type { ContactPointRepository } from '../ports/contact-point.repository.port';
 import type { MemberTransferRepository } from '../ports/member-transfer.repository.port';
 import type { MemberRepository } from '../ports/member.repository.port';
-import type { OrganizationRepository } from '../ports/organization.repository.port';
+import type { OrganizationRepository, RowLock } from '../ports/organization.repository.port';
 import { assertWithinScope } from '../scope/access-scope';
 
-export async function loadOrganization(repo: OrganizationRepository, id: string): Promise<Organization> {
-  const org = await repo.findById(id);
+export async function loadOrganization(repo: OrganizationRepository, id: string, lock: RowLock = 'update'): Promise<Organization> {
+  const org = await repo.findById(id, lock);
   if (!org) throw new OrganizationNotFoundError(id);
   return org;
 }
@@ -44,7 +44,8 @@ export async function loadMemberInScope(
   actor: Parameters<typeof assertWithinScope>[0],
 ): Promise<Member> {
   const member = await loadMember(members, memberId);
-  const org = await loadOrganization(organizations, member.orgId);
+  // Shared: the member's row is the one locked for the change; the organisation is only relied on.
+  const org = await loadOrganization(organizations, member.orgId, 'share');
   assertWithinScope(actor, org.id, org.path);
   return member;
 }

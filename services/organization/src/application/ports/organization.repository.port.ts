@@ -2,9 +2,15 @@ import type { Organization, SubtreeCensus } from '../../domain/organization/orga
 
 export const ORGANIZATION_REPOSITORY = Symbol('OrganizationRepository');
 
+export type RowLock = 'update' | 'share';
+
 export interface OrganizationRepository {
-  /** Inside a unit of work the row is locked until it ends. */
-  findById(id: string): Promise<Organization | null>;
+  /**
+   * Inside a unit of work the row is locked until it ends: `update` (default) to change it,
+   * `share` to rely on it (active, in scope) while others may rely on it too — commands that
+   * only read an organisation must not queue behind each other on its row.
+   */
+  findById(id: string, lock?: RowLock): Promise<Organization | null>;
   findByCode(code: string): Promise<Organization | null>;
   /** Inserts or updates; a move rewrites the descendants' paths and codes too. Throws OrganizationCodeTakenError on a duplicate code. */
   save(org: Organization): Promise<void>;

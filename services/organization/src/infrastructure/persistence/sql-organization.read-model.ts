@@ -158,13 +158,16 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
   }
 
   async findMember(id: string): Promise<MemberDetailView | null> {
-    const [row] = await this.ds.query<MemberRow[]>(`select ${MEMBER_COLUMNS} from members m where m.id = $1`, [id]);
-    if (!row) return null;
-    const history = await this.ds.query<MemberDetailView['history']>(
-      `select to_char(on_day, 'YYYY-MM-DD') as on, kind, org_id as "orgId", detail from member_history where member_id = $1 order by id`,
+    // One round trip: the history rides along as JSON.
+    const [row] = await this.ds.query<(MemberRow & { history: MemberDetailView['history'] })[]>(
+      `select ${MEMBER_COLUMNS},
+              coalesce((select json_agg(json_build_object('on', to_char(h.on_day, 'YYYY-MM-DD'), 'kind', h.kind, 'orgId', h.org_id, 'detail', h.detail) order by h.id)
+                          from member_history h where h.member_id = m.id), '[]') as history
+         from members m where m.id = $1`,
       [id],
     );
-    return { ...this.toMemberView(row), history };
+    if (!row) return null;
+    return { ...this.toMemberView(row), history: row.history };
   }
 
   async listMembers(filter: MemberFilter, req: PageRequest): Promise<Page<MemberView>> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { MemberRepository } from '../../application/ports/member.repository.port';
 import type { Member } from '../../domain/member/member.aggregate';
 import { DomainError } from '../../domain/shared/domain-error';
@@ -42,18 +43,18 @@ export class TypeOrmMemberRepository implements MemberRepository {
     const row = this.mapper.toOrm(member);
     try {
       if (member.version === 0) {
-        await manager.getRepository(MemberOrmEntity).insert({ ...row, version: 1 });
-      } else {
-        const res = await manager
-          .getRepository(MemberOrmEntity)
-          .update({ id: row.id, version: row.version }, { ...row, version: row.version + 1 });
-        if (res.affected !== 1)
-          throw new DomainError(
-            'MEMBER.CONCURRENT_MODIFICATION',
-            'conflict',
-            '党员信息已被他人修改，请重试 / the member was changed concurrently; retry',
-          );
+        await this.insertWithHistory(manager, member, row);
+        return;
       }
+      const res = await manager
+        .getRepository(MemberOrmEntity)
+        .update({ id: row.id, version: row.version }, { ...row, version: row.version + 1 });
+      if (res.affected !== 1)
+        throw new DomainError(
+          'MEMBER.CONCURRENT_MODIFICATION',
+          'conflict',
+          '党员信息已被他人修改，请重试 / the member was changed concurrently; retry',
+        );
     } catch (e) {
       if (isUniqueViolation(e, 'members_id_number_hash_key')) {
         throw new DomainError(
@@ -64,6 +65,42 @@ export class TypeOrmMemberRepository implements MemberRepository {
       }
       throw e;
     }
+    await this.saveHistory(manager, member);
+  }
+
+  /**
+   * A new member and their first history entries in one statement: enrolment is the hot
+   * write path, and each round trip costs more than the SQL it carries.
+   */
+  private async insertWithHistory(manager: EntityManager, member: Member, row: MemberOrmEntity): Promise<void> {
+    const history = member.unsavedHistory().map((h) => ({ on_day: h.on, kind: h.kind, org_id: h.orgId, detail: h.detail }));
+    await manager.query(
+      `with m as (
+         insert into members (id, org_id, name, status, joined_on, roles, posts, id_number_enc, phone_enc, id_number_hash, membership, version)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) returning id)
+       insert into member_history (member_id, on_day, kind, org_id, detail)
+       select m.id, h.on_day, h.kind, h.org_id, h.detail
+         from m, rows from (jsonb_to_recordset($12::jsonb) as (on_day date, kind text, org_id uuid, detail text)) with ordinality as h(on_day, kind, org_id, detail, n)
+        order by h.n`,
+      [
+        row.id,
+        row.orgId,
+        row.name,
+        row.status,
+        row.joinedOn,
+        row.roles,
+        row.posts,
+        row.idNumberEnc,
+        row.phoneEnc,
+        row.idNumberHash,
+        row.membership,
+        JSON.stringify(history),
+      ],
+    );
+    member.markHistorySaved();
+  }
+
+  private async saveHistory(manager: EntityManager, member: Member): Promise<void> {
     const unsaved = member.unsavedHistory();
     if (unsaved.length) {
       await manager

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OrganizationRepository } from '../../application/ports/organization.repository.port';
+import type { OrganizationRepository, RowLock } from '../../application/ports/organization.repository.port';
 import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
 import { OrganizationCodeTakenError } from '../../domain/organization/organization.errors';
 import { OrganizationMapper } from './organization.mapper';
@@ -11,9 +11,9 @@ import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
 export class TypeOrmOrganizationRepository implements OrganizationRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
-  async findById(id: string): Promise<Organization | null> {
+  async findById(id: string, lock: RowLock = 'update'): Promise<Organization | null> {
     const qb = this.uow.manager().getRepository(OrganizationOrmEntity).createQueryBuilder('o').where('o.id = :id', { id });
-    if (this.uow.inTransaction()) qb.setLock('pessimistic_write');
+    if (this.uow.inTransaction()) qb.setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
     const row = await qb.getOne();
     return row ? OrganizationMapper.toDomain(row) : null;
   }

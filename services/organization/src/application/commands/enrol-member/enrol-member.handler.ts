@@ -27,7 +27,8 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, {
 
   execute({ ctx, input }: EnrolMemberCommand): Promise<{ id: string }> {
     return this.uow.run(async () => {
-      const org = await loadOrganization(this.organizations, input.orgId);
+      // A shared lock: enrolments into one branch run side by side, a dissolution waits for them.
+      const org = await loadOrganization(this.organizations, input.orgId, 'share');
       assertWithinScope(ctx.actor, org.id, org.path);
       checkRule(new OrganizationMustBeActiveRule(org.status, '接收党员 / receive members'));
       const member = Member.join({ ...input, id: this.ids.newId() }, this.clock.today());

@@ -1,0 +1,248 @@
+/**
+ * Organization service through HTTP: command and query throughput and p99 beside the raw
+ * Postgres ceiling, measured in one run (issue 8, defect 11).
+ *   node -r @swc-node/register bench/organization/http.ts [--json] [--seconds 10] [--concurrency 16,32]
+ *
+ * The service runs as its own process (as `npm start` runs it, access log off) against the
+ * platform database with the demo county seeded; this process is the load generator, so on
+ * a 2-core machine the two share the CPUs, as they did when the defect was measured.
+ * Members enrolled here are deleted afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { tokenFor } from '@vanguard/testing';
+
+const argv = process.argv.slice(2);
+const arg = (n: string, d: string) => {
+  const i = argv.indexOf(`--${n}`);
+  return i >= 0 ? argv[i + 1]! : d;
+};
+const JSON_OUT = argv.includes('--json');
+const SECONDS = Number(arg('seconds', '10'));
+const CONCURRENCY = arg('concurrency', '16,32').split(',').map(Number);
+const PORT = Number(arg('port', '3901'));
+// --only enrol,me,…: run just those phases (for profiling one path).
+const ONLY = arg('only', '').split(',').filter(Boolean);
+const phase = (key: string) => !ONLY.length || ONLY.includes(key);
+const log = (...a: unknown[]) => (JSON_OUT ? process.stderr.write(`${a.join(' ')}\n`) : console.log(...a));
+const root = join(__dirname, '..', '..');
+
+interface Figure {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  /** CPU the service process spent per request: comparable across runs however busy the machine is. */
+  readonly serviceCpuMsPerRequest?: number;
+}
+
+function percentile(samples: number[], q: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 10) / 10 : 0;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function call(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: string }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        method,
+        path,
+        agent,
+        headers: {
+          ...(token && { authorization: `Bearer ${token}` }),
+          ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** `concurrency` loops each sending one request after another for SECONDS; the first second warms up. */
+let servicePid = 0;
+/** utime + stime of the service process, in ms (clock ticks are 10 ms on Linux). */
+function serviceCpuMs(): number {
+  if (!servicePid) return 0;
+  const fields = readFileSync(`/proc/${servicePid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function load(name: string, concurrency: number, send: (i: number) => Promise<number>, expect = 200): Promise<Figure> {
+  const samples: number[] = [];
+  const cpuBefore = serviceCpuMs();
+  let n = 0;
+  let errors = 0;
+  const warmUntil = performance.now() + 1000;
+  const endAt = warmUntil + SECONDS * 1000;
+  let counted = 0;
+  let firstSample = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < endAt) {
+        const t = performance.now();
+        const status = await send(n++);
+        const now = performance.now();
+        if (status !== expect) errors++;
+        if (t >= warmUntil) {
+          if (!firstSample) firstSample = t;
+          samples.push(now - t);
+          counted++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - (firstSample || warmUntil)) / 1000;
+  const cpuMs = serviceCpuMs() - cpuBefore;
+  const figure = {
+    name,
+    concurrency,
+    requests: counted,
+    perSecond: Math.round(counted / elapsed),
+    p50Ms: percentile(samples, 0.5),
+    p99Ms: percentile(samples, 0.99),
+    errors,
+    ...(servicePid && { serviceCpuMsPerRequest: Math.round((cpuMs / n) * 100) / 100 }),
+  };
+  log(
+    `${name.padEnd(34)} c=${String(concurrency).padEnd(3)} ${String(figure.perSecond).padStart(6)} req/s  p50 ${figure.p50Ms.toFixed(1)} ms  p99 ${figure.p99Ms.toFixed(1)} ms${figure.serviceCpuMsPerRequest !== undefined ? `  service CPU ${figure.serviceCpuMsPerRequest} ms/req` : ''}${errors ? `  errors ${errors}` : ''}`,
+  );
+  return figure;
+}
+
+async function startService(): Promise<ChildProcess> {
+  // --cpu-prof DIR: the service writes a V8 CPU profile there when it stops.
+  const prof = argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', arg('cpu-prof', '.vanguard/profiles')] : [];
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'services/organization/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', ORGANIZATION_RELAY: process.env['ORGANIZATION_RELAY'] ?? 'on' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    const ok = await call('GET', '/health/ready', null).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the service was not ready within 120 s');
+}
+
+/** The ceiling: one-row INSERTs in their own transactions, as many clients as HTTP had. */
+async function rawInsertCeiling(pool: Pool, concurrency: number): Promise<Figure> {
+  await pool.query(
+    `create table bench_ceiling (id uuid primary key default gen_random_uuid(), org_id uuid, name text, at timestamptz default now())`,
+  );
+  const pid = servicePid;
+  servicePid = 0; // the ceiling does not touch the service
+  try {
+    const org = demoOrgId('910425101201');
+    return await load(
+      'raw INSERT (one row per transaction)',
+      concurrency,
+      async (i) => {
+        await pool.query(`insert into bench_ceiling (org_id, name) values ($1, $2)`, [org, `probe ${i}`]);
+        return 200;
+      },
+      200,
+    );
+  } finally {
+    servicePid = pid;
+    await pool.query(`drop table bench_ceiling`);
+  }
+}
+
+async function main(): Promise<void> {
+  const infra = infraConfig();
+  const pool = new Pool({ connectionString: infra.databaseUrl, max: Math.max(...CONCURRENCY) });
+  const village = demoOrgId('910425101201');
+  const county = demoOrgId('910425');
+  const exists = await pool.query(`select 1 from organization.organizations where id = $1`, [village]).catch(() => ({ rowCount: 0 }));
+  if (!exists.rowCount) throw new Error('the demo county is not seeded: run `npm run migrate && npm run seed -- --size county` first');
+  const startedAt = (await pool.query<{ now: Date }>('select now()')).rows[0]!.now;
+  const service = await startService();
+  servicePid = service.pid ?? 0;
+  const token = await tokenFor('county.organizer');
+  const figures: Figure[] = [];
+  const run = `${Date.now() % 1_000_000}`.padStart(6, '0');
+  try {
+    for (const c of CONCURRENCY) {
+      if (phase('live')) figures.push(await load('GET /health/live', c, async () => (await call('GET', '/health/live', null)).status));
+      if (phase('me')) figures.push(await load('GET /me', c, async () => (await call('GET', '/me', token)).status));
+      if (phase('org'))
+        figures.push(await load('GET /organizations/{id}', c, async () => (await call('GET', `/organizations/${village}`, token)).status));
+      if (phase('subtree'))
+        figures.push(
+          await load(
+            'GET subtree page (100)',
+            c,
+            async () => (await call('GET', `/organizations/${county}/subtree?limit=100`, token)).status,
+          ),
+        );
+      if (phase('enrol'))
+        figures.push(
+          await load(
+            'POST /members (enrol)',
+            c,
+            async (i) =>
+              (
+                await call('POST', '/members', token, {
+                  orgId: village,
+                  name: `压测党员${c}-${i}`,
+                  status: 'full',
+                  joinedOn: '2010-07-01',
+                  idNumber: `7${run}${String(c).padStart(2, '0')}${String(i).padStart(8, '0')}X`.slice(0, 18),
+                })
+              ).status,
+            201,
+          ),
+        );
+      if (phase('ceiling')) figures.push(await rawInsertCeiling(pool, c));
+    }
+  } finally {
+    service.kill('SIGTERM');
+    await new Promise((r) => service.once('exit', r));
+    const ids = (
+      await pool.query<{ id: string }>(`select id from organization.members where created_at >= $1 and name like '压测党员%'`, [startedAt])
+    ).rows.map((r) => r.id);
+    await pool.query(`delete from organization.member_history where member_id = any($1::uuid[])`, [ids]);
+    await pool.query(`delete from organization.members where id = any($1::uuid[])`, [ids]);
+    await pool.query(`delete from organization.stream_versions where stream_id = any($1::text[])`, [ids.map((id) => `member-${id}`)]);
+    log(`removed ${ids.length} bench members`);
+    await pool.end();
+    agent.destroy();
+  }
+  const enrol = figures.filter((f) => f.name.startsWith('POST'));
+  const best = enrol.length === 0 ? null : enrol.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const result = { seconds: SECONDS, figures, enrol: { best, targetPerSecond: 500, targetP99Ms: 100 } };
+  if (JSON_OUT) process.stdout.write(JSON.stringify(result) + '\n');
+  else if (best)
+    log(`\nenrolment: ${best.perSecond}/s p99 ${best.p99Ms.toFixed(1)} ms at c=${best.concurrency} (target ≥ 500/s, p99 ≤ 100 ms)`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
