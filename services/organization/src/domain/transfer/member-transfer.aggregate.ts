@@ -7,6 +7,7 @@ import { OrganizationMustBeActiveRule } from '../organization/rules/organization
 import type { Organization } from '../organization/organization.aggregate';
 import { MemberCanHaveOnlyOneOpenTransferRule } from './rules/member-can-have-only-one-open-transfer.rule';
 import { TransferDeadlineMustNotPrecedeTheRequestRule } from './rules/transfer-deadline-must-not-precede-the-request.rule';
+import { MemberMustStillBelongToTheSendingOrganizationRule } from './rules/member-must-still-belong-to-the-sending-organization.rule';
 import { TransferMustBeInStateRule } from './rules/transfer-must-be-in-state.rule';
 import { TransferMustNotTargetTheSameOrganizationRule } from './rules/transfer-must-not-target-the-same-organization.rule';
 
@@ -109,6 +110,7 @@ export class MemberTransfer extends AggregateRoot {
   /** Completes an accepted transfer; the member (and their history) moves to the receiving organisation. */
   complete(member: Member, on: Day): void {
     checkRule(new TransferMustBeInStateRule(this.props.status, 'accepted', '办结 / complete'));
+    checkRule(new MemberMustStillBelongToTheSendingOrganizationRule(member.orgId, this.props.fromOrgId));
     this.props.status = 'completed';
     this.props.completedOn = on;
     member.transferTo(this.props.toOrgId, this.id, on);

@@ -86,6 +86,17 @@ describe(MemberTransfer.name, () => {
     });
   });
 
+  it('complete_WhenAMergeMovedTheMemberOutOfTheSendingOrganisation_RefusesAndMovesNobody', () => {
+    const sut = request();
+    const m = member();
+    sut.accept('2011-05-05');
+    m.moveWithMergedOrganization('org-survivor', '2011-05-07');
+
+    expect(codeOf(() => sut.complete(m, '2011-05-10'))).toBe('TRANSFER.MEMBER_NO_LONGER_IN_SENDING_ORGANIZATION');
+    expect(m.orgId).toBe('org-survivor');
+    expect(sut.status).toBe('accepted');
+  });
+
   it('a rejected transfer cannot be accepted afterwards', () => {
     const sut = request();
     sut.reject('2011-05-05', '不符合条件');
