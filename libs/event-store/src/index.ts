@@ -26,6 +26,8 @@ export { createReadOnlyRole, createServiceRole, migrate, migrationSql, storeChan
 export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';
 export { Subscription, type SubscriptionOptions } from './subscription';
+export { LeaseLostError } from './advisory-lease';
+export { rebaseAfterRestore, type RebaseReport } from './restore';
 export * from './types';
 export { Upcasters, type Upcaster } from './upcasters';
 export { snapshotDue, snapshotUsable, type StoredSnapshot } from './snapshots';
