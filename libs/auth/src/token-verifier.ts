@@ -14,6 +14,10 @@ export interface TokenVerifierOptions {
    * Keycloak signed its token for our audience.
    */
   readonly allowedClients: readonly string[];
+  /** How many verified tokens to remember (default 5,000; 0 turns the cache off). */
+  readonly cacheSize?: number;
+  /** How long a verified token is remembered at most, in ms (default 60 s; never past its `exp`). */
+  readonly cacheTtlMs?: number;
 }
 
 /** Why a token was refused; the HTTP layer turns every kind into 401. */
@@ -41,6 +45,13 @@ export class TokenRejectedError extends Error {
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   private readonly allowedClients: ReadonlySet<string>;
+  /**
+   * Verified tokens, keyed by the whole token: checking an RS256 signature costs more CPU than the
+   * rest of a command, and a client sends the same token for minutes. Tokens are checked
+   * offline anyway (no revocation), so remembering a verdict until min(exp, TTL) changes no
+   * guarantee. Insertion order makes the Map an LRU-ish bound.
+   */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     private readonly options: TokenVerifierOptions,
@@ -53,6 +64,22 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const hit = this.verified.get(token);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    if (hit) this.verified.delete(token);
+    const { principal, exp } = await this.check(token);
+    this.remember(token, principal, exp);
+    return principal;
+  }
+
+  private remember(token: string, principal: Principal, exp: number): void {
+    const size = this.options.cacheSize ?? 5_000;
+    if (size <= 0) return;
+    if (this.verified.size >= size) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, until: Math.min(exp * 1000, Date.now() + (this.options.cacheTtlMs ?? 60_000)) });
+  }
+
+  private async check(token: string): Promise<{ principal: Principal; exp: number }> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -75,7 +102,7 @@ export class TokenVerifier {
           `该客户端无权调用接口 / client ${typeof azp === 'string' ? JSON.stringify(azp) : '(none)'} may not call this API`,
         );
       }
-      return principalFromClaims(payload);
+      return { principal: principalFromClaims(payload), exp: payload.exp! };
     } catch (e) {
       if (e instanceof TokenRejectedError) throw e;
       if (e instanceof errors.JWTExpired) throw new TokenRejectedError('AUTH.TOKEN_EXPIRED', 'token expired');

@@ -7,6 +7,7 @@ const AUDIENCE = 'vanguard-api';
 describe(TokenVerifier.name, () => {
   let sign: (claims: JWTPayload) => Promise<string>;
   let sut: TokenVerifier;
+  let keySet: ReturnType<typeof createLocalJWKSet>;
 
   beforeAll(async () => {
     // A key of our own stands in for the realm's: this spec is about which signed tokens are
@@ -22,11 +23,20 @@ describe(TokenVerifier.name, () => {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
-    sut = new TokenVerifier(
-      { issuer: ISSUER, audience: AUDIENCE, allowedClients: ['vanguard-console', 'county-songling'] },
-      createLocalJWKSet({ keys: [jwk] }),
-    );
+    keySet = createLocalJWKSet({ keys: [jwk] });
+    sut = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, allowedClients: ['vanguard-console', 'county-songling'] }, keySet);
   });
+  afterEach(() => jest.useRealTimers());
+
+  /** A verifier whose key look-ups are counted: one look-up per signature actually checked. */
+  const counting = () => {
+    const lookups = { n: 0 };
+    const verifier = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, allowedClients: ['vanguard-console'] }, (header, token) => {
+      lookups.n++;
+      return keySet(header, token);
+    });
+    return { verifier, lookups };
+  };
 
   const rejection = async (token: string): Promise<TokenRejectedError> => {
     const e: unknown = await sut.verify(token).then(
@@ -68,5 +78,63 @@ describe(TokenVerifier.name, () => {
     const e = await rejection(await sign({ typ: 'Bearer' }));
 
     expect(e.code).toBe('AUTH.CLIENT_NOT_ALLOWED');
+  });
+
+  it('verify_WhenTheSameTokenComesAgain_DoesNotCheckItsSignatureAgain', async () => {
+    const { verifier, lookups } = counting();
+    const token = await sign({ typ: 'Bearer', azp: 'vanguard-console', org_id: 'o1' });
+
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+
+    expect(second).toEqual(first);
+    expect(lookups.n).toBe(1);
+  });
+
+  it('verify_WhenARememberedTokenHasExpired_RefusesIt', async () => {
+    const { verifier, lookups } = counting();
+    const token = await sign({ typ: 'Bearer', azp: 'vanguard-console' });
+    await verifier.verify(token);
+    // Only the clock moves (jose reads new Date(), the cache Date.now()); timers stay real.
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'],
+    });
+    jest.setSystemTime(Date.now() + 6 * 60_000); // past the 5-minute exp
+
+    const e: unknown = await verifier.verify(token).catch((err: unknown) => err);
+
+    expect(e).toBeInstanceOf(TokenRejectedError);
+    expect((e as TokenRejectedError).code).toBe('AUTH.TOKEN_EXPIRED');
+    expect(lookups.n).toBe(2);
+  });
+
+  it('verify_WhenAPayloadIsChangedUnderAValidSignature_ChecksAndRefusesIt', async () => {
+    const { verifier } = counting();
+    const token = await sign({ typ: 'Bearer', azp: 'vanguard-console', org_id: 'o1' });
+    await verifier.verify(token);
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ typ: 'Bearer', azp: 'vanguard-console', org_id: 'o2' })).toString('base64url')}.${signature}`;
+
+    const e: unknown = await verifier.verify(forged).catch((err: unknown) => err);
+
+    expect((e as TokenRejectedError).code).toBe('AUTH.TOKEN_INVALID');
+  });
+
+  it('verify_WhenTheCacheIsFull_ForgetsTheOldestToken', async () => {
+    const lookups = { n: 0 };
+    const verifier = new TokenVerifier(
+      { issuer: ISSUER, audience: AUDIENCE, allowedClients: ['vanguard-console'], cacheSize: 2 },
+      (h, t) => {
+        lookups.n++;
+        return keySet(h, t);
+      },
+    );
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((org) => sign({ typ: 'Bearer', azp: 'vanguard-console', org_id: org })));
+    for (const t of [a!, b!, c!]) await verifier.verify(t);
+
+    await verifier.verify(c!);
+    expect(lookups.n).toBe(3);
+    await verifier.verify(a!);
+    expect(lookups.n).toBe(4);
   });
 });
