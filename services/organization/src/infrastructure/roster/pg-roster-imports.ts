@@ -16,6 +16,7 @@ import { writeOutboxBatch } from '../outbox/bulk-outbox';
 import { uuidv7 } from '../system/uuid-v7';
 import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { openRoster, RosterRefusedError } from './roster-reader';
+import { importFailureMessage } from './import-failure';
 
 const BATCH = 5_000;
 const MAX_REPORTED_ERRORS = 1_000;
@@ -196,10 +197,7 @@ export class PgRosterImports implements RosterImports {
       }
       state.status = 'failed';
       state.rowsImported = 0;
-      state.message = `导入失败，未导入任何数据 / import failed, nothing was imported: ${e instanceof Error ? e.message : String(e)}`.slice(
-        0,
-        1000,
-      );
+      state.message = importFailureMessage(e, id);
       this.logger.error({ err: e, jobId: id }, 'import failed');
       await this.saveProgress(state, true).catch(() => undefined);
     } finally {
