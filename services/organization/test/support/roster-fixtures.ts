@@ -1,0 +1,145 @@
+import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import type { Pool } from 'pg';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { waitUntil } from '@vanguard/testing';
+import { csvLine } from '../../src/infrastructure/roster/csv';
+import { childCode } from './organization-test-app';
+
+export const MEMBER_HEADER = ['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone'];
+
+export interface ImportJob {
+  id: string;
+  status: string;
+  rowsImported: number;
+  errors: { row: number; column: string; reason: string }[];
+  message: string | null;
+}
+
+/** Polls an import job until it leaves queued/running. */
+export async function finishedJob(app: INestApplication, token: string, jobId: string, timeoutMs = 120_000): Promise<ImportJob> {
+  return waitUntil<ImportJob>(
+    `import ${jobId} to finish`,
+    async () => {
+      const res = await request(app.getHttpServer() as Server)
+        .get(`/imports/${jobId}`)
+        .set('Authorization', `Bearer ${token}`);
+      const job = res.body as ImportJob;
+      return job.status === 'queued' || job.status === 'running' ? undefined : job;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}
+
+/** A new village under `parent` holding `rows` members, imported for real: an export of it spans megabytes. */
+export async function villageWithMembers(
+  app: INestApplication,
+  token: string,
+  rows: number,
+  parent: { id: string; code: string },
+): Promise<{ id: string; code: string }> {
+  const http = () => request(app.getHttpServer() as Server);
+  const created = await http()
+    .post('/organizations')
+    .set('Authorization', `Bearer ${token}`)
+    .send({
+      code: childCode(parent.code),
+      name: '导出压力支部',
+      level: 'village',
+      kind: 'branch',
+      sector: 'rural',
+      parentId: parent.id,
+      establishedOn: '2005-01-01',
+    });
+  if (created.status !== 201) throw new Error(`village not created: ${created.status} ${JSON.stringify(created.body)}`);
+  const body = created.body as { id: string; code: string };
+  const village = { id: body.id, code: body.code };
+  // Unique ID numbers: a random 8-digit run, then the row's index.
+  const run = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  let csv = csvLine(MEMBER_HEADER);
+  for (let i = 0; i < rows; i++)
+    csv += csvLine([
+      village.code,
+      `压力测试党员${i}`,
+      'full',
+      '2001-07-01',
+      'party_worker',
+      'pioneer_post',
+      `3201${run}${String(i).padStart(6, '0')}`,
+      `139${String(i).padStart(8, '0')}`,
+    ]);
+  const res = await http()
+    .post('/imports/members')
+    .query({ format: 'csv', dryRun: 'false' })
+    .set('Authorization', `Bearer ${token}`)
+    .set('Content-Type', 'text/csv')
+    .send(csv);
+  if (res.status !== 202) throw new Error(`import not accepted: ${res.status} ${JSON.stringify(res.body)}`);
+  const job = await finishedJob(app, token, (res.body as { id: string }).id);
+  if (job.status !== 'succeeded') throw new Error(`fixture import ${job.status}: ${JSON.stringify(job.errors.slice(0, 3))}`);
+  return village;
+}
+
+/** Where the in-process app listens (supertest's server is not listening until asked). */
+export async function listen(app: INestApplication): Promise<number> {
+  await app.listen(0, '127.0.0.1');
+  return ((app.getHttpServer() as Server).address() as AddressInfo).port;
+}
+
+export interface OpenDownload {
+  readonly status: number;
+  readonly headers: IncomingMessage['headers'];
+  /** The first chunk of the body, or the whole body of a refusal. */
+  readonly first: Buffer;
+  readonly response: IncomingMessage;
+  /** Cuts the connection like a browser tab that is closed. */
+  abort(): Promise<void>;
+}
+
+/** Starts a GET, waits for the first chunk of the body, then stops reading (the socket stays open). */
+export function openDownload(port: number, path: string, token: string): Promise<OpenDownload> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      const closed = new Promise<void>((r) => res.socket.once('close', () => r()));
+      const abort = async () => {
+        req.destroy();
+        await closed;
+      };
+      if (res.statusCode !== 200) {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, first: Buffer.concat(parts), response: res, abort }));
+        return;
+      }
+      res.once('data', (chunk: Buffer) => {
+        res.pause();
+        resolve({ status: 200, headers: res.headers, first: chunk, response: res, abort });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The service's own pool and what Postgres says its sessions are doing. */
+export function poolOf(app: INestApplication): Pool {
+  return (app.get(DataSource).driver as unknown as { master: Pool }).master;
+}
+
+/** Sessions of the service's database user still running (or stuck in) an export query. */
+export async function exportQueriesRunning(app: INestApplication): Promise<number> {
+  const { rows } = await poolOf(app).query<{ n: string }>(
+    `select count(*) as n from pg_stat_activity
+      where usename = current_user and datname = current_database() and pid <> pg_backend_pid()
+        and state <> 'idle' and (query like '%from members m join organizations o%' or query like '%from organizations o left join organizations p%')`,
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Every client the pool opened is back and idle, and nobody waits for one. */
+export const poolIsIdle = (app: INestApplication): boolean => {
+  const p = poolOf(app);
+  return p.waitingCount === 0 && p.idleCount === p.totalCount;
+};
