@@ -1,4 +1,5 @@
-import { snapshotDue, snapshotUsable } from './snapshots';
+import { randomBytes } from 'node:crypto';
+import { openState, sealState, snapshotDue, snapshotUsable } from './snapshots';
 
 describe(snapshotUsable.name, () => {
   const snap = { streamVersion: 10, maxRecordedAt: '2024-03-01T00:00:00.000Z', state: {} };
@@ -20,5 +21,26 @@ describe(snapshotDue.name, () => {
     expect(snapshotDue(5, 10, 14)).toBe(false);
     expect(snapshotDue(5, 10, 15)).toBe(true);
     expect(snapshotDue(0, 0, 100)).toBe(false);
+  });
+});
+
+describe(sealState.name, () => {
+  const keys = new Map([
+    ['a', { keyId: 'ka', key: randomBytes(32) }],
+    ['b', { keyId: 'kb', key: randomBytes(32) }],
+  ]);
+  const state = { names: ['张三', '李四'] };
+
+  it('hides the state and opens only with every subject key, at the same place', () => {
+    const sealed = sealState(state, ['a', 'b'], keys, 'stream|fold|3');
+    expect(JSON.stringify(sealed)).not.toContain('张三');
+    expect(openState(sealed, ['a', 'b'], keys, 'stream|fold|3')).toEqual(state);
+    expect(() => openState(sealed, ['a', 'b'], keys, 'other|fold|3')).toThrow();
+  });
+
+  it('does not open once any one subject is forgotten or re-keyed', () => {
+    const sealed = sealState(state, ['a', 'b'], keys, 'x');
+    expect(openState(sealed, ['a', 'b'], new Map([...keys, ['b', null]]), 'x')).toBeUndefined();
+    expect(openState(sealed, ['a', 'b'], new Map([...keys, ['b', { keyId: 'kb2', key: randomBytes(32) }]]), 'x')).toBeUndefined();
   });
 });
