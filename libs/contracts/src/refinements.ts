@@ -48,7 +48,7 @@ export function refineBy<S extends z.ZodType>(schema: S, rule: NamedRefinement<z
 }
 
 /** The refinements of one zod node; an unnamed one (a bare `.refine`) is reported as `unnamed`. */
-export function refinementsOf(schema: z.ZodType): RecordedRefinement[] {
+export function refinementsOf(schema: z.core.$ZodType): RecordedRefinement[] {
   const checks = schema._zod.def.checks ?? [];
   return checks
     .filter((c) => (c._zod.def as { check?: string }).check === 'custom')

@@ -26,7 +26,7 @@ export function toJson(schema: z.ZodType): Record<string, unknown> {
     io: 'input',
     target: 'draft-2020-12',
     override: ({ zodSchema, jsonSchema }) => {
-      const rules = refinementsOf(zodSchema as z.ZodType);
+      const rules = refinementsOf(zodSchema);
       if (rules.length) jsonSchema[REFINEMENTS] = rules.map(({ id, description }) => ({ id, description }));
     },
   }) as Record<string, unknown>;
