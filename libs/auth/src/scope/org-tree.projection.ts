@@ -16,16 +16,34 @@ export type OrgTreeEvent =
   | ContractEvent<typeof OrganizationMerged>
   | ContractEvent<typeof OrganizationDissolved>;
 
-/** What an applied event changed, for the in-memory index. */
+/** What an organisation looks like after an applied event, for the in-memory index. */
 export type OrgTreeChange =
-  | { readonly kind: 'upsert'; readonly id: string; readonly parentId: string | null; readonly status: string }
-  | { readonly kind: 'status'; readonly id: string; readonly status: string }
+  | {
+      readonly kind: 'upsert';
+      readonly id: string;
+      readonly parentId: string | null;
+      readonly status: string;
+      readonly mergedIntoId?: string | null;
+    }
+  | { readonly kind: 'status'; readonly id: string; readonly status: string; readonly mergedIntoId?: string | null }
   | { readonly kind: 'none' };
 
+/** Deeper than any real tree; stops a cycle that a half-applied set of moves can form for a moment. */
+const MAX_DEPTH = 64;
+
+/** The part of `code` below `parentCode`, when the code extends it. */
+function segmentOf(code: string, parentCode: string | null | undefined): string | null {
+  return parentCode && code.length > parentCode.length && code.startsWith(parentCode) ? code.slice(parentCode.length) : null;
+}
+
 /**
- * Applies organisation events to the org_tree table. Every statement is idempotent
- * (redelivery is harmless even without the inbox) and paths are recomputed for the
- * whole affected subtree, so a late parent fixes its early children.
+ * Applies organisation events to the org_tree table so that the result does not depend on
+ * the order in which different organisations' events arrive (ADR 0009): an event only sets
+ * its own organisation's facts, and only when it is newer than the row (`version` = the
+ * organisation's stream version, which also makes redelivery harmless); `code` and `path`
+ * are then derived again for the organisation's whole subtree from parent links and
+ * segments. A child applied after its parent's move, or before its parent exists, ends
+ * with the same code and path as in any other order.
  */
 export class OrgTreeProjection {
   private readonly t: string;
@@ -34,65 +52,103 @@ export class OrgTreeProjection {
     this.t = qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema);
   }
 
-  async apply(db: SqlExecutor, event: OrgTreeEvent | { type: string; data: unknown }): Promise<OrgTreeChange> {
+  async apply(db: SqlExecutor, event: OrgTreeEvent | { type: string; data: unknown; streamVersion?: number }): Promise<OrgTreeChange> {
+    const version = (event as { streamVersion?: number }).streamVersion ?? 1;
     switch (event.type) {
       case OrganizationRegistered.type: {
         const d = (event as ContractEvent<typeof OrganizationRegistered>).data;
         await db.query(
-          `insert into ${this.t} (id, parent_id, code, name, level, status) values ($1, $2, $3, $4, $5, 'active')
-           on conflict (id) do nothing`,
-          [d.organizationId, d.parentId, d.code, d.name, d.level],
+          `insert into ${this.t} (id, parent_id, code, name, level, status, segment, version) values ($1, $2, $3, $4, $5, 'active', $6, $7)
+           on conflict (id) do update set parent_id = excluded.parent_id, code = excluded.code, name = excluded.name, level = excluded.level,
+                  status = 'active', merged_into_id = null, segment = excluded.segment, version = excluded.version, updated_at = now()
+            where ${this.t}.version < excluded.version`,
+          [d.organizationId, d.parentId, d.code, d.name, d.level, d.parentId ? segmentOf(d.code, d.parentCode) : null, version],
         );
-        await this.recomputePaths(db, d.organizationId);
-        return { kind: 'upsert', id: d.organizationId, parentId: d.parentId, status: 'active' };
+        await this.derive(db, d.organizationId);
+        return this.current(db, d.organizationId);
       }
       case OrganizationRenamed.type: {
         const d = (event as ContractEvent<typeof OrganizationRenamed>).data;
-        await db.query(`update ${this.t} set name = $2, updated_at = now() where id = $1`, [d.organizationId, d.name]);
+        await db.query(`update ${this.t} set name = $2, version = $3, updated_at = now() where id = $1 and version < $3`, [
+          d.organizationId,
+          d.name,
+          version,
+        ]);
         return { kind: 'none' };
       }
       case OrganizationMoved.type: {
         const d = (event as ContractEvent<typeof OrganizationMoved>).data;
-        await db.query(`update ${this.t} set parent_id = $2, code = $3, updated_at = now() where id = $1`, [
-          d.organizationId,
-          d.parentId,
-          d.code,
-        ]);
-        // Descendants keep their own segment below the moved organisation's code.
+        // `code` is the stated code; derive() keeps it only until the new parent is known.
         await db.query(
-          `update ${this.t} set code = $2 || substr(code, length($1) + 1), updated_at = now()
-            where code like $1 || '%' and id <> $3 and path like '%/' || $3::text || '/%'`,
-          [d.previousCode, d.code, d.organizationId],
+          `update ${this.t} set parent_id = $2, code = $3, segment = $4, version = $5, updated_at = now() where id = $1 and version < $5`,
+          [d.organizationId, d.parentId, d.code, segmentOf(d.code, d.parentCode), version],
         );
-        await this.recomputePaths(db, d.organizationId);
-        return { kind: 'upsert', id: d.organizationId, parentId: d.parentId, status: 'active' };
+        await this.derive(db, d.organizationId);
+        return this.current(db, d.organizationId);
       }
       case OrganizationMerged.type: {
         const d = (event as ContractEvent<typeof OrganizationMerged>).data;
-        await db.query(`update ${this.t} set status = 'merged', updated_at = now() where id = $1`, [d.organizationId]);
-        return { kind: 'status', id: d.organizationId, status: 'merged' };
+        await db.query(
+          `update ${this.t} set status = 'merged', merged_into_id = $2, version = $3, updated_at = now() where id = $1 and version < $3`,
+          [d.organizationId, d.survivingOrganizationId, version],
+        );
+        return this.current(db, d.organizationId);
       }
       case OrganizationDissolved.type: {
         const d = (event as ContractEvent<typeof OrganizationDissolved>).data;
-        await db.query(`update ${this.t} set status = 'dissolved', updated_at = now() where id = $1`, [d.organizationId]);
-        return { kind: 'status', id: d.organizationId, status: 'dissolved' };
+        await db.query(`update ${this.t} set status = 'dissolved', version = $2, updated_at = now() where id = $1 and version < $2`, [
+          d.organizationId,
+          version,
+        ]);
+        return this.current(db, d.organizationId);
       }
       default:
         return { kind: 'none' };
     }
   }
 
-  /** Path of `id` from its parent's (or `/` for a root), then of everything below it. */
-  private async recomputePaths(db: SqlExecutor, id: string): Promise<void> {
+  /** The row as it now stands (a stale event changed nothing, and says so by repeating it). */
+  private async current(db: SqlExecutor, id: string): Promise<OrgTreeChange> {
+    const res = (await db.query(`select parent_id, status, merged_into_id from ${this.t} where id = $1`, [id])) as
+      | { rows?: { parent_id: string | null; status: string; merged_into_id: string | null }[] }
+      | { parent_id: string | null; status: string; merged_into_id: string | null }[];
+    const row = (Array.isArray(res) ? res : (res.rows ?? []))[0];
+    if (!row) return { kind: 'none' };
+    return { kind: 'upsert', id, parentId: row.parent_id, status: row.status, mergedIntoId: row.merged_into_id };
+  }
+
+  /**
+   * Path and code of `id` from its parent's, then of everything below it: code = parent's
+   * code ‖ segment. A row without a segment (copied in without one) takes it from its
+   * parent's code as stored before this derivation, and keeps it. While an ancestor is
+   * missing the path stays null and the stated code stands; a cycle (two moves applied in
+   * the other order for a moment) is cut at the first repeat and fixed by the later move.
+   */
+  private async derive(db: SqlExecutor, id: string): Promise<void> {
+    // The segment a row has, or can take from its parent's code as stored (null: neither).
+    const seg = (c: string, p: string) =>
+      `coalesce(${c}.segment, case when length(${c}.code) > length(${p}.code) and starts_with(${c}.code, ${p}.code)
+                                   then substr(${c}.code, length(${p}.code) + 1) end)`;
     await db.query(
-      `with recursive sub(id, path) as (
-         select t.id, case when t.parent_id is null then '/' else p.path end || t.id::text || '/'
+      `with recursive sub(id, path, code, segment, seen, depth) as (
+         select t.id,
+                case when t.parent_id is null then '/' || t.id::text || '/' else p.path || t.id::text || '/' end,
+                case when p.id is null then t.code else coalesce(p.code || ${seg('t', 'p')}, t.code) end,
+                case when p.id is null then t.segment else ${seg('t', 'p')} end,
+                array[t.id], 1
            from ${this.t} t left join ${this.t} p on p.id = t.parent_id
           where t.id = $1
          union all
-         select c.id, sub.path || c.id::text || '/' from ${this.t} c join sub on c.parent_id = sub.id
+         select c.id, sub.path || c.id::text || '/',
+                coalesce(sub.code || ${seg('c', 'o')}, c.code),
+                ${seg('c', 'o')},
+                sub.seen || c.id, sub.depth + 1
+           from ${this.t} c join sub on c.parent_id = sub.id join ${this.t} o on o.id = c.parent_id
+          where not c.id = any(sub.seen) and sub.depth < ${MAX_DEPTH}
        )
-       update ${this.t} t set path = sub.path from sub where t.id = sub.id and t.path is distinct from sub.path`,
+       update ${this.t} t set path = sub.path, code = sub.code, segment = sub.segment
+         from sub
+        where t.id = sub.id and (t.path is distinct from sub.path or t.code is distinct from sub.code or t.segment is distinct from sub.segment)`,
       [id],
     );
   }

@@ -11,9 +11,15 @@ export interface OrgTreeTableOptions {
 
 /**
  * A service's local copy of the organisation tree, fed from organization events.
- * `path` is the materialised path of ids (`/<root>/…/<self>/`), null while an ancestor's
- * registration has not arrived yet (events of different organisations may come from
- * different partitions, so a child can arrive before its parent).
+ *
+ * Events of different organisations travel on different partitions, so they arrive in any
+ * cross-organisation order (ADR 0009). The table therefore keeps, per organisation, only
+ * facts from its OWN stream (applied when newer than `version`): `parent_id`, `segment`
+ * (its part of the code below its parent's), `status`, `merged_into_id`, `name`. `path` and
+ * `code` are derived from those facts down the parent links, so every arrival order ends in
+ * the same tree. `path` (`/<root>/…/<self>/`) is null while an ancestor has not arrived yet;
+ * `segment` is null for a root, or for a row copied in without one (then it is taken from
+ * the parent's code the first time the row is derived).
  */
 export function orgTreeTableDdl(options: OrgTreeTableOptions = {}): string[] {
   const table = options.table ?? DEFAULT_ORG_TREE_TABLE;
@@ -29,6 +35,10 @@ export function orgTreeTableDdl(options: OrgTreeTableOptions = {}): string[] {
       status text not null default 'active',
       updated_at timestamptz not null default now()
     )`,
+    // Added after the first release: tables created by the earlier DDL get them here.
+    `alter table ${t} add column if not exists segment text`,
+    `alter table ${t} add column if not exists version integer not null default 0`,
+    `alter table ${t} add column if not exists merged_into_id uuid`,
     `create index if not exists "${table}_path_idx" on ${t} (path text_pattern_ops)`,
     `create index if not exists "${table}_parent_idx" on ${t} (parent_id)`,
   ];
