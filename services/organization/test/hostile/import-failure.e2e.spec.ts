@@ -72,4 +72,34 @@ describe('an import the database refuses', () => {
     expect(job.message).not.toMatch(/violates|constraint "|import_failure_probe|relation|members|数据库拒收|check/i);
     expect(stored.rows[0].n).toBe(0);
   });
+
+  it.each([true, false])('a cell with NUL is a bad row naming its column (dry run: %s), not a database failure', async (dryRun) => {
+    const village = await http()
+      .post('/organizations')
+      .set(auth)
+      .send({
+        code: childCode('910425101'),
+        name: 'NUL 测试',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parentId: demoOrgId('910425101'),
+        establishedOn: '2005-01-01',
+      });
+    const csv = [csvLine(HEADER), csvLine([village.body.code, '张\u0000一', 'full', '2001-07-01', '', '', '', ''])].join('');
+
+    const started = await http()
+      .post('/imports/members')
+      .query({ format: 'csv', dryRun: String(dryRun) })
+      .set(auth)
+      .set('Content-Type', 'text/csv')
+      .send(csv);
+    const job = await waitUntil<ImportJob>('the import to finish', async () => {
+      const j = (await http().get(`/imports/${started.body.id}`).set(auth)).body as ImportJob;
+      return j.status === 'queued' || j.status === 'running' ? undefined : j;
+    });
+
+    expect(job.status).toBe('rejected');
+    expect(job.errors).toEqual([expect.objectContaining({ row: 2, column: 'name', reason: expect.stringContaining('NUL') })]);
+  });
 });

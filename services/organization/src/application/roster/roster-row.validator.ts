@@ -15,6 +15,7 @@ import {
   type OrgLevel,
   type Sector,
 } from '../../domain/organization/organization.vocabulary';
+import { unstorableTextReason } from '@vanguard/http';
 import { isDay } from '../../domain/shared/day';
 import type { RowError } from './roster-format';
 
@@ -50,6 +51,14 @@ const list = (v: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** The platform's one text check (libs/http) over every cell: a file's text reaches Postgres like a body's. */
+function badText(cells: Cells, bad: (column: string, reason: string) => void): void {
+  for (const [column, value] of Object.entries(cells)) {
+    const reason = value === undefined ? undefined : unstorableTextReason(value);
+    if (reason) bad(column, reason);
+  }
+}
+
 /**
  * Checks one roster row on its own (format, vocabulary, dates); references to other rows
  * or stored organisations are checked by the importer. Every bad cell is reported.
@@ -57,6 +66,7 @@ const list = (v: string): string[] =>
 export function parseMemberRow(row: number, cells: Cells, today: string): Parsed<MemberRow> {
   const errors: RowError[] = [];
   const bad = (column: string, reason: string) => errors.push({ row, column, reason });
+  badText(cells, bad);
   const orgCode = cell(cells, 'org_code');
   if (!/^[0-9]{2,30}$/.test(orgCode)) bad('org_code', '组织代码须为 2–30 位数字 / org_code must be 2–30 digits');
   const name = cell(cells, 'name');
@@ -95,6 +105,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
 export function parseOrganizationRow(row: number, cells: Cells): Parsed<OrganizationRow> {
   const errors: RowError[] = [];
   const bad = (column: string, reason: string) => errors.push({ row, column, reason });
+  badText(cells, bad);
   const code = cell(cells, 'code');
   if (!/^[0-9]{2,30}$/.test(code)) bad('code', '组织代码须为 2–30 位数字 / code must be 2–30 digits');
   const name = cell(cells, 'name');
