@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { AdvisoryLease } from './advisory-lease';
+import { AdvisoryLease, LeaseLostError } from './advisory-lease';
 import { PgListener } from './pg-listener';
 import { storeChannel } from './schema';
 import type { EventBatch, GlobalCheckpoint, RecordedEvent } from './types';
@@ -28,6 +28,12 @@ export interface SubscriptionOptions {
   readonly onError?: (error: unknown, event?: RecordedEvent) => void;
   /** Wait before retrying from the checkpoint after an error; default 1 s. */
   readonly retryDelayMs?: number;
+  /**
+   * How long a silent owner can keep the lease: Postgres ends a lease session that sent
+   * nothing for this long (freeing the lock for a standby), and the owner stops delivering
+   * after half of it without an answer from its lease connection. Default 10 s, at least 1 s.
+   */
+  readonly leaseTimeoutMs?: number;
 }
 
 interface PageSource {
@@ -70,13 +76,17 @@ export class Subscription {
 
   constructor(
     private readonly source: PageSource,
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly schema: string,
     private readonly options: SubscriptionOptions,
   ) {
     if (!options.name) throw new TypeError('subscription needs a name');
-    this.lease = new AdvisoryLease(pool, [`vanguard-subscription:${schema}`, options.name], `lease ${schema}.${options.name}`, () =>
-      this.wake?.(),
+    this.lease = new AdvisoryLease(
+      pool,
+      [`vanguard-subscription:${schema}`, options.name],
+      `lease ${schema}.${options.name}`,
+      () => this.wake?.(),
+      options.leaseTimeoutMs,
     );
     this.listener =
       options.notifications === false
@@ -138,9 +148,12 @@ export class Subscription {
     let heldBackDelay = HELD_BACK_FIRST_MS;
     while (!this.stopping) {
       if (this.owning && !this.lease.held) {
-        // The lease's connection ended. Wait a round before competing again, so a standby
+        // The lease's connection ended, or went quiet for so long that the server may have
+        // freed the lock: end it for good. Wait a round before competing again, so a standby
         // that is already connected takes over rather than this instance flapping back.
         this.owning = false;
+        this.lease.abandon();
+        this.options.onError?.(new LeaseLostError(`lease ${this.schema}.${this.options.name}`));
         await this.sleep(poll, false);
         continue;
       }
@@ -197,6 +210,7 @@ export class Subscription {
   private async deliver(batch: EventBatch): Promise<boolean> {
     let reached = this.checkpoint;
     for (const event of batch.events) {
+      // The lease, not a flag: it stops being held once its connection is silent for half the lease timeout.
       if (this.stopping || !this.lease.held) break;
       try {
         await this.options.handler(event);
@@ -217,26 +231,40 @@ export class Subscription {
     this.wakeForEvents?.();
   }
 
+  /** Read on the lease's session right after taking the lock: every write of the previous holder has committed by then. */
   private async loadCheckpoint(): Promise<GlobalCheckpoint> {
-    const { rows } = await this.pool.query<{ transaction_id: string; position: string }>(
-      `select transaction_id, position from "${this.schema}".subscription_checkpoints where subscription = $1`,
+    const rows = await this.lease.fenced<{ transaction_id: string; position: string }>(
+      (holdsLock) =>
+        `select transaction_id, position from "${this.schema}".subscription_checkpoints where subscription = $1 and ${holdsLock}`,
       [this.options.name],
     );
     const r = rows[0];
     return r ? { transactionId: r.transaction_id, position: Number(r.position) } : START;
   }
 
+  /**
+   * Fenced on the lease: written on the lease's own session, and only if that session holds
+   * the lock in the same statement. An owner that lost its lease mid-batch therefore cannot
+   * move the checkpoint, however late its handler returns. Never moves backwards either.
+   */
   private async saveCheckpoint(cp: GlobalCheckpoint): Promise<void> {
-    if (cp === this.checkpoint) return;
-    // Never moves backwards: a former owner that lost its lease mid-batch may save late.
-    await this.pool.query(
-      `insert into "${this.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
-       values ($1, $2::xid8, $3)
-       on conflict (subscription) do update
-         set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
-         where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`,
+    if (cp === this.checkpoint || !this.lease.held) return;
+    const rows = await this.lease.fenced<{ held: boolean }>(
+      (holdsLock) =>
+        `with lease as (select ${holdsLock} as held),
+              saved as (
+                insert into "${this.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
+                select $1, $2::xid8, $3 from lease where lease.held
+                on conflict (subscription) do update
+                  set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
+                  where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position))
+         select held from lease`,
       [this.options.name, cp.transactionId, cp.position],
     );
+    if (rows[0]?.held !== true) {
+      this.lease.abandon();
+      return;
+    }
     this.checkpoint = cp;
   }
 
