@@ -83,4 +83,37 @@ describe(rotatePersonalKeys.name, () => {
     expect((await onlyB.readStream('member-3'))[0]!.data).toEqual({ name: 'name-3' });
     await expect(onlyB.verify()).resolves.toMatchObject({ ok: true });
   });
+
+  it('resumes after an interrupted run: what it committed stays, the rest follows on the next run', async () => {
+    const kekX = newKek('kek-x');
+    const storeX = f.store({ keys: new KekRing(kekX) });
+    const storeA = f.store({ keys: new KekRing(kekA) });
+    for (let i = 0; i < 10; i++) {
+      // One subject in the middle was wrapped by a process with a KEK this rotator has not been given.
+      const store = i === 5 ? storeX : storeA;
+      await store.append(`resume-${i}`, [{ type: 'organization.MemberJoined', data: { name: personal(`resume-${i}`, `r-${i}`) } }], {
+        expectedVersion: 'no_stream',
+        context,
+      });
+    }
+    const left = async () =>
+      Number(
+        (
+          await f.db.pool.query<{ n: string }>(
+            `select count(*) as n from personal_keys where subject_id like 'resume-%' and kek_id <> 'kek-c'`,
+          )
+        ).rows[0]!.n,
+      );
+    const kekC = newKek('kek-c');
+    await expect(rotatePersonalKeys(f.db.pool, f.db.schema, new KekRing(kekC, [kekA, kekB]), { batchSize: 2 })).rejects.toThrow(/"kek-x"/);
+    const afterFirst = await left();
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(afterFirst).toBeLessThan(10);
+
+    const second = await rotatePersonalKeys(f.db.pool, f.db.schema, new KekRing(kekC, [kekA, kekB, kekX]), { batchSize: 2 });
+    expect(second.rewrapped).toBe(afterFirst);
+    expect(await left()).toBe(0);
+    const onlyC = f.store({ keys: new KekRing(kekC) });
+    for (let i = 0; i < 10; i++) expect((await onlyC.readStream(`resume-${i}`))[0]!.data).toEqual({ name: `r-${i}` });
+  });
 });
