@@ -3,6 +3,7 @@ import { outboxMigration } from '@vanguard/messaging';
 import { OrganizationTree1732240000000 } from './1732240000000-organization-tree.migration';
 import { ImportJobs1732240000002 } from './1732240000002-import-jobs.migration';
 import { DataKeys1764400000000 } from './1764400000000-data-keys.migration';
+import { IdNumberChecks1764500000000 } from './1764500000000-id-number-checks.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   outboxMigration(1732240000001),
   ImportJobs1732240000002,
   DataKeys1764400000000,
+  IdNumberChecks1764500000000,
 ];
