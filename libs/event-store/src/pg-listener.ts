@@ -20,6 +20,12 @@ export interface PgListenerOptions {
   readonly onError?: (error: unknown) => void;
   /** Wait before reconnecting, doubling while connecting fails. Default 100 ms → 5 s. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /**
+   * A listening connection only receives, so a silently dropped one (a cut route, a frozen
+   * peer) would look idle forever: every this often it sends a trivial query, and one not
+   * answered by the next beat ends the session and reconnects. Default 15 s.
+   */
+  readonly heartbeatMs?: number;
 }
 
 /**
@@ -38,6 +44,8 @@ export class PgListener {
   private interrupt: (() => void) | undefined;
   private listeningOn: string | undefined;
   private sessions = 0;
+  /** The heartbeat query awaiting its answer. */
+  private pending: { client: Client; since: number } | undefined;
 
   /** `pool` only lends its settings: the listener's connection is its own, outside the pool. */
   constructor(
@@ -90,7 +98,12 @@ export class PgListener {
 
   /** One connection's life; resolves when it ends. Returns whether it got to LISTEN. */
   private async session(): Promise<boolean> {
-    const client = new Client({ ...this.pool.options });
+    const heartbeatMs = this.options.heartbeatMs ?? 15_000;
+    const client = new Client({
+      ...this.pool.options,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: heartbeatMs,
+    });
     this.client = client;
     const ended = new Promise<void>((resolve) => {
       client.once('end', resolve);
@@ -108,12 +121,23 @@ export class PgListener {
       await client.query(`listen ${client.escapeIdentifier(channel)}`);
       // Names the connection in pg_stat_activity, so an operator sees what it is for.
       await client.query(`select set_config('application_name', $1, false)`, [`listen ${channel}`.slice(0, MAX_NAME_BYTES)]);
+      // And lets the server notice a vanished peer instead of keeping its backend for hours.
+      await client.query(
+        `select set_config('tcp_keepalives_idle', $1, false), set_config('tcp_keepalives_interval', '1', false),
+                set_config('tcp_keepalives_count', '3', false)`,
+        [String(Math.max(1, Math.round(heartbeatMs / 1000)))],
+      );
       if (!this.running) return false;
       this.listeningOn = channel;
       this.sessions++;
       listened = true;
       this.options.onListening?.();
-      await ended;
+      const beat = setInterval(() => this.beat(client, heartbeatMs), heartbeatMs);
+      try {
+        await ended;
+      } finally {
+        clearInterval(beat);
+      }
     } catch (e) {
       if (this.running) this.report(e);
     } finally {
@@ -123,6 +147,28 @@ export class PgListener {
       await client.end().catch(() => undefined);
     }
     return listened;
+  }
+
+  /** Sends a trivial query; one still unanswered a beat later means the connection is gone. */
+  private beat(client: Client, heartbeatMs: number): void {
+    if (this.client !== client) return;
+    if (this.pending?.client === client) {
+      if (Date.now() - this.pending.since < heartbeatMs) return;
+      this.pending = undefined;
+      this.report(new Error(`listen ${this.listeningOn ?? ''}: no answer for ${heartbeatMs} ms, reconnecting`));
+      // end() would wait for a goodbye a silent peer never sends.
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      this.interrupt?.();
+      return;
+    }
+    const mark = { client, since: Date.now() };
+    this.pending = mark;
+    client.query('select 1').then(
+      () => {
+        if (this.pending === mark) this.pending = undefined;
+      },
+      () => undefined,
+    );
   }
 
   private pause(ms: number): Promise<void> {
