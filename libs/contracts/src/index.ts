@@ -8,6 +8,8 @@ export * from './organization/organization.contracts';
 export * from './organization/transfer-and-post.contracts';
 export * from './organization/organization-v2.contracts';
 export * from './refinements';
+export * from './evaluation/decision';
+export * from './evaluation/pledge.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

@@ -1,0 +1,67 @@
+import type { ContractData, Decision, PledgeMade, PledgeProgressReported, RatingTally } from '@vanguard/contracts';
+
+type Made = ContractData<typeof PledgeMade>;
+export type DecidedBy = Decision['decidedBy'];
+
+/** The cycle a pledge is made in, as the handler read it (its stream and version are recorded). */
+export interface CycleFacts {
+  readonly streamId: string;
+  readonly version: number;
+  readonly open: boolean;
+  readonly startsOn: string;
+  readonly endsOn: string;
+}
+
+/** The pledge a new one follows (再承诺), as the handler read it. */
+export interface FollowedPledgeFacts {
+  readonly pledgeId: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly fulfilled: boolean;
+}
+
+export interface MakePledge {
+  readonly type: 'MakePledge';
+  readonly data: Omit<Made, 'followsPledgeId'> & {
+    readonly today: string;
+    readonly cycle: CycleFacts;
+    readonly follows: FollowedPledgeFacts | null;
+  };
+}
+export interface AmendPledge {
+  readonly type: 'AmendPledge';
+  readonly data: Pick<Made, 'category' | 'content' | 'dueOn'> & { readonly today: string; readonly cycleEndsOn: string };
+}
+/** `pledgerOrgPath`: ids from the root down to the pledger's organisation, from the tree copy. */
+export interface FilePledge {
+  readonly type: 'FilePledge';
+  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: readonly string[]; readonly reason: string };
+}
+export interface ReturnPledge {
+  readonly type: 'ReturnPledge';
+  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: readonly string[]; readonly reason: string };
+}
+export interface PublishPledge {
+  readonly type: 'PublishPledge';
+  readonly data: Record<string, never>;
+}
+export interface ReportPledgeProgress {
+  readonly type: 'ReportPledgeProgress';
+  readonly data: Pick<ContractData<typeof PledgeProgressReported>, 'note' | 'percent'>;
+}
+/** `filerOrgPath`: ids from the root down to the organisation that filed the pledge. */
+export interface FulfilPledge {
+  readonly type: 'FulfilPledge';
+  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: readonly string[]; readonly reason: string };
+}
+export interface LapsePledge {
+  readonly type: 'LapsePledge';
+  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: readonly string[]; readonly reason: string };
+}
+export interface RatePledge {
+  readonly type: 'RatePledge';
+  readonly data: { readonly decidedBy: DecidedBy; readonly tally: RatingTally };
+}
+
+export type PledgeCommand =
+  MakePledge | AmendPledge | FilePledge | ReturnPledge | PublishPledge | ReportPledgeProgress | FulfilPledge | LapsePledge | RatePledge;

@@ -1,0 +1,3 @@
+export * from './domain-error';
+export * from './business-rule';
+export * from './decider';
