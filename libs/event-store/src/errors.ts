@@ -55,3 +55,32 @@ export class SubjectForgottenError extends EventStoreError {
     this.name = 'SubjectForgottenError';
   }
 }
+
+/**
+ * The caller's transaction got its transaction id (at its first write) before another append
+ * to this stream committed, so its events would read before that earlier version in the
+ * global order. Nothing it wrote is committed: roll back and run the whole transaction again.
+ */
+export class StaleTransactionError extends EventStoreError {
+  readonly code = 'EVENT_STORE.STALE_TRANSACTION';
+  readonly retryable = true;
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId}: another append committed after this transaction began writing; roll back and retry the transaction`);
+    this.name = 'StaleTransactionError';
+  }
+}
+
+/**
+ * The connection was lost while an append was being committed, and the store could not
+ * find out afterwards whether it was stored: look the events up by eventId before deciding again.
+ */
+export class AppendOutcomeUnknownError extends EventStoreError {
+  readonly code = 'EVENT_STORE.APPEND_OUTCOME_UNKNOWN';
+  constructor(
+    readonly streamId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`stream ${streamId}: the append's outcome is unknown (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'AppendOutcomeUnknownError';
+  }
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool } from 'pg';
-import { ConcurrencyError, DuplicateEventError, InvalidEventError, type ExpectedVersion } from './errors';
-import { GroupCommitter, type AppendedRow, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
+import { ConcurrencyError, DuplicateEventError, InvalidEventError, StaleTransactionError, type ExpectedVersion } from './errors';
+import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
+import { postgresGroupStore } from './group-writes';
 import { canonicalParts } from './hash-chain';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import {
@@ -14,7 +15,7 @@ import {
   type SubjectKey,
 } from './personal-data';
 import { PersonalKeys } from './personal-keys';
-import { assertIdentifier, CONCURRENCY_SQLSTATE } from './schema';
+import { assertIdentifier, CONCURRENCY_SQLSTATE, STALE_TRANSACTION_SQLSTATE } from './schema';
 import { openState, sealState, snapshotDue, snapshotUsable, type SealedState } from './snapshots';
 import { parseStreamId } from './stream-id';
 import { Subscription, type SubscriptionOptions } from './subscription';
@@ -125,7 +126,10 @@ export class PostgresEventStore {
     this.upcasters = new Upcasters(options.upcasters);
     this.sql = statements(this.schema);
     this.personalKeys = options.personalData === 'withheld' ? null : new PersonalKeys(this.s, options.keys ?? kekRingFromEnv());
-    this.committer = options.groupCommit === false ? null : new GroupCommitter((r) => this.writeGroup(r), options.groupCommit);
+    this.committer =
+      options.groupCommit === false
+        ? null
+        : new GroupCommitter(postgresGroupStore(pool, this.schema, this.sql.appendMany), options.groupCommit);
   }
 
   // ---------------------------------------------------------------- append
@@ -146,6 +150,7 @@ export class PostgresEventStore {
     const recordedAt = this.clock.now().toISOString();
     const heads = new Array<string>(events.length);
     const tails = new Array<string>(events.length);
+    const eventIds = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidEventError(`append: event ${i} has no type`);
@@ -153,6 +158,7 @@ export class PostgresEventStore {
       if (!Number.isInteger(version) || version < 1) throw new InvalidEventError(`append: ${e.type} version must be a positive integer`);
       const eventId = (e.eventId ?? this.ids()).toLowerCase();
       if (!UUID.test(eventId)) throw new InvalidEventError(`append: eventId ${eventId} is not a uuid`);
+      eventIds[i] = eventId;
       const parts = canonicalParts({
         eventId,
         type: e.type,
@@ -170,9 +176,13 @@ export class PostgresEventStore {
       heads[i] = parts.head;
       tails[i] = parts.tail;
     }
-    const request: AppendRequest = { streamId, category, expected, heads, tails };
+    const request: AppendRequest = { streamId, category, expected, heads, tails, eventIds };
     try {
-      const outcome = options.client || !this.committer ? await this.writeOne(request, db) : await this.committer.submit(request);
+      const outcome = options.client
+        ? await this.writeOne(request, options.client)
+        : this.committer
+          ? await this.committer.submit(request)
+          : await this.writeAlone(request);
       if ('actual' in outcome) throw new ConcurrencyError(streamId, options.expectedVersion, outcome.actual);
       const last = outcome.rows[outcome.rows.length - 1]!;
       return {
@@ -185,9 +195,24 @@ export class PostgresEventStore {
     } catch (e) {
       const err = e as { code?: string; detail?: string; constraint?: string };
       if (err.code === CONCURRENCY_SQLSTATE) throw new ConcurrencyError(streamId, options.expectedVersion, Number(err.detail));
+      if (err.code === STALE_TRANSACTION_SQLSTATE) throw new StaleTransactionError(err.detail ?? streamId);
       if (err.code === '23505' && err.constraint === 'events_event_id_key')
         throw new DuplicateEventError(streamId, err.detail ?? 'duplicate eventId');
       throw e;
+    }
+  }
+
+  /**
+   * One append in a transaction of its own: a deadlock or a stale transaction id proves
+   * nothing was committed, and a new transaction can succeed.
+   */
+  private async writeAlone(r: AppendRequest): Promise<AppendOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writeOne(r, this.pool);
+      } catch (e) {
+        if (attempt >= 8 || failureKind(e) !== 'retry') throw e;
+      }
     }
   }
 
@@ -206,41 +231,6 @@ export class PostgresEventStore {
         hash: x.o_hash,
       })),
     };
-  }
-
-  /** Several appends in one transaction; a version mismatch comes back as that append's outcome. */
-  private async writeGroup(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
-    const { rows } = await this.pool.query<{
-      o_request: number;
-      o_position: string | null;
-      o_stream_version: string;
-      o_transaction_id: string;
-      o_hash: string;
-      o_actual: string | null;
-    }>({
-      name: this.sql.appendMany.name,
-      text: this.sql.appendMany.text,
-      values: [
-        requests.map((r) => r.streamId),
-        requests.map((r) => r.category),
-        requests.map((r) => r.expected),
-        requests.map((r) => r.heads.length),
-        requests.flatMap((r) => r.heads),
-        requests.flatMap((r) => r.tails),
-      ],
-    });
-    const appended = requests.map((): AppendedRow[] => []);
-    const mismatched = new Map<number, number>();
-    for (const x of rows) {
-      const i = x.o_request - 1;
-      if (x.o_position === null) mismatched.set(i, Number(x.o_actual));
-      else
-        appended[i]!.push({ position: x.o_position, streamVersion: x.o_stream_version, transactionId: x.o_transaction_id, hash: x.o_hash });
-    }
-    return requests.map((_, i) => {
-      const actual = mismatched.get(i);
-      return actual === undefined ? { rows: appended[i]! } : { actual };
-    });
   }
 
   private async keysForPersonalData(events: readonly NewEvent[], db: ClientBase | Pool): Promise<Map<string, SubjectKey> | null> {

@@ -1,3 +1,6 @@
+import { AppendOutcomeUnknownError } from './errors';
+import { STALE_TRANSACTION_SQLSTATE } from './schema';
+
 /** One append as the database function takes it: the canonical texts split around the stream version. */
 export interface AppendRequest {
   readonly streamId: string;
@@ -6,6 +9,8 @@ export interface AppendRequest {
   readonly expected: number | null;
   readonly heads: readonly string[];
   readonly tails: readonly string[];
+  /** The events' ids, by which a write whose outcome is unknown is looked up. */
+  readonly eventIds: readonly string[];
 }
 
 export interface AppendedRow {
@@ -21,6 +26,18 @@ export type AppendOutcome = { readonly rows: readonly AppendedRow[] } | { readon
 /** Writes the requests in one transaction; a version mismatch is an outcome, any other failure throws. */
 export type WriteGroup = (requests: readonly AppendRequest[]) => Promise<AppendOutcome[]>;
 
+/**
+ * After a write failed in a way that leaves its outcome unknown (the connection broke, maybe
+ * after COMMIT): once that transaction can no longer commit, what each request stored (null:
+ * nothing). Throws when it cannot find out.
+ */
+export type ResolveGroup = (requests: readonly AppendRequest[], failure: unknown) => Promise<(AppendOutcome | null)[]>;
+
+export interface GroupStore {
+  readonly write: WriteGroup;
+  readonly resolve: ResolveGroup;
+}
+
 export interface GroupCommitOptions {
   /** Groups being written at once, each on its own connection; default 2. */
   readonly maxInFlight?: number;
@@ -32,6 +49,21 @@ export interface GroupCommitOptions {
    * it can use another core instead of waiting.
    */
   readonly maxEvents?: number;
+  /** Writes of one group after failures that prove nothing was committed; default 8. */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * What a failed write proves. `retry`: nothing was committed and the same group can succeed
+ * in a new transaction (a stale transaction id, a deadlock, a serialization failure).
+ * `rejected`: the server refused a statement, so nothing was committed, but writing the group
+ * again would fail again (say a duplicate eventId). `unknown`: the connection failed, and the
+ * transaction may have committed before it did.
+ */
+export function failureKind(e: unknown): 'retry' | 'rejected' | 'unknown' {
+  const err = (e ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof err.code !== 'string' || err.severity !== 'ERROR') return 'unknown';
+  return err.code === STALE_TRANSACTION_SQLSTATE || err.code === '40P01' || err.code === '40001' ? 'retry' : 'rejected';
 }
 
 interface Waiting {
@@ -45,65 +77,145 @@ interface Waiting {
  * go together as the next group, in one transaction and one WAL flush. A lone append goes
  * at once, so grouping adds no latency when there is no queue. The commit (the fsync) is
  * what bounds single-event appends; sharing it is how KurrentDB and Postgres's own
- * commit_delay get past that bound. A group that fails for any reason other than a version
- * mismatch is retried one append at a time, so each caller gets its own outcome or error.
+ * commit_delay get past that bound.
+ *
+ * A stream is in at most one group being written: later appends of it wait until that group
+ * is settled, retries included, so appends of one stream are applied in arrival order. A
+ * failed group is written again only when the failure proves nothing was committed; when the
+ * connection broke, the appends are first looked up, and only those not stored are written
+ * again.
  */
 export class GroupCommitter {
   private readonly queue: Waiting[] = [];
+  private readonly busy = new Set<string>();
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly maxAppends: number;
   private readonly maxEvents: number;
+  private readonly maxAttempts: number;
+  private readonly store: GroupStore;
 
-  constructor(
-    private readonly writeGroup: WriteGroup,
-    options: GroupCommitOptions = {},
-  ) {
+  constructor(store: GroupStore | WriteGroup, options: GroupCommitOptions = {}) {
+    this.store =
+      typeof store === 'function'
+        ? {
+            write: store,
+            resolve: () => Promise.reject(new Error('this committer cannot look appends up')),
+          }
+        : store;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
     this.maxAppends = Math.max(1, options.maxAppends ?? 64);
     this.maxEvents = Math.max(1, options.maxEvents ?? 100);
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 8);
   }
 
   submit(request: AppendRequest): Promise<AppendOutcome> {
-    if (request.heads.length >= this.maxEvents) return this.writeGroup([request]).then((o) => o[0]!);
     return new Promise<AppendOutcome>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.pump();
     });
   }
 
+  /**
+   * Starts what can start, in queue order: appends of a stream that is being written, or that
+   * an earlier waiting append of the same stream waits for, stay queued.
+   */
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const group = this.queue.splice(0, this.groupLength());
-      this.inFlight++;
-      void this.write(group).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  /** How many queued appends the next group takes: at least one, within both caps. */
-  private groupLength(): number {
+    const held = new Set<string>();
+    const waiting: Waiting[] = [];
+    let group: Waiting[] = [];
     let events = 0;
-    let n = 0;
-    while (n < this.queue.length && n < this.maxAppends) {
-      events += this.queue[n]!.request.heads.length;
-      if (n > 0 && events > this.maxEvents) break;
-      n++;
+    for (const w of this.queue) {
+      const { streamId, heads } = w.request;
+      const grouped = group.some((g) => g.request.streamId === streamId);
+      if (this.busy.has(streamId) || held.has(streamId) || (grouped && heads.length >= this.maxEvents)) {
+        waiting.push(w);
+        held.add(streamId);
+      } else if (heads.length >= this.maxEvents) {
+        this.start([w], false);
+      } else if (group.length > 0 && (group.length >= this.maxAppends || events + heads.length > this.maxEvents)) {
+        this.start(group, true);
+        group = [];
+        events = 0;
+        if (this.inFlight < this.maxInFlight) {
+          group.push(w);
+          events = heads.length;
+        } else {
+          waiting.push(w);
+          held.add(streamId);
+        }
+      } else if (group.length > 0 || this.inFlight < this.maxInFlight) {
+        group.push(w);
+        events += heads.length;
+      } else {
+        waiting.push(w);
+        held.add(streamId);
+      }
     }
-    return n;
+    if (group.length > 0) this.start(group, true);
+    this.queue.splice(0, this.queue.length, ...waiting);
   }
 
-  private async write(group: readonly Waiting[]): Promise<void> {
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = await this.writeGroup(group.map((w) => w.request));
-    } catch (e) {
-      if (group.length === 1) return group[0]!.reject(e);
-      await Promise.all(group.map((w) => this.writeGroup([w.request]).then((o) => w.resolve(o[0]!), w.reject)));
-      return;
+  private start(group: Waiting[], counted: boolean): void {
+    for (const w of group) this.busy.add(w.request.streamId);
+    if (counted) this.inFlight++;
+    void this.settle(group).finally(() => {
+      for (const w of group) this.busy.delete(w.request.streamId);
+      if (counted) this.inFlight--;
+      this.pump();
+    });
+  }
+
+  /** Writes the group until every append has its outcome or an error that decides it. */
+  private async settle(group: readonly Waiting[]): Promise<void> {
+    let pending = group;
+    for (let attempt = 1; ; attempt++) {
+      let failure: unknown;
+      try {
+        const outcomes = await this.store.write(pending.map((w) => w.request));
+        pending.forEach((w, i) => w.resolve(outcomes[i]!));
+        return;
+      } catch (e) {
+        failure = e;
+      }
+      const kind = failureKind(failure);
+      if (kind === 'rejected') {
+        if (pending.length === 1) return pending[0]!.reject(failure);
+        return this.oneByOne(pending);
+      }
+      if (kind === 'unknown') {
+        let stored: (AppendOutcome | null)[];
+        try {
+          stored = await this.store.resolve(
+            pending.map((w) => w.request),
+            failure,
+          );
+        } catch {
+          for (const w of pending) w.reject(new AppendOutcomeUnknownError(w.request.streamId, failure));
+          return;
+        }
+        pending = pending.filter((w, i) => {
+          const o = stored[i];
+          if (o) w.resolve(o);
+          return !o;
+        });
+        if (pending.length === 0) return;
+      }
+      if (attempt >= this.maxAttempts) {
+        for (const w of pending) w.reject(failure);
+        return;
+      }
     }
-    group.forEach((w, i) => w.resolve(outcomes[i]!));
+  }
+
+  /** After a refused group: each append alone, so only the bad one fails; one stream's in order. */
+  private async oneByOne(group: readonly Waiting[]): Promise<void> {
+    const byStream = new Map<string, Waiting[]>();
+    for (const w of group) byStream.set(w.request.streamId, [...(byStream.get(w.request.streamId) ?? []), w]);
+    await Promise.all(
+      [...byStream.values()].map(async (appends) => {
+        for (const w of appends) await this.settle([w]);
+      }),
+    );
   }
 }

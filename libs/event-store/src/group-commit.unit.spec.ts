@@ -1,4 +1,5 @@
-import { GroupCommitter, type AppendOutcome, type AppendRequest } from './group-commit';
+import { AppendOutcomeUnknownError } from './errors';
+import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest } from './group-commit';
 
 const request = (streamId: string, events = 1): AppendRequest => ({
   streamId,
@@ -6,7 +7,10 @@ const request = (streamId: string, events = 1): AppendRequest => ({
   expected: null,
   heads: Array.from({ length: events }, () => 'h'),
   tails: Array.from({ length: events }, () => 't'),
+  eventIds: Array.from({ length: events }, (_, i) => `${streamId}-${i}`),
 });
+/** What node-postgres throws for an ERROR the server raised (the transaction is rolled back). */
+const serverError = (code: string, message = code) => Object.assign(new Error(message), { code, severity: 'ERROR' });
 const rowsFor = (r: AppendRequest): AppendOutcome => ({
   rows: [{ position: '1', streamVersion: '1', transactionId: '9', hash: r.streamId }],
 });
@@ -23,7 +27,7 @@ function gatedWriter(fail: (r: AppendRequest) => boolean = () => false) {
     maxOpen = Math.max(maxOpen, open);
     await new Promise<void>((r) => gates.push(r));
     open--;
-    if (requests.some(fail)) throw new Error(`duplicate in ${requests.map((r) => r.streamId).join(',')}`);
+    if (requests.some(fail)) throw serverError('23505', `duplicate in ${requests.map((r) => r.streamId).join(',')}`);
     return requests.map(rowsFor);
   };
   const releaseAll = async () => {
@@ -86,5 +90,76 @@ describe(GroupCommitter.name, () => {
     await first;
     expect(await Promise.all(rest)).toEqual(['ok', 'duplicate in bad', 'ok']);
     expect(w.groups).toEqual([['first'], ['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);
+  });
+
+  it('WhenAFailureProvesNothingCommitted_ClassifiesIt_AndAnythingElseIsUnknown', () => {
+    expect(failureKind(serverError('VGES3'))).toBe('retry');
+    expect(failureKind(serverError('40P01'))).toBe('retry');
+    expect(failureKind(serverError('23505'))).toBe('rejected');
+    expect(failureKind(Object.assign(new Error('terminating connection'), { code: '57P01', severity: 'FATAL' }))).toBe('unknown');
+    expect(failureKind(new Error('Connection terminated unexpectedly'))).toBe('unknown');
+  });
+
+  it('WhenAGroupIsRefusedAsStale_WritesTheWholeGroupAgain', async () => {
+    const groups: string[][] = [];
+    let refusals = 1;
+    const sut = new GroupCommitter((requests) => {
+      groups.push(requests.map((r) => r.streamId));
+      return refusals-- > 0 ? Promise.reject(serverError('VGES3')) : Promise.resolve(requests.map(rowsFor));
+    });
+    await Promise.all(['a', 'b'].map((s) => sut.submit(request(s))));
+    // 'b' went beside it; only the refused group is written again, whole.
+    expect(groups).toEqual([['a'], ['b'], ['a']]);
+  });
+
+  it('WhenTheConnectionBreaks_LooksTheAppendsUp_AndWritesAgainOnlyWhatWasNotStored', async () => {
+    const written: string[][] = [];
+    let broken = false;
+    const committedBeforeTheBreak = new Set(['a', 'c']);
+    const sut = new GroupCommitter(
+      {
+        write: (requests) => {
+          written.push(requests.map((r) => r.streamId));
+          if (!broken && requests.length > 1) {
+            broken = true;
+            return Promise.reject(new Error('Connection terminated unexpectedly'));
+          }
+          return Promise.resolve(requests.map(rowsFor));
+        },
+        resolve: (requests) => Promise.resolve(requests.map((r) => (committedBeforeTheBreak.has(r.streamId) ? rowsFor(r) : null))),
+      },
+      { maxInFlight: 1 },
+    );
+    const first = sut.submit(request('first'));
+    const rest = ['a', 'b', 'c'].map((s) => sut.submit(request(s)));
+    await first;
+    expect(await Promise.all(rest)).toEqual(['a', 'b', 'c'].map((s) => rowsFor(request(s))));
+    // 'a' and 'c' did commit: their callers get their stored rows, and they are not written twice.
+    expect(written).toEqual([['first'], ['a', 'b', 'c'], ['b']]);
+  });
+
+  it('WhenTheOutcomeCannotBeLookedUp_SaysItIsUnknown_InsteadOfDecidingAgain', async () => {
+    let writes = 0;
+    const sut = new GroupCommitter({
+      write: () => {
+        writes++;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      },
+      resolve: () => Promise.reject(new Error('database unreachable')),
+    });
+    await expect(sut.submit(request('a'))).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(writes).toBe(1);
+  });
+
+  it('WhileAStreamIsBeingWritten_LaterAppendsOfItWait_SoOneStreamKeepsArrivalOrder', async () => {
+    const w = gatedWriter();
+    const sut = new GroupCommitter(w.write, { maxInFlight: 3 });
+    const results = [request('s'), request('s'), request('t'), request('s'), request('big', 100), request('s', 100)].map((r) =>
+      sut.submit(r),
+    );
+    await w.releaseAll();
+    await Promise.all(results);
+    // The second 's' waits for the first even though a group could start; 't' and 'big' do not wait.
+    expect(w.groups).toEqual([['s'], ['t'], ['big'], ['s', 's'], ['s']]);
   });
 });

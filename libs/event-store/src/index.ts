@@ -1,10 +1,12 @@
 export { canonicalJson } from './canonical-json';
 export {
+  AppendOutcomeUnknownError,
   ConcurrencyError,
   DuplicateEventError,
   EventStoreError,
   InvalidEventError,
   InvalidStreamIdError,
+  StaleTransactionError,
   SubjectForgottenError,
   type ExpectedVersion,
 } from './errors';

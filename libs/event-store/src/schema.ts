@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { applyMigrations, type Migration } from './migration-runner';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -13,6 +14,12 @@ export function assertIdentifier(name: string, what: string): string {
 export const CONCURRENCY_SQLSTATE = 'VGES1';
 /** SQLSTATE raised by the append-only trigger. */
 export const APPEND_ONLY_SQLSTATE = 'VGES2';
+/**
+ * SQLSTATE raised by the append functions when the transaction got its id before another
+ * append to the stream committed (DETAIL names the stream): nothing it wrote is committed,
+ * and running it again in a new transaction can succeed.
+ */
+export const STALE_TRANSACTION_SQLSTATE = 'VGES3';
 
 /**
  * The channel `append_events_many` notifies when its transaction commits. Postgres refuses
@@ -27,6 +34,9 @@ export function storeChannel(schema: string): string {
 export function migrationSql(schema: string): string {
   const s = `"${assertIdentifier(schema, 'schema')}"`;
   const channel = storeChannel(schema);
+  // The first key of this schema's stream locks (the second is hashtext(stream id)); the
+  // subscription and relay leases use other first keys, and migrate the one-key form.
+  const lockSpace = `hashtext('vanguard.event-store.stream:${schema}')`;
   return /* sql */ `
 create schema if not exists ${s};
 
@@ -38,6 +48,9 @@ create table if not exists ${s}.streams (
   last_hash   text not null,
   updated_at  timestamptz not null default now()
 );
+-- The id of the transaction that appended the head: an append from an older transaction
+-- would read before it in the global order, so it is refused (append_events_many).
+alter table ${s}.streams add column if not exists last_xid xid8;
 
 create table if not exists ${s}.events (
   position        bigint generated always as identity primary key,
@@ -133,13 +146,19 @@ create or replace trigger events_no_truncate
   before truncate on ${s}.events
   for each statement execute function ${s}.refuse_event_change();
 
--- One round trip for one or many appends (group commit): for each request, in (stream,
--- arrival) order so two groups lock shared streams in the same order and cannot deadlock,
--- lock (or create) the stream head, check the expected version, chain the hashes over the
--- canonical texts the client sent (head || version || tail), move the head; then insert the
--- events parsed from exactly those texts. A request whose expected version does not match
--- appends nothing and comes back as one row with o_position null and o_actual set; the
--- others still commit. Any other error fails the whole group. Appending notifies
+-- One round trip for one or many appends (group commit). First it takes a transaction-level
+-- advisory lock per stream, in stream-id byte order (so groups, and callers that append
+-- several streams in that order, do not deadlock on them), before anything writes: a transaction gets its id at its first write, so a group's id is
+-- then newer than that of every earlier writer of its streams, and readers, which order by
+-- (transaction_id, position), meet each stream's versions in order. A caller's transaction
+-- may have written (and got its id) before it waited here; if another append to the stream
+-- committed meanwhile with a newer id (streams.last_xid), the append raises
+-- ${STALE_TRANSACTION_SQLSTATE} and the whole transaction must be run again. Then, per request in
+-- (stream, arrival) order: check the expected version, chain the hashes over the canonical
+-- texts the client sent (head || version || tail); then, set-based, move the heads and insert
+-- the events parsed from exactly those texts. A request whose expected version does not
+-- match appends nothing and comes back as one row with o_position null and o_actual set;
+-- the others still commit. Any other error fails the whole group. Appending notifies
 -- ${channel}: Postgres delivers it only if the transaction commits, once per transaction
 -- however many appends it made, and subscriptions and relays LISTEN for it instead of polling.
 create or replace function ${s}.append_events_many(
@@ -148,84 +167,112 @@ create or replace function ${s}.append_events_many(
 language plpgsql as $fn$
 declare
   v_requests int := coalesce(cardinality(p_stream_ids), 0);
-  v_starts   int[] := '{}';
+  v_events   int := coalesce(cardinality(p_heads), 0);
+  v_starts   int[];
+  v_bases    bigint[];
+  v_prevs    text[];
+  v_hashes   text[];
+  v_xid      xid8;
+  v_key      int;
   v_req      int;
   v_stream   text;
+  v_current  text;
   v_version  bigint;
   v_hash     text;
-  v_text     text;
+  v_last_xid xid8;
   v_j        int;
-  v_k        int := 0;
-  v_docs     jsonb[] := '{}';
-  v_prevs    text[] := '{}';
-  v_texts    text[] := '{}';
-  v_hashes   text[] := '{}';
-  v_streams  text[] := '{}';
-  v_versions bigint[] := '{}';
-  v_reqs     int[] := '{}';
+  v_appended int := 0;
+  v_rows     int;
 begin
   if v_requests = 0 or cardinality(p_categories) <> v_requests or cardinality(p_expected) <> v_requests
-     or cardinality(p_counts) <> v_requests or cardinality(p_heads) <> cardinality(p_tails)
-     or (select sum(c) from unnest(p_counts) c) <> cardinality(p_heads)
+     or cardinality(p_counts) <> v_requests or v_events <> coalesce(cardinality(p_tails), 0)
+     or (select sum(c) from unnest(p_counts) c) <> v_events
      or exists (select 1 from unnest(p_counts) c where c is null or c < 1) then
     raise exception 'append_events_many: requests, counts, heads and tails do not line up';
   end if;
-  v_starts[1] := 0;
+  for v_key in select hashtext(u.sid) from unnest(p_stream_ids) as u(sid) group by u.sid order by u.sid collate "C" loop
+    perform pg_advisory_xact_lock(${lockSpace}, v_key);
+  end loop;
+  v_xid := pg_current_xact_id_if_assigned();
+  v_starts := array_fill(0, array[v_requests]);
+  v_bases := array_fill(null::bigint, array[v_requests]);
+  v_prevs := array_fill(null::text, array[v_events]);
+  v_hashes := array_fill(null::text, array[v_events]);
   for v_req in 2 .. v_requests loop
     v_starts[v_req] := v_starts[v_req - 1] + p_counts[v_req - 1];
   end loop;
   for v_req in select u.r::int from unnest(p_stream_ids) with ordinality as u(sid, r) order by u.sid, u.r loop
     v_stream := p_stream_ids[v_req];
-    insert into ${s}.streams as st (stream_id, category, version, last_hash)
-      values (v_stream, p_categories[v_req], 0, repeat('0', 64))
-      on conflict (stream_id) do nothing;
-    select st.version, st.last_hash into v_version, v_hash
-      from ${s}.streams st where st.stream_id = v_stream for update;
+    if v_stream is distinct from v_current then
+      select st.version, st.last_hash, st.last_xid into v_version, v_hash, v_last_xid
+        from ${s}.streams st where st.stream_id = v_stream;
+      if not found then
+        v_version := 0; v_hash := repeat('0', 64); v_last_xid := null;
+      end if;
+      v_current := v_stream;
+    end if;
     if p_expected[v_req] is not null and p_expected[v_req] <> v_version then
       o_request := v_req; o_position := null; o_stream_version := null; o_transaction_id := null;
       o_hash := null; o_actual := v_version;
       return next;
       continue;
     end if;
+    if v_xid < v_last_xid then
+      raise exception using
+        errcode = '${STALE_TRANSACTION_SQLSTATE}',
+        message = format('stream %s: an append committed after this transaction began writing; run the transaction again', v_stream),
+        detail = v_stream;
+    end if;
+    v_bases[v_req] := v_version;
     for i in 1 .. p_counts[v_req] loop
       v_j := v_starts[v_req] + i;
-      v_k := v_k + 1;
-      v_text := p_heads[v_j] || (v_version + i)::text || p_tails[v_j];
-      v_texts[v_k] := v_text;
-      v_docs[v_k] := v_text::jsonb;
-      if v_docs[v_k]->>'streamId' is distinct from v_stream then
-        raise exception 'append_events: event % names stream %, not %', i, v_docs[v_k]->>'streamId', v_stream;
-      end if;
-      v_prevs[v_k] := v_hash;
-      v_hash := encode(sha256(convert_to(v_hash || v_text, 'UTF8')), 'hex');
-      v_hashes[v_k] := v_hash;
-      v_streams[v_k] := v_stream;
-      v_versions[v_k] := v_version + i;
-      v_reqs[v_k] := v_req;
+      v_prevs[v_j] := v_hash;
+      v_hash := encode(sha256(convert_to(v_hash || p_heads[v_j] || (v_version + i)::text || p_tails[v_j], 'UTF8')), 'hex');
+      v_hashes[v_j] := v_hash;
     end loop;
-    update ${s}.streams st set version = v_version + p_counts[v_req], last_hash = v_hash, updated_at = now()
-      where st.stream_id = v_stream;
+    v_version := v_version + p_counts[v_req];
+    v_appended := v_appended + p_counts[v_req];
   end loop;
-  if v_k = 0 then
+  if v_appended = 0 then
     return;
   end if;
+  insert into ${s}.streams as st (stream_id, category, version, last_hash, last_xid)
+  select distinct on (u.sid) u.sid, u.cat, v_bases[u.r] + p_counts[u.r], v_hashes[v_starts[u.r] + p_counts[u.r]], pg_current_xact_id()
+    from unnest(p_stream_ids, p_categories) with ordinality as u(sid, cat, r)
+   where v_bases[u.r] is not null
+   order by u.sid, u.r desc
+  on conflict (stream_id) do update
+    set version = excluded.version, last_hash = excluded.last_hash, last_xid = excluded.last_xid, updated_at = now();
   perform pg_notify('${channel}', '');
   return query
-    with ins as (
+    with ev as (
+      select u.r::int as r, u.sid, v_bases[u.r] + g.i as ver, v_starts[u.r] + g.i as j
+        from unnest(p_stream_ids) with ordinality as u(sid, r)
+        cross join lateral generate_series(1, p_counts[u.r]) as g(i)
+       where v_bases[u.r] is not null
+    ), texts as (
+      select ev.r, ev.sid, ev.ver, ev.j, x.prev, x.hash, x.head || ev.ver::text || x.tail as txt
+        from ev join unnest(p_heads, p_tails, v_prevs, v_hashes) with ordinality as x(head, tail, prev, hash, j) on x.j = ev.j
+    ), parsed as materialized (
+      select t.*, t.txt::jsonb as d from texts t
+    ), ins as (
       insert into ${s}.events as e (
         stream_id, stream_version, event_id, type, version, occurred_at, recorded_at,
         org_id, correlation_id, causation_id, prev_hash, hash, canonical)
-      select t.sid, t.ver, (t.d->>'eventId')::uuid, t.d->>'type', (t.d->>'version')::int,
-             (t.d->>'occurredAt')::timestamptz, (t.d->>'recordedAt')::timestamptz,
-             t.d->>'orgId', t.d->>'correlationId', t.d->>'causationId', t.prev, t.hash, t.txt
-        from unnest(v_docs, v_prevs, v_hashes, v_texts, v_streams, v_versions) with ordinality
-             as t(d, prev, hash, txt, sid, ver, k)
-       order by t.k
+      select p.sid, p.ver, (p.d->>'eventId')::uuid, p.d->>'type', (p.d->>'version')::int,
+             (p.d->>'occurredAt')::timestamptz, (p.d->>'recordedAt')::timestamptz,
+             p.d->>'orgId', p.d->>'correlationId', p.d->>'causationId', p.prev, p.hash, p.txt
+        from parsed p
+       where p.d->>'streamId' = p.sid and (p.d->>'streamVersion')::bigint = p.ver
+       order by p.j
       returning e.position, e.stream_id, e.stream_version, e.transaction_id, e.hash)
-    select r.req, ins.position, ins.stream_version, ins.transaction_id, ins.hash, null::bigint
-      from ins join unnest(v_streams, v_versions, v_reqs) as r(sid, ver, req)
-        on r.sid = ins.stream_id and r.ver = ins.stream_version
+    select ev.r, ins.position, ins.stream_version, ins.transaction_id, ins.hash, null::bigint
+      from ins join ev on ev.sid = ins.stream_id and ev.ver = ins.stream_version
      order by ins.position;
+  get diagnostics v_rows = row_count;
+  if v_rows <> v_appended then
+    raise exception 'append_events_many: an event''s text names another stream or version than the one it is appended to';
+  end if;
 end
 $fn$;
 
@@ -259,17 +306,24 @@ $fn$;
 }
 
 /**
- * Creates (or brings up to date) the store's tables, functions and triggers in `schema`.
- * Idempotent and safe to run from several processes at once (advisory lock).
+ * The store's schema history, applied in order and recorded with checksums (see
+ * applyMigrations). Migration 1 is the DDL above as it stands; a later change to the store's
+ * tables or functions goes in a new entry appended here, never into an applied one.
+ */
+export const STORE_MIGRATIONS: readonly Migration[] = [{ id: 1, name: 'baseline', sql: migrationSql }];
+
+/**
+ * Creates (or brings up to date) the store's tables, functions and triggers in `schema`:
+ * applies the store migrations it has not had yet. Safe to run from several processes at once
+ * (advisory lock); refuses when an applied migration changed since (MigrationHistoryError).
  */
 export async function migrate(pool: Pool, options: { schema: string }): Promise<void> {
-  const sql = migrationSql(options.schema);
   const client = await pool.connect();
   try {
     await client.query('begin');
     await client.query('set local client_min_messages = warning');
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`vanguard.event-store:${options.schema}`]);
-    await client.query(sql);
+    await applyMigrations(client, assertIdentifier(options.schema, 'schema'), STORE_MIGRATIONS);
     await client.query('commit');
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
