@@ -131,14 +131,18 @@ describe('compatibility guard against the published history', () => {
       {
         direction: 'new-producers→old-consumers',
         path: '/properties/data/properties/status',
-        change: 'value "candidate" no longer accepted',
+        change: 'value "candidate" not accepted by the receiving side',
       },
     ]);
   });
 
   it('WhenTheNameMayBeLonger_ReportsItForOldConsumers', () => {
     expect(sut(published, edited(z.object({ ...base, name: z.string().min(1).max(200) })))).toEqual([
-      { direction: 'new-producers→old-consumers', path: '/properties/data/properties/name', change: 'maxLength tightened to 100' },
+      {
+        direction: 'new-producers→old-consumers',
+        path: '/properties/data/properties/name',
+        change: 'the receiving side requires maxLength 100',
+      },
     ]);
   });
 
@@ -147,7 +151,7 @@ describe('compatibility guard against the published history', () => {
       {
         direction: 'old-producers→new-consumers',
         path: '/properties/data/properties/status',
-        change: 'value "probationary" no longer accepted',
+        change: 'value "probationary" not accepted by the receiving side',
       },
     ]);
   });
@@ -158,7 +162,7 @@ describe('compatibility guard against the published history', () => {
       {
         direction: 'new-producers→old-consumers',
         path: '/properties/data/properties/joinedOn',
-        change: 'required by the other side, which does not have it',
+        change: 'required by the receiving side, not declared by the sender',
       },
     ]);
   });

@@ -232,10 +232,10 @@ describe(findBreakingChanges.name, () => {
 
   it('names the place and the reason', () => {
     expect(sut(published, changed({ level: z.enum(['county', 'township', 'village']) }))).toEqual([
-      { direction: 'new-producers→old-consumers', path: '/properties/level', change: 'value "village" no longer accepted' },
+      { direction: 'new-producers→old-consumers', path: '/properties/level', change: 'value "village" not accepted by the receiving side' },
     ]);
     expect(sut(published, changed({ score: z.number().optional() }))).toEqual([
-      { direction: 'new-producers→old-consumers', path: '/properties/score', change: 'may be absent, but the other side requires it' },
+      { direction: 'new-producers→old-consumers', path: '/properties/score', change: 'may be absent, but the receiving side requires it' },
     ]);
   });
 

@@ -85,9 +85,10 @@ function compare(source: JsonSchema | boolean, target: JsonSchema | boolean, pat
   const out: Rejection[] = [];
   const add = (change: string, p = at) => out.push({ path: p, change });
   if (target === true || source === false) return [];
-  if (target === false) return [{ path: at, change: 'no value accepted any more' }];
+  if (target === false) return [{ path: at, change: 'the receiving side accepts no value' }];
   const t = constraints(target);
-  if (source === true) return Object.keys(t).length ? [{ path: at, change: 'any value was allowed, now constrained' }] : [];
+  if (source === true)
+    return Object.keys(t).length ? [{ path: at, change: 'any value allowed, but the receiving side constrains it' }] : [];
   const s = constraints(source);
   // Identical text is identical meaning only when no $ref inside can point at different definitions.
   if (same(s, t) && !JSON.stringify(s).includes('"$ref"')) return [];
@@ -121,7 +122,7 @@ function compare(source: JsonSchema | boolean, target: JsonSchema | boolean, pat
     const alts = ((anyOf ?? oneOf) as unknown[]).map((alt) => merge(base, alt));
     if (oneOf && !typesDisjoint(alts)) return [{ path: at, change: 'oneOf whose branches overlap cannot be compared' }];
     const tries = alts.map((alt) => walk(s, alt, path, w));
-    if (!tries.some((r) => r.length === 0)) add('no alternative accepts every message the other schema allows');
+    if (!tries.some((r) => r.length === 0)) add('no alternative of the receiving side accepts every message the sender may send');
     return out;
   }
 
@@ -138,39 +139,40 @@ function compare(source: JsonSchema | boolean, target: JsonSchema | boolean, pat
   if (values) {
     for (const v of values) {
       const ok = acceptsValue(t, v);
-      if (ok === false) add(`value ${JSON.stringify(v)} no longer accepted`);
-      if (ok === undefined && !scalarFits(s, t)) add(`value ${JSON.stringify(v)} may no longer be accepted`);
+      if (ok === false) add(`value ${JSON.stringify(v)} not accepted by the receiving side`);
+      if (ok === undefined && !scalarFits(s, t)) add(`value ${JSON.stringify(v)} may not be accepted by the receiving side`);
     }
     return out;
   }
-  if ('const' in t || Array.isArray(t['enum'])) add('value restricted to a closed set');
+  if ('const' in t || Array.isArray(t['enum'])) add('the receiving side accepts only a closed set of values');
 
   const st = typesOf(s);
   const tt = typesOf(t);
   if (tt) {
-    if (!st) add(`type restricted to ${[...tt].join('|')}`);
+    if (!st) add(`the receiving side accepts only type ${[...tt].join('|')}`);
     else
       for (const x of st) {
-        if (!tt.has(x) && !(x === 'integer' && tt.has('number'))) add(`type ${x} no longer accepted (now ${[...tt].join('|')})`);
+        if (!tt.has(x) && !(x === 'integer' && tt.has('number')))
+          add(`type ${x} not accepted by the receiving side (${[...tt].join('|')})`);
       }
   }
   const can = (x: string) => !st || st.has(x) || (x === 'number' && st.has('integer'));
 
   if (can('string')) {
     for (const k of ['pattern', 'format'] as const) {
-      if (t[k] !== undefined && t[k] !== s[k]) add(`${k} ${JSON.stringify(t[k])} added or changed`);
+      if (t[k] !== undefined && t[k] !== s[k]) add(`the receiving side requires ${k} ${JSON.stringify(t[k])}`);
     }
   }
   out.push(...bounds(s, t, at));
   if (can('number') && typeof t['multipleOf'] === 'number') {
     const m = t['multipleOf'];
     const ok = typeof s['multipleOf'] === 'number' ? isMultiple(s['multipleOf'], m) : m === 1 && st?.size === 1 && st.has('integer');
-    if (!ok) add(`multipleOf ${m} added or changed`);
+    if (!ok) add(`the receiving side requires multipleOf ${m}`);
   }
   if (can('array')) {
-    if (t['uniqueItems'] === true && s['uniqueItems'] !== true) add('items must now be unique');
+    if (t['uniqueItems'] === true && s['uniqueItems'] !== true) add('the receiving side requires unique items');
     if (t['items'] !== undefined) {
-      if (s['items'] === undefined) add('array items restricted');
+      if (s['items'] === undefined) add('the receiving side restricts the items');
       else out.push(...walk(s['items'], t['items'], `${path}/items`, w));
     }
   }
@@ -193,7 +195,8 @@ function objects(s: JsonSchema, t: JsonSchema, path: string, w: Walk): Rejection
     if (!sreq.has(name)) {
       out.push({
         path: `${path}/properties/${name}`,
-        change: name in sp ? 'may be absent, but the other side requires it' : 'required by the other side, which does not have it',
+        change:
+          name in sp ? 'may be absent, but the receiving side requires it' : 'required by the receiving side, not declared by the sender',
       });
     }
   }
@@ -205,17 +208,17 @@ function objects(s: JsonSchema, t: JsonSchema, path: string, w: Walk): Rejection
   for (const [name, ss] of Object.entries(sp)) {
     if (name in tp) continue;
     const at = `${path}/properties/${name}`;
-    if (tExtra === false) out.push({ path: at, change: 'property no longer allowed' });
+    if (tExtra === false) out.push({ path: at, change: 'property not allowed by the receiving side' });
     else if (tExtra !== undefined) out.push(...walk(ss, tExtra, at, w));
   }
   if (sOpen && tExtra !== undefined) {
-    if (tExtra === false) out.push({ path: path || '/', change: 'additional properties no longer allowed' });
+    if (tExtra === false) out.push({ path: path || '/', change: 'the receiving side allows no additional properties' });
     else out.push(...walk(sExtra, tExtra, `${path}/additionalProperties`, w));
   }
   if (t['propertyNames'] !== undefined) {
     const at = `${path}/propertyNames`;
     if (s['propertyNames'] !== undefined) out.push(...walk(s['propertyNames'], t['propertyNames'], at, w));
-    else if (sOpen) out.push({ path: at, change: 'property names restricted' });
+    else if (sOpen) out.push({ path: at, change: 'the receiving side restricts property names' });
     else {
       const names = isObject(t['propertyNames']) ? t['propertyNames'] : {};
       for (const name of Object.keys(sp)) {
@@ -261,7 +264,7 @@ function bounds(s: JsonSchema, t: JsonSchema, at: string): Rejection[] {
     const sb = side === 'lower' ? lower(s, inc, exc) : upper(s, inc, exc);
     const inside = sb !== undefined && (side === 'lower' ? sb.value > tb.value : sb.value < tb.value);
     const fits = inside || (sb !== undefined && sb.value === tb.value && (sb.exclusive || !tb.exclusive));
-    if (!fits) out.push({ path: at, change: `${tb.exclusive ? exc : inc} tightened to ${tb.value}` });
+    if (!fits) out.push({ path: at, change: `the receiving side requires ${tb.exclusive ? exc : inc} ${tb.value}` });
   }
   return out;
 }
