@@ -114,7 +114,7 @@ describe(MembersHttpController.name, () => {
       expect(again.body.code).toBe('MEMBER.ROLE_ALREADY_HELD');
     });
 
-    it('refuses another township’s secretary reading or changing the member (403)', async () => {
+    it('answers another township’s secretary reading or changing the member as if it did not exist (404)', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
       const m = await http()
         .post('/members')
@@ -124,8 +124,9 @@ describe(MembersHttpController.name, () => {
       const read = await http().get(`/members/${m.body.id}`).set(as('other.township.secretary'));
       const write = await http().post(`/members/${m.body.id}/roles`).set(as('other.township.secretary')).send({ role: 'party_worker' });
 
-      expect(read.status).toBe(403);
-      expect(write.status).toBe(403);
+      expect(read.status).toBe(404);
+      expect(write.status).toBe(404);
+      expect(read.body).toMatchObject({ code: 'MEMBER.NOT_FOUND' });
     });
 
     it('answers 400 naming the bad fields of a member', async () => {
@@ -176,7 +177,7 @@ describe(MembersHttpController.name, () => {
       expect(member.body.orgId).toBe(to);
       expect(member.body.history.map((h: { kind: string }) => h.kind)).toEqual(['joined', 'transferred_out', 'transferred_in']);
       const oldSide = await http().get(`/members/${m.body.id}`).set(as('township.secretary'));
-      expect(oldSide.status).toBe(403);
+      expect(oldSide.status).toBe(404);
     });
 
     it('answers 422 to a transfer to the member’s own organisation', async () => {

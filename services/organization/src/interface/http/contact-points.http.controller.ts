@@ -6,6 +6,8 @@ import type { CommandContext } from '../../application/commands/command-context'
 import { EstablishContactPointCommand } from '../../application/commands/establish-contact-point/establish-contact-point.command';
 import { LogVisitCommand } from '../../application/commands/log-visit/log-visit.command';
 import { GetContactPointQuery, ListContactPointsQuery as ListContactPoints } from '../../application/queries';
+import { ContactPointNotFoundError } from '../../domain/contact-point/contact-point.errors';
+import { ConcealOutOfScope } from './conceal-out-of-scope';
 import { CONTACT_POINT_WRITE_ROLES, READ_ROLES } from './access';
 import {
   ContactPointDetailResponse,
@@ -18,6 +20,9 @@ import {
 import { CreatedResponse } from './dto/organization.dto';
 import { pageOf } from './dto/page.dto';
 import { actorOf, CommandCtx, uuidParam } from './request-context';
+
+/** Someone else's contact point is answered like one that does not exist. */
+const contactPointConcealed = ConcealOutOfScope({ notFound: (req) => new ContactPointNotFoundError(req.params['id'] ?? '') });
 
 @ApiTags('contact-points')
 @ApiBearerAuth()
@@ -44,6 +49,7 @@ export class ContactPointsHttpController {
     return ContactPointDetailResponse.detail(await this.queries.execute(new GetContactPointQuery(ctx.actor, id)));
   }
 
+  @contactPointConcealed
   @Post(':id/visits')
   @Roles(...CONTACT_POINT_WRITE_ROLES)
   @ApiOperation({ summary: '记录走访 / log a visit (date, who was visited, what was solved)' })
@@ -72,6 +78,7 @@ export class ContactPointsHttpController {
     return { items: page.items.map((c) => ContactPointResponse.of(c)), nextCursor: page.nextCursor };
   }
 
+  @contactPointConcealed
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOkResponse({ type: ContactPointDetailResponse })

@@ -10,8 +10,12 @@ import {
   type HttpException,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { QueryBus } from '@nestjs/cqrs';
 import { catchError, type Observable } from 'rxjs';
+import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
 import { DomainError } from '../../domain/shared/domain-error';
+import { CONCEAL_OUT_OF_SCOPE, type ConcealableRequest, type Concealment } from './conceal-out-of-scope';
 
 const STATUS: Record<DomainError['kind'], new (body: object) => HttpException> = {
   not_found: NotFoundException,
@@ -21,15 +25,38 @@ const STATUS: Record<DomainError['kind'], new (body: object) => HttpException> =
   invalid: BadRequestException,
 };
 
-/** Domain refusals become coded answers: invalid → 400, out of scope → 403, not found → 404, conflict → 409, rule → 422. */
+const answer = (e: DomainError): HttpException => new STATUS[e.kind]({ code: e.code, message: e.message });
+
+/**
+ * Domain refusals become coded answers: invalid → 400, out of scope → 403, not found → 404,
+ * conflict → 409, rule → 422. Where the route conceals scope (ConcealOutOfScope), an
+ * out-of-scope caller gets the resource's own 404 instead.
+ */
 @Injectable()
 export class DomainErrorInterceptor implements NestInterceptor {
-  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly queries: QueryBus,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const concealment = this.reflector.get<Concealment | undefined>(CONCEAL_OUT_OF_SCOPE, ctx.getHandler());
+    const req = ctx.switchToHttp().getRequest<ConcealableRequest>();
     return next.handle().pipe(
-      catchError((e: unknown) => {
-        if (e instanceof DomainError) throw new STATUS[e.kind]({ code: e.code, message: e.message });
+      catchError(async (e: unknown) => {
+        if (e instanceof OutOfScopeError && concealment) throw await this.conceal(concealment, req);
+        if (e instanceof DomainError) throw answer(e);
         throw e;
       }),
     );
+  }
+
+  private async conceal(concealment: Concealment, req: ConcealableRequest): Promise<HttpException> {
+    const visible = concealment.visible ? await concealment.visible(req, this.queries).catch(() => false) : false;
+    if (visible) {
+      // The caller may see it, just not do this: say so without naming anyone's organisation.
+      return new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: '无权执行此操作 / this is outside your organisation’s subtree' });
+    }
+    return answer(concealment.notFound(req));
   }
 }

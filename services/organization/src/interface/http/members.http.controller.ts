@@ -8,7 +8,9 @@ import { EnrolMemberCommand } from '../../application/commands/enrol-member/enro
 import { GrantVanguardPostCommand } from '../../application/commands/grant-vanguard-post/grant-vanguard-post.command';
 import { RemoveMemberCommand } from '../../application/commands/remove-member/remove-member.command';
 import { GetMemberQuery, ListMembersQuery as ListMembers } from '../../application/queries';
+import { MemberNotFoundError } from '../../domain/member/member.errors';
 import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
+import { ConcealOutOfScope } from './conceal-out-of-scope';
 import {
   AssignRoleRequest,
   EnrolMemberRequest,
@@ -20,6 +22,9 @@ import {
 } from './dto/member.dto';
 import { pageOf } from './dto/page.dto';
 import { actorOf, CommandCtx, uuidParam } from './request-context';
+
+/** Someone else's member is answered like a member that does not exist. */
+const memberConcealed = ConcealOutOfScope({ notFound: (req) => new MemberNotFoundError(req.params['id'] ?? '') });
 
 @ApiTags('members')
 @ApiBearerAuth()
@@ -66,6 +71,7 @@ export class MembersHttpController {
     return { items: page.items.map((m) => MemberDetailResponse.of(m)), nextCursor: page.nextCursor };
   }
 
+  @memberConcealed
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '党员详情及组织关系历史 / one member with their history' })
@@ -74,6 +80,7 @@ export class MembersHttpController {
     return MemberDetailResponse.detail(await this.queries.execute(new GetMemberQuery(actorOf(p), id)));
   }
 
+  @memberConcealed
   @Post(':id/roles')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(204)
@@ -87,6 +94,7 @@ export class MembersHttpController {
     await this.commands.execute(new AssignMemberRoleCommand(ctx, id, body.role));
   }
 
+  @memberConcealed
   @Post(':id/posts')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(204)
@@ -100,6 +108,7 @@ export class MembersHttpController {
     await this.commands.execute(new GrantVanguardPostCommand(ctx, id, body.post));
   }
 
+  @memberConcealed
   @Post(':id/leave')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(204)

@@ -7,7 +7,10 @@ import { CompleteTransferCommand } from '../../application/commands/complete-tra
 import { DecideTransferCommand } from '../../application/commands/decide-transfer/decide-transfer.command';
 import { RequestTransferCommand } from '../../application/commands/request-transfer/request-transfer.command';
 import { GetTransferQuery, ListTransfersQuery as ListTransfers } from '../../application/queries';
+import { MemberNotFoundError } from '../../domain/member/member.errors';
+import { TransferNotFoundError } from '../../domain/transfer/member-transfer.errors';
 import { MEMBER_WRITE_ROLES, READ_ROLES } from './access';
+import { ConcealOutOfScope } from './conceal-out-of-scope';
 import { pageOf } from './dto/page.dto';
 import {
   ListTransfersQuery,
@@ -18,6 +21,17 @@ import {
 } from './dto/transfer.dto';
 import { actorOf, CommandCtx, uuidParam } from './request-context';
 
+/** Requesting a transfer of someone else's member is answered like an unknown member. */
+const memberConcealed = ConcealOutOfScope({
+  notFound: (req) => new MemberNotFoundError(typeof req.body?.['memberId'] === 'string' ? req.body['memberId'] : ''),
+});
+/** A transfer neither side of which is yours is answered like one that does not exist; a side that can read it keeps its 403. */
+const transferConcealed = ConcealOutOfScope({
+  notFound: (req) => new TransferNotFoundError(req.params['id'] ?? ''),
+  visible: async (req, queries) =>
+    !!req.principal && !!(await queries.execute(new GetTransferQuery(actorOf(req.principal), req.params['id'] ?? ''))),
+});
+
 @ApiTags('transfers')
 @ApiBearerAuth()
 @Controller('transfers')
@@ -27,6 +41,7 @@ export class TransfersHttpController {
     private readonly queries: QueryBus,
   ) {}
 
+  @memberConcealed
   @Post()
   @Roles(...MEMBER_WRITE_ROLES)
   @ApiOperation({ summary: '申请组织关系转接 / the member’s current organisation requests a transfer (422 to the same organisation)' })
@@ -48,6 +63,7 @@ export class TransfersHttpController {
     return { items: page.items.map((t) => TransferResponse.of(t)), nextCursor: page.nextCursor };
   }
 
+  @transferConcealed
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOkResponse({ type: TransferResponse })
@@ -55,6 +71,7 @@ export class TransfersHttpController {
     return TransferResponse.of(await this.queries.execute(new GetTransferQuery(actorOf(p), id)));
   }
 
+  @transferConcealed
   @Post(':id/accept')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(204)
@@ -64,6 +81,7 @@ export class TransfersHttpController {
     await this.commands.execute(new DecideTransferCommand(ctx, id, 'accept'));
   }
 
+  @transferConcealed
   @Post(':id/reject')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(204)
@@ -77,6 +95,7 @@ export class TransfersHttpController {
     await this.commands.execute(new DecideTransferCommand(ctx, id, 'reject', body.reason));
   }
 
+  @transferConcealed
   @Post(':id/complete')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(204)
