@@ -38,6 +38,10 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
 
   async function write(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     const client = await pool.connect();
+    // A connection that breaks mid-query fails the query and then also emits 'error'; the
+    // query's failure is the one that counts.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let broken: Error | undefined;
     try {
       const { rows } = await client.query<ManyRow>({
@@ -61,6 +65,7 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
       throw e;
     } finally {
       // A connection whose state is unknown is closed, not handed to the next caller.
+      if (!broken) client.off('error', ignore);
       client.release(broken);
     }
   }

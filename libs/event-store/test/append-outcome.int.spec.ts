@@ -1,0 +1,94 @@
+import { Pool } from 'pg';
+import { waitUntil } from '@vanguard/testing';
+import { PostgresEventStore, type AppendResult } from '../src';
+import { CuttingProxy } from './cutting-proxy';
+import { context, counted, storeFixture, type StoreFixture } from './fixtures';
+
+/** Settles each append to its result or its error's code, so one assertion shows what every caller was told. */
+const told = (p: Promise<AppendResult>) =>
+  p.then(
+    (r) => ({ version: r.nextExpectedVersion }),
+    (e: { code?: string; message?: string }) => ({ error: e.code ?? e.message }),
+  );
+
+describe(`${PostgresEventStore.name} group commit when the connection breaks`, () => {
+  let f: StoreFixture;
+  let proxy: CuttingProxy;
+  let pool: Pool;
+  beforeAll(async () => {
+    f = await storeFixture('es_outcome');
+    const url = new URL(f.db.url);
+    proxy = await CuttingProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    pool = new Pool({ connectionString: url.toString(), max: 6 });
+    pool.on('error', () => undefined); // the cut connection's idle error
+  });
+  afterAll(async () => {
+    await pool.end();
+    await proxy.close();
+    await f.close();
+  });
+
+  /** Holds inserts into events until released, so the next appends queue up as one group. */
+  async function holdInserts(): Promise<() => Promise<void>> {
+    const blocker = await f.admin.connect();
+    await blocker.query('begin');
+    await blocker.query(`lock table "${f.db.schema}".events in share mode`);
+    return async () => {
+      await blocker.query('commit');
+      blocker.release();
+    };
+  }
+
+  it('tells callers whose group committed before the connection broke that their appends are stored, once', async () => {
+    const sut = new PostgresEventStore(pool, { schema: f.db.schema, groupCommit: { maxInFlight: 1 } });
+    const release = await holdInserts();
+    const first = sut.append('cut-first', [counted()], { expectedVersion: 'no_stream', context });
+    await waitUntil('the first append to wait for the lock', async () => {
+      const { rows } = await f.admin.query(
+        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%append_events_many%'`,
+      );
+      return rows.length > 0;
+    });
+    const b = told(sut.append('cut-b', [counted()], { expectedVersion: 'no_stream', context }));
+    const c = told(sut.append('cut-c', [counted(), counted()], { expectedVersion: 'any', context }));
+    proxy.cutAfterAnswerTo('cut-b');
+    await release();
+    await first;
+
+    expect({ b: await b, c: await c }).toEqual({ b: { version: 1 }, c: { version: 2 } });
+    expect(proxy.cuts).toBe(1);
+    const { rows } = await f.admin.query<{ stream_id: string; n: string }>(
+      `select stream_id, count(*)::text as n from "${f.db.schema}".events where stream_id like 'cut-%' group by 1 order by 1`,
+    );
+    expect(rows).toEqual([
+      { stream_id: 'cut-b', n: '1' },
+      { stream_id: 'cut-c', n: '2' },
+      { stream_id: 'cut-first', n: '1' },
+    ]);
+  });
+
+  it('writes a group again when its backend ended before COMMIT, and stores it once', async () => {
+    const sut = new PostgresEventStore(pool, { schema: f.db.schema, groupCommit: { maxInFlight: 1 } });
+    const release = await holdInserts();
+    const appends = [
+      told(sut.append('killed-a', [counted()], { expectedVersion: 'no_stream', context })),
+      told(sut.append('killed-a', [counted()], { expectedVersion: 1, context })),
+    ];
+    const pid = await waitUntil('the group to wait for the lock', async () => {
+      const { rows } = await f.admin.query<{ pid: number }>(
+        `select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%append_events_many%'`,
+      );
+      return rows[0]?.pid;
+    });
+    await f.admin.query('select pg_terminate_backend($1)', [pid]);
+    await release();
+
+    expect(await Promise.all(appends)).toEqual([{ version: 1 }, { version: 2 }]);
+    const { rows } = await f.admin.query<{ v: string }>(
+      `select stream_version::text as v from "${f.db.schema}".events where stream_id = 'killed-a' order by position`,
+    );
+    expect(rows.map((r) => r.v)).toEqual(['1', '2']);
+  });
+});

@@ -1,0 +1,65 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP relay in front of Postgres that cuts one connection after the server has answered:
+ * once a request containing `marker` passes towards the server, the server's next bytes on
+ * that connection are swallowed and both sides closed. Postgres sends a statement's answer
+ * only after its implicit COMMIT, so the client loses a connection whose work did commit.
+ */
+export class CuttingProxy {
+  private readonly sockets = new Set<Socket>();
+  private marker: Buffer | null = null;
+  cuts = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(target: { host: string; port: number }): Promise<CuttingProxy> {
+    const box: { proxy?: CuttingProxy } = {};
+    const server = createServer((client) => box.proxy!.relay(client, target));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('proxy has no TCP address');
+    box.proxy = new CuttingProxy(server, address.port);
+    return box.proxy;
+  }
+
+  /** Cut the connection that next sends `marker`, right after the server answers it. */
+  cutAfterAnswerTo(marker: string): void {
+    this.marker = Buffer.from(marker);
+  }
+
+  private relay(client: Socket, target: { host: string; port: number }): void {
+    const server = createConnection(target);
+    this.sockets.add(client).add(server);
+    let armed = false;
+    client.on('data', (chunk: Buffer) => {
+      if (this.marker && chunk.includes(this.marker)) {
+        this.marker = null;
+        armed = true;
+      }
+      server.write(chunk);
+    });
+    server.on('data', (chunk: Buffer) => {
+      if (!armed) return void client.write(chunk);
+      this.cuts++;
+      client.destroy();
+      server.destroy();
+    });
+    const close = () => {
+      client.destroy();
+      server.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(server);
+    };
+    client.on('close', close).on('error', close);
+    server.on('close', close).on('error', close);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
