@@ -10,6 +10,7 @@ export * from './organization/organization-v2.contracts';
 export * from './refinements';
 export * from './evaluation/decision';
 export * from './evaluation/pledge.contracts';
+export * from './evaluation/campaign.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

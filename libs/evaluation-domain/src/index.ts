@@ -1,1 +1,2 @@
+export * from './campaign';
 export * from './pledge';
