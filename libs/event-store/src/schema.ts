@@ -31,6 +31,10 @@ export function storeChannel(schema: string): string {
   return readable.length <= 63 ? readable : `vanguard_es_${createHash('md5').update(schema).digest('hex')}`;
 }
 
+/**
+ * Store migration 1 (see STORE_MIGRATIONS): stores record its checksum when they apply it, and
+ * refuse to migrate once it changes. Do not edit it for a new change: append migration 2.
+ */
 export function migrationSql(schema: string): string {
   const s = `"${assertIdentifier(schema, 'schema')}"`;
   const channel = storeChannel(schema);
