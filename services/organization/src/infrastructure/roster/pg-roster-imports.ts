@@ -10,6 +10,7 @@ import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application
 import type { ImportJobStatus, ImportJobView, RosterImports, StartImport } from '../../application/ports/roster.port';
 import { columnsOf, type RowError } from '../../application/roster/roster-format';
 import { parseMemberRow, parseOrganizationRow, type MemberRow, type OrganizationRow } from '../../application/roster/roster-row.validator';
+import { answerForDuplicate, idNumberCheckLimits } from '../../application/roster/id-number-checks';
 import { ChildLevelMustBeBelowParentLevelRule } from '../../domain/organization/rules/child-level-must-be-below-parent-level.rule';
 import type { OrgLevel } from '../../domain/organization/organization.vocabulary';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
@@ -17,6 +18,7 @@ import { uuidv7 } from '../system/uuid-v7';
 import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { openRoster, RosterRefusedError } from './roster-reader';
 import { importFailureMessage } from './import-failure';
+import { PgIdNumberChecks, type HeldRow } from './pg-id-number-checks';
 
 const BATCH = 5_000;
 const MAX_REPORTED_ERRORS = 1_000;
@@ -64,6 +66,8 @@ export class PgRosterImports implements RosterImports {
     return (this.ds.driver as unknown as { master: Pool }).master;
   }
 
+  private readonly idChecks = new PgIdNumberChecks(() => this.pool, idNumberCheckLimits());
+
   async start(input: StartImport): Promise<ImportJobView> {
     const id = await this.createJob(input);
     void this.run(id, input).catch((e: unknown) => this.logger.error({ err: e, jobId: id }, 'import job crashed'));
@@ -105,12 +109,15 @@ export class PgRosterImports implements RosterImports {
   }
 
   private async createJob(input: StartImport): Promise<string> {
+    // A member import checks ID numbers: within the caller's budget, and on the record (ADR 0011).
+    if (input.kind === 'members') await this.idChecks.admit(input.actor);
     const id = randomUUID();
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(input.file));
     await this.pool.query(
       `insert into import_jobs (id, kind, format, dry_run, status, bytes_total, actor_sub, actor_org_id) values ($1, $2, $3, $4, 'queued', $5, $6, $7)`,
       [id, input.kind, input.format, input.dryRun, size, input.actor.sub, input.actor.orgId ?? null],
     );
+    if (input.kind === 'members') await this.idChecks.open(id, input.actor, input.dryRun);
     return id;
   }
 
@@ -240,28 +247,47 @@ export class PgRosterImports implements RosterImports {
     // two batches in memory, and writes stay in file order on the one transaction.
     let writing: Promise<void> = Promise.resolve();
     let failure: unknown;
+    // Duplicates are answered only about the caller's own subtree; a number held by a member
+    // elsewhere passes a dry run like an unregistered one and is held for review above the
+    // caller by a real import (ADR 0011). Held rows count as accepted: nothing tells them apart.
+    const root = input.actor.orgId
+      ? (await client.query<{ path: string }>(`select path from organizations where id = $1`, [input.actor.orgId])).rows[0]?.path
+      : undefined;
+    let idNumbersChecked = 0;
+    let matchedElsewhere = 0;
     const write = async (b: typeof batch) => {
       const hashes = b.map((x) => x.hash).filter((h): h is string => h !== null);
+      idNumbersChecked += hashes.length;
+      const held: HeldRow[] = [];
       if (hashes.length) {
-        const { rows } = await client.query<{ h: string }>(
-          `select id_number_hash as h from members where membership = 'active' and id_number_hash = any($1::text[])`,
-          [hashes],
+        const { rows } = await client.query<{ h: string; member_id: string; mine: boolean }>(
+          `select m.id_number_hash as h, m.id as member_id, coalesce(o.path like $2 || '%', false) as mine
+             from members m join organizations o on o.id = m.org_id
+            where m.membership = 'active' and m.id_number_hash = any($1::text[])`,
+          [hashes, root ?? null],
         );
-        if (rows.length) {
-          const taken = new Set(rows.map((r) => r.h));
-          report(
-            b
-              .filter((x) => x.hash && taken.has(x.hash))
-              .map((x) => ({
-                row: x.row,
-                column: 'id_number',
-                reason: '该身份证号已登记为在册党员 / a member with this id_number is already registered',
-              })),
-          );
+        const taken = new Map(rows.map((r) => [r.h, r]));
+        const refused: RowError[] = [];
+        for (const x of b) {
+          const hit = x.hash ? taken.get(x.hash) : undefined;
+          if (!hit) continue;
+          const answer = answerForDuplicate(hit.mine, input.dryRun);
+          if (!hit.mine) matchedElsewhere++;
+          if (answer === 'refuse')
+            refused.push({
+              row: x.row,
+              column: 'id_number',
+              reason: '该身份证号已登记为本组织范围内的在册党员 / a member with this id_number is already registered in your subtree',
+            });
+          else if (answer === 'hold') held.push({ row: x.row, orgId: x.orgId, existingMemberId: hit.member_id });
         }
+        report(refused);
       }
       if (!input.dryRun && state.errorCount === 0) {
-        await this.insertMembers(client, b, input);
+        const heldRows = new Set(held.map((h) => h.row));
+        const inserted = heldRows.size ? b.filter((x) => !heldRows.has(x.row)) : b;
+        if (inserted.length) await this.insertMembers(client, inserted, input);
+        await this.idChecks.hold(client, state.id, input.actor, held);
         state.rowsImported += b.length;
       }
     };
@@ -311,6 +337,7 @@ export class PgRosterImports implements RosterImports {
     await flush();
     await writing;
     if (failure) throw asError(failure);
+    await this.idChecks.close(state.id, idNumbersChecked, matchedElsewhere);
   }
 
   private async insertMembers(

@@ -1,0 +1,69 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/**
+ * A member import checks the ID numbers in its file against the members already
+ * registered, so it could be used to ask "is this person a registered member?" (ADR 0011).
+ * These rules keep every import from serving as that lookup:
+ * - the answer a file gets only ever concerns the caller's own subtree;
+ * - every check is recorded (who, when, dry or real, how many ID numbers);
+ * - each caller has a budget per hour, and exhausting it is flagged to the level above.
+ */
+export interface IdNumberCheckLimits {
+  /** Member imports (dry or real) one user may start per window. */
+  readonly jobsPerWindow: number;
+  /** ID numbers one user's imports may check per window. */
+  readonly idNumbersPerWindow: number;
+  readonly windowMinutes: number;
+}
+
+export function idNumberCheckLimits(env: NodeJS.ProcessEnv = process.env): IdNumberCheckLimits {
+  const n = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+    return v;
+  };
+  return {
+    jobsPerWindow: n('ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW', 20),
+    idNumbersPerWindow: n('ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW', 50_000),
+    windowMinutes: n('ORGANIZATION_ID_CHECK_WINDOW_MINUTES', 60),
+  };
+}
+
+/** What one user's member imports checked in the current window. */
+export interface IdNumberCheckUsage {
+  readonly jobs: number;
+  readonly idNumbers: number;
+}
+
+/** A user may start another member import while both budgets of the window have room. */
+export function mayStartAnotherCheck(usage: IdNumberCheckUsage, limits: IdNumberCheckLimits): boolean {
+  return usage.jobs < limits.jobsPerWindow && usage.idNumbers < limits.idNumbersPerWindow;
+}
+
+export class IdNumberChecksExhaustedError extends HttpException {
+  constructor(limits: IdNumberCheckLimits) {
+    super(
+      {
+        code: 'IMPORT.ID_CHECKS_EXHAUSTED',
+        message: `本时段党员导入次数已达上限，已报上级组织 / member imports in this window are used up (${limits.jobsPerWindow} imports or ${limits.idNumbersPerWindow} ID numbers per ${limits.windowMinutes} min); the organisation above yours has been told`,
+        retryAfterSec: limits.windowMinutes * 60,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/**
+ * How a row whose ID number is already held by an active member is answered. Inside the
+ * caller's subtree the caller may know its own members: the row is refused as a duplicate.
+ * Outside it, a dry run answers as for an unregistered number, and a real import holds the
+ * row for the organisation above the caller to review, counting it among the accepted rows.
+ */
+export type DuplicateAnswer = 'refuse' | 'pass' | 'hold';
+
+export function answerForDuplicate(insideCallersSubtree: boolean, dryRun: boolean): DuplicateAnswer {
+  if (insideCallersSubtree) return 'refuse';
+  return dryRun ? 'pass' : 'hold';
+}
