@@ -119,9 +119,13 @@ function compare(source: JsonSchema | boolean, target: JsonSchema | boolean, pat
   }
   if (Array.isArray(t['anyOf']) || Array.isArray(t['oneOf'])) {
     const { anyOf, oneOf, ...base } = t;
-    const alts = ((anyOf ?? oneOf) as unknown[]).map((alt) => merge(base, alt));
-    if (oneOf && !typesDisjoint(alts)) return [{ path: at, change: 'oneOf whose branches overlap cannot be compared' }];
-    const tries = alts.map((alt) => walk(s, alt, path, w));
+    const alts = (anyOf ?? oneOf) as unknown[];
+    if (oneOf && !typesDisjoint(alts.map((alt) => merge(base, alt)))) {
+      return [{ path: at, change: 'oneOf whose branches overlap cannot be compared' }];
+    }
+    // A branch accepts what both its own keywords and those beside anyOf accept: check each
+    // separately rather than merge them, which would let a branch's keyword replace a stricter one beside it.
+    const tries = alts.map((alt) => [...walk(s, base, path, w), ...walk(s, alt, path, w)]);
     if (!tries.some((r) => r.length === 0)) add('no alternative of the receiving side accepts every message the sender may send');
     return out;
   }
