@@ -11,6 +11,7 @@ export * from './refinements';
 export * from './evaluation/decision';
 export * from './evaluation/pledge.contracts';
 export * from './evaluation/campaign.contracts';
+export * from './evaluation/comment.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

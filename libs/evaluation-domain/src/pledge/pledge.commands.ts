@@ -1,7 +1,7 @@
-import type { ContractData, Decision, PledgeMade, PledgeProgressReported, RatingTally } from '@vanguard/contracts';
+import type { ContractData, PledgeMade, PledgeProgressReported, RatingTally } from '@vanguard/contracts';
+import type { DecidedBy } from '../decided-by';
 
 type Made = ContractData<typeof PledgeMade>;
-export type DecidedBy = Decision['decidedBy'];
 
 /** The cycle a pledge is made in, as the handler read it (its stream and version are recorded). */
 export interface CycleFacts {

@@ -1,6 +1,7 @@
 import type { RatingTally } from '@vanguard/contracts';
 import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
-import type { CycleFacts, DecidedBy, FollowedPledgeFacts } from './pledge.commands';
+import type { DecidedBy } from '../decided-by';
+import type { CycleFacts, FollowedPledgeFacts } from './pledge.commands';
 import type { PledgeState, PledgeStatus } from './pledge.state';
 
 // Each rule is a sentence with an id and a version. A decision event records the id and the

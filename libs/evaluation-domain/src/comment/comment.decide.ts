@@ -1,0 +1,72 @@
+import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
+import type { CommentCommand, CompleteRectification, MakeLeaderComment, MarkOverdueRectifications } from './comment.commands';
+import type { CommentEvent } from './comment.events';
+import {
+  CommentIsByALeaderAboveOrTheContactPointRule,
+  CommentIsMadeOnceRule,
+  FindingsHaveADeadlineAfterTheCommentRule,
+  RectificationIsConfirmedFromAboveRule,
+  RectificationIsOpenRule,
+} from './comment.rules';
+import { evolve, initialState, type CommentState } from './comment.state';
+
+export function makeLeaderComment({ data }: MakeLeaderComment, state: CommentState): CommentEvent[] {
+  checkRule(new CommentIsMadeOnceRule(state));
+  const right = new CommentIsByALeaderAboveOrTheContactPointRule(data.decidedBy, data.right);
+  checkRule(right);
+  checkRule(new FindingsHaveADeadlineAfterTheCommentRule(data.madeOn, data.findings));
+  const { decidedBy, right: facts, reason, ...comment } = data;
+  return [
+    {
+      type: 'evaluation.LeaderCommentMade',
+      data: { ...comment, decision: { decidedBy, inputs: facts.contactPoint ? [facts.contactPoint] : [], rule: ruleRef(right), reason } },
+    },
+  ];
+}
+
+export function completeRectification({ data }: CompleteRectification, state: CommentState): CommentEvent[] {
+  checkRule(new RectificationIsOpenRule(state, data.findingId));
+  const rule = new RectificationIsConfirmedFromAboveRule(data.decidedBy, data.orgPath);
+  checkRule(rule);
+  const finding = state.findings.find((f) => f.findingId === data.findingId)!;
+  return [
+    {
+      type: 'evaluation.RectificationCompleted',
+      data: {
+        commentId: state.commentId!,
+        findingId: data.findingId,
+        completedOn: data.completedOn,
+        onTime: data.completedOn <= finding.deadline,
+        decision: {
+          decidedBy: data.decidedBy,
+          inputs: [{ streamId: `comment-${state.commentId}`, version: state.version }],
+          rule: ruleRef(rule),
+          reason: data.reason,
+        },
+      },
+    },
+  ];
+}
+
+export function markOverdueRectifications({ data }: MarkOverdueRectifications, state: CommentState): CommentEvent[] {
+  return state.findings
+    .filter((f) => !f.done && !f.markedOverdue && f.deadline < data.today)
+    .map((f) => ({
+      type: 'evaluation.RectificationOverdue',
+      data: { commentId: state.commentId!, findingId: f.findingId, deadline: f.deadline, markedOn: data.today },
+    }));
+}
+
+export function decide(command: CommentCommand, state: CommentState): CommentEvent[] {
+  switch (command.type) {
+    case 'MakeLeaderComment':
+      return makeLeaderComment(command, state);
+    case 'CompleteRectification':
+      return completeRectification(command, state);
+    case 'MarkOverdueRectifications':
+      return markOverdueRectifications(command, state);
+  }
+}
+
+/** 领导点评 with its findings and rectifications on one stream. */
+export const commentDecider: Decider<CommentCommand, CommentState, CommentEvent> = { initialState, evolve, decide };

@@ -1,0 +1,146 @@
+import { specificationFor } from '@vanguard/kernel/testing';
+import type { CommentCommand } from './comment.commands';
+import { commentDecider } from './comment.decide';
+import type { CommentEvent } from './comment.events';
+import {
+  CommentIsByALeaderAboveOrTheContactPointRule,
+  CommentIsMadeOnceRule,
+  FindingsHaveADeadlineAfterTheCommentRule,
+  RectificationIsConfirmedFromAboveRule,
+  RectificationIsOpenRule,
+} from './comment.rules';
+
+const PROVINCE = '00000000-0000-4000-8000-000000000091';
+const COUNTY = '00000000-0000-4000-8000-000000910425';
+const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
+const OTHER_TOWNSHIP = '00000000-0000-4000-8000-000910425102';
+const VILLAGE = '00000000-0000-4000-8000-910425101201';
+const PATH = [PROVINCE, COUNTY, TOWNSHIP, VILLAGE];
+const COMMENT = '01930000-0000-7000-8000-0000000000e1';
+const F1 = '01930000-0000-7000-8000-0000000000f1';
+const F2 = '01930000-0000-7000-8000-0000000000f2';
+const CONTACT_POINT = { streamId: 'contact-point-01930000-0000-7000-8000-0000000000aa', version: 4 };
+
+const townshipSecretary = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
+const findings = [
+  { findingId: F1, problem: '三会一课记录不全', rectification: '补齐记录，建立台账', deadline: '2011-06-30' },
+  { findingId: F2, problem: '党员活动室未开放', rectification: '每周开放两天', deadline: '2011-05-31' },
+];
+const make = (decidedBy = townshipSecretary, contactPoint: typeof CONTACT_POINT | null = null, f = findings): CommentCommand => ({
+  type: 'MakeLeaderComment',
+  data: {
+    commentId: COMMENT,
+    orgId: VILLAGE,
+    cycleId: null,
+    form: 'on_site',
+    madeOn: '2011-05-10',
+    summary: '现场点评红石村党支部季度工作',
+    findings: f,
+    decidedBy,
+    right: { orgPath: PATH, contactPoint },
+    reason: '季度点评',
+  },
+});
+const made: CommentEvent = {
+  type: 'evaluation.LeaderCommentMade',
+  data: {
+    commentId: COMMENT,
+    orgId: VILLAGE,
+    cycleId: null,
+    form: 'on_site',
+    madeOn: '2011-05-10',
+    summary: '现场点评红石村党支部季度工作',
+    findings,
+    decision: {
+      decidedBy: townshipSecretary,
+      inputs: [],
+      rule: { id: 'evaluation.comment.by-leader-above-or-contact-point', version: 1 },
+      reason: '季度点评',
+    },
+  },
+};
+const complete = (completedOn: string, decidedBy = townshipSecretary): CommentCommand => ({
+  type: 'CompleteRectification',
+  data: { findingId: F1, completedOn, decidedBy, orgPath: PATH, reason: '现场核实' },
+});
+const spec = specificationFor(commentDecider);
+
+describe('commentDecider', () => {
+  it('records a comment by the secretary of the township above, with findings and deadlines', () =>
+    spec.given([]).when(make()).then([made]));
+  it('records a comment by the contact-point leader, with the contact point as its input', () =>
+    spec
+      .given([])
+      .when(make({ sub: 'province.organizer', role: 'organizer', orgId: OTHER_TOWNSHIP }, CONTACT_POINT))
+      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { inputs: [CONTACT_POINT] } } })));
+  it('refuses a leader of another township', () =>
+    spec
+      .given([])
+      .when(make({ ...townshipSecretary, orgId: OTHER_TOWNSHIP }))
+      .thenRefuses(CommentIsByALeaderAboveOrTheContactPointRule));
+  it('refuses the village commenting on itself', () =>
+    spec
+      .given([])
+      .when(make({ ...townshipSecretary, orgId: VILLAGE }))
+      .thenRefuses(CommentIsByALeaderAboveOrTheContactPointRule));
+  it('refuses someone above who holds no leading role', () =>
+    spec
+      .given([])
+      .when(make({ sub: 'county.editor', role: 'editor', orgId: COUNTY }))
+      .thenRefuses(CommentIsByALeaderAboveOrTheContactPointRule));
+  it('refuses a deadline on or before the comment', () =>
+    spec
+      .given([])
+      .when(make(townshipSecretary, null, [{ ...findings[0]!, deadline: '2011-05-10' }]))
+      .thenRefuses(FindingsHaveADeadlineAfterTheCommentRule));
+  it('refuses the same finding twice', () =>
+    spec
+      .given([])
+      .when(make(townshipSecretary, null, [findings[0]!, findings[0]!]))
+      .thenRefuses(FindingsHaveADeadlineAfterTheCommentRule));
+  it('records a comment once', () => spec.given([made]).when(make()).thenRefuses(CommentIsMadeOnceRule));
+
+  it('confirms a rectification done on time', () =>
+    spec
+      .given([made])
+      .when(complete('2011-06-15'))
+      .thenMatches((e) =>
+        expect(e[0]).toMatchObject({ type: 'evaluation.RectificationCompleted', data: { findingId: F1, onTime: true } }),
+      ));
+  it('records a late rectification as not on time', () =>
+    spec
+      .given([made])
+      .when(complete('2011-07-02'))
+      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { onTime: false } })));
+  it('is confirmed from above, not by the village itself', () =>
+    spec
+      .given([made])
+      .when(complete('2011-06-15', { ...townshipSecretary, orgId: VILLAGE }))
+      .thenRefuses(RectificationIsConfirmedFromAboveRule));
+  it('confirms a rectification once', () => {
+    const done: CommentEvent = {
+      type: 'evaluation.RectificationCompleted',
+      data: { commentId: COMMENT, findingId: F1, completedOn: '2011-06-15', onTime: true, decision: made.data.decision },
+    };
+    spec.given([made, done]).when(complete('2011-06-20')).thenRefuses(RectificationIsOpenRule);
+  });
+
+  it('marks each open rectification past its deadline overdue, once', () => {
+    const overdueF2: CommentEvent = {
+      type: 'evaluation.RectificationOverdue',
+      data: { commentId: COMMENT, findingId: F2, deadline: '2011-05-31', markedOn: '2011-06-01' },
+    };
+    spec
+      .given([made])
+      .when({ type: 'MarkOverdueRectifications', data: { today: '2011-06-01' } })
+      .then([overdueF2]);
+    spec
+      .given([made, overdueF2])
+      .when({ type: 'MarkOverdueRectifications', data: { today: '2011-06-02' } })
+      .then([]);
+    spec
+      .given([made])
+      .when({ type: 'MarkOverdueRectifications', data: { today: '2011-05-31' } })
+      .then([]);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './comment.commands';
+export * from './comment.events';
+export * from './comment.rules';
+export { initialState as initialCommentState, evolve as evolveComment, type CommentState, type FindingState } from './comment.state';
+export { commentDecider } from './comment.decide';
