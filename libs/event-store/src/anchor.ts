@@ -23,12 +23,27 @@ export interface StoreAnchor {
   readonly events: number;
   /** sha256 over one line per stream, `streamId \t version \t hash \n`, in byte order of stream id. */
   readonly digest: string;
+  /**
+   * sha256 over one line per anchored event in the global order, `transactionId \t position \t
+   * streamId \t version \n`: no hash can cover those two columns (Postgres assigns them at
+   * insert), so this is what shows an event moved in the order readers deliver. Absent in
+   * anchors taken before it existed; a rebase after a restore changes it (take a new anchor).
+   */
+  readonly order?: string;
   readonly takenAt: string;
 }
 
 export type AnchorCheck =
   | { readonly ok: true; readonly streams: number; readonly events: number }
-  | { readonly ok: false; readonly streams: number; readonly events: number; readonly expected: string; readonly found: string };
+  | {
+      readonly ok: false;
+      readonly streams: number;
+      readonly events: number;
+      /** Which digest differs: the stream heads, or the global order of the anchored events. */
+      readonly differs: 'heads' | 'order';
+      readonly expected: string;
+      readonly found: string;
+    };
 
 const PAGE = 2000;
 
@@ -39,15 +54,22 @@ export async function takeAnchor(pool: Pool, schema: string, clock: Clock = { no
     const { rows } = await client.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
     const below = rows[0]!.xmin;
     const d = await headsDigest(client, schema, below);
-    return { schema, belowTransactionId: below, ...d, takenAt };
+    const order = await orderDigest(client, schema, below);
+    return { schema, belowTransactionId: below, ...d, order, takenAt };
   });
 }
 
 /** Recomputes the anchor's digest from the store as it is now. */
 export async function checkAnchor(pool: Pool, anchor: StoreAnchor): Promise<AnchorCheck> {
-  const d = await withSnapshot(pool, (client) => headsDigest(client, anchor.schema, anchor.belowTransactionId));
-  if (d.digest === anchor.digest) return { ok: true, streams: d.streams, events: d.events };
-  return { ok: false, streams: d.streams, events: d.events, expected: anchor.digest, found: d.digest };
+  const { d, order } = await withSnapshot(pool, async (client) => ({
+    d: await headsDigest(client, anchor.schema, anchor.belowTransactionId),
+    order: anchor.order === undefined ? undefined : await orderDigest(client, anchor.schema, anchor.belowTransactionId),
+  }));
+  if (d.digest !== anchor.digest)
+    return { ok: false, streams: d.streams, events: d.events, differs: 'heads', expected: anchor.digest, found: d.digest };
+  if (anchor.order !== undefined && order !== anchor.order)
+    return { ok: false, streams: d.streams, events: d.events, differs: 'order', expected: anchor.order, found: order ?? '' };
+  return { ok: true, streams: d.streams, events: d.events };
 }
 
 async function withSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -98,4 +120,27 @@ async function headsDigest(
     await cursor.close();
   }
   return { streams, events, digest: hash.digest('hex') };
+}
+
+async function orderDigest(client: PoolClient, schema: string, below: string): Promise<string> {
+  const s = `"${assertIdentifier(schema, 'schema')}"`;
+  const cursor = client.query(
+    new Cursor<{ transaction_id: string; position: string; stream_id: string; stream_version: string }>(
+      `select transaction_id::text as transaction_id, position, stream_id, stream_version
+         from ${s}.events where transaction_id < $1::xid8
+        order by transaction_id, position`,
+      [below],
+    ),
+  );
+  const hash = createHash('sha256');
+  try {
+    for (;;) {
+      const rows = await cursor.read(PAGE);
+      if (rows.length === 0) break;
+      for (const r of rows) hash.update(`${r.transaction_id}\t${r.position}\t${r.stream_id}\t${r.stream_version}\n`);
+    }
+  } finally {
+    await cursor.close();
+  }
+  return hash.digest('hex');
 }

@@ -59,6 +59,29 @@ describe('store anchors', () => {
     await expect(checkAnchor(f.db.pool, anchor)).resolves.toMatchObject({ ok: false, streams: 2, events: 5, expected: anchor.digest });
   });
 
+  it('catch an event moved in the global order, which no chain and no per-stream check can see', async () => {
+    const sut = f.store();
+    const a = await sut.append('moved-a', [counted()], { expectedVersion: 'no_stream', context });
+    await sut.append('moved-b', [counted()], { expectedVersion: 'no_stream', context });
+    const anchor = await takeAnchor(f.db.pool, f.db.schema);
+    expect(anchor.order).toMatch(/^[0-9a-f]{64}$/);
+    await expect(checkAnchor(f.db.pool, anchor)).resolves.toMatchObject({ ok: true });
+
+    // moved-b now reads before moved-a: a subscription past moved-a would never get it.
+    const admin = await f.admin.connect();
+    try {
+      await admin.query('set session_replication_role = replica');
+      await admin.query(`update "${f.db.schema}".events set transaction_id = $1::xid8 where stream_id = 'moved-b'`, [
+        (BigInt(a.transactionId) - 1n).toString(),
+      ]);
+    } finally {
+      await admin.query('reset session_replication_role');
+      admin.release();
+    }
+    await expect(sut.verify({ stream: 'moved-b' })).resolves.toMatchObject({ ok: true });
+    await expect(checkAnchor(f.db.pool, anchor)).resolves.toMatchObject({ ok: false, differs: 'order', expected: anchor.order });
+  });
+
   it('gives the same digest for the same heads, and another for one more stream', async () => {
     const sut = f.store();
     const a = await takeAnchor(f.db.pool, f.db.schema);
