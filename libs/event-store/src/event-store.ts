@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool } from 'pg';
 import { ConcurrencyError, DuplicateEventError, InvalidEventError, StaleTransactionError, type ExpectedVersion } from './errors';
 import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
-import { postgresGroupStore } from './group-writes';
+import { joinTexts, postgresGroupStore } from './group-writes';
 import { canonicalParts } from './hash-chain';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import {
@@ -14,7 +14,7 @@ import {
   personalSubjects,
   type SubjectKey,
 } from './personal-data';
-import { PersonalKeys } from './personal-keys';
+import { KEY_COLUMNS, PersonalKeys, type KeyRow } from './personal-keys';
 import { assertIdentifier, CONCURRENCY_SQLSTATE, STALE_TRANSACTION_SQLSTATE } from './schema';
 import { openState, sealState, snapshotDue, snapshotUsable, type SealedState } from './snapshots';
 import { parseStreamId } from './stream-id';
@@ -221,7 +221,7 @@ export class PostgresEventStore {
     const { rows } = await db.query<{ o_position: string; o_stream_version: string; o_transaction_id: string; o_hash: string }>({
       name: this.sql.append.name,
       text: this.sql.append.text,
-      values: [r.streamId, r.category, r.expected, r.heads, r.tails],
+      values: [r.streamId, r.category, r.expected, joinTexts(r.heads), joinTexts(r.tails)],
     });
     return {
       rows: rows.map((x) => ({
@@ -375,9 +375,13 @@ export class PostgresEventStore {
     recordedAtOrBefore: string | null,
     used: Map<string, SubjectKey | null>,
   ): Promise<{ state: S; version: number; maxRecordedAt: string } | null> {
-    const { rows } = await this.pool.query<{ stream_version: string; max_recorded_at: string; state: unknown; subjects: string[] }>(
-      `select stream_version, to_char(max_recorded_at at time zone 'UTC', ${ISO}) as max_recorded_at, state, subjects
-         from ${this.s}.snapshots where stream_id = $1 and fold_version = $2`,
+    // With the keys of the subjects it folded, one row per subject: one round trip.
+    const { rows } = await this.pool.query<
+      { stream_version: string; max_recorded_at: string; state: unknown; subjects: string[] } & KeyRow
+    >(
+      `select s.stream_version, to_char(s.max_recorded_at at time zone 'UTC', ${ISO}) as max_recorded_at, s.state, s.subjects, ${KEY_COLUMNS}
+         from ${this.s}.snapshots s left join ${this.s}.personal_keys k on k.subject_id = any(s.subjects)
+        where s.stream_id = $1 and s.fold_version = $2`,
       [streamId, foldVersion],
     );
     const row = rows[0];
@@ -385,7 +389,10 @@ export class PostgresEventStore {
     const snap = { streamVersion: Number(row.stream_version), maxRecordedAt: row.max_recorded_at, state: row.state };
     if (!snapshotUsable(snap, maxVersion, recordedAtOrBefore)) return null;
     if (row.subjects.length === 0) return { state: row.state as S, version: snap.streamVersion, maxRecordedAt: snap.maxRecordedAt };
-    const keys = await this.personalKeys!.forRead(this.pool, row.subjects);
+    const keys = this.personalKeys!.fromRows(
+      row.subjects,
+      rows.filter((r) => r.subject_id !== null),
+    );
     const aad = snapshotAad(streamId, foldVersion, snap.streamVersion);
     const state = openState(row.state as SealedState, row.subjects, keys, aad);
     if (state === undefined) {
@@ -527,12 +534,14 @@ function statements(schema: string) {
   return {
     append: named(
       'append',
-      `select o_position, o_stream_version, o_transaction_id, o_hash from ${s}.append_events($1, $2, $3, $4::text[], $5::text[])`,
+      `select o_position, o_stream_version, o_transaction_id, o_hash
+         from ${s}.append_events($1, $2, $3, string_to_array($4::text, chr(1)), string_to_array($5::text, chr(1)))`,
     ),
     appendMany: named(
       'append_many',
       `select o_request, o_position, o_stream_version, o_transaction_id, o_hash, o_actual
-         from ${s}.append_events_many($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[])`,
+         from ${s}.append_events_many($1::text[], $2::text[], $3::bigint[], $4::int[],
+                                      string_to_array($5::text, chr(1)), string_to_array($6::text, chr(1)))`,
     ),
     readForward: named(
       'fwd',

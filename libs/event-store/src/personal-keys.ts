@@ -7,7 +7,7 @@ import type { SubjectKey } from './personal-data';
 /** Key id of a subject key stored before keys had ids (it is never written again). */
 export const LEGACY_KEY_ID = 'k0';
 
-interface KeyRow {
+export interface KeyRow {
   subject_id: string;
   key: Buffer | null;
   key_id: string | null;
@@ -17,6 +17,8 @@ interface KeyRow {
 }
 
 const ROW = 'subject_id, key, key_id, kek_id, wrapped, forgotten_at';
+/** The columns `fromRows` reads, for a caller that joins personal_keys (as `k`) into its own query. */
+export const KEY_COLUMNS = 'k.subject_id, k.key, k.key_id, k.kek_id, k.wrapped, k.forgotten_at';
 
 /** What a subject key is for, authenticated when it is wrapped: a wrapped key moved to another row will not unwrap. */
 export function subjectKeyContext(subjectId: string, keyId: string): string {
@@ -38,9 +40,18 @@ export class SubjectKeyRaceError extends EventStoreError {
  * still read until `rotatePersonalKeys` wraps them.
  */
 export class PersonalKeys {
+  /**
+   * Unwrapped keys by subject, used only when the row just read still holds the same wrapped
+   * bytes under the same KEK: the database decides every time whether a key exists or was
+   * forgotten, the cache only saves the unwrap (and, on writes, wrapping a candidate key for
+   * a subject that has one).
+   */
+  private readonly cache = new Map<string, { kekId: string; wrapped: Buffer; key: SubjectKey }>();
+
   constructor(
     private readonly s: string,
     private readonly ring: KekRing,
+    private readonly cacheSize = 10_000,
   ) {}
 
   /** Keys for writing: made (and wrapped) for new subjects; a forgotten subject refuses. */
@@ -50,22 +61,26 @@ export class PersonalKeys {
     // A subject's first key, made by two appends at once: the loser's insert waits for the
     // winner and does nothing, but its statement cannot see the winner's row; a new statement can.
     for (let attempt = 0; attempt < 3 && missing.length > 0; attempt++) {
-      const made = missing.map((subject) => {
-        const keyId = randomBytes(6).toString('hex');
-        return { subject, keyId, ...this.ring.wrap(newDataKey(), subjectKeyContext(subject, keyId)) };
-      });
+      // Candidate keys only for subjects not seen before: a seen one has its row (one rolled back
+      // with its caller's transaction is missing from the result and made on the next attempt).
+      const made = missing
+        .filter((subject) => attempt > 0 || !this.cache.has(subject))
+        .map((subject) => {
+          const keyId = randomBytes(6).toString('hex');
+          return { subject, keyId, ...this.ring.wrap(newDataKey(), subjectKeyContext(subject, keyId)) };
+        });
       const { rows } = await db.query<KeyRow>(
-        `with wanted as (select * from unnest($1::text[], $2::text[], $3::text[], $4::bytea[]) as w(subject_id, key_id, kek_id, wrapped)),
+        `with wanted as (select * from unnest($2::text[], $3::text[], $4::text[], $5::bytea[]) as w(subject_id, key_id, kek_id, wrapped)),
               ins as (insert into ${this.s}.personal_keys (subject_id, key_id, kek_id, wrapped) select * from wanted
                       on conflict (subject_id) do nothing returning ${ROW})
          select ${ROW} from ins
          union all
          select ${ROW} from ${this.s}.personal_keys k
           where k.subject_id = any($1) and not exists (select 1 from ins where ins.subject_id = k.subject_id)`,
-        [made.map((m) => m.subject), made.map((m) => m.keyId), made.map((m) => m.kekId), made.map((m) => m.wrapped)],
+        [missing, made.map((m) => m.subject), made.map((m) => m.keyId), made.map((m) => m.kekId), made.map((m) => m.wrapped)],
       );
       for (const r of rows) {
-        const k = openKey(this.ring, r);
+        const k = this.open(r);
         if (!k) throw new SubjectForgottenError(r.subject_id);
         keys.set(r.subject_id, k);
       }
@@ -78,9 +93,30 @@ export class PersonalKeys {
   /** Keys for reading; a forgotten (or unknown) subject maps to null. */
   async forRead(db: ClientBase | Pool, subjects: readonly string[]): Promise<Map<string, SubjectKey | null>> {
     const { rows } = await db.query<KeyRow>(`select ${ROW} from ${this.s}.personal_keys where subject_id = any($1)`, [subjects]);
+    return this.fromRows(subjects, rows);
+  }
+
+  /** Keys for reading from rows the caller selected with KEY_COLUMNS (saves a round trip). */
+  fromRows(subjects: readonly string[], rows: readonly KeyRow[]): Map<string, SubjectKey | null> {
     const keys = new Map<string, SubjectKey | null>(subjects.map((s) => [s, null]));
-    for (const r of rows) keys.set(r.subject_id, openKey(this.ring, r));
+    for (const r of rows) keys.set(r.subject_id, this.open(r));
     return keys;
+  }
+
+  private open(r: KeyRow): SubjectKey | null {
+    const hit = this.cache.get(r.subject_id);
+    if (r.forgotten_at !== null || r.wrapped === null) {
+      this.cache.delete(r.subject_id);
+      return openKey(this.ring, r);
+    }
+    if (hit && hit.kekId === r.kek_id && hit.key.keyId === r.key_id && hit.wrapped.equals(r.wrapped)) return hit.key;
+    const key = openKey(this.ring, r);
+    if (key && r.kek_id !== null) {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(r.subject_id, { kekId: r.kek_id, wrapped: r.wrapped, key });
+    }
+    return key;
   }
 
   /**
