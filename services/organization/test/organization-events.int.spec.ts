@@ -1,11 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import request from 'supertest';
-import { OrganizationRegistered, publicContracts, type EventEnvelope } from '@vanguard/contracts';
-import { ScopeService, createOrgTreeConsumer, migrateOrgTree } from '@vanguard/auth';
+import {
+  ENVELOPE_HEADERS,
+  OrganizationMoved,
+  OrganizationRegistered,
+  deadLetterTopic,
+  publicContracts,
+  type EventEnvelope,
+} from '@vanguard/contracts';
+import { DEVELOPMENT_ORG_EVENT_KEY_ID, OrgEventSigner, ScopeService, createOrgTreeConsumer, migrateOrgTree } from '@vanguard/auth';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { ensureTopics, migrateInbox, type EventConsumer } from '@vanguard/messaging';
+import { ensureTopics, headerValue, migrateInbox, toKafkaMessage, type EventConsumer } from '@vanguard/messaging';
 import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { PoolClient } from 'pg';
 import { OutboxRelayRunner } from '../src/infrastructure/outbox/outbox-relay.runner';
@@ -15,6 +23,7 @@ import { isolatedOrganizationSchema } from './support/isolated-schema';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
+const HEKOU_COUNTY = demoOrgId('910426');
 const TOPIC = OrganizationRegistered.topic;
 
 // The service with its relay on, in a schema of its own, publishing to the real topic; a
@@ -25,8 +34,13 @@ describe(OutboxRelayRunner.name, () => {
   let sut: INestApplication;
   let tap: Consumer;
   let treeConsumer: EventConsumer<PoolClient>;
+  let dlqTap: Consumer;
+  let forger: Producer;
   const scope = new ScopeService();
   const seen: EventEnvelope[] = [];
+  const deadLettered: { eventId: string | undefined; consumer: string | undefined; error: string | undefined }[] = [];
+  const metrics = new Registry();
+  const treeGroup = `org-tree-copy-${randomUUID()}`;
   const kafka = new Kafka({ clientId: 'org-events-int', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
   let token: string;
 
@@ -62,8 +76,33 @@ describe(OutboxRelayRunner.name, () => {
     });
     await waitUntil('the tap to be assigned partitions', () => tap.describeGroup().then((g) => g.state === 'Stable'));
 
-    treeConsumer = createOrgTreeConsumer({ kafka, groupId: `org-tree-copy-${randomUUID()}`, pool: copy.pool, scope });
+    dlqTap = kafka.consumer({ groupId: `org-events-dlq-tap-${randomUUID()}` });
+    await dlqTap.connect();
+    await dlqTap.subscribe({ topics: [deadLetterTopic(TOPIC)], fromBeginning: false });
+    await dlqTap.run({
+      eachMessage: ({ message }) => {
+        deadLettered.push({
+          eventId: headerValue(message.headers, ENVELOPE_HEADERS.eventId),
+          consumer: headerValue(message.headers, 'vg-dlq-consumer'),
+          error: headerValue(message.headers, 'vg-dlq-error'),
+        });
+        return Promise.resolve();
+      },
+    });
+    await waitUntil('the dead-letter tap to be assigned partitions', () => dlqTap.describeGroup().then((g) => g.state === 'Stable'));
+    forger = kafka.producer();
+    await forger.connect();
+
+    // The copy was bootstrapped above, so it follows the topic from its end (as the tap does)
+    // rather than replaying every earlier suite's events.
+    treeConsumer = createOrgTreeConsumer({ kafka, groupId: treeGroup, pool: copy.pool, scope, metrics, fromBeginning: false });
     await treeConsumer.start();
+    const admin = kafka.admin();
+    await admin.connect();
+    await waitUntil('the tree copy to be assigned partitions', () =>
+      admin.describeGroups([treeGroup]).then((d) => d.groups[0]?.state === 'Stable'),
+    );
+    await admin.disconnect();
 
     sut = await createOrganizationTestApp({ databaseUrl: org.url, schema: org.schema, relay: true });
     token = await tokenFor('county.organizer');
@@ -73,6 +112,8 @@ describe(OutboxRelayRunner.name, () => {
     await sut?.close();
     await treeConsumer?.stop();
     await tap?.disconnect();
+    await dlqTap?.disconnect();
+    await forger?.disconnect();
     await org?.drop();
     await copy?.drop();
   });
@@ -172,5 +213,110 @@ describe(OutboxRelayRunner.name, () => {
     const moves = seen.filter((e) => e.type === 'organization.OrganizationMoved' && e.streamId === `organization-${a.body.id}`);
     expect(moves).toHaveLength(1);
     expect(moves[0]).toMatchObject({ streamVersion: 2, data: { previousParentId: BAIHUA, parentId: HEKOU_TOWN } });
+  });
+
+  const treeRow = async (id: string) =>
+    (
+      await copy.pool.query<{ parent_id: string | null; code: string; path: string | null; status: string }>(
+        `select parent_id, code, path, status from org_tree where id = $1`,
+        [id],
+      )
+    ).rows[0];
+
+  it('a forged OrganizationMoved on the real topic, unsigned or signed with another key, changes nothing and is dead-lettered', async () => {
+    const before = await treeRow(HEKOU_COUNTY);
+    expect(before).toBeDefined();
+    const forged = (): EventEnvelope => {
+      const at = new Date().toISOString();
+      return {
+        eventId: randomUUID(),
+        type: OrganizationMoved.type,
+        version: 1,
+        streamId: `organization-${HEKOU_COUNTY}`,
+        streamVersion: 1_000,
+        occurredAt: at,
+        recordedAt: at,
+        actor: { sub: 'county-hekou', roles: ['county_system'], kind: 'service' },
+        orgId: HEKOU_COUNTY,
+        correlationId: randomUUID(),
+        causationId: null,
+        // 河口县 under 白桦镇: the whole county would fall into a township secretary's scope.
+        data: {
+          organizationId: HEKOU_COUNTY,
+          parentId: BAIHUA,
+          previousParentId: demoOrgId('9104'),
+          parentCode: '910425101',
+          code: '91042510126',
+          previousCode: '910426',
+          movedOn: '2024-01-01',
+        },
+      };
+    };
+    const unsigned = forged();
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const wrongKey = new OrgEventSigner(privateKey, DEVELOPMENT_ORG_EVENT_KEY_ID).sign(forged());
+    // The schema is valid: only the signature tells them apart from the service's own events.
+    expect(publicContracts.validate(unsigned).ok).toBe(true);
+    expect(publicContracts.validate(wrongKey).ok).toBe(true);
+    await forger.send({ topic: TOPIC, messages: [toKafkaMessage(unsigned), toKafkaMessage(wrongKey)] });
+
+    const refused = await waitUntil(
+      'both forgeries on the dead-letter topic from the tree copy',
+      () => {
+        const mine = deadLettered.filter((d) => d.consumer === treeGroup && [unsigned.eventId, wrongKey.eventId].includes(d.eventId ?? ''));
+        return mine.length === 2 ? mine : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(refused.find((d) => d.eventId === unsigned.eventId)?.error).toContain('unsigned');
+    expect(refused.find((d) => d.eventId === wrongKey.eventId)?.error).toContain('bad-signature');
+    expect(await treeRow(HEKOU_COUNTY)).toEqual(before);
+    expect(scope.isWithin({ orgId: BAIHUA }, HEKOU_COUNTY)).toBe(false);
+    const rejected = await metrics.getSingleMetric('vanguard_org_tree_rejected_total')!.get();
+    const count = (reason: string) => rejected.values.find((v) => v.labels['reason'] === reason)?.value ?? 0;
+    expect(count('unsigned')).toBeGreaterThanOrEqual(1);
+    expect(count('bad-signature')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('scope follows dissolution and merger: a dissolved organisation grants none, a merged one falls under its survivor', async () => {
+    const register = async (parentCode: string, parentId: string, name: string) => {
+      const res = await post('/organizations', {
+        code: childCode(parentCode),
+        name,
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parentId,
+        establishedOn: '2011-01-01',
+      });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const dissolved = await register('910425101', BAIHUA, '撤销支部');
+    const merged = await register('910425101', BAIHUA, '被合并支部');
+    const survivor = await register('910425102', HEKOU_TOWN, '存续支部');
+    await waitUntil('the copy to know the three branches', () =>
+      [dissolved, merged, survivor].every((id) => scope.isWithin({ orgId: id }, id)),
+    );
+
+    expect((await post(`/organizations/${dissolved}/dissolve`, { reason: '测试' })).status).toBe(204);
+    expect((await post(`/organizations/${merged}/merge`, { survivingOrganizationId: survivor })).status).toBe(201);
+
+    await waitUntil('the copy to see the dissolution', () => !scope.isWithin({ orgId: dissolved }, dissolved));
+    await waitUntil('the copy to see the merger', () => scope.isWithin({ orgId: HEKOU_TOWN }, merged));
+    // A token that still names a ceased organisation acts on nothing.
+    expect(scope.isWithin({ orgId: merged }, merged)).toBe(false);
+    // The dissolved branch's history stays with those above it; the merged one's goes with the survivor.
+    expect(scope.isWithin({ orgId: BAIHUA }, dissolved)).toBe(true);
+    expect(scope.isWithin({ orgId: survivor }, merged)).toBe(true);
+    expect(scope.isWithin({ orgId: BAIHUA }, merged)).toBe(false);
+    expect(scope.isWithin({ orgId: demoOrgId('910425') }, merged)).toBe(true);
+    expect(await treeRow(dissolved)).toMatchObject({ status: 'dissolved' });
+    expect(await treeRow(merged)).toMatchObject({ status: 'merged' });
+    // A service restarting loads the same answers from its table.
+    const reloaded = new ScopeService();
+    await reloaded.load(copy.pool);
+    expect(reloaded.isWithin({ orgId: survivor }, merged)).toBe(true);
+    expect(reloaded.isWithin({ orgId: dissolved }, dissolved)).toBe(false);
   });
 });

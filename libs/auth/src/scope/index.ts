@@ -3,3 +3,4 @@ export * from './org-tree.projection';
 export * from './org-tree.consumer';
 export * from './scope.service';
 export * from './org-scope.guard';
+export * from './org-event-signature';

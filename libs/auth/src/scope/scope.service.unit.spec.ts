@@ -49,3 +49,43 @@ describe(ScopeService.name, () => {
     expect(sut.isWithin({ orgId: 'z' }, 'a')).toBe(false);
   });
 });
+
+describe(`${ScopeService.name} after organisations cease`, () => {
+  function tree(): ScopeService {
+    const sut = new ScopeService();
+    const edges: [string, string | null][] = [
+      ['county', null],
+      ['town-a', 'county'],
+      ['town-b', 'county'],
+      ['branch-a', 'town-a'],
+      ['branch-b', 'town-b'],
+      ['cell', 'branch-a'],
+    ];
+    for (const [id, parentId] of edges) sut.applyChange({ kind: 'upsert', id, parentId, status: 'active' });
+    return sut;
+  }
+
+  it('isWithin_WhenThePrincipalsOrganisationWasDissolved_GrantsNothing', () => {
+    const sut = tree();
+    sut.applyChange({ kind: 'upsert', id: 'branch-a', parentId: 'town-a', status: 'dissolved' });
+    expect(sut.isWithin({ orgId: 'branch-a' }, 'branch-a')).toBe(false);
+    expect(sut.isWithin({ orgId: 'branch-a' }, 'cell')).toBe(false);
+    expect(sut.isWithin({ orgId: 'town-a' }, 'branch-a')).toBe(true);
+  });
+
+  it('isWithin_WhenAnOrganisationWasMerged_ItsSubtreeFollowsTheSurvivor', () => {
+    const sut = tree();
+    sut.applyChange({ kind: 'upsert', id: 'branch-a', parentId: 'town-a', status: 'merged', mergedIntoId: 'branch-b' });
+    expect(sut.isWithin({ orgId: 'branch-b' }, 'branch-a')).toBe(true);
+    expect(sut.isWithin({ orgId: 'town-b' }, 'cell')).toBe(true);
+    expect(sut.isWithin({ orgId: 'town-a' }, 'branch-a')).toBe(false);
+    expect(sut.isWithin({ orgId: 'branch-a' }, 'cell')).toBe(false);
+  });
+
+  it('isWithin_WhenAStatusChangeArrives_KeepsTheParentLink', () => {
+    const sut = tree();
+    sut.applyChange({ kind: 'status', id: 'town-a', status: 'dissolved' });
+    expect(sut.isWithin({ orgId: 'town-a' }, 'cell')).toBe(false);
+    expect(sut.isWithin({ orgId: 'county' }, 'cell')).toBe(true);
+  });
+});

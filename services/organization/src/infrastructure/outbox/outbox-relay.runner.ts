@@ -3,7 +3,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { publicContracts } from '@vanguard/contracts';
 import { OutboxRelaySource, Relay, ensureTopics } from '@vanguard/messaging';
+import { OrgEventSigner } from '@vanguard/auth';
 import { DataSource } from 'typeorm';
+import { signingRelaySource } from './signing-relay-source';
 
 export const RELAY_OPTIONS = Symbol('RelayOptions');
 export interface RelayRunnerOptions {
@@ -36,7 +38,12 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`could not ensure topics: ${e instanceof Error ? e.message : String(e)}`);
     }
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    this.relay = new Relay({ source: new OutboxRelaySource(pool, { name: 'organization.outbox' }), kafka });
+    const source = signingRelaySource(
+      new OutboxRelaySource(pool, { name: 'organization.outbox' }),
+      OrgEventSigner.fromEnv(),
+      publicContracts,
+    );
+    this.relay = new Relay({ source, kafka });
     this.relay.start();
   }
 
