@@ -1,11 +1,35 @@
 // The Docker path (VANGUARD_INFRA=containers): the same three real parts as the native
 // path, started by testcontainers, for machines that have a Docker engine. The suites
 // find them through the same variables the native path honours.
+import fs from 'node:fs';
 import path from 'node:path';
 
 export interface StartedInfra {
   readonly env: { DATABASE_URL: string; KAFKA_BROKERS: string; KEYCLOAK_URL: string };
   stop(): Promise<void>;
+}
+
+interface RealmFile {
+  realm: string;
+  displayName?: string;
+  clients: unknown[];
+  users: { realmRoles?: string[] }[];
+}
+
+/** The test realm, built as scripts/infra.mjs builds it: the demo realm renamed, plus the test-only clients and users. */
+function testRealm(root: string): string {
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(root, 'infra/keycloak', f), 'utf8')) as RealmFile;
+  const demo = read('vanguard-realm.json');
+  const overlay = read('vanguard-test-realm.overlay.json');
+  const roles = (r: string[] = []) => r.map((x) => (x === `default-roles-${demo.realm}` ? `default-roles-${overlay.realm}` : x));
+  const users = [...demo.users, ...overlay.users].map((u) => ({ ...u, realmRoles: roles(u.realmRoles) }));
+  return JSON.stringify({
+    ...demo,
+    realm: overlay.realm,
+    displayName: overlay.displayName,
+    clients: [...demo.clients, ...overlay.clients],
+    users,
+  });
 }
 
 export async function startContainers(root: string): Promise<StartedInfra> {
@@ -22,6 +46,7 @@ export async function startContainers(root: string): Promise<StartedInfra> {
       .withCopyFilesToContainer([
         { source: path.join(root, 'infra/keycloak/vanguard-realm.json'), target: '/opt/keycloak/data/import/vanguard-realm.json' },
       ])
+      .withCopyContentToContainer([{ content: testRealm(root), target: '/opt/keycloak/data/import/vanguard-test-realm.json' }])
       .withExposedPorts(8080, 9000)
       .withWaitStrategy(Wait.forHttp('/health/ready', 9000).forStatusCode(200))
       .withStartupTimeout(240_000)
