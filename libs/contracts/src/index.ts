@@ -12,6 +12,7 @@ export * from './evaluation/decision';
 export * from './evaluation/pledge.contracts';
 export * from './evaluation/campaign.contracts';
 export * from './evaluation/comment.contracts';
+export * from './evaluation/mass-evaluation.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

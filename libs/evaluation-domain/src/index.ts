@@ -1,4 +1,5 @@
 export * from './decided-by';
 export * from './campaign';
 export * from './comment';
+export * from './mass-evaluation';
 export * from './pledge';

@@ -1,0 +1,78 @@
+import type { RatingTally } from '@vanguard/contracts';
+import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import type { MassEvaluationState, WindowStatus } from './mass-evaluation.state';
+
+abstract class Rule implements VersionedRule {
+  abstract readonly id: string;
+  readonly version: number = 1;
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+  abstract readonly message: string;
+  abstract isBroken(): boolean;
+}
+
+abstract class WindowStatusRule extends Rule {
+  readonly kind: DomainErrorKind = 'conflict';
+  protected abstract readonly allowed: WindowStatus;
+  constructor(private readonly status: WindowStatus) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.status !== this.allowed;
+  }
+}
+
+export class WindowIsOpenedOnceRule extends WindowStatusRule {
+  readonly id = 'evaluation.mass-evaluation.opened-once';
+  readonly code = 'MASS_EVALUATION.EXISTS';
+  readonly message = '该评议已开启 / this evaluation window exists already';
+  protected readonly allowed = 'none';
+}
+
+export class WindowIsOpenRule extends WindowStatusRule {
+  readonly id = 'evaluation.mass-evaluation.open';
+  readonly code = 'MASS_EVALUATION.NOT_OPEN';
+  readonly message = '评议未开启或已结束 / the evaluation window is not open';
+  protected readonly allowed = 'open';
+}
+
+export class OnlyAClosedWindowIsPublishedRule extends WindowStatusRule {
+  readonly id = 'evaluation.mass-evaluation.publish-closed';
+  readonly code = 'MASS_EVALUATION.NOT_CLOSED';
+  readonly message = '评议结束后方可公布结果 / results are published after the window closes';
+  protected readonly allowed = 'closed';
+}
+
+export class WindowDatesAreSoundRule extends Rule {
+  readonly id = 'evaluation.mass-evaluation.dates';
+  readonly code = 'MASS_EVALUATION.DATES';
+  readonly kind = 'invalid';
+  readonly message = '评议须今天或之后开始，结束不早于开始 / the window opens today or later and closes on or after it opens';
+  constructor(
+    private readonly opensOn: string,
+    private readonly closesOn: string,
+    private readonly today: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.opensOn < this.today || this.closesOn < this.opensOn;
+  }
+}
+
+/** Each eligible voter holds one code, so the box can never hold more ballots than voters. */
+export class NoMoreBallotsThanVotersRule extends Rule {
+  readonly id = 'evaluation.mass-evaluation.ballots-within-voters';
+  readonly code = 'MASS_EVALUATION.TOO_MANY_BALLOTS';
+  readonly kind = 'rule';
+  readonly message = '票数超过有投票资格的人数 / more ballots than eligible voters';
+  constructor(
+    private readonly state: MassEvaluationState,
+    private readonly tally: RatingTally,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.tally.satisfied + this.tally.basicallySatisfied + this.tally.dissatisfied > this.state.eligibleVoters;
+  }
+}

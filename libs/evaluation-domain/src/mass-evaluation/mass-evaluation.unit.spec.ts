@@ -1,0 +1,82 @@
+import { specificationFor } from '@vanguard/kernel/testing';
+import { massEvaluationDecider } from './mass-evaluation.decide';
+import type { MassEvaluationEvent } from './mass-evaluation.events';
+import {
+  NoMoreBallotsThanVotersRule,
+  OnlyAClosedWindowIsPublishedRule,
+  WindowDatesAreSoundRule,
+  WindowIsOpenedOnceRule,
+  WindowIsOpenRule,
+} from './mass-evaluation.rules';
+
+const WINDOW = '01930000-0000-7000-8000-0000000000b1';
+const VILLAGE = '00000000-0000-4000-8000-910425101201';
+const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
+const evaluator = { sub: 'county.evaluator', role: 'evaluator', orgId: TOWNSHIP };
+const BOX = { streamId: `ballot-box-${WINDOW}`, version: 57 };
+const opened: MassEvaluationEvent = {
+  type: 'evaluation.MassEvaluationOpened',
+  data: {
+    windowId: WINDOW,
+    subject: { kind: 'organization', id: VILLAGE },
+    orgId: VILLAGE,
+    cycleId: null,
+    eligibleVoters: 60,
+    opensOn: '2011-06-01',
+    closesOn: '2011-06-07',
+  },
+};
+const open = (over: Partial<{ opensOn: string; closesOn: string; today: string }> = {}) =>
+  ({ type: 'OpenMassEvaluation', data: { ...opened.data, today: '2011-05-30', ...over } }) as const;
+const close = (tally = { satisfied: 50, basicallySatisfied: 5, dissatisfied: 2 }) =>
+  ({ type: 'CloseMassEvaluation', data: { decidedBy: evaluator, tally, ballotBox: BOX } }) as const;
+const closed: MassEvaluationEvent = {
+  type: 'evaluation.MassEvaluationClosed',
+  data: {
+    windowId: WINDOW,
+    tally: { satisfied: 50, basicallySatisfied: 5, dissatisfied: 2 },
+    ballotsCast: 57,
+    satisfactionPermille: 965,
+    decision: {
+      decidedBy: evaluator,
+      inputs: [{ streamId: `mass-evaluation-${WINDOW}`, version: 1 }, BOX],
+      rule: { id: 'evaluation.satisfaction-rate', version: 1 },
+      reason: '57 票，满意度 96.5%',
+    },
+  },
+};
+const spec = specificationFor(massEvaluationDecider);
+
+describe('massEvaluationDecider', () => {
+  it('opens a window for a stated number of voters', () => spec.given([]).when(open()).then([opened]));
+  it('opens once', () => spec.given([opened]).when(open()).thenRefuses(WindowIsOpenedOnceRule));
+  it('opens no window in the past', () =>
+    spec
+      .given([])
+      .when(open({ today: '2011-06-02' }))
+      .thenRefuses(WindowDatesAreSoundRule));
+  it('refuses a window that closes before it opens', () =>
+    spec
+      .given([])
+      .when(open({ closesOn: '2011-05-31' }))
+      .thenRefuses(WindowDatesAreSoundRule));
+  it('closes with the tally, the ballot box read and the rate rule version', () => spec.given([opened]).when(close()).then([closed]));
+  it('closes with no ballots as "no rate", not as 0 %', () =>
+    spec
+      .given([opened])
+      .when(close({ satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 }))
+      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { ballotsCast: 0, satisfactionPermille: null } })));
+  it('refuses more ballots than eligible voters', () =>
+    spec
+      .given([opened])
+      .when(close({ satisfied: 61, basicallySatisfied: 0, dissatisfied: 0 }))
+      .thenRefuses(NoMoreBallotsThanVotersRule));
+  it('closes once', () => spec.given([opened, closed]).when(close()).thenRefuses(WindowIsOpenRule));
+  it('publishes a closed window', () =>
+    spec
+      .given([opened, closed])
+      .when({ type: 'PublishMassEvaluation', data: {} })
+      .then([{ type: 'evaluation.MassEvaluationPublished', data: { windowId: WINDOW } }]));
+  it('publishes nothing before it closes', () =>
+    spec.given([opened]).when({ type: 'PublishMassEvaluation', data: {} }).thenRefuses(OnlyAClosedWindowIsPublishedRule));
+});
