@@ -27,6 +27,7 @@ describe(`${RosterHttpController.name} under abandoned downloads`, () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
+    widenImportBudget();
     sut = await createOrganizationTestApp();
     port = await listen(sut);
     for (const u of ['county.organizer', 'province.auditor', 'township.secretary']) tokens[u] = await tokenFor(u);

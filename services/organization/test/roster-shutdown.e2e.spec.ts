@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { tokenFor, waitUntil } from '@vanguard/testing';
+import { createOrganizationTestApp } from './support/organization-test-app';
+import { openDownload, villageWithMembers, widenImportBudget } from './support/roster-fixtures';
+
+const ROOT = join(__dirname, '../../..');
+const DEADLINE_MS = 6_000;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The real service as operators run it (its own process, main.ts), against the test database. */
+function startService(port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/organization/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: infraConfig().testDatabaseUrl,
+      PORT: String(port),
+      ORGANIZATION_RELAY: 'off',
+      ORGANIZATION_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+describe('organization service shutdown', () => {
+  let village: { id: string };
+  let token: string;
+
+  beforeAll(async () => {
+    widenImportBudget();
+    const app = await createOrganizationTestApp();
+    try {
+      token = await tokenFor('county.organizer');
+      village = await villageWithMembers(app, token, 20_000, { id: demoOrgId('910425101'), code: '910425101' });
+    } finally {
+      await app.close();
+    }
+  }, 300_000);
+
+  it('on SIGTERM with a download held open, ends the download and exits 0 within its deadline', async () => {
+    const port = await freePort();
+    const service = startService(port);
+    try {
+      await waitUntil(
+        'the service to be ready',
+        async () => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5000) })).status === 200,
+        {
+          timeoutMs: 90_000,
+          intervalMs: 250,
+        },
+      );
+      const held = await openDownload(port, `/exports/members?format=csv&subtreeOf=${village.id}`, token);
+      expect(held.status).toBe(200);
+      const cut = new Promise<void>((r) => held.response.socket.once('close', () => r()));
+      const t0 = Date.now();
+
+      service.child.kill('SIGTERM');
+      const code = await Promise.race([
+        service.exited,
+        new Promise<'still running'>((r) => setTimeout(() => r('still running'), DEADLINE_MS + 5_000).unref()),
+      ]);
+
+      expect({ code, log: code === 0 ? '' : service.output().slice(-3000) }).toEqual({ code: 0, log: '' });
+      expect(Date.now() - t0).toBeLessThan(DEADLINE_MS);
+      // The held download was ended by the server, not by us: reading on meets the end of a cut body.
+      held.response.on('error', () => undefined).resume();
+      await cut;
+    } finally {
+      if (service.child.exitCode === null) service.child.kill('SIGKILL');
+    }
+  }, 100_000);
+});
