@@ -13,7 +13,7 @@ import {
   publicContracts,
   schemaFileName,
 } from '../libs/contracts/src';
-import { publishedVersions } from '../libs/contracts/src/compatibility/published-history';
+import { publishedVersionsUnder } from '../libs/contracts/src/compatibility/published-history';
 
 const root = path.resolve(__dirname, '..');
 const dir = path.join(root, CONTRACT_DOCS_DIR);
@@ -42,9 +42,10 @@ for (const rel of orphans)
   console.error(`no contract for published ${path.join(CONTRACT_DOCS_DIR, rel)}; restore the contract (old versions stay registered)`);
 
 const breaking: string[] = [];
+const history = publishedVersionsUnder(root, `${CONTRACT_DOCS_DIR}/schemas`);
 for (const c of publicContracts.all()) {
   const rel = `${CONTRACT_DOCS_DIR}/schemas/${schemaFileName(c)}`;
-  for (const { commit, content } of publishedVersions(root, rel)) {
+  for (const { commit, content } of history.get(rel) ?? []) {
     for (const b of findBreakingChanges(JSON.parse(content) as Record<string, unknown>, contractJsonSchema(c))) {
       breaking.push(`${c.type} v${c.version} against ${commit.slice(0, 10)}: ${b.direction} ${b.path}: ${b.change}`);
     }

@@ -29,21 +29,40 @@ export function assertFullHistory(root: string): void {
 
 /** Every distinct committed content of `relPath`, newest first. */
 export function publishedVersions(root: string, relPath: string): PublishedVersion[] {
-  const commits = git(root, ['log', '--format=%H', ...refs(), '--', relPath])
-    .split('\n')
-    .filter(Boolean);
-  const seen = new Set<string>();
-  const out: PublishedVersion[] = [];
-  for (const commit of commits) {
-    let content: string;
-    try {
-      content = git(root, ['show', `${commit}:${relPath}`]);
-    } catch {
-      continue; // the commit deleted it
-    }
-    if (seen.has(content)) continue;
-    seen.add(content);
-    out.push({ commit, content });
+  return publishedVersionsUnder(root, relPath).get(relPath) ?? [];
+}
+
+/**
+ * Every distinct committed content of every file under `relDir` (a file or a folder), newest
+ * first, in two git processes: `log` names the commits touching each file, `cat-file --batch`
+ * reads all those blobs at once.
+ */
+export function publishedVersionsUnder(root: string, relDir: string): Map<string, PublishedVersion[]> {
+  const touches: { commit: string; path: string }[] = [];
+  let commit = '';
+  for (const line of git(root, ['log', '--format=commit %H', '--name-only', ...refs(), '--', relDir]).split('\n')) {
+    if (line.startsWith('commit ')) commit = line.slice(7);
+    else if (line.trim()) touches.push({ commit, path: line.trim() });
+  }
+  const out = new Map<string, PublishedVersion[]>();
+  if (!touches.length) return out;
+  const batch = execFileSync('git', ['cat-file', '--batch'], {
+    cwd: root,
+    input: touches.map((t) => `${t.commit}:${t.path}`).join('\n') + '\n',
+    maxBuffer: 256 << 20,
+  });
+  let at = 0;
+  for (const { commit: c, path: p } of touches) {
+    const eol = batch.indexOf(0x0a, at);
+    const header = batch.subarray(at, eol).toString('utf8');
+    at = eol + 1;
+    if (header.endsWith(' missing')) continue; // the commit deleted it
+    const size = Number(header.split(' ')[2]);
+    const content = batch.subarray(at, at + size).toString('utf8');
+    at += size + 1;
+    const versions = out.get(p) ?? [];
+    if (!versions.some((v) => v.content === content)) versions.push({ commit: c, content });
+    out.set(p, versions);
   }
   return out;
 }
