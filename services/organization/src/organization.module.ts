@@ -57,6 +57,9 @@ import { EXPORT_LIMITER, IMPORT_LIMITER, RosterHttpController } from './interfac
 import { ROSTER_EXPORTS, ROSTER_IMPORTS } from './application/ports/roster.port';
 import { PgRosterExports } from './infrastructure/roster/pg-roster-exports';
 import { PgRosterImports } from './infrastructure/roster/pg-roster-imports';
+import { PgIdNumberReviews } from './infrastructure/roster/pg-id-number-reviews';
+import { ID_NUMBER_REVIEWS } from './application/ports/id-number-reviews.port';
+import { IdNumberReviewsHttpController } from './interface/http/id-number-reviews.http.controller';
 import type { OrganizationConfig } from './organization.config';
 import { rosterLimits, ROSTER_LIMITS, type WithRosterLimits } from './roster-limits.config';
 
@@ -125,6 +128,7 @@ export class OrganizationModule {
         TransfersHttpController,
         ContactPointsHttpController,
         RosterHttpController,
+        IdNumberReviewsHttpController,
       ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
@@ -149,6 +153,7 @@ export class OrganizationModule {
         { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
         OutboxRelayRunner,
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
+        { provide: ID_NUMBER_REVIEWS, useClass: PgIdNumberReviews },
         { provide: ROSTER_EXPORTS, useClass: PgRosterExports },
         { provide: ROSTER_LIMITS, useValue: limits },
         // One per process: shutdown waits on it (main.ts), every limiter is made from it.

@@ -140,6 +140,12 @@ describe(PgIdNumberChecks.name, () => {
 
     const { rows: flags } = await db.pool.query(`select actor_org_id, review_org_id, jobs from id_number_probe_flags`);
     expect(flags).toEqual([{ actor_org_id: BAIHUA, review_org_id: SONGLING, jobs: JOBS_PER_WINDOW }]);
+    // The county's organisation department sees the flag and the held row; the secretary sees neither.
+    const reviews = await http().get('/id-number-reviews').set(as('county.organizer'));
+    expect(reviews.status).toBe(200);
+    expect(reviews.body.flags).toEqual([expect.objectContaining({ actorOrgId: BAIHUA, reviewOrgId: SONGLING, jobs: JOBS_PER_WINDOW })]);
+    expect(reviews.body.holds).toEqual([expect.objectContaining({ orgId: village.id, reviewOrgId: SONGLING })]);
+    expect((await http().get('/id-number-reviews').set(as('township.secretary'))).status).toBe(403);
     // Another user's budget is their own.
     expect(await importOne('county.organizer', idNumber(), true)).toMatchObject({ status: 'succeeded' });
   });
