@@ -52,8 +52,8 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
           requests.map((r) => r.category),
           requests.map((r) => r.expected),
           requests.map((r) => r.heads.length),
-          requests.flatMap((r) => r.heads),
-          requests.flatMap((r) => r.tails),
+          joinTexts(requests.flatMap((r) => r.heads)),
+          joinTexts(requests.flatMap((r) => r.tails)),
         ],
       });
       return outcomes(requests, rows);
@@ -133,4 +133,13 @@ function stored(r: AppendRequest, byId: ReadonlyMap<string, StoredRow>): AppendO
     rows.push({ position: row.position, streamVersion: row.stream_version, transactionId: row.transaction_id, hash: row.hash });
   }
   return { rows };
+}
+
+/**
+ * The canonical texts joined by U+0001, which canonical JSON always escapes, so none contains
+ * it: Postgres splits them with string_to_array, and neither side pays for the quoting and
+ * unquoting of an array literal, which for JSON text escapes every double quote.
+ */
+export function joinTexts(texts: readonly string[]): string {
+  return texts.join('\u0001');
 }

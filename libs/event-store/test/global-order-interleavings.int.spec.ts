@@ -93,7 +93,7 @@ describe(`${PostgresEventStore.name} global order under interleavings`, () => {
           await client.query('rollback');
           // A refused stale transaction, or a deadlock between two callers' lock orders: both roll back whole.
           const deadlock = (e as { code?: string }).code === '40P01';
-          if (!(e instanceof StaleTransactionError || deadlock) || attempt > 20) throw e;
+          if (!(e instanceof StaleTransactionError || deadlock) || attempt > 50) throw e;
           if (!deadlock) refusedAndRetried++;
           else deadlocks++;
         } finally {
@@ -141,12 +141,16 @@ describe(`${PostgresEventStore.name} global order under interleavings`, () => {
           return events.length === expected && events;
         });
         after = { transactionId: page[page.length - 1]!.transactionId, position: page[page.length - 1]!.position };
-        if (process.env['TRACE_RUNS']) console.log(`run ${run} ${Date.now()}`);
         expect({ seed, run, outOfOrder: outOfOrder(page) }).toEqual({ seed, run, outOfOrder: [] });
       }
 
-      await waitUntil('the subscription to deliver every event', () => delivered.length >= appended);
-      expect({ seed, outOfOrder: outOfOrder(delivered), delivered: delivered.length }).toEqual({
+      // Delivery is at least once: a redelivered batch may repeat events; the first delivery of each must be in order.
+      const firsts = new Map<string, RecordedEvent>();
+      await waitUntil('the subscription to deliver every event', () => {
+        for (const e of delivered) if (!firsts.has(e.eventId)) firsts.set(e.eventId, e);
+        return firsts.size >= appended;
+      });
+      expect({ seed, outOfOrder: outOfOrder([...firsts.values()]), delivered: firsts.size }).toEqual({
         seed,
         outOfOrder: [],
         delivered: appended,
