@@ -13,6 +13,7 @@ export * from './evaluation/pledge.contracts';
 export * from './evaluation/campaign.contracts';
 export * from './evaluation/comment.contracts';
 export * from './evaluation/mass-evaluation.contracts';
+export * from './evaluation/assessment.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

@@ -1,4 +1,5 @@
 export * from './decided-by';
+export * from './assessment';
 export * from './campaign';
 export * from './comment';
 export * from './mass-evaluation';

@@ -1,0 +1,21 @@
+import type { DecidedBy } from '../decided-by';
+import type { TierInputs } from './tier-rules';
+
+export interface AssessOrganization {
+  readonly type: 'AssessOrganization';
+  readonly data: {
+    readonly orgId: string;
+    readonly period: string;
+    readonly scores: TierInputs['scores'];
+    /** The mass-evaluation result the handler read, if any: its value and where it came from. */
+    readonly satisfaction: { readonly permille: number; readonly streamId: string; readonly version: number } | null;
+    readonly decidedBy: DecidedBy;
+    /** ids from the root down to the organisation assessed. */
+    readonly orgPath: readonly string[];
+    /** The tier rule version in force (chosen by the service's configuration, recorded on the event). */
+    readonly ruleVersion: number;
+    readonly reason: string;
+  };
+}
+
+export type AssessmentCommand = AssessOrganization;

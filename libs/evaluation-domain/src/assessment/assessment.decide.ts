@@ -1,0 +1,61 @@
+import { checkRule, type Decider } from '@vanguard/kernel';
+import type { AssessmentCommand, AssessOrganization } from './assessment.commands';
+import type { AssessmentEvent } from './assessment.events';
+import { AssessedByALevelAboveRule, PeriodIsAssessedOnceRule, TierRuleVersionExistsRule } from './assessment.rules';
+import { evolve, initialState, type AssessmentState } from './assessment.state';
+import { TIER_RULES, totalScore, type OrgTier } from './tier-rules';
+
+const RANK: Record<OrgTier, number> = { lagging: 0, middle: 1, advanced: 2 };
+
+export function assessOrganization({ data }: AssessOrganization, state: AssessmentState): AssessmentEvent[] {
+  checkRule(new PeriodIsAssessedOnceRule(state, data.period));
+  checkRule(new AssessedByALevelAboveRule(data.decidedBy, data.orgPath));
+  checkRule(new TierRuleVersionExistsRule(data.ruleVersion));
+  const rule = TIER_RULES[data.ruleVersion]!;
+  const inputs = { scores: data.scores, satisfactionPermille: data.satisfaction?.permille ?? null };
+  const tier = rule.tier(inputs);
+  const assessed: AssessmentEvent = {
+    type: 'evaluation.OrganizationAssessed',
+    data: {
+      orgId: data.orgId,
+      period: data.period,
+      scores: data.scores,
+      total: totalScore(data.scores),
+      tier,
+      starRating: rule.stars(inputs),
+      decision: {
+        decidedBy: data.decidedBy,
+        inputs: [
+          { streamId: `assessment-${data.orgId}`, version: state.version },
+          ...(data.satisfaction ? [{ streamId: data.satisfaction.streamId, version: data.satisfaction.version }] : []),
+        ],
+        rule: { id: rule.id, version: rule.version },
+        reason: data.reason,
+      },
+    },
+  };
+  if (state.tier === null || state.tier === tier) return [assessed];
+  return [
+    assessed,
+    {
+      type: 'evaluation.TierChanged',
+      data: {
+        orgId: data.orgId,
+        period: data.period,
+        from: state.tier,
+        to: tier,
+        direction: RANK[tier] > RANK[state.tier] ? 'up' : 'down',
+      },
+    },
+  ];
+}
+
+export function decide(command: AssessmentCommand, state: AssessmentState): AssessmentEvent[] {
+  switch (command.type) {
+    case 'AssessOrganization':
+      return assessOrganization(command, state);
+  }
+}
+
+/** 五个好 assessments of one organisation, period after period. */
+export const assessmentDecider: Decider<AssessmentCommand, AssessmentState, AssessmentEvent> = { initialState, evolve, decide };
