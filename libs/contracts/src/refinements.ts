@@ -47,10 +47,19 @@ export function refineBy<S extends z.ZodType>(schema: S, rule: NamedRefinement<z
   return refined;
 }
 
-/** The refinements of one zod node; an unnamed one (a bare `.refine`) is reported as `unnamed`. */
+/**
+ * The refinements of one zod node; an unnamed one (a bare `.refine`) is reported as `unnamed`,
+ * and a transform, which can change or refuse a message invisibly to JSON Schema, as
+ * `unnamed-transform`: contracts carry neither (the contracts test refuses them).
+ */
 export function refinementsOf(schema: z.core.$ZodType): RecordedRefinement[] {
+  const def = schema._zod.def as { type?: string; out?: z.core.$ZodType };
   const checks = schema._zod.def.checks ?? [];
-  return checks
+  const out = checks
     .filter((c) => (c._zod.def as { check?: string }).check === 'custom')
     .map((c) => named.get(c) ?? { id: 'unnamed', description: 'a refinement not declared with refineBy', source: '' });
+  if (def.type === 'transform' || (def.type === 'pipe' && (def.out?._zod.def as { type?: string } | undefined)?.type === 'transform')) {
+    out.push({ id: 'unnamed-transform', description: 'a transform, which JSON Schema cannot describe', source: '' });
+  }
+  return out;
 }

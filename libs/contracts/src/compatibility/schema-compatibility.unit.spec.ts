@@ -208,6 +208,19 @@ const table: Record<string, Row> = {
     oldToNew: false,
     legacy: false,
   },
+  'a transform added': {
+    published,
+    current: changed({
+      note: z
+        .string()
+        .max(100)
+        .optional()
+        .transform((n) => n?.trim()),
+    }),
+    newToOld: false,
+    oldToNew: true,
+    legacy: false,
+  },
   'a keyword the check does not understand (not) added': {
     published,
     current: { ...published, properties: { ...(published['properties'] as object), score: { type: 'number', not: { const: 0 } } } },
