@@ -48,10 +48,11 @@ interface Link {
   version: number;
   hash: string;
   position: number;
-  transactionId: bigint;
+  /** Decimal text, as Postgres prints an xid8: compared with compareIds, not parsed per row. */
+  transactionId: string;
 }
 
-const GENESIS: Link = { version: 0, hash: GENESIS_HASH, position: 0, transactionId: 0n };
+const GENESIS: Link = { version: 0, hash: GENESIS_HASH, position: 0, transactionId: '0' };
 
 /**
  * Checks the store against what its writers promise: the hash chain of every stream, the
@@ -107,9 +108,9 @@ export class StoreVerifier {
   }
 
   /** The first transaction id this cluster has not assigned yet. */
-  private async nextTransactionId(): Promise<bigint> {
+  private async nextTransactionId(): Promise<string> {
     const { rows } = await this.pool.query<{ xmax: string }>('select pg_snapshot_xmax(pg_current_snapshot())::text as xmax');
-    return BigInt(rows[0]!.xmax);
+    return rows[0]!.xmax;
   }
 
   private async streamRanges(n: number): Promise<{ text: string; values: unknown[] }[]> {
@@ -133,7 +134,7 @@ export class StoreVerifier {
     where: { text: string; values: unknown[] },
     ranged: boolean,
     checkColumns: boolean,
-    assignedBelow: { value: bigint },
+    assignedBelow: { value: string },
   ): Promise<{ checkedEvents: number; checkedStreams: number; broken?: BrokenLink }> {
     const client = await this.pool.connect();
     let checkedEvents = 0;
@@ -167,9 +168,9 @@ export class StoreVerifier {
               checkedStreams++;
               last = ranged && v > 1 ? await this.storedLink(r.stream_id, v - 1) : GENESIS;
             }
-            const tx = BigInt(r.transaction_id);
+            const tx = r.transaction_id;
             // Rows committed after verify began may carry ids assigned since: look again before calling it a forgery.
-            if (tx >= assignedBelow.value) assignedBelow.value = await this.nextTransactionId();
+            if (compareIds(tx, assignedBelow.value) >= 0) assignedBelow.value = await this.nextTransactionId();
             const broken = checkLink(r, v, tx, last, checkColumns, assignedBelow.value);
             if (broken) return { checkedEvents, checkedStreams, broken };
             checkedEvents++;
@@ -192,8 +193,8 @@ export class StoreVerifier {
       [streamId, version],
     );
     const r = rows[0];
-    if (!r) return { version, hash: '(missing)', position: 0, transactionId: 0n };
-    return { version, hash: r.hash, position: Number(r.position), transactionId: BigInt(r.transaction_id) };
+    if (!r) return { version, hash: '(missing)', position: 0, transactionId: '0' };
+    return { version, hash: r.hash, position: Number(r.position), transactionId: r.transaction_id };
   }
 
   /** The stream heads must agree with the last event: catches a deleted tail. */
@@ -230,7 +231,7 @@ export class StoreVerifier {
   }
 }
 
-function checkLink(r: VerifyRow, v: number, tx: bigint, last: Link, checkColumns: boolean, assignedBelow: bigint): BrokenLink | null {
+function checkLink(r: VerifyRow, v: number, tx: string, last: Link, checkColumns: boolean, assignedBelow: string): BrokenLink | null {
   const position = Number(r.position);
   const at = { streamId: r.stream_id, streamVersion: v, position };
   if (v !== last.version + 1) {
@@ -247,7 +248,7 @@ function checkLink(r: VerifyRow, v: number, tx: bigint, last: Link, checkColumns
       found: `position ${position}`,
     };
   }
-  if (tx < last.transactionId) {
+  if (compareIds(tx, last.transactionId) < 0) {
     return {
       ...at,
       reason: 'transaction_id_mismatch',
@@ -255,7 +256,7 @@ function checkLink(r: VerifyRow, v: number, tx: bigint, last: Link, checkColumns
       found: `transaction_id ${tx}`,
     };
   }
-  if (tx >= assignedBelow) {
+  if (compareIds(tx, assignedBelow) >= 0) {
     return {
       ...at,
       reason: 'transaction_id_mismatch',
@@ -288,4 +289,10 @@ function columnDiffering(r: VerifyRow, v: number): string | null {
   if (c['correlationId'] !== r.correlation_id) return 'correlation_id';
   if ((c['causationId'] ?? null) !== r.causation_id) return 'causation_id';
   return null;
+}
+
+/** Orders two xid8 values printed in decimal (no sign, no leading zeros) without parsing them. */
+function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
