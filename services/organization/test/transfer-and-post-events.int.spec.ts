@@ -15,7 +15,7 @@ const TOPIC = MemberTransferAccepted.topic;
 
 // The decision on a transfer and 亮牌示范 reach the topic through the outbox, in the
 // command's transaction, like every other organisation change; organisation events carry
-// orgId beside the deprecated organizationId (ADR 0009).
+// orgId beside the deprecated organizationId (ADR 0012).
 describe(`${OutboxRelayRunner.name} (transfer decisions, vanguard posts, orgId)`, () => {
   let org: TestSchema;
   let sut: INestApplication;

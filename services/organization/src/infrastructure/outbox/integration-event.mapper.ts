@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../domain/shared/aggregate-root';
  * Domain event → published language (libs/contracts, `organization.<Name>` v1). The domain
  * events already carry only primitives and never personal data; this adds the envelope:
  * stream, version, actor, correlation. Organisation events carry `orgId` beside the
- * deprecated `organizationId` until the window of ADR 0009 closes and they move to v2.
+ * deprecated `organizationId` until the window of ADR 0012 closes and they move to v2.
  */
 export function toIntegrationEvent(
   event: DomainEvent,
