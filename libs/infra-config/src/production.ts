@@ -29,7 +29,7 @@ function passwordOf(url: string): string | undefined {
  * What the environment leaves at a development default, one sentence each. Pure: reads only
  * `env`, so it runs before anything connects and is unit-tested directly.
  */
-export function productionProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+export function productionProblems(env: NodeJS.ProcessEnv = process.env, service?: string): string[] {
   const problems: string[] = [];
   try {
     if (isDevelopmentKey(env)) {
@@ -39,6 +39,18 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env): string
     }
   } catch (e) {
     problems.push(`${(e as Error).message}.`);
+  }
+
+  // Scope everywhere follows organisation events, which only the organization service signs (ADR 0010).
+  if (service === 'organization' && !env['ORGANIZATION_EVENT_SIGNING_KEY']) {
+    problems.push(
+      'ORGANIZATION_EVENT_SIGNING_KEY is not set: organisation events would be signed with the development key, which anyone can derive from the source and use to forge scope.',
+    );
+  }
+  if (service !== undefined && service !== 'organization' && !env['ORGANIZATION_EVENT_VERIFY_KEYS']) {
+    problems.push(
+      'ORGANIZATION_EVENT_VERIFY_KEYS is not set: this service would trust organisation events signed with the public development key.',
+    );
   }
 
   const databaseUrl = env['DATABASE_URL'];
@@ -138,7 +150,7 @@ export async function keycloakProductionProblems(env: NodeJS.ProcessEnv = proces
  */
 export async function refuseUnsafeProductionStart(service: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!isProductionMode(env)) return;
-  const problems = productionProblems(env);
+  const problems = productionProblems(env, service);
   if (env['KEYCLOAK_URL']) problems.push(...(await keycloakProductionProblems(env)));
   if (problems.length === 0) {
     process.stderr.write(`[${service}] production mode: no development defaults found\n`);

@@ -25,6 +25,16 @@ describe('productionProblems', () => {
     expect(productionProblems(safe())).toEqual([]);
   });
 
+  it('productionProblems_ForTheOrganizationService_WantsItsEventSigningKey', () => {
+    expect(productionProblems(safe(), 'organization')).toEqual([expect.stringMatching(/^ORGANIZATION_EVENT_SIGNING_KEY is not set/)]);
+    expect(productionProblems({ ...safe(), ORGANIZATION_EVENT_SIGNING_KEY: 'c2VlZA==' }, 'organization')).toEqual([]);
+  });
+
+  it('productionProblems_ForAnyOtherService_WantsTheKeysThatVerifyOrganisationEvents', () => {
+    expect(productionProblems(safe(), 'evaluation')).toEqual([expect.stringMatching(/^ORGANIZATION_EVENT_VERIFY_KEYS is not set/)]);
+    expect(productionProblems({ ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA' }, 'evaluation')).toEqual([]);
+  });
+
   it('productionProblems_WhenNothingIsSet_SaysOneSentencePerMissingSetting', () => {
     const problems = productionProblems({ VANGUARD_ENV: 'production' });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { infraConfig, keycloakProductionProblems } from '@vanguard/infra-config';
 import { formatKek, newKek } from '@vanguard/keys';
@@ -10,7 +11,9 @@ const root = path.resolve(__dirname, '../../..');
 function bareEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(DATABASE_URL|TEST_DATABASE_URL|POSTGRES_PASSWORD|VG_SERVICE_DB_PASSWORD|KEYCLOAK_|KC_|VANGUARD_|NODE_ENV)/.test(key))
+    if (
+      /^(DATABASE_URL|TEST_DATABASE_URL|POSTGRES_PASSWORD|VG_SERVICE_DB_PASSWORD|KEYCLOAK_|KC_|VANGUARD_|ORGANIZATION_|NODE_ENV)/.test(key)
+    )
       delete env[key];
   }
   return env;
@@ -50,6 +53,7 @@ describe('production mode', () => {
       .filter((l) => l.startsWith('  - '));
     expect(sentences.map((l) => l.slice(4).split(' ')[0])).toEqual([
       'VANGUARD_KEK',
+      'ORGANIZATION_EVENT_SIGNING_KEY',
       'DATABASE_URL',
       'VG_SERVICE_DB_PASSWORD',
       'KEYCLOAK_URL',
@@ -62,6 +66,7 @@ describe('production mode', () => {
       ...bareEnv(),
       NODE_ENV: 'production',
       VANGUARD_KEK: formatKek(newKek('kek-test')),
+      ORGANIZATION_EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
       DATABASE_URL: 'postgres://vanguard_admin:not-the-default@127.0.0.1:5432/vanguard_unused',
       VG_SERVICE_DB_PASSWORD: 'not-the-default-either',
       KEYCLOAK_URL: infra.keycloakUrl,
