@@ -195,7 +195,7 @@ export class EventConsumer<TTx> {
     // Which handler failed, and with what: only an error a handler raised (or the inbox's
     // SwallowedDatabaseError naming it) is that handler's. A failed BEGIN, claim or COMMIT is
     // nobody's, and blaming the last handler run would spend its attempt, or dead-letter it.
-    let thrown: { index: number; error: unknown } | undefined;
+    const thrown: { index?: number; error?: unknown } = {};
     try {
       const outcomes = await this.options.inbox.processBatch(
         this.name,
@@ -204,7 +204,8 @@ export class EventConsumer<TTx> {
           try {
             await handled[i]!.handler!(item.event, { tx, origin: item.origin, attempt: 1 });
           } catch (error) {
-            thrown = { index: i, error };
+            thrown.index = i;
+            thrown.error = error;
             throw error;
           }
         },
@@ -215,7 +216,8 @@ export class EventConsumer<TTx> {
     } catch (e) {
       // Nothing of the batch committed. The handler that failed has had its first attempt;
       // the others start afresh (handlers' effects must live in the transaction, so a rerun is harmless).
-      const failedIndex = e instanceof SwallowedDatabaseError ? e.index : thrown?.error === e ? thrown.index : -1;
+      const failedIndex =
+        e instanceof SwallowedDatabaseError ? e.index : thrown.index !== undefined && thrown.error === e ? thrown.index : -1;
       const failed = failedIndex >= 0 ? handled[failedIndex] : undefined;
       this.log.warn({ topic, partition, messages: handled.length, err: e }, 'batch transaction failed; handling its messages one by one');
       for (const w of work) {

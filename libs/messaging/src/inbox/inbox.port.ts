@@ -82,7 +82,12 @@ export class CommitRolledBackError extends Error {
   }
 }
 
-/** pg's transaction status from the last ReadyForQuery: 'E' is a failed transaction block. */
+/**
+ * pg's transaction status from the last ReadyForQuery: 'E' is a failed transaction block.
+ * A hint, not proof: pg settles a failed query on the error, and the ReadyForQuery that
+ * carries 'E' may arrive a moment later. So it names the guilty effect when it can, and the
+ * answer to COMMIT (CommitRolledBackError) catches what it missed.
+ */
 export function transactionAborted(client: { getTransactionStatus?(): string | null }): boolean {
   return client.getTransactionStatus?.() === 'E';
 }

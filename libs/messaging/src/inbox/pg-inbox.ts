@@ -5,6 +5,7 @@ import {
   batchClaimParams,
   CommitRolledBackError,
   runClaimed,
+  SwallowedDatabaseError,
   runEffect,
   transactionAborted,
   type Inbox,
@@ -51,6 +52,9 @@ export class PgInbox implements Inbox<PoolClient> {
         (tx) => effect(tx),
       );
       return { commit: true, result: 'processed' as const };
+    }).catch((e: unknown) => {
+      // Alone in its transaction, the effect is what aborted it.
+      throw e instanceof CommitRolledBackError ? new SwallowedDatabaseError(event.eventId, 0) : e;
     });
   }
 

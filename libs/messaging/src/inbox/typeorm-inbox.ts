@@ -5,6 +5,7 @@ import {
   batchClaimParams,
   CommitRolledBackError,
   runClaimed,
+  SwallowedDatabaseError,
   runEffect,
   transactionAborted,
   type Inbox,
@@ -45,6 +46,9 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
       if (rows.length === 0) return { commit: false, result: 'duplicate' as const };
       await runEffect(manager, aborted, { event, origin }, 0, (tx) => effect(tx));
       return { commit: true, result: 'processed' as const };
+    }).catch((e: unknown) => {
+      // Alone in its transaction, the effect is what aborted it.
+      throw e instanceof CommitRolledBackError ? new SwallowedDatabaseError(event.eventId, 0) : e;
     });
   }
 
@@ -69,10 +73,10 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
 
   /**
    * Like `dataSource.transaction`, which commits without looking at the answer: Postgres
-   * answers COMMIT of an aborted transaction block with ROLLBACK and raises nothing. That
-   * answer comes exactly when the block is in the failed state, which the pg connection
-   * under the query runner reports from its last ReadyForQuery ('E'), so it is checked
-   * before committing, and a failed block is rolled back and reported instead.
+   * answers COMMIT of an aborted transaction block with ROLLBACK and raises nothing, and
+   * TypeORM's query runner does not pass that answer on. So the runner asks first: one
+   * statement before COMMIT fails (25P02) exactly when COMMIT would roll back, and then the
+   * transaction is rolled back and reported instead.
    */
   private async transaction<T>(
     work: (manager: EntityManager, aborted: () => boolean) => Promise<{ commit: boolean; result: T }>,
@@ -88,7 +92,7 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
           await runner.rollbackTransaction();
           return result;
         }
-        if (aborted()) throw new CommitRolledBackError();
+        if (await commitWouldRollBack(runner, aborted)) throw new CommitRolledBackError();
         await runner.commitTransaction();
         return result;
       } catch (e) {
@@ -98,6 +102,22 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
     } finally {
       await runner.release();
     }
+  }
+}
+
+/**
+ * Whether the transaction is aborted, so that COMMIT would answer ROLLBACK. The status the
+ * connection last saw can lag: pg settles a failed query on the error, before the server's
+ * ReadyForQuery with the new status arrives. A statement's own answer cannot lag.
+ */
+async function commitWouldRollBack(runner: QueryRunner, aborted: () => boolean): Promise<boolean> {
+  if (aborted()) return true;
+  try {
+    await runner.query('select 1');
+    return false;
+  } catch (e) {
+    if ((e as { driverError?: { code?: string } }).driverError?.code === '25P02') return true;
+    throw e;
   }
 }
 
