@@ -6,6 +6,7 @@ export * from './outbox/outbox.schema';
 export * from './outbox/outbox';
 export * from './outbox/typeorm-outbox';
 export * from './relay/relay-source.port';
+export * from './relay/relay-dead-letters';
 export * from './relay/outbox-relay-source';
 export * from './relay/event-store-relay-source';
 export * from './relay/leader-lock';

@@ -3,7 +3,7 @@ import { migrate, PostgresEventStore, type AppendContext } from '@vanguard/event
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { EventStoreRelaySource, ensureTopics, headerValue, Relay } from '../src';
-import { brokerGate, collect, deleteTopics, kafkaClient } from './support';
+import { brokerGate, collect, deleteTopics, kafkaClient, pledgeContracts } from './support';
 
 const STREAMS = 100;
 const VERSIONS = 100; // 10,000 events
@@ -34,14 +34,13 @@ describe(EventStoreRelaySource.name, () => {
 
   it('WhenKafkaIsUnreachableWhileEventsAreAppended_PublishesAllOfThemInStreamOrderOnceItIsBack', async () => {
     const gate = await brokerGate(infraConfig().kafkaBrokers[0]!);
-    const source = new EventStoreRelaySource(store, db.pool);
+    const source = new EventStoreRelaySource(store, db.pool, { contracts: pledgeContracts(topic) });
     const sut = new Relay({
       source,
       kafka: kafkaClient([gate.address]),
       batchSize: 1000,
       idleDelayMs: 20,
       backoff: { initialMs: 100, maxMs: 1000 },
-      topicFor: () => topic,
     });
     const appended: string[] = [];
     try {
@@ -95,11 +94,10 @@ describe(EventStoreRelaySource.name, () => {
     const restartTopic = `${topic}.restart`;
     await ensureTopics(kafka, [restartTopic], { numPartitions: 1 });
     const first = new Relay({
-      source: new EventStoreRelaySource(store, db.pool, { name }),
+      source: new EventStoreRelaySource(store, db.pool, { contracts: pledgeContracts(restartTopic), name }),
       kafka,
       batchSize: 100,
       idleDelayMs: 20,
-      topicFor: () => restartTopic,
     });
     first.start();
     await waitUntil('the first relay to catch up', () => first.stats.published >= STREAMS * VERSIONS);
@@ -108,11 +106,10 @@ describe(EventStoreRelaySource.name, () => {
     await store.append('pledge-late', [{ type: 'evaluation.PledgeMade', data: { late: true } }], { expectedVersion: 'no_stream', context });
 
     const second = new Relay({
-      source: new EventStoreRelaySource(store, db.pool, { name }),
+      source: new EventStoreRelaySource(store, db.pool, { contracts: pledgeContracts(restartTopic), name }),
       kafka,
       batchSize: 100,
       idleDelayMs: 20,
-      topicFor: () => restartTopic,
     });
     second.start();
     try {

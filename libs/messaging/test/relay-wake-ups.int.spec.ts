@@ -4,7 +4,7 @@ import { migrate, PostgresEventStore, storeChannel, type AppendContext } from '@
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventStoreRelaySource, migrateOutbox, OUTBOX_NOTIFY_TRIGGER, OutboxRelaySource, PgOutbox, Relay } from '../src';
-import { deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
+import { deleteTopics, kafkaClient, pledgeContracts, thingContract, thingEvent } from './support';
 
 /** Far longer than any wait below: a record published in time was not found by the idle poll. */
 const IDLE_MS = 60_000;
@@ -141,8 +141,8 @@ describe(`${Relay.name} wake-ups`, () => {
     });
 
     it('WhenACaughtUpRelayIsIdle_PublishesEachAppendAtOnce_NotAfterItsIdlePause', async () => {
-      const source = new EventStoreRelaySource(store, db.pool, { name: 'wake-relay' });
-      const sut = new Relay({ source, kafka, idleDelayMs: IDLE_MS, topicFor: () => topic });
+      const source = new EventStoreRelaySource(store, db.pool, { contracts: pledgeContracts(topic), name: 'wake-relay' });
+      const sut = new Relay({ source, kafka, idleDelayMs: IDLE_MS });
       sut.start();
       try {
         await waitUntil('the relay to lead and listen', () => source.isLeader && sut.listening && sut.stats.rounds >= 1);
@@ -159,8 +159,8 @@ describe(`${Relay.name} wake-ups`, () => {
     });
 
     it('WhenAnAppendCommittedBehindAnOpenTransaction_LooksAgainSoonAndPublishesItOnceThatEnds', async () => {
-      const source = new EventStoreRelaySource(store, db.pool, { name: 'held-back-relay' });
-      const sut = new Relay({ source, kafka, idleDelayMs: IDLE_MS, topicFor: () => topic });
+      const source = new EventStoreRelaySource(store, db.pool, { contracts: pledgeContracts(topic), name: 'held-back-relay' });
+      const sut = new Relay({ source, kafka, idleDelayMs: IDLE_MS });
       const blocker = await admin.connect();
       sut.start();
       try {
@@ -183,10 +183,11 @@ describe(`${Relay.name} wake-ups`, () => {
 
     it('WhenTheListenerWasDownAsEventsWereAppended_TheReconnectReadPublishesThem', async () => {
       const source = new EventStoreRelaySource(store, db.pool, {
+        contracts: pledgeContracts(topic),
         name: 'reconnect-relay',
         listenerBackoff: { initialMs: 1_500, maxMs: 1_500 },
       });
-      const sut = new Relay({ source, kafka, idleDelayMs: IDLE_MS, topicFor: () => topic });
+      const sut = new Relay({ source, kafka, idleDelayMs: IDLE_MS });
       sut.start();
       try {
         await waitUntil('the relay to catch up and listen', () => sut.listening && sut.stats.published === 4);

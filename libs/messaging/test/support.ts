@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
-import { defineContract, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
+import { ContractRegistry, defineContract, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 
 export function thingContract(topic: string) {
@@ -16,6 +16,16 @@ export function thingContract(topic: string) {
     description: 'a test event',
     schema: z.object({ n: z.number().int(), note: z.string().optional() }),
   });
+}
+
+/** Contracts for the events the store-relay suites append (`pledge-…` streams), published to `topic`. */
+export function pledgeContracts(topic: string) {
+  const pledge = (name: string, schema: z.ZodType) =>
+    defineContract({ context: 'evaluation', name, version: 1, stream: 'pledge', topic, description: 'a test event', schema });
+  return new ContractRegistry([
+    pledge('PledgeMade', z.object({ v: z.number().int().optional(), late: z.boolean().optional() })),
+    pledge('PledgeProgressReported', z.object({ v: z.number().int() })),
+  ]);
 }
 
 export function thingEvent(stream: string, streamVersion: number, data: Record<string, unknown> = { n: streamVersion }): EventEnvelope {

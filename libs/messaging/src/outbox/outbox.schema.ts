@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { relayDeadLetterDdl } from '../relay/relay-dead-letters';
 import { qualifiedTable, type SqlExecutor } from '../sql';
 
 export const DEFAULT_OUTBOX_TABLE = 'vanguard_outbox';
@@ -14,7 +15,7 @@ export interface OutboxTableOptions {
 /**
  * DDL of the outbox: one row per event, written in the transaction that changed the state;
  * the relay publishes rows with `published_at is null` in `id` order and then stamps them.
- * Includes the notify trigger (`outboxNotifyDdl`).
+ * Includes the notify trigger (`outboxNotifyDdl`) and the relay's dead letters (`relayDeadLetterDdl`).
  */
 export function outboxTableDdl(options: OutboxTableOptions = {}): string[] {
   const table = options.table ?? DEFAULT_OUTBOX_TABLE;
@@ -33,6 +34,8 @@ export function outboxTableDdl(options: OutboxTableOptions = {}): string[] {
     )`,
     `create index if not exists "${table}_unpublished" on ${t} (id) where published_at is null`,
     ...outboxNotifyDdl(options),
+    // Where the relay keeps what Kafka refused; it creates the table itself where this migration predates it.
+    ...relayDeadLetterDdl(options.schema),
   ];
 }
 

@@ -1,15 +1,29 @@
 import type { Pool } from 'pg';
-import type { EventEnvelope } from '@vanguard/contracts';
+import type { ContractRegistry, EventEnvelope } from '@vanguard/contracts';
 import { PgListener, START, storeChannel, type GlobalCheckpoint, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
 import { LeaderLock } from './leader-lock';
-import type { RelayBatch, RelaySource, SourceWatch } from './relay-source.port';
+import { writeRelayDeadLetters, type RefusedRecord } from './relay-dead-letters';
+import type { RelayBatch, RelayRecord, RelaySource, SourceWatch } from './relay-source.port';
 
 export interface EventStoreRelaySourceOptions {
+  /**
+   * What may leave the store: each event goes out as its contract's parsed form (fields the
+   * contract does not know are dropped), and an event without a contract, or that does not
+   * fit it, is dead-lettered instead of published.
+   */
+  readonly contracts: ContractRegistry;
   /** Checkpoint name in the store's `subscription_checkpoints`; default `kafka-relay`. */
   readonly name?: string;
   /** Reconnect backoff of the listening connection (`watch`); default 100 ms doubling to 5 s. */
   readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
+
+/**
+ * The stored form of a personal value (`$personal`: subject, iv, ciphertext, tag), as
+ * @vanguard/event-store encrypts it. Ciphertext is still personal data: crypto-shredding only
+ * works while every copy stays where the key can be destroyed, so none may reach Kafka.
+ */
+const ENCRYPTED_KEY = '$personal';
 
 /**
  * Publishes an event-sourced service's store, not an outbox: the store's global log is
@@ -18,17 +32,21 @@ export interface EventStoreRelaySourceOptions {
  * transaction is still open, so a late commit is never skipped; the checkpoint lives in
  * the store's own `subscription_checkpoints` table.
  *
- * Events go out exactly as stored and hashed (`raw`): personal fields stay encrypted on
- * Kafka, and consumers upcast with the contracts' versions.
+ * What goes out is the contract's public form, as the outbox stores it: the stored event
+ * parsed through its contract (topic from the contract). Personal values never go out,
+ * encrypted or not: a contract field that holds one refuses the event, and so does one left
+ * in `metadata` or under a field the contract leaves open.
  */
 export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
   readonly name: string;
   private readonly lock: LeaderLock;
+  /** The lock tenure of the last read; a commit under another tenure could undo a newer leader's work. */
+  private readUnder = -1;
 
   constructor(
     private readonly store: PostgresEventStore,
     private readonly pool: Pool,
-    private readonly options: EventStoreRelaySourceOptions = {},
+    private readonly options: EventStoreRelaySourceOptions,
   ) {
     this.name = options.name ?? 'kafka-relay';
     this.lock = new LeaderLock(pool, `event-store:${store.schema}:${this.name}`);
@@ -40,13 +58,24 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
 
   async read(after: GlobalCheckpoint | undefined, limit: number): Promise<RelayBatch<GlobalCheckpoint>> {
     const client = await this.lock.acquire();
-    if (!client) return { records: [], checkpoint: after ?? START };
-    // After a (re)start or a change of leader, continue from what was durably committed.
-    const from = after ?? (await this.lock.run(client, () => this.storedCheckpoint()));
+    if (!client) return { records: [], checkpoint: after ?? START, standby: true };
+    // A new tenure continues from what was durably committed, never from a position held in
+    // memory: another leader may have moved on while this instance stood by.
+    const sameTenure = this.readUnder === this.lock.generation;
+    this.readUnder = this.lock.generation;
+    const from = after && sameTenure ? after : await this.lock.run(client, () => this.storedCheckpoint());
     const batch = await this.store.readAllPage(from, limit, true);
+    const records: RelayRecord[] = [];
+    const refused: RefusedRecord[] = [];
+    for (const e of batch.events) {
+      const out = this.publicForm(envelopeOf(e));
+      if ('refused' in out) refused.push(out.refused);
+      else records.push(out.record);
+    }
     return {
-      records: batch.events.map((e) => ({ envelope: envelopeOf(e) })),
+      records,
       checkpoint: batch.checkpoint,
+      ...(refused.length ? { refused } : {}),
       ...(batch.heldBack ? { heldBack: true } : {}),
     };
   }
@@ -67,7 +96,7 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
 
   async commit(checkpoint: GlobalCheckpoint): Promise<void> {
     const client = await this.lock.acquire();
-    if (!client) throw new Error(`${this.name}: relay lock lost before commit`);
+    if (!client || this.lock.generation !== this.readUnder) throw new Error(`${this.name}: relay lock lost since the read; not committing`);
     // Never moves backwards, even if a former leader commits late.
     await this.lock.run(client, (c) =>
       c.query(
@@ -81,8 +110,32 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
     );
   }
 
+  /** Into `vanguard_relay_dead_letters` in the store's schema, the stored envelope with it (personal values still encrypted). */
+  deadLetter(refused: readonly RefusedRecord[]): Promise<void> {
+    return writeRelayDeadLetters(this.pool, this.store.schema, this.name, refused);
+  }
+
   close(): Promise<void> {
     return this.lock.release();
+  }
+
+  private publicForm(stored: EventEnvelope): { record: RelayRecord } | { refused: RefusedRecord } {
+    const valid = this.options.contracts.validate(stored);
+    if (!valid.ok) {
+      return { refused: { envelope: stored, reason: 'contract-violation', error: `${valid.reason}: ${valid.message}` } };
+    }
+    const leak = encryptedPath(valid.envelope.data, 'data') ?? encryptedPath(valid.envelope.metadata, 'metadata');
+    if (leak) {
+      return {
+        refused: {
+          envelope: stored,
+          topic: valid.contract.topic,
+          reason: 'personal-data',
+          error: `${leak} holds an encrypted personal value; contracts publish references to people, never their data`,
+        },
+      };
+    }
+    return { record: { envelope: valid.envelope, topic: valid.contract.topic } };
   }
 
   private async storedCheckpoint(): Promise<GlobalCheckpoint> {
@@ -95,7 +148,25 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
   }
 }
 
-/** The published envelope: the store's own fields (position, xid, chain links) stay home. */
+/** Where in `v` an encrypted personal value sits (`data.contact.phone`), if anywhere. */
+function encryptedPath(v: unknown, path: string): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const found = encryptedPath(v[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (ENCRYPTED_KEY in v) return path;
+  for (const [k, x] of Object.entries(v)) {
+    const found = encryptedPath(x, `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The envelope as stored: the store's own fields (position, xid, chain links) stay home. */
 function envelopeOf(e: RecordedEvent): EventEnvelope {
   return {
     eventId: e.eventId,

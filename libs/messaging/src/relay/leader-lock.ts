@@ -7,6 +7,7 @@ import type { Pool, PoolClient } from 'pg';
  */
 export class LeaderLock {
   private client: PoolClient | undefined;
+  private generation_ = 0;
 
   /** `key` names what is led, e.g. a table or a store schema; hashed into the lock's second key. */
   constructor(
@@ -16,6 +17,14 @@ export class LeaderLock {
 
   get held(): boolean {
     return this.client !== undefined;
+  }
+
+  /**
+   * Counts the times this instance obtained the lock: two reads under one number happened
+   * under one unbroken tenure, so nobody else can have led (and moved the source on) between them.
+   */
+  get generation(): number {
+    return this.generation_;
   }
 
   /** The leader's connection, acquiring the lock if free; `undefined` while another instance leads. */
@@ -29,6 +38,7 @@ export class LeaderLock {
       if (rows[0]?.ok) {
         c.on('error', () => (this.client === c ? (this.client = undefined) : undefined));
         this.client = c;
+        this.generation_ += 1;
         return c;
       }
       c.release();

@@ -4,6 +4,7 @@ import { PgListener } from '@vanguard/event-store';
 import { qualifiedTable } from '../sql';
 import { DEFAULT_OUTBOX_TABLE, ensureOutboxNotifications, outboxChannel, type OutboxTableOptions } from '../outbox/outbox.schema';
 import { LeaderLock } from './leader-lock';
+import { writeRelayDeadLetters, type RefusedRecord } from './relay-dead-letters';
 import type { RelayBatch, RelaySource, SourceWatch } from './relay-source.port';
 
 export interface OutboxRelaySourceOptions extends OutboxTableOptions {
@@ -50,7 +51,7 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
 
   async read(_after: OutboxCheckpoint | undefined, limit: number): Promise<RelayBatch<OutboxCheckpoint>> {
     const client = await this.lock.acquire();
-    if (!client) return { records: [], checkpoint: { ids: [] } };
+    if (!client) return { records: [], checkpoint: { ids: [] }, standby: true };
     const { rows } = await this.lock.run(client, (c) =>
       c.query<{ id: string; topic: string; envelope: EventEnvelope }>(
         `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
@@ -70,6 +71,11 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     await this.lock.run(client, (c) =>
       c.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]),
     );
+  }
+
+  /** Into `vanguard_relay_dead_letters` beside the outbox; the rows are stamped by the commit that follows. */
+  deadLetter(refused: readonly RefusedRecord[]): Promise<void> {
+    return writeRelayDeadLetters(this.pool, this.options.schema, this.name, refused);
   }
 
   close(): Promise<void> {

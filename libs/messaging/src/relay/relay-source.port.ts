@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@vanguard/contracts';
+import type { RefusedRecord } from './relay-dead-letters';
 
 /** One committed event to publish. `topic` defaults to the event's context topic (see Relay). */
 export interface RelayRecord {
@@ -16,6 +17,17 @@ export interface RelayBatch<TCheckpoint> {
    * back behind an older open transaction): the relay looks again soon instead of idling.
    */
   readonly heldBack?: boolean;
+  /**
+   * This instance does not lead the source (another replica holds its lock): nothing was
+   * read and there is nothing to commit. The relay idles; it is not a failure.
+   */
+  readonly standby?: boolean;
+  /**
+   * Records the source will not let out (they do not fit their contract, say). The relay
+   * hands them to `deadLetter` with Kafka's own refusals before committing the checkpoint,
+   * which covers them too.
+   */
+  readonly refused?: readonly RefusedRecord[];
 }
 
 /** What `watch` returns: whether wake-ups can arrive right now, and how to stop them. */
@@ -27,7 +39,9 @@ export interface SourceWatch {
 /**
  * Where the relay reads committed events from: the outbox table here, the event store's
  * global log in @vanguard/event-store. The relay calls, strictly in sequence:
- * `read(after, limit)` → publish every record (acks from all in-sync replicas) → `commit(batch.checkpoint)`.
+ * `read(after, limit)` → publish every record (acks from all in-sync replicas) →
+ * `deadLetter(refused)` if any were refused → `commit(batch.checkpoint)`; nothing after a
+ * `standby` read.
  *
  * Rules for an implementation:
  * - Return only committed events, and never skip one that commits later with a lower
@@ -42,6 +56,12 @@ export interface RelaySource<TCheckpoint = unknown> {
   readonly name: string;
   read(after: TCheckpoint | undefined, limit: number): Promise<RelayBatch<TCheckpoint>>;
   commit(checkpoint: TCheckpoint): Promise<void>;
+  /**
+   * Keeps records that were not published (refused by Kafka or by the source) where an
+   * operator can see and re-drive them; called before `commit`, and must be idempotent per
+   * eventId. Without it a refused record fails the round, again and again.
+   */
+  deadLetter?(refused: readonly RefusedRecord[]): Promise<void>;
   /** Releases what the source holds (connections, leader locks); the relay calls it on stop. */
   close?(): Promise<void>;
   /**

@@ -1,9 +1,10 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { contextTopic, type EventEnvelope } from '@vanguard/contracts';
 import { toKafkaMessage } from '../kafka/envelope-codec';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
+import type { RefusedRecord, RelayRefusalReason } from './relay-dead-letters';
 import type { RelaySource, SourceWatch } from './relay-source.port';
 
 export interface RelayOptions {
@@ -23,15 +24,70 @@ export interface RelayOptions {
   /** Topic of a record the source gave none; default `vanguard.<context>.events.v1`. */
   readonly topicFor?: (envelope: EventEnvelope) => string;
   readonly logger?: MessagingLogger;
-  /** Metrics: `vanguard_relay_published_total`, `vanguard_relay_consecutive_failures`. */
+  /** Metrics: `vanguard_relay_published_total`, `vanguard_relay_consecutive_failures`, `vanguard_relay_dead_lettered_total`. */
   readonly metrics?: Registry;
 }
 
 export interface RelayStats {
   readonly published: number;
+  /** Records set aside in the source's relay dead letters (see RefusedRecord). */
+  readonly deadLettered: number;
+  /** Rounds completed, standby rounds included. */
   readonly rounds: number;
+  /** The last round found another instance leading the source. */
+  readonly standby: boolean;
   readonly consecutiveFailures: number;
   readonly lastError?: string;
+}
+
+interface Outgoing {
+  readonly envelope: EventEnvelope;
+  readonly topic: string;
+  readonly message: Message;
+}
+
+/** Kafka error codes that say the record is too big for the broker or topic. */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+/** Kafka error codes that say the broker rejected the record itself, or its topic's name. */
+const INVALID = new Set(['INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_TOPIC_EXCEPTION', 'UNSUPPORTED_FOR_MESSAGE_FORMAT']);
+
+/** The `type`s of a kafkajs error and its causes (retries wrap the broker's answer). */
+function kafkaErrorTypes(e: unknown): string[] {
+  const types: string[] = [];
+  for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const type = (c as { type?: unknown }).type;
+    if (typeof type === 'string') types.push(type);
+  }
+  return types;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The Kafka message, or why none can carry the envelope (kafkajs would throw mid-request on a non-string header). */
+function encode(envelope: EventEnvelope): Message | string {
+  try {
+    const m = toKafkaMessage(envelope);
+    if (typeof m.key !== 'string' || !m.key)
+      return `the key (streamId) is ${typeof m.key === 'string' ? 'empty' : typeof m.key}, not a string`;
+    for (const [name, value] of Object.entries(m.headers ?? {})) {
+      if (typeof value !== 'string') return `header ${name} is ${typeof value}, not a string`;
+    }
+    return m;
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
+function byTopic(outgoing: readonly Outgoing[]): TopicMessages[] {
+  const topics = new Map<string, TopicMessages>();
+  for (const o of outgoing) {
+    const entry = topics.get(o.topic) ?? { topic: o.topic, messages: [] };
+    entry.messages.push(o.message);
+    topics.set(o.topic, entry);
+  }
+  return [...topics.values()];
 }
 
 /** First wait before re-reading records held back behind an open transaction; doubles up to the idle pause. */
@@ -67,9 +123,19 @@ export class Relay {
   private readonly log: MessagingLogger;
   private readonly publishedTotal;
   private readonly failuresGauge;
-  private stats_: { published: number; rounds: number; consecutiveFailures: number; lastError?: string } = {
+  private readonly deadLetteredTotal;
+  private stats_: {
+    published: number;
+    deadLettered: number;
+    rounds: number;
+    standby: boolean;
+    consecutiveFailures: number;
+    lastError?: string;
+  } = {
     published: 0,
+    deadLettered: 0,
     rounds: 0,
+    standby: false,
     consecutiveFailures: 0,
   };
 
@@ -82,6 +148,12 @@ export class Relay {
       'vanguard_relay_consecutive_failures',
       'Relay rounds failed in a row (Kafka or source unavailable)',
       ['source'],
+    );
+    this.deadLetteredTotal = counter(
+      registry,
+      'vanguard_relay_dead_lettered_total',
+      'Records the relay set aside instead of publishing, by reason',
+      ['source', 'reason'],
     );
   }
 
@@ -125,26 +197,98 @@ export class Relay {
     return (await this.round()).published;
   }
 
-  private async round(): Promise<{ published: number; heldBack: boolean }> {
+  private async round(): Promise<{ published: number; read: number; heldBack: boolean }> {
     this.notified = false;
-    const batch = await this.options.source.read(this.after, this.options.batchSize ?? 500);
-    if (batch.records.length) {
-      const producer = await this.connect();
-      const byTopic = new Map<string, TopicMessages>();
-      for (const r of batch.records) {
-        const topic = r.topic ?? (this.options.topicFor ?? defaultTopicFor)(r.envelope);
-        const entry = byTopic.get(topic) ?? { topic, messages: [] };
-        entry.messages.push(toKafkaMessage(r.envelope));
-        byTopic.set(topic, entry);
-      }
-      await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    const source = this.options.source;
+    const batch = await source.read(this.after, this.options.batchSize ?? 500);
+    if (batch.standby) {
+      // Another replica leads: nothing read, nothing to commit. Whoever leads next starts from
+      // the source's durable checkpoint, not from anything this instance remembers.
+      this.after = undefined;
+      this.stats_.standby = true;
+      this.stats_.rounds += 1;
+      return { published: 0, read: 0, heldBack: false };
     }
-    await this.options.source.commit(batch.checkpoint);
+    this.stats_.standby = false;
+    const refused: RefusedRecord[] = [...(batch.refused ?? [])];
+    const outgoing: Outgoing[] = [];
+    for (const r of batch.records) {
+      const topic = r.topic ?? (this.options.topicFor ?? defaultTopicFor)(r.envelope);
+      const encoded = encode(r.envelope);
+      if (typeof encoded === 'string') refused.push({ envelope: r.envelope, topic, reason: 'unencodable', error: encoded });
+      else outgoing.push({ envelope: r.envelope, topic, message: encoded });
+    }
+    const published = outgoing.length ? await this.publish(outgoing, refused) : 0;
+    if (refused.length) {
+      if (!source.deadLetter) {
+        throw new Error(
+          `${source.name}: ${refused.length} record(s) refused (${refused[0]!.reason}: ${refused[0]!.error}) and the source keeps no dead letters`,
+        );
+      }
+      // Before the commit: a crash in between re-reads the batch, and dead-lettering is idempotent.
+      await source.deadLetter(refused);
+      for (const r of refused) {
+        this.deadLetteredTotal.inc({ source: source.name, reason: r.reason });
+        this.log.error(
+          { source: source.name, eventId: r.envelope.eventId, type: r.envelope.type, topic: r.topic, reason: r.reason, error: r.error },
+          'relay dead-lettered a record it could not publish',
+        );
+      }
+    }
+    await source.commit(batch.checkpoint);
     this.after = batch.checkpoint;
-    this.stats_.published += batch.records.length;
+    this.stats_.published += published;
+    this.stats_.deadLettered += refused.length;
     this.stats_.rounds += 1;
-    this.publishedTotal.inc({ source: this.options.source.name }, batch.records.length);
-    return { published: batch.records.length, heldBack: batch.heldBack === true };
+    this.publishedTotal.inc({ source: source.name }, published);
+    return { published, read: batch.records.length + (batch.refused?.length ?? 0), heldBack: batch.heldBack === true };
+  }
+
+  /**
+   * Publishes the batch in one request. If Kafka refuses it, the records go again one at a
+   * time, in order (so each stream keeps its order), and a record Kafka refuses for what it is
+   * (too large, no such topic, invalid) joins `refused` instead of wedging the relay; any
+   * other failure (broker unreachable, not enough replicas) fails the round as before.
+   */
+  private async publish(outgoing: readonly Outgoing[], refused: RefusedRecord[]): Promise<number> {
+    const producer = await this.connect();
+    try {
+      await producer.sendBatch({ topicMessages: byTopic(outgoing), acks: -1 });
+      return outgoing.length;
+    } catch (e) {
+      if (!(await this.refusal(e, outgoing))) throw e;
+    }
+    let published = 0;
+    for (const o of outgoing) {
+      try {
+        await (await this.connect()).send({ topic: o.topic, messages: [o.message], acks: -1 });
+        published += 1;
+      } catch (e) {
+        const reason = await this.refusal(e, [o]);
+        if (!reason) throw e;
+        refused.push({ envelope: o.envelope, topic: o.topic, reason, error: errorText(e) });
+      }
+    }
+    return published;
+  }
+
+  /** Whether Kafka refused the records themselves (not: could not be reached), and why. */
+  private async refusal(e: unknown, records: readonly Outgoing[]): Promise<RelayRefusalReason | undefined> {
+    const types = kafkaErrorTypes(e);
+    if (types.some((t) => TOO_LARGE.has(t))) return 'too-large';
+    if (types.some((t) => INVALID.has(t))) return 'invalid-record';
+    if (!types.includes('UNKNOWN_TOPIC_OR_PARTITION')) return undefined;
+    // Also what a broker says for a topic it is still creating: ask whether the topic exists.
+    const admin = this.options.kafka.admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      return records.some((r) => !existing.has(r.topic)) ? 'unknown-topic' : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   private async run(): Promise<void> {
@@ -154,12 +298,13 @@ export class Relay {
     let heldBackDelay = HELD_BACK_FIRST_MS;
     while (this.running) {
       try {
-        const { published, heldBack } = await this.round();
+        const { read, heldBack } = await this.round();
+        // A standby's round is a success too: standing by is its job, not a fault.
         if (this.stats_.consecutiveFailures) this.log.info({ source: this.options.source.name }, 'relay recovered');
         this.stats_.consecutiveFailures = 0;
         this.failuresGauge.set({ source: this.options.source.name }, 0);
         delay = initialMs;
-        if (published > 0) heldBackDelay = HELD_BACK_FIRST_MS;
+        if (read > 0) heldBackDelay = HELD_BACK_FIRST_MS;
         else if (heldBack) {
           await this.pause(Math.min(heldBackDelay, idle), true);
           heldBackDelay *= 2;
