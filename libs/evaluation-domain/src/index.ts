@@ -4,3 +4,4 @@ export * from './campaign';
 export * from './comment';
 export * from './mass-evaluation';
 export * from './pledge';
+export * from './review';

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { defineContract } from '../contract';
+import { daySchema } from '../organization/vocabulary';
+import { decisionSchema } from './decision';
+
+// 民主评议党员 (yearly): the member's self-assessment and party-spirit analysis (党性分析), peer
+// ballots on the grades, the branch's conclusion with reasons, approved (or returned) by the
+// level above. One stream per member and year, `review-<memberId>-<year>`.
+
+const id = z.uuid();
+
+export const memberGradeSchema = z.enum(['excellent', 'qualified', 'basically_qualified', 'unqualified']);
+export const gradeTallySchema = z.object({
+  excellent: z.int().min(0),
+  qualified: z.int().min(0),
+  basicallyQualified: z.int().min(0),
+  unqualified: z.int().min(0),
+});
+
+export const SelfAssessmentSubmitted = defineContract({
+  context: 'evaluation',
+  name: 'SelfAssessmentSubmitted',
+  version: 1,
+  stream: 'review',
+  description: 'A member submitted the year’s self-assessment and party-spirit analysis.',
+  schema: z.object({
+    memberId: id,
+    orgId: id,
+    year: z.int().min(2000).max(2100),
+    submittedOn: daySchema,
+    selfAssessment: z.string().min(1).max(8000),
+    partySpiritAnalysis: z.string().min(1).max(8000),
+  }),
+});
+
+export const PeerBallotsTallied = defineContract({
+  context: 'evaluation',
+  name: 'PeerBallotsTallied',
+  version: 1,
+  stream: 'review',
+  description: 'The branch counted the peer ballots on the member (who voted how is not recorded).',
+  schema: z.object({ memberId: id, year: z.int(), tally: gradeTallySchema }),
+});
+
+export const ReviewConcluded = defineContract({
+  context: 'evaluation',
+  name: 'ReviewConcluded',
+  version: 1,
+  stream: 'review',
+  description: 'The branch concluded the member’s grade with its reasons; the level above approves it.',
+  schema: z.object({ memberId: id, year: z.int(), grade: memberGradeSchema, decision: decisionSchema }),
+});
+
+export const ReviewApproved = defineContract({
+  context: 'evaluation',
+  name: 'ReviewApproved',
+  version: 1,
+  stream: 'review',
+  description: 'The level above approved the branch’s conclusion: the grade stands.',
+  schema: z.object({ memberId: id, year: z.int(), grade: memberGradeSchema, decision: decisionSchema }),
+});
+
+export const ReviewReturned = defineContract({
+  context: 'evaluation',
+  name: 'ReviewReturned',
+  version: 1,
+  stream: 'review',
+  description: 'The level above returned the conclusion to the branch with a reason.',
+  schema: z.object({ memberId: id, year: z.int(), decision: decisionSchema }),
+});
+
+export const reviewContracts = [SelfAssessmentSubmitted, PeerBallotsTallied, ReviewConcluded, ReviewApproved, ReviewReturned] as const;

@@ -1,0 +1,31 @@
+import type { ContractData, PeerBallotsTallied, ReviewConcluded, SelfAssessmentSubmitted } from '@vanguard/contracts';
+import type { DecidedBy } from '../decided-by';
+
+export interface SubmitSelfAssessment {
+  readonly type: 'SubmitSelfAssessment';
+  readonly data: ContractData<typeof SelfAssessmentSubmitted>;
+}
+export interface TallyPeerBallots {
+  readonly type: 'TallyPeerBallots';
+  readonly data: ContractData<typeof PeerBallotsTallied> & { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[] };
+}
+/** `memberOrgPath`: ids from the root down to the member's branch. */
+export interface ConcludeReview {
+  readonly type: 'ConcludeReview';
+  readonly data: {
+    readonly grade: ContractData<typeof ReviewConcluded>['grade'];
+    readonly decidedBy: DecidedBy;
+    readonly memberOrgPath: readonly string[];
+    readonly reason: string;
+  };
+}
+export interface ApproveReview {
+  readonly type: 'ApproveReview';
+  readonly data: { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[]; readonly reason: string };
+}
+export interface ReturnReview {
+  readonly type: 'ReturnReview';
+  readonly data: { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[]; readonly reason: string };
+}
+
+export type ReviewCommand = SubmitSelfAssessment | TallyPeerBallots | ConcludeReview | ApproveReview | ReturnReview;

@@ -1,0 +1,126 @@
+import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import type { DecidedBy } from '../decided-by';
+import type { ReviewState, ReviewStatus } from './review.state';
+
+abstract class Rule implements VersionedRule {
+  abstract readonly id: string;
+  readonly version: number = 1;
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+  abstract readonly message: string;
+  abstract isBroken(): boolean;
+}
+
+abstract class ReviewStatusRule extends Rule {
+  readonly kind: DomainErrorKind = 'conflict';
+  protected abstract readonly allowed: readonly ReviewStatus[];
+  constructor(private readonly status: ReviewStatus) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.allowed.includes(this.status);
+  }
+}
+
+export class SelfAssessmentComesFirstRule extends ReviewStatusRule {
+  readonly id = 'evaluation.review.self-assessment-first';
+  readonly code = 'REVIEW.ALREADY_STARTED';
+  readonly message = '本年度评议已开始 / this year’s review has started already';
+  protected readonly allowed = ['none'] as const;
+}
+
+export class BallotsFollowTheSelfAssessmentRule extends ReviewStatusRule {
+  readonly id = 'evaluation.review.ballots-after-self-assessment';
+  readonly code = 'REVIEW.NOT_SELF_ASSESSED';
+  readonly message = '须先提交个人总结和党性分析，且只计票一次 / ballots are counted once, after the self-assessment';
+  protected readonly allowed = ['self_assessed'] as const;
+}
+
+export class ConclusionFollowsTheBallotsRule extends ReviewStatusRule {
+  readonly id = 'evaluation.review.conclusion-after-ballots';
+  readonly code = 'REVIEW.NOT_TALLIED';
+  readonly message = '须先统计民主测评票，且结论待审批时不能再作结论 / the branch concludes after the ballots, once per round';
+  protected readonly allowed = ['tallied'] as const;
+}
+
+export class OnlyAConclusionIsApprovedRule extends ReviewStatusRule {
+  readonly id = 'evaluation.review.approve-conclusion';
+  readonly code = 'REVIEW.NOT_CONCLUDED';
+  readonly message = '没有待审批的评议结论 / there is no conclusion waiting for approval';
+  protected readonly allowed = ['concluded'] as const;
+}
+
+/** The member's own branch (or a level above it) counts ballots and concludes. */
+export class BranchConcludesForItsMembersRule extends Rule {
+  readonly id = 'evaluation.review.branch-concludes';
+  readonly code = 'REVIEW.NOT_THE_BRANCH';
+  readonly kind = 'forbidden';
+  readonly message = '评议结论由党员所在支部作出 / the member’s branch concludes the review';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly memberOrgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.memberOrgPath.includes(this.decidedBy.orgId);
+  }
+}
+
+/** A level above the branch approves or returns, as a reviewer or an organiser. */
+export class ConclusionIsApprovedAboveRule extends Rule {
+  readonly id = 'evaluation.review.approved-above';
+  readonly code = 'REVIEW.NOT_LEVEL_ABOVE';
+  readonly kind = 'forbidden';
+  readonly message = '评议结论须经上级党组织审批 / a level above the branch approves the conclusion';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly memberOrgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return (
+      !this.memberOrgPath.slice(0, -1).includes(this.decidedBy.orgId) || !['reviewer', 'organizer', 'admin'].includes(this.decidedBy.role)
+    );
+  }
+}
+
+/**
+ * Version 1 of what ballots allow: "excellent" needs more than half the ballots to say so;
+ * "basically qualified" and "unqualified" need a written reason (不合格 has consequences).
+ */
+export class GradeIsBorneOutByTheBallotsRule extends Rule {
+  readonly id = 'evaluation.review.grade-borne-out';
+  readonly code = 'REVIEW.GRADE_NOT_BORNE_OUT';
+  readonly kind = 'rule';
+  readonly message =
+    '评为优秀须过半数测评票同意；基本合格、不合格须写明理由 / excellent needs a majority of ballots; lower grades need reasons';
+  constructor(
+    private readonly state: ReviewState,
+    private readonly grade: string,
+    private readonly reason: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const t = this.state.tally!;
+    const total = t.excellent + t.qualified + t.basicallyQualified + t.unqualified;
+    if (this.grade === 'excellent') return 2 * t.excellent <= total;
+    if (this.grade === 'basically_qualified' || this.grade === 'unqualified') return this.reason.trim().length === 0;
+    return false;
+  }
+}
+
+export class ReturnGivesAReasonRule extends Rule {
+  readonly id = 'evaluation.review.return-reason';
+  readonly code = 'REVIEW.REASON_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message = '退回须说明理由 / a return must give its reason';
+  constructor(private readonly reason: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.reason.trim().length === 0;
+  }
+}

@@ -1,0 +1,41 @@
+import type { ContractData, PeerBallotsTallied, ReviewConcluded } from '@vanguard/contracts';
+import type { ReviewEvent } from './review.events';
+
+/** self-assessed → tallied → concluded → approved, or back to tallied when returned. */
+export type ReviewStatus = 'none' | 'self_assessed' | 'tallied' | 'concluded' | 'approved';
+
+export interface ReviewState {
+  readonly status: ReviewStatus;
+  readonly version: number;
+  readonly memberId: string | null;
+  readonly orgId: string | null;
+  readonly year: number | null;
+  readonly tally: ContractData<typeof PeerBallotsTallied>['tally'] | null;
+  readonly grade: ContractData<typeof ReviewConcluded>['grade'] | null;
+}
+
+export const initialState = (): ReviewState => ({
+  status: 'none',
+  version: 0,
+  memberId: null,
+  orgId: null,
+  year: null,
+  tally: null,
+  grade: null,
+});
+
+export function evolve(state: ReviewState, event: ReviewEvent): ReviewState {
+  const s = { ...state, version: state.version + 1 };
+  switch (event.type) {
+    case 'evaluation.SelfAssessmentSubmitted':
+      return { ...s, status: 'self_assessed', memberId: event.data.memberId, orgId: event.data.orgId, year: event.data.year };
+    case 'evaluation.PeerBallotsTallied':
+      return { ...s, status: 'tallied', tally: event.data.tally };
+    case 'evaluation.ReviewConcluded':
+      return { ...s, status: 'concluded', grade: event.data.grade };
+    case 'evaluation.ReviewApproved':
+      return { ...s, status: 'approved' };
+    case 'evaluation.ReviewReturned':
+      return { ...s, status: 'tallied', grade: null };
+  }
+}
