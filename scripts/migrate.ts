@@ -2,14 +2,30 @@
 // as that role, so a service can never touch another's tables (DESIGN.md: one schema each).
 //
 //   node -r @swc-node/register scripts/migrate.ts [--database platform|test]
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
+import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
+import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
 
 const migrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
+  evaluation: evaluationMigrations,
 };
+
+/** Event-sourced services: their store's tables belong to the admin, so the service role may only insert and read events. */
+const EVENT_SOURCED: readonly ServiceName[] = ['evaluation'];
+
+async function ensureEventStore(adminUrl: string, service: ServiceName): Promise<void> {
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  try {
+    await migrateEventStore(admin, { schema: service });
+    await createServiceRole(admin, { schema: service, role: serviceRole(service) });
+  } finally {
+    await admin.end();
+  }
+}
 
 async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Promise<void> {
   const role = serviceRole(service);
@@ -35,6 +51,7 @@ export async function migrate(database: 'platform' | 'test'): Promise<void> {
   const adminUrl = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
   for (const [service, list] of Object.entries(migrations) as [ServiceName, (new () => MigrationInterface)[]][]) {
     await ensureRoleAndSchema(adminUrl, service);
+    if (EVENT_SOURCED.includes(service)) await ensureEventStore(adminUrl, service);
     const ds = new DataSource({
       type: 'postgres',
       url: serviceDatabaseUrl(service, adminUrl),

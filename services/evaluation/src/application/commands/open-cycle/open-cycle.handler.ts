@@ -1,0 +1,22 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { campaignDecider } from '@vanguard/evaluation-domain';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { streamContext, type CommandContext } from '../command-context';
+import { campaignStream, loadCampaignInScope } from '../campaign-access';
+
+/** Opens a planned cycle: pledges may be made in it. */
+@Injectable()
+export class OpenCycleHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+  ) {}
+
+  async execute(campaignId: string, cycleId: string, ctx: CommandContext): Promise<{ version: number }> {
+    const campaign = await loadCampaignInScope(this.streams, this.tree, ctx, campaignId);
+    const events = campaignDecider.decide({ type: 'OpenCycle', data: { cycleId } }, campaign.state);
+    const version = await this.streams.append(campaignStream(campaignId), events, campaign.version, streamContext(ctx, campaign.orgId));
+    return { version };
+  }
+}

@@ -1,0 +1,9 @@
+export const ORG_TREE = Symbol('ORG_TREE');
+
+/** The service's copy of the organisation tree (fed from organization events). */
+export interface OrgTreePort {
+  /** Ids from the root down to `orgId`, or null when the copy does not know it (yet). */
+  pathOf(orgId: string): Promise<readonly string[] | null>;
+  /** Whether the caller's organisation holds `orgId` (it or an ancestor of it). */
+  isWithin(principalOrgId: string | undefined, orgId: string): boolean;
+}

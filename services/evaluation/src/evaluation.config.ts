@@ -1,0 +1,40 @@
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+
+export interface EvaluationConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly schema: string;
+  readonly kafkaBrokers: readonly string[];
+  /** Follow the organization topic into the local org-tree copy (default true). */
+  readonly orgTreeConsumer?: boolean;
+  /** Kafka consumer group of the org-tree copy; one per service (and per test run). */
+  readonly orgTreeGroupId?: string;
+  /** Subscription name of the pledge projection: one instance per name delivers. */
+  readonly projectionName?: string;
+  readonly keycloak: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUri: string;
+    readonly clockToleranceSec?: number;
+    readonly allowedClients: readonly string[];
+  };
+}
+
+/** `database` picks the platform's database or the test one; everything else comes from the environment. */
+export function evaluationConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): EvaluationConfig {
+  return {
+    port: Number(process.env['PORT'] ?? SERVICES.evaluation),
+    databaseUrl: serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
+    schema: 'evaluation',
+    kafkaBrokers: infra.kafkaBrokers,
+    orgTreeConsumer: process.env['EVALUATION_ORG_TREE'] !== 'off',
+    orgTreeGroupId: 'evaluation.org-tree',
+    projectionName: 'evaluation.pledge-view',
+    keycloak: {
+      issuer: infra.keycloakIssuer,
+      audience: infra.keycloakAudience,
+      jwksUri: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/certs`,
+      allowedClients: infra.apiClients,
+    },
+  };
+}

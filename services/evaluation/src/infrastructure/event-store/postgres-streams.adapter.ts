@@ -1,0 +1,45 @@
+import { ConcurrencyError, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
+import { DomainError, type Decider } from '@vanguard/kernel';
+import type { Loaded, StreamContext, StreamsPort } from '../../application/ports/streams.port';
+
+/** Someone else changed the stream between our read and our append: the caller may retry. */
+export class ConcurrentChangeError extends DomainError {
+  constructor(streamId: string) {
+    super(
+      'STREAM.CONCURRENT_CHANGE',
+      'conflict',
+      `该记录刚被他人修改，请刷新后重试 / ${streamId} was changed meanwhile; reload and try again`,
+    );
+  }
+}
+
+/** The event store behind the handlers' port: a decider is the fold, the folded version the expectation. */
+export class PostgresStreamsAdapter implements StreamsPort {
+  constructor(private readonly store: PostgresEventStore) {}
+
+  async load<C, S, E>(streamId: string, decider: Decider<C, S, E>): Promise<Loaded<S>> {
+    // The store's fold names its seed `initial`; the decider's is `initialState`.
+    const fold = { initial: () => decider.initialState(), evolve: (s: S, e: RecordedEvent) => decider.evolve(s, e as unknown as E) };
+    const { state, version } = await this.store.aggregateStream(streamId, fold);
+    return { state, version };
+  }
+
+  async append(
+    streamId: string,
+    events: readonly { type: string; data: unknown }[],
+    expectedVersion: number,
+    context: StreamContext,
+  ): Promise<number> {
+    try {
+      const result = await this.store.append(
+        streamId,
+        events.map((e) => ({ type: e.type, data: e.data })),
+        { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion, context },
+      );
+      return result.nextExpectedVersion;
+    } catch (e) {
+      if (e instanceof ConcurrencyError) throw new ConcurrentChangeError(streamId);
+      throw e;
+    }
+  }
+}

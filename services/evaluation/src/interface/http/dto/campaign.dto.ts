@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
+
+export class PhaseDatesDto {
+  @ApiProperty({ enum: PHASES })
+  @IsIn(PHASES)
+  phase!: (typeof PHASES)[number];
+
+  @ApiProperty({ example: '2010-04-01' })
+  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
+  startsOn!: string;
+
+  @ApiProperty({ example: '2010-05-31' })
+  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
+  endsOn!: string;
+}
+
+export class LaunchCampaignRequest {
+  @ApiProperty({ format: 'uuid', description: 'the root of the subtree the campaign covers' })
+  @IsUUID()
+  orgId!: string;
+
+  @ApiProperty({ example: '松岭旗创先争优活动' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ type: [PhaseDatesDto], description: 'the four phases in order: mobilise, compete, benchmark_upgrade, summarise' })
+  @IsArray()
+  @ArrayMinSize(4)
+  @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => PhaseDatesDto)
+  phases!: PhaseDatesDto[];
+}
+
+export class CycleThemesDto {
+  @ApiProperty({ example: '服务群众、促进发展' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  default!: string;
+
+  @ApiPropertyOptional({ example: { rural: '领头雁工程' }, description: 'a sector’s own theme, where it differs' })
+  @IsOptional()
+  @IsObject()
+  bySector?: Record<string, string>;
+}
+
+export class PlanCycleRequest {
+  @ApiProperty({ example: '2011-Q2' })
+  @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must look like 2011-Q2' })
+  quarter!: string;
+
+  @ApiProperty({ example: '2011-04-01' })
+  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
+  startsOn!: string;
+
+  @ApiProperty({ example: '2011-06-30' })
+  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
+  endsOn!: string;
+
+  @ApiProperty({ type: CycleThemesDto })
+  @ValidateNested()
+  @Type(() => CycleThemesDto)
+  themes!: CycleThemesDto;
+}
+
+export class CampaignCreatedResponse {
+  @ApiProperty({ format: 'uuid' }) campaignId!: string;
+}
+
+export class CycleCreatedResponse {
+  @ApiProperty({ format: 'uuid' }) cycleId!: string;
+}
+
+export class VersionResponse {
+  @ApiProperty({ description: 'the stream version after the command' }) version!: number;
+}

@@ -1,0 +1,178 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DAY } from './campaign.dto';
+
+const CATEGORIES = ['stage_task', 'deed_for_masses', 'self_improvement'] as const;
+const PLEDGER_KINDS = ['organization', 'member'] as const;
+
+export class PledgerDto {
+  @ApiProperty({ enum: PLEDGER_KINDS })
+  @IsIn(PLEDGER_KINDS)
+  kind!: (typeof PLEDGER_KINDS)[number];
+
+  @ApiProperty({ format: 'uuid', description: 'the organisation or member who pledges' })
+  @IsUUID()
+  id!: string;
+}
+
+class PledgeContentDto {
+  @ApiProperty({ enum: CATEGORIES })
+  @IsIn(CATEGORIES)
+  category!: (typeof CATEGORIES)[number];
+
+  @ApiProperty({ example: '年内为村里修通3公里通组路' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  content!: string;
+
+  @ApiProperty({ example: '2011-06-20' })
+  @IsISO8601({ strict: true }, { message: 'dueOn must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'dueOn must be a date YYYY-MM-DD' })
+  dueOn!: string;
+}
+
+export class MakePledgeRequest extends PledgeContentDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  campaignId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  cycleId!: string;
+
+  @ApiProperty({ type: PledgerDto })
+  @ValidateNested()
+  @Type(() => PledgerDto)
+  pledger!: PledgerDto;
+
+  @ApiProperty({ format: 'uuid', description: 'the pledging organisation, or the member’s organisation' })
+  @IsUUID()
+  orgId!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the fulfilled pledge this one follows (再承诺)' })
+  @IsOptional()
+  @IsUUID()
+  followsPledgeId?: string;
+}
+
+export class AmendPledgeRequest extends PledgeContentDto {}
+
+export class DecisionRequest {
+  @ApiPropertyOptional({ description: 'why; required to return or lapse a pledge', example: '承诺内容具体、可检验' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class ProgressRequest {
+  @ApiProperty({ example: '已完成路基1.5公里' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  note!: string;
+
+  @ApiProperty({ minimum: 0, maximum: 100 })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  percent!: number;
+}
+
+export class RateRequest {
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(1_000_000) satisfied!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(1_000_000) basicallySatisfied!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(1_000_000) dissatisfied!: number;
+}
+
+export class ListPledgesQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  cycleId?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class LedgerQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  cycleId!: string;
+}
+
+export class PledgeCreatedResponse {
+  @ApiProperty({ format: 'uuid' }) pledgeId!: string;
+}
+
+export class PledgeResponse {
+  @ApiProperty({ format: 'uuid' }) pledgeId!: string;
+  @ApiProperty({ format: 'uuid' }) campaignId!: string;
+  @ApiProperty({ format: 'uuid' }) cycleId!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty({ type: PledgerDto }) pledger!: PledgerDto;
+  @ApiProperty({ enum: CATEGORIES }) category!: string;
+  @ApiProperty() content!: string;
+  @ApiProperty() dueOn!: string;
+  @ApiProperty({ nullable: true, type: String }) followsPledgeId!: string | null;
+  @ApiProperty({ enum: ['awaiting_filing', 'returned', 'filed', 'published', 'fulfilled', 'lapsed'] }) status!: string;
+  @ApiProperty() percent!: number;
+  @ApiProperty({ nullable: true, type: String }) filedByOrgId!: string | null;
+  @ApiProperty() returnedCount!: number;
+  @ApiProperty({ nullable: true, type: Number }) satisfactionPermille!: number | null;
+  @ApiProperty({ description: 'the stream version this view reflects' }) version!: number;
+}
+
+export class PledgePageResponse {
+  @ApiProperty({ type: [PledgeResponse] }) items!: PledgeResponse[];
+  @ApiProperty() total!: number;
+}
+
+export class LedgerResponse {
+  @ApiProperty({ format: 'uuid' }) subtreeOf!: string;
+  @ApiProperty({ format: 'uuid' }) cycleId!: string;
+  @ApiProperty() made!: number;
+  @ApiProperty() filed!: number;
+  @ApiProperty() returned!: number;
+  @ApiProperty() fulfilled!: number;
+  @ApiProperty() lapsed!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'fulfilled ÷ (fulfilled + lapsed), per mille' })
+  fulfilmentRatePermille!: number | null;
+}

@@ -1,0 +1,45 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { configureHttpApp } from '@vanguard/http';
+import { infraConfig } from '@vanguard/infra-config';
+// Tests migrate exactly as `npm run migrate` does, with the platform's own script.
+import { migrate } from '../../../../scripts/migrate';
+import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
+import { evaluationConfig, type EvaluationConfig } from '../../src/evaluation.config';
+import { EvaluationModule } from '../../src/evaluation.module';
+import { bootstrapDemoTree } from '../../src/infrastructure/seed/demo-tree';
+
+/**
+ * Migrates the test database's `evaluation` schema and bootstraps its org-tree copy with
+ * the demo region the realm's users point into. Suites take turns.
+ */
+export async function prepareEvaluationTestDatabase(): Promise<void> {
+  const admin = new Client({ connectionString: infraConfig().testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`select pg_advisory_lock(hashtext('vanguard.evaluation.test-setup'))`);
+    await migrate('test');
+    await admin.query(`set search_path to evaluation`);
+    await bootstrapDemoTree(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A clock stopped on one day (China time), so the 2011 campaign's cycles are current. */
+export const clockOn = (day: string): ClockPort => ({ now: () => new Date(`${day}T04:00:00Z`), today: () => day });
+
+/** The real service, in-process, against the test database; the copy is not fed from Kafka here. */
+export async function createEvaluationTestApp(clock: ClockPort, overrides: Partial<EvaluationConfig> = {}): Promise<INestApplication> {
+  await prepareEvaluationTestDatabase();
+  const config = { ...evaluationConfig(infraConfig(), 'test'), orgTreeConsumer: false, ...overrides };
+  const moduleRef = await Test.createTestingModule({ imports: [EvaluationModule.register(config)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureHttpApp(app, { title: 'test', description: 'test' });
+  await app.init();
+  return app;
+}
