@@ -15,6 +15,7 @@ export * from './evaluation/comment.contracts';
 export * from './evaluation/mass-evaluation.contracts';
 export * from './evaluation/assessment.contracts';
 export * from './evaluation/review.contracts';
+export * from './evaluation/pioneer.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

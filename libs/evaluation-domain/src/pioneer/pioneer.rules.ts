@@ -1,0 +1,95 @@
+import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import type { DecidedBy } from '../decided-by';
+import { sameCandidate, type PioneerState } from './pioneer.state';
+
+type Candidate = PioneerState['nominated'][number];
+
+abstract class Rule implements VersionedRule {
+  abstract readonly id: string;
+  readonly version: number = 1;
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+  abstract readonly message: string;
+  abstract isBroken(): boolean;
+}
+
+export class PioneersAreNominatedInAnOpenCycleRule extends Rule {
+  readonly id = 'evaluation.pioneer.open-cycle';
+  readonly code = 'PIONEER.CYCLE_NOT_OPEN';
+  readonly kind = 'rule';
+  readonly message = '本季度活动未开放 / the cycle is not open';
+  constructor(private readonly open: boolean) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.open;
+  }
+}
+
+export class CandidateIsNominatedOnceRule extends Rule {
+  readonly id = 'evaluation.pioneer.nominated-once';
+  readonly code = 'PIONEER.ALREADY_NOMINATED';
+  readonly kind = 'conflict';
+  readonly message = '该候选人本季度已被推荐 / the candidate is nominated already this quarter';
+  constructor(
+    private readonly state: PioneerState,
+    private readonly candidate: Candidate,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.nominated.some((c) => sameCandidate(c, this.candidate));
+  }
+}
+
+export class OnlyANomineeIsSelectedOnceRule extends Rule {
+  readonly id = 'evaluation.pioneer.select-nominee';
+  readonly code = 'PIONEER.NOT_A_NOMINEE';
+  readonly kind = 'conflict';
+  readonly message = '只能从本季度被推荐的候选人中评选，且只评一次 / only a nominee is selected, once';
+  constructor(
+    private readonly state: PioneerState,
+    private readonly candidate: Candidate,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return (
+      !this.state.nominated.some((c) => sameCandidate(c, this.candidate)) ||
+      this.state.selected.some((c) => sameCandidate(c, this.candidate))
+    );
+  }
+}
+
+/** 充分发扬民主: a pioneer is carried by more than half of the votes cast, by the organisation's own leaders or those above. */
+export class PioneerIsCarriedByAMajorityRule extends Rule {
+  readonly id = 'evaluation.pioneer.majority';
+  readonly code = 'PIONEER.NO_MAJORITY';
+  readonly kind = 'rule';
+  readonly message = '先锋须获得过半数票 / a pioneer needs more than half of the votes cast';
+  constructor(
+    private readonly votesFor: number,
+    private readonly votesCast: number,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.votesFor > this.votesCast || 2 * this.votesFor <= this.votesCast;
+  }
+}
+
+export class PioneerIsSelectedByItsOrganisationRule extends Rule {
+  readonly id = 'evaluation.pioneer.selected-by-organisation';
+  readonly code = 'PIONEER.NOT_ENTITLED';
+  readonly kind = 'forbidden';
+  readonly message = '先锋由本组织或上级组织评选 / the organisation or a level above selects its pioneers';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly orgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.orgPath.includes(this.decidedBy.orgId);
+  }
+}
