@@ -23,7 +23,9 @@ export interface KafkaFigures {
   e2eUnhandled: number;
 }
 
-const DB = 'vanguard_bench_kafka';
+// Its own database, dropped and recreated per run; set another name to run two benches side by side.
+const DB = process.env['VANGUARD_BENCH_KAFKA_DB'] ?? 'vanguard_bench_kafka';
+if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`VANGUARD_BENCH_KAFKA_DB must be a plain identifier, got ${DB}`);
 const context: AppendContext = {
   actor: { sub: 'bench', roles: ['evaluator'], kind: 'service' },
   orgId: 'bench-org',
@@ -82,7 +84,16 @@ export async function measureKafkaFigures(quick = false): Promise<KafkaFigures> 
     });
     const t0 = performance.now();
     relay.start();
-    while (relay.stats.published < relayEvents) await new Promise((r) => setTimeout(r, 20));
+    // A relay that cannot publish (or sets records aside) must end the bench, not hang it.
+    const relayDeadline = Date.now() + 300_000;
+    while (relay.stats.published + relay.stats.deadLettered < relayEvents) {
+      if (Date.now() > relayDeadline)
+        throw new Error(
+          `relay bench: ${relay.stats.published} of ${relayEvents} published in 300 s (${relay.stats.lastError ?? 'no error'})`,
+        );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (relay.stats.deadLettered) throw new Error(`relay bench: ${relay.stats.deadLettered} events dead-lettered, not published`);
     const relaySecs = (performance.now() - t0) / 1000;
     await relay.stop();
 
