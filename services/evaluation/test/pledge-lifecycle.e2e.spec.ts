@@ -3,18 +3,12 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
+import { PHASES } from './support/campaign-fixture';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
 
 const COUNTY = demoOrgId('910425');
 const VILLAGE = demoOrgId('910425101201');
 const TOWNSHIP = demoOrgId('910425101');
-
-export const PHASES = [
-  { phase: 'mobilise', startsOn: '2010-04-01', endsOn: '2010-05-31' },
-  { phase: 'compete', startsOn: '2010-06-01', endsOn: '2011-06-30' },
-  { phase: 'benchmark_upgrade', startsOn: '2011-07-01', endsOn: '2012-06-30' },
-  { phase: 'summarise', startsOn: '2012-07-01', endsOn: '2012-10-31' },
-];
 
 /** 公开承诺 → 把关备案 → 公开 → 践诺 → 兑现 → 评诺 through HTTP, with real Keycloak tokens for each role. */
 describe('pledge lifecycle (e2e)', () => {
