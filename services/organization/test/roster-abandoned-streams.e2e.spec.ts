@@ -11,6 +11,7 @@ import {
   poolIsIdle,
   poolOf,
   villageWithMembers,
+  widenImportBudget,
   type OpenDownload,
 } from './support/roster-fixtures';
 
