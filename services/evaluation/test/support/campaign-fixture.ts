@@ -12,13 +12,13 @@ export const PHASES = [
 /** A fresh campaign over 松岭旗 with its 2011-Q2 cycle open, so each suite counts only its own pledges. */
 export async function openCampaign(app: INestApplication, organizerToken: string): Promise<{ campaignId: string; cycleId: string }> {
   const auth = { Authorization: `Bearer ${organizerToken}` };
-  const http = () => request(app.getHttpServer());
+  const http = () => request(app.getHttpServer() as Parameters<typeof request>[0]);
   const c = await http()
     .post('/campaigns')
     .set(auth)
     .send({ orgId: demoOrgId('910425'), name: '松岭旗创先争优活动', phases: PHASES });
   if (c.status !== 201) throw new Error(`launch: ${c.status} ${JSON.stringify(c.body)}`);
-  const campaignId = c.body.campaignId as string;
+  const campaignId = (c.body as { campaignId: string }).campaignId;
   const q = await http()
     .post(`/campaigns/${campaignId}/cycles`)
     .set(auth)
@@ -29,7 +29,7 @@ export async function openCampaign(app: INestApplication, organizerToken: string
       themes: { default: '服务群众', bySector: { rural: '领头雁工程' } },
     });
   if (q.status !== 201) throw new Error(`plan: ${q.status} ${JSON.stringify(q.body)}`);
-  const cycleId = q.body.cycleId as string;
+  const cycleId = (q.body as { cycleId: string }).cycleId;
   const o = await http().post(`/campaigns/${campaignId}/cycles/${cycleId}/open`).set(auth);
   if (o.status !== 200) throw new Error(`open: ${o.status} ${JSON.stringify(o.body)}`);
   return { campaignId, cycleId };
