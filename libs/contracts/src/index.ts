@@ -16,6 +16,7 @@ export * from './evaluation/mass-evaluation.contracts';
 export * from './evaluation/assessment.contracts';
 export * from './evaluation/review.contracts';
 export * from './evaluation/pioneer.contracts';
+export * from './evaluation/benchmark.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

@@ -1,5 +1,6 @@
 export * from './decided-by';
 export * from './assessment';
+export * from './benchmark';
 export * from './campaign';
 export * from './comment';
 export * from './mass-evaluation';
