@@ -25,6 +25,7 @@ export { GroupCommitter, type GroupCommitOptions } from './group-commit';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
 export { rotatePersonalKeys, SubjectKeyRaceError, type PersonalKeyRotation } from './personal-keys';
 export { createReadOnlyRole, createServiceRole, migrate, migrationSql, storeChannel, type RoleOptions } from './schema';
+export { MigrationHistoryError } from './migration-runner';
 export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';
 export { Subscription, type SubscriptionOptions } from './subscription';
