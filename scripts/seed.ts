@@ -22,6 +22,7 @@ import {
   provincePlan,
   type CountyPlan,
 } from '../services/organization/src/infrastructure/seed/synthetic-region';
+import { seedDemoCampaign } from '../services/evaluation/src/infrastructure/seed/demo-campaign.seed';
 import { migrate } from './migrate';
 
 function arg(name: string, fallback: string): string {
@@ -89,8 +90,18 @@ if (require.main === module) {
     process.stderr.write('usage: seed.ts --size county|province [--database platform|test]\n');
     process.exit(2);
   }
-  seed(size, arg('database', 'platform') === 'test' ? 'test' : 'platform').catch((e: unknown) => {
-    process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
+  const database = arg('database', 'platform') === 'test' ? 'test' : 'platform';
+  const infra = infraConfig();
+  seed(size, database)
+    // The evaluation demo (松岭旗's running campaign) after the region it lies in.
+    .then(() => seedDemoCampaign(serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then((r) =>
+      process.stderr.write(
+        `[seed] evaluation: ${r.created ? `demo campaign recorded (${r.events} events in the store)` : 'demo campaign already there'}\n`,
+      ),
+    )
+    .catch((e: unknown) => {
+      process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    });
 }
