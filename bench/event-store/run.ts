@@ -1,7 +1,7 @@
 /**
  * Event-store benchmark: @vanguard/event-store beside @event-driven-io/emmett-postgresql
  * (same work, same database, same run) and a raw INSERT/SELECT ceiling.
- *   node -r @swc-node/register bench/event-store/run.ts [--json] [--quick] [--events N] [--table N]
+ *   node -r @swc-node/register bench/event-store/run.ts [--json] [--quick] [--no-kafka] [--events N] [--table N]
  * Uses its own database (vanguard_bench by default, dropped and recreated at start).
  */
 import { execFileSync } from 'node:child_process';
@@ -328,24 +328,27 @@ async function main(): Promise<void> {
   await pool.end();
 
   // 7. the Kafka legs: store → broker, and append → consumer handled (Emmett has no Kafka relay)
-  log('relay to Kafka and end-to-end latency');
-  const k = await measureKafkaFigures(quick);
-  json['kafka'] = k;
-  rows.push({
-    figure: `relay store → Kafka (${fmt(k.relayEvents)} events, events/s)`,
-    target: '≥ 10,000',
-    ours: fmt(k.relayEventsPerSec),
-    emmett: '',
-    raw: '',
-  });
-  rows.push({
-    figure: `append → Kafka consumer handled at ${fmt(k.e2eRatePerSec)} events/s, p50 / p99 (ms)`,
-    target: 'p50 ≤ 50, p99 ≤ 250',
-    ours: `${k.e2eP50Ms} / ${k.e2eP99Ms}`,
-    emmett: '',
-    raw: '',
-    note: `${fmt(k.e2eEvents)} events handled through EventConsumer + inbox; measured after VACUUM + CHECKPOINT`,
-  });
+  // --no-kafka: the store's own figures alone, when the broker or the relay is not the question.
+  if (!flag('--no-kafka')) {
+    log('relay to Kafka and end-to-end latency');
+    const k = await measureKafkaFigures(quick);
+    json['kafka'] = k;
+    rows.push({
+      figure: `relay store → Kafka (${fmt(k.relayEvents)} events, events/s)`,
+      target: '≥ 10,000',
+      ours: fmt(k.relayEventsPerSec),
+      emmett: '',
+      raw: '',
+    });
+    rows.push({
+      figure: `append → Kafka consumer handled at ${fmt(k.e2eRatePerSec)} events/s, p50 / p99 (ms)`,
+      target: 'p50 ≤ 50, p99 ≤ 250',
+      ours: `${k.e2eP50Ms} / ${k.e2eP99Ms}`,
+      emmett: '',
+      raw: '',
+      note: `${fmt(k.e2eEvents)} events handled through EventConsumer + inbox; measured after VACUUM + CHECKPOINT`,
+    });
+  }
 
   if (JSON_OUT) {
     console.log(JSON.stringify({ database: DB, events: EVENTS, table: TABLE, writers: WRITERS, ...json }, null, 2));
