@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
+import { memberGradeSchema } from '../county/vocabulary';
 import { daySchema } from '../organization/vocabulary';
 import { decisionSchema } from './decision';
 
@@ -9,7 +10,6 @@ import { decisionSchema } from './decision';
 
 const id = z.uuid();
 
-export const memberGradeSchema = z.enum(['excellent', 'qualified', 'basically_qualified', 'unqualified']);
 export const gradeTallySchema = z.object({
   excellent: z.int().min(0),
   qualified: z.int().min(0),
