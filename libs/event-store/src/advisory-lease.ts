@@ -23,8 +23,10 @@ export const DEFAULT_LEASE_TIMEOUT_MS = 10_000;
  *   vanished (host crash, dropped route) is free after about T, not after hours of TCP retries;
  * - the holder checks the lock every T/5 and trusts it only up to T/2 after sending the last
  *   check that came back: it stops trusting its lease before the server can have freed it.
- * Work that must not happen without the lease (checkpoint writes) runs through `fenced`, on
- * this connection, with a check in the same statement that its session holds the lock.
+ * Work that must not happen without the lease (checkpoint writes) runs on this connection
+ * (`onSession`, `fenced`): the lock lives exactly as long as the session, so a statement that
+ * completes there ran while the lock was held, and the lock outlives the session's last commit,
+ * so a successor that takes it sees every write this holder made.
  *
  * The connection is outside the pool for the same reason as PgListener's: a session lock
  * stays with its session, and a pooled connection goes back to other work.
@@ -77,26 +79,32 @@ export class AdvisoryLease {
   }
 
   /**
-   * Runs one statement on the lease's own session, only while the lease is held. `sql` gets
-   * the condition "this session holds the lock" (its keys are appended to `values`), to put in
-   * the statement itself: a write guarded by it cannot land once the lock is gone, and since
-   * the lock outlives the session's last commit, a successor that takes the lock sees every
-   * write this holder made.
+   * Runs one statement on the lease's own session, only while the lease is held (see the
+   * class comment for why that fences it). An error on it ends the lease.
    */
-  async fenced<R extends object>(sql: (holdsLock: string) => string, values: readonly unknown[]): Promise<R[]> {
+  async onSession<R extends object>(sql: string, values: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }> {
     const client = this.client;
     if (!client || !this.held) throw new LeaseLostError(this.name);
-    const n = values.length;
     try {
-      const { rows } = await client.query<R>(sql(holdsLockSql(n + 1, n + 2)), [...values, ...this.keys]);
-      return rows;
+      const r = await client.query<R>(sql, [...values]);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     } catch (e) {
       this.lose(client);
       throw e;
     }
   }
 
-  /** Declares the lease lost (say a fenced write found the lock gone) and ends its session. */
+  /**
+   * `onSession`, with the condition "this session holds the lock" for the statement itself
+   * (its keys are appended to `values`). Reading pg_locks costs about a millisecond, so it
+   * suits rare statements (the checkpoint read at takeover), not one per batch.
+   */
+  async fenced<R extends object>(sql: (holdsLock: string) => string, values: readonly unknown[]): Promise<R[]> {
+    const n = values.length;
+    return (await this.onSession<R>(sql(holdsLockSql(n + 1, n + 2)), [...values, ...this.keys])).rows;
+  }
+
+  /** Declares the lease lost (say its trust lapsed) and ends its session. */
   abandon(): void {
     if (this.client) this.lose(this.client);
   }

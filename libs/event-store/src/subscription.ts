@@ -243,28 +243,21 @@ export class Subscription {
   }
 
   /**
-   * Fenced on the lease: written on the lease's own session, and only if that session holds
-   * the lock in the same statement. An owner that lost its lease mid-batch therefore cannot
-   * move the checkpoint, however late its handler returns. Never moves backwards either.
+   * Fenced on the lease: written on the lease's own session, which holds the lock for exactly
+   * as long as it lives (the heartbeat checks pg_locks; doing so here too would cost about a
+   * millisecond per batch). An owner that lost its lease mid-batch therefore cannot move the
+   * checkpoint, however late its handler returns. Never moves backwards either.
    */
   private async saveCheckpoint(cp: GlobalCheckpoint): Promise<void> {
     if (cp === this.checkpoint || !this.lease.held) return;
-    const rows = await this.lease.fenced<{ held: boolean }>(
-      (holdsLock) =>
-        `with lease as (select ${holdsLock} as held),
-              saved as (
-                insert into "${this.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
-                select $1, $2::xid8, $3 from lease where lease.held
-                on conflict (subscription) do update
-                  set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
-                  where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position))
-         select held from lease`,
+    await this.lease.onSession(
+      `insert into "${this.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
+       values ($1, $2::xid8, $3)
+       on conflict (subscription) do update
+         set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
+         where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`,
       [this.options.name, cp.transactionId, cp.position],
     );
-    if (rows[0]?.held !== true) {
-      this.lease.abandon();
-      return;
-    }
     this.checkpoint = cp;
   }
 
