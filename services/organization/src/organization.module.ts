@@ -58,6 +58,8 @@ import { ROSTER_EXPORTS, ROSTER_IMPORTS } from './application/ports/roster.port'
 import { PgRosterExports } from './infrastructure/roster/pg-roster-exports';
 import { PgRosterImports } from './infrastructure/roster/pg-roster-imports';
 import { PgIdNumberReviews } from './infrastructure/roster/pg-id-number-reviews';
+import { PgEnrolmentIdNumberChecks } from './infrastructure/roster/pg-enrolment-id-number-checks';
+import { ID_NUMBER_CHECKS } from './application/ports/id-number-checks.port';
 import { ID_NUMBER_REVIEWS } from './application/ports/id-number-reviews.port';
 import { IdNumberReviewsHttpController } from './interface/http/id-number-reviews.http.controller';
 import type { OrganizationConfig } from './organization.config';
@@ -155,6 +157,7 @@ export class OrganizationModule {
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
         { provide: ID_NUMBER_REVIEWS, useClass: PgIdNumberReviews },
         { provide: ROSTER_EXPORTS, useClass: PgRosterExports },
+        { provide: ID_NUMBER_CHECKS, useClass: PgEnrolmentIdNumberChecks },
         { provide: ROSTER_LIMITS, useValue: limits },
         // One per process: shutdown waits on it (main.ts), every limiter is made from it.
         { provide: LongWork, useValue: new LongWork() },

@@ -67,3 +67,14 @@ export function answerForDuplicate(insideCallersSubtree: boolean, dryRun: boolea
   if (insideCallersSubtree) return 'refuse';
   return dryRun ? 'pass' : 'hold';
 }
+
+/**
+ * The refusal a caller may get about its own subtree's members: the field and the reason,
+ * nothing about anyone elsewhere.
+ */
+export class IdNumberTakenInSubtreeError extends HttpException {
+  constructor() {
+    const reason = '该身份证号已登记为本组织范围内的在册党员 / a member with this idNumber is already registered in your subtree';
+    super({ code: 'MEMBER.ID_NUMBER_TAKEN', message: reason, errors: [{ field: 'idNumber', reason }] }, HttpStatus.CONFLICT);
+  }
+}

@@ -4,6 +4,7 @@ import { OrganizationTree1732240000000 } from './1732240000000-organization-tree
 import { ImportJobs1732240000002 } from './1732240000002-import-jobs.migration';
 import { DataKeys1764400000000 } from './1764400000000-data-keys.migration';
 import { IdNumberChecks1764500000000 } from './1764500000000-id-number-checks.migration';
+import { IdNumberCheckSource1764600000000 } from './1764600000000-id-number-check-source.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   ImportJobs1732240000002,
   DataKeys1764400000000,
   IdNumberChecks1764500000000,
+  IdNumberCheckSource1764600000000,
 ];

@@ -1,5 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Actor } from '../../application/ports/actor';
+import type { IdNumberHolder } from '../../application/ports/id-number-checks.port';
 import {
   IdNumberChecksExhaustedError,
   mayStartAnotherCheck,
@@ -14,10 +15,21 @@ export interface HeldRow {
   readonly existingMemberId: string;
 }
 
+/** A connection, a pool or a TypeORM manager: whatever transaction the statement belongs to. */
+export interface Sql {
+  query(text: string, params: unknown[]): Promise<unknown>;
+}
+
+/** A blind index already held by an active member, and whether that member is in the caller's subtree. */
+export interface HashHolder extends IdNumberHolder {
+  readonly hash: string;
+}
+
 /**
- * The record of ID-number checks (ADR 0011): admits a member import against the caller's
- * budget for the window, flagging the organisation above the caller when it is used up;
- * records each job's count; keeps the rows a real import held for that organisation.
+ * The record of ID-number checks (ADR 0011), for member imports and single enrolment alike:
+ * admits a check against the caller's budget for the window, flagging the organisation above
+ * the caller when it is used up; finds who holds the numbers, telling the caller's subtree
+ * from elsewhere; records each check's count; keeps what was held for that organisation.
  */
 export class PgIdNumberChecks {
   constructor(
@@ -55,7 +67,7 @@ export class PgIdNumberChecks {
    * Holds rows for the organisation above the caller (the caller's own when it has no
    * parent), on the import's transaction: a rolled-back import holds nothing.
    */
-  async hold(client: PoolClient, jobId: string, actor: Actor, rows: readonly HeldRow[]): Promise<void> {
+  async hold(client: Sql, jobId: string, actor: Actor, rows: readonly HeldRow[]): Promise<void> {
     if (!rows.length) return;
     await client.query(
       `insert into id_number_review_holds (job_id, row_number, org_id, existing_member_id, review_org_id, actor_sub)
@@ -66,9 +78,43 @@ export class PgIdNumberChecks {
     );
   }
 
+  /**
+   * Active members holding these blind indexes, each marked inside or outside the subtree of
+   * `actorOrgId` (outside for a caller with no organisation). The one duplicate lookup.
+   */
+  async holders(db: Sql, hashes: readonly string[], actorOrgId: string | undefined): Promise<Map<string, HashHolder>> {
+    if (!hashes.length) return new Map();
+    const res = (await db.query(
+      `select m.id_number_hash as hash, m.id as member_id,
+              coalesce(o.path like (select path from organizations where id = $2::uuid) || '%', false) as mine
+         from members m join organizations o on o.id = m.org_id
+        where m.membership = 'active' and m.id_number_hash = any($1::text[])`,
+      [hashes, actorOrgId ?? null],
+    )) as { rows?: HolderRow[] } | HolderRow[];
+    const rows = Array.isArray(res) ? res : (res.rows ?? []);
+    return new Map(rows.map((r) => [r.hash, { hash: r.hash, memberId: r.member_id, insideCallersSubtree: r.mine }]));
+  }
+
+  /**
+   * One enrolment's check: admitted against the budget (an enrolment counts one ID number,
+   * no job), looked up, and recorded — committed at once, so a refused enrolment is on the
+   * record too.
+   */
+  async checkEnrolment(checkId: string, actor: Actor, hash: string): Promise<HashHolder | null> {
+    const [, found] = await Promise.all([this.admit(actor), this.holders(this.pool(), [hash], actor.orgId)]);
+    const holder = found.get(hash) ?? null;
+    await this.pool().query(
+      `insert into id_number_checks (job_id, actor_sub, actor_org_id, dry_run, id_numbers, held, finished_at, source)
+       values ($1, $2, $3, false, 1, $4, now(), 'enrolment')`,
+      [checkId, actor.sub, actor.orgId ?? null, holder && !holder.insideCallersSubtree ? 1 : 0],
+    );
+    return holder;
+  }
+
   private async usage(actorSub: string): Promise<IdNumberCheckUsage> {
+    // Imports count as jobs and by their ID numbers; an enrolment only by its one ID number.
     const { rows } = await this.pool().query<{ jobs: number; ids: number }>(
-      `select count(*)::int as jobs, coalesce(sum(id_numbers), 0)::int as ids
+      `select (count(*) filter (where source = 'import'))::int as jobs, coalesce(sum(id_numbers), 0)::int as ids
          from id_number_checks where actor_sub = $1 and started_at > now() - make_interval(mins => $2)`,
       [actorSub, this.limits.windowMinutes],
     );
@@ -85,4 +131,10 @@ export class PgIdNumberChecks {
       [actor.sub, actor.orgId ?? null, usage.jobs, usage.idNumbers, this.limits.windowMinutes],
     );
   }
+}
+
+interface HolderRow {
+  hash: string;
+  member_id: string;
+  mine: boolean;
 }

@@ -251,9 +251,6 @@ export class PgRosterImports implements RosterImports {
     // Duplicates are answered only about the caller's own subtree; a number held by a member
     // elsewhere passes a dry run like an unregistered one and is held for review above the
     // caller by a real import (ADR 0011). Held rows count as accepted: nothing tells them apart.
-    const root = input.actor.orgId
-      ? (await client.query<{ path: string }>(`select path from organizations where id = $1`, [input.actor.orgId])).rows[0]?.path
-      : undefined;
     let idNumbersChecked = 0;
     let matchedElsewhere = 0;
     const write = async (b: typeof batch) => {
@@ -261,26 +258,20 @@ export class PgRosterImports implements RosterImports {
       idNumbersChecked += hashes.length;
       const held: HeldRow[] = [];
       if (hashes.length) {
-        const { rows } = await client.query<{ h: string; member_id: string; mine: boolean }>(
-          `select m.id_number_hash as h, m.id as member_id, coalesce(o.path like $2 || '%', false) as mine
-             from members m join organizations o on o.id = m.org_id
-            where m.membership = 'active' and m.id_number_hash = any($1::text[])`,
-          [hashes, root ?? null],
-        );
-        const taken = new Map(rows.map((r) => [r.h, r]));
+        const taken = await this.idChecks.holders(client, hashes, input.actor.orgId);
         const refused: RowError[] = [];
         for (const x of b) {
           const hit = x.hash ? taken.get(x.hash) : undefined;
           if (!hit) continue;
-          const answer = answerForDuplicate(hit.mine, input.dryRun);
-          if (!hit.mine) matchedElsewhere++;
+          const answer = answerForDuplicate(hit.insideCallersSubtree, input.dryRun);
+          if (!hit.insideCallersSubtree) matchedElsewhere++;
           if (answer === 'refuse')
             refused.push({
               row: x.row,
               column: 'id_number',
               reason: '该身份证号已登记为本组织范围内的在册党员 / a member with this id_number is already registered in your subtree',
             });
-          else if (answer === 'hold') held.push({ row: x.row, orgId: x.orgId, existingMemberId: hit.member_id });
+          else if (answer === 'hold') held.push({ row: x.row, orgId: x.orgId, existingMemberId: hit.memberId });
         }
         report(refused);
       }

@@ -40,7 +40,7 @@ export class MembersHttpController {
   @ApiOperation({ summary: '党员登记 / enrol a member in an organisation of your subtree' })
   @ApiCreatedResponse({ type: MemberDetailResponse })
   async enrol(@CommandCtx() ctx: CommandContext, @Body() body: EnrolMemberRequest): Promise<MemberDetailResponse> {
-    const { id } = await this.commands.execute(
+    const { member } = await this.commands.execute(
       new EnrolMemberCommand(ctx, {
         orgId: body.orgId,
         name: body.name,
@@ -52,7 +52,8 @@ export class MembersHttpController {
         phone: body.phone ?? null,
       }),
     );
-    return MemberDetailResponse.detail(await this.queries.execute(new GetMemberQuery(ctx.actor, id)));
+    // Built from the enrolment, not read back: a held enrolment (ADR 0011) has no row to read.
+    return MemberDetailResponse.detail(member);
   }
 
   @Get()
