@@ -1,28 +1,25 @@
-import { withOrgIdAliases, type EventEnvelope } from '@vanguard/contracts';
+import type { EventEnvelope } from '@vanguard/contracts';
 import type { EventContext } from '../../application/ports/outbox.port';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
+import { organizationEnvelope } from './organization-envelope';
 
 /**
  * Domain event → published language (libs/contracts, `organization.<Name>` v1). The domain
  * events already carry only primitives and never personal data; this adds the envelope:
- * stream, version, actor, correlation. Organisation events carry `orgId` beside the
- * deprecated `organizationId` until the window of ADR 0012 closes and they move to v2.
+ * stream, version, actor, correlation (through `organizationEnvelope`, shared with the bulk
+ * write paths, so organisation events carry `orgId` beside the deprecated `organizationId`).
  */
 export function toIntegrationEvent(
   event: DomainEvent,
   ctx: EventContext,
   meta: { eventId: string; streamVersion: number; now: Date },
 ): EventEnvelope {
-  const at = meta.now.toISOString();
-  const type = `organization.${event.name}`;
-  return {
+  return organizationEnvelope({
     eventId: meta.eventId,
-    type,
-    version: 1,
+    type: `organization.${event.name}`,
     streamId: `${event.stream}-${event.aggregateId}`,
     streamVersion: meta.streamVersion,
-    occurredAt: at,
-    recordedAt: at,
+    at: meta.now.toISOString(),
     actor: {
       sub: ctx.actor.sub,
       roles: [...ctx.actor.roles],
@@ -32,6 +29,6 @@ export function toIntegrationEvent(
     orgId: event.orgId,
     correlationId: ctx.correlationId,
     causationId: ctx.causationId,
-    data: withOrgIdAliases(type, event.data),
-  };
+    data: event.data,
+  });
 }

@@ -14,6 +14,7 @@ import { answerForDuplicate, idNumberCheckLimits } from '../../application/roste
 import { ChildLevelMustBeBelowParentLevelRule } from '../../domain/organization/rules/child-level-must-be-below-parent-level.rule';
 import type { OrgLevel } from '../../domain/organization/organization.vocabulary';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
+import { organizationEnvelope } from '../outbox/organization-envelope';
 import { uuidv7 } from '../system/uuid-v7';
 import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { openRoster, RosterRefusedError } from './roster-reader';
@@ -489,14 +490,12 @@ function envelope(
   at: string,
   data: Record<string, unknown>,
 ): EventEnvelope {
-  return {
+  return organizationEnvelope({
     eventId: uuidv7(),
     type,
-    version: 1,
     streamId,
     streamVersion: 1,
-    occurredAt: at,
-    recordedAt: at,
+    at,
     actor: {
       sub: input.actor.sub,
       roles: [...input.actor.roles],
@@ -507,7 +506,7 @@ function envelope(
     correlationId: input.correlationId,
     causationId: null,
     data,
-  };
+  });
 }
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { OrganizationRegistered, publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
+import { organizationEnvelope } from '../outbox/organization-envelope';
 import { uuidv7 } from '../system/uuid-v7';
 import type { PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
 import type { SeedOrganization } from './demo-region';
@@ -185,15 +186,12 @@ export class BulkSeeder {
 const idFromPath = (path: string): string => path.split('/').filter(Boolean).at(-1)!;
 
 function registeredEvent(o: SeedOrganization & { parentId: string | null }): EventEnvelope {
-  const at = new Date().toISOString();
-  const envelope: EventEnvelope = {
+  const envelope = organizationEnvelope({
     eventId: uuidv7(),
     type: OrganizationRegistered.type,
-    version: 1,
     streamId: `organization-${o.id}`,
     streamVersion: 1,
-    occurredAt: at,
-    recordedAt: at,
+    at: new Date().toISOString(),
     actor: SEED_ACTOR,
     orgId: o.id,
     correlationId: `seed-${o.code}`,
@@ -209,7 +207,7 @@ function registeredEvent(o: SeedOrganization & { parentId: string | null }): Eve
       temporary: o.temporary ?? false,
       establishedOn: o.establishedOn,
     },
-  };
+  });
   publicContracts.assertValid(envelope);
   return envelope;
 }
