@@ -8,8 +8,9 @@ import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event
 import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
+import { recordChecksums, verifyChecksums } from './migration-checksums';
 
-const migrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
+export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
   evaluation: evaluationMigrations,
 };
@@ -49,24 +50,32 @@ async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Prom
 export async function migrate(database: 'platform' | 'test'): Promise<void> {
   const infra = infraConfig();
   const adminUrl = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
-  for (const [service, list] of Object.entries(migrations) as [ServiceName, (new () => MigrationInterface)[]][]) {
+  for (const [service, list] of Object.entries(serviceMigrations) as [ServiceName, (new () => MigrationInterface)[]][]) {
     await ensureRoleAndSchema(adminUrl, service);
     if (EVENT_SOURCED.includes(service)) await ensureEventStore(adminUrl, service);
-    const ds = new DataSource({
-      type: 'postgres',
-      url: serviceDatabaseUrl(service, adminUrl),
-      schema: service,
-      migrations: list,
-      migrationsTableName: 'migrations',
-      logging: false,
-    });
-    await ds.initialize();
-    try {
-      const ran = await ds.runMigrations({ transaction: 'each' });
-      process.stdout.write(`[migrate] ${service} (${database}): ${ran.length} new, ${list.length} in all\n`);
-    } finally {
-      await ds.destroy();
-    }
+    const ran = await migrateService(serviceDatabaseUrl(service, adminUrl), service, list);
+    process.stdout.write(`[migrate] ${service} (${database}): ${ran} new, ${list.length} in all\n`);
+  }
+}
+
+/**
+ * Runs one schema's TypeORM migrations in order, recorded in `migrations`, with a sha256 of
+ * each applied one's SQL in `migration_checksums`: refuses (MigrationHistoryError, naming the
+ * migration) before running anything when an applied migration was edited since. Returns how
+ * many ran.
+ */
+export async function migrateService(url: string, schema: string, list: (new () => MigrationInterface)[]): Promise<number> {
+  const ds = new DataSource({ type: 'postgres', url, schema, migrations: list, migrationsTableName: 'migrations', logging: false });
+  await ds.initialize();
+  try {
+    const migrations = list.map((M) => new M());
+    const query = (sql: string, params?: unknown[]) => ds.query<unknown[]>(sql, params);
+    await verifyChecksums(query, schema, migrations);
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    await recordChecksums(query, schema, migrations);
+    return ran.length;
+  } finally {
+    await ds.destroy();
   }
 }
 

@@ -1,0 +1,100 @@
+// Checksums of the services' TypeORM migrations, the event store's rule (ADR 0017) applied to
+// them: what a migration did to a schema is recorded, and an edit to an applied one is refused.
+//
+//   node -r @swc-node/register scripts/migration-checksums.ts   prints every migration's checksum
+import { createHash } from 'node:crypto';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationHistoryError } from '@vanguard/event-store';
+
+/** Runs a statement on the service's own connection (TypeORM's DataSource.query). */
+export type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+
+/**
+ * The SQL a migration's `up` sends, in order, with its parameters. Taken from the statements,
+ * not from the compiled function (`Function.toString` differs between @swc-node/register,
+ * which `npm start` and `npm run migrate` use, and @swc/jest), so a checksum is the same
+ * whatever transpiled the code. A migration may only talk through `query`: anything else
+ * on the runner would escape the checksum, so it is refused here.
+ */
+export async function migrationText(migration: MigrationInterface): Promise<string> {
+  const name = migration.name ?? migration.constructor.name;
+  const statements: string[] = [];
+  const recorder = new Proxy({} as QueryRunner, {
+    get(_target, prop) {
+      if (prop === 'query')
+        return (sql: string, params?: unknown[]) => {
+          statements.push(params?.length ? `${sql}\n-- ${JSON.stringify(params)}` : sql);
+          return Promise.resolve([]);
+        };
+      if (prop === 'then') return undefined; // not a thenable
+      throw new MigrationHistoryError(
+        `migration ${name} uses queryRunner.${String(prop)}; checksummed migrations use queryRunner.query only`,
+      );
+    },
+  });
+  await migration.up(recorder);
+  return statements.join(';\n');
+}
+
+export async function migrationChecksum(migration: MigrationInterface): Promise<string> {
+  return createHash('sha256')
+    .update(await migrationText(migration))
+    .digest('hex');
+}
+
+const nameOf = (m: MigrationInterface) => m.name ?? m.constructor.name;
+
+/**
+ * Refuses, naming the migration, when one applied to this schema no longer has the checksum
+ * recorded when it was applied, or when this code does not know a migration recorded there
+ * (newer code ran here). Migrations applied before checksums were kept are adopted: their
+ * checksum is recorded now (`recordChecksums`).
+ */
+export async function verifyChecksums(query: Query, schema: string, migrations: readonly MigrationInterface[]): Promise<void> {
+  await query(
+    `create table if not exists "${schema}".migration_checksums (
+       name         text primary key,
+       checksum     text not null,
+       recorded_at  timestamptz not null default now()
+     )`,
+  );
+  const recorded = (await query(`select name, checksum, recorded_at from "${schema}".migration_checksums order by name`)) as {
+    name: string;
+    checksum: string;
+    recorded_at: Date;
+  }[];
+  const byName = new Map(migrations.map((m) => [nameOf(m), m]));
+  for (const r of recorded) {
+    const m = byName.get(r.name);
+    if (!m) throw new MigrationHistoryError(`${schema}: migration ${r.name} was applied here but this code does not know it`);
+    const checksum = await migrationChecksum(m);
+    if (checksum !== r.checksum)
+      throw new MigrationHistoryError(
+        `${schema}: migration ${r.name} changed since it was applied (recorded ${r.recorded_at.toISOString()}; ` +
+          `checksum ${r.checksum}, now ${checksum}); put the change in a new migration instead`,
+      );
+  }
+}
+
+/** Records the checksum of every applied migration (TypeORM's `migrations` table) that has none yet. */
+export async function recordChecksums(query: Query, schema: string, migrations: readonly MigrationInterface[]): Promise<void> {
+  const applied = new Set(((await query(`select name from "${schema}".migrations`)) as { name: string }[]).map((r) => r.name));
+  for (const m of migrations) {
+    if (!applied.has(nameOf(m))) continue;
+    await query(`insert into "${schema}".migration_checksums (name, checksum) values ($1, $2) on conflict (name) do nothing`, [
+      nameOf(m),
+      await migrationChecksum(m),
+    ]);
+  }
+}
+
+if (require.main === module) {
+  void (async () => {
+    const { serviceMigrations } = await import('./migrate');
+    for (const [service, list] of Object.entries(serviceMigrations))
+      for (const M of list ?? []) {
+        const m = new M();
+        process.stdout.write(`${service}\t${nameOf(m)}\t${await migrationChecksum(m)}\n`);
+      }
+  })();
+}
