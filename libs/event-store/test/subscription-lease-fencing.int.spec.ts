@@ -64,7 +64,9 @@ describe(`${Subscription.name} lease fencing`, () => {
       const owner = store.subscribe({
         name,
         batchSize: 100,
-        pollIntervalMs: 60_000, // once it lost the lease it does not compete again during the round
+        // Also caps the re-read delay while events wait behind other suites' open transactions.
+        // Once it lost the lease it may compete again, but the standby holds it by then.
+        pollIntervalMs: 1_000,
         handler: async (e) => {
           ownerGot.push(indexOf(e));
           if (indexOf(e) === cut) await ownerHeld.opened;
@@ -148,8 +150,9 @@ describe(`${Subscription.name} lease fencing`, () => {
     const owner = new PostgresEventStore(ownerPool, { schema: f.db.schema }).subscribe({
       name,
       batchSize: 100,
-      pollIntervalMs: 60_000,
-      leaseTimeoutMs: 2_000,
+      // Competes again only well after the server freed the silent lease and the standby took it.
+      pollIntervalMs: 8_000,
+      leaseTimeoutMs: 4_000,
       handler: async (e) => {
         ownerGot.push(indexOf(e));
         if (indexOf(e) === cut) await ownerHeld.opened;
