@@ -8,11 +8,14 @@ describe(TokenVerifier.name, () => {
   let sign: (claims: JWTPayload) => Promise<string>;
   let sut: TokenVerifier;
   let keySet: ReturnType<typeof createLocalJWKSet>;
+  let privateKey: CryptoKey;
 
   beforeAll(async () => {
     // A key of our own stands in for the realm's: this spec is about which signed tokens are
     // let through, not about signatures (the e2e suites use Keycloak's real tokens).
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    const publicKey = pair.publicKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
     sign = (claims) =>
       new SignJWT(claims)
@@ -93,13 +96,21 @@ describe(TokenVerifier.name, () => {
 
   it('verify_WhenARememberedTokenHasExpired_RefusesIt', async () => {
     const { verifier, lookups } = counting();
-    const token = await sign({ typ: 'Bearer', azp: 'vanguard-console' });
+    // Expires in 20 s, well inside the cache's 60 s: the cache must stop at exp, not at its TTL.
+    const token = await new SignJWT({ typ: 'Bearer', azp: 'vanguard-console' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('user-1')
+      .setIssuedAt()
+      .setExpirationTime('20s')
+      .sign(privateKey);
     await verifier.verify(token);
     // Only the clock moves (jose reads new Date(), the cache Date.now()); timers stay real.
     jest.useFakeTimers({
       doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'],
     });
-    jest.setSystemTime(Date.now() + 6 * 60_000); // past the 5-minute exp
+    jest.setSystemTime(Date.now() + 30_000); // past exp (+ the 5 s tolerance), within the cache TTL
 
     const e: unknown = await verifier.verify(token).catch((err: unknown) => err);
 
