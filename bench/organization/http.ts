@@ -133,7 +133,15 @@ async function startService(): Promise<ChildProcess> {
   const prof = argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', arg('cpu-prof', '.vanguard/profiles')] : [];
   const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'services/organization/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', ORGANIZATION_RELAY: process.env['ORGANIZATION_RELAY'] ?? 'on' },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      LOG_LEVEL: 'warn',
+      ORGANIZATION_RELAY: process.env['ORGANIZATION_RELAY'] ?? 'on',
+      // Every enrolment with an ID number counts against the user's hourly budget (ADR 0011);
+      // the bench enrols tens of thousands as one user.
+      ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW: process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'] ?? '1000000000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 120_000;
