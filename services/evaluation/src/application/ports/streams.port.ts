@@ -1,4 +1,4 @@
-import type { Decider } from '@vanguard/kernel';
+import { DomainError, type Decider } from '@vanguard/kernel';
 
 export const STREAMS = Symbol('STREAMS');
 
@@ -25,4 +25,15 @@ export interface StreamsPort {
     expectedVersion: number,
     context: StreamContext,
   ): Promise<number>;
+}
+
+/** Someone else changed the stream between our read and our append: the caller may retry. */
+export class ConcurrentChangeError extends DomainError {
+  constructor(streamId: string) {
+    super(
+      'STREAM.CONCURRENT_CHANGE',
+      'conflict',
+      `该记录刚被他人修改，请刷新后重试 / ${streamId} was changed meanwhile; reload and try again`,
+    );
+  }
 }

@@ -1,17 +1,6 @@
 import { ConcurrencyError, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
-import { DomainError, type Decider } from '@vanguard/kernel';
-import type { Loaded, StreamContext, StreamsPort } from '../../application/ports/streams.port';
-
-/** Someone else changed the stream between our read and our append: the caller may retry. */
-export class ConcurrentChangeError extends DomainError {
-  constructor(streamId: string) {
-    super(
-      'STREAM.CONCURRENT_CHANGE',
-      'conflict',
-      `该记录刚被他人修改，请刷新后重试 / ${streamId} was changed meanwhile; reload and try again`,
-    );
-  }
-}
+import type { Decider } from '@vanguard/kernel';
+import { ConcurrentChangeError, type Loaded, type StreamContext, type StreamsPort } from '../../application/ports/streams.port';
 
 /** The event store behind the handlers' port: a decider is the fold, the folded version the expectation. */
 export class PostgresStreamsAdapter implements StreamsPort {

@@ -1,0 +1,45 @@
+import { fold, type Decider } from '@vanguard/kernel';
+import type { ClockPort } from '../ports/clock.port';
+import type { OrgTreePort } from '../ports/org-tree.port';
+import { ConcurrentChangeError, type Loaded, type StreamContext, type StreamsPort } from '../ports/streams.port';
+
+/** Streams in memory with the store's expected-version check, for handler specs. */
+export class InMemoryStreams implements StreamsPort {
+  readonly streams = new Map<string, { type: string; data: unknown }[]>();
+
+  load<C, S, E>(streamId: string, decider: Decider<C, S, E>): Promise<Loaded<S>> {
+    const events = (this.streams.get(streamId) ?? []) as unknown as E[];
+    return Promise.resolve({ state: fold(decider, events), version: events.length });
+  }
+
+  append(streamId: string, events: readonly { type: string; data: unknown }[], expectedVersion: number, _: StreamContext): Promise<number> {
+    const current = this.streams.get(streamId) ?? [];
+    if (current.length !== expectedVersion) return Promise.reject(new ConcurrentChangeError(streamId));
+    this.streams.set(streamId, [...current, ...events]);
+    return Promise.resolve(current.length + events.length);
+  }
+}
+
+/** A tree given as child → parent. */
+export class InMemoryOrgTree implements OrgTreePort {
+  constructor(private readonly parents: Record<string, string | null>) {}
+
+  pathOf(orgId: string): Promise<readonly string[] | null> {
+    if (!(orgId in this.parents)) return Promise.resolve(null);
+    const path: string[] = [];
+    for (let id: string | null | undefined = orgId; id; id = this.parents[id]) path.unshift(id);
+    return Promise.resolve(path);
+  }
+
+  isWithin(principalOrgId: string | undefined, orgId: string): boolean {
+    for (let id: string | null | undefined = orgId; id; id = this.parents[id]) if (id === principalOrgId) return true;
+    return false;
+  }
+}
+
+export const fixedClock = (day: string): ClockPort => ({ now: () => new Date(`${day}T04:00:00Z`), today: () => day });
+
+export const sequentialIds = (prefix = '00000000-0000-4000-8000-') => {
+  let n = 0;
+  return { next: () => `${prefix}${String(++n).padStart(12, '0')}` };
+};
