@@ -4,7 +4,10 @@
  * Prints one JSON line.
  */
 import { DataSource } from 'typeorm';
-import { AesGcmPersonalDataCipher } from '../../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
+import {
+  AesGcmPersonalDataCipher,
+  dataSourceSql,
+} from '../../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { PgRosterImports } from '../../services/organization/src/infrastructure/roster/pg-roster-imports';
 import { SystemClock } from '../../services/organization/src/infrastructure/system/system-clock';
 
@@ -15,7 +18,7 @@ async function main(): Promise<void> {
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const ds = new DataSource({ type: 'postgres', url, schema: 'organization', extra: { max: 4 } });
   await ds.initialize();
-  const sut = new PgRosterImports(ds, new AesGcmPersonalDataCipher(), new SystemClock());
+  const sut = new PgRosterImports(ds, await AesGcmPersonalDataCipher.load(dataSourceSql(ds)), new SystemClock());
   const t = performance.now();
   const job = await sut.runToEnd({
     actor: { sub: 'bench', username: 'bench', roles: ['admin'], orgId, kind: 'service' },

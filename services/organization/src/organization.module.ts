@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
 import { LongWork } from '@vanguard/http';
-import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
+import { HealthModule, LoggingModule, MetricsModule, httpProbe, metricsRegistry, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { DataSource } from 'typeorm';
 import { AssignMemberRoleHandler } from './application/commands/assign-member-role/assign-member-role.handler';
 import { CompleteTransferHandler } from './application/commands/complete-transfer/complete-transfer.handler';
@@ -141,7 +141,8 @@ export class OrganizationModule {
           inject: [DataSource],
           // Keys unwrapped at boot and read again every 15 s: a rotation stages its new data key
           // for longer than that before activating it, so no instance meets a key it lacks.
-          useFactory: (ds: DataSource) => AesGcmPersonalDataCipher.load(dataSourceSql(ds), { refreshMs: CIPHER_REFRESH_MS }),
+          useFactory: (ds: DataSource) =>
+            AesGcmPersonalDataCipher.load(dataSourceSql(ds), { refreshMs: CIPHER_REFRESH_MS, metrics: metricsRegistry }),
         },
         TypeOrmUnitOfWork,
         { provide: UNIT_OF_WORK, useExisting: TypeOrmUnitOfWork },

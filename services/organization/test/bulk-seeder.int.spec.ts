@@ -1,3 +1,4 @@
+import { KekRing, newKek, pgSql } from '@vanguard/keys';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
 import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
@@ -6,10 +7,11 @@ import { isolatedOrganizationSchema } from './support/isolated-schema';
 
 describe(BulkSeeder.name, () => {
   let db: TestSchema;
-  const cipher = new AesGcmPersonalDataCipher();
+  let cipher: AesGcmPersonalDataCipher;
 
   beforeAll(async () => {
     db = await isolatedOrganizationSchema('org_seed');
+    cipher = await AesGcmPersonalDataCipher.load(pgSql(db.pool), { ring: new KekRing(newKek('kek-seed')), env: {} });
   });
   afterAll(() => db.drop());
 

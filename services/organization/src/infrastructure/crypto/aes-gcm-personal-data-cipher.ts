@@ -1,38 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { FIRST_DATA_KEY_ID, kekRingFromEnv, loadDataKeys, type DataKeys, type KekRing, type Sql } from '@vanguard/keys';
+import { Counter, type Registry } from 'prom-client';
 import type { PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
-
-/**
- * The data key of Vanguard before envelope encryption, derived from a constant string and
- * so shared by every copy: adopted (wrapped) as the first data key of a development
- * database only, so data seeded before keeps reading. Production never adopts it.
- */
-const LEGACY_DEV_KEY = createHash('sha256').update('vanguard-dev-organization-pii-key').digest();
-
-/**
- * The pre-envelope key to adopt as the first data key when the key table is empty:
- * ORGANIZATION_PII_KEY (a deployment from before key wrapping), else the development key
- * when the KEK is the development one, else none (fresh random keys).
- */
-export function legacyDataKey(ring: KekRing, env: NodeJS.ProcessEnv = process.env): Buffer | null {
-  const raw = env['ORGANIZATION_PII_KEY'];
-  if (raw) {
-    const key = Buffer.from(raw, 'base64');
-    if (key.length !== 32) throw new Error('ORGANIZATION_PII_KEY must be 32 bytes, base64-encoded');
-    return key;
-  }
-  return ring.development ? LEGACY_DEV_KEY : null;
-}
-
-/** The keys a cipher built without a database uses (tests, scripts): the development ones, as a development database adopts them. */
-function developmentKeys(): DataKeys {
-  const active = { id: FIRST_DATA_KEY_ID, key: LEGACY_DEV_KEY };
-  return {
-    active,
-    byId: new Map([[active.id, active]]),
-    index: { id: 'i0', key: createHmac('sha256', LEGACY_DEV_KEY).update('blind-index').digest() },
-  };
-}
+import { legacyDataKey } from './legacy-data-key';
 
 /** How often a running service reads its data keys again; `keys:rotate` stages a new key for longer than this. */
 export const CIPHER_REFRESH_MS = 15_000;
@@ -41,6 +12,17 @@ export interface CipherLoadOptions {
   readonly ring?: KekRing;
   readonly table?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Where the refresh-failure counter is registered (the service's /metrics registry). */
+  readonly metrics?: Registry;
+}
+
+const REFRESH_FAILURES = 'organization_data_key_refresh_failures_total';
+
+function refreshFailures(registry: Registry | undefined): Counter | null {
+  if (!registry) return null;
+  const existing = registry.getSingleMetric(REFRESH_FAILURES);
+  if (existing) return existing as Counter;
+  return new Counter({ name: REFRESH_FAILURES, help: 'Failed reads of the data keys (periodic or on demand)', registers: [registry] });
 }
 
 /**
@@ -51,10 +33,14 @@ export interface CipherLoadOptions {
  * rotation re-wraps but never replaces, so equal ID numbers keep matching across rotations.
  */
 export class AesGcmPersonalDataCipher implements PersonalDataCipher {
+  private readonly logger = new Logger(AesGcmPersonalDataCipher.name);
   private timer: NodeJS.Timeout | null = null;
   private reload: (() => Promise<DataKeys>) | null = null;
+  private reloading: Promise<void> | null = null;
+  private failures: Counter | null = null;
 
-  constructor(private keys: DataKeys = developmentKeys()) {
+  /** The keys are required: a cipher has no key of its own to fall back on (the old public development key was one). */
+  constructor(private keys: DataKeys) {
     for (const k of [...keys.byId.values(), keys.index]) if (k.key.length !== 32) throw new Error('AES-256-GCM needs 32-byte keys');
   }
 
@@ -65,12 +51,15 @@ export class AesGcmPersonalDataCipher implements PersonalDataCipher {
    */
   static async load(sql: Sql, options: CipherLoadOptions & { refreshMs?: number } = {}): Promise<AesGcmPersonalDataCipher> {
     const ring = options.ring ?? kekRingFromEnv(options.env);
-    const read = () => loadDataKeys(sql, ring, { table: options.table, legacyKey: legacyDataKey(ring, options.env) });
-    const cipher = new AesGcmPersonalDataCipher(await read());
-    cipher.reload = read;
+    // Decided before the first read, while the key table may still be empty: afterwards it never is.
+    const legacyKey = await legacyDataKey(sql, options.env, options.table);
+    const first = await loadDataKeys(sql, ring, { table: options.table, legacyKey });
+    const cipher = new AesGcmPersonalDataCipher(first);
+    cipher.reload = () => loadDataKeys(sql, ring, { table: options.table });
+    cipher.failures = refreshFailures(options.metrics);
     if (options.refreshMs) {
       cipher.timer = setInterval(() => {
-        // A failed refresh keeps the keys it has; the next period tries again.
+        // A failed refresh keeps the keys it has (logged and counted); the next period, or a value under an unknown key, tries again.
         cipher.refresh().catch(() => undefined);
       }, options.refreshMs);
       cipher.timer.unref();
@@ -78,9 +67,39 @@ export class AesGcmPersonalDataCipher implements PersonalDataCipher {
     return cipher;
   }
 
-  /** Reads the data keys again (a cipher made by `load`). */
-  async refresh(): Promise<void> {
-    if (this.reload) this.keys = await this.reload();
+  /** Reads the data keys again (a cipher made by `load`); concurrent calls share one read. */
+  refresh(): Promise<void> {
+    const reload = this.reload;
+    if (!reload) return Promise.resolve();
+    this.reloading ??= reload()
+      .then((keys) => {
+        this.keys = keys;
+      })
+      .catch((err: unknown) => {
+        this.failures?.inc();
+        this.logger.error(`reading the data keys failed; keeping the ${this.keys.byId.size} loaded: ${(err as Error).message}`);
+        throw err;
+      })
+      .finally(() => {
+        this.reloading = null;
+      });
+    return this.reloading;
+  }
+
+  /**
+   * Reads the data keys again, once, when one of `sealed` names a key this instance has not
+   * loaded: a value written by an instance that refreshed first (or a periodic refresh that
+   * failed) is then read rather than answered with an error.
+   */
+  async ensureKeys(sealed: Iterable<string | null | undefined>): Promise<void> {
+    for (const s of sealed) {
+      if (!s?.startsWith('v2.')) continue;
+      const id = s.split('.', 2)[1]!;
+      if (this.keys.byId.has(id)) continue;
+      // A failed read is logged and counted by refresh; decrypt then names the missing key.
+      await this.refresh().catch(() => undefined);
+      return;
+    }
   }
 
   /** Replaces the keys (after a rotation step, in tests and scripts). */

@@ -10,6 +10,11 @@ import { MemberHistoryOrmEntity, MemberOrmEntity } from './member.orm-entity';
 export class MemberMapper {
   constructor(@Inject(PERSONAL_DATA_CIPHER) private readonly cipher: PersonalDataCipher) {}
 
+  /** Before `toDomain`: reads the data keys again if the row is under one this instance has not loaded. */
+  ensureKeys(row: MemberOrmEntity): Promise<void> {
+    return this.cipher.ensureKeys([row.idNumberEnc, row.phoneEnc]);
+  }
+
   toDomain(row: MemberOrmEntity, history: MemberHistoryOrmEntity[]): Member {
     return Member.restore({
       id: row.id,

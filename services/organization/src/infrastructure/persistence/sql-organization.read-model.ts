@@ -167,6 +167,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
       [id],
     );
     if (!row) return null;
+    await this.cipher.ensureKeys([row.id_number_enc, row.phone_enc]);
     return { ...this.toMemberView(row), history: row.history };
   }
 
@@ -190,6 +191,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
         where ${where.join(' and ')} order by m.id limit $${params.length}`,
       params,
     );
+    await this.cipher.ensureKeys(rows.flatMap((r) => [r.id_number_enc, r.phone_enc]));
     return page(
       rows.map((r) => this.toMemberView(r)),
       req.limit,

@@ -22,6 +22,7 @@ export class TypeOrmMemberRepository implements MemberRepository {
     const row = await qb.getOne();
     if (!row) return null;
     const history = await manager.getRepository(MemberHistoryOrmEntity).find({ where: { memberId: id }, order: { id: 'ASC' } });
+    await this.mapper.ensureKeys(row);
     return this.mapper.toDomain(row, history);
   }
 

@@ -63,7 +63,14 @@ export class PgRosterExports implements RosterExports {
           [r['org_code'], r['name'], r['status'], r['joined_on'], r['roles'], r['posts'], idNumber, phone] as (string | null | undefined)[]
         ).map((v) => v ?? '');
       };
-      const records = rows as AsyncIterable<Record<string, unknown>>;
+      const cipher = this.cipher;
+      // Each row's keys are checked before it is decrypted: a rotation met mid-export reads the keys again instead of failing.
+      const records = (async function* () {
+        for await (const r of rows as AsyncIterable<Record<string, unknown>>) {
+          if (kind === 'members') await cipher.ensureKeys([r['id_number_enc'] as string | null, r['phone_enc'] as string | null]);
+          yield r;
+        }
+      })();
       if (format === 'csv') {
         let text = '\ufeff' + csvLine(columns);
         for await (const r of records) {
