@@ -1,7 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Paths for operators, not users: metrics and the API docs. */
-const OPERATOR_PATH = /^\/(metrics|docs)(\/|$|\?)/;
+/**
+ * Paths for operators, not users: metrics and the API docs, with every sibling Swagger serves
+ * (`/docs-json`, `/docs-yaml`). A prefix, so no spelling of a docs path escapes the list.
+ */
+const OPERATOR_PATH = /^\/(metrics|docs)/;
+
+/**
+ * The path as the router will see it: Express 5 matches case-insensitively and after
+ * percent-decoding, so `/METRICS` or `/%6detrics` reach the same handler as `/metrics`.
+ * Repeated slashes are collapsed for the same reason. Undecodable text is judged as written.
+ */
+export function isOperatorPath(url: string): boolean {
+  const raw = url.split(/[?#]/)[0] ?? '';
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // a malformed escape: the router refuses it too; the raw path is still checked below
+  }
+  return OPERATOR_PATH.test(path.toLowerCase().replace(/\/{2,}/g, '/'));
+}
 
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
@@ -19,7 +38,7 @@ export function operatorEndpointsGuard(env: NodeJS.ProcessEnv = process.env) {
   const open = env['VANGUARD_OPS_ENDPOINTS'] === 'open';
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void): void => {
     const url = req.originalUrl ?? req.url ?? '/';
-    if (open || !OPERATOR_PATH.test(url) || isLoopback(req.socket.remoteAddress)) {
+    if (open || !isOperatorPath(url) || isLoopback(req.socket.remoteAddress)) {
       next();
       return;
     }

@@ -32,15 +32,32 @@ describe('operator endpoints', () => {
 
   const get = (host: string, path: string) => fetch(`http://${host}:${port}${path}`);
 
-  it.each(['/metrics', '/docs', '/docs/openapi.json'])('answers %s on loopback', async (path) => {
+  it.each(['/metrics', '/docs', '/docs/openapi.json', '/docs-yaml', '/METRICS'])('answers %s on loopback', async (path) => {
     expect((await get('127.0.0.1', path)).status).toBe(200);
   });
 
-  it.each(['/metrics', '/docs', '/docs/openapi.json', '/docs/', '/metrics?x=1'])('404s %s from a non-loopback address', async (path) => {
+  // Express routes case-insensitively and decodes; Swagger also serves /docs-yaml and /docs-json.
+  it.each([
+    '/metrics',
+    '/docs',
+    '/docs/openapi.json',
+    '/docs/',
+    '/metrics?x=1',
+    '/METRICS',
+    '/Metrics/',
+    '/Docs',
+    '/DOCS/openapi.json',
+    '/docs-yaml',
+    '/docs-json',
+    '/Docs-Yaml',
+    '/%6detrics',
+    '/%64ocs-yaml',
+    '//metrics',
+  ])('404s %s from a non-loopback address', async (path) => {
     const res = await get(externalAddress(), path);
 
     expect(res.status).toBe(404);
-    expect(await res.text()).not.toMatch(/process_cpu|"openapi"|swagger/i);
+    expect(await res.text()).not.toMatch(/process_cpu|"openapi"|openapi:|swagger/i);
   });
 
   it('still serves health and the API on the non-loopback address', async () => {
