@@ -18,6 +18,19 @@ export async function loadOrganization(repo: OrganizationRepository, id: string,
   return org;
 }
 
+/**
+ * Organisations a command changes together, locked in id order whatever order it names them
+ * in: A→B and B→A at once would otherwise each hold one row and wait for the other.
+ */
+export async function loadOrganizationsInLockOrder(
+  repo: OrganizationRepository,
+  ids: readonly [string, string],
+): Promise<[Organization, Organization]> {
+  const byId = new Map<string, Organization>();
+  for (const id of [...new Set(ids)].sort()) byId.set(id, await loadOrganization(repo, id));
+  return [byId.get(ids[0])!, byId.get(ids[1])!];
+}
+
 export async function loadMember(repo: MemberRepository, id: string): Promise<Member> {
   const m = await repo.findById(id);
   if (!m) throw new MemberNotFoundError(id);

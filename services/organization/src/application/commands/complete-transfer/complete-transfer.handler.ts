@@ -9,7 +9,7 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { isWithinScope } from '../../scope/access-scope';
 import { OutOfScopeError } from '../../scope/out-of-scope.error';
 import { eventContext } from '../command-context';
-import { loadMember, loadOrganization, loadTransfer } from '../load';
+import { loadMember, loadOrganizationsInLockOrder, loadTransfer } from '../load';
 import { CompleteTransferCommand } from './complete-transfer.command';
 
 @CommandHandler(CompleteTransferCommand)
@@ -26,8 +26,7 @@ export class CompleteTransferHandler implements ICommandHandler<CompleteTransfer
   execute({ ctx, transferId }: CompleteTransferCommand): Promise<void> {
     return this.uow.run(async () => {
       const transfer = await loadTransfer(this.transfers, transferId);
-      const from = await loadOrganization(this.organizations, transfer.fromOrgId);
-      const to = await loadOrganization(this.organizations, transfer.toOrgId);
+      const [from, to] = await loadOrganizationsInLockOrder(this.organizations, [transfer.fromOrgId, transfer.toOrgId]);
       // Either side may record completion once the receiving organisation has accepted.
       if (!isWithinScope(ctx.actor, from.path) && !isWithinScope(ctx.actor, to.path)) throw new OutOfScopeError(transfer.id);
       const member = await loadMember(this.members, transfer.memberId);

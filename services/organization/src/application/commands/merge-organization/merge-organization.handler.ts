@@ -7,7 +7,7 @@ import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
-import { loadOrganization } from '../load';
+import { loadOrganizationsInLockOrder } from '../load';
 import { MergeOrganizationCommand } from './merge-organization.command';
 
 @CommandHandler(MergeOrganizationCommand)
@@ -22,9 +22,8 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
 
   execute({ ctx, organizationId, survivingOrganizationId }: MergeOrganizationCommand): Promise<{ membersMoved: number }> {
     return this.uow.run(async () => {
-      const org = await loadOrganization(this.organizations, organizationId);
+      const [org, survivor] = await loadOrganizationsInLockOrder(this.organizations, [organizationId, survivingOrganizationId]);
       assertWithinScope(ctx.actor, org.id, org.path);
-      const survivor = await loadOrganization(this.organizations, survivingOrganizationId);
       assertWithinScope(ctx.actor, survivor.id, survivor.path);
       const today = this.clock.today();
       org.mergeInto(survivor, await this.organizations.census(org.id), today);
