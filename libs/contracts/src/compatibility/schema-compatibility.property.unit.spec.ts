@@ -72,7 +72,10 @@ function objectSchema(r: Rand): JsonSchema {
       .filter(([, s]) => '$ref' in (s as object))
       .map(([name]) => [name, FIELDS[name as keyof typeof FIELDS](r)]),
   );
-  return { type: 'object', ...(Object.keys(defs).length ? { $defs: defs } : {}), properties, required };
+  // Alternatives beside `properties` that declare a property of their own: a message matches both,
+  // so what sits beside anyOf must still be compared (an alternative's properties must not hide it).
+  const alternatives = maybe(r, 0.3) ? { anyOf: [{ properties: { e: stringSchema(r) } }, ...(maybe(r) ? [{ required: ['e'] }] : [])] } : {};
+  return { type: 'object', ...(Object.keys(defs).length ? { $defs: defs } : {}), properties, required, ...alternatives };
 }
 
 /** One keyword of one field changed, so pairs differing in exactly that keyword are common. */
@@ -116,18 +119,19 @@ function tweak(r: Rand, schema: JsonSchema): JsonSchema {
   }
 }
 
-const VALUES: Record<keyof typeof FIELDS, unknown[]> = {
+const VALUES: Record<keyof typeof FIELDS | 'e', unknown[]> = {
   n: [-1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 10, 11, null, 'x'],
   s: ['', 'a', 'b', 'c', 'ab', 'aB', 'abc', 'abcd', 'bbbbbb', 'Z', null, 1],
   a: [[], ['a'], ['a', 'a'], ['a', 'b'], ['a', 'b', 'c'], ['abcdef'], [''], ['a', 'b', 'c', 'd'], 'a'],
   d: [{}, { a: 1 }, { z: 1 }, { a: 0.5 }, { A: 1 }, { ab: 3 }, { a: null }, { a: 11 }, { a: -1 }],
+  e: ['', 'a', 'b', 'c', 'ab', 'abc', 'abcdef', null, 1],
 };
 
 function messages(r: Rand, declared: string[], count: number): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const m: Record<string, unknown> = {};
-    for (const name of declared) if (maybe(r, 0.8)) m[name] = pick(r, VALUES[name as keyof typeof FIELDS]);
+    for (const name of declared) if (maybe(r, 0.8)) m[name] = pick(r, VALUES[name as keyof typeof VALUES]);
     out.push(m);
   }
   return out;
@@ -155,7 +159,8 @@ describe(`${findBreakingChanges.name} (random schema pairs)`, () => {
         compatibleDirections++;
         const sender = z.fromJSONSchema(from);
         const receiver = z.fromJSONSchema(to);
-        for (const m of messages(r, Object.keys(from['properties'] as object), 60)) {
+        const declared = [...Object.keys(from['properties'] as object), ...('anyOf' in from ? ['e'] : [])];
+        for (const m of messages(r, declared, 60)) {
           if (!sender.safeParse(m).success) continue;
           judged++;
           if (!receiver.safeParse(m).success) unsound.push(JSON.stringify({ from, to, m }));

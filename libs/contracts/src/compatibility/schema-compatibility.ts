@@ -1,4 +1,5 @@
 import { REFINEMENTS_RECORDED, withoutRefinements, type JsonSchema } from './json-schema';
+import { COUNTY_INBOUND_TOPIC } from '../topics';
 import { rejections } from './subschema';
 
 export type { JsonSchema } from './json-schema';
@@ -28,6 +29,10 @@ export interface BreakingChange {
  * type and version as published before) without a new version: every message either allows
  * must be accepted by the other. Refinements are compared only when both schemas recorded
  * them (files published before refinements were recorded carry no marker).
+ *
+ * Senders on the county inbound topic are county systems, outside producers: their objects
+ * are taken as open (any undeclared key, any value) unless the schema says
+ * `additionalProperties: false`, so adding an optional typed property there is breaking.
  */
 export function findBreakingChanges(published: JsonSchema, current: JsonSchema): BreakingChange[] {
   const bothRecorded = published[REFINEMENTS_RECORDED] === true && current[REFINEMENTS_RECORDED] === true;
@@ -39,7 +44,8 @@ export function findBreakingChanges(published: JsonSchema, current: JsonSchema):
       out.push({ direction: 'new-producers→old-consumers', path: `/${key}`, change: `${key} changed from ${String(p[key])}` });
     }
   }
-  out.push(...rejections(c, p).map((r) => ({ direction: 'new-producers→old-consumers' as const, ...r })));
-  out.push(...rejections(p, c).map((r) => ({ direction: 'old-producers→new-consumers' as const, ...r })));
+  const openSenders = p['x-topic'] === COUNTY_INBOUND_TOPIC || c['x-topic'] === COUNTY_INBOUND_TOPIC;
+  out.push(...rejections(c, p, { openSenders }).map((r) => ({ direction: 'new-producers→old-consumers' as const, ...r })));
+  out.push(...rejections(p, c, { openSenders }).map((r) => ({ direction: 'old-producers→new-consumers' as const, ...r })));
   return out;
 }

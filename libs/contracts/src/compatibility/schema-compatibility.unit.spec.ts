@@ -3,6 +3,7 @@ import { toJson } from '../docs/contract-docs';
 import { refineBy } from '../refinements';
 import { REFINEMENTS_RECORDED, type JsonSchema } from './json-schema';
 import { legacyFindBreakingChanges } from './legacy-one-way-check.fixture';
+import { COUNTY_INBOUND_TOPIC } from '../topics';
 import { findBreakingChanges } from './schema-compatibility';
 
 // Each row: a published schema and the schema a change would publish in its place, with the
@@ -228,6 +229,30 @@ const table: Record<string, Row> = {
     oldToNew: true,
     legacy: false,
   },
+  // An alternative's own `properties` must not hide those beside anyOf: a message matches both.
+  'a looser bound beside an anyOf whose alternatives declare other properties': {
+    published: { type: 'object', properties: { a: { type: 'string', maxLength: 10 } } },
+    current: {
+      type: 'object',
+      properties: { a: { type: 'string', maxLength: 100 } },
+      anyOf: [{ properties: { b: { type: 'string' } } }],
+    },
+    newToOld: true,
+    oldToNew: false,
+    legacy: true,
+  },
+  'a looser bound beside an anyOf whose alternative clashes with it (intersection not merged)': {
+    published: { type: 'object', properties: { a: { type: 'string', maxLength: 10 } } },
+    current: {
+      type: 'object',
+      properties: { a: { type: 'string', maxLength: 100 } },
+      propertyNames: { pattern: '^[a-z]+$' },
+      anyOf: [{ propertyNames: { maxLength: 5 }, properties: { b: { type: 'string' } } }],
+    },
+    newToOld: true,
+    oldToNew: false,
+    legacy: true,
+  },
 };
 
 describe(findBreakingChanges.name, () => {
@@ -260,6 +285,24 @@ describe(findBreakingChanges.name, () => {
   it('ignores refinements against a file published before they were recorded', () => {
     const { [REFINEMENTS_RECORDED]: _, ...unrecorded } = published;
     expect(sut(unrecorded, changed({ tags: atMost(3) }))).toEqual([]);
+  });
+
+  it('on the county inbound topic an added optional property is breaking: old county systems may send that key with any value', () => {
+    const inbound = (s: JsonSchema): JsonSchema => ({ ...s, 'x-topic': COUNTY_INBOUND_TOPIC });
+    const withRemark = changed({ remark: z.string().max(10).optional() });
+
+    expect(sut(inbound(published), inbound(withRemark))).toEqual([
+      {
+        direction: 'old-producers→new-consumers',
+        path: '/properties/remark',
+        change: 'any value allowed, but the receiving side constrains it',
+      },
+    ]);
+    // The platform's own producers publish only what their contract declares.
+    expect(sut(published, withRemark)).toEqual([]);
+    // A closed published schema keeps the old rule: nothing undeclared can have been sent.
+    const closed = (s: JsonSchema): JsonSchema => inbound({ ...s, additionalProperties: false });
+    expect(sut(closed(published), closed(withRemark)).filter((c) => c.direction === 'old-producers→new-consumers')).toEqual([]);
   });
 
   it('a self-referencing $ref terminates', () => {
