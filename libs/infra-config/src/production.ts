@@ -26,11 +26,22 @@ function passwordOf(url: string): string | undefined {
 }
 
 /**
+ * A check that needs a lib above this one (this is a util lib: it cannot parse the keys
+ * `@vanguard/auth` owns), handed in by the service's main. One sentence per problem.
+ */
+export type ProductionCheck = (env: NodeJS.ProcessEnv, service: string) => string[];
+
+/**
  * What the environment leaves at a development default, one sentence each. Pure: reads only
  * `env`, so it runs before anything connects and is unit-tested directly.
  */
-export function productionProblems(env: NodeJS.ProcessEnv = process.env, service?: string): string[] {
+export function productionProblems(
+  env: NodeJS.ProcessEnv = process.env,
+  service?: string,
+  checks: readonly ProductionCheck[] = [],
+): string[] {
   const problems: string[] = [];
+  if (service !== undefined) for (const check of checks) problems.push(...check(env, service));
   try {
     if (isDevelopmentKey(env)) {
       problems.push(
@@ -146,11 +157,16 @@ export async function keycloakProductionProblems(env: NodeJS.ProcessEnv = proces
 /**
  * Call first thing in every service's main: outside production mode it does nothing; in it,
  * a service with any development default prints one sentence per setting and exits 78
- * (EX_CONFIG) before it opens a port or a connection.
+ * (EX_CONFIG) before it opens a port or a connection. `checks` look inside what is set
+ * (`orgEventKeyProblems` from `@vanguard/auth`); required, so a main cannot forget them.
  */
-export async function refuseUnsafeProductionStart(service: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function refuseUnsafeProductionStart(
+  service: string,
+  checks: readonly ProductionCheck[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   if (!isProductionMode(env)) return;
-  const problems = productionProblems(env, service);
+  const problems = productionProblems(env, service, checks);
   if (env['KEYCLOAK_URL']) problems.push(...(await keycloakProductionProblems(env)));
   if (problems.length === 0) {
     process.stderr.write(`[${service}] production mode: no development defaults found\n`);

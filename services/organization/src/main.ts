@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { createHttpApp, installGracefulShutdown, LongWork } from '@vanguard/http';
+import { orgEventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { organizationConfig } from './organization.config';
 import { OrganizationModule } from './organization.module';
 import { ROSTER_LIMITS, type RosterLimits } from './roster-limits.config';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('organization');
+  await refuseUnsafeProductionStart('organization', [orgEventKeyProblems]);
   const config = organizationConfig();
   const app = await createHttpApp(OrganizationModule.register(config), {
     title: 'Vanguard · 党组织 organization service',

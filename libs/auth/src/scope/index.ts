@@ -4,3 +4,4 @@ export * from './org-tree.consumer';
 export * from './scope.service';
 export * from './org-scope.guard';
 export * from './org-event-signature';
+export * from './org-event-key-production';
