@@ -367,7 +367,7 @@ export class PostgresEventStore {
     return { state, version, fromVersion, folded: events.length, maxRecordedAt, used };
   }
 
-  /** The usable snapshot, opened; a sealed one whose subject was forgotten is dropped and the fold starts over. */
+  /** The usable snapshot, opened; a sealed one that does not open (subject forgotten, row corrupt or tampered) is dropped and the fold starts over. */
   private async loadSnapshot<S>(
     streamId: string,
     foldVersion: string,

@@ -103,6 +103,11 @@ export class PersonalKeys {
     return keys;
   }
 
+  /** Whether this process holds the subject's key unwrapped (forgetting must leave it not). */
+  holds(subjectId: string): boolean {
+    return this.cache.has(subjectId);
+  }
+
   private open(r: KeyRow): SubjectKey | null {
     const hit = this.cache.get(r.subject_id);
     if (r.forgotten_at !== null || r.wrapped === null) {
@@ -134,6 +139,8 @@ export class PersonalKeys {
       );
       await client.query(`delete from ${this.s}.snapshots where $1 = any(subjects)`, [subjectId]);
       await client.query('commit');
+      // The key is gone from the database; it must not stay unwrapped in this process either.
+      this.cache.delete(subjectId);
       return (rowCount ?? 0) > 0;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);

@@ -71,11 +71,17 @@ export function openState(
   const ks: SubjectKey[] = [];
   for (let i = 0; i < subjects.length; i++) {
     const k = keys.get(subjects[i]!);
-    if (!k || k.keyId !== sealed.kids[i]) return undefined;
+    if (!k || !Array.isArray(sealed.kids) || k.keyId !== sealed.kids[i]) return undefined;
     ks.push(k);
   }
-  const decipher = createDecipheriv('aes-256-gcm', snapshotKey(ks, subjects, aad), Buffer.from(sealed.iv, 'base64'));
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
-  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]).toString('utf8')) as unknown;
+  // A snapshot is a cache: one that does not open (corrupt, tampered, cut short) is a miss to fold
+  // past and drop, never an error on every load of its stream.
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', snapshotKey(ks, subjects, aad), Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }

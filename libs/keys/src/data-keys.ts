@@ -50,7 +50,7 @@ interface Row {
   purpose: 'data' | 'index';
   kek_id: string;
   wrapped: Buffer;
-  activated_at: string | null;
+  activated?: boolean;
 }
 
 export interface LoadOptions {
@@ -66,13 +66,15 @@ export interface LoadOptions {
 /** Unwraps the service's data keys; makes the first ones when there are none yet. */
 export async function loadDataKeys(sql: Sql, ring: KekRing, options: LoadOptions = {}): Promise<DataKeys> {
   const table = options.table ?? 'data_keys';
-  let rows = await sql<Row>(`select key_id, purpose, kek_id, wrapped, activated_at::text from ${table}`);
-  if (!rows.some((r) => r.purpose === 'data' && r.activated_at !== null) || !rows.some((r) => r.purpose === 'index')) {
+  // Oldest activation first, by timestamp in SQL (as text they misorder across a UTC-offset change): the last one read is active.
+  const select = `select key_id, purpose, kek_id, wrapped, activated_at is not null as activated from ${table} order by activated_at nulls first, key_id`;
+  let rows = await sql<Row>(select);
+  if (!rows.some((r) => r.purpose === 'data' && r.activated) || !rows.some((r) => r.purpose === 'index')) {
     await bootstrap(sql, table, ring, options.legacyKey ?? null);
-    rows = await sql<Row>(`select key_id, purpose, kek_id, wrapped, activated_at::text from ${table}`);
+    rows = await sql<Row>(select);
   }
   const byId = new Map<string, DataKey>();
-  let active: { key: DataKey; at: string } | null = null;
+  let active: DataKey | null = null;
   let index: DataKey | null = null;
   for (const r of rows) {
     const key = { id: r.key_id, key: ring.unwrap(r.kek_id, Buffer.from(r.wrapped), context(r.purpose, r.key_id)) };
@@ -82,10 +84,10 @@ export async function loadDataKeys(sql: Sql, ring: KekRing, options: LoadOptions
       continue;
     }
     byId.set(r.key_id, key);
-    if (r.activated_at !== null && (!active || r.activated_at > active.at)) active = { key, at: r.activated_at };
+    if (r.activated) active = key;
   }
   if (!active || !index) throw new Error(`${table}: no active data key or no index key after bootstrap`);
-  return { active: active.key, byId, index };
+  return { active, byId, index };
 }
 
 /** Fixed ids, so instances booting together insert the same rows and the loser's insert does nothing. */
