@@ -144,4 +144,32 @@ describe('pledge lifecycle (e2e)', () => {
     const auditor = await http().post('/pledges').set(as('province.auditor')).send(pledgeBody());
     expect(auditor.status).toBe(403);
   });
+
+  it('keeps campaigns to organisers in their own subtree, one open cycle at a time', async () => {
+    const bySecretary = await http()
+      .post('/campaigns')
+      .set(as('township.secretary'))
+      .send({ orgId: TOWNSHIP, name: '镇活动', phases: PHASES });
+    expect(bySecretary.status).toBe(403);
+    const otherCounty = await http()
+      .post('/campaigns')
+      .set(as('county.organizer'))
+      .send({ orgId: demoOrgId('910426'), name: '河口县活动', phases: PHASES });
+    expect(otherCounty.status).toBe(403);
+    expect(otherCounty.body.code).toBe('AUTH.OUT_OF_SCOPE');
+    const q3 = await http()
+      .post(`/campaigns/${campaignId}/cycles`)
+      .set(as('county.organizer'))
+      .send({ quarter: '2011-Q3', startsOn: '2011-07-01', endsOn: '2011-09-30', themes: { default: '对标定位' } });
+    expect(q3.status).toBe(201);
+    const both = await http().post(`/campaigns/${campaignId}/cycles/${q3.body.cycleId}/open`).set(as('county.organizer'));
+    expect(both.status).toBe(422);
+    expect(both.body.code).toBe('CAMPAIGN.CYCLE_ALREADY_OPEN');
+    const badQuarter = await http()
+      .post(`/campaigns/${campaignId}/cycles`)
+      .set(as('county.organizer'))
+      .send({ quarter: 'Q3', startsOn: '2011-07-01', endsOn: '2011-09-30', themes: { default: '对标定位' } });
+    expect(badQuarter.status).toBe(400);
+    expect(JSON.stringify(badQuarter.body)).toContain('quarter');
+  });
 });
