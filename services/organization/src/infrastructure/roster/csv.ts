@@ -1,6 +1,6 @@
 /**
  * A small streaming RFC 4180 CSV reader and writer (quotes, doubled quotes, CRLF or LF,
- * UTF-8 BOM): enough for rosters, and no dependency the workspace does not declare.
+ * UTF-8 BOM; anything after a closing quote is refused): enough for rosters, and no dependency the workspace does not declare.
  * The reader scans with indexOf and slices whole fields, so a million rows make little garbage.
  */
 
@@ -10,6 +10,19 @@ export class CsvRecordTooLongError extends Error {
     super(`一行超过 ${maxRecordChars} 个字符 / a record is longer than ${maxRecordChars} characters`);
   }
 }
+
+/**
+ * A character after a closing quote (`a,"abc"x,z`): RFC 4180 has no reading of it, and any
+ * guess moves cells into the wrong columns, so the file is refused naming the record.
+ */
+export class CsvMalformedError extends Error {
+  constructor(readonly row: number) {
+    super(`第 ${row} 行引号不成对：右引号后还有字符 / row ${row}: a character follows a closing quote (malformed quoting)`);
+  }
+}
+
+/** Thrown by parseRecord, which does not know the record's number; parseCsv adds it. */
+class StrayAfterQuote extends Error {}
 
 export interface CsvReadOptions {
   /** Characters one record may span (quoted line breaks included); default 64 KiB. */
@@ -29,6 +42,15 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
   let buf = '';
   let first = true;
   let retryAt = 0;
+  // Records read so far: the next one is row `records + 1` (the header is row 1).
+  let records = 0;
+  const record = (at: number, final: boolean) => {
+    try {
+      return parseRecord(buf, at, final);
+    } catch (e) {
+      throw e instanceof StrayAfterQuote ? new CsvMalformedError(records + 1) : e;
+    }
+  };
   const decoder = new TextDecoder('utf-8');
   for await (const raw of chunks) {
     let chunk = typeof raw === 'string' ? raw : decoder.decode(raw, { stream: true });
@@ -40,13 +62,14 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
     if (buf.length < retryAt) continue;
     let pos = 0;
     for (;;) {
-      const parsed = parseRecord(buf, pos, false);
+      const parsed = record(pos, false);
       if (!parsed) {
         scanned(buf.length - pos);
         break;
       }
       scanned(parsed.next - pos);
       if (parsed.next - pos > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars);
+      records++;
       yield parsed.record;
       pos = parsed.next;
     }
@@ -57,9 +80,10 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
   buf += decoder.decode();
   let pos = 0;
   while (pos < buf.length) {
-    const parsed = parseRecord(buf, pos, true)!;
+    const parsed = record(pos, true)!;
     scanned(parsed.next - pos);
     if (parsed.next - pos > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars);
+    records++;
     yield parsed.record;
     pos = parsed.next;
   }
@@ -118,8 +142,7 @@ function parseRecord(buf: string, pos: number, final: boolean): { record: string
       if (!final) return null;
       return { record, next: buf.length };
     }
-    // Stray character after a closing quote: keep it as part of the field's tail.
-    i++;
+    throw new StrayAfterQuote();
   }
 }
 

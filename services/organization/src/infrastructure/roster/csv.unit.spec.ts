@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { csvLine, CsvRecordTooLongError, neutraliseFormula, parseCsv, restoreFormula } from './csv';
+import { CsvMalformedError, csvLine, CsvRecordTooLongError, neutraliseFormula, parseCsv, restoreFormula } from './csv';
 
 async function all(chunks: string[]): Promise<string[][]> {
   const out: string[][] = [];
@@ -18,6 +18,23 @@ async function scannedFor(text: string, chunk: number): Promise<{ scanned: numbe
 }
 
 describe(parseCsv.name, () => {
+  it('refuses a character after a closing quote, naming the record, instead of shifting the columns', async () => {
+    // `a,"abc"x,z` used to read as ["a","abc","","z"]: every later column one to the right.
+    for (const chunks of [['h1,h2,h3\r\na,"abc"x,z\r\n'], ['h1,h2,h3\r\na,"abc"', 'x,z\r\n'], ['h1,h2,h3\na,"abc" ,z']]) {
+      const error = await all(chunks).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CsvMalformedError);
+      expect((error as CsvMalformedError).row).toBe(2);
+      expect((error as Error).message).toMatch(/^第 2 行/);
+    }
+  });
+
+  it('counts records, not lines, when naming the malformed one', async () => {
+    await expect(all(['h\n"two\nlines"\n"ok"\n"bad"!\n'])).rejects.toMatchObject({ row: 4 });
+  });
+
   it('reads quoted fields with commas, doubled quotes and line breaks split across chunks', async () => {
     const rows = await all(['\ufeffa,b,c\r\n1,"x, ""y""', '",3\r\n', '4,"multi\nline",6']);
     expect(rows).toEqual([

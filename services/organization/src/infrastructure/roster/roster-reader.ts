@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { RosterFormat } from '../../application/roster/roster-format';
-import { CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
+import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
 
 /** What one import may read: past any of these the file is refused with the reason. */
@@ -73,6 +73,7 @@ export async function openRoster(
       try {
         for await (const values of parseCsv(stream, { maxRecordChars: limits.maxRecordChars })) yield { values };
       } catch (e) {
+        if (e instanceof CsvMalformedError) throw new RosterRefusedError(e.message, e.row);
         throw e instanceof CsvRecordTooLongError ? new RosterRefusedError(e.message) : e;
       } finally {
         stream.destroy();
@@ -106,6 +107,12 @@ export async function openRoster(
         if (values.every((v) => v.trim() === '')) continue;
         if (++count > limits.maxRows)
           throw new RosterRefusedError(`超过 ${limits.maxRows} 行的上限 / the file has more than ${limits.maxRows} rows`, row);
+        // A cell past the header has no column to go to: dropping it would lose data unseen.
+        if (values.slice(header.length).some((v) => v.trim() !== ''))
+          throw new RosterRefusedError(
+            `第 ${row} 行有 ${values.length} 个单元格，多于表头的 ${header.length} 列 / row ${row} has ${values.length} cells, more than the header's ${header.length} columns`,
+            row,
+          );
         const cells: Record<string, string> = {};
         header.forEach((h, i) => (cells[h] = restoreFormula(values[i] ?? '')));
         yield { row, cells };
