@@ -2,13 +2,14 @@
 // as that role, so a service can never touch another's tables (DESIGN.md: one schema each).
 //
 //   node -r @swc-node/register scripts/migrate.ts [--database platform|test]
+//   node -r @swc-node/register scripts/migrate.ts --checksums   (every migration's sha256, migrating nothing)
 import { Client, Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
-import { recordChecksums, verifyChecksums } from './migration-checksums';
+import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
 
 export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
@@ -79,7 +80,16 @@ export async function migrateService(url: string, schema: string, list: (new () 
   }
 }
 
-if (require.main === module) {
+async function printChecksums(): Promise<void> {
+  for (const [service, list] of Object.entries(serviceMigrations))
+    for (const M of list ?? []) {
+      const m = new M();
+      process.stdout.write(`${service}\t${nameOf(m)}\t${await migrationChecksum(m)}\n`);
+    }
+}
+
+if (require.main === module && process.argv.includes('--checksums')) void printChecksums();
+else if (require.main === module) {
   const i = process.argv.indexOf('--database');
   const database = i > 0 && process.argv[i + 1] === 'test' ? 'test' : 'platform';
   migrate(database).catch((e: unknown) => {

@@ -1,7 +1,6 @@
 // Checksums of the services' TypeORM migrations, the event store's rule (ADR 0017) applied to
 // them: what a migration did to a schema is recorded, and an edit to an applied one is refused.
-//
-//   node -r @swc-node/register scripts/migration-checksums.ts   prints every migration's checksum
+// `node -r @swc-node/register scripts/migrate.ts --checksums` prints every migration's checksum.
 import { createHash } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { MigrationHistoryError } from '@vanguard/event-store';
@@ -42,7 +41,7 @@ export async function migrationChecksum(migration: MigrationInterface): Promise<
     .digest('hex');
 }
 
-const nameOf = (m: MigrationInterface) => m.name ?? m.constructor.name;
+export const nameOf = (m: MigrationInterface) => m.name ?? m.constructor.name;
 
 /**
  * Refuses, naming the migration, when one applied to this schema no longer has the checksum
@@ -86,15 +85,4 @@ export async function recordChecksums(query: Query, schema: string, migrations: 
       await migrationChecksum(m),
     ]);
   }
-}
-
-if (require.main === module) {
-  void (async () => {
-    const { serviceMigrations } = await import('./migrate');
-    for (const [service, list] of Object.entries(serviceMigrations))
-      for (const M of list ?? []) {
-        const m = new M();
-        process.stdout.write(`${service}\t${nameOf(m)}\t${await migrationChecksum(m)}\n`);
-      }
-  })();
 }
