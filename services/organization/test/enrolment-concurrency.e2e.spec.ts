@@ -27,8 +27,8 @@ describe(EnrolMemberHandler.name, () => {
     await db.connect();
   });
   afterAll(async () => {
-    await db.end();
-    await sut.close();
+    await db?.end();
+    await sut?.close();
   });
 
   const newVillage = async (): Promise<string> => {
