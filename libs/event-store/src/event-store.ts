@@ -16,6 +16,7 @@ import {
 } from './personal-data';
 import { KEY_COLUMNS, PersonalKeys, type KeyRow } from './personal-keys';
 import { assertIdentifier, CONCURRENCY_SQLSTATE, STALE_TRANSACTION_SQLSTATE } from './schema';
+import type { ForgetLedger } from './forget-ledger';
 import { openState, sealState, snapshotDue, snapshotUsable, type SealedState } from './snapshots';
 import { parseStreamId } from './stream-id';
 import { Subscription, type SubscriptionOptions } from './subscription';
@@ -59,6 +60,11 @@ export interface EventStoreOptions {
    * returned as stored (`{ $personal: ciphertext }`) and snapshots are neither read nor written.
    */
   readonly personalData?: 'decrypt' | 'withheld';
+  /**
+   * Records every `forget` outside the database before it happens (`fileForgetLedger(path)`):
+   * a restored backup brings forgotten keys back, and `reapplyForgets` over this ledger undoes that.
+   */
+  readonly forgetLedger?: ForgetLedger;
 }
 
 export interface AppendOptions {
@@ -114,6 +120,7 @@ export class PostgresEventStore {
   private readonly sql: ReturnType<typeof statements>;
   private readonly committer: GroupCommitter | null;
   private readonly personalKeys: PersonalKeys | null;
+  private readonly forgetLedger: ForgetLedger | null;
 
   constructor(
     private readonly pool: Pool,
@@ -126,6 +133,7 @@ export class PostgresEventStore {
     this.upcasters = new Upcasters(options.upcasters);
     this.sql = statements(this.schema);
     this.personalKeys = options.personalData === 'withheld' ? null : new PersonalKeys(this.s, options.keys ?? kekRingFromEnv());
+    this.forgetLedger = options.forgetLedger ?? null;
     this.committer =
       options.groupCommit === false
         ? null
@@ -447,7 +455,10 @@ export class PostgresEventStore {
    */
   async forget(subjectId: string): Promise<boolean> {
     if (!this.personalKeys) throw new InvalidEventError('forget: this store withholds personal data');
-    return this.personalKeys.forget(this.pool, subjectId, this.clock.now());
+    const at = this.clock.now();
+    // Recorded first: an entry for a forget that then failed only forgets that person again on a restore.
+    await this.forgetLedger?.({ schema: this.schema, subjectId, at });
+    return this.personalKeys.forget(this.pool, subjectId, at);
   }
 
   // ---------------------------------------------------------------- subscriptions

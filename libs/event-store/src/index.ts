@@ -23,6 +23,15 @@ export { checkAnchor, takeAnchor, type AnchorCheck, type StoreAnchor } from './a
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { GroupCommitter, type GroupCommitOptions } from './group-commit';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
+export {
+  fileForgetLedger,
+  formatForgetLedgerEntry,
+  parseForgetLedger,
+  reapplyForgets,
+  type ForgetLedger,
+  type ForgetLedgerEntry,
+  type ReapplyReport,
+} from './forget-ledger';
 export { rotatePersonalKeys, SubjectKeyRaceError, type PersonalKeyRotation } from './personal-keys';
 export { createReadOnlyRole, createServiceRole, migrate, migrationSql, storeChannel, type RoleOptions } from './schema';
 export { MigrationHistoryError } from './migration-runner';
