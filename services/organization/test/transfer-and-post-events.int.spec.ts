@@ -79,6 +79,8 @@ describe(`${OutboxRelayRunner.name} (transfer decisions, vanguard posts, orgId)`
     expect([t1.status, t2.status]).toEqual([201, 201]);
 
     expect((await post(`/transfers/${t1.body.id}/accept`, {})).status).toBe(204);
+    const withPhone = await post(`/transfers/${t2.body.id}/reject`, { reason: '请联系 139 1234 5678' });
+    expect({ status: withPhone.status, names: JSON.stringify(withPhone.body).includes('reason') }).toEqual({ status: 400, names: true });
     expect((await post(`/transfers/${t2.body.id}/reject`, { reason: '材料不全' })).status).toBe(204);
 
     const acceptedEvent = await onTopic('MemberTransferAccepted', `member-${accepted}`);
@@ -89,7 +91,7 @@ describe(`${OutboxRelayRunner.name} (transfer decisions, vanguard posts, orgId)`
       data: { transferId: t1.body.id, memberId: accepted, fromOrgId: from, toOrgId: to },
     });
     expect(acceptedEvent.streamVersion).toBe(requestedEvent.streamVersion + 1);
-    expect(rejectedEvent).toMatchObject({ data: { transferId: t2.body.id, fromOrgId: from, toOrgId: to, reason: '材料不全' } });
+    expect(rejectedEvent).toMatchObject({ version: 2, data: { transferId: t2.body.id, fromOrgId: from, toOrgId: to, reason: '材料不全' } });
     expect(publicContracts.validate(acceptedEvent).ok).toBe(true);
     expect(publicContracts.validate(rejectedEvent).ok).toBe(true);
   });

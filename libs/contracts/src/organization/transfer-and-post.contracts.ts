@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
+import { noPersonalNumbers } from '../personal-numbers';
+import { refineBy } from '../refinements';
 import { daySchema, vanguardPostSchema } from './vocabulary';
 
 // The steps of a transfer (组织关系转接) between request and completion, and 亮牌示范. On the
@@ -38,6 +40,28 @@ export const MemberTransferRejected = defineContract({
   }),
 });
 
+/**
+ * v2: the reason is refused when it carries an ID-card or phone number (it is published in
+ * clear). A new version because that refuses messages v1 allowed; the platform publishes v2.
+ * No upcaster: a v1 reason cannot be made to pass, and no consumer of v1 exists in the platform.
+ */
+export const MemberTransferRejectedV2 = defineContract({
+  context: 'organization',
+  name: 'MemberTransferRejected',
+  version: 2,
+  stream: 'member',
+  description:
+    'The receiving organisation rejected a requested transfer (拒收), with its reason (no ID-card or phone number); the member stays.',
+  schema: z.object({
+    transferId: id,
+    memberId: id,
+    fromOrgId: id,
+    toOrgId: id,
+    rejectedOn: daySchema,
+    reason: refineBy(z.string().min(1).max(500), noPersonalNumbers).describe('why the receiving organisation refused'),
+  }),
+});
+
 export const VanguardPostGranted = defineContract({
   context: 'organization',
   name: 'VanguardPostGranted',
@@ -53,4 +77,9 @@ export const VanguardPostGranted = defineContract({
   }),
 });
 
-export const transferAndPostContracts = [MemberTransferAccepted, MemberTransferRejected, VanguardPostGranted] as const;
+export const transferAndPostContracts = [
+  MemberTransferAccepted,
+  MemberTransferRejected,
+  MemberTransferRejectedV2,
+  VanguardPostGranted,
+] as const;

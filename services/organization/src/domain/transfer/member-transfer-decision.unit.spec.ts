@@ -67,6 +67,15 @@ describe(`${MemberTransfer.name} decision events`, () => {
     ]);
   });
 
+  it('reject_WhenTheReasonCarriesAPhoneOrIdNumber_RefusesAndRecordsNothing', () => {
+    const sut = request();
+    sut.pullEvents();
+
+    expect(codeOf(() => sut.reject('2011-05-05', '请联系 139 1234 5678'))).toBe('TRANSFER.REASON_HAS_PERSONAL_NUMBER');
+    expect(codeOf(() => sut.reject('2011-05-05', '身份证 32010119850101123X 不符'))).toBe('TRANSFER.REASON_HAS_PERSONAL_NUMBER');
+    expect(sut.pullEvents()).toEqual([]);
+  });
+
   it('reject_WhenAlreadyAccepted_RefusesAndRecordsNothing', () => {
     const sut = request();
     sut.accept('2011-05-05');

@@ -8,6 +8,7 @@ import type { Organization } from '../organization/organization.aggregate';
 import { MemberCanHaveOnlyOneOpenTransferRule } from './rules/member-can-have-only-one-open-transfer.rule';
 import { TransferDeadlineMustNotPrecedeTheRequestRule } from './rules/transfer-deadline-must-not-precede-the-request.rule';
 import { MemberMustStillBelongToTheSendingOrganizationRule } from './rules/member-must-still-belong-to-the-sending-organization.rule';
+import { RejectionReasonMustNotCarryPersonalNumbersRule } from './rules/rejection-reason-must-not-carry-personal-numbers.rule';
 import { TransferMustBeInStateRule } from './rules/transfer-must-be-in-state.rule';
 import { TransferMustNotTargetTheSameOrganizationRule } from './rules/transfer-must-not-target-the-same-organization.rule';
 
@@ -89,6 +90,7 @@ export class MemberTransfer extends AggregateRoot {
 
   reject(on: Day, reason: string): void {
     checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', '拒收 / reject'));
+    checkRule(new RejectionReasonMustNotCarryPersonalNumbersRule(reason));
     this.props.status = 'rejected';
     this.props.decidedOn = on;
     this.props.reason = reason;

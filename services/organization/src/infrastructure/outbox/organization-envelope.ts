@@ -20,11 +20,14 @@ export interface OrganizationEnvelopeInput {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** Events published at a later version than 1; the rest are v1 (organisation events until ADR 0012's window closes). */
+const PUBLISHED_VERSION: Readonly<Record<string, number>> = { 'organization.MemberTransferRejected': 2 };
+
 export function organizationEnvelope(e: OrganizationEnvelopeInput): EventEnvelope {
   return {
     eventId: e.eventId,
     type: e.type,
-    version: 1,
+    version: PUBLISHED_VERSION[e.type] ?? 1,
     streamId: e.streamId,
     streamVersion: e.streamVersion,
     occurredAt: e.at,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { personalNumbersIn } from '@vanguard/contracts';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
 import { booleanQuery } from './organization.dto';
@@ -28,6 +29,13 @@ export class RejectTransferRequest {
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
+  @ValidateBy({
+    name: 'noPersonalNumbers',
+    validator: {
+      validate: (v: unknown) => typeof v !== 'string' || personalNumbersIn(v).length === 0,
+      defaultMessage: () => 'reason must not contain an ID-card number or a phone number (it is published in clear)',
+    },
+  })
   reason!: string;
 }
 
