@@ -9,8 +9,8 @@ export interface PgListenerOptions {
    * table name resolved through that connection's search_path).
    */
   readonly channel: string | ((client: Client) => Promise<string>);
-  /** Every notification on the channel. */
-  readonly onNotification: () => void;
+  /** Every notification on the channel, with its payload (empty string when none was sent). */
+  readonly onNotification: (payload: string) => void;
   /**
    * After every (re)connect, once LISTEN is in place. Notifications sent while the connection
    * was down are lost for good, so this is the moment to read once.
@@ -116,7 +116,7 @@ export class PgListener {
       await client.connect();
       const channel = typeof this.options.channel === 'string' ? this.options.channel : await this.options.channel(client);
       client.on('notification', (n) => {
-        if (n.channel === channel) this.options.onNotification();
+        if (n.channel === channel) this.options.onNotification(n.payload ?? '');
       });
       await client.query(`listen ${client.escapeIdentifier(channel)}`);
       // Names the connection in pg_stat_activity, so an operator sees what it is for.

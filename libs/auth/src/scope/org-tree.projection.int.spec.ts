@@ -93,4 +93,32 @@ describe(OrgTreeProjection.name, () => {
     const { rows } = await deliver([rootReg!, aReg!, bReg!, aMoved!, childReg!]);
     expect(rows.find((r) => r.id === child.id)).toMatchObject({ code: '91020155', path: `/${root.id}/${b.id}/${a.id}/${child.id}/` });
   });
+
+  it('apply_WhenADeadLetteredMoveIsReDrivenAfterANewerRename_StillMoves', async () => {
+    const history = new OrgTreeHistory(prng(2));
+    const root = history.register(null, '91')!;
+    const a = history.register(root, '9101')!;
+    const b = history.register(root, '9102')!;
+    history.move(a, b);
+    const rename = (org: typeof a) => ({
+      eventId: `rename-${org.version + 1}`,
+      type: 'organization.OrganizationRenamed',
+      streamId: `organization-${org.id}`,
+      streamVersion: ++org.version,
+      data: { organizationId: org.id, name: `renamed ${org.version}`, previousName: org.name },
+    });
+    const renamed = rename(a);
+    const [rootReg, aReg, bReg, aMoved] = history.events;
+
+    // Moved v2 was dead-lettered, Renamed v3 applied; then Moved v2 is re-driven.
+    const late = await deliver([rootReg!, aReg!, bReg!, renamed, aMoved!]);
+    expect(late.rows.find((r) => r.id === a.id)).toMatchObject({ parent_id: b.id, code: '910201', name: 'renamed 3' });
+    expect(late.loaded.isWithin({ orgId: b.id }, a.id)).toBe(true);
+
+    // A re-driven move older than a move already applied stays ignored.
+    history.move(a, root);
+    const movedBack = history.events[history.events.length - 1]!;
+    const stale = await deliver([rootReg!, aReg!, bReg!, renamed, movedBack, aMoved!]);
+    expect(stale.rows.find((r) => r.id === a.id)).toMatchObject({ parent_id: root.id, name: 'renamed 3' });
+  });
 });

@@ -7,7 +7,7 @@ import {
   type ContractEvent,
 } from '@vanguard/contracts';
 import { qualifiedTable, type SqlExecutor } from '@vanguard/messaging';
-import { DEFAULT_ORG_TREE_TABLE, type OrgTreeTableOptions } from './org-tree.schema';
+import { DEFAULT_ORG_TREE_TABLE, orgTreeChannelSql, type OrgTreeTableOptions } from './org-tree.schema';
 
 export type OrgTreeEvent =
   | ContractEvent<typeof OrganizationRegistered>
@@ -47,9 +47,11 @@ function segmentOf(code: string, parentCode: string | null | undefined): string 
  */
 export class OrgTreeProjection {
   private readonly t: string;
+  private readonly channelSql: string;
 
   constructor(options: OrgTreeTableOptions = {}) {
     this.t = qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema);
+    this.channelSql = orgTreeChannelSql(options);
   }
 
   async apply(db: SqlExecutor, event: OrgTreeEvent | { type: string; data: unknown; streamVersion?: number }): Promise<OrgTreeChange> {
@@ -58,10 +60,21 @@ export class OrgTreeProjection {
       case OrganizationRegistered.type: {
         const d = (event as ContractEvent<typeof OrganizationRegistered>).data;
         await db.query(
-          `insert into ${this.t} (id, parent_id, code, name, level, status, segment, version) values ($1, $2, $3, $4, $5, 'active', $6, $7)
-           on conflict (id) do update set parent_id = excluded.parent_id, code = excluded.code, name = excluded.name, level = excluded.level,
-                  status = 'active', merged_into_id = null, segment = excluded.segment, version = excluded.version, updated_at = now()
-            where ${this.t}.version < excluded.version`,
+          `insert into ${this.t} as t (id, parent_id, code, name, level, status, segment, version, parent_version, name_version, status_version)
+           values ($1, $2, $3, $4, $5, 'active', $6, $7, $7, $7, $7)
+           on conflict (id) do update set
+                  parent_id = case when t.parent_version < $7 then excluded.parent_id else t.parent_id end,
+                  code = case when t.parent_version < $7 then excluded.code else t.code end,
+                  segment = case when t.parent_version < $7 then excluded.segment else t.segment end,
+                  parent_version = greatest(t.parent_version, $7),
+                  name = case when t.name_version < $7 then excluded.name else t.name end,
+                  level = excluded.level,
+                  name_version = greatest(t.name_version, $7),
+                  status = case when t.status_version < $7 then 'active' else t.status end,
+                  merged_into_id = case when t.status_version < $7 then null else t.merged_into_id end,
+                  status_version = greatest(t.status_version, $7),
+                  version = greatest(t.version, $7), updated_at = now()
+            where least(t.parent_version, t.name_version, t.status_version) < $7`,
           [d.organizationId, d.parentId, d.code, d.name, d.level, d.parentId ? segmentOf(d.code, d.parentCode) : null, version],
         );
         await this.derive(db, d.organizationId);
@@ -69,18 +82,20 @@ export class OrgTreeProjection {
       }
       case OrganizationRenamed.type: {
         const d = (event as ContractEvent<typeof OrganizationRenamed>).data;
-        await db.query(`update ${this.t} set name = $2, version = $3, updated_at = now() where id = $1 and version < $3`, [
-          d.organizationId,
-          d.name,
-          version,
-        ]);
+        await db.query(
+          `update ${this.t} set name = $2, name_version = $3, version = greatest(version, $3), updated_at = now()
+            where id = $1 and name_version < $3`,
+          [d.organizationId, d.name, version],
+        );
+        // Names are not part of scope: nothing in memory to tell.
         return { kind: 'none' };
       }
       case OrganizationMoved.type: {
         const d = (event as ContractEvent<typeof OrganizationMoved>).data;
         // `code` is the stated code; derive() keeps it only until the new parent is known.
         await db.query(
-          `update ${this.t} set parent_id = $2, code = $3, segment = $4, version = $5, updated_at = now() where id = $1 and version < $5`,
+          `update ${this.t} set parent_id = $2, code = $3, segment = $4, parent_version = $5, version = greatest(version, $5), updated_at = now()
+            where id = $1 and parent_version < $5`,
           [d.organizationId, d.parentId, d.code, segmentOf(d.code, d.parentCode), version],
         );
         await this.derive(db, d.organizationId);
@@ -89,17 +104,19 @@ export class OrgTreeProjection {
       case OrganizationMerged.type: {
         const d = (event as ContractEvent<typeof OrganizationMerged>).data;
         await db.query(
-          `update ${this.t} set status = 'merged', merged_into_id = $2, version = $3, updated_at = now() where id = $1 and version < $3`,
+          `update ${this.t} set status = 'merged', merged_into_id = $2, status_version = $3, version = greatest(version, $3), updated_at = now()
+            where id = $1 and status_version < $3`,
           [d.organizationId, d.survivingOrganizationId, version],
         );
         return this.current(db, d.organizationId);
       }
       case OrganizationDissolved.type: {
         const d = (event as ContractEvent<typeof OrganizationDissolved>).data;
-        await db.query(`update ${this.t} set status = 'dissolved', version = $2, updated_at = now() where id = $1 and version < $2`, [
-          d.organizationId,
-          version,
-        ]);
+        await db.query(
+          `update ${this.t} set status = 'dissolved', status_version = $2, version = greatest(version, $2), updated_at = now()
+            where id = $1 and status_version < $2`,
+          [d.organizationId, version],
+        );
         return this.current(db, d.organizationId);
       }
       default:
@@ -107,8 +124,18 @@ export class OrgTreeProjection {
     }
   }
 
+  /**
+   * Tells every ScopeService following this table (other replicas included, whose consumers
+   * never see this partition) that `id`'s row may have changed. Sent in the applying
+   * transaction, so Postgres delivers it only on commit and only once the row is readable.
+   */
+  private async notify(db: SqlExecutor, id: string): Promise<void> {
+    await db.query(`select pg_notify(${this.channelSql}, $1)`, [id]);
+  }
+
   /** The row as it now stands (a stale event changed nothing, and says so by repeating it). */
   private async current(db: SqlExecutor, id: string): Promise<OrgTreeChange> {
+    await this.notify(db, id);
     const res = (await db.query(`select parent_id, status, merged_into_id from ${this.t} where id = $1`, [id])) as
       | { rows?: { parent_id: string | null; status: string; merged_into_id: string | null }[] }
       | { parent_id: string | null; status: string; merged_into_id: string | null }[];

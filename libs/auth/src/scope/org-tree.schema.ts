@@ -44,8 +44,49 @@ export function orgTreeTableDdl(options: OrgTreeTableOptions = {}): string[] {
   ];
 }
 
+/**
+ * SQL for the NOTIFY channel of a table: `<schema>_<table>`, the schema being the given one
+ * or the connection's current schema (each service's own), so services sharing a database
+ * do not wake each other.
+ */
+export function orgTreeChannelSql(options: OrgTreeTableOptions = {}): string {
+  const table = (options.table ?? DEFAULT_ORG_TREE_TABLE).replace(/'/g, "''");
+  const schema = options.schema ? `'${options.schema.replace(/'/g, "''")}'` : 'current_schema()';
+  return `(${schema} || '_${table}')`;
+}
+
+/**
+ * One version per fact (ADR 0010): a re-driven older event still sets the facts no newer
+ * event set. Rows from before take the row's version for every fact, as they were judged.
+ * A separate step, because applied migrations are checksummed and never change.
+ */
+export function orgTreeFactVersionsDdl(options: OrgTreeTableOptions = {}): string[] {
+  const t = qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema);
+  return [
+    `alter table ${t} add column if not exists parent_version integer not null default 0`,
+    `alter table ${t} add column if not exists name_version integer not null default 0`,
+    `alter table ${t} add column if not exists status_version integer not null default 0`,
+    `update ${t} set parent_version = version, name_version = version, status_version = version
+      where version > 0 and parent_version = 0 and name_version = 0 and status_version = 0`,
+  ];
+}
+
 export async function migrateOrgTree(db: SqlExecutor, options: OrgTreeTableOptions = {}): Promise<void> {
-  for (const sql of orgTreeTableDdl(options)) await db.query(sql);
+  for (const sql of [...orgTreeTableDdl(options), ...orgTreeFactVersionsDdl(options)]) await db.query(sql);
+}
+
+/** The migration adding per-fact versions to a table created by `orgTreeMigration`; list it after that one. */
+export function orgTreeFactVersionsMigration(timestamp: number, options: OrgTreeTableOptions = {}): new () => MigrationInterface {
+  const name = `VanguardOrgTreeFactVersions${timestamp}`;
+  return class OrgTreeFactVersionsMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of orgTreeFactVersionsDdl(options)) await q.query(sql);
+    }
+    async down(): Promise<void> {
+      // The columns stay: dropping them would let re-delivered old events overwrite newer facts.
+    }
+  };
 }
 
 /** A TypeORM migration class creating the org_tree table; add it to the service's migrations. */

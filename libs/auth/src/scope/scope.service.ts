@@ -1,10 +1,27 @@
+import type { Pool } from 'pg';
+import { PgListener } from '@vanguard/event-store';
 import { qualifiedTable, type SqlExecutor } from '@vanguard/messaging';
 import type { Principal } from '../principal';
 import type { OrgTreeChange } from './org-tree.projection';
-import { DEFAULT_ORG_TREE_TABLE, type OrgTreeTableOptions } from './org-tree.schema';
+import { DEFAULT_ORG_TREE_TABLE, orgTreeChannelSql, type OrgTreeTableOptions } from './org-tree.schema';
 
 /** Deeper than any real tree (province → … → branch is 6–7): stops a corrupted cycle. */
 const MAX_DEPTH = 64;
+
+type Row = { id: string; parent_id: string | null; status: string; merged_into_id: string | null };
+
+export interface FollowOptions {
+  /** Full reload this often, for notifications lost while the listening connection was down. Default 60 s. */
+  readonly fullReloadMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Stops following the table. */
+export interface Following {
+  /** Whether notifications reach this instance right now. */
+  readonly listening: boolean;
+  stop(): Promise<void>;
+}
 
 interface OrgNode {
   readonly parentId: string | null;
@@ -27,19 +44,92 @@ interface OrgNode {
 export class ScopeService {
   private readonly nodes = new Map<string, OrgNode>();
   private readonly t: string;
+  private readonly channelSql: string;
 
   constructor(options: OrgTreeTableOptions = {}) {
     this.t = qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema);
+    this.channelSql = orgTreeChannelSql(options);
   }
 
   /** (Re)loads the whole tree from the table; call at start-up. */
   async load(db: SqlExecutor): Promise<number> {
-    type Row = { id: string; parent_id: string | null; status: string; merged_into_id: string | null };
-    const res = (await db.query(`select id, parent_id, status, merged_into_id from ${this.t}`)) as { rows?: Row[] } | Row[];
-    const rows = Array.isArray(res) ? res : (res.rows ?? []);
+    const rows = rowsOf(await db.query(`select id, parent_id, status, merged_into_id from ${this.t}`));
+    // Built aside and swapped in, so checks made during the load answer from the old copy, not a half-filled one.
+    const fresh = new Map<string, OrgNode>();
+    for (const r of rows) fresh.set(r.id, nodeOf(r));
     this.nodes.clear();
-    for (const r of rows) this.nodes.set(r.id, { parentId: r.parent_id, status: r.status, mergedIntoId: r.merged_into_id });
+    for (const [id, node] of fresh) this.nodes.set(id, node);
     return rows.length;
+  }
+
+  /** Reads the named organisations' rows again (a missing row is forgotten). */
+  async reload(db: SqlExecutor, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = rowsOf(await db.query(`select id, parent_id, status, merged_into_id from ${this.t} where id = any($1::uuid[])`, [ids]));
+    for (const id of ids) this.nodes.delete(id);
+    for (const r of rows) this.nodes.set(r.id, nodeOf(r));
+  }
+
+  /**
+   * Keeps memory in step with every change applied to the table, by any replica. Replicas
+   * share one consumer group, so each consumer applies only its own partitions' events;
+   * the projection NOTIFYs each changed id on commit and every instance LISTENs and reads
+   * those rows again. A full load runs on every (re)connect of the listener and every
+   * `fullReloadMs`, for notifications lost meanwhile. Reloads run one at a time in arrival
+   * order, so a full load that read before a commit cannot overwrite the row read after it.
+   */
+  follow(pool: Pool, options: FollowOptions = {}): Following {
+    let chain: Promise<void> = Promise.resolve();
+    let pending = new Set<string>();
+    let full = false;
+    const run = () => {
+      chain = chain
+        .then(async () => {
+          if (full) {
+            full = false;
+            pending = new Set();
+            await this.load(pool);
+          } else if (pending.size > 0) {
+            const ids = [...pending];
+            pending = new Set();
+            await this.reload(pool, ids);
+          }
+        })
+        .catch((e: unknown) => {
+          // What failed is read again by the next full load.
+          full = true;
+          options.onError?.(e);
+        });
+    };
+    const listener = new PgListener(pool, {
+      channel: async (client) => (await client.query<{ c: string }>(`select ${this.channelSql} as c`)).rows[0]!.c,
+      onNotification: (id) => {
+        if (id === '') full = true;
+        else pending.add(id);
+        run();
+      },
+      onListening: () => {
+        full = true;
+        run();
+      },
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    listener.start();
+    const timer = setInterval(() => {
+      full = true;
+      run();
+    }, options.fullReloadMs ?? 60_000);
+    timer.unref();
+    return {
+      get listening() {
+        return listener.listening;
+      },
+      stop: async () => {
+        clearInterval(timer);
+        await listener.stop();
+        await chain;
+      },
+    };
   }
 
   /** Keeps memory in step with a projected event. */
@@ -50,6 +140,11 @@ export class ScopeService {
       const node = this.nodes.get(change.id);
       if (node) this.nodes.set(change.id, { ...node, status: change.status, mergedIntoId: change.mergedIntoId ?? node.mergedIntoId });
     }
+  }
+
+  /** Whether `orgId` is known and still active (not dissolved, not merged). */
+  isActive(orgId: string): boolean {
+    return this.nodes.get(orgId)?.status === 'active';
   }
 
   get size(): number {
@@ -71,4 +166,12 @@ export class ScopeService {
     if (principal.orgId === undefined || this.nodes.get(principal.orgId)?.status !== 'active') return false;
     return this.isBelowOrSame(orgId, principal.orgId);
   }
+}
+
+function rowsOf(res: unknown): Row[] {
+  return Array.isArray(res) ? (res as Row[]) : ((res as { rows?: Row[] }).rows ?? []);
+}
+
+function nodeOf(r: Row): OrgNode {
+  return { parentId: r.parent_id, status: r.status, mergedIntoId: r.merged_into_id };
 }

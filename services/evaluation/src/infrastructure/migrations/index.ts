@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { orgTreeMigration } from '@vanguard/auth';
+import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
 import { migrateInbox } from '@vanguard/messaging';
 import { PledgeView1764600000002 } from './1764600000002-pledge-view.migration';
 
@@ -22,4 +22,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   orgTreeMigration(1764600000000),
   OrgTreeInbox1764600000001,
   PledgeView1764600000002,
+  orgTreeFactVersionsMigration(1764600000003),
 ];
