@@ -8,7 +8,7 @@ export * from './organization/organization.contracts';
 export * from './organization/transfer-and-post.contracts';
 export * from './organization/organization-v2.contracts';
 export * from './refinements';
-export * from './personal-numbers';
+export * from './no-personal-numbers.refinement';
 export * from './evaluation/decision';
 export * from './evaluation/pledge.contracts';
 export * from './evaluation/campaign.contracts';

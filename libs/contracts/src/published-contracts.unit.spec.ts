@@ -1,12 +1,12 @@
 // The guard on the published language. The baseline is every version of each JSON Schema
 // ever committed under docs/events (read from git history, not from the working tree the
 // same change regenerates); a contract must stay compatible both ways with all of them.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineContract } from './contract';
 import { assertFullHistory, everPublished, publishedVersions, publishedVersionsUnder } from './compatibility/published-history';
+import { refinementSources } from './compatibility/refinement-digests';
 import { findBreakingChanges } from './compatibility/schema-compatibility';
 import { CONTRACT_DOCS_DIR, contractJsonSchema, generateContractDocs, schemaFileName } from './docs/contract-docs';
 import { publicContracts } from './public-contracts';
@@ -19,10 +19,9 @@ const committed = (rel: string) => {
   const file = path.join(docsDir, rel);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
 };
-const lock = JSON.parse(fs.readFileSync(path.join(__dirname, 'compatibility/refinement-sources.lock.json'), 'utf8')) as Record<
-  string,
-  string
->;
+// The refinement digests as committed: every version of the lock in git history, and the working tree's.
+const LOCK = 'libs/contracts/src/compatibility/refinement-digests.lock.json';
+const workingLock = JSON.parse(fs.readFileSync(path.join(root, LOCK), 'utf8')) as Record<string, string>;
 const regenerate = 'run `npm run contracts:docs` and commit docs/events';
 const schemaPath = (file: string) => `${CONTRACT_DOCS_DIR}/schemas/${file}`;
 
@@ -62,19 +61,30 @@ describe('published contracts', () => {
     expect(stale).toEqual([]);
   });
 
-  it('every refinement is named, and a rule whose code changed has a new version (refinement-sources.lock.json)', () => {
+  it('every refinement is named, and declared alone in a self-contained <name>.refinement.ts', () => {
     const ids = sut.all().flatMap((c) => JSON.stringify(contractJsonSchema(c)).match(/"id":"[^"]+@\d+"|"id":"unnamed[^"]*"/g) ?? []);
     expect(ids.filter((i) => i.includes('unnamed'))).toEqual([]);
-    const digests = Object.fromEntries(
-      [...declaredRefinements()].map(([id, rules]) => [
-        id,
-        rules.map((r) => createHash('sha256').update(r.source.replace(/\s+/g, ' ')).digest('hex').slice(0, 16)).join(','),
-      ]),
+    const sources = refinementSources(__dirname);
+    expect(sources.filter((s) => s.problems.length).map((s) => ({ file: s.file, problems: s.problems }))).toEqual([]);
+    const withFile = new Set(sources.map((s) => s.id));
+    expect([...declaredRefinements()].filter(([id, rules]) => !withFile.has(id) || rules.length > 1).map(([id]) => id)).toEqual([]);
+  });
+
+  it('a rule whose source changed has a new version: its digest equals every digest ever committed for it (refinement-digests.lock.json)', () => {
+    const current = Object.fromEntries(refinementSources(__dirname).map((s) => [s.id, s.digest]));
+    const committedLocks = publishedVersions(root, LOCK).map(({ commit, content }) => ({
+      commit,
+      lock: JSON.parse(content) as Record<string, string>,
+    }));
+    const changed = [{ commit: 'working tree', lock: workingLock }, ...committedLocks].flatMap(({ commit, lock }) =>
+      Object.entries(lock)
+        .filter(([id, digest]) => id in current && current[id] !== digest)
+        .map(([id]) => `${id} (against ${commit.slice(0, 10)})`),
     );
-    // A new rule is added to the lock; an existing one never changes its digest, it gets a new version.
-    const changed = Object.keys(lock).filter((id) => id in digests && digests[id] !== lock[id]);
-    const unlocked = Object.fromEntries(Object.entries(digests).filter(([id]) => !(id in lock)));
-    expect({ changed, unlocked }).toEqual({ changed: [], unlocked: {} });
+    // A new rule is added to the lock in the change that adds it; a rule that disappears keeps its lock entry.
+    const unlocked = Object.fromEntries(Object.entries(current).filter(([id]) => !(id in workingLock)));
+    const dropped = committedLocks.flatMap(({ lock }) => Object.keys(lock)).filter((id) => !(id in workingLock));
+    expect({ changed, unlocked, dropped: [...new Set(dropped)] }).toEqual({ changed: [], unlocked: {}, dropped: [] });
   });
 
   it('publishes no clear-text ID-card numbers or phone numbers', () => {

@@ -3,16 +3,24 @@ import type { z } from 'zod';
 /**
  * A cross-field or set rule that JSON Schema cannot express (a zod refinement), named so
  * the compatibility guard can tell whether two schemas carry the same rule. A rule's
- * meaning is its `name@version`: change what `check` accepts and you bump `version`,
- * which the guard reports as breaking for the contract version that carries it.
- * `refinement-sources.lock.json` holds a digest of each rule's source, so an edit without
- * a bump fails the contracts test.
+ * meaning is its `name@version`: change what it accepts and you bump `version`, which the
+ * guard reports as breaking for the contract version that carries it.
+ *
+ * Each rule lives in its own `<name>.refinement.ts`, self-contained (it imports types and zod
+ * only, so every helper it calls is in that file). The file's text is the rule's source: its
+ * digest is committed in `compatibility/refinement-digests.lock.json`, and every digest ever
+ * committed there for a `name@version` must equal the file's digest now (ADR 0012).
  */
 export interface NamedRefinement<T> {
   readonly name: string;
   readonly version: number;
   /** Shown to integrators in the generated schema. */
   readonly description: string;
+  /**
+   * Run only on data whose fields are each valid (zod 4 would otherwise run a cross-field rule
+   * after a non-aborting field failure, e.g. on a quarter `2011-Q5`). Part of the rule, so of its source.
+   */
+  readonly onlyWhenFieldsAreValid?: boolean;
   readonly check: (value: T, ctx: z.RefinementCtx) => void;
 }
 
@@ -31,11 +39,14 @@ export function declaredRefinements(): ReadonlyMap<string, readonly RecordedRefi
 }
 
 /** `schema.superRefine(rule.check, params)`, remembered under the rule's name for the generated docs. */
-export function refineBy<S extends z.ZodType>(schema: S, rule: NamedRefinement<z.output<S>>, params?: z.core.$ZodSuperRefineParams): S {
+export function refineBy<S extends z.ZodType>(schema: S, rule: NamedRefinement<z.output<S>>): S {
   if (!/^[a-z][a-z0-9-]*$/.test(rule.name) || !Number.isInteger(rule.version) || rule.version < 1) {
     throw new Error(`refinement needs a kebab-case name and a version ≥ 1: ${rule.name}@${rule.version}`);
   }
-  const refined = schema.superRefine(rule.check, params);
+  const refined = schema.superRefine(
+    rule.check,
+    rule.onlyWhenFieldsAreValid ? { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 } : undefined,
+  );
   const checks = refined._zod.def.checks ?? [];
   const added = checks[checks.length - 1];
   if (added) {

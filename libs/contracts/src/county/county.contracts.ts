@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import type { ContractEvent } from '../contract';
-import { refineBy, type NamedRefinement } from '../refinements';
+import { refineBy } from '../refinements';
 import { COUNTY_INBOUND_TOPIC } from '../topics';
 import { daySchema, memberRoleSchema, memberStatusSchema, vanguardPostSchema } from '../organization/vocabulary';
-import {
-  countSchema,
-  fenSchema,
-  firstDayOfQuarter,
-  householdRefSchema,
-  periodSchema,
-  projectCategorySchema,
-  quarterSchema,
-  yearSchema,
-} from './vocabulary';
+import { countSchema, fenSchema, householdRefSchema, periodSchema, projectCategorySchema, quarterSchema, yearSchema } from './vocabulary';
+import { eachValueOnce } from './each-value-once.refinement';
+import { progressFitsPledgeAndQuarter } from './progress-fits-pledge-and-quarter.refinement';
+import { tallyFits } from './tally-fits.refinement';
 
 // What county systems (Keycloak service accounts such as `county-songling`) publish on
 // vanguard.county.inbound.v1. Primitive values only. Organisations and members are named
@@ -31,54 +25,7 @@ const id = z.uuid();
 const personName = z.string().min(1).max(100);
 const note = z.string().min(1).max(2000);
 
-/** Roles and posts are sets: each value once. */
-const eachValueOnce: NamedRefinement<readonly string[]> = {
-  name: 'each-value-once',
-  version: 1,
-  description: 'each value may appear only once',
-  check: (values, ctx) => {
-    if (new Set(values).size !== values.length) ctx.addIssue({ code: 'custom', message: 'each value may appear only once' });
-  },
-};
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) => refineBy(z.array(item).max(max), eachValueOnce);
-
-/**
- * Cross-field rules run only on data whose fields are each valid (zod 4 would otherwise run
- * them after a non-aborting field failure, e.g. on a quarter `2011-Q5`).
- */
-const onlyWhenFieldsAreValid: z.core.$ZodSuperRefineParams = { when: (payload) => payload.issues.length === 0 };
-
-/**
- * A tally's parts must fit its whole: ballots returned ≤ ballots issued, and the votes
- * per value add up to at most the ballots returned (the rest were blank or spoilt).
- */
-function checkTally(
-  tally: { ballotsIssued: number; ballotsReturned: number; votes: Readonly<Record<string, number>> },
-  ctx: z.RefinementCtx,
-): void {
-  if (tally.ballotsReturned > tally.ballotsIssued) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['ballotsReturned'],
-      message: `ballotsReturned (${tally.ballotsReturned}) exceeds ballotsIssued (${tally.ballotsIssued})`,
-    });
-  }
-  const cast = Object.values(tally.votes).reduce((sum, n) => sum + n, 0);
-  if (cast > tally.ballotsReturned) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['votes'],
-      message: `votes add up to ${cast}, more than ballotsReturned (${tally.ballotsReturned})`,
-    });
-  }
-}
-
-const tallyFits: NamedRefinement<Parameters<typeof checkTally>[0]> = {
-  name: 'tally-fits',
-  version: 1,
-  description: 'ballotsReturned ≤ ballotsIssued; the votes add up to at most ballotsReturned',
-  check: checkTally,
-};
 
 const ballotsIssued = countSchema.describe('发出票数: ballots handed out');
 const ballotsReturned = countSchema.describe('收回票数: ballots returned; at most ballotsIssued');
@@ -147,29 +94,7 @@ export const CountyPledgeProgressReported = defineContract({
       reportedOn: daySchema.describe('not before the first day of the quarter'),
       note: note.describe('践诺情况: what was done'),
     }),
-    {
-      name: 'progress-fits-pledge-and-quarter',
-      version: 1,
-      description: 'itemsCompleted ≤ itemsPledged; reportedOn not before the quarter began',
-      check: (p, ctx) => {
-        if (p.itemsCompleted > p.itemsPledged) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['itemsCompleted'],
-            message: `itemsCompleted (${p.itemsCompleted}) exceeds itemsPledged (${p.itemsPledged})`,
-          });
-        }
-        const start = firstDayOfQuarter(p.quarter);
-        if (p.reportedOn < start) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['reportedOn'],
-            message: `reportedOn (${p.reportedOn}) is before quarter ${p.quarter} began (${start})`,
-          });
-        }
-      },
-    },
-    onlyWhenFieldsAreValid,
+    progressFitsPledgeAndQuarter,
   ),
 });
 
@@ -196,7 +121,6 @@ export const CountyDemocraticReviewTallied = defineContract({
         .describe(`votes per grade (MemberGrade), adding up to at most ballotsReturned; ${STRICT_VOTES}`),
     }),
     tallyFits,
-    onlyWhenFieldsAreValid,
   ),
 });
 
@@ -224,7 +148,6 @@ export const CountyMassEvaluationTallied = defineContract({
         .describe(`votes per ballot value (Ballot), adding up to at most ballotsReturned; ${STRICT_VOTES}`),
     }),
     tallyFits,
-    onlyWhenFieldsAreValid,
   ),
 });
 

@@ -50,12 +50,8 @@ export const householdRefSchema = z
   )
   .describe('opaque household reference assigned by the county system; never a name, address, ID-card or phone number');
 
-/** The first calendar day (`YYYY-MM-DD`) of a quarter (`2011-Q2` → `2011-04-01`). */
-export function firstDayOfQuarter(quarter: string): string {
-  const [year, q] = quarter.split('-Q');
-  const month = (Number(q) - 1) * 3 + 1;
-  return `${year}-${String(month).padStart(2, '0')}-01`;
-}
+// With the rule that uses it, whose file is its whole source (refinements.ts).
+export { firstDayOfQuarter } from './progress-fits-pledge-and-quarter.refinement';
 
 export type MemberGrade = z.infer<typeof memberGradeSchema>;
 export type Ballot = z.infer<typeof ballotSchema>;

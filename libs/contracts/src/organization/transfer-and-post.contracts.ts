@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { noPersonalNumbers } from '../personal-numbers';
+import { noPersonalNumbers } from '../no-personal-numbers.refinement';
 import { refineBy } from '../refinements';
 import { daySchema, vanguardPostSchema } from './vocabulary';
 

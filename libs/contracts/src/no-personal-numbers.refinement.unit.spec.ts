@@ -1,5 +1,5 @@
 import { MemberTransferRejectedV2 } from './organization/transfer-and-post.contracts';
-import { personalNumbersIn } from './personal-numbers';
+import { personalNumbersIn } from './no-personal-numbers.refinement';
 import { publicContracts } from './public-contracts';
 
 describe(personalNumbersIn.name, () => {
