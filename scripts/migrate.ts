@@ -71,7 +71,9 @@ export async function migrateService(url: string, schema: string, list: (new () 
   try {
     const migrations = list.map((M) => new M());
     const query = (sql: string, params?: unknown[]) => ds.query<unknown[]>(sql, params);
-    await verifyChecksums(query, schema, migrations);
+    const unknown = await verifyChecksums(query, schema, migrations);
+    if (unknown.length)
+      process.stderr.write(`[migrate] ${schema}: applied here, unknown to this code (newer code ran here): ${unknown.join(', ')}\n`);
     const ran = await ds.runMigrations({ transaction: 'each' });
     await recordChecksums(query, schema, migrations);
     return ran.length;

@@ -45,11 +45,12 @@ export const nameOf = (m: MigrationInterface) => m.name ?? m.constructor.name;
 
 /**
  * Refuses, naming the migration, when one applied to this schema no longer has the checksum
- * recorded when it was applied, or when this code does not know a migration recorded there
- * (newer code ran here). Migrations applied before checksums were kept are adopted: their
- * checksum is recorded now (`recordChecksums`).
+ * recorded when it was applied. Returns the recorded migrations this code does not know (newer
+ * code ran here): reported, not refused, as TypeORM ignores them — an older checkout or a
+ * bisect against a shared database must still run. Migrations applied before checksums were
+ * kept are adopted: their checksum is recorded now (`recordChecksums`).
  */
-export async function verifyChecksums(query: Query, schema: string, migrations: readonly MigrationInterface[]): Promise<void> {
+export async function verifyChecksums(query: Query, schema: string, migrations: readonly MigrationInterface[]): Promise<string[]> {
   await query(
     `create table if not exists "${schema}".migration_checksums (
        name         text primary key,
@@ -63,9 +64,13 @@ export async function verifyChecksums(query: Query, schema: string, migrations: 
     recorded_at: Date;
   }[];
   const byName = new Map(migrations.map((m) => [nameOf(m), m]));
+  const unknown: string[] = [];
   for (const r of recorded) {
     const m = byName.get(r.name);
-    if (!m) throw new MigrationHistoryError(`${schema}: migration ${r.name} was applied here but this code does not know it`);
+    if (!m) {
+      unknown.push(r.name);
+      continue;
+    }
     const checksum = await migrationChecksum(m);
     if (checksum !== r.checksum)
       throw new MigrationHistoryError(
@@ -73,6 +78,7 @@ export async function verifyChecksums(query: Query, schema: string, migrations: 
           `checksum ${r.checksum}, now ${checksum}); put the change in a new migration instead`,
       );
   }
+  return unknown;
 }
 
 /** Records the checksum of every applied migration (TypeORM's `migrations` table) that has none yet. */
