@@ -8,7 +8,7 @@ describe(TokenVerifier.name, () => {
   let sign: (claims: JWTPayload) => Promise<string>;
   let sut: TokenVerifier;
   let keySet: ReturnType<typeof createLocalJWKSet>;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     // A key of our own stands in for the realm's: this spec is about which signed tokens are
