@@ -12,6 +12,11 @@ export interface StreamBodyOptions {
   readonly signal?: AbortSignal;
   /** A client that reads nothing for this long is cut off, so it cannot hold a query open. */
   readonly stallMs: number;
+  /**
+   * The longest a download may run, however steadily it reads: a client draining 1 KB a second
+   * never stalls, yet would hold its slot, connection and cursor for hours.
+   */
+  readonly maxMs?: number;
 }
 
 /** How a streamed answer ended: sent in full, or cut short (client gone, stalled, shutting down). */
@@ -27,7 +32,7 @@ export type StreamOutcome = 'sent' | 'aborted';
 export async function streamBody(
   res: ServerResponse,
   chunks: AsyncIterable<string | Buffer>,
-  { signal, stallMs }: StreamBodyOptions,
+  { signal, stallMs, maxMs }: StreamBodyOptions,
 ): Promise<StreamOutcome> {
   const it = chunks[Symbol.asyncIterator]();
   let first: IteratorResult<string | Buffer>;
@@ -66,6 +71,7 @@ export async function streamBody(
     },
     Math.max(50, Math.min(1000, stallMs / 4)),
   );
+  const overtime = maxMs === undefined ? undefined : setTimeout(() => cut.abort(new Error(`the download ran past ${maxMs} ms`)), maxMs);
   try {
     await pipeline(body, res, { signal: stop });
     return 'sent';
@@ -77,6 +83,7 @@ export async function streamBody(
     return 'aborted';
   } finally {
     clearInterval(watchdog);
+    clearTimeout(overtime);
     res.off('drain', onDrain);
   }
 }
@@ -84,8 +91,15 @@ export async function streamBody(
 export interface UploadLimits {
   /** Bytes the body may have; more → 413 (checked against Content-Length first, then while reading). */
   readonly maxBytes: number;
-  /** A body that sends nothing for this long → 408, so a trickling client cannot hold a slot. */
+  /** A body that sends nothing for this long → 408, so a stopped client cannot hold a slot. */
   readonly idleMs: number;
+  /**
+   * The whole body must arrive within this long → else 408. The idle timer restarts on every
+   * chunk, so without this a byte every `idleMs - 1` would hold an import slot indefinitely.
+   */
+  readonly deadlineMs: number;
+  /** Cuts the upload from outside (the lease's shutdown signal) → 503. */
+  readonly signal?: AbortSignal;
 }
 
 /** 413 naming the limit. */
@@ -106,7 +120,11 @@ export class PayloadTooLargeException extends HttpException {
  * Writes a request body to `file`, refusing it past `maxBytes` (413) or when it stalls (408).
  * On every failure, an aborted upload included, the partial file is deleted before this rejects.
  */
-export async function receiveUpload(req: IncomingMessage, file: string, { maxBytes, idleMs }: UploadLimits): Promise<number> {
+export async function receiveUpload(
+  req: IncomingMessage,
+  file: string,
+  { maxBytes, idleMs, deadlineMs, signal }: UploadLimits,
+): Promise<number> {
   const res = (req as IncomingMessage & { res?: ServerResponse }).res;
   // A refused body is not read to its end: close the connection after the answer instead.
   const refuse = (e: HttpException) => {
@@ -122,6 +140,9 @@ export async function receiveUpload(req: IncomingMessage, file: string, { maxByt
     counter.destroy(failure);
   };
   let idle = setTimeout(() => fail(requestTimeout(idleMs)), idleMs);
+  const deadline = setTimeout(() => fail(uploadTooSlow(deadlineMs)), deadlineMs);
+  const onShutdown = () => fail(shuttingDown());
+  signal?.addEventListener('abort', onShutdown, { once: true });
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
@@ -132,17 +153,39 @@ export async function receiveUpload(req: IncomingMessage, file: string, { maxByt
     },
   });
   try {
+    signal?.throwIfAborted();
     await pipeline(req, counter, createWriteStream(file, { flags: 'wx' }));
     return bytes;
   } catch (e) {
     await unlink(file).catch(() => undefined);
     if (e instanceof HttpException) throw e;
     if (failure) throw failure;
+    if (signal?.aborted) throw refuse(shuttingDown());
     // The client went away mid-body: nobody reads this answer, but it must not be a 500.
     throw new HttpException({ code: 'REQUEST.ABORTED', message: '上传中断 / the upload was aborted' }, HttpStatus.BAD_REQUEST);
   } finally {
     clearTimeout(idle);
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', onShutdown);
   }
+}
+
+function uploadTooSlow(deadlineMs: number): HttpException {
+  return new HttpException(
+    {
+      code: 'REQUEST.TIMEOUT',
+      message: `上传未在 ${deadlineMs} 毫秒内完成 / the upload did not finish within ${deadlineMs} ms`,
+      errors: [{ field: 'body', reason: `not complete within ${deadlineMs} ms` }],
+    },
+    HttpStatus.REQUEST_TIMEOUT,
+  );
+}
+
+function shuttingDown(): HttpException {
+  return new HttpException(
+    { code: 'SERVICE.SHUTTING_DOWN', message: '服务正在停止，请稍后重试 / the service is stopping; try again shortly' },
+    HttpStatus.SERVICE_UNAVAILABLE,
+  );
 }
 
 function requestTimeout(idleMs: number): HttpException {

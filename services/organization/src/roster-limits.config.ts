@@ -24,6 +24,10 @@ export interface RosterLimits {
   readonly uploadIdleMs: number;
   /** A download whose client reads nothing for this long is cut, releasing its connection. */
   readonly streamStallMs: number;
+  /** Every upload must arrive whole within this long (408), however steadily it trickles. */
+  readonly uploadDeadlineMs: number;
+  /** A download running longer than this is ended, however steadily its client reads. */
+  readonly exportMaxMs: number;
   /** Where uploads wait for their job; each file is deleted on every path. */
   readonly uploadDir: string;
   /** SIGTERM → exit, in-flight work included. */
@@ -57,6 +61,8 @@ export function rosterLimits(env: NodeJS.ProcessEnv = process.env): RosterLimits
     maxInflatedBytes: n('ORGANIZATION_XLSX_MAX_INFLATED_BYTES', 512 * MiB),
     uploadIdleMs: n('ORGANIZATION_UPLOAD_IDLE_MS', 30_000),
     streamStallMs: n('ORGANIZATION_STREAM_STALL_MS', 60_000),
+    uploadDeadlineMs: n('ORGANIZATION_UPLOAD_DEADLINE_MS', 600_000),
+    exportMaxMs: n('ORGANIZATION_EXPORT_MAX_MS', 900_000),
     uploadDir: env['ORGANIZATION_UPLOAD_DIR'] || join(tmpdir(), 'vanguard-uploads'),
     shutdownDeadlineMs: n('ORGANIZATION_SHUTDOWN_DEADLINE_MS', 25_000),
   };

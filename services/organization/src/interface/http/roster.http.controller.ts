@@ -110,7 +110,12 @@ export class RosterHttpController {
     let started = false;
     try {
       await mkdir(this.limits.uploadDir, { recursive: true, mode: 0o700 });
-      await receiveUpload(req, file, { maxBytes: this.limits.maxUploadBytes, idleMs: this.limits.uploadIdleMs });
+      await receiveUpload(req, file, {
+        maxBytes: this.limits.maxUploadBytes,
+        idleMs: this.limits.uploadIdleMs,
+        deadlineMs: this.limits.uploadDeadlineMs,
+        signal: lease.signal,
+      });
       if (q.format === 'xlsx')
         await checkXlsxBounds(file, this.limits.maxInflatedBytes).catch((e: unknown) => {
           throw e instanceof XlsxRefusedError
@@ -157,7 +162,7 @@ export class RosterHttpController {
       });
       res.setHeader('Content-Type', CONTENT_TYPE[q.format]);
       res.setHeader('Content-Disposition', `attachment; filename="${kind}-${root.code}.${q.format}"`);
-      await streamBody(res, chunks, { signal: lease.signal, stallMs: this.limits.streamStallMs });
+      await streamBody(res, chunks, { signal: lease.signal, stallMs: this.limits.streamStallMs, maxMs: this.limits.exportMaxMs });
     } finally {
       lease.release();
     }
