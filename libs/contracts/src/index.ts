@@ -18,6 +18,7 @@ export * from './evaluation/assessment.contracts';
 export * from './evaluation/review.contracts';
 export * from './evaluation/pioneer.contracts';
 export * from './evaluation/benchmark.contracts';
+export { evaluationContracts } from './evaluation';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

@@ -1,5 +1,6 @@
 import { ContractRegistry } from './registry';
 import { countyContracts } from './county/county.contracts';
+import { evaluationContracts } from './evaluation';
 import { organizationContracts } from './organization/organization.contracts';
 import { organizationV2Contracts } from './organization/organization-v2.contracts';
 import { transferAndPostContracts } from './organization/transfer-and-post.contracts';
@@ -13,5 +14,6 @@ export const publicContracts = new ContractRegistry([
   ...organizationContracts,
   ...transferAndPostContracts,
   ...organizationV2Contracts,
+  ...evaluationContracts,
   ...countyContracts,
 ]);

@@ -1,0 +1,20 @@
+import { assessmentContracts } from './assessment.contracts';
+import { benchmarkContracts } from './benchmark.contracts';
+import { campaignContracts } from './campaign.contracts';
+import { commentContracts } from './comment.contracts';
+import { massEvaluationContracts } from './mass-evaluation.contracts';
+import { pioneerContracts } from './pioneer.contracts';
+import { pledgeContracts } from './pledge.contracts';
+import { reviewContracts } from './review.contracts';
+
+/** Every evaluation event, on `vanguard.evaluation.events.v1`, keyed by stream. */
+export const evaluationContracts = [
+  ...campaignContracts,
+  ...pledgeContracts,
+  ...commentContracts,
+  ...massEvaluationContracts,
+  ...reviewContracts,
+  ...assessmentContracts,
+  ...pioneerContracts,
+  ...benchmarkContracts,
+] as const;
