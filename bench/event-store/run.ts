@@ -295,7 +295,7 @@ async function main(): Promise<void> {
     );
   }
   const fold = {
-    initial: () => ({ total: 0, n: 0 }),
+    initialState: () => ({ total: 0, n: 0 }),
     evolve: (s: { total: number; n: number }, e: RecordedEvent) => ({ total: s.total + (e.data as { amount: number }).amount, n: s.n + 1 }),
   };
   const oursAsOf = await latencies(300, async () => {

@@ -350,7 +350,7 @@ export class PostgresEventStore {
     snapshot: SnapshotPolicy | undefined,
   ): Promise<FoldResult<S>> {
     parseStreamId(streamId);
-    let state = fold.initial();
+    let state = fold.initialState();
     let version = 0;
     let maxRecordedAt = '';
     // The key of every subject whose values went into the state (null: already forgotten,

@@ -64,8 +64,9 @@ export interface EventBatch {
   readonly heldBack?: boolean;
 }
 
+/** The shape of a decider's fold (libs/kernel's Decider), so a decider can be passed as it is. */
 export interface Fold<S, E extends RecordedEvent = RecordedEvent> {
-  initial(): S;
+  initialState(): S;
   evolve(state: S, event: E): S;
 }
 

@@ -10,7 +10,7 @@ interface Tally {
 function tallyFold(): Fold<Tally> & { calls: number } {
   const fold = {
     calls: 0,
-    initial: (): Tally => ({ total: 0, steps: 0 }),
+    initialState: (): Tally => ({ total: 0, steps: 0 }),
     evolve(state: Tally, e: RecordedEvent): Tally {
       fold.calls++;
       const { amount } = e.data as { amount: number };
@@ -116,7 +116,7 @@ describe(`${PostgresEventStore.name} folds`, () => {
     });
     expect(raw[0]).toMatchObject({ version: 1, data: { name: 'li si' } });
     const folded = await sut.aggregateStream('person-1', {
-      initial: () => '',
+      initialState: () => '',
       evolve: (_s: string, e) => (e.data as { fullName: string }).fullName,
     });
     expect(folded.state).toBe('LI SI');

@@ -16,7 +16,7 @@ import {
 import { context, storeFixture, type StoreFixture } from './fixtures';
 
 const names: Fold<{ names: unknown[] }> = {
-  initial: () => ({ names: [] }),
+  initialState: () => ({ names: [] }),
   evolve: (s, e: RecordedEvent) => ({ names: [...s.names, (e.data as { name?: unknown }).name ?? null] }),
 };
 const run = promisify(execFile);

@@ -4,7 +4,7 @@ import { PersonalKeys } from '../src/personal-keys';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 
 const names: Fold<{ names: unknown[] }> = {
-  initial: () => ({ names: [] }),
+  initialState: () => ({ names: [] }),
   evolve: (s, e: RecordedEvent) => ({ names: [...s.names, (e.data as { name?: unknown }).name ?? null] }),
 };
 const policy = { snapshot: { foldVersion: 'names-v1', every: 2 } };

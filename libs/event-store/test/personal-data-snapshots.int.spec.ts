@@ -4,7 +4,7 @@ import { context, storeFixture, type StoreFixture } from './fixtures';
 
 /** The names a member stream has carried, as the fold saw them. */
 const names: Fold<{ names: unknown[] }> = {
-  initial: () => ({ names: [] }),
+  initialState: () => ({ names: [] }),
   evolve: (s, e: RecordedEvent) => ({ names: [...s.names, (e.data as { name?: unknown }).name ?? null] }),
 };
 const policy = { snapshot: { foldVersion: 'names-v1', every: 2 } };

@@ -18,7 +18,7 @@ const context = {
   orgId: 'org-1',
   correlationId: 'c-1',
 };
-const names: Fold<string[]> = { initial: () => [], evolve: (s, e) => [...s, JSON.stringify((e.data as { name: unknown }).name)] };
+const names: Fold<string[]> = { initialState: () => [], evolve: (s, e) => [...s, JSON.stringify((e.data as { name: unknown }).name)] };
 const policy = { snapshot: { foldVersion: 'names-v1', every: 1 } };
 
 function* first<T>(n: number, all: Iterable<T>): Generator<T> {

@@ -7,8 +7,8 @@ export class PostgresStreamsAdapter implements StreamsPort {
   constructor(private readonly store: PostgresEventStore) {}
 
   async load<C, S, E>(streamId: string, decider: Decider<C, S, E>): Promise<Loaded<S>> {
-    // The store's fold names its seed `initial`; the decider's is `initialState`.
-    const fold = { initial: () => decider.initialState(), evolve: (s: S, e: RecordedEvent) => decider.evolve(s, e as unknown as E) };
+    // A decider is the store's fold; only the event type differs (recorded events carry the envelope too).
+    const fold = { initialState: () => decider.initialState(), evolve: (s: S, e: RecordedEvent) => decider.evolve(s, e as unknown as E) };
     const { state, version } = await this.store.aggregateStream(streamId, fold);
     return { state, version };
   }
