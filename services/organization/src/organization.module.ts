@@ -57,6 +57,7 @@ import { EXPORT_LIMITER, IMPORT_LIMITER, RosterHttpController } from './interfac
 import { ROSTER_EXPORTS, ROSTER_IMPORTS } from './application/ports/roster.port';
 import { PgRosterExports } from './infrastructure/roster/pg-roster-exports';
 import { PgRosterImports } from './infrastructure/roster/pg-roster-imports';
+import { ImportLeftovers } from './infrastructure/roster/import-leftovers';
 import { PgIdNumberReviews } from './infrastructure/roster/pg-id-number-reviews';
 import { PgEnrolmentIdNumberChecks } from './infrastructure/roster/pg-enrolment-id-number-checks';
 import { ID_NUMBER_CHECKS } from './application/ports/id-number-checks.port';
@@ -156,6 +157,7 @@ export class OrganizationModule {
         { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
         OutboxRelayRunner,
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
+        ImportLeftovers,
         { provide: ID_NUMBER_REVIEWS, useClass: PgIdNumberReviews },
         { provide: ROSTER_EXPORTS, useClass: PgRosterExports },
         { provide: ID_NUMBER_CHECKS, useClass: PgEnrolmentIdNumberChecks },

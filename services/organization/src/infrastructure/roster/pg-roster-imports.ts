@@ -17,6 +17,7 @@ import { writeOutboxBatch } from '../outbox/bulk-outbox';
 import { organizationEnvelope } from '../outbox/organization-envelope';
 import { uuidv7 } from '../system/uuid-v7';
 import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
+import { holdImportJobLock, releaseImportJobLock } from './import-leftovers';
 import { openRoster, RosterRefusedError } from './roster-reader';
 import { importFailureMessage } from './import-failure';
 import { PgIdNumberChecks, type HeldRow } from './pg-id-number-checks';
@@ -149,6 +150,9 @@ export class PgRosterImports implements RosterImports {
     };
     let client: PoolClient | undefined;
     try {
+      // Held for the whole run: once this session is gone, a restart knows the job was abandoned (ImportLeftovers).
+      client = await this.pool.connect();
+      await holdImportJobLock(client, id);
       await this.saveProgress(state);
       const source = await openRoster(input.file, input.format, this.limits, input.lease?.signal);
       state.bytesTotal = source.bytesTotal;
@@ -163,7 +167,6 @@ export class PgRosterImports implements RosterImports {
         return;
       }
       const orgs = await this.subtree(input.actor, input.kind === 'organizations');
-      client = await this.pool.connect();
       if (!input.dryRun) await client.query('begin');
       let lastSaved = Date.now();
       const tick = async () => {
@@ -210,7 +213,11 @@ export class PgRosterImports implements RosterImports {
       this.logger.error({ err: e, jobId: id }, 'import failed');
       await this.saveProgress(state, true).catch(() => undefined);
     } finally {
-      client?.release();
+      if (client)
+        await releaseImportJobLock(client, id).then(
+          () => client!.release(),
+          (e: Error) => client!.release(e),
+        );
       await unlink(input.file).catch(() => undefined);
       input.lease?.release();
     }
