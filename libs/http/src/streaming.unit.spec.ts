@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpException } from '@nestjs/common';
+import { waitUntil } from '@vanguard/testing';
+import { receiveUpload } from './streaming';
+
+/** A plain Node server whose only route writes the body with receiveUpload under `shutdown`'s signal. */
+describe(receiveUpload.name, () => {
+  let dir: string;
+  let server: Server;
+  let port: number;
+  const shutdown = new AbortController();
+  const file = () => join(dir, 'vanguard-import-upload.csv');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'receive-upload-'));
+    server = createServer((req, res) => {
+      receiveUpload(req, file(), { maxBytes: 1024 * 1024, idleMs: 60_000, deadlineMs: 60_000, signal: shutdown.signal }).then(
+        () => res.writeHead(201).end(),
+        (e: unknown) =>
+          res.writeHead(e instanceof HttpException ? e.getStatus() : 500).end(JSON.stringify((e as HttpException).getResponse?.())),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 and deletes the partial file when the lease is told to stop mid-upload', async () => {
+    let answer: { status: number; body: string } | undefined;
+    const req = request({ host: '127.0.0.1', port, method: 'POST', headers: { 'Content-Length': 100_000 } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => (answer = { status: res.statusCode!, body }));
+    });
+    req.on('error', () => undefined);
+    req.write('org_code,name\n');
+    await waitUntil('the upload to reach the disk', () => existsSync(file()));
+
+    shutdown.abort();
+
+    const res = await waitUntil('the upload to be answered', () => answer, { timeoutMs: 5_000 });
+    req.destroy();
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'SERVICE.SHUTTING_DOWN' });
+    expect(existsSync(file())).toBe(false);
+  });
+});
