@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { infraConfig } from '@vanguard/infra-config';
-// Tests migrate exactly as `npm run migrate` does, with the platform's own script.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tests migrate exactly as `npm run migrate` does, with the platform's own script
 import { migrate } from '../../../../scripts/migrate';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { evaluationConfig, type EvaluationConfig } from '../../src/evaluation.config';

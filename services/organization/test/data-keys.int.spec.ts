@@ -1,5 +1,5 @@
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { dataKeysTableSql, KekRing, loadDataKeys, newKek, pgSql, rewrapAndStage, stagedKeyId } from '../src';
+import { dataKeysTableSql, KekRing, loadDataKeys, newKek, pgSql, rewrapAndStage, stagedKeyId } from '@vanguard/keys';
 
 describe(loadDataKeys.name, () => {
   let db: TestSchema;
