@@ -17,6 +17,8 @@ describe(EnrolMemberHandler.name, () => {
   let sut: INestApplication;
   let token: string;
   let db: Client;
+  /** Outside any transaction: pg_stat_activity is read once per transaction and then cached. */
+  let observer: Client;
   const http = () => request(sut.getHttpServer());
   const as = () => ({ Authorization: `Bearer ${token}` });
 
@@ -25,9 +27,12 @@ describe(EnrolMemberHandler.name, () => {
     token = await tokenFor('county.organizer');
     db = new Client({ connectionString: infraConfig().testDatabaseUrl });
     await db.connect();
+    observer = new Client({ connectionString: infraConfig().testDatabaseUrl });
+    await observer.connect();
   });
   afterAll(async () => {
     await db?.end();
+    await observer?.end();
     await sut?.close();
   });
 
@@ -69,14 +74,20 @@ describe(EnrolMemberHandler.name, () => {
 
       let dissolved: request.Response | undefined;
       const pending = dissolve(orgId).then((r) => (dissolved = r));
+      const holder = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      // Whatever the dissolution's SQL says, it is a backend that our open transaction blocks.
       await waitUntil(
         'the dissolution to wait for the shared lock',
-        async () =>
-          (
-            await db.query<{ n: number }>(
-              `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%organizations%' and datname = current_database()`,
-            )
-          ).rows[0]!.n > 0,
+        async () => {
+          if (dissolved) throw new Error(`the dissolution answered ${dissolved.status} without waiting`);
+          return (
+            (
+              await observer.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [
+                holder,
+              ])
+            ).rows[0]!.n > 0
+          );
+        },
         { timeoutMs: 10_000 },
       );
       expect(dissolved).toBeUndefined();
