@@ -97,6 +97,9 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
         return result;
       } catch (e) {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        // A later statement met the abort an earlier handler swallowed before the connection's
+        // status showed it: the batch would have rolled back all the same.
+        if ((e as { driverError?: { code?: string } }).driverError?.code === '25P02') throw new CommitRolledBackError();
         throw e;
       }
     } finally {
