@@ -17,6 +17,16 @@ export interface VersionedRule extends BusinessRule {
   readonly version: number;
 }
 
+/** The base of a versioned rule class: version 1 unless the class says otherwise. */
+export abstract class Rule implements VersionedRule {
+  abstract readonly id: string;
+  readonly version: number = 1;
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+  abstract readonly message: string;
+  abstract isBroken(): boolean;
+}
+
 export class BusinessRuleViolation extends DomainError {
   constructor(readonly rule: BusinessRule) {
     super(rule.code, rule.kind, rule.message);

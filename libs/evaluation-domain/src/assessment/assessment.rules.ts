@@ -1,16 +1,7 @@
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { TIER_RULES } from './tier-rules';
 import type { AssessmentState } from './assessment.state';
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 export class PeriodIsAssessedOnceRule extends Rule {
   readonly id = 'evaluation.assessment.period-once';

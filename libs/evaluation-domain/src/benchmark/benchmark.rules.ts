@@ -1,15 +1,6 @@
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { BenchmarkState } from './benchmark.state';
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 export class BenchmarkIsChosenOnceRule extends Rule {
   readonly id = 'evaluation.benchmark.chosen-once';

@@ -1,18 +1,9 @@
 import type { ContractData, CampaignLaunched } from '@vanguard/contracts';
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule, type DomainErrorKind } from '@vanguard/kernel';
 import type { CampaignState, CycleState, CycleStatus } from './campaign.state';
 
 type Phases = ContractData<typeof CampaignLaunched>['phases'];
 const PHASE_ORDER = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 export class CampaignIsLaunchedOnceRule extends Rule {
   readonly id = 'evaluation.campaign.launched-once';

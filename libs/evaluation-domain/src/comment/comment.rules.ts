@@ -1,16 +1,7 @@
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { CommentRight } from './comment.commands';
 import type { CommentState } from './comment.state';
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 export class CommentIsMadeOnceRule extends Rule {
   readonly id = 'evaluation.comment.made-once';

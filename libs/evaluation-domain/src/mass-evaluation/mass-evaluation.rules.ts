@@ -1,15 +1,6 @@
 import type { RatingTally } from '@vanguard/contracts';
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule, type DomainErrorKind } from '@vanguard/kernel';
 import type { MassEvaluationState, WindowStatus } from './mass-evaluation.state';
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 abstract class WindowStatusRule extends Rule {
   readonly kind: DomainErrorKind = 'conflict';

@@ -1,17 +1,8 @@
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { sameCandidate, type PioneerState } from './pioneer.state';
 
 type Candidate = PioneerState['nominated'][number];
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 export class PioneersAreNominatedInAnOpenCycleRule extends Rule {
   readonly id = 'evaluation.pioneer.open-cycle';

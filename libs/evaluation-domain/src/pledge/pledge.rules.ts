@@ -1,5 +1,5 @@
 import type { RatingTally } from '@vanguard/contracts';
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { CycleFacts, FollowedPledgeFacts } from './pledge.commands';
 import type { PledgeState, PledgeStatus } from './pledge.state';
@@ -7,15 +7,6 @@ import type { PledgeState, PledgeStatus } from './pledge.state';
 // Each rule is a sentence with an id and a version. A decision event records the id and the
 // version that decided it; when a rule changes, its old version stays here under its own
 // class so a replay of an old decision runs the code that made it.
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 abstract class StatusRule extends Rule {
   readonly kind: DomainErrorKind = 'conflict';

@@ -1,15 +1,6 @@
-import type { DomainErrorKind, VersionedRule } from '@vanguard/kernel';
+import { Rule, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { ReviewState, ReviewStatus } from './review.state';
-
-abstract class Rule implements VersionedRule {
-  abstract readonly id: string;
-  readonly version: number = 1;
-  abstract readonly code: string;
-  abstract readonly kind: DomainErrorKind;
-  abstract readonly message: string;
-  abstract isBroken(): boolean;
-}
 
 abstract class ReviewStatusRule extends Rule {
   readonly kind: DomainErrorKind = 'conflict';
