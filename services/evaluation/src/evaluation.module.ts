@@ -24,6 +24,7 @@ import { PLEDGE_READ_MODEL } from './application/ports/pledge-read-model.port';
 import { STREAMS } from './application/ports/streams.port';
 import { PledgeQueries } from './application/queries/pledge-queries';
 import type { EvaluationConfig } from './evaluation.config';
+import { evaluationFeatures } from './features';
 import { DatabaseModule, PG_POOL } from './infrastructure/database.module';
 import { PostgresStreamsAdapter } from './infrastructure/event-store/postgres-streams.adapter';
 import { OrgTreeRunner } from './infrastructure/org-tree/org-tree.runner';
@@ -58,6 +59,7 @@ const commandHandlers = [
 @Module({})
 export class EvaluationModule {
   static register(config: EvaluationConfig): DynamicModule {
+    const features = evaluationFeatures(config);
     return {
       module: EvaluationModule,
       imports: [
@@ -74,7 +76,7 @@ export class EvaluationModule {
           ],
         }),
       ],
-      controllers: [CampaignsHttpController, PledgeQueriesHttpController, PledgesHttpController],
+      controllers: [CampaignsHttpController, PledgeQueriesHttpController, PledgesHttpController, ...features.controllers],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
         { provide: CLOCK, useClass: SystemClock },
@@ -110,6 +112,7 @@ export class EvaluationModule {
         },
         PledgeQueries,
         ...commandHandlers,
+        ...features.providers,
       ],
     };
   }
