@@ -2,6 +2,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
 import { migrateInbox } from '@vanguard/messaging';
 import { PledgeView1764600000002 } from './1764600000002-pledge-view.migration';
+import { rosterMigrations } from './roster.migrations';
+import { relayMigrations } from './relay.migrations';
+import { commentsMigrations } from './comments.migrations';
+import { massEvaluationMigrations } from './mass-evaluation.migrations';
+import { reviewsMigrations } from './reviews.migrations';
+import { assessmentsMigrations } from './assessments.migrations';
+import { benchmarksPioneersMigrations } from './benchmarks-pioneers.migrations';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -16,11 +23,19 @@ class OrgTreeInbox1764600000001 implements MigrationInterface {
 
 /**
  * The evaluation schema's read side, oldest first. The event store's own tables come from
- * `@vanguard/event-store`'s `migrate` (scripts/migrate.ts runs both).
+ * `@vanguard/event-store`'s `migrate` (scripts/migrate.ts runs both). Each slice keeps its own
+ * list in `<slice>.migrations.ts`, in its own range of timestamps, so the order holds.
  */
 export const evaluationMigrations: (new () => MigrationInterface)[] = [
   orgTreeMigration(1764600000000),
   OrgTreeInbox1764600000001,
   PledgeView1764600000002,
   orgTreeFactVersionsMigration(1764600000003),
+  ...rosterMigrations,
+  ...relayMigrations,
+  ...commentsMigrations,
+  ...massEvaluationMigrations,
+  ...reviewsMigrations,
+  ...assessmentsMigrations,
+  ...benchmarksPioneersMigrations,
 ];
