@@ -22,7 +22,7 @@ import {
   provincePlan,
   type CountyPlan,
 } from '../services/organization/src/infrastructure/seed/synthetic-region';
-import { seedDemoCampaign } from '../services/evaluation/src/infrastructure/seed/demo-campaign.seed';
+import { seedEvaluationDemo } from '../services/evaluation/src/infrastructure/seed';
 import { migrate } from './migrate';
 
 function arg(name: string, fallback: string): string {
@@ -94,12 +94,12 @@ if (require.main === module) {
   const infra = infraConfig();
   seed(size, database)
     // The evaluation demo (松岭旗's running campaign) after the region it lies in.
-    .then(() => seedDemoCampaign(serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
-    .then((r) =>
-      process.stderr.write(
-        `[seed] evaluation: ${r.created ? `demo campaign recorded (${r.events} events in the store)` : 'demo campaign already there'}\n`,
-      ),
-    )
+    .then(() => seedEvaluationDemo(serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then((reports) => {
+      for (const r of reports) {
+        process.stderr.write(`[seed] evaluation ${r.slice}: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`);
+      }
+    })
     .catch((e: unknown) => {
       process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(1);

@@ -2,7 +2,6 @@ import { Pool } from 'pg';
 import { ScopeService } from '@vanguard/auth';
 import { campaignDecider } from '@vanguard/evaluation-domain';
 import { PostgresEventStore } from '@vanguard/event-store';
-import { demoOrgId } from '@vanguard/infra-config';
 import { AmendPledgeHandler } from '../../application/commands/amend-pledge/amend-pledge.handler';
 import { CloseCycleHandler } from '../../application/commands/close-cycle/close-cycle.handler';
 import type { CommandContext } from '../../application/commands/command-context';
@@ -17,24 +16,13 @@ import { PublishPledgeHandler } from '../../application/commands/publish-pledge/
 import { RatePledgeHandler } from '../../application/commands/rate-pledge/rate-pledge.handler';
 import { ReportPledgeProgressHandler } from '../../application/commands/report-pledge-progress/report-pledge-progress.handler';
 import { ReturnPledgeHandler } from '../../application/commands/return-pledge/return-pledge.handler';
-import type { ClockPort } from '../../application/ports/clock.port';
 import { PostgresStreamsAdapter } from '../event-store/postgres-streams.adapter';
 import { SqlOrgTreeAdapter } from '../org-tree/sql-org-tree.adapter';
 import { bootstrapDemoTree } from './demo-tree';
+import { as, COUNTY, demoId, on, TOWNSHIP, VILLAGE } from './demo-support';
 
-const COUNTY = demoOrgId('910425');
-const TOWNSHIP = demoOrgId('910425101');
-const VILLAGE = demoOrgId('910425101201');
-
-/** Demo ids in their own range, so a second run finds the campaign and adds nothing. */
-const demoId = (n: number) => `00000000-0000-4000-8000-e${String(n).padStart(11, '0')}`;
 export const DEMO_CAMPAIGN_ID = demoId(1);
 
-const on = (day: string): ClockPort => ({ now: () => new Date(`${day}T04:00:00Z`), today: () => day });
-const as = (orgId: string, role: string): CommandContext => ({
-  caller: { sub: `seed:${role}`, roles: [role], orgId, kind: 'service' },
-  correlationId: demoId(9000),
-});
 const county = as(COUNTY, 'organizer');
 const township = as(TOWNSHIP, 'branch_secretary');
 const village = as(VILLAGE, 'branch_secretary');
