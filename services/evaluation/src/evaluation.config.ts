@@ -11,6 +11,8 @@ export interface EvaluationConfig {
   readonly orgTreeGroupId?: string;
   /** Subscription name of the pledge projection: one instance per name delivers. */
   readonly projectionName?: string;
+  /** The relay from the store to Kafka (relay.feature.ts); on unless `EVALUATION_RELAY=off`. */
+  readonly relay?: { readonly enabled: boolean; readonly name?: string };
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -30,6 +32,7 @@ export function evaluationConfig(infra: InfraConfig = infraConfig(), database: '
     orgTreeConsumer: process.env['EVALUATION_ORG_TREE'] !== 'off',
     orgTreeGroupId: 'evaluation.org-tree',
     projectionName: 'evaluation.pledge-view',
+    relay: { enabled: process.env['EVALUATION_RELAY'] !== 'off' },
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,
