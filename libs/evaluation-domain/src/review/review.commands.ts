@@ -9,7 +9,11 @@ export interface TallyPeerBallots {
   readonly type: 'TallyPeerBallots';
   readonly data: ContractData<typeof PeerBallotsTallied> & { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[] };
 }
-/** `memberOrgPath`: ids from the root down to the member's branch. */
+/**
+ * `memberOrgPath`: ids from the root down to the member's branch. `evidence`: the streams at
+ * the versions the handler's evidence pack read (kept and lapsed pledges, …), recorded as the
+ * conclusion's inputs beside the review itself (whose version carries the ballot tally).
+ */
 export interface ConcludeReview {
   readonly type: 'ConcludeReview';
   readonly data: {
@@ -17,6 +21,7 @@ export interface ConcludeReview {
     readonly decidedBy: DecidedBy;
     readonly memberOrgPath: readonly string[];
     readonly reason: string;
+    readonly evidence?: readonly { readonly streamId: string; readonly version: number }[];
   };
 }
 export interface ApproveReview {

@@ -38,7 +38,12 @@ export function concludeReview({ data }: ConcludeReview, state: ReviewState): Re
         memberId: state.memberId!,
         year: state.year!,
         grade: data.grade,
-        decision: { decidedBy: data.decidedBy, inputs: [self(state)], rule: ruleRef(rule), reason: data.reason },
+        decision: {
+          decidedBy: data.decidedBy,
+          inputs: [self(state), ...(data.evidence ?? []).map(({ streamId, version }) => ({ streamId, version }))],
+          rule: ruleRef(rule),
+          reason: data.reason,
+        },
       },
     },
   ];

@@ -77,6 +77,16 @@ describe('reviewDecider', () => {
       .thenRefuses(BallotsFollowTheSelfAssessmentRule));
   it('concludes "excellent" when most ballots say so, recording the review version read', () =>
     spec.given([submitted, tallied]).when(conclude('excellent', '测评优秀票过半')).then([concluded]));
+  it('records the evidence pack it read (streams at their versions) after the review itself', () => {
+    const evidence = [
+      { streamId: 'pledge-01930000-0000-7000-8000-0000000000c1', version: 6 },
+      { streamId: 'pledge-01930000-0000-7000-8000-0000000000c2', version: 5 },
+    ];
+    spec
+      .given([submitted, tallied])
+      .when({ type: 'ConcludeReview', data: { grade: 'excellent', decidedBy: secretary, memberOrgPath: PATH, reason: '过半', evidence } })
+      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { inputs: [{ streamId: STREAM, version: 2 }, ...evidence] } } }));
+  });
   it('refuses "excellent" without a majority of excellent ballots', () =>
     spec
       .given([submitted, { ...tallied, data: { ...tallied.data, tally: { ...tally, excellent: 9 } } }])
