@@ -1,4 +1,50 @@
-import type { MigrationInterface } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * 领导点评 read models: one row per comment (it carries the stream version every event of the
+ * comment moves by one) and one per finding with its rectification. Overdue is not stored as
+ * a status: it is computed when read, against the injected clock's day in China, so the list
+ * is right even before the daily check has marked anything.
+ */
+export class CommentViews1764720000000 implements MigrationInterface {
+  readonly name = 'CommentViews1764720000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists comment_view (
+        comment_id uuid primary key,
+        org_id uuid not null,
+        cycle_id uuid,
+        form text not null,
+        made_on date not null,
+        summary text not null,
+        decided_by jsonb not null,
+        version integer not null,
+        made_at timestamptz not null,
+        updated_at timestamptz not null
+      )`);
+    await q.query(`create index if not exists comment_view_org_idx on comment_view (org_id)`);
+    await q.query(`
+      create table if not exists rectification_view (
+        finding_id uuid primary key,
+        comment_id uuid not null references comment_view (comment_id),
+        org_id uuid not null,
+        problem text not null,
+        rectification text not null,
+        deadline date not null,
+        completed_on date,
+        on_time boolean,
+        marked_overdue_on date
+      )`);
+    await q.query(`create index if not exists rectification_view_org_idx on rectification_view (org_id, deadline)`);
+    await q.query(`create index if not exists rectification_view_comment_idx on rectification_view (comment_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop table if exists rectification_view`);
+    await q.query(`drop table if exists comment_view`);
+  }
+}
 
 /** The comments slice's read side; timestamps from 1764720000000 up, oldest first. */
-export const commentsMigrations: (new () => MigrationInterface)[] = [];
+export const commentsMigrations: (new () => MigrationInterface)[] = [CommentViews1764720000000];
