@@ -3,10 +3,8 @@ import { PgListener } from '@vanguard/event-store';
 import { qualifiedTable, type SqlExecutor } from '@vanguard/messaging';
 import type { Principal } from '../principal';
 import type { OrgTreeChange } from './org-tree.projection';
+import { isBelowOrSame, isWithinScope, type ScopeNode } from './scope-rule';
 import { DEFAULT_ORG_TREE_TABLE, orgTreeChannelSql, type OrgTreeTableOptions } from './org-tree.schema';
-
-/** Deeper than any real tree (province → … → branch is 6–7): stops a corrupted cycle. */
-const MAX_DEPTH = 64;
 
 type Row = { id: string; parent_id: string | null; status: string; merged_into_id: string | null };
 
@@ -23,11 +21,7 @@ export interface Following {
   stop(): Promise<void>;
 }
 
-interface OrgNode {
-  readonly parentId: string | null;
-  readonly status: string;
-  readonly mergedIntoId: string | null;
-}
+type OrgNode = ScopeNode;
 
 /**
  * Answers "may this principal act on that organisation?" from memory: an id → parent map
@@ -56,7 +50,7 @@ export class ScopeService {
     const rows = rowsOf(await db.query(`select id, parent_id, status, merged_into_id from ${this.t}`));
     // Built aside and swapped in, so checks made during the load answer from the old copy, not a half-filled one.
     const fresh = new Map<string, OrgNode>();
-    for (const r of rows) fresh.set(r.id, nodeOf(r));
+    for (const r of rows) fresh.set(r.id, nodeOfRow(r));
     this.nodes.clear();
     for (const [id, node] of fresh) this.nodes.set(id, node);
     return rows.length;
@@ -67,7 +61,7 @@ export class ScopeService {
     if (ids.length === 0) return;
     const rows = rowsOf(await db.query(`select id, parent_id, status, merged_into_id from ${this.t} where id = any($1::uuid[])`, [ids]));
     for (const id of ids) this.nodes.delete(id);
-    for (const r of rows) this.nodes.set(r.id, nodeOf(r));
+    for (const r of rows) this.nodes.set(r.id, nodeOfRow(r));
   }
 
   /**
@@ -153,25 +147,21 @@ export class ScopeService {
 
   /** True when `orgId` is `ancestorId` or lies below it (a merged organisation lies below its survivor). */
   isBelowOrSame(orgId: string, ancestorId: string): boolean {
-    let current: string | null | undefined = orgId;
-    for (let depth = 0; current && depth < MAX_DEPTH; depth++) {
-      if (current === ancestorId) return true;
-      const node = this.nodes.get(current);
-      current = node?.status === 'merged' && node.mergedIntoId ? node.mergedIntoId : node?.parentId;
-    }
-    return false;
+    return isBelowOrSame(orgId, ancestorId, this.nodeOf);
   }
 
+  /** The rule itself lives in scope-rule.ts, shared with the organization service. */
   isWithin(principal: Pick<Principal, 'orgId'>, orgId: string): boolean {
-    if (principal.orgId === undefined || this.nodes.get(principal.orgId)?.status !== 'active') return false;
-    return this.isBelowOrSame(orgId, principal.orgId);
+    return isWithinScope(principal.orgId, orgId, this.nodeOf);
   }
+
+  private readonly nodeOf = (id: string): OrgNode | undefined => this.nodes.get(id);
 }
 
 function rowsOf(res: unknown): Row[] {
   return Array.isArray(res) ? (res as Row[]) : ((res as { rows?: Row[] }).rows ?? []);
 }
 
-function nodeOf(r: Row): OrgNode {
+function nodeOfRow(r: Row): OrgNode {
   return { parentId: r.parent_id, status: r.status, mergedIntoId: r.merged_into_id };
 }

@@ -59,6 +59,6 @@ export async function loadMemberInScope(
   const member = await loadMember(members, memberId);
   // Shared: the member's row is the one locked for the change; the organisation is only relied on.
   const org = await loadOrganization(organizations, member.orgId, 'share');
-  assertWithinScope(actor, org.id, org.path);
+  await assertWithinScope(actor, org, organizations);
   return member;
 }

@@ -1,6 +1,7 @@
 import type { MemberRole, MemberStatus, Membership, VanguardPost } from '../../domain/member/member.vocabulary';
 import type { OrgKind, OrgLevel, OrgStatus, Sector } from '../../domain/organization/organization.vocabulary';
 import type { TransferStatus } from '../../domain/transfer/member-transfer.aggregate';
+import type { ScopeFacts } from '../scope/access-scope';
 
 export const ORGANIZATION_READ_MODEL = Symbol('OrganizationReadModel');
 
@@ -101,7 +102,7 @@ export interface PageRequest {
 }
 
 /** The query side: plain SQL over the same tables, returning views, never aggregates. */
-export interface OrganizationReadModel {
+export interface OrganizationReadModel extends ScopeFacts {
   findOrganization(id: string): Promise<OrganizationView | null>;
   listOrganizations(filter: OrganizationFilter, page: PageRequest): Promise<Page<OrganizationView>>;
   ancestorsOf(id: string): Promise<OrganizationView[]>;

@@ -1,10 +1,11 @@
 import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
+import type { ScopeFacts } from '../scope/access-scope';
 
 export const ORGANIZATION_REPOSITORY = Symbol('OrganizationRepository');
 
 export type RowLock = 'update' | 'share';
 
-export interface OrganizationRepository {
+export interface OrganizationRepository extends ScopeFacts {
   /**
    * Inside a unit of work the row is locked until it ends: `update` (default) to change it,
    * `share` to rely on it (active, in scope) while others may rely on it too — commands that

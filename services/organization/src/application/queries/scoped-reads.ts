@@ -14,13 +14,13 @@ export async function scopedRoot(
   if (!rootId) throw new OutOfScopeError('(none)');
   const root = await readModel.findOrganization(rootId);
   if (!root) throw new OrganizationNotFoundError(rootId);
-  assertWithinScope(actor, root.id, root.path);
+  await assertWithinScope(actor, root, readModel);
   return { subtreeOf: root.id, subtreePath: root.path };
 }
 
 export async function visibleOrganization(readModel: OrganizationReadModel, actor: Actor, id: string): Promise<OrganizationView> {
   const org = await readModel.findOrganization(id);
   if (!org) throw new OrganizationNotFoundError(id);
-  assertWithinScope(actor, org.id, org.path);
+  await assertWithinScope(actor, org, readModel);
   return org;
 }

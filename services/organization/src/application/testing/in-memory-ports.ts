@@ -11,6 +11,7 @@ import type { MemberRepository } from '../ports/member.repository.port';
 import type { OrganizationRepository } from '../ports/organization.repository.port';
 import type { EventContext, Outbox } from '../ports/outbox.port';
 import type { UnitOfWork } from '../ports/unit-of-work.port';
+import type { ScopeFact } from '../scope/access-scope';
 
 // In-memory stand-ins for the application's ports, for handler unit specs only; the
 // TypeORM adapters are exercised against the real Postgres in the int/e2e suites.
@@ -31,6 +32,15 @@ export class InMemoryOrganizations implements OrganizationRepository {
     const children = [...this.rows.values()].filter((o) => o.parentId === id && o.status === 'active').length;
     return { activeMembers: this.members.get(id) ?? 0, activeChildren: children };
   }
+  async scopeFacts(ids: readonly string[]) {
+    return scopeFactsOf(this.rows, ids);
+  }
+}
+
+/** The scope facts the SQL adapter reads, from in-memory organisations. */
+export function scopeFactsOf(rows: ReadonlyMap<string, Organization>, ids: readonly string[]): ReadonlyMap<string, ScopeFact> {
+  const found = ids.map((id) => rows.get(id)).filter((o): o is Organization => o !== undefined);
+  return new Map(found.map((o) => [o.id, { parentId: o.parentId, status: o.status, mergedIntoId: o.mergedIntoId, path: o.path }]));
 }
 
 export class InMemoryMembers implements MemberRepository {

@@ -20,6 +20,8 @@ import type { OrgKind, OrgLevel, OrgStatus, Sector } from '../../domain/organiza
 import type { TransferStatus } from '../../domain/transfer/member-transfer.aggregate';
 import { DomainError } from '../../domain/shared/domain-error';
 import { fromPath, toPath } from './organization.mapper';
+import { readScopeFacts } from './scope-facts.sql';
+import type { ScopeFact } from '../../application/scope/access-scope';
 
 const ORG_COLUMNS = `o.id, o.code, o.name, o.level, o.kind, o.sector, o.parent_id, o.path, to_char(o.established_on, 'YYYY-MM-DD') as established_on, o.temporary, o.status, o.merged_into_id`;
 
@@ -96,6 +98,10 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     if (known) return toPath(known);
     const [row] = await this.ds.query<{ path: string }[]>(`select path from organizations where id = $1`, [id]);
     return row?.path ?? null;
+  }
+
+  scopeFacts(ids: readonly string[]): Promise<ReadonlyMap<string, ScopeFact>> {
+    return readScopeFacts((sql, params) => this.ds.query(sql, params), ids);
   }
 
   async findOrganization(id: string): Promise<OrganizationView | null> {

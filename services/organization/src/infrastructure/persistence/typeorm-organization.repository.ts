@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { OrganizationRepository, RowLock } from '../../application/ports/organization.repository.port';
+import type { ScopeFact } from '../../application/scope/access-scope';
 import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
 import { OrganizationCodeTakenError } from '../../domain/organization/organization.errors';
 import { OrganizationMapper } from './organization.mapper';
 import { OrganizationOrmEntity } from './organization.orm-entity';
 import { isUniqueViolation } from './pg-errors';
+import { readScopeFacts } from './scope-facts.sql';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
 
 @Injectable()
@@ -16,6 +18,11 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
     if (this.uow.inTransaction()) qb.setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
     const row = await qb.getOne();
     return row ? OrganizationMapper.toDomain(row) : null;
+  }
+
+  scopeFacts(ids: readonly string[]): Promise<ReadonlyMap<string, ScopeFact>> {
+    const manager = this.uow.manager();
+    return readScopeFacts((sql, params) => manager.query(sql, params), ids);
   }
 
   async findByCode(code: string): Promise<Organization | null> {

@@ -28,7 +28,8 @@ export class CompleteTransferHandler implements ICommandHandler<CompleteTransfer
       const transfer = await loadTransfer(this.transfers, transferId);
       const [from, to] = await loadOrganizationsInLockOrder(this.organizations, [transfer.fromOrgId, transfer.toOrgId]);
       // Either side may record completion once the receiving organisation has accepted.
-      if (!isWithinScope(ctx.actor, from.path) && !isWithinScope(ctx.actor, to.path)) throw new OutOfScopeError(transfer.id);
+      if (!(await isWithinScope(ctx.actor, from, this.organizations)) && !(await isWithinScope(ctx.actor, to, this.organizations)))
+        throw new OutOfScopeError(transfer.id);
       const member = await loadMember(this.members, transfer.memberId);
       transfer.complete(member, this.clock.today());
       await this.transfers.save(transfer);

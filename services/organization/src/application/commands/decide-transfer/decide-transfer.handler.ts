@@ -24,7 +24,7 @@ export class DecideTransferHandler implements ICommandHandler<DecideTransferComm
     return this.uow.run(async () => {
       const transfer = await loadTransfer(this.transfers, transferId);
       const receiver = await loadOrganization(this.organizations, transfer.toOrgId);
-      assertWithinScope(ctx.actor, receiver.id, receiver.path);
+      await assertWithinScope(ctx.actor, receiver, this.organizations);
       const today = this.clock.today();
       if (decision === 'accept') transfer.accept(today);
       else transfer.reject(today, reason ?? '');

@@ -21,7 +21,7 @@ export class DissolveOrganizationHandler implements ICommandHandler<DissolveOrga
   execute({ ctx, organizationId, reason }: DissolveOrganizationCommand): Promise<void> {
     return this.uow.run(async () => {
       const org = await loadOrganization(this.organizations, organizationId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
       org.dissolve(await this.organizations.census(org.id), this.clock.today(), reason);
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));

@@ -57,7 +57,7 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
     return this.uow.run(async () => {
       // A shared lock: enrolments into one branch run side by side, a dissolution waits for them.
       const org = await loadOrganization(this.organizations, input.orgId, 'share');
-      assertWithinScope(ctx.actor, org.id, org.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
       checkRule(new OrganizationMustBeActiveRule(org.status, '接收党员 / receive members'));
       const member = Member.join({ ...input, id }, this.clock.today());
       const answer = holder ? answerForDuplicate(holder.insideCallersSubtree, false) : 'pass';

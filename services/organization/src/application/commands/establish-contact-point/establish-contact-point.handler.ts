@@ -26,7 +26,7 @@ export class EstablishContactPointHandler implements ICommandHandler<EstablishCo
   execute({ ctx, input }: EstablishContactPointCommand): Promise<{ id: string }> {
     return this.uow.run(async () => {
       const org = await loadOrganization(this.organizations, input.orgId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
       const cp = ContactPoint.establish({
         id: this.ids.newId(),
         org,

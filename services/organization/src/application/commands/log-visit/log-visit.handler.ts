@@ -26,7 +26,7 @@ export class LogVisitHandler implements ICommandHandler<LogVisitCommand, { id: s
     return this.uow.run(async () => {
       const cp = await loadContactPoint(this.contactPoints, contactPointId);
       const org = await loadOrganization(this.organizations, cp.orgId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
       const id = this.ids.newId();
       cp.logVisit({ id, ...visit }, this.clock.today());
       await this.contactPoints.save(cp);

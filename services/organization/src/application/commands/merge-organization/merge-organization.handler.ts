@@ -23,8 +23,8 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
   execute({ ctx, organizationId, survivingOrganizationId }: MergeOrganizationCommand): Promise<{ membersMoved: number }> {
     return this.uow.run(async () => {
       const [org, survivor] = await loadOrganizationsInLockOrder(this.organizations, [organizationId, survivingOrganizationId]);
-      assertWithinScope(ctx.actor, org.id, org.path);
-      assertWithinScope(ctx.actor, survivor.id, survivor.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
+      await assertWithinScope(ctx.actor, survivor, this.organizations);
       const today = this.clock.today();
       org.mergeInto(survivor, await this.organizations.census(org.id), today);
       const members = await this.members.activeOf(org.id);

@@ -21,9 +21,9 @@ export class MoveOrganizationHandler implements ICommandHandler<MoveOrganization
   execute({ ctx, organizationId, newParentId, newCode }: MoveOrganizationCommand): Promise<void> {
     return this.uow.run(async () => {
       const org = await loadOrganization(this.organizations, organizationId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
       const newParent = await loadOrganization(this.organizations, newParentId);
-      assertWithinScope(ctx.actor, newParent.id, newParent.path);
+      await assertWithinScope(ctx.actor, newParent, this.organizations);
       const currentParent = org.parentId ? await loadOrganization(this.organizations, org.parentId) : null;
       org.moveUnder(newParent, currentParent, this.clock.today(), newCode);
       await this.organizations.save(org);

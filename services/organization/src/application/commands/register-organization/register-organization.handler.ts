@@ -29,7 +29,7 @@ export class RegisterOrganizationHandler implements ICommandHandler<RegisterOrga
         if (!ctx.actor.roles.includes('admin')) throw new OutOfScopeError('(root)');
       } else {
         parent = await loadOrganization(this.organizations, input.parentId);
-        assertWithinScope(ctx.actor, parent.id, parent.path);
+        await assertWithinScope(ctx.actor, parent, this.organizations);
       }
       const id = input.id ?? this.ids.newId();
       if (input.id && (await this.organizations.findById(input.id))) throw new OrganizationIdTakenError(input.id);

@@ -4,6 +4,7 @@ import type { DomainEvent } from '../../../domain/shared/aggregate-root';
 import type { Actor } from '../../ports/actor';
 import type { OrganizationRepository } from '../../ports/organization.repository.port';
 import type { EventContext, Outbox } from '../../ports/outbox.port';
+import { scopeFactsOf } from '../../testing/in-memory-ports';
 import { RegisterOrganizationCommand } from './register-organization.command';
 import { RegisterOrganizationHandler } from './register-organization.handler';
 
@@ -20,6 +21,9 @@ class InMemoryOrganizations implements OrganizationRepository {
   }
   async census() {
     return { activeMembers: 0, activeChildren: 0 };
+  }
+  async scopeFacts(ids: readonly string[]) {
+    return scopeFactsOf(this.rows, ids);
   }
 }
 

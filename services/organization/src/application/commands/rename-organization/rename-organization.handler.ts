@@ -19,7 +19,7 @@ export class RenameOrganizationHandler implements ICommandHandler<RenameOrganiza
   execute({ ctx, organizationId, name }: RenameOrganizationCommand): Promise<void> {
     return this.uow.run(async () => {
       const org = await loadOrganization(this.organizations, organizationId);
-      assertWithinScope(ctx.actor, org.id, org.path);
+      await assertWithinScope(ctx.actor, org, this.organizations);
       org.rename(name);
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));

@@ -33,7 +33,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
       const member = await loadMember(this.members, memberId);
       const from = await loadOrganization(this.organizations, member.orgId);
       // The old organisation files the request, so the caller must hold it; the receiving one may be anywhere.
-      assertWithinScope(ctx.actor, from.id, from.path);
+      await assertWithinScope(ctx.actor, from, this.organizations);
       const to = await loadOrganization(this.organizations, toOrgId);
       const today = this.clock.today();
       const transfer = MemberTransfer.request({

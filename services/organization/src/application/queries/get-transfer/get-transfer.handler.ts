@@ -13,7 +13,8 @@ export class GetTransferHandler implements IQueryHandler<GetTransferQuery, Trans
     const t = await this.readModel.findTransfer(id);
     if (!t) throw new TransferNotFoundError(id);
     const [from, to] = await Promise.all([this.readModel.findOrganization(t.fromOrgId), this.readModel.findOrganization(t.toOrgId)]);
-    if (!(from && isWithinScope(actor, from.path)) && !(to && isWithinScope(actor, to.path))) throw new OutOfScopeError(t.id);
+    const within = async (o: typeof from) => o !== null && (await isWithinScope(actor, o, this.readModel));
+    if (!(await within(from)) && !(await within(to))) throw new OutOfScopeError(t.id);
     return t;
   }
 }
