@@ -1,0 +1,57 @@
+import type { Pool } from 'pg';
+import type { ReviewReadModelPort, ReviewView } from '../../application/ports/review-read-model.port';
+
+interface Row {
+  member_id: string;
+  year: number;
+  org_id: string;
+  status: string;
+  tally: ReviewView['tally'];
+  grade: string | null;
+  approved: boolean;
+  returned_count: number;
+  version: number;
+}
+
+const COLUMNS = `r.member_id, r.year, r.org_id, r.status, r.tally, r.grade, r.approved, r.returned_count, r.version`;
+
+const toView = (r: Row): ReviewView => ({
+  memberId: r.member_id,
+  year: r.year,
+  orgId: r.org_id,
+  status: r.status,
+  tally: r.tally,
+  grade: r.grade,
+  approved: r.approved,
+  returnedCount: r.returned_count,
+  version: r.version,
+});
+
+/** Reviews below an organisation: its id appears in the branch's path in the tree copy. */
+const IN_SUBTREE = `join org_tree t on t.id = r.org_id where t.path like '%/' || $1::text || '/%' and r.year = $2
+  and ($3::text is null or r.status = $3)`;
+
+export class SqlReviewReadModel implements ReviewReadModelPort {
+  constructor(private readonly pool: Pool) {}
+
+  async get(memberId: string, year: number): Promise<ReviewView | null> {
+    const { rows } = await this.pool.query<Row>(`select ${COLUMNS} from review_view r where r.member_id = $1 and r.year = $2`, [
+      memberId,
+      year,
+    ]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async list(q: { subtreeOf: string; year: number; status?: string; limit: number; offset: number }) {
+    const params = [q.subtreeOf, q.year, q.status ?? null];
+    const [items, total] = await Promise.all([
+      this.pool.query<Row>(`select ${COLUMNS} from review_view r ${IN_SUBTREE} order by r.org_id, r.member_id limit $4 offset $5`, [
+        ...params,
+        q.limit,
+        q.offset,
+      ]),
+      this.pool.query<{ n: string }>(`select count(*) as n from review_view r ${IN_SUBTREE}`, params),
+    ]);
+    return { items: items.rows.map(toView), total: Number(total.rows[0]?.n ?? 0) };
+  }
+}

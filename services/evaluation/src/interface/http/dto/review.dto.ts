@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
+const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
+
+/** A year in a path (2000–2100), refused with 400 naming the parameter like body validation does. */
+export const yearParam = (field = 'year'): PipeTransform<string, number> => ({
+  transform(value: string): number {
+    const year = /^\d{4}$/.test(value) ? Number(value) : NaN;
+    if (!(year >= 2000 && year <= 2100))
+      throw new BadRequestException({
+        code: 'REQUEST.INVALID',
+        message: `请求参数有误 / invalid request: ${field}: must be a year 2000–2100`,
+        errors: [{ field, reason: `${field} must be a year 2000–2100` }],
+      });
+    return year;
+  },
+});
+
+export class SelfAssessmentRequest {
+  @ApiProperty({ format: 'uuid', description: 'the member’s branch' })
+  @IsUUID()
+  orgId!: string;
+
+  @ApiProperty({ example: '全年带头完成承诺事项，参加支部活动12次' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(8000)
+  selfAssessment!: string;
+
+  @ApiProperty({ example: '理论学习还需加强，联系群众不够经常' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(8000)
+  partySpiritAnalysis!: string;
+}
+
+export class GradeTallyRequest {
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) excellent!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) qualified!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) basicallyQualified!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) unqualified!: number;
+}
+
+export class BallotsRequest {
+  @ApiProperty({ type: GradeTallyRequest, description: '民主测评票: how many ballots gave each grade' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => GradeTallyRequest)
+  tally!: GradeTallyRequest;
+}
+
+export class ConcludeReviewRequest {
+  @ApiProperty({ enum: GRADES, description: '优秀 / 合格 / 基本合格 / 不合格' })
+  @IsIn(GRADES)
+  grade!: (typeof GRADES)[number];
+
+  @ApiPropertyOptional({ description: 'required for basically qualified and unqualified', example: '测评优秀票过半，承诺全部兑现' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class ListReviewsQuery {
+  @ApiProperty({ example: 2010 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class ReviewResponse {
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty() year!: number;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ type: GradeTallyRequest, nullable: true }) tally!: GradeTallyRequest | null;
+  @ApiProperty({ enum: GRADES, nullable: true }) grade!: string | null;
+  @ApiProperty() approved!: boolean;
+  @ApiProperty() returnedCount!: number;
+  @ApiProperty({ description: 'the stream version this view reflects' }) version!: number;
+}
+
+export class ReviewPageResponse {
+  @ApiProperty({ type: [ReviewResponse] }) items!: ReviewResponse[];
+  @ApiProperty() total!: number;
+}
+
+export class StreamInputResponse {
+  @ApiProperty() streamId!: string;
+  @ApiProperty() version!: number;
+}
+
+export class EvidenceItemResponse {
+  @ApiProperty({ example: 'pledge' }) source!: string;
+  @ApiProperty({ example: 'pledge.fulfilled' }) kind!: string;
+  @ApiProperty({ description: 'the stream the fact was read from' }) streamId!: string;
+  @ApiProperty({ description: 'the stream version read' }) version!: number;
+  @ApiProperty({ example: '2010-06-30' }) on!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) facts!: Record<string, unknown>;
+}
+
+export class EvidencePackResponse {
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty() year!: number;
+  @ApiProperty({ type: [String], description: 'the evidence sources asked' }) sources!: string[];
+  @ApiProperty({ type: [EvidenceItemResponse] }) items!: EvidenceItemResponse[];
+  @ApiProperty({ type: [StreamInputResponse], description: 'what a conclusion taken now records as its inputs' })
+  inputs!: StreamInputResponse[];
+}

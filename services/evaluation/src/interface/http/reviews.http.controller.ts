@@ -1,0 +1,142 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles, type Role } from '@vanguard/auth';
+import { ApproveReviewHandler } from '../../application/commands/approve-review/approve-review.handler';
+import type { CommandContext } from '../../application/commands/command-context';
+import { ConcludeReviewHandler } from '../../application/commands/conclude-review/conclude-review.handler';
+import { ReturnReviewHandler } from '../../application/commands/return-review/return-review.handler';
+import { SubmitSelfAssessmentHandler } from '../../application/commands/submit-self-assessment/submit-self-assessment.handler';
+import { TallyPeerBallotsHandler } from '../../application/commands/tally-peer-ballots/tally-peer-ballots.handler';
+import { ReviewQueries } from '../../application/queries/review-queries';
+import { VersionResponse } from './dto/campaign.dto';
+import { DecisionRequest } from './dto/pledge.dto';
+import {
+  BallotsRequest,
+  ConcludeReviewRequest,
+  EvidencePackResponse,
+  ListReviewsQuery,
+  ReviewPageResponse,
+  ReviewResponse,
+  SelfAssessmentRequest,
+  yearParam,
+} from './dto/review.dto';
+import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from './request-context';
+
+/** The branch records the review: secretaries for their branch, organisers and evaluators for their subtree. */
+const BRANCH_ROLES: Role[] = PLEDGE_ROLES;
+/** The level above approves or returns. */
+const APPROVER_ROLES: Role[] = ['admin', 'organizer', 'reviewer'];
+
+/** 民主评议党员, one member and one year: `/reviews/:memberId/:year`. Someone else's answers 404. */
+@ApiTags('reviews')
+@ApiBearerAuth()
+@Controller('reviews')
+export class ReviewsHttpController {
+  constructor(
+    private readonly submit: SubmitSelfAssessmentHandler,
+    private readonly tally: TallyPeerBallotsHandler,
+    private readonly conclude: ConcludeReviewHandler,
+    private readonly approve: ApproveReviewHandler,
+    private readonly returnReview: ReturnReviewHandler,
+    private readonly queries: ReviewQueries,
+  ) {}
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '评议列表 / reviews of a subtree in a year' })
+  @ApiOkResponse({ type: ReviewPageResponse })
+  list(@Ctx() ctx: CommandContext, @Query() q: ListReviewsQuery): Promise<ReviewPageResponse> {
+    const { year, subtreeOf, status } = q;
+    return this.queries.list(
+      { year, limit: q.limit ?? 50, offset: q.offset ?? 0, ...(subtreeOf ? { subtreeOf } : {}), ...(status ? { status } : {}) },
+      ctx,
+    );
+  }
+
+  @Get(':memberId/:year')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '评议详情 / one member’s review of a year' })
+  @ApiOkResponse({ type: ReviewResponse })
+  get(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @Param('year', yearParam()) y: number) {
+    return this.queries.get(m, y, ctx);
+  }
+
+  @Get(':memberId/:year/evidence')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '评议材料 / the member’s year as already recorded, each item linked to its stream and version' })
+  @ApiOkResponse({ type: EvidencePackResponse })
+  evidence(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @Param('year', yearParam()) y: number) {
+    return this.queries.evidencePack(m, y, ctx);
+  }
+
+  @Post(':memberId/:year/self-assessment')
+  @Roles(...BRANCH_ROLES)
+  @ApiOperation({ summary: '个人总结和党性分析 / record the member’s self-assessment; opens the year’s review' })
+  @ApiOkResponse({ type: VersionResponse })
+  selfAssessment(
+    @Ctx() ctx: CommandContext,
+    @Param('memberId', uuidParam('memberId')) memberId: string,
+    @Param('year', yearParam()) year: number,
+    @Body() b: SelfAssessmentRequest,
+  ) {
+    const { orgId, selfAssessment, partySpiritAnalysis } = b;
+    return this.submit.execute({ memberId, year, orgId, selfAssessment, partySpiritAnalysis }, ctx);
+  }
+
+  @Post(':memberId/:year/ballots')
+  @HttpCode(200)
+  @Roles(...BRANCH_ROLES)
+  @ApiOperation({ summary: '民主测评 / the tally of the peer ballots' })
+  @ApiOkResponse({ type: VersionResponse })
+  ballots(
+    @Ctx() ctx: CommandContext,
+    @Param('memberId', uuidParam('memberId')) m: string,
+    @Param('year', yearParam()) y: number,
+    @Body() b: BallotsRequest,
+  ) {
+    const { excellent, qualified, basicallyQualified, unqualified } = b.tally;
+    return this.tally.execute(m, y, { tally: { excellent, qualified, basicallyQualified, unqualified } }, ctx);
+  }
+
+  @Post(':memberId/:year/conclude')
+  @HttpCode(200)
+  @Roles(...BRANCH_ROLES)
+  @ApiOperation({ summary: '支部评定 / the branch concludes the grade; records the evidence pack read' })
+  @ApiOkResponse({ type: VersionResponse })
+  concludeReview(
+    @Ctx() ctx: CommandContext,
+    @Param('memberId', uuidParam('memberId')) m: string,
+    @Param('year', yearParam()) y: number,
+    @Body() b: ConcludeReviewRequest,
+  ) {
+    return this.conclude.execute(m, y, { grade: b.grade, reason: b.reason ?? '' }, ctx);
+  }
+
+  @Post(':memberId/:year/approve')
+  @HttpCode(200)
+  @Roles(...APPROVER_ROLES)
+  @ApiOperation({ summary: '上级审批 / a level above approves the conclusion' })
+  @ApiOkResponse({ type: VersionResponse })
+  approveReview(
+    @Ctx() ctx: CommandContext,
+    @Param('memberId', uuidParam('memberId')) m: string,
+    @Param('year', yearParam()) y: number,
+    @Body() b: DecisionRequest,
+  ) {
+    return this.approve.execute(m, y, { reason: b.reason ?? '' }, ctx);
+  }
+
+  @Post(':memberId/:year/return')
+  @HttpCode(200)
+  @Roles(...APPROVER_ROLES)
+  @ApiOperation({ summary: '退回 / a level above returns the conclusion with its reason' })
+  @ApiOkResponse({ type: VersionResponse })
+  return(
+    @Ctx() ctx: CommandContext,
+    @Param('memberId', uuidParam('memberId')) m: string,
+    @Param('year', yearParam()) y: number,
+    @Body() b: DecisionRequest,
+  ) {
+    return this.returnReview.execute(m, y, { reason: b.reason ?? '' }, ctx);
+  }
+}
