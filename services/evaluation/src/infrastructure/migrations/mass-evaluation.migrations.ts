@@ -1,4 +1,49 @@
-import type { MigrationInterface } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The ballot box of 群众评议 (ADR 0023). Three tables that share only the window id:
+ * - `mass_evaluation_window`: what voting needs from the stream (dates, voters, codes issued);
+ * - `mass_evaluation_code`: the unused one-time codes, as keyed hashes only; a code's row is
+ *   deleted in the transaction that casts its ballot, and every remaining one when the window closes;
+ * - `mass_evaluation_ballot`: the ballots — no key, no sequence, no time, no code, no voter.
+ */
+export class MassEvaluationBallotBox1764730000000 implements MigrationInterface {
+  readonly name = 'MassEvaluationBallotBox1764730000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists mass_evaluation_window (
+        window_id uuid primary key,
+        org_id uuid not null,
+        eligible_voters integer not null check (eligible_voters > 0),
+        codes_issued integer not null default 0,
+        opens_on date not null,
+        closes_on date not null,
+        status text not null default 'open' check (status in ('open', 'closed')),
+        constraint mass_evaluation_codes_within_voters check (codes_issued between 0 and eligible_voters)
+      )`);
+    await q.query(`
+      create table if not exists mass_evaluation_code (
+        window_id uuid not null references mass_evaluation_window (window_id),
+        code_hash bytea not null,
+        primary key (window_id, code_hash)
+      )`);
+    // Deliberately no primary key, identity, timestamp or code column: nothing to order or join by.
+    await q.query(`
+      create table if not exists mass_evaluation_ballot (
+        window_id uuid not null references mass_evaluation_window (window_id),
+        rating text not null check (rating in ('satisfied', 'basically_satisfied', 'dissatisfied')),
+        comment text check (char_length(comment) between 1 and 500)
+      )`);
+    await q.query(`create index if not exists mass_evaluation_ballot_window_idx on mass_evaluation_ballot (window_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop table if exists mass_evaluation_ballot`);
+    await q.query(`drop table if exists mass_evaluation_code`);
+    await q.query(`drop table if exists mass_evaluation_window`);
+  }
+}
 
 /** The mass-evaluation slice's read side; timestamps from 1764730000000 up, oldest first. */
-export const massEvaluationMigrations: (new () => MigrationInterface)[] = [];
+export const massEvaluationMigrations: (new () => MigrationInterface)[] = [MassEvaluationBallotBox1764730000000];

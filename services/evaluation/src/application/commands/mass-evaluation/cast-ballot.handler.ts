@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@vanguard/kernel';
+import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { BALLOT_BOX, type BallotBoxPort, type Rating } from './ballot-box.port';
+
+/**
+ * One answer for an unknown code, a used code, a code of a closed or not yet open window and
+ * an unknown window: a caller learns nothing about which (no oracle).
+ */
+export class BallotRefusedError extends DomainError {
+  constructor() {
+    super(
+      'BALLOT.CODE_REFUSED',
+      'forbidden',
+      '投票码无效、已使用或评议未在进行 / this code cannot vote (not valid, used, or voting is not open)',
+    );
+  }
+}
+
+// C0/C1 controls (a newline and a tab stay), bidi overrides and isolates, zero-width marks:
+// nothing a plain-text comment needs, and each can disguise what a reader sees.
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A ballot's comment as stored: plain text, normalised (NFC), invisible characters dropped, trimmed; empty is none. */
+export function sanitiseComment(comment: string | null): string | null {
+  if (comment === null) return null;
+  const clean = comment.normalize('NFC').replace(INVISIBLE, '').trim().slice(0, 500);
+  return clean.length > 0 ? clean : null;
+}
+
+/** 投票: no account, no voter, one ballot per code. */
+@Injectable()
+export class CastBallotHandler {
+  constructor(
+    @Inject(BALLOT_BOX) private readonly box: BallotBoxPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  async execute(windowId: string, code: string, rating: Rating, comment: string | null): Promise<void> {
+    const counted = await this.box.cast(windowId, code, { rating, comment: sanitiseComment(comment) }, this.clock.today());
+    if (!counted) throw new BallotRefusedError();
+  }
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { massEvaluationDecider } from '@vanguard/evaluation-domain';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { decidedBy, streamContext, type CommandContext } from '../command-context';
+import { BALLOT_BOX, type BallotBoxPort } from './ballot-box.port';
+import { loadWindowInScope, massEvaluationStream } from './mass-evaluation-access';
+
+const EMPTY = { satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 };
+
+/**
+ * 结束评议: close the box for good, count it, and seal the tally into the window's stream as a
+ * decision (rule and version from the domain). Closing the box first means no ballot can land
+ * after the count; a close that fails to append can be repeated and counts the same box again.
+ */
+@Injectable()
+export class CloseMassEvaluationHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+    @Inject(BALLOT_BOX) private readonly box: BallotBoxPort,
+  ) {}
+
+  async execute(windowId: string, ctx: CommandContext): Promise<{ version: number }> {
+    const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
+    // Only an open stream closes its box; otherwise the decider refuses (WindowIsOpenRule) on an empty tally.
+    const tally = window.state.status === 'open' ? await this.box.close(windowId) : EMPTY;
+    const ballots = tally.satisfied + tally.basicallySatisfied + tally.dissatisfied;
+    const events = massEvaluationDecider.decide(
+      {
+        type: 'CloseMassEvaluation',
+        data: { decidedBy: decidedBy(ctx), tally, ballotBox: { streamId: `ballot-box-${windowId}`, version: ballots } },
+      },
+      window.state,
+    );
+    const stream = massEvaluationStream(windowId);
+    return { version: await this.streams.append(stream, events, window.version, streamContext(ctx, window.orgId)) };
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@vanguard/kernel';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import type { CommandContext } from '../command-context';
+import { BALLOT_BOX, type BallotBoxPort } from './ballot-box.port';
+import { loadWindowInScope, type LoadedWindow } from './mass-evaluation-access';
+
+export class CodesExceedVotersError extends DomainError {
+  constructor(left: number) {
+    super(
+      'MASS_EVALUATION.CODES_EXCEED_VOTERS',
+      'rule',
+      `投票码不能多于有投票资格的人数，还可发放 ${left} 个 / no more codes than eligible voters; ${left} left`,
+    );
+  }
+}
+
+const notOpen = () => new DomainError('MASS_EVALUATION.NOT_OPEN', 'conflict', '评议未开启或已结束 / the evaluation window is not open');
+
+export interface IssuedCodes {
+  readonly window: LoadedWindow;
+  readonly codes: readonly string[];
+  /** Codes issued for the window so far, these included. */
+  readonly issued: number;
+}
+
+/**
+ * 发放投票码: `count` one-time codes for an open window, never more in all than its eligible
+ * voters. The codes leave the service only in this answer; the box keeps their keyed hashes.
+ */
+@Injectable()
+export class IssueBallotCodesHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+    @Inject(BALLOT_BOX) private readonly box: BallotBoxPort,
+  ) {}
+
+  async execute(windowId: string, count: number, ctx: CommandContext): Promise<IssuedCodes> {
+    const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
+    const { state } = window;
+    if (state.status !== 'open') throw notOpen();
+    const result = await this.box.issueCodes(
+      { windowId, orgId: window.orgId, eligibleVoters: state.eligibleVoters, opensOn: state.opensOn!, closesOn: state.closesOn! },
+      count,
+    );
+    if (result.kind === 'closed') throw notOpen();
+    if (result.kind === 'exceeds_voters') throw new CodesExceedVotersError(result.left);
+    return { window, codes: result.codes, issued: result.issued };
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { massEvaluationDecider, type OpenMassEvaluation } from '@vanguard/evaluation-domain';
+import { DomainError } from '@vanguard/kernel';
+import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { OutOfScopeError, streamContext, type CommandContext } from '../command-context';
+import { massEvaluationStream } from './mass-evaluation-access';
+
+export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today'>;
+
+/** 群众评议: open a window for an organisation (or one of its members) the caller holds. */
+@Injectable()
+export class OpenMassEvaluationHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+    @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  async execute(input: OpenMassEvaluationInput, ctx: CommandContext): Promise<{ windowId: string; version: number }> {
+    if (input.subject.kind === 'organization' && input.subject.id !== input.orgId) {
+      throw new DomainError(
+        'MASS_EVALUATION.SUBJECT_ORG',
+        'invalid',
+        '评议党组织时 orgId 须为该组织 / for an organisation, orgId is the organisation evaluated',
+      );
+    }
+    if (!(await this.tree.pathOf(input.orgId))) {
+      throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${input.orgId}`);
+    }
+    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
+    const windowId = this.ids.next();
+    const stream = massEvaluationStream(windowId);
+    const { state, version } = await this.streams.load(stream, massEvaluationDecider);
+    const events = massEvaluationDecider.decide(
+      { type: 'OpenMassEvaluation', data: { ...input, windowId, today: this.clock.today() } },
+      state,
+    );
+    return { windowId, version: await this.streams.append(stream, events, version, streamContext(ctx, input.orgId)) };
+  }
+}

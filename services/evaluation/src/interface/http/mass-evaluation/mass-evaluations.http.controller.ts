@@ -1,0 +1,101 @@
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '@vanguard/auth';
+import type { CommandContext } from '../../../application/commands/command-context';
+import { CloseMassEvaluationHandler } from '../../../application/commands/mass-evaluation/close-mass-evaluation.handler';
+import { IssueBallotCodesHandler } from '../../../application/commands/mass-evaluation/issue-ballot-codes.handler';
+import { MassEvaluationQueries } from '../../../application/commands/mass-evaluation/mass-evaluation.queries';
+import { OpenMassEvaluationHandler } from '../../../application/commands/mass-evaluation/open-mass-evaluation.handler';
+import { PublishMassEvaluationHandler } from '../../../application/commands/mass-evaluation/publish-mass-evaluation.handler';
+import { BALLOT_OPTIONS, type BallotOptions } from '../../../infrastructure/mass-evaluation/ballot-options';
+import { ballotLink, renderBallotSheet } from '../../../infrastructure/mass-evaluation/ballot-sheet.pdf';
+import { VersionResponse } from '../dto/campaign.dto';
+import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
+import { IssueCodesRequest, IssuedCodesResponse, OpenMassEvaluationRequest, WindowOpenedResponse } from './mass-evaluation.dto';
+
+/** 群众评议 run by the organisation's secretary, organisers and evaluators of its subtree. */
+@ApiTags('mass-evaluations')
+@ApiBearerAuth()
+@Controller('mass-evaluations')
+export class MassEvaluationsHttpController {
+  constructor(
+    private readonly openWindow: OpenMassEvaluationHandler,
+    private readonly issueCodes: IssueBallotCodesHandler,
+    private readonly closeWindow: CloseMassEvaluationHandler,
+    private readonly publishWindow: PublishMassEvaluationHandler,
+    private readonly queries: MassEvaluationQueries,
+    @Inject(BALLOT_OPTIONS) private readonly options: BallotOptions,
+  ) {}
+
+  @Post()
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({ summary: '开启群众评议 / open a window for an organisation or a member' })
+  @ApiCreatedResponse({ type: WindowOpenedResponse })
+  open(@Ctx() ctx: CommandContext, @Body() b: OpenMassEvaluationRequest): Promise<WindowOpenedResponse> {
+    const { subject, orgId, cycleId, eligibleVoters, opensOn, closesOn } = b;
+    return this.openWindow.execute(
+      { subject: { kind: subject.kind, id: subject.id }, orgId, cycleId: cycleId ?? null, eligibleVoters, opensOn, closesOn },
+      ctx,
+    );
+  }
+
+  @Post(':id/codes')
+  @HttpCode(201)
+  @Roles(...PLEDGE_ROLES)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '发放投票码 / issue one-time codes: a printable PDF sheet of QR codes (or JSON); shown this once only' })
+  @ApiProduces('application/pdf', 'application/json')
+  @ApiCreatedResponse({ type: IssuedCodesResponse })
+  async codes(
+    @Ctx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() b: IssueCodesRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IssuedCodesResponse | StreamableFile> {
+    const { window, codes, issued } = await this.issueCodes.execute(id, b.count, ctx);
+    if (b.format === 'json') return { codes: [...codes], issued, links: codes.map((c) => ballotLink(this.options.voteUrl, id, c)) };
+    const pdf = renderBallotSheet({
+      windowId: id,
+      subjectLabel: window.state.subjectKind === 'member' ? '党员' : '党组织',
+      opensOn: window.state.opensOn!,
+      closesOn: window.state.closesOn!,
+      codes,
+      voteUrl: this.options.voteUrl,
+    });
+    res.setHeader('Content-Disposition', `attachment; filename="ballot-codes-${id}-${issued}.pdf"`);
+    return new StreamableFile(pdf, { type: 'application/pdf', length: pdf.length });
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({ summary: '结束评议 / close: the box is counted and the tally recorded with the rate rule version' })
+  @ApiOkResponse({ type: VersionResponse })
+  close(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    return this.closeWindow.execute(id, ctx);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({ summary: '公开评议结果 / publish the satisfaction rate' })
+  @ApiOkResponse({ type: VersionResponse })
+  publish(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    return this.publishWindow.execute(id, ctx);
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '评议情况 / the window: status, voters, codes issued, tally and rate once closed' })
+  get(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    return this.queries.get(id, ctx);
+  }
+
+  @Get(':id/comments')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '群众意见 / the ballots’ comments with their rating, after closing, in text order' })
+  comments(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    return this.queries.comments(id, ctx);
+  }
+}
