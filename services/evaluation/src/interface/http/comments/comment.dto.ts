@@ -1,0 +1,153 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
+import { DecisionDto } from '../benchmarks-pioneers/benchmark-pioneer.dto';
+import { DAY } from '../dto/campaign.dto';
+
+const FORMS = ['meeting', 'talk', 'on_site', 'written', 'random'] as const;
+
+export class FindingDto {
+  @ApiProperty({ example: '三会一课记录不全' }) @IsString() @IsNotEmpty() @MaxLength(1000) problem!: string;
+  @ApiProperty({ example: '补齐记录，建立台账' }) @IsString() @IsNotEmpty() @MaxLength(1000) rectification!: string;
+
+  @ApiProperty({ example: '2011-06-30', description: '整改期限, after the comment' })
+  @IsISO8601({ strict: true }, { message: 'deadline must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'deadline must be a date YYYY-MM-DD' })
+  deadline!: string;
+}
+
+export class MakeCommentRequest {
+  @ApiProperty({ format: 'uuid', description: 'the organisation commented on' }) @IsUUID() orgId!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the cycle the comment belongs to, if any' })
+  @IsOptional()
+  @IsUUID()
+  cycleId?: string;
+
+  @ApiProperty({ enum: FORMS, description: '会议/谈话/现场/书面/随机' }) @IsIn(FORMS) form!: (typeof FORMS)[number];
+  @ApiProperty({ example: '现场点评红石村党支部季度工作' }) @IsString() @IsNotEmpty() @MaxLength(4000) summary!: string;
+
+  @ApiProperty({ type: [FindingDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => FindingDto)
+  findings!: FindingDto[];
+
+  @ApiPropertyOptional({ example: '季度点评' }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class CompleteRectificationRequest {
+  @ApiProperty({ example: '现场核实，已整改到位' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+class PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class CommentsQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cycleId?: string;
+}
+
+export class RectificationsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: RECTIFICATION_STATUSES, description: 'as of today in China' })
+  @IsOptional()
+  @IsIn(RECTIFICATION_STATUSES)
+  status?: (typeof RECTIFICATION_STATUSES)[number];
+}
+
+export class SummaryQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+}
+
+export class CommentCreatedResponse {
+  @ApiProperty({ format: 'uuid' }) commentId!: string;
+  @ApiProperty({ type: [String], description: 'the findings’ ids, in the order given' }) findingIds!: string[];
+  @ApiProperty() version!: number;
+}
+
+export class OverdueCheckResponse {
+  @ApiProperty({ description: 'rectifications marked overdue now' }) marked!: number;
+  @ApiProperty({ description: 'comments changed meanwhile, left for the next check' }) skipped!: number;
+}
+
+export class RectificationResponse {
+  @ApiProperty({ format: 'uuid' }) findingId!: string;
+  @ApiProperty({ format: 'uuid' }) commentId!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty() problem!: string;
+  @ApiProperty() rectification!: string;
+  @ApiProperty() deadline!: string;
+  @ApiProperty({ enum: RECTIFICATION_STATUSES, description: 'as of today in China' }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) completedOn!: string | null;
+  @ApiProperty({ nullable: true, type: String }) markedOverdueOn!: string | null;
+}
+
+export class CommentResponse {
+  @ApiProperty({ format: 'uuid' }) commentId!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+  @ApiProperty({ nullable: true, type: String }) cycleId!: string | null;
+  @ApiProperty({ enum: FORMS }) form!: string;
+  @ApiProperty() madeOn!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty({ type: DecisionDto, description: 'who commented, by which right (rule), the contact point read' }) decision!: DecisionDto;
+  @ApiProperty({ type: [RectificationResponse] }) findings!: readonly RectificationResponse[];
+  @ApiProperty({ description: 'the stream version this view reflects' }) version!: number;
+}
+
+export class CommentPageResponse {
+  @ApiProperty({ type: [CommentResponse] }) items!: CommentResponse[];
+  @ApiProperty() total!: number;
+}
+
+export class RectificationPageResponse {
+  @ApiProperty({ type: [RectificationResponse] }) items!: RectificationResponse[];
+  @ApiProperty() total!: number;
+}
+
+export class RectificationSummaryResponse {
+  @ApiProperty({ format: 'uuid' }) subtreeOf!: string;
+  @ApiProperty({ description: 'the day (China time) the statuses are judged on' }) asOf!: string;
+  @ApiProperty() total!: number;
+  @ApiProperty() open!: number;
+  @ApiProperty() overdue!: number;
+  @ApiProperty() doneOnTime!: number;
+  @ApiProperty() doneLate!: number;
+}
