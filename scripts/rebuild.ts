@@ -1,0 +1,72 @@
+// Rebuilds a service's projections from its event store, while the service runs (ADR 0023):
+//
+//   node -r @swc-node/register scripts/rebuild.ts evaluation [projection-name …] [--database platform|test]
+//
+// Without names it rebuilds every projection the service registers
+// (services/evaluation/src/infrastructure/projection/projections.ts). Progress goes to stderr.
+import { Pool } from 'pg';
+import { PostgresEventStore } from '@vanguard/event-store';
+import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { evaluationProjections } from '../services/evaluation/src/infrastructure/projection/projections';
+import { rebuildProjections, type RebuildReport } from '../services/evaluation/src/infrastructure/projection/rebuild';
+
+/** A progress bar on stderr like the seed's: redrawn in place on a terminal, one final line otherwise. */
+export function progressBar(label: string, started = Date.now()): (done: number, total: number) => void {
+  let lastDraw = 0;
+  let drawn = -1;
+  return (done, total) => {
+    const now = Date.now();
+    if ((done < total && now - lastDraw < 200) || done === drawn) return;
+    drawn = done;
+    lastDraw = now;
+    const pct = total ? done / total : 1;
+    const width = 30;
+    const filled = Math.round(pct * width);
+    const secs = (now - started) / 1000;
+    const rate = secs > 0 ? Math.round(done / secs) : 0;
+    const line = `[rebuild] ${label.padEnd(12)} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${(pct * 100).toFixed(1).padStart(5)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')} events  ${rate.toLocaleString('en')}/s  ${secs.toFixed(1)}s`;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}${done >= total ? '\n' : ''}` : done >= total ? `${line}\n` : '');
+  };
+}
+
+export async function rebuild(service: string, names: readonly string[], database: 'platform' | 'test'): Promise<RebuildReport> {
+  if (service !== 'evaluation') throw new Error(`no projections to rebuild for "${service}"; known: evaluation`);
+  const unknown = names.filter((n) => !evaluationProjections.some((d) => d.name === n));
+  if (unknown.length)
+    throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${evaluationProjections.map((d) => d.name).join(', ')}`);
+  const infra = infraConfig();
+  // As the service role: it owns the read tables, so it may build, drop and rename them.
+  const url = new URL(serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  url.searchParams.set('options', '-c search_path=evaluation');
+  const pool = new Pool({ connectionString: url.toString(), max: 4 });
+  try {
+    const store = new PostgresEventStore(pool, { schema: 'evaluation' });
+    const chosen = names.length ? evaluationProjections.filter((d) => names.includes(d.name)) : evaluationProjections;
+    return await rebuildProjections(pool, store, chosen, { onProgress: progressBar(service) });
+  } finally {
+    await pool.end();
+  }
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const dbFlag = args.findIndex((a) => a === '--database' || a.startsWith('--database='));
+  const database = dbFlag < 0 ? 'platform' : (args[dbFlag]!.split('=')[1] ?? args[dbFlag + 1]) === 'test' ? 'test' : 'platform';
+  const positional = args.filter((a, i) => !a.startsWith('--') && !(dbFlag >= 0 && i === dbFlag + 1 && !args[dbFlag]!.includes('=')));
+  const [service, ...names] = positional;
+  if (!service) {
+    process.stderr.write('usage: rebuild.ts evaluation [projection-name …] [--database platform|test]\n');
+    process.exit(2);
+  }
+  rebuild(service, names, database)
+    .then((r) =>
+      process.stderr.write(
+        `[rebuild] ${r.projections.join(', ')}: ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)}s ` +
+          `(${Math.round(r.events / Math.max(r.ms / 1000, 0.001)).toLocaleString('en')}/s), ${r.caughtUpUnderLock} caught up at the swap\n`,
+      ),
+    )
+    .catch((e: unknown) => {
+      process.stderr.write(`[rebuild] ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,38 @@
+import type { RecordedEvent } from '@vanguard/event-store';
+import { PledgeViewProjection } from './pledge-view.projection';
+
+/** A pool, a client, or a client inside the rebuild's transaction. */
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/**
+ * A read model fed by the store. `apply` takes one event (the live subscription); it must be
+ * idempotent under redelivery and key on the stream version, because a rebuild's swap replays
+ * events the live table already had (ADR 0023). `applyBatch`, if present, takes a page in
+ * global order; the rebuild uses it (a few statements per page instead of per event).
+ */
+export interface EvaluationProjection {
+  apply(event: RecordedEvent): Promise<void>;
+  applyBatch?(events: readonly RecordedEvent[]): Promise<void>;
+}
+
+/**
+ * One entry of the registry. `tables` are the tables the projection alone writes (the rebuild
+ * builds each as `<table>__rebuild` and swaps it in); `create` binds the projection to a
+ * connection and to the table names it must write, `table('pledge_view')` → the live or shadow name.
+ */
+export interface ProjectionDefinition {
+  /** Its subscription name, e.g. `evaluation.pledge-view`; also what `npm run rebuild -- evaluation <name>` picks. */
+  readonly name: string;
+  readonly tables: readonly string[];
+  readonly create: (db: Queryable, table: (name: string) => string) => EvaluationProjection;
+}
+
+/**
+ * Every projection of the evaluation service that `npm run rebuild -- evaluation` rebuilds.
+ * A slice adds its own entry at the end (one line each, so parallel slices merge cleanly).
+ */
+export const evaluationProjections: ProjectionDefinition[] = [
+  { name: 'evaluation.pledge-view', tables: ['pledge_view'], create: (db, table) => new PledgeViewProjection(db, table('pledge_view')) },
+];
