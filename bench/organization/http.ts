@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
+import { withCeiling } from './ceilings';
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d: string) => {
@@ -158,28 +159,32 @@ async function startService(): Promise<ChildProcess> {
   throw new Error('the service was not ready within 120 s');
 }
 
-/** The ceiling: one-row INSERTs in their own transactions, as many clients as HTTP had. */
-async function rawInsertCeiling(pool: Pool, concurrency: number): Promise<Figure> {
-  await pool.query(
-    `create table bench_ceiling (id uuid primary key default gen_random_uuid(), org_id uuid, name text, at timestamptz default now())`,
-  );
+const CEILINGS = [
+  { kind: 'insert', name: 'raw INSERT (one row per transaction)' },
+  { kind: 'notify', name: 'raw INSERT + NOTIFY trigger' },
+  { kind: 'enrolment', name: 'enrolment SQL only (no service)' },
+] as const;
+
+/** The ceilings of ceilings.ts at this concurrency; they do not touch the service. */
+async function ceilings(pool: Pool, concurrency: number): Promise<Figure[]> {
   const pid = servicePid;
-  servicePid = 0; // the ceiling does not touch the service
+  servicePid = 0;
+  const org = demoOrgId('910425101201');
+  const out: Figure[] = [];
   try {
-    const org = demoOrgId('910425101201');
-    return await load(
-      'raw INSERT (one row per transaction)',
-      concurrency,
-      async (i) => {
-        await pool.query(`insert into bench_ceiling (org_id, name) values ($1, $2)`, [org, `probe ${i}`]);
-        return 200;
-      },
-      200,
-    );
+    for (const { kind, name } of CEILINGS)
+      out.push(
+        await withCeiling(pool, kind, org, (op) =>
+          load(name, concurrency, async (i) => {
+            await op(i);
+            return 200;
+          }),
+        ),
+      );
   } finally {
     servicePid = pid;
-    await pool.query(`drop table bench_ceiling`);
   }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -227,7 +232,7 @@ async function main(): Promise<void> {
             201,
           ),
         );
-      if (phase('ceiling')) figures.push(await rawInsertCeiling(pool, c));
+      if (phase('ceiling')) figures.push(...(await ceilings(pool, c)));
     }
   } finally {
     service.kill('SIGTERM');
