@@ -6,6 +6,11 @@
  * the two on real events.
  */
 const LONE_SURROGATE = /\p{Cs}/u;
+/** String.prototype.isWellFormed (Node 20) is several times cheaper than the regex, which stays as the fallback. */
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
 
 export function canonicalJson(value: unknown): string {
   const out = serialise(value);
@@ -16,7 +21,7 @@ export function canonicalJson(value: unknown): string {
 function serialise(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      if (LONE_SURROGATE.test(value)) throw new TypeError('canonicalJson: lone surrogate in string');
+      if (!wellFormed(value)) throw new TypeError('canonicalJson: lone surrogate in string');
       return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not allowed`);

@@ -3,7 +3,7 @@ import type { ClientBase, Pool } from 'pg';
 import { ConcurrencyError, DuplicateEventError, InvalidEventError, StaleTransactionError, type ExpectedVersion } from './errors';
 import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
 import { joinTexts, postgresGroupStore } from './group-writes';
-import { canonicalParts } from './hash-chain';
+import { canonicalPartsFor } from './hash-chain';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import {
   decryptPersonal,
@@ -159,6 +159,14 @@ export class PostgresEventStore {
     const heads = new Array<string>(events.length);
     const tails = new Array<string>(events.length);
     const eventIds = new Array<string>(events.length);
+    const partsOf = canonicalPartsFor({
+      actor: ctx.actor,
+      causationId: ctx.causationId ?? null,
+      correlationId: ctx.correlationId,
+      orgId: ctx.orgId,
+      recordedAt,
+      streamId,
+    });
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidEventError(`append: event ${i} has no type`);
@@ -167,17 +175,11 @@ export class PostgresEventStore {
       const eventId = (e.eventId ?? this.ids()).toLowerCase();
       if (!UUID.test(eventId)) throw new InvalidEventError(`append: eventId ${eventId} is not a uuid`);
       eventIds[i] = eventId;
-      const parts = canonicalParts({
+      const parts = partsOf({
         eventId,
         type: e.type,
         version,
-        streamId,
         occurredAt: e.occurredAt === undefined ? recordedAt : toIso(e.occurredAt),
-        recordedAt,
-        actor: ctx.actor,
-        orgId: ctx.orgId,
-        correlationId: ctx.correlationId,
-        causationId: ctx.causationId ?? null,
         data: keys ? encryptPersonal(e.data, keys) : e.data,
         ...(e.metadata == null ? {} : { metadata: keys ? (encryptPersonal(e.metadata, keys) as NewEvent['metadata']) : e.metadata }),
       });

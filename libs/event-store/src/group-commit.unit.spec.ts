@@ -76,6 +76,19 @@ describe(GroupCommitter.name, () => {
     expect(w.groups).toEqual([['a'], ['big'], ['b', 'c'], ['d']]);
   });
 
+  it('ByDefault_AppendsOf100EventsQueueAndShareACommit_TenAtATime', async () => {
+    // Every append notifies, and Postgres serialises notifying commits: written one
+    // transaction each, batches of 100 queued on the WAL flush (ADR 0023).
+    const w = gatedWriter();
+    const sut = new GroupCommitter(w.write);
+    const streams = Array.from({ length: 16 }, (_, i) => `s${i}`);
+    const results = streams.map((s) => sut.submit(request(s, 100)));
+    await w.releaseAll();
+    await Promise.all(results);
+    expect(w.groups).toEqual([['s0'], ['s1'], streams.slice(2, 12), streams.slice(12)]);
+    expect(w.maxOpen()).toBe(2);
+  });
+
   it('WhenAGroupFails_RetriesEachAppendAloneSoOnlyTheBadOneFails', async () => {
     const w = gatedWriter((r) => r.streamId === 'bad');
     const sut = new GroupCommitter(w.write, { maxInFlight: 1 });
@@ -153,7 +166,7 @@ describe(GroupCommitter.name, () => {
 
   it('WhileAStreamIsBeingWritten_LaterAppendsOfItWait_SoOneStreamKeepsArrivalOrder', async () => {
     const w = gatedWriter();
-    const sut = new GroupCommitter(w.write, { maxInFlight: 3 });
+    const sut = new GroupCommitter(w.write, { maxInFlight: 3, maxEvents: 100 });
     const results = [request('s'), request('s'), request('t'), request('s'), request('big', 100), request('s', 100)].map((r) =>
       sut.submit(r),
     );

@@ -41,6 +41,11 @@ export function hashedDocument(e: HashedEnvelope): Record<string, unknown> {
   return doc;
 }
 
+/** The envelope fields every event of one append shares: its context, stream and recording instant. */
+export type SharedFields = Pick<HashedEnvelope, 'actor' | 'causationId' | 'correlationId' | 'orgId' | 'recordedAt' | 'streamId'>;
+/** The envelope fields of one event of an append. */
+export type OwnFields = Pick<HashedEnvelope, 'eventId' | 'type' | 'version' | 'occurredAt' | 'data' | 'metadata'>;
+
 /**
  * The canonical text of an event whose stream version the database assigns: the text is
  * `head + streamVersion + tail`. RFC 8785 sorts keys, and `streamVersion` sorts between
@@ -49,29 +54,31 @@ export function hashedDocument(e: HashedEnvelope): Record<string, unknown> {
  * fields parsed from that same text, so what is stored is exactly what was hashed.
  */
 export function canonicalParts(e: Omit<HashedEnvelope, 'streamVersion'>): { head: string; tail: string } {
+  return canonicalPartsFor(e)(e);
+}
+
+/**
+ * `canonicalParts` for the events of one append: the shared fields are canonicalised once
+ * rather than for every event (for appends of 100 events that was about half the client's
+ * time per event), and so is the tail of each (type, version).
+ */
+export function canonicalPartsFor(shared: SharedFields): (e: OwnFields) => { head: string; tail: string } {
   const c = canonicalJson;
-  let head =
-    '{"actor":' +
-    c(e.actor) +
-    ',"causationId":' +
-    c(e.causationId) +
-    ',"correlationId":' +
-    c(e.correlationId) +
-    ',"data":' +
-    c(e.data) +
-    ',"eventId":' +
-    c(e.eventId);
-  if (e.metadata !== undefined) head += ',"metadata":' + c(e.metadata);
-  head +=
-    ',"occurredAt":' +
-    c(e.occurredAt) +
-    ',"orgId":' +
-    c(e.orgId) +
-    ',"recordedAt":' +
-    c(e.recordedAt) +
-    ',"streamId":' +
-    c(e.streamId) +
-    ',"streamVersion":';
-  const tail = ',"type":' + c(e.type) + ',"version":' + c(e.version) + '}';
-  return { head, tail };
+  const prefix =
+    '{"actor":' + c(shared.actor) + ',"causationId":' + c(shared.causationId) + ',"correlationId":' + c(shared.correlationId) + ',"data":';
+  const recordedAt = c(shared.recordedAt);
+  const middle = ',"orgId":' + c(shared.orgId) + ',"recordedAt":' + recordedAt + ',"streamId":' + c(shared.streamId) + ',"streamVersion":';
+  const tails = new Map<string, string>();
+  return (e) => {
+    let head = prefix + c(e.data) + ',"eventId":' + c(e.eventId);
+    if (e.metadata !== undefined) head += ',"metadata":' + c(e.metadata);
+    head += ',"occurredAt":' + (e.occurredAt === shared.recordedAt ? recordedAt : c(e.occurredAt)) + middle;
+    const key = `${e.version}\u0000${e.type}`;
+    let tail = tails.get(key);
+    if (tail === undefined) {
+      tail = ',"type":' + c(e.type) + ',"version":' + c(e.version) + '}';
+      tails.set(key, tail);
+    }
+    return { head, tail };
+  };
 }

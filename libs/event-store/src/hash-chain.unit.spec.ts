@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import { canonicalParts, chainHash, GENESIS_HASH, hashedDocument, type HashedEnvelope } from './hash-chain';
+import { canonicalParts, canonicalPartsFor, chainHash, GENESIS_HASH, hashedDocument, type HashedEnvelope } from './hash-chain';
 
 const event: HashedEnvelope = {
   eventId: '7d444840-9dc0-41d1-b245-5ffdce74fad2',
@@ -47,5 +47,25 @@ describe(canonicalParts.name, () => {
   ])('joins with the stream version into exactly the canonical text (%s)', (_name, e) => {
     const { head, tail } = canonicalParts(e);
     expect(head + String(e.streamVersion) + tail).toBe(canonicalJson(hashedDocument(e)));
+  });
+});
+
+describe(canonicalPartsFor.name, () => {
+  it('gives every event of an append exactly its canonical text, whatever its own fields', () => {
+    const partsOf = canonicalPartsFor(event);
+    const own: Partial<HashedEnvelope>[] = [
+      {},
+      { type: 'evaluation.PledgeWithdrawn', version: 3 },
+      { occurredAt: '2024-04-30T23:59:59.999Z' },
+      { metadata: { source: 'county-42', z: [1, 2] } },
+      { eventId: '0f8fad5b-d9cb-469f-a165-70867728950e', data: { note: '第二条 "quoted"\n' } },
+      { type: 'evaluation.PledgeWithdrawn', version: 3, data: {} },
+      {},
+    ];
+    for (const change of own) {
+      const e = { ...event, ...change };
+      const { head, tail } = partsOf(e);
+      expect(head + String(e.streamVersion) + tail).toBe(canonicalJson(hashedDocument(e)));
+    }
   });
 });
