@@ -1,0 +1,111 @@
+// The load generator of bench/evaluation/run.ts: keep-alive HTTP calls, closed-loop clients,
+// percentiles, and the CPU the service process spent (comparable however busy the machine is).
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+
+export interface Figure {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly serviceCpuMsPerRequest?: number;
+}
+
+export function percentile(samples: readonly number[], q: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 10) / 10 : 0;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+export const closeAgent = () => agent.destroy();
+
+export function call(
+  port: number,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: string }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          ...(token && { authorization: `Bearer ${token}` }),
+          ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** utime + stime of a process, in ms (clock ticks are 10 ms on Linux); 0 without a pid. */
+export function cpuMs(pid: number): number {
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * `concurrency` clients, each running `client` in a loop until `seconds` (after one second of
+ * warm-up) have passed. `client` times its own requests through `sample` (a client may send
+ * several requests per loop, as a pledge's lifecycle does); samples in the warm-up are dropped.
+ */
+export async function closedLoop(
+  name: string,
+  concurrency: number,
+  seconds: number,
+  servicePid: number,
+  client: (loop: number, sample: (ms: number, ok: boolean) => void) => Promise<void>,
+): Promise<Figure> {
+  const samples: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const cpuBefore = cpuMs(servicePid);
+  const warmUntil = performance.now() + 1000;
+  const endAt = warmUntil + seconds * 1000;
+  let firstSample = 0;
+  let loop = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < endAt) {
+        await client(loop++, (ms, ok) => {
+          sent++;
+          if (!ok) errors++;
+          const at = performance.now() - ms;
+          if (at < warmUntil) return;
+          if (!firstSample) firstSample = at;
+          samples.push(ms);
+        });
+      }
+    }),
+  );
+  const elapsed = (performance.now() - (firstSample || warmUntil)) / 1000;
+  const cpu = cpuMs(servicePid) - cpuBefore;
+  return {
+    name,
+    concurrency,
+    requests: samples.length,
+    perSecond: Math.round(samples.length / elapsed),
+    p50Ms: percentile(samples, 0.5),
+    p99Ms: percentile(samples, 0.99),
+    errors,
+    ...(servicePid && sent ? { serviceCpuMsPerRequest: Math.round((cpu / sent) * 100) / 100 } : {}),
+  };
+}
