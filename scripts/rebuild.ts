@@ -1,4 +1,4 @@
-// Rebuilds a service's projections from its event store, while the service runs (ADR 0023):
+// Rebuilds a service's projections from its event store, while the service runs (ADR 0024):
 //
 //   node -r @swc-node/register scripts/rebuild.ts evaluation [projection-name …] [--database platform|test]
 //

@@ -9,7 +9,7 @@ export interface Queryable {
 /**
  * A read model fed by the store. `apply` takes one event (the live subscription); it must be
  * idempotent under redelivery and key on the stream version, because a rebuild's swap replays
- * events the live table already had (ADR 0023). `applyBatch`, if present, takes a page in
+ * events the live table already had (ADR 0024). `applyBatch`, if present, takes a page in
  * global order; the rebuild uses it (a few statements per page instead of per event).
  */
 export interface EvaluationProjection {

@@ -22,7 +22,7 @@ export interface RebuildReport {
 const shadow = (table: string) => `${table}__rebuild`;
 
 /**
- * Rebuilds projections from the whole store while the service runs (ADR 0023). Each table is
+ * Rebuilds projections from the whole store while the service runs (ADR 0024). Each table is
  * built afresh as `<table>__rebuild` from the store's global log, off to the side, without a
  * lock. Then, in one transaction, the live tables are locked (the live subscription's next
  * write waits), the shadow catches up with whatever was appended meanwhile, and it replaces
