@@ -1,4 +1,98 @@
-import type { DemoSeed } from './demo-support';
+import { demoOrgId } from '@vanguard/infra-config';
+import { benchmarkDecider, campaignDecider, pioneerDecider, type CampaignEvent, type CampaignState } from '@vanguard/evaluation-domain';
+import { PostgresEventStore } from '@vanguard/event-store';
+import { ChooseBenchmarkHandler } from '../../application/commands/choose-benchmark/choose-benchmark.handler';
+import { streamContext } from '../../application/commands/command-context';
+import { ConfirmBenchmarkReachedHandler } from '../../application/commands/confirm-benchmark-reached/confirm-benchmark-reached.handler';
+import { ReportBenchmarkProgressHandler } from '../../application/commands/report-benchmark-progress/report-benchmark-progress.handler';
+import { pioneerStream } from '../../application/commands/select-quarter-pioneer/pioneer-access';
+import { SelectQuarterPioneerHandler } from '../../application/commands/select-quarter-pioneer/select-quarter-pioneer.handler';
+import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed, type DemoSeedContext } from './demo-support';
 
-/** The benchmarks-pioneers slice's demo data; nothing until the slice lands. Idempotent. */
-export const seedDemoBenchmarksPioneers: DemoSeed = () => Promise.resolve({ slice: 'benchmarks-pioneers', created: false, events: 0 });
+const FIRST = 50_000_000;
+const county = as(COUNTY, 'organizer');
+const township = as(TOWNSHIP, 'branch_secretary');
+const village = as(VILLAGE, 'branch_secretary');
+
+/**
+ * 对标定位 and 一季一先锋 on the demo county: 红石村 benchmarking 青石村 with progress
+ * reported, 白桦镇's benchmarking confirmed reached by the county, and 红石村党支部 selected as
+ * 白桦镇's pioneer of 2011-Q1 (a past cycle). Idempotent: each part is skipped once its
+ * first stream exists.
+ */
+export const seedDemoBenchmarksPioneers: DemoSeed = async (ctx) => {
+  const { streams, tree } = ctx;
+  const slice = 'benchmarks-pioneers';
+  let events = await pioneerOfQ1(ctx);
+  if ((await streams.load(`benchmark-${demoId(FIRST)}`, benchmarkDecider)).version > 0) return { slice, created: events > 0, events };
+  const ids = demoIds(FIRST);
+
+  const villageBench = await new ChooseBenchmarkHandler(streams, tree, on('2011-07-05'), ids).execute(
+    {
+      subject: { kind: 'organization', id: VILLAGE },
+      orgId: VILLAGE,
+      target: { kind: 'organization', id: demoOrgId('910425102201'), name: '青石村党支部' },
+      gaps: ['村集体经济年收入不足五万元', '党员致富带头人偏少'],
+      measures: ['成立红枣专业合作社', '每名党员联系两户困难群众'],
+      dueOn: '2011-12-31',
+    },
+    village,
+  );
+  const progress = new ReportBenchmarkProgressHandler(streams, tree);
+  await progress.execute(villageBench.benchmarkId, { note: '合作社已注册，入社农户32户', percent: 30 }, village);
+  await progress.execute(villageBench.benchmarkId, { note: '首批红枣销售收入2.8万元', percent: 60 }, village);
+
+  const townshipBench = await new ChooseBenchmarkHandler(streams, tree, on('2011-07-08'), ids).execute(
+    {
+      subject: { kind: 'organization', id: TOWNSHIP },
+      orgId: TOWNSHIP,
+      target: { kind: 'organization', id: demoOrgId('910425102'), name: '河口镇党委' },
+      gaps: ['便民服务代办点覆盖不全'],
+      measures: ['每村设代办员'],
+      dueOn: '2011-09-30',
+    },
+    township,
+  );
+  await progress.execute(townshipBench.benchmarkId, { note: '全部村设立代办点', percent: 100 }, township);
+  await new ConfirmBenchmarkReachedHandler(streams, tree).execute(
+    townshipBench.benchmarkId,
+    { reason: '实地抽查五个村，代办点运转正常' },
+    county,
+  );
+  events += 7;
+  return { slice, created: true, events };
+};
+
+/**
+ * Q1 is closed by the time this seed runs, so the nomination is decided on the campaign as
+ * it stood just before Q1 closed (its events up to the CycleClosed), as on 2011-03-20; the
+ * selection then goes through the live handler.
+ */
+async function pioneerOfQ1({ pool, streams, tree, campaignId }: DemoSeedContext): Promise<number> {
+  const campaign = await new PostgresEventStore(pool, { schema: 'evaluation' }).readStream(`campaign-${campaignId}`);
+  const q1 = (await streams.load(`campaign-${campaignId}`, campaignDecider)).state.cycles.find((c) => c.quarter === '2011-Q1');
+  if (!q1) return 0;
+  const stream = pioneerStream(TOWNSHIP, q1.cycleId);
+  const { state, version } = await streams.load(stream, pioneerDecider);
+  if (version > 0) return 0;
+  let before: CampaignState = campaignDecider.initialState();
+  for (const e of campaign) {
+    if (e.type === 'evaluation.CycleClosed' && (e.data as { cycleId?: string }).cycleId === q1.cycleId) break;
+    before = campaignDecider.evolve(before, e as unknown as CampaignEvent);
+  }
+  const cycleOpen = before.cycles.find((c) => c.cycleId === q1.cycleId)?.status === 'open';
+  const candidate = { kind: 'organization', id: VILLAGE } as const;
+  const nominated = pioneerDecider.decide(
+    {
+      type: 'NominateQuarterPioneer',
+      data: { orgId: TOWNSHIP, cycleId: q1.cycleId, candidate, deeds: '带领群众修通村道3公里，建成村级活动场所', cycleOpen },
+    },
+    state,
+  );
+  await streams.append(stream, nominated, version, streamContext(township, TOWNSHIP));
+  await new SelectQuarterPioneerHandler(streams, tree).execute(
+    { orgId: TOWNSHIP, cycleId: q1.cycleId, candidate, votesFor: 27, votesCast: 35, reason: '镇党委会议投票，公示无异议' },
+    township,
+  );
+  return 2;
+}
