@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { assessmentDecider, type AssessOrganization } from '@vanguard/evaluation-domain';
+import {
+  assessmentStream,
+  AssessmentNotFoundError,
+  MassEvaluationNotFoundError,
+  SatisfactionNotUsableError,
+} from '../../assessments/assessment-access';
+import { massEvaluationStream, satisfactionWindowFold } from '../../assessments/satisfaction-window';
+import { tierRuleVersionInForce } from '../../assessments/tier-rule-in-force';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { decidedBy, streamContext, type CommandContext } from '../command-context';
+
+export interface AssessOrganizationInput {
+  readonly period: string;
+  readonly scores: AssessOrganization['data']['scores'];
+  /** The organisation's closed mass-evaluation window whose satisfaction rate the rule may weigh. */
+  readonly satisfactionWindowId: string | null;
+  readonly reason: string;
+}
+
+/**
+ * 五个好 assessment of one organisation for a year: gathers its path, the tier rule version in
+ * force for the period, and the satisfaction rate of the window named (its stream and version
+ * go on the decision); the decider computes tier and stars and records a tier change.
+ */
+@Injectable()
+export class AssessOrganizationHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+  ) {}
+
+  async execute(orgId: string, input: AssessOrganizationInput, ctx: CommandContext): Promise<{ version: number }> {
+    // Outside the caller's subtree reads like an organisation the service does not know.
+    const orgPath = this.tree.isWithin(ctx.caller.orgId, orgId) ? await this.tree.pathOf(orgId) : null;
+    if (!orgPath) throw new AssessmentNotFoundError(orgId);
+    const satisfaction = input.satisfactionWindowId ? await this.satisfaction(input.satisfactionWindowId, orgId, input.period, ctx) : null;
+    const stream = assessmentStream(orgId);
+    const { state, version } = await this.streams.load(stream, assessmentDecider);
+    const events = assessmentDecider.decide(
+      {
+        type: 'AssessOrganization',
+        data: {
+          orgId,
+          period: input.period,
+          scores: input.scores,
+          satisfaction,
+          decidedBy: decidedBy(ctx),
+          orgPath,
+          ruleVersion: tierRuleVersionInForce(input.period),
+          reason: input.reason,
+        },
+      },
+      state,
+    );
+    return { version: await this.streams.append(stream, events, version, streamContext(ctx, orgId)) };
+  }
+
+  private async satisfaction(windowId: string, orgId: string, period: string, ctx: CommandContext) {
+    const streamId = massEvaluationStream(windowId);
+    const { state, version } = await this.streams.load(streamId, satisfactionWindowFold);
+    if (!state.orgId || !this.tree.isWithin(ctx.caller.orgId, state.orgId)) throw new MassEvaluationNotFoundError(windowId);
+    if (state.subject?.kind !== 'organization' || state.subject.id !== orgId)
+      throw new SatisfactionNotUsableError('不是本组织的评议 / not this organisation’s');
+    if (!state.closed || state.satisfactionPermille === null)
+      throw new SatisfactionNotUsableError('尚未结束或无有效票 / not closed, or no ballots');
+    if (!state.opensOn?.startsWith(period)) throw new SatisfactionNotUsableError('不是本年度的评议 / not of the period assessed');
+    return { permille: state.satisfactionPermille, streamId, version };
+  }
+}
