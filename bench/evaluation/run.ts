@@ -131,8 +131,15 @@ async function openCycle(organizer: string): Promise<{ campaignId: string; cycle
 async function main(): Promise<void> {
   const started = Date.now();
   const url = await freshDatabase();
+  // `npm run migrate`'s own code, pointed at the bench database for this call only.
+  const platformUrl = process.env['DATABASE_URL'];
   process.env['DATABASE_URL'] = url;
-  await migrateAll('platform');
+  try {
+    await migrateAll('platform');
+  } finally {
+    if (platformUrl === undefined) delete process.env['DATABASE_URL'];
+    else process.env['DATABASE_URL'] = platformUrl;
+  }
   const admin = new Pool({ connectionString: url, max: Math.max(...CONCURRENCY) + 2 });
   const c = await admin.connect();
   await c.query('set search_path to evaluation');
@@ -226,7 +233,7 @@ async function main(): Promise<void> {
   if (existsSync(join(__dirname, 'ballots.ts'))) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the ballots slice lands on its own; until then there is nothing to load
     const mod = require('./ballots') as { benchBallots: (options: Record<string, unknown>) => Promise<unknown> };
-    ballots = await mod.benchBallots({ json: JSON_OUT, quick: QUICK, databaseUrl: url });
+    ballots = await mod.benchBallots({ log });
   } else log('ballots: not yet');
   await admin.end();
 
