@@ -7,6 +7,7 @@ export * from './organization/vocabulary';
 export * from './organization/organization.contracts';
 export * from './organization/transfer-and-post.contracts';
 export * from './organization/organization-v2.contracts';
+export * from './organization/roster-state.contracts';
 export * from './refinements';
 export * from './no-personal-numbers.refinement';
 export * from './evaluation/decision';

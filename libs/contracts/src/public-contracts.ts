@@ -3,6 +3,7 @@ import { countyContracts } from './county/county.contracts';
 import { evaluationContracts } from './evaluation';
 import { organizationContracts } from './organization/organization.contracts';
 import { organizationV2Contracts } from './organization/organization-v2.contracts';
+import { rosterStateContracts } from './organization/roster-state.contracts';
 import { transferAndPostContracts } from './organization/transfer-and-post.contracts';
 
 /**
@@ -14,6 +15,7 @@ export const publicContracts = new ContractRegistry([
   ...organizationContracts,
   ...transferAndPostContracts,
   ...organizationV2Contracts,
+  ...rosterStateContracts,
   ...evaluationContracts,
   ...countyContracts,
 ]);

@@ -33,6 +33,7 @@ import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
 import { organizationQueryHandlers } from './application/queries';
 import { AesGcmPersonalDataCipher, CIPHER_REFRESH_MS, dataSourceSql } from './infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
+import { RosterStateRunner } from './infrastructure/roster-state/roster-state.runner';
 import { TypeOrmOutboxAdapter } from './infrastructure/outbox/typeorm-outbox.adapter';
 import { ContactPointOrmEntity, ContactPointVisitOrmEntity } from './infrastructure/persistence/contact-point.orm-entity';
 import { MemberTransferOrmEntity } from './infrastructure/persistence/member-transfer.orm-entity';
@@ -156,6 +157,7 @@ export class OrganizationModule {
         { provide: OUTBOX, useClass: TypeOrmOutboxAdapter },
         { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
         OutboxRelayRunner,
+        RosterStateRunner,
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
         ImportLeftovers,
         { provide: ID_NUMBER_REVIEWS, useClass: PgIdNumberReviews },

@@ -5,6 +5,8 @@ import { ImportJobs1732240000002 } from './1732240000002-import-jobs.migration';
 import { DataKeys1764400000000 } from './1764400000000-data-keys.migration';
 import { IdNumberChecks1764500000000 } from './1764500000000-id-number-checks.migration';
 import { IdNumberCheckSource1764600000000 } from './1764600000000-id-number-check-source.migration';
+import { RosterStateChanges1764710000000 } from './1764710000000-roster-state-changes.migration';
+import { IdNumberCheckReservations1764800000000 } from './1764800000000-id-number-check-reservations.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -14,4 +16,6 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   DataKeys1764400000000,
   IdNumberChecks1764500000000,
   IdNumberCheckSource1764600000000,
+  RosterStateChanges1764710000000,
+  IdNumberCheckReservations1764800000000,
 ];

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
-import { publicContracts } from '@vanguard/contracts';
+import { ROSTER_STATE_TOPICS, publicContracts } from '@vanguard/contracts';
 import { OutboxRelaySource, Relay, ensureTopics } from '@vanguard/messaging';
 import { OrgEventSigner } from '@vanguard/auth';
 import { DataSource } from 'typeorm';
@@ -29,7 +29,8 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     const kafka = new Kafka({ clientId: 'organization-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
     const topics = publicContracts
       .all()
-      .filter((c) => c.context === 'organization')
+      // The compacted state topics are created by the roster-state runner (ADR 0020).
+      .filter((c) => c.context === 'organization' && !(ROSTER_STATE_TOPICS as readonly string[]).includes(c.topic))
       .map((c) => c.topic);
     try {
       await ensureTopics(kafka, topics);

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { OrgEventSigner, OrgEventVerifier } from '@vanguard/auth';
+import { MemberState, OrganizationState, publicContracts } from '@vanguard/contracts';
+import { demoOrgId } from '@vanguard/infra-config';
+import type { TestSchema } from '@vanguard/testing';
+import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
+import { csvLine } from '../src/infrastructure/roster/csv';
+import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
+import { RosterStatePublisher } from '../src/infrastructure/roster-state/roster-state-publisher';
+import { ensureCompactedStateTopics } from '../src/infrastructure/roster-state/roster-state-topics';
+import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
+import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
+import { SystemClock } from '../src/infrastructure/system/system-clock';
+import { isolatedOrganizationSchema } from './support/isolated-schema';
+import { drain, latestByKey, suiteStateTopics, testKafka, withCheckDigit } from './support/roster-state';
+
+// ADR 0020: every write path — bulk seeding and roster imports included — leaves a state record
+// for each organisation and member on the compacted topics, and none carries personal data.
+describe('roster state topics (event-carried state transfer)', () => {
+  let db: TestSchema;
+  let ds: DataSource;
+  let kafka: Kafka;
+  let topics: { organization: string; member: string };
+  let publisher: RosterStatePublisher;
+  const key = { id: 'd0', key: randomBytes(32) };
+  const cipher = new AesGcmPersonalDataCipher({ active: key, byId: new Map([[key.id, key]]), index: { id: 'i0', key: randomBytes(32) } });
+  const orgs = countyOrganizations(SONGLING);
+  const seeded = [...countyMembers(SONGLING, orgs)];
+  const imported = Array.from({ length: 40 }, (_, i) => ({
+    name: `导入测试党员${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${i}`,
+    idNumber: withCheckDigit(`91042519800101${String(100 + i).padStart(3, '0')}`),
+    phone: `1390000${String(i).padStart(4, '0')}`,
+  }));
+
+  beforeAll(async () => {
+    db = await isolatedOrganizationSchema('org_state');
+    ds = new DataSource({ type: 'postgres', url: db.url, schema: db.schema });
+    await ds.initialize();
+    kafka = testKafka();
+    topics = await suiteStateTopics(kafka, 'org-roster-state');
+    publisher = new RosterStatePublisher(db.pool, kafka, OrgEventSigner.fromEnv(), { lockKey: `roster-state:${db.schema}`, topics });
+    const seeder = new BulkSeeder(db.pool, cipher);
+    await seeder.organizations(orgs);
+    await seeder.members(seeded, seeded.length);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'roster-state-'));
+    const file = path.join(dir, 'members.csv');
+    const header = csvLine(['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone']);
+    await writeFile(
+      file,
+      header + imported.map((m) => csvLine(['910425101201', m.name, 'full', '2010-07-01', 'secretary', '', m.idNumber, m.phone])).join(''),
+    );
+    const job = await new PgRosterImports(ds, cipher, new SystemClock()).runToEnd({
+      actor: { sub: 'state-test', username: 'county.organizer', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' },
+      correlationId: 'roster-state-import',
+      kind: 'members',
+      format: 'csv',
+      dryRun: false,
+      file,
+    });
+    expect(job).toMatchObject({ status: 'succeeded', rowsImported: imported.length });
+    await drain(publisher);
+  }, 240_000);
+  afterAll(async () => {
+    await publisher?.stop();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('publishes the latest state of every organisation and member, seeded and imported alike, contract-valid and signed', async () => {
+    const members = await latestByKey(kafka, topics.member);
+    const organizations = await latestByKey(kafka, topics.organization);
+
+    const { rows: memberRows } = await db.pool.query<{ id: string; org_id: string; roles: string[] }>(
+      `select id, org_id, roles from members`,
+    );
+    const { rows: orgRows } = await db.pool.query<{ id: string }>(`select id from organizations`);
+    expect(memberRows.length).toBe(seeded.length + imported.length);
+    expect([...members.latest.keys()].sort()).toEqual(memberRows.map((r) => `member-${r.id}`).sort());
+    expect([...organizations.latest.keys()].sort()).toEqual(orgRows.map((r) => `organization-${r.id}`).sort());
+    const importedRow = memberRows.find((r) => r.roles.includes('secretary') && r.org_id === demoOrgId('910425101201'))!;
+    expect(members.latest.get(`member-${importedRow.id}`)?.data).toMatchObject({
+      orgId: importedRow.org_id,
+      roles: ['secretary'],
+      membership: 'active',
+    });
+    const verifier = OrgEventVerifier.fromEnv();
+    for (const r of [...members.all, ...organizations.all]) {
+      const envelope = JSON.parse(r.value!) as Parameters<typeof verifier.verify>[0];
+      expect([MemberState.type, OrganizationState.type]).toContain(envelope.type);
+      expect(publicContracts.validate(envelope).ok).toBe(true);
+      expect(verifier.verify(envelope).ok).toBe(true);
+    }
+  });
+
+  it('carries no personal data: no member name, ID number or phone in any record', async () => {
+    const records = [...(await latestByKey(kafka, topics.member)).all, ...(await latestByKey(kafka, topics.organization)).all];
+    const names = [...seeded.map((m) => m.name), ...imported.map((m) => m.name)];
+    const numbers = [...seeded.flatMap((m) => [m.idNumber, m.phone ?? '']), ...imported.flatMap((m) => [m.idNumber, m.phone])].filter(
+      Boolean,
+    );
+    const offending: string[] = [];
+    for (const r of records) {
+      const envelope = JSON.parse(r.value!) as { type: string; data: Record<string, unknown> };
+      // Chinese text may appear only as an organisation's own name; a member record has none at all.
+      const withoutOrgName = JSON.stringify({ ...envelope, data: { ...envelope.data, name: undefined } });
+      if (/[\u3400-\u9fff]/.test(withoutOrgName)) offending.push(`${r.key}: Chinese text outside an organisation name`);
+      // Outside the signature (random base64url), no standalone number shaped like an ID-card or mobile number.
+      if (/(?<![0-9A-Za-z])(\d{17}[\dX]|1[3-9]\d{9})(?![0-9A-Za-z])/.test(JSON.stringify({ ...envelope, metadata: undefined })))
+        offending.push(`${r.key}: a number shaped like an ID or phone number`);
+    }
+    // Every run of digits and of Chinese text in any record, against every seeded and imported value.
+    const runs = new Set(records.flatMap((r) => r.value!.match(/[0-9X]+|[\u3400-\u9fff]+/g) ?? []));
+    for (const n of [...names, ...numbers]) if (runs.has(n)) offending.push(`personal value ${n}`);
+    expect(names.length).toBe(seeded.length + imported.length);
+    expect(offending).toEqual([]);
+  });
+
+  it('publishes a newer version when a row changes by any path, and a tombstone when one is truly deleted', async () => {
+    const before = await latestByKey(kafka, topics.member);
+    const [moved, deleted] = seeded;
+    // Plain SQL, the way no command would: the triggers still note it.
+    await db.pool.query(`update members set roles = array['committee_member'] where id = $1`, [moved!.id]);
+    await db.pool.query(`delete from member_history where member_id = $1`, [deleted!.id]);
+    await db.pool.query(`delete from members where id = $1`, [deleted!.id]);
+    await db.pool.query(`update members set version = version + 1 where id = $1`, [seeded[2]!.id]);
+    expect(await drain(publisher)).toBe(2);
+
+    const after = await latestByKey(kafka, topics.member);
+    const m = after.latest.get(`member-${moved!.id}`)!;
+    expect(m.data).toMatchObject({ roles: ['committee_member'] });
+    expect(m.version!).toBeGreaterThan(before.latest.get(`member-${moved!.id}`)!.version!);
+    expect(after.latest.get(`member-${deleted!.id}`)).toMatchObject({ raw: null });
+    // A change to an unpublished column (version) publishes nothing.
+    expect(after.latest.get(`member-${seeded[2]!.id}`)!.version).toBe(before.latest.get(`member-${seeded[2]!.id}`)!.version);
+  });
+
+  it('creates the state topics compacted, and compacts one created before with the broker defaults', async () => {
+    const plain = `${topics.member}.plain`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: plain, numPartitions: 1 }], waitForLeaders: true });
+      await ensureCompactedStateTopics(kafka, [plain]);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [topics.member, topics.organization, plain].map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['cleanup.policy'],
+        })),
+      });
+      expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual([
+        'compact',
+        'compact',
+        'compact',
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
