@@ -9,7 +9,7 @@ import { BENCHMARK_PIONEER_READ_MODEL } from '../application/queries/benchmarks-
 import { BenchmarkPioneerQueries } from '../application/queries/benchmarks-pioneers/benchmark-pioneer.queries';
 import { PG_POOL } from '../infrastructure/database.module';
 import { BenchmarkPioneerProjection } from '../infrastructure/projection/benchmarks-pioneers/benchmark-pioneer.projection';
-import { StoreProjectionRunner } from '../infrastructure/projection/benchmarks-pioneers/projection.runner';
+import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { SqlBenchmarkPioneerReadModel } from '../infrastructure/projection/benchmarks-pioneers/sql-benchmark-pioneer.read-model';
 import { BenchmarksHttpController } from '../interface/http/benchmarks-pioneers/benchmarks.http.controller';
 import { PioneersHttpController } from '../interface/http/benchmarks-pioneers/pioneers.http.controller';

@@ -6,7 +6,7 @@ import { MarkOverdueRectificationsHandler } from '../application/commands/mark-o
 import { COMMENT_READ_MODEL } from '../application/queries/comments/comment-read-model.port';
 import { CommentQueries } from '../application/queries/comments/comment.queries';
 import { PG_POOL } from '../infrastructure/database.module';
-import { StoreProjectionRunner } from '../infrastructure/projection/benchmarks-pioneers/projection.runner';
+import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { CommentProjection } from '../infrastructure/projection/comments/comment.projection';
 import { SqlCommentReadModel } from '../infrastructure/projection/comments/sql-comment.read-model';
 import { CommentsHttpController } from '../interface/http/comments/comments.http.controller';

@@ -46,5 +46,25 @@ export class CommentViews1764720000000 implements MigrationInterface {
   }
 }
 
+/**
+ * `npm run rebuild` (ADR 0024) drops each live table and renames its shadow into place; a
+ * foreign key from rectification_view to comment_view would stop that drop, and the projection
+ * already writes a finding only in the statement that wrote its comment.
+ */
+export class RectificationViewWithoutForeignKey1764720000001 implements MigrationInterface {
+  readonly name = 'RectificationViewWithoutForeignKey1764720000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`alter table rectification_view drop constraint if exists rectification_view_comment_id_fkey`);
+  }
+
+  async down(): Promise<void> {
+    // The key is not restored: a rebuild swaps the tables one by one.
+  }
+}
+
 /** The comments slice's read side; timestamps from 1764720000000 up, oldest first. */
-export const commentsMigrations: (new () => MigrationInterface)[] = [CommentViews1764720000000];
+export const commentsMigrations: (new () => MigrationInterface)[] = [
+  CommentViews1764720000000,
+  RectificationViewWithoutForeignKey1764720000001,
+];

@@ -1,4 +1,6 @@
 import type { RecordedEvent } from '@vanguard/event-store';
+import { BenchmarkPioneerProjection } from './benchmarks-pioneers/benchmark-pioneer.projection';
+import { CommentProjection } from './comments/comment.projection';
 import { PledgeViewProjection } from './pledge-view.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
@@ -35,4 +37,14 @@ export interface ProjectionDefinition {
  */
 export const evaluationProjections: ProjectionDefinition[] = [
   { name: 'evaluation.pledge-view', tables: ['pledge_view'], create: (db, table) => new PledgeViewProjection(db, table('pledge_view')) },
+  {
+    name: 'evaluation.comment-view',
+    tables: ['comment_view', 'rectification_view'],
+    create: (db, table) => new CommentProjection(db, table),
+  },
+  {
+    name: 'evaluation.benchmark-pioneer-view',
+    tables: ['benchmark_view', 'pioneer_stream_version', 'pioneer_view'],
+    create: (db, table) => new BenchmarkPioneerProjection(db, table),
+  },
 ];
