@@ -37,10 +37,9 @@ export interface IdNumberCheckUsage {
   readonly idNumbers: number;
 }
 
-/** A user may start another member import while both budgets of the window have room. */
-export function mayStartAnotherCheck(usage: IdNumberCheckUsage, limits: IdNumberCheckLimits): boolean {
-  return usage.jobs < limits.jobsPerWindow && usage.idNumbers < limits.idNumbersPerWindow;
-}
+// The budget rule itself (room for another job and for the ID numbers asked, reserved before
+// they are checked) is the database function `reserve_id_number_checks`
+// (migration IdNumberCheckReservations1764800000000): it must read and grant under one lock.
 
 export class IdNumberChecksExhaustedError extends HttpException {
   constructor(limits: IdNumberCheckLimits) {

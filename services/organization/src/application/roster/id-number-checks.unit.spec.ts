@@ -1,8 +1,6 @@
-import { answerForDuplicate, idNumberCheckLimits, mayStartAnotherCheck } from './id-number-checks';
+import { answerForDuplicate, idNumberCheckLimits } from './id-number-checks';
 
 describe('ID-number check rules', () => {
-  const limits = { jobsPerWindow: 3, idNumbersPerWindow: 100, windowMinutes: 60 };
-
   it('answerForDuplicate_WhenTheMemberIsInsideTheCallersSubtree_Refuses', () => {
     expect(answerForDuplicate(true, true)).toBe('refuse');
     expect(answerForDuplicate(true, false)).toBe('refuse');
@@ -11,12 +9,6 @@ describe('ID-number check rules', () => {
   it('answerForDuplicate_WhenTheMemberIsElsewhere_PassesADryRunAndHoldsARealImport', () => {
     expect(answerForDuplicate(false, true)).toBe('pass');
     expect(answerForDuplicate(false, false)).toBe('hold');
-  });
-
-  it('mayStartAnotherCheck_WhenEitherBudgetIsSpent_RefusesAnother', () => {
-    expect(mayStartAnotherCheck({ jobs: 2, idNumbers: 99 }, limits)).toBe(true);
-    expect(mayStartAnotherCheck({ jobs: 3, idNumbers: 0 }, limits)).toBe(false);
-    expect(mayStartAnotherCheck({ jobs: 0, idNumbers: 100 }, limits)).toBe(false);
   });
 
   it('idNumberCheckLimits_WhenAnOverrideIsNotAPositiveInteger_SaysWhich', () => {

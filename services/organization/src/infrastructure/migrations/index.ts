@@ -6,6 +6,7 @@ import { DataKeys1764400000000 } from './1764400000000-data-keys.migration';
 import { IdNumberChecks1764500000000 } from './1764500000000-id-number-checks.migration';
 import { IdNumberCheckSource1764600000000 } from './1764600000000-id-number-check-source.migration';
 import { RosterStateChanges1764710000000 } from './1764710000000-roster-state-changes.migration';
+import { IdNumberCheckReservations1764800000000 } from './1764800000000-id-number-check-reservations.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   IdNumberChecks1764500000000,
   IdNumberCheckSource1764600000000,
   RosterStateChanges1764710000000,
+  IdNumberCheckReservations1764800000000,
 ];

@@ -1,12 +1,7 @@
 import type { Pool } from 'pg';
 import type { Actor } from '../../application/ports/actor';
 import type { IdNumberHolder } from '../../application/ports/id-number-checks.port';
-import {
-  IdNumberChecksExhaustedError,
-  mayStartAnotherCheck,
-  type IdNumberCheckLimits,
-  type IdNumberCheckUsage,
-} from '../../application/roster/id-number-checks';
+import { IdNumberChecksExhaustedError, type IdNumberCheckLimits, type IdNumberCheckUsage } from '../../application/roster/id-number-checks';
 
 /** A row a real import held because its ID number belongs to an active member outside the caller's subtree. */
 export interface HeldRow {
@@ -27,9 +22,10 @@ export interface HashHolder extends IdNumberHolder {
 
 /**
  * The record of ID-number checks (ADR 0011), for member imports and single enrolment alike:
- * admits a check against the caller's budget for the window, flagging the organisation above
- * the caller when it is used up; finds who holds the numbers, telling the caller's subtree
- * from elsewhere; records each check's count; keeps what was held for that organisation.
+ * reserves checks against the caller's budget for the window before they are made (the
+ * database function `reserve_id_number_checks`, one reservation of a user at a time), flagging
+ * the organisation above the caller when it is used up; finds who holds the numbers, telling
+ * the caller's subtree from elsewhere; keeps what was held for that organisation.
  */
 export class PgIdNumberChecks {
   constructor(
@@ -37,30 +33,59 @@ export class PgIdNumberChecks {
     private readonly limits: IdNumberCheckLimits,
   ) {}
 
-  /** Refuses (429) and flags when the caller's budget is used up; otherwise lets the job start. */
-  async admit(actor: Actor): Promise<void> {
-    const usage = await this.usage(actor.sub);
-    if (mayStartAnotherCheck(usage, this.limits)) return;
-    await this.flag(actor, usage);
-    throw new IdNumberChecksExhaustedError(this.limits);
+  /**
+   * Opens a member import's record, counted against the caller's budget from its start:
+   * refused (429, flagged above) unless there is room for another job and at least one ID
+   * number. `budgeted = false` (scripts, never HTTP) records without a budget.
+   */
+  async open(jobId: string, actor: Actor, dryRun: boolean, budgeted = true): Promise<void> {
+    await this.reserve(actor, budgeted, { jobId, newRow: true, source: 'import', dryRun, ids: 0, held: 0 });
   }
 
-  /** Counts the job against the budget from its start, so a burst cannot race past it. */
-  async open(jobId: string, actor: Actor, dryRun: boolean): Promise<void> {
-    await this.pool().query(`insert into id_number_checks (job_id, actor_sub, actor_org_id, dry_run) values ($1, $2, $3, $4)`, [
-      jobId,
+  /**
+   * Reserves `idNumbers` more checks for a running import before it makes them: granted only
+   * when they fit the window's budget, else 429 (flagged above) and nothing is checked. What
+   * is granted is on the record at once, whatever becomes of the import.
+   */
+  async reserveForJob(jobId: string, actor: Actor, idNumbers: number, budgeted = true): Promise<void> {
+    if (idNumbers <= 0) return;
+    await this.reserve(actor, budgeted, { jobId, newRow: false, source: 'import', dryRun: false, ids: idNumbers, held: 0 });
+  }
+
+  /** Ends an import's record, on every path (succeeded, rejected, failed): how many numbers matched elsewhere. */
+  async close(jobId: string, held: number): Promise<void> {
+    await this.pool().query(`update id_number_checks set held = $2, finished_at = now() where job_id = $1`, [jobId, held]);
+  }
+
+  private async reserve(actor: Actor, budgeted: boolean, r: Reservation): Promise<void> {
+    const { rows } = await this.pool().query<ReservationRow>(
+      `select jobs, ids, granted from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [...this.reserveParams(actor, budgeted, r), r.held],
+    );
+    await this.refuseUnlessGranted(actor, rows[0]!);
+  }
+
+  /** $1–$10 of reserve_id_number_checks; $11, the count held, is the caller's. */
+  private reserveParams(actor: Actor, budgeted: boolean, r: Reservation): unknown[] {
+    const l = budgeted ? this.limits : UNBUDGETED;
+    return [
       actor.sub,
+      l.windowMinutes,
+      l.jobsPerWindow,
+      l.idNumbersPerWindow,
+      r.jobId,
+      r.newRow,
+      r.source,
       actor.orgId ?? null,
-      dryRun,
-    ]);
+      r.dryRun,
+      r.ids,
+    ];
   }
 
-  async close(jobId: string, idNumbers: number, held: number): Promise<void> {
-    await this.pool().query(`update id_number_checks set id_numbers = $2, held = $3, finished_at = now() where job_id = $1`, [
-      jobId,
-      idNumbers,
-      held,
-    ]);
+  private async refuseUnlessGranted(actor: Actor, row: ReservationRow): Promise<void> {
+    if (row.granted) return;
+    await this.flag(actor, { jobs: row.jobs, idNumbers: row.ids });
+    throw new IdNumberChecksExhaustedError(this.limits);
   }
 
   /**
@@ -96,29 +121,27 @@ export class PgIdNumberChecks {
   }
 
   /**
-   * One enrolment's check: admitted against the budget (an enrolment counts one ID number,
+   * One enrolment's check: reserved against the budget (an enrolment counts one ID number,
    * no job), looked up, and recorded — committed at once, so a refused enrolment is on the
-   * record too.
+   * record too. One statement, as enrolment is the hot write path: the holder is read beside
+   * the reservation, which records the check only when it fits (reserve_id_number_checks).
    */
   async checkEnrolment(checkId: string, actor: Actor, hash: string): Promise<HashHolder | null> {
-    const [, found] = await Promise.all([this.admit(actor), this.holders(this.pool(), [hash], actor.orgId)]);
-    const holder = found.get(hash) ?? null;
-    await this.pool().query(
-      `insert into id_number_checks (job_id, actor_sub, actor_org_id, dry_run, id_numbers, held, finished_at, source)
-       values ($1, $2, $3, false, 1, $4, now(), 'enrolment')`,
-      [checkId, actor.sub, actor.orgId ?? null, holder && !holder.insideCallersSubtree ? 1 : 0],
+    const { rows } = await this.pool().query<EnrolmentCheckRow>(
+      `with holder as (
+         select m.id as member_id,
+                coalesce(o.path like (select path from organizations where id = $8::uuid) || '%', false) as mine
+           from members m join organizations o on o.id = m.org_id
+          where m.membership = 'active' and m.id_number_hash = $11
+          limit 1)
+       select r.jobs, r.ids, r.granted, holder.member_id, holder.mine
+         from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (select count(*) from holder where not mine)::int) r
+         left join holder on true`,
+      [...this.reserveParams(actor, true, { jobId: checkId, newRow: true, source: 'enrolment', dryRun: false, ids: 1, held: 0 }), hash],
     );
-    return holder;
-  }
-
-  private async usage(actorSub: string): Promise<IdNumberCheckUsage> {
-    // Imports count as jobs and by their ID numbers; an enrolment only by its one ID number.
-    const { rows } = await this.pool().query<{ jobs: number; ids: number }>(
-      `select (count(*) filter (where source = 'import'))::int as jobs, coalesce(sum(id_numbers), 0)::int as ids
-         from id_number_checks where actor_sub = $1 and started_at > now() - make_interval(mins => $2)`,
-      [actorSub, this.limits.windowMinutes],
-    );
-    return { jobs: rows[0]?.jobs ?? 0, idNumbers: rows[0]?.ids ?? 0 };
+    const row = rows[0]!;
+    await this.refuseUnlessGranted(actor, row);
+    return row.member_id ? { hash, memberId: row.member_id, insideCallersSubtree: row.mine === true } : null;
   }
 
   /** One flag per caller and window, for the organisation above the caller's. */
@@ -131,6 +154,30 @@ export class PgIdNumberChecks {
       [actor.sub, actor.orgId ?? null, usage.jobs, usage.idNumbers, this.limits.windowMinutes],
     );
   }
+}
+
+/** Scripts' own imports: recorded, with limits no file reaches (int4). */
+const UNBUDGETED: IdNumberCheckLimits = { jobsPerWindow: 2_147_483_647, idNumbersPerWindow: 2_147_483_647, windowMinutes: 1 };
+
+interface Reservation {
+  readonly jobId: string;
+  /** A new row (an import opening, an enrolment) rather than more numbers for a running import. */
+  readonly newRow: boolean;
+  readonly source: 'import' | 'enrolment';
+  readonly dryRun: boolean;
+  readonly ids: number;
+  readonly held: number;
+}
+
+interface ReservationRow {
+  jobs: number;
+  ids: number;
+  granted: boolean;
+}
+
+interface EnrolmentCheckRow extends ReservationRow {
+  member_id: string | null;
+  mine: boolean | null;
 }
 
 interface HolderRow {

@@ -10,7 +10,7 @@ import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application
 import type { ImportJobStatus, ImportJobView, RosterImports, StartImport } from '../../application/ports/roster.port';
 import { columnsOf, type RowError } from '../../application/roster/roster-format';
 import { parseMemberRow, parseOrganizationRow, type MemberRow, type OrganizationRow } from '../../application/roster/roster-row.validator';
-import { answerForDuplicate, idNumberCheckLimits } from '../../application/roster/id-number-checks';
+import { answerForDuplicate, idNumberCheckLimits, IdNumberChecksExhaustedError } from '../../application/roster/id-number-checks';
 import { ChildLevelMustBeBelowParentLevelRule } from '../../domain/organization/rules/child-level-must-be-below-parent-level.rule';
 import type { OrgLevel } from '../../domain/organization/organization.vocabulary';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
@@ -24,6 +24,8 @@ import { PgIdNumberChecks, type HeldRow } from './pg-id-number-checks';
 
 const BATCH = 5_000;
 const MAX_REPORTED_ERRORS = 1_000;
+const ID_CHECKS_USED_UP =
+  '本时段身份证号核验额度已用完，已报上级组织 / the ID-number checks of this window are used up; the organisation above yours has been told';
 
 interface OrgRef {
   id: string;
@@ -42,6 +44,10 @@ interface JobState {
   errorCount: number;
   errors: RowError[];
   message: string | null;
+  /** Held to the caller's ID-number budget (HTTP), or only recorded (scripts). */
+  budgeted: boolean;
+  /** ID numbers that matched a member outside the caller's subtree, for the record. */
+  matchedElsewhere: number;
 }
 
 /**
@@ -72,14 +78,14 @@ export class PgRosterImports implements RosterImports {
 
   async start(input: StartImport): Promise<ImportJobView> {
     const id = await this.createJob(input);
-    void this.run(id, input).catch((e: unknown) => this.logger.error({ err: e, jobId: id }, 'import job crashed'));
+    void this.run(id, input, true).catch((e: unknown) => this.logger.error({ err: e, jobId: id }, 'import job crashed'));
     return (await this.find(id))!;
   }
 
   async runToEnd(input: StartImport): Promise<ImportJobView> {
     // Scripts and benchmarks, not reachable over HTTP: recorded, but not held to a user's budget.
     const id = await this.createJob(input, false);
-    await this.run(id, input);
+    await this.run(id, input, false);
     return (await this.find(id))!;
   }
 
@@ -112,15 +118,14 @@ export class PgRosterImports implements RosterImports {
   }
 
   private async createJob(input: StartImport, budgeted = true): Promise<string> {
-    // A member import checks ID numbers: within the caller's budget, and on the record (ADR 0011).
-    if (input.kind === 'members' && budgeted) await this.idChecks.admit(input.actor);
     const id = randomUUID();
+    // A member import checks ID numbers: within the caller's budget, and on the record (ADR 0011).
+    if (input.kind === 'members') await this.idChecks.open(id, input.actor, input.dryRun, budgeted);
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(input.file));
     await this.pool.query(
       `insert into import_jobs (id, kind, format, dry_run, status, bytes_total, actor_sub, actor_org_id) values ($1, $2, $3, $4, 'queued', $5, $6, $7)`,
       [id, input.kind, input.format, input.dryRun, size, input.actor.sub, input.actor.orgId ?? null],
     );
-    if (input.kind === 'members') await this.idChecks.open(id, input.actor, input.dryRun);
     return id;
   }
 
@@ -132,7 +137,17 @@ export class PgRosterImports implements RosterImports {
     );
   }
 
-  private async run(id: string, input: StartImport): Promise<void> {
+  /**
+   * The job's last word, on every path. What was checked is on the record already (reserved
+   * batch by batch); the record's end (what matched elsewhere) is written before the job shows
+   * as finished, so whoever sees the job done sees its record closed.
+   */
+  private async finish(state: JobState, input: StartImport): Promise<void> {
+    if (input.kind === 'members') await this.idChecks.close(state.id, state.matchedElsewhere).catch(() => undefined);
+    await this.saveProgress(state, true);
+  }
+
+  private async run(id: string, input: StartImport, budgeted: boolean): Promise<void> {
     const state: JobState = {
       id,
       status: 'running',
@@ -143,6 +158,8 @@ export class PgRosterImports implements RosterImports {
       errorCount: 0,
       errors: [],
       message: null,
+      budgeted,
+      matchedElsewhere: 0,
     };
     const report = (errs: readonly RowError[]) => {
       state.errorCount += errs.length;
@@ -163,7 +180,7 @@ export class PgRosterImports implements RosterImports {
         report(missing.map((column) => ({ row: 1, column, reason: `缺少列 ${column} / missing column ${column}` })));
         state.status = 'rejected';
         state.message = '表头不符合花名册格式 / the header does not match the roster format';
-        await this.saveProgress(state, true);
+        await this.finish(state, input);
         return;
       }
       const orgs = await this.subtree(input.actor, input.kind === 'organizations');
@@ -194,7 +211,7 @@ export class PgRosterImports implements RosterImports {
         state.status = 'succeeded';
         state.message = `已导入 ${state.rowsImported} 行 / imported ${state.rowsImported} rows`;
       }
-      await this.saveProgress(state, true);
+      await this.finish(state, input);
     } catch (e) {
       if (client && !input.dryRun) await client.query('rollback').catch(() => undefined);
       if (e instanceof RosterRefusedError) {
@@ -204,14 +221,14 @@ export class PgRosterImports implements RosterImports {
         state.errorCount += 1;
         state.errors.push({ row: e.row, column: '', reason: e.message });
         state.message = `文件被拒绝，未导入任何数据 / the file was refused, nothing was imported: ${e.message}`;
-        await this.saveProgress(state, true).catch(() => undefined);
+        await this.finish(state, input).catch(() => undefined);
         return;
       }
       state.status = 'failed';
       state.rowsImported = 0;
       state.message = importFailureMessage(e, id);
       this.logger.error({ err: e, jobId: id }, 'import failed');
-      await this.saveProgress(state, true).catch(() => undefined);
+      await this.finish(state, input).catch(() => undefined);
     } finally {
       if (client)
         await releaseImportJobLock(client, id).then(
@@ -259,20 +276,21 @@ export class PgRosterImports implements RosterImports {
     // Duplicates are answered only about the caller's own subtree; a number held by a member
     // elsewhere passes a dry run like an unregistered one and is held for review above the
     // caller by a real import (ADR 0011). Held rows count as accepted: nothing tells them apart.
-    let idNumbersChecked = 0;
-    let matchedElsewhere = 0;
     const write = async (b: typeof batch) => {
       const hashes = b.map((x) => x.hash).filter((h): h is string => h !== null);
-      idNumbersChecked += hashes.length;
       const held: HeldRow[] = [];
       if (hashes.length) {
+        // Reserved before they are checked: past the budget nothing more is looked up (ADR 0011).
+        await this.idChecks.reserveForJob(state.id, input.actor, hashes.length, state.budgeted).catch((e: unknown) => {
+          throw e instanceof IdNumberChecksExhaustedError ? new RosterRefusedError(ID_CHECKS_USED_UP, b[0]!.row) : e;
+        });
         const taken = await this.idChecks.holders(client, hashes, input.actor.orgId);
         const refused: RowError[] = [];
         for (const x of b) {
           const hit = x.hash ? taken.get(x.hash) : undefined;
           if (!hit) continue;
           const answer = answerForDuplicate(hit.insideCallersSubtree, input.dryRun);
-          if (!hit.insideCallersSubtree) matchedElsewhere++;
+          if (!hit.insideCallersSubtree) state.matchedElsewhere++;
           if (answer === 'refuse')
             refused.push({
               row: x.row,
@@ -302,42 +320,46 @@ export class PgRosterImports implements RosterImports {
       });
       await tick();
     };
-    for await (const { row, cells } of records) {
-      state.rowsProcessed++;
-      const parsed = parseMemberRow(row, cells, today);
-      if (!parsed.ok) {
-        report(parsed.errors);
-        continue;
+    // A file refused mid-way still lets the batch in flight finish: its checks are on the record, and it never runs on a released connection.
+    try {
+      for await (const { row, cells } of records) {
+        state.rowsProcessed++;
+        const parsed = parseMemberRow(row, cells, today);
+        if (!parsed.ok) {
+          report(parsed.errors);
+          continue;
+        }
+        const m = parsed.value;
+        const org = orgs.get(m.orgCode);
+        const errs: RowError[] = [];
+        if (!org)
+          errs.push({
+            row,
+            column: 'org_code',
+            reason: `组织代码 ${m.orgCode} 不存在或不在您的管理范围内 / org_code ${m.orgCode} is unknown or outside your subtree`,
+          });
+        else if (!org.active)
+          errs.push({ row, column: 'org_code', reason: `组织 ${m.orgCode} 已撤销或合并 / organisation ${m.orgCode} is no longer active` });
+        let hash: string | null = null;
+        if (m.idNumber) {
+          hash = this.cipher.blindIndex(m.idNumber);
+          const key = parseInt(hash.length ? Buffer.from(hash, 'base64url').toString('hex').slice(0, 13) : '0', 16);
+          if (seenIds.has(key))
+            errs.push({ row, column: 'id_number', reason: '身份证号在文件中重复 / id_number appears twice in the file' });
+          seenIds.add(key);
+        }
+        if (errs.length) {
+          report(errs);
+          continue;
+        }
+        batch.push({ row, m, orgId: org!.id, hash });
+        if (batch.length >= BATCH) await flush();
       }
-      const m = parsed.value;
-      const org = orgs.get(m.orgCode);
-      const errs: RowError[] = [];
-      if (!org)
-        errs.push({
-          row,
-          column: 'org_code',
-          reason: `组织代码 ${m.orgCode} 不存在或不在您的管理范围内 / org_code ${m.orgCode} is unknown or outside your subtree`,
-        });
-      else if (!org.active)
-        errs.push({ row, column: 'org_code', reason: `组织 ${m.orgCode} 已撤销或合并 / organisation ${m.orgCode} is no longer active` });
-      let hash: string | null = null;
-      if (m.idNumber) {
-        hash = this.cipher.blindIndex(m.idNumber);
-        const key = parseInt(hash.length ? Buffer.from(hash, 'base64url').toString('hex').slice(0, 13) : '0', 16);
-        if (seenIds.has(key)) errs.push({ row, column: 'id_number', reason: '身份证号在文件中重复 / id_number appears twice in the file' });
-        seenIds.add(key);
-      }
-      if (errs.length) {
-        report(errs);
-        continue;
-      }
-      batch.push({ row, m, orgId: org!.id, hash });
-      if (batch.length >= BATCH) await flush();
+      await flush();
+    } finally {
+      await writing;
     }
-    await flush();
-    await writing;
     if (failure) throw asError(failure);
-    await this.idChecks.close(state.id, idNumbersChecked, matchedElsewhere);
   }
 
   private async insertMembers(
