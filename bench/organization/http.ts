@@ -92,6 +92,8 @@ async function load(name: string, concurrency: number, send: (i: number) => Prom
   const cpuBefore = serviceCpuMs();
   let n = 0;
   let errors = 0;
+  /** Unexpected statuses by count, so a run with errors says which. */
+  const unexpected = new Map<number, number>();
   const warmUntil = performance.now() + 1000;
   const endAt = warmUntil + SECONDS * 1000;
   let counted = 0;
@@ -102,7 +104,10 @@ async function load(name: string, concurrency: number, send: (i: number) => Prom
         const t = performance.now();
         const status = await send(n++);
         const now = performance.now();
-        if (status !== expect) errors++;
+        if (status !== expect) {
+          errors++;
+          unexpected.set(status, (unexpected.get(status) ?? 0) + 1);
+        }
         if (t >= warmUntil) {
           if (!firstSample) firstSample = t;
           samples.push(now - t);
@@ -124,7 +129,7 @@ async function load(name: string, concurrency: number, send: (i: number) => Prom
     ...(servicePid && { serviceCpuMsPerRequest: Math.round((cpuMs / n) * 100) / 100 }),
   };
   log(
-    `${name.padEnd(34)} c=${String(concurrency).padEnd(3)} ${String(figure.perSecond).padStart(6)} req/s  p50 ${figure.p50Ms.toFixed(1)} ms  p99 ${figure.p99Ms.toFixed(1)} ms${figure.serviceCpuMsPerRequest !== undefined ? `  service CPU ${figure.serviceCpuMsPerRequest} ms/req` : ''}${errors ? `  errors ${errors}` : ''}`,
+    `${name.padEnd(34)} c=${String(concurrency).padEnd(3)} ${String(figure.perSecond).padStart(6)} req/s  p50 ${figure.p50Ms.toFixed(1)} ms  p99 ${figure.p99Ms.toFixed(1)} ms${figure.serviceCpuMsPerRequest !== undefined ? `  service CPU ${figure.serviceCpuMsPerRequest} ms/req` : ''}${errors ? `  errors ${errors} (${[...unexpected].map(([s, n]) => `${s}×${n}`).join(', ')})` : ''}`,
   );
   return figure;
 }

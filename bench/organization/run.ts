@@ -2,6 +2,9 @@
  * Organization benchmark on the `province` dataset (run `scripts/seed.ts --size province` first):
  *   node -r @swc-node/register bench/organization/run.ts [--json] [--import-rows N] [--skip-import] [--iterations N]
  *
+ * - commands and queries through HTTP (bench/organization/http.ts: enrolment, /me, an
+ *   organisation, a subtree page) beside the raw INSERT, INSERT + NOTIFY and enrolment-SQL
+ *   ceilings, first and printed as they run;
  * - subtree listing of one county (松岭旗, 541 organisations, one page): the query path
  *   (scope check + SQL + mapping) and the whole HTTP round trip with a real Keycloak token;
  * - scope check: ScopeService.isWithin on the whole tree held in memory;
@@ -59,6 +62,17 @@ async function main(): Promise<void> {
   log(`dataset: ${size.orgs.toLocaleString('en')} organisations, ${size.members.toLocaleString('en')} members`);
   if (size.orgs < 150_000) log('warning: smaller than the province dataset; run scripts/seed.ts --size province');
   const iterations = num('iterations', 500);
+
+  // 0. Commands and queries through HTTP beside the Postgres ceilings, service in its own process;
+  // first, while the database is as seeded (the import below leaves it vacuuming), and printed as it runs.
+  log('HTTP commands and queries (bench/organization/http.ts)…');
+  const httpChild = execFile(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'http.ts'), '--json'], { maxBuffer: 1 << 22 });
+  httpChild.stderr?.pipe(process.stderr);
+  let httpOut = '';
+  httpChild.stdout?.on('data', (c: Buffer) => (httpOut += c.toString('utf8')));
+  const [code] = (await once(httpChild, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`bench/organization/http.ts exited with ${code}`);
+  const http = JSON.parse(httpOut.trim().split('\n').pop()!) as Record<string, unknown>;
 
   // 1. Subtree listing: the service's query path and HTTP with a real token. Per-request
   // access logs are off (LOG_LEVEL=warn unless set), so the figure is the service's own work.
@@ -180,12 +194,6 @@ async function main(): Promise<void> {
     }
   }
   await pool.end();
-
-  // 4. Commands and queries through HTTP beside the raw INSERT ceiling, service in its own process.
-  log('HTTP commands and queries (bench/organization/http.ts)…');
-  const httpOut = await run(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'http.ts'), '--json'], { maxBuffer: 1 << 22 });
-  const http = JSON.parse(httpOut.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-  if (!JSON_OUT) process.stderr.write(httpOut.stderr);
 
   const result = {
     http,
