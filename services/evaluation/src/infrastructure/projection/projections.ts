@@ -2,6 +2,8 @@ import type { RecordedEvent } from '@vanguard/event-store';
 import { BenchmarkPioneerProjection } from './benchmarks-pioneers/benchmark-pioneer.projection';
 import { CommentProjection } from './comments/comment.projection';
 import { PledgeViewProjection } from './pledge-view.projection';
+import { ReviewViewProjection } from '../reviews/review-view.projection';
+import { AssessmentViewProjection } from '../assessments/assessment-view.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
 export interface Queryable {
@@ -46,5 +48,11 @@ export const evaluationProjections: ProjectionDefinition[] = [
     name: 'evaluation.benchmark-pioneer-view',
     tables: ['benchmark_view', 'pioneer_stream_version', 'pioneer_view'],
     create: (db, table) => new BenchmarkPioneerProjection(db, table),
+  },
+  { name: 'evaluation.review-view', tables: ['review_view'], create: (db, table) => new ReviewViewProjection(db, table('review_view')) },
+  {
+    name: 'evaluation.assessment-view',
+    tables: ['assessment_view', 'tier_change_view'],
+    create: (db, table) => new AssessmentViewProjection(db, table),
   },
 ];

@@ -1,30 +1,33 @@
-import type { Pool } from 'pg';
 import type { RecordedEvent } from '@vanguard/event-store';
 import type { ReviewEvent } from '@vanguard/evaluation-domain';
-import type { StoreProjection } from '../projection/store-projection.runner';
+import type { EvaluationProjection, Queryable } from '../projection/projections';
 
 /**
  * Keeps review_view in step with `review-<memberId>-<year>` streams. A row moves only on its
  * stream's next version, so a redelivered event matches no row and changes nothing.
  */
-export class ReviewViewProjection implements StoreProjection {
-  constructor(private readonly pool: Pool) {}
+export class ReviewViewProjection implements EvaluationProjection {
+  /** `table`: the live table, or the rebuild's shadow of it (ADR 0024). */
+  constructor(
+    private readonly db: Queryable,
+    private readonly table = 'review_view',
+  ) {}
 
   async apply(event: RecordedEvent): Promise<void> {
     if (!event.streamId.startsWith('review-')) return;
     const e = event as unknown as ReviewEvent & RecordedEvent;
     const v = event.streamVersion;
     if (e.type === 'evaluation.SelfAssessmentSubmitted') {
-      await this.pool.query(
-        `insert into review_view (member_id, year, org_id, status, submitted_on, version, updated_at)
+      await this.db.query(
+        `insert into ${this.table} (member_id, year, org_id, status, submitted_on, version, updated_at)
          values ($1, $2, $3, 'self_assessed', $4, $5, $6) on conflict (member_id, year) do nothing`,
         [e.data.memberId, e.data.year, e.data.orgId, e.data.submittedOn, v, event.recordedAt],
       );
       return;
     }
     const [set, params] = this.change(e);
-    await this.pool.query(
-      `update review_view set ${set}, version = $3, updated_at = $4 where member_id = $1 and year = $2 and version = $3 - 1`,
+    await this.db.query(
+      `update ${this.table} set ${set}, version = $3, updated_at = $4 where member_id = $1 and year = $2 and version = $3 - 1`,
       [e.data.memberId, e.data.year, v, event.recordedAt, ...params],
     );
   }
