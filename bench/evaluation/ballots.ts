@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
@@ -133,6 +134,16 @@ async function startService(port: number): Promise<ChildProcess> {
   throw new Error('the evaluation service was not ready within 120 s');
 }
 
+/** A port nobody listens on now (other benches may run beside this one). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+
 const chinaDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 async function openWithCodes(base: URL, token: string, n: number): Promise<{ windowId: string; codes: string[] }> {
@@ -161,11 +172,12 @@ export async function benchBallots(opts: BenchBallotsOptions = {}): Promise<Benc
   const concurrency = opts.concurrency ?? 32;
   const log = opts.log ?? (() => undefined);
   let child: ChildProcess | undefined;
+  const port = opts.port ?? (await freePort());
   if (!opts.baseUrl) {
     await prepareEvaluationTestDatabase();
-    child = await startService(opts.port ?? 3902);
+    child = await startService(port);
   }
-  const base = new URL(opts.baseUrl ?? `http://127.0.0.1:${opts.port ?? 3902}`);
+  const base = new URL(opts.baseUrl ?? `http://127.0.0.1:${port}`);
   try {
     const token = await tokenFor('township.secretary');
     const { windowId, codes } = await openWithCodes(base, token, n);

@@ -45,5 +45,27 @@ export class MassEvaluationBallotBox1764730000000 implements MigrationInterface 
   }
 }
 
+/**
+ * A foreign key from ballot to window makes every ballot key-share-lock the one window row, so
+ * concurrent voters of a window queue on it (multixacts). The cast statement only inserts a
+ * ballot for a window it just joined, so the key adds no safety there; it goes.
+ */
+export class MassEvaluationBallotWithoutWindowLock1764730000001 implements MigrationInterface {
+  readonly name = 'MassEvaluationBallotWithoutWindowLock1764730000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`alter table mass_evaluation_ballot drop constraint if exists mass_evaluation_ballot_window_id_fkey`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(
+      `alter table mass_evaluation_ballot add constraint mass_evaluation_ballot_window_id_fkey foreign key (window_id) references mass_evaluation_window (window_id)`,
+    );
+  }
+}
+
 /** The mass-evaluation slice's read side; timestamps from 1764730000000 up, oldest first. */
-export const massEvaluationMigrations: (new () => MigrationInterface)[] = [MassEvaluationBallotBox1764730000000];
+export const massEvaluationMigrations: (new () => MigrationInterface)[] = [
+  MassEvaluationBallotBox1764730000000,
+  MassEvaluationBallotWithoutWindowLock1764730000001,
+];
