@@ -3,7 +3,7 @@ import type { BallotRateLimits } from './ballot-rate-limiter';
 export const BALLOT_OPTIONS = Symbol('BALLOT_OPTIONS');
 
 export interface BallotOptions {
-  /** The HMAC key codes are hashed under; kept out of the database (ADR). */
+  /** The HMAC key codes are hashed under; kept out of the database (ADR 0027). */
   readonly codeKey: string;
   /** The voting page a slip's QR code opens (the code follows in the fragment). */
   readonly voteUrl: string;

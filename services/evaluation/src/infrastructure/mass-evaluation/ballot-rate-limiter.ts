@@ -39,7 +39,7 @@ class Buckets {
 
 /**
  * The public ballot endpoint's limits, per calling address and per window, in this process
- * (each replica counts its own; ADR). A refusal is 429 with Retry-After in whole seconds.
+ * (each replica counts its own; ADR 0027). A refusal is 429 with Retry-After in whole seconds.
  */
 export class BallotRateLimiter {
   private readonly byAddress: Buckets;

@@ -4,7 +4,7 @@ import { deflateSync } from 'node:zlib';
  * The smallest PDF writer the ballot sheet needs: A4 pages of filled rectangles and text.
  * Chinese text uses the predefined CJK font STSong-Light with the UniGB-UCS2-H CMap (ISO 32000-1
  * §9.7.5.2, the Adobe-GB1 collection), which PDF readers supply themselves, so no font file
- * has to ship or be embedded (ADR on the ballot sheet); Latin text and the codes use Helvetica.
+ * has to ship or be embedded (ADR 0028); Latin text and the codes use Helvetica.
  */
 export class PdfWriter {
   static readonly WIDTH = 595.28;

@@ -85,7 +85,7 @@ export class SqlBallotBox implements BallotBoxPort {
       // every ballot that will ever be in this box is committed, and no code is left to add one.
       await client.query(`delete from mass_evaluation_code where window_id = $1`, [windowId]);
       // Rewrite the box in random order in one transaction: the rows' physical order and their
-      // transaction ids no longer follow the order of voting (ADR: what remains is in the dead tuples until vacuum).
+      // transaction ids no longer follow the order of voting (ADR 0027: what remains is in the dead tuples until vacuum).
       await client.query(
         `with gone as (delete from mass_evaluation_ballot where window_id = $1 returning rating, comment)
          insert into mass_evaluation_ballot (window_id, rating, comment)

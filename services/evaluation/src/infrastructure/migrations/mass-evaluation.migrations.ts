@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The ballot box of 群众评议 (ADR 0023). Three tables that share only the window id:
+ * The ballot box of 群众评议 (ADR 0027). Three tables that share only the window id:
  * - `mass_evaluation_window`: what voting needs from the stream (dates, voters, codes issued);
  * - `mass_evaluation_code`: the unused one-time codes, as keyed hashes only; a code's row is
  *   deleted in the transaction that casts its ballot, and every remaining one when the window closes;

@@ -19,7 +19,7 @@ export type IssueResult =
   | { readonly kind: 'closed' };
 
 /**
- * The anonymous ballot box (ADR "ballot box"): codes exist only as keyed hashes, a ballot
+ * The anonymous ballot box (ADR 0027): codes exist only as keyed hashes, a ballot
  * carries no code, voter, time or order, and the code's deletion and the ballot's insertion
  * happen in one transaction with nothing that links them.
  */
