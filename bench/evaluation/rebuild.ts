@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { migrate, PostgresEventStore, type AppendContext } from '@vanguard/event-store';
 import { cpuMs } from './http-load';
-import { PledgeView1764600000002 } from '../../services/evaluation/src/infrastructure/migrations/1764600000002-pledge-view.migration';
+import { evaluationMigrations } from '../../services/evaluation/src/infrastructure/migrations';
 import { evaluationProjections } from '../../services/evaluation/src/infrastructure/projection/projections';
 import { rebuildProjections } from '../../services/evaluation/src/infrastructure/projection/rebuild';
 import { pledgeHistory, seeded } from '../../services/evaluation/test/support/pledge-histories';
@@ -50,7 +50,8 @@ async function fillAndRebuild(pool: Pool, rebuildPool: Pool, events: number, log
   const client = await pool.connect();
   try {
     await client.query(`set search_path to ${SCHEMA}`);
-    await new PledgeView1764600000002().up(client as unknown as QueryRunner);
+    // The service's whole read side, so every projection in the registry has its tables.
+    for (const M of evaluationMigrations) await new M().up(client as unknown as QueryRunner);
   } finally {
     client.release();
   }
