@@ -1,4 +1,27 @@
+import type { Pool } from 'pg';
+import { ROSTER } from '../application/ports/roster.port';
+import { PG_POOL } from '../infrastructure/database.module';
+import { PgRoster } from '../infrastructure/roster/pg-roster';
+import { RosterRunner } from '../infrastructure/roster/roster.runner';
 import type { EvaluationFeatureFactory } from './feature';
 
-/** roster slice of the evaluation service (issue 10); empty until it lands. */
-export const rosterFeature: EvaluationFeatureFactory = () => ({});
+/**
+ * The roster (issue 10): evaluation's projection of the organization service's compacted state
+ * topics, and the ROSTER port over it. It follows the topics whenever the org-tree copy does
+ * (`orgTreeConsumer`; test apps turn both off), unless `EVALUATION_ROSTER=off`.
+ */
+export const rosterFeature: EvaluationFeatureFactory = (config) => ({
+  providers: [
+    { provide: ROSTER, inject: [PG_POOL], useFactory: (pool: Pool) => new PgRoster(pool) },
+    {
+      provide: RosterRunner,
+      inject: [PG_POOL],
+      useFactory: (pool: Pool) =>
+        new RosterRunner(pool, {
+          enabled: (config.orgTreeConsumer ?? true) && process.env['EVALUATION_ROSTER'] !== 'off',
+          brokers: config.kafkaBrokers,
+          groupId: 'evaluation.roster',
+        }),
+    },
+  ],
+});

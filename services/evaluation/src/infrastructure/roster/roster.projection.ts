@@ -1,0 +1,120 @@
+import type { Pool } from 'pg';
+import type { OrgEventVerifier } from '@vanguard/auth';
+import { MemberState, OrganizationState, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+
+/** One record of a state topic as Kafka hands it over (value null: a tombstone). */
+export interface StateRecordIn {
+  readonly key: string | null;
+  readonly value: string | null;
+}
+
+export interface ApplyResult {
+  readonly applied: number;
+  /** Not applied: unsigned, badly signed, not contract-valid, not JSON. */
+  readonly refused: number;
+}
+
+type OrgRow = { id: string; parent_id: string | null; path: string[]; status: string; contact_points: unknown; version: number };
+type MemberRow = { id: string; org_id: string; status: string; membership: string; roles: string[]; version: number };
+
+/**
+ * Applies state records to `roster_organizations` / `roster_members`: a row moves only to a
+ * higher version, so applying the same records twice, or an older one after a newer, changes
+ * nothing. Only records signed by the organization service (ADR 0010) are applied: leader
+ * standing is read from here. A tombstone deletes the row.
+ */
+export class RosterProjection {
+  constructor(
+    private readonly pool: Pool,
+    private readonly verifier: OrgEventVerifier,
+  ) {}
+
+  async apply(records: readonly StateRecordIn[]): Promise<ApplyResult> {
+    const orgs = new Map<string, OrgRow>();
+    const members = new Map<string, MemberRow>();
+    const gone = { organization: [] as string[], member: [] as string[] };
+    let refused = 0;
+    for (const r of records) {
+      const [kind, id] = splitKey(r.key);
+      if (!kind || !id) {
+        refused++;
+        continue;
+      }
+      if (r.value === null) {
+        gone[kind].push(id);
+        orgs.delete(id);
+        members.delete(id);
+        continue;
+      }
+      const envelope = parse(r.value);
+      const valid = envelope && publicContracts.validate(envelope);
+      if (!envelope || !valid || !valid.ok || !this.verifier.verify(envelope).ok) {
+        refused++;
+        continue;
+      }
+      const version = envelope.streamVersion;
+      if (envelope.type === OrganizationState.type) {
+        const d = valid.envelope.data as { orgId: string; parentId: string | null; path: string[]; status: string; contactPoints: unknown };
+        if ((orgs.get(d.orgId)?.version ?? -1) < version)
+          orgs.set(d.orgId, {
+            id: d.orgId,
+            parent_id: d.parentId,
+            path: d.path,
+            status: d.status,
+            contact_points: d.contactPoints,
+            version,
+          });
+      } else if (envelope.type === MemberState.type) {
+        const d = valid.envelope.data as { memberId: string; orgId: string; status: string; membership: string; roles: string[] };
+        if ((members.get(d.memberId)?.version ?? -1) < version)
+          members.set(d.memberId, { id: d.memberId, org_id: d.orgId, status: d.status, membership: d.membership, roles: d.roles, version });
+      } else refused++;
+    }
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      if (gone.organization.length) await client.query(`delete from roster_organizations where id = any($1::uuid[])`, [gone.organization]);
+      if (gone.member.length) await client.query(`delete from roster_members where id = any($1::uuid[])`, [gone.member]);
+      if (orgs.size)
+        await client.query(
+          `insert into roster_organizations (id, parent_id, path, status, contact_points, version)
+           select id, parent_id, path, status, contact_points, version from jsonb_to_recordset($1::jsonb)
+             as r(id uuid, parent_id uuid, path uuid[], status text, contact_points jsonb, version bigint)
+           on conflict (id) do update set parent_id = excluded.parent_id, path = excluded.path, status = excluded.status,
+             contact_points = excluded.contact_points, version = excluded.version
+           where roster_organizations.version < excluded.version`,
+          [JSON.stringify([...orgs.values()].map((o) => ({ ...o, path: `{${o.path.join(',')}}` })))],
+        );
+      if (members.size)
+        await client.query(
+          `insert into roster_members (id, org_id, status, membership, roles, version)
+           select id, org_id, status, membership, roles, version from jsonb_to_recordset($1::jsonb)
+             as r(id uuid, org_id uuid, status text, membership text, roles text[], version bigint)
+           on conflict (id) do update set org_id = excluded.org_id, status = excluded.status, membership = excluded.membership,
+             roles = excluded.roles, version = excluded.version
+           where roster_members.version < excluded.version`,
+          [JSON.stringify([...members.values()].map((m) => ({ ...m, roles: `{${m.roles.join(',')}}` })))],
+        );
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback');
+      throw e;
+    } finally {
+      client.release();
+    }
+    return { applied: orgs.size + members.size + gone.organization.length + gone.member.length, refused };
+  }
+}
+
+function splitKey(key: string | null): ['organization' | 'member' | undefined, string | undefined] {
+  const m = /^(organization|member)-([0-9a-f-]{36})$/.exec(key ?? '');
+  return m ? [m[1] as 'organization' | 'member', m[2]] : [undefined, undefined];
+}
+
+function parse(value: string): EventEnvelope | undefined {
+  try {
+    return JSON.parse(value) as EventEnvelope;
+  } catch {
+    return undefined;
+  }
+}
