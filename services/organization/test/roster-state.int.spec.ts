@@ -19,7 +19,7 @@ import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { drain, latestByKey, suiteStateTopics, testKafka, withCheckDigit } from './support/roster-state';
 
-// ADR 0020: every write path — bulk seeding and roster imports included — leaves a state record
+// ADR 0029: every write path — bulk seeding and roster imports included — leaves a state record
 // for each organisation and member on the compacted topics, and none carries personal data.
 describe('roster state topics (event-carried state transfer)', () => {
   let db: TestSchema;

@@ -12,7 +12,7 @@ import {
   vanguardPostSchema,
 } from './vocabulary';
 
-// Event-carried state transfer (issue 10, ADR 0020): the LATEST state of each organisation and
+// Event-carried state transfer (issue 10, ADR 0029): the LATEST state of each organisation and
 // each member, keyed by id on compacted topics, so a new consumer bootstraps by reading a
 // topic from the beginning and then follows it. `streamVersion` is the state's version: it
 // only grows for one key, so a consumer applies a record only if it is newer than its copy.

@@ -29,7 +29,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     const kafka = new Kafka({ clientId: 'organization-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
     const topics = publicContracts
       .all()
-      // The compacted state topics are created by the roster-state runner (ADR 0020).
+      // The compacted state topics are created by the roster-state runner (ADR 0029).
       .filter((c) => c.context === 'organization' && !(ROSTER_STATE_TOPICS as readonly string[]).includes(c.topic))
       .map((c) => c.topic);
     try {

@@ -22,7 +22,7 @@ export interface RosterStatePublisherOptions {
 const ACTOR = { sub: 'organization-roster-state', roles: [], kind: 'service' as const };
 
 /**
- * Publishes the latest state of every noted organisation and member (ADR 0020): read the
+ * Publishes the latest state of every noted organisation and member (ADR 0029): read the
  * oldest notes, read those rows' current states, send them keyed by id (a tombstone for a row
  * that no longer exists), and only then delete the notes. A crash in between sends them again,
  * with higher versions: harmless to a consumer that keeps the newest. One leader per schema.
