@@ -20,6 +20,7 @@ import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-lim
 import { holdImportJobLock, releaseImportJobLock } from './import-leftovers';
 import { openRoster, RosterRefusedError } from './roster-reader';
 import { importFailureMessage } from './import-failure';
+import { lockImportTargets } from './import-target-locks';
 import { PgIdNumberChecks, type HeldRow } from './pg-id-number-checks';
 
 const BATCH = 5_000;
@@ -301,6 +302,14 @@ export class PgRosterImports implements RosterImports {
         }
         report(refused);
       }
+      // Locked and re-read before writing under them: a dissolution or merger since the start refuses the rows.
+      if (!input.dryRun && state.errorCount === 0)
+        report(
+          await lockImportTargets(
+            client,
+            b.map((x) => ({ row: x.row, orgId: x.orgId, code: x.m.orgCode, column: 'org_code' })),
+          ),
+        );
       if (!input.dryRun && state.errorCount === 0) {
         const heldRows = new Set(held.map((h) => h.row));
         const inserted = heldRows.size ? b.filter((x) => !heldRows.has(x.row)) : b;
@@ -427,6 +436,17 @@ export class PgRosterImports implements RosterImports {
             .map((b) => ({ row: b.row, column: 'code', reason: `组织代码 ${b.o.code} 已被使用 / code ${b.o.code} is already in use` })),
         );
       }
+      // A parent registered by this same batch is not written yet, and is this import's own.
+      const ownIds = new Set(batch.map((b) => b.id));
+      if (!input.dryRun && state.errorCount === 0)
+        report(
+          await lockImportTargets(
+            client,
+            batch
+              .filter((b) => !ownIds.has(b.parent.id))
+              .map((b) => ({ row: b.row, orgId: b.parent.id, code: b.o.parentCode, column: 'parent_code', path: b.parent.path })),
+          ),
+        );
       if (!input.dryRun && state.errorCount === 0) {
         const now = this.clock.now().toISOString();
         await client.query(
