@@ -7,6 +7,8 @@ export interface RebuildOptions {
   readonly pageSize?: number;
   /** Called after each page: events applied so far, and the store's event count when the rebuild began. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** How long to wait for events hidden behind an open transaction before swapping anyway; default 10 s. */
+  readonly heldBackWaitMs?: number;
   /** Longest wait for the live tables' lock at the swap, per try; default 5 s (then it tries again, up to 10 times). */
   readonly lockTimeoutMs?: number;
 }
@@ -50,9 +52,21 @@ export async function rebuildProjections(
     let at: GlobalCheckpoint = START;
     // Off to the side: a transaction per page, reading the next page while this one is written.
     let next = store.readAllPage(at, pageSize);
+    let heldBackSince = 0;
     for (;;) {
       const page = await next;
-      if (!page.events.length) break;
+      if (!page.events.length) {
+        // Events past this point have committed but an older transaction (anywhere on the server)
+        // still hides them: wait a little for it, rather than swap in a table that misses them
+        // for the live side to fill in. Past the wait the swap is still safe, only less complete.
+        if (!page.heldBack) break;
+        heldBackSince ||= Date.now();
+        if (Date.now() - heldBackSince > (options.heldBackWaitMs ?? 10_000)) break;
+        await new Promise((r) => setTimeout(r, 20));
+        next = store.readAllPage(at, pageSize);
+        continue;
+      }
+      heldBackSince = 0;
       at = page.checkpoint;
       next = store.readAllPage(at, pageSize);
       await inTransaction(client, () => applyAll(projections, page.events));
