@@ -30,7 +30,11 @@ describe('import leftovers after a crash', () => {
 
   it('deletes stale upload files and fails abandoned running jobs on boot, leaving live ones alone', async () => {
     uploadDir = await mkdtemp(join(tmpdir(), 'vanguard-leftovers-'));
-    const limits = { ...rosterLimits({}), uploadDir, uploadIdleMs: 1_000 };
+    // Files untouched for over twice the idle window are stale. The window is far longer than
+    // booting an app can take on a loaded machine, so which file counts as fresh does not
+    // depend on how fast the second app starts; the files' ages sit either side of the limit.
+    const idleMs = 10 * 60_000;
+    const limits = { ...rosterLimits({}), uploadDir, uploadIdleMs: idleMs };
     // The "crashed" process: its jobs are rows left `running`; a live process holds its job's lock.
     first = await createOrganizationTestApp({ roster: limits });
     const pool = poolOf(first);
@@ -44,16 +48,21 @@ describe('import leftovers after a crash', () => {
     live = await pool.connect();
     await holdImportJobLock(live, running);
     const stale = join(uploadDir, `vanguard-import-${randomUUID()}.csv`);
+    const justStale = join(uploadDir, `vanguard-import-${randomUUID()}.csv`);
+    const idleALittle = join(uploadDir, `vanguard-import-${randomUUID()}.csv`);
     const fresh = join(uploadDir, `vanguard-import-${randomUUID()}.csv`);
     const other = join(uploadDir, 'not-ours.txt');
-    for (const f of [stale, fresh, other]) await writeFile(f, 'org_code,name\n');
-    const anHourAgo = new Date(Date.now() - 3_600_000);
-    await utimes(stale, anHourAgo, anHourAgo);
-    await utimes(other, anHourAgo, anHourAgo);
+    for (const f of [stale, justStale, idleALittle, fresh, other]) await writeFile(f, 'org_code,name\n');
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    await utimes(stale, ago(3_600_000), ago(3_600_000));
+    await utimes(other, ago(3_600_000), ago(3_600_000));
+    await utimes(justStale, ago(2.5 * idleMs), ago(2.5 * idleMs));
+    await utimes(idleALittle, ago(1.5 * idleMs), ago(1.5 * idleMs));
 
     second = await createOrganizationTestApp({ roster: limits });
 
-    expect((await readdir(uploadDir)).sort()).toEqual([fresh, other].map((f) => f.slice(uploadDir.length + 1)).sort());
+    const kept = [idleALittle, fresh, other].map((f) => f.slice(uploadDir.length + 1));
+    expect((await readdir(uploadDir)).sort()).toEqual(kept.sort());
     const { rows } = await pool.query<{ id: string; status: string; message: string | null; finished_at: Date | null }>(
       `select id, status, message, finished_at from import_jobs where id = any($1::uuid[])`,
       [[abandoned, running]],
