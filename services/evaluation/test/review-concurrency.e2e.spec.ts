@@ -5,6 +5,7 @@ import request from 'supertest';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { enrolInRoster } from './support/roster-fixture';
 
 const VILLAGE = demoOrgId('910425101201');
 const COMMANDS = 50;
@@ -45,6 +46,7 @@ describe('fifty concurrent decisions on one review (e2e)', () => {
 
   it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))('round %i: exactly one wins, the rest get 409', async () => {
     const member = randomUUID();
+    await enrolInRoster(db, VILLAGE, [member]);
     const step = async (path: string, body: object, status = 200) =>
       expect(
         (

@@ -6,6 +6,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { openCampaign } from './support/campaign-fixture';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { enrolInRoster } from './support/roster-fixture';
 
 const VILLAGE = demoOrgId('910425101201');
 const TOWNSHIP = demoOrgId('910425101');
@@ -53,8 +54,15 @@ describe('democratic review (e2e)', () => {
         [`review-${member}-2011`],
       )
     ).rows;
-  const selfAssess = (member: string, user = 'village.secretary') =>
-    post(user, review(member, '/self-assessment'), { orgId: VILLAGE, selfAssessment: '带头兑现承诺', partySpiritAnalysis: '学习不够深入' });
+  /** The member's self-assessment in the village, where the roster has them active (unless `enrol` is false). */
+  const selfAssess = async (member: string, user = 'village.secretary', enrol = true) => {
+    if (enrol) await enrolInRoster(db, VILLAGE, [member]);
+    return post(user, review(member, '/self-assessment'), {
+      orgId: VILLAGE,
+      selfAssessment: '带头兑现承诺',
+      partySpiritAnalysis: '学习不够深入',
+    });
+  };
   const tally = { excellent: 12, qualified: 6, basicallyQualified: 1, unqualified: 0 };
 
   /** A member's pledge run to fulfilled or lapsed, and the projection caught up with it. */
@@ -206,6 +214,25 @@ describe('democratic review (e2e)', () => {
     // A list of a subtree outside the caller's own is refused.
     expect((await http().get('/reviews').query({ year: 2011, subtreeOf: TOWNSHIP }).set(as('other.township.secretary'))).status).toBe(403);
     expect((await selfAssess(member)).body.code).toBe('REVIEW.ALREADY_STARTED');
+  });
+
+  it('opens a review only in the branch the roster has the member active in; another township cannot take it over', async () => {
+    const member = randomUUID();
+    await enrolInRoster(db, VILLAGE, [member]);
+    const elsewhere = demoOrgId('910425102');
+    const taken = await post('other.township.secretary', review(member, '/self-assessment'), {
+      orgId: elsewhere,
+      selfAssessment: '冒名总结',
+      partySpiritAnalysis: '冒名分析',
+    });
+    expect([taken.status, taken.body.code]).toEqual([404, 'REVIEW.NOT_FOUND']);
+    expect(await events(member)).toEqual([]);
+    // A member the roster does not know is refused alike, in the caller's own branch too.
+    const stranger = await selfAssess(randomUUID(), 'village.secretary', false);
+    expect([stranger.status, stranger.body.code]).toEqual([404, 'REVIEW.NOT_FOUND']);
+    // The member's own branch still opens it.
+    expect((await selfAssess(member)).status).toBe(201);
+    expect((await http().get(review(member)).set(as('other.township.secretary'))).status).toBe(404);
   });
 
   it.each([

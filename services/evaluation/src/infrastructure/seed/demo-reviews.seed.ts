@@ -6,6 +6,7 @@ import { SubmitSelfAssessmentHandler } from '../../application/commands/submit-s
 import { TallyPeerBallotsHandler } from '../../application/commands/tally-peer-ballots/tally-peer-ballots.handler';
 import { EvidencePack } from '../../application/reviews/evidence-pack';
 import { reviewStream } from '../../application/reviews/review-access';
+import { InMemoryRoster } from '../../application/testing/in-memory-roster';
 import { PledgeEvidenceSource } from '../reviews/pledge-evidence.source';
 import { as, COUNTY, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
 
@@ -63,6 +64,18 @@ export const seedDemoReviews: DemoSeed = async ({ pool, streams, tree }) => {
   const members = REVIEWS.map(() => ids.next());
   if ((await streams.load(reviewStream(members[0]!, 2010), reviewDecider)).version > 0)
     return { slice: 'reviews', created: false, events: 0 };
+  // The synthetic 2010 branch is not in the organization roster: the handlers ask one that has
+  // the reviewed members (and enough others to have cast the ballots) active in the village.
+  const roster = new InMemoryRoster({
+    parents: {},
+    members: [...members, ...Array.from({ length: 30 }, () => ids.next())].map((id) => ({
+      id,
+      orgId: VILLAGE,
+      status: 'full' as const,
+      active: true,
+      roles: [],
+    })),
+  });
   const evidence = new EvidencePack([new PledgeEvidenceSource(pool)]);
   const tally = new TallyPeerBallotsHandler(streams, tree);
   const conclude = new ConcludeReviewHandler(streams, tree, evidence);
@@ -70,7 +83,7 @@ export const seedDemoReviews: DemoSeed = async ({ pool, streams, tree }) => {
   let events = 0;
   for (const [i, r] of REVIEWS.entries()) {
     const memberId = members[i]!;
-    await new SubmitSelfAssessmentHandler(streams, tree, on('2010-12-10')).execute(
+    await new SubmitSelfAssessmentHandler(streams, tree, on('2010-12-10'), roster).execute(
       { memberId, year: 2010, orgId: VILLAGE, selfAssessment: r.self, partySpiritAnalysis: r.analysis },
       village,
     );

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Members put into the test database's roster projection as the organization state topics
+ * would (test apps do not follow the topics). Version 0, so any real state record replaces them.
+ */
+export async function enrolInRoster(db: Queryable, orgId: string, memberIds: readonly string[]): Promise<void> {
+  await db.query(
+    `insert into evaluation.roster_members (id, org_id, status, membership, roles, version)
+     select id, $1, 'full', 'active', '{}', 0 from unnest($2::uuid[]) as id
+     on conflict (id) do nothing`,
+    [orgId, memberIds],
+  );
+}
+
+/** A new member, active in `orgId` according to the roster. */
+export async function rosterMember(db: Queryable, orgId: string): Promise<string> {
+  const id = randomUUID();
+  await enrolInRoster(db, orgId, [id]);
+  return id;
+}
