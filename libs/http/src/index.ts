@@ -6,3 +6,4 @@ export * from './long-work';
 export * from './streaming';
 export * from './operator-endpoints';
 export * from './storable-text';
+export * from './pagination';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PaginationQuery } from '@vanguard/http';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -105,26 +106,11 @@ export class SelectPioneerRequest {
   @ApiProperty({ example: '党员大会投票' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
-export class PageQuery {
+export class PageQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
   @IsUUID()
   subtreeOf?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class PioneersQuery extends PageQuery {

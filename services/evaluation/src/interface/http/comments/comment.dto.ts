@@ -1,19 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PaginationQuery } from '@vanguard/http';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
@@ -57,26 +55,11 @@ export class CompleteRectificationRequest {
   @ApiProperty({ example: '现场核实，已整改到位' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
-class PageQuery {
+class PageQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
   @IsUUID()
   subtreeOf?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class CommentsQuery extends PageQuery {

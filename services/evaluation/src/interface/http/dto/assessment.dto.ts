@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PaginationQuery } from '@vanguard/http';
 
 const TIERS = ['advanced', 'middle', 'lagging'] as const;
 const PERIOD = /^20\d{2}$/;
@@ -54,22 +55,7 @@ export class PeriodQuery {
   subtreeOf?: string;
 }
 
-export class ListAssessmentsQuery extends PeriodQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
+export class ListAssessmentsQuery extends IntersectionType(PeriodQuery, PaginationQuery) {}
 
 class RuleRefResponse {
   @ApiProperty() id!: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PaginationQuery } from '@vanguard/http';
 import {
   IsIn,
   IsInt,
@@ -100,7 +101,7 @@ export class RateRequest {
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(1_000_000) dissatisfied!: number;
 }
 
-export class ListPledgesQuery {
+export class ListPledgesQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
   @IsUUID()
@@ -110,21 +111,6 @@ export class ListPledgesQuery {
   @IsOptional()
   @IsUUID()
   cycleId?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class LedgerQuery {

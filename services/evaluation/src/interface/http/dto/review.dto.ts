@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PaginationQuery } from '@vanguard/http';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
@@ -65,7 +66,7 @@ export class ConcludeReviewRequest {
   reason?: string;
 }
 
-export class ListReviewsQuery {
+export class ListReviewsQuery extends PaginationQuery {
   @ApiProperty({ example: 2010 })
   @Type(() => Number)
   @IsInt()
@@ -82,21 +83,6 @@ export class ListReviewsQuery {
   @IsOptional()
   @IsIn(STATUSES)
   status?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class ReviewResponse {
