@@ -33,7 +33,8 @@ export {
   type ReapplyReport,
 } from './forget-ledger';
 export { rotatePersonalKeys, SubjectKeyRaceError, type PersonalKeyRotation } from './personal-keys';
-export { createReadOnlyRole, createServiceRole, migrate, migrationSql, storeChannel, type RoleOptions } from './schema';
+export { migrate, migrationSql, storeChannel } from './schema';
+export { createReadOnlyRole, createServiceRole, type RoleOptions } from './roles';
 export { MigrationHistoryError } from './migration-runner';
 export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';

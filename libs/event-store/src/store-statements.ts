@@ -1,0 +1,62 @@
+/** The SQL the store runs per schema, as named (prepared) statements, and the row it reads. */
+
+export const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+/** Events are read from the hashed text itself, so a reader sees exactly what the chain covers. */
+export const COLUMNS = 'position, transaction_id, canonical, prev_hash, hash';
+
+export interface EventRow {
+  position: string;
+  transaction_id: string;
+  canonical: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function statements(schema: string) {
+  const s = `"${schema}"`;
+  const named = (name: string, text: string) => ({ name: `es_${name}_${schema}`.slice(0, 63), text });
+  return {
+    append: named(
+      'append',
+      `select o_position, o_stream_version, o_transaction_id, o_hash
+         from ${s}.append_events($1, $2, $3, string_to_array($4::text, chr(1)), string_to_array($5::text, chr(1)))`,
+    ),
+    appendMany: named(
+      'append_many',
+      `select o_request, o_position, o_stream_version, o_transaction_id, o_hash, o_actual
+         from ${s}.append_events_many($1::text[], $2::text[], $3::bigint[], $4::int[],
+                                      string_to_array($5::text, chr(1)), string_to_array($6::text, chr(1)))`,
+    ),
+    readForward: named(
+      'fwd',
+      `select ${COLUMNS} from ${s}.events where stream_id = $1 and stream_version >= $2 order by stream_version limit $3`,
+    ),
+    readBackward: named(
+      'bwd',
+      `select ${COLUMNS} from ${s}.events where stream_id = $1 and stream_version <= $2 order by stream_version desc limit $3`,
+    ),
+    readAll: named(
+      'all',
+      `select ${COLUMNS} from ${s}.events
+        where (transaction_id, position) > ($1::xid8, $2::bigint)
+          and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id, position
+        limit $3`,
+    ),
+    heldBack: named(
+      'held',
+      `select exists (select 1 from ${s}.events
+                       where (transaction_id, position) > ($1::xid8, $2::bigint)
+                         and transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as held_back`,
+    ),
+    foldRange: named(
+      'fold',
+      `select ${COLUMNS} from ${s}.events
+        where stream_id = $1 and stream_version > $2 and stream_version <= $3
+          and ($4::timestamptz is null or stream_version < coalesce(
+                (select min(f.stream_version) from ${s}.events f where f.stream_id = $1 and f.recorded_at > $4::timestamptz),
+                9223372036854775807))
+        order by stream_version`,
+    ),
+  };
+}
