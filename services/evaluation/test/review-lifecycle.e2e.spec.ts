@@ -166,10 +166,10 @@ describe('democratic review (e2e)', () => {
     await selfAssess(member);
     await post('village.secretary', review(member, '/ballots'), { tally: { ...tally, excellent: 2 } });
     expect((await post('village.secretary', review(member, '/conclude'), { grade: 'excellent' })).status).toBe(422);
-    expect((await post('township.secretary', review(member, '/conclude'), { grade: 'qualified' })).status).toBe(200);
+    expect((await post('village.secretary', review(member, '/conclude'), { grade: 'qualified' })).status).toBe(200);
     const bare = await post('county.organizer', review(member, '/return'), { reason: ' ' });
     expect([bare.status, bare.body.code]).toEqual([400, 'REVIEW.REASON_REQUIRED']);
-    // The township may conclude for its village (the branch or a level above it); the county returns.
+    // The village concluded; the county (above it) returns.
     expect((await post('county.organizer', review(member, '/return'), { reason: '请补充测评情况' })).body).toEqual({ version: 4 });
     expect((await post('city.reviewer', review(member, '/approve'))).body.code).toBe('REVIEW.NOT_CONCLUDED');
     expect((await post('village.secretary', review(member, '/conclude'), { grade: 'qualified', reason: '补充后评定' })).body).toEqual({
@@ -180,6 +180,20 @@ describe('democratic review (e2e)', () => {
       const r = await http().get(review(member)).set(as('village.secretary'));
       return r.body.version === 5 && r.body.returnedCount === 1 && r.body.status === 'concluded';
     });
+  });
+
+  it('is not run by one person alone: only the member’s branch counts and concludes, a level above approves', async () => {
+    const member = randomUUID();
+    await enrolInRoster(db, VILLAGE, [member]);
+    expect((await selfAssess(member, 'county.organizer')).status).toBe(201);
+    const ballots = await post('county.organizer', review(member, '/ballots'), { tally });
+    expect([ballots.status, ballots.body.code]).toEqual([403, 'REVIEW.NOT_THE_BRANCH']);
+    const township = await post('township.secretary', review(member, '/ballots'), { tally });
+    expect([township.status, township.body.code]).toEqual([403, 'REVIEW.NOT_THE_BRANCH']);
+    expect((await post('village.secretary', review(member, '/ballots'), { tally })).status).toBe(200);
+    const concluded = await post('county.organizer', review(member, '/conclude'), { grade: 'excellent', reason: '过半' });
+    expect([concluded.status, concluded.body.code]).toEqual([403, 'REVIEW.NOT_THE_BRANCH']);
+    expect((await events(member)).map((e) => e.type)).toEqual(['evaluation.SelfAssessmentSubmitted', 'evaluation.PeerBallotsTallied']);
   });
 
   it('answers 404 alike for a review that does not exist and one of another township', async () => {

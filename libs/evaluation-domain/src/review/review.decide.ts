@@ -6,6 +6,7 @@ import {
   BranchConcludesForItsMembersRule,
   ConclusionFollowsTheBallotsRule,
   ConclusionIsApprovedAboveRule,
+  ConcluderDoesNotApproveRule,
   GradeIsBorneOutByTheBallotsRule,
   OnlyAConclusionIsApprovedRule,
   ReturnGivesAReasonRule,
@@ -51,8 +52,9 @@ export function concludeReview({ data }: ConcludeReview, state: ReviewState): Re
 
 export function approveReview({ data }: ApproveReview, state: ReviewState): ReviewEvent[] {
   checkRule(new OnlyAConclusionIsApprovedRule(state.status));
-  const rule = new ConclusionIsApprovedAboveRule(data.decidedBy, data.memberOrgPath);
+  const rule = new ConclusionIsApprovedAboveRule(data.decidedBy, data.memberOrgPath, state.concludedBy);
   checkRule(rule);
+  checkRule(new ConcluderDoesNotApproveRule(data.decidedBy, state.concludedBy));
   return [
     {
       type: 'evaluation.ReviewApproved',
@@ -68,8 +70,9 @@ export function approveReview({ data }: ApproveReview, state: ReviewState): Revi
 
 export function returnReview({ data }: ReturnReview, state: ReviewState): ReviewEvent[] {
   checkRule(new OnlyAConclusionIsApprovedRule(state.status));
-  const rule = new ConclusionIsApprovedAboveRule(data.decidedBy, data.memberOrgPath);
+  const rule = new ConclusionIsApprovedAboveRule(data.decidedBy, data.memberOrgPath, state.concludedBy);
   checkRule(rule);
+  checkRule(new ConcluderDoesNotApproveRule(data.decidedBy, state.concludedBy));
   checkRule(new ReturnGivesAReasonRule(data.reason));
   return [
     {

@@ -41,8 +41,30 @@ export class OnlyAConclusionIsApprovedRule extends ReviewStatusRule {
   protected readonly allowed = ['concluded'] as const;
 }
 
-/** The member's own branch (or a level above it) counts ballots and concludes. */
+/**
+ * Version 2: only the member's own branch (the last organisation on their path) counts the
+ * ballots and concludes; version 1 let any level on the path do it, so one organiser above
+ * could run a whole review alone.
+ */
 export class BranchConcludesForItsMembersRule extends Rule {
+  readonly id = 'evaluation.review.branch-concludes';
+  override readonly version = 2;
+  readonly code = 'REVIEW.NOT_THE_BRANCH';
+  readonly kind = 'forbidden';
+  readonly message = '测评计票和评议结论由党员所在支部作出 / only the member’s own branch counts the ballots and concludes';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly memberOrgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.decidedBy.orgId !== this.memberOrgPath.at(-1);
+  }
+}
+
+/** Version 1 (the branch or a level above it concluded); kept so decisions taken under it replay. */
+export class BranchOrAboveConcludesRuleV1 extends Rule {
   readonly id = 'evaluation.review.branch-concludes';
   readonly code = 'REVIEW.NOT_THE_BRANCH';
   readonly kind = 'forbidden';
@@ -58,8 +80,37 @@ export class BranchConcludesForItsMembersRule extends Rule {
   }
 }
 
-/** A level above the branch approves or returns, as a reviewer or an organiser. */
+/** Roles that approve or return a conclusion for the level above: the one place they are listed. */
+export const APPROVING_ROLES = ['reviewer', 'organizer', 'admin'] as const;
+const approves = (role: string) => (APPROVING_ROLES as readonly string[]).includes(role);
+
+/**
+ * Version 2: an approving role in an organisation strictly above the one that concluded (on the
+ * member's path). Version 1 compared with the member's branch only, so a level above that had
+ * concluded could approve its own conclusion.
+ */
 export class ConclusionIsApprovedAboveRule extends Rule {
+  readonly id = 'evaluation.review.approved-above';
+  override readonly version = 2;
+  readonly code = 'REVIEW.NOT_LEVEL_ABOVE';
+  readonly kind = 'forbidden';
+  readonly message = '评议结论须经作出结论的党组织的上级审批 / a level above the one that concluded approves the conclusion';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly memberOrgPath: readonly string[],
+    private readonly concludedBy: DecidedBy | null,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const concluding = this.concludedBy ? this.memberOrgPath.indexOf(this.concludedBy.orgId) : -1;
+    const approving = this.memberOrgPath.indexOf(this.decidedBy.orgId);
+    return !approves(this.decidedBy.role) || concluding < 0 || approving < 0 || approving >= concluding;
+  }
+}
+
+/** Version 1 (a level above the member's branch); kept so decisions recorded under it replay. */
+export class ConclusionIsApprovedAboveRuleV1 extends Rule {
   readonly id = 'evaluation.review.approved-above';
   readonly code = 'REVIEW.NOT_LEVEL_ABOVE';
   readonly kind = 'forbidden';
@@ -71,9 +122,24 @@ export class ConclusionIsApprovedAboveRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return (
-      !this.memberOrgPath.slice(0, -1).includes(this.decidedBy.orgId) || !['reviewer', 'organizer', 'admin'].includes(this.decidedBy.role)
-    );
+    return !this.memberOrgPath.slice(0, -1).includes(this.decidedBy.orgId) || !approves(this.decidedBy.role);
+  }
+}
+
+/** 四眼原则: whoever concluded does not also approve or return their own conclusion. */
+export class ConcluderDoesNotApproveRule extends Rule {
+  readonly id = 'evaluation.review.concluder-does-not-approve';
+  readonly code = 'REVIEW.SAME_PERSON';
+  readonly kind = 'forbidden';
+  readonly message = '作出评议结论的人不能审批本人的结论 / the one who concluded does not approve their own conclusion';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly concludedBy: DecidedBy | null,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.concludedBy || this.concludedBy.sub === this.decidedBy.sub;
   }
 }
 

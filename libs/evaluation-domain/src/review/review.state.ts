@@ -1,4 +1,5 @@
 import type { ContractData, PeerBallotsTallied, ReviewConcluded } from '@vanguard/contracts';
+import type { DecidedBy } from '../decided-by';
 import type { ReviewEvent } from './review.events';
 
 /** self-assessed → tallied → concluded → approved, or back to tallied when returned. */
@@ -12,6 +13,8 @@ export interface ReviewState {
   readonly year: number | null;
   readonly tally: ContractData<typeof PeerBallotsTallied>['tally'] | null;
   readonly grade: ContractData<typeof ReviewConcluded>['grade'] | null;
+  /** Who concluded the pending conclusion: the approver must be someone else, above their organisation. */
+  readonly concludedBy: DecidedBy | null;
 }
 
 export const initialState = (): ReviewState => ({
@@ -22,6 +25,7 @@ export const initialState = (): ReviewState => ({
   year: null,
   tally: null,
   grade: null,
+  concludedBy: null,
 });
 
 export function evolve(state: ReviewState, event: ReviewEvent): ReviewState {
@@ -32,10 +36,10 @@ export function evolve(state: ReviewState, event: ReviewEvent): ReviewState {
     case 'evaluation.PeerBallotsTallied':
       return { ...s, status: 'tallied', tally: event.data.tally };
     case 'evaluation.ReviewConcluded':
-      return { ...s, status: 'concluded', grade: event.data.grade };
+      return { ...s, status: 'concluded', grade: event.data.grade, concludedBy: event.data.decision.decidedBy };
     case 'evaluation.ReviewApproved':
       return { ...s, status: 'approved' };
     case 'evaluation.ReviewReturned':
-      return { ...s, status: 'tallied', grade: null };
+      return { ...s, status: 'tallied', grade: null, concludedBy: null };
   }
 }

@@ -5,8 +5,11 @@ import type { ReviewEvent } from './review.events';
 import {
   BallotsFollowTheSelfAssessmentRule,
   BranchConcludesForItsMembersRule,
+  BranchOrAboveConcludesRuleV1,
+  ConcluderDoesNotApproveRule,
   ConclusionFollowsTheBallotsRule,
   ConclusionIsApprovedAboveRule,
+  ConclusionIsApprovedAboveRuleV1,
   GradeIsBorneOutByTheBallotsRule,
   OnlyAConclusionIsApprovedRule,
   ReturnGivesAReasonRule,
@@ -100,6 +103,25 @@ describe('reviewDecider', () => {
       .given([submitted, tallied])
       .when(conclude('qualified', '', { ...secretary, orgId: '00000000-0000-4000-8000-910425101202' }))
       .thenRefuses(BranchConcludesForItsMembersRule));
+  it('is not concluded by a level above the member’s branch, even an organiser on the path', () =>
+    spec
+      .given([submitted, tallied])
+      .when(conclude('excellent', '过半', { sub: 'county.organizer', role: 'organizer', orgId: COUNTY }))
+      .thenRefuses(BranchConcludesForItsMembersRule));
+  it('counts no ballots for a level above the member’s branch', () =>
+    spec
+      .given([submitted])
+      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, decidedBy: { ...secretary, orgId: TOWNSHIP }, memberOrgPath: PATH } })
+      .thenRefuses(BranchConcludesForItsMembersRule));
+  it('keeps version 1 of the branch rule (any level on the path) so conclusions taken under it replay', () => {
+    const township = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
+    expect(new BranchOrAboveConcludesRuleV1(township, PATH).isBroken()).toBe(false);
+    expect(new BranchConcludesForItsMembersRule(township, PATH).isBroken()).toBe(true);
+    expect([
+      new BranchOrAboveConcludesRuleV1(township, PATH).version,
+      new BranchConcludesForItsMembersRule(township, PATH).version,
+    ]).toEqual([1, 2]);
+  });
   it('concludes after the ballots only', () =>
     spec.given([submitted]).when(conclude('qualified')).thenRefuses(ConclusionFollowsTheBallotsRule));
 
@@ -123,6 +145,49 @@ describe('reviewDecider', () => {
       .given([submitted, tallied, concluded])
       .when({ type: 'ApproveReview', data: { decidedBy: { ...reviewer, role: 'editor' }, memberOrgPath: PATH, reason: '' } })
       .thenRefuses(ConclusionIsApprovedAboveRule));
+  it('is not approved by the one who concluded, even from a level above', () =>
+    spec
+      .given([
+        submitted,
+        tallied,
+        {
+          ...concluded,
+          data: { ...concluded.data, decision: { ...concluded.data.decision, decidedBy: { ...secretary, sub: 'one.person' } } },
+        },
+      ])
+      .when({ type: 'ApproveReview', data: { decidedBy: { ...reviewer, sub: 'one.person' }, memberOrgPath: PATH, reason: '' } })
+      .thenRefuses(ConcluderDoesNotApproveRule));
+  it('is not returned by the one who concluded either', () =>
+    spec
+      .given([
+        submitted,
+        tallied,
+        {
+          ...concluded,
+          data: { ...concluded.data, decision: { ...concluded.data.decision, decidedBy: { ...secretary, sub: 'one.person' } } },
+        },
+      ])
+      .when({ type: 'ReturnReview', data: { decidedBy: { ...reviewer, sub: 'one.person' }, memberOrgPath: PATH, reason: '不同意' } })
+      .thenRefuses(ConcluderDoesNotApproveRule));
+  it('is approved only strictly above the organisation that concluded (a conclusion recorded under version 1 by the township)', () => {
+    const byTownship = { sub: 'township.secretary', role: 'organizer', orgId: TOWNSHIP };
+    const oldConclusion: ReviewEvent = {
+      ...concluded,
+      data: { ...concluded.data, decision: { ...concluded.data.decision, decidedBy: byTownship } },
+    };
+    spec
+      .given([submitted, tallied, oldConclusion])
+      .when({ type: 'ApproveReview', data: { decidedBy: reviewer, memberOrgPath: PATH, reason: '同意' } })
+      .thenRefuses(ConclusionIsApprovedAboveRule);
+    spec
+      .given([submitted, tallied, oldConclusion])
+      .when({ type: 'ApproveReview', data: { decidedBy: { ...reviewer, orgId: COUNTY }, memberOrgPath: PATH, reason: '同意' } })
+      .thenMatches((e) =>
+        expect(e[0]).toMatchObject({ data: { decision: { rule: { id: 'evaluation.review.approved-above', version: 2 } } } }),
+      );
+    // An approval recorded under version 1 (the township approving its own level's conclusion) replays with that version.
+    expect(new ConclusionIsApprovedAboveRuleV1(reviewer, PATH).isBroken()).toBe(false);
+  });
   it('approves only a pending conclusion', () =>
     spec
       .given([submitted, tallied])
@@ -137,7 +202,7 @@ describe('reviewDecider', () => {
         decision: {
           decidedBy: reviewer,
           inputs: [{ streamId: STREAM, version: 3 }],
-          rule: { id: 'evaluation.review.approved-above', version: 1 },
+          rule: { id: 'evaluation.review.approved-above', version: 2 },
           reason: '理由不充分',
         },
       },
