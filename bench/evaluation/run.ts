@@ -44,6 +44,10 @@ const PORT = Number(arg('port', '3902'));
 const DB = process.env['VANGUARD_BENCH_EVALUATION_DB'] ?? 'vanguard_bench_evaluation';
 if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`VANGUARD_BENCH_EVALUATION_DB must be a plain identifier, got ${DB}`);
 const log = (s: string) => (JSON_OUT ? process.stderr.write(`${s}\n`) : console.log(s));
+// With --json, stdout carries the one JSON object alone: what the migrations (ours and the
+// ballots bench's) print goes to stderr instead.
+const writeStdout = process.stdout.write.bind(process.stdout);
+if (JSON_OUT) process.stdout.write = process.stderr.write.bind(process.stderr);
 const root = join(__dirname, '..', '..');
 const VILLAGE = demoOrgId('910425101201');
 const COUNTY = demoOrgId('910425');
@@ -249,7 +253,7 @@ async function main(): Promise<void> {
     ballots,
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
-  if (JSON_OUT) process.stdout.write(JSON.stringify(result) + '\n');
+  if (JSON_OUT) writeStdout(JSON.stringify(result) + '\n');
   else if (best)
     log(
       `\nlifecycle: ${best.perSecond}/s p99 ${best.p99Ms} ms at c=${best.concurrency} (target ≥ 500/s, p99 ≤ 100 ms); lag p99 ${lagFigure?.p99Ms} ms (≤ 500); rebuild ${rebuild.eventsPerSecond}/s (≥ 20,000)`,
