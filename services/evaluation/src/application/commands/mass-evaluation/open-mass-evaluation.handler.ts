@@ -5,7 +5,7 @@ import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import { OutOfScopeError, streamContext, type CommandContext } from '../command-context';
+import { streamContext, type CommandContext } from '../command-context';
 import { massEvaluationStream } from './mass-evaluation-access';
 
 export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today'>;
@@ -28,10 +28,11 @@ export class OpenMassEvaluationHandler {
         '评议党组织时 orgId 须为该组织 / for an organisation, orgId is the organisation evaluated',
       );
     }
-    if (!(await this.tree.pathOf(input.orgId))) {
+    // Scope before existence, one answer for both: a 403 for real organisations elsewhere would tell a
+    // caller which ids exist outside its subtree.
+    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId) || !(await this.tree.pathOf(input.orgId))) {
       throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${input.orgId}`);
     }
-    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     const windowId = this.ids.next();
     const stream = massEvaluationStream(windowId);
     const { state, version } = await this.streams.load(stream, massEvaluationDecider);

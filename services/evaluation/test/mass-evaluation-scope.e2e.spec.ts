@@ -1,0 +1,36 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { demoOrgId } from '@vanguard/infra-config';
+import { tokenFor } from '@vanguard/testing';
+import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+
+const VILLAGE = demoOrgId('910425101201');
+
+/** Who may open a 群众评议 window, and what a refusal gives away. */
+describe('mass evaluation scope (e2e)', () => {
+  let app: INestApplication;
+  const tokens: Record<string, string> = {};
+  const open = (user: string, orgId: string) =>
+    request(app.getHttpServer())
+      .post('/mass-evaluations')
+      .set('Authorization', `Bearer ${tokens[user]}`)
+      .send({ subject: { kind: 'organization', id: orgId }, orgId, eligibleVoters: 3, opensOn: '2011-06-02', closesOn: '2011-06-09' });
+
+  beforeAll(async () => {
+    app = await createEvaluationTestApp(clockOn('2011-06-02'));
+    for (const u of ['township.secretary', 'other.township.secretary']) tokens[u] = await tokenFor(u);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers another township’s real organisation exactly like an id that does not exist (404)', async () => {
+    const elsewhere = await open('other.township.secretary', VILLAGE);
+    const unknown = await open('other.township.secretary', '00000000-0000-4000-8000-0000000000aa');
+    expect({ status: elsewhere.status, code: elsewhere.body.code }).toEqual({ status: 404, code: 'ORGANIZATION.NOT_FOUND' });
+    expect(unknown.status).toBe(elsewhere.status);
+    expect(unknown.body.code).toBe(elsewhere.body.code);
+    expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(elsewhere.body).sort());
+    expect((await open('township.secretary', VILLAGE)).status).toBe(201);
+  });
+});
