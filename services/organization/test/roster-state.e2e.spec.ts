@@ -1,0 +1,116 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Consumer } from 'kafkajs';
+import request from 'supertest';
+import { MEMBER_STATE_TOPIC, ORGANIZATION_STATE_TOPIC } from '@vanguard/contracts';
+import { demoOrgId } from '@vanguard/infra-config';
+import { claimsOf, tokenFor, waitUntil } from '@vanguard/testing';
+import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { testKafka, withCheckDigit } from './support/roster-state';
+
+const BAIHUA = demoOrgId('910425101');
+const HEKOU_TOWN = demoOrgId('910425102');
+
+// ADR 0029, through the real service: commands over HTTP reach the compacted state topics. The shared
+// test schema may hold a backlog of notes from other suites' bulk inserts, published first (oldest
+// first, about 1,000 a second here): hence the long first wait.
+describe('roster state topics follow the commands', () => {
+  let sut: INestApplication;
+  let token: string;
+  let consumer: Consumer;
+  const latest = new Map<string, { raw: string | null; data: Record<string, unknown> | null }>();
+  const as = () => ({ Authorization: `Bearer ${token}` });
+  const http = () => request(sut.getHttpServer());
+
+  beforeAll(async () => {
+    sut = await createOrganizationTestApp({ relay: true });
+    token = await tokenFor('county.organizer');
+    consumer = testKafka().consumer({ groupId: `roster-state-e2e-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [ORGANIZATION_STATE_TOPIC, MEMBER_STATE_TOPIC], fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const raw = message.value?.toString('utf8') ?? null;
+        latest.set(message.key?.toString('utf8') ?? '', {
+          raw,
+          data: raw ? (JSON.parse(raw) as { data: Record<string, unknown> }).data : null,
+        });
+        return Promise.resolve();
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await sut?.close();
+  });
+
+  const village = async (parentId: string, parentCode: string) => {
+    const res = await http()
+      .post('/organizations')
+      .set(as())
+      .send({
+        code: childCode(parentCode),
+        name: '状态测试支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parentId,
+        establishedOn: '2005-01-01',
+      });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const stateOf = (key: string) => latest.get(key)?.data ?? undefined;
+
+  it('publishes enrolment, role change, contact point, move, departure and dissolution, without the member’s personal data', async () => {
+    const moved = await village(BAIHUA, '910425101');
+    const dissolved = await village(BAIHUA, '910425101');
+    const person = {
+      name: `状态测试${randomUUID().slice(0, 4)}`,
+      idNumber: withCheckDigit(`1101011975${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
+      phone: '13912345678',
+    };
+    const enrolled = await http()
+      .post('/members')
+      .set(as())
+      .send({ orgId: moved, name: person.name, status: 'full', joinedOn: '2010-07-01', idNumber: person.idNumber, phone: person.phone });
+    expect(enrolled.status).toBe(201);
+    const member = enrolled.body.id as string;
+    expect((await http().post(`/members/${member}/roles`).set(as()).send({ role: 'secretary' })).status).toBe(204);
+    expect(
+      (await http().post('/contact-points').set(as()).send({ orgId: moved, leaderName: '状态测试领导', establishedOn: '2011-01-01' }))
+        .status,
+    ).toBe(201);
+    expect((await http().post(`/organizations/${moved}/move`).set(as()).send({ parentId: HEKOU_TOWN })).status).toBeLessThan(300);
+    expect((await http().post(`/organizations/${dissolved}/dissolve`).set(as()).send({ reason: '状态测试' })).status).toBeLessThan(300);
+    await waitUntil(
+      'the member state with the role',
+      () => (stateOf(`member-${member}`)?.['roles'] as string[] | undefined)?.includes('secretary'),
+      { timeoutMs: 360_000, intervalMs: 500 },
+    );
+    token = await tokenFor('county.organizer'); // the first wait may outlast the access token
+    expect((await http().post(`/members/${member}/leave`).set(as()).send({})).status).toBeLessThan(300);
+
+    await waitUntil('the departure', () => stateOf(`member-${member}`)?.['membership'] === 'left', { timeoutMs: 60_000, intervalMs: 200 });
+    await waitUntil(
+      'the move and the contact point',
+      () => {
+        const s = stateOf(`organization-${moved}`);
+        return (
+          s?.['parentId'] === HEKOU_TOWN && (s['path'] as string[]).includes(HEKOU_TOWN) && (s['contactPoints'] as unknown[]).length === 1
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    await waitUntil('the dissolution', () => stateOf(`organization-${dissolved}`)?.['status'] === 'dissolved', {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
+    expect(stateOf(`organization-${moved}`)?.['contactPoints']).toEqual([
+      { contactPointId: expect.any(String), leaderId: claimsOf(token)['sub'] },
+    ]);
+    expect(stateOf(`member-${member}`)).toMatchObject({ orgId: moved, roles: ['secretary'], status: 'full' });
+    for (const key of [`member-${member}`, `organization-${moved}`])
+      for (const value of [person.name, person.idNumber, person.phone, '状态测试领导']) expect(latest.get(key)?.raw).not.toContain(value);
+  }, 480_000);
+});
