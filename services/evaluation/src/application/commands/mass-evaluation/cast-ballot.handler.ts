@@ -22,11 +22,34 @@ export class BallotRefusedError extends DomainError {
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
+/**
+ * Longest comment, in Unicode code points — the unit Postgres' char_length checks in the ballot table.
+ * (UTF-16 units would count an emoji twice; class-validator's MaxLength counts a surrogate pair once
+ * but also drops variation selectors, so neither matches what is stored.)
+ */
+export const MAX_COMMENT_CODE_POINTS = 500;
+
+/** Code points of a comment after NFC normalisation, the length that sanitiseComment keeps. */
+export const commentLength = (comment: string): number => [...comment.normalize('NFC')].length;
+
 /** A ballot's comment as stored: plain text, normalised (NFC), invisible characters dropped, trimmed; empty is none. */
 export function sanitiseComment(comment: string | null): string | null {
   if (comment === null) return null;
-  const clean = comment.normalize('NFC').replace(INVISIBLE, '').trim().slice(0, 500);
+  const clean = comment.normalize('NFC').replace(INVISIBLE, '').trim();
+  // The request was validated with commentLength, and dropping characters only shortens: refuse rather
+  // than cut if that ever stops holding, so no voter's words are silently lost.
+  if ([...clean].length > MAX_COMMENT_CODE_POINTS) throw new CommentTooLongError();
   return clean.length > 0 ? clean : null;
+}
+
+export class CommentTooLongError extends DomainError {
+  constructor() {
+    super(
+      'BALLOT.COMMENT_TOO_LONG',
+      'invalid',
+      `意见建议不得超过 ${MAX_COMMENT_CODE_POINTS} 字 / comment: at most ${MAX_COMMENT_CODE_POINTS} characters`,
+    );
+  }
 }
 
 /** 投票: no account, no voter, one ballot per code. */

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import { commentLength, MAX_COMMENT_CODE_POINTS } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
 import { DAY } from '../dto/campaign.dto';
 
 const SUBJECT_KINDS = ['organization', 'member'] as const;
@@ -71,10 +85,19 @@ export class CastBallotRequest {
   @IsIn(RATINGS)
   rating!: (typeof RATINGS)[number];
 
-  @ApiPropertyOptional({ maxLength: 500, description: '意见建议 (plain text; never shown with anything about the voter)' })
+  @ApiPropertyOptional({
+    maxLength: MAX_COMMENT_CODE_POINTS,
+    description: '意见建议 (plain text, at most 500 Unicode code points after NFC; never shown with anything about the voter)',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @ValidateBy({
+    name: 'maxCodePoints',
+    validator: {
+      validate: (v: unknown) => typeof v !== 'string' || commentLength(v) <= MAX_COMMENT_CODE_POINTS,
+      defaultMessage: () => `comment must be at most ${MAX_COMMENT_CODE_POINTS} characters (Unicode code points)`,
+    },
+  })
   comment?: string;
 }
 
