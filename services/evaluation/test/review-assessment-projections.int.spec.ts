@@ -29,7 +29,7 @@ function reviewHistory(): [string, ReviewEvent[]] {
       type: 'SubmitSelfAssessment',
       data: { memberId, orgId: BRANCH, year: 2010, submittedOn: '2010-12-10', selfAssessment: 's', partySpiritAnalysis: 'p' },
     },
-    { type: 'TallyPeerBallots', data: { memberId, year: 2010, tally, decidedBy: secretary, memberOrgPath: PATH } },
+    { type: 'TallyPeerBallots', data: { memberId, year: 2010, tally, activeMembers: 30, decidedBy: secretary, memberOrgPath: PATH } },
     { type: 'ConcludeReview', data: { grade: 'qualified', decidedBy: secretary, memberOrgPath: PATH, reason: '' } },
     ...(Math.random() < 0.5
       ? ([

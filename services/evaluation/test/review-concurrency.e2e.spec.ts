@@ -31,6 +31,12 @@ describe('fifty concurrent decisions on one review (e2e)', () => {
     [village, reviewer] = [await tokenFor('village.secretary'), await tokenFor('city.reviewer')];
     db = new Client({ connectionString: infraConfig().testDatabaseUrl });
     await db.connect();
+    // Peers in the village to cast the ballots (a tally cannot outnumber the branch's active members).
+    await enrolInRoster(
+      db,
+      VILLAGE,
+      Array.from({ length: 25 }, () => randomUUID()),
+    );
   });
   afterAll(async () => {
     await db?.end();

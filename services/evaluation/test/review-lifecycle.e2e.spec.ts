@@ -39,6 +39,12 @@ describe('democratic review (e2e)', () => {
     campaign = await openCampaign(app, tokens['county.organizer']!);
     db = new Client({ connectionString: infraConfig().testDatabaseUrl });
     await db.connect();
+    // Peers in the village to cast the ballots (a tally cannot outnumber the branch's active members).
+    await enrolInRoster(
+      db,
+      VILLAGE,
+      Array.from({ length: 25 }, () => randomUUID()),
+    );
   });
   afterAll(async () => {
     await db?.end();
@@ -194,6 +200,27 @@ describe('democratic review (e2e)', () => {
     const concluded = await post('county.organizer', review(member, '/conclude'), { grade: 'excellent', reason: '过半' });
     expect([concluded.status, concluded.body.code]).toEqual([403, 'REVIEW.NOT_THE_BRANCH']);
     expect((await events(member)).map((e) => e.type)).toEqual(['evaluation.SelfAssessmentSubmitted', 'evaluation.PeerBallotsTallied']);
+  });
+
+  it('refuses more ballots than the branch has active members, and records the number it counted against', async () => {
+    const member = randomUUID();
+    await selfAssess(member);
+    const activeInVillage = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(`select count(*) as n from evaluation.roster_members where org_id = $1 and membership = 'active'`, [
+            VILLAGE,
+          ])
+        ).rows[0]!.n,
+      );
+    const n = await activeInVillage();
+    const tooMany = await post('village.secretary', review(member, '/ballots'), {
+      tally: { excellent: n + 1, qualified: 0, basicallyQualified: 0, unqualified: 0 },
+    });
+    expect([tooMany.status, tooMany.body.code]).toEqual([422, 'REVIEW.TOO_MANY_BALLOTS']);
+    expect((await post('village.secretary', review(member, '/ballots'), { tally })).status).toBe(200);
+    const [, tallied] = await events(member);
+    expect(tallied).toMatchObject({ type: 'evaluation.PeerBallotsTallied', data: { tally, activeMembers: await activeInVillage() } });
   });
 
   it('answers 404 alike for a review that does not exist and one of another township', async () => {

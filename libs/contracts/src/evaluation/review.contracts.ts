@@ -38,8 +38,9 @@ export const PeerBallotsTallied = defineContract({
   name: 'PeerBallotsTallied',
   version: 1,
   stream: 'review',
-  description: 'The branch counted the peer ballots on the member (who voted how is not recorded).',
-  schema: z.object({ memberId: id, year: z.int(), tally: gradeTallySchema }),
+  description:
+    'The branch counted the peer ballots on the member (who voted how is not recorded). `activeMembers`: the branch’s active members per the roster when counted, which bounds the ballots (absent on tallies recorded before the bound).',
+  schema: z.object({ memberId: id, year: z.int(), tally: gradeTallySchema, activeMembers: z.int().min(0).optional() }),
 });
 
 export const ReviewConcluded = defineContract({

@@ -7,7 +7,12 @@ export interface SubmitSelfAssessment {
 }
 export interface TallyPeerBallots {
   readonly type: 'TallyPeerBallots';
-  readonly data: ContractData<typeof PeerBallotsTallied> & { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[] };
+  /** `activeMembers`: the branch's active members per the roster, read by the handler; recorded on the event. */
+  readonly data: ContractData<typeof PeerBallotsTallied> & {
+    readonly activeMembers: number;
+    readonly decidedBy: DecidedBy;
+    readonly memberOrgPath: readonly string[];
+  };
 }
 /**
  * `memberOrgPath`: ids from the root down to the member's branch. `evidence`: the streams at

@@ -2,6 +2,7 @@ import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import type { ApproveReview, ConcludeReview, ReturnReview, ReviewCommand, SubmitSelfAssessment, TallyPeerBallots } from './review.commands';
 import type { ReviewEvent } from './review.events';
 import {
+  BallotsDoNotOutnumberTheBranchRule,
   BallotsFollowTheSelfAssessmentRule,
   BranchConcludesForItsMembersRule,
   ConclusionFollowsTheBallotsRule,
@@ -24,7 +25,9 @@ export function submitSelfAssessment({ data }: SubmitSelfAssessment, state: Revi
 export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState): ReviewEvent[] {
   checkRule(new BallotsFollowTheSelfAssessmentRule(state.status));
   checkRule(new BranchConcludesForItsMembersRule(data.decidedBy, data.memberOrgPath));
-  return [{ type: 'evaluation.PeerBallotsTallied', data: { memberId: data.memberId, year: data.year, tally: data.tally } }];
+  checkRule(new BallotsDoNotOutnumberTheBranchRule(data.tally, data.activeMembers));
+  const { memberId, year, tally, activeMembers } = data;
+  return [{ type: 'evaluation.PeerBallotsTallied', data: { memberId, year, tally, activeMembers } }];
 }
 
 export function concludeReview({ data }: ConcludeReview, state: ReviewState): ReviewEvent[] {

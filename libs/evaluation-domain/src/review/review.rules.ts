@@ -169,6 +169,24 @@ export class GradeIsBorneOutByTheBallotsRule extends Rule {
   }
 }
 
+/** Peer ballots are cast by the branch's members: no more ballots than its active members per the roster. */
+export class BallotsDoNotOutnumberTheBranchRule extends Rule {
+  readonly id = 'evaluation.review.ballots-within-branch';
+  readonly code = 'REVIEW.TOO_MANY_BALLOTS';
+  readonly kind = 'rule';
+  readonly message = '测评票总数不能超过支部现有党员人数 / the ballots cannot outnumber the branch’s active members';
+  constructor(
+    private readonly tally: { excellent: number; qualified: number; basicallyQualified: number; unqualified: number },
+    private readonly activeMembers: number,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const t = this.tally;
+    return t.excellent + t.qualified + t.basicallyQualified + t.unqualified > this.activeMembers;
+  }
+}
+
 export class ReturnGivesAReasonRule extends Rule {
   readonly id = 'evaluation.review.return-reason';
   readonly code = 'REVIEW.REASON_REQUIRED';

@@ -3,6 +3,7 @@ import type { ReviewCommand } from './review.commands';
 import { reviewDecider } from './review.decide';
 import type { ReviewEvent } from './review.events';
 import {
+  BallotsDoNotOutnumberTheBranchRule,
   BallotsFollowTheSelfAssessmentRule,
   BranchConcludesForItsMembersRule,
   BranchOrAboveConcludesRuleV1,
@@ -38,7 +39,7 @@ const submitted: ReviewEvent = {
   },
 };
 const tally = { excellent: 14, qualified: 8, basicallyQualified: 1, unqualified: 0 };
-const tallied: ReviewEvent = { type: 'evaluation.PeerBallotsTallied', data: { memberId: MEMBER, year: 2011, tally } };
+const tallied: ReviewEvent = { type: 'evaluation.PeerBallotsTallied', data: { memberId: MEMBER, year: 2011, tally, activeMembers: 30 } };
 const conclude = (
   grade: 'excellent' | 'qualified' | 'basically_qualified' | 'unqualified',
   reason = '',
@@ -71,12 +72,22 @@ describe('reviewDecider', () => {
   it('counts the peer ballots after it', () =>
     spec
       .given([submitted])
-      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, decidedBy: secretary, memberOrgPath: PATH } })
+      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, activeMembers: 30, decidedBy: secretary, memberOrgPath: PATH } })
       .then([tallied]));
+  it('counts as many ballots as the branch has active members, recording that number', () =>
+    spec
+      .given([submitted])
+      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, activeMembers: 23, decidedBy: secretary, memberOrgPath: PATH } })
+      .then([{ ...tallied, data: { ...tallied.data, activeMembers: 23 } }]));
+  it('refuses more ballots than the branch has active members', () =>
+    spec
+      .given([submitted])
+      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, activeMembers: 22, decidedBy: secretary, memberOrgPath: PATH } })
+      .thenRefuses(BallotsDoNotOutnumberTheBranchRule));
   it('counts no ballots before the self-assessment', () =>
     spec
       .given([])
-      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, decidedBy: secretary, memberOrgPath: PATH } })
+      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, activeMembers: 30, decidedBy: secretary, memberOrgPath: PATH } })
       .thenRefuses(BallotsFollowTheSelfAssessmentRule));
   it('concludes "excellent" when most ballots say so, recording the review version read', () =>
     spec.given([submitted, tallied]).when(conclude('excellent', '测评优秀票过半')).then([concluded]));
@@ -111,7 +122,10 @@ describe('reviewDecider', () => {
   it('counts no ballots for a level above the member’s branch', () =>
     spec
       .given([submitted])
-      .when({ type: 'TallyPeerBallots', data: { ...tallied.data, decidedBy: { ...secretary, orgId: TOWNSHIP }, memberOrgPath: PATH } })
+      .when({
+        type: 'TallyPeerBallots',
+        data: { ...tallied.data, activeMembers: 30, decidedBy: { ...secretary, orgId: TOWNSHIP }, memberOrgPath: PATH },
+      })
       .thenRefuses(BranchConcludesForItsMembersRule));
   it('keeps version 1 of the branch rule (any level on the path) so conclusions taken under it replay', () => {
     const township = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };

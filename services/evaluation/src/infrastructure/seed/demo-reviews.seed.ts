@@ -77,7 +77,7 @@ export const seedDemoReviews: DemoSeed = async ({ pool, streams, tree }) => {
     })),
   });
   const evidence = new EvidencePack([new PledgeEvidenceSource(pool)]);
-  const tally = new TallyPeerBallotsHandler(streams, tree);
+  const tally = new TallyPeerBallotsHandler(streams, tree, roster);
   const conclude = new ConcludeReviewHandler(streams, tree, evidence);
   const approve = new ApproveReviewHandler(streams, tree);
   let events = 0;
