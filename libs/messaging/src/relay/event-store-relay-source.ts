@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { ContractRegistry, EventEnvelope } from '@vanguard/contracts';
 import { PgListener, START, storeChannel, type GlobalCheckpoint, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
-import { LeaderLock } from './leader-lock';
+import { RelayLeaderLease } from './leader-lock';
 import { writeRelayDeadLetters, type RefusedRecord } from './relay-dead-letters';
 import type { RelayBatch, RelayRecord, RelaySource, SourceWatch } from './relay-source.port';
 
@@ -16,6 +16,8 @@ export interface EventStoreRelaySourceOptions {
   readonly name?: string;
   /** Reconnect backoff of the listening connection (`watch`); default 100 ms doubling to 5 s. */
   readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Lease timeout T of the relay's lock (ADR 0015): a silent leader stops within T/2, a standby takes over after about T. Default 10 s. */
+  readonly leaseTimeoutMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ const ENCRYPTED_KEY = '$personal';
  */
 export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
   readonly name: string;
-  private readonly lock: LeaderLock;
+  private readonly lock: RelayLeaderLease;
   /** The lock tenure of the last read; a commit under another tenure could undo a newer leader's work. */
   private readUnder = -1;
 
@@ -49,7 +51,7 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
     private readonly options: EventStoreRelaySourceOptions,
   ) {
     this.name = options.name ?? 'kafka-relay';
-    this.lock = new LeaderLock(pool, `event-store:${store.schema}:${this.name}`);
+    this.lock = new RelayLeaderLease(pool, `event-store:${store.schema}:${this.name}`, options.leaseTimeoutMs);
   }
 
   get isLeader(): boolean {
@@ -57,13 +59,12 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
   }
 
   async read(after: GlobalCheckpoint | undefined, limit: number): Promise<RelayBatch<GlobalCheckpoint>> {
-    const client = await this.lock.acquire();
-    if (!client) return { records: [], checkpoint: after ?? START, standby: true };
+    if (!(await this.lock.acquire())) return { records: [], checkpoint: after ?? START, standby: true };
     // A new tenure continues from what was durably committed, never from a position held in
     // memory: another leader may have moved on while this instance stood by.
     const sameTenure = this.readUnder === this.lock.generation;
     this.readUnder = this.lock.generation;
-    const from = after && sameTenure ? after : await this.lock.run(client, () => this.storedCheckpoint());
+    const from = after && sameTenure ? after : await this.storedCheckpoint();
     const batch = await this.store.readAllPage(from, limit, true);
     const records: RelayRecord[] = [];
     const refused: RefusedRecord[] = [];
@@ -95,18 +96,18 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
   }
 
   async commit(checkpoint: GlobalCheckpoint): Promise<void> {
-    const client = await this.lock.acquire();
-    if (!client || this.lock.generation !== this.readUnder) throw new Error(`${this.name}: relay lock lost since the read; not committing`);
-    // Never moves backwards, even if a former leader commits late.
-    await this.lock.run(client, (c) =>
-      c.query(
-        `insert into "${this.store.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
+    if (!(await this.lock.acquire()) || this.lock.generation !== this.readUnder) {
+      throw new Error(`${this.name}: relay lock lost since the read; not committing`);
+    }
+    // On the lock's own session, so it cannot land once the lock is gone (ADR 0015). Never
+    // moves backwards, even if a former leader commits late.
+    await this.lock.query(
+      `insert into "${this.store.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
          values ($1, $2::xid8, $3)
          on conflict (subscription) do update
            set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
            where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`,
-        [this.name, checkpoint.transactionId, checkpoint.position],
-      ),
+      [this.name, checkpoint.transactionId, checkpoint.position],
     );
   }
 
@@ -138,9 +139,11 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
     return { record: { envelope: valid.envelope, topic: valid.contract.topic } };
   }
 
+  /** Read on the lock's session right after taking it: every write of the previous leader has committed by then. */
   private async storedCheckpoint(): Promise<GlobalCheckpoint> {
-    const { rows } = await this.pool.query<{ transaction_id: string; position: string }>(
-      `select transaction_id, position from "${this.store.schema}".subscription_checkpoints where subscription = $1`,
+    const rows = await this.lock.fenced<{ transaction_id: string; position: string }>(
+      (holdsLock) =>
+        `select transaction_id, position from "${this.store.schema}".subscription_checkpoints where subscription = $1 and ${holdsLock}`,
       [this.name],
     );
     const r = rows[0];

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@vanguard/contracts';
 import { PgListener } from '@vanguard/event-store';
 import { qualifiedTable } from '../sql';
 import { DEFAULT_OUTBOX_TABLE, ensureOutboxNotifications, outboxChannel, type OutboxTableOptions } from '../outbox/outbox.schema';
-import { LeaderLock } from './leader-lock';
+import { RelayLeaderLease } from './leader-lock';
 import { writeRelayDeadLetters, type RefusedRecord } from './relay-dead-letters';
 import type { RelayBatch, RelaySource, SourceWatch } from './relay-source.port';
 
@@ -12,6 +12,8 @@ export interface OutboxRelaySourceOptions extends OutboxTableOptions {
   readonly name?: string;
   /** Reconnect backoff of the listening connection (`watch`); default 100 ms doubling to 5 s. */
   readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Lease timeout T of the relay's lock (ADR 0015): a silent leader stops within T/2, a standby takes over after about T. Default 10 s. */
+  readonly leaseTimeoutMs?: number;
 }
 
 /** The checkpoint of an outbox batch: the rows to stamp as published. */
@@ -27,13 +29,13 @@ export interface OutboxCheckpoint {
  * Per stream, order holds because a stream's next event is written only after its previous
  * one committed (the aggregate's version check / row lock), so it has the higher id.
  *
- * Only one source per outbox table is active at a time (LeaderLock keyed by the table).
+ * Only one source per outbox table is active at a time (RelayLeaderLease keyed by the table).
  * `watch` LISTENs for the table's insert trigger, so the relay reads as soon as rows commit.
  */
 export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   readonly name: string;
   private readonly table: string;
-  private readonly lock: LeaderLock;
+  private readonly lock: RelayLeaderLease;
 
   constructor(
     private readonly pool: Pool,
@@ -41,7 +43,7 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   ) {
     this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema);
     this.name = options.name ?? `${options.schema ? `${options.schema}.` : ''}${options.table ?? DEFAULT_OUTBOX_TABLE}`;
-    this.lock = new LeaderLock(pool, `outbox:${this.table}`);
+    this.lock = new RelayLeaderLease(pool, `outbox:${this.table}`, options.leaseTimeoutMs);
   }
 
   /** Whether this instance holds the outbox's relay lock. */
@@ -50,13 +52,10 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   }
 
   async read(_after: OutboxCheckpoint | undefined, limit: number): Promise<RelayBatch<OutboxCheckpoint>> {
-    const client = await this.lock.acquire();
-    if (!client) return { records: [], checkpoint: { ids: [] }, standby: true };
-    const { rows } = await this.lock.run(client, (c) =>
-      c.query<{ id: string; topic: string; envelope: EventEnvelope }>(
-        `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
-        [limit],
-      ),
+    if (!(await this.lock.acquire())) return { records: [], checkpoint: { ids: [] }, standby: true };
+    const rows = await this.lock.query<{ id: string; topic: string; envelope: EventEnvelope }>(
+      `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
+      [limit],
     );
     return {
       records: rows.map((r) => ({ envelope: r.envelope, topic: r.topic })),
@@ -67,10 +66,9 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   async commit(checkpoint: OutboxCheckpoint): Promise<void> {
     if (!checkpoint.ids.length) return;
     // Lost the lock since reading? Then stamp nothing: the new holder republishes (a duplicate, never a loss).
-    const client = await this.leaderOrFail();
-    await this.lock.run(client, (c) =>
-      c.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]),
-    );
+    // On the lock's own session (ADR 0015): refused once the lock is no longer trusted.
+    if (!this.lock.held) throw new Error(`${this.name}: relay lock lost before commit`);
+    await this.lock.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]);
   }
 
   /** Into `vanguard_relay_dead_letters` beside the outbox; the rows are stamped by the commit that follows. */
@@ -114,12 +112,5 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   async backlog(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(`select count(*) as n from ${this.table} where published_at is null`);
     return Number(rows[0]?.n ?? 0);
-  }
-
-  private async leaderOrFail() {
-    if (!this.lock.held) throw new Error(`${this.name}: relay lock lost before commit`);
-    const client = await this.lock.acquire();
-    if (!client) throw new Error(`${this.name}: relay lock lost before commit`);
-    return client;
   }
 }

@@ -54,6 +54,12 @@ export interface SourceWatch {
 export interface RelaySource<TCheckpoint = unknown> {
   /** For logs and metric labels, e.g. `organization-outbox`. */
   readonly name: string;
+  /**
+   * Whether this instance may publish right now (it holds the source's lock and heard from it
+   * recently, ADR 0015). The relay asks before each publish and drops the batch if not; a
+   * source without a lock leaves it out.
+   */
+  readonly isLeader?: boolean;
   read(after: TCheckpoint | undefined, limit: number): Promise<RelayBatch<TCheckpoint>>;
   commit(checkpoint: TCheckpoint): Promise<void>;
   /**

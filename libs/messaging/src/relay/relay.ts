@@ -160,6 +160,7 @@ export class Relay {
       return { published: 0, read: 0, heldBack: false };
     }
     this.stats_.standby = false;
+    if (!this.leads()) return this.lostLead();
     const refused: RefusedRecord[] = [...(batch.refused ?? [])];
     const outgoing: Outgoing[] = [];
     for (const r of batch.records) {
@@ -169,6 +170,7 @@ export class Relay {
       else outgoing.push({ envelope: r.envelope, topic, message: encoded });
     }
     const published = outgoing.length ? await this.publish(outgoing, refused) : 0;
+    if (published < 0) return this.lostLead();
     if (refused.length) {
       if (!source.deadLetter) {
         throw new Error(
@@ -199,9 +201,11 @@ export class Relay {
    * time, in order (so each stream keeps its order), and a record Kafka refuses for what it is
    * (too large, no such topic, invalid) joins `refused` instead of wedging the relay; any
    * other failure (broker unreachable, not enough replicas) fails the round as before.
+   * -1: the source's lock went before a send (nothing more sent; what went before stays sent).
    */
   private async publish(outgoing: readonly Outgoing[], refused: RefusedRecord[]): Promise<number> {
     const producer = await this.connect();
+    if (!this.leads()) return -1;
     try {
       await producer.sendBatch({ topicMessages: byTopic(outgoing), acks: -1 });
       return outgoing.length;
@@ -210,6 +214,7 @@ export class Relay {
     }
     let published = 0;
     for (const o of outgoing) {
+      if (!this.leads()) return -1;
       try {
         await (await this.connect()).send({ topic: o.topic, messages: [o.message], acks: -1 });
         published += 1;
@@ -220,6 +225,23 @@ export class Relay {
       }
     }
     return published;
+  }
+
+  /** The source's lock, asked right before sending: a leader whose lease lapsed must not publish. */
+  private leads(): boolean {
+    return this.options.source.isLeader !== false;
+  }
+
+  /**
+   * The source's lock went (its connection silent or dead) after the read: nothing more is
+   * sent and nothing committed; whoever leads next starts from the durable checkpoint.
+   */
+  private lostLead(): { published: number; read: number; heldBack: boolean } {
+    this.log.warn({ source: this.options.source.name }, 'relay lost the lead of its source; not publishing the batch read');
+    this.after = undefined;
+    this.stats_.standby = true;
+    this.stats_.rounds += 1;
+    return { published: 0, read: 0, heldBack: false };
   }
 
   /** Whether Kafka refused the records themselves (not: could not be reached), and why. */
