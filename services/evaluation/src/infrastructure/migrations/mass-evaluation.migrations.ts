@@ -64,8 +64,42 @@ export class MassEvaluationBallotWithoutWindowLock1764730000001 implements Migra
   }
 }
 
+/**
+ * Only the service's own role reads the ballot box (ADR 0027, Limits). Ballot rows carry no time, but
+ * their xmin and ctid follow cast order until the window closes, and a dump taken during voting keeps
+ * that order: any other reader could line ballots up against outside evidence of who voted when. So
+ * every grant on the ballot and code tables is taken back, from PUBLIC and from any named role
+ * (an auditor's read-only role included); the service role owns them and keeps its rights.
+ */
+export class MassEvaluationBallotBoxOwnerOnly1764730000002 implements MigrationInterface {
+  readonly name = 'MassEvaluationBallotBoxOwnerOnly1764730000002';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      do $$
+      declare
+        g record;
+      begin
+        revoke all on mass_evaluation_ballot, mass_evaluation_code from public;
+        for g in
+          select distinct a.grantee::regrole::text as name
+            from pg_class c, aclexplode(c.relacl) a
+           where c.oid in ('mass_evaluation_ballot'::regclass, 'mass_evaluation_code'::regclass)
+             and a.grantee <> 0 and a.grantee <> c.relowner
+        loop
+          execute format('revoke all on mass_evaluation_ballot, mass_evaluation_code from %s', g.name);
+        end loop;
+      end $$`);
+  }
+
+  async down(): Promise<void> {
+    // Nothing to restore: no grant was ever meant to exist.
+  }
+}
+
 /** The mass-evaluation slice's read side; timestamps from 1764730000000 up, oldest first. */
 export const massEvaluationMigrations: (new () => MigrationInterface)[] = [
   MassEvaluationBallotBox1764730000000,
   MassEvaluationBallotWithoutWindowLock1764730000001,
+  MassEvaluationBallotBoxOwnerOnly1764730000002,
 ];
