@@ -73,6 +73,7 @@ describe('democratic review (e2e)', () => {
 
   /** A member's pledge run to fulfilled or lapsed, and the projection caught up with it. */
   async function memberPledge(member: string, outcome: 'fulfil' | 'lapse'): Promise<{ pledgeId: string; version: number }> {
+    await enrolInRoster(db, VILLAGE, [member]);
     const made = await post('village.secretary', '/pledges', {
       ...campaign,
       pledger: { kind: 'member', id: member },

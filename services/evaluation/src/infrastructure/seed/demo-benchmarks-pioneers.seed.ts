@@ -7,6 +7,7 @@ import { ConfirmBenchmarkReachedHandler } from '../../application/commands/confi
 import { ReportBenchmarkProgressHandler } from '../../application/commands/report-benchmark-progress/report-benchmark-progress.handler';
 import { pioneerStream } from '../../application/commands/select-quarter-pioneer/pioneer-access';
 import { SelectQuarterPioneerHandler } from '../../application/commands/select-quarter-pioneer/select-quarter-pioneer.handler';
+import { PgRoster } from '../roster/pg-roster';
 import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed, type DemoSeedContext } from './demo-support';
 
 const FIRST = 50_000_000;
@@ -22,12 +23,14 @@ const village = as(VILLAGE, 'branch_secretary');
  */
 export const seedDemoBenchmarksPioneers: DemoSeed = async (ctx) => {
   const { streams, tree } = ctx;
+  // Organisations benchmark here: the roster is asked about members only.
+  const roster = new PgRoster(ctx.pool);
   const slice = 'benchmarks-pioneers';
   let events = await pioneerOfQ1(ctx);
   if ((await streams.load(`benchmark-${demoId(FIRST)}`, benchmarkDecider)).version > 0) return { slice, created: events > 0, events };
   const ids = demoIds(FIRST);
 
-  const villageBench = await new ChooseBenchmarkHandler(streams, tree, on('2011-07-05'), ids).execute(
+  const villageBench = await new ChooseBenchmarkHandler(streams, tree, on('2011-07-05'), ids, roster).execute(
     {
       subject: { kind: 'organization', id: VILLAGE },
       orgId: VILLAGE,
@@ -42,7 +45,7 @@ export const seedDemoBenchmarksPioneers: DemoSeed = async (ctx) => {
   await progress.execute(villageBench.benchmarkId, { note: '合作社已注册，入社农户32户', percent: 30 }, village);
   await progress.execute(villageBench.benchmarkId, { note: '首批红枣销售收入2.8万元', percent: 60 }, village);
 
-  const townshipBench = await new ChooseBenchmarkHandler(streams, tree, on('2011-07-08'), ids).execute(
+  const townshipBench = await new ChooseBenchmarkHandler(streams, tree, on('2011-07-08'), ids, roster).execute(
     {
       subject: { kind: 'organization', id: TOWNSHIP },
       orgId: TOWNSHIP,

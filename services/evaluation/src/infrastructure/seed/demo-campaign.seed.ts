@@ -17,6 +17,7 @@ import { RatePledgeHandler } from '../../application/commands/rate-pledge/rate-p
 import { ReportPledgeProgressHandler } from '../../application/commands/report-pledge-progress/report-pledge-progress.handler';
 import { ReturnPledgeHandler } from '../../application/commands/return-pledge/return-pledge.handler';
 import { PostgresStreamsAdapter } from '../event-store/postgres-streams.adapter';
+import { PgRoster } from '../roster/pg-roster';
 import { SqlOrgTreeAdapter } from '../org-tree/sql-org-tree.adapter';
 import { bootstrapDemoTree } from './demo-tree';
 import { as, COUNTY, demoId, on, TOWNSHIP, VILLAGE } from './demo-support';
@@ -75,7 +76,7 @@ export async function seedDemoCampaign(databaseUrl: string): Promise<{ created: 
     await new OpenCycleHandler(streams, tree).execute(campaignId, q1, county);
 
     const make = (d: string, ctx: CommandContext, input: Omit<MakePledgeInput, 'campaignId'>) =>
-      new MakePledgeHandler(streams, tree, day(d), ids).execute({ campaignId, ...input }, ctx);
+      new MakePledgeHandler(streams, tree, day(d), ids, new PgRoster(pool)).execute({ campaignId, ...input }, ctx);
     const villagePledge = (cycleId: string, content: string, dueOn: string, category: MakePledgeInput['category'] = 'deed_for_masses') => ({
       cycleId,
       pledger: { kind: 'organization' as const, id: VILLAGE },

@@ -8,6 +8,7 @@ import { OpenMassEvaluationHandler } from '../../application/commands/mass-evalu
 import { PublishMassEvaluationHandler } from '../../application/commands/mass-evaluation/publish-mass-evaluation.handler';
 import { ballotOptionsFromEnv } from '../mass-evaluation/ballot-options';
 import { SqlBallotBox } from '../mass-evaluation/sql-ballot-box';
+import { PgRoster } from '../roster/pg-roster';
 import { as, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
 
 const WINDOW_ID = demoIds(20_000_000).next();
@@ -36,7 +37,7 @@ export const seedDemoMassEvaluation: DemoSeed = async ({ pool, streams, tree }) 
   let events = 0;
   if (state.status === 'none') {
     const ids = { next: () => WINDOW_ID };
-    await new OpenMassEvaluationHandler(streams, tree, ids, on('2011-05-30')).execute(
+    await new OpenMassEvaluationHandler(streams, tree, ids, on('2011-05-30'), new PgRoster(pool)).execute(
       {
         subject: { kind: 'organization', id: VILLAGE },
         orgId: VILLAGE,

@@ -4,9 +4,11 @@ import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { ROSTER, type RosterPort } from '../../ports/roster.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { benchmarkStream } from '../benchmark-access/benchmark-access';
 import { OutOfScopeError, streamContext, type CommandContext } from '../command-context';
+import { memberActiveOrNotFound } from '../member-subject';
 import { pathOrFail } from '../pledge-access';
 
 export type ChooseBenchmarkInput = Omit<ChooseBenchmark['data'], 'benchmarkId' | 'today'>;
@@ -26,12 +28,14 @@ export class ChooseBenchmarkHandler {
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
+    @Inject(ROSTER) private readonly roster: RosterPort,
   ) {}
 
   async execute(input: ChooseBenchmarkInput, ctx: CommandContext): Promise<{ benchmarkId: string; version: number }> {
     if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     await pathOrFail(this.tree, input.orgId);
     if (input.subject.kind === 'organization' && input.subject.id !== input.orgId) throw new BenchmarkSubjectIsTheOrganisationError();
+    await memberActiveOrNotFound(this.roster, input.subject, input.orgId);
     const benchmarkId = this.ids.next();
     const stream = benchmarkStream(benchmarkId);
     const { state, version } = await this.streams.load(stream, benchmarkDecider);

@@ -4,8 +4,10 @@ import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { ROSTER, type RosterPort } from '../../ports/roster.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { OutOfScopeError, streamContext, type CommandContext } from '../command-context';
+import { memberActiveOrNotFound } from '../member-subject';
 import { campaignStream, CampaignNotFoundError } from '../campaign-access';
 import { loadPledgeInScope, pledgeStream } from '../pledge-access';
 
@@ -31,10 +33,12 @@ export class MakePledgeHandler {
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
+    @Inject(ROSTER) private readonly roster: RosterPort,
   ) {}
 
   async execute(input: MakePledgeInput, ctx: CommandContext): Promise<{ pledgeId: string }> {
     if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
+    await memberActiveOrNotFound(this.roster, input.pledger, input.orgId);
     const cycle = await this.cycleFacts(input.campaignId, input.cycleId, input.orgId);
     const follows = input.followsPledgeId ? await this.followed(input.followsPledgeId, ctx) : null;
     const pledgeId = this.ids.next();

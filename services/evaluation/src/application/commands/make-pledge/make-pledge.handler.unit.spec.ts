@@ -1,3 +1,4 @@
+import { InMemoryRoster } from '../../testing/in-memory-roster';
 import { fixedClock, InMemoryOrgTree, InMemoryStreams, sequentialIds } from '../../testing/in-memory-ports';
 import type { CommandContext } from '../command-context';
 import { LaunchCampaignHandler } from '../launch-campaign/launch-campaign.handler';
@@ -46,7 +47,13 @@ describe(MakePledgeHandler.name, () => {
   it('execute_WhenTheCycleIsOpenToday_RecordsThePledgeOnItsOwnStream', async () => {
     const streams = new InMemoryStreams();
     const c = await campaignWithQ2(streams, true);
-    const sut = new MakePledgeHandler(streams, tree, fixedClock('2011-05-10'), sequentialIds('00000000-0000-4000-8000-f'));
+    const sut = new MakePledgeHandler(
+      streams,
+      tree,
+      fixedClock('2011-05-10'),
+      sequentialIds('00000000-0000-4000-8000-f'),
+      new InMemoryRoster({ parents: {} }),
+    );
     const { pledgeId } = await sut.execute(pledge(c), ctx(VILLAGE));
     expect(streams.streams.get(`pledge-${pledgeId}`)).toEqual([
       {
@@ -59,28 +66,52 @@ describe(MakePledgeHandler.name, () => {
   it('execute_WhenTodayIsAfterTheCycle_RefusesWithTheOpenCycleRule (today comes from the injected clock)', async () => {
     const streams = new InMemoryStreams();
     const c = await campaignWithQ2(streams, true);
-    const sut = new MakePledgeHandler(streams, tree, fixedClock('2011-07-02'), sequentialIds('00000000-0000-4000-8000-f'));
+    const sut = new MakePledgeHandler(
+      streams,
+      tree,
+      fixedClock('2011-07-02'),
+      sequentialIds('00000000-0000-4000-8000-f'),
+      new InMemoryRoster({ parents: {} }),
+    );
     await expect(sut.execute(pledge(c, VILLAGE, '2011-06-30'), ctx(VILLAGE))).rejects.toMatchObject({ code: 'PLEDGE.CYCLE_NOT_OPEN' });
   });
 
   it('execute_WhenTheCycleIsOnlyPlanned_RefusesWithTheOpenCycleRule', async () => {
     const streams = new InMemoryStreams();
     const c = await campaignWithQ2(streams, false);
-    const sut = new MakePledgeHandler(streams, tree, fixedClock('2011-05-10'), sequentialIds('00000000-0000-4000-8000-f'));
+    const sut = new MakePledgeHandler(
+      streams,
+      tree,
+      fixedClock('2011-05-10'),
+      sequentialIds('00000000-0000-4000-8000-f'),
+      new InMemoryRoster({ parents: {} }),
+    );
     await expect(sut.execute(pledge(c), ctx(VILLAGE))).rejects.toMatchObject({ code: 'PLEDGE.CYCLE_NOT_OPEN' });
   });
 
   it('execute_WhenDueAfterTheCycle_RefusesWithTheDueDateRule', async () => {
     const streams = new InMemoryStreams();
     const c = await campaignWithQ2(streams, true);
-    const sut = new MakePledgeHandler(streams, tree, fixedClock('2011-05-10'), sequentialIds('00000000-0000-4000-8000-f'));
+    const sut = new MakePledgeHandler(
+      streams,
+      tree,
+      fixedClock('2011-05-10'),
+      sequentialIds('00000000-0000-4000-8000-f'),
+      new InMemoryRoster({ parents: {} }),
+    );
     await expect(sut.execute(pledge(c, VILLAGE, '2011-07-15'), ctx(VILLAGE))).rejects.toMatchObject({ code: 'PLEDGE.DUE_OUTSIDE_CYCLE' });
   });
 
   it('execute_WhenTheOrganisationIsOutsideTheCampaign_Refuses', async () => {
     const streams = new InMemoryStreams();
     const c = await campaignWithQ2(streams, true);
-    const sut = new MakePledgeHandler(streams, tree, fixedClock('2011-05-10'), sequentialIds('00000000-0000-4000-8000-f'));
+    const sut = new MakePledgeHandler(
+      streams,
+      tree,
+      fixedClock('2011-05-10'),
+      sequentialIds('00000000-0000-4000-8000-f'),
+      new InMemoryRoster({ parents: {} }),
+    );
     await expect(sut.execute(pledge(c, OTHER_COUNTY), ctx(ROOT))).rejects.toBeInstanceOf(PledgeOutsideCampaignError);
   });
 });

@@ -4,8 +4,10 @@ import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { ROSTER, type RosterPort } from '../../ports/roster.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { streamContext, type CommandContext } from '../command-context';
+import { memberActiveOrNotFound } from '../member-subject';
 import { massEvaluationStream } from './mass-evaluation-access';
 
 export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today'>;
@@ -18,6 +20,7 @@ export class OpenMassEvaluationHandler {
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(ROSTER) private readonly roster: RosterPort,
   ) {}
 
   async execute(input: OpenMassEvaluationInput, ctx: CommandContext): Promise<{ windowId: string; version: number }> {
@@ -33,6 +36,7 @@ export class OpenMassEvaluationHandler {
     if (!this.tree.isWithin(ctx.caller.orgId, input.orgId) || !(await this.tree.pathOf(input.orgId))) {
       throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${input.orgId}`);
     }
+    await memberActiveOrNotFound(this.roster, input.subject, input.orgId);
     const windowId = this.ids.next();
     const stream = massEvaluationStream(windowId);
     const { state, version } = await this.streams.load(stream, massEvaluationDecider);
