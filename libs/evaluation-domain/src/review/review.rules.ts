@@ -80,7 +80,10 @@ export class BranchOrAboveConcludesRuleV1 extends Rule {
   }
 }
 
-/** Roles that approve or return a conclusion for the level above: the one place they are listed. */
+/**
+ * Roles that approve or return a conclusion for the level above, most specific first: the one
+ * place they are listed (the HTTP guard and the recorded role read them from here).
+ */
 export const APPROVING_ROLES = ['reviewer', 'organizer', 'admin'] as const;
 const approves = (role: string) => (APPROVING_ROLES as readonly string[]).includes(role);
 

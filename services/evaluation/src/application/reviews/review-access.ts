@@ -1,4 +1,4 @@
-import { reviewDecider, type DecidedBy, type ReviewCommand, type ReviewState } from '@vanguard/evaluation-domain';
+import { APPROVING_ROLES, reviewDecider, type DecidedBy, type ReviewCommand, type ReviewState } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { OutOfScopeError, streamContext, type CommandContext } from '../commands/command-context';
 import type { OrgTreePort } from '../ports/org-tree.port';
@@ -52,10 +52,10 @@ export async function decideOnReview(
   return { version };
 }
 
-/** Roles that approve for the level above, most specific first: the one recorded is the first the caller holds. */
-const APPROVING_ROLES = ['reviewer', 'organizer', 'admin'] as const;
-
-/** Who approves or returns: the role recorded is the approving one, so the domain rule can check it. */
+/**
+ * Who approves or returns: the role recorded is the first approving role (the domain's
+ * APPROVING_ROLES, most specific first) the caller holds, so the domain rule can check it.
+ */
 export function approverDecidedBy(ctx: CommandContext): DecidedBy {
   if (!ctx.caller.orgId) throw new OutOfScopeError();
   const role = APPROVING_ROLES.find((r) => ctx.caller.roles.includes(r)) ?? ctx.caller.roles[0] ?? 'none';

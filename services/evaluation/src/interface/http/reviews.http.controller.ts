@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, type Role } from '@vanguard/auth';
+import { APPROVING_ROLES } from '@vanguard/evaluation-domain';
 import { ApproveReviewHandler } from '../../application/commands/approve-review/approve-review.handler';
 import type { CommandContext } from '../../application/commands/command-context';
 import { ConcludeReviewHandler } from '../../application/commands/conclude-review/conclude-review.handler';
@@ -24,8 +25,8 @@ import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from './request-context';
 
 /** The branch records the review: secretaries for their branch, organisers and evaluators for their subtree. */
 const BRANCH_ROLES: Role[] = PLEDGE_ROLES;
-/** The level above approves or returns. */
-const APPROVER_ROLES: Role[] = ['admin', 'organizer', 'reviewer'];
+/** The level above approves or returns: the roles the domain's approval rule accepts. */
+const APPROVER_ROLES: Role[] = [...APPROVING_ROLES];
 
 /** 民主评议党员, one member and one year: `/reviews/:memberId/:year`. Someone else's answers 404. */
 @ApiTags('reviews')
