@@ -10,6 +10,7 @@ import { OpenMassEvaluationHandler } from '../../../application/commands/mass-ev
 import { PublishMassEvaluationHandler } from '../../../application/commands/mass-evaluation/publish-mass-evaluation.handler';
 import { BALLOT_OPTIONS, type BallotOptions } from '../../../infrastructure/mass-evaluation/ballot-options';
 import { ballotLink, renderBallotSheet } from '../../../infrastructure/mass-evaluation/ballot-sheet.pdf';
+import { MAX_CODES_PER_SHEET, SheetRenderGate, SheetTooLargeError } from '../../../infrastructure/mass-evaluation/sheet-render-gate';
 import { VersionResponse } from '../dto/campaign.dto';
 import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
 import { IssueCodesRequest, IssuedCodesResponse, OpenMassEvaluationRequest, WindowOpenedResponse } from './mass-evaluation.dto';
@@ -19,6 +20,8 @@ import { IssueCodesRequest, IssuedCodesResponse, OpenMassEvaluationRequest, Wind
 @ApiBearerAuth()
 @Controller('mass-evaluations')
 export class MassEvaluationsHttpController {
+  private readonly sheets = new SheetRenderGate();
+
   constructor(
     private readonly openWindow: OpenMassEvaluationHandler,
     private readonly issueCodes: IssueBallotCodesHandler,
@@ -44,7 +47,10 @@ export class MassEvaluationsHttpController {
   @HttpCode(201)
   @Roles(...PLEDGE_ROLES)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '发放投票码 / issue one-time codes: a printable PDF sheet of QR codes (or JSON); shown this once only' })
+  @ApiOperation({
+    summary:
+      '发放投票码 / issue one-time codes: a printable PDF sheet of QR codes (≤ 200 a sheet, one sheet at a time per user; 422 / 429 otherwise) or JSON (≤ 2,000); shown this once only',
+  })
   @ApiProduces('application/pdf', 'application/json')
   @ApiCreatedResponse({ type: IssuedCodesResponse })
   async codes(
@@ -53,18 +59,25 @@ export class MassEvaluationsHttpController {
     @Body() b: IssueCodesRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssuedCodesResponse | StreamableFile> {
-    const { window, codes, issued } = await this.issueCodes.execute(id, b.count, ctx);
-    if (b.format === 'json') return { codes: [...codes], issued, links: codes.map((c) => ballotLink(this.options.voteUrl, id, c)) };
-    const pdf = renderBallotSheet({
-      windowId: id,
-      subjectLabel: window.state.subjectKind === 'member' ? '党员' : '党组织',
-      opensOn: window.state.opensOn!,
-      closesOn: window.state.closesOn!,
-      codes,
-      voteUrl: this.options.voteUrl,
+    if (b.format === 'json') {
+      const { codes, issued } = await this.issueCodes.execute(id, b.count, ctx);
+      return { codes: [...codes], issued, links: codes.map((c) => ballotLink(this.options.voteUrl, id, c)) };
+    }
+    // Checked before issuing: a refused sheet must not have used up codes.
+    if (b.count > MAX_CODES_PER_SHEET) throw new SheetTooLargeError();
+    return this.sheets.run(ctx.caller.sub, async () => {
+      const { window, codes, issued } = await this.issueCodes.execute(id, b.count, ctx);
+      const pdf = renderBallotSheet({
+        windowId: id,
+        subjectLabel: window.state.subjectKind === 'member' ? '党员' : '党组织',
+        opensOn: window.state.opensOn!,
+        closesOn: window.state.closesOn!,
+        codes,
+        voteUrl: this.options.voteUrl,
+      });
+      res.setHeader('Content-Disposition', `attachment; filename="ballot-codes-${id}-${issued}.pdf"`);
+      return new StreamableFile(pdf, { type: 'application/pdf', length: pdf.length });
     });
-    res.setHeader('Content-Disposition', `attachment; filename="ballot-codes-${id}-${issued}.pdf"`);
-    return new StreamableFile(pdf, { type: 'application/pdf', length: pdf.length });
   }
 
   @Post(':id/close')
