@@ -58,6 +58,8 @@ describe('assessment replay across tier rule versions (e2e)', () => {
           opensOn: `${year}-11-01`,
           closesOn: `${year}-11-30`,
           today: `${year}-11-01`,
+          actorOrgId: COUNTY,
+          orgPath: [COUNTY, orgId],
         },
       },
       massEvaluationDecider.initialState(),

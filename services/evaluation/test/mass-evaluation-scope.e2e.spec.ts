@@ -18,7 +18,7 @@ describe('mass evaluation scope (e2e)', () => {
 
   beforeAll(async () => {
     app = await createEvaluationTestApp(clockOn('2011-06-02'));
-    for (const u of ['township.secretary', 'other.township.secretary']) tokens[u] = await tokenFor(u);
+    for (const u of ['township.secretary', 'other.township.secretary', 'village.secretary']) tokens[u] = await tokenFor(u);
   });
   afterAll(async () => {
     await app?.close();
@@ -32,5 +32,19 @@ describe('mass evaluation scope (e2e)', () => {
     expect(unknown.body.code).toBe(elsewhere.body.code);
     expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(elsewhere.body).sort());
     expect((await open('township.secretary', VILLAGE)).status).toBe(201);
+  });
+  it('refuses the evaluated organisation running its own ballot box: neither opening nor issuing codes (422)', async () => {
+    const own = await open('village.secretary', VILLAGE);
+    expect({ status: own.status, code: own.body.code }).toEqual({ status: 422, code: 'MASS_EVALUATION.RUN_FROM_ABOVE' });
+    const opened = await open('township.secretary', VILLAGE);
+    expect(opened.status).toBe(201);
+    const issue = (user: string) =>
+      request(app.getHttpServer())
+        .post(`/mass-evaluations/${opened.body.windowId}/codes`)
+        .set('Authorization', `Bearer ${tokens[user]}`)
+        .send({ count: 1, format: 'json' });
+    const byBranch = await issue('village.secretary');
+    expect({ status: byBranch.status, code: byBranch.body.code }).toEqual({ status: 422, code: 'MASS_EVALUATION.RUN_FROM_ABOVE' });
+    expect((await issue('township.secretary')).status).toBe(201);
   });
 });

@@ -3,7 +3,12 @@ import type { DecidedBy } from '../decided-by';
 
 export interface OpenMassEvaluation {
   readonly type: 'OpenMassEvaluation';
-  readonly data: ContractData<typeof MassEvaluationOpened> & { readonly today: string };
+  /** `actorOrgId`: the opener's organisation; `orgPath`: the evaluated organisation's path from the root. */
+  readonly data: ContractData<typeof MassEvaluationOpened> & {
+    readonly today: string;
+    readonly actorOrgId: string | undefined;
+    readonly orgPath: readonly string[];
+  };
 }
 /**
  * `ballotBox`: what the handler counted in the ballot box when it closed it — the tally and

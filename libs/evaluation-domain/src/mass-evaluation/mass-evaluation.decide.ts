@@ -3,6 +3,7 @@ import { SatisfactionRateV1 } from '../pledge/pledge.rules';
 import type { CloseMassEvaluation, MassEvaluationCommand, OpenMassEvaluation, PublishMassEvaluation } from './mass-evaluation.commands';
 import type { MassEvaluationEvent } from './mass-evaluation.events';
 import {
+  BallotBoxRunFromAboveRule,
   NoMoreBallotsThanVotersRule,
   OnlyAClosedWindowIsPublishedRule,
   WindowDatesAreSoundRule,
@@ -13,8 +14,10 @@ import { evolve, initialState, type MassEvaluationState } from './mass-evaluatio
 
 export function openMassEvaluation({ data }: OpenMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
   checkRule(new WindowIsOpenedOnceRule(state.status));
+  // A branch evaluating its own members (民主评议党员) is ordinary; only its own rating is run from above.
+  if (data.subject.kind === 'organization') checkRule(new BallotBoxRunFromAboveRule(data.actorOrgId, data.orgId, data.orgPath));
   checkRule(new WindowDatesAreSoundRule(data.opensOn, data.closesOn, data.today));
-  const { today: _today, ...opened } = data;
+  const { today: _today, actorOrgId: _actor, orgPath: _path, ...opened } = data;
   return [{ type: 'evaluation.MassEvaluationOpened', data: opened }];
 }
 

@@ -67,3 +67,28 @@ export class NoMoreBallotsThanVotersRule extends Rule {
     return this.tally.satisfied + this.tally.basicallySatisfied + this.tally.dissatisfied > this.state.eligibleVoters;
   }
 }
+
+/**
+ * The evaluated organisation never runs its own ballot box: whoever opens a window on an organisation
+ * or issues its codes belongs to an organisation strictly above the one evaluated (its path holds the actor's
+ * organisation, and is not it). Otherwise a branch could open, issue, cast, close and publish its
+ * own satisfaction rate.
+ */
+export class BallotBoxRunFromAboveRule extends Rule {
+  readonly id = 'evaluation.mass-evaluation.run-from-above';
+  override readonly version = 1;
+  readonly code = 'MASS_EVALUATION.RUN_FROM_ABOVE';
+  readonly kind = 'rule';
+  readonly message =
+    '群众评议须由上级党组织组织，被评议组织不能自行开启或发放投票码 / a window is run from above the organisation evaluated, never by it';
+  constructor(
+    private readonly actorOrgId: string | undefined,
+    private readonly subjectOrgId: string,
+    private readonly subjectOrgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.actorOrgId || this.actorOrgId === this.subjectOrgId || !this.subjectOrgPath.includes(this.actorOrgId);
+  }
+}

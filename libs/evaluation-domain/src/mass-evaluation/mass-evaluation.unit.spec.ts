@@ -2,6 +2,7 @@ import { specificationFor } from '@vanguard/kernel/testing';
 import { massEvaluationDecider } from './mass-evaluation.decide';
 import type { MassEvaluationEvent } from './mass-evaluation.events';
 import {
+  BallotBoxRunFromAboveRule,
   NoMoreBallotsThanVotersRule,
   OnlyAClosedWindowIsPublishedRule,
   WindowDatesAreSoundRule,
@@ -26,8 +27,9 @@ const opened: MassEvaluationEvent = {
     closesOn: '2011-06-07',
   },
 };
-const open = (over: Partial<{ opensOn: string; closesOn: string; today: string }> = {}) =>
-  ({ type: 'OpenMassEvaluation', data: { ...opened.data, today: '2011-05-30', ...over } }) as const;
+const PATH = ['00000000-0000-4000-8000-000000000910', TOWNSHIP, VILLAGE];
+const open = (over: Partial<{ opensOn: string; closesOn: string; today: string; actorOrgId: string | undefined }> = {}) =>
+  ({ type: 'OpenMassEvaluation', data: { ...opened.data, today: '2011-05-30', actorOrgId: TOWNSHIP, orgPath: PATH, ...over } }) as const;
 const close = (tally = { satisfied: 50, basicallySatisfied: 5, dissatisfied: 2 }) =>
   ({ type: 'CloseMassEvaluation', data: { decidedBy: evaluator, tally, ballotBox: BOX } }) as const;
 const closed: MassEvaluationEvent = {
@@ -49,6 +51,37 @@ const spec = specificationFor(massEvaluationDecider);
 
 describe('massEvaluationDecider', () => {
   it('opens a window for a stated number of voters', () => spec.given([]).when(open()).then([opened]));
+  it('is opened by an organisation strictly above the one evaluated (v1)', () =>
+    spec
+      .given([])
+      .when(open({ actorOrgId: PATH[0] }))
+      .then([opened]));
+  it('refuses the evaluated organisation opening its own window', () =>
+    spec
+      .given([])
+      .when(open({ actorOrgId: VILLAGE }))
+      .thenRefuses(BallotBoxRunFromAboveRule));
+  it('refuses an opener outside the evaluated organisation’s path, or with none', () => {
+    spec
+      .given([])
+      .when(open({ actorOrgId: '00000000-0000-4000-8000-0000000000ff' }))
+      .thenRefuses(BallotBoxRunFromAboveRule);
+    spec
+      .given([])
+      .when(open({ actorOrgId: undefined }))
+      .thenRefuses(BallotBoxRunFromAboveRule);
+  });
+  it('lets a branch open the mass evaluation of one of its own members', () => {
+    const member = {
+      ...open({ actorOrgId: VILLAGE }),
+      data: { ...open({ actorOrgId: VILLAGE }).data, subject: { kind: 'member' as const, id: WINDOW } },
+    };
+    const { today: _t, actorOrgId: _a, orgPath: _p, ...data } = member.data;
+    spec
+      .given([])
+      .when(member)
+      .then([{ type: 'evaluation.MassEvaluationOpened', data }]);
+  });
   it('opens once', () => spec.given([opened]).when(open()).thenRefuses(WindowIsOpenedOnceRule));
   it('opens no window in the past', () =>
     spec

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@vanguard/kernel';
+import { BallotBoxRunFromAboveRule } from '@vanguard/evaluation-domain';
+import { checkRule, DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import type { CommandContext } from '../command-context';
@@ -41,6 +42,9 @@ export class IssueBallotCodesHandler {
     const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
     const { state } = window;
     if (state.status !== 'open') throw notOpen();
+    // The same rule as opening: the evaluated organisation never hands out its own codes.
+    if (state.subjectKind === 'organization')
+      checkRule(new BallotBoxRunFromAboveRule(ctx.caller.orgId, window.orgId, (await this.tree.pathOf(window.orgId)) ?? []));
     const result = await this.box.issueCodes(
       { windowId, orgId: window.orgId, eligibleVoters: state.eligibleVoters, opensOn: state.opensOn!, closesOn: state.closesOn! },
       count,

@@ -10,7 +10,7 @@ import { streamContext, type CommandContext } from '../command-context';
 import { memberActiveOrNotFound } from '../member-subject';
 import { massEvaluationStream } from './mass-evaluation-access';
 
-export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today'>;
+export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today' | 'actorOrgId' | 'orgPath'>;
 
 /** 群众评议: open a window for an organisation (or one of its members) the caller holds. */
 @Injectable()
@@ -33,7 +33,8 @@ export class OpenMassEvaluationHandler {
     }
     // Scope before existence, one answer for both: a 403 for real organisations elsewhere would tell a
     // caller which ids exist outside its subtree.
-    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId) || !(await this.tree.pathOf(input.orgId))) {
+    const orgPath = this.tree.isWithin(ctx.caller.orgId, input.orgId) ? await this.tree.pathOf(input.orgId) : null;
+    if (!orgPath) {
       throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${input.orgId}`);
     }
     await memberActiveOrNotFound(this.roster, input.subject, input.orgId);
@@ -41,7 +42,7 @@ export class OpenMassEvaluationHandler {
     const stream = massEvaluationStream(windowId);
     const { state, version } = await this.streams.load(stream, massEvaluationDecider);
     const events = massEvaluationDecider.decide(
-      { type: 'OpenMassEvaluation', data: { ...input, windowId, today: this.clock.today() } },
+      { type: 'OpenMassEvaluation', data: { ...input, windowId, today: this.clock.today(), actorOrgId: ctx.caller.orgId, orgPath } },
       state,
     );
     return { windowId, version: await this.streams.append(stream, events, version, streamContext(ctx, input.orgId)) };
