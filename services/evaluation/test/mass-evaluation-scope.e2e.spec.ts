@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
 import request from 'supertest';
-import { demoOrgId } from '@vanguard/infra-config';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
 
@@ -45,6 +46,27 @@ describe('mass evaluation scope (e2e)', () => {
         .send({ count: 1, format: 'json' });
     const byBranch = await issue('village.secretary');
     expect({ status: byBranch.status, code: byBranch.body.code }).toEqual({ status: 422, code: 'MASS_EVALUATION.RUN_FROM_ABOVE' });
-    expect((await issue('township.secretary')).status).toBe(201);
+    const issued = await issue('township.secretary');
+    expect(issued.status).toBe(201);
+    // The trail: who issued how many, and no code anywhere in it.
+    const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ data: Record<string, unknown> }>(
+        `select data from evaluation.events_view where stream_id = $1 and type = 'evaluation.BallotCodesIssued'`,
+        [`mass-evaluation-${opened.body.windowId}`],
+      );
+      expect(rows.map((r) => r.data)).toEqual([
+        {
+          windowId: opened.body.windowId,
+          count: 1,
+          issuedInAll: 1,
+          issuedBy: expect.objectContaining({ sub: expect.any(String), role: 'branch_secretary' }),
+        },
+      ]);
+      expect(JSON.stringify(rows)).not.toContain(issued.body.codes[0]);
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import { daySchema } from '../organization/vocabulary';
-import { decisionSchema } from './decision';
+import { decidedBySchema, decisionSchema } from './decision';
 import { ratingTallySchema } from './pledge.contracts';
 
 // 群众评议 / 满意度测评: a window for an organisation or a member, a stated number of eligible
@@ -52,4 +52,19 @@ export const MassEvaluationPublished = defineContract({
   schema: z.object({ windowId: id }),
 });
 
-export const massEvaluationContracts = [MassEvaluationOpened, MassEvaluationClosed, MassEvaluationPublished] as const;
+export const BallotCodesIssued = defineContract({
+  context: 'evaluation',
+  name: 'BallotCodesIssued',
+  version: 1,
+  stream: 'mass-evaluation',
+  description:
+    'A batch of one-time codes was handed out (发放投票码): who issued it, in which role and organisation, and how many — never the codes.',
+  schema: z.object({
+    windowId: id,
+    count: z.int().min(1).max(100_000),
+    issuedInAll: z.int().min(1).max(100_000).describe('codes issued for the window so far, this batch included'),
+    issuedBy: decidedBySchema,
+  }),
+});
+
+export const massEvaluationContracts = [MassEvaluationOpened, BallotCodesIssued, MassEvaluationClosed, MassEvaluationPublished] as const;

@@ -1,4 +1,4 @@
-import type { ContractData, MassEvaluationOpened, RatingTally } from '@vanguard/contracts';
+import type { BallotCodesIssued, ContractData, MassEvaluationOpened, RatingTally } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 
 export interface OpenMassEvaluation {
@@ -27,4 +27,10 @@ export interface PublishMassEvaluation {
   readonly data: Record<string, never>;
 }
 
-export type MassEvaluationCommand = OpenMassEvaluation | CloseMassEvaluation | PublishMassEvaluation;
+/** Records a batch the ballot box has already issued (the box, not the stream, enforces the voter limit). */
+export interface RecordBallotCodesIssued {
+  readonly type: 'RecordBallotCodesIssued';
+  readonly data: Omit<ContractData<typeof BallotCodesIssued>, 'windowId'>;
+}
+
+export type MassEvaluationCommand = OpenMassEvaluation | RecordBallotCodesIssued | CloseMassEvaluation | PublishMassEvaluation;

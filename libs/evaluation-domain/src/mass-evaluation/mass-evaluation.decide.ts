@@ -1,6 +1,12 @@
 import { checkRule, type Decider } from '@vanguard/kernel';
 import { SatisfactionRateV1 } from '../pledge/pledge.rules';
-import type { CloseMassEvaluation, MassEvaluationCommand, OpenMassEvaluation, PublishMassEvaluation } from './mass-evaluation.commands';
+import type {
+  CloseMassEvaluation,
+  MassEvaluationCommand,
+  OpenMassEvaluation,
+  PublishMassEvaluation,
+  RecordBallotCodesIssued,
+} from './mass-evaluation.commands';
 import type { MassEvaluationEvent } from './mass-evaluation.events';
 import {
   BallotBoxRunFromAboveRule,
@@ -19,6 +25,11 @@ export function openMassEvaluation({ data }: OpenMassEvaluation, state: MassEval
   checkRule(new WindowDatesAreSoundRule(data.opensOn, data.closesOn, data.today));
   const { today: _today, actorOrgId: _actor, orgPath: _path, ...opened } = data;
   return [{ type: 'evaluation.MassEvaluationOpened', data: opened }];
+}
+
+export function recordBallotCodesIssued({ data }: RecordBallotCodesIssued, state: MassEvaluationState): MassEvaluationEvent[] {
+  checkRule(new WindowIsOpenRule(state.status));
+  return [{ type: 'evaluation.BallotCodesIssued', data: { windowId: state.windowId!, ...data } }];
 }
 
 export function closeMassEvaluation({ data }: CloseMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
@@ -57,6 +68,8 @@ export function decide(command: MassEvaluationCommand, state: MassEvaluationStat
   switch (command.type) {
     case 'OpenMassEvaluation':
       return openMassEvaluation(command, state);
+    case 'RecordBallotCodesIssued':
+      return recordBallotCodesIssued(command, state);
     case 'CloseMassEvaluation':
       return closeMassEvaluation(command, state);
     case 'PublishMassEvaluation':

@@ -82,6 +82,16 @@ describe('massEvaluationDecider', () => {
       .when(member)
       .then([{ type: 'evaluation.MassEvaluationOpened', data }]);
   });
+  it('records who issued a batch of codes and how many, never the codes', () =>
+    spec
+      .given([opened])
+      .when({ type: 'RecordBallotCodesIssued', data: { count: 20, issuedInAll: 20, issuedBy: evaluator } })
+      .then([{ type: 'evaluation.BallotCodesIssued', data: { windowId: WINDOW, count: 20, issuedInAll: 20, issuedBy: evaluator } }]));
+  it('records no batch for a closed window', () =>
+    spec
+      .given([opened, closed])
+      .when({ type: 'RecordBallotCodesIssued', data: { count: 1, issuedInAll: 1, issuedBy: evaluator } })
+      .thenRefuses(WindowIsOpenRule));
   it('opens once', () => spec.given([opened]).when(open()).thenRefuses(WindowIsOpenedOnceRule));
   it('opens no window in the past', () =>
     spec

@@ -23,6 +23,7 @@ export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEval
         return { ...state, subject: event.data.subject, orgId: event.data.orgId, opensOn: event.data.opensOn };
       case 'evaluation.MassEvaluationClosed':
         return { ...state, closed: true, satisfactionPermille: event.data.satisfactionPermille };
+      case 'evaluation.BallotCodesIssued':
       case 'evaluation.MassEvaluationPublished':
         return state;
     }

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BallotBoxRunFromAboveRule } from '@vanguard/evaluation-domain';
+import { BallotBoxRunFromAboveRule, massEvaluationDecider } from '@vanguard/evaluation-domain';
 import { checkRule, DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
-import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import type { CommandContext } from '../command-context';
+import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { BALLOT_BOX, type BallotBoxPort } from './ballot-box.port';
-import { loadWindowInScope, type LoadedWindow } from './mass-evaluation-access';
+import { loadWindowInScope, massEvaluationStream, type LoadedWindow } from './mass-evaluation-access';
 
 export class CodesExceedVotersError extends DomainError {
   constructor(left: number) {
@@ -51,6 +51,28 @@ export class IssueBallotCodesHandler {
     );
     if (result.kind === 'closed') throw notOpen();
     if (result.kind === 'exceeds_voters') throw new CodesExceedVotersError(result.left);
+    await this.recordIssued(windowId, window.orgId, result.codes.length, result.issued, ctx);
     return { window, codes: result.codes, issued: result.issued };
+  }
+
+  /**
+   * The trail of who handed out codes (BallotCodesIssued, no codes). The codes exist already, so a
+   * concurrent append (another batch, a close) is retried on a fresh read rather than refused.
+   */
+  private async recordIssued(windowId: string, orgId: string, count: number, issuedInAll: number, ctx: CommandContext): Promise<void> {
+    const stream = massEvaluationStream(windowId);
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.streams.load(stream, massEvaluationDecider);
+      const events = massEvaluationDecider.decide(
+        { type: 'RecordBallotCodesIssued', data: { count, issuedInAll, issuedBy: decidedBy(ctx) } },
+        state,
+      );
+      try {
+        await this.streams.append(stream, events, version, streamContext(ctx, orgId));
+        return;
+      } catch (e) {
+        if (!(e instanceof ConcurrentChangeError) || attempt >= 20) throw e;
+      }
+    }
   }
 }
