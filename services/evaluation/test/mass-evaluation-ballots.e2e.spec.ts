@@ -136,7 +136,8 @@ describe('mass evaluation ballots (e2e)', () => {
       decision: {
         decidedBy: { sub: expect.any(String), role: 'branch_secretary' },
         inputs: [
-          { streamId: `mass-evaluation-${windowId}`, version: 1 },
+          // opened, then one batch of codes issued (BallotCodesIssued)
+          { streamId: `mass-evaluation-${windowId}`, version: 2 },
           { streamId: `ballot-box-${windowId}`, version: 8 },
         ],
         rule: { id: 'evaluation.satisfaction-rate', version: 1 },
