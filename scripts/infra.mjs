@@ -408,7 +408,11 @@ const kafka = {
     fs.writeFileSync(kafkaPaths.config, template.replaceAll('${LOG_DIRS}', kafkaPaths.data));
     if (!fs.existsSync(path.join(kafkaPaths.data, 'meta.properties'))) {
       // A KRaft cluster id is 16 random bytes, base64url: what `StorageTool random-uuid` prints.
-      const clusterId = randomBytes(16).toString('base64url');
+      // Like Kafka's own Uuid.randomUuid, never one that starts with '-': the tool's argument
+      // parser would take it for an option (one format in 64 failed so).
+      let clusterId;
+      do clusterId = randomBytes(16).toString('base64url');
+      while (clusterId.startsWith('-'));
       const [cmd, args] = kafkaJava(java, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', kafkaPaths.config, '--standalone']);
       const r = spawnSync(cmd, args, { encoding: 'utf8' });
       if (r.status !== 0) throw new InfraError(`Kafka storage format failed:\n${r.stdout}${r.stderr}`);
