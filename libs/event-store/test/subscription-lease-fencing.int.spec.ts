@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { waitUntil } from '@vanguard/testing';
 import { LeaseLostError, PostgresEventStore, Subscription, type RecordedEvent } from '../src';
 import { context, storeFixture, type StoreFixture } from './fixtures';
-import { NetProxy } from './subscription-net-proxy';
+import { NetProxy } from '@vanguard/testing';
 
 const indexOf = (e: RecordedEvent) => (e.data as { i: number }).i;
 

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { waitUntil } from '@vanguard/testing';
 import { PgListener, storeChannel } from '../src';
 import { context, storeFixture, type StoreFixture } from './fixtures';
-import { NetProxy } from './subscription-net-proxy';
+import { NetProxy } from '@vanguard/testing';
 
 describe(`${PgListener.name} on a connection that goes silent`, () => {
   let f: StoreFixture;

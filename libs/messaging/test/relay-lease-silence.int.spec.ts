@@ -4,7 +4,7 @@ import { ENVELOPE_HEADERS } from '@vanguard/contracts';
 import { migrate, PostgresEventStore, type AppendContext } from '@vanguard/event-store';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventStoreRelaySource, headerValue, Relay } from '../src';
-import { NetProxy } from './net-proxy';
+import { NetProxy } from '@vanguard/testing';
 import { deleteTopics, kafkaClient, pledgeContracts } from './support';
 
 const T = 2_000; // the lease timeout of both relays' lock

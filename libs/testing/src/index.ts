@@ -2,3 +2,4 @@ export * from './database';
 export * from './kafka';
 export * from './keycloak';
 export * from './wait';
+export * from './net-proxy';
