@@ -8,6 +8,8 @@ export const ROLES = [
   'editor',
   'assistance_officer',
   'auditor',
+  // 纪检: investigates objections to a commendation's public notice.
+  'inspector',
   'county_system',
 ] as const;
 export type Role = (typeof ROLES)[number];
