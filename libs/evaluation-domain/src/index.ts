@@ -1,4 +1,6 @@
 export * from './decided-by';
+export * from './org-path';
+export * from './rule-versions';
 export * from './assessment';
 export * from './benchmark';
 export * from './campaign';
