@@ -55,4 +55,29 @@ export const RectificationOverdue = defineContract({
   schema: z.object({ commentId: id, findingId: id, deadline: daySchema, markedOn: daySchema }),
 });
 
-export const commentContracts = [LeaderCommentMade, RectificationCompleted, RectificationOverdue] as const;
+/**
+ * 群众评议提出的问题: after a mass-evaluation window closes, its organiser records the problems the
+ * masses raised as findings, each with a rectification and a deadline. They open a findings stream of
+ * the comment category keyed by the window (`comment-<windowId>`), so their rectifications are
+ * completed, marked overdue and listed exactly as a leader comment's are (ADR 0031).
+ */
+export const MassEvaluationFindingsRecorded = defineContract({
+  context: 'evaluation',
+  name: 'MassEvaluationFindingsRecorded',
+  version: 1,
+  stream: 'comment',
+  description:
+    'Problems raised in a closed mass evaluation recorded as findings with rectifications and deadlines (群众评议问题整改), by the organiser, with the window read.',
+  schema: z.object({
+    commentId: id.describe('the findings stream’s id: the window’s id'),
+    windowId: id,
+    orgId: id.describe('the organisation that rectifies: the one evaluated, or the member’s'),
+    memberId: id.nullable().describe('the member evaluated, or null for an organisation'),
+    recordedOn: daySchema,
+    summary: z.string().min(1).max(4000),
+    findings: z.array(findingSchema).min(1).max(50),
+    decision: decisionSchema.describe('who recorded them, the window stream at the version read, the organiser rule'),
+  }),
+});
+
+export const commentContracts = [LeaderCommentMade, RectificationCompleted, RectificationOverdue, MassEvaluationFindingsRecorded] as const;

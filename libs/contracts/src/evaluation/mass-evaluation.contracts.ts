@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
+import type { EventEnvelope } from '../envelope';
 import { daySchema } from '../organization/vocabulary';
 import { decidedBySchema, decisionSchema } from './decision';
 import { ratingTallySchema } from './pledge.contracts';
@@ -67,4 +68,58 @@ export const BallotCodesIssued = defineContract({
   }),
 });
 
-export const massEvaluationContracts = [MassEvaluationOpened, BallotCodesIssued, MassEvaluationClosed, MassEvaluationPublished] as const;
+// v2 of the two decisions that recorded no provenance in v1 (issue 10): opening a window and
+// publishing its result now say who decided, in which role and organisation, on which inputs,
+// by which rule, and why. v1 stays registered; `upcastMassEvaluationEvent` reads a v1 as v2.
+
+export const MassEvaluationOpenedV2 = defineContract({
+  context: 'evaluation',
+  name: 'MassEvaluationOpened',
+  version: 2,
+  stream: 'mass-evaluation',
+  description:
+    'A mass-evaluation window opened for an organisation or a member, with the number of eligible voters; the decision says who opened it and by which rule (v2).',
+  schema: MassEvaluationOpened.schema.extend({ decision: decisionSchema }),
+});
+
+export const MassEvaluationPublishedV2 = defineContract({
+  context: 'evaluation',
+  name: 'MassEvaluationPublished',
+  version: 2,
+  stream: 'mass-evaluation',
+  description: 'The result was made public (评议结果公开): who published it, the window version read, the rule and the reason (v2).',
+  schema: z.object({ windowId: id, decision: decisionSchema }),
+});
+
+export const massEvaluationContracts = [
+  MassEvaluationOpened,
+  MassEvaluationOpenedV2,
+  BallotCodesIssued,
+  MassEvaluationClosed,
+  MassEvaluationPublished,
+  MassEvaluationPublishedV2,
+] as const;
+
+/** The role a v1 event's actor decided in: the first deciding role it holds, in the order the service records them. */
+const V1_DECIDING_ROLES = ['branch_secretary', 'organizer', 'evaluator', 'admin'];
+
+/**
+ * Upcaster v1 → v2 for `MassEvaluationOpened` and `MassEvaluationPublished`; any other envelope
+ * comes back unchanged. A v1 event recorded no decision, but its envelope recorded the actor, so
+ * the decision is read from there — never invented: `decidedBy` is the envelope's actor (its
+ * organisation, else the event's scope), the input is the window's stream just before the
+ * event, the rule is the one every such v1 event passed (dates for an opening, closed-before-
+ * publish for a publication), and the reason says it was read from a v1 envelope.
+ */
+export function upcastMassEvaluationEvent<E extends EventEnvelope>(e: E): E {
+  const opened = e.type === MassEvaluationOpened.type;
+  if (e.version !== 1 || (!opened && e.type !== MassEvaluationPublished.type)) return e;
+  const role = V1_DECIDING_ROLES.find((r) => e.actor.roles.includes(r)) ?? e.actor.roles[0] ?? 'unknown';
+  const decision = {
+    decidedBy: { sub: e.actor.sub, role, orgId: e.actor.orgId ?? e.orgId },
+    inputs: opened ? [] : [{ streamId: e.streamId, version: e.streamVersion - 1 }],
+    rule: opened ? { id: 'evaluation.mass-evaluation.dates', version: 1 } : { id: 'evaluation.mass-evaluation.publish-closed', version: 1 },
+    reason: '记录于 v1：决定者取自事件信封 / recorded as v1: who decided is read from the envelope',
+  };
+  return { ...e, version: 2, data: { ...(e.data as Record<string, unknown>), decision } };
+}
