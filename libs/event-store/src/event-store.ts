@@ -98,7 +98,8 @@ export class PostgresEventStore {
   private readonly forgetLedger: ForgetLedger | null;
 
   constructor(
-    private readonly pool: Pool,
+    /** The pool it reads and writes through; read models kept beside the store use it too. */
+    readonly pool: Pool,
     options: EventStoreOptions,
   ) {
     this.schema = assertIdentifier(options.schema, 'schema');

@@ -8,8 +8,17 @@ import { START } from './types';
 export interface SubscriptionOptions {
   /** Durable name: the checkpoint is stored under it, and only one instance per name delivers. */
   readonly name: string;
-  /** Called once per event, in global order; throw to stop at this event (it is redelivered). */
-  readonly handler: (event: RecordedEvent) => Promise<void> | void;
+  /**
+   * Called once per event, in global order; throw to stop at this event (it is redelivered).
+   * Give `handler` or `batchHandler`, not both.
+   */
+  readonly handler?: (event: RecordedEvent) => Promise<void> | void;
+  /**
+   * Called once per page (up to `batchSize` events, in global order), for read models that
+   * write a page in a few statements rather than a few per event. Throw to have the whole
+   * page delivered again: nothing of it is checkpointed.
+   */
+  readonly batchHandler?: (events: readonly RecordedEvent[]) => Promise<void>;
   readonly batchSize?: number;
   /**
    * The fallback: how often to look for new events when no notification wakes the
@@ -81,6 +90,7 @@ export class Subscription {
     private readonly options: SubscriptionOptions,
   ) {
     if (!options.name) throw new TypeError('subscription needs a name');
+    if (!options.handler === !options.batchHandler) throw new TypeError('subscription needs a handler or a batchHandler, not both');
     this.lease = new AdvisoryLease(
       pool,
       [`vanguard-subscription:${schema}`, options.name],
@@ -208,12 +218,14 @@ export class Subscription {
 
   /** Hands the batch to the handler while this instance owns the lease; false if the handler failed. */
   private async deliver(batch: EventBatch): Promise<boolean> {
+    if (this.options.batchHandler) return this.deliverPage(batch, this.options.batchHandler);
+    const handler = this.options.handler!;
     let reached = this.checkpoint;
     for (const event of batch.events) {
       // The lease, not a flag: it stops being held once its connection is silent for half the lease timeout.
       if (this.stopping || !this.lease.held) break;
       try {
-        await this.options.handler(event);
+        await handler(event);
       } catch (error) {
         await this.saveCheckpoint(reached);
         this.options.onError?.(error, event);
@@ -223,6 +235,21 @@ export class Subscription {
       this.delivered++;
     }
     await this.saveCheckpoint(reached);
+    return true;
+  }
+
+  private async deliverPage(batch: EventBatch, batchHandler: (events: readonly RecordedEvent[]) => Promise<void>): Promise<boolean> {
+    // The lease, checked before and after: an owner that lost it mid-page must not move the checkpoint.
+    if (this.stopping || !this.lease.held) return true;
+    try {
+      await batchHandler(batch.events);
+    } catch (error) {
+      this.options.onError?.(error, batch.events[0]);
+      return false;
+    }
+    const last = batch.events[batch.events.length - 1]!;
+    this.delivered += batch.events.length;
+    await this.saveCheckpoint({ transactionId: last.transactionId, position: last.position });
     return true;
   }
 

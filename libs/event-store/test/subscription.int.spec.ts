@@ -98,4 +98,51 @@ describe(Subscription.name, () => {
       await sut.stop();
     }
   });
+  it('hands a batch handler whole pages; a failed page is checkpointed not at all and comes again whole', async () => {
+    const store = f.store();
+    const pages: number[][] = [];
+    const errors: unknown[] = [];
+    let failOnce = true;
+    const sut = store.subscribe({
+      name: 'paged',
+      batchSize: 4,
+      pollIntervalMs: 10,
+      retryDelayMs: 10,
+      batchHandler: (events) => {
+        const page = events.filter((e) => e.streamId === 'member-1').map((e) => (e.data as { i: number }).i);
+        if (page.includes(5) && failOnce) {
+          failOnce = false;
+          return Promise.reject(new Error('read model went away'));
+        }
+        pages.push(page);
+        return Promise.resolve();
+      },
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await waitUntil('all ten events', () => pages.flat().length >= 10);
+      expect(errors).toHaveLength(1);
+      // The failed page (4–7) came again from its first event: nothing of it was checkpointed.
+      expect(pages).toEqual([
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+        [8, 9],
+      ]);
+    } finally {
+      await sut.stop();
+    }
+    const { rows } = await f.db.pool.query<{ position: string }>(
+      `select position from subscription_checkpoints where subscription = 'paged'`,
+    );
+    const head = (await store.readStream('member-1', { direction: 'backward', maxCount: 1 }))[0]!.position;
+    expect(Number(rows[0]!.position)).toBeGreaterThanOrEqual(head);
+  });
+
+  it('takes a handler or a batch handler, not both and not neither', () => {
+    const store = f.store();
+    expect(() => store.subscribe({ name: 'neither' })).toThrow(/handler or a batchHandler/);
+    expect(() => store.subscribe({ name: 'both', handler: () => undefined, batchHandler: () => Promise.resolve() })).toThrow(
+      /handler or a batchHandler/,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { massEvaluationMigrations } from './mass-evaluation.migrations';
 import { reviewsMigrations } from './reviews.migrations';
 import { assessmentsMigrations } from './assessments.migrations';
 import { benchmarksPioneersMigrations } from './benchmarks-pioneers.migrations';
+import { projectionHubMigrations } from './projection-hub.migrations';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -38,4 +39,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   ...reviewsMigrations,
   ...assessmentsMigrations,
   ...benchmarksPioneersMigrations,
+  ...projectionHubMigrations,
 ];

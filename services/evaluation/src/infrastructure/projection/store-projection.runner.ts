@@ -1,36 +1,29 @@
-import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { PostgresEventStore, RecordedEvent, Subscription } from '@vanguard/event-store';
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { PostgresEventStore } from '@vanguard/event-store';
+import { ProjectionHub } from './projection-hub';
+import type { EvaluationProjection } from './projections';
 
 /** A read model that follows the store: applying an event twice must change nothing. */
-export interface StoreProjection {
-  apply(event: RecordedEvent): Promise<void>;
-}
+export type StoreProjection = EvaluationProjection;
 
 /**
- * Feeds one projection from a store subscription of its own name (at least once, in global
- * order; one instance per name delivers). Slices register one per read model.
+ * Feeds one read model from the store, at least once and in global order, through the
+ * service's one shared subscription (ProjectionHub, ADR 0035). Slices register one per read
+ * model, under the name its rebuild definition has.
  */
 export class StoreProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger: Logger;
-  private subscription: Subscription | undefined;
+  private readonly hub: ProjectionHub;
 
-  constructor(
-    private readonly store: PostgresEventStore,
-    private readonly projection: StoreProjection,
-    private readonly name: string,
-  ) {
-    this.logger = new Logger(`projection ${name}`);
+  constructor(store: PostgresEventStore, projection: StoreProjection, name: string) {
+    this.hub = ProjectionHub.of(store);
+    this.hub.register(name, projection);
   }
 
-  onApplicationBootstrap(): void {
-    this.subscription = this.store.subscribe({
-      name: this.name,
-      handler: (e) => this.projection.apply(e),
-      onError: (e) => this.logger.error(e instanceof Error ? e.message : String(e)),
-    });
+  onApplicationBootstrap(): Promise<void> {
+    return this.hub.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscription?.stop();
+  onModuleDestroy(): Promise<void> {
+    return this.hub.stop();
   }
 }
