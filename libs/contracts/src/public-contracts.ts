@@ -1,4 +1,5 @@
 import { ContractRegistry } from './registry';
+import { commendationContracts } from './commendation';
 import { countyContracts } from './county/county.contracts';
 import { evaluationContracts } from './evaluation';
 import { organizationContracts } from './organization/organization.contracts';
@@ -17,5 +18,6 @@ export const publicContracts = new ContractRegistry([
   ...organizationV2Contracts,
   ...rosterStateContracts,
   ...evaluationContracts,
+  ...commendationContracts,
   ...countyContracts,
 ]);

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * What every commendation decision records so it explains itself (issue 11): who decided, in
+ * which role, for which organisation; the streams it read at their versions; the rule and its
+ * version; the reason. The same shape as evaluation's decision record, declared here so that
+ * one context evolving its record (a new optional field, a new description) does not silently
+ * change the other's published schemas.
+ */
+export const commendationDecidedBySchema = z.object({
+  sub: z.string().min(1).max(200).describe('Keycloak subject, or the service principal for automatic steps'),
+  role: z.string().min(1).max(50).describe('the role the decision was taken in'),
+  orgId: z.uuid().describe('the organisation the decider acted for'),
+});
+
+export const commendationDecisionInputSchema = z.object({
+  streamId: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('a stream read: the decision’s own, the programme’s, the notice’s, an objection’s, or an evaluation stream'),
+  version: z.int().min(0).describe('the stream version that was read'),
+});
+
+export const commendationRuleRefSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'dotted lower-case rule id'),
+  version: z.int().min(1),
+});
+
+export const commendationDecisionSchema = z.object({
+  decidedBy: commendationDecidedBySchema,
+  inputs: z.array(commendationDecisionInputSchema).max(100),
+  rule: commendationRuleRefSchema,
+  checks: z
+    .array(commendationRuleRefSchema)
+    .max(30)
+    .optional()
+    .describe('every other versioned rule the decision passed, each at the version run, so a replay runs the same versions'),
+  reason: z.string().max(2000).describe('why; required for a return, a rejection and a revocation'),
+});
+
+export type CommendationDecision = z.infer<typeof commendationDecisionSchema>;
