@@ -1,0 +1,3 @@
+export * from './eligibility.facts';
+export * from './eligibility.policies';
+export * from './eligibility';

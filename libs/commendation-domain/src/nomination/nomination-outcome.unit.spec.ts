@@ -1,0 +1,201 @@
+import { specificationFor } from '@vanguard/kernel/testing';
+import {
+  countyInspector,
+  countyOrganizer,
+  deeds,
+  member,
+  NOMINATION_ID,
+  OBJECTION_ID,
+  OTHER_NOMINATION_ID,
+  PROGRAMME_ID,
+  programmeFacts,
+  steadyMemberFacts,
+  systemSweep,
+  townshipSecretary,
+} from '../__fixtures__/commendation.fixtures';
+import {
+  countyEndorses,
+  decided,
+  decideIt,
+  endorse,
+  historyOf,
+  NOMINATION_STREAM,
+  NOTICE_STREAM,
+  noticeFacts,
+  shortlisted,
+  submit,
+  upheldObjection,
+  withdraw,
+} from '../__fixtures__/nomination.fixtures';
+import type { NominationCommand } from './nomination.commands';
+import { nominationDecider } from './nomination.decide';
+import {
+  AwardingBodyDecidesRule,
+  DecisionGivesItsReasonRule,
+  DocumentNumberIsGivenRule,
+  NoDecisionWhileAnObjectionIsOpenRule,
+  NominationIsStandingRule,
+  NomineeIsEligibleRule,
+  NoticeRanItsFullPeriodRule,
+  OnlyADecidedCommendationIsRevokedRule,
+  OnlyAShortlistedNominationIsDecidedRule,
+  WithdrawalFollowsAnUpheldObjectionRule,
+} from './nomination.rules';
+
+const spec = specificationFor(nominationDecider);
+const revoke = (reason = '受到党纪处分', decidedBy = countyOrganizer): NominationCommand => ({
+  type: 'RevokeCommendation',
+  data: { decidedBy, reason, today: '2013-03-01' },
+});
+
+describe('nominationDecider: withdrawal, decision and revocation', () => {
+  describe('WithdrawNomination (异议成立)', () => {
+    it('withdraws a shortlisted nomination when an objection to it is upheld, recording the objection read', () =>
+      spec
+        .given(shortlisted())
+        .when(withdraw())
+        .thenMatches((e) =>
+          expect(e).toEqual([
+            {
+              type: 'commendation.NominationWithdrawn',
+              data: {
+                nominationId: NOMINATION_ID,
+                programmeId: PROGRAMME_ID,
+                objectionId: OBJECTION_ID,
+                decision: {
+                  decidedBy: countyInspector,
+                  inputs: [
+                    { streamId: NOMINATION_STREAM, version: 4 },
+                    { streamId: `objection-${OBJECTION_ID}`, version: 3 },
+                  ],
+                  rule: { id: 'commendation.nomination.withdrawn-on-upheld-objection', version: 1 },
+                  checks: [{ id: 'commendation.nomination.standing', version: 1 }],
+                  reason: '经核查，所报事迹中道路硬化里程虚报',
+                },
+              },
+            },
+          ]),
+        ));
+    it('is not withdrawn on a dismissed objection', () =>
+      spec
+        .given(shortlisted())
+        .when(withdraw(upheldObjection(false)))
+        .thenRefuses(WithdrawalFollowsAnUpheldObjectionRule));
+    it('is not withdrawn on an objection to another nomination', () =>
+      spec
+        .given(shortlisted())
+        .when(withdraw(upheldObjection(true, OTHER_NOMINATION_ID)))
+        .thenRefuses(WithdrawalFollowsAnUpheldObjectionRule));
+    it('is not withdrawn once decided (a decided commendation is revoked instead)', () =>
+      spec.given(decided()).when(withdraw()).thenRefuses(NominationIsStandingRule));
+  });
+
+  describe('DecideCommendation (表彰决定)', () => {
+    it('commends after the full notice with no objection open, by document number, recording the notice version read', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt())
+        .thenMatches((e) =>
+          expect(e).toEqual([
+            {
+              type: 'commendation.CommendationDecided',
+              data: {
+                nominationId: NOMINATION_ID,
+                programmeId: PROGRAMME_ID,
+                category: 'outstanding_member',
+                nominee: member,
+                deedsSummary: deeds.summary,
+                documentNumber: '通创组发〔2012〕5号',
+                decidedOn: '2012-06-20',
+                decision: {
+                  decidedBy: countyOrganizer,
+                  inputs: [
+                    { streamId: NOMINATION_STREAM, version: 4 },
+                    { streamId: NOTICE_STREAM, version: 1 },
+                  ],
+                  rule: { id: 'commendation.nomination.no-open-objection', version: 1 },
+                  checks: [
+                    'commendation.nomination.decide-shortlisted',
+                    'commendation.nomination.awarding-body-decides',
+                    'commendation.nomination.document-number',
+                    'commendation.nomination.eligible',
+                    'commendation.nomination.notice-ran-full-period',
+                  ].map((id) => ({ id, version: 1 })),
+                  reason: '经公示无异议',
+                },
+              },
+            },
+          ]),
+        ));
+    it('is refused while an objection is open', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ openObjections: [{ streamId: `objection-${OBJECTION_ID}`, version: 2 }] }))
+        .thenRefuses(NoDecisionWhileAnObjectionIsOpenRule));
+    it('is refused on the notice’s last day', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ today: '2012-06-07' }))
+        .thenRefuses(NoticeRanItsFullPeriodRule));
+    it('is refused for a nomination not on the latest round of the notice', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ notice: noticeFacts({ listed: false, round: 2 }) }))
+        .thenRefuses(NoticeRanItsFullPeriodRule));
+    it('is refused before any notice', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ notice: noticeFacts({ round: 0, listed: false, endsOn: '' }) }))
+        .thenRefuses(NoticeRanItsFullPeriodRule));
+    it('is taken by the awarding body only', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ decidedBy: townshipSecretary }))
+        .thenRefuses(AwardingBodyDecidesRule));
+    it('is taken only on a shortlisted nomination', () =>
+      spec.given(historyOf(submit(), endorse())).when(decideIt()).thenRefuses(OnlyAShortlistedNominationIsDecidedRule));
+    it('carries a document number', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ documentNumber: ' ' }))
+        .thenRefuses(DocumentNumberIsGivenRule));
+    it('is refused when the latest check found the nominee ineligible', () => {
+      const recheck: NominationCommand = {
+        type: 'CheckEligibility',
+        data: { programme: programmeFacts(), eligibility: steadyMemberFacts, decidedBy: systemSweep },
+      };
+      spec
+        .given(historyOf(submit(), endorse(), countyEndorses, recheck))
+        .when(decideIt())
+        .thenRefuses(NomineeIsEligibleRule);
+    });
+    it('is taken once', () => spec.given(decided()).when(decideIt()).thenRefuses(OnlyAShortlistedNominationIsDecidedRule));
+  });
+
+  describe('RevokeCommendation (撤销)', () => {
+    it('revokes a decided commendation with a reason, naming the decision revoked', () =>
+      spec
+        .given(decided())
+        .when(revoke())
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            type: 'commendation.CommendationRevoked',
+            data: {
+              documentNumber: '通创组发〔2012〕5号',
+              revokedOn: '2013-03-01',
+              decision: { reason: '受到党纪处分', inputs: [{ streamId: NOMINATION_STREAM, version: 5 }] },
+            },
+          }),
+        ));
+    it('is not revoked without a reason', () => spec.given(decided()).when(revoke(' ')).thenRefuses(DecisionGivesItsReasonRule));
+    it('is revoked by the awarding body only', () =>
+      spec.given(decided()).when(revoke('x', townshipSecretary)).thenRefuses(AwardingBodyDecidesRule));
+    it('revokes only a decided commendation, and once', () => {
+      spec.given(shortlisted()).when(revoke()).thenRefuses(OnlyADecidedCommendationIsRevokedRule);
+      spec
+        .given(historyOf(submit(), endorse(), countyEndorses, decideIt(), revoke()))
+        .when(revoke())
+        .thenRefuses(OnlyADecidedCommendationIsRevokedRule);
+    });
+  });
+});

@@ -1,0 +1,213 @@
+import { specificationFor } from '@vanguard/kernel/testing';
+import {
+  COUNTY,
+  countyOrganizer,
+  deeds,
+  ids,
+  member,
+  MEMBER,
+  NOMINATION_ID,
+  OTHER_VILLAGE,
+  PATH_TO_TOWNSHIP,
+  PATH_TO_VILLAGE,
+  PROGRAMME_ID,
+  programmeFacts,
+  steadyMemberFacts,
+  TOWNSHIP,
+  townshipSecretary,
+  VILLAGE,
+  villageAsNominee,
+  villageSecretary,
+  advancedVillageFacts,
+} from '../__fixtures__/commendation.fixtures';
+import { submit, submitted } from '../__fixtures__/nomination.fixtures';
+import { CategoryIsInTheProgrammeRule } from '../programme/programme.rules';
+import { eligibilityRefusal } from './eligibility-refusal';
+import { nominationDecider } from './nomination.decide';
+import {
+  DeedsCarryNoPersonalNumbersRule,
+  NominationComesFromBelowTheAwardingBodyRule,
+  NominationIsInTheWindowRule,
+  NominationIsSubmittedOnceRule,
+  NomineeFitsTheCategoryRule,
+  NomineeIsInTheNominatorsCareRule,
+  NomineeIsNominatedOnceRule,
+  QuotaIsNotExceededRule,
+} from './nomination.rules';
+import { reviewChainOf } from './review-chain';
+
+const spec = specificationFor(nominationDecider);
+const PROGRAMME_STREAM = `award-programme-${PROGRAMME_ID}`;
+const reviewStream = (y: number) => ({ streamId: `review-${MEMBER}-${y}`, version: 5 });
+const massStream = (y: number) => ({ streamId: `mass-evaluation-01950000-0000-7000-8000-00000000${y}`, version: 4 });
+
+describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
+  it('checks eligibility, recording each policy, what it read and the programme version, then submits up the chain', () =>
+    spec
+      .given([])
+      .when(submit())
+      .thenMatches((events) =>
+        expect(events).toEqual([
+          {
+            type: 'commendation.EligibilityChecked',
+            data: {
+              nominationId: NOMINATION_ID,
+              programmeId: PROGRAMME_ID,
+              category: 'outstanding_member',
+              nominee: { kind: 'member', id: MEMBER },
+              eligible: true,
+              results: [
+                {
+                  policy: { id: 'commendation.eligibility.review-grade', version: 2 },
+                  passed: true,
+                  inputs: [2010, 2011, 2012].map(reviewStream),
+                },
+                {
+                  policy: { id: 'commendation.eligibility.mass-satisfaction', version: 1 },
+                  passed: true,
+                  inputs: [2011, 2012].map(massStream),
+                },
+              ],
+              decision: {
+                decidedBy: villageSecretary,
+                inputs: [
+                  { streamId: PROGRAMME_STREAM, version: 3 },
+                  ...[2010, 2011, 2012].map(reviewStream),
+                  ...[2011, 2012].map(massStream),
+                ],
+                rule: { id: 'commendation.eligibility', version: 1 },
+                reason: '符合表彰所定的各项资格条件 / meets every eligibility policy of the programme',
+              },
+            },
+          },
+          {
+            type: 'commendation.NominationSubmitted',
+            data: {
+              nominationId: NOMINATION_ID,
+              programmeId: PROGRAMME_ID,
+              category: 'outstanding_member',
+              nominee: member,
+              nominatorOrgId: VILLAGE,
+              deeds,
+              chain: [
+                { orgId: TOWNSHIP, level: 'township', dueOn: '2012-05-20' },
+                { orgId: COUNTY, level: 'county', dueOn: '2012-05-31' },
+              ],
+              quota: { unitOrgId: TOWNSHIP, places: 3, usedBefore: 1 },
+              decision: {
+                decidedBy: villageSecretary,
+                inputs: [{ streamId: PROGRAMME_STREAM, version: 3 }],
+                rule: { id: 'commendation.nomination.within-quota', version: 1 },
+                checks: [
+                  'commendation.nomination.submitted-once',
+                  'commendation.programme.category-in-programme',
+                  'commendation.nomination.nominee-fits-category',
+                  'commendation.nomination.from-below',
+                  'commendation.nomination.nominee-in-subtree',
+                  'commendation.nomination.in-window',
+                  'commendation.nomination.nominee-once',
+                  'commendation.nomination.no-personal-numbers',
+                ].map((id) => ({ id, version: 1 })),
+                reason: '群众公认，事迹突出',
+              },
+            },
+          },
+        ]),
+      ));
+
+  it('lets a township nominate its own party worker, reviewed by the county alone', () =>
+    spec
+      .given([])
+      .when(submit({ category: 'outstanding_party_worker', nominatorOrgPath: PATH_TO_TOWNSHIP, decidedBy: townshipSecretary }))
+      .thenMatches((e) =>
+        expect(e[1]!.data).toMatchObject({ chain: [{ orgId: COUNTY, level: 'county' }], quota: { unitOrgId: TOWNSHIP } }),
+      ));
+
+  it('sends a branch directly under the county straight to the county', () => {
+    const path = [...PATH_TO_TOWNSHIP.slice(0, 3), { orgId: OTHER_VILLAGE, level: 'village' as const }];
+    expect(reviewChainOf(path, programmeFacts()).map((s) => s.orgId)).toEqual([COUNTY]);
+  });
+
+  it('lets a branch nominate itself as an advanced organisation', () =>
+    spec
+      .given([])
+      .when(submit({ category: 'advanced_organization', nominee: villageAsNominee, eligibility: advancedVillageFacts }))
+      .thenMatches((e) => expect(e.map((x) => x.type)).toEqual(['commendation.EligibilityChecked', 'commendation.NominationSubmitted'])));
+
+  it('records an ineligible nominee’s check, naming the policy that refused, and submits nothing', () =>
+    spec
+      .given([])
+      .when(submit({ eligibility: steadyMemberFacts }))
+      .thenMatches((events) => {
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          type: 'commendation.EligibilityChecked',
+          data: { eligible: false, decision: { rule: { id: 'commendation.eligibility.review-grade', version: 2 } } },
+        });
+        expect(eligibilityRefusal(events)).toMatchObject({ code: 'ELIGIBILITY.REVIEW_GRADE', kind: 'rule' });
+      }));
+
+  it('gives no refusal when the nomination went through', () => expect(eligibilityRefusal(submitted())).toBeNull());
+
+  it('is submitted once', () => spec.given(submitted()).when(submit()).thenRefuses(NominationIsSubmittedOnceRule));
+  it('is refused when the unit’s places at the nominating level are used up', () =>
+    spec
+      .given([])
+      .when(submit({ quota: { places: 3, used: 3 } }))
+      .thenRefuses(QuotaIsNotExceededRule));
+  it('is refused for a unit with no places in the category', () =>
+    spec
+      .given([])
+      .when(submit({ quota: { places: 0, used: 0 } }))
+      .thenRefuses(QuotaIsNotExceededRule));
+  it('is refused before the nomination window opens', () =>
+    spec
+      .given([])
+      .when(submit({ today: '2012-04-09' }))
+      .thenRefuses(NominationIsInTheWindowRule));
+  it('is refused after the nomination window closes', () =>
+    spec
+      .given([])
+      .when(submit({ today: '2012-05-11' }))
+      .thenRefuses(NominationIsInTheWindowRule));
+  it('is refused for a category the programme does not award', () =>
+    spec
+      .given([])
+      .when(submit({ programme: programmeFacts({ categories: ['advanced_organization'] }) }))
+      .thenRefuses(CategoryIsInTheProgrammeRule));
+  it('does not nominate an organisation as an outstanding member', () =>
+    spec
+      .given([])
+      .when(submit({ nominee: villageAsNominee }))
+      .thenRefuses(NomineeFitsTheCategoryRule));
+  it('is submitted by the nominating organisation itself', () =>
+    spec
+      .given([])
+      .when(submit({ decidedBy: { ...villageSecretary, orgId: OTHER_VILLAGE } }))
+      .thenRefuses(NominationComesFromBelowTheAwardingBodyRule));
+  it('is submitted in a nominating role', () =>
+    spec
+      .given([])
+      .when(submit({ decidedBy: { ...villageSecretary, role: 'editor' } }))
+      .thenRefuses(NominationComesFromBelowTheAwardingBodyRule));
+  it('does not come from the awarding body itself (no level would review it)', () =>
+    spec
+      .given([])
+      .when(submit({ nominatorOrgPath: PATH_TO_VILLAGE.slice(0, 3), decidedBy: countyOrganizer }))
+      .thenRefuses(NominationComesFromBelowTheAwardingBodyRule));
+  it('does not nominate a member of another branch', () =>
+    spec
+      .given([])
+      .when(submit({ nominee: { ...member, orgId: OTHER_VILLAGE }, nomineeOrgPath: [...ids(PATH_TO_TOWNSHIP).slice(0, 3), OTHER_VILLAGE] }))
+      .thenRefuses(NomineeIsInTheNominatorsCareRule));
+  it('does not nominate the same nominee twice in a programme and category', () =>
+    spec
+      .given([])
+      .when(submit({ alreadyNominated: { streamId: 'nomination-01960000-0000-7000-8000-0000000000c9', version: 2 } }))
+      .thenRefuses(NomineeIsNominatedOnceRule));
+  it('refuses deeds that carry a phone number (they are published on the notice)', () =>
+    spec
+      .given([])
+      .when(submit({ deeds: { ...deeds, record: '联系电话 139 1234 5678' } }))
+      .thenRefuses(DeedsCarryNoPersonalNumbersRule));
+});

@@ -1,0 +1,350 @@
+import { personalNumbersIn, type AwardCategory } from '@vanguard/contracts';
+import { Rule, type DomainErrorKind } from '@vanguard/kernel';
+import type { DecidedBy } from '../decided-by';
+import type { ProgrammeTimeline } from '../programme/programme.state';
+import { AWARDING_ROLES, NOMINATING_ROLES, REVIEWING_ROLES, hasRole } from '../roles';
+import type { Deeds, Nominee, NoticeFacts, ObjectionOutcomeFacts, OrgOnPath, QuotaFacts, ReviewStep } from './nomination.commands';
+import type { NominationState, NominationStatus } from './nomination.state';
+
+// Each rule is a sentence with an id and a version; a decision event records the one that
+// decided it. When a rule changes its old class stays, so recorded decisions replay.
+
+abstract class StatusRule extends Rule {
+  readonly kind: DomainErrorKind = 'conflict';
+  protected abstract readonly allowed: readonly NominationStatus[];
+  constructor(private readonly status: NominationStatus) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.allowed.includes(this.status);
+  }
+}
+
+export class NominationIsSubmittedOnceRule extends StatusRule {
+  readonly id = 'commendation.nomination.submitted-once';
+  readonly code = 'NOMINATION.ALREADY_SUBMITTED';
+  readonly message = '该推荐已提交 / this nomination was submitted already';
+  protected readonly allowed = ['none'] as const;
+}
+
+export class NominationAwaitsReviewRule extends StatusRule {
+  readonly id = 'commendation.nomination.awaits-review';
+  readonly code = 'NOMINATION.NOT_UNDER_REVIEW';
+  readonly message = '该推荐不在审核中 / the nomination is not waiting for a review';
+  protected readonly allowed = ['under_review'] as const;
+}
+
+export class OnlyAReturnedNominationIsAmendedRule extends StatusRule {
+  readonly id = 'commendation.nomination.amend-returned';
+  readonly code = 'NOMINATION.NOT_RETURNED';
+  readonly message = '只有退回的推荐可以修改 / only a returned nomination is amended';
+  protected readonly allowed = ['returned'] as const;
+}
+
+/** Standing: under review, returned or shortlisted — still in the running. */
+export class NominationIsStandingRule extends StatusRule {
+  readonly id = 'commendation.nomination.standing';
+  readonly code = 'NOMINATION.NOT_STANDING';
+  readonly message = '该推荐已结束（未通过、已撤回或已决定） / the nomination is no longer in the running';
+  protected readonly allowed = ['under_review', 'returned', 'shortlisted'] as const;
+}
+
+export class OnlyAShortlistedNominationIsDecidedRule extends StatusRule {
+  readonly id = 'commendation.nomination.decide-shortlisted';
+  readonly code = 'NOMINATION.NOT_SHORTLISTED';
+  readonly message = '只能对经审核列入公示名单的推荐作出表彰决定 / only a shortlisted nomination is decided';
+  protected readonly allowed = ['shortlisted'] as const;
+}
+
+export class OnlyADecidedCommendationIsRevokedRule extends StatusRule {
+  readonly id = 'commendation.nomination.revoke-decided';
+  readonly code = 'NOMINATION.NOT_DECIDED';
+  readonly message = '只能撤销已作出的表彰 / only a decided commendation is revoked';
+  protected readonly allowed = ['decided'] as const;
+}
+
+/** Members are outstanding members or party workers; organisations are advanced organisations or county committees. */
+export class NomineeFitsTheCategoryRule extends Rule {
+  readonly id = 'commendation.nomination.nominee-fits-category';
+  readonly code = 'NOMINATION.NOMINEE_KIND';
+  readonly kind = 'invalid';
+  readonly message = '被推荐对象与表彰类别不符 / the nominee does not fit the category (a member or an organisation)';
+  constructor(
+    private readonly category: AwardCategory,
+    private readonly nominee: Nominee,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const member = this.category === 'outstanding_member' || this.category === 'outstanding_party_worker';
+    return this.nominee.kind !== (member ? 'member' : 'organization');
+  }
+}
+
+export class NominationIsInTheWindowRule extends Rule {
+  readonly id = 'commendation.nomination.in-window';
+  readonly code = 'NOMINATION.OUTSIDE_WINDOW';
+  readonly kind = 'rule';
+  readonly message = '不在推荐时间内 / nominations are not open today';
+  constructor(
+    private readonly timeline: ProgrammeTimeline,
+    private readonly today: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.today < this.timeline.nominationOpensOn || this.today > this.timeline.nominationClosesOn;
+  }
+}
+
+/**
+ * 自下而上: the nominating organisation (the last on its path, whose secretary or organiser
+ * acts) lies strictly below the awarding body, with at least one level to review it.
+ */
+export class NominationComesFromBelowTheAwardingBodyRule extends Rule {
+  readonly id = 'commendation.nomination.from-below';
+  readonly code = 'NOMINATION.NOT_BELOW_AWARDING_BODY';
+  readonly kind = 'forbidden';
+  readonly message = '推荐须由表彰机关下级的党组织提出 / a nomination comes from an organisation below the awarding body';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly nominatorOrgPath: readonly OrgOnPath[],
+    private readonly chain: readonly ReviewStep[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const nominator = this.nominatorOrgPath.at(-1)?.orgId;
+    return nominator !== this.decidedBy.orgId || !hasRole(NOMINATING_ROLES, this.decidedBy.role) || this.chain.length === 0;
+  }
+}
+
+/** A branch nominates its own members or itself; a township anyone in its subtree. */
+export class NomineeIsInTheNominatorsCareRule extends Rule {
+  readonly id = 'commendation.nomination.nominee-in-subtree';
+  readonly code = 'NOMINATION.NOMINEE_OUTSIDE';
+  readonly kind = 'forbidden';
+  readonly message = '只能推荐本组织及下级组织的党员或组织 / the nominee must belong to the nominating organisation or one below it';
+  constructor(
+    private readonly nominatorOrgId: string,
+    private readonly nominee: Nominee,
+    private readonly nomineeOrgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const orgOk = this.nomineeOrgPath.at(-1) === this.nominee.orgId;
+    const selfOk = this.nominee.kind === 'member' || this.nominee.id === this.nominee.orgId;
+    return !orgOk || !selfOk || !this.nomineeOrgPath.includes(this.nominatorOrgId);
+  }
+}
+
+export class NomineeIsNominatedOnceRule extends Rule {
+  readonly id = 'commendation.nomination.nominee-once';
+  readonly code = 'NOMINATION.DUPLICATE';
+  readonly kind = 'conflict';
+  readonly message = '该对象已在本次表彰的同一类别中被推荐 / this nominee is already nominated in this programme and category';
+  constructor(private readonly alreadyNominated: unknown) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.alreadyNominated !== null;
+  }
+}
+
+/** The deeds are published on the notice: no ID-card or phone numbers in them or in the name. */
+export class DeedsCarryNoPersonalNumbersRule extends Rule {
+  readonly id = 'commendation.nomination.no-personal-numbers';
+  readonly code = 'NOMINATION.PERSONAL_NUMBERS';
+  readonly kind = 'invalid';
+  readonly message = '事迹材料和姓名中不得含身份证号或电话号码 / the deeds and the name must not carry an ID-card or phone number';
+  constructor(private readonly texts: readonly string[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.texts.some((t) => personalNumbersIn(t).length > 0);
+  }
+  static of(deeds: Deeds, name = ''): DeedsCarryNoPersonalNumbersRule {
+    return new DeedsCarryNoPersonalNumbersRule([deeds.summary, deeds.record, name]);
+  }
+}
+
+/** 名额: the acting level forwards no more nominations of the unit, in the category, than its places. */
+export class QuotaIsNotExceededRule extends Rule {
+  readonly id = 'commendation.nomination.within-quota';
+  readonly code = 'NOMINATION.OVER_QUOTA';
+  readonly kind = 'rule';
+  readonly message = '超出分配名额 / the unit’s places in this category are used up at this level';
+  constructor(private readonly quota: QuotaFacts) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.quota.used >= this.quota.places;
+  }
+}
+
+/** No level skipped: only the level the nomination waits on reviews it, in a reviewing role. */
+export class ReviewIsByTheLevelItWaitsOnRule extends Rule {
+  readonly id = 'commendation.nomination.next-level-reviews';
+  readonly code = 'NOMINATION.NOT_THE_NEXT_LEVEL';
+  readonly kind = 'forbidden';
+  readonly message = '须由推荐所在的下一级审核，不得越级 / only the level the nomination waits on reviews it; no level is skipped';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly awaited: ReviewStep | undefined,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.awaited?.orgId !== this.decidedBy.orgId || !hasRole(REVIEWING_ROLES, this.decidedBy.role);
+  }
+}
+
+export class NomineeIsEligibleRule extends Rule {
+  readonly id = 'commendation.nomination.eligible';
+  readonly code = 'NOMINATION.NOT_ELIGIBLE';
+  readonly kind = 'rule';
+  readonly message = '最近一次资格审查未通过 / the nominee failed the latest eligibility check';
+  constructor(private readonly eligible: boolean | null) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.eligible !== true;
+  }
+}
+
+export class DecisionGivesItsReasonRule extends Rule {
+  readonly id = 'commendation.nomination.reason-given';
+  readonly code = 'NOMINATION.REASON_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message = '退回、不予推荐和撤销须说明理由 / a return, a rejection or a revocation gives its reason';
+  constructor(private readonly reason: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.reason.trim().length === 0;
+  }
+}
+
+export class NominationIsAmendedByItsNominatorRule extends Rule {
+  readonly id = 'commendation.nomination.nominator-amends';
+  readonly code = 'NOMINATION.NOT_THE_NOMINATOR';
+  readonly kind = 'forbidden';
+  readonly message = '只有推荐单位可以修改退回的推荐 / only the nominating organisation amends a returned nomination';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly nominatorOrgId: string | null,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.decidedBy.orgId !== this.nominatorOrgId || !hasRole(NOMINATING_ROLES, this.decidedBy.role);
+  }
+}
+
+export class ReviewIsPastItsDeadlineRule extends Rule {
+  readonly id = 'commendation.nomination.review-overdue';
+  readonly code = 'NOMINATION.NOT_OVERDUE';
+  readonly kind = 'rule';
+  readonly message = '审核期限未过 / the review deadline has not passed';
+  constructor(
+    private readonly awaited: ReviewStep | undefined,
+    private readonly today: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.awaited || this.today <= this.awaited.dueOn;
+  }
+}
+
+export class OverdueIsNotedOnceRule extends Rule {
+  readonly id = 'commendation.nomination.overdue-once';
+  readonly code = 'NOMINATION.OVERDUE_NOTED';
+  readonly kind = 'conflict';
+  readonly message = '该级审核逾期已记录 / this level’s overdue review is noted already';
+  constructor(private readonly state: NominationState) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.overdueNoted.includes(this.state.atStep);
+  }
+}
+
+export class WithdrawalFollowsAnUpheldObjectionRule extends Rule {
+  readonly id = 'commendation.nomination.withdrawn-on-upheld-objection';
+  readonly code = 'NOMINATION.NO_UPHELD_OBJECTION';
+  readonly kind = 'rule';
+  readonly message = '只有异议成立才撤回推荐 / a nomination is withdrawn when an objection to it is upheld';
+  constructor(
+    private readonly nominationId: string | null,
+    private readonly objection: ObjectionOutcomeFacts,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.objection.upheld || this.objection.nominationId !== this.nominationId;
+  }
+}
+
+/** The awarding body decides and revokes: the last step of the chain, in an awarding role. */
+export class AwardingBodyDecidesRule extends Rule {
+  readonly id = 'commendation.nomination.awarding-body-decides';
+  readonly code = 'NOMINATION.NOT_AWARDING_BODY';
+  readonly kind = 'forbidden';
+  readonly message = '表彰决定和撤销由表彰机关作出 / the awarding body decides and revokes commendations';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly chain: readonly ReviewStep[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.chain.at(-1)?.orgId !== this.decidedBy.orgId || !hasRole(AWARDING_ROLES, this.decidedBy.role);
+  }
+}
+
+/** 公示: the nomination was on the latest round of the notice, and that round's full period is over. */
+export class NoticeRanItsFullPeriodRule extends Rule {
+  readonly id = 'commendation.nomination.notice-ran-full-period';
+  readonly code = 'NOMINATION.NOTICE_NOT_OVER';
+  readonly kind = 'rule';
+  readonly message =
+    '须在最近一轮公示期满后才能作出表彰决定 / a decision waits until the latest notice listing the nomination has run its full period';
+  constructor(
+    private readonly notice: NoticeFacts,
+    private readonly today: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.notice.round < 1 || !this.notice.listed || this.today <= this.notice.endsOn;
+  }
+}
+
+export class NoDecisionWhileAnObjectionIsOpenRule extends Rule {
+  readonly id = 'commendation.nomination.no-open-objection';
+  readonly code = 'NOMINATION.OBJECTION_OPEN';
+  readonly kind = 'conflict';
+  readonly message = '尚有异议未办结，不能作出表彰决定 / no decision while an objection is open';
+  constructor(private readonly openObjections: readonly unknown[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.openObjections.length > 0;
+  }
+}
+
+export class DocumentNumberIsGivenRule extends Rule {
+  readonly id = 'commendation.nomination.document-number';
+  readonly code = 'NOMINATION.DOCUMENT_NUMBER';
+  readonly kind = 'invalid';
+  readonly message = '表彰决定须有文号（不超过 100 字） / a decision carries its document number (up to 100 characters)';
+  constructor(private readonly documentNumber: string) {
+    super();
+  }
+  isBroken(): boolean {
+    const n = this.documentNumber.trim();
+    return n.length === 0 || n.length > 100 || n !== this.documentNumber;
+  }
+}

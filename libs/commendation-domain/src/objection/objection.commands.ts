@@ -1,0 +1,56 @@
+import type { DecidedBy } from '../decided-by';
+
+/** The programme's notice as the handler read it from `public-notice-<programmeId>` (see `noticeForObjection`). */
+export interface NoticeForObjection {
+  readonly streamId: string;
+  readonly version: number;
+  readonly programmeId: string;
+  readonly awardingOrgId: string;
+  readonly round: number;
+  readonly startsOn: string;
+  readonly endsOn: string;
+  /** The nominations on the latest round. */
+  readonly listed: readonly string[];
+}
+
+/**
+ * Filed by anyone, without a token. `trackingCode`: issued by the service. `named` and
+ * `hasContact`: whether the objector gave a name and a contact, which the service keeps
+ * outside the event; the grounds may carry neither an ID-card nor a phone number.
+ */
+export interface FileObjection {
+  readonly type: 'FileObjection';
+  readonly data: {
+    readonly objectionId: string;
+    readonly trackingCode: string;
+    readonly nominationId: string;
+    readonly named: boolean;
+    readonly hasContact: boolean;
+    readonly grounds: string;
+    readonly today: string;
+    readonly notice: NoticeForObjection;
+  };
+}
+
+/** `awardingOrgPath`: root → the awarding body; the investigator works at it or above it. */
+export interface AssignObjection {
+  readonly type: 'AssignObjection';
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly investigator: DecidedBy;
+    readonly awardingOrgPath: readonly string[];
+    readonly reason?: string;
+  };
+}
+
+export interface UpholdObjection {
+  readonly type: 'UpholdObjection';
+  readonly data: { readonly decidedBy: DecidedBy; readonly findings: string };
+}
+
+export interface DismissObjection {
+  readonly type: 'DismissObjection';
+  readonly data: { readonly decidedBy: DecidedBy; readonly findings: string };
+}
+
+export type ObjectionCommand = FileObjection | AssignObjection | UpholdObjection | DismissObjection;

@@ -1,0 +1,257 @@
+import { fold } from '@vanguard/kernel';
+import { specificationFor } from '@vanguard/kernel/testing';
+import {
+  CITY,
+  COUNTY,
+  countyInspector,
+  countyOrganizer,
+  NOMINATION_ID,
+  OBJECTION_ID,
+  OTHER_NOMINATION_ID,
+  OTHER_TOWNSHIP,
+  PROGRAMME_ID,
+  PROVINCE,
+  townshipSecretary,
+} from '../__fixtures__/commendation.fixtures';
+import type { NoticeForObjection, ObjectionCommand } from './objection.commands';
+import { objectionDecider } from './objection.decide';
+import type { ObjectionEvent } from './objection.events';
+import { objectionOutcome } from './objection.facts';
+import {
+  FindingsAreGivenRule,
+  InvestigatorIsAnInspectorRule,
+  ObjectionConcernsANoticedNominationRule,
+  ObjectionGroundsCarryNoPersonalNumbersRule,
+  ObjectionIsAssignedByTheAwardingBodyRule,
+  ObjectionIsConcludedByItsInvestigatorRule,
+  ObjectionIsFiledOnceRule,
+  ObjectionIsFiledWhileTheNoticeRunsRule,
+  ObjectionIsOpenRule,
+  ObjectionIsUnderInvestigationRule,
+  ObjectionStatesItsGroundsRule,
+  TrackingCodeIsWellFormedRule,
+} from './objection.rules';
+import { isOpenObjection } from './objection.state';
+
+const spec = specificationFor(objectionDecider);
+const STREAM = `objection-${OBJECTION_ID}`;
+const AWARDING_PATH = [PROVINCE, CITY, COUNTY];
+const notice: NoticeForObjection = {
+  streamId: `public-notice-${PROGRAMME_ID}`,
+  version: 1,
+  programmeId: PROGRAMME_ID,
+  awardingOrgId: COUNTY,
+  round: 1,
+  startsOn: '2012-06-01',
+  endsOn: '2012-06-07',
+  listed: [NOMINATION_ID, OTHER_NOMINATION_ID],
+};
+const file = (data: Partial<Extract<ObjectionCommand, { type: 'FileObjection' }>['data']> = {}): ObjectionCommand => ({
+  type: 'FileObjection',
+  data: {
+    objectionId: OBJECTION_ID,
+    trackingCode: 'K7QD-2M9X-41PA',
+    nominationId: NOMINATION_ID,
+    named: false,
+    hasContact: true,
+    grounds: '所报道路硬化 2.5 公里与实际不符，实际约 1 公里',
+    today: '2012-06-05',
+    notice,
+    ...data,
+  },
+});
+const filed: ObjectionEvent = {
+  type: 'commendation.ObjectionFiled',
+  data: {
+    objectionId: OBJECTION_ID,
+    programmeId: PROGRAMME_ID,
+    nominationId: NOMINATION_ID,
+    awardingOrgId: COUNTY,
+    trackingCode: 'K7QD-2M9X-41PA',
+    named: false,
+    hasContact: true,
+    grounds: '所报道路硬化 2.5 公里与实际不符，实际约 1 公里',
+    filedOn: '2012-06-05',
+    notice: { streamId: `public-notice-${PROGRAMME_ID}`, version: 1, round: 1 },
+  },
+};
+const assign = (investigator = countyInspector, decidedBy = countyOrganizer): ObjectionCommand => ({
+  type: 'AssignObjection',
+  data: { decidedBy, investigator, awardingOrgPath: AWARDING_PATH, reason: '交县纪委核查' },
+});
+const assigned: ObjectionEvent = {
+  type: 'commendation.ObjectionAssigned',
+  data: {
+    objectionId: OBJECTION_ID,
+    investigator: countyInspector,
+    decision: {
+      decidedBy: countyOrganizer,
+      inputs: [{ streamId: STREAM, version: 1 }],
+      rule: { id: 'commendation.objection.investigator-inspector', version: 1 },
+      checks: ['commendation.objection.open', 'commendation.objection.assigned-by-awarding-body'].map((id) => ({ id, version: 1 })),
+      reason: '交县纪委核查',
+    },
+  },
+};
+const uphold = (findings = '经实地核查，道路实际硬化 1.1 公里，事迹不实', decidedBy = countyInspector): ObjectionCommand => ({
+  type: 'UpholdObjection',
+  data: { decidedBy, findings },
+});
+const dismiss = (findings = '经实地核查，道路硬化 2.5 公里属实'): ObjectionCommand => ({
+  type: 'DismissObjection',
+  data: { decidedBy: countyInspector, findings },
+});
+
+describe('objectionDecider (异议)', () => {
+  describe('FileObjection', () => {
+    it('is filed during the notice with a tracking code, and carries no name or contact of the objector', () =>
+      spec.given([]).when(file()).then([filed]));
+    it('may be named', () =>
+      spec
+        .given([])
+        .when(file({ named: true }))
+        .thenMatches((e) => expect(e[0]!.data).toMatchObject({ named: true })));
+    it('is refused before the notice starts', () =>
+      spec
+        .given([])
+        .when(file({ today: '2012-05-31' }))
+        .thenRefuses(ObjectionIsFiledWhileTheNoticeRunsRule));
+    it('is taken on the notice’s last day and refused the day after', () => {
+      spec
+        .given([])
+        .when(file({ today: '2012-06-07' }))
+        .thenMatches((e) => expect(e).toHaveLength(1));
+      spec
+        .given([])
+        .when(file({ today: '2012-06-08' }))
+        .thenRefuses(ObjectionIsFiledWhileTheNoticeRunsRule);
+    });
+    it('concerns a nomination on the notice', () =>
+      spec
+        .given([])
+        .when(file({ nominationId: '01960000-0000-7000-8000-0000000000c9' }))
+        .thenRefuses(ObjectionConcernsANoticedNominationRule));
+    it('states its grounds', () =>
+      spec
+        .given([])
+        .when(file({ grounds: '  ' }))
+        .thenRefuses(ObjectionStatesItsGroundsRule));
+    it('keeps phone numbers out of the grounds (they belong in the contact, kept apart)', () =>
+      spec
+        .given([])
+        .when(file({ grounds: '情况属实，请联系我 13912345678' }))
+        .thenRefuses(ObjectionGroundsCarryNoPersonalNumbersRule));
+    it('carries a well-formed tracking code', () =>
+      spec
+        .given([])
+        .when(file({ trackingCode: 'abc' }))
+        .thenRefuses(TrackingCodeIsWellFormedRule));
+    it('is filed once', () => spec.given([filed]).when(file()).thenRefuses(ObjectionIsFiledOnceRule));
+  });
+
+  describe('AssignObjection', () => {
+    it('is assigned by the awarding body to its inspector', () => spec.given([filed]).when(assign()).then([assigned]));
+    it('may go to an inspector above the awarding body', () =>
+      spec
+        .given([filed])
+        .when(assign({ ...countyInspector, orgId: CITY }))
+        .thenMatches((e) => expect(e[0]!.data).toMatchObject({ investigator: { orgId: CITY } })));
+    it('is not given to someone without the inspector role', () =>
+      spec
+        .given([filed])
+        .when(assign({ ...countyInspector, role: 'organizer' }))
+        .thenRefuses(InvestigatorIsAnInspectorRule));
+    it('is not given to an inspector of a unit below the awarding body', () =>
+      spec
+        .given([filed])
+        .when(assign({ ...countyInspector, orgId: OTHER_TOWNSHIP }))
+        .thenRefuses(InvestigatorIsAnInspectorRule));
+    it('is assigned by the awarding body, not a township', () =>
+      spec.given([filed]).when(assign(countyInspector, townshipSecretary)).thenRefuses(ObjectionIsAssignedByTheAwardingBodyRule));
+    it('may be reassigned while open', () =>
+      spec
+        .given([filed, assigned])
+        .when(assign({ ...countyInspector, sub: 'county.inspector2' }))
+        .thenMatches((e) => expect(e[0]!.data).toMatchObject({ investigator: { sub: 'county.inspector2' } })));
+  });
+
+  describe('UpholdObjection and DismissObjection', () => {
+    it('is upheld by its investigator with findings, which the nomination’s withdrawal reads', () => {
+      spec
+        .given([filed, assigned])
+        .when(uphold())
+        .thenMatches((e) =>
+          expect(e).toEqual([
+            {
+              type: 'commendation.ObjectionUpheld',
+              data: {
+                objectionId: OBJECTION_ID,
+                programmeId: PROGRAMME_ID,
+                nominationId: NOMINATION_ID,
+                findings: '经实地核查，道路实际硬化 1.1 公里，事迹不实',
+                decision: {
+                  decidedBy: countyInspector,
+                  inputs: [{ streamId: STREAM, version: 2 }],
+                  rule: { id: 'commendation.objection.concluded-by-investigator', version: 1 },
+                  checks: ['commendation.objection.under-investigation', 'commendation.objection.findings-given'].map((id) => ({
+                    id,
+                    version: 1,
+                  })),
+                  reason: '经实地核查，道路实际硬化 1.1 公里，事迹不实',
+                },
+              },
+            },
+          ]),
+        );
+      const after = fold(objectionDecider, [
+        filed,
+        assigned,
+        ...objectionDecider.decide(uphold(), fold(objectionDecider, [filed, assigned])),
+      ]);
+      expect([isOpenObjection(after.status), objectionOutcome(after)]).toEqual([
+        false,
+        {
+          objectionId: OBJECTION_ID,
+          streamId: STREAM,
+          version: 3,
+          nominationId: NOMINATION_ID,
+          upheld: true,
+          findings: '经实地核查，道路实际硬化 1.1 公里，事迹不实',
+        },
+      ]);
+    });
+    it('is dismissed by its investigator with findings', () =>
+      spec
+        .given([filed, assigned])
+        .when(dismiss())
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({ type: 'commendation.ObjectionDismissed', data: { findings: '经实地核查，道路硬化 2.5 公里属实' } }),
+        ));
+    it('is concluded only by the investigator assigned', () =>
+      spec
+        .given([filed, assigned])
+        .when(uphold('x', { ...countyInspector, sub: 'another.inspector' }))
+        .thenRefuses(ObjectionIsConcludedByItsInvestigatorRule));
+    it('is not concluded before it is assigned', () => spec.given([filed]).when(uphold()).thenRefuses(ObjectionIsUnderInvestigationRule));
+    it('gives its findings', () => spec.given([filed, assigned]).when(dismiss(' ')).thenRefuses(FindingsAreGivenRule));
+    it('is concluded once, and not reassigned afterwards', () => {
+      const concluded = objectionDecider.decide(dismiss(), fold(objectionDecider, [filed, assigned]));
+      spec
+        .given([filed, assigned, ...concluded])
+        .when(uphold())
+        .thenRefuses(ObjectionIsUnderInvestigationRule);
+      spec
+        .given([filed, assigned, ...concluded])
+        .when(assign())
+        .thenRefuses(ObjectionIsOpenRule);
+    });
+    it('is open while filed or assigned', () =>
+      expect((['none', 'filed', 'assigned', 'upheld', 'dismissed'] as const).map(isOpenObjection)).toEqual([
+        false,
+        true,
+        true,
+        false,
+        false,
+      ]));
+  });
+});
