@@ -1,4 +1,5 @@
 import { ContractRegistry } from './registry';
+import { assistanceContracts } from './assistance/assistance.contracts';
 import { commendationContracts } from './commendation';
 import { countyContracts } from './county/county.contracts';
 import { evaluationContracts } from './evaluation';
@@ -18,6 +19,7 @@ export const publicContracts = new ContractRegistry([
   ...organizationV2Contracts,
   ...rosterStateContracts,
   ...evaluationContracts,
+  ...assistanceContracts,
   ...commendationContracts,
   ...countyContracts,
 ]);
