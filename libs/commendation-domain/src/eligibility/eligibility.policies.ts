@@ -87,13 +87,17 @@ export class ReviewGradesQualifyTheMemberPolicy extends ReviewGradePolicy {
   }
 }
 
-/** Version 1: in the latest period assessed within the programme's years the organisation is advanced (先进) or has at least four stars. */
+/**
+ * Version 1: in the latest period assessed within the programme's years the organisation is
+ * advanced (先进) or has at least four stars. For advanced grassroots organisations only: a county
+ * committee is commended for how it ran the campaign (seed 001), not assessed on the five goods.
+ */
 export class OrganizationIsAdvancedOrStarredPolicy extends EligibilityPolicy {
   readonly id = 'commendation.eligibility.org-tier';
   readonly code = 'ELIGIBILITY.ORG_TIER';
   readonly message =
     '被推荐组织最近一次评定须为先进或四星以上 / the organisation’s latest assessment must be advanced or four stars or more';
-  readonly categories = ORGANIZATION_CATEGORIES;
+  readonly categories: readonly AwardCategory[] = ['advanced_organization'];
   static readonly MIN_STARS = 4;
   private inYears() {
     return this.facts.assessments.filter((a) => this.years.includes(Number(a.period.slice(0, 4))));

@@ -64,6 +64,10 @@ describe(OrganizationIsAdvancedOrStarredPolicy.name, () => {
     expect(sut(assessment('2011', 'advanced', 5, 2), assessment('2012', 'middle', 3, 4)).isBroken()).toBe(true));
   it('refuses an organisation not assessed in the programme’s years', () =>
     expect(sut(assessment('2009', 'advanced', 5, 1)).isBroken()).toBe(true));
+  it('judges advanced organisations, not county committees (commended for running the campaign)', () => {
+    const p = new OrganizationIsAdvancedOrStarredPolicy(YEARS, NO_FACTS);
+    expect([p.appliesTo('advanced_organization'), p.appliesTo('advanced_county_committee')]).toEqual([true, false]);
+  });
   it('reads the assessment stream once, at the highest version read', () =>
     expect(new OrganizationIsAdvancedOrStarredPolicy(YEARS, advancedVillageFacts).inputs()).toEqual([
       { streamId: `assessment-${VILLAGE}`, version: 4 },

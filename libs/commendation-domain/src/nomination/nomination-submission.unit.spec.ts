@@ -128,6 +128,12 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
     expect(reviewChainOf(path, programmeFacts()).map((s) => s.orgId)).toEqual([COUNTY]);
   });
 
+  it('is reviewed at each level by the topmost organisation of that level (the township committee, not a general branch under it)', () => {
+    const generalBranch = '00000000-0000-4000-8000-000320612151';
+    const path = [...PATH_TO_TOWNSHIP, { orgId: generalBranch, level: 'township' as const }, { orgId: VILLAGE, level: 'village' as const }];
+    expect(reviewChainOf(path, programmeFacts()).map((s) => s.orgId)).toEqual([TOWNSHIP, COUNTY]);
+  });
+
   it('lets a branch nominate itself as an advanced organisation', () =>
     spec
       .given([])
