@@ -7,6 +7,7 @@ import { Client, Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
+import { commendationMigrations } from '../services/commendation/src/infrastructure/migrations';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
 import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
@@ -14,10 +15,11 @@ import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './m
 export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
   evaluation: evaluationMigrations,
+  commendation: commendationMigrations,
 };
 
 /** Event-sourced services: their store's tables belong to the admin, so the service role may only insert and read events. */
-const EVENT_SOURCED: readonly ServiceName[] = ['evaluation'];
+const EVENT_SOURCED: readonly ServiceName[] = ['evaluation', 'commendation'];
 
 async function ensureEventStore(adminUrl: string, service: ServiceName): Promise<void> {
   const admin = new Pool({ connectionString: adminUrl, max: 1 });

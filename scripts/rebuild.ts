@@ -1,6 +1,6 @@
 // Rebuilds a service's projections from its event store, while the service runs (ADR 0024):
 //
-//   node -r @swc-node/register scripts/rebuild.ts evaluation [projection-name …] [--database platform|test]
+//   node -r @swc-node/register scripts/rebuild.ts evaluation|commendation [projection-name …] [--database platform|test]
 //
 // Without names it rebuilds every projection the service registers
 // (services/evaluation/src/infrastructure/projection/projections.ts). Progress goes to stderr.
@@ -9,6 +9,14 @@ import { PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { evaluationProjections } from '../services/evaluation/src/infrastructure/projection/projections';
 import { rebuildProjections, type RebuildReport } from '../services/evaluation/src/infrastructure/projection/rebuild';
+import { commendationProjections } from '../services/commendation/src/infrastructure/projection/projections';
+import { rebuildProjections as rebuildCommendation } from '../services/commendation/src/infrastructure/projection/rebuild';
+
+/** The event-sourced services and their projection registries. */
+const REGISTRIES = {
+  evaluation: { projections: evaluationProjections, rebuild: rebuildProjections },
+  commendation: { projections: commendationProjections, rebuild: rebuildCommendation },
+} as const;
 
 /** A progress bar on stderr like the seed's: redrawn in place on a terminal, one final line otherwise. */
 export function progressBar(label: string, started = Date.now()): (done: number, total: number) => void {
@@ -30,19 +38,20 @@ export function progressBar(label: string, started = Date.now()): (done: number,
 }
 
 export async function rebuild(service: string, names: readonly string[], database: 'platform' | 'test'): Promise<RebuildReport> {
-  if (service !== 'evaluation') throw new Error(`no projections to rebuild for "${service}"; known: evaluation`);
-  const unknown = names.filter((n) => !evaluationProjections.some((d) => d.name === n));
-  if (unknown.length)
-    throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${evaluationProjections.map((d) => d.name).join(', ')}`);
+  if (service !== 'evaluation' && service !== 'commendation')
+    throw new Error(`no projections to rebuild for "${service}"; known: ${Object.keys(REGISTRIES).join(', ')}`);
+  const { projections, rebuild: run } = REGISTRIES[service];
+  const unknown = names.filter((n) => !projections.some((d) => d.name === n));
+  if (unknown.length) throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${projections.map((d) => d.name).join(', ')}`);
   const infra = infraConfig();
   // As the service role: it owns the read tables, so it may build, drop and rename them.
-  const url = new URL(serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
-  url.searchParams.set('options', '-c search_path=evaluation');
+  const url = new URL(serviceDatabaseUrl(service, database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  url.searchParams.set('options', `-c search_path=${service}`);
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
   try {
-    const store = new PostgresEventStore(pool, { schema: 'evaluation' });
-    const chosen = names.length ? evaluationProjections.filter((d) => names.includes(d.name)) : evaluationProjections;
-    return await rebuildProjections(pool, store, chosen, { onProgress: progressBar(service) });
+    const store = new PostgresEventStore(pool, { schema: service });
+    const chosen = names.length ? projections.filter((d) => names.includes(d.name)) : projections;
+    return await run(pool, store, chosen, { onProgress: progressBar(service) });
   } finally {
     await pool.end();
   }
@@ -55,7 +64,7 @@ if (require.main === module) {
   const positional = args.filter((a, i) => !a.startsWith('--') && !(dbFlag >= 0 && i === dbFlag + 1 && !args[dbFlag]!.includes('=')));
   const [service, ...names] = positional;
   if (!service) {
-    process.stderr.write('usage: rebuild.ts evaluation [projection-name …] [--database platform|test]\n');
+    process.stderr.write('usage: rebuild.ts evaluation|commendation [projection-name …] [--database platform|test]\n');
     process.exit(2);
   }
   rebuild(service, names, database)

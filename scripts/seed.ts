@@ -23,6 +23,7 @@ import {
   type CountyPlan,
 } from '../services/organization/src/infrastructure/seed/synthetic-region';
 import { seedEvaluationDemo } from '../services/evaluation/src/infrastructure/seed';
+import { seedCommendationDemo } from '../services/commendation/src/infrastructure/seed/demo-commendation.seed';
 import { migrate } from './migrate';
 
 function arg(name: string, fallback: string): string {
@@ -100,6 +101,9 @@ if (require.main === module) {
         process.stderr.write(`[seed] evaluation ${r.slice}: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`);
       }
     })
+    // 松岭旗's commendations: the 2011 programme decided, the 2012 one at every stage.
+    .then(() => seedCommendationDemo(serviceDatabaseUrl('commendation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then((r) => process.stderr.write(`[seed] commendation: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(1);

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { noticeDecider, noticeForObjection, noticeStreamId, objectionDecider, objectionStreamId } from '@vanguard/commendation-domain';
+import { DomainError } from '@vanguard/kernel';
+import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { TRACKING_CODES, type TrackingCodesPort } from '../../ports/tracking-codes.port';
+import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
+
+export class NoticeNotFoundError extends DomainError {
+  constructor() {
+    super('NOTICE.NOT_FOUND', 'not_found', '该表彰没有正在公示的名单 / this programme has published no notice');
+  }
+}
+
+export interface FileObjectionInput {
+  readonly programmeId: string;
+  readonly nominationId: string;
+  readonly grounds: string;
+  readonly name: string | null;
+  readonly contact: string | null;
+}
+
+/** The public files no token: the envelope names the platform as actor, never the objector. */
+const PUBLIC_ACTOR = { sub: 'public', roles: [] as string[], kind: 'user' as const };
+
+/**
+ * 异议: anyone, named or anonymous, during the notice period. The notice stream is read for
+ * its round, period and listed nominations; the decider judges; the objector's name and contact
+ * go to their own table (erasable), never into the event. Answers with the tracking code.
+ */
+@Injectable()
+export class FileObjectionHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
+    @Inject(TRACKING_CODES) private readonly codes: TrackingCodesPort,
+    @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
+  ) {}
+
+  async execute(input: FileObjectionInput, correlationId: string): Promise<{ trackingCode: string }> {
+    const notice = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
+    if (!notice) throw new NoticeNotFoundError();
+    const objectionId = this.ids.next();
+    const trackingCode = this.codes.next();
+    const stream = objectionStreamId(objectionId);
+    const { state, version } = await this.streams.load(stream, objectionDecider);
+    const events = objectionDecider.decide(
+      {
+        type: 'FileObjection',
+        data: {
+          objectionId,
+          trackingCode,
+          nominationId: input.nominationId,
+          named: !!input.name,
+          hasContact: !!input.contact,
+          grounds: input.grounds,
+          today: this.clock.today(),
+          notice,
+        },
+      },
+      state,
+    );
+    // Kept before the event: an objection on record always has its objector's details (an orphan row is harmless).
+    if (input.name || input.contact) await this.contacts.keep(objectionId, input.name, input.contact, this.clock.now());
+    await this.streams.append(stream, events, version, { actor: PUBLIC_ACTOR, orgId: notice.awardingOrgId, correlationId });
+    return { trackingCode };
+  }
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ASSIGNING_ROLES,
+  INVESTIGATOR_ROLE,
+  nominationDecider,
+  objectionDecider,
+  objectionOutcome,
+  objectionStreamId,
+  type ObjectionState,
+} from '@vanguard/commendation-domain';
+import { DomainError } from '@vanguard/kernel';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type Loaded, type StreamsPort } from '../../ports/streams.port';
+import { ConcurrentChangeError } from '../../ports/streams.port';
+import { decidedBy, streamContext, type CommandContext } from '../command-context';
+import { NominationFacts } from '../nominations/nomination-facts';
+import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
+
+export class ObjectionNotFoundError extends DomainError {
+  constructor(objectionId: string) {
+    super('OBJECTION.NOT_FOUND', 'not_found', `没有这件异议 / no objection ${objectionId}`);
+  }
+}
+
+async function loadObjection(streams: StreamsPort, objectionId: string): Promise<Loaded<ObjectionState> & { streamId: string }> {
+  const streamId = objectionStreamId(objectionId);
+  const loaded = await streams.load(streamId, objectionDecider);
+  if (loaded.state.status === 'none') throw new ObjectionNotFoundError(objectionId);
+  return { ...loaded, streamId };
+}
+
+/** 交办: the awarding body assigns the objection to an inspector (the caller, when no one else is named). */
+@Injectable()
+export class AssignObjectionHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+  ) {}
+
+  async execute(
+    objectionId: string,
+    input: { investigator?: { sub: string; orgId: string }; reason?: string },
+    ctx: CommandContext,
+  ): Promise<{ version: number }> {
+    const by = decidedBy(ctx, ASSIGNING_ROLES);
+    const { state, version, streamId } = await loadObjection(this.streams, objectionId);
+    const investigator = input.investigator ? { ...input.investigator, role: INVESTIGATOR_ROLE } : by;
+    const awardingOrgPath = (await this.tree.pathOf(state.awardingOrgId!)) ?? [];
+    const events = objectionDecider.decide(
+      {
+        type: 'AssignObjection',
+        data: { decidedBy: by, investigator, awardingOrgPath, ...(input.reason ? { reason: input.reason } : {}) },
+      },
+      state,
+    );
+    return { version: await this.streams.append(streamId, events, version, streamContext(ctx, state.awardingOrgId!)) };
+  }
+}
+
+/**
+ * 核查结论: the assigned inspector upholds (the nomination is then withdrawn on its own stream,
+ * citing the objection at its new version) or dismisses, with findings; the objector's
+ * details are erased once the objection is concluded.
+ */
+@Injectable()
+export class ConcludeObjectionHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
+    private readonly facts: NominationFacts,
+  ) {}
+
+  async execute(objectionId: string, upheld: boolean, findings: string, ctx: CommandContext): Promise<{ version: number }> {
+    const by = decidedBy(ctx, [INVESTIGATOR_ROLE]);
+    const { state, version, streamId } = await loadObjection(this.streams, objectionId);
+    const events = objectionDecider.decide(
+      { type: upheld ? 'UpholdObjection' : 'DismissObjection', data: { decidedBy: by, findings } },
+      state,
+    );
+    const next = await this.streams.append(streamId, events, version, streamContext(ctx, state.awardingOrgId!));
+    if (upheld) {
+      const concluded = (await this.streams.load(streamId, objectionDecider)).state;
+      await this.withdraw(concluded, by, ctx);
+    }
+    await this.contacts.erase(objectionId);
+    return { version: next };
+  }
+
+  /** The withdrawal follows the upheld objection; a concurrent change to the nomination is read again, a few times. */
+  private async withdraw(objection: ObjectionState, by: ReturnType<typeof decidedBy>, ctx: CommandContext): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, version, streamId } = await this.facts.nomination(objection.nominationId!);
+      const events = nominationDecider.decide(
+        { type: 'WithdrawNomination', data: { decidedBy: by, objection: objectionOutcome(objection) } },
+        state,
+      );
+      try {
+        await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!));
+        return;
+      } catch (e) {
+        if (!(e instanceof ConcurrentChangeError) || attempt >= 3) throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export const ID_GENERATOR = Symbol('ID_GENERATOR');
+
+export interface IdGeneratorPort {
+  next(): string;
+}

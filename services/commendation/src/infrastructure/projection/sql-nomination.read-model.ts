@@ -1,0 +1,95 @@
+import type { Pool } from 'pg';
+import { DomainError } from '@vanguard/kernel';
+import type { AwardCategory, ReviewLevel } from '@vanguard/contracts';
+import type { FactInput } from '../../application/eligibility/eligibility-facts.port';
+import type { NominationReadModel } from '../../application/nominations/nomination-read-model.port';
+
+const STANDING = `('under_review', 'returned', 'shortlisted')`;
+
+export class ObjectionsNotCaughtUpError extends DomainError {
+  constructor() {
+    super(
+      'OBJECTIONS.CATCHING_UP',
+      'conflict',
+      '异议登记尚在同步，请稍后重试 / objections just filed are still being recorded; try again shortly',
+    );
+  }
+}
+
+export class SqlNominationReadModel implements NominationReadModel {
+  /**
+   * `objectionsSubscription`: the public-notice projection's subscription, which writes
+   * objection_view; open objections are read only once it has passed everything committed.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly objectionsSubscription = 'commendation.public-notice',
+    private readonly catchUpMs = 5000,
+  ) {}
+
+  async placesUsed(
+    programmeId: string,
+    category: AwardCategory,
+    unitOrgId: string,
+    by: 'nominator' | ReviewLevel,
+    except: string,
+  ): Promise<number> {
+    const { rows } =
+      by === 'nominator'
+        ? await this.pool.query<{ n: number }>(
+            `select count(*)::int as n from nomination_view
+              where programme_id = $1 and category = $2 and unit_org_id = $3 and status in ${STANDING} and nomination_id <> $4`,
+            [programmeId, category, unitOrgId, except],
+          )
+        : await this.pool.query<{ n: number }>(
+            `select count(*)::int as n from nomination_view n join nomination_level_view l using (nomination_id)
+              where n.programme_id = $1 and n.category = $2 and n.unit_org_id = $3 and n.status in ${STANDING}
+                and n.nomination_id <> $4 and l.level = $5 and l.outcome = 'endorsed'`,
+            [programmeId, category, unitOrgId, except, by],
+          );
+    return rows[0]?.n ?? 0;
+  }
+
+  async standingNominationOf(programmeId: string, category: AwardCategory, nomineeId: string): Promise<FactInput | null> {
+    const { rows } = await this.pool.query<{ nomination_id: string; version: number }>(
+      `select nomination_id, version from nomination_view
+        where programme_id = $1 and category = $2 and nominee->>'id' = $3 and status in ${STANDING} limit 1`,
+      [programmeId, category, nomineeId],
+    );
+    const r = rows[0];
+    return r ? { streamId: `nomination-${r.nomination_id}`, version: r.version } : null;
+  }
+
+  async shortlisted(programmeId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ nomination_id: string }>(
+      `select nomination_id from nomination_view where programme_id = $1 and status = 'shortlisted' order by nomination_id`,
+      [programmeId],
+    );
+    return rows.map((r) => r.nomination_id);
+  }
+
+  /**
+   * "No decision while an objection is open" must see an objection filed a moment ago: first
+   * wait until the projection's checkpoint has passed the newest event committed now (in the
+   * store's global order); past `catchUpMs`, refuse with 409 rather than decide on a stale list.
+   */
+  async openObjections(programmeId: string): Promise<FactInput[]> {
+    const deadline = Date.now() + this.catchUpMs;
+    for (;;) {
+      const { rows } = await this.pool.query<{ ok: boolean }>(
+        `select coalesce((select (c.transaction_id, c.position) >= (e.transaction_id, e.position)
+                            from subscription_checkpoints c where c.subscription = $1), false) as ok
+           from (select transaction_id, position from events order by transaction_id desc, position desc limit 1) e`,
+        [this.objectionsSubscription],
+      );
+      if (rows.length === 0 || rows[0]!.ok) break;
+      if (Date.now() > deadline) throw new ObjectionsNotCaughtUpError();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { rows } = await this.pool.query<{ objection_id: string; version: number }>(
+      `select objection_id, version from objection_view where programme_id = $1 and status in ('filed', 'assigned') order by objection_id`,
+      [programmeId],
+    );
+    return rows.map((r) => ({ streamId: `objection-${r.objection_id}`, version: r.version }));
+  }
+}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DAY } from '../request-context';
+
+export class SetCalendarDayRequest {
+  @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday: a weekday off (节假日); workday: a weekend day worked (调休上班)' })
+  @IsIn(['holiday', 'workday'])
+  kind!: 'holiday' | 'workday';
+
+  @ApiProperty({ example: '端午节' }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+}
+
+export class CalendarDayResponse {
+  @ApiProperty({ example: '2011-06-06' }) day!: string;
+  @ApiProperty({ enum: ['holiday', 'workday'] }) kind!: 'holiday' | 'workday';
+  @ApiProperty({ example: '端午节' }) name!: string;
+}
+
+export class CalendarYearResponse {
+  @ApiProperty({ example: 2011 }) year!: number;
+  @ApiProperty({ description: 'bumped by every change; a notice period records the version it read' }) version!: number;
+  @ApiProperty({ type: [CalendarDayResponse] }) days!: CalendarDayResponse[];
+}
+
+export class NoticeEndQuery {
+  @ApiProperty({ example: '2011-06-01' })
+  @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' })
+  from!: string;
+
+  @ApiProperty({ example: 7, minimum: 1, maximum: 60 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  days!: number;
+
+  @ApiPropertyOptional({ enum: ['calendar', 'working'], default: 'working' })
+  @IsOptional()
+  @IsIn(['calendar', 'working'])
+  basis?: 'calendar' | 'working';
+}
+
+export class NoticeEndResponse {
+  @ApiProperty({ example: '2011-06-09' }) endsOn!: string;
+  @ApiProperty({ description: 'the calendar years read, as `calendar-<year>` at their versions' })
+  inputs!: { streamId: string; version: number }[];
+}

@@ -1,0 +1,145 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DAY } from '../request-context';
+
+const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
+const LEVELS = ['county', 'city', 'province'] as const;
+const REVIEW_LEVELS = ['township', 'county', 'city', 'province'] as const;
+type Category = (typeof CATEGORIES)[number];
+
+class DeadlineDto {
+  @ApiProperty({ enum: REVIEW_LEVELS }) @IsIn(REVIEW_LEVELS) level!: (typeof REVIEW_LEVELS)[number];
+  @ApiProperty({ example: '2011-05-20' }) @Matches(DAY, { message: 'dueOn must be a date YYYY-MM-DD' }) dueOn!: string;
+}
+
+class NoticePeriodDto {
+  @ApiProperty({ example: 7, minimum: 1, maximum: 30 }) @IsInt() @Min(1) @Max(30) days!: number;
+  @ApiProperty({ enum: ['calendar', 'working'] }) @IsIn(['calendar', 'working']) dayKind!: 'calendar' | 'working';
+}
+
+class TimelineDto {
+  @ApiProperty({ example: '2011-04-15' })
+  @Matches(DAY, { message: 'nominationOpensOn must be a date YYYY-MM-DD' })
+  nominationOpensOn!: string;
+  @ApiProperty({ example: '2011-05-10' })
+  @Matches(DAY, { message: 'nominationClosesOn must be a date YYYY-MM-DD' })
+  nominationClosesOn!: string;
+
+  @ApiProperty({ type: [DeadlineDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => DeadlineDto)
+  reviewDeadlines!: DeadlineDto[];
+
+  @ApiProperty({ type: NoticePeriodDto }) @ValidateNested() @Type(() => NoticePeriodDto) notice!: NoticePeriodDto;
+  @ApiProperty({ example: '2011-06-28' }) @Matches(DAY, { message: 'decisionOn must be a date YYYY-MM-DD' }) decisionOn!: string;
+}
+
+class PolicyRefDto {
+  @ApiProperty({ example: 'commendation.eligibility.review-grade' }) @IsString() @MaxLength(100) id!: string;
+  @ApiProperty({ example: 2 }) @IsInt() @Min(1) version!: number;
+}
+
+export class LaunchProgrammeRequest {
+  @ApiProperty({ example: '2011年七一集中表彰' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ format: 'uuid', description: 'the awarding body' }) @IsUUID() orgId!: string;
+  @ApiProperty({ enum: LEVELS }) @IsIn(LEVELS) level!: (typeof LEVELS)[number];
+  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
+  @IsIn(CATEGORIES, { each: true })
+  categories!: Category[];
+
+  @ApiProperty({ example: [2010, 2011] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsInt({ each: true })
+  @Min(2000, { each: true })
+  @Max(2100, { each: true })
+  years!: number[];
+
+  @ApiProperty({ type: TimelineDto }) @ValidateNested() @Type(() => TimelineDto) timeline!: TimelineDto;
+
+  @ApiPropertyOptional({ type: [PolicyRefDto], description: 'default: the current version of every policy' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => PolicyRefDto)
+  eligibilityPolicies?: PolicyRefDto[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class AllocateQuotaRequest {
+  @ApiProperty({ format: 'uuid', description: 'a unit directly below the awarding body' }) @IsUUID() unitOrgId!: string;
+  @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
+  @ApiProperty({ example: 3, minimum: 0, maximum: 10000 }) @IsInt() @Min(0) @Max(10_000) places!: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+class NomineeDto {
+  @ApiProperty({ enum: ['member', 'organization'] }) @IsIn(['member', 'organization']) kind!: 'member' | 'organization';
+  @ApiProperty({ format: 'uuid', description: 'the member or the organisation' }) @IsUUID() id!: string;
+  @ApiProperty({ example: '张明', description: 'as shown on the notice' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ format: 'uuid', description: 'the member’s organisation, or the organisation itself' }) @IsUUID() orgId!: string;
+}
+
+export class DeedsDto {
+  @ApiProperty({ example: '带领群众修通致富路', description: '事迹摘要 (public)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  summary!: string;
+  @ApiProperty({ description: '主要事迹材料' }) @IsString() @IsNotEmpty() @MaxLength(20_000) record!: string;
+}
+
+export class SubmitNominationRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() programmeId!: string;
+  @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
+  @ApiProperty({ type: NomineeDto }) @ValidateNested() @Type(() => NomineeDto) nominee!: NomineeDto;
+  @ApiProperty({ type: DeedsDto }) @ValidateNested() @Type(() => DeedsDto) deeds!: DeedsDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class ReasonRequest {
+  @ApiProperty({ example: '事迹突出，同意推荐' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+export class OptionalReasonRequest {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class AmendNominationRequest {
+  @ApiProperty({ type: DeedsDto }) @ValidateNested() @Type(() => DeedsDto) deeds!: DeedsDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class DecideCommendationRequest {
+  @ApiProperty({ example: '松组发〔2011〕12号', description: '表彰决定文号' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  documentNumber!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}

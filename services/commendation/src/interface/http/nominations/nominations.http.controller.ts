@@ -1,0 +1,121 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { REVIEWING_ROLES } from '@vanguard/commendation-domain';
+import { Roles, ScopeService, type Role } from '@vanguard/auth';
+import type { CommandContext } from '../../../application/commands/command-context';
+import { AmendNominationHandler } from '../../../application/commands/nominations/amend-nomination.handler';
+import {
+  DecideCommendationHandler,
+  RevokeCommendationHandler,
+} from '../../../application/commands/nominations/decide-commendation.handler';
+import {
+  EndorseNominationHandler,
+  RejectNominationHandler,
+  ReturnNominationHandler,
+} from '../../../application/commands/nominations/review-nomination.handlers';
+import { SubmitNominationHandler } from '../../../application/commands/nominations/submit-nomination.handler';
+import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
+import { BOARD_QUERIES, type BoardQueriesPort, type NominationView } from '../../../application/queries/board-queries.port';
+import { CHAIN_ROLES, Ctx, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
+import { AmendNominationRequest, DecideCommendationRequest, ReasonRequest, SubmitNominationRequest } from './nomination.dto';
+
+/** Reviewers of the chain, as the domain names them (its rule checks the role recorded). */
+const REVIEW_ROLES: Role[] = [...REVIEWING_ROLES];
+
+/**
+ * 推荐 → 逐级审核 → 表彰决定 → 撤销. Every decision is the domain's: the caller's organisation must
+ * be the level the nomination waits on (or the awarding body); refusals name their rule.
+ */
+@ApiTags('nominations')
+@ApiBearerAuth()
+@Controller('nominations')
+export class NominationsHttpController {
+  constructor(
+    private readonly submit: SubmitNominationHandler,
+    private readonly endorseHandler: EndorseNominationHandler,
+    private readonly returnHandler: ReturnNominationHandler,
+    private readonly rejectHandler: RejectNominationHandler,
+    private readonly amendHandler: AmendNominationHandler,
+    private readonly decideHandler: DecideCommendationHandler,
+    private readonly revokeHandler: RevokeCommendationHandler,
+    @Inject(BOARD_QUERIES) private readonly board: BoardQueriesPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+    private readonly scope: ScopeService,
+  ) {}
+
+  @Post()
+  @Roles(...CHAIN_ROLES)
+  @ApiOperation({ summary: '推荐 / the caller’s branch or township nominates a member or organisation with its deeds' })
+  create(@Ctx() ctx: CommandContext, @Body() b: SubmitNominationRequest) {
+    return this.submit.execute(
+      {
+        programmeId: b.programmeId,
+        category: b.category,
+        nominee: { kind: b.nominee.kind, id: b.nominee.id, name: b.nominee.name, orgId: b.nominee.orgId },
+        deeds: { summary: b.deeds.summary, record: b.deeds.record },
+        ...(b.reason ? { reason: b.reason } : {}),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':id/endorse')
+  @HttpCode(200)
+  @Roles(...REVIEW_ROLES)
+  @ApiOperation({ summary: '同意上报 / the awaited level endorses, within its places; the awarding body’s endorsement shortlists' })
+  endorse(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ReasonRequest) {
+    return this.endorseHandler.execute(id, b.reason, ctx);
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Roles(...REVIEW_ROLES)
+  @ApiOperation({ summary: '退回修改 / the awaited level returns it to the nominator with a reason' })
+  return(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ReasonRequest) {
+    return this.returnHandler.execute(id, b.reason, ctx);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles(...REVIEW_ROLES)
+  @ApiOperation({ summary: '不予推荐 / the awaited level rejects it with a reason' })
+  reject(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ReasonRequest) {
+    return this.rejectHandler.execute(id, b.reason, ctx);
+  }
+
+  @Post(':id/amend')
+  @HttpCode(200)
+  @Roles(...CHAIN_ROLES)
+  @ApiOperation({ summary: '修改重报 / the nominator amends a returned nomination; eligibility is checked again' })
+  amend(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: AmendNominationRequest) {
+    return this.amendHandler.execute(id, { summary: b.deeds.summary, record: b.deeds.record }, b.reason, ctx);
+  }
+
+  @Post(':id/decide')
+  @HttpCode(200)
+  @Roles(...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '表彰决定 / after the full notice, with no objection open, with a document number' })
+  decide(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: DecideCommendationRequest) {
+    return this.decideHandler.execute(id, { documentNumber: b.documentNumber, ...(b.reason ? { reason: b.reason } : {}) }, ctx);
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @Roles(...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '撤销表彰 / the awarding body revokes a decided commendation with a reason' })
+  revoke(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ReasonRequest) {
+    return this.revokeHandler.execute(id, b.reason, ctx);
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '推荐 / one nomination with its status and each level’s outcome (404 outside the caller’s subtree and chain)' })
+  async one(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<NominationView> {
+    const n = await this.board.nomination(id, this.clock.today());
+    const mine = (org: string) => this.scope.isWithin({ orgId: ctx.caller.orgId }, org);
+    // Visible to the nominator's subtree and to every level of its chain; otherwise it does not exist for the caller.
+    if (!n || !(mine(n.nominatorOrgId) || n.levels.some((l) => mine(l.orgId))))
+      throw new NotFoundException({ code: 'NOMINATION.NOT_FOUND', message: '没有这条推荐 / no such nomination' });
+    return n;
+  }
+}

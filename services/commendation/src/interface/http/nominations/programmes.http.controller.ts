@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@vanguard/auth';
+import { AllocateQuotaHandler } from '../../../application/commands/programmes/allocate-quota.handler';
+import { LaunchAwardProgrammeHandler } from '../../../application/commands/programmes/launch-award-programme.handler';
+import { PublishNoticeHandler } from '../../../application/commands/nominations/publish-notice.handler';
+import type { CommandContext } from '../../../application/commands/command-context';
+import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
+import { BOARD_QUERIES, type BoardQueriesPort, type ProgrammeView } from '../../../application/queries/board-queries.port';
+import { Ctx, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
+import { AllocateQuotaRequest, LaunchProgrammeRequest, OptionalReasonRequest } from './nomination.dto';
+
+const notFound = () => new NotFoundException({ code: 'PROGRAMME.NOT_FOUND', message: '没有这项表彰 / no such programme' });
+const STATUSES = ['under_review', 'returned', 'shortlisted', 'rejected', 'withdrawn', 'decided', 'revoked'];
+
+/** 表彰项目: launch, places per unit, the public notice, and the board (dashboards, lists, overdue). */
+@ApiTags('programmes')
+@ApiBearerAuth()
+@Controller('programmes')
+export class ProgrammesHttpController {
+  constructor(
+    private readonly launch: LaunchAwardProgrammeHandler,
+    private readonly allocate: AllocateQuotaHandler,
+    private readonly publish: PublishNoticeHandler,
+    @Inject(BOARD_QUERIES) private readonly board: BoardQueriesPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  @Post()
+  @Roles(...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '部署表彰 / the awarding body launches a programme: categories, years, timeline, policies' })
+  create(@Ctx() ctx: CommandContext, @Body() b: LaunchProgrammeRequest): Promise<{ programmeId: string; version: number }> {
+    return this.launch.execute(
+      {
+        name: b.name,
+        orgId: b.orgId,
+        level: b.level,
+        categories: b.categories,
+        years: b.years,
+        timeline: {
+          nominationOpensOn: b.timeline.nominationOpensOn,
+          nominationClosesOn: b.timeline.nominationClosesOn,
+          reviewDeadlines: b.timeline.reviewDeadlines.map(({ level, dueOn }) => ({ level, dueOn })),
+          notice: { days: b.timeline.notice.days, dayKind: b.timeline.notice.dayKind },
+          decisionOn: b.timeline.decisionOn,
+        },
+        ...(b.eligibilityPolicies ? { eligibilityPolicies: b.eligibilityPolicies.map(({ id, version }) => ({ id, version })) } : {}),
+        ...(b.reason ? { reason: b.reason } : {}),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':id/quotas')
+  @HttpCode(200)
+  @Roles(...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '分配名额 / places in a category for a unit directly below the awarding body' })
+  quota(
+    @Ctx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() b: AllocateQuotaRequest,
+  ): Promise<{ version: number }> {
+    return this.allocate.execute(
+      id,
+      { unitOrgId: b.unitOrgId, category: b.category, places: b.places, ...(b.reason ? { reason: b.reason } : {}) },
+      ctx,
+    );
+  }
+
+  @Post(':id/notice')
+  @HttpCode(200)
+  @Roles(...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '公示 / publish the shortlist from today for the programme’s notice period (a changed shortlist: a new round)' })
+  notice(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: OptionalReasonRequest) {
+    return this.publish.execute(id, b.reason, ctx);
+  }
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '表彰项目 / the programmes of the caller’s organisation, above it and below it' })
+  list(@Ctx() ctx: CommandContext): Promise<ProgrammeView[]> {
+    return ctx.caller.orgId ? this.board.programmesIn(ctx.caller.orgId) : Promise.resolve([]);
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '表彰项目 / one programme with its timeline and places' })
+  async one(@Param('id', uuidParam('id')) id: string): Promise<ProgrammeView> {
+    return (await this.board.programme(id)) ?? Promise.reject(notFound());
+  }
+
+  @Get(':id/dashboard')
+  @Roles(...READ_ROLES)
+  @ApiOperation({
+    summary: '看板 / nominated, endorsed, returned, rejected, under notice, objections open, decided — in all and per level',
+  })
+  async dashboard(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    await this.one(id);
+    return this.board.dashboard(id, ctx.caller.orgId ?? '-', this.clock.today());
+  }
+
+  @Get(':id/nominations')
+  @Roles(...READ_ROLES)
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'awaiting', required: false, enum: ['township', 'county', 'city', 'province'] })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true'] })
+  @ApiOperation({ summary: '推荐名单 / nominations from inside the caller’s subtree; `overdue=true`: the overdue list' })
+  async nominations(
+    @Ctx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Query('status') status?: string,
+    @Query('awaiting') awaiting?: string,
+    @Query('overdue') overdue?: string,
+    @Query('limit') limit = '100',
+    @Query('offset') offset = '0',
+  ) {
+    await this.one(id);
+    const today = this.clock.today();
+    return this.board.nominations(
+      id,
+      ctx.caller.orgId ?? '-',
+      {
+        ...(status && STATUSES.includes(status) ? { status } : {}),
+        ...(awaiting ? { awaiting } : {}),
+        ...(overdue === 'true' ? { overdueOn: today } : {}),
+        limit: Math.min(Math.max(Number(limit) || 100, 1), 500),
+        offset: Math.max(Number(offset) || 0, 0),
+      },
+      today,
+    );
+  }
+}

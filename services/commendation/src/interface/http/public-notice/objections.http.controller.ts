@@ -1,0 +1,100 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Roles, ScopeService } from '@vanguard/auth';
+import type { CommandContext } from '../../../application/commands/command-context';
+import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../application/commands/objections/investigate-objection.handlers';
+import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
+import { OBJECTION_QUERIES, type ObjectionQueriesPort, type ObjectionView } from '../../../application/queries/objection-queries.port';
+import { Ctx, INSPECTOR_ROLES, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
+
+class InvestigatorDto {
+  @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotEmpty() @MaxLength(200) sub!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() orgId!: string;
+}
+
+export class AssignObjectionRequest {
+  @ApiPropertyOptional({ type: InvestigatorDto, description: 'default: the caller (an inspector) takes it' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InvestigatorDto)
+  investigator?: InvestigatorDto;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class FindingsRequest {
+  @ApiProperty({ example: '经走访核实，所反映问题不属实' }) @IsString() @IsNotEmpty() @MaxLength(8000) findings!: string;
+}
+
+const notFound = () => new NotFoundException({ code: 'OBJECTION.NOT_FOUND', message: '没有这件异议 / no such objection' });
+
+/** 异议核查: the awarding body assigns, the inspector investigates and concludes. */
+@ApiTags('objections')
+@ApiBearerAuth()
+@Controller('objections')
+export class ObjectionsHttpController {
+  constructor(
+    private readonly assignHandler: AssignObjectionHandler,
+    private readonly conclude: ConcludeObjectionHandler,
+    @Inject(OBJECTION_QUERIES) private readonly queries: ObjectionQueriesPort,
+    @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
+    private readonly scope: ScopeService,
+  ) {}
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiQuery({ name: 'programmeId', required: true })
+  @ApiQuery({ name: 'status', required: false, enum: ['filed', 'assigned', 'upheld', 'dismissed'] })
+  @ApiOperation({ summary: '异议 / a programme’s objections (the caller must hold the awarding body)' })
+  async list(
+    @Ctx() ctx: CommandContext,
+    @Query('programmeId', uuidParam('programmeId')) programmeId: string,
+    @Query('status') status?: string,
+  ) {
+    const all = await this.queries.ofProgramme(programmeId, status);
+    return all.filter((o) => this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId));
+  }
+
+  @Get(':id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '异议 / one objection; its investigator also sees the objector’s name and contact (until concluded)' })
+  async one(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<ObjectionView & { objector?: unknown }> {
+    const o = await this.queries.objection(id);
+    if (!o || !this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId)) throw notFound();
+    if (o.investigator?.sub !== ctx.caller.sub) return o;
+    return { ...o, objector: (await this.contacts.read(id)) ?? { name: null, contact: null } };
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles(...INSPECTOR_ROLES, ...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '交办 / the awarding body assigns the objection to an inspector (default: the caller)' })
+  assign(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: AssignObjectionRequest) {
+    return this.assignHandler.execute(
+      id,
+      {
+        ...(b.investigator ? { investigator: { sub: b.investigator.sub, orgId: b.investigator.orgId } } : {}),
+        ...(b.reason ? { reason: b.reason } : {}),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':id/uphold')
+  @HttpCode(200)
+  @Roles(...INSPECTOR_ROLES)
+  @ApiOperation({ summary: '异议成立 / the investigator upholds it with findings; the nomination is withdrawn' })
+  uphold(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: FindingsRequest) {
+    return this.conclude.execute(id, true, b.findings, ctx);
+  }
+
+  @Post(':id/dismiss')
+  @HttpCode(200)
+  @Roles(...INSPECTOR_ROLES)
+  @ApiOperation({ summary: '异议不成立 / the investigator dismisses it with findings' })
+  dismiss(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: FindingsRequest) {
+    return this.conclude.execute(id, false, b.findings, ctx);
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Public } from '@vanguard/auth';
+import { FileObjectionHandler } from '../../../application/commands/objections/file-objection.handler';
+import type { ObjectionStatus, PublicNotice } from '../../../application/public-notice/public-notice-read-model.port';
+import { PublicNoticeQueries } from '../../../application/public-notice/public-notice.queries';
+import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
+import { uuidParam } from '../request-context';
+import { FileObjectionRequest, TrackingCodeResponse } from './public-notice.dto';
+import { ObjectionRateGuard } from './public-rate.guard';
+
+const address = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+
+/**
+ * 公示 and 异议 for everyone, without a token, rate-limited: the notice shows only name,
+ * organisation, category and deeds summary; an objection is answered with a tracking code.
+ */
+@ApiTags('public notice (public)')
+@Controller('public-notices')
+export class PublicNoticeHttpController {
+  constructor(
+    private readonly queries: PublicNoticeQueries,
+    private readonly file: FileObjectionHandler,
+    private readonly limiter: PublicRateLimiter,
+  ) {}
+
+  @Get(':programmeId')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=5')
+  @ApiOperation({ summary: '公示 / the programme’s current notice: period and entries (name, organisation, category, deeds summary)' })
+  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address' })
+  notice(@Req() req: Request, @Param('programmeId', uuidParam('programmeId')) programmeId: string): Promise<PublicNotice> {
+    this.limiter.read(address(req));
+    return this.queries.notice(programmeId);
+  }
+
+  @Post(':programmeId/objections')
+  @Public()
+  @UseGuards(ObjectionRateGuard)
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '提出异议 / object to a nomination on the notice, named or anonymous, while the notice runs' })
+  @ApiCreatedResponse({ type: TrackingCodeResponse })
+  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address and per notice' })
+  async object(
+    @Req() req: Request,
+    @Param('programmeId', uuidParam('programmeId')) programmeId: string,
+    @Body() b: FileObjectionRequest,
+  ): Promise<TrackingCodeResponse> {
+    return this.file.execute(
+      { programmeId, nominationId: b.nominationId, grounds: b.grounds, name: b.name?.trim() || null, contact: b.contact?.trim() || null },
+      typeof req.id === 'string' ? req.id : randomUUID(),
+    );
+  }
+
+  @Get('objections/:trackingCode')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '异议查询 / an objection’s status by its tracking code' })
+  objection(@Req() req: Request, @Param('trackingCode') trackingCode: string): Promise<ObjectionStatus> {
+    this.limiter.read(address(req));
+    return this.queries.objection(trackingCode.toUpperCase());
+  }
+}

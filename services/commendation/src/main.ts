@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { createHttpApp } from '@vanguard/http';
+import { orgEventKeyProblems } from '@vanguard/auth';
+import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
+import { commendationConfig } from './commendation.config';
+import { CommendationModule } from './commendation.module';
+
+async function bootstrap(): Promise<void> {
+  await refuseUnsafeProductionStart('commendation', [orgEventKeyProblems]);
+  const config = commendationConfig();
+  const app = await createHttpApp(CommendationModule.register(config), {
+    title: 'Vanguard · 表彰 commendation service',
+    description:
+      '表彰项目、逐级推荐、名额、公示与异议、表彰决定与撤销 / award programmes, nominations, review chain, public notice, objections, decisions (event-sourced)',
+  });
+  // Loopback unless told otherwise (containers set HOST=0.0.0.0).
+  await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
+}
+
+void bootstrap();

@@ -1,0 +1,299 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Pool, type PoolClient } from 'pg';
+import request from 'supertest';
+import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { PgInbox } from '@vanguard/messaging';
+import { tokenFor, waitUntil } from '@vanguard/testing';
+import { eligibilityFactHandlers } from '../src/infrastructure/eligibility/eligibility-facts.projection';
+import { MovableClock, createCommendationTestApp } from './support/commendation-test-app';
+
+// 推荐 → 镇 → 旗 → 公示 → 异议 → 表彰决定 through HTTP with the realm's own tokens: one objection
+// upheld (the nomination is withdrawn), one dismissed, a decision refused while an objection is
+// open, the notice read with no token, and the public endpoints' hostile cases.
+
+const COUNTY = demoOrgId('910425');
+const BAIHUA = demoOrgId('910425101');
+const HONGSHI = demoOrgId('910425101201');
+
+/** Gives evaluation facts to a member the way the Kafka consumer does (its handlers, its inbox), without the broker. */
+async function approvedGrade(pool: Pool, memberId: string, grade: string): Promise<void> {
+  const at = new Date().toISOString();
+  const event = {
+    eventId: randomUUID(),
+    type: 'evaluation.ReviewApproved',
+    version: 1,
+    streamId: `review-${memberId}-2010`,
+    streamVersion: 5,
+    occurredAt: at,
+    recordedAt: at,
+    actor: { sub: 'city.reviewer', roles: ['reviewer'], orgId: BAIHUA },
+    orgId: HONGSHI,
+    correlationId: randomUUID(),
+    causationId: null,
+    data: {
+      memberId,
+      year: 2010,
+      grade,
+      decision: { decidedBy: { sub: 'x', role: 'reviewer', orgId: BAIHUA }, inputs: [], rule: { id: 'a.b', version: 1 }, reason: '' },
+    },
+  };
+  await new PgInbox(pool).processOnce('commendation.e2e-facts', event, { topic: 'e2e', partition: 0, offset: '0' }, (tx: PoolClient) =>
+    eligibilityFactHandlers['evaluation.ReviewApproved']!(event, { tx, origin: { topic: 'e2e', partition: 0, offset: '0' }, attempt: 1 }),
+  );
+}
+
+describe('commendation chain (e2e)', () => {
+  const clock = new MovableClock('2011-04-15');
+  let app: INestApplication;
+  let pool: Pool;
+  const t: Record<string, string> = {};
+  const http = () => request(app.getHttpServer());
+  const as = (user: string) => ({ Authorization: `Bearer ${t[user]}` });
+
+  beforeAll(async () => {
+    app = await createCommendationTestApp(clock);
+    pool = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
+    for (const u of ['county.organizer', 'township.organizer', 'village.secretary', 'county.inspector', 'township.secretary'])
+      t[u] = await tokenFor(u);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await app?.close();
+  });
+
+  it('RunsBranchTownshipCounty_NoticeObjectionsDecision_WithEveryRefusalNamed', async () => {
+    // 2011-06-06 (端午节) is a holiday: a 5-working-day notice from Wed 1 June ends Wed 8 June.
+    await http().put('/calendar/days/2011-06-06').set(as('county.organizer')).send({ kind: 'holiday', name: '端午节' }).expect(200);
+    const launched = await http()
+      .post('/programmes')
+      .set(as('county.organizer'))
+      .send({
+        name: `e2e 七一表彰 ${randomUUID().slice(0, 6)}`,
+        orgId: COUNTY,
+        level: 'county',
+        categories: ['outstanding_member'],
+        years: [2010],
+        timeline: {
+          nominationOpensOn: '2011-04-15',
+          nominationClosesOn: '2011-05-10',
+          reviewDeadlines: [
+            { level: 'township', dueOn: '2011-05-20' },
+            { level: 'county', dueOn: '2011-05-31' },
+          ],
+          notice: { days: 5, dayKind: 'working' },
+          decisionOn: '2011-06-28',
+        },
+        eligibilityPolicies: [{ id: 'commendation.eligibility.review-grade', version: 2 }],
+      })
+      .expect(201);
+    const programmeId = launched.body.programmeId as string;
+    await http()
+      .post(`/programmes/${programmeId}/quotas`)
+      .set(as('county.organizer'))
+      .send({ unitOrgId: BAIHUA, category: 'outstanding_member', places: 2 })
+      .expect(200);
+    // A township may not allocate the county's places.
+    const foreign = await http()
+      .post(`/programmes/${programmeId}/quotas`)
+      .set(as('township.organizer'))
+      .send({ unitOrgId: BAIHUA, category: 'outstanding_member', places: 9 });
+    expect(foreign.status).toBe(403);
+
+    clock.day = '2011-04-20';
+    const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await approvedGrade(pool, a, 'excellent');
+    await approvedGrade(pool, b, 'excellent');
+    await approvedGrade(pool, d, 'excellent');
+    const nominate = (id: string, name: string) =>
+      http()
+        .post('/nominations')
+        .set(as('village.secretary'))
+        .send({
+          programmeId,
+          category: 'outstanding_member',
+          nominee: { kind: 'member', id, name, orgId: HONGSHI },
+          deeds: { summary: `${name}带头修路`, record: `${name}的主要事迹……` },
+        });
+    // No approved grade for c: refused naming the policy, and the refusal is on record.
+    const refused = await nominate(c, '丙').expect(422);
+    expect(refused.body.code).toBe('ELIGIBILITY.REVIEW_GRADE');
+    expect(refused.body.message).toContain('commendation.eligibility.review-grade v2');
+    const recorded = await pool.query<{ canonical: string }>(
+      `select canonical from events where type = 'commendation.EligibilityChecked' and canonical like '%' || $1 || '%'`,
+      [c],
+    );
+    expect(recorded.rows.map((r) => JSON.parse(r.canonical) as { data: { eligible: boolean; decision: { rule: unknown } } })).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({
+          eligible: false,
+          decision: expect.objectContaining({ rule: { id: 'commendation.eligibility.review-grade', version: 2 } }),
+        }),
+      }),
+    ]);
+    const na = (await nominate(a, '甲').expect(201)).body.nominationId as string;
+    const nb = (await nominate(b, '乙').expect(201)).body.nominationId as string;
+    // The unit has two places: a third standing nomination is over quota once the board counts the first two.
+    await waitUntil(
+      'the board counts both',
+      async () => (await pool.query(`select 1 from nomination_view where nomination_id = any($1::uuid[])`, [[na, nb]])).rowCount === 2,
+    );
+    const over = await nominate(d, '丁').expect(422);
+    expect(over.body.code).toBe('NOMINATION.OVER_QUOTA');
+
+    // No level skipped: the county cannot endorse what waits on the township.
+    clock.day = '2011-05-15';
+    expect((await http().post(`/nominations/${na}/endorse`).set(as('county.organizer')).send({ reason: '同意' })).body.code).toBe(
+      'NOMINATION.NOT_THE_NEXT_LEVEL',
+    );
+    for (const n of [na, nb])
+      await http().post(`/nominations/${n}/endorse`).set(as('township.organizer')).send({ reason: '事迹属实，同意上报' }).expect(200);
+    for (const n of [na, nb]) {
+      const r = await http()
+        .post(`/nominations/${n}/endorse`)
+        .set(as('county.organizer'))
+        .send({ reason: '同意列入拟表彰名单' })
+        .expect(200);
+      expect(r.body.shortlisted).toBe(true);
+    }
+    await waitUntil(
+      'both shortlisted on the board',
+      async () =>
+        (await pool.query(`select 1 from nomination_view where nomination_id = any($1::uuid[]) and status = 'shortlisted'`, [[na, nb]]))
+          .rowCount === 2,
+    );
+
+    clock.day = '2011-06-01';
+    const published = await http().post(`/programmes/${programmeId}/notice`).set(as('county.organizer')).send({}).expect(200);
+    expect(published.body).toMatchObject({ round: 1, endsOn: '2011-06-08' });
+
+    // The notice with no token: only what a notice shows.
+    const notice = await waitUntil('the notice', async () => {
+      const r = await http().get(`/public-notices/${programmeId}`);
+      const body = r.body as { entries: Record<string, unknown>[] };
+      return r.status === 200 && body.entries.length === 2 && body;
+    });
+    expect(notice).toMatchObject({ round: 1, startsOn: '2011-06-01', endsOn: '2011-06-08', dayKind: 'working' });
+    for (const e of notice.entries) expect(Object.keys(e).sort()).toEqual(['category', 'deedsSummary', 'name', 'nominationId', 'orgName']);
+    expect(JSON.stringify(notice)).not.toMatch(/主要事迹|record|"id"/);
+
+    clock.day = '2011-06-03';
+    const objectTo = (nominationId: string, extra: object = {}) =>
+      http()
+        .post(`/public-notices/${programmeId}/objections`)
+        .send({ nominationId, grounds: '所述事迹与实际不符', ...extra });
+    const codeA = (await objectTo(na).expect(201)).body.trackingCode as string;
+    const codeB = (await objectTo(nb, { name: '王五', contact: '村委会转' }).expect(201)).body.trackingCode as string;
+    expect(codeA).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    // An ID or phone number in the grounds is refused, naming the rule.
+    expect((await objectTo(na, { grounds: '举报人电话13812345678' })).status).toBe(400);
+
+    const objections = await waitUntil('both objections on the board', async () => {
+      const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));
+      return r.body.length === 2 && (r.body as { objectionId: string; nominationId: string }[]);
+    });
+    const objA = objections.find((o) => o.nominationId === na)!.objectionId;
+    const objB = objections.find((o) => o.nominationId === nb)!.objectionId;
+
+    // After the period, but with objections open: no decision.
+    clock.day = '2011-06-10';
+    const blocked = await http()
+      .post(`/nominations/${nb}/decide`)
+      .set(as('county.organizer'))
+      .send({ documentNumber: '松组发〔2011〕12号' });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.code).toBe('NOMINATION.OBJECTION_OPEN');
+
+    for (const o of [objA, objB]) await http().post(`/objections/${o}/assign`).set(as('county.inspector')).send({}).expect(200);
+    // The investigator sees the named objector's contact; the public tracking page never does.
+    expect((await http().get(`/objections/${objB}`).set(as('county.inspector')).expect(200)).body.objector).toEqual({
+      name: '王五',
+      contact: '村委会转',
+    });
+    // Only the investigator concludes.
+    expect((await http().post(`/objections/${objA}/uphold`).set(as('county.organizer')).send({ findings: 'x' })).status).toBe(403);
+    await http()
+      .post(`/objections/${objA}/uphold`)
+      .set(as('county.inspector'))
+      .send({ findings: '经核实，修路事迹系他人所为' })
+      .expect(200);
+    await http()
+      .post(`/objections/${objB}/dismiss`)
+      .set(as('county.inspector'))
+      .send({ findings: '经走访核实，反映问题不属实' })
+      .expect(200);
+    expect((await http().get(`/objections/${objB}`).set(as('county.inspector')).expect(200)).body.objector).toEqual({
+      name: null,
+      contact: null,
+    });
+
+    await waitUntil(
+      'both objections closed on the board',
+      async () =>
+        (
+          await pool.query(`select 1 from objection_view where objection_id = any($1::uuid[]) and status in ('upheld','dismissed')`, [
+            [objA, objB],
+          ])
+        ).rowCount === 2,
+    );
+    const status = await http().get(`/public-notices/objections/${codeA}`).expect(200);
+    expect(status.body).toMatchObject({ trackingCode: codeA, status: 'upheld' });
+    expect(JSON.stringify(status.body)).not.toContain('修路事迹系他人');
+    expect((await http().get(`/public-notices/objections/${codeB}`).expect(200)).body.status).toBe('dismissed');
+
+    await http().post(`/nominations/${nb}/decide`).set(as('county.organizer')).send({ documentNumber: '松组发〔2011〕12号' }).expect(200);
+    // The upheld objection withdrew A: it can no longer be decided.
+    const withdrawn = await http()
+      .post(`/nominations/${na}/decide`)
+      .set(as('county.organizer'))
+      .send({ documentNumber: '松组发〔2011〕12号' });
+    expect(withdrawn.status).toBe(409);
+    expect(withdrawn.body.message).toContain('commendation.nomination.decide-shortlisted');
+
+    const board = await waitUntil('the dashboard', async () => {
+      const r = await http().get(`/programmes/${programmeId}/dashboard`).set(as('county.organizer'));
+      const body = r.body as { totals: Record<string, number>; levels: unknown[] };
+      return r.status === 200 && body.totals['decided'] === 1 && body;
+    });
+    expect(board.totals).toMatchObject({ nominated: 2, withdrawn: 1, decided: 1, objectionsOpen: 0, endorsed: 2 });
+    expect(board.levels).toEqual([
+      { level: 'township', awaiting: 0, overdue: 0, endorsed: 2, returned: 0, rejected: 0 },
+      { level: 'county', awaiting: 0, overdue: 0, endorsed: 2, returned: 0, rejected: 0 },
+    ]);
+  });
+
+  it('RefusesHostileCallers_ForgedTokens_ForgedAndOversizedBodies_AndAFloodOfObjections', async () => {
+    const programmeId = randomUUID();
+    const forged = `${t['county.organizer']!.slice(0, -6)}AAAAAA`;
+    expect(
+      (
+        await http()
+          .post('/programmes')
+          .set({ Authorization: `Bearer ${forged}` })
+          .send({})
+      ).status,
+    ).toBe(401);
+    expect((await http().post('/programmes').send({})).status).toBe(401);
+    // A field the API does not take, a wrong type: 400 naming the field.
+    const bad = await http()
+      .post('/nominations')
+      .set(as('village.secretary'))
+      .send({ programmeId, category: 'x', nominee: { kind: 'member' }, deeds: 1, admin: true });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['admin', 'category']));
+    const huge = await http()
+      .post(`/public-notices/${programmeId}/objections`)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ nominationId: randomUUID(), grounds: 'x'.repeat(300_000) }));
+    expect(huge.status).toBe(413);
+    // Fifty identical objections at once from one address: the budget is spent, the rest are refused with 429, nothing answers 5xx.
+    const flood = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        http().post(`/public-notices/${programmeId}/objections`).send({ nominationId: randomUUID(), grounds: '同样的异议' }),
+      ),
+    );
+    const codes = flood.map((r) => r.status);
+    expect(codes.filter((s) => s === 429).length).toBeGreaterThanOrEqual(40);
+    expect(codes.every((s) => s === 429 || s === 404)).toBe(true);
+  });
+});
