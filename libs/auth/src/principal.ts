@@ -10,6 +10,8 @@ export const ROLES = [
   'auditor',
   // 纪检: investigates objections to a commendation's public notice.
   'inspector',
+  // Reads the auditors' own trail (who audited what, when); issue 12.
+  'audit_supervisor',
   'county_system',
 ] as const;
 export type Role = (typeof ROLES)[number];
