@@ -23,6 +23,7 @@ import {
   type CountyPlan,
 } from '../services/organization/src/infrastructure/seed/synthetic-region';
 import { seedEvaluationDemo } from '../services/evaluation/src/infrastructure/seed';
+import { seedAssistanceDemo } from '../services/assistance/src/infrastructure/seed/demo-assistance.seed';
 import { seedCommendationDemo } from '../services/commendation/src/infrastructure/seed/demo-commendation.seed';
 import { migrate } from './migrate';
 
@@ -85,6 +86,27 @@ export async function seed(size: 'county' | 'province', database: 'platform' | '
   return result;
 }
 
+/** 松岭旗's organisations and, per village, the member the assistance demo dispatches (its fourth member). */
+async function seedAssistance(database: 'platform' | 'test'): Promise<void> {
+  const infra = infraConfig();
+  const orgs = [...DEMO_REGION.filter((o) => !o.code.startsWith(SONGLING.code)), ...countyOrganizations(SONGLING)];
+  const seen = new Map<string, number>();
+  const members = new Map<string, string>();
+  const codeOf = new Map(orgs.map((o) => [o.id, o.code]));
+  for (const m of countyMembers(SONGLING, countyOrganizations(SONGLING))) {
+    const code = codeOf.get(m.orgId) ?? '';
+    const n = seen.get(code) ?? 0;
+    seen.set(code, n + 1);
+    if (n === 3) members.set(code, m.id);
+  }
+  const r = await seedAssistanceDemo(
+    serviceDatabaseUrl('assistance', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
+    orgs,
+    members,
+  );
+  process.stderr.write(`[seed] assistance: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`);
+}
+
 if (require.main === module) {
   const size = arg('size', 'county');
   if (size !== 'county' && size !== 'province') {
@@ -101,6 +123,8 @@ if (require.main === module) {
         process.stderr.write(`[seed] evaluation ${r.slice}: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`);
       }
     })
+    // The assistance demo in 松岭旗's villages, with a roster copy of the region it lies in.
+    .then(() => seedAssistance(database))
     // 松岭旗's commendations: the 2011 programme decided, the 2012 one at every stage.
     .then(() => seedCommendationDemo(serviceDatabaseUrl('commendation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
     .then((r) => process.stderr.write(`[seed] commendation: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`))

@@ -1,0 +1,57 @@
+import type { Cadre, Deed } from '../../domain/field-work/field-work';
+import type { FundMovement, SourceBalance } from '../../domain/funds/fund-ledger';
+import type { Pairing } from '../../domain/pairing/pairing';
+import type { Milestone, Project } from '../../domain/project/project';
+import type { Actor } from './context.port';
+import type { Tx } from './unit-of-work.port';
+
+export const PAIRINGS = Symbol('Pairings');
+export const PROJECTS = Symbol('Projects');
+export const FUNDS = Symbol('Funds');
+export const FIELD_WORK = Symbol('FieldWork');
+
+export interface PairingRepository {
+  insert(tx: Tx, pairing: Pairing, by: Actor, at: Date): Promise<void>;
+  get(tx: Tx, id: string): Promise<Pairing | null>;
+}
+
+export interface ProjectRepository {
+  insert(tx: Tx, project: Project, at: Date): Promise<void>;
+  /** The project with its milestones, its row locked until commit: commands on one project take turns. */
+  getForUpdate(tx: Tx, id: string): Promise<Project | null>;
+  saveStep(tx: Tx, project: Project, satisfaction?: string): Promise<void>;
+  addMilestone(tx: Tx, projectId: string, milestone: Milestone): Promise<void>;
+  reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void>;
+}
+
+export interface FundRepository {
+  /** Every source's balance of the project (the caller holds the project's lock). */
+  balances(tx: Tx, projectId: string): Promise<SourceBalance[]>;
+  movement(tx: Tx, projectId: string, movementId: string): Promise<FundMovement | null>;
+  /** Appends the entry and sets the source's balance; the DB refuses a negative balance or a second reversal. */
+  record(tx: Tx, movement: FundMovement, balance: SourceBalance, by: Actor, at: Date): Promise<void>;
+}
+
+export interface Household {
+  readonly id: string;
+  readonly orgId: string;
+  readonly label: string;
+  readonly headName: string;
+}
+
+export interface FieldWorkRepository {
+  insertCadre(tx: Tx, cadre: Cadre, at: Date): Promise<void>;
+  cadre(tx: Tx, id: string): Promise<Cadre | null>;
+  insertHousehold(tx: Tx, household: Household, at: Date): Promise<void>;
+  household(tx: Tx, id: string): Promise<Household | null>;
+  insertCard(tx: Tx, cadreId: string, householdId: string, issuedOn: string): Promise<void>;
+  /** Of `householdIds`, those holding a contact card of the cadre. */
+  cardHolders(tx: Tx, cadreId: string, householdIds: readonly string[]): Promise<Set<string>>;
+  insertDiaryEntry(tx: Tx, entry: { id: string; cadreId: string; writtenOn: string; text: string }, at: Date): Promise<void>;
+  insertVisit(
+    tx: Tx,
+    visit: { id: string; cadreId: string; orgId: string; visitedOn: string; summary: string; householdIds: readonly string[] },
+    at: Date,
+  ): Promise<void>;
+  insertDeed(tx: Tx, deed: Deed, orgId: string, at: Date): Promise<void>;
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Ballot } from '@vanguard/contracts';
+import {
+  addMilestone,
+  advanceProject,
+  evaluateProject,
+  planProject,
+  reachMilestone,
+  type PlanProject,
+  type Project,
+  type Step,
+} from '../../domain/project/project';
+import type { DomainEvent } from '../../domain/shared/domain-event';
+import type { CommandContext } from '../ports/context.port';
+import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } from '../ports/repositories.port';
+import { ROSTER, type RosterPort } from '../ports/roster.port';
+import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
+import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
+import { isWithinActive, NotFoundError } from '../scope/scope';
+import { villageInScope } from './village-access';
+import { DomainError } from '@vanguard/kernel';
+
+class PairingElsewhereError extends DomainError {
+  constructor() {
+    super('PROJECT.PAIRING_ELSEWHERE', 'rule', '所填结对不属于该村 / the pairing named is with another village');
+  }
+}
+
+/**
+ * Loads a project for a command (row locked until commit, so commands on one project take
+ * turns) and answers 404 alike for a project that does not exist and one outside the caller's subtree.
+ */
+@Injectable()
+export class ProjectAccess {
+  constructor(
+    @Inject(PROJECTS) private readonly projects: ProjectRepository,
+    @Inject(ROSTER) private readonly roster: RosterPort,
+  ) {}
+
+  async load(tx: Tx, ctx: CommandContext, projectId: string): Promise<Project> {
+    const project = await this.projects.getForUpdate(tx, projectId);
+    const village = project && (await this.roster.organization(project.orgId, tx));
+    if (!project || !village || !(await isWithinActive(this.roster, ctx.actor, village.path, tx)))
+      throw new NotFoundError('PROJECT', projectId);
+    return project;
+  }
+}
+
+@Injectable()
+export class ProjectHandlers {
+  constructor(
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(PROJECTS) private readonly projects: ProjectRepository,
+    @Inject(PAIRINGS) private readonly pairings: PairingRepository,
+    @Inject(ROSTER) private readonly roster: RosterPort,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly access: ProjectAccess,
+  ) {}
+
+  async plan(ctx: CommandContext, orgId: string, input: Omit<PlanProject, 'id'>): Promise<{ id: string }> {
+    const village = await villageInScope(this.roster, ctx.actor, orgId);
+    const id = this.ids.newId();
+    return this.uow.run(async (tx) => {
+      if (input.pairingId) {
+        const pairing = await this.pairings.get(tx, input.pairingId);
+        if (!pairing) throw new NotFoundError('PAIRING', input.pairingId);
+        if (pairing.orgId !== village.id) throw new PairingElsewhereError();
+      }
+      const { project, events } = planProject({ ...input, id }, village, this.clock.today());
+      await this.projects.insert(tx, project, this.clock.now());
+      await tx.publish(events, ctx);
+      return { id };
+    });
+  }
+
+  advance(ctx: CommandContext, projectId: string, step: Step, on: string): Promise<void> {
+    return this.change(ctx, projectId, (p) => advanceProject(p, step, on, this.clock.today()));
+  }
+
+  evaluate(ctx: CommandContext, projectId: string, satisfaction: Ballot, on: string): Promise<void> {
+    return this.change(ctx, projectId, (p) => evaluateProject(p, satisfaction, on, this.clock.today()), satisfaction);
+  }
+
+  async addMilestone(ctx: CommandContext, projectId: string, input: { title: string; dueOn: string }): Promise<{ id: string }> {
+    const id = this.ids.newId();
+    await this.uow.run(async (tx) => {
+      const project = await this.access.load(tx, ctx, projectId);
+      addMilestone(project, { id, ...input });
+      await this.projects.addMilestone(tx, projectId, { id, ...input, reachedOn: null });
+    });
+    return { id };
+  }
+
+  reachMilestone(ctx: CommandContext, projectId: string, milestoneId: string, reachedOn: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const project = await this.access.load(tx, ctx, projectId);
+      const { events } = reachMilestone(project, milestoneId, reachedOn, this.clock.today());
+      await this.projects.reachMilestone(tx, milestoneId, reachedOn);
+      await tx.publish(events, ctx);
+    });
+  }
+
+  private change(
+    ctx: CommandContext,
+    projectId: string,
+    decide: (p: Project) => { project: Project; events: DomainEvent[] },
+    satisfaction?: string,
+  ): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const { project, events } = decide(await this.access.load(tx, ctx, projectId));
+      await this.projects.saveStep(tx, project, satisfaction);
+      await tx.publish(events, ctx);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+
+export interface AssistanceConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly schema: string;
+  readonly kafkaBrokers: readonly string[];
+  /** Run the outbox relay in this process (default true; one relay leads per outbox). */
+  readonly relay?: boolean;
+  /** Follow the organization state topics into the roster copy (default true; test apps turn it off). */
+  readonly roster?: boolean;
+  readonly keycloak: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUri: string;
+    readonly clockToleranceSec?: number;
+    readonly allowedClients: readonly string[];
+  };
+}
+
+/** `database` picks the platform's database or the test one; everything else comes from the environment. */
+export function assistanceConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): AssistanceConfig {
+  return {
+    port: Number(process.env['PORT'] ?? SERVICES.assistance),
+    databaseUrl: serviceDatabaseUrl('assistance', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
+    schema: 'assistance',
+    kafkaBrokers: infra.kafkaBrokers,
+    relay: process.env['ASSISTANCE_RELAY'] !== 'off',
+    roster: process.env['ASSISTANCE_ROSTER'] !== 'off',
+    keycloak: {
+      issuer: infra.keycloakIssuer,
+      audience: infra.keycloakAudience,
+      // Fetch keys from where Keycloak is reachable, which may differ from the issuer it prints.
+      jwksUri: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/certs`,
+      allowedClients: infra.apiClients,
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@vanguard/auth';
+import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { READ_MODEL } from './application/ports/read-model.port';
+import { FIELD_WORK, FUNDS, PAIRINGS, PROJECTS } from './application/ports/repositories.port';
+import { ROSTER } from './application/ports/roster.port';
+import { CLOCK, ID_GENERATOR } from './application/ports/system.port';
+import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
+import { FieldWorkHandlers } from './application/use-cases/field-work.use-cases';
+import { FundHandlers } from './application/use-cases/funds.use-cases';
+import { FormPairingHandler } from './application/use-cases/pairings.use-cases';
+import { ProjectAccess, ProjectHandlers } from './application/use-cases/projects.use-cases';
+import type { AssistanceConfig } from './assistance.config';
+import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
+import { PgFieldWorkRepository } from './infrastructure/persistence/pg-field-work.repository';
+import { PgFundRepository } from './infrastructure/persistence/pg-funds.repository';
+import { PgPairingRepository } from './infrastructure/persistence/pg-pairings.repository';
+import { PgProjectRepository } from './infrastructure/persistence/pg-projects.repository';
+import { PgAssistanceReadModel } from './infrastructure/persistence/pg-read-model';
+import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
+import { PgRoster } from './infrastructure/roster/pg-roster';
+import { RosterRunner } from './infrastructure/roster/roster.runner';
+import { SystemClock, UuidIdGenerator } from './infrastructure/system/system';
+import { DomainErrorInterceptor } from './interface/http/domain-error.interceptor';
+import { CadresHttpController, DeedsHttpController, HouseholdsHttpController } from './interface/http/field-work.http.controller';
+import { DisclosureHttpController, OversightHttpController } from './interface/http/oversight.http.controller';
+import { PairingsHttpController } from './interface/http/pairings.http.controller';
+import { ProjectsHttpController } from './interface/http/projects.http.controller';
+
+const poolOf = (ds: DataSource): Pool => (ds.driver as unknown as { master: Pool }).master;
+
+/** Composition root of the assistance service: binds ports to adapters. */
+@Module({})
+export class AssistanceModule {
+  static register(config: AssistanceConfig): DynamicModule {
+    return {
+      module: AssistanceModule,
+      imports: [
+        LoggingModule,
+        MetricsModule,
+        AuthModule.forRoot(config.keycloak),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: config.databaseUrl,
+          schema: config.schema,
+          entities: [],
+          synchronize: false,
+          migrationsRun: false,
+          retryAttempts: 10,
+          // A burst on one project queues for connections while each waits its turn on the row lock:
+          // wait up to 10 s for one, then answer 503 (TypeOrmUnitOfWork), never a 500.
+          extra: { max: 10, connectionTimeoutMillis: 10_000 },
+        }),
+        HealthModule.register({
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => [
+            postgresProbe(() => ds.query('select 1')),
+            kafkaProbe(config.kafkaBrokers),
+            httpProbe('keycloak', config.keycloak.jwksUri),
+          ],
+        }),
+      ],
+      controllers: [
+        PairingsHttpController,
+        ProjectsHttpController,
+        CadresHttpController,
+        HouseholdsHttpController,
+        DeedsHttpController,
+        OversightHttpController,
+        DisclosureHttpController,
+      ],
+      providers: [
+        { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        { provide: CLOCK, useClass: SystemClock },
+        { provide: ID_GENERATOR, useClass: UuidIdGenerator },
+        { provide: UNIT_OF_WORK, useClass: TypeOrmUnitOfWork },
+        { provide: PAIRINGS, useClass: PgPairingRepository },
+        { provide: PROJECTS, useClass: PgProjectRepository },
+        { provide: FUNDS, useClass: PgFundRepository },
+        { provide: FIELD_WORK, useClass: PgFieldWorkRepository },
+        { provide: READ_MODEL, useClass: PgAssistanceReadModel },
+        { provide: ROSTER, inject: [DataSource], useFactory: (ds: DataSource) => new PgRoster(poolOf(ds)) },
+        { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers, schema: config.schema } },
+        OutboxRelayRunner,
+        {
+          provide: RosterRunner,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
+            new RosterRunner(poolOf(ds), { enabled: config.roster ?? true, brokers: config.kafkaBrokers, groupId: 'assistance.roster' }),
+        },
+        FormPairingHandler,
+        ProjectAccess,
+        ProjectHandlers,
+        FundHandlers,
+        FieldWorkHandlers,
+      ],
+    };
+  }
+}

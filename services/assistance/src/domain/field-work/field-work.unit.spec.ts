@@ -1,0 +1,86 @@
+import { quarterOf, shanghaiDayOf } from '../shared/day';
+import { DayMustNotBeInTheFuture } from '../shared/period.rules';
+import type { Village } from '../shared/village';
+import { refusedBy } from '../testing/refusal';
+import { dispatchCadre, issueContactCard, logVisit, recordDeed, writeDiaryEntry, type Cadre, type Deed } from './field-work';
+import {
+  CadreMustBeAnActiveMember,
+  DayMustFallWithinTheDispatch,
+  DeedMustBeForTheVillageOf,
+  HouseholdMustLiveInTheCadresVillage,
+  VisitedHouseholdsMustHoldTheCadresCard,
+} from './field-work.rules';
+
+const TODAY = '2011-06-30';
+const village: Village = { id: 'v1', name: '红石村', level: 'village', sector: 'rural', status: 'active', path: ['c', 't', 'v1'] };
+const cadre: Cadre = {
+  id: 'c1',
+  memberId: 'm1',
+  orgId: 'v1',
+  role: 'first_secretary',
+  sendingUnitName: '旗财政局',
+  from: '2011-03-01',
+  to: '2013-02-28',
+};
+
+describe('field work', () => {
+  it('dispatches only an active roster member', () => {
+    const input = {
+      id: 'c1',
+      memberId: 'm1',
+      role: 'first_secretary' as const,
+      sendingUnitName: '旗财政局',
+      from: '2011-03-01',
+      to: '2013-02-28',
+    };
+    expect(dispatchCadre(input, village, true).events[0]!.data).toMatchObject({ cadreId: 'c1', memberId: 'm1', orgId: 'v1' });
+    expect(refusedBy(() => dispatchCadre(input, village, false), CadreMustBeAnActiveMember)).toBe(true);
+  });
+
+  it('links households of the cadre’s own village only', () => {
+    expect(() => issueContactCard(cadre, { orgId: 'v1' })).not.toThrow();
+    expect(refusedBy(() => issueContactCard(cadre, { orgId: 'v2' }), HouseholdMustLiveInTheCadresVillage)).toBe(true);
+  });
+
+  it('logs a visit to card holders on a day of the dispatch, by household id only', () => {
+    const holders = new Set(['h1', 'h2']);
+    const events = logVisit(cadre, { id: 'vis1', visitedOn: '2011-06-02', householdIds: ['h1', 'h2'] }, holders, TODAY);
+    expect(events[0]!.data).toEqual({ visitId: 'vis1', cadreId: 'c1', orgId: 'v1', visitedOn: '2011-06-02', householdIds: ['h1', 'h2'] });
+    expect(
+      refusedBy(
+        () => logVisit(cadre, { id: 'x', visitedOn: '2011-06-02', householdIds: ['h1', 'h3'] }, holders, TODAY),
+        VisitedHouseholdsMustHoldTheCadresCard,
+      ),
+    ).toBe(true);
+    expect(
+      refusedBy(
+        () => logVisit(cadre, { id: 'x', visitedOn: '2011-02-27', householdIds: ['h1'] }, holders, TODAY),
+        DayMustFallWithinTheDispatch,
+      ),
+    ).toBe(true);
+    expect(refusedBy(() => writeDiaryEntry(cadre, '2011-07-01', TODAY), DayMustNotBeInTheFuture)).toBe(true);
+  });
+
+  it('records a deed for the village of the cadre and pairing named', () => {
+    const deed: Deed = {
+      id: 'd1',
+      pairingId: 'p1',
+      cadreId: 'c1',
+      category: 'drinking_water',
+      title: '修井',
+      doneOn: '2011-06-01',
+      amountFen: null,
+      householdsHelped: 3,
+    };
+    expect(recordDeed(deed, village, { cadreOrgId: 'v1', pairingOrgId: 'v1' }, TODAY)[0]!.data).not.toHaveProperty('amountFen');
+    expect(refusedBy(() => recordDeed(deed, village, { cadreOrgId: 'v2' }, TODAY), DeedMustBeForTheVillageOf)).toBe(true);
+    expect(refusedBy(() => recordDeed(deed, village, { pairingOrgId: 'v2' }, TODAY), DeedMustBeForTheVillageOf)).toBe(true);
+  });
+
+  it('counts quarters in China time', () => {
+    expect(quarterOf('2011-02-28')).toEqual({ label: '2011-Q1', first: '2011-01-01', last: '2011-03-31' });
+    expect(quarterOf('2012-12-31')).toEqual({ label: '2012-Q4', first: '2012-10-01', last: '2012-12-31' });
+    // 31 March 17:00 UTC is already 1 April in 北京时间: the second quarter.
+    expect(quarterOf(shanghaiDayOf(new Date('2011-03-31T17:00:00Z'))).label).toBe('2011-Q2');
+  });
+});

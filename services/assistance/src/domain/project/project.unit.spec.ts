@@ -1,0 +1,85 @@
+import { DayMustNotBeInTheFuture } from '../shared/period.rules';
+import { MustBeAnActiveVillage, type Village } from '../shared/village';
+import { refusedBy } from '../testing/refusal';
+import {
+  addMilestone,
+  advanceProject,
+  evaluateProject,
+  MilestoneNotFoundError,
+  planProject,
+  reachMilestone,
+  type Project,
+} from './project';
+import {
+  CompletionNeedsEveryMilestoneReached,
+  MilestoneIsReachedOnce,
+  ProjectMustBeInState,
+  StepCannotPrecedeThePreviousStep,
+} from './project.rules';
+
+const TODAY = '2011-06-30';
+const village: Village = { id: 'v1', name: '红石村', level: 'village', sector: 'rural', status: 'active', path: ['c', 't', 'v1'] };
+const input = {
+  id: 'p1',
+  pairingId: null,
+  name: '安全饮水工程',
+  category: 'drinking_water' as const,
+  budgetFen: 450_000_00,
+  beneficiaryHouseholds: 122,
+  plannedOn: '2011-03-01',
+};
+const planned = (): Project => planProject(input, village, TODAY).project;
+
+describe('assistance project', () => {
+  it('walks planned → approved → in progress → completed → accepted → evaluated, one event per step', () => {
+    let p = planned();
+    const types: string[] = [];
+    for (const [step, on] of [
+      ['approve', '2011-03-10'],
+      ['start', '2011-04-01'],
+      ['complete', '2011-06-01'],
+      ['accept', '2011-06-20'],
+    ] as const) {
+      const r = advanceProject(p, step, on, TODAY);
+      p = r.project;
+      types.push(r.events[0]!.contract.type);
+    }
+    const done = evaluateProject(p, 'satisfied', TODAY, TODAY);
+    expect(done.project.status).toBe('evaluated');
+    expect([...types, done.events[0]!.contract.type]).toEqual([
+      'assistance.ProjectApproved',
+      'assistance.ProjectStarted',
+      'assistance.ProjectCompleted',
+      'assistance.ProjectAccepted',
+      'assistance.ProjectEvaluated',
+    ]);
+  });
+
+  it('refuses a skipped step, a step dated before the last one, and one dated in the future', () => {
+    expect(refusedBy(() => advanceProject(planned(), 'start', '2011-04-01', TODAY), ProjectMustBeInState)).toBe(true);
+    expect(refusedBy(() => advanceProject(planned(), 'approve', '2011-02-28', TODAY), StepCannotPrecedeThePreviousStep)).toBe(true);
+    expect(refusedBy(() => advanceProject(planned(), 'approve', '2011-07-01', TODAY), DayMustNotBeInTheFuture)).toBe(true);
+    expect(refusedBy(() => evaluateProject(planned(), 'satisfied', TODAY, TODAY), ProjectMustBeInState)).toBe(true);
+  });
+
+  it('completes only when every milestone is reached; a milestone is reached once, late or not', () => {
+    let p = advanceProject(advanceProject(planned(), 'approve', '2011-03-10', TODAY).project, 'start', '2011-04-01', TODAY).project;
+    p = addMilestone(p, { id: 'm1', title: '路基完工', dueOn: '2011-05-01' });
+    expect(refusedBy(() => advanceProject(p, 'complete', '2011-06-01', TODAY), CompletionNeedsEveryMilestoneReached)).toBe(true);
+    const reached = reachMilestone(p, 'm1', '2011-05-03', TODAY);
+    expect(reached.events[0]!.data).toMatchObject({ milestoneId: 'm1', late: true });
+    expect(refusedBy(() => reachMilestone(reached.project, 'm1', '2011-05-04', TODAY), MilestoneIsReachedOnce)).toBe(true);
+    expect(() => reachMilestone(p, 'nope', '2011-05-03', TODAY)).toThrow(MilestoneNotFoundError);
+    expect(advanceProject(reached.project, 'complete', '2011-06-01', TODAY).project.status).toBe('completed');
+  });
+
+  it('is planned only for an active rural village or community', () => {
+    for (const other of [
+      { ...village, level: 'township' },
+      { ...village, sector: 'government_organ' },
+      { ...village, status: 'dissolved' },
+    ])
+      expect(refusedBy(() => planProject(input, other, TODAY), MustBeAnActiveVillage)).toBe(true);
+    expect(planProject(input, { ...village, sector: 'community' }, TODAY).project.status).toBe('planned');
+  });
+});

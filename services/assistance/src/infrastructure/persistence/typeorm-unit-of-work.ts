@@ -1,0 +1,93 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { DomainError } from '@vanguard/kernel';
+import { publicContracts } from '@vanguard/contracts';
+import { TypeOrmOutbox } from '@vanguard/messaging';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import type { CommandContext } from '../../application/ports/context.port';
+import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../application/ports/system.port';
+import type { Tx, UnitOfWork } from '../../application/ports/unit-of-work.port';
+import type { DomainEvent } from '../../domain/shared/domain-event';
+import { assistanceEnvelope } from '../outbox/assistance-envelope';
+
+/** Constraints whose violation is a refusal the caller can act on, not a fault: code, kind and message. */
+const CONSTRAINTS: Record<string, [string, DomainError['kind'], string]> = {
+  deeds_pkey: ['DEED.ALREADY_LOGGED', 'conflict', '该实事已登记 / this deed was already logged'],
+  deeds_org_id_done_on_title_key: [
+    'DEED.ALREADY_LOGGED',
+    'conflict',
+    '该村当天已登记同名实事 / this village already has this deed on that day',
+  ],
+  visits_pkey: ['VISIT.ALREADY_LOGGED', 'conflict', '该走访已登记 / this visit was already logged'],
+  contact_cards_pkey: ['CARD.ALREADY_ISSUED', 'conflict', '该户已持此干部的联系卡 / the household already holds this cadre’s card'],
+  households_org_id_label_key: [
+    'HOUSEHOLD.ALREADY_REGISTERED',
+    'conflict',
+    '该村已有此户 / this village already has a household so labelled',
+  ],
+  fund_movements_reverses_id_key: ['FUNDS.ALREADY_REVERSED', 'conflict', '该笔资金已冲正 / this movement was already reversed'],
+  fund_balance_never_negative: ['FUNDS.INSUFFICIENT_BALANCE', 'rule', '余额不足 / the balance would go negative'],
+};
+
+class ConstraintRefusal extends DomainError {}
+
+/** Postgres refusals that name a known constraint become the domain's coded answers (409/422), never a 500. */
+function refusalOf(e: unknown): DomainError | undefined {
+  if (!(e instanceof QueryFailedError)) return undefined;
+  const constraint = (e.driverError as { constraint?: string }).constraint;
+  const known = constraint ? CONSTRAINTS[constraint] : undefined;
+  return known ? new ConstraintRefusal(...known) : undefined;
+}
+
+/** Numbers an event on its stream (the row stays locked until commit, so a stream's versions never clash). */
+const NEXT_VERSION = `
+  insert into stream_versions (stream_id, version) values ($1, 1)
+  on conflict (stream_id) do update set version = stream_versions.version + 1
+  returning version`;
+
+/**
+ * One transaction per command. Events are numbered on their streams and written through
+ * @vanguard/messaging's TypeOrmOutbox, which validates each against its contract and stores the
+ * contract's parsed form, in the same transaction as the state change (no dual write).
+ */
+@Injectable()
+export class TypeOrmUnitOfWork implements UnitOfWork {
+  private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts });
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction((manager) => work(this.tx(manager)));
+    } catch (e) {
+      if (e instanceof Error && e.message.includes('timeout exceeded when trying to connect'))
+        throw new ServiceUnavailableException({
+          code: 'SERVICE.BUSY',
+          message: '系统繁忙，请稍后重试 / too busy, try again',
+          retryAfterSec: 1,
+        });
+      throw refusalOf(e) ?? e;
+    }
+  }
+
+  private tx(manager: EntityManager): Tx {
+    return {
+      query: <R>(sql: string, params?: unknown[]) => manager.query<R[]>(sql, params),
+      publish: async (events: readonly DomainEvent[], ctx: CommandContext) => {
+        for (const event of events) {
+          const streamId = `${event.contract.stream}-${event.aggregateId}`;
+          const [row] = await manager.query<{ version: number }[]>(NEXT_VERSION, [streamId]);
+          const envelope = assistanceEnvelope(event, ctx, {
+            eventId: this.ids.newId(),
+            streamVersion: row!.version,
+            now: this.clock.now(),
+          });
+          await this.outbox.add(manager, envelope);
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public, Roles } from '@vanguard/auth';
+import { PaginationQuery } from '@vanguard/http';
+import type { Actor } from '../../application/ports/context.port';
+import {
+  READ_MODEL,
+  type AssistanceReadModel,
+  type DisclosureView,
+  type FundTotalsView,
+  type LateMilestoneView,
+  type OverdueVisitView,
+} from '../../application/ports/read-model.port';
+import { CLOCK, type Clock } from '../../application/ports/system.port';
+import { NotFoundError } from '../../application/scope/scope';
+import { READ_ROLES } from './access';
+import { pageOf } from './page';
+import { ReadCtx, uuidParam } from './request-context';
+
+/**
+ * Compliance without surveillance: lists of what is overdue (households not visited this
+ * quarter, milestones late), totals per organisation. No GPS, no photo proof, and no ranking of
+ * individuals: nothing here orders or scores people.
+ */
+@ApiTags('oversight')
+@ApiBearerAuth()
+@Controller()
+export class OversightHttpController {
+  constructor(
+    @Inject(READ_MODEL) private readonly reads: AssistanceReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('overdue/visits')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '本季度未走访的联系户 / card-holding households not visited this quarter (China time)' })
+  overdueVisits(@ReadCtx() actor: Actor, @Query() q: PaginationQuery): Promise<{ quarter: string; items: OverdueVisitView[] }> {
+    return this.reads.overdueVisits(actor, this.clock.today(), pageOf(q));
+  }
+
+  @Get('overdue/milestones')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '逾期节点 / milestones past due and not reached, of approved or started projects' })
+  lateMilestones(@ReadCtx() actor: Actor, @Query() q: PaginationQuery): Promise<LateMilestoneView[]> {
+    return this.reads.lateMilestones(actor, this.clock.today(), pageOf(q));
+  }
+
+  @Get('totals/:orgId')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '资金汇总 / budget, allocated, disbursed and balance of every project under an organisation (e.g. a county)' })
+  async totals(@ReadCtx() actor: Actor, @Param('orgId', uuidParam('orgId')) orgId: string): Promise<FundTotalsView> {
+    const view = await this.reads.fundTotals(actor, orgId);
+    if (!view) throw new NotFoundError('ORGANIZATION', orgId);
+    return view;
+  }
+}
+
+@ApiTags('public')
+@Controller('public')
+export class DisclosureHttpController {
+  constructor(@Inject(READ_MODEL) private readonly reads: AssistanceReadModel) {}
+
+  @Public()
+  @Get('villages/:id')
+  @ApiOperation({ summary: '村务公开 / a village’s projects, money in and out, milestones and deeds; no personal data, no token' })
+  async village(@Param('id', uuidParam('id')) id: string): Promise<DisclosureView> {
+    const view = await this.reads.disclosure(id);
+    if (!view) throw new NotFoundError('ORGANIZATION', id);
+    return view;
+  }
+}

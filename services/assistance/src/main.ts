@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { orgEventKeyProblems } from '@vanguard/auth';
+import { createHttpApp } from '@vanguard/http';
+import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
+import { assistanceConfig } from './assistance.config';
+import { AssistanceModule } from './assistance.module';
+
+async function bootstrap(): Promise<void> {
+  // The roster copy trusts only signed organization records: a development verify key is refused here.
+  await refuseUnsafeProductionStart('assistance', [orgEventKeyProblems]);
+  const config = assistanceConfig();
+  const app = await createHttpApp(AssistanceModule.register(config), {
+    title: 'Vanguard · 帮扶 assistance service',
+    description:
+      '结对帮扶、驻村干部、帮扶项目与资金(分)、办实事、走访 / pairings, dispatched cadres, projects and funds in fen, deeds, visits',
+  });
+  // Loopback unless told otherwise (containers set HOST=0.0.0.0).
+  await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
+}
+
+void bootstrap();
