@@ -13,7 +13,13 @@ export const decidedBySchema = z.object({
 });
 
 export const decisionInputSchema = z.object({
-  streamId: z.string().min(1).max(200),
+  streamId: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe(
+      'a stream read; `organization-<id>` entries, in order, are the organisation path the decision checked (root first), each at the tree copy’s version of it',
+    ),
   version: z.int().min(0).describe('the stream version that was read'),
 });
 
@@ -26,6 +32,11 @@ export const decisionSchema = z.object({
   decidedBy: decidedBySchema,
   inputs: z.array(decisionInputSchema).max(100),
   rule: ruleRefSchema,
+  checks: z
+    .array(ruleRefSchema)
+    .max(20)
+    .optional()
+    .describe('further versioned rules the decision passed (who may decide, …), each at the version run; a replay runs these versions too'),
   reason: z.string().max(2000).describe('why; required where the outcome is a refusal, return or lapse'),
 });
 
