@@ -121,7 +121,7 @@ export class SqlBoardQueries implements BoardQueriesPort {
          from nomination_level_view l join nomination_view n using (nomination_id)
         where n.programme_id = $1 and ${IN_SUBTREE}
         group by l.level
-        order by min(l.step_index)`,
+        order by array_position(array['township', 'county', 'city', 'province'], l.level)`,
       [programmeId, subtreeOf, today],
     );
     return { programmeId, asOf: today, totals: totals.rows[0]!, levels: levels.rows };
