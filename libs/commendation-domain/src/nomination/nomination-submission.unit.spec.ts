@@ -115,6 +115,23 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
         ]),
       ));
 
+  it('records the organisation path it checked, at the tree copy’s versions, when the handler passes them (ADR 0032)', () =>
+    spec
+      .given([])
+      .when(submit({ orgVersions: Object.fromEntries(ids(PATH_TO_VILLAGE).map((id, i) => [id, i + 1])) }))
+      .thenMatches((e) =>
+        expect(e[1]).toMatchObject({
+          data: {
+            decision: {
+              inputs: [
+                { streamId: PROGRAMME_STREAM, version: 3 },
+                ...ids(PATH_TO_VILLAGE).map((id, i) => ({ streamId: `organization-${id}`, version: i + 1 })),
+              ],
+            },
+          },
+        }),
+      ));
+
   it('lets a township nominate its own party worker, reviewed by the county alone', () =>
     spec
       .given([])

@@ -1,5 +1,5 @@
 import type { AwardCategory, ContractData, NominationSubmitted, OrgLevel } from '@vanguard/contracts';
-import type { DecidedBy, StreamRead } from '../decided-by';
+import type { DecidedBy, OrgVersions, StreamRead } from '../decided-by';
 import type { EligibilityFacts } from '../eligibility/eligibility.facts';
 import type { ProgrammeFacts } from '../programme/programme.facts';
 
@@ -48,6 +48,8 @@ export interface SubmitNomination {
     readonly today: string;
     readonly decidedBy: DecidedBy;
     readonly reason?: string;
+    /** The tree copy's version of each organisation on the two paths, recorded as inputs (optional). */
+    readonly orgVersions?: OrgVersions;
   };
 }
 

@@ -1,6 +1,6 @@
 import type { AwardCategory } from '@vanguard/contracts';
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
-import type { DecidedBy } from '../decided-by';
+import { pathInputs, type DecidedBy } from '../decided-by';
 import { ALL_POLICIES_PASSED, checkEligibility } from '../eligibility/eligibility';
 import type { EligibilityFacts } from '../eligibility/eligibility.facts';
 import type { ProgrammeFacts } from '../programme/programme.facts';
@@ -103,7 +103,11 @@ export function submitNomination({ data }: SubmitNomination, state: NominationSt
         },
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [{ streamId: programme.streamId, version: programme.version }, ...(data.alreadyNominated ? [data.alreadyNominated] : [])],
+          inputs: [
+            { streamId: programme.streamId, version: programme.version },
+            ...(data.alreadyNominated ? [data.alreadyNominated] : []),
+            ...pathInputs([...data.nominatorOrgPath.map((o) => o.orgId), ...data.nomineeOrgPath], data.orgVersions),
+          ],
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',

@@ -1,4 +1,4 @@
-import type { DecidedBy } from '../decided-by';
+import type { DecidedBy, OrgVersions } from '../decided-by';
 
 /** The programme's notice as the handler read it from `public-notice-<programmeId>` (see `noticeForObjection`). */
 export interface NoticeForObjection {
@@ -40,6 +40,8 @@ export interface AssignObjection {
     readonly investigator: DecidedBy;
     readonly awardingOrgPath: readonly string[];
     readonly reason?: string;
+    /** The tree copy's version of each organisation on `awardingOrgPath` (optional, recorded as inputs). */
+    readonly orgVersions?: OrgVersions;
   };
 }
 

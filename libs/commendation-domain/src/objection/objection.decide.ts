@@ -1,4 +1,5 @@
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
+import { pathInputs } from '../decided-by';
 import { RulesChecked } from '../rules-checked';
 import type { AssignObjection, DismissObjection, FileObjection, ObjectionCommand, UpholdObjection } from './objection.commands';
 import type { ObjectionEvent } from './objection.events';
@@ -59,7 +60,13 @@ export function assignObjection({ data }: AssignObjection, state: ObjectionState
       data: {
         objectionId: state.objectionId!,
         investigator: { sub, role, orgId },
-        decision: { decidedBy: data.decidedBy, inputs: [self(state)], rule, checks: rules.besides(rule), reason: data.reason ?? '' },
+        decision: {
+          decidedBy: data.decidedBy,
+          inputs: [self(state), ...pathInputs(data.awardingOrgPath, data.orgVersions)],
+          rule,
+          checks: rules.besides(rule),
+          reason: data.reason ?? '',
+        },
       },
     },
   ];

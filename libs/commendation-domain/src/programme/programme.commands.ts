@@ -1,6 +1,6 @@
 import type { AwardCategory, AwardProgrammeLaunched, ContractData, OrgLevel } from '@vanguard/contracts';
 import type { RuleRef } from '@vanguard/kernel';
-import type { DecidedBy } from '../decided-by';
+import type { DecidedBy, OrgVersions } from '../decided-by';
 
 type Launched = ContractData<typeof AwardProgrammeLaunched>;
 
@@ -15,6 +15,8 @@ export interface LaunchAwardProgramme {
     readonly awardingOrgLevel: OrgLevel;
     readonly decidedBy: DecidedBy;
     readonly reason?: string;
+    /** The tree copy's version of the awarding body, whose level was read (optional, recorded as an input). */
+    readonly orgVersions?: OrgVersions;
   };
 }
 
@@ -29,6 +31,8 @@ export interface AllocateQuota {
     readonly today: string;
     readonly decidedBy: DecidedBy;
     readonly reason?: string;
+    /** The tree copy's version of each organisation on `unitOrgPath` (optional, recorded as inputs). */
+    readonly orgVersions?: OrgVersions;
   };
 }
 

@@ -1,5 +1,6 @@
 import { ruleRef, type Decider } from '@vanguard/kernel';
 import { CURRENT_ELIGIBILITY_POLICIES } from '../eligibility/eligibility';
+import { pathInputs } from '../decided-by';
 import { RulesChecked } from '../rules-checked';
 import type { AllocateQuota, LaunchAwardProgramme, ProgrammeCommand } from './programme.commands';
 import type { ProgrammeEvent } from './programme.events';
@@ -21,7 +22,7 @@ import {
 import { evolve, initialState, type ProgrammeState } from './programme.state';
 
 export function launchAwardProgramme({ data }: LaunchAwardProgramme, state: ProgrammeState): ProgrammeEvent[] {
-  const { awardingOrgLevel, decidedBy, reason, eligibilityPolicies, ...launched } = data;
+  const { awardingOrgLevel, decidedBy, reason, eligibilityPolicies, orgVersions, ...launched } = data;
   const policies = [...(eligibilityPolicies ?? CURRENT_ELIGIBILITY_POLICIES)].map(({ id, version }) => ({ id, version }));
   const rules = new RulesChecked();
   rules.check(new ProgrammeIsLaunchedOnceRule(state));
@@ -38,7 +39,7 @@ export function launchAwardProgramme({ data }: LaunchAwardProgramme, state: Prog
       data: {
         ...launched,
         eligibilityPolicies: policies,
-        decision: { decidedBy, inputs: [], rule, checks: rules.besides(rule), reason: reason ?? '' },
+        decision: { decidedBy, inputs: pathInputs([data.orgId], orgVersions), rule, checks: rules.besides(rule), reason: reason ?? '' },
       },
     },
   ];
@@ -62,7 +63,10 @@ export function allocateQuota({ data }: AllocateQuota, state: ProgrammeState): P
         places: data.places,
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [{ streamId: programmeStreamId(state.programmeId!), version: state.version }],
+          inputs: [
+            { streamId: programmeStreamId(state.programmeId!), version: state.version },
+            ...pathInputs(data.unitOrgPath, data.orgVersions),
+          ],
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',

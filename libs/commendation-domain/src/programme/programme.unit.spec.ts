@@ -211,6 +211,17 @@ describe('programmeDecider', () => {
   describe('AllocateQuota (名额)', () => {
     it('allocates places to a unit directly below the awarding body, recording the programme version read', () =>
       spec.given([launched]).when(allocate()).then([allocated]));
+    it('records the unit’s path at the tree copy’s versions when the handler passes them', () =>
+      spec
+        .given([launched])
+        .when(allocate({ orgVersions: { [COUNTY]: 7, [TOWNSHIP]: 2 } }))
+        .thenMatches((e) =>
+          expect(e[0]!.data.decision.inputs).toEqual([
+            { streamId: STREAM, version: 1 },
+            { streamId: `organization-${COUNTY}`, version: 7 },
+            { streamId: `organization-${TOWNSHIP}`, version: 2 },
+          ]),
+        ));
     it('is not given to a unit two levels down', () =>
       spec
         .given([launched])
