@@ -1,0 +1,31 @@
+export { CompactRange, type CompactRangeState } from './tree/compact-range';
+export { EMPTY_ROOT, HASH_SIZE, decodeBase64Strict, leafHash, nodeHash, sha256 } from './tree/hashing';
+export { MerkleTree } from './tree/merkle-tree';
+export { verifyConsistency, verifyInclusion, type ProofCheck, type ProofFailure } from './tree/proof-verify';
+export { NoteError, NoteSigner, NoteVerifier, noteKeyId, openNote, signNote, type OpenedNote } from './note/signed-note';
+export {
+  CheckpointError,
+  formatCheckpointBody,
+  openCheckpoint,
+  parseCheckpointBody,
+  signCheckpoint,
+  STREAMS_EXTENSION,
+  type CheckpointBody,
+  type OpenedCheckpoint,
+} from './note/checkpoint';
+export {
+  DEVELOPMENT_LOG_ORIGIN,
+  LOG_SIGNING_KEY_VARIABLE,
+  developmentLogSigner,
+  generateLogKey,
+  isDevelopmentLogKey,
+  logKeyProblems,
+  logSignerFromEnv,
+} from './note/log-keys';
+export { StreamMap, streamHeadText, verifyStreamProof, type MapLeafProof, type StreamHead, type StreamProof } from './map/stream-map';
+export { TransparencyLog, chainHash, eventPosition, GENESIS_HASH, type LogEvent, type SignedCheckpoint } from './log/transparency-log';
+export { bundleStream } from './bundle/bundle-from-log';
+export { EvidenceBundleWriter, type BundleEvent, type BundleHeader, type BundleStream } from './bundle/bundle-writer';
+export { verifyBundle, verifyTar, type BundleReport, type VerifyBundleOptions } from './bundle/bundle-verifier';
+export { BundleError, type BundleErrorCode } from './bundle/bundle-error';
+export { BUNDLE_FORMAT } from './bundle/bundle-layout';
