@@ -27,6 +27,7 @@ import type { EvaluationConfig } from './evaluation.config';
 import { evaluationFeatures } from './features';
 import { DatabaseModule, PG_POOL } from './infrastructure/database.module';
 import { PostgresStreamsAdapter } from './infrastructure/event-store/postgres-streams.adapter';
+import { evaluationUpcasters } from './infrastructure/event-store/evaluation-event-versions';
 import { OrgTreeRunner } from './infrastructure/org-tree/org-tree.runner';
 import { SqlOrgTreeAdapter } from './infrastructure/org-tree/sql-org-tree.adapter';
 import { PledgeProjectionRunner } from './infrastructure/projection/pledge-projection.runner';
@@ -85,7 +86,7 @@ export class EvaluationModule {
         {
           provide: PostgresEventStore,
           inject: [PG_POOL],
-          useFactory: (pool: Pool) => new PostgresEventStore(pool, { schema: config.schema }),
+          useFactory: (pool: Pool) => new PostgresEventStore(pool, { schema: config.schema, upcasters: evaluationUpcasters }),
         },
         { provide: STREAMS, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new PostgresStreamsAdapter(store) },
         {

@@ -57,6 +57,7 @@ describe('assessment replay across tier rule versions (e2e)', () => {
           eligibleVoters: 300,
           opensOn: `${year}-11-01`,
           closesOn: `${year}-11-30`,
+          decidedBy,
           today: `${year}-11-01`,
           actorOrgId: COUNTY,
           orgPath: [COUNTY, orgId],

@@ -1,8 +1,24 @@
-import type { ContractData, LeaderCommentMade, RectificationCompleted, RectificationOverdue } from '@vanguard/contracts';
+import type {
+  ContractData,
+  LeaderCommentMade,
+  MassEvaluationFindingsRecorded,
+  RectificationCompleted,
+  RectificationOverdue,
+} from '@vanguard/contracts';
 import type { DomainEvent } from '@vanguard/kernel';
 
 export type LeaderCommentMadeEvent = DomainEvent<typeof LeaderCommentMade.type, ContractData<typeof LeaderCommentMade>>;
 export type RectificationCompletedEvent = DomainEvent<typeof RectificationCompleted.type, ContractData<typeof RectificationCompleted>>;
 export type RectificationOverdueEvent = DomainEvent<typeof RectificationOverdue.type, ContractData<typeof RectificationOverdue>>;
+/** Problems raised in a mass evaluation, opening a findings stream of their own (`comment-<windowId>`). */
+export type MassEvaluationFindingsRecordedEvent = DomainEvent<
+  typeof MassEvaluationFindingsRecorded.type,
+  ContractData<typeof MassEvaluationFindingsRecorded>
+>;
 
-export type CommentEvent = LeaderCommentMadeEvent | RectificationCompletedEvent | RectificationOverdueEvent;
+/**
+ * A comment stream holds findings and their rectifications; a leader's comment or a mass
+ * evaluation's problems open it, and both are completed and marked overdue by the same events.
+ */
+export type CommentEvent =
+  LeaderCommentMadeEvent | MassEvaluationFindingsRecordedEvent | RectificationCompletedEvent | RectificationOverdueEvent;

@@ -26,6 +26,7 @@ export function evolve(state: CommentState, event: CommentEvent): CommentState {
   const s = { ...state, version: state.version + 1 };
   switch (event.type) {
     case 'evaluation.LeaderCommentMade':
+    case 'evaluation.MassEvaluationFindingsRecorded':
       return {
         ...s,
         made: true,

@@ -5,6 +5,7 @@ export interface OpenMassEvaluation {
   readonly type: 'OpenMassEvaluation';
   /** `actorOrgId`: the opener's organisation; `orgPath`: the evaluated organisation's path from the root. */
   readonly data: ContractData<typeof MassEvaluationOpened> & {
+    readonly decidedBy: DecidedBy;
     readonly today: string;
     readonly actorOrgId: string | undefined;
     readonly orgPath: readonly string[];
@@ -24,7 +25,7 @@ export interface CloseMassEvaluation {
 }
 export interface PublishMassEvaluation {
   readonly type: 'PublishMassEvaluation';
-  readonly data: Record<string, never>;
+  readonly data: { readonly decidedBy: DecidedBy };
 }
 
 /** Records a batch the ballot box has already issued (the box, not the stream, enforces the voter limit). */

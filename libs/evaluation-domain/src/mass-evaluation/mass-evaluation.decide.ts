@@ -1,4 +1,4 @@
-import { checkRule, type Decider } from '@vanguard/kernel';
+import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import { SatisfactionRateV1 } from '../pledge/pledge.rules';
 import type {
   CloseMassEvaluation,
@@ -21,10 +21,16 @@ import { evolve, initialState, type MassEvaluationState } from './mass-evaluatio
 export function openMassEvaluation({ data }: OpenMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
   checkRule(new WindowIsOpenedOnceRule(state.status));
   // A branch evaluating its own members (民主评议党员) is ordinary; only its own rating is run from above.
-  if (data.subject.kind === 'organization') checkRule(new BallotBoxRunFromAboveRule(data.actorOrgId, data.orgId, data.orgPath));
-  checkRule(new WindowDatesAreSoundRule(data.opensOn, data.closesOn, data.today));
-  const { today: _today, actorOrgId: _actor, orgPath: _path, ...opened } = data;
-  return [{ type: 'evaluation.MassEvaluationOpened', data: opened }];
+  const fromAbove = data.subject.kind === 'organization' ? new BallotBoxRunFromAboveRule(data.actorOrgId, data.orgId, data.orgPath) : null;
+  if (fromAbove) checkRule(fromAbove);
+  const dates = new WindowDatesAreSoundRule(data.opensOn, data.closesOn, data.today);
+  checkRule(dates);
+  const { today: _today, actorOrgId: _actor, orgPath: _path, decidedBy, ...opened } = data;
+  // The rule recorded is the one that says who may open: run-from-above for an organisation; for a member, whose
+  // branch runs it, only the dates judged.
+  const rule = ruleRef(fromAbove ?? dates);
+  const reason = `${data.eligibleVoters} 名有投票资格者，${data.opensOn} 至 ${data.closesOn}`;
+  return [{ type: 'evaluation.MassEvaluationOpened', data: { ...opened, decision: { decidedBy, inputs: [], rule, reason } } }];
 }
 
 export function recordBallotCodesIssued({ data }: RecordBallotCodesIssued, state: MassEvaluationState): MassEvaluationEvent[] {
@@ -59,9 +65,25 @@ export function closeMassEvaluation({ data }: CloseMassEvaluation, state: MassEv
   ];
 }
 
-export function publishMassEvaluation(_: PublishMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
-  checkRule(new OnlyAClosedWindowIsPublishedRule(state.status));
-  return [{ type: 'evaluation.MassEvaluationPublished', data: { windowId: state.windowId! } }];
+export function publishMassEvaluation({ data }: PublishMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
+  const rule = new OnlyAClosedWindowIsPublishedRule(state.status);
+  checkRule(rule);
+  const rate = state.satisfactionPermille === null ? '无人投票 / no ballots' : `满意度 ${(state.satisfactionPermille / 10).toFixed(1)}%`;
+  return [
+    {
+      type: 'evaluation.MassEvaluationPublished',
+      data: {
+        windowId: state.windowId!,
+        decision: {
+          decidedBy: data.decidedBy,
+          // The window as read: the closed tally the public will see is the one at this version.
+          inputs: [{ streamId: `mass-evaluation-${state.windowId}`, version: state.version }],
+          rule: ruleRef(rule),
+          reason: `公布评议结果：${rate}`,
+        },
+      },
+    },
+  ];
 }
 
 export function decide(command: MassEvaluationCommand, state: MassEvaluationState): MassEvaluationEvent[] {

@@ -11,6 +11,8 @@ export interface MassEvaluationState {
   /** The organisation whose subtree scopes the window (the subject, or the member's organisation). */
   readonly orgId: string | null;
   readonly subjectKind: 'organization' | 'member' | null;
+  /** The organisation or member evaluated. */
+  readonly subjectId: string | null;
   readonly opensOn: string | null;
   readonly closesOn: string | null;
   /** Set when the window closes: what the ballot box held, and the rate (per mille; null without ballots). */
@@ -25,6 +27,7 @@ export const initialState = (): MassEvaluationState => ({
   eligibleVoters: 0,
   orgId: null,
   subjectKind: null,
+  subjectId: null,
   opensOn: null,
   closesOn: null,
   tally: null,
@@ -42,6 +45,7 @@ export function evolve(state: MassEvaluationState, event: MassEvaluationEvent): 
         eligibleVoters: event.data.eligibleVoters,
         orgId: event.data.orgId,
         subjectKind: event.data.subject.kind,
+        subjectId: event.data.subject.id,
         opensOn: event.data.opensOn,
         closesOn: event.data.closesOn,
       };

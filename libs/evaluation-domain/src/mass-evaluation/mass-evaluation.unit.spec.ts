@@ -25,11 +25,21 @@ const opened: MassEvaluationEvent = {
     eligibleVoters: 60,
     opensOn: '2011-06-01',
     closesOn: '2011-06-07',
+    decision: {
+      decidedBy: evaluator,
+      inputs: [],
+      rule: { id: 'evaluation.mass-evaluation.run-from-above', version: 1 },
+      reason: '60 名有投票资格者，2011-06-01 至 2011-06-07',
+    },
   },
 };
 const PATH = ['00000000-0000-4000-8000-000000000910', TOWNSHIP, VILLAGE];
+const { decision: openDecision, ...openedData } = opened.data;
 const open = (over: Partial<{ opensOn: string; closesOn: string; today: string; actorOrgId: string | undefined }> = {}) =>
-  ({ type: 'OpenMassEvaluation', data: { ...opened.data, today: '2011-05-30', actorOrgId: TOWNSHIP, orgPath: PATH, ...over } }) as const;
+  ({
+    type: 'OpenMassEvaluation',
+    data: { ...openedData, decidedBy: evaluator, today: '2011-05-30', actorOrgId: TOWNSHIP, orgPath: PATH, ...over },
+  }) as const;
 const close = (tally = { satisfied: 50, basicallySatisfied: 5, dissatisfied: 2 }) =>
   ({ type: 'CloseMassEvaluation', data: { decidedBy: evaluator, tally, ballotBox: BOX } }) as const;
 const closed: MassEvaluationEvent = {
@@ -76,11 +86,12 @@ describe('massEvaluationDecider', () => {
       ...open({ actorOrgId: VILLAGE }),
       data: { ...open({ actorOrgId: VILLAGE }).data, subject: { kind: 'member' as const, id: WINDOW } },
     };
-    const { today: _t, actorOrgId: _a, orgPath: _p, ...data } = member.data;
+    const { today: _t, actorOrgId: _a, orgPath: _p, decidedBy, ...data } = member.data;
+    const decision = { decidedBy, inputs: [], rule: { id: 'evaluation.mass-evaluation.dates', version: 1 }, reason: openDecision.reason };
     spec
       .given([])
       .when(member)
-      .then([{ type: 'evaluation.MassEvaluationOpened', data }]);
+      .then([{ type: 'evaluation.MassEvaluationOpened', data: { ...data, decision } }]);
   });
   it('records who issued a batch of codes and how many, never the codes', () =>
     spec
@@ -115,11 +126,27 @@ describe('massEvaluationDecider', () => {
       .when(close({ satisfied: 61, basicallySatisfied: 0, dissatisfied: 0 }))
       .thenRefuses(NoMoreBallotsThanVotersRule));
   it('closes once', () => spec.given([opened, closed]).when(close()).thenRefuses(WindowIsOpenRule));
-  it('publishes a closed window', () =>
+  it('publishes a closed window, saying who published it, the window version read, the rule and the rate', () =>
     spec
       .given([opened, closed])
-      .when({ type: 'PublishMassEvaluation', data: {} })
-      .then([{ type: 'evaluation.MassEvaluationPublished', data: { windowId: WINDOW } }]));
+      .when({ type: 'PublishMassEvaluation', data: { decidedBy: evaluator } })
+      .then([
+        {
+          type: 'evaluation.MassEvaluationPublished',
+          data: {
+            windowId: WINDOW,
+            decision: {
+              decidedBy: evaluator,
+              inputs: [{ streamId: `mass-evaluation-${WINDOW}`, version: 2 }],
+              rule: { id: 'evaluation.mass-evaluation.publish-closed', version: 1 },
+              reason: '公布评议结果：满意度 96.5%',
+            },
+          },
+        },
+      ]));
   it('publishes nothing before it closes', () =>
-    spec.given([opened]).when({ type: 'PublishMassEvaluation', data: {} }).thenRefuses(OnlyAClosedWindowIsPublishedRule));
+    spec
+      .given([opened])
+      .when({ type: 'PublishMassEvaluation', data: { decidedBy: evaluator } })
+      .thenRefuses(OnlyAClosedWindowIsPublishedRule));
 });

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { PostgresEventStore } from '@vanguard/event-store';
 import { BALLOT_BOX } from '../application/commands/mass-evaluation/ballot-box.port';
 import { CastBallotHandler } from '../application/commands/mass-evaluation/cast-ballot.handler';
 import { CloseMassEvaluationHandler } from '../application/commands/mass-evaluation/close-mass-evaluation.handler';
@@ -6,19 +7,26 @@ import { IssueBallotCodesHandler } from '../application/commands/mass-evaluation
 import { MassEvaluationQueries } from '../application/commands/mass-evaluation/mass-evaluation.queries';
 import { OpenMassEvaluationHandler } from '../application/commands/mass-evaluation/open-mass-evaluation.handler';
 import { PublishMassEvaluationHandler } from '../application/commands/mass-evaluation/publish-mass-evaluation.handler';
+import { RecordMassEvaluationFindingsHandler } from '../application/commands/mass-evaluation/record-mass-evaluation-findings.handler';
 import { PG_POOL } from '../infrastructure/database.module';
 import { BALLOT_OPTIONS, ballotOptionsFromEnv, type BallotOptions } from '../infrastructure/mass-evaluation/ballot-options';
 import { BallotRateLimiter } from '../infrastructure/mass-evaluation/ballot-rate-limiter';
+import { MassRatingViewProjection } from '../infrastructure/mass-evaluation/mass-rating-view.projection';
 import { SqlBallotBox } from '../infrastructure/mass-evaluation/sql-ballot-box';
+import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { BallotsHttpController } from '../interface/http/mass-evaluation/ballots.http.controller';
+import { MassEvaluationFindingsHttpController } from '../interface/http/mass-evaluation/mass-evaluation-findings.http.controller';
 import { MassEvaluationsHttpController } from '../interface/http/mass-evaluation/mass-evaluations.http.controller';
 import type { EvaluationFeatureFactory } from './feature';
+
+/** Subscription name of the windows' results projection (mass ratings for the review's evidence pack). */
+export const MASS_RATING_PROJECTION = 'evaluation.mass-rating-view';
 
 /** 群众评议 / 满意度测评 (issue 10): windows in the event store, ballots in an anonymous box beside it. */
 export const massEvaluationFeature: EvaluationFeatureFactory = () => {
   const options = ballotOptionsFromEnv();
   return {
-    controllers: [MassEvaluationsHttpController, BallotsHttpController],
+    controllers: [MassEvaluationsHttpController, BallotsHttpController, MassEvaluationFindingsHttpController],
     providers: [
       { provide: BALLOT_OPTIONS, useValue: options },
       {
@@ -32,7 +40,14 @@ export const massEvaluationFeature: EvaluationFeatureFactory = () => {
       CastBallotHandler,
       CloseMassEvaluationHandler,
       PublishMassEvaluationHandler,
+      RecordMassEvaluationFindingsHandler,
       MassEvaluationQueries,
+      {
+        provide: 'MASS_RATING_PROJECTION_RUNNER',
+        inject: [PostgresEventStore, PG_POOL],
+        useFactory: (store: PostgresEventStore, pool: Pool) =>
+          new StoreProjectionRunner(store, new MassRatingViewProjection(pool), MASS_RATING_PROJECTION),
+      },
     ],
   };
 };

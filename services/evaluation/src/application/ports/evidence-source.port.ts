@@ -21,8 +21,9 @@ export interface EvidenceItem {
 }
 
 /**
- * Where evidence comes from: pledges today; leader comments, rectifications and mass ratings
- * add a source each when their slices land (register it in the reviews feature's list).
+ * Where evidence comes from, one source per kind of fact: pledges, rectifications (leader
+ * comments' and mass evaluations' findings), mass ratings; assistance deeds and visits and
+ * training add one each when their slices land (register it in the reviews feature's list).
  */
 export interface EvidenceSource {
   readonly name: string;

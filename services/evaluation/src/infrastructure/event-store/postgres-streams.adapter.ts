@@ -1,6 +1,7 @@
 import { ConcurrencyError, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
 import type { Decider } from '@vanguard/kernel';
 import { ConcurrentChangeError, type Loaded, type StreamContext, type StreamsPort } from '../../application/ports/streams.port';
+import { latestEventVersion } from './evaluation-event-versions';
 
 /** The event store behind the handlers' port: a decider is the fold, the folded version the expectation. */
 export class PostgresStreamsAdapter implements StreamsPort {
@@ -22,7 +23,8 @@ export class PostgresStreamsAdapter implements StreamsPort {
     try {
       const result = await this.store.append(
         streamId,
-        events.map((e) => ({ type: e.type, data: e.data })),
+        // Each event at its type's newest contract version (v2 of an event carries what v1 lacked).
+        events.map((e) => ({ type: e.type, version: latestEventVersion(e.type), data: e.data })),
         { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion, context },
       );
       return result.nextExpectedVersion;

@@ -63,8 +63,27 @@ export class RectificationViewWithoutForeignKey1764720000001 implements Migratio
   }
 }
 
+/**
+ * A findings stream opened by a mass evaluation (ADR 0031) rather than a leader's comment: the
+ * window it came from, and the member evaluated when it was a member's window — so the review's
+ * evidence pack finds the findings on a member, and lists say where a finding came from.
+ */
+export class CommentViewSource1764720000002 implements MigrationInterface {
+  readonly name = 'CommentViewSource1764720000002';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`alter table comment_view add column if not exists window_id uuid, add column if not exists member_id uuid`);
+    await q.query(`create index if not exists comment_view_member_idx on comment_view (member_id) where member_id is not null`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`alter table comment_view drop column if exists member_id, drop column if exists window_id`);
+  }
+}
+
 /** The comments slice's read side; timestamps from 1764720000000 up, oldest first. */
 export const commentsMigrations: (new () => MigrationInterface)[] = [
   CommentViews1764720000000,
   RectificationViewWithoutForeignKey1764720000001,
+  CommentViewSource1764720000002,
 ];

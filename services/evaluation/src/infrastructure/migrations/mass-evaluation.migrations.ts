@@ -97,9 +97,42 @@ export class MassEvaluationBallotBoxOwnerOnly1764730000002 implements MigrationI
   }
 }
 
+/**
+ * 评议结果: one row per window as its stream says (subject, dates, status, sealed tally and rate,
+ * stream version) — what a member's review reads as mass ratings (ADR 0025), never the ballot box.
+ */
+export class MassRatingView1764730000003 implements MigrationInterface {
+  readonly name = 'MassRatingView1764730000003';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists mass_rating_view (
+        window_id uuid primary key,
+        subject_kind text not null,
+        subject_id uuid not null,
+        org_id uuid not null,
+        opens_on date not null,
+        closes_on date not null,
+        status text not null,
+        satisfied integer,
+        basically_satisfied integer,
+        dissatisfied integer,
+        ballots_cast integer,
+        satisfaction_permille integer,
+        version integer not null
+      )`);
+    await q.query(`create index if not exists mass_rating_view_subject_idx on mass_rating_view (subject_id, closes_on)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop table if exists mass_rating_view`);
+  }
+}
+
 /** The mass-evaluation slice's read side; timestamps from 1764730000000 up, oldest first. */
 export const massEvaluationMigrations: (new () => MigrationInterface)[] = [
   MassEvaluationBallotBox1764730000000,
   MassEvaluationBallotWithoutWindowLock1764730000001,
   MassEvaluationBallotBoxOwnerOnly1764730000002,
+  MassRatingView1764730000003,
 ];

@@ -4,6 +4,7 @@ import { CommentProjection } from './comments/comment.projection';
 import { PledgeViewProjection } from './pledge-view.projection';
 import { ReviewViewProjection } from '../reviews/review-view.projection';
 import { AssessmentViewProjection } from '../assessments/assessment-view.projection';
+import { MassRatingViewProjection } from '../mass-evaluation/mass-rating-view.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
 export interface Queryable {
@@ -54,5 +55,10 @@ export const evaluationProjections: ProjectionDefinition[] = [
     name: 'evaluation.assessment-view',
     tables: ['assessment_view', 'tier_change_view'],
     create: (db, table) => new AssessmentViewProjection(db, table),
+  },
+  {
+    name: 'evaluation.mass-rating-view',
+    tables: ['mass_rating_view'],
+    create: (db, t) => new MassRatingViewProjection(db, t('mass_rating_view')),
   },
 ];

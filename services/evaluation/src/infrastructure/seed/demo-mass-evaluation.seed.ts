@@ -7,6 +7,7 @@ import { massEvaluationStream } from '../../application/commands/mass-evaluation
 import { OpenMassEvaluationHandler } from '../../application/commands/mass-evaluation/open-mass-evaluation.handler';
 import { PublishMassEvaluationHandler } from '../../application/commands/mass-evaluation/publish-mass-evaluation.handler';
 import { ballotOptionsFromEnv } from '../mass-evaluation/ballot-options';
+import { seedDemoMassEvaluationFindings } from './demo-mass-evaluation-findings.seed';
 import { SqlBallotBox } from '../mass-evaluation/sql-ballot-box';
 import { PgRoster } from '../roster/pg-roster';
 import { as, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
@@ -27,12 +28,17 @@ const BALLOTS: { rating: Rating; comment: string | null }[] = [
 /**
  * 红石村党支部's first mass evaluation (June 2011), through the live handlers on the days each
  * step happened: opened by the township, 60 codes issued, 57 ballots, closed with its tally and
- * published. Idempotent: a window already closed or published is left as it is.
+ * published, and the problems raised turned into findings. Idempotent: a window already closed or
+ * published is left as it is (its findings are added if missing).
  */
-export const seedDemoMassEvaluation: DemoSeed = async ({ pool, streams, tree }) => {
+export const seedDemoMassEvaluation: DemoSeed = async (ctx) => {
+  const { pool, streams, tree } = ctx;
   const township = as(TOWNSHIP, 'branch_secretary');
   const { state, version } = await streams.load(massEvaluationStream(WINDOW_ID), massEvaluationDecider);
-  if (state.status === 'closed' || state.status === 'published') return { slice: 'mass-evaluation', created: false, events: 0 };
+  if (state.status === 'closed' || state.status === 'published') {
+    const findings = await seedDemoMassEvaluationFindings(ctx, WINDOW_ID);
+    return { slice: 'mass-evaluation', created: false, events: findings };
+  }
   const box = new SqlBallotBox(pool, ballotOptionsFromEnv().codeKey);
   let events = 0;
   if (state.status === 'none') {
@@ -56,5 +62,6 @@ export const seedDemoMassEvaluation: DemoSeed = async ({ pool, streams, tree }) 
   // A run cut short after opening closes what the box holds.
   await new CloseMassEvaluationHandler(streams, tree, box).execute(WINDOW_ID, township);
   await new PublishMassEvaluationHandler(streams, tree).execute(WINDOW_ID, township);
-  return { slice: 'mass-evaluation', created: version === 0, events: events + 2 };
+  const findings = await seedDemoMassEvaluationFindings(ctx, WINDOW_ID);
+  return { slice: 'mass-evaluation', created: version === 0, events: events + 2 + findings };
 };

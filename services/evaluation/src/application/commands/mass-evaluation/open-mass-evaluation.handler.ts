@@ -6,11 +6,11 @@ import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.por
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../../ports/roster.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import { streamContext, type CommandContext } from '../command-context';
+import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { memberActiveOrNotFound } from '../member-subject';
 import { massEvaluationStream } from './mass-evaluation-access';
 
-export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today' | 'actorOrgId' | 'orgPath'>;
+export type OpenMassEvaluationInput = Omit<OpenMassEvaluation['data'], 'windowId' | 'today' | 'actorOrgId' | 'orgPath' | 'decidedBy'>;
 
 /** 群众评议: open a window for an organisation (or one of its members) the caller holds. */
 @Injectable()
@@ -42,7 +42,10 @@ export class OpenMassEvaluationHandler {
     const stream = massEvaluationStream(windowId);
     const { state, version } = await this.streams.load(stream, massEvaluationDecider);
     const events = massEvaluationDecider.decide(
-      { type: 'OpenMassEvaluation', data: { ...input, windowId, today: this.clock.today(), actorOrgId: ctx.caller.orgId, orgPath } },
+      {
+        type: 'OpenMassEvaluation',
+        data: { ...input, windowId, decidedBy: decidedBy(ctx), today: this.clock.today(), actorOrgId: ctx.caller.orgId, orgPath },
+      },
       state,
     );
     return { windowId, version: await this.streams.append(stream, events, version, streamContext(ctx, input.orgId)) };

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { massEvaluationDecider } from '@vanguard/evaluation-domain';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import { streamContext, type CommandContext } from '../command-context';
+import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { loadWindowInScope, massEvaluationStream } from './mass-evaluation-access';
 
-/** 评议结果公开: a closed window's rate becomes public. */
+/** 评议结果公开: a closed window's rate becomes public, recorded as a decision (who, role, organisation, window version). */
 @Injectable()
 export class PublishMassEvaluationHandler {
   constructor(
@@ -15,7 +15,7 @@ export class PublishMassEvaluationHandler {
 
   async execute(windowId: string, ctx: CommandContext): Promise<{ version: number }> {
     const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
-    const events = massEvaluationDecider.decide({ type: 'PublishMassEvaluation', data: {} }, window.state);
+    const events = massEvaluationDecider.decide({ type: 'PublishMassEvaluation', data: { decidedBy: decidedBy(ctx) } }, window.state);
     const stream = massEvaluationStream(windowId);
     return { version: await this.streams.append(stream, events, window.version, streamContext(ctx, window.orgId)) };
   }

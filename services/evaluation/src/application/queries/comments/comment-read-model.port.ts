@@ -20,6 +20,8 @@ export interface RectificationView {
   readonly completedOn: string | null;
   /** The day the overdue check marked it, if it did. */
   readonly markedOverdueOn: string | null;
+  /** The mass-evaluation window whose problems it came from (ADR 0031); null for a leader's comment. */
+  readonly windowId: string | null;
 }
 
 export interface CommentView {
@@ -33,6 +35,9 @@ export interface CommentView {
   readonly findings: readonly RectificationView[];
   /** The stream version this view reflects. */
   readonly version: number;
+  /** Set when a mass evaluation's problems opened the stream (form `mass_evaluation`): the window, and the member it rated. */
+  readonly windowId: string | null;
+  readonly memberId: string | null;
 }
 
 /** 整改台账 of a subtree on a day. */

@@ -17,6 +17,8 @@ interface CommentRow {
   summary: string;
   decided_by: Decision;
   version: number;
+  window_id: string | null;
+  member_id: string | null;
 }
 interface RectificationRow {
   finding_id: string;
@@ -28,16 +30,22 @@ interface RectificationRow {
   status: RectificationStatus;
   completed_on: string | null;
   marked_overdue_on: string | null;
+  window_id: string | null;
 }
 
-/** Where a rectification stands on day `$today` — the one place that says when it is overdue. */
-const STATUS = (today: string) => `case when r.completed_on is not null then (case when r.on_time then 'done_on_time' else 'done_late' end)
+/**
+ * Where a rectification `r` stands on day `$today` — the one place that says when it is overdue
+ * (ADR 0026); the review's evidence source reads statuses through it too.
+ */
+export const STATUS = (
+  today: string,
+) => `case when r.completed_on is not null then (case when r.on_time then 'done_on_time' else 'done_late' end)
   when r.deadline < ${today}::date then 'overdue' else 'open' end`;
 
 /** Findings with their status on `$today`, in the order they were made. */
 const rectificationsSql = (today: string) => `select r.finding_id, r.comment_id, r.org_id, r.problem, r.rectification,
   to_char(r.deadline, 'YYYY-MM-DD') as deadline, ${STATUS(today)} as status, to_char(r.completed_on, 'YYYY-MM-DD') as completed_on,
-  to_char(r.marked_overdue_on, 'YYYY-MM-DD') as marked_overdue_on, c.made_at
+  to_char(r.marked_overdue_on, 'YYYY-MM-DD') as marked_overdue_on, c.made_at, c.window_id
   from rectification_view r join comment_view c on c.comment_id = r.comment_id`;
 
 /** Rows below an organisation: its id appears in the row organisation's path in the tree copy. */
@@ -53,6 +61,7 @@ const toRectification = (r: RectificationRow): RectificationView => ({
   status: r.status,
   completedOn: r.completed_on,
   markedOverdueOn: r.marked_overdue_on,
+  windowId: r.window_id,
 });
 
 export class SqlCommentReadModel implements CommentReadModelPort {
@@ -60,7 +69,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
 
   async comment(commentId: string, today: string): Promise<CommentView | null> {
     const { rows } = await this.pool.query<CommentRow>(
-      `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version
+      `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version, window_id, member_id
          from comment_view where comment_id = $1`,
       [commentId],
     );
@@ -72,7 +81,8 @@ export class SqlCommentReadModel implements CommentReadModelPort {
     const params = [q.subtreeOf, q.cycleId ?? null];
     const [page, total] = await Promise.all([
       this.pool.query<CommentRow>(
-        `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version
+        `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version,
+                window_id, member_id
            from comment_view x where ${IN_SUBTREE} ${cycle} order by x.made_on, x.made_at, x.comment_id limit $3 offset $4`,
         [...params, q.limit, q.offset],
       ),
@@ -140,6 +150,8 @@ export class SqlCommentReadModel implements CommentReadModelPort {
       decision: r.decided_by,
       findings: findings.filter((f) => f.comment_id === r.comment_id).map(toRectification),
       version: r.version,
+      windowId: r.window_id,
+      memberId: r.member_id,
     }));
   }
 }

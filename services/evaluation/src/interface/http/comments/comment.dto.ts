@@ -101,18 +101,27 @@ export class RectificationResponse {
   @ApiProperty({ enum: RECTIFICATION_STATUSES, description: 'as of today in China' }) status!: string;
   @ApiProperty({ nullable: true, type: String }) completedOn!: string | null;
   @ApiProperty({ nullable: true, type: String }) markedOverdueOn!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the mass-evaluation window the problem was raised in; null for a leader comment',
+  })
+  windowId!: string | null;
 }
 
 export class CommentResponse {
   @ApiProperty({ format: 'uuid' }) commentId!: string;
   @ApiProperty({ format: 'uuid' }) orgId!: string;
   @ApiProperty({ nullable: true, type: String }) cycleId!: string | null;
-  @ApiProperty({ enum: FORMS }) form!: string;
+  @ApiProperty({ enum: [...FORMS, 'mass_evaluation'], description: '`mass_evaluation`: the problems a mass evaluation raised (ADR 0031)' })
+  form!: string;
   @ApiProperty() madeOn!: string;
   @ApiProperty() summary!: string;
   @ApiProperty({ type: DecisionDto, description: 'who commented, by which right (rule), the contact point read' }) decision!: DecisionDto;
   @ApiProperty({ type: [RectificationResponse] }) findings!: readonly RectificationResponse[];
   @ApiProperty({ description: 'the stream version this view reflects' }) version!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'for form `mass_evaluation`: the window' }) windowId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'for a member’s window: the member' }) memberId!: string | null;
 }
 
 export class CommentPageResponse {
