@@ -90,6 +90,8 @@ describe(EventConsumer.name, () => {
       handlers,
       retry: { maxAttempts, initialDelayMs: 50, maxDelayMs: 200, jitter: 0 },
       metrics,
+      // stop() waits for the fetch in flight: a short one keeps each test's teardown short.
+      maxWaitTimeInMs: 100,
     });
     running.push(sut);
     await sut.start();

@@ -71,10 +71,13 @@ export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Pro
   }
 }
 
-/** Reads a topic from the beginning into memory, with a group of its own. */
+/**
+ * Reads a topic from the beginning into memory, with a group of its own. Fetches are held
+ * open at most 100 ms: `stop()` waits for the one in flight (kafkajs's default, 5 s).
+ */
 export async function collect(kafka: Kafka, topic: string): Promise<{ messages: KafkaMessage[]; stop(): Promise<void> }> {
   const messages: KafkaMessage[] = [];
-  const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}` });
+  const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: ({ message }) => Promise.resolve(void messages.push(message)) });

@@ -30,7 +30,8 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, { timeoutMs = 
   }
   const records: ReadRecord[] = [];
   if (!ends.size) return records;
-  const consumer = kafka.consumer({ groupId: `read-to-end-${randomBytes(6).toString('hex')}` });
+  // Fetches held open at most 100 ms: disconnecting waits for the one in flight (kafkajs's default, 5 s).
+  const consumer = kafka.consumer({ groupId: `read-to-end-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -52,9 +52,16 @@ export interface EventConsumerOptions<TTx> {
   readonly partitionsConsumedConcurrently?: number;
   /** Most messages of one partition handled in one inbox transaction; default 100. */
   readonly transactionBatchSize?: number;
+  /**
+   * How long the broker may hold a fetch open when there is nothing to read; default 1,000 ms.
+   * `stop()` waits for the fetch in flight, so this bounds how long an idle consumer takes to
+   * stop (kafkajs's own default, 5 s, made every shutdown and every test teardown wait 5 s).
+   */
+  readonly maxWaitTimeInMs?: number;
 }
 
 const DEFAULT_TRANSACTION_BATCH = 100;
+const DEFAULT_MAX_WAIT_MS = 1_000;
 
 /**
  * A consumer group member that turns at-least-once delivery into exactly-once effects:
@@ -96,6 +103,7 @@ export class EventConsumer<TTx> {
     this.consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS,
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
     });
     await this.consumer.connect();
