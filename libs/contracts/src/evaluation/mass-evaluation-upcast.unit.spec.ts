@@ -60,6 +60,16 @@ describe(upcastMassEvaluationEvent.name, () => {
     expect(data.decision.rule).toEqual({ id: 'evaluation.mass-evaluation.dates', version: 1 });
   });
 
+  it('keeps a decision a v1 row already carries', () => {
+    const recorded = {
+      decidedBy: { sub: 'county.evaluator', role: 'evaluator', orgId: TOWNSHIP },
+      inputs: [],
+      rule: { id: 'evaluation.mass-evaluation.run-from-above', version: 1 },
+      reason: 'r',
+    };
+    expect(sut(envelope(MassEvaluationOpened.type, 1, 1, { ...openedV1, decision: recorded })).data).toMatchObject({ decision: recorded });
+  });
+
   it('leaves v2 events and other types as they are', () => {
     const published = envelope(MassEvaluationPublished.type, 2, 4, { windowId: WINDOW });
     const closed = envelope(MassEvaluationClosed.type, 1, 3, {});

@@ -121,5 +121,7 @@ export function upcastMassEvaluationEvent<E extends EventEnvelope>(e: E): E {
     rule: opened ? { id: 'evaluation.mass-evaluation.dates', version: 1 } : { id: 'evaluation.mass-evaluation.publish-closed', version: 1 },
     reason: '记录于 v1：决定者取自事件信封 / recorded as v1: who decided is read from the envelope',
   };
-  return { ...e, version: 2, data: { ...(e.data as Record<string, unknown>), decision } };
+  // A v1 row that carries a decision anyway (written by code that already decided with one) keeps it.
+  const data = e.data as Record<string, unknown>;
+  return { ...e, version: 2, data: { ...data, decision: data['decision'] ?? decision } };
 }
