@@ -8,14 +8,13 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { evaluationProjections } from '../services/evaluation/src/infrastructure/projection/projections';
-import { rebuildProjections, type RebuildReport } from '../services/evaluation/src/infrastructure/projection/rebuild';
+import { rebuildProjections, type RebuildReport } from '@vanguard/event-store';
 import { commendationProjections } from '../services/commendation/src/infrastructure/projection/projections';
-import { rebuildProjections as rebuildCommendation } from '../services/commendation/src/infrastructure/projection/rebuild';
 
 /** The event-sourced services and their projection registries. */
 const REGISTRIES = {
   evaluation: { projections: evaluationProjections, rebuild: rebuildProjections },
-  commendation: { projections: commendationProjections, rebuild: rebuildCommendation },
+  commendation: { projections: commendationProjections, rebuild: rebuildProjections },
 } as const;
 
 /** A progress bar on stderr like the seed's: redrawn in place on a terminal, one final line otherwise. */

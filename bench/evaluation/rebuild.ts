@@ -8,7 +8,7 @@ import { migrate, PostgresEventStore, type AppendContext } from '@vanguard/event
 import { cpuMs } from './http-load';
 import { evaluationMigrations } from '../../services/evaluation/src/infrastructure/migrations';
 import { evaluationProjections } from '../../services/evaluation/src/infrastructure/projection/projections';
-import { rebuildProjections } from '../../services/evaluation/src/infrastructure/projection/rebuild';
+import { rebuildProjections } from '@vanguard/event-store';
 import { pledgeHistory, seeded } from '../../services/evaluation/test/support/pledge-histories';
 
 export interface RebuildFigure {

@@ -39,6 +39,7 @@ export { MigrationHistoryError } from './migration-runner';
 export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';
 export { Subscription, type SubscriptionOptions } from './subscription';
+export * from './projections';
 export { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS, LeaseLostError } from './advisory-lease';
 export { rebaseAfterRestore, type RebaseReport } from './restore';
 export * from './types';

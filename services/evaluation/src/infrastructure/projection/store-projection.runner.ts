@@ -1,10 +1,9 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { PostgresEventStore } from '@vanguard/event-store';
-import { ProjectionHub } from './projection-hub';
-import type { EvaluationProjection } from './projections';
+import type { PostgresEventStore, ProjectionHub, ReadModel } from '@vanguard/event-store';
+import { evaluationProjectionHub } from './projection-hub';
 
 /** A read model that follows the store: applying an event twice must change nothing. */
-export type StoreProjection = EvaluationProjection;
+export type StoreProjection = ReadModel;
 
 /**
  * Feeds one read model from the store, at least once and in global order, through the
@@ -15,7 +14,7 @@ export class StoreProjectionRunner implements OnApplicationBootstrap, OnModuleDe
   private readonly hub: ProjectionHub;
 
   constructor(store: PostgresEventStore, projection: StoreProjection, name: string) {
-    this.hub = ProjectionHub.of(store);
+    this.hub = evaluationProjectionHub(store);
     this.hub.register(name, projection);
   }
 

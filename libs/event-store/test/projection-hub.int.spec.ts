@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore } from '@vanguard/event-store';
-import { waitUntil, type TestSchema } from '@vanguard/testing';
-import { ProjectionHub, PROJECTIONS_SUBSCRIPTION } from '../src/infrastructure/projection/projection-hub';
-import type { ProjectionDefinition, Queryable } from '../src/infrastructure/projection/projections';
-import { evaluationStoreSchema, storeContext } from './support/store-schema';
+import { ProjectionHub, type PostgresEventStore, type Queryable, type ReadModelDefinition } from '../src';
+import { waitUntil } from '@vanguard/testing';
+import { context, storeFixture, type StoreFixture } from './fixtures';
 
 /** A read model that records each event id it was given: redelivery changes nothing. */
-const seen = (name: string, table: string): ProjectionDefinition => ({
+const seen = (name: string, table: string): ReadModelDefinition => ({
   name,
   tables: [table],
   create: (db: Queryable, t) => ({
@@ -15,30 +13,30 @@ const seen = (name: string, table: string): ProjectionDefinition => ({
 });
 
 describe(ProjectionHub.name, () => {
-  let db: TestSchema;
+  let f: StoreFixture;
   const definitions = [seen('test.first', 'first_seen'), seen('test.late', 'late_seen')];
-  const count = async (table: string) => Number((await db.pool.query<{ n: string }>(`select count(*) as n from "${table}"`)).rows[0]!.n);
+  const count = async (table: string) => Number((await f.db.pool.query<{ n: string }>(`select count(*) as n from "${table}"`)).rows[0]!.n);
   const append = async (store: PostgresEventStore, n: number) => {
     for (let i = 0; i < n; i++)
       await store.append(`pledge-${randomUUID()}`, [{ type: 'test.Step', data: { i } }], {
         expectedVersion: 'no_stream',
-        context: storeContext,
+        context,
       });
   };
 
   beforeAll(async () => {
-    ({ db } = await evaluationStoreSchema('eval_hub'));
-    for (const t of ['first_seen', 'late_seen']) await db.pool.query(`create table "${t}" (event_id uuid primary key)`);
+    f = await storeFixture('es_hub');
+    for (const t of ['first_seen', 'late_seen']) await f.db.pool.query(`create table "${t}" (event_id uuid primary key)`);
   });
-  afterAll(() => db?.drop());
+  afterAll(() => f?.close());
 
   it('feeds every read model from one subscription, and builds one that joins later from the whole store first', async () => {
-    const store = new PostgresEventStore(db.pool, { schema: db.schema });
+    const store = f.store();
     await append(store, 30);
-    const first = ProjectionHub.of(store, definitions);
+    const first = ProjectionHub.of(store, { subscription: 'test.projections', definitions });
     first.register(
       'test.first',
-      definitions[0]!.create(db.pool, (t) => t),
+      definitions[0]!.create(f.db.pool, (t) => t),
     );
     await first.start();
     try {
@@ -49,15 +47,15 @@ describe(ProjectionHub.name, () => {
     await append(store, 10);
 
     // A later release adds a read model: the shared checkpoint is already past the first 30 events.
-    const restarted = new PostgresEventStore(db.pool, { schema: db.schema });
-    const second = ProjectionHub.of(restarted, definitions);
+    const restarted = f.store();
+    const second = ProjectionHub.of(restarted, { subscription: 'test.projections', definitions });
     second.register(
       'test.first',
-      definitions[0]!.create(db.pool, (t) => t),
+      definitions[0]!.create(f.db.pool, (t) => t),
     );
     second.register(
       'test.late',
-      definitions[1]!.create(db.pool, (t) => t),
+      definitions[1]!.create(f.db.pool, (t) => t),
     );
     await second.start();
     try {
@@ -68,24 +66,24 @@ describe(ProjectionHub.name, () => {
     } finally {
       await second.stop();
     }
-    const { rows } = await db.pool.query<{ subscription: string }>(`select subscription from subscription_checkpoints order by 1`);
-    expect(rows.map((r) => r.subscription)).toEqual([PROJECTIONS_SUBSCRIPTION]);
-    const members = await db.pool.query<{ name: string }>(`select name from projection_hub_members order by 1`);
+    const { rows } = await f.db.pool.query<{ subscription: string }>(`select subscription from subscription_checkpoints order by 1`);
+    expect(rows.map((r) => r.subscription)).toEqual(['test.projections']);
+    const members = await f.db.pool.query<{ name: string }>(`select name from projection_hub_members order by 1`);
     expect(members.rows.map((r) => r.name)).toEqual(['test.first', 'test.late']);
   });
 
   it('refuses a read model registered after the hub started: it would silently start mid-store', async () => {
-    const hub = ProjectionHub.of(new PostgresEventStore(db.pool, { schema: db.schema }), definitions);
+    const hub = ProjectionHub.of(f.store(), { subscription: 'test.projections', definitions });
     hub.register(
       'test.first',
-      definitions[0]!.create(db.pool, (t) => t),
+      definitions[0]!.create(f.db.pool, (t) => t),
     );
     await hub.start();
     try {
       expect(() =>
         hub.register(
           'test.late',
-          definitions[1]!.create(db.pool, (t) => t),
+          definitions[1]!.create(f.db.pool, (t) => t),
         ),
       ).toThrow(/after the projections started/);
     } finally {

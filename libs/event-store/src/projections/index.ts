@@ -1,0 +1,3 @@
+export type { Queryable, ReadModel, ReadModelDefinition } from './read-model';
+export { rebuildProjections, type RebuildOptions, type RebuildReport } from './rebuild';
+export { ProjectionHub, type ProjectionHubOptions } from './projection-hub';
