@@ -262,6 +262,74 @@ describe('commendation chain (e2e)', () => {
     ]);
   });
 
+  it('OverdueCheck_NotesEachLateLevelOnce_AndListsIt', async () => {
+    clock.day = '2011-04-15';
+    const programmeId = (
+      await http()
+        .post('/programmes')
+        .set(as('county.organizer'))
+        .send({
+          name: `e2e 逾期 ${randomUUID().slice(0, 6)}`,
+          orgId: COUNTY,
+          level: 'county',
+          categories: ['outstanding_member'],
+          years: [2010],
+          timeline: {
+            nominationOpensOn: '2011-04-15',
+            nominationClosesOn: '2011-05-10',
+            reviewDeadlines: [
+              { level: 'township', dueOn: '2011-05-20' },
+              { level: 'county', dueOn: '2011-05-31' },
+            ],
+            notice: { days: 5, dayKind: 'calendar' },
+            decisionOn: '2011-06-28',
+          },
+          eligibilityPolicies: [],
+        })
+        .expect(201)
+    ).body.programmeId as string;
+    await http()
+      .post(`/programmes/${programmeId}/quotas`)
+      .set(as('county.organizer'))
+      .send({ unitOrgId: BAIHUA, category: 'outstanding_member', places: 1 })
+      .expect(200);
+    clock.day = '2011-04-20';
+    const nominationId = (
+      await http()
+        .post('/nominations')
+        .set(as('village.secretary'))
+        .send({
+          programmeId,
+          category: 'outstanding_member',
+          nominee: { kind: 'member', id: randomUUID(), name: '戊', orgId: HONGSHI },
+          deeds: { summary: '义务巡河', record: '……' },
+        })
+        .expect(201)
+    ).body.nominationId as string;
+    await waitUntil(
+      'the board holds it',
+      async () => (await pool.query(`select 1 from nomination_view where nomination_id = $1`, [nominationId])).rowCount === 1,
+    );
+    clock.day = '2011-05-21';
+    expect((await http().post(`/programmes/${programmeId}/overdue-check`).set(as('county.organizer')).expect(200)).body).toEqual({
+      noted: 1,
+      skipped: 0,
+    });
+    await waitUntil(
+      'the noted version on the board',
+      async () =>
+        (await pool.query(`select 1 from nomination_view where nomination_id = $1 and version = 3`, [nominationId])).rowCount === 1,
+    );
+    expect((await http().post(`/programmes/${programmeId}/overdue-check`).set(as('county.organizer')).expect(200)).body).toEqual({
+      noted: 0,
+      skipped: 1,
+    });
+    const list = await http().get(`/programmes/${programmeId}/nominations?overdue=true`).set(as('county.organizer')).expect(200);
+    expect((list.body as { nominationId: string; pending: unknown }[]).map((n) => [n.nominationId, n.pending])).toEqual([
+      [nominationId, { level: 'township', orgId: BAIHUA, dueOn: '2011-05-20', overdue: true }],
+    ]);
+  });
+
   it('RefusesHostileCallers_ForgedTokens_ForgedAndOversizedBodies_AndAFloodOfObjections', async () => {
     const programmeId = randomUUID();
     const forged = `${t['county.organizer']!.slice(0, -6)}AAAAAA`;

@@ -3,6 +3,7 @@ import { PostgresEventStore } from '@vanguard/event-store';
 import { AmendNominationHandler } from '../application/commands/nominations/amend-nomination.handler';
 import { DecideCommendationHandler, RevokeCommendationHandler } from '../application/commands/nominations/decide-commendation.handler';
 import { NominationFacts } from '../application/commands/nominations/nomination-facts';
+import { NoteOverdueReviewsHandler } from '../application/commands/nominations/note-overdue-reviews.handler';
 import { PublishNoticeHandler } from '../application/commands/nominations/publish-notice.handler';
 import {
   EndorseNominationHandler,
@@ -43,6 +44,7 @@ export const nominationsFeature: CommendationFeatureFactory = (config) => ({
     PublishNoticeHandler,
     DecideCommendationHandler,
     RevokeCommendationHandler,
+    NoteOverdueReviewsHandler,
     {
       provide: NOMINATION_READ_MODEL,
       inject: [PG_POOL],

@@ -66,5 +66,16 @@ class Board1765050000000 implements MigrationInterface {
   }
 }
 
+/** "Is this nominee already nominated in this programme and category?" is asked on every nomination: an index, not a scan. */
+class BoardNomineeIndex1765050000001 implements MigrationInterface {
+  readonly name = 'BoardNomineeIndex1765050000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`create index if not exists nomination_view_nominee_idx on nomination_view (programme_id, category, (nominee->>'id'))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop index if exists nomination_view_nominee_idx`);
+  }
+}
+
 /** The board slice; timestamps from 1765050000000 up, oldest first. */
-export const boardMigrations: (new () => MigrationInterface)[] = [Board1765050000000];
+export const boardMigrations: (new () => MigrationInterface)[] = [Board1765050000000, BoardNomineeIndex1765050000001];

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { Roles } from '@vanguard/auth';
 import { AllocateQuotaHandler } from '../../../application/commands/programmes/allocate-quota.handler';
 import { LaunchAwardProgrammeHandler } from '../../../application/commands/programmes/launch-award-programme.handler';
+import { NoteOverdueReviewsHandler } from '../../../application/commands/nominations/note-overdue-reviews.handler';
 import { PublishNoticeHandler } from '../../../application/commands/nominations/publish-notice.handler';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
@@ -22,6 +23,7 @@ export class ProgrammesHttpController {
     private readonly launch: LaunchAwardProgrammeHandler,
     private readonly allocate: AllocateQuotaHandler,
     private readonly publish: PublishNoticeHandler,
+    private readonly noteOverdue: NoteOverdueReviewsHandler,
     @Inject(BOARD_QUERIES) private readonly board: BoardQueriesPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
@@ -73,6 +75,15 @@ export class ProgrammesHttpController {
   @ApiOperation({ summary: '公示 / publish the shortlist from today for the programme’s notice period (a changed shortlist: a new round)' })
   notice(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: OptionalReasonRequest) {
     return this.publish.execute(id, b.reason, ctx);
+  }
+
+  @Post(':id/overdue-check')
+  @HttpCode(200)
+  @Roles(...PROGRAMME_ROLES)
+  @ApiOperation({ summary: '逾期检查 / note, once, each nomination whose awaited level let its deadline pass (caller’s subtree)' })
+  async overdueCheck(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<{ noted: number; skipped: number }> {
+    await this.one(id);
+    return this.noteOverdue.execute(id, ctx);
   }
 
   @Get()

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { nominationDecider } from '@vanguard/commendation-domain';
+import { DomainError } from '@vanguard/kernel';
+import { BOARD_QUERIES, type BoardQueriesPort } from '../../queries/board-queries.port';
+import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { streamContext, type CommandContext } from '../command-context';
+import { NominationFacts } from './nomination-facts';
+
+/**
+ * 逾期: notes, once per level and round of review, each nomination of the programme (from the
+ * caller's subtree) whose awaited level let its deadline pass by today. The board names the
+ * candidates; each stream is read and the decider judges (one already noted, or reviewed
+ * meanwhile, is skipped). Returns how many were noted.
+ */
+@Injectable()
+export class NoteOverdueReviewsHandler {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(BOARD_QUERIES) private readonly board: BoardQueriesPort,
+    private readonly facts: NominationFacts,
+  ) {}
+
+  async execute(programmeId: string, ctx: CommandContext): Promise<{ noted: number; skipped: number }> {
+    const today = this.clock.today();
+    const overdue = await this.board.nominations(
+      programmeId,
+      ctx.caller.orgId ?? '-',
+      { status: 'under_review', overdueOn: today, limit: 500, offset: 0 },
+      today,
+    );
+    let noted = 0;
+    let skipped = 0;
+    for (const n of overdue) {
+      const { state, version, streamId } = await this.facts.nomination(n.nominationId);
+      try {
+        const events = nominationDecider.decide({ type: 'NoteReviewOverdue', data: { today } }, state);
+        await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!));
+        noted++;
+      } catch (e) {
+        // Noted before, reviewed meanwhile, or changed under us: the next check sees it as it is.
+        if (!(e instanceof DomainError)) throw e;
+        skipped++;
+      }
+    }
+    return { noted, skipped };
+  }
+}
