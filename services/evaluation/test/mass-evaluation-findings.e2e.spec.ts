@@ -140,6 +140,53 @@ describe('mass evaluation findings (e2e)', () => {
     );
   });
 
+  it('carries findings on the organisation only into the pack of a member who leads it', async () => {
+    const secretary = randomUUID();
+    await pool.query(
+      `insert into evaluation.roster_members (id, org_id, status, membership, roles, version)
+       values ($1, $2, 'full', 'active', '{secretary}', 0)`,
+      [secretary, VILLAGE],
+    );
+    // The township rates 红石村 itself; nobody votes; the problem it records is on the organisation.
+    const opened = await post('township.secretary', '/mass-evaluations', {
+      subject: { kind: 'organization', id: VILLAGE },
+      orgId: VILLAGE,
+      eligibleVoters: 1,
+      opensOn: '2011-08-02',
+      closesOn: '2011-08-05',
+    });
+    const orgWindow = opened.body.windowId as string;
+    expect((await post('township.secretary', `/mass-evaluations/${orgWindow}/close`)).status).toBe(200);
+    const byTheVillage = await post('village.secretary', `/mass-evaluations/${orgWindow}/findings`, {
+      summary: '自评',
+      findings,
+      reason: 'r',
+    });
+    expect([byTheVillage.status, byTheVillage.body.code]).toEqual([422, 'MASS_EVALUATION.NOT_ORGANISER']);
+    const deadline = [{ ...findings[0]!, deadline: '2011-09-30' }];
+    expect(
+      (await post('township.secretary', `/mass-evaluations/${orgWindow}/findings`, { summary: '问题', findings: deadline, reason: 'r' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await post('village.secretary', `/reviews/${secretary}/2011/self-assessment`, {
+          orgId: VILLAGE,
+          selfAssessment: '抓班子',
+          partySpiritAnalysis: '督促整改不够',
+        })
+      ).status,
+    ).toBe(201);
+    const streams = async (m: string) =>
+      ((await http().get(`/reviews/${m}/2011/evidence`).set(as('township.secretary'))).body.items as { streamId: string }[]).map(
+        (i) => i.streamId,
+      );
+    await waitUntil('the secretary’s pack to hold the organisation’s finding', async () =>
+      (await streams(secretary)).includes(`comment-${orgWindow}`),
+    );
+    expect(await streams(member)).not.toContain(`comment-${orgWindow}`);
+  });
+
   it('replays the findings and the publication from their recorded inputs and rule versions', async () => {
     const window = await read<MassEvaluationEvent>(`mass-evaluation-${windowId}`);
     const published = window.at(-1)!;
