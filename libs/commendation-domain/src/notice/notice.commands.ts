@@ -1,6 +1,6 @@
 import type { AwardCategory } from '@vanguard/contracts';
 import type { CalendarAdjustments } from '../calendar/working-day-calendar';
-import type { DecidedBy } from '../decided-by';
+import type { DecidedBy, StreamRead } from '../decided-by';
 import type { NominationStatus } from '../nomination/nomination.state';
 import type { ProgrammeFacts } from '../programme/programme.facts';
 
@@ -27,6 +27,8 @@ export interface PublishNotice {
     readonly programme: ProgrammeFacts;
     readonly entries: readonly NoticeCandidate[];
     readonly calendar: CalendarAdjustments;
+    /** Where the calendar was read, e.g. `calendar-<year>` at its version (optional, recorded as inputs). */
+    readonly calendarInputs?: readonly StreamRead[];
     readonly today: string;
     readonly decidedBy: DecidedBy;
     readonly reason?: string;

@@ -44,6 +44,7 @@ export function publishNotice({ data }: PublishNotice, state: NoticeState): Noti
           inputs: [
             { streamId: noticeStreamId(programme.programmeId), version: state.version },
             { streamId: programme.streamId, version: programme.version },
+            ...(data.calendarInputs ?? []).map(({ streamId, version }) => ({ streamId, version })),
           ],
           rule,
           checks: rules.besides(rule),

@@ -101,6 +101,23 @@ describe('noticeDecider (公示)', () => {
           },
         ]),
       ));
+  it('records where the calendar was read, when the handler says', () =>
+    spec
+      .given([])
+      .when({
+        type: 'PublishNotice',
+        data: {
+          ...publish().data,
+          calendarInputs: [{ streamId: 'calendar-2012', version: 3 }],
+        },
+      })
+      .thenMatches((e) =>
+        expect(e[0]!.data.decision.inputs).toEqual([
+          { streamId: `public-notice-${PROGRAMME_ID}`, version: 0 },
+          { streamId: `award-programme-${PROGRAMME_ID}`, version: 3 },
+          { streamId: 'calendar-2012', version: 3 },
+        ]),
+      ));
   it('counts calendar days when the programme says so', () =>
     spec
       .given([])
