@@ -8,15 +8,14 @@ import { DataSource, type MigrationInterface } from 'typeorm';
 import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
 import { commendationMigrations } from '../services/commendation/src/infrastructure/migrations';
-import { assistanceMigrations } from '../services/assistance/src/infrastructure/migrations';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
+import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
 import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
 
 export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
   evaluation: evaluationMigrations,
-  assistance: assistanceMigrations,
   commendation: commendationMigrations,
 };
 
@@ -61,6 +60,9 @@ export async function migrate(database: 'platform' | 'test'): Promise<void> {
     const ran = await migrateService(serviceDatabaseUrl(service, adminUrl), service, list);
     process.stdout.write(`[migrate] ${service} (${database}): ${ran} new, ${list.length} in all\n`);
   }
+  // After the stores it reads: the audit service's read-only role over them and its own trail store.
+  await prepareAuditDatabase(adminUrl);
+  process.stdout.write(`[migrate] audit (${database}): read-only role and trail store\n`);
 }
 
 /**

@@ -1,0 +1,76 @@
+import type { Pool } from 'pg';
+import { PostgresEventStore } from '@vanguard/event-store';
+
+/** What an auditor asked: the query, its parameters and the streams it read. */
+export interface AuditQuery {
+  readonly query: 'timeline' | 'as-of' | 'programme-as-of' | 'diff' | 'explain' | 'verify' | 'trail';
+  readonly streams: readonly string[];
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface Auditor {
+  readonly sub: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+  readonly orgId: string | undefined;
+}
+
+export const AUDIT_QUERY_MADE = 'audit.AuditQueryMade';
+
+/**
+ * Audits the auditors: every query is appended, before it runs, to `auditor-<sub>` in the audit
+ * service's own store — hash-chained and append-only like the stores it reads (the service's
+ * role may INSERT and SELECT there, never UPDATE or DELETE). Only `audit_supervisor` reads it.
+ */
+export class AuditTrail {
+  readonly store: PostgresEventStore;
+
+  constructor(
+    readonly pool: Pool,
+    schema: string,
+  ) {
+    this.store = new PostgresEventStore(pool, { schema, personalData: 'withheld' });
+  }
+
+  async record(auditor: Auditor, q: AuditQuery, correlationId: string): Promise<void> {
+    await this.store.append(`auditor-${auditor.sub}`, [{ type: AUDIT_QUERY_MADE, data: { username: auditor.username, ...q } }], {
+      expectedVersion: 'any',
+      context: {
+        actor: { sub: auditor.sub, roles: [...auditor.roles], orgId: auditor.orgId, kind: 'user' },
+        orgId: auditor.orgId ?? 'none',
+        correlationId,
+      },
+    });
+  }
+
+  /** Newest first; optionally one auditor's; `before` a position for the next page. */
+  async read(options: { auditor?: string; before?: number; limit: number }) {
+    const s = `"${this.store.schema}"`;
+    const { rows } = await this.pool.query<{
+      position: string;
+      stream_id: string;
+      stream_version: string;
+      recorded_at: Date;
+      actor: { sub: string; roles: string[]; orgId?: string };
+      data: AuditQuery & { username: string };
+      hash: string;
+    }>(
+      `select position, stream_id, stream_version, recorded_at, actor, data, hash from ${s}.events_view
+        where type = $1 and ($2::text is null or stream_id = 'auditor-' || $2) and ($3::bigint is null or position < $3)
+        order by position desc limit $4`,
+      [AUDIT_QUERY_MADE, options.auditor ?? null, options.before ?? null, options.limit],
+    );
+    const entries = rows.map((r) => ({
+      position: Number(r.position),
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+      recordedAt: r.recorded_at.toISOString(),
+      auditor: { sub: r.actor.sub, username: r.data.username, roles: r.actor.roles, orgId: r.actor.orgId ?? null },
+      query: r.data.query,
+      streams: r.data.streams,
+      params: r.data.params,
+      hash: r.hash,
+    }));
+    return { entries, nextBefore: entries.length === options.limit ? entries.at(-1)!.position : null };
+  }
+}

@@ -1,0 +1,64 @@
+import { DomainError } from '@vanguard/kernel';
+import { DECISION_REPLAYERS, massEvaluationDecider, replayDecision, type ReplayFacts } from '@vanguard/evaluation-domain';
+import type { AuditReader } from './audit-reader';
+import { AuditRefusal } from './audit-refusal';
+import { diffFields } from './field-diff';
+import { redact } from './redaction';
+
+interface DecisionData {
+  decision?: { inputs?: { streamId: string; version: number }[]; rule?: { id: string; version: number } };
+}
+
+/**
+ * Replays a recorded decision with the owning context's own decider (ADR 0021): its recorded
+ * inputs at their recorded versions, its recorded rule versions, never the ones in force; says
+ * whether the recorded outcome comes back and, when it does not, which fields differ.
+ */
+export async function explainDecision(reader: AuditReader, streamId: string, version: number) {
+  const { kind, events } = await reader.events(streamId);
+  const event = events[version - 1];
+  if (!event) throw AuditRefusal.notFound(`version ${version} of ${streamId}`);
+  const decision = (event.data as DecisionData | null)?.decision;
+  if (!decision) throw AuditRefusal.notReplayable('AUDIT.NOT_A_DECISION', `${event.type} 不是决定 / ${event.type} records no decision`);
+  if (kind.context !== 'evaluation' || !DECISION_REPLAYERS[event.type])
+    throw AuditRefusal.notReplayable(
+      'AUDIT.NO_REPLAYER',
+      `${event.type} 暂无重放器 / no replayer for ${event.type} yet: its timeline, inputs and rule version are shown by timeline and as-of`,
+    );
+  const facts: ReplayFacts = { satisfactionPermille: await satisfactionRead(reader, decision.inputs ?? []) };
+  let replay;
+  try {
+    replay = replayDecision(events, version - 1, facts);
+  } catch (e) {
+    if (e instanceof DomainError) throw AuditRefusal.notReplayable(e.code, e.message);
+    throw e;
+  }
+  const recorded = redact(replay.recorded.map((e) => ({ type: e.type, data: e.data })));
+  const replayed = redact(replay.replayed.map((e) => ({ type: e.type, data: e.data })));
+  return {
+    streamId,
+    version,
+    type: event.type,
+    recordedAt: event.recordedAt,
+    decidedBy: event.actor.sub,
+    rule: decision.rule ?? null,
+    ruleVersionsRun: replay.ruleVersions,
+    inputs: decision.inputs ?? [],
+    reproduced: replay.matches,
+    refusal: replay.refusal,
+    differences: replay.matches ? [] : diffFields(recorded, replayed),
+    recorded,
+    replayed,
+  };
+}
+
+/** An assessment that read a mass evaluation used its satisfaction rate at the version it recorded reading. */
+async function satisfactionRead(
+  reader: AuditReader,
+  inputs: readonly { streamId: string; version: number }[],
+): Promise<number | null | undefined> {
+  const window = inputs.find((i) => i.streamId.startsWith('mass-evaluation-'));
+  if (!window) return undefined;
+  const { state } = await reader.stores.evaluation.asOf(window.streamId, massEvaluationDecider as never, { version: window.version });
+  return (state as { satisfactionPermille: number | null }).satisfactionPermille;
+}

@@ -1,0 +1,40 @@
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { auditReaderUrl, type AuditedContext } from './infrastructure/audit-database';
+
+export interface AuditConfig {
+  readonly port: number;
+  /** The audit service's own role (`vg_audit`): appends to and reads the auditors' trail. */
+  readonly trailDatabaseUrl: string;
+  readonly trailSchema: string;
+  /** The read-only role (`vg_audit_reader`) every replay and verification connects as. */
+  readonly readerDatabaseUrl: string;
+  /** The audited stores' schemas (tests point them elsewhere). */
+  readonly schemas: Readonly<Record<AuditedContext, string>>;
+  /** Verifications and exports at once: per auditor and in all (kept below the reader pool's size). */
+  readonly longWork: { readonly perUser: number; readonly total: number };
+  readonly keycloak: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUri: string;
+    readonly clockToleranceSec?: number;
+    readonly allowedClients: readonly string[];
+  };
+}
+
+export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): AuditConfig {
+  const base = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
+  return {
+    port: Number(process.env['PORT'] ?? SERVICES.audit),
+    trailDatabaseUrl: serviceDatabaseUrl('audit', base),
+    trailSchema: 'audit',
+    readerDatabaseUrl: auditReaderUrl(base),
+    schemas: { evaluation: 'evaluation', commendation: 'commendation' },
+    longWork: { perUser: 2, total: 6 },
+    keycloak: {
+      issuer: infra.keycloakIssuer,
+      audience: infra.keycloakAudience,
+      jwksUri: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/certs`,
+      allowedClients: infra.apiClients,
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { AuthModule } from '@vanguard/auth';
+import { LongWork } from '@vanguard/http';
+import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe } from '@vanguard/observability';
+import { evaluationUpcasters } from './infrastructure/evaluation-upcasters';
+import { AuditReader } from './application/audit-reader';
+import { AuditTrail } from './application/audit-trail';
+import type { AuditConfig } from './audit.config';
+import { AuditPoolsModule, READER_POOL, TRAIL_POOL } from './infrastructure/audit-pools';
+import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http.controller';
+import { TrailHttpController } from './interface/http/trail.http.controller';
+
+/** Composition root of the audit service: a read-only reader over the audited stores, and the auditors' trail. */
+@Module({})
+export class AuditModule {
+  static register(config: AuditConfig): DynamicModule {
+    const longWork = new LongWork();
+    return {
+      module: AuditModule,
+      imports: [
+        LoggingModule,
+        MetricsModule,
+        AuditPoolsModule.forRoot(config.readerDatabaseUrl, config.trailDatabaseUrl),
+        AuthModule.forRoot(config.keycloak),
+        HealthModule.register({
+          inject: [READER_POOL],
+          useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
+        }),
+      ],
+      controllers: [AuditHttpController, TrailHttpController],
+      providers: [
+        { provide: LongWork, useValue: longWork },
+        {
+          provide: VERIFY_LIMITER,
+          useValue: longWork.limiter({ zh: '核验', en: 'verifications' }, { ...config.longWork, retryAfterSec: 10 }),
+        },
+        {
+          provide: AuditReader,
+          inject: [READER_POOL],
+          useFactory: (pool: Pool) => new AuditReader(pool, config.schemas, { evaluation: evaluationUpcasters }),
+        },
+        { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
+      ],
+    };
+  }
+}

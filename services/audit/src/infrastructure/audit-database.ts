@@ -1,0 +1,65 @@
+import { Client, Pool } from 'pg';
+import { createReadOnlyRole, createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
+import { serviceRole } from '@vanguard/infra-config';
+
+/** The stores the audit service reads: the two event-sourced contexts (DESIGN.md, Audit trail). */
+export const AUDITED_SCHEMAS = ['evaluation', 'commendation'] as const;
+export type AuditedContext = (typeof AUDITED_SCHEMAS)[number];
+
+/** Login role the audit service reads the audited stores with: SELECT only, never personal_keys. */
+export const AUDIT_READER_ROLE = 'vg_audit_reader';
+
+const password = () => process.env['VG_SERVICE_DB_PASSWORD'] ?? 'vanguard-dev';
+
+/** Connection string of the read-only reader role on the same database as `databaseUrl`. */
+export function auditReaderUrl(databaseUrl: string): string {
+  const u = new URL(databaseUrl);
+  u.username = AUDIT_READER_ROLE;
+  u.password = password();
+  return u.toString();
+}
+
+/**
+ * Run by `npm run migrate` as the admin, after the audited stores exist:
+ * - `vg_audit_reader` (login) gets USAGE on the evaluation and commendation schemas and SELECT on
+ *   `events`, `events_view` and `streams` — what reading, folding and verifying need. Not
+ *   `personal_keys` (even wrapped, subject keys are not an auditor's to hold), not snapshots
+ *   (the store skips them when personal data is withheld) nor anything else: a replay's
+ *   connection can write nothing anywhere.
+ * - the audit service's own schema `audit` holds the auditors' trail as an event store, written
+ *   by `vg_audit` through the store's functions only (INSERT/SELECT on events, no UPDATE/DELETE).
+ */
+export async function prepareAuditDatabase(adminUrl: string): Promise<void> {
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  try {
+    for (const schema of AUDITED_SCHEMAS) {
+      await createReadOnlyRole(admin, { schema, role: AUDIT_READER_ROLE, password: password() });
+      // The lib's read-only role also reads snapshots and checkpoints; replays with personal data withheld need neither.
+      await admin.query(`revoke all on "${schema}".snapshots, "${schema}".subscription_checkpoints from "${AUDIT_READER_ROLE}"`);
+    }
+    const dbName = new URL(adminUrl).pathname.slice(1);
+    await admin.query(`grant connect on database "${dbName}" to "${AUDIT_READER_ROLE}"`);
+    await admin.query(`revoke create on schema public from "${AUDIT_READER_ROLE}"`);
+    await ensureTrailStore(admin, adminUrl);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function ensureTrailStore(admin: Pool, adminUrl: string): Promise<void> {
+  const role = serviceRole('audit');
+  const db = new Client({ connectionString: adminUrl });
+  await db.connect();
+  try {
+    const exists = await db.query('select 1 from pg_roles where rolname = $1', [role]);
+    if (exists.rowCount === 0) await db.query(`create role "${role}" login password '${password().replace(/'/g, "''")}'`);
+    await db.query(`create schema if not exists audit`);
+    await db.query(`grant connect on database "${new URL(adminUrl).pathname.slice(1)}" to "${role}"`);
+    await db.query(`revoke create on schema public from "${role}"`);
+  } finally {
+    await db.end();
+  }
+  // The trail's tables belong to the admin, as the audited stores' do: the service may only append and read.
+  await migrateEventStore(admin, { schema: 'audit' });
+  await createServiceRole(admin, { schema: 'audit', role });
+}

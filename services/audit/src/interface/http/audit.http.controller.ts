@@ -1,0 +1,162 @@
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles, type Role } from '@vanguard/auth';
+import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
+import { AuditReader, MAX_TIMELINE_PAGE } from '../../application/audit-reader';
+import { AuditRefusal } from '../../application/audit-refusal';
+import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { explainDecision } from '../../application/explain-decision';
+import { streamKindOf } from '../../application/stream-catalog';
+import { verifyStores, type VerifyScope } from '../../application/verify-stores';
+import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt } from './audit-params';
+
+export const VERIFY_LIMITER = Symbol('VERIFY_LIMITER');
+/** Only the auditor roles; the supervisor of auditors may audit too. */
+export const AUDIT_ROLES: Role[] = ['auditor', 'audit_supervisor'];
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,150}$/;
+
+type Caller = { auditor: Auditor; correlationId: string };
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller()
+export class AuditHttpController {
+  constructor(
+    private readonly reader: AuditReader,
+    private readonly trail: AuditTrail,
+    @Inject(VERIFY_LIMITER) private readonly verifications: ConcurrencyLimiter,
+  ) {}
+
+  @Get('streams/:streamId/timeline')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '流的全部事件：谁、何角色、何组织、理由、依据、记录时间 / every event of a stream, paginated' })
+  async timeline(@Param('streamId') streamId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    streamKindOf(streamId);
+    const fromVersion = q['fromVersion'] === undefined ? 1 : parsePositiveInt('fromVersion', q['fromVersion']);
+    const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], MAX_TIMELINE_PAGE);
+    await this.trail.record(c.auditor, { query: 'timeline', streams: [streamId], params: { fromVersion, limit } }, c.correlationId);
+    return this.reader.timeline(streamId, fromVersion, limit);
+  }
+
+  @Get('streams/:streamId/as-of')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '某一时刻（at）或版本（version）时流的状态 / a stream as of an instant or version' })
+  async asOf(@Param('streamId') streamId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    streamKindOf(streamId);
+    const at = parseInstantOrVersion(q, 'at', 'version');
+    await this.trail.record(c.auditor, { query: 'as-of', streams: [streamId], params: { ...at } }, c.correlationId);
+    return this.reader.asOf(streamId, at);
+  }
+
+  @Get('streams/:streamId/diff')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '两个时刻（或版本）之间逐字段的差异 / field-by-field diff between two instants or versions' })
+  async diff(@Param('streamId') streamId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    streamKindOf(streamId);
+    const from = parseInstantOrVersion(q, 'fromAt', 'fromVersion');
+    const to = parseInstantOrVersion(q, 'toAt', 'toVersion');
+    await this.trail.record(c.auditor, { query: 'diff', streams: [streamId], params: { from, to } }, c.correlationId);
+    return this.reader.diff(streamId, from, to);
+  }
+
+  @Get('programmes/:programmeId/as-of')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '某一时刻的表彰项目：项目、公示、全部推荐 / a programme with its notice and nominations as of an instant' })
+  async programmeAsOf(@Param('programmeId') programmeId: string, @Query('at') rawAt: unknown, @AuditCaller() c: Caller) {
+    if (!ID.test(programmeId)) throw AuditRefusal.invalid('programmeId', '不是有效的编号 / not a valid id');
+    const at = parseInstant('at', rawAt);
+    const stream = `award-programme-${programmeId}`;
+    await this.trail.record(c.auditor, { query: 'programme-as-of', streams: [stream], params: { at } }, c.correlationId);
+    return this.reader.programmeAsOf(programmeId, at);
+  }
+
+  @Get('streams/:streamId/decisions/:version/explain')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '以记录的依据与规则版本重放决定，说明是否复现 / replay a decision with its recorded inputs and rule versions' })
+  async explain(@Param('streamId') streamId: string, @Param('version') rawVersion: string, @AuditCaller() c: Caller) {
+    streamKindOf(streamId);
+    const version = parsePositiveInt('version', rawVersion);
+    await this.trail.record(c.auditor, { query: 'explain', streams: [streamId], params: { version } }, c.correlationId);
+    return explainDecision(this.reader, streamId, version);
+  }
+
+  /**
+   * NDJSON: `{"progress":{done,total}}` lines, then `{"result":…}`. A client that goes away ends
+   * the verification at the next stream and its connection goes back to the pool (ADR 0019).
+   */
+  @Get('verify')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '核验哈希链与完整性：单个流（stream）、时间段（from,to）或全部 / verify chains and completeness' })
+  async verify(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const scope = verifyScopeOf(q);
+    const streams = 'stream' in scope ? [scope.stream] : [];
+    await this.trail.record(c.auditor, { query: 'verify', streams, params: { ...scope } }, c.correlationId);
+    const lease = this.verifications.acquire(c.auditor.sub);
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort(new Error('the client went away'));
+    };
+    res.on('close', onClose);
+    const signal = AbortSignal.any([gone.signal, lease.signal]);
+    try {
+      res.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+      await streamBody(res, verifyLines(this.reader, scope, signal), { signal, stallMs: 30_000 });
+    } finally {
+      res.off('close', onClose);
+      lease.release();
+      void req;
+    }
+  }
+}
+
+function verifyScopeOf(q: Record<string, unknown>): VerifyScope {
+  if (q['stream'] !== undefined) {
+    if (typeof q['stream'] !== 'string') throw AuditRefusal.invalid('stream', 'one stream id');
+    streamKindOf(q['stream'], 'stream');
+    return { stream: q['stream'] };
+  }
+  if (q['from'] !== undefined || q['to'] !== undefined) {
+    const from = parseInstant('from', q['from']);
+    const to = parseInstant('to', q['to']);
+    if (from > to) throw AuditRefusal.invalid('to', '结束早于开始 / `to` is before `from`');
+    return { from, to };
+  }
+  return { everything: true };
+}
+
+/** Progress at most every 250 ms, then the result; the first line comes before any byte is sent. */
+async function* verifyLines(reader: AuditReader, scope: VerifyScope, signal: AbortSignal): AsyncGenerator<string> {
+  yield `${JSON.stringify({ started: { scope } })}\n`;
+  const lines: string[] = [];
+  let wake: (() => void) | null = null;
+  let last = 0;
+  let finished: { result?: unknown; error?: unknown } | null = null;
+  const work = verifyStores(reader, scope, {
+    signal,
+    onProgress: (p) => {
+      if (Date.now() - last < 250 && p.done < p.total) return;
+      last = Date.now();
+      lines.push(`${JSON.stringify({ progress: p })}\n`);
+      wake?.();
+    },
+  }).then(
+    (result) => (finished = { result }),
+    (error: unknown) => (finished = { error }),
+  );
+  void work.then(() => wake?.());
+  for (;;) {
+    while (lines.length) yield lines.shift()!;
+    if (finished) break;
+    await new Promise<void>((r) => (wake = r));
+    wake = null;
+  }
+  const done = finished as { result?: unknown; error?: unknown };
+  if (done.error !== undefined) {
+    if (signal.aborted) return;
+    const status = (done.error as { getStatus?: () => number }).getStatus?.();
+    yield `${JSON.stringify({ error: status ? (done.error as { getResponse(): unknown }).getResponse() : { code: 'AUDIT.VERIFY_FAILED', message: 'verification failed' } })}\n`;
+    return;
+  }
+  yield `${JSON.stringify({ result: done.result })}\n`;
+}

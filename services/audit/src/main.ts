@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { createHttpApp } from '@vanguard/http';
+import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
+import { auditConfig } from './audit.config';
+import { AuditModule } from './audit.module';
+
+async function bootstrap(): Promise<void> {
+  await refuseUnsafeProductionStart('audit', []);
+  const config = auditConfig();
+  const app = await createHttpApp(AuditModule.register(config), {
+    title: 'Vanguard · 审计 audit service',
+    description:
+      '只读重放与核验：时间线、某时刻状态、差异、决定重放、哈希链核验、审计人员查询留痕 / read-only replay, as-of, diff, explain, verify, and the auditors’ own trail',
+  });
+  // Loopback unless told otherwise (containers set HOST=0.0.0.0).
+  await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
+}
+
+void bootstrap();
