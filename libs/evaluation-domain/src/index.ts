@@ -9,3 +9,4 @@ export * from './mass-evaluation';
 export * from './pioneer';
 export * from './pledge';
 export * from './review';
+export * from './replay';

@@ -18,6 +18,12 @@ export type OrgPath = readonly PathNode[];
 
 const PREFIX = 'organization-';
 
+/**
+ * Room a decision keeps among its at most 100 inputs for the path it records: province to
+ * branch is 5–7 levels, so 16 leaves a margin for deeper trees without crowding other inputs.
+ */
+export const MAX_RECORDED_PATH = 16;
+
 /** The ids of a path, root first: what scope rules compare. */
 export const idsOf = (path: OrgPath): string[] => path.map((n) => n.orgId);
 

@@ -1,4 +1,5 @@
 import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
 import type { TierInputs } from './tier-rules';
 
 export interface AssessOrganization {
@@ -10,8 +11,8 @@ export interface AssessOrganization {
     /** The mass-evaluation result the handler read, if any: its value and where it came from. */
     readonly satisfaction: { readonly permille: number; readonly streamId: string; readonly version: number } | null;
     readonly decidedBy: DecidedBy;
-    /** ids from the root down to the organisation assessed. */
-    readonly orgPath: readonly string[];
+    /** The path of the organisation assessed, recorded among the decision's inputs. */
+    readonly orgPath: OrgPath;
     /** The tier rule version in force (chosen by the service's configuration, recorded on the event). */
     readonly ruleVersion: number;
     readonly reason: string;

@@ -1,4 +1,5 @@
-import { checkRule, type Decider } from '@vanguard/kernel';
+import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
+import { idsOf, pathInputs } from '../org-path';
 import type { AssessmentCommand, AssessOrganization } from './assessment.commands';
 import type { AssessmentEvent } from './assessment.events';
 import { AssessedByALevelAboveRule, PeriodIsAssessedOnceRule, TierRuleVersionExistsRule } from './assessment.rules';
@@ -9,7 +10,8 @@ const RANK: Record<OrgTier, number> = { lagging: 0, middle: 1, advanced: 2 };
 
 export function assessOrganization({ data }: AssessOrganization, state: AssessmentState): AssessmentEvent[] {
   checkRule(new PeriodIsAssessedOnceRule(state, data.period));
-  checkRule(new AssessedByALevelAboveRule(data.decidedBy, data.orgPath));
+  const entitled = new AssessedByALevelAboveRule(data.decidedBy, idsOf(data.orgPath));
+  checkRule(entitled);
   checkRule(new TierRuleVersionExistsRule(data.ruleVersion));
   const rule = TIER_RULES[data.ruleVersion]!;
   const inputs = { scores: data.scores, satisfactionPermille: data.satisfaction?.permille ?? null };
@@ -28,8 +30,10 @@ export function assessOrganization({ data }: AssessOrganization, state: Assessme
         inputs: [
           { streamId: `assessment-${data.orgId}`, version: state.version },
           ...(data.satisfaction ? [{ streamId: data.satisfaction.streamId, version: data.satisfaction.version }] : []),
+          ...pathInputs(data.orgPath),
         ],
         rule: { id: rule.id, version: rule.version },
+        checks: [ruleRef(entitled)],
         reason: data.reason,
       },
     },

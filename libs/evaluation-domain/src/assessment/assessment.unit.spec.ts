@@ -1,4 +1,5 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { pathAtVersionZero, pathInputs } from '../org-path';
 import type { AssessOrganization } from './assessment.commands';
 import { assessmentDecider } from './assessment.decide';
 import type { AssessmentEvent } from './assessment.events';
@@ -9,7 +10,7 @@ const PROVINCE = '00000000-0000-4000-8000-000000000091';
 const COUNTY = '00000000-0000-4000-8000-000000910425';
 const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
 const VILLAGE = '00000000-0000-4000-8000-910425101201';
-const PATH = [PROVINCE, COUNTY, TOWNSHIP, VILLAGE];
+const PATH = pathAtVersionZero([PROVINCE, COUNTY, TOWNSHIP, VILLAGE]);
 const evaluator = { sub: 'county.evaluator', role: 'evaluator', orgId: COUNTY };
 const SAT = { permille: 650, streamId: 'mass-evaluation-01930000-0000-7000-8000-0000000000b1', version: 3 };
 
@@ -60,8 +61,9 @@ describe('assessmentDecider', () => {
             starRating: 4,
             decision: {
               decidedBy: evaluator,
-              inputs: [{ streamId: `assessment-${VILLAGE}`, version: 0 }],
+              inputs: [{ streamId: `assessment-${VILLAGE}`, version: 0 }, ...pathInputs(PATH)],
               rule: { id: 'evaluation.assessment.tier', version: 1 },
+              checks: [{ id: 'evaluation.assessment.by-level-above', version: 1 }],
               reason: '年度评定',
             },
           },
@@ -119,10 +121,7 @@ describe('assessmentDecider', () => {
               starRating: 3,
               decision: {
                 rule: { version: 2 },
-                inputs: [
-                  { streamId: `assessment-${VILLAGE}`, version: 0 },
-                  { streamId: SAT.streamId, version: 3 },
-                ],
+                inputs: [{ streamId: `assessment-${VILLAGE}`, version: 0 }, { streamId: SAT.streamId, version: 3 }, ...pathInputs(PATH)],
               },
             },
           }),

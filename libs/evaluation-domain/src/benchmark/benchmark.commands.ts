@@ -1,5 +1,6 @@
 import type { BenchmarkChosen, BenchmarkProgressReported, ContractData } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
 
 export interface ChooseBenchmark {
   readonly type: 'ChooseBenchmark';
@@ -11,7 +12,7 @@ export interface ReportBenchmarkProgress {
 }
 export interface ConfirmBenchmarkReached {
   readonly type: 'ConfirmBenchmarkReached';
-  /** `orgPath`: ids from the root down to the organisation benchmarking (or the member's). */
-  readonly data: { readonly decidedBy: DecidedBy; readonly orgPath: readonly string[]; readonly reason: string };
+  /** `orgPath`: the path of the organisation benchmarking (or the member's), recorded among the decision's inputs. */
+  readonly data: { readonly decidedBy: DecidedBy; readonly orgPath: OrgPath; readonly reason: string };
 }
 export type BenchmarkCommand = ChooseBenchmark | ReportBenchmarkProgress | ConfirmBenchmarkReached;

@@ -1,5 +1,6 @@
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import type { BenchmarkCommand, ChooseBenchmark, ConfirmBenchmarkReached, ReportBenchmarkProgress } from './benchmark.commands';
+import { idsOf, pathInputs } from '../org-path';
 import type { BenchmarkEvent } from './benchmark.events';
 import {
   BenchmarkIsActiveRule,
@@ -25,7 +26,7 @@ export function reportBenchmarkProgress({ data }: ReportBenchmarkProgress, state
 
 export function confirmBenchmarkReached({ data }: ConfirmBenchmarkReached, state: BenchmarkState): BenchmarkEvent[] {
   checkRule(new BenchmarkIsActiveRule(state));
-  const rule = new BenchmarkIsConfirmedAboveRule(state, data.decidedBy, data.orgPath);
+  const rule = new BenchmarkIsConfirmedAboveRule(state, data.decidedBy, idsOf(data.orgPath));
   checkRule(rule);
   return [
     {
@@ -34,7 +35,7 @@ export function confirmBenchmarkReached({ data }: ConfirmBenchmarkReached, state
         benchmarkId: state.benchmarkId!,
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [{ streamId: `benchmark-${state.benchmarkId}`, version: state.version }],
+          inputs: [{ streamId: `benchmark-${state.benchmarkId}`, version: state.version }, ...pathInputs(data.orgPath)],
           rule: ruleRef(rule),
           reason: data.reason,
         },

@@ -1,4 +1,5 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { pathAtVersionZero, pathInputs } from '../org-path';
 import type { BenchmarkCommand } from './benchmark.commands';
 import { benchmarkDecider } from './benchmark.decide';
 import type { BenchmarkEvent } from './benchmark.events';
@@ -16,7 +17,7 @@ const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
 const VILLAGE = '00000000-0000-4000-8000-910425101201';
 const MODEL_VILLAGE = '00000000-0000-4000-8000-910425101202';
 const BENCH = '01930000-0000-7000-8000-0000000000ba';
-const PATH = [PROVINCE, COUNTY, TOWNSHIP, VILLAGE];
+const PATH = pathAtVersionZero([PROVINCE, COUNTY, TOWNSHIP, VILLAGE]);
 const township = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
 
 const chosenData = {
@@ -78,7 +79,7 @@ describe('benchmarkDecider', () => {
       .thenMatches((e) =>
         expect(e[0]).toMatchObject({
           type: 'evaluation.BenchmarkReached',
-          data: { decision: { inputs: [{ streamId: `benchmark-${BENCH}`, version: 1 }] } },
+          data: { decision: { inputs: [{ streamId: `benchmark-${BENCH}`, version: 1 }, ...pathInputs(PATH)] } },
         }),
       ));
   it('is not confirmed by the village itself', () =>

@@ -1,14 +1,14 @@
-import type { ContractData, LeaderCommentMade, MassEvaluationFindingsRecorded } from '@vanguard/contracts';
+import type { ContractData, LeaderCommentMade } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
 /**
  * The commenter's right to comment, as the handler read it: the path of the organisation
- * commented on (root first), and the contact point (领导干部联系点) that links the commenter
+ * commented on (root first, recorded among the inputs), and the contact point (领导干部联系点) that links the commenter
  * to it, if any — its stream and version are recorded as an input.
  */
 export interface CommentRight {
-  readonly orgPath: readonly string[];
+  readonly orgPath: OrgPath;
   readonly contactPoint: { readonly streamId: string; readonly version: number } | null;
 }
 
@@ -26,7 +26,8 @@ export interface CompleteRectification {
     readonly findingId: string;
     readonly completedOn: string;
     readonly decidedBy: DecidedBy;
-    readonly orgPath: readonly string[];
+    /** The path of the organisation that rectifies, recorded among the decision's inputs. */
+    readonly orgPath: OrgPath;
     readonly reason: string;
   };
 }
@@ -36,28 +37,4 @@ export interface MarkOverdueRectifications {
   readonly data: { readonly today: string };
 }
 
-/**
- * The window as the handler read it: its status, whose it is, the organisation that rectifies,
- * and the stream version (recorded as the decision's input).
- */
-export interface WindowRead {
-  readonly windowId: string;
-  readonly status: 'none' | 'open' | 'closed' | 'published';
-  readonly orgId: string;
-  readonly subject: { readonly kind: 'organization' | 'member'; readonly id: string };
-  readonly version: number;
-}
-
-/** 群众评议问题整改: the organiser records the problems the masses raised as findings (on `comment-<windowId>`). */
-export interface RecordMassEvaluationFindings {
-  readonly type: 'RecordMassEvaluationFindings';
-  readonly data: Pick<ContractData<typeof MassEvaluationFindingsRecorded>, 'recordedOn' | 'summary' | 'findings'> & {
-    readonly window: WindowRead;
-    /** The path of the window's organisation, root first, recorded among the decision's inputs. */
-    readonly orgPath: OrgPath;
-    readonly decidedBy: DecidedBy;
-    readonly reason: string;
-  };
-}
-
-export type CommentCommand = MakeLeaderComment | RecordMassEvaluationFindings | CompleteRectification | MarkOverdueRectifications;
+export type CommentCommand = MakeLeaderComment | CompleteRectification | MarkOverdueRectifications;

@@ -1,5 +1,6 @@
 import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
+import { idsOf } from '../org-path';
 import type { CommentRight } from './comment.commands';
 import type { CommentState } from './comment.state';
 
@@ -36,7 +37,7 @@ export class CommentIsByALeaderAboveOrTheContactPointRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    const above = this.right.orgPath.slice(0, -1).includes(this.decidedBy.orgId) && LEADER_ROLES.includes(this.decidedBy.role);
+    const above = idsOf(this.right.orgPath).slice(0, -1).includes(this.decidedBy.orgId) && LEADER_ROLES.includes(this.decidedBy.role);
     return !above && this.right.contactPoint === null;
   }
 }

@@ -1,4 +1,5 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { pathInputs, type OrgPath } from '../org-path';
 import type { CommentCommand } from './comment.commands';
 import { commentDecider } from './comment.decide';
 import type { CommentEvent } from './comment.events';
@@ -15,7 +16,12 @@ const COUNTY = '00000000-0000-4000-8000-000000910425';
 const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
 const OTHER_TOWNSHIP = '00000000-0000-4000-8000-000910425102';
 const VILLAGE = '00000000-0000-4000-8000-910425101201';
-const PATH = [PROVINCE, COUNTY, TOWNSHIP, VILLAGE];
+const PATH: OrgPath = [
+  { orgId: PROVINCE, version: 1 },
+  { orgId: COUNTY, version: 2 },
+  { orgId: TOWNSHIP, version: 3 },
+  { orgId: VILLAGE, version: 4 },
+];
 const COMMENT = '01930000-0000-7000-8000-0000000000e1';
 const F1 = '01930000-0000-7000-8000-0000000000f1';
 const F2 = '01930000-0000-7000-8000-0000000000f2';
@@ -53,7 +59,7 @@ const made: CommentEvent = {
     findings,
     decision: {
       decidedBy: townshipSecretary,
-      inputs: [],
+      inputs: pathInputs(PATH),
       rule: { id: 'evaluation.comment.by-leader-above-or-contact-point', version: 1 },
       reason: '季度点评',
     },
@@ -68,11 +74,11 @@ const spec = specificationFor(commentDecider);
 describe('commentDecider', () => {
   it('records a comment by the secretary of the township above, with findings and deadlines', () =>
     spec.given([]).when(make()).then([made]));
-  it('records a comment by the contact-point leader, with the contact point as its input', () =>
+  it('records a comment by the contact-point leader, with the contact point and the path read as its inputs', () =>
     spec
       .given([])
       .when(make({ sub: 'province.organizer', role: 'organizer', orgId: OTHER_TOWNSHIP }, CONTACT_POINT))
-      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { inputs: [CONTACT_POINT] } } })));
+      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { inputs: [CONTACT_POINT, ...pathInputs(PATH)] } } })));
   it('refuses a leader of another township', () =>
     spec
       .given([])
@@ -100,12 +106,19 @@ describe('commentDecider', () => {
       .thenRefuses(FindingsHaveADeadlineAfterTheCommentRule));
   it('records a comment once', () => spec.given([made]).when(make()).thenRefuses(CommentIsMadeOnceRule));
 
-  it('confirms a rectification done on time', () =>
+  it('confirms a rectification done on time, recording the comment and the path it read', () =>
     spec
       .given([made])
       .when(complete('2011-06-15'))
       .thenMatches((e) =>
-        expect(e[0]).toMatchObject({ type: 'evaluation.RectificationCompleted', data: { findingId: F1, onTime: true } }),
+        expect(e[0]).toMatchObject({
+          type: 'evaluation.RectificationCompleted',
+          data: {
+            findingId: F1,
+            onTime: true,
+            decision: { inputs: [{ streamId: `comment-${COMMENT}`, version: 1 }, ...pathInputs(PATH)] },
+          },
+        }),
       ));
   it('records a late rectification as not on time', () =>
     spec

@@ -1,12 +1,24 @@
 import type { ContractData, QuarterPioneerNominated } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
 
 type Candidate = ContractData<typeof QuarterPioneerNominated>['candidate'];
+
+/**
+ * Where a candidate stands, as the handler read it: a member from the roster (`known` false
+ * when the roster has no such member; `orgPath` the path of the member's organisation), an
+ * organisation from the tree copy (`known` false when the copy has no active one).
+ */
+export interface CandidateStanding {
+  readonly known: boolean;
+  readonly active: boolean;
+  readonly orgPath: readonly string[];
+}
 
 export interface NominateQuarterPioneer {
   readonly type: 'NominateQuarterPioneer';
   /** `cycleOpen`: whether the cycle was open when the handler read it. */
-  readonly data: ContractData<typeof QuarterPioneerNominated> & { readonly cycleOpen: boolean };
+  readonly data: ContractData<typeof QuarterPioneerNominated> & { readonly cycleOpen: boolean; readonly standing: CandidateStanding };
 }
 export interface SelectQuarterPioneer {
   readonly type: 'SelectQuarterPioneer';
@@ -15,8 +27,8 @@ export interface SelectQuarterPioneer {
     readonly votesFor: number;
     readonly votesCast: number;
     readonly decidedBy: DecidedBy;
-    /** ids from the root down to the organisation selecting. */
-    readonly orgPath: readonly string[];
+    /** The path of the organisation whose pioneer is selected, recorded among the decision's inputs. */
+    readonly orgPath: OrgPath;
     readonly reason: string;
   };
 }

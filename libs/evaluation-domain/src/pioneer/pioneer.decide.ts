@@ -1,8 +1,10 @@
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import type { NominateQuarterPioneer, PioneerCommand, SelectQuarterPioneer } from './pioneer.commands';
+import { idsOf, pathInputs } from '../org-path';
 import type { PioneerEvent } from './pioneer.events';
 import {
   CandidateIsNominatedOnceRule,
+  NomineeBelongsToTheSubtreeRule,
   OnlyANomineeIsSelectedOnceRule,
   PioneerIsCarriedByAMajorityRule,
   PioneerIsSelectedByItsOrganisationRule,
@@ -12,14 +14,16 @@ import { evolve, initialState, type PioneerState } from './pioneer.state';
 
 export function nominateQuarterPioneer({ data }: NominateQuarterPioneer, state: PioneerState): PioneerEvent[] {
   checkRule(new PioneersAreNominatedInAnOpenCycleRule(data.cycleOpen));
+  checkRule(new NomineeBelongsToTheSubtreeRule(data.orgId, data.standing));
   checkRule(new CandidateIsNominatedOnceRule(state, data.candidate));
-  const { cycleOpen: _open, ...nominated } = data;
+  const { cycleOpen: _open, standing: _standing, ...nominated } = data;
   return [{ type: 'evaluation.QuarterPioneerNominated', data: nominated }];
 }
 
 export function selectQuarterPioneer({ data }: SelectQuarterPioneer, state: PioneerState): PioneerEvent[] {
   checkRule(new OnlyANomineeIsSelectedOnceRule(state, data.candidate));
-  checkRule(new PioneerIsSelectedByItsOrganisationRule(data.decidedBy, data.orgPath));
+  const entitled = new PioneerIsSelectedByItsOrganisationRule(data.decidedBy, idsOf(data.orgPath));
+  checkRule(entitled);
   const majority = new PioneerIsCarriedByAMajorityRule(data.votesFor, data.votesCast);
   checkRule(majority);
   return [
@@ -33,8 +37,9 @@ export function selectQuarterPioneer({ data }: SelectQuarterPioneer, state: Pion
         votesCast: data.votesCast,
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [{ streamId: `pioneer-${state.orgId}-${state.cycleId}`, version: state.version }],
+          inputs: [{ streamId: `pioneer-${state.orgId}-${state.cycleId}`, version: state.version }, ...pathInputs(data.orgPath)],
           rule: ruleRef(majority),
+          checks: [ruleRef(entitled)],
           reason: data.reason,
         },
       },

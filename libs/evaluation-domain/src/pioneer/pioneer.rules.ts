@@ -1,5 +1,6 @@
 import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
+import type { CandidateStanding } from './pioneer.commands';
 import { sameCandidate, type PioneerState } from './pioneer.state';
 
 type Candidate = PioneerState['nominated'][number];
@@ -14,6 +15,28 @@ export class PioneersAreNominatedInAnOpenCycleRule extends Rule {
   }
   isBroken(): boolean {
     return !this.open;
+  }
+}
+
+/**
+ * A pioneer comes from the nominating organisation's own ranks: a member active in the roster
+ * in it or an organisation below it, or an organisation of its subtree. Unknown, departed and
+ * elsewhere answer alike, so nominations cannot probe the roster.
+ */
+export class NomineeBelongsToTheSubtreeRule extends Rule {
+  readonly id = 'evaluation.pioneer.nominee-in-subtree';
+  readonly code = 'PIONEER.NOMINEE_NOT_IN_SUBTREE';
+  readonly kind = 'rule';
+  readonly message =
+    '被推荐人须是本组织（含下级）在册的党员或组织 / the nominee must be an active member or an organisation of the nominating subtree';
+  constructor(
+    private readonly orgId: string,
+    private readonly standing: CandidateStanding,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.standing.known || !this.standing.active || !this.standing.orgPath.includes(this.orgId);
   }
 }
 

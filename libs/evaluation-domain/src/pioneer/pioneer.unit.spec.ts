@@ -1,9 +1,11 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { pathAtVersionZero, pathInputs } from '../org-path';
 import type { PioneerCommand } from './pioneer.commands';
 import { pioneerDecider } from './pioneer.decide';
 import type { PioneerEvent } from './pioneer.events';
 import {
   CandidateIsNominatedOnceRule,
+  NomineeBelongsToTheSubtreeRule,
   OnlyANomineeIsSelectedOnceRule,
   PioneerIsCarriedByAMajorityRule,
   PioneerIsSelectedByItsOrganisationRule,
@@ -17,12 +19,15 @@ const OTHER = '00000000-0000-4000-8000-000910425102';
 const CYCLE = '01930000-0000-7000-8000-0000000000c2';
 const MEMBER = { kind: 'member', id: '01930000-0000-7000-8000-0000000000a1' } as const;
 const OTHER_MEMBER = { kind: 'member', id: '01930000-0000-7000-8000-0000000000a2' } as const;
-const PATH = [PROVINCE, COUNTY, TOWNSHIP];
+const PATH = pathAtVersionZero([PROVINCE, COUNTY, TOWNSHIP]);
+const VILLAGE = '00000000-0000-4000-8000-910425101201';
+/** A member active in a village below the township, as the roster says. */
+const inVillage = { known: true, active: true, orgPath: [PROVINCE, COUNTY, TOWNSHIP, VILLAGE] };
 const secretary = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
 
-const nominate = (candidate: typeof MEMBER | typeof OTHER_MEMBER = MEMBER, cycleOpen = true): PioneerCommand => ({
+const nominate = (candidate: typeof MEMBER | typeof OTHER_MEMBER = MEMBER, cycleOpen = true, standing = inVillage): PioneerCommand => ({
   type: 'NominateQuarterPioneer',
-  data: { orgId: TOWNSHIP, cycleId: CYCLE, candidate, deeds: '带领群众修通村道', cycleOpen },
+  data: { orgId: TOWNSHIP, cycleId: CYCLE, candidate, deeds: '带领群众修通村道', cycleOpen, standing },
 });
 const nominated: PioneerEvent = {
   type: 'evaluation.QuarterPioneerNominated',
@@ -47,8 +52,9 @@ const selected: PioneerEvent = {
     votesCast: 41,
     decision: {
       decidedBy: secretary,
-      inputs: [{ streamId: `pioneer-${TOWNSHIP}-${CYCLE}`, version: 1 }],
+      inputs: [{ streamId: `pioneer-${TOWNSHIP}-${CYCLE}`, version: 1 }, ...pathInputs(PATH)],
       rule: { id: 'evaluation.pioneer.majority', version: 1 },
+      checks: [{ id: 'evaluation.pioneer.selected-by-organisation', version: 1 }],
       reason: '党员大会投票',
     },
   },
@@ -59,6 +65,22 @@ describe('pioneerDecider', () => {
   it('nominates a candidate in an open cycle', () => spec.given([]).when(nominate()).then([nominated]));
   it('nominates nobody in a closed cycle', () =>
     spec.given([]).when(nominate(MEMBER, false)).thenRefuses(PioneersAreNominatedInAnOpenCycleRule));
+  it.each([
+    ['a member the roster does not know', { known: false, active: false, orgPath: [] }],
+    ['a member who has left', { ...inVillage, active: false }],
+    ['a member of another township', { ...inVillage, orgPath: [PROVINCE, COUNTY, OTHER] }],
+    ['a member of the county above', { ...inVillage, orgPath: [PROVINCE, COUNTY] }],
+  ])('nominates no %s', (_, standing) =>
+    spec
+      .given([])
+      .when(nominate(MEMBER, true, standing))
+      .thenRefuses(NomineeBelongsToTheSubtreeRule),
+  );
+  it('nominates a member of the nominating organisation itself', () =>
+    spec
+      .given([])
+      .when(nominate(MEMBER, true, { ...inVillage, orgPath: [PROVINCE, COUNTY, TOWNSHIP] }))
+      .then([nominated]));
   it('nominates a candidate once a quarter', () => spec.given([nominated]).when(nominate()).thenRefuses(CandidateIsNominatedOnceRule));
   it('selects a nominee carried by a majority, recording the votes and the rule', () =>
     spec.given([nominated]).when(select()).then([selected]));

@@ -1,5 +1,6 @@
 import type { ContractData, PledgeMade, PledgeProgressReported, RatingTally } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
 
 type Made = ContractData<typeof PledgeMade>;
 
@@ -32,14 +33,14 @@ export interface AmendPledge {
   readonly type: 'AmendPledge';
   readonly data: Pick<Made, 'category' | 'content' | 'dueOn'> & { readonly today: string; readonly cycleEndsOn: string };
 }
-/** `pledgerOrgPath`: ids from the root down to the pledger's organisation, from the tree copy. */
+/** `pledgerOrgPath`: the pledger's organisation's path from the tree copy (recorded among the decision's inputs). */
 export interface FilePledge {
   readonly type: 'FilePledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: readonly string[]; readonly reason: string };
+  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: OrgPath; readonly reason: string };
 }
 export interface ReturnPledge {
   readonly type: 'ReturnPledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: readonly string[]; readonly reason: string };
+  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: OrgPath; readonly reason: string };
 }
 export interface PublishPledge {
   readonly type: 'PublishPledge';
@@ -49,14 +50,14 @@ export interface ReportPledgeProgress {
   readonly type: 'ReportPledgeProgress';
   readonly data: Pick<ContractData<typeof PledgeProgressReported>, 'note' | 'percent'>;
 }
-/** `filerOrgPath`: ids from the root down to the organisation that filed the pledge. */
+/** `filerOrgPath`: the path of the organisation that filed the pledge (recorded among the decision's inputs). */
 export interface FulfilPledge {
   readonly type: 'FulfilPledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: readonly string[]; readonly reason: string };
+  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: OrgPath; readonly reason: string };
 }
 export interface LapsePledge {
   readonly type: 'LapsePledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: readonly string[]; readonly reason: string };
+  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: OrgPath; readonly reason: string };
 }
 export interface RatePledge {
   readonly type: 'RatePledge';

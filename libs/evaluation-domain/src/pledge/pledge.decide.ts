@@ -12,6 +12,7 @@ import type {
   ReportPledgeProgress,
   ReturnPledge,
 } from './pledge.commands';
+import { idsOf, pathInputs } from '../org-path';
 import type { PledgeEvent } from './pledge.events';
 import {
   DecisionGivesAReasonRule,
@@ -56,20 +57,23 @@ export function amendPledge({ data }: AmendPledge, state: PledgeState): PledgeEv
   ];
 }
 
+/** 把关备案 by the level above, checked against the pledger's path as read; the path is recorded with the pledge. */
+function filing(data: FilePledge['data'] | ReturnPledge['data'], state: PledgeState): Decision {
+  const rule = new PledgeIsFiledByTheLevelAboveRule(state.pledger!.kind, idsOf(data.pledgerOrgPath), data.decidedBy);
+  checkRule(rule);
+  return { decidedBy: data.decidedBy, inputs: [self(state), ...pathInputs(data.pledgerOrgPath)], rule: ruleRef(rule), reason: data.reason };
+}
+
 export function filePledge({ data }: FilePledge, state: PledgeState): PledgeEvent[] {
   checkRule(new PledgeAwaitsFilingRule(state.status));
-  const rule = new PledgeIsFiledByTheLevelAboveRule(state.pledger!.kind, data.pledgerOrgPath, data.decidedBy);
-  checkRule(rule);
-  const decision: Decision = { decidedBy: data.decidedBy, inputs: [self(state)], rule: ruleRef(rule), reason: data.reason };
+  const decision = filing(data, state);
   return [{ type: 'evaluation.PledgeFiled', data: { pledgeId: state.pledgeId!, decision } }];
 }
 
 export function returnPledge({ data }: ReturnPledge, state: PledgeState): PledgeEvent[] {
   checkRule(new PledgeAwaitsFilingRule(state.status));
-  const rule = new PledgeIsFiledByTheLevelAboveRule(state.pledger!.kind, data.pledgerOrgPath, data.decidedBy);
-  checkRule(rule);
+  const decision = filing(data, state);
   checkRule(new DecisionGivesAReasonRule(data.reason));
-  const decision: Decision = { decidedBy: data.decidedBy, inputs: [self(state)], rule: ruleRef(rule), reason: data.reason };
   return [{ type: 'evaluation.PledgeReturned', data: { pledgeId: state.pledgeId!, decision } }];
 }
 
@@ -86,9 +90,9 @@ export function reportPledgeProgress({ data }: ReportPledgeProgress, state: Pled
 
 function close(data: FulfilPledge['data'] | LapsePledge['data'], state: PledgeState): Decision {
   checkRule(new PledgeIsPublishedRule(state.status));
-  const rule = new PledgeIsClosedByTheFilingLevelRule(state.filedByOrgId, data.filerOrgPath, data.decidedBy);
+  const rule = new PledgeIsClosedByTheFilingLevelRule(state.filedByOrgId, idsOf(data.filerOrgPath), data.decidedBy);
   checkRule(rule);
-  return { decidedBy: data.decidedBy, inputs: [self(state)], rule: ruleRef(rule), reason: data.reason };
+  return { decidedBy: data.decidedBy, inputs: [self(state), ...pathInputs(data.filerOrgPath)], rule: ruleRef(rule), reason: data.reason };
 }
 
 export function fulfilPledge({ data }: FulfilPledge, state: PledgeState): PledgeEvent[] {

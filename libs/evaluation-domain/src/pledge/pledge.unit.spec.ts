@@ -1,4 +1,5 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { pathInputs, type OrgPath } from '../org-path';
 import type { PledgeCommand } from './pledge.commands';
 import { pledgeDecider } from './pledge.decide';
 import type { PledgeEvent } from './pledge.events';
@@ -25,8 +26,14 @@ const PROVINCE = '00000000-0000-4000-8000-000000000091';
 const COUNTY = '00000000-0000-4000-8000-000000910425';
 const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
 const VILLAGE = '00000000-0000-4000-8000-910425101201';
-const VILLAGE_PATH = [PROVINCE, COUNTY, TOWNSHIP, VILLAGE];
-const TOWNSHIP_PATH = [PROVINCE, COUNTY, TOWNSHIP];
+// Each organisation at the version the tree copy held when the decision read its path.
+const VILLAGE_PATH: OrgPath = [
+  { orgId: PROVINCE, version: 1 },
+  { orgId: COUNTY, version: 2 },
+  { orgId: TOWNSHIP, version: 3 },
+  { orgId: VILLAGE, version: 5 },
+];
+const TOWNSHIP_PATH = VILLAGE_PATH.slice(0, 3);
 const PLEDGE = '01930000-0000-7000-8000-000000000001';
 const EARLIER = '01930000-0000-7000-8000-000000000002';
 const CAMPAIGN = '01930000-0000-7000-8000-0000000000c1';
@@ -76,7 +83,12 @@ const filed: PledgeEvent = {
   type: 'evaluation.PledgeFiled',
   data: {
     pledgeId: PLEDGE,
-    decision: { decidedBy: township, inputs: self(1), rule: { id: 'evaluation.pledge.filed-by-level-above', version: 1 }, reason: '' },
+    decision: {
+      decidedBy: township,
+      inputs: [...self(1), ...pathInputs(VILLAGE_PATH)],
+      rule: { id: 'evaluation.pledge.filed-by-level-above', version: 1 },
+      reason: '',
+    },
   },
 };
 const published: PledgeEvent = { type: 'evaluation.PledgePublished', data: { pledgeId: PLEDGE } };
@@ -86,7 +98,7 @@ const fulfilled: PledgeEvent = {
     pledgeId: PLEDGE,
     decision: {
       decidedBy: township,
-      inputs: self(3),
+      inputs: [...self(3), ...pathInputs(TOWNSHIP_PATH)],
       rule: { id: 'evaluation.pledge.closed-by-filing-level', version: 1 },
       reason: '已验收',
     },
@@ -139,7 +151,7 @@ describe('pledgeDecider', () => {
   });
 
   describe('FilePledge and ReturnPledge (把关备案)', () => {
-    it('is filed by the level above, recording who, the pledge version read and the rule', () =>
+    it('is filed by the level above, recording who, the pledge version and the organisation path read, and the rule', () =>
       spec
         .given([made])
         .when(file(township, VILLAGE_PATH, '内容具体，可以公开'))
@@ -150,7 +162,13 @@ describe('pledgeDecider', () => {
               pledgeId: PLEDGE,
               decision: {
                 decidedBy: township,
-                inputs: self(1),
+                inputs: [
+                  { streamId: `pledge-${PLEDGE}`, version: 1 },
+                  { streamId: `organization-${PROVINCE}`, version: 1 },
+                  { streamId: `organization-${COUNTY}`, version: 2 },
+                  { streamId: `organization-${TOWNSHIP}`, version: 3 },
+                  { streamId: `organization-${VILLAGE}`, version: 5 },
+                ],
                 rule: { id: 'evaluation.pledge.filed-by-level-above', version: 1 },
                 reason: '内容具体，可以公开',
               },
@@ -248,7 +266,7 @@ describe('pledgeDecider', () => {
     it('is not accepted on a path that does not end at the filing organisation', () =>
       spec
         .given([made, filed, published])
-        .when(fulfil(county, [PROVINCE, COUNTY]))
+        .when(fulfil(county, VILLAGE_PATH.slice(0, 2)))
         .thenRefuses(PledgeIsClosedByTheFilingLevelRule));
     it('is not closed twice', () => spec.given([made, filed, published, fulfilled]).when(fulfil()).thenRefuses(PledgeIsPublishedRule));
     it('lapses with a reason', () =>
@@ -256,7 +274,10 @@ describe('pledgeDecider', () => {
         .given([made, filed, published])
         .when({ type: 'LapsePledge', data: { decidedBy: township, filerOrgPath: TOWNSHIP_PATH, reason: '资金未到位' } })
         .thenMatches((e) =>
-          expect(e[0]).toMatchObject({ type: 'evaluation.PledgeLapsed', data: { decision: { reason: '资金未到位', inputs: self(3) } } }),
+          expect(e[0]).toMatchObject({
+            type: 'evaluation.PledgeLapsed',
+            data: { decision: { reason: '资金未到位', inputs: [...self(3), ...pathInputs(TOWNSHIP_PATH)] } },
+          }),
         ));
     it('does not lapse without a reason', () =>
       spec

@@ -1,5 +1,7 @@
 import type { ContractData, PeerBallotsTallied, ReviewConcluded, SelfAssessmentSubmitted } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
+import type { RuleVersionChoice } from '../rule-versions';
 
 export interface SubmitSelfAssessment {
   readonly type: 'SubmitSelfAssessment';
@@ -11,11 +13,13 @@ export interface TallyPeerBallots {
   readonly data: ContractData<typeof PeerBallotsTallied> & {
     readonly activeMembers: number;
     readonly decidedBy: DecidedBy;
-    readonly memberOrgPath: readonly string[];
+    readonly memberOrgPath: OrgPath;
   };
 }
 /**
- * `memberOrgPath`: ids from the root down to the member's branch. `evidence`: the streams at
+ * `memberOrgPath`: the member's branch's path from the tree copy, recorded among the inputs.
+ * `ruleVersions`: left out by the service (the versions in force); a replay passes the
+ * versions the decision recorded. `evidence`: the streams at
  * the versions the handler's evidence pack read (kept and lapsed pledges, …), recorded as the
  * conclusion's inputs beside the review itself (whose version carries the ballot tally).
  */
@@ -24,18 +28,25 @@ export interface ConcludeReview {
   readonly data: {
     readonly grade: ContractData<typeof ReviewConcluded>['grade'];
     readonly decidedBy: DecidedBy;
-    readonly memberOrgPath: readonly string[];
+    readonly memberOrgPath: OrgPath;
     readonly reason: string;
     readonly evidence?: readonly { readonly streamId: string; readonly version: number }[];
+    readonly ruleVersions?: RuleVersionChoice;
   };
+}
+interface ApprovalData {
+  readonly decidedBy: DecidedBy;
+  readonly memberOrgPath: OrgPath;
+  readonly reason: string;
+  readonly ruleVersions?: RuleVersionChoice;
 }
 export interface ApproveReview {
   readonly type: 'ApproveReview';
-  readonly data: { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[]; readonly reason: string };
+  readonly data: ApprovalData;
 }
 export interface ReturnReview {
   readonly type: 'ReturnReview';
-  readonly data: { readonly decidedBy: DecidedBy; readonly memberOrgPath: readonly string[]; readonly reason: string };
+  readonly data: ApprovalData;
 }
 
 export type ReviewCommand = SubmitSelfAssessment | TallyPeerBallots | ConcludeReview | ApproveReview | ReturnReview;

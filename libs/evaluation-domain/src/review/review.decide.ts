@@ -1,12 +1,15 @@
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import type { ApproveReview, ConcludeReview, ReturnReview, ReviewCommand, SubmitSelfAssessment, TallyPeerBallots } from './review.commands';
+import type { Decision } from '@vanguard/contracts';
+import { idsOf, pathInputs } from '../org-path';
 import type { ReviewEvent } from './review.events';
 import {
+  APPROVED_ABOVE,
+  BRANCH_CONCLUDES,
   BallotsDoNotOutnumberTheBranchRule,
   BallotsFollowTheSelfAssessmentRule,
   BranchConcludesForItsMembersRule,
   ConclusionFollowsTheBallotsRule,
-  ConclusionIsApprovedAboveRule,
   ConcluderDoesNotApproveRule,
   GradeIsBorneOutByTheBallotsRule,
   OnlyAConclusionIsApprovedRule,
@@ -24,7 +27,7 @@ export function submitSelfAssessment({ data }: SubmitSelfAssessment, state: Revi
 
 export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState): ReviewEvent[] {
   checkRule(new BallotsFollowTheSelfAssessmentRule(state.status));
-  checkRule(new BranchConcludesForItsMembersRule(data.decidedBy, data.memberOrgPath));
+  checkRule(new BranchConcludesForItsMembersRule(data.decidedBy, idsOf(data.memberOrgPath)));
   checkRule(new BallotsDoNotOutnumberTheBranchRule(data.tally, data.activeMembers));
   const { memberId, year, tally, activeMembers } = data;
   return [{ type: 'evaluation.PeerBallotsTallied', data: { memberId, year, tally, activeMembers } }];
@@ -32,7 +35,8 @@ export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState)
 
 export function concludeReview({ data }: ConcludeReview, state: ReviewState): ReviewEvent[] {
   checkRule(new ConclusionFollowsTheBallotsRule(state.status));
-  checkRule(new BranchConcludesForItsMembersRule(data.decidedBy, data.memberOrgPath));
+  const branch = BRANCH_CONCLUDES.create(data.ruleVersions, data.decidedBy, idsOf(data.memberOrgPath));
+  checkRule(branch);
   const rule = new GradeIsBorneOutByTheBallotsRule(state, data.grade, data.reason);
   checkRule(rule);
   return [
@@ -44,8 +48,13 @@ export function concludeReview({ data }: ConcludeReview, state: ReviewState): Re
         grade: data.grade,
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [self(state), ...(data.evidence ?? []).map(({ streamId, version }) => ({ streamId, version }))],
+          inputs: [
+            self(state),
+            ...(data.evidence ?? []).map(({ streamId, version }) => ({ streamId, version })),
+            ...pathInputs(data.memberOrgPath),
+          ],
           rule: ruleRef(rule),
+          checks: [ruleRef(branch)],
           reason: data.reason,
         },
       },
@@ -53,11 +62,27 @@ export function concludeReview({ data }: ConcludeReview, state: ReviewState): Re
   ];
 }
 
-export function approveReview({ data }: ApproveReview, state: ReviewState): ReviewEvent[] {
+/**
+ * 上级审批 by the level above the one that concluded, under the approved-above version chosen
+ * (in force, or recorded on replay); from version 2 on, never by the one who concluded.
+ */
+function approval(data: ApproveReview['data'], state: ReviewState): Decision {
   checkRule(new OnlyAConclusionIsApprovedRule(state.status));
-  const rule = new ConclusionIsApprovedAboveRule(data.decidedBy, data.memberOrgPath, state.concludedBy);
+  const rule = APPROVED_ABOVE.create(data.ruleVersions, data.decidedBy, idsOf(data.memberOrgPath), state.concludedBy);
   checkRule(rule);
-  checkRule(new ConcluderDoesNotApproveRule(data.decidedBy, state.concludedBy));
+  const fourEyes = rule.version >= 2 ? new ConcluderDoesNotApproveRule(data.decidedBy, state.concludedBy) : null;
+  if (fourEyes) checkRule(fourEyes);
+  return {
+    decidedBy: data.decidedBy,
+    inputs: [self(state), ...pathInputs(data.memberOrgPath)],
+    rule: ruleRef(rule),
+    ...(fourEyes ? { checks: [ruleRef(fourEyes)] } : {}),
+    reason: data.reason,
+  };
+}
+
+export function approveReview({ data }: ApproveReview, state: ReviewState): ReviewEvent[] {
+  const decision = approval(data, state);
   return [
     {
       type: 'evaluation.ReviewApproved',
@@ -65,17 +90,14 @@ export function approveReview({ data }: ApproveReview, state: ReviewState): Revi
         memberId: state.memberId!,
         year: state.year!,
         grade: state.grade!,
-        decision: { decidedBy: data.decidedBy, inputs: [self(state)], rule: ruleRef(rule), reason: data.reason },
+        decision,
       },
     },
   ];
 }
 
 export function returnReview({ data }: ReturnReview, state: ReviewState): ReviewEvent[] {
-  checkRule(new OnlyAConclusionIsApprovedRule(state.status));
-  const rule = new ConclusionIsApprovedAboveRule(data.decidedBy, data.memberOrgPath, state.concludedBy);
-  checkRule(rule);
-  checkRule(new ConcluderDoesNotApproveRule(data.decidedBy, state.concludedBy));
+  const decision = approval(data, state);
   checkRule(new ReturnGivesAReasonRule(data.reason));
   return [
     {
@@ -83,7 +105,7 @@ export function returnReview({ data }: ReturnReview, state: ReviewState): Review
       data: {
         memberId: state.memberId!,
         year: state.year!,
-        decision: { decidedBy: data.decidedBy, inputs: [self(state)], rule: ruleRef(rule), reason: data.reason },
+        decision,
       },
     },
   ];

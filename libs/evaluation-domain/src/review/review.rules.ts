@@ -1,5 +1,6 @@
 import { Rule, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
+import { VersionedRuleSet } from '../rule-versions';
 import type { ReviewState, ReviewStatus } from './review.state';
 
 abstract class ReviewStatusRule extends Rule {
@@ -79,6 +80,16 @@ export class BranchOrAboveConcludesRuleV1 extends Rule {
     return !this.memberOrgPath.includes(this.decidedBy.orgId);
   }
 }
+
+/**
+ * Both versions of who counts and concludes. A conclusion records the version it ran in its
+ * `checks`; one recorded before checks were (no `checks`) replays with version 1, which allows
+ * every conclusion version 2 allows (the member's own branch is on the member's path).
+ */
+export const BRANCH_CONCLUDES = new VersionedRuleSet<[DecidedBy, readonly string[]]>('evaluation.review.branch-concludes', {
+  1: BranchOrAboveConcludesRuleV1,
+  2: BranchConcludesForItsMembersRule,
+});
 
 /**
  * Roles that approve or return a conclusion for the level above, most specific first: the one
@@ -202,3 +213,12 @@ export class ReturnGivesAReasonRule extends Rule {
     return this.reason.trim().length === 0;
   }
 }
+
+/**
+ * Both versions of who approves. The concluder-does-not-approve rule shipped with version 2, so
+ * a decision under version 1 is replayed without it (ADR 0030).
+ */
+export const APPROVED_ABOVE = new VersionedRuleSet<[DecidedBy, readonly string[], DecidedBy | null]>('evaluation.review.approved-above', {
+  1: ConclusionIsApprovedAboveRuleV1,
+  2: ConclusionIsApprovedAboveRule,
+});

@@ -1,4 +1,6 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { idsOf, pathInputs, type OrgPath } from '../org-path';
+import { RuleVersionUnknownError } from '../rule-versions';
 import type { ReviewCommand } from './review.commands';
 import { reviewDecider } from './review.decide';
 import type { ReviewEvent } from './review.events';
@@ -21,7 +23,13 @@ const PROVINCE = '00000000-0000-4000-8000-000000000091';
 const COUNTY = '00000000-0000-4000-8000-000000910425';
 const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
 const VILLAGE = '00000000-0000-4000-8000-910425101201';
-const PATH = [PROVINCE, COUNTY, TOWNSHIP, VILLAGE];
+const PATH: OrgPath = [
+  { orgId: PROVINCE, version: 1 },
+  { orgId: COUNTY, version: 2 },
+  { orgId: TOWNSHIP, version: 2 },
+  { orgId: VILLAGE, version: 7 },
+];
+const IDS = idsOf(PATH);
 const MEMBER = '01930000-0000-7000-8000-0000000000a1';
 const secretary = { sub: 'village.secretary', role: 'branch_secretary', orgId: VILLAGE };
 const reviewer = { sub: 'city.reviewer', role: 'reviewer', orgId: TOWNSHIP };
@@ -56,8 +64,9 @@ const concluded: ReviewEvent = {
     grade: 'excellent',
     decision: {
       decidedBy: secretary,
-      inputs: [{ streamId: STREAM, version: 2 }],
+      inputs: [{ streamId: STREAM, version: 2 }, ...pathInputs(PATH)],
       rule: { id: 'evaluation.review.grade-borne-out', version: 1 },
+      checks: [{ id: 'evaluation.review.branch-concludes', version: 2 }],
       reason: '测评优秀票过半',
     },
   },
@@ -89,7 +98,7 @@ describe('reviewDecider', () => {
       .given([])
       .when({ type: 'TallyPeerBallots', data: { ...tallied.data, activeMembers: 30, decidedBy: secretary, memberOrgPath: PATH } })
       .thenRefuses(BallotsFollowTheSelfAssessmentRule));
-  it('concludes "excellent" when most ballots say so, recording the review version read', () =>
+  it('concludes "excellent" when most ballots say so, recording the review version, the branch path read and the rules run', () =>
     spec.given([submitted, tallied]).when(conclude('excellent', '测评优秀票过半')).then([concluded]));
   it('records the evidence pack it read (streams at their versions) after the review itself', () => {
     const evidence = [
@@ -99,7 +108,11 @@ describe('reviewDecider', () => {
     spec
       .given([submitted, tallied])
       .when({ type: 'ConcludeReview', data: { grade: 'excellent', decidedBy: secretary, memberOrgPath: PATH, reason: '过半', evidence } })
-      .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { inputs: [{ streamId: STREAM, version: 2 }, ...evidence] } } }));
+      .thenMatches((e) =>
+        expect(e[0]).toMatchObject({
+          data: { decision: { inputs: [{ streamId: STREAM, version: 2 }, ...evidence, ...pathInputs(PATH)] } },
+        }),
+      );
   });
   it('refuses "excellent" without a majority of excellent ballots', () =>
     spec
@@ -129,12 +142,11 @@ describe('reviewDecider', () => {
       .thenRefuses(BranchConcludesForItsMembersRule));
   it('keeps version 1 of the branch rule (any level on the path) so conclusions taken under it replay', () => {
     const township = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
-    expect(new BranchOrAboveConcludesRuleV1(township, PATH).isBroken()).toBe(false);
-    expect(new BranchConcludesForItsMembersRule(township, PATH).isBroken()).toBe(true);
-    expect([
-      new BranchOrAboveConcludesRuleV1(township, PATH).version,
-      new BranchConcludesForItsMembersRule(township, PATH).version,
-    ]).toEqual([1, 2]);
+    expect(new BranchOrAboveConcludesRuleV1(township, IDS).isBroken()).toBe(false);
+    expect(new BranchConcludesForItsMembersRule(township, IDS).isBroken()).toBe(true);
+    expect([new BranchOrAboveConcludesRuleV1(township, IDS).version, new BranchConcludesForItsMembersRule(township, IDS).version]).toEqual([
+      1, 2,
+    ]);
   });
   it('concludes after the ballots only', () =>
     spec.given([submitted]).when(conclude('qualified')).thenRefuses(ConclusionFollowsTheBallotsRule));
@@ -146,7 +158,13 @@ describe('reviewDecider', () => {
       .thenMatches((e) =>
         expect(e[0]).toMatchObject({
           type: 'evaluation.ReviewApproved',
-          data: { grade: 'excellent', decision: { inputs: [{ streamId: STREAM, version: 3 }] } },
+          data: {
+            grade: 'excellent',
+            decision: {
+              inputs: [{ streamId: STREAM, version: 3 }, ...pathInputs(PATH)],
+              checks: [{ id: 'evaluation.review.concluder-does-not-approve', version: 1 }],
+            },
+          },
         }),
       ));
   it('is not approved by the branch itself', () =>
@@ -200,7 +218,7 @@ describe('reviewDecider', () => {
         expect(e[0]).toMatchObject({ data: { decision: { rule: { id: 'evaluation.review.approved-above', version: 2 } } } }),
       );
     // An approval recorded under version 1 (the township approving its own level's conclusion) replays with that version.
-    expect(new ConclusionIsApprovedAboveRuleV1(reviewer, PATH).isBroken()).toBe(false);
+    expect(new ConclusionIsApprovedAboveRuleV1(reviewer, IDS).isBroken()).toBe(false);
   });
   it('approves only a pending conclusion', () =>
     spec
@@ -215,8 +233,9 @@ describe('reviewDecider', () => {
         year: 2011,
         decision: {
           decidedBy: reviewer,
-          inputs: [{ streamId: STREAM, version: 3 }],
+          inputs: [{ streamId: STREAM, version: 3 }, ...pathInputs(PATH)],
           rule: { id: 'evaluation.review.approved-above', version: 2 },
+          checks: [{ id: 'evaluation.review.concluder-does-not-approve', version: 1 }],
           reason: '理由不充分',
         },
       },
@@ -235,4 +254,55 @@ describe('reviewDecider', () => {
       .given([submitted, tallied, concluded])
       .when({ type: 'ReturnReview', data: { decidedBy: reviewer, memberOrgPath: PATH, reason: ' ' } })
       .thenRefuses(ReturnGivesAReasonRule));
+
+  describe('replaying with the recorded rule versions after version 2 shipped', () => {
+    const countyOrganizer = { sub: 'county.organizer', role: 'organizer', orgId: COUNTY };
+    it('concludes under branch-concludes version 1 when the replay names it, where version 2 refuses', () =>
+      spec
+        .given([submitted, tallied])
+        .when({
+          type: 'ConcludeReview',
+          data: {
+            grade: 'excellent',
+            decidedBy: countyOrganizer,
+            memberOrgPath: PATH,
+            reason: '过半',
+            ruleVersions: { 'evaluation.review.branch-concludes': 1 },
+          },
+        })
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({ data: { decision: { checks: [{ id: 'evaluation.review.branch-concludes', version: 1 }] } } }),
+        ));
+    it('approves under approved-above version 1 without the concluder rule, which shipped with version 2', () => {
+      const byOnePerson = {
+        ...concluded,
+        data: { ...concluded.data, decision: { ...concluded.data.decision, decidedBy: { ...secretary, sub: 'one.person' } } },
+      };
+      spec
+        .given([submitted, tallied, byOnePerson])
+        .when({
+          type: 'ApproveReview',
+          data: {
+            decidedBy: { ...reviewer, sub: 'one.person' },
+            memberOrgPath: PATH,
+            reason: '同意',
+            ruleVersions: { 'evaluation.review.approved-above': 1 },
+          },
+        })
+        .thenMatches((e) => {
+          expect(e[0]).toMatchObject({ data: { decision: { rule: { id: 'evaluation.review.approved-above', version: 1 } } } });
+          expect(e[0]).not.toHaveProperty('data.decision.checks');
+        });
+    });
+    it('refuses a version the code does not have rather than run the one in force', () =>
+      expect(() =>
+        reviewDecider.decide(
+          {
+            type: 'ApproveReview',
+            data: { decidedBy: reviewer, memberOrgPath: PATH, reason: '同意', ruleVersions: { 'evaluation.review.approved-above': 3 } },
+          },
+          [submitted, tallied, concluded].reduce(reviewDecider.evolve, reviewDecider.initialState()),
+        ),
+      ).toThrow(RuleVersionUnknownError));
+  });
 });

@@ -1,0 +1,239 @@
+import type { Decision } from '@vanguard/contracts';
+import { DomainError, type Decider, type DomainEvent } from '@vanguard/kernel';
+import { assessmentDecider } from '../assessment/assessment.decide';
+import type { AssessmentCommand } from '../assessment/assessment.commands';
+import type { AssessmentEvent } from '../assessment/assessment.events';
+import { benchmarkDecider } from '../benchmark/benchmark.decide';
+import type { MakeLeaderComment } from '../comment/comment.commands';
+import { commentDecider } from '../comment/comment.decide';
+import type { CommentEvent } from '../comment/comment.events';
+import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
+import { isPathInput, type OrgPath } from '../org-path';
+import { pioneerDecider } from '../pioneer/pioneer.decide';
+import { pledgeDecider } from '../pledge/pledge.decide';
+import { reviewDecider } from '../review/review.decide';
+import type { RuleVersionChoice } from '../rule-versions';
+
+/** What a replayer rebuilds a command from: the recorded event and what its decision recorded. */
+export interface ReplayContext {
+  readonly decision: Decision;
+  /** The path the decision recorded, or the auditor's for a decision recorded before paths were. */
+  readonly path: OrgPath;
+  /** The recorded `rule` and `checks`, by rule id. */
+  readonly ruleVersions: RuleVersionChoice;
+  /** An assessment's satisfaction rate, read back from the recorded mass-evaluation input. */
+  readonly satisfactionPermille: number | null | undefined;
+}
+
+/**
+ * How one decision event type is replayed: the decider of its stream, whether its first
+ * input is its own stream (folded to that version; otherwise it opened its stream), whether it
+ * checked an organisation path, the rule versions a decision recorded before `checks` existed
+ * ran (the earliest: every later version allows no more than it), and the command it answered.
+ */
+export interface DecisionReplayer {
+  readonly decider: Decider<never, unknown, DomainEvent>;
+  readonly readsOwnStream: boolean;
+  readonly checksPath: boolean;
+  readonly legacyChecks?: RuleVersionChoice;
+  command(data: never, ctx: ReplayContext): unknown;
+}
+
+const replayer = <C, S, E extends DomainEvent, D>(r: {
+  decider: Decider<C, S, E>;
+  readsOwnStream: boolean;
+  checksPath: boolean;
+  legacyChecks?: RuleVersionChoice;
+  command(data: D, ctx: ReplayContext): C;
+}): DecisionReplayer => r;
+
+type Data<E, T> = Extract<E, { type: T }> extends { data: infer D } ? D : never;
+type Ev = DomainEvent<string, { decision: Decision }>;
+
+/** The streams a decision read besides its own and the path: evidence, a ballot box, a window. */
+const otherInputs = (d: Decision) => d.inputs.slice(1).filter((i) => !isPathInput(i));
+
+/**
+ * Every decision event of the evaluation context and how to replay it (issue 10, "Every decision
+ * explains itself"). The audit service and the specs call `replayDecision`, which uses this table.
+ */
+export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
+  'evaluation.PledgeFiled': replayer({
+    decider: pledgeDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path }) => ({
+      type: 'FilePledge' as const,
+      data: { decidedBy: decision.decidedBy, pledgerOrgPath: path, reason: decision.reason },
+    }),
+  }),
+  'evaluation.PledgeReturned': replayer({
+    decider: pledgeDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path }) => ({
+      type: 'ReturnPledge' as const,
+      data: { decidedBy: decision.decidedBy, pledgerOrgPath: path, reason: decision.reason },
+    }),
+  }),
+  'evaluation.PledgeFulfilled': replayer({
+    decider: pledgeDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path }) => ({
+      type: 'FulfilPledge' as const,
+      data: { decidedBy: decision.decidedBy, filerOrgPath: path, reason: decision.reason },
+    }),
+  }),
+  'evaluation.PledgeLapsed': replayer({
+    decider: pledgeDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path }) => ({
+      type: 'LapsePledge' as const,
+      data: { decidedBy: decision.decidedBy, filerOrgPath: path, reason: decision.reason },
+    }),
+  }),
+  'evaluation.PledgeRated': replayer({
+    decider: pledgeDecider,
+    readsOwnStream: true,
+    checksPath: false,
+    command: (data: { tally: { satisfied: number; basicallySatisfied: number; dissatisfied: number } }, { decision }) => ({
+      type: 'RatePledge' as const,
+      data: { decidedBy: decision.decidedBy, tally: data.tally },
+    }),
+  }),
+  'evaluation.LeaderCommentMade': replayer({
+    decider: commentDecider,
+    readsOwnStream: false,
+    checksPath: true,
+    command: (data: Data<CommentEvent, 'evaluation.LeaderCommentMade'>, { decision, path }): MakeLeaderComment => {
+      const { decision: _recorded, ...comment } = data;
+      const contactPoint = decision.inputs.find((i) => i.streamId.startsWith('contact-point-')) ?? null;
+      return {
+        type: 'MakeLeaderComment',
+        data: { ...comment, decidedBy: decision.decidedBy, right: { orgPath: path, contactPoint }, reason: decision.reason },
+      };
+    },
+  }),
+  'evaluation.RectificationCompleted': replayer({
+    decider: commentDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (data: { findingId: string; completedOn: string }, { decision, path }) => ({
+      type: 'CompleteRectification' as const,
+      data: {
+        findingId: data.findingId,
+        completedOn: data.completedOn,
+        decidedBy: decision.decidedBy,
+        orgPath: path,
+        reason: decision.reason,
+      },
+    }),
+  }),
+  'evaluation.MassEvaluationClosed': replayer({
+    decider: massEvaluationDecider,
+    readsOwnStream: true,
+    checksPath: false,
+    command: (data: { tally: { satisfied: number; basicallySatisfied: number; dissatisfied: number } }, { decision }) => ({
+      type: 'CloseMassEvaluation' as const,
+      data: { decidedBy: decision.decidedBy, tally: data.tally, ballotBox: otherInputs(decision)[0]! },
+    }),
+  }),
+  'evaluation.ReviewConcluded': replayer({
+    decider: reviewDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    // Conclusions recorded before `checks` ran branch-concludes v1 or v2; v1 allows every one of them.
+    legacyChecks: { 'evaluation.review.branch-concludes': 1 },
+    command: (data: { grade: 'excellent' | 'qualified' | 'basically_qualified' | 'unqualified' }, { decision, path, ruleVersions }) => ({
+      type: 'ConcludeReview' as const,
+      data: {
+        grade: data.grade,
+        decidedBy: decision.decidedBy,
+        memberOrgPath: path,
+        reason: decision.reason,
+        evidence: otherInputs(decision),
+        ruleVersions,
+      },
+    }),
+  }),
+  'evaluation.ReviewApproved': replayer({
+    decider: reviewDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path, ruleVersions }) => ({
+      type: 'ApproveReview' as const,
+      data: { decidedBy: decision.decidedBy, memberOrgPath: path, reason: decision.reason, ruleVersions },
+    }),
+  }),
+  'evaluation.ReviewReturned': replayer({
+    decider: reviewDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path, ruleVersions }) => ({
+      type: 'ReturnReview' as const,
+      data: { decidedBy: decision.decidedBy, memberOrgPath: path, reason: decision.reason, ruleVersions },
+    }),
+  }),
+  'evaluation.OrganizationAssessed': replayer({
+    decider: assessmentDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (data: Data<AssessmentEvent, 'evaluation.OrganizationAssessed'>, ctx): AssessmentCommand => {
+      const window = ctx.decision.inputs.find((i) => i.streamId.startsWith('mass-evaluation-'));
+      if (window && typeof ctx.satisfactionPermille !== 'number') throw new MissingReplayFactError('satisfactionPermille');
+      return {
+        type: 'AssessOrganization',
+        data: {
+          orgId: data.orgId,
+          period: data.period,
+          scores: data.scores,
+          satisfaction: window ? { permille: ctx.satisfactionPermille as number, ...window } : null,
+          decidedBy: ctx.decision.decidedBy,
+          orgPath: ctx.path,
+          ruleVersion: ctx.decision.rule.version,
+          reason: ctx.decision.reason,
+        },
+      };
+    },
+  }),
+  'evaluation.BenchmarkReached': replayer({
+    decider: benchmarkDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (_: Ev['data'], { decision, path }) => ({
+      type: 'ConfirmBenchmarkReached' as const,
+      data: { decidedBy: decision.decidedBy, orgPath: path, reason: decision.reason },
+    }),
+  }),
+  'evaluation.QuarterPioneerSelected': replayer({
+    decider: pioneerDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (
+      data: { candidate: { kind: 'member' | 'organization'; id: string }; votesFor: number; votesCast: number },
+      { decision, path },
+    ) => ({
+      type: 'SelectQuarterPioneer' as const,
+      data: {
+        candidate: data.candidate,
+        votesFor: data.votesFor,
+        votesCast: data.votesCast,
+        decidedBy: decision.decidedBy,
+        orgPath: path,
+        reason: decision.reason,
+      },
+    }),
+  }),
+};
+
+export class MissingReplayFactError extends DomainError {
+  constructor(fact: string) {
+    super(
+      'DECISION.REPLAY_FACT_MISSING',
+      'invalid',
+      `该决定读取了其他流的 ${fact}，重放时须提供 / the decision read ${fact} elsewhere; pass it to the replay`,
+    );
+  }
+}

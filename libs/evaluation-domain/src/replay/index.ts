@@ -1,0 +1,2 @@
+export * from './decision-replayers';
+export * from './replay-decision';
