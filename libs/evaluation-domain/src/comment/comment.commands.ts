@@ -1,4 +1,4 @@
-import type { ContractData, LeaderCommentMade } from '@vanguard/contracts';
+import type { ContractData, LeaderCommentMade, MassEvaluationFindingsRecorded } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -37,4 +37,28 @@ export interface MarkOverdueRectifications {
   readonly data: { readonly today: string };
 }
 
-export type CommentCommand = MakeLeaderComment | CompleteRectification | MarkOverdueRectifications;
+/**
+ * The window as the handler read it: its status, whose it is, the organisation that rectifies,
+ * and the stream version (recorded as the decision's input).
+ */
+export interface WindowRead {
+  readonly windowId: string;
+  readonly status: 'none' | 'open' | 'closed' | 'published';
+  readonly orgId: string;
+  readonly subject: { readonly kind: 'organization' | 'member'; readonly id: string };
+  readonly version: number;
+}
+
+/** 群众评议问题整改: the organiser records the problems the masses raised as findings (on `comment-<windowId>`). */
+export interface RecordMassEvaluationFindings {
+  readonly type: 'RecordMassEvaluationFindings';
+  readonly data: Pick<ContractData<typeof MassEvaluationFindingsRecorded>, 'recordedOn' | 'summary' | 'findings'> & {
+    readonly window: WindowRead;
+    /** The path of the window's organisation, root first, recorded among the decision's inputs. */
+    readonly orgPath: OrgPath;
+    readonly decidedBy: DecidedBy;
+    readonly reason: string;
+  };
+}
+
+export type CommentCommand = MakeLeaderComment | RecordMassEvaluationFindings | CompleteRectification | MarkOverdueRectifications;

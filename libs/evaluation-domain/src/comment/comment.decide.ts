@@ -1,5 +1,11 @@
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
-import type { CommentCommand, CompleteRectification, MakeLeaderComment, MarkOverdueRectifications } from './comment.commands';
+import type {
+  CommentCommand,
+  CompleteRectification,
+  MakeLeaderComment,
+  MarkOverdueRectifications,
+  RecordMassEvaluationFindings,
+} from './comment.commands';
 import { idsOf, pathInputs } from '../org-path';
 import type { CommentEvent } from './comment.events';
 import {
@@ -10,6 +16,11 @@ import {
   RectificationIsOpenRule,
 } from './comment.rules';
 import { evolve, initialState, type CommentState } from './comment.state';
+import {
+  ProblemsAreListedRule,
+  ProblemsAreRecordedAfterTheWindowClosesRule,
+  ProblemsAreRecordedByTheOrganiserRule,
+} from './mass-evaluation-findings.rules';
 
 export function makeLeaderComment({ data }: MakeLeaderComment, state: CommentState): CommentEvent[] {
   checkRule(new CommentIsMadeOnceRule(state));
@@ -27,6 +38,40 @@ export function makeLeaderComment({ data }: MakeLeaderComment, state: CommentSta
           inputs: [...(facts.contactPoint ? [facts.contactPoint] : []), ...pathInputs(facts.orgPath)],
           rule: ruleRef(right),
           reason,
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * The problems a closed mass evaluation raised become findings on `comment-<windowId>`: from then
+ * on they are completed, marked overdue and listed by the very rules and events of a leader's comment.
+ */
+export function recordMassEvaluationFindings({ data }: RecordMassEvaluationFindings, state: CommentState): CommentEvent[] {
+  checkRule(new CommentIsMadeOnceRule(state));
+  const { window } = data;
+  checkRule(new ProblemsAreRecordedAfterTheWindowClosesRule(window));
+  const organiser = new ProblemsAreRecordedByTheOrganiserRule(data.decidedBy, window, idsOf(data.orgPath));
+  checkRule(organiser);
+  checkRule(new ProblemsAreListedRule(data.findings));
+  checkRule(new FindingsHaveADeadlineAfterTheCommentRule(data.recordedOn, data.findings));
+  return [
+    {
+      type: 'evaluation.MassEvaluationFindingsRecorded',
+      data: {
+        commentId: window.windowId,
+        windowId: window.windowId,
+        orgId: window.orgId,
+        memberId: window.subject.kind === 'member' ? window.subject.id : null,
+        recordedOn: data.recordedOn,
+        summary: data.summary,
+        findings: data.findings,
+        decision: {
+          decidedBy: data.decidedBy,
+          inputs: [{ streamId: `mass-evaluation-${window.windowId}`, version: window.version }, ...pathInputs(data.orgPath)],
+          rule: ruleRef(organiser),
+          reason: data.reason,
         },
       },
     },
@@ -70,6 +115,8 @@ export function decide(command: CommentCommand, state: CommentState): CommentEve
   switch (command.type) {
     case 'MakeLeaderComment':
       return makeLeaderComment(command, state);
+    case 'RecordMassEvaluationFindings':
+      return recordMassEvaluationFindings(command, state);
     case 'CompleteRectification':
       return completeRectification(command, state);
     case 'MarkOverdueRectifications':
@@ -77,5 +124,5 @@ export function decide(command: CommentCommand, state: CommentState): CommentEve
   }
 }
 
-/** 领导点评 with its findings and rectifications on one stream. */
+/** 领导点评, or a mass evaluation's problems, with the findings and rectifications on one stream. */
 export const commentDecider: Decider<CommentCommand, CommentState, CommentEvent> = { initialState, evolve, decide };
