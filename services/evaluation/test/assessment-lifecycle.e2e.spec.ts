@@ -5,6 +5,7 @@ import request from 'supertest';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp, prepareEvaluationTestDatabase } from './support/evaluation-test-app';
+import { recordedPath } from './support/decision-path';
 import { freshTownship } from './support/fresh-orgs';
 
 const COUNTY = demoOrgId('910425');
@@ -61,7 +62,11 @@ describe('organisation assessment (e2e)', () => {
       starRating: 4,
       decision: {
         decidedBy: { role: 'evaluator', orgId: COUNTY },
-        inputs: [{ streamId: `assessment-${a}`, version: 1 }],
+        inputs: [
+          { streamId: `assessment-${a}`, version: 1 },
+          ...recordedPath([demoOrgId('91'), demoOrgId('9104'), COUNTY, org.township, a]),
+        ],
+        checks: [{ id: 'evaluation.assessment.by-level-above', version: 1 }],
         rule: { id: 'evaluation.assessment.tier', version: 1 },
         reason: '年度考评',
       },

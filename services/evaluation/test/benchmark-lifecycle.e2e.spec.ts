@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
+import { recordedPath } from './support/decision-path';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
 
 const COUNTY = demoOrgId('910425');
@@ -79,7 +80,10 @@ describe('benchmarking (e2e)', () => {
       gaps: ['集体经济收入低'],
       reachedDecision: {
         decidedBy: { sub: expect.any(String), role: 'branch_secretary', orgId: TOWNSHIP },
-        inputs: [{ streamId: `benchmark-${id}`, version: 2 }],
+        inputs: [
+          { streamId: `benchmark-${id}`, version: 2 },
+          ...recordedPath([demoOrgId('91'), demoOrgId('9104'), COUNTY, TOWNSHIP, VILLAGE]),
+        ],
         rule: { id: 'evaluation.benchmark.confirmed-above', version: 1 },
         reason: '现场核实',
       },

@@ -16,7 +16,13 @@ const VILLAGE = '00000000-0000-4000-8000-0000000000a2';
 const OTHER = '00000000-0000-4000-8000-0000000000b1';
 const CONTACT_POINT = '00000000-0000-4000-8000-0000000000c1';
 const parents = { [ROOT]: null, [TOWNSHIP]: ROOT, [VILLAGE]: TOWNSHIP, [OTHER]: ROOT };
-const tree = new InMemoryOrgTree(parents);
+// Each organisation at the version the tree copy holds: the decision records them with the path.
+const tree = new InMemoryOrgTree(parents, { [ROOT]: 3, [TOWNSHIP]: 5, [VILLAGE]: 2 });
+const VILLAGE_PATH = [
+  { streamId: `organization-${ROOT}`, version: 3 },
+  { streamId: `organization-${TOWNSHIP}`, version: 5 },
+  { streamId: `organization-${VILLAGE}`, version: 2 },
+];
 const RULE_CODE = new CommentIsByALeaderAboveOrTheContactPointRule(
   { sub: 's', role: 'r', orgId: ROOT },
   { orgPath: [], contactPoint: null },
@@ -47,13 +53,13 @@ function setup(day = '2011-05-10', withRoster: RosterPort | null = roster) {
 }
 
 describe(MakeLeaderCommentHandler.name, () => {
-  it('execute_WhenTheCallerLeadsAnOrganisationAbove_RecordsTheCommentMadeTodayWithNoInputs', async () => {
+  it('execute_WhenTheCallerLeadsAnOrganisationAbove_RecordsTheCommentMadeTodayWithThePathItChecked', async () => {
     const { streams, sut, decisionOf } = setup();
     const { commentId, findingIds } = await sut.execute(input(), ctx(TOWNSHIP, 'branch_secretary'));
     expect(findingIds).toHaveLength(2);
     expect(streams.streams.get(`comment-${commentId}`)![0]).toMatchObject({ data: { madeOn: '2011-05-10', orgId: VILLAGE } });
     expect(decisionOf(commentId)).toMatchObject({
-      inputs: [],
+      inputs: VILLAGE_PATH,
       rule: { id: 'evaluation.comment.by-leader-above-or-contact-point', version: 1 },
     });
   });
@@ -61,7 +67,7 @@ describe(MakeLeaderCommentHandler.name, () => {
   it('execute_WhenTheRosterSaysTheCallerLeadsTheContactPoint_RecordsItAsTheInput', async () => {
     const { sut, decisionOf } = setup();
     const { commentId } = await sut.execute(input(), ctx(OTHER, 'organizer', 'leader.sub'));
-    expect(decisionOf(commentId).inputs).toEqual([{ streamId: `contact-point-${CONTACT_POINT}`, version: 0 }]);
+    expect(decisionOf(commentId).inputs).toEqual([{ streamId: `contact-point-${CONTACT_POINT}`, version: 0 }, ...VILLAGE_PATH]);
   });
 
   it('execute_WhenTheCallerNeitherLeadsAboveNorTheContactPoint_RefusesWithTheRule', async () => {

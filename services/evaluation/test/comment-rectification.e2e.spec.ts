@@ -6,6 +6,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import type { ClockPort } from '../src/application/ports/clock.port';
 import { createEvaluationTestApp } from './support/evaluation-test-app';
+import { recordedPath } from './support/decision-path';
 
 const COUNTY = demoOrgId('910425');
 const TOWNSHIP = demoOrgId('910425101');
@@ -92,7 +93,7 @@ describe('leader comments and rectifications (e2e)', () => {
       decision: {
         decidedBy: { role: 'branch_secretary', orgId: TOWNSHIP },
         rule: { id: 'evaluation.comment.by-leader-above-or-contact-point', version: 1 },
-        inputs: [],
+        inputs: recordedPath([demoOrgId('91'), demoOrgId('9104'), COUNTY, TOWNSHIP, VILLAGE]),
       },
     });
     expect(view.findings.map((f) => f.findingId).sort()).toEqual([...findingIds].sort());

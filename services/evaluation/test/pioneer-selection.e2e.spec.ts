@@ -5,7 +5,9 @@ import request from 'supertest';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { openCampaign } from './support/campaign-fixture';
+import { recordedPath } from './support/decision-path';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { rosterMember } from './support/roster-fixture';
 
 const COUNTY = demoOrgId('910425');
 const TOWNSHIP = demoOrgId('910425101');
@@ -21,6 +23,8 @@ describe('quarter pioneers (e2e)', () => {
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const http = () => request(app.getHttpServer());
   const member = () => ({ kind: 'member', id: randomUUID() });
+  /** A member the roster has, active in the village (test apps do not follow the state topics). */
+  const enrolled = async (orgId = VILLAGE) => ({ kind: 'member', id: await rosterMember(db, orgId) });
   const nominate = (candidate: { kind: string; id: string }, user = 'village.secretary', over: Record<string, unknown> = {}) =>
     http()
       .post('/pioneers/nominations')
@@ -52,7 +56,7 @@ describe('quarter pioneers (e2e)', () => {
   });
 
   it('selects a nominee carried by a majority, and the selection explains itself', async () => {
-    const candidate = member();
+    const candidate = await enrolled();
     expect((await nominate(candidate)).body).toEqual({ version: expect.any(Number) });
     const twice = await nominate(candidate);
     expect(twice.status).toBe(409);
@@ -81,8 +85,12 @@ describe('quarter pioneers (e2e)', () => {
       votesCast: 41,
       decision: {
         decidedBy: { sub: expect.any(String), role: 'branch_secretary', orgId: TOWNSHIP },
-        inputs: [{ streamId: `pioneer-${VILLAGE}-${campaign.cycleId}`, version: picked.body.version - 1 }],
+        inputs: [
+          { streamId: `pioneer-${VILLAGE}-${campaign.cycleId}`, version: picked.body.version - 1 },
+          ...recordedPath([demoOrgId('91'), demoOrgId('9104'), COUNTY, TOWNSHIP, VILLAGE]),
+        ],
         rule: { id: 'evaluation.pioneer.majority', version: 1 },
+        checks: [{ id: 'evaluation.pioneer.selected-by-organisation', version: 1 }],
         reason: '党员大会投票',
       },
     });
@@ -121,8 +129,18 @@ describe('quarter pioneers (e2e)', () => {
     expect((await nominate(member(), 'province.auditor')).status).toBe(403);
   });
 
+  it('nominates only a member active in the nominating subtree per the roster (422 naming the rule), alike for unknown, departed and elsewhere', async () => {
+    const departed = await enrolled();
+    await db.query(`update evaluation.roster_members set membership = 'left' where id = $1`, [departed.id]);
+    const answers = await Promise.all([member(), departed, await enrolled(demoOrgId('910425102'))].map((c) => nominate(c)));
+    expect(answers.map((a) => [a.status, (a.body as { code?: string }).code])).toEqual(
+      Array(3).fill([422, 'PIONEER.NOMINEE_NOT_IN_SUBTREE']),
+    );
+    expect((await nominate(await enrolled())).status).toBe(201);
+  });
+
   it('of fifty concurrent selections of one nominee exactly one is recorded, the rest get 409', async () => {
-    const candidate = member();
+    const candidate = await enrolled();
     expect((await nominate(candidate)).status).toBe(201);
     const before = await eventsOf();
     const answers = await Promise.all(Array.from({ length: COMMANDS }, () => select(candidate, 'township.secretary')));

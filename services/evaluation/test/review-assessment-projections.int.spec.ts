@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { PostgresEventStore, RecordedEvent, Subscription } from '@vanguard/event-store';
 import {
   assessmentDecider,
+  pathAtVersionZero,
   reviewDecider,
   type AssessmentEvent,
   type ReviewCommand,
@@ -14,7 +15,7 @@ import { rebuildProjections } from '../src/infrastructure/projection/rebuild';
 import { evaluationStoreSchema, storeContext } from './support/store-schema';
 
 const [PARENT, BRANCH] = [randomUUID(), randomUUID()];
-const PATH = [PARENT, BRANCH];
+const PATH = pathAtVersionZero([PARENT, BRANCH]);
 const secretary = { sub: 's', role: 'branch_secretary', orgId: BRANCH };
 const reviewer = { sub: 'r', role: 'reviewer', orgId: PARENT };
 const MINE = ['evaluation.review-view', 'evaluation.assessment-view'];
@@ -66,7 +67,7 @@ function assessmentHistory(): [string, AssessmentEvent[]] {
           scores,
           satisfaction: null,
           decidedBy: reviewer,
-          orgPath: [PARENT, orgId],
+          orgPath: pathAtVersionZero([PARENT, orgId]),
           ruleVersion: 1,
           reason: '',
         },

@@ -7,6 +7,7 @@ import { tokenFor, waitUntil } from '@vanguard/testing';
 import { openCampaign } from './support/campaign-fixture';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
 import { enrolInRoster } from './support/roster-fixture';
+import { recordedPath } from './support/decision-path';
 
 const VILLAGE = demoOrgId('910425101201');
 const TOWNSHIP = demoOrgId('910425101');
@@ -135,9 +136,13 @@ describe('democratic review (e2e)', () => {
         },
       },
     });
-    // The review at the version that carries the tally, then the pack's streams at the versions read.
+    // The review at the version that carries the tally, the pack's streams at the versions read, the branch's path.
     expect(new Set((conclusion!.data['decision'] as { inputs: unknown[] }).inputs)).toEqual(
-      new Set([{ streamId: `review-${member}-2011`, version: 2 }, ...(pack.body.inputs as object[])]),
+      new Set([
+        { streamId: `review-${member}-2011`, version: 2 },
+        ...(pack.body.inputs as object[]),
+        ...recordedPath([demoOrgId('91'), CITY, demoOrgId('910425'), TOWNSHIP, VILLAGE]),
+      ]),
     );
     expect(pack.body.inputs).toHaveLength(2);
     expect(approval).toMatchObject({

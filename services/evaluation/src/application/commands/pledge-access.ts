@@ -1,4 +1,4 @@
-import { pledgeDecider, type PledgeCommand, type PledgeState } from '@vanguard/evaluation-domain';
+import { pledgeDecider, type OrgPath, type PledgeCommand, type PledgeState } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import type { OrgTreePort } from '../ports/org-tree.port';
 import type { Loaded, StreamsPort } from '../ports/streams.port';
@@ -34,6 +34,13 @@ export async function pathOrFail(tree: OrgTreePort, orgId: string): Promise<read
   return path;
 }
 
+/** The path with the copy's versions, for a decision to check and record; unknown answers 404. */
+export async function readPathOrFail(tree: OrgTreePort, orgId: string): Promise<OrgPath> {
+  const path = await tree.readPath(orgId);
+  if (!path) throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${orgId}`);
+  return path;
+}
+
 /** Load the pledge in scope, build the command from what was read, decide, append expecting the version read. */
 export async function decideOnPledge(
   streams: StreamsPort,
@@ -49,6 +56,6 @@ export async function decideOnPledge(
 }
 
 /** The path of the organisation that filed the pledge; empty (refused by the domain) before filing. */
-export async function filerPath(tree: OrgTreePort, filedByOrgId: string | null): Promise<readonly string[]> {
-  return filedByOrgId ? ((await tree.pathOf(filedByOrgId)) ?? []) : [];
+export async function filerPath(tree: OrgTreePort, filedByOrgId: string | null): Promise<OrgPath> {
+  return filedByOrgId ? ((await tree.readPath(filedByOrgId)) ?? []) : [];
 }

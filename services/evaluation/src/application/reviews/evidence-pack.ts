@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { MAX_RECORDED_PATH } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { EVIDENCE_SOURCES, type EvidenceItem, type EvidenceSource } from '../ports/evidence-source.port';
 
-/** A decision records at most 100 inputs (contracts' decisionSchema); one of them is the review itself. */
-export const MAX_EVIDENCE_INPUTS = 99;
+/**
+ * A decision records at most 100 inputs (contracts' decisionSchema): one is the review itself,
+ * and up to MAX_RECORDED_PATH are the branch's organisation path the conclusion checked.
+ */
+export const MAX_EVIDENCE_INPUTS = 100 - 1 - MAX_RECORDED_PATH;
 
 export class EvidencePackTooLargeError extends DomainError {
   constructor(n: number) {

@@ -1,4 +1,11 @@
-import { APPROVING_ROLES, reviewDecider, type DecidedBy, type ReviewCommand, type ReviewState } from '@vanguard/evaluation-domain';
+import {
+  APPROVING_ROLES,
+  reviewDecider,
+  type DecidedBy,
+  type OrgPath,
+  type ReviewCommand,
+  type ReviewState,
+} from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { OutOfScopeError, streamContext, type CommandContext } from '../commands/command-context';
 import type { OrgTreePort } from '../ports/org-tree.port';
@@ -29,9 +36,9 @@ export async function loadReviewInScope(
   return { ...loaded, orgId };
 }
 
-/** The member's branch path from the tree copy; a branch the copy no longer knows reads as not found. */
-export async function memberOrgPath(tree: OrgTreePort, orgId: string, memberId: string, year: number): Promise<readonly string[]> {
-  const path = await tree.pathOf(orgId);
+/** The member's branch path (with the copy's versions) from the tree copy; a branch the copy no longer knows reads as not found. */
+export async function memberOrgPath(tree: OrgTreePort, orgId: string, memberId: string, year: number): Promise<OrgPath> {
+  const path = await tree.readPath(orgId);
   if (!path) throw new ReviewNotFoundError(memberId, year);
   return path;
 }
@@ -43,7 +50,7 @@ export async function decideOnReview(
   ctx: CommandContext,
   memberId: string,
   year: number,
-  build: (review: Loaded<ReviewState> & { orgId: string; path: readonly string[] }) => ReviewCommand | Promise<ReviewCommand>,
+  build: (review: Loaded<ReviewState> & { orgId: string; path: OrgPath }) => ReviewCommand | Promise<ReviewCommand>,
 ): Promise<{ version: number }> {
   const review = await loadReviewInScope(streams, tree, ctx, memberId, year);
   const path = await memberOrgPath(tree, review.orgId, memberId, year);

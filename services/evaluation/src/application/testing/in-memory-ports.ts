@@ -1,3 +1,4 @@
+import type { OrgPath } from '@vanguard/evaluation-domain';
 import { fold, type Decider } from '@vanguard/kernel';
 import type { ClockPort } from '../ports/clock.port';
 import type { OrgTreePort } from '../ports/org-tree.port';
@@ -20,9 +21,17 @@ export class InMemoryStreams implements StreamsPort {
   }
 }
 
-/** A tree given as child → parent. */
+/** A tree given as child → parent, each organisation at the version given (0 unless said). */
 export class InMemoryOrgTree implements OrgTreePort {
-  constructor(private readonly parents: Record<string, string | null>) {}
+  constructor(
+    private readonly parents: Record<string, string | null>,
+    private readonly versions: Record<string, number> = {},
+  ) {}
+
+  async readPath(orgId: string): Promise<OrgPath | null> {
+    const path = await this.pathOf(orgId);
+    return path ? path.map((id) => ({ orgId: id, version: this.versions[id] ?? 0 })) : null;
+  }
 
   pathOf(orgId: string): Promise<readonly string[] | null> {
     if (!(orgId in this.parents)) return Promise.resolve(null);

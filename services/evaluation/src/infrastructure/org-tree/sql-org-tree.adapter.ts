@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { ScopeService } from '@vanguard/auth';
+import type { OrgPath } from '@vanguard/evaluation-domain';
 import type { OrgTreePort } from '../../application/ports/org-tree.port';
 
 /** Paths from the org_tree table of this schema; scope from the ScopeService's memory of it. */
@@ -15,6 +16,22 @@ export class SqlOrgTreeAdapter implements OrgTreePort {
     ]);
     const path = rows[0]?.path;
     return path ? path.split('/').filter((s) => s.length > 0) : null;
+  }
+
+  async readPath(orgId: string): Promise<OrgPath | null> {
+    // One statement, so the versions belong to one snapshot of the copy: the path's ids in
+    // order, each joined to its row. A missing ancestor row leaves a gap and reads as unknown.
+    const { rows } = await this.pool.query<{ id: string; version: number | null; depth: string }>(
+      `select p.id, o.version, p.depth
+         from org_tree t
+         cross join lateral unnest(string_to_array(trim(both '/' from t.path), '/')) with ordinality as p(id, depth)
+         left join org_tree o on o.id = p.id::uuid
+        where t.id = $1 and t.status = 'active' and t.path is not null
+        order by p.depth`,
+      [orgId],
+    );
+    if (rows.length === 0 || rows.some((r) => r.version === null)) return null;
+    return rows.map((r) => ({ orgId: r.id, version: Number(r.version) }));
   }
 
   isWithin(principalOrgId: string | undefined, orgId: string): boolean {

@@ -88,7 +88,15 @@ async function pioneerOfQ1({ pool, streams, tree, campaignId }: DemoSeedContext)
   const nominated = pioneerDecider.decide(
     {
       type: 'NominateQuarterPioneer',
-      data: { orgId: TOWNSHIP, cycleId: q1.cycleId, candidate, deeds: '带领群众修通村道3公里，建成村级活动场所', cycleOpen },
+      data: {
+        orgId: TOWNSHIP,
+        cycleId: q1.cycleId,
+        candidate,
+        deeds: '带领群众修通村道3公里，建成村级活动场所',
+        cycleOpen,
+        // The village as the tree copy has it: the nominee rule checks it lies in the township's subtree.
+        standing: { known: true, active: true, orgPath: (await tree.pathOf(VILLAGE)) ?? [] },
+      },
     },
     state,
   );

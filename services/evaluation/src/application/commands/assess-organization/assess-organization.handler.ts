@@ -34,7 +34,7 @@ export class AssessOrganizationHandler {
 
   async execute(orgId: string, input: AssessOrganizationInput, ctx: CommandContext): Promise<{ version: number }> {
     // Outside the caller's subtree reads like an organisation the service does not know.
-    const orgPath = this.tree.isWithin(ctx.caller.orgId, orgId) ? await this.tree.pathOf(orgId) : null;
+    const orgPath = this.tree.isWithin(ctx.caller.orgId, orgId) ? await this.tree.readPath(orgId) : null;
     if (!orgPath) throw new AssessmentNotFoundError(orgId);
     const satisfaction = input.satisfactionWindowId ? await this.satisfaction(input.satisfactionWindowId, orgId, input.period, ctx) : null;
     const stream = assessmentStream(orgId);

@@ -4,7 +4,7 @@ import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, type CommandContext } from '../command-context';
 import { decideOnComment, loadCommentInScope } from '../comment-access/comment-access';
-import { pathOrFail } from '../pledge-access';
+import { readPathOrFail } from '../pledge-access';
 
 /**
  * 整改销号: a level above the organisation confirms a rectification done today (China time);
@@ -25,7 +25,7 @@ export class CompleteRectificationHandler {
     ctx: CommandContext,
   ): Promise<{ version: number }> {
     const comment = await loadCommentInScope(this.streams, this.tree, ctx, commentId);
-    const orgPath = await pathOrFail(this.tree, comment.orgId);
+    const orgPath = await readPathOrFail(this.tree, comment.orgId);
     const { version } = await decideOnComment(this.streams, ctx, comment, {
       type: 'CompleteRectification',
       data: { findingId, completedOn: this.clock.today(), decidedBy: decidedBy(ctx), orgPath, reason: input.reason },

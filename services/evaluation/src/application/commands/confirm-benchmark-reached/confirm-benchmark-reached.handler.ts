@@ -3,7 +3,7 @@ import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decideOnBenchmark } from '../benchmark-access/benchmark-access';
 import { decidedBy, type CommandContext } from '../command-context';
-import { pathOrFail } from '../pledge-access';
+import { readPathOrFail } from '../pledge-access';
 
 /** 达标: a level above the organisation benchmarking confirms the gaps are closed; its path comes from the tree copy. */
 @Injectable()
@@ -16,7 +16,7 @@ export class ConfirmBenchmarkReachedHandler {
   execute(benchmarkId: string, input: { readonly reason: string }, ctx: CommandContext): Promise<{ version: number }> {
     return decideOnBenchmark(this.streams, this.tree, ctx, benchmarkId, async (b) => ({
       type: 'ConfirmBenchmarkReached',
-      data: { decidedBy: decidedBy(ctx), orgPath: await pathOrFail(this.tree, b.orgId), reason: input.reason },
+      data: { decidedBy: decidedBy(ctx), orgPath: await readPathOrFail(this.tree, b.orgId), reason: input.reason },
     }));
   }
 }

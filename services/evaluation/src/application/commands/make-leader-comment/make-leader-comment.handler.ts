@@ -7,7 +7,7 @@ import { ROSTER, type RosterPort } from '../../ports/roster.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { commentStream } from '../comment-access/comment-access';
-import { pathOrFail } from '../pledge-access';
+import { readPathOrFail } from '../pledge-access';
 
 type Made = MakeLeaderComment['data'];
 export type MakeLeaderCommentInput = Pick<Made, 'orgId' | 'cycleId' | 'form' | 'summary'> & {
@@ -54,7 +54,7 @@ export class MakeLeaderCommentHandler {
    * ("as the roster copy held it"); see the README.
    */
   private async right(orgId: string, ctx: CommandContext): Promise<CommentRight> {
-    const orgPath = await pathOrFail(this.tree, orgId);
+    const orgPath = await readPathOrFail(this.tree, orgId);
     const standing = await this.roster?.leaderStanding({ sub: ctx.caller.sub }, orgId);
     const contactPoint =
       standing?.as === 'contact_point_leader' ? { streamId: `contact-point-${standing.contactPointId}`, version: 0 } : null;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, type CommandContext } from '../command-context';
-import { decideOnPledge, pathOrFail } from '../pledge-access';
+import { decideOnPledge, readPathOrFail } from '../pledge-access';
 
 export interface ReturnPledgeInput {
   readonly reason: string;
@@ -19,7 +19,7 @@ export class ReturnPledgeHandler {
   execute(pledgeId: string, input: ReturnPledgeInput, ctx: CommandContext): Promise<{ version: number }> {
     return decideOnPledge(this.streams, this.tree, ctx, pledgeId, async (p) => ({
       type: 'ReturnPledge',
-      data: { decidedBy: decidedBy(ctx), pledgerOrgPath: await pathOrFail(this.tree, p.orgId), reason: input.reason },
+      data: { decidedBy: decidedBy(ctx), pledgerOrgPath: await readPathOrFail(this.tree, p.orgId), reason: input.reason },
     }));
   }
 }

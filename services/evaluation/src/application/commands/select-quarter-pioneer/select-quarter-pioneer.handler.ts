@@ -3,7 +3,7 @@ import { pioneerDecider, type SelectQuarterPioneer } from '@vanguard/evaluation-
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
-import { pathOrFail } from '../pledge-access';
+import { readPathOrFail } from '../pledge-access';
 import { PioneerNotFoundError, pioneerStream } from './pioneer-access';
 
 export type SelectQuarterPioneerInput = Pick<SelectQuarterPioneer['data'], 'candidate' | 'votesFor' | 'votesCast' | 'reason'> & {
@@ -29,7 +29,7 @@ export class SelectQuarterPioneerHandler {
     // No nominations, or another subtree's: the same answer, so ids cannot be probed.
     if (version === 0 || !this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new PioneerNotFoundError();
     const { candidate, votesFor, votesCast, reason } = input;
-    const orgPath = await pathOrFail(this.tree, input.orgId);
+    const orgPath = await readPathOrFail(this.tree, input.orgId);
     const events = pioneerDecider.decide(
       { type: 'SelectQuarterPioneer', data: { candidate, votesFor, votesCast, reason, decidedBy: decidedBy(ctx), orgPath } },
       state,
