@@ -15,6 +15,14 @@ export const TEST_CLIENTS = ['vanguard-short-lived', 'vanguard-test-foreign', 'v
 export const TEST_REALM = 'vanguard-test';
 const DEMO_SECRET_CLIENTS = ['vanguard-api', 'county-songling', 'county-hekou'] as const;
 
+/**
+ * The mass-evaluation ballot key (ADR 0027) the evaluation service falls back to outside
+ * production: public in the source, so codes hashed under it could be tested offline.
+ */
+export const DEVELOPMENT_BALLOT_KEY = 'vanguard-development-ballot-key';
+/** 32 random bytes written as base64 are 44 characters; anything shorter is no key of its own. */
+const BALLOT_KEY_MIN_LENGTH = 32;
+
 const isTestClient = (c: string): boolean => (TEST_CLIENTS as readonly string[]).includes(c) || c.startsWith('vanguard-test-');
 
 function passwordOf(url: string): string | undefined {
@@ -62,6 +70,19 @@ export function productionProblems(
     problems.push(
       'ORGANIZATION_EVENT_VERIFY_KEYS is not set: this service would trust organisation events signed with the public development key.',
     );
+  }
+
+  // One-time ballot codes are kept only as keyed hashes (ADR 0027): with the published key anyone
+  // holding the code table could try codes offline and link a ballot's code back to a voter's slip.
+  if (service === 'evaluation') {
+    const ballotKey = env['VANGUARD_BALLOT_KEY'];
+    if (!ballotKey || ballotKey === DEVELOPMENT_BALLOT_KEY) {
+      problems.push(
+        'VANGUARD_BALLOT_KEY is not set or is the development key: ballot codes would be hashed under a key published in the source; set a secret of at least 32 random bytes.',
+      );
+    } else if (ballotKey.length < BALLOT_KEY_MIN_LENGTH) {
+      problems.push(`VANGUARD_BALLOT_KEY is shorter than ${BALLOT_KEY_MIN_LENGTH} characters; set a secret of at least 32 random bytes.`);
+    }
   }
 
   const databaseUrl = env['DATABASE_URL'];

@@ -1,5 +1,5 @@
 import { formatKek, newKek } from '@vanguard/keys';
-import { isProductionMode, productionProblems } from './production';
+import { DEVELOPMENT_BALLOT_KEY, isProductionMode, productionProblems } from './production';
 
 /** Everything an operator must set, set to values of their own. */
 const safe = (): NodeJS.ProcessEnv => ({
@@ -31,8 +31,25 @@ describe('productionProblems', () => {
   });
 
   it('productionProblems_ForAnyOtherService_WantsTheKeysThatVerifyOrganisationEvents', () => {
-    expect(productionProblems(safe(), 'evaluation')).toEqual([expect.stringMatching(/^ORGANIZATION_EVENT_VERIFY_KEYS is not set/)]);
-    expect(productionProblems({ ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA' }, 'evaluation')).toEqual([]);
+    expect(productionProblems(safe(), 'commendation')).toEqual([expect.stringMatching(/^ORGANIZATION_EVENT_VERIFY_KEYS is not set/)]);
+    expect(productionProblems({ ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA' }, 'commendation')).toEqual([]);
+  });
+
+  it.each<[string, string | undefined]>([
+    ['is not set', undefined],
+    ['is the development default', DEVELOPMENT_BALLOT_KEY],
+    ['is too short to be 32 random bytes', 'short-secret'],
+  ])('productionProblems_ForTheEvaluationService_WhenTheBallotKey%s_NamesIt', (_, key) => {
+    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: key };
+
+    expect(productionProblems(env, 'evaluation')).toEqual([expect.stringMatching(/^VANGUARD_BALLOT_KEY /)]);
+    expect(productionProblems(env, 'organization').join(' ')).not.toContain('VANGUARD_BALLOT_KEY');
+  });
+
+  it('productionProblems_ForTheEvaluationService_WhenTheBallotKeyIsTheOperatorsOwn_FindsNone', () => {
+    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44) };
+
+    expect(productionProblems(env, 'evaluation')).toEqual([]);
   });
 
   it('productionProblems_WhenNothingIsSet_SaysOneSentencePerMissingSetting', () => {

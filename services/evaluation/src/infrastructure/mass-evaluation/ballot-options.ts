@@ -1,3 +1,4 @@
+import { DEVELOPMENT_BALLOT_KEY, isProductionMode } from '@vanguard/infra-config';
 import type { BallotRateLimits } from './ballot-rate-limiter';
 
 export const BALLOT_OPTIONS = Symbol('BALLOT_OPTIONS');
@@ -9,8 +10,6 @@ export interface BallotOptions {
   readonly voteUrl: string;
   readonly limits: BallotRateLimits;
 }
-
-const DEVELOPMENT_KEY = 'vanguard-development-ballot-key';
 
 const positive = (name: string, fallback: number): number => {
   const v = Number(process.env[name] ?? fallback);
@@ -24,8 +23,9 @@ const positive = (name: string, fallback: number): number => {
  * and `EVALUATION_BALLOTS_PER_WINDOW_PER_SECOND` (default 2000).
  */
 export function ballotOptionsFromEnv(): BallotOptions {
-  const codeKey = process.env['VANGUARD_BALLOT_KEY'] ?? DEVELOPMENT_KEY;
-  if (process.env['VANGUARD_ENV'] === 'production' && codeKey === DEVELOPMENT_KEY) {
+  const codeKey = process.env['VANGUARD_BALLOT_KEY'] ?? DEVELOPMENT_BALLOT_KEY;
+  // The start-up check (productionProblems) names this first; this guard stays for callers that skip it.
+  if (isProductionMode() && codeKey === DEVELOPMENT_BALLOT_KEY) {
     throw new Error('VANGUARD_BALLOT_KEY is the development key: set a secret of at least 32 random bytes');
   }
   return {
