@@ -72,6 +72,7 @@ describe('nominationDecider: review chain (层层推荐)', () => {
               step: { orgId: TOWNSHIP, level: 'township', dueOn: '2012-05-20' },
               shortlisted: false,
               late: false,
+              endorsedOn: '2012-05-15',
               quota: { unitOrgId: TOWNSHIP, places: 3, usedBefore: 0 },
               decision: {
                 decidedBy: townshipReviewer,

@@ -94,6 +94,7 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
                 { orgId: COUNTY, level: 'county', dueOn: '2012-05-31' },
               ],
               quota: { unitOrgId: TOWNSHIP, places: 3, usedBefore: 1 },
+              submittedOn: '2012-04-20',
               decision: {
                 decidedBy: villageSecretary,
                 inputs: [{ streamId: PROGRAMME_STREAM, version: 3 }],

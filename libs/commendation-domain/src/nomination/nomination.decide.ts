@@ -101,6 +101,7 @@ export function submitNomination({ data }: SubmitNomination, state: NominationSt
           places: data.quota.places,
           usedBefore: data.quota.used,
         },
+        submittedOn: data.today,
         decision: {
           decidedBy: data.decidedBy,
           inputs: [

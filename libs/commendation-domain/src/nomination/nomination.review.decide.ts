@@ -39,6 +39,7 @@ export function endorseNomination({ data }: EndorseNomination, state: Nomination
         step,
         shortlisted: state.atStep === state.chain.length - 1,
         late: data.today > step.dueOn,
+        endorsedOn: data.today,
         quota: { unitOrgId: state.unitOrgId!, places: data.quota.places, usedBefore: data.quota.used },
         decision: {
           decidedBy: data.decidedBy,

@@ -61,6 +61,7 @@ export function allocateQuota({ data }: AllocateQuota, state: ProgrammeState): P
         unitOrgId: data.unitOrgId,
         category: data.category,
         places: data.places,
+        allocatedOn: data.today,
         decision: {
           decidedBy: data.decidedBy,
           inputs: [

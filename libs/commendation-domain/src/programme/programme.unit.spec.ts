@@ -101,6 +101,7 @@ const allocated: QuotaAllocatedEvent = {
     unitOrgId: TOWNSHIP,
     category: 'outstanding_member',
     places: 3,
+    allocatedOn: '2012-04-05',
     decision: {
       decidedBy: countyOrganizer,
       inputs: [{ streamId: STREAM, version: 1 }],

@@ -80,6 +80,7 @@ export const NominationSubmitted = defineContract({
     deeds: deedsSchema,
     chain: z.array(reviewStepSchema).min(1).max(4),
     quota: quotaUseSchema,
+    submittedOn: daySchema.optional().describe('the day the nomination window was checked against'),
     decision: commendationDecisionSchema,
   }),
 });
@@ -97,6 +98,7 @@ export const NominationEndorsed = defineContract({
     step: reviewStepSchema,
     shortlisted: z.boolean(),
     late: z.boolean().describe('endorsed after the level’s deadline'),
+    endorsedOn: daySchema.optional().describe('the day of the endorsement, which `late` compares with the deadline'),
     quota: quotaUseSchema,
     decision: commendationDecisionSchema,
   }),

@@ -56,6 +56,7 @@ export const QuotaAllocated = defineContract({
     unitOrgId: id.describe('the subordinate unit (directly below the awarding body)'),
     category: awardCategorySchema,
     places: z.int().min(0).max(10_000),
+    allocatedOn: daySchema.optional().describe('the day checked against the close of nominations'),
     decision: commendationDecisionSchema,
   }),
 });
