@@ -121,7 +121,7 @@ describe('commentDecider: problems raised in a mass evaluation', () => {
   it('is confirmed done from above, on time or late, as a comment’s rectification is', () => {
     const complete = (completedOn: string, orgId = TOWNSHIP): CommentCommand => ({
       type: 'CompleteRectification',
-      data: { findingId: F1, completedOn, decidedBy: { ...townshipSecretary, orgId }, orgPath: PATH, reason: '回访核实' },
+      data: { findingId: F1, completedOn, decidedBy: { ...townshipSecretary, orgId }, orgPath: ORG_PATH, reason: '回访核实' },
     });
     spec
       .given([recorded])

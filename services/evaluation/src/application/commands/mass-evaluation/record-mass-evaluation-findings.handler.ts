@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { commentDecider, pathAtVersionZero } from '@vanguard/evaluation-domain';
+import { commentDecider } from '@vanguard/evaluation-domain';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { commentStream } from '../comment-access/comment-access';
-import { pathOrFail } from '../pledge-access';
+import { readPathOrFail } from '../pledge-access';
 import { loadWindowInScope } from './mass-evaluation-access';
 
 export interface RecordMassEvaluationFindingsInput {
@@ -37,8 +37,7 @@ export class RecordMassEvaluationFindingsHandler {
   ): Promise<{ commentId: string; findingIds: string[]; version: number }> {
     const by = decidedBy(ctx);
     const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
-    // The tree copy's version of each organisation is not read here yet: recorded at version 0.
-    const orgPath = pathAtVersionZero(await pathOrFail(this.tree, window.orgId));
+    const orgPath = await readPathOrFail(this.tree, window.orgId);
     const findings = input.findings.map((f) => ({ findingId: this.ids.next(), ...f }));
     const stream = commentStream(windowId);
     const { state, version } = await this.streams.load(stream, commentDecider);
