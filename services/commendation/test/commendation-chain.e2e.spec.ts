@@ -118,7 +118,8 @@ describe('commendation chain (e2e)', () => {
     // No approved grade for c: refused naming the policy, and the refusal is on record.
     const refused = await nominate(c, '丙').expect(422);
     expect(refused.body.code).toBe('ELIGIBILITY.REVIEW_GRADE');
-    expect(refused.body.message).toContain('commendation.eligibility.review-grade v2');
+    // The message ends with the versioned rule (`[rule <id>@<version>]` in libs/http; `[<id> v<version>]` before).
+    expect(refused.body.message).toMatch(/commendation\.eligibility\.review-grade(@| v)2\]/);
     const recorded = await pool.query<{ canonical: string }>(
       `select canonical from events where type = 'commendation.EligibilityChecked' and canonical like '%' || $1 || '%'`,
       [c],
