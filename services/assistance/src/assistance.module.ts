@@ -5,7 +5,7 @@ import { AuthModule } from '@vanguard/auth';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { READ_MODEL } from './application/ports/read-model.port';
+import { OVERSIGHT_READ_MODEL, READ_MODEL } from './application/ports/read-model.port';
 import { FIELD_WORK, FUNDS, PAIRINGS, PROJECTS } from './application/ports/repositories.port';
 import { ROSTER } from './application/ports/roster.port';
 import { CLOCK, ID_GENERATOR } from './application/ports/system.port';
@@ -20,6 +20,7 @@ import { PgFieldWorkRepository } from './infrastructure/persistence/pg-field-wor
 import { PgFundRepository } from './infrastructure/persistence/pg-funds.repository';
 import { PgPairingRepository } from './infrastructure/persistence/pg-pairings.repository';
 import { PgProjectRepository } from './infrastructure/persistence/pg-projects.repository';
+import { PgOversightReadModel } from './infrastructure/persistence/pg-oversight-read-model';
 import { PgAssistanceReadModel } from './infrastructure/persistence/pg-read-model';
 import { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 import { PgRoster } from './infrastructure/roster/pg-roster';
@@ -83,6 +84,7 @@ export class AssistanceModule {
         { provide: FUNDS, useClass: PgFundRepository },
         { provide: FIELD_WORK, useClass: PgFieldWorkRepository },
         { provide: READ_MODEL, useClass: PgAssistanceReadModel },
+        { provide: OVERSIGHT_READ_MODEL, useClass: PgOversightReadModel },
         { provide: ROSTER, inject: [DataSource], useFactory: (ds: DataSource) => new PgRoster(poolOf(ds)) },
         { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers, schema: config.schema } },
         OutboxRelayRunner,

@@ -2,6 +2,7 @@ import type { Pairing } from '../../domain/pairing/pairing';
 import type { Actor } from './context.port';
 
 export const READ_MODEL = Symbol('ReadModel');
+export const OVERSIGHT_READ_MODEL = Symbol('OversightReadModel');
 
 export interface Page {
   readonly limit: number;
@@ -156,6 +157,10 @@ export interface AssistanceReadModel {
   diary(actor: Actor, cadreId: string, page: Page): Promise<DiaryEntryView[] | null>;
   households(actor: Actor, villageId: string, page: Page): Promise<HouseholdView[]>;
   deeds(actor: Actor, filter: { villageId?: string }, page: Page): Promise<DeedView[]>;
+}
+
+/** Compliance lists and totals (scoped like the rest), and the public page (no scope, no personal data). */
+export interface OversightReadModel {
   overdueVisits(actor: Actor, today: string, page: Page): Promise<{ quarter: string; items: OverdueVisitView[] }>;
   lateMilestones(actor: Actor, today: string, page: Page): Promise<LateMilestoneView[]>;
   fundTotals(actor: Actor, orgId: string): Promise<FundTotalsView | null>;

@@ -17,8 +17,11 @@ export interface PairingRepository {
 
 export interface ProjectRepository {
   insert(tx: Tx, project: Project, at: Date): Promise<void>;
-  /** The project with its milestones, its row locked until commit: commands on one project take turns. */
-  getForUpdate(tx: Tx, id: string): Promise<Project | null>;
+  /**
+   * The project, its row locked until commit: commands on one project take turns. Milestones are
+   * read unless `withMilestones` is false (money commands do not look at them).
+   */
+  getForUpdate(tx: Tx, id: string, withMilestones?: boolean): Promise<Project | null>;
   saveStep(tx: Tx, project: Project, satisfaction?: string): Promise<void>;
   addMilestone(tx: Tx, projectId: string, milestone: Milestone): Promise<void>;
   reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void>;

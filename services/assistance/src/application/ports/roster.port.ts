@@ -15,6 +15,8 @@ export const ROSTER = Symbol('Roster');
 export interface RosterPort {
   /** The organisation with its path, or null when the copy does not know it. */
   organization(orgId: string, tx?: Tx): Promise<Village | null>;
+  /** Those of `orgIds` the copy knows, in one question. */
+  organizations(orgIds: readonly string[], tx?: Tx): Promise<Village[]>;
   /** Whether the member is on the roster and has not left. */
   isActiveMember(memberId: string, tx?: Tx): Promise<boolean>;
 }

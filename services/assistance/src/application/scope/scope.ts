@@ -1,4 +1,5 @@
 import { DomainError } from '@vanguard/kernel';
+import type { Village } from '../../domain/shared/village';
 import type { Actor } from '../ports/context.port';
 import type { RosterPort } from '../ports/roster.port';
 import type { Tx } from '../ports/unit-of-work.port';
@@ -11,10 +12,17 @@ export function isWithin(actor: Actor, path: readonly string[]): boolean {
   return !!actor.orgId && path.includes(actor.orgId);
 }
 
-/** Within, and the actor's own organisation is still active: a token naming a dissolved or merged one grants nothing. */
-export async function isWithinActive(roster: RosterPort, actor: Actor, path: readonly string[], tx?: Tx): Promise<boolean> {
-  if (!isWithin(actor, path)) return false;
-  return (await roster.organization(actor.orgId!, tx))?.status === 'active';
+/**
+ * The organisation `orgId` if it lies within the actor's subtree and the actor's own organisation
+ * is still active (a token naming a dissolved or merged one grants nothing); null otherwise.
+ * Both are read in one roster question.
+ */
+export async function organizationInScope(roster: RosterPort, actor: Actor, orgId: string, tx?: Tx): Promise<Village | null> {
+  if (!actor.orgId) return null;
+  const orgs = await roster.organizations([orgId, actor.orgId], tx);
+  const org = orgs.find((o) => o.id === orgId);
+  const own = orgs.find((o) => o.id === actor.orgId);
+  return org && own?.status === 'active' && isWithin(actor, org.path) ? org : null;
 }
 
 /** Not found, and also what an out-of-scope caller hears: a 403 would tell them the thing exists. */

@@ -1,26 +1,31 @@
 import type { Village } from '../../domain/shared/village';
 import type { Actor } from '../ports/context.port';
 import type { RosterPort } from '../ports/roster.port';
-import { isWithinActive } from './scope';
+import { organizationInScope } from './scope';
 
-const org = (id: string, status = 'active'): Village => ({ id, name: id, level: 'county', sector: 'government_organ', status, path: [id] });
+const org = (id: string, path: string[], status = 'active'): Village => ({ id, name: id, level: 'village', sector: 'rural', status, path });
 const rosterOf = (...orgs: Village[]): RosterPort => ({
   organization: (id) => Promise.resolve(orgs.find((o) => o.id === id) ?? null),
+  organizations: (ids) => Promise.resolve(orgs.filter((o) => ids.includes(o.id))),
   isActiveMember: () => Promise.resolve(false),
 });
 const actor = (orgId: string | undefined): Actor => ({ sub: 's', username: 'u', roles: ['assistance_officer'], orgId, kind: 'user' });
-const villagePath = ['province', 'county', 'town', 'village'];
+const village = org('village', ['province', 'county', 'town', 'village']);
 
-describe(isWithinActive.name, () => {
-  it('admits an actor whose active organisation lies on the village’s path', async () => {
-    expect(await isWithinActive(rosterOf(org('county')), actor('county'), villagePath)).toBe(true);
+describe(organizationInScope.name, () => {
+  it('gives the village to an actor whose active organisation lies on its path', async () => {
+    expect(await organizationInScope(rosterOf(village, org('county', ['province', 'county'])), actor('county'), 'village')).toBe(village);
   });
 
-  it('refuses one elsewhere, one without an organisation, and one whose organisation was dissolved or merged', async () => {
-    expect(await isWithinActive(rosterOf(org('other')), actor('other'), villagePath)).toBe(false);
-    expect(await isWithinActive(rosterOf(), actor(undefined), villagePath)).toBe(false);
-    expect(await isWithinActive(rosterOf(org('county', 'dissolved')), actor('county'), villagePath)).toBe(false);
-    expect(await isWithinActive(rosterOf(org('county', 'merged')), actor('county'), villagePath)).toBe(false);
-    expect(await isWithinActive(rosterOf(), actor('county'), villagePath)).toBe(false);
+  it('gives nothing to one elsewhere, one without an organisation, one whose organisation was dissolved or merged, or for an unknown village', async () => {
+    const other = org('other', ['province', 'other']);
+    expect(await organizationInScope(rosterOf(village, other), actor('other'), 'village')).toBeNull();
+    expect(await organizationInScope(rosterOf(village), actor(undefined), 'village')).toBeNull();
+    for (const status of ['dissolved', 'merged'])
+      expect(
+        await organizationInScope(rosterOf(village, org('county', ['province', 'county'], status)), actor('county'), 'village'),
+      ).toBeNull();
+    expect(await organizationInScope(rosterOf(village), actor('county'), 'village')).toBeNull();
+    expect(await organizationInScope(rosterOf(org('county', ['province', 'county'])), actor('county'), 'village')).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ import { FIELD_WORK, PAIRINGS, type FieldWorkRepository, type PairingRepository 
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
-import { isWithinActive, NotFoundError } from '../scope/scope';
+import { NotFoundError, organizationInScope } from '../scope/scope';
 import { villageInScope } from './village-access';
 
 /** 驻村干部, 民情联系卡, 民情日记, 走访慰问, 办实事: the cadre's field work, each thing recorded once. */
@@ -54,9 +54,8 @@ export class FieldWorkHandlers {
     return this.uow.run(async (tx) => {
       const cadre = await this.cadreInScope(tx, ctx, cadreId);
       const household = await this.work.household(tx, householdId);
-      const home = household && (await this.roster.organization(household.orgId, tx));
       // Someone else's household reads as no household: ids are not probed through a 422.
-      if (!household || !home || !(await isWithinActive(this.roster, ctx.actor, home.path, tx)))
+      if (!household || !(await organizationInScope(this.roster, ctx.actor, household.orgId, tx)))
         throw new NotFoundError('HOUSEHOLD', householdId);
       issueContactCard(cadre, household);
       await this.work.insertCard(tx, cadreId, householdId, this.clock.today());
@@ -110,8 +109,7 @@ export class FieldWorkHandlers {
 
   private async cadreInScope(tx: Tx, ctx: CommandContext, cadreId: string): Promise<Cadre> {
     const cadre = await this.work.cadre(tx, cadreId);
-    const village = cadre && (await this.roster.organization(cadre.orgId, tx));
-    if (!cadre || !village || !(await isWithinActive(this.roster, ctx.actor, village.path, tx))) throw new NotFoundError('CADRE', cadreId);
+    if (!cadre || !(await organizationInScope(this.roster, ctx.actor, cadre.orgId, tx))) throw new NotFoundError('CADRE', cadreId);
     return cadre;
   }
 }

@@ -59,7 +59,7 @@ export class FundHandlers {
   ): Promise<LedgerView> {
     const id = this.ids.newId();
     return this.uow.run(async (tx) => {
-      const project = await this.access.load(tx, ctx, projectId);
+      const project = await this.access.load(tx, ctx, projectId, false);
       const { movement, balance, events } = await decide(project, await this.funds.balances(tx, projectId), id, tx);
       await this.funds.record(tx, movement, balance, ctx.actor, this.clock.now());
       await tx.publish(events, ctx);

@@ -16,7 +16,7 @@ import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } fr
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
-import { isWithinActive, NotFoundError } from '../scope/scope';
+import { NotFoundError, organizationInScope } from '../scope/scope';
 import { villageInScope } from './village-access';
 import { DomainError } from '@vanguard/kernel';
 
@@ -37,11 +37,9 @@ export class ProjectAccess {
     @Inject(ROSTER) private readonly roster: RosterPort,
   ) {}
 
-  async load(tx: Tx, ctx: CommandContext, projectId: string): Promise<Project> {
-    const project = await this.projects.getForUpdate(tx, projectId);
-    const village = project && (await this.roster.organization(project.orgId, tx));
-    if (!project || !village || !(await isWithinActive(this.roster, ctx.actor, village.path, tx)))
-      throw new NotFoundError('PROJECT', projectId);
+  async load(tx: Tx, ctx: CommandContext, projectId: string, withMilestones = true): Promise<Project> {
+    const project = await this.projects.getForUpdate(tx, projectId, withMilestones);
+    if (!project || !(await organizationInScope(this.roster, ctx.actor, project.orgId, tx))) throw new NotFoundError('PROJECT', projectId);
     return project;
   }
 }

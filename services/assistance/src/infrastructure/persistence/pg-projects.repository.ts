@@ -26,17 +26,19 @@ export class PgProjectRepository implements ProjectRepository {
     );
   }
 
-  async getForUpdate(tx: Tx, id: string): Promise<Project | null> {
+  async getForUpdate(tx: Tx, id: string, withMilestones = true): Promise<Project | null> {
     const [r] = await tx.query<ProjectRow>(
       `select id, org_id, pairing_id, name, category, budget_fen, beneficiary_households, status, last_step_on::text
          from projects where id = $1 for update`,
       [id],
     );
     if (!r) return null;
-    const milestones = await tx.query<{ id: string; title: string; due_on: string; reached_on: string | null }>(
-      `select id, title, due_on::text, reached_on::text from milestones where project_id = $1 order by due_on, id`,
-      [id],
-    );
+    const milestones = !withMilestones
+      ? []
+      : await tx.query<{ id: string; title: string; due_on: string; reached_on: string | null }>(
+          `select id, title, due_on::text, reached_on::text from milestones where project_id = $1 order by due_on, id`,
+          [id],
+        );
     return {
       id: r.id,
       orgId: r.org_id,

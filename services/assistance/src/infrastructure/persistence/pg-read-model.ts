@@ -6,30 +6,25 @@ import type {
   CadreView,
   DeedView,
   DiaryEntryView,
-  DisclosureView,
-  FundTotalsView,
   HouseholdView,
-  LateMilestoneView,
   MovementView,
-  OverdueVisitView,
   Page,
   PairingView,
   ProjectDetailView,
   ProjectView,
 } from '../../application/ports/read-model.port';
-import { quarterOf } from '../../domain/shared/day';
 import { PAIRING_COLUMNS, pairingOf } from './pg-pairings.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-type Row = Record<string, unknown>;
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type Row = Record<string, unknown>;
+export const num = (v: unknown): number => Number(v);
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
  * `o` is the row's village in the roster copy; the scope holds when the actor's organisation is
  * on its path and still active (a token naming a dissolved or merged one reads nothing).
  */
-const IN_SCOPE = `$1::uuid = any(o.path) and exists (select 1 from roster_organizations a where a.id = $1::uuid and a.status = 'active')`;
+export const IN_SCOPE = `$1::uuid = any(o.path) and exists (select 1 from roster_organizations a where a.id = $1::uuid and a.status = 'active')`;
 
 const PROJECT_SELECT = `
   select p.id, p.org_id, o.name as village_name, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status,
@@ -237,123 +232,5 @@ export class PgAssistanceReadModel implements AssistanceReadModel {
       amountFen: numOrNull(r['amount_fen']),
       householdsHelped: num(r['households_helped']),
     }));
-  }
-
-  /**
-   * 每季度至少走访1次联系户 (seed 004): households holding the card of a cadre serving today
-   * who have had no visit this quarter (China time), by any cadre. Judged when read.
-   */
-  async overdueVisits(actor: Actor, today: string, page: Page): Promise<{ quarter: string; items: OverdueVisitView[] }> {
-    const quarter = quarterOf(today);
-    if (!this.scoped(actor)) return { quarter: quarter.label, items: [] };
-    const rows = await this.q(
-      `select h.id, h.label, h.org_id, o.name as village_name, array_agg(c.id order by c.id) as cadre_ids,
-              (select max(v.visited_on)::text from visit_households v where v.household_id = h.id) as last_visited_on
-         from contact_cards k
-         join cadres c on c.id = k.cadre_id and $2::date between c.starts_on and c.ends_on
-         join households h on h.id = k.household_id
-         join roster_organizations o on o.id = h.org_id
-        where ${IN_SCOPE}
-          and not exists (select 1 from visit_households v where v.household_id = h.id and v.visited_on between $3::date and $4::date)
-        group by h.id, h.label, h.org_id, o.name
-        order by o.name, h.label limit $5 offset $6`,
-      [actor.orgId, today, quarter.first, quarter.last, page.limit, page.offset],
-    );
-    return {
-      quarter: quarter.label,
-      items: rows.map((r) => ({
-        householdId: r['id'] as string,
-        label: r['label'] as string,
-        orgId: r['org_id'] as string,
-        villageName: r['village_name'] as string,
-        cadreIds: r['cadre_ids'] as string[],
-        lastVisitedOn: (r['last_visited_on'] as string | null) ?? null,
-      })),
-    };
-  }
-
-  async lateMilestones(actor: Actor, today: string, page: Page): Promise<LateMilestoneView[]> {
-    if (!this.scoped(actor)) return [];
-    const rows = await this.q(
-      `select p.id as project_id, p.name as project_name, p.org_id, o.name as village_name, m.id as milestone_id, m.title, m.due_on::text,
-              ($2::date - m.due_on) as days_late
-         from milestones m join projects p on p.id = m.project_id join roster_organizations o on o.id = p.org_id
-        where ${IN_SCOPE} and m.reached_on is null and m.due_on < $2::date and p.status in ('approved', 'in_progress')
-        order by m.due_on, m.id limit $3 offset $4`,
-      [actor.orgId, today, page.limit, page.offset],
-    );
-    return rows.map((r) => ({
-      projectId: r['project_id'] as string,
-      projectName: r['project_name'] as string,
-      orgId: r['org_id'] as string,
-      villageName: r['village_name'] as string,
-      milestoneId: r['milestone_id'] as string,
-      title: r['title'] as string,
-      dueOn: r['due_on'] as string,
-      daysLate: num(r['days_late']),
-    }));
-  }
-
-  async fundTotals(actor: Actor, orgId: string): Promise<FundTotalsView | null> {
-    if (!this.scoped(actor, orgId)) return null;
-    const [within] = await this.q(`select 1 from roster_organizations o where o.id = $2 and ${IN_SCOPE}`, [actor.orgId, orgId]);
-    if (!within) return null;
-    const [r] = await this.q(
-      `select count(*) as projects, coalesce(sum(p.budget_fen), 0) as budget_fen,
-              coalesce(sum(b.allocated_fen), 0) as allocated_fen, coalesce(sum(b.disbursed_fen), 0) as disbursed_fen
-         from projects p join roster_organizations o on o.id = p.org_id
-         left join lateral (select sum(allocated_fen) as allocated_fen, sum(disbursed_fen) as disbursed_fen
-                              from fund_balances where project_id = p.id) b on true
-        where $1::uuid = any(o.path)`,
-      [orgId],
-    );
-    const allocated = num(r?.['allocated_fen'] ?? 0);
-    const disbursed = num(r?.['disbursed_fen'] ?? 0);
-    return {
-      orgId,
-      projects: num(r?.['projects'] ?? 0),
-      budgetFen: num(r?.['budget_fen'] ?? 0),
-      allocatedFen: allocated,
-      disbursedFen: disbursed,
-      balanceFen: allocated - disbursed,
-    };
-  }
-
-  async disclosure(villageId: string): Promise<DisclosureView | null> {
-    if (!UUID.test(villageId)) return null;
-    const [village] = await this.q(`select id, name from roster_organizations where id = $1 and level = 'village'`, [villageId]);
-    if (!village) return null;
-    // Whitelisted columns only: no household, no cadre, no person, no free text a name could hide in (deed titles, diary, purposes).
-    const projects = await this.q(
-      `select p.id, p.name, p.category, p.status, p.budget_fen,
-              coalesce((select sum(allocated_fen) from fund_balances b where b.project_id = p.id), 0) as allocated_fen,
-              coalesce((select sum(disbursed_fen) from fund_balances b where b.project_id = p.id), 0) as disbursed_fen,
-              coalesce((select jsonb_agg(jsonb_build_object('title', m.title, 'dueOn', m.due_on, 'reachedOn', m.reached_on) order by m.due_on)
-                          from milestones m where m.project_id = p.id), '[]') as milestones
-         from projects p where p.org_id = $1 and p.status <> 'planned' order by p.planned_on desc, p.id limit 500`,
-      [villageId],
-    );
-    const deeds = await this.q(
-      `select category, done_on::text, amount_fen from deeds where org_id = $1 order by done_on desc, id limit 500`,
-      [villageId],
-    );
-    return {
-      orgId: villageId,
-      villageName: village['name'] as string,
-      projects: projects.map((p) => ({
-        name: p['name'] as string,
-        category: p['category'] as string,
-        status: p['status'] as string,
-        budgetFen: num(p['budget_fen']),
-        allocatedFen: num(p['allocated_fen']),
-        disbursedFen: num(p['disbursed_fen']),
-        milestones: p['milestones'] as { title: string; dueOn: string; reachedOn: string | null }[],
-      })),
-      deeds: deeds.map((d) => ({
-        category: d['category'] as string,
-        doneOn: d['done_on'] as string,
-        amountFen: numOrNull(d['amount_fen']),
-      })),
-    };
   }
 }

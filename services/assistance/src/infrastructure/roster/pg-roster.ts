@@ -17,6 +17,14 @@ export class PgRoster implements RosterPort {
     return row ?? null;
   }
 
+  async organizations(orgIds: readonly string[], tx?: Tx): Promise<Village[]> {
+    const ids = orgIds.filter((id) => UUID.test(id));
+    if (!ids.length) return [];
+    return this.query<Village>(tx, `select id, name, level, sector, status, path from roster_organizations where id = any($1::uuid[])`, [
+      ids,
+    ]);
+  }
+
   async isActiveMember(memberId: string, tx?: Tx): Promise<boolean> {
     if (!UUID.test(memberId)) return false;
     const rows = await this.query(tx, `select 1 from roster_members where id = $1 and membership = 'active'`, [memberId]);

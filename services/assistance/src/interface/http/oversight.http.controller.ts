@@ -4,8 +4,8 @@ import { Public, Roles } from '@vanguard/auth';
 import { PaginationQuery } from '@vanguard/http';
 import type { Actor } from '../../application/ports/context.port';
 import {
-  READ_MODEL,
-  type AssistanceReadModel,
+  OVERSIGHT_READ_MODEL,
+  type OversightReadModel,
   type DisclosureView,
   type FundTotalsView,
   type LateMilestoneView,
@@ -27,7 +27,7 @@ import { ReadCtx, uuidParam } from './request-context';
 @Controller()
 export class OversightHttpController {
   constructor(
-    @Inject(READ_MODEL) private readonly reads: AssistanceReadModel,
+    @Inject(OVERSIGHT_READ_MODEL) private readonly reads: OversightReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -58,7 +58,7 @@ export class OversightHttpController {
 @ApiTags('public')
 @Controller('public')
 export class DisclosureHttpController {
-  constructor(@Inject(READ_MODEL) private readonly reads: AssistanceReadModel) {}
+  constructor(@Inject(OVERSIGHT_READ_MODEL) private readonly reads: OversightReadModel) {}
 
   @Public()
   @Get('villages/:id')

@@ -1,0 +1,86 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Pool } from 'pg';
+import request from 'supertest';
+import { tokenFor } from '@vanguard/testing';
+import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
+
+/** What a careless or hostile client sends: every answer is a 400 naming the field, or the rule's 422; never a 500. */
+describe('assistance hostile input', () => {
+  let app: INestApplication;
+  let db: Pool;
+  let token: string;
+  let village: string;
+  let projectId: string;
+  const as = () => ({ Authorization: `Bearer ${token}` });
+  const http = () => request(app.getHttpServer());
+  const plan = (plannedOn = dayFromToday(-1)) =>
+    http()
+      .post('/projects')
+      .set(as())
+      .send({ villageId: village, name: '道路', category: 'road_hardening', budgetFen: 1000, beneficiaryHouseholds: 1, plannedOn });
+
+  beforeAll(async () => {
+    app = await createAssistanceTestApp();
+    db = assistanceDb();
+    token = await tokenFor('county.assistance');
+    village = await freshVillage(db, '910425101');
+    projectId = (await plan()).body.id;
+  });
+
+  afterAll(async () => {
+    await db.end();
+    await app.close();
+  });
+
+  it.each([
+    ['a fraction of a fen', { amountFen: 1.5 }, 'amountFen'],
+    ['a number as text', { amountFen: '100' }, 'amountFen'],
+    ['a negative amount', { amountFen: -1 }, 'amountFen'],
+    ['more than 2^53 fen', { amountFen: 2 ** 60 }, 'amountFen'],
+    ['an unknown source', { source: 'lottery' }, 'source'],
+    ['a day that does not exist', { on: '2011-02-30' }, 'on'],
+    ['a field nobody asked for', { balanceFen: 0 }, 'balanceFen'],
+    ['a NUL in text', { purpose: 'a\u0000b' }, 'purpose'],
+  ])('refuses %s with 400 naming the field', async (_, patch, field) => {
+    const res = await http()
+      .post(`/projects/${projectId}/disbursements`)
+      .set(as())
+      .send({ source: 'fiscal', amountFen: 100, on: dayFromToday(0), purpose: '进度款', ...patch });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('answers a bad id, a huge page, malformed JSON and an over-long title with 400, never 500', async () => {
+    const badId = await http().get('/projects/not-a-uuid').set(as());
+    expect([badId.status, badId.body.errors[0].field]).toEqual([400, 'id']);
+    expect((await http().get('/projects?limit=100000').set(as())).status).toBe(400);
+    expect((await http().get('/projects?offset=-1').set(as())).status).toBe(400);
+    const malformed = await http().post('/projects').set(as()).set('content-type', 'application/json').send('{"villageId":');
+    expect([malformed.status, malformed.body.code]).toEqual([400, 'REQUEST.MALFORMED']);
+    const long = await http()
+      .post('/deeds')
+      .set(as())
+      .send({
+        villageId: village,
+        category: 'other',
+        title: '长'.repeat(201),
+        doneOn: dayFromToday(0),
+        householdsHelped: 1,
+      });
+    expect([long.status, long.body.errors[0].field]).toEqual([400, 'title']);
+    const goals = await http()
+      .post('/pairings')
+      .set(as())
+      .send({
+        villageId: village,
+        helperUnitName: 'x',
+        from: dayFromToday(0),
+        to: dayFromToday(1),
+        goals: [],
+        lagging: false,
+      });
+    expect([goals.status, goals.body.errors[0].field]).toEqual([400, 'goals']);
+    const future = await plan(dayFromToday(2));
+    expect([future.status, future.body.code]).toEqual([422, 'DAY.IN_FUTURE']);
+  });
+});
