@@ -1,0 +1,246 @@
+/**
+ * Assistance benchmark: disbursement commands and per-county totals through HTTP with a real
+ * Keycloak token, beside the raw Postgres ceiling of the same work.
+ *   node -r @swc-node/register bench/assistance/run.ts [--json] [--projects 10000] [--disbursements 100000]
+ *        [--seconds 10] [--concurrency 16]
+ *
+ * The issue's scale is --projects 100000 --disbursements 1000000 (several minutes of seeding on
+ * the shared 2-core machine). The data goes into a schema of its own in the test database,
+ * dropped afterwards; the service runs in this process (relay and roster consumer off), so the
+ * load generator and the service share the CPUs.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { configureHttpApp } from '@vanguard/http';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { createTestSchema, tokenFor } from '@vanguard/testing';
+import type { Pool } from 'pg';
+import type * as ConfigModule from '../../services/assistance/src/assistance.config';
+import type * as ServiceModule from '../../services/assistance/src/assistance.module';
+import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
+import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
+
+const argv = process.argv.slice(2);
+const num = (n: string, d: number) => {
+  const i = argv.indexOf(`--${n}`);
+  return i >= 0 ? Number(argv[i + 1]) : d;
+};
+const JSON_OUT = argv.includes('--json');
+const PROJECTS = num('projects', 10_000);
+const DISBURSEMENTS = num('disbursements', 100_000);
+const SECONDS = num('seconds', 10);
+const CONCURRENCY = num('concurrency', 16);
+const VILLAGES = 500;
+const log = (...a: unknown[]) => (JSON_OUT ? process.stderr.write(`${a.join(' ')}\n`) : console.log(...a));
+const COUNTY = demoOrgId('910425');
+const TOWN = demoOrgId('910425101');
+
+interface Figure {
+  readonly name: string;
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+function percentile(samples: number[], q: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 10) / 10 : 0;
+}
+
+/** `workers` loops calling `once` for `seconds`; latency per call, errors counted. */
+async function load(name: string, seconds: number, workers: number, once: () => Promise<boolean>): Promise<Figure> {
+  const samples: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        const ok = await once().catch(() => false);
+        samples.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  const f = {
+    name,
+    requests: samples.length,
+    perSecond: Math.round(samples.length / elapsed),
+    p50Ms: percentile(samples, 0.5),
+    p99Ms: percentile(samples, 0.99),
+    errors,
+  };
+  log(`${name.padEnd(34)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  errors ${errors}`);
+  return f;
+}
+
+/** Villages under 白桦镇, projects spread over them, each funded well beyond what the bench pays out, and history. */
+async function seed(pool: Pool): Promise<void> {
+  await bootstrapDemoRoster(pool);
+  await pool.query(
+    `insert into roster_organizations (id, parent_id, path, code, name, level, sector, status, version)
+     select gen_random_uuid(), $1::uuid, array[$2::uuid, $3::uuid, $4::uuid, $1::uuid], '910425101' || (300 + g), '村' || g, 'village', 'rural', 'active', 0
+       from generate_series(1, $5::int) g
+     on conflict do nothing`,
+    [TOWN, demoOrgId('91'), demoOrgId('9104'), COUNTY, VILLAGES],
+  );
+  await pool.query(`update roster_organizations set path = path || id where parent_id = $1 and level = 'village'`, [TOWN]);
+  await pool.query(
+    `insert into projects (id, org_id, name, category, budget_fen, beneficiary_households, status, planned_on, last_step_on, recorded_at)
+     select gen_random_uuid(), v.id, '项目' || g, 'road_hardening', 1000000000000, 10, 'in_progress', current_date - 30, current_date - 30, now()
+       from generate_series(1, $1::int) g
+       join lateral (select id from roster_organizations where parent_id = $2 and level = 'village' offset (g % $3) limit 1) v on true`,
+    [PROJECTS, TOWN, VILLAGES],
+  );
+  await pool.query(
+    `insert into fund_balances (project_id, source, allocated_fen, disbursed_fen)
+     select id, 'fiscal', 1000000000000, 0 from projects`,
+  );
+  const perProject = Math.max(1, Math.floor(DISBURSEMENTS / PROJECTS));
+  await pool.query(
+    `insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, balance_after_fen, recorded_at, recorded_by)
+     select gen_random_uuid(), p.id, 'fiscal', 'disbursement', 100, current_date - 1, '历史', 1000000000000 - 100 * k, now(), 'bench'
+       from projects p, generate_series(1, $1::int) k`,
+    [perProject],
+  );
+  await pool.query(`update fund_balances set disbursed_fen = 100 * $1::bigint`, [perProject]);
+  await pool.query('analyze');
+}
+
+async function main(): Promise<void> {
+  process.env['LOG_LEVEL'] ??= 'warn';
+  const schema = await createTestSchema('assistance_bench');
+  const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  let app: INestApplication | undefined;
+  try {
+    const t0 = Date.now();
+    await seed(schema.pool);
+    const ids = (await schema.pool.query<{ id: string }>(`select id from projects`)).rows.map((r) => r.id);
+    log(
+      `seeded ${ids.length.toLocaleString('en')} projects, ~${DISBURSEMENTS.toLocaleString('en')} disbursements in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+
+    // Loaded after LOG_LEVEL is set: the logging module reads it when it loads (no access log per request).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { assistanceConfig } = require('../../services/assistance/src/assistance.config') as typeof ConfigModule;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AssistanceModule } = require('../../services/assistance/src/assistance.module') as typeof ServiceModule;
+    const config = {
+      ...assistanceConfig(infraConfig(), 'test'),
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      relay: false,
+      roster: false,
+    };
+    const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    configureHttpApp(app, { title: 'bench', description: 'bench' });
+    await app.listen(0, '127.0.0.1');
+    const port = Number(new URL((await app.getUrl()).replace('[::1]', '127.0.0.1')).port);
+    const token = await tokenFor('county.assistance');
+    const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+    const call = (method: string, path: string, body?: unknown): Promise<number> => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      return new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            agent,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    };
+    const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+    const figures: Figure[] = [];
+    figures.push(
+      await load('HTTP POST disbursement', SECONDS, CONCURRENCY, async () => {
+        const status = await call('POST', `/projects/${pick()}/disbursements`, {
+          source: 'fiscal',
+          amountFen: 100,
+          on: today,
+          purpose: '压测',
+        });
+        return status === 201;
+      }),
+    );
+    // The same work as one disbursement, straight SQL: lock, read balances, write balance, entry and outbox row.
+    figures.push(
+      await load('SQL ceiling: disbursement', SECONDS, CONCURRENCY, async () => {
+        const client = await schema.pool.connect();
+        try {
+          const id = pick();
+          await client.query('begin');
+          await client.query(`select id from projects where id = $1 for update`, [id]);
+          await client.query(`select source, allocated_fen, disbursed_fen from fund_balances where project_id = $1`, [id]);
+          await client.query(`update fund_balances set disbursed_fen = disbursed_fen + 100 where project_id = $1 and source = 'fiscal'`, [
+            id,
+          ]);
+          await client.query(
+            `insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, balance_after_fen, recorded_at, recorded_by)
+             values ($1, $2, 'fiscal', 'disbursement', 100, current_date, '压测', 0, now(), 'bench')`,
+            [randomUUID(), id],
+          );
+          await client.query(
+            `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, 'x', 1, $2, 't', '{}')`,
+            [randomUUID(), `project-${id}`],
+          );
+          await client.query('commit');
+          return true;
+        } catch {
+          await client.query('rollback');
+          return false;
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    figures.push(await load('HTTP GET county totals', SECONDS, 4, async () => (await call('GET', `/totals/${COUNTY}`)) === 200));
+    figures.push(
+      await load('SQL ceiling: county totals', SECONDS, 4, async () => {
+        await schema.pool.query(
+          `select count(*), sum(b.allocated_fen), sum(b.disbursed_fen) from projects p join roster_organizations o on o.id = p.org_id
+             join fund_balances b on b.project_id = p.id where $1::uuid = any(o.path)`,
+          [COUNTY],
+        );
+        return true;
+      }),
+    );
+    if (JSON_OUT)
+      process.stdout.write(
+        `${JSON.stringify({ projects: ids.length, disbursements: DISBURSEMENTS, concurrency: CONCURRENCY, figures })}\n`,
+      );
+  } finally {
+    await app?.close();
+    await schema.drop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
