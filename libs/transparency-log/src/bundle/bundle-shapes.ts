@@ -1,5 +1,5 @@
 import type { MapLeafProof, StreamProof } from '../map/stream-map';
-import { decodeBase64Strict, HASH_SIZE } from '../tree/hashing';
+import { decodeHashBase64 } from '../tree/hashing';
 import { BundleError } from './bundle-error';
 import type { ConsistencyFile, InclusionFile } from './bundle-layout';
 
@@ -8,7 +8,7 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isHash = (v: unknown): v is string => typeof v === 'string' && decodeBase64Strict(v)?.length === HASH_SIZE;
+const isHash = (v: unknown): v is string => typeof v === 'string' && decodeHashBase64(v) !== undefined;
 const isPath = (v: unknown): v is string[] => Array.isArray(v) && v.every(isHash);
 const keysAre = (o: Obj, ...keys: string[]): boolean => Object.keys(o).length === keys.length && keys.every((k) => k in o);
 

@@ -5,7 +5,7 @@ import { isDevelopmentLogKey } from '../note/log-keys';
 import { CheckpointError, openCheckpoint, STREAMS_EXTENSION, type CheckpointBody } from '../note/checkpoint';
 import { NoteError, NoteVerifier } from '../note/signed-note';
 import { compareStreams, verifyStreamProof, type StreamHead } from '../map/stream-map';
-import { decodeBase64Strict, leafHash, sha256 } from '../tree/hashing';
+import { decodeHashBase64, leafHash, sha256 } from '../tree/hashing';
 import { verifyConsistency, verifyInclusion } from '../tree/proof-verify';
 import { BundleError } from './bundle-error';
 import * as layout from './bundle-layout';
@@ -182,7 +182,7 @@ class BundleCheck {
     const check = verifyConsistency(
       body.size,
       this.body.size,
-      file.proof.map((h) => decodeBase64Strict(h)!),
+      file.proof.map((h) => decodeHashBase64(h)!),
       body.root,
       this.body.root,
     );
@@ -239,7 +239,7 @@ class BundleCheck {
         p.leaf,
         this.body.size,
         leaves[v - 1]!,
-        p.path.map((h) => decodeBase64Strict(h)!),
+        p.path.map((h) => decodeHashBase64(h)!),
         this.body.root,
       );
       if (!r.ok) throw new BundleError('INCLUSION_INVALID', `${layout.eventEntry(j, v)}: ${r.message}`, inclusionEntry.name);

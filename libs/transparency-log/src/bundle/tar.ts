@@ -23,7 +23,7 @@ export function tarHeader(name: string, size: number): Buffer {
   h.write('ustar\0', 257, 'ascii');
   h.write('00', 263, 'ascii');
   let sum = 0;
-  for (const byte of h) sum += byte;
+  for (let i = 0; i < BLOCK; i++) sum += h[i]!; // indexed: a Buffer's iterator costs tens of µs per header
   h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
   return h;
 }
@@ -90,8 +90,8 @@ export async function* readTar(chunks: AsyncIterable<Buffer>, maxEntryBytes: num
         throw new BundleError('TAR_END', `the archive ends at byte ${offset + buffered.length} inside a header or before its end blocks`);
       const headerOffset = offset;
       const header = Buffer.from(take(BLOCK));
-      if (header.every((b) => b === 0)) {
-        if (!(await fill(BLOCK)) || !buffered.subarray(0, BLOCK).every((b) => b === 0))
+      if (isZero(header)) {
+        if (!(await fill(BLOCK)) || !isZero(buffered.subarray(0, BLOCK)))
           throw new BundleError('TAR_END', `the zero block at byte ${headerOffset} is not followed by a second one`);
         take(BLOCK);
         await fill(1);
@@ -131,3 +131,6 @@ export async function* readTar(chunks: AsyncIterable<Buffer>, maxEntryBytes: num
     await it.return?.(undefined); // stop the source too (close the file) when the reader stops early
   }
 }
+
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+const isZero = (block: Buffer): boolean => block.length === BLOCK && block.equals(ZERO_BLOCK);

@@ -1,5 +1,4 @@
-import { canonical } from '../canonical';
-import { decodeBase64Strict, EMPTY_ROOT, equalHashes, leafHash } from '../tree/hashing';
+import { decodeHashBase64, EMPTY_ROOT, equalHashes, leafHash } from '../tree/hashing';
 import { MerkleTree } from '../tree/merkle-tree';
 import { verifyInclusion } from '../tree/proof-verify';
 
@@ -19,7 +18,8 @@ export interface StreamHead {
 
 /** One entry as it is hashed: canonical JSON, `{"head":…,"stream":…,"version":…}`. */
 export function streamHeadText(h: StreamHead): string {
-  return canonical({ head: h.head, stream: h.stream, version: h.version });
+  // The canonical text written out (keys in order, strings as JSON.stringify escapes them): a checkpoint builds one per stream.
+  return `{"head":${JSON.stringify(h.head)},"stream":${JSON.stringify(h.stream)},"version":${h.version}}`;
 }
 
 const ASCII = /^[^\u0080-\uffff]*$/;
@@ -111,7 +111,7 @@ export type StreamProofCheck =
 export function verifyStreamProof(stream: string, proof: StreamProof, count: number, root: Uint8Array): StreamProofCheck {
   const bad = (message: string): StreamProofCheck => ({ ok: false, message });
   const leafOk = (p: MapLeafProof): string | undefined => {
-    const path = p.path.map((h) => decodeBase64Strict(h));
+    const path = p.path.map((h) => decodeHashBase64(h));
     if (path.some((h) => h === undefined)) return `map path of entry ${p.index} is not base64`;
     const check = verifyInclusion(p.index, count, leafHash(streamHeadText(p.entry)), path as Buffer[], root);
     return check.ok ? undefined : `map entry ${p.index} (${p.entry.stream}) is not in the checkpoint's stream map: ${check.message}`;

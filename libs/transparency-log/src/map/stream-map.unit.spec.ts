@@ -1,5 +1,6 @@
 import { EMPTY_ROOT } from '../tree/hashing';
-import { StreamMap, verifyStreamProof, type StreamHead, type StreamProof } from './stream-map';
+import { canonical } from '../canonical';
+import { StreamMap, streamHeadText, verifyStreamProof, type StreamHead, type StreamProof } from './stream-map';
 
 const head = (stream: string, version: number): StreamHead => ({ stream, version, head: version.toString(16).padStart(64, '0') });
 const HEADS = [head('pledge-b', 3), head('pledge-d', 1), head('review-f', 12), head('pledge-a', 2)];
@@ -45,6 +46,11 @@ describe(StreamMap.name, () => {
     expect(verify('pledge-b', sut.prove('pledge-c')).ok).toBe(false); // pledge-b exists: its neighbours do not bracket it
     expect(verify('pledge-0', { kind: 'absent', right: d.leaf }).ok).toBe(false); // not the first entry
     expect(verify('zzz-1', { kind: 'absent', left: d.leaf }).ok).toBe(false); // not the last entry
+  });
+
+  it('streamHeadText_IsTheCanonicalJsonOfTheEntry', () => {
+    for (const h of [...HEADS, { stream: 'odd-"\\-名', version: 9007199254740991, head: 'a'.repeat(64) }])
+      expect(streamHeadText(h)).toBe(canonical({ head: h.head, stream: h.stream, version: h.version }));
   });
 
   it('build_TheSameStreamTwice_Refuses', () => {

@@ -1,4 +1,3 @@
-import { CompactRange } from './compact-range';
 import { EMPTY_ROOT, HASH_SIZE, nodeHash } from './hashing';
 
 /**
@@ -6,20 +5,19 @@ import { EMPTY_ROOT, HASH_SIZE, nodeHash } from './hashing';
  * level by level, so it can answer for any size it has reached: MTH at that size, inclusion
  * proofs (§2.1.3.1) and consistency proofs (§2.1.4.1). Every subtree an RFC 9162 proof names
  * is made of perfect subtrees, so nothing else is stored: 2n hashes for n leaves (64 MB per
- * million). Computing only the latest root needs just a `CompactRange`.
+ * million). Catching up to the latest root alone needs only a `CompactRange`.
  */
 export class MerkleTree {
   private readonly levels: NodeLevel[] = [];
-  private readonly edge = CompactRange.empty();
+  private leaves = 0;
 
   get size(): number {
-    return this.edge.size;
+    return this.leaves;
   }
 
   append(leaf: Buffer): number {
     if (leaf.length !== HASH_SIZE) throw new RangeError(`a leaf hash is ${HASH_SIZE} bytes, got ${leaf.length}`);
-    const index = this.edge.size;
-    this.edge.append(leaf);
+    const index = this.leaves++;
     let hash = leaf;
     let i = index;
     for (let level = 0; ; level++) {
@@ -33,10 +31,9 @@ export class MerkleTree {
     return index;
   }
 
-  /** MTH(D[0:size]) for any size up to the current one. */
+  /** MTH(D[0:size]) for any size up to the current one: the stored peaks folded, O(log n) hashes. */
   root(size: number = this.size): Buffer {
     this.checkSize(size);
-    if (size === this.size) return this.edge.root();
     return size === 0 ? EMPTY_ROOT : this.subtree(0, size);
   }
 
