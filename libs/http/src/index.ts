@@ -7,3 +7,4 @@ export * from './streaming';
 export * from './operator-endpoints';
 export * from './storable-text';
 export * from './pagination';
+export * from './domain-error.interceptor';

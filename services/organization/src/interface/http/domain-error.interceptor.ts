@@ -1,10 +1,6 @@
 import {
-  BadRequestException,
-  ConflictException,
   ForbiddenException,
   Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
   type CallHandler,
   type ExecutionContext,
   type HttpException,
@@ -12,24 +8,15 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { QueryBus } from '@nestjs/cqrs';
+import { domainErrorAnswer as answer } from '@vanguard/http';
 import { catchError, type Observable } from 'rxjs';
 import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
 import { DomainError } from '../../domain/shared/domain-error';
 import { CONCEAL_OUT_OF_SCOPE, type ConcealableRequest, type Concealment } from './conceal-out-of-scope';
 
-const STATUS: Record<DomainError['kind'], new (body: object) => HttpException> = {
-  not_found: NotFoundException,
-  conflict: ConflictException,
-  rule: UnprocessableEntityException,
-  forbidden: ForbiddenException,
-  invalid: BadRequestException,
-};
-
-const answer = (e: DomainError): HttpException => new STATUS[e.kind]({ code: e.code, message: e.message });
-
 /**
  * Domain refusals become coded answers: invalid → 400, out of scope → 403, not found → 404,
- * conflict → 409, rule → 422. Where the route conceals scope (ConcealOutOfScope), an
+ * conflict → 409, rule → 422 (libs/http's mapping). Where the route conceals scope (ConcealOutOfScope), an
  * out-of-scope caller gets the resource's own 404 instead.
  */
 @Injectable()
