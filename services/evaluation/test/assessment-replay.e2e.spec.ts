@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import request from 'supertest';
-import { massEvaluationDecider, TIER_RULES } from '@vanguard/evaluation-domain';
+import { massEvaluationDecider, pathAtVersionZero, TIER_RULES } from '@vanguard/evaluation-domain';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
@@ -60,7 +60,7 @@ describe('assessment replay across tier rule versions (e2e)', () => {
           decidedBy,
           today: `${year}-11-01`,
           actorOrgId: COUNTY,
-          orgPath: [COUNTY, orgId],
+          orgPath: pathAtVersionZero([COUNTY, orgId]),
         },
       },
       massEvaluationDecider.initialState(),

@@ -1,14 +1,18 @@
 import type { BallotCodesIssued, ContractData, MassEvaluationOpened, RatingTally } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
 
 export interface OpenMassEvaluation {
   readonly type: 'OpenMassEvaluation';
-  /** `actorOrgId`: the opener's organisation; `orgPath`: the evaluated organisation's path from the root. */
+  /**
+   * `actorOrgId`: the opener's organisation; `orgPath`: the evaluated organisation's path from the root, with the
+   * tree copy's versions, recorded among the decision's inputs (ADR 0032).
+   */
   readonly data: ContractData<typeof MassEvaluationOpened> & {
     readonly decidedBy: DecidedBy;
     readonly today: string;
     readonly actorOrgId: string | undefined;
-    readonly orgPath: readonly string[];
+    readonly orgPath: OrgPath;
   };
 }
 /**

@@ -7,6 +7,7 @@ import type {
   PublishMassEvaluation,
   RecordBallotCodesIssued,
 } from './mass-evaluation.commands';
+import { idsOf, pathInputs } from '../org-path';
 import type { MassEvaluationEvent } from './mass-evaluation.events';
 import {
   BallotBoxRunFromAboveRule,
@@ -21,7 +22,8 @@ import { evolve, initialState, type MassEvaluationState } from './mass-evaluatio
 export function openMassEvaluation({ data }: OpenMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
   checkRule(new WindowIsOpenedOnceRule(state.status));
   // A branch evaluating its own members (民主评议党员) is ordinary; only its own rating is run from above.
-  const fromAbove = data.subject.kind === 'organization' ? new BallotBoxRunFromAboveRule(data.actorOrgId, data.orgId, data.orgPath) : null;
+  const fromAbove =
+    data.subject.kind === 'organization' ? new BallotBoxRunFromAboveRule(data.actorOrgId, data.orgId, idsOf(data.orgPath)) : null;
   if (fromAbove) checkRule(fromAbove);
   const dates = new WindowDatesAreSoundRule(data.opensOn, data.closesOn, data.today);
   checkRule(dates);
@@ -30,7 +32,12 @@ export function openMassEvaluation({ data }: OpenMassEvaluation, state: MassEval
   // branch runs it, only the dates judged.
   const rule = ruleRef(fromAbove ?? dates);
   const reason = `${data.eligibleVoters} 名有投票资格者，${data.opensOn} 至 ${data.closesOn}`;
-  return [{ type: 'evaluation.MassEvaluationOpened', data: { ...opened, decision: { decidedBy, inputs: [], rule, reason } } }];
+  return [
+    {
+      type: 'evaluation.MassEvaluationOpened',
+      data: { ...opened, decision: { decidedBy, inputs: pathInputs(data.orgPath), rule, reason } },
+    },
+  ];
 }
 
 export function recordBallotCodesIssued({ data }: RecordBallotCodesIssued, state: MassEvaluationState): MassEvaluationEvent[] {

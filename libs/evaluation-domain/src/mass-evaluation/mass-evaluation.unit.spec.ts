@@ -1,4 +1,5 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import { pathInputs } from '../org-path';
 import { massEvaluationDecider } from './mass-evaluation.decide';
 import type { MassEvaluationEvent } from './mass-evaluation.events';
 import {
@@ -14,6 +15,9 @@ const WINDOW = '01930000-0000-7000-8000-0000000000b1';
 const VILLAGE = '00000000-0000-4000-8000-910425101201';
 const TOWNSHIP = '00000000-0000-4000-8000-000910425101';
 const evaluator = { sub: 'county.evaluator', role: 'evaluator', orgId: TOWNSHIP };
+const PATH = ['00000000-0000-4000-8000-000000000910', TOWNSHIP, VILLAGE];
+/** The evaluated village's path as the tree copy held it: each organisation at its version. */
+const ORG_PATH = PATH.map((orgId, i) => ({ orgId, version: 3 + i }));
 const BOX = { streamId: `ballot-box-${WINDOW}`, version: 57 };
 const opened: MassEvaluationEvent = {
   type: 'evaluation.MassEvaluationOpened',
@@ -27,18 +31,17 @@ const opened: MassEvaluationEvent = {
     closesOn: '2011-06-07',
     decision: {
       decidedBy: evaluator,
-      inputs: [],
+      inputs: pathInputs(ORG_PATH),
       rule: { id: 'evaluation.mass-evaluation.run-from-above', version: 1 },
       reason: '60 名有投票资格者，2011-06-01 至 2011-06-07',
     },
   },
 };
-const PATH = ['00000000-0000-4000-8000-000000000910', TOWNSHIP, VILLAGE];
 const { decision: openDecision, ...openedData } = opened.data;
 const open = (over: Partial<{ opensOn: string; closesOn: string; today: string; actorOrgId: string | undefined }> = {}) =>
   ({
     type: 'OpenMassEvaluation',
-    data: { ...openedData, decidedBy: evaluator, today: '2011-05-30', actorOrgId: TOWNSHIP, orgPath: PATH, ...over },
+    data: { ...openedData, decidedBy: evaluator, today: '2011-05-30', actorOrgId: TOWNSHIP, orgPath: ORG_PATH, ...over },
   }) as const;
 const close = (tally = { satisfied: 50, basicallySatisfied: 5, dissatisfied: 2 }) =>
   ({ type: 'CloseMassEvaluation', data: { decidedBy: evaluator, tally, ballotBox: BOX } }) as const;
@@ -87,7 +90,12 @@ describe('massEvaluationDecider', () => {
       data: { ...open({ actorOrgId: VILLAGE }).data, subject: { kind: 'member' as const, id: WINDOW } },
     };
     const { today: _t, actorOrgId: _a, orgPath: _p, decidedBy, ...data } = member.data;
-    const decision = { decidedBy, inputs: [], rule: { id: 'evaluation.mass-evaluation.dates', version: 1 }, reason: openDecision.reason };
+    const decision = {
+      decidedBy,
+      inputs: pathInputs(ORG_PATH),
+      rule: { id: 'evaluation.mass-evaluation.dates', version: 1 },
+      reason: openDecision.reason,
+    };
     spec
       .given([])
       .when(member)

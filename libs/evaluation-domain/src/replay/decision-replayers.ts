@@ -140,6 +140,16 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
       data: { decidedBy: decision.decidedBy, tally: data.tally, ballotBox: otherInputs(decision)[0]! },
     }),
   }),
+  // Published v2 (ADR 0031): who published, the closed window as read; v1 reads as v2 through the contracts' upcaster.
+  'evaluation.MassEvaluationPublished': replayer({
+    decider: massEvaluationDecider,
+    readsOwnStream: true,
+    checksPath: false,
+    command: (_data: { windowId: string }, { decision }) => ({
+      type: 'PublishMassEvaluation' as const,
+      data: { decidedBy: decision.decidedBy },
+    }),
+  }),
   'evaluation.ReviewConcluded': replayer({
     decider: reviewDecider,
     readsOwnStream: true,

@@ -116,6 +116,11 @@ export const closedWindow = record(
   [{ type: 'CloseMassEvaluation', data: { decidedBy: township, tally, ballotBox: { streamId: `ballot-box-${uuid(30)}`, version: 48 } } }],
   [windowOpened],
 );
+export const publishedWindow = record(
+  massEvaluationDecider,
+  [{ type: 'PublishMassEvaluation', data: { decidedBy: county } }],
+  closedWindow,
+);
 
 export const submitted = {
   type: 'SubmitSelfAssessment',
@@ -219,6 +224,7 @@ export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] 
   ],
   ['RectificationCompleted', comment(null), 1, {}],
   ['MassEvaluationClosed', closedWindow, 1, {}],
+  ['MassEvaluationPublished', publishedWindow, 2, {}],
   ['ReviewConcluded', approved, 2, {}],
   ['ReviewApproved', approved, 3, {}],
   ['ReviewReturned', reviewReturned, 3, {}],

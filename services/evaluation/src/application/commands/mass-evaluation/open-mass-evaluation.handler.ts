@@ -33,7 +33,7 @@ export class OpenMassEvaluationHandler {
     }
     // Scope before existence, one answer for both: a 403 for real organisations elsewhere would tell a
     // caller which ids exist outside its subtree.
-    const orgPath = this.tree.isWithin(ctx.caller.orgId, input.orgId) ? await this.tree.pathOf(input.orgId) : null;
+    const orgPath = this.tree.isWithin(ctx.caller.orgId, input.orgId) ? await this.tree.readPath(input.orgId) : null;
     if (!orgPath) {
       throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${input.orgId}`);
     }
