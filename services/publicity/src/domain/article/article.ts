@@ -1,0 +1,95 @@
+import { Rule, checkRule } from '@vanguard/kernel';
+
+/** 稿件: written as a draft, sent for review, published by an editor in an outlet; reprints add outlets. */
+export type ArticleStatus = 'draft' | 'in_review' | 'published';
+export const MEDIA_LEVELS = ['central', 'provincial', 'municipal', 'county'] as const;
+export type MediaLevel = (typeof MEDIA_LEVELS)[number];
+export const MEDIA_CHANNELS = ['press', 'radio', 'tv', 'web', 'briefing', 'sms'] as const;
+export type MediaChannel = (typeof MEDIA_CHANNELS)[number];
+
+export interface Publication {
+  readonly outlet: string;
+  readonly level: MediaLevel;
+  readonly channel: MediaChannel;
+  readonly publishedOn: string;
+  readonly link?: string;
+}
+
+export class ArticleMustBeIn extends Rule {
+  readonly id = 'publicity.article-state';
+  readonly code = 'ARTICLE.WRONG_STATE';
+  readonly kind = 'rule' as const;
+  constructor(
+    private readonly status: ArticleStatus,
+    private readonly expected: readonly ArticleStatus[],
+    private readonly action: string,
+  ) {
+    super();
+  }
+  get message(): string {
+    return `稿件状态为 ${this.status}，不能${this.action} / an article in ${this.status} cannot be ${this.action}; it must be ${this.expected.join(' or ')}`;
+  }
+  isBroken(): boolean {
+    return !this.expected.includes(this.status);
+  }
+}
+
+/** 转载按媒体计一次: the same outlet carrying the article again adds nothing to its count. */
+export class ReprintCountsOncePerOutlet extends Rule {
+  readonly id = 'publicity.reprint-once-per-outlet';
+  readonly code = 'ARTICLE.ALREADY_IN_OUTLET';
+  readonly kind = 'conflict' as const;
+  constructor(
+    private readonly outlets: readonly string[],
+    private readonly outlet: string,
+  ) {
+    super();
+  }
+  get message(): string {
+    return `该稿件已在「${this.outlet}」刊发，转载按媒体只计一次 / the article already appeared in ${this.outlet}; a reprint counts once per outlet`;
+  }
+  isBroken(): boolean {
+    const key = outletKey(this.outlet);
+    return this.outlets.some((o) => outletKey(o) === key);
+  }
+}
+
+export class PublicationDateNotInFuture extends Rule {
+  readonly id = 'publicity.publication-not-in-future';
+  readonly code = 'ARTICLE.DATE_IN_FUTURE';
+  readonly kind = 'rule' as const;
+  readonly message = '刊发日期不能晚于今天 / a publication date cannot be after today (Asia/Shanghai)';
+  constructor(
+    private readonly publishedOn: string,
+    private readonly today: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.publishedOn > this.today;
+  }
+}
+
+/** Outlets are compared as people type them: case, width of spaces and surrounding blanks do not make a new outlet. */
+export const outletKey = (outlet: string): string => outlet.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+export const submitForReview = (status: ArticleStatus): ArticleStatus => {
+  checkRule(new ArticleMustBeIn(status, ['draft'], 'sent for review'));
+  return 'in_review';
+};
+
+export const returnToDraft = (status: ArticleStatus): ArticleStatus => {
+  checkRule(new ArticleMustBeIn(status, ['in_review'], 'returned'));
+  return 'draft';
+};
+
+export const editArticle = (status: ArticleStatus): void => checkRule(new ArticleMustBeIn(status, ['draft'], 'edited'));
+
+export function publishIn(status: ArticleStatus, outlets: readonly string[], p: Publication, today: string): ArticleStatus {
+  checkRule(
+    new ArticleMustBeIn(status, outlets.length === 0 ? ['in_review'] : ['published'], outlets.length === 0 ? 'published' : 'reprinted'),
+  );
+  checkRule(new PublicationDateNotInFuture(p.publishedOn, today));
+  checkRule(new ReprintCountsOncePerOutlet(outlets, p.outlet));
+  return 'published';
+}

@@ -1,0 +1,61 @@
+import { BusinessRuleViolation } from '@vanguard/kernel';
+import { DEFAULT_LEVEL_WEIGHTS, mediaStatistics } from '../stats/media-score';
+import { editArticle, publishIn, returnToDraft, submitForReview, type Publication } from './article';
+
+const refusedBy = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof BusinessRuleViolation) return (e.rule as { id: string }).id;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+};
+
+const people: Publication = { outlet: '人民日报', level: 'central', channel: 'press', publishedOn: '2026-05-01' };
+
+describe('article', () => {
+  it('goes draft → review → published, and back to draft from review', () => {
+    expect(submitForReview('draft')).toBe('in_review');
+    expect(returnToDraft('in_review')).toBe('draft');
+    expect(publishIn('in_review', [], people, '2026-05-02')).toBe('published');
+  });
+
+  it('is not published from a draft, nor edited once sent', () => {
+    expect(refusedBy(() => publishIn('draft', [], people, '2026-05-02'))).toBe('publicity.article-state');
+    expect(refusedBy(() => editArticle('in_review'))).toBe('publicity.article-state');
+  });
+
+  it('a reprint counts once per outlet, however the outlet is typed', () => {
+    expect(refusedBy(() => publishIn('published', ['人民日报'], { ...people, outlet: ' 人民日报 ' }, '2026-05-02'))).toBe(
+      'publicity.reprint-once-per-outlet',
+    );
+    expect(publishIn('published', ['人民日报'], { ...people, outlet: '内蒙古日报', level: 'provincial' }, '2026-05-02')).toBe('published');
+  });
+
+  it('is not dated after today', () => {
+    expect(refusedBy(() => publishIn('in_review', [], { ...people, publishedOn: '2026-05-03' }, '2026-05-02'))).toBe(
+      'publicity.publication-not-in-future',
+    );
+  });
+});
+
+describe('mediaStatistics', () => {
+  it('weighs each (article, outlet) once, by the outlet’s weight or else its level’s', () => {
+    const stats = mediaStatistics(
+      [
+        { articleId: 'a', outlet: '人民日报', level: 'central' },
+        { articleId: 'a', outlet: '人民日报 ', level: 'central' },
+        { articleId: 'a', outlet: '内蒙古日报', level: 'provincial' },
+        { articleId: 'b', outlet: '青山日报', level: 'municipal' },
+        { articleId: 'c', outlet: '松岭旗融媒体', level: 'county' },
+      ],
+      { levels: { provincial: 4 }, outlets: new Map([['青山日报', 3]]) },
+    );
+    expect(stats.publications).toBe(4);
+    expect(stats.byLevel.central).toEqual({ articles: 1, publications: 1, score: DEFAULT_LEVEL_WEIGHTS.central });
+    expect(stats.byLevel.provincial.score).toBe(4);
+    expect(stats.byLevel.municipal.score).toBe(3);
+    expect(stats.score).toBe(DEFAULT_LEVEL_WEIGHTS.central + 4 + 3 + DEFAULT_LEVEL_WEIGHTS.county);
+  });
+});

@@ -1,0 +1,38 @@
+import { DomainError } from '@vanguard/kernel';
+import { MAX_ATTACHMENT_BYTES, checkAttachment } from './attachment';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+const PDF = Buffer.from('%PDF-1.7\n%âãÏÓ\n', 'latin1');
+
+const codeOf = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DomainError) return e.code;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('checkAttachment', () => {
+  it('takes a PNG, a PDF and a JPEG by their bytes', () => {
+    expect(checkAttachment(PNG, 'image/png')).toBe('image/png');
+    expect(checkAttachment(PDF, undefined)).toBe('application/pdf');
+    expect(checkAttachment(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1]), 'application/octet-stream')).toBe('image/jpeg');
+  });
+
+  it('refuses HTML named as an image, whatever the declared type says', () => {
+    expect(codeOf(() => checkAttachment(Buffer.from('<html><script>alert(1)</script>'), 'image/png'))).toBe('ATTACHMENT.TYPE_NOT_ALLOWED');
+  });
+
+  it('refuses a declared type that disagrees with the bytes', () => {
+    expect(codeOf(() => checkAttachment(PDF, 'image/png'))).toBe('ATTACHMENT.TYPE_MISMATCH');
+  });
+
+  it('refuses an empty file and one past the limit', () => {
+    expect(codeOf(() => checkAttachment(Buffer.alloc(0), undefined))).toBe('ATTACHMENT.EMPTY');
+    const big = Buffer.alloc(MAX_ATTACHMENT_BYTES + 1);
+    PNG.copy(big);
+    expect(codeOf(() => checkAttachment(big, 'image/png'))).toBe('ATTACHMENT.TOO_LARGE');
+  });
+});

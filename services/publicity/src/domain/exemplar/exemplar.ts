@@ -1,0 +1,90 @@
+import { DomainError, Rule, checkRule } from '@vanguard/kernel';
+
+/**
+ * 先进典型: proposed by an event (a decided commendation, a selected quarter pioneer), then
+ * accepted and published, edited, or declined by an editor; withdrawn when the commendation
+ * behind it is revoked. Only a published exemplar is on the honour roll.
+ */
+export type ExemplarStatus = 'proposed' | 'published' | 'declined' | 'withdrawn';
+
+export interface Exemplar {
+  readonly id: string;
+  readonly status: ExemplarStatus;
+  readonly name: string | null;
+  readonly orgId: string;
+  readonly orgName: string | null;
+  readonly category: string;
+  readonly story: string;
+  readonly version: number;
+}
+
+export class ExemplarMustBeProposed extends Rule {
+  readonly id = 'publicity.exemplar-must-be-proposed';
+  readonly code = 'EXEMPLAR.NOT_PROPOSED';
+  readonly kind = 'rule' as const;
+  constructor(private readonly status: ExemplarStatus) {
+    super();
+  }
+  get message(): string {
+    return `只能处理待定的典型，当前为 ${this.status} / only a proposed exemplar can be edited, accepted or declined; this one is ${this.status}`;
+  }
+  isBroken(): boolean {
+    return this.status !== 'proposed';
+  }
+}
+
+/** A pioneer selection carries no name (evaluation publishes ids only): the editor supplies it before publishing. */
+export class PublishedExemplarNeedsANameAndStory extends Rule {
+  readonly id = 'publicity.published-exemplar-needs-name-and-story';
+  readonly code = 'EXEMPLAR.INCOMPLETE';
+  readonly kind = 'rule' as const;
+  readonly message = '发布前须填写姓名（名称）和事迹 / an exemplar needs a name and a story before it is published';
+  constructor(private readonly exemplar: Pick<Exemplar, 'name' | 'story'>) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.exemplar.name?.trim() || !this.exemplar.story.trim();
+  }
+}
+
+export class DeclineNeedsAReason extends Rule {
+  readonly id = 'publicity.decline-needs-reason';
+  readonly code = 'EXEMPLAR.REASON_REQUIRED';
+  readonly kind = 'invalid' as const;
+  readonly message = '不予采用须说明理由 / declining a proposal needs a reason';
+  constructor(private readonly reason: string | undefined) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.reason?.trim();
+  }
+}
+
+export interface ExemplarEdit {
+  readonly name?: string;
+  readonly story?: string;
+}
+
+export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar {
+  checkRule(new ExemplarMustBeProposed(e.status));
+  return { ...e, name: edit.name ?? e.name, story: edit.story ?? e.story };
+}
+
+export function acceptExemplar(e: Exemplar): Exemplar {
+  checkRule(new ExemplarMustBeProposed(e.status));
+  checkRule(new PublishedExemplarNeedsANameAndStory(e));
+  return { ...e, status: 'published' };
+}
+
+export function declineExemplar(e: Exemplar, reason: string | undefined): Exemplar {
+  checkRule(new ExemplarMustBeProposed(e.status));
+  checkRule(new DeclineNeedsAReason(reason));
+  return { ...e, status: 'declined' };
+}
+
+/** A revocation withdraws whatever state the exemplar is in: the commendation behind it no longer stands. */
+export function withdrawExemplar(e: Exemplar): Exemplar {
+  return { ...e, status: 'withdrawn' };
+}
+
+export const exemplarNotFound = (): DomainError => new DomainError('EXEMPLAR.NOT_FOUND', 'not_found', '未找到该典型 / no such exemplar');

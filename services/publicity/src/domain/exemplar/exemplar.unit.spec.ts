@@ -1,0 +1,59 @@
+import { BusinessRuleViolation } from '@vanguard/kernel';
+import {
+  DeclineNeedsAReason,
+  ExemplarMustBeProposed,
+  PublishedExemplarNeedsANameAndStory,
+  acceptExemplar,
+  declineExemplar,
+  editExemplar,
+  withdrawExemplar,
+  type Exemplar,
+} from './exemplar';
+
+const proposed: Exemplar = {
+  id: 'e1',
+  status: 'proposed',
+  name: '张三',
+  orgId: 'o1',
+  orgName: '红石村党支部',
+  category: 'outstanding_member',
+  story: '带头修路',
+  version: 1,
+};
+
+const refusedBy = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof BusinessRuleViolation) return (e.rule as { id: string }).id;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('exemplar', () => {
+  it('a proposal is edited, then accepted and published', () => {
+    const edited = editExemplar(proposed, { story: '带头修路，办成实事十件' });
+    expect(edited.story).toBe('带头修路，办成实事十件');
+    expect(acceptExemplar(edited).status).toBe('published');
+  });
+
+  it('a pioneer proposal without a name cannot be published until the editor names it', () => {
+    const nameless = { ...proposed, name: null };
+    expect(refusedBy(() => acceptExemplar(nameless))).toBe(new PublishedExemplarNeedsANameAndStory(nameless).id);
+    expect(acceptExemplar(editExemplar(nameless, { name: '李四' })).status).toBe('published');
+  });
+
+  it('declining needs a reason', () => {
+    expect(refusedBy(() => declineExemplar(proposed, ' '))).toBe(new DeclineNeedsAReason(undefined).id);
+    expect(declineExemplar(proposed, '事迹不典型').status).toBe('declined');
+  });
+
+  it('only a proposal is edited, accepted or declined', () => {
+    const published = acceptExemplar(proposed);
+    const rule = new ExemplarMustBeProposed('published').id;
+    expect(refusedBy(() => acceptExemplar(published))).toBe(rule);
+    expect(refusedBy(() => editExemplar(published, { name: 'x' }))).toBe(rule);
+    expect(refusedBy(() => declineExemplar(withdrawExemplar(proposed), 'r'))).toBe(rule);
+  });
+});
