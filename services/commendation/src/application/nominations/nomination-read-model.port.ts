@@ -20,6 +20,9 @@ export interface NominationReadModel {
   standingNominationOf(programmeId: string, category: AwardCategory, nomineeId: string): Promise<FactInput | null>;
   /** The programme's shortlisted nominations as the board holds them (the handler then reads each stream). */
   shortlisted(programmeId: string): Promise<string[]>;
-  /** Every objection to the programme that is neither upheld nor dismissed. */
-  openObjections(programmeId: string): Promise<FactInput[]>;
+  /**
+   * Every objection to the programme that is neither upheld nor dismissed, and any upheld one
+   * against `nominationId` (its withdrawal is a second append, which a crash could have lost).
+   */
+  openObjections(programmeId: string, nominationId: string): Promise<FactInput[]>;
 }

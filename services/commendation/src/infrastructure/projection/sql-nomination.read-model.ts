@@ -73,7 +73,7 @@ export class SqlNominationReadModel implements NominationReadModel {
    * wait until the projection's checkpoint has passed the newest event committed now (in the
    * store's global order); past `catchUpMs`, refuse with 409 rather than decide on a stale list.
    */
-  async openObjections(programmeId: string): Promise<FactInput[]> {
+  async openObjections(programmeId: string, nominationId: string): Promise<FactInput[]> {
     const deadline = Date.now() + this.catchUpMs;
     for (;;) {
       const { rows } = await this.pool.query<{ ok: boolean }>(
@@ -87,8 +87,10 @@ export class SqlNominationReadModel implements NominationReadModel {
       await new Promise((r) => setTimeout(r, 50));
     }
     const { rows } = await this.pool.query<{ objection_id: string; version: number }>(
-      `select objection_id, version from objection_view where programme_id = $1 and status in ('filed', 'assigned') order by objection_id`,
-      [programmeId],
+      `select objection_id, version from objection_view
+        where programme_id = $1 and (status in ('filed', 'assigned') or (status = 'upheld' and nomination_id = $2))
+        order by objection_id`,
+      [programmeId, nominationId],
     );
     return rows.map((r) => ({ streamId: `objection-${r.objection_id}`, version: r.version }));
   }

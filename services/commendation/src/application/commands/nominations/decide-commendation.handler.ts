@@ -36,7 +36,7 @@ export class DecideCommendationHandler {
           documentNumber: input.documentNumber,
           today: this.clock.today(),
           notice: noticeFactsFor(notice.state, state.programmeId!, nominationId),
-          openObjections: await this.board.openObjections(state.programmeId!),
+          openObjections: await this.board.openObjections(state.programmeId!, nominationId),
           ...(input.reason ? { reason: input.reason } : {}),
         },
       },

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { SqlNominationReadModel } from '../src/infrastructure/projection/sql-nomination.read-model';
+import { prepareCommendationTestDatabase } from './support/commendation-test-app';
+
+describe(SqlNominationReadModel.name, () => {
+  let pool: Pool;
+  const subscription = `test.caught-up.${randomUUID()}`;
+
+  beforeAll(async () => {
+    await prepareCommendationTestDatabase();
+    pool = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
+    // A subscription that has passed everything: the catch-up wait is not what this suite tests.
+    await pool.query(
+      `insert into subscription_checkpoints (subscription, transaction_id, position) values ($1, pg_current_xact_id(), 9223372036854775807)`,
+      [subscription],
+    );
+  });
+  afterAll(async () => {
+    await pool?.query(`delete from subscription_checkpoints where subscription = $1`, [subscription]).catch(() => undefined);
+    await pool?.end();
+  });
+
+  it('openObjections_CountsAnUpheldObjectionAgainstTheNominationDecided_AsOpen_ButNotOneAgainstAnother', async () => {
+    const programmeId = randomUUID();
+    const [decided, other] = [randomUUID(), randomUUID()];
+    const insert = (nominationId: string, status: string) =>
+      pool.query(
+        `insert into objection_view (objection_id, tracking_code, programme_id, nomination_id, awarding_org_id, round, status, filed_on, grounds, version, updated_at)
+         values ($1, $2, $3, $4, $3, 1, $5, '2011-06-03', 'x', 2, now())`,
+        [randomUUID(), randomUUID().slice(0, 14).toUpperCase(), programmeId, nominationId, status],
+      );
+    await insert(decided, 'upheld');
+    await insert(other, 'upheld');
+    await insert(other, 'dismissed');
+    const sut = new SqlNominationReadModel(pool, subscription);
+
+    expect(await sut.openObjections(programmeId, decided)).toHaveLength(1);
+    expect(await sut.openObjections(programmeId, randomUUID())).toHaveLength(0);
+    await insert(other, 'assigned');
+    expect(await sut.openObjections(programmeId, randomUUID())).toHaveLength(1);
+  });
+});
