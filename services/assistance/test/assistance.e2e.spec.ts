@@ -170,12 +170,12 @@ describe('assistance service', () => {
       await expect(db.query(`update fund_movements set amount_fen = 1 where project_id = $1`, [id])).rejects.toThrow(/append-only/);
 
       // Late milestone listed until reached; completion waits for it.
-      const late = await http().get('/overdue/milestones?limit=200').set(as('county.assistance'));
+      const late = await http().get(`/overdue/milestones?villageId=${village}`).set(as('county.assistance'));
       expect(late.body.map((m: { projectId: string }) => m.projectId)).toContain(id);
       const notYet = await post('/complete', { on: dayFromToday(0) });
       expect([notYet.status, notYet.body.code]).toEqual([422, 'PROJECT.MILESTONES_OPEN']);
       expect((await post(`/milestones/${milestone.body.id}/reached`, { reachedOn: dayFromToday(0) })).status).toBe(200);
-      const lateAfter = await http().get('/overdue/milestones?limit=200').set(as('county.assistance'));
+      const lateAfter = await http().get(`/overdue/milestones?villageId=${village}`).set(as('county.assistance'));
       expect(lateAfter.body.map((m: { projectId: string }) => m.projectId)).not.toContain(id);
 
       for (const step of ['complete', 'accept']) expect((await post(`/${step}`, { on: dayFromToday(0) })).status).toBe(200);
@@ -299,7 +299,7 @@ describe('assistance service', () => {
       const repeat = await visit({ visitId, visitedOn: dayFromToday(0), householdIds: [h1], summary: '了解春耕困难' });
       expect([repeat.status, repeat.body.code]).toEqual([409, 'VISIT.ALREADY_LOGGED']);
 
-      const overdue = await http().get('/overdue/visits?limit=200').set(as('township.secretary'));
+      const overdue = await http().get(`/overdue/visits?villageId=${village}`).set(as('township.secretary'));
       const ids = overdue.body.items.map((i: { householdId: string }) => i.householdId);
       expect(ids).toContain(h2); // card holder, not visited this quarter
       expect(ids).not.toContain(h1); // visited today

@@ -161,8 +161,13 @@ export interface AssistanceReadModel {
 
 /** Compliance lists and totals (scoped like the rest), and the public page (no scope, no personal data). */
 export interface OversightReadModel {
-  overdueVisits(actor: Actor, today: string, page: Page): Promise<{ quarter: string; items: OverdueVisitView[] }>;
-  lateMilestones(actor: Actor, today: string, page: Page): Promise<LateMilestoneView[]>;
+  overdueVisits(
+    actor: Actor,
+    today: string,
+    filter: { villageId?: string },
+    page: Page,
+  ): Promise<{ quarter: string; items: OverdueVisitView[] }>;
+  lateMilestones(actor: Actor, today: string, filter: { villageId?: string }, page: Page): Promise<LateMilestoneView[]>;
   fundTotals(actor: Actor, orgId: string): Promise<FundTotalsView | null>;
   disclosure(villageId: string): Promise<DisclosureView | null>;
 }

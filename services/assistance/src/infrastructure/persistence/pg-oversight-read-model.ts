@@ -29,9 +29,14 @@ export class PgOversightReadModel implements OversightReadModel {
    * 每季度至少走访1次联系户 (seed 004): households holding the card of a cadre serving today
    * who have had no visit this quarter (China time), by any cadre. Judged when read.
    */
-  async overdueVisits(actor: Actor, today: string, page: Page): Promise<{ quarter: string; items: OverdueVisitView[] }> {
+  async overdueVisits(
+    actor: Actor,
+    today: string,
+    filter: { villageId?: string },
+    page: Page,
+  ): Promise<{ quarter: string; items: OverdueVisitView[] }> {
     const quarter = quarterOf(today);
-    if (!this.scoped(actor)) return { quarter: quarter.label, items: [] };
+    if (!this.scoped(actor, filter.villageId)) return { quarter: quarter.label, items: [] };
     const rows = await this.q(
       `select h.id, h.label, h.org_id, o.name as village_name, array_agg(c.id order by c.id) as cadre_ids,
               (select max(v.visited_on)::text from visit_households v where v.household_id = h.id) as last_visited_on
@@ -39,11 +44,11 @@ export class PgOversightReadModel implements OversightReadModel {
          join cadres c on c.id = k.cadre_id and $2::date between c.starts_on and c.ends_on
          join households h on h.id = k.household_id
          join roster_organizations o on o.id = h.org_id
-        where ${IN_SCOPE}
+        where ${IN_SCOPE} and ($7::uuid is null or h.org_id = $7)
           and not exists (select 1 from visit_households v where v.household_id = h.id and v.visited_on between $3::date and $4::date)
         group by h.id, h.label, h.org_id, o.name
         order by o.name, h.label limit $5 offset $6`,
-      [actor.orgId, today, quarter.first, quarter.last, page.limit, page.offset],
+      [actor.orgId, today, quarter.first, quarter.last, page.limit, page.offset, filter.villageId ?? null],
     );
     return {
       quarter: quarter.label,
@@ -58,15 +63,16 @@ export class PgOversightReadModel implements OversightReadModel {
     };
   }
 
-  async lateMilestones(actor: Actor, today: string, page: Page): Promise<LateMilestoneView[]> {
-    if (!this.scoped(actor)) return [];
+  async lateMilestones(actor: Actor, today: string, filter: { villageId?: string }, page: Page): Promise<LateMilestoneView[]> {
+    if (!this.scoped(actor, filter.villageId)) return [];
     const rows = await this.q(
       `select p.id as project_id, p.name as project_name, p.org_id, o.name as village_name, m.id as milestone_id, m.title, m.due_on::text,
               ($2::date - m.due_on) as days_late
          from milestones m join projects p on p.id = m.project_id join roster_organizations o on o.id = p.org_id
         where ${IN_SCOPE} and m.reached_on is null and m.due_on < $2::date and p.status in ('approved', 'in_progress')
+          and ($5::uuid is null or p.org_id = $5)
         order by m.due_on, m.id limit $3 offset $4`,
-      [actor.orgId, today, page.limit, page.offset],
+      [actor.orgId, today, page.limit, page.offset, filter.villageId ?? null],
     );
     return rows.map((r) => ({
       projectId: r['project_id'] as string,

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@vanguard/auth';
-import { PaginationQuery } from '@vanguard/http';
+import { ListByVillageQuery } from './dto/pairing.dto';
 import type { Actor } from '../../application/ports/context.port';
 import {
   OVERSIGHT_READ_MODEL,
@@ -34,15 +34,15 @@ export class OversightHttpController {
   @Get('overdue/visits')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '本季度未走访的联系户 / card-holding households not visited this quarter (China time)' })
-  overdueVisits(@ReadCtx() actor: Actor, @Query() q: PaginationQuery): Promise<{ quarter: string; items: OverdueVisitView[] }> {
-    return this.reads.overdueVisits(actor, this.clock.today(), pageOf(q));
+  overdueVisits(@ReadCtx() actor: Actor, @Query() q: ListByVillageQuery): Promise<{ quarter: string; items: OverdueVisitView[] }> {
+    return this.reads.overdueVisits(actor, this.clock.today(), { ...(q.villageId ? { villageId: q.villageId } : {}) }, pageOf(q));
   }
 
   @Get('overdue/milestones')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '逾期节点 / milestones past due and not reached, of approved or started projects' })
-  lateMilestones(@ReadCtx() actor: Actor, @Query() q: PaginationQuery): Promise<LateMilestoneView[]> {
-    return this.reads.lateMilestones(actor, this.clock.today(), pageOf(q));
+  lateMilestones(@ReadCtx() actor: Actor, @Query() q: ListByVillageQuery): Promise<LateMilestoneView[]> {
+    return this.reads.lateMilestones(actor, this.clock.today(), { ...(q.villageId ? { villageId: q.villageId } : {}) }, pageOf(q));
   }
 
   @Get('totals/:orgId')
