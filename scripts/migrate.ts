@@ -8,6 +8,7 @@ import { DataSource, type MigrationInterface } from 'typeorm';
 import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
 import { commendationMigrations } from '../services/commendation/src/infrastructure/migrations';
+import { assistanceMigrations } from '../services/assistance/src/infrastructure/migrations';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
 import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
@@ -16,6 +17,7 @@ import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './m
 export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
   evaluation: evaluationMigrations,
+  assistance: assistanceMigrations,
   commendation: commendationMigrations,
 };
 
