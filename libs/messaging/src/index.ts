@@ -11,6 +11,7 @@ export * from './relay/outbox-relay-source';
 export * from './relay/event-store-relay-source';
 export * from './relay/leader-lock';
 export * from './relay/relay';
+export * from './relay/event-store-relay-runner';
 export * from './inbox/inbox.port';
 export * from './inbox/inbox.schema';
 export * from './inbox/pg-inbox';

@@ -1,9 +1,8 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { ContractRegistry, evaluationContracts } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
-import { EventStoreRelaySource, Relay, ensureTopics, type RelayStats } from '@vanguard/messaging';
+import { EventStoreRelayRunner } from '@vanguard/messaging';
 
 export interface EvaluationRelayOptions {
   readonly brokers: readonly string[];
@@ -18,51 +17,22 @@ export interface EvaluationRelayOptions {
 /** Only evaluation's own contracts: an event of another context in this store is a bug, kept as a refusal. */
 export const evaluationRelayContracts = new ContractRegistry([...evaluationContracts]);
 
-/**
- * Publishes the evaluation store to Kafka (ADR 0005, ADR 0020): each committed event as its
- * contract's public form, keyed by stream, in the store's global order; a refused event goes
- * to the store schema's `vanguard_relay_dead_letters`. Replicas stand by on the relay's lock.
- */
-export class EvaluationRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(EvaluationRelayRunner.name);
-  private relay: Relay | undefined;
+const logger = new Logger('EvaluationRelayRunner');
 
-  constructor(
-    private readonly store: PostgresEventStore,
-    private readonly pool: Pool,
-    private readonly options: EvaluationRelayOptions,
-  ) {}
-
-  get stats(): RelayStats | undefined {
-    return this.relay?.stats;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.start();
-  }
-
-  async start(): Promise<void> {
-    if (this.relay) return;
-    const contracts = this.options.contracts ?? evaluationRelayContracts;
-    const kafka = new Kafka({ clientId: 'evaluation-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
-    try {
-      await ensureTopics(kafka, contracts.topics());
-    } catch (e) {
-      // Kafka may be down at boot: the relay retries on its own, and the events wait in the store.
-      this.logger.warn(`could not ensure topics: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const source = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name ?? 'evaluation.kafka-relay' });
-    this.relay = new Relay({ source, kafka, ...(this.options.idleDelayMs ? { idleDelayMs: this.options.idleDelayMs } : {}) });
-    this.relay.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
-  }
-
-  async stop(): Promise<void> {
-    const relay = this.relay;
-    this.relay = undefined;
-    await relay?.stop();
+/** The evaluation store published to Kafka by the shared runner (libs/messaging, ADR 0005, ADR 0020). */
+export class EvaluationRelayRunner extends EventStoreRelayRunner {
+  constructor(store: PostgresEventStore, pool: Pool, options: EvaluationRelayOptions) {
+    super(store, pool, {
+      brokers: options.brokers,
+      clientId: 'evaluation-relay',
+      name: options.name ?? 'evaluation.kafka-relay',
+      contracts: options.contracts ?? evaluationRelayContracts,
+      ...(options.idleDelayMs ? { idleDelayMs: options.idleDelayMs } : {}),
+      logger: {
+        info: () => undefined,
+        warn: (o, m) => logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
+        error: (o, m) => logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
+      },
+    });
   }
 }

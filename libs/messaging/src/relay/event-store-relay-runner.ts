@@ -1,0 +1,71 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { ContractRegistry } from '@vanguard/contracts';
+import type { PostgresEventStore } from '@vanguard/event-store';
+import { silentLogger, type MessagingLogger } from '../logger';
+import { ensureTopics } from '../kafka/topics';
+import { EventStoreRelaySource } from './event-store-relay-source';
+import { Relay, type RelayStats } from './relay';
+
+export interface EventStoreRelayRunnerOptions {
+  readonly brokers: readonly string[];
+  /** Kafka client id, e.g. `evaluation-relay`. */
+  readonly clientId: string;
+  /** Checkpoint and lease name in the store; one instance per name publishes. */
+  readonly name: string;
+  /** What may leave the store, and to which topic: the context's own contracts only. */
+  readonly contracts: ContractRegistry;
+  /** The relay's idle fallback poll; wake-ups come from the store's append notification. */
+  readonly idleDelayMs?: number;
+  readonly logger?: MessagingLogger;
+}
+
+/**
+ * Publishes an event-sourced service's store to Kafka (ADR 0005, ADR 0020): each committed
+ * event as its contract's public form, keyed by stream, in the store's global order; a refused
+ * event goes to the store schema's `vanguard_relay_dead_letters`. Replicas stand by on the
+ * relay's lock. Nest calls `onApplicationBootstrap` and `onApplicationShutdown` on a provider.
+ */
+export class EventStoreRelayRunner {
+  private relay: Relay | undefined;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly pool: Pool,
+    private readonly options: EventStoreRelayRunnerOptions,
+  ) {}
+
+  get stats(): RelayStats | undefined {
+    return this.relay?.stats;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async start(): Promise<void> {
+    if (this.relay) return;
+    const { contracts } = this.options;
+    const log = this.options.logger ?? silentLogger;
+    const kafka = new Kafka({ clientId: this.options.clientId, brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    try {
+      await ensureTopics(kafka, contracts.topics());
+    } catch (e) {
+      // Kafka may be down at boot: the relay retries on its own, and the events wait in the store.
+      log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not ensure topics');
+    }
+    const source = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name });
+    this.relay = new Relay({ source, kafka, logger: log, ...(this.options.idleDelayMs ? { idleDelayMs: this.options.idleDelayMs } : {}) });
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    const relay = this.relay;
+    this.relay = undefined;
+    await relay?.stop();
+  }
+}
