@@ -8,6 +8,7 @@ import { AuditReader } from './application/audit-reader';
 import { AuditTrail } from './application/audit-trail';
 import type { AuditConfig } from './audit.config';
 import { AuditPoolsModule, READER_POOL, TRAIL_POOL } from './infrastructure/audit-pools';
+import { VERIFICATION_CONNECTIONS, verificationConnections } from './infrastructure/verification-connections';
 import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http.controller';
 import { TrailHttpController } from './interface/http/trail.http.controller';
 
@@ -39,6 +40,11 @@ export class AuditModule {
           provide: AuditReader,
           inject: [READER_POOL],
           useFactory: (pool: Pool) => new AuditReader(pool, config.schemas, { evaluation: evaluationUpcasters }),
+        },
+        {
+          provide: VERIFICATION_CONNECTIONS,
+          inject: [READER_POOL],
+          useFactory: (pool: Pool) => verificationConnections(config.readerDatabaseUrl, pool),
         },
         { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
       ],

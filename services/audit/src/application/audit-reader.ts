@@ -44,12 +44,17 @@ export class AuditReader {
 
   constructor(
     readonly pool: Pool,
-    schemas: Readonly<Record<AuditedContext, string>>,
-    upcasters: Readonly<Partial<Record<AuditedContext, readonly Upcaster[]>>> = {},
+    private readonly schemas: Readonly<Record<AuditedContext, string>>,
+    private readonly upcasters: Readonly<Partial<Record<AuditedContext, readonly Upcaster[]>>> = {},
   ) {
     const store = (c: AuditedContext) =>
       new PostgresEventStore(pool, { schema: schemas[c], personalData: 'withheld', groupCommit: false, upcasters: upcasters[c] });
     this.stores = { evaluation: store('evaluation'), commendation: store('commendation') };
+  }
+
+  /** The same reader over another pool: a verification gets connections of its own, which an abandoned one cancels. */
+  withPool(pool: Pool): AuditReader {
+    return new AuditReader(pool, this.schemas, this.upcasters);
   }
 
   storeOf(kind: StreamKind): PostgresEventStore {

@@ -28,7 +28,12 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
   const facts: ReplayFacts = { satisfactionPermille: await satisfactionRead(reader, decision.inputs ?? []) };
   let replay;
   try {
-    replay = replayDecision(events, version - 1, facts);
+    replay = replayDecision(
+      // The decider's events are type and data: the envelope (ids, times, chain) is the store's, not the decision's.
+      events.map((e) => ({ type: e.type, data: e.data })),
+      version - 1,
+      facts,
+    );
   } catch (e) {
     if (e instanceof DomainError) throw AuditRefusal.notReplayable(e.code, e.message);
     throw e;

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, type Role } from '@vanguard/auth';
 import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
@@ -9,6 +9,7 @@ import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { explainDecision } from '../../application/explain-decision';
 import { streamKindOf } from '../../application/stream-catalog';
 import { verifyStores, type VerifyScope } from '../../application/verify-stores';
+import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
 import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt } from './audit-params';
 
 export const VERIFY_LIMITER = Symbol('VERIFY_LIMITER');
@@ -26,6 +27,7 @@ export class AuditHttpController {
     private readonly reader: AuditReader,
     private readonly trail: AuditTrail,
     @Inject(VERIFY_LIMITER) private readonly verifications: ConcurrencyLimiter,
+    @Inject(VERIFICATION_CONNECTIONS) private readonly connections: VerificationConnections,
   ) {}
 
   @Get('streams/:streamId/timeline')
@@ -88,24 +90,29 @@ export class AuditHttpController {
   @Get('verify')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '核验哈希链与完整性：单个流（stream）、时间段（from,to）或全部 / verify chains and completeness' })
-  async verify(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async verify(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response): Promise<void> {
     const scope = verifyScopeOf(q);
     const streams = 'stream' in scope ? [scope.stream] : [];
     await this.trail.record(c.auditor, { query: 'verify', streams, params: { ...scope } }, c.correlationId);
     const lease = this.verifications.acquire(c.auditor.sub);
+    const connection = this.connections();
     const gone = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) gone.abort(new Error('the client went away'));
     };
     res.on('close', onClose);
     const signal = AbortSignal.any([gone.signal, lease.signal]);
+    // Cancelled the moment the client leaves, not at the next stream: its statement may be waiting on a lock.
+    const cancel = () => void connection.close();
+    signal.addEventListener('abort', cancel, { once: true });
     try {
       res.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
-      await streamBody(res, verifyLines(this.reader, scope, signal), { signal, stallMs: 30_000 });
+      await streamBody(res, verifyLines(this.reader.withPool(connection.pool), scope, signal), { signal, stallMs: 30_000 });
     } finally {
+      signal.removeEventListener('abort', cancel);
       res.off('close', onClose);
+      await connection.close();
       lease.release();
-      void req;
     }
   }
 }

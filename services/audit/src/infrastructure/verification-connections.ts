@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+
+/** A verification's own connection (read-only role), named so that it can be found and cancelled. */
+export interface VerificationConnection {
+  readonly pool: Pool;
+  /** Cancels its running statement and closes it: the connection is back with Postgres at once. */
+  close(): Promise<void>;
+}
+
+export const VERIFICATION_CONNECTIONS = Symbol('VERIFICATION_CONNECTIONS');
+export type VerificationConnections = () => VerificationConnection;
+
+/**
+ * Long reads hold a connection for as long as a statement runs, and a client that leaves cannot
+ * stop a statement already sent: only `pg_cancel_backend` can (ADR 0019). Each verification
+ * therefore reads on a one-connection pool with its own application_name, and ending it cancels
+ * whatever that connection runs — through `control`, a connection of the same role, since a role
+ * may cancel its own backends.
+ */
+export function verificationConnections(readerUrl: string, control: Pool): VerificationConnections {
+  return () => {
+    const name = `audit-verify-${randomUUID()}`;
+    const pool = new Pool({ connectionString: readerUrl, max: 1, application_name: name, connectionTimeoutMillis: 3000 });
+    let closed: Promise<void> | null = null;
+    return {
+      pool,
+      close: () =>
+        (closed ??= (async () => {
+          await control
+            .query(`select pg_cancel_backend(pid) from pg_stat_activity where application_name = $1 and usename = current_user`, [name])
+            .catch(() => undefined);
+          await pool.end();
+        })()),
+    };
+  };
+}
