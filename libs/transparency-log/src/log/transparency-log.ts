@@ -1,6 +1,6 @@
 import { signCheckpoint, type CheckpointBody } from '../note/checkpoint';
 import type { NoteSigner } from '../note/signed-note';
-import { StreamMap, type StreamHead, type StreamProof } from '../map/stream-map';
+import { StreamMap, type StreamProof } from '../map/stream-map';
 import { leafHash, sha256 } from '../tree/hashing';
 import { MerkleTree } from '../tree/merkle-tree';
 
@@ -44,8 +44,8 @@ export interface SignedCheckpoint {
  */
 export class TransparencyLog {
   private readonly tree = new MerkleTree();
-  private readonly heads = new Map<string, StreamHead>();
-  private readonly leaves = new Map<string, number[]>();
+  /** Per stream: its head and its events' leaf indices, in one entry so an append looks the stream up once. */
+  private readonly streams = new Map<string, { version: number; head: string; readonly leaves: number[] }>();
   private readonly maps = new Map<number, StreamMap>();
 
   constructor(readonly origin: string) {}
@@ -56,15 +56,16 @@ export class TransparencyLog {
 
   /** Appends the next event of the global order; its version must follow its stream's head. */
   append(event: LogEvent): number {
-    const previous = this.heads.get(event.stream);
-    const expected = (previous?.version ?? 0) + 1;
+    const known = this.streams.get(event.stream);
+    const expected = (known?.version ?? 0) + 1;
     if (event.version !== expected) throw new RangeError(`stream ${event.stream}: expected version ${expected}, got ${event.version}`);
-    const head = event.hash ?? chainHash(previous?.head ?? GENESIS_HASH, event.text);
+    const head = event.hash ?? chainHash(known?.head ?? GENESIS_HASH, event.text);
     const index = this.tree.append(leafHash(event.text));
-    this.heads.set(event.stream, { stream: event.stream, version: event.version, head });
-    let list = this.leaves.get(event.stream);
-    if (!list) this.leaves.set(event.stream, (list = []));
-    list.push(index);
+    if (known) {
+      known.version = event.version;
+      known.head = head;
+      known.leaves.push(index);
+    } else this.streams.set(event.stream, { version: event.version, head, leaves: [index] });
     return index;
   }
 
@@ -74,7 +75,7 @@ export class TransparencyLog {
 
   /** Signs a checkpoint of the tree as it is now, committing to every stream's head. */
   checkpoint(signer: NoteSigner): SignedCheckpoint {
-    const map = StreamMap.build(this.heads.values());
+    const map = StreamMap.build([...this.streams].map(([stream, s]) => ({ stream, version: s.version, head: s.head })));
     this.maps.set(this.size, map);
     const body: CheckpointBody = { origin: this.origin, size: this.size, root: this.root(), streams: { count: map.count, root: map.root } };
     return { text: signCheckpoint(body, signer), body };
@@ -97,6 +98,6 @@ export class TransparencyLog {
 
   /** Leaf indices of the stream's events that a tree of `size` holds, in version order. */
   streamLeaves(stream: string, size: number = this.size): number[] {
-    return (this.leaves.get(stream) ?? []).filter((i) => i < size);
+    return (this.streams.get(stream)?.leaves ?? []).filter((i) => i < size);
   }
 }
