@@ -1,0 +1,130 @@
+// `npm run audit -- <command> …`: the audit service's queries from a terminal, through its HTTP API
+// (so every query is recorded in the auditors' trail under the caller's own token).
+//
+//   npm run audit -- timeline <streamId> [--from-version n] [--limit n]
+//   npm run audit -- as-of <streamId> (--at <instant> | --version n)
+//   npm run audit -- as-of-programme <programmeId> --at <instant>
+//   npm run audit -- diff <streamId> (--from <instant> | --from-version n) (--to <instant> | --to-version n)
+//   npm run audit -- explain <streamId> <version>
+//   npm run audit -- verify [--stream <streamId> | --from <instant> --to <instant>]   (everything when neither)
+//
+// Token: VANGUARD_TOKEN, or --user <name> with VANGUARD_PASSWORD (a password grant on the realm).
+// AUDIT_URL defaults to http://127.0.0.1:3006. Ctrl-C during verify ends it on the server at once.
+import { progressLine } from './progress-bar';
+
+const args = process.argv.slice(2);
+const [command, ...rest] = args;
+const flag = (name: string): string | undefined => {
+  const i = rest.indexOf(`--${name}`);
+  return i >= 0 ? rest[i + 1] : undefined;
+};
+const positional = rest.filter((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1]!.startsWith('--')));
+const base = (process.env['AUDIT_URL'] ?? 'http://127.0.0.1:3006').replace(/\/$/, '');
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`✗ ${message}\n`);
+  process.stderr.write('usage: npm run audit -- timeline|as-of|as-of-programme|diff|explain|verify … (see services/audit/README.md)\n');
+  process.exit(2);
+}
+
+async function token(): Promise<string> {
+  if (process.env['VANGUARD_TOKEN']) return process.env['VANGUARD_TOKEN'];
+  const user = flag('user');
+  const password = process.env['VANGUARD_PASSWORD'];
+  if (!user || !password) usage('set VANGUARD_TOKEN, or pass --user <name> with VANGUARD_PASSWORD set');
+  const kc = (process.env['KEYCLOAK_URL'] ?? 'http://127.0.0.1:8180').replace(/\/$/, '');
+  const realm = process.env['KEYCLOAK_REALM'] ?? 'vanguard';
+  const res = await fetch(`${kc}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'vanguard-console', username: user, password }),
+  });
+  if (!res.ok) usage(`Keycloak refused ${user}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+function query(pairs: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(pairs)) if (v !== undefined) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function pathFor(): string {
+  const id = positional[0];
+  const enc = (s: string) => encodeURIComponent(s);
+  switch (command) {
+    case 'timeline':
+      if (!id) usage('timeline needs a stream id');
+      return `/streams/${enc(id)}/timeline${query({ fromVersion: flag('from-version'), limit: flag('limit') })}`;
+    case 'as-of':
+      if (!id) usage('as-of needs a stream id');
+      return `/streams/${enc(id)}/as-of${query({ at: flag('at'), version: flag('version') })}`;
+    case 'as-of-programme':
+      if (!id) usage('as-of-programme needs a programme id');
+      return `/programmes/${enc(id)}/as-of${query({ at: flag('at') })}`;
+    case 'diff':
+      if (!id) usage('diff needs a stream id');
+      return `/streams/${enc(id)}/diff${query({ fromAt: flag('from'), fromVersion: flag('from-version'), toAt: flag('to'), toVersion: flag('to-version') })}`;
+    case 'explain':
+      if (!id || !positional[1]) usage('explain needs a stream id and a version');
+      return `/streams/${enc(id)}/decisions/${enc(positional[1])}/explain`;
+    case 'verify':
+      return `/verify${query({ stream: flag('stream'), from: flag('from'), to: flag('to') })}`;
+    default:
+      usage(command ? `unknown command ${command}` : undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const path = pathFor();
+  const headers = { Authorization: `Bearer ${await token()}` };
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const res = await fetch(`${base}${path}`, { headers, signal: abort.signal });
+  if (!res.ok) {
+    process.stderr.write(`✗ ${res.status} ${await res.text()}\n`);
+    process.exit(1);
+  }
+  if (command !== 'verify') {
+    process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
+    return;
+  }
+  await followVerification(res);
+}
+
+/** Draws the progress bar from the NDJSON progress lines on stderr; prints the result on stdout. */
+async function followVerification(res: Response): Promise<void> {
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  let buffered = '';
+  let result: { ok?: boolean } | undefined;
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffered.slice(0, nl)) as {
+        progress?: { done: number; total: number };
+        result?: { ok?: boolean };
+        error?: unknown;
+      };
+      buffered = buffered.slice(nl + 1);
+      if (line.progress) {
+        const text = progressLine(line.progress.done, line.progress.total, Date.now() - started);
+        process.stderr.write(tty ? `\r${text}` : `${text}\n`);
+      } else if (line.result) result = line.result;
+      else if (line.error) {
+        process.stderr.write(`\n✗ ${JSON.stringify(line.error)}\n`);
+        process.exit(1);
+      }
+    }
+  }
+  if (tty) process.stderr.write('\n');
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.exit(result?.ok ? 0 : 3);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`✗ ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
