@@ -6,3 +6,4 @@ export * from './scope-rule';
 export * from './org-scope.guard';
 export * from './org-event-signature';
 export * from './org-event-key-production';
+export * from './org-tree.runner';
