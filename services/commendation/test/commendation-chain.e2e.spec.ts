@@ -207,10 +207,11 @@ describe('commendation chain (e2e)', () => {
 
     for (const o of [objA, objB]) await http().post(`/objections/${o}/assign`).set(as('county.inspector')).send({}).expect(200);
     // The investigator sees the named objector's contact; the public tracking page never does.
-    expect((await http().get(`/objections/${objB}`).set(as('county.inspector')).expect(200)).body.objector).toEqual({
-      name: '王五',
-      contact: '村委会转',
+    const seen = await waitUntil('the assignment on the objection view', async () => {
+      const r = await http().get(`/objections/${objB}`).set(as('county.inspector'));
+      return r.status === 200 && (r.body as { objector?: unknown }).objector;
     });
+    expect(seen).toEqual({ name: '王五', contact: '村委会转' });
     // Only the investigator concludes.
     expect((await http().post(`/objections/${objA}/uphold`).set(as('county.organizer')).send({ findings: 'x' })).status).toBe(403);
     await http()
