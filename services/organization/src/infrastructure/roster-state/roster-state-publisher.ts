@@ -1,34 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { MEMBER_STATE_TOPIC, MemberState, ORGANIZATION_STATE_TOPIC, OrganizationState } from '@vanguard/contracts';
 import type { OrgEventSigner } from '@vanguard/auth';
-import { LeaderLock, toKafkaMessage } from '@vanguard/messaging';
+import { RelayLeaderLease, toKafkaMessage } from '@vanguard/messaging';
 import { organizationEnvelope } from '../outbox/organization-envelope';
-import { deleteNotes, readMemberStates, readNotes, readOrganizationStates, type ReadState } from './roster-state.sql';
+import { DELETE_NOTES_SQL, notedBatch, READ_NOTED_SQL, type NotedBatch, type NotedRow, type NotedState } from './roster-state.sql';
 
 export interface RosterStatePublisherOptions {
-  /** Names the leader lock: one publisher per schema. */
+  /** Names the leader lease: one publisher per schema. */
   readonly lockKey: string;
-  /** Notes per round; default 2,000. */
+  /** Notes per round; default 2,000 (a round's records for one partition must stay one Kafka batch under the broker's 1 MB). */
   readonly batchSize?: number;
-  /** Pause when nothing is noted; default 250 ms. */
+  /** Pause when nothing is noted or another instance leads; default 250 ms. */
   readonly idleMs?: number;
   readonly onError?: (error: unknown) => void;
   /** Where to publish; default the contracts' topics (tests use their own). */
   readonly topics?: { readonly organization: string; readonly member: string };
+  /** Lease timeout T (ADR 0015): a silent leader stops within T/2, a standby takes over after about T. Default 10 s. */
+  readonly leaseTimeoutMs?: number;
 }
 
 const ACTOR = { sub: 'organization-roster-state', roles: [], kind: 'service' as const };
 
 /**
  * Publishes the latest state of every noted organisation and member (ADR 0029): read the
- * oldest notes, read those rows' current states, send them keyed by id (a tombstone for a row
- * that no longer exists), and only then delete the notes. A crash in between sends them again,
- * with higher versions: harmless to a consumer that keeps the newest. One leader per schema.
+ * oldest notes with their rows' current states (one statement), send them keyed by id (a
+ * tombstone for a row that no longer exists), and only then delete the notes. A crash in
+ * between sends them again, with higher versions: harmless to a consumer that keeps the newest.
+ *
+ * Running (`start`), the next batch is read and signed while the previous one is on its way to
+ * Kafka (signing and the broker's round trip were each about half of a round); sends stay one at a
+ * time, in read order, so a key's newer state never overtakes its older one.
+ *
+ * One leader per schema, through the relay's lease (RelayLeaderLease, ADR 0015): a lock on a
+ * connection of its own with keepalives and a heartbeat, so a leader whose lock connection went
+ * silent stops sending within T/2, before Postgres can hand the lock to a standby. Reads and
+ * deletes run on the lease's session (refused once it is not trusted); the lease is asked again
+ * right before every send.
  */
 export class RosterStatePublisher {
-  private readonly lock: LeaderLock;
+  private readonly lease: RelayLeaderLease;
   private producer: Producer | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -40,7 +52,12 @@ export class RosterStatePublisher {
     private readonly signer: OrgEventSigner,
     private readonly options: RosterStatePublisherOptions,
   ) {
-    this.lock = new LeaderLock(pool, options.lockKey);
+    this.lease = new RelayLeaderLease(pool, options.lockKey, options.leaseTimeoutMs);
+  }
+
+  /** Leads and trusts its lease now. */
+  get isLeader(): boolean {
+    return this.lease.held;
   }
 
   start(): void {
@@ -55,63 +72,62 @@ export class RosterStatePublisher {
     await this.loop;
     await this.producer?.disconnect();
     this.producer = undefined;
-    await this.lock.release();
+    await this.lease.release();
   }
 
-  /** One round; returns the records sent (0 when nothing was noted or another instance leads). */
+  /** One round, nothing overlapped; returns the records sent (0 when nothing was noted or another instance leads). */
   async publishOnce(): Promise<number> {
-    const client = await this.lock.acquire();
-    if (!client) return 0;
-    return this.lock.run(client, async (c) => {
-      const notes = await readNotes(c, this.options.batchSize ?? 2_000);
-      if (!notes.length) return 0;
-      const messages = await this.messages(c, notes);
-      const producer = await this.connectedProducer();
-      const byTopic = new Map<string, Message[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m.message]);
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
-      await deleteNotes(
-        c,
-        notes.map((n) => n.seq),
-      );
-      return messages.length;
-    });
+    if (!(await this.lease.acquire())) return 0;
+    const batch = await this.read([]);
+    if (!batch.seqs.length) return 0;
+    await this.sendAndDelete(this.messages(batch.states), batch);
+    return batch.states.length;
   }
 
-  private async messages(c: PoolClient, notes: readonly { kind: string; entityId: string }[]) {
-    const orgIds = [...new Set(notes.filter((n) => n.kind === 'organization').map((n) => n.entityId))];
-    const memberIds = [...new Set(notes.filter((n) => n.kind === 'member').map((n) => n.entityId))];
-    const orgs = await readOrganizationStates(c, orgIds);
-    const members = await readMemberStates(c, memberIds);
+  private async read(inFlight: readonly string[]): Promise<NotedBatch> {
+    return notedBatch(await this.lease.query<NotedRow>(READ_NOTED_SQL, [this.options.batchSize ?? 2_000, inFlight]));
+  }
+
+  private async sendAndDelete(byTopic: Map<string, Message[]>, batch: NotedBatch): Promise<void> {
+    const producer = await this.connectedProducer();
+    // Asked right before sending: a leader whose lease lapsed while it read and signed must not publish.
+    if (!this.lease.held)
+      throw new Error(`roster state ${this.options.lockKey}: lost the lease before sending; the notes stay for the next leader`);
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await this.lease.query(DELETE_NOTES_SQL, [batch.seqs]);
+  }
+
+  private messages(states: readonly NotedState[]): Map<string, Message[]> {
     const at = new Date().toISOString();
-    const out: { topic: string; message: Message }[] = [];
     const topics = this.options.topics ?? { organization: ORGANIZATION_STATE_TOPIC, member: MEMBER_STATE_TOPIC };
-    const envelope = (type: string, stream: string, s: ReadState<object>, orgId: string) =>
-      toKafkaMessage(
-        this.signer.sign(
-          organizationEnvelope({
-            eventId: randomUUID(),
-            type,
-            streamId: `${stream}-${s.id}`,
-            streamVersion: s.version,
-            at,
-            actor: ACTOR,
-            orgId,
-            correlationId: randomUUID(),
-            causationId: null,
-            data: s.data as Record<string, unknown>,
-          }),
-        ),
-      );
-    for (const s of orgs) out.push({ topic: topics.organization, message: envelope(OrganizationState.type, 'organization', s, s.id) });
-    for (const s of members) out.push({ topic: topics.member, message: envelope(MemberState.type, 'member', s, s.data.orgId) });
-    // Noted but gone: truly deleted rows leave the compacted topic by a tombstone.
-    const found = new Set([...orgs.map((s) => s.id), ...members.map((s) => s.id)]);
-    for (const id of orgIds.filter((i) => !found.has(i)))
-      out.push({ topic: topics.organization, message: { key: `organization-${id}`, value: null } });
-    for (const id of memberIds.filter((i) => !found.has(i)))
-      out.push({ topic: topics.member, message: { key: `member-${id}`, value: null } });
-    return out;
+    const byTopic = new Map<string, Message[]>([
+      [topics.organization, []],
+      [topics.member, []],
+    ]);
+    for (const s of states) {
+      const topic = s.kind === 'organization' ? topics.organization : topics.member;
+      const key = `${s.kind}-${s.id}`;
+      // Noted but gone: a truly deleted row leaves the compacted topic by a tombstone.
+      if (s.data === null) {
+        byTopic.get(topic)!.push({ key, value: null });
+        continue;
+      }
+      const envelope = organizationEnvelope({
+        eventId: randomUUID(),
+        type: s.kind === 'organization' ? OrganizationState.type : MemberState.type,
+        streamId: key,
+        streamVersion: s.version,
+        at,
+        actor: ACTOR,
+        orgId: s.data.orgId,
+        correlationId: randomUUID(),
+        causationId: null,
+        data: s.data,
+      });
+      byTopic.get(topic)!.push(toKafkaMessage(this.signer.sign(envelope)));
+    }
+    for (const [topic, messages] of byTopic) if (!messages.length) byTopic.delete(topic);
+    return byTopic;
   }
 
   private async connectedProducer(): Promise<Producer> {
@@ -122,15 +138,43 @@ export class RosterStatePublisher {
     return p;
   }
 
+  /**
+   * Rounds until stopped, one batch in flight: while it is sent (and its notes deleted), the next
+   * one is read — without the notes in flight — and signed; it is sent once the previous send and
+   * delete are done. Any failure drops the batch read ahead; its notes stay and are read again.
+   */
   private async run(): Promise<void> {
     let backoff = 200;
+    let inFlight: { seqs: readonly string[]; done: Promise<unknown> } | undefined;
+    const settle = async () => {
+      const flight = inFlight;
+      inFlight = undefined;
+      const outcome = await flight?.done;
+      if (outcome instanceof Error) throw outcome;
+    };
     while (this.running) {
       try {
-        const sent = await this.publishOnce();
+        if (!(await this.lease.acquire())) {
+          await settle();
+          await this.pause(this.options.idleMs ?? 250);
+          continue;
+        }
+        const batch = await this.read(inFlight?.seqs ?? []);
+        if (!batch.seqs.length) {
+          if (inFlight) await settle();
+          else await this.pause(this.options.idleMs ?? 250);
+          continue;
+        }
+        const byTopic = this.messages(batch.states);
+        await settle();
+        // Not awaited here: the next round reads and signs meanwhile. `done` never rejects (unobserved rejections would crash the process).
+        inFlight = {
+          seqs: batch.seqs,
+          done: this.sendAndDelete(byTopic, batch).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+        };
         backoff = 200;
-        if (sent) continue;
-        await this.pause(this.options.idleMs ?? 250);
       } catch (e) {
+        await settle().catch(() => undefined);
         this.options.onError?.(e);
         await this.producer?.disconnect().catch(() => undefined);
         this.producer = undefined;
@@ -138,6 +182,7 @@ export class RosterStatePublisher {
         backoff = Math.min(backoff * 2, 10_000);
       }
     }
+    await settle().catch((e: unknown) => this.options.onError?.(e));
   }
 
   private pause(ms: number): Promise<void> {
