@@ -47,7 +47,7 @@ describe('roster imports racing a dissolution or a merger', () => {
     widenImportBudget();
     sut = await createOrganizationTestApp({ databaseUrl: db.url, schema: db.schema });
     for (const u of ['county.organizer', 'township.secretary']) tokens[u] = await tokenFor(u);
-  });
+  }, 120_000); // a schema of its own, migrated, and the app: over a minute when the shared machine is busy
   afterAll(async () => {
     process.env = saved;
     await sut?.close();

@@ -5,6 +5,11 @@ export const MEMBER_REPOSITORY = Symbol('MemberRepository');
 export interface MemberRepository {
   findById(id: string): Promise<Member | null>;
   save(member: Member): Promise<void>;
-  /** Active members of an organisation, for a merge. */
+  /**
+   * Saves many members at once (a merge moves every member of a village): the same checks as
+   * `save` — each member's version must be the stored one — in a fixed number of statements.
+   */
+  saveAll(members: readonly Member[]): Promise<void>;
+  /** Active members of an organisation, locked for the rest of the transaction, for a merge. */
   activeOf(orgId: string): Promise<Member[]>;
 }

@@ -51,6 +51,9 @@ export class InMemoryMembers implements MemberRepository {
   async save(m: Member) {
     this.rows.set(m.id, m);
   }
+  async saveAll(members: readonly Member[]) {
+    for (const m of members) this.rows.set(m.id, m);
+  }
   async activeOf(orgId: string) {
     return [...this.rows.values()].filter((m) => m.orgId === orgId && m.membership === 'active');
   }

@@ -28,10 +28,9 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
       const today = this.clock.today();
       org.mergeInto(survivor, await this.organizations.census(org.id), today);
       const members = await this.members.activeOf(org.id);
-      for (const m of members) {
-        m.moveWithMergedOrganization(survivor.id, today);
-        await this.members.save(m);
-      }
+      for (const m of members) m.moveWithMergedOrganization(survivor.id, today);
+      // All at once: saving a village's members one by one held the organisations' locks for tens of seconds.
+      await this.members.saveAll(members);
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));
       return { membersMoved: members.length };
