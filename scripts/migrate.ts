@@ -11,7 +11,9 @@ import { commendationMigrations } from '../services/commendation/src/infrastruct
 import { assistanceMigrations } from '../services/assistance/src/infrastructure/migrations';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
+import { publicityMigrations } from '../services/publicity/src/infrastructure/migrations';
 import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
+import { reportingMigrations } from '../services/reporting/src/infrastructure/migrations';
 import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
 
 export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
@@ -19,6 +21,7 @@ export const serviceMigrations: Partial<Record<ServiceName, (new () => Migration
   evaluation: evaluationMigrations,
   assistance: assistanceMigrations,
   commendation: commendationMigrations,
+  publicity: publicityMigrations,
 };
 
 /** Event-sourced services: their store's tables belong to the admin, so the service role may only insert and read events. */

@@ -25,7 +25,7 @@ const refusedBy = (f: () => unknown): string => {
   try {
     f();
   } catch (e) {
-    if (e instanceof BusinessRuleViolation) return (e.rule as { id: string }).id;
+    if (e instanceof BusinessRuleViolation) return (e.rule as unknown as { id: string }).id;
     throw e;
   }
   throw new Error('expected a refusal');

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { ScopeService, type Principal } from '@vanguard/auth';
+import { DomainError } from '@vanguard/kernel';
+import type { Actor } from '../infrastructure/persistence/unit-of-work';
+
+/** An editor works inside the subtree of the organisation in the token (libs/auth's shared scope). */
+@Injectable()
+export class Access {
+  constructor(private readonly scope: ScopeService) {}
+
+  within(p: Principal, orgId: string): boolean {
+    return this.scope.isWithin(p, orgId);
+  }
+
+  /** Creating for an organisation outside the subtree is refused by name. */
+  mustActFor(p: Principal, orgId: string): void {
+    if (!this.within(p, orgId))
+      throw new DomainError('SCOPE.OUT_OF_SCOPE', 'forbidden', '该组织不在您的管辖范围内 / that organisation is outside your scope');
+  }
+}
+
+export const actorOf = (p: Principal): Actor => ({ sub: p.sub, roles: p.roles, orgId: p.orgId, kind: p.kind });
+
+/** Today in China, the day publications and decisions are dated by. */
+export const todayInChina = (now = new Date()): string => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@vanguard/auth';
+import { ArticlePublished } from '@vanguard/contracts';
+import { DomainError } from '@vanguard/kernel';
+import {
+  editArticle,
+  outletKey,
+  publishIn,
+  returnToDraft,
+  submitForReview,
+  type ArticleStatus,
+  type Publication,
+} from '../domain/article/article';
+import { sanitizeRichText } from '../domain/content/sanitize';
+import { UnitOfWork, type Tx } from '../infrastructure/persistence/unit-of-work';
+import { Access, actorOf, todayInChina } from './access';
+
+export interface ArticleView {
+  readonly id: string;
+  readonly orgId: string;
+  readonly columnId: string | null;
+  readonly title: string;
+  readonly bodyHtml: string;
+  readonly status: ArticleStatus;
+  readonly version: number;
+  readonly publications: Publication[];
+}
+
+export interface ArticleDraft {
+  readonly orgId: string;
+  readonly columnId?: string;
+  readonly title: string;
+  readonly body: string;
+}
+
+const notFound = (what: string) => new DomainError(`${what.toUpperCase()}.NOT_FOUND`, 'not_found', `未找到 / no such ${what}`);
+
+/** 稿件 and 专栏: drafts written, sent for review, published by an editor, reprints recorded once per outlet. */
+@Injectable()
+export class ArticlesService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly access: Access,
+  ) {}
+
+  createColumn(p: Principal, c: { orgId: string; name: string; description?: string }): Promise<{ id: string }> {
+    this.access.mustActFor(p, c.orgId);
+    const id = randomUUID();
+    return this.uow.run(async (tx) => {
+      await tx.query(`insert into columns (id, org_id, name, description, created_at) values ($1, $2, $3, $4, now())`, [
+        id,
+        c.orgId,
+        c.name,
+        c.description ?? '',
+      ]);
+      return { id };
+    });
+  }
+
+  listColumns(p: Principal): Promise<{ id: string; orgId: string; name: string; description: string; articles: number }[]> {
+    return this.uow.run(async (tx) => {
+      const rows = await tx.query<{ id: string; orgId: string; name: string; description: string; articles: string }>(
+        `select c.id, c.org_id as "orgId", c.name, c.description, count(a.id) as articles
+           from columns c left join articles a on a.column_id = c.id group by c.id order by c.created_at, c.id`,
+      );
+      return rows.filter((r) => this.access.within(p, r.orgId)).map((r) => ({ ...r, articles: Number(r.articles) }));
+    });
+  }
+
+  create(p: Principal, d: ArticleDraft): Promise<ArticleView> {
+    this.access.mustActFor(p, d.orgId);
+    const id = randomUUID();
+    return this.uow.run(async (tx) => {
+      if (d.columnId) await this.columnOf(tx, p, d.columnId);
+      await tx.query(
+        `insert into articles (id, org_id, column_id, title, body_html, status, author_sub, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, 'draft', $6, now(), now())`,
+        [id, d.orgId, d.columnId ?? null, d.title, sanitizeRichText(d.body), p.sub],
+      );
+      return this.load(tx, p, id);
+    });
+  }
+
+  edit(p: Principal, id: string, d: { title?: string; body?: string }): Promise<ArticleView> {
+    return this.uow.run(async (tx) => {
+      const a = await this.load(tx, p, id, true);
+      editArticle(a.status);
+      await tx.query(`update articles set title = $2, body_html = $3, updated_at = now(), version = version + 1 where id = $1`, [
+        id,
+        d.title ?? a.title,
+        d.body === undefined ? a.bodyHtml : sanitizeRichText(d.body),
+      ]);
+      return this.load(tx, p, id);
+    });
+  }
+
+  submit(p: Principal, id: string): Promise<ArticleView> {
+    return this.move(p, id, submitForReview);
+  }
+
+  returnToDraft(p: Principal, id: string): Promise<ArticleView> {
+    return this.move(p, id, returnToDraft);
+  }
+
+  /** The first publication publishes the article; later ones are reprints, one per outlet. */
+  publish(p: Principal, id: string, pub: Publication): Promise<ArticleView> {
+    return this.uow.run(async (tx) => {
+      const a = await this.load(tx, p, id, true);
+      const status = publishIn(
+        a.status,
+        a.publications.map((x) => x.outlet),
+        pub,
+        todayInChina(),
+      );
+      await tx.query(
+        `insert into article_publications (article_id, outlet, outlet_key, level, channel, published_on, link, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, pub.outlet.trim(), outletKey(pub.outlet), pub.level, pub.channel, pub.publishedOn, pub.link ?? null, p.sub],
+      );
+      await tx.query(`update articles set status = $2, updated_at = now(), version = version + 1 where id = $1`, [id, status]);
+      await tx.publish(
+        ArticlePublished,
+        id,
+        a.orgId,
+        {
+          articleId: id,
+          orgId: a.orgId,
+          outlet: pub.outlet.trim(),
+          level: pub.level,
+          channel: pub.channel,
+          publishedOn: pub.publishedOn,
+          ...(pub.link ? { link: pub.link } : {}),
+        },
+        actorOf(p),
+      );
+      return this.load(tx, p, id);
+    });
+  }
+
+  get(p: Principal, id: string): Promise<ArticleView> {
+    return this.uow.run((tx) => this.load(tx, p, id));
+  }
+
+  list(
+    p: Principal,
+    q: { status?: string; columnId?: string },
+    limit: number,
+    offset: number,
+  ): Promise<{ items: ArticleView[]; total: number }> {
+    return this.uow.run(async (tx) => {
+      const ids = await tx.query<{ id: string; org_id: string }>(
+        `select id, org_id from articles where ($1::text is null or status = $1) and ($2::uuid is null or column_id = $2) order by created_at desc, id`,
+        [q.status ?? null, q.columnId ?? null],
+      );
+      const mine = ids.filter((r) => this.access.within(p, r.org_id));
+      const items: ArticleView[] = [];
+      for (const r of mine.slice(offset, offset + limit)) items.push(await this.load(tx, p, r.id));
+      return { items, total: mine.length };
+    });
+  }
+
+  private move(p: Principal, id: string, next: (s: ArticleStatus) => ArticleStatus): Promise<ArticleView> {
+    return this.uow.run(async (tx) => {
+      const a = await this.load(tx, p, id, true);
+      await tx.query(`update articles set status = $2, updated_at = now(), version = version + 1 where id = $1`, [id, next(a.status)]);
+      return this.load(tx, p, id);
+    });
+  }
+
+  private async columnOf(tx: Tx, p: Principal, columnId: string): Promise<void> {
+    const [c] = await tx.query<{ org_id: string }>(`select org_id from columns where id = $1`, [columnId]);
+    if (!c || !this.access.within(p, c.org_id)) throw notFound('column');
+  }
+
+  async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ArticleView> {
+    const [a] = await tx.query<Omit<ArticleView, 'publications'>>(
+      `select id, org_id as "orgId", column_id as "columnId", title, body_html as "bodyHtml", status, version
+         from articles where id = $1 ${lock ? 'for update' : ''}`,
+      [id],
+    );
+    if (!a || !this.access.within(p, a.orgId)) throw notFound('article');
+    const publications = await tx.query<Publication & { link: string | null }>(
+      `select outlet, level, channel, to_char(published_on, 'YYYY-MM-DD') as "publishedOn", link
+         from article_publications where article_id = $1 order by published_on, outlet`,
+      [id],
+    );
+    return { ...a, publications: publications.map(({ link, ...x }) => ({ ...x, ...(link ? { link } : {}) })) };
+  }
+}

@@ -1,0 +1,15 @@
+/** Where attachment bytes live (ADR 0037: Postgres today; an S3-compatible store would be another adapter). */
+export interface StoredAttachment {
+  readonly id: string;
+  readonly ownerKind: 'article' | 'exemplar';
+  readonly ownerId: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export interface AttachmentStore {
+  put(a: StoredAttachment, bytes: Buffer, uploadedBy: string): Promise<void>;
+  get(id: string): Promise<(StoredAttachment & { bytes: Buffer }) | undefined>;
+}
+export const ATTACHMENT_STORE = Symbol('AttachmentStore');

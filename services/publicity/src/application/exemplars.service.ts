@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@vanguard/auth';
+import { ExemplarPublished } from '@vanguard/contracts';
+import {
+  acceptExemplar,
+  declineExemplar,
+  editExemplar,
+  exemplarNotFound,
+  type Exemplar,
+  type ExemplarEdit,
+} from '../domain/exemplar/exemplar';
+import { sanitizeRichText } from '../domain/content/sanitize';
+import { UnitOfWork, type Tx } from '../infrastructure/persistence/unit-of-work';
+import { Access, actorOf, todayInChina } from './access';
+
+export interface ExemplarView extends Exemplar {
+  readonly sourceKind: string;
+  readonly sourceStream: string;
+  readonly subjectKind: string;
+  readonly subjectId: string;
+  readonly declineReason: string | null;
+  readonly publishedOn: string | null;
+}
+
+const COLUMNS = `id, status, name, org_id as "orgId", org_name as "orgName", category, story, version,
+  source_kind as "sourceKind", source_stream as "sourceStream", subject_kind as "subjectKind", subject_id as "subjectId",
+  decline_reason as "declineReason", to_char(published_on, 'YYYY-MM-DD') as "publishedOn"`;
+
+/** An editor's work on proposals: list, edit, accept (publish) or decline. */
+@Injectable()
+export class ExemplarsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly access: Access,
+  ) {}
+
+  list(p: Principal, status: string | undefined, limit: number, offset: number): Promise<{ items: ExemplarView[]; total: number }> {
+    return this.uow.run(async (tx) => {
+      const rows = await tx.query<ExemplarView & { total: string }>(
+        `select ${COLUMNS}, count(*) over () as total from exemplars where ($1::text is null or status = $1) order by proposed_at desc, id`,
+        [status ?? null],
+      );
+      // Scope is answered from memory (ScopeService), so it filters here rather than in SQL.
+      const mine = rows.filter((r) => this.access.within(p, r.orgId)).map(({ total: _total, ...r }) => r);
+      return { items: mine.slice(offset, offset + limit), total: mine.length };
+    });
+  }
+
+  get(p: Principal, id: string): Promise<ExemplarView> {
+    return this.uow.run((tx) => this.load(tx, p, id));
+  }
+
+  edit(p: Principal, id: string, edit: ExemplarEdit): Promise<ExemplarView> {
+    // The story is rich text: stored only in its sanitised form, so nothing unsafe is ever read back.
+    const clean = { ...edit, ...(edit.story === undefined ? {} : { story: sanitizeRichText(edit.story) }) };
+    return this.change(p, id, (e) => editExemplar(e, clean));
+  }
+
+  accept(p: Principal, id: string): Promise<ExemplarView> {
+    return this.change(p, id, (e) => acceptExemplar(e), true);
+  }
+
+  decline(p: Principal, id: string, reason: string | undefined): Promise<ExemplarView> {
+    return this.change(p, id, (e) => declineExemplar(e, reason), false, reason);
+  }
+
+  private async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ExemplarView> {
+    const [row] = await tx.query<ExemplarView>(`select ${COLUMNS} from exemplars where id = $1 ${lock ? 'for update' : ''}`, [id]);
+    // Out of scope looks like absent: an editor learns nothing of another county's proposals.
+    if (!row || !this.access.within(p, row.orgId)) throw exemplarNotFound();
+    return row;
+  }
+
+  private change(p: Principal, id: string, decide: (e: Exemplar) => Exemplar, publish = false, reason?: string): Promise<ExemplarView> {
+    return this.uow.run(async (tx) => {
+      const current = await this.load(tx, p, id, true);
+      const next = decide(current);
+      const publishedOn = publish ? todayInChina() : null;
+      await tx.query(
+        `update exemplars set status = $2, name = $3, story = $4, decline_reason = coalesce($5, decline_reason),
+           published_on = coalesce($6::date, published_on), decided_by = $7, version = version + 1 where id = $1`,
+        [id, next.status, next.name, next.story, reason?.trim() ?? null, publishedOn, p.sub],
+      );
+      if (publish) {
+        await tx.query(`insert into honour_roll_history (at, change, name, org_name, category) values (now(), 'published', $1, $2, $3)`, [
+          next.name,
+          next.orgName,
+          next.category,
+        ]);
+        await tx.honourRollChanged();
+        await tx.publish(
+          ExemplarPublished,
+          id,
+          next.orgId,
+          {
+            exemplarId: id,
+            subjectKind: current.subjectKind as 'member' | 'organization',
+            subjectId: current.subjectId,
+            orgId: next.orgId,
+            name: next.name!,
+            category: next.category,
+            publishedOn: publishedOn!,
+          },
+          actorOf(p),
+        );
+      }
+      return this.load(tx, p, id);
+    });
+  }
+}

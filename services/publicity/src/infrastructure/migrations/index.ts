@@ -1,0 +1,13 @@
+import type { MigrationInterface } from 'typeorm';
+import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
+import { inboxMigration, outboxMigration } from '@vanguard/messaging';
+import { Publicity1765500000005 } from './1765500000005-publicity.migration';
+
+/** Every migration of the publicity schema, oldest first. */
+export const publicityMigrations: (new () => MigrationInterface)[] = [
+  orgTreeMigration(1765500000001),
+  orgTreeFactVersionsMigration(1765500000002),
+  inboxMigration(1765500000003),
+  outboxMigration(1765500000004),
+  Publicity1765500000005,
+];

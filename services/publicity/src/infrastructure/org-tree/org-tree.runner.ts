@@ -1,0 +1,54 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import { createOrgTreeConsumer, type Following, type ScopeService } from '@vanguard/auth';
+import type { EventConsumer } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+
+export interface OrgTreeRunnerOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+}
+
+/**
+ * Keeps the service's copy of the organisation tree: memory loaded from org_tree at start,
+ * then the organization topic followed into the table and memory, and memory kept in step
+ * with changes other replicas apply to the table (libs/auth).
+ */
+@Injectable()
+export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OrgTreeRunner.name);
+  private consumer: EventConsumer<unknown> | undefined;
+  private following: Following | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly scope: ScopeService,
+    private readonly options: OrgTreeRunnerOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const loaded = await this.scope.load(this.pool);
+    this.logger.log(`org-tree copy: ${loaded} organisations`);
+    // Other replicas' consumers apply the partitions this one does not own: follow the table, not only our consumer.
+    this.following = this.scope.follow(this.pool, { onError: (e) => this.logger.warn(`org-tree follow: ${String(e)}`) });
+    if (!this.options.enabled) return;
+    const kafka = new Kafka({ clientId: 'publicity', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    const consumer = createOrgTreeConsumer({
+      kafka,
+      groupId: this.options.groupId,
+      pool: this.pool,
+      scope: this.scope,
+      metrics: metricsRegistry,
+    });
+    this.consumer = consumer as unknown as EventConsumer<unknown>;
+    // Boot does not wait for the broker: scope answers from the loaded copy meanwhile.
+    consumer.start().catch((e: unknown) => this.logger.error(`org-tree consumer did not start: ${String(e)}`));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+    await this.following?.stop();
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import { publicContracts } from '@vanguard/contracts';
+import { OutboxRelaySource, Relay, ensureTopics } from '@vanguard/messaging';
+import { DataSource } from 'typeorm';
+
+export const RELAY_OPTIONS = Symbol('RelayOptions');
+export interface RelayRunnerOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  /**
+   * The outbox's schema: it names the relay's leader lock, so relays of other schemas in the same
+   * database (test suites' own schemas, other services) never wait on each other's lock.
+   */
+  readonly schema: string;
+}
+
+/** Runs the outbox relay beside the service: committed events reach Kafka, also after an outage. */
+@Injectable()
+export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelayRunner.name);
+  private relay: Relay | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(RELAY_OPTIONS) private readonly options: RelayRunnerOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
+    const kafka = new Kafka({ clientId: 'publicity-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    const topics = [
+      ...new Set(
+        publicContracts
+          .all()
+          .filter((c) => c.context === 'publicity')
+          .map((c) => c.topic),
+      ),
+    ];
+    try {
+      await ensureTopics(kafka, topics);
+    } catch (e) {
+      // Kafka may be down at boot; the relay retries on its own and events wait in the outbox.
+      this.logger.warn(`could not ensure topics: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    this.relay = new Relay({ source: new OutboxRelaySource(pool, { name: 'publicity.outbox', schema: this.options.schema }), kafka });
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+  }
+}

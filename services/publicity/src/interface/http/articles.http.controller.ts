@@ -1,0 +1,128 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import { ArticlesService, type ArticleView } from '../../application/articles.service';
+import { MediaStatsService, type WeightsView } from '../../application/media-stats.service';
+import {
+  ArticleListQuery,
+  CreateArticleRequest,
+  CreateColumnRequest,
+  EditArticleRequest,
+  PublishArticleRequest,
+  SetWeightRequest,
+  StatisticsQuery,
+} from './dto';
+import { uuidParam } from './uuid-param';
+
+const EDITORS = ['editor', 'admin'] as const;
+/** Organisers read the statistics of their subtree too: the scoring tables are theirs. */
+const READERS = ['editor', 'admin', 'organizer'] as const;
+
+@ApiTags('articles')
+@ApiBearerAuth()
+@Controller()
+export class ArticlesHttpController {
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly stats: MediaStatsService,
+  ) {}
+
+  @Post('columns')
+  @Roles(...EDITORS)
+  @ApiOperation({ summary: '专栏 / open a column grouping articles' })
+  createColumn(@CurrentPrincipal() p: Principal, @Body() b: CreateColumnRequest): Promise<{ id: string }> {
+    return this.articles.createColumn(p, { orgId: b.orgId, name: b.name, ...(b.description ? { description: b.description } : {}) });
+  }
+
+  @Get('columns')
+  @Roles(...READERS)
+  listColumns(@CurrentPrincipal() p: Principal): ReturnType<ArticlesService['listColumns']> {
+    return this.articles.listColumns(p);
+  }
+
+  @Post('articles')
+  @Roles(...EDITORS)
+  @ApiOperation({ summary: '新稿件 / a draft (body sanitised on the way in)' })
+  create(@CurrentPrincipal() p: Principal, @Body() b: CreateArticleRequest): Promise<ArticleView> {
+    return this.articles.create(p, { orgId: b.orgId, title: b.title, body: b.body, ...(b.columnId ? { columnId: b.columnId } : {}) });
+  }
+
+  @Get('articles')
+  @Roles(...READERS)
+  list(@CurrentPrincipal() p: Principal, @Query() q: ArticleListQuery): Promise<{ items: ArticleView[]; total: number }> {
+    return this.articles.list(
+      p,
+      { ...(q.status ? { status: q.status } : {}), ...(q.columnId ? { columnId: q.columnId } : {}) },
+      q.limit ?? 50,
+      q.offset ?? 0,
+    );
+  }
+
+  @Get('articles/:id')
+  @Roles(...READERS)
+  get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
+    return this.articles.get(p, id);
+  }
+
+  @Patch('articles/:id')
+  @Roles(...EDITORS)
+  edit(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() b: EditArticleRequest): Promise<ArticleView> {
+    return this.articles.edit(p, id, {
+      ...(b.title !== undefined ? { title: b.title } : {}),
+      ...(b.body !== undefined ? { body: b.body } : {}),
+    });
+  }
+
+  @Post('articles/:id/submit')
+  @HttpCode(200)
+  @Roles(...EDITORS)
+  @ApiOperation({ summary: '送审 / draft → review' })
+  submit(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
+    return this.articles.submit(p, id);
+  }
+
+  @Post('articles/:id/return')
+  @HttpCode(200)
+  @Roles(...EDITORS)
+  @ApiOperation({ summary: '退回修改 / review → draft' })
+  returnToDraft(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
+    return this.articles.returnToDraft(p, id);
+  }
+
+  @Post('articles/:id/publications')
+  @Roles(...EDITORS)
+  @ApiOperation({ summary: '刊发或转载 / published in an outlet (the first publishes; each further outlet is a reprint, counted once)' })
+  publish(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() b: PublishArticleRequest,
+  ): Promise<ArticleView> {
+    return this.articles.publish(p, id, {
+      outlet: b.outlet,
+      level: b.level,
+      channel: b.channel,
+      publishedOn: b.publishedOn,
+      ...(b.link ? { link: b.link } : {}),
+    });
+  }
+
+  @Get('media-statistics')
+  @Roles(...READERS)
+  @ApiOperation({ summary: '宣传报道统计 / publications and weighted score per level in a subtree and period' })
+  statistics(@CurrentPrincipal() p: Principal, @Query() q: StatisticsQuery): ReturnType<MediaStatsService['statistics']> {
+    return this.stats.statistics(p, { orgId: q.orgId, from: q.from, to: q.to, ...(q.level ? { level: q.level } : {}) });
+  }
+
+  @Get('media-weights')
+  @Roles(...READERS)
+  weights(): Promise<WeightsView> {
+    return this.stats.weights();
+  }
+
+  @Put('media-weights')
+  @Roles('admin')
+  @ApiOperation({ summary: '计分权重 / set the weight of a media level or of one outlet' })
+  setWeight(@CurrentPrincipal() p: Principal, @Body() b: SetWeightRequest): Promise<WeightsView> {
+    return this.stats.setWeight(p, { ...(b.level ? { level: b.level } : {}), ...(b.outlet ? { outlet: b.outlet } : {}) }, b.weight);
+  }
+}

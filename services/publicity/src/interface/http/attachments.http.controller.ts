@@ -1,0 +1,77 @@
+import { BadRequestException, Controller, Get, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import type { StoredAttachment } from '../../application/attachment-store.port';
+import { AttachmentsService } from '../../application/attachments.service';
+import { MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
+import { uuidParam } from './uuid-param';
+
+/** What multer hands over for one file part (no @types/multer in the repo). */
+interface UploadedPart {
+  readonly buffer: Buffer;
+  readonly mimetype: string;
+  readonly size: number;
+}
+
+const EDITORS = ['editor', 'admin'] as const;
+// multer stops reading at the limit and Nest answers 413, so an oversize upload is never held whole.
+const upload = FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
+
+@ApiTags('attachments')
+@ApiBearerAuth()
+@Controller()
+export class AttachmentsHttpController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post('articles/:id/attachments')
+  @Roles(...EDITORS)
+  @UseInterceptors(upload)
+  @ApiConsumes('multipart/form-data')
+  @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
+  @ApiOperation({ summary: '稿件附件 / attach a PDF, PNG or JPEG (checked by its bytes)' })
+  toArticle(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @UploadedFile() file: UploadedPart | undefined,
+  ): Promise<StoredAttachment> {
+    return this.attachments.upload(p, 'article', id, fileOf(file).buffer, file!.mimetype);
+  }
+
+  @Post('exemplars/:id/attachments')
+  @Roles(...EDITORS)
+  @UseInterceptors(upload)
+  @ApiConsumes('multipart/form-data')
+  toExemplar(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @UploadedFile() file: UploadedPart | undefined,
+  ): Promise<StoredAttachment> {
+    return this.attachments.upload(p, 'exemplar', id, fileOf(file).buffer, file!.mimetype);
+  }
+
+  @Get('attachments/:id')
+  @Roles(...EDITORS)
+  async download(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const a = await this.attachments.download(p, id);
+    // The stored type is what the bytes showed; nosniff and attachment keep a browser from reading it as anything else.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Disposition', `attachment; filename="${a.id}"`);
+    return new StreamableFile(a.bytes, { type: a.contentType, length: a.size });
+  }
+}
+
+function fileOf(file: UploadedPart | undefined): UploadedPart {
+  if (!file)
+    throw new BadRequestException({
+      code: 'REQUEST.INVALID',
+      message: '请求参数有误 / invalid request: file: a multipart field "file" is required',
+      errors: [{ field: 'file', reason: 'a multipart field "file" is required' }],
+    });
+  return file;
+}

@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PaginationQuery } from '@vanguard/http';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
+
+/** Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody types tags into a name. */
+const PLAIN = /^[^<>]*$/;
+const PLAIN_MESSAGE = 'must be plain text without < or >';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class ExemplarListQuery extends PaginationQuery {
+  @ApiPropertyOptional({ enum: ['proposed', 'published', 'declined', 'withdrawn'] })
+  @IsOptional()
+  @IsIn(['proposed', 'published', 'declined', 'withdrawn'])
+  status?: string;
+}
+
+export class EditExemplarRequest {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @Matches(PLAIN, { message: `name ${PLAIN_MESSAGE}` })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'rich text; sanitised on the way in', maxLength: 50_000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50_000)
+  story?: string;
+}
+
+export class DeclineExemplarRequest {
+  @ApiProperty({ maxLength: 1000 })
+  @IsString()
+  @MaxLength(1000)
+  reason!: string;
+}
+
+export class CreateColumnRequest {
+  @ApiProperty() @IsUUID() orgId!: string;
+
+  @ApiProperty({ maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(PLAIN, { message: `name ${PLAIN_MESSAGE}` })
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @Matches(PLAIN, { message: `description ${PLAIN_MESSAGE}` })
+  description?: string;
+}
+
+export class CreateArticleRequest {
+  @ApiProperty() @IsUUID() orgId!: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID() columnId?: string;
+
+  @ApiProperty({ maxLength: 300 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @Matches(PLAIN, { message: `title ${PLAIN_MESSAGE}` })
+  title!: string;
+
+  @ApiProperty({ description: 'rich text; sanitised on the way in (allowlisted tags, http(s)/mailto links only)', maxLength: 200_000 })
+  @IsString()
+  @MaxLength(200_000)
+  body!: string;
+}
+
+export class EditArticleRequest {
+  @ApiPropertyOptional({ maxLength: 300 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @Matches(PLAIN, { message: `title ${PLAIN_MESSAGE}` })
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 200_000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200_000)
+  body?: string;
+}
+
+export class PublishArticleRequest {
+  @ApiProperty({ maxLength: 200, example: '人民日报' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @Matches(PLAIN, { message: `outlet ${PLAIN_MESSAGE}` })
+  outlet!: string;
+
+  @ApiProperty({ enum: MEDIA_LEVELS }) @IsIn(MEDIA_LEVELS) level!: MediaLevel;
+
+  @ApiProperty({ enum: MEDIA_CHANNELS }) @IsIn(MEDIA_CHANNELS) channel!: MediaChannel;
+
+  @ApiProperty({ example: '2026-05-01' })
+  @Matches(DAY, { message: 'publishedOn must be a day, YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'publishedOn must be a real day' })
+  publishedOn!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  @Matches(/^https?:\/\/[^\s<>"]+$/, { message: 'link must be an http(s) address' })
+  link?: string;
+}
+
+export class ArticleListQuery extends PaginationQuery {
+  @ApiPropertyOptional({ enum: ['draft', 'in_review', 'published'] })
+  @IsOptional()
+  @IsIn(['draft', 'in_review', 'published'])
+  status?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID() columnId?: string;
+}
+
+export class StatisticsQuery {
+  @ApiProperty({ description: 'root of the subtree counted' }) @IsUUID() orgId!: string;
+
+  @ApiProperty({ example: '2026-01-01' })
+  @Matches(DAY, { message: 'from must be a day, YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'from must be a real day' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-12-31' })
+  @Matches(DAY, { message: 'to must be a day, YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'to must be a real day' })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: MEDIA_LEVELS }) @IsOptional() @IsIn(MEDIA_LEVELS) level?: MediaLevel;
+}
+
+export class SetWeightRequest {
+  @ApiPropertyOptional({ enum: MEDIA_LEVELS }) @IsOptional() @IsIn(MEDIA_LEVELS) level?: MediaLevel;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @Matches(PLAIN, { message: `outlet ${PLAIN_MESSAGE}` })
+  outlet?: string;
+
+  @ApiProperty({ minimum: 0, maximum: 1000 })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  weight!: number;
+}

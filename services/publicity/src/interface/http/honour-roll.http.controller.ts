@@ -1,0 +1,135 @@
+import {
+  Controller,
+  Get,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiHeader, ApiNotModifiedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '@vanguard/auth';
+import { PaginationQuery } from '@vanguard/http';
+import { HonourRollService, type HonourRollChange, type HonourRollEntry } from '../../application/honour-roll.service';
+
+/** Per-address token buckets, bounded in memory; each replica counts its own (as commendation's public notice does). */
+export class HonourRollRateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 100_000,
+  ) {
+    this.perMs = perMinute / 60_000;
+  }
+
+  /** 0 when a read is allowed, else the milliseconds until one is. */
+  take(key: string): number {
+    const now = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
+    b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * this.perMs);
+    b.at = now;
+    this.buckets.delete(key);
+    this.buckets.set(key, b);
+    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - b.tokens) / this.perMs);
+  }
+}
+
+@Injectable()
+export class HonourRollRateGuard implements CanActivate {
+  constructor(private readonly limiter: HonourRollRateLimiter) {}
+  canActivate(ctx: ExecutionContext): boolean {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const waitMs = this.limiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (waitMs > 0)
+      throw new HttpException(
+        {
+          code: 'LIMIT.TOO_MANY',
+          message: '请求过于频繁，请稍后再试 / too many reads; try again later',
+          retryAfterSec: Math.max(1, Math.ceil(waitMs / 1000)),
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    return true;
+  }
+}
+
+interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * 光荣榜 for everyone, without a token, read-only, rate-limited. Every change to what it shows
+ * moves one version in the changing transaction; the ETag is that version, so a client that
+ * has the current page gets 304 from one primary-key read, and a revocation changes the ETag
+ * the moment it commits. `no-cache`: caches keep the page but ask again every time.
+ */
+@ApiTags('honour roll (public)')
+@Controller('honour-roll')
+@UseGuards(HonourRollRateGuard)
+export class HonourRollHttpController {
+  constructor(private readonly roll: HonourRollService) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: '光荣榜 / decided commendations and published exemplars: name, organisation, category only' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiNotModifiedResponse({ description: 'the roll has not changed since that ETag' })
+  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY' })
+  async list(
+    @Query() q: PaginationQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Page<HonourRollEntry> | undefined> {
+    return this.conditional(req, res, 'roll', async (limit, offset) => ({ ...(await this.roll.page(limit, offset)), limit, offset }), q);
+  }
+
+  @Get('history')
+  @Public()
+  @ApiOperation({ summary: '光荣榜变更记录 / when entries came and went, and why (revocations give the decision and its reason)' })
+  async history(
+    @Query() q: PaginationQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Page<HonourRollChange> | undefined> {
+    return this.conditional(
+      req,
+      res,
+      'history',
+      async (limit, offset) => ({ ...(await this.roll.history(limit, offset)), limit, offset }),
+      q,
+    );
+  }
+
+  private async conditional<T>(
+    req: Request,
+    res: Response,
+    what: string,
+    read: (limit: number, offset: number) => Promise<T>,
+    q: PaginationQuery,
+  ): Promise<T | undefined> {
+    const etag = `W/"${what}-${await this.roll.version()}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'public, no-cache');
+    const match = req.headers['if-none-match'];
+    if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+      res.status(HttpStatus.NOT_MODIFIED);
+      return undefined;
+    }
+    return read(q.limit ?? 50, q.offset ?? 0);
+  }
+}
