@@ -28,6 +28,7 @@ export * from './commendation/notice.contracts';
 export * from './commendation/objection.contracts';
 export { commendationContracts } from './commendation';
 export * from './assistance/assistance.contracts';
+export * from './publicity/publicity.contracts';
 export * from './county/vocabulary';
 export * from './county/county.contracts';
 export * from './public-contracts';

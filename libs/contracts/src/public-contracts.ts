@@ -3,6 +3,7 @@ import { assistanceContracts } from './assistance/assistance.contracts';
 import { commendationContracts } from './commendation';
 import { countyContracts } from './county/county.contracts';
 import { evaluationContracts } from './evaluation';
+import { publicityContracts } from './publicity/publicity.contracts';
 import { organizationContracts } from './organization/organization.contracts';
 import { organizationV2Contracts } from './organization/organization-v2.contracts';
 import { rosterStateContracts } from './organization/roster-state.contracts';
@@ -21,5 +22,6 @@ export const publicContracts = new ContractRegistry([
   ...evaluationContracts,
   ...assistanceContracts,
   ...commendationContracts,
+  ...publicityContracts,
   ...countyContracts,
 ]);
