@@ -167,6 +167,15 @@ describe('commendation chain (e2e)', () => {
     clock.day = '2011-06-01';
     const published = await http().post(`/programmes/${programmeId}/notice`).set(as('county.organizer')).send({}).expect(200);
     expect(published.body).toMatchObject({ round: 1, endsOn: '2011-06-08' });
+    // The notice records which calendar it counted on: the year's version, so the end date replays.
+    const noticeEvent = await pool.query<{ canonical: string }>(
+      `select canonical from events where stream_id = $1 and type = 'commendation.PublicNoticePublished'`,
+      [`public-notice-${programmeId}`],
+    );
+    const noticeInputs = (
+      JSON.parse(noticeEvent.rows[0]!.canonical) as { data: { decision: { inputs: { streamId: string; version: number }[] } } }
+    ).data.decision.inputs;
+    expect(noticeInputs.find((i) => i.streamId === 'calendar-2011')?.version).toBeGreaterThan(0);
 
     // The notice with no token: only what a notice shows.
     const notice = await waitUntil('the notice', async () => {

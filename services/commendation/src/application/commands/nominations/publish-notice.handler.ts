@@ -45,13 +45,21 @@ export class PublishNoticeHandler {
     }
     const today = this.clock.today();
     const year = Number(today.slice(0, 4));
-    const { adjustments } = await this.calendar.snapshot(year, year + 1);
+    const { adjustments, inputs: calendarInputs } = await this.calendar.snapshot(year, year + 1);
     const stream = noticeStreamId(programmeId);
     const { state, version } = await this.streams.load(stream, noticeDecider);
     const events = noticeDecider.decide(
       {
         type: 'PublishNotice',
-        data: { programme: programme.facts, entries, calendar: adjustments, today, decidedBy: by, ...(reason ? { reason } : {}) },
+        data: {
+          programme: programme.facts,
+          entries,
+          calendar: adjustments,
+          calendarInputs,
+          today,
+          decidedBy: by,
+          ...(reason ? { reason } : {}),
+        },
       },
       state,
     );
