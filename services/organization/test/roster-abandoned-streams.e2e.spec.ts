@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { RosterHttpController } from '../src/interface/http/roster.http.controller';
 import { createOrganizationTestApp } from './support/organization-test-app';
@@ -10,14 +9,14 @@ import {
   openDownload,
   poolIsIdle,
   poolOf,
-  villageWithMembers,
+  EXPORT_VILLAGE_MEMBERS,
+  sharedExportVillage,
   widenImportBudget,
   type OpenDownload,
 } from './support/roster-fixtures';
 
-const BAIHUA = { id: demoOrgId('910425101'), code: '910425101' };
 /** Enough members that an export is megabytes long: it cannot sit whole in the socket buffers when the client leaves. */
-const MEMBERS = 30_000;
+const MEMBERS = EXPORT_VILLAGE_MEMBERS;
 /** More abandoned downloads than the pool has connections (10). */
 const ABANDONED = 16;
 
@@ -32,7 +31,7 @@ describe(`${RosterHttpController.name} under abandoned downloads`, () => {
     sut = await createOrganizationTestApp();
     port = await listen(sut);
     for (const u of ['county.organizer', 'province.auditor', 'township.secretary']) tokens[u] = await tokenFor(u);
-    village = await villageWithMembers(sut, tokens['county.organizer']!, MEMBERS, BAIHUA);
+    village = await sharedExportVillage(sut, tokens['county.organizer']!);
   }, 300_000);
   afterAll(() => sut.close());
 
@@ -67,7 +66,7 @@ describe(`${RosterHttpController.name} under abandoned downloads`, () => {
     expect(full.status).toBe(200);
     expect(full.text.trimEnd().split('\r\n')).toHaveLength(MEMBERS + 1);
     expect(poolOf(sut).totalCount).toBeLessThanOrEqual(10);
-  });
+  }, 180_000); // sixteen exports of 30,000 members and one read in full: over a minute on the loaded shared machine
 
   it('refuses a third concurrent download of one user and a fourth in all with 429, Retry-After and the limit hit', async () => {
     const held: OpenDownload[] = [];

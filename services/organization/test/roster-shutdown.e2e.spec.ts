@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { createOrganizationTestApp } from './support/organization-test-app';
-import { openDownload, villageWithMembers, widenImportBudget } from './support/roster-fixtures';
+import { openDownload, sharedExportVillage, widenImportBudget } from './support/roster-fixtures';
 
 const ROOT = join(__dirname, '../../..');
 const DEADLINE_MS = 6_000;
@@ -46,7 +46,7 @@ describe('organization service shutdown', () => {
     const app = await createOrganizationTestApp();
     try {
       token = await tokenFor('county.organizer');
-      village = await villageWithMembers(app, token, 20_000, { id: demoOrgId('910425101'), code: '910425101' });
+      village = await sharedExportVillage(app, token);
     } finally {
       await app.close();
     }

@@ -15,7 +15,7 @@ import {
   MEMBER_HEADER,
   openDownload,
   poolIsIdle,
-  villageWithMembers,
+  sharedExportVillage,
   widenImportBudget,
 } from '../support/roster-fixtures';
 
@@ -43,7 +43,7 @@ describe('hostile roster downloads', () => {
     sut = await createOrganizationTestApp({ roster: { ...rosterLimits({}), streamStallMs: STALL_MS } });
     port = await listen(sut);
     token = await tokenFor('province.organizer');
-    big = await villageWithMembers(sut, token, 20_000, BAIHUA);
+    big = await sharedExportVillage(sut, token);
   }, 300_000);
   afterAll(async () => {
     expect(statuses.filter((s) => s >= 500)).toEqual([]);

@@ -16,12 +16,13 @@ import {
   MEMBER_HEADER,
   openDownload,
   poolIsIdle,
-  villageWithMembers,
+  EXPORT_VILLAGE_MEMBERS,
+  sharedExportVillage,
   widenImportBudget,
 } from '../support/roster-fixtures';
 
 const BAIHUA = { id: demoOrgId('910425101'), code: '910425101' };
-const ROWS = 20_000;
+const ROWS = EXPORT_VILLAGE_MEMBERS;
 const UPLOAD_DEADLINE_MS = 3_000;
 const EXPORT_MAX_MS = 3_000;
 
@@ -57,7 +58,7 @@ describe('trickling roster clients', () => {
     });
     port = await listen(sut);
     token = await tokenFor('province.organizer');
-    big = await villageWithMembers(sut, token, ROWS, BAIHUA);
+    big = await sharedExportVillage(sut, token);
   }, 300_000);
   afterAll(async () => {
     expect(statuses.filter((s) => s >= 500)).toEqual([]);

@@ -4,9 +4,12 @@ import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { demoOrgId } from '@vanguard/infra-config';
 import { waitUntil } from '@vanguard/testing';
 import { csvLine } from '../../src/infrastructure/roster/csv';
 import { childCode } from './organization-test-app';
+
+const BAIHUA_ID = demoOrgId('910425101');
 
 /**
  * Member imports are budgeted per user and hour (ADR 0011); suites that import for volume
@@ -49,6 +52,7 @@ export async function villageWithMembers(
   token: string,
   rows: number,
   parent: { id: string; code: string },
+  name = '导出压力支部',
 ): Promise<{ id: string; code: string }> {
   const http = () => request(app.getHttpServer() as Server);
   const created = await http()
@@ -56,7 +60,7 @@ export async function villageWithMembers(
     .set('Authorization', `Bearer ${token}`)
     .send({
       code: childCode(parent.code),
-      name: '导出压力支部',
+      name,
       level: 'village',
       kind: 'branch',
       sector: 'rural',
@@ -90,6 +94,40 @@ export async function villageWithMembers(
   const job = await finishedJob(app, token, (res.body as { id: string }).id);
   if (job.status !== 'succeeded') throw new Error(`fixture import ${job.status}: ${JSON.stringify(job.errors.slice(0, 3))}`);
   return village;
+}
+
+/** Members of the shared export village: an export of it spans megabytes. */
+export const EXPORT_VILLAGE_MEMBERS = 30_000;
+const EXPORT_VILLAGE_NAME = '导出压力共享支部';
+
+/**
+ * One village of {@link EXPORT_VILLAGE_MEMBERS} imported members under 白桦镇 in the shared test
+ * schema, for the suites that need a long export (abandoned, stalled, trickled and shutdown
+ * downloads). They only read it, so it is imported once and found again by later suites and later
+ * runs instead of each suite importing 20,000–30,000 members of its own (minutes of import per
+ * run, and as many notes for the roster state publisher). It is adopted only while it is exactly
+ * as made: active, no organisation below it, exactly that many active members; otherwise a new one
+ * is imported. Suites take turns making it (an advisory lock), so it is imported at most once.
+ */
+export async function sharedExportVillage(app: INestApplication, token: string): Promise<{ id: string; code: string }> {
+  const client = await poolOf(app).connect();
+  try {
+    await client.query(`select pg_advisory_lock(hashtext('vanguard.organization.test-export-village'))`);
+    const { rows } = await client.query<{ id: string; code: string }>(
+      `select o.id, o.code from organizations o
+        where o.parent_id = $1 and o.name = $2 and o.status = 'active'
+          and not exists (select 1 from organizations c where c.parent_id = o.id)
+          and (select count(*) from members m where m.org_id = o.id and m.membership = 'active') = $3
+          and not exists (select 1 from members m where m.org_id = o.id and m.membership <> 'active')
+        order by o.created_at limit 1`,
+      [BAIHUA_ID, EXPORT_VILLAGE_NAME, EXPORT_VILLAGE_MEMBERS],
+    );
+    if (rows[0]) return rows[0];
+    return await villageWithMembers(app, token, EXPORT_VILLAGE_MEMBERS, { id: BAIHUA_ID, code: '910425101' }, EXPORT_VILLAGE_NAME);
+  } finally {
+    await client.query(`select pg_advisory_unlock(hashtext('vanguard.organization.test-export-village'))`).catch(() => undefined);
+    client.release();
+  }
 }
 
 /** Where the in-process app listens (supertest's server is not listening until asked). */
