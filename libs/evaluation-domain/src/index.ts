@@ -5,6 +5,7 @@ export * from './assessment';
 export * from './benchmark';
 export * from './campaign';
 export * from './comment';
+export * from './inspection';
 export * from './mass-evaluation';
 export * from './pioneer';
 export * from './pledge';

@@ -2,6 +2,7 @@ import { assessmentContracts } from './assessment.contracts';
 import { benchmarkContracts } from './benchmark.contracts';
 import { campaignContracts } from './campaign.contracts';
 import { commentContracts } from './comment.contracts';
+import { inspectionContracts } from './inspection.contracts';
 import { massEvaluationContracts } from './mass-evaluation.contracts';
 import { pioneerContracts } from './pioneer.contracts';
 import { pledgeContracts } from './pledge.contracts';
@@ -17,4 +18,5 @@ export const evaluationContracts = [
   ...assessmentContracts,
   ...pioneerContracts,
   ...benchmarkContracts,
+  ...inspectionContracts,
 ] as const;

@@ -1,4 +1,4 @@
-import type { ContractData, LeaderCommentMade, MassEvaluationFindingsRecorded } from '@vanguard/contracts';
+import type { ContractData, InspectionFindingsRecorded, LeaderCommentMade, MassEvaluationFindingsRecorded } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -61,4 +61,25 @@ export interface RecordMassEvaluationFindings {
   };
 }
 
-export type CommentCommand = MakeLeaderComment | RecordMassEvaluationFindings | CompleteRectification | MarkOverdueRectifications;
+/** The inspection as the handler read it: its group's members, its units, and the stream version (an input). */
+export interface InspectionRead {
+  readonly inspectionId: string;
+  readonly members: readonly string[];
+  readonly units: readonly string[];
+  readonly version: number;
+}
+
+/** 督导检查发现问题: a member of the group records the problems found at one unit (ADR 0038). */
+export interface RecordInspectionFindings {
+  readonly type: 'RecordInspectionFindings';
+  readonly data: Pick<ContractData<typeof InspectionFindingsRecorded>, 'commentId' | 'orgId' | 'recordedOn' | 'summary' | 'findings'> & {
+    readonly inspection: InspectionRead;
+    /** The path of the unit, root first, recorded among the decision's inputs. */
+    readonly orgPath: OrgPath;
+    readonly decidedBy: DecidedBy;
+    readonly reason: string;
+  };
+}
+
+export type CommentCommand =
+  MakeLeaderComment | RecordMassEvaluationFindings | RecordInspectionFindings | CompleteRectification | MarkOverdueRectifications;

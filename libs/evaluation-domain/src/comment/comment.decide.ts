@@ -4,6 +4,7 @@ import type {
   CompleteRectification,
   MakeLeaderComment,
   MarkOverdueRectifications,
+  RecordInspectionFindings,
   RecordMassEvaluationFindings,
 } from './comment.commands';
 import { idsOf, pathInputs } from '../org-path';
@@ -16,6 +17,7 @@ import {
   RectificationIsOpenRule,
 } from './comment.rules';
 import { evolve, initialState, type CommentState } from './comment.state';
+import { InspectionFindingsAreAtAnInspectedUnitRule, InspectionFindingsAreRecordedByTheGroupRule } from './inspection-findings.rules';
 import {
   ProblemsAreListedRule,
   ProblemsAreRecordedAfterTheWindowClosesRule,
@@ -78,6 +80,43 @@ export function recordMassEvaluationFindings({ data }: RecordMassEvaluationFindi
   ];
 }
 
+/**
+ * What an inspection found at one unit opens a findings stream like a leader's comment: completed,
+ * marked overdue and listed by the rules below, with no copy of them for inspections (ADR 0038).
+ */
+export function recordInspectionFindings({ data }: RecordInspectionFindings, state: CommentState): CommentEvent[] {
+  checkRule(new CommentIsMadeOnceRule(state));
+  const member = new InspectionFindingsAreRecordedByTheGroupRule(data.decidedBy, data.inspection);
+  checkRule(member);
+  const atUnit = new InspectionFindingsAreAtAnInspectedUnitRule(data.inspection, data.orgId);
+  checkRule(atUnit);
+  checkRule(new ProblemsAreListedRule(data.findings));
+  checkRule(new FindingsHaveADeadlineAfterTheCommentRule(data.recordedOn, data.findings));
+  return [
+    {
+      type: 'evaluation.InspectionFindingsRecorded',
+      data: {
+        commentId: data.commentId,
+        inspectionId: data.inspection.inspectionId,
+        orgId: data.orgId,
+        recordedOn: data.recordedOn,
+        summary: data.summary,
+        findings: data.findings,
+        decision: {
+          decidedBy: data.decidedBy,
+          inputs: [
+            { streamId: `inspection-${data.inspection.inspectionId}`, version: data.inspection.version },
+            ...pathInputs(data.orgPath),
+          ],
+          rule: ruleRef(member),
+          checks: [ruleRef(atUnit)],
+          reason: data.reason,
+        },
+      },
+    },
+  ];
+}
+
 export function completeRectification({ data }: CompleteRectification, state: CommentState): CommentEvent[] {
   checkRule(new RectificationIsOpenRule(state, data.findingId));
   const rule = new RectificationIsConfirmedFromAboveRule(data.decidedBy, idsOf(data.orgPath));
@@ -117,6 +156,8 @@ export function decide(command: CommentCommand, state: CommentState): CommentEve
       return makeLeaderComment(command, state);
     case 'RecordMassEvaluationFindings':
       return recordMassEvaluationFindings(command, state);
+    case 'RecordInspectionFindings':
+      return recordInspectionFindings(command, state);
     case 'CompleteRectification':
       return completeRectification(command, state);
     case 'MarkOverdueRectifications':

@@ -1,5 +1,6 @@
 import type {
   ContractData,
+  InspectionFindingsRecorded,
   LeaderCommentMade,
   MassEvaluationFindingsRecorded,
   RectificationCompleted,
@@ -16,9 +17,19 @@ export type MassEvaluationFindingsRecordedEvent = DomainEvent<
   ContractData<typeof MassEvaluationFindingsRecorded>
 >;
 
+/** Problems an inspection found at one unit, opening a findings stream of their own (ADR 0038). */
+export type InspectionFindingsRecordedEvent = DomainEvent<
+  typeof InspectionFindingsRecorded.type,
+  ContractData<typeof InspectionFindingsRecorded>
+>;
+
 /**
  * A comment stream holds findings and their rectifications; a leader's comment or a mass
  * evaluation's problems open it, and both are completed and marked overdue by the same events.
  */
 export type CommentEvent =
-  LeaderCommentMadeEvent | MassEvaluationFindingsRecordedEvent | RectificationCompletedEvent | RectificationOverdueEvent;
+  | LeaderCommentMadeEvent
+  | MassEvaluationFindingsRecordedEvent
+  | InspectionFindingsRecordedEvent
+  | RectificationCompletedEvent
+  | RectificationOverdueEvent;

@@ -27,6 +27,7 @@ export function evolve(state: CommentState, event: CommentEvent): CommentState {
   switch (event.type) {
     case 'evaluation.LeaderCommentMade':
     case 'evaluation.MassEvaluationFindingsRecorded':
+    case 'evaluation.InspectionFindingsRecorded':
       return {
         ...s,
         made: true,

@@ -2,5 +2,6 @@ export * from './comment.commands';
 export * from './comment.events';
 export * from './comment.rules';
 export * from './mass-evaluation-findings.rules';
+export * from './inspection-findings.rules';
 export { initialState as initialCommentState, evolve as evolveComment, type CommentState, type FindingState } from './comment.state';
 export { commentDecider } from './comment.decide';
