@@ -2,6 +2,7 @@ import type { EvaluationConfig } from '../evaluation.config';
 import { assessmentsFeature } from './assessments.feature';
 import { benchmarksPioneersFeature } from './benchmarks-pioneers.feature';
 import { commentsFeature } from './comments.feature';
+import { inspectionsFeature } from './inspections.feature';
 import type { EvaluationFeature } from './feature';
 import { massEvaluationFeature } from './mass-evaluation.feature';
 import { relayFeature } from './relay.feature';
@@ -16,6 +17,7 @@ const factories = [
   reviewsFeature,
   assessmentsFeature,
   benchmarksPioneersFeature,
+  inspectionsFeature,
 ];
 
 /** Every feature's controllers and providers, for the composition root. */

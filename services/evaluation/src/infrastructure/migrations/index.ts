@@ -10,6 +10,7 @@ import { reviewsMigrations } from './reviews.migrations';
 import { assessmentsMigrations } from './assessments.migrations';
 import { benchmarksPioneersMigrations } from './benchmarks-pioneers.migrations';
 import { projectionHubMigrations } from './projection-hub.migrations';
+import { inspectionsMigrations } from './inspections.migrations';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -40,4 +41,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   ...assessmentsMigrations,
   ...benchmarksPioneersMigrations,
   ...projectionHubMigrations,
+  ...inspectionsMigrations,
 ];

@@ -38,6 +38,8 @@ export interface CommentView {
   /** Set when a mass evaluation's problems opened the stream (form `mass_evaluation`): the window, and the member it rated. */
   readonly windowId: string | null;
   readonly memberId: string | null;
+  /** Set when an inspection's findings at a unit opened the stream (form `inspection`, ADR 0038). */
+  readonly inspectionId: string | null;
 }
 
 /** 整改台账 of a subtree on a day. */

@@ -19,6 +19,7 @@ interface CommentRow {
   version: number;
   window_id: string | null;
   member_id: string | null;
+  inspection_id: string | null;
 }
 interface RectificationRow {
   finding_id: string;
@@ -69,7 +70,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
 
   async comment(commentId: string, today: string): Promise<CommentView | null> {
     const { rows } = await this.pool.query<CommentRow>(
-      `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version, window_id, member_id
+      `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version, window_id, member_id, inspection_id
          from comment_view where comment_id = $1`,
       [commentId],
     );
@@ -82,7 +83,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
     const [page, total] = await Promise.all([
       this.pool.query<CommentRow>(
         `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version,
-                window_id, member_id
+                window_id, member_id, inspection_id
            from comment_view x where ${IN_SUBTREE} ${cycle} order by x.made_on, x.made_at, x.comment_id limit $3 offset $4`,
         [...params, q.limit, q.offset],
       ),
@@ -152,6 +153,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
       version: r.version,
       windowId: r.window_id,
       memberId: r.member_id,
+      inspectionId: r.inspection_id,
     }));
   }
 }

@@ -1,0 +1,22 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * A findings stream opened by an inspection at one unit (ADR 0038) rather than a leader's comment:
+ * the inspection it came from, so lists say where a finding came from and an inspection's
+ * rectifications can be found.
+ */
+export class CommentViewInspection1764780000000 implements MigrationInterface {
+  readonly name = 'CommentViewInspection1764780000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`alter table comment_view add column if not exists inspection_id uuid`);
+    await q.query(`create index if not exists comment_view_inspection_idx on comment_view (inspection_id) where inspection_id is not null`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`alter table comment_view drop column if exists inspection_id`);
+  }
+}
+
+/** The inspections slice's read side; timestamps from 1764780000000 up, oldest first. */
+export const inspectionsMigrations: (new () => MigrationInterface)[] = [CommentViewInspection1764780000000];
