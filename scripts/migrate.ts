@@ -22,6 +22,7 @@ export const serviceMigrations: Partial<Record<ServiceName, (new () => Migration
   assistance: assistanceMigrations,
   commendation: commendationMigrations,
   publicity: publicityMigrations,
+  reporting: reportingMigrations,
 };
 
 /** Event-sourced services: their store's tables belong to the admin, so the service role may only insert and read events. */

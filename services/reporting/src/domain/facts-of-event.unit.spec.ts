@@ -1,0 +1,117 @@
+import { factsOf } from './facts-of-event';
+import { FIGURE_BY_KEY, FIGURES, combine } from './figures';
+import { parsePeriod, quartersOf, shanghaiDay } from './period';
+
+const ORG = '00000000-0000-4000-8000-910425101201';
+const event = (type: string, data: unknown, occurredAt = '2026-05-10T02:00:00.000Z') => ({ type, orgId: ORG, occurredAt, data });
+
+describe('factsOf', () => {
+  it('counts a leader comment once and each of its findings as a shortcoming and a measure', () => {
+    const facts = factsOf(event('evaluation.LeaderCommentMade', { findings: [{}, {}, {}] }));
+    expect(facts.map((f) => [f.figure, f.amount])).toEqual([
+      ['comments', 1],
+      ['findings', 3],
+      ['measures', 3],
+    ]);
+  });
+
+  it('counts a comment without findings as a comment only', () => {
+    expect(factsOf(event('evaluation.LeaderCommentMade', { findings: [] })).map((f) => f.figure)).toEqual(['comments']);
+  });
+
+  it('splits rectifications into on time and late by the recorded flag', () => {
+    expect(factsOf(event('evaluation.RectificationCompleted', { onTime: true }))[0]?.figure).toBe('rectified_on_time');
+    expect(factsOf(event('evaluation.RectificationCompleted', { onTime: false }))[0]?.figure).toBe('rectified_late');
+  });
+
+  it('weighs a satisfaction rate by the ballots cast, and a window nobody voted in has no rate', () => {
+    expect(factsOf(event('evaluation.MassEvaluationClosed', { satisfactionPermille: 900, ballotsCast: 40 }))).toEqual([
+      expect.objectContaining({ figure: 'mass_evaluations', amount: 1 }),
+      expect.objectContaining({ figure: 'satisfaction', amount: 36_000, weight: 40 }),
+    ]);
+    expect(factsOf(event('evaluation.MassEvaluationClosed', { satisfactionPermille: null, ballotsCast: 0 })).map((f) => f.figure)).toEqual([
+      'mass_evaluations',
+    ]);
+  });
+
+  it('counts only upward tier changes as upgrades', () => {
+    expect(factsOf(event('evaluation.TierChanged', { direction: 'up' })).map((f) => f.figure)).toEqual(['tier_upgrades']);
+    expect(factsOf(event('evaluation.TierChanged', { direction: 'down' }))).toEqual([]);
+  });
+
+  it('takes a reversed disbursement back out of the funds figure, but not a reversed allocation', () => {
+    expect(factsOf(event('assistance.FundMovementReversed', { reversedKind: 'disbursement', amountFen: 5000 }))[0]?.amount).toBe(-5000);
+    expect(factsOf(event('assistance.FundMovementReversed', { reversedKind: 'allocation', amountFen: 5000 }))).toEqual([]);
+  });
+
+  it('counts a first secretary both as a cadre and as a first secretary', () => {
+    expect(factsOf(event('assistance.CadreDispatched', { role: 'first_secretary' })).map((f) => f.figure)).toEqual([
+      'cadres_dispatched',
+      'first_secretaries',
+    ]);
+    expect(factsOf(event('assistance.CadreDispatched', { role: 'work_team_member' })).map((f) => f.figure)).toEqual(['cadres_dispatched']);
+  });
+
+  it('feeds only figures the catalogue knows', () => {
+    const samples = [
+      event('evaluation.ReviewApproved', { grade: 'excellent' }),
+      event('evaluation.OrganizationAssessed', { tier: 'lagging' }),
+      event('assistance.DeedDone', { householdsHelped: 7 }),
+    ];
+    for (const f of samples.flatMap(factsOf)) expect(FIGURE_BY_KEY.has(f.figure)).toBe(true);
+  });
+
+  it('ignores event types no figure counts', () => {
+    expect(factsOf(event('evaluation.PledgeAmended', {}))).toEqual([]);
+  });
+
+  it('dates a fact by the Asia/Shanghai day, so late evening UTC on 31 March falls in April', () => {
+    expect(factsOf(event('evaluation.PledgeMade', {}, '2026-03-31T17:30:00.000Z'))[0]?.day).toBe('2026-04-01');
+  });
+});
+
+describe('combine', () => {
+  const def = (key: string) => FIGURES.find((d) => d.key === key)!;
+
+  it('answers null, not 0, when no event fed the figure', () => {
+    expect(combine(def('pledges_made'), [])).toEqual({ key: 'pledges_made', value: null, events: 0 });
+  });
+
+  it('adds sums and weighs rates', () => {
+    expect(
+      combine(def('pledges_made'), [
+        { amount: 1, weight: 1 },
+        { amount: 1, weight: 1 },
+      ]).value,
+    ).toBe(2);
+    // 900‰ of 40 ballots and 500‰ of 10: (36000 + 5000) / 50 = 820‰.
+    expect(
+      combine(def('satisfaction'), [
+        { amount: 36_000, weight: 40 },
+        { amount: 5_000, weight: 10 },
+      ]).value,
+    ).toBe(820);
+  });
+});
+
+describe('parsePeriod', () => {
+  it('reads years and quarters as Asia/Shanghai day ranges', () => {
+    expect(parsePeriod('2026')).toMatchObject({ from: '2026-01-01', to: '2027-01-01', label: '2026年' });
+    expect(parsePeriod('2026-Q4')).toMatchObject({ from: '2026-10-01', to: '2027-01-01', label: '2026年第四季度' });
+    expect(parsePeriod('2026-Q2')).toMatchObject({ from: '2026-04-01', to: '2026-07-01' });
+  });
+
+  it('refuses anything else', () => {
+    expect(parsePeriod('2026-Q5')).toBeUndefined();
+    expect(parsePeriod('26')).toBeUndefined();
+  });
+
+  it('splits a year into its quarters for a time series', () => {
+    expect(quartersOf(parsePeriod('2026')!).map((p) => p.key)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+  });
+
+  it('maps instants to the Shanghai day', () => {
+    expect(shanghaiDay('2026-12-31T16:00:00.000Z')).toBe('2027-01-01');
+    expect(shanghaiDay('2026-12-31T15:59:59.999Z')).toBe('2026-12-31');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Every figure the reporting service shows, with the Chinese label seed 004 uses for it and
+ * the source that feeds it. `sum` figures add the amounts of their facts in the subtree and
+ * period; `rate` figures weigh (amount / weight, per mille); `roster` figures count the
+ * current organisation and member state (ADR 0029 state topics), whatever the period.
+ */
+export type FigureKind = 'sum' | 'rate' | 'roster';
+
+export interface FigureDefinition {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly kind: FigureKind;
+  /** Topic family it comes from, for the reader and the README. */
+  readonly source: 'organization' | 'evaluation' | 'commendation' | 'assistance';
+  /** Event types whose facts add up to it. */
+  readonly from: readonly string[];
+}
+
+const f = (
+  key: string,
+  label: string,
+  unit: string,
+  source: FigureDefinition['source'],
+  from: readonly string[],
+  kind: FigureKind = 'sum',
+): FigureDefinition => ({ key, label, unit, kind, source, from });
+
+export const FIGURES: readonly FigureDefinition[] = [
+  f('organizations', '基层党组织', '个', 'organization', ['organization.OrganizationState'], 'roster'),
+  f('members', '党员', '名', 'organization', ['organization.MemberState'], 'roster'),
+  f('contact_points', '领导干部联系点', '个', 'organization', ['organization.OrganizationState'], 'roster'),
+  f('themes_set', '确定活动主题', '个', 'evaluation', ['evaluation.CyclePlanned']),
+  f('pledges_made', '承诺事项', '件', 'evaluation', ['evaluation.PledgeMade']),
+  f('pledges_filed', '承诺把关备案', '件', 'evaluation', ['evaluation.PledgeFiled']),
+  f('pledges_fulfilled', '践诺完成', '件', 'evaluation', ['evaluation.PledgeFulfilled']),
+  f('pledges_lapsed', '未践诺', '件', 'evaluation', ['evaluation.PledgeLapsed']),
+  f('comments', '领导点评', '次', 'evaluation', ['evaluation.LeaderCommentMade']),
+  f('findings', '查找缺点和不足', '条', 'evaluation', ['evaluation.LeaderCommentMade', 'evaluation.MassEvaluationFindingsRecorded']),
+  f('measures', '提出改进措施', '条', 'evaluation', ['evaluation.LeaderCommentMade', 'evaluation.MassEvaluationFindingsRecorded']),
+  f('rectified_on_time', '按期整改完成', '条', 'evaluation', ['evaluation.RectificationCompleted']),
+  f('rectified_late', '逾期后整改完成', '条', 'evaluation', ['evaluation.RectificationCompleted']),
+  f('rectifications_overdue', '整改逾期', '条', 'evaluation', ['evaluation.RectificationOverdue']),
+  f('mass_evaluations', '群众满意度测评', '次', 'evaluation', ['evaluation.MassEvaluationClosed']),
+  f('satisfaction', '群众满意率', '‰', 'evaluation', ['evaluation.MassEvaluationClosed'], 'rate'),
+  f('grade_excellent', '民主评议优秀党员', '名', 'evaluation', ['evaluation.ReviewApproved']),
+  f('grade_qualified', '民主评议合格党员', '名', 'evaluation', ['evaluation.ReviewApproved']),
+  f('grade_basically_qualified', '民主评议基本合格党员', '名', 'evaluation', ['evaluation.ReviewApproved']),
+  f('grade_unqualified', '民主评议不合格党员', '名', 'evaluation', ['evaluation.ReviewApproved']),
+  f('tier_advanced', '评定为先进的党组织', '个', 'evaluation', ['evaluation.OrganizationAssessed']),
+  f('tier_middle', '评定为中间的党组织', '个', 'evaluation', ['evaluation.OrganizationAssessed']),
+  f('tier_lagging', '评定为后进的党组织', '个', 'evaluation', ['evaluation.OrganizationAssessed']),
+  f('tier_upgrades', '晋档升级', '个', 'evaluation', ['evaluation.TierChanged']),
+  f('pioneers', '评选先锋模范', '人', 'evaluation', ['evaluation.QuarterPioneerSelected']),
+  f('commendations', '表彰先进', '个', 'commendation', ['commendation.CommendationDecided']),
+  f('commendations_revoked', '撤销表彰', '个', 'commendation', ['commendation.CommendationRevoked']),
+  f('villages_paired', '包村', '个', 'assistance', ['assistance.PairingFormed']),
+  f('first_secretaries', '选派第一书记', '人', 'assistance', ['assistance.CadreDispatched']),
+  f('cadres_dispatched', '选派驻村干部', '人', 'assistance', ['assistance.CadreDispatched']),
+  f('projects_planned', '帮扶项目', '个', 'assistance', ['assistance.ProjectPlanned']),
+  f('funds_disbursed_fen', '拨付帮扶资金', '分', 'assistance', ['assistance.FundsDisbursed', 'assistance.FundMovementReversed']),
+  f('deeds', '解决实际困难', '件', 'assistance', ['assistance.DeedDone']),
+  f('households_helped', '联系帮扶户', '户', 'assistance', ['assistance.DeedDone']),
+  f('visits', '走访慰问', '次', 'assistance', ['assistance.VisitLogged']),
+];
+
+export const FIGURE_BY_KEY: ReadonlyMap<string, FigureDefinition> = new Map(FIGURES.map((d) => [d.key, d]));
+
+/** A computed figure: `value` null means no event fed it (shown as 暂无数据, never as 0). */
+export interface FigureValue {
+  readonly key: string;
+  readonly value: number | null;
+  /** How many events produced it. */
+  readonly events: number;
+}
+
+/** Adds fact rows into a figure value; a rate is the weighted mean, rounded to the permille. */
+export function combine(definition: FigureDefinition, facts: readonly { amount: number; weight: number }[]): FigureValue {
+  if (facts.length === 0) return { key: definition.key, value: null, events: 0 };
+  if (definition.kind === 'rate') {
+    const weight = facts.reduce((s, x) => s + x.weight, 0);
+    const amount = facts.reduce((s, x) => s + x.amount, 0);
+    return { key: definition.key, value: weight === 0 ? null : Math.round(amount / weight), events: facts.length };
+  }
+  return { key: definition.key, value: facts.reduce((s, x) => s + x.amount, 0), events: facts.length };
+}

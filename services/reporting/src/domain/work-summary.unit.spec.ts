@@ -1,0 +1,53 @@
+import type { FigureValue } from './figures';
+import { parsePeriod } from './period';
+import { renderMarkdown } from './summary-markdown';
+import { buildWorkSummary, figureText } from './work-summary';
+
+const ORG = '00000000-0000-4000-8000-000910425101';
+const values = (entries: Record<string, number>): Map<string, FigureValue> =>
+  new Map(Object.entries(entries).map(([key, value]) => [key, { key, value, events: Math.max(1, Math.abs(value)) }]));
+const sut = (figures: Map<string, FigureValue>) =>
+  renderMarkdown(buildWorkSummary({ orgId: ORG, orgName: '某某乡党委', period: parsePeriod('2026')!, figures }));
+
+describe(buildWorkSummary.name, () => {
+  it("keeps seed 004's structure: main practices, results, problems and next steps", () => {
+    const md = sut(values({}));
+    const headings = md.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings).toEqual(['## 一、创先争优活动主要做法', '## 二、取得的成效', '## 三、存在的问题及下一步打算']);
+  });
+
+  it('fills each figure with its number and a footnote linking the events behind it', () => {
+    const md = sut(values({ pledges_made: 12 }));
+    const m = /承诺事项 12件\[\^(\d+)\]/.exec(md);
+    expect(m).not.toBeNull();
+    expect(md).toContain(
+      `[^${m![1]}]: 承诺事项（pledges_made）：由 12 个事件计算。明细：/reports/figures/pledges_made/events?orgId=${ORG}&period=2026`,
+    );
+  });
+
+  it('says 暂无数据 for a figure no event fed, never 0', () => {
+    const md = sut(values({ pledges_made: 3 }));
+    expect(md).toMatch(/领导深入点评 暂无数据\[\^\d+\]/);
+    expect(md).toContain('领导点评（comments）：暂无数据：本期没有产生该项数据的事件');
+    expect(md).not.toMatch(/点评 0次/);
+  });
+
+  it('reads the problems from the data: lapsed pledges and overdue rectifications are named', () => {
+    const md = sut(
+      values({ pledges_made: 10, pledges_lapsed: 2, rectifications_overdue: 1, comments: 1, pioneers: 1, villages_paired: 1 }),
+    );
+    expect(md).toMatch(/一是部分承诺未能兑现，未践诺承诺 2件/);
+    expect(md).toMatch(/二是部分问题整改不及时，整改逾期 1条/);
+  });
+
+  it('names the work nobody recorded as a problem of balance', () => {
+    expect(sut(values({ pledges_made: 1 }))).toContain('以下工作本期暂无数据：领导点评、评选先锋模范、包村');
+  });
+});
+
+describe(figureText.name, () => {
+  it('shows money in yuan and rates as percentages', () => {
+    expect(figureText('funds_disbursed_fen', { key: 'funds_disbursed_fen', value: 123456, events: 2 })).toBe('1234.56元');
+    expect(figureText('satisfaction', { key: 'satisfaction', value: 997, events: 3 })).toBe('99.7%');
+  });
+});

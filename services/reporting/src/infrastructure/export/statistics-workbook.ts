@@ -1,0 +1,52 @@
+import ExcelJS from 'exceljs';
+import { FIGURES, FIGURE_BY_KEY, type FigureValue } from '../../domain/figures';
+import type { Period } from '../../domain/period';
+import type { BreakdownRow } from '../sql-breakdown.read-model';
+
+/** A cell a spreadsheet would run as a formula gets a leading quote (OWASP "CSV injection"), as organization's exports do. */
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+export const neutraliseFormula = (s: string): string => (FORMULA_LIKE.test(s) ? `'${s}` : s);
+
+export interface WorkbookLevel {
+  /** Sheet title, e.g. 本级 / 下一级 / 下二级. */
+  readonly title: string;
+  readonly rows: readonly BreakdownRow[];
+}
+
+const cell = (key: string, v: FigureValue | undefined): number | string => {
+  if (!v || v.value === null) return '暂无数据';
+  if (key === 'funds_disbursed_fen') return v.value / 100;
+  if (FIGURE_BY_KEY.get(key)?.kind === 'rate') return v.value / 10;
+  return v.value;
+};
+
+const header = (key: string): string => {
+  const d = FIGURE_BY_KEY.get(key);
+  if (!d) return key;
+  if (key === 'funds_disbursed_fen') return `${d.label}（元）`;
+  return d.kind === 'rate' ? `${d.label}（%）` : `${d.label}（${d.unit}）`;
+};
+
+/**
+ * 创先争优活动统计表: one sheet per level from the requested organisation down, each row an
+ * organisation with its subtree's figures, so the level above reads its own totals and
+ * drills down to the branches in one file. Numbers are numbers; names are neutralised text.
+ */
+export async function statisticsWorkbook(orgName: string, period: Period, levels: readonly WorkbookLevel[]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = 'Vanguard reporting';
+  for (const level of levels) {
+    const sheet = book.addWorksheet(level.title);
+    sheet.addRow([neutraliseFormula(`${orgName}创先争优活动统计表（${period.label}）`)]);
+    sheet.addRow(['党组织', '编码', '层级', ...FIGURES.map((d) => header(d.key))]);
+    for (const r of level.rows)
+      sheet.addRow([
+        neutraliseFormula(r.name),
+        neutraliseFormula(r.code),
+        r.level,
+        ...FIGURES.map((d) => cell(d.key, r.figures.get(d.key))),
+      ]);
+    sheet.getRow(2).font = { bold: true };
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

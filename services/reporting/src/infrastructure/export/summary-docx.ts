@@ -1,0 +1,52 @@
+import { Document, FootnoteReferenceRun, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import { FIGURE_BY_KEY } from '../../domain/figures';
+import { traceLink } from '../../domain/summary-markdown';
+import { figureText, figuresMentioned, type WorkSummary } from '../../domain/work-summary';
+
+const FONT = { ascii: 'SimSun', eastAsia: 'SimSun', hAnsi: 'SimSun' };
+
+/**
+ * The work summary as .docx: the same document model as the Markdown, each figure followed by
+ * a Word footnote naming the figure, its event count and the endpoint that lists its events.
+ * Word picks the reader's own Chinese font (宋体 named); nothing is embedded in a .docx.
+ */
+export async function summaryDocx(summary: WorkSummary): Promise<Buffer> {
+  const order = figuresMentioned(summary);
+  const footnotes: Record<number, { children: Paragraph[] }> = {};
+  order.forEach((key, i) => {
+    const v = summary.figures.get(key);
+    const basis = !v || v.value === null ? '暂无数据：本期没有产生该项数据的事件' : `由 ${v.events} 个事件计算`;
+    footnotes[i + 1] = {
+      children: [
+        new Paragraph({
+          children: [
+            new TextRun({
+              text: `${FIGURE_BY_KEY.get(key)?.label ?? key}：${basis}。明细：${traceLink(key, summary.orgId, summary.period.key)}`,
+              font: FONT,
+            }),
+          ],
+        }),
+      ],
+    };
+  });
+  const body: Paragraph[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: summary.title, font: FONT })] })];
+  for (const section of summary.sections) {
+    if (section.heading)
+      body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: section.heading, font: FONT })] }));
+    for (const p of section.paragraphs)
+      body.push(
+        new Paragraph({
+          children: p.flatMap((seg) =>
+            'text' in seg
+              ? [new TextRun({ text: seg.text, font: FONT })]
+              : [
+                  new TextRun({ text: figureText(seg.figure, summary.figures.get(seg.figure)), font: FONT, bold: true }),
+                  new FootnoteReferenceRun(order.indexOf(seg.figure) + 1),
+                ],
+          ),
+        }),
+      );
+  }
+  const doc = new Document({ creator: 'Vanguard reporting', title: summary.title, footnotes, sections: [{ children: body }] });
+  return Packer.toBuffer(doc);
+}

@@ -1,0 +1,72 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { migrateInbox } from '@vanguard/messaging';
+
+/** The projection consumer's inbox: each event counted once however often Kafka delivers it. */
+class ReportingInbox1766000000000 implements MigrationInterface {
+  readonly name = 'ReportingInbox1766000000000';
+  async up(q: QueryRunner): Promise<void> {
+    await migrateInbox(q);
+  }
+  async down(): Promise<void> {
+    // The inbox only grows; dropping it would count old events again.
+  }
+}
+
+/**
+ * The projections (issue 16). `rpt_org` / `rpt_member` are the latest roster state from the
+ * compacted state topics (ADR 0029), applied only when newer; `rpt_org` keeps the column names
+ * libs/auth's ScopeService reads, so scope checks answer from the same copy. `rpt_fact` holds
+ * what each counted event contributed to each figure, keyed by (event, figure): a figure is a
+ * sum over these rows, and its rows name the events behind it.
+ */
+class ReportingProjections1766000000001 implements MigrationInterface {
+  readonly name = 'ReportingProjections1766000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists rpt_org (
+        id uuid primary key,
+        parent_id uuid,
+        path uuid[] not null,
+        code text not null,
+        name text not null,
+        level text not null,
+        status text not null,
+        merged_into_id uuid,
+        contact_points integer not null,
+        version integer not null,
+        event_id uuid not null,
+        occurred_at timestamptz not null
+      )`);
+    await q.query(`create index if not exists rpt_org_path_idx on rpt_org using gin (path)`);
+    await q.query(`
+      create table if not exists rpt_member (
+        member_id uuid primary key,
+        org_id uuid not null,
+        membership text not null,
+        version integer not null,
+        event_id uuid not null,
+        occurred_at timestamptz not null
+      )`);
+    await q.query(`create index if not exists rpt_member_org_idx on rpt_member (org_id)`);
+    await q.query(`
+      create table if not exists rpt_fact (
+        event_id uuid not null,
+        figure text not null,
+        event_type text not null,
+        stream_id text not null,
+        org_id uuid not null,
+        day date not null,
+        occurred_at timestamptz not null,
+        amount bigint not null,
+        weight bigint not null,
+        primary key (event_id, figure)
+      )`);
+    await q.query(`create index if not exists rpt_fact_figure_day_idx on rpt_fact (figure, day)`);
+    await q.query(`create index if not exists rpt_fact_org_idx on rpt_fact (org_id)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('drop table if exists rpt_fact, rpt_member, rpt_org');
+  }
+}
+
+export const reportingMigrations: (new () => MigrationInterface)[] = [ReportingInbox1766000000000, ReportingProjections1766000000001];

@@ -1,0 +1,75 @@
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Following, ScopeService } from '@vanguard/auth';
+import { EventConsumer, PgInbox, ensureTopics, type MessagingLogger } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+import { reportingHandlers } from './projection-handlers';
+import { reportingContracts } from './source-topics';
+
+export interface ProjectionRunnerOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  /** Consumer group and inbox key: a new group reads every topic from its beginning (a rebuild). */
+  readonly groupId: string;
+  /** Tests' own topic prefix; none in production. */
+  readonly topicPrefix?: string;
+}
+
+/**
+ * One consumer over every source topic (ADR 0035's one-subscription shape): each event is
+ * validated against its contract and applied exactly once (inbox row and projection rows in
+ * one transaction). Lag per topic and partition is `vanguard_consumer_lag{group,topic,partition}`.
+ * Scope answers from `rpt_org` in memory, followed across replicas by NOTIFY.
+ */
+export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ProjectionRunner.name);
+  private consumer: EventConsumer<PoolClient> | undefined;
+  private following: Following | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly scope: ScopeService,
+    private readonly options: ProjectionRunnerOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const loaded = await this.scope.load(this.pool);
+    this.logger.log(`organisation copy: ${loaded} organisations`);
+    this.following = this.scope.follow(this.pool, { onError: (e) => this.logger.warn(`rpt_org follow: ${String(e)}`) });
+    if (!this.options.enabled) return;
+    // Boot does not wait for the broker: reports answer from the projection held meanwhile.
+    this.start().catch((e: unknown) => this.logger.error(`reporting consumer did not start: ${String(e)}`));
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const kafka = new Kafka({ clientId: 'reporting', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    const contracts = reportingContracts(this.options.topicPrefix);
+    const log: MessagingLogger = {
+      info: () => undefined,
+      warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
+      error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
+    };
+    // The producers create their topics; made here too so reporting can start first.
+    await ensureTopics(kafka, contracts.topics());
+    this.consumer = new EventConsumer<PoolClient>({
+      kafka,
+      groupId: this.options.groupId,
+      topics: contracts.topics(),
+      contracts,
+      inbox: new PgInbox(this.pool),
+      handlers: reportingHandlers,
+      metrics: metricsRegistry,
+      logger: log,
+    });
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const c = this.consumer;
+    this.consumer = undefined;
+    await c?.stop();
+    await this.following?.stop();
+  }
+}

@@ -1,0 +1,25 @@
+import {
+  ContractRegistry,
+  assistanceContracts,
+  commendationContracts,
+  evaluationContracts,
+  rosterStateContracts,
+  type AnyEventContract,
+} from '@vanguard/contracts';
+
+/**
+ * What reporting follows: organization's two compacted state topics (ADR 0029) for the tree
+ * and member counts, and the events topics of evaluation, commendation and assistance.
+ * Publicity has no contracts yet (no articles, exemplars or window-service counts to read).
+ */
+const SOURCES: readonly AnyEventContract[] = [
+  ...rosterStateContracts,
+  ...evaluationContracts,
+  ...commendationContracts,
+  ...assistanceContracts,
+];
+
+/** The contracts, each on its topic, or `<prefix>.<topic>` (tests give each suite its own topics). */
+export function reportingContracts(prefix?: string): ContractRegistry {
+  return new ContractRegistry(SOURCES.map((c) => (prefix ? { ...c, topic: `${prefix}.${c.topic}` } : c)));
+}

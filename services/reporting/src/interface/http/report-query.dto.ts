@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+
+const PERIOD = /^\d{4}(-Q[1-4])?$/;
+
+export class PeriodQuery {
+  @ApiProperty({ description: 'a year (2026) or a quarter (2026-Q3); days are Asia/Shanghai', example: '2026' })
+  @Matches(PERIOD, { message: 'period must be a year (YYYY) or a quarter (YYYY-Qn)' })
+  period!: string;
+}
+
+export class TraceQuery extends PeriodQuery {
+  @ApiProperty({ description: 'the root of the subtree the figure was computed for' })
+  @IsUUID('all', { message: 'orgId must be a UUID' })
+  orgId!: string;
+
+  @ApiPropertyOptional({ description: 'at most this many events (default 500, max 5000)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  limit?: number;
+}
+
+export class SeriesQuery extends PeriodQuery {
+  @ApiProperty({ description: 'a figure key (GET /reports/figures lists them)', example: 'pledges_made' })
+  @Matches(/^[a-z_]{1,60}$/, { message: 'figure must be a figure key' })
+  figure!: string;
+}

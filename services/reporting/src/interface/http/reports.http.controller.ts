@@ -1,0 +1,163 @@
+import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles, ScopedTo } from '@vanguard/auth';
+import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
+import { parsePeriod, quartersOf, type Period } from '../../domain/period';
+import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
+import { buildWorkSummary } from '../../domain/work-summary';
+import { statisticsWorkbook, type WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
+import { summaryDocx } from '../../infrastructure/export/summary-docx';
+import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
+import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
+import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
+
+/** Everyone who reads the campaign's figures for their own subtree. */
+const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'reviewer', 'editor', 'assistance_officer', 'auditor'] as const;
+
+const period = (q: PeriodQuery): Period => parsePeriod(q.period) as Period; // the DTO's pattern already held
+const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsHttpController {
+  constructor(
+    @Inject(SqlFiguresReadModel) private readonly figures: SqlFiguresReadModel,
+    @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
+  ) {}
+
+  private async orgOrFail(orgId: string): Promise<OrgRow> {
+    const org = await this.figures.org(orgId);
+    if (!org)
+      throw new NotFoundException({ code: 'REPORT.ORGANIZATION_UNKNOWN', message: `组织不存在 / organisation ${orgId} is unknown here` });
+    return org;
+  }
+
+  @Get('figures')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '全部统计指标及其来源事件 / every figure, its label and the event types it is computed from' })
+  catalogue() {
+    return FIGURES.map((d) => ({ key: d.key, label: d.label, unit: d.unit, kind: d.kind, source: d.source, from: d.from }));
+  }
+
+  @Get('organizations/:orgId/figures')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ApiOperation({ summary: '本组织及下级某期统计数 / every figure of the subtree in the period, each with its trace link' })
+  async subtreeFigures(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
+    const org = await this.orgOrFail(orgId);
+    const values = await this.figures.figures(orgId, period(q));
+    return {
+      org,
+      period: q.period,
+      figures: FIGURES.map((d) => ({
+        key: d.key,
+        label: d.label,
+        unit: d.unit,
+        value: values.get(d.key)?.value ?? null,
+        events: values.get(d.key)?.events ?? 0,
+        trace: traceLink(d.key, orgId, q.period),
+      })),
+    };
+  }
+
+  @Get('figures/:figure/events')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'query', field: 'orgId' })
+  @ApiOperation({ summary: '某项统计数背后的事件 / the events a figure was computed from' })
+  async trace(@Param('figure') figure: string, @Query() q: TraceQuery) {
+    if (!FIGURE_BY_KEY.has(figure))
+      throw new NotFoundException({ code: 'REPORT.FIGURE_UNKNOWN', message: `无此统计项 / no figure ${figure}` });
+    await this.orgOrFail(q.orgId);
+    const events = await this.figures.trace(figure, q.orgId, period(q), q.limit ?? 500);
+    return { figure, orgId: q.orgId, period: q.period, events };
+  }
+
+  @Get('organizations/:orgId/summary.md')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  @Header('Content-Type', 'text/markdown; charset=utf-8')
+  @ApiOperation({ summary: '工作总结（Markdown，每个数字带脚注链接）/ the work summary, every figure footnoted' })
+  async summaryMarkdown(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<string> {
+    const org = await this.orgOrFail(orgId);
+    const p = period(q);
+    return renderMarkdown(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }));
+  }
+
+  @Get('organizations/:orgId/summary.docx')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ApiOperation({ summary: '工作总结（Word）/ the work summary as .docx, footnotes included' })
+  async summaryWord(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+    const org = await this.orgOrFail(orgId);
+    const p = period(q);
+    const summary = buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) });
+    return new StreamableFile(await summaryDocx(summary), {
+      type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      disposition: attachment(`${org.name}创先争优工作总结-${q.period}.docx`),
+    });
+  }
+
+  @Get('organizations/:orgId/statistics.xlsx')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ApiOperation({ summary: '统计表（Excel，本级及逐级下钻）/ statistics workbook: this level and every level below' })
+  async statistics(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+    const org = await this.orgOrFail(orgId);
+    const p = period(q);
+    const own: BreakdownRow = {
+      orgId,
+      parentId: null,
+      name: org.name,
+      level: org.level,
+      code: org.code,
+      figures: await this.figures.figures(orgId, p),
+    };
+    const levels: WorkbookLevel[] = [{ title: '本级', rows: [own] }];
+    // Down to the branches: a county has four levels below at most (township, village, branch).
+    for (let depth = 1; depth <= 4; depth++) {
+      const rows = await this.breakdown.below(orgId, depth, p);
+      if (rows.length === 0) break;
+      levels.push({ title: `下${'一二三四'[depth - 1]}级`, rows });
+    }
+    return new StreamableFile(await statisticsWorkbook(org.name, p, levels), {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      disposition: attachment(`${org.name}创先争优统计表-${q.period}.xlsx`),
+    });
+  }
+
+  @Get('organizations/:orgId/series')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ApiOperation({ summary: '按季度时间序列 / a figure quarter by quarter over the period' })
+  async series(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: SeriesQuery) {
+    if (!FIGURE_BY_KEY.has(q.figure))
+      throw new NotFoundException({ code: 'REPORT.FIGURE_UNKNOWN', message: `无此统计项 / no figure ${q.figure}` });
+    await this.orgOrFail(orgId);
+    const points = [];
+    for (const quarter of quartersOf(period(q))) {
+      const v = (await this.figures.figures(orgId, quarter)).get(q.figure);
+      points.push({ period: quarter.key, value: v?.value ?? null, events: v?.events ?? 0, trace: traceLink(q.figure, orgId, quarter.key) });
+    }
+    return { orgId, figure: q.figure, points };
+  }
+
+  @Get('organizations/:orgId/breakdown')
+  @Roles(...READ_ROLES)
+  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ApiOperation({ summary: '按下一级组织分解 / every figure for each organisation one level below' })
+  async children(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
+    await this.orgOrFail(orgId);
+    const rows = await this.breakdown.below(orgId, 1, period(q));
+    return {
+      orgId,
+      period: q.period,
+      children: rows.map((r) => ({
+        orgId: r.orgId,
+        name: r.name,
+        level: r.level,
+        figures: Object.fromEntries([...r.figures].map(([k, v]) => [k, v.value])),
+      })),
+    };
+  }
+}

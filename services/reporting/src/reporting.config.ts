@@ -1,0 +1,40 @@
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+
+export interface ReportingConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly kafka: {
+    readonly enabled: boolean;
+    readonly brokers: readonly string[];
+    readonly groupId: string;
+    /** Tests only: read `<prefix>.<topic>` instead of the platform's topics. */
+    readonly topicPrefix?: string;
+  };
+  readonly keycloak: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUri: string;
+    readonly clockToleranceSec?: number;
+    readonly allowedClients: readonly string[];
+  };
+}
+
+export function reportingConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): ReportingConfig {
+  const base = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
+  return {
+    port: Number(process.env['PORT'] ?? SERVICES.reporting),
+    databaseUrl: serviceDatabaseUrl('reporting', base),
+    kafka: {
+      enabled: process.env['REPORTING_KAFKA'] !== 'off',
+      brokers: infra.kafkaBrokers,
+      // A new group id reads every topic again from the beginning: that is a rebuild.
+      groupId: process.env['REPORTING_GROUP'] ?? 'reporting.projections',
+    },
+    keycloak: {
+      issuer: infra.keycloakIssuer,
+      audience: infra.keycloakAudience,
+      jwksUri: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/certs`,
+      allowedClients: infra.apiClients,
+    },
+  };
+}

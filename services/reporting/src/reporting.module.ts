@@ -1,0 +1,66 @@
+import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
+import { Pool } from 'pg';
+import { AuthModule, ScopeService } from '@vanguard/auth';
+import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe } from '@vanguard/observability';
+import { ProjectionRunner } from './infrastructure/projection/projection.runner';
+import { RPT_ORG_TABLE } from './infrastructure/projection/projection-handlers';
+import { SqlBreakdownReadModel } from './infrastructure/sql-breakdown.read-model';
+import { SqlFiguresReadModel } from './infrastructure/sql-figures.read-model';
+import { ReportsHttpController } from './interface/http/reports.http.controller';
+import type { ReportingConfig } from './reporting.config';
+
+export const REPORTING_POOL = Symbol('REPORTING_POOL');
+
+class PoolCloser implements OnModuleDestroy {
+  constructor(@Inject(REPORTING_POOL) private readonly pool: Pool) {}
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+@Global()
+@Module({})
+class ReportingPoolModule {
+  static forRoot(url: string): DynamicModule {
+    return {
+      module: ReportingPoolModule,
+      providers: [
+        { provide: REPORTING_POOL, useFactory: () => new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 }) },
+        PoolCloser,
+      ],
+      exports: [REPORTING_POOL],
+    };
+  }
+}
+
+/** Composition root of the reporting service: projections fed from Kafka, read-only HTTP over them. */
+@Module({})
+export class ReportingModule {
+  static register(config: ReportingConfig): DynamicModule {
+    return {
+      module: ReportingModule,
+      imports: [
+        LoggingModule,
+        MetricsModule,
+        ReportingPoolModule.forRoot(config.databaseUrl),
+        AuthModule.forRoot(config.keycloak),
+        HealthModule.register({
+          inject: [REPORTING_POOL],
+          useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
+        }),
+      ],
+      controllers: [ReportsHttpController],
+      providers: [
+        // Scope answers from the projection's own organisation copy (same columns as libs/auth's org_tree).
+        { provide: ScopeService, useValue: new ScopeService({ table: RPT_ORG_TABLE }) },
+        { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
+        { provide: SqlBreakdownReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
+        {
+          provide: ProjectionRunner,
+          inject: [REPORTING_POOL, ScopeService],
+          useFactory: (pool: Pool, scope: ScopeService) => new ProjectionRunner(pool, scope, config.kafka),
+        },
+      ],
+    };
+  }
+}
