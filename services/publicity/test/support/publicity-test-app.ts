@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import {
+  CommendationDecided,
+  CommendationRevoked,
+  QuarterPioneerSelected,
+  type ContractData,
+  type EventEnvelope,
+} from '@vanguard/contracts';
+import { configureHttpApp } from '@vanguard/http';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
+import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { publicityMigrations } from '../../src/infrastructure/migrations';
+import { bootstrapDemoTree } from '../../src/infrastructure/seed/demo-tree';
+import { publicityConfig, type PublicityConfig } from '../../src/publicity.config';
+import { PublicityModule } from '../../src/publicity.module';
+
+export const kafka = new Kafka({ clientId: 'publicity-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
+export const COUNTY = demoOrgId('910425');
+export const VILLAGE = demoOrgId('910425101201');
+
+/**
+ * The real service in a schema of its own, with its decisions consumer reading a group of its
+ * own that starts at the topics' current ends (offsets set before it joins): it sees exactly
+ * the events the suite produces, not the shared topics' history, and none of them can be missed.
+ */
+export async function createPublicityTestApp(
+  prefix: string,
+  overrides: Partial<PublicityConfig> = {},
+): Promise<{ app: INestApplication; schema: TestSchema }> {
+  const schema = await createTestSchema(prefix);
+  const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: publicityMigrations });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  await bootstrapDemoTree(schema.pool);
+  const groupId = `publicity.decisions.${prefix}-${randomUUID()}`;
+  await startAtTheEnd(groupId, [CommendationDecided.topic, QuarterPioneerSelected.topic]);
+  const config: PublicityConfig = {
+    ...publicityConfig(infraConfig(), 'test'),
+    databaseUrl: schema.url,
+    schema: schema.schema,
+    relay: false,
+    orgTree: false,
+    decisions: true,
+    decisionsGroupId: groupId,
+    ...overrides,
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [PublicityModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureHttpApp(app, { title: 'test', description: 'test' });
+  await app.init();
+  return { app, schema };
+}
+
+export async function startAtTheEnd(groupId: string, topics: string[]): Promise<void> {
+  await ensureTopics(kafka, topics);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+let producer: Producer | undefined;
+/** Sends envelopes as the commendation or evaluation relay would (key = streamId, envelope headers). */
+export async function produce(topic: string, ...envelopes: EventEnvelope[]): Promise<void> {
+  if (!producer) {
+    producer = kafka.producer();
+    await producer.connect();
+  }
+  await producer.send({ topic, messages: envelopes.map(toKafkaMessage) });
+}
+export async function closeProducer(): Promise<void> {
+  await producer?.disconnect();
+  producer = undefined;
+}
+
+const AUTHORITY = { sub: 'county-committee', role: 'organizer', orgId: COUNTY };
+
+export function envelope<T>(type: string, streamId: string, data: T): EventEnvelope<T> {
+  const at = new Date().toISOString();
+  return {
+    eventId: randomUUID(),
+    type,
+    version: 1,
+    streamId,
+    streamVersion: 1,
+    occurredAt: at,
+    recordedAt: at,
+    actor: { sub: AUTHORITY.sub, roles: ['organizer'], orgId: COUNTY, kind: 'user' },
+    orgId: COUNTY,
+    correlationId: randomUUID(),
+    causationId: null,
+    data,
+  };
+}
+
+/** A CommendationDecided as the commendation service publishes it. */
+export function decided(name = '王红梅', nominationId = randomUUID()): EventEnvelope<ContractData<typeof CommendationDecided>> {
+  return envelope(CommendationDecided.type, `nomination-${nominationId}`, {
+    nominationId,
+    programmeId: randomUUID(),
+    category: 'outstanding_member' as const,
+    nominee: { kind: 'member' as const, id: randomUUID(), name, orgId: VILLAGE, orgName: '红石村党支部' },
+    deedsSummary: '带领群众发展合作社 <b>三年</b>',
+    documentNumber: '松组发〔2026〕5号',
+    decidedOn: '2026-06-28',
+    decision: {
+      decidedBy: AUTHORITY,
+      inputs: [{ streamId: `nomination-${nominationId}`, version: 7 }],
+      rule: { id: 'commendation.decide', version: 1 },
+      reason: '',
+    },
+  });
+}
+
+export function revoked(nominationId: string, reason: string): EventEnvelope<ContractData<typeof CommendationRevoked>> {
+  return envelope(CommendationRevoked.type, `nomination-${nominationId}`, {
+    nominationId,
+    programmeId: randomUUID(),
+    documentNumber: '松组发〔2026〕9号',
+    revokedOn: '2026-07-15',
+    decision: {
+      decidedBy: AUTHORITY,
+      inputs: [{ streamId: `nomination-${nominationId}`, version: 8 }],
+      rule: { id: 'commendation.revoke', version: 1 },
+      reason,
+    },
+  });
+}
