@@ -11,6 +11,8 @@ import { AuditPoolsModule, READER_POOL, TRAIL_POOL } from './infrastructure/audi
 import { VERIFICATION_CONNECTIONS, verificationConnections } from './infrastructure/verification-connections';
 import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http.controller';
 import { TrailHttpController } from './interface/http/trail.http.controller';
+import { ProofsHttpController } from './interface/http/proofs.http.controller';
+import { ProofLogs } from './application/proof-logs';
 
 /** Composition root of the audit service: a read-only reader over the audited stores, and the auditors' trail. */
 @Module({})
@@ -29,7 +31,7 @@ export class AuditModule {
           useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
         }),
       ],
-      controllers: [AuditHttpController, TrailHttpController],
+      controllers: [AuditHttpController, TrailHttpController, ProofsHttpController],
       providers: [
         { provide: LongWork, useValue: longWork },
         {
@@ -46,6 +48,7 @@ export class AuditModule {
           inject: [READER_POOL],
           useFactory: (pool: Pool) => verificationConnections(config.readerDatabaseUrl, pool),
         },
+        { provide: ProofLogs, inject: [READER_POOL], useFactory: (pool: Pool) => new ProofLogs(pool, config.schemas) },
         { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
       ],
     };

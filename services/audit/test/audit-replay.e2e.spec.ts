@@ -6,6 +6,7 @@ import request from 'supertest';
 import { LongWork } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
+import { NoteVerifier, leafHash, openCheckpoint, verifyInclusion } from '@vanguard/transparency-log';
 import { createTestSchema, tokenFor, waitUntil } from '@vanguard/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- decisions are made through the evaluation service's own commands, in-process, as its e2e suites make them
 import { PHASES } from '../../evaluation/test/support/campaign-fixture';
@@ -124,6 +125,25 @@ describe('audit service over decisions made through the evaluation service (e2e)
     });
     await auditHttp().get(`/streams/${pledge}/decisions/3/explain`).set(as('province.auditor')).expect(422);
     await auditHttp().get(`/streams/${pledge}/decisions/9/explain`).set(as('province.auditor')).expect(404);
+  });
+
+  it('signs a checkpoint of the store and proves the decision is in it, checked with the lib alone', async () => {
+    const cp = await auditHttp().get('/transparency/evaluation/checkpoint').set(as('province.auditor')).expect(200);
+    const { body } = openCheckpoint(cp.body.checkpoint as string, [NoteVerifier.parse(cp.body.vkey as string)]);
+    const proof = await auditHttp()
+      .get(`/transparency/evaluation/inclusion?stream=${pledge}&version=2&size=${body.size}`)
+      .set(as('province.auditor'))
+      .expect(200);
+    const { rows } = await owner.query<{ canonical: string }>(
+      'select canonical from evaluation.events where stream_id = $1 and stream_version = 2',
+      [pledge],
+    );
+    const path = (proof.body.proof as string[]).map((h) => Buffer.from(h, 'base64'));
+    expect(verifyInclusion(proof.body.index as number, body.size, leafHash(rows[0]!.canonical), path, body.root)).toEqual({ ok: true });
+    expect(verifyInclusion(proof.body.index as number, body.size, leafHash(`${rows[0]!.canonical} `), path, body.root)).toMatchObject({
+      ok: false,
+    });
+    await auditHttp().get('/transparency/nowhere/checkpoint').set(as('province.auditor')).expect(400);
   });
 
   it('refuses bad input with the field, unknown streams with 404, and everyone but the auditor roles with 403', async () => {

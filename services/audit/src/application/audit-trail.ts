@@ -3,7 +3,8 @@ import { PostgresEventStore } from '@vanguard/event-store';
 
 /** What an auditor asked: the query, its parameters and the streams it read. */
 export interface AuditQuery {
-  readonly query: 'timeline' | 'as-of' | 'programme-as-of' | 'diff' | 'explain' | 'verify' | 'trail';
+  readonly query:
+    'timeline' | 'as-of' | 'programme-as-of' | 'diff' | 'explain' | 'verify' | 'trail' | 'checkpoint' | 'inclusion' | 'consistency';
   readonly streams: readonly string[];
   readonly params: Readonly<Record<string, unknown>>;
 }

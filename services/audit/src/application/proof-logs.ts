@@ -1,0 +1,94 @@
+import type { Pool } from 'pg';
+import { TransparencyLog, logSignerFromEnv, type NoteSigner, type SignedCheckpoint } from '@vanguard/transparency-log';
+import type { AuditedContext } from '../infrastructure/audit-database';
+import { AuditRefusal } from './audit-refusal';
+
+const PAGE = 5000;
+
+interface Fed {
+  readonly log: TransparencyLog;
+  readonly signer: NoteSigner;
+  after: { xid: string; position: number };
+  /** Catch-ups of one log run one after another. */
+  running: Promise<void>;
+}
+
+/**
+ * One transparency log per audited store (libs/transparency-log, ADR 0033), fed in the store's
+ * global order with the stored canonical texts and chain hashes, only below the safe read horizon
+ * (no open transaction can still commit there), and caught up before every checkpoint and proof.
+ * Kept in memory: a restart rebuilds it from the store.
+ */
+export class ProofLogs {
+  private readonly fed = new Map<AuditedContext, Fed>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly schemas: Readonly<Record<AuditedContext, string>>,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    for (const c of ['evaluation', 'commendation'] as const) {
+      const signer = logSignerFromEnv(env, `vanguard.example/${c}`);
+      this.fed.set(c, { log: new TransparencyLog(signer.name), signer, after: { xid: '0', position: 0 }, running: Promise.resolve() });
+    }
+  }
+
+  contextOf(raw: string): AuditedContext {
+    if (raw !== 'evaluation' && raw !== 'commendation')
+      throw AuditRefusal.invalid('context', 'evaluation 或 commendation / evaluation or commendation');
+    return raw;
+  }
+
+  async checkpoint(context: AuditedContext): Promise<SignedCheckpoint & { vkey: string }> {
+    const f = await this.caughtUp(context);
+    return { ...f.log.checkpoint(f.signer), vkey: f.signer.verifier.vkey };
+  }
+
+  async inclusion(context: AuditedContext, stream: string, version: number, size?: number) {
+    const f = await this.caughtUp(context);
+    const at = size ?? f.log.size;
+    if (at > f.log.size) throw AuditRefusal.invalid('size', `日志只有 ${f.log.size} 项 / the log holds ${f.log.size} events`);
+    const index = f.log.streamLeaves(stream, at)[version - 1];
+    if (index === undefined) throw AuditRefusal.notFound(`version ${version} of ${stream} in a log of size ${at}`);
+    return { stream, version, index, size: at, proof: f.log.inclusionProof(index, at).map((h) => h.toString('base64')) };
+  }
+
+  async consistency(context: AuditedContext, from: number, to: number) {
+    const f = await this.caughtUp(context);
+    if (from > to || to > f.log.size) throw AuditRefusal.invalid('to', `须 from ≤ to ≤ ${f.log.size} / need from ≤ to ≤ ${f.log.size}`);
+    return { from, to, proof: f.log.consistencyProof(from, to).map((h) => h.toString('base64')) };
+  }
+
+  private async caughtUp(context: AuditedContext): Promise<Fed> {
+    const f = this.fed.get(context)!;
+    const run = f.running.then(() => this.feed(context, f));
+    f.running = run.catch(() => undefined);
+    await run;
+    return f;
+  }
+
+  private async feed(context: AuditedContext, f: Fed): Promise<void> {
+    const s = `"${this.schemas[context]}"`;
+    for (;;) {
+      const { rows } = await this.pool.query<{
+        xid: string;
+        position: string;
+        stream_id: string;
+        stream_version: string;
+        hash: string;
+        canonical: string;
+      }>(
+        `select transaction_id::text as xid, position, stream_id, stream_version, hash, canonical from ${s}.events
+          where (transaction_id, position) > ($1::text::xid8, $2::bigint)
+            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by transaction_id, position limit ${PAGE}`,
+        [f.after.xid, f.after.position],
+      );
+      for (const r of rows) {
+        f.log.append({ text: r.canonical, stream: r.stream_id, version: Number(r.stream_version), hash: r.hash });
+        f.after = { xid: r.xid, position: Number(r.position) };
+      }
+      if (rows.length < PAGE) return;
+    }
+  }
+}

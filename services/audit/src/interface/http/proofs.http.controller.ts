@@ -1,0 +1,55 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@vanguard/auth';
+import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { ProofLogs } from '../../application/proof-logs';
+import { streamKindOf } from '../../application/stream-catalog';
+import { AuditCaller, parsePositiveInt } from './audit-params';
+import { AUDIT_ROLES } from './audit.http.controller';
+
+type Caller = { auditor: Auditor; correlationId: string };
+
+/** Signed checkpoints and Merkle proofs over each store (libs/transparency-log). */
+@ApiTags('transparency log')
+@ApiBearerAuth()
+@Controller('transparency/:context')
+export class ProofsHttpController {
+  constructor(
+    private readonly logs: ProofLogs,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  @Get('checkpoint')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '签名检查点（C2SP 格式）/ a signed C2SP checkpoint of the store as of now' })
+  async checkpoint(@Param('context') raw: string, @AuditCaller() c: Caller) {
+    const context = this.logs.contextOf(raw);
+    await this.trail.record(c.auditor, { query: 'checkpoint', streams: [], params: { context } }, c.correlationId);
+    const cp = await this.logs.checkpoint(context);
+    return { checkpoint: cp.text, size: cp.body.size, root: cp.body.root.toString('base64'), vkey: cp.vkey };
+  }
+
+  @Get('inclusion')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '事件的包含证明 / inclusion proof of one event' })
+  async inclusion(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    const context = this.logs.contextOf(raw);
+    const stream = typeof q['stream'] === 'string' ? q['stream'] : '';
+    streamKindOf(stream, 'stream');
+    const version = parsePositiveInt('version', q['version']);
+    const size = q['size'] === undefined ? undefined : parsePositiveInt('size', q['size']);
+    await this.trail.record(c.auditor, { query: 'inclusion', streams: [stream], params: { context, version, size } }, c.correlationId);
+    return this.logs.inclusion(context, stream, version, size);
+  }
+
+  @Get('consistency')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '两个检查点之间的一致性证明 / consistency proof between two tree sizes' })
+  async consistency(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    const context = this.logs.contextOf(raw);
+    const from = parsePositiveInt('from', q['from']);
+    const to = parsePositiveInt('to', q['to']);
+    await this.trail.record(c.auditor, { query: 'consistency', streams: [], params: { context, from, to } }, c.correlationId);
+    return this.logs.consistency(context, from, to);
+  }
+}
