@@ -7,11 +7,19 @@ import { DEMO_CAMPAIGN_ID, seedDemoCampaign } from './demo-campaign.seed';
 import { seedDemoAssessments } from './demo-assessments.seed';
 import { seedDemoBenchmarksPioneers } from './demo-benchmarks-pioneers.seed';
 import { seedDemoComments } from './demo-comments.seed';
+import { seedDemoInspections } from './demo-inspections.seed';
 import { seedDemoMassEvaluation } from './demo-mass-evaluation.seed';
 import { seedDemoReviews } from './demo-reviews.seed';
 import type { DemoSeedReport } from './demo-support';
 
-const slices = [seedDemoComments, seedDemoMassEvaluation, seedDemoReviews, seedDemoAssessments, seedDemoBenchmarksPioneers];
+const slices = [
+  seedDemoComments,
+  seedDemoMassEvaluation,
+  seedDemoReviews,
+  seedDemoAssessments,
+  seedDemoBenchmarksPioneers,
+  seedDemoInspections,
+];
 
 /** The demo county's running campaign, then each slice's demo data on top of it; idempotent. */
 export async function seedEvaluationDemo(databaseUrl: string): Promise<DemoSeedReport[]> {
