@@ -25,8 +25,6 @@ export interface CommendationConfig {
    * is also the inbox key; tests give each run its own topic and group.
    */
   readonly eligibility?: { readonly enabled: boolean; readonly groupId: string; readonly topic: string };
-  /** Subscription names of the store projections get this prefix (tests run side by side). */
-  readonly projectionPrefix?: string;
   readonly publicLimits: PublicLimits;
   readonly keycloak: {
     readonly issuer: string;

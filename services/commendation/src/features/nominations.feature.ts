@@ -19,18 +19,17 @@ import { PG_POOL } from '../infrastructure/database.module';
 import { BoardProjection } from '../infrastructure/projection/board.projection';
 import { SqlBoardQueries } from '../infrastructure/projection/sql-board.queries';
 import { SqlNominationReadModel } from '../infrastructure/projection/sql-nomination.read-model';
-import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
+import { PROJECTIONS_SUBSCRIPTION, StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { NominationsHttpController } from '../interface/http/nominations/nominations.http.controller';
 import { ProgrammesHttpController } from '../interface/http/nominations/programmes.http.controller';
 import type { CommendationFeatureFactory } from './feature';
-import { PUBLIC_NOTICE_PROJECTION } from './public-notice.feature';
 
-/** The board projection's subscription; one instance per name delivers. */
+/** The board read model's name (its rebuild definition's too). */
 export const BOARD_PROJECTION = 'commendation.board';
 const RUNNER = Symbol('BOARD_PROJECTION_RUNNER');
 
 /** 表彰项目 → 推荐 → 逐级审核 → 公示 → 表彰决定 → 撤销, and the board the dashboards read. */
-export const nominationsFeature: CommendationFeatureFactory = (config) => ({
+export const nominationsFeature: CommendationFeatureFactory = () => ({
   controllers: [ProgrammesHttpController, NominationsHttpController],
   providers: [
     NominationFacts,
@@ -48,14 +47,13 @@ export const nominationsFeature: CommendationFeatureFactory = (config) => ({
     {
       provide: NOMINATION_READ_MODEL,
       inject: [PG_POOL],
-      useFactory: (pool: Pool) => new SqlNominationReadModel(pool, `${config.projectionPrefix ?? ''}${PUBLIC_NOTICE_PROJECTION}`),
+      useFactory: (pool: Pool) => new SqlNominationReadModel(pool, PROJECTIONS_SUBSCRIPTION),
     },
     { provide: BOARD_QUERIES, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlBoardQueries(pool) },
     {
       provide: RUNNER,
       inject: [PostgresEventStore, PG_POOL],
-      useFactory: (store: PostgresEventStore, pool: Pool) =>
-        new StoreProjectionRunner(store, new BoardProjection(pool), `${config.projectionPrefix ?? ''}${BOARD_PROJECTION}`),
+      useFactory: (store: PostgresEventStore, pool: Pool) => new StoreProjectionRunner(store, new BoardProjection(pool), BOARD_PROJECTION),
     },
   ],
 });

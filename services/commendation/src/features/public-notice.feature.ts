@@ -41,7 +41,7 @@ export const publicNoticeFeature: CommendationFeatureFactory = (config) => ({
       provide: RUNNER,
       inject: [PostgresEventStore, PG_POOL],
       useFactory: (store: PostgresEventStore, pool: Pool) =>
-        new StoreProjectionRunner(store, new PublicNoticeProjection(pool), `${config.projectionPrefix ?? ''}${PUBLIC_NOTICE_PROJECTION}`),
+        new StoreProjectionRunner(store, new PublicNoticeProjection(pool), PUBLIC_NOTICE_PROJECTION),
     },
   ],
 });

@@ -23,7 +23,7 @@ export class SqlNominationReadModel implements NominationReadModel {
    */
   constructor(
     private readonly pool: Pool,
-    private readonly objectionsSubscription = 'commendation.public-notice',
+    private readonly objectionsSubscription = 'commendation.projections',
     private readonly catchUpMs = 5000,
   ) {}
 

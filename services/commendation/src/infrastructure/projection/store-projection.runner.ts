@@ -1,36 +1,38 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { PostgresEventStore, RecordedEvent, Subscription } from '@vanguard/event-store';
+import { ProjectionHub, type PostgresEventStore, type ReadModel } from '@vanguard/event-store';
+import { commendationProjections } from './projections';
+
+/** The one subscription every commendation read model shares (ADR 0035); the objections read waits on its checkpoint. */
+export const PROJECTIONS_SUBSCRIPTION = 'commendation.projections';
 
 /** A read model that follows the store: applying an event twice must change nothing. */
-export interface StoreProjection {
-  apply(event: RecordedEvent): Promise<void>;
-}
+export type StoreProjection = ReadModel;
+
+const logger = new Logger('projections');
 
 /**
- * Feeds one projection from a store subscription of its own name (at least once, in global
- * order; one instance per name delivers). Slices register one per read model.
+ * Feeds one read model from the store, at least once and in global order, through the
+ * service's one shared subscription (ProjectionHub, ADR 0035), under the name its rebuild
+ * definition has.
  */
 export class StoreProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger: Logger;
-  private subscription: Subscription | undefined;
+  private readonly hub: ProjectionHub;
 
-  constructor(
-    private readonly store: PostgresEventStore,
-    private readonly projection: StoreProjection,
-    private readonly name: string,
-  ) {
-    this.logger = new Logger(`projection ${name}`);
-  }
-
-  onApplicationBootstrap(): void {
-    this.subscription = this.store.subscribe({
-      name: this.name,
-      handler: (e) => this.projection.apply(e),
-      onError: (e) => this.logger.error(e instanceof Error ? e.message : String(e)),
+  constructor(store: PostgresEventStore, projection: StoreProjection, name: string) {
+    this.hub = ProjectionHub.of(store, {
+      subscription: PROJECTIONS_SUBSCRIPTION,
+      definitions: commendationProjections,
+      log: (m) => logger.log(m),
+      onError: (e) => logger.error(e instanceof Error ? e.message : String(e)),
     });
+    this.hub.register(name, projection);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.subscription?.stop();
+  onApplicationBootstrap(): Promise<void> {
+    return this.hub.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.hub.stop();
   }
 }
