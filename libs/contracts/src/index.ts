@@ -15,6 +15,7 @@ export * from './evaluation/pledge.contracts';
 export * from './evaluation/campaign.contracts';
 export * from './evaluation/comment.contracts';
 export * from './evaluation/inspection.contracts';
+export * from './evaluation/training.contracts';
 export * from './evaluation/mass-evaluation.contracts';
 export * from './evaluation/assessment.contracts';
 export * from './evaluation/review.contracts';

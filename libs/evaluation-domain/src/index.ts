@@ -6,6 +6,7 @@ export * from './benchmark';
 export * from './campaign';
 export * from './comment';
 export * from './inspection';
+export * from './training';
 export * from './mass-evaluation';
 export * from './pioneer';
 export * from './pledge';

@@ -3,6 +3,7 @@ import { benchmarkContracts } from './benchmark.contracts';
 import { campaignContracts } from './campaign.contracts';
 import { commentContracts } from './comment.contracts';
 import { inspectionContracts } from './inspection.contracts';
+import { trainingContracts } from './training.contracts';
 import { massEvaluationContracts } from './mass-evaluation.contracts';
 import { pioneerContracts } from './pioneer.contracts';
 import { pledgeContracts } from './pledge.contracts';
@@ -19,4 +20,5 @@ export const evaluationContracts = [
   ...pioneerContracts,
   ...benchmarkContracts,
   ...inspectionContracts,
+  ...trainingContracts,
 ] as const;
