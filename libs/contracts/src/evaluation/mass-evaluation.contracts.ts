@@ -125,3 +125,18 @@ export function upcastMassEvaluationEvent<E extends EventEnvelope>(e: E): E {
   const data = e.data as Record<string, unknown>;
   return { ...e, version: 2, data: { ...data, decision: data['decision'] ?? decision } };
 }
+
+/**
+ * Every reader of the evaluation store reads old versions through these, as the event store's
+ * `upcasters` option takes them (the evaluation service, and the audit service that replays it):
+ * one list, so the two cannot drift. Stored rows never change: they are hashed.
+ */
+export const evaluationUpcasters: readonly {
+  readonly type: string;
+  readonly fromVersion: number;
+  upcast(data: unknown, event: EventEnvelope): unknown;
+}[] = [MassEvaluationOpened, MassEvaluationPublished].map((c) => ({
+  type: c.type,
+  fromVersion: 1,
+  upcast: (_data: unknown, event: EventEnvelope) => upcastMassEvaluationEvent(event).data,
+}));

@@ -1,5 +1,4 @@
-import { MassEvaluationOpened, MassEvaluationPublished, evaluationContracts, upcastMassEvaluationEvent } from '@vanguard/contracts';
-import type { Upcaster } from '@vanguard/event-store';
+import { evaluationContracts } from '@vanguard/contracts';
 
 /**
  * The version each evaluation event is appended at: the newest contract of its type. An event
@@ -11,13 +10,5 @@ for (const c of evaluationContracts) LATEST.set(c.type, Math.max(c.version, LATE
 
 export const latestEventVersion = (type: string): number => LATEST.get(type) ?? 1;
 
-/**
- * Reads old event versions as the current ones, on every read (stored rows never change: they
- * are hashed). v1 `MassEvaluationOpened` / `MassEvaluationPublished` recorded no decision; the
- * contracts' upcaster reads it from the envelope (ADR 0031).
- */
-export const evaluationUpcasters: readonly Upcaster[] = [MassEvaluationOpened, MassEvaluationPublished].map((c) => ({
-  type: c.type,
-  fromVersion: 1,
-  upcast: (_data, event) => upcastMassEvaluationEvent(event).data,
-}));
+/** Old event versions read as the current ones: one list in libs/contracts, which the audit service reads with too. */
+export { evaluationUpcasters } from '@vanguard/contracts';
