@@ -74,11 +74,18 @@ export async function commendationRevoked(tx: Tx, event: ContractEvent<typeof Co
   const d = event.data;
   mustHangTogether(event, CommendationRevoked.topic, origin, `nomination-${d.nominationId}`);
   const reason = d.decision.reason.trim() || '（撤销决定未载明理由 / the revocation gave no reason）';
+  // Read, then update: TypeORM answers an UPDATE … RETURNING with [rows, count], not rows.
   const rows = await tx.query<{ name: string; org_name: string; category: string }>(
-    `update commendations set revoked_on = $2, revoked_reason = $3, revoked_document = $4
-     where nomination_id = $1 and revoked_on is null returning name, org_name, category`,
-    [d.nominationId, d.revokedOn, reason, d.documentNumber],
+    `select name, org_name, category from commendations where nomination_id = $1 and revoked_on is null for update`,
+    [d.nominationId],
   );
+  if (rows.length > 0)
+    await tx.query(`update commendations set revoked_on = $2, revoked_reason = $3, revoked_document = $4 where nomination_id = $1`, [
+      d.nominationId,
+      d.revokedOn,
+      reason,
+      d.documentNumber,
+    ]);
   if (rows.length === 0) return;
   await tx.query(`update exemplars set status = 'withdrawn', version = version + 1 where nomination_id = $1`, [d.nominationId]);
   await tx.query(

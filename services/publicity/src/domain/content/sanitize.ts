@@ -68,7 +68,8 @@ export function safeHref(attributes: string): string | undefined {
   return SAFE_HREF.test(href) ? href : undefined;
 }
 
-const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/;
+// A quote opens an attribute value only right after `=` (as in the HTML tokenizer); elsewhere it is an ordinary character.
+const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:=\s*"[^"]*"|=\s*'[^']*'|[^>])*)>/;
 
 /** The allowlisted form of `html`: safe to render as HTML anywhere. */
 export function sanitizeRichText(html: string): string {

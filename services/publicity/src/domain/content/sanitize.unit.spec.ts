@@ -1,50 +1,5 @@
 import { sanitizeRichText } from './sanitize';
-
-/** Known XSS payloads (OWASP filter-evasion cheat sheet and friends): none may leave markup that runs. */
-export const XSS_PAYLOADS: readonly string[] = [
-  '<script>alert(1)</script>',
-  '<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT>',
-  '<IMG SRC="javascript:alert(\'XSS\');">',
-  '<img src=x onerror=alert(1)>',
-  '<svg/onload=alert(1)>',
-  '<svg><script>alert(1)</script></svg>',
-  '<body onload=alert(1)>',
-  '<iframe src="javascript:alert(1)"></iframe>',
-  '<a href="javascript:alert(1)">x</a>',
-  '<a href="JaVaScRiPt:alert(1)">x</a>',
-  '<a href="java\tscript:alert(1)">x</a>',
-  '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
-  '<a href="&#x6A;avascript&colon;alert(1)">x</a>',
-  '<a href=" javascript:alert(1)">x</a>',
-  '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
-  '<a href="vbscript:msgbox(1)">x</a>',
-  '<a href="https://ok.example" onclick="alert(1)">x</a>',
-  '<p onmouseover="alert(1)">hover</p>',
-  '<p style="background:url(javascript:alert(1))">x</p>',
-  '<div><p>nest<scr<script>ipt>alert(1)</script></p></div>',
-  '<<script>alert(1);//<</script>',
-  '<scr<script>ipt>alert(1)</scr</script>ipt>',
-  '<img """><script>alert(1)</script>">',
-  '<object data="javascript:alert(1)"></object>',
-  '<embed src="javascript:alert(1)">',
-  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
-  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-  '<link rel=stylesheet href="javascript:alert(1)">',
-  '<form action="javascript:alert(1)"><input type=submit></form>',
-  '<input autofocus onfocus=alert(1)>',
-  '<details open ontoggle=alert(1)>',
-  '<video><source onerror="alert(1)"></video>',
-  '<base href="javascript:alert(1)//">',
-  '"><script>alert(1)</script>',
-  "'><img src=x onerror=alert(1)>",
-  '<!--<img src="--><img src=x onerror=alert(1)//">',
-  '<a href="https://ok.example"/onclick=alert(1)>x</a>',
-  '<strong/onclick=alert(1)>x</strong>',
-  '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
-  '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-  '<style>@import "javascript:alert(1)";</style>',
-  '<template><script>alert(1)</script></template>',
-];
+import { XSS_PAYLOADS } from './xss-payloads.fixture';
 
 /** What an output may hold as markup: only our own tags, an https/http/mailto href and rel. */
 const OWN_TAG =
@@ -75,6 +30,10 @@ describe('sanitizeRichText', () => {
     expect(sanitizeRichText('<a href="https://news.example/a?b=1&amp;c=2" target="_blank" class="x">报道</a>')).toBe(
       '<a href="https://news.example/a?b=1&amp;c=2" rel="noopener noreferrer nofollow">报道</a>',
     );
+  });
+
+  it('reads a quote as an attribute value only after =, as browsers do, so a stray quote swallows nothing after it', () => {
+    expect(sanitizeRichText('<img src=x onerror=alert(1)//">after <b>bold</b> "')).toBe('after <b>bold</b> &quot;');
   });
 
   it('closes what was left open and ignores stray closing tags', () => {

@@ -8,7 +8,7 @@ import {
   QuarterPioneerSelected,
   publicContracts,
 } from '@vanguard/contracts';
-import { EventConsumer, TypeOrmInbox, ensureTopics, handle } from '@vanguard/messaging';
+import { EventConsumer, TypeOrmInbox, ensureTopics, handle, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { commendationDecided, commendationRevoked, pioneerNominated, pioneerSelected } from '../../application/exemplar-proposals';
 import { UnitOfWork } from '../persistence/unit-of-work';
@@ -30,6 +30,13 @@ export const DECISIONS_OPTIONS = Symbol('DecisionsRunnerOptions');
 export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DecisionsRunner.name);
   private consumer: EventConsumer<EntityManager> | undefined;
+
+  // Refusals and retries are worth an operator's eye; routine progress is not.
+  private readonly log: MessagingLogger = {
+    info: () => undefined,
+    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
+    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
+  };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,6 +62,7 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
         ...handle(QuarterPioneerSelected, (e, c) => pioneerSelected(tx(c.tx), e, c.origin)),
       },
       metrics: metricsRegistry,
+      logger: this.log,
     });
     const consumer = this.consumer;
     // Boot does not wait for the broker: the service answers from what it has meanwhile.

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { CommendationDecided } from '@vanguard/contracts';
+import { waitUntil, tokenFor, type TestSchema } from '@vanguard/testing';
+import { MAX_ATTACHMENT_BYTES } from '../src/domain/content/attachment';
+import { XSS_PAYLOADS } from '../src/domain/content/xss-payloads.fixture';
+import { COUNTY, VILLAGE, closeProducer, createPublicityTestApp, decided, produce, revoked } from './support/publicity-test-app';
+
+// The service over HTTP with real Keycloak tokens, fed by real events on Kafka: the editor's
+// flow from a decided commendation to the honour roll, the roll without a token (ETag, 304,
+// a revocation gone at once and explained), articles with hostile rich text, attachments
+// checked by size and by their bytes.
+describe('publicity over HTTP', () => {
+  let app: INestApplication;
+  let schema: TestSchema;
+  let editor: string;
+  let secretary: string;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    ({ app, schema } = await createPublicityTestApp('publicity_e2e'));
+    [editor, secretary] = await Promise.all([tokenFor('county.editor'), tokenFor('village.secretary')]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await closeProducer();
+    console.log(
+      JSON.stringify((await schema.pool.query('select event_type, processed_at from vanguard_inbox')).rows),
+      JSON.stringify((await schema.pool.query('select nomination_id, revoked_on from commendations')).rows),
+    );
+    await schema?.drop();
+  });
+
+  const proposalFor = (nominationId: string) =>
+    waitUntil(
+      'the proposal',
+      async () =>
+        (await schema.pool.query<{ id: string }>(`select id from exemplars where nomination_id = $1`, [nominationId])).rows[0]?.id,
+      { timeoutMs: 60_000 },
+    );
+
+  it('an editor edits and publishes a proposal; the roll shows it without a token, with ETag and 304', async () => {
+    const event = decided('孙桂兰');
+    await produce(CommendationDecided.topic, event);
+    const id = await proposalFor(event.data.nominationId);
+
+    await http().get(`/exemplars/${id}`).expect(401);
+    await http().get(`/exemplars/${id}`).set('Authorization', `Bearer ${secretary}`).expect(403);
+    const edited = await http()
+      .patch(`/exemplars/${id}`)
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ story: '<p onclick="x()">扎根基层<script>alert(1)</script>二十年</p>' })
+      .expect(200);
+    expect(edited.body.story).toBe('<p>扎根基层二十年</p>');
+    await http().post(`/exemplars/${id}/accept`).set('Authorization', `Bearer ${editor}`).expect(200);
+    const again = await http().post(`/exemplars/${id}/accept`).set('Authorization', `Bearer ${editor}`).expect(422);
+    expect(again.body.message).toContain('publicity.exemplar-must-be-proposed@1');
+
+    const roll = await http().get('/honour-roll?limit=200').expect(200);
+    const entry = roll.body.items.find((i: { name: string }) => i.name === '孙桂兰');
+    expect(entry).toEqual({
+      kind: 'commendation',
+      name: '孙桂兰',
+      orgName: '红石村党支部',
+      category: 'outstanding_member',
+      documentNumber: '松组发〔2026〕5号',
+      on: '2026-06-28',
+      story: '<p>扎根基层二十年</p>',
+    });
+    const etag = roll.headers['etag'] as string;
+    expect(etag).toMatch(/^W\/"roll-\d+"$/);
+    const notModified = await http().get('/honour-roll?limit=200').set('If-None-Match', etag).expect(304);
+    expect(notModified.text).toBe('');
+  });
+
+  it('a revocation takes the commendation off the roll at once, changes the ETag, and the history says when and why', async () => {
+    const event = decided('周志强');
+    await produce(CommendationDecided.topic, event);
+    await proposalFor(event.data.nominationId);
+    const before = await http().get('/honour-roll?limit=200').expect(200);
+    expect(before.body.items.map((i: { name: string }) => i.name)).toContain('周志强');
+
+    await produce(CommendationDecided.topic, revoked(event.data.nominationId, '经查，事迹材料失实'));
+    const after = await waitUntil(
+      'the roll without the revoked commendation',
+      async () => {
+        const res = await http()
+          .get('/honour-roll?limit=200')
+          .set('If-None-Match', before.headers['etag'] as string);
+        return res.status === 200 && res;
+      },
+      // Polled gently: the roll's per-address limit applies to the test's address too.
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(after.body.items.map((i: { name: string }) => i.name)).not.toContain('周志强');
+    const history = await http().get('/honour-roll/history').expect(200);
+    expect(history.body.items).toContainEqual(
+      expect.objectContaining({
+        change: 'revoked',
+        name: '周志强',
+        documentNumber: '松组发〔2026〕9号',
+        reason: '经查，事迹材料失实',
+        at: expect.stringMatching(/Z$/),
+      }),
+    );
+    const exemplar = await schema.pool.query(`select status from exemplars where nomination_id = $1`, [event.data.nominationId]);
+    expect(exemplar.rows).toEqual([{ status: 'withdrawn' }]);
+  });
+
+  it('article bodies keep nothing that runs from any known XSS payload; titles refuse markup with the field named', async () => {
+    const body = XSS_PAYLOADS.join('\n');
+    const created = await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: VILLAGE, title: '红石村合作社见闻', body: `<p>正文 <a href="https://news.example/1">原文</a></p>${body}<p>结尾</p>` })
+      .expect(201);
+    const stored: string = created.body.bodyHtml;
+    for (const tag of stored.match(/<[^>]*>/g) ?? [])
+      expect(tag).toMatch(
+        /^<\/?(p|br|strong|b|em|i|u|h2|h3|h4|ul|ol|li|blockquote|a)( href="https?:\/\/[^"]*" rel="noopener noreferrer nofollow")?>$/,
+      );
+    expect(stored).toContain('<p>正文 <a href="https://news.example/1" rel="noopener noreferrer nofollow">原文</a></p>');
+    expect(stored.replace(/<[^>]*>/g, '')).not.toMatch(/[<>"]/);
+
+    const bad = await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: VILLAGE, title: '<img src=x onerror=alert(1)>', body: 'x' })
+      .expect(400);
+    expect(JSON.stringify(bad.body)).toContain('title');
+  });
+
+  it('an article goes draft → review → published; a reprint counts once per outlet; statistics weigh the subtree', async () => {
+    const { body: a } = await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: VILLAGE, title: '稿件', body: '<p>x</p>' })
+      .expect(201);
+    const pub = { outlet: '人民日报', level: 'central', channel: 'press', publishedOn: '2026-05-01', link: 'https://paper.example/a' };
+    const early = await http().post(`/articles/${a.id}/publications`).set('Authorization', `Bearer ${editor}`).send(pub).expect(422);
+    expect(early.body.message).toContain('publicity.article-state@1');
+    await http().post(`/articles/${a.id}/submit`).set('Authorization', `Bearer ${editor}`).expect(200);
+    await http().post(`/articles/${a.id}/publications`).set('Authorization', `Bearer ${editor}`).send(pub).expect(201);
+    await http()
+      .post(`/articles/${a.id}/publications`)
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ ...pub, outlet: '内蒙古日报', level: 'provincial' })
+      .expect(201);
+    const dup = await http()
+      .post(`/articles/${a.id}/publications`)
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ ...pub, outlet: ' 人民日报 ' })
+      .expect(409);
+    expect(dup.body.message).toContain('publicity.reprint-once-per-outlet@1');
+
+    const stats = await http()
+      .get(`/media-statistics?orgId=${COUNTY}&from=2026-01-01&to=2026-12-31`)
+      .set('Authorization', `Bearer ${editor}`)
+      .expect(200);
+    expect(stats.body.byLevel.central.publications).toBeGreaterThanOrEqual(1);
+    expect(stats.body.publications).toBe(
+      stats.body.byLevel.central.publications +
+        stats.body.byLevel.provincial.publications +
+        stats.body.byLevel.municipal.publications +
+        stats.body.byLevel.county.publications,
+    );
+    await http()
+      .get(`/media-statistics?orgId=${COUNTY}&from=2026-13-01&to=2026-12-31`)
+      .set('Authorization', `Bearer ${editor}`)
+      .expect(400);
+  });
+
+  it('attachments: a PNG is kept by its bytes; HTML named .png and an oversize file are refused', async () => {
+    const { body: a } = await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: VILLAGE, title: '附件稿', body: 'x' })
+      .expect(201);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
+    const ok = await http()
+      .post(`/articles/${a.id}/attachments`)
+      .set('Authorization', `Bearer ${editor}`)
+      .attach('file', png, { filename: 'photo.png', contentType: 'image/png' })
+      .expect(201);
+    expect(ok.body).toMatchObject({ contentType: 'image/png', size: png.length });
+    const back = await http().get(`/attachments/${ok.body.id}`).set('Authorization', `Bearer ${editor}`).expect(200);
+    expect(back.headers['content-type']).toBe('image/png');
+    expect(back.headers['x-content-type-options']).toBe('nosniff');
+
+    const forged = await http()
+      .post(`/articles/${a.id}/attachments`)
+      .set('Authorization', `Bearer ${editor}`)
+      .attach('file', Buffer.from('<html><script>alert(1)</script></html>'), { filename: 'photo.png', contentType: 'image/png' })
+      .expect(400);
+    expect(forged.body.code).toBe('ATTACHMENT.TYPE_NOT_ALLOWED');
+    const big = Buffer.concat([png, Buffer.alloc(MAX_ATTACHMENT_BYTES)]);
+    await http()
+      .post(`/articles/${a.id}/attachments`)
+      .set('Authorization', `Bearer ${editor}`)
+      .attach('file', big, { filename: 'big.png', contentType: 'image/png' })
+      .expect(413);
+    const count = await schema.pool.query(`select count(*)::int as n from attachments where owner_id = $1`, [a.id]);
+    expect(count.rows[0]).toEqual({ n: 1 });
+  });
+
+  it('an editor cannot reach another county’s article (404) nor write for it (403)', async () => {
+    const other = '00000000-0000-4000-8000-000000910426';
+    const res = await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: other, title: 't', body: 'b' })
+      .expect(403);
+    expect(res.body.code).toBe('SCOPE.OUT_OF_SCOPE');
+    await http().get(`/articles/${randomUUID()}`).set('Authorization', `Bearer ${editor}`).expect(404);
+  });
+});
