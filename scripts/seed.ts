@@ -24,6 +24,7 @@ import {
 } from '../services/organization/src/infrastructure/seed/synthetic-region';
 import { seedEvaluationDemo } from '../services/evaluation/src/infrastructure/seed';
 import { seedAssistanceDemo } from '../services/assistance/src/infrastructure/seed/demo-assistance.seed';
+import { seedPublicityDemo } from '../services/publicity/src/infrastructure/seed/demo-publicity.seed';
 import { seedCommendationDemo } from '../services/commendation/src/infrastructure/seed/demo-commendation.seed';
 import { migrate } from './migrate';
 
@@ -128,6 +129,9 @@ if (require.main === module) {
     // 松岭旗's commendations: the 2011 programme decided, the 2012 one at every stage.
     .then(() => seedCommendationDemo(serviceDatabaseUrl('commendation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
     .then((r) => process.stderr.write(`[seed] commendation: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`))
+    // Publicity: a column and articles at every media level; exemplars arrive from the commendation demo through Kafka.
+    .then(() => seedPublicityDemo(serviceDatabaseUrl('publicity', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then((r) => process.stderr.write(`[seed] publicity: ${r.created ? 'recorded' : 'already there'}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(1);
