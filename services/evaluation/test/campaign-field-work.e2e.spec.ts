@@ -1,19 +1,27 @@
 import type { INestApplication } from '@nestjs/common';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { drawUnits } from '@vanguard/evaluation-domain';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
+import { evaluationConfig } from '../src/evaluation.config';
 import { createEvaluationTestApp } from './support/evaluation-test-app';
 import { freshTownship } from './support/fresh-orgs';
+import { rosterMember } from './support/roster-fixture';
 
 const subOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
 
 /**
- * 督导检查 end to end (ADR 0038), real Keycloak tokens: the county draws three of a township's six
+ * Campaign field work end to end (issue 13), real Keycloak tokens. 督导检查 (ADR 0038): the county draws three of a township's six
  * villages at random, an auditor replays the draw from what the event recorded, a group member records
  * what it found at a drawn village, the rectification is open, then overdue when read past its
  * deadline, then closed late from above — by the comment slice, which has no inspection code.
+ * 教育培训: a class of the township with two trainees from the roster (an outsider refused),
+ * attendance after the end completes one, the counts of the subtree say so, and the trainee's
+ * democratic-review evidence pack shows the class.
  */
-describe('inspections (e2e)', () => {
+describe('campaign field work: inspections and training (e2e)', () => {
+  let pool: Pool;
   let app: INestApplication;
   let today = '2011-06-01';
   const tokens: Record<string, string> = {};
@@ -27,11 +35,13 @@ describe('inspections (e2e)', () => {
 
   beforeAll(async () => {
     scope = await freshTownship(6);
+    pool = new Pool({ connectionString: evaluationConfig(infraConfig(), 'test').databaseUrl, max: 2 });
     app = await createEvaluationTestApp({ now: () => new Date(`${today}T04:00:00Z`), today: () => today });
     for (const u of ['county.organizer', 'county.evaluator', 'township.secretary']) tokens[u] = await tokenFor(u);
     organizer = subOf(tokens['county.organizer']!);
   });
   afterAll(async () => {
+    await pool?.end();
     await app?.close();
   });
 
@@ -116,5 +126,63 @@ describe('inspections (e2e)', () => {
       return f.status === 'done_late' ? f : undefined;
     });
     expect(closed).toMatchObject({ status: 'done_late', completedOn: '2011-07-05' });
+  });
+
+  it('runs a class with trainees from the roster, counts it for the subtree, and shows it in a trainee’s evidence pack', async () => {
+    today = '2011-06-10';
+    const [m1, m2] = [await rosterMember(pool, scope.villages[0]!), await rosterMember(pool, scope.villages[1]!)];
+    const outsider = await rosterMember(pool, demoOrgId('910425101201'));
+    const opened = await post('county.organizer', '/training-classes', {
+      orgId: scope.township,
+      topic: '新任村党组织书记培训班',
+      base: '松岭旗委党校',
+      targetGroup: 'branch_secretaries',
+      startsOn: '2011-06-20',
+      endsOn: '2011-06-24',
+      sessions: 10,
+      reason: '年度培训计划',
+    });
+    expect(opened.status).toBe(201);
+    const classId = opened.body.classId as string;
+    const enrol = (memberIds: string[]) =>
+      post('county.organizer', `/training-classes/${classId}/trainees`, { memberIds, reason: '按花名册报名' });
+    const refused = await enrol([outsider]);
+    expect([refused.status, refused.body.code]).toEqual([422, 'TRAINING.NOT_ON_ROSTER']);
+    expect((await enrol([m1, m2])).status).toBe(201);
+
+    today = '2011-06-25';
+    const attended = await post('county.organizer', `/training-classes/${classId}/attendance`, {
+      attendance: [
+        { memberId: m1, sessionsAttended: 9 },
+        { memberId: m2, sessionsAttended: 5 },
+      ],
+      reason: '结业考勤',
+    });
+    expect(attended.status).toBe(200);
+
+    const counts = await waitUntil('the training projection to count the class', async () => {
+      const r = await http().get(`/training/counts?subtreeOf=${scope.township}&from=2011-01-01&to=2011-12-31`).set(as('county.organizer'));
+      return r.body.completed === 1 ? (r.body as { classes: number; trainees: number; completed: number }) : undefined;
+    });
+    expect(counts).toMatchObject({ classes: 1, trainees: 2, completed: 1 });
+
+    const self = await post('county.organizer', `/reviews/${m1}/2011/self-assessment`, {
+      orgId: scope.villages[0],
+      selfAssessment: '参加书记培训',
+      partySpiritAnalysis: '学习不够系统',
+    });
+    expect(self.status).toBe(201);
+    const pack = (await http().get(`/reviews/${m1}/2011/evidence`).set(as('county.organizer'))).body as { items: object[] };
+    expect(pack.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          source: 'training',
+          kind: 'training.completed',
+          streamId: `training-class-${classId}`,
+          on: '2011-06-24',
+          facts: expect.objectContaining({ targetGroup: 'branch_secretaries', sessionsAttended: 9, completed: true }),
+        }),
+      ]),
+    );
   });
 });

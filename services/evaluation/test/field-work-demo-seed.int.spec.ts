@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { ScopeService } from '@vanguard/auth';
-import { commentDecider, inspectionDecider, replayDraw } from '@vanguard/evaluation-domain';
+import { commentDecider, inspectionDecider, replayDraw, trainingClassDecider } from '@vanguard/evaluation-domain';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
 import { evaluationConfig } from '../src/evaluation.config';
@@ -8,11 +8,12 @@ import { PostgresStreamsAdapter } from '../src/infrastructure/event-store/postgr
 import { SqlOrgTreeAdapter } from '../src/infrastructure/org-tree/sql-org-tree.adapter';
 import { DEMO_CAMPAIGN_ID } from '../src/infrastructure/seed/demo-campaign.seed';
 import { seedDemoInspections } from '../src/infrastructure/seed/demo-inspections.seed';
+import { seedDemoTraining } from '../src/infrastructure/seed/demo-training.seed';
 import { demoId, type DemoSeedContext } from '../src/infrastructure/seed/demo-support';
 import { prepareEvaluationTestDatabase } from './support/evaluation-test-app';
 
 /** The inspections demo seed: a random inspection whose draw replays, two findings (one closed), and nothing more on a second run. */
-describe('demo seed of inspections', () => {
+describe('demo seeds of inspections and training', () => {
   let pool: Pool;
   let ctx: DemoSeedContext;
 
@@ -44,5 +45,12 @@ describe('demo seed of inspections', () => {
     const findings = (await ctx.streams.load(findingsStream, commentDecider)).state.findings;
     expect(findings.map((f) => f.done)).toEqual([true, false]);
     expect(await seedDemoInspections(ctx)).toEqual({ slice: 'inspections', created: false, events: 0 });
+  });
+
+  it('records a class with three trainees, two completed; once', async () => {
+    await seedDemoTraining(ctx);
+    const { state, version } = await ctx.streams.load(`training-class-${demoId(70_000_000)}`, trainingClassDecider);
+    expect([version, state.trainees.length, state.attendanceRecorded]).toEqual([3, 3, true]);
+    expect(await seedDemoTraining(ctx)).toEqual({ slice: 'training', created: false, events: 0 });
   });
 });

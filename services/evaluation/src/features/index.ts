@@ -3,6 +3,7 @@ import { assessmentsFeature } from './assessments.feature';
 import { benchmarksPioneersFeature } from './benchmarks-pioneers.feature';
 import { commentsFeature } from './comments.feature';
 import { inspectionsFeature } from './inspections.feature';
+import { trainingFeature } from './training.feature';
 import type { EvaluationFeature } from './feature';
 import { massEvaluationFeature } from './mass-evaluation.feature';
 import { relayFeature } from './relay.feature';
@@ -18,6 +19,7 @@ const factories = [
   assessmentsFeature,
   benchmarksPioneersFeature,
   inspectionsFeature,
+  trainingFeature,
 ];
 
 /** Every feature's controllers and providers, for the composition root. */

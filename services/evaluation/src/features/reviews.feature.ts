@@ -6,6 +6,7 @@ import { ReturnReviewHandler } from '../application/commands/return-review/retur
 import { SubmitSelfAssessmentHandler } from '../application/commands/submit-self-assessment/submit-self-assessment.handler';
 import { TallyPeerBallotsHandler } from '../application/commands/tally-peer-ballots/tally-peer-ballots.handler';
 import { CLOCK, type ClockPort } from '../application/ports/clock.port';
+import { TrainingEvidenceSource } from '../infrastructure/training/training-evidence.source';
 import { EVIDENCE_SOURCES, type EvidenceSource } from '../application/ports/evidence-source.port';
 import { ROSTER, type RosterPort } from '../application/ports/roster.port';
 import { REVIEW_READ_MODEL } from '../application/ports/review-read-model.port';
@@ -32,6 +33,7 @@ const evidenceSources = (pool: Pool, clock: ClockPort, roster: RosterPort): Evid
   new PledgeEvidenceSource(pool),
   new RectificationEvidenceSource(pool, clock, roster),
   new MassRatingEvidenceSource(pool),
+  new TrainingEvidenceSource(pool),
 ];
 
 /** 民主评议党员 (issue 10): self-assessment, peer ballots, the branch's conclusion, approval above. */

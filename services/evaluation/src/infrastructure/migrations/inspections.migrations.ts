@@ -18,5 +18,7 @@ export class CommentViewInspection1764780000000 implements MigrationInterface {
   }
 }
 
-/** The inspections slice's read side; timestamps from 1764780000000 up, oldest first. */
-export const inspectionsMigrations: (new () => MigrationInterface)[] = [CommentViewInspection1764780000000];
+import { TrainingViews1764780000001 } from './training.migrations';
+
+/** The campaign field-work slices' read side (inspections, training); timestamps from 1764780000000 up, oldest first. */
+export const inspectionsMigrations: (new () => MigrationInterface)[] = [CommentViewInspection1764780000000, TrainingViews1764780000001];

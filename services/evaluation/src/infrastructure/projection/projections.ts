@@ -5,6 +5,7 @@ import { PledgeViewProjection } from './pledge-view.projection';
 import { ReviewViewProjection } from '../reviews/review-view.projection';
 import { AssessmentViewProjection } from '../assessments/assessment-view.projection';
 import { MassRatingViewProjection } from '../mass-evaluation/mass-rating-view.projection';
+import { TrainingViewProjection } from '../training/training-view.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
 export interface Queryable {
@@ -60,5 +61,10 @@ export const evaluationProjections: ProjectionDefinition[] = [
     name: 'evaluation.mass-rating-view',
     tables: ['mass_rating_view'],
     create: (db, t) => new MassRatingViewProjection(db, t('mass_rating_view')),
+  },
+  {
+    name: 'evaluation.training-view',
+    tables: ['training_class_view', 'training_trainee_view'],
+    create: (db, t) => new TrainingViewProjection(db, t),
   },
 ];

@@ -8,6 +8,7 @@ import { seedDemoAssessments } from './demo-assessments.seed';
 import { seedDemoBenchmarksPioneers } from './demo-benchmarks-pioneers.seed';
 import { seedDemoComments } from './demo-comments.seed';
 import { seedDemoInspections } from './demo-inspections.seed';
+import { seedDemoTraining } from './demo-training.seed';
 import { seedDemoMassEvaluation } from './demo-mass-evaluation.seed';
 import { seedDemoReviews } from './demo-reviews.seed';
 import type { DemoSeedReport } from './demo-support';
@@ -19,6 +20,7 @@ const slices = [
   seedDemoAssessments,
   seedDemoBenchmarksPioneers,
   seedDemoInspections,
+  seedDemoTraining,
 ];
 
 /** The demo county's running campaign, then each slice's demo data on top of it; idempotent. */
