@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@vanguard/event-store';
 import type { CommentEvent } from '@vanguard/evaluation-domain';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { commentsMigrations } from '../src/infrastructure/migrations/comments.migrations';
+import { CommentViewInspection1764780000000 } from '../src/infrastructure/migrations/inspections.migrations';
 import { CommentProjection } from '../src/infrastructure/projection/comments/comment.projection';
 
 const ORG = randomUUID();
@@ -78,7 +79,8 @@ describe(CommentProjection.name, () => {
 
   beforeAll(async () => {
     db = await createTestSchema('comment_view');
-    for (const M of commentsMigrations) await new M().up(db.pool as unknown as QueryRunner);
+    // The inspections slice added comment_view.inspection_id (ADR 0038), which the projection writes.
+    for (const M of [...commentsMigrations, CommentViewInspection1764780000000]) await new M().up(db.pool as unknown as QueryRunner);
     sut = new CommentProjection(db.pool);
   });
   afterAll(async () => {
