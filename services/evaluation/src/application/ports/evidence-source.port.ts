@@ -22,8 +22,8 @@ export interface EvidenceItem {
 
 /**
  * Where evidence comes from, one source per kind of fact: pledges, rectifications (leader
- * comments' and mass evaluations' findings), mass ratings; assistance deeds and visits and
- * training add one each when their slices land (register it in the reviews feature's list).
+ * comments', mass evaluations' and inspections' findings), mass ratings, training; assistance deeds
+ * and visits add one each when their slices land (register it in the reviews feature's list).
  */
 export interface EvidenceSource {
   readonly name: string;
