@@ -106,7 +106,12 @@ describe('democratic review (e2e)', () => {
     expect((await selfAssess(member)).body).toEqual({ version: 1 });
     const pack = await http().get(review(member, '/evidence')).set(as('township.secretary'));
     expect(pack.status).toBe(200);
-    expect(pack.body).toMatchObject({ memberId: member, orgId: VILLAGE, year: 2011, sources: ['pledge', 'rectification', 'mass_rating'] });
+    expect(pack.body).toMatchObject({
+      memberId: member,
+      orgId: VILLAGE,
+      year: 2011,
+      sources: ['pledge', 'rectification', 'mass_rating', 'training'],
+    });
     const byStream = Object.fromEntries((pack.body.items as { streamId: string }[]).map((i) => [i.streamId, i]));
     expect(byStream[`pledge-${kept.pledgeId}`]).toMatchObject({ kind: 'pledge.fulfilled', version: kept.version, on: '2011-06-20' });
     expect(byStream[`pledge-${lapsed.pledgeId}`]).toMatchObject({ kind: 'pledge.lapsed', version: lapsed.version });
