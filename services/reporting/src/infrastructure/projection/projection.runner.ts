@@ -25,6 +25,7 @@ export interface ProjectionRunnerOptions {
 export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ProjectionRunner.name);
   private consumer: EventConsumer<PoolClient> | undefined;
+  private starting: Promise<void> | undefined;
   private following: Following | undefined;
 
   constructor(
@@ -42,8 +43,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     this.start().catch((e: unknown) => this.logger.error(`reporting consumer did not start: ${String(e)}`));
   }
 
-  async start(): Promise<void> {
-    if (this.consumer) return;
+  /** Starts the consumer once; a second call waits for the first. */
+  start(): Promise<void> {
+    this.starting ??= this.startOnce();
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     const kafka = new Kafka({ clientId: 'reporting', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
     const contracts = reportingContracts(this.options.topicPrefix);
     const log: MessagingLogger = {
@@ -67,6 +73,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
+    // A start still connecting is waited for, so its consumer is stopped too.
+    await this.starting?.catch(() => undefined);
     const c = this.consumer;
     this.consumer = undefined;
     await c?.stop();

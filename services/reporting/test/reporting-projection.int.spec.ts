@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { ScopeService } from '@vanguard/auth';
+import { infraConfig } from '@vanguard/infra-config';
+import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { parsePeriod, type Period } from '../src/domain/period';
+import { ProjectionRunner } from '../src/infrastructure/projection/projection.runner';
+import { RPT_ORG_TABLE } from '../src/infrastructure/projection/projection-handlers';
+import { SqlFiguresReadModel } from '../src/infrastructure/sql-figures.read-model';
+import {
+  TOPICS,
+  TestPublisher,
+  deedDone,
+  memberState,
+  migrateReporting,
+  orgState,
+  pledgeMade,
+  type TestOrg,
+} from './support/reporting-events';
+
+const year: Period = parsePeriod('2026')!;
+
+describe('reporting projections (real Postgres and Kafka)', () => {
+  let db: TestSchema;
+  let runner: ProjectionRunner;
+  let publisher: TestPublisher;
+  let sut: SqlFiguresReadModel;
+  const county: TestOrg = { id: randomUUID(), parentId: null, path: [], code: '91', name: '测试旗委', level: 'county' };
+  const town: TestOrg = { id: randomUUID(), parentId: county.id, path: [], code: '9101', name: '测试镇党委', level: 'township' };
+  const village: TestOrg = { id: randomUUID(), parentId: town.id, path: [], code: '910101', name: '测试村党支部', level: 'village' };
+  const otherTown: TestOrg = { id: randomUUID(), parentId: county.id, path: [], code: '9102', name: '另一镇党委', level: 'township' };
+  Object.assign(county, { path: [county.id] });
+  Object.assign(town, { path: [county.id, town.id] });
+  Object.assign(village, { path: [county.id, town.id, village.id] });
+  Object.assign(otherTown, { path: [county.id, otherTown.id] });
+
+  beforeAll(async () => {
+    db = await createTestSchema('reporting_projection');
+    await migrateReporting(db.pool);
+    const prefix = testTopicPrefix('reporting-int');
+    runner = new ProjectionRunner(db.pool, new ScopeService({ table: RPT_ORG_TABLE }), {
+      enabled: true,
+      brokers: infraConfig().kafkaBrokers,
+      groupId: `reporting-int-${randomUUID()}`,
+      topicPrefix: prefix,
+    });
+    await runner.onApplicationBootstrap();
+    await runner.start();
+    publisher = new TestPublisher(prefix);
+    sut = new SqlFiguresReadModel(db.pool);
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await runner?.onModuleDestroy();
+    await db?.drop();
+  });
+
+  it('computes each figure per subtree and period from the events, lists the events behind it, and counts a redelivery once', async () => {
+    // Leaves first: a fact whose organisation arrives later is counted once the tree knows it.
+    const inVillage = pledgeMade(village.id, '2026-05-10T02:00:00.000Z');
+    const inVillageQ4 = pledgeMade(village.id, '2026-10-02T02:00:00.000Z');
+    const elsewhere = pledgeMade(otherTown.id, '2026-05-11T02:00:00.000Z');
+    const deed = deedDone(village.id, 6);
+    await publisher.publish(TOPICS.evaluation, inVillage, inVillageQ4, elsewhere, inVillage);
+    await publisher.publish(TOPICS.assistance, deed, deed);
+    await publisher.publish(TOPICS.memberState, memberState(village.id), memberState(village.id), memberState(otherTown.id));
+    await publisher.publish(
+      TOPICS.orgState,
+      orgState(county),
+      orgState(town, 2, { name: '测试镇党委（新）', contactPoints: 2 }),
+      orgState(town, 1), // an older state arriving late changes nothing
+      orgState(village),
+      orgState(otherTown),
+    );
+
+    const figures = await waitUntil(
+      'the township figures',
+      async () => {
+        const f = await sut.figures(town.id, year);
+        return f.get('pledges_made')?.value === 2 && f.get('members')?.value === 2 && f.get('deeds')?.value === 1 ? f : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    expect(figures.get('households_helped')?.value).toBe(6);
+    expect(figures.get('organizations')?.value).toBe(2);
+    expect(figures.get('contact_points')?.value).toBe(2);
+    // No event fed it: null, shown as 暂无数据, not 0.
+    expect(figures.get('comments')).toEqual({ key: 'comments', value: null, events: 0 });
+    expect((await sut.org(town.id))?.name).toBe('测试镇党委（新）');
+
+    const q2 = await sut.figures(town.id, parsePeriod('2026-Q2')!);
+    expect(q2.get('pledges_made')?.value).toBe(1);
+    expect((await sut.figures(county.id, year)).get('pledges_made')?.value).toBe(3);
+
+    const trace = await sut.trace('pledges_made', town.id, year, 100);
+    expect(trace.map((e) => e.eventId)).toEqual([inVillage.eventId, inVillageQ4.eventId]);
+    expect((await sut.trace('deeds', town.id, year, 100)).map((e) => e.eventId)).toEqual([deed.eventId]);
+  });
+});
