@@ -12,6 +12,7 @@ const safe = (): NodeJS.ProcessEnv => ({
   VG_SERVICE_DB_PASSWORD: 'another-s3cret',
   KEYCLOAK_URL: 'https://sso.example.org',
   VANGUARD_API_CLIENTS: 'console,county-a',
+  VANGUARD_BALLOT_KEY: 'an-operator-ballot-secret-of-32-chars-or-more',
 });
 
 const developmentPublic = rawPublicKey(OrgEventSigner.fromEnv({}).publicKey);
