@@ -74,8 +74,9 @@ export class ProjectionHub {
   }
 
   private async deliver(events: readonly RecordedEvent[]): Promise<void> {
-    // Independent tables: their statements overlap rather than queue one behind another.
-    await Promise.all(
+    // Independent tables: their statements overlap rather than queue one behind another. All
+    // settle before a failure is reported, so the page's retry never overlaps this attempt.
+    const outcomes = await Promise.allSettled(
       [...this.readModels].map(async ([name, m]) => {
         try {
           if (m.applyBatch) await m.applyBatch(events);
@@ -85,6 +86,8 @@ export class ProjectionHub {
         }
       }),
     );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Builds every registered read model the shared checkpoint does not cover yet, then records it as covered. */
