@@ -45,3 +45,4 @@ export { rebaseAfterRestore, type RebaseReport } from './restore';
 export * from './types';
 export { Upcasters, type Upcaster } from './upcasters';
 export { snapshotDue, snapshotUsable, type StoredSnapshot } from './snapshots';
+export * from './decider-streams';
