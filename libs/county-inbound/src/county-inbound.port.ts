@@ -1,0 +1,57 @@
+import type { EventEnvelope } from '@vanguard/contracts';
+
+/**
+ * The county system that sent a message, as its token proved it (never as the message
+ * claims): the Keycloak confidential client (`azp`), its service account and the county
+ * organisation in its `org_id` claim. A message may only touch that organisation's subtree.
+ */
+export interface CountySender {
+  readonly clientId: string;
+  readonly sub: string;
+  readonly countyOrgId: string;
+}
+
+/** Which service owns (applies, refuses and answers) a county message type. */
+export type CountyMessageOwner = 'organization' | 'evaluation' | 'assistance';
+
+/**
+ * One inbound county message that passed the gate: its sender is proven, its envelope and
+ * data parsed by the contract, it was never applied before (by county and message id) and it is
+ * not older than what was applied for its subject. `messageId` is the envelope's `eventId`,
+ * chosen by the county; `subject` is the Kafka key (the contract's stream, e.g.
+ * `roster-member-<memberId>`); `sequence` is the envelope's `streamVersion`, the county's own
+ * order for that subject.
+ */
+export interface CountyMessage<E extends EventEnvelope = EventEnvelope> {
+  readonly messageId: string;
+  readonly subject: string;
+  readonly sequence: number;
+  readonly sender: CountySender;
+  readonly event: E;
+}
+
+/** What the owning service did with a message; published on the county's reply topic. */
+export type CountyOutcome =
+  | { readonly outcome: 'applied'; readonly result?: Readonly<Record<string, string>> }
+  | { readonly outcome: 'refused'; readonly code: string; readonly reason: string };
+
+export const applied = (result?: Record<string, string>): CountyOutcome => ({ outcome: 'applied', ...(result ? { result } : {}) });
+export const refused = (code: string, reason: string): CountyOutcome => ({ outcome: 'refused', code, reason });
+
+/**
+ * Translates a batch of one message type into the owning service's command(s), inside the
+ * gate's transaction `tx` (the inbox, outcome rows and replies commit with the effect). One
+ * outcome per message, in order. A refusal is an outcome, not an exception: throw only for
+ * failures worth a retry (the whole batch then rolls back and is retried, then dead-lettered).
+ * Handlers are batch-shaped so a roster of 100,000 members costs a few statements per batch.
+ */
+export type CountyBatchHandler<TTx, E extends EventEnvelope = EventEnvelope> = (
+  messages: readonly CountyMessage<E>[],
+  tx: TTx,
+) => Promise<readonly CountyOutcome[]>;
+
+/**
+ * Is `orgId` inside the subtree of `countyOrgId`? Each service answers from its own copy of the
+ * organisation tree (libs/auth OrgTreeRunner / ScopeService).
+ */
+export type CountyScope = (countyOrgId: string, orgId: string) => Promise<boolean> | boolean;
