@@ -29,3 +29,28 @@ export { EvidenceBundleWriter, type BundleEvent, type BundleHeader, type BundleS
 export { verifyBundle, verifyTar, type BundleReport, type VerifyBundleOptions } from './bundle/bundle-verifier';
 export { BundleError, type BundleErrorCode } from './bundle/bundle-error';
 export { BUNDLE_FORMAT } from './bundle/bundle-layout';
+export {
+  COSIGNATURE_ALGORITHM,
+  CosignatureSigner,
+  CosignatureVerifier,
+  cosignatureKeyId,
+  cosignatureMessage,
+  parseCosignatureLine,
+  splitNote,
+  verifiedCosignatures,
+  type CosignatureLine,
+} from './note/cosignature';
+export {
+  DEVELOPMENT_WITNESSES,
+  DEVELOPMENT_WITNESS_QUORUM,
+  WITNESS_KEY_VARIABLE,
+  WITNESS_KEYS_VARIABLE,
+  WITNESS_QUORUM_VARIABLE,
+  developmentWitnessSigner,
+  generateWitnessKey,
+  isDevelopmentWitnessKey,
+  witnessKeyProblems,
+  witnessPolicyFromEnv,
+  witnessSignerFromEnv,
+  type WitnessPolicy,
+} from './note/witness-keys';
