@@ -28,6 +28,24 @@ export interface StreamsPort {
   ): Promise<number>;
 }
 
+/** One stream's part of `appendAll`: its events and the version the handler read. */
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly events: readonly { type: string; data: unknown }[];
+  readonly expectedVersion: number;
+  readonly context: StreamContext;
+}
+
+/** A handler's port that can also append to several streams at once, all or nothing. */
+export interface AtomicStreamsPort extends StreamsPort {
+  /**
+   * Appends each write expecting its version, in one transaction: a decision spanning streams
+   * (say a nomination endorsed and the unit's place granted) never lands half. Writes without
+   * events are skipped. Refuses with STREAM.CONCURRENT_CHANGE, naming the stream that moved.
+   */
+  appendAll(writes: readonly StreamWrite[]): Promise<number[]>;
+}
+
 /** Someone else changed the stream between our read and our append: the caller may retry. */
 export class ConcurrentChangeError extends DomainError {
   constructor(streamId: string) {
@@ -44,7 +62,7 @@ export class ConcurrentChangeError extends DomainError {
  * the folded version the expectation. `versionOf` gives the contract version each event type is
  * appended at (default the store's, 1).
  */
-export class DeciderStreams implements StreamsPort {
+export class DeciderStreams implements AtomicStreamsPort {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly versionOf?: (type: string) => number,
@@ -63,17 +81,46 @@ export class DeciderStreams implements StreamsPort {
     expectedVersion: number,
     context: StreamContext,
   ): Promise<number> {
-    const versionOf = this.versionOf;
     try {
-      const result = await this.store.append(
-        streamId,
-        events.map((e) => (versionOf ? { type: e.type, version: versionOf(e.type), data: e.data } : { type: e.type, data: e.data })),
-        { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion, context },
-      );
+      const result = await this.store.append(streamId, this.newEvents(events), {
+        expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
+        context,
+      });
       return result.nextExpectedVersion;
     } catch (e) {
-      if (e instanceof ConcurrencyError) throw new ConcurrentChangeError(streamId);
+      if (e instanceof ConcurrencyError) throw new ConcurrentChangeError(e.streamId);
       throw e;
     }
+  }
+
+  async appendAll(writes: readonly StreamWrite[]): Promise<number[]> {
+    const some = writes.filter((w) => w.events.length > 0);
+    if (some.length === 0) return writes.map((w) => w.expectedVersion);
+    if (some.length === 1) {
+      const w = some[0]!;
+      const next = await this.append(w.streamId, w.events, w.expectedVersion, w.context);
+      return writes.map((x) => (x === w ? next : x.expectedVersion));
+    }
+    try {
+      const results = await this.store.appendTogether(
+        some.map((w) => ({
+          streamId: w.streamId,
+          events: this.newEvents(w.events),
+          options: { expectedVersion: w.expectedVersion === 0 ? 'no_stream' : w.expectedVersion, context: w.context },
+        })),
+      );
+      return writes.map((w) => {
+        const i = some.indexOf(w);
+        return i >= 0 ? results[i]!.nextExpectedVersion : w.expectedVersion;
+      });
+    } catch (e) {
+      if (e instanceof ConcurrencyError) throw new ConcurrentChangeError(e.streamId);
+      throw e;
+    }
+  }
+
+  private newEvents(events: readonly { type: string; data: unknown }[]) {
+    const versionOf = this.versionOf;
+    return events.map((e) => (versionOf ? { type: e.type, version: versionOf(e.type), data: e.data } : { type: e.type, data: e.data }));
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import { toIso } from './append-request';
+import { appendTogether, type StreamAppend } from './append-together';
 import { Appender, type AppendOptions } from './appender';
 import { InvalidEventError } from './errors';
 import { EventRows } from './event-rows';
@@ -122,6 +123,14 @@ export class PostgresEventStore {
   /** Appends with optimistic concurrency and the hash chain; see Appender. */
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     return this.appender.append(streamId, events, options);
+  }
+
+  /**
+   * Appends to several streams atomically, each expecting its version: all commit or none
+   * does (see appendTogether). Results in the order given.
+   */
+  appendTogether(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return appendTogether(this.pool, (id, events, options) => this.appender.append(id, events, options), appends);
   }
 
   // ---------------------------------------------------------------- reads
