@@ -2,6 +2,8 @@ import { ContractRegistry } from './registry';
 import { assistanceContracts } from './assistance/assistance.contracts';
 import { commendationContracts } from './commendation';
 import { countyContracts } from './county/county.contracts';
+import { countyReplyContracts } from './county/county-reply.contracts';
+import { countyMemberLinkContracts } from './organization/county-member-link.contracts';
 import { evaluationContracts } from './evaluation';
 import { publicityContracts } from './publicity/publicity.contracts';
 import { organizationContracts } from './organization/organization.contracts';
@@ -19,9 +21,11 @@ export const publicContracts = new ContractRegistry([
   ...transferAndPostContracts,
   ...organizationV2Contracts,
   ...rosterStateContracts,
+  ...countyMemberLinkContracts,
   ...evaluationContracts,
   ...assistanceContracts,
   ...commendationContracts,
   ...publicityContracts,
   ...countyContracts,
+  ...countyReplyContracts,
 ]);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AnyEventContract } from './contract';
 import type { EventEnvelope } from './envelope';
 import { envelopeSchema } from './envelope.schema';
+import { isTopicPattern } from './topics';
 
 export type ContractViolationReason = 'malformed-envelope' | 'unknown-type' | 'schema-violation';
 
@@ -50,8 +51,9 @@ export class ContractRegistry {
     return c;
   }
 
+  /** Concrete topic names (what relays create); a parameterised address such as the county replies' is left out. */
   topics(): readonly string[] {
-    return [...new Set(this.all().map((c) => c.topic))].sort();
+    return [...new Set(this.all().map((c) => c.topic))].filter((t) => !isTopicPattern(t)).sort();
   }
 
   /**

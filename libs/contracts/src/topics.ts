@@ -12,3 +12,23 @@ export function deadLetterTopic(topic: string): string {
 
 /** County systems publish here; organization, evaluation and assistance consume it. */
 export const COUNTY_INBOUND_TOPIC = 'vanguard.county.inbound.v1';
+
+/**
+ * Where the platform answers a county system: one topic per county (its Keycloak client id),
+ * so Kafka ACLs can let each county read only its own replies. Key: the county's message id.
+ */
+export function countyReplyTopic(clientId: string): string {
+  if (!/^[a-z][a-z0-9-]*$/.test(clientId)) throw new Error(`invalid county client id: ${clientId}`);
+  return `vanguard.county.replies.${clientId}.v1`;
+}
+
+/**
+ * The reply topics as one parameterised address (AsyncAPI `{clientId}`): the reply contract's
+ * `topic`. Not a topic name — `ContractRegistry.topics()` leaves it out, so no relay tries to create it.
+ */
+export const COUNTY_REPLY_TOPIC_PATTERN = 'vanguard.county.replies.{clientId}.v1';
+
+/** Is `topic` a parameterised address (`{param}`) rather than a concrete topic name? */
+export function isTopicPattern(topic: string): boolean {
+  return topic.includes('{');
+}

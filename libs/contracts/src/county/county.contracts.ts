@@ -10,8 +10,9 @@ import { progressFitsPledgeAndQuarter } from './progress-fits-pledge-and-quarter
 import { tallyFits } from './tally-fits.refinement';
 
 // What county systems (Keycloak service accounts such as `county-songling`) publish on
-// vanguard.county.inbound.v1. Primitive values only. Organisations and members are named
-// by the platform's ids, the same ids the organization events carry. Members are never
+// vanguard.county.inbound.v1. Primitive values only. Organisations are named by the platform's
+// ids; members by the county system's own ids, which organization maps to platform members
+// (county_member_links, organization.CountyMemberLinked) and every translation uses. Members are never
 // identified by ID-card numbers or phone numbers: the schemas have no such fields, and
 // parsing drops any that a county system sends by mistake.
 //
@@ -24,6 +25,8 @@ import { tallyFits } from './tally-fits.refinement';
 const id = z.uuid();
 const personName = z.string().min(1).max(100);
 const note = z.string().min(1).max(2000);
+// Members in county messages are the county's own ids (issue 17); only this description says so.
+const COUNTY_MEMBER_ID = 'the county system’s own id for the person; organization maps it to a platform member (CountyMemberLinked)';
 
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) => refineBy(z.array(item).max(max), eachValueOnce);
 
@@ -45,7 +48,7 @@ export const CountyRosterMemberSynced = defineContract({
     'A county roster (花名册) holds this member as stated: the full current record, which creates the member or replaces ' +
     'the previous record. No ID-card number or phone number is carried. Consumed by organization. Key: `roster-member-<memberId>`.',
   schema: z.object({
-    memberId: id.describe('the member’s id, stable across syncs; the platform keeps it as the member’s id'),
+    memberId: id.describe(`${COUNTY_MEMBER_ID}; stable across syncs`),
     orgId: id.describe('the branch (党支部) or other organisation the member belongs to'),
     name: personName.describe('display name only'),
     status: memberStatusSchema,
@@ -65,7 +68,7 @@ export const CountyRosterMemberRemoved = defineContract({
     'A member was removed from a county roster (花名册) other than by transfer. Consumed by organization. ' +
     'Key: `roster-member-<memberId>`.',
   schema: z.object({
-    memberId: id,
+    memberId: id.describe(COUNTY_MEMBER_ID),
     orgId: id.describe('the organisation the member belonged to'),
     removedOn: daySchema,
     reason: z.string().min(1).max(500).optional(),
@@ -87,7 +90,7 @@ export const CountyPledgeProgressReported = defineContract({
     z.object({
       pledgeId: id,
       orgId: id.describe('the pledging organisation, or the branch of the pledging member'),
-      memberId: id.nullable().describe('the pledging member; null when the organisation itself pledged'),
+      memberId: id.nullable().describe(`the pledging member: ${COUNTY_MEMBER_ID}; null when the organisation itself pledged`),
       quarter: quarterSchema,
       itemsPledged: countSchema.min(1).describe('承诺事项: items pledged'),
       itemsCompleted: countSchema.describe('items done so far; at most itemsPledged'),
@@ -110,7 +113,7 @@ export const CountyDemocraticReviewTallied = defineContract({
     `${TALLY_RULE}. Consumed by evaluation. Key: \`democratic-review-<memberId>\`.`,
   schema: refineBy(
     z.object({
-      memberId: id,
+      memberId: id.describe(`the member reviewed: ${COUNTY_MEMBER_ID}`),
       orgId: id.describe('the branch that held the review'),
       year: yearSchema,
       heldOn: daySchema,
@@ -138,7 +141,7 @@ export const CountyMassEvaluationTallied = defineContract({
   schema: refineBy(
     z.object({
       orgId: id.describe('the organisation evaluated, or the branch of the member evaluated'),
-      memberId: id.nullable().describe('the member evaluated; null when the organisation itself is evaluated'),
+      memberId: id.nullable().describe(`the member evaluated: ${COUNTY_MEMBER_ID}; null when the organisation itself is evaluated`),
       period: periodSchema,
       heldOn: daySchema,
       ballotsIssued,
@@ -188,7 +191,7 @@ export const CountyVisitLogged = defineContract({
     'names or personal numbers. Consumed by assistance. Key: `field-diary-<cadreId>`, so one cadre’s visits stay in order.',
   schema: z.object({
     visitId: id,
-    cadreId: id.describe('the visiting cadre’s member id'),
+    cadreId: id.describe(`the visiting cadre: ${COUNTY_MEMBER_ID}`),
     cadreName: personName,
     orgId: id.describe('the village or community organisation where the households live'),
     visitedOn: daySchema,

@@ -3,7 +3,7 @@ import type { AnyEventContract } from '../contract';
 import { ENVELOPE_HEADERS } from '../envelope';
 import { envelopeSchema } from '../envelope.schema';
 import type { ContractRegistry } from '../registry';
-import { COUNTY_INBOUND_TOPIC, deadLetterTopic } from '../topics';
+import { COUNTY_INBOUND_TOPIC, COUNTY_REPLY_TOPIC_PATTERN, deadLetterTopic } from '../topics';
 import { REFINEMENTS, REFINEMENTS_RECORDED, type JsonSchema } from '../compatibility/json-schema';
 import { refinementsOf } from '../refinements';
 import { toYaml } from './yaml';
@@ -75,24 +75,31 @@ const headersSchema = {
 
 export function asyncApiDocument(registry: ContractRegistry): Record<string, unknown> {
   const contracts = registry.all();
-  const topics = [...new Set([...registry.topics(), COUNTY_INBOUND_TOPIC])].sort();
+  const topics = [...new Set([...contracts.map((c) => c.topic), COUNTY_INBOUND_TOPIC])].sort();
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   for (const topic of topics) {
     const own = contracts.filter((c) => c.topic === topic);
     const id = channelId(topic);
     const inbound = topic === COUNTY_INBOUND_TOPIC;
+    const replies = topic === COUNTY_REPLY_TOPIC_PATTERN;
     channels[id] = {
       address: topic,
       title: topic,
-      description: inbound
-        ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
-          'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
-          `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
-        : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
-          `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
+      ...(replies ? { parameters: { clientId: { description: 'the county system’s Keycloak client id, e.g. county-songling' } } } : {}),
+      description: replies
+        ? 'One topic per county system: the outcome of each of its inbound messages (applied, refused with a code and reason, ' +
+          'or duplicate with the original outcome), written by the owning service in the transaction that applied it. ' +
+          'Key = `county-message-<messageId>`; at least once, so a county keys replies by data.messageId. ' +
+          'Kafka ACLs let each county principal read only its own topic.'
+        : inbound
+          ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
+            'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
+            `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
+          : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
+            `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
       messages: Object.fromEntries(own.map((c) => [messageId(c), { $ref: `#/components/messages/${messageId(c)}` }])),
-      bindings: { kafka: { topic, bindingVersion: '0.5.0' } },
+      bindings: { kafka: replies ? { bindingVersion: '0.5.0' } : { topic, bindingVersion: '0.5.0' } },
     };
     operations[`${inbound ? 'receive' : 'send'}-${id}`] = {
       action: inbound ? 'receive' : 'send',
