@@ -13,6 +13,7 @@ import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http
 import { TrailHttpController } from './interface/http/trail.http.controller';
 import { ProofsHttpController } from './interface/http/proofs.http.controller';
 import { ProofLogs } from './application/proof-logs';
+import { ProgrammesHttpController } from './interface/http/programmes.http.controller';
 
 /** Composition root of the audit service: a read-only reader over the audited stores, and the auditors' trail. */
 @Module({})
@@ -31,7 +32,7 @@ export class AuditModule {
           useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
         }),
       ],
-      controllers: [AuditHttpController, TrailHttpController, ProofsHttpController],
+      controllers: [AuditHttpController, TrailHttpController, ProofsHttpController, ProgrammesHttpController],
       providers: [
         { provide: LongWork, useValue: longWork },
         {

@@ -1,7 +1,9 @@
+import type { RecordedEvent } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
 import { DECISION_REPLAYERS, massEvaluationDecider, replayDecision, type ReplayFacts } from '@vanguard/evaluation-domain';
 import type { AuditReader } from './audit-reader';
 import { AuditRefusal } from './audit-refusal';
+import { COMMENDATION_REPLAYERS, explainEligibilityCheck } from './explain-commendation';
 import { diffFields } from './field-diff';
 import { redact } from './redaction';
 
@@ -20,6 +22,10 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
   if (!event) throw AuditRefusal.notFound(`version ${version} of ${streamId}`);
   const decision = (event.data as DecisionData | null)?.decision;
   if (!decision) throw AuditRefusal.notReplayable('AUDIT.NOT_A_DECISION', `${event.type} 不是决定 / ${event.type} records no decision`);
+  if (kind.context === 'commendation' && COMMENDATION_REPLAYERS.has(event.type)) {
+    const replay = await explainEligibilityCheck(reader, event);
+    return { ...header(streamId, version, event, decision), ...replay };
+  }
   if (kind.context !== 'evaluation' || !DECISION_REPLAYERS[event.type])
     throw AuditRefusal.notReplayable(
       'AUDIT.NO_REPLAYER',
@@ -41,19 +47,25 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
   const recorded = redact(replay.recorded.map((e) => ({ type: e.type, data: e.data })));
   const replayed = redact(replay.replayed.map((e) => ({ type: e.type, data: e.data })));
   return {
+    ...header(streamId, version, event, decision),
+    ruleVersionsRun: replay.ruleVersions,
+    reproduced: replay.matches,
+    refusal: replay.refusal,
+    differences: replay.matches ? [] : diffFields(recorded, replayed),
+    recorded,
+    replayed,
+  };
+}
+
+function header(streamId: string, version: number, event: RecordedEvent, decision: NonNullable<DecisionData['decision']>) {
+  return {
     streamId,
     version,
     type: event.type,
     recordedAt: event.recordedAt,
     decidedBy: event.actor.sub,
     rule: decision.rule ?? null,
-    ruleVersionsRun: replay.ruleVersions,
     inputs: decision.inputs ?? [],
-    reproduced: replay.matches,
-    refusal: replay.refusal,
-    differences: replay.matches ? [] : diffFields(recorded, replayed),
-    recorded,
-    replayed,
   };
 }
 
