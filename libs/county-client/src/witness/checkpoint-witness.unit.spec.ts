@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  developmentLogSigner,
+  developmentWitnessSigner,
+  NoteSigner,
+  signCheckpoint,
+  TransparencyLog,
+  type SignedCheckpoint,
+} from '@vanguard/transparency-log';
+import { CheckpointWitness } from './checkpoint-witness';
+import { WitnessStateFile } from './witness-state-file';
+
+const ORIGIN = 'vanguard.example/evaluation';
+const logKey = developmentLogSigner(ORIGIN);
+const text = (stream: string, version: number) => JSON.stringify({ streamId: stream, streamVersion: version, data: { n: version } });
+
+/** A log of `n` events; `seed` varies the texts, so two logs of one size differ. */
+function logOf(n: number, seed = 'a'): TransparencyLog {
+  const log = new TransparencyLog(ORIGIN);
+  for (let v = 1; v <= n; v++) log.append({ text: text(`pledge-${seed}`, v), stream: `pledge-${seed}`, version: v });
+  return log;
+}
+
+describe('a county witness (tlog-witness add-checkpoint, tlog-cosignature)', () => {
+  let file: string;
+  let sut: CheckpointWitness;
+  const signer = developmentWitnessSigner('county-songling');
+  const add = (cp: SignedCheckpoint, oldSize: number, proof: Buffer[] = []) => sut.addCheckpoint({ oldSize, proof, checkpoint: cp.text });
+  const body = (cp: SignedCheckpoint) => cp.text.slice(0, cp.text.lastIndexOf('\n\n') + 1);
+
+  beforeEach(() => {
+    file = path.join(mkdtempSync(path.join(tmpdir(), 'witness-')), 'state.json');
+    sut = new CheckpointWitness({
+      logKey: logKey.verifier,
+      origin: ORIGIN,
+      signer,
+      state: new WitnessStateFile(file),
+      now: () => 1_800_000_000_000,
+    });
+  });
+
+  it('addCheckpoint_FirstThenAConsistentGrowth_CosignsBothAndKeepsTheLargestTree', async () => {
+    const log = logOf(7);
+    const first = log.checkpoint(logKey);
+    const a = await add(first, 0);
+    expect(a).toMatchObject({ outcome: 'cosigned', size: 7, firstSeen: true });
+    for (let v = 8; v <= 13; v++) log.append({ text: text('pledge-a', v), stream: 'pledge-a', version: v });
+    const next = log.checkpoint(logKey);
+    const b = await add(next, 7, log.consistencyProof(7, 13));
+    expect(b).toMatchObject({ outcome: 'cosigned', size: 13, firstSeen: false });
+    expect(b.outcome === 'cosigned' && signer.verifier.verifyLine(body(next), b.cosignature)).toEqual({ time: 1_800_000_000 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ origin: ORIGIN, size: 13, root: next.body.root.toString('base64') });
+  });
+
+  it('addCheckpoint_OfASmallerTree_RefusesARollbackAndSaysWhy', async () => {
+    const log = logOf(9);
+    const nine = log.checkpoint(logKey);
+    await add(nine, 0);
+    const five = signCheckpoint({ origin: ORIGIN, size: 5, root: log.root(5) }, logKey);
+    expect(await sut.addCheckpoint({ oldSize: 9, proof: [], checkpoint: five })).toEqual({
+      outcome: 'refused',
+      code: 'WITNESS.ROLLBACK',
+      reason: expect.stringMatching(/seen a tree of 9 entries; the checkpoint has only 5/),
+      witnessSize: 9,
+    });
+  });
+
+  it('addCheckpoint_SameSizeOtherRoot_RefusesAFork', async () => {
+    await add(logOf(6).checkpoint(logKey), 0);
+    const other = logOf(6, 'b').checkpoint(logKey);
+    expect(await add(other, 6)).toMatchObject({
+      outcome: 'refused',
+      code: 'WITNESS.FORK',
+      reason: expect.stringMatching(/at size 6 this witness saw root/),
+    });
+  });
+
+  it('addCheckpoint_LargerTreeThatDoesNotExtendTheSeenOne_RefusesAForkWhateverProofIsOffered', async () => {
+    await add(logOf(6).checkpoint(logKey), 0);
+    const forked = logOf(10, 'b'); // another history, validly signed by the log key
+    const answer = await add(forked.checkpoint(logKey), 6, forked.consistencyProof(6, 10));
+    expect(answer).toMatchObject({ outcome: 'refused', code: 'WITNESS.FORK', reason: expect.stringMatching(/not an extension of the 6/) });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ size: 6 }); // nothing recorded
+  });
+
+  it('addCheckpoint_SignedByAnotherKeyOrStaleOldSize_Refuses', async () => {
+    const log = logOf(4);
+    const intruder = new NoteSigner(ORIGIN, Buffer.alloc(32, 9));
+    expect(await add(log.checkpoint(intruder), 0)).toMatchObject({ code: 'WITNESS.BAD_CHECKPOINT' });
+    await add(log.checkpoint(logKey), 0);
+    log.append({ text: text('pledge-a', 5), stream: 'pledge-a', version: 5 });
+    expect(await add(log.checkpoint(logKey), 2, log.consistencyProof(2, 5))).toMatchObject({
+      code: 'WITNESS.OLD_SIZE_MISMATCH',
+      witnessSize: 4,
+    });
+  });
+});

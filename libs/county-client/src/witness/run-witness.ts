@@ -1,0 +1,113 @@
+import {
+  developmentLogSigner,
+  isDevelopmentLogKey,
+  NoteVerifier,
+  witnessKeyProblems,
+  witnessSignerFromEnv,
+} from '@vanguard/transparency-log';
+import { AuditWitnessApi, type WitnessLogApi } from './audit-witness-api';
+import { CheckpointWitness, type WitnessAnswer } from './checkpoint-witness';
+import { WitnessStateFile } from './witness-state-file';
+
+/** The log's verifier key the witness trusts (the operator publishes it); else the development log key. */
+export const LOG_VKEY_VARIABLE = 'VANGUARD_LOG_VKEY';
+
+/**
+ * One round: fetch the proof from the witness's own size to `checkpoint`'s, let the witness
+ * decide, and hand a cosignature in. The witness asks for the proof itself, from the size it
+ * holds, so a log cannot choose which history it is compared with.
+ */
+export async function witnessCheckpoint(
+  witness: CheckpointWitness,
+  log: WitnessLogApi,
+  checkpoint: string,
+): Promise<WitnessAnswer & { witnessed?: boolean }> {
+  const oldSize = (await witness.head())?.size ?? 0;
+  const size = Number(checkpoint.split('\n')[1]);
+  const proof = oldSize > 0 && Number.isSafeInteger(size) && size > oldSize ? await log.consistency(oldSize, size).catch(() => []) : [];
+  const answer = await witness.addCheckpoint({ oldSize, proof, checkpoint });
+  if (answer.outcome !== 'cosigned') return answer;
+  const submitted = await log.submitCosigned(checkpoint + answer.cosignature);
+  return { ...answer, witnessed: submitted.witnessed };
+}
+
+export interface RunWitnessOptions {
+  /** The county's Keycloak client id: names the development witness key (e.g. county-songling). */
+  readonly client: string;
+  readonly auditUrl: string;
+  readonly context?: 'evaluation' | 'commendation';
+  /** Where the last checkpoint seen is kept. */
+  readonly stateFile: string;
+  /** Poll every so many ms; once when absent. */
+  readonly intervalMs?: number;
+  readonly signal?: AbortSignal;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly print?: (line: string) => void;
+}
+
+/** Builds the witness from the environment; refuses development keys in production mode. */
+export function witnessFromEnv(options: Pick<RunWitnessOptions, 'client' | 'context' | 'stateFile' | 'env'>): CheckpointWitness {
+  const env = options.env ?? process.env;
+  const context = options.context ?? 'evaluation';
+  const origin = `vanguard.example/${context}`;
+  const vkey = env[LOG_VKEY_VARIABLE]?.trim();
+  const logKey = vkey ? NoteVerifier.parse(vkey) : developmentLogSigner(origin).verifier;
+  if (env['VANGUARD_ENV'] === 'production' || env['NODE_ENV'] === 'production') {
+    const problems = witnessKeyProblems(env, 'county-witness');
+    if (isDevelopmentLogKey(logKey)) problems.push(`${LOG_VKEY_VARIABLE} must name the operator's log key, not the development one.`);
+    if (problems.length) throw new Error(`the witness refuses to start in production mode:\n- ${problems.join('\n- ')}`);
+  }
+  return new CheckpointWitness({
+    logKey,
+    origin: logKey.name,
+    signer: witnessSignerFromEnv(env, options.client),
+    state: new WitnessStateFile(options.stateFile),
+  });
+}
+
+/**
+ * `npm run county -- witness`: asks the audit service for its latest checkpoint, checks and
+ * cosigns it, and hands the cosignature back — once, or every `intervalMs` until `signal`.
+ * Returns the last round's answer.
+ */
+export async function runWitness(options: RunWitnessOptions): Promise<WitnessAnswer & { witnessed?: boolean }> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const witness = witnessFromEnv(options);
+  const log = new AuditWitnessApi(options.auditUrl, options.context ?? 'evaluation');
+  for (;;) {
+    const answer = await witnessCheckpoint(witness, log, await log.latestCheckpoint());
+    print(
+      answer.outcome === 'cosigned'
+        ? `[witness ${witness.name}] cosigned size ${answer.size}${answer.firstSeen ? ' (first checkpoint seen: trusted on first use)' : ''}${answer.witnessed ? '; the checkpoint is witnessed' : ''}`
+        : `[witness ${witness.name}] refused ${answer.code}: ${answer.reason}`,
+    );
+    if (!options.intervalMs || options.signal?.aborted) return answer;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, options.intervalMs);
+      options.signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
+    if (options.signal?.aborted) return answer;
+  }
+}
+
+/** `witness --client <id> --audit <url> --state <file> [--context evaluation] [--every <seconds>]`, for the county CLI to call. */
+export async function witnessCommand(argv: readonly string[]): Promise<number> {
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const client = arg('client') ?? 'county-songling';
+  const context = arg('context') === 'commendation' ? 'commendation' : 'evaluation';
+  const every = arg('every');
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const answer = await runWitness({
+    client,
+    context,
+    auditUrl: arg('audit') ?? process.env['VANGUARD_AUDIT_URL'] ?? 'http://127.0.0.1:3006',
+    stateFile: arg('state') ?? `.vanguard/witness/${client}-${context}.json`,
+    ...(every ? { intervalMs: Number(every) * 1000 } : {}),
+    signal: abort.signal,
+  });
+  return answer.outcome === 'cosigned' ? 0 : 1;
+}
