@@ -8,3 +8,4 @@ export * from './operator-endpoints';
 export * from './storable-text';
 export * from './pagination';
 export * from './domain-error.interceptor';
+export * from './rate-limit';

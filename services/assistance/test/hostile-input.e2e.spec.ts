@@ -19,8 +19,13 @@ describe('assistance hostile input', () => {
       .set(as())
       .send({ villageId: village, name: '道路', category: 'road_hardening', budgetFen: 1000, beneficiaryHouseholds: 1, plannedOn });
 
+  const disclosureBudget = 5;
+
   beforeAll(async () => {
+    // The public page's per-address budget is read when the app is made; a small one keeps the flood short.
+    process.env['ASSISTANCE_DISCLOSURE_RPM'] = String(disclosureBudget);
     app = await createAssistanceTestApp();
+    delete process.env['ASSISTANCE_DISCLOSURE_RPM'];
     db = assistanceDb();
     token = await tokenFor('county.assistance');
     village = await freshVillage(db, '910425101');
@@ -82,5 +87,20 @@ describe('assistance hostile input', () => {
     expect([goals.status, goals.body.errors[0].field]).toEqual([400, 'goals']);
     const future = await plan(dayFromToday(2));
     expect([future.status, future.body.code]).toEqual([422, 'DAY.IN_FUTURE']);
+  });
+
+  it('limits the public page per address: a flood gets 429 with Retry-After and no village data', async () => {
+    const statuses: number[] = [];
+    let refused: request.Response | undefined;
+    for (let i = 0; i < disclosureBudget + 3; i++) {
+      const res = await http().get(`/public/villages/${village}`);
+      statuses.push(res.status);
+      if (res.status === 429) refused ??= res;
+    }
+    expect(statuses.slice(0, disclosureBudget)).toEqual(Array(disclosureBudget).fill(200));
+    expect(statuses.slice(disclosureBudget)).toEqual([429, 429, 429]);
+    expect(refused!.body.code).toBe('LIMIT.TOO_MANY');
+    expect(Number(refused!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(refused!.body)).not.toContain(village);
   });
 });

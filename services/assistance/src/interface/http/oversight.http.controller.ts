@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Public, Roles } from '@vanguard/auth';
+import { perAddressRateGuard } from '@vanguard/http';
 import { ListByVillageQuery } from './dto/pairing.dto';
 import type { Actor } from '../../application/ports/context.port';
 import {
@@ -55,13 +56,18 @@ export class OversightHttpController {
   }
 }
 
+/** Requests a minute each address may make of the public page (`ASSISTANCE_DISCLOSURE_RPM`, default 600). */
+const disclosurePerMinute = (): number => Number(process.env['ASSISTANCE_DISCLOSURE_RPM'] ?? 600);
+
 @ApiTags('public')
 @Controller('public')
+@UseGuards(perAddressRateGuard(disclosurePerMinute, { zh: '请求', en: 'reads' }))
 export class DisclosureHttpController {
   constructor(@Inject(OVERSIGHT_READ_MODEL) private readonly reads: OversightReadModel) {}
 
   @Public()
   @Get('villages/:id')
+  @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   @ApiOperation({ summary: '村务公开 / a village’s projects, money in and out, milestones and deeds; no personal data, no token' })
   async village(@Param('id', uuidParam('id')) id: string): Promise<DisclosureView> {
     const view = await this.reads.disclosure(id);

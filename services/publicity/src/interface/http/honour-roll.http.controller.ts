@@ -1,7 +1,6 @@
 import {
   Controller,
   Get,
-  HttpException,
   HttpStatus,
   Injectable,
   Query,
@@ -14,35 +13,23 @@ import {
 import { ApiHeader, ApiNotModifiedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@vanguard/auth';
-import { PaginationQuery } from '@vanguard/http';
+import { PaginationQuery, TokenBuckets, tooManyRequests } from '@vanguard/http';
 import { HonourRollService, type HonourRollChange, type HonourRollEntry } from '../../application/honour-roll.service';
 
-/** Per-address token buckets, bounded in memory; each replica counts its own (as commendation's public notice does). */
+/** Per-address budget of honour-roll reads (each replica counts its own, as commendation's public notice does). */
 export class HonourRollRateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
+  private readonly buckets: TokenBuckets;
   constructor(
-    private readonly perMinute: number,
+    perMinute: number,
     private readonly now: () => number = Date.now,
-    private readonly maxKeys = 100_000,
+    maxKeys?: number,
   ) {
-    this.perMs = perMinute / 60_000;
+    this.buckets = TokenBuckets.perMinute(perMinute, maxKeys);
   }
 
   /** 0 when a read is allowed, else the milliseconds until one is. */
   take(key: string): number {
-    const now = this.now();
-    const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * this.perMs);
-    b.at = now;
-    this.buckets.delete(key);
-    this.buckets.set(key, b);
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - b.tokens) / this.perMs);
+    return this.buckets.take(key, this.now());
   }
 }
 
@@ -52,15 +39,7 @@ export class HonourRollRateGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<Request>();
     const waitMs = this.limiter.take(req.socket.remoteAddress ?? 'unknown');
-    if (waitMs > 0)
-      throw new HttpException(
-        {
-          code: 'LIMIT.TOO_MANY',
-          message: '请求过于频繁，请稍后再试 / too many reads; try again later',
-          retryAfterSec: Math.max(1, Math.ceil(waitMs / 1000)),
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+    if (waitMs > 0) throw tooManyRequests(waitMs, { zh: '请求', en: 'reads' });
     return true;
   }
 }
