@@ -16,7 +16,7 @@ export interface TokenVerifierOptions {
   readonly allowedClients: readonly string[];
   /** How many verified tokens to remember (default 5,000; 0 turns the cache off). */
   readonly cacheSize?: number;
-  /** How long a verified token is remembered at most, in ms (default 60 s; never past its `exp`). */
+  /** How long a verified signature is remembered, in ms (default 60 s); `exp`/`nbf` are checked on every use. */
   readonly cacheTtlMs?: number;
 }
 
@@ -37,6 +37,15 @@ export class TokenRejectedError extends Error {
   }
 }
 
+/** A verified token: its principal, its time claims (checked per use) and how long we trust the verdict. */
+interface Remembered {
+  readonly principal: Principal;
+  readonly exp: number;
+  readonly iat: number;
+  readonly nbf: number | undefined;
+  readonly rememberedUntil: number;
+}
+
 /**
  * Validates Keycloak access tokens offline against the realm's JWKS (ADR 0003).
  * jose caches the key set and refetches it when a token names an unknown `kid`
@@ -51,7 +60,7 @@ export class TokenVerifier {
    * offline anyway (no revocation), so remembering a verdict until min(exp, TTL) changes no
    * guarantee. Insertion order makes the Map an LRU-ish bound.
    */
-  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+  private readonly verified = new Map<string, Remembered>();
 
   constructor(
     private readonly options: TokenVerifierOptions,
@@ -63,23 +72,45 @@ export class TokenVerifier {
       keys ?? createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
   }
 
+  /** Verifies a token presented now (an HTTP request). */
   async verify(token: string): Promise<Principal> {
-    const hit = this.verified.get(token);
-    if (hit && hit.until > Date.now()) return hit.principal;
-    if (hit) this.verified.delete(token);
-    const { principal, exp } = await this.check(token);
-    this.remember(token, principal, exp);
-    return principal;
+    return this.verifyAt(token, new Date());
   }
 
-  private remember(token: string, principal: Principal, exp: number): void {
+  /**
+   * Verifies a token as of `at` instead of now: the instant a broker stamped the record that
+   * carried it (LogAppendTime), so a message that waited in a topic is judged by when it was
+   * sent, not by when a lagging consumer reads it. Signature, issuer, audience, type and client
+   * are checked as in `verify`; `exp` and `nbf` against `at` (with the clock tolerance); and a
+   * token issued after `at` is refused, since no honest record can carry a token minted after
+   * the broker received it (the sign of a producer-chosen, backdated timestamp).
+   */
+  async verifyAt(token: string, at: Date): Promise<Principal> {
+    const atMs = at.getTime();
+    if (!Number.isFinite(atMs)) throw new TokenRejectedError('AUTH.TOKEN_INVALID', 'token invalid (no instant to check it at)');
+    const hit = this.verified.get(token);
+    const fresh = hit !== undefined && hit.rememberedUntil > Date.now();
+    // The cache remembers that the signature and the time-free claims held; times are checked
+    // against `at` on every hit. Only a clearly valid instant is answered from it: anything
+    // near a bound goes through the full check, which applies the tolerance and says why.
+    if (fresh && hit.exp * 1000 > atMs && (hit.nbf ?? 0) * 1000 <= atMs && hit.iat * 1000 <= atMs) return hit.principal;
+    if (hit && !fresh) this.verified.delete(token);
+    const verdict = await this.check(token, at);
+    if (!fresh) this.remember(token, verdict);
+    return verdict.principal;
+  }
+
+  private remember(token: string, verdict: Remembered): void {
     const size = this.options.cacheSize ?? 5_000;
     if (size <= 0) return;
     if (this.verified.size >= size) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { principal, until: Math.min(exp * 1000, Date.now() + (this.options.cacheTtlMs ?? 60_000)) });
+    // Remembered for the TTL whatever its exp: each use checks exp against its own instant, so an
+    // expired token is still refused by `verify`, while a backlog read a day late (`verifyAt` of
+    // old instants) checks each token's signature once per TTL, not once per message.
+    this.verified.set(token, { ...verdict, rememberedUntil: Date.now() + (this.options.cacheTtlMs ?? 60_000) });
   }
 
-  private async check(token: string): Promise<{ principal: Principal; exp: number }> {
+  private async check(token: string, at: Date): Promise<Remembered> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -87,6 +118,7 @@ export class TokenVerifier {
         algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'],
         clockTolerance: this.options.clockToleranceSec ?? 5,
         requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: at,
       });
       // An ID token can name the API as audience too; only Keycloak's access tokens say Bearer.
       if (payload['typ'] !== 'Bearer') {
@@ -102,7 +134,11 @@ export class TokenVerifier {
           `该客户端无权调用接口 / client ${typeof azp === 'string' ? JSON.stringify(azp) : '(none)'} may not call this API`,
         );
       }
-      return { principal: principalFromClaims(payload), exp: payload.exp! };
+      const tolerance = this.options.clockToleranceSec ?? 5;
+      if (payload.iat! > at.getTime() / 1000 + tolerance) {
+        throw new TokenRejectedError('AUTH.TOKEN_INVALID', 'token invalid (issued after the instant it is checked at)');
+      }
+      return { principal: principalFromClaims(payload), exp: payload.exp!, iat: payload.iat!, nbf: payload.nbf, rememberedUntil: 0 };
     } catch (e) {
       if (e instanceof TokenRejectedError) throw e;
       if (e instanceof errors.JWTExpired) throw new TokenRejectedError('AUTH.TOKEN_EXPIRED', 'token expired');

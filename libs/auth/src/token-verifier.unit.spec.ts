@@ -148,4 +148,67 @@ describe(TokenVerifier.name, () => {
     await verifier.verify(a!);
     expect(lookups.n).toBe(4);
   });
+
+  describe('verifyAt (a record checked at its broker timestamp)', () => {
+    const nowSec = () => Math.floor(Date.now() / 1000);
+    /** A token issued `issuedAgoSec` ago that lived `lifeSec`. */
+    const tokenFrom = (issuedAgoSec: number, lifeSec: number) =>
+      new SignJWT({ typ: 'Bearer', azp: 'vanguard-console', org_id: 'o1' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setSubject('svc-1')
+        .setIssuedAt(nowSec() - issuedAgoSec)
+        .setExpirationTime(nowSec() - issuedAgoSec + lifeSec)
+        .sign(privateKey);
+    const at = (agoSec: number) => new Date(Date.now() - agoSec * 1000);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof TokenRejectedError ? e.code : String(e)),
+      );
+
+    it('verifyAt_WhenTheTokenWasValidAtTheInstantButHasExpiredSince_AcceptsIt', async () => {
+      const { verifier } = counting();
+      // Issued a day ago for 5 minutes; the record was stamped a minute after issue.
+      const token = await tokenFrom(86_400, 300);
+
+      expect(await code(verifier.verifyAt(token, at(86_340)))).toBe('accepted');
+      expect(await code(verifier.verify(token))).toBe('AUTH.TOKEN_EXPIRED');
+    });
+
+    it('verifyAt_WhenTheTokenHadExpiredAtTheInstant_RefusesIt', async () => {
+      const { verifier } = counting();
+      const token = await tokenFrom(86_400, 300);
+
+      expect(await code(verifier.verifyAt(token, at(86_000)))).toBe('AUTH.TOKEN_EXPIRED');
+    });
+
+    it('verifyAt_WhenTheTokenWasIssuedAfterTheInstant_RefusesIt (a backdated record)', async () => {
+      const { verifier } = counting();
+      const token = await tokenFrom(0, 300);
+
+      expect(await code(verifier.verifyAt(token, at(600)))).toBe('AUTH.TOKEN_INVALID');
+    });
+
+    it('verifyAt_WhenTheTokenIsRemembered_ChecksExpAgainstEachInstantWithoutRecheckingTheSignature', async () => {
+      const { verifier, lookups } = counting();
+      const token = await tokenFrom(1_000, 300);
+
+      expect(await code(verifier.verifyAt(token, at(900)))).toBe('accepted');
+      expect(await code(verifier.verifyAt(token, at(800)))).toBe('accepted');
+      expect(lookups.n).toBe(1);
+      // Remembered, but expired at this later instant and now: the cache answers neither.
+      expect(await code(verifier.verifyAt(token, at(600)))).toBe('AUTH.TOKEN_EXPIRED');
+      expect(await code(verifier.verify(token))).toBe('AUTH.TOKEN_EXPIRED');
+      // And a remembered token is refused for an instant before it was issued.
+      expect(await code(verifier.verifyAt(token, at(1_200)))).toBe('AUTH.TOKEN_INVALID');
+    });
+
+    it('verifyAt_WhenTheInstantIsNotADate_RefusesTheToken', async () => {
+      const { verifier } = counting();
+
+      expect(await code(verifier.verifyAt(await tokenFrom(0, 300), new Date(Number.NaN)))).toBe('AUTH.TOKEN_INVALID');
+    });
+  });
 });
