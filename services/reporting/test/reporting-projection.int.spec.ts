@@ -96,4 +96,29 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     expect(trace.map((e) => e.eventId)).toEqual([inVillage.eventId, inVillageQ4.eventId]);
     expect((await sut.trace('deeds', town.id, year, 100)).map((e) => e.eventId)).toEqual([deed.eventId]);
   });
+
+  it('deletes the projected member or organisation when its state topic carries a tombstone, so it stops counting', async () => {
+    const branch: TestOrg = { id: randomUUID(), parentId: county.id, path: [], code: '9103', name: '将撤销的支部', level: 'village' };
+    Object.assign(branch, { path: [county.id, branch.id] });
+    const stays = randomUUID();
+    const purged = randomUUID();
+    await publisher.publish(TOPICS.orgState, orgState(branch));
+    await publisher.publish(TOPICS.memberState, memberState(branch.id, stays), memberState(branch.id, purged));
+    await waitUntil('the branch and its two members', async () => (await sut.figures(branch.id, year)).get('members')?.value === 2, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+
+    await publisher.tombstone(TOPICS.memberState, `member-${purged}`);
+    const members = async () => (await sut.figures(branch.id, year)).get('members')?.value;
+    await waitUntil('the purged member to stop counting', async () => (await members()) === 1, { timeoutMs: 30_000, intervalMs: 100 });
+
+    await publisher.tombstone(TOPICS.orgState, `organization-${branch.id}`);
+    await waitUntil('the purged organisation to leave the tree', async () => (await sut.org(branch.id)) === undefined, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    const countyOrgs = (await sut.figures(county.id, year)).get('organizations')?.value;
+    expect(countyOrgs).toBe(4); // county, town, village, other town — not the purged branch
+  });
 });

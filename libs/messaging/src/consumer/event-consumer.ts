@@ -58,6 +58,40 @@ export interface EventConsumerOptions<TTx> {
    * stop (kafkajs's own default, 5 s, made every shutdown and every test teardown wait 5 s).
    */
   readonly maxWaitTimeInMs?: number;
+  /**
+   * A record with a null value on a compacted topic (a row truly deleted): called in partition
+   * order, after every earlier message of the partition is committed and before any later one.
+   * The effect must be idempotent (a delete by key): tombstones carry no event id for the inbox.
+   * Without it a tombstone is dead-lettered as `malformed-json`.
+   */
+  readonly onTombstone?: (tombstone: Tombstone) => Promise<void>;
+  /**
+   * Takes over each chunk (one partition's consecutive messages) from the inbox path, for a
+   * consumer that keeps its own idempotency, such as the county inbound gate (keyed by county
+   * and message id, not by consumer and event id). It dead-letters through `ctx.deadLetter`
+   * and counts its own outcomes. A throw rolls the chunk back and retries it with the policy's
+   * backoff; after the last attempt a chunk of several messages is run one message at a time,
+   * and a single message that still fails (or threw PermanentHandlerError) is dead-lettered as
+   * `handler-failed`. `inbox` and `handlers` are not used then.
+   */
+  readonly chunkProcessor?: ChunkProcessor;
+}
+
+/** What a chunk processor gets: the messages in partition order and the consumer's DLQ. */
+export interface ChunkContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly KafkaMessage[];
+  /** 1 for the first attempt at this chunk. */
+  readonly attempt: number;
+  deadLetter(message: KafkaMessage, reason: DeadLetterReason, error: string): Promise<void>;
+}
+
+export type ChunkProcessor = (ctx: ChunkContext) => Promise<void>;
+
+/** A null-valued record: its key names what was deleted. */
+export interface Tombstone extends MessageOrigin {
+  readonly key: string | null;
 }
 
 const DEFAULT_TRANSACTION_BATCH = 100;
@@ -181,6 +215,17 @@ export class EventConsumer<TTx> {
     heartbeat: () => Promise<void>,
     isRunning: () => boolean,
   ): Promise<boolean> {
+    // A tombstone splits the chunk, so the delete lands between the effects before and after it.
+    const t = this.options.onTombstone ? messages.findIndex((m) => m.value === null) : -1;
+    if (t >= 0) {
+      if (t > 0 && !(await this.processChunk(topic, partition, messages.slice(0, t), resolve, heartbeat, isRunning))) return false;
+      const m = messages[t]!;
+      await this.options.onTombstone!({ topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8') });
+      this.count(topic, 'processed');
+      resolve(m);
+      return this.processChunk(topic, partition, messages.slice(t + 1), resolve, heartbeat, isRunning);
+    }
+    if (this.options.chunkProcessor) return this.processWith(this.options.chunkProcessor, topic, partition, messages, resolve, heartbeat, isRunning);
     const work: { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> }[] = [];
     for (const message of messages) {
       const origin: MessageOrigin = { topic, partition, offset: message.offset };
@@ -235,6 +280,49 @@ export class EventConsumer<TTx> {
         resolve(w.message);
       }
       return true;
+    }
+  }
+
+  /** A chunk given to `chunkProcessor`: retried with backoff, then one message at a time, then dead-lettered. */
+  private async processWith(
+    processor: ChunkProcessor,
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    resolve: (message: KafkaMessage) => void,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<boolean> {
+    if (messages.length === 0) return true;
+    for (let attempt = 1; ; attempt++) {
+      const deadLetter = (m: KafkaMessage, reason: DeadLetterReason, error: string) =>
+        this.deadLetter(m, { topic, partition, offset: m.offset }, reason, error, 0);
+      try {
+        await processor({ topic, partition, messages, attempt, deadLetter });
+        messages.forEach(resolve);
+        return true;
+      } catch (e) {
+        const permanent = e instanceof PermanentHandlerError;
+        if (permanent || attempt >= this.policy.maxAttempts) {
+          if (messages.length > 1) {
+            for (const m of messages) if (!(await this.processWith(processor, topic, partition, [m], resolve, heartbeat, isRunning))) return false;
+            return true;
+          }
+          const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          await this.deadLetter(messages[0]!, { topic, partition, offset: messages[0]!.offset }, 'handler-failed', error, attempt);
+          resolve(messages[0]!);
+          return true;
+        }
+        this.count(topic, 'retried');
+        const delay = retryDelayMs(this.policy, attempt);
+        this.log.warn({ topic, partition, messages: messages.length, attempt, retryInMs: delay, err: e }, 'chunk failed; retrying');
+        const deadline = Date.now() + delay;
+        while (Date.now() < deadline) {
+          if (!isRunning()) return false;
+          await new Promise((r) => setTimeout(r, Math.min(100, deadline - Date.now())));
+          await heartbeat();
+        }
+      }
     }
   }
 

@@ -65,13 +65,9 @@ export const orgState = (o: TestOrg, version = 1, overrides: Partial<{ name: str
     { orgId: o.id, streamVersion: version },
   );
 
-export const memberState = (orgId: string) =>
-  envelope(
-    MemberState,
-    `member-${randomUUID()}`,
-    { memberId: randomUUID(), orgId, status: 'full', membership: 'active', roles: [], posts: [] },
-    { orgId },
-  );
+/** Keyed `member-<memberId>` as organization's publisher keys it, so a tombstone of that key deletes it. */
+export const memberState = (orgId: string, memberId: string = randomUUID()) =>
+  envelope(MemberState, `member-${memberId}`, { memberId, orgId, status: 'full', membership: 'active', roles: [], posts: [] }, { orgId });
 
 export const pledgeMade = (orgId: string, occurredAt?: string) => {
   const pledgeId = randomUUID();
@@ -117,6 +113,13 @@ export class TestPublisher {
       topic: `${this.prefix}.${topic}`,
       messages: events.map((e) => ({ key: e.streamId, value: JSON.stringify(e) })),
     });
+  }
+
+  /** A null-valued record, as organization's publisher sends for a row truly deleted. */
+  async tombstone(topic: string, ...keys: string[]): Promise<void> {
+    this.producer ??= this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    await this.producer.send({ topic: `${this.prefix}.${topic}`, messages: keys.map((key) => ({ key, value: null })) });
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { MemberState, OrganizationState, type ContractEvent, type EventEnvelope } from '@vanguard/contracts';
-import { handle, type EventHandler } from '@vanguard/messaging';
+import { handle, type EventHandler, type Tombstone } from '@vanguard/messaging';
 import { EXTRACTED_TYPES, factsOf } from '../../domain/facts-of-event';
 
 /** The channel ScopeService listens on for `rpt_org` (libs/auth orgTreeChannelSql with table rpt_org). */
@@ -66,3 +66,33 @@ export const reportingHandlers: Readonly<Record<string, EventHandler<PoolClient>
   ...memberState,
   ...Object.fromEntries(EXTRACTED_TYPES.map((type) => [type, recordFacts])),
 };
+
+/**
+ * A tombstone on a state topic (ADR 0029: only for a row truly deleted) removes the projected
+ * row, so a purged member or organisation stops counting. Keyed `organization-<id>` /
+ * `member-<id>`; a delete by key is idempotent, so a redelivered tombstone changes nothing.
+ * Returns what it deleted (unknown keys: nothing).
+ */
+export async function applyTombstone(pool: Pool, t: Pick<Tombstone, 'key'>): Promise<'organization' | 'member' | undefined> {
+  const m = /^(organization|member)-([0-9a-fA-F-]{36})$/.exec(t.key ?? '');
+  if (!m) return undefined;
+  const [, kind, id] = m;
+  if (kind === 'member') {
+    await pool.query(`delete from rpt_member where member_id = $1`, [id]);
+    return 'member';
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const r = await client.query(`delete from rpt_org where id = $1`, [id]);
+    // ScopeService rereads the id on every replica and finds it gone.
+    if (r.rowCount) await client.query(`select pg_notify(current_schema() || '_${RPT_ORG_TABLE}', $1)`, [id]);
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback');
+    throw e;
+  } finally {
+    client.release();
+  }
+  return 'organization';
+}

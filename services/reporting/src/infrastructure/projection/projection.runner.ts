@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Following, ScopeService } from '@vanguard/auth';
 import { EventConsumer, PgInbox, ensureTopics, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
-import { reportingHandlers } from './projection-handlers';
+import { applyTombstone, reportingHandlers } from './projection-handlers';
 import { reportingContracts } from './source-topics';
 
 export interface ProjectionRunnerOptions {
@@ -66,6 +66,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       contracts,
       inbox: new PgInbox(this.pool),
       handlers: reportingHandlers,
+      // Purged rows leave the state topics as tombstones: delete them here, not in the DLQ.
+      onTombstone: async (t) => {
+        if (!(await applyTombstone(this.pool, t))) this.logger.warn(`tombstone with an unknown key ignored: ${JSON.stringify(t)}`);
+      },
       metrics: metricsRegistry,
       logger: log,
     });
