@@ -5,6 +5,14 @@ import { AuditRefusal } from './audit-refusal';
 
 const PAGE = 5000;
 
+/** See `ProofLogs.signedNow`; `through` is the last (transaction id, position) the log holds. */
+export interface LogAtCheckpoint {
+  readonly log: TransparencyLog;
+  readonly signer: NoteSigner;
+  readonly checkpoint: SignedCheckpoint;
+  readonly through: { readonly xid: string; readonly position: number };
+}
+
 interface Fed {
   readonly log: TransparencyLog;
   readonly signer: NoteSigner;
@@ -57,6 +65,15 @@ export class ProofLogs {
     const f = await this.caughtUp(context);
     if (from > to || to > f.log.size) throw AuditRefusal.invalid('to', `须 from ≤ to ≤ ${f.log.size} / need from ≤ to ≤ ${f.log.size}`);
     return { from, to, proof: f.log.consistencyProof(from, to).map((h) => h.toString('base64')) };
+  }
+
+  /**
+   * The log caught up, a checkpoint signed at its size and the store position it has read to,
+   * taken together (nothing runs between them): evidence export and completeness work at that size.
+   */
+  async signedNow(context: AuditedContext): Promise<LogAtCheckpoint> {
+    const f = await this.caughtUp(context);
+    return { log: f.log, signer: f.signer, checkpoint: f.log.checkpoint(f.signer), through: { ...f.after } };
   }
 
   private async caughtUp(context: AuditedContext): Promise<Fed> {

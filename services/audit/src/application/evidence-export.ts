@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { EvidenceBundleWriter, bundleStream } from '@vanguard/transparency-log';
+import type { LogAtCheckpoint } from './proof-logs';
+
+const PAGE = 500;
+/** Streams one bundle may hold: a nomination with its programme, notice and objections fits many times over. */
+export const MAX_EXPORT_STREAMS = 100;
+
+/** Byte order of the ids, as the bundle requires (UTF-8, which is code-point order). */
+export const inBundleOrder = (streams: readonly string[]): string[] =>
+  [...new Set(streams)].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+
+/** How an auditor checks the bundle with no database and no network (also sent as a response header). */
+export const verifyCommand = (file: string, vkey: string): string => `npx vanguard-verify ${file} --key '${vkey}'`;
+
+/**
+ * Writes an evidence bundle (libs/transparency-log, ADR 0033) of `streams` as of `at`'s signed
+ * checkpoint into `out`: each stream's map proof, its events' stored canonical texts read page by
+ * page from the store, and their inclusion paths. Resolves with the bundle's SHA-256 and length,
+ * which the trail records; rejects as soon as `out` goes away or `signal` aborts, so the caller
+ * can let go of its connection at once (ADR 0019).
+ */
+export async function writeEvidenceBundle(
+  pool: Pool,
+  schema: string,
+  at: LogAtCheckpoint,
+  streams: readonly string[],
+  out: NodeJS.WritableStream,
+  signal: AbortSignal,
+): Promise<{ sha256: string; bytes: number }> {
+  const size = at.checkpoint.body.size;
+  const writer = new EvidenceBundleWriter({ key: at.signer.verifier, checkpoint: at.checkpoint.text });
+  const digest = createHash('sha256');
+  let bytes = 0;
+  writer.output.pipe(out);
+  writer.output.on('data', (b: Buffer) => {
+    digest.update(b);
+    bytes += b.length;
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    writer.output.once('end', resolve);
+    writer.output.once('error', reject);
+  });
+  ended.catch(() => undefined);
+  // The writer's pending write (waiting for the reader to drain) rejects once its output is gone.
+  const leave = () => writer.output.destroy();
+  signal.addEventListener('abort', leave, { once: true });
+  try {
+    for (const stream of inBundleOrder(streams)) {
+      signal.throwIfAborted();
+      const k = at.log.streamLeaves(stream, size).length;
+      await writer.addStream(bundleStream(at.log, size, stream, texts(pool, schema, stream, k, signal)));
+    }
+    await writer.finish();
+    await ended;
+  } finally {
+    signal.removeEventListener('abort', leave);
+  }
+  return { sha256: digest.digest('hex'), bytes };
+}
+
+/** The stream's stored texts, versions 1..k, a page at a time (a long stream never sits in memory whole). */
+async function* texts(pool: Pool, schema: string, stream: string, k: number, signal: AbortSignal): AsyncGenerator<string> {
+  for (let from = 1; from <= k; from += PAGE) {
+    signal.throwIfAborted();
+    const { rows } = await pool.query<{ canonical: string }>(
+      `select canonical from "${schema}".events where stream_id = $1 and stream_version between $2 and $3 order by stream_version`,
+      [stream, from, Math.min(k, from + PAGE - 1)],
+    );
+    for (const r of rows) yield r.canonical;
+  }
+}

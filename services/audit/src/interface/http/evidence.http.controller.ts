@@ -1,0 +1,127 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@vanguard/auth';
+import type { ConcurrencyLimiter } from '@vanguard/http';
+import { AuditReader } from '../../application/audit-reader';
+import { AuditRefusal } from '../../application/audit-refusal';
+import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { MAX_EXPORT_STREAMS, inBundleOrder, verifyCommand, writeEvidenceBundle } from '../../application/evidence-export';
+import { logCompleteness, streamCompleteness } from '../../application/log-completeness';
+import { ProofLogs } from '../../application/proof-logs';
+import { streamKindOf } from '../../application/stream-catalog';
+import type { AuditedContext } from '../../infrastructure/audit-database';
+import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
+import { AuditCaller } from './audit-params';
+import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
+
+type Caller = { auditor: Auditor; correlationId: string };
+
+/** Completeness of the log against the store, and evidence bundles that verify offline (issue 12, ADR 0033). */
+@ApiTags('transparency log')
+@ApiBearerAuth()
+@Controller('transparency/:context')
+export class EvidenceHttpController {
+  constructor(
+    private readonly logs: ProofLogs,
+    private readonly reader: AuditReader,
+    private readonly trail: AuditTrail,
+    @Inject(VERIFY_LIMITER) private readonly longWork: ConcurrencyLimiter,
+    @Inject(VERIFICATION_CONNECTIONS) private readonly connections: VerificationConnections,
+  ) {}
+
+  @Get('completeness')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({
+    summary:
+      '日志是否含存储中的每个事件（或某个流的全部事件）/ does the signed log hold every event of the store up to its read position (or all of one stream)?',
+  })
+  async completeness(
+    @Param('context') raw: string,
+    @Query() q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const context = this.logs.contextOf(raw);
+    const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
+    if (stream !== undefined) inContext(stream, context, 'stream');
+    await this.trail.record(c.auditor, { query: 'completeness', streams: stream ? [stream] : [], params: { context } }, c.correlationId);
+    const at = await this.logs.signedNow(context);
+    if (stream !== undefined) return streamCompleteness(at, stream);
+    return this.whileConnected(c, res, (pool, signal) => logCompleteness(pool, this.reader.stores[context].schema, at, signal));
+  }
+
+  /**
+   * A tar.gz streamed as it is written: the signed checkpoint, each stream's map proof, its
+   * events' canonical texts and inclusion paths, a manifest. `npx vanguard-verify <file> --key
+   * <vkey>` checks it offline (header `x-vanguard-verify`). The trail records who asked for which
+   * streams before a byte is sent, and the bundle's SHA-256 once it is complete.
+   */
+  @Get('export')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({ summary: '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable)' })
+  async export(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
+    const context = this.logs.contextOf(raw);
+    const given = q['stream'] === undefined ? [] : Array.isArray(q['stream']) ? q['stream'] : [q['stream']];
+    if (given.length === 0 || given.length > MAX_EXPORT_STREAMS)
+      throw AuditRefusal.invalid('stream', `须给出 1 到 ${MAX_EXPORT_STREAMS} 个流 / give 1 to ${MAX_EXPORT_STREAMS} streams`);
+    const streams = inBundleOrder(given.map((s) => inContext(onlyString('stream', s), context, 'stream')));
+    await this.trail.record(c.auditor, { query: 'export', streams, params: { context } }, c.correlationId);
+    const at = await this.logs.signedNow(context);
+    const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
+    res.status(200);
+    res.setHeader('content-type', 'application/gzip');
+    res.setHeader('content-disposition', `attachment; filename="${file}"`);
+    res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier.vkey));
+    const written = await this.whileConnected(c, res, (pool, signal) =>
+      writeEvidenceBundle(pool, this.reader.stores[context].schema, at, streams, res, signal),
+    ).catch((e: unknown) => {
+      // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
+      if (!res.destroyed) res.destroy(e as Error);
+      return null;
+    });
+    if (written)
+      await this.trail.record(
+        c.auditor,
+        { query: 'export-completed', streams, params: { context, size: at.checkpoint.body.size, ...written } },
+        c.correlationId,
+      );
+  }
+
+  /**
+   * Long work on a connection of its own (ADR 0019): one of the auditor's long-work slots, a
+   * one-connection pool that a client leaving cancels and closes at once, both released after.
+   */
+  private async whileConnected<T>(c: Caller, res: Response, work: (pool: import('pg').Pool, signal: AbortSignal) => Promise<T>) {
+    const lease = this.longWork.acquire(c.auditor.sub);
+    const connection = this.connections();
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort(new Error('the client went away'));
+    };
+    res.on('close', onClose);
+    const signal = AbortSignal.any([gone.signal, lease.signal]);
+    const cancel = () => void connection.close();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return await work(connection.pool, signal);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      res.off('close', onClose);
+      await connection.close();
+      lease.release();
+    }
+  }
+}
+
+function onlyString(field: string, raw: unknown): string {
+  if (typeof raw !== 'string') throw AuditRefusal.invalid(field, '须为一个流编号 / one stream id');
+  return raw;
+}
+
+/** A stream of the context's store, or a 400 naming the field. */
+function inContext(stream: string, context: AuditedContext, field: string): string {
+  if (streamKindOf(stream, field).context !== context)
+    throw AuditRefusal.invalid(field, `${stream} 不在 ${context} 存储中 / ${stream} is not in the ${context} store`);
+  return stream;
+}

@@ -1,0 +1,164 @@
+import type { INestApplication } from '@nestjs/common';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { LongWork } from '@vanguard/http';
+import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
+import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
+import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
+import { createAuditTestApp } from './support/audit-test-app';
+
+const context = {
+  actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },
+  orgId: 'org-910425',
+  correlationId: 'evidence-test',
+};
+/** About 1 KB of text per event: the long stream's bundle is megabytes, more than the sockets buffer. */
+const filler = '为村里修通通组路，'.repeat(40);
+
+/**
+ * Completeness of the log against a store of this suite's own, evidence bundles exported over
+ * HTTP and verified with the lib alone, the exports in the trail, an abandoned download letting go
+ * of its connection, and a row smuggled in below the log's read position listed as missing.
+ */
+describe('audit evidence: completeness and bundle export (e2e)', () => {
+  let db: TestSchema;
+  let audit: INestApplication;
+  const tokens: Record<string, string> = {};
+  const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+  const get = (path: string, user = 'province.auditor') => request(audit.getHttpServer()).get(path).set(as(user));
+
+  beforeAll(async () => {
+    db = await createTestSchema('audit_evidence');
+    await migrateStore(db.pool, { schema: db.schema });
+    await createReadOnlyRole(db.pool, { schema: db.schema, role: AUDIT_READER_ROLE });
+    const store = new PostgresEventStore(db.pool, { schema: db.schema });
+    const made = (n: number) => ({ type: 'evaluation.PledgeMade', data: { n, content: filler } });
+    await store.append('pledge-a', [made(1), made(2), made(3)], { expectedVersion: 'no_stream', context });
+    for (let from = 0; from < 2000; from += 250)
+      await store.append(
+        'pledge-b',
+        Array.from({ length: 250 }, (_, i) => made(from + i)),
+        { expectedVersion: from === 0 ? 'no_stream' : from, context },
+      );
+    audit = await createAuditTestApp({ schemas: { evaluation: db.schema, commendation: db.schema } });
+    for (const u of ['province.auditor', 'province.audit_supervisor']) tokens[u] = await tokenFor(u);
+  });
+  afterAll(async () => {
+    await audit?.close();
+    await db?.drop();
+  });
+
+  it('finds every event of the store in the signed log, and all of one stream in its map entry', async () => {
+    const whole = await get('/transparency/evaluation/completeness').expect(200);
+    expect(whole.body).toMatchObject({ complete: true, size: 2003, storeEvents: 2003, rootMatches: true, missingCount: 0, misplaced: 0 });
+    const one = await get('/transparency/evaluation/completeness?stream=pledge-a').expect(200);
+    expect(one.body).toMatchObject({ stream: 'pledge-a', events: 3, mapProof: { kind: 'present', leaf: { entry: { version: 3 } } } });
+    expect(one.body.inclusion.map((i: { leaf: number }) => i.leaf)).toEqual([0, 1, 2]);
+    expect((await get('/transparency/evaluation/completeness?stream=nomination-x')).status).toBe(400);
+  });
+
+  it('exports a bundle that verifies with the lib alone against the pinned key, and records who exported what', async () => {
+    const res = await get('/transparency/evaluation/export?stream=pledge-a')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (b: Buffer) => chunks.push(b));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/gzip');
+    const command = res.headers['x-vanguard-verify'] as string;
+    expect(command).toMatch(/^npx vanguard-verify evidence-evaluation-2003\.tgz --key '/);
+    const key = NoteVerifier.parse(command.split("'")[1]!);
+    const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });
+    expect(report).toMatchObject({ keyPinned: true, events: 3, streams: [{ stream: 'pledge-a', events: 3 }] });
+    const flipped = Buffer.from(res.body as Buffer);
+    flipped[flipped.length >> 1]! ^= 1;
+    await expect(verifyBundle(flipped, { trustedKeys: [key], allowDevelopmentKey: true })).rejects.toMatchObject({
+      code: expect.any(String),
+    });
+
+    const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+    const trail = await get(`/audit-trail?auditor=${sub}&limit=20`, 'province.audit_supervisor').expect(200);
+    const exports = (trail.body.entries as { query: string; streams: string[]; params: Record<string, unknown> }[]).filter((e) =>
+      e.query.startsWith('export'),
+    );
+    expect(exports[0]).toMatchObject({
+      query: 'export-completed',
+      streams: ['pledge-a'],
+      params: { size: 2003, bytes: (res.body as Buffer).length },
+    });
+    expect(exports[1]).toMatchObject({ query: 'export', streams: ['pledge-a'] });
+    expect((await get('/transparency/evaluation/export')).body.errors).toEqual([{ field: 'stream', reason: expect.any(String) }]);
+  });
+
+  it('lets go of the connection and the slot at once when the client abandons a download', async () => {
+    const server = audit.getHttpServer() as http.Server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/transparency/evaluation/export?stream=pledge-b',
+      headers: as('province.auditor'),
+    });
+    await new Promise<void>((resolve) =>
+      req.on('response', (res) =>
+        res.once('data', () => {
+          res.pause(); // a reader that stops reading: the bundle waits on it, mid-stream
+          resolve();
+        }),
+      ),
+    );
+    const longWork = audit.get(LongWork);
+    await waitUntil(
+      'the export to hold its connection',
+      async () => ((await exportConnections()) > 0 && longWork.active > 0) || undefined,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    req.destroy();
+    await waitUntil(
+      'the abandoned export to let go',
+      async () => ((await exportConnections()) === 0 && longWork.active === 0) || undefined,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+  });
+
+  it('lists an event smuggled in below the log’s read position as missing from the log', async () => {
+    await get('/transparency/evaluation/checkpoint').expect(200);
+    const c = await db.pool.connect();
+    try {
+      await c.query('begin');
+      await c.query('set local session_replication_role = replica');
+      // An older transaction id than any the log has read: the feed has passed it and will never see it.
+      await c.query(
+        `insert into "${db.schema}".events (transaction_id, stream_id, stream_version, event_id, type, version, occurred_at, recorded_at,
+           org_id, correlation_id, causation_id, prev_hash, hash, canonical)
+         select '1'::xid8, 'pledge-smuggled', 1, gen_random_uuid(), type, version, occurred_at, recorded_at, org_id, correlation_id,
+           causation_id, prev_hash, hash, replace(canonical, '"pledge-a"', '"pledge-smuggled"')
+           from "${db.schema}".events where stream_id = 'pledge-a' and stream_version = 1`,
+      );
+      await c.query('commit');
+    } finally {
+      c.release();
+    }
+    const res = await get('/transparency/evaluation/completeness').expect(200);
+    expect(res.body).toMatchObject({ complete: false, size: 2003, storeEvents: 2004, rootMatches: false, missingCount: 1 });
+    expect(res.body.missing).toEqual([{ streamId: 'pledge-smuggled', streamVersion: 1, position: expect.any(Number), expectedLeaf: 0 }]);
+  });
+
+  /** The read-only role's one-connection pools that long work opens, still there. */
+  async function exportConnections(): Promise<number> {
+    const { rows } = await db.pool.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity where usename = $1 and application_name like 'audit-verify-%'`,
+      [AUDIT_READER_ROLE],
+    );
+    return Number(rows[0]!.n);
+  }
+});
