@@ -13,9 +13,6 @@ import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http
 import { TrailHttpController } from './interface/http/trail.http.controller';
 import { ProofsHttpController } from './interface/http/proofs.http.controller';
 import { ProofLogs } from './application/proof-logs';
-import { WitnessCosignatures } from './application/witness-cosignatures';
-import { CheckpointSchedule } from './application/checkpoint-schedule';
-import { WitnessHttpController } from './interface/http/witness.http.controller';
 import { ProgrammesHttpController } from './interface/http/programmes.http.controller';
 import { EvidenceHttpController } from './interface/http/evidence.http.controller';
 
@@ -55,16 +52,6 @@ export class AuditModule {
         },
         { provide: ProofLogs, inject: [READER_POOL], useFactory: (pool: Pool) => new ProofLogs(pool, config.schemas) },
         { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
-        {
-          provide: WitnessCosignatures,
-          inject: [TRAIL_POOL, ProofLogs],
-          useFactory: (pool: Pool, logs: ProofLogs) => new WitnessCosignatures(pool, logs, config.witnessPolicy, config.schemas),
-        },
-        {
-          provide: CheckpointSchedule,
-          inject: [WitnessCosignatures],
-          useFactory: (w: WitnessCosignatures) => new CheckpointSchedule(w, config.checkpointIntervalMs),
-        },
       ],
     };
   }
