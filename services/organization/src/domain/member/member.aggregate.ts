@@ -42,6 +42,14 @@ export interface EnrolMember {
   readonly phone?: string | null;
 }
 
+/** What a county roster (花名册) states about a member it holds, beside the organisation. */
+export interface RosterRecord {
+  readonly name: string;
+  readonly status: MemberStatus;
+  readonly roles: readonly MemberRole[];
+  readonly posts: readonly VanguardPost[];
+}
+
 /** A party member (党员) of one organisation. */
 export class Member extends AggregateRoot {
   private persistedHistory: number;
@@ -53,9 +61,7 @@ export class Member extends AggregateRoot {
 
   static join(input: EnrolMember, today: Day): Member {
     checkRule(new MemberCannotJoinInTheFutureRule(input.joinedOn, today));
-    const name = input.name.trim();
-    if (!name || name.length > 100)
-      throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
+    const name = Member.validName(input.name);
     const roles = [...new Set(input.roles)];
     const m = new Member({
       id: input.id,
@@ -79,6 +85,14 @@ export class Member extends AggregateRoot {
       data: { memberId: m.id, orgId: input.orgId, name, status: input.status, joinedOn: input.joinedOn, roles },
     });
     return m;
+  }
+
+  /** A name as the roster shows it: trimmed, 1–100 characters. */
+  private static validName(raw: string): string {
+    const name = raw.trim();
+    if (!name || name.length > 100)
+      throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
+    return name;
   }
 
   static restore(props: MemberProps): Member {
@@ -135,6 +149,28 @@ export class Member extends AggregateRoot {
     if (this.props.membership !== 'active') return;
     this.props.history.push({ on, kind: 'transferred_in', orgId: survivorId, detail: `merged from ${this.props.orgId}` });
     this.props.orgId = survivorId;
+  }
+
+  /**
+   * 花名册同步: a county roster states the member's whole current record (name, status, roles,
+   * posts) and the member takes it. Checked before anything changes, so a refusal leaves the
+   * member as it was. Roles and posts the record adds are assigned and granted as usual (their
+   * events, their history); a corrected name, a status change (转正) and roles or posts the
+   * record no longer lists have no event of their own: the member-state topic carries them.
+   * A move to another organisation is a transfer (MemberTransfer.recordedByRoster), not this.
+   */
+  restate(record: RosterRecord, on: Day): void {
+    checkRule(new MemberMustBeActiveRule(this.props.membership));
+    const name = Member.validName(record.name);
+    const roles = [...new Set(record.roles)];
+    const posts = [...new Set(record.posts)];
+    this.props.name = name;
+    this.props.status = record.status;
+    const added = roles.filter((r) => !this.props.roles.includes(r));
+    this.props.roles = this.props.roles.filter((r) => roles.includes(r));
+    for (const role of added) this.assignRole(role, on);
+    this.props.posts = this.props.posts.filter((p) => posts.includes(p));
+    for (const post of posts) this.grantPost(post, on);
   }
 
   leave(on: Day, reason?: string): void {

@@ -71,6 +71,41 @@ export class MemberTransfer extends AggregateRoot {
     return t;
   }
 
+  /**
+   * 花名册同步: a county roster names another organisation of its own for the member. The county
+   * ran the procedure in its own system, so the platform records it as a transfer completed on
+   * `on` under the same rules as a request (active member, another and active organisation, no
+   * transfer already open) and moves the member with the usual MemberTransferred.
+   */
+  static recordedByRoster(input: {
+    id: string;
+    member: Member;
+    to: Pick<Organization, 'id' | 'status'>;
+    on: Day;
+    openTransfersOfMember: number;
+  }): MemberTransfer {
+    const { member, to, on } = input;
+    checkRule(new MemberMustBeActiveRule(member.membership));
+    checkRule(new TransferMustNotTargetTheSameOrganizationRule(member.orgId, to.id));
+    checkRule(new OrganizationMustBeActiveRule(to.status, '接收党员 / receive members'));
+    checkRule(new MemberCanHaveOnlyOneOpenTransferRule(input.openTransfersOfMember));
+    const t = new MemberTransfer({
+      id: input.id,
+      memberId: member.id,
+      fromOrgId: member.orgId,
+      toOrgId: to.id,
+      requestedOn: on,
+      deadline: on,
+      status: 'completed',
+      decidedOn: on,
+      completedOn: on,
+      reason: null,
+      version: 0,
+    });
+    member.transferTo(to.id, t.id, on);
+    return t;
+  }
+
   static restore(props: MemberTransferProps): MemberTransfer {
     return new MemberTransfer({ ...props });
   }

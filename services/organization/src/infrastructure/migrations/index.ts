@@ -7,6 +7,7 @@ import { IdNumberChecks1764500000000 } from './1764500000000-id-number-checks.mi
 import { IdNumberCheckSource1764600000000 } from './1764600000000-id-number-check-source.migration';
 import { RosterStateChanges1764710000000 } from './1764710000000-roster-state-changes.migration';
 import { IdNumberCheckReservations1764800000000 } from './1764800000000-id-number-check-reservations.migration';
+import { CountyMemberLinks1764900000000 } from './1764900000000-county-member-links.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   IdNumberCheckSource1764600000000,
   RosterStateChanges1764710000000,
   IdNumberCheckReservations1764800000000,
+  CountyMemberLinks1764900000000,
 ];

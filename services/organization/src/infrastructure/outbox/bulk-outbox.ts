@@ -40,3 +40,42 @@ export async function writeOutboxBatch(db: Sql, events: readonly EventEnvelope[]
     ],
   );
 }
+
+/**
+ * Like writeOutboxBatch, for events on streams that may already have events (a roster sync
+ * updating stored members): each stream's counter moves once by its number of events, in ONE
+ * statement, and the events take the versions after the old counter in their order.
+ * Validated first, as every outbox write; two statements whatever the number of events.
+ */
+export async function writeNumberedOutboxBatch(db: Sql, events: readonly EventEnvelope[]): Promise<void> {
+  if (!events.length) return;
+  const valid = events.map((candidate) => publicContracts.assertValid(candidate));
+  const streams = valid.map((v) => v.envelope.streamId);
+  const { rows } = (await db.query(
+    `with n as (select s, count(*)::int as c from unnest($1::text[]) as s group by s)
+     insert into stream_versions (stream_id, version) select s, c from n
+     on conflict (stream_id) do update set version = stream_versions.version + excluded.version
+     returning stream_id, version`,
+    [streams],
+  )) as { rows: { stream_id: string; version: number }[] };
+  const count = new Map<string, number>();
+  for (const s of streams) count.set(s, (count.get(s) ?? 0) + 1);
+  const next = new Map(rows.map((r) => [r.stream_id, r.version - count.get(r.stream_id)! + 1]));
+  const envelopes = valid.map((v) => {
+    const version = next.get(v.envelope.streamId)!;
+    next.set(v.envelope.streamId, version + 1);
+    return { ...v.envelope, streamVersion: version };
+  });
+  await db.query(
+    `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
+     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])`,
+    [
+      envelopes.map((e) => e.eventId),
+      envelopes.map((e) => e.type),
+      envelopes.map((e) => e.version),
+      envelopes.map((e) => e.streamId),
+      valid.map((v) => v.contract.topic),
+      envelopes.map((e) => JSON.stringify(e)),
+    ],
+  );
+}

@@ -1,0 +1,194 @@
+import type { ContractEvent, CountyRosterMemberRemoved, CountyRosterMemberSynced } from '@vanguard/contracts';
+import { applied, refused, type CountyMessage, type CountyOutcome, type CountyScope } from '@vanguard/county-inbound';
+import { Member, type MemberProps } from '../../domain/member/member.aggregate';
+import { MemberNotFoundError } from '../../domain/member/member.errors';
+import { PersonalData } from '../../domain/member/personal-data.value-object';
+import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
+import { OrganizationMustBeActiveRule } from '../../domain/organization/rules/organization-must-be-active.rule';
+import type { DomainEvent } from '../../domain/shared/aggregate-root';
+import { checkRule } from '../../domain/shared/business-rule';
+import type { Day } from '../../domain/shared/day';
+import { DomainError } from '../../domain/shared/domain-error';
+import { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import type { Clock } from '../ports/clock.port';
+import type { IdGenerator } from '../ports/id-generator.port';
+import type { EventContext } from '../ports/outbox.port';
+import {
+  linkKey,
+  type CountyRosterChanges,
+  type CountyRosterSnapshot,
+  type CountyRosterStore,
+  type NewCountyMemberLink,
+  type RosterMemberState,
+} from './county-roster.port';
+
+type Synced = CountyMessage<ContractEvent<typeof CountyRosterMemberSynced>>;
+type Removed = CountyMessage<ContractEvent<typeof CountyRosterMemberRemoved>>;
+
+const OUT_OF_SCOPE = 'COUNTY.OUT_OF_SCOPE';
+const outOfScope = (orgId: string) =>
+  refused(OUT_OF_SCOPE, `党员当前所在组织 ${orgId} 不在本旗县范围内 / the member now belongs to ${orgId}, outside your county`);
+
+/** One batch's work: members as they stand after each applied message, and what to write. */
+class Batch {
+  readonly current = new Map<string, { state: RosterMemberState; isNew: boolean }>();
+  readonly history: CountyRosterChanges['history'][number][] = [];
+  readonly transfers: MemberTransfer[] = [];
+  readonly links: NewCountyMemberLink[] = [];
+  readonly events: { event: DomainEvent; context: EventContext }[] = [];
+
+  constructor(readonly snapshot: CountyRosterSnapshot) {
+    for (const [key, state] of snapshot.linked) this.current.set(key, { state, isNew: false });
+  }
+
+  /** Keeps what one applied message did: the member's new state, its history lines and events. */
+  keep(key: string, member: Member, isNew: boolean, context: EventContext, extra: DomainEvent[] = []): void {
+    this.current.set(key, { state: stateOf(member), isNew });
+    for (const h of member.unsavedHistory())
+      this.history.push({ memberId: member.id, on: h.on, kind: h.kind, orgId: h.orgId, detail: h.detail });
+    for (const event of [...member.pullEvents(), ...extra]) this.events.push({ event, context });
+  }
+
+  changes(): CountyRosterChanges {
+    const touched = new Set(this.events.map((e) => e.event.aggregateId));
+    const all = [...this.current.values()].filter((c) => touched.has(c.state.id) || c.isNew);
+    return {
+      joined: all.filter((c) => c.isNew).map((c) => c.state),
+      changed: all.filter((c) => !c.isNew).map((c) => c.state),
+      history: this.history,
+      transfers: this.transfers,
+      links: this.links,
+      events: this.events,
+    };
+  }
+}
+
+/**
+ * 花名册同步 from county systems (issue 17): the gate hands over batches of one message type
+ * that passed its checks; the member aggregate and the transfer decide exactly as for the
+ * platform's own commands, and the whole batch is read and written in a few multi-row
+ * statements. A refusal is an outcome with the rule's code; the batch goes on.
+ */
+export class CountyRosterHandler<TTx> {
+  constructor(
+    private readonly store: CountyRosterStore<TTx>,
+    private readonly scope: CountyScope,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  /** RosterMemberSynced: the first for a county id registers and links a member; later ones restate it. */
+  readonly synced = async (messages: readonly Synced[], tx: TTx): Promise<CountyOutcome[]> => {
+    const batch = new Batch(await this.load(messages, tx, (m) => [m.event.data.orgId]));
+    const today = this.clock.today();
+    const outcomes: CountyOutcome[] = [];
+    for (const m of messages) outcomes.push(await this.decide(() => this.sync(batch, m, today)));
+    await this.store.save(tx, batch.changes());
+    return outcomes;
+  };
+
+  /** RosterMemberRemoved: the linked member leaves (MemberLeft), as `POST /members/:id/leave` does. */
+  readonly removed = async (messages: readonly Removed[], tx: TTx): Promise<CountyOutcome[]> => {
+    const batch = new Batch(await this.load(messages, tx, () => []));
+    const outcomes: CountyOutcome[] = [];
+    for (const m of messages) outcomes.push(await this.decide(() => this.remove(batch, m)));
+    await this.store.save(tx, batch.changes());
+    return outcomes;
+  };
+
+  private async load(messages: readonly (Synced | Removed)[], tx: TTx, orgsOf: (m: Synced) => string[]): Promise<CountyRosterSnapshot> {
+    const keys = messages.map((m) => ({ countyClientId: m.sender.clientId, countyMemberId: m.event.data.memberId }));
+    const orgIds = new Set(messages.flatMap((m) => orgsOf(m as Synced)));
+    return this.store.load(tx, keys, [...orgIds]);
+  }
+
+  private async decide(apply: () => Promise<CountyOutcome>): Promise<CountyOutcome> {
+    try {
+      return await apply();
+    } catch (e) {
+      if (e instanceof DomainError) return refused(e.code, e.message);
+      throw e;
+    }
+  }
+
+  private async sync(batch: Batch, m: Synced, today: Day): Promise<CountyOutcome> {
+    const d = m.event.data;
+    const key = linkKey({ countyClientId: m.sender.clientId, countyMemberId: d.memberId });
+    const org = batch.snapshot.organizations.get(d.orgId);
+    if (!org) throw new OrganizationNotFoundError(d.orgId);
+    const context = contextOf(m);
+    const linked = batch.current.get(key);
+    if (!linked) {
+      checkRule(new OrganizationMustBeActiveRule(org.status, '接收党员 / receive members'));
+      const member = Member.join(
+        { id: this.ids.newId(), orgId: d.orgId, name: d.name, status: d.status, joinedOn: d.joinedOn, roles: d.roles, posts: d.posts },
+        today,
+      );
+      const link = { countyClientId: m.sender.clientId, countyMemberId: d.memberId, memberId: member.id, orgId: d.orgId };
+      batch.links.push(link);
+      batch.keep(key, member, true, context, [
+        { name: 'CountyMemberLinked', stream: 'member', aggregateId: member.id, orgId: d.orgId, data: { ...link } },
+      ]);
+      return applied({ memberId: member.id });
+    }
+    // A member the platform moved out of this county since (a transfer) is no longer this county's to restate.
+    if (!(await this.scope(m.sender.countyOrgId, linked.state.orgId))) return outOfScope(linked.state.orgId);
+    const member = restore(linked.state);
+    // Moved first, so what the record adds (roles, posts) is recorded in the new organisation.
+    const transfer =
+      d.orgId === member.orgId
+        ? null
+        : MemberTransfer.recordedByRoster({
+            id: this.ids.newId(),
+            member,
+            to: org,
+            on: today,
+            openTransfersOfMember: batch.snapshot.openTransfers.get(member.id) ?? 0,
+          });
+    member.restate(d, today);
+    if (transfer) batch.transfers.push(transfer);
+    batch.keep(key, member, linked.isNew, context);
+    return applied({ memberId: member.id });
+  }
+
+  private async remove(batch: Batch, m: Removed): Promise<CountyOutcome> {
+    const d = m.event.data;
+    const key = linkKey({ countyClientId: m.sender.clientId, countyMemberId: d.memberId });
+    const linked = batch.current.get(key);
+    if (!linked) throw new MemberNotFoundError(d.memberId);
+    if (!(await this.scope(m.sender.countyOrgId, linked.state.orgId))) return outOfScope(linked.state.orgId);
+    const member = restore(linked.state);
+    member.leave(d.removedOn, d.reason);
+    batch.keep(key, member, linked.isNew, contextOf(m));
+    return applied({ memberId: member.id });
+  }
+}
+
+/** The county's service account is the actor; its message caused the events and carries the correlation. */
+function contextOf(m: CountyMessage): EventContext {
+  return {
+    actor: { sub: m.sender.sub, username: m.sender.clientId, roles: ['county_system'], orgId: m.sender.countyOrgId, kind: 'service' },
+    correlationId: m.event.correlationId,
+    causationId: m.messageId,
+  };
+}
+
+/** A member the batch works on: restored without opening personal numbers (the batch never writes them). */
+function restore(s: RosterMemberState): Member {
+  const props: MemberProps = { ...s, roles: [...s.roles], posts: [...s.posts], personal: PersonalData.none(), history: [] };
+  return Member.restore(props);
+}
+
+function stateOf(m: Member): RosterMemberState {
+  return {
+    id: m.id,
+    orgId: m.orgId,
+    name: m.name,
+    status: m.status,
+    joinedOn: m.joinedOn,
+    roles: [...m.roles],
+    posts: [...m.posts],
+    membership: m.membership,
+    version: m.version,
+  };
+}

@@ -1,0 +1,50 @@
+import type { MemberProps } from '../../domain/member/member.aggregate';
+import type { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
+import type { DomainEvent } from '../../domain/shared/aggregate-root';
+import type { EventContext } from '../ports/outbox.port';
+
+export const COUNTY_ROSTER_STORE = Symbol('CountyRosterStore');
+
+/** A county's own id for a person, as one county system names it. */
+export interface CountyMemberKey {
+  readonly countyClientId: string;
+  readonly countyMemberId: string;
+}
+
+/** A stored member as the roster sync needs it: personal numbers are never opened (a county sends none). */
+export type RosterMemberState = Omit<MemberProps, 'personal' | 'history'>;
+
+/** What a batch of roster messages reads, in a few statements whatever its size; members locked for the batch. */
+export interface CountyRosterSnapshot {
+  /** `${countyClientId} ${countyMemberId}` → the linked member. */
+  readonly linked: ReadonlyMap<string, RosterMemberState>;
+  readonly organizations: ReadonlyMap<string, { readonly id: string; readonly status: OrgStatus }>;
+  /** Member id → transfers still requested or accepted. */
+  readonly openTransfers: ReadonlyMap<string, number>;
+}
+
+export interface NewCountyMemberLink extends CountyMemberKey {
+  readonly memberId: string;
+  readonly orgId: string;
+}
+
+/** Everything a batch changes, written in a few multi-row statements in the gate's transaction. */
+export interface CountyRosterChanges {
+  /** Members to insert (first sync), in their final state. */
+  readonly joined: readonly RosterMemberState[];
+  /** Stored members to update, with the version they were read at. */
+  readonly changed: readonly RosterMemberState[];
+  readonly history: readonly { memberId: string; on: string; kind: string; orgId: string; detail: string | null }[];
+  readonly transfers: readonly MemberTransfer[];
+  readonly links: readonly NewCountyMemberLink[];
+  /** In order; events of one member's stream keep their order. */
+  readonly events: readonly { readonly event: DomainEvent; readonly context: EventContext }[];
+}
+
+export interface CountyRosterStore<TTx> {
+  load(tx: TTx, keys: readonly CountyMemberKey[], orgIds: readonly string[]): Promise<CountyRosterSnapshot>;
+  save(tx: TTx, changes: CountyRosterChanges): Promise<void>;
+}
+
+export const linkKey = (k: CountyMemberKey): string => `${k.countyClientId} ${k.countyMemberId}`;

@@ -1,0 +1,165 @@
+import type { EventEnvelope } from '@vanguard/contracts';
+import type { Clock } from '../../application/ports/clock.port';
+import {
+  linkKey,
+  type CountyMemberKey,
+  type CountyRosterChanges,
+  type CountyRosterSnapshot,
+  type CountyRosterStore,
+  type RosterMemberState,
+} from '../../application/county/county-roster.port';
+import type { Membership, MemberRole, MemberStatus, VanguardPost } from '../../domain/member/member.vocabulary';
+import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
+import { writeNumberedOutboxBatch } from '../outbox/bulk-outbox';
+import { toIntegrationEvent } from '../outbox/integration-event.mapper';
+import { uuidv7 } from '../system/uuid-v7';
+
+/** The gate's transaction as the store uses it: a pg client (or anything answering `{ rows }`). */
+export interface SqlTx {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null }>;
+}
+
+interface MemberRow {
+  county_client_id: string;
+  county_member_id: string;
+  id: string;
+  org_id: string;
+  name: string;
+  status: MemberStatus;
+  joined_on: string;
+  roles: MemberRole[];
+  posts: VanguardPost[];
+  membership: Membership;
+  version: number;
+  open_transfers: number;
+}
+
+/**
+ * The roster sync's reads and writes, each one multi-row statement for the whole batch:
+ * read links + members (locked) and organisations (shared), then insert members, update
+ * members, history, transfers, links, stream counters and outbox. Members' roster columns
+ * only: personal numbers are neither opened nor written. The roster-state triggers (ADR 0029)
+ * note every inserted and updated member, so the member-state topic follows.
+ */
+export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
+  constructor(private readonly clock: Clock) {}
+
+  async load(tx: SqlTx, keys: readonly CountyMemberKey[], orgIds: readonly string[]): Promise<CountyRosterSnapshot> {
+    const members = await tx.query(
+      `select l.county_client_id, l.county_member_id, m.id, m.org_id, m.name, m.status, m.joined_on::text as joined_on,
+              m.roles, m.posts, m.membership, m.version,
+              (select count(*)::int from member_transfers t where t.member_id = m.id and t.status in ('requested','accepted')) as open_transfers
+         from county_member_links l
+         join members m on m.id = l.member_id
+        where (l.county_client_id, l.county_member_id) in (select * from unnest($1::text[], $2::uuid[]))
+        order by m.id
+          for update of m`,
+      [keys.map((k) => k.countyClientId), keys.map((k) => k.countyMemberId)],
+    );
+    const rows = members.rows as MemberRow[];
+    // Shared, as an enrolment locks its organisation: a dissolution waits for the batch.
+    const linkedOrgs = rows.map((r) => r.org_id);
+    const orgs = await tx.query(`select id, status from organizations where id = any($1::uuid[]) order by id for share`, [
+      [...new Set([...orgIds, ...linkedOrgs])],
+    ]);
+    return {
+      linked: new Map(rows.map((r) => [linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id }), stateOf(r)])),
+      organizations: new Map((orgs.rows as { id: string; status: OrgStatus }[]).map((o) => [o.id, o])),
+      openTransfers: new Map(rows.map((r) => [r.id, r.open_transfers])),
+    };
+  }
+
+  async save(tx: SqlTx, c: CountyRosterChanges): Promise<void> {
+    if (c.joined.length)
+      await tx.query(
+        `insert into members (id, org_id, name, status, joined_on, roles, posts, membership, version)
+         select u.id, u.org_id, u.name, u.status, u.joined_on, string_to_array(u.roles, ','), string_to_array(u.posts, ','),
+                u.membership, 1
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[])
+             as u(id, org_id, name, status, joined_on, roles, posts, membership)`,
+        columns(c.joined),
+      );
+    if (c.changed.length) {
+      const res = await tx.query(
+        `update members m
+            set org_id = u.org_id, name = u.name, status = u.status, roles = string_to_array(u.roles, ','),
+                posts = string_to_array(u.posts, ','), membership = u.membership, version = m.version + 1
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[], $9::int[])
+             as u(id, org_id, name, status, joined_on, roles, posts, membership, version)
+          where m.id = u.id and m.version = u.version`,
+        [...columns(c.changed), c.changed.map((m) => m.version)],
+      );
+      // The rows are locked since the batch read them: a miss is a bug or a concurrent writer; the batch is retried.
+      if (res.rowCount !== c.changed.length)
+        throw new Error(`county roster: ${c.changed.length - (res.rowCount ?? 0)} members changed meanwhile`);
+    }
+    if (c.history.length)
+      await tx.query(
+        `insert into member_history (member_id, on_day, kind, org_id, detail)
+         select * from unnest($1::uuid[], $2::date[], $3::text[], $4::uuid[], $5::text[])`,
+        [
+          c.history.map((h) => h.memberId),
+          c.history.map((h) => h.on),
+          c.history.map((h) => h.kind),
+          c.history.map((h) => h.orgId),
+          c.history.map((h) => h.detail),
+        ],
+      );
+    if (c.transfers.length)
+      await tx.query(
+        `insert into member_transfers (id, member_id, from_org_id, to_org_id, requested_on, deadline, status, decided_on, completed_on, version)
+         select u.id, u.member_id, u.from_org_id, u.to_org_id, u.on_day, u.on_day, 'completed', u.on_day, u.on_day, 1
+           from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[]) as u(id, member_id, from_org_id, to_org_id, on_day)`,
+        [
+          c.transfers.map((t) => t.id),
+          c.transfers.map((t) => t.memberId),
+          c.transfers.map((t) => t.fromOrgId),
+          c.transfers.map((t) => t.toOrgId),
+          c.transfers.map((t) => t.completedOn),
+        ],
+      );
+    if (c.links.length)
+      await tx.query(
+        `insert into county_member_links (county_client_id, county_member_id, member_id, org_id)
+         select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[])`,
+        [
+          c.links.map((l) => l.countyClientId),
+          c.links.map((l) => l.countyMemberId),
+          c.links.map((l) => l.memberId),
+          c.links.map((l) => l.orgId),
+        ],
+      );
+    const now = this.clock.now();
+    const envelopes: EventEnvelope[] = c.events.map(({ event, context }) =>
+      toIntegrationEvent(event, context, { eventId: uuidv7(), streamVersion: 1, now }),
+    );
+    await writeNumberedOutboxBatch(tx, envelopes);
+  }
+}
+
+function stateOf(r: MemberRow): RosterMemberState {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    status: r.status,
+    joinedOn: r.joined_on,
+    roles: r.roles,
+    posts: r.posts,
+    membership: r.membership,
+    version: r.version,
+  };
+}
+
+function columns(ms: readonly RosterMemberState[]): unknown[] {
+  return [
+    ms.map((m) => m.id),
+    ms.map((m) => m.orgId),
+    ms.map((m) => m.name),
+    ms.map((m) => m.status),
+    ms.map((m) => m.joinedOn),
+    ms.map((m) => m.roles.join(',')),
+    ms.map((m) => m.posts.join(',')),
+    ms.map((m) => m.membership),
+  ];
+}

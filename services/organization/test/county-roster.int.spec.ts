@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import type { ContractEvent, CountyRosterMemberRemoved, CountyRosterMemberSynced, EventEnvelope } from '@vanguard/contracts';
+import type { CountyMessage, CountyOutcome } from '@vanguard/county-inbound';
+import { demoOrgId } from '@vanguard/infra-config';
+import type { TestSchema } from '@vanguard/testing';
+import { CountyRosterHandler } from '../src/application/county/county-roster.handler';
+import { PgCountyRosterStore } from '../src/infrastructure/county/pg-county-roster.store';
+import { TreeCountyScope } from '../src/infrastructure/county/tree-county-scope';
+import { SystemClock } from '../src/infrastructure/system/system-clock';
+import { UuidIdGenerator } from '../src/infrastructure/system/uuid-id-generator';
+import { isolatedOrganizationSchema } from './support/isolated-schema';
+
+const SONGLING = demoOrgId('910425');
+const HEKOU = demoOrgId('910426');
+const BAIHUA = demoOrgId('910425101');
+const HONGSHI = demoOrgId('910425101201');
+const SENDER = { clientId: 'county-songling', sub: 'sa-songling', countyOrgId: SONGLING };
+
+type Synced = ContractEvent<typeof CountyRosterMemberSynced>;
+type Removed = ContractEvent<typeof CountyRosterMemberRemoved>;
+
+const message = <E extends EventEnvelope>(type: string, data: E['data'], sequence: number, sender = SENDER): CountyMessage<E> => {
+  const messageId = randomUUID();
+  const subject = `roster-member-${(data as { memberId: string }).memberId}`;
+  return {
+    messageId,
+    subject,
+    sequence,
+    sender,
+    event: {
+      eventId: messageId,
+      type,
+      version: 1,
+      streamId: subject,
+      streamVersion: sequence,
+      occurredAt: new Date().toISOString(),
+      recordedAt: new Date().toISOString(),
+      actor: { sub: sender.sub, roles: ['county_system'], orgId: sender.countyOrgId, kind: 'service' },
+      orgId: sender.countyOrgId,
+      correlationId: randomUUID(),
+      causationId: null,
+      data,
+    } as E,
+  };
+};
+
+const synced = (memberId: string, over: Partial<Synced['data']> = {}, sequence = 1, sender = SENDER) =>
+  message<Synced>(
+    'county.RosterMemberSynced',
+    { memberId, orgId: HONGSHI, name: '张三', status: 'probationary', joinedOn: '2020-07-01', roles: [], posts: [], ...over },
+    sequence,
+    sender,
+  );
+const removed = (memberId: string, sequence: number) =>
+  message<Removed>('county.RosterMemberRemoved', { memberId, orgId: HONGSHI, removedOn: '2026-01-05', reason: '出党' }, sequence);
+
+// The roster sync's decisions and writes against the real schema (the gate in front of it is
+// libs/county-inbound's; test/county-inbound.int.spec.ts runs both through Kafka).
+describe(CountyRosterHandler.name, () => {
+  let db: TestSchema;
+  let client: PoolClient;
+  let sut: CountyRosterHandler<PoolClient>;
+
+  beforeAll(async () => {
+    db = await isolatedOrganizationSchema('org_county_roster');
+    client = await db.pool.connect();
+    const scope = new TreeCountyScope((sql, params) => db.pool.query(sql, params).then((r) => r.rows as never));
+    sut = new CountyRosterHandler(new PgCountyRosterStore(new SystemClock()), scope.within, new UuidIdGenerator(), new SystemClock());
+  });
+
+  afterAll(async () => {
+    client?.release();
+    await db?.drop();
+  });
+
+  const inTx = async <T>(work: () => Promise<T>): Promise<T> => {
+    await client.query('begin');
+    try {
+      const out = await work();
+      await client.query('commit');
+      return out;
+    } catch (e) {
+      await client.query('rollback');
+      throw e;
+    }
+  };
+  const memberIdOf = (o: CountyOutcome) => (o.outcome === 'applied' ? o.result!['memberId']! : `refused ${o.code}`);
+  const outbox = async (memberId: string) =>
+    (
+      await db.pool.query<{ event_type: string; envelope: EventEnvelope }>(
+        `select event_type, envelope from vanguard_outbox where stream_id = $1 order by (envelope->>'streamVersion')::int`,
+        [`member-${memberId}`],
+      )
+    ).rows;
+
+  it('registers and links a member on the first sync of a county id, with MemberJoined and CountyMemberLinked in the outbox', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const outcomes = await inTx(() =>
+      sut.synced([synced(a), synced(b, { name: '李四', roles: ['secretary'], posts: ['pioneer_post'] })], client),
+    );
+    expect(outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied']);
+    const memberB = memberIdOf(outcomes[1]!);
+    expect(memberB).not.toBe(b);
+    const { rows } = await db.pool.query(
+      `select m.name, m.org_id, m.roles, m.posts, l.county_member_id from members m join county_member_links l on l.member_id = m.id where m.id = $1`,
+      [memberB],
+    );
+    expect(rows).toEqual([{ name: '李四', org_id: HONGSHI, roles: ['secretary'], posts: ['pioneer_post'], county_member_id: b }]);
+    const events = await outbox(memberB);
+    expect(events.map((e) => [e.event_type, e.envelope.streamVersion])).toEqual([
+      ['organization.MemberJoined', 1],
+      ['organization.CountyMemberLinked', 2],
+    ]);
+    expect(events[1]!.envelope.data).toEqual({ countyClientId: 'county-songling', countyMemberId: b, memberId: memberB, orgId: HONGSHI });
+    expect(events[1]!.envelope.actor).toMatchObject({ sub: 'sa-songling', orgId: SONGLING, kind: 'service' });
+  });
+
+  it('restates a linked member: a move is a completed transfer, added roles are assigned, removed ones dropped, status and name follow', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county, { roles: ['party_worker'] })], client));
+    const memberId = memberIdOf(first!);
+    const [second] = await inTx(() =>
+      sut.synced(
+        [synced(county, { orgId: BAIHUA, name: '张三丰', status: 'full', roles: ['secretary'], posts: ['model_post'] }, 2)],
+        client,
+      ),
+    );
+    expect(second).toEqual({ outcome: 'applied', result: { memberId } });
+    const { rows } = await db.pool.query(`select org_id, name, status, roles, posts, version from members where id = $1`, [memberId]);
+    expect(rows[0]).toEqual({ org_id: BAIHUA, name: '张三丰', status: 'full', roles: ['secretary'], posts: ['model_post'], version: 2 });
+    const transfers = await db.pool.query(`select from_org_id, to_org_id, status from member_transfers where member_id = $1`, [memberId]);
+    expect(transfers.rows).toEqual([{ from_org_id: HONGSHI, to_org_id: BAIHUA, status: 'completed' }]);
+    expect((await outbox(memberId)).map((e) => e.event_type)).toEqual([
+      'organization.MemberJoined',
+      'organization.CountyMemberLinked',
+      'organization.MemberTransferred',
+      'organization.MemberRoleAssigned',
+      'organization.VanguardPostGranted',
+    ]);
+  });
+
+  it('refuses with the domain rule’s code and goes on with the batch: a join in the future, an unknown organisation', async () => {
+    const ok = randomUUID();
+    const outcomes = await inTx(() =>
+      sut.synced([synced(randomUUID(), { joinedOn: '2999-01-01' }), synced(randomUUID(), { orgId: randomUUID() }), synced(ok)], client),
+    );
+    expect(outcomes.map((o) => (o.outcome === 'refused' ? o.code : o.outcome))).toEqual([
+      'MEMBER.JOINED_IN_FUTURE',
+      'ORGANIZATION.NOT_FOUND',
+      'applied',
+    ]);
+    const links = await db.pool.query(`select count(*)::int as n from county_member_links`);
+    expect(links.rows[0].n).toBeGreaterThan(0);
+  });
+
+  it('applies two messages of one county id in one batch in order: the second restates the member the first registered', async () => {
+    const county = randomUUID();
+    const [a, b] = await inTx(() => sut.synced([synced(county), synced(county, { status: 'full' }, 2)], client));
+    expect(memberIdOf(b!)).toBe(memberIdOf(a!));
+    const { rows } = await db.pool.query(`select status, version from members where id = $1`, [memberIdOf(a!)]);
+    expect(rows[0]).toEqual({ status: 'full', version: 1 });
+  });
+
+  it('lets a removed member leave once; a later sync is refused, as is a removal of a county id never synced', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const [left, unknown] = await inTx(() => sut.removed([removed(county, 2), removed(randomUUID(), 1)], client));
+    expect(left).toEqual({ outcome: 'applied', result: { memberId } });
+    expect(unknown).toMatchObject({ outcome: 'refused', code: 'MEMBER.NOT_FOUND' });
+    const [again] = await inTx(() => sut.synced([synced(county, {}, 3)], client));
+    expect(again).toMatchObject({ outcome: 'refused', code: 'MEMBER.NOT_ACTIVE' });
+    const { rows } = await db.pool.query(`select membership from members where id = $1`, [memberId]);
+    expect(rows[0].membership).toBe('left');
+    expect((await outbox(memberId)).map((e) => e.event_type).at(-1)).toBe('organization.MemberLeft');
+  });
+
+  it('refuses to restate a member the platform has since moved out of the sending county', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    await db.pool.query(`update members set org_id = $2 where id = $1`, [memberId, HEKOU]);
+    const [again] = await inTx(() => sut.synced([synced(county, { status: 'full' }, 2)], client));
+    expect(again).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+    const { rows } = await db.pool.query(`select org_id, status from members where id = $1`, [memberId]);
+    expect(rows[0]).toEqual({ org_id: HEKOU, status: 'probationary' });
+  });
+});
