@@ -13,6 +13,7 @@ import { evaluationMigrations } from '../services/evaluation/src/infrastructure/
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
 import { publicityMigrations } from '../services/publicity/src/infrastructure/migrations';
 import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
+import { auditWitnessMigrations } from '../services/audit/src/infrastructure/migrations/1764500000000-witness-cosignatures.migration';
 import { reportingMigrations } from '../services/reporting/src/infrastructure/migrations';
 import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
 
@@ -68,7 +69,9 @@ export async function migrate(database: 'platform' | 'test'): Promise<void> {
   }
   // After the stores it reads: the audit service's read-only role over them and its own trail store.
   await prepareAuditDatabase(adminUrl);
-  process.stdout.write(`[migrate] audit (${database}): read-only role and trail store\n`);
+  // Audit's own tables (published checkpoints, witness cosignatures) are the admin's, as its trail store is (ADR 0041).
+  const auditRan = await migrateService(adminUrl, 'audit', auditWitnessMigrations);
+  process.stdout.write(`[migrate] audit (${database}): read-only role and trail store, ${auditRan} new\n`);
 }
 
 /**

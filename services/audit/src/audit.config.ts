@@ -1,4 +1,5 @@
 import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { witnessPolicyFromEnv, type WitnessPolicy } from '@vanguard/transparency-log';
 import { auditReaderUrl, type AuditedContext } from './infrastructure/audit-database';
 
 export interface AuditConfig {
@@ -12,6 +13,10 @@ export interface AuditConfig {
   readonly schemas: Readonly<Record<AuditedContext, string>>;
   /** Verifications and exports at once: per auditor and in all (kept below the reader pool's size). */
   readonly longWork: { readonly perUser: number; readonly total: number };
+  /** County witnesses whose cosignatures count, and how many make a checkpoint witnessed (ADR 0041). */
+  readonly witnessPolicy: WitnessPolicy;
+  /** How often a checkpoint is published for the witnesses; 0: only on demand. */
+  readonly checkpointIntervalMs: number;
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -30,6 +35,9 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     readerDatabaseUrl: auditReaderUrl(base),
     schemas: { evaluation: 'evaluation', commendation: 'commendation' },
     longWork: { perUser: 2, total: 6 },
+    witnessPolicy: witnessPolicyFromEnv(),
+    // Tests publish on demand: a schedule would catch up the whole shared test store in every suite's app.
+    checkpointIntervalMs: database === 'test' ? 0 : Number(process.env['VANGUARD_CHECKPOINT_INTERVAL_SEC'] ?? 60) * 1000,
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,

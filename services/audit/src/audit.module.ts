@@ -13,6 +13,9 @@ import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http
 import { TrailHttpController } from './interface/http/trail.http.controller';
 import { ProofsHttpController } from './interface/http/proofs.http.controller';
 import { ProofLogs } from './application/proof-logs';
+import { WitnessCosignatures } from './application/witness-cosignatures';
+import { CheckpointSchedule } from './application/checkpoint-schedule';
+import { WitnessHttpController } from './interface/http/witness.http.controller';
 import { ProgrammesHttpController } from './interface/http/programmes.http.controller';
 import { EvidenceHttpController } from './interface/http/evidence.http.controller';
 
@@ -33,7 +36,14 @@ export class AuditModule {
           useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
         }),
       ],
-      controllers: [AuditHttpController, TrailHttpController, ProofsHttpController, ProgrammesHttpController, EvidenceHttpController],
+      controllers: [
+        AuditHttpController,
+        TrailHttpController,
+        ProofsHttpController,
+        ProgrammesHttpController,
+        EvidenceHttpController,
+        WitnessHttpController,
+      ],
       providers: [
         { provide: LongWork, useValue: longWork },
         {
@@ -52,6 +62,16 @@ export class AuditModule {
         },
         { provide: ProofLogs, inject: [READER_POOL], useFactory: (pool: Pool) => new ProofLogs(pool, config.schemas) },
         { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
+        {
+          provide: WitnessCosignatures,
+          inject: [TRAIL_POOL, ProofLogs],
+          useFactory: (pool: Pool, logs: ProofLogs) => new WitnessCosignatures(pool, logs, config.witnessPolicy, config.schemas),
+        },
+        {
+          provide: CheckpointSchedule,
+          inject: [WitnessCosignatures],
+          useFactory: (w: WitnessCosignatures) => new CheckpointSchedule(w, config.checkpointIntervalMs),
+        },
       ],
     };
   }

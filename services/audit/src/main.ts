@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { createHttpApp } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
+import { witnessKeyProblems } from '@vanguard/transparency-log';
 import { auditConfig } from './audit.config';
 import { AuditModule } from './audit.module';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('audit', []);
+  await refuseUnsafeProductionStart('audit', [witnessKeyProblems]);
   const config = auditConfig();
   const app = await createHttpApp(AuditModule.register(config), {
     title: 'Vanguard · 审计 audit service',

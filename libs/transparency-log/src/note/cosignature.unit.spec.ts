@@ -68,10 +68,10 @@ describe('C2SP tlog-cosignature v1 (Ed25519)', () => {
     expect(signer.verifier.verifyLine(SPEC_BODY, line)).toEqual({ time: 1700000000 });
     expect(signer.verifier.verifyLine(SPEC_BODY.replace('20852163', '20852164'), line)).toBeUndefined();
     const raw = Buffer.from(line.slice('— w.example/1 '.length, -1), 'base64');
-    raw[11] ^= 1; // the time
+    raw[11]! ^= 1; // the time
     expect(signer.verifier.verifyLine(SPEC_BODY, `— w.example/1 ${raw.toString('base64')}`)).toBeUndefined();
-    raw[11] ^= 1;
-    raw[40] ^= 1; // the signature
+    raw[11]! ^= 1;
+    raw[40]! ^= 1; // the signature
     expect(signer.verifier.verifyLine(SPEC_BODY, `— w.example/1 ${raw.toString('base64')}`)).toBeUndefined();
     // The same seed as a log key signs something else: never taken for a cosignature.
     const asLog = signNote(SPEC_BODY, new NoteSigner('w.example/1', SEED));

@@ -1,0 +1,146 @@
+import type { Pool } from 'pg';
+import { parseCheckpointBody, splitNote, verifiedCosignatures, type WitnessPolicy } from '@vanguard/transparency-log';
+import type { AuditedContext } from '../infrastructure/audit-database';
+import { AuditRefusal } from './audit-refusal';
+import type { ProofLogs } from './proof-logs';
+
+export interface PublishedCheckpoint {
+  readonly context: AuditedContext;
+  readonly size: number;
+  readonly root: string;
+  /** The signed note, the log's signature only. */
+  readonly note: string;
+}
+
+export interface WitnessedCheckpoint extends PublishedCheckpoint {
+  /** The note with the quorum's cosignature lines appended (C2SP: extra signature lines). */
+  readonly witnessedNote: string;
+  readonly cosignedBy: readonly string[];
+  readonly quorum: number;
+}
+
+/**
+ * County witnesses (issue 17, ADR 0041). The service publishes checkpoints (on a schedule and on
+ * demand) into `audit.log_checkpoints`; witnesses fetch the latest, check it against the last
+ * one they saw with a consistency proof from this service, and hand in their cosignatures. A
+ * cosignature is kept only when it verifies under a configured witness key AND covers,
+ * byte for byte, a checkpoint this service published — so a checkpoint signed with the log key
+ * but never published (a fork) can gather no cosignature here. A checkpoint is witnessed once
+ * `policy.quorum` distinct configured witnesses cosigned it.
+ */
+export class WitnessCosignatures {
+  constructor(
+    private readonly pool: Pool,
+    private readonly logs: ProofLogs,
+    readonly policy: WitnessPolicy,
+    /** The audited stores' schemas: rows are kept per store, so a test's store never meets the platform's. */
+    private readonly schemas: Readonly<Record<AuditedContext, string>>,
+  ) {}
+
+  /** Signs a checkpoint of the store as it is now and publishes it (unless that tree was already published). */
+  async publish(context: AuditedContext): Promise<PublishedCheckpoint> {
+    const cp = await this.logs.checkpoint(context);
+    const root = cp.body.root.toString('base64');
+    await this.pool.query(
+      `insert into audit.log_checkpoints (store, size, root, note) values ($1, $2, $3, $4) on conflict (store, size) do nothing`,
+      [this.schemas[context], cp.body.size, root, cp.text],
+    );
+    const published = await this.published(context, cp.body.size);
+    // The primary key kept the first root at this size; another one now would be this service forking itself.
+    if (published?.root !== root) throw new Error(`the ${context} log's root at size ${cp.body.size} differs from the one published`);
+    return published;
+  }
+
+  /** The latest published checkpoint; one is published first when there is none. */
+  async latest(context: AuditedContext): Promise<PublishedCheckpoint> {
+    const { rows } = await this.pool.query<Row>(
+      `select size, root, note from audit.log_checkpoints where store = $1 order by size desc limit 1`,
+      [this.schemas[context]],
+    );
+    return rows[0] ? toPublished(context, rows[0]) : this.publish(context);
+  }
+
+  /** Verifies and keeps the configured witnesses' cosignatures in `note`; 400 naming the reason otherwise. */
+  async submit(
+    context: AuditedContext,
+    note: unknown,
+  ): Promise<{ size: number; witnessed: boolean; cosignedBy: string[]; quorum: number }> {
+    if (typeof note !== 'string' || note.length > 64 * 1024)
+      throw AuditRefusal.invalid('checkpoint', '须为签名检查点文本 / must be a signed checkpoint note');
+    let body: string;
+    let size: number;
+    try {
+      body = splitNote(note).body;
+      size = parseCheckpointBody(body).size;
+    } catch (e) {
+      throw AuditRefusal.invalid('checkpoint', (e as Error).message);
+    }
+    const published = await this.published(context, size);
+    if (!published || published.note.slice(0, published.note.lastIndexOf('\n\n') + 1) !== body)
+      throw AuditRefusal.invalid(
+        'checkpoint',
+        `本服务未发布此检查点 / not a checkpoint this log published${published ? ` (at size ${size} it published root ${published.root})` : ''}`,
+      );
+    const cosigned = verifiedCosignatures(note, this.policy.witnesses);
+    if (cosigned.length === 0)
+      throw AuditRefusal.invalid('checkpoint', '没有已配置见证方的有效联署 / no valid cosignature by a configured witness');
+    for (const c of cosigned)
+      await this.pool.query(
+        `insert into audit.checkpoint_cosignatures (store, size, witness, key_id, cosigned_at, line)
+         values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+        [this.schemas[context], size, c.witness.name, c.witness.keyId.toString(16).padStart(8, '0'), c.time, c.line],
+      );
+    const all = await this.cosignatures(context, size);
+    return { size, witnessed: all.length >= this.policy.quorum, cosignedBy: all.map((c) => c.witness), quorum: this.policy.quorum };
+  }
+
+  /** The largest published checkpoint with a quorum of cosignatures, as one note; 404 when none has. */
+  async witnessed(context: AuditedContext): Promise<WitnessedCheckpoint> {
+    const names = this.policy.witnesses.map((w) => w.name);
+    const { rows } = await this.pool.query<Row>(
+      `select c.size, c.root, c.note from audit.log_checkpoints c
+        where c.store = $1
+          and (select count(*) from audit.checkpoint_cosignatures s
+                where s.store = c.store and s.size = c.size and s.witness = any($2::text[])) >= $3
+        order by c.size desc limit 1`,
+      [this.schemas[context], names, this.policy.quorum],
+    );
+    if (!rows[0]) throw AuditRefusal.notFound(`a ${context} checkpoint cosigned by ${this.policy.quorum} of ${names.length} witnesses`);
+    const cp = toPublished(context, rows[0]);
+    // Re-verified on the way out: a configured key that changed since only counts for what it signs now.
+    const lines = (await this.cosignatures(context, cp.size)).map((c) => `${c.line}\n`).join('');
+    const verified = verifiedCosignatures(cp.note + lines, this.policy.witnesses);
+    const witnessedNote = cp.note + verified.map((c) => `${c.line}\n`).join('');
+    return { ...cp, witnessedNote, cosignedBy: verified.map((c) => c.witness.name), quorum: this.policy.quorum };
+  }
+
+  private async published(context: AuditedContext, size: number): Promise<PublishedCheckpoint | undefined> {
+    const { rows } = await this.pool.query<Row>(`select size, root, note from audit.log_checkpoints where store = $1 and size = $2`, [
+      this.schemas[context],
+      size,
+    ]);
+    return rows[0] ? toPublished(context, rows[0]) : undefined;
+  }
+
+  private async cosignatures(context: AuditedContext, size: number): Promise<{ witness: string; line: string }[]> {
+    const names = this.policy.witnesses.map((w) => w.name);
+    const { rows } = await this.pool.query<{ witness: string; line: string }>(
+      `select witness, line from audit.checkpoint_cosignatures where store = $1 and size = $2 and witness = any($3::text[]) order by witness`,
+      [this.schemas[context], size, names],
+    );
+    return rows;
+  }
+}
+
+interface Row {
+  size: string;
+  root: string;
+  note: string;
+}
+
+const toPublished = (context: AuditedContext, r: Row): PublishedCheckpoint => ({
+  context,
+  size: Number(r.size),
+  root: r.root,
+  note: r.note,
+});
