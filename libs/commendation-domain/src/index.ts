@@ -6,3 +6,4 @@ export * from './programme';
 export * from './nomination';
 export * from './notice';
 export * from './objection';
+export * from './places';

@@ -29,6 +29,7 @@ export * from './commendation/programme.contracts';
 export * from './commendation/nomination.contracts';
 export * from './commendation/notice.contracts';
 export * from './commendation/objection.contracts';
+export * from './commendation/places.contracts';
 export { commendationContracts } from './commendation';
 export * from './assistance/assistance.contracts';
 export * from './publicity/publicity.contracts';

@@ -23,6 +23,8 @@ export interface OrgOnPath {
 export interface QuotaFacts {
   readonly places: number;
   readonly used: number;
+  /** The unit's places stream as counted (`places-<programmeId>.<unitOrgId>`), recorded as an input when given. */
+  readonly stream?: StreamRead;
 }
 
 /**

@@ -106,6 +106,7 @@ export function submitNomination({ data }: SubmitNomination, state: NominationSt
           decidedBy: data.decidedBy,
           inputs: [
             { streamId: programme.streamId, version: programme.version },
+            ...(data.quota.stream ? [data.quota.stream] : []),
             ...(data.alreadyNominated ? [data.alreadyNominated] : []),
             ...pathInputs([...data.nominatorOrgPath.map((o) => o.orgId), ...data.nomineeOrgPath], data.orgVersions),
           ],

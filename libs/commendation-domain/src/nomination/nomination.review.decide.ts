@@ -43,7 +43,7 @@ export function endorseNomination({ data }: EndorseNomination, state: Nomination
         quota: { unitOrgId: state.unitOrgId!, places: data.quota.places, usedBefore: data.quota.used },
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [self(state), data.programme],
+          inputs: [self(state), data.programme, ...(data.quota.stream ? [data.quota.stream] : [])],
           rule,
           checks: rules.besides(rule),
           reason: data.reason,

@@ -3,6 +3,7 @@ import { PostgresEventStore } from '@vanguard/event-store';
 import { AmendNominationHandler } from '../application/commands/nominations/amend-nomination.handler';
 import { DecideCommendationHandler, RevokeCommendationHandler } from '../application/commands/nominations/decide-commendation.handler';
 import { NominationFacts } from '../application/commands/nominations/nomination-facts';
+import { UnitPlaces } from '../application/commands/nominations/unit-places';
 import { NoteOverdueReviewsHandler } from '../application/commands/nominations/note-overdue-reviews.handler';
 import { PublishNoticeHandler } from '../application/commands/nominations/publish-notice.handler';
 import {
@@ -33,6 +34,7 @@ export const nominationsFeature: CommendationFeatureFactory = () => ({
   controllers: [ProgrammesHttpController, NominationsHttpController],
   providers: [
     NominationFacts,
+    UnitPlaces,
     LaunchAwardProgrammeHandler,
     AllocateQuotaHandler,
     SubmitNominationHandler,

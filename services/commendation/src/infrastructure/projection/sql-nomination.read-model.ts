@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { DomainError } from '@vanguard/kernel';
-import type { AwardCategory, ReviewLevel } from '@vanguard/contracts';
+import type { AwardCategory } from '@vanguard/contracts';
 import type { FactInput } from '../../application/eligibility/eligibility-facts.port';
 import type { NominationReadModel } from '../../application/nominations/nomination-read-model.port';
 
@@ -26,29 +26,6 @@ export class SqlNominationReadModel implements NominationReadModel {
     private readonly objectionsSubscription = 'commendation.projections',
     private readonly catchUpMs = 5000,
   ) {}
-
-  async placesUsed(
-    programmeId: string,
-    category: AwardCategory,
-    unitOrgId: string,
-    by: 'nominator' | ReviewLevel,
-    except: string,
-  ): Promise<number> {
-    const { rows } =
-      by === 'nominator'
-        ? await this.pool.query<{ n: number }>(
-            `select count(*)::int as n from nomination_view
-              where programme_id = $1 and category = $2 and unit_org_id = $3 and status in ${STANDING} and nomination_id <> $4`,
-            [programmeId, category, unitOrgId, except],
-          )
-        : await this.pool.query<{ n: number }>(
-            `select count(*)::int as n from nomination_view n join nomination_level_view l using (nomination_id)
-              where n.programme_id = $1 and n.category = $2 and n.unit_org_id = $3 and n.status in ${STANDING}
-                and n.nomination_id <> $4 and l.level = $5 and l.outcome = 'endorsed'`,
-            [programmeId, category, unitOrgId, except, by],
-          );
-    return rows[0]?.n ?? 0;
-  }
 
   async standingNominationOf(programmeId: string, category: AwardCategory, nomineeId: string): Promise<FactInput | null> {
     const { rows } = await this.pool.query<{ nomination_id: string; version: number }>(

@@ -15,6 +15,7 @@ import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { orgPathOrFail } from '../load-or-fail';
 import { NominationFacts } from './nomination-facts';
+import { UnitPlaces, againOnConcurrentChange } from './unit-places';
 
 export interface SubmitNominationInput {
   readonly programmeId: string;
@@ -26,8 +27,8 @@ export interface SubmitNominationInput {
 
 /**
  * 推荐: the caller's organisation nominates. Gathers the nominator's and the nominee's paths
- * (tree copy), the programme (its stream), the unit's places and how many it used, another
- * standing nomination of the nominee (board projection), and the nominee's eligibility facts
+ * (tree copy), the programme (its stream), the unit's places and how many it used (its places
+ * stream, appended to with the submission), another standing nomination of the nominee (board projection), and the nominee's eligibility facts
  * (the projection of evaluation's events); the decider judges. A failed eligibility check is
  * appended before the 422 that names the refusing policy, so the refusal stays on record.
  */
@@ -40,20 +41,28 @@ export class SubmitNominationHandler {
     @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
     @Inject(NOMINATION_READ_MODEL) private readonly board: NominationReadModel,
     private readonly facts: NominationFacts,
+    private readonly places: UnitPlaces,
   ) {}
 
   async execute(input: SubmitNominationInput, ctx: CommandContext): Promise<{ nominationId: string; version: number }> {
+    const nominationId = this.ids.next();
+    return againOnConcurrentChange(() => this.attempt(nominationId, input, ctx));
+  }
+
+  private async attempt(
+    nominationId: string,
+    input: SubmitNominationInput,
+    ctx: CommandContext,
+  ): Promise<{ nominationId: string; version: number }> {
     const by = decidedBy(ctx, NOMINATING_ROLES);
     const nominatorPath = await orgPathOrFail(this.tree, by.orgId);
     const nomineePath = await orgPathOrFail(this.tree, input.nominee.orgId);
     const programme = await this.facts.programme(input.programmeId);
     const nominatorOrgPath = nominatorPath.map((o) => ({ orgId: o.id, level: o.level }));
     const unit = subordinateUnitOf(nominatorOrgPath, programme.facts.orgId);
-    const nominationId = this.ids.next();
-    const quota = {
-      places: unit ? this.facts.places(programme.state, unit, input.category) : 0,
-      used: unit ? await this.board.placesUsed(input.programmeId, input.category, unit, 'nominator', nominationId) : 0,
-    };
+    const places = unit ? await this.places.read(input.programmeId, unit) : null;
+    const allocated = unit ? this.facts.places(programme.state, unit, input.category) : 0;
+    const quota = places ? this.places.quota(places, allocated, input.category, 'nominator', nominationId) : { places: 0, used: 0 };
     const stream = nominationStreamId(nominationId);
     const { state, version } = await this.streams.load(stream, nominationDecider);
     const events = nominationDecider.decide(
@@ -77,9 +86,29 @@ export class SubmitNominationHandler {
       },
       state,
     );
-    const next = await this.streams.append(stream, events, version, streamContext(ctx, by.orgId));
+    const context = streamContext(ctx, by.orgId);
+    const submitted = events.some((e) => e.type === 'commendation.NominationSubmitted');
+    // The submission takes the unit's place in the same append, expecting the places counted.
+    const granted =
+      submitted && places && unit
+        ? this.places.grant(places, {
+            programmeId: input.programmeId,
+            unitOrgId: unit,
+            category: input.category,
+            level: 'nominator',
+            nominationId,
+            places: allocated,
+            programme: { streamId: programme.facts.streamId, version: programme.facts.version },
+            nomination: { streamId: stream, version },
+            decidedBy: by,
+          })
+        : [];
+    const [next] = await this.streams.appendAll([
+      { streamId: stream, events, expectedVersion: version, context },
+      ...(places && unit ? [this.places.write(places, granted, context, unit)] : []),
+    ]);
     const refusal = eligibilityRefusal(events);
     if (refusal) throw refusal;
-    return { nominationId, version: next };
+    return { nominationId, version: next! };
   }
 }

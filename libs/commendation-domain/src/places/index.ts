@@ -1,0 +1,12 @@
+export * from './places.commands';
+export * from './places.events';
+export * from './places.rules';
+export {
+  initialState as initialPlacesState,
+  evolve as evolvePlaces,
+  placesStreamId,
+  placesHeld,
+  levelsHeldBy,
+  type PlacesState,
+} from './places.state';
+export { placesDecider } from './places.decide';

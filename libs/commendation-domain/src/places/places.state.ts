@@ -1,0 +1,52 @@
+import type { AwardCategory } from '@vanguard/contracts';
+import type { PlacesEvent } from './places.events';
+import type { PlaceLevel } from './places.commands';
+
+/**
+ * The places a unit's nominations hold in one programme: for each category and level, the
+ * nominations holding one. Counting them is the places decision; the stream's version is what
+ * makes two decisions on the same places take turns.
+ */
+export interface PlacesState {
+  readonly version: number;
+  /** `<category>|<level>` → the nominations holding a place there, in the order they took it. */
+  readonly held: Readonly<Record<string, readonly string[]>>;
+}
+
+export const initialState = (): PlacesState => ({ version: 0, held: {} });
+
+const key = (category: AwardCategory, level: PlaceLevel) => `${category}|${level}`;
+
+export function evolve(state: PlacesState, event: PlacesEvent): PlacesState {
+  const version = state.version + 1;
+  switch (event.type) {
+    case 'commendation.PlaceGranted': {
+      const k = key(event.data.category, event.data.level);
+      return { version, held: { ...state.held, [k]: [...(state.held[k] ?? []), event.data.nominationId] } };
+    }
+    case 'commendation.PlacesReleased': {
+      const held = { ...state.held };
+      for (const level of event.data.levels) {
+        const k = key(event.data.category, level);
+        held[k] = (held[k] ?? []).filter((id) => id !== event.data.nominationId);
+      }
+      return { version, held };
+    }
+  }
+}
+
+/** `places-<programmeId>.<unitOrgId>`: one stream per programme and subordinate unit. */
+export const placesStreamId = (programmeId: string, unitOrgId: string): string => `places-${programmeId}.${unitOrgId}`;
+
+/** Places of the unit, category and level held by nominations other than `except`. */
+export function placesHeld(state: PlacesState, category: AwardCategory, level: PlaceLevel, except?: string): number {
+  return (state.held[key(category, level)] ?? []).filter((id) => id !== except).length;
+}
+
+/** The levels at which `nominationId` holds a place in `category`. */
+export function levelsHeldBy(state: PlacesState, category: AwardCategory, nominationId: string): PlaceLevel[] {
+  const prefix = `${category}|`;
+  return Object.entries(state.held)
+    .filter(([k, ids]) => k.startsWith(prefix) && ids.includes(nominationId))
+    .map(([k]) => k.slice(prefix.length) as PlaceLevel);
+}
