@@ -19,7 +19,7 @@ import { Client, Pool } from 'pg';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { migrate as migrateAll } from '../../scripts/migrate';
-import { bootstrapDemoTree } from '../../services/commendation/src/infrastructure/seed/demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure } from '../evaluation/http-load';
 
 const argv = process.argv.slice(2);

@@ -23,7 +23,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { withCeiling } from '../organization/ceilings';
 import { migrate as migrateAll } from '../../scripts/migrate';
-import { bootstrapDemoTree } from '../../services/evaluation/src/infrastructure/seed/demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 import { call, closeAgent, closedLoop, type Figure } from './http-load';
 import { benchRebuild, type RebuildFigure } from './rebuild';
 import { LagWatch } from './lag';

@@ -7,3 +7,4 @@ export * from './org-scope.guard';
 export * from './org-event-signature';
 export * from './org-event-key-production';
 export * from './org-tree.runner';
+export * from './demo-tree';

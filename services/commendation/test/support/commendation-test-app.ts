@@ -8,7 +8,7 @@ import { migrate } from '../../../../scripts/migrate';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { commendationConfig, type CommendationConfig } from '../../src/commendation.config';
 import { CommendationModule } from '../../src/commendation.module';
-import { bootstrapDemoTree } from '../../src/infrastructure/seed/demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 
 /** Migrates the test database's `commendation` schema and bootstraps its org-tree copy with the demo region. Suites take turns. */
 export async function prepareCommendationTestDatabase(): Promise<void> {

@@ -8,7 +8,7 @@ import { migrate } from '../../../../scripts/migrate';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { evaluationConfig, type EvaluationConfig } from '../../src/evaluation.config';
 import { EvaluationModule } from '../../src/evaluation.module';
-import { bootstrapDemoTree } from '../../src/infrastructure/seed/demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 
 /**
  * Migrates the test database's `evaluation` schema and bootstraps its org-tree copy with

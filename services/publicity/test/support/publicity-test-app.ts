@@ -15,7 +15,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { publicityMigrations } from '../../src/infrastructure/migrations';
-import { bootstrapDemoTree } from '../../src/infrastructure/seed/demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 import { publicityConfig, type PublicityConfig } from '../../src/publicity.config';
 import { PublicityModule } from '../../src/publicity.module';
 

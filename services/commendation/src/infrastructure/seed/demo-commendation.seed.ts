@@ -20,7 +20,7 @@ import { demoOrgId } from '@vanguard/infra-config';
 import type { Decider } from '@vanguard/kernel';
 import type { StreamContext } from '../../application/ports/streams.port';
 import { PostgresStreamsAdapter } from '../event-store/postgres-streams.adapter';
-import { bootstrapDemoTree } from './demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 
 // 松岭旗's commendations, recorded through the deciders with the dates they happened on (the
 // 2011 programme decided, the 2012 one with nominations at every level and its notice running

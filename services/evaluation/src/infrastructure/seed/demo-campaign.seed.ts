@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { ScopeService } from '@vanguard/auth';
+import { ScopeService, bootstrapDemoTree } from '@vanguard/auth';
 import { campaignDecider } from '@vanguard/evaluation-domain';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { AmendPledgeHandler } from '../../application/commands/amend-pledge/amend-pledge.handler';
@@ -19,7 +19,6 @@ import { ReturnPledgeHandler } from '../../application/commands/return-pledge/re
 import { PostgresStreamsAdapter } from '../event-store/postgres-streams.adapter';
 import { PgRoster } from '../roster/pg-roster';
 import { SqlOrgTreeAdapter } from '../org-tree/sql-org-tree.adapter';
-import { bootstrapDemoTree } from './demo-tree';
 import { as, COUNTY, demoId, on, TOWNSHIP, VILLAGE } from './demo-support';
 
 export const DEMO_CAMPAIGN_ID = demoId(1);

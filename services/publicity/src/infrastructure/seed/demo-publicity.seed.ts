@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { demoOrgId } from '@vanguard/infra-config';
 import { outletKey, type MediaChannel, type MediaLevel } from '../../domain/article/article';
-import { bootstrapDemoTree } from './demo-tree';
+import { bootstrapDemoTree } from '@vanguard/auth';
 
 /**
  * `npm start`'s publicity demo in 松岭旗 (seed 002 counts its articles by media level): the

@@ -1,4 +1,4 @@
-import { OrgTreeProjection } from '@vanguard/auth';
+import { OrgTreeProjection } from './org-tree.projection';
 import { OrganizationRegistered } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
 import type { SqlExecutor } from '@vanguard/messaging';
@@ -15,7 +15,7 @@ export const DEMO_TREE: readonly { code: string; name: string; level: string }[]
 ];
 
 /**
- * Bootstraps the org-tree copy with the demo region, as a snapshot would, before the
+ * Bootstraps a service's org-tree copy with the demo region, as a snapshot would, before the
  * organization topic has been read. Rows go in at version 0, so the organization
  * service's own events (version 1 and up) replace them whenever they arrive.
  */
