@@ -4,7 +4,21 @@ import { PostgresEventStore } from '@vanguard/event-store';
 /** What an auditor asked: the query, its parameters and the streams it read. */
 export interface AuditQuery {
   readonly query:
-    'timeline' | 'as-of' | 'programme-as-of' | 'diff' | 'explain' | 'verify' | 'trail' | 'checkpoint' | 'inclusion' | 'consistency';
+    | 'timeline'
+    | 'as-of'
+    | 'programme-as-of'
+    | 'programme-diff'
+    | 'diff'
+    | 'explain'
+    | 'verify'
+    | 'trail'
+    | 'checkpoint'
+    | 'inclusion'
+    | 'consistency'
+    | 'completeness'
+    | 'export'
+    /** The bundle sent whole: its checkpoint size, SHA-256 and length, so the file that left can be named. */
+    | 'export-completed';
   readonly streams: readonly string[];
   readonly params: Readonly<Record<string, unknown>>;
 }
