@@ -18,6 +18,7 @@ export * from './evaluation/comment.contracts';
 export * from './evaluation/inspection.contracts';
 export * from './evaluation/training.contracts';
 export * from './evaluation/mass-evaluation.contracts';
+export * from './evaluation/mass-tally.contracts';
 export * from './evaluation/assessment.contracts';
 export * from './evaluation/review.contracts';
 export * from './evaluation/pioneer.contracts';

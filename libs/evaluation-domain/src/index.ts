@@ -8,6 +8,7 @@ export * from './comment';
 export * from './inspection';
 export * from './training';
 export * from './mass-evaluation';
+export * from './mass-tally';
 export * from './pioneer';
 export * from './pledge';
 export * from './review';

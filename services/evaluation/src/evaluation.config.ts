@@ -13,6 +13,11 @@ export interface EvaluationConfig {
   readonly projectionName?: string;
   /** The relay from the store to Kafka (relay.feature.ts); on unless `EVALUATION_RELAY=off`. */
   readonly relay?: { readonly enabled: boolean; readonly name?: string };
+  /**
+   * County inbound (issue 17): the gate's consumer of `vanguard.county.inbound.v1` and the
+   * projection of organization.CountyMemberLinked; on unless `EVALUATION_COUNTY=off`.
+   */
+  readonly county?: { readonly enabled: boolean; readonly groupId?: string; readonly linksGroupId?: string };
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -33,6 +38,7 @@ export function evaluationConfig(infra: InfraConfig = infraConfig(), database: '
     orgTreeGroupId: 'evaluation.org-tree',
     projectionName: 'evaluation.pledge-view',
     relay: { enabled: process.env['EVALUATION_RELAY'] !== 'off' },
+    county: { enabled: process.env['EVALUATION_COUNTY'] !== 'off' },
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,

@@ -5,6 +5,7 @@ import { commentContracts } from './comment.contracts';
 import { inspectionContracts } from './inspection.contracts';
 import { trainingContracts } from './training.contracts';
 import { massEvaluationContracts } from './mass-evaluation.contracts';
+import { massTallyContracts } from './mass-tally.contracts';
 import { pioneerContracts } from './pioneer.contracts';
 import { pledgeContracts } from './pledge.contracts';
 import { reviewContracts } from './review.contracts';
@@ -15,6 +16,7 @@ export const evaluationContracts = [
   ...pledgeContracts,
   ...commentContracts,
   ...massEvaluationContracts,
+  ...massTallyContracts,
   ...reviewContracts,
   ...assessmentContracts,
   ...pioneerContracts,

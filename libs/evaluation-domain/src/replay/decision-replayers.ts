@@ -8,6 +8,8 @@ import type { MakeLeaderComment } from '../comment/comment.commands';
 import { commentDecider } from '../comment/comment.decide';
 import type { CommentEvent } from '../comment/comment.events';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
+import { massTallyDecider } from '../mass-tally/mass-tally.decide';
+import type { MassTallyEvent } from '../mass-tally/mass-tally.events';
 import { isPathInput, type OrgPath } from '../org-path';
 import { pioneerDecider } from '../pioneer/pioneer.decide';
 import { pledgeDecider } from '../pledge/pledge.decide';
@@ -149,6 +151,19 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
       type: 'PublishMassEvaluation' as const,
       data: { decidedBy: decision.decidedBy },
     }),
+  }),
+  // A county's count: the member-in-branch check is recorded only when it ran and passed.
+  'evaluation.MassEvaluationTallyRecorded': replayer({
+    decider: massTallyDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (data: Data<MassTallyEvent, 'evaluation.MassEvaluationTallyRecorded'>, { decision, path }) => {
+      const { satisfactionPermille: _rate, decision: _decision, ...counted } = data;
+      return {
+        type: 'RecordMassEvaluationTally' as const,
+        data: { ...counted, decidedBy: decision.decidedBy, orgPath: path, memberInOrg: data.subject.kind === 'member' ? true : null },
+      };
+    },
   }),
   'evaluation.ReviewConcluded': replayer({
     decider: reviewDecider,

@@ -3,6 +3,7 @@ import { assessmentDecider } from '../assessment/assessment.decide';
 import { benchmarkDecider } from '../benchmark/benchmark.decide';
 import { commentDecider } from '../comment/comment.decide';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
+import { massTallyDecider } from '../mass-tally/mass-tally.decide';
 import { idsOf, type OrgPath } from '../org-path';
 import { pioneerDecider } from '../pioneer/pioneer.decide';
 import { pledgeDecider } from '../pledge/pledge.decide';
@@ -208,6 +209,25 @@ export const pioneer = record(pioneerDecider, [
   },
 ]);
 
+/** A county's paper count of a member's mass evaluation, then a later one replacing it. */
+const countyTally = (heldOn: string, satisfied: number) =>
+  ({
+    type: 'RecordMassEvaluationTally',
+    data: {
+      subject: { kind: 'member', id: MEMBER },
+      orgId: VILLAGE,
+      period: '2011',
+      heldOn,
+      ballotsIssued: 50,
+      ballotsReturned: 48,
+      tally: { ...tally, satisfied },
+      decidedBy: { sub: 'service-account-county-songling', role: 'county_system', orgId: VILLAGE },
+      orgPath: VILLAGE_PATH,
+      memberInOrg: true,
+    },
+  }) as const;
+export const massTally = record(massTallyDecider, [countyTally('2011-12-20', 38), countyTally('2011-12-28', 40)]);
+
 /** Every decision event this code takes, recorded as the service records it, with its stream. */
 export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] = [
   ['PledgeFiled', kept, 1, {}],
@@ -225,6 +245,7 @@ export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] 
   ['RectificationCompleted', comment(null), 1, {}],
   ['MassEvaluationClosed', closedWindow, 1, {}],
   ['MassEvaluationPublished', publishedWindow, 2, {}],
+  ['MassEvaluationTallyRecorded (a later county count)', massTally, 1, {}],
   ['ReviewConcluded', approved, 2, {}],
   ['ReviewApproved', approved, 3, {}],
   ['ReviewReturned', reviewReturned, 3, {}],

@@ -2,6 +2,7 @@ import type { EvaluationConfig } from '../evaluation.config';
 import { assessmentsFeature } from './assessments.feature';
 import { benchmarksPioneersFeature } from './benchmarks-pioneers.feature';
 import { commentsFeature } from './comments.feature';
+import { countyFeature } from './county.feature';
 import { inspectionsFeature } from './inspections.feature';
 import { trainingFeature } from './training.feature';
 import type { EvaluationFeature } from './feature';
@@ -20,6 +21,7 @@ const factories = [
   benchmarksPioneersFeature,
   inspectionsFeature,
   trainingFeature,
+  countyFeature,
 ];
 
 /** Every feature's controllers and providers, for the composition root. */

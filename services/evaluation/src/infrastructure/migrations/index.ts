@@ -11,6 +11,7 @@ import { assessmentsMigrations } from './assessments.migrations';
 import { benchmarksPioneersMigrations } from './benchmarks-pioneers.migrations';
 import { projectionHubMigrations } from './projection-hub.migrations';
 import { inspectionsMigrations } from './inspections.migrations';
+import { countyMigrations } from './county.migrations';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -42,4 +43,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   ...benchmarksPioneersMigrations,
   ...projectionHubMigrations,
   ...inspectionsMigrations,
+  ...countyMigrations,
 ];

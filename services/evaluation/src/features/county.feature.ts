@@ -1,0 +1,38 @@
+import type { Pool } from 'pg';
+import { PostgresEventStore } from '@vanguard/event-store';
+import { COUNTY_MEMBER_LINKS } from '../application/county/county-member-links.port';
+import { COUNTY_STREAMS } from '../application/county/county-translation';
+import { RecordCountyMassEvaluationHandler } from '../application/county/record-county-mass-evaluation.handler';
+import { ReportCountyPledgeProgressHandler } from '../application/county/report-county-pledge-progress.handler';
+import { TallyCountyDemocraticReviewHandler } from '../application/county/tally-county-democratic-review.handler';
+import { PG_POOL } from '../infrastructure/database.module';
+import { PgCountyMemberLinks } from '../infrastructure/county/county-member-links.projection';
+import { CountyMemberLinksRunner } from '../infrastructure/county/county-member-links.runner';
+import { PgCountyStreamsAdapter } from '../infrastructure/county/pg-county-streams.adapter';
+import type { EvaluationFeatureFactory } from './feature';
+
+/**
+ * County inbound (issue 17): pledge progress, democratic-review and mass-evaluation tallies
+ * from county systems, translated into evaluation's commands behind the gate
+ * (libs/county-inbound), with county member ids translated through county_member_links.
+ */
+export const countyFeature: EvaluationFeatureFactory = (config) => ({
+  providers: [
+    { provide: COUNTY_STREAMS, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new PgCountyStreamsAdapter(store) },
+    { provide: PgCountyMemberLinks, inject: [PG_POOL], useFactory: (pool: Pool) => new PgCountyMemberLinks(pool) },
+    { provide: COUNTY_MEMBER_LINKS, useExisting: PgCountyMemberLinks },
+    ReportCountyPledgeProgressHandler,
+    TallyCountyDemocraticReviewHandler,
+    RecordCountyMassEvaluationHandler,
+    {
+      provide: CountyMemberLinksRunner,
+      inject: [PG_POOL, PgCountyMemberLinks],
+      useFactory: (pool: Pool, links: PgCountyMemberLinks) =>
+        new CountyMemberLinksRunner(pool, links, {
+          enabled: config.county?.enabled ?? false,
+          brokers: config.kafkaBrokers,
+          groupId: config.county?.linksGroupId ?? 'evaluation.county-member-links',
+        }),
+    },
+  ],
+});

@@ -1,0 +1,61 @@
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import { OrgEventVerifier } from '@vanguard/auth';
+import { CountyMemberLinked, publicContracts } from '@vanguard/contracts';
+import { EventConsumer, PermanentHandlerError, PgInbox, handle } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+import type { PgCountyMemberLinks } from './county-member-links.projection';
+
+export interface CountyMemberLinksRunnerOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  /** One group per service (and per test run); a new group reads the organization topic from the beginning. */
+  readonly groupId: string;
+  readonly topic?: string;
+}
+
+/**
+ * Follows organization.CountyMemberLinked on the organization events topic into
+ * county_member_links, exactly once through the inbox. Only links the organization service
+ * signed are kept (ADR 0010): a forged link would let a county act on someone else's record.
+ */
+export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CountyMemberLinksRunner.name);
+  private consumer: EventConsumer<PoolClient> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly links: PgCountyMemberLinks,
+    private readonly options: CountyMemberLinksRunnerOptions,
+    private readonly verifier: OrgEventVerifier = OrgEventVerifier.fromEnv(),
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) return;
+    // Boot does not wait for the broker: translations answer from the links held meanwhile.
+    this.start().catch((e: unknown) => this.logger.error(`county member links consumer did not start: ${String(e)}`));
+  }
+
+  async start(): Promise<void> {
+    const kafka = new Kafka({ clientId: 'evaluation-county-links', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.consumer = new EventConsumer<PoolClient>({
+      kafka,
+      groupId: this.options.groupId,
+      topics: [this.options.topic ?? CountyMemberLinked.topic],
+      contracts: publicContracts,
+      inbox: new PgInbox(this.pool),
+      handlers: handle(CountyMemberLinked, async (event, { tx }) => {
+        const signed = this.verifier.verify(event);
+        if (!signed.ok) throw new PermanentHandlerError(`county member link not signed by the organization service (${signed.reason})`);
+        await this.links.apply(tx, event);
+      }),
+      metrics: metricsRegistry,
+    });
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

@@ -1,0 +1,33 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * county_member_links: the organization service's mapping of county member ids (issue 17),
+ * projected from organization.CountyMemberLinked, which the county translations read.
+ * `source_stream`/`source_version`: the link's organization event, so an older one never
+ * replaces a newer one.
+ */
+export class CountyMemberLinks1764790000000 implements MigrationInterface {
+  readonly name = 'CountyMemberLinks1764790000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists county_member_links (
+        county_client_id text not null,
+        county_member_id uuid not null,
+        member_id uuid not null,
+        org_id uuid not null,
+        linked_at timestamptz not null,
+        source_stream text not null,
+        source_version bigint not null,
+        primary key (county_client_id, county_member_id)
+      )`);
+    await q.query(`create index if not exists county_member_links_member_idx on county_member_links (member_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop table if exists county_member_links`);
+  }
+}
+
+/** The county inbound slice's migrations, in its own range of timestamps. */
+export const countyMigrations: (new () => MigrationInterface)[] = [CountyMemberLinks1764790000000];
