@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
-import { tokenFor } from '@vanguard/testing';
+import { tokenFor, waitUntil } from '@vanguard/testing';
 import { MovableClock, createCommendationTestApp } from './support/commendation-test-app';
 
 // 名额 under concurrency, and the review commands over HTTP with the realm's tokens: many approvals
@@ -14,6 +14,7 @@ import { MovableClock, createCommendationTestApp } from './support/commendation-
 const COUNTY = demoOrgId('910425');
 const BAIHUA = demoOrgId('910425101');
 const HEKOU = demoOrgId('910425102');
+const HONGSHI = demoOrgId('910425101201');
 const QUOTA_RULE = /\[rule commendation\.nomination\.within-quota@1\]$/;
 
 /** A small seeded generator (mulberry32): a failing interleaving is reproduced with its seed. */
@@ -178,5 +179,185 @@ describe('places and review commands (e2e)', () => {
         county: p.places,
       });
     }
+  });
+
+  /** A refusal by a domain rule: its status, its code, and the message ending with the rule id and version. */
+  const refusedBy = (a: Answer, status: number, code: string, rule: string) =>
+    expect({ status: a.status, code: a.body.code, rule: a.body.message?.endsWith(`[rule ${rule}@1]`) }).toEqual({
+      status,
+      code,
+      rule: true,
+    });
+  const badField = (a: Answer, field: string) => {
+    expect(a.status).toBe(400);
+    expect(a.body.errors?.find((e) => e.field.includes(field))?.reason).toEqual(expect.any(String));
+  };
+  const eventsOf = async (streamIds: string[]) =>
+    (
+      await pool.query<{ type: string; tx: string; stream_id: string }>(
+        `select type, transaction_id::text as tx, stream_id from events where stream_id = any($1::text[]) order by position`,
+        [streamIds],
+      )
+    ).rows;
+
+  it('ReviewCommands_OverHttp_ReturnAmendRejectRevoke_EachWithRoleSubtreeBodyAndRuleRefusals', async () => {
+    clock.day = '2013-04-15';
+    const programmeId = await launch(['outstanding_member']);
+    await allocate(programmeId, BAIHUA, 'outstanding_member', 3);
+    await allocate(programmeId, HEKOU, 'outstanding_member', 3);
+    const idOf = (a: Answer) => (expect(a.status).toBe(201), (a.body as { nominationId: string }).nominationId);
+    // X, Y from 红石村 (chain: 白桦镇, the county); Z from 河口镇 (chain: the county).
+    const x = idOf(await nominate('village.secretary', programmeId, 'outstanding_member', HONGSHI));
+    const y = idOf(await nominate('village.secretary', programmeId, 'outstanding_member', HONGSHI));
+    const z = idOf(await nominate('other.township.secretary', programmeId, 'outstanding_member', HEKOU));
+    const act = (user: string, id: string, verb: string, body: object) => post(user, `/nominations/${id}/${verb}`, body);
+
+    // 退回: the awaited level returns with a reason.
+    expect((await act('village.secretary', x, 'return', { reason: '材料不全' })).status).toBe(403);
+    refusedBy(
+      await act('township.organizer', z, 'return', { reason: '材料不全' }),
+      403,
+      'NOMINATION.NOT_THE_NEXT_LEVEL',
+      'commendation.nomination.next-level-reviews',
+    );
+    badField(await act('township.organizer', x, 'return', { reason: '' }), 'reason');
+    badField(await act('township.organizer', x, 'return', { reason: '材料不全', also: 1 }), 'also');
+    expect((await act('township.organizer', x, 'endorse', { reason: '同意' })).status).toBe(200);
+    expect((await act('county.organizer', x, 'return', { reason: '事迹材料需补充' })).status).toBe(200);
+    refusedBy(
+      await act('county.organizer', x, 'return', { reason: '再退' }),
+      409,
+      'NOMINATION.NOT_UNDER_REVIEW',
+      'commendation.nomination.awaits-review',
+    );
+
+    // 修改重报: only the nominator amends a returned nomination; it gives back the township's place.
+    const deeds = { deeds: { summary: '带头修路，补充材料', record: '补充后的主要事迹……' } };
+    expect((await act('county.inspector', x, 'amend', deeds)).status).toBe(403);
+    refusedBy(
+      await act('other.township.secretary', x, 'amend', deeds),
+      403,
+      'NOMINATION.NOT_THE_NOMINATOR',
+      'commendation.nomination.nominator-amends',
+    );
+    badField(await act('village.secretary', x, 'amend', { deeds: { summary: '', record: 'x' } }), 'summary');
+    refusedBy(await act('village.secretary', y, 'amend', deeds), 409, 'NOMINATION.NOT_RETURNED', 'commendation.nomination.amend-returned');
+    expect((await act('village.secretary', x, 'amend', deeds)).status).toBe(200);
+    const amended = await eventsOf([`nomination-${x}`, `places-${programmeId}.${BAIHUA}`]);
+    const last = amended.slice(-2);
+    expect(last.map((e) => e.type).sort()).toEqual(['commendation.NominationAmended', 'commendation.PlacesReleased']);
+    expect(last[0]!.tx).toBe(last[1]!.tx);
+
+    // 不予推荐: the awaited level rejects with a reason; the nomination's places come back.
+    expect((await act('village.secretary', y, 'reject', { reason: '不符合条件' })).status).toBe(403);
+    refusedBy(
+      await act('township.organizer', z, 'reject', { reason: '不符合条件' }),
+      403,
+      'NOMINATION.NOT_THE_NEXT_LEVEL',
+      'commendation.nomination.next-level-reviews',
+    );
+    badField(await act('township.organizer', y, 'reject', {}), 'reason');
+    expect((await act('township.organizer', y, 'reject', { reason: '不符合条件' })).status).toBe(200);
+    refusedBy(
+      await act('township.organizer', y, 'reject', { reason: '再拒' }),
+      409,
+      'NOMINATION.NOT_UNDER_REVIEW',
+      'commendation.nomination.awaits-review',
+    );
+    const rejected = (await eventsOf([`places-${programmeId}.${BAIHUA}`])).at(-1)!;
+    expect(rejected.type).toBe('commendation.PlacesReleased');
+
+    // 撤销: Z is shortlisted, noticed and decided; only the awarding body revokes it, with a reason.
+    expect((await act('county.organizer', z, 'endorse', { reason: '同意' })).status).toBe(200);
+    await waitUntil(
+      'Z shortlisted on the board',
+      async () =>
+        (await pool.query(`select 1 from nomination_view where nomination_id = $1 and status = 'shortlisted'`, [z])).rowCount === 1,
+    );
+    clock.day = '2013-04-20';
+    expect((await post('county.organizer', `/programmes/${programmeId}/notice`, {})).status).toBe(200);
+    clock.day = '2013-04-25';
+    const decided = await waitUntil('the decision (once objections are caught up)', async () => {
+      const a = await act('county.organizer', z, 'decide', { documentNumber: '松组发〔2013〕7号' });
+      return a.status === 200 && a;
+    });
+    expect(decided.status).toBe(200);
+    expect((await act('county.inspector', z, 'revoke', { reason: '事迹失实' })).status).toBe(403);
+    refusedBy(
+      await act('township.organizer', z, 'revoke', { reason: '事迹失实' }),
+      403,
+      'NOMINATION.NOT_AWARDING_BODY',
+      'commendation.nomination.awarding-body-decides',
+    );
+    badField(await act('county.organizer', z, 'revoke', { reason: 42 }), 'reason');
+    refusedBy(
+      await act('county.organizer', x, 'revoke', { reason: '事迹失实' }),
+      409,
+      'NOMINATION.NOT_DECIDED',
+      'commendation.nomination.revoke-decided',
+    );
+    expect((await act('county.organizer', z, 'revoke', { reason: '事迹失实' })).status).toBe(200);
+    refusedBy(
+      await act('county.organizer', z, 'revoke', { reason: '再撤' }),
+      409,
+      'NOMINATION.NOT_DECIDED',
+      'commendation.nomination.revoke-decided',
+    );
+  });
+
+  it('UpholdingAnObjection_WithdrawsTheNominationInTheSameAppend_AFailedWithdrawalLeavesTheObjectionOpen', async () => {
+    clock.day = '2013-04-15';
+    const programmeId = await launch(['outstanding_member']);
+    await allocate(programmeId, HEKOU, 'outstanding_member', 2);
+    const w = (await nominate('other.township.secretary', programmeId, 'outstanding_member', HEKOU)).body as { nominationId: string };
+    expect((await post('county.organizer', `/nominations/${w.nominationId}/endorse`, { reason: '同意' })).status).toBe(200);
+    await waitUntil(
+      'W shortlisted on the board',
+      async () =>
+        (await pool.query(`select 1 from nomination_view where nomination_id = $1 and status = 'shortlisted'`, [w.nominationId]))
+          .rowCount === 1,
+    );
+    clock.day = '2013-04-20';
+    expect((await post('county.organizer', `/programmes/${programmeId}/notice`, {})).status).toBe(200);
+    expect(
+      (await http().post(`/public-notices/${programmeId}/objections`).send({ nominationId: w.nominationId, grounds: '事迹系他人所为' }))
+        .status,
+    ).toBe(201);
+    const objectionId = await waitUntil('the objection on the board', async () => {
+      const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));
+      return (r.body as { objectionId: string }[])[0]?.objectionId;
+    });
+    expect((await post('county.inspector', `/objections/${objectionId}/assign`, {})).status).toBe(200);
+
+    // The nomination's part of the append fails (a fault injected for this stream only): nothing of it lands.
+    const streams = [`objection-${objectionId}`, `nomination-${w.nominationId}`, `places-${programmeId}.${HEKOU}`];
+    const admin = new Pool({ connectionString: infraConfig().testDatabaseUrl, max: 1 });
+    const trigger = `fail_${w.nominationId.replace(/-/g, '')}`;
+    try {
+      await admin.query(
+        `create function commendation.${trigger}() returns trigger language plpgsql as $$ begin
+           if new.stream_id = 'nomination-${w.nominationId}' then raise exception 'injected fault'; end if; return new; end $$;
+         create trigger ${trigger} before insert on commendation.events for each row execute function commendation.${trigger}()`,
+      );
+      const before = await eventsOf(streams);
+      const failed = await post('county.inspector', `/objections/${objectionId}/uphold`, { findings: '经核实属实' });
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+      expect(await eventsOf(streams)).toEqual(before);
+    } finally {
+      await admin.query(`drop trigger if exists ${trigger} on commendation.events; drop function if exists commendation.${trigger}()`);
+      await admin.end();
+    }
+
+    // Again, with the fault gone: the conclusion, the withdrawal and the places given back are one transaction.
+    expect((await post('county.inspector', `/objections/${objectionId}/uphold`, { findings: '经核实属实' })).status).toBe(200);
+    const landed = (await eventsOf(streams)).filter((e) =>
+      ['commendation.ObjectionUpheld', 'commendation.NominationWithdrawn', 'commendation.PlacesReleased'].includes(e.type),
+    );
+    expect(landed.map((e) => e.type).sort()).toEqual([
+      'commendation.NominationWithdrawn',
+      'commendation.ObjectionUpheld',
+      'commendation.PlacesReleased',
+    ]);
+    expect(new Set(landed.map((e) => e.tx)).size).toBe(1);
   });
 });

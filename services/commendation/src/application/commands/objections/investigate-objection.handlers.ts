@@ -10,10 +10,10 @@ import {
 } from '@vanguard/commendation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
-import { STREAMS, type Loaded, type StreamsPort } from '../../ports/streams.port';
-import { ConcurrentChangeError } from '../../ports/streams.port';
+import { STREAMS, type Loaded, type StreamWrite, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { NominationFacts } from '../nominations/nomination-facts';
+import { UnitPlaces, againOnConcurrentChange } from '../nominations/unit-places';
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
 
 export class ObjectionNotFoundError extends DomainError {
@@ -58,9 +58,10 @@ export class AssignObjectionHandler {
 }
 
 /**
- * 核查结论: the assigned inspector upholds (the nomination is then withdrawn on its own stream,
- * citing the objection at its new version) or dismisses, with findings; the objector's
- * details are erased once the objection is concluded.
+ * 核查结论: the assigned inspector upholds or dismisses, with findings. Upheld, the objection's
+ * conclusion, the nomination's withdrawal (citing the objection at its new version) and the
+ * places it gives back are one append over the three streams: a crash cannot leave an upheld
+ * objection beside a standing nomination. The objector's details are erased once concluded.
  */
 @Injectable()
 export class ConcludeObjectionHandler {
@@ -68,38 +69,45 @@ export class ConcludeObjectionHandler {
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
     private readonly facts: NominationFacts,
+    private readonly places: UnitPlaces,
   ) {}
 
   async execute(objectionId: string, upheld: boolean, findings: string, ctx: CommandContext): Promise<{ version: number }> {
+    const next = await againOnConcurrentChange(() => this.attempt(objectionId, upheld, findings, ctx));
+    await this.contacts.erase(objectionId);
+    return { version: next };
+  }
+
+  private async attempt(objectionId: string, upheld: boolean, findings: string, ctx: CommandContext): Promise<number> {
     const by = decidedBy(ctx, [INVESTIGATOR_ROLE]);
     const { state, version, streamId } = await loadObjection(this.streams, objectionId);
     const events = objectionDecider.decide(
       { type: upheld ? 'UpholdObjection' : 'DismissObjection', data: { decidedBy: by, findings } },
       state,
     );
-    const next = await this.streams.append(streamId, events, version, streamContext(ctx, state.awardingOrgId!));
-    if (upheld) {
-      const concluded = (await this.streams.load(streamId, objectionDecider)).state;
-      await this.withdraw(concluded, by, ctx);
-    }
-    await this.contacts.erase(objectionId);
-    return { version: next };
+    const writes: StreamWrite[] = [{ streamId, events, expectedVersion: version, context: streamContext(ctx, state.awardingOrgId!) }];
+    if (upheld)
+      writes.push(
+        ...(await this.withdrawal(
+          events.reduce((s, e) => objectionDecider.evolve(s, e), state),
+          by,
+          ctx,
+        )),
+      );
+    const [next] = await this.streams.appendAll(writes);
+    return next!;
   }
 
-  /** The withdrawal follows the upheld objection; a concurrent change to the nomination is read again, a few times. */
-  private async withdraw(objection: ObjectionState, by: ReturnType<typeof decidedBy>, ctx: CommandContext): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, version, streamId } = await this.facts.nomination(objection.nominationId!);
-      const events = nominationDecider.decide(
-        { type: 'WithdrawNomination', data: { decidedBy: by, objection: objectionOutcome(objection) } },
-        state,
-      );
-      try {
-        await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!));
-        return;
-      } catch (e) {
-        if (!(e instanceof ConcurrentChangeError) || attempt >= 3) throw e;
-      }
-    }
+  /** The nomination's withdrawal and the places it gives back, decided on the objection as concluded. */
+  private async withdrawal(objection: ObjectionState, by: ReturnType<typeof decidedBy>, ctx: CommandContext): Promise<StreamWrite[]> {
+    const { state, version, streamId } = await this.facts.nomination(objection.nominationId!);
+    const events = nominationDecider.decide(
+      { type: 'WithdrawNomination', data: { decidedBy: by, objection: objectionOutcome(objection) } },
+      state,
+    );
+    const context = streamContext(ctx, state.nominatorOrgId!);
+    const places = await this.places.read(state.programmeId!, state.unitOrgId!);
+    const released = this.places.release(places, { state, version, events }, 'withdrawn', by, objection.findings ?? '');
+    return [{ streamId, events, expectedVersion: version, context }, this.places.write(places, released, context, state.unitOrgId!)];
   }
 }
