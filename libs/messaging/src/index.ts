@@ -1,4 +1,5 @@
 export * from './logger';
+export { counter, gauge } from './metrics';
 export * from './sql';
 export * from './kafka/envelope-codec';
 export * from './kafka/topics';

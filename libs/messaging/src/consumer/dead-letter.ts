@@ -1,7 +1,14 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 
 /** Why a message left the main topic. */
-export type DeadLetterReason = 'malformed-json' | 'malformed-envelope' | 'unknown-type' | 'schema-violation' | 'handler-failed';
+export type DeadLetterReason =
+  | 'malformed-json'
+  | 'malformed-envelope'
+  | 'unknown-type'
+  | 'schema-violation'
+  | 'handler-failed'
+  // The sender could not be proven (the county inbound gate: no valid token at the broker's timestamp).
+  | 'unauthenticated';
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'vg-dlq-reason',

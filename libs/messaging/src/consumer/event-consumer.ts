@@ -225,7 +225,8 @@ export class EventConsumer<TTx> {
       resolve(m);
       return this.processChunk(topic, partition, messages.slice(t + 1), resolve, heartbeat, isRunning);
     }
-    if (this.options.chunkProcessor) return this.processWith(this.options.chunkProcessor, topic, partition, messages, resolve, heartbeat, isRunning);
+    if (this.options.chunkProcessor)
+      return this.processWith(this.options.chunkProcessor, topic, partition, messages, resolve, heartbeat, isRunning);
     const work: { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> }[] = [];
     for (const message of messages) {
       const origin: MessageOrigin = { topic, partition, offset: message.offset };
@@ -305,7 +306,8 @@ export class EventConsumer<TTx> {
         const permanent = e instanceof PermanentHandlerError;
         if (permanent || attempt >= this.policy.maxAttempts) {
           if (messages.length > 1) {
-            for (const m of messages) if (!(await this.processWith(processor, topic, partition, [m], resolve, heartbeat, isRunning))) return false;
+            for (const m of messages)
+              if (!(await this.processWith(processor, topic, partition, [m], resolve, heartbeat, isRunning))) return false;
             return true;
           }
           const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -1,0 +1,367 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { Registry } from 'prom-client';
+import {
+  COUNTY_INBOUND_TOPIC,
+  countyMessageOwner,
+  countyMessageTypesOf,
+  countyReplyTopic,
+  type ContractRegistry,
+  type EventEnvelope,
+} from '@vanguard/contracts';
+import {
+  EventConsumer,
+  OutboxWriter,
+  counter,
+  decodeKafkaValue,
+  silentLogger,
+  type ChunkContext,
+  type Inbox,
+  type MessagingLogger,
+  type OutboxTableOptions,
+  type RetryPolicy,
+} from '@vanguard/messaging';
+import type { CountyBatchHandler, CountyMessage, CountyMessageOwner, CountyScope, CountySender } from './county-inbound.port';
+import type { CountyInboundStore } from './county-inbound.store';
+import { CountyLedger, decisionKey, type NewDecision } from './county-ledger';
+import { ensureCountyTopics } from './county-topics';
+import { bearerToken, claimedClient, countySenderOf, senderMismatch, type CountyPrincipal } from './gate/sender';
+import { orgIdsIn, payloadSha256 } from './gate/payload';
+import { replyEnvelope, type ReplyOutcome, type ReplyTo } from './gate/reply';
+
+export interface CountyInboundConsumerOptions<TTx> {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly owner: CountyMessageOwner;
+  /** libs/auth TokenVerifier (its allowedClients must include the county clients). */
+  readonly tokenVerifier: { verifyAt(token: string, at: Date): Promise<CountyPrincipal> };
+  /** Keycloak client ids of the county systems (`county-songling`, …): their reply topics exist. */
+  readonly knownCounties: readonly string[];
+  /** Must hold the county inbound contracts and county.MessageOutcome (publicContracts does). */
+  readonly contracts: ContractRegistry;
+  readonly scope: CountyScope;
+  /** One per county type this owner applies (countyMessageTypesOf(owner)). */
+  readonly handlers: Readonly<Record<string, CountyBatchHandler<TTx>>>;
+  readonly store: CountyInboundStore<TTx>;
+  /** Where county_messages / county_subjects live; defaults to the connection's search_path. */
+  readonly schema?: string;
+  /** The service's outbox, which carries the replies. */
+  readonly outbox?: OutboxTableOptions;
+  readonly topic?: string;
+  /** Messages of one partition decided in one transaction; default 500. */
+  readonly batchSize?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly fromBeginning?: boolean;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly maxWaitTimeInMs?: number;
+  /** Create the inbound topic (LogAppendTime) and the counties' reply topics on start; default true. */
+  readonly ensureTopics?: boolean;
+  /** `vanguard_county_messages_total{owner,type,outcome,code}` and the consumer's own metrics. */
+  readonly metrics?: Registry;
+  readonly logger?: MessagingLogger;
+  readonly now?: () => Date;
+}
+
+/** One inbound message after the checks that need no database. */
+type Checked =
+  | { kind: 'reply'; to: ReplyTo; outcome: ReplyOutcome } // no proven sender or no message id: answered, never recorded
+  | { kind: 'candidate'; m: KafkaMessage; raw: Record<string, unknown>; sender: CountySender; to: ReplyTo; hash: string };
+
+/** A decision made in the batch; `outcome` is filled once the handler ran. */
+interface Decision {
+  to: ReplyTo;
+  clientId: string;
+  hash: string;
+  sequence: number | null;
+  outcome?: { outcome: 'applied'; result?: Readonly<Record<string, string>> } | { outcome: 'refused'; code: string; reason: string };
+  duplicateOf?: Decision | { outcome: 'applied' | 'refused'; code: string | null; reason: string | null };
+}
+
+const UNUSED_INBOX: Inbox<never> = {
+  processOnce: () => Promise.reject(new Error('the county gate keeps its own ledger')),
+  processBatch: () => Promise.reject(new Error('the county gate keeps its own ledger')),
+};
+
+/**
+ * The gate of the county inbound topic for one owning service (COUNTY.md steps 1–7, ADR 0044):
+ * proves each message's sender from its token at the broker's timestamp, validates it, keeps it
+ * inside the sender's county, answers resends and stale sequences from its ledger, runs the
+ * owner's batch handlers, and writes ledger rows and replies in the handler's transaction.
+ */
+export class CountyInboundConsumer<TTx> {
+  private readonly consumer: EventConsumer<never>;
+  private readonly ledger: CountyLedger;
+  private readonly replies: OutboxWriter;
+  private readonly known: ReadonlySet<string>;
+  private readonly log: MessagingLogger;
+  private readonly counted;
+  private readonly topic: string;
+
+  constructor(private readonly options: CountyInboundConsumerOptions<TTx>) {
+    this.topic = options.topic ?? COUNTY_INBOUND_TOPIC;
+    this.known = new Set(options.knownCounties);
+    this.log = options.logger ?? silentLogger;
+    this.ledger = new CountyLedger(options.schema);
+    this.replies = new OutboxWriter({ contracts: options.contracts, ...options.outbox });
+    const missing = countyMessageTypesOf(options.owner).filter((t) => !options.handlers[t]);
+    if (missing.length) this.log.warn({ owner: options.owner, missing }, 'county types without a handler are refused COUNTY.UNSUPPORTED');
+    const metrics = options.metrics ?? new Registry();
+    this.counted = counter(metrics, 'vanguard_county_messages_total', 'County inbound messages by what the gate answered', [
+      'owner',
+      'type',
+      'outcome',
+      'code',
+    ]);
+    this.consumer = new EventConsumer<never>({
+      kafka: options.kafka,
+      groupId: options.groupId,
+      topics: [this.topic],
+      contracts: options.contracts,
+      inbox: UNUSED_INBOX,
+      handlers: {},
+      metrics,
+      logger: this.log,
+      fromBeginning: options.fromBeginning ?? true,
+      transactionBatchSize: options.batchSize ?? 500,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.partitionsConsumedConcurrently ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently } : {}),
+      ...(options.maxWaitTimeInMs ? { maxWaitTimeInMs: options.maxWaitTimeInMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      chunkProcessor: (ctx) => this.process(ctx),
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.options.ensureTopics ?? true)
+      await ensureCountyTopics(this.options.kafka, this.options.knownCounties, { inboundTopic: this.topic });
+    await this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+
+  /** One partition's consecutive messages: checks, then one transaction for the whole chunk. */
+  private async process(ctx: ChunkContext): Promise<void> {
+    const checked: Checked[] = [];
+    for (const m of ctx.messages) {
+      const c = await this.check(m, ctx);
+      if (c) checked.push(c);
+    }
+    if (checked.length === 0) return;
+    const answered = await this.options.store.transaction(async (tx, q) => {
+      const candidates = checked.filter((c): c is Extract<Checked, { kind: 'candidate' }> => c.kind === 'candidate');
+      const before = await this.ledger.decided(
+        q,
+        candidates.map((c) => ({ clientId: c.sender.clientId, messageId: c.to.messageId })),
+      );
+      const decisions: Decision[] = [];
+      const inBatch = new Map<string, Decision>();
+      const runnable: { decision: Decision; message: CountyMessage }[] = [];
+      const replies: { to: ReplyTo; outcome: () => ReplyOutcome }[] = [];
+      for (const c of checked) {
+        if (c.kind === 'reply') {
+          replies.push({ to: c.to, outcome: () => c.outcome });
+          continue;
+        }
+        const key = decisionKey(c.sender.clientId, c.to.messageId);
+        const seen = inBatch.get(key) ?? before.get(key);
+        if (seen) {
+          const seenHash = 'payloadSha256' in seen ? seen.payloadSha256 : seen.hash;
+          if (seenHash !== c.hash) {
+            const reason = 'this message id was used before for another payload; a new message needs a new id';
+            replies.push({ to: c.to, outcome: () => ({ outcome: 'refused', code: 'COUNTY.MESSAGE_ID_REUSED', reason }) });
+          } else {
+            const original = 'payloadSha256' in seen ? { outcome: seen.outcome, code: seen.code, reason: seen.reason } : seen;
+            replies.push({ to: c.to, outcome: () => duplicateOf(original) });
+          }
+          continue;
+        }
+        const d: Decision = { to: c.to, clientId: c.sender.clientId, hash: c.hash, sequence: null };
+        inBatch.set(key, d);
+        decisions.push(d);
+        replies.push({ to: c.to, outcome: () => d.outcome! });
+        const message = await this.admit(c, d, ctx);
+        if (message) runnable.push({ decision: d, message });
+      }
+      const advanced = await this.runHandlers(tx, q, runnable);
+      await this.ledger.record(q, decisions.map(toNewDecision));
+      await this.ledger.advance(q, advanced);
+      const answers = replies.map((r) => ({ to: r.to, outcome: r.outcome() }));
+      const now = this.now();
+      await this.replies.writeBatch(
+        { query: (sql, params) => q(sql, params) },
+        answers.map((a) => replyEnvelope(this.options.owner, a.to, a.outcome, now)),
+        answers.map((a) => countyReplyTopic(a.to.clientId)),
+      );
+      return answers;
+    });
+    for (const a of answered) {
+      const code = a.outcome.outcome === 'refused' ? a.outcome.code : a.outcome.outcome === 'duplicate' ? (a.outcome.code ?? '') : '';
+      this.counted.inc({ owner: this.options.owner, type: a.to.messageType, outcome: a.outcome.outcome, code });
+    }
+  }
+
+  /**
+   * Steps 1–2 for one message, before any database work: undecodable or another owner's
+   * (ignored, or dead-lettered by organization), and the sender proven from its token at the
+   * broker's timestamp. Returns nothing for a message that gets no reply.
+   */
+  private async check(m: KafkaMessage, ctx: ChunkContext): Promise<Checked | undefined> {
+    const decoded = decodeKafkaValue(m);
+    const raw = decoded.ok && isRecord(decoded.value) ? decoded.value : undefined;
+    const type = typeof raw?.['type'] === 'string' ? raw['type'] : undefined;
+    if (countyMessageOwner(type) !== this.options.owner) return undefined;
+    const eventId = raw?.['eventId'];
+    const messageId = typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 200 ? eventId : undefined;
+    const key = m.key?.toString('utf8');
+    const subject = key ?? (typeof raw?.['streamId'] === 'string' ? raw['streamId'] : null);
+    const token = bearerToken(m.headers);
+    const proven = await this.prove(token, m.timestamp);
+    const base = { messageId: messageId ?? `kafka-${ctx.partition}-${m.offset}`, messageType: type ?? 'unknown', subject };
+    if ('refusal' in proven) {
+      await ctx.deadLetter(m, 'unauthenticated', proven.refusal);
+      const claimed = claimedClient(token);
+      if (!claimed.clientId || !this.known.has(claimed.clientId)) {
+        this.counted.inc({ owner: this.options.owner, type: base.messageType, outcome: 'dead_lettered', code: 'COUNTY.UNAUTHENTICATED' });
+        return undefined;
+      }
+      const countyOrgId = claimed.orgId ?? (typeof raw?.['orgId'] === 'string' ? raw['orgId'] : claimed.clientId);
+      const to = { ...base, clientId: claimed.clientId, countyOrgId };
+      return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal } };
+    }
+    const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
+    if (!raw || !messageId) {
+      const reason = decoded.ok ? 'the value is not an envelope with an eventId' : decoded.message;
+      await ctx.deadLetter(m, decoded.ok ? 'malformed-envelope' : 'malformed-json', reason);
+      return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason } };
+    }
+    return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
+  }
+
+  private async prove(token: string | undefined, timestamp: string): Promise<CountySender | { refusal: string }> {
+    if (!token) return { refusal: 'no bearer token in the authorization header' };
+    // LogAppendTime on the inbound topic: the broker's receipt time, which a county cannot choose.
+    const at = new Date(Number(timestamp));
+    try {
+      return countySenderOf(await this.options.tokenVerifier.verifyAt(token, at), this.known);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === 'AUTH.KEYS_UNAVAILABLE') throw e; // Keycloak's keys unreachable: retry the batch, refuse nobody
+      return {
+        refusal: `token refused at the broker’s timestamp ${at.toISOString()}: ${typeof code === 'string' ? code : (e as Error).message}`,
+      };
+    }
+  }
+
+  /** Steps 2 (actor), 3 (contract) and 4 (scope) for a message never seen before; sets the refusal or returns it for the handler. */
+  private async admit(c: Extract<Checked, { kind: 'candidate' }>, d: Decision, ctx: ChunkContext): Promise<CountyMessage | undefined> {
+    const mismatch = senderMismatch(c.raw, c.sender);
+    if (mismatch) {
+      d.outcome = { outcome: 'refused', code: 'COUNTY.SENDER_MISMATCH', reason: mismatch };
+      return undefined;
+    }
+    const valid = this.options.contracts.validate(c.raw);
+    if (!valid.ok) {
+      await ctx.deadLetter(c.m, valid.reason, valid.message);
+      d.outcome = { outcome: 'refused', code: 'COUNTY.INVALID', reason: valid.message };
+      return undefined;
+    }
+    const event: EventEnvelope = valid.envelope;
+    d.sequence = event.streamVersion;
+    for (const orgId of orgIdsIn(event.data)) {
+      if (!(await this.options.scope(c.sender.countyOrgId, orgId))) {
+        d.outcome = { outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE', reason: `organisation ${orgId} is not inside the sender’s county` };
+        return undefined;
+      }
+    }
+    if (!this.options.handlers[event.type]) {
+      d.outcome = { outcome: 'refused', code: 'COUNTY.UNSUPPORTED', reason: `${this.options.owner} does not apply ${event.type} yet` };
+      return undefined;
+    }
+    return { messageId: c.to.messageId, subject: c.to.subject ?? event.streamId, sequence: event.streamVersion, sender: c.sender, event };
+  }
+
+  /**
+   * Steps 5 (order) and 6: runs of one type go to its handler together; a message whose subject
+   * already has one waiting in the run starts a new run, so each is judged against what the
+   * earlier one did. Returns the subjects' new last sequences.
+   */
+  private async runHandlers(
+    tx: TTx,
+    q: Parameters<Parameters<CountyInboundStore<TTx>['transaction']>[0]>[1],
+    runnable: readonly { decision: Decision; message: CountyMessage }[],
+  ): Promise<Map<string, { clientId: string; subject: string; sequence: number }>> {
+    const last = await this.ledger.lastSequences(
+      q,
+      runnable.map((r) => ({ clientId: r.message.sender.clientId, subject: r.message.subject })),
+    );
+    const advanced = new Map<string, { clientId: string; subject: string; sequence: number }>();
+    let run: { decision: Decision; message: CountyMessage }[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const type = run[0]!.message.event.type;
+      const outcomes = await this.options.handlers[type]!(
+        run.map((r) => r.message),
+        tx,
+      );
+      if (outcomes.length !== run.length)
+        throw new Error(`the ${type} handler answered ${outcomes.length} outcomes for ${run.length} messages`);
+      run.forEach((r, i) => {
+        const o = outcomes[i]!;
+        r.decision.outcome = o;
+        if (o.outcome !== 'applied') return;
+        const key = decisionKey(r.message.sender.clientId, r.message.subject);
+        last.set(key, r.message.sequence);
+        advanced.set(key, { clientId: r.message.sender.clientId, subject: r.message.subject, sequence: r.message.sequence });
+      });
+      run = [];
+    };
+    for (const r of runnable) {
+      const key = decisionKey(r.message.sender.clientId, r.message.subject);
+      const sameSubjectWaiting = run.some((w) => decisionKey(w.message.sender.clientId, w.message.subject) === key);
+      if ((run.length && run[0]!.message.event.type !== r.message.event.type) || sameSubjectWaiting) await flush();
+      const applied = last.get(key);
+      if (applied !== undefined && r.message.sequence <= applied) {
+        r.decision.outcome = {
+          outcome: 'refused',
+          code: 'COUNTY.STALE',
+          reason: `sequence ${r.message.sequence} of ${r.message.subject} is not newer than ${applied}, already applied`,
+        };
+        continue;
+      }
+      run.push(r);
+    }
+    await flush();
+    return advanced;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function duplicateOf(original: Decision | { outcome: 'applied' | 'refused'; code: string | null; reason: string | null }): ReplyOutcome {
+  const o = 'to' in original ? original.outcome! : original;
+  return {
+    outcome: 'duplicate',
+    originalOutcome: o.outcome,
+    ...(o.outcome === 'refused' ? { code: o.code, reason: o.reason } : {}),
+  };
+}
+
+function toNewDecision(d: Decision): NewDecision {
+  const o = d.outcome!;
+  return {
+    clientId: d.clientId,
+    messageId: d.to.messageId,
+    messageType: d.to.messageType,
+    subject: d.to.subject,
+    sequence: d.sequence,
+    payloadSha256: d.hash,
+    outcome: o.outcome,
+    code: o.outcome === 'refused' ? o.code : null,
+    reason: o.outcome === 'refused' ? o.reason : null,
+  };
+}

@@ -1,0 +1,62 @@
+import type { IHeaders } from 'kafkajs';
+import { headerValue } from '@vanguard/messaging';
+import type { CountySender } from '../county-inbound.port';
+
+/** The slice of a verified principal (libs/auth Principal) the gate reads. */
+export interface CountyPrincipal {
+  readonly sub: string;
+  readonly roles: readonly string[];
+  readonly orgId: string | undefined;
+  readonly kind: 'user' | 'service';
+  readonly clientId: string | undefined;
+}
+
+export const AUTHORIZATION_HEADER = 'authorization';
+
+/** The bearer token of the record's `authorization` header, if any. */
+export function bearerToken(headers: IHeaders | undefined): string | undefined {
+  const value = headerValue(headers, AUTHORIZATION_HEADER);
+  const match = value === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match?.[1];
+}
+
+/**
+ * The client a token claims to come from, WITHOUT verifying it: only used to choose where a
+ * refusal of an unproven message goes (a known county's own reply topic), never to act.
+ */
+export function claimedClient(token: string | undefined): { clientId?: string; orgId?: string } {
+  const payload = token?.split('.')[1];
+  if (!payload) return {};
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return {
+      ...(typeof claims['azp'] === 'string' ? { clientId: claims['azp'] } : {}),
+      ...(typeof claims['org_id'] === 'string' ? { orgId: claims['org_id'] } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** A verified principal as a county sender, or why it is not one. */
+export function countySenderOf(principal: CountyPrincipal, knownCounties: ReadonlySet<string>): CountySender | { refusal: string } {
+  if (!principal.roles.includes('county_system')) return { refusal: 'the token lacks the county_system role' };
+  if (principal.kind !== 'service') return { refusal: 'the token is not a service account’s' };
+  if (!principal.clientId || !knownCounties.has(principal.clientId)) {
+    return { refusal: `client ${JSON.stringify(principal.clientId ?? null)} is not a configured county system` };
+  }
+  if (!principal.orgId) return { refusal: 'the token carries no org_id' };
+  return { clientId: principal.clientId, sub: principal.sub, countyOrgId: principal.orgId };
+}
+
+/**
+ * Does the envelope claim to be from the sender its token proves? The actor's sub and orgId and
+ * the envelope's orgId must all be the token's: a county cannot write in another's name.
+ */
+export function senderMismatch(raw: Record<string, unknown>, sender: CountySender): string | undefined {
+  const actor = (typeof raw['actor'] === 'object' && raw['actor'] !== null ? raw['actor'] : {}) as Record<string, unknown>;
+  if (actor['sub'] !== sender.sub) return `actor.sub ${JSON.stringify(actor['sub'] ?? null)} is not the token’s subject`;
+  if (actor['orgId'] !== sender.countyOrgId) return `actor.orgId ${JSON.stringify(actor['orgId'] ?? null)} is not the token’s org_id`;
+  if (raw['orgId'] !== sender.countyOrgId) return `orgId ${JSON.stringify(raw['orgId'] ?? null)} is not the token’s org_id`;
+  return undefined;
+}
