@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles, ScopedTo } from '@vanguard/auth';
+import { Roles } from '@vanguard/auth';
 import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
 import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
@@ -10,6 +10,7 @@ import { summaryDocx } from '../../infrastructure/export/summary-docx';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
+import { ScopedToOrg } from './scoped-org';
 
 /** Everyone who reads the campaign's figures for their own subtree. */
 const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'reviewer', 'editor', 'assistance_officer', 'auditor'] as const;
@@ -42,7 +43,7 @@ export class ReportsHttpController {
 
   @Get('organizations/:orgId/figures')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '本组织及下级某期统计数 / every figure of the subtree in the period, each with its trace link' })
   async subtreeFigures(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
     const org = await this.orgOrFail(orgId);
@@ -63,7 +64,7 @@ export class ReportsHttpController {
 
   @Get('figures/:figure/events')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'query', field: 'orgId' })
+  @ScopedToOrg({ from: 'query', field: 'orgId' })
   @ApiOperation({ summary: '某项统计数背后的事件 / the events a figure was computed from' })
   async trace(@Param('figure') figure: string, @Query() q: TraceQuery) {
     if (!FIGURE_BY_KEY.has(figure))
@@ -75,18 +76,19 @@ export class ReportsHttpController {
 
   @Get('organizations/:orgId/summary.md')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'params', field: 'orgId' })
-  @Header('Content-Type', 'text/markdown; charset=utf-8')
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（Markdown，每个数字带脚注链接）/ the work summary, every figure footnoted' })
-  async summaryMarkdown(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<string> {
+  async summaryMarkdown(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    return renderMarkdown(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }));
+    const md = renderMarkdown(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }));
+    // The type goes with the body, not on the route (@Header): a refusal stays application/json.
+    return new StreamableFile(Buffer.from(md, 'utf8'), { type: 'text/markdown; charset=utf-8' });
   }
 
   @Get('organizations/:orgId/summary.docx')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（Word）/ the work summary as .docx, footnotes included' })
   async summaryWord(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
@@ -100,7 +102,7 @@ export class ReportsHttpController {
 
   @Get('organizations/:orgId/statistics.xlsx')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '统计表（Excel，本级及逐级下钻）/ statistics workbook: this level and every level below' })
   async statistics(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
@@ -128,7 +130,7 @@ export class ReportsHttpController {
 
   @Get('organizations/:orgId/series')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '按季度时间序列 / a figure quarter by quarter over the period' })
   async series(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: SeriesQuery) {
     if (!FIGURE_BY_KEY.has(q.figure))
@@ -144,7 +146,7 @@ export class ReportsHttpController {
 
   @Get('organizations/:orgId/breakdown')
   @Roles(...READ_ROLES)
-  @ScopedTo({ from: 'params', field: 'orgId' })
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '按下一级组织分解 / every figure for each organisation one level below' })
   async children(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
     await this.orgOrFail(orgId);

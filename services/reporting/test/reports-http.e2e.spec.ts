@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { configureHttpApp } from '@vanguard/http';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { reportingConfig } from '../src/reporting.config';
+import { ReportingModule } from '../src/reporting.module';
+import {
+  TOPICS,
+  TestPublisher,
+  deedDone,
+  memberState,
+  migrateReporting,
+  orgState,
+  pledgeMade,
+  type TestOrg,
+} from './support/reporting-events';
+
+// The service in-process on its own schema and topics, fed through real Kafka, asked over HTTP
+// with the demo realm's own Keycloak tokens: scope per subtree, the three downloads, refusals.
+
+const demo = (code: string, name: string, level: TestOrg['level'], parent: string | null): TestOrg => {
+  const path = ['91', '9104', '910425', '910425101', '910425102'].filter((c) => code.startsWith(c) && c !== code).concat(code);
+  return { id: demoOrgId(code), parentId: parent ? demoOrgId(parent) : null, path: path.map(demoOrgId), code, name, level };
+};
+const PROVINCE = demo('91', '示范省', 'province', null);
+const CITY = demo('9104', '青山市', 'city', '91');
+const COUNTY = demo('910425', '松岭旗', 'county', '9104');
+const BAIHUA = demo('910425101', '白桦镇', 'township', '910425');
+const HEKOU = demo('910425102', '河口镇', 'township', '910425');
+const HONGSHI = demo('910425101201', '红石村党支部', 'village', '910425101');
+
+describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
+  let db: TestSchema;
+  let app: INestApplication;
+  let publisher: TestPublisher;
+  const t: Record<string, string> = {};
+  const http = () => request(app.getHttpServer());
+  const as = (user: string) => ({ Authorization: `Bearer ${t[user]}` });
+  const pledges = [pledgeMade(HONGSHI.id, '2026-03-02T02:00:00.000Z'), pledgeMade(HONGSHI.id, '2026-08-02T02:00:00.000Z')];
+  const elsewhere = pledgeMade(HEKOU.id, '2026-03-03T02:00:00.000Z');
+
+  beforeAll(async () => {
+    db = await createTestSchema('reporting_e2e');
+    await migrateReporting(db.pool);
+    const prefix = testTopicPrefix('reporting-e2e');
+    const base = reportingConfig(infraConfig(), 'test');
+    const config = {
+      ...base,
+      databaseUrl: db.url,
+      kafka: { ...base.kafka, groupId: `reporting-e2e-${randomUUID()}`, topicPrefix: prefix },
+    };
+    const moduleRef = await Test.createTestingModule({ imports: [ReportingModule.register(config)] }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    configureHttpApp(app, { title: 'test', description: 'test' });
+    await app.init();
+    publisher = new TestPublisher(prefix);
+    await publisher.publish(TOPICS.orgState, ...[PROVINCE, CITY, COUNTY, BAIHUA, HEKOU, HONGSHI].map((o) => orgState(o)));
+    await publisher.publish(TOPICS.memberState, memberState(HONGSHI.id), memberState(HEKOU.id));
+    await publisher.publish(TOPICS.evaluation, ...pledges, elsewhere);
+    await publisher.publish(TOPICS.assistance, deedDone(HONGSHI.id, 3));
+    const users = ['township.secretary', 'other.township.secretary', 'county.organizer', 'province.auditor', 'no.role'];
+    (await Promise.all(users.map((u) => tokenFor(u)))).forEach((token, i) => (t[users[i]!] = token));
+    await waitUntil(
+      'the projection to hold the demo tree and its events',
+      async () => {
+        const r = await http().get(`/reports/organizations/${COUNTY.id}/figures?period=2026`).set(as('county.organizer'));
+        const v = (key: string) =>
+          (r.body as { figures?: { key: string; value: number | null }[] }).figures?.find((f) => f.key === key)?.value;
+        return r.status === 200 && v('pledges_made') === 3 && v('deeds') === 1 && v('members') === 2;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('shows a township user its own subtree and refuses every other organisation with 403', async () => {
+    const own = await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).set(as('township.secretary')).expect(200);
+    const figure = (key: string) => (own.body as { figures: { key: string; value: number | null }[] }).figures.find((f) => f.key === key);
+    expect(figure('pledges_made')?.value).toBe(2); // the village's two, not the other township's
+    expect(figure('members')?.value).toBe(1);
+    await http().get(`/reports/organizations/${HONGSHI.id}/figures?period=2026`).set(as('township.secretary')).expect(200);
+
+    for (const orgId of [COUNTY.id, HEKOU.id])
+      await http().get(`/reports/organizations/${orgId}/figures?period=2026`).set(as('township.secretary')).expect(403);
+    await http().get(`/reports/organizations/${BAIHUA.id}/summary.md?period=2026`).set(as('other.township.secretary')).expect(403);
+    await http().get(`/reports/figures/pledges_made/events?orgId=${COUNTY.id}&period=2026`).set(as('township.secretary')).expect(403);
+    await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).set(as('no.role')).expect(403);
+    await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).expect(401);
+  });
+
+  it('lets an auditor and an organizer download the summary as Markdown, Word and Excel', async () => {
+    for (const user of ['province.auditor', 'county.organizer']) {
+      const md = await http().get(`/reports/organizations/${COUNTY.id}/summary.md?period=2026`).set(as(user)).expect(200);
+      expect(md.headers['content-type']).toMatch(/text\/markdown/);
+      expect(md.text).toContain('# 松岭旗');
+      expect(md.text).toMatch(/承诺事项.*3/);
+      for (const [path, type] of [
+        ['summary.docx', /wordprocessingml/],
+        ['statistics.xlsx', /spreadsheetml/],
+      ] as const) {
+        const file = await http()
+          .get(`/reports/organizations/${COUNTY.id}/${path}?period=2026`)
+          .set(as(user))
+          .buffer(true)
+          .parse((res, done) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => done(null, Buffer.concat(chunks)));
+          })
+          .expect(200);
+        expect(file.headers['content-type']).toMatch(type);
+        expect((file.body as Buffer).subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML zip
+      }
+    }
+  });
+
+  it('answers bad query parameters with 400 naming the field and the reason', async () => {
+    const cases: [string, string][] = [
+      [`/reports/organizations/${COUNTY.id}/figures?period=2026-Q5`, 'period'],
+      [`/reports/organizations/${COUNTY.id}/summary.md`, 'period'],
+      [`/reports/figures/pledges_made/events?orgId=not-a-uuid&period=2026`, 'orgId'],
+      [`/reports/organizations/not-a-uuid/figures?period=2026`, 'orgId'],
+      [`/reports/figures/pledges_made/events?orgId=${COUNTY.id}&period=2026&limit=0`, 'limit'],
+      [`/reports/organizations/${COUNTY.id}/series?period=2026&figure=DROP%20TABLE`, 'figure'],
+    ];
+    for (const [url, field] of cases) {
+      const r = await http().get(url).set(as('county.organizer'));
+      expect({ url, status: r.status }).toEqual({ url, status: 400 });
+      expect(r.headers['content-type']).toMatch(/application\/json/);
+      const errors = (r.body as { errors?: { field: string; reason: string }[] }).errors ?? [];
+      expect(errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason: expect.any(String) })]));
+    }
+  });
+
+  it('links every figure to the events behind it, and says when a figure has no data', async () => {
+    const r = await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).set(as('township.secretary')).expect(200);
+    const figures = (r.body as { figures: { key: string; value: number | null; events: number; trace: string }[] }).figures;
+    const made = figures.find((f) => f.key === 'pledges_made')!;
+    const listed = await http().get(made.trace).set(as('township.secretary')).expect(200);
+    expect((listed.body as { events: { eventId: string }[] }).events.map((e) => e.eventId)).toEqual(pledges.map((p) => p.eventId));
+    expect(made.events).toBe(2);
+
+    // Nothing fed it: null with no events (not 0), its trace lists nothing, the summary says 暂无数据.
+    const comments = figures.find((f) => f.key === 'comments')!;
+    expect(comments).toMatchObject({ value: null, events: 0 });
+    expect((await http().get(comments.trace).set(as('township.secretary')).expect(200)).body).toMatchObject({ events: [] });
+    const md = await http().get(`/reports/organizations/${BAIHUA.id}/summary.md?period=2026`).set(as('township.secretary')).expect(200);
+    expect(md.text).toMatch(/领导点评（comments）：暂无数据/);
+  });
+});
