@@ -71,6 +71,8 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     expect(res.headers['content-type']).toBe('application/gzip');
     const command = res.headers['x-vanguard-verify'] as string;
     expect(command).toMatch(/^npx vanguard-verify evidence-evaluation-2003\.tgz --key '/);
+    // The test runs on the development key: the command says to allow it, as the verifier demands.
+    expect(command).toMatch(/ --allow-development-key$/);
     const key = NoteVerifier.parse(command.split("'")[1]!);
     const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });
     expect(report).toMatchObject({ keyPinned: true, events: 3, streams: [{ stream: 'pledge-a', events: 3 }] });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { EvidenceBundleWriter, bundleStream } from '@vanguard/transparency-log';
+import { EvidenceBundleWriter, bundleStream, isDevelopmentLogKey, type NoteVerifier } from '@vanguard/transparency-log';
 import type { LogAtCheckpoint } from './proof-logs';
 
 const PAGE = 500;
@@ -11,8 +11,12 @@ export const MAX_EXPORT_STREAMS = 100;
 export const inBundleOrder = (streams: readonly string[]): string[] =>
   [...new Set(streams)].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 
-/** How an auditor checks the bundle with no database and no network (also sent as a response header). */
-export const verifyCommand = (file: string, vkey: string): string => `npx vanguard-verify ${file} --key '${vkey}'`;
+/**
+ * How an auditor checks the bundle with no database and no network (also sent as a response
+ * header); the development key (demo data) must be allowed explicitly, as the verifier requires.
+ */
+export const verifyCommand = (file: string, key: NoteVerifier): string =>
+  `npx vanguard-verify ${file} --key '${key.vkey}'${isDevelopmentLogKey(key) ? ' --allow-development-key' : ''}`;
 
 /**
  * Writes an evidence bundle (libs/transparency-log, ADR 0033) of `streams` as of `at`'s signed

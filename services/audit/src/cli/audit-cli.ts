@@ -7,9 +7,13 @@
 //   npm run audit -- diff <streamId> (--from <instant> | --from-version n) (--to <instant> | --to-version n)
 //   npm run audit -- explain <streamId> <version>
 //   npm run audit -- verify [--stream <streamId> | --from <instant> --to <instant>]   (everything when neither)
+//   npm run audit -- diff-programme <programmeId> --from <instant> --to <instant>
+//   npm run audit -- completeness evaluation|commendation [--stream <streamId>]
+//   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
 //
 // Token: VANGUARD_TOKEN, or --user <name> with VANGUARD_PASSWORD (a password grant on the realm).
 // AUDIT_URL defaults to http://127.0.0.1:3006. Ctrl-C during verify ends it on the server at once.
+import { createWriteStream } from 'node:fs';
 import { progressLine } from './progress-bar';
 
 const args = process.argv.slice(2);
@@ -18,12 +22,15 @@ const flag = (name: string): string | undefined => {
   const i = rest.indexOf(`--${name}`);
   return i >= 0 ? rest[i + 1] : undefined;
 };
+const flags = (name: string): string[] => rest.flatMap((a, i) => (a === `--${name}` && rest[i + 1] ? [rest[i + 1]!] : []));
 const positional = rest.filter((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1]!.startsWith('--')));
 const base = (process.env['AUDIT_URL'] ?? 'http://127.0.0.1:3006').replace(/\/$/, '');
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`✗ ${message}\n`);
-  process.stderr.write('usage: npm run audit -- timeline|as-of|as-of-programme|diff|explain|verify … (see services/audit/README.md)\n');
+  process.stderr.write(
+    'usage: npm run audit -- timeline|as-of|as-of-programme|diff|diff-programme|explain|verify|completeness|export … (see services/audit/README.md)\n',
+  );
   process.exit(2);
 }
 
@@ -70,6 +77,17 @@ function pathFor(): string {
       return `/streams/${enc(id)}/decisions/${enc(positional[1])}/explain`;
     case 'verify':
       return `/verify${query({ stream: flag('stream'), from: flag('from'), to: flag('to') })}`;
+    case 'diff-programme':
+      if (!id) usage('diff-programme needs a programme id');
+      return `/programmes/${enc(id)}/diff${query({ fromAt: flag('from'), toAt: flag('to') })}`;
+    case 'completeness':
+      if (!id) usage('completeness needs a store: evaluation or commendation');
+      return `/transparency/${enc(id)}/completeness${query({ stream: flag('stream') })}`;
+    case 'export':
+      if (!id) usage('export needs a store: evaluation or commendation');
+      return `/transparency/${enc(id)}/export?${flags('stream')
+        .map((s) => `stream=${enc(s)}`)
+        .join('&')}`;
     default:
       usage(command ? `unknown command ${command}` : undefined);
   }
@@ -85,11 +103,31 @@ async function main(): Promise<void> {
     process.stderr.write(`✗ ${res.status} ${await res.text()}\n`);
     process.exit(1);
   }
+  if (command === 'export') return saveBundle(res);
   if (command !== 'verify') {
     process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
     return;
   }
   await followVerification(res);
+}
+
+/** Writes the bundle to --out (or the server's file name) with bytes and rate on stderr; prints how to verify it. */
+async function saveBundle(res: Response): Promise<void> {
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'evidence.tgz';
+  const file = flag('out') ?? name;
+  const out = createWriteStream(file);
+  const started = Date.now();
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+    process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  process.stderr.write('\n');
+  const command = res.headers.get('x-vanguard-verify') ?? '';
+  process.stdout.write(`${file}\nverify offline: ${command.replace(name, file)}\n`);
 }
 
 /** Draws the progress bar from the NDJSON progress lines on stderr; prints the result on stdout. */

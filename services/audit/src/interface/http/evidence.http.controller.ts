@@ -72,7 +72,7 @@ export class EvidenceHttpController {
     res.status(200);
     res.setHeader('content-type', 'application/gzip');
     res.setHeader('content-disposition', `attachment; filename="${file}"`);
-    res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier.vkey));
+    res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
     const written = await this.whileConnected(c, res, (pool, signal) =>
       writeEvidenceBundle(pool, this.reader.stores[context].schema, at, streams, res, signal),
     ).catch((e: unknown) => {
