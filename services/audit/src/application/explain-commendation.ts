@@ -81,12 +81,23 @@ async function factsFromInputs(reader: AuditReader, inputs: readonly StreamRead[
       missingInputs.push({ ...input, head: events.length });
       continue;
     }
-    if (prefix === 'review-') reviews.push(...reviewFacts(events));
-    else if (prefix === 'assessment-') assessments.push(...assessmentFacts(events));
-    else massEvaluations.push(...massFacts(events));
+    const f = factsOfStream(events);
+    reviews.push(...f.reviews);
+    assessments.push(...f.assessments);
+    massEvaluations.push(...f.massEvaluations);
   }
   const facts: EligibilityFacts = { reviews, assessments, massEvaluations };
   return { facts, missingInputs };
+}
+
+/** The eligibility facts one evaluation stream, read up to a version, gives (by its category). */
+export function factsOfStream(events: readonly RecordedEvent[]): EligibilityFacts {
+  const id = events[0]?.streamId ?? '';
+  return {
+    reviews: id.startsWith('review-') ? reviewFacts(events) : [],
+    assessments: id.startsWith('assessment-') ? assessmentFacts(events) : [],
+    massEvaluations: id.startsWith('mass-evaluation-') ? massFacts(events) : [],
+  };
 }
 
 // As commendation's projection of evaluation's public events keeps them (one fact per key, the
