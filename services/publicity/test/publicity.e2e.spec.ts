@@ -26,10 +26,6 @@ describe('publicity over HTTP', () => {
   afterAll(async () => {
     await app?.close();
     await closeProducer();
-    console.log(
-      JSON.stringify((await schema.pool.query('select event_type, processed_at from vanguard_inbox')).rows),
-      JSON.stringify((await schema.pool.query('select nomination_id, revoked_on from commendations')).rows),
-    );
     await schema?.drop();
   });
 
@@ -214,5 +210,34 @@ describe('publicity over HTTP', () => {
       .expect(403);
     expect(res.body.code).toBe('SCOPE.OUT_OF_SCOPE');
     await http().get(`/articles/${randomUUID()}`).set('Authorization', `Bearer ${editor}`).expect(404);
+  });
+
+  it('lists only the editor’s subtree, paged after the scope filter: another county’s rows neither show nor count', async () => {
+    const other = '00000000-0000-4000-8000-000000910426';
+    const column = randomUUID();
+    await schema.pool.query(`insert into columns (id, org_id, name, description, created_at) values ($1, $2, '外县专栏', '', now())`, [
+      column,
+      other,
+    ]);
+    for (let i = 0; i < 3; i++) {
+      await schema.pool.query(
+        `insert into articles (id, org_id, title, body_html, status, author_sub, created_at, updated_at)
+         values ($1, $2, '外县稿件', '<p>x</p>', 'in_review', 'x', now(), now())`,
+        [randomUUID(), other],
+      );
+    }
+    const mine = await http().get('/articles?status=in_review&limit=100').set('Authorization', `Bearer ${editor}`).expect(200);
+    expect(mine.body.items.every((a: { orgId: string }) => a.orgId !== other)).toBe(true);
+    const own = Number(
+      (await schema.pool.query(`select count(*) from articles where status = 'in_review' and org_id <> $1`, [other])).rows[0].count,
+    );
+    expect(mine.body.total).toBe(own);
+    const pastTheEnd = await http()
+      .get(`/articles?status=in_review&limit=1&offset=${own + 5}`)
+      .set('Authorization', `Bearer ${editor}`)
+      .expect(200);
+    expect([pastTheEnd.body.items, pastTheEnd.body.total]).toEqual([[], own]);
+    const columns = await http().get('/columns').set('Authorization', `Bearer ${editor}`).expect(200);
+    expect(columns.body.map((c: { id: string }) => c.id)).not.toContain(column);
   });
 });

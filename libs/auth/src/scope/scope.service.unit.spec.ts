@@ -89,3 +89,44 @@ describe(`${ScopeService.name} after organisations cease`, () => {
     expect(sut.isWithin({ orgId: 'county' }, 'cell')).toBe(true);
   });
 });
+
+describe(`${ScopeService.name}.idsWithin`, () => {
+  function randomTree(seed: number, size: number): { sut: ScopeService; ids: string[] } {
+    let s = seed;
+    const rand = () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const sut = new ScopeService();
+    const ids: string[] = [];
+    for (let i = 0; i < size; i++) {
+      const id = `org-${i}`;
+      const parentId = i === 0 ? null : ids[Math.floor(rand() * i)]!;
+      const r = rand();
+      // Some organisations ceased: dissolved, or merged into another, which moves their subtree.
+      const status = r < 0.1 ? 'dissolved' : r < 0.2 && i > 1 ? 'merged' : 'active';
+      const mergedIntoId = status === 'merged' ? ids[Math.floor(rand() * i)]! : null;
+      sut.applyChange({ kind: 'upsert', id, parentId, status, ...(mergedIntoId ? { mergedIntoId } : {}) });
+      ids.push(id);
+    }
+    return { sut, ids };
+  }
+
+  it('idsWithin_OverRandomTreesWithCeasedOrganisations_ListsExactlyWhatIsWithinAllows', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { sut, ids } = randomTree(seed, 60);
+      for (const orgId of [...ids.slice(0, 8), 'unknown', undefined]) {
+        const expected = ids.filter((id) => sut.isWithin({ orgId }, id)).sort();
+        expect([...sut.idsWithin({ orgId })].sort()).toEqual(expected);
+      }
+    }
+  });
+
+  it('idsWithin_AfterTheTreeChanges_AnswersFromTheNewTree', () => {
+    const sut = new ScopeService();
+    sut.applyChange({ kind: 'upsert', id: 'county', parentId: null, status: 'active' });
+    sut.applyChange({ kind: 'upsert', id: 'town', parentId: 'county', status: 'active' });
+    expect([...sut.idsWithin({ orgId: 'county' })].sort()).toEqual(['county', 'town']);
+    sut.applyChange({ kind: 'upsert', id: 'village', parentId: 'town', status: 'active' });
+    expect([...sut.idsWithin({ orgId: 'county' })].sort()).toEqual(['county', 'town', 'village']);
+    sut.applyChange({ kind: 'status', id: 'county', status: 'dissolved' });
+    expect(sut.idsWithin({ orgId: 'county' })).toEqual([]);
+  });
+});

@@ -12,6 +12,11 @@ export class Access {
     return this.scope.isWithin(p, orgId);
   }
 
+  /** The organisations `within` allows, for lists that filter and page in SQL (`org_id = any($n::uuid[])`). */
+  idsWithin(p: Principal): readonly string[] {
+    return this.scope.idsWithin(p);
+  }
+
   /** Creating for an organisation outside the subtree is refused by name. */
   mustActFor(p: Principal, orgId: string): void {
     if (!this.within(p, orgId))

@@ -62,9 +62,11 @@ export class ArticlesService {
     return this.uow.run(async (tx) => {
       const rows = await tx.query<{ id: string; orgId: string; name: string; description: string; articles: string }>(
         `select c.id, c.org_id as "orgId", c.name, c.description, count(a.id) as articles
-           from columns c left join articles a on a.column_id = c.id group by c.id order by c.created_at, c.id`,
+           from columns c left join articles a on a.column_id = c.id
+          where c.org_id = any($1::uuid[]) group by c.id order by c.created_at, c.id`,
+        [this.access.idsWithin(p)],
       );
-      return rows.filter((r) => this.access.within(p, r.orgId)).map((r) => ({ ...r, articles: Number(r.articles) }));
+      return rows.map((r) => ({ ...r, articles: Number(r.articles) }));
     });
   }
 
@@ -149,15 +151,28 @@ export class ArticlesService {
     offset: number,
   ): Promise<{ items: ArticleView[]; total: number }> {
     return this.uow.run(async (tx) => {
-      const ids = await tx.query<{ id: string; org_id: string }>(
-        `select id, org_id from articles where ($1::text is null or status = $1) and ($2::uuid is null or column_id = $2) order by created_at desc, id`,
-        [q.status ?? null, q.columnId ?? null],
+      // Scope filters and pages in SQL: a province's editor reads one page, not every article.
+      const ids = await tx.query<{ id: string; total: string }>(
+        `select id, count(*) over () as total from articles
+          where ($1::text is null or status = $1) and ($2::uuid is null or column_id = $2) and org_id = any($3::uuid[])
+          order by created_at desc, id limit $4 offset $5`,
+        [q.status ?? null, q.columnId ?? null, this.access.idsWithin(p), limit, offset],
       );
-      const mine = ids.filter((r) => this.access.within(p, r.org_id));
       const items: ArticleView[] = [];
-      for (const r of mine.slice(offset, offset + limit)) items.push(await this.load(tx, p, r.id));
-      return { items, total: mine.length };
+      for (const r of ids) items.push(await this.load(tx, p, r.id));
+      const total = ids[0] ? Number(ids[0].total) : await this.countWithin(tx, p, q);
+      return { items, total };
     });
+  }
+
+  /** The total when the page asked for lies past the last row (an offset beyond the end). */
+  private async countWithin(tx: Tx, p: Principal, q: { status?: string; columnId?: string }): Promise<number> {
+    const [row] = await tx.query<{ n: string }>(
+      `select count(*) as n from articles
+        where ($1::text is null or status = $1) and ($2::uuid is null or column_id = $2) and org_id = any($3::uuid[])`,
+      [q.status ?? null, q.columnId ?? null, this.access.idsWithin(p)],
+    );
+    return Number(row?.n ?? 0);
   }
 
   private move(p: Principal, id: string, next: (s: ArticleStatus) => ArticleStatus): Promise<ArticleView> {

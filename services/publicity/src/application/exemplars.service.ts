@@ -36,14 +36,25 @@ export class ExemplarsService {
 
   list(p: Principal, status: string | undefined, limit: number, offset: number): Promise<{ items: ExemplarView[]; total: number }> {
     return this.uow.run(async (tx) => {
+      // Scope filters and pages in SQL: a province's editor reads one page, not every proposal.
       const rows = await tx.query<ExemplarView & { total: string }>(
-        `select ${COLUMNS}, count(*) over () as total from exemplars where ($1::text is null or status = $1) order by proposed_at desc, id`,
-        [status ?? null],
+        `select ${COLUMNS}, count(*) over () as total from exemplars
+          where ($1::text is null or status = $1) and org_id = any($2::uuid[])
+          order by proposed_at desc, id limit $3 offset $4`,
+        [status ?? null, this.access.idsWithin(p), limit, offset],
       );
-      // Scope is answered from memory (ScopeService), so it filters here rather than in SQL.
-      const mine = rows.filter((r) => this.access.within(p, r.orgId)).map(({ total: _total, ...r }) => r);
-      return { items: mine.slice(offset, offset + limit), total: mine.length };
+      const total = rows[0] ? Number(rows[0].total) : await this.countWithin(tx, p, status);
+      return { items: rows.map(({ total: _total, ...r }) => r), total };
     });
+  }
+
+  /** The total when the page asked for lies past the last row (an offset beyond the end). */
+  private async countWithin(tx: Tx, p: Principal, status: string | undefined): Promise<number> {
+    const [row] = await tx.query<{ n: string }>(
+      `select count(*) as n from exemplars where ($1::text is null or status = $1) and org_id = any($2::uuid[])`,
+      [status ?? null, this.access.idsWithin(p)],
+    );
+    return Number(row?.n ?? 0);
   }
 
   get(p: Principal, id: string): Promise<ExemplarView> {
