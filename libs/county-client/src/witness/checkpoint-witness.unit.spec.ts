@@ -5,12 +5,15 @@ import path from 'node:path';
 import {
   developmentLogSigner,
   developmentWitnessSigner,
+  generateLogKey,
+  generateWitnessKey,
   NoteSigner,
   signCheckpoint,
   TransparencyLog,
   type SignedCheckpoint,
 } from '@vanguard/transparency-log';
 import { CheckpointWitness } from './checkpoint-witness';
+import { witnessFromEnv } from './run-witness';
 import { WitnessStateFile } from './witness-state-file';
 
 const ORIGIN = 'vanguard.example/evaluation';
@@ -96,5 +99,20 @@ describe('a county witness (tlog-witness add-checkpoint, tlog-cosignature)', () 
       code: 'WITNESS.OLD_SIZE_MISMATCH',
       witnessSize: 4,
     });
+  });
+});
+
+describe('witnessFromEnv in production mode', () => {
+  it('witnessFromEnv_WithDevelopmentKeys_RefusesToStartAndSaysWhich', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'witness-')), 'state.json');
+    expect(() => witnessFromEnv({ client: 'county-hekou', stateFile: file, env: { VANGUARD_ENV: 'production' } })).toThrow(
+      /VANGUARD_WITNESS_KEY is not set[\s\S]*VANGUARD_LOG_VKEY must name the operator's log key/,
+    );
+    const env = {
+      VANGUARD_ENV: 'production',
+      VANGUARD_WITNESS_KEY: generateWitnessKey('witness.example/hekou').skey,
+      VANGUARD_LOG_VKEY: generateLogKey(ORIGIN).vkey,
+    };
+    expect(witnessFromEnv({ client: 'county-hekou', stateFile: file, env }).name).toBe('witness.example/hekou');
   });
 });

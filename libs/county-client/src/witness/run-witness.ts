@@ -5,6 +5,8 @@ import {
   witnessKeyProblems,
   witnessSignerFromEnv,
 } from '@vanguard/transparency-log';
+import path from 'node:path';
+import type { CountyCliContext } from '../cli-context';
 import { AuditWitnessApi, type WitnessLogApi } from './audit-witness-api';
 import { CheckpointWitness, type WitnessAnswer } from './checkpoint-witness';
 import { WitnessStateFile } from './witness-state-file';
@@ -78,8 +80,8 @@ export async function runWitness(options: RunWitnessOptions): Promise<WitnessAns
     const answer = await witnessCheckpoint(witness, log, await log.latestCheckpoint());
     print(
       answer.outcome === 'cosigned'
-        ? `[witness ${witness.name}] cosigned size ${answer.size}${answer.firstSeen ? ' (first checkpoint seen: trusted on first use)' : ''}${answer.witnessed ? '; the checkpoint is witnessed' : ''}`
-        : `[witness ${witness.name}] refused ${answer.code}: ${answer.reason}`,
+        ? `[见证 witness ${witness.name}] 已联署 cosigned size ${answer.size}${answer.firstSeen ? '（首次见到，首次信任 / first seen, trusted on first use）' : ''}${answer.witnessed ? '；已达法定数 / witnessed' : ''}`
+        : `[见证 witness ${witness.name}] 拒绝 refused ${answer.code}: ${answer.reason}`,
     );
     if (!options.intervalMs || options.signal?.aborted) return answer;
     await new Promise<void>((resolve) => {
@@ -90,24 +92,37 @@ export async function runWitness(options: RunWitnessOptions): Promise<WitnessAns
   }
 }
 
-/** `witness --client <id> --audit <url> --state <file> [--context evaluation] [--every <seconds>]`, for the county CLI to call. */
-export async function witnessCommand(argv: readonly string[]): Promise<number> {
+/**
+ * `npm run county -- [--client <id>] witness [--audit <url>] [--state <file>] [--context evaluation|commendation] [--every <seconds>]`:
+ * the county CLI passes its context (county, state directory, output, abort signal); run alone
+ * (witness-main.ts) it uses the process's.
+ */
+export async function witnessCommand(
+  argv: readonly string[],
+  ctx?: Pick<CountyCliContext, 'clientId' | 'stateDir' | 'out' | 'signal'>,
+): Promise<number> {
   const arg = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const client = arg('client') ?? 'county-songling';
+  const client = arg('client') ?? ctx?.clientId ?? 'county-songling';
   const context = arg('context') === 'commendation' ? 'commendation' : 'evaluation';
   const every = arg('every');
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
+  if (every !== undefined && !(Number(every) > 0)) throw new Error('--every takes a number of seconds');
+  let signal = ctx?.signal;
+  if (!signal) {
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    signal = abort.signal;
+  }
   const answer = await runWitness({
     client,
     context,
     auditUrl: arg('audit') ?? process.env['VANGUARD_AUDIT_URL'] ?? 'http://127.0.0.1:3006',
-    stateFile: arg('state') ?? `.vanguard/witness/${client}-${context}.json`,
+    stateFile: arg('state') ?? path.join(ctx?.stateDir ?? '.vanguard/county', 'witness', `${client}-${context}.json`),
     ...(every ? { intervalMs: Number(every) * 1000 } : {}),
-    signal: abort.signal,
+    signal,
+    ...(ctx ? { print: ctx.out } : {}),
   });
   return answer.outcome === 'cosigned' ? 0 : 1;
 }
