@@ -103,6 +103,7 @@ async function printChecksums(): Promise<void> {
       const m = new M();
       process.stdout.write(`${service}\t${nameOf(m)}\t${await migrationChecksum(m)}\n`);
     }
+  for (const M of auditWitnessMigrations) process.stdout.write(`audit\t${nameOf(new M())}\t${await migrationChecksum(new M())}\n`);
 }
 
 if (require.main === module && process.argv.includes('--checksums')) void printChecksums();

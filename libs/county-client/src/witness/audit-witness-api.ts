@@ -47,6 +47,9 @@ export class AuditWitnessApi implements WitnessLogApi {
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(10_000),
+    }).catch((e: unknown) => {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      throw new Error(`审计服务不可达 / the audit service at ${this.baseUrl} cannot be reached (${cause})`);
     });
     const json = (await res.json().catch(() => ({}))) as { message?: unknown };
     if (!res.ok) throw new Error(`audit ${method} ${route}: ${res.status} ${typeof json.message === 'string' ? json.message : ''}`.trim());
