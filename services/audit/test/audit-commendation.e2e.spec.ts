@@ -4,6 +4,7 @@ import { Pool, type PoolClient } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { PgInbox } from '@vanguard/messaging';
+import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
 import { tokenFor } from '@vanguard/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- decisions are made through the services' own commands, in-process, as their e2e suites make them
 import { clockOn, createEvaluationTestApp } from '../../evaluation/test/support/evaluation-test-app';
@@ -202,6 +203,27 @@ describe('audit of commendation decisions (e2e)', () => {
     expect(diff.body.changes.some((c: { path: string }) => c.path.startsWith('notice.'))).toBe(true);
     const bad = await auditHttp().get(`/programmes/${programmeId}/diff?fromAt=yesterday&toAt=${noticeStart}`).set(as('province.auditor'));
     expect([bad.status, bad.body.errors]).toEqual([400, [{ field: 'fromAt', reason: expect.any(String) }]]);
+  });
+
+  it('exports the programme’s whole evidence in one bundle that verifies with the lib alone', async () => {
+    const res = await auditHttp()
+      .get(`/transparency/commendation/export?programme=${programmeId}`)
+      .set(as('province.auditor'))
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (b: Buffer) => chunks.push(b));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const key = NoteVerifier.parse((res.headers['x-vanguard-verify'] as string).split("'")[1]!);
+    const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });
+    expect(report.streams.map((s) => s.stream)).toEqual(
+      expect.arrayContaining([`award-programme-${programmeId}`, `public-notice-${programmeId}`, nomination, refusedNomination]),
+    );
+    expect((await auditHttp().get(`/transparency/evaluation/export?programme=${programmeId}`).set(as('province.auditor'))).status).toBe(
+      400,
+    );
   });
 
   async function checkVersion(stream: string): Promise<number> {

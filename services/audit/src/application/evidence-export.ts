@@ -7,6 +7,24 @@ const PAGE = 500;
 /** Streams one bundle may hold: a nomination with its programme, notice and objections fits many times over. */
 export const MAX_EXPORT_STREAMS = 100;
 
+/** Streams a programme's bundle may hold: its own, its places, notice, every nomination and objection. */
+export const MAX_PROGRAMME_STREAMS = 2000;
+
+/**
+ * Every commendation stream with an event naming the programme (programme, places, notice,
+ * nominations, objections), up to the position the checkpointed log has read: the evidence
+ * behind a shortlist, in one bundle.
+ */
+export async function programmeStreams(pool: Pool, schema: string, programmeId: string, at: LogAtCheckpoint): Promise<string[]> {
+  const { rows } = await pool.query<{ stream_id: string }>(
+    `select distinct stream_id from "${schema}".events_view
+      where data->>'programmeId' = $1 and (transaction_id, position) <= ($2::text::xid8, $3::bigint)
+      limit ${MAX_PROGRAMME_STREAMS + 1}`,
+    [programmeId, at.through.xid, at.through.position],
+  );
+  return rows.map((r) => r.stream_id);
+}
+
 /** Byte order of the ids, as the bundle requires (UTF-8, which is code-point order). */
 export const inBundleOrder = (streams: readonly string[]): string[] =>
   [...new Set(streams)].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));

@@ -6,7 +6,14 @@ import type { ConcurrencyLimiter } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
-import { MAX_EXPORT_STREAMS, inBundleOrder, verifyCommand, writeEvidenceBundle } from '../../application/evidence-export';
+import {
+  MAX_EXPORT_STREAMS,
+  MAX_PROGRAMME_STREAMS,
+  inBundleOrder,
+  programmeStreams,
+  verifyCommand,
+  writeEvidenceBundle,
+} from '../../application/evidence-export';
 import { logCompleteness, streamCompleteness } from '../../application/log-completeness';
 import { ProofLogs } from '../../application/proof-logs';
 import { streamKindOf } from '../../application/stream-catalog';
@@ -16,6 +23,7 @@ import { AuditCaller } from './audit-params';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
 
 type Caller = { auditor: Auditor; correlationId: string };
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,150}$/;
 
 /** Completeness of the log against the store, and evidence bundles that verify offline (issue 12, ADR 0033). */
 @ApiTags('transparency log')
@@ -59,27 +67,48 @@ export class EvidenceHttpController {
    */
   @Get('export')
   @Roles(...AUDIT_ROLES)
-  @ApiOperation({ summary: '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable)' })
+  @ApiOperation({
+    summary:
+      '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable; or programme=<id> in commendation)',
+  })
   async export(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
     const context = this.logs.contextOf(raw);
     const given = q['stream'] === undefined ? [] : Array.isArray(q['stream']) ? q['stream'] : [q['stream']];
-    if (given.length === 0 || given.length > MAX_EXPORT_STREAMS)
-      throw AuditRefusal.invalid('stream', `须给出 1 到 ${MAX_EXPORT_STREAMS} 个流 / give 1 to ${MAX_EXPORT_STREAMS} streams`);
-    const streams = inBundleOrder(given.map((s) => inContext(onlyString('stream', s), context, 'stream')));
-    await this.trail.record(c.auditor, { query: 'export', streams, params: { context } }, c.correlationId);
+    const programme = q['programme'] === undefined ? undefined : onlyString('programme', q['programme']);
+    if (programme !== undefined && (context !== 'commendation' || !ID.test(programme)))
+      throw AuditRefusal.invalid('programme', '须为表彰存储中的项目编号 / a programme id, exported from the commendation store');
+    if ((given.length === 0 && programme === undefined) || given.length > MAX_EXPORT_STREAMS)
+      throw AuditRefusal.invalid(
+        'stream',
+        `须给出 1 到 ${MAX_EXPORT_STREAMS} 个流或 programme / give 1 to ${MAX_EXPORT_STREAMS} streams, or programme`,
+      );
+    const named = given.map((s) => inContext(onlyString('stream', s), context, 'stream'));
     const at = await this.logs.signedNow(context);
+    const schema = this.reader.stores[context].schema;
+    const ofProgramme = programme === undefined ? [] : await programmeStreams(this.reader.pool, schema, programme, at);
+    if (ofProgramme.length > MAX_PROGRAMME_STREAMS)
+      throw AuditRefusal.invalid(
+        'programme',
+        `超过 ${MAX_PROGRAMME_STREAMS} 个流，请分批导出 / more than ${MAX_PROGRAMME_STREAMS} streams: export by stream`,
+      );
+    const streams = inBundleOrder([...named, ...ofProgramme]);
+    await this.trail.record(
+      c.auditor,
+      { query: 'export', streams, params: { context, ...(programme ? { programme } : {}) } },
+      c.correlationId,
+    );
     const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
     res.status(200);
     res.setHeader('content-type', 'application/gzip');
     res.setHeader('content-disposition', `attachment; filename="${file}"`);
     res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
-    const written = await this.whileConnected(c, res, (pool, signal) =>
-      writeEvidenceBundle(pool, this.reader.stores[context].schema, at, streams, res, signal),
-    ).catch((e: unknown) => {
-      // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
-      if (!res.destroyed) res.destroy(e as Error);
-      return null;
-    });
+    const written = await this.whileConnected(c, res, (pool, signal) => writeEvidenceBundle(pool, schema, at, streams, res, signal)).catch(
+      (e: unknown) => {
+        // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
+        if (!res.destroyed) res.destroy(e as Error);
+        return null;
+      },
+    );
     if (written)
       await this.trail.record(
         c.auditor,
