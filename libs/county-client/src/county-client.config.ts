@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { infraConfig } from '@vanguard/infra-config';
+
+/** Where a county system finds the platform and its own credentials; flags win over the environment. */
+export interface CountyClientConfig {
+  /** The county's Keycloak confidential client, e.g. county-songling. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  /** The county's local state: sequences per subject, sent messages, followed organisations. */
+  readonly stateDir: string;
+}
+
+export const DEFAULT_COUNTY_CLIENT = 'county-songling';
+
+export function countyClientConfig(
+  overrides: { clientId?: string; clientSecret?: string; stateDir?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CountyClientConfig {
+  const infra = infraConfig(env);
+  const clientId = overrides.clientId ?? env['COUNTY_CLIENT_ID'] ?? DEFAULT_COUNTY_CLIENT;
+  // The demo realm's secrets are `<client>-demo-secret`; a real county sets COUNTY_CLIENT_SECRET.
+  const clientSecret = overrides.clientSecret ?? env['COUNTY_CLIENT_SECRET'] ?? `${clientId}-demo-secret`;
+  const stateRoot = env['COUNTY_STATE_DIR'] ?? path.join(process.cwd(), '.vanguard', 'county');
+  return {
+    clientId,
+    clientSecret,
+    tokenUrl: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/token`,
+    kafkaBrokers: infra.kafkaBrokers,
+    stateDir: overrides.stateDir ?? path.join(stateRoot, clientId),
+  };
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { EventEnvelope } from '@vanguard/contracts';
+import { COUNTY_INBOUND_TOPIC, buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
+import type { CountyClientConfig } from './county-client.config';
+import { CountyStateFile } from './county-state';
+import { CountyTokenSource } from './county-token';
+
+export interface CountyDraft {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+const BATCH = 1_000;
+
+/**
+ * A county system's side of the inbound topic: numbers its messages per subject, remembers
+ * them, and publishes them with its token. One instance per county; `close()` when done.
+ */
+export class CountyClient {
+  readonly tokens: CountyTokenSource;
+  readonly state: CountyStateFile;
+  readonly kafka: Kafka;
+  private producer: Producer | undefined;
+
+  constructor(
+    readonly config: CountyClientConfig,
+    private readonly clock: { now(): Date; newId(): string } = { now: () => new Date(), newId: randomUUID },
+  ) {
+    this.tokens = new CountyTokenSource(config);
+    this.state = new CountyStateFile(config.stateDir);
+    this.kafka = new Kafka({ clientId: config.clientId, brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING });
+  }
+
+  get clientId(): string {
+    return this.config.clientId;
+  }
+
+  identity(): Promise<CountyIdentity> {
+    return this.tokens.identity();
+  }
+
+  /**
+   * Publishes new messages: each gets a fresh message id and the next sequence of its subject,
+   * both written down first. `validate: false` sends data the contract refuses (to see the refusal).
+   */
+  async send(drafts: readonly CountyDraft[], options: { validate?: boolean } = {}): Promise<EventEnvelope[]> {
+    const identity = await this.identity();
+    // Build once with a placeholder sequence so invalid data is refused before any sequence is spent.
+    drafts.forEach((d) => buildCountyMessage({ ...d, identity, messageId: 'check', sequence: 1, at: new Date(0), ...options }));
+    const sequences = this.state.allocate(drafts.map((d) => subjectOf(d.type, d.data)));
+    const at = this.clock.now();
+    const envelopes = drafts.map((d, i) =>
+      buildCountyMessage({ ...d, identity, messageId: this.clock.newId(), sequence: sequences[i] ?? 1, at, ...options }),
+    );
+    this.state.recordSent(envelopes);
+    await this.publish(envelopes);
+    return envelopes;
+  }
+
+  /** Publishes again exactly what was sent under `messageId` (same id, same sequence), with a fresh token. */
+  async resend(messageId: string): Promise<EventEnvelope> {
+    const envelope = this.state.findSent(messageId);
+    if (!envelope) throw new Error(`本县未发送过消息 ${messageId}（状态目录 ${this.config.stateDir}）`);
+    await this.publish([envelope]);
+    return envelope;
+  }
+
+  /** Publishes a raw record as it is (a malformed one, say), with this county's token unless told otherwise. */
+  async sendRaw(record: { key: string | null; value: string; withToken?: boolean }): Promise<void> {
+    const headers: Record<string, string> = {};
+    if (record.withToken !== false) headers['authorization'] = `Bearer ${await this.tokens.token()}`;
+    await (await this.connected()).send({ topic: COUNTY_INBOUND_TOPIC, messages: [{ key: record.key, value: record.value, headers }] });
+  }
+
+  private async publish(envelopes: readonly EventEnvelope[]): Promise<void> {
+    const producer = await this.connected();
+    for (let i = 0; i < envelopes.length; i += BATCH) {
+      const token = await this.tokens.token();
+      await producer.send({
+        topic: COUNTY_INBOUND_TOPIC,
+        messages: envelopes.slice(i, i + BATCH).map((e) => countyKafkaMessage(e, token)),
+      });
+    }
+  }
+
+  private async connected(): Promise<Producer> {
+    if (!this.producer) {
+      // Idempotent producer: a retried send is not written twice, so per-subject order holds.
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+}

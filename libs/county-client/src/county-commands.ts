@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventEnvelope } from '@vanguard/contracts';
+import type { CountyClient, CountyDraft } from './county-client';
+import { describeDecision, followDecisions } from './county-follow';
+import { InvalidCountyData } from './county-message';
+import { consumeReplies, describeReply } from './county-replies';
+import {
+  UsageError,
+  count,
+  deedDraft,
+  generatedRoster,
+  parseArgs,
+  parseRosterFile,
+  progressDraft,
+  rosterDrafts,
+  rosterRemovalDraft,
+  tallyDraft,
+  visitDraft,
+  type Flags,
+} from './county-drafts';
+
+export type Out = (line: string) => void;
+
+/** At most this many lines per message are printed; a roster of 100,000 prints a summary. */
+const LISTED = 20;
+
+function printSent(out: Out, sent: readonly EventEnvelope[]): void {
+  out(`已发送 ${sent.length} 条消息`);
+  for (const e of sent.slice(0, LISTED)) out(`  消息 ${e.eventId}  ${e.type}  对象 ${e.streamId}  序号 ${e.streamVersion}`);
+  if (sent.length > LISTED) out(`  … 另有 ${sent.length - LISTED} 条（均记在 ${'sent.jsonl'}）`);
+}
+
+async function publish(client: CountyClient, out: Out, drafts: readonly CountyDraft[], flags: Flags): Promise<number> {
+  const sent = await client.send(drafts, { validate: flags['unchecked'] !== true });
+  printSent(out, sent);
+  return 0;
+}
+
+function rosterCommand(client: CountyClient, out: Out, flags: Flags, now: Date): Promise<number> {
+  if (typeof flags['remove'] === 'string') return publish(client, out, [rosterRemovalDraft(flags, now)], flags);
+  const defaultOrg = typeof flags['org'] === 'string' ? flags['org'] : undefined;
+  if (typeof flags['file'] === 'string') {
+    const file = path.resolve(flags['file']);
+    return publish(client, out, rosterDrafts(parseRosterFile(fs.readFileSync(file, 'utf8'), file, defaultOrg)), flags);
+  }
+  if (!defaultOrg) throw new UsageError('roster 须给出 --org <组织id> --count N，或 --file 花名册.json|csv');
+  return publish(client, out, rosterDrafts(generatedRoster(defaultOrg, count(flags, 'count', 10))), flags);
+}
+
+/** Waits for `signal`, or for `--idle <seconds>` without anything new, whichever comes first. */
+function stopper(flags: Flags, signal: AbortSignal): { signal: AbortSignal; touch(): void } {
+  const idleMs = typeof flags['idle'] === 'string' ? Number(flags['idle']) * 1000 : undefined;
+  const ctl = new AbortController();
+  signal.addEventListener('abort', () => ctl.abort(), { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    if (idleMs === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => ctl.abort(), idleMs);
+  };
+  touch();
+  return { signal: ctl.signal, touch };
+}
+
+/** Runs one command of `npm run county -- <command> …` for `client`; returns the exit code. */
+export async function runCountyCommand(
+  client: CountyClient,
+  command: string | undefined,
+  args: readonly string[],
+  out: Out,
+  signal: AbortSignal,
+  now: Date = new Date(),
+): Promise<number> {
+  const { positional, flags } = parseArgs(args);
+  try {
+    switch (command) {
+      case 'roster':
+        return await rosterCommand(client, out, flags, now);
+      case 'progress':
+        return await publish(client, out, [progressDraft(flags, now)], flags);
+      case 'tallies':
+        return await publish(client, out, [tallyDraft(positional[0], flags, now)], flags);
+      case 'deeds':
+        return await publish(client, out, [deedDraft(flags, now)], flags);
+      case 'visits':
+        return await publish(client, out, [visitDraft(flags, now)], flags);
+      case 'resend': {
+        const id = positional[0];
+        if (!id) throw new UsageError('resend 须给出消息 id');
+        const e = await client.resend(id);
+        out(`已重发消息 ${e.eventId}  ${e.type}  对象 ${e.streamId}  序号 ${e.streamVersion}（原消息 id 与序号不变）`);
+        return 0;
+      }
+      case 'replies': {
+        const stop = stopper(flags, signal);
+        out(`读取回复主题（${client.clientId}），按 Ctrl-C 停止`);
+        await consumeReplies(client, {
+          ...(typeof flags['group'] === 'string' ? { groupId: flags['group'] } : {}),
+          onReply: (r) => (stop.touch(), out(describeReply(r))),
+          signal: stop.signal,
+        });
+        return 0;
+      }
+      case 'follow': {
+        const stop = stopper(flags, signal);
+        out(`跟随平台公开决定（${client.clientId} 本县范围），按 Ctrl-C 停止`);
+        await followDecisions(client, {
+          ...(typeof flags['group'] === 'string' ? { groupId: flags['group'] } : {}),
+          onDecision: (d) => (stop.touch(), out(describeDecision(d))),
+          onSubscribed: (topics) => out(`跟随主题: ${topics.join(', ')}`),
+          signal: stop.signal,
+        });
+        return 0;
+      }
+      default:
+        out(USAGE);
+        return command === undefined || command === 'help' ? 0 : 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InvalidCountyData) {
+      out(`错误: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export const USAGE = `用法: npm run county -- [--client county-songling|county-hekou] <命令> …
+  roster   --org <组织id> --count N            发送 N 名新党员的花名册
+  roster   --file 花名册.json|csv [--org <id>]  按文件发送花名册（列: memberId,orgId,name,status,joinedOn,roles,posts）
+  roster   --remove <县成员id> --org <组织id>   从花名册移除
+  progress --pledge <id> --org <id> [--member <id>] --items N --done N [--quarter 2026-Q4] [--note 说明]   践诺进度
+  tallies  review --member <id> --org <id> --issued N --returned N --excellent N --qualified N …          民主评议党员计票
+  tallies  mass --org <id> [--member <id>] --period 2026 --issued N --returned N --satisfied N …         群众评议计票
+  deeds    --org <村id> --helper-unit 单位 --title 事项 [--category road_hardening] [--amount-fen N]      办实事
+  visits   --cadre <县成员id> --cadre-name 姓名 --org <村id> --households h1,h2 [--summary 民情日记]        走访慰问
+  replies  [--group <组>] [--idle 秒]           打印平台对每条消息的处理结果
+  follow   [--group <组>] [--idle 秒]           跟随平台公开决定（本县范围）
+  resend   <消息id>                            原样重发（同一消息 id 与序号）
+  witness  …                                   见证人（签署检查点）
+  选项: --unchecked 不按契约校验即发送（用于检验平台的拒绝）；环境变量 COUNTY_CLIENT_ID、COUNTY_CLIENT_SECRET、COUNTY_STATE_DIR`;
