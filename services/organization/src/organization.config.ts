@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { DEMO_API_CLIENTS, SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 
 export interface OrganizationConfig {
   readonly port: number;
@@ -7,6 +7,16 @@ export interface OrganizationConfig {
   readonly kafkaBrokers: readonly string[];
   /** Run the outbox relay in this process (default true; one relay per outbox). */
   readonly relay?: boolean;
+  /** The county inbound gate (issue 17): on unless ORGANIZATION_COUNTY_INBOUND=off. */
+  readonly county?: {
+    readonly enabled: boolean;
+    /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS, comma-separated). */
+    readonly knownCounties: readonly string[];
+    /** Tests and benches: their own inbound topic and consumer group. */
+    readonly topic?: string;
+    readonly groupId?: string;
+    readonly batchSize?: number;
+  };
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -25,6 +35,7 @@ export function organizationConfig(infra: InfraConfig = infraConfig(), database:
     schema: 'organization',
     kafkaBrokers: infra.kafkaBrokers,
     relay: process.env['ORGANIZATION_RELAY'] !== 'off',
+    county: { enabled: process.env['ORGANIZATION_COUNTY_INBOUND'] !== 'off', knownCounties: countyClients() },
     keycloak: {
       issuer,
       audience: infra.keycloakAudience,
@@ -33,4 +44,13 @@ export function organizationConfig(infra: InfraConfig = infraConfig(), database:
       allowedClients: infra.apiClients,
     },
   };
+}
+
+/** County systems' Keycloak clients: VANGUARD_COUNTY_CLIENTS, else the demo realm's county clients. */
+export function countyClients(env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env['VANGUARD_COUNTY_CLIENTS'] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return listed.length ? listed : DEMO_API_CLIENTS.filter((c) => c.startsWith('county-'));
 }

@@ -34,6 +34,7 @@ import { organizationQueryHandlers } from './application/queries';
 import { AesGcmPersonalDataCipher, CIPHER_REFRESH_MS, dataSourceSql } from './infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
 import { RosterStateRunner } from './infrastructure/roster-state/roster-state.runner';
+import { COUNTY_INBOUND_OPTIONS, CountyInboundRunner } from './infrastructure/county/county-inbound.runner';
 import { TypeOrmOutboxAdapter } from './infrastructure/outbox/typeorm-outbox.adapter';
 import { ContactPointOrmEntity, ContactPointVisitOrmEntity } from './infrastructure/persistence/contact-point.orm-entity';
 import { MemberTransferOrmEntity } from './infrastructure/persistence/member-transfer.orm-entity';
@@ -158,6 +159,11 @@ export class OrganizationModule {
         { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
         OutboxRelayRunner,
         RosterStateRunner,
+        {
+          provide: COUNTY_INBOUND_OPTIONS,
+          useValue: { enabled: false, knownCounties: [], ...config.county, brokers: config.kafkaBrokers },
+        },
+        CountyInboundRunner,
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
         ImportLeftovers,
         { provide: ID_NUMBER_REVIEWS, useClass: PgIdNumberReviews },

@@ -41,7 +41,7 @@ const message = <E extends EventEnvelope>(type: string, data: E['data'], sequenc
       correlationId: randomUUID(),
       causationId: null,
       data,
-    } as E,
+    } as unknown as E,
   };
 };
 

@@ -27,10 +27,11 @@ export async function prepareOrganizationTestDatabase(): Promise<void> {
   }
 }
 
-/** The real service, in-process, against the test database; the relay is off unless asked for. */
+/** The real service, in-process, against the test database; the relay and the county inbound gate are off unless asked for. */
 export async function createOrganizationTestApp(overrides: Partial<OrganizationConfig> & WithRosterLimits = {}): Promise<INestApplication> {
   await prepareOrganizationTestDatabase();
-  const config = { ...organizationConfig(infraConfig(), 'test'), relay: false, ...overrides };
+  const base = organizationConfig(infraConfig(), 'test');
+  const config = { ...base, relay: false, county: { ...base.county!, enabled: false }, ...overrides };
   const moduleRef = await Test.createTestingModule({ imports: [OrganizationModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureHttpApp(app, { title: 'test', description: 'test' });

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { CountyRosterMemberRemoved, CountyRosterMemberSynced, publicContracts } from '@vanguard/contracts';
+import { CountyInboundConsumer, PgCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
+import { TokenVerifier } from '@vanguard/auth';
+import type { MessagingLogger } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+import { CountyRosterHandler } from '../../application/county/county-roster.handler';
+import { CLOCK, type Clock } from '../../application/ports/clock.port';
+import { ID_GENERATOR, type IdGenerator } from '../../application/ports/id-generator.port';
+import { PgCountyRosterStore } from './pg-county-roster.store';
+import { TreeCountyScope } from './tree-county-scope';
+
+export const COUNTY_INBOUND_OPTIONS = Symbol('CountyInboundOptions');
+
+/** Which county systems organization answers, and whether this process consumes the inbound topic. */
+export interface CountyInboundOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS). */
+  readonly knownCounties: readonly string[];
+  readonly groupId?: string;
+  readonly topic?: string;
+  readonly batchSize?: number;
+}
+
+/**
+ * Consumes the county inbound topic beside the service (issue 17), as the outbox relay runs:
+ * started after boot, stopped at shutdown. organization owns the roster messages (and the
+ * undecodable ones: exactly one service dead-letters garbage); the gate proves the sender,
+ * keeps the county in its subtree (from organization's own tree) and answers each message on
+ * the county's reply topic through this service's outbox.
+ */
+@Injectable()
+export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CountyInboundRunner.name);
+  private consumer: CountyInboundConsumer<PoolClient> | undefined;
+  private stopped = false;
+  private readonly log: MessagingLogger = {
+    info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
+    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
+    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
+  };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokenVerifier,
+    @Inject(COUNTY_INBOUND_OPTIONS) private readonly options: CountyInboundOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const scope = new TreeCountyScope((sql, params) => pool.query(sql, params).then((r) => r.rows as never));
+    const roster = new CountyRosterHandler(new PgCountyRosterStore(this.clock), scope.within, this.ids, this.clock);
+    this.consumer = new CountyInboundConsumer<PoolClient>({
+      kafka: new Kafka({ clientId: 'organization-county-inbound', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING }),
+      groupId: this.options.groupId ?? 'organization.county-inbound',
+      owner: 'organization',
+      tokenVerifier: this.tokens,
+      knownCounties: this.options.knownCounties,
+      contracts: publicContracts,
+      scope: scope.within,
+      handlers: {
+        [CountyRosterMemberSynced.type]: roster.synced as CountyBatchHandler<PoolClient>,
+        [CountyRosterMemberRemoved.type]: roster.removed as CountyBatchHandler<PoolClient>,
+      },
+      store: new PgCountyInboundStore(pool),
+      metrics: metricsRegistry,
+      ...(this.options.topic ? { topic: this.options.topic } : {}),
+      ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
+      logger: this.log,
+    });
+    void this.startWhenKafkaAnswers(this.consumer);
+  }
+
+  /** Kafka down at boot: the service still answers HTTP and county messages wait in the topic; starting is retried. */
+  private async startWhenKafkaAnswers(consumer: CountyInboundConsumer<PoolClient>): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await consumer.start();
+        return;
+      } catch (e) {
+        this.logger.warn(`county inbound consumer did not start (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}`);
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)).unref());
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.stop();
+  }
+}
