@@ -91,14 +91,15 @@ export class CheckpointWitness {
       return refuse('WITNESS.FORK', `分叉 / fork: at size ${lastSize} this witness saw root ${last.root}; the checkpoint has ${root}`);
     if (oldSize !== lastSize)
       return refuse('WITNESS.OLD_SIZE_MISMATCH', `this witness holds size ${lastSize}, not ${oldSize}: prove consistency from ${lastSize}`);
-    if (last && body.size > lastSize) {
+    // An empty tree is a prefix of every tree: from size 0 there is nothing to prove (and RFC 9162 has no such proof).
+    if (last && lastSize > 0 && body.size > lastSize) {
       const check = verifyConsistency(lastSize, body.size, proof, Buffer.from(last.root, 'base64'), body.root);
       if (!check.ok)
         return refuse(
           'WITNESS.FORK',
           `分叉 / fork: the tree of ${body.size} entries is not an extension of the ${lastSize} this witness saw (${check.reason}: ${check.message})`,
         );
-    } else if (!last && proof.length > 0) return refuse('WITNESS.FORK', 'a first checkpoint comes without a proof');
+    } else if (lastSize === 0 && proof.length > 0) return refuse('WITNESS.FORK', 'from an empty tree a checkpoint comes without a proof');
     // Recorded before answering: a cosignature is never given for a tree the witness could later forget.
     const checkpointBody = checkpoint.slice(0, checkpoint.lastIndexOf('\n\n') + 1);
     await this.options.state.save({ origin: body.origin, size: body.size, root, checkpoint });

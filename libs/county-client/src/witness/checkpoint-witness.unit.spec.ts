@@ -58,6 +58,11 @@ describe('a county witness (tlog-witness add-checkpoint, tlog-cosignature)', () 
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ origin: ORIGIN, size: 13, root: next.body.root.toString('base64') });
   });
 
+  it('addCheckpoint_AfterAnEmptyTree_CosignsTheGrowthWithoutAProof', async () => {
+    expect(await add(logOf(0).checkpoint(logKey), 0)).toMatchObject({ outcome: 'cosigned', size: 0 });
+    expect(await add(logOf(3).checkpoint(logKey), 0)).toMatchObject({ outcome: 'cosigned', size: 3, firstSeen: false });
+  });
+
   it('addCheckpoint_OfASmallerTree_RefusesARollbackAndSaysWhy', async () => {
     const log = logOf(9);
     const nine = log.checkpoint(logKey);
