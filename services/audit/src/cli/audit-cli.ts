@@ -120,7 +120,7 @@ async function saveBundle(res: Response): Promise<void> {
   let bytes = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
     process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
   }

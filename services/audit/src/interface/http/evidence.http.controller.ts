@@ -129,6 +129,8 @@ export class EvidenceHttpController {
       if (!res.writableFinished) gone.abort(new Error('the client went away'));
     };
     res.on('close', onClose);
+    // A client gone while the checkpoint was signed has already closed: nothing would ever drain.
+    if (res.destroyed || res.socket?.destroyed) onClose();
     const signal = AbortSignal.any([gone.signal, lease.signal]);
     const cancel = () => void connection.close();
     signal.addEventListener('abort', cancel, { once: true });
