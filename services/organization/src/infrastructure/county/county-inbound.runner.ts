@@ -52,7 +52,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const scope = new TreeCountyScope((sql, params) => pool.query(sql, params).then((r) => r.rows as never));
