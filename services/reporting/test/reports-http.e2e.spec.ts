@@ -5,6 +5,7 @@ import request from 'supertest';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { readPdf } from './support/pdf-text';
 import { reportingConfig } from '../src/reporting.config';
 import { ReportingModule } from '../src/reporting.module';
 import {
@@ -96,7 +97,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).expect(401);
   });
 
-  it('lets an auditor and an organizer download the summary as Markdown, Word and Excel', async () => {
+  it('lets an auditor and an organizer download the summary as Markdown, Word, PDF and Excel', async () => {
     for (const user of ['province.auditor', 'county.organizer']) {
       const md = await http().get(`/reports/organizations/${COUNTY.id}/summary.md?period=2026`).set(as(user)).expect(200);
       expect(md.headers['content-type']).toMatch(/text\/markdown/);
@@ -105,7 +106,9 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
       for (const [path, type] of [
         ['summary.docx', /wordprocessingml/],
         ['statistics.xlsx', /spreadsheetml/],
+        ['summary.pdf', /application\/pdf/],
       ] as const) {
+        if (path === 'summary.pdf' && user !== 'province.auditor') continue; // about 1–2 s each to subset the font: once is enough
         const file = await http()
           .get(`/reports/organizations/${COUNTY.id}/${path}?period=2026`)
           .set(as(user))
@@ -117,7 +120,9 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
           })
           .expect(200);
         expect(file.headers['content-type']).toMatch(type);
-        expect((file.body as Buffer).subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML zip
+        const body = file.body as Buffer;
+        if (path === 'summary.pdf') expect(readPdf(body).text).toMatch(/松岭旗创先争优工作总结[\s\S]*承诺事项 3件/);
+        else expect(body.subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML zip
       }
     }
   });

@@ -7,6 +7,7 @@ import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
 import { buildWorkSummary } from '../../domain/work-summary';
 import { statisticsWorkbook, type WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
 import { summaryDocx } from '../../infrastructure/export/summary-docx';
+import { summaryPdf } from '../../infrastructure/export/summary-pdf';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
@@ -97,6 +98,20 @@ export class ReportsHttpController {
     return new StreamableFile(await summaryDocx(summary), {
       type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       disposition: attachment(`${org.name}创先争优工作总结-${q.period}.docx`),
+    });
+  }
+
+  @Get('organizations/:orgId/summary.pdf')
+  @Roles(...READ_ROLES)
+  @ScopedToOrg({ from: 'params', field: 'orgId' })
+  @ApiOperation({ summary: '工作总结（PDF，内嵌中文字体）/ the work summary as PDF, its Chinese font embedded' })
+  async summaryPdfFile(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+    const org = await this.orgOrFail(orgId);
+    const p = period(q);
+    const summary = buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) });
+    return new StreamableFile(await summaryPdf(summary), {
+      type: 'application/pdf',
+      disposition: attachment(`${org.name}创先争优工作总结-${q.period}.pdf`),
     });
   }
 
