@@ -320,10 +320,13 @@ export class CountyInboundConsumer<TTx> {
       });
       run = [];
     };
+    let waiting = new Set<string>();
     for (const r of runnable) {
       const key = decisionKey(r.message.sender.clientId, r.message.subject);
-      const sameSubjectWaiting = run.some((w) => decisionKey(w.message.sender.clientId, w.message.subject) === key);
-      if ((run.length && run[0]!.message.event.type !== r.message.event.type) || sameSubjectWaiting) await flush();
+      if ((run.length && run[0]!.message.event.type !== r.message.event.type) || waiting.has(key)) {
+        await flush();
+        waiting = new Set();
+      }
       const applied = last.get(key);
       if (applied !== undefined && r.message.sequence <= applied) {
         r.decision.outcome = {
@@ -334,6 +337,7 @@ export class CountyInboundConsumer<TTx> {
         continue;
       }
       run.push(r);
+      waiting.add(key);
     }
     await flush();
     return advanced;
