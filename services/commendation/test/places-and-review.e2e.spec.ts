@@ -7,8 +7,8 @@ import { tokenFor, waitUntil } from '@vanguard/testing';
 import { MovableClock, createCommendationTestApp } from './support/commendation-test-app';
 
 // 名额 under concurrency, and the review commands over HTTP with the realm's tokens: many approvals
-// at once across units and categories in a random order never take more places than allocated
-// (the places stream's expected version, ADR 0043), every refusal naming its rule; return, amend,
+// at once across units and categories, on two replicas, in a random order never take more places
+// than allocated (the places stream's expected version, ADR 0043), every refusal naming its rule; return, amend,
 // reject and revoke each with their happy path, wrong role, outside the subtree, bad body and rule.
 
 const COUNTY = demoOrgId('910425');
@@ -42,12 +42,14 @@ type Answer = { status: number; body: { code?: string; message?: string; errors?
 describe('places and review commands (e2e)', () => {
   const clock = new MovableClock('2013-04-15');
   let app: INestApplication;
+  /** A second replica on the same database: its in-process turns do not see the first's, only the store's versions do. */
+  let replica: INestApplication;
   let pool: Pool;
   const t: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
   const as = (user: string) => ({ Authorization: `Bearer ${t[user]}` });
-  const post = (user: string, path: string, body: object): Promise<Answer> =>
-    http()
+  const post = (user: string, path: string, body: object, on = app): Promise<Answer> =>
+    request(on.getHttpServer())
       .post(path)
       .set(as(user))
       .send(body)
@@ -55,6 +57,7 @@ describe('places and review commands (e2e)', () => {
 
   beforeAll(async () => {
     app = await createCommendationTestApp(clock);
+    replica = await createCommendationTestApp(clock);
     pool = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
     for (const u of [
       'county.organizer',
@@ -68,6 +71,7 @@ describe('places and review commands (e2e)', () => {
   });
   afterAll(async () => {
     await pool?.end();
+    await replica?.close();
     await app?.close();
   });
 
@@ -95,13 +99,18 @@ describe('places and review commands (e2e)', () => {
   }
   const allocate = async (programmeId: string, unitOrgId: string, category: string, places: number) =>
     expect((await post('county.organizer', `/programmes/${programmeId}/quotas`, { unitOrgId, category, places })).status).toBe(200);
-  const nominate = (user: string, programmeId: string, category: string, orgId: string) =>
-    post(user, '/nominations', {
-      programmeId,
-      category,
-      nominee: { kind: 'member', id: randomUUID(), name: '张明', orgId },
-      deeds: { summary: '带头修路', record: '主要事迹……' },
-    });
+  const nominate = (user: string, programmeId: string, category: string, orgId: string, on = app) =>
+    post(
+      user,
+      '/nominations',
+      {
+        programmeId,
+        category,
+        nominee: { kind: 'member', id: randomUUID(), name: '张明', orgId },
+        deeds: { summary: '带头修路', record: '主要事迹……' },
+      },
+      on,
+    );
   const grantsIn = async (programmeId: string) =>
     (
       await pool.query<{ canonical: string }>(
@@ -129,7 +138,11 @@ describe('places and review commands (e2e)', () => {
       pools.flatMap((p) => Array.from({ length: p.places + 2 + Math.floor(rnd() * 4) }, () => p)),
       rnd,
     );
-    const submitted = await Promise.all(tries.map((p) => nominate(p.user, programmeId, p.category, p.unit).then((a) => ({ p, a }))));
+    // Each request goes to one of the two replicas at random.
+    const either = () => (rnd() < 0.5 ? app : replica);
+    const submitted = await Promise.all(
+      tries.map((p) => nominate(p.user, programmeId, p.category, p.unit, either()).then((a) => ({ p, a }))),
+    );
     const made = new Map<string, string[]>();
     for (const { p, a } of submitted) {
       if (a.status === 201) made.set(key(p), [...(made.get(key(p)) ?? []), (a.body as { nominationId: string }).nominationId]);
@@ -152,7 +165,9 @@ describe('places and review commands (e2e)', () => {
       rnd,
     );
     const endorsed = await Promise.all(
-      approvals.map(({ p, id }) => post('county.organizer', `/nominations/${id}/endorse`, { reason: '同意' }).then((a) => ({ p, a }))),
+      approvals.map(({ p, id }) =>
+        post('county.organizer', `/nominations/${id}/endorse`, { reason: '同意' }, either()).then((a) => ({ p, a })),
+      ),
     );
     for (const p of pools) {
       const mine = endorsed.filter((e) => e.p === p);
@@ -319,6 +334,16 @@ describe('places and review commands (e2e)', () => {
     );
     clock.day = '2013-04-20';
     expect((await post('county.organizer', `/programmes/${programmeId}/notice`, {})).status).toBe(200);
+    // The public notice with no token: its text with an ETag, then 304 for a client holding it (served before the pipeline).
+    const read = await waitUntil('the notice', async () => {
+      const r = await http().get(`/public-notices/${programmeId}`);
+      return r.status === 200 && (r.body as { entries: unknown[] }).entries.length === 1 && r;
+    });
+    const etag = read.headers['etag'] as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await http().get(`/public-notices/${programmeId}`).set('If-None-Match', etag);
+    expect([again.status, again.text]).toEqual([304, '']);
+    expect((await http().get(`/public-notices/${programmeId}`)).text).toBe(read.text);
     expect(
       (await http().post(`/public-notices/${programmeId}/objections`).send({ nominationId: w.nominationId, grounds: '事迹系他人所为' }))
         .status,
@@ -359,5 +384,11 @@ describe('places and review commands (e2e)', () => {
       'commendation.PlacesReleased',
     ]);
     expect(new Set(landed.map((e) => e.tx)).size).toBe(1);
+    // The withdrawn entry leaves the notice: a new text, a new ETag, so the held one no longer answers 304.
+    const changed = await waitUntil('the notice without W', async () => {
+      const r = await http().get(`/public-notices/${programmeId}`).set('If-None-Match', etag);
+      return r.status === 200 && r;
+    });
+    expect([(changed.body as { entries: unknown[] }).entries, changed.headers['etag'] === etag]).toEqual([[], false]);
   });
 });

@@ -8,6 +8,9 @@ import {
   noticeStreamId,
   objectionDecider,
   objectionStreamId,
+  placesDecider,
+  placesHeld,
+  placesStreamId,
   programmeDecider,
   programmeFacts,
   programmeStreamId,
@@ -82,7 +85,7 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
         orgId: actor.orgId,
         correlationId: 'demo-seed',
       };
-      await streams.append(stream, out, version, ctx);
+      if (out.length > 0) await streams.append(stream, out, version, ctx);
       events += out.length;
       return out;
     };
@@ -142,7 +145,14 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
     const programmeOf = async (programmeId: string): Promise<ProgrammeState> =>
       (await streams.load(programmeStreamId(programmeId), programmeDecider)).state;
     let next = 10;
-    const used = new Map<string, number>();
+    /** The unit's places as its stream holds them (ADR 0043), and the place taken or given back there. */
+    const placesStream = (programmeId: string, unit: string) => placesStreamId(programmeId, unit);
+    const held = async (
+      programmeId: string,
+      unit: string,
+      category: 'outstanding_member' | 'advanced_organization',
+      level: 'nominator' | 'township' | 'county',
+    ) => placesHeld((await streams.load(placesStream(programmeId, unit), placesDecider)).state, category, level);
     /** Submits a nomination on `day`, by `who`, and walks it through `steps` (endorse/return/reject by each level). */
     const nominate = async (
       programmeId: string,
@@ -158,8 +168,29 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
       const programme = programmeFacts(state0);
       const unit = who.orgId === HEKOU ? HEKOU : BAIHUA;
       const places = placesOf(state0, unit, category);
-      const key = `${programmeId}:${category}:${unit}`;
       const stream = nominationStreamId(nominationId);
+      const grant = async (level: 'nominator' | 'township' | 'county', by: typeof village) => {
+        const { version } = await streams.load(stream, nominationDecider);
+        await run(
+          placesStream(programmeId, unit),
+          placesDecider,
+          {
+            type: 'GrantPlace',
+            data: {
+              programmeId,
+              unitOrgId: unit,
+              category,
+              level,
+              nominationId,
+              places,
+              programme: { streamId: programme.streamId, version: programme.version },
+              nomination: { streamId: stream, version: version - 1 },
+              decidedBy: by,
+            },
+          },
+          by,
+        );
+      };
       const reviewers = { township, county: organizer };
       await run(
         stream,
@@ -174,7 +205,7 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
             nominatorOrgPath: withLevels(who.orgId),
             nomineeOrgPath: PATH[nominee.orgId]!,
             programme,
-            quota: { places, used: used.get(key) ?? 0 },
+            quota: { places, used: await held(programmeId, unit, category, 'nominator') },
             alreadyNominated: null,
             eligibility: NO_FACTS,
             today: `${year}-04-20`,
@@ -183,12 +214,11 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
         },
         who,
       );
-      used.set(key, (used.get(key) ?? 0) + 1);
+      await grant('nominator', who);
       for (const step of steps) {
         const { state } = await streams.load(stream, nominationDecider);
         const level = state.chain[state.atStep]!.level as 'township' | 'county';
         const reviewer = reviewers[level];
-        const forwarded = `${key}:${level}`;
         const command: NominationCommand =
           step === 'endorse'
             ? {
@@ -198,14 +228,34 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
                   reason: '事迹属实，同意上报',
                   today: `${year}-05-15`,
                   programme: { streamId: programme.streamId, version: programme.version },
-                  quota: { places, used: used.get(forwarded) ?? 0 },
+                  quota: { places, used: await held(programmeId, unit, category, level) },
                 },
               }
             : step === 'return'
               ? { type: 'ReturnNomination', data: { decidedBy: reviewer, reason: '事迹材料过于简略，请补充具体数据' } }
               : { type: 'RejectNomination', data: { decidedBy: reviewer, reason: '近年群众满意度偏低，不予推荐' } };
-        await run(stream, nominationDecider, command, reviewer);
-        if (step === 'endorse') used.set(forwarded, (used.get(forwarded) ?? 0) + 1);
+        const { state: before, version: read } = await streams.load(stream, nominationDecider);
+        const out = await run(stream, nominationDecider, command, reviewer);
+        if (step === 'endorse') await grant(level, reviewer);
+        if (step === 'reject')
+          await run(
+            placesStream(programmeId, unit),
+            placesDecider,
+            {
+              type: 'ReleasePlaces',
+              data: {
+                programmeId,
+                unitOrgId: unit,
+                category,
+                nominationId,
+                because: 'rejected',
+                status: out.reduce((st, e) => nominationDecider.evolve(st, e), before).status,
+                nomination: { streamId: stream, version: read },
+                decidedBy: reviewer,
+              },
+            },
+            reviewer,
+          );
       }
       return nominationId;
     };

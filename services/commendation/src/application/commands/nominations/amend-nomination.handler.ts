@@ -18,8 +18,11 @@ export class AmendNominationHandler {
     private readonly places: UnitPlaces,
   ) {}
 
-  execute(nominationId: string, deeds: Deeds, reason: string | undefined, ctx: CommandContext): Promise<{ version: number }> {
-    return againOnConcurrentChange(() => this.attempt(nominationId, deeds, reason, ctx));
+  async execute(nominationId: string, deeds: Deeds, reason: string | undefined, ctx: CommandContext): Promise<{ version: number }> {
+    const { state } = await this.facts.nomination(nominationId);
+    return againOnConcurrentChange(() =>
+      this.places.inTurn(state.programmeId!, state.unitOrgId, () => this.attempt(nominationId, deeds, reason, ctx)),
+    );
   }
 
   private async attempt(nominationId: string, deeds: Deeds, reason: string | undefined, ctx: CommandContext): Promise<{ version: number }> {

@@ -21,8 +21,11 @@ export class EndorseNominationHandler {
     private readonly places: UnitPlaces,
   ) {}
 
-  execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number; shortlisted: boolean }> {
-    return againOnConcurrentChange(() => this.attempt(nominationId, reason, ctx));
+  async execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number; shortlisted: boolean }> {
+    const { state } = await this.facts.nomination(nominationId);
+    return againOnConcurrentChange(() =>
+      this.places.inTurn(state.programmeId!, state.unitOrgId, () => this.attempt(nominationId, reason, ctx)),
+    );
   }
 
   private async attempt(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number; shortlisted: boolean }> {
@@ -92,8 +95,11 @@ export class RejectNominationHandler {
     private readonly places: UnitPlaces,
   ) {}
 
-  execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {
-    return againOnConcurrentChange(() => this.attempt(nominationId, reason, ctx));
+  async execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {
+    const { state } = await this.facts.nomination(nominationId);
+    return againOnConcurrentChange(() =>
+      this.places.inTurn(state.programmeId!, state.unitOrgId, () => this.attempt(nominationId, reason, ctx)),
+    );
   }
 
   private async attempt(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {

@@ -46,7 +46,20 @@ export class SubmitNominationHandler {
 
   async execute(input: SubmitNominationInput, ctx: CommandContext): Promise<{ nominationId: string; version: number }> {
     const nominationId = this.ids.next();
-    return againOnConcurrentChange(() => this.attempt(nominationId, input, ctx));
+    const unit = await this.unitOf(input.programmeId, ctx);
+    return againOnConcurrentChange(() => this.places.inTurn(input.programmeId, unit, () => this.attempt(nominationId, input, ctx)));
+  }
+
+  /** The unit whose places the nomination would take (the turn it waits for); the attempt reads everything again. */
+  private async unitOf(programmeId: string, ctx: CommandContext): Promise<string | null> {
+    const path = ctx.caller.orgId ? await this.tree.pathOf(ctx.caller.orgId) : null;
+    if (!path) return null;
+    const programme = await this.facts.programme(programmeId);
+    const nodes = await this.tree.nodes(path);
+    return subordinateUnitOf(
+      path.map((id) => ({ orgId: id, level: nodes.get(id)?.level ?? 'village' })),
+      programme.facts.orgId,
+    );
   }
 
   private async attempt(

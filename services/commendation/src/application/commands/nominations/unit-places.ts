@@ -31,7 +31,31 @@ export interface PlacesRead {
  */
 @Injectable()
 export class UnitPlaces {
+  /** Per places stream, the end of the queue of commands waiting for their turn in this process. */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(@Inject(STREAMS) private readonly streams: StreamsPort) {}
+
+  /**
+   * Runs `work` when this process's earlier commands on the unit's places stream are done. Not
+   * what makes places safe (the expected version does, across replicas too): without it, a
+   * dozen reviewers of one unit at once would mostly lose the append and run again.
+   */
+  async inTurn<T>(programmeId: string, unitOrgId: string | null, work: () => Promise<T>): Promise<T> {
+    if (!unitOrgId) return work();
+    const key = placesStreamId(programmeId, unitOrgId);
+    const before = this.turns.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const tail = before.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.turns.set(key, tail);
+    await before;
+    try {
+      return await work();
+    } finally {
+      done();
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    }
+  }
 
   async read(programmeId: string, unitOrgId: string): Promise<PlacesRead> {
     const streamId = placesStreamId(programmeId, unitOrgId);
