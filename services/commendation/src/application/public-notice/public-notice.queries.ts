@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DomainError } from '@vanguard/kernel';
 import {
   PUBLIC_NOTICE_READ_MODEL,
@@ -23,18 +24,39 @@ export class TrackingCodeNotFoundError extends DomainError {
 const NOTICE_TTL_MS = 1000;
 const MAX_CACHED = 1000;
 
-/** The public reads, with a short cache in front of the notice (it changes once a round). */
+/** A notice as sent: its JSON text, rendered once per refill, and a strong validator of that text. */
+export interface RenderedNotice {
+  readonly notice: PublicNotice;
+  readonly body: string;
+  readonly etag: string;
+}
+
+/**
+ * The public reads, with a short cache in front of the notice (it changes once a round, or when
+ * an entry is withdrawn). Each refill renders the JSON once and hashes it into the ETag, so a hit
+ * costs neither a query nor a serialisation, and a client holding the text gets 304.
+ */
 @Injectable()
 export class PublicNoticeQueries {
-  private readonly cache = new Map<string, { at: number; notice: PublicNotice | null }>();
+  private readonly cache = new Map<string, { at: number; rendered: RenderedNotice | null }>();
 
   constructor(@Inject(PUBLIC_NOTICE_READ_MODEL) private readonly reads: PublicNoticeReadModel) {}
 
   async notice(programmeId: string, now = Date.now()): Promise<PublicNotice> {
+    return (await this.rendered(programmeId, now)).notice;
+  }
+
+  /** The notice as rendered text with its ETag (404 NOTICE.NOT_FOUND when there is none). */
+  async rendered(programmeId: string, now = Date.now()): Promise<RenderedNotice> {
+    const rendered = this.cached(programmeId, now) ?? (await this.fresh(programmeId, now));
+    if (!rendered) throw new PublicNoticeNotFoundError();
+    return rendered;
+  }
+
+  /** A rendered notice still fresh in memory, without waiting (undefined on a miss, null for a known absence). */
+  cached(programmeId: string, now = Date.now()): RenderedNotice | null | undefined {
     const hit = this.cache.get(programmeId);
-    const notice = hit && now - hit.at < NOTICE_TTL_MS ? hit.notice : await this.fresh(programmeId, now);
-    if (!notice) throw new PublicNoticeNotFoundError();
-    return notice;
+    return hit && now - hit.at < NOTICE_TTL_MS ? hit.rendered : undefined;
   }
 
   async objection(trackingCode: string): Promise<ObjectionStatus> {
@@ -43,11 +65,17 @@ export class PublicNoticeQueries {
     return status;
   }
 
-  private async fresh(programmeId: string, now: number): Promise<PublicNotice | null> {
+  private async fresh(programmeId: string, now: number): Promise<RenderedNotice | null> {
     const notice = await this.reads.notice(programmeId);
+    const rendered = notice ? render(notice) : null;
     this.cache.delete(programmeId);
-    this.cache.set(programmeId, { at: now, notice });
+    this.cache.set(programmeId, { at: now, rendered });
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    return notice;
+    return rendered;
   }
+}
+
+function render(notice: PublicNotice): RenderedNotice {
+  const body = JSON.stringify(notice);
+  return { notice, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }

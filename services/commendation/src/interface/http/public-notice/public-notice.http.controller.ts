@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNotModifiedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Public } from '@vanguard/auth';
 import { FileObjectionHandler } from '../../../application/commands/objections/file-objection.handler';
-import type { ObjectionStatus, PublicNotice } from '../../../application/public-notice/public-notice-read-model.port';
+import type { ObjectionStatus } from '../../../application/public-notice/public-notice-read-model.port';
 import { PublicNoticeQueries } from '../../../application/public-notice/public-notice.queries';
 import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
 import { uuidParam } from '../request-context';
+import { sendNotice } from './public-notice.fast-path';
 import { FileObjectionRequest, TrackingCodeResponse } from './public-notice.dto';
 import { ObjectionRateGuard } from './public-rate.guard';
 
@@ -26,14 +27,20 @@ export class PublicNoticeHttpController {
     private readonly limiter: PublicRateLimiter,
   ) {}
 
+  /** Reached on a cache miss (or a refused budget): a hit is answered by PublicNoticeFastPath with the same text and ETag. */
   @Get(':programmeId')
   @Public()
-  @Header('Cache-Control', 'public, max-age=5')
   @ApiOperation({ summary: '公示 / the programme’s current notice: period and entries (name, organisation, category, deeds summary)' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiNotModifiedResponse({ description: 'the notice has not changed since that ETag' })
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address' })
-  notice(@Req() req: Request, @Param('programmeId', uuidParam('programmeId')) programmeId: string): Promise<PublicNotice> {
+  async notice(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('programmeId', uuidParam('programmeId')) programmeId: string,
+  ): Promise<void> {
     this.limiter.read(address(req));
-    return this.queries.notice(programmeId);
+    sendNotice(req, res, await this.queries.rendered(programmeId));
   }
 
   @Post(':programmeId/objections')
