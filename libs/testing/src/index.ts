@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './keycloak';
 export * from './wait';
 export * from './net-proxy';
+export * from './county-systems';

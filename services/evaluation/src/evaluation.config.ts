@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { DEMO_API_CLIENTS, SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 
 export interface EvaluationConfig {
   readonly port: number;
@@ -17,7 +17,16 @@ export interface EvaluationConfig {
    * County inbound (issue 17): the gate's consumer of `vanguard.county.inbound.v1` and the
    * projection of organization.CountyMemberLinked; on unless `EVALUATION_COUNTY=off`.
    */
-  readonly county?: { readonly enabled: boolean; readonly groupId?: string; readonly linksGroupId?: string };
+  readonly county?: {
+    readonly enabled: boolean;
+    /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS, comma-separated). */
+    readonly knownCounties?: readonly string[];
+    readonly groupId?: string;
+    readonly linksGroupId?: string;
+    readonly topic?: string;
+    /** The topic CountyMemberLinked is read from; default the organization events topic. */
+    readonly linksTopic?: string;
+  };
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -38,7 +47,8 @@ export function evaluationConfig(infra: InfraConfig = infraConfig(), database: '
     orgTreeGroupId: 'evaluation.org-tree',
     projectionName: 'evaluation.pledge-view',
     relay: { enabled: process.env['EVALUATION_RELAY'] !== 'off' },
-    county: { enabled: process.env['EVALUATION_COUNTY'] !== 'off' },
+    // Test apps opt in (their suites give the gate a topic and groups of their own).
+    county: { enabled: database === 'platform' && process.env['EVALUATION_COUNTY'] !== 'off', knownCounties: countyClients() },
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,
@@ -46,4 +56,13 @@ export function evaluationConfig(infra: InfraConfig = infraConfig(), database: '
       allowedClients: infra.apiClients,
     },
   };
+}
+
+/** County systems' Keycloak clients: VANGUARD_COUNTY_CLIENTS, else the demo realm's county clients. */
+export function countyClients(env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env['VANGUARD_COUNTY_CLIENTS'] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return listed.length ? listed : DEMO_API_CLIENTS.filter((c) => c.startsWith('county-'));
 }

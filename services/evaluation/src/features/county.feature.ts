@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { ScopeService, TokenVerifier } from '@vanguard/auth';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { COUNTY_MEMBER_LINKS } from '../application/county/county-member-links.port';
 import { COUNTY_STREAMS } from '../application/county/county-translation';
@@ -6,6 +7,7 @@ import { RecordCountyMassEvaluationHandler } from '../application/county/record-
 import { ReportCountyPledgeProgressHandler } from '../application/county/report-county-pledge-progress.handler';
 import { TallyCountyDemocraticReviewHandler } from '../application/county/tally-county-democratic-review.handler';
 import { PG_POOL } from '../infrastructure/database.module';
+import { CountyInboundRunner } from '../infrastructure/county/county-inbound.runner';
 import { PgCountyMemberLinks } from '../infrastructure/county/county-member-links.projection';
 import { CountyMemberLinksRunner } from '../infrastructure/county/county-member-links.runner';
 import { PgCountyStreamsAdapter } from '../infrastructure/county/pg-county-streams.adapter';
@@ -32,7 +34,41 @@ export const countyFeature: EvaluationFeatureFactory = (config) => ({
           enabled: config.county?.enabled ?? false,
           brokers: config.kafkaBrokers,
           groupId: config.county?.linksGroupId ?? 'evaluation.county-member-links',
+          ...(config.county?.linksTopic ? { topic: config.county.linksTopic } : {}),
         }),
+    },
+    {
+      provide: CountyInboundRunner,
+      inject: [
+        PG_POOL,
+        TokenVerifier,
+        ScopeService,
+        ReportCountyPledgeProgressHandler,
+        TallyCountyDemocraticReviewHandler,
+        RecordCountyMassEvaluationHandler,
+      ],
+      useFactory: (
+        pool: Pool,
+        tokens: TokenVerifier,
+        scope: ScopeService,
+        pledgeProgress: ReportCountyPledgeProgressHandler,
+        democraticReview: TallyCountyDemocraticReviewHandler,
+        massEvaluation: RecordCountyMassEvaluationHandler,
+      ) =>
+        new CountyInboundRunner(
+          pool,
+          tokens,
+          scope,
+          { pledgeProgress, democraticReview, massEvaluation },
+          {
+            enabled: config.county?.enabled ?? false,
+            brokers: config.kafkaBrokers,
+            knownCounties: config.county?.knownCounties ?? [],
+            groupId: config.county?.groupId ?? 'evaluation.county-inbound',
+            schema: config.schema,
+            ...(config.county?.topic ? { topic: config.county.topic } : {}),
+          },
+        ),
     },
   ],
 });

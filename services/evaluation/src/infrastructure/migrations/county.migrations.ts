@@ -1,4 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { countyInboundMigration } from '@vanguard/county-inbound';
+import { outboxMigration } from '@vanguard/messaging';
 
 /**
  * county_member_links: the organization service's mapping of county member ids (issue 17),
@@ -29,5 +31,13 @@ export class CountyMemberLinks1764790000000 implements MigrationInterface {
   }
 }
 
-/** The county inbound slice's migrations, in its own range of timestamps. */
-export const countyMigrations: (new () => MigrationInterface)[] = [CountyMemberLinks1764790000000];
+/**
+ * The county inbound slice's migrations, in its own range of timestamps: the links, the gate's
+ * county_messages / county_subjects, and an outbox for the gate's replies (evaluation's events
+ * reach Kafka from the store; the replies are not events of the store).
+ */
+export const countyMigrations: (new () => MigrationInterface)[] = [
+  CountyMemberLinks1764790000000,
+  countyInboundMigration(1764790000001),
+  outboxMigration(1764790000002),
+];

@@ -1,0 +1,101 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { ScopeService, TokenVerifier } from '@vanguard/auth';
+import {
+  CountyDemocraticReviewTallied,
+  CountyMassEvaluationTallied,
+  CountyPledgeProgressReported,
+  publicContracts,
+} from '@vanguard/contracts';
+import { CountyInboundConsumer, PgCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
+import { OutboxRelaySource, Relay, type MessagingLogger } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+import type { RecordCountyMassEvaluationHandler } from '../../application/county/record-county-mass-evaluation.handler';
+import type { ReportCountyPledgeProgressHandler } from '../../application/county/report-county-pledge-progress.handler';
+import type { TallyCountyDemocraticReviewHandler } from '../../application/county/tally-county-democratic-review.handler';
+
+export interface CountyInboundRunnerOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  /** Keycloak client ids of the county systems: their reply topics exist, their refusals are answered. */
+  readonly knownCounties: readonly string[];
+  readonly groupId: string;
+  /** The evaluation schema: the gate's tables and the replies' outbox live there. */
+  readonly schema: string;
+  readonly topic?: string;
+}
+
+export interface EvaluationCountyHandlers {
+  readonly pledgeProgress: ReportCountyPledgeProgressHandler;
+  readonly democraticReview: TallyCountyDemocraticReviewHandler;
+  readonly massEvaluation: RecordCountyMassEvaluationHandler;
+}
+
+/**
+ * Evaluation's side of the county inbound topic (issue 17): the gate (libs/county-inbound)
+ * proves each message's sender, keeps it inside the sender's county by evaluation's own copy of
+ * the tree, and runs evaluation's translations; their events, the gate's rows and the reply
+ * commit in one transaction. Evaluation is event-sourced and has no outbox of its own for
+ * events, so the replies get one (`vanguard_outbox`) with its own relay, started here.
+ */
+export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CountyInboundRunner.name);
+  private consumer: CountyInboundConsumer<PoolClient> | undefined;
+  private relay: Relay | undefined;
+  private readonly log: MessagingLogger = {
+    info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
+    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
+    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
+  };
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly tokens: TokenVerifier,
+    private readonly scope: ScopeService,
+    private readonly handlers: EvaluationCountyHandlers,
+    private readonly options: CountyInboundRunnerOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
+    const kafka = new Kafka({ clientId: 'evaluation-county-inbound', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.relay = new Relay({
+      source: new OutboxRelaySource(this.pool, { name: 'evaluation.county-replies', schema: this.options.schema }),
+      kafka,
+    });
+    this.relay.start();
+    const h = this.handlers;
+    this.consumer = new CountyInboundConsumer<PoolClient>({
+      kafka,
+      groupId: this.options.groupId,
+      owner: 'evaluation',
+      tokenVerifier: this.tokens,
+      knownCounties: this.options.knownCounties,
+      contracts: publicContracts,
+      scope: (countyOrgId, orgId) => this.scope.isWithin({ orgId: countyOrgId }, orgId),
+      handlers: {
+        [CountyPledgeProgressReported.type]: h.pledgeProgress.handle as CountyBatchHandler<PoolClient>,
+        [CountyDemocraticReviewTallied.type]: h.democraticReview.handle as CountyBatchHandler<PoolClient>,
+        [CountyMassEvaluationTallied.type]: h.massEvaluation.handle as CountyBatchHandler<PoolClient>,
+      },
+      store: new PgCountyInboundStore(this.pool),
+      schema: this.options.schema,
+      outbox: { schema: this.options.schema },
+      metrics: metricsRegistry,
+      logger: this.log,
+      ...(this.options.topic ? { topic: this.options.topic } : {}),
+    });
+    try {
+      await this.consumer.start();
+    } catch (e) {
+      // Kafka down at boot: HTTP still answers; county messages wait in the topic.
+      this.logger.error(`county inbound consumer did not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.relay?.stop();
+  }
+}

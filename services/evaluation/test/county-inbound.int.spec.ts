@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { bootstrapDemoTree, OrgEventSigner } from '@vanguard/auth';
+import { CountyMemberLinked, type EventEnvelope } from '@vanguard/contracts';
+import type { PostgresEventStore } from '@vanguard/event-store';
+import { demoOrgId } from '@vanguard/infra-config';
+import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
+import { CountySystems, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
+import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { evaluationStoreSchema } from './support/store-schema';
+
+const SONGLING = demoOrgId('910425');
+const HEKOU = demoOrgId('910426');
+const HONGSHI = demoOrgId('910425101201');
+const ctx = {
+  actor: { sub: 'village.secretary', roles: ['branch_secretary'], orgId: HONGSHI, kind: 'user' as const },
+  orgId: HONGSHI,
+  correlationId: 'county-int',
+};
+const decision = (reason = '') => ({
+  decidedBy: { sub: 'township', role: 'organizer', orgId: HONGSHI },
+  inputs: [],
+  rule: { id: 'fixture', version: 1 },
+  reason,
+});
+
+// Pledge progress, democratic-review and mass-evaluation tallies from a county system, end to end
+// in the evaluation service: real county tokens, the gate in front of evaluation's translations,
+// events in the store and replies on the county's reply topic through the outbox relay.
+describe(`${CountyInboundRunner.name} (evaluation)`, () => {
+  const counties = new CountySystems({ 'county-songling': SONGLING, 'county-hekou': HEKOU });
+  const linksTopic = `${testTopicPrefix('evaluation-county-links')}.organization`;
+  let db: TestSchema;
+  let store: PostgresEventStore;
+  let sut: INestApplication;
+  const member = randomUUID(); // the platform's id
+  const countyMember = randomUUID(); // Songling's own id for the same person
+  const unreviewed = randomUUID();
+  const countyUnreviewed = randomUUID();
+
+  const link = (countyMemberId: string, memberId: string, version: number): EventEnvelope => {
+    const at = new Date().toISOString();
+    return OrgEventSigner.fromEnv().sign({
+      eventId: randomUUID(),
+      type: CountyMemberLinked.type,
+      version: 1,
+      streamId: `member-${memberId}`,
+      streamVersion: version,
+      occurredAt: at,
+      recordedAt: at,
+      actor: { sub: 'organization', roles: ['county_system'], orgId: SONGLING, kind: 'service' },
+      orgId: HONGSHI,
+      correlationId: randomUUID(),
+      causationId: null,
+      data: { countyClientId: 'county-songling', countyMemberId, memberId, orgId: HONGSHI },
+    });
+  };
+
+  beforeAll(async () => {
+    ({ db, store } = await evaluationStoreSchema('eval_county'));
+    await bootstrapDemoTree(db.pool);
+    await db.pool.query(
+      `insert into roster_members (id, org_id, status, membership, roles, version)
+       select id, $1, 'full', 'active', '{}', 0 from unnest($2::uuid[]) as id`,
+      [HONGSHI, [member, unreviewed, randomUUID(), randomUUID()]],
+    );
+    await counties.start();
+    await ensureTopics(counties.kafka, [linksTopic]);
+    const producer = counties.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: linksTopic,
+      messages: [link(countyMember, member, 1), link(countyUnreviewed, unreviewed, 1)].map(toKafkaMessage),
+    });
+    await producer.disconnect();
+    sut = await createEvaluationTestApp(clockOn('2011-06-10'), {
+      databaseUrl: db.url,
+      schema: db.schema,
+      relay: { enabled: false },
+      county: {
+        enabled: true,
+        knownCounties: ['county-songling', 'county-hekou'],
+        topic: counties.inbound,
+        groupId: `eval-county-inbound-${randomUUID()}`,
+        linksGroupId: `eval-county-links-${randomUUID()}`,
+        linksTopic,
+      },
+    });
+    await waitUntil('the county member links', async () => {
+      const { rows } = await db.pool.query(`select 1 from county_member_links where county_client_id = 'county-songling'`);
+      return rows.length === 2;
+    });
+  }, 40_000);
+
+  afterAll(async () => {
+    await sut?.close();
+    await counties.stop();
+    await db?.drop();
+  });
+
+  const version = async (streamId: string) => store.streamVersion(streamId);
+
+  it('applies progress on the member’s published pledge, refuses it going backwards by the pledge rule, and answers a resend duplicate', async () => {
+    const pledgeId = randomUUID();
+    await store.append(
+      `pledge-${pledgeId}`,
+      [
+        {
+          type: 'evaluation.PledgeMade',
+          data: {
+            pledgeId,
+            campaignId: randomUUID(),
+            cycleId: randomUUID(),
+            pledger: { kind: 'member', id: member },
+            orgId: HONGSHI,
+            category: 'deed_for_masses',
+            content: '为群众修路',
+            dueOn: '2011-06-30',
+            followsPledgeId: null,
+          },
+        },
+        { type: 'evaluation.PledgeFiled', data: { pledgeId, decision: decision() } },
+        { type: 'evaluation.PledgePublished', data: { pledgeId } },
+      ],
+      { expectedVersion: 'no_stream', context: ctx },
+    );
+    const progress = (itemsCompleted: number) => ({
+      pledgeId,
+      orgId: HONGSHI,
+      memberId: countyMember,
+      quarter: '2011-Q2',
+      itemsPledged: 4,
+      itemsCompleted,
+      reportedOn: '2011-06-09',
+      note: '已修通两段',
+    });
+    const first = await counties.send('county-songling', 'county.PledgeProgressReported', `pledge-${pledgeId}`, 1, progress(2));
+    expect(await counties.replyTo(first)).toMatchObject({ outcome: 'applied', result: { pledgeId, version: '4' } });
+    const [event] = await store.readStream(`pledge-${pledgeId}`, { fromVersion: 4 });
+    expect(event).toMatchObject({ type: 'evaluation.PledgeProgressReported', data: { percent: 50 }, actor: { roles: ['county_system'] } });
+
+    const back = await counties.send('county-songling', 'county.PledgeProgressReported', `pledge-${pledgeId}`, 2, progress(1));
+    expect(await counties.replyTo(back)).toMatchObject({ outcome: 'refused', code: 'evaluation.pledge.progress-forward@1' });
+
+    await counties.send('county-songling', 'county.PledgeProgressReported', `pledge-${pledgeId}`, 1, progress(2), first);
+    expect(await counties.replyTo(first, 'duplicate')).toMatchObject({ originalOutcome: 'applied' });
+    expect(await version(`pledge-${pledgeId}`)).toBe(4);
+  });
+
+  it('tallies a democratic review after the self-assessment, and refuses one before it by the review rule', async () => {
+    await store.append(
+      `review-${member}-2011`,
+      [
+        {
+          type: 'evaluation.SelfAssessmentSubmitted',
+          data: {
+            memberId: member,
+            orgId: HONGSHI,
+            year: 2011,
+            submittedOn: '2011-06-01',
+            selfAssessment: '总结',
+            partySpiritAnalysis: '分析',
+          },
+        },
+      ],
+      { expectedVersion: 'no_stream', context: ctx },
+    );
+    const tally = (memberId: string) => ({
+      memberId,
+      orgId: HONGSHI,
+      year: 2011,
+      heldOn: '2011-06-08',
+      ballotsIssued: 4,
+      ballotsReturned: 4,
+      votes: { excellent: 3, qualified: 1, basically_qualified: 0, unqualified: 0 },
+    });
+    const ok = await counties.send(
+      'county-songling',
+      'county.DemocraticReviewTallied',
+      `democratic-review-${countyMember}`,
+      1,
+      tally(countyMember),
+    );
+    const early = await counties.send(
+      'county-songling',
+      'county.DemocraticReviewTallied',
+      `democratic-review-${countyUnreviewed}`,
+      1,
+      tally(countyUnreviewed),
+    );
+    expect(await counties.replyTo(ok)).toMatchObject({ outcome: 'applied', result: { memberId: member, year: '2011' } });
+    expect(await counties.replyTo(early)).toMatchObject({ outcome: 'refused', code: 'evaluation.review.ballots-after-self-assessment@1' });
+    const [tallied] = await store.readStream(`review-${member}-2011`, { fromVersion: 2 });
+    expect(tallied).toMatchObject({
+      type: 'evaluation.PeerBallotsTallied',
+      data: { tally: { excellent: 3, qualified: 1 }, activeMembers: 4 },
+    });
+    expect(await version(`review-${unreviewed}-2011`)).toBe(0);
+  });
+
+  it('records a county’s mass-evaluation count, and refuses an unknown county member and another county’s organisation', async () => {
+    const count = (orgId: string, memberId: string | null) => ({
+      orgId,
+      memberId,
+      period: '2011',
+      heldOn: '2011-06-05',
+      ballotsIssued: 60,
+      ballotsReturned: 58,
+      votes: { satisfied: 50, basically_satisfied: 5, dissatisfied: 2 },
+    });
+    const ok = await counties.send(
+      'county-songling',
+      'county.MassEvaluationTallied',
+      `mass-evaluation-${HONGSHI}`,
+      1,
+      count(HONGSHI, null),
+    );
+    const stranger = randomUUID();
+    const unknown = await counties.send(
+      'county-songling',
+      'county.MassEvaluationTallied',
+      `mass-evaluation-${stranger}`,
+      1,
+      count(HONGSHI, stranger),
+    );
+    const foreign = await counties.send(
+      'county-songling',
+      'county.MassEvaluationTallied',
+      `mass-evaluation-${HEKOU}`,
+      1,
+      count(HEKOU, null),
+    );
+    expect(await counties.replyTo(ok)).toMatchObject({ outcome: 'applied', result: { subjectId: HONGSHI, period: '2011' } });
+    expect(await counties.replyTo(unknown)).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_UNKNOWN' });
+    expect(await counties.replyTo(foreign)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+    const [recorded] = await store.readStream(`mass-tally-${HONGSHI}-2011`);
+    expect(recorded).toMatchObject({
+      type: 'evaluation.MassEvaluationTallyRecorded',
+      data: { satisfactionPermille: 965, decision: { rule: { id: 'evaluation.satisfaction-rate', version: 1 } } },
+    });
+    expect(await version(`mass-tally-${HEKOU}-2011`)).toBe(0);
+  });
+});
