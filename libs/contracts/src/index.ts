@@ -17,6 +17,8 @@ export * from './evaluation/campaign.contracts';
 export * from './evaluation/comment.contracts';
 export * from './evaluation/inspection.contracts';
 export * from './evaluation/training.contracts';
+export * from './evaluation/monthly-review.contracts';
+export * from './evaluation/window-unit.contracts';
 export * from './evaluation/mass-evaluation.contracts';
 export * from './evaluation/mass-tally.contracts';
 export * from './evaluation/assessment.contracts';

@@ -7,6 +7,7 @@ export * from './campaign';
 export * from './comment';
 export * from './inspection';
 export * from './training';
+export * from './monthly-review';
 export * from './mass-evaluation';
 export * from './mass-tally';
 export * from './pioneer';

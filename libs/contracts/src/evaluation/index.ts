@@ -4,6 +4,8 @@ import { campaignContracts } from './campaign.contracts';
 import { commentContracts } from './comment.contracts';
 import { inspectionContracts } from './inspection.contracts';
 import { trainingContracts } from './training.contracts';
+import { monthlyReviewContracts } from './monthly-review.contracts';
+import { windowUnitContracts } from './window-unit.contracts';
 import { massEvaluationContracts } from './mass-evaluation.contracts';
 import { massTallyContracts } from './mass-tally.contracts';
 import { pioneerContracts } from './pioneer.contracts';
@@ -23,4 +25,6 @@ export const evaluationContracts = [
   ...benchmarkContracts,
   ...inspectionContracts,
   ...trainingContracts,
+  ...monthlyReviewContracts,
+  ...windowUnitContracts,
 ] as const;

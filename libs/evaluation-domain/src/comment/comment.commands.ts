@@ -1,3 +1,4 @@
+import type { RecordMonthlyReviewFindings } from './monthly-review-findings';
 import type { ContractData, InspectionFindingsRecorded, LeaderCommentMade, MassEvaluationFindingsRecorded } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
@@ -82,4 +83,9 @@ export interface RecordInspectionFindings {
 }
 
 export type CommentCommand =
-  MakeLeaderComment | RecordMassEvaluationFindings | RecordInspectionFindings | CompleteRectification | MarkOverdueRectifications;
+  | MakeLeaderComment
+  | RecordMassEvaluationFindings
+  | RecordInspectionFindings
+  | RecordMonthlyReviewFindings
+  | CompleteRectification
+  | MarkOverdueRectifications;

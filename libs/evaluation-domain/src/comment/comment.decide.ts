@@ -17,6 +17,7 @@ import {
   RectificationIsOpenRule,
 } from './comment.rules';
 import { evolve, initialState, type CommentState } from './comment.state';
+import { recordMonthlyReviewFindings } from './monthly-review-findings';
 import { InspectionFindingsAreAtAnInspectedUnitRule, InspectionFindingsAreRecordedByTheGroupRule } from './inspection-findings.rules';
 import {
   ProblemsAreListedRule,
@@ -158,6 +159,8 @@ export function decide(command: CommentCommand, state: CommentState): CommentEve
       return recordMassEvaluationFindings(command, state);
     case 'RecordInspectionFindings':
       return recordInspectionFindings(command, state);
+    case 'RecordMonthlyReviewFindings':
+      return recordMonthlyReviewFindings(command, state);
     case 'CompleteRectification':
       return completeRectification(command, state);
     case 'MarkOverdueRectifications':

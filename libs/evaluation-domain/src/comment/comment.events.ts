@@ -3,6 +3,7 @@ import type {
   InspectionFindingsRecorded,
   LeaderCommentMade,
   MassEvaluationFindingsRecorded,
+  MonthlyReviewFindingsRecorded,
   RectificationCompleted,
   RectificationOverdue,
 } from '@vanguard/contracts';
@@ -23,6 +24,12 @@ export type InspectionFindingsRecordedEvent = DomainEvent<
   ContractData<typeof InspectionFindingsRecorded>
 >;
 
+/** Problems a monthly review round found at one of its units, opening a findings stream of their own (ADR 0047). */
+export type MonthlyReviewFindingsRecordedEvent = DomainEvent<
+  typeof MonthlyReviewFindingsRecorded.type,
+  ContractData<typeof MonthlyReviewFindingsRecorded>
+>;
+
 /**
  * A comment stream holds findings and their rectifications; a leader's comment or a mass
  * evaluation's problems open it, and both are completed and marked overdue by the same events.
@@ -31,5 +38,6 @@ export type CommentEvent =
   | LeaderCommentMadeEvent
   | MassEvaluationFindingsRecordedEvent
   | InspectionFindingsRecordedEvent
+  | MonthlyReviewFindingsRecordedEvent
   | RectificationCompletedEvent
   | RectificationOverdueEvent;

@@ -28,6 +28,7 @@ export function evolve(state: CommentState, event: CommentEvent): CommentState {
     case 'evaluation.LeaderCommentMade':
     case 'evaluation.MassEvaluationFindingsRecorded':
     case 'evaluation.InspectionFindingsRecorded':
+    case 'evaluation.MonthlyReviewFindingsRecorded':
       return {
         ...s,
         made: true,

@@ -18,7 +18,13 @@ export class CommentViewInspection1764780000000 implements MigrationInterface {
   }
 }
 
+import { MonthlyReviewViews1764780000002, WindowUnitView1764780000003 } from './monthly-review.migrations';
 import { TrainingViews1764780000001 } from './training.migrations';
 
-/** The campaign field-work slices' read side (inspections, training); timestamps from 1764780000000 up, oldest first. */
-export const inspectionsMigrations: (new () => MigrationInterface)[] = [CommentViewInspection1764780000000, TrainingViews1764780000001];
+/** The campaign field-work slices' read side (inspections, training, monthly reviews, window units); timestamps from 1764780000000 up, oldest first. */
+export const inspectionsMigrations: (new () => MigrationInterface)[] = [
+  CommentViewInspection1764780000000,
+  TrainingViews1764780000001,
+  MonthlyReviewViews1764780000002,
+  WindowUnitView1764780000003,
+];

@@ -40,6 +40,8 @@ export interface CommentView {
   readonly memberId: string | null;
   /** Set when an inspection's findings at a unit opened the stream (form `inspection`, ADR 0038). */
   readonly inspectionId: string | null;
+  /** Set when a monthly review round's findings at a unit opened the stream (form `monthly_review`, ADR 0047). */
+  readonly roundId: string | null;
 }
 
 /** 整改台账 of a subtree on a day. */

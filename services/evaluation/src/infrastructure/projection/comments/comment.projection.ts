@@ -26,22 +26,26 @@ export class CommentProjection implements EvaluationProjection {
     if (
       e.type === 'evaluation.LeaderCommentMade' ||
       e.type === 'evaluation.MassEvaluationFindingsRecorded' ||
-      e.type === 'evaluation.InspectionFindingsRecorded'
+      e.type === 'evaluation.InspectionFindingsRecorded' ||
+      e.type === 'evaluation.MonthlyReviewFindingsRecorded'
     ) {
       const d = e.data;
       // A mass evaluation's problems (ADR 0031) or an inspection's findings at a unit (ADR 0038) open
       // a findings stream like a comment does: form `mass_evaluation` or `inspection`, and where it came from.
-      const [cycleId, form, madeOn, windowId, memberId, inspectionId] =
+      // A monthly review round's findings (ADR 0047) likewise: form `monthly_review`, with the round.
+      const [cycleId, form, madeOn, windowId, memberId, inspectionId, roundId] =
         e.type === 'evaluation.LeaderCommentMade'
-          ? [e.data.cycleId, e.data.form, e.data.madeOn, null, null, null]
+          ? [e.data.cycleId, e.data.form, e.data.madeOn, null, null, null, null]
           : e.type === 'evaluation.MassEvaluationFindingsRecorded'
-            ? [null, 'mass_evaluation', e.data.recordedOn, e.data.windowId, e.data.memberId, null]
-            : [null, 'inspection', e.data.recordedOn, null, null, e.data.inspectionId];
+            ? [null, 'mass_evaluation', e.data.recordedOn, e.data.windowId, e.data.memberId, null, null]
+            : e.type === 'evaluation.InspectionFindingsRecorded'
+              ? [null, 'inspection', e.data.recordedOn, null, null, e.data.inspectionId, null]
+              : [null, 'monthly_review', e.data.recordedOn, null, null, null, e.data.roundId];
       await this.db.query(
         `with made as (
            insert into ${this.comments} (comment_id, org_id, cycle_id, form, made_on, summary, decided_by, version, made_at, updated_at,
-                                         window_id, member_id, inspection_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $11, $12, $13) on conflict (comment_id) do nothing returning comment_id)
+                                         window_id, member_id, inspection_id, round_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $11, $12, $13, $14) on conflict (comment_id) do nothing returning comment_id)
          insert into ${this.findings} (finding_id, comment_id, org_id, problem, rectification, deadline)
          select f."findingId", $1, $2, f.problem, f.rectification, f.deadline::date
            from made, jsonb_to_recordset($10::jsonb) as f("findingId" uuid, problem text, rectification text, deadline text)`,
@@ -59,6 +63,7 @@ export class CommentProjection implements EvaluationProjection {
           windowId,
           memberId,
           inspectionId,
+          roundId,
         ],
       );
       return;

@@ -20,6 +20,7 @@ interface CommentRow {
   window_id: string | null;
   member_id: string | null;
   inspection_id: string | null;
+  round_id: string | null;
 }
 interface RectificationRow {
   finding_id: string;
@@ -70,7 +71,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
 
   async comment(commentId: string, today: string): Promise<CommentView | null> {
     const { rows } = await this.pool.query<CommentRow>(
-      `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version, window_id, member_id, inspection_id
+      `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version, window_id, member_id, inspection_id, round_id
          from comment_view where comment_id = $1`,
       [commentId],
     );
@@ -83,7 +84,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
     const [page, total] = await Promise.all([
       this.pool.query<CommentRow>(
         `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version,
-                window_id, member_id, inspection_id
+                window_id, member_id, inspection_id, round_id
            from comment_view x where ${IN_SUBTREE} ${cycle} order by x.made_on, x.made_at, x.comment_id limit $3 offset $4`,
         [...params, q.limit, q.offset],
       ),
@@ -154,6 +155,7 @@ export class SqlCommentReadModel implements CommentReadModelPort {
       windowId: r.window_id,
       memberId: r.member_id,
       inspectionId: r.inspection_id,
+      roundId: r.round_id,
     }));
   }
 }

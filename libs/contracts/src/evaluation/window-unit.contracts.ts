@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { defineContract } from '../contract';
+import { noPersonalNumbers } from '../no-personal-numbers.refinement';
+import { daySchema } from '../organization/vocabulary';
+import { refineBy } from '../refinements';
+import { decisionSchema } from './decision';
+
+// 窗口单位 三亮三比三评 (seed 004: window units publish their duties, processes, discipline and service
+// phone; services given are counted, never typed into a statistics form). One stream per window unit,
+// `window-unit-<orgId>` (ADR 0047). Everything here is shown on a public page, so free text carries no
+// personal number and the phone is the unit's service line, never a mobile.
+
+const id = z.uuid();
+const publicText = (max: number) => refineBy(z.string().min(1).max(max), noPersonalNumbers);
+
+/** A unit's service line: a landline with its area code (0470-1234567) or a short hotline (12345), never a mobile. */
+export const servicePhoneSchema = z
+  .string()
+  .regex(/^(0\d{2,3}-?\d{7,8}|\d{5,6})$/, 'a landline with area code or a short hotline, not a mobile');
+
+export const windowServiceKindSchema = z.enum(['service_given', 'handled_on_behalf', 'home_service', 'online_approval']);
+
+export const WindowUnitCommitmentsPublished = defineContract({
+  context: 'evaluation',
+  name: 'WindowUnitCommitmentsPublished',
+  version: 1,
+  stream: 'window-unit',
+  description:
+    'A window unit (窗口单位) published its service commitments — duties, process, discipline, service phone (亮职责、亮流程、亮纪律) — shown on its public page; a later publication replaces the earlier.',
+  schema: z.object({
+    orgId: id,
+    serviceName: publicText(200).describe('the window’s public name'),
+    duties: publicText(2000),
+    process: publicText(2000),
+    discipline: publicText(2000),
+    servicePhone: servicePhoneSchema,
+    publishedOn: daySchema,
+    decision: decisionSchema.describe('who published (the unit’s secretary or a leader above), the unit’s path'),
+  }),
+});
+
+export const WindowServicesCounted = defineContract({
+  context: 'evaluation',
+  name: 'WindowServicesCounted',
+  version: 1,
+  stream: 'window-unit',
+  description:
+    'Services a window unit’s own systems recorded (服务、代办、上门服务、网上审批), counted from one batch of records they sent, by month and kind; a batch is counted once.',
+  schema: z.object({
+    orgId: id,
+    batchId: z.string().min(1).max(100).describe('the sending system’s batch id; a resend counts nothing'),
+    source: z.enum(['import', 'county']),
+    counts: z
+      .array(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), kind: windowServiceKindSchema, count: z.int().min(1) }))
+      .min(1)
+      .max(500),
+    records: z.int().min(1).describe('records in the batch, duplicates of a record id counted once'),
+    countedOn: daySchema,
+    decision: decisionSchema.describe('who sent the batch, the window-unit stream read'),
+  }),
+});
+
+export const windowUnitContracts = [WindowUnitCommitmentsPublished, WindowServicesCounted] as const;
