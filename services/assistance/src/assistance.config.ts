@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { DEMO_API_CLIENTS, SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 
 export interface AssistanceConfig {
   readonly port: number;
@@ -9,6 +9,19 @@ export interface AssistanceConfig {
   readonly relay?: boolean;
   /** Follow the organization state topics into the roster copy (default true; test apps turn it off). */
   readonly roster?: boolean;
+  /**
+   * County inbound (issue 17): the gate's consumer of deeds and visits and the projection of
+   * organization.CountyMemberLinked; on for the platform unless `ASSISTANCE_COUNTY=off`, off for test apps unless asked.
+   */
+  readonly county?: {
+    readonly enabled: boolean;
+    /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS, comma-separated). */
+    readonly knownCounties?: readonly string[];
+    readonly groupId?: string;
+    readonly topic?: string;
+    readonly linksGroupId?: string;
+    readonly linksTopic?: string;
+  };
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -27,6 +40,7 @@ export function assistanceConfig(infra: InfraConfig = infraConfig(), database: '
     kafkaBrokers: infra.kafkaBrokers,
     relay: process.env['ASSISTANCE_RELAY'] !== 'off',
     roster: process.env['ASSISTANCE_ROSTER'] !== 'off',
+    county: { enabled: database === 'platform' && process.env['ASSISTANCE_COUNTY'] !== 'off', knownCounties: countyClients() },
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,
@@ -35,4 +49,13 @@ export function assistanceConfig(infra: InfraConfig = infraConfig(), database: '
       allowedClients: infra.apiClients,
     },
   };
+}
+
+/** County systems' Keycloak clients: VANGUARD_COUNTY_CLIENTS, else the demo realm's county clients. */
+export function countyClients(env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env['VANGUARD_COUNTY_CLIENTS'] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return listed.length ? listed : DEMO_API_CLIENTS.filter((c) => c.startsWith('county-'));
 }

@@ -10,11 +10,16 @@ import { FIELD_WORK, FUNDS, PAIRINGS, PROJECTS } from './application/ports/repos
 import { ROSTER } from './application/ports/roster.port';
 import { CLOCK, ID_GENERATOR } from './application/ports/system.port';
 import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
+import { COUNTY_FIELD_WORK } from './application/county/county-field-work.port';
+import { LogCountyVisitHandler } from './application/county/log-county-visit.handler';
+import { RecordCountyDeedHandler } from './application/county/record-county-deed.handler';
 import { FieldWorkHandlers } from './application/use-cases/field-work.use-cases';
 import { FundHandlers } from './application/use-cases/funds.use-cases';
 import { FormPairingHandler } from './application/use-cases/pairings.use-cases';
 import { ProjectAccess, ProjectHandlers } from './application/use-cases/projects.use-cases';
 import type { AssistanceConfig } from './assistance.config';
+import { COUNTY_INBOUND_OPTIONS, CountyInboundRunner } from './infrastructure/county/county-inbound.runner';
+import { PgCountyFieldWorkRepository } from './infrastructure/county/pg-county-field-work.repository';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
 import { PgFieldWorkRepository } from './infrastructure/persistence/pg-field-work.repository';
 import { PgFundRepository } from './infrastructure/persistence/pg-funds.repository';
@@ -78,7 +83,8 @@ export class AssistanceModule {
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
         { provide: CLOCK, useClass: SystemClock },
         { provide: ID_GENERATOR, useClass: UuidIdGenerator },
-        { provide: UNIT_OF_WORK, useClass: TypeOrmUnitOfWork },
+        TypeOrmUnitOfWork,
+        { provide: UNIT_OF_WORK, useExisting: TypeOrmUnitOfWork },
         { provide: PAIRINGS, useClass: PgPairingRepository },
         { provide: PROJECTS, useClass: PgProjectRepository },
         { provide: FUNDS, useClass: PgFundRepository },
@@ -99,6 +105,23 @@ export class AssistanceModule {
         ProjectHandlers,
         FundHandlers,
         FieldWorkHandlers,
+        { provide: COUNTY_FIELD_WORK, useClass: PgCountyFieldWorkRepository },
+        RecordCountyDeedHandler,
+        LogCountyVisitHandler,
+        {
+          provide: COUNTY_INBOUND_OPTIONS,
+          useValue: {
+            enabled: config.county?.enabled ?? false,
+            brokers: config.kafkaBrokers,
+            knownCounties: config.county?.knownCounties ?? [],
+            schema: config.schema,
+            ...(config.county?.groupId ? { groupId: config.county.groupId } : {}),
+            ...(config.county?.topic ? { topic: config.county.topic } : {}),
+            ...(config.county?.linksGroupId ? { linksGroupId: config.county.linksGroupId } : {}),
+            ...(config.county?.linksTopic ? { linksTopic: config.county.linksTopic } : {}),
+          },
+        },
+        CountyInboundRunner,
       ],
     };
   }

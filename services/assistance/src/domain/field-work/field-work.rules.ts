@@ -85,3 +85,24 @@ export class CadreMustBeAnActiveMember extends Rule {
     return !this.active;
   }
 }
+
+/**
+ * 县级系统办实事: a county system may send a deed again with the same id and it replaces the
+ * earlier record — its own earlier record. A deed id already logged here by hand, or by another
+ * county's system, is not the county's to replace.
+ */
+export class CountyReplacesOnlyItsOwnDeed extends Rule {
+  readonly id = 'county-deed-replaced-by-its-county';
+  readonly code = 'DEED.ALREADY_LOGGED';
+  readonly kind = 'conflict' as const;
+  readonly message = '该实事编号已由他方登记，不能替换 / this deed id was logged by someone else and cannot be replaced';
+  constructor(
+    private readonly existing: { readonly countyClientId: string | null } | null,
+    private readonly countyClientId: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.existing !== null && this.existing.countyClientId !== this.countyClientId;
+  }
+}

@@ -6,6 +6,7 @@ import { DayMustNotBeInTheFuture, PeriodMustNotEndBeforeItStarts } from '../shar
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import {
   CadreMustBeAnActiveMember,
+  CountyReplacesOnlyItsOwnDeed,
   DayMustFallWithinTheDispatch,
   DeedMustBeForTheVillageOf,
   HouseholdMustLiveInTheCadresVillage,
@@ -106,4 +107,22 @@ export function recordDeed(deed: Deed, village: Village, by: { cadreOrgId?: stri
       householdsHelped: deed.householdsHelped,
     }),
   ];
+}
+
+/**
+ * 办实事 reported by a county system (county.DeedRecorded): the village's rules as for a deed
+ * logged here, and a resend with the same id replaces the county's own earlier record. The
+ * first record is announced (DeedDone); a replacement is not announced again, since DeedDone
+ * counts a deed once downstream.
+ */
+export function recordCountyDeed(
+  deed: Deed,
+  village: Village,
+  countyClientId: string,
+  existing: { readonly countyClientId: string | null } | null,
+  today: Day,
+): { replaces: boolean; events: DomainEvent[] } {
+  checkRule(new CountyReplacesOnlyItsOwnDeed(existing, countyClientId));
+  const events = recordDeed(deed, village, {}, today);
+  return existing ? { replaces: true, events: [] } : { replaces: false, events };
 }

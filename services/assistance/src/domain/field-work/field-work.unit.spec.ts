@@ -2,9 +2,19 @@ import { quarterOf, shanghaiDayOf } from '../shared/day';
 import { DayMustNotBeInTheFuture } from '../shared/period.rules';
 import type { Village } from '../shared/village';
 import { refusedBy } from '../testing/refusal';
-import { dispatchCadre, issueContactCard, logVisit, recordDeed, writeDiaryEntry, type Cadre, type Deed } from './field-work';
+import {
+  dispatchCadre,
+  issueContactCard,
+  logVisit,
+  recordCountyDeed,
+  recordDeed,
+  writeDiaryEntry,
+  type Cadre,
+  type Deed,
+} from './field-work';
 import {
   CadreMustBeAnActiveMember,
+  CountyReplacesOnlyItsOwnDeed,
   DayMustFallWithinTheDispatch,
   DeedMustBeForTheVillageOf,
   HouseholdMustLiveInTheCadresVillage,
@@ -82,5 +92,51 @@ describe('field work', () => {
     expect(quarterOf('2012-12-31')).toEqual({ label: '2012-Q4', first: '2012-10-01', last: '2012-12-31' });
     // 31 March 17:00 UTC is already 1 April in 北京时间: the second quarter.
     expect(quarterOf(shanghaiDayOf(new Date('2011-03-31T17:00:00Z'))).label).toBe('2011-Q2');
+  });
+});
+
+describe(recordCountyDeed.name, () => {
+  const deed: Deed = {
+    id: 'd1',
+    pairingId: null,
+    cadreId: null,
+    category: 'drinking_water',
+    title: '打井一眼',
+    doneOn: '2011-06-01',
+    amountFen: 1_250_000,
+    householdsHelped: 0,
+  };
+
+  it('given no deed with its id, when a county records it, then it is announced once', () => {
+    const sut = recordCountyDeed(deed, village, 'county-songling', null, TODAY);
+    expect(sut).toMatchObject({ replaces: false, events: [{ data: { deedId: 'd1', amountFen: 1_250_000 } }] });
+  });
+
+  it('given the county’s own earlier record, when it sends the deed again, then it replaces it without a second announcement', () => {
+    expect(recordCountyDeed(deed, village, 'county-songling', { countyClientId: 'county-songling' }, TODAY)).toEqual({
+      replaces: true,
+      events: [],
+    });
+  });
+
+  it('given a deed logged by hand or by another county, when a county sends its id, then it is refused', () => {
+    expect(
+      refusedBy(() => recordCountyDeed(deed, village, 'county-songling', { countyClientId: null }, TODAY), CountyReplacesOnlyItsOwnDeed),
+    ).toBe(true);
+    expect(
+      refusedBy(
+        () => recordCountyDeed(deed, village, 'county-songling', { countyClientId: 'county-hekou' }, TODAY),
+        CountyReplacesOnlyItsOwnDeed,
+      ),
+    ).toBe(true);
+  });
+
+  it('given a day in the future, when a county records a deed, then the village rule refuses it as for any deed', () => {
+    expect(
+      refusedBy(
+        () => recordCountyDeed({ ...deed, doneOn: '2011-07-01' }, village, 'county-songling', null, TODAY),
+        DayMustNotBeInTheFuture,
+      ),
+    ).toBe(true);
   });
 });

@@ -73,6 +73,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     }
   }
 
+  /** A transaction someone else began (the county gate's), as the use cases' Tx: same SQL, same outbox. */
+  within(manager: EntityManager): Tx {
+    return this.tx(manager);
+  }
+
   private tx(manager: EntityManager): Tx {
     return {
       query: <R>(sql: string, params?: unknown[]) => manager.query<R[]>(sql, params),

@@ -1,0 +1,29 @@
+import type { Cadre, Deed } from '../../domain/field-work/field-work';
+import type { Tx } from '../ports/unit-of-work.port';
+
+export const COUNTY_FIELD_WORK = Symbol('CountyFieldWork');
+
+/** What a county's deed carries beyond a deed logged here (帮扶单位 by name, the county that sent it). */
+export interface CountyDeedOrigin {
+  readonly countyClientId: string;
+  readonly helperUnitName: string;
+  readonly helperOrgId: string | null;
+  readonly description: string | null;
+}
+
+/** The questions and writes of county field work (deeds and visits sent by county systems), in the gate's transaction. */
+export interface CountyFieldWorkRepository {
+  /** Platform member id by county member id, for those linked for `countyClientId` (organization.CountyMemberLinked). */
+  linkedMembers(tx: Tx, countyClientId: string, countyMemberIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Who logged the deed with this id (null county: logged here), or null when none was. */
+  deedOrigin(tx: Tx, deedId: string): Promise<{ countyClientId: string | null } | null>;
+  /** Whether another deed of the village has this title on this day (deeds are unique so). */
+  deedTitleTaken(tx: Tx, orgId: string, doneOn: string, title: string, exceptDeedId: string): Promise<boolean>;
+  /** Inserts the county's deed, or replaces its earlier record with the same id. */
+  saveCountyDeed(tx: Tx, deed: Deed, orgId: string, origin: CountyDeedOrigin, at: Date): Promise<void>;
+  /** The member's dispatch to the village covering `on`, else their latest dispatch there; null when never dispatched there. */
+  cadreOfMember(tx: Tx, memberId: string, orgId: string, on: string): Promise<Cadre | null>;
+  /** Household id by the county's opaque reference (the household's label in the village). */
+  householdsByRef(tx: Tx, orgId: string, refs: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  visitLogged(tx: Tx, visitId: string): Promise<boolean>;
+}

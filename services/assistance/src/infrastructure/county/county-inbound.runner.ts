@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { OrgEventVerifier, TokenVerifier } from '@vanguard/auth';
+import { CountyDeedRecorded, CountyMemberLinked, CountyVisitLogged, publicContracts } from '@vanguard/contracts';
+import { CountyInboundConsumer, TypeOrmCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
+import { EventConsumer, PermanentHandlerError, TypeOrmInbox, handle, type MessagingLogger } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+import { LogCountyVisitHandler } from '../../application/county/log-county-visit.handler';
+import { RecordCountyDeedHandler } from '../../application/county/record-county-deed.handler';
+import { TypeOrmUnitOfWork } from '../persistence/typeorm-unit-of-work';
+import { applyCountyMemberLink } from './county-member-links.projection';
+
+export const COUNTY_INBOUND_OPTIONS = Symbol('AssistanceCountyInboundOptions');
+
+export interface CountyInboundOptions {
+  readonly enabled: boolean;
+  readonly brokers: readonly string[];
+  /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS). */
+  readonly knownCounties: readonly string[];
+  readonly schema: string;
+  readonly groupId?: string;
+  readonly topic?: string;
+  readonly linksGroupId?: string;
+  /** Where organization.CountyMemberLinked is read; default the organization events topic. */
+  readonly linksTopic?: string;
+}
+
+/**
+ * Assistance's side of the county inbound topic (issue 17), started after boot and stopped at
+ * shutdown beside the outbox relay (which carries the replies): the gate proves each message's
+ * sender, keeps it inside the sender's county by the roster copy's paths, and runs the deed and
+ * visit translations; their rows and events, the gate's rows and the reply commit together.
+ * Beside it, organization.CountyMemberLinked (only as the organization service signed it) is
+ * projected into county_member_links, exactly once through the inbox.
+ */
+@Injectable()
+export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CountyInboundRunner.name);
+  private consumer: CountyInboundConsumer<EntityManager> | undefined;
+  private links: EventConsumer<EntityManager> | undefined;
+  private readonly log: MessagingLogger = {
+    info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
+    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
+    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
+  };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokenVerifier,
+    private readonly uow: TypeOrmUnitOfWork,
+    private readonly deeds: RecordCountyDeedHandler,
+    private readonly visits: LogCountyVisitHandler,
+    @Inject(COUNTY_INBOUND_OPTIONS) private readonly options: CountyInboundOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
+    const kafka = new Kafka({ clientId: 'assistance-county-inbound', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const verifier = OrgEventVerifier.fromEnv();
+    this.links = new EventConsumer<EntityManager>({
+      kafka,
+      groupId: this.options.linksGroupId ?? 'assistance.county-member-links',
+      topics: [this.options.linksTopic ?? CountyMemberLinked.topic],
+      contracts: publicContracts,
+      inbox: new TypeOrmInbox(this.dataSource),
+      handlers: handle(CountyMemberLinked, async (event, { tx }) => {
+        const signed = verifier.verify(event);
+        if (!signed.ok) throw new PermanentHandlerError(`county member link not signed by the organization service (${signed.reason})`);
+        await applyCountyMemberLink(tx, event);
+      }),
+      metrics: metricsRegistry,
+      logger: this.log,
+    });
+    // Assistance's tree copy is the roster's: an organisation is in the county when its path holds the county.
+    const scope = async (countyOrgId: string, orgId: string) => {
+      const { rows } = await pool.query<{ inside: boolean }>(
+        `select $2::uuid = any(path) and exists (select 1 from roster_organizations c where c.id = $2 and c.status = 'active') as inside
+           from roster_organizations where id = $1`,
+        [orgId, countyOrgId],
+      );
+      return rows[0]?.inside === true;
+    };
+    const within = (h: CountyBatchHandler<never>) =>
+      ((messages, manager: EntityManager) => h(messages, this.uow.within(manager) as never)) as CountyBatchHandler<EntityManager>;
+    this.consumer = new CountyInboundConsumer<EntityManager>({
+      kafka,
+      groupId: this.options.groupId ?? 'assistance.county-inbound',
+      owner: 'assistance',
+      tokenVerifier: this.tokens,
+      knownCounties: this.options.knownCounties,
+      contracts: publicContracts,
+      scope,
+      handlers: {
+        [CountyDeedRecorded.type]: within(this.deeds.handle as CountyBatchHandler<never>),
+        [CountyVisitLogged.type]: within(this.visits.handle as CountyBatchHandler<never>),
+      },
+      store: new TypeOrmCountyInboundStore(this.dataSource),
+      schema: this.options.schema,
+      outbox: { schema: this.options.schema },
+      metrics: metricsRegistry,
+      logger: this.log,
+      ...(this.options.topic ? { topic: this.options.topic } : {}),
+    });
+    try {
+      await this.links.start();
+      await this.consumer.start();
+    } catch (e) {
+      // Kafka down at boot: HTTP still answers; county messages and links wait in their topics.
+      this.logger.error(`county inbound consumers did not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.links?.stop();
+  }
+}

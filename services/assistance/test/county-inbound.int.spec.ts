@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { OrgEventSigner } from '@vanguard/auth';
+import { CountyMemberLinked } from '@vanguard/contracts';
+import { demoOrgId } from '@vanguard/infra-config';
+import { CountySystems, testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { OVERSIGHT_READ_MODEL, type OversightReadModel } from '../src/application/ports/read-model.port';
+import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
+import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage, rosterMember } from './support/assistance-test-app';
+
+const SONGLING = demoOrgId('910425');
+const HEKOU = demoOrgId('910426');
+
+// Deeds and visits from a county system, end to end in the assistance service: real county
+// tokens, the gate in front of the translations, rows, events and replies in one transaction,
+// replies on the county's reply topic through the outbox relay.
+describe(`${CountyInboundRunner.name} (assistance)`, () => {
+  const counties = new CountySystems({ 'county-songling': SONGLING, 'county-hekou': HEKOU });
+  const linksTopic = `${testTopicPrefix('assistance-county-links')}.organization`;
+  let db: Pool;
+  let sut: INestApplication;
+  let village: string;
+  let cadreId: string;
+  const countyCadre = randomUUID();
+
+  beforeAll(async () => {
+    db = assistanceDb();
+    await counties.start();
+    const admin = counties.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: linksTopic }], waitForLeaders: true });
+    await admin.disconnect();
+    sut = await createAssistanceTestApp({
+      relay: true,
+      county: {
+        enabled: true,
+        knownCounties: ['county-songling', 'county-hekou'],
+        topic: counties.inbound,
+        groupId: `assistance-county-inbound-${randomUUID()}`,
+        linksGroupId: `assistance-county-links-${randomUUID()}`,
+        linksTopic,
+      },
+    });
+    village = await freshVillage(db, '910425101');
+    const member = await rosterMember(db, village);
+    cadreId = randomUUID();
+    await db.query(
+      `insert into cadres (id, member_id, org_id, role, sending_unit_name, starts_on, ends_on, recorded_at)
+       values ($1, $2, $3, 'first_secretary', '旗财政局', $4, $5, now())`,
+      [cadreId, member, village, dayFromToday(-60), dayFromToday(300)],
+    );
+    for (const label of ['HH-001', 'HH-002']) {
+      const household = randomUUID();
+      await db.query(`insert into households (id, org_id, label, head_name, recorded_at) values ($1, $2, $3, '户主', now())`, [
+        household,
+        village,
+        label,
+      ]);
+      await db.query(`insert into contact_cards (cadre_id, household_id, issued_on) values ($1, $2, $3)`, [
+        cadreId,
+        household,
+        dayFromToday(-30),
+      ]);
+    }
+    const at = new Date().toISOString();
+    const link = OrgEventSigner.fromEnv().sign({
+      eventId: randomUUID(),
+      type: CountyMemberLinked.type,
+      version: 1,
+      streamId: `member-${member}`,
+      streamVersion: 1,
+      occurredAt: at,
+      recordedAt: at,
+      actor: { sub: 'organization', roles: ['county_system'], orgId: SONGLING, kind: 'service' as const },
+      orgId: village,
+      correlationId: randomUUID(),
+      causationId: null,
+      data: { countyClientId: 'county-songling', countyMemberId: countyCadre, memberId: member, orgId: village },
+    });
+    const producer = counties.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: linksTopic, messages: [{ key: link.streamId, value: JSON.stringify(link) }] });
+    await producer.disconnect();
+    await waitUntil(
+      'the county member link',
+      async () => (await db.query(`select 1 from county_member_links where county_member_id = $1`, [countyCadre])).rows.length === 1,
+    );
+  }, 40_000);
+
+  afterAll(async () => {
+    await sut?.close();
+    await counties.stop();
+    await db?.end();
+  });
+
+  const count = async (sql: string, params: unknown[]) => (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
+
+  it('records a county deed in fen, replaces it by deedId, answers a resend duplicate, refuses a future day and another county’s village', async () => {
+    const deedId = randomUUID();
+    const deed = (title: string, doneOn = dayFromToday(-3)) => ({
+      deedId,
+      orgId: village,
+      helperUnitName: '旗水利局',
+      category: 'drinking_water',
+      title,
+      doneOn,
+      amountFen: 1_250_000,
+    });
+    const first = await counties.send('county-songling', 'county.DeedRecorded', `deed-${deedId}`, 1, deed('打井一眼'));
+    expect(await counties.replyTo(first)).toMatchObject({ outcome: 'applied', result: { deedId } });
+    const again = await counties.send('county-songling', 'county.DeedRecorded', `deed-${deedId}`, 2, deed('打井一眼并配水泵'));
+    expect(await counties.replyTo(again)).toMatchObject({ outcome: 'applied', result: { deedId, replaced: 'true' } });
+    await counties.send('county-songling', 'county.DeedRecorded', `deed-${deedId}`, 1, deed('打井一眼'), first);
+    expect(await counties.replyTo(first, 'duplicate')).toMatchObject({ originalOutcome: 'applied' });
+    const { rows } = await db.query(`select title, amount_fen::int as fen, county_client_id, helper_unit_name from deeds where id = $1`, [
+      deedId,
+    ]);
+    expect(rows).toEqual([
+      { title: '打井一眼并配水泵', fen: 1_250_000, county_client_id: 'county-songling', helper_unit_name: '旗水利局' },
+    ]);
+    // DeedDone counts a deed downstream: announced once, however often the county replaces it.
+    expect(await count(`select count(*)::int as n from vanguard_outbox where stream_id = $1`, [`deed-${deedId}`])).toBe(1);
+
+    const future = randomUUID();
+    const ahead = await counties.send('county-songling', 'county.DeedRecorded', `deed-${future}`, 1, {
+      ...deed('修路', dayFromToday(5)),
+      deedId: future,
+    });
+    expect(await counties.replyTo(ahead)).toMatchObject({ outcome: 'refused', code: 'day-not-in-future@1' });
+    const foreign = randomUUID();
+    const out = await counties.send('county-songling', 'county.DeedRecorded', `deed-${foreign}`, 1, {
+      ...deed('修桥'),
+      deedId: foreign,
+      orgId: HEKOU,
+    });
+    expect(await counties.replyTo(out)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+    expect(await count(`select count(*)::int as n from deeds where id = any($1::uuid[])`, [[future, foreign]])).toBe(0);
+  });
+
+  it('logs a county visit for the linked cadre, which counts for the households’ quarter; refuses unknown households and an unknown cadre', async () => {
+    const visit = (cadre: string, householdRefs: string[]) => ({
+      visitId: randomUUID(),
+      cadreId: cadre,
+      cadreName: '李书记',
+      orgId: village,
+      visitedOn: dayFromToday(0),
+      householdRefs,
+      summary: '了解春耕用水情况',
+    });
+    const oversight = sut.get<OversightReadModel>(OVERSIGHT_READ_MODEL);
+    const actor = { sub: 'x', username: 'x', roles: ['organizer'], orgId: SONGLING, kind: 'user' as const };
+    const overdue = async () =>
+      (await oversight.overdueVisits(actor, dayFromToday(0), { villageId: village }, { limit: 50, offset: 0 })).items.length;
+    expect(await overdue()).toBe(2);
+
+    const ok = visit(countyCadre, ['HH-001', 'HH-002']);
+    const sent = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${countyCadre}`, 1, ok);
+    expect(await counties.replyTo(sent)).toMatchObject({ outcome: 'applied', result: { visitId: ok.visitId, cadreId, households: '2' } });
+    expect(await count(`select count(*)::int as n from visit_households where visit_id = $1`, [ok.visitId])).toBe(2);
+    expect(await overdue()).toBe(0);
+
+    const strangers = await counties.send(
+      'county-songling',
+      'county.VisitLogged',
+      `field-diary-${countyCadre}`,
+      2,
+      visit(countyCadre, ['HH-999']),
+    );
+    expect(await counties.replyTo(strangers)).toMatchObject({ outcome: 'refused', code: 'visited-households-hold-card@1' });
+    const nobody = randomUUID();
+    const unknown = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${nobody}`, 1, visit(nobody, ['HH-001']));
+    expect(await counties.replyTo(unknown)).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_UNKNOWN' });
+  });
+});
