@@ -1,0 +1,295 @@
+/**
+ * Inbound roster sync end to end (issue 17: ≥ 5,000 messages/s for 100,000 members).
+ *   npm run bench:county -- [--members N] [--batch N] [--concurrency N] [--json]
+ *
+ * In a scratch schema of the test database (organization's migrations, the demo region): the
+ * organization service's county gate (CountyInboundConsumer with the roster handlers, the scope
+ * from its own tree, the real TokenVerifier) and its outbox relay (signing every record, as the
+ * service runs it) are started in this process. N RosterMemberSynced messages (default 100,000:
+ * new members spread over three branches of 松岭旗) are published with a real county-songling
+ * token (client credentials) to an inbound topic of the bench's own (LogAppendTime, 3 partitions).
+ * The clock runs from the first send until all N replies are on the county's reply topic:
+ * msg/s = N / that time; a message's latency = its reply's arrival − its send. The relay writes
+ * to topics of the bench's own (the records' topics rewritten), so no real topic gets bench
+ * members or replies. The roster-state publisher is not run (it would share the CPU in service).
+ * Then, in the same run and schema, what Postgres alone allows (bench/county/ceiling.ts).
+ * Schema and topics are removed afterwards.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Pool, type PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { OrgEventSigner, TokenVerifier } from '@vanguard/auth';
+import { CountyRosterMemberRemoved, CountyRosterMemberSynced, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import { CountyInboundConsumer, PgCountyInboundStore, ensureCountyTopics, type CountyBatchHandler } from '@vanguard/county-inbound';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { OutboxRelaySource, Relay, ensureTopics, toKafkaMessage, type RelaySource } from '@vanguard/messaging';
+import { claimsOf, serviceTokenFor } from '@vanguard/testing';
+import { CountyRosterHandler } from '../../services/organization/src/application/county/county-roster.handler';
+import { PgCountyRosterStore } from '../../services/organization/src/infrastructure/county/pg-county-roster.store';
+import { TreeCountyScope } from '../../services/organization/src/infrastructure/county/tree-county-scope';
+import { organizationMigrations } from '../../services/organization/src/infrastructure/migrations';
+import { signingRelaySource } from '../../services/organization/src/infrastructure/outbox/signing-relay-source';
+import { DEMO_REGION, ensureOrganizations } from '../../services/organization/src/infrastructure/seed/demo-region';
+import { SystemClock } from '../../services/organization/src/infrastructure/system/system-clock';
+import { UuidIdGenerator } from '../../services/organization/src/infrastructure/system/uuid-id-generator';
+import { organizationConfig } from '../../services/organization/src/organization.config';
+import { rawInsertCeiling, rosterSqlCeiling } from './ceiling';
+
+const argv = process.argv.slice(2);
+const num = (n: string, d: number) => {
+  const i = argv.indexOf(`--${n}`);
+  return i >= 0 ? Number(argv[i + 1]) : d;
+};
+const JSON_OUT = argv.includes('--json');
+const log = (...a: unknown[]) => (JSON_OUT ? process.stderr.write(`${a.join(' ')}\n`) : console.log(...a));
+const COUNTY = 'county-songling';
+const BRANCHES = ['910425101201', '910425101', '910425102'].map(demoOrgId);
+const SEND_CHUNK = 1_000;
+
+/** The relay's records to the bench's own topics: replies to one, organisation events to another. */
+function redirected<C>(source: RelaySource<C>, topics: { replies: string; events: string }): RelaySource<C> {
+  const read: RelaySource<C>['read'] = async (after, limit) => {
+    const batch = await source.read(after, limit);
+    const to = (t: string | undefined) => (t?.startsWith('vanguard.county.replies.') ? topics.replies : topics.events);
+    return { ...batch, records: batch.records.map((r) => ({ ...r, topic: to(r.topic) })) };
+  };
+  return new Proxy(source, {
+    get(target, prop) {
+      if (prop === 'read') return read;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main(): Promise<void> {
+  const members = num('members', 100_000);
+  const batchSize = num('batch', 500);
+  // As CountyInboundRunner runs it: each of the inbound topic's 3 partitions in its own transaction at once.
+  const concurrency = num('concurrency', 3);
+  const infra = infraConfig();
+  const schema = `bench_county_${randomBytes(4).toString('hex')}`;
+  const topics = {
+    inbound: `bench.${schema}.county-inbound`,
+    replies: `bench.${schema}.county-replies`,
+    events: `bench.${schema}.organization-events`,
+  };
+  const admin = new Pool({ connectionString: infra.testDatabaseUrl, max: 1 });
+  await admin.query(`create schema "${schema}"`);
+  const url = new URL(infra.testDatabaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const pool = new Pool({ connectionString: url.toString(), max: 10 });
+  const kafka = new Kafka({ clientId: 'bench-county', brokers: [...infra.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const load0 = loadavg();
+  let consumer: CountyInboundConsumer<PoolClient> | undefined;
+  let relay: Relay | undefined;
+  const tap = kafka.consumer({ groupId: `bench-county-tap-${schema}` });
+  const producer = kafka.producer();
+  try {
+    const ds = new DataSource({
+      type: 'postgres',
+      url: url.toString(),
+      schema,
+      migrations: organizationMigrations,
+      migrationsTableName: 'migrations',
+    });
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+    await ensureOrganizations(pool, DEMO_REGION);
+    await ensureCountyTopics(kafka, [COUNTY], { inboundTopic: topics.inbound });
+    await ensureTopics(kafka, [topics.replies, topics.events], { numPartitions: 3 });
+
+    // The county system: a real token, messages built as the reference client builds them.
+    const token = await serviceTokenFor(COUNTY);
+    const sub = String(claimsOf(token)['sub']);
+    const countyOrg = demoOrgId('910425');
+    const sentAt = new Map<string, number>();
+    const repliedAt = new Map<string, number>();
+    const outcomes = new Map<string, number>();
+
+    await tap.connect();
+    await tap.subscribe({ topics: [topics.replies], fromBeginning: true });
+    await tap.run({
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const m of batch.messages) {
+          const reply = (JSON.parse(m.value!.toString()) as EventEnvelope<{ messageId: string; outcome: string; code?: string }>).data;
+          if (!repliedAt.has(reply.messageId)) repliedAt.set(reply.messageId, now);
+          const k = reply.code ? `${reply.outcome} ${reply.code}` : reply.outcome;
+          outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+        }
+        return Promise.resolve();
+      },
+    });
+
+    // The service's side, wired as CountyInboundRunner and OutboxRelayRunner wire it.
+    const clock = new SystemClock();
+    const scope = new TreeCountyScope((sql, params) => pool.query(sql, params).then((r) => r.rows as never));
+    const roster = new CountyRosterHandler(new PgCountyRosterStore(clock), scope.within, new UuidIdGenerator(), clock);
+    const keycloak = organizationConfig(infra).keycloak;
+    consumer = new CountyInboundConsumer<PoolClient>({
+      kafka,
+      groupId: `bench-county-${schema}`,
+      owner: 'organization',
+      tokenVerifier: new TokenVerifier(keycloak),
+      knownCounties: [COUNTY],
+      contracts: publicContracts,
+      scope: scope.within,
+      handlers: {
+        [CountyRosterMemberSynced.type]: roster.synced as CountyBatchHandler<PoolClient>,
+        [CountyRosterMemberRemoved.type]: roster.removed as CountyBatchHandler<PoolClient>,
+      },
+      store: new PgCountyInboundStore(pool),
+      topic: topics.inbound,
+      batchSize,
+      partitionsConsumedConcurrently: concurrency,
+      ensureTopics: false,
+      logger: {
+        info: () => undefined,
+        warn: (o, m) => log(`gate warn: ${m ?? ''} ${JSON.stringify(o)}`),
+        error: (o, m) => log(`gate error: ${m ?? ''} ${JSON.stringify(o)}`),
+      },
+    });
+    await consumer.start();
+    relay = new Relay({
+      source: redirected(
+        signingRelaySource(new OutboxRelaySource(pool, { name: `bench.${schema}.outbox` }), OrgEventSigner.fromEnv(), publicContracts),
+        topics,
+      ),
+      kafka,
+    });
+    relay.start();
+
+    await producer.connect();
+    // The clock starts once the gate holds its partitions (a group join takes seconds; the service joins once at boot).
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    for (const groupId of [`bench-county-${schema}`, `bench-county-tap-${schema}`])
+      for (let i = 0; ; i++) {
+        const { groups } = await kafkaAdmin.describeGroups([groupId]);
+        if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) break;
+        if (i > 300) throw new Error(`${groupId} never became stable`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    await kafkaAdmin.disconnect();
+    log(
+      `publishing ${members.toLocaleString('en')} RosterMemberSynced (gate batches of ${batchSize}, ${concurrency} partitions at once) …`,
+    );
+    const t0 = Date.now();
+    for (let done = 0; done < members; done += SEND_CHUNK) {
+      const messages: Message[] = [];
+      const now = Date.now();
+      const at = new Date(now).toISOString();
+      for (let i = done; i < Math.min(members, done + SEND_CHUNK); i++) {
+        const countyMemberId = randomUUID();
+        const envelope: EventEnvelope = {
+          eventId: randomUUID(),
+          type: CountyRosterMemberSynced.type,
+          version: 1,
+          streamId: `roster-member-${countyMemberId}`,
+          streamVersion: 1,
+          occurredAt: at,
+          recordedAt: at,
+          actor: { sub, roles: ['county_system'], orgId: countyOrg, kind: 'service' },
+          orgId: countyOrg,
+          correlationId: randomUUID(),
+          causationId: null,
+          data: {
+            memberId: countyMemberId,
+            orgId: BRANCHES[i % BRANCHES.length],
+            name: `党员${i}`,
+            status: i % 5 ? 'full' : 'probationary',
+            joinedOn: '2001-07-01',
+            roles: i % 50 ? [] : ['party_worker'],
+            posts: i % 20 ? [] : ['pioneer_post'],
+          },
+        };
+        const m = toKafkaMessage(envelope);
+        messages.push({ ...m, headers: { ...m.headers, authorization: `Bearer ${token}` } });
+        sentAt.set(envelope.eventId, now);
+      }
+      await producer.send({ topic: topics.inbound, messages });
+    }
+    const published = Date.now();
+    log(`published in ${((published - t0) / 1000).toFixed(1)} s; waiting for the replies …`);
+    let lastCount = -1;
+    let lastChange = Date.now();
+    let decidedAt: number | undefined;
+    while (repliedAt.size < members) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (argv.includes('--progress'))
+        log(
+          `  ${((Date.now() - t0) / 1000).toFixed(1)} s: decided ${(await pool.query<{ n: number }>(`select count(*)::int as n from county_messages`)).rows[0]!.n}, replied ${repliedAt.size}`,
+        );
+      // When the gate had decided every message (replies written to the outbox), to tell its share from the relay's.
+      if (!decidedAt && (await pool.query<{ n: number }>(`select count(*)::int as n from county_messages`)).rows[0]!.n >= members)
+        decidedAt = Date.now();
+      if (repliedAt.size !== lastCount) {
+        lastCount = repliedAt.size;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > 120_000) throw new Error(`no reply for 120 s at ${repliedAt.size} of ${members}`);
+    }
+    const t1 = Math.max(...repliedAt.values());
+    const seconds = (t1 - t0) / 1000;
+    const latencies = [...sentAt].map(([id, s]) => repliedAt.get(id)! - s).sort((a, b) => a - b);
+    const load1 = loadavg();
+    const linked = (await pool.query<{ n: number }>(`select count(*)::int as n from county_member_links`)).rows[0]!.n;
+    log(`end to end: ${members.toLocaleString('en')} replies in ${seconds.toFixed(1)} s = ${Math.round(members / seconds)} msg/s`);
+    log(
+      `gate decided all in ${(((decidedAt ?? t1) - t0) / 1000).toFixed(1)} s (${Math.round(members / (((decidedAt ?? t1) - t0) / 1000))} msg/s); the relay's last reply ${((t1 - (decidedAt ?? t1)) / 1000).toFixed(1)} s later`,
+    );
+    log(
+      `reply latency p50 ${(pct(latencies, 50) / 1000).toFixed(1)} s, p99 ${(pct(latencies, 99) / 1000).toFixed(1)} s; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; links ${linked}`,
+    );
+
+    await consumer.stop();
+    consumer = undefined;
+    await relay.stop();
+    relay = undefined;
+    log('ceilings (same run, same schema, Postgres alone) …');
+    const raw = await rawInsertCeiling(pool, 5);
+    const sql = await rosterSqlCeiling(pool, BRANCHES[0]!, members, batchSize);
+    for (const c of [raw, sql]) log(`${c.label}: ${Math.round(c.perSecond)}/s`);
+    const result = {
+      members,
+      gateBatch: batchSize,
+      partitionsConsumedConcurrently: concurrency,
+      seconds: Number(seconds.toFixed(1)),
+      gateSeconds: Number((((decidedAt ?? t1) - t0) / 1000).toFixed(1)),
+      messagesPerSecond: Math.round(members / seconds),
+      latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) },
+      outcomes: Object.fromEntries(outcomes),
+      ceilings: { rawInsertPerSecond: Math.round(raw.perSecond), rosterSqlMembersPerSecond: Math.round(sql.perSecond) },
+      loadAverage: { start: load0.map((l) => Number(l.toFixed(1))), end: load1.map((l) => Number(l.toFixed(1))) },
+    };
+    log(`load average at start ${result.loadAverage.start.join(' ')}, at the end ${result.loadAverage.end.join(' ')}`);
+    if (JSON_OUT) process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await consumer?.stop().catch(() => undefined);
+    await relay?.stop().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await tap.disconnect().catch(() => undefined);
+    await pool.end();
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+    const a = kafka.admin();
+    await a.connect();
+    await a.deleteTopics({ topics: [topics.inbound, `${topics.inbound}.dlq`, topics.replies, topics.events] }).catch(() => undefined);
+    await a.deleteGroups([`bench-county-${schema}`, `bench-county-tap-${schema}`]).catch(() => undefined);
+    await a.disconnect();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
