@@ -8,6 +8,7 @@ export * from './comment';
 export * from './inspection';
 export * from './training';
 export * from './monthly-review';
+export * from './window-unit';
 export * from './mass-evaluation';
 export * from './mass-tally';
 export * from './pioneer';

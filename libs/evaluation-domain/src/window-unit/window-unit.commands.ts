@@ -1,0 +1,40 @@
+import type { ContractData, WindowServicesCounted, WindowUnitCommitmentsPublished } from '@vanguard/contracts';
+import type { DecidedBy } from '../decided-by';
+import type { OrgPath } from '../org-path';
+
+type Published = ContractData<typeof WindowUnitCommitmentsPublished>;
+export type WindowServiceKind = ContractData<typeof WindowServicesCounted>['counts'][number]['kind'];
+
+/** 亮职责、亮流程、亮纪律: the unit (or a leader above) publishes what the public page shows. */
+export interface PublishWindowCommitments {
+  readonly type: 'PublishWindowCommitments';
+  readonly data: Pick<Published, 'orgId' | 'serviceName' | 'duties' | 'process' | 'discipline' | 'servicePhone' | 'publishedOn'> & {
+    readonly orgPath: OrgPath;
+    readonly decidedBy: DecidedBy;
+    readonly reason: string;
+  };
+}
+
+/** One record a unit's own system sent: a service given, handled on a citizen's behalf, at home, or approved online. */
+export interface ServiceRecord {
+  readonly recordId: string;
+  readonly kind: WindowServiceKind;
+  /** The day the service was given, YYYY-MM-DD. */
+  readonly on: string;
+}
+
+/** 服务记录导入: a batch of records from the unit's systems, counted by month and kind — never typed-in totals. */
+export interface CountWindowServices {
+  readonly type: 'CountWindowServices';
+  readonly data: {
+    readonly orgId: string;
+    readonly batchId: string;
+    readonly source: 'import' | 'county';
+    readonly records: readonly ServiceRecord[];
+    readonly countedOn: string;
+    readonly orgPath: OrgPath;
+    readonly decidedBy: DecidedBy;
+  };
+}
+
+export type WindowUnitCommand = PublishWindowCommitments | CountWindowServices;

@@ -1,0 +1,90 @@
+import { personalNumbersIn } from '@vanguard/contracts';
+import { Rule } from '@vanguard/kernel';
+import { LEADER_ROLES } from '../comment/comment.rules';
+import type { DecidedBy } from '../decided-by';
+import { idsOf, type OrgPath } from '../org-path';
+import type { WindowUnitState } from './window-unit.state';
+
+/** The unit's own secretary, or a leader of an organisation above it, speaks for a window unit. */
+export class WindowUnitIsPublishedByTheUnitOrAboveRule extends Rule {
+  readonly id = 'evaluation.window-unit.by-unit-or-above';
+  readonly code = 'WINDOW_UNIT.NOT_ENTITLED';
+  readonly kind = 'forbidden';
+  readonly message = '只有本单位或上级组织可以公开服务承诺 / only the unit or a leader above publishes its commitments';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly orgPath: OrgPath,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !LEADER_ROLES.includes(this.decidedBy.role) || !idsOf(this.orgPath).includes(this.decidedBy.orgId);
+  }
+}
+
+/**
+ * 公开页面不含个人信息: the commitments appear on a public page, so their text carries no ID-card or
+ * phone number (a person's), and the service phone is the unit's line — a landline or short
+ * hotline — never a mobile, which belongs to a person.
+ */
+export class CommitmentsCarryNoPersonalDataRule extends Rule {
+  readonly id = 'evaluation.window-unit.no-personal-data';
+  readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
+  readonly kind = 'invalid';
+  readonly message = '公开的服务承诺不得含个人身份证号或手机号 / public commitments carry no ID-card or mobile number';
+  constructor(private readonly c: { serviceName: string; duties: string; process: string; discipline: string; servicePhone: string }) {
+    super();
+  }
+  isBroken(): boolean {
+    const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
+    return text.some((t) => personalNumbersIn(t).length > 0) || !/^(0\d{2,3}-?\d{7,8}|\d{5,6})$/.test(this.c.servicePhone);
+  }
+}
+
+/** Services are counted for a window unit, one that has published its commitments. */
+export class ServicesAreCountedForAWindowUnitRule extends Rule {
+  readonly id = 'evaluation.window-unit.is-window-unit';
+  readonly code = 'WINDOW_UNIT.NOT_PUBLISHED';
+  readonly kind = 'rule';
+  readonly message = '该单位不是已公开承诺的窗口单位 / the unit has not published window commitments';
+  constructor(private readonly state: WindowUnitState) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.commitments === null;
+  }
+}
+
+/** A batch the unit's system resends (same batch id) is answered, not counted again. */
+export class BatchIsCountedOnceRule extends Rule {
+  readonly id = 'evaluation.window-unit.batch-once';
+  readonly code = 'WINDOW_UNIT.BATCH_COUNTED';
+  readonly kind = 'conflict';
+  readonly message = '该批服务记录已计入 / this batch of records is counted already';
+  constructor(
+    private readonly state: WindowUnitState,
+    private readonly batchId: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.batches.has(this.batchId);
+  }
+}
+
+/** Records come from the unit's own systems or one above it (a county system acts for its county). */
+export class ServicesAreSentByTheUnitOrAboveRule extends Rule {
+  readonly id = 'evaluation.window-unit.sent-by-unit-or-above';
+  readonly code = 'WINDOW_UNIT.NOT_ENTITLED';
+  readonly kind = 'forbidden';
+  readonly message = '只能导入本单位或下级单位的服务记录 / records are sent for the unit itself or one below';
+  constructor(
+    private readonly decidedBy: DecidedBy,
+    private readonly orgPath: OrgPath,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !idsOf(this.orgPath).includes(this.decidedBy.orgId);
+  }
+}

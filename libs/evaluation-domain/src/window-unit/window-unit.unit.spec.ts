@@ -1,0 +1,95 @@
+import { specificationFor } from '@vanguard/kernel/testing';
+import { pathAtVersionZero } from '../org-path';
+import type { ServiceRecord, WindowUnitCommand } from './window-unit.commands';
+import { windowUnitDecider } from './window-unit.decide';
+import {
+  BatchIsCountedOnceRule,
+  CommitmentsCarryNoPersonalDataRule,
+  ServicesAreCountedForAWindowUnitRule,
+  ServicesAreSentByTheUnitOrAboveRule,
+  WindowUnitIsPublishedByTheUnitOrAboveRule,
+} from './window-unit.rules';
+
+const COUNTY = '00000000-0000-4000-8000-000000910425';
+const UNIT = '00000000-0000-4000-8000-000910425150';
+const OTHER = '00000000-0000-4000-8000-000910425151';
+const PATH = pathAtVersionZero([COUNTY, UNIT]);
+const secretary = { sub: 'unit.secretary', role: 'branch_secretary', orgId: UNIT };
+const commitments = {
+  serviceName: '旗政务服务中心社保窗口',
+  duties: '办理城乡居民养老保险参保登记',
+  process: '受理—审核—办结，当场答复',
+  discipline: '首问负责、一次告知、限时办结',
+  servicePhone: '0470-5123456',
+};
+const publish = (over: Partial<typeof commitments & { decidedBy: typeof secretary }> = {}): WindowUnitCommand => ({
+  type: 'PublishWindowCommitments',
+  data: { orgId: UNIT, ...commitments, publishedOn: '2011-05-04', orgPath: PATH, decidedBy: secretary, reason: '三亮', ...over },
+});
+const count = (batchId: string, records: ServiceRecord[], decidedBy = secretary): WindowUnitCommand => ({
+  type: 'CountWindowServices',
+  data: { orgId: UNIT, batchId, source: 'import', records, countedOn: '2011-06-01', orgPath: PATH, decidedBy },
+});
+const spec = specificationFor(windowUnitDecider);
+const published = windowUnitDecider.decide(publish(), windowUnitDecider.initialState());
+
+describe('windowUnitDecider: commitments published on a public page', () => {
+  it('publishes duties, process, discipline and the unit’s service line', () =>
+    spec
+      .given([])
+      .when(publish())
+      .thenMatches(([e]) => expect(e!.data).toMatchObject({ ...commitments, orgId: UNIT })));
+  it('refuses a mobile as the service phone, and an ID-card or phone number in the text (public page, no personal data)', () => {
+    spec
+      .given([])
+      .when(publish({ servicePhone: '13912345678' }))
+      .thenRefuses(CommitmentsCarryNoPersonalDataRule);
+    spec
+      .given([])
+      .when(publish({ duties: '联系人手机 139 1234 5678' }))
+      .thenRefuses(CommitmentsCarryNoPersonalDataRule);
+    spec
+      .given([])
+      .when(publish({ discipline: '身份证 150425198001011234' }))
+      .thenRefuses(CommitmentsCarryNoPersonalDataRule);
+  });
+  it('is published by the unit or a leader above, not a sibling', () =>
+    spec
+      .given([])
+      .when(publish({ decidedBy: { ...secretary, orgId: OTHER } }))
+      .thenRefuses(WindowUnitIsPublishedByTheUnitOrAboveRule));
+});
+
+describe('windowUnitDecider: services counted from the unit’s records', () => {
+  const records: ServiceRecord[] = [
+    { recordId: 'r1', kind: 'service_given', on: '2011-05-03' },
+    { recordId: 'r2', kind: 'service_given', on: '2011-05-04' },
+    { recordId: 'r2', kind: 'service_given', on: '2011-05-04' },
+    { recordId: 'r3', kind: 'online_approval', on: '2011-06-01' },
+  ];
+  it('counts by month and kind, a record id once', () =>
+    spec
+      .given(published)
+      .when(count('b1', records))
+      .thenMatches(([e]) =>
+        expect(e!.data).toMatchObject({
+          records: 3,
+          counts: [
+            { month: '2011-05', kind: 'service_given', count: 2 },
+            { month: '2011-06', kind: 'online_approval', count: 1 },
+          ],
+        }),
+      ));
+  it('counts a batch once, only for a published window unit, only from the unit or above', () => {
+    const first = windowUnitDecider.decide(count('b1', records), windowUnitDecider.evolve(windowUnitDecider.initialState(), published[0]!));
+    spec
+      .given([...published, ...first])
+      .when(count('b1', records))
+      .thenRefuses(BatchIsCountedOnceRule);
+    spec.given([]).when(count('b1', records)).thenRefuses(ServicesAreCountedForAWindowUnitRule);
+    spec
+      .given(published)
+      .when(count('b2', records, { ...secretary, orgId: OTHER }))
+      .thenRefuses(ServicesAreSentByTheUnitOrAboveRule);
+  });
+});
