@@ -9,7 +9,9 @@ import {
   type EventEnvelope,
 } from '@vanguard/contracts';
 import {
+  DEFAULT_RETRY_POLICY,
   EventConsumer,
+  PermanentHandlerError,
   OutboxWriter,
   counter,
   decodeKafkaValue,
@@ -22,7 +24,8 @@ import {
 } from '@vanguard/messaging';
 import type { CountyBatchHandler, CountyMessage, CountyMessageOwner, CountyScope, CountySender } from './county-inbound.port';
 import type { CountyInboundStore } from './county-inbound.store';
-import { CountyLedger, decisionKey, type NewDecision } from './county-ledger';
+import { CountyLedger, decisionKey } from './county-ledger';
+import { duplicateOf, runInOrder, toNewDecision, type Checked, type Decision } from './county-batch';
 import { ensureCountyTopics } from './county-topics';
 import { bearerToken, claimedClient, countySenderOf, senderMismatch, type CountyPrincipal } from './gate/sender';
 import { orgIdsIn, payloadSha256 } from './gate/payload';
@@ -59,21 +62,6 @@ export interface CountyInboundConsumerOptions<TTx> {
   readonly metrics?: Registry;
   readonly logger?: MessagingLogger;
   readonly now?: () => Date;
-}
-
-/** One inbound message after the checks that need no database. */
-type Checked =
-  | { kind: 'reply'; to: ReplyTo; outcome: ReplyOutcome } // no proven sender or no message id: answered, never recorded
-  | { kind: 'candidate'; m: KafkaMessage; raw: Record<string, unknown>; sender: CountySender; to: ReplyTo; hash: string };
-
-/** A decision made in the batch; `outcome` is filled once the handler ran. */
-interface Decision {
-  to: ReplyTo;
-  clientId: string;
-  hash: string;
-  sequence: number | null;
-  outcome?: { outcome: 'applied'; result?: Readonly<Record<string, string>> } | { outcome: 'refused'; code: string; reason: string };
-  duplicateOf?: Decision | { outcome: 'applied' | 'refused'; code: string | null; reason: string | null };
 }
 
 const UNUSED_INBOX: Inbox<never> = {
@@ -152,7 +140,28 @@ export class CountyInboundConsumer<TTx> {
       if (c) checked.push(c);
     }
     if (checked.length === 0) return;
-    const answered = await this.options.store.transaction(async (tx, q) => {
+    let answered: { to: ReplyTo; outcome: ReplyOutcome }[];
+    try {
+      answered = await this.decide(ctx, checked);
+    } catch (e) {
+      // The last try at a single message (the consumer split the failing chunk): record and
+      // answer the failure, so the county is told, and dead-letter it for an operator.
+      const last =
+        ctx.attempt >= (this.options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts) || e instanceof PermanentHandlerError;
+      if (ctx.messages.length !== 1 || !last) throw e;
+      const reason = `the ${this.options.owner} service could not apply it: ${e instanceof Error ? e.message : String(e)}`;
+      await ctx.deadLetter(ctx.messages[0]!, 'handler-failed', reason);
+      answered = await this.decide(ctx, checked, reason);
+    }
+    for (const a of answered) {
+      const code = a.outcome.outcome === 'refused' ? a.outcome.code : a.outcome.outcome === 'duplicate' ? (a.outcome.code ?? '') : '';
+      this.counted.inc({ owner: this.options.owner, type: a.to.messageType, outcome: a.outcome.outcome, code });
+    }
+  }
+
+  /** Steps 5–7 in one transaction; `failure`: answer the handler's messages COUNTY.HANDLER_FAILED instead of running it. */
+  private decide(ctx: ChunkContext, checked: readonly Checked[], failure?: string): Promise<{ to: ReplyTo; outcome: ReplyOutcome }[]> {
+    return this.options.store.transaction(async (tx, q) => {
       const candidates = checked.filter((c): c is Extract<Checked, { kind: 'candidate' }> => c.kind === 'candidate');
       const before = await this.ledger.decided(
         q,
@@ -187,7 +196,7 @@ export class CountyInboundConsumer<TTx> {
         const message = await this.admit(c, d, ctx);
         if (message) runnable.push({ decision: d, message });
       }
-      const advanced = await this.runHandlers(tx, q, runnable);
+      const advanced = await runInOrder(this.options.handlers, this.ledger, tx, q, runnable, failure);
       await this.ledger.record(q, decisions.map(toNewDecision));
       await this.ledger.advance(q, advanced);
       const answers = replies.map((r) => ({ to: r.to, outcome: r.outcome() }));
@@ -199,10 +208,6 @@ export class CountyInboundConsumer<TTx> {
       );
       return answers;
     });
-    for (const a of answered) {
-      const code = a.outcome.outcome === 'refused' ? a.outcome.code : a.outcome.outcome === 'duplicate' ? (a.outcome.code ?? '') : '';
-      this.counted.inc({ owner: this.options.owner, type: a.to.messageType, outcome: a.outcome.outcome, code });
-    }
   }
 
   /**
@@ -284,88 +289,6 @@ export class CountyInboundConsumer<TTx> {
     }
     return { messageId: c.to.messageId, subject: c.to.subject ?? event.streamId, sequence: event.streamVersion, sender: c.sender, event };
   }
-
-  /**
-   * Steps 5 (order) and 6: runs of one type go to its handler together; a message whose subject
-   * already has one waiting in the run starts a new run, so each is judged against what the
-   * earlier one did. Returns the subjects' new last sequences.
-   */
-  private async runHandlers(
-    tx: TTx,
-    q: Parameters<Parameters<CountyInboundStore<TTx>['transaction']>[0]>[1],
-    runnable: readonly { decision: Decision; message: CountyMessage }[],
-  ): Promise<Map<string, { clientId: string; subject: string; sequence: number }>> {
-    const last = await this.ledger.lastSequences(
-      q,
-      runnable.map((r) => ({ clientId: r.message.sender.clientId, subject: r.message.subject })),
-    );
-    const advanced = new Map<string, { clientId: string; subject: string; sequence: number }>();
-    let run: { decision: Decision; message: CountyMessage }[] = [];
-    const flush = async () => {
-      if (run.length === 0) return;
-      const type = run[0]!.message.event.type;
-      const outcomes = await this.options.handlers[type]!(
-        run.map((r) => r.message),
-        tx,
-      );
-      if (outcomes.length !== run.length)
-        throw new Error(`the ${type} handler answered ${outcomes.length} outcomes for ${run.length} messages`);
-      run.forEach((r, i) => {
-        const o = outcomes[i]!;
-        r.decision.outcome = o;
-        if (o.outcome !== 'applied') return;
-        const key = decisionKey(r.message.sender.clientId, r.message.subject);
-        last.set(key, r.message.sequence);
-        advanced.set(key, { clientId: r.message.sender.clientId, subject: r.message.subject, sequence: r.message.sequence });
-      });
-      run = [];
-    };
-    let waiting = new Set<string>();
-    for (const r of runnable) {
-      const key = decisionKey(r.message.sender.clientId, r.message.subject);
-      if ((run.length && run[0]!.message.event.type !== r.message.event.type) || waiting.has(key)) {
-        await flush();
-        waiting = new Set();
-      }
-      const applied = last.get(key);
-      if (applied !== undefined && r.message.sequence <= applied) {
-        r.decision.outcome = {
-          outcome: 'refused',
-          code: 'COUNTY.STALE',
-          reason: `sequence ${r.message.sequence} of ${r.message.subject} is not newer than ${applied}, already applied`,
-        };
-        continue;
-      }
-      run.push(r);
-      waiting.add(key);
-    }
-    await flush();
-    return advanced;
-  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function duplicateOf(original: Decision | { outcome: 'applied' | 'refused'; code: string | null; reason: string | null }): ReplyOutcome {
-  const o = 'to' in original ? original.outcome! : original;
-  return {
-    outcome: 'duplicate',
-    originalOutcome: o.outcome,
-    ...(o.outcome === 'refused' ? { code: o.code, reason: o.reason } : {}),
-  };
-}
-
-function toNewDecision(d: Decision): NewDecision {
-  const o = d.outcome!;
-  return {
-    clientId: d.clientId,
-    messageId: d.to.messageId,
-    messageType: d.to.messageType,
-    subject: d.to.subject,
-    sequence: d.sequence,
-    payloadSha256: d.hash,
-    outcome: o.outcome,
-    code: o.outcome === 'refused' ? o.code : null,
-    reason: o.outcome === 'refused' ? o.reason : null,
-  };
-}

@@ -55,6 +55,7 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       await tx.query(`insert into toy_effects (county, subject, sequence, message_id, name) values ('x', 'x', 0, 'crash', 'x')`);
       throw new Error('simulated crash in the middle of a batch');
     }
+    if (messages.some((m) => (m.event.data as { name: string }).name === 'poison')) throw new Error('the toy cannot apply poison');
     const ok = messages.filter((m) => (m.event.data as { name: string }).name !== 'refuse me');
     await tx.query(
       `insert into toy_effects (county, subject, sequence, message_id, name)
@@ -322,6 +323,25 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       );
     });
     expect(await effectsOf(invalid.eventId)).toBe(0);
+  });
+
+  it('a message whose handler keeps failing is answered COUNTY.HANDLER_FAILED and dead-lettered, and its neighbours still apply', async () => {
+    const before = roster(songling);
+    const poison = roster(songling, { name: 'poison' });
+    const after = roster(hekou);
+    await send([
+      { value: before, token: songling.token },
+      { value: poison, token: songling.token },
+      { value: after, token: hekou.token },
+    ]);
+
+    const failed = (await replies(poison.eventId))[0]!.envelope.data;
+    expect(failed).toMatchObject({ outcome: 'refused', code: 'COUNTY.HANDLER_FAILED' });
+    expect(String(failed['reason'])).toMatch(/cannot apply poison/);
+    expect((await replies(before.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    expect((await replies(after.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    await waitUntil('the poison in the DLQ', () => dlq.find((d) => d.reason === 'handler-failed' && d.value.includes(poison.eventId)));
+    expect(await effectsOf(poison.eventId)).toBe(0);
   });
 
   it('randomised: two counties, several subjects, resends and a crash mid-batch and a restart → every message applied once, each subject in its order', async () => {

@@ -1,0 +1,111 @@
+import type { CountyBatchHandler, CountyMessage, CountySender } from './county-inbound.port';
+import type { CountyQuery } from './county-inbound.store';
+import { decisionKey, type CountyLedger, type NewDecision } from './county-ledger';
+import type { ReplyOutcome, ReplyTo } from './gate/reply';
+import type { KafkaMessage } from 'kafkajs';
+
+/** One inbound message after the checks that need no database. */
+export type Checked =
+  | { kind: 'reply'; to: ReplyTo; outcome: ReplyOutcome } // no proven sender or no message id: answered, never recorded
+  | { kind: 'candidate'; m: KafkaMessage; raw: Record<string, unknown>; sender: CountySender; to: ReplyTo; hash: string };
+
+/** A decision made in the batch; `outcome` is filled once the handler ran. */
+export interface Decision {
+  to: ReplyTo;
+  clientId: string;
+  hash: string;
+  sequence: number | null;
+  outcome?: { outcome: 'applied'; result?: Readonly<Record<string, string>> } | { outcome: 'refused'; code: string; reason: string };
+}
+
+/**
+ * Steps 5 (order) and 6: runs of one type go to its handler together; a message whose subject
+ * already has one waiting in the run starts a new run, so each is judged against what the
+ * earlier one did. Returns the subjects' new last sequences.
+ */
+export async function runInOrder<TTx>(
+  handlers: Readonly<Record<string, CountyBatchHandler<TTx>>>,
+  ledger: CountyLedger,
+  tx: TTx,
+  q: CountyQuery,
+  runnable: readonly { decision: Decision; message: CountyMessage }[],
+  failure?: string,
+): Promise<Map<string, { clientId: string; subject: string; sequence: number }>> {
+  const last = await ledger.lastSequences(
+    q,
+    runnable.map((r) => ({ clientId: r.message.sender.clientId, subject: r.message.subject })),
+  );
+  const advanced = new Map<string, { clientId: string; subject: string; sequence: number }>();
+  let run: { decision: Decision; message: CountyMessage }[] = [];
+  const flush = async () => {
+    if (run.length === 0) return;
+    const type = run[0]!.message.event.type;
+    if (failure !== undefined) {
+      for (const r of run) r.decision.outcome = { outcome: 'refused', code: 'COUNTY.HANDLER_FAILED', reason: failure };
+      run = [];
+      return;
+    }
+    const outcomes = await handlers[type]!(
+      run.map((r) => r.message),
+      tx,
+    );
+    if (outcomes.length !== run.length)
+      throw new Error(`the ${type} handler answered ${outcomes.length} outcomes for ${run.length} messages`);
+    run.forEach((r, i) => {
+      const o = outcomes[i]!;
+      r.decision.outcome = o;
+      if (o.outcome !== 'applied') return;
+      const key = decisionKey(r.message.sender.clientId, r.message.subject);
+      last.set(key, r.message.sequence);
+      advanced.set(key, { clientId: r.message.sender.clientId, subject: r.message.subject, sequence: r.message.sequence });
+    });
+    run = [];
+  };
+  let waiting = new Set<string>();
+  for (const r of runnable) {
+    const key = decisionKey(r.message.sender.clientId, r.message.subject);
+    if ((run.length && run[0]!.message.event.type !== r.message.event.type) || waiting.has(key)) {
+      await flush();
+      waiting = new Set();
+    }
+    const applied = last.get(key);
+    if (applied !== undefined && r.message.sequence <= applied) {
+      r.decision.outcome = {
+        outcome: 'refused',
+        code: 'COUNTY.STALE',
+        reason: `sequence ${r.message.sequence} of ${r.message.subject} is not newer than ${applied}, already applied`,
+      };
+      continue;
+    }
+    run.push(r);
+    waiting.add(key);
+  }
+  await flush();
+  return advanced;
+}
+
+export function duplicateOf(
+  original: Decision | { outcome: 'applied' | 'refused'; code: string | null; reason: string | null },
+): ReplyOutcome {
+  const o = 'to' in original ? original.outcome! : original;
+  return {
+    outcome: 'duplicate',
+    originalOutcome: o.outcome,
+    ...(o.outcome === 'refused' ? { code: o.code, reason: o.reason } : {}),
+  };
+}
+
+export function toNewDecision(d: Decision): NewDecision {
+  const o = d.outcome!;
+  return {
+    clientId: d.clientId,
+    messageId: d.to.messageId,
+    messageType: d.to.messageType,
+    subject: d.to.subject,
+    sequence: d.sequence,
+    payloadSha256: d.hash,
+    outcome: o.outcome,
+    code: o.outcome === 'refused' ? o.code : null,
+    reason: o.outcome === 'refused' ? o.reason : null,
+  };
+}
