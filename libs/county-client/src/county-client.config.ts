@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { COUNTY_INBOUND_TOPIC } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 
 /** Where a county system finds the platform and its own credentials; flags win over the environment. */
@@ -8,6 +9,8 @@ export interface CountyClientConfig {
   readonly clientSecret: string;
   readonly tokenUrl: string;
   readonly kafkaBrokers: readonly string[];
+  /** `vanguard.county.inbound.v1` unless COUNTY_INBOUND_TOPIC names another (a test's own). */
+  readonly inboundTopic: string;
   /** The county's local state: sequences per subject, sent messages, followed organisations. */
   readonly stateDir: string;
 }
@@ -28,6 +31,7 @@ export function countyClientConfig(
     clientSecret,
     tokenUrl: `${infra.keycloakUrl}/realms/${infra.keycloakRealm}/protocol/openid-connect/token`,
     kafkaBrokers: infra.kafkaBrokers,
+    inboundTopic: env['COUNTY_INBOUND_TOPIC'] ?? COUNTY_INBOUND_TOPIC,
     stateDir: overrides.stateDir ?? path.join(stateRoot, clientId),
   };
 }

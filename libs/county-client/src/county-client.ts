@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { EventEnvelope } from '@vanguard/contracts';
-import { COUNTY_INBOUND_TOPIC, buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
+import { buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
 import type { CountyClientConfig } from './county-client.config';
 import { CountyStateFile } from './county-state';
 import { CountyTokenSource } from './county-token';
@@ -70,7 +70,7 @@ export class CountyClient {
   async sendRaw(record: { key: string | null; value: string; withToken?: boolean }): Promise<void> {
     const headers: Record<string, string> = {};
     if (record.withToken !== false) headers['authorization'] = `Bearer ${await this.tokens.token()}`;
-    await (await this.connected()).send({ topic: COUNTY_INBOUND_TOPIC, messages: [{ key: record.key, value: record.value, headers }] });
+    await (await this.connected()).send({ topic: this.config.inboundTopic, messages: [{ key: record.key, value: record.value, headers }] });
   }
 
   private async publish(envelopes: readonly EventEnvelope[]): Promise<void> {
@@ -78,7 +78,7 @@ export class CountyClient {
     for (let i = 0; i < envelopes.length; i += BATCH) {
       const token = await this.tokens.token();
       await producer.send({
-        topic: COUNTY_INBOUND_TOPIC,
+        topic: this.config.inboundTopic,
         messages: envelopes.slice(i, i + BATCH).map((e) => countyKafkaMessage(e, token)),
       });
     }

@@ -108,6 +108,7 @@ export async function runCountyCommand(
         await followDecisions(client, {
           ...(typeof flags['group'] === 'string' ? { groupId: flags['group'] } : {}),
           onDecision: (d) => (stop.touch(), out(describeDecision(d))),
+          history: flags['history'] === true,
           onSubscribed: (topics) => out(`跟随主题: ${topics.join(', ')}`),
           signal: stop.signal,
         });
@@ -136,7 +137,7 @@ export const USAGE = `用法: npm run county -- [--client county-songling|county
   deeds    --org <村id> --helper-unit 单位 --title 事项 [--category road_hardening] [--amount-fen N]      办实事
   visits   --cadre <县成员id> --cadre-name 姓名 --org <村id> --households h1,h2 [--summary 民情日记]        走访慰问
   replies  [--group <组>] [--idle 秒]           打印平台对每条消息的处理结果
-  follow   [--group <组>] [--idle 秒]           跟随平台公开决定（本县范围）
+  follow   [--group <组>] [--history] [--idle 秒] 跟随平台公开决定（本县范围；--history 连同以往决定）
   resend   <消息id>                            原样重发（同一消息 id 与序号）
   witness  …                                   见证人（签署检查点）
   选项: --unchecked 不按契约校验即发送（用于检验平台的拒绝）；环境变量 COUNTY_CLIENT_ID、COUNTY_CLIENT_SECRET、COUNTY_STATE_DIR`;

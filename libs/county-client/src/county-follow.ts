@@ -1,5 +1,5 @@
 import { ORGANIZATION_STATE_TOPIC, contextTopic, type EventEnvelope } from '@vanguard/contracts';
-import type { EachBatchPayload } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { CountyClient } from './county-client';
 import { subscribeWhenThere, untilAborted } from './county-replies';
 
@@ -9,6 +9,33 @@ import { subscribeWhenThere, untilAborted } from './county-replies';
  * the events topics of the two contexts that decide (evaluation, commendation).
  */
 export const FOLLOWED_TOPICS = [ORGANIZATION_STATE_TOPIC, contextTopic('evaluation'), contextTopic('commendation')] as const;
+const DECISION_TOPICS: readonly string[] = FOLLOWED_TOPICS.filter((t) => t !== ORGANIZATION_STATE_TOPIC);
+
+/**
+ * A new group reads the state topic from its beginning but the decision topics from now on
+ * (unless `history`): the committed offsets are set to the topics' ends before it first joins,
+ * so a county that goes offline right after starting still resumes from there, never from
+ * "latest" (which would skip what was published while it was away).
+ */
+async function pinStart(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const { topic, partitions } of committed) {
+      const unset = partitions.filter((p) => p.offset === '-1').map((p) => p.partition);
+      if (unset.length === 0) continue;
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.filter((e) => unset.includes(e.partition)).map((e) => ({ partition: e.partition, offset: e.high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** 中文 labels of the decisions a county shows; other decisions show their type. */
 const DECISION_LABEL: Readonly<Record<string, string>> = {
@@ -24,6 +51,7 @@ const DECISION_LABEL: Readonly<Record<string, string>> = {
   'evaluation.QuarterPioneerSelected': '一季一先锋',
   'evaluation.MassEvaluationPublished': '群众评议结果公布',
   'evaluation.BenchmarkReached': '对标达标',
+  'evaluation.MassEvaluationTallyRecorded': '群众评议计票结果',
   'commendation.CommendationDecided': '表彰决定',
   'commendation.CommendationRevoked': '撤销表彰',
   'commendation.NominationRejected': '推荐未通过',
@@ -103,6 +131,8 @@ export class CountyOrganizations {
 export interface FollowOptions {
   /** Default `<clientId>.follow`. */
   readonly groupId?: string;
+  /** A new group reads past decisions too (default: from when it first starts). */
+  readonly history?: boolean;
   readonly onDecision: (d: FollowedDecision) => void | Promise<void>;
   readonly signal: AbortSignal;
   /** Which of FOLLOWED_TOPICS exist and are followed (the others are not yet created). */
@@ -120,7 +150,17 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
   const { countyOrgId } = await client.identity();
   const saved = client.state.readDocument<Record<string, boolean>>('organizations') ?? {};
   const orgs = new CountyOrganizations(countyOrgId, new Map(Object.entries(saved)));
-  const consumer = client.kafka.consumer({ groupId: options.groupId ?? `${client.clientId}.follow`, allowAutoTopicCreation: false });
+  const groupId = options.groupId ?? `${client.clientId}.follow`;
+  const admin = client.kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics().finally(() => admin.disconnect()));
+  if (!options.history)
+    await pinStart(
+      client.kafka,
+      groupId,
+      DECISION_TOPICS.filter((t) => existing.has(t)),
+    );
+  const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false });
   await consumer.connect();
   try {
     const subscribed = await subscribeWhenThere(client.kafka, consumer, FOLLOWED_TOPICS, true, options.signal);

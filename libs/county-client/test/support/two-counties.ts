@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { waitUntil } from '@vanguard/testing';
+import { CountyClient, consumeReplies, countyClientConfig, followDecisions, type CountyReply, type FollowedDecision } from '../../src';
+
+/**
+ * One simulated county system as the e2e drives it: the reference client with a state directory
+ * of its own, its replies read in its own group, and `follow` started and stopped at will.
+ */
+export class SimulatedCounty {
+  readonly client: CountyClient;
+  readonly replies = new Map<string, CountyReply[]>();
+  readonly decisions: FollowedDecision[] = [];
+  private readonly stops: AbortController[] = [];
+  private follower: { stop: AbortController; done: Promise<void> } | undefined;
+  readonly followGroup: string;
+
+  constructor(
+    readonly clientId: string,
+    suite: string,
+  ) {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${clientId}-`));
+    this.client = new CountyClient(countyClientConfig({ clientId, stateDir }));
+    this.followGroup = `${clientId}.follow.${suite}`;
+    const stop = new AbortController();
+    this.stops.push(stop);
+    void consumeReplies(this.client, {
+      groupId: `${clientId}.replies.${suite}`,
+      onReply: (r) => void this.replies.set(r.messageId, [...(this.replies.get(r.messageId) ?? []), r]),
+      signal: stop.signal,
+    });
+  }
+
+  /** The latest reply to `messageId` that satisfies `accept` (default: any). */
+  reply(messageId: string, accept: (r: CountyReply) => boolean = () => true, timeoutMs = 30_000): Promise<CountyReply> {
+    return waitUntil(`${this.clientId}'s reply to ${messageId}`, () => (this.replies.get(messageId) ?? []).filter(accept).at(-1), {
+      timeoutMs,
+      intervalMs: 100,
+    });
+  }
+
+  startFollowing(): Promise<void> {
+    const stop = new AbortController();
+    let subscribed!: () => void;
+    const ready = new Promise<void>((r) => (subscribed = r));
+    const done = followDecisions(this.client, {
+      groupId: this.followGroup,
+      onDecision: (d) => void this.decisions.push(d),
+      onSubscribed: () => subscribed(),
+      signal: stop.signal,
+    });
+    this.follower = { stop, done };
+    return Promise.race([ready, done]);
+  }
+
+  /** Goes offline: the consumer leaves its group with its offsets committed. */
+  async stopFollowing(): Promise<void> {
+    this.follower?.stop.abort();
+    await this.follower?.done;
+    this.follower = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.stopFollowing();
+    for (const s of this.stops) s.abort();
+    await this.client.close();
+    fs.rmSync(this.client.config.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Reads `topic` from now on in a group of its own, keeping what `keep` picks (value and headers as text). */
+export async function tap(
+  topic: string,
+  keep: (value: string, headers: Record<string, string>) => boolean,
+): Promise<{ seen: { value: string; headers: Record<string, string> }[]; stop(): Promise<void> }> {
+  const kafka = new Kafka({ clientId: 'county-e2e-tap', brokers: [...countyClientConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
+  const consumer: Consumer = kafka.consumer({ groupId: `county-e2e-tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const seen: { value: string; headers: Record<string, string> }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: false });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      const value = message.value?.toString() ?? '';
+      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+      if (keep(value, headers)) seen.push({ value, headers });
+      return Promise.resolve();
+    },
+  });
+  await waitUntil(`the tap on ${topic} to be assigned`, () => consumer.describeGroup().then((g) => g.state === 'Stable'), {
+    timeoutMs: 30_000,
+  });
+  return { seen, stop: () => consumer.disconnect() };
+}

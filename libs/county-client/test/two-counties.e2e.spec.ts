@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { COUNTY_INBOUND_TOPIC, contextTopic, deadLetterTopic } from '@vanguard/contracts';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { tokenFor, waitUntil } from '@vanguard/testing';
+import { generatedRoster, rosterDrafts, tallyDraft, parseArgs, deedDraft, visitDraft, type CountyDraft } from '../src';
+import { startServices, stopServices, type ServiceProcess } from './support/platform-processes';
+import { SimulatedCounty, tap } from './support/two-counties';
+
+// Two county systems (松岭旗 county-songling, 河口县 county-hekou) side by side, each the reference
+// client with its own state and consumer groups, against the real organization, evaluation and
+// assistance services (own processes, test database), the real inbound topic and real tokens.
+
+const HEKOU = demoOrgId('910426');
+const suite = `e2e-${randomUUID().slice(0, 8)}`;
+const digits = () => String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+const now = new Date();
+
+describe('two county systems side by side', () => {
+  let services: ServiceProcess[];
+  let db: Pool;
+  let songling: SimulatedCounty;
+  let hekou: SimulatedCounty;
+  const village = { songling: '', hekou: '' };
+  const members = { songling: [] as string[], hekou: [] as string[] };
+  let firstRosterMessage = '';
+
+  const orgPort = () => services.find((s) => s.name === 'organization')!.port;
+  async function createOrg(token: string, parentId: string, code: string, level: string, kind: string): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${orgPort()}/organizations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code, name: `${suite}-${level}`, level, kind, sector: 'rural', parentId, establishedOn: '2005-01-01' }),
+    });
+    const body = (await res.json()) as { id?: string };
+    if (res.status !== 201 || !body.id) throw new Error(`organisation not created: ${res.status} ${JSON.stringify(body)}`);
+    return body.id;
+  }
+  const known = (sql: string, params: unknown[]) => async () => ((await db.query(sql, params)).rowCount ?? 0) > 0;
+  const send = (county: SimulatedCounty, drafts: CountyDraft[], validate = true) => county.client.send(drafts, { validate });
+  const flags = (...args: string[]) => parseArgs(args).flags;
+
+  beforeAll(async () => {
+    db = new Pool({ connectionString: infraConfig().testDatabaseUrl, max: 2 });
+    services = await startServices(['organization', 'evaluation', 'assistance']);
+    songling = new SimulatedCounty('county-songling', suite);
+    hekou = new SimulatedCounty('county-hekou', suite);
+    // A village in each county, made by people through the platform's API.
+    const [countyOrganizer, provinceOrganizer] = await Promise.all([tokenFor('county.organizer'), tokenFor('province.organizer')]);
+    village.songling = await createOrg(countyOrganizer, demoOrgId('910425101'), `910425101${digits()}`, 'village', 'branch');
+    const townshipCode = `910426${digits()}`;
+    const hekouTownship = await createOrg(provinceOrganizer, HEKOU, townshipCode, 'township', 'committee');
+    village.hekou = await createOrg(provinceOrganizer, hekouTownship, `${townshipCode}${digits()}`, 'village', 'branch');
+    // Every owning service learns the tree from organization's state topic before it can scope a county message.
+    for (const id of Object.values(village)) {
+      await waitUntil('evaluation to know the village', known('select 1 from evaluation.org_tree where id = $1', [id]), {
+        timeoutMs: 30_000,
+      });
+      await waitUntil('assistance to know the village', known('select 1 from assistance.roster_organizations where id = $1', [id]), {
+        timeoutMs: 30_000,
+      });
+    }
+    await Promise.all([songling.startFollowing(), hekou.startFollowing()]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all([songling?.close(), hekou?.close()]);
+    await stopServices(services ?? []);
+    await db?.end();
+  });
+
+  it('each syncs its roster: every member applied, registered and linked to the county’s own id', async () => {
+    const sent = {
+      songling: await send(songling, rosterDrafts(generatedRoster(village.songling, 3))),
+      hekou: await send(hekou, rosterDrafts(generatedRoster(village.hekou, 2))),
+    };
+
+    for (const [county, name] of [
+      [songling, 'songling'],
+      [hekou, 'hekou'],
+    ] as const) {
+      for (const e of sent[name]) {
+        const reply = await county.reply(e.eventId);
+        expect(reply).toMatchObject({ outcome: 'applied', service: 'organization', messageType: 'county.RosterMemberSynced' });
+        expect(reply.result?.['memberId']).toEqual(expect.any(String));
+      }
+      members[name] = sent[name].map((e) => (e.data as { memberId: string }).memberId);
+    }
+    firstRosterMessage = sent.songling[0]!.eventId;
+    const links = await db.query(`select county_client_id, org_id from organization.county_member_links where county_member_id = any($1)`, [
+      [...members.songling, ...members.hekou],
+    ]);
+    expect(links.rows.filter((r) => r.county_client_id === 'county-songling' && r.org_id === village.songling)).toHaveLength(3);
+    expect(links.rows.filter((r) => r.county_client_id === 'county-hekou' && r.org_id === village.hekou)).toHaveLength(2);
+  }, 60_000);
+
+  it('a democratic-review tally names the member by the county’s own id: translated through the links, the review’s own rule answers', async () => {
+    const member = members.songling[0]!;
+    await waitUntil(
+      'evaluation to have the link',
+      known('select 1 from evaluation.county_member_links where county_member_id = $1', [member]),
+    );
+    const [e] = await send(songling, [
+      tallyDraft(
+        'review',
+        flags('--member', member, '--org', village.songling, '--issued', '12', '--returned', '12', '--excellent', '7', '--qualified', '5'),
+        now,
+      ),
+    ]);
+
+    // Not COUNTY.MEMBER_UNKNOWN: the county id became the platform member, whose review has no
+    // self-assessment yet, so the review's rule refuses (ballots are counted after it) and says why.
+    expect(await songling.reply(e!.eventId)).toMatchObject({
+      outcome: 'refused',
+      service: 'evaluation',
+      code: 'evaluation.review.ballots-after-self-assessment@1',
+      reason: expect.stringContaining('REVIEW.NOT_SELF_ASSESSED'),
+    });
+  }, 30_000);
+
+  it('a decision in Vanguard reaches each county through follow, and only the county it concerns', async () => {
+    const tally = (org: string) =>
+      tallyDraft(
+        'mass',
+        flags('--org', org, '--issued', '40', '--returned', '38', '--satisfied', '30', '--basically-satisfied', '6', '--dissatisfied', '2'),
+        now,
+      );
+    const [a] = await send(songling, [tally(village.songling)]);
+    const [b] = await send(hekou, [tally(village.hekou)]);
+    expect(await songling.reply(a!.eventId)).toMatchObject({ outcome: 'applied', service: 'evaluation' });
+    expect(await hekou.reply(b!.eventId)).toMatchObject({ outcome: 'applied', service: 'evaluation' });
+
+    const decisionAbout = (county: SimulatedCounty, org: string) => () =>
+      county.decisions.find((d) => d.orgId === org && d.type === 'evaluation.MassEvaluationTallyRecorded');
+    expect(await waitUntil('松岭旗 to see its decision', decisionAbout(songling, village.songling), { timeoutMs: 30_000 })).toMatchObject({
+      label: '群众评议计票结果',
+    });
+    await waitUntil('河口县 to see its decision', decisionAbout(hekou, village.hekou), { timeoutMs: 30_000 });
+    expect(decisionAbout(songling, village.hekou)()).toBeUndefined();
+    expect(decisionAbout(hekou, village.songling)()).toBeUndefined();
+  }, 60_000);
+
+  it('a message of county A about county B’s village is refused on A’s reply topic with a reason, never applied', async () => {
+    const [e] = await send(songling, rosterDrafts(generatedRoster(village.hekou, 1)));
+
+    const reply = await songling.reply(e!.eventId);
+
+    expect(reply).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE', reason: expect.any(String) });
+    expect(hekou.replies.has(e!.eventId)).toBe(false);
+    const member = (e!.data as { memberId: string }).memberId;
+    expect((await db.query(`select 1 from organization.county_member_links where county_member_id = $1`, [member])).rowCount).toBe(0);
+  }, 30_000);
+
+  it('a malformed message lands in the dead-letter topic with the reason, and the county gets a refusal naming the field', async () => {
+    const dlq = await tap(deadLetterTopic(COUNTY_INBOUND_TOPIC), () => true);
+    try {
+      const [bad] = generatedRoster(village.songling, 1);
+      const [e] = await send(songling, rosterDrafts([{ ...bad!, joinedOn: '2001-13-45' }]), false);
+
+      const reply = await songling.reply(e!.eventId);
+      expect(reply).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID' });
+      expect(reply.reason).toContain('joinedOn');
+      const dead = await waitUntil('the dead letter', () => dlq.seen.find((m) => m.value.includes(e!.eventId)), { timeoutMs: 30_000 });
+      expect(dead.headers['vg-dlq-reason']).toBe('schema-violation');
+      expect(dead.headers['vg-dlq-error']).toContain('joinedOn');
+    } finally {
+      await dlq.stop();
+    }
+  }, 45_000);
+
+  it('a resent message changes nothing: the reply is duplicate with the first outcome, the roster is as it was', async () => {
+    const before = await db.query(`select count(*)::int as n from organization.members where org_id = $1`, [village.songling]);
+
+    const resent = await songling.client.resend(firstRosterMessage);
+
+    expect(resent.streamVersion).toBe(1);
+    const reply = await songling.reply(firstRosterMessage, (r) => r.outcome === 'duplicate');
+    expect(reply).toMatchObject({ outcome: 'duplicate', originalOutcome: 'applied' });
+    const after = await db.query(`select count(*)::int as n from organization.members where org_id = $1`, [village.songling]);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  }, 30_000);
+
+  it('assistance applies a deed of the county; a visit names the cadre by the county’s own id and meets assistance’s own rules', async () => {
+    const cadre = members.songling[1]!;
+    await waitUntil(
+      'assistance to have the link',
+      known('select 1 from assistance.county_member_links where county_member_id = $1', [cadre]),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    const sent = await send(songling, [
+      deedDraft(
+        flags('--org', village.songling, '--helper-unit', '旗交通运输局', '--title', '硬化村道 3 公里', '--amount-fen', '125000000'),
+        now,
+      ),
+      visitDraft(flags('--cadre', cadre, '--cadre-name', '党员0002', '--org', village.songling, '--households', 'HH-0001,HH-0002'), now),
+    ]);
+
+    expect(await songling.reply(sent[0]!.eventId)).toMatchObject({ outcome: 'applied', service: 'assistance' });
+    // The county id was translated (not COUNTY.MEMBER_UNKNOWN); the member was never dispatched as a cadre, which assistance says.
+    expect(await songling.reply(sent[1]!.eventId)).toMatchObject({ outcome: 'refused', service: 'assistance', code: 'CADRE.NOT_FOUND' });
+  }, 45_000);
+
+  it('a county offline for a day catches up from its offsets: what was published meanwhile reaches it when it is back', async () => {
+    const events = await tap(contextTopic('evaluation'), (v) => v.includes(village.hekou) && v.includes('MassEvaluationTallyRecorded'));
+    try {
+      await hekou.stopFollowing();
+      const before = hekou.decisions.length;
+      const [e] = await send(hekou, [
+        tallyDraft(
+          'mass',
+          flags(
+            '--org',
+            village.hekou,
+            '--period',
+            `${now.getUTCFullYear()}-Q1`,
+            '--issued',
+            '20',
+            '--returned',
+            '20',
+            '--satisfied',
+            '20',
+          ),
+          now,
+        ),
+      ]);
+      expect(await hekou.reply(e!.eventId)).toMatchObject({ outcome: 'applied' });
+      // Published while the county was away (no sleeping a day: its consumer is simply not running).
+      await waitUntil('the decision on the events topic', () => events.seen.find((m) => m.value.includes('-Q1')), { timeoutMs: 30_000 });
+      expect(hekou.decisions).toHaveLength(before);
+
+      await hekou.startFollowing();
+
+      await waitUntil('河口县 to catch up', () => hekou.decisions.slice(before).find((d) => d.orgId === village.hekou), {
+        timeoutMs: 30_000,
+      });
+    } finally {
+      await events.stop();
+    }
+  }, 60_000);
+});
