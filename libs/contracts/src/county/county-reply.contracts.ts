@@ -36,7 +36,7 @@ export const CountyMessageOutcome = defineContract({
       .max(100)
       .optional()
       .describe(
-        'on a refusal: COUNTY.INVALID, COUNTY.SENDER_MISMATCH, COUNTY.UNAUTHENTICATED, COUNTY.OUT_OF_SCOPE, COUNTY.STALE, COUNTY.MESSAGE_ID_REUSED, COUNTY.MEMBER_UNKNOWN or an owner’s code',
+        'on a refusal: COUNTY.INVALID, COUNTY.SENDER_MISMATCH, COUNTY.UNAUTHENTICATED, COUNTY.OUT_OF_SCOPE, COUNTY.STALE, COUNTY.MESSAGE_ID_REUSED, COUNTY.UNSUPPORTED, COUNTY.HANDLER_FAILED, COUNTY.MEMBER_UNKNOWN or an owner’s code',
       ),
     reason: z.string().min(1).max(4000).optional().describe('on a refusal: why, in words; for COUNTY.INVALID the fields and reasons'),
     originalOutcome: z
