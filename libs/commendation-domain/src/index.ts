@@ -7,3 +7,4 @@ export * from './nomination';
 export * from './notice';
 export * from './objection';
 export * from './places';
+export * from './replay';

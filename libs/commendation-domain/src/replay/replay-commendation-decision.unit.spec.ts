@@ -1,0 +1,78 @@
+import { COMMENDATION_DECISION_REPLAYERS } from './commendation-replayers';
+import { decisions, indexOf, recordedStreams, replayFacts } from './recorded-commendation-decisions.fixture';
+import { commendationStreamsRead, replayCommendationDecision } from './replay-commendation-decision';
+
+const at = (streamId: string, type: string, nth: number) => ({
+  stream: recordedStreams.get(streamId)!,
+  index: indexOf(streamId, type, nth),
+});
+
+describe(replayCommendationDecision.name, () => {
+  it('covers every commendation decision event type this code replays', () => {
+    expect(decisions.map(([type]) => type).sort()).toEqual(Object.keys(COMMENDATION_DECISION_REPLAYERS).sort());
+  });
+
+  it.each(decisions)(
+    'given a recorded %s, when replayed from its stream, recorded inputs and rule versions, then it gives the recorded outcome',
+    (type, streamId, nth) => {
+      const { stream, index } = at(streamId, type, nth);
+
+      const sut = replayCommendationDecision(stream, index, replayFacts);
+
+      expect(sut.refusal).toBeNull();
+      expect(sut.replayed).toEqual(sut.recorded);
+      expect(sut.matches).toBe(true);
+    },
+  );
+
+  it.each(decisions)('given a recorded %s altered afterwards, when replayed, then it is not reproduced', (type, streamId, nth, alter) => {
+    const { stream, index } = at(streamId, type, nth);
+    const event = stream[index]!;
+    const altered = [
+      ...stream.slice(0, index),
+      { ...event, data: alter(event.data as Record<string, unknown>) },
+      ...stream.slice(index + 1),
+    ];
+
+    const sut = replayCommendationDecision(altered, index, replayFacts);
+
+    expect(sut.matches).toBe(false);
+  });
+
+  it('given a place granted, when its programme is rewritten with fewer places, then the replay refuses it by the quota rule', () => {
+    const { stream, index } = at(
+      'places-01960000-0000-7000-8000-0000000000b1.00000000-0000-4000-8000-000320612101',
+      'commendation.PlaceGranted',
+      2,
+    );
+    const programme = `award-programme-01960000-0000-7000-8000-0000000000b1`;
+    const read = (input: { streamId: string; version: number }) => {
+      const events = replayFacts.read!(input);
+      return input.streamId !== programme
+        ? events
+        : events.map((e) => (e.type === 'commendation.QuotaAllocated' ? { ...e, data: { ...(e.data as object), places: 2 } } : e));
+    };
+
+    const sut = replayCommendationDecision(stream, index, { ...replayFacts, read });
+
+    expect(sut).toMatchObject({ matches: false, refusal: 'NOMINATION.OVER_QUOTA' });
+  });
+
+  it('given a submission, when replayed, then it names the streams it folds and what it took as given', () => {
+    const { stream, index } = at('nomination-01960000-0000-7000-8000-0000000000c1', 'commendation.NominationSubmitted', 0);
+
+    expect(commendationStreamsRead(stream, index).map((i) => i.streamId.split('-').slice(0, 2).join('-'))).toEqual([
+      'award-programme',
+      'places-01960000',
+    ]);
+    expect(replayCommendationDecision(stream, index, replayFacts).assumed).toEqual([expect.stringContaining('nominatorOrgPath')]);
+  });
+
+  it('given a submission and no eligibility facts, when replayed, then it asks for them', () => {
+    const { stream, index } = at('nomination-01960000-0000-7000-8000-0000000000c1', 'commendation.NominationSubmitted', 0);
+
+    expect(() => replayCommendationDecision(stream, index, { read: replayFacts.read! })).toThrow(
+      expect.objectContaining({ code: 'DECISION.REPLAY_FACT_MISSING' }),
+    );
+  });
+});
