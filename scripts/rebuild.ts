@@ -1,6 +1,7 @@
 // Rebuilds a service's projections from its event store, while the service runs (ADR 0024):
 //
 //   node -r @swc-node/register scripts/rebuild.ts evaluation|commendation [projection-name …] [--database platform|test]
+//   node -r @swc-node/register scripts/rebuild.ts reporting [--database platform|test]   (from the Kafka topics, ADR 0040)
 //
 // Without names it rebuilds every projection the service registers
 // (services/evaluation/src/infrastructure/projection/projections.ts). Progress goes to stderr.
@@ -10,6 +11,7 @@ import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { evaluationProjections } from '../services/evaluation/src/infrastructure/projection/projections';
 import { rebuildProjections, type RebuildReport } from '@vanguard/event-store';
 import { commendationProjections } from '../services/commendation/src/infrastructure/projection/projections';
+import { rebuildReporting } from '../services/reporting/src/infrastructure/projection/rebuild';
 
 /** The event-sourced services and their projection registries. */
 const REGISTRIES = {
@@ -36,7 +38,22 @@ export function progressBar(label: string, started = Date.now()): (done: number,
   };
 }
 
+/** Reporting has no event store: its projections are rebuilt from the topics it follows. */
+async function rebuildFromTopics(database: 'platform' | 'test'): Promise<RebuildReport> {
+  const infra = infraConfig();
+  const url = new URL(serviceDatabaseUrl('reporting', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  url.searchParams.set('options', '-c search_path=reporting');
+  const pool = new Pool({ connectionString: url.toString(), max: 4 });
+  try {
+    const r = await rebuildReporting(pool, { brokers: infra.kafkaBrokers, onProgress: progressBar('reporting') });
+    return { projections: ['rpt_org', 'rpt_member', 'rpt_fact'], events: r.records, ms: r.ms, caughtUpUnderLock: r.caughtUpUnderLock };
+  } finally {
+    await pool.end();
+  }
+}
+
 export async function rebuild(service: string, names: readonly string[], database: 'platform' | 'test'): Promise<RebuildReport> {
+  if (service === 'reporting') return rebuildFromTopics(database);
   if (service !== 'evaluation' && service !== 'commendation')
     throw new Error(`no projections to rebuild for "${service}"; known: ${Object.keys(REGISTRIES).join(', ')}`);
   const { projections, rebuild: run } = REGISTRIES[service];
@@ -63,7 +80,7 @@ if (require.main === module) {
   const positional = args.filter((a, i) => !a.startsWith('--') && !(dbFlag >= 0 && i === dbFlag + 1 && !args[dbFlag]!.includes('=')));
   const [service, ...names] = positional;
   if (!service) {
-    process.stderr.write('usage: rebuild.ts evaluation|commendation [projection-name …] [--database platform|test]\n');
+    process.stderr.write('usage: rebuild.ts evaluation|commendation|reporting [projection-name …] [--database platform|test]\n');
     process.exit(2);
   }
   rebuild(service, names, database)

@@ -5,6 +5,7 @@ import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@
 import { parsePeriod, type Period } from '../src/domain/period';
 import { ProjectionRunner } from '../src/infrastructure/projection/projection.runner';
 import { RPT_ORG_TABLE } from '../src/infrastructure/projection/projection-handlers';
+import { rebuildReporting } from '../src/infrastructure/projection/rebuild';
 import { SqlFiguresReadModel } from '../src/infrastructure/sql-figures.read-model';
 import {
   TOPICS,
@@ -24,6 +25,7 @@ describe('reporting projections (real Postgres and Kafka)', () => {
   let runner: ProjectionRunner;
   let publisher: TestPublisher;
   let sut: SqlFiguresReadModel;
+  let prefix: string;
   const county: TestOrg = { id: randomUUID(), parentId: null, path: [], code: '91', name: '测试旗委', level: 'county' };
   const town: TestOrg = { id: randomUUID(), parentId: county.id, path: [], code: '9101', name: '测试镇党委', level: 'township' };
   const village: TestOrg = { id: randomUUID(), parentId: town.id, path: [], code: '910101', name: '测试村党支部', level: 'village' };
@@ -36,7 +38,7 @@ describe('reporting projections (real Postgres and Kafka)', () => {
   beforeAll(async () => {
     db = await createTestSchema('reporting_projection');
     await migrateReporting(db.pool);
-    const prefix = testTopicPrefix('reporting-int');
+    prefix = testTopicPrefix('reporting-int');
     runner = new ProjectionRunner(db.pool, new ScopeService({ table: RPT_ORG_TABLE }), {
       enabled: true,
       brokers: infraConfig().kafkaBrokers,
@@ -120,5 +122,38 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     });
     const countyOrgs = (await sut.figures(county.id, year)).get('organizations')?.value;
     expect(countyOrgs).toBe(4); // county, town, village, other town — not the purged branch
+  });
+
+  it('rebuilds the projections from the topics into shadows and swaps them in, the live consumer writing on into the new tables', async () => {
+    const before = await sut.figures(county.id, year);
+    // Damage the live tables as a projection bug would: a fact no event produced, a fact lost.
+    await db.pool.query(`insert into rpt_fact select gen_random_uuid(), 'visits', 'x', 'x', $1, '2026-06-01', now(), 99, 1`, [village.id]);
+    await db.pool.query(`delete from rpt_fact where figure = 'deeds'`);
+    expect((await sut.figures(county.id, year)).get('visits')?.value).toBe(99);
+
+    const progress: [number, number][] = [];
+    const report = await rebuildReporting(db.pool, {
+      brokers: infraConfig().kafkaBrokers,
+      topicPrefix: prefix,
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+
+    expect(await sut.figures(county.id, year)).toEqual(before);
+    expect(report.records).toBeGreaterThanOrEqual(14);
+    expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
+    const indexes = await db.pool.query<{ indexname: string }>(
+      `select indexname from pg_indexes where schemaname = current_schema() and tablename = 'rpt_fact'`,
+    );
+    expect(indexes.rows.map((r) => r.indexname).sort()).toEqual(['rpt_fact_figure_day_idx', 'rpt_fact_org_idx', 'rpt_fact_pkey']);
+
+    await publisher.publish(TOPICS.assistance, deedDone(village.id, 1));
+    await waitUntil(
+      'the live consumer to count into the swapped-in table',
+      async () => (await sut.figures(town.id, year)).get('deeds')?.value === 2,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
   });
 });

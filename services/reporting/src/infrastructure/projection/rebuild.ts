@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import { MemberState, OrganizationState, type EventEnvelope } from '@vanguard/contracts';
+import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, type ReportingTables } from './projection-handlers';
+import { reportingContracts } from './source-topics';
+
+export interface ReportingRebuildOptions {
+  readonly brokers: readonly string[];
+  /** Tests' own topic prefix; none in production. */
+  readonly topicPrefix?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** How long the swap waits for the live consumer's lock before trying again (default 2 s). */
+  readonly lockTimeoutMs?: number;
+}
+
+export interface ReportingRebuildReport {
+  readonly records: number;
+  /** Records that were not a valid contract event (the live consumer dead-letters them). */
+  readonly refused: number;
+  readonly caughtUpUnderLock: number;
+  readonly ms: number;
+}
+
+type Ends = Map<string, Map<number, bigint>>;
+
+/**
+ * Rebuilds `rpt_org`, `rpt_member` and `rpt_fact` from the topics while the service runs
+ * (ADR 0024's shadow-and-swap, with Kafka as the log): shadows `<table>__rebuild` are filled by
+ * the live handlers from every source topic's beginning — the compacted state topics first (the
+ * tree and roster), then the events topics — up to the ends seen at the start; then, with the live
+ * tables locked, the records since are read into the shadows and the shadows take the live names.
+ * The live consumer is left alone: its next write waits for the lock and lands in the new table
+ * (facts by `(event, figure)` and states by version make that repeat harmless).
+ */
+export async function rebuildReporting(pool: Pool, options: ReportingRebuildOptions): Promise<ReportingRebuildReport> {
+  const started = Date.now();
+  const kafka = new Kafka({ clientId: 'reporting-rebuild', brokers: [...options.brokers], logLevel: logLevel.NOTHING });
+  const contracts = reportingContracts(options.topicPrefix);
+  const all = contracts.topics();
+  const state = new Set([OrganizationState.topic, MemberState.topic].map((t) => (options.topicPrefix ? `${options.topicPrefix}.${t}` : t)));
+  const admin = kafka.admin();
+  await admin.connect();
+  const from: Ends = new Map();
+  let records = 0;
+  let refused = 0;
+  const handlers = reportingHandlersFor(SHADOW_TABLES);
+  const apply = async (
+    topic: string,
+    batch: { key: Buffer | null; value: Buffer | null }[],
+    client: PoolClient,
+    tables: ReportingTables,
+  ) => {
+    for (const m of batch) {
+      records++;
+      if (m.value === null) {
+        // A purged row (ADR 0029): gone from the shadow too, as the live consumer deletes it.
+        const k = /^(organization|member)-([0-9a-fA-F-]{36})$/.exec(state.has(topic) ? (m.key?.toString('utf8') ?? '') : '');
+        if (k)
+          await client.query(
+            `delete from ${k[1] === 'member' ? tables.member : tables.org} where ${k[1] === 'member' ? 'member_id' : 'id'} = $1`,
+            [k[2]],
+          );
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(m.value.toString('utf8'));
+      } catch {
+        refused++;
+        continue;
+      }
+      const valid = contracts.validate(parsed);
+      if (!valid.ok) {
+        refused++;
+        continue;
+      }
+      const e: EventEnvelope = valid.envelope;
+      await handlers[e.type]?.(e, { tx: client, origin: { topic, partition: 0, offset: '0' }, attempt: 1 });
+    }
+  };
+  try {
+    await createShadows(pool);
+    const ends = await endsOf(admin, all);
+    const total = [...ends.values()].reduce((s, p) => s + [...p.values()].reduce((a, b) => a + Number(b), 0), 0);
+    let done = 0;
+    options.onProgress?.(0, total);
+    for (const topics of [all.filter((t) => state.has(t)), all.filter((t) => !state.has(t))]) {
+      await readRange(kafka, topics, from, ends, async (topic, batch) => {
+        await inTransaction(pool, (c) => apply(topic, batch, c, SHADOW_TABLES));
+        done += batch.length;
+        options.onProgress?.(Math.min(done, total), total);
+      });
+    }
+    options.onProgress?.(total, total);
+    // Under the lock: whatever arrived meanwhile, then the swap, in one transaction.
+    const before = records;
+    await inTransaction(pool, async (c) => {
+      await c.query(`set local lock_timeout = ${options.lockTimeoutMs ?? 2_000}`);
+      await c.query(`lock table ${Object.values(LIVE_TABLES).sort().join(', ')} in access exclusive mode`);
+      const now = await endsOf(admin, all);
+      await readRange(kafka, all, from, now, (topic, batch) => apply(topic, batch, c, SHADOW_TABLES));
+      await swap(c);
+    });
+    return { records, refused, caughtUpUnderLock: records - before, ms: Date.now() - started };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createShadows(pool: Pool): Promise<void> {
+  for (const [k, live] of Object.entries(LIVE_TABLES) as [keyof ReportingTables, string][]) {
+    await pool.query(`drop table if exists ${SHADOW_TABLES[k]}`);
+    await pool.query(`create table ${SHADOW_TABLES[k]} (like ${live} including all)`);
+  }
+}
+
+/** Drops each live table and gives its shadow the name, and its indexes the live indexes' names. */
+async function swap(c: PoolClient): Promise<void> {
+  const shape = (def: string) => def.replace(/INDEX \S+ ON \S+/, 'INDEX ON t');
+  for (const [k, live] of Object.entries(LIVE_TABLES) as [keyof ReportingTables, string][]) {
+    const shadow = SHADOW_TABLES[k];
+    const indexes = async (table: string) =>
+      (
+        await c.query<{ name: string; def: string }>(
+          `select indexname as name, indexdef as def from pg_indexes where schemaname = current_schema() and tablename = $1`,
+          [table],
+        )
+      ).rows;
+    const liveIndexes = await indexes(live);
+    const shadowIndexes = await indexes(shadow);
+    await c.query(`drop table ${live}`);
+    await c.query(`alter table ${shadow} rename to ${live}`);
+    for (const l of liveIndexes) {
+      const s = shadowIndexes.find((x) => shape(x.def) === shape(l.def));
+      if (s && s.name !== l.name) await c.query(`alter index ${s.name} rename to ${l.name}`);
+    }
+  }
+}
+
+async function endsOf(admin: Admin, topics: readonly string[]): Promise<Ends> {
+  const ends: Ends = new Map();
+  // Only partitions holding records: an empty (or fully compacted) one would never deliver a batch to end on.
+  for (const topic of topics)
+    ends.set(
+      topic,
+      new Map(
+        (await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+      ),
+    );
+  return ends;
+}
+
+/**
+ * Reads each partition of `topics` from `from` (the beginning when absent) up to `to`, a batch at
+ * a time, in partition order, and advances `from`. A throwaway consumer group with manual seeks,
+ * deleted afterwards, so the live group's offsets are never touched.
+ */
+async function readRange(
+  kafka: Kafka,
+  topics: readonly string[],
+  from: Ends,
+  to: Ends,
+  onBatch: (topic: string, batch: { key: Buffer | null; value: Buffer | null }[]) => Promise<void>,
+): Promise<void> {
+  const pending = new Map<string, bigint>();
+  for (const topic of topics)
+    for (const [p, end] of to.get(topic) ?? []) if ((from.get(topic)?.get(p) ?? 0n) < end) pending.set(`${topic}:${p}`, end);
+  // Partitions with nothing to read are done; a partition read to its end is deleted from `pending`.
+  for (const [k, end] of [...pending]) {
+    const [topic, p] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
+    if (from.get(topic)?.get(p) === end) pending.delete(k);
+  }
+  if (pending.size === 0) return;
+  const groupId = `reporting.rebuild-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    let finish: (e?: Error) => void = () => undefined;
+    const finished = new Promise<void>((resolve, reject) => (finish = (e) => (e ? reject(e) : resolve())));
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const key = `${batch.topic}:${batch.partition}`;
+        const end = pending.get(key);
+        if (end === undefined) return;
+        const offsets = from.get(batch.topic) ?? new Map<number, bigint>();
+        from.set(batch.topic, offsets);
+        const next = offsets.get(batch.partition) ?? 0n;
+        const take = batch.messages.filter((m) => BigInt(m.offset) >= next && BigInt(m.offset) < end);
+        try {
+          if (take.length) await onBatch(batch.topic, take);
+        } catch (e) {
+          finish(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        const last = take.at(-1);
+        if (last) offsets.set(batch.partition, BigInt(last.offset) + 1n);
+        // Compaction leaves gaps, so the last offset fetched (not the last one taken) says we are through.
+        if ((offsets.get(batch.partition) ?? 0n) >= end || BigInt(batch.lastOffset()) + 1n >= end) pending.delete(key);
+        if (pending.size === 0) finish();
+        await payload.heartbeat();
+      },
+    });
+    // Resume where the previous pass stopped (the catch-up under the lock reads only what is new).
+    for (const [k] of pending) {
+      const [topic, p] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
+      const at = from.get(topic)?.get(p);
+      if (at !== undefined) consumer.seek({ topic, partition: p, offset: at.toString() });
+    }
+    await finished;
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('begin');
+    const r = await work(c);
+    await c.query('commit');
+    return r;
+  } catch (e) {
+    await c.query('rollback');
+    throw e;
+  } finally {
+    c.release();
+  }
+}
