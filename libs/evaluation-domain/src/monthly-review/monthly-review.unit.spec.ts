@@ -178,8 +178,9 @@ describe('monthlyReviewDecider: a round opened, scored and concluded', () => {
         ),
       )
       .when(conclude(organizer))
-      .thenMatches(([e]) => {
-        if (e!.type !== 'evaluation.MonthlyReviewConcluded') throw new Error(e!.type);
+      .thenMatches(([first]) => {
+        const e = first!;
+        if (e.type !== 'evaluation.MonthlyReviewConcluded') throw new Error(e.type);
         // unit 2: (5+10)/2 on theme (30), 5/2 on the rest (70) → 0.75·300 + 0.25·700 = 400‰; unit 3: 6/10 everywhere → 600‰.
         expect(e.data.results).toEqual([
           { orgId: unit(1), scorePermille: 1000, rank: 1, scorers: 1 },
@@ -260,7 +261,7 @@ describe('a round’s findings open a findings stream with rectification deadlin
       .given([])
       .when(record(unit(2)))
       .thenMatches(([e]) =>
-        expect([e!.type, e!.data.decision.inputs[0]]).toEqual([
+        expect([e!.type, (e!.data as { decision: { inputs: unknown[] } }).decision.inputs[0]]).toEqual([
           'evaluation.MonthlyReviewFindingsRecorded',
           { streamId: `monthly-review-${ROUND}`, version: 3 },
         ]),

@@ -5,6 +5,7 @@ import { commentsFeature } from './comments.feature';
 import { countyFeature } from './county.feature';
 import { inspectionsFeature } from './inspections.feature';
 import { trainingFeature } from './training.feature';
+import { monthlyReviewsFeature } from './monthly-reviews.feature';
 import type { EvaluationFeature } from './feature';
 import { massEvaluationFeature } from './mass-evaluation.feature';
 import { relayFeature } from './relay.feature';
@@ -21,6 +22,7 @@ const factories = [
   benchmarksPioneersFeature,
   inspectionsFeature,
   trainingFeature,
+  monthlyReviewsFeature,
   countyFeature,
 ];
 

@@ -6,6 +6,7 @@ import { ReviewViewProjection } from '../reviews/review-view.projection';
 import { AssessmentViewProjection } from '../assessments/assessment-view.projection';
 import { MassRatingViewProjection } from '../mass-evaluation/mass-rating-view.projection';
 import { TrainingViewProjection } from '../training/training-view.projection';
+import { FieldWorkViewProjection } from '../field-work/field-work-view.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
 export interface Queryable {
@@ -66,5 +67,10 @@ export const evaluationProjections: ProjectionDefinition[] = [
     name: 'evaluation.training-view',
     tables: ['training_class_view', 'training_trainee_view'],
     create: (db, t) => new TrainingViewProjection(db, t),
+  },
+  {
+    name: 'evaluation.field-work-view',
+    tables: ['monthly_review_result_view', 'window_unit_view'],
+    create: (db, t) => new FieldWorkViewProjection(db, t),
   },
 ];

@@ -1,0 +1,89 @@
+import {
+  monthlyReviewDecider,
+  monthlyReviewStream,
+  zoneDecider,
+  type CampaignEvent,
+  type MonthlyReviewState,
+  type OrgPath,
+  type ZoneState,
+} from '@vanguard/evaluation-domain';
+import { DomainError, type Decider } from '@vanguard/kernel';
+import type { OrgTreePort } from '../../ports/org-tree.port';
+import type { StreamsPort } from '../../ports/streams.port';
+import { campaignStream, CampaignNotFoundError } from '../campaign-access';
+import type { CommandContext } from '../command-context';
+import { readPathOrFail } from '../pledge-access';
+
+export class ZoneNotFoundError extends DomainError {
+  constructor(zoneId: string) {
+    super('ZONE.NOT_FOUND', 'not_found', `片区不存在 / no zone ${zoneId}`);
+  }
+}
+
+export class MonthlyReviewNotFoundError extends DomainError {
+  constructor(roundId: string) {
+    super('MONTHLY_REVIEW.NOT_FOUND', 'not_found', `观摩点评不存在 / no monthly review ${roundId}`);
+  }
+}
+
+export const zoneStream = (zoneId: string) => `zone-${zoneId}`;
+export { monthlyReviewStream };
+
+/** What a round needs from its campaign: its root and each cycle's dates and theme (the campaign's own state keeps no themes). */
+export interface CampaignCycles {
+  readonly orgId: string | null;
+  readonly cycles: readonly { readonly cycleId: string; readonly startsOn: string; readonly endsOn: string; readonly theme: string }[];
+}
+
+export const campaignCyclesFold: Decider<never, CampaignCycles, CampaignEvent> = {
+  initialState: () => ({ orgId: null, cycles: [] }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'evaluation.CampaignLaunched':
+        return { ...state, orgId: event.data.orgId };
+      case 'evaluation.CyclePlanned': {
+        const { cycleId, startsOn, endsOn, themes } = event.data;
+        return { ...state, cycles: [...state.cycles, { cycleId, startsOn, endsOn, theme: themes.default }] };
+      }
+      default:
+        return state;
+    }
+  },
+  decide: () => [],
+};
+
+/** The campaign's root and its path: where "an organizer above" is judged. */
+export async function campaignRoot(
+  streams: StreamsPort,
+  tree: OrgTreePort,
+  campaignId: string,
+): Promise<{ campaign: CampaignCycles & { orgId: string }; version: number; rootPath: OrgPath }> {
+  const { state, version } = await streams.load(campaignStream(campaignId), campaignCyclesFold);
+  if (!state.orgId) throw new CampaignNotFoundError(campaignId);
+  return { campaign: { ...state, orgId: state.orgId }, version, rootPath: await readPathOrFail(tree, state.orgId) };
+}
+
+type Zone = NonNullable<ZoneState['zone']>;
+
+/** A zone the caller holds the campaign's root of, or leads; any other answers like one that does not exist. */
+export async function loadZoneVisible(streams: StreamsPort, tree: OrgTreePort, ctx: CommandContext, zoneId: string) {
+  const { state, version } = await streams.load(zoneStream(zoneId), zoneDecider);
+  const zone: Zone | null = state.zone;
+  if (!zone) throw new ZoneNotFoundError(zoneId);
+  const root = await campaignRoot(streams, tree, zone.campaignId);
+  if (zone.leader !== ctx.caller.sub && !tree.isWithin(ctx.caller.orgId, root.campaign.orgId)) throw new ZoneNotFoundError(zoneId);
+  return { zone, version, root };
+}
+
+type Round = NonNullable<MonthlyReviewState['round']>;
+
+/** A round of a zone the caller may see (its leader, or the campaign's root or above). */
+export async function loadRoundVisible(streams: StreamsPort, tree: OrgTreePort, ctx: CommandContext, roundId: string) {
+  const { state, version } = await streams.load(monthlyReviewStream(roundId), monthlyReviewDecider);
+  const round: Round | null = state.round;
+  if (!round) throw new MonthlyReviewNotFoundError(roundId);
+  const root = await campaignRoot(streams, tree, round.campaignId);
+  if (round.leader !== ctx.caller.sub && !tree.isWithin(ctx.caller.orgId, root.campaign.orgId))
+    throw new MonthlyReviewNotFoundError(roundId);
+  return { state, version, round, rootPath: root.rootPath };
+}

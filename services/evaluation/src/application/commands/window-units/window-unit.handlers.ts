@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { windowUnitDecider, windowUnitStream, type ServiceRecord, type WindowUnitState } from '@vanguard/evaluation-domain';
+import { DomainError } from '@vanguard/kernel';
+import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { decidedBy, OutOfScopeError, streamContext, type CommandContext } from '../command-context';
+import { readPathOrFail } from '../pledge-access';
+
+export class WindowUnitNotFoundError extends DomainError {
+  constructor(orgId: string) {
+    super('WINDOW_UNIT.NOT_FOUND', 'not_found', `不是已公开承诺的窗口单位 / no window unit ${orgId}`);
+  }
+}
+
+export interface WindowCommitmentsInput {
+  readonly serviceName: string;
+  readonly duties: string;
+  readonly process: string;
+  readonly discipline: string;
+  readonly servicePhone: string;
+  readonly reason: string;
+}
+
+/** The public page: what the unit published and the services counted, by month and kind — nothing about a person. */
+export interface WindowUnitPage {
+  readonly orgId: string;
+  readonly serviceName: string;
+  readonly duties: string;
+  readonly process: string;
+  readonly discipline: string;
+  readonly servicePhone: string;
+  readonly publishedOn: string;
+  readonly services: { month: string; kind: string; count: number }[];
+}
+
+/** 窗口单位: publish the commitments, count services from the unit's records, read the public page. */
+@Injectable()
+export class WindowUnitHandlers {
+  constructor(
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  async publish(orgId: string, input: WindowCommitmentsInput, ctx: CommandContext): Promise<{ version: number }> {
+    const by = decidedBy(ctx);
+    if (!this.tree.isWithin(ctx.caller.orgId, orgId)) throw new OutOfScopeError();
+    const orgPath = await readPathOrFail(this.tree, orgId);
+    const stream = windowUnitStream(orgId);
+    const { state, version } = await this.streams.load(stream, windowUnitDecider);
+    const events = windowUnitDecider.decide(
+      { type: 'PublishWindowCommitments', data: { orgId, ...input, publishedOn: this.clock.today(), orgPath, decidedBy: by } },
+      state,
+    );
+    return { version: await this.streams.append(stream, events, version, streamContext(ctx, orgId)) };
+  }
+
+  /** A batch of the unit's records, counted once per batch id; a resent batch answers 409 WINDOW_UNIT.BATCH_COUNTED. */
+  async count(
+    orgId: string,
+    input: { batchId: string; source: 'import' | 'county'; records: readonly ServiceRecord[] },
+    ctx: CommandContext,
+  ): Promise<{ counted: number; version: number }> {
+    const by = decidedBy(ctx);
+    if (!this.tree.isWithin(ctx.caller.orgId, orgId)) throw new OutOfScopeError();
+    const orgPath = await readPathOrFail(this.tree, orgId);
+    const stream = windowUnitStream(orgId);
+    const { state, version } = await this.streams.load(stream, windowUnitDecider);
+    const events = windowUnitDecider.decide(
+      { type: 'CountWindowServices', data: { orgId, ...input, countedOn: this.clock.today(), orgPath, decidedBy: by } },
+      state,
+    );
+    const next = await this.streams.append(stream, events, version, streamContext(ctx, orgId));
+    const counted = events[0]!.type === 'evaluation.WindowServicesCounted' ? events[0]!.data.records : 0;
+    return { counted, version: next };
+  }
+
+  async page(orgId: string): Promise<WindowUnitPage> {
+    const { state } = await this.streams.load<never, WindowUnitState, never>(windowUnitStream(orgId), windowUnitDecider as never);
+    const c = state.commitments;
+    if (!c) throw new WindowUnitNotFoundError(orgId);
+    const services = [...state.counts].map(([key, count]) => {
+      const [month, kind] = key.split('|') as [string, string];
+      return { month, kind, count };
+    });
+    return {
+      orgId,
+      serviceName: c.serviceName,
+      duties: c.duties,
+      process: c.process,
+      discipline: c.discipline,
+      servicePhone: c.servicePhone,
+      publishedOn: c.publishedOn,
+      services: services.sort((a, b) => (a.month + a.kind < b.month + b.kind ? -1 : 1)),
+    };
+  }
+}

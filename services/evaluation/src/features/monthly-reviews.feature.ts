@@ -1,0 +1,35 @@
+import type { Pool } from 'pg';
+import { PostgresEventStore } from '@vanguard/event-store';
+import { MonthlyReviewHandlers } from '../application/commands/monthly-reviews/monthly-review.handlers';
+import { PG_POOL } from '../infrastructure/database.module';
+import { FieldWorkViewProjection } from '../infrastructure/field-work/field-work-view.projection';
+import { SqlMonthlyReviewResults } from '../infrastructure/field-work/sql-monthly-review-results';
+import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
+import { MonthlyReviewsHttpController } from '../interface/http/monthly-reviews/monthly-reviews.http.controller';
+import { WindowUnitsHttpController } from '../interface/http/window-units/window-units.http.controller';
+import { WindowUnitsPublicHttpController } from '../interface/http/window-units/window-units-public.http.controller';
+import { WindowUnitHandlers } from '../application/commands/window-units/window-unit.handlers';
+import type { EvaluationFeatureFactory } from './feature';
+
+/** The projection's subscription; the same name as its rebuild definition in projections.ts (ADR 0035). */
+export const FIELD_WORK_PROJECTION = 'evaluation.field-work-view';
+const RUNNER = Symbol('FIELD_WORK_PROJECTION_RUNNER');
+
+/**
+ * 片区、月度观摩点评 and 窗口单位 (issue 13, ADR 0047). Needs INSPECTION_CANDIDATES (a zone's units
+ * "below an organisation") from the inspections feature; findings are comment streams, read by COMMENTS.
+ */
+export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
+  controllers: [MonthlyReviewsHttpController, WindowUnitsHttpController, WindowUnitsPublicHttpController],
+  providers: [
+    MonthlyReviewHandlers,
+    WindowUnitHandlers,
+    { provide: SqlMonthlyReviewResults, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlMonthlyReviewResults(pool) },
+    {
+      provide: RUNNER,
+      inject: [PostgresEventStore, PG_POOL],
+      useFactory: (store: PostgresEventStore, pool: Pool) =>
+        new StoreProjectionRunner(store, new FieldWorkViewProjection(pool), FIELD_WORK_PROJECTION),
+    },
+  ],
+});

@@ -1,0 +1,123 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@vanguard/auth';
+import { OutOfScopeError, type CommandContext } from '../../../application/commands/command-context';
+import { loadRoundVisible, loadZoneVisible } from '../../../application/commands/monthly-reviews/monthly-review-access';
+import { MonthlyReviewHandlers } from '../../../application/commands/monthly-reviews/monthly-review.handlers';
+import { ORG_TREE, type OrgTreePort } from '../../../application/ports/org-tree.port';
+import { STREAMS, type StreamsPort } from '../../../application/ports/streams.port';
+import { SqlMonthlyReviewResults, type MonthlyReviewResult } from '../../../infrastructure/field-work/sql-monthly-review-results';
+import { CAMPAIGN_ROLES, Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
+import {
+  ConcludeMonthlyReviewRequest,
+  DesignateZoneRequest,
+  OpenMonthlyReviewRequest,
+  RecordReviewFindingsRequest,
+  RecordScoresRequest,
+  ReviewResultsQuery,
+} from './monthly-review.dto';
+
+/**
+ * 片区 and 月度观摩点评 (ADR 0047): designate a zone, open a round on the quarter's theme, score its units in
+ * batches, conclude with the units ranked, record findings whose rectifications are the comment slice's
+ * (`POST /comments/:commentId/findings/:findingId/complete`, `GET /rectifications`), and read a unit's
+ * results of a year — the evidence a five-goods assessment weighs.
+ */
+@ApiTags('monthly-reviews')
+@ApiBearerAuth()
+@Controller()
+export class MonthlyReviewsHttpController {
+  constructor(
+    private readonly handlers: MonthlyReviewHandlers,
+    private readonly results: SqlMonthlyReviewResults,
+    @Inject(STREAMS) private readonly streams: StreamsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+  ) {}
+
+  @Post('zones')
+  @Roles(...CAMPAIGN_ROLES)
+  @ApiOperation({ summary: '划分片区 / divide the campaign’s subtree: a zone with its guiding leader and units' })
+  designate(@Ctx() ctx: CommandContext, @Body() b: DesignateZoneRequest) {
+    return this.handlers.designateZone(
+      {
+        campaignId: b.campaignId,
+        name: b.name,
+        leader: b.leader,
+        units: b.units ?? [],
+        ...(b.under ? { under: { orgId: b.under.orgId, ...(b.under.level ? { level: b.under.level } : {}) } } : {}),
+        reason: b.reason,
+      },
+      ctx,
+    );
+  }
+
+  @Get('zones/:id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '片区详情 / one zone: leader, units, the decision that designated it' })
+  async zone(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    const { zone, version } = await loadZoneVisible(this.streams, this.tree, ctx, id);
+    return { ...zone, version };
+  }
+
+  @Post('zones/:id/monthly-reviews')
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({ summary: '开始月度观摩点评 / open the zone’s round for a month, on the quarter’s theme with the rubric in force' })
+  open(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: OpenMonthlyReviewRequest) {
+    return this.handlers.open(
+      id,
+      { month: b.month, ...(b.rubricVersion ? { rubricVersion: b.rubricVersion } : {}), reason: b.reason },
+      ctx,
+    );
+  }
+
+  @Get('monthly-reviews/results')
+  @Roles(...READ_ROLES)
+  @ApiOperation({
+    summary: '观摩点评结果 / a unit’s ranks and scores of a year, each with its round stream and version (assessment evidence)',
+  })
+  async unitResults(@Ctx() ctx: CommandContext, @Query() q: ReviewResultsQuery): Promise<{ items: MonthlyReviewResult[] }> {
+    if (!this.tree.isWithin(ctx.caller.orgId, q.orgId)) throw new OutOfScopeError();
+    return { items: await this.results.ofUnit(q.orgId, q.period) };
+  }
+
+  @Get('monthly-reviews/:id')
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '观摩点评详情 / one round: theme, rubric, units, how many scored, and its result once concluded' })
+  async round(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
+    const { state, version, round } = await loadRoundVisible(this.streams, this.tree, ctx, id);
+    return { ...round, unitsScored: state.points.size, concluded: state.concluded, version };
+  }
+
+  @Post('monthly-reviews/:id/scores')
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({
+    summary: '观摩评分 / one batch of the caller’s points (the zone’s leader or an organizer above), one figure per criterion',
+  })
+  score(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: RecordScoresRequest) {
+    return this.handlers.score(id, { scores: b.scores.map(({ orgId, points }) => ({ orgId, points })), reason: b.reason }, ctx);
+  }
+
+  @Post('monthly-reviews/:id/conclude')
+  @HttpCode(200)
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({ summary: '汇总排名 / conclude: units ranked within the zone by the round’s rubric version' })
+  conclude(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ConcludeMonthlyReviewRequest) {
+    return this.handlers.conclude(id, { reason: b.reason }, ctx);
+  }
+
+  @Post('monthly-reviews/:id/findings')
+  @Roles(...PLEDGE_ROLES)
+  @ApiOperation({ summary: '记录观摩发现的问题 / findings at one unit of the round, each with a rectification and deadline' })
+  findings(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: RecordReviewFindingsRequest) {
+    return this.handlers.recordFindings(
+      id,
+      {
+        orgId: b.orgId,
+        summary: b.summary,
+        findings: b.findings.map(({ problem, rectification, deadline }) => ({ problem, rectification, deadline })),
+        reason: b.reason,
+      },
+      ctx,
+    );
+  }
+}
