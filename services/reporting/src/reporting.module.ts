@@ -6,6 +6,7 @@ import { ProjectionRunner } from './infrastructure/projection/projection.runner'
 import { RPT_ORG_TABLE } from './infrastructure/projection/projection-handlers';
 import { SqlBreakdownReadModel } from './infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel } from './infrastructure/sql-figures.read-model';
+import { LagHttpController } from './interface/http/lag.http.controller';
 import { ReportsHttpController } from './interface/http/reports.http.controller';
 import type { ReportingConfig } from './reporting.config';
 
@@ -49,7 +50,7 @@ export class ReportingModule {
           useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
         }),
       ],
-      controllers: [ReportsHttpController],
+      controllers: [ReportsHttpController, LagHttpController],
       providers: [
         // Scope answers from the projection's own organisation copy (same columns as libs/auth's org_tree).
         { provide: ScopeService, useValue: new ScopeService({ table: RPT_ORG_TABLE }) },

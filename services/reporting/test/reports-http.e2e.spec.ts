@@ -160,4 +160,18 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     const md = await http().get(`/reports/organizations/${BAIHUA.id}/summary.md?period=2026`).set(as('township.secretary')).expect(200);
     expect(md.text).toMatch(/领导点评（comments）：暂无数据/);
   });
+
+  it('reports consumer lag per source topic, and none once the projection has caught up', async () => {
+    await http().get('/lag').set(as('township.secretary')).expect(403);
+    const lag = await waitUntil(
+      'the committed offsets to reach the ends',
+      async () => {
+        const r = await http().get('/lag').set(as('province.auditor')).expect(200);
+        const topics = (r.body as { topics: { topic: string; lag: number; end: number }[] }).topics;
+        return topics.every((t) => t.lag === 0) ? topics : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(lag.find((t) => t.topic.endsWith('vanguard.evaluation.events.v1'))).toMatchObject({ lag: 0, end: 3 });
+  });
 });

@@ -27,6 +27,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private consumer: EventConsumer<PoolClient> | undefined;
   private starting: Promise<void> | undefined;
   private following: Following | undefined;
+  private kafka: Kafka | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -51,6 +52,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   private async startOnce(): Promise<void> {
     const kafka = new Kafka({ clientId: 'reporting', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.kafka = kafka;
     const contracts = reportingContracts(this.options.topicPrefix);
     const log: MessagingLogger = {
       info: () => undefined,
@@ -74,6 +76,37 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       logger: log,
     });
     await this.consumer.start();
+  }
+
+  /**
+   * Consumer lag per source topic from the broker: the group's committed offsets against each
+   * partition's end (a partition never committed counts from its start). Offsets are committed
+   * about every second, so a caught-up consumer may show a few records for a moment.
+   */
+  async lag(): Promise<{ groupId: string; topics: { topic: string; lag: number; end: number }[] }> {
+    const kafka = this.kafka ?? new Kafka({ clientId: 'reporting', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topics = reportingContracts(this.options.topicPrefix).topics();
+      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [...topics] });
+      const out = [];
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        let lag = 0;
+        let end = 0;
+        for (const p of ends) {
+          const at = Number(done.find((d) => d.partition === p.partition)?.offset ?? '-1');
+          lag += Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+          end += Number(p.high);
+        }
+        out.push({ topic, lag, end });
+      }
+      return { groupId: this.options.groupId, topics: out };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
