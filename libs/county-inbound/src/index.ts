@@ -5,3 +5,4 @@ export * from './county-inbound.consumer';
 export * from './county-topics';
 export { bearerToken, AUTHORIZATION_HEADER, type CountyPrincipal } from './gate/sender';
 export { payloadSha256, orgIdsIn } from './gate/payload';
+export * from './county-member-links';

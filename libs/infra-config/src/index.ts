@@ -22,6 +22,15 @@ export interface InfraConfig {
 /** The demo realm's callers; production names its own with `VANGUARD_API_CLIENTS`. */
 export const DEMO_API_CLIENTS = ['vanguard-console', 'county-songling', 'county-hekou'] as const;
 
+/** County systems' Keycloak clients: VANGUARD_COUNTY_CLIENTS, else the demo realm's county clients. */
+export function countyClients(env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env['VANGUARD_COUNTY_CLIENTS'] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return listed.length ? listed : DEMO_API_CLIENTS.filter((c) => c.startsWith('county-'));
+}
+
 const list = (value: string): string[] =>
   value
     .split(',')

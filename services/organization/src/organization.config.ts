@@ -1,4 +1,4 @@
-import { DEMO_API_CLIENTS, SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
 
 export interface OrganizationConfig {
   readonly port: number;
@@ -44,13 +44,4 @@ export function organizationConfig(infra: InfraConfig = infraConfig(), database:
       allowedClients: infra.apiClients,
     },
   };
-}
-
-/** County systems' Keycloak clients: VANGUARD_COUNTY_CLIENTS, else the demo realm's county clients. */
-export function countyClients(env: NodeJS.ProcessEnv = process.env): string[] {
-  const listed = (env['VANGUARD_COUNTY_CLIENTS'] ?? '')
-    .split(',')
-    .map((c) => c.trim())
-    .filter(Boolean);
-  return listed.length ? listed : DEMO_API_CLIENTS.filter((c) => c.startsWith('county-'));
 }

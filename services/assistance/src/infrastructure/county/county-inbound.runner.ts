@@ -4,13 +4,12 @@ import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OrgEventVerifier, TokenVerifier } from '@vanguard/auth';
 import { CountyDeedRecorded, CountyMemberLinked, CountyVisitLogged, publicContracts } from '@vanguard/contracts';
-import { CountyInboundConsumer, TypeOrmCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
+import { CountyInboundConsumer, TypeOrmCountyInboundStore, applyCountyMemberLink, type CountyBatchHandler } from '@vanguard/county-inbound';
 import { EventConsumer, PermanentHandlerError, TypeOrmInbox, handle, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { LogCountyVisitHandler } from '../../application/county/log-county-visit.handler';
 import { RecordCountyDeedHandler } from '../../application/county/record-county-deed.handler';
 import { TypeOrmUnitOfWork } from '../persistence/typeorm-unit-of-work';
-import { applyCountyMemberLink } from './county-member-links.projection';
 
 export const COUNTY_INBOUND_OPTIONS = Symbol('AssistanceCountyInboundOptions');
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CadreRole } from '@vanguard/contracts';
+import { linkedPlatformMembers } from '@vanguard/county-inbound';
 import type { CountyDeedOrigin, CountyFieldWorkRepository } from '../../application/county/county-field-work.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
 import type { Cadre, Deed } from '../../domain/field-work/field-work';
@@ -16,12 +17,8 @@ type CadreRow = {
 
 @Injectable()
 export class PgCountyFieldWorkRepository implements CountyFieldWorkRepository {
-  async linkedMembers(tx: Tx, countyClientId: string, countyMemberIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    const rows = await tx.query<{ county_member_id: string; member_id: string }>(
-      `select county_member_id, member_id from county_member_links where county_client_id = $1 and county_member_id = any($2::uuid[])`,
-      [countyClientId, countyMemberIds],
-    );
-    return new Map(rows.map((r) => [r.county_member_id, r.member_id]));
+  linkedMembers(tx: Tx, countyClientId: string, countyMemberIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    return linkedPlatformMembers(tx, countyClientId, countyMemberIds);
   }
 
   async deedOrigin(tx: Tx, deedId: string): Promise<{ countyClientId: string | null } | null> {
