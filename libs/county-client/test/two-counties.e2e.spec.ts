@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { COUNTY_INBOUND_TOPIC, contextTopic, deadLetterTopic } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { generatedRoster, rosterDrafts, tallyDraft, parseArgs, deedDraft, visitDraft, type CountyDraft } from '../src';
+import { generatedRoster, rosterDrafts, tallyDraft, parseArgs, deedDraft, visitDraft, progressDraft, type CountyDraft } from '../src';
 import { startServices, stopServices, type ServiceProcess } from './support/platform-processes';
 import { SimulatedCounty, tap } from './support/two-counties';
 
@@ -118,6 +118,17 @@ describe('two county systems side by side', () => {
     });
   }, 30_000);
 
+  it('pledge progress reaches evaluation’s pledge rules: progress on a pledge the platform does not hold is refused as such', async () => {
+    const [e] = await send(hekou, [
+      progressDraft(flags('--pledge', randomUUID(), '--org', village.hekou, '--items', '4', '--done', '1'), now),
+    ]);
+
+    // A county reports progress on pledges made on the platform (公开承诺 is filed and published there).
+    expect(await hekou.reply(e!.eventId)).toMatchObject({ outcome: 'refused', service: 'evaluation', code: 'PLEDGE.NOT_FOUND' });
+  }, 30_000);
+
+  // The decision travels evaluation's store relay (one leader per store: on a shared test database a
+  // relay of another suite's process may hold it), hence the longer waits.
   it('a decision in Vanguard reaches each county through follow, and only the county it concerns', async () => {
     const tally = (org: string) =>
       tallyDraft(
@@ -132,13 +143,13 @@ describe('two county systems side by side', () => {
 
     const decisionAbout = (county: SimulatedCounty, org: string) => () =>
       county.decisions.find((d) => d.orgId === org && d.type === 'evaluation.MassEvaluationTallyRecorded');
-    expect(await waitUntil('松岭旗 to see its decision', decisionAbout(songling, village.songling), { timeoutMs: 30_000 })).toMatchObject({
+    expect(await waitUntil('松岭旗 to see its decision', decisionAbout(songling, village.songling), { timeoutMs: 60_000 })).toMatchObject({
       label: '群众评议计票结果',
     });
-    await waitUntil('河口县 to see its decision', decisionAbout(hekou, village.hekou), { timeoutMs: 30_000 });
+    await waitUntil('河口县 to see its decision', decisionAbout(hekou, village.hekou), { timeoutMs: 60_000 });
     expect(decisionAbout(songling, village.hekou)()).toBeUndefined();
     expect(decisionAbout(hekou, village.songling)()).toBeUndefined();
-  }, 60_000);
+  }, 150_000);
 
   it('a message of county A about county B’s village is refused on A’s reply topic with a reason, never applied', async () => {
     const [e] = await send(songling, rosterDrafts(generatedRoster(village.hekou, 1)));
