@@ -8,15 +8,11 @@ import { decisionSchema } from './decision';
 // 窗口单位 三亮三比三评 (seed 004: window units publish their duties, processes, discipline and service
 // phone; services given are counted, never typed into a statistics form). One stream per window unit,
 // `window-unit-<orgId>` (ADR 0047). Everything here is shown on a public page, so free text carries no
-// personal number and the phone is the unit's service line, never a mobile.
+// personal number. The service phone is kept by the evaluation service beside the stream, never in an
+// event: no published event carries a phone number (published-contracts spec).
 
 const id = z.uuid();
 const publicText = (max: number) => refineBy(z.string().min(1).max(max), noPersonalNumbers);
-
-/** A unit's service line: a landline with its area code (0470-1234567) or a short hotline (12345), never a mobile. */
-export const servicePhoneSchema = z
-  .string()
-  .regex(/^(0\d{2,3}-?\d{7,8}|\d{5,6})$/, 'a landline with area code or a short hotline, not a mobile');
 
 export const windowServiceKindSchema = z.enum(['service_given', 'handled_on_behalf', 'home_service', 'online_approval']);
 
@@ -26,14 +22,13 @@ export const WindowUnitCommitmentsPublished = defineContract({
   version: 1,
   stream: 'window-unit',
   description:
-    'A window unit (窗口单位) published its service commitments — duties, process, discipline, service phone (亮职责、亮流程、亮纪律) — shown on its public page; a later publication replaces the earlier.',
+    'A window unit (窗口单位) published its service commitments — duties, process, discipline (亮职责、亮流程、亮纪律) — shown on its public page with its service phone; a later publication replaces the earlier.',
   schema: z.object({
     orgId: id,
     serviceName: publicText(200).describe('the window’s public name'),
     duties: publicText(2000),
     process: publicText(2000),
     discipline: publicText(2000),
-    servicePhone: servicePhoneSchema,
     publishedOn: daySchema,
     decision: decisionSchema.describe('who published (the unit’s secretary or a leader above), the unit’s path'),
   }),

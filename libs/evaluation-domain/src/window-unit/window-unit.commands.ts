@@ -8,7 +8,9 @@ export type WindowServiceKind = ContractData<typeof WindowServicesCounted>['coun
 /** 亮职责、亮流程、亮纪律: the unit (or a leader above) publishes what the public page shows. */
 export interface PublishWindowCommitments {
   readonly type: 'PublishWindowCommitments';
-  readonly data: Pick<Published, 'orgId' | 'serviceName' | 'duties' | 'process' | 'discipline' | 'servicePhone' | 'publishedOn'> & {
+  readonly data: Pick<Published, 'orgId' | 'serviceName' | 'duties' | 'process' | 'discipline' | 'publishedOn'> & {
+    /** The unit's service line: checked here, kept by the service beside the stream, never in an event (ADR 0047). */
+    readonly servicePhone: string;
     readonly orgPath: OrgPath;
     readonly decidedBy: DecidedBy;
     readonly reason: string;

@@ -18,7 +18,7 @@ export function publishWindowCommitments({ data }: PublishWindowCommitments, sta
   checkRule(right);
   const clean = new CommitmentsCarryNoPersonalDataRule(data);
   checkRule(clean);
-  const { orgId, serviceName, duties, process, discipline, servicePhone, publishedOn } = data;
+  const { orgId, serviceName, duties, process, discipline, publishedOn } = data;
   return [
     {
       type: 'evaluation.WindowUnitCommitmentsPublished',
@@ -28,7 +28,6 @@ export function publishWindowCommitments({ data }: PublishWindowCommitments, sta
         duties,
         process,
         discipline,
-        servicePhone,
         publishedOn,
         decision: {
           decidedBy: data.decidedBy,

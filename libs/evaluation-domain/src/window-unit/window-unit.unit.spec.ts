@@ -34,11 +34,16 @@ const spec = specificationFor(windowUnitDecider);
 const published = windowUnitDecider.decide(publish(), windowUnitDecider.initialState());
 
 describe('windowUnitDecider: commitments published on a public page', () => {
-  it('publishes duties, process, discipline and the unit’s service line', () =>
+  it('publishes duties, process and discipline, the service line checked but kept out of the event', () =>
     spec
       .given([])
       .when(publish())
-      .thenMatches(([e]) => expect(e!.data).toMatchObject({ ...commitments, orgId: UNIT })));
+      .thenMatches(([e]) => {
+        const { servicePhone: _phone, ...published } = commitments;
+        expect(e!.data).toMatchObject({ ...published, orgId: UNIT });
+        // The phone is checked but never recorded in an event: no published event carries a phone number.
+        expect(JSON.stringify(e)).not.toContain('5123456');
+      }));
   it('refuses a mobile as the service phone, and an ID-card or phone number in the text (public page, no personal data)', () => {
     spec
       .given([])

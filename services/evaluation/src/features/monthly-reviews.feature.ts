@@ -9,6 +9,8 @@ import { MonthlyReviewsHttpController } from '../interface/http/monthly-reviews/
 import { WindowUnitsHttpController } from '../interface/http/window-units/window-units.http.controller';
 import { WindowUnitsPublicHttpController } from '../interface/http/window-units/window-units-public.http.controller';
 import { WindowUnitHandlers } from '../application/commands/window-units/window-unit.handlers';
+import { WINDOW_UNIT_CONTACTS } from '../application/ports/window-unit-contacts.port';
+import { SqlWindowUnitContacts } from '../infrastructure/field-work/sql-window-unit-contacts';
 import type { EvaluationFeatureFactory } from './feature';
 
 /** The projection's subscription; the same name as its rebuild definition in projections.ts (ADR 0035). */
@@ -24,6 +26,7 @@ export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
   providers: [
     MonthlyReviewHandlers,
     WindowUnitHandlers,
+    { provide: WINDOW_UNIT_CONTACTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlWindowUnitContacts(pool) },
     { provide: SqlMonthlyReviewResults, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlMonthlyReviewResults(pool) },
     {
       provide: RUNNER,

@@ -18,7 +18,7 @@ export class CommentViewInspection1764780000000 implements MigrationInterface {
   }
 }
 
-import { MonthlyReviewViews1764780000002, WindowUnitView1764780000003 } from './monthly-review.migrations';
+import { MonthlyReviewViews1764780000002, WindowUnitContact1764780000004, WindowUnitView1764780000003 } from './monthly-review.migrations';
 import { TrainingViews1764780000001 } from './training.migrations';
 
 /** The campaign field-work slices' read side (inspections, training, monthly reviews, window units); timestamps from 1764780000000 up, oldest first. */
@@ -27,4 +27,5 @@ export const inspectionsMigrations: (new () => MigrationInterface)[] = [
   TrainingViews1764780000001,
   MonthlyReviewViews1764780000002,
   WindowUnitView1764780000003,
+  WindowUnitContact1764780000004,
 ];

@@ -56,3 +56,24 @@ export class WindowUnitView1764780000003 implements MigrationInterface {
     await q.query(`drop table if exists window_unit_view`);
   }
 }
+
+/**
+ * A window unit's service phone (ADR 0047): kept here, not in its events, because no published event
+ * carries a phone number; the public page joins it to the folded stream.
+ */
+export class WindowUnitContact1764780000004 implements MigrationInterface {
+  readonly name = 'WindowUnitContact1764780000004';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists window_unit_contact (
+        org_id uuid primary key,
+        service_phone text not null,
+        updated_at timestamptz not null
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop table if exists window_unit_contact`);
+  }
+}

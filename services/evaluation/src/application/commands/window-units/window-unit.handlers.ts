@@ -4,6 +4,7 @@ import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { WINDOW_UNIT_CONTACTS, type WindowUnitContactsPort } from '../../ports/window-unit-contacts.port';
 import { decidedBy, OutOfScopeError, streamContext, type CommandContext } from '../command-context';
 import { readPathOrFail } from '../pledge-access';
 
@@ -41,6 +42,7 @@ export class WindowUnitHandlers {
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(WINDOW_UNIT_CONTACTS) private readonly contacts: WindowUnitContactsPort,
   ) {}
 
   async publish(orgId: string, input: WindowCommitmentsInput, ctx: CommandContext): Promise<{ version: number }> {
@@ -53,6 +55,8 @@ export class WindowUnitHandlers {
       { type: 'PublishWindowCommitments', data: { orgId, ...input, publishedOn: this.clock.today(), orgPath, decidedBy: by } },
       state,
     );
+    // The decider has checked the phone; it is kept beside the stream, never in the event.
+    await this.contacts.save(orgId, input.servicePhone);
     return { version: await this.streams.append(stream, events, version, streamContext(ctx, orgId)) };
   }
 
@@ -90,7 +94,7 @@ export class WindowUnitHandlers {
       duties: c.duties,
       process: c.process,
       discipline: c.discipline,
-      servicePhone: c.servicePhone,
+      servicePhone: (await this.contacts.phoneOf(orgId)) ?? '',
       publishedOn: c.publishedOn,
       services: services.sort((a, b) => (a.month + a.kind < b.month + b.kind ? -1 : 1)),
     };

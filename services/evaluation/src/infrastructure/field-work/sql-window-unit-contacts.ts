@@ -1,0 +1,21 @@
+import type { Pool } from 'pg';
+import type { WindowUnitContactsPort } from '../../application/ports/window-unit-contacts.port';
+
+export class SqlWindowUnitContacts implements WindowUnitContactsPort {
+  constructor(private readonly pool: Pool) {}
+
+  async save(orgId: string, servicePhone: string): Promise<void> {
+    await this.pool.query(
+      `insert into window_unit_contact (org_id, service_phone, updated_at) values ($1, $2, now())
+       on conflict (org_id) do update set service_phone = excluded.service_phone, updated_at = excluded.updated_at`,
+      [orgId, servicePhone],
+    );
+  }
+
+  async phoneOf(orgId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ service_phone: string }>(`select service_phone from window_unit_contact where org_id = $1`, [
+      orgId,
+    ]);
+    return rows[0]?.service_phone ?? null;
+  }
+}
