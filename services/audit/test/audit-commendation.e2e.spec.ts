@@ -5,7 +5,7 @@ import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { PgInbox } from '@vanguard/messaging';
 import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
-import { tokenFor } from '@vanguard/testing';
+import { tokenFor, waitUntil } from '@vanguard/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- decisions are made through the services' own commands, in-process, as their e2e suites make them
 import { clockOn, createEvaluationTestApp } from '../../evaluation/test/support/evaluation-test-app';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
@@ -17,6 +17,7 @@ import { eligibilityFactHandlers } from '../../commendation/src/infrastructure/e
 import { createAuditTestApp } from './support/audit-test-app';
 
 const COUNTY = demoOrgId('910425');
+const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const BAIHUA = demoOrgId('910425101');
 const HONGSHI = demoOrgId('910425101201');
 
@@ -43,6 +44,7 @@ describe('audit of commendation decisions (e2e)', () => {
   let refusedNomination: string;
   let beforeEndorsement: string;
   let noticeStart: string;
+  let noticeEndsOn: string;
 
   beforeAll(async () => {
     evaluation = await createEvaluationTestApp(clockOn('2011-05-10'));
@@ -125,8 +127,19 @@ describe('audit of commendation decisions (e2e)', () => {
         .expect(200);
     await endorse('township.organizer');
     await endorse('county.organizer');
+    // The notice lists the board's shortlist, a projection that follows the stream: wait for it.
+    await waitUntil(
+      'the nomination shortlisted on the board',
+      async () =>
+        (
+          await commendationDb.query(`select 1 from nomination_view where nomination_id = $1 and status = 'shortlisted'`, [
+            nomination.slice('nomination-'.length),
+          ])
+        ).rowCount === 1,
+    );
     clock.day = '2011-06-01';
-    await cm().post(`/programmes/${programmeId}/notice`).set(as('county.organizer')).send({}).expect(200);
+    noticeEndsOn = (await cm().post(`/programmes/${programmeId}/notice`).set(as('county.organizer')).send({}).expect(200)).body
+      .endsOn as string;
     const published = await auditHttp().get(`/streams/public-notice-${programmeId}/timeline`).set(as('province.auditor')).expect(200);
     noticeStart = (published.body.events as { type: string; recordedAt: string }[]).find(
       (e) => e.type === 'commendation.PublicNoticePublished',
@@ -170,7 +183,7 @@ describe('audit of commendation decisions (e2e)', () => {
     const original = rows[0]!.canonical;
     const forged = original.replace('"grade":"excellent"', '"grade":"qualified"');
     expect(forged).not.toBe(original);
-    await rewrite(stream, forged);
+    await rewrite('evaluation', stream, 'evaluation.ReviewApproved', forged);
     try {
       const version = await checkVersion(nomination);
       const res = await auditHttp().get(`/streams/${nomination}/decisions/${version}/explain`).set(as('province.auditor')).expect(200);
@@ -183,7 +196,84 @@ describe('audit of commendation decisions (e2e)', () => {
         ]),
       );
     } finally {
-      await rewrite(stream, original);
+      await rewrite('evaluation', stream, 'evaluation.ReviewApproved', original);
+    }
+  });
+
+  it('explains the commendation decided, its revocation and every decision before them with the decider the service decides with; a rewritten allocation is named', async () => {
+    const cm = () => request(commendation.getHttpServer());
+    const id = nomination.slice('nomination-'.length);
+    clock.day = dayAfter(noticeEndsOn);
+    await cm().post(`/nominations/${id}/decide`).set(as('county.organizer')).send({ documentNumber: '松组发〔2011〕12号' }).expect(200);
+    await cm().post(`/nominations/${id}/revoke`).set(as('county.organizer')).send({ reason: '事迹失实' }).expect(200);
+    type Explained = {
+      reproduced: boolean;
+      refusal: string | null;
+      streamsRead: string[];
+      assumed: string[];
+      replayed: { data: unknown }[];
+    };
+    const explain = async (stream: string, type: string): Promise<Explained> => {
+      const version = (await versionsOf(stream))[type]!;
+      const res = await auditHttp().get(`/streams/${stream}/decisions/${version}/explain`).set(as('province.auditor')).expect(200);
+      return res.body as Explained;
+    };
+    const places = `places-${programmeId}.${BAIHUA}`;
+    const decisions: [string, string][] = [
+      [nomination, 'commendation.NominationSubmitted'],
+      [nomination, 'commendation.NominationEndorsed'],
+      [nomination, 'commendation.CommendationDecided'],
+      [nomination, 'commendation.CommendationRevoked'],
+      [`award-programme-${programmeId}`, 'commendation.AwardProgrammeLaunched'],
+      [`award-programme-${programmeId}`, 'commendation.QuotaAllocated'],
+      [`public-notice-${programmeId}`, 'commendation.PublicNoticePublished'],
+      [places, 'commendation.PlaceGranted'],
+    ];
+    for (const [stream, type] of decisions)
+      expect([type, await explain(stream, type)]).toEqual([type, expect.objectContaining({ type, reproduced: true, differences: [] })]);
+    const decided = await explain(nomination, 'commendation.CommendationDecided');
+    expect(decided.streamsRead).toEqual([`public-notice-${programmeId}@1`]);
+    expect(decided.assumed).toEqual([expect.stringContaining('openObjections')]);
+    expect(decided.replayed[0]!.data).toMatchObject({ documentNumber: '松组发〔2011〕12号', decidedOn: clock.day });
+
+    // The allocation the places were counted against, rewritten as the database owner from 2 places to 0.
+    const programme = `award-programme-${programmeId}`;
+    const { rows } = await owner.query<{ canonical: string }>(
+      `select canonical from commendation.events where stream_id = $1 and type = 'commendation.QuotaAllocated'`,
+      [programme],
+    );
+    const original = rows[0]!.canonical;
+    const forged = original.replace('"places":2', '"places":0');
+    expect(forged).not.toBe(original);
+    await rewrite('commendation', programme, 'commendation.QuotaAllocated', forged);
+    try {
+      const granted = await explain(places, 'commendation.PlaceGranted');
+      expect(granted).toMatchObject({ reproduced: false, refusal: 'NOMINATION.OVER_QUOTA' });
+      const endorsed = await explain(nomination, 'commendation.NominationEndorsed');
+      expect(endorsed).toMatchObject({ reproduced: false, refusal: 'NOMINATION.OVER_QUOTA' });
+      const allocated = await explain(programme, 'commendation.QuotaAllocated');
+      expect(allocated.reproduced).toBe(true); // the allocation itself replays: the rewrite shows in what read it
+    } finally {
+      await rewrite('commendation', programme, 'commendation.QuotaAllocated', original);
+    }
+    expect((await explain(places, 'commendation.PlaceGranted')).reproduced).toBe(true);
+
+    // The decision's own record rewritten: the summary it commended no longer the one the nomination held.
+    const recorded = await owner.query<{ canonical: string }>(
+      `select canonical from commendation.events where stream_id = $1 and type = 'commendation.CommendationDecided'`,
+      [nomination],
+    );
+    const decidedText = recorded.rows[0]!.canonical;
+    await rewrite('commendation', nomination, 'commendation.CommendationDecided', decidedText.replace('甲带头修路', '甲带头修桥'));
+    try {
+      const forgedDecision = await explain(nomination, 'commendation.CommendationDecided');
+      expect(forgedDecision).toMatchObject({
+        reproduced: false,
+        refusal: null,
+        differences: [{ path: '[0].data.deedsSummary', before: '甲带头修桥', after: '甲带头修路' }],
+      });
+    } finally {
+      await rewrite('commendation', nomination, 'commendation.CommendationDecided', decidedText);
     }
   });
 
@@ -226,6 +316,14 @@ describe('audit of commendation decisions (e2e)', () => {
     );
   });
 
+  /** The version of the first event of each type in the stream. */
+  async function versionsOf(stream: string): Promise<Record<string, number>> {
+    const t = await auditHttp().get(`/streams/${stream}/timeline`).set(as('province.auditor')).expect(200);
+    const versions: Record<string, number> = {};
+    for (const e of t.body.events as { type: string; streamVersion: number }[]) versions[e.type] ??= e.streamVersion;
+    return versions;
+  }
+
   async function checkVersion(stream: string): Promise<number> {
     const t = await auditHttp().get(`/streams/${stream}/timeline`).set(as('province.auditor')).expect(200);
     return (t.body.events as { type: string; streamVersion: number }[]).find((e) => e.type === 'commendation.EligibilityChecked')!
@@ -246,15 +344,12 @@ describe('audit of commendation decisions (e2e)', () => {
   }
 
   /** As the database owner, past the append-only trigger. */
-  async function rewrite(streamId: string, canonical: string): Promise<void> {
+  async function rewrite(schema: string, streamId: string, type: string, canonical: string): Promise<void> {
     const c = await owner.connect();
     try {
       await c.query('begin');
       await c.query('set local session_replication_role = replica');
-      await c.query(`update evaluation.events set canonical = $2 where stream_id = $1 and type = 'evaluation.ReviewApproved'`, [
-        streamId,
-        canonical,
-      ]);
+      await c.query(`update ${schema}.events set canonical = $2 where stream_id = $1 and type = $3`, [streamId, canonical, type]);
       await c.query('commit');
     } finally {
       c.release();

@@ -1,8 +1,12 @@
 import type { RecordedEvent } from '@vanguard/event-store';
+import { DomainError } from '@vanguard/kernel';
 import {
   ALL_POLICIES_PASSED,
+  COMMENDATION_DECISION_REPLAYERS,
+  commendationStreamsRead,
   isKnownPolicy,
   programmeDecider,
+  replayCommendationDecision,
   replayEligibility,
   type AssessmentFact,
   type EligibilityFacts,
@@ -26,8 +30,58 @@ interface RecordedCheck {
   decision: { inputs: StreamRead[]; rule: { id: string; version: number } };
 }
 
-/** Commendation decisions this service can replay; the others are shown by timeline and as-of. */
-export const COMMENDATION_REPLAYERS: ReadonlySet<string> = new Set(['commendation.EligibilityChecked']);
+/** Commendation decisions this service can replay: the eligibility check, and every decision the domain's table replays. */
+export const COMMENDATION_REPLAYERS: ReadonlySet<string> = new Set([
+  'commendation.EligibilityChecked',
+  ...Object.keys(COMMENDATION_DECISION_REPLAYERS),
+]);
+
+/**
+ * Replays any other commendation decision with the domain's own replayer (the code the service
+ * decides with): the decision's stream up to its version, each commendation stream it read
+ * (programme, places, notice, objection, nomination) read from the store at the version it
+ * recorded, and — for a submission or an amendment — the eligibility facts folded from
+ * evaluation's store at the versions its check recorded. What the decision did not record
+ * (organisation levels and paths, the objections found closed) the replay names as `assumed`.
+ */
+export async function explainCommendationDecision(reader: AuditReader, events: readonly RecordedEvent[], version: number) {
+  const stream = events.map((e) => ({ type: e.type, data: e.data }));
+  const at = version - 1;
+  const reads = new Map<string, { type: string; data: unknown }[]>();
+  for (const input of commendationStreamsRead(stream, at)) {
+    const read = await reader.stores.commendation.readStream(input.streamId, { maxCount: input.version });
+    reads.set(
+      `${input.streamId}@${input.version}`,
+      read.map((e) => ({ type: e.type, data: e.data })),
+    );
+  }
+  // A submission or amendment ran its eligibility check in the same command: the facts that check read.
+  const check = stream[at - 1]?.type === 'commendation.EligibilityChecked' ? (stream[at - 1]!.data as RecordedCheck) : null;
+  const eligibility = check ? await factsFromInputs(reader, check.decision.inputs) : null;
+  let replay;
+  try {
+    replay = replayCommendationDecision(stream, at, {
+      read: (input) => reads.get(`${input.streamId}@${input.version}`) ?? [],
+      ...(eligibility ? { eligibility: eligibility.facts } : {}),
+    });
+  } catch (e) {
+    if (e instanceof DomainError) throw AuditRefusal.notReplayable(e.code, e.message);
+    throw e;
+  }
+  const recorded = redact(replay.recorded);
+  const replayed = redact(replay.replayed);
+  return {
+    ruleVersionsRun: replay.ruleVersions,
+    streamsRead: [...reads.keys()],
+    missingInputs: eligibility?.missingInputs ?? [],
+    assumed: replay.assumed,
+    reproduced: replay.matches,
+    refusal: replay.refusal,
+    differences: replay.matches ? [] : diffFields(recorded, replayed),
+    recorded,
+    replayed,
+  };
+}
 
 /**
  * Replays a recorded eligibility check (ADR 0036/0037) the way its domain says an auditor must

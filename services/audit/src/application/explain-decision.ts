@@ -3,7 +3,7 @@ import { DomainError } from '@vanguard/kernel';
 import { DECISION_REPLAYERS, massEvaluationDecider, replayDecision, type ReplayFacts } from '@vanguard/evaluation-domain';
 import type { AuditReader } from './audit-reader';
 import { AuditRefusal } from './audit-refusal';
-import { COMMENDATION_REPLAYERS, explainEligibilityCheck } from './explain-commendation';
+import { COMMENDATION_REPLAYERS, explainCommendationDecision, explainEligibilityCheck } from './explain-commendation';
 import { diffFields } from './field-diff';
 import { redact } from './redaction';
 
@@ -23,7 +23,10 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
   const decision = (event.data as DecisionData | null)?.decision;
   if (!decision) throw AuditRefusal.notReplayable('AUDIT.NOT_A_DECISION', `${event.type} 不是决定 / ${event.type} records no decision`);
   if (kind.context === 'commendation' && COMMENDATION_REPLAYERS.has(event.type)) {
-    const replay = await explainEligibilityCheck(reader, event);
+    const replay =
+      event.type === 'commendation.EligibilityChecked'
+        ? await explainEligibilityCheck(reader, event)
+        : await explainCommendationDecision(reader, events, version);
     return { ...header(streamId, version, event, decision), ...replay };
   }
   if (kind.context !== 'evaluation' || !DECISION_REPLAYERS[event.type])

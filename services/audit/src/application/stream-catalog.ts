@@ -8,7 +8,7 @@ import {
   pledgeDecider,
   reviewDecider,
 } from '@vanguard/evaluation-domain';
-import { nominationDecider, noticeDecider, objectionDecider, programmeDecider } from '@vanguard/commendation-domain';
+import { nominationDecider, noticeDecider, objectionDecider, placesDecider, programmeDecider } from '@vanguard/commendation-domain';
 import type { Fold } from '@vanguard/event-store';
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
@@ -40,6 +40,7 @@ export const STREAM_KINDS: readonly StreamKind[] = [
   kind('commendation', 'nomination-', nominationDecider),
   kind('commendation', 'public-notice-', noticeDecider),
   kind('commendation', 'objection-', objectionDecider),
+  kind('commendation', 'places-', placesDecider),
 ].sort((a, b) => b.prefix.length - a.prefix.length);
 
 const STREAM_ID = /^[a-z][a-z-]*-[A-Za-z0-9][A-Za-z0-9_.:@-]{0,190}$/;
