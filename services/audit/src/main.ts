@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { createHttpApp } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
-import { witnessKeyProblems } from '@vanguard/transparency-log';
+import { logKeyProblems, witnessKeyProblems } from '@vanguard/transparency-log';
 import { auditConfig } from './audit.config';
 import { AuditModule } from './audit.module';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('audit', [witnessKeyProblems]);
+  // The log key signs every checkpoint and bundle: the development one is public in the source.
+  await refuseUnsafeProductionStart('audit', [logKeyProblems, witnessKeyProblems]);
   const config = auditConfig();
   const app = await createHttpApp(AuditModule.register(config), {
     title: 'Vanguard · 审计 audit service',
