@@ -53,9 +53,17 @@ describe('two county systems side by side', () => {
     village.hekou = await createOrg(provinceOrganizer, hekouTownship, `${townshipCode}${digits()}`, 'village', 'branch');
     // Every owning service learns the tree from organization's state topic before it can scope a county message.
     for (const id of Object.values(village)) {
+      // Evaluation keeps two copies: the scope tree (organization's events) and the roster its deciders read (state topics).
       await waitUntil('evaluation to know the village', known('select 1 from evaluation.org_tree where id = $1', [id]), {
         timeoutMs: 30_000,
       });
+      await waitUntil(
+        'evaluation’s roster to hold the village',
+        known('select 1 from evaluation.roster_organizations where id = $1', [id]),
+        {
+          timeoutMs: 30_000,
+        },
+      );
       await waitUntil('assistance to know the village', known('select 1 from assistance.roster_organizations where id = $1', [id]), {
         timeoutMs: 30_000,
       });
