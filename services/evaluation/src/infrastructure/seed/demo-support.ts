@@ -13,7 +13,7 @@ export const VILLAGE = demoOrgId('910425101201');
  * Demo ids in their own range, so a second run finds what it made and adds nothing. Each
  * slice's seed takes its own block: the campaign 1…9,999; comments from 10,000,000; mass
  * evaluation from 20,000,000; reviews 30,000,000; assessments 40,000,000; benchmarks and
- * pioneers 50,000,000; inspections 60,000,000; training 70,000,000.
+ * pioneers 50,000,000; inspections 60,000,000; training 70,000,000; zones, reviews and window units 80,000,000.
  */
 export const demoId = (n: number) => `00000000-0000-4000-8000-e${String(n).padStart(11, '0')}`;
 

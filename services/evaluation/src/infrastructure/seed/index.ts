@@ -9,6 +9,7 @@ import { seedDemoBenchmarksPioneers } from './demo-benchmarks-pioneers.seed';
 import { seedDemoComments } from './demo-comments.seed';
 import { seedDemoInspections } from './demo-inspections.seed';
 import { seedDemoTraining } from './demo-training.seed';
+import { seedDemoFieldWork } from './demo-field-work.seed';
 import { seedDemoMassEvaluation } from './demo-mass-evaluation.seed';
 import { seedDemoReviews } from './demo-reviews.seed';
 import type { DemoSeedReport } from './demo-support';
@@ -21,6 +22,7 @@ const slices = [
   seedDemoBenchmarksPioneers,
   seedDemoInspections,
   seedDemoTraining,
+  seedDemoFieldWork,
 ];
 
 /** The demo county's running campaign, then each slice's demo data on top of it; idempotent. */
