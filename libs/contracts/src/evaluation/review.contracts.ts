@@ -39,8 +39,27 @@ export const PeerBallotsTallied = defineContract({
   version: 1,
   stream: 'review',
   description:
-    'The branch counted the peer ballots on the member (who voted how is not recorded). `activeMembers`: the branch’s active members per the roster when counted, which bounds the ballots (absent on tallies recorded before the bound).',
-  schema: z.object({ memberId: id, year: z.int(), tally: gradeTallySchema, activeMembers: z.int().min(0).optional() }),
+    'The branch counted the peer ballots on the member (who voted how is not recorded). `activeMembers`: the branch’s active members per the roster when counted, which bounds the ballots (absent on tallies recorded before the bound). ' +
+    'A count relayed by a county system (county.DemocraticReviewTallied) also carries `heldOn` and a `decision` naming who sent it; ' +
+    'until the branch concludes, a later county count replaces the one in force and says so in `replaces` (consumers keep the last tally of the stream).',
+  schema: z.object({
+    memberId: id,
+    year: z.int(),
+    tally: gradeTallySchema,
+    activeMembers: z.int().min(0).optional(),
+    heldOn: daySchema
+      .optional()
+      .describe('the day the ballots were counted, as a county system reports it; absent on the platform’s own count'),
+    replaces: z
+      .object({ version: z.int().min(1), heldOn: daySchema.optional(), tally: gradeTallySchema })
+      .optional()
+      .describe('the tally this one replaces: its stream version, day and count (a county recount before the conclusion)'),
+    decision: decisionSchema
+      .optional()
+      .describe(
+        'on a county’s count: who sent it (the county’s service account, role county_system, the branch), the review read, the rules run',
+      ),
+  }),
 });
 
 export const ReviewConcluded = defineContract({

@@ -13,7 +13,9 @@ import type { MassTallyEvent } from '../mass-tally/mass-tally.events';
 import { isPathInput, type OrgPath } from '../org-path';
 import { pioneerDecider } from '../pioneer/pioneer.decide';
 import { pledgeDecider } from '../pledge/pledge.decide';
+import type { TallyPeerBallots } from '../review/review.commands';
 import { reviewDecider } from '../review/review.decide';
+import type { ReviewEvent } from '../review/review.events';
 import type { RuleVersionChoice } from '../rule-versions';
 
 /** What a replayer rebuilds a command from: the recorded event and what its decision recorded. */
@@ -164,6 +166,24 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
         data: { ...counted, decidedBy: decision.decidedBy, orgPath: path, memberInOrg: data.subject.kind === 'member' ? true : null },
       };
     },
+  }),
+  // A county's count of the peer ballots (the platform's own count records no decision and is not replayed).
+  'evaluation.PeerBallotsTallied': replayer({
+    decider: reviewDecider,
+    readsOwnStream: true,
+    checksPath: true,
+    command: (data: Data<ReviewEvent, 'evaluation.PeerBallotsTallied'>, { decision, path }): TallyPeerBallots => ({
+      type: 'TallyPeerBallots',
+      data: {
+        memberId: data.memberId,
+        year: data.year,
+        tally: data.tally,
+        activeMembers: data.activeMembers ?? 0,
+        decidedBy: decision.decidedBy,
+        memberOrgPath: path,
+        ...(data.heldOn ? { heldOn: data.heldOn } : {}),
+      },
+    }),
   }),
   'evaluation.ReviewConcluded': replayer({
     decider: reviewDecider,

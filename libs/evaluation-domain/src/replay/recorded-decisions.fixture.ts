@@ -163,6 +163,15 @@ export const reviewReturned = record(reviewDecider, [
   { type: 'ReturnReview', data: { decidedBy: reviewer, memberOrgPath: VILLAGE_PATH, reason: '理由不充分' } },
 ]);
 
+// A county system relays the branch's count, then a recount held later that replaces it.
+const countySystem = { sub: 'service-account-county-songling', role: 'county_system', orgId: VILLAGE };
+const countyBallots = (heldOn: string, excellent: number) =>
+  ({
+    type: 'TallyPeerBallots',
+    data: { ...ballots.data, tally: { ...ballots.data.tally, excellent }, decidedBy: countySystem, heldOn },
+  }) as const;
+export const countyRecount = record(reviewDecider, [submitted, countyBallots('2011-12-12', 12), countyBallots('2011-12-15', 14)]);
+
 export const scores = { leadership: 19, membership: 18, mechanism: 17, performance: 18, reputation: 18 };
 export const WINDOW_READ = { permille: 650, streamId: `mass-evaluation-${uuid(30)}`, version: 3 };
 export const assess = (period: string, ruleVersion: number, satisfaction: typeof WINDOW_READ | null) =>
@@ -246,6 +255,8 @@ export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] 
   ['MassEvaluationClosed', closedWindow, 1, {}],
   ['MassEvaluationPublished', publishedWindow, 2, {}],
   ['MassEvaluationTallyRecorded (a later county count)', massTally, 1, {}],
+  ['PeerBallotsTallied (a county count)', countyRecount, 1, {}],
+  ['PeerBallotsTallied (a county recount that replaces it)', countyRecount, 2, {}],
   ['ReviewConcluded', approved, 2, {}],
   ['ReviewApproved', approved, 3, {}],
   ['ReviewReturned', reviewReturned, 3, {}],

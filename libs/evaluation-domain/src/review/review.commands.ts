@@ -9,11 +9,17 @@ export interface SubmitSelfAssessment {
 }
 export interface TallyPeerBallots {
   readonly type: 'TallyPeerBallots';
-  /** `activeMembers`: the branch's active members per the roster, read by the handler; recorded on the event. */
-  readonly data: ContractData<typeof PeerBallotsTallied> & {
+  /**
+   * `activeMembers`: the branch's active members per the roster, read by the handler; recorded on the event.
+   * `heldOn`: set when a county system relays a count held on that day (county.DemocraticReviewTallied):
+   * such a count is recorded as a decision naming who sent it, and replaces the one in force until
+   * the branch concludes.
+   */
+  readonly data: Pick<ContractData<typeof PeerBallotsTallied>, 'memberId' | 'year' | 'tally'> & {
     readonly activeMembers: number;
     readonly decidedBy: DecidedBy;
     readonly memberOrgPath: OrgPath;
+    readonly heldOn?: string;
   };
 }
 /**

@@ -11,6 +11,8 @@ import {
   BranchConcludesForItsMembersRule,
   ConclusionFollowsTheBallotsRule,
   ConcluderDoesNotApproveRule,
+  CountyTallyIsNotOlderRule,
+  CountyTallyReplacesBeforeConclusionRule,
   GradeIsBorneOutByTheBallotsRule,
   OnlyAConclusionIsApprovedRule,
   ReturnGivesAReasonRule,
@@ -25,12 +27,45 @@ export function submitSelfAssessment({ data }: SubmitSelfAssessment, state: Revi
   return [{ type: 'evaluation.SelfAssessmentSubmitted', data }];
 }
 
+/**
+ * 民主测评计票, once after the self-assessment; a county's count (`heldOn` set) is a decision naming
+ * who sent it and, until the branch concludes, replaces the tally in force (`replaces`).
+ */
 export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState): ReviewEvent[] {
-  checkRule(new BallotsFollowTheSelfAssessmentRule(state.status));
-  checkRule(new BranchConcludesForItsMembersRule(data.decidedBy, idsOf(data.memberOrgPath)));
-  checkRule(new BallotsDoNotOutnumberTheBranchRule(data.tally, data.activeMembers));
-  const { memberId, year, tally, activeMembers } = data;
-  return [{ type: 'evaluation.PeerBallotsTallied', data: { memberId, year, tally, activeMembers } }];
+  const { memberId, year, tally, activeMembers, heldOn } = data;
+  const recount = heldOn !== undefined && state.status !== 'none' && state.status !== 'self_assessed';
+  const order = recount ? new CountyTallyReplacesBeforeConclusionRule(state.status) : new BallotsFollowTheSelfAssessmentRule(state.status);
+  checkRule(order);
+  const notOlder = recount ? new CountyTallyIsNotOlderRule(heldOn, state.tallyHeldOn) : null;
+  if (notOlder) checkRule(notOlder);
+  const branch = new BranchConcludesForItsMembersRule(data.decidedBy, idsOf(data.memberOrgPath));
+  checkRule(branch);
+  const within = new BallotsDoNotOutnumberTheBranchRule(tally, activeMembers);
+  checkRule(within);
+  const counted = { memberId, year, tally, activeMembers };
+  if (heldOn === undefined) return [{ type: 'evaluation.PeerBallotsTallied', data: counted }];
+  const replaced = recount
+    ? { version: state.tallyVersion!, ...(state.tallyHeldOn ? { heldOn: state.tallyHeldOn } : {}), tally: state.tally! }
+    : null;
+  return [
+    {
+      type: 'evaluation.PeerBallotsTallied',
+      data: {
+        ...counted,
+        heldOn,
+        ...(replaced ? { replaces: replaced } : {}),
+        decision: {
+          decidedBy: data.decidedBy,
+          inputs: [self(state), ...pathInputs(data.memberOrgPath)],
+          rule: ruleRef(order),
+          checks: [...(notOlder ? [ruleRef(notOlder)] : []), ruleRef(branch), ruleRef(within)],
+          reason: replaced
+            ? `县级系统 ${heldOn} 的计票替换第 ${replaced.version} 版的计票 / the county's count of ${heldOn} replaces the tally of version ${replaced.version}`
+            : `县级系统 ${heldOn} 计票 / counted by the county system on ${heldOn}`,
+        },
+      },
+    },
+  ];
 }
 
 export function concludeReview({ data }: ConcludeReview, state: ReviewState): ReviewEvent[] {

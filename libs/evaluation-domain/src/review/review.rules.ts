@@ -28,6 +28,40 @@ export class BallotsFollowTheSelfAssessmentRule extends ReviewStatusRule {
   protected readonly allowed = ['self_assessed'] as const;
 }
 
+/**
+ * Version 1: a count relayed by a county system (county.DemocraticReviewTallied, "a later tally
+ * replaces an earlier one") replaces the tally in force while the branch has not concluded; once
+ * a conclusion rests on the ballots (awaiting approval or approved) a recount must wait until the
+ * level above returns it, or the grade would stand on ballots nobody concluded from.
+ */
+export class CountyTallyReplacesBeforeConclusionRule extends ReviewStatusRule {
+  readonly id = 'evaluation.review.county-tally-replaces-before-conclusion';
+  readonly code = 'REVIEW.ALREADY_CONCLUDED';
+  readonly message = '支部已作出评议结论，县级系统的计票不能再替换 / the branch has concluded: a county count no longer replaces the tally';
+  protected readonly allowed = ['tallied'] as const;
+}
+
+/**
+ * Version 1: a county recount is not older than the county count it replaces (a resent old sheet,
+ * even under a new message id, never overwrites a newer count); held the same day, it is a
+ * correction and replaces it. A tally the platform counted has no day and is replaced.
+ */
+export class CountyTallyIsNotOlderRule extends Rule {
+  readonly id = 'evaluation.review.county-tally-not-older';
+  readonly code = 'REVIEW.TALLY_OLDER_THAN_RECORDED';
+  readonly kind = 'conflict';
+  readonly message = '该计票早于已记录的计票，不能替换 / this count was held before the one recorded and cannot replace it';
+  constructor(
+    private readonly heldOn: string,
+    private readonly recordedHeldOn: string | null,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.recordedHeldOn !== null && this.heldOn < this.recordedHeldOn;
+  }
+}
+
 export class ConclusionFollowsTheBallotsRule extends ReviewStatusRule {
   readonly id = 'evaluation.review.conclusion-after-ballots';
   readonly code = 'REVIEW.NOT_TALLIED';

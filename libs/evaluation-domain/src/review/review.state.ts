@@ -2,7 +2,7 @@ import type { ContractData, PeerBallotsTallied, ReviewConcluded } from '@vanguar
 import type { DecidedBy } from '../decided-by';
 import type { ReviewEvent } from './review.events';
 
-/** self-assessed → tallied → concluded → approved, or back to tallied when returned. */
+/** self-assessed → tallied (a county's later count replaces the tally) → concluded → approved, or back to tallied when returned. */
 export type ReviewStatus = 'none' | 'self_assessed' | 'tallied' | 'concluded' | 'approved';
 
 export interface ReviewState {
@@ -12,6 +12,9 @@ export interface ReviewState {
   readonly orgId: string | null;
   readonly year: number | null;
   readonly tally: ContractData<typeof PeerBallotsTallied>['tally'] | null;
+  /** The stream version that recorded the tally in force, and the day a county said it was counted (null: the platform's count). */
+  readonly tallyVersion: number | null;
+  readonly tallyHeldOn: string | null;
   readonly grade: ContractData<typeof ReviewConcluded>['grade'] | null;
   /** Who concluded the pending conclusion: the approver must be someone else, above their organisation. */
   readonly concludedBy: DecidedBy | null;
@@ -24,6 +27,8 @@ export const initialState = (): ReviewState => ({
   orgId: null,
   year: null,
   tally: null,
+  tallyVersion: null,
+  tallyHeldOn: null,
   grade: null,
   concludedBy: null,
 });
@@ -34,7 +39,7 @@ export function evolve(state: ReviewState, event: ReviewEvent): ReviewState {
     case 'evaluation.SelfAssessmentSubmitted':
       return { ...s, status: 'self_assessed', memberId: event.data.memberId, orgId: event.data.orgId, year: event.data.year };
     case 'evaluation.PeerBallotsTallied':
-      return { ...s, status: 'tallied', tally: event.data.tally };
+      return { ...s, status: 'tallied', tally: event.data.tally, tallyVersion: s.version, tallyHeldOn: event.data.heldOn ?? null };
     case 'evaluation.ReviewConcluded':
       return { ...s, status: 'concluded', grade: event.data.grade, concludedBy: event.data.decision.decidedBy };
     case 'evaluation.ReviewApproved':

@@ -13,10 +13,11 @@ type Message = CountyMessage<ContractEvent<typeof CountyDemocraticReviewTallied>
 
 /**
  * county.DemocraticReviewTallied → 民主测评 (TallyPeerBallots) on the member's review of that
- * year, decided by the review's own rules: after the member's self-assessment and once, by the
- * member's own branch (the branch the county names must be it), no more ballots than the
- * branch's active members. The county system relays the branch's count: it is recorded as the
- * decider (`county_system`) acting for the branch it names.
+ * year, decided by the review's own rules: after the member's self-assessment, by the member's
+ * own branch (the branch the county names must be it), no more ballots than the branch's active
+ * members. The county system relays the branch's count: it is recorded as the decider
+ * (`county_system`) acting for the branch it names, with the day it was counted; a later count
+ * replaces the tally in force until the branch concludes (the contract's promise, ADR 0046).
  */
 @Injectable()
 export class TallyCountyDemocraticReviewHandler {
@@ -57,6 +58,7 @@ export class TallyCountyDemocraticReviewHandler {
               activeMembers: (await this.roster.activeMemberIdsOf(orgId)).length,
               decidedBy: { sub: m.sender.sub, role: 'county_system', orgId: d.orgId },
               memberOrgPath: path,
+              heldOn: d.heldOn,
             },
           };
         },
