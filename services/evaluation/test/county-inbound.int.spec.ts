@@ -6,6 +6,7 @@ import type { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
 import { CountySystems, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { EvidencePack } from '../src/application/reviews/evidence-pack';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
 import { evaluationStoreSchema } from './support/store-schema';
@@ -148,7 +149,7 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
     expect(await version(`pledge-${pledgeId}`)).toBe(4);
   });
 
-  it('tallies a democratic review after the self-assessment, and refuses one before it by the review rule', async () => {
+  it('tallies a democratic review after the self-assessment (refused before it), a later count replaces it, an older or post-conclusion one is refused', async () => {
     await store.append(
       `review-${member}-2011`,
       [
@@ -197,6 +198,43 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
       data: { tally: { excellent: 3, qualified: 1 }, activeMembers: 4 },
     });
     expect(await version(`review-${unreviewed}-2011`)).toBe(0);
+
+    // The contract's promise: a later count for the member and year replaces the earlier one (ADR 0046).
+    const recount = (heldOn: string, excellent: number) => ({
+      ...tally(countyMember),
+      heldOn,
+      votes: { excellent, qualified: 4 - excellent, basically_qualified: 0, unqualified: 0 },
+    });
+    const review = `democratic-review-${countyMember}`;
+    const later = await counties.send('county-songling', 'county.DemocraticReviewTallied', review, 2, recount('2011-06-09', 1));
+    expect(await counties.replyTo(later)).toMatchObject({ outcome: 'applied', result: { memberId: member, year: '2011' } });
+    const [replacing] = await store.readStream(`review-${member}-2011`, { fromVersion: 3 });
+    expect(replacing).toMatchObject({
+      type: 'evaluation.PeerBallotsTallied',
+      data: {
+        tally: { excellent: 1, qualified: 3 },
+        heldOn: '2011-06-09',
+        replaces: { version: 2, heldOn: '2011-06-08', tally: { excellent: 3, qualified: 1 } },
+        decision: {
+          decidedBy: { role: 'county_system', orgId: HONGSHI },
+          rule: { id: 'evaluation.review.county-tally-replaces-before-conclusion', version: 1 },
+        },
+      },
+    });
+    const older = await counties.send('county-songling', 'county.DemocraticReviewTallied', review, 3, recount('2011-06-07', 4));
+    expect(await counties.replyTo(older)).toMatchObject({ outcome: 'refused', code: 'evaluation.review.county-tally-not-older@1' });
+
+    await store.append(
+      `review-${member}-2011`,
+      [{ type: 'evaluation.ReviewConcluded', data: { memberId: member, year: 2011, grade: 'qualified', decision: decision() } }],
+      { expectedVersion: 3, context: ctx },
+    );
+    const afterwards = await counties.send('county-songling', 'county.DemocraticReviewTallied', review, 4, recount('2011-06-10', 2));
+    expect(await counties.replyTo(afterwards)).toMatchObject({
+      outcome: 'refused',
+      code: 'evaluation.review.county-tally-replaces-before-conclusion@1',
+    });
+    expect(await version(`review-${member}-2011`)).toBe(4);
   });
 
   it('records a county’s mass-evaluation count, and refuses an unknown county member and another county’s organisation', async () => {
@@ -240,5 +278,33 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
       data: { satisfactionPermille: 965, decision: { rule: { id: 'evaluation.satisfaction-rate', version: 1 } } },
     });
     expect(await version(`mass-tally-${HEKOU}-2011`)).toBe(0);
+  });
+
+  it('counts a county’s paper mass evaluation of a member as a mass rating in the review’s evidence pack', async () => {
+    const sheet = {
+      orgId: HONGSHI,
+      memberId: countyMember,
+      period: '2011-Q2',
+      heldOn: '2011-06-06',
+      ballotsIssued: 20,
+      ballotsReturned: 20,
+      votes: { satisfied: 17, basically_satisfied: 2, dissatisfied: 1 },
+    };
+    const sent = await counties.send('county-songling', 'county.MassEvaluationTallied', `mass-evaluation-${countyMember}`, 1, sheet);
+    expect(await counties.replyTo(sent)).toMatchObject({ outcome: 'applied' });
+    const pack = sut.get(EvidencePack);
+    const streamId = `mass-tally-${member}-2011-Q2`;
+    const item = await waitUntil('the county count in the evidence pack', async () => {
+      const { items } = await pack.gather({ memberId: member, orgId: HONGSHI, year: 2011 });
+      return items.find((i) => i.streamId === streamId);
+    });
+    expect(item).toMatchObject({
+      source: 'mass_rating',
+      kind: 'mass_rating.county_tally',
+      version: 1,
+      on: '2011-06-06',
+      facts: { status: 'county_tally', satisfied: 17, basicallySatisfied: 2, dissatisfied: 1, ballotsCast: 20, satisfactionPermille: 950 },
+    });
+    expect((await pack.gather({ memberId: member, orgId: HONGSHI, year: 2011 })).inputs).toContainEqual({ streamId, version: 1 });
   });
 });

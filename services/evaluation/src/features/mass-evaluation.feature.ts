@@ -12,6 +12,7 @@ import { PG_POOL } from '../infrastructure/database.module';
 import { BALLOT_OPTIONS, ballotOptionsFromEnv, type BallotOptions } from '../infrastructure/mass-evaluation/ballot-options';
 import { BallotRateLimiter } from '../infrastructure/mass-evaluation/ballot-rate-limiter';
 import { MassRatingViewProjection } from '../infrastructure/mass-evaluation/mass-rating-view.projection';
+import { MassTallyViewProjection } from '../infrastructure/mass-evaluation/mass-tally-view.projection';
 import { SqlBallotBox } from '../infrastructure/mass-evaluation/sql-ballot-box';
 import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { BallotsHttpController } from '../interface/http/mass-evaluation/ballots.http.controller';
@@ -21,6 +22,8 @@ import type { EvaluationFeatureFactory } from './feature';
 
 /** Subscription name of the windows' results projection (mass ratings for the review's evidence pack). */
 export const MASS_RATING_PROJECTION = 'evaluation.mass-rating-view';
+/** Subscription name of the counties' paper counts (mass-tally streams), the sibling read beside it. */
+export const MASS_TALLY_PROJECTION = 'evaluation.mass-tally-view';
 
 /** 群众评议 / 满意度测评 (issue 10): windows in the event store, ballots in an anonymous box beside it. */
 export const massEvaluationFeature: EvaluationFeatureFactory = () => {
@@ -47,6 +50,12 @@ export const massEvaluationFeature: EvaluationFeatureFactory = () => {
         inject: [PostgresEventStore, PG_POOL],
         useFactory: (store: PostgresEventStore, pool: Pool) =>
           new StoreProjectionRunner(store, new MassRatingViewProjection(pool), MASS_RATING_PROJECTION),
+      },
+      {
+        provide: 'MASS_TALLY_PROJECTION_RUNNER',
+        inject: [PostgresEventStore, PG_POOL],
+        useFactory: (store: PostgresEventStore, pool: Pool) =>
+          new StoreProjectionRunner(store, new MassTallyViewProjection(pool), MASS_TALLY_PROJECTION),
       },
     ],
   };

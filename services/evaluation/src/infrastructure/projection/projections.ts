@@ -5,6 +5,7 @@ import { PledgeViewProjection } from './pledge-view.projection';
 import { ReviewViewProjection } from '../reviews/review-view.projection';
 import { AssessmentViewProjection } from '../assessments/assessment-view.projection';
 import { MassRatingViewProjection } from '../mass-evaluation/mass-rating-view.projection';
+import { MassTallyViewProjection } from '../mass-evaluation/mass-tally-view.projection';
 import { TrainingViewProjection } from '../training/training-view.projection';
 import { FieldWorkViewProjection } from '../field-work/field-work-view.projection';
 
@@ -72,5 +73,10 @@ export const evaluationProjections: ProjectionDefinition[] = [
     name: 'evaluation.field-work-view',
     tables: ['monthly_review_result_view', 'window_unit_view'],
     create: (db, t) => new FieldWorkViewProjection(db, t),
+  },
+  {
+    name: 'evaluation.mass-tally-view',
+    tables: ['mass_tally_view'],
+    create: (db, t) => new MassTallyViewProjection(db, t('mass_tally_view')),
   },
 ];

@@ -2,9 +2,9 @@ import type { Pool } from 'pg';
 import type { EvidenceItem, EvidenceSource } from '../../application/ports/evidence-source.port';
 
 interface Row {
-  window_id: string;
-  closes_on: string;
-  status: 'closed' | 'published';
+  stream_id: string;
+  on: string;
+  status: 'closed' | 'published' | 'county_tally';
   satisfied: number;
   basically_satisfied: number;
   dissatisfied: number;
@@ -14,9 +14,11 @@ interface Row {
 }
 
 /**
- * 群众评议: the member's mass-evaluation windows that closed in the year, with the sealed tally and
- * satisfaction rate, from mass_rating_view (fed by the windows' streams, never the ballot box), at
- * the stream version the row reflects.
+ * 群众评议: the member's mass evaluations of the year, from the read models the store feeds (never
+ * the ballot box), each at the stream version its row reflects: the online windows that closed in
+ * the year (mass_rating_view) and the counts a county system made on paper for the year or one of
+ * its quarters (mass_tally_view, the count in force; ballots cast = votes counted) — one query, so
+ * both count as mass ratings alike.
  */
 export class MassRatingEvidenceSource implements EvidenceSource {
   readonly name = 'mass_rating';
@@ -24,24 +26,28 @@ export class MassRatingEvidenceSource implements EvidenceSource {
 
   async collect(q: { memberId: string; year: number }): Promise<EvidenceItem[]> {
     const { rows } = await this.pool.query<Row>(
-      `select window_id, to_char(closes_on, 'YYYY-MM-DD') as closes_on, status, satisfied, basically_satisfied, dissatisfied,
-              ballots_cast, satisfaction_permille, version
+      `select 'mass-evaluation-' || window_id as stream_id, to_char(closes_on, 'YYYY-MM-DD') as on, status,
+              satisfied, basically_satisfied, dissatisfied, ballots_cast, satisfaction_permille, version
          from mass_rating_view
         where subject_kind = 'member' and subject_id = $1 and status in ('closed', 'published')
           and closes_on >= make_date($2, 1, 1) and closes_on < make_date($2 + 1, 1, 1)
-        order by closes_on, window_id`,
+       union all
+       select stream_id, to_char(held_on, 'YYYY-MM-DD'), 'county_tally',
+              satisfied, basically_satisfied, dissatisfied, satisfied + basically_satisfied + dissatisfied, satisfaction_permille, version
+         from mass_tally_view
+        where subject_kind = 'member' and subject_id = $1 and left(period, 4) = $2::text
+        order by 2, 1`,
       [q.memberId, q.year],
     );
     return rows.map((r) => ({
       source: this.name,
       kind: `mass_rating.${r.status}`,
-      streamId: `mass-evaluation-${r.window_id}`,
+      streamId: r.stream_id,
       version: r.version,
-      on: r.closes_on,
-      summary:
-        r.satisfaction_permille === null
-          ? `群众评议 ${r.ballots_cast} 票，无满意度 / no ballots`
-          : `群众评议 ${r.ballots_cast} 票，满意度 ${(r.satisfaction_permille / 10).toFixed(1)}%`,
+      on: r.on,
+      summary: `${r.status === 'county_tally' ? '县级系统群众评议计票' : '群众评议'} ${r.ballots_cast} 票，${
+        r.satisfaction_permille === null ? '无满意度 / no ballots' : `满意度 ${(r.satisfaction_permille / 10).toFixed(1)}%`
+      }`,
       facts: {
         status: r.status,
         satisfied: r.satisfied,
