@@ -28,7 +28,7 @@ import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { ListOrganizationsQuery } from '../../services/organization/src/application/queries';
-import { csvLine } from '../../services/organization/src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import type * as ConfigModule from '../../services/organization/src/organization.config';
 import type * as ServiceModule from '../../services/organization/src/organization.module';
 

@@ -5,7 +5,7 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { Actor } from '../src/application/ports/actor';
 import { IdNumberChecksExhaustedError, type IdNumberCheckLimits } from '../src/application/roster/id-number-checks';
-import { csvLine } from '../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { PgIdNumberChecks } from '../src/infrastructure/roster/pg-id-number-checks';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';

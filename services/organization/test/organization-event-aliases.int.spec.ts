@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { demoOrgId } from '@vanguard/infra-config';
 import type { TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
-import { csvLine } from '../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
 import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
 import { SONGLING, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';

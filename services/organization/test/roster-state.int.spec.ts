@@ -9,7 +9,7 @@ import { MemberState, OrganizationState, publicContracts } from '@vanguard/contr
 import { demoOrgId } from '@vanguard/infra-config';
 import type { TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
-import { csvLine } from '../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
 import { RosterStatePublisher } from '../src/infrastructure/roster-state/roster-state-publisher';
 import { ensureCompactedStateTopics } from '../src/infrastructure/roster-state/roster-state-topics';

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { csvLine, parseCsv } from '../src/infrastructure/roster/csv';
+import { csvLine, parseCsv } from '@vanguard/spreadsheet';
 import { RosterHttpController } from '../src/interface/http/roster.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 

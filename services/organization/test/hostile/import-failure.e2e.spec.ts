@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { TestSchema } from '@vanguard/testing';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { csvLine } from '../../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { isolatedOrganizationSchema } from '../support/isolated-schema';
 import { childCode, createOrganizationTestApp } from '../support/organization-test-app';
 import { demoOrgId } from '@vanguard/infra-config';

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { csvLine, parseCsv } from '../../src/infrastructure/roster/csv';
+import { csvLine, parseCsv } from '@vanguard/spreadsheet';
 import { rosterLimits } from '../../src/roster-limits.config';
 import { childCode, createOrganizationTestApp } from '../support/organization-test-app';
 import {

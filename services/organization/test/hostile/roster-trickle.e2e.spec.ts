@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { csvLine } from '../../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { rosterLimits } from '../../src/roster-limits.config';
 import { createOrganizationTestApp } from '../support/organization-test-app';
 import {

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { csvLine } from '../../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { rosterLimits, type RosterLimits } from '../../src/roster-limits.config';
 import { childCode, createOrganizationTestApp } from '../support/organization-test-app';
 import { finishedJob, listen, MEMBER_HEADER, poolIsIdle, widenImportBudget } from '../support/roster-fixtures';

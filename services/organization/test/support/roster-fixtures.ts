@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { demoOrgId } from '@vanguard/infra-config';
 import { waitUntil } from '@vanguard/testing';
-import { csvLine } from '../../src/infrastructure/roster/csv';
+import { csvLine } from '@vanguard/spreadsheet';
 import { childCode } from './organization-test-app';
 
 const BAIHUA_ID = demoOrgId('910425101');

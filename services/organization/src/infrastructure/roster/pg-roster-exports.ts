@@ -8,7 +8,7 @@ import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application
 import type { RosterExports } from '../../application/ports/roster.port';
 import { MEMBER_COLUMNS, ORGANIZATION_COLUMNS, type RosterFormat, type RosterKind } from '../../application/roster/roster-format';
 import { PersonalData } from '../../domain/member/personal-data.value-object';
-import { csvLine, neutraliseFormula } from './csv';
+import { csvLine, neutraliseFormula } from '@vanguard/spreadsheet';
 
 const MEMBERS_SQL = `select o.code as org_code, m.name, m.status, to_char(m.joined_on, 'YYYY-MM-DD') as joined_on,
     array_to_string(m.roles, ';') as roles, array_to_string(m.posts, ';') as posts, m.id_number_enc, m.phone_enc

@@ -24,7 +24,7 @@ import type { CommandContext } from '../../application/commands/command-context'
 import { GetOrganizationQuery } from '../../application/queries';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS, type RosterExports, type RosterImports } from '../../application/ports/roster.port';
 import type { RosterKind } from '../../application/roster/roster-format';
-import { checkXlsxBounds, XlsxRefusedError } from '../../infrastructure/roster/xlsx-bounds';
+import { checkXlsxBounds, XlsxRefusedError } from '@vanguard/spreadsheet';
 import { ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { MEMBER_WRITE_ROLES, ORG_WRITE_ROLES, READ_ROLES } from './access';
 import { ExportQuery, ImportJobResponse, ImportQuery } from './dto/roster.dto';

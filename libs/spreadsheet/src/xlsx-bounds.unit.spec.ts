@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { zipOf } from '../../../test/support/zip';
+import { zipOf } from './testing/zip';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
 
 const MiB = 1024 * 1024;

@@ -1,0 +1,4 @@
+export * from './csv';
+export * from './xlsx-bounds';
+export * from './sheet-reader';
+export * from './upload-limits';

@@ -1,0 +1,80 @@
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SheetFormat, SheetReadLimits } from './sheet-reader';
+import { SheetRefusedError } from './sheet-reader';
+
+/** Bounds on one spreadsheet upload and its reading, shared by every service that imports files. */
+export interface SheetUploadLimits extends SheetReadLimits {
+  /** Upload body, bytes (413 past it). */
+  readonly maxUploadBytes: number;
+  /** An upload that sends nothing for this long is cut (408). */
+  readonly uploadIdleMs: number;
+  /** Every upload must arrive whole within this long (408), however steadily it trickles. */
+  readonly uploadDeadlineMs: number;
+  /** Where uploads wait for their reader; each file is deleted on every path. */
+  readonly uploadDir: string;
+}
+
+/** A positive integer from the environment, or the fallback; anything else stops the service at start. */
+export function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return v;
+}
+
+/**
+ * The upload limits of a service, each overridable by `<PREFIX>_UPLOAD_MAX_BYTES`,
+ * `<PREFIX>_IMPORT_MAX_ROWS`, `<PREFIX>_IMPORT_MAX_RECORD_CHARS`, `<PREFIX>_XLSX_MAX_INFLATED_BYTES`,
+ * `<PREFIX>_UPLOAD_IDLE_MS`, `<PREFIX>_UPLOAD_DEADLINE_MS` and `<PREFIX>_UPLOAD_DIR`.
+ */
+export function sheetUploadLimits(
+  prefix: string,
+  defaults: Omit<SheetUploadLimits, 'uploadDir'>,
+  env: NodeJS.ProcessEnv = process.env,
+): SheetUploadLimits {
+  const n = (name: string, fallback: number) => positiveIntFromEnv(env, `${prefix}_${name}`, fallback);
+  return {
+    maxUploadBytes: n('UPLOAD_MAX_BYTES', defaults.maxUploadBytes),
+    maxRows: n('IMPORT_MAX_ROWS', defaults.maxRows),
+    maxRecordChars: n('IMPORT_MAX_RECORD_CHARS', defaults.maxRecordChars),
+    maxInflatedBytes: n('XLSX_MAX_INFLATED_BYTES', defaults.maxInflatedBytes),
+    uploadIdleMs: n('UPLOAD_IDLE_MS', defaults.uploadIdleMs),
+    uploadDeadlineMs: n('UPLOAD_DEADLINE_MS', defaults.uploadDeadlineMs),
+    uploadDir: env[`${prefix}_UPLOAD_DIR`] || join(tmpdir(), 'vanguard-uploads'),
+  };
+}
+
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * The format a file is by its content, not by its name or the client's word: a zip is an .xlsx
+ * candidate (its bounds are checked when opened), UTF-8 text without NUL is a .csv; anything
+ * else (an old .xls, a PDF, an image, UTF-16 text) is refused.
+ */
+export async function sniffSheetFormat(file: string): Promise<SheetFormat> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const bytes = head.subarray(0, bytesRead);
+    if (bytes.subarray(0, 4).equals(ZIP)) return 'xlsx';
+    if (bytesRead > 0 && !bytes.includes(0) && utf8Prefix(bytes, bytesRead === head.length)) return 'csv';
+    throw new SheetRefusedError('文件内容不是 .xlsx 或 UTF-8 编码的 .csv / the file is neither an .xlsx nor a UTF-8 .csv by its content');
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Valid UTF-8, allowing a character cut at the end when the buffer is only the file's start. */
+function utf8Prefix(bytes: Buffer, cut: boolean): boolean {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    decoder.decode(bytes, { stream: cut });
+    return true;
+  } catch {
+    return false;
+  }
+}
