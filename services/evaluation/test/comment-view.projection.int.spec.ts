@@ -5,6 +5,7 @@ import type { CommentEvent } from '@vanguard/evaluation-domain';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { commentsMigrations } from '../src/infrastructure/migrations/comments.migrations';
 import { CommentViewInspection1764780000000 } from '../src/infrastructure/migrations/inspections.migrations';
+import { MonthlyReviewViews1764780000002 } from '../src/infrastructure/migrations/monthly-review.migrations';
 import { CommentProjection } from '../src/infrastructure/projection/comments/comment.projection';
 
 const ORG = randomUUID();
@@ -79,8 +80,9 @@ describe(CommentProjection.name, () => {
 
   beforeAll(async () => {
     db = await createTestSchema('comment_view');
-    // The inspections slice added comment_view.inspection_id (ADR 0038), which the projection writes.
-    for (const M of [...commentsMigrations, CommentViewInspection1764780000000]) await new M().up(db.pool as unknown as QueryRunner);
+    // The inspections and monthly-review slices added comment_view.inspection_id and round_id (ADR 0038, 0047), which the projection writes.
+    for (const M of [...commentsMigrations, CommentViewInspection1764780000000, MonthlyReviewViews1764780000002])
+      await new M().up(db.pool as unknown as QueryRunner);
     sut = new CommentProjection(db.pool);
   });
   afterAll(async () => {
