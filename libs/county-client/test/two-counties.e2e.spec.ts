@@ -52,24 +52,26 @@ describe('two county systems side by side', () => {
     const hekouTownship = await createOrg(provinceOrganizer, HEKOU, townshipCode, 'township', 'committee');
     village.hekou = await createOrg(provinceOrganizer, hekouTownship, `${townshipCode}${digits()}`, 'village', 'branch');
     // Every owning service learns the tree from organization's state topic before it can scope a county message.
+    // The wait is long because the shared test database's organization outbox may hold a backlog
+    // left by earlier suites (test apps without a relay); the relay here publishes it first, and
+    // evaluation and assistance read it in partition order before they reach the new villages.
+    const catchUp = { timeoutMs: 180_000 };
     for (const id of Object.values(village)) {
       // Evaluation keeps two copies: the scope tree (organization's events) and the roster its deciders read (state topics).
-      await waitUntil('evaluation to know the village', known('select 1 from evaluation.org_tree where id = $1', [id]), {
-        timeoutMs: 30_000,
-      });
+      await waitUntil('evaluation to know the village', known('select 1 from evaluation.org_tree where id = $1', [id]), catchUp);
       await waitUntil(
         'evaluation’s roster to hold the village',
         known('select 1 from evaluation.roster_organizations where id = $1', [id]),
-        {
-          timeoutMs: 30_000,
-        },
+        catchUp,
       );
-      await waitUntil('assistance to know the village', known('select 1 from assistance.roster_organizations where id = $1', [id]), {
-        timeoutMs: 30_000,
-      });
+      await waitUntil(
+        'assistance to know the village',
+        known('select 1 from assistance.roster_organizations where id = $1', [id]),
+        catchUp,
+      );
     }
     await Promise.all([songling.startFollowing(), hekou.startFollowing()]);
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     await Promise.all([songling?.close(), hekou?.close()]);
