@@ -1,9 +1,9 @@
 /**
  * 月度观摩点评 at county scale (issue 13): one round over 5,000 units with 20 scores each (rubric v2's ten
  * criteria from two scorers: the zone's leader and a county organizer) — 100,000 scores — through HTTP
- * with real Keycloak tokens, in ≤ 10 s end to end: opened, scored in batches of 500 units (one event
+ * with real Keycloak tokens, in ≤ 10 s end to end: opened, scored in batches of 1,000 units (one event
  * each, appended at the version read), concluded, and the ranking in monthly_review_result_view.
- *   npm run bench:monthly-review [-- --json] [--units 5000] [--batch 500]
+ *   npm run bench:monthly-review [-- --json] [--units 5000] [--batch 1000]
  *
  * It uses the test database as the test suites do (migrated, a fresh township with its villages put
  * into the org-tree copy) and the evaluation service in-process (createEvaluationTestApp, listening on
@@ -26,7 +26,7 @@ const arg = (n: string, d: string) => {
 };
 const JSON_OUT = argv.includes('--json');
 const UNITS = Number(arg('units', '5000'));
-const BATCH = Number(arg('batch', '500'));
+const BATCH = Number(arg('batch', '1000'));
 const CRITERIA = 10;
 const log = (line: string) => (JSON_OUT ? undefined : console.log(line));
 const subOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
