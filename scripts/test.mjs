@@ -4,26 +4,47 @@
 // stopped again on CI). Prints one closing line: "tests: N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { ensureDependencies, must, root, run } from './lib.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { ensureDependencies, root, run } from './lib.mjs';
 
 ensureDependencies();
 const t0 = Date.now();
 const step = (name) => console.log(`\n▶ ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
-step('lint');
-must('npm', ['run', '--silent', 'lint'], 'lint');
-step('type-check');
-must('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-check');
-
+// Lint, type-check and bringing up the infrastructure need nothing of each other, and the
+// infrastructure mostly waits on Java start-ups: side by side they cost the longest of the three,
+// not the sum. Each one's output is held and printed whole when it ends, so the log stays readable.
 const before = spawnSync(
   process.execPath,
   ['-e', "import('./scripts/infra.mjs').then(async m => process.stdout.write(JSON.stringify(await m.running())))"],
   { cwd: root, encoding: 'utf8' },
 );
 const wasRunning = before.status === 0 ? JSON.parse(before.stdout || '{}') : {};
-step('infrastructure');
-must(process.execPath, ['scripts/infra.mjs', 'up'], 'bringing up the infrastructure');
+step('lint, type-check and infrastructure, side by side');
+const task = (name, cmd, args) =>
+  new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.on('close', (code) => {
+      console.log(`\n── ${name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (out.trim()) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+      resolve({ name, code: code ?? 1 });
+    });
+  });
+const prepared = await Promise.all([
+  task('lint', 'npm', ['run', '--silent', 'lint']),
+  task('type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']),
+  task('infrastructure', process.execPath, ['scripts/infra.mjs', 'up']),
+]);
+for (const { name, code } of prepared) {
+  if (code !== 0) {
+    process.stderr.write(`\n✗ ${name} failed (exit ${code})\n`);
+    process.exit(code);
+  }
+}
 
 const reports = path.join(root, '.vanguard', 'test-reports');
 fs.mkdirSync(reports, { recursive: true });
