@@ -6,7 +6,11 @@ import type { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
 import { CountySystems, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { AssessOrganizationHandler } from '../src/application/commands/assess-organization/assess-organization.handler';
 import { EvidencePack } from '../src/application/reviews/evidence-pack';
+import { StoreAssessmentReplayer } from '../src/infrastructure/assessments/store-assessment.replayer';
+import { evaluationProjections } from '../src/infrastructure/projection/projections';
+import { rebuildProjections } from '../src/infrastructure/projection/rebuild';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
 import { evaluationStoreSchema } from './support/store-schema';
@@ -306,5 +310,32 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
       facts: { status: 'county_tally', satisfied: 17, basicallySatisfied: 2, dissatisfied: 1, ballotsCast: 20, satisfactionPermille: 950 },
     });
     expect((await pack.gather({ memberId: member, orgId: HONGSHI, year: 2011 })).inputs).toContainEqual({ streamId, version: 1 });
+  });
+
+  it('lets the five-goods assessment weigh the county’s count of the organisation, recorded as its input and replayed from it', async () => {
+    const organizer = {
+      correlationId: 'county-int',
+      caller: { sub: 'county.organizer', roles: ['organizer'], orgId: SONGLING, kind: 'user' as const },
+    };
+    const scores = { leadership: 19, membership: 18, mechanism: 17, performance: 18, reputation: 18 };
+    const input = { period: '2011', scores, satisfactionWindowId: null, satisfactionCountyTally: true, reason: '年度考评' };
+    await sut.get(AssessOrganizationHandler).execute(HONGSHI, input, organizer);
+    const [assessed] = await store.readStream(`assessment-${HONGSHI}`);
+    expect(assessed).toMatchObject({ type: 'evaluation.OrganizationAssessed' });
+    expect((assessed!.data as { decision: { inputs: unknown[] } }).decision.inputs).toContainEqual({
+      streamId: `mass-tally-${HONGSHI}-2011`,
+      version: 1,
+    });
+    expect(await new StoreAssessmentReplayer(store).replay(HONGSHI, '2011')).toMatchObject({ satisfactionPermille: 965, matches: true });
+  });
+
+  it('rebuilds the counties’ counts read model from the store to what the live projection holds', async () => {
+    const rows = async () => (await db.pool.query<Record<string, unknown>>(`select * from mass_tally_view order by stream_id`)).rows;
+    const live = await rows();
+    expect(live.map((r) => r.stream_id)).toEqual(expect.arrayContaining([`mass-tally-${HONGSHI}-2011`, `mass-tally-${member}-2011-Q2`]));
+    await db.pool.query(`delete from mass_tally_view`);
+    const definitions = evaluationProjections.filter((d) => d.name === 'evaluation.mass-tally-view');
+    await rebuildProjections(db.pool, store, definitions);
+    expect(await rows()).toEqual(live);
   });
 });

@@ -226,7 +226,8 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
     readsOwnStream: true,
     checksPath: true,
     command: (data: Data<AssessmentEvent, 'evaluation.OrganizationAssessed'>, ctx): AssessmentCommand => {
-      const window = ctx.decision.inputs.find((i) => i.streamId.startsWith('mass-evaluation-'));
+      // The satisfaction read: an online window's, or a county's paper count (mass-tally, ADR 0046).
+      const window = ctx.decision.inputs.find((i) => i.streamId.startsWith('mass-evaluation-') || i.streamId.startsWith('mass-tally-'));
       if (window && typeof ctx.satisfactionPermille !== 'number') throw new MissingReplayFactError('satisfactionPermille');
       return {
         type: 'AssessOrganization',

@@ -181,6 +181,10 @@ export const assess = (period: string, ruleVersion: number, satisfaction: typeof
   }) as const;
 // 2011 under tier rule version 1, 2012 under version 2 once it shipped (the mass satisfaction counts).
 export const assessed = record(assessmentDecider, [assess('2011', 1, WINDOW_READ), assess('2012', 2, WINDOW_READ)]);
+// 2013 weighs a county's paper count of the village instead of a window (ADR 0046).
+export const assessedOnCountyCount = record(assessmentDecider, [
+  assess('2013', 2, { permille: 650, streamId: `mass-tally-${VILLAGE}-2013`, version: 1 }),
+]);
 
 export const benchmark = record(benchmarkDecider, [
   {
@@ -267,6 +271,7 @@ export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] 
     indexOf(assessed, 'evaluation.OrganizationAssessed', 1),
     { satisfactionPermille: 650 },
   ],
+  ['OrganizationAssessed (tier rule v2) on a county’s count', assessedOnCountyCount, 0, { satisfactionPermille: 650 }],
   ['BenchmarkReached', benchmark, 1, {}],
   ['QuarterPioneerSelected', pioneer, 1, {}],
 ];

@@ -27,3 +27,14 @@ export class SatisfactionNotUsableError extends DomainError {
     );
   }
 }
+
+/** One satisfaction rate per assessment: a window or the county's count, not both. */
+export class SatisfactionTwiceError extends DomainError {
+  constructor() {
+    super(
+      'ASSESSMENT.SATISFACTION_TWICE',
+      'invalid',
+      'satisfactionWindowId: 只能选择一个群众评议结果 / name a window or the county count, not both (satisfactionCountyTally)',
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { TIER_RULES, type OrganizationAssessedEvent, type OrgTier } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
-import type { SatisfactionWindow } from './satisfaction-window';
+import { isSatisfactionInput, type SatisfactionWindow } from './satisfaction-window';
 
 export interface AssessmentReplay {
   readonly orgId: string;
@@ -8,7 +8,7 @@ export interface AssessmentReplay {
   readonly rule: { readonly id: string; readonly version: number };
   readonly recorded: { readonly tier: OrgTier; readonly starRating: number };
   readonly replayed: { readonly tier: OrgTier; readonly starRating: number };
-  /** The satisfaction rate read back from the recorded window at its recorded version, if any. */
+  /** The satisfaction rate read back from the recorded window or county count at its recorded version, if any. */
   readonly satisfactionPermille: number | null;
   readonly matches: boolean;
 }
@@ -35,7 +35,7 @@ export async function replayAssessment(
   const { version } = recorded.decision.rule;
   const rule = TIER_RULES[version];
   if (!rule) throw new RecordedRuleMissingError(version);
-  const input = recorded.decision.inputs.find((i) => i.streamId.startsWith('mass-evaluation-'));
+  const input = recorded.decision.inputs.find((i) => isSatisfactionInput(i.streamId));
   const satisfactionPermille = input ? (await readAt(input.streamId, input.version)).satisfactionPermille : null;
   const inputs = { scores: recorded.scores, satisfactionPermille };
   const replayed = { tier: rule.tier(inputs), starRating: rule.stars(inputs) };

@@ -1,4 +1,4 @@
-import type { MassEvaluationEvent } from '@vanguard/evaluation-domain';
+import type { MassEvaluationEvent, MassTallyEvent } from '@vanguard/evaluation-domain';
 import type { Decider } from '@vanguard/kernel';
 
 /** What an assessment reads from a mass-evaluation window: whose it is, whether closed, its rate. */
@@ -12,10 +12,12 @@ export interface SatisfactionWindow {
 
 /**
  * A fold of `mass-evaluation-<id>` for the satisfaction rate (the window's own decider keeps
- * no rate: it decides on status only). The assessment handler folds the current stream; a
- * replay folds it as of the version the assessment recorded, so both read the same rate.
+ * no rate: it decides on status only), or of `mass-tally-<subjectId>-<period>`, a county's paper
+ * count (ADR 0046): the count in force is a closed result whose period stands for the opening
+ * day. The assessment handler folds the current stream; a replay folds it as of the version the
+ * assessment recorded, so both read the same rate.
  */
-export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEvaluationEvent> = {
+export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEvaluationEvent | MassTallyEvent> = {
   initialState: () => ({ subject: null, orgId: null, opensOn: null, closed: false, satisfactionPermille: null }),
   evolve(state, event) {
     switch (event.type) {
@@ -23,6 +25,14 @@ export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEval
         return { ...state, subject: event.data.subject, orgId: event.data.orgId, opensOn: event.data.opensOn };
       case 'evaluation.MassEvaluationClosed':
         return { ...state, closed: true, satisfactionPermille: event.data.satisfactionPermille };
+      case 'evaluation.MassEvaluationTallyRecorded':
+        return {
+          subject: event.data.subject,
+          orgId: event.data.orgId,
+          opensOn: event.data.period,
+          closed: true,
+          satisfactionPermille: event.data.satisfactionPermille,
+        };
       case 'evaluation.BallotCodesIssued':
       case 'evaluation.MassEvaluationPublished':
         return state;
@@ -32,3 +42,6 @@ export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEval
 };
 
 export const massEvaluationStream = (windowId: string) => `mass-evaluation-${windowId}`;
+
+/** The streams an assessment may read a satisfaction rate from: an online window or a county's count. */
+export const isSatisfactionInput = (streamId: string) => streamId.startsWith('mass-evaluation-') || streamId.startsWith('mass-tally-');

@@ -42,6 +42,7 @@ export class AssessmentsHttpController {
         period: b.period,
         scores: { leadership, membership, mechanism, performance, reputation },
         satisfactionWindowId: b.satisfactionWindowId ?? null,
+        satisfactionCountyTally: b.satisfactionCountyTally === true,
         reason: b.reason ?? '',
       },
       ctx,

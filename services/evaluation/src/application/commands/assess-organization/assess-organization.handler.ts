@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assessmentDecider, type AssessOrganization } from '@vanguard/evaluation-domain';
+import { assessmentDecider, massTallyStream, type AssessOrganization } from '@vanguard/evaluation-domain';
 import {
   assessmentStream,
   AssessmentNotFoundError,
   MassEvaluationNotFoundError,
   SatisfactionNotUsableError,
+  SatisfactionTwiceError,
 } from '../../assessments/assessment-access';
 import { massEvaluationStream, satisfactionWindowFold } from '../../assessments/satisfaction-window';
 import { tierRuleVersionInForce } from '../../assessments/tier-rule-in-force';
@@ -17,13 +18,15 @@ export interface AssessOrganizationInput {
   readonly scores: AssessOrganization['data']['scores'];
   /** The organisation's closed mass-evaluation window whose satisfaction rate the rule may weigh. */
   readonly satisfactionWindowId: string | null;
+  /** Or the county system's paper count of the organisation for the period (`mass-tally-<orgId>-<period>`, ADR 0046). */
+  readonly satisfactionCountyTally?: boolean;
   readonly reason: string;
 }
 
 /**
  * 五个好 assessment of one organisation for a year: gathers its path, the tier rule version in
- * force for the period, and the satisfaction rate of the window named (its stream and version
- * go on the decision); the decider computes tier and stars and records a tier change.
+ * force for the period, and the satisfaction rate of the window named or of the county's count
+ * for the period (its stream and version go on the decision); the decider computes tier and stars and records a tier change.
  */
 @Injectable()
 export class AssessOrganizationHandler {
@@ -36,7 +39,12 @@ export class AssessOrganizationHandler {
     // Outside the caller's subtree reads like an organisation the service does not know.
     const orgPath = this.tree.isWithin(ctx.caller.orgId, orgId) ? await this.tree.readPath(orgId) : null;
     if (!orgPath) throw new AssessmentNotFoundError(orgId);
-    const satisfaction = input.satisfactionWindowId ? await this.satisfaction(input.satisfactionWindowId, orgId, input.period, ctx) : null;
+    if (input.satisfactionWindowId && input.satisfactionCountyTally) throw new SatisfactionTwiceError();
+    const satisfaction = input.satisfactionWindowId
+      ? await this.satisfaction(massEvaluationStream(input.satisfactionWindowId), input.satisfactionWindowId, orgId, input.period, ctx)
+      : input.satisfactionCountyTally
+        ? await this.satisfaction(massTallyStream(orgId, input.period), `${orgId}-${input.period}`, orgId, input.period, ctx)
+        : null;
     const stream = assessmentStream(orgId);
     const { state, version } = await this.streams.load(stream, assessmentDecider);
     const events = assessmentDecider.decide(
@@ -58,8 +66,8 @@ export class AssessOrganizationHandler {
     return { version: await this.streams.append(stream, events, version, streamContext(ctx, orgId)) };
   }
 
-  private async satisfaction(windowId: string, orgId: string, period: string, ctx: CommandContext) {
-    const streamId = massEvaluationStream(windowId);
+  /** A window's or a county count's rate: the organisation's own, closed with ballots, of the period. */
+  private async satisfaction(streamId: string, windowId: string, orgId: string, period: string, ctx: CommandContext) {
     const { state, version } = await this.streams.load(streamId, satisfactionWindowFold);
     if (!state.orgId || !this.tree.isWithin(ctx.caller.orgId, state.orgId)) throw new MassEvaluationNotFoundError(windowId);
     if (state.subject?.kind !== 'organization' || state.subject.id !== orgId)

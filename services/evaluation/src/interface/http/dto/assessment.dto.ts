@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PaginationQuery } from '@vanguard/http';
 
 const TIERS = ['advanced', 'middle', 'lagging'] as const;
@@ -35,6 +35,14 @@ export class AssessOrganizationRequest {
   @IsOptional()
   @IsUUID()
   satisfactionWindowId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'instead of a window: the county system’s paper count of the organisation for the year (county.MassEvaluationTallied, stream mass-tally-<orgId>-<period>)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  satisfactionCountyTally?: boolean;
 
   @ApiPropertyOptional({ example: '年度考评' })
   @IsOptional()
