@@ -24,6 +24,28 @@ type Data = Record<string, unknown>;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
+/** Window service kind (contract enum) → the figure seed 004 reports it as. */
+const WINDOW_SERVICE_FIGURES: Readonly<Record<string, string>> = {
+  service_given: 'window_services_given',
+  handled_on_behalf: 'window_services_on_behalf',
+  home_service: 'window_home_services',
+  online_approval: 'window_online_approvals',
+};
+
+/**
+ * One batch's counts summed per kind; a kind the batch did not count yields no row, so its
+ * figure stays 暂无数据 rather than 0. The batch counts on the day it was counted, not per month
+ * in it: a fact is one row per (event, figure), and batches are sent monthly.
+ */
+function windowServices(counts: readonly unknown[]): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const c of counts) {
+    const figure = WINDOW_SERVICE_FIGURES[String((c as Data)['kind'])];
+    if (figure) sums.set(figure, (sums.get(figure) ?? 0) + num((c as Data)['count']));
+  }
+  return [...sums];
+}
+
 type Extract = (d: Data) => readonly (readonly [figure: string, amount: number, weight?: number])[];
 
 /**
@@ -55,6 +77,38 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
       ['measures', n],
     ];
   },
+  // Findings of an inspection or a monthly review open a findings stream like a leader comment's (ADR 0038):
+  // they are shortcomings found with measures ordered, so they count there too.
+  'evaluation.InspectionFindingsRecorded': (d) => {
+    const n = list(d['findings']).length;
+    return [
+      ['inspection_findings', n],
+      ['findings', n],
+      ['measures', n],
+    ];
+  },
+  'evaluation.MonthlyReviewFindingsRecorded': (d) => {
+    const n = list(d['findings']).length;
+    return [
+      ['findings', n],
+      ['measures', n],
+    ];
+  },
+  'evaluation.InspectionLaunched': (d) => [
+    ['inspections', 1],
+    ['units_inspected', list(d['units']).length],
+  ],
+  // A round is held once it concludes; units nobody scored were visited but not reviewed.
+  'evaluation.MonthlyReviewConcluded': (d) => [
+    ['monthly_reviews', 1],
+    ['units_reviewed', list(d['results']).length],
+  ],
+  'evaluation.WindowServicesCounted': (d) => windowServices(list(d['counts'])),
+  'evaluation.TrainingClassOpened': () => [['training_classes', 1]],
+  'evaluation.TraineesEnrolled': (d) => [['trainees', list(d['trainees']).length]],
+  'evaluation.TrainingAttendanceRecorded': (d) => [
+    ['trainees_completed', list(d['attendance']).filter((a) => (a as Data)['completed'] === true).length],
+  ],
   'evaluation.RectificationCompleted': (d) => [[d['onTime'] === true ? 'rectified_on_time' : 'rectified_late', 1]],
   'evaluation.RectificationOverdue': () => [['rectifications_overdue', 1]],
   'evaluation.MassEvaluationClosed': (d) => {

@@ -52,11 +52,54 @@ describe('factsOf', () => {
     expect(factsOf(event('assistance.CadreDispatched', { role: 'work_team_member' })).map((f) => f.figure)).toEqual(['cadres_dispatched']);
   });
 
+  it('sums a window batch per kind, and a kind the batch did not count gets no row (暂无数据, not 0)', () => {
+    const counts = [
+      { month: '2026-04', kind: 'service_given', count: 30 },
+      { month: '2026-05', kind: 'service_given', count: 12 },
+      { month: '2026-05', kind: 'online_approval', count: 4 },
+    ];
+    expect(factsOf(event('evaluation.WindowServicesCounted', { counts })).map((f) => [f.figure, f.amount])).toEqual([
+      ['window_services_given', 42],
+      ['window_online_approvals', 4],
+    ]);
+  });
+
+  it('counts inspections, monthly reviews and training with the units, findings and trainees behind them', () => {
+    const facts = (type: string, data: unknown) => factsOf(event(type, data)).map((f) => [f.figure, f.amount]);
+    expect(facts('evaluation.InspectionLaunched', { units: [1, 2, 3] })).toEqual([
+      ['inspections', 1],
+      ['units_inspected', 3],
+    ]);
+    expect(facts('evaluation.InspectionFindingsRecorded', { findings: [{}, {}] })).toEqual([
+      ['inspection_findings', 2],
+      ['findings', 2],
+      ['measures', 2],
+    ]);
+    expect(facts('evaluation.MonthlyReviewConcluded', { results: [{}, {}], unscored: [1] })).toEqual([
+      ['monthly_reviews', 1],
+      ['units_reviewed', 2],
+    ]);
+    expect(facts('evaluation.TraineesEnrolled', { trainees: [{}, {}, {}] })).toEqual([['trainees', 3]]);
+    expect(facts('evaluation.TrainingAttendanceRecorded', { attendance: [{ completed: true }, { completed: false }] })).toEqual([
+      ['trainees_completed', 1],
+    ]);
+  });
+
   it('feeds only figures the catalogue knows', () => {
     const samples = [
       event('evaluation.ReviewApproved', { grade: 'excellent' }),
       event('evaluation.OrganizationAssessed', { tier: 'lagging' }),
       event('assistance.DeedDone', { householdsHelped: 7 }),
+      event('evaluation.WindowServicesCounted', {
+        counts: ['service_given', 'handled_on_behalf', 'home_service', 'online_approval'].map((kind) => ({ kind, count: 1 })),
+      }),
+      event('evaluation.InspectionLaunched', { units: [1] }),
+      event('evaluation.InspectionFindingsRecorded', { findings: [{}] }),
+      event('evaluation.MonthlyReviewFindingsRecorded', { findings: [{}] }),
+      event('evaluation.MonthlyReviewConcluded', { results: [{}] }),
+      event('evaluation.TrainingClassOpened', {}),
+      event('evaluation.TraineesEnrolled', { trainees: [{}] }),
+      event('evaluation.TrainingAttendanceRecorded', { attendance: [{ completed: true }] }),
     ];
     for (const f of samples.flatMap(factsOf)) expect(FIGURE_BY_KEY.has(f.figure)).toBe(true);
   });

@@ -26,6 +26,14 @@ const f = (
   kind: FigureKind = 'sum',
 ): FigureDefinition => ({ key, label, unit, kind, source, from });
 
+/** Every findings stream's opening event: leader comments, mass evaluations, inspections, monthly reviews. */
+const FINDINGS_FROM = [
+  'evaluation.LeaderCommentMade',
+  'evaluation.MassEvaluationFindingsRecorded',
+  'evaluation.InspectionFindingsRecorded',
+  'evaluation.MonthlyReviewFindingsRecorded',
+] as const;
+
 export const FIGURES: readonly FigureDefinition[] = [
   f('organizations', '基层党组织', '个', 'organization', ['organization.OrganizationState'], 'roster'),
   f('members', '党员', '名', 'organization', ['organization.MemberState'], 'roster'),
@@ -36,8 +44,8 @@ export const FIGURES: readonly FigureDefinition[] = [
   f('pledges_fulfilled', '践诺完成', '件', 'evaluation', ['evaluation.PledgeFulfilled']),
   f('pledges_lapsed', '未践诺', '件', 'evaluation', ['evaluation.PledgeLapsed']),
   f('comments', '领导点评', '次', 'evaluation', ['evaluation.LeaderCommentMade']),
-  f('findings', '查找缺点和不足', '条', 'evaluation', ['evaluation.LeaderCommentMade', 'evaluation.MassEvaluationFindingsRecorded']),
-  f('measures', '提出改进措施', '条', 'evaluation', ['evaluation.LeaderCommentMade', 'evaluation.MassEvaluationFindingsRecorded']),
+  f('findings', '查找缺点和不足', '条', 'evaluation', FINDINGS_FROM),
+  f('measures', '提出改进措施', '条', 'evaluation', FINDINGS_FROM),
   f('rectified_on_time', '按期整改完成', '条', 'evaluation', ['evaluation.RectificationCompleted']),
   f('rectified_late', '逾期后整改完成', '条', 'evaluation', ['evaluation.RectificationCompleted']),
   f('rectifications_overdue', '整改逾期', '条', 'evaluation', ['evaluation.RectificationOverdue']),
@@ -52,6 +60,19 @@ export const FIGURES: readonly FigureDefinition[] = [
   f('tier_lagging', '评定为后进的党组织', '个', 'evaluation', ['evaluation.OrganizationAssessed']),
   f('tier_upgrades', '晋档升级', '个', 'evaluation', ['evaluation.TierChanged']),
   f('pioneers', '评选先锋模范', '人', 'evaluation', ['evaluation.QuarterPioneerSelected']),
+  // Field work (issue 13): window services counted from the units' own records, inspections, monthly reviews, training.
+  f('window_services_given', '为群众提供服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),
+  f('window_services_on_behalf', '代办服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),
+  f('window_home_services', '上门服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),
+  f('window_online_approvals', '办理网上审批事项', '件', 'evaluation', ['evaluation.WindowServicesCounted']),
+  f('inspections', '督导检查', '次', 'evaluation', ['evaluation.InspectionLaunched']),
+  f('units_inspected', '检查单位', '个', 'evaluation', ['evaluation.InspectionLaunched']),
+  f('inspection_findings', '检查发现问题', '条', 'evaluation', ['evaluation.InspectionFindingsRecorded']),
+  f('monthly_reviews', '月度观摩点评', '次', 'evaluation', ['evaluation.MonthlyReviewConcluded']),
+  f('units_reviewed', '观摩点评单位', '个', 'evaluation', ['evaluation.MonthlyReviewConcluded']),
+  f('training_classes', '举办培训班', '期', 'evaluation', ['evaluation.TrainingClassOpened']),
+  f('trainees', '培训党员', '人次', 'evaluation', ['evaluation.TraineesEnrolled']),
+  f('trainees_completed', '培训结业', '人次', 'evaluation', ['evaluation.TrainingAttendanceRecorded']),
   f('commendations', '表彰先进', '个', 'commendation', ['commendation.CommendationDecided']),
   f('commendations_revoked', '撤销表彰', '个', 'commendation', ['commendation.CommendationRevoked']),
   f('villages_paired', '包村', '个', 'assistance', ['assistance.PairingFormed']),

@@ -60,7 +60,7 @@ function problems(v: ReadonlyMap<string, FigureValue>): Segment[][] {
 /**
  * Seed 004's district work summary, structure and wording kept, every blank (`__`) a figure
  * from data. Passages seed 004 fills with figures this platform does not record (GDP, media
- * columns, window-unit service counts) are left out rather than invented.
+ * columns) are left out rather than invented.
  */
 export function buildWorkSummary(input: {
   orgId: string;
@@ -137,6 +137,39 @@ export function buildWorkSummary(input: {
           n('mass_evaluations'),
           t('，民主评议优秀党员 '),
           n('grade_excellent'),
+          t('。'),
+        ],
+        [
+          t('（五）优化服务质量，大力推进窗口单位和服务行业创先争优。各窗口单位履行服务承诺，为群众提供服务 '),
+          n('window_services_given'),
+          t('、代办服务 '),
+          n('window_services_on_behalf'),
+          t('、上门服务 '),
+          n('window_home_services'),
+          t('，办理网上审批事项 '),
+          n('window_online_approvals'),
+          t('。'),
+        ],
+        [
+          t('（六）强化督导考核，实施月度观摩点评。采取专项检查与随机抽查相结合的方式开展督导检查 '),
+          n('inspections'),
+          t('，检查单位 '),
+          n('units_inspected'),
+          t('，发现问题 '),
+          n('inspection_findings'),
+          t('；围绕季度主题开展月度观摩点评 '),
+          n('monthly_reviews'),
+          t('，观摩点评单位 '),
+          n('units_reviewed'),
+          t('。'),
+        ],
+        [
+          t('（七）加强教育培训，提升党员队伍素质。举办培训班 '),
+          n('training_classes'),
+          t('，培训党员 '),
+          n('trainees'),
+          t('，其中结业 '),
+          n('trainees_completed'),
           t('。'),
         ],
       ],

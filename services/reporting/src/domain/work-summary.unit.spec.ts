@@ -32,6 +32,14 @@ describe(buildWorkSummary.name, () => {
     expect(md).not.toMatch(/点评 0次/);
   });
 
+  it("fills seed 004's field-work blanks: window services, inspections, monthly reviews, training", () => {
+    const md = sut(values({ window_services_given: 42, inspections: 2, monthly_reviews: 3, training_classes: 1, trainees: 40 }));
+    expect(md).toMatch(/为群众提供服务 42件次\[\^\d+\]、代办服务 暂无数据\[\^\d+\]/);
+    expect(md).toMatch(/督导检查 2次\[\^\d+\]/);
+    expect(md).toMatch(/月度观摩点评 3次\[\^\d+\]/);
+    expect(md).toMatch(/举办培训班 1期\[\^\d+\]，培训党员 40人次\[\^\d+\]/);
+  });
+
   it('reads the problems from the data: lapsed pledges and overdue rectifications are named', () => {
     const md = sut(
       values({ pledges_made: 10, pledges_lapsed: 2, rectifications_overdue: 1, comments: 1, pioneers: 1, villages_paired: 1 }),
