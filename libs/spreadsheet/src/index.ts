@@ -2,3 +2,4 @@ export * from './csv';
 export * from './xlsx-bounds';
 export * from './sheet-reader';
 export * from './upload-limits';
+export * from './multipart';

@@ -1,3 +1,4 @@
+import type { ProjectImportLimits } from './import-limits.config';
 import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
 
 export interface AssistanceConfig {
@@ -22,6 +23,8 @@ export interface AssistanceConfig {
     readonly linksGroupId?: string;
     readonly linksTopic?: string;
   };
+  /** Project-list import bounds; the environment's (`projectImportLimits()`) unless a test passes small ones. */
+  readonly projectImport?: ProjectImportLimits;
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;

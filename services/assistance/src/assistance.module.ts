@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
+import { LongWork } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -18,6 +19,7 @@ import { FundHandlers } from './application/use-cases/funds.use-cases';
 import { FormPairingHandler } from './application/use-cases/pairings.use-cases';
 import { ProjectAccess, ProjectHandlers } from './application/use-cases/projects.use-cases';
 import type { AssistanceConfig } from './assistance.config';
+import { PROJECT_IMPORT_LIMITER, PROJECT_IMPORT_LIMITS, projectImportLimits } from './import-limits.config';
 import { COUNTY_INBOUND_OPTIONS, CountyInboundRunner } from './infrastructure/county/county-inbound.runner';
 import { PgCountyFieldWorkRepository } from './infrastructure/county/pg-county-field-work.repository';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
@@ -35,6 +37,7 @@ import { DomainErrorInterceptor } from './interface/http/domain-error.intercepto
 import { CadresHttpController, DeedsHttpController, HouseholdsHttpController } from './interface/http/field-work.http.controller';
 import { DisclosureHttpController, OversightHttpController } from './interface/http/oversight.http.controller';
 import { PairingsHttpController } from './interface/http/pairings.http.controller';
+import { ProjectImportHttpController } from './interface/http/project-import.http.controller';
 import { ProjectsHttpController } from './interface/http/projects.http.controller';
 
 const poolOf = (ds: DataSource): Pool => (ds.driver as unknown as { master: Pool }).master;
@@ -43,6 +46,7 @@ const poolOf = (ds: DataSource): Pool => (ds.driver as unknown as { master: Pool
 @Module({})
 export class AssistanceModule {
   static register(config: AssistanceConfig): DynamicModule {
+    const importLimits = config.projectImport ?? projectImportLimits();
     return {
       module: AssistanceModule,
       imports: [
@@ -72,6 +76,8 @@ export class AssistanceModule {
       ],
       controllers: [
         PairingsHttpController,
+        // Before ProjectsHttpController, so `import` is never read as a project id.
+        ProjectImportHttpController,
         ProjectsHttpController,
         CadresHttpController,
         HouseholdsHttpController,
@@ -81,6 +87,14 @@ export class AssistanceModule {
       ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        { provide: PROJECT_IMPORT_LIMITS, useValue: importLimits },
+        // One per process, every limiter made from it (the shutdown ADR 0019 describes waits on it).
+        { provide: LongWork, useValue: new LongWork() },
+        {
+          provide: PROJECT_IMPORT_LIMITER,
+          inject: [LongWork],
+          useFactory: (w: LongWork) => w.limiter({ zh: '导入', en: 'imports' }, importLimits.imports),
+        },
         { provide: CLOCK, useClass: SystemClock },
         { provide: ID_GENERATOR, useClass: UuidIdGenerator },
         TypeOrmUnitOfWork,

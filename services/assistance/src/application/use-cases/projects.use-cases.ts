@@ -11,6 +11,7 @@ import {
   type Step,
 } from '../../domain/project/project';
 import type { DomainEvent } from '../../domain/shared/domain-event';
+import type { Village } from '../../domain/shared/village';
 import type { CommandContext } from '../ports/context.port';
 import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } from '../ports/repositories.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
@@ -44,6 +45,22 @@ export class ProjectAccess {
   }
 }
 
+/** One row of a project import: its spreadsheet row number, the village and what to plan. */
+export interface PlanRow {
+  readonly row: number;
+  readonly orgId: string;
+  readonly input: Omit<PlanProject, 'id'>;
+}
+
+export interface PlanAllResult {
+  /** Ids of the projects planned, in row order; empty when any row was refused. */
+  readonly planned: string[];
+  readonly refused: { row: number; error: DomainError }[];
+}
+
+/** Rolls the import's transaction back once its rows have all been decided. */
+class ImportRefused extends Error {}
+
 @Injectable()
 export class ProjectHandlers {
   constructor(
@@ -60,16 +77,53 @@ export class ProjectHandlers {
     const village = await villageInScope(this.roster, ctx.actor, orgId);
     const id = this.ids.newId();
     return this.uow.run(async (tx) => {
-      if (input.pairingId) {
-        const pairing = await this.pairings.get(tx, input.pairingId);
-        if (!pairing) throw new NotFoundError('PAIRING', input.pairingId);
-        if (pairing.orgId !== village.id) throw new PairingElsewhereError();
-      }
-      const { project, events } = planProject({ ...input, id }, village, this.clock.today());
-      await this.projects.insert(tx, project, this.clock.now());
-      await tx.publish(events, ctx);
+      await this.planIn(tx, ctx, village, { ...input, id });
       return { id };
     });
+  }
+
+  /**
+   * Plans every row of an import in one transaction, each decided exactly as `plan` decides one
+   * (scope, pairing, the domain's rules). Every row is tried so the uploader hears of every
+   * refusal at once; if any was refused, nothing is kept (the transaction rolls back).
+   */
+  async planAll(ctx: CommandContext, rows: readonly PlanRow[]): Promise<PlanAllResult> {
+    const refused: { row: number; error: DomainError }[] = [];
+    const ids: string[] = [];
+    try {
+      await this.uow.run(async (tx) => {
+        for (const { row, orgId, input } of rows) {
+          try {
+            const village = await organizationInScope(this.roster, ctx.actor, orgId, tx);
+            if (!village) throw new NotFoundError('ORGANIZATION', orgId);
+            const id = this.ids.newId();
+            await this.planIn(tx, ctx, village, { ...input, id }, refused.length === 0);
+            ids.push(id);
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e;
+            refused.push({ row, error: e });
+          }
+        }
+        if (refused.length) throw new ImportRefused();
+      });
+    } catch (e) {
+      if (e instanceof ImportRefused) return { planned: [], refused };
+      throw e;
+    }
+    return { planned: ids, refused: [] };
+  }
+
+  /** Decides one plan inside `tx`; once an import is known to fail, later rows are only decided, not written. */
+  private async planIn(tx: Tx, ctx: CommandContext, village: Village, input: PlanProject, write = true): Promise<void> {
+    if (input.pairingId) {
+      const pairing = await this.pairings.get(tx, input.pairingId);
+      if (!pairing) throw new NotFoundError('PAIRING', input.pairingId);
+      if (pairing.orgId !== village.id) throw new PairingElsewhereError();
+    }
+    const { project, events } = planProject(input, village, this.clock.today());
+    if (!write) return;
+    await this.projects.insert(tx, project, this.clock.now());
+    await tx.publish(events, ctx);
   }
 
   advance(ctx: CommandContext, projectId: string, step: Step, on: string): Promise<void> {

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Roles } from '@vanguard/auth';
+import { receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
+import { extractMultipartFile, isMultipart, openSheet, sniffSheetFormat, SheetRefusedError } from '@vanguard/spreadsheet';
+import type { CommandContext } from '../../application/ports/context.port';
+import { ProjectHandlers } from '../../application/use-cases/projects.use-cases';
+import { PROJECT_IMPORT_LIMITER, PROJECT_IMPORT_LIMITS, type ProjectImportLimits } from '../../import-limits.config';
+import { ASSISTANCE_WRITE_ROLES } from './access';
+import { missingColumns, readProjectRows, refusedRow, type ImportRowError } from './project-import.rows';
+import { CommandCtx } from './request-context';
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller('projects')
+export class ProjectImportHttpController {
+  constructor(
+    private readonly projects: ProjectHandlers,
+    @Inject(PROJECT_IMPORT_LIMITS) private readonly limits: ProjectImportLimits,
+    @Inject(PROJECT_IMPORT_LIMITER) private readonly limiter: ConcurrencyLimiter,
+  ) {}
+
+  /**
+   * All or nothing: every row is checked and decided, and the projects are planned only if no
+   * row was refused (one transaction), so a corrected file can simply be sent again.
+   */
+  @Post('import')
+  @Roles(...ASSISTANCE_WRITE_ROLES)
+  @HttpCode(201)
+  @ApiConsumes(
+    'multipart/form-data',
+    'text/csv',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/octet-stream',
+  )
+  @ApiOperation({
+    summary:
+      '导入帮扶项目清单 / import a project list (.xlsx or UTF-8 .csv: the first file of a multipart form, or the body itself): all rows planned, or 422 with every bad row (row, column, reason)',
+  })
+  async import(@CommandCtx() ctx: CommandContext, @Req() req: Request): Promise<{ imported: number; projectIds: string[] }> {
+    // A place under the limit before a byte is read: 429 with Retry-After past it.
+    const lease = this.limiter.acquire(ctx.actor.sub);
+    const file = join(this.limits.uploadDir, `vanguard-project-import-${randomUUID()}`);
+    const body = `${file}.body`;
+    try {
+      await mkdir(this.limits.uploadDir, { recursive: true, mode: 0o700 });
+      const multipart = isMultipart(req.headers['content-type']);
+      await receiveUpload(req, multipart ? body : file, {
+        maxBytes: this.limits.maxUploadBytes,
+        idleMs: this.limits.uploadIdleMs,
+        deadlineMs: this.limits.uploadDeadlineMs,
+        signal: lease.signal,
+      });
+      if (multipart) await refusedAs400(extractMultipartFile(body, req.headers['content-type']!, file));
+      const { rows, errors } = await this.read(file, lease.signal);
+      if (errors.length) throw rowsRefused(errors);
+      const { planned, refused } = await this.projects.planAll(ctx, rows);
+      if (refused.length) throw rowsRefused(refused.map((r) => refusedRow(r.row, r.error)));
+      return { imported: planned.length, projectIds: planned };
+    } finally {
+      lease.release();
+      await unlink(file).catch(() => undefined);
+      await unlink(body).catch(() => undefined);
+    }
+  }
+
+  /** The format by content, the shared bounds, formulas refused; the rows checked as `POST /projects` checks a body. */
+  private read(file: string, signal: AbortSignal): Promise<Awaited<ReturnType<typeof readProjectRows>>> {
+    return refusedAs400(
+      (async () => {
+        const format = await sniffSheetFormat(file);
+        const source = await openSheet(file, format, this.limits, signal, { refuseFormulas: true });
+        const missing = missingColumns(source.header);
+        if (missing.length) {
+          await source.records.return(undefined);
+          throw new SheetRefusedError(
+            `表头缺少列 ${missing.join('、')} / the header lacks the columns ${missing.join(', ')}`,
+            1,
+            missing[0],
+          );
+        }
+        return readProjectRows(source);
+      })(),
+    );
+  }
+}
+
+/** A file the shared reader refused (format, bounds, formula, multipart): 400 with its row and column. */
+async function refusedAs400<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (!(e instanceof SheetRefusedError)) throw e;
+    throw new BadRequestException({
+      code: 'IMPORT.FILE_REFUSED',
+      message: e.message,
+      errors: [{ row: e.row, column: e.column ?? 'file', field: e.column ?? 'file', reason: e.message }],
+    });
+  }
+}
+
+function rowsRefused(errors: ImportRowError[]): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    code: 'IMPORT.ROWS_REFUSED',
+    message: `有 ${new Set(errors.map((e) => e.row)).size} 行未通过检查，未导入任何项目 / rows were refused, no project was imported`,
+    errors,
+  });
+}
