@@ -11,6 +11,7 @@ import {
   TOPICS,
   TestPublisher,
   deedDone,
+  fieldWork,
   memberState,
   migrateReporting,
   orgState,
@@ -97,6 +98,42 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     const trace = await sut.trace('pledges_made', town.id, year, 100);
     expect(trace.map((e) => e.eventId)).toEqual([inVillage.eventId, inVillageQ4.eventId]);
     expect((await sut.trace('deeds', town.id, year, 100)).map((e) => e.eventId)).toEqual([deed.eventId]);
+  });
+
+  it("counts evaluation's field work — window services, inspections, monthly reviews, training — per subtree, each figure tracing its events", async () => {
+    const classId = randomUUID();
+    const window = fieldWork.windowServicesCounted(village.id);
+    const inspection = fieldWork.inspectionLaunched(town.id, [village.id]);
+    const inspectionFindings = fieldWork.inspectionFindingsRecorded(village.id);
+    const round = fieldWork.monthlyReviewConcluded(town.id, [village.id, town.id]);
+    const opened = fieldWork.trainingClassOpened(town.id, classId);
+    const enrolled = fieldWork.traineesEnrolled(town.id, classId, 3);
+    const elsewhere = fieldWork.trainingClassOpened(otherTown.id, randomUUID());
+    await publisher.publish(TOPICS.evaluation, window, inspection, inspectionFindings, round, opened, enrolled, elsewhere, window);
+
+    const figures = await waitUntil(
+      'the field-work figures of the township',
+      async () => {
+        const f = await sut.figures(town.id, year);
+        return f.get('trainees')?.value === 3 && f.get('window_services_given')?.value === 42 ? f : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const value = (key: string) => figures.get(key)?.value;
+    expect([value('window_home_services'), value('window_services_on_behalf')]).toEqual([3, null]); // a kind not counted: 暂无数据
+    expect([value('inspections'), value('units_inspected'), value('inspection_findings')]).toEqual([1, 1, 2]);
+    expect(value('findings')).toBe(2); // inspection findings are shortcomings found like a comment's
+    expect([value('monthly_reviews'), value('units_reviewed')]).toEqual([1, 2]);
+    expect([value('training_classes'), value('trainees'), value('trainees_completed')]).toEqual([1, 3, null]);
+    expect((await sut.figures(county.id, year)).get('training_classes')?.value).toBe(2);
+
+    const traced = async (figure: string) => (await sut.trace(figure, town.id, year, 100)).map((e) => e.eventId);
+    expect(await traced('window_services_given')).toEqual([window.eventId]);
+    expect(await traced('inspections')).toEqual([inspection.eventId]);
+    expect(await traced('inspection_findings')).toEqual([inspectionFindings.eventId]);
+    expect(await traced('monthly_reviews')).toEqual([round.eventId]);
+    expect(await traced('training_classes')).toEqual([opened.eventId]);
+    expect(await traced('trainees')).toEqual([enrolled.eventId]);
   });
 
   it('deletes the projected member or organisation when its state topic carries a tombstone, so it stops counting', async () => {

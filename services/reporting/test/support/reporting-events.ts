@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { AnyEventContract, EventEnvelope } from '@vanguard/contracts';
-import { DeedDone, MemberState, OrganizationState, PledgeMade } from '@vanguard/contracts';
+import {
+  DeedDone,
+  InspectionFindingsRecorded,
+  InspectionLaunched,
+  MemberState,
+  MonthlyReviewConcluded,
+  OrganizationState,
+  PledgeMade,
+  TraineesEnrolled,
+  TrainingClassOpened,
+  WindowServicesCounted,
+} from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { reportingMigrations } from '../../src/infrastructure/migrations';
 
@@ -97,6 +108,113 @@ export const deedDone = (orgId: string, householdsHelped: number) => {
     { deedId, orgId, category: 'road_hardening', title: '修缮村道', doneOn: '2026-05-10', householdsHelped },
     { orgId },
   );
+};
+
+const decision = (orgId: string) => ({
+  decidedBy: { sub: 'test', role: 'organizer', orgId },
+  inputs: [],
+  rule: { id: 'test.rule', version: 1 },
+  reason: '',
+});
+
+/** Evaluation's field-work events (issue 13), one of each kind reporting counts. */
+export const fieldWork = {
+  windowServicesCounted: (orgId: string) =>
+    envelope(
+      WindowServicesCounted,
+      `window-unit-${orgId}`,
+      {
+        orgId,
+        batchId: randomUUID(),
+        source: 'import',
+        counts: [
+          { month: '2026-04', kind: 'service_given', count: 30 },
+          { month: '2026-05', kind: 'service_given', count: 12 },
+          { month: '2026-05', kind: 'home_service', count: 3 },
+        ],
+        records: 45,
+        countedOn: '2026-05-31',
+        decision: decision(orgId),
+      },
+      { orgId, occurredAt: '2026-05-31T02:00:00.000Z' },
+    ),
+  inspectionLaunched: (orgId: string, units: string[]) => {
+    const inspectionId = randomUUID();
+    return envelope(
+      InspectionLaunched,
+      `inspection-${inspectionId}`,
+      {
+        inspectionId,
+        kind: 'special',
+        topic: '承诺践诺专项检查',
+        launchedOn: '2026-05-12',
+        group: { name: '第一指导检查组', leader: 'leader', members: ['leader'], scopeOrgId: orgId },
+        units,
+        draw: null,
+        decision: decision(orgId),
+      },
+      { orgId, occurredAt: '2026-05-12T02:00:00.000Z' },
+    );
+  },
+  inspectionFindingsRecorded: (orgId: string) => {
+    const commentId = randomUUID();
+    const finding = () => ({ findingId: randomUUID(), problem: '台账不全', rectification: '补齐台账', deadline: '2026-06-30' });
+    return envelope(
+      InspectionFindingsRecorded,
+      `comment-${commentId}`,
+      {
+        commentId,
+        inspectionId: randomUUID(),
+        orgId,
+        recordedOn: '2026-05-13',
+        summary: '检查发现的问题',
+        findings: [finding(), finding()],
+        decision: decision(orgId),
+      },
+      { orgId, occurredAt: '2026-05-13T02:00:00.000Z' },
+    );
+  },
+  monthlyReviewConcluded: (orgId: string, units: string[]) => {
+    const roundId = randomUUID();
+    return envelope(
+      MonthlyReviewConcluded,
+      `monthly-review-${roundId}`,
+      {
+        roundId,
+        zoneId: randomUUID(),
+        month: '2026-05',
+        concludedOn: '2026-05-30',
+        results: units.map((u, i) => ({ orgId: u, scorePermille: 900 - i, rank: i + 1, scorers: 1 })),
+        unscored: [],
+        decision: decision(orgId),
+      },
+      { orgId, occurredAt: '2026-05-30T02:00:00.000Z' },
+    );
+  },
+  trainingClassOpened: (orgId: string, classId: string) =>
+    envelope(
+      TrainingClassOpened,
+      `training-class-${classId}`,
+      {
+        classId,
+        orgId,
+        topic: '村支部书记培训班',
+        base: '县委党校',
+        targetGroup: 'branch_secretaries',
+        startsOn: '2026-05-18',
+        endsOn: '2026-05-20',
+        sessions: 6,
+        decision: decision(orgId),
+      },
+      { orgId, occurredAt: '2026-05-15T02:00:00.000Z' },
+    ),
+  traineesEnrolled: (orgId: string, classId: string, trainees: number) =>
+    envelope(
+      TraineesEnrolled,
+      `training-class-${classId}`,
+      { classId, trainees: Array.from({ length: trainees }, () => ({ memberId: randomUUID(), orgId })), decision: decision(orgId) },
+      { orgId, streamVersion: 2, occurredAt: '2026-05-16T02:00:00.000Z' },
+    ),
 };
 
 /** Publishes envelopes as the relays do: key = streamId, value = the JSON envelope, on `<prefix>.<contract topic>`. */
