@@ -1,2 +1,3 @@
 export * from './decision-replayers';
 export * from './replay-decision';
+export * from './satisfaction-source';

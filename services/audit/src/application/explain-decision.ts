@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
-import { DECISION_REPLAYERS, massEvaluationDecider, replayDecision, type ReplayFacts } from '@vanguard/evaluation-domain';
+import { DECISION_REPLAYERS, replayDecision, satisfactionSource, type ReplayFacts } from '@vanguard/evaluation-domain';
 import type { AuditReader } from './audit-reader';
 import { AuditRefusal } from './audit-refusal';
 import { COMMENDATION_REPLAYERS, explainCommendationDecision, explainEligibilityCheck } from './explain-commendation';
@@ -72,13 +72,19 @@ function header(streamId: string, version: number, event: RecordedEvent, decisio
   };
 }
 
-/** An assessment that read a mass evaluation used its satisfaction rate at the version it recorded reading. */
+/**
+ * An assessment that read a satisfaction rate (an online window or a county's count) used it at
+ * the version it recorded reading; the evaluation domain says which decider folds which input.
+ */
 async function satisfactionRead(
   reader: AuditReader,
   inputs: readonly { streamId: string; version: number }[],
 ): Promise<number | null | undefined> {
-  const window = inputs.find((i) => i.streamId.startsWith('mass-evaluation-'));
-  if (!window) return undefined;
-  const { state } = await reader.stores.evaluation.asOf(window.streamId, massEvaluationDecider as never, { version: window.version });
-  return (state as { satisfactionPermille: number | null }).satisfactionPermille;
+  for (const input of inputs) {
+    const decider = satisfactionSource(input.streamId);
+    if (!decider) continue;
+    const { state } = await reader.stores.evaluation.asOf(input.streamId, decider, { version: input.version });
+    return (state as { satisfactionPermille: number | null }).satisfactionPermille;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
-import { TIER_RULES, type OrganizationAssessedEvent, type OrgTier } from '@vanguard/evaluation-domain';
+import { TIER_RULES, isSatisfactionInput, type OrganizationAssessedEvent, type OrgTier } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
-import { isSatisfactionInput, type SatisfactionWindow } from './satisfaction-window';
+import type { SatisfactionWindow } from './satisfaction-window';
 
 export interface AssessmentReplay {
   readonly orgId: string;

@@ -42,6 +42,3 @@ export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEval
 };
 
 export const massEvaluationStream = (windowId: string) => `mass-evaluation-${windowId}`;
-
-/** The streams an assessment may read a satisfaction rate from: an online window or a county's count. */
-export const isSatisfactionInput = (streamId: string) => streamId.startsWith('mass-evaluation-') || streamId.startsWith('mass-tally-');
