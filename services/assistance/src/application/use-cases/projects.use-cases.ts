@@ -90,11 +90,14 @@ export class ProjectHandlers {
   async planAll(ctx: CommandContext, rows: readonly PlanRow[]): Promise<PlanAllResult> {
     const refused: { row: number; error: DomainError }[] = [];
     const ids: string[] = [];
+    // A list names few villages many times: each is asked of the roster once per import.
+    const villages = new Map<string, Village | null>();
     try {
       await this.uow.run(async (tx) => {
         for (const { row, orgId, input } of rows) {
           try {
-            const village = await organizationInScope(this.roster, ctx.actor, orgId, tx);
+            if (!villages.has(orgId)) villages.set(orgId, await organizationInScope(this.roster, ctx.actor, orgId, tx));
+            const village = villages.get(orgId);
             if (!village) throw new NotFoundError('ORGANIZATION', orgId);
             const id = this.ids.newId();
             await this.planIn(tx, ctx, village, { ...input, id }, refused.length === 0);
