@@ -142,7 +142,11 @@ export class TokenVerifier {
     } catch (e) {
       if (e instanceof TokenRejectedError) throw e;
       if (e instanceof errors.JWTExpired) throw new TokenRejectedError('AUTH.TOKEN_EXPIRED', 'token expired');
-      if (e instanceof errors.JWKSTimeout || (e instanceof TypeError && /fetch/i.test(e.message))) {
+      // Keycloak unreachable, or answering something other than its key set (booting, 503): the
+      // keys are unavailable, which says nothing about the token — callers retry, they do not refuse.
+      const keySetUnreadable =
+        e instanceof errors.JOSEError && e.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set HTTP response/.test(e.message);
+      if (e instanceof errors.JWKSTimeout || keySetUnreadable || (e instanceof TypeError && /fetch/i.test(e.message))) {
         throw new TokenRejectedError('AUTH.KEYS_UNAVAILABLE', 'signing keys unavailable');
       }
       const reason = e instanceof errors.JOSEError ? e.code : 'malformed';

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { TokenRejectedError, TokenVerifier } from './token-verifier';
 
@@ -49,6 +51,25 @@ describe(TokenVerifier.name, () => {
     if (!(e instanceof TokenRejectedError)) throw new Error(`expected a TokenRejectedError, got ${String(e)}`);
     return e;
   };
+
+  it('verify_WhenKeycloakAnswersSomethingOtherThanItsKeySet_SaysTheKeysAreUnavailable (booting, 503 — not the token’s fault)', async () => {
+    const server = createServer((_, res) => res.writeHead(503).end('starting'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const verifier = new TokenVerifier({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        allowedClients: ['vanguard-console'],
+        jwksUri: `http://127.0.0.1:${port}/certs`,
+      });
+      const e = await verifier.verify(await sign({ typ: 'Bearer', azp: 'vanguard-console' })).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(TokenRejectedError);
+      expect((e as TokenRejectedError).code).toBe('AUTH.KEYS_UNAVAILABLE');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 
   it('verify_WhenAnAllowedClientsAccessToken_ReturnsThePrincipal', async () => {
     const principal = await sut.verify(await sign({ typ: 'Bearer', azp: 'county-songling', org_id: 'o1' }));

@@ -11,7 +11,9 @@ import {
 import {
   DEFAULT_RETRY_POLICY,
   EventConsumer,
+  InfrastructureUnavailable,
   PermanentHandlerError,
+  isInfrastructureError,
   OutboxWriter,
   counter,
   decodeKafkaValue,
@@ -144,6 +146,8 @@ export class CountyInboundConsumer<TTx> {
     try {
       answered = await this.decide(ctx, checked);
     } catch (e) {
+      // The database down is no verdict on the messages: the consumer waits it out (no refusal, no DLQ).
+      if (isInfrastructureError(e)) throw new InfrastructureUnavailable(`the ${this.options.owner} database is unreachable`, { cause: e });
       // The last try at a single message (the consumer split the failing chunk): record and
       // answer the failure, so the county is told, and dead-letter it for an operator.
       const last =
@@ -226,16 +230,21 @@ export class CountyInboundConsumer<TTx> {
     const subject = key ?? (typeof raw?.['streamId'] === 'string' ? raw['streamId'] : null);
     const token = bearerToken(m.headers);
     const proven = await this.prove(token, m.timestamp);
-    const base = { messageId: messageId ?? `kafka-${ctx.partition}-${m.offset}`, messageType: type ?? 'unknown', subject };
+    // A reply must itself be a valid county.MessageOutcome, whatever the message held: a type
+    // the contract would refuse (empty) is answered as `unknown`, never left to fail the outbox.
+    const messageType = type !== undefined && type.length > 0 ? type : 'unknown';
+    const base = { messageId: messageId ?? `kafka-${ctx.partition}-${m.offset}`, messageType, subject };
     if ('refusal' in proven) {
       await ctx.deadLetter(m, 'unauthenticated', proven.refusal);
       const claimed = claimedClient(token);
-      if (!claimed.clientId || !this.known.has(claimed.clientId)) {
+      // Only a token whose signature held (refused for its times alone) proves who sent it; any
+      // other refusal names a client the sender merely claims, and answering there would let one
+      // county write refusals of its own making onto another county's reply topic.
+      if (!proven.signed || !claimed.clientId || !this.known.has(claimed.clientId) || !claimed.orgId) {
         this.counted.inc({ owner: this.options.owner, type: base.messageType, outcome: 'dead_lettered', code: 'COUNTY.UNAUTHENTICATED' });
         return undefined;
       }
-      const countyOrgId = claimed.orgId ?? (typeof raw?.['orgId'] === 'string' ? raw['orgId'] : claimed.clientId);
-      const to = { ...base, clientId: claimed.clientId, countyOrgId };
+      const to = { ...base, clientId: claimed.clientId, countyOrgId: claimed.orgId };
       return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal } };
     }
     const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
@@ -247,17 +256,22 @@ export class CountyInboundConsumer<TTx> {
     return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
   }
 
-  private async prove(token: string | undefined, timestamp: string): Promise<CountySender | { refusal: string }> {
-    if (!token) return { refusal: 'no bearer token in the authorization header' };
+  private async prove(token: string | undefined, timestamp: string): Promise<CountySender | { refusal: string; signed: boolean }> {
+    if (!token) return { refusal: 'no bearer token in the authorization header', signed: false };
     // LogAppendTime on the inbound topic: the broker's receipt time, which a county cannot choose.
     const at = new Date(Number(timestamp));
     try {
-      return countySenderOf(await this.options.tokenVerifier.verifyAt(token, at), this.known);
+      const sender = countySenderOf(await this.options.tokenVerifier.verifyAt(token, at), this.known);
+      return 'refusal' in sender ? { ...sender, signed: false } : sender;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      if (code === 'AUTH.KEYS_UNAVAILABLE') throw e; // Keycloak's keys unreachable: retry the batch, refuse nobody
+      // Keycloak's keys unreachable: nothing is known of the token, so nobody is refused — the
+      // chunk waits and is tried again, without end, as for an unreachable database.
+      if (code === 'AUTH.KEYS_UNAVAILABLE') throw new InfrastructureUnavailable('Keycloak signing keys unavailable', { cause: e });
       return {
         refusal: `token refused at the broker’s timestamp ${at.toISOString()}: ${typeof code === 'string' ? code : (e as Error).message}`,
+        // jose checks the signature before the times: an expired token was signed by Keycloak for that client.
+        signed: code === 'AUTH.TOKEN_EXPIRED',
       };
     }
   }
@@ -276,6 +290,13 @@ export class CountyInboundConsumer<TTx> {
       return undefined;
     }
     const event: EventEnvelope = valid.envelope;
+    // Order is kept per subject, and the subject is the Kafka key: a key other than the streamId
+    // (a county changing its key format) would give one subject two orders.
+    if (c.to.subject !== event.streamId) {
+      const reason = `the Kafka key ${JSON.stringify(c.to.subject)} must be the envelope's streamId ${JSON.stringify(event.streamId)}`;
+      d.outcome = { outcome: 'refused', code: 'COUNTY.INVALID', reason };
+      return undefined;
+    }
     d.sequence = event.streamVersion;
     for (const orgId of orgIdsIn(event.data)) {
       if (!(await this.options.scope(c.sender.countyOrgId, orgId))) {
@@ -287,7 +308,7 @@ export class CountyInboundConsumer<TTx> {
       d.outcome = { outcome: 'refused', code: 'COUNTY.UNSUPPORTED', reason: `${this.options.owner} does not apply ${event.type} yet` };
       return undefined;
     }
-    return { messageId: c.to.messageId, subject: c.to.subject ?? event.streamId, sequence: event.streamVersion, sender: c.sender, event };
+    return { messageId: c.to.messageId, subject: event.streamId, sequence: event.streamVersion, sender: c.sender, event };
   }
 }
 

@@ -48,6 +48,9 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
   const dlq: { reason: string | undefined; value: string }[] = [];
   /** Throws once when armed: the batch rolls back (a crash in the middle of a batch). */
   let failNextBatch = false;
+  /** While set, Keycloak's signing keys cannot be fetched (an outage). */
+  let keysDown = false;
+  let keyOutages = 0;
 
   const toy: CountyBatchHandler<PoolClient> = async (messages, tx) => {
     if (failNextBatch) {
@@ -111,7 +114,14 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const local = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: TEST_KID, alg: 'RS256' }] });
     const realm = createRemoteJWKSet(new URL(`${cfg.keycloakIssuer}/protocol/openid-connect/certs`));
-    const keys: JWTVerifyGetKey = (header, token) => (header.kid === TEST_KID ? local(header, token) : realm(header, token));
+    const keys: JWTVerifyGetKey = (header, token) => {
+      if (keysDown) {
+        keyOutages++;
+        // What jose's remote key set throws when Keycloak does not answer.
+        return Promise.reject(new TypeError('fetch failed'));
+      }
+      return header.kid === TEST_KID ? local(header, token) : realm(header, token);
+    };
     signPast = ({ iat, exp, county }) =>
       new SignJWT({
         typ: 'Bearer',
@@ -323,6 +333,66 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       );
     });
     expect(await effectsOf(invalid.eventId)).toBe(0);
+  });
+
+  it('answers no refusal for a token whose signature does not hold, even naming a known county; an empty type is answered as unknown; a key other than the streamId is refused', async () => {
+    // County B (or anyone who may write to the topic) forges an unsigned token naming Songling,
+    // with the id of one of Songling's messages: Songling's reply topic must not get a refusal.
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const claims = {
+      azp: 'county-songling',
+      org_id: SONGLING_ORG,
+      sub: songling.sub,
+      typ: 'Bearer',
+      realm_access: { roles: ['county_system'] },
+    };
+    const forgedToken = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    const forged = roster(songling);
+    const emptyType = { ...roster(songling, { memberId: (forged.data as { memberId: string }).memberId, seq: 2 }), type: '' };
+    const after = roster(songling, { memberId: (forged.data as { memberId: string }).memberId, seq: 3 });
+    // One subject, so one partition: the three are handled in this order.
+    await send([
+      { value: forged, token: forgedToken },
+      { value: emptyType, token: songling.token },
+      { value: after, token: songling.token },
+    ]);
+
+    expect((await replies(after.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    expect((await replies(emptyType.eventId))[0]!.envelope.data).toMatchObject({
+      outcome: 'refused',
+      code: 'COUNTY.INVALID',
+      messageType: 'unknown',
+    });
+    expect(await repliesTo(forged.eventId)).toEqual([]);
+    // A key that is not the streamId would give the subject a second order: refused, not applied.
+    const rekeyed = roster(songling);
+    await send([{ value: rekeyed, token: songling.token, key: `member-${randomUUID()}` }]);
+    const keyRefusal = (await replies(rekeyed.eventId))[0]!.envelope.data;
+    expect(keyRefusal).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID' });
+    expect(String(keyRefusal['reason'])).toMatch(/Kafka key/);
+    expect(await effectsOf(rekeyed.eventId)).toBe(0);
+    await waitUntil('the forgery in the DLQ', () => dlq.find((d) => d.reason === 'unauthenticated' && d.value.includes(forged.eventId)));
+    expect(await effectsOf(forged.eventId)).toBe(0);
+  });
+
+  it('while Keycloak’s keys cannot be fetched, waits and refuses nobody; the message applies once the keys are back', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // A token the verifier has not seen yet, so its signature must be checked against the keys.
+    const fresh = await signPast({ iat: now - 1, exp: now + 600, county: hekou });
+    const waiting = roster(hekou);
+    keysDown = true;
+    keyOutages = 0;
+    try {
+      await send([{ value: waiting, token: fresh }]);
+      // More attempts than the retry policy's five: an outage is waited out, not counted toward the DLQ.
+      await waitUntil('the gate to keep trying through the outage', () => keyOutages >= 8, { timeoutMs: 20_000 });
+      expect(await repliesTo(waiting.eventId)).toEqual([]);
+    } finally {
+      keysDown = false;
+    }
+    expect((await replies(waiting.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    expect(await effectsOf(waiting.eventId)).toBe(1);
+    expect(dlq.some((d) => d.value.includes(waiting.eventId))).toBe(false);
   });
 
   it('a message whose handler keeps failing is answered COUNTY.HANDLER_FAILED and dead-lettered, and its neighbours still apply', async () => {

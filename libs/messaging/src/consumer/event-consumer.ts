@@ -6,7 +6,7 @@ import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
 import { SwallowedDatabaseError, type Inbox, type InboxItem, type MessageOrigin } from '../inbox/inbox.port';
 import { deadLetterMessage, type DeadLetterReason } from './dead-letter';
-import { DEFAULT_RETRY_POLICY, PermanentHandlerError, retryDelayMs, type RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, PermanentHandlerError, isInfrastructureError, retryDelayMs, type RetryPolicy } from './retry-policy';
 
 export interface EventHandlerContext<TTx> {
   /** The inbox transaction: write the effect with it, so effect and inbox row commit together. */
@@ -304,7 +304,9 @@ export class EventConsumer<TTx> {
         return true;
       } catch (e) {
         const permanent = e instanceof PermanentHandlerError;
-        if (permanent || attempt >= this.policy.maxAttempts) {
+        // An unreachable part says nothing about these messages: wait it out, however long.
+        const unreachable = isInfrastructureError(e);
+        if (!unreachable && (permanent || attempt >= this.policy.maxAttempts)) {
           if (messages.length > 1) {
             for (const m of messages)
               if (!(await this.processWith(processor, topic, partition, [m], resolve, heartbeat, isRunning))) return false;
@@ -316,8 +318,11 @@ export class EventConsumer<TTx> {
           return true;
         }
         this.count(topic, 'retried');
-        const delay = retryDelayMs(this.policy, attempt);
-        this.log.warn({ topic, partition, messages: messages.length, attempt, retryInMs: delay, err: e }, 'chunk failed; retrying');
+        const delay = retryDelayMs(this.policy, unreachable ? Math.min(attempt, 16) : attempt);
+        this.log.warn(
+          { topic, partition, messages: messages.length, attempt, retryInMs: delay, unreachable, err: e },
+          unreachable ? 'a part the chunk needs is unreachable; waiting' : 'chunk failed; retrying',
+        );
         const deadline = Date.now() + delay;
         while (Date.now() < deadline) {
           if (!isRunning()) return false;

@@ -23,3 +23,26 @@ export class PermanentHandlerError extends Error {
     this.name = 'PermanentHandlerError';
   }
 }
+
+/**
+ * Throw when a part the handler needs is unreachable (the database, Keycloak's keys): nothing is
+ * known yet of the message itself, so it is retried with capped backoff for as long as the
+ * consumer runs — never split off, never dead-lettered, never answered as a failure.
+ */
+export class InfrastructureUnavailable extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InfrastructureUnavailable';
+  }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+
+/** Whether `e` says the database (or another part) could not be reached, rather than anything about the work. */
+export function isInfrastructureError(e: unknown): boolean {
+  if (e instanceof InfrastructureUnavailable) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const message = e instanceof Error ? e.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}

@@ -1,4 +1,4 @@
-import { retryDelayMs, type RetryPolicy } from './retry-policy';
+import { InfrastructureUnavailable, PermanentHandlerError, isInfrastructureError, retryDelayMs, type RetryPolicy } from './retry-policy';
 
 describe(retryDelayMs.name, () => {
   const sut = retryDelayMs;
@@ -12,5 +12,26 @@ describe(retryDelayMs.name, () => {
   it('WhenJittered_StaysWithinTheSpread', () => {
     expect(sut(policy, 3, () => 0)).toBe(320);
     expect(sut(policy, 3, () => 0.999999)).toBe(480);
+  });
+});
+
+describe('isInfrastructureError', () => {
+  it('tells an unreachable part from an error about the work', () => {
+    const coded = (code: string) => Object.assign(new Error('x'), { code });
+    expect(
+      [
+        new InfrastructureUnavailable('keys'),
+        coded('ECONNREFUSED'),
+        coded('57P01'),
+        coded('08006'),
+        new Error('timeout exceeded when trying to connect'),
+        new Error('Connection terminated unexpectedly'),
+      ].map(isInfrastructureError),
+    ).toEqual([true, true, true, true, true, true]);
+    expect(
+      [coded('23505'), coded('40001'), new Error('the toy cannot apply poison'), new PermanentHandlerError('x'), undefined].map(
+        isInfrastructureError,
+      ),
+    ).toEqual([false, false, false, false, false]);
   });
 });
