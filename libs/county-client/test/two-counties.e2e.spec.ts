@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { bootstrapDemoTree } from '@vanguard/auth';
 import { COUNTY_INBOUND_TOPIC, contextTopic, deadLetterTopic } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
@@ -42,6 +43,17 @@ describe('two county systems side by side', () => {
 
   beforeAll(async () => {
     db = new Pool({ connectionString: infraConfig().testDatabaseUrl, max: 2 });
+    // Evaluation's org-tree copy holds the demo region, as a snapshot would and as evaluation's own
+    // test app leaves it (the demo organisations are rows in the test database, not events on the
+    // topic). Without it, whether 河口县 was there depended on which suites ran before: a village
+    // below it had no full path, and its county's counts were refused ORGANIZATION.NOT_FOUND.
+    const evaluationSchema = await db.connect();
+    try {
+      await evaluationSchema.query('set search_path to evaluation');
+      await bootstrapDemoTree(evaluationSchema);
+    } finally {
+      evaluationSchema.release(true);
+    }
     services = await startServices(['organization', 'evaluation', 'assistance']);
     songling = new SimulatedCounty('county-songling', suite);
     hekou = new SimulatedCounty('county-hekou', suite);
@@ -58,7 +70,11 @@ describe('two county systems side by side', () => {
     const catchUp = { timeoutMs: 180_000 };
     for (const id of Object.values(village)) {
       // Evaluation keeps two copies: the scope tree (organization's events) and the roster its deciders read (state topics).
-      await waitUntil('evaluation to know the village', known('select 1 from evaluation.org_tree where id = $1', [id]), catchUp);
+      await waitUntil(
+        'evaluation to know the village and its path',
+        known('select 1 from evaluation.org_tree where id = $1 and path is not null', [id]),
+        catchUp,
+      );
       await waitUntil(
         'evaluation’s roster to hold the village',
         known('select 1 from evaluation.roster_organizations where id = $1', [id]),
