@@ -1,3 +1,4 @@
+import { CountIsNotOlderRule } from '../count-not-older.rule';
 import { Rule } from '@vanguard/kernel';
 
 /**
@@ -5,20 +6,10 @@ import { Rule } from '@vanguard/kernel';
  * year's sheet must not overwrite this year's). A count held on the same day is a correction
  * and replaces it.
  */
-export class TallyIsNotOlderThanTheRecordedOneRule extends Rule {
+export class TallyIsNotOlderThanTheRecordedOneRule extends CountIsNotOlderRule {
   readonly id = 'evaluation.mass-tally.not-older';
   readonly code = 'MASS_TALLY.OLDER_THAN_RECORDED';
-  readonly kind = 'conflict';
   readonly message = '该测评早于已记录的测评，不能替换 / this count was held before the one recorded and cannot replace it';
-  constructor(
-    private readonly heldOn: string,
-    private readonly recordedHeldOn: string | null,
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    return this.recordedHeldOn !== null && this.heldOn < this.recordedHeldOn;
-  }
 }
 
 /** A member is evaluated in their own branch: the roster must hold them active in the organisation named. */

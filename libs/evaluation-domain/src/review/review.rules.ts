@@ -1,3 +1,4 @@
+import { CountIsNotOlderRule } from '../count-not-older.rule';
 import { Rule, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { VersionedRuleSet } from '../rule-versions';
@@ -46,20 +47,10 @@ export class CountyTallyReplacesBeforeConclusionRule extends ReviewStatusRule {
  * even under a new message id, never overwrites a newer count); held the same day, it is a
  * correction and replaces it. A tally the platform counted has no day and is replaced.
  */
-export class CountyTallyIsNotOlderRule extends Rule {
+export class CountyTallyIsNotOlderRule extends CountIsNotOlderRule {
   readonly id = 'evaluation.review.county-tally-not-older';
   readonly code = 'REVIEW.TALLY_OLDER_THAN_RECORDED';
-  readonly kind = 'conflict';
   readonly message = '该计票早于已记录的计票，不能替换 / this count was held before the one recorded and cannot replace it';
-  constructor(
-    private readonly heldOn: string,
-    private readonly recordedHeldOn: string | null,
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    return this.recordedHeldOn !== null && this.heldOn < this.recordedHeldOn;
-  }
 }
 
 export class ConclusionFollowsTheBallotsRule extends ReviewStatusRule {
