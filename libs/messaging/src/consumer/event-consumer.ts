@@ -95,6 +95,9 @@ export interface Tombstone extends MessageOrigin {
 }
 
 const DEFAULT_TRANSACTION_BATCH = 100;
+
+/** `stop()` arrived while `start()` was still connecting. */
+class ConsumerStopped extends Error {}
 const DEFAULT_MAX_WAIT_MS = 1_000;
 
 /**
@@ -106,6 +109,8 @@ const DEFAULT_MAX_WAIT_MS = 1_000;
 export class EventConsumer<TTx> {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private starting: Promise<void> | undefined;
+  private stopRequested = false;
   private readonly log: MessagingLogger;
   private readonly policy: RetryPolicy;
   private readonly name: string;
@@ -129,44 +134,93 @@ export class EventConsumer<TTx> {
     ]);
   }
 
+  /**
+   * Joins the group and starts consuming. A start that fails part-way releases what it had
+   * connected, so it may be tried again. Once `stop()` has been called the consumer stays
+   * stopped: a start still connecting then (Kafka slow or down at boot), or one called later
+   * by a runner that was preparing topics meanwhile, ends without joining the group, instead
+   * of consuming after its service has shut down. Make a new consumer to consume again.
+   */
   async start(): Promise<void> {
-    if (this.consumer) throw new Error('consumer already started');
+    if (this.consumer || this.starting) throw new Error('consumer already started');
+    if (this.stopRequested) return;
+    this.starting = this.connectAndRun();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  private async connectAndRun(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.producer.connect();
-    this.consumer = kafka.consumer({
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS,
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
+      // kafkajs restarts a crashed consumer on a timer of its own; not once it has been told to stop.
+      retry: { restartOnFailure: () => Promise.resolve(!this.stopRequested) },
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      // Offsets are a resume hint, not the dedup guarantee (the inbox is): committing every
-      // 100 messages or every second instead of after each one keeps the consumer off the
-      // broker's round trip, and a crash only means more duplicates for the inbox to absorb.
-      autoCommit: true,
-      autoCommitInterval: 1000,
-      autoCommitThreshold: 100,
-      // Each partition's messages stay in order; partitions are independent.
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.eachBatch(payload),
+    // A restart already under way when stop() came joins the group after kafkajs's stop has
+    // returned (its runner was not running yet, so there was nothing to stop): leave again.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.stopRequested) setImmediate(() => void consumer.disconnect().catch(() => undefined));
     });
+    this.producer = producer;
+    this.consumer = consumer;
+    const unlessStopped = () => {
+      if (this.stopRequested) throw new ConsumerStopped();
+    };
+    try {
+      await producer.connect();
+      unlessStopped();
+      await consumer.connect();
+      unlessStopped();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? true });
+      unlessStopped();
+      await consumer.run({
+        // Offsets are a resume hint, not the dedup guarantee (the inbox is): committing every
+        // 100 messages or every second instead of after each one keeps the consumer off the
+        // broker's round trip, and a crash only means more duplicates for the inbox to absorb.
+        autoCommit: true,
+        autoCommitInterval: 1000,
+        autoCommitThreshold: 100,
+        // Each partition's messages stay in order; partitions are independent.
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+      // Stopped while joining: kafkajs's stop returned at once and the join went on.
+      unlessStopped();
+    } catch (e) {
+      if (this.consumer === consumer) this.consumer = undefined;
+      if (this.producer === producer) this.producer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+      if (e instanceof ConsumerStopped) return;
+      throw e;
+    }
   }
 
   /**
    * Graceful: finishes the fetched batch (a message waiting for a retry is left for the
-   * next owner), commits processed offsets, leaves the group.
+   * next owner), commits processed offsets, leaves the group. Called during `start()`, it
+   * disconnects what that start is connecting and waits for the start to give up.
    */
   async stop(): Promise<void> {
+    this.stopRequested = true;
     const c = this.consumer;
     const p = this.producer;
     this.consumer = undefined;
     this.producer = undefined;
-    await c?.disconnect();
-    await p?.disconnect();
+    try {
+      await c?.disconnect();
+      await p?.disconnect();
+    } finally {
+      await this.starting?.catch(() => undefined);
+    }
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {

@@ -38,6 +38,8 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(CountyInboundRunner.name);
   private consumer: CountyInboundConsumer<PoolClient> | undefined;
   private stopped = false;
+  private starting: Promise<void> | undefined;
+  private wake: () => void = () => undefined;
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -75,7 +77,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
       ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
       logger: this.log,
     });
-    void this.startWhenKafkaAnswers(this.consumer);
+    this.starting = this.startWhenKafkaAnswers(this.consumer);
   }
 
   /** Kafka down at boot: the service still answers HTTP and county messages wait in the topic; starting is retried. */
@@ -85,14 +87,24 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
         await consumer.start();
         return;
       } catch (e) {
+        if (this.stopped) return;
         this.logger.warn(`county inbound consumer did not start (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}`);
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)).unref());
+        // Shutdown cuts the wait short: nothing of this runner may outlive the service.
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, Math.min(30_000, 500 * 2 ** attempt));
+          this.wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
       }
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.wake();
     await this.consumer?.stop();
+    await this.starting;
   }
 }

@@ -1,0 +1,117 @@
+// Starting and stopping a consumer while Kafka is slow or the topic is not there yet: what a
+// service does at boot and at shutdown. A start that outlives its service keeps a group member
+// (and kafkajs timers) alive after the process should have let go of them.
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { ContractRegistry } from '@vanguard/contracts';
+import { infraConfig } from '@vanguard/infra-config';
+import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage } from '../src';
+import { deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
+
+jest.setTimeout(60_000);
+
+describe(`${EventConsumer.name} lifecycle`, () => {
+  let db: TestSchema;
+  const kafka = kafkaClient();
+  const prefix = testTopicPrefix('consumer-life');
+  const topics: string[] = [];
+  const contracts = new ContractRegistry([thingContract(`${prefix}.any`)]);
+  const running: EventConsumer<PoolClient>[] = [];
+
+  beforeAll(async () => {
+    db = await createTestSchema('consumer_life');
+    await migrateInbox(db.pool);
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.splice(0).map((c) => c.stop()));
+    await deleteTopics(kafka, topics);
+    await db.drop();
+  });
+
+  function consumer(client: Kafka, topic: string, groupId: string, seen: string[] = []) {
+    const sut = new EventConsumer<PoolClient>({
+      kafka: client,
+      groupId,
+      topics: [topic],
+      contracts,
+      inbox: new PgInbox(db.pool),
+      handlers: {
+        'msgtest.ThingHappened': (e) => {
+          seen.push(e.eventId);
+          return Promise.resolve();
+        },
+      },
+      maxWaitTimeInMs: 100,
+    });
+    running.push(sut);
+    return sut;
+  }
+
+  async function members(groupId: string): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      return groups[0]?.members.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('WhenStoppedWhileStillStarting_TheStartEndsWithoutJoiningTheGroup', async () => {
+    const topic = `${prefix}.a`;
+    topics.push(topic);
+    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    const groupId = `${prefix}.a.${randomUUID().slice(0, 8)}`;
+    const sut = consumer(kafka, topic, groupId);
+
+    const starting = sut.start();
+    await sut.stop();
+    await starting;
+
+    expect(await members(groupId)).toBe(0);
+  });
+
+  it('WhenStartedAfterItWasStopped_ItStaysStopped', async () => {
+    // A runner that prepares topics before starting: shutdown came while it was preparing.
+    const topic = `${prefix}.c`;
+    topics.push(topic);
+    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    const groupId = `${prefix}.c.${randomUUID().slice(0, 8)}`;
+    const sut = consumer(kafka, topic, groupId);
+
+    await sut.stop();
+    await sut.start();
+
+    expect(await members(groupId)).toBe(0);
+  });
+
+  it('WhenAStartFailsPartWay_ItCanBeStartedAgainAndConsumes', async () => {
+    const topic = `${prefix}.b`;
+    topics.push(topic);
+    // One quick retry (the idempotent producer refuses none): subscribing to a topic that does
+    // not exist yet fails at once, after the producer and the consumer have connected.
+    const impatient = new Kafka({
+      clientId: `consumer-life-${randomUUID().slice(0, 8)}`,
+      brokers: [...infraConfig().kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+    });
+    const seen: string[] = [];
+    const sut = consumer(impatient, topic, `${prefix}.b.${randomUUID().slice(0, 8)}`, seen);
+
+    await expect(sut.start()).rejects.toThrow();
+
+    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    await sut.start();
+    const event = thingEvent(randomUUID(), 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [toKafkaMessage(event)] });
+    await producer.disconnect();
+    await waitUntil('the restarted consumer handles the message', () => seen.includes(event.eventId), { timeoutMs: 30_000 });
+  });
+});
