@@ -9,3 +9,4 @@ export * from './storable-text';
 export * from './pagination';
 export * from './domain-error.interceptor';
 export * from './rate-limit';
+export * from './rendered-json';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { renderJson, type RenderedJson } from '@vanguard/http';
 import { DomainError } from '@vanguard/kernel';
 import {
   PUBLIC_NOTICE_READ_MODEL,
@@ -24,12 +24,8 @@ export class TrackingCodeNotFoundError extends DomainError {
 const NOTICE_TTL_MS = 1000;
 const MAX_CACHED = 1000;
 
-/** A notice as sent: its JSON text, rendered once per refill, and a strong validator of that text. */
-export interface RenderedNotice {
-  readonly notice: PublicNotice;
-  readonly body: string;
-  readonly etag: string;
-}
+/** A notice as sent: its JSON text, rendered once per refill, and a strong validator of that text (libs/http). */
+export type RenderedNotice = RenderedJson<PublicNotice>;
 
 /**
  * The public reads, with a short cache in front of the notice (it changes once a round, or when
@@ -43,7 +39,7 @@ export class PublicNoticeQueries {
   constructor(@Inject(PUBLIC_NOTICE_READ_MODEL) private readonly reads: PublicNoticeReadModel) {}
 
   async notice(programmeId: string, now = Date.now()): Promise<PublicNotice> {
-    return (await this.rendered(programmeId, now)).notice;
+    return (await this.rendered(programmeId, now)).value;
   }
 
   /** The notice as rendered text with its ETag (404 NOTICE.NOT_FOUND when there is none). */
@@ -67,15 +63,10 @@ export class PublicNoticeQueries {
 
   private async fresh(programmeId: string, now: number): Promise<RenderedNotice | null> {
     const notice = await this.reads.notice(programmeId);
-    const rendered = notice ? render(notice) : null;
+    const rendered = notice ? renderJson(notice) : null;
     this.cache.delete(programmeId);
     this.cache.set(programmeId, { at: now, rendered });
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return rendered;
   }
-}
-
-function render(notice: PublicNotice): RenderedNotice {
-  const body = JSON.stringify(notice);
-  return { notice, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }

@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendRenderedJson } from '@vanguard/http';
 import { PublicNoticeQueries, type RenderedNotice } from '../../../application/public-notice/public-notice.queries';
 import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
 
@@ -7,17 +8,7 @@ const NOTICE_PATH = /^\/public-notices\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 
 /** The notice's answer: cacheable for a few seconds, validated by its ETag (304 when the client holds the same text). */
 export function sendNotice(req: IncomingMessage, res: ServerResponse, rendered: RenderedNotice): void {
-  res.setHeader('Cache-Control', 'public, max-age=5');
-  res.setHeader('ETag', rendered.etag);
-  const held = req.headers['if-none-match'];
-  if (held && held.split(',').some((t) => t.trim() === rendered.etag || t.trim() === `W/${rendered.etag}` || t.trim() === '*')) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(rendered.body));
-  res.end(rendered.body);
+  sendRenderedJson(req, res, rendered, 'public, max-age=5');
 }
 
 /**
