@@ -67,10 +67,50 @@ for (const { name, code } of prepared.slice(0, 3)) {
   }
 }
 
-// One Jest run, in band: the outage test stops the shared broker, which no other suite may see.
-step('integration+e2e');
-const realRun = jestArgs('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand']);
-const real = result(run('npx', realRun.args), realRun.out);
+// Integration and end-to-end, in band within each run. The libraries' integration suites keep to
+// schemas, topics and groups of their own, so they run beside the services' suites (which share
+// the services' schemas and groups, and so take turns); the outage suite stops the shared broker,
+// which no other suite may see, so it runs last and alone. With containers (one set per Jest
+// run) everything stays one run.
+const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
+const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
+const real = { status: 0, passed: 0, failed: 0, total: 0 };
+const add = (r) => {
+  real.status ||= r.status;
+  real.passed += r.passed;
+  real.failed += r.failed;
+  real.total += r.total;
+};
+if (process.env.VANGUARD_INFRA === 'containers') {
+  step('integration+e2e');
+  const all = jestArgs('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand']);
+  add(result(run('npx', all.args), all.out));
+} else {
+  // Migrated once here; the runs' global setups then only check that the parts answer.
+  step('test database');
+  const migrated = run(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', '--database', 'test']);
+  if (migrated !== 0) process.exit(migrated);
+  process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
+  step('integration+e2e: the services’ suites, and the libraries’ beside them');
+  const services = jestArgs('integration+e2e', [
+    '--selectProjects',
+    'integration',
+    'e2e',
+    '--runInBand',
+    `--testPathIgnorePatterns=${LIBS_INT}`,
+    `--testPathIgnorePatterns=${OUTAGE}`,
+  ]);
+  const libs = jestArgs('libraries', ['--selectProjects', 'integration', '--runInBand', LIBS_INT]);
+  const live = (args) =>
+    new Promise((resolve) => spawn('npx', args, { cwd: root, stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)));
+  const [servicesCode, libsDone] = await Promise.all([live(services.args), task('libraries’ integration suites', 'npx', libs.args)]);
+  add(result(servicesCode, services.out));
+  add(result(libsDone.code, libs.out));
+  step('integration+e2e: the broker outage, alone');
+  const outage = jestArgs('outage', ['--selectProjects', 'e2e', '--runInBand', OUTAGE]);
+  add(result(run('npx', outage.args), outage.out));
+}
 
 if (process.env.CI && !process.env.VANGUARD_KEEP_INFRA) {
   for (const c of ['keycloak', 'kafka', 'postgres']) if (wasRunning[c] === false) run(process.execPath, ['scripts/infra.mjs', 'down', c]);

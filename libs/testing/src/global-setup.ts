@@ -22,6 +22,8 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__VANGUARD_CONTAINERS__ = started;
   }
   execFileSync(process.execPath, [path.join(root, 'scripts/infra.mjs'), 'up'], { stdio: 'inherit', env: process.env });
+  // npm test migrates once before it starts its Jest runs side by side (they would race creating roles).
+  if (process.env['VANGUARD_TEST_DATABASE_MIGRATED'] === '1') return;
   execFileSync(process.execPath, ['-r', '@swc-node/register', path.join(root, 'scripts/migrate.ts'), '--database', 'test'], {
     stdio: 'inherit',
     cwd: root,
