@@ -1,4 +1,4 @@
-import { TIER_RULES, type OrganizationAssessedEvent } from '@vanguard/evaluation-domain';
+import { TIER_RULES, type MonthlyRoundRead, type OrganizationAssessedEvent } from '@vanguard/evaluation-domain';
 import { replayAssessment, RecordedRuleMissingError } from '../src/application/assessments/assessment-replay';
 import type { SatisfactionWindow } from '../src/application/assessments/satisfaction-window';
 import { tierRuleVersionInForce } from '../src/application/assessments/tier-rule-in-force';
@@ -65,5 +65,61 @@ describe('replayAssessment', () => {
     await expect(replayAssessment(recorded(9, 'advanced', 4), () => Promise.resolve(window(null)))).rejects.toBeInstanceOf(
       RecordedRuleMissingError,
     );
+  });
+  describe('the monthly rounds it recorded (ADR 0050)', () => {
+    const ROUND = '01930000-0000-7000-8000-0000000000d1';
+    const ZONE = '01930000-0000-7000-8000-0000000000c0';
+    const withRound = (): OrganizationAssessedEvent['data'] => {
+      const base = recorded(1, 'advanced', 4);
+      return {
+        ...base,
+        monthlyReviews: [{ roundId: ROUND, zoneId: ZONE, month: '2011-05', scorePermille: 700, rank: 2, unitsRanked: 3, rubricVersion: 2 }],
+        decision: { ...base.decision, inputs: [...base.decision.inputs, { streamId: `monthly-review-${ROUND}`, version: 5 }] },
+      };
+    };
+    const round = (rank: number): MonthlyRoundRead => ({
+      streamId: `monthly-review-${ROUND}`,
+      version: 5,
+      roundId: ROUND,
+      zoneId: ZONE,
+      month: '2011-05',
+      rubricVersion: 2,
+      unitsRanked: 3,
+      result: { scorePermille: 700, rank },
+    });
+
+    it('given a recorded round, when replayed, then it is read again at the recorded version and its figures match', async () => {
+      const reads: [string, number][] = [];
+      const replay = await replayAssessment(
+        withRound(),
+        () => Promise.resolve(window(650)),
+        (streamId, version) => {
+          reads.push([streamId, version]);
+          return Promise.resolve(round(2));
+        },
+      );
+      expect(reads).toEqual([[`monthly-review-${ROUND}`, 5]]);
+      expect(replay).toMatchObject({ matches: true, monthlyReviews: [{ roundId: ROUND, version: 5, matches: true }] });
+    });
+    it('given a round whose figures differ at the recorded version, when replayed, then it does not match', async () => {
+      const replay = await replayAssessment(
+        withRound(),
+        () => Promise.resolve(window(650)),
+        () => Promise.resolve(round(1)),
+      );
+      expect(replay).toMatchObject({
+        matches: false,
+        monthlyReviews: [{ recorded: { rank: 2 }, reread: { rank: 1 }, matches: false }],
+      });
+    });
+    it('given figures whose round is not among the inputs, when replayed, then they do not match', async () => {
+      const data = withRound();
+      const replay = await replayAssessment(
+        { ...data, decision: { ...data.decision, inputs: data.decision.inputs.slice(0, 2) } },
+        () => Promise.resolve(window(650)),
+        () => Promise.resolve(round(2)),
+      );
+      expect(replay).toMatchObject({ matches: false, monthlyReviews: [{ version: null, reread: null, matches: false }] });
+    });
   });
 });

@@ -14,7 +14,7 @@ const tenPoints = (x: number) => Array.from({ length: 10 }, () => x);
  * the leader or an organizer above scores its units (a county evaluator in scope is refused, another
  * township's secretary does not see the round); the round concludes with the units ranked by the
  * rubric version it opened under, its findings become rectifications of the comment slice, and a
- * unit's rank reaches the assessment's evidence. A window unit publishes its commitments on a public
+ * unit's rank reaches the assessment's evidence and its five-goods decision. A window unit publishes its commitments on a public
  * page (no token, rate-limited, no personal data), counts services from a batch of its records, once,
  * and a citizen's one-time code rates it once (the mass-evaluation ballot box).
  */
@@ -129,6 +129,27 @@ describe('monthly reviews by zone and window units (e2e)', () => {
     ]);
     const bad = await http().get(`/monthly-reviews/results?orgId=${v0}&period=11`).set(as('county.organizer'));
     expect([bad.status, JSON.stringify(bad.body)]).toEqual([400, expect.stringContaining('period')]);
+  });
+
+  it('records the round’s figures on the unit’s five-goods decision, and the replay reads them again from the round (ADR 0050)', async () => {
+    const [v0] = scope.villages;
+    const scores = { leadership: 18, membership: 17, mechanism: 17, performance: 18, reputation: 17 };
+    const assessed = await post('county.organizer', `/assessments/${v0}`, { period: '2011', scores, reason: '年度五个好考评' });
+    expect(assessed.status).toBe(201);
+    const replay = await http().get(`/assessments/${v0}/2011/replay`).set(as('county.organizer'));
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({
+      matches: true,
+      monthlyReviews: [
+        {
+          roundId,
+          version: expect.any(Number),
+          recorded: { scorePermille: 700, rank: 2, unitsRanked: 3 },
+          reread: { scorePermille: 700, rank: 2, unitsRanked: 3 },
+          matches: true,
+        },
+      ],
+    });
   });
 
   it('records findings at a unit of the round whose rectification is the comment slice’s, with a deadline', async () => {

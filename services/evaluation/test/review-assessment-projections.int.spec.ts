@@ -66,6 +66,7 @@ function assessmentHistory(): [string, AssessmentEvent[]] {
           period: String(year),
           scores,
           satisfaction: null,
+          monthlyReviews: [],
           decidedBy: reviewer,
           orgPath: pathAtVersionZero([PARENT, orgId]),
           ruleVersion: 1,

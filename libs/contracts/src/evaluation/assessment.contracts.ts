@@ -19,6 +19,21 @@ export const orgScoresSchema = z.object({
   reputation: score,
 });
 
+/**
+ * One monthly on-site review round (月度观摩点评, ADR 0047) an assessment weighed: the unit's figures
+ * as the round concluded them. The round stream and the version read are among the decision's inputs
+ * (`monthly-review-<roundId>`), so the figures can be checked against the round (ADR 0050).
+ */
+export const assessedMonthlyReviewSchema = z.object({
+  roundId: id,
+  zoneId: id,
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
+  scorePermille: z.int().min(0).max(1000).describe('the unit’s weighted score, ‰ of the most a unit can get'),
+  rank: z.int().min(1).describe('the unit’s rank within the zone (equal scores share a rank)'),
+  unitsRanked: z.int().min(1).describe('how many units the round ranked'),
+  rubricVersion: z.int().min(1).describe('the rubric version the round scored under'),
+});
+
 export const OrganizationAssessed = defineContract({
   context: 'evaluation',
   name: 'OrganizationAssessed',
@@ -32,6 +47,13 @@ export const OrganizationAssessed = defineContract({
     total: z.int().min(0).max(100),
     tier: orgTierSchema,
     starRating: z.int().min(1).max(5),
+    monthlyReviews: z
+      .array(assessedMonthlyReviewSchema)
+      .max(98)
+      .optional()
+      .describe(
+        'the concluded monthly reviews of the year that ranked the unit, oldest first, as the decision read them; absent when it read none (and on decisions recorded before ADR 0050)',
+      ),
     decision: decisionSchema,
   }),
 });

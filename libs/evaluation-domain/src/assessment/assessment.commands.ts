@@ -1,5 +1,6 @@
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
+import type { MonthlyRoundRead } from './monthly-review-reads';
 import type { TierInputs } from './tier-rules';
 
 export interface AssessOrganization {
@@ -10,6 +11,11 @@ export interface AssessOrganization {
     readonly scores: TierInputs['scores'];
     /** The mass-evaluation result the handler read, if any: its value and where it came from. */
     readonly satisfaction: { readonly permille: number; readonly streamId: string; readonly version: number } | null;
+    /**
+     * The unit's concluded monthly on-site reviews of the year the handler read (月度观摩点评, ADR 0050):
+     * recorded on the decision with their figures and each round stream at its version.
+     */
+    readonly monthlyReviews: readonly MonthlyRoundRead[];
     readonly decidedBy: DecidedBy;
     /** The path of the organisation assessed, recorded among the decision's inputs. */
     readonly orgPath: OrgPath;

@@ -2,6 +2,7 @@ import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import { idsOf, pathInputs } from '../org-path';
 import type { AssessmentCommand, AssessOrganization } from './assessment.commands';
 import type { AssessmentEvent } from './assessment.events';
+import { AssessmentInputsFitTheRecordRule, assessedMonthlyReviews, MonthlyReviewsRankTheUnitInThePeriodRule } from './monthly-review-reads';
 import { AssessedByALevelAboveRule, PeriodIsAssessedOnceRule, TierRuleVersionExistsRule } from './assessment.rules';
 import { evolve, initialState, type AssessmentState } from './assessment.state';
 import { TIER_RULES, totalScore, type OrgTier } from './tier-rules';
@@ -14,8 +15,20 @@ export function assessOrganization({ data }: AssessOrganization, state: Assessme
   checkRule(entitled);
   checkRule(new TierRuleVersionExistsRule(data.ruleVersion));
   const rule = TIER_RULES[data.ruleVersion]!;
+  // The rounds are evidence on the record, not an input of the tier rule: the assessor's scores weigh them.
+  const rounds = new MonthlyReviewsRankTheUnitInThePeriodRule(data.monthlyReviews, data.period);
+  checkRule(rounds);
+  const monthly = assessedMonthlyReviews(data.monthlyReviews);
+  const decisionInputs = [
+    { streamId: `assessment-${data.orgId}`, version: state.version },
+    ...(data.satisfaction ? [{ streamId: data.satisfaction.streamId, version: data.satisfaction.version }] : []),
+    ...monthly.inputs,
+    ...pathInputs(data.orgPath),
+  ];
+  checkRule(new AssessmentInputsFitTheRecordRule(decisionInputs.length));
   const inputs = { scores: data.scores, satisfactionPermille: data.satisfaction?.permille ?? null };
   const tier = rule.tier(inputs);
+  const weighed = monthly.figures.length > 0;
   const assessed: AssessmentEvent = {
     type: 'evaluation.OrganizationAssessed',
     data: {
@@ -25,15 +38,13 @@ export function assessOrganization({ data }: AssessOrganization, state: Assessme
       total: totalScore(data.scores),
       tier,
       starRating: rule.stars(inputs),
+      // Absent when none was read, as on decisions recorded before rounds were: those replay unchanged.
+      ...(weighed ? { monthlyReviews: monthly.figures } : {}),
       decision: {
         decidedBy: data.decidedBy,
-        inputs: [
-          { streamId: `assessment-${data.orgId}`, version: state.version },
-          ...(data.satisfaction ? [{ streamId: data.satisfaction.streamId, version: data.satisfaction.version }] : []),
-          ...pathInputs(data.orgPath),
-        ],
+        inputs: decisionInputs,
         rule: { id: rule.id, version: rule.version },
-        checks: [ruleRef(entitled)],
+        checks: weighed ? [ruleRef(entitled), ruleRef(rounds)] : [ruleRef(entitled)],
         reason: data.reason,
       },
     },

@@ -4,6 +4,13 @@ import type { AssessOrganization } from './assessment.commands';
 import { assessmentDecider } from './assessment.decide';
 import type { AssessmentEvent } from './assessment.events';
 import { AssessedByALevelAboveRule, PeriodIsAssessedOnceRule, TierRuleVersionExistsRule } from './assessment.rules';
+import {
+  AssessmentInputsFitTheRecordRule,
+  monthlyRoundReadOf,
+  MonthlyReviewsRankTheUnitInThePeriodRule,
+  type MonthlyRoundRead,
+} from './monthly-review-reads';
+import { initialMonthlyReviewState, type MonthlyReviewState } from '../monthly-review/monthly-review.state';
 import { TIER_RULES, TierRuleV1, TierRuleV2 } from './tier-rules';
 
 const PROVINCE = '00000000-0000-4000-8000-000000000091';
@@ -23,6 +30,7 @@ const assess = (over: Partial<AssessOrganization['data']> = {}): AssessOrganizat
     period: '2011',
     scores: strong,
     satisfaction: null,
+    monthlyReviews: [],
     decidedBy: evaluator,
     orgPath: PATH,
     ruleVersion: 1,
@@ -155,6 +163,128 @@ describe('assessmentDecider', () => {
       expect(TierRuleV1.tier({ scores, satisfactionPermille: null })).toBe(tier);
       expect(TierRuleV1.stars({ scores, satisfactionPermille: null })).toBe(stars);
       expect(TierRuleV2.tier({ scores, satisfactionPermille: null })).toBe(tier);
+    });
+  });
+
+  describe('monthly on-site reviews (月度观摩点评, ADR 0050)', () => {
+    const ZONE = '01930000-0000-7000-8000-0000000000c0';
+    const round = (n: number, month: string, result: MonthlyRoundRead['result']): MonthlyRoundRead => ({
+      streamId: `monthly-review-01930000-0000-7000-8000-00000000000${n}`,
+      version: 3 + n,
+      roundId: `01930000-0000-7000-8000-00000000000${n}`,
+      zoneId: ZONE,
+      month,
+      rubricVersion: 2,
+      unitsRanked: 3,
+      result,
+    });
+    const may = round(1, '2011-05', { scorePermille: 812, rank: 2 });
+    const june = round(2, '2011-06', { scorePermille: 905, rank: 1 });
+
+    it('given no assessment, when the unit is assessed after two rounds ranked it, then the decision carries their figures, oldest first, and reads each round at its version', () =>
+      spec
+        .given([])
+        .when(assess({ monthlyReviews: [june, may] }))
+        .then([
+          {
+            type: 'evaluation.OrganizationAssessed',
+            data: {
+              orgId: VILLAGE,
+              period: '2011',
+              scores: strong,
+              total: 90,
+              tier: 'advanced',
+              starRating: 4,
+              monthlyReviews: [
+                { roundId: may.roundId, zoneId: ZONE, month: '2011-05', scorePermille: 812, rank: 2, unitsRanked: 3, rubricVersion: 2 },
+                { roundId: june.roundId, zoneId: ZONE, month: '2011-06', scorePermille: 905, rank: 1, unitsRanked: 3, rubricVersion: 2 },
+              ],
+              decision: {
+                decidedBy: evaluator,
+                inputs: [
+                  { streamId: `assessment-${VILLAGE}`, version: 0 },
+                  { streamId: may.streamId, version: 4 },
+                  { streamId: june.streamId, version: 5 },
+                  ...pathInputs(PATH),
+                ],
+                rule: { id: 'evaluation.assessment.tier', version: 1 },
+                checks: [
+                  { id: 'evaluation.assessment.by-level-above', version: 1 },
+                  { id: 'evaluation.assessment.monthly-reviews-of-the-period', version: 1 },
+                ],
+                reason: '年度评定',
+              },
+            },
+          },
+        ]));
+
+    it('given the rounds, when the tier is decided, then they do not move it: the assessor’s scores weigh them', () =>
+      spec
+        .given([])
+        .when(assess({ monthlyReviews: [round(3, '2011-07', { scorePermille: 100, rank: 3 })] }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { tier: 'advanced', starRating: 4 } })));
+
+    it('given a round of another year, when assessed, then it is refused', () =>
+      spec
+        .given([])
+        .when(assess({ monthlyReviews: [may, round(4, '2010-12', { scorePermille: 700, rank: 1 })] }))
+        .thenRefuses(MonthlyReviewsRankTheUnitInThePeriodRule));
+
+    it('given a round that did not rank the unit, when assessed, then it is refused', () =>
+      spec
+        .given([])
+        .when(assess({ monthlyReviews: [round(5, '2011-08', null)] }))
+        .thenRefuses(MonthlyReviewsRankTheUnitInThePeriodRule));
+
+    it('given more rounds than a decision records, when assessed, then it is refused rather than recorded incompletely', () => {
+      // 1 own stream + 4 path entries + 95 rounds = 100 inputs fit; one more does not.
+      const many = (n: number) => Array.from({ length: n }, (_, i) => ({ ...may, roundId: `r-${i}`, streamId: `monthly-review-r-${i}` }));
+      spec
+        .given([])
+        .when(assess({ monthlyReviews: many(95) }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { monthlyReviews: expect.any(Array) } }));
+      spec
+        .given([])
+        .when(assess({ monthlyReviews: many(96) }))
+        .thenRefuses(AssessmentInputsFitTheRecordRule);
+    });
+
+    describe(monthlyRoundReadOf.name, () => {
+      const opened: MonthlyReviewState['round'] = {
+        roundId: may.roundId,
+        zoneId: ZONE,
+        campaignId: '01930000-0000-7000-8000-0000000000a0',
+        cycleId: '01930000-0000-7000-8000-0000000000a1',
+        month: '2011-05',
+        theme: '亮身份',
+        rubric: { id: 'evaluation.monthly-review.rubric', version: 2, criteria: [] },
+        leader: 'zone.leader',
+        units: [VILLAGE, TOWNSHIP],
+        openedOn: '2011-05-01',
+      };
+      const concluded: MonthlyReviewState['concluded'] = {
+        roundId: may.roundId,
+        zoneId: ZONE,
+        month: '2011-05',
+        concludedOn: '2011-05-31',
+        results: [
+          { orgId: TOWNSHIP, scorePermille: 900, rank: 1, scorers: 2 },
+          { orgId: VILLAGE, scorePermille: 812, rank: 2, scorers: 2 },
+        ],
+        unscored: [],
+      };
+      const state = (over: Partial<MonthlyReviewState>): MonthlyReviewState => ({ ...initialMonthlyReviewState(), ...over });
+
+      it('reads the unit’s figures from the round’s conclusion, at the round’s version', () =>
+        expect(monthlyRoundReadOf(may.streamId, state({ version: 4, round: opened, concluded }), VILLAGE)).toEqual({
+          ...may,
+          unitsRanked: 2,
+        }));
+      it('reads no result for a round not concluded or not ranking the unit, and nothing without a round', () => {
+        expect(monthlyRoundReadOf(may.streamId, state({ version: 2, round: opened }), VILLAGE)?.result).toBeNull();
+        expect(monthlyRoundReadOf(may.streamId, state({ version: 4, round: opened, concluded }), PROVINCE)?.result).toBeNull();
+        expect(monthlyRoundReadOf(may.streamId, state({}), VILLAGE)).toBeNull();
+      });
     });
   });
 });

@@ -3,11 +3,13 @@ import { DomainError, type Decider, type DomainEvent } from '@vanguard/kernel';
 import { assessmentDecider } from '../assessment/assessment.decide';
 import type { AssessmentCommand } from '../assessment/assessment.commands';
 import type { AssessmentEvent } from '../assessment/assessment.events';
+import type { MonthlyRoundRead } from '../assessment/monthly-review-reads';
 import { benchmarkDecider } from '../benchmark/benchmark.decide';
 import type { MakeLeaderComment } from '../comment/comment.commands';
 import { commentDecider } from '../comment/comment.decide';
 import type { CommentEvent } from '../comment/comment.events';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
+import { monthlyReviewStream } from '../monthly-review/monthly-review.decide';
 import { massTallyDecider } from '../mass-tally/mass-tally.decide';
 import type { MassTallyEvent } from '../mass-tally/mass-tally.events';
 import { isPathInput, type OrgPath } from '../org-path';
@@ -56,6 +58,19 @@ type Ev = DomainEvent<string, { decision: Decision }>;
 
 /** The streams a decision read besides its own and the path: evidence, a ballot box, a window. */
 const otherInputs = (d: Decision) => d.inputs.slice(1).filter((i) => !isPathInput(i));
+
+/**
+ * The monthly rounds an assessment recorded, as reads again: the figures from the event, each round
+ * stream at the version its decision input recorded (ADR 0050). A figure whose round is not among the
+ * inputs replays at version -1, so the replay shows the record does not hold together.
+ */
+function monthlyReviewsRecorded(data: Data<AssessmentEvent, 'evaluation.OrganizationAssessed'>, decision: Decision): MonthlyRoundRead[] {
+  return (data.monthlyReviews ?? []).map(({ scorePermille, rank, ...round }) => {
+    const streamId = monthlyReviewStream(round.roundId);
+    const version = decision.inputs.find((i) => i.streamId === streamId)?.version ?? -1;
+    return { ...round, streamId, version, result: { scorePermille, rank } };
+  });
+}
 
 /**
  * Every decision event of the evaluation context and how to replay it (issue 10, "Every decision
@@ -236,6 +251,7 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
           period: data.period,
           scores: data.scores,
           satisfaction: window ? { permille: ctx.satisfactionPermille as number, ...window } : null,
+          monthlyReviews: monthlyReviewsRecorded(data, ctx.decision),
           decidedBy: ctx.decision.decidedBy,
           orgPath: ctx.path,
           ruleVersion: ctx.decision.rule.version,

@@ -1,5 +1,6 @@
 import { fold, type Decider, type DomainEvent } from '@vanguard/kernel';
 import { assessmentDecider } from '../assessment/assessment.decide';
+import type { MonthlyRoundRead } from '../assessment/monthly-review-reads';
 import { benchmarkDecider } from '../benchmark/benchmark.decide';
 import { commentDecider } from '../comment/comment.decide';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
@@ -174,16 +175,46 @@ export const countyRecount = record(reviewDecider, [submitted, countyBallots('20
 
 export const scores = { leadership: 19, membership: 18, mechanism: 17, performance: 18, reputation: 18 };
 export const WINDOW_READ = { permille: 650, streamId: `mass-evaluation-${uuid(30)}`, version: 3 };
-export const assess = (period: string, ruleVersion: number, satisfaction: typeof WINDOW_READ | null) =>
+export const assess = (
+  period: string,
+  ruleVersion: number,
+  satisfaction: typeof WINDOW_READ | null,
+  monthlyReviews: readonly MonthlyRoundRead[] = [],
+) =>
   ({
     type: 'AssessOrganization',
-    data: { orgId: VILLAGE, period, scores, satisfaction, decidedBy: county, orgPath: VILLAGE_PATH, ruleVersion, reason: '年度评定' },
+    data: {
+      orgId: VILLAGE,
+      period,
+      scores,
+      satisfaction,
+      monthlyReviews,
+      decidedBy: county,
+      orgPath: VILLAGE_PATH,
+      ruleVersion,
+      reason: '年度评定',
+    },
   }) as const;
+/** A concluded monthly round of the village's zone, as the handler reads it (ADR 0050). */
+export const roundRead = (n: number, month: string, rank: number): MonthlyRoundRead => ({
+  streamId: `monthly-review-${uuid(n)}`,
+  version: 4,
+  roundId: uuid(n),
+  zoneId: uuid(39),
+  month,
+  rubricVersion: 2,
+  unitsRanked: 3,
+  result: { scorePermille: 900 - rank * 50, rank },
+});
 // 2011 under tier rule version 1, 2012 under version 2 once it shipped (the mass satisfaction counts).
 export const assessed = record(assessmentDecider, [assess('2011', 1, WINDOW_READ), assess('2012', 2, WINDOW_READ)]);
 // 2013 weighs a county's paper count of the village instead of a window (ADR 0046).
 export const assessedOnCountyCount = record(assessmentDecider, [
   assess('2013', 2, { permille: 650, streamId: `mass-tally-${VILLAGE}-2013`, version: 1 }),
+]);
+// 2014 records the village's monthly on-site reviews of the year beside the window's rate.
+export const assessedOnMonthlyReviews = record(assessmentDecider, [
+  assess('2014', 2, WINDOW_READ, [roundRead(41, '2014-06', 2), roundRead(40, '2014-05', 1)]),
 ]);
 
 export const benchmark = record(benchmarkDecider, [
@@ -272,6 +303,7 @@ export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] 
     { satisfactionPermille: 650 },
   ],
   ['OrganizationAssessed (tier rule v2) on a county’s count', assessedOnCountyCount, 0, { satisfactionPermille: 650 }],
+  ['OrganizationAssessed with the monthly reviews it weighed', assessedOnMonthlyReviews, 0, { satisfactionPermille: 650 }],
   ['BenchmarkReached', benchmark, 1, {}],
   ['QuarterPioneerSelected', pioneer, 1, {}],
 ];

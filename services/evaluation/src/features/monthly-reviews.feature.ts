@@ -9,6 +9,7 @@ import { MonthlyReviewsHttpController } from '../interface/http/monthly-reviews/
 import { WindowUnitsHttpController } from '../interface/http/window-units/window-units.http.controller';
 import { WindowUnitsPublicHttpController } from '../interface/http/window-units/window-units-public.http.controller';
 import { WindowUnitHandlers } from '../application/commands/window-units/window-unit.handlers';
+import { MONTHLY_REVIEW_ROUNDS } from '../application/ports/monthly-review-rounds.port';
 import { WINDOW_UNIT_CONTACTS } from '../application/ports/window-unit-contacts.port';
 import { SqlWindowUnitContacts } from '../infrastructure/field-work/sql-window-unit-contacts';
 import type { EvaluationFeatureFactory } from './feature';
@@ -28,6 +29,8 @@ export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
     WindowUnitHandlers,
     { provide: WINDOW_UNIT_CONTACTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlWindowUnitContacts(pool) },
     { provide: SqlMonthlyReviewResults, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlMonthlyReviewResults(pool) },
+    // The assessments feature records the rounds that ranked a unit (ADR 0050).
+    { provide: MONTHLY_REVIEW_ROUNDS, useExisting: SqlMonthlyReviewResults },
     {
       provide: RUNNER,
       inject: [PostgresEventStore, PG_POOL],

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { MonthlyReviewRoundsPort } from '../../application/ports/monthly-review-rounds.port';
 
 /** One concluded round's result for a unit, with where it was read from: what an assessment weighs (ADR 0047). */
 export interface MonthlyReviewResult {
@@ -14,8 +15,12 @@ export interface MonthlyReviewResult {
   readonly version: number;
 }
 
-export class SqlMonthlyReviewResults {
+export class SqlMonthlyReviewResults implements MonthlyReviewRoundsPort {
   constructor(private readonly pool: Pool) {}
+
+  async rankingRoundsOf(orgId: string, year: string): Promise<string[]> {
+    return (await this.ofUnit(orgId, year)).map((r) => r.roundId);
+  }
 
   /** A unit's results in the months of one year, oldest first. */
   async ofUnit(orgId: string, year: string): Promise<MonthlyReviewResult[]> {

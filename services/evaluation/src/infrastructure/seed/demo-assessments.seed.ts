@@ -2,6 +2,7 @@ import { assessmentDecider } from '@vanguard/evaluation-domain';
 import { demoOrgId } from '@vanguard/infra-config';
 import { assessmentStream } from '../../application/assessments/assessment-access';
 import { AssessOrganizationHandler } from '../../application/commands/assess-organization/assess-organization.handler';
+import { SqlMonthlyReviewResults } from '../field-work/sql-monthly-review-results';
 import { as, COUNTY, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
 
 const OTHER_TOWNSHIP = demoOrgId('910425102');
@@ -27,10 +28,10 @@ const ASSESSMENTS: readonly { orgId: string; by: string; y2009: Scores; y2010: S
   { orgId: COUNTY, by: CITY, y2009: s(16, 16, 15, 16, 16), y2010: s(19, 19, 18, 19, 19) }, // middle → advanced
 ];
 
-export const seedDemoAssessments: DemoSeed = async ({ streams, tree }) => {
+export const seedDemoAssessments: DemoSeed = async ({ pool, streams, tree }) => {
   if ((await streams.load(assessmentStream(VILLAGE), assessmentDecider)).version > 0)
     return { slice: 'assessments', created: false, events: 0 };
-  const handler = new AssessOrganizationHandler(streams, tree);
+  const handler = new AssessOrganizationHandler(streams, tree, new SqlMonthlyReviewResults(pool));
   let events = 0;
   for (const a of ASSESSMENTS) {
     const ctx = as(a.by, a.by === TOWNSHIP ? 'branch_secretary' : 'organizer');

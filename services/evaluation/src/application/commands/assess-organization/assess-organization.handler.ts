@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assessmentDecider, massTallyStream, type AssessOrganization } from '@vanguard/evaluation-domain';
+import {
+  assessmentDecider,
+  massTallyStream,
+  monthlyReviewDecider,
+  monthlyReviewStream,
+  monthlyRoundReadOf,
+  type AssessOrganization,
+  type MonthlyRoundRead,
+} from '@vanguard/evaluation-domain';
 import {
   assessmentStream,
   AssessmentNotFoundError,
@@ -9,6 +17,7 @@ import {
 } from '../../assessments/assessment-access';
 import { massEvaluationStream, satisfactionWindowFold } from '../../assessments/satisfaction-window';
 import { tierRuleVersionInForce } from '../../assessments/tier-rule-in-force';
+import { MONTHLY_REVIEW_ROUNDS, type MonthlyReviewRoundsPort } from '../../ports/monthly-review-rounds.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
@@ -26,13 +35,16 @@ export interface AssessOrganizationInput {
 /**
  * 五个好 assessment of one organisation for a year: gathers its path, the tier rule version in
  * force for the period, and the satisfaction rate of the window named or of the county's count
- * for the period (its stream and version go on the decision); the decider computes tier and stars and records a tier change.
+ * for the period (its stream and version go on the decision), and the unit's concluded monthly on-site
+ * reviews of the year, each folded from its round stream (ADR 0050); the decider computes tier and stars,
+ * records the rounds' figures and a tier change.
  */
 @Injectable()
 export class AssessOrganizationHandler {
   constructor(
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
+    @Inject(MONTHLY_REVIEW_ROUNDS) private readonly rounds: MonthlyReviewRoundsPort,
   ) {}
 
   async execute(orgId: string, input: AssessOrganizationInput, ctx: CommandContext): Promise<{ version: number }> {
@@ -45,6 +57,7 @@ export class AssessOrganizationHandler {
       : input.satisfactionCountyTally
         ? await this.satisfaction(massTallyStream(orgId, input.period), `${orgId}-${input.period}`, orgId, input.period, ctx)
         : null;
+    const monthlyReviews = await this.monthlyReviews(orgId, input.period);
     const stream = assessmentStream(orgId);
     const { state, version } = await this.streams.load(stream, assessmentDecider);
     const events = assessmentDecider.decide(
@@ -55,6 +68,7 @@ export class AssessOrganizationHandler {
           period: input.period,
           scores: input.scores,
           satisfaction,
+          monthlyReviews,
           decidedBy: decidedBy(ctx),
           orgPath,
           ruleVersion: tierRuleVersionInForce(input.period),
@@ -64,6 +78,18 @@ export class AssessOrganizationHandler {
       state,
     );
     return { version: await this.streams.append(stream, events, version, streamContext(ctx, orgId)) };
+  }
+
+  /** The rounds that ranked the unit in the year, as their streams stand (the index only says which). */
+  private async monthlyReviews(orgId: string, period: string): Promise<MonthlyRoundRead[]> {
+    const ids = await this.rounds.rankingRoundsOf(orgId, period);
+    const reads = await Promise.all(
+      ids.map(async (id) => {
+        const { state } = await this.streams.load(monthlyReviewStream(id), monthlyReviewDecider);
+        return monthlyRoundReadOf(monthlyReviewStream(id), state, orgId);
+      }),
+    );
+    return reads.filter((r): r is MonthlyRoundRead => r !== null);
   }
 
   /** A window's or a county count's rate: the organisation's own, closed with ballots, of the period. */
