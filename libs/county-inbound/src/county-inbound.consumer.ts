@@ -29,6 +29,7 @@ import type { CountyInboundStore } from './county-inbound.store';
 import { CountyLedger, decisionKey } from './county-ledger';
 import { duplicateOf, runInOrder, toNewDecision, type Checked, type Decision } from './county-batch';
 import { ensureCountyTopics } from './county-topics';
+import { CountyRetention, type CountyRetentionOptions, type PruneResult } from './county-retention';
 import { bearerToken, claimedClient, countySenderOf, senderMismatch, type CountyPrincipal } from './gate/sender';
 import { orgIdsIn, payloadSha256 } from './gate/payload';
 import { replyEnvelope, type ReplyOutcome, type ReplyTo } from './gate/reply';
@@ -64,6 +65,8 @@ export interface CountyInboundConsumerOptions<TTx> {
   readonly metrics?: Registry;
   readonly logger?: MessagingLogger;
   readonly now?: () => Date;
+  /** How long county_messages remembers a message id (county-retention.ts); `false`: for ever. */
+  readonly retention?: CountyRetentionOptions | false;
 }
 
 const UNUSED_INBOX: Inbox<never> = {
@@ -85,6 +88,7 @@ export class CountyInboundConsumer<TTx> {
   private readonly log: MessagingLogger;
   private readonly counted;
   private readonly topic: string;
+  private readonly retention: CountyRetention<TTx> | undefined;
 
   constructor(private readonly options: CountyInboundConsumerOptions<TTx>) {
     this.topic = options.topic ?? COUNTY_INBOUND_TOPIC;
@@ -118,16 +122,37 @@ export class CountyInboundConsumer<TTx> {
       ...(options.now ? { now: options.now } : {}),
       chunkProcessor: (ctx) => this.process(ctx),
     });
+    this.retention =
+      options.retention === false
+        ? undefined
+        : new CountyRetention(options.store, { ...options.retention, schema: options.schema }, () => this.now(), this.log);
   }
 
   async start(): Promise<void> {
-    if (this.options.ensureTopics ?? true)
-      await ensureCountyTopics(this.options.kafka, this.options.knownCounties, { inboundTopic: this.topic });
+    if (this.options.ensureTopics ?? true) {
+      const { inboundRetentionMs: kept } = await ensureCountyTopics(this.options.kafka, this.options.knownCounties, {
+        inboundTopic: this.topic,
+      });
+      // A message still in the topic after its id was forgotten would be judged again on a replay.
+      if (this.retention && kept !== undefined && (kept < 0 || kept >= this.retention.window))
+        this.log.warn(
+          { topic: this.topic, retentionMs: kept, windowMs: this.retention.window },
+          'the inbound topic keeps messages longer than the gate remembers their ids: a replay from old offsets would judge them again',
+        );
+    }
     await this.consumer.start();
+    this.retention?.start();
   }
 
-  stop(): Promise<void> {
-    return this.consumer.stop();
+  async stop(): Promise<void> {
+    await this.retention?.stop();
+    await this.consumer.stop();
+  }
+
+  /** Forgets the message ids older than the idempotency window now (also done hourly while started). */
+  pruneExpired(): Promise<PruneResult> {
+    if (!this.retention) return Promise.resolve({ deleted: 0, batches: 0 });
+    return this.retention.prune();
   }
 
   private now(): Date {

@@ -45,12 +45,21 @@ export function countyInboundTableDdl(options: CountyInboundTableOptions = {}): 
   ];
 }
 
-/** For services on plain pg: creates the tables if missing (idempotent). */
+/**
+ * Version 2: an index on county_messages.recorded_at, so the retention (county-retention.ts)
+ * finds rows older than the idempotency window without reading the whole table each batch.
+ */
+export function countyInboundRetentionDdl(options: CountyInboundTableOptions = {}): string[] {
+  const messages = qualifiedTable(COUNTY_MESSAGES_TABLE, options.schema);
+  return [`create index if not exists county_messages_recorded_at_idx on ${messages} (recorded_at)`];
+}
+
+/** For services on plain pg: creates the tables and the retention index if missing (idempotent). */
 export async function migrateCountyInbound(
   db: { query(sql: string): Promise<unknown> },
   options: CountyInboundTableOptions = {},
 ): Promise<void> {
-  for (const sql of countyInboundTableDdl(options)) await db.query(sql);
+  for (const sql of [...countyInboundTableDdl(options), ...countyInboundRetentionDdl(options)]) await db.query(sql);
 }
 
 /**
@@ -68,6 +77,23 @@ export function countyInboundMigration(timestamp: number, options: CountyInbound
     async down(q: QueryRunner): Promise<void> {
       await q.query(`drop table if exists ${qualifiedTable(COUNTY_SUBJECTS_TABLE, options.schema)}`);
       await q.query(`drop table if exists ${qualifiedTable(COUNTY_MESSAGES_TABLE, options.schema)}`);
+    }
+  };
+}
+
+/**
+ * The retention index (`countyInboundRetentionDdl`), a migration of its own after
+ * `countyInboundMigration` in a service's list: `countyInboundRetentionMigration(1764990000000)`.
+ */
+export function countyInboundRetentionMigration(timestamp: number, options: CountyInboundTableOptions = {}): new () => MigrationInterface {
+  const name = `VanguardCountyInboundRetention${timestamp}`;
+  return class CountyInboundRetentionMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of countyInboundRetentionDdl(options)) await q.query(sql);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`drop index if exists ${qualifiedTable('county_messages_recorded_at_idx', options.schema)}`);
     }
   };
 }

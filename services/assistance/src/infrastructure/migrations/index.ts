@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { countyInboundMigration } from '@vanguard/county-inbound';
+import { countyInboundMigration, countyInboundRetentionMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
 import { Assistance1764900000000 } from './1764900000000-assistance.migration';
 import { AssistanceCounty1764900000002 } from './1764900000002-county.migration';
@@ -10,4 +10,5 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   outboxMigration(1764900000001),
   AssistanceCounty1764900000002,
   countyInboundMigration(1764900000003),
+  countyInboundRetentionMigration(1764990000000),
 ];

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { countyInboundMigration } from '@vanguard/county-inbound';
+import { countyInboundMigration, countyInboundRetentionMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
 
 /**
@@ -73,4 +73,5 @@ export const countyMigrations: (new () => MigrationInterface)[] = [
   countyInboundMigration(1764790000001),
   outboxMigration(1764790000002),
   MassTallyView1764790000003,
+  countyInboundRetentionMigration(1764790000004),
 ];

@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { countyInboundMigration } from '@vanguard/county-inbound';
+import { countyInboundMigration, countyInboundRetentionMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
 import { OrganizationTree1732240000000 } from './1732240000000-organization-tree.migration';
 import { ImportJobs1732240000002 } from './1732240000002-import-jobs.migration';
@@ -22,4 +22,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   IdNumberCheckReservations1764800000000,
   CountyMemberLinks1764900000000,
   countyInboundMigration(1764900000001),
+  countyInboundRetentionMigration(1764990000000),
 ];
