@@ -4,12 +4,13 @@ import type { PoolClient } from 'pg';
 import { TokenVerifier } from '@vanguard/auth';
 import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { migrateOutbox } from '@vanguard/messaging';
+import { DEAD_LETTER_HEADERS, headerValue, migrateOutbox } from '@vanguard/messaging';
 import { claimsOf, createTestSchema, serviceTokenFor, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, type CountyBatchHandler } from './index';
 
 // The gate's upkeep on real Kafka, Postgres and Keycloak tokens: how long it remembers message
-// ids (retention of county_messages). A toy owner applies Songling's roster messages.
+// ids (retention of county_messages), and dead letters written once when a chunk is retried.
+// A toy owner applies Songling's roster messages.
 
 const SONGLING_ORG = '00000000-0000-4000-8000-000000910425';
 const BRANCH = randomUUID();
@@ -23,8 +24,14 @@ describe('CountyInboundConsumer upkeep (real Kafka, Postgres, Keycloak)', () => 
   let topic: string;
   let token: string;
   let sub: string;
+  /** Throws once when armed: the chunk rolls back and is retried. */
+  let failNext = false;
 
   const toy: CountyBatchHandler<PoolClient> = async (messages, tx) => {
+    if (failNext) {
+      failNext = false;
+      throw new Error('simulated failure of the first attempt');
+    }
     await tx.query(`insert into toy_effects (message_id) select unnest($1::text[])`, [messages.map((m) => m.messageId)]);
     return messages.map(() => applied());
   };
@@ -86,14 +93,15 @@ describe('CountyInboundConsumer upkeep (real Kafka, Postgres, Keycloak)', () => 
       data: { memberId, orgId: BRANCH, name: '张三', status: 'full', joinedOn: '2001-07-01', roles: [], posts: [] },
     } satisfies EventEnvelope;
   };
-  const send = (msgs: object[]) =>
+  const send = (msgs: object[], o: { partition?: number; tokenless?: object } = {}) =>
     producer.send({
       topic,
       acks: -1,
       messages: msgs.map((m) => ({
         key: (m as { streamId: string }).streamId,
         value: JSON.stringify(m),
-        headers: { authorization: `Bearer ${token}` },
+        ...(m === o.tokenless ? {} : { headers: { authorization: `Bearer ${token}` } }),
+        ...(o.partition === undefined ? {} : { partition: o.partition }),
       })),
     });
   const replies = (messageId: string, n = 1) =>
@@ -138,5 +146,45 @@ describe('CountyInboundConsumer upkeep (real Kafka, Postgres, Keycloak)', () => 
     expect((await replies(recent[1]!.eventId, 2))[1]).toMatchObject({ outcome: 'duplicate', originalOutcome: 'applied' });
     expect((await replies(old[0]!.eventId, 2))[1]).toMatchObject({ outcome: 'refused', code: 'COUNTY.STALE' });
     for (const m of [...old, ...recent]) expect(await effectsOf(m.eventId)).toBe(1);
+  });
+
+  it('dead-letters each bad message of a chunk once, although the chunk rolled back and was retried', async () => {
+    const good = roster();
+    const valid = roster();
+    const broken = { ...valid, data: { ...valid.data, status: 'retired' } };
+    const tokenless = roster();
+    // One partition, one send: one chunk, whose first attempt fails in the handler after both
+    // bad messages were judged (the tokenless one before the transaction, the broken one in it).
+    failNext = true;
+    await send([tokenless, broken, good], { partition: 0, tokenless });
+    expect((await replies(good.eventId))[0]).toMatchObject({ outcome: 'applied' });
+    expect((await replies(broken.eventId))[0]).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID' });
+    expect(failNext).toBe(false);
+
+    // The dead letters were written before the chunk committed: the topic's end is final here.
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(`${topic}.dlq`).finally(() => admin.disconnect());
+    const total = offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+    const letters: { reason: string | undefined; value: string }[] = [];
+    const reader = kafka.consumer({ groupId: `county-upkeep-dlq-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await reader.connect();
+    try {
+      await reader.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
+      await reader.run({
+        eachMessage: ({ message }) => {
+          letters.push({ reason: headerValue(message.headers, DEAD_LETTER_HEADERS.reason), value: message.value?.toString('utf8') ?? '' });
+          return Promise.resolve();
+        },
+      });
+      await waitUntil(`the ${total} dead letters read`, () => letters.length >= total);
+    } finally {
+      await reader.disconnect();
+    }
+    const of = (id: string) => letters.filter((l) => l.value.includes(id)).map((l) => l.reason);
+    expect(of(broken.eventId)).toEqual(['schema-violation']);
+    expect(of(tokenless.eventId)).toEqual(['unauthenticated']);
+    expect(total).toBe(2);
+    expect(await effectsOf(good.eventId)).toBe(1);
   });
 });

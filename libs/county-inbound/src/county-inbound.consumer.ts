@@ -19,6 +19,7 @@ import {
   decodeKafkaValue,
   silentLogger,
   type ChunkContext,
+  type DeadLetterReason,
   type Inbox,
   type MessagingLogger,
   type OutboxTableOptions,
@@ -162,14 +163,17 @@ export class CountyInboundConsumer<TTx> {
   /** One partition's consecutive messages: checks, then one transaction for the whole chunk. */
   private async process(ctx: ChunkContext): Promise<void> {
     const checked: Checked[] = [];
+    // Dead letters wait for the chunk's decision: an attempt that rolls back (a handler threw,
+    // the chunk is retried or split) sends none, so each message is dead-lettered once.
+    const letters: DeadLetter[] = [];
     for (const m of ctx.messages) {
-      const c = await this.check(m, ctx);
+      const c = await this.check(m, ctx.partition, letters);
       if (c) checked.push(c);
     }
-    if (checked.length === 0) return;
+    if (checked.length === 0) return this.send(ctx, letters);
     let answered: { to: ReplyTo; outcome: ReplyOutcome }[];
     try {
-      answered = await this.decide(ctx, checked);
+      answered = await this.decide(ctx, checked, letters);
     } catch (e) {
       // The database down is no verdict on the messages: the consumer waits it out (no refusal, no DLQ).
       if (isInfrastructureError(e)) throw new InfrastructureUnavailable(`the ${this.options.owner} database is unreachable`, { cause: e });
@@ -179,8 +183,7 @@ export class CountyInboundConsumer<TTx> {
         ctx.attempt >= (this.options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts) || e instanceof PermanentHandlerError;
       if (ctx.messages.length !== 1 || !last) throw e;
       const reason = `the ${this.options.owner} service could not apply it: ${e instanceof Error ? e.message : String(e)}`;
-      await ctx.deadLetter(ctx.messages[0]!, 'handler-failed', reason);
-      answered = await this.decide(ctx, checked, reason);
+      answered = await this.decide(ctx, checked, [...letters, { m: ctx.messages[0]!, reason: 'handler-failed', error: reason }], reason);
     }
     for (const a of answered) {
       const code = a.outcome.outcome === 'refused' ? a.outcome.code : a.outcome.outcome === 'duplicate' ? (a.outcome.code ?? '') : '';
@@ -188,9 +191,19 @@ export class CountyInboundConsumer<TTx> {
     }
   }
 
-  /** Steps 5–7 in one transaction; `failure`: answer the handler's messages COUNTY.HANDLER_FAILED instead of running it. */
-  private decide(ctx: ChunkContext, checked: readonly Checked[], failure?: string): Promise<{ to: ReplyTo; outcome: ReplyOutcome }[]> {
+  /**
+   * Steps 5–7 in one transaction; `failure`: answer the handler's messages COUNTY.HANDLER_FAILED
+   * instead of running it. The dead letters (`fromChecks` and those of the contract check) are
+   * sent last, when everything else succeeded and only COMMIT remains.
+   */
+  private decide(
+    ctx: ChunkContext,
+    checked: readonly Checked[],
+    fromChecks: readonly DeadLetter[],
+    failure?: string,
+  ): Promise<{ to: ReplyTo; outcome: ReplyOutcome }[]> {
     return this.options.store.transaction(async (tx, q) => {
+      const letters = [...fromChecks];
       const candidates = checked.filter((c): c is Extract<Checked, { kind: 'candidate' }> => c.kind === 'candidate');
       const before = await this.ledger.decided(
         q,
@@ -222,7 +235,7 @@ export class CountyInboundConsumer<TTx> {
         inBatch.set(key, d);
         decisions.push(d);
         replies.push({ to: c.to, outcome: () => d.outcome! });
-        const message = await this.admit(c, d, ctx);
+        const message = await this.admit(c, d, letters);
         if (message) runnable.push({ decision: d, message });
       }
       const advanced = await runInOrder(this.options.handlers, this.ledger, tx, q, runnable, failure);
@@ -235,8 +248,21 @@ export class CountyInboundConsumer<TTx> {
         answers.map((a) => replyEnvelope(this.options.owner, a.to, a.outcome, now)),
         answers.map((a) => countyReplyTopic(a.to.clientId)),
       );
+      await this.send(ctx, letters);
       return answers;
     });
+  }
+
+  /**
+   * Sends the chunk's dead letters (acks from all replicas). Only a failure after this and before
+   * the commit (COMMIT refused, the process killed) brings the chunk back and sends them again:
+   * the repeat carries the same vg-dlq-original-topic/partition/offset, which name a dead letter.
+   */
+  private async send(ctx: ChunkContext, letters: readonly DeadLetter[]): Promise<void> {
+    await Promise.all(letters.map((l) => ctx.deadLetter(l.m, l.reason, l.error)));
+    for (const l of letters)
+      if (l.unanswered)
+        this.counted.inc({ owner: this.options.owner, type: l.unanswered, outcome: 'dead_lettered', code: 'COUNTY.UNAUTHENTICATED' });
   }
 
   /**
@@ -244,7 +270,7 @@ export class CountyInboundConsumer<TTx> {
    * (ignored, or dead-lettered by organization), and the sender proven from its token at the
    * broker's timestamp. Returns nothing for a message that gets no reply.
    */
-  private async check(m: KafkaMessage, ctx: ChunkContext): Promise<Checked | undefined> {
+  private async check(m: KafkaMessage, partition: number, letters: DeadLetter[]): Promise<Checked | undefined> {
     const decoded = decodeKafkaValue(m);
     const raw = decoded.ok && isRecord(decoded.value) ? decoded.value : undefined;
     const type = typeof raw?.['type'] === 'string' ? raw['type'] : undefined;
@@ -258,24 +284,24 @@ export class CountyInboundConsumer<TTx> {
     // A reply must itself be a valid county.MessageOutcome, whatever the message held: a type
     // the contract would refuse (empty) is answered as `unknown`, never left to fail the outbox.
     const messageType = type !== undefined && type.length > 0 ? type : 'unknown';
-    const base = { messageId: messageId ?? `kafka-${ctx.partition}-${m.offset}`, messageType, subject };
+    const base = { messageId: messageId ?? `kafka-${partition}-${m.offset}`, messageType, subject };
     if ('refusal' in proven) {
-      await ctx.deadLetter(m, 'unauthenticated', proven.refusal);
       const claimed = claimedClient(token);
       // Only a token whose signature held (refused for its times alone) proves who sent it; any
       // other refusal names a client the sender merely claims, and answering there would let one
       // county write refusals of its own making onto another county's reply topic.
       if (!proven.signed || !claimed.clientId || !this.known.has(claimed.clientId) || !claimed.orgId) {
-        this.counted.inc({ owner: this.options.owner, type: base.messageType, outcome: 'dead_lettered', code: 'COUNTY.UNAUTHENTICATED' });
+        letters.push({ m, reason: 'unauthenticated', error: proven.refusal, unanswered: base.messageType });
         return undefined;
       }
+      letters.push({ m, reason: 'unauthenticated', error: proven.refusal });
       const to = { ...base, clientId: claimed.clientId, countyOrgId: claimed.orgId };
       return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal } };
     }
     const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
     if (!raw || !messageId) {
       const reason = decoded.ok ? 'the value is not an envelope with an eventId' : decoded.message;
-      await ctx.deadLetter(m, decoded.ok ? 'malformed-envelope' : 'malformed-json', reason);
+      letters.push({ m, reason: decoded.ok ? 'malformed-envelope' : 'malformed-json', error: reason });
       return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason } };
     }
     return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
@@ -302,7 +328,7 @@ export class CountyInboundConsumer<TTx> {
   }
 
   /** Steps 2 (actor), 3 (contract) and 4 (scope) for a message never seen before; sets the refusal or returns it for the handler. */
-  private async admit(c: Extract<Checked, { kind: 'candidate' }>, d: Decision, ctx: ChunkContext): Promise<CountyMessage | undefined> {
+  private async admit(c: Extract<Checked, { kind: 'candidate' }>, d: Decision, letters: DeadLetter[]): Promise<CountyMessage | undefined> {
     const mismatch = senderMismatch(c.raw, c.sender);
     if (mismatch) {
       d.outcome = { outcome: 'refused', code: 'COUNTY.SENDER_MISMATCH', reason: mismatch };
@@ -310,7 +336,7 @@ export class CountyInboundConsumer<TTx> {
     }
     const valid = this.options.contracts.validate(c.raw);
     if (!valid.ok) {
-      await ctx.deadLetter(c.m, valid.reason, valid.message);
+      letters.push({ m: c.m, reason: valid.reason, error: valid.message });
       d.outcome = { outcome: 'refused', code: 'COUNTY.INVALID', reason: valid.message };
       return undefined;
     }
@@ -335,6 +361,14 @@ export class CountyInboundConsumer<TTx> {
     }
     return { messageId: c.to.messageId, subject: event.streamId, sequence: event.streamVersion, sender: c.sender, event };
   }
+}
+
+/** A dead letter the chunk owes; `unanswered`: the type of a message that gets no reply (counted when sent). */
+interface DeadLetter {
+  readonly m: KafkaMessage;
+  readonly reason: DeadLetterReason;
+  readonly error: string;
+  readonly unanswered?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
