@@ -14,6 +14,7 @@ export interface AuditQuery {
     | 'trail'
     | 'checkpoint'
     | 'inclusion'
+    | 'proof'
     | 'consistency'
     | 'completeness'
     | 'export'

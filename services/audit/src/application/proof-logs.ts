@@ -1,9 +1,11 @@
 import type { Pool } from 'pg';
-import { TransparencyLog, logSignerFromEnv, type NoteSigner, type SignedCheckpoint } from '@vanguard/transparency-log';
+import { TransparencyLog, logSignerFromEnv, type NoteSigner, type SignedCheckpoint, type StreamProof } from '@vanguard/transparency-log';
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
 
 const PAGE = 5000;
+/** Events one proof answer carries with their texts (an export's stream limit, in events). */
+export const MAX_PROVED_EVENTS = 2000;
 
 /** See `ProofLogs.signedNow`; `through` is the last (transaction id, position) the log holds. */
 export interface LogAtCheckpoint {
@@ -65,6 +67,47 @@ export class ProofLogs {
     const f = await this.caughtUp(context);
     if (from > to || to > f.log.size) throw AuditRefusal.invalid('to', `须 from ≤ to ≤ ${f.log.size} / need from ≤ to ≤ ${f.log.size}`);
     return { from, to, proof: f.log.consistencyProof(from, to).map((h) => h.toString('base64')) };
+  }
+
+  /**
+   * What `npm run audit -- prove` checks offline against a published checkpoint of `size`: the
+   * stream's events (one `version`, or all it had at that size) with their stored texts, leaf
+   * indices and inclusion paths, and the stream's entry in the map that checkpoint committed to
+   * (null when this process did not sign that size: the log is rebuilt after a restart). The
+   * texts come from the store, not from the log, so a row changed since it was logged fails there.
+   */
+  async eventProofs(context: AuditedContext, stream: string, size: number, version?: number) {
+    const f = await this.caughtUp(context);
+    if (size > f.log.size) throw AuditRefusal.invalid('size', `日志只有 ${f.log.size} 项 / the log holds ${f.log.size} events`);
+    const leaves = f.log.streamLeaves(stream, size);
+    if (version !== undefined && leaves[version - 1] === undefined)
+      throw AuditRefusal.notFound(`version ${version} of ${stream} in a log of size ${size}`);
+    const versions = version === undefined ? leaves.map((_, i) => i + 1) : [version];
+    if (versions.length > MAX_PROVED_EVENTS)
+      throw AuditRefusal.invalid(
+        'version',
+        `该流有 ${versions.length} 个事件，请指定版本 / the stream has ${versions.length} events: give a version`,
+      );
+    const { rows } = await this.pool.query<{ stream_version: string; canonical: string }>(
+      `select stream_version, canonical from "${this.schemas[context]}".events where stream_id = $1 and stream_version = any($2::bigint[])`,
+      [stream, versions],
+    );
+    const texts = new Map(rows.map((r) => [Number(r.stream_version), r.canonical]));
+    let mapProof: StreamProof | null = null;
+    try {
+      if (version === undefined) mapProof = f.log.streamProof(stream, size);
+    } catch {
+      // No map kept at this size (signed before a restart): inclusion only, and the CLI says so.
+    }
+    return {
+      stream,
+      size,
+      mapProof,
+      events: versions.map((v) => {
+        const index = leaves[v - 1]!;
+        return { version: v, index, text: texts.get(v) ?? null, path: f.log.inclusionProof(index, size).map((h) => h.toString('base64')) };
+      }),
+    };
   }
 
   /**

@@ -10,11 +10,13 @@
 //   npm run audit -- diff-programme <programmeId> --from <instant> --to <instant>
 //   npm run audit -- completeness evaluation|commendation [--stream <streamId>]
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
+//   npm run audit -- prove inclusion|consistency evaluation|commendation …   (checked offline: prove-command.ts)
 //
 // Token: VANGUARD_TOKEN, or --user <name> with VANGUARD_PASSWORD (a password grant on the realm).
 // AUDIT_URL defaults to http://127.0.0.1:3006. Ctrl-C during verify ends it on the server at once.
 import { createWriteStream } from 'node:fs';
 import { progressLine } from './progress-bar';
+import { prove } from './prove-command';
 
 const args = process.argv.slice(2);
 const [command, ...rest] = args;
@@ -23,13 +25,16 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? rest[i + 1] : undefined;
 };
 const flags = (name: string): string[] => rest.flatMap((a, i) => (a === `--${name}` && rest[i + 1] ? [rest[i + 1]!] : []));
-const positional = rest.filter((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1]!.startsWith('--')));
+/** Flags that take no value. */
+const SWITCHES = new Set(['--allow-development-key']);
+const has = (name: string): boolean => rest.includes(`--${name}`);
+const positional = rest.filter((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1]!.startsWith('--') && !SWITCHES.has(rest[i - 1]!)));
 const base = (process.env['AUDIT_URL'] ?? 'http://127.0.0.1:3006').replace(/\/$/, '');
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`✗ ${message}\n`);
   process.stderr.write(
-    'usage: npm run audit -- timeline|as-of|as-of-programme|diff|diff-programme|explain|verify|completeness|export … (see services/audit/README.md)\n',
+    'usage: npm run audit -- timeline|as-of|as-of-programme|diff|diff-programme|explain|verify|completeness|export|prove … (see services/audit/README.md)\n',
   );
   process.exit(2);
 }
@@ -94,6 +99,18 @@ function pathFor(): string {
 }
 
 async function main(): Promise<void> {
+  if (command === 'prove') {
+    const headers = { Authorization: `Bearer ${await token()}` };
+    const get = async (path: string): Promise<unknown> => {
+      const res = await fetch(`${base}${path}`, { headers });
+      if (!res.ok) {
+        process.stderr.write(`✗ ${res.status} ${await res.text()}\n`);
+        process.exit(1);
+      }
+      return res.json();
+    };
+    return prove({ positional, flag, flags, has, get, usage });
+  }
   const path = pathFor();
   const headers = { Authorization: `Bearer ${await token()}` };
   const abort = new AbortController();

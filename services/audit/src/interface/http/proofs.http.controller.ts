@@ -42,6 +42,22 @@ export class ProofsHttpController {
     return this.logs.inclusion(context, stream, version, size);
   }
 
+  @Get('proof')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({
+    summary:
+      '事件或整条流对某检查点的证明（含事件原文）/ one event, or all of a stream, with texts, inclusion paths and map entry at a checkpoint size (what `npm run audit -- prove` checks offline)',
+  })
+  async proof(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    const context = this.logs.contextOf(raw);
+    const stream = typeof q['stream'] === 'string' ? q['stream'] : '';
+    streamKindOf(stream, 'stream');
+    const size = parsePositiveInt('size', q['size']);
+    const version = q['version'] === undefined ? undefined : parsePositiveInt('version', q['version']);
+    await this.trail.record(c.auditor, { query: 'proof', streams: [stream], params: { context, size, version } }, c.correlationId);
+    return this.logs.eventProofs(context, stream, size, version);
+  }
+
   @Get('consistency')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '两个检查点之间的一致性证明 / consistency proof between two tree sizes' })
