@@ -140,6 +140,16 @@ describe(CountyRosterHandler.name, () => {
     ]);
   });
 
+  it('saves a record that changes only what has no event of its own (转正, a corrected name)', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const [second] = await inTx(() => sut.synced([synced(county, { name: '张山', status: 'full' }, 2)], client));
+    expect(second).toEqual({ outcome: 'applied', result: { memberId } });
+    const { rows } = await db.pool.query(`select name, status, version from members where id = $1`, [memberId]);
+    expect(rows[0]).toEqual({ name: '张山', status: 'full', version: 2 });
+  });
+
   it('refuses with the domain rule’s code and goes on with the batch: a join in the future, an unknown organisation', async () => {
     const ok = randomUUID();
     const outcomes = await inTx(() =>

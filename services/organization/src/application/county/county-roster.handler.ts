@@ -36,6 +36,8 @@ class Batch {
   readonly transfers: MemberTransfer[] = [];
   readonly links: NewCountyMemberLink[] = [];
   readonly events: { event: DomainEvent; context: EventContext }[] = [];
+  /** Members whose row changes: with events, or a record that changed what has no event (name, 转正, a dropped role). */
+  private readonly touched = new Set<string>();
 
   constructor(readonly snapshot: CountyRosterSnapshot) {
     for (const [key, state] of snapshot.linked) this.current.set(key, { state, isNew: false });
@@ -43,14 +45,17 @@ class Batch {
 
   /** Keeps what one applied message did: the member's new state, its history lines and events. */
   keep(key: string, member: Member, isNew: boolean, context: EventContext, extra: DomainEvent[] = []): void {
-    this.current.set(key, { state: stateOf(member), isNew });
+    const before = this.current.get(key)?.state;
+    const after = stateOf(member);
+    if (!before || rosterColumns(before) !== rosterColumns(after)) this.touched.add(member.id);
+    this.current.set(key, { state: after, isNew });
     for (const h of member.unsavedHistory())
       this.history.push({ memberId: member.id, on: h.on, kind: h.kind, orgId: h.orgId, detail: h.detail });
     for (const event of [...member.pullEvents(), ...extra]) this.events.push({ event, context });
   }
 
   changes(): CountyRosterChanges {
-    const touched = new Set(this.events.map((e) => e.event.aggregateId));
+    const touched = new Set([...this.touched, ...this.events.map((e) => e.event.aggregateId)]);
     const all = [...this.current.values()].filter((c) => touched.has(c.state.id) || c.isNew);
     return {
       joined: all.filter((c) => c.isNew).map((c) => c.state),
@@ -178,6 +183,10 @@ function restore(s: RosterMemberState): Member {
   const props: MemberProps = { ...s, roles: [...s.roles], posts: [...s.posts], personal: PersonalData.none(), history: [] };
   return Member.restore(props);
 }
+
+/** What the sync writes of a member, to tell whether a record changed it. */
+const rosterColumns = (s: RosterMemberState): string =>
+  JSON.stringify([s.orgId, s.name, s.status, s.joinedOn, s.roles, s.posts, s.membership]);
 
 function stateOf(m: Member): RosterMemberState {
   return {
