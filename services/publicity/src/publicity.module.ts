@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, ScopeService } from '@vanguard/auth';
@@ -15,20 +15,31 @@ import { HonourRollService } from './application/honour-roll.service';
 import { MediaStatsService } from './application/media-stats.service';
 import { PgAttachmentStore } from './infrastructure/attachments/pg-attachment-store';
 import { DecisionsRunner } from './infrastructure/consumer/decisions.runner';
+import { HonourRollVersion } from './infrastructure/honour-roll/honour-roll-version';
 import { OrgTreeRunner } from './infrastructure/org-tree/org-tree.runner';
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
 import { UnitOfWork } from './infrastructure/persistence/unit-of-work';
 import { ArticlesHttpController } from './interface/http/articles.http.controller';
 import { AttachmentsHttpController } from './interface/http/attachments.http.controller';
 import { ExemplarsHttpController } from './interface/http/exemplars.http.controller';
-import { HonourRollHttpController, HonourRollRateGuard, HonourRollRateLimiter } from './interface/http/honour-roll.http.controller';
+import { HonourRollRateGuard, HonourRollRateLimiter } from './interface/http/honour-roll-rate-limiter';
+import { HonourRollFastPath } from './interface/http/honour-roll.fast-path';
+import { HonourRollHttpController } from './interface/http/honour-roll.http.controller';
+import { HonourRollPages } from './interface/http/honour-roll.pages';
 import type { PublicityConfig } from './publicity.config';
 
 const poolOf = (ds: DataSource): Pool => (ds.driver as unknown as { master: Pool }).master;
 
 /** Composition root of the publicity service. */
 @Module({})
-export class PublicityModule {
+export class PublicityModule implements NestModule {
+  /** A roll page rendered at the current version is answered before the pipeline (honour-roll.fast-path.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(HonourRollFastPath)
+      .forRoutes({ path: 'honour-roll', method: RequestMethod.GET }, { path: 'honour-roll/history', method: RequestMethod.GET });
+  }
+
   static register(config: PublicityConfig): DynamicModule {
     return {
       module: PublicityModule,
@@ -61,6 +72,8 @@ export class PublicityModule {
         { provide: ScopeService, useValue: new ScopeService() },
         { provide: HonourRollRateLimiter, useValue: new HonourRollRateLimiter(config.honourRollReadsPerMinute) },
         HonourRollRateGuard,
+        { provide: HonourRollPages, useValue: new HonourRollPages() },
+        { provide: HonourRollVersion, inject: [DataSource], useFactory: (ds: DataSource) => new HonourRollVersion(poolOf(ds)) },
         UnitOfWork,
         Access,
         ExemplarsService,
@@ -83,13 +96,18 @@ export class PublicityModule {
         },
         {
           provide: DecisionsRunner,
-          inject: [DataSource, UnitOfWork],
-          useFactory: (ds: DataSource, uow: UnitOfWork) =>
-            new DecisionsRunner(ds, uow, {
-              enabled: config.decisions ?? true,
-              brokers: config.kafkaBrokers,
-              groupId: config.decisionsGroupId ?? 'publicity.decisions',
-            }),
+          inject: [DataSource, UnitOfWork, HonourRollVersion],
+          useFactory: (ds: DataSource, uow: UnitOfWork, version: HonourRollVersion) =>
+            new DecisionsRunner(
+              ds,
+              uow,
+              {
+                enabled: config.decisions ?? true,
+                brokers: config.kafkaBrokers,
+                groupId: config.decisionsGroupId ?? 'publicity.decisions',
+              },
+              version,
+            ),
         },
       ],
     };

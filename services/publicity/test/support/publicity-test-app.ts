@@ -32,14 +32,25 @@ export async function createPublicityTestApp(
   prefix: string,
   overrides: Partial<PublicityConfig> = {},
 ): Promise<{ app: INestApplication; schema: TestSchema }> {
+  const schema = await createPublicitySchema(prefix);
+  const groupId = `publicity.decisions.${prefix}-${randomUUID()}`;
+  if (overrides.decisions !== false) await startAtTheEnd(groupId, [CommendationDecided.topic, QuarterPioneerSelected.topic]);
+  return { app: await publicityAppOn(schema, { decisionsGroupId: groupId, ...overrides }), schema };
+}
+
+/** A schema of its own, migrated, holding the demo region's org-tree copy. */
+export async function createPublicitySchema(prefix: string): Promise<TestSchema> {
   const schema = await createTestSchema(prefix);
   const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: publicityMigrations });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   await bootstrapDemoTree(schema.pool);
-  const groupId = `publicity.decisions.${prefix}-${randomUUID()}`;
-  await startAtTheEnd(groupId, [CommendationDecided.topic, QuarterPioneerSelected.topic]);
+  return schema;
+}
+
+/** One replica of the service on a schema (several may share one, as replicas share the database). */
+export async function publicityAppOn(schema: TestSchema, overrides: Partial<PublicityConfig> = {}): Promise<INestApplication> {
   const config: PublicityConfig = {
     ...publicityConfig(infraConfig(), 'test'),
     databaseUrl: schema.url,
@@ -47,14 +58,13 @@ export async function createPublicityTestApp(
     relay: false,
     orgTree: false,
     decisions: true,
-    decisionsGroupId: groupId,
     ...overrides,
   };
   const moduleRef = await Test.createTestingModule({ imports: [PublicityModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
-  return { app, schema };
+  return app;
 }
 
 export async function startAtTheEnd(groupId: string, topics: string[]): Promise<void> {

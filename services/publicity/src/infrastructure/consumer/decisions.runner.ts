@@ -8,9 +8,10 @@ import {
   QuarterPioneerSelected,
   publicContracts,
 } from '@vanguard/contracts';
-import { EventConsumer, TypeOrmInbox, ensureTopics, handle, type MessagingLogger } from '@vanguard/messaging';
+import { EventConsumer, TypeOrmInbox, ensureTopics, handle, type Inbox, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { commendationDecided, commendationRevoked, pioneerNominated, pioneerSelected } from '../../application/exemplar-proposals';
+import { HonourRollVersion } from '../honour-roll/honour-roll-version';
 import { UnitOfWork } from '../persistence/unit-of-work';
 
 export interface DecisionsRunnerOptions {
@@ -42,19 +43,21 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly options: DecisionsRunnerOptions,
+    private readonly rollVersion?: HonourRollVersion,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
     const kafka = new Kafka({ clientId: 'publicity-decisions', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
     const topics = [CommendationDecided.topic, QuarterPioneerSelected.topic];
-    const tx = (m: EntityManager) => this.uow.tx(m);
+    const inbox = new RollAwareInbox(new TypeOrmInbox(this.dataSource), this.rollVersion);
+    const tx = (m: EntityManager) => this.uow.tx(m, inbox.rolledIn(m));
     this.consumer = new EventConsumer<EntityManager>({
       kafka,
       groupId: this.options.groupId,
       topics,
       contracts: publicContracts,
-      inbox: new TypeOrmInbox(this.dataSource),
+      inbox,
       handlers: {
         ...handle(CommendationDecided, (e, c) => commendationDecided(tx(c.tx), e, c.origin)),
         ...handle(CommendationRevoked, (e, c) => commendationRevoked(tx(c.tx), e, c.origin)),
@@ -78,5 +81,59 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     await this.consumer?.stop();
+  }
+}
+
+/**
+ * The inbox, telling this replica's honour roll the version an applied event moved it to once
+ * the inbox transaction has committed — not before, so no page is ever kept under a version
+ * whose data is not visible yet. (Other replicas learn it from the NOTIFY sent on that commit.)
+ */
+class RollAwareInbox implements Inbox<EntityManager> {
+  private readonly pending = new WeakMap<EntityManager, (version: string) => void>();
+
+  constructor(
+    private readonly inner: Inbox<EntityManager>,
+    private readonly rollVersion: HonourRollVersion | undefined,
+  ) {}
+
+  /** The callback a Tx over this transaction reports the roll's new version to. */
+  rolledIn(manager: EntityManager): ((version: string) => void) | undefined {
+    return this.pending.get(manager);
+  }
+
+  async processOnce(...[consumer, event, origin, effect]: Parameters<Inbox<EntityManager>['processOnce']>) {
+    let rolled: string | undefined;
+    const outcome = await this.inner.processOnce(consumer, event, origin, (m) =>
+      this.watching(
+        m,
+        (v) => (rolled = v),
+        () => effect(m),
+      ),
+    );
+    if (rolled) this.rollVersion?.advance(rolled);
+    return outcome;
+  }
+
+  async processBatch(...[consumer, items, effect]: Parameters<Inbox<EntityManager>['processBatch']>) {
+    let rolled: string | undefined;
+    const outcomes = await this.inner.processBatch(consumer, items, (m, item, i) =>
+      this.watching(
+        m,
+        (v) => (rolled = v),
+        () => effect(m, item, i),
+      ),
+    );
+    if (rolled) this.rollVersion?.advance(rolled);
+    return outcomes;
+  }
+
+  private async watching(m: EntityManager, rolled: (version: string) => void, work: () => Promise<void>): Promise<void> {
+    this.pending.set(m, rolled);
+    try {
+      await work();
+    } finally {
+      this.pending.delete(m);
+    }
   }
 }

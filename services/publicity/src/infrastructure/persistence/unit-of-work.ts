@@ -4,6 +4,7 @@ import { publicContracts, type AnyEventContract, type ContractData, type EventEn
 import { DomainError } from '@vanguard/kernel';
 import { TypeOrmOutbox } from '@vanguard/messaging';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { HONOUR_ROLL_CHANNEL_SQL, HonourRollVersion } from '../honour-roll/honour-roll-version';
 
 /** Who acts: a token's principal, or the service itself when a consumed event proposes an exemplar. */
 export interface Actor {
@@ -25,7 +26,7 @@ export interface Tx {
     actor: Actor,
     causationId?: string,
   ): Promise<void>;
-  /** The honour roll changed: its version (the ETag) moves in the same transaction. */
+  /** The honour roll changed: its version (the ETag) moves in the same transaction and is notified on commit. */
   honourRollChanged(): Promise<void>;
 }
 
@@ -49,11 +50,18 @@ const NEXT_VERSION = `
 export class UnitOfWork {
   private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts });
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rollVersion: HonourRollVersion,
+  ) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction((manager) => work(this.tx(manager)));
+      let rolled: string | undefined;
+      const result = await this.dataSource.transaction((manager) => work(this.tx(manager, (v) => (rolled = v))));
+      // Committed: this process serves the new roll at once, without waiting for its own notification.
+      if (rolled) this.rollVersion.advance(rolled);
+      return result;
     } catch (e) {
       if (e instanceof Error && e.message.includes('timeout exceeded when trying to connect'))
         throw new ServiceUnavailableException({
@@ -69,7 +77,8 @@ export class UnitOfWork {
     }
   }
 
-  tx(manager: EntityManager): Tx {
+  /** A Tx over a transaction someone else commits (the inbox's); `rolled` hears the roll's new version. */
+  tx(manager: EntityManager, rolled?: (version: string) => void): Tx {
     return {
       query: <R>(sql: string, params?: unknown[]) => manager.query<R[]>(sql, params),
       publish: async (contract, id, orgId, data, actor, causationId) => {
@@ -94,7 +103,12 @@ export class UnitOfWork {
         await this.outbox.add(manager, envelope);
       },
       honourRollChanged: async () => {
-        await manager.query(`update honour_roll_state set version = version + 1, changed_at = now() where id = 1`);
+        // NOTIFY is delivered on commit (never on rollback): every replica's cached roll moves with it.
+        const [row] = await manager.query<{ version: string }[]>(
+          `with moved as (update honour_roll_state set version = version + 1, changed_at = now() where id = 1 returning version)
+           select version::text, pg_notify(${HONOUR_ROLL_CHANNEL_SQL}, version::text) from moved`,
+        );
+        rolled?.(row!.version);
       },
     };
   }

@@ -1,4 +1,4 @@
-import { HonourRollRateLimiter } from './honour-roll.http.controller';
+import { HonourRollRateLimiter } from './honour-roll-rate-limiter';
 
 describe('HonourRollRateLimiter', () => {
   it('allows the minute’s budget per address, then asks to wait, and refills with time', () => {

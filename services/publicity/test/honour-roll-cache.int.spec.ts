@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { CommendationDecided, CommendationRevoked, type ContractEvent } from '@vanguard/contracts';
+import { waitUntil, type TestSchema } from '@vanguard/testing';
+import { commendationDecided, commendationRevoked } from '../src/application/exemplar-proposals';
+import { HonourRollVersion } from '../src/infrastructure/honour-roll/honour-roll-version';
+import { UnitOfWork } from '../src/infrastructure/persistence/unit-of-work';
+import { createPublicitySchema, decided, publicityAppOn, revoked } from './support/publicity-test-app';
+
+// Two replicas of the service on one schema, as two processes share the database. The roll is
+// served from pages rendered per version and kept in memory; these prove a change in the data
+// reaches the readers at once: committed by this replica, the next read shows it; committed by
+// the other, it shows as soon as its notification arrives. A cache that ignored the version
+// (or waited for a TTL) would keep serving the old page and fail here.
+describe('honour roll cache follows the data', () => {
+  let schema: TestSchema;
+  let reader: INestApplication;
+  let other: INestApplication;
+  const names = async (app: INestApplication) => {
+    const res = await request(app.getHttpServer()).get('/honour-roll?limit=200').expect(200);
+    return { names: (res.body as { items: { name: string }[] }).items.map((i) => i.name), etag: res.headers['etag'] as string };
+  };
+  const decide = (app: INestApplication, name: string, nominationId = randomUUID()) => {
+    const event = decided(name, nominationId) as unknown as ContractEvent<typeof CommendationDecided>;
+    return app.get(UnitOfWork).run((tx) => commendationDecided(tx, event, { topic: CommendationDecided.topic }));
+  };
+
+  beforeAll(async () => {
+    schema = await createPublicitySchema('publicity_roll_cache');
+    [reader, other] = await Promise.all([publicityAppOn(schema, { decisions: false }), publicityAppOn(schema, { decisions: false })]);
+    await waitUntil(
+      'both replicas know the roll version',
+      () => reader.get(HonourRollVersion).current() !== undefined && other.get(HonourRollVersion).current() !== undefined,
+      { timeoutMs: 10_000 },
+    );
+  });
+
+  afterAll(async () => {
+    await reader?.close();
+    await other?.close();
+    await schema?.drop();
+  });
+
+  it('a change committed by this replica is on the next read, and a revocation is off it, without waiting', async () => {
+    await decide(reader, '赵一');
+    const first = await names(reader);
+    expect(first.names).toContain('赵一');
+    // The page is now cached at this version; the next change must not be hidden by it.
+    const nominationId = randomUUID();
+    await decide(reader, '钱二', nominationId);
+    const second = await names(reader);
+    expect(second.names).toEqual(expect.arrayContaining(['赵一', '钱二']));
+    expect(second.etag).not.toBe(first.etag);
+    const revocation = revoked(nominationId, '事迹失实') as unknown as ContractEvent<typeof CommendationRevoked>;
+    await reader.get(UnitOfWork).run((tx) => commendationRevoked(tx, revocation, { topic: CommendationRevoked.topic }));
+    expect((await names(reader)).names).not.toContain('钱二');
+    // The history changed with it: its cached page moved too.
+    const history = await request(reader.getHttpServer()).get('/honour-roll/history').expect(200);
+    expect((history.body as { items: { change: string; name: string }[] }).items[0]).toMatchObject({ change: 'revoked', name: '钱二' });
+  });
+
+  it('a change committed by another replica reaches this one’s cached page with its notification; the old ETag gets the new page', async () => {
+    const before = await names(reader);
+    await request(reader.getHttpServer()).get('/honour-roll?limit=200').set('If-None-Match', before.etag).expect(304);
+    await decide(other, '孙三');
+    const after = await waitUntil(
+      'the other replica’s change on this replica’s roll',
+      async () => {
+        const now = await names(reader);
+        return now.names.includes('孙三') && now;
+      },
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
+    expect(after.etag).not.toBe(before.etag);
+    const stale = await request(reader.getHttpServer()).get('/honour-roll?limit=200').set('If-None-Match', before.etag).expect(200);
+    expect(stale.headers['etag']).toBe(after.etag);
+  });
+
+  it('shows no personal data: name, organisation, category, document, day and story only', async () => {
+    const res = await request(reader.getHttpServer()).get('/honour-roll').expect(200);
+    for (const item of (res.body as { items: Record<string, unknown>[] }).items)
+      expect(Object.keys(item).sort()).toEqual(['category', 'documentNumber', 'kind', 'name', 'on', 'orgName', 'story']);
+  });
+});
