@@ -10,7 +10,12 @@ import {
 } from '@vanguard/contracts';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
 import { waitUntil, type TestSchema } from '@vanguard/testing';
+import type { Principal } from '@vanguard/auth';
+import { demoOrgId } from '@vanguard/infra-config';
+import { ExemplarsService } from '../src/application/exemplars.service';
+import { HonourRollService } from '../src/application/honour-roll.service';
 import {
+  COUNTY,
   VILLAGE,
   closeProducer,
   createPublicityTestApp,
@@ -148,6 +153,43 @@ describe('exemplar proposals from consumed decisions', () => {
       { timeoutMs: 60_000 },
     );
     expect(proposal).toMatchObject({ status: 'proposed', name: null, story: '义务巡河一百天' });
+  });
+
+  it('a branch selected as quarter pioneer is listed under its name from the org-tree copy, and published with it', async () => {
+    const township = demoOrgId('910425101');
+    const cycleId = randomUUID();
+    const stream = `pioneer-${township}-${cycleId}`;
+    const candidate = { kind: 'organization' as const, id: VILLAGE };
+    await produce(
+      QuarterPioneerSelected.topic,
+      envelope(QuarterPioneerNominated.type, stream, { orgId: township, cycleId, candidate, deeds: '带头修通进村路' }),
+      envelope(QuarterPioneerSelected.type, stream, {
+        orgId: township,
+        cycleId,
+        candidate,
+        votesFor: 27,
+        votesCast: 35,
+        decision: {
+          decidedBy: { sub: 't', role: 'organizer', orgId: township },
+          inputs: [],
+          rule: { id: 'pioneer.selected-by-majority', version: 1 },
+          reason: '镇党委会议投票',
+        },
+      }),
+    );
+    await waitUntil('the pioneer proposal', async () => (await exemplarsFrom(stream)).length > 0, { timeoutMs: 60_000 });
+    // The event names ids only (so does the row); the editor's list shows the branch's name all the same.
+    expect((await exemplarsFrom(stream))[0]!.name).toBeNull();
+    const editor: Principal = { sub: 'e', username: 'county.editor', roles: ['editor'], orgId: COUNTY, kind: 'user', clientId: undefined };
+    const exemplars = app.get(ExemplarsService);
+    const listed = (await exemplars.list(editor, 'proposed', 200, 0)).items.find((e) => e.sourceStream === stream);
+    expect(listed).toMatchObject({ name: '红石村', orgName: '红石村', subjectKind: 'organization', story: '带头修通进村路' });
+    // Accepting needs no name typed in, and the roll shows the branch by name.
+    await exemplars.accept(editor, listed!.id);
+    const roll = await app.get(HonourRollService).page(200, 0);
+    expect(roll.items).toContainEqual(
+      expect.objectContaining({ kind: 'exemplar', name: '红石村', orgName: '红石村', category: 'quarter_pioneer' }),
+    );
   });
 
   async function produceWithKey(key: string, ...events: EventEnvelope[]): Promise<void> {

@@ -118,7 +118,8 @@ export async function pioneerSelected(tx: Tx, event: ContractEvent<typeof Quarte
     nominationId: null,
     subjectKind: d.candidate.kind,
     subjectId: d.candidate.id,
-    // Evaluation publishes ids only: the editor names the pioneer before publishing (rule in domain/exemplar).
+    // Evaluation publishes ids only: an organisation's name is joined from the org-tree copy when read
+    // (ExemplarsService), a member is named by the editor before publishing (rule in domain/exemplar).
     name: null,
     orgId: d.candidate.kind === 'organization' ? d.candidate.id : d.orgId,
     orgName: null,

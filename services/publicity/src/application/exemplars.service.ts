@@ -22,9 +22,19 @@ export interface ExemplarView extends Exemplar {
   readonly publishedOn: string | null;
 }
 
-const COLUMNS = `id, status, name, org_id as "orgId", org_name as "orgName", category, story, version,
-  source_kind as "sourceKind", source_stream as "sourceStream", subject_kind as "subjectKind", subject_id as "subjectId",
-  decline_reason as "declineReason", to_char(published_on, 'YYYY-MM-DD') as "publishedOn"`;
+/**
+ * A pioneer selection names ids only (evaluation's events and the member-state topic carry no
+ * names, by design): until an editor sets a name, an organisation chosen as pioneer shows its
+ * name from this service's org-tree copy, and every proposal its organisation's name, joined at
+ * read time so a rename shows too. A member chosen as pioneer stays nameless for the editor to
+ * name — no copy of members' names is kept here. Accepting writes the shown names into the row.
+ */
+const COLUMNS = `e.id, e.status, coalesce(e.name, s.name) as name, e.org_id as "orgId", coalesce(e.org_name, o.name) as "orgName",
+  e.category, e.story, e.version, e.source_kind as "sourceKind", e.source_stream as "sourceStream", e.subject_kind as "subjectKind",
+  e.subject_id as "subjectId", e.decline_reason as "declineReason", to_char(e.published_on, 'YYYY-MM-DD') as "publishedOn"`;
+const FROM = `exemplars e
+  left join org_tree s on e.subject_kind = 'organization' and s.id = e.subject_id
+  left join org_tree o on o.id = e.org_id`;
 
 /** An editor's work on proposals: list, edit, accept (publish) or decline. */
 @Injectable()
@@ -38,9 +48,9 @@ export class ExemplarsService {
     return this.uow.run(async (tx) => {
       // Scope filters and pages in SQL: a province's editor reads one page, not every proposal.
       const rows = await tx.query<ExemplarView & { total: string }>(
-        `select ${COLUMNS}, count(*) over () as total from exemplars
-          where ($1::text is null or status = $1) and org_id = any($2::uuid[])
-          order by proposed_at desc, id limit $3 offset $4`,
+        `select ${COLUMNS}, count(*) over () as total from ${FROM}
+          where ($1::text is null or e.status = $1) and e.org_id = any($2::uuid[])
+          order by e.proposed_at desc, e.id limit $3 offset $4`,
         [status ?? null, this.access.idsWithin(p), limit, offset],
       );
       const total = rows[0] ? Number(rows[0].total) : await this.countWithin(tx, p, status);
@@ -76,7 +86,7 @@ export class ExemplarsService {
   }
 
   private async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ExemplarView> {
-    const [row] = await tx.query<ExemplarView>(`select ${COLUMNS} from exemplars where id = $1 ${lock ? 'for update' : ''}`, [id]);
+    const [row] = await tx.query<ExemplarView>(`select ${COLUMNS} from ${FROM} where e.id = $1 ${lock ? 'for update of e' : ''}`, [id]);
     // Out of scope looks like absent: an editor learns nothing of another county's proposals.
     if (!row || !this.access.within(p, row.orgId)) throw exemplarNotFound();
     return row;
@@ -89,8 +99,8 @@ export class ExemplarsService {
       const publishedOn = publish ? todayInChina() : null;
       await tx.query(
         `update exemplars set status = $2, name = $3, story = $4, decline_reason = coalesce($5, decline_reason),
-           published_on = coalesce($6::date, published_on), decided_by = $7, version = version + 1 where id = $1`,
-        [id, next.status, next.name, next.story, reason?.trim() ?? null, publishedOn, p.sub],
+           published_on = coalesce($6::date, published_on), decided_by = $7, org_name = $8, version = version + 1 where id = $1`,
+        [id, next.status, next.name, next.story, reason?.trim() ?? null, publishedOn, p.sub, next.orgName],
       );
       if (publish) {
         await tx.query(`insert into honour_roll_history (at, change, name, org_name, category) values (now(), 'published', $1, $2, $3)`, [

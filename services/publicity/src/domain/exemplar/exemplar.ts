@@ -33,7 +33,7 @@ export class ExemplarMustBeProposed extends Rule {
   }
 }
 
-/** A pioneer selection carries no name (evaluation publishes ids only): the editor supplies it before publishing. */
+/** A member chosen as pioneer carries no name (evaluation publishes ids only): the editor supplies it before publishing. */
 export class PublishedExemplarNeedsANameAndStory extends Rule {
   readonly id = 'publicity.published-exemplar-needs-name-and-story';
   readonly code = 'EXEMPLAR.INCOMPLETE';
