@@ -11,6 +11,7 @@ const LISTS = [
   '/benchmarks?',
   '/pioneers?',
   '/assessments?period=2011',
+  '/inspections?',
 ];
 
 /** Every list shares one pagination DTO: hostile limit/offset are a 400 naming the field, never a 500. */

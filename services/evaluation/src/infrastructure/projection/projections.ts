@@ -8,6 +8,7 @@ import { MassRatingViewProjection } from '../mass-evaluation/mass-rating-view.pr
 import { MassTallyViewProjection } from '../mass-evaluation/mass-tally-view.projection';
 import { TrainingViewProjection } from '../training/training-view.projection';
 import { FieldWorkViewProjection } from '../field-work/field-work-view.projection';
+import { InspectionViewProjection } from '../inspections/inspection-view.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
 export interface Queryable {
@@ -78,5 +79,10 @@ export const evaluationProjections: ProjectionDefinition[] = [
     name: 'evaluation.mass-tally-view',
     tables: ['mass_tally_view'],
     create: (db, t) => new MassTallyViewProjection(db, t('mass_tally_view')),
+  },
+  {
+    name: 'evaluation.inspection-view',
+    tables: ['inspection_view'],
+    create: (db, t) => new InspectionViewProjection(db, t('inspection_view')),
   },
 ];

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
+import { PaginationQuery } from '@vanguard/http';
 import { FindingDto } from '../comments/comment.dto';
 
 export class InspectionGroupDto {
@@ -99,4 +100,33 @@ export class DrawReplayResponse {
   @ApiProperty({ type: [String], description: 'the units recorded' }) recorded!: string[];
   @ApiProperty({ type: [String], description: 'the units the recorded seed and candidates give again' }) replayed!: string[];
   @ApiProperty() matches!: boolean;
+}
+
+export class ListInspectionsQuery extends PaginationQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation; must lie within it (403 otherwise)' })
+  @IsOptional()
+  @IsUUID()
+  subtreeOf?: string;
+}
+
+class InspectionGroupSummary {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Keycloak subject of the group leader' }) leader!: string;
+  @ApiProperty({ format: 'uuid' }) scopeOrgId!: string;
+}
+
+export class InspectionSummaryResponse {
+  @ApiProperty({ format: 'uuid' }) inspectionId!: string;
+  @ApiProperty({ enum: ['special', 'random'] }) kind!: 'special' | 'random';
+  @ApiProperty() topic!: string;
+  @ApiProperty({ example: '2011-06-01' }) launchedOn!: string;
+  @ApiProperty({ type: InspectionGroupSummary }) group!: InspectionGroupSummary;
+  @ApiProperty({ description: 'units it inspects' }) units!: number;
+  @ApiProperty({ description: 'units at which findings were recorded' }) unitsWithFindings!: number;
+  @ApiProperty() version!: number;
+}
+
+export class InspectionPageResponse {
+  @ApiProperty({ type: [InspectionSummaryResponse] }) items!: InspectionSummaryResponse[];
+  @ApiProperty() total!: number;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { replayDraw, type InspectionState } from '@vanguard/evaluation-domain';
@@ -8,10 +8,18 @@ import { loadInspectionInScope } from '../../../application/commands/inspections
 import { LaunchInspectionHandler } from '../../../application/commands/inspections/launch-inspection.handler';
 import { RecordInspectionFindingsHandler } from '../../../application/commands/inspections/record-inspection-findings.handler';
 import { ORG_TREE, type OrgTreePort } from '../../../application/ports/org-tree.port';
+import { InspectionQueries } from '../../../application/queries/inspections/inspection-queries';
 import { STREAMS, type StreamsPort } from '../../../application/ports/streams.port';
 import { CommentCreatedResponse } from '../comments/comment.dto';
 import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { DrawReplayResponse, InspectionLaunchedResponse, LaunchInspectionRequest, RecordInspectionFindingsRequest } from './inspection.dto';
+import {
+  DrawReplayResponse,
+  InspectionLaunchedResponse,
+  InspectionPageResponse,
+  LaunchInspectionRequest,
+  ListInspectionsQuery,
+  RecordInspectionFindingsRequest,
+} from './inspection.dto';
 
 class NotADrawError extends DomainError {
   constructor() {
@@ -31,6 +39,7 @@ export class InspectionsHttpController {
   constructor(
     private readonly launchHandler: LaunchInspectionHandler,
     private readonly findingsHandler: RecordInspectionFindingsHandler,
+    private readonly queries: InspectionQueries,
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
   ) {}
@@ -55,6 +64,14 @@ export class InspectionsHttpController {
       },
       ctx,
     );
+  }
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: '督导检查列表 / inspections whose group’s scope lies in a subtree of yours, newest first, paged' })
+  @ApiOkResponse({ type: InspectionPageResponse })
+  list(@Ctx() ctx: CommandContext, @Query() q: ListInspectionsQuery): Promise<InspectionPageResponse> {
+    return this.queries.list({ limit: q.limit ?? 50, offset: q.offset ?? 0, ...(q.subtreeOf ? { subtreeOf: q.subtreeOf } : {}) }, ctx);
   }
 
   @Get(':id')
