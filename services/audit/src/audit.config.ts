@@ -17,6 +17,8 @@ export interface AuditConfig {
   readonly witnessPolicy: WitnessPolicy;
   /** How often a checkpoint is published for the witnesses; 0: only on demand. */
   readonly checkpointIntervalMs: number;
+  /** A checkpoint as soon as the log has grown by this many events since the latest published one; 0: off. */
+  readonly checkpointEveryEvents: number;
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -38,6 +40,7 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     witnessPolicy: witnessPolicyFromEnv(),
     // Tests publish on demand: a schedule would catch up the whole shared test store in every suite's app.
     checkpointIntervalMs: database === 'test' ? 0 : Number(process.env['VANGUARD_CHECKPOINT_INTERVAL_SEC'] ?? 60) * 1000,
+    checkpointEveryEvents: database === 'test' ? 0 : countFromEnv('VANGUARD_CHECKPOINT_EVERY_EVENTS', 10_000),
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,
@@ -45,4 +48,12 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
       allowedClients: infra.apiClients,
     },
   };
+}
+
+/** A whole number ≥ 0 from the environment; anything else stops the start with the variable's name. */
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,12}$/.test(raw)) throw new Error(`${name} must be a whole number of events (0: off), not ${JSON.stringify(raw)}`);
+  return Number(raw);
 }

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { AuthModule } from '@vanguard/auth';
+import { PgListener, storeChannel } from '@vanguard/event-store';
 import { LongWork } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe } from '@vanguard/observability';
 import { evaluationUpcasters } from './infrastructure/evaluation-upcasters';
@@ -69,8 +70,16 @@ export class AuditModule {
         },
         {
           provide: CheckpointSchedule,
-          inject: [WitnessCosignatures],
-          useFactory: (w: WitnessCosignatures) => new CheckpointSchedule(w, config.checkpointIntervalMs),
+          inject: [WitnessCosignatures, ProofLogs, READER_POOL],
+          useFactory: (w: WitnessCosignatures, logs: ProofLogs, pool: Pool) =>
+            new CheckpointSchedule(
+              w,
+              { intervalMs: config.checkpointIntervalMs, everyEvents: config.checkpointEveryEvents },
+              logs,
+              // Woken by the store's own append notification (ADR 0008); the poll covers a lost one.
+              (context, wake) =>
+                new PgListener(pool, { channel: storeChannel(config.schemas[context]), onNotification: wake, onListening: wake }),
+            ),
         },
       ],
     };

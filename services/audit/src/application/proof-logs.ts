@@ -49,6 +49,11 @@ export class ProofLogs {
     return raw;
   }
 
+  /** The log's size once caught up with the store: what the "every N events" trigger looks at. */
+  async size(context: AuditedContext): Promise<number> {
+    return (await this.caughtUp(context)).log.size;
+  }
+
   async checkpoint(context: AuditedContext): Promise<SignedCheckpoint & { vkey: string }> {
     const f = await this.caughtUp(context);
     return { ...f.log.checkpoint(f.signer), vkey: f.signer.verifier.vkey };

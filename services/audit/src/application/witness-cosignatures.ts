@@ -60,6 +60,15 @@ export class WitnessCosignatures {
     return rows[0] ? toPublished(context, rows[0]) : this.publish(context);
   }
 
+  /** The size of the latest published checkpoint; 0 when none was published. */
+  async latestSize(context: AuditedContext): Promise<number> {
+    const { rows } = await this.pool.query<{ size: string | null }>(
+      `select max(size)::text as size from audit.log_checkpoints where store = $1`,
+      [this.schemas[context]],
+    );
+    return Number(rows[0]?.size ?? 0);
+  }
+
   /** Verifies and keeps the configured witnesses' cosignatures in `note`; 400 naming the reason otherwise. */
   async submit(
     context: AuditedContext,
