@@ -16,6 +16,7 @@ const HEKOU = demoOrgId('910426');
 const BAIHUA = demoOrgId('910425101');
 const HONGSHI = demoOrgId('910425101201');
 const SENDER = { clientId: 'county-songling', sub: 'sa-songling', countyOrgId: SONGLING };
+const HEKOU_SENDER = { clientId: 'county-hekou', sub: 'sa-hekou', countyOrgId: HEKOU };
 
 type Synced = ContractEvent<typeof CountyRosterMemberSynced>;
 type Removed = ContractEvent<typeof CountyRosterMemberRemoved>;
@@ -52,8 +53,8 @@ const synced = (memberId: string, over: Partial<Synced['data']> = {}, sequence =
     sequence,
     sender,
   );
-const removed = (memberId: string, sequence: number) =>
-  message<Removed>('county.RosterMemberRemoved', { memberId, orgId: HONGSHI, removedOn: '2026-01-05', reason: '出党' }, sequence);
+const removed = (memberId: string, sequence: number, sender = SENDER) =>
+  message<Removed>('county.RosterMemberRemoved', { memberId, orgId: HONGSHI, removedOn: '2026-01-05', reason: '出党' }, sequence, sender);
 
 // The roster sync's decisions and writes against the real schema (the gate in front of it is
 // libs/county-inbound's; test/county-inbound.int.spec.ts runs both through Kafka).
@@ -195,5 +196,45 @@ describe(CountyRosterHandler.name, () => {
     expect(again).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
     const { rows } = await db.pool.query(`select org_id, status from members where id = $1`, [memberId]);
     expect(rows[0]).toEqual({ org_id: HEKOU, status: 'probationary' });
+  });
+
+  it('lets the county a member was moved to take him over by his platform id; the county that had him is refused COUNTY.MEMBER_TAKEN_OVER and never registers him again', async () => {
+    const songlingId = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(songlingId)], client));
+    const memberId = memberIdOf(first!);
+    await db.pool.query(`update members set org_id = $2 where id = $1`, [memberId, HEKOU]);
+    const members = async () => (await db.pool.query(`select count(*)::int as n from members`)).rows[0].n as number;
+    const before = await members();
+
+    // Songling cannot claim him back by his platform id while he is in Hekou.
+    const [stolen] = await inTx(() => sut.synced([synced(memberId, { orgId: HONGSHI })], client));
+    expect(stolen).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+    const [taken] = await inTx(() => sut.synced([synced(memberId, { orgId: HEKOU, status: 'full' }, 1, HEKOU_SENDER)], client));
+    expect(taken).toEqual({ outcome: 'applied', result: { memberId } });
+    const { rows: links } = await db.pool.query(
+      `select county_client_id, county_member_id, taken_over_by, ended_at is not null as ended from county_member_links where member_id = $1 order by linked_at`,
+      [memberId],
+    );
+    expect(links).toEqual([
+      { county_client_id: 'county-songling', county_member_id: songlingId, taken_over_by: 'county-hekou', ended: true },
+      { county_client_id: 'county-hekou', county_member_id: memberId, taken_over_by: null, ended: false },
+    ]);
+    const events = await outbox(memberId);
+    expect(events.at(-1)!.event_type).toBe('organization.CountyMemberLinked');
+    expect(events.at(-1)!.envelope.data).toEqual({ countyClientId: 'county-hekou', countyMemberId: memberId, memberId, orgId: HEKOU });
+    expect((await db.pool.query(`select status from members where id = $1`, [memberId])).rows[0].status).toBe('full');
+
+    const [again] = await inTx(() => sut.synced([synced(songlingId, { status: 'probationary' }, 2)], client));
+    const [gone] = await inTx(() => sut.removed([removed(songlingId, 3)], client));
+    for (const o of [again, gone]) expect(o).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_TAKEN_OVER' });
+    const [later] = await inTx(() =>
+      sut.synced([synced(memberId, { orgId: HEKOU, name: '张三丰', status: 'full' }, 2, HEKOU_SENDER)], client),
+    );
+    expect(later).toEqual({ outcome: 'applied', result: { memberId } });
+    expect(await members()).toBe(before); // Songling's id registered nobody
+    expect((await db.pool.query(`select name, org_id from members where id = $1`, [memberId])).rows[0]).toEqual({
+      name: '张三丰',
+      org_id: HEKOU,
+    });
   });
 });

@@ -21,13 +21,10 @@ import {
   type NewCountyMemberLink,
   type RosterMemberState,
 } from './county-roster.port';
+import { speaksFor, takeOver, takenOver } from './county-takeover';
 
 type Synced = CountyMessage<ContractEvent<typeof CountyRosterMemberSynced>>;
 type Removed = CountyMessage<ContractEvent<typeof CountyRosterMemberRemoved>>;
-
-const OUT_OF_SCOPE = 'COUNTY.OUT_OF_SCOPE';
-const outOfScope = (orgId: string) =>
-  refused(OUT_OF_SCOPE, `党员当前所在组织 ${orgId} 不在本旗县范围内 / the member now belongs to ${orgId}, outside your county`);
 
 /** One batch's work: members as they stand after each applied message, and what to write. */
 class Batch {
@@ -35,6 +32,7 @@ class Batch {
   readonly history: CountyRosterChanges['history'][number][] = [];
   readonly transfers: MemberTransfer[] = [];
   readonly links: NewCountyMemberLink[] = [];
+  readonly endedLinks: CountyRosterChanges['endedLinks'][number][] = [];
   readonly events: { event: DomainEvent; context: EventContext }[] = [];
   /** Members whose row changes: with events, or a record that changed what has no event (name, 转正, a dropped role). */
   private readonly touched = new Set<string>();
@@ -63,6 +61,7 @@ class Batch {
       history: this.history,
       transfers: this.transfers,
       links: this.links,
+      endedLinks: this.endedLinks,
       events: this.events,
     };
   }
@@ -122,6 +121,33 @@ export class CountyRosterHandler<TTx> {
     const org = batch.snapshot.organizations.get(d.orgId);
     if (!org) throw new OrganizationNotFoundError(d.orgId);
     const context = contextOf(m);
+    const by = batch.snapshot.takenOver.get(key);
+    if (by) return takenOver(by);
+    const claim = batch.current.has(key) ? undefined : batch.snapshot.claimable.get(d.memberId);
+    if (claim) {
+      // A member received by transfer, named by his platform id: this county takes him over, then restates him.
+      const taken = await takeOver(this.scope, m.sender, claim);
+      if ('outcome' in taken) return taken;
+      batch.current.set(key, { state: claim.state, isNew: false });
+      const linked: DomainEvent = {
+        name: 'CountyMemberLinked',
+        stream: 'member',
+        aggregateId: claim.state.id,
+        orgId: claim.state.orgId,
+        data: { ...taken.link },
+      };
+      // The link is kept only if the record applies: a refused take-over leaves no trace.
+      const outcome = await this.restate(batch, m, key, today, [linked]).catch((e: unknown) => {
+        batch.current.delete(key);
+        throw e;
+      });
+      if (outcome.outcome !== 'applied') batch.current.delete(key);
+      else {
+        if (taken.ends) batch.endedLinks.push(taken.ends);
+        batch.links.push(taken.link);
+      }
+      return outcome;
+    }
     const linked = batch.current.get(key);
     if (!linked) {
       checkRule(new OrganizationMustBeActiveRule(org.status, '接收党员 / receive members'));
@@ -136,8 +162,17 @@ export class CountyRosterHandler<TTx> {
       ]);
       return applied({ memberId: member.id });
     }
+    return this.restate(batch, m, key, today);
+  }
+
+  /** A linked member takes the record; `extra` events follow the member's own (a take-over's link). */
+  private async restate(batch: Batch, m: Synced, key: string, today: Day, extra: DomainEvent[] = []): Promise<CountyOutcome> {
+    const d = m.event.data;
+    const org = batch.snapshot.organizations.get(d.orgId)!;
+    const linked = batch.current.get(key)!;
     // A member the platform moved out of this county since (a transfer) is no longer this county's to restate.
-    if (!(await this.scope(m.sender.countyOrgId, linked.state.orgId))) return outOfScope(linked.state.orgId);
+    const refusal = await speaksFor(this.scope, m.sender, linked.state);
+    if (refusal) return refusal;
     const member = restore(linked.state);
     // Moved first, so what the record adds (roles, posts) is recorded in the new organisation.
     const transfer =
@@ -152,16 +187,19 @@ export class CountyRosterHandler<TTx> {
           });
     member.restate(d, today);
     if (transfer) batch.transfers.push(transfer);
-    batch.keep(key, member, linked.isNew, context);
+    batch.keep(key, member, linked.isNew, contextOf(m), extra);
     return applied({ memberId: member.id });
   }
 
   private async remove(batch: Batch, m: Removed): Promise<CountyOutcome> {
     const d = m.event.data;
     const key = linkKey({ countyClientId: m.sender.clientId, countyMemberId: d.memberId });
+    const by = batch.snapshot.takenOver.get(key);
+    if (by) return takenOver(by);
     const linked = batch.current.get(key);
     if (!linked) throw new MemberNotFoundError(d.memberId);
-    if (!(await this.scope(m.sender.countyOrgId, linked.state.orgId))) return outOfScope(linked.state.orgId);
+    const refusal = await speaksFor(this.scope, m.sender, linked.state);
+    if (refusal) return refusal;
     const member = restore(linked.state);
     member.leave(d.removedOn, d.reason);
     batch.keep(key, member, linked.isNew, contextOf(m));

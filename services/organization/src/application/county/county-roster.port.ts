@@ -17,8 +17,15 @@ export type RosterMemberState = Omit<MemberProps, 'personal' | 'history'>;
 
 /** What a batch of roster messages reads, in a few statements whatever its size; members locked for the batch. */
 export interface CountyRosterSnapshot {
-  /** `${countyClientId} ${countyMemberId}` → the linked member. */
+  /** `${countyClientId} ${countyMemberId}` → the linked member (current links only). */
   readonly linked: ReadonlyMap<string, RosterMemberState>;
+  /** `${countyClientId} ${countyMemberId}` of an ended link → the county client that took the member over. */
+  readonly takenOver: ReadonlyMap<string, string>;
+  /**
+   * Unlinked county ids that are a platform member's id (a county naming a member it received by
+   * transfer, county-takeover.ts) → that member (locked) and the link that names him now, if any.
+   */
+  readonly claimable: ReadonlyMap<string, { readonly state: RosterMemberState; readonly link?: CountyMemberKey }>;
   readonly organizations: ReadonlyMap<string, { readonly id: string; readonly status: OrgStatus }>;
   /** Member id → transfers still requested or accepted. */
   readonly openTransfers: ReadonlyMap<string, number>;
@@ -38,6 +45,8 @@ export interface CountyRosterChanges {
   readonly history: readonly { memberId: string; on: string; kind: string; orgId: string; detail: string | null }[];
   readonly transfers: readonly MemberTransfer[];
   readonly links: readonly NewCountyMemberLink[];
+  /** Links ended by a take-over (before `links` are inserted: one current link per member). */
+  readonly endedLinks: readonly (CountyMemberKey & { readonly takenOverBy: string })[];
   /** In order; events of one member's stream keep their order. */
   readonly events: readonly { readonly event: DomainEvent; readonly context: EventContext }[];
 }

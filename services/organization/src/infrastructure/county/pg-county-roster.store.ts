@@ -32,6 +32,9 @@ interface MemberRow {
   membership: Membership;
   version: number;
   open_transfers: number;
+  taken_over_by?: string | null;
+  current_client?: string | null;
+  current_county_member?: string | null;
 }
 
 /**
@@ -47,7 +50,7 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
   async load(tx: SqlTx, keys: readonly CountyMemberKey[], orgIds: readonly string[]): Promise<CountyRosterSnapshot> {
     const members = await tx.query(
       `select l.county_client_id, l.county_member_id, m.id, m.org_id, m.name, m.status, m.joined_on::text as joined_on,
-              m.roles, m.posts, m.membership, m.version,
+              m.roles, m.posts, m.membership, m.version, l.taken_over_by,
               (select count(*)::int from member_transfers t where t.member_id = m.id and t.status in ('requested','accepted')) as open_transfers
          from county_member_links l
          join members m on m.id = l.member_id
@@ -56,16 +59,48 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
           for update of m`,
       [keys.map((k) => k.countyClientId), keys.map((k) => k.countyMemberId)],
     );
-    const rows = members.rows as MemberRow[];
+    const all = members.rows as MemberRow[];
+    const rows = all.filter((r) => !r.taken_over_by);
+    const known = new Set(all.map((r) => linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id })));
+    // A county id no link knows may be a platform member's id: a county taking over a member it received.
+    const unlinked = [...new Set(keys.filter((k) => !known.has(linkKey(k))).map((k) => k.countyMemberId))];
+    const claimed = unlinked.length
+      ? ((
+          await tx.query(
+            `select m.id, m.org_id, m.name, m.status, m.joined_on::text as joined_on, m.roles, m.posts, m.membership, m.version,
+                    l.county_client_id as current_client, l.county_member_id as current_county_member,
+                    (select count(*)::int from member_transfers t where t.member_id = m.id and t.status in ('requested','accepted')) as open_transfers
+               from members m left join county_member_links l on l.member_id = m.id and l.ended_at is null
+              where m.id = any($1::uuid[])
+              order by m.id
+                for update of m`,
+            [unlinked],
+          )
+        ).rows as MemberRow[])
+      : [];
     // Shared, as an enrolment locks its organisation: a dissolution waits for the batch.
-    const linkedOrgs = rows.map((r) => r.org_id);
+    const linkedOrgs = [...rows, ...claimed].map((r) => r.org_id);
     const orgs = await tx.query(`select id, status from organizations where id = any($1::uuid[]) order by id for share`, [
       [...new Set([...orgIds, ...linkedOrgs])],
     ]);
     return {
       linked: new Map(rows.map((r) => [linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id }), stateOf(r)])),
+      takenOver: new Map(
+        all
+          .filter((r) => r.taken_over_by)
+          .map((r) => [linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id }), r.taken_over_by!]),
+      ),
+      claimable: new Map(
+        claimed.map((r) => [
+          r.id,
+          {
+            state: stateOf(r),
+            ...(r.current_client ? { link: { countyClientId: r.current_client, countyMemberId: r.current_county_member! } } : {}),
+          },
+        ]),
+      ),
       organizations: new Map((orgs.rows as { id: string; status: OrgStatus }[]).map((o) => [o.id, o])),
-      openTransfers: new Map(rows.map((r) => [r.id, r.open_transfers])),
+      openTransfers: new Map([...rows, ...claimed].map((r) => [r.id, r.open_transfers])),
     };
   }
 
@@ -117,6 +152,14 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
           c.transfers.map((t) => t.toOrgId),
           c.transfers.map((t) => t.completedOn),
         ],
+      );
+    // Ended before the new links go in: a member has one current link (a partial unique index).
+    if (c.endedLinks.length)
+      await tx.query(
+        `update county_member_links l set ended_at = now(), taken_over_by = u.by
+           from unnest($1::text[], $2::uuid[], $3::text[]) as u(client, county_member, by)
+          where l.county_client_id = u.client and l.county_member_id = u.county_member and l.ended_at is null`,
+        [c.endedLinks.map((l) => l.countyClientId), c.endedLinks.map((l) => l.countyMemberId), c.endedLinks.map((l) => l.takenOverBy)],
       );
     if (c.links.length)
       await tx.query(

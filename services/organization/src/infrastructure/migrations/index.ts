@@ -9,6 +9,7 @@ import { IdNumberCheckSource1764600000000 } from './1764600000000-id-number-chec
 import { RosterStateChanges1764710000000 } from './1764710000000-roster-state-changes.migration';
 import { IdNumberCheckReservations1764800000000 } from './1764800000000-id-number-check-reservations.migration';
 import { CountyMemberLinks1764900000000 } from './1764900000000-county-member-links.migration';
+import { CountyLinkTakeover1764990000001 } from './1764990000001-county-link-takeover.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -23,4 +24,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   CountyMemberLinks1764900000000,
   countyInboundMigration(1764900000001),
   countyInboundRetentionMigration(1764990000000),
+  CountyLinkTakeover1764990000001,
 ];

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { CountyMemberLinkedEvent } from '@vanguard/contracts';
+import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { applyCountyMemberLink, linkedPlatformMembers } from './county-member-links';
+
+// A service's copy of the county links on real Postgres (the table as evaluation and assistance create it).
+describe('applyCountyMemberLink (real Postgres)', () => {
+  let db: TestSchema;
+
+  beforeAll(async () => {
+    db = await createTestSchema('county_links');
+    await db.pool.query(`
+      create table county_member_links (
+        county_client_id text not null, county_member_id uuid not null, member_id uuid not null, org_id uuid not null,
+        linked_at timestamptz not null, source_stream text not null, source_version bigint not null,
+        primary key (county_client_id, county_member_id))`);
+  });
+
+  afterAll(() => db?.drop());
+
+  const linked = (countyClientId: string, countyMemberId: string, memberId: string, streamVersion: number) =>
+    ({
+      eventId: randomUUID(),
+      type: 'organization.CountyMemberLinked',
+      version: 1,
+      streamId: `member-${memberId}`,
+      streamVersion,
+      occurredAt: new Date().toISOString(),
+      data: { countyClientId, countyMemberId, memberId, orgId: randomUUID() },
+    }) as unknown as CountyMemberLinkedEvent;
+
+  it('a take-over (a later link of the member) removes the other county’s link; the older link redelivered does not bring it back', async () => {
+    const [member, songlingId] = [randomUUID(), randomUUID()];
+    const first = linked('county-songling', songlingId, member, 2);
+    await applyCountyMemberLink(db.pool, first);
+    expect(await linkedPlatformMembers(db.pool, 'county-songling', [songlingId])).toEqual(new Map([[songlingId, member]]));
+
+    await applyCountyMemberLink(db.pool, linked('county-hekou', member, member, 7));
+    await applyCountyMemberLink(db.pool, first);
+    expect(await linkedPlatformMembers(db.pool, 'county-songling', [songlingId])).toEqual(new Map());
+    expect(await linkedPlatformMembers(db.pool, 'county-hekou', [member])).toEqual(new Map([[member, member]]));
+  });
+});
