@@ -88,7 +88,7 @@ export async function seed(size: 'county' | 'province', database: 'platform' | '
 }
 
 /** 松岭旗's organisations and, per village, the member the assistance demo dispatches (its fourth member). */
-async function seedAssistance(database: 'platform' | 'test'): Promise<void> {
+export async function seedAssistance(database: 'platform' | 'test'): Promise<void> {
   const infra = infraConfig();
   const orgs = [...DEMO_REGION.filter((o) => !o.code.startsWith(SONGLING.code)), ...countyOrganizations(SONGLING)];
   const seen = new Map<string, number>();

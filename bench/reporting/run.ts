@@ -1,0 +1,337 @@
+/**
+ * Reporting service benchmark (issue 16), in one run beside the raw Postgres ceiling:
+ *   npm run bench:reporting [-- --json] [--counties 170] [--events 250000] [--members 100000] [--seconds 5] [--concurrency 16] [--quick]
+ *
+ * 1. The raw ceiling: one-row INSERT transactions from `pg`, `--concurrency` clients.
+ * 2. Projection catch-up: the province dataset (bench/reporting/dataset.ts: ≈ 150,000
+ *    organisation states, member states, and `--events` evaluation and assistance events) is
+ *    published to Kafka topics of the bench's own, then the service's ProjectionRunner (its
+ *    EventConsumer, contract validation, inbox and handlers) reads them with a new group;
+ *    events/s from its start, and from its first event to its last. Target ≥ 20,000 events/s.
+ * 3. The province's work summary over HTTP (md, docx, pdf), with the province auditor's token; target ≤ 5 s.
+ * 4. Dashboard queries over HTTP (figures, series, breakdown) for the demo county and the
+ *    province, closed loop at `--concurrency`; target p99 ≤ 100 ms.
+ *
+ * Everything runs in a database of its own (`vanguard_bench_reporting`, made afresh, migrated as
+ * `npm run migrate` would) and topics of its own (`bench-reporting-<id>.*`); both are dropped at
+ * the end. The service runs as a child process as `npm start` runs it, with its consumer off.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client, Pool } from 'pg';
+import { ScopeService } from '@vanguard/auth';
+import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { ensureTopics } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
+import { tokenFor } from '@vanguard/testing';
+import { migrate as migrateAll } from '../../scripts/migrate';
+import { parsePeriod } from '../../services/reporting/src/domain/period';
+import { ProjectionRunner } from '../../services/reporting/src/infrastructure/projection/projection.runner';
+import { RPT_ORG_TABLE } from '../../services/reporting/src/infrastructure/projection/projection-handlers';
+import { reportingContracts } from '../../services/reporting/src/infrastructure/projection/source-topics';
+import { SqlFiguresReadModel } from '../../services/reporting/src/infrastructure/sql-figures.read-model';
+import { withCeiling } from '../organization/ceilings';
+import { call, closeAgent, closedLoop, type Figure } from '../evaluation/http-load';
+import { activityEvents, provinceTree, rosterEvents, type Expected, type Published } from './dataset';
+
+const argv = process.argv.slice(2);
+const arg = (n: string, d: string) => {
+  const i = argv.indexOf(`--${n}`);
+  return i >= 0 ? argv[i + 1]! : d;
+};
+const JSON_OUT = argv.includes('--json');
+const QUICK = argv.includes('--quick');
+const COUNTIES = Number(arg('counties', QUICK ? '20' : '170'));
+const EVENTS = Number(arg('events', QUICK ? '100000' : '250000'));
+const MEMBERS = Number(arg('members', QUICK ? '20000' : '100000'));
+const SECONDS = Number(arg('seconds', QUICK ? '3' : '5'));
+const CONCURRENCY = Number(arg('concurrency', '16'));
+const PORT = Number(arg('port', '3907'));
+const DB = process.env['VANGUARD_BENCH_REPORTING_DB'] ?? 'vanguard_bench_reporting';
+if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`VANGUARD_BENCH_REPORTING_DB must be a plain identifier, got ${DB}`);
+const log = (s: string) => (JSON_OUT ? process.stderr.write(`${s}\n`) : console.log(s));
+const writeStdout = process.stdout.write.bind(process.stdout);
+if (JSON_OUT) process.stdout.write = process.stderr.write.bind(process.stderr);
+const root = join(__dirname, '..', '..');
+const PROVINCE = demoOrgId('91');
+const COUNTY = demoOrgId('910425');
+const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
+const infra = infraConfig();
+
+async function database(action: 'fresh' | 'drop'): Promise<string> {
+  const admin = new Client({ connectionString: infra.postgresAdminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB} with (force)`);
+  if (action === 'fresh') await admin.query(`create database ${DB}`);
+  await admin.end();
+  const url = new URL(infra.databaseUrl);
+  url.pathname = `/${DB}`;
+  return url.toString();
+}
+
+/** Publishes the dataset as the relays do (key = streamId), in batches; returns how many records. */
+async function publish(kafka: Kafka, prefix: string, events: Iterable<Published>): Promise<number> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  let n = 0;
+  let batch = new Map<string, { key: string; value: string }[]>();
+  let size = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    await producer.sendBatch({ topicMessages: [...batch].map(([topic, messages]) => ({ topic: `${prefix}.${topic}`, messages })) });
+    batch = new Map();
+    size = 0;
+  };
+  try {
+    for (const { topic, event } of events) {
+      const list = batch.get(topic) ?? [];
+      const value = JSON.stringify(event);
+      list.push({ key: event.streamId, value });
+      batch.set(topic, list);
+      n++;
+      // Under the broker's 1 MB request limit (message.max.bytes), whatever the partitions.
+      if ((size += value.length * 3) >= 900_000) await flush();
+      if (n % 100_000 === 0) log(`  published ${n.toLocaleString('en')} events`);
+    }
+    await flush();
+  } finally {
+    await producer.disconnect();
+  }
+  return n;
+}
+
+/** What the consumer of `group` has done with messages so far (processed, ignored, duplicates, dead letters), by outcome. */
+async function outcomes(group: string): Promise<Record<string, number>> {
+  const metric = await metricsRegistry.getSingleMetric('vanguard_consumer_messages_total')?.get();
+  const out: Record<string, number> = {};
+  for (const v of metric?.values ?? []) {
+    if (v.labels['group'] !== group) continue;
+    const k = String(v.labels['outcome']);
+    out[k] = (out[k] ?? 0) + v.value;
+  }
+  return out;
+}
+
+interface CatchUp {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly steadySeconds: number;
+  readonly steadyEventsPerSecond: number;
+  readonly outcomes: Record<string, number>;
+}
+
+/** The service's own consumer over the bench topics, with a new group, timed until every record is accounted for. */
+async function catchUp(pool: Pool, prefix: string, groupId: string, total: number): Promise<CatchUp> {
+  const runner = new ProjectionRunner(pool, new ScopeService({ table: RPT_ORG_TABLE }), {
+    enabled: true,
+    brokers: infra.kafkaBrokers,
+    groupId,
+    topicPrefix: prefix,
+  });
+  const t0 = performance.now();
+  let first = 0;
+  let lastLog = t0;
+  try {
+    await runner.onApplicationBootstrap();
+    await runner.start();
+    for (;;) {
+      const o = await outcomes(groupId);
+      const done = Object.values(o).reduce((a, b) => a + b, 0);
+      const now = performance.now();
+      if (done > 0 && !first) first = now;
+      if (done >= total) {
+        const seconds = (now - t0) / 1000;
+        const steadySeconds = (now - first) / 1000;
+        return {
+          events: done,
+          seconds: Math.round(seconds * 10) / 10,
+          eventsPerSecond: Math.round(done / seconds),
+          steadySeconds: Math.round(steadySeconds * 10) / 10,
+          steadyEventsPerSecond: Math.round(done / steadySeconds),
+          outcomes: o,
+        };
+      }
+      if (now - lastLog > 5000) {
+        lastLog = now;
+        log(`  … ${done.toLocaleString('en')} of ${total.toLocaleString('en')} after ${((now - t0) / 1000).toFixed(0)} s  ${load()}`);
+      }
+      if (now - t0 > 1_800_000) throw new Error(`catch-up did not finish in 30 minutes (${done} of ${total})`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await runner.onModuleDestroy();
+  }
+}
+
+async function startService(databaseUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/reporting/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), LOG_LEVEL: 'warn', REPORTING_KAFKA: 'off' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    if (
+      await call(PORT, 'GET', '/health/ready', null).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the service was not ready within 120 s');
+}
+
+/** One download of the province summary per format, three times each: the slowest of each. */
+async function provinceSummary(token: string, period: string) {
+  const out: { format: string; bytes: number; ms: number[] }[] = [];
+  for (const format of ['md', 'docx', 'pdf']) {
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const r = await call(PORT, 'GET', `/reports/organizations/${PROVINCE}/summary.${format}?period=${period}`, token);
+      ms.push(Math.round(performance.now() - t));
+      if (r.status !== 200) throw new Error(`summary.${format}: ${r.status} ${r.body.slice(0, 300)}`);
+      bytes = Buffer.byteLength(r.body);
+    }
+    out.push({ format, bytes, ms });
+    log(`province work summary .${format.padEnd(4)} ${ms.join(' / ')} ms (slowest ${Math.max(...ms)} ms, target ≤ 5,000 ms)  ${load()}`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const url = await database('fresh');
+  const kafka = new Kafka({ clientId: 'bench-reporting', brokers: [...infra.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const prefix = `bench-reporting-${randomUUID().slice(0, 8)}`;
+  const groupId = `${prefix}.projections`;
+  const topics = reportingContracts(prefix).topics();
+  const admin = new Pool({ connectionString: url, max: CONCURRENCY + 2 });
+  const pool = new Pool({ connectionString: serviceDatabaseUrl('reporting', url), max: 10 });
+  let service: ChildProcess | undefined;
+  const result: Record<string, unknown> = { database: DB, counties: COUNTIES };
+  try {
+    const platformUrl = process.env['DATABASE_URL'];
+    process.env['DATABASE_URL'] = url;
+    try {
+      await migrateAll('platform');
+    } finally {
+      if (platformUrl === undefined) delete process.env['DATABASE_URL'];
+      else process.env['DATABASE_URL'] = platformUrl;
+    }
+
+    const ceiling = await withCeiling(admin, 'insert', COUNTY, (op) =>
+      closedLoop('raw INSERT (one row per transaction)', CONCURRENCY, SECONDS, 0, async (i, sample) => {
+        const t = performance.now();
+        await op(i);
+        sample(performance.now() - t, true);
+      }),
+    );
+    log(
+      `${ceiling.name}: ${ceiling.perSecond.toLocaleString('en')} rows/s at c=${ceiling.concurrency}  p99 ${ceiling.p99Ms} ms  ${load()}`,
+    );
+    result['ceiling'] = ceiling;
+
+    const year = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
+    const tree = provinceTree(COUNTIES);
+    const expected: Expected = { events: 0, pledgesMade: 0, deeds: 0, households: 0, reviews: 0 };
+    await ensureTopics(kafka, topics);
+    const tp = performance.now();
+    const total = await publish(
+      kafka,
+      prefix,
+      (function* () {
+        yield* rosterEvents(tree, MEMBERS);
+        yield* activityEvents(tree, EVENTS, year, new Date(), expected);
+      })(),
+    );
+    log(
+      `dataset: ${tree.length.toLocaleString('en')} organisations, ${MEMBERS.toLocaleString('en')} member states, ${expected.events.toLocaleString('en')} activity events — ${total.toLocaleString('en')} records published in ${((performance.now() - tp) / 1000).toFixed(1)} s`,
+    );
+
+    const c = await catchUp(pool, prefix, groupId, total);
+    log(
+      `projection catch-up: ${c.eventsPerSecond.toLocaleString('en')} events/s from the consumer's start (${c.seconds} s, group join included), ${c.steadyEventsPerSecond.toLocaleString('en')} events/s from its first event to its last (${c.steadySeconds} s) — target ≥ 20,000 events/s  ${load()}`,
+    );
+    log(`  outcomes: ${JSON.stringify(c.outcomes)}`);
+    const period = parsePeriod(String(year))!;
+    const figures = await new SqlFiguresReadModel(pool).figures(PROVINCE, period);
+    const check = {
+      pledges_made: [figures.get('pledges_made')?.value, expected.pledgesMade],
+      deeds: [figures.get('deeds')?.value, expected.deeds],
+      households_helped: [figures.get('households_helped')?.value, expected.households],
+      organizations: [figures.get('organizations')?.value, tree.length],
+    };
+    const wrong = Object.entries(check).filter(([, [got, want]]) => got !== want);
+    log(
+      `  province figures against the generator: ${wrong.length ? `MISMATCH ${JSON.stringify(Object.fromEntries(wrong))}` : 'all equal'}`,
+    );
+    result['catchUp'] = { ...c, targetEventsPerSecond: 20_000, figuresChecked: check, mismatches: wrong.length };
+
+    await admin.query('vacuum analyze');
+    service = await startService(url);
+    const pid = service.pid ?? 0;
+    const [auditor, organizer] = await Promise.all(['province.auditor', 'county.organizer'].map((u) => tokenFor(u)));
+    result['summary'] = { ...{ runs: await provinceSummary(auditor!, String(year)) }, targetMs: 5_000 };
+
+    const queries: [string, string, string][] = [
+      ['county figures', organizer!, `/reports/organizations/${COUNTY}/figures?period=${year}`],
+      ['county series (4 quarters)', organizer!, `/reports/organizations/${COUNTY}/series?figure=pledges_made&period=${year}`],
+      ['county breakdown (townships)', organizer!, `/reports/organizations/${COUNTY}/breakdown?period=${year}`],
+      ['province figures', auditor!, `/reports/organizations/${PROVINCE}/figures?period=${year}`],
+      ['province breakdown (cities)', auditor!, `/reports/organizations/${PROVINCE}/breakdown?period=${year}`],
+      ['province series (4 quarters)', auditor!, `/reports/organizations/${PROVINCE}/series?figure=pledges_made&period=${year}`],
+    ];
+    const dashboards: Figure[] = [];
+    for (const [name, token, path] of queries) {
+      const f = await closedLoop(name, CONCURRENCY, SECONDS, pid, async (_, sample) => {
+        const t = performance.now();
+        const r = await call(PORT, 'GET', path, token);
+        sample(performance.now() - t, r.status === 200);
+      });
+      dashboards.push(f);
+      if (f.requests === 0) {
+        log(
+          `dashboard ${name.padEnd(30)} c=${f.concurrency} no request finished inside the ${SECONDS} s window (target p99 ≤ 100 ms)  ${load()}`,
+        );
+        continue;
+      }
+      log(
+        `dashboard ${name.padEnd(30)} c=${f.concurrency} ${String(f.perSecond).padStart(5)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms (target p99 ≤ 100 ms)  service CPU ${f.serviceCpuMsPerRequest ?? '?'} ms/req${f.errors ? `  errors ${f.errors}` : ''}  ${load()}`,
+      );
+    }
+    result['dashboards'] = { queries: dashboards, targetP99Ms: 100 };
+  } finally {
+    if (service) {
+      service.kill('SIGTERM');
+      await new Promise((r) => service!.once('exit', r));
+    }
+    closeAgent();
+    await Promise.all([admin.end(), pool.end()]);
+    const kadmin = kafka.admin();
+    await kadmin.connect();
+    const mine = (await kadmin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    await kadmin.deleteTopics({ topics: mine }).catch((e: unknown) => log(`could not delete the bench topics: ${String(e)}`));
+    await kadmin.deleteGroups([groupId]).catch(() => undefined);
+    await kadmin.disconnect();
+    await database('drop');
+  }
+  result['loadAverage'] = loadavg().map((l) => Math.round(l * 10) / 10);
+  result['totalSeconds'] = Math.round((Date.now() - started) / 1000);
+  log(`done in ${String(result['totalSeconds'])} s; database ${DB} and topics ${prefix}.* dropped`);
+  if (JSON_OUT) writeStdout(JSON.stringify(result) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
