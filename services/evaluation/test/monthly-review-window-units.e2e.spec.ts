@@ -1,9 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
+import { Pool } from 'pg';
 import request from 'supertest';
+import { infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
+import { evaluationConfig } from '../src/evaluation.config';
 import { openCampaign } from './support/campaign-fixture';
 import { createEvaluationTestApp } from './support/evaluation-test-app';
 import { freshTownship } from './support/fresh-orgs';
+import { rosterMemberWithPosts } from './support/roster-fixture';
 
 const subOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
 const tenPoints = (x: number) => Array.from({ length: 10 }, () => x);
@@ -16,10 +20,12 @@ const tenPoints = (x: number) => Array.from({ length: 10 }, () => x);
  * rubric version it opened under, its findings become rectifications of the comment slice, and a
  * unit's rank reaches the assessment's evidence and its five-goods decision. A window unit publishes its commitments on a public
  * page (no token, rate-limited, no personal data), counts services from a batch of its records, once,
- * and a citizen's one-time code rates it once (the mass-evaluation ballot box).
+ * shows how many of its members hold each vanguard post (counts, never who), and a citizen's one-time
+ * code rates it once (the mass-evaluation ballot box).
  */
 describe('monthly reviews by zone and window units (e2e)', () => {
   let app: INestApplication;
+  let pool: Pool;
   const today = '2011-05-30';
   const tokens: Record<string, string> = {};
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
@@ -36,6 +42,7 @@ describe('monthly reviews by zone and window units (e2e)', () => {
   beforeAll(async () => {
     process.env['EVALUATION_WINDOW_PAGE_RPM'] = '12';
     scope = await freshTownship(4);
+    pool = new Pool({ connectionString: evaluationConfig(infraConfig(), 'test').databaseUrl, max: 2 });
     app = await createEvaluationTestApp({ now: () => new Date(`${today}T04:00:00Z`), today: () => today });
     for (const u of ['county.organizer', 'county.evaluator', 'township.secretary', 'other.township.secretary'])
       tokens[u] = await tokenFor(u);
@@ -46,6 +53,7 @@ describe('monthly reviews by zone and window units (e2e)', () => {
   afterAll(async () => {
     if (previousRpm === undefined) delete process.env['EVALUATION_WINDOW_PAGE_RPM'];
     else process.env['EVALUATION_WINDOW_PAGE_RPM'] = previousRpm;
+    await pool?.end();
     await app?.close();
   });
 
@@ -214,18 +222,32 @@ describe('monthly reviews by zone and window units (e2e)', () => {
     });
     expect([badKind.status, JSON.stringify(badKind.body)]).toEqual([400, expect.stringContaining('kind')]);
 
+    // 亮牌示范 (ADR 0052): the unit's active members' posts are counted; a member who left and one of another unit are not.
+    const members = [
+      await rosterMemberWithPosts(pool, unit, ['pioneer_post', 'model_post']),
+      await rosterMemberWithPosts(pool, unit, ['pioneer_post']),
+      await rosterMemberWithPosts(pool, unit, []),
+      await rosterMemberWithPosts(pool, unit, ['pioneer_post'], 'left'),
+      await rosterMemberWithPosts(pool, scope.villages[2]!, ['responsibility_zone']),
+    ];
+
     const page = await http().get(`/public/window-units/${unit}`);
     expect(page.status).toBe(200);
     expect(Object.keys(page.body as object).sort()).toEqual(
-      ['discipline', 'duties', 'orgId', 'process', 'publishedOn', 'serviceName', 'servicePhone', 'services'].sort(),
+      ['discipline', 'duties', 'orgId', 'process', 'publishedOn', 'serviceName', 'servicePhone', 'services', 'vanguardPosts'].sort(),
     );
+    expect(page.body.vanguardPosts).toEqual([
+      { post: 'pioneer_post', label: '党员先锋岗', members: 2 },
+      { post: 'model_post', label: '党员示范岗', members: 1 },
+    ]);
     expect(page.body.services).toEqual([
       { month: '2011-05', kind: 'handled_on_behalf', count: 1 },
       { month: '2011-05', kind: 'online_approval', count: 1 },
       { month: '2011-05', kind: 'service_given', count: 1 },
     ]);
     const text = JSON.stringify(page.body);
-    for (const personal of [organizer, leader, 'decidedBy', 'decision', 'actor']) expect(text).not.toContain(personal);
+    for (const personal of [organizer, leader, 'decidedBy', 'decision', 'actor', 'memberId', ...members])
+      expect(text).not.toContain(personal);
     expect(text).not.toMatch(/1[3-9]\d{9}/);
     expect((await http().get(`/public/window-units/${scope.villages[3]!}`)).status).toBe(404);
 

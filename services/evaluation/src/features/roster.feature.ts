@@ -1,8 +1,10 @@
 import type { Pool } from 'pg';
 import { ROSTER } from '../application/ports/roster.port';
+import { VANGUARD_POSTS } from '../application/ports/vanguard-posts.port';
 import { PG_POOL } from '../infrastructure/database.module';
 import { PgRoster } from '../infrastructure/roster/pg-roster';
 import { RosterRunner } from '../infrastructure/roster/roster.runner';
+import { SqlVanguardPosts } from '../infrastructure/roster/sql-vanguard-posts';
 import type { EvaluationFeatureFactory } from './feature';
 
 /**
@@ -13,6 +15,7 @@ import type { EvaluationFeatureFactory } from './feature';
 export const rosterFeature: EvaluationFeatureFactory = (config) => ({
   providers: [
     { provide: ROSTER, inject: [PG_POOL], useFactory: (pool: Pool) => new PgRoster(pool) },
+    { provide: VANGUARD_POSTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlVanguardPosts(pool) },
     {
       provide: RosterRunner,
       inject: [PG_POOL],
@@ -20,7 +23,8 @@ export const rosterFeature: EvaluationFeatureFactory = (config) => ({
         new RosterRunner(pool, {
           enabled: (config.orgTreeConsumer ?? true) && process.env['EVALUATION_ROSTER'] !== 'off',
           brokers: config.kafkaBrokers,
-          groupId: 'evaluation.roster',
+          // v2 since the roster keeps posts (ADR 0052): a new group re-reads the compacted topics from the beginning.
+          groupId: 'evaluation.roster.v2',
         }),
     },
   ],

@@ -23,3 +23,18 @@ export async function rosterMember(db: Queryable, orgId: string): Promise<string
   await enrolInRoster(db, orgId, [id]);
   return id;
 }
+
+/** A new member of `orgId` holding vanguard posts (亮牌示范), active or left, as a MemberState record would put them. */
+export async function rosterMemberWithPosts(
+  db: Queryable,
+  orgId: string,
+  posts: readonly string[],
+  membership: 'active' | 'left' = 'active',
+): Promise<string> {
+  const id = randomUUID();
+  await db.query(
+    `insert into evaluation.roster_members (id, org_id, status, membership, roles, posts, version) values ($1, $2, 'full', $3, '{}', $4, 0)`,
+    [id, orgId, membership, posts],
+  );
+  return id;
+}

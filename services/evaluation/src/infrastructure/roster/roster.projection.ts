@@ -15,7 +15,7 @@ export interface ApplyResult {
 }
 
 type OrgRow = { id: string; parent_id: string | null; path: string[]; status: string; contact_points: unknown; version: number };
-type MemberRow = { id: string; org_id: string; status: string; membership: string; roles: string[]; version: number };
+type MemberRow = { id: string; org_id: string; status: string; membership: string; roles: string[]; posts: string[]; version: number };
 
 /**
  * Applies state records to `roster_organizations` / `roster_members`: a row moves only to a
@@ -65,9 +65,24 @@ export class RosterProjection {
             version,
           });
       } else if (envelope.type === MemberState.type) {
-        const d = valid.envelope.data as { memberId: string; orgId: string; status: string; membership: string; roles: string[] };
+        const d = valid.envelope.data as {
+          memberId: string;
+          orgId: string;
+          status: string;
+          membership: string;
+          roles: string[];
+          posts: string[];
+        };
         if ((members.get(d.memberId)?.version ?? -1) < version)
-          members.set(d.memberId, { id: d.memberId, org_id: d.orgId, status: d.status, membership: d.membership, roles: d.roles, version });
+          members.set(d.memberId, {
+            id: d.memberId,
+            org_id: d.orgId,
+            status: d.status,
+            membership: d.membership,
+            roles: d.roles,
+            posts: d.posts,
+            version,
+          });
       } else refused++;
     }
     const client = await this.pool.connect();
@@ -87,13 +102,15 @@ export class RosterProjection {
         );
       if (members.size)
         await client.query(
-          `insert into roster_members (id, org_id, status, membership, roles, version)
-           select id, org_id, status, membership, roles, version from jsonb_to_recordset($1::jsonb)
-             as r(id uuid, org_id uuid, status text, membership text, roles text[], version bigint)
+          // The same version again fills the posts of a row applied before the roster kept them (posts null).
+          `insert into roster_members (id, org_id, status, membership, roles, posts, version)
+           select id, org_id, status, membership, roles, posts, version from jsonb_to_recordset($1::jsonb)
+             as r(id uuid, org_id uuid, status text, membership text, roles text[], posts text[], version bigint)
            on conflict (id) do update set org_id = excluded.org_id, status = excluded.status, membership = excluded.membership,
-             roles = excluded.roles, version = excluded.version
-           where roster_members.version < excluded.version`,
-          [JSON.stringify([...members.values()].map((m) => ({ ...m, roles: `{${m.roles.join(',')}}` })))],
+             roles = excluded.roles, posts = excluded.posts, version = excluded.version
+           where roster_members.version < excluded.version
+              or (roster_members.version = excluded.version and roster_members.posts is null)`,
+          [JSON.stringify([...members.values()].map((m) => ({ ...m, roles: `{${m.roles.join(',')}}`, posts: `{${m.posts.join(',')}}` })))],
         );
       await client.query('commit');
     } catch (e) {

@@ -3,6 +3,7 @@ import { MonthlyReviewHandlers } from '../../application/commands/monthly-review
 import { zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
 import { WindowUnitHandlers } from '../../application/commands/window-units/window-unit.handlers';
 import { SqlWindowUnitContacts } from '../field-work/sql-window-unit-contacts';
+import { SqlVanguardPosts } from '../roster/sql-vanguard-posts';
 import { SqlInspectionCandidates } from '../inspections/sql-inspection-candidates';
 import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeedContext, type DemoSeedReport } from './demo-support';
 import { demoOrgId } from '@vanguard/infra-config';
@@ -54,7 +55,7 @@ export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: Dem
     county,
   );
 
-  const windows = new WindowUnitHandlers(streams, tree, on('2011-05-04'), new SqlWindowUnitContacts(pool));
+  const windows = new WindowUnitHandlers(streams, tree, on('2011-05-04'), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool));
   await windows.publish(
     TOWNSHIP,
     {
@@ -73,7 +74,7 @@ export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: Dem
     kind: kinds[i % 4 === 3 ? 3 : i % 3]!,
     on: `2011-05-${String((i % 28) + 1).padStart(2, '0')}`,
   }));
-  await new WindowUnitHandlers(streams, tree, on('2011-06-01'), new SqlWindowUnitContacts(pool)).count(
+  await new WindowUnitHandlers(streams, tree, on('2011-06-01'), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool)).count(
     TOWNSHIP,
     { batchId: 'baihua-2011-05', source: 'import', records },
     county,

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { windowUnitDecider, windowUnitStream, type ServiceRecord, type WindowUnitState } from '@vanguard/evaluation-domain';
+import type { VanguardPost } from '@vanguard/contracts';
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { VANGUARD_POSTS, type VanguardPostsPort } from '../../ports/vanguard-posts.port';
 import { WINDOW_UNIT_CONTACTS, type WindowUnitContactsPort } from '../../ports/window-unit-contacts.port';
 import { decidedBy, OutOfScopeError, streamContext, type CommandContext } from '../command-context';
 import { readPathOrFail } from '../pledge-access';
@@ -23,6 +25,14 @@ export interface WindowCommitmentsInput {
   readonly reason: string;
 }
 
+/** 亮牌示范 as the public page names the posts. */
+export const VANGUARD_POST_LABELS: Readonly<Record<VanguardPost, string>> = {
+  pioneer_post: '党员先锋岗',
+  model_post: '党员示范岗',
+  responsibility_zone: '党员责任区',
+  model_household: '党员示范户',
+};
+
 /** The public page: what the unit published and the services counted, by month and kind — nothing about a person. */
 export interface WindowUnitPage {
   readonly orgId: string;
@@ -33,6 +43,8 @@ export interface WindowUnitPage {
   readonly servicePhone: string;
   readonly publishedOn: string;
   readonly services: { month: string; kind: string; count: number }[];
+  /** 亮身份: how many of the unit's active members hold each kind of post — counts, never who (ADR 0052). */
+  readonly vanguardPosts: { post: VanguardPost; label: string; members: number }[];
 }
 
 /** 窗口单位: publish the commitments, count services from the unit's records, read the public page. */
@@ -43,6 +55,7 @@ export class WindowUnitHandlers {
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(WINDOW_UNIT_CONTACTS) private readonly contacts: WindowUnitContactsPort,
+    @Inject(VANGUARD_POSTS) private readonly posts: VanguardPostsPort,
   ) {}
 
   async publish(orgId: string, input: WindowCommitmentsInput, ctx: CommandContext): Promise<{ version: number }> {
@@ -97,6 +110,11 @@ export class WindowUnitHandlers {
       servicePhone: (await this.contacts.phoneOf(orgId)) ?? '',
       publishedOn: c.publishedOn,
       services: services.sort((a, b) => (a.month + a.kind < b.month + b.kind ? -1 : 1)),
+      vanguardPosts: (await this.posts.heldIn(orgId)).map((p) => ({
+        post: p.post,
+        label: VANGUARD_POST_LABELS[p.post],
+        members: p.members,
+      })),
     };
   }
 }
