@@ -77,6 +77,20 @@ describe('honour roll cache follows the data', () => {
     expect(stale.headers['etag']).toBe(after.etag);
   });
 
+  it('a unit of work whose swallowed error rolls COMMIT back leaves the known version alone, so the next real change is served', async () => {
+    const known = reader.get(HonourRollVersion).current();
+    // TypeORM resolves this transaction although Postgres answers its COMMIT with ROLLBACK.
+    await reader.get(UnitOfWork).run(async (tx) => {
+      await tx.honourRollChanged();
+      await tx.query(`select 1 / 0`).catch(() => undefined);
+    });
+    expect(reader.get(HonourRollVersion).current()).toBe(known);
+    // A page rendered now must not be taken for the version the next real change commits as.
+    await names(reader);
+    await decide(reader, '周四');
+    expect((await names(reader)).names).toContain('周四');
+  });
+
   it('shows no personal data: name, organisation, category, document, day and story only', async () => {
     const res = await request(reader.getHttpServer()).get('/honour-roll').expect(200);
     for (const item of (res.body as { items: Record<string, unknown>[] }).items)

@@ -57,10 +57,13 @@ export class UnitOfWork {
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      let rolled: string | undefined;
-      const result = await this.dataSource.transaction((manager) => work(this.tx(manager, (v) => (rolled = v))));
-      // Committed: this process serves the new roll at once, without waiting for its own notification.
-      if (rolled) this.rollVersion.advance(rolled);
+      let rolled = false;
+      const result = await this.dataSource.transaction((manager) => work(this.tx(manager, () => (rolled = true))));
+      // This process serves the new roll at once, without waiting for its own notification. The
+      // version is read back, not taken from inside the transaction: TypeORM reports success when
+      // COMMIT of an aborted block (a swallowed error) actually rolled back, and a version that
+      // never committed would be reused by the next real change, whose page would then stay stale.
+      if (rolled) await this.advanceToCommitted();
       return result;
     } catch (e) {
       if (e instanceof Error && e.message.includes('timeout exceeded when trying to connect'))
@@ -74,6 +77,16 @@ export class UnitOfWork {
         if (known) throw new DomainError(...known);
       }
       throw e;
+    }
+  }
+
+  /** Takes the roll's committed version; on failure the notification or the poll brings it instead. */
+  private async advanceToCommitted(): Promise<void> {
+    try {
+      const [row] = await this.dataSource.query<{ version: string }[]>(`select version::text from honour_roll_state where id = 1`);
+      if (row) this.rollVersion.advance(row.version);
+    } catch {
+      // The change is committed either way: the caller must not see an error for it.
     }
   }
 
