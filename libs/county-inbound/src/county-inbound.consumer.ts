@@ -176,6 +176,7 @@ export class CountyInboundConsumer<TTx> {
       answered = await this.decide(ctx, checked, letters);
     } catch (e) {
       // The database down is no verdict on the messages: the consumer waits it out (no refusal, no DLQ).
+      if (e instanceof InfrastructureUnavailable) throw e;
       if (isInfrastructureError(e)) throw new InfrastructureUnavailable(`the ${this.options.owner} database is unreachable`, { cause: e });
       // The last try at a single message (the consumer split the failing chunk): record and
       // answer the failure, so the county is told, and dead-letter it for an operator.
@@ -259,7 +260,13 @@ export class CountyInboundConsumer<TTx> {
    * the repeat carries the same vg-dlq-original-topic/partition/offset, which name a dead letter.
    */
   private async send(ctx: ChunkContext, letters: readonly DeadLetter[]): Promise<void> {
-    await Promise.all(letters.map((l) => ctx.deadLetter(l.m, l.reason, l.error)));
+    try {
+      await Promise.all(letters.map((l) => ctx.deadLetter(l.m, l.reason, l.error)));
+    } catch (e) {
+      // Kafka not taking the dead letters is no verdict on the messages: the chunk waits and is
+      // retried, instead of a last attempt dead-lettering one again as the handler's failure.
+      throw new InfrastructureUnavailable('the dead-letter topic could not be written', { cause: e });
+    }
     for (const l of letters)
       if (l.unanswered)
         this.counted.inc({ owner: this.options.owner, type: l.unanswered, outcome: 'dead_lettered', code: 'COUNTY.UNAUTHENTICATED' });

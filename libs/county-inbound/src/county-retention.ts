@@ -61,9 +61,12 @@ export class CountyRetention<TTx> {
     return this.windowMs;
   }
 
-  /** Prunes now and then every `everyMs`, until stop(); the timer never keeps the process alive. */
+  /**
+   * Prunes now and then every `everyMs`, until stop(); the timer never keeps the process alive.
+   * Once stopped it stays stopped: a gate whose start was still in flight at shutdown must not
+   * leave a prune timer behind.
+   */
   start(): void {
-    this.halting = false;
     this.schedule(Math.min(60_000, this.everyMs));
   }
 

@@ -11,6 +11,8 @@ import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage } fr
 import { deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
 
 jest.setTimeout(60_000);
+/** The broker's least session timeout (group.min.session.timeout.ms). */
+const SESSION_MS = 6_000;
 
 describe(`${EventConsumer.name} lifecycle`, () => {
   let db: TestSchema;
@@ -31,7 +33,7 @@ describe(`${EventConsumer.name} lifecycle`, () => {
     await db.drop();
   });
 
-  function consumer(client: Kafka, topic: string, groupId: string, seen: string[] = []) {
+  function consumer(client: Kafka, topic: string, groupId: string, seen: string[] = [], sessionTimeoutMs?: number) {
     const sut = new EventConsumer<PoolClient>({
       kafka: client,
       groupId,
@@ -45,6 +47,7 @@ describe(`${EventConsumer.name} lifecycle`, () => {
         },
       },
       maxWaitTimeInMs: 100,
+      ...(sessionTimeoutMs ? { sessionTimeoutMs } : {}),
     });
     running.push(sut);
     return sut;
@@ -74,6 +77,27 @@ describe(`${EventConsumer.name} lifecycle`, () => {
 
     expect(await members(groupId)).toBe(0);
   });
+
+  it('WhenStoppedAtAnyPointOfItsStart_TheStartEndsQuietlyAndNoMemberIsLeft', async () => {
+    // Random gaps between start and stop land the stop in each step of the start (connect,
+    // subscribe, join): stop()'s disconnects make kafkajs throw from the step in flight.
+    const topic = `${prefix}.d`;
+    topics.push(topic);
+    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    const groupId = `${prefix}.d.${randomUUID().slice(0, 8)}`;
+    const failures: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      const sut = consumer(kafka, topic, groupId, [], SESSION_MS);
+      const starting = sut.start().catch((e: unknown) => void failures.push(`gap ${i % 8} ms: ${String(e)}`));
+      await new Promise((r) => setTimeout(r, i % 8));
+      await sut.stop();
+      await starting;
+    }
+    expect(failures).toEqual([]);
+    // A stop that cut the connection before LeaveGroup leaves the member registered until its
+    // session times out; a consumer still running would heartbeat and stay.
+    await waitUntil('no member left in the group', async () => (await members(groupId)) === 0, { timeoutMs: 4 * SESSION_MS });
+  }, 120_000);
 
   it('WhenStartedAfterItWasStopped_ItStaysStopped', async () => {
     // A runner that prepares topics before starting: shutdown came while it was preparing.

@@ -199,7 +199,8 @@ export class EventConsumer<TTx> {
       if (this.producer === producer) this.producer = undefined;
       await consumer.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
-      if (e instanceof ConsumerStopped) return;
+      // stop()'s disconnects make kafkajs throw from the connect in flight: that is the stop, not a failure.
+      if (e instanceof ConsumerStopped || this.stopRequested) return;
       throw e;
     }
   }
