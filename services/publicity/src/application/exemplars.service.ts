@@ -74,15 +74,15 @@ export class ExemplarsService {
   edit(p: Principal, id: string, edit: ExemplarEdit): Promise<ExemplarView> {
     // The story is rich text: stored only in its sanitised form, so nothing unsafe is ever read back.
     const clean = { ...edit, ...(edit.story === undefined ? {} : { story: sanitizeRichText(edit.story) }) };
-    return this.change(p, id, (e) => editExemplar(e, clean));
+    return this.change(p, id, (e) => editExemplar(e, clean), { name: clean.name });
   }
 
   accept(p: Principal, id: string): Promise<ExemplarView> {
-    return this.change(p, id, (e) => acceptExemplar(e), true);
+    return this.change(p, id, (e) => acceptExemplar(e), { publish: true });
   }
 
   decline(p: Principal, id: string, reason: string | undefined): Promise<ExemplarView> {
-    return this.change(p, id, (e) => declineExemplar(e, reason), false, reason);
+    return this.change(p, id, (e) => declineExemplar(e, reason), { reason });
   }
 
   private async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ExemplarView> {
@@ -92,15 +92,35 @@ export class ExemplarsService {
     return row;
   }
 
-  private change(p: Principal, id: string, decide: (e: Exemplar) => Exemplar, publish = false, reason?: string): Promise<ExemplarView> {
+  /**
+   * `name` is what an editor typed. The shown names are written into the row only on publishing
+   * (the roll keeps what was published); until then a proposal, declined or edited too, keeps
+   * following its organisation's renames through the read-time join.
+   */
+  private change(
+    p: Principal,
+    id: string,
+    decide: (e: Exemplar) => Exemplar,
+    { publish = false, reason, name }: { publish?: boolean; reason?: string; name?: string } = {},
+  ): Promise<ExemplarView> {
     return this.uow.run(async (tx) => {
       const current = await this.load(tx, p, id, true);
       const next = decide(current);
       const publishedOn = publish ? todayInChina() : null;
       await tx.query(
-        `update exemplars set status = $2, name = $3, story = $4, decline_reason = coalesce($5, decline_reason),
-           published_on = coalesce($6::date, published_on), decided_by = $7, org_name = $8, version = version + 1 where id = $1`,
-        [id, next.status, next.name, next.story, reason?.trim() ?? null, publishedOn, p.sub, next.orgName],
+        `update exemplars set status = $2, name = coalesce($3, name), story = $4, decline_reason = coalesce($5, decline_reason),
+           published_on = coalesce($6::date, published_on), decided_by = $7, org_name = coalesce($8, org_name), version = version + 1
+         where id = $1`,
+        [
+          id,
+          next.status,
+          publish ? next.name : (name ?? null),
+          next.story,
+          reason?.trim() ?? null,
+          publishedOn,
+          p.sub,
+          publish ? next.orgName : null,
+        ],
       );
       if (publish) {
         await tx.query(`insert into honour_roll_history (at, change, name, org_name, category) values (now(), 'published', $1, $2, $3)`, [
