@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScopeService } from '@vanguard/auth';
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
-import { parsePeriod, type Period } from '../src/domain/period';
+import { parsePeriod, quartersOf, type Period } from '../src/domain/period';
 import { ProjectionRunner } from '../src/infrastructure/projection/projection.runner';
 import { RPT_ORG_TABLE } from '../src/infrastructure/projection/projection-handlers';
 import { rebuildReporting } from '../src/infrastructure/projection/rebuild';
@@ -16,6 +16,7 @@ import {
   migrateReporting,
   orgState,
   pledgeMade,
+  publicity,
   type TestOrg,
 } from './support/reporting-events';
 
@@ -94,6 +95,20 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     const q2 = await sut.figures(town.id, parsePeriod('2026-Q2')!);
     expect(q2.get('pledges_made')?.value).toBe(1);
     expect((await sut.figures(county.id, year)).get('pledges_made')?.value).toBe(3);
+    // A series is one statement over the quarters; each point is what figures() gives for that quarter.
+    const points = async (figure: string) => (await sut.series(town.id, figure, quartersOf(year))).map((v) => [v.value, v.events]);
+    expect(await points('pledges_made')).toEqual([
+      [null, 0],
+      [1, 1],
+      [null, 0],
+      [1, 1],
+    ]);
+    expect(await points('members')).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
 
     const trace = await sut.trace('pledges_made', town.id, year, 100);
     expect(trace.map((e) => e.eventId)).toEqual([inVillage.eventId, inVillageQ4.eventId]);
@@ -134,6 +149,33 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     expect(await traced('monthly_reviews')).toEqual([round.eventId]);
     expect(await traced('training_classes')).toEqual([opened.eventId]);
     expect(await traced('trainees')).toEqual([enrolled.eventId]);
+  });
+
+  it("counts publicity's articles by media level and its exemplars per subtree, each figure tracing its events", async () => {
+    const central = publicity.articlePublished(village.id, 'central');
+    const countyPaper = publicity.articlePublished(town.id, 'county');
+    const unit = publicity.exemplarPublished(village.id, 'organization');
+    const person = publicity.exemplarPublished(village.id, 'member');
+    const elsewhere = publicity.articlePublished(otherTown.id, 'provincial');
+    await publisher.publish(TOPICS.publicity, central, countyPaper, unit, person, elsewhere, central);
+
+    const figures = await waitUntil(
+      'the publicity figures of the township',
+      async () => {
+        const f = await sut.figures(town.id, year);
+        return f.get('articles_published')?.value === 2 && f.get('exemplars')?.value === 2 ? f : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const value = (key: string) => figures.get(key)?.value;
+    expect([value('articles_municipal_up'), value('articles_central'), value('articles_county')]).toEqual([1, 1, 1]);
+    expect(value('articles_provincial')).toBeNull(); // only the other township's: 暂无数据 here
+    expect([value('exemplar_units'), value('exemplar_individuals')]).toEqual([1, 1]);
+    expect((await sut.figures(county.id, year)).get('articles_published')?.value).toBe(3);
+
+    const traced = async (figure: string) => (await sut.trace(figure, town.id, year, 100)).map((e) => e.eventId).sort();
+    expect(await traced('articles_municipal_up')).toEqual([central.eventId]);
+    expect(await traced('exemplars')).toEqual([unit.eventId, person.eventId].sort());
   });
 
   it('deletes the projected member or organisation when its state topic carries a tombstone, so it stops counting', async () => {

@@ -142,6 +142,17 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
     ['households_helped', num(d['householdsHelped'])],
   ],
   'assistance.VisitLogged': () => [['visits', 1]],
+  // Each publication counts, a reprint in another outlet too (the contract: further publications of the
+  // same article); seed 004 asks for 市级以上 and 中央 media, so a county outlet is only in the total.
+  'publicity.ArticlePublished': (d) => {
+    const level = String(d['level']);
+    return [['articles_published', 1], [`articles_${level}`, 1], ...(level === 'county' ? [] : ([['articles_municipal_up', 1]] as const))];
+  },
+  // 先进单位 / 先进个人: an exemplar organisation or member put on the honour roll.
+  'publicity.ExemplarPublished': (d) => [
+    ['exemplars', 1],
+    [d['subjectKind'] === 'organization' ? 'exemplar_units' : 'exemplar_individuals', 1],
+  ],
 };
 
 /** The facts an event feeds; none for a type no figure counts. */

@@ -85,6 +85,38 @@ describe('factsOf', () => {
     ]);
   });
 
+  it('counts each article publication in the total and by its media level, 市级以上 leaving out county outlets', () => {
+    const facts = (level: string) =>
+      factsOf(event('publicity.ArticlePublished', { level, channel: 'press' })).map((f) => [f.figure, f.amount]);
+    expect(facts('central')).toEqual([
+      ['articles_published', 1],
+      ['articles_central', 1],
+      ['articles_municipal_up', 1],
+    ]);
+    expect(facts('municipal')).toEqual([
+      ['articles_published', 1],
+      ['articles_municipal', 1],
+      ['articles_municipal_up', 1],
+    ]);
+    expect(facts('county')).toEqual([
+      ['articles_published', 1],
+      ['articles_county', 1],
+    ]);
+  });
+
+  it('counts a published exemplar as a unit or an individual by its subject, and ignores a mere proposal', () => {
+    const facts = (subjectKind: string) => factsOf(event('publicity.ExemplarPublished', { subjectKind })).map((f) => [f.figure, f.amount]);
+    expect(facts('organization')).toEqual([
+      ['exemplars', 1],
+      ['exemplar_units', 1],
+    ]);
+    expect(facts('member')).toEqual([
+      ['exemplars', 1],
+      ['exemplar_individuals', 1],
+    ]);
+    expect(factsOf(event('publicity.ExemplarProposed', { subjectKind: 'member' }))).toEqual([]);
+  });
+
   it('feeds only figures the catalogue knows', () => {
     const samples = [
       event('evaluation.ReviewApproved', { grade: 'excellent' }),
@@ -100,6 +132,8 @@ describe('factsOf', () => {
       event('evaluation.TrainingClassOpened', {}),
       event('evaluation.TraineesEnrolled', { trainees: [{}] }),
       event('evaluation.TrainingAttendanceRecorded', { attendance: [{ completed: true }] }),
+      ...['central', 'provincial', 'municipal', 'county'].map((level) => event('publicity.ArticlePublished', { level })),
+      ...['organization', 'member'].map((subjectKind) => event('publicity.ExemplarPublished', { subjectKind })),
     ];
     for (const f of samples.flatMap(factsOf)) expect(FIGURE_BY_KEY.has(f.figure)).toBe(true);
   });

@@ -12,7 +12,7 @@ export interface FigureDefinition {
   readonly unit: string;
   readonly kind: FigureKind;
   /** Topic family it comes from, for the reader and the README. */
-  readonly source: 'organization' | 'evaluation' | 'commendation' | 'assistance';
+  readonly source: 'organization' | 'evaluation' | 'commendation' | 'assistance' | 'publicity';
   /** Event types whose facts add up to it. */
   readonly from: readonly string[];
 }
@@ -83,6 +83,16 @@ export const FIGURES: readonly FigureDefinition[] = [
   f('deeds', '解决实际困难', '件', 'assistance', ['assistance.DeedDone']),
   f('households_helped', '联系帮扶户', '户', 'assistance', ['assistance.DeedDone']),
   f('visits', '走访慰问', '次', 'assistance', ['assistance.VisitLogged']),
+  // Publicity (issue 15's public events): articles by media level, exemplars put on the honour roll.
+  f('articles_published', '刊发稿件', '篇', 'publicity', ['publicity.ArticlePublished']),
+  f('articles_municipal_up', '市级以上媒体刊发', '篇', 'publicity', ['publicity.ArticlePublished']),
+  f('articles_central', '中央媒体刊发', '篇', 'publicity', ['publicity.ArticlePublished']),
+  f('articles_provincial', '省级媒体刊发', '篇', 'publicity', ['publicity.ArticlePublished']),
+  f('articles_municipal', '市级媒体刊发', '篇', 'publicity', ['publicity.ArticlePublished']),
+  f('articles_county', '县级媒体刊发', '篇', 'publicity', ['publicity.ArticlePublished']),
+  f('exemplars', '选树先进典型', '个', 'publicity', ['publicity.ExemplarPublished']),
+  f('exemplar_units', '选树先进单位', '个', 'publicity', ['publicity.ExemplarPublished']),
+  f('exemplar_individuals', '选树先进个人', '个', 'publicity', ['publicity.ExemplarPublished']),
 ];
 
 export const FIGURE_BY_KEY: ReadonlyMap<string, FigureDefinition> = new Map(FIGURES.map((d) => [d.key, d]));

@@ -60,7 +60,7 @@ function problems(v: ReadonlyMap<string, FigureValue>): Segment[][] {
 /**
  * Seed 004's district work summary, structure and wording kept, every blank (`__`) a figure
  * from data. Passages seed 004 fills with figures this platform does not record (GDP, media
- * columns) are left out rather than invented.
+ * columns opened, briefings) are left out rather than invented.
  */
 export function buildWorkSummary(input: {
   orgId: string;
@@ -133,6 +133,16 @@ export function buildWorkSummary(input: {
         [
           t('（四）注重典型引导，营造浓郁创争氛围。已表彰先进 '),
           n('commendations'),
+          t('，培育和选树先进单位 '),
+          n('exemplar_units'),
+          t('，先进个人 '),
+          n('exemplar_individuals'),
+          t('；对先进典型事迹进行宣传报道，共刊发稿件 '),
+          n('articles_published'),
+          t('，其中在市级以上媒体刊发 '),
+          n('articles_municipal_up'),
+          t('，中央媒体刊发 '),
+          n('articles_central'),
           t('；开展群众满意度测评 '),
           n('mass_evaluations'),
           t('，民主评议优秀党员 '),

@@ -40,6 +40,15 @@ describe(buildWorkSummary.name, () => {
     expect(md).toMatch(/举办培训班 1期\[\^\d+\]，培训党员 40人次\[\^\d+\]/);
   });
 
+  it("fills seed 004's publicity blanks: exemplar units and individuals, articles in 市级以上 and central media", () => {
+    const md = sut(values({ exemplar_units: 2, exemplar_individuals: 5, articles_published: 9, articles_municipal_up: 4 }));
+    expect(md).toMatch(/先进单位 2个\[\^\d+\]，先进个人 5个\[\^\d+\]/);
+    expect(md).toMatch(/共刊发稿件 9篇\[\^\d+\]，其中在市级以上媒体刊发 4篇\[\^\d+\]，中央媒体刊发 暂无数据\[\^\d+\]/);
+    expect(md).toMatch(
+      /\[\^\d+\]: 刊发稿件（articles_published）：由 9 个事件计算。明细：\/reports\/figures\/articles_published\/events\?orgId=/,
+    );
+  });
+
   it('reads the problems from the data: lapsed pledges and overdue rectifications are named', () => {
     const md = sut(
       values({ pledges_made: 10, pledges_lapsed: 2, rectifications_overdue: 1, comments: 1, pioneers: 1, villages_paired: 1 }),

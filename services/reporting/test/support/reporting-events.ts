@@ -3,7 +3,9 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { AnyEventContract, EventEnvelope } from '@vanguard/contracts';
 import {
+  ArticlePublished,
   DeedDone,
+  ExemplarPublished,
   InspectionFindingsRecorded,
   InspectionLaunched,
   MemberState,
@@ -217,6 +219,36 @@ export const fieldWork = {
     ),
 };
 
+/** Publicity's public events (issue 15): an article publication at a media level, an exemplar on the honour roll. */
+export const publicity = {
+  articlePublished: (orgId: string, level: 'central' | 'provincial' | 'municipal' | 'county') => {
+    const articleId = randomUUID();
+    return envelope(
+      ArticlePublished,
+      `article-${articleId}`,
+      { articleId, orgId, outlet: '测试日报', level, channel: 'press', publishedOn: '2026-06-01' },
+      { orgId, occurredAt: '2026-06-01T02:00:00.000Z' },
+    );
+  },
+  exemplarPublished: (orgId: string, subjectKind: 'member' | 'organization') => {
+    const exemplarId = randomUUID();
+    return envelope(
+      ExemplarPublished,
+      `exemplar-${exemplarId}`,
+      {
+        exemplarId,
+        subjectKind,
+        subjectId: subjectKind === 'organization' ? orgId : randomUUID(),
+        orgId,
+        name: '测试先进典型',
+        category: '先锋模范',
+        publishedOn: '2026-06-02',
+      },
+      { orgId, streamVersion: 2, occurredAt: '2026-06-02T02:00:00.000Z' },
+    );
+  },
+};
+
 /** Publishes envelopes as the relays do: key = streamId, value = the JSON envelope, on `<prefix>.<contract topic>`. */
 export class TestPublisher {
   private readonly kafka = new Kafka({ clientId: 'reporting-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
@@ -250,4 +282,5 @@ export const TOPICS = {
   memberState: MemberState.topic,
   evaluation: PledgeMade.topic,
   assistance: DeedDone.topic,
+  publicity: ArticlePublished.topic,
 };

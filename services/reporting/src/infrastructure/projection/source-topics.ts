@@ -3,20 +3,22 @@ import {
   assistanceContracts,
   commendationContracts,
   evaluationContracts,
+  publicityContracts,
   rosterStateContracts,
   type AnyEventContract,
 } from '@vanguard/contracts';
 
 /**
  * What reporting follows: organization's two compacted state topics (ADR 0029) for the tree
- * and member counts, and the events topics of evaluation, commendation and assistance.
- * Publicity has no contracts yet (no articles, exemplars or window-service counts to read).
+ * and member counts, and the events topics of evaluation, commendation, assistance and publicity
+ * (articles published, exemplars on the honour roll).
  */
 const SOURCES: readonly AnyEventContract[] = [
   ...rosterStateContracts,
   ...evaluationContracts,
   ...commendationContracts,
   ...assistanceContracts,
+  ...publicityContracts,
 ];
 
 /** The contracts, each on its topic, or `<prefix>.<topic>` (tests give each suite its own topics). */
