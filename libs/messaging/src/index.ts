@@ -17,6 +17,7 @@ export * from './inbox/inbox.port';
 export * from './inbox/inbox.schema';
 export * from './inbox/pg-inbox';
 export * from './inbox/typeorm-inbox';
+export * from './inbox/typeorm-checked-transaction';
 export * from './consumer/retry-policy';
 export * from './consumer/dead-letter';
 export * from './consumer/event-consumer';

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CommendationDecided, CommendationRevoked, type ContractEvent } from '@vanguard/contracts';
 import { waitUntil, type TestSchema } from '@vanguard/testing';
+import { CommitRolledBackError } from '@vanguard/messaging';
 import { commendationDecided, commendationRevoked } from '../src/application/exemplar-proposals';
 import { HonourRollVersion } from '../src/infrastructure/honour-roll/honour-roll-version';
 import { UnitOfWork } from '../src/infrastructure/persistence/unit-of-work';
@@ -77,13 +78,15 @@ describe('honour roll cache follows the data', () => {
     expect(stale.headers['etag']).toBe(after.etag);
   });
 
-  it('a unit of work whose swallowed error rolls COMMIT back leaves the known version alone, so the next real change is served', async () => {
+  it('a unit of work whose swallowed error rolls COMMIT back fails, leaves the known version alone, and the next real change is served', async () => {
     const known = reader.get(HonourRollVersion).current();
-    // TypeORM resolves this transaction although Postgres answers its COMMIT with ROLLBACK.
-    await reader.get(UnitOfWork).run(async (tx) => {
-      await tx.honourRollChanged();
-      await tx.query(`select 1 / 0`).catch(() => undefined);
-    });
+    // Plain TypeORM resolves this transaction although Postgres answers its COMMIT with ROLLBACK.
+    await expect(
+      reader.get(UnitOfWork).run(async (tx) => {
+        await tx.honourRollChanged();
+        await tx.query(`select 1 / 0`).catch(() => undefined);
+      }),
+    ).rejects.toThrow(CommitRolledBackError);
     expect(reader.get(HonourRollVersion).current()).toBe(known);
     // A page rendered now must not be taken for the version the next real change commits as.
     await names(reader);

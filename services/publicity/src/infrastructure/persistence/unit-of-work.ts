@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { publicContracts, type AnyEventContract, type ContractData, type EventEnvelope } from '@vanguard/contracts';
 import { DomainError } from '@vanguard/kernel';
-import { TypeOrmOutbox } from '@vanguard/messaging';
+import { checkedTransaction, TypeOrmOutbox } from '@vanguard/messaging';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { HONOUR_ROLL_CHANNEL_SQL, HonourRollVersion } from '../honour-roll/honour-roll-version';
 
@@ -58,11 +58,15 @@ export class UnitOfWork {
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
       let rolled = false;
-      const result = await this.dataSource.transaction((manager) => work(this.tx(manager, () => (rolled = true))));
+      // Checked: a command whose statement failed and was caught would otherwise be reported done
+      // while COMMIT silently rolled it back (TypeORM does not pass Postgres's answer on).
+      const result = await checkedTransaction(this.dataSource, async (manager) => ({
+        commit: true,
+        result: await work(this.tx(manager, () => (rolled = true))),
+      }));
       // This process serves the new roll at once, without waiting for its own notification. The
-      // version is read back, not taken from inside the transaction: TypeORM reports success when
-      // COMMIT of an aborted block (a swallowed error) actually rolled back, and a version that
-      // never committed would be reused by the next real change, whose page would then stay stale.
+      // version is read back, not taken from inside the transaction, so that only a committed
+      // version is ever believed.
       if (rolled) await this.advanceToCommitted();
       return result;
     } catch (e) {
