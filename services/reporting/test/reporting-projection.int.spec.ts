@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ScopeService } from '@vanguard/auth';
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
-import { parsePeriod, type Period } from '../src/domain/period';
+import { parsePeriod, quartersOf, type Period } from '../src/domain/period';
 import { ProjectionRunner } from '../src/infrastructure/projection/projection.runner';
 import { RPT_ORG_TABLE } from '../src/infrastructure/projection/projection-handlers';
 import { rebuildReporting } from '../src/infrastructure/projection/rebuild';
+import { SqlBreakdownReadModel } from '../src/infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel } from '../src/infrastructure/sql-figures.read-model';
 import {
   TOPICS,
@@ -95,6 +96,25 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     const q2 = await sut.figures(town.id, parsePeriod('2026-Q2')!);
     expect(q2.get('pledges_made')?.value).toBe(1);
     expect((await sut.figures(county.id, year)).get('pledges_made')?.value).toBe(3);
+    // A series is one statement over the quarters; each point is what figures() gives for that quarter.
+    const points = async (figure: string) => (await sut.series(town.id, figure, quartersOf(year))).map((v) => [v.value, v.events]);
+    expect(await points('pledges_made')).toEqual([
+      [null, 0],
+      [1, 1],
+      [null, 0],
+      [1, 1],
+    ]);
+    expect(await points('members')).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
+    const below = await new SqlBreakdownReadModel(db.pool).below(county.id, 1, year);
+    expect(below.map((r) => [r.code, r.figures.get('pledges_made')?.value, r.figures.get('members')?.value])).toEqual([
+      ['9101', 2, 2],
+      ['9102', 1, 1],
+    ]);
 
     const trace = await sut.trace('pledges_made', town.id, year, 100);
     expect(trace.map((e) => e.eventId)).toEqual([inVillage.eventId, inVillageQ4.eventId]);
@@ -209,7 +229,7 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     const indexes = await db.pool.query<{ indexname: string }>(
       `select indexname from pg_indexes where schemaname = current_schema() and tablename = 'rpt_fact'`,
     );
-    expect(indexes.rows.map((r) => r.indexname).sort()).toEqual(['rpt_fact_figure_day_idx', 'rpt_fact_org_idx', 'rpt_fact_pkey']);
+    expect(indexes.rows.map((r) => r.indexname).sort()).toEqual(['rpt_fact_figure_day_idx', 'rpt_fact_org_day_idx', 'rpt_fact_pkey']);
 
     await publisher.publish(TOPICS.assistance, deedDone(village.id, 1));
     await waitUntil(

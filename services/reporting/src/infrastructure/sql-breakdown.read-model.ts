@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { FIGURES, combine, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
+import { subtreeOf } from './subtree';
 
 export interface BreakdownRow {
   readonly orgId: string;
@@ -31,24 +32,26 @@ export class SqlBreakdownReadModel {
       [rootId, at],
     );
     if (orgs.rows.length === 0) return [];
+    const t = await subtreeOf(this.pool, rootId);
+    const also = (column: string) => (t.probed ? ` and ${t.orgIn(column)}` : '');
     const facts = await this.pool.query<Agg>(
       `select o.path[$2] as anc, f.figure, sum(f.amount)::bigint as amount, sum(f.weight)::bigint as weight, count(*)::bigint as n
          from rpt_fact f join rpt_org o on o.id = f.org_id
-        where o.path @> array[$1::uuid] and cardinality(o.path) >= $2 and f.day >= $3::date and f.day < $4::date
+        where ${t.orgRow('o')}${also('f.org_id')} and cardinality(o.path) >= $2 and f.day >= $3::date and f.day < $4::date
         group by 1, 2`,
-      [rootId, at, period.from, period.to],
+      [t.param, at, period.from, period.to],
     );
     const roster = await this.pool.query<Agg>(
       `select o.path[$2] as anc, 'organizations' as figure, count(*)::bigint as amount, 0 as weight, count(*)::bigint as n
-         from rpt_org o where o.path @> array[$1::uuid] and cardinality(o.path) >= $2 and o.status = 'active' group by 1
+         from rpt_org o where ${t.orgRow('o')} and cardinality(o.path) >= $2 and o.status = 'active' group by 1
        union all
        select o.path[$2], 'contact_points', coalesce(sum(o.contact_points), 0)::bigint, 0, count(*) filter (where o.contact_points > 0)
-         from rpt_org o where o.path @> array[$1::uuid] and cardinality(o.path) >= $2 and o.status = 'active' group by 1
+         from rpt_org o where ${t.orgRow('o')} and cardinality(o.path) >= $2 and o.status = 'active' group by 1
        union all
        select o.path[$2], 'members', count(*)::bigint, 0, count(*)::bigint
          from rpt_member m join rpt_org o on o.id = m.org_id
-        where o.path @> array[$1::uuid] and cardinality(o.path) >= $2 and m.membership = 'active' group by 1`,
-      [rootId, at],
+        where ${t.orgRow('o')}${also('m.org_id')} and cardinality(o.path) >= $2 and m.membership = 'active' group by 1`,
+      [t.param, at],
     );
     const byOrg = new Map<string, Map<string, Agg>>();
     for (const r of [...facts.rows, ...roster.rows]) {

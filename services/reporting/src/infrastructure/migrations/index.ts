@@ -69,4 +69,26 @@ class ReportingProjections1766000000001 implements MigrationInterface {
   }
 }
 
-export const reportingMigrations: (new () => MigrationInterface)[] = [ReportingInbox1766000000000, ReportingProjections1766000000001];
+/**
+ * Dashboards over a subtree probe the facts per organisation (the subtree's ids passed as an
+ * array): `(org_id, day)` with the summed columns included answers a county's period from the
+ * index alone, where `rpt_fact_org_idx` (org_id only) lost to a seq scan of the whole period.
+ * It also serves every lookup by org_id, so that index goes (one less to keep per insert).
+ */
+class ReportingFactOrgDayIndex1766000000002 implements MigrationInterface {
+  readonly name = 'ReportingFactOrgDayIndex1766000000002';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`create index if not exists rpt_fact_org_day_idx on rpt_fact (org_id, day) include (figure, amount, weight)`);
+    await q.query(`drop index if exists rpt_fact_org_idx`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`create index if not exists rpt_fact_org_idx on rpt_fact (org_id)`);
+    await q.query(`drop index if exists rpt_fact_org_day_idx`);
+  }
+}
+
+export const reportingMigrations: (new () => MigrationInterface)[] = [
+  ReportingInbox1766000000000,
+  ReportingProjections1766000000001,
+  ReportingFactOrgDayIndex1766000000002,
+];

@@ -151,11 +151,12 @@ export class ReportsHttpController {
     if (!FIGURE_BY_KEY.has(q.figure))
       throw new NotFoundException({ code: 'REPORT.FIGURE_UNKNOWN', message: `无此统计项 / no figure ${q.figure}` });
     await this.orgOrFail(orgId);
-    const points = [];
-    for (const quarter of quartersOf(period(q))) {
-      const v = (await this.figures.figures(orgId, quarter)).get(q.figure);
-      points.push({ period: quarter.key, value: v?.value ?? null, events: v?.events ?? 0, trace: traceLink(q.figure, orgId, quarter.key) });
-    }
+    const quarters = quartersOf(period(q));
+    const values = await this.figures.series(orgId, q.figure, quarters);
+    const points = quarters.map((quarter, i) => {
+      const v = values[i];
+      return { period: quarter.key, value: v?.value ?? null, events: v?.events ?? 0, trace: traceLink(q.figure, orgId, quarter.key) };
+    });
     return { orgId, figure: q.figure, points };
   }
 
