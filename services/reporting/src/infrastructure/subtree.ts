@@ -31,10 +31,13 @@ export async function subtreeOf(pool: Pool, rootId: string): Promise<Subtree> {
       orgRow: (a) => `${a}.path @> array[$1::uuid]`,
     };
   }
+  // The root first (it is in its own path, if known at all): `rpt_org` rows are still found
+  // through the path's GIN index, which beats matching every row against the array.
+  const ids = r.rows.some((x) => x.id === rootId) ? [rootId, ...r.rows.filter((x) => x.id !== rootId).map((x) => x.id)] : [];
   return {
-    param: r.rows.map((x) => x.id),
+    param: ids,
     probed: true,
     orgIn: (c) => `${c} = any($1::uuid[])`,
-    orgRow: (a) => `${a}.id = any($1::uuid[])`,
+    orgRow: (a) => `${a}.path @> array[($1::uuid[])[1]]`,
   };
 }
