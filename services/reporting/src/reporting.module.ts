@@ -7,6 +7,7 @@ import { RPT_ORG_TABLE } from './infrastructure/projection/projection-handlers';
 import { SqlBreakdownReadModel } from './infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel } from './infrastructure/sql-figures.read-model';
 import { LagHttpController } from './interface/http/lag.http.controller';
+import { REPORT_RENDERS, reportRenders } from './interface/http/report-renders';
 import { ReportsHttpController } from './interface/http/reports.http.controller';
 import type { ReportingConfig } from './reporting.config';
 
@@ -54,6 +55,7 @@ export class ReportingModule {
       providers: [
         // Scope answers from the projection's own organisation copy (same columns as libs/auth's org_tree).
         { provide: ScopeService, useValue: new ScopeService({ table: RPT_ORG_TABLE }) },
+        { provide: REPORT_RENDERS, useFactory: () => reportRenders() },
         { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
         { provide: SqlBreakdownReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
         {

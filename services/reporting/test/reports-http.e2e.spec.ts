@@ -127,6 +127,28 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     }
   });
 
+  it('renders at most two downloads of one user at once: the others are refused 429 with Retry-After, and the leases come back', async () => {
+    const paths = ['summary.docx', 'statistics.xlsx'];
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        http()
+          .get(`/reports/organizations/${COUNTY.id}/${paths[i % 2]}?period=2026`)
+          .set(as('county.organizer')),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const r of refused) {
+      expect(r.headers['retry-after']).toBe('5');
+      expect(r.body).toMatchObject({ code: 'LIMIT.TOO_MANY', errors: [{ field: 'limit', reason: 'per_user' }] });
+    }
+    // Every lease was given back: one user's next download renders.
+    await http().get(`/reports/organizations/${COUNTY.id}/summary.docx?period=2026`).set(as('county.organizer')).expect(200);
+  });
+
   it('answers bad query parameters with 400 naming the field and the reason', async () => {
     const cases: [string, string][] = [
       [`/reports/organizations/${COUNTY.id}/figures?period=2026-Q5`, 'period'],

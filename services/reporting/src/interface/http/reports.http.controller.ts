@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@vanguard/auth';
+import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import type { ConcurrencyLimiter } from '@vanguard/http';
 import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
 import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
@@ -11,6 +12,7 @@ import { summaryPdf } from '../../infrastructure/export/summary-pdf';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
+import { REPORT_RENDERS } from './report-renders';
 import { ScopedToOrg } from './scoped-org';
 
 /** Everyone who reads the campaign's figures for their own subtree. */
@@ -26,7 +28,18 @@ export class ReportsHttpController {
   constructor(
     @Inject(SqlFiguresReadModel) private readonly figures: SqlFiguresReadModel,
     @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
+    @Inject(REPORT_RENDERS) private readonly renders: ConcurrencyLimiter,
   ) {}
+
+  /** A download rendered under a lease: 429 with Retry-After past two per user or six in all. */
+  private async rendered<T>(who: Principal, render: () => Promise<T>): Promise<T> {
+    const lease = this.renders.acquire(who.sub);
+    try {
+      return await render();
+    } finally {
+      lease.release();
+    }
+  }
 
   private async orgOrFail(orgId: string): Promise<OrgRow> {
     const org = await this.figures.org(orgId);
@@ -91,11 +104,17 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（Word）/ the work summary as .docx, footnotes included' })
-  async summaryWord(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+  async summaryWord(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() q: PeriodQuery,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    const summary = buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) });
-    return new StreamableFile(await summaryDocx(summary), {
+    const file = await this.rendered(who, async () =>
+      summaryDocx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+    );
+    return new StreamableFile(file, {
       type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       disposition: attachment(`${org.name}创先争优工作总结-${q.period}.docx`),
     });
@@ -105,11 +124,17 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（PDF，内嵌中文字体）/ the work summary as PDF, its Chinese font embedded' })
-  async summaryPdfFile(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+  async summaryPdfFile(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() q: PeriodQuery,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    const summary = buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) });
-    return new StreamableFile(await summaryPdf(summary), {
+    const file = await this.rendered(who, async () =>
+      summaryPdf(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+    );
+    return new StreamableFile(file, {
       type: 'application/pdf',
       disposition: attachment(`${org.name}创先争优工作总结-${q.period}.pdf`),
     });
@@ -119,25 +144,32 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '统计表（Excel，本级及逐级下钻）/ statistics workbook: this level and every level below' })
-  async statistics(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+  async statistics(
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() q: PeriodQuery,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    const own: BreakdownRow = {
-      orgId,
-      parentId: null,
-      name: org.name,
-      level: org.level,
-      code: org.code,
-      figures: await this.figures.figures(orgId, p),
-    };
-    const levels: WorkbookLevel[] = [{ title: '本级', rows: [own] }];
-    // Down to the branches: a county has four levels below at most (township, village, branch).
-    for (let depth = 1; depth <= 4; depth++) {
-      const rows = await this.breakdown.below(orgId, depth, p);
-      if (rows.length === 0) break;
-      levels.push({ title: `下${'一二三四'[depth - 1]}级`, rows });
-    }
-    return new StreamableFile(await statisticsWorkbook(org.name, p, levels), {
+    const file = await this.rendered(who, async () => {
+      const own: BreakdownRow = {
+        orgId,
+        parentId: null,
+        name: org.name,
+        level: org.level,
+        code: org.code,
+        figures: await this.figures.figures(orgId, p),
+      };
+      const levels: WorkbookLevel[] = [{ title: '本级', rows: [own] }];
+      // Down to the branches: a county has four levels below at most (township, village, branch).
+      for (let depth = 1; depth <= 4; depth++) {
+        const rows = await this.breakdown.below(orgId, depth, p);
+        if (rows.length === 0) break;
+        levels.push({ title: `下${'一二三四'[depth - 1]}级`, rows });
+      }
+      return statisticsWorkbook(org.name, p, levels);
+    });
+    return new StreamableFile(file, {
       type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       disposition: attachment(`${org.name}创先争优统计表-${q.period}.xlsx`),
     });
