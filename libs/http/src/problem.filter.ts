@@ -29,6 +29,21 @@ const retryAfterOf = (e: unknown): number | undefined => {
   return typeof r === 'object' && r !== null && typeof r.retryAfterSec === 'number' ? r.retryAfterSec : undefined;
 };
 
+/**
+ * The database out of reach for a moment (the pool could not connect in time, a connection
+ * dropped, Postgres refusing or restarting): the request is not at fault and may be retried,
+ * so it is answered 503 with Retry-After, not 500. pg words a pool's connect timeout two ways.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300']);
+const isDatabaseOutOfReach = (e: unknown): boolean => {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated due to connection timeout|Connection terminated unexpectedly/.test(
+    e.message,
+  );
+};
+
 const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
 
 /**
@@ -47,6 +62,17 @@ export class ProblemFilter implements ExceptionFilter {
     // A structured report someone else built on purpose (terminus' readiness 503) goes out as it is.
     if (exception instanceof HttpException && isReport(exception.getResponse())) {
       res.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
+    if (isDatabaseOutOfReach(exception)) {
+      this.logger.warn({ err: exception, correlationId: req.id }, 'database out of reach; answered 503');
+      res.setHeader('Retry-After', '1');
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'SERVICE.BUSY',
+        message: '系统繁忙，请稍后重试 / too busy, try again',
+        correlationId: req.id,
+      });
       return;
     }
     const body = this.toBody(exception);

@@ -1,0 +1,44 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
+import { ProblemFilter } from './problem.filter';
+
+/** What the filter wrote: status, headers and body, through the bits of Express it uses. */
+function answer(exception: unknown) {
+  const out = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
+  const res = {
+    status: (s: number) => ((out.status = s), res),
+    setHeader: (k: string, v: string) => void (out.headers[k] = v),
+    json: (b: unknown) => void (out.body = b),
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({ id: 'c-1' }) }) } as unknown as ArgumentsHost;
+  new ProblemFilter().catch(exception, host);
+  return out;
+}
+
+describe(ProblemFilter.name, () => {
+  it.each([
+    ['a pool connect that timed out', new Error('timeout exceeded when trying to connect')],
+    ['a pool connect that timed out, worded by pg-pool', new Error('Connection terminated due to connection timeout')],
+    ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    ['Postgres refusing', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['Postgres shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['too many connections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+  ])('catch_WhenTheDatabaseIsOutOfReach_Answers503WithRetryAfter (%s)', (_, e) => {
+    const out = answer(e);
+    expect(out.status).toBe(503);
+    expect(out.headers['Retry-After']).toBe('1');
+    expect(out.body).toMatchObject({ code: 'SERVICE.BUSY', correlationId: 'c-1' });
+  });
+
+  it('catch_WhenSomethingUnexpectedFails_Answers500WithoutItsMessage', () => {
+    const out = answer(new Error('relation "secret_table" does not exist'));
+    expect(out.status).toBe(500);
+    expect(JSON.stringify(out.body)).not.toContain('secret_table');
+  });
+
+  it('catch_WhenTheClientIsAtFault_KeepsItsStatusAndReason', () => {
+    const out = answer(new BadRequestException({ code: 'REQUEST.INVALID', message: 'limit: too big' }));
+    expect(out.status).toBe(400);
+    expect(out.body).toMatchObject({ code: 'REQUEST.INVALID', message: 'limit: too big' });
+  });
+});
