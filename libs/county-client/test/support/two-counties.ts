@@ -16,6 +16,8 @@ export class SimulatedCounty {
   readonly decisions: FollowedDecision[] = [];
   private readonly stops: AbortController[] = [];
   private follower: { stop: AbortController; done: Promise<void> } | undefined;
+  /** Ends once the replies consumer has left its group: close() waits for it, or it outlives the suite. */
+  private readonly replying: Promise<void>;
   readonly followGroup: string;
 
   constructor(
@@ -27,7 +29,7 @@ export class SimulatedCounty {
     this.followGroup = `${clientId}.follow.${suite}`;
     const stop = new AbortController();
     this.stops.push(stop);
-    void consumeReplies(this.client, {
+    this.replying = consumeReplies(this.client, {
       groupId: `${clientId}.replies.${suite}`,
       onReply: (r) => void this.replies.set(r.messageId, [...(this.replies.get(r.messageId) ?? []), r]),
       signal: stop.signal,
@@ -66,6 +68,7 @@ export class SimulatedCounty {
   async close(): Promise<void> {
     await this.stopFollowing();
     for (const s of this.stops) s.abort();
+    await this.replying.catch(() => undefined);
     await this.client.close();
     fs.rmSync(this.client.config.stateDir, { recursive: true, force: true });
   }
