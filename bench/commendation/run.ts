@@ -22,7 +22,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { migrate as migrateAll } from '../../scripts/migrate';
 import { bootstrapDemoTree } from '@vanguard/auth';
-import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure } from '../evaluation/http-load';
+import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure, untilReady } from '../evaluation/http-load';
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d: string) => {
@@ -74,20 +74,8 @@ async function startService(databaseUrl: string): Promise<ChildProcess> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    if (
-      await call(PORT, 'GET', '/health/ready', null).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service was not ready within 120 s');
+  await untilReady(child, PORT);
+  return child;
 }
 
 const revalidator = new Agent({ keepAlive: true, maxSockets: 64 });

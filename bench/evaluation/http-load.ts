@@ -109,3 +109,21 @@ export async function closedLoop(
     ...(servicePid && sent ? { serviceCpuMsPerRequest: Math.round((cpu / sent) * 100) / 100 } : {}),
   };
 }
+
+/** Waits until the service a bench spawned answers ready on `port`; kills it after 120 s or if it exits. */
+export async function untilReady(child: import('node:child_process').ChildProcess, port: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    if (
+      await call(port, 'GET', '/health/ready', null).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the service was not ready within 120 s');
+}

@@ -24,7 +24,7 @@ import { tokenFor } from '@vanguard/testing';
 import { withCeiling } from '../organization/ceilings';
 import { migrate as migrateAll } from '../../scripts/migrate';
 import { bootstrapDemoTree } from '@vanguard/auth';
-import { call, closeAgent, closedLoop, type Figure } from './http-load';
+import { call, closeAgent, closedLoop, type Figure, untilReady } from './http-load';
 import { benchRebuild, type RebuildFigure } from './rebuild';
 import { LagWatch } from './lag';
 
@@ -82,20 +82,8 @@ async function startService(databaseUrl: string): Promise<ChildProcess> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    if (
-      await call(PORT, 'GET', '/health/ready', null).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service was not ready within 120 s');
+  await untilReady(child, PORT);
+  return child;
 }
 
 /** A campaign over 松岭旗 whose current quarter is open, by today's date in China. */

@@ -24,7 +24,7 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { tokenFor } from '@vanguard/testing';
-import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure } from '../evaluation/http-load';
+import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure, untilReady } from '../evaluation/http-load';
 import { createPublicitySchema, VILLAGE } from '../../services/publicity/test/support/publicity-test-app';
 
 const argv = process.argv.slice(2);
@@ -68,20 +68,8 @@ async function startService(url: string, schema: string): Promise<ChildProcess> 
     env: { ...process.env, LOG_LEVEL: 'warn', ...(PROFILE ? { BENCH_PROFILE: PROFILE } : {}) },
     stdio: [PROFILE ? 'pipe' : 'ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    if (
-      await call(PORT, 'GET', '/health/ready', null).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service was not ready within 120 s');
+  await untilReady(child, PORT);
+  return child;
 }
 
 const revalidator = new Agent({ keepAlive: true, maxSockets: 256 });

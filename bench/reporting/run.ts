@@ -34,7 +34,7 @@ import { RPT_ORG_TABLE } from '../../services/reporting/src/infrastructure/proje
 import { reportingContracts } from '../../services/reporting/src/infrastructure/projection/source-topics';
 import { SqlFiguresReadModel } from '../../services/reporting/src/infrastructure/sql-figures.read-model';
 import { withCeiling } from '../organization/ceilings';
-import { call, closeAgent, closedLoop, type Figure } from '../evaluation/http-load';
+import { call, closeAgent, closedLoop, type Figure, untilReady } from '../evaluation/http-load';
 import { activityEvents, provinceTree, rosterEvents, type Expected, type Published } from './dataset';
 
 const argv = process.argv.slice(2);
@@ -173,20 +173,8 @@ async function startService(databaseUrl: string): Promise<ChildProcess> {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), LOG_LEVEL: 'warn', REPORTING_KAFKA: 'off' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    if (
-      await call(PORT, 'GET', '/health/ready', null).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-    )
-      return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the service was not ready within 120 s');
+  await untilReady(child, PORT);
+  return child;
 }
 
 /** One download of the province summary per format, three times each: the slowest of each. */
