@@ -1,4 +1,5 @@
 import { ContractRegistry } from './registry';
+import { auditContracts } from './audit/checkpoint.contracts';
 import { assistanceContracts } from './assistance/assistance.contracts';
 import { commendationContracts } from './commendation';
 import { countyContracts } from './county/county.contracts';
@@ -26,6 +27,7 @@ export const publicContracts = new ContractRegistry([
   ...assistanceContracts,
   ...commendationContracts,
   ...publicityContracts,
+  ...auditContracts,
   ...countyContracts,
   ...countyReplyContracts,
 ]);

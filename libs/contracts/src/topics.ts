@@ -10,6 +10,15 @@ export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;
 }
 
+/**
+ * The audit service's signed checkpoints of the transparency logs (ADR 0063): history, not state,
+ * so neither compacted nor expiring (`retention.ms=-1`).
+ */
+export const AUDIT_CHECKPOINT_TOPIC = 'vanguard.audit.checkpoints.v1';
+
+/** Topic configs the checkpoint topic is created with: kept for ever, never compacted. */
+export const AUDIT_CHECKPOINT_TOPIC_CONFIG: Readonly<Record<string, string>> = { 'retention.ms': '-1', 'cleanup.policy': 'delete' };
+
 /** County systems publish here; organization, evaluation and assistance consume it. */
 export const COUNTY_INBOUND_TOPIC = 'vanguard.county.inbound.v1';
 
@@ -27,6 +36,9 @@ export function countyReplyTopic(clientId: string): string {
  * `topic`. Not a topic name — `ContractRegistry.topics()` leaves it out, so no relay tries to create it.
  */
 export const COUNTY_REPLY_TOPIC_PATTERN = 'vanguard.county.replies.{clientId}.v1';
+
+/** Each county's decision feed (countyDecisionTopic, ADR 0062) as one parameterised address, for the AsyncAPI document. */
+export const COUNTY_DECISION_TOPIC_PATTERN = 'vanguard.county.decisions.{clientId}.v1';
 
 /** Is `topic` a parameterised address (`{param}`) rather than a concrete topic name? */
 export function isTopicPattern(topic: string): boolean {

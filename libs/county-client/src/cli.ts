@@ -6,16 +6,37 @@ import path from 'node:path';
 import type { CountyCliContext, CountySubcommand } from './cli-context';
 import { CountyClient } from './county-client';
 import { countyClientConfig } from './county-client.config';
-import { runCountyCommand } from './county-commands';
+import { USAGE, runCountyCommand } from './county-commands';
+import type { CountyKafkaOverrides } from './county-kafka';
 
-/** Takes the global `--client` / `--state-dir` options off the front; the rest is the command's. */
-function globalOptions(argv: readonly string[]): { clientId?: string; stateDir?: string; rest: string[] } {
+type GlobalOptions = {
+  clientId?: string;
+  stateDir?: string;
+  kafka: { -readonly [K in keyof CountyKafkaOverrides]: CountyKafkaOverrides[K] };
+};
+
+/** The global options that take a value, and where each goes. */
+const VALUED: Readonly<Record<string, (o: GlobalOptions, v: string) => void>> = {
+  '--client': (o, v) => (o.clientId = v),
+  '--state-dir': (o, v) => (o.stateDir = path.resolve(v)),
+  '--kafka-brokers': (o, v) => (o.kafka.brokers = v),
+  '--kafka-sasl': (o, v) => (o.kafka.saslMechanism = v),
+  '--kafka-user': (o, v) => (o.kafka.username = v),
+  '--kafka-password-file': (o, v) => (o.kafka.passwordFile = path.resolve(v)),
+  '--kafka-ca': (o, v) => (o.kafka.caFile = path.resolve(v)),
+};
+
+/** Takes the global options (`--client`, `--state-dir`, `--kafka-*`) off the front; the rest is the command's. */
+function globalOptions(argv: readonly string[]): GlobalOptions & { rest: string[] } {
   const rest = [...argv];
-  const options: { clientId?: string; stateDir?: string } = {};
+  const options: GlobalOptions = { kafka: {} };
   for (;;) {
-    if (rest[0] === '--client' && rest[1]) options.clientId = rest.splice(0, 2)[1];
-    else if (rest[0] === '--state-dir' && rest[1]) options.stateDir = path.resolve(rest.splice(0, 2)[1] as string);
-    else break;
+    const set = VALUED[rest[0] ?? ''];
+    if (set && rest[1] !== undefined) set(options, rest.splice(0, 2)[1] as string);
+    else if (rest[0] === '--kafka-ssl') {
+      rest.shift();
+      options.kafka.ssl = true;
+    } else break;
   }
   return { ...options, rest };
 }
@@ -35,8 +56,12 @@ async function witness(args: readonly string[], ctx: CountyCliContext): Promise<
 }
 
 export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const { clientId, stateDir, rest } = globalOptions(argv);
-  const config = countyClientConfig({ ...(clientId ? { clientId } : {}), ...(stateDir ? { stateDir } : {}) });
+  const { clientId, stateDir, kafka, rest } = globalOptions(argv);
+  if (rest[0] === '--help' || rest[0] === '-h') {
+    out(USAGE);
+    return 0;
+  }
+  const config = countyClientConfig({ ...(clientId ? { clientId } : {}), ...(stateDir ? { stateDir } : {}), kafka });
   const client = new CountyClient(config);
   const ctl = new AbortController();
   const stop = () => ctl.abort();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, type Producer } from 'kafkajs';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
 import type { CountyClientConfig } from './county-client.config';
+import { countyKafkaConfig } from './county-kafka';
 import { CountyStateFile } from './county-state';
 import { CountyTokenSource } from './county-token';
 
@@ -29,7 +30,8 @@ export class CountyClient {
   ) {
     this.tokens = new CountyTokenSource(config);
     this.state = new CountyStateFile(config.stateDir);
-    this.kafka = new Kafka({ clientId: config.clientId, brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING });
+    // Every producer, consumer and admin of the county is made from this one, so all connect as the county.
+    this.kafka = new Kafka(countyKafkaConfig(config.clientId, config.kafka));
   }
 
   get clientId(): string {

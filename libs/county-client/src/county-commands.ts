@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EventEnvelope } from '@vanguard/contracts';
 import type { CountyClient, CountyDraft } from './county-client';
 import { describeDecision, followDecisions } from './county-follow';
+import { DevelopmentKeyRefused, describeForged } from './county-decision-check';
 import { InvalidCountyData } from './county-message';
 import { consumeReplies, describeReply } from './county-replies';
 import {
@@ -108,7 +109,9 @@ export async function runCountyCommand(
         await followDecisions(client, {
           ...(typeof flags['group'] === 'string' ? { groupId: flags['group'] } : {}),
           onDecision: (d) => (stop.touch(), out(describeDecision(d))),
+          onForged: (f) => (stop.touch(), out(describeForged(f))),
           history: flags['history'] === true,
+          allowDevelopmentKey: flags['allow-development-key'] === true,
           onSubscribed: (topics) => out(`跟随主题: ${topics.join(', ')}`),
           signal: stop.signal,
         });
@@ -119,7 +122,7 @@ export async function runCountyCommand(
         return command === undefined || command === 'help' ? 0 : 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof InvalidCountyData) {
+    if (e instanceof UsageError || e instanceof InvalidCountyData || e instanceof DevelopmentKeyRefused) {
       out(`错误: ${e.message}`);
       return 2;
     }
@@ -127,7 +130,7 @@ export async function runCountyCommand(
   }
 }
 
-export const USAGE = `用法: npm run county -- [--client county-songling|county-hekou] <命令> …
+export const USAGE = `用法: npm run county -- [--client county-songling|county-hekou] [--state-dir 目录] [--kafka-… 见下] <命令> …
   roster   --org <组织id> --count N            发送 N 名新党员的花名册
   roster   --file 花名册.json|csv [--org <id>]  按文件发送花名册（列: memberId,orgId,name,status,joinedOn,roles,posts）
   roster   --remove <县成员id> --org <组织id>   从花名册移除
@@ -138,6 +141,14 @@ export const USAGE = `用法: npm run county -- [--client county-songling|county
   visits   --cadre <县成员id> --cadre-name 姓名 --org <村id> --households h1,h2 [--summary 民情日记]        走访慰问
   replies  [--group <组>] [--idle 秒]           打印平台对每条消息的处理结果
   follow   [--group <组>] [--history] [--idle 秒] 跟随平台公开决定（本县范围；--history 连同以往决定）
+           验证密钥: EVALUATION_/COMMENDATION_/ORGANIZATION_EVENT_VERIFY_KEYS（缺一即拒绝启动）；--allow-development-key 仅用于本地演示平台
   resend   <消息id>                            原样重发（同一消息 id 与序号）
   witness  …                                   见证人（签署检查点）
-  选项: --unchecked 不按契约校验即发送（用于检验平台的拒绝）；环境变量 COUNTY_CLIENT_ID、COUNTY_CLIENT_SECRET、COUNTY_STATE_DIR`;
+  选项: --unchecked 不按契约校验即发送（用于检验平台的拒绝）；环境变量 COUNTY_CLIENT_ID、COUNTY_CLIENT_SECRET、COUNTY_STATE_DIR
+Kafka 连接（命令前的全局选项，优先于环境变量；本县的每个 Kafka 客户端都用它）:
+  --kafka-sasl scram-sha-512|scram-sha-256|plain   COUNTY_KAFKA_SASL_MECHANISM  以本县身份（User:<用户名>）认证，受代理 ACL 约束
+  --kafka-user <用户名>                          COUNTY_KAFKA_USERNAME        默认为客户端 id
+  --kafka-password-file <文件>                   COUNTY_KAFKA_PASSWORD        默认为开发用的 <客户端id>-demo-secret
+  --kafka-brokers <主机:端口,…>                   COUNTY_KAFKA_BROKERS         默认: 启用 SASL 时 KAFKA_SASL_BROKERS（本地 127.0.0.1:9094），否则 KAFKA_BROKERS
+  --kafka-ssl                                    COUNTY_KAFKA_SSL=1           以 TLS 连接代理
+  --kafka-ca <CA 证书 PEM 文件>                   COUNTY_KAFKA_CA_FILE         签发代理证书的 CA（隐含 TLS）`;

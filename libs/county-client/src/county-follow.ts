@@ -1,15 +1,20 @@
-import { ORGANIZATION_STATE_TOPIC, contextTopic, type EventEnvelope } from '@vanguard/contracts';
+import { ORGANIZATION_STATE_TOPIC, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
+import type { EventVerifier } from '@vanguard/auth';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { CountyClient } from './county-client';
+import { checkDecisionSignature, decisionVerifier, type ForgedDecision } from './county-decision-check';
 import { subscribeWhenThere, untilAborted } from './county-replies';
 
 /**
- * The public topics a county follows: the organisation state (compacted: read from the
- * beginning it is the whole tree, so the county learns which organisations are its own) and
- * the events topics of the two contexts that decide (evaluation, commendation).
+ * The topics a county follows: the organisation state (compacted: read from the beginning it is
+ * the whole tree, so the county learns which organisations are its own; no persons in it) and its
+ * own decision topic, where the platform copies evaluation's and commendation's decisions about
+ * its organisations. The contexts' events topics name every county's members: a county's ACLs
+ * do not let it read them (ADR 0062).
  */
-export const FOLLOWED_TOPICS = [ORGANIZATION_STATE_TOPIC, contextTopic('evaluation'), contextTopic('commendation')] as const;
-const DECISION_TOPICS: readonly string[] = FOLLOWED_TOPICS.filter((t) => t !== ORGANIZATION_STATE_TOPIC);
+export function followedTopics(clientId: string, decisionTopic = countyDecisionTopic(clientId)): readonly [string, string] {
+  return [ORGANIZATION_STATE_TOPIC, decisionTopic];
+}
 
 /**
  * A new group reads the state topic from its beginning but the decision topics from now on
@@ -57,6 +62,7 @@ const DECISION_LABEL: Readonly<Record<string, string>> = {
   'commendation.NominationRejected': '推荐未通过',
   'commendation.ObjectionUpheld': '异议成立',
   'commendation.ObjectionDismissed': '异议不成立',
+  'organization.MemberTransferred': '党员转入',
 };
 
 export interface FollowedDecision {
@@ -68,11 +74,31 @@ export interface FollowedDecision {
   readonly occurredAt: string;
   readonly reason?: string;
   readonly decidedBy?: string;
+  /** The platform member transferred in: the id the county's roster names him by from now on. */
+  readonly memberId?: string;
 }
 
-/** Pure: the decision an event records (its `data.decision`), or undefined when it records none. */
+/**
+ * Pure: the decision an event records (its `data.decision`), or a member transferred into the
+ * county (organisation's fact on the decision topic, by platform member id), else undefined.
+ */
 export function decisionOf(envelope: EventEnvelope): FollowedDecision | undefined {
-  const data = envelope.data as { decision?: { reason?: string; decidedBy?: { role?: string; orgId?: string } } } | null;
+  const data = envelope.data as {
+    decision?: { reason?: string; decidedBy?: { role?: string; orgId?: string } };
+    memberId?: unknown;
+  } | null;
+  if (data && typeof data === 'object' && envelope.type.startsWith('organization.') && typeof data.memberId === 'string')
+    return DECISION_LABEL[envelope.type]
+      ? {
+          eventId: envelope.eventId,
+          type: envelope.type,
+          label: DECISION_LABEL[envelope.type]!,
+          orgId: envelope.orgId,
+          streamId: envelope.streamId,
+          occurredAt: envelope.occurredAt,
+          memberId: data.memberId,
+        }
+      : undefined;
   if (!data || typeof data !== 'object' || !data.decision) return undefined;
   const reason = data.decision.reason?.trim();
   return {
@@ -88,7 +114,8 @@ export function decisionOf(envelope: EventEnvelope): FollowedDecision | undefine
 }
 
 export function describeDecision(d: FollowedDecision): string {
-  return `决定 ${d.label}: 组织 ${d.orgId}，${d.streamId}，${d.occurredAt}${d.decidedBy ? `，决定角色 ${d.decidedBy}` : ''}${d.reason ? `，理由: ${d.reason}` : ''}`;
+  const member = d.memberId ? `，平台成员 ${d.memberId}（花名册以此 id 称呼他）` : '';
+  return `决定 ${d.label}: 组织 ${d.orgId}，${d.streamId}，${d.occurredAt}${member}${d.decidedBy ? `，决定角色 ${d.decidedBy}` : ''}${d.reason ? `，理由: ${d.reason}` : ''}`;
 }
 
 /**
@@ -131,12 +158,60 @@ export class CountyOrganizations {
 export interface FollowOptions {
   /** Default `<clientId>.follow`. */
   readonly groupId?: string;
+  /**
+   * Default `vanguard.county.decisions.<clientId>.v1`. Another topic is for tests: they put their
+   * made-up decisions on a topic of their own, never on the county's real one (kept 30 days,
+   * read by the county's real `follow`, which would show them as made).
+   */
+  readonly decisionTopic?: string;
   /** A new group reads past decisions too (default: from when it first starts). */
   readonly history?: boolean;
   readonly onDecision: (d: FollowedDecision) => void | Promise<void>;
   readonly signal: AbortSignal;
-  /** Which of FOLLOWED_TOPICS exist and are followed (the others are not yet created). */
+  /** Which of followedTopics exist and are followed (the others are not yet created). */
   readonly onSubscribed?: (topics: readonly string[]) => void;
+  /** The deciding contexts' verify keys; default decisionVerifier() (from the environment). */
+  readonly verifier?: EventVerifier;
+  /**
+   * Without `verifier`: accept the public development keys for a context whose
+   * `<CONTEXT>_EVENT_VERIFY_KEYS` is unset (a local platform only); else follow refuses to start.
+   */
+  readonly allowDevelopmentKey?: boolean;
+  /** A decision whose producer did not sign it: not passed to onDecision (default: ignored after the check). */
+  readonly onForged?: (f: ForgedDecision) => void | Promise<void>;
+}
+
+/**
+ * What `follow` does with one record: a state record extends the tree (and releases the decisions
+ * held for it); a decision is shown only when its own context's producer signed it (a forged one
+ * is reported, never held or shown) and it is about one of the county's organisations.
+ */
+export class FollowedRecords {
+  constructor(
+    private readonly orgs: CountyOrganizations,
+    private readonly verifier: EventVerifier,
+    private readonly on: Pick<FollowOptions, 'onDecision' | 'onForged'>,
+  ) {}
+
+  /** Handles one record of `topic`; answers whether the tree changed. */
+  async handle(topic: string, value: Buffer | null): Promise<boolean> {
+    const envelope = parse(value);
+    if (!envelope) return false;
+    if (topic === ORGANIZATION_STATE_TOPIC) {
+      for (const d of this.orgs.applyState(envelope.data as { orgId?: unknown; path?: unknown })) await this.on.onDecision(d);
+      return true;
+    }
+    const decision = decisionOf(envelope);
+    if (!decision) return false;
+    const signed = checkDecisionSignature(envelope, this.verifier);
+    if (!signed.ok) {
+      await this.on.onForged?.(signed.forged);
+      return false;
+    }
+    const admitted = this.orgs.admit(decision);
+    if (admitted) await this.on.onDecision(admitted);
+    return false;
+  }
 }
 
 /**
@@ -147,10 +222,14 @@ export interface FollowOptions {
  * since a resumed group does not read the state topic from the beginning again.
  */
 export async function followDecisions(client: CountyClient, options: FollowOptions): Promise<void> {
+  // Refuses before connecting anything when a context's keys are the development ones.
+  const verifier = options.verifier ?? decisionVerifier(process.env, { allowDevelopmentKey: options.allowDevelopmentKey === true });
   const { countyOrgId } = await client.identity();
   const saved = client.state.readDocument<Record<string, boolean>>('organizations') ?? {};
   const orgs = new CountyOrganizations(countyOrgId, new Map(Object.entries(saved)));
   const groupId = options.groupId ?? `${client.clientId}.follow`;
+  const topics = followedTopics(client.clientId, options.decisionTopic);
+  const records = new FollowedRecords(orgs, verifier, options);
   const admin = client.kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics().finally(() => admin.disconnect()));
@@ -158,12 +237,12 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
     await pinStart(
       client.kafka,
       groupId,
-      DECISION_TOPICS.filter((t) => existing.has(t)),
+      topics.slice(1).filter((t) => existing.has(t)),
     );
   const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false });
   await consumer.connect();
   try {
-    const subscribed = await subscribeWhenThere(client.kafka, consumer, FOLLOWED_TOPICS, true, options.signal);
+    const subscribed = await subscribeWhenThere(client.kafka, consumer, topics, true, options.signal);
     options.onSubscribed?.(subscribed);
     if (options.signal.aborted) return;
     await consumer.run({
@@ -171,15 +250,7 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
         const { batch } = payload;
         let treeChanged = false;
         for (const m of batch.messages) {
-          const envelope = parse(m.value);
-          if (envelope && batch.topic === ORGANIZATION_STATE_TOPIC) {
-            treeChanged = true;
-            for (const d of orgs.applyState(envelope.data as { orgId?: unknown; path?: unknown })) await options.onDecision(d);
-          } else if (envelope) {
-            const decision = decisionOf(envelope);
-            const admitted = decision && orgs.admit(decision);
-            if (admitted) await options.onDecision(admitted);
-          }
+          treeChanged = (await records.handle(batch.topic, m.value)) || treeChanged;
           payload.resolveOffset(m.offset);
         }
         if (treeChanged) client.state.writeDocument('organizations', orgs.snapshot());

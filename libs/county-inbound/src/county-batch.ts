@@ -1,6 +1,5 @@
 import type { CountyBatchHandler, CountyMessage, CountySender } from './county-inbound.port';
-import type { CountyQuery } from './county-inbound.store';
-import { decisionKey, type CountyLedger, type NewDecision } from './county-ledger';
+import { decisionKey, type NewDecision } from './county-ledger';
 import type { ReplyOutcome, ReplyTo } from './gate/reply';
 import type { KafkaMessage } from 'kafkajs';
 
@@ -21,20 +20,16 @@ export interface Decision {
 /**
  * Steps 5 (order) and 6: runs of one type go to its handler together; a message whose subject
  * already has one waiting in the run starts a new run, so each is judged against what the
- * earlier one did. Returns the subjects' new last sequences.
+ * earlier one did. `last`: the subjects' last applied sequences as read (CountyLedger.read), moved
+ * forward here as messages apply. Returns the subjects' new last sequences.
  */
 export async function runInOrder<TTx>(
   handlers: Readonly<Record<string, CountyBatchHandler<TTx>>>,
-  ledger: CountyLedger,
+  last: Map<string, number>,
   tx: TTx,
-  q: CountyQuery,
   runnable: readonly { decision: Decision; message: CountyMessage }[],
   failure?: string,
 ): Promise<Map<string, { clientId: string; subject: string; sequence: number }>> {
-  const last = await ledger.lastSequences(
-    q,
-    runnable.map((r) => ({ clientId: r.message.sender.clientId, subject: r.message.subject })),
-  );
   const advanced = new Map<string, { clientId: string; subject: string; sequence: number }>();
   let run: { decision: Decision; message: CountyMessage }[] = [];
   const flush = async () => {

@@ -206,9 +206,11 @@ export class CountyInboundConsumer<TTx> {
     return this.options.store.transaction(async (tx, q) => {
       const letters = [...fromChecks];
       const candidates = checked.filter((c): c is Extract<Checked, { kind: 'candidate' }> => c.kind === 'candidate');
-      const before = await this.ledger.decided(
+      // A runnable message's subject is its key (admit checks it is the streamId): read them all up front.
+      const { decided: before, last } = await this.ledger.read(
         q,
         candidates.map((c) => ({ clientId: c.sender.clientId, messageId: c.to.messageId })),
+        candidates.flatMap((c) => (c.to.subject === null ? [] : [{ clientId: c.sender.clientId, subject: c.to.subject }])),
       );
       const decisions: Decision[] = [];
       const inBatch = new Map<string, Decision>();
@@ -239,9 +241,8 @@ export class CountyInboundConsumer<TTx> {
         const message = await this.admit(c, d, letters);
         if (message) runnable.push({ decision: d, message });
       }
-      const advanced = await runInOrder(this.options.handlers, this.ledger, tx, q, runnable, failure);
-      await this.ledger.record(q, decisions.map(toNewDecision));
-      await this.ledger.advance(q, advanced);
+      const advanced = await runInOrder(this.options.handlers, last, tx, runnable, failure);
+      await this.ledger.record(q, decisions.map(toNewDecision), advanced);
       const answers = replies.map((r) => ({ to: r.to, outcome: r.outcome() }));
       const now = this.now();
       await this.replies.writeBatch(

@@ -268,6 +268,30 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     for (const id of [stale.eventId, outOfScope.eventId, forged.eventId]) expect(await effectsOf(id)).toBe(0);
   });
 
+  it('a refusal does not advance its subject: after a higher sequence refused by the handler and by scope, a lower one still applies', async () => {
+    const memberId = randomUUID();
+    const refusedByHandler = roster(songling, { memberId, seq: 5, name: 'refuse me' });
+    const refusedByScope = roster(songling, { memberId, seq: 6, orgId: HEKOU_BRANCH });
+    await send([
+      { value: refusedByHandler, token: songling.token },
+      { value: refusedByScope, token: songling.token },
+    ]);
+    expect((await replies(refusedByHandler.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'refused', code: 'TOY.REFUSED' });
+    expect((await replies(refusedByScope.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+
+    const lower = roster(songling, { memberId, seq: 3, name: '王五' });
+    const older = roster(songling, { memberId, seq: 2, name: '赵六' });
+    await send([
+      { value: lower, token: songling.token },
+      { value: older, token: songling.token },
+    ]);
+    expect((await replies(lower.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    // What applied does advance it.
+    expect((await replies(older.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'refused', code: 'COUNTY.STALE' });
+    const { rows } = await db.pool.query(`select message_id from toy_effects where subject = $1`, [lower.streamId]);
+    expect(rows).toEqual([{ message_id: lower.eventId }]);
+  });
+
   it('judges a token at the broker’s timestamp: expired then → refused even if the producer backdates; valid then → applied even when read after it expired', async () => {
     const admin = kafka.admin();
     await admin.connect();

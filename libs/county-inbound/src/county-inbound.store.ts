@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { transactionAborted } from '@vanguard/messaging';
+import type { DataSource, EntityManager } from 'typeorm';
+import { checkedTransaction, transactionAborted } from '@vanguard/messaging';
 
 export type Rows = Record<string, unknown>[];
 /** A statement in the gate's transaction; resolves the rows (RETURNING or SELECT). */
@@ -38,22 +39,20 @@ export class PgCountyInboundStore implements CountyInboundStore<PoolClient> {
   }
 }
 
-/** The part of a TypeORM EntityManager the gate uses (no typeorm import here). */
-export interface QueryingManager {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
+/**
+ * TypeORM (organization, assistance): `tx` is the transaction's EntityManager. The transaction
+ * is libs/messaging's `checkedTransaction`, not `dataSource.transaction`, which commits without
+ * reading the answer: a handler that caught a database error would have had its batch reported
+ * applied while COMMIT rolled it back (CommitRolledBackError instead, and the chunk is retried).
+ */
+export class TypeOrmCountyInboundStore implements CountyInboundStore<EntityManager> {
+  constructor(private readonly dataSource: DataSource) {}
 
-/** The part of a TypeORM DataSource the gate uses. */
-export interface TransactionalDataSource<EM extends QueryingManager> {
-  transaction<T>(work: (manager: EM) => Promise<T>): Promise<T>;
-}
-
-/** TypeORM (organization, assistance): `tx` is the transaction's EntityManager. */
-export class TypeOrmCountyInboundStore<EM extends QueryingManager> implements CountyInboundStore<EM> {
-  constructor(private readonly dataSource: TransactionalDataSource<EM>) {}
-
-  transaction<T>(work: (tx: EM, query: CountyQuery) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(manager, async (sql, params) => rowsOf(await manager.query(sql, params))));
+  transaction<T>(work: (tx: EntityManager, query: CountyQuery) => Promise<T>): Promise<T> {
+    return checkedTransaction(this.dataSource, async (manager) => ({
+      commit: true,
+      result: await work(manager, async (sql, params) => rowsOf(await manager.query(sql, params))),
+    }));
   }
 }
 

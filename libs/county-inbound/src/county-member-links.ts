@@ -1,4 +1,6 @@
 import type { CountyMemberLinkedEvent } from '@vanguard/contracts';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { refused, type CountyOutcome } from './county-inbound.port';
 
 interface Sql {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -10,17 +12,19 @@ interface Sql {
  * county translation reads. A link is replaced by a later event of its organization stream; a
  * redelivered or late older one changes nothing. A member has one current link: a county that
  * took him over after a transfer (ADR 0048) links its own id, and that later event of his stream
- * removes the other county's link, so its id no longer translates to him here. Each service creates the table in its own
- * migration (county_client_id, county_member_id, member_id, org_id, linked_at, source_stream,
- * source_version; key (county_client_id, county_member_id)).
+ * marks the other county's link taken over (`taken_over_by`, the county that took him): its id no
+ * longer translates to him here, and is answered COUNTY.MEMBER_TAKEN_OVER rather than unknown. Each
+ * service creates the table in its own migration (county_client_id, county_member_id, member_id,
+ * org_id, linked_at, source_stream, source_version; key (county_client_id, county_member_id)) and
+ * adds the column with `countyMemberLinksTakeOverMigration`.
  */
 export async function applyCountyMemberLink(db: Sql, event: CountyMemberLinkedEvent): Promise<void> {
   const d = event.data;
   // Links of one member all come from his stream (member-<id>), so their versions order them.
   await db.query(
-    `delete from county_member_links
+    `update county_member_links set taken_over_by = $4::text
       where member_id = $1::uuid and source_stream = $2::text and source_version < $3::bigint
-        and (county_client_id, county_member_id) <> ($4::text, $5::uuid)`,
+        and (county_client_id, county_member_id) <> ($4::text, $5::uuid) and taken_over_by is null`,
     [d.memberId, event.streamId, event.streamVersion, d.countyClientId, d.countyMemberId],
   );
   await db.query(
@@ -29,24 +33,84 @@ export async function applyCountyMemberLink(db: Sql, event: CountyMemberLinkedEv
       where not exists (select 1 from county_member_links n where n.member_id = $3::uuid and n.source_stream = $6::text and n.source_version > $7::bigint)
      on conflict (county_client_id, county_member_id) do update
        set member_id = excluded.member_id, org_id = excluded.org_id, linked_at = excluded.linked_at,
-           source_stream = excluded.source_stream, source_version = excluded.source_version
+           source_stream = excluded.source_stream, source_version = excluded.source_version, taken_over_by = null
      where county_member_links.source_stream <> excluded.source_stream
         or county_member_links.source_version < excluded.source_version`,
     [d.countyClientId, d.countyMemberId, d.memberId, d.orgId, event.occurredAt, event.streamId, event.streamVersion],
   );
 }
 
-/** The platform member ids of a county's member ids, as far as they are linked (unlinked ones are absent). */
-export async function linkedPlatformMembers(
-  db: Sql,
-  countyClientId: string,
-  countyMemberIds: readonly string[],
-): Promise<ReadonlyMap<string, string>> {
+/** A county's member ids as this service knows them: linked to a platform member now, or taken over by another county. */
+export interface CountyMemberIds {
+  /** Platform member id by county member id, for the current links. */
+  readonly linked: ReadonlyMap<string, string>;
+  /** The county that took the member over, by the county member id whose link it ended. */
+  readonly takenOver: ReadonlyMap<string, string>;
+}
+
+/** Reads the links of a county's member ids in one statement; ids never linked are in neither map. */
+export async function countyMemberIds(db: Sql, countyClientId: string, countyMemberIds: readonly string[]): Promise<CountyMemberIds> {
   const res = (await db.query(
-    `select county_member_id, member_id from county_member_links where county_client_id = $1 and county_member_id = any($2::uuid[])`,
+    // A member taken over twice (A → B → C): A's link names B, who no longer holds him either;
+    // the county holding him now is the one with his current link (B's name until C's arrives).
+    `select l.county_member_id, l.member_id,
+            case when l.taken_over_by is null then null
+                 else coalesce((select c.county_client_id from county_member_links c
+                                 where c.member_id = l.member_id and c.taken_over_by is null limit 1), l.taken_over_by) end as taken_over_by
+       from county_member_links l
+      where l.county_client_id = $1 and l.county_member_id = any($2::uuid[])`,
     [countyClientId, countyMemberIds],
-  )) as { rows?: { county_member_id: string; member_id: string }[] } | { county_member_id: string; member_id: string }[];
+  )) as { rows?: LinkRow[] } | LinkRow[];
   // pg answers { rows }, a TypeORM EntityManager the rows themselves.
   const rows = Array.isArray(res) ? res : (res.rows ?? []);
-  return new Map(rows.map((r) => [r.county_member_id, r.member_id]));
+  return {
+    linked: new Map(rows.filter((r) => r.taken_over_by === null).map((r) => [r.county_member_id, r.member_id])),
+    takenOver: new Map(rows.filter((r) => r.taken_over_by !== null).map((r) => [r.county_member_id, r.taken_over_by as string])),
+  };
+}
+
+type LinkRow = { county_member_id: string; member_id: string; taken_over_by: string | null };
+
+/** The platform member ids of a county's member ids, as far as they are linked now (others are absent). */
+export async function linkedPlatformMembers(db: Sql, countyClientId: string, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  return (await countyMemberIds(db, countyClientId, ids)).linked;
+}
+
+/** The old county's id of a member another county took over (ADR 0048): never read as a new person. */
+export const memberTakenOver = (by: string): CountyOutcome =>
+  refused(
+    'COUNTY.MEMBER_TAKEN_OVER',
+    `该党员已转出，由 ${by} 接续管理 / the member was transferred and ${by} has taken him over: remove him from your roster`,
+  );
+
+/** A county id nobody linked: the county must sync its roster first. */
+export const memberUnknown = (countyMemberId: string): CountyOutcome =>
+  refused(
+    'COUNTY.MEMBER_UNKNOWN',
+    `县级系统的党员编号 ${countyMemberId} 尚未同步花名册 / county member ${countyMemberId} is unknown: sync the roster first`,
+  );
+
+/**
+ * Why a county member id does not translate, in one place for every service: a link ended by a
+ * take-over is answered COUNTY.MEMBER_TAKEN_OVER (naming the county that took him), any other
+ * COUNTY.MEMBER_UNKNOWN.
+ */
+export function unlinkedMember(ids: CountyMemberIds, countyMemberId: string): CountyOutcome {
+  const by = ids.takenOver.get(countyMemberId);
+  return by === undefined ? memberUnknown(countyMemberId) : memberTakenOver(by);
+}
+
+/** Adds `taken_over_by` to a service's county_member_links (created by its own migration before this one). */
+export function countyMemberLinksTakeOverMigration(timestamp: number): new () => MigrationInterface {
+  const name = `VanguardCountyMemberLinksTakeOver${timestamp}`;
+  return class CountyMemberLinksTakeOverMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(`alter table county_member_links add column if not exists taken_over_by text`);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`delete from county_member_links where taken_over_by is not null`);
+      await q.query(`alter table county_member_links drop column if exists taken_over_by`);
+    }
+  };
 }

@@ -7,3 +7,4 @@ export * from './county-retention';
 export { bearerToken, AUTHORIZATION_HEADER, type CountyPrincipal } from './gate/sender';
 export { payloadSha256, orgIdsIn } from './gate/payload';
 export * from './county-member-links';
+export * from './county-decision-feed';

@@ -38,7 +38,7 @@ export { createReadOnlyRole, createServiceRole, type RoleOptions } from './roles
 export { MigrationHistoryError } from './migration-runner';
 export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';
-export { Subscription, type SubscriptionOptions } from './subscription';
+export { saveCheckpointSql, Subscription, type SubscriptionOptions } from './subscription';
 export * from './projections';
 export { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS, LeaseLostError } from './advisory-lease';
 export { rebaseAfterRestore, type RebaseReport } from './restore';

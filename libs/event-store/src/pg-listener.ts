@@ -112,8 +112,12 @@ export class PgListener {
     // An idle client reports a terminated backend as an 'error' event; without a handler it would crash the process.
     client.on('error', (e) => this.report(e));
     let listened = false;
+    // pg never settles a connect() that end() cut short (it reports "terminated" only when the
+    // end was not asked for), so a stop() landing there would wait on this session for ever.
+    const cut = ended.then(() => Promise.reject(new Error('the listener connection ended while connecting')));
+    cut.catch(() => undefined);
     try {
-      await client.connect();
+      await Promise.race([client.connect(), cut]);
       const channel = typeof this.options.channel === 'string' ? this.options.channel : await this.options.channel(client);
       client.on('notification', (n) => {
         if (n.channel === channel) this.options.onNotification(n.payload ?? '');

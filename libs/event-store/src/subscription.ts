@@ -49,6 +49,21 @@ interface PageSource {
   readAllPage(after: GlobalCheckpoint, batchSize: number): Promise<EventBatch>;
 }
 
+/**
+ * Stores a checkpoint (`$1` name, `$2` transaction id, `$3` position) unless the stored one is
+ * already as far or further: the row lock makes racing writers take turns, and each compares
+ * with what the one before it committed, so the stored checkpoint never moves backwards however
+ * the writers' commits interleave (a former owner or leader committing late). Shared by the
+ * subscriptions and @vanguard/messaging's store relay.
+ */
+export function saveCheckpointSql(schema: string): string {
+  return `insert into "${schema}".subscription_checkpoints as c (subscription, transaction_id, position)
+       values ($1, $2::xid8, $3)
+       on conflict (subscription) do update
+         set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
+         where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`;
+}
+
 /** First wait before re-reading events that committed behind a still-open transaction; doubles up to the poll interval. */
 const HELD_BACK_FIRST_MS = 5;
 
@@ -277,14 +292,7 @@ export class Subscription {
    */
   private async saveCheckpoint(cp: GlobalCheckpoint): Promise<void> {
     if (cp === this.checkpoint || !this.lease.held) return;
-    await this.lease.onSession(
-      `insert into "${this.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
-       values ($1, $2::xid8, $3)
-       on conflict (subscription) do update
-         set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
-         where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`,
-      [this.options.name, cp.transactionId, cp.position],
-    );
+    await this.lease.onSession(saveCheckpointSql(this.schema), [this.options.name, cp.transactionId, cp.position]);
     this.checkpoint = cp;
   }
 

@@ -1,19 +1,10 @@
 import { Pool, type PoolClient } from 'pg';
-import { waitUntil } from '@vanguard/testing';
+import { waitUntil, seededRandom } from '@vanguard/testing';
 import { PostgresEventStore, StaleTransactionError, type GlobalCheckpoint, type RecordedEvent } from '../src';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 
-/** mulberry32: a seeded generator, so a failing interleaving can be replayed with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing interleaving can be replayed with its seed. */
+const random = seededRandom;
 
 const RUNS = 40;
 const WRITERS = 12;

@@ -10,3 +10,4 @@ export * from './pagination';
 export * from './domain-error.interceptor';
 export * from './rate-limit';
 export * from './rendered-json';
+export * from './ahead-of-router';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { etagMatches, renderJson, sendRenderedJson } from './rendered-json';
+import { etagMatches, prepareJson, renderJson, sendPreparedJson, sendRenderedJson } from './rendered-json';
 
 function fakeResponse() {
   const headers: Record<string, unknown> = {};
@@ -47,5 +47,39 @@ describe('rendered JSON pages', () => {
     expect(fresh.body).toBe(page.body);
     expect(fresh.headers['content-length']).toBe(Buffer.byteLength(page.body));
     expect(fresh.headers['cache-control']).toBe('public, no-cache');
+  });
+
+  it('sends a prepared page with its bytes measured once, extra headers first, and 304 from an ETag alone', () => {
+    const page = renderJson({ items: ['光荣'] }, 'W/"roll-3"');
+    const prepared = prepareJson(page.etag, page.body, 'public, no-cache');
+    const heads: [number, string[]][] = [];
+    const ends: unknown[] = [];
+    const res = {
+      writeHead: (s: number, h: string[]) => heads.push([s, h]),
+      end: (b?: Buffer) => ends.push(b),
+    } as unknown as ServerResponse;
+    expect(sendPreparedJson({ headers: {} } as IncomingMessage, res, prepared, ['x-correlation-id', 'c-1'])).toBe(true);
+    expect(heads[0]).toEqual([
+      200,
+      [
+        'x-correlation-id',
+        'c-1',
+        'Cache-Control',
+        'public, no-cache',
+        'ETag',
+        'W/"roll-3"',
+        'Content-Type',
+        'application/json; charset=utf-8',
+        'Content-Length',
+        String(Buffer.byteLength(page.body)),
+      ],
+    ]);
+    expect((ends[0] as Buffer).toString('utf8')).toBe(page.body);
+    const etagOnly = prepareJson('W/"roll-3"', undefined, 'public, no-cache');
+    expect(sendPreparedJson({ headers: { 'if-none-match': 'W/"roll-3"' } } as IncomingMessage, res, etagOnly)).toBe(true);
+    expect(heads[1]).toEqual([304, ['Cache-Control', 'public, no-cache', 'ETag', 'W/"roll-3"']]);
+    // Without the page, a client that does not hold the ETag cannot be answered: nothing is sent.
+    expect(sendPreparedJson({ headers: { 'if-none-match': 'W/"roll-2"' } } as IncomingMessage, res, etagOnly)).toBe(false);
+    expect(heads).toHaveLength(2);
   });
 });

@@ -10,6 +10,11 @@ export interface InfraConfig {
   /** Separate database for test suites, so tests never touch demo data. */
   readonly testDatabaseUrl: string;
   readonly kafkaBrokers: readonly string[];
+  /**
+   * The broker's SASL listener (SCRAM-SHA-512), where county systems connect as their own
+   * principal under ACLs (docs/county-integration.md); the platform itself uses `kafkaBrokers`.
+   */
+  readonly kafkaSaslBrokers: readonly string[];
   readonly keycloakUrl: string;
   readonly keycloakRealm: string;
   /** Issuer the tokens carry; pinned by Keycloak's `--hostname`. */
@@ -37,6 +42,30 @@ const list = (value: string): string[] =>
     .map((v) => v.trim())
     .filter(Boolean);
 
+/** The organisation each of the demo realm's county clients speaks for (its service account's `org_id`). */
+export const DEMO_COUNTY_ORGS: Readonly<Record<string, string>> = {
+  'county-songling': '00000000-0000-4000-8000-000000910425',
+  'county-hekou': '00000000-0000-4000-8000-000000910426',
+};
+
+/**
+ * Each county system's organisation, by client id: VANGUARD_COUNTY_ORGS (`county-a=<orgId>,…`,
+ * the `org_id` of each client's service account in Keycloak), else the demo realm's (production mode
+ * refuses that in organization: refuseUnsafeProductionStart). The county
+ * decision feed routes by it (ADR 0062); a county listed in neither gets no feed.
+ */
+export function countyOrgs(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const text = env['VANGUARD_COUNTY_ORGS'];
+  if (!text) return { ...DEMO_COUNTY_ORGS };
+  const orgs: Record<string, string> = {};
+  for (const entry of list(text)) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new Error(`VANGUARD_COUNTY_ORGS: "${entry}" is not <clientId>=<orgId>`);
+    orgs[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
+  }
+  return orgs;
+}
+
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432';
 
 function withDatabase(url: string, database: string): string {
@@ -54,6 +83,7 @@ export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
     databaseUrl,
     testDatabaseUrl: env['TEST_DATABASE_URL'] ?? withDatabase(databaseUrl, `${new URL(databaseUrl).pathname.slice(1) || 'vanguard'}_test`),
     kafkaBrokers: list(env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'),
+    kafkaSaslBrokers: list(env['KAFKA_SASL_BROKERS'] ?? '127.0.0.1:9094'),
     keycloakUrl,
     keycloakRealm,
     keycloakIssuer: env['KEYCLOAK_ISSUER'] ?? `${keycloakUrl}/realms/${keycloakRealm}`,

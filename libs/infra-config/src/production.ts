@@ -1,5 +1,5 @@
 import { isDevelopmentKey } from '@vanguard/keys';
-import { DEMO_API_CLIENTS, infraConfig } from './index';
+import { DEMO_API_CLIENTS, DEMO_COUNTY_ORGS, countyOrgs, infraConfig } from './index';
 
 /**
  * Production mode: `VANGUARD_ENV=production` or `NODE_ENV=production`. In it every service
@@ -65,6 +65,19 @@ export function productionProblems(
     problems.push(
       'ORGANIZATION_EVENT_SIGNING_KEY is not set: organisation events would be signed with the development key, which anyone can derive from the source and use to forge scope.',
     );
+  }
+  // The county decision feed routes by it, and a decision names the county's members (ADR 0062):
+  // with the demo realm's mapping one county's decisions would go to another county's topic.
+  if (service === 'organization' && env['ORGANIZATION_COUNTY_INBOUND'] !== 'off') {
+    const orgs = env['VANGUARD_COUNTY_ORGS'];
+    const demo = Object.values(DEMO_COUNTY_ORGS);
+    if (!orgs) {
+      problems.push(
+        "VANGUARD_COUNTY_ORGS is not set: the county decision feed would route by the demo realm's county organisations; list each county client's organisation (<clientId>=<orgId>,…).",
+      );
+    } else if (Object.values(countyOrgs(env)).some((o) => demo.includes(o))) {
+      problems.push("VANGUARD_COUNTY_ORGS names a demo realm county organisation; list your counties' own organisations.");
+    }
   }
   if (service !== undefined && service !== 'organization' && !env['ORGANIZATION_EVENT_VERIFY_KEYS']) {
     problems.push(

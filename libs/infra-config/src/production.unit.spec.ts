@@ -9,6 +9,7 @@ const safe = (): NodeJS.ProcessEnv => ({
   VG_SERVICE_DB_PASSWORD: 'another-s3cret',
   KEYCLOAK_URL: 'https://sso.example.org',
   VANGUARD_API_CLIENTS: 'console,county-a',
+  VANGUARD_COUNTY_ORGS: 'county-a=6a1f0c2e-0000-4000-8000-00000000000a',
 });
 
 describe('productionProblems', () => {
@@ -28,6 +29,19 @@ describe('productionProblems', () => {
   it('productionProblems_ForTheOrganizationService_WantsItsEventSigningKey', () => {
     expect(productionProblems(safe(), 'organization')).toEqual([expect.stringMatching(/^ORGANIZATION_EVENT_SIGNING_KEY is not set/)]);
     expect(productionProblems({ ...safe(), ORGANIZATION_EVENT_SIGNING_KEY: 'c2VlZA==' }, 'organization')).toEqual([]);
+  });
+
+  it('productionProblems_ForTheOrganizationService_WantsEachCountysOrganisation', () => {
+    const env: NodeJS.ProcessEnv = { ...safe(), ORGANIZATION_EVENT_SIGNING_KEY: 'c2VlZA==' };
+    const unset = { ...env, VANGUARD_COUNTY_ORGS: undefined };
+
+    expect(productionProblems(unset, 'organization')).toEqual([expect.stringMatching(/^VANGUARD_COUNTY_ORGS is not set/)]);
+    expect(
+      productionProblems({ ...env, VANGUARD_COUNTY_ORGS: 'county-songling=00000000-0000-4000-8000-000000910425' }, 'organization'),
+    ).toEqual([expect.stringMatching(/^VANGUARD_COUNTY_ORGS names a demo realm county organisation/)]);
+    // Without county inbound there is no decision feed, and other services never route decisions.
+    expect(productionProblems({ ...unset, ORGANIZATION_COUNTY_INBOUND: 'off' }, 'organization')).toEqual([]);
+    expect(productionProblems({ ...unset, ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA' }, 'commendation')).toEqual([]);
   });
 
   it('productionProblems_ForAnyOtherService_WantsTheKeysThatVerifyOrganisationEvents', () => {

@@ -8,7 +8,7 @@ import { ContractRegistry } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage } from '../src';
-import { deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
+import { deleteTopics, kafkaClient, networkFault, thingContract, thingEvent } from './support';
 
 jest.setTimeout(60_000);
 /** The broker's least session timeout (group.min.session.timeout.ms). */
@@ -138,4 +138,38 @@ describe(`${EventConsumer.name} lifecycle`, () => {
     await producer.disconnect();
     await waitUntil('the restarted consumer handles the message', () => seen.includes(event.eventId), { timeoutMs: 30_000 });
   });
+  it('WhenStoppedWhileRestartingAfterACrash_NothingStaysConnected', async () => {
+    // The broker goes away under a running consumer: it crashes once kafkajs's retries run out
+    // and is restarted on a timer. Shutdown then comes at a random point of the restart (timer
+    // pending, connecting, joining): when stop() returns, no connection of the consumer may be
+    // left open, or its join goes on after the service (or the test) has gone.
+    const topic = `${prefix}.e`;
+    topics.push(topic);
+    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    const seed = Number(process.env.RESTART_SEED ?? Date.now() % 100_000);
+    let state = seed;
+    const random = () => (state = (state * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const left: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const fault = networkFault();
+      const client = new Kafka({
+        clientId: `consumer-life-${randomUUID().slice(0, 8)}`,
+        brokers: [...infraConfig().kafkaBrokers],
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 500,
+        retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 200 },
+        socketFactory: fault.socketFactory,
+      });
+      const sut = consumer(client, topic, `${prefix}.e.${randomUUID().slice(0, 8)}`, [], SESSION_MS);
+      await sut.start();
+      fault.cut();
+      await waitUntil('the consumer to crash and retry', () => fault.refused >= 8, { timeoutMs: 30_000 });
+      fault.restore();
+      const gap = Math.floor(random() * 1_500);
+      await new Promise((r) => setTimeout(r, gap));
+      await sut.stop();
+      if (fault.live) left.push(`stop ${gap} ms after the broker came back: ${fault.live} connection(s) open`);
+    }
+    expect({ seed, left }).toEqual({ seed, left: [] });
+  }, 180_000);
 });

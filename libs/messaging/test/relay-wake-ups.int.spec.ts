@@ -7,8 +7,13 @@ import { ensureTopics, EventStoreRelaySource, migrateOutbox, OUTBOX_NOTIFY_TRIGG
 import { deleteTopics, kafkaClient, pledgeContracts, thingContract, thingEvent } from './support';
 
 /** Far longer than any wait below: a record published in time was not found by the idle poll. */
-const IDLE_MS = 60_000;
-const PROMPTLY = { timeoutMs: 10_000 };
+const IDLE_MS = 180_000;
+/**
+ * A third of the idle pause, so only a wake-up publishes in time. Generous because what the
+ * event-store relay may read is bounded by the oldest transaction open anywhere on the server,
+ * and another suite's can hold an append back (10 s failed once on a clean-clone run).
+ */
+const PROMPTLY = { timeoutMs: IDLE_MS / 3 };
 
 const context: AppendContext = {
   actor: { sub: 'county.evaluator', roles: ['evaluator'], orgId: 'org-910425', kind: 'user' },

@@ -116,3 +116,5 @@ export async function brokerGate(target: string): Promise<{ address: string; ope
     },
   };
 }
+
+export { networkFault } from '@vanguard/testing';

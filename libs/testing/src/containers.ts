@@ -13,7 +13,7 @@ interface RealmFile {
   realm: string;
   displayName?: string;
   clients: unknown[];
-  users: { realmRoles?: string[] }[];
+  users: { id?: string; realmRoles?: string[] }[];
 }
 
 /** The test realm, built as scripts/infra.mjs builds it: the demo realm renamed, plus the test-only clients and users. */
@@ -22,7 +22,8 @@ function testRealm(root: string): string {
   const demo = read('vanguard-realm.json');
   const overlay = read('vanguard-test-realm.overlay.json');
   const roles = (r: string[] = []) => r.map((x) => (x === `default-roles-${demo.realm}` ? `default-roles-${overlay.realm}` : x));
-  const users = [...demo.users, ...overlay.users].map((u) => ({ ...u, realmRoles: roles(u.realmRoles) }));
+  // Keycloak's user ids are unique across realms: the test realm's copies of the demo users get ids of their own (ADR 0067).
+  const users = [...demo.users, ...overlay.users].map(({ id: _id, ...u }) => ({ ...u, realmRoles: roles(u.realmRoles) }));
   return JSON.stringify({
     ...demo,
     realm: overlay.realm,

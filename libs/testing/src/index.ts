@@ -4,3 +4,5 @@ export * from './keycloak';
 export * from './wait';
 export * from './net-proxy';
 export * from './county-systems';
+export * from './random';
+export * from './network-fault';

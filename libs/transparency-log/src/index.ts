@@ -13,6 +13,7 @@ export {
   type CheckpointBody,
   type OpenedCheckpoint,
 } from './note/checkpoint';
+export { openPublishedCheckpoint, type PublishedCheckpointFields } from './note/published-checkpoint';
 export {
   DEVELOPMENT_LOG_ORIGIN,
   LOG_SIGNING_KEY_VARIABLE,
@@ -23,7 +24,16 @@ export {
   logSignerFromEnv,
 } from './note/log-keys';
 export { StreamMap, streamHeadText, verifyStreamProof, type MapLeafProof, type StreamHead, type StreamProof } from './map/stream-map';
-export { TransparencyLog, chainHash, eventPosition, GENESIS_HASH, type LogEvent, type SignedCheckpoint } from './log/transparency-log';
+export {
+  TransparencyLog,
+  chainHash,
+  eventPosition,
+  GENESIS_HASH,
+  KEPT_STREAM_MAPS,
+  type LogEvent,
+  type SignedCheckpoint,
+  type StreamHeadAt,
+} from './log/transparency-log';
 export { bundleStream } from './bundle/bundle-from-log';
 export { EvidenceBundleWriter, type BundleEvent, type BundleHeader, type BundleStream } from './bundle/bundle-writer';
 export { verifyBundle, verifyTar, type BundleReport, type VerifyBundleOptions } from './bundle/bundle-verifier';

@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
-import type { EventConsumer } from '@vanguard/messaging';
+import { keepStarting, type EventConsumer, type KeptStarting } from '@vanguard/messaging';
 import type { Registry } from 'prom-client';
 import { createOrgTreeConsumer } from './org-tree.consumer';
 import type { Following, ScopeService } from './scope.service';
@@ -26,6 +26,7 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OrgTreeRunner.name);
   private consumer: EventConsumer<unknown> | undefined;
   private following: Following | undefined;
+  private starting: KeptStarting | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -52,11 +53,14 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
       ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
     });
     this.consumer = consumer as unknown as EventConsumer<unknown>;
-    // Boot does not wait for the broker: scope answers from the loaded copy meanwhile.
-    consumer.start().catch((e: unknown) => this.logger.error(`org-tree consumer did not start: ${String(e)}`));
+    // Boot does not wait for the broker: scope answers from the loaded copy meanwhile, and a start that fails is tried again.
+    this.starting = keepStarting(() => consumer.start(), {
+      onError: (e, attempt) => this.logger.warn(`org-tree consumer did not start (attempt ${attempt}), trying again: ${String(e)}`),
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.starting?.stop();
     await this.consumer?.stop();
     await this.following?.stop();
   }

@@ -178,6 +178,14 @@ export class ScopeService {
     return ids;
   }
 
+  /**
+   * Every known organisation that is `ancestorId` or lies below it, by `isBelowOrSame`: a subtree
+   * as the tree holds it now, a ceased organisation's included (an auditor reads its history).
+   */
+  idsBelowOrSame(ancestorId: string): string[] {
+    return [...this.nodes.keys()].filter((id) => this.isBelowOrSame(id, ancestorId));
+  }
+
   private readonly nodeOf = (id: string): OrgNode | undefined => this.nodes.get(id);
 }
 

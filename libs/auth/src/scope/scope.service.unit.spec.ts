@@ -129,4 +129,15 @@ describe(`${ScopeService.name}.idsWithin`, () => {
     sut.applyChange({ kind: 'status', id: 'county', status: 'dissolved' });
     expect(sut.idsWithin({ orgId: 'county' })).toEqual([]);
   });
+
+  it('idsBelowOrSame_ACeasedOrganisation_StillListsItsSubtree', () => {
+    const { sut, ids } = randomTree(7, 60);
+    for (const ancestor of ids.slice(0, 12))
+      expect(sut.idsBelowOrSame(ancestor).sort()).toEqual(ids.filter((id) => sut.isBelowOrSame(id, ancestor)).sort());
+    sut.applyChange({ kind: 'upsert', id: 'county', parentId: null, status: 'active' });
+    sut.applyChange({ kind: 'upsert', id: 'town', parentId: 'county', status: 'active' });
+    sut.applyChange({ kind: 'status', id: 'county', status: 'dissolved' });
+    expect(sut.idsBelowOrSame('county').sort()).toEqual(['county', 'town']);
+    expect(sut.idsBelowOrSame('unknown')).toEqual([]);
+  });
 });

@@ -201,6 +201,30 @@ export const DeedDone = defineContract({
   }),
 });
 
+export const DeedCorrected = defineContract({
+  context: 'assistance',
+  name: 'DeedCorrected',
+  version: 1,
+  stream: 'deed',
+  description:
+    'A deed announced by `DeedDone` was replaced: the county system that reported it sent it again with the same deedId ' +
+    '(county.DeedRecorded). `data` is the deed as it now stands, `previous` what it was before this correction (the ' +
+    'village may have changed). Still one deed: a consumer that counts deeds replaces what it counted, never adds one. ' +
+    'A replacement that changes none of these fields is not announced. Key: `deed-<deedId>`, after its `DeedDone`.',
+  schema: DeedDone.schema.extend({
+    previous: z
+      .object({
+        orgId: id.describe('the village or community the deed was for before'),
+        category: projectCategorySchema,
+        title: z.string().min(1).max(200),
+        doneOn: daySchema,
+        amountFen: fenSchema.optional(),
+        householdsHelped: countSchema,
+      })
+      .describe('the deed before this correction, as DeedDone or the previous DeedCorrected announced it'),
+  }),
+});
+
 /** `assistance.VisitLogged`; the constant is prefixed because organization.VisitLogged (contact points) has the plain name. */
 export const AssistanceVisitLogged = defineContract({
   context: 'assistance',
@@ -234,6 +258,7 @@ export const assistanceContracts = [
   FundsDisbursed,
   FundMovementReversed,
   DeedDone,
+  DeedCorrected,
   AssistanceVisitLogged,
 ] as const;
 

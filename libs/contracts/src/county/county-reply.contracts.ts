@@ -2,11 +2,23 @@ import { z } from 'zod';
 import { defineContract } from '../contract';
 import type { ContractEvent } from '../contract';
 import { COUNTY_REPLY_TOPIC_PATTERN } from '../topics';
+import { countyRefusalCodeSchema } from './refusal-codes';
 
 // What the platform answers a county system about each of its inbound messages, on the
 // county's own reply topic (countyReplyTopic(clientId)). Written by the owning service's
 // outbox in the transaction that applied (or refused) the message; at least once, so a
 // county keys replies by messageId.
+
+/**
+ * A county's own decision feed (ADR 0062): the platform copies every decision event of the
+ * evaluation and commendation contexts about an organisation inside the county, byte for byte
+ * (its producer's signature intact), onto this topic; the county reads it instead of the
+ * contexts' events topics, which carry every county's members by name. Key: the event's stream.
+ */
+export function countyDecisionTopic(clientId: string): string {
+  if (!/^[a-z][a-z0-9-]*$/.test(clientId)) throw new Error(`invalid county client id: ${clientId}`);
+  return `vanguard.county.decisions.${clientId}.v1`;
+}
 
 const outcomeSchema = z.enum(['applied', 'refused', 'duplicate']);
 
@@ -31,13 +43,16 @@ export const CountyMessageOutcome = defineContract({
       .describe('the service that owns the message type and answered (organization, evaluation, assistance)'),
     outcome: outcomeSchema,
     code: z
-      .string()
-      .min(1)
-      .max(100)
+      .union([
+        countyRefusalCodeSchema,
+        z
+          .string()
+          .min(1)
+          .max(100)
+          .describe('an owner’s refusal: a broken rule `<rule id>@<version>` or an owner’s error code, e.g. PLEDGE.NOT_FOUND'),
+      ])
       .optional()
-      .describe(
-        'on a refusal: COUNTY.INVALID, COUNTY.SENDER_MISMATCH, COUNTY.UNAUTHENTICATED, COUNTY.OUT_OF_SCOPE, COUNTY.STALE, COUNTY.MESSAGE_ID_REUSED, COUNTY.UNSUPPORTED, COUNTY.HANDLER_FAILED, COUNTY.MEMBER_UNKNOWN or an owner’s code',
-      ),
+      .describe('on a refusal: one of the COUNTY.* codes listed, or an owner’s code'),
     reason: z.string().min(1).max(4000).optional().describe('on a refusal: why, in words; for COUNTY.INVALID the fields and reasons'),
     originalOutcome: z
       .enum(['applied', 'refused'])

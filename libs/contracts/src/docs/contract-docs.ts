@@ -3,7 +3,14 @@ import type { AnyEventContract } from '../contract';
 import { ENVELOPE_HEADERS } from '../envelope';
 import { envelopeSchema } from '../envelope.schema';
 import type { ContractRegistry } from '../registry';
-import { COUNTY_INBOUND_TOPIC, COUNTY_REPLY_TOPIC_PATTERN, deadLetterTopic } from '../topics';
+import {
+  AUDIT_CHECKPOINT_TOPIC,
+  AUDIT_CHECKPOINT_TOPIC_CONFIG,
+  COUNTY_DECISION_TOPIC_PATTERN,
+  COUNTY_INBOUND_TOPIC,
+  COUNTY_REPLY_TOPIC_PATTERN,
+  deadLetterTopic,
+} from '../topics';
 import { REFINEMENTS, REFINEMENTS_RECORDED, type JsonSchema } from '../compatibility/json-schema';
 import { refinementsOf } from '../refinements';
 import { toYaml } from './yaml';
@@ -75,31 +82,56 @@ const headersSchema = {
 
 export function asyncApiDocument(registry: ContractRegistry): Record<string, unknown> {
   const contracts = registry.all();
-  const topics = [...new Set([...contracts.map((c) => c.topic), COUNTY_INBOUND_TOPIC])].sort();
+  const topics = [...new Set([...contracts.map((c) => c.topic), COUNTY_INBOUND_TOPIC, COUNTY_DECISION_TOPIC_PATTERN])].sort();
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   for (const topic of topics) {
-    const own = contracts.filter((c) => c.topic === topic);
     const id = channelId(topic);
     const inbound = topic === COUNTY_INBOUND_TOPIC;
+    const decisions = topic === COUNTY_DECISION_TOPIC_PATTERN;
     const replies = topic === COUNTY_REPLY_TOPIC_PATTERN;
+    const perCounty = replies || decisions;
+    // The feed copies other topics' records unchanged: its messages are theirs, referred to there.
+    const own = decisions ? [] : contracts.filter((c) => c.topic === topic);
     channels[id] = {
       address: topic,
       title: topic,
-      ...(replies ? { parameters: { clientId: { description: 'the county system’s Keycloak client id, e.g. county-songling' } } } : {}),
-      description: replies
-        ? 'One topic per county system: the outcome of each of its inbound messages (applied, refused with a code and reason, ' +
-          'or duplicate with the original outcome), written by the owning service in the transaction that applied it. ' +
-          'Key = `county-message-<messageId>`; at least once, so a county keys replies by data.messageId. ' +
-          'Kafka ACLs let each county principal read only its own topic.'
-        : inbound
-          ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
-            'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
-            `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
-          : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
-            `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
+      ...(perCounty ? { parameters: { clientId: { description: 'the county system’s Keycloak client id, e.g. county-songling' } } } : {}),
+      description: decisions
+        ? 'One topic per county system (ADR 0062): the organization service copies onto it, byte for byte with the ' +
+          'producer’s signature intact, every evaluation and commendation event whose data records a `decision` about an ' +
+          'organisation inside the county, and each organization.MemberTransferred into one of its organisations (ids only). ' +
+          'Same key, value and headers as on the source topic; at least once, so a county keys them by eventId and checks ' +
+          'each signature (ADR 0059). Kafka ACLs let each county principal read only its own topic; kept 30 days.'
+        : replies
+          ? 'One topic per county system: the outcome of each of its inbound messages (applied, refused with a code and reason, ' +
+            'or duplicate with the original outcome), written by the owning service in the transaction that applied it. ' +
+            'Key = `county-message-<messageId>`; at least once, so a county keys replies by data.messageId. ' +
+            'Kafka ACLs let each county principal read only its own topic.'
+          : topic === AUDIT_CHECKPOINT_TOPIC
+            ? 'The audit service’s signed checkpoints of the evaluation and commendation transparency logs, and the quorum of ' +
+              'county witness cosignatures they gathered (ADR 0041, ADR 0063). Key = `checkpoint-<store>`; one event per log, size ' +
+              'and kind, republished only identically (same eventId, same content). Kept for ever (retention.ms=-1), not compacted: ' +
+              'the history of what the log committed to is the point. Readers check the envelope signature (audit’s key, ADR 0059) ' +
+              'and the note’s under the log’s vkey.'
+            : inbound
+              ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
+                'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
+                `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
+              : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
+                `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
       messages: Object.fromEntries(own.map((c) => [messageId(c), { $ref: `#/components/messages/${messageId(c)}` }])),
-      bindings: { kafka: replies ? { bindingVersion: '0.5.0' } : { topic, bindingVersion: '0.5.0' } },
+      bindings: {
+        kafka: perCounty
+          ? { bindingVersion: '0.5.0' }
+          : {
+              topic,
+              ...(topic === AUDIT_CHECKPOINT_TOPIC
+                ? { topicConfiguration: { 'retention.ms': -1, 'cleanup.policy': [AUDIT_CHECKPOINT_TOPIC_CONFIG['cleanup.policy']] } }
+                : {}),
+              bindingVersion: '0.5.0',
+            },
+      },
     };
     operations[`${inbound ? 'receive' : 'send'}-${id}`] = {
       action: inbound ? 'receive' : 'send',

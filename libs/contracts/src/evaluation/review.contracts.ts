@@ -17,6 +17,21 @@ export const gradeTallySchema = z.object({
   unqualified: z.int().min(0),
 });
 
+/** 五个模范 (seed 001 part 2): learning, carrying out policy, serving the masses, dedication at one's post, discipline. */
+export const MEMBER_CRITERIA = ['learning', 'policy', 'service', 'dedication', 'discipline'] as const;
+export type MemberCriterion = (typeof MEMBER_CRITERIA)[number];
+
+/** How the peer ballots judged one model: met (达到), partly met (基本达到), not met (未达到); a ballot may leave it blank. */
+export const criterionTallySchema = z.object({ met: z.int().min(0), partlyMet: z.int().min(0), notMet: z.int().min(0) });
+
+export const memberCriteriaTallySchema = z.object({
+  learning: criterionTallySchema,
+  policy: criterionTallySchema,
+  service: criterionTallySchema,
+  dedication: criterionTallySchema,
+  discipline: criterionTallySchema,
+});
+
 export const SelfAssessmentSubmitted = defineContract({
   context: 'evaluation',
   name: 'SelfAssessmentSubmitted',
@@ -46,6 +61,11 @@ export const PeerBallotsTallied = defineContract({
     memberId: id,
     year: z.int(),
     tally: gradeTallySchema,
+    criteria: memberCriteriaTallySchema
+      .optional()
+      .describe(
+        'the ballots on each of the five models (五个模范), when the branch counted them: met, partly met, not met; none exceeds the ballots cast (absent on tallies of the grades alone)',
+      ),
     activeMembers: z.int().min(0).optional(),
     heldOn: daySchema
       .optional()

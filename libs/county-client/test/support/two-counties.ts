@@ -50,6 +50,7 @@ export class SimulatedCounty {
     const ready = new Promise<void>((r) => (subscribed = r));
     const done = followDecisions(this.client, {
       groupId: this.followGroup,
+      allowDevelopmentKey: true, // the local platform signs with the development keys
       onDecision: (d) => void this.decisions.push(d),
       onSubscribed: () => subscribed(),
       signal: stop.signal,

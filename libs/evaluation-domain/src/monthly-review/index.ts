@@ -4,3 +4,4 @@ export * from './monthly-review.events';
 export * from './monthly-review.rules';
 export * from './monthly-review.state';
 export { monthlyReviewDecider, zoneDecider, monthlyReviewStream } from './monthly-review.decide';
+export { campaignCyclesFold, cycleOfMonth, type CampaignCycles } from './campaign-cycles';

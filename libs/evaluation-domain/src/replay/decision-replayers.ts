@@ -1,5 +1,4 @@
 import type { Decision } from '@vanguard/contracts';
-import { DomainError, type Decider, type DomainEvent } from '@vanguard/kernel';
 import { assessmentDecider } from '../assessment/assessment.decide';
 import type { AssessmentCommand } from '../assessment/assessment.commands';
 import type { AssessmentEvent } from '../assessment/assessment.events';
@@ -12,49 +11,16 @@ import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide
 import { monthlyReviewStream } from '../monthly-review/monthly-review.decide';
 import { massTallyDecider } from '../mass-tally/mass-tally.decide';
 import type { MassTallyEvent } from '../mass-tally/mass-tally.events';
-import { isPathInput, type OrgPath } from '../org-path';
+import { isPathInput } from '../org-path';
 import { pioneerDecider } from '../pioneer/pioneer.decide';
 import { pledgeDecider } from '../pledge/pledge.decide';
 import type { TallyPeerBallots } from '../review/review.commands';
 import { reviewDecider } from '../review/review.decide';
 import type { ReviewEvent } from '../review/review.events';
-import type { RuleVersionChoice } from '../rule-versions';
+import { MONTHLY_REVIEW_REPLAYERS } from './monthly-review-replayers';
+import { MissingReplayFactError, replayer, type Data, type DecisionReplayer, type Ev } from './replayer';
 
-/** What a replayer rebuilds a command from: the recorded event and what its decision recorded. */
-export interface ReplayContext {
-  readonly decision: Decision;
-  /** The path the decision recorded, or the auditor's for a decision recorded before paths were. */
-  readonly path: OrgPath;
-  /** The recorded `rule` and `checks`, by rule id. */
-  readonly ruleVersions: RuleVersionChoice;
-  /** An assessment's satisfaction rate, read back from the recorded mass-evaluation input. */
-  readonly satisfactionPermille: number | null | undefined;
-}
-
-/**
- * How one decision event type is replayed: the decider of its stream, whether its first
- * input is its own stream (folded to that version; otherwise it opened its stream), whether it
- * checked an organisation path, the rule versions a decision recorded before `checks` existed
- * ran (the earliest: every later version allows no more than it), and the command it answered.
- */
-export interface DecisionReplayer {
-  readonly decider: Decider<never, unknown, DomainEvent>;
-  readonly readsOwnStream: boolean;
-  readonly checksPath: boolean;
-  readonly legacyChecks?: RuleVersionChoice;
-  command(data: never, ctx: ReplayContext): unknown;
-}
-
-const replayer = <C, S, E extends DomainEvent, D>(r: {
-  decider: Decider<C, S, E>;
-  readsOwnStream: boolean;
-  checksPath: boolean;
-  legacyChecks?: RuleVersionChoice;
-  command(data: D, ctx: ReplayContext): C;
-}): DecisionReplayer => r;
-
-type Data<E, T> = Extract<E, { type: T }> extends { data: infer D } ? D : never;
-type Ev = DomainEvent<string, { decision: Decision }>;
+export { MissingReplayFactError, type DecisionReplayer, type ReplayContext, type StreamRead, type StreamsRead } from './replayer';
 
 /** The streams a decision read besides its own and the path: evidence, a ballot box, a window. */
 const otherInputs = (d: Decision) => d.inputs.slice(1).filter((i) => !isPathInput(i));
@@ -193,6 +159,7 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
         memberId: data.memberId,
         year: data.year,
         tally: data.tally,
+        ...(data.criteria ? { criteria: data.criteria } : {}),
         activeMembers: data.activeMembers ?? 0,
         decidedBy: decision.decidedBy,
         memberOrgPath: path,
@@ -288,14 +255,5 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
       },
     }),
   }),
+  ...MONTHLY_REVIEW_REPLAYERS,
 };
-
-export class MissingReplayFactError extends DomainError {
-  constructor(fact: string) {
-    super(
-      'DECISION.REPLAY_FACT_MISSING',
-      'invalid',
-      `该决定读取了其他流的 ${fact}，重放时须提供 / the decision read ${fact} elsewhere; pass it to the replay`,
-    );
-  }
-}

@@ -3,6 +3,7 @@ import { DomainError, fold, type DomainEvent } from '@vanguard/kernel';
 import { isPathInput, pathAtVersionZero, pathFromInputs } from '../org-path';
 import { RuleVersionUnknownError, type RuleVersionChoice } from '../rule-versions';
 import { DECISION_REPLAYERS } from './decision-replayers';
+import type { StreamRead, StreamsRead } from './replayer';
 
 /** What a decision did not record in full, supplied by whoever replays it. */
 export interface ReplayFacts {
@@ -14,6 +15,12 @@ export interface ReplayFacts {
   readonly legacyOrgPath?: readonly string[];
   /** For an assessment that read a mass evaluation: that window's satisfaction rate at the recorded version. */
   readonly satisfactionPermille?: number | null;
+  /**
+   * For a decision that read other streams of the context (a round's opening reads its zone and
+   * campaign, a round's findings the round): their events, by stream id, up to the versions
+   * `streamsToRead` names — the replayer folds them with the context's own deciders (ADR 0067).
+   */
+  readonly streamsRead?: StreamsRead;
 }
 
 export interface DecisionReplay {
@@ -41,6 +48,17 @@ export class PathNotRecordedError extends DomainError {
       `该决定未记录组织路径，须提供 / ${type} was recorded before decisions recorded their organisation path; pass legacyOrgPath`,
     );
   }
+}
+
+/**
+ * The other streams a recorded decision's replay folds, each at the version the decision recorded
+ * reading: what an auditor reads from the store before calling `replayDecision`. Empty for a
+ * decision rebuilt from its own stream and record alone.
+ */
+export function streamsToRead(event: DomainEvent): readonly StreamRead[] {
+  const decision = decisionOf(event);
+  const replayer = DECISION_REPLAYERS[event.type];
+  return decision && replayer?.reads ? replayer.reads(decision) : [];
 }
 
 const decisionOf = (event: DomainEvent): Decision | undefined => (event.data as { decision?: Decision } | null)?.decision;
@@ -80,6 +98,7 @@ export function replayDecision(stream: readonly DomainEvent[], at: number, facts
     path,
     ruleVersions,
     satisfactionPermille: facts.satisfactionPermille,
+    streamsRead: facts.streamsRead ?? {},
   });
 
   let replayed: DomainEvent[];

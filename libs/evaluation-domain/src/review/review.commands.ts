@@ -11,11 +11,12 @@ export interface TallyPeerBallots {
   readonly type: 'TallyPeerBallots';
   /**
    * `activeMembers`: the branch's active members per the roster, read by the handler; recorded on the event.
+   * `criteria`: the ballots on each of the five models, when the branch counted them.
    * `heldOn`: set when a county system relays a count held on that day (county.DemocraticReviewTallied):
    * such a count is recorded as a decision naming who sent it, and replaces the one in force until
    * the branch concludes.
    */
-  readonly data: Pick<ContractData<typeof PeerBallotsTallied>, 'memberId' | 'year' | 'tally'> & {
+  readonly data: Pick<ContractData<typeof PeerBallotsTallied>, 'memberId' | 'year' | 'tally' | 'criteria'> & {
     readonly activeMembers: number;
     readonly decidedBy: DecidedBy;
     readonly memberOrgPath: OrgPath;

@@ -13,6 +13,7 @@ import {
   ConcluderDoesNotApproveRule,
   CountyTallyIsNotOlderRule,
   CountyTallyReplacesBeforeConclusionRule,
+  CriteriaWithinTheBallotsRule,
   GradeIsBorneOutByTheBallotsRule,
   OnlyAConclusionIsApprovedRule,
   ReturnGivesAReasonRule,
@@ -32,7 +33,7 @@ export function submitSelfAssessment({ data }: SubmitSelfAssessment, state: Revi
  * who sent it and, until the branch concludes, replaces the tally in force (`replaces`).
  */
 export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState): ReviewEvent[] {
-  const { memberId, year, tally, activeMembers, heldOn } = data;
+  const { memberId, year, tally, criteria, activeMembers, heldOn } = data;
   const recount = heldOn !== undefined && state.status !== 'none' && state.status !== 'self_assessed';
   const order = recount ? new CountyTallyReplacesBeforeConclusionRule(state.status) : new BallotsFollowTheSelfAssessmentRule(state.status);
   checkRule(order);
@@ -42,7 +43,9 @@ export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState)
   checkRule(branch);
   const within = new BallotsDoNotOutnumberTheBranchRule(tally, activeMembers);
   checkRule(within);
-  const counted = { memberId, year, tally, activeMembers };
+  const byCriteria = criteria ? new CriteriaWithinTheBallotsRule(tally, criteria) : null;
+  if (byCriteria) checkRule(byCriteria);
+  const counted = { memberId, year, tally, activeMembers, ...(criteria ? { criteria } : {}) };
   if (heldOn === undefined) return [{ type: 'evaluation.PeerBallotsTallied', data: counted }];
   const replaced = recount
     ? { version: state.tallyVersion!, ...(state.tallyHeldOn ? { heldOn: state.tallyHeldOn } : {}), tally: state.tally! }
@@ -58,7 +61,12 @@ export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState)
           decidedBy: data.decidedBy,
           inputs: [self(state), ...pathInputs(data.memberOrgPath)],
           rule: ruleRef(order),
-          checks: [...(notOlder ? [ruleRef(notOlder)] : []), ruleRef(branch), ruleRef(within)],
+          checks: [
+            ...(notOlder ? [ruleRef(notOlder)] : []),
+            ruleRef(branch),
+            ruleRef(within),
+            ...(byCriteria ? [ruleRef(byCriteria)] : []),
+          ],
           reason: replaced
             ? `县级系统 ${heldOn} 的计票替换第 ${replaced.version} 版的计票 / the county's count of ${heldOn} replaces the tally of version ${replaced.version}`
             : `县级系统 ${heldOn} 计票 / counted by the county system on ${heldOn}`,

@@ -226,6 +226,27 @@ export class BallotsDoNotOutnumberTheBranchRule extends Rule {
   }
 }
 
+/**
+ * The ballots on each of the five models (五个模范) come from the same peer ballots as the grades:
+ * for no model can more ballots be counted than were cast (a ballot may leave a model blank).
+ */
+export class CriteriaWithinTheBallotsRule extends Rule {
+  readonly id = 'evaluation.review.criteria-within-ballots';
+  readonly code = 'REVIEW.CRITERIA_EXCEED_BALLOTS';
+  readonly kind = 'rule';
+  readonly message = '五个模范各项的测评票数不能超过投票总数 / no model can be judged on more ballots than were cast';
+  constructor(
+    private readonly tally: { excellent: number; qualified: number; basicallyQualified: number; unqualified: number },
+    private readonly criteria: Readonly<Record<string, { met: number; partlyMet: number; notMet: number }>>,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    const cast = this.tally.excellent + this.tally.qualified + this.tally.basicallyQualified + this.tally.unqualified;
+    return Object.values(this.criteria).some((c) => c.met + c.partlyMet + c.notMet > cast);
+  }
+}
+
 export class ReturnGivesAReasonRule extends Rule {
   readonly id = 'evaluation.review.return-reason';
   readonly code = 'REVIEW.REASON_REQUIRED';

@@ -13,6 +13,7 @@ import {
   ConclusionFollowsTheBallotsRule,
   ConclusionIsApprovedAboveRule,
   ConclusionIsApprovedAboveRuleV1,
+  CriteriaWithinTheBallotsRule,
   GradeIsBorneOutByTheBallotsRule,
   OnlyAConclusionIsApprovedRule,
   ReturnGivesAReasonRule,
@@ -93,6 +94,30 @@ describe('reviewDecider', () => {
       .given([submitted])
       .when({ type: 'TallyPeerBallots', data: { ...tallied.data, activeMembers: 22, decidedBy: secretary, memberOrgPath: PATH } })
       .thenRefuses(BallotsDoNotOutnumberTheBranchRule));
+  describe('the ballots on the five models (五个模范)', () => {
+    // 23 ballots cast (14 + 8 + 1): a model may be left blank on some of them.
+    const criteria = {
+      learning: { met: 20, partlyMet: 3, notMet: 0 },
+      policy: { met: 22, partlyMet: 1, notMet: 0 },
+      service: { met: 18, partlyMet: 4, notMet: 1 },
+      dedication: { met: 21, partlyMet: 1, notMet: 0 },
+      discipline: { met: 23, partlyMet: 0, notMet: 0 },
+    };
+    const tallying = (c: typeof criteria): ReviewCommand => ({
+      type: 'TallyPeerBallots',
+      data: { ...tallied.data, criteria: c, activeMembers: 30, decidedBy: secretary, memberOrgPath: PATH },
+    });
+    it('are recorded with the grades', () =>
+      spec
+        .given([submitted])
+        .when(tallying(criteria))
+        .then([{ ...tallied, data: { ...tallied.data, criteria, activeMembers: 30 } }]));
+    it('refuses a model judged on more ballots than were cast', () =>
+      spec
+        .given([submitted])
+        .when(tallying({ ...criteria, service: { met: 18, partlyMet: 5, notMet: 1 } }))
+        .thenRefuses(CriteriaWithinTheBallotsRule));
+  });
   it('counts no ballots before the self-assessment', () =>
     spec
       .given([])

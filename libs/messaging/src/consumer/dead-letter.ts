@@ -8,7 +8,9 @@ export type DeadLetterReason =
   | 'schema-violation'
   | 'handler-failed'
   // The sender could not be proven (the county inbound gate: no valid token at the broker's timestamp).
-  | 'unauthenticated';
+  | 'unauthenticated'
+  // A valid envelope its context's producer did not sign (unsigned, unknown key, bad signature, another context's key).
+  | 'forged';
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'vg-dlq-reason',

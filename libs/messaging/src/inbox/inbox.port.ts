@@ -36,11 +36,16 @@ export interface Inbox<TTx> {
    * `items` counts as a duplicate), commits once. All or nothing: if any effect throws (or
    * leaves the transaction aborted: SwallowedDatabaseError naming its index), every effect and
    * inbox row rolls back and the error is rethrown; if COMMIT rolls back, CommitRolledBackError.
+   * `finish`, when given, runs once after the last effect and before COMMIT, when anything was
+   * new (the effects' deferred writes); if it throws, the whole batch rolls back as above.
+   * Required (pass `undefined` for none): a wrapper that forwards the call without it would still
+   * compile and commit the inbox rows while dropping the effects' deferred writes.
    */
   processBatch(
     consumer: string,
     items: readonly InboxItem[],
     effect: (tx: TTx, item: InboxItem, index: number) => Promise<void>,
+    finish: ((tx: TTx) => Promise<void>) | undefined,
   ): Promise<InboxOutcome[]>;
 }
 
@@ -73,11 +78,13 @@ export class SwallowedDatabaseError extends Error {
 
 /**
  * COMMIT was answered with ROLLBACK: nothing of the transaction took effect. Raised by the
- * inbox itself, never by an effect, so no single message is to blame for it.
+ * inbox itself, never by an effect, so no single message is to blame for it; and by
+ * `checkedTransaction`, so a service's unit of work fails instead of reporting a lost command done.
  */
 export class CommitRolledBackError extends Error {
   constructor() {
-    super('the inbox transaction was rolled back at COMMIT: none of its effects or inbox rows were stored');
+    // Said for every transaction that raises it (inbox batches, units of work, roster imports).
+    super('the transaction was rolled back at COMMIT (a statement in it failed and its error was caught): nothing it wrote was stored');
     this.name = 'CommitRolledBackError';
   }
 }
@@ -106,7 +113,8 @@ export async function runEffect<TTx>(
 
 /**
  * The body of a batch after its claim: runs `effect` in order for each claimed item and
- * reports the others as duplicates. `claimed` is false when nothing was new (nothing to commit).
+ * reports the others as duplicates, then `finish` if anything was claimed. `claimed` is false
+ * when nothing was new (nothing to commit).
  */
 export async function runClaimed<TTx>(
   tx: TTx,
@@ -114,6 +122,7 @@ export async function runClaimed<TTx>(
   items: readonly InboxItem[],
   claimedEventIds: Iterable<string>,
   effect: (tx: TTx, item: InboxItem, index: number) => Promise<void>,
+  finish?: (tx: TTx) => Promise<void>,
 ): Promise<{ outcomes: InboxOutcome[]; claimed: boolean }> {
   const claimed = claimedIndexes(items, claimedEventIds);
   const outcomes: InboxOutcome[] = [];
@@ -125,6 +134,7 @@ export async function runClaimed<TTx>(
     await runEffect(tx, aborted, items[i]!, i, effect);
     outcomes.push('processed');
   }
+  if (claimed.size > 0 && finish) await finish(tx);
   return { outcomes, claimed: claimed.size > 0 };
 }
 

@@ -62,6 +62,7 @@ export class PgInbox implements Inbox<PoolClient> {
     consumer: string,
     items: readonly InboxItem[],
     effect: (tx: PoolClient, item: InboxItem, index: number) => Promise<void>,
+    finish?: (tx: PoolClient) => Promise<void>,
   ): Promise<InboxOutcome[]> {
     if (items.length === 0) return [];
     return this.transaction(async (client) => {
@@ -72,6 +73,7 @@ export class PgInbox implements Inbox<PoolClient> {
         items,
         rows.map((r) => r.event_id),
         effect,
+        finish,
       );
       return { commit: claimed, result: outcomes };
     });

@@ -56,6 +56,7 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
     consumer: string,
     items: readonly InboxItem[],
     effect: (tx: EntityManager, item: InboxItem, index: number) => Promise<void>,
+    finish?: (tx: EntityManager) => Promise<void>,
   ): Promise<InboxOutcome[]> {
     if (items.length === 0) return [];
     return this.transaction(async (manager, aborted) => {
@@ -66,6 +67,7 @@ export class TypeOrmInbox implements Inbox<EntityManager> {
         items,
         rows.map((r) => r.event_id),
         effect,
+        finish,
       );
       return { commit: claimed, result: outcomes };
     });

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopic } from '@vanguard/contracts';
 
 export interface EnsureTopicsOptions {
@@ -21,10 +21,11 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = [...new Set(topics.flatMap((t) => [t, deadLetterTopic(t)]))].filter((t) => !existing.has(t));
+    const all = [...new Set(topics.flatMap((t) => [t, deadLetterTopic(t)]))];
+    const wanted = all.filter((t) => !existing.has(t));
     if (wanted.length) {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: wanted.map((topic) => ({
           topic,
           numPartitions,
@@ -33,7 +34,39 @@ export async function ensureTopics(
         })),
       });
     }
+    // Also those another process created a moment ago: listed is not yet led.
+    await waitForLeaders(admin, all);
   } finally {
     await admin.disconnect();
+  }
+}
+
+const NOT_THERE_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** kafkajs wraps a protocol error it gave up retrying (KafkaJSNumberOfRetriesExceeded): its type is on a cause. */
+function notThereYet(e: unknown): boolean {
+  for (let at: unknown = e; at; at = (at as { cause?: unknown }).cause)
+    if (NOT_THERE_YET.has((at as { type?: string }).type ?? '')) return true;
+  return false;
+}
+
+/**
+ * Waits until every partition of `topics` has a leader. kafkajs's own `waitForLeaders` gives up on
+ * the first metadata answer that does not know the topic yet — which a KRaft broker gives for a
+ * moment after creating it ("This server does not host this topic-partition") — so a consumer or
+ * test that used the topic next failed now and then. Such answers are waited out here, to a deadline.
+ */
+export async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (described.length === topics.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        return;
+    } catch (e) {
+      if (!notThereYet(e)) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, pause));
   }
 }

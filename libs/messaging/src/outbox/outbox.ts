@@ -71,10 +71,23 @@ export class PgOutbox {
   /**
    * Writes the events in the caller's transaction. Pass the PoolClient that ran `begin`,
    * never a Pool: a Pool would commit the events on their own (the dual write we avoid).
+   * Refused unless the client is inside an open transaction block: a PoolClient that never ran
+   * `begin` (or already committed) would commit each event on its own just as a Pool does.
    */
   async add(client: SqlExecutor, ...events: EventEnvelope[]): Promise<void> {
     if (typeof (client as { connect?: unknown }).connect === 'function' && 'totalCount' in (client as object)) {
       throw new Error('PgOutbox.add needs the transaction’s PoolClient, not a Pool');
+    }
+    // pg's status from the last ReadyForQuery, settled before `begin` resolves: T = in a transaction block.
+    const status = (client as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
+    if (status !== 'T') {
+      throw new Error(
+        status === 'E'
+          ? 'PgOutbox.add: the transaction is aborted (a statement in it failed); roll it back'
+          : status === 'I'
+            ? 'PgOutbox.add must run inside a transaction: run `begin` on this client first (else each event commits on its own)'
+            : 'PgOutbox.add needs a pg PoolClient inside `begin … commit` (this client cannot tell whether it is in a transaction)',
+      );
     }
     await this.writer.write(client, events);
   }

@@ -5,6 +5,7 @@ import type { PostgresEventStore } from '@vanguard/event-store';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { ensureTopics } from '../kafka/topics';
 import { EventStoreRelaySource } from './event-store-relay-source';
+import { signingRelaySource, type EnvelopeSigner } from './event-signing';
 import { Relay, type RelayStats } from './relay';
 
 export interface EventStoreRelayRunnerOptions {
@@ -15,6 +16,12 @@ export interface EventStoreRelayRunnerOptions {
   readonly name: string;
   /** What may leave the store, and to which topic: the context's own contracts only. */
   readonly contracts: ContractRegistry;
+  /**
+   * Signs each event on the way out with the context's key (ADR 0059): consumers act only on
+   * events their producer signed. Without it events go out unsigned, and verifying consumers
+   * dead-letter them.
+   */
+  readonly signer?: EnvelopeSigner;
   /** The relay's idle fallback poll; wake-ups come from the store's append notification. */
   readonly idleDelayMs?: number;
   readonly logger?: MessagingLogger;
@@ -54,7 +61,9 @@ export class EventStoreRelayRunner {
       // Kafka may be down at boot: the relay retries on its own, and the events wait in the store.
       log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not ensure topics');
     }
-    const source = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name });
+    const store = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name });
+    // The store source already reads each event as its contract's public form: that is what is signed.
+    const source = this.options.signer ? signingRelaySource(store, this.options.signer) : store;
     this.relay = new Relay({ source, kafka, logger: log, ...(this.options.idleDelayMs ? { idleDelayMs: this.options.idleDelayMs } : {}) });
     this.relay.start();
   }

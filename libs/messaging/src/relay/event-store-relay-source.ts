@@ -1,6 +1,14 @@
 import type { Pool } from 'pg';
 import type { ContractRegistry, EventEnvelope } from '@vanguard/contracts';
-import { PgListener, START, storeChannel, type GlobalCheckpoint, type PostgresEventStore, type RecordedEvent } from '@vanguard/event-store';
+import {
+  PgListener,
+  saveCheckpointSql,
+  START,
+  storeChannel,
+  type GlobalCheckpoint,
+  type PostgresEventStore,
+  type RecordedEvent,
+} from '@vanguard/event-store';
 import { RelayLeaderLease } from './leader-lock';
 import { writeRelayDeadLetters, type RefusedRecord } from './relay-dead-letters';
 import type { RelayBatch, RelayRecord, RelaySource, SourceWatch } from './relay-source.port';
@@ -101,14 +109,7 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
     }
     // On the lock's own session, so it cannot land once the lock is gone (ADR 0015). Never
     // moves backwards, even if a former leader commits late.
-    await this.lock.query(
-      `insert into "${this.store.schema}".subscription_checkpoints as c (subscription, transaction_id, position)
-         values ($1, $2::xid8, $3)
-         on conflict (subscription) do update
-           set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
-           where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`,
-      [this.name, checkpoint.transactionId, checkpoint.position],
-    );
+    await this.lock.query(saveCheckpointSql(this.store.schema), [this.name, checkpoint.transactionId, checkpoint.position]);
   }
 
   /** Into `vanguard_relay_dead_letters` in the store's schema, the stored envelope with it (personal values still encrypted). */

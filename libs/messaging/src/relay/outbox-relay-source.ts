@@ -14,6 +14,11 @@ export interface OutboxRelaySourceOptions extends OutboxTableOptions {
   readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
   /** Lease timeout T of the relay's lock (ADR 0015): a silent leader stops within T/2, a standby takes over after about T. Default 10 s. */
   readonly leaseTimeoutMs?: number;
+  /**
+   * Every row goes to this topic instead of the one it was written with (a test carrying the
+   * rows to a topic of its own, never onto the platform's). Default: each row's own topic.
+   */
+  readonly topic?: string;
 }
 
 /** The checkpoint of an outbox batch: the rows to stamp as published. */
@@ -35,7 +40,8 @@ export interface OutboxCheckpoint {
 export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   readonly name: string;
   private readonly table: string;
-  private readonly lock: RelayLeaderLease;
+  private lock: RelayLeaderLease | undefined;
+  private locking: Promise<RelayLeaderLease> | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -43,22 +49,45 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   ) {
     this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema);
     this.name = options.name ?? `${options.schema ? `${options.schema}.` : ''}${options.table ?? DEFAULT_OUTBOX_TABLE}`;
-    this.lock = new RelayLeaderLease(pool, `outbox:${this.table}`, options.leaseTimeoutMs);
   }
 
   /** Whether this instance holds the outbox's relay lock. */
   get isLeader(): boolean {
-    return this.lock.held;
+    return this.lock?.held ?? false;
+  }
+
+  /**
+   * The lease is keyed by the schema-qualified table. Without a schema in the options the table
+   * is found through the pool's search_path, so the key names the schema that resolves to: keyed
+   * by the bare table name, every unqualified outbox relay in the database shared one lock, and
+   * all but one stood by (it happened in the shared test database).
+   */
+  private lease(): Promise<RelayLeaderLease> {
+    this.locking ??= (async () => {
+      const schema =
+        this.options.schema ?? (await this.pool.query<{ schema: string }>('select current_schema() as schema')).rows[0]?.schema;
+      this.lock = new RelayLeaderLease(
+        this.pool,
+        `outbox:${qualifiedTable(this.options.table ?? DEFAULT_OUTBOX_TABLE, schema)}`,
+        this.options.leaseTimeoutMs,
+      );
+      return this.lock;
+    })().catch((e: unknown) => {
+      this.locking = undefined;
+      throw e;
+    });
+    return this.locking;
   }
 
   async read(_after: OutboxCheckpoint | undefined, limit: number): Promise<RelayBatch<OutboxCheckpoint>> {
-    if (!(await this.lock.acquire())) return { records: [], checkpoint: { ids: [] }, standby: true };
-    const rows = await this.lock.query<{ id: string; topic: string; envelope: EventEnvelope }>(
+    const lock = await this.lease();
+    if (!(await lock.acquire())) return { records: [], checkpoint: { ids: [] }, standby: true };
+    const rows = await lock.query<{ id: string; topic: string; envelope: EventEnvelope }>(
       `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
       [limit],
     );
     return {
-      records: rows.map((r) => ({ envelope: r.envelope, topic: r.topic })),
+      records: rows.map((r) => ({ envelope: r.envelope, topic: this.options.topic ?? r.topic })),
       checkpoint: { ids: rows.map((r) => r.id) },
     };
   }
@@ -67,8 +96,9 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     if (!checkpoint.ids.length) return;
     // Lost the lock since reading? Then stamp nothing: the new holder republishes (a duplicate, never a loss).
     // On the lock's own session (ADR 0015): refused once the lock is no longer trusted.
-    if (!this.lock.held) throw new Error(`${this.name}: relay lock lost before commit`);
-    await this.lock.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]);
+    const lock = this.lock;
+    if (!lock?.held) throw new Error(`${this.name}: relay lock lost before commit`);
+    await lock.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]);
   }
 
   /** Into `vanguard_relay_dead_letters` beside the outbox; the rows are stamped by the commit that follows. */
@@ -76,8 +106,10 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     return writeRelayDeadLetters(this.pool, this.options.schema, this.name, refused);
   }
 
-  close(): Promise<void> {
-    return this.lock.release();
+  async close(): Promise<void> {
+    // A first read may still be naming the lease.
+    await this.locking?.catch(() => undefined);
+    await this.lock?.release();
   }
 
   watch(wake: () => void, onError: (error: unknown) => void): SourceWatch {
@@ -93,7 +125,7 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
         return outboxChannel(client, table);
       },
       // A standby cannot read anyway; it tries the lock on its idle pause.
-      onNotification: () => (this.lock.held ? wake() : undefined),
+      onNotification: () => (this.lock?.held ? wake() : undefined),
       onListening: wake,
       onError,
       backoff: this.options.listenerBackoff,

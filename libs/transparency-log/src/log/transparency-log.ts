@@ -1,6 +1,6 @@
 import { signCheckpoint, type CheckpointBody } from '../note/checkpoint';
 import type { NoteSigner } from '../note/signed-note';
-import { StreamMap, type StreamProof } from '../map/stream-map';
+import { StreamMap, type StreamHead, type StreamProof } from '../map/stream-map';
 import { leafHash, sha256 } from '../tree/hashing';
 import { MerkleTree } from '../tree/merkle-tree';
 
@@ -32,6 +32,16 @@ export function chainHash(prevHash: string, text: string): string {
   return sha256(Buffer.from(prevHash + text, 'utf8')).toString('hex');
 }
 
+/** A stream's version as of a tree size; `head` is undefined when the stream grew since and the log no longer holds that link. */
+export interface StreamHeadAt {
+  readonly stream: string;
+  readonly version: number;
+  readonly head: string | undefined;
+}
+
+/** Stream maps kept by default: the latest checkpoints' and the ones rebuilt last (each is about one entry per stream). */
+export const KEPT_STREAM_MAPS = 8;
+
 export interface SignedCheckpoint {
   readonly text: string;
   readonly body: CheckpointBody;
@@ -39,16 +49,24 @@ export interface SignedCheckpoint {
 
 /**
  * The proof core of the audit log, in memory: one RFC 9162 tree over every event in the
- * store's global order, each stream's head, and at each checkpoint the stream map it commits
- * to. The audit service feeds it events below the store's safe read horizon, in order.
+ * store's global order, each stream's head, and the stream maps of the last few checkpoints.
+ * The audit service feeds it events below the store's safe read horizon, in order. An older
+ * checkpoint's map is rebuilt, not kept (ADR 0054): `streamHeadsAt` says each stream's version at
+ * its size, the caller supplies the chain hashes the log no longer holds, `restoreStreamMap`.
  */
 export class TransparencyLog {
   private readonly tree = new MerkleTree();
   /** Per stream: its head and its events' leaf indices, in one entry so an append looks the stream up once. */
   private readonly streams = new Map<string, { version: number; head: string; readonly leaves: number[] }>();
+  /** By tree size, least recently used first: at most `keptMaps`. */
   private readonly maps = new Map<number, StreamMap>();
 
-  constructor(readonly origin: string) {}
+  constructor(
+    readonly origin: string,
+    private readonly keptMaps: number = KEPT_STREAM_MAPS,
+  ) {
+    if (!Number.isSafeInteger(keptMaps) || keptMaps < 1) throw new RangeError(`keptMaps must be a positive integer, got ${keptMaps}`);
+  }
 
   get size(): number {
     return this.tree.size;
@@ -75,8 +93,10 @@ export class TransparencyLog {
 
   /** Signs a checkpoint of the tree as it is now, committing to every stream's head. */
   checkpoint(signer: NoteSigner): SignedCheckpoint {
-    const map = StreamMap.build([...this.streams].map(([stream, s]) => ({ stream, version: s.version, head: s.head })));
-    this.maps.set(this.size, map);
+    const map = this.keep(
+      this.size,
+      StreamMap.build([...this.streams].map(([stream, s]) => ({ stream, version: s.version, head: s.head }))),
+    );
     const body: CheckpointBody = { origin: this.origin, size: this.size, root: this.root(), streams: { count: map.count, root: map.root } };
     return { text: signCheckpoint(body, signer), body };
   }
@@ -89,15 +109,81 @@ export class TransparencyLog {
     return this.tree.consistencyProof(first, second);
   }
 
-  /** The stream's map proof at a checkpointed size. */
+  /** The stream's map proof at a size whose map is kept (a recent checkpoint's, or one restored). */
   streamProof(stream: string, size: number): StreamProof {
-    const map = this.maps.get(size);
-    if (!map) throw new RangeError(`no checkpoint was taken at size ${size}`);
+    const map = this.streamMap(size);
+    if (!map) throw new RangeError(`no stream map is kept at size ${size}`);
     return map.prove(stream);
+  }
+
+  /** The map kept at `size`, if any (a recent checkpoint's, or one restored). */
+  streamMap(size: number): StreamMap | undefined {
+    const map = this.maps.get(size);
+    if (map) this.keep(size, map);
+    return map;
+  }
+
+  /**
+   * Every stream's version as of a tree of `size` (the streams with an event below it), in no
+   * particular order: with its head when that is still the stream's head now, else without —
+   * the caller reads that link (the store's chain hash at that version) to restore the map.
+   */
+  streamHeadsAt(size: number): StreamHeadAt[] {
+    this.checkSize(size);
+    const heads: StreamHeadAt[] = [];
+    for (const [stream, s] of this.streams) {
+      const version = countBelow(s.leaves, size);
+      if (version > 0) heads.push({ stream, version, head: version === s.version ? s.head : undefined });
+    }
+    return heads;
+  }
+
+  /**
+   * The stream map a checkpoint at `size` committed to, rebuilt from every stream's head as of
+   * that size (`streamHeadsAt` with the missing links filled in), and kept like a signed one.
+   * Its root equals the signed map root exactly when the heads are the ones the log was fed.
+   */
+  restoreStreamMap(size: number, heads: Iterable<StreamHead>): StreamMap {
+    this.checkSize(size);
+    const all = [...heads];
+    for (const h of all) {
+      const leaves = this.streams.get(h.stream)?.leaves ?? [];
+      if (h.version !== countBelow(leaves, size))
+        throw new RangeError(`stream ${h.stream} had ${countBelow(leaves, size)} events at size ${size}, not ${h.version}`);
+      if (!/^[0-9a-f]{64}$/.test(h.head)) throw new RangeError(`the head of ${h.stream} is not 64 lowercase hex digits`);
+    }
+    return this.keep(size, StreamMap.build(all));
   }
 
   /** Leaf indices of the stream's events that a tree of `size` holds, in version order. */
   streamLeaves(stream: string, size: number = this.size): number[] {
-    return (this.streams.get(stream)?.leaves ?? []).filter((i) => i < size);
+    const leaves = this.streams.get(stream)?.leaves ?? [];
+    return leaves.slice(0, countBelow(leaves, size));
   }
+
+  private keep(size: number, map: StreamMap): StreamMap {
+    this.maps.delete(size);
+    this.maps.set(size, map);
+    for (const oldest of this.maps.keys()) {
+      if (this.maps.size <= this.keptMaps) break;
+      this.maps.delete(oldest);
+    }
+    return map;
+  }
+
+  private checkSize(size: number): void {
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.size) throw new RangeError(`size ${size} is not in a tree of ${this.size}`);
+  }
+}
+
+/** How many of the ascending `leaves` are below `size`. */
+function countBelow(leaves: readonly number[], size: number): number {
+  let lo = 0;
+  let hi = leaves.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (leaves[mid]! < size) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

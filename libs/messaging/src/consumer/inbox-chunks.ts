@@ -1,0 +1,169 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { EventEnvelope } from '@vanguard/contracts';
+import { decodeKafkaValue } from '../kafka/envelope-codec';
+import type { MessagingLogger } from '../logger';
+import { SwallowedDatabaseError, type InboxItem, type MessageOrigin } from '../inbox/inbox.port';
+import type { DeadLetterReason } from './dead-letter';
+import { DeferredWrites } from './deferred-writes';
+import { PermanentHandlerError, retryDelayMs, type RetryPolicy } from './retry-policy';
+import type { EventConsumerOptions, EventHandler } from './consumer-options';
+import type { ConsumerOutcomes } from './consumer-outcomes';
+import { waitForRetry, type PartitionTurn } from './partition-turn';
+
+type Checked<TTx> = { reject: DeadLetterReason; message: string } | { event: EventEnvelope; handler?: EventHandler<TTx> };
+
+/**
+ * The inbox path, where effects become exactly-once: each message is checked against its
+ * contract (and signature), and the valid ones are handled inside the inbox transaction that
+ * records them as handled, so a redelivered message is recognised as a duplicate.
+ */
+export class InboxChunks<TTx> {
+  constructor(
+    private readonly options: EventConsumerOptions<TTx>,
+    /** Inbox key. */
+    private readonly name: string,
+    private readonly policy: RetryPolicy,
+    private readonly outcomes: ConsumerOutcomes,
+    private readonly log: MessagingLogger,
+  ) {}
+
+  /**
+   * One partition's consecutive messages (no tombstone among them): rejects go to the DLQ, the
+   * rest are handled in one inbox transaction (one commit instead of one per message, which is
+   * what lets a consumer keep up at thousands of events a second). If that transaction fails,
+   * the messages are handled one by one, each with its own retries, so one bad message cannot
+   * hold back the others. Returns false when it gave up because the consumer is stopping.
+   */
+  async handle(turn: PartitionTurn, messages: readonly KafkaMessage[]): Promise<boolean> {
+    const { topic, partition } = turn;
+    const work: { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> }[] = [];
+    const checked = await this.check(messages);
+    for (const [i, message] of messages.entries()) {
+      const origin: MessageOrigin = { topic, partition, offset: message.offset };
+      const c = checked[i]!;
+      if ('reject' in c) {
+        await this.outcomes.deadLetter(message, origin, c.reject, c.message, 0);
+        work.push({ message });
+      } else if (!c.handler) {
+        this.outcomes.count(topic, 'ignored');
+        work.push({ message });
+      } else {
+        work.push({ message, item: { event: c.event, origin }, handler: c.handler });
+      }
+    }
+    const handled = work.filter((w) => w.item);
+    if (handled.length === 0) {
+      messages.forEach((m) => turn.resolve(m));
+      return true;
+    }
+    // Which handler failed, and with what: only an error a handler raised (or the inbox's
+    // SwallowedDatabaseError naming it) is that handler's. A failed BEGIN, claim or COMMIT is
+    // nobody's, and blaming the last handler run would spend its attempt, or dead-letter it.
+    const thrown: { index?: number; error?: unknown } = {};
+    // A deferred write fails for the chunk, not for one message: every message then starts afresh one by one.
+    const deferred = new DeferredWrites<TTx>();
+    try {
+      const outcomes = await this.options.inbox.processBatch(
+        this.name,
+        handled.map((w) => w.item!),
+        async (tx, item, i) => {
+          try {
+            await handled[i]!.handler!(item.event, { tx, origin: item.origin, attempt: 1, deferred });
+          } catch (error) {
+            thrown.index = i;
+            thrown.error = error;
+            throw error;
+          }
+        },
+        (tx) => deferred.flush(tx),
+      );
+      for (const outcome of outcomes) this.outcomes.count(topic, outcome);
+      messages.forEach((m) => turn.resolve(m));
+      return true;
+    } catch (e) {
+      // Nothing of the batch committed. The handler that failed has had its first attempt;
+      // the others start afresh (handlers' effects must live in the transaction, so a rerun is harmless).
+      const failedIndex =
+        e instanceof SwallowedDatabaseError ? e.index : thrown.index !== undefined && thrown.error === e ? thrown.index : -1;
+      const failed = failedIndex >= 0 ? handled[failedIndex] : undefined;
+      this.log.warn({ topic, partition, messages: handled.length, err: e }, 'batch transaction failed; handling its messages one by one');
+      for (const w of work) {
+        if (w.item && !(await this.handleOne(turn, w.item, w.handler!, w.message, w === failed ? e : undefined))) {
+          return false;
+        }
+        turn.resolve(w.message);
+      }
+      return true;
+    }
+  }
+
+  /** Each message's contract and signature check, in the messages' order; the signatures of a chunk at once where the verifier can. */
+  private async check(messages: readonly KafkaMessage[]): Promise<Checked<TTx>[]> {
+    const valid: { at: number; event: EventEnvelope }[] = [];
+    const checked = messages.map((message, at): Checked<TTx> => {
+      const decoded = decodeKafkaValue(message);
+      if (!decoded.ok) return { reject: 'malformed-json', message: decoded.message };
+      const v = this.options.contracts.validate(decoded.value);
+      if (!v.ok) return { reject: v.reason, message: v.message };
+      valid.push({ at, event: v.envelope });
+      return { event: v.envelope };
+    });
+    const verifier = this.options.verifier;
+    if (!verifier || valid.length === 0) return checked.map((c) => this.withHandler(c));
+    const events = valid.map((v) => v.event);
+    const signed = 'verifyAll' in verifier ? await verifier.verifyAll(events) : events.map((e) => verifier.verify(e));
+    valid.forEach(({ at, event }, i) => {
+      const s = signed[i]!;
+      if (!s.ok) checked[at] = { reject: 'forged', message: `${event.type} not signed by its producer (${s.reason})` };
+    });
+    return checked.map((c) => this.withHandler(c));
+  }
+
+  private withHandler(c: Checked<TTx>): Checked<TTx> {
+    if ('reject' in c) return c;
+    const handler = this.options.handlers[c.event.type];
+    return handler ? { event: c.event, handler } : { event: c.event };
+  }
+
+  /**
+   * One message in its own inbox transaction, retried with backoff, dead-lettered when
+   * retrying cannot help. `firstFailure`: attempt 1 already ran (in a batch) and threw this.
+   * Returns false when it gave up because the consumer is stopping.
+   */
+  private async handleOne(
+    turn: PartitionTurn,
+    item: InboxItem,
+    handler: EventHandler<TTx>,
+    message: KafkaMessage,
+    firstFailure?: unknown,
+  ): Promise<boolean> {
+    const { event, origin } = item;
+    let failure: { error: unknown } | undefined = firstFailure === undefined ? undefined : { error: firstFailure };
+    for (let attempt = 1; ; attempt++) {
+      if (!failure) {
+        try {
+          const outcome = await this.options.inbox.processOnce(this.name, event, origin, async (tx) => {
+            const deferred = new DeferredWrites<TTx>();
+            await handler(event, { tx, origin, attempt, deferred });
+            await deferred.flush(tx);
+          });
+          this.outcomes.count(origin.topic, outcome);
+          return true;
+        } catch (e) {
+          failure = { error: e };
+        }
+      }
+      const e = failure.error;
+      failure = undefined;
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      if (e instanceof PermanentHandlerError || attempt >= this.policy.maxAttempts) {
+        await this.outcomes.deadLetter(message, origin, 'handler-failed', error, attempt);
+        return true;
+      }
+      this.outcomes.count(origin.topic, 'retried');
+      const delay = retryDelayMs(this.policy, attempt);
+      this.log.warn({ ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, err: e }, 'handler failed; retrying');
+      if (!(await waitForRetry(turn, delay))) return false;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import type { KafkaMessage } from 'kafkajs';
+import { z } from 'zod';
+import { ContractRegistry, defineContract, type EventEnvelope } from '@vanguard/contracts';
+import { seededRandom } from '@vanguard/testing';
+import type { Inbox } from '../inbox/inbox.port';
+import type { MessagingLogger } from '../logger';
+import type { EnvelopeVerifier } from '../relay/event-signing';
+import type { BatchEnvelopeVerifier, EventConsumerOptions } from './consumer-options';
+import type { ConsumerOutcomes } from './consumer-outcomes';
+import { InboxChunks } from './inbox-chunks';
+import type { PartitionTurn } from './partition-turn';
+
+const TOPIC = 'unit.things';
+const contract = (name: string) =>
+  defineContract({
+    context: 'msgtest',
+    name,
+    version: 1,
+    stream: 'thing',
+    topic: TOPIC,
+    description: 'a test event',
+    schema: z.object({ n: z.number().int() }),
+  });
+const contracts = new ContractRegistry([contract('ThingHappened'), contract('OtherHappened')]);
+
+/** Stands in for @vanguard/auth's EventVerifier: "signed" when metadata.signature is `by-producer`. */
+const sync: EnvelopeVerifier = {
+  verify: (e) => {
+    const s = e.metadata?.['signature'];
+    if (s === undefined) return { ok: false, reason: 'unsigned' };
+    return s === 'by-producer' ? { ok: true } : { ok: false, reason: 'bad-signature' };
+  },
+};
+/** The same checks, a batch at a time, answered a turn later as a thread pool would. */
+const batch: BatchEnvelopeVerifier = {
+  verify: () => {
+    throw new Error('a batch verifier is asked for the chunk at once');
+  },
+  verifyAll: async (envelopes) => {
+    await new Promise((r) => setImmediate(r));
+    return envelopes.map((e) => sync.verify(e));
+  },
+};
+
+type Kind = 'malformed' | 'invalid' | 'unsigned' | 'forged' | 'good' | 'unhandled';
+const KINDS: readonly Kind[] = ['malformed', 'invalid', 'unsigned', 'forged', 'good', 'unhandled'];
+
+function message(kind: Kind, offset: number): KafkaMessage {
+  const e: EventEnvelope = {
+    eventId: `00000000-0000-4000-8000-${String(offset).padStart(12, '0')}`,
+    type: kind === 'unhandled' ? 'msgtest.OtherHappened' : 'msgtest.ThingHappened',
+    version: 1,
+    streamId: `thing-${offset}`,
+    streamVersion: 1,
+    occurredAt: '2026-06-28T00:00:00.000Z',
+    recordedAt: '2026-06-28T00:00:00.000Z',
+    actor: { sub: 'test', roles: [], kind: 'service' },
+    orgId: '00000000-0000-4000-8000-000000001301',
+    correlationId: '00000000-0000-4000-8000-000000000001',
+    causationId: null,
+    data: { n: kind === 'invalid' ? 'not a number' : offset },
+    metadata: kind === 'unsigned' ? {} : { signature: kind === 'forged' ? 'by-someone-else' : 'by-producer' },
+  };
+  const value = kind === 'malformed' ? Buffer.from('{ not json') : Buffer.from(JSON.stringify(e));
+  return { key: null, value, offset: String(offset), headers: {}, timestamp: '0', attributes: 0 };
+}
+
+/** What a chunk did: each dead letter (offset, reason, error), each message handled, each one ignored. */
+async function run(verifier: EnvelopeVerifier | BatchEnvelopeVerifier, messages: readonly KafkaMessage[]) {
+  const done = { deadLettered: [] as string[][], handled: [] as string[], ignored: 0, resolved: [] as string[] };
+  const inbox = {
+    processBatch: async (_name, items, effect) => {
+      for (const [i, item] of items.entries()) await effect({}, item, i);
+      return items.map(() => 'processed' as const);
+    },
+  } as Pick<Inbox<object>, 'processBatch'> as Inbox<object>;
+  const options = {
+    contracts,
+    inbox,
+    verifier,
+    handlers: { 'msgtest.ThingHappened': (e: EventEnvelope) => Promise.resolve(void done.handled.push(e.eventId)) },
+  } as unknown as EventConsumerOptions<object>;
+  const outcomes = {
+    deadLetter: (m: KafkaMessage, _origin: unknown, reason: string, error: string) =>
+      Promise.resolve(void done.deadLettered.push([m.offset, reason, error])),
+    count: (_topic: string, outcome: string) => void (outcome === 'ignored' && done.ignored++),
+  } as unknown as ConsumerOutcomes;
+  const turn: PartitionTurn = {
+    topic: TOPIC,
+    partition: 0,
+    resolve: (m) => void done.resolved.push(m.offset),
+    heartbeat: () => Promise.resolve(),
+    isRunning: () => true,
+  };
+  const log = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as MessagingLogger;
+  const sut = new InboxChunks(options, 'unit', { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 } as never, outcomes, log);
+  expect(await sut.handle(turn, messages)).toBe(true);
+  return done;
+}
+
+describe(InboxChunks.name, () => {
+  it('handle_WithABatchVerifier_DeadLettersAndHandlesExactlyWhatTheOneByOneVerifierDoes', async () => {
+    for (let seed = 1; seed <= 80; seed++) {
+      const r = seededRandom(seed);
+      const kinds = Array.from({ length: 1 + Math.floor(r() * 40) }, () => KINDS[Math.floor(r() * KINDS.length)]!);
+      const messages = kinds.map((k, i) => message(k, i));
+      const one = await run(sync, messages);
+      const all = await run(batch, messages);
+      expect({ seed, ...all }).toEqual({ seed, ...one });
+      // And what that is: forgeries dead-lettered with the verifier's reason, by their own offset.
+      const forged = one.deadLettered.filter(([, reason]) => reason === 'forged');
+      expect({ seed, forged }).toEqual({
+        seed,
+        forged: kinds.flatMap((k, i) =>
+          k === 'unsigned' || k === 'forged'
+            ? [[String(i), 'forged', `msgtest.ThingHappened not signed by its producer (${k === 'forged' ? 'bad-signature' : 'unsigned'})`]]
+            : [],
+        ),
+      });
+      expect({ seed, handled: one.handled }).toEqual({
+        seed,
+        handled: kinds.flatMap((k, i) => (k === 'good' ? [`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`] : [])),
+      });
+    }
+  });
+});

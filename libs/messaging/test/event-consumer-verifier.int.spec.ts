@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import type { Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { ContractRegistry, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
+import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import {
+  DEAD_LETTER_HEADERS,
+  ensureTopics,
+  EventConsumer,
+  headerValue,
+  migrateInbox,
+  PgInbox,
+  toKafkaMessage,
+  type EnvelopeVerifier,
+} from '../src';
+import { collect, deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
+
+// The integration project's testTimeout sits in a project entry, where Jest ignores it.
+jest.setTimeout(60_000);
+
+/** Stands in for @vanguard/auth's EventVerifier: "signed" when metadata.signature is `by-producer`. */
+const verifier: EnvelopeVerifier = {
+  verify: (e) => {
+    const s = e.metadata?.['signature'];
+    if (s === undefined) return { ok: false, reason: 'unsigned' };
+    return s === 'by-producer' ? { ok: true } : { ok: false, reason: 'bad-signature' };
+  },
+};
+const signed = (e: EventEnvelope): EventEnvelope => ({ ...e, metadata: { signature: 'by-producer' } });
+
+// A consumer given a verifier acts only on envelopes its producer signed: a forgery is
+// dead-lettered as `forged` with the reason before any handler runs, and counted.
+describe(`${EventConsumer.name} with a verifier`, () => {
+  let db: TestSchema;
+  let producer: Producer;
+  const kafka = kafkaClient();
+  const prefix = testTopicPrefix('consumer-verifier');
+  const topic = `${prefix}.things`;
+  const running: EventConsumer<PoolClient>[] = [];
+
+  beforeAll(async () => {
+    db = await createTestSchema('consumer_verifier');
+    await migrateInbox(db.pool);
+    await db.pool.query('create table effects (event_id uuid not null)');
+    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((c) => c.stop()));
+    await producer.disconnect();
+    await deleteTopics(kafka, [topic, deadLetterTopic(topic)]);
+    await db.drop();
+  });
+
+  it('WhenAnEnvelopeIsUnsignedOrBadlySigned_DeadLettersItAsForgedAndWritesNothing', async () => {
+    const metrics = new Registry();
+    const dlq = await collect(kafka, deadLetterTopic(topic));
+    const sut = new EventConsumer<PoolClient>({
+      kafka,
+      groupId: `g-${randomUUID()}`,
+      topics: [topic],
+      contracts: new ContractRegistry([thingContract(topic)]),
+      inbox: new PgInbox(db.pool),
+      verifier,
+      handlers: {
+        'msgtest.ThingHappened': async (e, { tx }) => {
+          await tx.query('insert into effects (event_id) values ($1)', [e.eventId]);
+        },
+      },
+      metrics,
+      maxWaitTimeInMs: 100,
+    });
+    running.push(sut);
+    try {
+      await sut.start();
+      const unsigned = thingEvent('f', 1);
+      const tampered = { ...thingEvent('f', 2), metadata: { signature: 'by-someone-else' } };
+      const good = signed(thingEvent('f', 3));
+      await producer.send({ topic, messages: [unsigned, tampered, good].map(toKafkaMessage) });
+
+      await waitUntil('the signed event handled', async () => (await db.pool.query('select 1 from effects')).rowCount === 1);
+      await waitUntil('2 dead letters', () => dlq.messages.length === 2);
+      const letters = dlq.messages.map((m) => [
+        headerValue(m.headers, DEAD_LETTER_HEADERS.reason),
+        headerValue(m.headers, DEAD_LETTER_HEADERS.error),
+      ]);
+      expect(letters).toEqual([
+        ['forged', 'msgtest.ThingHappened not signed by its producer (unsigned)'],
+        ['forged', 'msgtest.ThingHappened not signed by its producer (bad-signature)'],
+      ]);
+      const { rows } = await db.pool.query<{ event_id: string }>('select event_id from effects');
+      expect(rows.map((r) => r.event_id)).toEqual([good.eventId]);
+      // Nothing of the forgeries reached the inbox either: a signed redelivery would still apply.
+      const inbox = await db.pool.query('select 1 from vanguard_inbox where event_id = any($1)', [[unsigned.eventId, tampered.eventId]]);
+      expect(inbox.rowCount).toBe(0);
+      const counted = (await metrics.getSingleMetric('vanguard_consumer_messages_total')!.get()).values;
+      expect(counted.find((v) => v.labels['outcome'] === 'dead_lettered')?.value).toBe(2);
+    } finally {
+      await dlq.stop();
+    }
+  });
+});
