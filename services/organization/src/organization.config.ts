@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
+import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients, countyOrgs } from '@vanguard/infra-config';
 
 export interface OrganizationConfig {
   readonly port: number;
@@ -12,6 +12,8 @@ export interface OrganizationConfig {
     readonly enabled: boolean;
     /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS, comma-separated). */
     readonly knownCounties: readonly string[];
+    /** Each county's organisation (VANGUARD_COUNTY_ORGS): where the decision feed sends what (ADR 0062). */
+    readonly countyOrgs?: Readonly<Record<string, string>>;
     /** Tests and benches: their own inbound topic and consumer group. */
     readonly topic?: string;
     readonly groupId?: string;
@@ -35,7 +37,7 @@ export function organizationConfig(infra: InfraConfig = infraConfig(), database:
     schema: 'organization',
     kafkaBrokers: infra.kafkaBrokers,
     relay: process.env['ORGANIZATION_RELAY'] !== 'off',
-    county: { enabled: process.env['ORGANIZATION_COUNTY_INBOUND'] !== 'off', knownCounties: countyClients() },
+    county: { enabled: process.env['ORGANIZATION_COUNTY_INBOUND'] !== 'off', knownCounties: countyClients(), countyOrgs: countyOrgs() },
     keycloak: {
       issuer,
       audience: infra.keycloakAudience,

@@ -35,6 +35,7 @@ import { AesGcmPersonalDataCipher, CIPHER_REFRESH_MS, dataSourceSql } from './in
 import { OutboxRelayRunner, RELAY_OPTIONS } from './infrastructure/outbox/outbox-relay.runner';
 import { RosterStateRunner } from './infrastructure/roster-state/roster-state.runner';
 import { COUNTY_INBOUND_OPTIONS, CountyInboundRunner } from './infrastructure/county/county-inbound.runner';
+import { CountyDecisionFeedRunner } from './infrastructure/county/county-decision-feed.runner';
 import { TypeOrmOutboxAdapter } from './infrastructure/outbox/typeorm-outbox.adapter';
 import { ContactPointOrmEntity, ContactPointVisitOrmEntity } from './infrastructure/persistence/contact-point.orm-entity';
 import { MemberTransferOrmEntity } from './infrastructure/persistence/member-transfer.orm-entity';
@@ -156,7 +157,7 @@ export class OrganizationModule {
         { provide: CONTACT_POINT_REPOSITORY, useClass: TypeOrmContactPointRepository },
         { provide: ORGANIZATION_READ_MODEL, useClass: SqlOrganizationReadModel },
         { provide: OUTBOX, useClass: TypeOrmOutboxAdapter },
-        { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers } },
+        { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers, schema: config.schema } },
         OutboxRelayRunner,
         RosterStateRunner,
         {
@@ -164,6 +165,7 @@ export class OrganizationModule {
           useValue: { enabled: false, knownCounties: [], ...config.county, brokers: config.kafkaBrokers },
         },
         CountyInboundRunner,
+        CountyDecisionFeedRunner,
         { provide: ROSTER_IMPORTS, useClass: PgRosterImports },
         ImportLeftovers,
         { provide: ID_NUMBER_REVIEWS, useClass: PgIdNumberReviews },

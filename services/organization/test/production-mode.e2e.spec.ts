@@ -54,6 +54,7 @@ describe('production mode', () => {
     expect(sentences.map((l) => l.slice(4).split(' ')[0])).toEqual([
       'VANGUARD_KEK',
       'ORGANIZATION_EVENT_SIGNING_KEY',
+      'VANGUARD_COUNTY_ORGS',
       'DATABASE_URL',
       'VG_SERVICE_DB_PASSWORD',
       'KEYCLOAK_URL',
@@ -73,6 +74,7 @@ describe('production mode', () => {
       // The real Keycloak's master realm holds neither the demo clients nor the test ones.
       KEYCLOAK_REALM: 'master',
       VANGUARD_API_CLIENTS: 'console-prod,county-prod',
+      VANGUARD_COUNTY_ORGS: 'county-prod=6a1f0c2e-0000-4000-8000-00000000000a',
     });
     started.push(svc.child);
 

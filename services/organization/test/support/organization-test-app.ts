@@ -3,23 +3,20 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { infraConfig } from '@vanguard/infra-config';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests migrate exactly as `npm run migrate` does, with the platform's own script
-import { migrate } from '../../../../scripts/migrate';
 import { DEMO_REGION, ensureOrganizations } from '../../src/infrastructure/seed/demo-region';
 import { organizationConfig, type OrganizationConfig } from '../../src/organization.config';
 import { OrganizationModule } from '../../src/organization.module';
 import type { WithRosterLimits } from '../../src/roster-limits.config';
 
 /**
- * Migrates the test database's `organization` schema and makes sure the demo region the
- * realm's users point into exists. Suites run in parallel, so they take turns.
+ * Makes sure the demo region the realm's users point into exists (the global setup migrated the
+ * test database once for the run). Suites run in parallel, so they take turns.
  */
 export async function prepareOrganizationTestDatabase(): Promise<void> {
   const admin = new Client({ connectionString: infraConfig().testDatabaseUrl });
   await admin.connect();
   try {
     await admin.query(`select pg_advisory_lock(hashtext('vanguard.organization.test-setup'))`);
-    await migrate('test');
     await admin.query(`set search_path to organization`);
     await ensureOrganizations(admin, DEMO_REGION);
   } finally {

@@ -1,4 +1,4 @@
-import { refused, type CountyOutcome, type CountyScope, type CountySender } from '@vanguard/county-inbound';
+import { memberTakenOver, refused, type CountyOutcome, type CountyScope, type CountySender } from '@vanguard/county-inbound';
 import type { CountyMemberKey, NewCountyMemberLink, RosterMemberState } from './county-roster.port';
 
 /**
@@ -12,14 +12,10 @@ import type { CountyMemberKey, NewCountyMemberLink, RosterMemberState } from './
  * - an ended link answers COUNTY.MEMBER_TAKEN_OVER for good (`takenOver`): the old county's id is
  *   never read as a new person, which would register him twice.
  */
-export const MEMBER_TAKEN_OVER = 'COUNTY.MEMBER_TAKEN_OVER';
 export const MEMBER_ALREADY_LINKED = 'COUNTY.MEMBER_ALREADY_LINKED';
 
-export const takenOver = (by: string): CountyOutcome =>
-  refused(
-    MEMBER_TAKEN_OVER,
-    `该党员已转出，由 ${by} 接续管理 / the member was transferred and ${by} has taken him over: remove him from your roster`,
-  );
+/** The refusal evaluation and assistance answer too (libs/county-inbound), so a county hears the same from every service. */
+export const takenOver = memberTakenOver;
 
 const outOfScope = (orgId: string): CountyOutcome =>
   refused('COUNTY.OUT_OF_SCOPE', `党员当前所在组织 ${orgId} 不在本旗县范围内 / the member now belongs to ${orgId}, outside your county`);

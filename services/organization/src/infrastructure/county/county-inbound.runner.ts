@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { CountyRosterMemberRemoved, CountyRosterMemberSynced, publicContracts } from '@vanguard/contracts';
-import { CountyInboundConsumer, PgCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
+import {
+  CountyInboundConsumer,
+  PgCountyInboundStore,
+  type CountyBatchHandler,
+  type CountyDecisionFeedOptions,
+  type CountyScope,
+} from '@vanguard/county-inbound';
 import { TokenVerifier } from '@vanguard/auth';
-import type { MessagingLogger } from '@vanguard/messaging';
+import { keepStarting, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { CountyRosterHandler } from '../../application/county/county-roster.handler';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
@@ -21,7 +27,18 @@ export interface CountyInboundOptions {
   readonly brokers: readonly string[];
   /** Keycloak client ids of the county systems (VANGUARD_COUNTY_CLIENTS). */
   readonly knownCounties: readonly string[];
+  /** Each county's organisation (countyOrgs()): the decision feed routes by it (ADR 0062). */
+  readonly countyOrgs?: Readonly<Record<string, string>>;
   readonly groupId?: string;
+  readonly decisionFeedGroupId?: string;
+  /**
+   * Tests only: the decision feed's topics, scope and kafkajs settings (a socket factory that cuts
+   * the network), so a test never copies onto the real topics.
+   */
+  readonly decisionFeedOverrides?: Pick<CountyDecisionFeedOptions, 'sourceTopics' | 'topicOf' | 'sessionTimeoutMs'> & {
+    readonly within?: CountyScope;
+    readonly kafka?: Partial<KafkaConfig>;
+  };
   readonly topic?: string;
   readonly batchSize?: number;
 }
@@ -37,9 +54,7 @@ export interface CountyInboundOptions {
 export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CountyInboundRunner.name);
   private consumer: CountyInboundConsumer<PoolClient> | undefined;
-  private stopped = false;
-  private starting: Promise<void> | undefined;
-  private wake: () => void = () => undefined;
+  private starting: KeptStarting | undefined;
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -77,34 +92,20 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
       ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
       logger: this.log,
     });
-    this.starting = this.startWhenKafkaAnswers(this.consumer);
-  }
-
-  /** Kafka down at boot: the service still answers HTTP and county messages wait in the topic; starting is retried. */
-  private async startWhenKafkaAnswers(consumer: CountyInboundConsumer<PoolClient>): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
-        await consumer.start();
-        return;
-      } catch (e) {
-        if (this.stopped) return;
-        this.logger.warn(`county inbound consumer did not start (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}`);
-        // Shutdown cuts the wait short: nothing of this runner may outlive the service.
-        await new Promise<void>((r) => {
-          const timer = setTimeout(r, Math.min(30_000, 500 * 2 ** attempt));
-          this.wake = () => {
-            clearTimeout(timer);
-            r();
-          };
-        });
-      }
-    }
+    // Kafka down at boot: the service still answers HTTP, county messages wait in the topic, and the start is tried again.
+    const consumer = this.consumer;
+    this.starting = keepStarting(() => consumer.start(), {
+      onError: (e, attempt) =>
+        this.logger.warn(
+          `county inbound consumer did not start (attempt ${attempt}), trying again: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake();
+    this.starting?.stop();
     await this.consumer?.stop();
-    await this.starting;
+    // Nothing of this runner may outlive the service: the attempt in flight ends with the consumer's stop.
+    await this.starting?.started;
   }
 }

@@ -39,8 +39,8 @@ interface MemberRow {
 
 /**
  * The roster sync's reads and writes, each one multi-row statement for the whole batch:
- * read links + members (locked) and organisations (shared), then insert members, update
- * members, history, transfers, links, stream counters and outbox. Members' roster columns
+ * read links + members (locked) and organisations (shared), then insert members with
+ * their history and links, update members, transfers, stream counters and outbox. Members' roster columns
  * only: personal numbers are neither opened nor written. The roster-state triggers (ADR 0029)
  * note every inserted and updated member, so the member-state topic follows.
  */
@@ -105,14 +105,32 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
   }
 
   async save(tx: SqlTx, c: CountyRosterChanges): Promise<void> {
-    if (c.joined.length)
+    // New members with their history (and, unless a link ends first, their links) in ONE statement:
+    // each round trip of a batch waits for the event loop and the database. The foreign keys of
+    // history and links are checked at the end of the statement, when the members are in.
+    const linksNow = c.endedLinks.length === 0;
+    if (c.joined.length || c.history.length || (linksNow && c.links.length))
       await tx.query(
-        `insert into members (id, org_id, name, status, joined_on, roles, posts, membership, version)
-         select u.id, u.org_id, u.name, u.status, u.joined_on, string_to_array(u.roles, ','), string_to_array(u.posts, ','),
-                u.membership, 1
-           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[])
-             as u(id, org_id, name, status, joined_on, roles, posts, membership)`,
-        columns(c.joined),
+        `with joined as (
+           insert into members (id, org_id, name, status, joined_on, roles, posts, membership, version)
+           select u.id, u.org_id, u.name, u.status, u.joined_on, string_to_array(u.roles, ','), string_to_array(u.posts, ','),
+                  u.membership, 1
+             from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[])
+               as u(id, org_id, name, status, joined_on, roles, posts, membership)),
+         history as (
+           insert into member_history (member_id, on_day, kind, org_id, detail)
+           select * from unnest($9::uuid[], $10::date[], $11::text[], $12::uuid[], $13::text[]))
+         insert into county_member_links (county_client_id, county_member_id, member_id, org_id)
+         select * from unnest($14::text[], $15::uuid[], $16::uuid[], $17::uuid[])`,
+        [
+          ...columns(c.joined),
+          c.history.map((h) => h.memberId),
+          c.history.map((h) => h.on),
+          c.history.map((h) => h.kind),
+          c.history.map((h) => h.orgId),
+          c.history.map((h) => h.detail),
+          ...linkColumns(linksNow ? c.links : []),
+        ],
       );
     if (c.changed.length) {
       const res = await tx.query(
@@ -128,18 +146,6 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
       if (res.rowCount !== c.changed.length)
         throw new Error(`county roster: ${c.changed.length - (res.rowCount ?? 0)} members changed meanwhile`);
     }
-    if (c.history.length)
-      await tx.query(
-        `insert into member_history (member_id, on_day, kind, org_id, detail)
-         select * from unnest($1::uuid[], $2::date[], $3::text[], $4::uuid[], $5::text[])`,
-        [
-          c.history.map((h) => h.memberId),
-          c.history.map((h) => h.on),
-          c.history.map((h) => h.kind),
-          c.history.map((h) => h.orgId),
-          c.history.map((h) => h.detail),
-        ],
-      );
     if (c.transfers.length)
       await tx.query(
         `insert into member_transfers (id, member_id, from_org_id, to_org_id, requested_on, deadline, status, decided_on, completed_on, version)
@@ -154,24 +160,20 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
         ],
       );
     // Ended before the new links go in: a member has one current link (a partial unique index).
-    if (c.endedLinks.length)
+    if (!linksNow) {
       await tx.query(
         `update county_member_links l set ended_at = now(), taken_over_by = u.by
            from unnest($1::text[], $2::uuid[], $3::text[]) as u(client, county_member, by)
           where l.county_client_id = u.client and l.county_member_id = u.county_member and l.ended_at is null`,
         [c.endedLinks.map((l) => l.countyClientId), c.endedLinks.map((l) => l.countyMemberId), c.endedLinks.map((l) => l.takenOverBy)],
       );
-    if (c.links.length)
-      await tx.query(
-        `insert into county_member_links (county_client_id, county_member_id, member_id, org_id)
-         select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[])`,
-        [
-          c.links.map((l) => l.countyClientId),
-          c.links.map((l) => l.countyMemberId),
-          c.links.map((l) => l.memberId),
-          c.links.map((l) => l.orgId),
-        ],
-      );
+      if (c.links.length)
+        await tx.query(
+          `insert into county_member_links (county_client_id, county_member_id, member_id, org_id)
+           select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[])`,
+          linkColumns(c.links),
+        );
+    }
     const now = this.clock.now();
     const envelopes: EventEnvelope[] = c.events.map(({ event, context }) =>
       toIntegrationEvent(event, context, { eventId: uuidv7(), streamVersion: 1, now }),
@@ -205,4 +207,8 @@ function columns(ms: readonly RosterMemberState[]): unknown[] {
     ms.map((m) => m.posts.join(',')),
     ms.map((m) => m.membership),
   ];
+}
+
+function linkColumns(links: CountyRosterChanges['links']): unknown[] {
+  return [links.map((l) => l.countyClientId), links.map((l) => l.countyMemberId), links.map((l) => l.memberId), links.map((l) => l.orgId)];
 }

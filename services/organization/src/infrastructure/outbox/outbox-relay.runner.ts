@@ -11,6 +11,12 @@ export const RELAY_OPTIONS = Symbol('RelayOptions');
 export interface RelayRunnerOptions {
   readonly enabled: boolean;
   readonly brokers: readonly string[];
+  /**
+   * The outbox's schema: it names the relay's leader lock too (ADR 0015), which without it was
+   * `outbox:"vanguard_outbox"` in the whole database — the same lock as any other unqualified
+   * outbox's relay there, so one of them stood by while the other led.
+   */
+  readonly schema?: string;
 }
 
 /** Runs the outbox relay beside the service: committed events reach Kafka, also after an outage. */
@@ -40,7 +46,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     }
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const source = signingRelaySource(
-      new OutboxRelaySource(pool, { name: 'organization.outbox' }),
+      new OutboxRelaySource(pool, { name: 'organization.outbox', schema: this.options.schema }),
       OrgEventSigner.fromEnv(),
       publicContracts,
     );

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { checkedTransaction } from '@vanguard/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UnitOfWork } from '../../application/ports/unit-of-work.port';
 
@@ -15,7 +16,14 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
 
   run<T>(work: () => Promise<T>): Promise<T> {
     if (this.current.getStore()) return work();
-    return this.dataSource.transaction((manager) => this.current.run(manager, work));
+    // Checked: a statement that failed and was caught (a repository maps unique violations to
+    // domain errors, and a caller may catch those) leaves the transaction aborted, and Postgres
+    // answers COMMIT with ROLLBACK without raising. Plain `dataSource.transaction` would report
+    // the command done with nothing stored; this throws CommitRolledBackError instead.
+    return checkedTransaction(this.dataSource, async (manager) => ({
+      commit: true,
+      result: await this.current.run(manager, work),
+    }));
   }
 
   /** The transaction's manager, or the pool's outside a unit of work. */

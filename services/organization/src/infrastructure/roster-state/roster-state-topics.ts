@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import { ROSTER_STATE_TOPICS } from '@vanguard/contracts';
+import { waitForLeaders } from '@vanguard/messaging';
 
 const COMPACT = [
   { name: 'cleanup.policy', value: 'compact' },
@@ -21,9 +22,10 @@ export async function ensureCompactedStateTopics(kafka: Kafka, topics: readonly 
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length)
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1, configEntries: COMPACT })),
       });
+    await waitForLeaders(admin, topics);
     const present = topics.filter((t) => existing.has(t));
     if (!present.length) return;
     const described = await admin.describeConfigs({

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { MemberJoined, OrganizationRegistered, type EventEnvelope } from '@vanguard/contracts';
+import { CommitRolledBackError } from '@vanguard/messaging';
 import type { Actor } from '../../application/ports/actor';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
 import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
@@ -208,7 +209,10 @@ export class PgRosterImports implements RosterImports {
         state.status = 'rejected';
         state.message = '存在错误行，未导入任何数据 / bad rows found: nothing was imported';
       } else {
-        await client.query('commit');
+        // Postgres answers COMMIT of an aborted transaction (a statement failed and was caught) with
+        // ROLLBACK and raises nothing: without this the job would say "imported" with nothing stored.
+        const done = await client.query('commit');
+        if (done.command !== 'COMMIT') throw new CommitRolledBackError();
         state.status = 'succeeded';
         state.message = `已导入 ${state.rowsImported} 行 / imported ${state.rowsImported} rows`;
       }

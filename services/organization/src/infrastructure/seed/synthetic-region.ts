@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEMO_FIELD_UNITS } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
 import type { MemberRole, MemberStatus, VanguardPost } from '../../domain/member/member.vocabulary';
 import type { Sector } from '../../domain/organization/organization.vocabulary';
@@ -112,15 +113,19 @@ const VILLAGE_SUFFIX: Record<Sector, string[]> = {
 };
 
 const DEMO_BY_CODE = new Map(DEMO_REGION.map((o) => [o.code, o]));
+/** 松岭旗's window and service units of the field-work demo: organ branches' codes, their names (seed 004). */
+const FIELD_UNIT_NAMES = new Map(DEMO_FIELD_UNITS.map((u) => [u.code, u.name]));
 
-/** The organisations of one county's subtree, parents first; demo codes keep their demo names. */
+/** The organisations of one county's subtree, parents first; demo codes (and the field units') keep their demo names. */
 export function countyOrganizations(plan: CountyPlan): SeedOrganization[] {
   const rnd = mulberry32(seedOf(`orgs:${plan.code}`));
   const out: SeedOrganization[] = [];
   const org = (o: Omit<SeedOrganization, 'id'>): SeedOrganization => {
     const demo = DEMO_BY_CODE.get(o.code);
+    const fieldName = FIELD_UNIT_NAMES.get(o.code);
     const full = {
       ...o,
+      ...(fieldName ? { name: fieldName } : {}),
       ...(demo ? { name: demo.name, level: demo.level, kind: demo.kind, sector: demo.sector } : {}),
       id: demoOrgId(o.code),
     };
