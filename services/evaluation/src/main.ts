@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { createHttpApp } from '@vanguard/http';
-import { orgEventKeyProblems } from '@vanguard/auth';
+import { eventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { evaluationConfig } from './evaluation.config';
 import { EvaluationModule } from './evaluation.module';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('evaluation', [orgEventKeyProblems]);
+  await refuseUnsafeProductionStart('evaluation', [eventKeyProblems]);
   const config = evaluationConfig();
   const app = await createHttpApp(EvaluationModule.register(config), {
     title: 'Vanguard · 评价 evaluation service',

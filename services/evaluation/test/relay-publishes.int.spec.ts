@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { ContractRegistry, ENVELOPE_HEADERS, evaluationContracts } from '@vanguard/contracts';
+import { EventVerifier } from '@vanguard/auth';
+import { ContractRegistry, ENVELOPE_HEADERS, evaluationContracts, type EventEnvelope } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
 import { headerValue } from '@vanguard/messaging';
@@ -92,9 +93,11 @@ describe(EvaluationRelayRunner.name, () => {
       for (const [streamId, ids] of appended) expect(byStream.get(streamId)).toEqual(ids);
       expect(reader.messages).toHaveLength(total);
 
-      const published = JSON.parse(String(reader.messages.find((m) => String(m.key) === extra)!.value)) as {
-        data: Record<string, unknown>;
-      };
+      const published = JSON.parse(String(reader.messages.find((m) => String(m.key) === extra)!.value)) as EventEnvelope<
+        Record<string, unknown>
+      >;
+      // Signed with evaluation's key on the way out (ADR 0059), so consumers act on it.
+      expect(EventVerifier.forContexts(['evaluation'], {}).verify(published)).toEqual({ ok: true, kid: 'evaluation-dev-1' });
       expect(published.data).toEqual({ ...made.data, pledgeId: extra.slice(7) });
       expect(published.data).not.toHaveProperty('internalNote');
       const refused = await waitUntil('the refusal kept', async () => {

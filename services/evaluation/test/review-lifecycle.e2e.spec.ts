@@ -168,6 +168,7 @@ describe('democratic review (e2e)', () => {
       orgId: VILLAGE,
       status: 'approved',
       tally,
+      criteria: null,
       grade: 'excellent',
       approved: true,
       returnedCount: 0,
@@ -232,6 +233,34 @@ describe('democratic review (e2e)', () => {
     expect((await post('village.secretary', review(member, '/ballots'), { tally })).status).toBe(200);
     const [, tallied] = await events(member);
     expect(tallied).toMatchObject({ type: 'evaluation.PeerBallotsTallied', data: { tally, activeMembers: await activeInVillage() } });
+  });
+
+  it('counts the ballots on the five models with the grades; no model on more ballots than were cast', async () => {
+    const member = randomUUID();
+    await selfAssess(member);
+    // 19 ballots cast; a ballot may leave a model blank.
+    const criteria = {
+      learning: { met: 15, partlyMet: 4, notMet: 0 },
+      policy: { met: 17, partlyMet: 2, notMet: 0 },
+      service: { met: 12, partlyMet: 5, notMet: 1 },
+      dedication: { met: 16, partlyMet: 2, notMet: 0 },
+      discipline: { met: 19, partlyMet: 0, notMet: 0 },
+    };
+    const over = await post('village.secretary', review(member, '/ballots'), {
+      tally,
+      criteria: { ...criteria, service: { met: 12, partlyMet: 7, notMet: 1 } },
+    });
+    expect([over.status, over.body.code]).toEqual([422, 'REVIEW.CRITERIA_EXCEED_BALLOTS']);
+    expect(over.body.message).toContain('evaluation.review.criteria-within-ballots');
+    expect((await post('village.secretary', review(member, '/ballots'), { tally, criteria: { ...criteria, extra: 1 } })).status).toBe(400);
+    expect((await post('village.secretary', review(member, '/ballots'), { tally, criteria })).status).toBe(200);
+    const [, tallied] = await events(member);
+    expect(tallied).toMatchObject({ type: 'evaluation.PeerBallotsTallied', data: { tally, criteria } });
+    const view = await waitUntil('the review view to show the models', async () => {
+      const r = await http().get(review(member)).set(as('village.secretary'));
+      return r.body.version === 2 ? (r.body as Record<string, unknown>) : undefined;
+    });
+    expect(view).toMatchObject({ status: 'tallied', tally, criteria });
   });
 
   it('answers 404 alike for a review that does not exist and one of another township', async () => {
@@ -302,6 +331,8 @@ describe('democratic review (e2e)', () => {
     ['/self-assessment', { orgId: 'x', selfAssessment: 'x', partySpiritAnalysis: 'y' }, 'orgId'],
     ['/ballots', { tally: { ...tally, excellent: -1 } }, 'tally.excellent'],
     ['/ballots', {}, 'tally'],
+    ['/ballots', { tally, criteria: { learning: { met: 1, partlyMet: 0, notMet: 0 } } }, 'criteria.policy'],
+    ['/ballots', { tally, criteria: { learning: { met: -1, partlyMet: 0, notMet: 0 } } }, 'criteria.learning.met'],
     ['/conclude', { grade: 'great' }, 'grade'],
   ])('answers 400 naming the field for POST %s %j', async (tail, body, field) => {
     const res = await post('village.secretary', review(randomUUID(), tail), body);

@@ -3,15 +3,13 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { infraConfig } from '@vanguard/infra-config';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests migrate exactly as `npm run migrate` does, with the platform's own script
-import { migrate } from '../../../../scripts/migrate';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { evaluationConfig, type EvaluationConfig } from '../../src/evaluation.config';
 import { EvaluationModule } from '../../src/evaluation.module';
 import { bootstrapDemoTree } from '@vanguard/auth';
 
 /**
- * Migrates the test database's `evaluation` schema and bootstraps its org-tree copy with
+ * Bootstraps the test database's `evaluation` org-tree copy (the global setup migrated it) with
  * the demo region the realm's users point into. Suites take turns.
  */
 export async function prepareEvaluationTestDatabase(): Promise<void> {
@@ -19,7 +17,6 @@ export async function prepareEvaluationTestDatabase(): Promise<void> {
   await admin.connect();
   try {
     await admin.query(`select pg_advisory_lock(hashtext('vanguard.evaluation.test-setup'))`);
-    await migrate('test');
     await admin.query(`set search_path to evaluation`);
     await bootstrapDemoTree(admin);
   } finally {

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PledgeEvent } from '@vanguard/evaluation-domain';
+import { seededRandom } from '@vanguard/testing';
 
-/** A small deterministic generator (mulberry32), so a failing history can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (mulberry32), so a failing history can be replayed from its seed. */
+export const seeded = seededRandom;
 
 const decision = (orgId: string, reason = '') => ({
   decidedBy: { sub: 'history', role: 'organizer', orgId },

@@ -2,15 +2,6 @@ import { applied, refused, type CountyMessage, type CountyOutcome } from '@vangu
 import { BusinessRuleViolation, DomainError, type Decider } from '@vanguard/kernel';
 import type { Loaded, StreamContext } from '../ports/streams.port';
 
-/** A county id this service has no link for: the county must sync its roster first. */
-export const MEMBER_UNKNOWN = 'COUNTY.MEMBER_UNKNOWN';
-
-export const memberUnknown = (countyMemberId: string): CountyOutcome =>
-  refused(
-    MEMBER_UNKNOWN,
-    `县级系统的党员编号 ${countyMemberId} 尚未同步花名册 / county member ${countyMemberId} is unknown: sync the roster first`,
-  );
-
 /**
  * A domain refusal as a county reply: a broken versioned rule is named `<rule id>@<version>` (the
  * same reference decisions record), any other coded refusal by its code. Anything else is not

@@ -6,7 +6,7 @@ import { DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, decideEach, memberUnknown, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyMassEvaluationTallied>>;
 
@@ -26,11 +26,11 @@ export class RecordCountyMassEvaluationHandler {
   ) {}
 
   readonly handle: CountyBatchHandler<unknown, Message['event']> = async (messages, tx) => {
-    const memberOf = await translateMembers(this.links, messages, (m) => m.event.data.memberId);
+    const members = await translateMembers(this.links, messages, (m) => m.event.data.memberId);
     return decideEach(tx, this.streams, massTallyDecider, messages, (m) => {
       const d = m.event.data;
-      const memberId = memberOf(m);
-      if (memberId === undefined) return { outcome: memberUnknown(d.memberId!) };
+      const memberId = members.memberOf(m);
+      if (memberId === undefined) return { outcome: members.unlinked(m) };
       const subject = memberId === null ? ({ kind: 'organization', id: d.orgId } as const) : ({ kind: 'member', id: memberId } as const);
       return {
         streamId: massTallyStream(subject.id, d.period),

@@ -5,7 +5,7 @@ import { pledgeDecider } from '@vanguard/evaluation-domain';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { PledgeNotFoundError, pledgeStream } from '../commands/pledge-access';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, decideEach, memberUnknown, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyPledgeProgressReported>>;
 
@@ -24,11 +24,11 @@ export class ReportCountyPledgeProgressHandler {
   ) {}
 
   readonly handle: CountyBatchHandler<unknown, Message['event']> = async (messages, tx) => {
-    const memberOf = await translateMembers(this.links, messages, (m) => m.event.data.memberId);
+    const members = await translateMembers(this.links, messages, (m) => m.event.data.memberId);
     return decideEach(tx, this.streams, pledgeDecider, messages, (m) => {
       const d = m.event.data;
-      const memberId = memberOf(m);
-      if (memberId === undefined) return { outcome: memberUnknown(d.memberId!) };
+      const memberId = members.memberOf(m);
+      if (memberId === undefined) return { outcome: members.unlinked(m) };
       return {
         streamId: pledgeStream(d.pledgeId),
         scopeOrgId: (s) => s.orgId!,

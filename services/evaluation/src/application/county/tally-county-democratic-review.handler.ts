@@ -7,7 +7,7 @@ import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { ReviewNotFoundError, reviewStream } from '../reviews/review-access';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, decideEach, memberUnknown, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyDemocraticReviewTallied>>;
 
@@ -29,11 +29,11 @@ export class TallyCountyDemocraticReviewHandler {
   ) {}
 
   readonly handle: CountyBatchHandler<unknown, Message['event']> = async (messages, tx) => {
-    const memberOf = await translateMembers(this.links, messages, (m) => m.event.data.memberId);
+    const members = await translateMembers(this.links, messages, (m) => m.event.data.memberId);
     return decideEach(tx, this.streams, reviewDecider, messages, (m) => {
       const d = m.event.data;
-      const memberId = memberOf(m);
-      if (!memberId) return { outcome: memberUnknown(d.memberId) };
+      const memberId = members.memberOf(m);
+      if (!memberId) return { outcome: members.unlinked(m) };
       return {
         streamId: reviewStream(memberId, d.year),
         scopeOrgId: (s) => s.orgId ?? d.orgId,

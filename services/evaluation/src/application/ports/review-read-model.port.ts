@@ -9,6 +9,8 @@ export interface ReviewView {
   /** self_assessed → tallied → concluded → approved (back to tallied when returned). */
   readonly status: string;
   readonly tally: ContractData<typeof PeerBallotsTallied>['tally'] | null;
+  /** The ballots on the five models (五个模范) when the branch counted them; null otherwise. */
+  readonly criteria: NonNullable<ContractData<typeof PeerBallotsTallied>['criteria']> | null;
   /** The branch's conclusion while pending or approved; null before it and after a return. */
   readonly grade: string | null;
   readonly approved: boolean;

@@ -6,6 +6,7 @@ import type {
   TierChangeReport,
   TierChangeView,
 } from '../../application/ports/assessment-read-model.port';
+import { pageWithTotal } from '../projection/sql-page';
 
 interface Row {
   org_id: string;
@@ -47,15 +48,13 @@ export class SqlAssessmentReadModel implements AssessmentReadModelPort {
 
   async list(q: { subtreeOf: string; period: string; limit: number; offset: number }) {
     const params = [q.subtreeOf, q.period];
-    const [items, total] = await Promise.all([
-      this.pool.query<Row>(`select ${COLUMNS} from assessment_view a ${IN_SUBTREE('a')} order by t.path limit $3 offset $4`, [
-        ...params,
-        q.limit,
-        q.offset,
-      ]),
-      this.pool.query<{ n: string }>(`select count(*) as n from assessment_view a ${IN_SUBTREE('a')}`, params),
-    ]);
-    return { items: items.rows.map(toView), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<Row>(
+      this.pool,
+      { columns: COLUMNS, from: `from assessment_view a ${IN_SUBTREE('a')}`, orderBy: 't.path' },
+      params,
+      q,
+    );
+    return { items: rows.map(toView), total };
   }
 
   async tierChanges(q: { subtreeOf: string; period: string }): Promise<TierChangeReport> {

@@ -9,7 +9,7 @@ import {
   publicContracts,
 } from '@vanguard/contracts';
 import { CountyInboundConsumer, PgCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
-import { OutboxRelaySource, Relay, type MessagingLogger } from '@vanguard/messaging';
+import { keepStarting, OutboxRelaySource, Relay, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import type { RecordCountyMassEvaluationHandler } from '../../application/county/record-county-mass-evaluation.handler';
 import type { ReportCountyPledgeProgressHandler } from '../../application/county/report-county-pledge-progress.handler';
@@ -43,6 +43,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(CountyInboundRunner.name);
   private consumer: CountyInboundConsumer<PoolClient> | undefined;
   private relay: Relay | undefined;
+  private starting: KeptStarting | undefined;
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -86,15 +87,19 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
       logger: this.log,
       ...(this.options.topic ? { topic: this.options.topic } : {}),
     });
-    try {
-      await this.consumer.start();
-    } catch (e) {
-      // Kafka down at boot: HTTP still answers; county messages wait in the topic.
-      this.logger.error(`county inbound consumer did not start: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    // Kafka down at boot: HTTP still answers, county messages wait in the topic, and the start is tried again.
+    const consumer = this.consumer;
+    this.starting = keepStarting(() => consumer.start(), {
+      onError: (e, attempt) =>
+        this.logger.warn(
+          `county inbound consumer did not start (attempt ${attempt}), trying again: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+    });
+    await this.starting.firstAttempt;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.starting?.stop();
     await this.consumer?.stop();
     await this.relay?.stop();
   }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CountyMemberLinkedEvent } from '@vanguard/contracts';
-import { applyCountyMemberLink, linkedPlatformMembers } from '@vanguard/county-inbound';
+import { applyCountyMemberLink, countyMemberIds, type CountyMemberIds } from '@vanguard/county-inbound';
 import type { SqlExecutor } from '@vanguard/messaging';
 import type { CountyMemberLinksPort } from '../../application/county/county-member-links.port';
 
@@ -15,7 +15,7 @@ export class PgCountyMemberLinks implements CountyMemberLinksPort {
     return applyCountyMemberLink(tx, event);
   }
 
-  platformIds(countyClientId: string, countyMemberIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    return linkedPlatformMembers(this.pool, countyClientId, countyMemberIds);
+  memberIds(countyClientId: string, ids: readonly string[]): Promise<CountyMemberIds> {
+    return countyMemberIds(this.pool, countyClientId, ids);
   }
 }

@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { OrgEventVerifier } from '@vanguard/auth';
 import { CountyMemberLinked, publicContracts } from '@vanguard/contracts';
-import { EventConsumer, PermanentHandlerError, PgInbox, handle } from '@vanguard/messaging';
+import { EventConsumer, PermanentHandlerError, PgInbox, handle, keepStarting, type KeptStarting } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import type { PgCountyMemberLinks } from './county-member-links.projection';
 
@@ -23,6 +23,7 @@ export interface CountyMemberLinksRunnerOptions {
 export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CountyMemberLinksRunner.name);
   private consumer: EventConsumer<PoolClient> | undefined;
+  private starting: KeptStarting | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -33,11 +34,21 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
-    // Boot does not wait for the broker: translations answer from the links held meanwhile.
-    this.start().catch((e: unknown) => this.logger.error(`county member links consumer did not start: ${String(e)}`));
+    // Boot does not wait for the broker: translations answer from the links held meanwhile; a failed start is tried again.
+    const consumer = this.consumerOf();
+    this.starting = keepStarting(() => consumer.start(), {
+      onError: (e, attempt) =>
+        this.logger.warn(`county member links consumer did not start (attempt ${attempt}), trying again: ${String(e)}`),
+    });
   }
 
+  /** One start, awaited (tests). */
   async start(): Promise<void> {
+    await this.consumerOf().start();
+  }
+
+  private consumerOf(): EventConsumer<PoolClient> {
+    if (this.consumer) return this.consumer;
     const kafka = new Kafka({ clientId: 'evaluation-county-links', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
     this.consumer = new EventConsumer<PoolClient>({
       kafka,
@@ -52,10 +63,11 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
       }),
       metrics: metricsRegistry,
     });
-    await this.consumer.start();
+    return this.consumer;
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.starting?.stop();
     await this.consumer?.stop();
   }
 }

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { countyInboundMigration, countyInboundRetentionMigration } from '@vanguard/county-inbound';
+import { countyInboundMigration, countyInboundRetentionMigration, countyMemberLinksTakeOverMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
 
 /**
@@ -74,4 +74,6 @@ export const countyMigrations: (new () => MigrationInterface)[] = [
   outboxMigration(1764790000002),
   MassTallyView1764790000003,
   countyInboundRetentionMigration(1764790000004),
+  // A link ended by a take-over is kept, so its county id is answered COUNTY.MEMBER_TAKEN_OVER (ADR 0048).
+  countyMemberLinksTakeOverMigration(1764790000005),
 ];

@@ -33,5 +33,18 @@ class ReviewView1764740000000 implements MigrationInterface {
   }
 }
 
+/** The peer ballots on the five models (五个模范), beside the grade tally; null where only grades were counted. */
+class ReviewViewCriteria1764740000001 implements MigrationInterface {
+  readonly name = 'ReviewViewCriteria1764740000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`alter table review_view add column if not exists criteria jsonb`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`alter table review_view drop column if exists criteria`);
+  }
+}
+
 /** The reviews slice's read side; timestamps from 1764740000000 up, oldest first. */
-export const reviewsMigrations: (new () => MigrationInterface)[] = [ReviewView1764740000000];
+export const reviewsMigrations: (new () => MigrationInterface)[] = [ReviewView1764740000000, ReviewViewCriteria1764740000001];

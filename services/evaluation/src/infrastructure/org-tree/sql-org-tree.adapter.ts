@@ -11,9 +11,11 @@ export class SqlOrgTreeAdapter implements OrgTreePort {
   ) {}
 
   async pathOf(orgId: string): Promise<readonly string[] | null> {
-    const { rows } = await this.pool.query<{ path: string | null }>(`select path from org_tree where id = $1 and status = 'active'`, [
-      orgId,
-    ]);
+    const { rows } = await this.pool.query<{ path: string | null }>({
+      name: 'evaluation-org-tree-path-of',
+      text: `select path from org_tree where id = $1 and status = 'active'`,
+      values: [orgId],
+    });
     const path = rows[0]?.path;
     return path ? path.split('/').filter((s) => s.length > 0) : null;
   }
@@ -21,15 +23,18 @@ export class SqlOrgTreeAdapter implements OrgTreePort {
   async readPath(orgId: string): Promise<OrgPath | null> {
     // One statement, so the versions belong to one snapshot of the copy: the path's ids in
     // order, each joined to its row. A missing ancestor row leaves a gap and reads as unknown.
-    const { rows } = await this.pool.query<{ id: string; version: number | null; depth: string }>(
-      `select p.id, o.version, p.depth
+    // Named: file, fulfil and lapse read a path on every command, and a prepared statement is
+    // parsed and planned once per connection rather than on each of them.
+    const { rows } = await this.pool.query<{ id: string; version: number | null; depth: string }>({
+      name: 'evaluation-org-tree-read-path',
+      text: `select p.id, o.version, p.depth
          from org_tree t
          cross join lateral unnest(string_to_array(trim(both '/' from t.path), '/')) with ordinality as p(id, depth)
          left join org_tree o on o.id = p.id::uuid
         where t.id = $1 and t.status = 'active' and t.path is not null
         order by p.depth`,
-      [orgId],
-    );
+      values: [orgId],
+    });
     if (rows.length === 0 || rows.some((r) => r.version === null)) return null;
     return rows.map((r) => ({ orgId: r.id, version: Number(r.version) }));
   }

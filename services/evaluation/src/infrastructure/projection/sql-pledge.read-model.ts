@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { PledgeLedger, PledgeReadModelPort, PledgeView } from '../../application/ports/pledge-read-model.port';
+import { pageWithTotal } from './sql-page';
 
 interface Row {
   pledge_id: string;
@@ -56,14 +57,13 @@ export class SqlPledgeReadModel implements PledgeReadModelPort {
   async list(q: { subtreeOf: string; cycleId?: string; limit: number; offset: number }): Promise<{ items: PledgeView[]; total: number }> {
     const cycle = q.cycleId ? `and p.cycle_id = $2` : `and $2::uuid is null`;
     const params = [q.subtreeOf, q.cycleId ?? null];
-    const [items, total] = await Promise.all([
-      this.pool.query<Row>(
-        `select ${COLUMNS} from pledge_view p ${IN_SUBTREE} ${cycle} order by p.made_at, p.pledge_id limit $3 offset $4`,
-        [...params, q.limit, q.offset],
-      ),
-      this.pool.query<{ n: string }>(`select count(*) as n from pledge_view p ${IN_SUBTREE} ${cycle}`, params),
-    ]);
-    return { items: items.rows.map(toView), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<Row>(
+      this.pool,
+      { columns: COLUMNS, from: `from pledge_view p ${IN_SUBTREE} ${cycle}`, orderBy: 'p.made_at, p.pledge_id' },
+      params,
+      q,
+    );
+    return { items: rows.map(toView), total };
   }
 
   async ledger(q: { subtreeOf: string; cycleId: string }): Promise<PledgeLedger> {

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { ContractRegistry, evaluationContracts } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
-import { EventStoreRelayRunner } from '@vanguard/messaging';
+import { EventSigner } from '@vanguard/auth';
+import { EventStoreRelayRunner, type EnvelopeSigner } from '@vanguard/messaging';
 
 export interface EvaluationRelayOptions {
   readonly brokers: readonly string[];
@@ -12,6 +13,8 @@ export interface EvaluationRelayOptions {
   readonly contracts?: ContractRegistry;
   /** The relay's idle fallback poll; wake-ups come from the store's append notification. */
   readonly idleDelayMs?: number;
+  /** Default `evaluation`'s key from `EVALUATION_EVENT_SIGNING_KEY` (ADR 0059). */
+  readonly signer?: EnvelopeSigner;
 }
 
 /** Only evaluation's own contracts: an event of another context in this store is a bug, kept as a refusal. */
@@ -27,6 +30,7 @@ export class EvaluationRelayRunner extends EventStoreRelayRunner {
       clientId: 'evaluation-relay',
       name: options.name ?? 'evaluation.kafka-relay',
       contracts: options.contracts ?? evaluationRelayContracts,
+      signer: options.signer ?? EventSigner.forContext('evaluation'),
       ...(options.idleDelayMs ? { idleDelayMs: options.idleDelayMs } : {}),
       logger: {
         info: () => undefined,

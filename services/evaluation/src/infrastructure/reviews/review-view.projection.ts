@@ -36,7 +36,10 @@ export class ReviewViewProjection implements EvaluationProjection {
   private change(e: ReviewEvent): [string, unknown[]] {
     switch (e.type) {
       case 'evaluation.PeerBallotsTallied':
-        return [`status = 'tallied', tally = $5::jsonb`, [JSON.stringify(e.data.tally)]];
+        return [
+          `status = 'tallied', tally = $5::jsonb, criteria = $6::jsonb`,
+          [JSON.stringify(e.data.tally), e.data.criteria ? JSON.stringify(e.data.criteria) : null],
+        ];
       case 'evaluation.ReviewConcluded':
         return [`status = 'concluded', grade = $5`, [e.data.grade]];
       case 'evaluation.ReviewApproved':

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { ReviewReadModelPort, ReviewView } from '../../application/ports/review-read-model.port';
+import { pageWithTotal } from '../projection/sql-page';
 
 interface Row {
   member_id: string;
@@ -7,13 +8,14 @@ interface Row {
   org_id: string;
   status: string;
   tally: ReviewView['tally'];
+  criteria: ReviewView['criteria'];
   grade: string | null;
   approved: boolean;
   returned_count: number;
   version: number;
 }
 
-const COLUMNS = `r.member_id, r.year, r.org_id, r.status, r.tally, r.grade, r.approved, r.returned_count, r.version`;
+const COLUMNS = `r.member_id, r.year, r.org_id, r.status, r.tally, r.criteria, r.grade, r.approved, r.returned_count, r.version`;
 
 const toView = (r: Row): ReviewView => ({
   memberId: r.member_id,
@@ -21,6 +23,7 @@ const toView = (r: Row): ReviewView => ({
   orgId: r.org_id,
   status: r.status,
   tally: r.tally,
+  criteria: r.criteria,
   grade: r.grade,
   approved: r.approved,
   returnedCount: r.returned_count,
@@ -44,14 +47,12 @@ export class SqlReviewReadModel implements ReviewReadModelPort {
 
   async list(q: { subtreeOf: string; year: number; status?: string; limit: number; offset: number }) {
     const params = [q.subtreeOf, q.year, q.status ?? null];
-    const [items, total] = await Promise.all([
-      this.pool.query<Row>(`select ${COLUMNS} from review_view r ${IN_SUBTREE} order by r.org_id, r.member_id limit $4 offset $5`, [
-        ...params,
-        q.limit,
-        q.offset,
-      ]),
-      this.pool.query<{ n: string }>(`select count(*) as n from review_view r ${IN_SUBTREE}`, params),
-    ]);
-    return { items: items.rows.map(toView), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<Row>(
+      this.pool,
+      { columns: COLUMNS, from: `from review_view r ${IN_SUBTREE}`, orderBy: 'r.org_id, r.member_id' },
+      params,
+      q,
+    );
+    return { items: rows.map(toView), total };
   }
 }

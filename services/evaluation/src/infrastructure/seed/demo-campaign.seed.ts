@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { ScopeService, bootstrapDemoTree } from '@vanguard/auth';
+import { ScopeService, bootstrapDemoFieldUnits } from '@vanguard/auth';
 import { campaignDecider } from '@vanguard/evaluation-domain';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { AmendPledgeHandler } from '../../application/commands/amend-pledge/amend-pledge.handler';
@@ -35,7 +35,8 @@ const village = as(VILLAGE, 'branch_secretary');
 export async function seedDemoCampaign(databaseUrl: string): Promise<{ created: boolean; events: number }> {
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   try {
-    await bootstrapDemoTree(pool);
+    // The demo region with the county's window and service units, which the field-work slice divides into zones.
+    await bootstrapDemoFieldUnits(pool);
     const scope = new ScopeService();
     await scope.load(pool);
     const streams = new PostgresStreamsAdapter(new PostgresEventStore(pool, { schema: 'evaluation' }));

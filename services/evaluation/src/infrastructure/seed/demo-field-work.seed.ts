@@ -1,62 +1,123 @@
-import { zoneDecider } from '@vanguard/evaluation-domain';
+import { commentDecider, monthlyReviewDecider, windowUnitDecider, windowUnitStream, zoneDecider } from '@vanguard/evaluation-domain';
+import type { CommandContext } from '../../application/commands/command-context';
 import { MonthlyReviewHandlers } from '../../application/commands/monthly-reviews/monthly-review.handlers';
-import { zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
+import { monthlyReviewStream, zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
+import { commentStream } from '../../application/commands/comment-access/comment-access';
 import { WindowUnitHandlers } from '../../application/commands/window-units/window-unit.handlers';
 import { SqlWindowUnitContacts } from '../field-work/sql-window-unit-contacts';
 import { SqlVanguardPosts } from '../roster/sql-vanguard-posts';
 import { SqlInspectionCandidates } from '../inspections/sql-inspection-candidates';
-import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeedContext, type DemoSeedReport } from './demo-support';
-import { demoOrgId } from '@vanguard/infra-config';
+import { as, COUNTY, demoId, on, TOWNSHIP, type DemoSeedContext, type DemoSeedReport } from './demo-support';
+import { DEMO_FINDINGS, DEMO_ZONES, demoPoints } from './demo-zones';
 
-/** Field work's demo ids (zones, rounds, window units): from 80,000,000. */
+/** Field work's demo ids (zones, rounds, findings): from 80,000,000. */
 const FIRST = 80_000_000;
-const OTHER_TOWNSHIP = demoOrgId('910425102');
 
 /**
- * 松岭旗's zones and last month's review round (the demo's "now" is mid-2011): 第一片区 (白桦镇 and 红石村)
- * and 第二片区 (河口镇), each guided by the county organizer; May's round of the first zone scored on
- * the quarter's theme (喜迎建党90周年) with the rubric in force, concluded with its two units ranked, and
- * a finding at 红石村 to rectify by the end of June. 白桦镇便民服务中心 is a window unit with its
- * commitments and May's services counted from one batch of its records. The demo tree has three
- * units below the county, so two zones rather than seed 004's fifteen. Idempotent.
+ * Each zone's ids. The first zone's and its round's, and the second zone's, are the ones this seed
+ * gave when the demo had two zones, so a database seeded then is completed, not given a copy; every
+ * later zone z takes the block from 80,000,000 + 10·z: zone, round, findings, finding.
+ */
+const idsOf = (z: number) =>
+  z === 0
+    ? { zone: demoId(FIRST), round: demoId(FIRST + 2), comment: demoId(FIRST + 3), finding: demoId(FIRST + 4) }
+    : {
+        zone: demoId(z === 1 ? FIRST + 1 : FIRST + 10 * z),
+        round: demoId(FIRST + 10 * z + 1),
+        comment: demoId(FIRST + 10 * z + 2),
+        finding: demoId(FIRST + 10 * z + 3),
+      };
+const fixed = (...ids: string[]) => {
+  let i = 0;
+  return { next: () => ids[i++]! };
+};
+
+/** The zone's guiding leader, acting for the county: the one the rule lets open, score and conclude. */
+const leaderOf = (sub: string): CommandContext => ({
+  caller: { sub, roles: ['evaluator'], orgId: COUNTY, kind: 'service' },
+  correlationId: demoId(9000),
+});
+
+/**
+ * 松岭旗's fifteen zones (seed 004) and last month's review round of each (the demo's "now" is
+ * mid-2011): designated by the county organizer, each guided by its leader, who opened May's round
+ * on the quarter's theme (喜迎建党90周年) with the rubric in force, scored the zone's units, concluded
+ * it with them ranked, and recorded a finding at the last-ranked unit to rectify by the end of June.
+ * 白桦镇便民服务中心 is a window unit with its commitments and May's services counted from one batch
+ * of its records. All through the service's handlers and deciders. Idempotent, step by step: a
+ * second run adds nothing, and a database seeded when the demo had two zones gets the rest.
  */
 export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: DemoSeedContext): Promise<DemoSeedReport> {
-  if ((await streams.load(zoneStream(demoId(FIRST)), zoneDecider)).version > 0) return { slice: 'field-work', created: false, events: 0 };
+  const last = idsOf(DEMO_ZONES.length - 1);
+  if ((await streams.load(commentStream(last.comment), commentDecider)).version > 0)
+    return { slice: 'field-work', created: false, events: 0 };
   const county = as(COUNTY, 'organizer');
-  const ids = demoIds(FIRST);
   const candidates = new SqlInspectionCandidates(pool);
-  const reviews = (day: string) => new MonthlyReviewHandlers(streams, tree, candidates, on(day), ids);
-  const zone = (name: string, units: string[]) =>
-    reviews('2011-04-02').designateZone({ campaignId, name, leader: 'county.organizer', units, reason: '按乡镇划分观摩片区' }, county);
-  const first = await zone('第一片区（白桦镇）', [TOWNSHIP, VILLAGE]);
-  await zone('第二片区（河口镇）', [OTHER_TOWNSHIP]);
+  const reviews = (day: string, ...ids: string[]) => new MonthlyReviewHandlers(streams, tree, candidates, on(day), fixed(...ids));
+  let events = 0;
 
-  const { roundId } = await reviews('2011-05-30').open(first.zoneId, { month: '2011-05', reason: '五月集中观摩点评' }, county);
-  await reviews('2011-05-30').score(
-    roundId,
-    {
-      scores: [
-        { orgId: TOWNSHIP, points: [9, 8, 9, 10, 8, 9, 9, 8, 9, 9] },
-        { orgId: VILLAGE, points: [8, 9, 7, 6, 9, 7, 8, 8, 9, 7] },
-      ],
-      reason: '现场观摩评分',
-    },
-    county,
-  );
-  await reviews('2011-05-31').conclude(roundId, { reason: '五月观摩点评汇总排名' }, county);
-  await reviews('2011-05-31').recordFindings(
-    roundId,
-    {
-      orgId: VILLAGE,
-      summary: '五月观摩点评发现的问题',
-      findings: [{ problem: '党员先锋岗亮牌不全', rectification: '为全部先锋岗党员挂牌亮身份', deadline: '2011-06-30' }],
-      reason: '现场观摩',
-    },
-    county,
-  );
+  for (const [z, plan] of DEMO_ZONES.entries()) {
+    const ids = idsOf(z);
+    if ((await streams.load(zoneStream(ids.zone), zoneDecider)).version === 0) {
+      await reviews('2011-04-02', ids.zone).designateZone(
+        { campaignId, name: plan.name, leader: plan.leader, units: [...plan.units], reason: '划分观摩点评片区，每片区由一名旗领导联系' },
+        county,
+      );
+      events += 1;
+    }
+  }
 
-  const windows = new WindowUnitHandlers(streams, tree, on('2011-05-04'), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool));
-  await windows.publish(
+  for (const z of DEMO_ZONES.keys()) {
+    const ids = idsOf(z);
+    // A zone designated when the demo had two zones keeps the leader and units it was given then.
+    const { state: zone } = await streams.load(zoneStream(ids.zone), zoneDecider);
+    const { units } = zone.zone!;
+    const leader = leaderOf(zone.zone!.leader);
+    let round = await streams.load(monthlyReviewStream(ids.round), monthlyReviewDecider);
+    if (round.version === 0) {
+      await reviews('2011-05-30', ids.round).open(ids.zone, { month: '2011-05', reason: '五月集中观摩点评' }, leader);
+      await reviews('2011-05-30').score(
+        ids.round,
+        { scores: units.map((orgId, place) => ({ orgId, points: demoPoints(z, place) })), reason: '现场观摩评分' },
+        leader,
+      );
+      events += 2;
+    }
+    round = await streams.load(monthlyReviewStream(ids.round), monthlyReviewDecider);
+    if (!round.state.concluded) {
+      await reviews('2011-05-31').conclude(ids.round, { reason: '五月观摩点评汇总排名' }, leader);
+      round = await streams.load(monthlyReviewStream(ids.round), monthlyReviewDecider);
+      events += 1;
+    }
+    if ((await streams.load(commentStream(ids.comment), commentDecider)).version === 0) {
+      const lastRanked = round.state.concluded!.results.at(-1)!.orgId;
+      await reviews('2011-05-31', ids.comment, ids.finding).recordFindings(
+        ids.round,
+        {
+          orgId: lastRanked,
+          summary: '五月观摩点评发现的问题',
+          findings: [{ ...DEMO_FINDINGS[z % DEMO_FINDINGS.length]!, deadline: '2011-06-30' }],
+          reason: '现场观摩',
+        },
+        leader,
+      );
+      events += 1;
+    }
+  }
+
+  if ((await streams.load(windowUnitStream(TOWNSHIP), windowUnitDecider)).version === 0)
+    events += await windowUnit(county, { pool, streams, tree });
+  return { slice: 'field-work', created: true, events };
+}
+
+/** 白桦镇便民服务中心: its commitments (三亮) and May's services counted from one batch of its records. */
+async function windowUnit(
+  county: CommandContext,
+  { pool, streams, tree }: Pick<DemoSeedContext, 'pool' | 'streams' | 'tree'>,
+): Promise<number> {
+  const handlers = (day: string) =>
+    new WindowUnitHandlers(streams, tree, on(day), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool));
+  await handlers('2011-05-04').publish(
     TOWNSHIP,
     {
       serviceName: '白桦镇便民服务中心',
@@ -74,10 +135,6 @@ export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: Dem
     kind: kinds[i % 4 === 3 ? 3 : i % 3]!,
     on: `2011-05-${String((i % 28) + 1).padStart(2, '0')}`,
   }));
-  await new WindowUnitHandlers(streams, tree, on('2011-06-01'), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool)).count(
-    TOWNSHIP,
-    { batchId: 'baihua-2011-05', source: 'import', records },
-    county,
-  );
-  return { slice: 'field-work', created: true, events: 9 };
+  await handlers('2011-06-01').count(TOWNSHIP, { batchId: 'baihua-2011-05', source: 'import', records }, county);
+  return 2;
 }

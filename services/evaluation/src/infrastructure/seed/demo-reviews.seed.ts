@@ -9,6 +9,7 @@ import { reviewStream } from '../../application/reviews/review-access';
 import { InMemoryRoster } from '../../application/testing/in-memory-roster';
 import { PledgeEvidenceSource } from '../reviews/pledge-evidence.source';
 import { as, COUNTY, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
+import type { MemberCriterion } from '@vanguard/contracts';
 
 /** The level above the village branch approves: the township's reviewer, or the county's organiser. */
 const townshipReviewer = as(TOWNSHIP, 'reviewer');
@@ -20,6 +21,8 @@ interface DemoReview {
   readonly self: string;
   readonly analysis: string;
   readonly tally: { excellent: number; qualified: number; basicallyQualified: number; unqualified: number };
+  /** 五个模范: how the same ballots judged each model (a ballot may leave one blank). */
+  readonly criteria?: Record<MemberCriterion, { met: number; partlyMet: number; notMet: number }>;
   readonly grade: Grade;
   readonly reason: string;
   /** approved; returned once (then concluded again and approved); or left waiting for approval. */
@@ -32,6 +35,13 @@ const REVIEWS: readonly DemoReview[] = [
     self: '带头修路筹资，全年参加支部活动12次',
     analysis: '服务群众主动，理论学习还不够系统',
     tally: { excellent: 19, qualified: 4, basicallyQualified: 0, unqualified: 0 },
+    criteria: {
+      learning: { met: 15, partlyMet: 8, notMet: 0 },
+      policy: { met: 21, partlyMet: 2, notMet: 0 },
+      service: { met: 23, partlyMet: 0, notMet: 0 },
+      dedication: { met: 20, partlyMet: 3, notMet: 0 },
+      discipline: { met: 22, partlyMet: 0, notMet: 0 },
+    },
     grade: 'excellent',
     reason: '测评优秀票过半，带头作用突出',
     outcome: 'approved',
@@ -87,7 +97,7 @@ export const seedDemoReviews: DemoSeed = async ({ pool, streams, tree }) => {
       { memberId, year: 2010, orgId: VILLAGE, selfAssessment: r.self, partySpiritAnalysis: r.analysis },
       village,
     );
-    await tally.execute(memberId, 2010, { tally: r.tally }, village);
+    await tally.execute(memberId, 2010, { tally: r.tally, ...(r.criteria ? { criteria: r.criteria } : {}) }, village);
     await conclude.execute(memberId, 2010, { grade: r.grade, reason: r.reason }, village);
     events += 3;
     if (r.outcome === 'returned_then_approved') {

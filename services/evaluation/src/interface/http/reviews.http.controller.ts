@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, type Role } from '@vanguard/auth';
+import { MEMBER_CRITERIA, type MemberCriterion } from '@vanguard/contracts';
 import { APPROVING_ROLES } from '@vanguard/evaluation-domain';
 import { ApproveReviewHandler } from '../../application/commands/approve-review/approve-review.handler';
 import type { CommandContext } from '../../application/commands/command-context';
@@ -96,7 +97,21 @@ export class ReviewsHttpController {
     @Body() b: BallotsRequest,
   ) {
     const { excellent, qualified, basicallyQualified, unqualified } = b.tally;
-    return this.tally.execute(m, y, { tally: { excellent, qualified, basicallyQualified, unqualified } }, ctx);
+    // Rebuilt field by field: only what the contract knows reaches the event.
+    const criteria = b.criteria
+      ? Object.fromEntries(
+          MEMBER_CRITERIA.map((c) => [c, { met: b.criteria![c].met, partlyMet: b.criteria![c].partlyMet, notMet: b.criteria![c].notMet }]),
+        )
+      : undefined;
+    return this.tally.execute(
+      m,
+      y,
+      {
+        tally: { excellent, qualified, basicallyQualified, unqualified },
+        ...(criteria ? { criteria: criteria as Record<MemberCriterion, { met: number; partlyMet: number; notMet: number }> } : {}),
+      },
+      ctx,
+    );
   }
 
   @Post(':memberId/:year/conclude')

@@ -43,13 +43,15 @@ export class MakePledgeHandler {
     const follows = input.followsPledgeId ? await this.followed(input.followsPledgeId, ctx) : null;
     const pledgeId = this.ids.next();
     const stream = pledgeStream(pledgeId);
-    const { state, version } = await this.streams.load(stream, pledgeDecider);
     const { followsPledgeId: _followsPledgeId, ...made } = input;
+    // The id was generated just now, so its stream is empty: deciding on the initial state and
+    // appending expecting no stream (version 0) is what reading it would give, minus a statement
+    // per pledge; were the id ever taken, the append's expected version refuses it (409).
     const events = pledgeDecider.decide(
       { type: 'MakePledge', data: { ...made, pledgeId, today: this.clock.today(), cycle, follows } },
-      state,
+      pledgeDecider.initialState(),
     );
-    await this.streams.append(stream, events, version, streamContext(ctx, input.orgId));
+    await this.streams.append(stream, events, 0, streamContext(ctx, input.orgId));
     return { pledgeId };
   }
 

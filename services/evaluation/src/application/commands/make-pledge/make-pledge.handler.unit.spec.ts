@@ -63,6 +63,37 @@ describe(MakePledgeHandler.name, () => {
     ]);
   });
 
+  it('execute_ReadsTheCampaignButNotTheNewPledgesStream (its id was generated just now)', async () => {
+    const streams = new InMemoryStreams();
+    const c = await campaignWithQ2(streams, true);
+    const read: string[] = [];
+    const load = streams.load.bind(streams);
+    streams.load = (streamId, decider) => {
+      read.push(streamId);
+      return load(streamId, decider);
+    };
+    const sut = new MakePledgeHandler(
+      streams,
+      tree,
+      fixedClock('2011-05-10'),
+      sequentialIds('00000000-0000-4000-8000-f'),
+      new InMemoryRoster({ parents: {} }),
+    );
+    await sut.execute(pledge(c), ctx(VILLAGE));
+    expect(read).toEqual([`campaign-${c.campaignId}`]);
+  });
+
+  it('execute_WhenTheGeneratedIdAlreadyHasAStream_RefusesAsAConcurrentChange (nothing appended)', async () => {
+    const streams = new InMemoryStreams();
+    const c = await campaignWithQ2(streams, true);
+    const taken = '00000000-0000-4000-8000-f00000000001';
+    const before = [{ type: 'evaluation.PledgeMade', data: { pledgeId: taken } }];
+    streams.streams.set(`pledge-${taken}`, before);
+    const sut = new MakePledgeHandler(streams, tree, fixedClock('2011-05-10'), { next: () => taken }, new InMemoryRoster({ parents: {} }));
+    await expect(sut.execute(pledge(c), ctx(VILLAGE))).rejects.toMatchObject({ code: 'STREAM.CONCURRENT_CHANGE' });
+    expect(streams.streams.get(`pledge-${taken}`)).toBe(before);
+  });
+
   it('execute_WhenTodayIsAfterTheCycle_RefusesWithTheOpenCycleRule (today comes from the injected clock)', async () => {
     const streams = new InMemoryStreams();
     const c = await campaignWithQ2(streams, true);

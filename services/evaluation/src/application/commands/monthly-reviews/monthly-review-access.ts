@@ -1,13 +1,14 @@
 import {
+  campaignCyclesFold,
   monthlyReviewDecider,
   monthlyReviewStream,
   zoneDecider,
-  type CampaignEvent,
+  type CampaignCycles,
   type MonthlyReviewState,
   type OrgPath,
   type ZoneState,
 } from '@vanguard/evaluation-domain';
-import { DomainError, type Decider } from '@vanguard/kernel';
+import { DomainError } from '@vanguard/kernel';
 import type { OrgTreePort } from '../../ports/org-tree.port';
 import type { StreamsPort } from '../../ports/streams.port';
 import { campaignStream, CampaignNotFoundError } from '../campaign-access';
@@ -28,29 +29,6 @@ export class MonthlyReviewNotFoundError extends DomainError {
 
 export const zoneStream = (zoneId: string) => `zone-${zoneId}`;
 export { monthlyReviewStream };
-
-/** What a round needs from its campaign: its root and each cycle's dates and theme (the campaign's own state keeps no themes). */
-export interface CampaignCycles {
-  readonly orgId: string | null;
-  readonly cycles: readonly { readonly cycleId: string; readonly startsOn: string; readonly endsOn: string; readonly theme: string }[];
-}
-
-export const campaignCyclesFold: Decider<never, CampaignCycles, CampaignEvent> = {
-  initialState: () => ({ orgId: null, cycles: [] }),
-  evolve(state, event) {
-    switch (event.type) {
-      case 'evaluation.CampaignLaunched':
-        return { ...state, orgId: event.data.orgId };
-      case 'evaluation.CyclePlanned': {
-        const { cycleId, startsOn, endsOn, themes } = event.data;
-        return { ...state, cycles: [...state.cycles, { cycleId, startsOn, endsOn, theme: themes.default }] };
-      }
-      default:
-        return state;
-    }
-  },
-  decide: () => [],
-};
 
 /** The campaign's root and its path: where "an organizer above" is judged. */
 export async function campaignRoot(

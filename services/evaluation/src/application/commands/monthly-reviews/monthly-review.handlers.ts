@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { commentDecider, monthlyReviewDecider, MONTHLY_REVIEW_RUBRIC_IN_FORCE, zoneDecider } from '@vanguard/evaluation-domain';
+import {
+  commentDecider,
+  cycleOfMonth,
+  monthlyReviewDecider,
+  MONTHLY_REVIEW_RUBRIC_IN_FORCE,
+  zoneDecider,
+} from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
@@ -81,10 +87,7 @@ export class MonthlyReviewHandlers {
     const cycles = root.campaign.cycles;
     if (cycles.length === 0) throw new NoCyclePlannedError();
     // The quarter the month falls in; with none, the nearest one before it, which the decider's rule refuses.
-    const cycle =
-      cycles.find((c) => c.startsOn.slice(0, 7) <= input.month && input.month <= c.endsOn.slice(0, 7)) ??
-      [...cycles].reverse().find((c) => c.startsOn.slice(0, 7) <= input.month) ??
-      cycles[0]!;
+    const cycle = cycleOfMonth(cycles, input.month)!;
     const roundId = this.ids.next();
     const stream = monthlyReviewStream(roundId);
     const { state, version } = await this.streams.load(stream, monthlyReviewDecider);

@@ -6,11 +6,12 @@ import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decideOnReview } from '../../reviews/review-access';
 import { decidedBy, type CommandContext } from '../command-context';
 
-export type TallyPeerBallotsInput = Pick<TallyPeerBallots['data'], 'tally'>;
+export type TallyPeerBallotsInput = Pick<TallyPeerBallots['data'], 'tally' | 'criteria'>;
 
 /**
- * 民主测评: the branch records how the peer ballots fell (never who voted how), no more than
- * the branch's active members per the roster, whose number the event records.
+ * 民主测评: the branch records how the peer ballots fell (never who voted how) — the grades and,
+ * when counted, each of the five models — no more than the branch's active members per the
+ * roster, whose number the event records.
  */
 @Injectable()
 export class TallyPeerBallotsHandler {
@@ -27,6 +28,7 @@ export class TallyPeerBallotsHandler {
         memberId,
         year,
         tally: input.tally,
+        ...(input.criteria ? { criteria: input.criteria } : {}),
         activeMembers: (await this.roster.activeMemberIdsOf(r.orgId)).length,
         decidedBy: decidedBy(ctx),
         memberOrgPath: r.path,

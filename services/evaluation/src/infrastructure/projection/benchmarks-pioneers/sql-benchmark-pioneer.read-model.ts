@@ -5,6 +5,7 @@ import type {
   BenchmarkView,
   PioneerView,
 } from '../../../application/queries/benchmarks-pioneers/benchmark-pioneer-read-model.port';
+import { pageWithTotal } from '../sql-page';
 
 type Kind = 'organization' | 'member';
 interface BenchmarkRow {
@@ -79,14 +80,13 @@ export class SqlBenchmarkPioneerReadModel implements BenchmarkPioneerReadModelPo
   }
 
   async benchmarks(q: { subtreeOf: string; limit: number; offset: number }): Promise<{ items: BenchmarkView[]; total: number }> {
-    const [items, total] = await Promise.all([
-      this.pool.query<BenchmarkRow>(
-        `select ${BENCHMARK_COLUMNS} from benchmark_view b ${inSubtree('b')} order by b.chosen_at, b.benchmark_id limit $2 offset $3`,
-        [q.subtreeOf, q.limit, q.offset],
-      ),
-      this.pool.query<{ n: string }>(`select count(*) as n from benchmark_view b ${inSubtree('b')}`, [q.subtreeOf]),
-    ]);
-    return { items: items.rows.map(toBenchmark), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<BenchmarkRow>(
+      this.pool,
+      { columns: BENCHMARK_COLUMNS, from: `from benchmark_view b ${inSubtree('b')}`, orderBy: 'b.chosen_at, b.benchmark_id' },
+      [q.subtreeOf],
+      q,
+    );
+    return { items: rows.map(toBenchmark), total };
   }
 
   async pioneers(q: {
@@ -97,15 +97,16 @@ export class SqlBenchmarkPioneerReadModel implements BenchmarkPioneerReadModelPo
   }): Promise<{ items: PioneerView[]; total: number }> {
     const cycle = q.cycleId ? `and p.cycle_id = $2` : `and $2::uuid is null`;
     const params = [q.subtreeOf, q.cycleId ?? null];
-    const [items, total] = await Promise.all([
-      this.pool.query<PioneerRow>(
-        `select p.org_id, p.cycle_id, p.candidate_kind, p.candidate_id, p.deeds, p.status, p.votes_for, p.votes_cast, p.decision
-           from pioneer_view p ${inSubtree('p')} ${cycle}
-          order by p.nominated_at, p.candidate_id limit $3 offset $4`,
-        [...params, q.limit, q.offset],
-      ),
-      this.pool.query<{ n: string }>(`select count(*) as n from pioneer_view p ${inSubtree('p')} ${cycle}`, params),
-    ]);
-    return { items: items.rows.map(toPioneer), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<PioneerRow>(
+      this.pool,
+      {
+        columns: 'p.org_id, p.cycle_id, p.candidate_kind, p.candidate_id, p.deeds, p.status, p.votes_for, p.votes_cast, p.decision',
+        from: `from pioneer_view p ${inSubtree('p')} ${cycle}`,
+        orderBy: 'p.nominated_at, p.candidate_id',
+      },
+      params,
+      q,
+    );
+    return { items: rows.map(toPioneer), total };
   }
 }

@@ -7,6 +7,7 @@ import type {
   RectificationSummary,
   RectificationView,
 } from '../../../application/queries/comments/comment-read-model.port';
+import { pageWithTotal } from '../sql-page';
 
 interface CommentRow {
   comment_id: string;
@@ -81,31 +82,31 @@ export class SqlCommentReadModel implements CommentReadModelPort {
   async comments(q: { subtreeOf: string; cycleId?: string; limit: number; offset: number; today: string }) {
     const cycle = q.cycleId ? `and x.cycle_id = $2` : `and $2::uuid is null`;
     const params = [q.subtreeOf, q.cycleId ?? null];
-    const [page, total] = await Promise.all([
-      this.pool.query<CommentRow>(
-        `select comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version,
-                window_id, member_id, inspection_id, round_id
-           from comment_view x where ${IN_SUBTREE} ${cycle} order by x.made_on, x.made_at, x.comment_id limit $3 offset $4`,
-        [...params, q.limit, q.offset],
-      ),
-      this.pool.query<{ n: string }>(`select count(*) as n from comment_view x where ${IN_SUBTREE} ${cycle}`, params),
-    ]);
-    return { items: await this.withFindings(page.rows, q.today), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<CommentRow>(
+      this.pool,
+      {
+        columns: `comment_id, org_id, cycle_id, form, to_char(made_on, 'YYYY-MM-DD') as made_on, summary, decided_by, version,
+                  window_id, member_id, inspection_id, round_id`,
+        from: `from comment_view x where ${IN_SUBTREE} ${cycle}`,
+        orderBy: 'x.made_on, x.made_at, x.comment_id',
+      },
+      params,
+      q,
+    );
+    return { items: await this.withFindings(rows, q.today), total };
   }
 
   async rectifications(q: { subtreeOf: string; status?: RectificationStatus; limit: number; offset: number; today: string }) {
     const status = q.status ? `and x.status = $3` : `and $3::text is null`;
     const from = `from (${rectificationsSql('$2')}) x where ${IN_SUBTREE} ${status}`;
     const params = [q.subtreeOf, q.today, q.status ?? null];
-    const [page, total] = await Promise.all([
-      this.pool.query<RectificationRow>(`select x.* ${from} order by x.deadline, x.made_at, x.finding_id limit $4 offset $5`, [
-        ...params,
-        q.limit,
-        q.offset,
-      ]),
-      this.pool.query<{ n: string }>(`select count(*) as n ${from}`, params),
-    ]);
-    return { items: page.rows.map(toRectification), total: Number(total.rows[0]?.n ?? 0) };
+    const { rows, total } = await pageWithTotal<RectificationRow>(
+      this.pool,
+      { columns: 'x.*', from, orderBy: 'x.deadline, x.made_at, x.finding_id' },
+      params,
+      q,
+    );
+    return { items: rows.map(toRectification), total };
   }
 
   async summary(q: { subtreeOf: string; today: string }): Promise<RectificationSummary> {

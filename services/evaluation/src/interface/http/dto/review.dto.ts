@@ -46,12 +46,62 @@ export class GradeTallyRequest {
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000) unqualified!: number;
 }
 
+/** How the ballots judged one of the five models: 达到 / 基本达到 / 未达到 (a ballot may leave it blank). */
+export class CriterionTallyRequest {
+  @ApiProperty({ minimum: 0, description: '达到' }) @IsInt() @Min(0) @Max(100_000) met!: number;
+  @ApiProperty({ minimum: 0, description: '基本达到' }) @IsInt() @Min(0) @Max(100_000) partlyMet!: number;
+  @ApiProperty({ minimum: 0, description: '未达到' }) @IsInt() @Min(0) @Max(100_000) notMet!: number;
+}
+
+/** 五个模范: each model's ballots; all five when given. */
+export class CriteriaTallyRequest {
+  @ApiProperty({ type: CriterionTallyRequest, description: '自觉学习的模范' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CriterionTallyRequest)
+  learning!: CriterionTallyRequest;
+
+  @ApiProperty({ type: CriterionTallyRequest, description: '执行政策的模范' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CriterionTallyRequest)
+  policy!: CriterionTallyRequest;
+
+  @ApiProperty({ type: CriterionTallyRequest, description: '服务群众的模范' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CriterionTallyRequest)
+  service!: CriterionTallyRequest;
+
+  @ApiProperty({ type: CriterionTallyRequest, description: '爱岗敬业的模范' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CriterionTallyRequest)
+  dedication!: CriterionTallyRequest;
+
+  @ApiProperty({ type: CriterionTallyRequest, description: '遵纪守法的模范' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CriterionTallyRequest)
+  discipline!: CriterionTallyRequest;
+}
+
 export class BallotsRequest {
   @ApiProperty({ type: GradeTallyRequest, description: '民主测评票: how many ballots gave each grade' })
   @IsDefined()
   @ValidateNested()
   @Type(() => GradeTallyRequest)
   tally!: GradeTallyRequest;
+
+  @ApiPropertyOptional({
+    type: CriteriaTallyRequest,
+    description:
+      '五个模范: how the same ballots judged each model; no model on more ballots than were cast (422 REVIEW.CRITERIA_EXCEED_BALLOTS)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CriteriaTallyRequest)
+  criteria?: CriteriaTallyRequest;
 }
 
 export class ConcludeReviewRequest {
@@ -91,6 +141,8 @@ export class ReviewResponse {
   @ApiProperty({ format: 'uuid' }) orgId!: string;
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiProperty({ type: GradeTallyRequest, nullable: true }) tally!: GradeTallyRequest | null;
+  @ApiProperty({ type: CriteriaTallyRequest, nullable: true, description: 'the ballots on the five models, when counted' })
+  criteria!: CriteriaTallyRequest | null;
   @ApiProperty({ enum: GRADES, nullable: true }) grade!: string | null;
   @ApiProperty() approved!: boolean;
   @ApiProperty() returnedCount!: number;
