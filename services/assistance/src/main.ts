@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { orgEventKeyProblems } from '@vanguard/auth';
+import { eventKeyProblems } from '@vanguard/auth';
 import { createHttpApp } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { assistanceConfig } from './assistance.config';
@@ -7,7 +7,7 @@ import { AssistanceModule } from './assistance.module';
 
 async function bootstrap(): Promise<void> {
   // The roster copy trusts only signed organization records: a development verify key is refused here.
-  await refuseUnsafeProductionStart('assistance', [orgEventKeyProblems]);
+  await refuseUnsafeProductionStart('assistance', [eventKeyProblems]);
   const config = assistanceConfig();
   const app = await createHttpApp(AssistanceModule.register(config), {
     title: 'Vanguard · 帮扶 assistance service',

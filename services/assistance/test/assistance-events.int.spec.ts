@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { EventVerifier } from '@vanguard/auth';
 import { PairingFormed, publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
@@ -127,6 +128,8 @@ describe(OutboxRelayRunner.name, () => {
     for (const e of seen) {
       expect(keys.get(e.eventId)).toBe(e.streamId);
       expect(publicContracts.validate(e).ok).toBe(true);
+      // Signed with assistance's key on the way out (ADR 0059), so consumers act on it.
+      expect(EventVerifier.forContexts(['assistance'], {}).verify(e)).toEqual({ ok: true, kid: 'assistance-dev-1' });
       expect(e.orgId).toBe(village);
     }
     const text = JSON.stringify(seen);

@@ -24,6 +24,29 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
   let cadreId: string;
   const countyCadre = randomUUID();
 
+  /** organization.CountyMemberLinked as the organization service signs it, on the links topic. */
+  async function publishLink(countyClientId: string, countyMemberId: string, member: string, orgId: string, streamVersion: number) {
+    const at = new Date().toISOString();
+    const link = OrgEventSigner.fromEnv().sign({
+      eventId: randomUUID(),
+      type: CountyMemberLinked.type,
+      version: 1,
+      streamId: `member-${member}`,
+      streamVersion,
+      occurredAt: at,
+      recordedAt: at,
+      actor: { sub: 'organization', roles: ['county_system'], orgId: SONGLING, kind: 'service' as const },
+      orgId,
+      correlationId: randomUUID(),
+      causationId: null,
+      data: { countyClientId, countyMemberId, memberId: member, orgId },
+    });
+    const producer = counties.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: linksTopic, messages: [{ key: link.streamId, value: JSON.stringify(link) }] });
+    await producer.disconnect();
+  }
+
   beforeAll(async () => {
     db = assistanceDb();
     await counties.start();
@@ -63,25 +86,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
         dayFromToday(-30),
       ]);
     }
-    const at = new Date().toISOString();
-    const link = OrgEventSigner.fromEnv().sign({
-      eventId: randomUUID(),
-      type: CountyMemberLinked.type,
-      version: 1,
-      streamId: `member-${member}`,
-      streamVersion: 1,
-      occurredAt: at,
-      recordedAt: at,
-      actor: { sub: 'organization', roles: ['county_system'], orgId: SONGLING, kind: 'service' as const },
-      orgId: village,
-      correlationId: randomUUID(),
-      causationId: null,
-      data: { countyClientId: 'county-songling', countyMemberId: countyCadre, memberId: member, orgId: village },
-    });
-    const producer = counties.kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: linksTopic, messages: [{ key: link.streamId, value: JSON.stringify(link) }] });
-    await producer.disconnect();
+    await publishLink('county-songling', countyCadre, member, village, 1);
     await waitUntil(
       'the county member link',
       async () => (await db.query(`select 1 from county_member_links where county_member_id = $1`, [countyCadre])).rows.length === 1,
@@ -119,8 +124,18 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     expect(rows).toEqual([
       { title: '打井一眼并配水泵', fen: 1_250_000, county_client_id: 'county-songling', helper_unit_name: '旗水利局' },
     ]);
-    // DeedDone counts a deed downstream: announced once, however often the county replaces it.
-    expect(await count(`select count(*)::int as n from vanguard_outbox where stream_id = $1`, [`deed-${deedId}`])).toBe(1);
+    // Announced once as done, then as corrected (what it was before, so consumers replace rather than add); the resend adds nothing.
+    const { rows: announced } = await db.query<{ event_type: string; data: Record<string, unknown> }>(
+      `select event_type, envelope->'data' as data from vanguard_outbox where stream_id = $1 order by id`,
+      [`deed-${deedId}`],
+    );
+    expect(announced.map((e) => e.event_type)).toEqual(['assistance.DeedDone', 'assistance.DeedCorrected']);
+    expect(announced[1]!.data).toMatchObject({
+      deedId,
+      orgId: village,
+      title: '打井一眼并配水泵',
+      previous: { orgId: village, title: '打井一眼' },
+    });
 
     const future = randomUUID();
     const ahead = await counties.send('county-songling', 'county.DeedRecorded', `deed-${future}`, 1, {
@@ -171,5 +186,30 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     const nobody = randomUUID();
     const unknown = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${nobody}`, 1, visit(nobody, ['HH-001']));
     expect(await counties.replyTo(unknown)).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_UNKNOWN' });
+  });
+
+  it('answers the county whose link another county took over (ADR 0048) COUNTY.MEMBER_TAKEN_OVER, naming that county', async () => {
+    const member = await rosterMember(db, village);
+    const songlingId = randomUUID();
+    await publishLink('county-songling', songlingId, member, village, 1);
+    await publishLink('county-hekou', member, member, village, 2);
+    await waitUntil(
+      'the take-over',
+      async () =>
+        (await db.query(`select 1 from county_member_links where member_id = $1 and county_client_id = 'county-hekou'`, [member])).rows
+          .length === 1,
+    );
+    const sent = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${songlingId}`, 1, {
+      visitId: randomUUID(),
+      cadreId: songlingId,
+      cadreName: '李书记',
+      orgId: village,
+      visitedOn: dayFromToday(0),
+      householdRefs: ['HH-001'],
+      summary: '了解春耕用水情况',
+    });
+    const reply = await counties.replyTo(sent);
+    expect(reply).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_TAKEN_OVER' });
+    expect(reply.reason).toContain('county-hekou');
   });
 });

@@ -4,8 +4,6 @@ import { Test } from '@nestjs/testing';
 import { Client, Pool } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests migrate exactly as `npm run migrate` does, with the platform's own script
-import { migrate } from '../../../../scripts/migrate';
 import { assistanceConfig, type AssistanceConfig } from '../../src/assistance.config';
 import { AssistanceModule } from '../../src/assistance.module';
 import { upsertOrganizations } from '../../src/infrastructure/roster/roster.projection';
@@ -70,13 +68,12 @@ export async function rosterMember(db: Queryable, orgId: string): Promise<string
   return id;
 }
 
-/** Migrates the test database's `assistance` schema and bootstraps its roster copy. Suites take turns. */
+/** Bootstraps the test database's `assistance` roster copy (the global setup migrated it). Suites take turns. */
 export async function prepareAssistanceTestDatabase(): Promise<void> {
   const admin = new Client({ connectionString: infraConfig().testDatabaseUrl });
   await admin.connect();
   try {
     await admin.query(`select pg_advisory_lock(hashtext('vanguard.assistance.test-setup'))`);
-    await migrate('test');
     await admin.query(`set search_path to assistance`);
     await bootstrapDemoRoster(admin);
   } finally {

@@ -1,4 +1,5 @@
-import type { Cadre, Deed } from '../../domain/field-work/field-work';
+import type { CountyMemberIds } from '@vanguard/county-inbound';
+import type { Cadre, Deed, RecordedDeed } from '../../domain/field-work/field-work';
 import type { Tx } from '../ports/unit-of-work.port';
 
 export const COUNTY_FIELD_WORK = Symbol('CountyFieldWork');
@@ -13,10 +14,10 @@ export interface CountyDeedOrigin {
 
 /** The questions and writes of county field work (deeds and visits sent by county systems), in the gate's transaction. */
 export interface CountyFieldWorkRepository {
-  /** Platform member id by county member id, for those linked for `countyClientId` (organization.CountyMemberLinked). */
-  linkedMembers(tx: Tx, countyClientId: string, countyMemberIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  /** Who logged the deed with this id (null county: logged here), or null when none was. */
-  deedOrigin(tx: Tx, deedId: string): Promise<{ countyClientId: string | null } | null>;
+  /** `countyMemberIds` of `countyClientId` linked to platform members now, or taken over by another county (organization.CountyMemberLinked). */
+  memberIds(tx: Tx, countyClientId: string, countyMemberIds: readonly string[]): Promise<CountyMemberIds>;
+  /** Who logged the deed with this id (null county: logged here) and the deed as recorded, or null when none was; locks the row. */
+  deedOrigin(tx: Tx, deedId: string): Promise<{ countyClientId: string | null; deed: RecordedDeed } | null>;
   /** Whether another deed of the village has this title on this day (deeds are unique so). */
   deedTitleTaken(tx: Tx, orgId: string, doneOn: string, title: string, exceptDeedId: string): Promise<boolean>;
   /** Inserts the county's deed, or replaces its earlier record with the same id. */

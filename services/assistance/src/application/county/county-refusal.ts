@@ -2,13 +2,6 @@ import { refused, type CountyMessage, type CountyOutcome } from '@vanguard/count
 import { BusinessRuleViolation, DomainError } from '@vanguard/kernel';
 import type { CommandContext } from '../ports/context.port';
 
-/** A county id this service has no link for: the county must sync its roster first. */
-export const memberUnknown = (countyMemberId: string): CountyOutcome =>
-  refused(
-    'COUNTY.MEMBER_UNKNOWN',
-    `县级系统的党员编号 ${countyMemberId} 尚未同步花名册 / county member ${countyMemberId} is unknown: sync the roster first`,
-  );
-
 /**
  * A domain refusal as a county reply: a broken rule is named `<rule id>@<version>`, any other
  * coded refusal by its code. Anything else is a failure worth a retry and is rethrown.

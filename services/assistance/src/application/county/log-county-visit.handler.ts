@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ContractEvent, CountyVisitLogged } from '@vanguard/contracts';
-import { applied, refused, type CountyBatchHandler, type CountyMessage, type CountyOutcome } from '@vanguard/county-inbound';
+import {
+  applied,
+  refused,
+  unlinkedMember,
+  type CountyBatchHandler,
+  type CountyMessage,
+  type CountyOutcome,
+} from '@vanguard/county-inbound';
 import { logVisit } from '../../domain/field-work/field-work';
 import { FIELD_WORK, type FieldWorkRepository } from '../ports/repositories.port';
 import { CLOCK, type Clock } from '../ports/system.port';
 import type { Tx } from '../ports/unit-of-work.port';
 import { NotFoundError } from '../scope/scope';
 import { COUNTY_FIELD_WORK, type CountyFieldWorkRepository } from './county-field-work.port';
-import { countyContext, memberUnknown, refusalOf } from './county-refusal';
+import { countyContext, refusalOf } from './county-refusal';
 
 type Message = CountyMessage<ContractEvent<typeof CountyVisitLogged>>;
 
@@ -35,8 +42,9 @@ export class LogCountyVisitHandler {
   private async one(m: Message, tx: Tx): Promise<CountyOutcome> {
     const d = m.event.data;
     try {
-      const memberId = (await this.county.linkedMembers(tx, m.sender.clientId, [d.cadreId])).get(d.cadreId);
-      if (!memberId) return memberUnknown(d.cadreId);
+      const ids = await this.county.memberIds(tx, m.sender.clientId, [d.cadreId]);
+      const memberId = ids.linked.get(d.cadreId);
+      if (!memberId) return unlinkedMember(ids, d.cadreId);
       const cadre = await this.county.cadreOfMember(tx, memberId, d.orgId, d.visitedOn);
       if (!cadre) throw new NotFoundError('CADRE', d.cadreId);
       if (await this.county.visitLogged(tx, d.visitId))

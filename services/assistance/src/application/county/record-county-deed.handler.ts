@@ -13,8 +13,9 @@ type Message = CountyMessage<ContractEvent<typeof CountyDeedRecorded>>;
 
 /**
  * county.DeedRecorded → 办实事 for the village, decided by the deed rules (an active village, not
- * in the future) and replaced by its deedId when the same county sends it again. Amounts are
- * integer fen as the contract carries them.
+ * in the future) and replaced by its deedId when the same county sends it again — announced as
+ * DeedDone the first time, as DeedCorrected (with the deed before) when a replacement changes it.
+ * Amounts are integer fen as the contract carries them.
  */
 @Injectable()
 export class RecordCountyDeedHandler {

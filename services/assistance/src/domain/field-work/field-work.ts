@@ -1,5 +1,5 @@
 import { checkRule } from '@vanguard/kernel';
-import { AssistanceVisitLogged, CadreDispatched, DeedDone, type CadreRole, type ProjectCategory } from '@vanguard/contracts';
+import { AssistanceVisitLogged, CadreDispatched, DeedCorrected, DeedDone, type CadreRole, type ProjectCategory } from '@vanguard/contracts';
 import type { Day } from '../shared/day';
 import { domainEvent, type DomainEvent } from '../shared/domain-event';
 import { DayMustNotBeInTheFuture, PeriodMustNotEndBeforeItStarts } from '../shared/period.rules';
@@ -94,35 +94,58 @@ export function recordDeed(deed: Deed, village: Village, by: { cadreOrgId?: stri
   checkRule(new DayMustNotBeInTheFuture('doneOn', deed.doneOn, today));
   if (by.cadreOrgId !== undefined) checkRule(new DeedMustBeForTheVillageOf('cadre', village.id, by.cadreOrgId));
   if (by.pairingOrgId !== undefined) checkRule(new DeedMustBeForTheVillageOf('pairing', village.id, by.pairingOrgId));
-  return [
-    domainEvent(DeedDone, deed.id, village.id, {
-      deedId: deed.id,
-      orgId: village.id,
-      ...(deed.pairingId ? { pairingId: deed.pairingId } : {}),
-      ...(deed.cadreId ? { cadreId: deed.cadreId } : {}),
-      category: deed.category,
-      title: deed.title,
-      doneOn: deed.doneOn,
-      ...(deed.amountFen !== null ? { amountFen: deed.amountFen } : {}),
-      householdsHelped: deed.householdsHelped,
-    }),
-  ];
+  return [domainEvent(DeedDone, deed.id, village.id, deedData(deed, village.id))];
 }
+
+/** A deed as the public events carry it (DeedDone, and DeedCorrected's current state). */
+function deedData(deed: Deed, orgId: string) {
+  return {
+    deedId: deed.id,
+    orgId,
+    ...(deed.pairingId ? { pairingId: deed.pairingId } : {}),
+    ...(deed.cadreId ? { cadreId: deed.cadreId } : {}),
+    category: deed.category,
+    title: deed.title,
+    doneOn: deed.doneOn,
+    ...(deed.amountFen !== null ? { amountFen: deed.amountFen } : {}),
+    householdsHelped: deed.householdsHelped,
+  };
+}
+
+/** A deed as recorded, with the village it is for: what a county's replacement corrects. */
+export type RecordedDeed = Pick<Deed, 'category' | 'title' | 'doneOn' | 'amountFen' | 'householdsHelped'> & { readonly orgId: string };
+
+/** Whether a replacement changes anything the deed events announce. */
+const sameDeed = (before: RecordedDeed, after: RecordedDeed): boolean =>
+  (['orgId', 'category', 'title', 'doneOn', 'amountFen', 'householdsHelped'] as const).every((k) => before[k] === after[k]);
 
 /**
  * 办实事 reported by a county system (county.DeedRecorded): the village's rules as for a deed
  * logged here, and a resend with the same id replaces the county's own earlier record. The
- * first record is announced (DeedDone); a replacement is not announced again, since DeedDone
- * counts a deed once downstream.
+ * first record is announced (DeedDone); a replacement that changes the deed is announced as
+ * DeedCorrected with what it was before, so consumers replace what they counted instead of
+ * counting a second deed, or missing the change.
  */
 export function recordCountyDeed(
   deed: Deed,
   village: Village,
   countyClientId: string,
-  existing: { readonly countyClientId: string | null } | null,
+  existing: { readonly countyClientId: string | null; readonly deed: RecordedDeed } | null,
   today: Day,
 ): { replaces: boolean; events: DomainEvent[] } {
   checkRule(new CountyReplacesOnlyItsOwnDeed(existing, countyClientId));
   const events = recordDeed(deed, village, {}, today);
-  return existing ? { replaces: true, events: [] } : { replaces: false, events };
+  if (!existing) return { replaces: false, events };
+  const now: RecordedDeed = { ...deed, orgId: village.id };
+  if (sameDeed(existing.deed, now)) return { replaces: true, events: [] };
+  const before = existing.deed;
+  const previous = {
+    orgId: before.orgId,
+    category: before.category,
+    title: before.title,
+    doneOn: before.doneOn,
+    ...(before.amountFen !== null ? { amountFen: before.amountFen } : {}),
+    householdsHelped: before.householdsHelped,
+  };
+  return { replaces: true, events: [domainEvent(DeedCorrected, deed.id, village.id, { ...deedData(deed, village.id), previous })] };
 }

@@ -112,20 +112,59 @@ describe(recordCountyDeed.name, () => {
     expect(sut).toMatchObject({ replaces: false, events: [{ data: { deedId: 'd1', amountFen: 1_250_000 } }] });
   });
 
-  it('given the county’s own earlier record, when it sends the deed again, then it replaces it without a second announcement', () => {
-    expect(recordCountyDeed(deed, village, 'county-songling', { countyClientId: 'county-songling' }, TODAY)).toEqual({
-      replaces: true,
-      events: [],
+  const recorded = {
+    orgId: 'v1',
+    category: deed.category,
+    title: deed.title,
+    doneOn: deed.doneOn,
+    amountFen: deed.amountFen,
+    householdsHelped: 0,
+  };
+  const own = (before = recorded) => ({ countyClientId: 'county-songling', deed: before });
+
+  it('given the county’s own earlier record, when it sends the deed changed, then it replaces it and announces the correction with what it was', () => {
+    const sut = recordCountyDeed({ ...deed, title: '打井一眼并配水泵', amountFen: 1_480_000 }, village, 'county-songling', own(), TODAY);
+    expect(sut.replaces).toBe(true);
+    expect(sut.events.map((e) => e.contract.type)).toEqual(['assistance.DeedCorrected']);
+    expect(sut.events[0]!.data).toEqual({
+      deedId: 'd1',
+      orgId: 'v1',
+      category: 'drinking_water',
+      title: '打井一眼并配水泵',
+      doneOn: '2011-06-01',
+      amountFen: 1_480_000,
+      householdsHelped: 0,
+      previous: {
+        orgId: 'v1',
+        category: 'drinking_water',
+        title: '打井一眼',
+        doneOn: '2011-06-01',
+        amountFen: 1_250_000,
+        householdsHelped: 0,
+      },
     });
+  });
+
+  it('given the county’s record for another village, when it corrects the village, then previous names the village it was for', () => {
+    const sut = recordCountyDeed(deed, village, 'county-songling', own({ ...recorded, orgId: 'v0', amountFen: null }), TODAY);
+    expect(sut.events[0]!.data).toMatchObject({ orgId: 'v1', amountFen: 1_250_000, previous: { orgId: 'v0' } });
+    expect(sut.events[0]!.data).not.toHaveProperty('previous.amountFen');
+  });
+
+  it('given the county’s own earlier record, when it sends the same deed again, then nothing is announced', () => {
+    expect(recordCountyDeed(deed, village, 'county-songling', own(), TODAY)).toEqual({ replaces: true, events: [] });
   });
 
   it('given a deed logged by hand or by another county, when a county sends its id, then it is refused', () => {
     expect(
-      refusedBy(() => recordCountyDeed(deed, village, 'county-songling', { countyClientId: null }, TODAY), CountyReplacesOnlyItsOwnDeed),
+      refusedBy(
+        () => recordCountyDeed(deed, village, 'county-songling', { countyClientId: null, deed: recorded }, TODAY),
+        CountyReplacesOnlyItsOwnDeed,
+      ),
     ).toBe(true);
     expect(
       refusedBy(
-        () => recordCountyDeed(deed, village, 'county-songling', { countyClientId: 'county-hekou' }, TODAY),
+        () => recordCountyDeed(deed, village, 'county-songling', { countyClientId: 'county-hekou', deed: recorded }, TODAY),
         CountyReplacesOnlyItsOwnDeed,
       ),
     ).toBe(true);

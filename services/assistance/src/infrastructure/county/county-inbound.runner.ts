@@ -5,7 +5,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { OrgEventVerifier, TokenVerifier } from '@vanguard/auth';
 import { CountyDeedRecorded, CountyMemberLinked, CountyVisitLogged, publicContracts } from '@vanguard/contracts';
 import { CountyInboundConsumer, TypeOrmCountyInboundStore, applyCountyMemberLink, type CountyBatchHandler } from '@vanguard/county-inbound';
-import { EventConsumer, PermanentHandlerError, TypeOrmInbox, handle, type MessagingLogger } from '@vanguard/messaging';
+import {
+  EventConsumer,
+  PermanentHandlerError,
+  TypeOrmInbox,
+  handle,
+  keepStarting,
+  type KeptStarting,
+  type MessagingLogger,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { LogCountyVisitHandler } from '../../application/county/log-county-visit.handler';
 import { RecordCountyDeedHandler } from '../../application/county/record-county-deed.handler';
@@ -39,6 +47,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(CountyInboundRunner.name);
   private consumer: CountyInboundConsumer<EntityManager> | undefined;
   private links: EventConsumer<EntityManager> | undefined;
+  private starting: KeptStarting[] = [];
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -103,16 +112,21 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
       logger: this.log,
       ...(this.options.topic ? { topic: this.options.topic } : {}),
     });
-    try {
-      await this.links.start();
-      await this.consumer.start();
-    } catch (e) {
-      // Kafka down at boot: HTTP still answers; county messages and links wait in their topics.
-      this.logger.error(`county inbound consumers did not start: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    // Kafka down at boot: HTTP still answers, county messages and links wait in their topics, and each start is tried again.
+    const [links, consumer] = [this.links, this.consumer];
+    this.starting = [
+      keepStarting(() => links.start(), { onError: (e, attempt) => this.startFailed('county member links', e, attempt) }),
+      keepStarting(() => consumer.start(), { onError: (e, attempt) => this.startFailed('county inbound', e, attempt) }),
+    ];
+    await Promise.all(this.starting.map((s) => s.firstAttempt));
+  }
+
+  private startFailed(what: string, e: unknown, attempt: number): void {
+    this.logger.warn(`${what} consumer did not start (attempt ${attempt}), trying again: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const s of this.starting) s.stop();
     await this.consumer?.stop();
     await this.links?.stop();
   }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CadreRole } from '@vanguard/contracts';
-import { linkedPlatformMembers } from '@vanguard/county-inbound';
+import type { CadreRole, ProjectCategory } from '@vanguard/contracts';
+import { countyMemberIds, type CountyMemberIds } from '@vanguard/county-inbound';
 import type { CountyDeedOrigin, CountyFieldWorkRepository } from '../../application/county/county-field-work.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
-import type { Cadre, Deed } from '../../domain/field-work/field-work';
+import type { Cadre, Deed, RecordedDeed } from '../../domain/field-work/field-work';
 
 type CadreRow = {
   id: string;
@@ -15,17 +15,41 @@ type CadreRow = {
   ends_on: string;
 };
 
+type DeedRow = {
+  county_client_id: string | null;
+  org_id: string;
+  category: ProjectCategory;
+  title: string;
+  done_on: string;
+  amount_fen: string | null;
+  households_helped: number;
+};
+
 @Injectable()
 export class PgCountyFieldWorkRepository implements CountyFieldWorkRepository {
-  linkedMembers(tx: Tx, countyClientId: string, countyMemberIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    return linkedPlatformMembers(tx, countyClientId, countyMemberIds);
+  memberIds(tx: Tx, countyClientId: string, ids: readonly string[]): Promise<CountyMemberIds> {
+    return countyMemberIds(tx, countyClientId, ids);
   }
 
-  async deedOrigin(tx: Tx, deedId: string): Promise<{ countyClientId: string | null } | null> {
-    const [r] = await tx.query<{ county_client_id: string | null }>(`select county_client_id from deeds where id = $1 for update`, [
-      deedId,
-    ]);
-    return r ? { countyClientId: r.county_client_id } : null;
+  async deedOrigin(tx: Tx, deedId: string): Promise<{ countyClientId: string | null; deed: RecordedDeed } | null> {
+    const [r] = await tx.query<DeedRow>(
+      `select county_client_id, org_id, category, title, done_on::text, amount_fen::text, households_helped
+         from deeds where id = $1 for update`,
+      [deedId],
+    );
+    return r
+      ? {
+          countyClientId: r.county_client_id,
+          deed: {
+            orgId: r.org_id,
+            category: r.category,
+            title: r.title,
+            doneOn: r.done_on,
+            amountFen: r.amount_fen === null ? null : Number(r.amount_fen),
+            householdsHelped: r.households_helped,
+          },
+        }
+      : null;
   }
 
   async deedTitleTaken(tx: Tx, orgId: string, doneOn: string, title: string, exceptDeedId: string): Promise<boolean> {

@@ -1,8 +1,10 @@
 import type { MigrationInterface } from 'typeorm';
-import { countyInboundMigration, countyInboundRetentionMigration } from '@vanguard/county-inbound';
+import { countyInboundMigration, countyInboundRetentionMigration, countyMemberLinksTakeOverMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
 import { Assistance1764900000000 } from './1764900000000-assistance.migration';
 import { AssistanceCounty1764900000002 } from './1764900000002-county.migration';
+import { AssistanceBudgetGuard1765100000061 } from './1765100000061-budget-guard.migration';
+import { AssistanceBudgetGuardRecount1765100000062 } from './1765100000062-budget-guard-recount.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -11,4 +13,10 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceCounty1764900000002,
   countyInboundMigration(1764900000003),
   countyInboundRetentionMigration(1764990000000),
+  // A link ended by a take-over is kept, so its county id is answered COUNTY.MEMBER_TAKEN_OVER (ADR 0048).
+  countyMemberLinksTakeOverMigration(1764990000001),
+  // The database guards a project's budget, not only the domain under the project's lock (ADR 0061).
+  AssistanceBudgetGuard1765100000061,
+  // ... recounted under locks: the first fill could miss a writer that ran beside it (ADR 0061).
+  AssistanceBudgetGuardRecount1765100000062,
 ];

@@ -1,7 +1,7 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DomainError } from '@vanguard/kernel';
 import { publicContracts } from '@vanguard/contracts';
-import { TypeOrmOutbox } from '@vanguard/messaging';
+import { checkedTransaction, TypeOrmOutbox } from '@vanguard/messaging';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { CommandContext } from '../../application/ports/context.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../application/ports/system.port';
@@ -26,6 +26,7 @@ const CONSTRAINTS: Record<string, [string, DomainError['kind'], string]> = {
   ],
   fund_movements_reverses_id_key: ['FUNDS.ALREADY_REVERSED', 'conflict', '该笔资金已冲正 / this movement was already reversed'],
   fund_balance_never_negative: ['FUNDS.INSUFFICIENT_BALANCE', 'rule', '余额不足 / the balance would go negative'],
+  project_allocations_within_budget: ['FUNDS.OVER_BUDGET', 'rule', '下达资金将超出预算 / allocations would exceed the project budget'],
 };
 
 class ConstraintRefusal extends DomainError {}
@@ -61,7 +62,10 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction((manager) => work(this.tx(manager)));
+      // Checked: a statement that failed and was caught leaves the transaction aborted, and
+      // Postgres answers COMMIT with ROLLBACK without raising; plain `dataSource.transaction`
+      // would report the command done with nothing stored (CommitRolledBackError instead).
+      return await checkedTransaction(this.dataSource, async (manager) => ({ commit: true, result: await work(this.tx(manager)) }));
     } catch (e) {
       if (e instanceof Error && e.message.includes('timeout exceeded when trying to connect'))
         throw new ServiceUnavailableException({
