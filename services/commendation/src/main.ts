@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { createHttpApp } from '@vanguard/http';
-import { orgEventKeyProblems } from '@vanguard/auth';
+import { eventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { commendationConfig } from './commendation.config';
 import { CommendationModule } from './commendation.module';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('commendation', [orgEventKeyProblems]);
+  await refuseUnsafeProductionStart('commendation', [eventKeyProblems]);
   const config = commendationConfig();
   const app = await createHttpApp(CommendationModule.register(config), {
     title: 'Vanguard · 表彰 commendation service',

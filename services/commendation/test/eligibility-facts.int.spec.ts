@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import type { EventEnvelope } from '@vanguard/contracts';
+import { EventSigner, developmentEventKey, signWithDevelopmentKey } from '@vanguard/auth';
+import { ENVELOPE_HEADERS, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
-import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
+import { DEAD_LETTER_HEADERS, ensureTopics, headerValue, toKafkaMessage } from '@vanguard/messaging';
 import { testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { EligibilityFactsRunner } from '../src/infrastructure/eligibility/eligibility-facts.runner';
 import { SqlEligibilityFacts } from '../src/infrastructure/eligibility/sql-eligibility-facts.read-model';
@@ -21,6 +22,9 @@ const decision = (rule: string) => ({
   rule: { id: rule, version: 1 },
   reason: '',
 });
+
+/** On the wire as evaluation's relay sends it: signed with evaluation's (development) key, ADR 0059. */
+const asPublished = (e: EventEnvelope) => toKafkaMessage(signWithDevelopmentKey(e));
 
 /** An evaluation event as evaluation's relay publishes it. */
 function event(type: string, streamId: string, streamVersion: number, data: unknown, eventId: string = randomUUID()): EventEnvelope {
@@ -46,17 +50,18 @@ describe(EligibilityFactsRunner.name, () => {
   let producer: Producer;
   let sut: EligibilityFactsRunner;
   const topic = `${testTopicPrefix('commendation-eligibility')}.evaluation.events.v1`;
+  const groupId = `commendation.eligibility-test.${randomUUID()}`;
 
   beforeAll(async () => {
     await prepareCommendationTestDatabase();
     pool = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 4 });
-    await ensureTopics(kafka, [topic]);
+    await ensureTopics(kafka, [topic, deadLetterTopic(topic)]);
     producer = kafka.producer();
     await producer.connect();
     sut = new EligibilityFactsRunner(pool, {
       enabled: true,
       brokers: infraConfig().kafkaBrokers,
-      groupId: `commendation.eligibility-test.${randomUUID()}`,
+      groupId,
       topic,
     });
     await sut.start();
@@ -106,7 +111,7 @@ describe(EligibilityFactsRunner.name, () => {
       satisfactionPermille: 947,
       decision: decision('evaluation.mass-evaluation.satisfaction'),
     });
-    await producer.send({ topic, messages: [approved, assessed(2, 'advanced', 5), opened, closed].map(toKafkaMessage) });
+    await producer.send({ topic, messages: [approved, assessed(2, 'advanced', 5), opened, closed].map(asPublished) });
     const facts = new SqlEligibilityFacts(pool);
     const both = async () =>
       Promise.all([facts.factsFor({ kind: 'member', id: member }), facts.factsFor({ kind: 'organization', id: org })]);
@@ -136,7 +141,7 @@ describe(EligibilityFactsRunner.name, () => {
           decision: decision('x.y'),
         }),
         assessed(9, 'middle', 3, markerOrg),
-      ].map(toKafkaMessage),
+      ].map(asPublished),
     });
     await waitUntil(
       'both markers',
@@ -156,5 +161,132 @@ describe(EligibilityFactsRunner.name, () => {
     expect(o.satisfaction).toEqual([
       { windowId, year: 2010, satisfactionPermille: 947, orgId: org, input: { streamId: window, version: 3 } },
     ]);
+  });
+
+  it('WhenAssessmentsArriveInAnyOrderWithRedeliveries_EachOrganisationEndsAtItsHighestVersion', async () => {
+    // Seeded (ELIGIBILITY_ORDER_SEED replays): each organisation's versions 1..n shuffled, some
+    // delivered twice under the same event id with other content (only the inbox can drop those).
+    const seed = Number(process.env['ELIGIBILITY_ORDER_SEED'] ?? Date.now() % 100_000);
+    let state = seed || 1;
+    const random = (n: number) => (state = (state * 48_271) % 2_147_483_647) % n;
+    const tiers = ['advanced', 'middle', 'lagging'] as const;
+    const tierOf = (v: number) => tiers[v % 3]!;
+    const orgs = Array.from({ length: 6 }, () => ({ org: randomUUID(), versions: 2 + random(6) }));
+    const messages: EventEnvelope[] = [];
+    for (const { org, versions } of orgs) {
+      const own = Array.from({ length: versions }, (_, i) =>
+        event('evaluation.OrganizationAssessed', `assessment-${org}`, i + 1, {
+          orgId: org,
+          period: '2011',
+          scores: { leadership: 18, membership: 18, mechanism: 18, performance: 18, reputation: 18 },
+          total: 90,
+          tier: tierOf(i + 1),
+          starRating: 1 + ((i + 1) % 5),
+          decision: decision('evaluation.assessment.tier'),
+        }),
+      );
+      for (let i = own.length - 1; i > 0; i--) {
+        const j = random(i + 1);
+        [own[i], own[j]] = [own[j]!, own[i]!];
+      }
+      // A redelivery comes after the delivery it repeats, anywhere later in the stream's order.
+      const order = [...own];
+      for (const e of own.filter(() => random(3) === 0)) {
+        const after = order.indexOf(e) + 1;
+        order.splice(after + random(order.length - after + 1), 0, {
+          ...e,
+          data: { ...(e.data as object), tier: 'lagging', starRating: 1 },
+        });
+      }
+      messages.push(...order);
+    }
+    await producer.send({ topic, messages: messages.map(asPublished) });
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // Done when the group has committed every partition's end: everything sent was handled.
+      await waitUntil(
+        'the eligibility consumer to commit the end of the topic',
+        async () => {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          // A partition nothing was ever written to has no committed offset (-1) and nothing to wait for.
+          return ends.every((e) => e.high === e.low || committed!.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
+        },
+        { timeoutMs: 45_000, intervalMs: 200 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    const facts = new SqlEligibilityFacts(pool);
+    const ended = await Promise.all(
+      orgs.map(async ({ org }) =>
+        (await facts.factsFor({ kind: 'organization', id: org })).assessments.map((a) => [a.tier, a.input.version]),
+      ),
+    );
+    expect({ seed, ended }).toEqual({ seed, ended: orgs.map(({ versions }) => [[tierOf(versions), versions]]) });
+  });
+
+  // Anyone who can write to evaluation's topic could otherwise hand a member an 'excellent' grade.
+  it('WhenAGradeIsUnsignedOrSignedWithAnotherKey_ItIsDeadLetteredAsForgedAndNoFactChanges', async () => {
+    const forgedFor = randomUUID();
+    const honestFor = randomUUID();
+    const grade = (memberId: string) =>
+      event('evaluation.ReviewApproved', `review-${memberId}-2010`, 1, {
+        memberId,
+        year: 2010,
+        grade: 'excellent',
+        decision: decision('evaluation.review.approved-above'),
+      });
+    const unsigned = grade(forgedFor);
+    // Commendation's key under evaluation's own kid, and organisation's key under its own kid.
+    const wrongKey = new EventSigner('evaluation', developmentEventKey('commendation'), 'evaluation-dev-1').sign(grade(forgedFor));
+    const otherContext = new EventSigner('organization', developmentEventKey('organization'), 'organization-dev-1').sign(grade(forgedFor));
+    const honest = grade(honestFor);
+    const letters: { eventId: string | undefined; reason: string | undefined; error: string | undefined }[] = [];
+    const tap = kafka.consumer({ groupId: `dlq-tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await tap.connect();
+    await tap.subscribe({ topic: deadLetterTopic(topic), fromBeginning: true });
+    await tap.run({
+      eachMessage: ({ message: m }) =>
+        Promise.resolve(
+          void letters.push({
+            eventId: headerValue(m.headers, ENVELOPE_HEADERS.eventId),
+            reason: headerValue(m.headers, DEAD_LETTER_HEADERS.reason),
+            error: headerValue(m.headers, DEAD_LETTER_HEADERS.error),
+          }),
+        ),
+    });
+    try {
+      // One key: one partition, so the honest grade is handled after the three forgeries.
+      await producer.send({
+        topic,
+        messages: [
+          { ...toKafkaMessage(unsigned), key: 'forgeries' },
+          { ...toKafkaMessage(wrongKey), key: 'forgeries' },
+          { ...toKafkaMessage(otherContext), key: 'forgeries' },
+          { ...asPublished(honest), key: 'forgeries' },
+        ],
+      });
+      const facts = new SqlEligibilityFacts(pool);
+      await waitUntil(
+        'the signed grade applied',
+        async () => (await facts.factsFor({ kind: 'member', id: honestFor })).grades.length === 1,
+        {
+          timeoutMs: 90_000,
+          intervalMs: 200,
+        },
+      );
+      expect((await facts.factsFor({ kind: 'member', id: forgedFor })).grades).toEqual([]);
+      await waitUntil('three forgeries dead-lettered', () => letters.length === 3, { timeoutMs: 30_000 });
+      expect(letters).toEqual([
+        { eventId: unsigned.eventId, reason: 'forged', error: expect.stringMatching(/\(unsigned\)$/) },
+        { eventId: wrongKey.eventId, reason: 'forged', error: expect.stringMatching(/\(bad-signature\)$/) },
+        { eventId: otherContext.eventId, reason: 'forged', error: expect.stringMatching(/\(other-context\)$/) },
+      ]);
+    } finally {
+      await tap.disconnect();
+    }
   });
 });

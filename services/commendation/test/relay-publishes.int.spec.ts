@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import type { QueryRunner } from 'typeorm';
-import { ContractRegistry, ENVELOPE_HEADERS, commendationContracts } from '@vanguard/contracts';
+import { EventVerifier } from '@vanguard/auth';
+import { ContractRegistry, ENVELOPE_HEADERS, commendationContracts, type EventEnvelope } from '@vanguard/contracts';
 import { programmeDecider, programmeStreamId } from '@vanguard/commendation-domain';
 import { migrate, PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
@@ -88,7 +89,10 @@ describe(CommendationRelayRunner.name, () => {
       const m = messages[0]!;
       expect(String(m.key)).toBe(stream);
       expect(headerValue(m.headers, ENVELOPE_HEADERS.type)).toBe('commendation.AwardProgrammeLaunched');
-      expect((JSON.parse(String(m.value)) as { data: { name: string } }).data.name).toBe('2011年七一集中表彰');
+      const envelope = JSON.parse(String(m.value)) as EventEnvelope<{ name: string }>;
+      expect(envelope.data.name).toBe('2011年七一集中表彰');
+      // Signed with commendation's key on the way out (ADR 0059), so consumers act on it.
+      expect(EventVerifier.forContexts(['commendation'], {}).verify(envelope)).toEqual({ ok: true, kid: 'commendation-dev-1' });
       const refused = await waitUntil('the refusal kept', async () => {
         const { rows } = await db.pool.query<{ event_type: string }>(
           `select event_type from vanguard_relay_dead_letters where stream_id = $1`,

@@ -3,20 +3,17 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { infraConfig } from '@vanguard/infra-config';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests migrate exactly as `npm run migrate` does, with the platform's own script
-import { migrate } from '../../../../scripts/migrate';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { commendationConfig, type CommendationConfig } from '../../src/commendation.config';
 import { CommendationModule } from '../../src/commendation.module';
 import { bootstrapDemoTree } from '@vanguard/auth';
 
-/** Migrates the test database's `commendation` schema and bootstraps its org-tree copy with the demo region. Suites take turns. */
+/** Bootstraps the test database's `commendation` org-tree copy with the demo region (the global setup migrated it). Suites take turns. */
 export async function prepareCommendationTestDatabase(): Promise<void> {
   const admin = new Client({ connectionString: infraConfig().testDatabaseUrl });
   await admin.connect();
   try {
     await admin.query(`select pg_advisory_lock(hashtext('vanguard.commendation.test-setup'))`);
-    await migrate('test');
     await admin.query(`set search_path to commendation`);
     await bootstrapDemoTree(admin);
   } finally {

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { ContractRegistry, commendationContracts } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
-import { EventStoreRelayRunner } from '@vanguard/messaging';
+import { EventSigner } from '@vanguard/auth';
+import { EventStoreRelayRunner, type EnvelopeSigner } from '@vanguard/messaging';
 
 export interface CommendationRelayOptions {
   readonly brokers: readonly string[];
@@ -12,6 +13,8 @@ export interface CommendationRelayOptions {
   readonly contracts?: ContractRegistry;
   /** The relay's idle fallback poll; wake-ups come from the store's append notification. */
   readonly idleDelayMs?: number;
+  /** Default `commendation`'s key from `COMMENDATION_EVENT_SIGNING_KEY` (ADR 0059). */
+  readonly signer?: EnvelopeSigner;
 }
 
 /** Only commendation's own contracts: an event of another context in this store is a bug, kept as a refusal. */
@@ -27,6 +30,7 @@ export class CommendationRelayRunner extends EventStoreRelayRunner {
       clientId: 'commendation-relay',
       name: options.name ?? 'commendation.kafka-relay',
       contracts: options.contracts ?? commendationRelayContracts,
+      signer: options.signer ?? EventSigner.forContext('commendation'),
       ...(options.idleDelayMs ? { idleDelayMs: options.idleDelayMs } : {}),
       logger: {
         info: () => undefined,
