@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { orgEventKeyProblems } from '@vanguard/auth';
+import { eventKeyProblems } from '@vanguard/auth';
 import { createHttpApp } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { publicityConfig } from './publicity.config';
@@ -7,7 +7,7 @@ import { PublicityModule } from './publicity.module';
 
 async function bootstrap(): Promise<void> {
   // The org-tree copy trusts only signed organization records: a development verify key is refused here.
-  await refuseUnsafeProductionStart('publicity', [orgEventKeyProblems]);
+  await refuseUnsafeProductionStart('publicity', [eventKeyProblems]);
   const config = publicityConfig();
   const app = await createHttpApp(PublicityModule.register(config), {
     title: 'Vanguard · 宣传 publicity service',

@@ -1,5 +1,5 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, ScopeService } from '@vanguard/auth';
 import { DomainErrorInterceptor } from '@vanguard/http';
@@ -26,20 +26,14 @@ import { HonourRollRateGuard, HonourRollRateLimiter } from './interface/http/hon
 import { HonourRollFastPath } from './interface/http/honour-roll.fast-path';
 import { HonourRollHttpController } from './interface/http/honour-roll.http.controller';
 import { HonourRollPages } from './interface/http/honour-roll.pages';
+import { rollReadReceipts } from './interface/http/honour-roll.receipts';
 import type { PublicityConfig } from './publicity.config';
 
 const poolOf = (ds: DataSource): Pool => (ds.driver as unknown as { master: Pool }).master;
 
 /** Composition root of the publicity service. */
 @Module({})
-export class PublicityModule implements NestModule {
-  /** A roll page rendered at the current version is answered before the pipeline (honour-roll.fast-path.ts). */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(HonourRollFastPath)
-      .forRoutes({ path: 'honour-roll', method: RequestMethod.GET }, { path: 'honour-roll/history', method: RequestMethod.GET });
-  }
-
+export class PublicityModule {
   static register(config: PublicityConfig): DynamicModule {
     return {
       module: PublicityModule,
@@ -74,6 +68,13 @@ export class PublicityModule implements NestModule {
         HonourRollRateGuard,
         { provide: HonourRollPages, useValue: new HonourRollPages() },
         { provide: HonourRollVersion, inject: [DataSource], useFactory: (ds: DataSource) => new HonourRollVersion(poolOf(ds)) },
+        // A roll page rendered at the current version is answered ahead of Express (honour-roll.fast-path.ts, ADR 0066).
+        {
+          provide: HonourRollFastPath,
+          inject: [HonourRollVersion, HonourRollPages, HonourRollRateLimiter, HttpAdapterHost],
+          useFactory: (version: HonourRollVersion, pages: HonourRollPages, limiter: HonourRollRateLimiter, host: HttpAdapterHost) =>
+            new HonourRollFastPath(version, pages, limiter, rollReadReceipts(), host),
+        },
         UnitOfWork,
         Access,
         ExemplarsService,

@@ -10,7 +10,7 @@ import {
 } from '@vanguard/contracts';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
 import { waitUntil, type TestSchema } from '@vanguard/testing';
-import type { Principal } from '@vanguard/auth';
+import { signWithDevelopmentKey, type Principal } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
 import { ExemplarsService } from '../src/application/exemplars.service';
 import { HonourRollService } from '../src/application/honour-roll.service';
@@ -196,7 +196,10 @@ describe('exemplar proposals from consumed decisions', () => {
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await producer.send({ topic: CommendationDecided.topic, messages: events.map((e) => ({ ...toKafkaMessage(e), key })) });
+      await producer.send({
+        topic: CommendationDecided.topic,
+        messages: events.map((e) => ({ ...toKafkaMessage(signWithDevelopmentKey(e)), key })),
+      });
     } finally {
       await producer.disconnect();
     }

@@ -94,6 +94,44 @@ describe('honour roll cache follows the data', () => {
     expect((await names(reader)).names).toContain('周四');
   });
 
+  it('answers hits ahead of Express, and a revocation by the other replica still leaves the roll at once', async () => {
+    const express = reader.getHttpAdapter().getInstance() as { handle: (...args: unknown[]) => unknown };
+    const reachedExpress = jest.spyOn(express, 'handle');
+    try {
+      const nominationId = randomUUID();
+      await decide(other, '吴五', nominationId);
+      const shown = await waitUntil(
+        'the other replica’s decision on this replica’s roll',
+        async () => (await names(reader)).names.includes('吴五'),
+        {
+          timeoutMs: 5_000,
+          intervalMs: 20,
+        },
+      );
+      expect(shown).toBe(true);
+      reachedExpress.mockClear();
+      const hit = await request(reader.getHttpServer()).get('/honour-roll?limit=200').set('x-correlation-id', 'roll-hit-1').expect(200);
+      await request(reader.getHttpServer())
+        .get('/honour-roll?limit=200')
+        .set('If-None-Match', hit.headers['etag'] as string)
+        .expect(304);
+      // Served from memory, before the access logger, the router and the pipeline ever see it.
+      expect(reachedExpress).not.toHaveBeenCalled();
+      expect(hit.headers['x-correlation-id']).toBe('roll-hit-1');
+      const revocation = revoked(nominationId, '材料不实') as unknown as ContractEvent<typeof CommendationRevoked>;
+      await other.get(UnitOfWork).run((tx) => commendationRevoked(tx, revocation, { topic: CommendationRevoked.topic }));
+      await waitUntil('the revocation off this replica’s roll', async () => !(await names(reader)).names.includes('吴五'), {
+        timeoutMs: 5_000,
+        intervalMs: 20,
+      });
+      // The hits are still counted where the metrics middleware would have counted them.
+      const metrics = await request(reader.getHttpServer()).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/honour-roll"[^}]*status="304"[^}]*\} [1-9]/);
+    } finally {
+      reachedExpress.mockRestore();
+    }
+  });
+
   it('shows no personal data: name, organisation, category, document, day and story only', async () => {
     const res = await request(reader.getHttpServer()).get('/honour-roll').expect(200);
     for (const item of (res.body as { items: Record<string, unknown>[] }).items)

@@ -15,7 +15,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { publicityMigrations } from '../../src/infrastructure/migrations';
-import { bootstrapDemoTree } from '@vanguard/auth';
+import { bootstrapDemoTree, signWithDevelopmentKey } from '@vanguard/auth';
 import { publicityConfig, type PublicityConfig } from '../../src/publicity.config';
 import { PublicityModule } from '../../src/publicity.module';
 
@@ -82,8 +82,16 @@ export async function startAtTheEnd(groupId: string, topics: string[]): Promise<
 }
 
 let producer: Producer | undefined;
-/** Sends envelopes as the commendation or evaluation relay would (key = streamId, envelope headers). */
+/**
+ * Sends envelopes as the commendation or evaluation relay would (key = streamId, envelope headers,
+ * signed with the development key of the event's context, ADR 0059).
+ */
 export async function produce(topic: string, ...envelopes: EventEnvelope[]): Promise<void> {
+  await produceAsIs(topic, ...envelopes.map((e) => signWithDevelopmentKey(e)));
+}
+
+/** Exactly the envelopes given: a forger's, unsigned or signed with a key of its own. */
+export async function produceAsIs(topic: string, ...envelopes: EventEnvelope[]): Promise<void> {
   if (!producer) {
     producer = kafka.producer();
     await producer.connect();

@@ -8,7 +8,17 @@ import {
   QuarterPioneerSelected,
   publicContracts,
 } from '@vanguard/contracts';
-import { EventConsumer, TypeOrmInbox, ensureTopics, handle, type Inbox, type MessagingLogger } from '@vanguard/messaging';
+import { serviceEventVerifier } from '@vanguard/auth';
+import {
+  EventConsumer,
+  TypeOrmInbox,
+  ensureTopics,
+  handle,
+  keepStarting,
+  type Inbox,
+  type KeptStarting,
+  type MessagingLogger,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { commendationDecided, commendationRevoked, pioneerNominated, pioneerSelected } from '../../application/exemplar-proposals';
 import { HonourRollVersion } from '../honour-roll/honour-roll-version';
@@ -24,13 +34,15 @@ export const DECISIONS_OPTIONS = Symbol('DecisionsRunnerOptions');
 /**
  * Follows the commendation and evaluation topics: decided commendations and selected quarter
  * pioneers become exemplar proposals, revocations take commendations off the honour roll. The
- * consumer validates each event against its contract first (a violation goes to the dead-letter
- * topic); the inbox makes every effect happen once.
+ * consumer validates each event against its contract and checks that commendation or evaluation
+ * signed it (ADR 0059) first (a violation or a forgery goes to the dead-letter topic); the inbox
+ * makes every effect happen once.
  */
 @Injectable()
 export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DecisionsRunner.name);
   private consumer: EventConsumer<EntityManager> | undefined;
+  private starting: KeptStarting | undefined;
 
   // Refusals and retries are worth an operator's eye; routine progress is not.
   private readonly log: MessagingLogger = {
@@ -57,6 +69,7 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
       groupId: this.options.groupId,
       topics,
       contracts: publicContracts,
+      verifier: serviceEventVerifier('publicity'),
       inbox,
       handlers: {
         ...handle(CommendationDecided, (e, c) => commendationDecided(tx(c.tx), e, c.origin)),
@@ -68,18 +81,23 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
       logger: this.log,
     });
     const consumer = this.consumer;
-    // Boot does not wait for the broker: the service answers from what it has meanwhile.
-    void (async () => {
-      try {
+    // Boot does not wait for the broker: the service answers from what it has meanwhile, and a failed start is tried again.
+    this.starting = keepStarting(
+      async () => {
         await ensureTopics(kafka, topics);
         await consumer.start();
-      } catch (e) {
-        this.logger.error(`decisions consumer did not start: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    })();
+      },
+      {
+        onError: (e, attempt) =>
+          this.logger.warn(
+            `decisions consumer did not start (attempt ${attempt}), trying again: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+      },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.starting?.stop();
     await this.consumer?.stop();
   }
 }
@@ -115,14 +133,18 @@ class RollAwareInbox implements Inbox<EntityManager> {
     return outcome;
   }
 
-  async processBatch(...[consumer, items, effect]: Parameters<Inbox<EntityManager>['processBatch']>) {
+  async processBatch(...[consumer, items, effect, finish]: Parameters<Inbox<EntityManager>['processBatch']>) {
     let rolled: string | undefined;
-    const outcomes = await this.inner.processBatch(consumer, items, (m, item, i) =>
-      this.watching(
-        m,
-        (v) => (rolled = v),
-        () => effect(m, item, i),
-      ),
+    const outcomes = await this.inner.processBatch(
+      consumer,
+      items,
+      (m, item, i) =>
+        this.watching(
+          m,
+          (v) => (rolled = v),
+          () => effect(m, item, i),
+        ),
+      finish,
     );
     if (rolled) this.rollVersion?.advance(rolled);
     return outcomes;

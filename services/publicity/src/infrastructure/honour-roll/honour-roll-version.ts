@@ -21,6 +21,8 @@ export class HonourRollVersion implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(HonourRollVersion.name);
   private readonly listener: PgListener;
   private known: bigint | undefined;
+  /** `known` as text, made once per version: every public read asks for it. */
+  private knownText: string | undefined;
   private poll: NodeJS.Timeout | undefined;
 
   constructor(private readonly pool: Pool) {
@@ -29,7 +31,7 @@ export class HonourRollVersion implements OnApplicationBootstrap, OnModuleDestro
       onNotification: (payload) => this.advance(payload),
       // Notifications sent while the connection was down are gone: forget, then read the row once.
       onListening: () => {
-        this.known = undefined;
+        this.know(undefined);
         void this.refresh();
       },
       onError: (e) => this.logger.warn(`honour-roll listener: ${String(e)}`),
@@ -49,14 +51,20 @@ export class HonourRollVersion implements OnApplicationBootstrap, OnModuleDestro
 
   /** The version, when this process is sure of it; undefined while it is not (read the row then). */
   current(): string | undefined {
-    return this.listener.listening && this.known !== undefined ? String(this.known) : undefined;
+    if (!this.listener.listening || this.known === undefined) return undefined;
+    return (this.knownText ??= String(this.known));
   }
 
   /** A version seen committed (notified, or committed by this process): versions only grow, so the highest wins. */
   advance(version: string): void {
     if (!/^\d+$/.test(version)) return;
     const v = BigInt(version);
-    if (this.known === undefined ? this.listener.listening : v > this.known) this.known = v;
+    if (this.known === undefined ? this.listener.listening : v > this.known) this.know(v);
+  }
+
+  private know(version: bigint | undefined): void {
+    this.known = version;
+    this.knownText = undefined;
   }
 
   private async refresh(): Promise<void> {
@@ -64,7 +72,7 @@ export class HonourRollVersion implements OnApplicationBootstrap, OnModuleDestro
       const { rows } = await this.pool.query<{ version: string }>(`select version::text from honour_roll_state where id = 1`);
       if (rows[0] && this.listener.listening) {
         const v = BigInt(rows[0].version);
-        if (this.known === undefined || v > this.known) this.known = v;
+        if (this.known === undefined || v > this.known) this.know(v);
       }
     } catch (e) {
       this.logger.warn(`honour-roll version: ${String(e)}`);

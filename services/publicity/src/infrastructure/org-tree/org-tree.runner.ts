@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createOrgTreeConsumer, type Following, type ScopeService } from '@vanguard/auth';
-import type { EventConsumer } from '@vanguard/messaging';
+import { keepStarting, type EventConsumer, type KeptStarting } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 
 export interface OrgTreeRunnerOptions {
@@ -21,6 +21,7 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OrgTreeRunner.name);
   private consumer: EventConsumer<unknown> | undefined;
   private following: Following | undefined;
+  private starting: KeptStarting | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -43,11 +44,14 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
       metrics: metricsRegistry,
     });
     this.consumer = consumer as unknown as EventConsumer<unknown>;
-    // Boot does not wait for the broker: scope answers from the loaded copy meanwhile.
-    consumer.start().catch((e: unknown) => this.logger.error(`org-tree consumer did not start: ${String(e)}`));
+    // Boot does not wait for the broker: scope answers from the loaded copy meanwhile, and a start that fails is tried again.
+    this.starting = keepStarting(() => consumer.start(), {
+      onError: (e, attempt) => this.logger.warn(`org-tree consumer did not start (attempt ${attempt}), trying again: ${String(e)}`),
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.starting?.stop();
     await this.consumer?.stop();
     await this.following?.stop();
   }

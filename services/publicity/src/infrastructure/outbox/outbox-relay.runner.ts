@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { publicContracts } from '@vanguard/contracts';
-import { OutboxRelaySource, Relay, ensureTopics } from '@vanguard/messaging';
+import { EventSigner } from '@vanguard/auth';
+import { OutboxRelaySource, Relay, ensureTopics, signingRelaySource } from '@vanguard/messaging';
 import { DataSource } from 'typeorm';
 
 export const RELAY_OPTIONS = Symbol('RelayOptions');
@@ -45,7 +46,13 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`could not ensure topics: ${e instanceof Error ? e.message : String(e)}`);
     }
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    this.relay = new Relay({ source: new OutboxRelaySource(pool, { name: 'publicity.outbox', schema: this.options.schema }), kafka });
+    // Signed on the way out with publicity's key: consumers act only on events this service signed (ADR 0059).
+    const source = signingRelaySource(
+      new OutboxRelaySource(pool, { name: 'publicity.outbox', schema: this.options.schema }),
+      EventSigner.forContext('publicity'),
+      publicContracts,
+    );
+    this.relay = new Relay({ source, kafka });
     this.relay.start();
   }
 

@@ -1,40 +1,87 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { etagMatches, sendRenderedJson } from '@vanguard/http';
-import { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
-import { HonourRollPages, ROLL_CACHE_CONTROL, rollEtag, rollPage } from './honour-roll.pages';
-import { HonourRollRateLimiter } from './honour-roll-rate-limiter';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { answerAheadOfRouter, etagMatches, sendPreparedJson } from '@vanguard/http';
+import { CORRELATION_HEADER } from '@vanguard/observability';
+import { randomUUID } from 'node:crypto';
+import type { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
+import { HonourRollPages, rollPage } from './honour-roll.pages';
+import type { HonourRollRateLimiter } from './honour-roll-rate-limiter';
 
 const ROLL_PATH = /^\/honour-roll(\/history)?\/?(?:\?(.*))?$/;
+const SANE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * What the access logger and the metrics middleware would have recorded for a read the fast path
+ * answered — it answers ahead of both. `route` is the controller's route, as Express names it.
+ */
+export interface RollReadReceipts {
+  /** One access-log line, written only when the logger's level would write one (info). */
+  log?(line: {
+    correlationId: string;
+    method: string;
+    url: string;
+    remoteAddress: string | undefined;
+    statusCode: number;
+    responseTime: number;
+  }): void;
+  observe?(route: string, status: number, seconds: number): void;
+}
 
 /**
  * 光荣榜 reads are the service's one route read thousands of times a second (issue 15: ≥ 2,000/s,
  * p99 ≤ 50 ms). When this process knows the roll's version (HonourRollVersion, kept by
  * LISTEN/NOTIFY) and holds the page rendered at that version, the request is answered here,
- * before guards, pipes and interceptors, with no query: 304 to a client holding the ETag, else
- * the page's text. The per-address budget is still taken. Anything else — the version unknown,
- * a page not rendered yet, a query the controller must judge, a refused budget — goes on to
- * the controller, which reads, fills the cache and answers (400, 429) in the platform's shape.
+ * ahead of Express and everything on it (access logger, metrics, router, guards, pipes; ADR
+ * 0066), with no query: 304 to a client holding the ETag, else the page's bytes. The
+ * per-address budget is still taken; the correlation id is echoed, the access line and the
+ * duration metric are recorded as the skipped layers would. Anything else — the version
+ * unknown, a page not rendered yet, a query the controller must judge, a refused budget — goes
+ * on to Express untouched, and the controller reads, fills the cache and answers (400, 429).
  */
-@Injectable()
-export class HonourRollFastPath implements NestMiddleware {
+export class HonourRollFastPath implements OnApplicationBootstrap {
   constructor(
-    private readonly version: HonourRollVersion,
+    private readonly version: Pick<HonourRollVersion, 'current'>,
     private readonly pages: HonourRollPages,
     private readonly limiter: HonourRollRateLimiter,
+    private readonly receipts: RollReadReceipts = {},
+    private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  use(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void): void {
-    const m = req.method === 'GET' ? ROLL_PATH.exec(req.originalUrl ?? req.url ?? '') : null;
+  /** The HTTP server exists once the application does; a context without one (scripts) serves nothing. */
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
+    if (server) answerAheadOfRouter(server, (req, res) => this.answer(req, res));
+  }
+
+  /** True when answered here; false, with `res` untouched, to let Express have it. */
+  answer(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET') return false;
+    const url = req.url ?? '';
+    const m = ROLL_PATH.exec(url);
     const version = m ? this.version.current() : undefined;
     const page = m && version ? rollPage(m[2]) : undefined;
-    if (!m || !version || !page) return next();
+    if (!m || !version || !page) return false;
+    const started = performance.now();
     const what = m[1] ? 'history' : 'roll';
-    const etag = rollEtag(what, version);
     // A client holding the current version needs no page: 304 even before the page is rendered.
-    const held = etagMatches(req.headers['if-none-match'], etag);
-    const rendered = held ? { value: null, body: '', etag } : this.pages.get(what, version, page.limit, page.offset);
-    if (!rendered || this.limiter.take(req.socket.remoteAddress ?? 'unknown') > 0) return next();
-    sendRenderedJson(req, res, rendered, ROLL_CACHE_CONTROL);
+    const held = this.pages.notModified(what, version);
+    const prepared = etagMatches(req.headers['if-none-match'], held.etag) ? held : this.pages.get(what, version, page.limit, page.offset);
+    const address = req.socket.remoteAddress;
+    if (!prepared || this.limiter.take(address ?? 'unknown') > 0) return false;
+    const given = req.headers[CORRELATION_HEADER];
+    const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : randomUUID();
+    sendPreparedJson(req, res, prepared, [CORRELATION_HEADER, correlationId]);
+    const ms = performance.now() - started;
+    this.receipts.observe?.(m[1] ? '/honour-roll/history' : '/honour-roll', res.statusCode, ms / 1000);
+    this.receipts.log?.({
+      correlationId,
+      method: 'GET',
+      url,
+      remoteAddress: address,
+      statusCode: res.statusCode,
+      responseTime: Math.round(ms),
+    });
+    return true;
   }
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderJson } from '@vanguard/http';
-import type { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
 import { HonourRollFastPath } from './honour-roll.fast-path';
 import { HonourRollPages, rollEtag, rollPage } from './honour-roll.pages';
 import { HonourRollRateLimiter } from './honour-roll-rate-limiter';
@@ -9,24 +8,38 @@ describe('honour roll fast path', () => {
   let version: string | undefined;
   let pages: HonourRollPages;
   let fast: HonourRollFastPath;
+  let receipts: { logged: unknown[]; observed: unknown[] };
 
-  const request = (url: string, headers: Record<string, string> = {}) => {
-    const res = { statusCode: 0, body: undefined as string | undefined, setHeader: () => undefined, end: (b?: string) => (res.body = b) };
-    let passedOn = false;
-    fast.use(
-      { method: 'GET', url, headers, socket: { remoteAddress: '10.0.0.1' } } as unknown as IncomingMessage,
-      res as unknown as ServerResponse,
-      () => {
-        passedOn = true;
+  const sent: { headers: Record<string, string> }[] = [];
+  const request = (url: string, headers: Record<string, string> = {}, method = 'GET') => {
+    const res = {
+      statusCode: 0,
+      body: undefined as string | undefined,
+      writeHead: (status: number, flat: string[]) => {
+        res.statusCode = status;
+        const named: Record<string, string> = {};
+        for (let i = 0; i < flat.length; i += 2) named[flat[i]!.toLowerCase()] = flat[i + 1]!;
+        sent.push({ headers: named });
       },
+      end: (b?: Buffer) => (res.body = b?.toString('utf8')),
+    };
+    const answered = fast.answer(
+      { method, url, headers, socket: { remoteAddress: '10.0.0.1' } } as unknown as IncomingMessage,
+      res as unknown as ServerResponse,
     );
-    return passedOn ? 'controller' : { status: res.statusCode, body: res.body };
+    if (!answered) expect(res.statusCode).toBe(0);
+    return answered ? { status: res.statusCode, body: res.body } : 'controller';
   };
 
   beforeEach(() => {
     version = '7';
     pages = new HonourRollPages();
-    fast = new HonourRollFastPath({ current: () => version } as unknown as HonourRollVersion, pages, new HonourRollRateLimiter(3, () => 0));
+    receipts = { logged: [], observed: [] };
+    sent.length = 0;
+    fast = new HonourRollFastPath({ current: () => version }, pages, new HonourRollRateLimiter(3, () => 0), {
+      log: (line) => receipts.logged.push(line),
+      observe: (...args) => receipts.observed.push(args),
+    });
   });
 
   it('answers a page rendered at the current version, and leaves a page of an older version to the controller', () => {
@@ -63,8 +76,27 @@ describe('honour roll fast path', () => {
       '/honour-rolls',
     ])
       expect(request(url)).toBe('controller');
+    expect(request('/honour-roll', {}, 'HEAD')).toBe('controller');
     version = undefined;
     expect(request('/honour-roll')).toBe('controller');
+  });
+
+  it('echoes the correlation id and records the access line and the metric the skipped layers would have', () => {
+    pages.put('roll', '7', 50, 0, renderJson({ items: [] }, rollEtag('roll', '7')));
+    request('/honour-roll', { 'x-correlation-id': 'abc-1' });
+    request('/honour-roll/history', { 'if-none-match': 'W/"history-7"', 'x-correlation-id': 'bad id!' });
+    expect(sent[0]!.headers['x-correlation-id']).toBe('abc-1');
+    // An id the logger would refuse is replaced, as correlationIdFor does.
+    expect(sent[1]!.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[1]!.headers['etag']).toBe('W/"history-7"');
+    expect(receipts.logged).toEqual([
+      expect.objectContaining({ correlationId: 'abc-1', method: 'GET', url: '/honour-roll', remoteAddress: '10.0.0.1', statusCode: 200 }),
+      expect.objectContaining({ url: '/honour-roll/history', statusCode: 304 }),
+    ]);
+    expect(receipts.observed).toEqual([
+      ['/honour-roll', 200, expect.any(Number)],
+      ['/honour-roll/history', 304, expect.any(Number)],
+    ]);
   });
 
   it('parses pages as the controller does, defaults included', () => {
@@ -81,5 +113,35 @@ describe('honour roll fast path', () => {
     expect(pages.get('roll', '8', 50, 0)).toBeDefined();
     pages.put('roll', '9', 20, 0, renderJson({}, rollEtag('roll', '9')));
     expect(pages.get('roll', '8', 50, 0)).toBeUndefined();
+  });
+
+  it('holds no more rendered bytes than its budget, whatever pages are asked for, and counts them exactly', () => {
+    // Random page sizes and keys (repeats included): the budget holds after every put, and the
+    // running count equals the bytes of what is actually held.
+    const budget = 64 * 1024;
+    const bounded = new HonourRollPages(500, budget);
+    const held = new Map<string, number>();
+    let seed = 20261130;
+    const random = (n: number) => (seed = (seed * 48_271) % 2_147_483_647) % n;
+    for (let i = 0; i < 2_000; i++) {
+      const limit = 1 + random(100);
+      const offset = random(40);
+      const story = '先进事迹'.repeat(random(3_000));
+      const page = renderJson({ items: [story] }, rollEtag('roll', '1'));
+      bounded.put('roll', '1', limit, offset, page);
+      held.set(`${limit}|${offset}`, Buffer.byteLength(page.body));
+      expect(bounded.bytes).toBeLessThanOrEqual(budget);
+    }
+    let actual = 0;
+    for (const [key, bytes] of held) {
+      const [limit, offset] = key.split('|').map(Number) as [number, number];
+      if (bounded.get('roll', '1', limit, offset)) actual += bytes;
+    }
+    expect(bounded.bytes).toBe(actual);
+    expect(bounded.size).toBeGreaterThan(0);
+    // A page larger than the whole budget is answered but not kept.
+    const huge = renderJson({ items: ['长'.repeat(budget)] }, rollEtag('roll', '1'));
+    expect(bounded.put('roll', '1', 100, 99, huge).bytes?.toString('utf8')).toBe(huge.body);
+    expect(bounded.get('roll', '1', 100, 99)).toBeUndefined();
   });
 });

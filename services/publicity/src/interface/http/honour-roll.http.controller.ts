@@ -2,18 +2,18 @@ import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@vanguard/auth';
-import { PaginationQuery, etagMatches, renderJson, sendRenderedJson } from '@vanguard/http';
+import { PaginationQuery, etagMatches, renderJson, sendPreparedJson } from '@vanguard/http';
 import { HonourRollService } from '../../application/honour-roll.service';
 import { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
-import { DEFAULT_ROLL_LIMIT, HonourRollPages, ROLL_CACHE_CONTROL, rollEtag, type RollListing } from './honour-roll.pages';
+import { DEFAULT_ROLL_LIMIT, HonourRollPages, rollEtag, type RollListing } from './honour-roll.pages';
 import { HonourRollRateGuard } from './honour-roll-rate-limiter';
 
 /**
  * 光荣榜 for everyone, without a token, read-only, rate-limited. Every change to what it shows
  * moves one version in the changing transaction; the ETag is that version, so a revocation
  * changes the ETag the moment it commits. `no-cache`: caches keep the page but ask every time.
- * A page already rendered at the current version is answered by HonourRollFastPath before this
- * controller; this is the path of a miss, which reads, renders and fills the cache.
+ * A page already rendered at the current version is answered by HonourRollFastPath ahead of
+ * Express; this is the path of a miss, which reads, renders and fills the cache.
  */
 @ApiTags('honour roll (public)')
 @Controller('honour-roll')
@@ -57,10 +57,14 @@ export class HonourRollHttpController {
     // The version first, then the page: a page is never older than the version it is kept under.
     const version = this.version.current() ?? (await this.roll.version());
     const etag = rollEtag(what, version);
-    const cached = this.pages.get(what, version, limit, offset);
-    if (cached || etagMatches(req.headers['if-none-match'], etag))
-      return sendRenderedJson(req, res, cached ?? { value: null, body: '', etag }, ROLL_CACHE_CONTROL);
+    const cached = etagMatches(req.headers['if-none-match'], etag)
+      ? this.pages.notModified(what, version)
+      : this.pages.get(what, version, limit, offset);
+    if (cached) {
+      sendPreparedJson(req, res, cached);
+      return;
+    }
     const page = renderJson({ ...(await read(limit, offset)), limit, offset }, etag);
-    sendRenderedJson(req, res, this.pages.put(what, version, limit, offset, page), ROLL_CACHE_CONTROL);
+    sendPreparedJson(req, res, this.pages.put(what, version, limit, offset, page));
   }
 }

@@ -1,4 +1,4 @@
-import { MAX_PAGE_LIMIT, MAX_PAGE_OFFSET, type RenderedJson } from '@vanguard/http';
+import { MAX_PAGE_LIMIT, MAX_PAGE_OFFSET, prepareJson, type PreparedJson, type RenderedJson } from '@vanguard/http';
 
 /** The two public listings of the roll. */
 export type RollListing = 'roll' | 'history';
@@ -12,29 +12,73 @@ export const rollEtag = (what: RollListing, version: string): string => `W/"${wh
 
 /**
  * Rendered pages of the current roll version, in memory: a page is read and serialised once per
- * version, then sent as text. A newer version empties the cache (old pages are never sent again);
- * a page read under an older version than the newest seen is not kept. Bounded, oldest out first.
+ * version, then kept as the bytes and headers it is sent with (prepareJson), so a hit neither
+ * serialises, encodes nor measures it again. A newer version empties the cache (old pages are
+ * never sent again); a page read under an older version than the newest seen is not kept.
+ * Bounded by count and by the bytes it holds, oldest out first: anyone may ask for any limit and
+ * offset, and stories are long (a hundred 5 KB stories make a 500 KB page), so a count alone let
+ * the pages of one version grow to hundreds of megabytes. A page larger than the whole budget is
+ * sent, not kept. Each listing's 304 answer at the current version is kept too (no page needed).
  */
 export class HonourRollPages {
-  private readonly pages = new Map<string, RenderedJson>();
+  private readonly pages = new Map<string, PreparedJson>();
+  private readonly unchanged = new Map<RollListing, PreparedJson>();
   private version = -1n;
+  private versionText = '';
+  private held = 0;
 
-  constructor(private readonly max = 500) {}
+  constructor(
+    private readonly max = 500,
+    private readonly maxBytes = 16 * 1024 * 1024,
+  ) {}
 
-  get(what: RollListing, version: string, limit: number, offset: number): RenderedJson | undefined {
-    return BigInt(version) === this.version ? this.pages.get(`${what}|${limit}|${offset}`) : undefined;
+  /** Bytes of rendered text held (UTF-8). */
+  get bytes(): number {
+    return this.held;
   }
 
-  put(what: RollListing, version: string, limit: number, offset: number, page: RenderedJson): RenderedJson {
+  get size(): number {
+    return this.pages.size;
+  }
+
+  get(what: RollListing, version: string, limit: number, offset: number): PreparedJson | undefined {
+    return version === this.versionText ? this.pages.get(`${what}|${limit}|${offset}`) : undefined;
+  }
+
+  /** The 304 answer (ETag, no bytes) of a listing at a version, made once per version. */
+  notModified(what: RollListing, version: string): PreparedJson {
+    const known = this.unchanged.get(what);
+    if (known && known.etag === rollEtag(what, version)) return known;
+    const made = prepareJson(rollEtag(what, version), undefined, ROLL_CACHE_CONTROL);
+    if (version === this.versionText) this.unchanged.set(what, made);
+    return made;
+  }
+
+  put(what: RollListing, version: string, limit: number, offset: number, page: RenderedJson): PreparedJson {
     const v = BigInt(version);
     if (v > this.version) {
       this.pages.clear();
+      this.unchanged.clear();
+      this.held = 0;
       this.version = v;
+      this.versionText = String(v);
     }
-    if (v < this.version) return page;
-    this.pages.set(`${what}|${limit}|${offset}`, page);
-    if (this.pages.size > this.max) this.pages.delete(this.pages.keys().next().value!);
-    return page;
+    const prepared = prepareJson(page.etag, page.body, ROLL_CACHE_CONTROL);
+    const size = prepared.bytes!.length;
+    if (v < this.version || size > this.maxBytes) return prepared;
+    const key = `${what}|${limit}|${offset}`;
+    this.evict(key);
+    this.pages.set(key, prepared);
+    this.held += size;
+    while (this.pages.size > this.max || this.held > this.maxBytes) this.evict(this.pages.keys().next().value!);
+    return prepared;
+  }
+
+  private evict(key: string): void {
+    const page = this.pages.get(key);
+    if (!page) return;
+    this.pages.delete(key);
+    this.held -= page.bytes!.length;
   }
 }
 

@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { PinoLogger } from 'nestjs-pino';
+import { rollReadReceipts } from './honour-roll.receipts';
+
+// The access line of a roll read answered ahead of Express goes through the service's root logger,
+// which carries pino-http's request and response serializers: the line must still say what was
+// answered to whom (a hostile pass found every such line with statusCode null and no address).
+describe(rollReadReceipts.name, () => {
+  // nestjs-pino sets the root logger when its module starts; here the test sets it.
+  const settable = PinoLogger as unknown as { root: unknown };
+  const root = settable.root;
+  afterEach(() => {
+    settable.root = root;
+  });
+
+  it('WhenARollReadIsAnswered_LogsItsStatusAddressAndCorrelationIdThroughTheSerializers', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    settable.root = pino({ level: 'info', serializers: { req: pino.stdSerializers.req, res: pino.stdSerializers.res } }, sink);
+    rollReadReceipts().log?.({
+      correlationId: 'c-1',
+      method: 'GET',
+      url: '/honour-roll',
+      remoteAddress: '10.0.0.9',
+      statusCode: 304,
+      responseTime: 1,
+    });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg: 'request completed',
+      correlationId: 'c-1',
+      method: 'GET',
+      url: '/honour-roll',
+      remoteAddress: '10.0.0.9',
+      statusCode: 304,
+    });
+  });
+});
