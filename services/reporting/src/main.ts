@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { eventKeyProblems } from '@vanguard/auth';
 import { createHttpApp } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { reportingConfig } from './reporting.config';
 import { ReportingModule } from './reporting.module';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('reporting', []);
+  await refuseUnsafeProductionStart('reporting', [eventKeyProblems]);
   const config = reportingConfig();
   const app = await createHttpApp(ReportingModule.register(config), {
     title: 'Vanguard · 统计报告 reporting service',

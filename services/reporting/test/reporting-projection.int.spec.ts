@@ -20,6 +20,7 @@ import {
   publicity,
   type TestOrg,
 } from './support/reporting-events';
+import { totalsDrift } from './support/totals-drift';
 
 const year: Period = parsePeriod('2026')!;
 
@@ -209,12 +210,16 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     expect(countyOrgs).toBe(4); // county, town, village, other town — not the purged branch
   });
 
-  it('rebuilds the projections from the topics into shadows and swaps them in, the live consumer writing on into the new tables', async () => {
+  it('rebuilds the projections and their subtree totals from the topics into shadows and swaps them in, the live consumer writing on into the new tables', async () => {
     const before = await sut.figures(county.id, year);
     // Damage the live tables as a projection bug would: a fact no event produced, a fact lost.
     await db.pool.query(`insert into rpt_fact select gen_random_uuid(), 'visits', 'x', 'x', $1, '2026-06-01', now(), 99, 1`, [village.id]);
     await db.pool.query(`delete from rpt_fact where figure = 'deeds'`);
     expect((await sut.figures(county.id, year)).get('visits')?.value).toBe(99);
+    // And the subtree totals themselves, as a bug writing them would.
+    await db.pool.query(`update rpt_fact_total set amount = amount + 7 where anc_id = $1 and figure = 'pledges_made'`, [town.id]);
+    await db.pool.query(`update rpt_roster_total set members = members + 3 where anc_id = $1`, [county.id]);
+    expect(await totalsDrift(db.pool)).not.toEqual([]);
 
     const progress: [number, number][] = [];
     const report = await rebuildReporting(db.pool, {
@@ -224,6 +229,7 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     });
 
     expect(await sut.figures(county.id, year)).toEqual(before);
+    expect(await totalsDrift(db.pool)).toEqual([]);
     expect(report.records).toBeGreaterThanOrEqual(14);
     expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
     const indexes = await db.pool.query<{ indexname: string }>(
@@ -240,5 +246,6 @@ describe('reporting projections (real Postgres and Kafka)', () => {
         intervalMs: 100,
       },
     );
+    expect(await totalsDrift(db.pool)).toEqual([]);
   });
 });

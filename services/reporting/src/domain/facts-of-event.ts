@@ -141,6 +141,16 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
     ['deeds', 1],
     ['households_helped', num(d['householdsHelped'])],
   ],
+  // A county's replacement of a deed (ADR 0046): still one deed, so it never adds to `deeds`; what it
+  // changed in a counted figure counts as the difference from `previous`. A deed moved to another
+  // village stays counted where it was first reported: a fact is one row per (event, figure), so one
+  // event cannot take it out of one village and into another (see README, Not done).
+  'assistance.DeedCorrected': (d) => {
+    const before = (d['previous'] ?? {}) as Data;
+    if (before['orgId'] !== d['orgId']) return [];
+    const households = num(d['householdsHelped']) - num(before['householdsHelped']);
+    return households !== 0 ? [['households_helped', households]] : [];
+  },
   'assistance.VisitLogged': () => [['visits', 1]],
   // Each publication counts, a reprint in another outlet too (the contract: further publications of the
   // same article); seed 004 asks for 市级以上 and 中央 media, so a county outlet is only in the total.

@@ -117,11 +117,29 @@ describe('factsOf', () => {
     expect(factsOf(event('publicity.ExemplarProposed', { subjectKind: 'member' }))).toEqual([]);
   });
 
+  it('counts a corrected deed as the same deed: no second deed, only what changed in a counted figure', () => {
+    const corrected = (data: Record<string, unknown>, previous: Record<string, unknown>) =>
+      factsOf(
+        event('assistance.DeedCorrected', {
+          orgId: ORG,
+          householdsHelped: 0,
+          ...data,
+          previous: { orgId: ORG, householdsHelped: 0, ...previous },
+        }),
+      ).map((f) => [f.figure, f.orgId, f.amount]);
+    expect(corrected({ title: '打井一眼并配水泵' }, { title: '打井一眼' })).toEqual([]);
+    expect(corrected({ householdsHelped: 12 }, { householdsHelped: 7 })).toEqual([['households_helped', ORG, 5]]);
+    expect(corrected({ householdsHelped: 3 }, { householdsHelped: 7 })).toEqual([['households_helped', ORG, -4]]);
+    // Moved to another village: it stays counted where it was first reported (one row per event and figure).
+    expect(corrected({ householdsHelped: 9 }, { orgId: 'another-village', householdsHelped: 7 })).toEqual([]);
+  });
+
   it('feeds only figures the catalogue knows', () => {
     const samples = [
       event('evaluation.ReviewApproved', { grade: 'excellent' }),
       event('evaluation.OrganizationAssessed', { tier: 'lagging' }),
       event('assistance.DeedDone', { householdsHelped: 7 }),
+      event('assistance.DeedCorrected', { orgId: ORG, householdsHelped: 8, previous: { orgId: ORG, householdsHelped: 7 } }),
       event('evaluation.WindowServicesCounted', {
         counts: ['service_given', 'handled_on_behalf', 'home_service', 'online_approval'].map((kind) => ({ kind, count: 1 })),
       }),

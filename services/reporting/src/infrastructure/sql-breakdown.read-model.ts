@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { FIGURES, combine, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
-import { subtreeOf } from './subtree';
+import { rosterFigures, type RosterTotals } from './sql-figures.read-model';
 
 export interface BreakdownRow {
   readonly orgId: string;
@@ -15,9 +15,8 @@ export interface BreakdownRow {
 type Agg = { anc: string; figure: string; amount: string; weight: string; n: string };
 
 /**
- * Figures of every organisation `depth` levels below the root, each over its own subtree,
- * in three grouped statements whatever the number of organisations: each fact is attributed
- * to the ancestor at that depth of its organisation's path.
+ * Figures of every organisation `depth` levels below the root, each over its own subtree, from
+ * those organisations' totals (ADR 0055) in two grouped statements whatever the subtree's size.
  */
 export class SqlBreakdownReadModel {
   constructor(private readonly pool: Pool) {}
@@ -26,35 +25,31 @@ export class SqlBreakdownReadModel {
     const root = await this.pool.query<{ n: number }>('select cardinality(path) as n from rpt_org where id = $1', [rootId]);
     if (!root.rows[0]) return [];
     const at = root.rows[0].n + depth;
+    // One level below: by parent (its own index), still checked against the path as for any depth.
     const orgs = await this.pool.query<{ id: string; parent_id: string | null; name: string; level: string; code: string }>(
       `select id, parent_id, name, level, code from rpt_org
-        where path @> array[$1::uuid] and cardinality(path) = $2 and status = 'active' order by code`,
+        where ${depth === 1 ? 'parent_id = $1 and ' : ''}path @> array[$1::uuid] and cardinality(path) = $2 and status = 'active' order by code`,
       [rootId, at],
     );
     if (orgs.rows.length === 0) return [];
-    const t = await subtreeOf(this.pool, rootId);
-    const also = (column: string) => (t.probed ? ` and ${t.orgIn(column)}` : '');
-    const facts = await this.pool.query<Agg>(
-      `select o.path[$2] as anc, f.figure, sum(f.amount)::bigint as amount, sum(f.weight)::bigint as weight, count(*)::bigint as n
-         from rpt_fact f join rpt_org o on o.id = f.org_id
-        where ${t.orgRow('o')}${also('f.org_id')} and cardinality(o.path) >= $2 and f.day >= $3::date and f.day < $4::date
-        group by 1, 2`,
-      [t.param, at, period.from, period.to],
-    );
-    const roster = await this.pool.query<Agg>(
-      `select o.path[$2] as anc, 'organizations' as figure, count(*)::bigint as amount, 0 as weight, count(*)::bigint as n
-         from rpt_org o where ${t.orgRow('o')} and cardinality(o.path) >= $2 and o.status = 'active' group by 1
-       union all
-       select o.path[$2], 'contact_points', coalesce(sum(o.contact_points), 0)::bigint, 0, count(*) filter (where o.contact_points > 0)
-         from rpt_org o where ${t.orgRow('o')} and cardinality(o.path) >= $2 and o.status = 'active' group by 1
-       union all
-       select o.path[$2], 'members', count(*)::bigint, 0, count(*)::bigint
-         from rpt_member m join rpt_org o on o.id = m.org_id
-        where ${t.orgRow('o')}${also('m.org_id')} and cardinality(o.path) >= $2 and m.membership = 'active' group by 1`,
-      [t.param, at],
-    );
+    const ids = orgs.rows.map((o) => o.id);
+    const [facts, roster] = await Promise.all([
+      this.pool.query<Agg>(
+        `select anc_id as anc, figure, sum(amount)::bigint as amount, sum(weight)::bigint as weight, sum(n)::bigint as n
+           from rpt_fact_total where anc_id = any($1::uuid[]) and month >= $2::date and month < $3::date
+          group by 1, 2 having sum(n) > 0`,
+        [ids, period.from, period.to],
+      ),
+      this.pool.query<RosterTotals & { anc: string }>(
+        `select anc_id as anc, sum(organizations)::bigint as organizations, sum(contact_points)::bigint as contact_points,
+                sum(contact_orgs)::bigint as contact_orgs, sum(members)::bigint as members
+           from rpt_roster_total where anc_id = any($1::uuid[]) group by 1`,
+        [ids],
+      ),
+    ]);
+    const rosters = new Map(roster.rows.map((r) => [r.anc, rosterFigures(r)]));
     const byOrg = new Map<string, Map<string, Agg>>();
-    for (const r of [...facts.rows, ...roster.rows]) {
+    for (const r of facts.rows) {
       const m = byOrg.get(r.anc) ?? new Map<string, Agg>();
       m.set(r.figure, r);
       byOrg.set(r.anc, m);
@@ -62,7 +57,12 @@ export class SqlBreakdownReadModel {
     return orgs.rows.map((o) => {
       const rows = byOrg.get(o.id);
       const figures = new Map<string, FigureValue>();
+      const own = rosters.get(o.id) ?? rosterFigures(undefined);
       for (const d of FIGURES) {
+        if (d.kind === 'roster') {
+          figures.set(d.key, own.get(d.key) as FigureValue);
+          continue;
+        }
         const a = rows?.get(d.key);
         const n = Number(a?.n ?? 0);
         const v = n === 0 ? combine(d, []) : combine(d, [{ amount: Number(a?.amount), weight: Number(a?.weight) }]);

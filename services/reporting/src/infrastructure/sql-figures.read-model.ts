@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { FIGURES, FIGURE_BY_KEY, combine, type FigureDefinition, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
-import { subtreeOf, type Subtree } from './subtree';
+import { subtreeOf } from './subtree';
 
 export interface OrgRow {
   readonly id: string;
@@ -20,16 +20,33 @@ export interface TracedEvent {
   readonly weight: number;
 }
 
-/** The three roster figures in one statement: (figure, amount, n) over the subtree's active rows. */
-const rosterSql = (t: Subtree) => `
-  select 'organizations' as figure, count(*)::bigint as amount, count(*)::bigint as n
-    from rpt_org o where ${t.orgRow('o')} and o.status = 'active'
-  union all
-  select 'contact_points', coalesce(sum(o.contact_points), 0)::bigint, count(*) filter (where o.contact_points > 0)::bigint
-    from rpt_org o where ${t.orgRow('o')} and o.status = 'active'
-  union all
-  select 'members', count(*)::bigint, count(*)::bigint
-    from rpt_member m where ${t.orgIn('m.org_id')} and m.membership = 'active'`;
+/** Whether the root is a known organisation: a subtree is counted from it, as the tree knows it. */
+const KNOWN = 'exists (select 1 from rpt_org r where r.id = $1)';
+
+/**
+ * The subtree's totals (migration 1766000000003, ADR 0055): one row per month, figure and slot of
+ * the root itself, each the sum of every fact under it; `n` is how many events, 0 when none counts.
+ */
+const FACTS_SQL = `select t.figure, sum(t.amount)::bigint as amount, sum(t.weight)::bigint as weight, sum(t.n)::bigint as n
+    from rpt_fact_total t where t.anc_id = $1 and t.month >= $2::date and t.month < $3::date and ${KNOWN}
+   group by t.figure having sum(t.n) > 0`;
+
+/** The roster as it stands: its totals row per slot of the root. */
+const ROSTER_SQL = `select coalesce(sum(organizations), 0)::bigint as organizations, coalesce(sum(contact_points), 0)::bigint as contact_points,
+         coalesce(sum(contact_orgs), 0)::bigint as contact_orgs, coalesce(sum(members), 0)::bigint as members
+    from rpt_roster_total where anc_id = $1 and ${KNOWN}`;
+
+export type RosterTotals = { organizations: string; contact_points: string; contact_orgs: string; members: string };
+
+/** The three roster figures from their totals: (figure, amount, events); no events reads as no data. */
+export function rosterFigures(t: RosterTotals | undefined): Map<string, FigureValue> {
+  const rows: [string, number, number][] = [
+    ['organizations', Number(t?.organizations ?? 0), Number(t?.organizations ?? 0)],
+    ['contact_points', Number(t?.contact_points ?? 0), Number(t?.contact_orgs ?? 0)],
+    ['members', Number(t?.members ?? 0), Number(t?.members ?? 0)],
+  ];
+  return new Map(rows.map(([key, amount, n]) => [key, { key, value: n === 0 ? null : amount, events: n }]));
+}
 
 type TraceRow = {
   event_id: string;
@@ -85,17 +102,7 @@ export class SqlFiguresReadModel {
 
   /** Every figure for the subtree and period. */
   async figures(rootId: string, period: Period): Promise<Map<string, FigureValue>> {
-    const t = await subtreeOf(this.pool, rootId);
-    const [facts, roster] = await Promise.all([
-      this.pool.query<FactAgg>(
-        `select f.figure, sum(f.amount)::bigint as amount, sum(f.weight)::bigint as weight, count(*)::bigint as n
-           from rpt_fact f
-          where ${t.orgIn('f.org_id')} and f.day >= $2::date and f.day < $3::date
-          group by f.figure`,
-        [t.param, period.from, period.to],
-      ),
-      this.roster(t),
-    ]);
+    const [facts, roster] = await Promise.all([this.pool.query<FactAgg>(FACTS_SQL, [rootId, period.from, period.to]), this.roster(rootId)]);
     const rows = new Map(facts.rows.map((x) => [x.figure, x]));
     const out = new Map<string, FigureValue>();
     for (const d of FIGURES) out.set(d.key, d.kind === 'roster' ? (roster.get(d.key) as FigureValue) : valueOf(d, rows.get(d.key)));
@@ -103,44 +110,30 @@ export class SqlFiguresReadModel {
   }
 
   /**
-   * One figure per period (a series' quarters) in one statement over the subtree resolved
-   * once. A roster figure is the roster as it stands now, the same in every period.
+   * One figure per period (a series' quarters) in one statement over the root's totals. A
+   * roster figure is the roster as it stands now, the same in every period.
    */
   async series(rootId: string, figure: string, periods: readonly Period[]): Promise<FigureValue[]> {
     const d = FIGURE_BY_KEY.get(figure);
     if (!d || periods.length === 0) return [];
-    const t = await subtreeOf(this.pool, rootId);
     if (d.kind === 'roster') {
-      const v = (await this.roster(t)).get(figure) as FigureValue;
+      const v = (await this.roster(rootId)).get(figure) as FigureValue;
       return periods.map(() => v);
     }
     const r = await this.pool.query<FactAgg & { i: string }>(
-      `select p.i, sum(f.amount)::bigint as amount, sum(f.weight)::bigint as weight, count(*)::bigint as n
-         from rpt_fact f
-         join unnest($3::date[], $4::date[]) with ordinality as p(d0, d1, i) on f.day >= p.d0 and f.day < p.d1
-        where ${t.orgIn('f.org_id')} and f.figure = $2 and f.day >= $5::date and f.day < $6::date
-        group by p.i`,
-      [
-        t.param,
-        figure,
-        periods.map((p) => p.from),
-        periods.map((p) => p.to),
-        periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0]!.from),
-        periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0]!.to),
-      ],
+      `select p.i, sum(t.amount)::bigint as amount, sum(t.weight)::bigint as weight, sum(t.n)::bigint as n
+         from rpt_fact_total t
+         join unnest($3::date[], $4::date[]) with ordinality as p(d0, d1, i) on t.month >= p.d0 and t.month < p.d1
+        where t.anc_id = $1 and t.figure = $2 and ${KNOWN}
+        group by p.i having sum(t.n) > 0`,
+      [rootId, figure, periods.map((p) => p.from), periods.map((p) => p.to)],
     );
     const byIndex = new Map(r.rows.map((x) => [Number(x.i), x]));
     return periods.map((_, i) => valueOf(d, byIndex.get(i + 1)));
   }
 
-  private async roster(t: Subtree): Promise<Map<string, FigureValue>> {
-    const q = await this.pool.query<{ figure: string; amount: string; n: string }>(rosterSql(t), [t.param]);
-    return new Map(
-      q.rows.map((row) => {
-        const n = Number(row.n);
-        return [row.figure, { key: row.figure, value: n === 0 ? null : Number(row.amount), events: n }];
-      }),
-    );
+  private async roster(rootId: string): Promise<Map<string, FigureValue>> {
+    return rosterFigures((await this.pool.query<RosterTotals>(ROSTER_SQL, [rootId])).rows[0]);
   }
 
   /** The events behind one figure, oldest first, at most `limit`. */

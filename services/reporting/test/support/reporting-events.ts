@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { signWithDevelopmentKey } from '@vanguard/auth';
 import type { AnyEventContract, EventEnvelope } from '@vanguard/contracts';
 import {
   ArticlePublished,
@@ -19,10 +20,22 @@ import {
 import { infraConfig } from '@vanguard/infra-config';
 import { reportingMigrations } from '../../src/infrastructure/migrations';
 
-/** Runs the reporting migrations in a test schema (the pool's search_path). */
+/** Runs the reporting migrations in a test schema (the pool's search_path), each in its transaction as `npm run migrate` runs them. */
 export async function migrateReporting(pool: Pool): Promise<void> {
-  const q = { query: (sql: string, params?: unknown[]) => pool.query(sql, params) };
-  for (const M of reportingMigrations) await new M().up(q as never);
+  const c = await pool.connect();
+  try {
+    const q = { query: (sql: string, params?: unknown[]) => c.query(sql, params) };
+    for (const M of reportingMigrations) {
+      await c.query('begin');
+      await new M().up(q as never);
+      await c.query('commit');
+    }
+  } catch (e) {
+    await c.query('rollback');
+    throw e;
+  } finally {
+    c.release();
+  }
 }
 
 /** A real envelope for `contract`, its data checked against the contract before it leaves. */
@@ -249,6 +262,12 @@ export const publicity = {
   },
 };
 
+/**
+ * Idempotent, as the relays' producers are: a send retried after a lost acknowledgement (a loaded
+ * broker) is not written twice, so suites may count a topic's records (a clean-clone run saw 5 of 3).
+ */
+const PRODUCER = { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 } as const;
+
 /** Publishes envelopes as the relays do: key = streamId, value = the JSON envelope, on `<prefix>.<contract topic>`. */
 export class TestPublisher {
   private readonly kafka = new Kafka({ clientId: 'reporting-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
@@ -256,8 +275,14 @@ export class TestPublisher {
 
   constructor(private readonly prefix: string) {}
 
+  /** Signed with the development key of each event's context, as its producer signs it (ADR 0059). */
   async publish(topic: string, ...events: EventEnvelope[]): Promise<void> {
-    this.producer ??= this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.publishAsIs(topic, ...events.map((e) => signWithDevelopmentKey(e)));
+  }
+
+  /** Exactly the envelopes given: a forger's, unsigned or signed with a key of its own. */
+  async publishAsIs(topic: string, ...events: EventEnvelope[]): Promise<void> {
+    this.producer ??= this.kafka.producer(PRODUCER);
     await this.producer.connect();
     await this.producer.send({
       topic: `${this.prefix}.${topic}`,
@@ -267,7 +292,7 @@ export class TestPublisher {
 
   /** A null-valued record, as organization's publisher sends for a row truly deleted. */
   async tombstone(topic: string, ...keys: string[]): Promise<void> {
-    this.producer ??= this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer ??= this.kafka.producer(PRODUCER);
     await this.producer.connect();
     await this.producer.send({ topic: `${this.prefix}.${topic}`, messages: keys.map((key) => ({ key, value: null })) });
   }

@@ -1,5 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrateInbox } from '@vanguard/messaging';
+import { ReportingOrgParentIndex1766000000004, ReportingTotals1766000000003 } from './totals';
+import { ReportingTotalsPerStatement1766000000006 } from './totals-per-statement';
+import { ReportingTotalsPlanned1766000000005 } from './totals-planned';
 
 /** The projection consumer's inbox: each event counted once however often Kafka delivers it. */
 class ReportingInbox1766000000000 implements MigrationInterface {
@@ -91,4 +94,8 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingInbox1766000000000,
   ReportingProjections1766000000001,
   ReportingFactOrgDayIndex1766000000002,
+  ReportingTotals1766000000003,
+  ReportingOrgParentIndex1766000000004,
+  ReportingTotalsPlanned1766000000005,
+  ReportingTotalsPerStatement1766000000006,
 ];

@@ -1,73 +1,112 @@
 import type { Pool, PoolClient } from 'pg';
-import { MemberState, OrganizationState, type ContractEvent, type EventEnvelope } from '@vanguard/contracts';
-import { handle, type EventHandler, type Tombstone } from '@vanguard/messaging';
+import { MemberState, OrganizationState, type EventEnvelope } from '@vanguard/contracts';
+import { handle, type DeferredWrite, type EventHandler, type EventHandlerContext, type Tombstone } from '@vanguard/messaging';
 import { EXTRACTED_TYPES, factsOf } from '../../domain/facts-of-event';
+import { FactRows, MemberStates, OrgStates } from './batch-writes';
 
 /** The channel ScopeService listens on for `rpt_org` (libs/auth orgTreeChannelSql with table rpt_org). */
 export const RPT_ORG_TABLE = 'rpt_org';
 
-/** The tables the projection writes: the live ones, or a rebuild's shadows (`<table>__rebuild`). */
+/**
+ * The tables the projection writes: the live ones, or a rebuild's shadows (`<table>__rebuild`).
+ * The subtree totals are kept by triggers on the other three (migration 1766000000003), in the
+ * totals table of the same suffix; the handlers never write them.
+ */
 export interface ReportingTables {
   readonly org: string;
   readonly member: string;
   readonly fact: string;
+  readonly factTotal: string;
+  readonly rosterTotal: string;
 }
-export const LIVE_TABLES: ReportingTables = { org: RPT_ORG_TABLE, member: 'rpt_member', fact: 'rpt_fact' };
-export const SHADOW_TABLES: ReportingTables = { org: 'rpt_org__rebuild', member: 'rpt_member__rebuild', fact: 'rpt_fact__rebuild' };
+export const LIVE_TABLES: ReportingTables = {
+  org: RPT_ORG_TABLE,
+  member: 'rpt_member',
+  fact: 'rpt_fact',
+  factTotal: 'rpt_fact_total',
+  rosterTotal: 'rpt_roster_total',
+};
+export const SHADOW_TABLES: ReportingTables = {
+  org: 'rpt_org__rebuild',
+  member: 'rpt_member__rebuild',
+  fact: 'rpt_fact__rebuild',
+  factTotal: 'rpt_fact_total__rebuild',
+  rosterTotal: 'rpt_roster_total__rebuild',
+};
 
-/** Every handler of the reporting consumer, by event type, writing to `t`. */
+/**
+ * Every handler of the reporting consumer, by event type, writing to `t`. Each collects its rows
+ * in the transaction's deferred writes (`ctx.deferred`, given by EventConsumer), so a chunk's
+ * facts, organisation states or member states reach Postgres as one statement each, before
+ * COMMIT; without `ctx.deferred` (a caller of its own) a handler writes at once. A chunk is one
+ * partition of one topic, so deferring reorders nothing the totals depend on (and their
+ * triggers give the same totals in either order: ADR 0055, 0060).
+ */
 export function reportingHandlersFor(t: ReportingTables): Readonly<Record<string, EventHandler<PoolClient>>> {
-  const orgState = handle<typeof OrganizationState, PoolClient>(
-    OrganizationState,
-    async (e: ContractEvent<typeof OrganizationState>, { tx }) => {
-      const d = e.data;
-      const r = await tx.query(
-        `insert into ${t.org} (id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at)
-     values ($1, $2, $3::uuid[], $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     on conflict (id) do update set parent_id = excluded.parent_id, path = excluded.path, code = excluded.code, name = excluded.name,
-       level = excluded.level, status = excluded.status, merged_into_id = excluded.merged_into_id,
-       contact_points = excluded.contact_points, version = excluded.version, event_id = excluded.event_id, occurred_at = excluded.occurred_at
-     where ${t.org}.version < excluded.version`,
-        [
-          d.orgId,
-          d.parentId,
-          d.path,
-          d.code,
-          d.name,
-          d.level,
-          d.status,
-          d.mergedIntoId,
-          d.contactPoints.length,
-          e.streamVersion,
-          e.eventId,
-          e.occurredAt,
-        ],
-      );
-      // ScopeService on every replica rereads the row once this commits (NOTIFY is delivered on commit).
-      if (r.rowCount && t.org === RPT_ORG_TABLE) await tx.query(`select pg_notify(current_schema() || '_${RPT_ORG_TABLE}', $1)`, [d.orgId]);
-    },
-  );
+  const notifyChannel = t.org === RPT_ORG_TABLE ? `_${RPT_ORG_TABLE}` : undefined;
+  /** Adds to the transaction's collector for `key`; without `ctx.deferred`, writes at once. */
+  const collect = async <W extends DeferredWrite<PoolClient>>(
+    ctx: EventHandlerContext<PoolClient>,
+    key: string,
+    init: () => W,
+    add: (w: W) => void,
+  ): Promise<void> => {
+    if (ctx.deferred) return add(ctx.deferred.get(`reporting.${key}`, init));
+    const w = init();
+    add(w);
+    await w.flush(ctx.tx);
+  };
 
-  const memberState = handle<typeof MemberState, PoolClient>(MemberState, async (e: ContractEvent<typeof MemberState>, { tx }) => {
-    await tx.query(
-      `insert into ${t.member} (member_id, org_id, membership, version, event_id, occurred_at) values ($1, $2, $3, $4, $5, $6)
-     on conflict (member_id) do update set org_id = excluded.org_id, membership = excluded.membership, version = excluded.version,
-       event_id = excluded.event_id, occurred_at = excluded.occurred_at
-     where ${t.member}.version < excluded.version`,
-      [e.data.memberId, e.data.orgId, e.data.membership, e.streamVersion, e.eventId, e.occurredAt],
+  const orgState = handle<typeof OrganizationState, PoolClient>(OrganizationState, async (e, ctx) => {
+    const d = e.data;
+    await collect(
+      ctx,
+      'org',
+      () => new OrgStates(t.org, notifyChannel),
+      (w) =>
+        w.add({
+          orgId: d.orgId,
+          parentId: d.parentId,
+          path: d.path,
+          code: d.code,
+          name: d.name,
+          level: d.level,
+          status: d.status,
+          mergedIntoId: d.mergedIntoId,
+          contactPoints: d.contactPoints.length,
+          version: e.streamVersion,
+          eventId: e.eventId,
+          occurredAt: e.occurredAt,
+        }),
     );
   });
 
-  /** One counted event → its fact rows; the primary key (event, figure) makes a second delivery a no-op even past the inbox. */
-  const recordFacts: EventHandler<PoolClient> = async (e: EventEnvelope, { tx }) => {
+  const memberState = handle<typeof MemberState, PoolClient>(MemberState, async (e, ctx) => {
+    await collect(
+      ctx,
+      'member',
+      () => new MemberStates(t.member),
+      (w) =>
+        w.add({
+          memberId: e.data.memberId,
+          orgId: e.data.orgId,
+          membership: e.data.membership,
+          version: e.streamVersion,
+          eventId: e.eventId,
+          occurredAt: e.occurredAt,
+        }),
+    );
+  });
+
+  /** One counted event → its fact rows. */
+  const recordFacts: EventHandler<PoolClient> = async (e: EventEnvelope, ctx) => {
     const facts = factsOf(e);
     if (facts.length === 0) return;
-    const rows = facts.map((f) => [e.eventId, f.figure, e.type, e.streamId, f.orgId, f.day, e.occurredAt, f.amount, f.weight]);
-    await tx.query(
-      `insert into ${t.fact} (event_id, figure, event_type, stream_id, org_id, day, occurred_at, amount, weight)
-     select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::date[], $7::timestamptz[], $8::bigint[], $9::bigint[])
-     on conflict do nothing`,
-      [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => rows.map((r) => r[i])),
+    await collect(
+      ctx,
+      'fact',
+      () => new FactRows(t.fact),
+      (w) => w.add(e, facts),
     );
   };
 

@@ -1,8 +1,8 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import type { Following, ScopeService } from '@vanguard/auth';
-import { EventConsumer, PgInbox, ensureTopics, type MessagingLogger } from '@vanguard/messaging';
+import { serviceEventVerifier, type Following, type ScopeService } from '@vanguard/auth';
+import { EventConsumer, PgInbox, ensureTopics, keepStarting, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { applyTombstone, reportingHandlers } from './projection-handlers';
 import { reportingContracts } from './source-topics';
@@ -18,7 +18,8 @@ export interface ProjectionRunnerOptions {
 
 /**
  * One consumer over every source topic (ADR 0035's one-subscription shape): each event is
- * validated against its contract and applied exactly once (inbox row and projection rows in
+ * validated against its contract, checked for its producer's signature (ADR 0059; a forgery is
+ * dead-lettered) and applied exactly once (inbox row and projection rows in
  * one transaction). Lag per topic and partition is `vanguard_consumer_lag{group,topic,partition}`.
  * Scope answers from `rpt_org` in memory, followed across replicas by NOTIFY.
  */
@@ -26,6 +27,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private readonly logger = new Logger(ProjectionRunner.name);
   private consumer: EventConsumer<PoolClient> | undefined;
   private starting: Promise<void> | undefined;
+  private retrying: KeptStarting | undefined;
   private following: Following | undefined;
   private kafka: Kafka | undefined;
 
@@ -40,13 +42,18 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     this.logger.log(`organisation copy: ${loaded} organisations`);
     this.following = this.scope.follow(this.pool, { onError: (e) => this.logger.warn(`rpt_org follow: ${String(e)}`) });
     if (!this.options.enabled) return;
-    // Boot does not wait for the broker: reports answer from the projection held meanwhile.
-    this.start().catch((e: unknown) => this.logger.error(`reporting consumer did not start: ${String(e)}`));
+    // Boot does not wait for the broker: reports answer from the projection held meanwhile; a failed start is tried again (ADR 0069).
+    this.retrying = keepStarting(() => this.start(), {
+      onError: (e, attempt) => this.logger.warn(`reporting consumer did not start (attempt ${attempt}), trying again: ${String(e)}`),
+    });
   }
 
-  /** Starts the consumer once; a second call waits for the first. */
+  /** Starts the consumer once; a second call waits for the first, and one after a failed start tries again. */
   start(): Promise<void> {
-    this.starting ??= this.startOnce();
+    this.starting ??= this.startOnce().catch((e: unknown) => {
+      this.starting = undefined;
+      throw e;
+    });
     return this.starting;
   }
 
@@ -66,6 +73,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       groupId: this.options.groupId,
       topics: contracts.topics(),
       contracts,
+      // Every context reporting counts, organisation's roster state included (its publisher signs it).
+      verifier: serviceEventVerifier('reporting'),
       inbox: new PgInbox(this.pool),
       handlers: reportingHandlers,
       // Purged rows leave the state topics as tombstones: delete them here, not in the DLQ.
@@ -110,6 +119,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.retrying?.stop();
     // A start still connecting is waited for, so its consumer is stopped too.
     await this.starting?.catch(() => undefined);
     const c = this.consumer;

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { MemberState, OrganizationState, type EventEnvelope } from '@vanguard/contracts';
+import { serviceEventVerifier } from '@vanguard/auth';
+import { MemberState, OrganizationState } from '@vanguard/contracts';
+import { DeferredWrites, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
 import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, type ReportingTables } from './projection-handlers';
+import { signedRecords } from './signed-records';
 import { reportingContracts } from './source-topics';
 
 export interface ReportingRebuildOptions {
@@ -12,11 +15,13 @@ export interface ReportingRebuildOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** How long the swap waits for the live consumer's lock before trying again (default 2 s). */
   readonly lockTimeoutMs?: number;
+  /** Whose signatures count (ADR 0059); default the live consumer's, `serviceEventVerifier('reporting')`. */
+  readonly verifier?: EnvelopeVerifier | BatchEnvelopeVerifier;
 }
 
 export interface ReportingRebuildReport {
   readonly records: number;
-  /** Records that were not a valid contract event (the live consumer dead-letters them). */
+  /** Records that were not a valid contract event or not signed by their producer (the live consumer dead-letters them). */
   readonly refused: number;
   readonly caughtUpUnderLock: number;
   readonly ms: number;
@@ -25,7 +30,7 @@ export interface ReportingRebuildReport {
 type Ends = Map<string, Map<number, bigint>>;
 
 /**
- * Rebuilds `rpt_org`, `rpt_member` and `rpt_fact` from the topics while the service runs
+ * Rebuilds `rpt_org`, `rpt_member` and `rpt_fact` (and the subtree totals their triggers keep) from the topics while the service runs
  * (ADR 0024's shadow-and-swap, with Kafka as the log): shadows `<table>__rebuild` are filled by
  * the live handlers from every source topic's beginning — the compacted state topics first (the
  * tree and roster), then the events topics — up to the ends seen at the start; then, with the live
@@ -45,17 +50,23 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
   let records = 0;
   let refused = 0;
   const handlers = reportingHandlersFor(SHADOW_TABLES);
+  // The live consumer's check (ADR 0059): a forgery it dead-lettered must not be counted by a rebuild.
+  const verifier = options.verifier ?? serviceEventVerifier('reporting');
   const apply = async (
     topic: string,
     batch: { key: Buffer | null; value: Buffer | null }[],
     client: PoolClient,
     tables: ReportingTables,
   ) => {
-    for (const m of batch) {
+    // The batch's rows go as one statement per table (ADR 0060), sent before a tombstone and at the end.
+    const deferred = new DeferredWrites<PoolClient>();
+    const events = await signedRecords(batch, contracts, verifier);
+    for (const [i, m] of batch.entries()) {
       records++;
       if (m.value === null) {
         // A purged row (ADR 0029): gone from the shadow too, as the live consumer deletes it.
         const k = /^(organization|member)-([0-9a-fA-F-]{36})$/.exec(state.has(topic) ? (m.key?.toString('utf8') ?? '') : '');
+        await deferred.flush(client);
         if (k)
           await client.query(
             `delete from ${k[1] === 'member' ? tables.member : tables.org} where ${k[1] === 'member' ? 'member_id' : 'id'} = $1`,
@@ -63,21 +74,14 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
           );
         continue;
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(m.value.toString('utf8'));
-      } catch {
+      const e = events[i];
+      if (!e) {
         refused++;
         continue;
       }
-      const valid = contracts.validate(parsed);
-      if (!valid.ok) {
-        refused++;
-        continue;
-      }
-      const e: EventEnvelope = valid.envelope;
-      await handlers[e.type]?.(e, { tx: client, origin: { topic, partition: 0, offset: '0' }, attempt: 1 });
+      await handlers[e.type]?.(e, { tx: client, origin: { topic, partition: 0, offset: '0' }, attempt: 1, deferred });
     }
+    await deferred.flush(client);
   };
   try {
     await createShadows(pool);
@@ -108,10 +112,20 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
   }
 }
 
+/**
+ * Empty copies of the live tables, with their triggers: the shadows' subtree totals are kept as
+ * they are filled, by the same trigger functions (which write the totals of the table's suffix).
+ */
 async function createShadows(pool: Pool): Promise<void> {
   for (const [k, live] of Object.entries(LIVE_TABLES) as [keyof ReportingTables, string][]) {
-    await pool.query(`drop table if exists ${SHADOW_TABLES[k]}`);
-    await pool.query(`create table ${SHADOW_TABLES[k]} (like ${live} including all)`);
+    const shadow = SHADOW_TABLES[k];
+    await pool.query(`drop table if exists ${shadow}`);
+    await pool.query(`create table ${shadow} (like ${live} including all)`);
+    const triggers = await pool.query<{ def: string }>(
+      `select pg_get_triggerdef(t.oid) as def from pg_trigger t where t.tgrelid = $1::regclass and not t.tgisinternal`,
+      [live],
+    );
+    for (const { def } of triggers.rows) await pool.query(def.replace(new RegExp(` ON (\\S+\\.)?${live} `), ` ON ${shadow} `));
   }
 }
 
