@@ -1,5 +1,6 @@
 import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 import { witnessPolicyFromEnv, type WitnessPolicy } from '@vanguard/transparency-log';
+import { AUDIT_CHECKPOINT_TOPIC } from '@vanguard/contracts';
 import { auditReaderUrl, type AuditedContext } from './infrastructure/audit-database';
 
 export interface AuditConfig {
@@ -19,6 +20,15 @@ export interface AuditConfig {
   readonly checkpointIntervalMs: number;
   /** A checkpoint as soon as the log has grown by this many events since the latest published one; 0: off. */
   readonly checkpointEveryEvents: number;
+  /** Brokers the checkpoint events go to (`vanguard.audit.checkpoints.v1`, ADR 0063). */
+  readonly kafkaBrokers: readonly string[];
+  /** Run the relay of the checkpoint events; off in tests unless a suite reads the topic. */
+  readonly checkpointRelay: boolean;
+  /**
+   * Where the checkpoint events go: `vanguard.audit.checkpoints.v1`. Only a test sets another (a
+   * topic of its own); no environment variable does, so a deployment cannot move the history.
+   */
+  readonly checkpointTopic: string;
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -41,6 +51,10 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     // Tests publish on demand: a schedule would catch up the whole shared test store in every suite's app.
     checkpointIntervalMs: database === 'test' ? 0 : Number(process.env['VANGUARD_CHECKPOINT_INTERVAL_SEC'] ?? 60) * 1000,
     checkpointEveryEvents: database === 'test' ? 0 : countFromEnv('VANGUARD_CHECKPOINT_EVERY_EVENTS', 10_000),
+    kafkaBrokers: infra.kafkaBrokers,
+    // A suite's app publishing onto the shared test topic would be every suite's noise: the one that reads it turns it on.
+    checkpointRelay: database !== 'test',
+    checkpointTopic: AUDIT_CHECKPOINT_TOPIC,
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,

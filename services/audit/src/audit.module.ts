@@ -17,8 +17,11 @@ import { ProofLogs } from './application/proof-logs';
 import { WitnessCosignatures } from './application/witness-cosignatures';
 import { CheckpointSchedule } from './application/checkpoint-schedule';
 import { WitnessHttpController } from './interface/http/witness.http.controller';
+import { CheckpointRelayRunner } from './infrastructure/checkpoint-relay.runner';
 import { ProgrammesHttpController } from './interface/http/programmes.http.controller';
 import { EvidenceHttpController } from './interface/http/evidence.http.controller';
+import { OrganizationsHttpController } from './interface/http/organizations.http.controller';
+import { AuditOrgScope } from './infrastructure/audit-org-scope';
 
 /** Composition root of the audit service: a read-only reader over the audited stores, and the auditors' trail. */
 @Module({})
@@ -44,6 +47,7 @@ export class AuditModule {
         ProgrammesHttpController,
         EvidenceHttpController,
         WitnessHttpController,
+        OrganizationsHttpController,
       ],
       providers: [
         { provide: LongWork, useValue: longWork },
@@ -61,12 +65,28 @@ export class AuditModule {
           inject: [READER_POOL],
           useFactory: (pool: Pool) => verificationConnections(config.readerDatabaseUrl, pool),
         },
+        {
+          provide: AuditOrgScope,
+          inject: [READER_POOL],
+          useFactory: (pool: Pool) => new AuditOrgScope(pool, config.schemas.evaluation),
+        },
         { provide: ProofLogs, inject: [READER_POOL], useFactory: (pool: Pool) => new ProofLogs(pool, config.schemas) },
         { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
         {
           provide: WitnessCosignatures,
           inject: [TRAIL_POOL, ProofLogs],
           useFactory: (pool: Pool, logs: ProofLogs) => new WitnessCosignatures(pool, logs, config.witnessPolicy, config.schemas),
+        },
+        {
+          // The checkpoint events on Kafka (ADR 0063), from the outbox the publications write to.
+          provide: CheckpointRelayRunner,
+          inject: [TRAIL_POOL, WitnessCosignatures],
+          useFactory: (pool: Pool, w: WitnessCosignatures) =>
+            new CheckpointRelayRunner(pool, w, {
+              enabled: config.checkpointRelay,
+              brokers: config.kafkaBrokers,
+              topic: config.checkpointTopic,
+            }),
         },
         {
           provide: CheckpointSchedule,

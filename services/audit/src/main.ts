@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { eventKeyProblems } from '@vanguard/auth';
 import { createHttpApp } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { logKeyProblems, witnessKeyProblems } from '@vanguard/transparency-log';
@@ -6,8 +7,9 @@ import { auditConfig } from './audit.config';
 import { AuditModule } from './audit.module';
 
 async function bootstrap(): Promise<void> {
-  // The log key signs every checkpoint and bundle: the development one is public in the source.
-  await refuseUnsafeProductionStart('audit', [logKeyProblems, witnessKeyProblems]);
+  // The log key signs every checkpoint and bundle, audit's event key the checkpoint events (ADR 0063):
+  // the development ones are public in the source.
+  await refuseUnsafeProductionStart('audit', [logKeyProblems, witnessKeyProblems, eventKeyProblems]);
   const config = auditConfig();
   const app = await createHttpApp(AuditModule.register(config), {
     title: 'Vanguard · 审计 audit service',

@@ -41,6 +41,8 @@ describe('audit service in production mode', () => {
     expect(code).toBe(78);
     expect(sentences).toContainEqual(expect.stringMatching(/^VANGUARD_LOG_SIGNING_KEY holds the development key/));
     expect(sentences).toContainEqual(expect.stringMatching(/^VANGUARD_WITNESS_KEYS is not set/));
+    // The checkpoint events on Kafka are signed with audit's own event key (ADR 0063, ADR 0059).
+    expect(sentences).toContainEqual(expect.stringMatching(/^AUDIT_EVENT_SIGNING_KEY is not set/));
   });
 
   it('says nothing of the log key once it is the operator’s own', async () => {

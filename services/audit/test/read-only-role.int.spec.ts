@@ -57,6 +57,12 @@ describe('the audit roles (integration)', () => {
     await refused(reader, `select * from ${s}.snapshots`);
   });
 
+  it("reads evaluation's copy of the organisation tree and cannot change it", async () => {
+    await reader.query(`select id, parent_id, status, merged_into_id from evaluation.org_tree limit 1`);
+    await refused(reader, `update evaluation.org_tree set name = name`);
+    await refused(reader, `delete from evaluation.org_tree`);
+  });
+
   it('cannot create anything in the audited schemas or public', async () => {
     await refused(reader, `create table evaluation.forged (id int)`);
     await refused(reader, `create table public.forged (id int)`);

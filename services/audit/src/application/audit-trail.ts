@@ -8,6 +8,7 @@ export interface AuditQuery {
     | 'as-of'
     | 'programme-as-of'
     | 'programme-diff'
+    | 'subtree-as-of'
     | 'diff'
     | 'explain'
     | 'verify'

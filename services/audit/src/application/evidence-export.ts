@@ -72,7 +72,7 @@ export async function writeEvidenceBundle(
     for (const stream of inBundleOrder(streams)) {
       signal.throwIfAborted();
       const k = at.log.streamLeaves(stream, size).length;
-      await writer.addStream(bundleStream(at.log, size, stream, texts(pool, schema, stream, k, signal)));
+      await writer.addStream(bundleStream(at.log, size, stream, texts(pool, schema, stream, k, signal), at.map));
     }
     await writer.finish();
     await ended;

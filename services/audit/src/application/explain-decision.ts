@@ -1,6 +1,13 @@
 import type { RecordedEvent } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
-import { DECISION_REPLAYERS, replayDecision, satisfactionSource, type ReplayFacts } from '@vanguard/evaluation-domain';
+import {
+  DECISION_REPLAYERS,
+  replayDecision,
+  satisfactionSource,
+  streamsToRead,
+  type ReplayFacts,
+  type StreamsRead,
+} from '@vanguard/evaluation-domain';
 import type { AuditReader } from './audit-reader';
 import { AuditRefusal } from './audit-refusal';
 import { COMMENDATION_REPLAYERS, explainCommendationDecision, explainEligibilityCheck } from './explain-commendation';
@@ -34,7 +41,11 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
       'AUDIT.NO_REPLAYER',
       `${event.type} 暂无重放器 / no replayer for ${event.type} yet: its timeline, inputs and rule version are shown by timeline and as-of`,
     );
-  const facts: ReplayFacts = { satisfactionPermille: await satisfactionRead(reader, decision.inputs ?? []) };
+  const read = streamsToRead({ type: event.type, data: event.data });
+  const facts: ReplayFacts = {
+    satisfactionPermille: await satisfactionRead(reader, decision.inputs ?? []),
+    streamsRead: await otherStreamsRead(reader, read),
+  };
   let replay;
   try {
     replay = replayDecision(
@@ -52,6 +63,7 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
   return {
     ...header(streamId, version, event, decision),
     ruleVersionsRun: replay.ruleVersions,
+    streamsRead: read,
     reproduced: replay.matches,
     refusal: replay.refusal,
     differences: replay.matches ? [] : diffFields(recorded, replayed),
@@ -87,4 +99,19 @@ async function satisfactionRead(
     return (state as { satisfactionPermille: number | null }).satisfactionPermille;
   }
   return undefined;
+}
+
+/**
+ * The other streams of the context a decision read (a round's opening its zone and campaign, its
+ * findings the round), each up to the version it recorded reading — never the head — for the
+ * domain's replayer to fold (ADR 0067). A stream holding fewer events comes back short, and the
+ * replay refuses it as a missing fact.
+ */
+async function otherStreamsRead(reader: AuditReader, reads: readonly { streamId: string; version: number }[]): Promise<StreamsRead> {
+  const streams: Record<string, readonly { type: string; data: unknown }[]> = {};
+  for (const { streamId, version } of reads) {
+    const events = version > 0 ? await reader.stores.evaluation.readStream(streamId, { maxCount: version }) : [];
+    streams[streamId] = events.map((e) => ({ type: e.type, data: e.data }));
+  }
+  return streams;
 }

@@ -83,7 +83,7 @@ export function streamCompleteness(at: LogAtCheckpoint, stream: string) {
     size,
     stream,
     events: leaves.length,
-    mapProof: at.log.streamProof(stream, size),
+    mapProof: at.map.prove(stream),
     inclusion: leaves.map((leaf, i) => ({
       version: i + 1,
       leaf,

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { TransparencyLog, logSignerFromEnv, type NoteSigner, type SignedCheckpoint, type StreamProof } from '@vanguard/transparency-log';
+import { TransparencyLog, logSignerFromEnv, type NoteSigner, type SignedCheckpoint, type StreamMap } from '@vanguard/transparency-log';
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
 
@@ -12,6 +12,8 @@ export interface LogAtCheckpoint {
   readonly log: TransparencyLog;
   readonly signer: NoteSigner;
   readonly checkpoint: SignedCheckpoint;
+  /** The checkpoint's stream map, held for the caller's work (the log keeps only the last few). */
+  readonly map: StreamMap;
   readonly through: { readonly xid: string; readonly position: number };
 }
 
@@ -21,13 +23,16 @@ interface Fed {
   after: { xid: string; position: number };
   /** Catch-ups of one log run one after another. */
   running: Promise<void>;
+  /** So do rebuilds of its older stream maps. */
+  rebuilding: Promise<unknown>;
 }
 
 /**
  * One transparency log per audited store (libs/transparency-log, ADR 0033), fed in the store's
  * global order with the stored canonical texts and chain hashes, only below the safe read horizon
  * (no open transaction can still commit there), and caught up before every checkpoint and proof.
- * Kept in memory: a restart rebuilds it from the store.
+ * Kept in memory: a restart rebuilds it from the store. So are the stream maps of checkpoints: the
+ * log keeps the last few, and any other size's map is rebuilt from it and the store (ADR 0054).
  */
 export class ProofLogs {
   private readonly fed = new Map<AuditedContext, Fed>();
@@ -39,7 +44,13 @@ export class ProofLogs {
   ) {
     for (const c of ['evaluation', 'commendation'] as const) {
       const signer = logSignerFromEnv(env, `vanguard.example/${c}`);
-      this.fed.set(c, { log: new TransparencyLog(signer.name), signer, after: { xid: '0', position: 0 }, running: Promise.resolve() });
+      this.fed.set(c, {
+        log: new TransparencyLog(signer.name),
+        signer,
+        after: { xid: '0', position: 0 },
+        running: Promise.resolve(),
+        rebuilding: Promise.resolve(),
+      });
     }
   }
 
@@ -77,9 +88,10 @@ export class ProofLogs {
   /**
    * What `npm run audit -- prove` checks offline against a published checkpoint of `size`: the
    * stream's events (one `version`, or all it had at that size) with their stored texts, leaf
-   * indices and inclusion paths, and the stream's entry in the map that checkpoint committed to
-   * (null when this process did not sign that size: the log is rebuilt after a restart). The
-   * texts come from the store, not from the log, so a row changed since it was logged fails there.
+   * indices and inclusion paths, and for a whole stream its entry in the map that checkpoint
+   * committed to (rebuilt when not kept: signed long ago, or before a restart). The texts and the
+   * rebuilt map's older heads come from the store, not from the log, so a row changed since it
+   * was logged fails there.
    */
   async eventProofs(context: AuditedContext, stream: string, size: number, version?: number) {
     const f = await this.caughtUp(context);
@@ -98,12 +110,7 @@ export class ProofLogs {
       [stream, versions],
     );
     const texts = new Map(rows.map((r) => [Number(r.stream_version), r.canonical]));
-    let mapProof: StreamProof | null = null;
-    try {
-      if (version === undefined) mapProof = f.log.streamProof(stream, size);
-    } catch {
-      // No map kept at this size (signed before a restart): inclusion only, and the CLI says so.
-    }
+    const mapProof = version === undefined ? (await this.mapAt(context, f, size)).prove(stream) : null;
     return {
       stream,
       size,
@@ -121,7 +128,55 @@ export class ProofLogs {
    */
   async signedNow(context: AuditedContext): Promise<LogAtCheckpoint> {
     const f = await this.caughtUp(context);
-    return { log: f.log, signer: f.signer, checkpoint: f.log.checkpoint(f.signer), through: { ...f.after } };
+    const checkpoint = f.log.checkpoint(f.signer);
+    return { log: f.log, signer: f.signer, checkpoint, map: f.log.streamMap(checkpoint.body.size)!, through: { ...f.after } };
+  }
+
+  /**
+   * The stream map at `size`: kept, or rebuilt from each stream's version at that size and, for
+   * the streams that grew since, the store's chain hash at that version — exactly what the log
+   * was fed, so the root is the one signed then unless the store was rewritten (and then the
+   * tree's root differs too).
+   */
+  private mapAt(context: AuditedContext, f: Fed, size: number): Promise<StreamMap> {
+    const kept = f.log.streamMap(size);
+    if (kept) return Promise.resolve(kept);
+    // One rebuild at a time per store: each reads every stream's head, so an auditor walking
+    // through sizes would otherwise start as many full rebuilds as requests. A request for a size
+    // rebuilt while it waited takes that map.
+    const run = f.rebuilding.then(() => f.log.streamMap(size) ?? this.rebuildMapAt(context, f, size));
+    f.rebuilding = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rebuildMapAt(context: AuditedContext, f: Fed, size: number): Promise<StreamMap> {
+    // Taken at once (no await between): the log may grow while the older links are read.
+    const heads = f.log.streamHeadsAt(size);
+    const wanted = heads.filter((h) => h.head === undefined);
+    const older = new Map<string, string>();
+    for (let i = 0; i < wanted.length; i += PAGE) {
+      const page = wanted.slice(i, i + PAGE);
+      const { rows } = await this.pool.query<{ stream_id: string; hash: string }>(
+        `select e.stream_id, e.hash from "${this.schemas[context]}".events e
+           join unnest($1::text[], $2::bigint[]) as w(stream_id, stream_version)
+             on e.stream_id = w.stream_id and e.stream_version = w.stream_version`,
+        [page.map((h) => h.stream), page.map((h) => h.version)],
+      );
+      for (const r of rows) older.set(r.stream_id, r.hash);
+    }
+    return f.log.restoreStreamMap(
+      size,
+      heads.map((h) => {
+        const head = h.head ?? older.get(h.stream);
+        // A logged event gone from the store (only the database owner can delete one): named, not guessed.
+        if (head === undefined)
+          throw AuditRefusal.notReplayable(
+            'AUDIT.LOGGED_EVENT_MISSING',
+            `${h.stream} 第 ${h.version} 版已记入日志，但存储中已没有 / version ${h.version} of ${h.stream} was logged but is gone from the ${context} store`,
+          );
+        return { stream: h.stream, version: h.version, head };
+      }),
+    );
   }
 
   private async caughtUp(context: AuditedContext): Promise<Fed> {

@@ -3,10 +3,16 @@ import {
   benchmarkDecider,
   campaignDecider,
   commentDecider,
+  inspectionDecider,
   massEvaluationDecider,
+  massTallyDecider,
+  monthlyReviewDecider,
   pioneerDecider,
   pledgeDecider,
   reviewDecider,
+  trainingClassDecider,
+  windowUnitDecider,
+  zoneDecider,
 } from '@vanguard/evaluation-domain';
 import { nominationDecider, noticeDecider, objectionDecider, placesDecider, programmeDecider } from '@vanguard/commendation-domain';
 import type { Fold } from '@vanguard/event-store';
@@ -36,6 +42,13 @@ export const STREAM_KINDS: readonly StreamKind[] = [
   kind('evaluation', 'pioneer-', pioneerDecider),
   kind('evaluation', 'pledge-', pledgeDecider),
   kind('evaluation', 'review-', reviewDecider),
+  // Field work (ADR 0047, 0064): without these a subtree's as-of refused the whole page on its first round or zone.
+  kind('evaluation', 'inspection-', inspectionDecider),
+  kind('evaluation', 'mass-tally-', massTallyDecider),
+  kind('evaluation', 'monthly-review-', monthlyReviewDecider),
+  kind('evaluation', 'training-class-', trainingClassDecider),
+  kind('evaluation', 'window-unit-', windowUnitDecider),
+  kind('evaluation', 'zone-', zoneDecider),
   kind('commendation', 'award-programme-', programmeDecider),
   kind('commendation', 'nomination-', nominationDecider),
   kind('commendation', 'public-notice-', noticeDecider),

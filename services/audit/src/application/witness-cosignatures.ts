@@ -1,8 +1,9 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { parseCheckpointBody, splitNote, verifiedCosignatures, type WitnessPolicy } from '@vanguard/transparency-log';
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
 import type { ProofLogs } from './proof-logs';
+import { CheckpointOutbox, checkpointEventId, checkpointSignedEvent, checkpointWitnessedEvent } from './checkpoint-events';
 
 export interface PublishedCheckpoint {
   readonly context: AuditedContext;
@@ -27,8 +28,14 @@ export interface WitnessedCheckpoint extends PublishedCheckpoint {
  * byte for byte, a checkpoint this service published — so a checkpoint signed with the log key
  * but never published (a fork) can gather no cosignature here. A checkpoint is witnessed once
  * `policy.quorum` distinct configured witnesses cosigned it.
+ *
+ * Each publication and each first quorum also puts an event in audit's outbox in the same
+ * transaction (`audit.CheckpointSigned`, `audit.CheckpointWitnessed`, ADR 0063), which the relay
+ * carries to `vanguard.audit.checkpoints.v1`: on Kafka exactly when it is in the table.
  */
 export class WitnessCosignatures {
+  private readonly events = new CheckpointOutbox();
+
   constructor(
     private readonly pool: Pool,
     private readonly logs: ProofLogs,
@@ -41,10 +48,20 @@ export class WitnessCosignatures {
   async publish(context: AuditedContext): Promise<PublishedCheckpoint> {
     const cp = await this.logs.checkpoint(context);
     const root = cp.body.root.toString('base64');
-    await this.pool.query(
-      `insert into audit.log_checkpoints (store, size, root, note) values ($1, $2, $3, $4) on conflict (store, size) do nothing`,
-      [this.schemas[context], cp.body.size, root, cp.text],
-    );
+    const store = this.schemas[context];
+    await this.transaction(async (db) => {
+      const { rows } = await db.query<{ published_at: Date }>(
+        `insert into audit.log_checkpoints (store, size, root, note) values ($1, $2, $3, $4)
+         on conflict (store, size) do nothing returning published_at`,
+        [store, cp.body.size, root, cp.text],
+      );
+      // Only with the row it describes: a size already published has its event already.
+      if (rows[0])
+        await this.events.add(
+          db,
+          checkpointSignedEvent({ context, store, size: cp.body.size, root, note: cp.text, publishedAt: rows[0].published_at }),
+        );
+    });
     const published = await this.published(context, cp.body.size);
     // The primary key kept the first root at this size; another one now would be this service forking itself.
     if (published?.root !== root) throw new Error(`the ${context} log's root at size ${cp.body.size} differs from the one published`);
@@ -93,14 +110,50 @@ export class WitnessCosignatures {
     const cosigned = verifiedCosignatures(note, this.policy.witnesses);
     if (cosigned.length === 0)
       throw AuditRefusal.invalid('checkpoint', '没有已配置见证方的有效联署 / no valid cosignature by a configured witness');
-    for (const c of cosigned)
-      await this.pool.query(
-        `insert into audit.checkpoint_cosignatures (store, size, witness, key_id, cosigned_at, line)
-         values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
-        [this.schemas[context], size, c.witness.name, c.witness.keyId.toString(16).padStart(8, '0'), c.time, c.line],
-      );
-    const all = await this.cosignatures(context, size);
-    return { size, witnessed: all.length >= this.policy.quorum, cosignedBy: all.map((c) => c.witness), quorum: this.policy.quorum };
+    const store = this.schemas[context];
+    return this.transaction(async (db) => {
+      // One submission per checkpoint at a time: two witnesses completing the quorum together
+      // would each see only their own cosignature, and neither would write the witnessed event.
+      await db.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['vanguard-audit-cosignatures', `${store}/${size}`]);
+      for (const c of cosigned)
+        await db.query(
+          `insert into audit.checkpoint_cosignatures (store, size, witness, key_id, cosigned_at, line)
+           values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+          [store, size, c.witness.name, c.witness.keyId.toString(16).padStart(8, '0'), c.time, c.line],
+        );
+      const all = await this.cosignatures(context, size, db);
+      const witnessed = all.length >= this.policy.quorum;
+      if (witnessed) await this.firstQuorum(db, published, all);
+      return { size, witnessed, cosignedBy: all.map((c) => c.witness), quorum: this.policy.quorum };
+    });
+  }
+
+  /** The witnessed event, once per checkpoint: the quorum that first formed, never a later, larger one. */
+  private async firstQuorum(db: PoolClient, published: PublishedCheckpoint, all: readonly { line: string }[]): Promise<void> {
+    const store = this.schemas[published.context];
+    const id = checkpointEventId('witnessed', store, published.size);
+    if ((await db.query(`select 1 from audit.vanguard_outbox where event_id = $1`, [id])).rowCount) return;
+    const verified = verifiedCosignatures(published.note + all.map((c) => `${c.line}\n`).join(''), this.policy.witnesses);
+    // Re-verified as GET …/witnessed does: a witness key changed since counts only for what it signs now.
+    if (verified.length < this.policy.quorum) return;
+    const { rows } = await db.query<{ at: Date }>(`select now() as at`);
+    await this.events.add(
+      db,
+      checkpointWitnessedEvent(
+        { context: published.context, store, size: published.size, root: published.root, note: published.note },
+        {
+          note: published.note + verified.map((c) => `${c.line}\n`).join(''),
+          cosignedBy: verified.map((c) => c.witness.name),
+          quorum: this.policy.quorum,
+          at: rows[0]!.at,
+        },
+      ),
+    );
+  }
+
+  /** The events of checkpoints published before the outbox existed (see CheckpointOutbox.sweep). */
+  sweepEvents(): Promise<number> {
+    return this.events.sweep(this.pool, this.schemas);
   }
 
   /** The largest published checkpoint with a quorum of cosignatures, as one note; 404 when none has. */
@@ -131,9 +184,28 @@ export class WitnessCosignatures {
     return rows[0] ? toPublished(context, rows[0]) : undefined;
   }
 
-  private async cosignatures(context: AuditedContext, size: number): Promise<{ witness: string; line: string }[]> {
+  private async transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query('begin');
+      const result = await work(db);
+      await db.query('commit');
+      return result;
+    } catch (e) {
+      await db.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      db.release();
+    }
+  }
+
+  private async cosignatures(
+    context: AuditedContext,
+    size: number,
+    db: Pick<Pool, 'query'> = this.pool,
+  ): Promise<{ witness: string; line: string }[]> {
     const names = this.policy.witnesses.map((w) => w.name);
-    const { rows } = await this.pool.query<{ witness: string; line: string }>(
+    const { rows } = await db.query<{ witness: string; line: string }>(
       `select witness, line from audit.checkpoint_cosignatures where store = $1 and size = $2 and witness = any($3::text[]) order by witness`,
       [this.schemas[context], size, names],
     );

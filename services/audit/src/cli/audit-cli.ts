@@ -4,6 +4,7 @@
 //   npm run audit -- timeline <streamId> [--from-version n] [--limit n]
 //   npm run audit -- as-of <streamId> (--at <instant> | --version n)
 //   npm run audit -- as-of-programme <programmeId> --at <instant>
+//   npm run audit -- as-of-subtree <orgId> --at <instant> [--after <streamId>] [--limit n]
 //   npm run audit -- diff <streamId> (--from <instant> | --from-version n) (--to <instant> | --to-version n)
 //   npm run audit -- explain <streamId> <version>
 //   npm run audit -- verify [--stream <streamId> | --from <instant> --to <instant>]   (everything when neither)
@@ -11,11 +12,13 @@
 //   npm run audit -- completeness evaluation|commendation [--stream <streamId>]
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
 //   npm run audit -- prove inclusion|consistency evaluation|commendation …   (checked offline: prove-command.ts)
+//   npm run audit -- checkpoints evaluation|commendation [--last n]   (the topic's history, checked here: checkpoints-command.ts)
 //
 // Token: VANGUARD_TOKEN, or --user <name> with VANGUARD_PASSWORD (a password grant on the realm).
 // AUDIT_URL defaults to http://127.0.0.1:3006. Ctrl-C during verify ends it on the server at once.
 import { createWriteStream } from 'node:fs';
 import { progressLine } from './progress-bar';
+import { checkpoints } from './checkpoints-command';
 import { prove } from './prove-command';
 
 const args = process.argv.slice(2);
@@ -34,7 +37,7 @@ const base = (process.env['AUDIT_URL'] ?? 'http://127.0.0.1:3006').replace(/\/$/
 function usage(message?: string): never {
   if (message) process.stderr.write(`✗ ${message}\n`);
   process.stderr.write(
-    'usage: npm run audit -- timeline|as-of|as-of-programme|diff|diff-programme|explain|verify|completeness|export|prove … (see services/audit/README.md)\n',
+    'usage: npm run audit -- timeline|as-of|as-of-programme|as-of-subtree|diff|diff-programme|explain|verify|completeness|export|prove|checkpoints … (see services/audit/README.md)\n',
   );
   process.exit(2);
 }
@@ -74,6 +77,9 @@ function pathFor(): string {
     case 'as-of-programme':
       if (!id) usage('as-of-programme needs a programme id');
       return `/programmes/${enc(id)}/as-of${query({ at: flag('at') })}`;
+    case 'as-of-subtree':
+      if (!id) usage('as-of-subtree needs an organisation id');
+      return `/organizations/${enc(id)}/as-of${query({ at: flag('at'), after: flag('after'), limit: flag('limit') })}`;
     case 'diff':
       if (!id) usage('diff needs a stream id');
       return `/streams/${enc(id)}/diff${query({ fromAt: flag('from'), fromVersion: flag('from-version'), toAt: flag('to'), toVersion: flag('to-version') })}`;
@@ -99,7 +105,7 @@ function pathFor(): string {
 }
 
 async function main(): Promise<void> {
-  if (command === 'prove') {
+  if (command === 'prove' || command === 'checkpoints') {
     const headers = { Authorization: `Bearer ${await token()}` };
     const get = async (path: string): Promise<unknown> => {
       const res = await fetch(`${base}${path}`, { headers });
@@ -109,7 +115,8 @@ async function main(): Promise<void> {
       }
       return res.json();
     };
-    return prove({ positional, flag, flags, has, get, usage });
+    const args = { positional, flag, flags, has, get, usage };
+    return command === 'prove' ? prove(args) : checkpoints(args);
   }
   const path = pathFor();
   const headers = { Authorization: `Bearer ${await token()}` };

@@ -33,7 +33,7 @@ export interface ProveArgs {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The pinned key for this log: named `vanguard.example/<context>` by default; the development key only when allowed. */
-function keyFor(context: string, origin: string | undefined, a: ProveArgs): PinnedKey {
+export function keyFor(context: string, origin: string | undefined, a: ProveArgs): PinnedKey {
   const given = [...a.flags('key'), ...(process.env['VANGUARD_LOG_VKEY'] ?? '').split(/[\s,]+/).filter(Boolean)];
   const development = developmentLogSigner(origin ?? `vanguard.example/${context}`).verifier;
   const keys = given.map((k) => pinKey(k));

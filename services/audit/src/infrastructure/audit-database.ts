@@ -24,8 +24,11 @@ export function auditReaderUrl(databaseUrl: string): string {
  * - `vg_audit_reader` (login) gets USAGE on the evaluation and commendation schemas and SELECT on
  *   `events`, `events_view` and `streams` — what reading, folding and verifying need. Not
  *   `personal_keys` (even wrapped, subject keys are not an auditor's to hold), not snapshots
- *   (the store skips them when personal data is withheld) nor anything else: a replay's
+ *   (the store skips them when personal data is withheld) nor anything else of the stores: a replay's
  *   connection can write nothing anywhere.
+ * - and SELECT on the evaluation service's copy of the organisation tree (`evaluation.org_tree`,
+ *   fed from the organization service's signed events): what scopes an auditor to a subtree and
+ *   lists a subtree's organisations (ADR 0056), without a consumer of the audit service's own.
  * - the audit service's own schema `audit` holds the auditors' trail as an event store, written
  *   by `vg_audit` through the store's functions only (INSERT/SELECT on events, no UPDATE/DELETE).
  */
@@ -37,6 +40,7 @@ export async function prepareAuditDatabase(adminUrl: string): Promise<void> {
       // The lib's read-only role also reads snapshots and checkpoints; replays with personal data withheld need neither.
       await admin.query(`revoke all on "${schema}".snapshots, "${schema}".subscription_checkpoints from "${AUDIT_READER_ROLE}"`);
     }
+    await grantOrgTreeRead(admin, 'evaluation');
     const dbName = new URL(adminUrl).pathname.slice(1);
     await admin.query(`grant connect on database "${dbName}" to "${AUDIT_READER_ROLE}"`);
     await admin.query(`revoke create on schema public from "${AUDIT_READER_ROLE}"`);
@@ -44,6 +48,11 @@ export async function prepareAuditDatabase(adminUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/** SELECT on `<schema>.org_tree` for the reader role (tests grant it on a schema of their own). */
+export async function grantOrgTreeRead(db: Pick<Pool, 'query'>, schema: string): Promise<void> {
+  await db.query(`grant select on "${schema}".org_tree to "${AUDIT_READER_ROLE}"`);
 }
 
 async function ensureTrailStore(admin: Pool, adminUrl: string): Promise<void> {

@@ -41,5 +41,3 @@ export class WitnessCosignatures1764500000000 implements MigrationInterface {
     await q.query(`drop table audit.log_checkpoints`);
   }
 }
-
-export const auditWitnessMigrations = [WitnessCosignatures1764500000000];

@@ -1,17 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Public, Roles } from '@vanguard/auth';
+import { perAddressRateGuard } from '@vanguard/http';
 import { ProofLogs } from '../../application/proof-logs';
 import { WitnessCosignatures } from '../../application/witness-cosignatures';
 import { parsePositiveInt } from './audit-params';
 
+/** Requests a minute each address may make of the witness routes (`AUDIT_WITNESS_RPM`, default 600). */
+const witnessPerMinute = (): number => Number(process.env['AUDIT_WITNESS_RPM'] ?? 600);
+
 /**
  * The county witnesses' routes (ADR 0041). Public, as C2SP witness and CT log endpoints are:
  * they carry tree sizes and hashes only, and a cosignature is authenticated by its own
- * signature under a configured witness key, not by who posts it.
+ * signature under a configured witness key, not by who posts it. Being public, they are
+ * rate-limited per address: a consistency proof and a cosignature check cost the service CPU.
  */
 @ApiTags('witnesses')
 @Controller('witness/:context')
+@UseGuards(perAddressRateGuard(witnessPerMinute, { zh: '见证请求', en: 'witness requests' }))
+@ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many requests from one address; Retry-After says when to come back' })
 export class WitnessHttpController {
   constructor(
     private readonly logs: ProofLogs,

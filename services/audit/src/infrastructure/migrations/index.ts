@@ -1,0 +1,5 @@
+import { WitnessCosignatures1764500000000 } from './1764500000000-witness-cosignatures.migration';
+import { CheckpointOutbox1764800000063 } from './1764800000063-checkpoint-outbox.migration';
+
+/** Audit's own tables, run by the admin in this order (`npm run migrate`). */
+export const auditMigrations = [WitnessCosignatures1764500000000, CheckpointOutbox1764800000063];

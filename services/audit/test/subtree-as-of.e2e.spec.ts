@@ -1,0 +1,181 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { OrganizationRegistered } from '@vanguard/contracts';
+import { OrgTreeProjection, bootstrapDemoTree, migrateOrgTree } from '@vanguard/auth';
+import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
+import { demoOrgId } from '@vanguard/infra-config';
+import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { AUDIT_READER_ROLE, grantOrgTreeRead } from '../src/infrastructure/audit-database';
+import { createAuditTestApp } from './support/audit-test-app';
+
+const COUNTY = demoOrgId('910425');
+const TOWN = demoOrgId('910425101');
+const VILLAGE = demoOrgId('910425101201');
+const OTHER_COUNTY = demoOrgId('910426');
+/** A second province: outside the demo auditors' subtree (they sit at province 91). */
+const OTHER_PROVINCE = demoOrgId('92');
+
+/**
+ * GET /organizations/:orgId/as-of: every stream of both stores recorded under an organisation
+ * of the subtree, each folded as of the instant — not a stream of a sibling county, not one
+ * begun after the instant, not an event recorded after it; paged by stream id; the page's
+ * streams in the trail; refused outside the caller's subtree (403) and on bad input (400 naming
+ * the field). The tree is evaluation's copy, in this test's evaluation schema.
+ */
+describe('audit: a subtree as of an instant (e2e)', () => {
+  let evaluation: TestSchema;
+  let commendation: TestSchema;
+  let audit: INestApplication;
+  let tokens: Record<string, string>;
+  const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+  const http = () => request(audit.getHttpServer());
+  let at: string;
+  const programme = 'award-programme-subtree-1';
+
+  const append = (store: PostgresEventStore, stream: string, orgId: string, version: number, type: string, data: object) =>
+    store.append(stream, [{ type, data }], {
+      expectedVersion: version === 1 ? 'no_stream' : version - 1,
+      context: { actor: { sub: 'county.organizer', roles: ['organizer'], orgId, kind: 'user' }, orgId, correlationId: 'subtree-test' },
+    });
+  const pledgeMade = (orgId: string) => ({ pledgeId: orgId, pledger: { memberId: 'm-1' }, orgId, dueOn: '2026-12-31' });
+
+  beforeAll(async () => {
+    evaluation = await createTestSchema('audit_subtree_eval');
+    commendation = await createTestSchema('audit_subtree_comm');
+    for (const db of [evaluation, commendation]) {
+      await migrateStore(db.pool, { schema: db.schema });
+      await createReadOnlyRole(db.pool, { schema: db.schema, role: AUDIT_READER_ROLE });
+    }
+    await migrateOrgTree(evaluation.pool);
+    await bootstrapDemoTree(evaluation.pool);
+    await new OrgTreeProjection().apply(evaluation.pool, {
+      type: OrganizationRegistered.type,
+      streamVersion: 0,
+      data: { organizationId: OTHER_PROVINCE, parentId: null, parentCode: null, code: '92', name: '另一省', level: 'province' },
+    });
+    await grantOrgTreeRead(evaluation.pool, evaluation.schema);
+
+    const evaluationStore = new PostgresEventStore(evaluation.pool, { schema: evaluation.schema, groupCommit: false });
+    const commendationStore = new PostgresEventStore(commendation.pool, { schema: commendation.schema, groupCommit: false });
+    await append(evaluationStore, 'pledge-town', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
+    await append(evaluationStore, 'pledge-village', VILLAGE, 1, 'evaluation.PledgeMade', pledgeMade(VILLAGE));
+    await append(evaluationStore, 'pledge-other-county', OTHER_COUNTY, 1, 'evaluation.PledgeMade', pledgeMade(OTHER_COUNTY));
+    await append(commendationStore, programme, COUNTY, 1, 'commendation.AwardProgrammeLaunched', {
+      programmeId: 'subtree-1',
+      name: '优秀党员',
+      orgId: COUNTY,
+      level: 'county',
+      categories: ['outstanding_member'],
+      years: [2026],
+      timeline: null,
+      eligibilityPolicies: [],
+    });
+    // The instant: just past every event so far (recorded_at has microseconds, an instant milliseconds).
+    const { rows } = await evaluation.pool.query<{ ms: string }>(
+      `select ceil(extract(epoch from greatest((select max(recorded_at) from "${evaluation.schema}".events),
+                                               (select max(recorded_at) from "${commendation.schema}".events))) * 1000)::text as ms`,
+    );
+    at = new Date(Number(rows[0]!.ms)).toISOString();
+    await waitUntil('the database clock past the instant', async () => {
+      const now = await evaluation.pool.query<{ past: boolean }>(`select clock_timestamp() > $1::timestamptz as past`, [at]);
+      return now.rows[0]!.past || undefined;
+    });
+    await append(evaluationStore, 'pledge-town', TOWN, 2, 'evaluation.PledgePublished', {});
+    await append(evaluationStore, 'pledge-late', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
+    await append(commendationStore, programme, COUNTY, 2, 'commendation.QuotaAllocated', {
+      unitOrgId: TOWN,
+      category: 'outstanding_member',
+      places: 2,
+    });
+
+    audit = await createAuditTestApp({ schemas: { evaluation: evaluation.schema, commendation: commendation.schema } });
+    tokens = {};
+    for (const u of ['province.auditor', 'province.audit_supervisor']) tokens[u] = await tokenFor(u);
+  });
+  afterAll(async () => {
+    await audit?.close();
+    await evaluation?.drop();
+    await commendation?.drop();
+  });
+
+  it('folds every stream of the subtree in both stores as of the instant, paged by stream id, and records the page', async () => {
+    const res = await http()
+      .get(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}`)
+      .set(as('province.auditor'))
+      .expect(200);
+    expect(res.body).toMatchObject({ orgId: COUNTY, asOf: at, organisations: 4, nextAfter: null });
+    expect(res.body.streams).toEqual([
+      {
+        streamId: programme,
+        context: 'commendation',
+        version: 1,
+        state: expect.objectContaining({ status: 'launched', orgId: COUNTY, quotas: {} }),
+      },
+      { streamId: 'pledge-town', context: 'evaluation', version: 1, state: expect.objectContaining({ status: 'awaiting_filing' }) },
+      { streamId: 'pledge-village', context: 'evaluation', version: 1, state: expect.objectContaining({ orgId: VILLAGE }) },
+    ]);
+
+    const first = await http()
+      .get(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}&limit=2`)
+      .set(as('province.auditor'))
+      .expect(200);
+    expect(first.body.streams.map((s: { streamId: string }) => s.streamId)).toEqual([programme, 'pledge-town']);
+    expect(first.body.nextAfter).toBe('pledge-town');
+    const second = await http()
+      .get(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}&limit=2&after=pledge-town`)
+      .set(as('province.auditor'))
+      .expect(200);
+    expect(second.body).toMatchObject({ streams: [{ streamId: 'pledge-village' }], nextAfter: null });
+
+    const village = await http()
+      .get(`/organizations/${VILLAGE}/as-of?at=${encodeURIComponent(at)}`)
+      .set(as('province.auditor'))
+      .expect(200);
+    expect(village.body).toMatchObject({ organisations: 1, streams: [{ streamId: 'pledge-village' }] });
+
+    const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+    const trail = await http().get(`/audit-trail?auditor=${sub}&limit=20`).set(as('province.audit_supervisor')).expect(200);
+    expect(trail.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          query: 'subtree-as-of',
+          streams: ['pledge-village'],
+          params: { orgId: COUNTY, at, after: 'pledge-town', limit: 2 },
+        }),
+      ]),
+    );
+  });
+
+  it('refuses an organisation outside the caller’s subtree, or unknown, with 403', async () => {
+    for (const orgId of [OTHER_PROVINCE, '00000000-0000-4000-8000-00000000ffff']) {
+      const res = await http()
+        .get(`/organizations/${orgId}/as-of?at=${encodeURIComponent(at)}`)
+        .set(as('province.auditor'))
+        .expect(403);
+      expect(res.body).toMatchObject({ code: 'AUDIT.FORBIDDEN' });
+    }
+  });
+
+  it('answers 503 naming the tree copy when there is none to read, not 500', async () => {
+    const treeless = await createAuditTestApp({ schemas: { evaluation: commendation.schema, commendation: commendation.schema } });
+    try {
+      const res = await request(treeless.getHttpServer())
+        .get(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}`)
+        .set(as('province.auditor'))
+        .expect(503);
+      expect(res.body).toMatchObject({ code: 'AUDIT.ORG_TREE_UNAVAILABLE' });
+    } finally {
+      await treeless.close();
+    }
+  });
+
+  it('refuses bad input with 400 naming the field', async () => {
+    const field = async (path: string) =>
+      (await http().get(path).set(as('province.auditor')).expect(400)).body.errors?.[0]?.field as string | undefined;
+    expect(await field(`/organizations/not-an-id/as-of?at=${encodeURIComponent(at)}`)).toBe('orgId');
+    expect(await field(`/organizations/${COUNTY}/as-of`)).toBe('at');
+    expect(await field(`/organizations/${COUNTY}/as-of?at=2026-11-30T10:00:00`)).toBe('at');
+    expect(await field(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}&limit=0`)).toBe('limit');
+    expect(await field(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}&after=nonsense`)).toBe('after');
+  });
+});
