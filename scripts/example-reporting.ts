@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { OrgEventSigner, ScopeService } from '@vanguard/auth';
+import { EventSigner, OrgEventSigner, ScopeService, eventContext } from '@vanguard/auth';
 import { ContractRegistry, MEMBER_STATE_TOPIC, ORGANIZATION_STATE_TOPIC, commendationContracts } from '@vanguard/contracts';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
@@ -58,6 +58,12 @@ async function database(action: 'fresh' | 'drop'): Promise<string> {
   return url.toString();
 }
 
+const signers = new Map<string, EventSigner>();
+const signerOf = (context: string): EventSigner => {
+  if (!signers.has(context)) signers.set(context, EventSigner.forContext(context));
+  return signers.get(context)!;
+};
+
 /** A relay over `source` onto the example's topics, run until the source is drained; returns how many it published. */
 async function drain(kafka: Kafka, prefix: string, source: RelaySource<unknown>): Promise<number> {
   // The sources name each record's topic themselves (the Relay's `topicFor` only fills in a
@@ -69,7 +75,11 @@ async function drain(kafka: Kafka, prefix: string, source: RelaySource<unknown>)
     },
     read: async (after, limit) => {
       const batch = await source.read(after, limit);
-      const records = batch.records.map((r) => ({ envelope: r.envelope, topic: `${prefix}.${r.topic ?? defaultTopicFor(r.envelope)}` }));
+      // Signed as each context's relay signs (ADR 0059): reporting counts only what its producer signed.
+      const records = batch.records.map((r) => ({
+        envelope: signerOf(eventContext(r.envelope.type)).sign(r.envelope),
+        topic: `${prefix}.${r.topic ?? defaultTopicFor(r.envelope)}`,
+      }));
       return { ...batch, records };
     },
     commit: (checkpoint) => source.commit(checkpoint),

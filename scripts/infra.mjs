@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
 const state = path.join(root, '.vanguard');
 const env = process.env;
@@ -28,12 +28,15 @@ const KEYCLOAK_HTTP = 8180;
 const KEYCLOAK_MGMT = 9100;
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/vanguard';
 
-class InfraError extends Error {}
+export class InfraError extends Error {}
 
-const log = (msg) => process.stdout.write(`[infra] ${msg}\n`);
+export const log = (msg) => process.stdout.write(`[infra] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what, deadlineMs, probe) {
+// Deadlines only catch a start that hangs (a process that exits fails at once: each probe checks
+// its pid), so they are generous: on a clean-clone CI run, lint, type-check and unit tests hold
+// the same two cores while the Java components start.
+export async function waitFor(what, deadlineMs, probe) {
   const until = Date.now() + deadlineMs;
   let lastError;
   while (Date.now() < until) {
@@ -49,7 +52,7 @@ async function waitFor(what, deadlineMs, probe) {
   throw new InfraError(`${what} not ready after ${deadlineMs / 1000}s${lastError ? `: ${lastError.message}` : ''}`);
 }
 
-function portOpen(port, host = '127.0.0.1') {
+export function portOpen(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
     const s = net.connect({ port, host });
     s.once('connect', () => (s.destroy(), resolve(true)));
@@ -182,7 +185,7 @@ function javaHome(bin) {
   return path.dirname(path.dirname(fs.realpathSync(abs)));
 }
 
-function requireJava(minMajor, forWhat) {
+export function requireJava(minMajor, forWhat) {
   const java = findJava(minMajor);
   if (!java) {
     throw new InfraError(
@@ -324,7 +327,7 @@ async function startEmbeddedPostgres() {
 
 // ---------------------------------------------------------------- Kafka
 
-const kafkaPaths = {
+export const kafkaPaths = {
   libs: path.join(KAFKA_DIR, 'libs'),
   data: path.join(KAFKA_DIR, 'data'),
   config: path.join(KAFKA_DIR, 'server.properties'),
@@ -334,7 +337,7 @@ const kafkaPaths = {
 };
 const kafkaPid = () => findPid('kafka.Kafka', kafkaPaths.config) ?? readPid(kafkaPaths.pid);
 
-function kafkaBrokers() {
+export function kafkaBrokers() {
   return (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 }
 
@@ -371,7 +374,7 @@ function ensureKafkaJars() {
   fs.writeFileSync(kafkaPaths.stamp, want);
 }
 
-function kafkaJava(java, args, extra = []) {
+export function kafkaJava(java, args, extra = []) {
   return [
     java.bin,
     [
@@ -386,6 +389,32 @@ function kafkaJava(java, args, extra = []) {
   ];
 }
 
+/**
+ * Formats a fresh KRaft data dir (`log.dirs` of `configFile`); `extraArgs` are the county systems'
+ * SCRAM credentials (scramFormatArgs in scripts/county-kafka.mjs), written into its first
+ * metadata so the SASL listener knows them from the first start.
+ */
+export function formatKafka(java, configFile, extraArgs = []) {
+  // A KRaft cluster id is 16 random bytes, base64url: what `StorageTool random-uuid` prints.
+  // Like Kafka's own Uuid.randomUuid, never one that starts with '-': the tool's argument
+  // parser would take it for an option (one format in 64 failed so).
+  let clusterId;
+  do clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-'));
+  const [cmd, args] = kafkaJava(java, [
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    configFile,
+    '--standalone',
+    ...extraArgs,
+  ]);
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new InfraError(`Kafka storage format failed:\n${r.stdout}${r.stderr}`);
+}
+
 const kafka = {
   name: 'kafka',
   async running() {
@@ -397,33 +426,30 @@ const kafka = {
     }
   },
   async up() {
-    if (await this.running()) return;
+    // Loaded here, not at the top: scripts/county-kafka.mjs imports this module's helpers.
+    const counties = await import('./county-kafka.mjs');
+    if (await this.running()) return counties.ensureCountyKafkaAccessOnUp();
     if (env.KAFKA_BROKERS) throw new InfraError(`KAFKA_BROKERS is set but no broker answers at ${env.KAFKA_BROKERS}.`);
-    if (await portOpen(9092))
-      throw new InfraError('Port 9092 is taken by something that is not a Kafka broker; free it or set KAFKA_BROKERS.');
+    for (const port of [9092, 9094])
+      if (await portOpen(port))
+        throw new InfraError(`Port ${port} is taken by something that is not a Kafka broker; free it or set KAFKA_BROKERS.`);
     const java = requireJava(17, 'Kafka');
     ensureKafkaJars();
     fs.mkdirSync(KAFKA_DIR, { recursive: true });
     const template = fs.readFileSync(path.join(root, 'infra', 'kafka', 'server.properties'), 'utf8');
     fs.writeFileSync(kafkaPaths.config, template.replaceAll('${LOG_DIRS}', kafkaPaths.data));
-    if (!fs.existsSync(path.join(kafkaPaths.data, 'meta.properties'))) {
-      // A KRaft cluster id is 16 random bytes, base64url: what `StorageTool random-uuid` prints.
-      // Like Kafka's own Uuid.randomUuid, never one that starts with '-': the tool's argument
-      // parser would take it for an option (one format in 64 failed so).
-      let clusterId;
-      do clusterId = randomBytes(16).toString('base64url');
-      while (clusterId.startsWith('-'));
-      const [cmd, args] = kafkaJava(java, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', kafkaPaths.config, '--standalone']);
-      const r = spawnSync(cmd, args, { encoding: 'utf8' });
-      if (r.status !== 0) throw new InfraError(`Kafka storage format failed:\n${r.stdout}${r.stderr}`);
-    }
+    if (!fs.existsSync(path.join(kafkaPaths.data, 'meta.properties'))) formatKafka(java, kafkaPaths.config, counties.scramFormatArgs());
     log(`kafka: starting broker ${kafkaVersion()} (Java ${java.major}) on 127.0.0.1:9092`);
     const [cmd, args] = kafkaJava(java, ['kafka.Kafka', kafkaPaths.config]);
     startDetached(cmd, args, { cwd: KAFKA_DIR, logFile: kafkaPaths.log, pidFile: kafkaPaths.pid });
-    await waitFor('Kafka', 120_000, async () => {
+    // Both listeners: the county principals are set up through the SASL one, which may open a
+    // moment after the platform's (checked alone, the ACLs were skipped on such a start).
+    const [saslHost, saslPort] = counties.kafkaSaslBrokers()[0].split(':');
+    await waitFor('Kafka', 300_000, async () => {
       if (!kafkaPid()) throw new InfraError(`Kafka exited; see ${kafkaPaths.log}:\n${tail(kafkaPaths.log, 10)}`);
-      return this.running();
+      return (await this.running()) && (await portOpen(Number(saslPort), saslHost));
     });
+    await counties.ensureCountyKafkaAccessOnUp();
   },
   async down() {
     if (!(await stopPid(kafkaPaths.pid, 'kafka', kafkaPid()))) log('kafka: not started by Vanguard; nothing to stop');
@@ -500,7 +526,9 @@ function testRealmJson(realmFile, overlayFile) {
   const demo = JSON.parse(fs.readFileSync(realmFile, 'utf8'));
   const overlay = JSON.parse(fs.readFileSync(overlayFile, 'utf8'));
   const defaultRoles = (roles) => roles.map((r) => (r === `default-roles-${demo.realm}` ? `default-roles-${overlay.realm}` : r));
-  const users = [...demo.users, ...overlay.users].map((u) => ({ ...u, realmRoles: defaultRoles(u.realmRoles ?? []) }));
+  // Keycloak's user ids are unique across realms: the demo realm's fixed ids (its zone leaders, ADR 0067)
+  // stay in the demo realm, and the test realm's copies get ids of their own (tests read `sub` from tokens).
+  const users = [...demo.users, ...overlay.users].map(({ id: _id, ...u }) => ({ ...u, realmRoles: defaultRoles(u.realmRoles ?? []) }));
   return JSON.stringify({
     ...demo,
     realm: overlay.realm,
@@ -533,7 +561,7 @@ const keycloak = {
       throw new InfraError(`KEYCLOAK_URL is set but Keycloak does not answer with realm vanguard at ${env.KEYCLOAK_URL}.`);
     if (await portOpen(KEYCLOAK_HTTP)) {
       // Ours but still booting, or a stranger on the port.
-      if (keycloakPid()) return waitFor('Keycloak', 240_000, () => this.running());
+      if (keycloakPid()) return waitFor('Keycloak', 600_000, () => this.running());
       throw new InfraError(`Port ${KEYCLOAK_HTTP} is taken by something that is not Vanguard's Keycloak; free it or set KEYCLOAK_URL.`);
     }
     // Keycloak 26 runs best on 21+; 17 still starts it.
@@ -569,7 +597,7 @@ const keycloak = {
         },
       },
     );
-    await waitFor('Keycloak', 240_000, async () => {
+    await waitFor('Keycloak', 600_000, async () => {
       if (!keycloakPid()) throw new InfraError(`Keycloak exited; see ${keycloakPaths.log}:\n${tail(keycloakPaths.log, 10)}`);
       return this.running();
     });

@@ -13,7 +13,7 @@ import { evaluationMigrations } from '../services/evaluation/src/infrastructure/
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
 import { publicityMigrations } from '../services/publicity/src/infrastructure/migrations';
 import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
-import { auditWitnessMigrations } from '../services/audit/src/infrastructure/migrations/1764500000000-witness-cosignatures.migration';
+import { auditMigrations } from '../services/audit/src/infrastructure/migrations';
 import { reportingMigrations } from '../services/reporting/src/infrastructure/migrations';
 import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
 
@@ -58,9 +58,26 @@ async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Prom
   }
 }
 
+/**
+ * Migrates every service's schema, one run at a time per database: two runs side by side (two
+ * test processes, a service started during `npm run migrate`) updated the same catalog rows in
+ * GRANT and ALTER ROLE and one failed with "tuple concurrently updated". A session-level lock on
+ * a connection of its own spans the runs' many connections and ends with that connection.
+ */
 export async function migrate(database: 'platform' | 'test'): Promise<void> {
   const infra = infraConfig();
   const adminUrl = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
+  const lock = new Client({ connectionString: adminUrl, application_name: 'vanguard migrate lock' });
+  await lock.connect();
+  try {
+    await lock.query(`select pg_advisory_lock(hashtext('vanguard.migrate'))`);
+    await migrateAll(adminUrl, database);
+  } finally {
+    await lock.end();
+  }
+}
+
+async function migrateAll(adminUrl: string, database: 'platform' | 'test'): Promise<void> {
   for (const [service, list] of Object.entries(serviceMigrations) as [ServiceName, (new () => MigrationInterface)[]][]) {
     await ensureRoleAndSchema(adminUrl, service);
     if (EVENT_SOURCED.includes(service)) await ensureEventStore(adminUrl, service);
@@ -69,8 +86,8 @@ export async function migrate(database: 'platform' | 'test'): Promise<void> {
   }
   // After the stores it reads: the audit service's read-only role over them and its own trail store.
   await prepareAuditDatabase(adminUrl);
-  // Audit's own tables (published checkpoints, witness cosignatures) are the admin's, as its trail store is (ADR 0041).
-  const auditRan = await migrateService(adminUrl, 'audit', auditWitnessMigrations);
+  // Audit's own tables (published checkpoints, witness cosignatures, the checkpoint events' outbox) are the admin's, as its trail store is (ADR 0041).
+  const auditRan = await migrateService(adminUrl, 'audit', auditMigrations);
   process.stdout.write(`[migrate] audit (${database}): read-only role and trail store, ${auditRan} new\n`);
 }
 
@@ -103,7 +120,7 @@ async function printChecksums(): Promise<void> {
       const m = new M();
       process.stdout.write(`${service}\t${nameOf(m)}\t${await migrationChecksum(m)}\n`);
     }
-  for (const M of auditWitnessMigrations) process.stdout.write(`audit\t${nameOf(new M())}\t${await migrationChecksum(new M())}\n`);
+  for (const M of auditMigrations) process.stdout.write(`audit\t${nameOf(new M())}\t${await migrationChecksum(new M())}\n`);
 }
 
 if (require.main === module && process.argv.includes('--checksums')) void printChecksums();

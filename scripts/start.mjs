@@ -78,5 +78,8 @@ if (!stopping) {
     );
   console.log(`  keycloak      ${kc}/admin/  (admin / admin; realm "vanguard")`);
   console.log('\n  Demo users (password vanguard-demo): county.organizer, township.secretary, village.secretary,');
-  console.log('  province.auditor, admin.user — see README.md for every role. Ctrl-C stops the services.\n');
+  console.log('  province.auditor, admin.user, zone.leader.01…15 (the fifteen zones’ leaders) — see README.md for every role.');
+  console.log('  Ctrl-C stops the services.');
+  // The demo platform signs its events with the public development keys, which `follow` refuses unless told.
+  console.log('  A county’s view of its decisions: npm run county -- follow --allow-development-key\n');
 }

@@ -48,7 +48,7 @@ const task = (name, cmd, args) =>
     child.on('close', (code) => {
       console.log(`\n── ${name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       if (out.trim()) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-      resolve({ name, code: code ?? 1 });
+      resolve({ name, code: code ?? 1, out });
     });
   });
 // Unit tests need none of the real parts: they run beside the infrastructure's start-up too.
@@ -60,9 +60,11 @@ const prepared = await Promise.all([
   task('unit', 'npx', unitRun.args),
 ]);
 const unit = result(prepared[3].code, unitRun.out);
-for (const { name, code } of prepared.slice(0, 3)) {
+for (const { name, code, out } of prepared.slice(0, 3)) {
   if (code !== 0) {
-    process.stderr.write(`\n✗ ${name} failed (exit ${code})\n`);
+    // Its output went by above, before the others' (often long) logs: its end again, beside the verdict.
+    const end = out.trimEnd().split('\n').slice(-30).join('\n');
+    process.stderr.write(`\n✗ ${name} failed (exit ${code}); the end of its output:\n${end}\n`);
     process.exit(code);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Publicity service benchmark (issue 15):
- *   npm run bench:publicity [-- --json] [--seconds 10] [--concurrency 16] [--readers 32] [--roll 2000] [--profile roll.cpuprofile]
+ *   npm run bench:publicity [-- --json] [--seconds 10] [--concurrency 16] [--readers 32] [--roll 2000] [--profile roll.cpuprofile] [--reads-only]
  *
  * 1. Raw Postgres INSERT ceiling: the rows one article publication writes (article, publication,
  *    stream version, outbox event) in one transaction, straight SQL, `--concurrency` clients.
@@ -16,16 +16,22 @@
  * runs as a child process (bench/publicity/child.ts: the whole module as `npm start` runs it,
  * LOG_LEVEL=warn, relay and consumers off, the per-address read limit raised), so its CPU is
  * its own; the load generator shares the machine's cores with it. `--profile <file>` writes the
- * service's CPU profile of the plain-read phase (open it in Chrome DevTools).
+ * service's CPU profile of the plain-read phase (open it in Chrome DevTools). `--reads-only` skips
+ * 1 and 2 (no Keycloak needed), for comparing the read path before and after a change.
+ *
+ * The roll's readers read the status and drop the body undecoded, through a lean keep-alive client
+ * (raw-client.ts; `--node-client` uses Node's http client instead): the load generator runs on the
+ * service's cores, and what it spends there is taken from the service.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { tokenFor } from '@vanguard/testing';
+import { tokenFor, type TestSchema } from '@vanguard/testing';
 import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure, untilReady } from '../evaluation/http-load';
 import { createPublicitySchema, VILLAGE } from '../../services/publicity/test/support/publicity-test-app';
+import { RawGetConnection } from './raw-client';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -39,6 +45,8 @@ const READERS = num('readers', 32);
 const ROLL = num('roll', 2000);
 const PORT = num('port', 3905);
 const PROFILE = argv.includes('--profile') ? argv[argv.indexOf('--profile') + 1] : undefined;
+const READS_ONLY = argv.includes('--reads-only');
+const NODE_CLIENT = argv.includes('--node-client');
 const log = (s: string) => (JSON_OUT ? process.stderr.write(`${s}\n`) : console.log(s));
 const load = () =>
   `load ${loadavg()
@@ -73,10 +81,24 @@ async function startService(url: string, schema: string): Promise<ChildProcess> 
 }
 
 const revalidator = new Agent({ keepAlive: true, maxSockets: 256 });
-/** A GET without a token and with an ETag held: the status only (304 when unchanged). */
-function conditionalGet(path: string, etag: string): Promise<number> {
+const idle: RawGetConnection[] = [];
+const rawConnections: RawGetConnection[] = [];
+/** A GET without a token, with an ETag held or not: the status only (304 when unchanged), the body dropped undecoded. */
+async function rollGet(path: string, etag?: string): Promise<number> {
+  if (NODE_CLIENT) return nodeRollGet(path, etag);
+  let connection = idle.pop();
+  if (!connection) rawConnections.push((connection = new RawGetConnection(PORT)));
+  try {
+    return await connection.get(path, etag ? { 'If-None-Match': etag } : {});
+  } finally {
+    idle.push(connection);
+  }
+}
+
+function nodeRollGet(path: string, etag?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, agent: revalidator, headers: { 'if-none-match': etag } }, (res) => {
+    const headers = etag ? { 'if-none-match': etag } : {};
+    const req = request({ host: '127.0.0.1', port: PORT, path, agent: revalidator, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -157,55 +179,10 @@ async function main(): Promise<void> {
     service = await startService(schema.url, schema.schema);
     const pid = service.pid ?? 0;
 
-    // 1. The INSERT ceiling: one publication's rows in one transaction, no HTTP, no Nest.
-    const insertCeiling = await closedLoop('SQL ceiling: publication rows (1 tx)', CONCURRENCY, SECONDS, 0, async (_, sample) => {
-      const client = await schema.pool.connect();
-      const t = performance.now();
-      try {
-        const id = randomUUID();
-        await client.query('begin');
-        await client.query(
-          `insert into articles (id, org_id, title, body_html, status, author_sub, created_at, updated_at)
-           values ($1, $2, '压测稿件', '<p>一季一先锋</p>', 'published', 'bench', now(), now())`,
-          [id, VILLAGE],
-        );
-        await client.query(
-          `insert into article_publications (article_id, outlet, outlet_key, level, channel, published_on, recorded_by)
-           values ($1, '松林日报', '松林日报', 'county', 'press', current_date, 'bench')`,
-          [id],
-        );
-        await client.query(
-          `insert into stream_versions (stream_id, version) values ($1, 1)
-           on conflict (stream_id) do update set version = stream_versions.version + 1`,
-          [`article-${id}`],
-        );
-        await client.query(
-          `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, 'x', 1, $2, 't', '{}')`,
-          [randomUUID(), `article-${id}`],
-        );
-        await client.query('commit');
-        sample(performance.now() - t, true);
-      } catch {
-        await client.query('rollback');
-        sample(performance.now() - t, false);
-      } finally {
-        client.release();
-      }
-    });
-    line(insertCeiling, 'ceiling, no target');
-    figures['insertCeiling'] = insertCeiling;
-
-    // 2. Commands over HTTP with a real token.
-    const token = await tokenFor('county.editor');
-    const cpuBefore = cpuMs(pid);
-    const cmd = await commands(token);
     log(
-      `HTTP commands (create → submit → publish)        ${String(cmd.commandsPerSecond).padStart(6)}/s  ${cmd.articles} articles published` +
-        `${cmd.errors ? `, ${cmd.errors} errors` : ''}  service CPU ${Math.round((cpuMs(pid) - cpuBefore) / Math.max(1, cmd.articles * 3))} ms/command  (no target in the issue)  ${load()}`,
+      `the load generator (this process, ${NODE_CLIENT ? "Node's http client" : 'lean keep-alive client'}) shares the machine's ${cpus().length} cores with the service and its neighbours`,
     );
-    for (const c of cmd.commands as { command: string; count: number; p50Ms: number; p99Ms: number }[])
-      log(`  ${c.command.padEnd(30)} ${c.count} × p50 ${c.p50Ms} ms  p99 ${c.p99Ms} ms`);
-    figures['commands'] = cmd;
+    if (!READS_ONLY) await writes(schema, pid, figures);
 
     // 3. The public roll: what an uncached read costs Postgres, then the service under read load.
     const readCeiling = await closedLoop('SQL ceiling: roll version + page of 50', READERS, SECONDS, 0, async (_, sample) => {
@@ -226,14 +203,14 @@ async function main(): Promise<void> {
     const reads = await closedLoop('HTTP honour roll, no token (200)', READERS, SECONDS, pid, async (_, sample) => {
       const t = performance.now();
       // A reset connection is counted as an error, not the end of the run.
-      const r = await call(PORT, 'GET', '/honour-roll?limit=50', null).catch(failed({ status: 0 }));
-      sample(performance.now() - t, r.status === 200);
+      const status = await rollGet('/honour-roll?limit=50').catch(failed(0));
+      sample(performance.now() - t, status === 200);
     });
     if (PROFILE) service.stdin?.write('stop\n');
     line(reads, 'target ≥ 2,000/s, p99 ≤ 50 ms');
     const conditional = await closedLoop('HTTP honour roll, If-None-Match (304)', READERS, SECONDS, pid, async (_, sample) => {
       const t = performance.now();
-      const status = await conditionalGet('/honour-roll?limit=50', etag).catch(failed(0));
+      const status = await rollGet('/honour-roll?limit=50', etag).catch(failed(0));
       sample(performance.now() - t, status === 304);
     });
     line(conditional, 'target ≥ 5,000/s');
@@ -248,9 +225,63 @@ async function main(): Promise<void> {
     }
     closeAgent();
     revalidator.destroy();
+    for (const c of rawConnections) c.close();
     await schema.drop();
   }
   if (JSON_OUT) process.stdout.write(`${JSON.stringify({ roll: ROLL, concurrency: CONCURRENCY, readers: READERS, ...figures })}\n`);
+}
+
+/** 1 and 2: the INSERT ceiling of a publication, then publications over HTTP with a real token. */
+async function writes(schema: TestSchema, pid: number, figures: Record<string, unknown>): Promise<void> {
+  // 1. The INSERT ceiling: one publication's rows in one transaction, no HTTP, no Nest.
+  const insertCeiling = await closedLoop('SQL ceiling: publication rows (1 tx)', CONCURRENCY, SECONDS, 0, async (_, sample) => {
+    const client = await schema.pool.connect();
+    const t = performance.now();
+    try {
+      const id = randomUUID();
+      await client.query('begin');
+      await client.query(
+        `insert into articles (id, org_id, title, body_html, status, author_sub, created_at, updated_at)
+           values ($1, $2, '压测稿件', '<p>一季一先锋</p>', 'published', 'bench', now(), now())`,
+        [id, VILLAGE],
+      );
+      await client.query(
+        `insert into article_publications (article_id, outlet, outlet_key, level, channel, published_on, recorded_by)
+           values ($1, '松林日报', '松林日报', 'county', 'press', current_date, 'bench')`,
+        [id],
+      );
+      await client.query(
+        `insert into stream_versions (stream_id, version) values ($1, 1)
+           on conflict (stream_id) do update set version = stream_versions.version + 1`,
+        [`article-${id}`],
+      );
+      await client.query(
+        `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, 'x', 1, $2, 't', '{}')`,
+        [randomUUID(), `article-${id}`],
+      );
+      await client.query('commit');
+      sample(performance.now() - t, true);
+    } catch {
+      await client.query('rollback');
+      sample(performance.now() - t, false);
+    } finally {
+      client.release();
+    }
+  });
+  line(insertCeiling, 'ceiling, no target');
+  figures['insertCeiling'] = insertCeiling;
+
+  // 2. Commands over HTTP with a real token.
+  const token = await tokenFor('county.editor');
+  const cpuBefore = cpuMs(pid);
+  const cmd = await commands(token);
+  log(
+    `HTTP commands (create → submit → publish)        ${String(cmd.commandsPerSecond).padStart(6)}/s  ${cmd.articles} articles published` +
+      `${cmd.errors ? `, ${cmd.errors} errors` : ''}  service CPU ${Math.round((cpuMs(pid) - cpuBefore) / Math.max(1, cmd.articles * 3))} ms/command  (no target in the issue)  ${load()}`,
+  );
+  for (const c of cmd.commands as { command: string; count: number; p50Ms: number; p99Ms: number }[])
+    log(`  ${c.command.padEnd(30)} ${c.count} × p50 ${c.p50Ms} ms  p99 ${c.p99Ms} ms`);
+  figures['commands'] = cmd;
 }
 
 main().catch((e: unknown) => {

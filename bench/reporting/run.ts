@@ -1,6 +1,7 @@
 /**
  * Reporting service benchmark (issue 16), in one run beside the raw Postgres ceiling:
  *   npm run bench:reporting [-- --json] [--counties 170] [--events 250000] [--members 100000] [--seconds 5] [--concurrency 16] [--quick]
+ *     [--profile <file.cpuprofile>]
  *
  * 1. The raw ceiling: one-row INSERT transactions from `pg`, `--concurrency` clients.
  * 2. Projection catch-up: the province dataset (bench/reporting/dataset.ts: ≈ 150,000
@@ -18,11 +19,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import { ScopeService } from '@vanguard/auth';
+import { ScopeService, signWithDevelopmentKey } from '@vanguard/auth';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
@@ -50,6 +53,8 @@ const MEMBERS = Number(arg('members', QUICK ? '20000' : '100000'));
 const SECONDS = Number(arg('seconds', QUICK ? '3' : '5'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
 const PORT = Number(arg('port', '3907'));
+/** `--profile <file>`: a V8 CPU profile of this process during the catch-up only (open in Chrome DevTools). */
+const PROFILE = argv.includes('--profile') ? arg('profile', 'reporting-catch-up.cpuprofile') : undefined;
 const DB = process.env['VANGUARD_BENCH_REPORTING_DB'] ?? 'vanguard_bench_reporting';
 if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`VANGUARD_BENCH_REPORTING_DB must be a plain identifier, got ${DB}`);
 const log = (s: string) => (JSON_OUT ? process.stderr.write(`${s}\n`) : console.log(s));
@@ -60,6 +65,16 @@ const PROVINCE = demoOrgId('91');
 const COUNTY = demoOrgId('910425');
 const load = () => `load ${loadavg()[0]!.toFixed(1)}`;
 const infra = infraConfig();
+
+/**
+ * This process's main thread's CPU in ms (Linux /proc, 10 ms ticks): the event loop's own share,
+ * apart from what libuv's thread pool did for it (ADR 0068: signatures are verified there).
+ */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function database(action: 'fresh' | 'drop'): Promise<string> {
   const admin = new Client({ connectionString: infra.postgresAdminUrl });
@@ -72,9 +87,10 @@ async function database(action: 'fresh' | 'drop'): Promise<string> {
   return url.toString();
 }
 
-/** Publishes the dataset as the relays do (key = streamId), in batches; returns how many records. */
+/** Publishes the dataset as the relays do (key = streamId, signed), in batches; returns how many records. */
 async function publish(kafka: Kafka, prefix: string, events: Iterable<Published>): Promise<number> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: a retried first send to a topic just created must not write the records twice (the count would stop early).
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   let n = 0;
   let batch = new Map<string, { key: string; value: string }[]>();
@@ -88,7 +104,8 @@ async function publish(kafka: Kafka, prefix: string, events: Iterable<Published>
   try {
     for (const { topic, event } of events) {
       const list = batch.get(topic) ?? [];
-      const value = JSON.stringify(event);
+      // Signed as the producers' relays sign (ADR 0059): the bench pays reporting's verifying too.
+      const value = JSON.stringify(signWithDevelopmentKey(event));
       list.push({ key: event.streamId, value });
       batch.set(topic, list);
       n++;
@@ -165,6 +182,21 @@ async function catchUp(pool: Pool, prefix: string, groupId: string, total: numbe
   } finally {
     await runner.onModuleDestroy();
   }
+}
+
+/** Starts V8's profiler in this process; the returned function stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<object>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<{ profile?: object }>((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r ?? {}))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    return profile ?? {};
+  };
 }
 
 async function startService(databaseUrl: string): Promise<ChildProcess> {
@@ -246,9 +278,19 @@ async function main(): Promise<void> {
       `dataset: ${tree.length.toLocaleString('en')} organisations, ${MEMBERS.toLocaleString('en')} member states, ${expected.events.toLocaleString('en')} activity events — ${total.toLocaleString('en')} records published in ${((performance.now() - tp) / 1000).toFixed(1)} s`,
     );
 
+    const profiling = PROFILE ? await startProfile() : undefined;
+    const cpu0 = process.cpuUsage();
+    const thread0 = mainThreadCpuMs();
     const c = await catchUp(pool, prefix, groupId, total);
+    const cpu = process.cpuUsage(cpu0);
+    const threadMs = mainThreadCpuMs() - thread0;
+    if (profiling) writeFileSync(PROFILE!, JSON.stringify(await profiling()));
+    const consumerCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     log(
       `projection catch-up: ${c.eventsPerSecond.toLocaleString('en')} events/s from the consumer's start (${c.seconds} s, group join included), ${c.steadyEventsPerSecond.toLocaleString('en')} events/s from its first event to its last (${c.steadySeconds} s) — target ≥ 20,000 events/s  ${load()}`,
+    );
+    log(
+      `  consumer process CPU ${consumerCpuMs.toLocaleString('en')} ms (${Math.round((consumerCpuMs * 1000) / c.events)} µs per record), its main thread ${threadMs.toLocaleString('en')} ms (${Math.round((threadMs * 1000) / c.events)} µs per record)${PROFILE ? `; profile in ${PROFILE}` : ''}`,
     );
     log(`  outcomes: ${JSON.stringify(c.outcomes)}`);
     const period = parsePeriod(String(year))!;
@@ -263,7 +305,7 @@ async function main(): Promise<void> {
     log(
       `  province figures against the generator: ${wrong.length ? `MISMATCH ${JSON.stringify(Object.fromEntries(wrong))}` : 'all equal'}`,
     );
-    result['catchUp'] = { ...c, targetEventsPerSecond: 20_000, figuresChecked: check, mismatches: wrong.length };
+    result['catchUp'] = { ...c, consumerCpuMs, targetEventsPerSecond: 20_000, figuresChecked: check, mismatches: wrong.length };
 
     await admin.query('vacuum analyze');
     service = await startService(url);
