@@ -10,3 +10,4 @@ export * from './org-event-key-production';
 export * from './event-key-production';
 export * from './org-tree.runner';
 export * from './demo-tree';
+export { canonicalJson } from './canonical-json';

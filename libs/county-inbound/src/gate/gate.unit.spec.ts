@@ -1,6 +1,8 @@
 import { publicContracts } from '@vanguard/contracts';
 import { bearerToken, claimedClient, countySenderOf, senderMismatch } from './sender';
-import { canonicalJson, orgIdsIn, payloadSha256 } from './payload';
+import { createHash } from 'node:crypto';
+import { seededRandom } from '@vanguard/testing';
+import { orgIdsIn, payloadSha256 } from './payload';
 import { replyEnvelope } from './reply';
 
 const COUNTY = '00000000-0000-4000-8000-000000910425';
@@ -51,8 +53,33 @@ describe('county gate: payload', () => {
     data: { b: 1, a: [1, { d: 2, c: 3 }] },
   };
 
-  it('canonicalJson_SortsKeysAtEveryDepth', () => {
-    expect(canonicalJson({ b: 1, a: { d: 1, c: [2, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[2,{"e":2,"f":1}],"d":1},"b":1}');
+  it('payloadSha256_IsTheDigestOfTheSortedCompactJson_AsAnotherImplementationWritesIt', () => {
+    // Python: json.dumps(p, sort_keys=True, separators=(',', ':'), ensure_ascii=False), sha256 of its UTF-8.
+    const data = { b: 1, a: [1, { d: 2, c: 3 }], 名: '张三 "引号"' };
+    expect(payloadSha256({ ...raw, data })).toBe('a28bdbbdadb9eb678a14887e9573b81450d4f7bb722f69858a62ec36b2922505');
+  });
+
+  it('payloadSha256_GivesEveryParsedPayloadTheDigestTheGatesOwnCanonicalJsonGave', () => {
+    // Digests stored before the gate used the signatures' canonical JSON must still tell a resend.
+    const random = seededRandom(0x9a7e);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.35) return pick([0, -1.5, 1e21, 2 ** 53, 'a', '', '名', '\u2028', '"\\', '\ud800', true, false, null]);
+      if (r < 0.65) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = Math.floor(random() * 4); i > 0; i--)
+        o[pick(['b', 'a', 'B', '名', '', 'a1', '10', '9', '__proto__'])] = value(depth + 1);
+      return o;
+    };
+    for (let n = 0; n < 2000; n++) {
+      const sent = JSON.parse(JSON.stringify({ ...raw, data: value(0) })) as Record<string, unknown>;
+      const { type, version, streamId, streamVersion, orgId, data } = sent;
+      const before = createHash('sha256')
+        .update(gatesFormerCanonicalJson({ type, version, streamId, streamVersion, orgId, data }))
+        .digest('hex');
+      expect(payloadSha256(sent)).toBe(before);
+    }
   });
 
   it('payloadSha256_IgnoresWhenAndHowItWasSent_ButNotWhatItAsks', () => {
@@ -89,3 +116,24 @@ describe('county gate: reply', () => {
     }
   });
 });
+
+/** The gate's own canonical JSON before it used the signatures' one, kept as the reference. */
+function gatesFormerCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + gatesFormerCanonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${gatesFormerCanonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+}

@@ -1,31 +1,14 @@
 import { createHash } from 'node:crypto';
-
-/** JSON with object keys sorted at every depth, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  // Plain loops: this runs for every inbound message, on the gate's hot path.
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  let first = true;
-  for (const k of keys) {
-    const v = record[k];
-    if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
-  }
-  return `${out}}`;
-}
+import { canonicalJson } from '@vanguard/auth';
 
 /**
  * The digest that tells a resend from a reused id: what the message asks for (type, version,
  * subject, sequence, organisation and data, as sent), not when or with which token it was sent —
  * a county resending after an outage may stamp a new occurredAt and must still get `duplicate`.
+ *
+ * Over the canonical JSON event signatures use: the gate had its own, which wrote an array's hole
+ * as `null` where that one writes an empty element. A payload comes from JSON.parse, which makes no
+ * holes, so every digest stored before is the same (gate.unit.spec.ts compares on random payloads).
  */
 export function payloadSha256(raw: Record<string, unknown>): string {
   const { type, version, streamId, streamVersion, orgId, data } = raw;
