@@ -38,6 +38,7 @@ export { bundleStream } from './bundle/bundle-from-log';
 export { EvidenceBundleWriter, type BundleEvent, type BundleHeader, type BundleStream } from './bundle/bundle-writer';
 export { verifyBundle, verifyTar, type BundleReport, type VerifyBundleOptions } from './bundle/bundle-verifier';
 export { BundleError, type BundleErrorCode } from './bundle/bundle-error';
+export { type HeldCheckpoint } from './bundle/bundle-earlier';
 export { BUNDLE_FORMAT } from './bundle/bundle-layout';
 export {
   COSIGNATURE_ALGORITHM,

@@ -17,7 +17,8 @@ export type BundleErrorCode =
   | 'DEVELOPMENT_KEY' // signed with the public development key
   | 'CHECKPOINT_INVALID' // not a well-formed checkpoint, or of another log
   | 'CHECKPOINT_SIGNATURE' // the signature does not verify
-  | 'CONSISTENCY_INVALID' // an earlier checkpoint is not a prefix of the bundle's checkpoint
+  | 'CONSISTENCY_INVALID' // an earlier checkpoint (or one the auditor holds) is not a prefix of the bundle's checkpoint
+  | 'EARLIER_CHECKPOINT_MISSING' // a checkpoint the auditor holds is not among the bundle's, so nothing proves it a prefix
   | 'STREAM_PROOF_INVALID' // the stream's head is not in the checkpoint's stream map
   | 'EVENT_INVALID' // an event text is not JSON with streamId and streamVersion
   | 'EVENT_MISPLACED' // an event names another stream or version than its place in the bundle
@@ -31,6 +32,8 @@ export class BundleError extends Error {
     readonly code: BundleErrorCode,
     message: string,
     readonly entry?: string,
+    /** The size of the checkpoint a checkpoint or consistency error is about, when known. */
+    readonly size?: number,
   ) {
     super(entry ? `${entry}: ${message}` : message);
     this.name = 'BundleError';

@@ -2,22 +2,28 @@ import { Readable } from 'node:stream';
 import { canonical, parseCanonical } from '../canonical';
 import { eventPosition, GENESIS_HASH } from '../log/transparency-log';
 import { isDevelopmentLogKey } from '../note/log-keys';
-import { CheckpointError, openCheckpoint, STREAMS_EXTENSION, type CheckpointBody } from '../note/checkpoint';
-import { NoteError, NoteVerifier } from '../note/signed-note';
+import { STREAMS_EXTENSION, type CheckpointBody } from '../note/checkpoint';
+import { NoteVerifier } from '../note/signed-note';
 import { compareStreams, verifyStreamProof, type StreamHead } from '../map/stream-map';
 import { decodeHashBase64, leafHash, sha256 } from '../tree/hashing';
-import { verifyConsistency, verifyInclusion } from '../tree/proof-verify';
+import { verifyInclusion } from '../tree/proof-verify';
 import { BundleError } from './bundle-error';
 import * as layout from './bundle-layout';
 import { gunzipStrict } from './gzip';
 import { readTar, type TarEntry } from './tar';
 import { asConsistencyFile, asInclusionFile, asStreamFile } from './bundle-shapes';
+import { checkEarlier, checkHeld, earlierVerifiers, openBundleCheckpoint, type HeldCheckpoint } from './bundle-earlier';
 
 export interface VerifyBundleOptions {
   /** The operator's published verifier keys; when given, the bundle's key must be one of them. */
   readonly trustedKeys?: readonly NoteVerifier[];
   /** Accept the public development key (demo data, tests): such a bundle proves nothing to a third party. */
   readonly allowDevelopmentKey?: boolean;
+  /**
+   * Checkpoints the auditor kept from earlier (`--since`): each must be the bundle's checkpoint or
+   * one of its earlier ones, with the same root, so the history seen then is proven a prefix.
+   */
+  readonly held?: readonly HeldCheckpoint[];
   readonly maxEntryBytes?: number;
 }
 
@@ -29,6 +35,8 @@ export interface BundleReport {
   readonly developmentKey: boolean;
   readonly checkpoint: { readonly size: number; readonly root: string };
   readonly previous: readonly { readonly size: number; readonly root: string }[];
+  /** The checkpoints the auditor held (`held`), each proven a prefix of the bundle's checkpoint. */
+  readonly held: readonly { readonly size: number; readonly root: string }[];
   readonly streams: readonly { readonly stream: string; readonly events: number; readonly head?: string }[];
   readonly events: number;
 }
@@ -80,10 +88,15 @@ class BundleCheck {
       );
     let next = await this.next();
     const previous: BundleReport['previous'][number][] = [];
+    const verifiers = earlierVerifiers(this.verifier, this.options.trustedKeys, this.options.allowDevelopmentKey);
     for (let i = 0; next?.name === layout.previousCheckpointEntry(i); i++) {
-      previous.push(await this.previous(i, next));
+      const proofEntry = await this.expect(layout.previousConsistencyEntry(i));
+      const proof = { entry: proofEntry.name, file: asConsistencyFile(this.json(proofEntry), proofEntry.name) };
+      const note = { entry: next.name, text: text(next, 'CHECKPOINT_INVALID') };
+      previous.push(checkEarlier(note, proof, this.body, verifiers, previous[i - 1]));
       next = await this.next();
     }
+    const held = checkHeld(this.options.held ?? [], this.body, previous, verifiers);
     const streams: BundleReport['streams'][number][] = [];
     let events = 0;
     for (let j = 0; next?.name === layout.streamEntry(j); j++) {
@@ -99,6 +112,7 @@ class BundleCheck {
       developmentKey: isDevelopmentLogKey(this.verifier),
       checkpoint: { size: this.body.size, root: this.body.root.toString('base64') },
       previous,
+      held,
       streams,
       events,
     };
@@ -149,45 +163,8 @@ class BundleCheck {
     return verifier.vkey;
   }
 
-  private checkpoint(e: TarEntry, origin?: string): CheckpointBody {
-    try {
-      const opened = openCheckpoint(text(e, 'CHECKPOINT_INVALID'), [this.verifier], origin);
-      // Every signature line must be checkable: an unknown cosignature could be changed unnoticed.
-      if (opened.unverified.length > 0)
-        throw new BundleError(
-          'CHECKPOINT_SIGNATURE',
-          `signed also by ${opened.unverified.map((s) => s.name).join(', ')}, which this bundle cannot check`,
-          e.name,
-        );
-      return opened.body;
-    } catch (err) {
-      if (err instanceof BundleError) throw err;
-      const signature = err instanceof NoteError && (err.reason === 'bad-signature' || err.reason === 'no-known-signature');
-      if (signature || err instanceof NoteError || err instanceof CheckpointError)
-        throw new BundleError(signature ? 'CHECKPOINT_SIGNATURE' : 'CHECKPOINT_INVALID', err.message, e.name);
-      throw err;
-    }
-  }
-
-  private async previous(i: number, e: TarEntry): Promise<{ size: number; root: string }> {
-    const body = this.checkpoint(e, this.body.origin);
-    const proofEntry = await this.expect(layout.previousConsistencyEntry(i));
-    const file = asConsistencyFile(this.json(proofEntry), proofEntry.name);
-    if (file.from !== body.size || file.to !== this.body.size)
-      throw new BundleError(
-        'CONSISTENCY_INVALID',
-        `the proof is from ${file.from} to ${file.to}, the checkpoints are ${body.size} and ${this.body.size}`,
-        proofEntry.name,
-      );
-    const check = verifyConsistency(
-      body.size,
-      this.body.size,
-      file.proof.map((h) => decodeHashBase64(h)!),
-      body.root,
-      this.body.root,
-    );
-    if (!check.ok) throw new BundleError('CONSISTENCY_INVALID', check.message, proofEntry.name);
-    return { size: body.size, root: body.root.toString('base64') };
+  private checkpoint(e: TarEntry): CheckpointBody {
+    return openBundleCheckpoint(text(e, 'CHECKPOINT_INVALID'), [this.verifier], e.name);
   }
 
   private async stream(

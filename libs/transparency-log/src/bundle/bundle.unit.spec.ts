@@ -45,6 +45,7 @@ describe('evidence bundle', () => {
       developmentKey: false,
       checkpoint: { size: 6, root: f.latest.body.root.toString('base64') },
       previous: [{ size: 4, root: f.first.body.root.toString('base64') }],
+      held: [],
       streams: [
         { stream: 'pledge-a', events: 3, head: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { stream: 'pledge-z', events: 0 },

@@ -51,6 +51,21 @@ describe('vanguard-verify', () => {
     expect(JSON.parse(r.out)).toEqual({ ok: false, code: 'GZIP_DATA', message: expect.stringContaining('length') });
   });
 
+  it('main_WithACheckpointTheAuditorHolds_ProvesItAPrefixOrNamesItsSize', async () => {
+    const kept = join(dir, 'kept.note');
+    writeFileSync(kept, fixture().first.text);
+    const r = await run([good, '--key', operatorSigner().verifier.vkey, '--since', kept]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('the checkpoint you hold of 4 events');
+    // The one an auditor kept before the store was rewritten and re-signed by the log.
+    const before = fixture(operatorSigner(), (s, v, t) => (s === 'pledge-a' && v === 2 ? t.replace('"score":91', '"score":99') : t));
+    writeFileSync(kept, before.first.text);
+    const failed = await run([good, '--key', operatorSigner().verifier.vkey, '--since', kept, '--json']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.out)).toEqual({ ok: false, code: 'CONSISTENCY_INVALID', entry: kept, size: 4, message: expect.any(String) });
+    expect((await run([good, '--since'])).code).toBe(2);
+  });
+
   it('main_WithoutABundleOrWithAnUnknownFlag_Exits2WithUsage', async () => {
     expect((await run([])).code).toBe(2);
     expect((await run([good, '--frobnicate'])).err).toContain('usage: vanguard-verify');
