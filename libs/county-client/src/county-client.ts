@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { ServiceKafka } from '@vanguard/messaging';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
 import type { CountyClientConfig } from './county-client.config';
@@ -22,6 +23,7 @@ export class CountyClient {
   readonly tokens: CountyTokenSource;
   readonly state: CountyStateFile;
   readonly kafka: Kafka;
+  private readonly client: ServiceKafka;
   private producer: Producer | undefined;
 
   constructor(
@@ -31,7 +33,8 @@ export class CountyClient {
     this.tokens = new CountyTokenSource(config);
     this.state = new CountyStateFile(config.stateDir);
     // Every producer, consumer and admin of the county is made from this one, so all connect as the county.
-    this.kafka = new Kafka(countyKafkaConfig(config.clientId, config.kafka));
+    this.client = new ServiceKafka(config.clientId, config.kafka.brokers, countyKafkaConfig(config.clientId, config.kafka));
+    this.kafka = this.client.kafka;
   }
 
   get clientId(): string {
@@ -96,8 +99,10 @@ export class CountyClient {
     return this.producer;
   }
 
+  /** Also ends every consumer and admin made from `kafka`: nothing of the county outlives its close. */
   async close(): Promise<void> {
     await this.producer?.disconnect();
     this.producer = undefined;
+    this.client.closeLeftovers();
   }
 }

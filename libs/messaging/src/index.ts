@@ -6,6 +6,7 @@ export * from './kafka/topics';
 export * from './kafka/keep-starting';
 export * from './kafka/record-follower';
 export * from './kafka/socket-tracker';
+export * from './kafka/service-kafka';
 export * from './outbox/outbox.schema';
 export * from './outbox/outbox';
 export * from './outbox/typeorm-outbox';

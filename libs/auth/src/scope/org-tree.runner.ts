@@ -1,7 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
-import { keepStarting, type EventConsumer, type KeptStarting } from '@vanguard/messaging';
+import { keepStarting, serviceKafka, type EventConsumer, type KeptStarting, type ServiceKafka } from '@vanguard/messaging';
 import type { Registry } from 'prom-client';
 import { createOrgTreeConsumer } from './org-tree.consumer';
 import type { Following, ScopeService } from './scope.service';
@@ -27,6 +26,7 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: EventConsumer<unknown> | undefined;
   private following: Following | undefined;
   private starting: KeptStarting | undefined;
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -40,13 +40,9 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
     // Other replicas' consumers apply the partitions this one does not own: follow the table, not only our consumer.
     this.following = this.scope.follow(this.pool, { onError: (e) => this.logger.warn(`org-tree follow: ${String(e)}`) });
     if (!this.options.enabled) return;
-    const kafka = new Kafka({
-      clientId: this.options.clientId ?? 'vanguard',
-      brokers: [...this.options.brokers],
-      logLevel: logLevel.NOTHING,
-    });
+    this.client = serviceKafka(this.options.clientId ?? 'vanguard', this.options.brokers);
     const consumer = createOrgTreeConsumer({
-      kafka,
+      kafka: this.client.kafka,
       groupId: this.options.groupId,
       pool: this.pool,
       scope: this.scope,
@@ -62,6 +58,7 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.starting?.stop();
     await this.consumer?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
     await this.following?.stop();
   }
 }

@@ -1,9 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { ContractRegistry } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { ensureTopics } from '../kafka/topics';
+import { ServiceKafka } from '../kafka/service-kafka';
 import { EventStoreRelaySource } from './event-store-relay-source';
 import { signingRelaySource, type EnvelopeSigner } from './event-signing';
 import { Relay, type RelayStats } from './relay';
@@ -35,6 +35,8 @@ export interface EventStoreRelayRunnerOptions {
  */
 export class EventStoreRelayRunner {
   private relay: Relay | undefined;
+  /** The client of the start under way or done; a start whose client is no longer this one was stopped. */
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -51,16 +53,20 @@ export class EventStoreRelayRunner {
   }
 
   async start(): Promise<void> {
-    if (this.relay) return;
+    if (this.relay || this.client) return;
     const { contracts } = this.options;
     const log = this.options.logger ?? silentLogger;
-    const kafka = new Kafka({ clientId: this.options.clientId, brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    const client = new ServiceKafka(this.options.clientId, this.options.brokers);
+    this.client = client;
+    const kafka = client.kafka;
     try {
       await ensureTopics(kafka, contracts.topics());
     } catch (e) {
       // Kafka may be down at boot: the relay retries on its own, and the events wait in the store.
       log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not ensure topics');
     }
+    // Stopped while making the topics: no relay for a runner that was stopped.
+    if (this.client !== client) return;
     const store = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name });
     // The store source already reads each event as its contract's public form: that is what is signed.
     const source = this.options.signer ? signingRelaySource(store, this.options.signer) : store;
@@ -74,7 +80,11 @@ export class EventStoreRelayRunner {
 
   async stop(): Promise<void> {
     const relay = this.relay;
+    const client = this.client;
     this.relay = undefined;
+    this.client = undefined;
     await relay?.stop();
+    // Also ends a topic check still connecting: it finds no socket and gives up.
+    client?.closeLeftovers((m) => (this.options.logger ?? silentLogger).warn({ clientId: client.clientId }, m));
   }
 }

@@ -1,9 +1,9 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { AUDIT_CHECKPOINT_TOPIC, AUDIT_CHECKPOINT_TOPIC_CONFIG, publicContracts } from '@vanguard/contracts';
 import { EventSigner } from '@vanguard/auth';
-import { OutboxRelaySource, Relay, ensureTopics, signingRelaySource } from '@vanguard/messaging';
+import { OutboxRelaySource, Relay, ensureTopics, serviceKafka, signingRelaySource, type ServiceKafka } from '@vanguard/messaging';
 import type { WitnessCosignatures } from '../application/witness-cosignatures';
 import { CHECKPOINT_OUTBOX } from '../application/checkpoint-events';
 
@@ -31,6 +31,7 @@ export class CheckpointRelayRunner implements OnApplicationBootstrap, OnModuleDe
   private relay: Relay | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private client: ServiceKafka | undefined;
   private readonly topic: string;
 
   constructor(
@@ -52,14 +53,9 @@ export class CheckpointRelayRunner implements OnApplicationBootstrap, OnModuleDe
     if (!this.options.enabled) return;
     // Few retries inside kafkajs: this runner and the relay retry with backoff themselves, and a
     // check left retrying against a broker that is gone would outlive a stopped service by seconds.
-    const kafka = new Kafka({
-      clientId: 'audit-relay',
-      brokers: [...this.options.brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 1 },
-    });
+    this.client = serviceKafka('audit-relay', this.options.brokers, { retry: { retries: 1 } });
     // Boot does not wait for the broker: the HTTP API and the witnesses need none of it.
-    void this.startWhenTopicIsReady(kafka, this.options.retryMs ?? 500);
+    void this.startWhenTopicIsReady(this.client.kafka, this.options.retryMs ?? 500);
   }
 
   /**
@@ -71,6 +67,7 @@ export class CheckpointRelayRunner implements OnApplicationBootstrap, OnModuleDe
     this.stopped = true;
     clearTimeout(this.retry);
     await this.relay?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 
   private async startWhenTopicIsReady(kafka: Kafka, waitMs: number): Promise<void> {

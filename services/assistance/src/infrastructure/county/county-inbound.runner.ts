@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OrgEventVerifier, TokenVerifier } from '@vanguard/auth';
@@ -11,8 +10,10 @@ import {
   TypeOrmInbox,
   handle,
   keepStarting,
+  serviceKafka,
   type KeptStarting,
   type MessagingLogger,
+  type ServiceKafka,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { LogCountyVisitHandler } from '../../application/county/log-county-visit.handler';
@@ -48,6 +49,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private consumer: CountyInboundConsumer<EntityManager> | undefined;
   private links: EventConsumer<EntityManager> | undefined;
   private starting: KeptStarting[] = [];
+  private client: ServiceKafka | undefined;
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -65,7 +67,8 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'assistance-county-inbound', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('assistance-county-inbound', this.options.brokers);
+    const kafka = this.client.kafka;
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const verifier = OrgEventVerifier.fromEnv();
     this.links = new EventConsumer<EntityManager>({
@@ -129,5 +132,6 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     for (const s of this.starting) s.stop();
     await this.consumer?.stop();
     await this.links?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

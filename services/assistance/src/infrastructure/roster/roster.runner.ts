@@ -1,9 +1,8 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { OrgEventVerifier } from '@vanguard/auth';
 import { MEMBER_STATE_TOPIC, ORGANIZATION_STATE_TOPIC } from '@vanguard/contracts';
-import { RecordFollower } from '@vanguard/messaging';
+import { RecordFollower, serviceKafka, type ServiceKafka } from '@vanguard/messaging';
 import { RosterProjection } from './roster.projection';
 
 export interface RosterRunnerOptions {
@@ -18,6 +17,7 @@ export interface RosterRunnerOptions {
 export class RosterRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RosterRunner.name);
   private readonly follower: RecordFollower;
+  private readonly client: ServiceKafka;
   readonly projection: RosterProjection;
 
   constructor(
@@ -26,8 +26,9 @@ export class RosterRunner implements OnApplicationBootstrap, OnModuleDestroy {
     verifier: OrgEventVerifier = OrgEventVerifier.fromEnv(),
   ) {
     this.projection = new RosterProjection(pool, verifier);
+    this.client = serviceKafka('assistance-roster', options.brokers);
     this.follower = new RecordFollower({
-      kafka: new Kafka({ clientId: 'assistance-roster', brokers: [...options.brokers], logLevel: logLevel.NOTHING }),
+      kafka: this.client.kafka,
       groupId: options.groupId,
       topics: options.topics ?? [ORGANIZATION_STATE_TOPIC, MEMBER_STATE_TOPIC],
       eachBatch: async (batch) => {
@@ -52,5 +53,6 @@ export class RosterRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.follower.stop();
+    this.client.closeLeftovers((m) => this.logger.warn(m));
   }
 }

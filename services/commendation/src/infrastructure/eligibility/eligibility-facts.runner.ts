@@ -1,8 +1,16 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier } from '@vanguard/auth';
-import { EventConsumer, PgInbox, ensureTopics, keepStarting, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
+import {
+  EventConsumer,
+  PgInbox,
+  ensureTopics,
+  keepStarting,
+  serviceKafka,
+  type KeptStarting,
+  type MessagingLogger,
+  type ServiceKafka,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { eligibilityFactHandlers } from './eligibility-facts.projection';
 import { evaluationContractsOn } from './eligibility-topics';
@@ -24,6 +32,8 @@ export class EligibilityFactsRunner implements OnApplicationBootstrap, OnModuleD
   private readonly logger = new Logger(EligibilityFactsRunner.name);
   private consumer: EventConsumer<PoolClient> | undefined;
   private starting: KeptStarting | undefined;
+  /** One client for every attempt, let go of at stop. */
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -40,7 +50,8 @@ export class EligibilityFactsRunner implements OnApplicationBootstrap, OnModuleD
 
   async start(): Promise<void> {
     if (this.consumer) return;
-    const kafka = new Kafka({ clientId: 'commendation-eligibility', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client ??= serviceKafka('commendation-eligibility', this.options.brokers);
+    const kafka = this.client.kafka;
     const log: MessagingLogger = {
       info: () => undefined,
       warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -76,5 +87,7 @@ export class EligibilityFactsRunner implements OnApplicationBootstrap, OnModuleD
     const c = this.consumer;
     this.consumer = undefined;
     await c?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
+    this.client = undefined;
   }
 }

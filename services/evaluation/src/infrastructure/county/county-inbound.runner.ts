@@ -1,5 +1,4 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { ScopeService, TokenVerifier } from '@vanguard/auth';
 import {
@@ -9,7 +8,15 @@ import {
   publicContracts,
 } from '@vanguard/contracts';
 import { CountyInboundConsumer, PgCountyInboundStore, type CountyBatchHandler } from '@vanguard/county-inbound';
-import { keepStarting, OutboxRelaySource, Relay, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
+import {
+  keepStarting,
+  OutboxRelaySource,
+  Relay,
+  serviceKafka,
+  type KeptStarting,
+  type MessagingLogger,
+  type ServiceKafka,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import type { RecordCountyMassEvaluationHandler } from '../../application/county/record-county-mass-evaluation.handler';
 import type { ReportCountyPledgeProgressHandler } from '../../application/county/report-county-pledge-progress.handler';
@@ -44,6 +51,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private consumer: CountyInboundConsumer<PoolClient> | undefined;
   private relay: Relay | undefined;
   private starting: KeptStarting | undefined;
+  private client: ServiceKafka | undefined;
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -60,7 +68,8 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'evaluation-county-inbound', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('evaluation-county-inbound', this.options.brokers);
+    const kafka = this.client.kafka;
     this.relay = new Relay({
       source: new OutboxRelaySource(this.pool, { name: 'evaluation.county-replies', schema: this.options.schema }),
       kafka,
@@ -102,5 +111,6 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     this.starting?.stop();
     await this.consumer?.stop();
     await this.relay?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

@@ -1,9 +1,17 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { OrgEventVerifier } from '@vanguard/auth';
 import { CountyMemberLinked, publicContracts } from '@vanguard/contracts';
-import { EventConsumer, PermanentHandlerError, PgInbox, handle, keepStarting, type KeptStarting } from '@vanguard/messaging';
+import {
+  EventConsumer,
+  PermanentHandlerError,
+  PgInbox,
+  handle,
+  keepStarting,
+  serviceKafka,
+  type KeptStarting,
+  type ServiceKafka,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import type { PgCountyMemberLinks } from './county-member-links.projection';
 
@@ -24,6 +32,7 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
   private readonly logger = new Logger(CountyMemberLinksRunner.name);
   private consumer: EventConsumer<PoolClient> | undefined;
   private starting: KeptStarting | undefined;
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -49,9 +58,9 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
 
   private consumerOf(): EventConsumer<PoolClient> {
     if (this.consumer) return this.consumer;
-    const kafka = new Kafka({ clientId: 'evaluation-county-links', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('evaluation-county-links', this.options.brokers);
     this.consumer = new EventConsumer<PoolClient>({
-      kafka,
+      kafka: this.client.kafka,
       groupId: this.options.groupId,
       topics: [this.options.topic ?? CountyMemberLinked.topic],
       contracts: publicContracts,
@@ -69,5 +78,6 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
   async onModuleDestroy(): Promise<void> {
     this.starting?.stop();
     await this.consumer?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

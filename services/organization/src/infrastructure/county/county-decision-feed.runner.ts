@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { CountyDecisionFeed } from '@vanguard/county-inbound';
-import { SocketTracker } from '@vanguard/messaging';
+import { serviceKafka, type ServiceKafka } from '@vanguard/messaging';
 import { COUNTY_INBOUND_OPTIONS, type CountyInboundOptions } from './county-inbound.runner';
 import { TreeCountyScope } from './tree-county-scope';
 
@@ -19,7 +18,7 @@ export class CountyDecisionFeedRunner implements OnApplicationBootstrap, OnAppli
   private stopped = false;
   private starting: Promise<void> | undefined;
   private wake: () => void = () => undefined;
-  private readonly sockets = new SocketTracker();
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,14 +34,9 @@ export class CountyDecisionFeedRunner implements OnApplicationBootstrap, OnAppli
       this.logger.warn(`no organisation configured for ${without.join(', ')} (VANGUARD_COUNTY_ORGS): no decision feed for them`);
     if (counties.length === 0) return;
     const { within, kafka, ...topics } = this.options.decisionFeedOverrides ?? {};
+    this.client = serviceKafka('organization-county-decisions', this.options.brokers, kafka);
     const feed: CountyDecisionFeed = new CountyDecisionFeed({
-      kafka: new Kafka({
-        clientId: 'organization-county-decisions',
-        brokers: [...this.options.brokers],
-        logLevel: logLevel.NOTHING,
-        ...kafka,
-        socketFactory: this.sockets.factory(kafka?.socketFactory),
-      }),
+      kafka: this.client.kafka,
       groupId: this.options.decisionFeedGroupId ?? 'organization.county-decisions',
       counties,
       within: within ?? this.treeScope().within,
@@ -103,8 +97,7 @@ export class CountyDecisionFeedRunner implements OnApplicationBootstrap, OnAppli
     await this.feed?.stop().catch(() => undefined);
     await this.starting;
     await this.feed?.stop();
-    // What kafkajs connected behind its own disconnect (see SocketTracker) must not outlive the service.
-    const left = this.sockets.close();
-    if (left) this.logger.warn(`county decision feed: ${left} connection(s) still open after its stop; closed`);
+    // What kafkajs connected behind its own disconnect (see ServiceKafka) must not outlive the service.
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

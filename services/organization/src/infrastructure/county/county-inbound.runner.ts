@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { CountyRosterMemberRemoved, CountyRosterMemberSynced, publicContracts } from '@vanguard/contracts';
@@ -11,7 +11,7 @@ import {
   type CountyScope,
 } from '@vanguard/county-inbound';
 import { TokenVerifier } from '@vanguard/auth';
-import { keepStarting, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
+import { keepStarting, serviceKafka, type KeptStarting, type MessagingLogger, type ServiceKafka } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { CountyRosterHandler } from '../../application/county/county-roster.handler';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
@@ -55,6 +55,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(CountyInboundRunner.name);
   private consumer: CountyInboundConsumer<PoolClient> | undefined;
   private starting: KeptStarting | undefined;
+  private client: ServiceKafka | undefined;
   private readonly log: MessagingLogger = {
     info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
     warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
@@ -74,8 +75,9 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const scope = new TreeCountyScope((sql, params) => pool.query(sql, params).then((r) => r.rows as never));
     const roster = new CountyRosterHandler(new PgCountyRosterStore(this.clock), scope.within, this.ids, this.clock);
+    this.client = serviceKafka('organization-county-inbound', this.options.brokers);
     this.consumer = new CountyInboundConsumer<PoolClient>({
-      kafka: new Kafka({ clientId: 'organization-county-inbound', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING }),
+      kafka: this.client.kafka,
       groupId: this.options.groupId ?? 'organization.county-inbound',
       owner: 'organization',
       tokenVerifier: this.tokens,
@@ -107,5 +109,6 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     await this.consumer?.stop();
     // Nothing of this runner may outlive the service: the attempt in flight ends with the consumer's stop.
     await this.starting?.started;
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

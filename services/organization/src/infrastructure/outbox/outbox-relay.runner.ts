@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { ROSTER_STATE_TOPICS, publicContracts } from '@vanguard/contracts';
-import { OutboxRelaySource, Relay, ensureTopics } from '@vanguard/messaging';
+import { OutboxRelaySource, Relay, ensureTopics, serviceKafka, type ServiceKafka } from '@vanguard/messaging';
 import { OrgEventSigner } from '@vanguard/auth';
 import { DataSource } from 'typeorm';
 import { signingRelaySource } from './signing-relay-source';
@@ -24,6 +23,7 @@ export interface RelayRunnerOptions {
 export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayRunner.name);
   private relay: Relay | undefined;
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,7 +32,8 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'organization-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('organization-relay', this.options.brokers);
+    const kafka = this.client.kafka;
     const topics = publicContracts
       .all()
       // The compacted state topics are created by the roster-state runner (ADR 0029).
@@ -56,5 +57,6 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

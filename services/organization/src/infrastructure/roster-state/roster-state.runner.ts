@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { OrgEventSigner } from '@vanguard/auth';
+import { serviceKafka, type ServiceKafka } from '@vanguard/messaging';
 import { RELAY_OPTIONS, type RelayRunnerOptions } from '../outbox/outbox-relay.runner';
 import { RosterStatePublisher } from './roster-state-publisher';
 import { ensureCompactedStateTopics } from './roster-state-topics';
@@ -12,6 +12,7 @@ import { ensureCompactedStateTopics } from './roster-state-topics';
 export class RosterStateRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RosterStateRunner.name);
   private publisher: RosterStatePublisher | undefined;
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -20,7 +21,8 @@ export class RosterStateRunner implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'organization-roster-state', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('organization-roster-state', this.options.brokers);
+    const kafka = this.client.kafka;
     try {
       await ensureCompactedStateTopics(kafka);
     } catch (e) {
@@ -38,5 +40,6 @@ export class RosterStateRunner implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.publisher?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

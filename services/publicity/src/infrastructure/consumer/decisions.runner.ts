@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   CommendationDecided,
@@ -15,9 +14,11 @@ import {
   ensureTopics,
   handle,
   keepStarting,
+  serviceKafka,
   type Inbox,
   type KeptStarting,
   type MessagingLogger,
+  type ServiceKafka,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { commendationDecided, commendationRevoked, pioneerNominated, pioneerSelected } from '../../application/exemplar-proposals';
@@ -43,6 +44,7 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger(DecisionsRunner.name);
   private consumer: EventConsumer<EntityManager> | undefined;
   private starting: KeptStarting | undefined;
+  private client: ServiceKafka | undefined;
 
   // Refusals and retries are worth an operator's eye; routine progress is not.
   private readonly log: MessagingLogger = {
@@ -60,7 +62,8 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'publicity-decisions', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('publicity-decisions', this.options.brokers);
+    const kafka = this.client.kafka;
     const topics = [CommendationDecided.topic, QuarterPioneerSelected.topic];
     const inbox = new RollAwareInbox(new TypeOrmInbox(this.dataSource), this.rollVersion);
     const tx = (m: EntityManager) => this.uow.tx(m, inbox.rolledIn(m));
@@ -99,6 +102,7 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
   async onModuleDestroy(): Promise<void> {
     this.starting?.stop();
     await this.consumer?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }
 

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createOrgTreeConsumer, type Following, type ScopeService } from '@vanguard/auth';
-import { keepStarting, type EventConsumer, type KeptStarting } from '@vanguard/messaging';
+import { keepStarting, serviceKafka, type EventConsumer, type KeptStarting, type ServiceKafka } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 
 export interface OrgTreeRunnerOptions {
@@ -22,6 +21,7 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: EventConsumer<unknown> | undefined;
   private following: Following | undefined;
   private starting: KeptStarting | undefined;
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -35,9 +35,9 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
     // Other replicas' consumers apply the partitions this one does not own: follow the table, not only our consumer.
     this.following = this.scope.follow(this.pool, { onError: (e) => this.logger.warn(`org-tree follow: ${String(e)}`) });
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'publicity', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('publicity', this.options.brokers);
     const consumer = createOrgTreeConsumer({
-      kafka,
+      kafka: this.client.kafka,
       groupId: this.options.groupId,
       pool: this.pool,
       scope: this.scope,
@@ -53,6 +53,7 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.starting?.stop();
     await this.consumer?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
     await this.following?.stop();
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { publicContracts } from '@vanguard/contracts';
 import { EventSigner } from '@vanguard/auth';
-import { OutboxRelaySource, Relay, ensureTopics, signingRelaySource } from '@vanguard/messaging';
+import { OutboxRelaySource, Relay, ensureTopics, serviceKafka, signingRelaySource, type ServiceKafka } from '@vanguard/messaging';
 import { DataSource } from 'typeorm';
 
 export const RELAY_OPTIONS = Symbol('RelayOptions');
@@ -22,6 +21,7 @@ export interface RelayRunnerOptions {
 export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayRunner.name);
   private relay: Relay | undefined;
+  private client: ServiceKafka | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,7 +30,8 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
-    const kafka = new Kafka({ clientId: 'publicity-relay', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
+    this.client = serviceKafka('publicity-relay', this.options.brokers);
+    const kafka = this.client.kafka;
     const topics = [
       ...new Set(
         publicContracts
@@ -58,5 +59,6 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
+    this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
 }

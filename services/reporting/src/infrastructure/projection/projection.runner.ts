@@ -1,8 +1,16 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier, type Following, type ScopeService } from '@vanguard/auth';
-import { EventConsumer, PgInbox, ensureTopics, keepStarting, type KeptStarting, type MessagingLogger } from '@vanguard/messaging';
+import {
+  EventConsumer,
+  PgInbox,
+  ensureTopics,
+  keepStarting,
+  serviceKafka,
+  type KeptStarting,
+  type MessagingLogger,
+  type ServiceKafka,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { applyTombstone, reportingHandlers } from './projection-handlers';
 import { reportingContracts } from './source-topics';
@@ -29,13 +37,16 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private starting: Promise<void> | undefined;
   private retrying: KeptStarting | undefined;
   private following: Following | undefined;
-  private kafka: Kafka | undefined;
+  /** Every attempt's consumer and every lag check are made from this one client, let go of at stop. */
+  private readonly client: ServiceKafka;
 
   constructor(
     private readonly pool: Pool,
     private readonly scope: ScopeService,
     private readonly options: ProjectionRunnerOptions,
-  ) {}
+  ) {
+    this.client = serviceKafka('reporting', options.brokers);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const loaded = await this.scope.load(this.pool);
@@ -58,8 +69,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async startOnce(): Promise<void> {
-    const kafka = new Kafka({ clientId: 'reporting', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
-    this.kafka = kafka;
+    const kafka = this.client.kafka;
     const contracts = reportingContracts(this.options.topicPrefix);
     const log: MessagingLogger = {
       info: () => undefined,
@@ -93,8 +103,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
    * about every second, so a caught-up consumer may show a few records for a moment.
    */
   async lag(): Promise<{ groupId: string; topics: { topic: string; lag: number; end: number }[] }> {
-    const kafka = this.kafka ?? new Kafka({ clientId: 'reporting', brokers: [...this.options.brokers], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
+    const admin = this.client.kafka.admin();
     await admin.connect();
     try {
       const topics = reportingContracts(this.options.topicPrefix).topics();
@@ -125,6 +134,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     const c = this.consumer;
     this.consumer = undefined;
     await c?.stop();
+    this.client.closeLeftovers((m) => this.logger.warn(m));
     await this.following?.stop();
   }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState } from '@vanguard/contracts';
-import { DeferredWrites, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
+import { DeferredWrites, serviceKafka, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
 import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, type ReportingTables } from './projection-handlers';
 import { signedRecords } from './signed-records';
 import { reportingContracts } from './source-topics';
@@ -40,7 +40,8 @@ type Ends = Map<string, Map<number, bigint>>;
  */
 export async function rebuildReporting(pool: Pool, options: ReportingRebuildOptions): Promise<ReportingRebuildReport> {
   const started = Date.now();
-  const kafka = new Kafka({ clientId: 'reporting-rebuild', brokers: [...options.brokers], logLevel: logLevel.NOTHING });
+  const client = serviceKafka('reporting-rebuild', options.brokers);
+  const kafka = client.kafka;
   const contracts = reportingContracts(options.topicPrefix);
   const all = contracts.topics();
   const state = new Set([OrganizationState.topic, MemberState.topic].map((t) => (options.topicPrefix ? `${options.topicPrefix}.${t}` : t)));
@@ -109,6 +110,7 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
     return { records, refused, caughtUpUnderLock: records - before, ms: Date.now() - started };
   } finally {
     await admin.disconnect();
+    client.closeLeftovers();
   }
 }
 
