@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { EvidenceBundleWriter, bundleStream, isDevelopmentLogKey, type NoteVerifier } from '@vanguard/transparency-log';
+import type { EarlierCheckpoint } from './earlier-checkpoints';
 import type { LogAtCheckpoint } from './proof-logs';
 
 const PAGE = 500;
@@ -38,8 +39,10 @@ export const verifyCommand = (file: string, key: NoteVerifier): string =>
 
 /**
  * Writes an evidence bundle (libs/transparency-log, ADR 0033) of `streams` as of `at`'s signed
- * checkpoint into `out`: each stream's map proof, its events' stored canonical texts read page by
- * page from the store, and their inclusion paths. Resolves with the bundle's SHA-256 and length,
+ * checkpoint into `out`: the `earlier` published checkpoints, each with the consistency proof from
+ * its size to the checkpoint's in the log as it is now (ADR 0070: a store rewritten since one was
+ * published makes its proof fail in the verifier, by its size), each stream's map proof, its
+ * events' stored canonical texts read page by page from the store, and their inclusion paths. Resolves with the bundle's SHA-256 and length,
  * which the trail records; rejects as soon as `out` goes away or `signal` aborts, so the caller
  * can let go of its connection at once (ADR 0019).
  */
@@ -50,9 +53,16 @@ export async function writeEvidenceBundle(
   streams: readonly string[],
   out: NodeJS.WritableStream,
   signal: AbortSignal,
+  earlier: readonly EarlierCheckpoint[] = [],
 ): Promise<{ sha256: string; bytes: number }> {
   const size = at.checkpoint.body.size;
-  const writer = new EvidenceBundleWriter({ key: at.signer.verifier, checkpoint: at.checkpoint.text });
+  const writer = new EvidenceBundleWriter({
+    key: at.signer.verifier,
+    checkpoint: at.checkpoint.text,
+    previous: earlier
+      .filter((e) => e.size > 0 && e.size <= size)
+      .map((e) => ({ checkpoint: e.note, proof: at.log.consistencyProof(e.size, size) })),
+  });
   const digest = createHash('sha256');
   let bytes = 0;
   writer.output.pipe(out);

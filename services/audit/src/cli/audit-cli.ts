@@ -11,6 +11,7 @@
 //   npm run audit -- diff-programme <programmeId> --from <instant> --to <instant>
 //   npm run audit -- completeness evaluation|commendation [--stream <streamId>]
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
+//                      [--earlier <size>]… [--since <checkpoint file>]…   (earlier checkpoints: export-earlier.ts)
 //   npm run audit -- prove inclusion|consistency evaluation|commendation …   (checked offline: prove-command.ts)
 //   npm run audit -- checkpoints evaluation|commendation [--last n]   (the topic's history, checked here: checkpoints-command.ts)
 //
@@ -19,6 +20,7 @@
 import { createWriteStream } from 'node:fs';
 import { progressLine } from './progress-bar';
 import { checkpoints } from './checkpoints-command';
+import { earlierQuery, withSince } from './export-earlier';
 import { prove } from './prove-command';
 
 const args = process.argv.slice(2);
@@ -98,6 +100,7 @@ function pathFor(): string {
       if (!id) usage('export needs a store: evaluation or commendation');
       return `/transparency/${enc(id)}/export?${flags('stream')
         .map((s) => `stream=${enc(s)}`)
+        .concat(earlierQuery(flags('earlier'), flags('since')))
         .join('&')}`;
     default:
       usage(command ? `unknown command ${command}` : undefined);
@@ -151,7 +154,7 @@ async function saveBundle(res: Response): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   process.stderr.write('\n');
   const command = res.headers.get('x-vanguard-verify') ?? '';
-  process.stdout.write(`${file}\nverify offline: ${command.replace(name, file)}\n`);
+  process.stdout.write(`${file}\nverify offline: ${withSince(command.replace(name, file), flags('since'))}\n`);
 }
 
 /** Draws the progress bar from the NDJSON progress lines on stderr; prints the result on stdout. */

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import type { ConcurrencyLimiter } from '@vanguard/http';
@@ -14,10 +15,12 @@ import {
   verifyCommand,
   writeEvidenceBundle,
 } from '../../application/evidence-export';
+import { earlierCheckpoints, earlierSizes } from '../../application/earlier-checkpoints';
 import { logCompleteness, streamCompleteness } from '../../application/log-completeness';
 import { ProofLogs } from '../../application/proof-logs';
 import { streamKindOf } from '../../application/stream-catalog';
 import type { AuditedContext } from '../../infrastructure/audit-database';
+import { TRAIL_POOL } from '../../infrastructure/audit-pools';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
 import { AuditCaller } from './audit-params';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
@@ -36,6 +39,8 @@ export class EvidenceHttpController {
     private readonly trail: AuditTrail,
     @Inject(VERIFY_LIMITER) private readonly longWork: ConcurrencyLimiter,
     @Inject(VERIFICATION_CONNECTIONS) private readonly connections: VerificationConnections,
+    /** Reads the published checkpoints a bundle carries (`audit.log_checkpoints`: the reader role may not). */
+    @Inject(TRAIL_POOL) private readonly published: Pool,
   ) {}
 
   @Get('completeness')
@@ -60,8 +65,9 @@ export class EvidenceHttpController {
   }
 
   /**
-   * A tar.gz streamed as it is written: the signed checkpoint, each stream's map proof, its
-   * events' canonical texts and inclusion paths, a manifest. `npx vanguard-verify <file> --key
+   * A tar.gz streamed as it is written: the signed checkpoint, earlier published checkpoints with
+   * their consistency proofs (`earlier=<size>`, repeatable, else a bounded default; ADR 0070),
+   * each stream's map proof, its events' canonical texts and inclusion paths, a manifest. `npx vanguard-verify <file> --key
    * <vkey>` checks it offline (header `x-vanguard-verify`). The trail records who asked for which
    * streams before a byte is sent, and the bundle's SHA-256 once it is complete.
    */
@@ -69,7 +75,7 @@ export class EvidenceHttpController {
   @Roles(...AUDIT_ROLES)
   @ApiOperation({
     summary:
-      '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable; or programme=<id> in commendation)',
+      '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable; or programme=<id> in commendation; earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
   })
   async export(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
     const context = this.logs.contextOf(raw);
@@ -83,8 +89,10 @@ export class EvidenceHttpController {
         `须给出 1 到 ${MAX_EXPORT_STREAMS} 个流或 programme / give 1 to ${MAX_EXPORT_STREAMS} streams, or programme`,
       );
     const named = given.map((s) => inContext(onlyString('stream', s), context, 'stream'));
+    const sizes = earlierSizes(q['earlier']);
     const at = await this.logs.signedNow(context);
     const schema = this.reader.stores[context].schema;
+    const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
     const ofProgramme = programme === undefined ? [] : await programmeStreams(this.reader.pool, schema, programme, at);
     if (ofProgramme.length > MAX_PROGRAMME_STREAMS)
       throw AuditRefusal.invalid(
@@ -94,7 +102,7 @@ export class EvidenceHttpController {
     const streams = inBundleOrder([...named, ...ofProgramme]);
     await this.trail.record(
       c.auditor,
-      { query: 'export', streams, params: { context, ...(programme ? { programme } : {}) } },
+      { query: 'export', streams, params: { context, ...(programme ? { programme } : {}), earlier: earlier.map((e) => e.size) } },
       c.correlationId,
     );
     const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
@@ -102,13 +110,13 @@ export class EvidenceHttpController {
     res.setHeader('content-type', 'application/gzip');
     res.setHeader('content-disposition', `attachment; filename="${file}"`);
     res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
-    const written = await this.whileConnected(c, res, (pool, signal) => writeEvidenceBundle(pool, schema, at, streams, res, signal)).catch(
-      (e: unknown) => {
-        // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
-        if (!res.destroyed) res.destroy(e as Error);
-        return null;
-      },
-    );
+    const written = await this.whileConnected(c, res, (pool, signal) =>
+      writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier),
+    ).catch((e: unknown) => {
+      // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
+      if (!res.destroyed) res.destroy(e as Error);
+      return null;
+    });
     if (written)
       await this.trail.record(
         c.auditor,
