@@ -21,6 +21,7 @@ const SUBJECT_FIELD: Readonly<Record<CountyMessageType, (data: Record<string, un
   'county.MassEvaluationTallied': (d) => d['memberId'] ?? d['orgId'],
   'county.DeedRecorded': (d) => d['deedId'],
   'county.VisitLogged': (d) => d['cadreId'],
+  'county.WindowServicesRecorded': (d) => d['orgId'],
 };
 
 export function countyContract(type: string): AnyEventContract {

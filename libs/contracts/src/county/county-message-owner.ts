@@ -7,6 +7,7 @@ const OWNERS: Readonly<Record<string, CountyMessageOwnerService>> = {
   'county.PledgeProgressReported': 'evaluation',
   'county.DemocraticReviewTallied': 'evaluation',
   'county.MassEvaluationTallied': 'evaluation',
+  'county.WindowServicesRecorded': 'evaluation',
   'county.DeedRecorded': 'assistance',
   'county.VisitLogged': 'assistance',
 };

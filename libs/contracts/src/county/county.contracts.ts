@@ -8,6 +8,7 @@ import { countSchema, fenSchema, householdRefSchema, periodSchema, projectCatego
 import { eachValueOnce } from './each-value-once.refinement';
 import { progressFitsPledgeAndQuarter } from './progress-fits-pledge-and-quarter.refinement';
 import { tallyFits } from './tally-fits.refinement';
+import { windowServiceKindSchema } from '../evaluation/window-unit.contracts';
 
 // What county systems (Keycloak service accounts such as `county-songling`) publish on
 // vanguard.county.inbound.v1. Primitive values only. Organisations are named by the platform's
@@ -200,6 +201,36 @@ export const CountyVisitLogged = defineContract({
   }),
 });
 
+// ── Window services (窗口单位服务记录) → evaluation ───────────────────────────────────────
+
+export const CountyWindowServicesRecorded = defineContract({
+  context: 'county',
+  name: 'WindowServicesRecorded',
+  version: 1,
+  stream: 'window-services',
+  topic: COUNTY_INBOUND_TOPIC,
+  description:
+    'A batch of the records a window unit’s own systems keep (三亮三比三评: 服务、代办、上门服务、网上审批), for Vanguard to ' +
+    'count by month and kind — the same counting as a bulk import, never typed-in totals. The unit must have published ' +
+    'its commitments; a batch id is counted once (a resent batch is refused evaluation.window-unit.batch-once). Records ' +
+    'name no citizen: an id in the sending system, a kind and a day. Consumed by evaluation. Key: `window-services-<orgId>`.',
+  schema: z.object({
+    orgId: id.describe('the window unit'),
+    batchId: z.string().min(1).max(100).describe('the sending system’s batch id; a resend counts nothing'),
+    records: z
+      .array(
+        z.strictObject({
+          recordId: z.string().min(1).max(100).describe('the record’s id in the sending system; counted once per batch'),
+          kind: windowServiceKindSchema,
+          on: daySchema.describe('the day the service was given'),
+        }),
+      )
+      .min(1)
+      .max(2000)
+      .describe('at most 2,000 a message, so a message stays well under the broker’s 1 MB; send a larger batch as several batch ids'),
+  }),
+});
+
 export const countyContracts = [
   CountyRosterMemberSynced,
   CountyRosterMemberRemoved,
@@ -208,6 +239,7 @@ export const countyContracts = [
   CountyMassEvaluationTallied,
   CountyDeedRecorded,
   CountyVisitLogged,
+  CountyWindowServicesRecorded,
 ] as const;
 
 export type CountyEvent = ContractEvent<(typeof countyContracts)[number]>;

@@ -15,6 +15,7 @@ import {
   CountyRosterMemberRemoved,
   CountyRosterMemberSynced,
   CountyVisitLogged,
+  CountyWindowServicesRecorded,
   countyContracts,
 } from './county.contracts';
 
@@ -407,5 +408,41 @@ describe(CountyVisitLogged.type, () => {
   it('WhenTheSummaryIsMissing_NamesSummary', () => {
     const { summary: _, ...bare } = visit;
     expect(verdict(CountyVisitLogged, CADRE, bare)).toMatch(/^schema-violation data: summary: /);
+  });
+});
+
+describe(CountyWindowServicesRecorded.type, () => {
+  const batch = {
+    orgId: HONGSHI,
+    batchId: 'hs-window-2011-06',
+    records: [
+      { recordId: 'r-1', kind: 'service_given', on: '2011-06-03' },
+      { recordId: 'r-2', kind: 'online_approval', on: '2011-06-04' },
+    ],
+  };
+
+  it('WhenABatchNamesRecordsByIdKindAndDay_IsAccepted', () => {
+    expect(verdict(CountyWindowServicesRecorded, HONGSHI, batch)).toBe('ok');
+  });
+
+  it('WhenARecordNamesACitizen_IsRefusedNamingTheField', () => {
+    const named = { ...batch, records: [{ ...batch.records[0], citizenName: '巴特尔' }] };
+    expect(verdict(CountyWindowServicesRecorded, HONGSHI, named)).toMatch(/^schema-violation data: records\.0: /);
+  });
+
+  it('WhenAKindIsNotAWindowServiceKind_NamesKind', () => {
+    const odd = { ...batch, records: [{ ...batch.records[0], kind: 'typed_in_total' }] };
+    expect(verdict(CountyWindowServicesRecorded, HONGSHI, odd)).toMatch(/^schema-violation data: records\.0\.kind: /);
+  });
+
+  it('WhenTheBatchIsEmptyOrPastTwoThousandRecords_NamesRecords', () => {
+    expect(verdict(CountyWindowServicesRecorded, HONGSHI, { ...batch, records: [] })).toMatch(/^schema-violation data: records: /);
+    const many = Array.from({ length: 2001 }, (_, i) => ({ recordId: `r-${i}`, kind: 'home_service', on: '2011-06-05' }));
+    expect(verdict(CountyWindowServicesRecorded, HONGSHI, { ...batch, records: many })).toMatch(/^schema-violation data: records: /);
+  });
+
+  it('WhenTheDayIsNotADate_NamesOn', () => {
+    const late = { ...batch, records: [{ ...batch.records[0], on: '2011-6-3' }] };
+    expect(verdict(CountyWindowServicesRecorded, HONGSHI, late)).toMatch(/^schema-violation data: records\.0\.on: /);
   });
 });

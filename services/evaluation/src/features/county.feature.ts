@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { ScopeService, TokenVerifier } from '@vanguard/auth';
 import { PostgresEventStore } from '@vanguard/event-store';
+import { CountCountyWindowServicesHandler } from '../application/county/count-county-window-services.handler';
 import { COUNTY_MEMBER_LINKS } from '../application/county/county-member-links.port';
 import { COUNTY_STREAMS } from '../application/county/county-translation';
 import { RecordCountyMassEvaluationHandler } from '../application/county/record-county-mass-evaluation.handler';
@@ -14,8 +15,8 @@ import { PgCountyStreamsAdapter } from '../infrastructure/county/pg-county-strea
 import type { EvaluationFeatureFactory } from './feature';
 
 /**
- * County inbound (issue 17): pledge progress, democratic-review and mass-evaluation tallies
- * from county systems, translated into evaluation's commands behind the gate
+ * County inbound (issue 17): pledge progress, democratic-review and mass-evaluation tallies and
+ * window units' service records from county systems, translated into evaluation's commands behind the gate
  * (libs/county-inbound), with county member ids translated through county_member_links.
  */
 export const countyFeature: EvaluationFeatureFactory = (config) => ({
@@ -26,6 +27,7 @@ export const countyFeature: EvaluationFeatureFactory = (config) => ({
     ReportCountyPledgeProgressHandler,
     TallyCountyDemocraticReviewHandler,
     RecordCountyMassEvaluationHandler,
+    CountCountyWindowServicesHandler,
     {
       provide: CountyMemberLinksRunner,
       inject: [PG_POOL, PgCountyMemberLinks],
@@ -46,6 +48,7 @@ export const countyFeature: EvaluationFeatureFactory = (config) => ({
         ReportCountyPledgeProgressHandler,
         TallyCountyDemocraticReviewHandler,
         RecordCountyMassEvaluationHandler,
+        CountCountyWindowServicesHandler,
       ],
       useFactory: (
         pool: Pool,
@@ -54,12 +57,13 @@ export const countyFeature: EvaluationFeatureFactory = (config) => ({
         pledgeProgress: ReportCountyPledgeProgressHandler,
         democraticReview: TallyCountyDemocraticReviewHandler,
         massEvaluation: RecordCountyMassEvaluationHandler,
+        windowServices: CountCountyWindowServicesHandler,
       ) =>
         new CountyInboundRunner(
           pool,
           tokens,
           scope,
-          { pledgeProgress, democraticReview, massEvaluation },
+          { pledgeProgress, democraticReview, massEvaluation, windowServices },
           {
             enabled: config.county?.enabled ?? false,
             brokers: config.kafkaBrokers,

@@ -4,6 +4,7 @@ import type { ScopeService, TokenVerifier } from '@vanguard/auth';
 import {
   CountyDemocraticReviewTallied,
   CountyMassEvaluationTallied,
+  CountyWindowServicesRecorded,
   CountyPledgeProgressReported,
   publicContracts,
 } from '@vanguard/contracts';
@@ -18,6 +19,7 @@ import {
   type ServiceKafka,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
+import type { CountCountyWindowServicesHandler } from '../../application/county/count-county-window-services.handler';
 import type { RecordCountyMassEvaluationHandler } from '../../application/county/record-county-mass-evaluation.handler';
 import type { ReportCountyPledgeProgressHandler } from '../../application/county/report-county-pledge-progress.handler';
 import type { TallyCountyDemocraticReviewHandler } from '../../application/county/tally-county-democratic-review.handler';
@@ -37,6 +39,7 @@ export interface EvaluationCountyHandlers {
   readonly pledgeProgress: ReportCountyPledgeProgressHandler;
   readonly democraticReview: TallyCountyDemocraticReviewHandler;
   readonly massEvaluation: RecordCountyMassEvaluationHandler;
+  readonly windowServices: CountCountyWindowServicesHandler;
 }
 
 /**
@@ -88,6 +91,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
         [CountyPledgeProgressReported.type]: h.pledgeProgress.handle as CountyBatchHandler<PoolClient>,
         [CountyDemocraticReviewTallied.type]: h.democraticReview.handle as CountyBatchHandler<PoolClient>,
         [CountyMassEvaluationTallied.type]: h.massEvaluation.handle as CountyBatchHandler<PoolClient>,
+        [CountyWindowServicesRecorded.type]: h.windowServices.handle as CountyBatchHandler<PoolClient>,
       },
       store: new PgCountyInboundStore(this.pool),
       schema: this.options.schema,
