@@ -19,6 +19,7 @@ import {
   RubricVersionExistsRule,
   ScoredUnitsAreInTheRoundRule,
   ZoneIsDesignatedByAnOrganizerOverTheCampaignRule,
+  ZoneHoldsAtMostTheContractsUnitsRule,
   ZoneIsDesignatedOnceRule,
   ZoneUnitsAreInTheCampaignRule,
 } from './monthly-review.rules';
@@ -40,6 +41,8 @@ export function designateZone({ data }: DesignateZone, state: ZoneState): ZoneEv
   checkRule(right);
   const inCampaign = new ZoneUnitsAreInTheCampaignRule(data.units, data.unitsOutside);
   checkRule(inCampaign);
+  // Not among the decision's checks: a zone over the limit was never recorded, so no replay meets it.
+  checkRule(new ZoneHoldsAtMostTheContractsUnitsRule(data.units));
   return [
     {
       type: 'evaluation.ZoneDesignated',

@@ -56,6 +56,27 @@ export class ZoneUnitsAreInTheCampaignRule extends Rule {
   }
 }
 
+/** The most units a zone holds: the `ZoneDesignated` and `MonthlyReviewOpened` contracts' limit. */
+export const ZONE_MAX_UNITS = 5000;
+
+/**
+ * A zone holds at most `ZONE_MAX_UNITS` units. Without it a zone of more (named units plus every
+ * unit below an organisation) is stored, and the relay then refuses its event and every round's
+ * opening as contract violations: a refusal here is the only place the caller hears of it.
+ */
+export class ZoneHoldsAtMostTheContractsUnitsRule extends Rule {
+  readonly id = 'evaluation.zone.units-at-most';
+  readonly code = 'ZONE.TOO_MANY_UNITS';
+  readonly kind = 'rule';
+  readonly message = `一个片区最多 ${ZONE_MAX_UNITS} 个单位 / a zone holds at most ${ZONE_MAX_UNITS} units`;
+  constructor(private readonly units: readonly string[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.units.length > ZONE_MAX_UNITS;
+  }
+}
+
 /**
  * 片区联系领导负责观摩点评: the zone's guiding leader opens, scores, concludes and records findings of
  * its rounds, or an organizer of the campaign's root or above; nobody else, so no unit scores itself.

@@ -4,6 +4,7 @@ import {
   cycleOfMonth,
   monthlyReviewDecider,
   MONTHLY_REVIEW_RUBRIC_IN_FORCE,
+  ZONE_MAX_UNITS,
   zoneDecider,
 } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
@@ -17,9 +18,6 @@ import { decidedBy, streamContext, type CommandContext } from '../command-contex
 import { commentStream } from '../comment-access/comment-access';
 import { readPathOrFail } from '../pledge-access';
 import { loadRoundVisible, loadZoneVisible, monthlyReviewStream, zoneStream } from './monthly-review-access';
-
-/** The most units a zone holds (the contract's limit). */
-const MAX_ZONE_UNITS = 5000;
 
 class NoCyclePlannedError extends DomainError {
   constructor() {
@@ -52,7 +50,7 @@ export class MonthlyReviewHandlers {
     const by = decidedBy(ctx);
     const campaign = await loadCampaignInScope(this.streams, this.tree, ctx, input.campaignId);
     const rootPath = await readPathOrFail(this.tree, campaign.orgId);
-    const below = input.under ? await this.candidates.under(input.under.orgId, input.under.level, MAX_ZONE_UNITS + 1) : [];
+    const below = input.under ? await this.candidates.under(input.under.orgId, input.under.level, ZONE_MAX_UNITS + 1) : [];
     const units = [...new Set([...input.units, ...below.map((c) => c.orgId).sort()])];
     const zoneId = this.ids.next();
     const { state, version } = await this.streams.load(zoneStream(zoneId), zoneDecider);
