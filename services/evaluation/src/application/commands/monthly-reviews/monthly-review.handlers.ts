@@ -161,7 +161,9 @@ export class MonthlyReviewHandlers {
   ): Promise<{ commentId: string; findingIds: string[]; version: number }> {
     const by = decidedBy(ctx);
     const loaded = await loadRoundVisible(this.streams, this.tree, ctx, roundId);
-    const orgPath = await readPathOrFail(this.tree, input.orgId);
+    // Only a unit of the round has its path read: any other is the round's rule's refusal (422), never a
+    // 404 that would tell a reviewer which ids the tree copy holds.
+    const orgPath = loaded.round.units.includes(input.orgId) ? await readPathOrFail(this.tree, input.orgId) : [];
     const commentId = this.ids.next();
     const findings = input.findings.map((f) => ({ findingId: this.ids.next(), ...f }));
     const stream = commentStream(commentId);
