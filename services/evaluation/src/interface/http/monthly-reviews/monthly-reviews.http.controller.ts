@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { OutOfScopeError, type CommandContext } from '../../../application/commands/command-context';
@@ -7,6 +7,7 @@ import { MonthlyReviewHandlers } from '../../../application/commands/monthly-rev
 import { ORG_TREE, type OrgTreePort } from '../../../application/ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../../application/ports/streams.port';
 import { SqlMonthlyReviewResults, type MonthlyReviewResult } from '../../../infrastructure/field-work/sql-monthly-review-results';
+import { PrototypeKeyInterceptor } from '../prototype-key.interceptor';
 import { CAMPAIGN_ROLES, Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
 import {
   ConcludeMonthlyReviewRequest,
@@ -25,6 +26,7 @@ import {
  */
 @ApiTags('monthly-reviews')
 @ApiBearerAuth()
+@UseInterceptors(PrototypeKeyInterceptor)
 @Controller()
 export class MonthlyReviewsHttpController {
   constructor(
