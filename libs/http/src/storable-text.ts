@@ -23,8 +23,8 @@ const isPlain = (v: unknown): v is Record<string, unknown> => {
 };
 
 /**
- * Every string inside `value` (keys included) that cannot be stored, with its path
- * (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
+ * Every string inside `value` (keys included) that cannot be stored, and every `__proto__`
+ * field, with its path (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
  * and streams (uploaded files) are not plain objects and are left to their own readers.
  */
 export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
@@ -42,7 +42,11 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
         const field = path ? `${path}.${key}` : key;
         const keyReason = unstorableTextReason(key);
         if (keyReason) problems.push({ field: path || '(keys)', reason: `field name ${keyReason}` });
-        stack.push([item, field]);
+        // JSON.parse keeps "__proto__" as a field. Turning a body into its DTO drops it at the top
+        // and, inside a nested DTO, makes it that DTO's prototype, so fields the DTO leaves out are
+        // read from the caller's object; whitelisting never sees it. No DTO has such a field.
+        if (key === '__proto__') problems.push({ field, reason: `property ${field} should not exist` });
+        else stack.push([item, field]);
       }
     }
   }
@@ -51,8 +55,8 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
 
 /**
  * The one text check every service shares, installed globally before validation: a body,
- * query or path parameter carrying text Postgres cannot store is a 400 naming the field,
- * never a 500 from the database.
+ * query or path parameter carrying text Postgres cannot store, or a `__proto__` field, is a
+ * 400 naming the field, never a 500 from the database nor a DTO with a borrowed prototype.
  */
 export class StorableTextPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {

@@ -26,6 +26,25 @@ describe(StorableTextPipe.name, () => {
     });
   });
 
+  it('transform_WhenAParsedBodyHasAProtoField_Answers400NamingEachOne', () => {
+    const body: unknown = JSON.parse('{"__proto__":{"admin":true},"scores":[{"unitId":"u","__proto__":{"score":9}}],"note":"ok"}');
+    const refusal = (() => {
+      try {
+        sut.transform(body, { type: 'body' });
+      } catch (e) {
+        return (e as { getResponse(): unknown }).getResponse();
+      }
+      return undefined;
+    })();
+
+    expect(refusal).toMatchObject({ code: 'REQUEST.INVALID' });
+    expect((refusal as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['__proto__', 'scores[0].__proto__']);
+  });
+
+  it('findUnstorableText_WhenAFieldIsOnlyNamedLikeAPrototype_AcceptsIt', () => {
+    expect(findUnstorableText(JSON.parse('{"proto":1,"constructorName":"x","a":{"__proto":2}}'))).toEqual([]);
+  });
+
   it('findUnstorableText_WhenASurrogateIsUnpaired_NamesIt', () => {
     expect(findUnstorableText({ a: 'x\ud800', b: '\udc00y', c: '\ud83d\ude00' })).toEqual([
       { field: 'a', reason: expect.stringContaining('unpaired surrogate') },

@@ -84,6 +84,32 @@ describe('hostile text in every field', () => {
     expect(outcomes.filter((o) => !/: 400 named$/.test(o))).toEqual([]);
   });
 
+  it('answers 400 naming "__proto__" in every JSON body, at the top and inside a field', async () => {
+    const outcomes: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const fields = textFieldsOf(op.requestBody?.content?.['application/json']?.schema);
+        if (fields.length === 0) continue;
+        const inner = fields[0]!.replace('[]', '');
+        for (const [json, field] of [
+          ['{"__proto__":{"reason":"borrowed"}}', '__proto__'],
+          [`{"${inner}":{"__proto__":{"x":1}}}`, `${inner}.__proto__`],
+        ] as const) {
+          const res = await request(app.getHttpServer())
+            [method as 'post'](concrete(path))
+            .set('Authorization', `Bearer ${token}`)
+            .set('content-type', 'application/json')
+            .send(json);
+          const named = (res.body.errors ?? []).some((e: { field: string }) => e.field === field);
+          outcomes.push(`${method.toUpperCase()} ${path} ${field}: ${res.status}${named ? ' named' : ` ${JSON.stringify(res.body)}`}`);
+        }
+      }
+    }
+
+    expect(outcomes.length).toBeGreaterThan(20);
+    expect(outcomes.filter((o) => !/: 400 named$/.test(o))).toEqual([]);
+  });
+
   it('answers 400 naming the parameter for NUL in every query and path parameter', async () => {
     const outcomes: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
