@@ -342,6 +342,14 @@ export const BAD_INPUT: Case[] = [
   },
   { name: 'a body that is not JSON', path: scores, body: () => '{"scores": [', status: 400, code: 'REQUEST.MALFORMED', names: ['JSON'] },
   {
+    name: 'a body nested 5,000 deep',
+    path: scores,
+    body: () => `{"scores":${'['.repeat(5000)}${']'.repeat(5000)},"reason":"r"}`,
+    status: 400,
+    code: 'REQUEST.INVALID',
+    names: ['scores[0]', 'nested deeper than'],
+  },
+  {
     name: 'a body of 2 MB',
     path: scores,
     body: (z) => ({ ...batch(ten(1))(z), reason: 'x'.repeat(2_000_000) }),

@@ -7,7 +7,7 @@ import { MonthlyReviewHandlers } from '../../../application/commands/monthly-rev
 import { ORG_TREE, type OrgTreePort } from '../../../application/ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../../application/ports/streams.port';
 import { SqlMonthlyReviewResults, type MonthlyReviewResult } from '../../../infrastructure/field-work/sql-monthly-review-results';
-import { PrototypeKeyInterceptor } from '../prototype-key.interceptor';
+import { BodyShapeInterceptor } from '../body-shape.interceptor';
 import { CAMPAIGN_ROLES, Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
 import {
   ConcludeMonthlyReviewRequest,
@@ -26,7 +26,7 @@ import {
  */
 @ApiTags('monthly-reviews')
 @ApiBearerAuth()
-@UseInterceptors(PrototypeKeyInterceptor)
+@UseInterceptors(BodyShapeInterceptor)
 @Controller()
 export class MonthlyReviewsHttpController {
   constructor(
