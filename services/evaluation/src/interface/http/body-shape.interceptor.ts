@@ -10,12 +10,9 @@ export interface ShapeProblem {
 }
 
 /**
- * What the DTO pipes cannot be trusted with in a parsed body or query, or undefined: a `"__proto__"`
- * field (JSON.parse keeps it as a field; turning the body into its DTO drops it at the top and,
- * inside a nested DTO, makes it that DTO's prototype, so whitelisting never sees it and fields the DTO
- * leaves out are read from the caller's object), or nesting deeper than `MAX_BODY_DEPTH` (the
- * transformer recurses per level and overflowed the stack at 5,000 levels: a 500). Iterative, so the
- * check cannot overflow itself.
+ * Where a parsed body or query nests deeper than `MAX_BODY_DEPTH`, or undefined. The DTO transformer
+ * recurses once per level and overflowed the stack on a 5,000-level body: a 500. Iterative, so the
+ * check cannot overflow itself. (A `"__proto__"` field is the shared text pipe's refusal, libs/http.)
  */
 export function bodyShapeProblem(value: unknown): ShapeProblem | undefined {
   const stack: [unknown, string, number][] = [[value, '', 0]];
@@ -23,17 +20,16 @@ export function bodyShapeProblem(value: unknown): ShapeProblem | undefined {
     const [v, path, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (depth > MAX_BODY_DEPTH) return { field: path, reason: `nested deeper than ${MAX_BODY_DEPTH} levels` };
-    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
-      const field = path ? `${path}.__proto__` : '__proto__';
-      return { field, reason: `property ${field} should not exist` };
-    }
     for (const [key, item] of Object.entries(v))
       stack.push([item, Array.isArray(v) ? `${path}[${key}]` : path ? `${path}.${key}` : key, depth + 1]);
   }
   return undefined;
 }
 
-/** Refuses, before any pipe runs, a body or query whose shape `bodyShapeProblem` finds wrong: 400 naming the field. */
+/**
+ * Refuses, before any pipe runs, a body or query nested too deep: 400 naming the field. Pipes are too
+ * late — the global ones run first, and the validation pipe is where the stack overflowed.
+ */
 @Injectable()
 export class BodyShapeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
