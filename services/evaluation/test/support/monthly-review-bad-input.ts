@@ -325,6 +325,22 @@ export const BAD_INPUT: Case[] = [
     names: ['period'],
   },
   {
+    name: 'a unit in the query that is no UUID',
+    method: 'get',
+    path: () => '/monthly-reviews/results?orgId=v-1&period=2011',
+    status: 400,
+    code: 'REQUEST.INVALID',
+    names: ['orgId', 'UUID'],
+  },
+  {
+    name: 'no unit in the query',
+    method: 'get',
+    path: () => '/monthly-reviews/results?period=2011',
+    status: 400,
+    code: 'REQUEST.INVALID',
+    names: ['orgId'],
+  },
+  {
     name: 'a period of two digits',
     method: 'get',
     path: (z) => `/monthly-reviews/results?orgId=${z.villages[0]}&period=11`,
