@@ -22,21 +22,29 @@ const isPlain = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
+/** Deeper than any request of any service nests; a deeper one is refused before it is turned into its DTO. */
+export const MAX_BODY_DEPTH = 32;
+
 /**
- * Every string inside `value` (keys included) that cannot be stored, and every `__proto__`
- * field, with its path (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
+ * Every string inside `value` (keys included) that cannot be stored, every `__proto__` field and
+ * every place nested deeper than `MAX_BODY_DEPTH`, with its path (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
  * and streams (uploaded files) are not plain objects and are left to their own readers.
  */
 export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
   const problems: TextProblem[] = [];
-  const stack: [unknown, string][] = [[value, root]];
+  const stack: [unknown, string, number][] = [[value, root, 0]];
   while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
+    const [v, path, depth] = stack.pop()!;
     if (typeof v === 'string') {
       const reason = unstorableTextReason(v);
       if (reason) problems.push({ field: path || '(value)', reason });
+      continue;
+    }
+    if ((Array.isArray(v) || isPlain(v)) && depth >= MAX_BODY_DEPTH) {
+      // The DTO transformer recurses once per level: a body 5,000 deep overflowed its stack (a 500).
+      problems.push({ field: path || '(value)', reason: `嵌套过深 / nested deeper than ${MAX_BODY_DEPTH} levels` });
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+      v.forEach((item, i) => stack.push([item, `${path}[${i}]`, depth + 1]));
     } else if (isPlain(v)) {
       for (const [key, item] of Object.entries(v)) {
         const field = path ? `${path}.${key}` : key;
@@ -46,7 +54,7 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
         // and, inside a nested DTO, makes it that DTO's prototype, so fields the DTO leaves out are
         // read from the caller's object; whitelisting never sees it. No DTO has such a field.
         if (key === '__proto__') problems.push({ field, reason: `property ${field} should not exist` });
-        else stack.push([item, field]);
+        else stack.push([item, field, depth + 1]);
       }
     }
   }
@@ -55,8 +63,9 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
 
 /**
  * The one text check every service shares, installed globally before validation: a body,
- * query or path parameter carrying text Postgres cannot store, or a `__proto__` field, is a
- * 400 naming the field, never a 500 from the database nor a DTO with a borrowed prototype.
+ * query or path parameter carrying text Postgres cannot store, a `__proto__` field or nesting
+ * past `MAX_BODY_DEPTH` is a 400 naming the field — never a 500 from the database or from the
+ * validation pipe's stack, nor a DTO with a borrowed prototype.
  */
 export class StorableTextPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {

@@ -1,4 +1,4 @@
-import { findUnstorableText, StorableTextPipe } from './storable-text';
+import { findUnstorableText, MAX_BODY_DEPTH, StorableTextPipe } from './storable-text';
 import { isLoopback } from './operator-endpoints';
 
 describe(StorableTextPipe.name, () => {
@@ -60,11 +60,27 @@ describe(StorableTextPipe.name, () => {
     expect(() => sut.transform('ab\u0000', { type: 'param', data: 'id' })).toThrow(/id: .*NUL/);
   });
 
-  it('findUnstorableText_WhenNestedVeryDeeply_DoesNotOverflowTheStack', () => {
-    let deep: unknown = 'bad\u0000';
+  it('findUnstorableText_WhenNestedVeryDeeply_NamesWhereItGoesTooDeep_WithoutOverflowingTheStack', () => {
+    let deep: unknown = 'ok';
     for (let i = 0; i < 200_000; i++) deep = [deep];
 
-    expect(findUnstorableText(deep)).toHaveLength(1);
+    expect(findUnstorableText({ scores: deep })).toEqual([
+      {
+        field: `scores${'[0]'.repeat(MAX_BODY_DEPTH - 1)}`,
+        reason: expect.stringContaining(`nested deeper than ${MAX_BODY_DEPTH} levels`),
+      },
+    ]);
+  });
+
+  it('findUnstorableText_AcceptsNestingUpToTheLimit_AndNamesTheFirstLevelPastIt', () => {
+    const nest = (levels: number): unknown => {
+      let v: unknown = 'leaf';
+      for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { a: v };
+      return v;
+    };
+
+    expect(findUnstorableText(nest(MAX_BODY_DEPTH))).toEqual([]);
+    expect(findUnstorableText(nest(MAX_BODY_DEPTH + 1))).toHaveLength(1);
   });
 
   it('transform_WhenTheValueIsABuffer_LeavesItToItsReader', () => {

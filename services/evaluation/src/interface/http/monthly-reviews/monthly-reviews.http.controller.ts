@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { OutOfScopeError, type CommandContext } from '../../../application/commands/command-context';
@@ -7,7 +7,6 @@ import { MonthlyReviewHandlers } from '../../../application/commands/monthly-rev
 import { ORG_TREE, type OrgTreePort } from '../../../application/ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../../application/ports/streams.port';
 import { SqlMonthlyReviewResults, type MonthlyReviewResult } from '../../../infrastructure/field-work/sql-monthly-review-results';
-import { BodyShapeInterceptor } from '../body-shape.interceptor';
 import { CAMPAIGN_ROLES, Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from '../request-context';
 import {
   ConcludeMonthlyReviewRequest,
@@ -26,7 +25,6 @@ import {
  */
 @ApiTags('monthly-reviews')
 @ApiBearerAuth()
-@UseInterceptors(BodyShapeInterceptor)
 @Controller()
 export class MonthlyReviewsHttpController {
   constructor(
