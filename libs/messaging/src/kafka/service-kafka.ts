@@ -30,9 +30,9 @@ export class ServiceKafka {
     });
   }
 
-  /** Sockets the client holds now. */
+  /** Sockets the client holds now (not those it has ended, waiting for the broker to close its side). */
   get openSockets(): number {
-    return this.sockets.size;
+    return this.sockets.held;
   }
 
   /**

@@ -43,15 +43,23 @@ export class SocketTracker {
     };
   }
 
-  /** Sockets open now. */
+  /** Sockets open now, also those their client has ended and whose peer has not closed yet. */
   get size(): number {
     return this.open.size;
   }
 
-  /** Destroys every open socket and refuses new ones; returns how many were still open. */
+  /**
+   * Sockets their client still holds. kafkajs disconnects by ending its side: such a socket is
+   * let go of, and closes once the broker answers the end, a moment after `disconnect()` returned.
+   */
+  get held(): number {
+    return [...this.open].filter((s) => !s.destroyed && !s.writableEnded).length;
+  }
+
+  /** Destroys every open socket and refuses new ones; returns how many were still held (`held`). */
   close(): number {
     this.closed = true;
-    const left = this.open.size;
+    const left = this.held;
     for (const s of this.open) s.destroy(CLOSED());
     this.open.clear();
     return left;

@@ -59,4 +59,29 @@ describe(SocketTracker.name, () => {
     expect(tracker.size).toBe(0);
     expect(tracker.close()).toBe(0);
   });
+
+  it('WhenItsClientHasEndedASocket_DoesNotCountItAsLeftOverYetDestroysIt', async () => {
+    // A broker slow to close its side: the socket stays open, ended by its client (kafkajs's disconnect).
+    const peers = new Set<Socket>();
+    const halfOpen = createServer({ allowHalfOpen: true }, (s) => void peers.add(s.resume()));
+    await new Promise<void>((r) => halfOpen.listen(0, '127.0.0.1', r));
+    try {
+      const tracker = new SocketTracker();
+      const open = () =>
+        tracker
+          .factory()(plainAt((halfOpen.address() as AddressInfo).port))
+          .on('error', () => undefined);
+      const [ended, held] = [open(), open()];
+      await Promise.all([connected(ended), connected(held)]);
+      ended.end();
+      expect({ size: tracker.size, held: tracker.held }).toEqual({ size: 2, held: 1 });
+      const bothClosed = Promise.all([closing(ended), closing(held)]);
+      expect(tracker.close()).toBe(1);
+      await bothClosed;
+      expect(tracker.size).toBe(0);
+    } finally {
+      peers.forEach((s) => s.destroy());
+      await new Promise<void>((r) => halfOpen.close(() => r()));
+    }
+  });
 });
