@@ -86,6 +86,29 @@ describe('fifty concurrent commands on one monthly review round (e2e)', () => {
     expect(rows.map(key).sort()).toEqual(sent.map(key).sort());
   });
 
+  it('opens a zone’s month once of fifty openings at once, and a later opening of a month already open is refused', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: AT_ONCE }, () =>
+        post('zone.leader.02', `/zones/${z.zones[1]}/monthly-reviews`, { month: '2011-05', reason: '月底观摩' }),
+      ),
+    );
+
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(1);
+    const refused = answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code as string}`);
+    for (const r of refused) expect(['409 STREAM.CONCURRENT_CHANGE', '409 MONTHLY_REVIEW.ALREADY_OPENED']).toContain(r);
+    const { rows } = await db.query<{ n: number }>(
+      `select count(*)::int as n from evaluation.events_view where type = 'evaluation.MonthlyReviewOpened' and data->>'zoneId' = $1`,
+      [z.zones[1]],
+    );
+    expect(rows[0]!.n).toBe(1);
+    const again = await post('zone.leader.01', `/zones/${z.zones[0]}/monthly-reviews`, { month: '2011-05', reason: '再开一次' });
+    expect([again.status, again.body.code, await eventsOf(stream())]).toEqual([
+      409,
+      'MONTHLY_REVIEW.ALREADY_OPENED',
+      await eventsOf(stream()),
+    ]);
+  });
+
   it('concludes once of fifty conclusions at once, and no score lands after the ranking', async () => {
     const answers = await Promise.all(
       Array.from({ length: AT_ONCE }, (_, i) =>

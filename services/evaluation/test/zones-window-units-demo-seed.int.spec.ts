@@ -40,7 +40,15 @@ describe('demo seed of zones, monthly reviews and window units', () => {
     await seedDemoFieldWork(ctx);
     const firstRun = Date.now() - started;
     const zones = [demoId(80_000_000), demoId(80_000_001), ...Array.from({ length: 13 }, (_, i) => demoId(80_000_000 + 10 * (i + 2)))];
-    const rounds = [demoId(80_000_002), ...Array.from({ length: 14 }, (_, i) => demoId(80_000_000 + 10 * (i + 1) + 1))];
+    // Each zone's one May round: the id its zone and month name (roundIdOf), or, in a database seeded
+    // when rounds had fixed ids, the one it kept — either way exactly one.
+    const { rows: opened } = await pool.query<{ zone_id: string; round_id: string }>(
+      `select data->>'zoneId' as zone_id, data->>'roundId' as round_id from evaluation.events_view
+        where type = 'evaluation.MonthlyReviewOpened' and data->>'month' = '2011-05' and data->>'zoneId' = any($1)`,
+      [zones],
+    );
+    expect(opened.map((o) => o.zone_id).sort()).toEqual([...zones].sort());
+    const rounds = zones.map((zoneId) => opened.find((o) => o.zone_id === zoneId)!.round_id);
     const findings = [demoId(80_000_003), ...Array.from({ length: 14 }, (_, i) => demoId(80_000_000 + 10 * (i + 1) + 2))];
     const leaders = new Set<string>();
     const units = new Set<string>();

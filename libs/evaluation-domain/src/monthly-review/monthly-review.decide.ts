@@ -69,12 +69,14 @@ export function designateZone({ data }: DesignateZone, state: ZoneState): ZoneEv
 }
 
 export function openMonthlyReview({ data }: OpenMonthlyReview, state: MonthlyReviewState): MonthlyReviewEvent[] {
-  checkRule(new MonthlyReviewIsOpenedOnceRule(state));
   const right = new ReviewedByTheZoneLeaderOrAnOrganizerAboveRule(data.decidedBy, data.zone.leader, data.zone.rootPath);
   checkRule(right);
   const inCycle = new MonthLiesInTheCycleRule(data.month, data.cycle);
   checkRule(inCycle);
   checkRule(new RubricVersionExistsRule(data.rubricVersion));
+  // Last: the round's id is the zone's month (roundIdOf), so only a caller entitled to open it, with
+  // a valid request, learns that it is open already.
+  checkRule(new MonthlyReviewIsOpenedOnceRule(state));
   const rubric = MONTHLY_REVIEW_RUBRICS[data.rubricVersion]!;
   return [
     {

@@ -1,7 +1,7 @@
 import { commentDecider, monthlyReviewDecider, windowUnitDecider, windowUnitStream, zoneDecider } from '@vanguard/evaluation-domain';
 import type { CommandContext } from '../../application/commands/command-context';
 import { MonthlyReviewHandlers } from '../../application/commands/monthly-reviews/monthly-review.handlers';
-import { monthlyReviewStream, zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
+import { monthlyReviewStream, roundIdOf, zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
 import { commentStream } from '../../application/commands/comment-access/comment-access';
 import { WindowUnitHandlers } from '../../application/commands/window-units/window-unit.handlers';
 import { SqlWindowUnitContacts } from '../field-work/sql-window-unit-contacts';
@@ -14,16 +14,15 @@ import { DEMO_FINDINGS, DEMO_ZONES, demoPoints } from './demo-zones';
 const FIRST = 80_000_000;
 
 /**
- * Each zone's ids. The first zone's and its round's, and the second zone's, are the ones this seed
- * gave when the demo had two zones, so a database seeded then is completed, not given a copy; every
- * later zone z takes the block from 80,000,000 + 10·z: zone, round, findings, finding.
+ * Each zone's ids. The first zone's and the second zone's are the ones this seed gave when the demo
+ * had two zones, so a database seeded then is completed, not given a copy; every later zone z takes
+ * the block from 80,000,000 + 10·z: zone, (round, no longer used), findings, finding.
  */
 const idsOf = (z: number) =>
   z === 0
-    ? { zone: demoId(FIRST), round: demoId(FIRST + 2), comment: demoId(FIRST + 3), finding: demoId(FIRST + 4) }
+    ? { zone: demoId(FIRST), comment: demoId(FIRST + 3), finding: demoId(FIRST + 4) }
     : {
         zone: demoId(z === 1 ? FIRST + 1 : FIRST + 10 * z),
-        round: demoId(FIRST + 10 * z + 1),
         comment: demoId(FIRST + 10 * z + 2),
         finding: demoId(FIRST + 10 * z + 3),
       };
@@ -73,26 +72,33 @@ export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: Dem
     const { state: zone } = await streams.load(zoneStream(ids.zone), zoneDecider);
     const { units } = zone.zone!;
     const leader = leaderOf(zone.zone!.leader);
-    let round = await streams.load(monthlyReviewStream(ids.round), monthlyReviewDecider);
+    // A zone's round of a month has the id the handler derives from both (roundIdOf); a database
+    // seeded when rounds had fixed ids keeps the round it has.
+    const legacy = z < 2 ? demoId(FIRST + 2 + 9 * z) : undefined;
+    const roundId =
+      legacy && (await streams.load(monthlyReviewStream(legacy), monthlyReviewDecider)).version > 0
+        ? legacy
+        : roundIdOf(ids.zone, '2011-05');
+    let round = await streams.load(monthlyReviewStream(roundId), monthlyReviewDecider);
     if (round.version === 0) {
-      await reviews('2011-05-30', ids.round).open(ids.zone, { month: '2011-05', reason: '五月集中观摩点评' }, leader);
+      await reviews('2011-05-30').open(ids.zone, { month: '2011-05', reason: '五月集中观摩点评' }, leader);
       await reviews('2011-05-30').score(
-        ids.round,
+        roundId,
         { scores: units.map((orgId, place) => ({ orgId, points: demoPoints(z, place) })), reason: '现场观摩评分' },
         leader,
       );
       events += 2;
     }
-    round = await streams.load(monthlyReviewStream(ids.round), monthlyReviewDecider);
+    round = await streams.load(monthlyReviewStream(roundId), monthlyReviewDecider);
     if (!round.state.concluded) {
-      await reviews('2011-05-31').conclude(ids.round, { reason: '五月观摩点评汇总排名' }, leader);
-      round = await streams.load(monthlyReviewStream(ids.round), monthlyReviewDecider);
+      await reviews('2011-05-31').conclude(roundId, { reason: '五月观摩点评汇总排名' }, leader);
+      round = await streams.load(monthlyReviewStream(roundId), monthlyReviewDecider);
       events += 1;
     }
     if ((await streams.load(commentStream(ids.comment), commentDecider)).version === 0) {
       const lastRanked = round.state.concluded!.results.at(-1)!.orgId;
       await reviews('2011-05-31', ids.comment, ids.finding).recordFindings(
-        ids.round,
+        roundId,
         {
           orgId: lastRanked,
           summary: '五月观摩点评发现的问题',

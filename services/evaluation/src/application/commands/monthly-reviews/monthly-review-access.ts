@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   campaignCyclesFold,
   monthlyReviewDecider,
@@ -28,6 +29,22 @@ export class MonthlyReviewNotFoundError extends DomainError {
 }
 
 export const zoneStream = (zoneId: string) => `zone-${zoneId}`;
+
+/** Name-based UUIDs (RFC 9562 §5.5) of monthly review rounds: a fixed namespace of Vanguard's own. */
+const ROUND_NAMESPACE = Buffer.from('6f1d2c3a9b7e4e0f8a215c4d3b2a1908', 'hex');
+
+/**
+ * A zone's round of a month has one id, the same every time it is asked for: a second opening of
+ * the month meets the first round's stream (409 by the opened-once rule) and fifty at once
+ * contend for one stream, one wins. With a new random id each, fifty opens made fifty rounds.
+ */
+export function roundIdOf(zoneId: string, month: string): string {
+  const h = createHash('sha1').update(ROUND_NAMESPACE).update(`${zoneId}/${month}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 export { monthlyReviewStream };
 
 /** The campaign's root and its path: where "an organizer above" is judged. */

@@ -17,7 +17,7 @@ import { loadCampaignInScope } from '../campaign-access';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { commentStream } from '../comment-access/comment-access';
 import { readPathOrFail } from '../pledge-access';
-import { loadRoundVisible, loadZoneVisible, monthlyReviewStream, zoneStream } from './monthly-review-access';
+import { loadRoundVisible, loadZoneVisible, monthlyReviewStream, roundIdOf, zoneStream } from './monthly-review-access';
 
 class NoCyclePlannedError extends DomainError {
   constructor() {
@@ -86,7 +86,7 @@ export class MonthlyReviewHandlers {
     if (cycles.length === 0) throw new NoCyclePlannedError();
     // The quarter the month falls in; with none, the nearest one before it, which the decider's rule refuses.
     const cycle = cycleOfMonth(cycles, input.month)!;
-    const roundId = this.ids.next();
+    const roundId = roundIdOf(zoneId, input.month);
     const stream = monthlyReviewStream(roundId);
     const { state, version } = await this.streams.load(stream, monthlyReviewDecider);
     const events = monthlyReviewDecider.decide(
