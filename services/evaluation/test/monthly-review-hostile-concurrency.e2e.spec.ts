@@ -4,7 +4,10 @@ import request from 'supertest';
 import { infraConfig } from '@vanguard/infra-config';
 import { seededRandom } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { freshTownship } from './support/fresh-orgs';
 import { eventsOf, twoZones, type TwoZones, type User } from './support/two-zones';
+
+const subOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
 
 const AT_ONCE = 50;
 const SEED = 13_047;
@@ -107,6 +110,38 @@ describe('fifty concurrent commands on one monthly review round (e2e)', () => {
       'MONTHLY_REVIEW.ALREADY_OPENED',
       await eventsOf(stream()),
     ]);
+  });
+
+  it('keeps a unit in one zone of the campaign: a zone naming another’s unit is refused, and of fifty identical designations at once one is made', async () => {
+    const zonesBefore = await db.query<{ n: number }>(
+      `select count(*)::int as n from evaluation.events_view where type = 'evaluation.ZoneDesignated' and data->>'campaignId' = $1`,
+      [z.campaignId],
+    );
+    const leader = subOf(z.tokens['zone.leader.02']);
+    const overlapping = await post('county.organizer', '/zones', {
+      campaignId: z.campaignId,
+      name: '重叠片区',
+      leader,
+      units: [z.villages[1]],
+      reason: '划分片区',
+    });
+    expect([overlapping.status, overlapping.body.code]).toEqual([422, 'ZONE.UNIT_IN_ANOTHER_ZONE']);
+    expect(overlapping.body.message).toContain(z.villages[1]);
+
+    const { villages } = await freshTownship(2);
+    const answers = await Promise.all(
+      Array.from({ length: AT_ONCE }, () =>
+        post('county.organizer', '/zones', { campaignId: z.campaignId, name: '第三片区', leader, units: villages, reason: '划分片区' }),
+      ),
+    );
+    const outcomes = answers.map((r) => (r.status === 201 ? '201' : `${r.status} ${r.body.code as string}`));
+    expect(outcomes.filter((o) => o === '201')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== '201' && o !== '422 ZONE.UNIT_IN_ANOTHER_ZONE')).toEqual([]);
+    const zonesAfter = await db.query<{ n: number }>(
+      `select count(*)::int as n from evaluation.events_view where type = 'evaluation.ZoneDesignated' and data->>'campaignId' = $1`,
+      [z.campaignId],
+    );
+    expect(zonesAfter.rows[0]!.n).toBe(zonesBefore.rows[0]!.n + 1);
   });
 
   it('concludes once of fifty conclusions at once, and no score lands after the ranking', async () => {

@@ -16,6 +16,8 @@ export interface DesignateZone {
     readonly campaign: { readonly campaignId: string; readonly version: number; readonly rootPath: OrgPath };
     /** Units named that the tree copy does not hold under the campaign's root. */
     readonly unitsOutside: readonly string[];
+    /** Units named that another zone of the campaign holds already (read under the campaign's lock). */
+    readonly unitsZoned: readonly string[];
     readonly decidedBy: DecidedBy;
     readonly reason: string;
   };

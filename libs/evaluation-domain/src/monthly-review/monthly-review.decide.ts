@@ -21,6 +21,7 @@ import {
   ZoneIsDesignatedByAnOrganizerOverTheCampaignRule,
   ZoneHoldsAtMostTheContractsUnitsRule,
   ZoneIsDesignatedOnceRule,
+  ZoneUnitsAreInNoOtherZoneRule,
   ZoneUnitsAreInTheCampaignRule,
 } from './monthly-review.rules';
 import {
@@ -43,6 +44,9 @@ export function designateZone({ data }: DesignateZone, state: ZoneState): ZoneEv
   checkRule(inCampaign);
   // Not among the decision's checks: a zone over the limit was never recorded, so no replay meets it.
   checkRule(new ZoneHoldsAtMostTheContractsUnitsRule(data.units));
+  // Nor this one: it reads other zones' streams, not this decision's inputs, and designations
+  // recorded before it existed must replay to the very events they recorded.
+  checkRule(new ZoneUnitsAreInNoOtherZoneRule(data.unitsZoned));
   return [
     {
       type: 'evaluation.ZoneDesignated',

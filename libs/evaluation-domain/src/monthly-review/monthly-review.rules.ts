@@ -56,6 +56,27 @@ export class ZoneUnitsAreInTheCampaignRule extends Rule {
   }
 }
 
+/**
+ * 划分片区 divides a campaign: a unit lies in at most one of its zones, so no unit is reviewed (and
+ * ranked) twice a month. The handler reads which of the units named another zone holds, under a
+ * lock per campaign, so two designations at once cannot both take a unit.
+ */
+export class ZoneUnitsAreInNoOtherZoneRule extends Rule {
+  readonly id = 'evaluation.zone.units-in-one-zone';
+  readonly code = 'ZONE.UNIT_IN_ANOTHER_ZONE';
+  readonly kind = 'rule';
+  constructor(private readonly unitsZoned: readonly string[]) {
+    super();
+  }
+  get message(): string {
+    const named = this.unitsZoned.slice(0, 5).join(', ') + (this.unitsZoned.length > 5 ? ` … (${this.unitsZoned.length})` : '');
+    return `单位已划入本次活动的其他片区 / a unit lies in another zone of the campaign already: ${named}`;
+  }
+  isBroken(): boolean {
+    return this.unitsZoned.length > 0;
+  }
+}
+
 /** The most units a zone holds: the `ZoneDesignated` and `MonthlyReviewOpened` contracts' limit. */
 export const ZONE_MAX_UNITS = 5000;
 

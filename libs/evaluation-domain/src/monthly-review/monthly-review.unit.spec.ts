@@ -14,6 +14,7 @@ import {
   ReviewedByTheZoneLeaderOrAnOrganizerAboveRule,
   ScoredUnitsAreInTheRoundRule,
   ZoneIsDesignatedByAnOrganizerOverTheCampaignRule,
+  ZoneUnitsAreInNoOtherZoneRule,
   ZoneUnitsAreInTheCampaignRule,
 } from './monthly-review.rules';
 import { MONTHLY_REVIEW_RUBRICS, rankUnits, unitScorePermille } from './rubrics';
@@ -31,7 +32,7 @@ const leader = { sub: 'zone.leader', role: 'evaluator', orgId: COUNTY };
 const secretary = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
 const units = [unit(1), unit(2), unit(3), unit(4)];
 
-const designate = (over: Partial<{ unitsOutside: string[]; decidedBy: typeof organizer }> = {}): ZoneCommand => ({
+const designate = (over: Partial<{ unitsOutside: string[]; unitsZoned: string[]; decidedBy: typeof organizer }> = {}): ZoneCommand => ({
   type: 'DesignateZone',
   data: {
     zoneId: ZONE,
@@ -41,6 +42,7 @@ const designate = (over: Partial<{ unitsOutside: string[]; decidedBy: typeof org
     designatedOn: '2011-04-02',
     campaign: { campaignId: CAMPAIGN, version: 3, rootPath: ROOT },
     unitsOutside: over.unitsOutside ?? [],
+    unitsZoned: over.unitsZoned ?? [],
     decidedBy: over.decidedBy ?? organizer,
     reason: '划分片区',
   },
@@ -108,6 +110,11 @@ describe('zoneDecider: a campaign divides its subtree into zones', () => {
       .given([])
       .when(designate({ unitsOutside: [unit(9)] }))
       .thenRefuses(ZoneUnitsAreInTheCampaignRule));
+  it('refuses a unit another zone of the campaign holds, naming it', () =>
+    zones
+      .given([])
+      .when(designate({ unitsZoned: [unit(2)] }))
+      .thenRefuses(ZoneUnitsAreInNoOtherZoneRule));
 });
 
 describe('monthlyReviewDecider: a round opened, scored and concluded', () => {

@@ -19,6 +19,7 @@ const designate = (unitCount: number): ZoneCommand => ({
     designatedOn: '2011-04-02',
     campaign: { campaignId: '01930000-0000-7000-8000-0000000000e3', version: 3, rootPath: pathAtVersionZero([COUNTY]) },
     unitsOutside: [],
+    unitsZoned: [],
     decidedBy: organizer,
     reason: '划分片区',
   },

@@ -141,6 +141,7 @@ export const MONTHLY_REVIEW_REPLAYERS: Readonly<Record<string, DecisionReplayer>
         designatedOn: data.designatedOn,
         campaign: { campaignId: data.campaignId, version: decision.inputs[0]!.version, rootPath: path },
         unitsOutside: [],
+        unitsZoned: [],
         decidedBy: decision.decidedBy,
         reason: decision.reason,
       },

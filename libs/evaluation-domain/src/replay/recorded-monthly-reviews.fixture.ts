@@ -56,6 +56,7 @@ export const zone = record(zoneDecider, [
       designatedOn: '2011-04-02',
       campaign: { campaignId: uuid(11), version: 5, rootPath: ROOT },
       unitsOutside: [],
+      unitsZoned: [],
       decidedBy: county,
       reason: '按乡镇划分观摩片区',
     },

@@ -12,6 +12,8 @@ import { WindowUnitHandlers } from '../application/commands/window-units/window-
 import { MONTHLY_REVIEW_ROUNDS } from '../application/ports/monthly-review-rounds.port';
 import { WINDOW_UNIT_CONTACTS } from '../application/ports/window-unit-contacts.port';
 import { SqlWindowUnitContacts } from '../infrastructure/field-work/sql-window-unit-contacts';
+import { ZONED_UNITS } from '../application/ports/zoned-units.port';
+import { SqlZonedUnits } from '../infrastructure/field-work/sql-zoned-units';
 import type { EvaluationFeatureFactory } from './feature';
 
 /** The projection's subscription; the same name as its rebuild definition in projections.ts (ADR 0035). */
@@ -27,6 +29,7 @@ export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
   providers: [
     MonthlyReviewHandlers,
     WindowUnitHandlers,
+    { provide: ZONED_UNITS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlZonedUnits(pool) },
     { provide: WINDOW_UNIT_CONTACTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlWindowUnitContacts(pool) },
     { provide: SqlMonthlyReviewResults, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlMonthlyReviewResults(pool) },
     // The assessments feature records the rounds that ranked a unit (ADR 0050).

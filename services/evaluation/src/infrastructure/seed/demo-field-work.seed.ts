@@ -1,6 +1,7 @@
 import { commentDecider, monthlyReviewDecider, windowUnitDecider, windowUnitStream, zoneDecider } from '@vanguard/evaluation-domain';
 import type { CommandContext } from '../../application/commands/command-context';
 import { MonthlyReviewHandlers } from '../../application/commands/monthly-reviews/monthly-review.handlers';
+import { SqlZonedUnits } from '../field-work/sql-zoned-units';
 import { monthlyReviewStream, roundIdOf, zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
 import { commentStream } from '../../application/commands/comment-access/comment-access';
 import { WindowUnitHandlers } from '../../application/commands/window-units/window-unit.handlers';
@@ -52,7 +53,8 @@ export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: Dem
     return { slice: 'field-work', created: false, events: 0 };
   const county = as(COUNTY, 'organizer');
   const candidates = new SqlInspectionCandidates(pool);
-  const reviews = (day: string, ...ids: string[]) => new MonthlyReviewHandlers(streams, tree, candidates, on(day), fixed(...ids));
+  const zoned = new SqlZonedUnits(pool);
+  const reviews = (day: string, ...ids: string[]) => new MonthlyReviewHandlers(streams, tree, candidates, on(day), fixed(...ids), zoned);
   let events = 0;
 
   for (const [z, plan] of DEMO_ZONES.entries()) {

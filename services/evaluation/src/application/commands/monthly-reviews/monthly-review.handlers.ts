@@ -17,6 +17,7 @@ import { loadCampaignInScope } from '../campaign-access';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { commentStream } from '../comment-access/comment-access';
 import { readPathOrFail } from '../pledge-access';
+import { ZONED_UNITS, type ZonedUnitsPort } from '../../ports/zoned-units.port';
 import { loadRoundVisible, loadZoneVisible, monthlyReviewStream, roundIdOf, zoneStream } from './monthly-review-access';
 
 class NoCyclePlannedError extends DomainError {
@@ -44,6 +45,7 @@ export class MonthlyReviewHandlers {
     @Inject(INSPECTION_CANDIDATES) private readonly candidates: InspectionCandidatesPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
+    @Inject(ZONED_UNITS) private readonly zoned: ZonedUnitsPort,
   ) {}
 
   async designateZone(input: DesignateZoneInput, ctx: CommandContext): Promise<{ zoneId: string; units: number; version: number }> {
@@ -53,26 +55,31 @@ export class MonthlyReviewHandlers {
     const below = input.under ? await this.candidates.under(input.under.orgId, input.under.level, ZONE_MAX_UNITS + 1) : [];
     const units = [...new Set([...input.units, ...below.map((c) => c.orgId).sort()])];
     const zoneId = this.ids.next();
-    const { state, version } = await this.streams.load(zoneStream(zoneId), zoneDecider);
-    const events = zoneDecider.decide(
-      {
-        type: 'DesignateZone',
-        data: {
-          zoneId,
-          name: input.name,
-          leader: input.leader,
-          units,
-          designatedOn: this.clock.today(),
-          campaign: { campaignId: input.campaignId, version: campaign.version, rootPath },
-          unitsOutside: units.filter((u) => !this.tree.isWithin(campaign.orgId, u)),
-          decidedBy: by,
-          reason: input.reason,
+    // One designation of the campaign at a time: the units other zones hold stay as read until the append.
+    return this.zoned.exclusively(input.campaignId, async () => {
+      const unitsZoned = await this.zoned.heldByZones(input.campaignId, units);
+      const { state, version } = await this.streams.load(zoneStream(zoneId), zoneDecider);
+      const events = zoneDecider.decide(
+        {
+          type: 'DesignateZone',
+          data: {
+            zoneId,
+            name: input.name,
+            leader: input.leader,
+            units,
+            designatedOn: this.clock.today(),
+            campaign: { campaignId: input.campaignId, version: campaign.version, rootPath },
+            unitsOutside: units.filter((u) => !this.tree.isWithin(campaign.orgId, u)),
+            unitsZoned,
+            decidedBy: by,
+            reason: input.reason,
+          },
         },
-      },
-      state,
-    );
-    const next = await this.streams.append(zoneStream(zoneId), events, version, streamContext(ctx, campaign.orgId));
-    return { zoneId, units: units.length, version: next };
+        state,
+      );
+      const next = await this.streams.append(zoneStream(zoneId), events, version, streamContext(ctx, campaign.orgId));
+      return { zoneId, units: units.length, version: next };
+    });
   }
 
   async open(

@@ -1,0 +1,67 @@
+import type { Pool } from 'pg';
+import { DomainError } from '@vanguard/kernel';
+import type { ZonedUnitsPort } from '../../application/ports/zoned-units.port';
+
+/** How long a designation waits for another of the same campaign before it is refused as busy. */
+const WAIT_MS = 10_000;
+
+class CampaignBusyError extends DomainError {
+  constructor(campaignId: string) {
+    super(
+      'ZONE.CAMPAIGN_BUSY',
+      'conflict',
+      `该活动正在划分其他片区，请稍后重试 / another zone of campaign ${campaignId} is being designated; try again`,
+    );
+  }
+}
+
+/**
+ * Designations of one campaign, one at a time: chained in this process, and across replicas by a
+ * session advisory lock taken with `pg_try_advisory_lock` — never a blocking wait, which would hold
+ * a pooled connection per waiter while the holder needs one more to append. The units other zones
+ * hold are read from the store's own rows, which a committed designation is in at once.
+ */
+export class SqlZonedUnits implements ZonedUnitsPort {
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly pool: Pool) {}
+
+  exclusively<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.chains.get(campaignId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.locked(campaignId, work));
+    const settled = mine.catch(() => undefined);
+    this.chains.set(campaignId, settled);
+    void settled.then(() => {
+      if (this.chains.get(campaignId) === settled) this.chains.delete(campaignId);
+    });
+    return mine;
+  }
+
+  async heldByZones(campaignId: string, units: readonly string[]): Promise<string[]> {
+    if (units.length === 0) return [];
+    const { rows } = await this.pool.query<{ unit: string }>(
+      `select distinct u.unit from events_view e cross join lateral jsonb_array_elements_text(e.data->'units') as u(unit)
+        where e.type = 'evaluation.ZoneDesignated' and e.data->>'campaignId' = $1 and u.unit = any($2::text[])`,
+      [campaignId, units],
+    );
+    return rows.map((r) => r.unit).sort();
+  }
+
+  private async locked<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
+    const key = `zone-designation:${campaignId}`;
+    const deadline = Date.now() + WAIT_MS;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+      const client = await this.pool.connect();
+      let held = false;
+      try {
+        held = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [key])).rows[0]!.ok;
+        if (held) return await work();
+      } finally {
+        if (held) await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+        client.release();
+      }
+      if (Date.now() + pause > deadline) throw new CampaignBusyError(campaignId);
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
