@@ -3,6 +3,10 @@ import { checkAnchor, takeAnchor } from '../src';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
 import { waitUntil } from '@vanguard/testing';
 
+// Waits here may outlast Jest's 60 s default while another suite's transaction holds the server's
+// read horizon (see below): the deadline that fails a test must be the wait's, naming what it waited for.
+jest.setTimeout(240_000);
+
 // An anchor covers what committed below the oldest transaction still running anywhere on the
 // server: another suite's open transaction holds this suite's appends out for a while (clean-clone
 // runs failed so, with `events: 0`), so every anchor here is one that covers all the store holds.

@@ -2,6 +2,10 @@ import { storeChannel, Subscription, type RecordedEvent } from '../src';
 import { waitUntil } from '@vanguard/testing';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 
+// Waits here may outlast Jest's 60 s default while another suite's transaction holds the server's
+// read horizon (see below): the deadline that fails a test must be the wait's, naming what it waited for.
+jest.setTimeout(240_000);
+
 /** Far longer than any wait below: an event that arrives in time was not found by the poll. */
 const FALLBACK_MS = 60_000;
 /**

@@ -6,6 +6,10 @@ import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@
 import { ensureTopics, EventStoreRelaySource, migrateOutbox, OUTBOX_NOTIFY_TRIGGER, OutboxRelaySource, PgOutbox, Relay } from '../src';
 import { deleteTopics, kafkaClient, pledgeContracts, thingContract, thingEvent } from './support';
 
+// Waits here may outlast Jest's 60 s default while another suite's transaction holds the server's
+// read horizon (see below): the deadline that fails a test must be the wait's, naming what it waited for.
+jest.setTimeout(240_000);
+
 /** Far longer than any wait below: a record published in time was not found by the idle poll. */
 const IDLE_MS = 180_000;
 /**
