@@ -34,9 +34,9 @@ describe('monthly reviews refuse the wrong caller and the wrong act (e2e)', () =
   });
   /** Runs `act`, and checks it left the zone, round and findings streams as they were. */
   const changesNothing = async <T>(act: () => Promise<T>): Promise<T> => {
-    const before = await fieldWorkEventCount();
+    const before = await fieldWorkEventCount(z);
     const out = await act();
-    expect(await fieldWorkEventCount()).toBe(before);
+    expect(await fieldWorkEventCount(z)).toBe(before);
     return out;
   };
 

@@ -104,12 +104,9 @@ describe('fifty concurrent commands on one monthly review round (e2e)', () => {
       [z.zones[1]],
     );
     expect(rows[0]!.n).toBe(1);
+    const before = await eventsOf(stream());
     const again = await post('zone.leader.01', `/zones/${z.zones[0]}/monthly-reviews`, { month: '2011-05', reason: '再开一次' });
-    expect([again.status, again.body.code, await eventsOf(stream())]).toEqual([
-      409,
-      'MONTHLY_REVIEW.ALREADY_OPENED',
-      await eventsOf(stream()),
-    ]);
+    expect([again.status, again.body.code, await eventsOf(stream())]).toEqual([409, 'MONTHLY_REVIEW.ALREADY_OPENED', before]);
   });
 
   it('keeps a unit in one zone of the campaign: a zone naming another’s unit is refused, and of fifty identical designations at once one is made', async () => {

@@ -23,7 +23,7 @@ describe('monthly reviews refuse hostile input (e2e)', () => {
   });
 
   it.each(BAD_INPUT.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const before = await fieldWorkEventCount();
+    const before = await fieldWorkEventCount(z);
     const http = request(app.getHttpServer() as Parameters<typeof request>[0]);
     const auth = { Authorization: `Bearer ${z.tokens[c.as ?? 'county.organizer']}` };
     const body = c.body?.(z);
@@ -34,6 +34,6 @@ describe('monthly reviews refuse hostile input (e2e)', () => {
     const text = JSON.stringify(res.body);
     for (const named of c.names ?? []) expect(res.body.message).toContain(named);
     expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|"stack"/);
-    expect(await fieldWorkEventCount()).toBe(before);
+    expect(await fieldWorkEventCount(z)).toBe(before);
   });
 });

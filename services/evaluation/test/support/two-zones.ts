@@ -67,13 +67,23 @@ export async function eventsOf(streamId: string): Promise<string[]> {
   }
 }
 
-/** How many events the zone, round and findings streams hold together (other suites do not run meanwhile). */
-export async function fieldWorkEventCount(): Promise<number> {
+/**
+ * How many events this suite's field work holds: its campaign's zone designations, its zones' rounds
+ * and the findings at its villages. Scoped so that other suites writing field work at the same time
+ * (a clean-clone run runs them in parallel against one database) do not move the count.
+ */
+export async function fieldWorkEventCount(z: TwoZones): Promise<number> {
   const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
   await db.connect();
   try {
     const { rows } = await db.query<{ n: string }>(
-      `select count(*) as n from evaluation.events where stream_id like 'zone-%' or stream_id like 'monthly-review-%' or stream_id like 'comment-%'`,
+      `with rounds as (select distinct stream_id from evaluation.events_view
+                        where type = 'evaluation.MonthlyReviewOpened' and data->>'zoneId' = any($1::text[]))
+       select count(*) as n from evaluation.events_view e
+        where e.stream_id in (select stream_id from rounds)
+           or (e.type = 'evaluation.ZoneDesignated' and e.data->>'campaignId' = $2)
+           or (e.stream_id like 'comment-%' and (e.org_id::text = any($3::text[]) or e.data->>'orgId' = any($3::text[])))`,
+      [z.zones, z.campaignId, z.villages],
     );
     return Number(rows[0]!.n);
   } finally {

@@ -2,10 +2,7 @@ import type { Pool } from 'pg';
 import { DomainError } from '@vanguard/kernel';
 import type { ZonedUnitsPort } from '../../application/ports/zoned-units.port';
 
-/** How long a designation waits for another of the same campaign before it is refused as busy. */
-const WAIT_MS = 10_000;
-
-class CampaignBusyError extends DomainError {
+export class CampaignBusyError extends DomainError {
   constructor(campaignId: string) {
     super(
       'ZONE.CAMPAIGN_BUSY',
@@ -24,7 +21,11 @@ class CampaignBusyError extends DomainError {
 export class SqlZonedUnits implements ZonedUnitsPort {
   private readonly chains = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** How long a designation waits for another of the same campaign (in any replica) before it is refused as busy. */
+    private readonly waitMs = 10_000,
+  ) {}
 
   exclusively<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
     const before = this.chains.get(campaignId) ?? Promise.resolve();
@@ -48,17 +49,25 @@ export class SqlZonedUnits implements ZonedUnitsPort {
   }
 
   private async locked<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
-    const key = `zone-designation:${campaignId}`;
-    const deadline = Date.now() + WAIT_MS;
+    // The schema too: advisory locks are database-wide, and two schemas' stores may share campaign ids.
+    const key = [`zone-designation:${campaignId}`];
+    const deadline = Date.now() + this.waitMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
       const client = await this.pool.connect();
       let held = false;
+      let broken: Error | undefined;
       try {
-        held = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [key])).rows[0]!.ok;
+        held = (
+          await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) as ok`, key)
+        ).rows[0]!.ok;
         if (held) return await work();
       } finally {
-        if (held) await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
-        client.release();
+        if (held)
+          await client.query(`select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 0))`, key).catch((e: Error) => {
+            broken = e;
+          });
+        // A connection whose unlock failed may still hold the lock: destroyed, not pooled.
+        client.release(broken);
       }
       if (Date.now() + pause > deadline) throw new CampaignBusyError(campaignId);
       await new Promise((r) => setTimeout(r, pause));
