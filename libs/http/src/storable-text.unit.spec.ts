@@ -45,6 +45,21 @@ describe(StorableTextPipe.name, () => {
     expect(findUnstorableText(JSON.parse('{"proto":1,"constructorName":"x","a":{"__proto":2}}'))).toEqual([]);
   });
 
+  it('transform_WhenThousandsOfFieldsAreBad_NamesTheFirstTwentyAndCountsTheRest', () => {
+    const rows = Array.from({ length: 5000 }, () => ({ name: 'a\u0000b' }));
+    const refusal = (() => {
+      try {
+        sut.transform({ rows }, { type: 'body' });
+      } catch (e) {
+        return (e as { getResponse(): { message: string; errors: unknown[] } }).getResponse();
+      }
+      return undefined;
+    })();
+
+    expect(refusal?.errors).toHaveLength(20);
+    expect(refusal?.message).toContain('4980 more (5000 in all)');
+  });
+
   it('findUnstorableText_WhenASurrogateIsUnpaired_NamesIt', () => {
     expect(findUnstorableText({ a: 'x\ud800', b: '\udc00y', c: '\ud83d\ude00' })).toEqual([
       { field: 'a', reason: expect.stringContaining('unpaired surrogate') },

@@ -1,5 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { connect as netConnect } from 'node:net';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { ISocketFactory } from 'kafkajs';
 import { waitUntil } from '@vanguard/testing';
 import { serviceKafka } from './service-kafka';
@@ -53,5 +55,37 @@ describe('serviceKafka', () => {
     expect(sut.openSockets).toBe(0);
     expect(sut.closeLeftovers((m) => warnings.push(m))).toBe(0);
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('every long-lived Kafka client comes from serviceKafka', () => {
+  // Short-lived or not a service's runner: the health probe's admin, the audit CLI, the test counties.
+  const ALLOWED = new Set([
+    'libs/messaging/src/kafka/service-kafka.ts',
+    'libs/observability/src/health.ts',
+    'libs/testing/src/county-systems.ts',
+    'services/audit/src/cli/checkpoints-command.ts',
+  ]);
+
+  it('finds no other `new Kafka(` in the services’ and libraries’ sources', () => {
+    const root = join(__dirname, '../../../..');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) return e.name === 'node_modules' ? [] : sources(p);
+        return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [p] : [];
+      });
+    const roots = ['libs', 'services'].flatMap((top) =>
+      readdirSync(join(root, top))
+        .map((name) => join(root, top, name, 'src'))
+        .filter((d) => existsSync(d)),
+    );
+    const offenders = roots
+      .flatMap(sources)
+      .map((p) => relative(root, p))
+      .filter((p) => !ALLOWED.has(p) && readFileSync(join(root, p), 'utf8').includes('new Kafka('));
+
+    expect(roots.length).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
   });
 });
