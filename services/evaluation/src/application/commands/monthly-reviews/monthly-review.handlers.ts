@@ -5,9 +5,10 @@ import {
   monthlyReviewDecider,
   MONTHLY_REVIEW_RUBRIC_IN_FORCE,
   ZONE_MAX_UNITS,
+  ZoneIsDesignatedByAnOrganizerOverTheCampaignRule,
   zoneDecider,
 } from '@vanguard/evaluation-domain';
-import { DomainError } from '@vanguard/kernel';
+import { checkRule, DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
 import { INSPECTION_CANDIDATES, type InspectionCandidatesPort } from '../../ports/inspection-candidates.port';
@@ -54,6 +55,8 @@ export class MonthlyReviewHandlers {
     const rootPath = await readPathOrFail(this.tree, campaign.orgId);
     const below = input.under ? await this.candidates.under(input.under.orgId, input.under.level, ZONE_MAX_UNITS + 1) : [];
     const units = [...new Set([...input.units, ...below.map((c) => c.orgId).sort()])];
+    // The decider checks it again; first here, so a caller without the right never queues for the campaign's lock.
+    checkRule(new ZoneIsDesignatedByAnOrganizerOverTheCampaignRule(by, rootPath));
     const zoneId = this.ids.next();
     // One designation of the campaign at a time: the units other zones hold stay as read until the append.
     return this.zoned.exclusively(input.campaignId, async () => {
