@@ -5,6 +5,7 @@ import { Assistance1764900000000 } from './1764900000000-assistance.migration';
 import { AssistanceCounty1764900000002 } from './1764900000002-county.migration';
 import { AssistanceBudgetGuard1765100000061 } from './1765100000061-budget-guard.migration';
 import { AssistanceBudgetGuardRecount1765100000062 } from './1765100000062-budget-guard-recount.migration';
+import { AssistanceFundTotals1765100000071 } from './1765100000071-fund-totals.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -19,4 +20,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceBudgetGuard1765100000061,
   // ... recounted under locks: the first fill could miss a writer that ran beside it (ADR 0061).
   AssistanceBudgetGuardRecount1765100000062,
+  // Fund totals per organisation kept in slots by triggers, so a county's totals read its own rows (ADR 0071).
+  AssistanceFundTotals1765100000071,
 ];

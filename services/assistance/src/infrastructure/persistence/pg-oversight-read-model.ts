@@ -12,6 +12,18 @@ import type {
 import { quarterOf } from '../../domain/shared/day';
 import { IN_SCOPE, num, numOrNull, UUID, type Row } from './pg-read-model';
 
+/**
+ * An organisation's fund totals (ADR 0071): the sum of its slots in `fund_totals`, which triggers
+ * keep in every writer's transaction — no scan of the subtree. `$1` the actor's organisation,
+ * `$2` the one asked about; `within` is null when it lies outside the actor's subtree (answered
+ * like an unknown id). One round trip; the bench's SQL ceiling runs this same statement.
+ */
+export const FUND_TOTALS = `
+  select (select true from roster_organizations o where o.id = $2::uuid and ${IN_SCOPE}) as within,
+         coalesce(sum(t.projects), 0) as projects, coalesce(sum(t.budget_fen), 0) as budget_fen,
+         coalesce(sum(t.allocated_fen), 0) as allocated_fen, coalesce(sum(t.disbursed_fen), 0) as disbursed_fen
+    from fund_totals t where t.org_id = $2::uuid`;
+
 /** The overdue lists, the totals and the public page: judged when read, over the service's own tables. */
 @Injectable()
 export class PgOversightReadModel implements OversightReadModel {
@@ -88,23 +100,14 @@ export class PgOversightReadModel implements OversightReadModel {
 
   async fundTotals(actor: Actor, orgId: string): Promise<FundTotalsView | null> {
     if (!this.scoped(actor, orgId)) return null;
-    const [within] = await this.q(`select 1 from roster_organizations o where o.id = $2 and ${IN_SCOPE}`, [actor.orgId, orgId]);
-    if (!within) return null;
-    const [r] = await this.q(
-      `select count(*) as projects, coalesce(sum(p.budget_fen), 0) as budget_fen,
-              coalesce(sum(b.allocated_fen), 0) as allocated_fen, coalesce(sum(b.disbursed_fen), 0) as disbursed_fen
-         from projects p join roster_organizations o on o.id = p.org_id
-         left join lateral (select sum(allocated_fen) as allocated_fen, sum(disbursed_fen) as disbursed_fen
-                              from fund_balances where project_id = p.id) b on true
-        where $1::uuid = any(o.path)`,
-      [orgId],
-    );
-    const allocated = num(r?.['allocated_fen'] ?? 0);
-    const disbursed = num(r?.['disbursed_fen'] ?? 0);
+    const [r] = await this.q(FUND_TOTALS, [actor.orgId, orgId]);
+    if (!r?.['within']) return null;
+    const allocated = num(r['allocated_fen']);
+    const disbursed = num(r['disbursed_fen']);
     return {
       orgId,
-      projects: num(r?.['projects'] ?? 0),
-      budgetFen: num(r?.['budget_fen'] ?? 0),
+      projects: num(r['projects']),
+      budgetFen: num(r['budget_fen']),
       allocatedFen: allocated,
       disbursedFen: disbursed,
       balanceFen: allocated - disbursed,
