@@ -100,18 +100,19 @@ async function seed(pool: Pool): Promise<void> {
        join lateral (select id from roster_organizations where parent_id = $2 and level = 'village' offset (g % $3) limit 1) v on true`,
     [PROJECTS, TOWN, VILLAGES],
   );
+  const perProject = Math.max(1, Math.floor(DISBURSEMENTS / PROJECTS));
+  // Balances as the history leaves them, in one insert: the totals' statement trigger adds them up once.
   await pool.query(
     `insert into fund_balances (project_id, source, allocated_fen, disbursed_fen)
-     select id, 'fiscal', 1000000000000, 0 from projects`,
+     select id, 'fiscal', 1000000000000, 100 * $1::bigint from projects`,
+    [perProject],
   );
-  const perProject = Math.max(1, Math.floor(DISBURSEMENTS / PROJECTS));
   await pool.query(
     `insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, balance_after_fen, recorded_at, recorded_by)
      select gen_random_uuid(), p.id, 'fiscal', 'disbursement', 100, current_date - 1, '历史', 1000000000000 - 100 * k, now(), 'bench'
        from projects p, generate_series(1, $1::int) k`,
     [perProject],
   );
-  await pool.query(`update fund_balances set disbursed_fen = 100 * $1::bigint`, [perProject]);
   await pool.query('analyze');
 }
 

@@ -199,9 +199,9 @@ describe(`fund totals per organisation, kept in slots (seed ${SEED})`, () => {
 
     expect(await differences()).toEqual([]);
     const want = await recomputed();
-    // Both counties, the townships and the province hold money, so the comparison is not of zeros.
-    for (const code of ['91', '910425', '910426', '910425101', '910425102'])
-      expect(want.get(demoOrgId(code))!.allocatedFen).toBeGreaterThan(0);
+    // The province, a county, a township and villages hold money, so the comparison is not of zeros.
+    expect(want.get(demoOrgId('91'))!.allocatedFen).toBeGreaterThan(0);
+    expect([...want.values()].filter((t) => t.disbursedFen > 0).length).toBeGreaterThanOrEqual(5);
     const reads = app.get<OversightReadModel>(OVERSIGHT_READ_MODEL);
     for (const [orgId, t] of want) {
       const view = await reads.fundTotals(ctx.actor, orgId);
@@ -229,7 +229,7 @@ describe(`fund totals per organisation, kept in slots (seed ${SEED})`, () => {
     await projects.advance(ctx, id, 'approve', dayFromToday(-2));
     await funds.allocate(ctx, id, { source: 'fiscal', amountFen: 500_000, on: dayFromToday(0) });
     expect(await differences()).toEqual([]);
-    await schema.pool.query(`drop trigger fund_totals_balances_update on fund_balances`);
+    await schema.pool.query(`drop trigger fund_totals_balance_updated on fund_balances`);
     await funds.disburse(ctx, id, { source: 'fiscal', amountFen: 1_234, on: dayFromToday(0), purpose: '未计入' });
     const found = await differences();
     expect(found.length).toBeGreaterThanOrEqual(4);

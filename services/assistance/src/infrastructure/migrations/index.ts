@@ -6,6 +6,7 @@ import { AssistanceCounty1764900000002 } from './1764900000002-county.migration'
 import { AssistanceBudgetGuard1765100000061 } from './1765100000061-budget-guard.migration';
 import { AssistanceBudgetGuardRecount1765100000062 } from './1765100000062-budget-guard-recount.migration';
 import { AssistanceFundTotals1765100000071 } from './1765100000071-fund-totals.migration';
+import { AssistanceFundTotalsRowTrigger1765100000072 } from './1765100000072-fund-totals-row-trigger.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -22,4 +23,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceBudgetGuardRecount1765100000062,
   // Fund totals per organisation kept in slots by triggers, so a county's totals read its own rows (ADR 0071).
   AssistanceFundTotals1765100000071,
+  // ... a money command's balance update keeps them through a row trigger, cheaper than the statement trigger (ADR 0071).
+  AssistanceFundTotalsRowTrigger1765100000072,
 ];
