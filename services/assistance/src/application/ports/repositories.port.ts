@@ -2,6 +2,7 @@ import type { Cadre, Deed } from '../../domain/field-work/field-work';
 import type { FundMovement, SourceBalance } from '../../domain/funds/fund-ledger';
 import type { Pairing } from '../../domain/pairing/pairing';
 import type { Milestone, Project } from '../../domain/project/project';
+import type { Village } from '../../domain/shared/village';
 import type { Actor } from './context.port';
 import type { Tx } from './unit-of-work.port';
 
@@ -22,6 +23,16 @@ export interface ProjectRepository {
    * read unless `withMilestones` is false (money commands do not look at them).
    */
   getForUpdate(tx: Tx, id: string, withMilestones?: boolean): Promise<Project | null>;
+  /**
+   * `getForUpdate`, with the roster rows of the project's village and of `actorOrgId` read in the
+   * same statement (one round trip fewer for every command on a project; the scope question needs no lock).
+   */
+  getForUpdateWithScope(
+    tx: Tx,
+    id: string,
+    actorOrgId: string | undefined,
+    withMilestones?: boolean,
+  ): Promise<{ project: Project; orgs: Village[] } | null>;
   saveStep(tx: Tx, project: Project, satisfaction?: string): Promise<void>;
   addMilestone(tx: Tx, projectId: string, milestone: Milestone): Promise<void>;
   reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void>;

@@ -19,7 +19,12 @@ export function isWithin(actor: Actor, path: readonly string[]): boolean {
  */
 export async function organizationInScope(roster: RosterPort, actor: Actor, orgId: string, tx?: Tx): Promise<Village | null> {
   if (!actor.orgId) return null;
-  const orgs = await roster.organizations([orgId, actor.orgId], tx);
+  return inScopeAmong(await roster.organizations([orgId, actor.orgId], tx), actor, orgId);
+}
+
+/** The same question answered from roster rows already read (those of `orgId` and of the actor's organisation, as far as known). */
+export function inScopeAmong(orgs: readonly Village[], actor: Actor, orgId: string): Village | null {
+  if (!actor.orgId) return null;
   const org = orgs.find((o) => o.id === orgId);
   const own = orgs.find((o) => o.id === actor.orgId);
   return org && own?.status === 'active' && isWithin(actor, org.path) ? org : null;

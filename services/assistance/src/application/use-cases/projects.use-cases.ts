@@ -17,7 +17,7 @@ import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } fr
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
-import { NotFoundError, organizationInScope } from '../scope/scope';
+import { inScopeAmong, NotFoundError, organizationInScope } from '../scope/scope';
 import { villageInScope } from './village-access';
 import { DomainError } from '@vanguard/kernel';
 
@@ -35,13 +35,14 @@ class PairingElsewhereError extends DomainError {
 export class ProjectAccess {
   constructor(
     @Inject(PROJECTS) private readonly projects: ProjectRepository,
-    @Inject(ROSTER) private readonly roster: RosterPort,
+    // The scope's roster rows come with the locked project (one statement); the port stays a parameter for the demo seed's construction.
+    @Inject(ROSTER) _roster: RosterPort,
   ) {}
 
   async load(tx: Tx, ctx: CommandContext, projectId: string, withMilestones = true): Promise<Project> {
-    const project = await this.projects.getForUpdate(tx, projectId, withMilestones);
-    if (!project || !(await organizationInScope(this.roster, ctx.actor, project.orgId, tx))) throw new NotFoundError('PROJECT', projectId);
-    return project;
+    const found = await this.projects.getForUpdateWithScope(tx, projectId, ctx.actor.orgId, withMilestones);
+    if (!found || !inScopeAmong(found.orgs, ctx.actor, found.project.orgId)) throw new NotFoundError('PROJECT', projectId);
+    return found.project;
   }
 }
 

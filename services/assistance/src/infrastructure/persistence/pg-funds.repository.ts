@@ -46,16 +46,30 @@ export class PgFundRepository implements FundRepository {
       : null;
   }
 
+  /** The balance and the entry in one statement (one round trip); a refusal still names its constraint. */
   async record(tx: Tx, m: FundMovement, b: SourceBalance, by: Actor, at: Date): Promise<void> {
     await tx.query(
-      `insert into fund_balances (project_id, source, allocated_fen, disbursed_fen) values ($1, $2, $3, $4)
-       on conflict (project_id, source) do update set allocated_fen = excluded.allocated_fen, disbursed_fen = excluded.disbursed_fen`,
-      [m.projectId, b.source, b.allocatedFen, b.disbursedFen],
-    );
-    await tx.query(
-      `insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, reverses_id, balance_after_fen, recorded_at, recorded_by)
+      `with balance as (
+         insert into fund_balances (project_id, source, allocated_fen, disbursed_fen) values ($2, $14, $12, $13)
+         on conflict (project_id, source) do update set allocated_fen = excluded.allocated_fen, disbursed_fen = excluded.disbursed_fen)
+       insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, reverses_id, balance_after_fen, recorded_at, recorded_by)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [m.id, m.projectId, m.source, m.kind, m.amountFen, m.on, m.purpose, m.reversesId, b.allocatedFen - b.disbursedFen, at, by.sub],
+      [
+        m.id,
+        m.projectId,
+        m.source,
+        m.kind,
+        m.amountFen,
+        m.on,
+        m.purpose,
+        m.reversesId,
+        b.allocatedFen - b.disbursedFen,
+        at,
+        by.sub,
+        b.allocatedFen,
+        b.disbursedFen,
+        b.source,
+      ],
     );
   }
 }

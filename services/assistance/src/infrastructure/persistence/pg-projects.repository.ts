@@ -3,6 +3,9 @@ import type { ProjectCategory, ProjectStatus } from '@vanguard/contracts';
 import type { ProjectRepository } from '../../application/ports/repositories.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
 import type { Milestone, Project } from '../../domain/project/project';
+import type { Village } from '../../domain/shared/village';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ProjectRow {
   id: string;
@@ -26,11 +29,37 @@ export class PgProjectRepository implements ProjectRepository {
     );
   }
 
-  async getForUpdate(tx: Tx, id: string, withMilestones = true): Promise<Project | null> {
-    const [r] = await tx.query<ProjectRow>(
-      `select id, org_id, pairing_id, name, category, budget_fen, beneficiary_households, status, last_step_on::text
-         from projects where id = $1 for update`,
-      [id],
+  getForUpdate(tx: Tx, id: string, withMilestones = true): Promise<Project | null> {
+    return this.locked(tx, id, null, withMilestones).then((r) => r?.project ?? null);
+  }
+
+  getForUpdateWithScope(
+    tx: Tx,
+    id: string,
+    actorOrgId: string | undefined,
+    withMilestones = true,
+  ): Promise<{ project: Project; orgs: Village[] } | null> {
+    return this.locked(tx, id, actorOrgId && UUID.test(actorOrgId) ? actorOrgId : null, withMilestones);
+  }
+
+  /**
+   * The row lock and, in the same statement, the roster rows of the village and of `scopeOf`. The
+   * roster is read in the statement's snapshot, as a separate question would read it; the
+   * project's own columns are the locked row's latest version.
+   */
+  private async locked(
+    tx: Tx,
+    id: string,
+    scopeOf: string | null,
+    withMilestones: boolean,
+  ): Promise<{ project: Project; orgs: Village[] } | null> {
+    const [r] = await tx.query<ProjectRow & { orgs: Village[] }>(
+      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status, p.last_step_on::text,
+              (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'level', o.level, 'sector', o.sector,
+                                                          'status', o.status, 'path', o.path)), '[]')
+                 from roster_organizations o where $2::uuid is not null and o.id in (p.org_id, $2::uuid)) as orgs
+         from projects p where p.id = $1 for update of p`,
+      [id, scopeOf],
     );
     if (!r) return null;
     const milestones = !withMilestones
@@ -40,16 +69,19 @@ export class PgProjectRepository implements ProjectRepository {
           [id],
         );
     return {
-      id: r.id,
-      orgId: r.org_id,
-      pairingId: r.pairing_id,
-      name: r.name,
-      category: r.category,
-      budgetFen: Number(r.budget_fen),
-      beneficiaryHouseholds: r.beneficiary_households,
-      status: r.status,
-      lastStepOn: r.last_step_on,
-      milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on, reachedOn: m.reached_on })),
+      orgs: r.orgs,
+      project: {
+        id: r.id,
+        orgId: r.org_id,
+        pairingId: r.pairing_id,
+        name: r.name,
+        category: r.category,
+        budgetFen: Number(r.budget_fen),
+        beneficiaryHouseholds: r.beneficiary_households,
+        status: r.status,
+        lastStepOn: r.last_step_on,
+        milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on, reachedOn: m.reached_on })),
+      },
     };
   }
 
