@@ -21,7 +21,9 @@ import type { Pool } from 'pg';
 import type * as ConfigModule from '../../services/assistance/src/assistance.config';
 import type * as ServiceModule from '../../services/assistance/src/assistance.module';
 import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
+import { PgFundRepository } from '../../services/assistance/src/infrastructure/persistence/pg-funds.repository';
 import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persistence/pg-oversight-read-model';
+import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
 
 const argv = process.argv.slice(2);
@@ -190,22 +192,47 @@ async function main(): Promise<void> {
         return status === 201;
       }),
     );
-    // The same work as one disbursement, straight SQL: lock, read balances, write balance, entry and outbox row.
+    // The same statements as one disbursement command, through the service's own repositories on a
+    // plain pg client (no Nest, no TypeORM, no domain): lock with the scope's roster rows, balances,
+    // balance and entry, stream version, outbox row; begin and commit.
+    const projectsRepo = new PgProjectRepository();
+    const fundsRepo = new PgFundRepository();
+    const benchActor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
     figures.push(
       await load('SQL ceiling: disbursement', SECONDS, CONCURRENCY, async () => {
         const client = await schema.pool.connect();
+        const tx = {
+          query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+          publish: () => Promise.reject(new Error('not in the ceiling')),
+        };
         try {
           const id = pick();
           await client.query('begin');
-          await client.query(`select id from projects where id = $1 for update`, [id]);
-          await client.query(`select source, allocated_fen, disbursed_fen from fund_balances where project_id = $1`, [id]);
-          await client.query(`update fund_balances set disbursed_fen = disbursed_fen + 100 where project_id = $1 and source = 'fiscal'`, [
-            id,
-          ]);
+          const found = await projectsRepo.getForUpdateWithScope(tx, id, COUNTY, false);
+          if (!found || found.orgs.length !== 2) throw new Error('out of scope');
+          const [b] = await fundsRepo.balances(tx, id);
+          const movementId = randomUUID();
+          await fundsRepo.record(
+            tx,
+            {
+              id: movementId,
+              projectId: id,
+              source: 'fiscal',
+              kind: 'disbursement',
+              amountFen: 100,
+              on: today,
+              purpose: '压测',
+              reversesId: null,
+              reversed: false,
+            },
+            { source: 'fiscal', allocatedFen: b!.allocatedFen, disbursedFen: b!.disbursedFen + 100 },
+            benchActor,
+            new Date(),
+          );
           await client.query(
-            `insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, balance_after_fen, recorded_at, recorded_by)
-             values ($1, $2, 'fiscal', 'disbursement', 100, current_date, '压测', 0, now(), 'bench')`,
-            [randomUUID(), id],
+            `insert into stream_versions (stream_id, version) values ($1, 1)
+             on conflict (stream_id) do update set version = stream_versions.version + 1 returning version`,
+            [`project-${id}`],
           );
           await client.query(
             `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, 'x', 1, $2, 't', '{}')`,
