@@ -31,10 +31,12 @@ const retryAfterOf = (e: unknown): number | undefined => {
 
 /**
  * The database out of reach for a moment (the pool could not connect in time, a connection
- * dropped, Postgres refusing or restarting): the request is not at fault and may be retried,
- * so it is answered 503 with Retry-After, not 500. pg words a pool's connect timeout two ways.
+ * dropped, Postgres refusing or restarting), or a transaction Postgres rolled back as a loser of
+ * a deadlock or a serialization conflict (nothing of it was kept): the request is not at fault
+ * and may be retried, so it is answered 503 with Retry-After, not 500. pg words a pool's connect
+ * timeout two ways.
  */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300', '40P01', '40001']);
 const isDatabaseOutOfReach = (e: unknown): boolean => {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
@@ -65,7 +67,7 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (isDatabaseOutOfReach(exception)) {
-      this.logger.warn({ err: exception, correlationId: req.id }, 'database out of reach; answered 503');
+      this.logger.warn({ err: exception, correlationId: req.id }, 'database out of reach or transaction rolled back; answered 503');
       res.setHeader('Retry-After', '1');
       res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,

@@ -23,6 +23,8 @@ describe(ProblemFilter.name, () => {
     ['Postgres refusing', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['Postgres shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
     ['too many connections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+    ['a deadlock Postgres broke by rolling this transaction back', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
+    ['a serialization conflict', Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' })],
   ])('catch_WhenTheDatabaseIsOutOfReach_Answers503WithRetryAfter (%s)', (_, e) => {
     const out = answer(e);
     expect(out.status).toBe(503);
