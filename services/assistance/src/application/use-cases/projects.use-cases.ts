@@ -33,11 +33,8 @@ class PairingElsewhereError extends DomainError {
  */
 @Injectable()
 export class ProjectAccess {
-  constructor(
-    @Inject(PROJECTS) private readonly projects: ProjectRepository,
-    // The scope's roster rows come with the locked project (one statement); the port stays a parameter for the demo seed's construction.
-    @Inject(ROSTER) _roster: RosterPort,
-  ) {}
+  // The scope's roster rows come with the locked project, in one statement.
+  constructor(@Inject(PROJECTS) private readonly projects: ProjectRepository) {}
 
   async load(tx: Tx, ctx: CommandContext, projectId: string, withMilestones = true): Promise<Project> {
     const found = await this.projects.getForUpdateWithScope(tx, projectId, ctx.actor.orgId, withMilestones);

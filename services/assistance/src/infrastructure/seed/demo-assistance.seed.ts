@@ -115,7 +115,7 @@ class DemoWriter {
     const roster = new PgRoster((ds.driver as unknown as { master: Pool }).master);
     const pairingRepo = new PgPairingRepository();
     const projectRepo = new PgProjectRepository();
-    const access = new ProjectAccess(projectRepo, roster);
+    const access = new ProjectAccess(projectRepo);
     this.pairings = new FormPairingHandler(uow, pairingRepo, roster, this.clock, ids);
     this.projects = new ProjectHandlers(uow, projectRepo, pairingRepo, roster, this.clock, ids, access);
     this.funds = new FundHandlers(uow, new PgFundRepository(), this.clock, ids, access);
