@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { EventVerifier } from '@vanguard/auth';
 import { PairingFormed, publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
+import { waitUntil, type TestSchema } from '@vanguard/testing';
 import type { CommandContext } from '../src/application/ports/context.port';
 import { FieldWorkHandlers } from '../src/application/use-cases/field-work.use-cases';
 import { FundHandlers } from '../src/application/use-cases/funds.use-cases';
 import { FormPairingHandler } from '../src/application/use-cases/pairings.use-cases';
 import { ProjectHandlers } from '../src/application/use-cases/projects.use-cases';
-import { assistanceConfig } from '../src/assistance.config';
-import { AssistanceModule } from '../src/assistance.module';
-import { assistanceMigrations } from '../src/infrastructure/migrations';
 import { OutboxRelayRunner } from '../src/infrastructure/outbox/outbox-relay.runner';
-import { bootstrapDemoRoster, dayFromToday, freshVillage, rosterMember } from './support/assistance-test-app';
+import { assistanceInOwnSchema, dayFromToday, freshVillage, rosterMember } from './support/assistance-test-app';
 
 const TOPIC = PairingFormed.topic;
 
@@ -36,22 +31,7 @@ describe(OutboxRelayRunner.name, () => {
   };
 
   beforeAll(async () => {
-    schema = await createTestSchema('assistance_events');
-    const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.destroy();
-    await bootstrapDemoRoster(schema.pool);
-    const config = {
-      ...assistanceConfig(infraConfig(), 'test'),
-      databaseUrl: schema.url,
-      schema: schema.schema,
-      relay: true,
-      roster: false,
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
-    sut = moduleRef.createNestApplication({ bufferLogs: true });
-    await sut.init();
+    ({ schema, app: sut } = await assistanceInOwnSchema('assistance_events', { relay: true }));
     tap = kafka.consumer({ groupId: `assistance-tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await tap.connect();
     // The relay made the topic while the app booted (ensureTopics before it starts).

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
 import type { FundSource } from '@vanguard/contracts';
-import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, seededRandom, type TestSchema } from '@vanguard/testing';
+import { demoOrgId } from '@vanguard/infra-config';
+import { seededRandom, type TestSchema } from '@vanguard/testing';
 import type { CommandContext } from '../src/application/ports/context.port';
 import { OVERSIGHT_READ_MODEL, type OversightReadModel } from '../src/application/ports/read-model.port';
 import { FundHandlers } from '../src/application/use-cases/funds.use-cases';
 import { ProjectHandlers } from '../src/application/use-cases/projects.use-cases';
-import { assistanceConfig } from '../src/assistance.config';
-import { AssistanceModule } from '../src/assistance.module';
-import { assistanceMigrations } from '../src/infrastructure/migrations';
 import { upsertOrganizations } from '../src/infrastructure/roster/roster.projection';
-import { bootstrapDemoRoster, dayFromToday, freshVillage, pathOfCode } from './support/assistance-test-app';
+import { assistanceInOwnSchema, dayFromToday, freshVillage, pathOfCode } from './support/assistance-test-app';
 
 const SEED = Number(process.env['ASSISTANCE_TOTALS_SEED'] ?? Date.now() % 1_000_000);
 const ROUNDS = 5;
@@ -38,22 +33,7 @@ describe(`fund totals per organisation, kept in slots (seed ${SEED})`, () => {
   };
 
   beforeAll(async () => {
-    schema = await createTestSchema('assistance_fund_totals');
-    const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.destroy();
-    await bootstrapDemoRoster(schema.pool);
-    const config = {
-      ...assistanceConfig(infraConfig(), 'test'),
-      databaseUrl: schema.url,
-      schema: schema.schema,
-      relay: false,
-      roster: false,
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    await app.init();
+    ({ schema, app: app } = await assistanceInOwnSchema('assistance_fund_totals', { relay: false }));
   });
 
   afterAll(async () => {

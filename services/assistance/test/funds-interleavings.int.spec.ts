@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
 import type { EventEnvelope, FundSource } from '@vanguard/contracts';
-import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { type TestSchema } from '@vanguard/testing';
 import type { CommandContext } from '../src/application/ports/context.port';
 import { FundHandlers } from '../src/application/use-cases/funds.use-cases';
 import { ProjectHandlers } from '../src/application/use-cases/projects.use-cases';
-import { assistanceConfig } from '../src/assistance.config';
-import { AssistanceModule } from '../src/assistance.module';
-import { assistanceMigrations } from '../src/infrastructure/migrations';
-import { bootstrapDemoRoster, dayFromToday, freshVillage } from './support/assistance-test-app';
+import { assistanceInOwnSchema, dayFromToday, freshVillage } from './support/assistance-test-app';
 
 /** mulberry32: a failing draw is replayed with the seed the test prints in its name. */
 function prng(seed: number): () => number {
@@ -51,22 +45,7 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
   };
 
   beforeAll(async () => {
-    schema = await createTestSchema('assistance_funds_race');
-    const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.destroy();
-    await bootstrapDemoRoster(schema.pool);
-    const config = {
-      ...assistanceConfig(infraConfig(), 'test'),
-      databaseUrl: schema.url,
-      schema: schema.schema,
-      relay: false,
-      roster: false,
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    await app.init();
+    ({ schema, app: app } = await assistanceInOwnSchema('assistance_funds_race', { relay: false }));
   });
 
   afterAll(async () => {

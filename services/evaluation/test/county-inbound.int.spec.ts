@@ -12,7 +12,7 @@ import { StoreAssessmentReplayer } from '../src/infrastructure/assessments/store
 import { evaluationProjections } from '../src/infrastructure/projection/projections';
 import { rebuildProjections } from '../src/infrastructure/projection/rebuild';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
-import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { clockOn, countyInboundOverrides, createEvaluationTestApp } from './support/evaluation-test-app';
 import { evaluationStoreSchema } from './support/store-schema';
 
 const SONGLING = demoOrgId('910425');
@@ -79,19 +79,7 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
       messages: [link(countyMember, member, 1), link(countyUnreviewed, unreviewed, 1)].map(toKafkaMessage),
     });
     await producer.disconnect();
-    sut = await createEvaluationTestApp(clockOn('2011-06-10'), {
-      databaseUrl: db.url,
-      schema: db.schema,
-      relay: { enabled: false },
-      county: {
-        enabled: true,
-        knownCounties: ['county-songling', 'county-hekou'],
-        topic: counties.inbound,
-        groupId: `eval-county-inbound-${randomUUID()}`,
-        linksGroupId: `eval-county-links-${randomUUID()}`,
-        linksTopic,
-      },
-    });
+    sut = await createEvaluationTestApp(clockOn('2011-06-10'), countyInboundOverrides(db, counties.inbound, linksTopic));
     await waitUntil('the county member links', async () => {
       const { rows } = await db.pool.query(`select 1 from county_member_links where county_client_id = 'county-songling'`);
       return rows.length === 2;

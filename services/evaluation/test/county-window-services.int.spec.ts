@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { bootstrapDemoTree } from '@vanguard/auth';
 import type { PostgresEventStore } from '@vanguard/event-store';
@@ -6,7 +5,7 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
 import { CountySystems, testTopicPrefix, type TestSchema } from '@vanguard/testing';
 import { WindowUnitHandlers } from '../src/application/commands/window-units/window-unit.handlers';
-import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { clockOn, countyInboundOverrides, createEvaluationTestApp } from './support/evaluation-test-app';
 import { evaluationStoreSchema } from './support/store-schema';
 
 const SONGLING = demoOrgId('910425');
@@ -36,19 +35,7 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
     await bootstrapDemoTree(db.pool);
     await counties.start();
     await ensureTopics(counties.kafka, [linksTopic]);
-    sut = await createEvaluationTestApp(clockOn('2011-06-10'), {
-      databaseUrl: db.url,
-      schema: db.schema,
-      relay: { enabled: false },
-      county: {
-        enabled: true,
-        knownCounties: ['county-songling', 'county-hekou'],
-        topic: counties.inbound,
-        groupId: `eval-county-inbound-${randomUUID()}`,
-        linksGroupId: `eval-county-links-${randomUUID()}`,
-        linksTopic,
-      },
-    });
+    sut = await createEvaluationTestApp(clockOn('2011-06-10'), countyInboundOverrides(db, counties.inbound, linksTopic));
     await sut.get(WindowUnitHandlers).publish(
       HONGSHI,
       {

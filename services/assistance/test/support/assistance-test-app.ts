@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { assistanceConfig, type AssistanceConfig } from '../../src/assistance.config';
 import { AssistanceModule } from '../../src/assistance.module';
+import { assistanceMigrations } from '../../src/infrastructure/migrations';
 import { upsertOrganizations } from '../../src/infrastructure/roster/roster.projection';
 
 interface Queryable {
@@ -90,6 +93,34 @@ export async function createAssistanceTestApp(overrides: Partial<AssistanceConfi
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return app;
+}
+
+/**
+ * A schema of the suite's own, migrated as `npm run migrate` does, holding the demo region, and the
+ * service in-process over it (not initialised over HTTP: the suite drives its handlers); roster
+ * consumer off, relay as asked.
+ */
+export async function assistanceInOwnSchema(
+  prefix: string,
+  options: { relay: boolean },
+): Promise<{ schema: TestSchema; app: INestApplication }> {
+  const schema = await createTestSchema(prefix);
+  const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  await bootstrapDemoRoster(schema.pool);
+  const config = {
+    ...assistanceConfig(infraConfig(), 'test'),
+    databaseUrl: schema.url,
+    schema: schema.schema,
+    relay: options.relay,
+    roster: false,
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  await app.init();
+  return { schema, app };
 }
 
 /** A day `n` days from today in China time. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
@@ -39,4 +40,28 @@ export async function createEvaluationTestApp(clock: ClockPort, overrides: Parti
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return app;
+}
+
+/**
+ * The service over a suite's own schema with the county inbound gate on, reading `inbound` for the
+ * demo's two counties and county member links from `linksTopic`; relay off, fresh consumer groups.
+ */
+export function countyInboundOverrides(
+  db: { url: string; schema: string },
+  inbound: string,
+  linksTopic: string,
+): Partial<EvaluationConfig> {
+  return {
+    databaseUrl: db.url,
+    schema: db.schema,
+    relay: { enabled: false },
+    county: {
+      enabled: true,
+      knownCounties: ['county-songling', 'county-hekou'],
+      topic: inbound,
+      groupId: `eval-county-inbound-${randomUUID()}`,
+      linksGroupId: `eval-county-links-${randomUUID()}`,
+      linksTopic,
+    },
+  };
 }
