@@ -1,6 +1,13 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { keepStarting, serviceKafka, type EventConsumer, type KeptStarting, type ServiceKafka } from '@vanguard/messaging';
+import {
+  keepStarting,
+  messagingLoggerOf,
+  serviceKafka,
+  type EventConsumer,
+  type KeptStarting,
+  type ServiceKafka,
+} from '@vanguard/messaging';
 import type { Registry } from 'prom-client';
 import { createOrgTreeConsumer } from './org-tree.consumer';
 import type { Following, ScopeService } from './scope.service';
@@ -47,6 +54,8 @@ export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
       pool: this.pool,
       scope: this.scope,
       ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+      // A crash, a restart or a refused event is the only clue to a copy that stopped learning.
+      logger: messagingLoggerOf(this.logger, { info: false }),
     });
     this.consumer = consumer as unknown as EventConsumer<unknown>;
     // Boot does not wait for the broker: scope answers from the loaded copy meanwhile, and a start that fails is tried again.

@@ -14,6 +14,7 @@ import {
   type KeptStarting,
   type MessagingLogger,
   type ServiceKafka,
+  messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { LogCountyVisitHandler } from '../../application/county/log-county-visit.handler';
@@ -50,11 +51,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private links: EventConsumer<EntityManager> | undefined;
   private starting: KeptStarting[] = [];
   private client: ServiceKafka | undefined;
-  private readonly log: MessagingLogger = {
-    info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
-    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-  };
+  private readonly log: MessagingLogger = messagingLoggerOf(this.logger);
 
   constructor(
     private readonly dataSource: DataSource,

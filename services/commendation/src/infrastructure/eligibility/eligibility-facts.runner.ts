@@ -10,6 +10,7 @@ import {
   type KeptStarting,
   type MessagingLogger,
   type ServiceKafka,
+  messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { eligibilityFactHandlers } from './eligibility-facts.projection';
@@ -52,11 +53,7 @@ export class EligibilityFactsRunner implements OnApplicationBootstrap, OnModuleD
     if (this.consumer) return;
     this.client ??= serviceKafka('commendation-eligibility', this.options.brokers);
     const kafka = this.client.kafka;
-    const log: MessagingLogger = {
-      info: () => undefined,
-      warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-      error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-    };
+    const log: MessagingLogger = messagingLoggerOf(this.logger, { info: false });
     // The topic is evaluation's to create; made here too so this consumer can start before evaluation first publishes.
     await ensureTopics(kafka, [this.options.topic]);
     const consumer = new EventConsumer<PoolClient>({

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { ContractRegistry, commendationContracts } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
 import { EventSigner } from '@vanguard/auth';
-import { EventStoreRelayRunner, type EnvelopeSigner } from '@vanguard/messaging';
+import { EventStoreRelayRunner, type EnvelopeSigner, messagingLoggerOf } from '@vanguard/messaging';
 
 export interface CommendationRelayOptions {
   readonly brokers: readonly string[];
@@ -32,11 +32,7 @@ export class CommendationRelayRunner extends EventStoreRelayRunner {
       contracts: options.contracts ?? commendationRelayContracts,
       signer: options.signer ?? EventSigner.forContext('commendation'),
       ...(options.idleDelayMs ? { idleDelayMs: options.idleDelayMs } : {}),
-      logger: {
-        info: () => undefined,
-        warn: (o, m) => logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-        error: (o, m) => logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-      },
+      logger: messagingLoggerOf(logger, { info: false }),
     });
   }
 }

@@ -17,6 +17,7 @@ import {
   type KeptStarting,
   type MessagingLogger,
   type ServiceKafka,
+  messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import type { CountCountyWindowServicesHandler } from '../../application/county/count-county-window-services.handler';
@@ -55,11 +56,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private relay: Relay | undefined;
   private starting: KeptStarting | undefined;
   private client: ServiceKafka | undefined;
-  private readonly log: MessagingLogger = {
-    info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
-    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-  };
+  private readonly log: MessagingLogger = messagingLoggerOf(this.logger);
 
   constructor(
     private readonly pool: Pool,

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { ContractRegistry, evaluationContracts } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
 import { EventSigner } from '@vanguard/auth';
-import { EventStoreRelayRunner, type EnvelopeSigner } from '@vanguard/messaging';
+import { EventStoreRelayRunner, type EnvelopeSigner, messagingLoggerOf } from '@vanguard/messaging';
 
 export interface EvaluationRelayOptions {
   readonly brokers: readonly string[];
@@ -32,11 +32,7 @@ export class EvaluationRelayRunner extends EventStoreRelayRunner {
       contracts: options.contracts ?? evaluationRelayContracts,
       signer: options.signer ?? EventSigner.forContext('evaluation'),
       ...(options.idleDelayMs ? { idleDelayMs: options.idleDelayMs } : {}),
-      logger: {
-        info: () => undefined,
-        warn: (o, m) => logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-        error: (o, m) => logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-      },
+      logger: messagingLoggerOf(logger, { info: false }),
     });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { CountyDecisionFeed } from '@vanguard/county-inbound';
-import { serviceKafka, type ServiceKafka } from '@vanguard/messaging';
+import { serviceKafka, type ServiceKafka, messagingLoggerOf } from '@vanguard/messaging';
 import { COUNTY_INBOUND_OPTIONS, type CountyInboundOptions } from './county-inbound.runner';
 import { TreeCountyScope } from './tree-county-scope';
 
@@ -41,11 +41,7 @@ export class CountyDecisionFeedRunner implements OnApplicationBootstrap, OnAppli
       counties,
       within: within ?? this.treeScope().within,
       ...topics,
-      logger: {
-        info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
-        warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-        error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-      },
+      logger: messagingLoggerOf(this.logger),
       onCrash: (e) => this.restartAfterCrash(feed, e),
     });
     this.feed = feed;

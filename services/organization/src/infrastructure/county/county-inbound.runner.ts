@@ -11,7 +11,14 @@ import {
   type CountyScope,
 } from '@vanguard/county-inbound';
 import { TokenVerifier } from '@vanguard/auth';
-import { keepStarting, serviceKafka, type KeptStarting, type MessagingLogger, type ServiceKafka } from '@vanguard/messaging';
+import {
+  keepStarting,
+  serviceKafka,
+  type KeptStarting,
+  type MessagingLogger,
+  type ServiceKafka,
+  messagingLoggerOf,
+} from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { CountyRosterHandler } from '../../application/county/county-roster.handler';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
@@ -56,11 +63,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private consumer: CountyInboundConsumer<PoolClient> | undefined;
   private starting: KeptStarting | undefined;
   private client: ServiceKafka | undefined;
-  private readonly log: MessagingLogger = {
-    info: (o, m) => this.logger.log(`${m ?? ''} ${JSON.stringify(o)}`),
-    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-  };
+  private readonly log: MessagingLogger = messagingLoggerOf(this.logger);
 
   constructor(
     private readonly dataSource: DataSource,

@@ -19,6 +19,7 @@ import {
   type KeptStarting,
   type MessagingLogger,
   type ServiceKafka,
+  messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { commendationDecided, commendationRevoked, pioneerNominated, pioneerSelected } from '../../application/exemplar-proposals';
@@ -47,11 +48,7 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private client: ServiceKafka | undefined;
 
   // Refusals and retries are worth an operator's eye; routine progress is not.
-  private readonly log: MessagingLogger = {
-    info: () => undefined,
-    warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-    error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-  };
+  private readonly log: MessagingLogger = messagingLoggerOf(this.logger, { info: false });
 
   constructor(
     private readonly dataSource: DataSource,

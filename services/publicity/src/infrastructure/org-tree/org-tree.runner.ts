@@ -1,59 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { createOrgTreeConsumer, type Following, type ScopeService } from '@vanguard/auth';
-import { keepStarting, serviceKafka, type EventConsumer, type KeptStarting, type ServiceKafka } from '@vanguard/messaging';
+import { OrgTreeRunner as SharedOrgTreeRunner, type OrgTreeRunnerOptions, type ScopeService } from '@vanguard/auth';
 import { metricsRegistry } from '@vanguard/observability';
 
-export interface OrgTreeRunnerOptions {
-  readonly enabled: boolean;
-  readonly brokers: readonly string[];
-  readonly groupId: string;
-}
-
-/**
- * Keeps the service's copy of the organisation tree: memory loaded from org_tree at start,
- * then the organization topic followed into the table and memory, and memory kept in step
- * with changes other replicas apply to the table (libs/auth).
- */
-@Injectable()
-export class OrgTreeRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(OrgTreeRunner.name);
-  private consumer: EventConsumer<unknown> | undefined;
-  private following: Following | undefined;
-  private starting: KeptStarting | undefined;
-  private client: ServiceKafka | undefined;
-
-  constructor(
-    private readonly pool: Pool,
-    private readonly scope: ScopeService,
-    private readonly options: OrgTreeRunnerOptions,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const loaded = await this.scope.load(this.pool);
-    this.logger.log(`org-tree copy: ${loaded} organisations`);
-    // Other replicas' consumers apply the partitions this one does not own: follow the table, not only our consumer.
-    this.following = this.scope.follow(this.pool, { onError: (e) => this.logger.warn(`org-tree follow: ${String(e)}`) });
-    if (!this.options.enabled) return;
-    this.client = serviceKafka('publicity', this.options.brokers);
-    const consumer = createOrgTreeConsumer({
-      kafka: this.client.kafka,
-      groupId: this.options.groupId,
-      pool: this.pool,
-      scope: this.scope,
-      metrics: metricsRegistry,
-    });
-    this.consumer = consumer as unknown as EventConsumer<unknown>;
-    // Boot does not wait for the broker: scope answers from the loaded copy meanwhile, and a start that fails is tried again.
-    this.starting = keepStarting(() => consumer.start(), {
-      onError: (e, attempt) => this.logger.warn(`org-tree consumer did not start (attempt ${attempt}), trying again: ${String(e)}`),
-    });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.starting?.stop();
-    await this.consumer?.stop();
-    this.client?.closeLeftovers((m) => this.logger.warn(m));
-    await this.following?.stop();
+/** The publicity service's copy of the organisation tree (libs/auth's runner, under its own Kafka client id). */
+export class OrgTreeRunner extends SharedOrgTreeRunner {
+  constructor(pool: Pool, scope: ScopeService, options: OrgTreeRunnerOptions) {
+    super(pool, scope, { clientId: 'publicity', metrics: metricsRegistry, ...options });
   }
 }

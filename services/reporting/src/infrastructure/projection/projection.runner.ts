@@ -10,6 +10,7 @@ import {
   type KeptStarting,
   type MessagingLogger,
   type ServiceKafka,
+  messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
 import { applyTombstone, reportingHandlers } from './projection-handlers';
@@ -71,11 +72,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private async startOnce(): Promise<void> {
     const kafka = this.client.kafka;
     const contracts = reportingContracts(this.options.topicPrefix);
-    const log: MessagingLogger = {
-      info: () => undefined,
-      warn: (o, m) => this.logger.warn(`${m ?? ''} ${JSON.stringify(o)}`),
-      error: (o, m) => this.logger.error(`${m ?? ''} ${JSON.stringify(o)}`),
-    };
+    const log: MessagingLogger = messagingLoggerOf(this.logger, { info: false });
     // The producers create their topics; made here too so reporting can start first.
     await ensureTopics(kafka, contracts.topics());
     this.consumer = new EventConsumer<PoolClient>({
