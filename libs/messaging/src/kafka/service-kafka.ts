@@ -2,7 +2,14 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { SocketTracker } from './socket-tracker';
 
 /** kafkajs settings besides the client id and brokers: SASL, TLS, retry, timeouts, a socket factory to wrap. */
-export type ServiceKafkaOptions = Omit<KafkaConfig, 'clientId' | 'brokers'>;
+export type ServiceKafkaOptions = Omit<KafkaConfig, 'clientId' | 'brokers'> & {
+  /**
+   * Put before every consumer group the client joins or names to the admin; default
+   * `KAFKA_GROUP_PREFIX` (empty). Platforms sharing one broker (a suite's own services beside
+   * `npm start`'s, staging beside test) keep their groups, and so their offsets, apart.
+   */
+  readonly groupPrefix?: string;
+};
 
 /**
  * A long-lived kafkajs client of a service (a runner's consumers, producers and admins are made
@@ -21,13 +28,15 @@ export class ServiceKafka {
     brokers: readonly string[],
     options: ServiceKafkaOptions = {},
   ) {
+    const { groupPrefix = process.env['KAFKA_GROUP_PREFIX'] ?? '', ...config } = options;
     this.kafka = new Kafka({
       logLevel: logLevel.NOTHING,
-      ...options,
+      ...config,
       clientId,
       brokers: [...brokers],
-      socketFactory: this.sockets.factory(options.socketFactory),
+      socketFactory: this.sockets.factory(config.socketFactory),
     });
+    if (groupPrefix) prefixGroups(this.kafka, groupPrefix);
   }
 
   /** Sockets the client holds now (not those it has ended, waiting for the broker to close its side). */
@@ -44,6 +53,25 @@ export class ServiceKafka {
     if (left && warn) warn(`${this.clientId}: ${left} connection(s) still open after its stop; closed`);
     return left;
   }
+}
+
+/** Every group the client's consumers join and its admins name gets `prefix` (ServiceKafkaOptions.groupPrefix). */
+function prefixGroups(kafka: Kafka, prefix: string): void {
+  const consumer = kafka.consumer.bind(kafka);
+  kafka.consumer = (config) => consumer({ ...config, groupId: prefix + config.groupId });
+  const admin = kafka.admin.bind(kafka);
+  kafka.admin = (config) => {
+    const a = admin(config);
+    const group = <T extends { groupId: string }>(o: T): T => ({ ...o, groupId: prefix + o.groupId });
+    return {
+      ...a,
+      fetchOffsets: (o) => a.fetchOffsets(group(o)),
+      setOffsets: (o) => a.setOffsets(group(o)),
+      resetOffsets: (o) => a.resetOffsets(group(o)),
+      describeGroups: (ids) => a.describeGroups(ids.map((id) => prefix + id)),
+      deleteGroups: (ids) => a.deleteGroups(ids.map((id) => prefix + id)),
+    };
+  };
 }
 
 /** The kafkajs client of a runner: `serviceKafka('assistance-relay', brokers)`; see `ServiceKafka`. */
