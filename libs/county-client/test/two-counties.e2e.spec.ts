@@ -10,6 +10,7 @@ import { DEMO_REGION } from '../../../services/organization/src/infrastructure/s
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
 import { prepareOrganizationTestDatabase } from '../../../services/organization/test/support/organization-test-app';
 import { startServices, stopServices, type ServiceProcess } from './support/platform-processes';
+import { groupLag, startGroupsAtTopicEnds, unlistedGroups } from './support/suite-groups';
 import { SimulatedCounty, tap } from './support/two-counties';
 
 // Two county systems (松岭旗 county-songling, 河口县 county-hekou) side by side, each the reference
@@ -18,6 +19,8 @@ import { SimulatedCounty, tap } from './support/two-counties';
 
 const HEKOU = demoOrgId('910426');
 const suite = `e2e-${randomUUID().slice(0, 8)}`;
+/** The spawned services' consumer groups are the suite's own (KAFKA_GROUP_PREFIX), not `npm start`'s or an earlier run's. */
+const groupPrefix = `${suite}.`;
 const digits = () => String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
 const now = new Date();
 
@@ -71,7 +74,8 @@ describe('two county systems side by side', () => {
     await db.query(`delete from organization.roster_state_changes where not (kind = 'organization' and entity_id = any($1::uuid[]))`, [
       DEMO_REGION.map((o) => o.id),
     ]);
-    services = await startServices(['organization', 'evaluation', 'assistance']);
+    await startGroupsAtTopicEnds(groupPrefix);
+    services = await startServices(['organization', 'evaluation', 'assistance'], { KAFKA_GROUP_PREFIX: groupPrefix });
     songling = new SimulatedCounty('county-songling', suite);
     hekou = new SimulatedCounty('county-hekou', suite);
     // A village in each county, made by people through the platform's API.
@@ -81,18 +85,21 @@ describe('two county systems side by side', () => {
     const hekouTownship = await createOrg(provinceOrganizer, HEKOU, townshipCode, 'township', 'committee');
     village.hekou = await createOrg(provinceOrganizer, hekouTownship, `${townshipCode}${digits()}`, 'village', 'branch');
     // Every owning service learns the tree from organization's state topic before it can scope a county message.
-    // The wait is long because the shared test database's organization outbox may hold a backlog
-    // left by earlier suites (test apps without a relay); the relay here publishes it first, and
-    // evaluation and assistance read it in partition order before they reach the new villages.
+    // Their groups start where the topics ended, but the relay here still publishes what suites
+    // running beside this one write to the shared organization outbox meanwhile: a generous wait.
     const catchUp = { timeoutMs: 180_000 };
     try {
       await learnVillages(catchUp);
     } catch (e) {
-      // What the services said is the only clue to why one of them never learned the village.
-      throw new Error(`${(e as Error).message}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`, {
-        cause: e,
-      });
+      // What the services said, and how far each group is behind, are the clues to why one never learned the village.
+      const lag = JSON.stringify(await groupLag(groupPrefix).catch((err: Error) => err.message));
+      throw new Error(
+        `${(e as Error).message}\n--- groups behind: ${lag}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`,
+        { cause: e },
+      );
     }
+    // A group the list above does not name read every shared topic from its beginning: name it there.
+    expect(await unlistedGroups(groupPrefix)).toEqual([]);
     await Promise.all([songling.startFollowing(), hekou.startFollowing()]);
   }, 600_000);
 
