@@ -1,12 +1,20 @@
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { CommitRolledBackError, transactionAborted } from './inbox.port';
+
+/** The pg client under a TypeORM query runner: its answers carry the command tag TypeORM drops. */
+interface PgConnection {
+  getTransactionStatus?(): string | null;
+  query(sql: string): Promise<{ command?: string }>;
+}
 
 /**
  * Like `dataSource.transaction`, which commits without looking at the answer: Postgres
  * answers COMMIT of an aborted transaction block with ROLLBACK and raises nothing, and
- * TypeORM's query runner does not pass that answer on. So the runner asks first: one
- * statement before COMMIT fails (25P02) exactly when COMMIT would roll back, and then the
- * transaction is rolled back and CommitRolledBackError thrown instead of a false success.
+ * TypeORM's query runner does not pass that answer on. So COMMIT goes to the runner's pg
+ * client itself, whose result names the command Postgres carried out: ROLLBACK there is a
+ * CommitRolledBackError instead of a false success. Reading the answer costs no round trip;
+ * the statement this once asked before COMMIT (`select 1`, failing with 25P02 exactly when
+ * COMMIT would roll back) cost every transaction one.
  * `work` says whether to commit; `aborted` is the connection's last known status.
  */
 export async function checkedTransaction<T>(
@@ -15,20 +23,29 @@ export async function checkedTransaction<T>(
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
-    const connection = (await runner.connect()) as { getTransactionStatus?(): string | null };
+    const connection = (await runner.connect()) as PgConnection;
     const aborted = () => transactionAborted(connection);
     await runner.startTransaction();
+    // Whether the transaction block may still be open on the connection, so that a failure rolls it back.
+    let open = true;
     try {
       const { commit, result } = await work(runner.manager, aborted);
       if (!commit) {
+        open = false;
         await runner.rollbackTransaction();
         return result;
       }
-      if (await commitWouldRollBack(runner, aborted)) throw new CommitRolledBackError();
-      await runner.commitTransaction();
+      // Known aborted already: no need to send COMMIT to learn it.
+      if (aborted()) throw new CommitRolledBackError();
+      // Raised as TypeORM raises a failed COMMIT (a deferred constraint's violation keeps its name).
+      const answer = await connection.query('COMMIT').catch((e: Error) => {
+        throw new QueryFailedError('COMMIT', undefined, e);
+      });
+      open = false;
+      if (answer.command !== 'COMMIT') throw new CommitRolledBackError();
       return result;
     } catch (e) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (open) await runner.rollbackTransaction().catch(() => undefined);
       // A later statement met the abort an earlier statement's caller swallowed before the
       // connection's status showed it: the transaction would have rolled back all the same.
       if ((e as { driverError?: { code?: string } }).driverError?.code === '25P02') throw new CommitRolledBackError();
@@ -36,21 +53,5 @@ export async function checkedTransaction<T>(
     }
   } finally {
     await runner.release();
-  }
-}
-
-/**
- * Whether the transaction is aborted, so that COMMIT would answer ROLLBACK. The status the
- * connection last saw can lag: pg settles a failed query on the error, before the server's
- * ReadyForQuery with the new status arrives. A statement's own answer cannot lag.
- */
-async function commitWouldRollBack(runner: QueryRunner, aborted: () => boolean): Promise<boolean> {
-  if (aborted()) return true;
-  try {
-    await runner.query('select 1');
-    return false;
-  } catch (e) {
-    if ((e as { driverError?: { code?: string } }).driverError?.code === '25P02') return true;
-    throw e;
   }
 }
