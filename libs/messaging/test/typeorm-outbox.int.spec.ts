@@ -98,6 +98,31 @@ describe(TypeOrmOutbox.name, () => {
     expect(await source.backlog()).toBe(0);
     await source.close();
   });
+
+  it('add_WithStreamVersions_NumbersEachEventOnItsStreamInTheRowsStatement', async () => {
+    await dataSource.query('create table stream_versions (stream_id text primary key, version integer not null)');
+    const numbered = new TypeOrmOutbox({ contracts, streamVersions: 'stream_versions' });
+    const [a, b, c, d] = [thingEvent('n1', 0), thingEvent('n1', 0), thingEvent('n2', 0), thingEvent('n1', 0)];
+    await dataSource.transaction((m) => numbered.add(m, a, b, c));
+    // A rolled-back command takes no version: its counter update goes with it.
+    await expect(
+      dataSource.transaction(async (m) => {
+        await numbered.add(m, thingEvent('n1', 0));
+        throw new Error('the command failed after publishing');
+      }),
+    ).rejects.toThrow('the command failed after publishing');
+    await dataSource.transaction((m) => numbered.add(m, d));
+    const rows: { event_id: string; envelope: unknown }[] = await dataSource.query(
+      'select event_id, envelope from vanguard_outbox where event_id = any($1) order by id',
+      [[a, b, c, d].map((e) => e.eventId)],
+    );
+    expect(rows.map((r) => r.envelope)).toEqual([
+      { ...a, streamVersion: 1 },
+      { ...b, streamVersion: 2 },
+      { ...c, streamVersion: 1 },
+      { ...d, streamVersion: 3 },
+    ]);
+  });
 });
 
 describe(TypeOrmInbox.name, () => {
