@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     );
     // The same statements as one disbursement command, through the service's own repositories on a
     // plain pg client (no Nest, no TypeORM, no domain): lock with the scope's roster rows, balances,
-    // balance and entry, stream version, outbox row; begin and commit.
+    // balance and entry, stream version with the outbox row; begin and commit (6 round trips).
     const projectsRepo = new PgProjectRepository();
     const fundsRepo = new PgFundRepository();
     const benchActor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
@@ -229,13 +229,12 @@ async function main(): Promise<void> {
             benchActor,
             new Date(),
           );
+          // The outbox's numbered write (libs/messaging, `streamVersions`): stream version and row in one.
           await client.query(
-            `insert into stream_versions (stream_id, version) values ($1, 1)
-             on conflict (stream_id) do update set version = stream_versions.version + 1 returning version`,
-            [`project-${id}`],
-          );
-          await client.query(
-            `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, 'x', 1, $2, 't', '{}')`,
+            `with v as (insert into stream_versions as s (stream_id, version) values ($2, 1)
+               on conflict (stream_id) do update set version = s.version + 1 returning version)
+             insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
+             select $1, 'x', 1, $2, 't', jsonb_set('{}'::jsonb, '{streamVersion}', to_jsonb(v.version)) from v`,
             [randomUUID(), `project-${id}`],
           );
           await client.query('commit');

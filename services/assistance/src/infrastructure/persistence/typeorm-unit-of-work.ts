@@ -39,20 +39,21 @@ function refusalOf(e: unknown): DomainError | undefined {
   return known ? new ConstraintRefusal(...known) : undefined;
 }
 
-/** Numbers an event on its stream (the row stays locked until commit, so a stream's versions never clash). */
-const NEXT_VERSION = `
-  insert into stream_versions (stream_id, version) values ($1, 1)
-  on conflict (stream_id) do update set version = stream_versions.version + 1
-  returning version`;
+/**
+ * The envelope's streamVersion until the outbox's statement gives it the stream's next one: the
+ * contract asks only for an integer ≥ 0 there, so an envelope valid with it is valid with that.
+ */
+const NUMBERED_BY_THE_OUTBOX = 0;
 
 /**
- * One transaction per command. Events are numbered on their streams and written through
- * @vanguard/messaging's TypeOrmOutbox, which validates each against its contract and stores the
- * contract's parsed form, in the same transaction as the state change (no dual write).
+ * One transaction per command. Events are written through @vanguard/messaging's TypeOrmOutbox,
+ * which validates each against its contract, numbers it on its stream (`stream_versions`) and
+ * stores the contract's parsed form in one statement, in the same transaction as the state
+ * change (no dual write).
  */
 @Injectable()
 export class TypeOrmUnitOfWork implements UnitOfWork {
-  private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts });
+  private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -86,12 +87,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return {
       query: <R>(sql: string, params?: unknown[]) => manager.query<R[]>(sql, params),
       publish: async (events: readonly DomainEvent[], ctx: CommandContext) => {
+        // One after another: events of one stream take consecutive versions in their order.
         for (const event of events) {
-          const streamId = `${event.contract.stream}-${event.aggregateId}`;
-          const [row] = await manager.query<{ version: number }[]>(NEXT_VERSION, [streamId]);
           const envelope = assistanceEnvelope(event, ctx, {
             eventId: this.ids.newId(),
-            streamVersion: row!.version,
+            streamVersion: NUMBERED_BY_THE_OUTBOX,
             now: this.clock.now(),
           });
           await this.outbox.add(manager, envelope);
