@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
 import { operatorEndpointsGuard } from './operator-endpoints';
 import { ProblemFilter } from './problem.filter';
 import { StorableTextPipe } from './storable-text';
@@ -33,6 +34,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
       .addBearerAuth()
       .build(),
   );
+  if (keepsIdempotencyKeys(app)) documentIdempotencyKey(doc);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
   return doc;
 }

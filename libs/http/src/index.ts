@@ -11,3 +11,4 @@ export * from './domain-error.interceptor';
 export * from './rate-limit';
 export * from './rendered-json';
 export * from './ahead-of-router';
+export * from './idempotency';

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  StreamableFile,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { canonicalJson } from '@vanguard/auth';
+import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
+import type { IdempotencyStore } from './idempotency.store';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Longer than any request may run: a key still unanswered after this was left by a request that died. */
+export const ABANDONED_AFTER_MS = 60_000;
+
+/** A body the key can answer again: JSON, not a stream or bytes the handler wrote itself. */
+const isReplayable = (body: unknown, res: Response) =>
+  !res.headersSent && !(body instanceof StreamableFile || body instanceof Readable || Buffer.isBuffer(body));
+
+/** A JSON body, or none at all (a PUT or DELETE may carry nothing). */
+const isJsonOrEmpty = (req: Request) => {
+  const type = req.headers['content-type'];
+  return type === undefined || /^application\/([\w.+-]+\+)?json\b/i.test(type);
+};
+
+/**
+ * `Idempotency-Key` on a signed-in caller's unsafe request: the first request with a key runs
+ * and its answer (2xx) is kept for 24 h; the same request again with that key gets the kept
+ * answer (`Idempotent-Replayed: true`) and runs nothing; while the first still runs, 409 with
+ * Retry-After; the key with another request (method, path or body), 422. A refused or failed
+ * request changed nothing, so its key is released for the retry. Keys are per caller (`sub`):
+ * one caller's key never answers another's. ADR 0072.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
+  constructor(private readonly store: IdempotencyStore) {}
+
+  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = ctx.switchToHttp().getRequest<Request & { principal?: { sub: string } }>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const header = req.headers['idempotency-key'];
+    if (header === undefined || !UNSAFE.has(req.method)) return next.handle();
+    const key = parseIdempotencyKey(header);
+    const principal = req.principal?.sub;
+    if (!principal)
+      throw new UnprocessableEntityException({
+        code: 'IDEMPOTENCY.SIGN_IN_REQUIRED',
+        message: `幂等键仅限登录用户 / ${IDEMPOTENCY_KEY_HEADER} is kept per signed-in caller; this endpoint takes none`,
+      });
+    // A multipart file is read after this runs, so it could not be in the fingerprint.
+    if (!isJsonOrEmpty(req))
+      throw new UnprocessableEntityException({
+        code: 'IDEMPOTENCY.JSON_ONLY',
+        message: `幂等键仅用于 JSON 请求 / ${IDEMPOTENCY_KEY_HEADER} is kept for JSON requests only; send this one without it`,
+      });
+    const fingerprint = createHash('sha256')
+      .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+      .digest('hex');
+    const seen = await this.store.claim(principal, key, fingerprint);
+    if (seen !== 'claimed') {
+      if (seen.fingerprint !== fingerprint)
+        throw new UnprocessableEntityException({
+          code: 'IDEMPOTENCY.KEY_REUSED',
+          message: `幂等键已用于另一请求 / this ${IDEMPOTENCY_KEY_HEADER} was sent with another request (method, path or body); use a new key`,
+        });
+      if (seen.status === null) throw this.unanswered(seen.ageMs);
+      res.status(seen.status);
+      res.setHeader('Idempotent-Replayed', 'true');
+      return of(seen.body ?? undefined);
+    }
+    const release = (e: unknown) =>
+      from(this.store.release(principal, key).catch(() => undefined)).pipe(mergeMap(() => throwError(() => e)));
+    return next.handle().pipe(
+      // Only the handler's failure frees the key: once it succeeded, its effect stands.
+      catchError(release),
+      mergeMap(async (body: unknown) => {
+        try {
+          if (isReplayable(body, res) && res.statusCode < 300) await this.store.complete(principal, key, res.statusCode, body);
+          else await this.store.release(principal, key);
+        } catch (e) {
+          // The answer still goes out; the key stays unanswered, so a retry hears OUTCOME_UNKNOWN, never runs twice.
+          this.logger.warn(`idempotency key not completed: ${String(e)}`);
+        }
+        return body;
+      }),
+    );
+  }
+
+  private unanswered(ageMs: number): ConflictException {
+    if (ageMs < ABANDONED_AFTER_MS)
+      return new ConflictException({
+        code: 'IDEMPOTENCY.IN_PROGRESS',
+        message: `同一请求正在处理 / the first request with this ${IDEMPOTENCY_KEY_HEADER} is still running; ask again shortly`,
+        retryAfterSec: 1,
+      });
+    return new ConflictException({
+      code: 'IDEMPOTENCY.OUTCOME_UNKNOWN',
+      message: `首次请求未完成 / the first request with this ${IDEMPOTENCY_KEY_HEADER} never finished; check whether it took effect, then send again with a new key`,
+    });
+  }
+}

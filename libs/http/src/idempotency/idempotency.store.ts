@@ -1,0 +1,103 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** What a key already holds: the first request's fingerprint, and its answer once it finished. */
+export interface SeenKey {
+  readonly fingerprint: string;
+  /** Null while the first request runs (or if it never finished). */
+  readonly status: number | null;
+  readonly body: unknown;
+  readonly ageMs: number;
+}
+
+/** Keys per caller: claimed by the first request, completed with its answer, released if it failed. */
+export interface IdempotencyStore {
+  /** `claimed` when this request is the key's first; otherwise what the key holds. */
+  claim(principal: string, key: string, fingerprint: string): Promise<'claimed' | SeenKey>;
+  complete(principal: string, key: string, status: number, body: unknown): Promise<void>;
+  /** The request failed and changed nothing: the key is free for a retry. */
+  release(principal: string, key: string): Promise<void>;
+}
+
+interface Queryable {
+  query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** How long a key answers for its first request (the draft leaves it to the server; Stripe keeps 24 h). */
+export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
+/** `idempotency_keys` in the service's schema (the pool's search_path), made by `idempotencyKeysMigration`. */
+export class PgIdempotencyStore implements IdempotencyStore {
+  private claims = 0;
+
+  constructor(private readonly db: Queryable) {}
+
+  async claim(principal: string, key: string, fingerprint: string): Promise<'claimed' | SeenKey> {
+    // Keys nobody sends again would stay for ever: every thousandth claim clears a slice of the expired.
+    if (++this.claims % 1000 === 0) await this.purgeExpired();
+    // An expired key is gone before the claim, so its owner may use it again.
+    await this.db.query(
+      `delete from idempotency_keys where principal = $1 and key = $2 and created_at < now() - make_interval(hours => $3)`,
+      [principal, key, IDEMPOTENCY_KEY_TTL_HOURS],
+    );
+    const claimed = await this.db.query(
+      `insert into idempotency_keys (principal, key, fingerprint) values ($1, $2, $3) on conflict do nothing returning 1`,
+      [principal, key, fingerprint],
+    );
+    if (claimed.rows.length) return 'claimed';
+    const { rows } = await this.db.query(
+      `select fingerprint, status, body, (extract(epoch from now() - created_at) * 1000)::float8 as age_ms
+         from idempotency_keys where principal = $1 and key = $2`,
+      [principal, key],
+    );
+    const row = rows[0] as { fingerprint: string; status: number | null; body: unknown; age_ms: number } | undefined;
+    // Released between our insert and this read: the caller's retry will claim it.
+    if (!row) return { fingerprint, status: null, body: null, ageMs: 0 };
+    return { fingerprint: row.fingerprint, status: row.status, body: row.body, ageMs: row.age_ms };
+  }
+
+  /** Deletes up to `limit` expired keys; returns how many. */
+  async purgeExpired(limit = 10_000): Promise<number> {
+    const { rows } = await this.db.query(
+      `delete from idempotency_keys where ctid in (
+         select ctid from idempotency_keys where created_at < now() - make_interval(hours => $1) limit $2)
+       returning 1`,
+      [IDEMPOTENCY_KEY_TTL_HOURS, limit],
+    );
+    return rows.length;
+  }
+
+  async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.db.query(
+      `update idempotency_keys set status = $3, body = $4::jsonb, completed_at = now() where principal = $1 and key = $2 and status is null`,
+      [principal, key, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  async release(principal: string, key: string): Promise<void> {
+    await this.db.query(`delete from idempotency_keys where principal = $1 and key = $2 and status is null`, [principal, key]);
+  }
+}
+
+/** The keys' table, for a service's migration list: `idempotencyKeysMigration(1765600000000)`. */
+export function idempotencyKeysMigration(timestamp: number): new () => MigrationInterface {
+  return class IdempotencyKeys implements MigrationInterface {
+    readonly name = `IdempotencyKeys${timestamp}`;
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(`
+        create table if not exists idempotency_keys (
+          principal text not null,
+          key text not null,
+          fingerprint text not null,
+          status integer,
+          body jsonb,
+          created_at timestamptz not null default now(),
+          completed_at timestamptz,
+          primary key (principal, key)
+        )`);
+      await q.query(`create index if not exists idempotency_keys_created_idx on idempotency_keys (created_at)`);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`drop table if exists idempotency_keys`);
+    }
+  };
+}

@@ -1,0 +1,152 @@
+import {
+  BadRequestException,
+  ConflictException,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { lastValueFrom, of, throwError } from 'rxjs';
+import { parseIdempotencyKey } from './idempotency-key';
+import { ABANDONED_AFTER_MS, IdempotencyInterceptor } from './idempotency.interceptor';
+import type { IdempotencyStore, SeenKey } from './idempotency.store';
+
+/** Keys in memory, as the Postgres store keeps them (its own behaviour: idempotency.store.int.spec.ts). */
+class MemoryStore implements IdempotencyStore {
+  readonly keys = new Map<string, SeenKey>();
+  failComplete = false;
+  claim(p: string, k: string, fingerprint: string): Promise<'claimed' | SeenKey> {
+    const seen = this.keys.get(`${p}/${k}`);
+    if (seen) return Promise.resolve(seen);
+    this.keys.set(`${p}/${k}`, { fingerprint, status: null, body: null, ageMs: 0 });
+    return Promise.resolve('claimed');
+  }
+  complete(p: string, k: string, status: number, body: unknown): Promise<void> {
+    if (this.failComplete) return Promise.reject(new Error('connection lost'));
+    this.keys.set(`${p}/${k}`, { ...this.keys.get(`${p}/${k}`)!, status, body });
+    return Promise.resolve();
+  }
+  release(p: string, k: string): Promise<void> {
+    if (this.keys.get(`${p}/${k}`)?.status === null) this.keys.delete(`${p}/${k}`);
+    return Promise.resolve();
+  }
+}
+
+function context(headers: Record<string, string>, principal: { sub: string } | undefined, body: unknown = { a: 1 }) {
+  const res = { statusCode: 201, headersSent: false, headers: {} as Record<string, string>, status: jest.fn(), setHeader: jest.fn() };
+  res.status.mockImplementation((s: number) => ((res.statusCode = s), res));
+  res.setHeader.mockImplementation((k: string, v: string) => (res.headers[k] = v));
+  const req = { method: 'POST', originalUrl: '/pledges', headers, body, principal };
+  const ctx = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ExecutionContext;
+  return { ctx, res };
+}
+
+describe(parseIdempotencyKey.name, () => {
+  it.each([
+    ['bare', 'k-1', 'k-1'],
+    ['a structured-field string', '"8e03978e-40d5-43e8-bc93-6894a57f9324"', '8e03978e-40d5-43e8-bc93-6894a57f9324'],
+  ])('WhenTheKeyIs%s_TakesItsValue', (_, header, key) => expect(parseIdempotencyKey(header)).toBe(key));
+
+  it.each([
+    ['Empty', '', 'empty'],
+    ['EmptyQuoted', '""', 'empty'],
+    ['SpacedOut', 'a b', 'visible ASCII'],
+    ['NotAscii', '键', 'visible ASCII'],
+    ['Over255Characters', 'k'.repeat(256), 'longer than 255'],
+    ['QuotedWithAQuoteInside', '"a\\"b"', 'quote or backslash'],
+  ])('WhenTheKeyIs%s_RefusesNamingTheHeader', (_, header, reason) => {
+    try {
+      parseIdempotencyKey(header);
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(BadRequestException);
+      expect((e as BadRequestException).getResponse()).toMatchObject({
+        errors: [{ field: 'Idempotency-Key', reason: expect.stringContaining(reason) }],
+      });
+    }
+  });
+
+  it('WhenTheHeaderCameTwice_Refuses', () => expect(() => parseIdempotencyKey(['a', 'b'])).toThrow(BadRequestException));
+});
+
+describe(IdempotencyInterceptor.name, () => {
+  const handled = (value: unknown): CallHandler & { calls: number } => {
+    const h = { calls: 0, handle: () => (h.calls++, of(value)) };
+    return h;
+  };
+
+  it('WhenACallerWithoutSignInSendsAKey_Refuses422AndRunsNothing', async () => {
+    const store = new MemoryStore();
+    const next = handled({ id: 1 });
+    await expect(
+      new IdempotencyInterceptor(store).intercept(context({ 'idempotency-key': 'k' }, undefined).ctx, next),
+    ).rejects.toBeInstanceOf(UnprocessableEntityException);
+    expect(next.calls).toBe(0);
+  });
+
+  it('WhenTheFirstRequestNeverFinished_AfterAMinuteSaysTheOutcomeIsUnknown', async () => {
+    const store = new MemoryStore();
+    const { ctx } = context({ 'idempotency-key': 'k' }, { sub: 'u' });
+    const sut = new IdempotencyInterceptor(store);
+    await sut.intercept(ctx, handled({ id: 1 })); // claimed; its observable never subscribed: still running
+    const seen = store.keys.get('u/k')!;
+    store.keys.set('u/k', { ...seen, ageMs: ABANDONED_AFTER_MS - 1 });
+    await expect(sut.intercept(ctx, handled({ id: 2 }))).rejects.toMatchObject({
+      response: { code: 'IDEMPOTENCY.IN_PROGRESS', retryAfterSec: 1 },
+    });
+    store.keys.set('u/k', { ...seen, ageMs: ABANDONED_AFTER_MS });
+    const e = await sut.intercept(ctx, handled({ id: 2 })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConflictException);
+    expect((e as ConflictException).getResponse()).toMatchObject({ code: 'IDEMPOTENCY.OUTCOME_UNKNOWN' });
+  });
+
+  it('WhenKeepingTheAnswerFails_TheAnswerStillGoesOutAndTheKeyNeverRunsTwice', async () => {
+    const store = new MemoryStore();
+    store.failComplete = true;
+    const sut = new IdempotencyInterceptor(store);
+    const first = handled({ id: 1 });
+    expect(await lastValueFrom(await sut.intercept(context({ 'idempotency-key': 'k' }, { sub: 'u' }).ctx, first))).toEqual({ id: 1 });
+    const second = handled({ id: 2 });
+    await expect(sut.intercept(context({ 'idempotency-key': 'k' }, { sub: 'u' }).ctx, second)).rejects.toBeInstanceOf(ConflictException);
+    expect(second.calls).toBe(0);
+  });
+
+  it('WhenTheHandlerFails_ReleasesTheKeyAndRethrows', async () => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    const boom = new UnprocessableEntityException({ code: 'RULE' });
+    const failing: CallHandler = { handle: () => throwError(() => boom) };
+    await expect(lastValueFrom(await sut.intercept(context({ 'idempotency-key': 'k' }, { sub: 'u' }).ctx, failing))).rejects.toBe(boom);
+    expect(store.keys.size).toBe(0);
+  });
+
+  it('WhenTheAnswerIsKept_ReplaysItsStatusAndBodyWithTheReplayedHeader', async () => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    await lastValueFrom(await sut.intercept(context({ 'idempotency-key': 'k' }, { sub: 'u' }).ctx, handled({ id: 1 })));
+    const { ctx, res } = context({ 'idempotency-key': 'k' }, { sub: 'u' });
+    res.statusCode = 200;
+    const next = handled({ id: 2 });
+    expect(await lastValueFrom(await sut.intercept(ctx, next))).toEqual({ id: 1 });
+    expect([res.statusCode, res.headers['Idempotent-Replayed'], next.calls]).toEqual([201, 'true', 0]);
+  });
+
+  it('WhenTheBodyIsNotJson_Refuses422AndRunsNothing', async () => {
+    const store = new MemoryStore();
+    const next = handled({ id: 1 });
+    const { ctx } = context({ 'idempotency-key': 'k', 'content-type': 'multipart/form-data; boundary=x' }, { sub: 'u' });
+    await expect(new IdempotencyInterceptor(store).intercept(ctx, next)).rejects.toMatchObject({
+      response: { code: 'IDEMPOTENCY.JSON_ONLY' },
+    });
+    expect([next.calls, store.keys.size]).toEqual([0, 0]);
+    const json = context({ 'idempotency-key': 'k', 'content-type': 'application/json; charset=utf-8' }, { sub: 'u' });
+    await lastValueFrom(await new IdempotencyInterceptor(store).intercept(json.ctx, next));
+    expect(next.calls).toBe(1);
+  });
+
+  it('WhenTheMethodIsSafeOrNoKeyIsSent_DoesNothing', async () => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    await lastValueFrom(await sut.intercept(context({}, { sub: 'u' }).ctx, handled(1)));
+    expect(store.keys.size).toBe(0);
+  });
+});

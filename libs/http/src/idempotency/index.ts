@@ -1,0 +1,4 @@
+export * from './idempotency-key';
+export * from './idempotency.store';
+export * from './idempotency.interceptor';
+export * from './idempotency.providers';
