@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { AuthModule, ScopeService } from '@vanguard/auth';
 import { PostgresEventStore } from '@vanguard/event-store';
+import { PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { CLOCK } from './application/ports/clock.port';
 import { ID_GENERATOR } from './application/ports/id-generator.port';
@@ -48,6 +49,7 @@ export class CommendationModule implements NestModule {
       controllers: [...features.controllers],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        ...idempotencyProviders([PG_POOL], (pool: Pool) => new PgIdempotencyStore(pool)),
         { provide: CLOCK, useClass: SystemClock },
         { provide: ID_GENERATOR, useClass: UuidIdGenerator },
         { provide: ScopeService, useValue: new ScopeService() },

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { AuthModule, ScopeService } from '@vanguard/auth';
 import { PostgresEventStore } from '@vanguard/event-store';
+import { PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { AmendPledgeHandler } from './application/commands/amend-pledge/amend-pledge.handler';
 import { CloseCycleHandler } from './application/commands/close-cycle/close-cycle.handler';
@@ -80,6 +81,7 @@ export class EvaluationModule {
       controllers: [CampaignsHttpController, PledgeQueriesHttpController, PledgesHttpController, ...features.controllers],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        ...idempotencyProviders([PG_POOL], (pool: Pool) => new PgIdempotencyStore(pool)),
         { provide: CLOCK, useClass: SystemClock },
         { provide: ID_GENERATOR, useClass: UuidIdGenerator },
         { provide: ScopeService, useValue: new ScopeService() },

@@ -3,8 +3,9 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
-import { LongWork } from '@vanguard/http';
+import { LongWork, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, metricsRegistry, kafkaProbe, postgresProbe } from '@vanguard/observability';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AssignMemberRoleHandler } from './application/commands/assign-member-role/assign-member-role.handler';
 import { CompleteTransferHandler } from './application/commands/complete-transfer/complete-transfer.handler';
@@ -138,6 +139,10 @@ export class OrganizationModule {
       ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        ...idempotencyProviders(
+          [DataSource],
+          (ds: DataSource) => new PgIdempotencyStore((ds.driver as unknown as { master: Pool }).master),
+        ),
         { provide: CLOCK, useClass: SystemClock },
         { provide: ID_GENERATOR, useClass: UuidIdGenerator },
         {

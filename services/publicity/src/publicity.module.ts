@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, ScopeService } from '@vanguard/auth';
-import { DomainErrorInterceptor } from '@vanguard/http';
+import { DomainErrorInterceptor, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -63,6 +63,7 @@ export class PublicityModule {
       controllers: [HonourRollHttpController, ExemplarsHttpController, ArticlesHttpController, AttachmentsHttpController],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        ...idempotencyProviders([DataSource], (ds: DataSource) => new PgIdempotencyStore(poolOf(ds))),
         { provide: ScopeService, useValue: new ScopeService() },
         { provide: HonourRollRateLimiter, useValue: new HonourRollRateLimiter(config.honourRollReadsPerMinute) },
         HonourRollRateGuard,

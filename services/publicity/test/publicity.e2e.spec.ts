@@ -240,4 +240,20 @@ describe('publicity over HTTP', () => {
     const columns = await http().get('/columns').set('Authorization', `Bearer ${editor}`).expect(200);
     expect(columns.body.map((c: { id: string }) => c.id)).not.toContain(column);
   });
+
+  it('an article sent again with its Idempotency-Key is answered as the first time and drafted once (ADR 0072)', async () => {
+    const title = `幂等稿件 ${randomUUID().slice(0, 8)}`;
+    const key = randomUUID();
+    const send = () =>
+      http()
+        .post('/articles')
+        .set('Authorization', `Bearer ${editor}`)
+        .set('Idempotency-Key', key)
+        .send({ orgId: VILLAGE, title, body: '<p>正文</p>' });
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status, again.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(again.body).toEqual(first.body);
+    expect((await schema.pool.query(`select count(*)::int n from articles where title = $1`, [title])).rows).toEqual([{ n: 1 }]);
+  });
 });

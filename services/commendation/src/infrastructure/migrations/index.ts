@@ -1,3 +1,4 @@
+import { idempotencyKeysMigration } from '@vanguard/http';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
 import { migrateInbox } from '@vanguard/messaging';
@@ -32,4 +33,6 @@ export const commendationMigrations: (new () => MigrationInterface)[] = [
   ...calendarMigrations,
   ...publicNoticeMigrations,
   ...boardMigrations,
+  // Idempotency-Key answers per caller (libs/http, ADR 0072).
+  idempotencyKeysMigration(1765600000000),
 ];

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
+import { idempotencyKeysMigration } from '@vanguard/http';
 import { migrateInbox } from '@vanguard/messaging';
 import { PledgeView1764600000002 } from './1764600000002-pledge-view.migration';
 import { rosterMigrations } from './roster.migrations';
@@ -44,4 +45,6 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   ...projectionHubMigrations,
   ...inspectionsMigrations,
   ...countyMigrations,
+  // Idempotency-Key answers per caller (libs/http, ADR 0072).
+  idempotencyKeysMigration(1765600000000),
 ];

@@ -1,3 +1,4 @@
+import { idempotencyKeysMigration } from '@vanguard/http';
 import type { MigrationInterface } from 'typeorm';
 import { countyInboundMigration, countyInboundRetentionMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
@@ -25,4 +26,6 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   countyInboundMigration(1764900000001),
   countyInboundRetentionMigration(1764990000000),
   CountyLinkTakeover1764990000001,
+  // Idempotency-Key answers per caller (libs/http, ADR 0072).
+  idempotencyKeysMigration(1765600000000),
 ];

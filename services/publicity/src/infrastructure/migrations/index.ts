@@ -1,3 +1,4 @@
+import { idempotencyKeysMigration } from '@vanguard/http';
 import type { MigrationInterface } from 'typeorm';
 import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
 import { inboxMigration, outboxMigration } from '@vanguard/messaging';
@@ -10,4 +11,6 @@ export const publicityMigrations: (new () => MigrationInterface)[] = [
   inboxMigration(1765500000003),
   outboxMigration(1765500000004),
   Publicity1765500000005,
+  // Idempotency-Key answers per caller (libs/http, ADR 0072).
+  idempotencyKeysMigration(1765600000000),
 ];
