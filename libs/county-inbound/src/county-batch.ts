@@ -2,11 +2,20 @@ import type { CountyBatchHandler, CountyMessage, CountySender } from './county-i
 import { decisionKey, type NewDecision } from './county-ledger';
 import type { ReplyOutcome, ReplyTo } from './gate/reply';
 import type { KafkaMessage } from 'kafkajs';
+import type { DeadLetterReason } from '@vanguard/messaging';
 
 /** One inbound message after the checks that need no database. */
 export type Checked =
   | { kind: 'reply'; to: ReplyTo; outcome: ReplyOutcome } // no proven sender or no message id: answered, never recorded
   | { kind: 'candidate'; m: KafkaMessage; raw: Record<string, unknown>; sender: CountySender; to: ReplyTo; hash: string };
+
+/** A dead letter the chunk owes; `unanswered`: the type of a message that gets no reply (counted when sent). */
+export interface DeadLetter {
+  readonly m: KafkaMessage;
+  readonly reason: DeadLetterReason;
+  readonly error: string;
+  readonly unanswered?: string;
+}
 
 /** A decision made in the batch; `outcome` is filled once the handler ran. */
 export interface Decision {

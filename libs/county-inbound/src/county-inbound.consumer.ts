@@ -1,13 +1,6 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import {
-  COUNTY_INBOUND_TOPIC,
-  countyMessageOwner,
-  countyMessageTypesOf,
-  countyReplyTopic,
-  type ContractRegistry,
-  type EventEnvelope,
-} from '@vanguard/contracts';
+import { COUNTY_INBOUND_TOPIC, countyMessageTypesOf, countyReplyTopic, type ContractRegistry } from '@vanguard/contracts';
 import {
   DEFAULT_RETRY_POLICY,
   EventConsumer,
@@ -16,24 +9,23 @@ import {
   isInfrastructureError,
   OutboxWriter,
   counter,
-  decodeKafkaValue,
   silentLogger,
   type ChunkContext,
-  type DeadLetterReason,
   type Inbox,
   type MessagingLogger,
   type OutboxTableOptions,
   type RetryPolicy,
 } from '@vanguard/messaging';
-import type { CountyBatchHandler, CountyMessage, CountyMessageOwner, CountyScope, CountySender } from './county-inbound.port';
+import type { CountyBatchHandler, CountyMessage, CountyMessageOwner, CountyScope } from './county-inbound.port';
 import type { CountyInboundStore } from './county-inbound.store';
 import { CountyLedger, decisionKey } from './county-ledger';
-import { duplicateOf, runInOrder, toNewDecision, type Checked, type Decision } from './county-batch';
+import { duplicateOf, runInOrder, toNewDecision, type Checked, type DeadLetter, type Decision } from './county-batch';
 import { ensureCountyTopics } from './county-topics';
 import { CountyRetention, type CountyRetentionOptions, type PruneResult } from './county-retention';
-import { bearerToken, claimedClient, countySenderOf, senderMismatch, type CountyPrincipal } from './gate/sender';
-import { orgIdsIn, payloadSha256 } from './gate/payload';
+import type { CountyPrincipal } from './gate/sender';
 import { replyEnvelope, type ReplyOutcome, type ReplyTo } from './gate/reply';
+import { checkMessage, type SenderCheck } from './gate/check';
+import { admit } from './gate/admit';
 
 export interface CountyInboundConsumerOptions<TTx> {
   readonly kafka: Kafka;
@@ -85,7 +77,7 @@ export class CountyInboundConsumer<TTx> {
   private readonly consumer: EventConsumer<never>;
   private readonly ledger: CountyLedger;
   private readonly replies: OutboxWriter;
-  private readonly known: ReadonlySet<string>;
+  private readonly senderCheck: SenderCheck;
   private readonly log: MessagingLogger;
   private readonly counted;
   private readonly topic: string;
@@ -93,7 +85,7 @@ export class CountyInboundConsumer<TTx> {
 
   constructor(private readonly options: CountyInboundConsumerOptions<TTx>) {
     this.topic = options.topic ?? COUNTY_INBOUND_TOPIC;
-    this.known = new Set(options.knownCounties);
+    this.senderCheck = { owner: options.owner, known: new Set(options.knownCounties), tokenVerifier: options.tokenVerifier };
     this.log = options.logger ?? silentLogger;
     this.ledger = new CountyLedger(options.schema);
     this.replies = new OutboxWriter({ contracts: options.contracts, ...options.outbox });
@@ -167,7 +159,7 @@ export class CountyInboundConsumer<TTx> {
     // the chunk is retried or split) sends none, so each message is dead-lettered once.
     const letters: DeadLetter[] = [];
     for (const m of ctx.messages) {
-      const c = await this.check(m, ctx.partition, letters);
+      const c = await checkMessage(m, ctx.partition, letters, this.senderCheck);
       if (c) checked.push(c);
     }
     if (checked.length === 0) return this.send(ctx, letters);
@@ -238,7 +230,7 @@ export class CountyInboundConsumer<TTx> {
         inBatch.set(key, d);
         decisions.push(d);
         replies.push({ to: c.to, outcome: () => d.outcome! });
-        const message = await this.admit(c, d, letters);
+        const message = await admit(c, d, letters, this.options);
         if (message) runnable.push({ decision: d, message });
       }
       const advanced = await runInOrder(this.options.handlers, last, tx, runnable, failure);
@@ -272,111 +264,4 @@ export class CountyInboundConsumer<TTx> {
       if (l.unanswered)
         this.counted.inc({ owner: this.options.owner, type: l.unanswered, outcome: 'dead_lettered', code: 'COUNTY.UNAUTHENTICATED' });
   }
-
-  /**
-   * Steps 1–2 for one message, before any database work: undecodable or another owner's
-   * (ignored, or dead-lettered by organization), and the sender proven from its token at the
-   * broker's timestamp. Returns nothing for a message that gets no reply.
-   */
-  private async check(m: KafkaMessage, partition: number, letters: DeadLetter[]): Promise<Checked | undefined> {
-    const decoded = decodeKafkaValue(m);
-    const raw = decoded.ok && isRecord(decoded.value) ? decoded.value : undefined;
-    const type = typeof raw?.['type'] === 'string' ? raw['type'] : undefined;
-    if (countyMessageOwner(type) !== this.options.owner) return undefined;
-    const eventId = raw?.['eventId'];
-    const messageId = typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 200 ? eventId : undefined;
-    const key = m.key?.toString('utf8');
-    const subject = key ?? (typeof raw?.['streamId'] === 'string' ? raw['streamId'] : null);
-    const token = bearerToken(m.headers);
-    const proven = await this.prove(token, m.timestamp);
-    // A reply must itself be a valid county.MessageOutcome, whatever the message held: a type
-    // the contract would refuse (empty) is answered as `unknown`, never left to fail the outbox.
-    const messageType = type !== undefined && type.length > 0 ? type : 'unknown';
-    const base = { messageId: messageId ?? `kafka-${partition}-${m.offset}`, messageType, subject };
-    if ('refusal' in proven) {
-      const claimed = claimedClient(token);
-      // Only a token whose signature held (refused for its times alone) proves who sent it; any
-      // other refusal names a client the sender merely claims, and answering there would let one
-      // county write refusals of its own making onto another county's reply topic.
-      if (!proven.signed || !claimed.clientId || !this.known.has(claimed.clientId) || !claimed.orgId) {
-        letters.push({ m, reason: 'unauthenticated', error: proven.refusal, unanswered: base.messageType });
-        return undefined;
-      }
-      letters.push({ m, reason: 'unauthenticated', error: proven.refusal });
-      const to = { ...base, clientId: claimed.clientId, countyOrgId: claimed.orgId };
-      return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal } };
-    }
-    const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
-    if (!raw || !messageId) {
-      const reason = decoded.ok ? 'the value is not an envelope with an eventId' : decoded.message;
-      letters.push({ m, reason: decoded.ok ? 'malformed-envelope' : 'malformed-json', error: reason });
-      return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason } };
-    }
-    return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
-  }
-
-  private async prove(token: string | undefined, timestamp: string): Promise<CountySender | { refusal: string; signed: boolean }> {
-    if (!token) return { refusal: 'no bearer token in the authorization header', signed: false };
-    // LogAppendTime on the inbound topic: the broker's receipt time, which a county cannot choose.
-    const at = new Date(Number(timestamp));
-    try {
-      const sender = countySenderOf(await this.options.tokenVerifier.verifyAt(token, at), this.known);
-      return 'refusal' in sender ? { ...sender, signed: false } : sender;
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      // Keycloak's keys unreachable: nothing is known of the token, so nobody is refused — the
-      // chunk waits and is tried again, without end, as for an unreachable database.
-      if (code === 'AUTH.KEYS_UNAVAILABLE') throw new InfrastructureUnavailable('Keycloak signing keys unavailable', { cause: e });
-      return {
-        refusal: `token refused at the broker’s timestamp ${at.toISOString()}: ${typeof code === 'string' ? code : (e as Error).message}`,
-        // jose checks the signature before the times: an expired token was signed by Keycloak for that client.
-        signed: code === 'AUTH.TOKEN_EXPIRED',
-      };
-    }
-  }
-
-  /** Steps 2 (actor), 3 (contract) and 4 (scope) for a message never seen before; sets the refusal or returns it for the handler. */
-  private async admit(c: Extract<Checked, { kind: 'candidate' }>, d: Decision, letters: DeadLetter[]): Promise<CountyMessage | undefined> {
-    const mismatch = senderMismatch(c.raw, c.sender);
-    if (mismatch) {
-      d.outcome = { outcome: 'refused', code: 'COUNTY.SENDER_MISMATCH', reason: mismatch };
-      return undefined;
-    }
-    const valid = this.options.contracts.validate(c.raw);
-    if (!valid.ok) {
-      letters.push({ m: c.m, reason: valid.reason, error: valid.message });
-      d.outcome = { outcome: 'refused', code: 'COUNTY.INVALID', reason: valid.message };
-      return undefined;
-    }
-    const event: EventEnvelope = valid.envelope;
-    // Order is kept per subject, and the subject is the Kafka key: a key other than the streamId
-    // (a county changing its key format) would give one subject two orders.
-    if (c.to.subject !== event.streamId) {
-      const reason = `the Kafka key ${JSON.stringify(c.to.subject)} must be the envelope's streamId ${JSON.stringify(event.streamId)}`;
-      d.outcome = { outcome: 'refused', code: 'COUNTY.INVALID', reason };
-      return undefined;
-    }
-    d.sequence = event.streamVersion;
-    for (const orgId of orgIdsIn(event.data)) {
-      if (!(await this.options.scope(c.sender.countyOrgId, orgId))) {
-        d.outcome = { outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE', reason: `organisation ${orgId} is not inside the sender’s county` };
-        return undefined;
-      }
-    }
-    if (!this.options.handlers[event.type]) {
-      d.outcome = { outcome: 'refused', code: 'COUNTY.UNSUPPORTED', reason: `${this.options.owner} does not apply ${event.type} yet` };
-      return undefined;
-    }
-    return { messageId: c.to.messageId, subject: event.streamId, sequence: event.streamVersion, sender: c.sender, event };
-  }
 }
-
-/** A dead letter the chunk owes; `unanswered`: the type of a message that gets no reply (counted when sent). */
-interface DeadLetter {
-  readonly m: KafkaMessage;
-  readonly reason: DeadLetterReason;
-  readonly error: string;
-  readonly unanswered?: string;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,0 +1,88 @@
+import type { KafkaMessage } from 'kafkajs';
+import { countyMessageOwner } from '@vanguard/contracts';
+import { InfrastructureUnavailable, decodeKafkaValue } from '@vanguard/messaging';
+import type { CountyMessageOwner, CountySender } from '../county-inbound.port';
+import type { Checked, DeadLetter } from '../county-batch';
+import { bearerToken, claimedClient, countySenderOf, type CountyPrincipal } from './sender';
+import { payloadSha256 } from './payload';
+
+/** What the checks before any database work need to know: whose messages these are and who may send them. */
+export interface SenderCheck {
+  readonly owner: CountyMessageOwner;
+  /** Keycloak client ids of the county systems. */
+  readonly known: ReadonlySet<string>;
+  readonly tokenVerifier: { verifyAt(token: string, at: Date): Promise<CountyPrincipal> };
+}
+
+/**
+ * Steps 1–2 for one message, before any database work: undecodable or another owner's
+ * (ignored, or dead-lettered by organization), and the sender proven from its token at the
+ * broker's timestamp. Returns nothing for a message that gets no reply.
+ */
+export async function checkMessage(
+  m: KafkaMessage,
+  partition: number,
+  letters: DeadLetter[],
+  gate: SenderCheck,
+): Promise<Checked | undefined> {
+  const decoded = decodeKafkaValue(m);
+  const raw = decoded.ok && isRecord(decoded.value) ? decoded.value : undefined;
+  const type = typeof raw?.['type'] === 'string' ? raw['type'] : undefined;
+  if (countyMessageOwner(type) !== gate.owner) return undefined;
+  const eventId = raw?.['eventId'];
+  const messageId = typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 200 ? eventId : undefined;
+  const key = m.key?.toString('utf8');
+  const subject = key ?? (typeof raw?.['streamId'] === 'string' ? raw['streamId'] : null);
+  const token = bearerToken(m.headers);
+  const proven = await prove(token, m.timestamp, gate);
+  // A reply must itself be a valid county.MessageOutcome, whatever the message held: a type
+  // the contract would refuse (empty) is answered as `unknown`, never left to fail the outbox.
+  const messageType = type !== undefined && type.length > 0 ? type : 'unknown';
+  const base = { messageId: messageId ?? `kafka-${partition}-${m.offset}`, messageType, subject };
+  if ('refusal' in proven) {
+    const claimed = claimedClient(token);
+    // Only a token whose signature held (refused for its times alone) proves who sent it; any
+    // other refusal names a client the sender merely claims, and answering there would let one
+    // county write refusals of its own making onto another county's reply topic.
+    if (!proven.signed || !claimed.clientId || !gate.known.has(claimed.clientId) || !claimed.orgId) {
+      letters.push({ m, reason: 'unauthenticated', error: proven.refusal, unanswered: base.messageType });
+      return undefined;
+    }
+    letters.push({ m, reason: 'unauthenticated', error: proven.refusal });
+    const to = { ...base, clientId: claimed.clientId, countyOrgId: claimed.orgId };
+    return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal } };
+  }
+  const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
+  if (!raw || !messageId) {
+    const reason = decoded.ok ? 'the value is not an envelope with an eventId' : decoded.message;
+    letters.push({ m, reason: decoded.ok ? 'malformed-envelope' : 'malformed-json', error: reason });
+    return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason } };
+  }
+  return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
+}
+
+async function prove(
+  token: string | undefined,
+  timestamp: string,
+  gate: SenderCheck,
+): Promise<CountySender | { refusal: string; signed: boolean }> {
+  if (!token) return { refusal: 'no bearer token in the authorization header', signed: false };
+  // LogAppendTime on the inbound topic: the broker's receipt time, which a county cannot choose.
+  const at = new Date(Number(timestamp));
+  try {
+    const sender = countySenderOf(await gate.tokenVerifier.verifyAt(token, at), gate.known);
+    return 'refusal' in sender ? { ...sender, signed: false } : sender;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    // Keycloak's keys unreachable: nothing is known of the token, so nobody is refused — the
+    // chunk waits and is tried again, without end, as for an unreachable database.
+    if (code === 'AUTH.KEYS_UNAVAILABLE') throw new InfrastructureUnavailable('Keycloak signing keys unavailable', { cause: e });
+    return {
+      refusal: `token refused at the broker’s timestamp ${at.toISOString()}: ${typeof code === 'string' ? code : (e as Error).message}`,
+      // jose checks the signature before the times: an expired token was signed by Keycloak for that client.
+      signed: code === 'AUTH.TOKEN_EXPIRED',
+    };
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
