@@ -27,6 +27,8 @@ function startService(port: number): { child: ChildProcess; output: () => string
       PORT: String(port),
       ORGANIZATION_RELAY: 'off',
       ORGANIZATION_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
+      // Its consumers in groups of its own, not those of a suite's services running beside it.
+      KAFKA_GROUP_PREFIX: `shutdown-${port}.`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,14 +58,14 @@ describe('organization service shutdown', () => {
     const port = await freePort();
     const service = startService(port);
     try {
+      // As long as the county suite's services get: a loaded CI machine boots a service slowly.
       await waitUntil(
         'the service to be ready',
         async () => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5000) })).status === 200,
-        {
-          timeoutMs: 90_000,
-          intervalMs: 250,
-        },
-      );
+        { timeoutMs: 150_000, intervalMs: 250 },
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n${service.output().slice(-3000)}`, { cause: e });
+      });
       const held = await openDownload(port, `/exports/members?format=csv&subtreeOf=${village.id}`, token);
       expect(held.status).toBe(200);
       const cut = new Promise<void>((r) => held.response.socket.once('close', () => r()));
@@ -76,12 +78,15 @@ describe('organization service shutdown', () => {
       ]);
 
       expect({ code, log: code === 0 ? '' : service.output().slice(-3000) }).toEqual({ code: 0, log: '' });
-      expect(Date.now() - t0).toBeLessThan(DEADLINE_MS);
+      // Exit 0 is the proof the shutdown beat its deadline (the deadline's timer exits 1); the
+      // clock here also counts the signal's delivery and the process's own teardown, which a
+      // loaded machine stretches past the deadline by a few hundred ms.
+      expect(Date.now() - t0).toBeLessThan(DEADLINE_MS + 1_000);
       // The held download was ended by the server, not by us: reading on meets the end of a cut body.
       held.response.on('error', () => undefined).resume();
       await cut;
     } finally {
       if (service.child.exitCode === null) service.child.kill('SIGKILL');
     }
-  }, 100_000);
+  }, 200_000);
 });
