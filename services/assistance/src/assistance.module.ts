@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
-import { LongWork } from '@vanguard/http';
+import { LongWork, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -87,6 +87,7 @@ export class AssistanceModule {
       ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: DomainErrorInterceptor },
+        ...idempotencyProviders([DataSource], (ds: DataSource) => new PgIdempotencyStore(poolOf(ds))),
         { provide: PROJECT_IMPORT_LIMITS, useValue: importLimits },
         // One per process, every limiter made from it (the shutdown ADR 0019 describes waits on it).
         { provide: LongWork, useValue: new LongWork() },

@@ -1,3 +1,4 @@
+import { idempotencyKeysMigration } from '@vanguard/http';
 import type { MigrationInterface } from 'typeorm';
 import { countyInboundMigration, countyInboundRetentionMigration, countyMemberLinksTakeOverMigration } from '@vanguard/county-inbound';
 import { outboxMigration } from '@vanguard/messaging';
@@ -25,4 +26,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceFundTotals1765100000071,
   // ... a money command's balance update keeps them through a row trigger, cheaper than the statement trigger (ADR 0071).
   AssistanceFundTotalsRowTrigger1765100000072,
+  // Idempotency-Key answers per caller (libs/http, ADR 0072).
+  idempotencyKeysMigration(1765600000000),
 ];
