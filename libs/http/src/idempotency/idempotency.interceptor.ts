@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   ConflictException,
+  HttpException,
   Injectable,
   Logger,
   StreamableFile,
@@ -12,13 +13,27 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { canonicalJson } from '@vanguard/auth';
+import { DomainError } from '@vanguard/kernel';
+import { CommitRolledBackError } from '@vanguard/messaging';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
-import type { IdempotencyStore } from './idempotency.store';
+import { OUTCOME_UNKNOWN, type IdempotencyStore, type SeenKey } from './idempotency.store';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Longer than any request may run: a key still unanswered after this was left by a request that died. */
 export const ABANDONED_AFTER_MS = 60_000;
+/** The largest answer kept to send again; a bigger one is kept as "succeeded, not replayable". */
+export const MAX_KEPT_BYTES = 64 * 1024;
+
+/**
+ * A refusal, which by the platform's rules changes nothing: a 4xx, a domain refusal, or a
+ * transaction Postgres rolled back (deadlock or serialization loser, an aborted COMMIT).
+ */
+const changedNothing = (e: unknown): boolean =>
+  (e instanceof HttpException && e.getStatus() < 500) ||
+  e instanceof DomainError ||
+  e instanceof CommitRolledBackError ||
+  ['40P01', '40001'].includes(String((e as { code?: unknown })?.code));
 
 /** A body the key can answer again: JSON, not a stream or bytes the handler wrote itself. */
 const isReplayable = (body: unknown, res: Response) =>
@@ -66,26 +81,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');
     const seen = await this.store.claim(principal, key, fingerprint);
-    if (seen !== 'claimed') {
-      if (seen.fingerprint !== fingerprint)
-        throw new UnprocessableEntityException({
-          code: 'IDEMPOTENCY.KEY_REUSED',
-          message: `幂等键已用于另一请求 / this ${IDEMPOTENCY_KEY_HEADER} was sent with another request (method, path or body); use a new key`,
-        });
-      if (seen.status === null) throw this.unanswered(seen.ageMs);
-      res.status(seen.status);
-      res.setHeader('Idempotent-Replayed', 'true');
-      return of(seen.body ?? undefined);
-    }
-    const release = (e: unknown) =>
-      from(this.store.release(principal, key).catch(() => undefined)).pipe(mergeMap(() => throwError(() => e)));
+    if (seen !== 'claimed') return of(this.answerFor(seen, fingerprint, res));
+    // A refusal changed nothing: the key is free for the corrected request. Any other failure may
+    // have left its effect (a COMMIT whose answer was lost), so its key answers OUTCOME_UNKNOWN.
+    const failed = (e: unknown) =>
+      from(
+        (changedNothing(e) ? this.store.release(principal, key) : this.store.keepWithoutAnswer(principal, key, OUTCOME_UNKNOWN)).catch(
+          () => undefined,
+        ),
+      ).pipe(mergeMap(() => throwError(() => e)));
     return next.handle().pipe(
-      // Only the handler's failure frees the key: once it succeeded, its effect stands.
-      catchError(release),
+      catchError(failed),
       mergeMap(async (body: unknown) => {
         try {
-          if (isReplayable(body, res) && res.statusCode < 300) await this.store.complete(principal, key, res.statusCode, body);
-          else await this.store.release(principal, key);
+          if (isReplayable(body, res) && res.statusCode < 300 && Buffer.byteLength(JSON.stringify(body ?? null)) <= MAX_KEPT_BYTES)
+            await this.store.complete(principal, key, res.statusCode, body);
+          // It ran and its effect stands: a copy must not run it again, even if it cannot be answered.
+          else await this.store.keepWithoutAnswer(principal, key, res.statusCode);
         } catch (e) {
           // The answer still goes out; the key stays unanswered, so a retry hears OUTCOME_UNKNOWN, never runs twice.
           this.logger.warn(`idempotency key not completed: ${String(e)}`);
@@ -93,6 +105,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return body;
       }),
     );
+  }
+
+  /** A copy's answer: the kept one, or why there is none. Throws the refusals. */
+  private answerFor(seen: SeenKey, fingerprint: string, res: Response): unknown {
+    if (seen.fingerprint !== fingerprint)
+      throw new UnprocessableEntityException({
+        code: 'IDEMPOTENCY.KEY_REUSED',
+        message: `幂等键已用于另一请求 / this ${IDEMPOTENCY_KEY_HEADER} was sent with another request (method, path or body); use a new key`,
+      });
+    if (seen.status === null) throw this.unanswered(seen.ageMs);
+    if (seen.status === OUTCOME_UNKNOWN) throw this.unanswered(ABANDONED_AFTER_MS);
+    if (!seen.replayable)
+      throw new ConflictException({
+        code: 'IDEMPOTENCY.NOT_REPLAYABLE',
+        message: `首次请求已完成，其结果未保存 / the first request with this ${IDEMPOTENCY_KEY_HEADER} succeeded (${seen.status}); its answer (a file, or over ${MAX_KEPT_BYTES} bytes) is not kept — read the result instead of sending again`,
+      });
+    res.status(seen.status);
+    res.setHeader('Idempotent-Replayed', 'true');
+    return seen.body ?? undefined;
   }
 
   private unanswered(ageMs: number): ConflictException {

@@ -30,7 +30,16 @@ describe(PgIdempotencyStore.name, () => {
     // A late second completion (a copy that raced) does not overwrite the first answer.
     await sut.complete('u', 'done', 201, { pledgeId: 'p-2' });
     await sut.release('u', 'done');
-    expect(await sut.claim('u', 'done', 'f')).toMatchObject({ status: 201, body: { pledgeId: 'p-1' } });
+    expect(await sut.claim('u', 'done', 'f')).toMatchObject({ status: 201, replayable: true, body: { pledgeId: 'p-1' } });
+  });
+
+  it('WhenKeptWithoutAnswer_SaysSo_WhileAnEmptyAnswerIsStillReplayable', async () => {
+    await sut.claim('u', 'file', 'f');
+    await sut.keepWithoutAnswer('u', 'file', 200);
+    await sut.claim('u', 'empty', 'f');
+    await sut.complete('u', 'empty', 204, undefined);
+    expect(await sut.claim('u', 'file', 'f')).toMatchObject({ status: 200, replayable: false });
+    expect(await sut.claim('u', 'empty', 'f')).toMatchObject({ status: 204, replayable: true, body: null });
   });
 
   it('WhenReleased_TheNextClaimRunsAndKeysArePerCaller', async () => {

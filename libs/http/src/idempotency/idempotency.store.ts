@@ -3,18 +3,28 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /** What a key already holds: the first request's fingerprint, and its answer once it finished. */
 export interface SeenKey {
   readonly fingerprint: string;
-  /** Null while the first request runs (or if it never finished). */
+  /**
+   * Null while the first request runs (or if it died); `OUTCOME_UNKNOWN` (0) when it failed in a
+   * way that may have left its effect; else the first answer's status.
+   */
   readonly status: number | null;
+  /** Whether `body` is the first answer's, to send again (not when it was a file or too big to keep). */
+  readonly replayable: boolean;
   readonly body: unknown;
   readonly ageMs: number;
 }
+
+/** The status kept for a first request that failed in a way that may have left its effect. */
+export const OUTCOME_UNKNOWN = 0;
 
 /** Keys per caller: claimed by the first request, completed with its answer, released if it failed. */
 export interface IdempotencyStore {
   /** `claimed` when this request is the key's first; otherwise what the key holds. */
   claim(principal: string, key: string, fingerprint: string): Promise<'claimed' | SeenKey>;
   complete(principal: string, key: string, status: number, body: unknown): Promise<void>;
-  /** The request failed and changed nothing: the key is free for a retry. */
+  /** The first request ran, but its answer is not to be sent again (`OUTCOME_UNKNOWN`, a file, a body too big). */
+  keepWithoutAnswer(principal: string, key: string, status: number): Promise<void>;
+  /** The request was refused and changed nothing: the key is free for a retry. */
   release(principal: string, key: string): Promise<void>;
 }
 
@@ -32,8 +42,9 @@ export class PgIdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: Queryable) {}
 
   async claim(principal: string, key: string, fingerprint: string): Promise<'claimed' | SeenKey> {
-    // Keys nobody sends again would stay for ever: every thousandth claim clears a slice of the expired.
-    if (++this.claims % 1000 === 0) await this.purgeExpired();
+    // Keys nobody sends again would stay for ever: every thousandth claim clears a slice of the
+    // expired, beside the request rather than before it.
+    if (++this.claims % 1000 === 0) void this.purgeExpired().catch(() => undefined);
     // An expired key is gone before the claim, so its owner may use it again.
     await this.db.query(
       `delete from idempotency_keys where principal = $1 and key = $2 and created_at < now() - make_interval(hours => $3)`,
@@ -45,14 +56,14 @@ export class PgIdempotencyStore implements IdempotencyStore {
     );
     if (claimed.rows.length) return 'claimed';
     const { rows } = await this.db.query(
-      `select fingerprint, status, body, (extract(epoch from now() - created_at) * 1000)::float8 as age_ms
+      `select fingerprint, status, body, body is not null as replayable, (extract(epoch from now() - created_at) * 1000)::float8 as age_ms
          from idempotency_keys where principal = $1 and key = $2`,
       [principal, key],
     );
-    const row = rows[0] as { fingerprint: string; status: number | null; body: unknown; age_ms: number } | undefined;
+    const row = rows[0] as { fingerprint: string; status: number | null; body: unknown; replayable: boolean; age_ms: number } | undefined;
     // Released between our insert and this read: the caller's retry will claim it.
-    if (!row) return { fingerprint, status: null, body: null, ageMs: 0 };
-    return { fingerprint: row.fingerprint, status: row.status, body: row.body, ageMs: row.age_ms };
+    if (!row) return { fingerprint, status: null, replayable: false, body: null, ageMs: 0 };
+    return { fingerprint: row.fingerprint, status: row.status, replayable: row.replayable, body: row.body, ageMs: row.age_ms };
   }
 
   /** Deletes up to `limit` expired keys; returns how many. */
@@ -70,6 +81,14 @@ export class PgIdempotencyStore implements IdempotencyStore {
     await this.db.query(
       `update idempotency_keys set status = $3, body = $4::jsonb, completed_at = now() where principal = $1 and key = $2 and status is null`,
       [principal, key, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  async keepWithoutAnswer(principal: string, key: string, status: number): Promise<void> {
+    // SQL null, not JSON null: a handler's empty answer is kept as JSON null and replayed.
+    await this.db.query(
+      `update idempotency_keys set status = $3, body = null, completed_at = now() where principal = $1 and key = $2 and status is null`,
+      [principal, key, status],
     );
   }
 

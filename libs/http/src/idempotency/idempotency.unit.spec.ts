@@ -17,12 +17,16 @@ class MemoryStore implements IdempotencyStore {
   claim(p: string, k: string, fingerprint: string): Promise<'claimed' | SeenKey> {
     const seen = this.keys.get(`${p}/${k}`);
     if (seen) return Promise.resolve(seen);
-    this.keys.set(`${p}/${k}`, { fingerprint, status: null, body: null, ageMs: 0 });
+    this.keys.set(`${p}/${k}`, { fingerprint, status: null, replayable: false, body: null, ageMs: 0 });
     return Promise.resolve('claimed');
   }
   complete(p: string, k: string, status: number, body: unknown): Promise<void> {
     if (this.failComplete) return Promise.reject(new Error('connection lost'));
-    this.keys.set(`${p}/${k}`, { ...this.keys.get(`${p}/${k}`)!, status, body });
+    this.keys.set(`${p}/${k}`, { ...this.keys.get(`${p}/${k}`)!, status, body, replayable: true });
+    return Promise.resolve();
+  }
+  keepWithoutAnswer(p: string, k: string, status: number): Promise<void> {
+    this.keys.set(`${p}/${k}`, { ...this.keys.get(`${p}/${k}`)!, status, body: null, replayable: false });
     return Promise.resolve();
   }
   release(p: string, k: string): Promise<void> {
@@ -110,13 +114,38 @@ describe(IdempotencyInterceptor.name, () => {
     expect(second.calls).toBe(0);
   });
 
-  it('WhenTheHandlerFails_ReleasesTheKeyAndRethrows', async () => {
+  const failing = (e: unknown): CallHandler => ({ handle: () => throwError(() => e) });
+  const keyed = () => context({ 'idempotency-key': 'k' }, { sub: 'u' }).ctx;
+
+  it.each([
+    ['a 4xx refusal', new UnprocessableEntityException({ code: 'RULE' })],
+    ['a deadlock loser Postgres rolled back', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
+  ])('WhenTheHandlerMeets %s_ReleasesTheKeyAndRethrows', async (_, e) => {
+    const store = new MemoryStore();
+    await expect(lastValueFrom(await new IdempotencyInterceptor(store).intercept(keyed(), failing(e)))).rejects.toBe(e);
+    expect(store.keys.size).toBe(0);
+  });
+
+  it('WhenTheHandlerFailsUnexpectedly_ItsEffectMayStand_SoACopyHearsOutcomeUnknownAndRunsNothing', async () => {
     const store = new MemoryStore();
     const sut = new IdempotencyInterceptor(store);
-    const boom = new UnprocessableEntityException({ code: 'RULE' });
-    const failing: CallHandler = { handle: () => throwError(() => boom) };
-    await expect(lastValueFrom(await sut.intercept(context({ 'idempotency-key': 'k' }, { sub: 'u' }).ctx, failing))).rejects.toBe(boom);
-    expect(store.keys.size).toBe(0);
+    const lost = new Error('Connection terminated during COMMIT');
+    await expect(lastValueFrom(await sut.intercept(keyed(), failing(lost)))).rejects.toBe(lost);
+    const copy = handled({ id: 2 });
+    await expect(sut.intercept(keyed(), copy)).rejects.toMatchObject({ response: { code: 'IDEMPOTENCY.OUTCOME_UNKNOWN' } });
+    expect(copy.calls).toBe(0);
+  });
+
+  it.each([
+    ['a file', Buffer.from('csv')],
+    ['over 64 KiB', { rows: 'x'.repeat(70_000) }],
+  ])('WhenTheAnswerIs %s_ItIsNotKept_ButACopyIsRefusedNotRun', async (_, body) => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    expect(await lastValueFrom(await sut.intercept(keyed(), handled(body)))).toBe(body);
+    const copy = handled({ id: 2 });
+    await expect(sut.intercept(keyed(), copy)).rejects.toMatchObject({ response: { code: 'IDEMPOTENCY.NOT_REPLAYABLE' } });
+    expect(copy.calls).toBe(0);
   });
 
   it('WhenTheAnswerIsKept_ReplaysItsStatusAndBodyWithTheReplayedHeader', async () => {

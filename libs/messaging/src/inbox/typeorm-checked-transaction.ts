@@ -16,6 +16,9 @@ interface PgConnection {
  * the statement this once asked before COMMIT (`select 1`, failing with 25P02 exactly when
  * COMMIT would roll back) cost every transaction one.
  * `work` says whether to commit; `aborted` is the connection's last known status.
+ * TypeORM's own commit is not called, so its transaction-commit subscriber hooks
+ * (`beforeTransactionCommit`, `afterTransactionCommit`) do not fire here: none exists in
+ * Vanguard, and one added to a data source using this would have to be called by it.
  */
 export async function checkedTransaction<T>(
   dataSource: DataSource,
