@@ -10,7 +10,8 @@ import { DEMO_REGION } from '../../../services/organization/src/infrastructure/s
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
 import { prepareOrganizationTestDatabase } from '../../../services/organization/test/support/organization-test-app';
 import { startServices, stopServices, type ServiceProcess } from './support/platform-processes';
-import { groupLag, startGroupsAtTopicEnds, unlistedGroups } from './support/suite-groups';
+import { suiteGroups } from './support/suite-groups';
+import { createOrg as createOrgThrough, learnVillages } from './support/villages';
 import { SimulatedCounty, tap } from './support/two-counties';
 
 // Two county systems (松岭旗 county-songling, 河口县 county-hekou) side by side, each the reference
@@ -20,7 +21,7 @@ import { SimulatedCounty, tap } from './support/two-counties';
 const HEKOU = demoOrgId('910426');
 const suite = `e2e-${randomUUID().slice(0, 8)}`;
 /** The spawned services' consumer groups are the suite's own (KAFKA_GROUP_PREFIX), not `npm start`'s or an earlier run's. */
-const groupPrefix = `${suite}.`;
+const groups = suiteGroups(`${suite}.`);
 const digits = () => String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
 const now = new Date();
 
@@ -34,16 +35,8 @@ describe('two county systems side by side', () => {
   let firstRosterMessage = '';
 
   const orgPort = () => services.find((s) => s.name === 'organization')!.port;
-  async function createOrg(token: string, parentId: string, code: string, level: string, kind: string): Promise<string> {
-    const res = await fetch(`http://127.0.0.1:${orgPort()}/organizations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ code, name: `${suite}-${level}`, level, kind, sector: 'rural', parentId, establishedOn: '2005-01-01' }),
-    });
-    const body = (await res.json()) as { id?: string };
-    if (res.status !== 201 || !body.id) throw new Error(`organisation not created: ${res.status} ${JSON.stringify(body)}`);
-    return body.id;
-  }
+  const createOrg = (token: string, parentId: string, code: string, level: string, kind: string) =>
+    createOrgThrough(orgPort(), token, { parentId, code, name: `${suite}-${level}`, level, kind });
   const known = (sql: string, params: unknown[]) => async () => ((await db.query(sql, params)).rowCount ?? 0) > 0;
   const send = (county: SimulatedCounty, drafts: CountyDraft[], validate = true) => county.client.send(drafts, { validate });
   const flags = (...args: string[]) => parseArgs(args).flags;
@@ -74,8 +67,8 @@ describe('two county systems side by side', () => {
     await db.query(`delete from organization.roster_state_changes where not (kind = 'organization' and entity_id = any($1::uuid[]))`, [
       DEMO_REGION.map((o) => o.id),
     ]);
-    await startGroupsAtTopicEnds(groupPrefix);
-    services = await startServices(['organization', 'evaluation', 'assistance'], { KAFKA_GROUP_PREFIX: groupPrefix });
+    await groups.startAtTopicEnds();
+    services = await startServices(['organization', 'evaluation', 'assistance'], { KAFKA_GROUP_PREFIX: groups.prefix });
     songling = new SimulatedCounty('county-songling', suite);
     hekou = new SimulatedCounty('county-hekou', suite);
     // A village in each county, made by people through the platform's API.
@@ -89,44 +82,24 @@ describe('two county systems side by side', () => {
     // running beside this one write to the shared organization outbox meanwhile: a generous wait.
     const catchUp = { timeoutMs: 180_000 };
     try {
-      await learnVillages(catchUp);
+      await learnVillages(db, Object.values(village), catchUp);
     } catch (e) {
       // What the services said, and how far each group is behind, are the clues to why one never learned the village.
-      const lag = JSON.stringify(await groupLag(groupPrefix).catch((err: Error) => err.message));
+      const lag = JSON.stringify(await groups.lag().catch((err: Error) => err.message));
       throw new Error(
         `${(e as Error).message}\n--- groups behind: ${lag}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`,
         { cause: e },
       );
     }
     // A group the list above does not name read every shared topic from its beginning: name it there.
-    expect(await unlistedGroups(groupPrefix)).toEqual([]);
+    expect(await groups.unlisted()).toEqual([]);
     await Promise.all([songling.startFollowing(), hekou.startFollowing()]);
   }, 600_000);
-
-  async function learnVillages(catchUp: { timeoutMs: number }): Promise<void> {
-    for (const id of Object.values(village)) {
-      // Evaluation keeps two copies: the scope tree (organization's events) and the roster its deciders read (state topics).
-      await waitUntil(
-        'evaluation to know the village and its path',
-        known('select 1 from evaluation.org_tree where id = $1 and path is not null', [id]),
-        catchUp,
-      );
-      await waitUntil(
-        'evaluation’s roster to hold the village',
-        known('select 1 from evaluation.roster_organizations where id = $1', [id]),
-        catchUp,
-      );
-      await waitUntil(
-        'assistance to know the village',
-        known('select 1 from assistance.roster_organizations where id = $1', [id]),
-        catchUp,
-      );
-    }
-  }
 
   afterAll(async () => {
     await Promise.all([songling?.close(), hekou?.close()]);
     await stopServices(services ?? []);
+    await groups.remove();
     await db?.end();
   });
 

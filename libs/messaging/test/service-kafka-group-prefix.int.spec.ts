@@ -61,8 +61,11 @@ describe('serviceKafka groupPrefix', () => {
       expect(await committed(admin, group)).toBe('2');
       await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '1' }] });
       expect(await committed(rawAdmin, prefix + group)).toBe('1');
+      // Its answers name the group as the runner does, and list no group outside the prefix.
       const [described] = (await admin.describeGroups([group])).groups;
-      expect(described!.groupId).toBe(prefix + group);
+      expect(described!.groupId).toBe(group);
+      expect((await admin.listGroups()).groups.map((g) => g.groupId)).toEqual([group]);
+      expect((await rawAdmin.listGroups()).groups.map((g) => g.groupId)).toContain(prefix + group);
     } finally {
       await follower.stop();
       await Promise.all([rawAdmin.disconnect(), admin.disconnect()]);

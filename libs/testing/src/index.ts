@@ -6,3 +6,4 @@ export * from './net-proxy';
 export * from './county-systems';
 export * from './random';
 export * from './network-fault';
+export * from './suite-groups';

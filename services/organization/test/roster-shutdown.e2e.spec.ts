@@ -2,12 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { infraConfig } from '@vanguard/infra-config';
-import { tokenFor, waitUntil } from '@vanguard/testing';
+import { COUNTY_INBOUND_TOPIC, contextTopic } from '@vanguard/contracts';
+import { SuiteGroups, tokenFor, waitUntil } from '@vanguard/testing';
 import { createOrganizationTestApp } from './support/organization-test-app';
 import { openDownload, sharedExportVillage, widenImportBudget } from './support/roster-fixtures';
 
 const ROOT = join(__dirname, '../../..');
 const DEADLINE_MS = 6_000;
+/** The spawned service's groups, its own, set where the shared topics end (not read from their beginning). */
+const groups = new SuiteGroups(`shutdown-${process.pid}-${Date.now()}.`, {
+  'organization.county-inbound': [COUNTY_INBOUND_TOPIC],
+  'organization.county-decisions': [contextTopic('evaluation'), contextTopic('commendation'), contextTopic('organization')],
+});
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -28,7 +34,7 @@ function startService(port: number): { child: ChildProcess; output: () => string
       ORGANIZATION_RELAY: 'off',
       ORGANIZATION_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
       // Its consumers in groups of its own, not those of a suite's services running beside it.
-      KAFKA_GROUP_PREFIX: `shutdown-${port}.`,
+      KAFKA_GROUP_PREFIX: groups.prefix,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +49,8 @@ describe('organization service shutdown', () => {
   let village: { id: string };
   let token: string;
 
+  afterAll(() => groups.remove());
+
   beforeAll(async () => {
     widenImportBudget();
     const app = await createOrganizationTestApp();
@@ -56,6 +64,7 @@ describe('organization service shutdown', () => {
 
   it('on SIGTERM with a download held open, ends the download and exits 0 within its deadline', async () => {
     const port = await freePort();
+    await groups.startAtTopicEnds();
     const service = startService(port);
     try {
       // As long as the county suite's services get: a loaded CI machine boots a service slowly.

@@ -55,11 +55,16 @@ export class ServiceKafka {
   }
 }
 
-/** Every group the client's consumers join and its admins name gets `prefix` (ServiceKafkaOptions.groupPrefix). */
+/**
+ * Every group the client's consumers join and its admins name gets `prefix`
+ * (ServiceKafkaOptions.groupPrefix); the admin's answers name groups without it, and list only
+ * the prefix's groups, so a runner sees its own names and never another platform's groups.
+ */
 function prefixGroups(kafka: Kafka, prefix: string): void {
   const consumer = kafka.consumer.bind(kafka);
   kafka.consumer = (config) => consumer({ ...config, groupId: prefix + config.groupId });
   const admin = kafka.admin.bind(kafka);
+  const strip = <T extends { groupId: string }>(o: T): T => ({ ...o, groupId: o.groupId.slice(prefix.length) });
   kafka.admin = (config) => {
     const a = admin(config);
     const group = <T extends { groupId: string }>(o: T): T => ({ ...o, groupId: prefix + o.groupId });
@@ -68,8 +73,15 @@ function prefixGroups(kafka: Kafka, prefix: string): void {
       fetchOffsets: (o) => a.fetchOffsets(group(o)),
       setOffsets: (o) => a.setOffsets(group(o)),
       resetOffsets: (o) => a.resetOffsets(group(o)),
-      describeGroups: (ids) => a.describeGroups(ids.map((id) => prefix + id)),
-      deleteGroups: (ids) => a.deleteGroups(ids.map((id) => prefix + id)),
+      describeGroups: async (ids) => {
+        const described = await a.describeGroups(ids.map((id) => prefix + id));
+        return { ...described, groups: described.groups.map(strip) };
+      },
+      deleteGroups: async (ids) => (await a.deleteGroups(ids.map((id) => prefix + id))).map(strip),
+      listGroups: async () => {
+        const listed = await a.listGroups();
+        return { ...listed, groups: listed.groups.filter((g) => g.groupId.startsWith(prefix)).map(strip) };
+      },
     };
   };
 }
