@@ -54,25 +54,18 @@ describe('two county systems side by side', () => {
     } finally {
       evaluationSchema.release(true);
     }
-    // Earlier suites' test apps run without a relay, so organization's outbox in the shared test
-    // database holds their events (30,000 from one roster fixture); the relay started here would
-    // publish them all before this suite's villages, and evaluation read them first: a clean-clone
-    // run timed out so. They are no business of this suite: marked published, as if relayed.
-    await db.query(`update organization.vanguard_outbox set published_at = now() where published_at is null`);
-    // The same holds for the roster-state notes (ADR 0029): the state publisher started here would
-    // send every noted organisation and member first, and assistance read them all before the villages.
-    // The demo region's notes stay: on a fresh database they are how evaluation and assistance
-    // first learn the counties a county message is scoped by.
     await prepareOrganizationTestDatabase();
-    await db.query(`delete from organization.roster_state_changes where not (kind = 'organization' and entity_id = any($1::uuid[]))`, [
-      DEMO_REGION.map((o) => o.id),
-    ]);
+    await dropOthersBacklog();
     await groups.startAtTopicEnds();
     services = await startServices(['organization', 'evaluation', 'assistance'], { KAFKA_GROUP_PREFIX: groups.prefix });
     songling = new SimulatedCounty('county-songling', suite);
     hekou = new SimulatedCounty('county-hekou', suite);
     // A village in each county, made by people through the platform's API.
     const [countyOrganizer, provinceOrganizer] = await Promise.all([tokenFor('county.organizer'), tokenFor('province.organizer')]);
+    // Suites running beside this one kept writing to the shared outbox while the services booted
+    // (a clean-clone run's relay was still signing their rows when the 180 s ran out, lag 0 on
+    // every group): dropped again, so the villages are next in line.
+    await dropOthersBacklog();
     village.songling = await createOrg(countyOrganizer, demoOrgId('910425101'), `910425101${digits()}`, 'village', 'branch');
     const townshipCode = `910426${digits()}`;
     const hekouTownship = await createOrg(provinceOrganizer, HEKOU, townshipCode, 'township', 'committee');
@@ -86,8 +79,18 @@ describe('two county systems side by side', () => {
     } catch (e) {
       // What the services said, and how far each group is behind, are the clues to why one never learned the village.
       const lag = JSON.stringify(await groups.lag().catch((err: Error) => err.message));
+      const unsent = await db.query(
+        `select (select count(*) from organization.vanguard_outbox where published_at is null) outbox, (select count(*) from organization.roster_state_changes) notes`,
+      );
+      // Each village: its event relayed or not, and what evaluation's tree holds of it.
+      const villages = await db.query(
+        `select v.id, (select bool_and(published_at is not null) from organization.vanguard_outbox where stream_id = 'organization-' || v.id) relayed,
+                (select count(*) from evaluation.org_tree where id = v.id::uuid) in_tree, (select path from evaluation.org_tree where id = v.id::uuid) path
+           from unnest($1::text[]) v(id)`,
+        [Object.values(village)],
+      );
       throw new Error(
-        `${(e as Error).message}\n--- groups behind: ${lag}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`,
+        `${(e as Error).message}\n--- groups behind: ${lag}\n--- organization's unsent: ${JSON.stringify(unsent.rows[0])}\n--- villages: ${JSON.stringify(villages.rows)}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`,
         { cause: e },
       );
     }
@@ -95,6 +98,21 @@ describe('two county systems side by side', () => {
     expect(await groups.unlisted()).toEqual([]);
     await Promise.all([songling.startFollowing(), hekou.startFollowing()]);
   }, 600_000);
+
+  /**
+   * Other suites' test apps run without a relay, so organization's outbox in the shared test
+   * database holds their events (30,000 from one roster fixture), and its roster-state notes their
+   * organisations and members (ADR 0029); the relay and state publisher started here would send
+   * them all before this suite's villages. They are no business of this suite: marked published, as
+   * if relayed, and the notes dropped. The demo region's notes stay: on a fresh database they are
+   * how evaluation and assistance first learn the counties a county message is scoped by.
+   */
+  async function dropOthersBacklog(): Promise<void> {
+    await db.query(`update organization.vanguard_outbox set published_at = now() where published_at is null`);
+    await db.query(`delete from organization.roster_state_changes where not (kind = 'organization' and entity_id = any($1::uuid[]))`, [
+      DEMO_REGION.map((o) => o.id),
+    ]);
+  }
 
   afterAll(async () => {
     await Promise.all([songling?.close(), hekou?.close()]);

@@ -41,7 +41,9 @@ describe('hostile tokens', () => {
     expect(res.body).toMatchObject({ username: 'county.organizer' });
   });
 
-  it.each(['vanguard-test-foreign', 'vanguard-short-lived', 'vanguard-test-id-audience'])(
+  // Not vanguard-short-lived: its token lives 1 s and expiry is checked first, so a loaded CI
+  // machine answered TOKEN_EXPIRED; it is off the allow-list all the same, and its own test is the expiry's.
+  it.each(['vanguard-test-foreign', 'vanguard-test-id-audience'])(
     'answers 401 naming the client to an access token of %s, a client that is not on the allow-list',
     async (clientId) => {
       const { access_token } = await signIn('county.organizer', clientId);
