@@ -49,9 +49,10 @@ const isJsonOrEmpty = (req: Request) => {
  * `Idempotency-Key` on a signed-in caller's unsafe request: the first request with a key runs
  * and its answer (2xx) is kept for 24 h; the same request again with that key gets the kept
  * answer (`Idempotent-Replayed: true`) and runs nothing; while the first still runs, 409 with
- * Retry-After; the key with another request (method, path or body), 422. A refused or failed
- * request changed nothing, so its key is released for the retry. Keys are per caller (`sub`):
- * one caller's key never answers another's. ADR 0072.
+ * Retry-After; the key with another request (method, path or body), 422. A refused request
+ * changed nothing, so its key is released for the retry; after any other failure the key answers
+ * OUTCOME_UNKNOWN, never a second run. Keys are per caller (`sub`): one caller's key never
+ * answers another's. ADR 0072.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
