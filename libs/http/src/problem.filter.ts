@@ -36,7 +36,9 @@ const retryAfterOf = (e: unknown): number | undefined => {
  * and may be retried, so it is answered 503 with Retry-After, not 500. pg words a pool's connect
  * timeout two ways.
  */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300', '40P01', '40001']);
+/** Postgres rolled the transaction back as a deadlock's or a serialization conflict's loser: nothing of it was kept. */
+export const ROLLED_BACK_CODES: ReadonlySet<string> = new Set(['40P01', '40001']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300', ...ROLLED_BACK_CODES]);
 const isDatabaseOutOfReach = (e: unknown): boolean => {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;

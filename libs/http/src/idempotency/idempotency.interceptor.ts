@@ -16,6 +16,7 @@ import { canonicalJson } from '@vanguard/auth';
 import { DomainError } from '@vanguard/kernel';
 import { CommitRolledBackError } from '@vanguard/messaging';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { ROLLED_BACK_CODES } from '../problem.filter';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
 import { OUTCOME_UNKNOWN, type IdempotencyStore, type SeenKey } from './idempotency.store';
 
@@ -33,7 +34,7 @@ const changedNothing = (e: unknown): boolean =>
   (e instanceof HttpException && e.getStatus() < 500) ||
   e instanceof DomainError ||
   e instanceof CommitRolledBackError ||
-  ['40P01', '40001'].includes(String((e as { code?: unknown })?.code));
+  ROLLED_BACK_CODES.has(String((e as { code?: unknown })?.code));
 
 /** A body the key can answer again: JSON, not a stream or bytes the handler wrote itself. */
 const isReplayable = (body: unknown, res: Response) =>
