@@ -6,20 +6,23 @@
  *
  * The issue's scale is --projects 100000 --disbursements 1000000 (several minutes of seeding on
  * the shared 2-core machine). The data goes into a schema of its own in the test database,
- * dropped afterwards; the service runs in this process (relay and roster consumer off), so the
- * load generator and the service share the CPUs.
+ * dropped afterwards. The service runs in a process of its own (bench/assistance/service.ts;
+ * relay and roster consumer off), as `npm start` runs it: this process is the load generator, and
+ * on a 2-core machine the two still share the CPUs. Each HTTP figure also gives the CPU the
+ * service process spent per request, comparable across runs however busy the machine is.
+ * `--cpu-prof DIR` makes the service write a V8 CPU profile there when it stops.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once as onceEvent } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
-import { configureHttpApp } from '@vanguard/http';
-import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { demoOrgId } from '@vanguard/infra-config';
 import { createTestSchema, tokenFor } from '@vanguard/testing';
 import type { Pool } from 'pg';
-import type * as ConfigModule from '../../services/assistance/src/assistance.config';
-import type * as ServiceModule from '../../services/assistance/src/assistance.module';
 import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
 import { PgFundRepository } from '../../services/assistance/src/infrastructure/persistence/pg-funds.repository';
 import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persistence/pg-oversight-read-model';
@@ -32,6 +35,7 @@ const num = (n: string, d: number) => {
   return i >= 0 ? Number(argv[i + 1]) : d;
 };
 const JSON_OUT = argv.includes('--json');
+const CPU_PROF = argv.indexOf('--cpu-prof') >= 0 ? argv[argv.indexOf('--cpu-prof') + 1] : undefined;
 const PROJECTS = num('projects', 10_000);
 const DISBURSEMENTS = num('disbursements', 100_000);
 const SECONDS = num('seconds', 10);
@@ -48,6 +52,8 @@ interface Figure {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  /** CPU the service process spent per request (HTTP figures only). */
+  readonly serviceCpuMsPerRequest?: number;
 }
 
 function percentile(samples: number[], q: number): number {
@@ -55,8 +61,18 @@ function percentile(samples: number[], q: number): number {
   return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 10) / 10 : 0;
 }
 
-/** `workers` loops calling `once` for `seconds`; latency per call, errors counted. */
-async function load(name: string, seconds: number, workers: number, once: () => Promise<boolean>): Promise<Figure> {
+/** User + system CPU of a process so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * `workers` loops calling `once` for `seconds`; latency per call, errors counted; with `servicePid`,
+ * the service's CPU per call too.
+ */
+async function load(name: string, seconds: number, workers: number, once: () => Promise<boolean>, servicePid?: number): Promise<Figure> {
+  const cpuBefore = servicePid ? cpuMsOf(servicePid) : 0;
   const samples: number[] = [];
   let errors = 0;
   const end = Date.now() + seconds * 1000;
@@ -79,9 +95,38 @@ async function load(name: string, seconds: number, workers: number, once: () => 
     p50Ms: percentile(samples, 0.5),
     p99Ms: percentile(samples, 0.99),
     errors,
+    ...(servicePid && { serviceCpuMsPerRequest: Math.round(((cpuMsOf(servicePid) - cpuBefore) / samples.length) * 100) / 100 }),
   };
-  log(`${name.padEnd(34)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  errors ${errors}`);
+  const cpu = f.serviceCpuMsPerRequest === undefined ? '' : `  service CPU ${f.serviceCpuMsPerRequest} ms/req`;
+  log(`${name.padEnd(34)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  errors ${errors}${cpu}`);
   return f;
+}
+
+/** The service in its own process over the bench's schema; resolves with it and its port once it listens. */
+async function startService(url: string, schema: string): Promise<{ child: ChildProcess; port: number }> {
+  const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', join(__dirname, 'service.ts'), url, schema], {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise<number>((resolve, reject) => {
+    lines.on('line', (l) => l.startsWith('ready ') && resolve(Number(l.slice(6))));
+    child.once('exit', (code) => reject(new Error(`the bench's service exited with ${code} before it listened`)));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the bench service did not listen within 120 s')), 120_000);
+  });
+  try {
+    return { child, port: await Promise.race([ready, timeout]) };
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Villages under 白桦镇, projects spread over them, each funded well beyond what the bench pays out, and history. */
@@ -125,7 +170,7 @@ async function main(): Promise<void> {
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
-  let app: INestApplication | undefined;
+  let service: ChildProcess | undefined;
   try {
     const t0 = Date.now();
     await seed(schema.pool);
@@ -134,23 +179,9 @@ async function main(): Promise<void> {
       `seeded ${ids.length.toLocaleString('en')} projects, ~${DISBURSEMENTS.toLocaleString('en')} disbursements in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
 
-    // Loaded after LOG_LEVEL is set: the logging module reads it when it loads (no access log per request).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { assistanceConfig } = require('../../services/assistance/src/assistance.config') as typeof ConfigModule;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { AssistanceModule } = require('../../services/assistance/src/assistance.module') as typeof ServiceModule;
-    const config = {
-      ...assistanceConfig(infraConfig(), 'test'),
-      databaseUrl: schema.url,
-      schema: schema.schema,
-      relay: false,
-      roster: false,
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureHttpApp(app, { title: 'bench', description: 'bench' });
-    await app.listen(0, '127.0.0.1');
-    const port = Number(new URL((await app.getUrl()).replace('[::1]', '127.0.0.1')).port);
+    const started = await startService(schema.url, schema.schema);
+    service = started.child;
+    const { port } = started;
     const token = await tokenFor('county.assistance');
     const agent = new Agent({ keepAlive: true, maxSockets: 256 });
     const call = (method: string, path: string, body?: unknown): Promise<number> => {
@@ -182,19 +213,25 @@ async function main(): Promise<void> {
 
     const figures: Figure[] = [];
     figures.push(
-      await load('HTTP POST disbursement', SECONDS, CONCURRENCY, async () => {
-        const status = await call('POST', `/projects/${pick()}/disbursements`, {
-          source: 'fiscal',
-          amountFen: 100,
-          on: today,
-          purpose: '压测',
-        });
-        return status === 201;
-      }),
+      await load(
+        'HTTP POST disbursement',
+        SECONDS,
+        CONCURRENCY,
+        async () => {
+          const status = await call('POST', `/projects/${pick()}/disbursements`, {
+            source: 'fiscal',
+            amountFen: 100,
+            on: today,
+            purpose: '压测',
+          });
+          return status === 201;
+        },
+        service.pid,
+      ),
     );
     // The same statements as one disbursement command, through the service's own repositories on a
-    // plain pg client (no Nest, no TypeORM, no domain): lock with the scope's roster rows, balances,
-    // balance and entry, stream version with the outbox row; begin and commit (6 round trips).
+    // plain pg client (no Nest, no TypeORM, no domain): lock with the scope's roster rows and the
+    // balances, balance and entry, stream version with the outbox row; begin and commit (5 round trips).
     const projectsRepo = new PgProjectRepository();
     const fundsRepo = new PgFundRepository();
     const benchActor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
@@ -208,9 +245,9 @@ async function main(): Promise<void> {
         try {
           const id = pick();
           await client.query('begin');
-          const found = await projectsRepo.getForUpdateWithScope(tx, id, COUNTY, false);
+          const found = await projectsRepo.getForMoneyWithScope(tx, id, COUNTY);
           if (!found || found.orgs.length !== 2) throw new Error('out of scope');
-          const [b] = await fundsRepo.balances(tx, id);
+          const [b] = found.balances;
           const movementId = randomUUID();
           await fundsRepo.record(
             tx,
@@ -247,7 +284,9 @@ async function main(): Promise<void> {
         }
       }),
     );
-    figures.push(await load('HTTP GET county totals', SECONDS, 4, async () => (await call('GET', `/totals/${COUNTY}`)) === 200));
+    figures.push(
+      await load('HTTP GET county totals', SECONDS, 4, async () => (await call('GET', `/totals/${COUNTY}`)) === 200, service.pid),
+    );
     // The service's own statement (scope and the sum of the county's slots in one round trip).
     figures.push(
       await load('SQL ceiling: county totals', SECONDS, 4, async () => {
@@ -260,7 +299,11 @@ async function main(): Promise<void> {
         `${JSON.stringify({ projects: ids.length, disbursements: DISBURSEMENTS, concurrency: CONCURRENCY, figures })}\n`,
       );
   } finally {
-    await app?.close();
+    if (service && service.exitCode === null) {
+      const exited = onceEvent(service, 'exit');
+      service.kill('SIGTERM');
+      await exited;
+    }
     await schema.drop();
   }
 }

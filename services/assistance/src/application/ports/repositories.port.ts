@@ -33,14 +33,22 @@ export interface ProjectRepository {
     actorOrgId: string | undefined,
     withMilestones?: boolean,
   ): Promise<{ project: Project; orgs: Village[] } | null>;
+  /**
+   * `getForUpdateWithScope` for a money command (no milestones), with every source's balance
+   * read once the lock is held, so it includes what the lock's previous holder committed — in
+   * the same round trip.
+   */
+  getForMoneyWithScope(
+    tx: Tx,
+    id: string,
+    actorOrgId: string | undefined,
+  ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null>;
   saveStep(tx: Tx, project: Project, satisfaction?: string): Promise<void>;
   addMilestone(tx: Tx, projectId: string, milestone: Milestone): Promise<void>;
   reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void>;
 }
 
 export interface FundRepository {
-  /** Every source's balance of the project (the caller holds the project's lock). */
-  balances(tx: Tx, projectId: string): Promise<SourceBalance[]>;
   movement(tx: Tx, projectId: string, movementId: string): Promise<FundMovement | null>;
   /** Appends the entry and sets the source's balance; the DB refuses a negative balance or a second reversal. */
   record(tx: Tx, movement: FundMovement, balance: SourceBalance, by: Actor, at: Date): Promise<void>;

@@ -59,8 +59,8 @@ export class FundHandlers {
   ): Promise<LedgerView> {
     const id = this.ids.newId();
     return this.uow.run(async (tx) => {
-      const project = await this.access.load(tx, ctx, projectId, false);
-      const { movement, balance, events } = await decide(project, await this.funds.balances(tx, projectId), id, tx);
+      const { project, balances } = await this.access.loadWithBalances(tx, ctx, projectId);
+      const { movement, balance, events } = await decide(project, balances, id, tx);
       await this.funds.record(tx, movement, balance, ctx.actor, this.clock.now());
       await tx.publish(events, ctx);
       return { movementId: movement.id, source: balance.source, balanceFen: balance.allocatedFen - balance.disbursedFen };

@@ -10,6 +10,7 @@ import {
   type Project,
   type Step,
 } from '../../domain/project/project';
+import type { SourceBalance } from '../../domain/funds/fund-ledger';
 import type { DomainEvent } from '../../domain/shared/domain-event';
 import type { Village } from '../../domain/shared/village';
 import type { CommandContext } from '../ports/context.port';
@@ -40,6 +41,13 @@ export class ProjectAccess {
     const found = await this.projects.getForUpdateWithScope(tx, projectId, ctx.actor.orgId, withMilestones);
     if (!found || !inScopeAmong(found.orgs, ctx.actor, found.project.orgId)) throw new NotFoundError('PROJECT', projectId);
     return found.project;
+  }
+
+  /** `load` for a money command: no milestones, every source's balance read under the lock, one round trip. */
+  async loadWithBalances(tx: Tx, ctx: CommandContext, projectId: string): Promise<{ project: Project; balances: SourceBalance[] }> {
+    const found = await this.projects.getForMoneyWithScope(tx, projectId, ctx.actor.orgId);
+    if (!found || !inScopeAmong(found.orgs, ctx.actor, found.project.orgId)) throw new NotFoundError('PROJECT', projectId);
+    return found;
   }
 }
 

@@ -8,6 +8,7 @@ import { AssistanceBudgetGuard1765100000061 } from './1765100000061-budget-guard
 import { AssistanceBudgetGuardRecount1765100000062 } from './1765100000062-budget-guard-recount.migration';
 import { AssistanceFundTotals1765100000071 } from './1765100000071-fund-totals.migration';
 import { AssistanceFundTotalsRowTrigger1765100000072 } from './1765100000072-fund-totals-row-trigger.migration';
+import { AssistanceProjectLockedWithBalances1765600000010 } from './1765600000010-project-locked-with-balances.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -28,4 +29,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceFundTotalsRowTrigger1765100000072,
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
+  // A money command's lock and balances in one round trip, the balances in a snapshot taken after the lock.
+  AssistanceProjectLockedWithBalances1765600000010,
 ];

@@ -7,14 +7,6 @@ import type { FundMovement, SourceBalance } from '../../domain/funds/fund-ledger
 
 @Injectable()
 export class PgFundRepository implements FundRepository {
-  async balances(tx: Tx, projectId: string): Promise<SourceBalance[]> {
-    const rows = await tx.query<{ source: FundSource; allocated_fen: string; disbursed_fen: string }>(
-      `select source, allocated_fen, disbursed_fen from fund_balances where project_id = $1 order by source`,
-      [projectId],
-    );
-    return rows.map((r) => ({ source: r.source, allocatedFen: Number(r.allocated_fen), disbursedFen: Number(r.disbursed_fen) }));
-  }
-
   async movement(tx: Tx, projectId: string, movementId: string): Promise<FundMovement | null> {
     const [r] = await tx.query<{
       id: string;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ProjectCategory, ProjectStatus } from '@vanguard/contracts';
 import type { ProjectRepository } from '../../application/ports/repositories.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
+import type { SourceBalance } from '../../domain/funds/fund-ledger';
 import type { Milestone, Project } from '../../domain/project/project';
 import type { Village } from '../../domain/shared/village';
 
@@ -43,6 +44,34 @@ export class PgProjectRepository implements ProjectRepository {
   }
 
   /**
+   * Through `project_locked_with_balances` (migration 1765600000010): the lock and the scope's
+   * roster rows in its first statement, as `locked` reads them, the balances in a second one,
+   * whose snapshot is taken once the lock is held.
+   */
+  async getForMoneyWithScope(
+    tx: Tx,
+    id: string,
+    actorOrgId: string | undefined,
+  ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null> {
+    const [r] = await tx.query<{
+      found:
+        | (ProjectRow & { orgs: Village[]; balances: { source: SourceBalance['source']; allocated_fen: string; disbursed_fen: string }[] })
+        | null;
+    }>(`select project_locked_with_balances($1, $2) as found`, [id, actorOrgId && UUID.test(actorOrgId) ? actorOrgId : null]);
+    const found = r?.found;
+    if (!found) return null;
+    return {
+      project: projectOf(found, []),
+      orgs: found.orgs,
+      balances: found.balances.map((b) => ({
+        source: b.source,
+        allocatedFen: Number(b.allocated_fen),
+        disbursedFen: Number(b.disbursed_fen),
+      })),
+    };
+  }
+
+  /**
    * The row lock and, in the same statement, the roster rows of the village and of `scopeOf`. The
    * roster is read in the statement's snapshot, as a separate question would read it; the
    * project's own columns are the locked row's latest version.
@@ -70,18 +99,10 @@ export class PgProjectRepository implements ProjectRepository {
         );
     return {
       orgs: r.orgs,
-      project: {
-        id: r.id,
-        orgId: r.org_id,
-        pairingId: r.pairing_id,
-        name: r.name,
-        category: r.category,
-        budgetFen: Number(r.budget_fen),
-        beneficiaryHouseholds: r.beneficiary_households,
-        status: r.status,
-        lastStepOn: r.last_step_on,
-        milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on, reachedOn: m.reached_on })),
-      },
+      project: projectOf(
+        r,
+        milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on, reachedOn: m.reached_on })),
+      ),
     };
   }
 
@@ -101,4 +122,19 @@ export class PgProjectRepository implements ProjectRepository {
   async reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void> {
     await tx.query(`update milestones set reached_on = $2 where id = $1`, [milestoneId, reachedOn]);
   }
+}
+
+function projectOf(r: ProjectRow, milestones: Milestone[]): Project {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    pairingId: r.pairing_id,
+    name: r.name,
+    category: r.category,
+    budgetFen: Number(r.budget_fen),
+    beneficiaryHouseholds: r.beneficiary_households,
+    status: r.status,
+    lastStepOn: r.last_step_on,
+    milestones,
+  };
 }
