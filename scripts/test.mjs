@@ -11,16 +11,19 @@ ensureDependencies();
 const t0 = Date.now();
 const step = (name) => console.log(`\n▶ ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
-// Lint, type-check, unit tests and bringing up the infrastructure need nothing of each other, and the
-// infrastructure mostly waits on Java start-ups: side by side they cost about the longest of them,
-// not the sum. Each one's output is held and printed whole when it ends, so the log stays readable.
+// Unit tests and bringing up the infrastructure need nothing of each other, and the infrastructure
+// mostly waits on Java start-ups: side by side they cost about the longer of them, not the sum.
+// Lint and type-check need nothing of the real parts either: they run in the integration phase,
+// after the libraries' suites, on CPU the services' suites leave idle while they wait on the
+// broker (a clean-clone run showed 25-85 % idle there); before it they stretched this first phase
+// by a minute. Each one's output is held and printed whole when it ends, so the log stays readable.
 const before = spawnSync(
   process.execPath,
   ['-e', "import('./scripts/infra.mjs').then(async m => process.stdout.write(JSON.stringify(await m.running())))"],
   { cwd: root, encoding: 'utf8' },
 );
 const wasRunning = before.status === 0 ? JSON.parse(before.stdout || '{}') : {};
-step('lint, type-check, unit tests and infrastructure, side by side');
+step('unit tests and infrastructure, side by side');
 const reports = path.join(root, '.vanguard', 'test-reports');
 fs.mkdirSync(reports, { recursive: true });
 const jestArgs = (label, args) => {
@@ -53,31 +56,32 @@ const task = (name, cmd, args) =>
   });
 // Unit tests need none of the real parts: they run beside the infrastructure's start-up too.
 const unitRun = jestArgs('unit', ['--selectProjects', 'unit']);
-const prepared = await Promise.all([
-  task('lint', 'npm', ['run', '--silent', 'lint']),
-  task('type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']),
-  task('infrastructure', process.execPath, ['scripts/infra.mjs', 'up']),
-  task('unit', 'npx', unitRun.args),
-]);
-const unit = result(prepared[3].code, unitRun.out);
-for (const { name, code, out } of prepared.slice(0, 3)) {
-  if (code !== 0) {
-    // Its output went by above, before the others' (often long) logs: its end again, beside the verdict.
-    const end = out.trimEnd().split('\n').slice(-30).join('\n');
-    process.stderr.write(`\n✗ ${name} failed (exit ${code}); the end of its output:\n${end}\n`);
-    process.exit(code);
-  }
+const prepared = await Promise.all([task('infrastructure', process.execPath, ['scripts/infra.mjs', 'up']), task('unit', 'npx', unitRun.args)]);
+const unit = result(prepared[1].code, unitRun.out);
+/** A check that failed: its end again, beside the verdict (its output went by above, before others' long logs). */
+const failedCheck = ({ name, code, out }) => {
+  const end = out.trimEnd().split('\n').slice(-30).join('\n');
+  process.stderr.write(`\n✗ ${name} failed (exit ${code}); the end of its output:\n${end}\n`);
+};
+if (prepared[0].code !== 0) {
+  failedCheck(prepared[0]);
+  process.exit(prepared[0].code);
 }
+const lintAndTypes = () => [
+  ['lint', 'npm', ['run', '--silent', 'lint']],
+  ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+];
 
 // Integration and end-to-end, in band within each run. The libraries' integration suites keep to
 // schemas, topics and groups of their own, so they run beside the services' suites (which share
 // the services' schemas and groups, and so take turns); the outage suite stops the shared broker,
 // which no other suite may see, so it runs last and alone. With containers (one set per Jest
-// run) everything stays one run.
+// run) everything stays one run, and lint and type-check follow it.
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
 const real = { status: 0, passed: 0, failed: 0, total: 0 };
+const checks = [];
 const add = (r) => {
   real.status ||= r.status;
   real.passed += r.passed;
@@ -88,6 +92,7 @@ if (process.env.VANGUARD_INFRA === 'containers') {
   step('integration+e2e');
   const all = jestArgs('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand']);
   add(result(run('npx', all.args), all.out));
+  for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
 } else {
   // Migrated once here; the runs' global setups then only check that the parts answer.
   step('test database');
@@ -106,7 +111,12 @@ if (process.env.VANGUARD_INFRA === 'containers') {
   const libs = jestArgs('libraries', ['--selectProjects', 'integration', '--runInBand', LIBS_INT]);
   const live = (args) =>
     new Promise((resolve) => spawn('npx', args, { cwd: root, stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)));
-  const [servicesCode, libsDone] = await Promise.all([live(services.args), task('libraries’ integration suites', 'npx', libs.args)]);
+  const beside = async () => {
+    const done = await task('libraries’ integration suites', 'npx', libs.args);
+    for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
+    return done;
+  };
+  const [servicesCode, libsDone] = await Promise.all([live(services.args), beside()]);
   add(result(servicesCode, services.out));
   add(result(libsDone.code, libs.out));
   step('integration+e2e: the broker outage, alone');
@@ -117,8 +127,10 @@ if (process.env.VANGUARD_INFRA === 'containers') {
 if (process.env.CI && !process.env.VANGUARD_KEEP_INFRA) {
   for (const c of ['keycloak', 'kafka', 'postgres']) if (wasRunning[c] === false) run(process.execPath, ['scripts/infra.mjs', 'down', c]);
 }
+for (const check of checks) if (check.code !== 0) failedCheck(check);
+const checksFailed = checks.find((c) => c.code !== 0)?.code ?? 0;
 const passed = unit.passed + real.passed;
 const failed = unit.failed + real.failed;
 console.log(`\nnpm test finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
-process.exit(unit.status || real.status || (passed === 0 ? 1 : 0));
+process.exit(checksFailed || unit.status || real.status || (passed === 0 ? 1 : 0));
