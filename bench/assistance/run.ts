@@ -299,10 +299,13 @@ async function main(): Promise<void> {
         `${JSON.stringify({ projects: ids.length, disbursements: DISBURSEMENTS, concurrency: CONCURRENCY, figures })}\n`,
       );
   } finally {
-    if (service && service.exitCode === null) {
+    if (service && service.exitCode === null && service.signalCode === null) {
       const exited = onceEvent(service, 'exit');
       service.kill('SIGTERM');
+      // A shutdown that stalls must not keep the bench's schema: killed after 30 s.
+      const stalled = setTimeout(() => service?.kill('SIGKILL'), 30_000);
       await exited;
+      clearTimeout(stalled);
     }
     await schema.drop();
   }

@@ -82,11 +82,22 @@ describe(`project_locked_with_balances: the balances as the lock's previous hold
       }
       const readerPid = (await reader.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
       await reader.query('begin');
-      const reading = read(reader);
+      // A reader that failed or answered at once never waits on the lock: said now, not after the deadline.
+      let settled: string | undefined;
+      const reading = read(reader).then(
+        (r) => ((settled = 'it answered before the holder committed'), r),
+        (e: unknown) => {
+          settled = `it failed: ${e instanceof Error ? e.message : JSON.stringify(e)}`;
+          throw e;
+        },
+      );
+      reading.catch(() => undefined);
       await waitUntil('the reader to wait on the project lock', async () => {
+        if (settled) return settled;
         const { rows } = await schema.pool.query(`select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'`, [readerPid]);
         return rows.length === 1;
       });
+      if (settled) throw new Error(`the reader did not wait on the lock: ${settled}`);
       await holder.query('commit');
       const result = await reading;
       await reader.query('commit');

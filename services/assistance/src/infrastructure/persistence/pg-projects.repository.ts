@@ -46,7 +46,8 @@ export class PgProjectRepository implements ProjectRepository {
   /**
    * Through `project_locked_with_balances` (migration 1765600000010): the lock and the scope's
    * roster rows in its first statement, as `locked` reads them, the balances in a second one,
-   * whose snapshot is taken once the lock is held.
+   * whose snapshot is taken once the lock is held. That holds under READ COMMITTED, the unit of
+   * work's level; in a REPEATABLE READ transaction both would read its first snapshot.
    */
   async getForMoneyWithScope(
     tx: Tx,
