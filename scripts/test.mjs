@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, unit, then integration and end-to-end against the real
-// Postgres, Kafka and Keycloak (brought up here; components this run started are
-// stopped again on CI). Prints one closing line: "tests: N passed, N failed".
+// `npm test`: unit, integration and end-to-end against the real Postgres, Kafka and Keycloak
+// (brought up here; components this run started are stopped again on CI), lint and type-check. Prints one closing line: "tests: N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -56,7 +55,10 @@ const task = (name, cmd, args) =>
   });
 // Unit tests need none of the real parts: they run beside the infrastructure's start-up too.
 const unitRun = jestArgs('unit', ['--selectProjects', 'unit']);
-const prepared = await Promise.all([task('infrastructure', process.execPath, ['scripts/infra.mjs', 'up']), task('unit', 'npx', unitRun.args)]);
+const prepared = await Promise.all([
+  task('infrastructure', process.execPath, ['scripts/infra.mjs', 'up']),
+  task('unit', 'npx', unitRun.args),
+]);
 const unit = result(prepared[1].code, unitRun.out);
 /** A check that failed: its end again, beside the verdict (its output went by above, before others' long logs). */
 const failedCheck = ({ name, code, out }) => {
@@ -72,14 +74,23 @@ const lintAndTypes = () => [
   ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
 ];
 
-// Integration and end-to-end, in band within each run. The libraries' integration suites keep to
-// schemas, topics and groups of their own, so they run beside the services' suites (which share
-// the services' schemas and groups, and so take turns); the outage suite stops the shared broker,
-// which no other suite may see, so it runs last and alone. With containers (one set per Jest
+// Integration and end-to-end, in band within each run, in two lanes side by side. A service's
+// suites share its schema and consumer groups, so they take turns. Organization's suites write
+// only organization's schema and the other services' suites never write it, so lane one is
+// organization's suites, then lint and type-check; lane two the libraries' integration suites
+// (own schemas, topics and groups), then the other services' suites — two Jest runs at a time, as
+// before the split, and CPU the suites leave idle while they wait on the broker (25–85 % in a
+// clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
+// schema — two counties (organization, evaluation and assistance as processes over the shared
+// schemas; it marks organization's unsent events as sent) and the two that migrate every schema,
+// whose grants would race another suite's ("tuple concurrently updated") — and last the outage
+// suite, which stops the shared broker no other suite may see. With containers (one set per Jest
 // run) everything stays one run, and lint and type-check follow it.
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
+const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
+const ALONE = '/(two-counties\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int)\\.spec\\.ts$';
 const real = { status: 0, passed: 0, failed: 0, total: 0 };
 const checks = [];
 const add = (r) => {
@@ -99,26 +110,40 @@ if (process.env.VANGUARD_INFRA === 'containers') {
   const migrated = run(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', '--database', 'test']);
   if (migrated !== 0) process.exit(migrated);
   process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
-  step('integration+e2e: the services’ suites, and the libraries’ beside them');
-  const services = jestArgs('integration+e2e', [
-    '--selectProjects',
-    'integration',
-    'e2e',
-    '--runInBand',
-    `--testPathIgnorePatterns=${LIBS_INT}`,
+  step('integration+e2e: organization’s suites beside the libraries’ and then the other services’');
+  const both = ['--selectProjects', 'integration', 'e2e', '--runInBand'];
+  const organization = jestArgs('organization', [
+    ...both,
+    ORGANIZATION,
+    `--testPathIgnorePatterns=${ALONE}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
   const libs = jestArgs('libraries', ['--selectProjects', 'integration', '--runInBand', LIBS_INT]);
+  const services = jestArgs('integration+e2e', [
+    ...both,
+    `--testPathIgnorePatterns=${LIBS_INT}`,
+    `--testPathIgnorePatterns=${ORGANIZATION}`,
+    `--testPathIgnorePatterns=${ALONE}`,
+    `--testPathIgnorePatterns=${OUTAGE}`,
+  ]);
   const live = (args) =>
     new Promise((resolve) => spawn('npx', args, { cwd: root, stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)));
-  const beside = async () => {
-    const done = await task('libraries’ integration suites', 'npx', libs.args);
+  const laneOne = async () => {
+    const done = await task('organization’s suites', 'npx', organization.args);
     for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
-    return done;
+    return done.code;
   };
-  const [servicesCode, libsDone] = await Promise.all([live(services.args), beside()]);
+  const laneTwo = async () => {
+    const done = await task('libraries’ integration suites', 'npx', libs.args);
+    return [done.code, await live(services.args)];
+  };
+  const [organizationCode, [libsCode, servicesCode]] = await Promise.all([laneOne(), laneTwo()]);
+  add(result(organizationCode, organization.out));
+  add(result(libsCode, libs.out));
   add(result(servicesCode, services.out));
-  add(result(libsDone.code, libs.out));
+  step('integration+e2e: the suites that reach every service’s schema, alone');
+  const alone = jestArgs('alone', [...both, ALONE]);
+  add(result(run('npx', alone.args), alone.out));
   step('integration+e2e: the broker outage, alone');
   const outage = jestArgs('outage', ['--selectProjects', 'e2e', '--runInBand', OUTAGE]);
   add(result(run('npx', outage.args), outage.out));
