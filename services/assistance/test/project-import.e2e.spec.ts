@@ -108,6 +108,70 @@ describe('project list import', () => {
     expect(await plannedIn(otherCountyVillage)).toBe(0);
   });
 
+  it('takes villages by organisation code (village_code) as people know them; an unknown code and another county’s read alike', async () => {
+    const codeOf = async (id: string) =>
+      (await db.query<{ code: string }>(`select code from roster_organizations where id = $1`, [id])).rows[0]!.code;
+    const [mine, theirs] = [await codeOf(village), await codeOf(otherCountyVillage)];
+    const rest = (name: string) => [name, 'drinking_water', 300_000, 12, dayFromToday(-2)];
+    const file = (header: string[], rows: (string | number)[][]) => [header, ...rows].map(csvLine).join('');
+    const byCode = ['village_code', ...HEADER.slice(1)];
+    const before = await plannedIn(village);
+
+    const ok = await send(file(byCode, [[mine, ...rest('按代码导入')]]));
+    expect(ok.status).toBe(201);
+    expect(await plannedIn(village)).toBe(before + 1);
+
+    const unknown = '91042599999999';
+    const refused = await send(
+      file(byCode, [
+        [theirs, ...rest('别县的代码')],
+        [unknown, ...rest('没有的代码')],
+        ['村一', ...rest('不是代码')],
+      ]),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ row: 4, column: 'village_code', reason: expect.stringContaining('2–30 digits') }),
+    ]);
+    const domain = await send(
+      file(byCode, [
+        [theirs, ...rest('别县的代码')],
+        [unknown, ...rest('没有的代码')],
+      ]),
+    );
+    expect(domain.status).toBe(422);
+    const [other, none] = domain.body.errors as { row: number; column: string; reason: string }[];
+    expect([other, none].map((e) => [e!.row, e!.column])).toEqual([
+      [2, 'village_code'],
+      [3, 'village_code'],
+    ]);
+    // Another county's code tells the uploader no more than a code nobody has.
+    expect(other!.reason.replace(theirs, 'X').replace('第 2 行', '')).toBe(none!.reason.replace(unknown, 'X').replace('第 3 行', ''));
+    expect(other!.reason).toContain('不存在或不在您的管辖范围内');
+    expect(await plannedIn(otherCountyVillage)).toBe(0);
+
+    // Both columns in one file: each row fills one of them, never both, never neither.
+    const both = ['village_id', 'village_code', ...HEADER.slice(1)];
+    const mixed = await send(
+      file(both, [
+        [village, '', ...rest('按编号')],
+        ['', mine, ...rest('按代码')],
+        [village, mine, ...rest('两个都填')],
+        ['', '', ...rest('都没填')],
+      ]),
+    );
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.errors).toEqual([
+      expect.objectContaining({ row: 4, column: 'village_id', reason: expect.stringContaining('只填其一') }),
+      expect.objectContaining({ row: 5, column: 'village_id', reason: expect.stringContaining('请填写村') }),
+    ]);
+    expect(await plannedIn(village)).toBe(before + 1);
+
+    const headless = await send(file(HEADER.slice(1), [rest('无村列')]));
+    expect(headless.status).toBe(400);
+    expect(headless.body.message).toContain('village_id 或 village_code');
+  });
+
   it('refuses an .xlsx with a formula cell (400, row and column named)', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('项目');

@@ -17,6 +17,8 @@ export interface RosterPort {
   organization(orgId: string, tx?: Tx): Promise<Village | null>;
   /** Those of `orgIds` the copy knows, in one question. */
   organizations(orgIds: readonly string[], tx?: Tx): Promise<Village[]>;
+  /** Every organisation the copy knows under this code (村组织代码), whatever its status. */
+  organizationsWithCode(code: string, tx?: Tx): Promise<Village[]>;
   /** Whether the member is on the roster and has not left. */
   isActiveMember(memberId: string, tx?: Tx): Promise<boolean>;
 }

@@ -22,6 +22,19 @@ export async function organizationInScope(roster: RosterPort, actor: Actor, orgI
   return inScopeAmong(await roster.organizations([orgId, actor.orgId], tx), actor, orgId);
 }
 
+/**
+ * The organisation under `code` in the actor's subtree, or null: a code unknown and a code of
+ * another subtree answer alike. Several in the subtree (a code reused after a dissolution) answer
+ * null too: the row must then name its village by id.
+ */
+export async function organizationInScopeByCode(roster: RosterPort, actor: Actor, code: string, tx?: Tx): Promise<Village | null> {
+  if (!actor.orgId) return null;
+  const candidates = await roster.organizationsWithCode(code, tx);
+  const own = candidates.length ? await roster.organizations([actor.orgId], tx) : [];
+  const inScope = candidates.filter((c) => inScopeAmong([c, ...own], actor, c.id));
+  return inScope.length === 1 ? inScope[0]! : null;
+}
+
 /** The same question answered from roster rows already read (those of `orgId` and of the actor's organisation, as far as known). */
 export function inScopeAmong(orgs: readonly Village[], actor: Actor, orgId: string): Village | null {
   if (!actor.orgId) return null;

@@ -18,7 +18,7 @@ import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } fr
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
-import { inScopeAmong, NotFoundError, organizationInScope } from '../scope/scope';
+import { inScopeAmong, NotFoundError, organizationInScope, organizationInScopeByCode } from '../scope/scope';
 import { villageInScope } from './village-access';
 import { DomainError } from '@vanguard/kernel';
 
@@ -51,12 +51,15 @@ export class ProjectAccess {
   }
 }
 
-/** One row of a project import: its spreadsheet row number, the village and what to plan. */
+/** One row of a project import: its spreadsheet row number, the village (by id or by its organisation code) and what to plan. */
 export interface PlanRow {
   readonly row: number;
-  readonly orgId: string;
+  readonly village: VillageRef;
   readonly input: Omit<PlanProject, 'id'>;
 }
+
+/** A village as a project list names it: its id, or its organisation code (村组织代码), which people know. */
+export type VillageRef = { readonly id: string } | { readonly code: string };
 
 export interface PlanAllResult {
   /** Ids of the projects planned, in row order; empty when any row was refused. */
@@ -98,13 +101,19 @@ export class ProjectHandlers {
     const ids: string[] = [];
     // A list names few villages many times: each is asked of the roster once per import.
     const villages = new Map<string, Village | null>();
+    const inScope = (ref: VillageRef, tx: Tx) =>
+      'id' in ref
+        ? organizationInScope(this.roster, ctx.actor, ref.id, tx)
+        : organizationInScopeByCode(this.roster, ctx.actor, ref.code, tx);
     try {
       await this.uow.run(async (tx) => {
-        for (const { row, orgId, input } of rows) {
+        for (const { row, village: ref, input } of rows) {
           try {
-            if (!villages.has(orgId)) villages.set(orgId, await organizationInScope(this.roster, ctx.actor, orgId, tx));
-            const village = villages.get(orgId);
-            if (!village) throw new NotFoundError('ORGANIZATION', orgId);
+            const key = 'id' in ref ? `id:${ref.id}` : `code:${ref.code}`;
+            if (!villages.has(key)) villages.set(key, await inScope(ref, tx));
+            const village = villages.get(key);
+            // Unknown and another subtree's answer alike, by id or by code.
+            if (!village) throw new NotFoundError('ORGANIZATION', 'id' in ref ? ref.id : ref.code);
             const id = this.ids.newId();
             await this.planIn(tx, ctx, village, { ...input, id }, refused.length === 0);
             ids.push(id);

@@ -9,6 +9,7 @@ import { AssistanceBudgetGuardRecount1765100000062 } from './1765100000062-budge
 import { AssistanceFundTotals1765100000071 } from './1765100000071-fund-totals.migration';
 import { AssistanceFundTotalsRowTrigger1765100000072 } from './1765100000072-fund-totals-row-trigger.migration';
 import { AssistanceProjectLockedWithBalances1765600000010 } from './1765600000010-project-locked-with-balances.migration';
+import { AssistanceRosterOrganizationCodes1765600000011 } from './1765600000011-roster-organization-codes.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -31,4 +32,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   idempotencyKeysMigration(1765600000000),
   // A money command's lock and balances in one round trip, the balances in a snapshot taken after the lock.
   AssistanceProjectLockedWithBalances1765600000010,
+  // A project list may name villages by organisation code: the roster copy's codes indexed.
+  AssistanceRosterOrganizationCodes1765600000011,
 ];

@@ -25,6 +25,10 @@ export class PgRoster implements RosterPort {
     ]);
   }
 
+  async organizationsWithCode(code: string, tx?: Tx): Promise<Village[]> {
+    return this.query<Village>(tx, `select id, name, level, sector, status, path from roster_organizations where code = $1`, [code]);
+  }
+
   async isActiveMember(memberId: string, tx?: Tx): Promise<boolean> {
     if (!UUID.test(memberId)) return false;
     const rows = await this.query(tx, `select 1 from roster_members where id = $1 and membership = 'active'`, [memberId]);

@@ -39,7 +39,7 @@ export class ProjectImportHttpController {
   )
   @ApiOperation({
     summary:
-      '导入帮扶项目清单 / import a project list (.xlsx or UTF-8 .csv: the first file of a multipart form, or the body itself): all rows planned, or 422 with every bad row (row, column, reason)',
+      '导入帮扶项目清单 / import a project list (.xlsx or UTF-8 .csv: the first file of a multipart form, or the body itself; each row names its village by village_id or by village_code, its organisation code): all rows planned, or 422 with every bad row (row, column, reason)',
   })
   async import(@CommandCtx() ctx: CommandContext, @Req() req: Request): Promise<{ imported: number; projectIds: string[] }> {
     // A place under the limit before a byte is read: 429 with Retry-After past it.
@@ -56,10 +56,10 @@ export class ProjectImportHttpController {
         signal: lease.signal,
       });
       if (multipart) await refusedAs400(extractMultipartFile(body, req.headers['content-type']!, file));
-      const { rows, errors } = await this.read(file, lease.signal);
+      const { rows, errors, villageColumns } = await this.read(file, lease.signal);
       if (errors.length) throw rowsRefused(errors);
       const { planned, refused } = await this.projects.planAll(ctx, rows);
-      if (refused.length) throw rowsRefused(refused.map((r) => refusedRow(r.row, r.error)));
+      if (refused.length) throw rowsRefused(refused.map((r) => refusedRow(r.row, r.error, villageColumns)));
       return { imported: planned.length, projectIds: planned };
     } finally {
       lease.release();
@@ -77,8 +77,9 @@ export class ProjectImportHttpController {
         const missing = missingColumns(source.header);
         if (missing.length) {
           await source.records.return(undefined);
+          // `a|b`: one of the two (the village by id or by code).
           throw new SheetRefusedError(
-            `表头缺少列 ${missing.join('、')} / the header lacks the columns ${missing.join(', ')}`,
+            `表头缺少列 ${missing.map((m) => m.replace('|', ' 或 ')).join('、')} / the header lacks the columns ${missing.map((m) => m.replace('|', ' or ')).join(', ')}`,
             1,
             missing[0],
           );

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ballotSchema, fundSourceSchema, projectCategorySchema, projectStatusSchema } from '@vanguard/contracts';
 import { PaginationQuery } from '@vanguard/http';
 import { IsDay } from './common.dto';
@@ -43,6 +43,18 @@ export class PlanProjectRequest {
   @ApiProperty({ example: '2011-04-01' })
   @IsDay('plannedOn')
   plannedOn!: string;
+}
+
+/** A row of a project list: `POST /projects`'s body, its village by id or by organisation code (one of them; the reader checks which). */
+export class ProjectRowRequest extends OmitType(PlanProjectRequest, ['villageId'] as const) {
+  @IsOptional()
+  @IsUUID()
+  villageId?: string;
+
+  // Organisation codes are 2–30 digits (organization's rule).
+  @IsOptional()
+  @Matches(/^\d{2,30}$/, { message: 'village_code must be 2–30 digits (村组织代码)' })
+  villageCode?: string;
 }
 
 export class StepRequest {
