@@ -6,12 +6,10 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { generatedRoster, rosterDrafts, tallyDraft, parseArgs, deedDraft, visitDraft, progressDraft, type CountyDraft } from '../src';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo region the realm's users point into, as organization's own test apps prepare it
-import { DEMO_REGION } from '../../../services/organization/src/infrastructure/seed/demo-region';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- as above
 import { prepareOrganizationTestDatabase } from '../../../services/organization/test/support/organization-test-app';
 import { startServices, stopServices, type ServiceProcess } from './support/platform-processes';
 import { suiteGroups } from './support/suite-groups';
-import { createOrg as createOrgThrough, learnVillages } from './support/villages';
+import { createOrg as createOrgThrough, dropOthersBacklog, learnVillages, villagesRelayState } from './support/villages';
 import { SimulatedCounty, tap } from './support/two-counties';
 
 // Two county systems (松岭旗 county-songling, 河口县 county-hekou) side by side, each the reference
@@ -55,42 +53,31 @@ describe('two county systems side by side', () => {
       evaluationSchema.release(true);
     }
     await prepareOrganizationTestDatabase();
-    await dropOthersBacklog();
+    await dropOthersBacklog(db);
     await groups.startAtTopicEnds();
     services = await startServices(['organization', 'evaluation', 'assistance'], { KAFKA_GROUP_PREFIX: groups.prefix });
     songling = new SimulatedCounty('county-songling', suite);
     hekou = new SimulatedCounty('county-hekou', suite);
     // A village in each county, made by people through the platform's API.
     const [countyOrganizer, provinceOrganizer] = await Promise.all([tokenFor('county.organizer'), tokenFor('province.organizer')]);
-    // Suites running beside this one kept writing to the shared outbox while the services booted
-    // (a clean-clone run's relay was still signing their rows when the 180 s ran out, lag 0 on
-    // every group): dropped again, so the villages are next in line.
-    await dropOthersBacklog();
+    // Anything written to the shared outbox while the services booted (suites beside this one,
+    // when it does not run alone as `npm test` runs it) is dropped again: the villages are next in line.
+    await dropOthersBacklog(db);
     village.songling = await createOrg(countyOrganizer, demoOrgId('910425101'), `910425101${digits()}`, 'village', 'branch');
     const townshipCode = `910426${digits()}`;
     const hekouTownship = await createOrg(provinceOrganizer, HEKOU, townshipCode, 'township', 'committee');
     village.hekou = await createOrg(provinceOrganizer, hekouTownship, `${townshipCode}${digits()}`, 'village', 'branch');
     // Every owning service learns the tree from organization's state topic before it can scope a county message.
-    // Their groups start where the topics ended, but the relay here still publishes what suites
-    // running beside this one write to the shared organization outbox meanwhile: a generous wait.
+    // Their groups start where the topics ended; a generous wait all the same, for a loaded machine.
     const catchUp = { timeoutMs: 180_000 };
     try {
       await learnVillages(db, Object.values(village), catchUp);
     } catch (e) {
       // What the services said, and how far each group is behind, are the clues to why one never learned the village.
       const lag = JSON.stringify(await groups.lag().catch((err: Error) => err.message));
-      const unsent = await db.query(
-        `select (select count(*) from organization.vanguard_outbox where published_at is null) outbox, (select count(*) from organization.roster_state_changes) notes`,
-      );
-      // Each village: its event relayed or not, and what evaluation's tree holds of it.
-      const villages = await db.query(
-        `select v.id, (select bool_and(published_at is not null) from organization.vanguard_outbox where stream_id = 'organization-' || v.id) relayed,
-                (select count(*) from evaluation.org_tree where id = v.id::uuid) in_tree, (select path from evaluation.org_tree where id = v.id::uuid) path
-           from unnest($1::text[]) v(id)`,
-        [Object.values(village)],
-      );
+      const { unsent, villages } = await villagesRelayState(db, Object.values(village));
       throw new Error(
-        `${(e as Error).message}\n--- groups behind: ${lag}\n--- organization's unsent: ${JSON.stringify(unsent.rows[0])}\n--- villages: ${JSON.stringify(villages.rows)}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`,
+        `${(e as Error).message}\n--- groups behind: ${lag}\n--- organization's unsent: ${JSON.stringify(unsent)}\n--- villages: ${JSON.stringify(villages)}\n${services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n')}`,
         { cause: e },
       );
     }
@@ -98,21 +85,6 @@ describe('two county systems side by side', () => {
     expect(await groups.unlisted()).toEqual([]);
     await Promise.all([songling.startFollowing(), hekou.startFollowing()]);
   }, 600_000);
-
-  /**
-   * Other suites' test apps run without a relay, so organization's outbox in the shared test
-   * database holds their events (30,000 from one roster fixture), and its roster-state notes their
-   * organisations and members (ADR 0029); the relay and state publisher started here would send
-   * them all before this suite's villages. They are no business of this suite: marked published, as
-   * if relayed, and the notes dropped. The demo region's notes stay: on a fresh database they are
-   * how evaluation and assistance first learn the counties a county message is scoped by.
-   */
-  async function dropOthersBacklog(): Promise<void> {
-    await db.query(`update organization.vanguard_outbox set published_at = now() where published_at is null`);
-    await db.query(`delete from organization.roster_state_changes where not (kind = 'organization' and entity_id = any($1::uuid[]))`, [
-      DEMO_REGION.map((o) => o.id),
-    ]);
-  }
 
   afterAll(async () => {
     await Promise.all([songling?.close(), hekou?.close()]);

@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { waitUntil } from '@vanguard/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the demo region the realm's users point into, as organization's own test apps prepare it
+import { DEMO_REGION } from '../../../../services/organization/src/infrastructure/seed/demo-region';
 
 /** An organisation made by a person through organization's API (the service at `port`); its id. */
 export async function createOrg(
@@ -34,4 +36,33 @@ export async function learnVillages(db: Pool, ids: readonly string[], catchUp: {
     );
     await waitUntil('assistance to know the village', known('select 1 from assistance.roster_organizations where id = $1', id), catchUp);
   }
+}
+
+/**
+ * Other suites' test apps run without a relay, so organization's outbox in the shared test
+ * database holds their events (30,000 from one roster fixture), and its roster-state notes their
+ * organisations and members (ADR 0029); a relay and state publisher started now would send them
+ * all before the suite's villages. They are no business of the suite: marked published, as if
+ * relayed, and the notes dropped. The demo region's notes stay: on a fresh database they are how
+ * evaluation and assistance first learn the counties a county message is scoped by.
+ */
+export async function dropOthersBacklog(db: Pool): Promise<void> {
+  await db.query(`update organization.vanguard_outbox set published_at = now() where published_at is null`);
+  await db.query(`delete from organization.roster_state_changes where not (kind = 'organization' and entity_id = any($1::uuid[]))`, [
+    DEMO_REGION.map((o) => o.id),
+  ]);
+}
+
+/** Why a village was not learnt: organization's unsent rows and notes, and per village whether its event was relayed and what evaluation's tree holds of it. */
+export async function villagesRelayState(db: Pool, ids: readonly string[]): Promise<{ unsent: unknown; villages: unknown[] }> {
+  const unsent = await db.query(
+    `select (select count(*) from organization.vanguard_outbox where published_at is null) outbox, (select count(*) from organization.roster_state_changes) notes`,
+  );
+  const villages = await db.query(
+    `select v.id, (select bool_and(published_at is not null) from organization.vanguard_outbox where stream_id = 'organization-' || v.id) relayed,
+            (select count(*) from evaluation.org_tree where id = v.id::uuid) in_tree, (select path from evaluation.org_tree where id = v.id::uuid) path
+       from unnest($1::text[]) v(id)`,
+    [ids],
+  );
+  return { unsent: unsent.rows[0], villages: villages.rows };
 }
