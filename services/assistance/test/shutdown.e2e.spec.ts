@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { infraConfig } from '@vanguard/infra-config';
+import { tokenFor, waitUntil } from '@vanguard/testing';
+import { prepareAssistanceTestDatabase } from './support/assistance-test-app';
+
+const ROOT = join(__dirname, '../../..');
+const DEADLINE_MS = 6_000;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The real service as operators run it (its own process, main.ts) against the test database, with no consumer and no relay. */
+function startService(port: number, uploadDir: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/assistance/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: infraConfig().testDatabaseUrl,
+      PORT: String(port),
+      ASSISTANCE_RELAY: 'off',
+      ASSISTANCE_ROSTER: 'off',
+      ASSISTANCE_COUNTY: 'off',
+      ASSISTANCE_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
+      ASSISTANCE_UPLOAD_DIR: uploadDir,
+      // The upload below stalls on purpose: only the shutdown may end it.
+      ASSISTANCE_UPLOAD_IDLE_MS: '120000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+// A SIGTERM while a client is still sending a project list (a slow or abandoned upload): the
+// service stops it after half its deadline, removes its file, and exits 0 within the deadline —
+// Nest's own hooks would wait on that connection for as long as the client keeps it open.
+describe('assistance service shutdown', () => {
+  let uploadDir: string;
+
+  beforeAll(async () => {
+    await prepareAssistanceTestDatabase();
+    uploadDir = await mkdtemp(join(tmpdir(), 'vanguard-assistance-shutdown-'));
+  });
+  afterAll(() => rm(uploadDir, { recursive: true, force: true }));
+
+  it('on SIGTERM with an upload still arriving, ends it, leaves no file and exits 0 within its deadline', async () => {
+    const [port, token] = await Promise.all([freePort(), tokenFor('county.assistance')]);
+    const service = startService(port, uploadDir);
+    let upload: ClientRequest | undefined;
+    try {
+      await waitUntil(
+        'the service to be ready',
+        async () => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5000) })).status === 200,
+        { timeoutMs: 150_000, intervalMs: 250 },
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n${service.output().slice(-3000)}`, { cause: e });
+      });
+      // The header line of a list announced as far longer, then nothing more.
+      const answered = new Promise<number | 'cut'>((resolve) => {
+        upload = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/projects/import',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': 100_000 },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        upload.on('error', () => resolve('cut'));
+        upload.write('village_code,name,category,budget_fen,beneficiary_households,planned_on\n');
+      });
+      // It holds the user's one import place (and its file) once a second import is refused for it.
+      await waitUntil('the upload to hold its place', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/projects/import`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+          body: 'x',
+        });
+        return res.status === 429;
+      });
+      await waitUntil('the upload’s file to be written', async () => (await readdir(uploadDir)).length === 1);
+      const t0 = Date.now();
+
+      service.child.kill('SIGTERM');
+      const code = await Promise.race([
+        service.exited,
+        new Promise<'still running'>((r) => setTimeout(() => r('still running'), DEADLINE_MS + 5_000).unref()),
+      ]);
+
+      expect({ code, log: code === 0 ? '' : service.output().slice(-3000) }).toEqual({ code: 0, log: '' });
+      // Exit 0 is the proof the deadline was kept (its timer exits 1); the clock also counts the
+      // signal's delivery and the process's teardown, which a loaded machine stretches a little.
+      expect(Date.now() - t0).toBeLessThan(DEADLINE_MS + 1_000);
+      // The upload was answered (a refusal) or cut by the service, never left hanging; its file is gone.
+      expect(await answered).not.toBe(201);
+      expect(await readdir(uploadDir)).toEqual([]);
+    } finally {
+      upload?.destroy();
+      if (service.child.exitCode === null) service.child.kill('SIGKILL');
+    }
+  }, 200_000);
+});
