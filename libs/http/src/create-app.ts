@@ -40,7 +40,10 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
 }
 
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { bufferLogs: true });
+  // abortOnError off: with it, Nest exits the process (code 1) when `app.get` misses a provider,
+  // even inside a try — asking whether the module keeps idempotency keys killed reporting and
+  // audit (no commands, no store) at start. A failed bootstrap still ends main.ts.
+  const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
   configureHttpApp(app, options);
   return app;
 }
