@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { createHttpApp } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { infraConfig } from '@vanguard/infra-config';
 import { publicityConfig } from '../../services/publicity/src/publicity.config';
 import { PublicityModule } from '../../services/publicity/src/publicity.module';
@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     orgTree: false,
     honourRollReadsPerMinute: 1_000_000_000,
   };
-  const app = await createHttpApp(PublicityModule.register(config), { title: 'bench', description: 'bench' });
+  const app = await createHttpApp(PublicityModule.register(config), {
+    title: 'bench',
+    description: 'bench',
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('PUBLICITY'),
+  });
   await app.listen(Number(port), '127.0.0.1');
   if (process.env['BENCH_PROFILE']) profileOnCommand(process.env['BENCH_PROFILE']);
 }

@@ -2,7 +2,10 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { installGracefulShutdown } from './graceful-shutdown';
 import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
+import { LongWork } from './long-work';
+import { providesToken } from './module-providers';
 import { operatorEndpointsGuard } from './operator-endpoints';
 import { ProblemFilter } from './problem.filter';
 import { StorableTextPipe } from './storable-text';
@@ -39,11 +42,22 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   return doc;
 }
 
-export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
-  // abortOnError off: with it, Nest exits the process (code 1) when `app.get` misses a provider,
-  // even inside a try — asking whether the module keeps idempotency keys killed reporting and
-  // audit (no commands, no store) at start. A failed bootstrap still ends main.ts.
+export interface ServiceAppOptions extends Omit<HttpAppOptions, 'shutdownHooks'> {
+  /** From SIGTERM to the exit (installGracefulShutdown); `<SERVICE>_SHUTDOWN_DEADLINE_MS`, see shutdownDeadlineFromEnv. */
+  readonly shutdownDeadlineMs: number;
+}
+
+/**
+ * A service as main.ts runs it: configured as above, and stopped by SIGTERM within its deadline,
+ * waiting on the long work its module registers (`LongWork`), if any. Nest's own hooks would wait
+ * for every open connection, for as long as a client keeps one.
+ */
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: ServiceAppOptions): Promise<INestApplication> {
+  // abortOnError off: with it, Nest exits the process (code 1) on any `app.get` miss, even inside
+  // a try. Provider checks ask the container (providesToken); a failed bootstrap still ends main.ts.
   const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
-  configureHttpApp(app, options);
+  configureHttpApp(app, { ...options, shutdownHooks: false });
+  const longWork = providesToken(app, LongWork) ? app.get(LongWork) : new LongWork();
+  installGracefulShutdown(app, { deadlineMs: options.shutdownDeadlineMs, longWork });
   return app;
 }

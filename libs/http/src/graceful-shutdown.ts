@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import { Logger, type INestApplication } from '@nestjs/common';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
 import type { LongWork } from './long-work';
+
+/** `<PREFIX>_SHUTDOWN_DEADLINE_MS` (e.g. EVALUATION_…), default 25 s: below Kubernetes' 30 s grace period. */
+export function shutdownDeadlineFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): number {
+  return positiveIntFromEnv(env, `${prefix}_SHUTDOWN_DEADLINE_MS`, 25_000);
+}
 
 export interface GracefulShutdownOptions {
   /** The whole shutdown, from the signal to the exit. */

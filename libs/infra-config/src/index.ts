@@ -123,3 +123,4 @@ export function serviceDatabaseUrl(service: ServiceName, databaseUrl: string, en
   return u.toString();
 }
 export * from './production';
+export { positiveIntFromEnv } from './env';

@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SheetFormat, SheetReadLimits } from './sheet-reader';
 import { SheetRefusedError } from './sheet-reader';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
+
+// Kept here for the services that read their upload limits beside it.
+export { positiveIntFromEnv };
 
 /** Bounds on one spreadsheet upload and its reading, shared by every service that imports files. */
 export interface SheetUploadLimits extends SheetReadLimits {
@@ -14,15 +18,6 @@ export interface SheetUploadLimits extends SheetReadLimits {
   readonly uploadDeadlineMs: number;
   /** Where uploads wait for their reader; each file is deleted on every path. */
   readonly uploadDir: string;
-}
-
-/** A positive integer from the environment, or the fallback; anything else stops the service at start. */
-export function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return v;
 }
 
 /**

@@ -10,8 +10,6 @@ import { positiveIntFromEnv, sheetUploadLimits, type SheetUploadLimits } from '@
 export interface ProjectImportLimits extends SheetUploadLimits {
   /** Imports at once, per user and in all; each holds a connection and one transaction. */
   readonly imports: ConcurrencyLimits;
-  /** SIGTERM to exit: uploads in flight get half of it, then are stopped (libs/http `installGracefulShutdown`). */
-  readonly shutdownDeadlineMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -37,7 +35,6 @@ export function projectImportLimits(env: NodeJS.ProcessEnv = process.env): Proje
       total: n('ASSISTANCE_IMPORTS_TOTAL', 2),
       retryAfterSec: n('ASSISTANCE_IMPORTS_RETRY_AFTER_SEC', 30),
     },
-    shutdownDeadlineMs: n('ASSISTANCE_SHUTDOWN_DEADLINE_MS', 25_000),
   };
 }
 

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { eventKeyProblems } from '@vanguard/auth';
-import { createHttpApp, installGracefulShutdown, LongWork } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { assistanceConfig } from './assistance.config';
 import { AssistanceModule } from './assistance.module';
-import { PROJECT_IMPORT_LIMITS, type ProjectImportLimits } from './import-limits.config';
 
 async function bootstrap(): Promise<void> {
   // The roster copy trusts only signed organization records: a development verify key is refused here.
@@ -14,12 +13,8 @@ async function bootstrap(): Promise<void> {
     title: 'Vanguard · 帮扶 assistance service',
     description:
       '结对帮扶、驻村干部、帮扶项目与资金(分)、办实事、走访 / pairings, dispatched cadres, projects and funds in fen, deeds, visits',
-    shutdownHooks: false,
-  });
-  // Nest's own hooks would wait for every upload still arriving before closing: ours has a deadline.
-  installGracefulShutdown(app, {
-    deadlineMs: app.get<ProjectImportLimits>(PROJECT_IMPORT_LIMITS).shutdownDeadlineMs,
-    longWork: app.get(LongWork),
+    // Uploads still arriving and import jobs are its long work: cut at half the deadline.
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('ASSISTANCE'),
   });
   // Loopback unless told otherwise (containers set HOST=0.0.0.0).
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { eventKeyProblems } from '@vanguard/auth';
-import { createHttpApp } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { logKeyProblems, witnessKeyProblems } from '@vanguard/transparency-log';
 import { auditConfig } from './audit.config';
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
     title: 'Vanguard · 审计 audit service',
     description:
       '只读重放与核验：时间线、某时刻状态、差异、决定重放、哈希链核验、审计人员查询留痕 / read-only replay, as-of, diff, explain, verify, and the auditors’ own trail',
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('AUDIT'),
   });
   // Loopback unless told otherwise (containers set HOST=0.0.0.0).
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');

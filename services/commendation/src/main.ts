@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { eventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { commendationConfig } from './commendation.config';
@@ -12,6 +12,7 @@ async function bootstrap(): Promise<void> {
     title: 'Vanguard · 表彰 commendation service',
     description:
       '表彰项目、逐级推荐、名额、公示与异议、表彰决定与撤销 / award programmes, nominations, review chain, public notice, objections, decisions (event-sourced)',
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('COMMENDATION'),
   });
   // Loopback unless told otherwise (containers set HOST=0.0.0.0).
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');

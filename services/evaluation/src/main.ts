@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { eventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { evaluationConfig } from './evaluation.config';
@@ -11,6 +11,7 @@ async function bootstrap(): Promise<void> {
   const app = await createHttpApp(EvaluationModule.register(config), {
     title: 'Vanguard · 评价 evaluation service',
     description: '创先争优活动、季度周期、公开承诺 / campaigns, quarterly cycles, pledges (event-sourced)',
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('EVALUATION'),
   });
   // Loopback unless told otherwise (containers set HOST=0.0.0.0).
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');

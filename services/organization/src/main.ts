@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { createHttpApp, installGracefulShutdown, LongWork } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { orgEventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { organizationConfig } from './organization.config';
 import { OrganizationModule } from './organization.module';
-import { ROSTER_LIMITS, type RosterLimits } from './roster-limits.config';
 
 async function bootstrap(): Promise<void> {
   await refuseUnsafeProductionStart('organization', [orgEventKeyProblems]);
@@ -12,10 +11,9 @@ async function bootstrap(): Promise<void> {
   const app = await createHttpApp(OrganizationModule.register(config), {
     title: 'Vanguard · 党组织 organization service',
     description: '党组织树、党员、组织关系转接、领导干部联系点 / organisation tree, members, transfers, contact points',
-    shutdownHooks: false,
+    // Open downloads and import jobs are its long work: cut at half the deadline.
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('ORGANIZATION'),
   });
-  // Nest's own hooks would wait for every open download before closing: ours has a deadline.
-  installGracefulShutdown(app, { deadlineMs: app.get<RosterLimits>(ROSTER_LIMITS).shutdownDeadlineMs, longWork: app.get(LongWork) });
   // Loopback unless told otherwise (containers set HOST=0.0.0.0).
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
 }

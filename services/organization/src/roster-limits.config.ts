@@ -15,8 +15,6 @@ export interface RosterLimits extends SheetUploadLimits {
   readonly streamStallMs: number;
   /** A download running longer than this is ended, however steadily its client reads. */
   readonly exportMaxMs: number;
-  /** SIGTERM → exit, in-flight work included. */
-  readonly shutdownDeadlineMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -49,7 +47,6 @@ export function rosterLimits(env: NodeJS.ProcessEnv = process.env): RosterLimits
     },
     streamStallMs: n('ORGANIZATION_STREAM_STALL_MS', 60_000),
     exportMaxMs: n('ORGANIZATION_EXPORT_MAX_MS', 900_000),
-    shutdownDeadlineMs: n('ORGANIZATION_SHUTDOWN_DEADLINE_MS', 25_000),
   };
 }
 

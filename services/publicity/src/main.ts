@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { eventKeyProblems } from '@vanguard/auth';
-import { createHttpApp } from '@vanguard/http';
+import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
 import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
 import { publicityConfig } from './publicity.config';
 import { PublicityModule } from './publicity.module';
@@ -12,6 +12,7 @@ async function bootstrap(): Promise<void> {
   const app = await createHttpApp(PublicityModule.register(config), {
     title: 'Vanguard · 宣传 publicity service',
     description: '先进典型、稿件与专栏、宣传报道统计、光荣榜 / exemplars, articles and columns, media statistics, the public honour roll',
+    shutdownDeadlineMs: shutdownDeadlineFromEnv('PUBLICITY'),
   });
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AuthModule, ScopeService } from '@vanguard/auth';
+import { LongWork } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe } from '@vanguard/observability';
 import { ProjectionRunner } from './infrastructure/projection/projection.runner';
 import { RPT_ORG_TABLE } from './infrastructure/projection/projection-handlers';
@@ -55,7 +56,9 @@ export class ReportingModule {
       providers: [
         // Scope answers from the projection's own organisation copy (same columns as libs/auth's org_tree).
         { provide: ScopeService, useValue: new ScopeService({ table: RPT_ORG_TABLE }) },
-        { provide: REPORT_RENDERS, useFactory: () => reportRenders() },
+        // Renders are its long work: SIGTERM lets a running one finish (createHttpApp's shutdown).
+        { provide: LongWork, useValue: new LongWork() },
+        { provide: REPORT_RENDERS, inject: [LongWork], useFactory: (w: LongWork) => reportRenders(w) },
         { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
         { provide: SqlBreakdownReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
         {

@@ -1,6 +1,7 @@
 import type { INestApplication, InjectionToken, Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { providesToken } from '../module-providers';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore } from './idempotency.store';
@@ -17,11 +18,7 @@ export function idempotencyProviders(inject: InjectionToken[], store: (...deps: 
 
 /** Whether the app's module provides the keys (configureHttpApp then documents the header). */
 export function keepsIdempotencyKeys(app: INestApplication): boolean {
-  try {
-    return app.get(IDEMPOTENCY_STORE, { strict: false }) !== undefined;
-  } catch {
-    return false;
-  }
+  return providesToken(app, IDEMPOTENCY_STORE);
 }
 
 const UNSAFE = ['post', 'put', 'patch', 'delete'] as const;

@@ -1,4 +1,4 @@
-import { LongWork, type ConcurrencyLimiter } from '@vanguard/http';
+import type { ConcurrencyLimiter, LongWork } from '@vanguard/http';
 
 /** The limiter for rendering downloads (docx, PDF, xlsx): each holds CPU and the whole file in memory. */
 export const REPORT_RENDERS = Symbol('ReportRenders');
@@ -8,6 +8,6 @@ export const REPORT_RENDERS = Symbol('ReportRenders');
  * request thread, and fifty asked at once would starve every other request. A refused caller
  * gets 429 with Retry-After at once instead of a socket held in a queue.
  */
-export function reportRenders(longWork = new LongWork()): ConcurrencyLimiter {
+export function reportRenders(longWork: LongWork): ConcurrencyLimiter {
   return longWork.limiter({ zh: '报表生成', en: 'report renders' }, { perUser: 2, total: 6, retryAfterSec: 5 });
 }
