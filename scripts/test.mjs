@@ -82,7 +82,8 @@ const lintAndTypes = () => [
 // before the split, and CPU the suites leave idle while they wait on the broker (25–85 % in a
 // clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
 // schema — two counties (organization, evaluation and assistance as processes over the shared
-// schemas; it marks organization's unsent events as sent) and the two that migrate every schema,
+// schemas; it marks organization's unsent events as sent), five services started from their
+// main.ts (their consumers write the shared schemas) and the two that migrate every schema,
 // whose grants would race another suite's ("tuple concurrently updated") — and last the outage
 // suite, which stops the shared broker no other suite may see. With containers (one set per Jest
 // run) everything stays one run, and lint and type-check follow it.
@@ -90,7 +91,7 @@ const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
 const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
-const ALONE = '/(two-counties\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int)\\.spec\\.ts$';
+const ALONE = '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int)\\.spec\\.ts$';
 const real = { status: 0, passed: 0, failed: 0, total: 0 };
 const checks = [];
 const add = (r) => {

@@ -3,11 +3,10 @@ import { Pool } from 'pg';
 import { bootstrapDemoTree } from '@vanguard/auth';
 import { COUNTY_INBOUND_TOPIC, contextTopic, deadLetterTopic } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { tokenFor, waitUntil } from '@vanguard/testing';
+import { startServices, stopServices, tokenFor, waitUntil, type ServiceProcess } from '@vanguard/testing';
 import { generatedRoster, rosterDrafts, tallyDraft, parseArgs, deedDraft, visitDraft, progressDraft, type CountyDraft } from '../src';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo region the realm's users point into, as organization's own test apps prepare it
 import { prepareOrganizationTestDatabase } from '../../../services/organization/test/support/organization-test-app';
-import { startServices, stopServices, type ServiceProcess } from './support/platform-processes';
 import { suiteGroups } from './support/suite-groups';
 import { createOrg as createOrgThrough, dropOthersBacklog, learnVillages, villagesRelayState } from './support/villages';
 import { SimulatedCounty, tap } from './support/two-counties';

@@ -7,3 +7,4 @@ export * from './county-systems';
 export * from './random';
 export * from './network-fault';
 export * from './suite-groups';
+export * from './service-process';

@@ -46,6 +46,14 @@ export class SuiteGroups {
     );
   }
 
+  /** Listed groups with no member yet: once none is left, every listed consumer has joined (and `unlisted` means something). */
+  notJoined(): Promise<string[]> {
+    return withAdmin(async (admin) => {
+      const { groups } = await admin.describeGroups(Object.keys(this.groups).map((g) => this.prefix + g));
+      return groups.filter((g) => g.members.length === 0).map((g) => g.groupId.slice(this.prefix.length));
+    });
+  }
+
   /** Each group's messages not yet read, per topic (the clue when a service never learns what the suite made). */
   lag(): Promise<Record<string, Record<string, number>>> {
     return withAdmin(async (admin) => {

@@ -1,48 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { infraConfig } from '@vanguard/infra-config';
-import { tokenFor, waitUntil } from '@vanguard/testing';
+import { spawnService, terminate, tokenFor, waitUntil, whenReady } from '@vanguard/testing';
 import { prepareAssistanceTestDatabase } from './support/assistance-test-app';
 
-const ROOT = join(__dirname, '../../..');
 const DEADLINE_MS = 6_000;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 /** The real service as operators run it (its own process, main.ts) against the test database, with no consumer and no relay. */
-function startService(port: number, uploadDir: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/assistance/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: infraConfig().testDatabaseUrl,
-      PORT: String(port),
-      ASSISTANCE_RELAY: 'off',
-      ASSISTANCE_ROSTER: 'off',
-      ASSISTANCE_COUNTY: 'off',
-      ASSISTANCE_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
-      ASSISTANCE_UPLOAD_DIR: uploadDir,
-      // The upload below stalls on purpose: only the shutdown may end it.
-      ASSISTANCE_UPLOAD_IDLE_MS: '120000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startService = (uploadDir: string) =>
+  spawnService('assistance', {
+    ASSISTANCE_RELAY: 'off',
+    ASSISTANCE_ROSTER: 'off',
+    ASSISTANCE_COUNTY: 'off',
+    ASSISTANCE_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
+    ASSISTANCE_UPLOAD_DIR: uploadDir,
+    // The upload below stalls on purpose: only the shutdown may end it.
+    ASSISTANCE_UPLOAD_IDLE_MS: '120000',
   });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
 
 // A SIGTERM while a client is still sending a project list (a slow or abandoned upload): the
 // service stops it after half its deadline, removes its file, and exits 0 within the deadline —
@@ -57,17 +32,11 @@ describe('assistance service shutdown', () => {
   afterAll(() => rm(uploadDir, { recursive: true, force: true }));
 
   it('on SIGTERM with an upload still arriving, ends it, leaves no file and exits 0 within its deadline', async () => {
-    const [port, token] = await Promise.all([freePort(), tokenFor('county.assistance')]);
-    const service = startService(port, uploadDir);
+    const [service, token] = await Promise.all([startService(uploadDir), tokenFor('county.assistance')]);
+    const { port } = service;
     let upload: ClientRequest | undefined;
     try {
-      await waitUntil(
-        'the service to be ready',
-        async () => (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5000) })).status === 200,
-        { timeoutMs: 150_000, intervalMs: 250 },
-      ).catch((e: Error) => {
-        throw new Error(`${e.message}\n${service.output().slice(-3000)}`, { cause: e });
-      });
+      await whenReady(service);
       // The header line of a list announced as far longer, then nothing more.
       const answered = new Promise<number | 'cut'>((resolve) => {
         upload = httpRequest(
@@ -98,11 +67,7 @@ describe('assistance service shutdown', () => {
       await waitUntil('the upload’s file to be written', async () => (await readdir(uploadDir)).length === 1);
       const t0 = Date.now();
 
-      service.child.kill('SIGTERM');
-      const code = await Promise.race([
-        service.exited,
-        new Promise<'still running'>((r) => setTimeout(() => r('still running'), DEADLINE_MS + 5_000).unref()),
-      ]);
+      const code = await terminate(service, DEADLINE_MS + 5_000);
 
       expect({ code, log: code === 0 ? '' : service.output().slice(-3000) }).toEqual({ code: 0, log: '' });
       // Exit 0 is the proof the deadline was kept (its timer exits 1); the clock also counts the
