@@ -1,12 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
-import { PgInbox } from '@vanguard/messaging';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { eligibilityFactHandlers } from '../src/infrastructure/eligibility/eligibility-facts.projection';
-import { MovableClock, createCommendationTestApp } from './support/commendation-test-app';
+import { MovableClock, approvedGrade, createCommendationTestApp } from './support/commendation-test-app';
 
 // 推荐 → 镇 → 旗 → 公示 → 异议 → 表彰决定 through HTTP with the realm's own tokens: one objection
 // upheld (the nomination is withdrawn), one dismissed, a decision refused while an objection is
@@ -15,33 +13,6 @@ import { MovableClock, createCommendationTestApp } from './support/commendation-
 const COUNTY = demoOrgId('910425');
 const BAIHUA = demoOrgId('910425101');
 const HONGSHI = demoOrgId('910425101201');
-
-/** Gives evaluation facts to a member the way the Kafka consumer does (its handlers, its inbox), without the broker. */
-async function approvedGrade(pool: Pool, memberId: string, grade: string): Promise<void> {
-  const at = new Date().toISOString();
-  const event = {
-    eventId: randomUUID(),
-    type: 'evaluation.ReviewApproved',
-    version: 1,
-    streamId: `review-${memberId}-2010`,
-    streamVersion: 5,
-    occurredAt: at,
-    recordedAt: at,
-    actor: { sub: 'city.reviewer', roles: ['reviewer'], orgId: BAIHUA },
-    orgId: HONGSHI,
-    correlationId: randomUUID(),
-    causationId: null,
-    data: {
-      memberId,
-      year: 2010,
-      grade,
-      decision: { decidedBy: { sub: 'x', role: 'reviewer', orgId: BAIHUA }, inputs: [], rule: { id: 'a.b', version: 1 }, reason: '' },
-    },
-  };
-  await new PgInbox(pool).processOnce('commendation.e2e-facts', event, { topic: 'e2e', partition: 0, offset: '0' }, (tx: PoolClient) =>
-    eligibilityFactHandlers['evaluation.ReviewApproved']!(event, { tx, origin: { topic: 'e2e', partition: 0, offset: '0' }, attempt: 1 }),
-  );
-}
 
 describe('commendation chain (e2e)', () => {
   const clock = new MovableClock('2011-04-15');

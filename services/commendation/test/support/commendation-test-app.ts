@@ -1,10 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Client, type Pool, type PoolClient } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
-import { infraConfig } from '@vanguard/infra-config';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { PgInbox } from '@vanguard/messaging';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { commendationConfig, type CommendationConfig } from '../../src/commendation.config';
+import { eligibilityFactHandlers } from '../../src/infrastructure/eligibility/eligibility-facts.projection';
 import { CommendationModule } from '../../src/commendation.module';
 import { bootstrapDemoTree } from '@vanguard/auth';
 
@@ -51,4 +54,35 @@ export async function createCommendationTestApp(clock: ClockPort, overrides: Par
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return app;
+}
+
+/**
+ * Gives a member of 红石村 (百花镇) an approved 2010 review grade the way the Kafka consumer does
+ * (its handlers, its inbox), without the broker: what the review-grade eligibility policy reads.
+ */
+export async function approvedGrade(pool: Pool, memberId: string, grade: string): Promise<void> {
+  const [township, village] = [demoOrgId('910425101'), demoOrgId('910425101201')];
+  const at = new Date().toISOString();
+  const event = {
+    eventId: randomUUID(),
+    type: 'evaluation.ReviewApproved',
+    version: 1,
+    streamId: `review-${memberId}-2010`,
+    streamVersion: 5,
+    occurredAt: at,
+    recordedAt: at,
+    actor: { sub: 'city.reviewer', roles: ['reviewer'], orgId: township },
+    orgId: village,
+    correlationId: randomUUID(),
+    causationId: null,
+    data: {
+      memberId,
+      year: 2010,
+      grade,
+      decision: { decidedBy: { sub: 'x', role: 'reviewer', orgId: township }, inputs: [], rule: { id: 'a.b', version: 1 }, reason: '' },
+    },
+  };
+  await new PgInbox(pool).processOnce('commendation.e2e-facts', event, { topic: 'e2e', partition: 0, offset: '0' }, (tx: PoolClient) =>
+    eligibilityFactHandlers['evaluation.ReviewApproved']!(event, { tx, origin: { topic: 'e2e', partition: 0, offset: '0' }, attempt: 1 }),
+  );
 }

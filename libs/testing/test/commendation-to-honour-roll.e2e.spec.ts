@@ -1,0 +1,147 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Pool } from 'pg';
+import request from 'supertest';
+import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { tokenFor, waitUntil, type TestSchema } from '../src';
+// The two services under test, each built as its own suites build it; neither imports the other.
+import { MovableClock, approvedGrade, createCommendationTestApp } from '../../../services/commendation/test/support/commendation-test-app';
+import { closeProducer, createPublicityTestApp } from '../../../services/publicity/test/support/publicity-test-app';
+
+// A commendation decided in the commendation service reaches the public honour roll through
+// Kafka and nothing else: commendation's relay signs and publishes its events, publicity's
+// consumer puts the decision on the roll and makes it an exemplar proposal, an editor publishes
+// the exemplar (its story on the roll), and the awarding body's revocation takes it off the
+// roll with the reason in the history.
+
+const COUNTY = demoOrgId('910425');
+const BAIHUA = demoOrgId('910425101');
+const HONGSHI = demoOrgId('910425101201');
+
+describe('from a decision in commendation to the honour roll in publicity (e2e)', () => {
+  const clock = new MovableClock('2011-04-15');
+  let commendation: INestApplication;
+  let publicity: INestApplication;
+  let publicitySchema: TestSchema;
+  let facts: Pool;
+  const t: Record<string, string> = {};
+  const as = (user: string) => ({ Authorization: `Bearer ${t[user]}` });
+  const inCommendation = () => request(commendation.getHttpServer());
+  const inPublicity = () => request(publicity.getHttpServer());
+
+  beforeAll(async () => {
+    // Publicity first: its group starts at the topics' ends, before anything is relayed.
+    ({ app: publicity, schema: publicitySchema } = await createPublicityTestApp('roll_chain'));
+    // A relay of its own name: it publishes this suite's events (and any the store holds that no relay of that name sent).
+    commendation = await createCommendationTestApp(clock, {
+      relay: { enabled: true, name: `e2e.honour-roll.${randomUUID().slice(0, 8)}` },
+    });
+    facts = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
+    for (const u of ['county.organizer', 'township.organizer', 'village.secretary', 'county.editor']) t[u] = await tokenFor(u);
+  }, 120_000);
+
+  afterAll(async () => {
+    await commendation?.close();
+    await publicity?.close();
+    await closeProducer();
+    await publicitySchema?.drop();
+    await facts?.end();
+  });
+
+  it('decided → on the roll and proposed → published with its story → revoked off it, with the reason in the history', async () => {
+    const launched = await inCommendation()
+      .post('/programmes')
+      .set(as('county.organizer'))
+      .send({
+        name: `e2e 光荣榜 ${randomUUID().slice(0, 6)}`,
+        orgId: COUNTY,
+        level: 'county',
+        categories: ['outstanding_member'],
+        years: [2010],
+        timeline: {
+          nominationOpensOn: '2011-04-15',
+          nominationClosesOn: '2011-05-10',
+          reviewDeadlines: [
+            { level: 'township', dueOn: '2011-05-20' },
+            { level: 'county', dueOn: '2011-05-31' },
+          ],
+          notice: { days: 5, dayKind: 'working' },
+          decisionOn: '2011-06-28',
+        },
+        eligibilityPolicies: [{ id: 'commendation.eligibility.review-grade', version: 2 }],
+      })
+      .expect(201);
+    const programmeId = launched.body.programmeId as string;
+    await inCommendation()
+      .post(`/programmes/${programmeId}/quotas`)
+      .set(as('county.organizer'))
+      .send({ unitOrgId: BAIHUA, category: 'outstanding_member', places: 1 })
+      .expect(200);
+
+    clock.day = '2011-04-20';
+    const memberId = randomUUID();
+    await approvedGrade(facts, memberId, 'excellent');
+    const nominated = await inCommendation()
+      .post('/nominations')
+      .set(as('village.secretary'))
+      .send({
+        programmeId,
+        category: 'outstanding_member',
+        nominee: { kind: 'member', id: memberId, name: '郑秀英', orgId: HONGSHI },
+        deeds: { summary: '郑秀英带头办起合作社', record: '郑秀英的主要事迹……' },
+      })
+      .expect(201);
+    const nominationId = nominated.body.nominationId as string;
+
+    clock.day = '2011-05-15';
+    await inCommendation()
+      .post(`/nominations/${nominationId}/endorse`)
+      .set(as('township.organizer'))
+      .send({ reason: '同意上报' })
+      .expect(200);
+    await inCommendation().post(`/nominations/${nominationId}/endorse`).set(as('county.organizer')).send({ reason: '同意' }).expect(200);
+    await waitUntil(
+      'the nomination shortlisted on the board',
+      async () =>
+        (await facts.query(`select 1 from nomination_view where nomination_id = $1 and status = 'shortlisted'`, [nominationId]))
+          .rowCount === 1,
+    );
+    clock.day = '2011-06-01';
+    await inCommendation().post(`/programmes/${programmeId}/notice`).set(as('county.organizer')).send({}).expect(200);
+    // Past the notice's end however the shared calendar counts 端午节.
+    clock.day = '2011-06-20';
+    const documentNumber = `松组发〔2011〕${randomInt(100, 1_000_000)}号`;
+    await inCommendation().post(`/nominations/${nominationId}/decide`).set(as('county.organizer')).send({ documentNumber }).expect(200);
+
+    // Through the relay and the topic only: publicity has no other way to learn of it.
+    const proposal = await waitUntil(
+      'the exemplar proposal in publicity',
+      async () =>
+        (await publicitySchema.pool.query<{ id: string }>(`select id from exemplars where nomination_id = $1`, [nominationId])).rows[0]?.id,
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    const onRoll = async () =>
+      ((await inPublicity().get('/honour-roll?limit=200').expect(200)).body.items as { documentNumber?: string }[]).filter(
+        (i) => i.documentNumber === documentNumber,
+      );
+    // On the roll once decided; the editor's published exemplar gives it its story.
+    const entry = { kind: 'commendation', name: '郑秀英', category: 'outstanding_member', documentNumber, on: '2011-06-20' };
+    expect(await onRoll()).toEqual([expect.objectContaining({ ...entry, story: null })]);
+    await inPublicity().patch(`/exemplars/${proposal}`).set(as('county.editor')).send({ story: '<p>带头办起合作社</p>' }).expect(200);
+    await inPublicity().post(`/exemplars/${proposal}/accept`).set(as('county.editor')).expect(200);
+    expect(await onRoll()).toEqual([expect.objectContaining({ ...entry, story: '<p>带头办起合作社</p>' })]);
+
+    clock.day = '2011-07-01';
+    const reason = '经查，事迹材料失实';
+    await inCommendation().post(`/nominations/${nominationId}/revoke`).set(as('county.organizer')).send({ reason }).expect(200);
+    // Polled gently: the roll's per-address limit applies to the test's address too.
+    await waitUntil('the roll without the revoked commendation', async () => (await onRoll()).length === 0, {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
+    const history = await inPublicity().get('/honour-roll/history').expect(200);
+    expect(history.body.items).toContainEqual(
+      expect.objectContaining({ change: 'revoked', name: '郑秀英', documentNumber, reason, at: expect.stringMatching(/Z$/) }),
+    );
+  }, 240_000);
+});
