@@ -123,6 +123,38 @@ describe(TypeOrmOutbox.name, () => {
       { ...d, streamVersion: 3 },
     ]);
   });
+
+  it('numberedCtes_InACallersAutocommitStatement_NumbersAndStoresTheEventOnlyWhenItsGateYieldsARow', async () => {
+    const numbered = new TypeOrmOutbox({ contracts, streamVersions: 'stream_versions' });
+    const id = randomUUID();
+    await dataSource.query('insert into things (id, n) values ($1, 1)', [id]);
+    // A conditional change, then its event fed by the change's returned row: one statement, no transaction block.
+    const changeIf = async (expected: number, event: ReturnType<typeof thingEvent>) => {
+      const outbox = numbered.numberedCtes(event, { after: 'changed', firstParam: 3 });
+      const [r] = await dataSource.query<{ changed: number; stored: number }[]>(
+        `with changed as (update things set n = n + 1 where id = $1 and n = $2 returning id), ${outbox.sql}
+         select (select count(*)::int from changed) as changed, (select count(*)::int from outbox) as stored`,
+        [id, expected, ...outbox.params],
+      );
+      return r;
+    };
+    const [first, stale, second] = [thingEvent('c1', 0), thingEvent('c1', 0), thingEvent('c1', 0)];
+    expect(await changeIf(1, first)).toEqual({ changed: 1, stored: 1 });
+    expect(await changeIf(1, stale)).toEqual({ changed: 0, stored: 0 });
+    expect(await changeIf(2, second)).toEqual({ changed: 1, stored: 1 });
+    const rows: { event_id: string; envelope: { streamVersion: number } }[] = await dataSource.query(
+      `select event_id, envelope from vanguard_outbox where stream_id = 'thing-c1' order by id`,
+    );
+    // The stale write took no version: the stream stays unbroken.
+    expect(rows.map((r) => [r.event_id, r.envelope.streamVersion])).toEqual([
+      [first.eventId, 1],
+      [second.eventId, 2],
+    ]);
+    expect(() => numbered.numberedCtes({ ...thingEvent('c1', 0), type: 'msgtest.Unknown' }, { after: 'changed', firstParam: 3 })).toThrow(
+      ContractViolationError,
+    );
+    expect(() => sut.numberedCtes(thingEvent('c1', 0), { after: 'changed', firstParam: 3 })).toThrow(/streamVersions/);
+  });
 });
 
 describe(TypeOrmInbox.name, () => {

@@ -18,16 +18,14 @@ export interface OutboxOptions extends OutboxTableOptions {
 
 /** Shared by the pg and TypeORM outboxes: validate against the contract, insert its parsed form. */
 export class OutboxWriter {
+  private readonly table: string;
   private readonly sql: string;
   private readonly batchSql: string;
 
   constructor(private readonly options: OutboxOptions) {
-    const t = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema);
+    const t = (this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema));
     this.sql = options.streamVersions
-      ? `with v as (insert into ${qualifiedTable(options.streamVersions, options.schema)} as s (stream_id, version) values ($4, 1) ` +
-        `on conflict (stream_id) do update set version = s.version + 1 returning version) ` +
-        `insert into ${t} (event_id, event_type, event_version, stream_id, topic, envelope) ` +
-        `select $1, $2, $3, $4, $5, jsonb_set($6::jsonb, '{streamVersion}', to_jsonb(v.version)) from v`
+      ? `with v as (${this.counterUpsert('$4')}) ${this.numberedInsert(['$1', '$2', '$3', '$4', '$5', '$6'], 'v')}`
       : `insert into ${t} (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, $2, $3, $4, $5, $6)`;
     // Row order = id order = publish order: `with ordinality` keeps the array order.
     this.batchSql =
@@ -54,6 +52,46 @@ export class OutboxWriter {
       to,
       valid.map((v) => JSON.stringify(v.envelope)),
     ]);
+  }
+
+  /**
+   * `write`'s numbered statement for one event as two data-modifying CTEs, `<name>_version` and
+   * `<name>`, for a statement of the caller's own: a state change made conditional and its event
+   * in one autocommit statement, with no transaction block around it. The counter's upsert and the
+   * row run once per row of `after` (a relation earlier in the caller's WITH: one row, the event
+   * is numbered and stored; none, neither). The event is validated as `write` validates it; its
+   * parameters are numbered from `firstParam`, after the caller's own. Needs `streamVersions`.
+   */
+  numberedCtes(event: EventEnvelope, at: { after: string; firstParam: number; name?: string }): { sql: string; params: unknown[] } {
+    if (!this.options.streamVersions) throw new Error('outbox: numberedCtes needs the streamVersions option');
+    const { envelope, contract } = this.options.contracts.assertValid(event);
+    if (contract.topic.includes('{')) throw new Error(`outbox: ${contract.type} has a parameterised topic; use writeBatch with topicOf`);
+    const name = at.name ?? 'outbox';
+    if (!/^[a-z_][a-z0-9_]*$/.test(name) || !/^[a-z_][a-z0-9_]*$/.test(at.after)) throw new Error('outbox: unsafe CTE name');
+    const p = [0, 1, 2, 3, 4, 5].map((i) => `$${at.firstParam + i}`);
+    return {
+      sql:
+        `${name}_version as (${this.counterUpsert(p[3]!, at.after)}), ` +
+        `${name} as (${this.numberedInsert(p, `${name}_version`)} returning event_id)`,
+      params: [envelope.eventId, envelope.type, envelope.version, envelope.streamId, contract.topic, JSON.stringify(envelope)],
+    };
+  }
+
+  /** The stream's counter, incremented (its row locked until commit): once, or once per row of `from`. */
+  private counterUpsert(streamId: string, from?: string): string {
+    const counters = qualifiedTable(this.options.streamVersions!, this.options.schema);
+    return (
+      `insert into ${counters} as s (stream_id, version) ${from ? `select ${streamId}, 1 from ${from}` : `values (${streamId}, 1)`} ` +
+      `on conflict (stream_id) do update set version = s.version + 1 returning version`
+    );
+  }
+
+  /** The outbox row, its envelope's `streamVersion` the one `versions` (the counter's upsert) returned. */
+  private numberedInsert(p: readonly string[], versions: string): string {
+    return (
+      `insert into ${this.table} (event_id, event_type, event_version, stream_id, topic, envelope) ` +
+      `select ${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, jsonb_set(${p[5]}::jsonb, '{streamVersion}', to_jsonb(${versions}.version)) from ${versions}`
+    );
   }
 
   async write(db: SqlExecutor, events: readonly EventEnvelope[]): Promise<void> {

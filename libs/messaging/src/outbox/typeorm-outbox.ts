@@ -22,6 +22,11 @@ export class TypeOrmOutbox {
     }
     await this.writer.write({ query: (sql, params) => runner.query(sql, params) }, events);
   }
+
+  /** `OutboxWriter.numberedCtes`: the event's numbered write as CTEs of a statement of the caller's (no transaction needed). */
+  numberedCtes(event: EventEnvelope, at: { after: string; firstParam: number; name?: string }): { sql: string; params: unknown[] } {
+    return this.writer.numberedCtes(event, at);
+  }
 }
 
 /**
