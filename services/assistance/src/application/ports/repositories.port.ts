@@ -4,7 +4,7 @@ import type { Pairing } from '../../domain/pairing/pairing';
 import type { Milestone, Project } from '../../domain/project/project';
 import type { Village } from '../../domain/shared/village';
 import type { Actor } from './context.port';
-import type { Tx } from './unit-of-work.port';
+import type { GuardedWrite, Sql, Tx } from './unit-of-work.port';
 
 export const PAIRINGS = Symbol('Pairings');
 export const PROJECTS = Symbol('Projects');
@@ -43,15 +43,36 @@ export interface ProjectRepository {
     id: string,
     actorOrgId: string | undefined,
   ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null>;
+  /**
+   * What `getForMoneyWithScope` answers, read in one statement without a lock (one snapshot): what
+   * an optimistic money command decides on before its guarded write (`FundRepository.recordIfUnchanged`).
+   */
+  peekForMoneyWithScope(
+    db: Sql,
+    id: string,
+    actorOrgId: string | undefined,
+  ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null>;
   saveStep(tx: Tx, project: Project, satisfaction?: string): Promise<void>;
   addMilestone(tx: Tx, projectId: string, milestone: Milestone): Promise<void>;
   reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void>;
 }
 
 export interface FundRepository {
-  movement(tx: Tx, projectId: string, movementId: string): Promise<FundMovement | null>;
+  movement(db: Sql, projectId: string, movementId: string): Promise<FundMovement | null>;
   /** Appends the entry and sets the source's balance; the DB refuses a negative balance or a second reversal. */
   record(tx: Tx, movement: FundMovement, balance: SourceBalance, by: Actor, at: Date): Promise<void>;
+  /**
+   * `record` as a guarded write for `UnitOfWork.writeIf`, for a decision taken without a lock on
+   * `seen`: it applies only if the project (status, budget, allocations) and the source's balance
+   * are still what was seen; otherwise nothing is written.
+   */
+  recordIfUnchanged(
+    seen: { project: Project; balances: readonly SourceBalance[] },
+    movement: FundMovement,
+    balance: SourceBalance,
+    by: Actor,
+    at: Date,
+  ): GuardedWrite;
 }
 
 export interface Household {

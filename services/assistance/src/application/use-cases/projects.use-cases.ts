@@ -17,7 +17,7 @@ import type { CommandContext } from '../ports/context.port';
 import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } from '../ports/repositories.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
-import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
+import { UNIT_OF_WORK, type Sql, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
 import { inScopeAmong, NotFoundError, organizationInScope, organizationInScopeByCode } from '../scope/scope';
 import { villageInScope } from './village-access';
 import { DomainError } from '@vanguard/kernel';
@@ -46,6 +46,13 @@ export class ProjectAccess {
   /** `load` for a money command: no milestones, every source's balance read under the lock, one round trip. */
   async loadWithBalances(tx: Tx, ctx: CommandContext, projectId: string): Promise<{ project: Project; balances: SourceBalance[] }> {
     const found = await this.projects.getForMoneyWithScope(tx, projectId, ctx.actor.orgId);
+    if (!found || !inScopeAmong(found.orgs, ctx.actor, found.project.orgId)) throw new NotFoundError('PROJECT', projectId);
+    return found;
+  }
+
+  /** `loadWithBalances` without the lock, in one statement outside any transaction: what an optimistic money command decides on. */
+  async peekWithBalances(db: Sql, ctx: CommandContext, projectId: string): Promise<{ project: Project; balances: SourceBalance[] }> {
+    const found = await this.projects.peekForMoneyWithScope(db, projectId, ctx.actor.orgId);
     if (!found || !inScopeAmong(found.orgs, ctx.actor, found.project.orgId)) throw new NotFoundError('PROJECT', projectId);
     return found;
   }

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { FundSource } from '@vanguard/contracts';
 import type { Actor } from '../../application/ports/context.port';
 import type { FundRepository } from '../../application/ports/repositories.port';
-import type { Tx } from '../../application/ports/unit-of-work.port';
+import type { GuardedWrite, Sql, Tx } from '../../application/ports/unit-of-work.port';
 import type { FundMovement, SourceBalance } from '../../domain/funds/fund-ledger';
+import type { Project } from '../../domain/project/project';
 
 @Injectable()
 export class PgFundRepository implements FundRepository {
-  async movement(tx: Tx, projectId: string, movementId: string): Promise<FundMovement | null> {
-    const [r] = await tx.query<{
+  async movement(db: Sql, projectId: string, movementId: string): Promise<FundMovement | null> {
+    const [r] = await db.query<{
       id: string;
       source: FundSource;
       kind: FundMovement['kind'];
@@ -63,5 +64,67 @@ export class PgFundRepository implements FundRepository {
         b.source,
       ],
     );
+  }
+
+  /**
+   * `record` as one guarded statement, for a decision taken on `seen` without a lock. It applies
+   * only if nothing that decision read has changed since:
+   * - the project row, taken `for update` as the locked path takes it: its status, budget and
+   *   allocations (`projects.allocated_fen`, the sum of every source's, kept by the ADR 0061
+   *   triggers) must be those seen. A writer holding the row makes the statement wait, and Postgres
+   *   re-checks the condition on the row it committed (READ COMMITTED), so a lifecycle step or a
+   *   locked money command that came between is never missed;
+   * - the source's balance, updated only if it still holds the values seen (re-checked the same
+   *   way on its newest version), or inserted only if there still is none.
+   * The entry is inserted from the balance's returned row, so all or nothing is written; `gate`
+   * yields its row. Triggers (the budget's sum, the fund totals) fire as for `record`.
+   */
+  recordIfUnchanged(
+    seen: { project: Project; balances: readonly SourceBalance[] },
+    m: FundMovement,
+    b: SourceBalance,
+    by: Actor,
+    at: Date,
+  ): GuardedWrite {
+    const before = seen.balances.find((x) => x.source === b.source);
+    const allocated = seen.balances.reduce((n, x) => n + x.allocatedFen, 0);
+    const balance = before
+      ? `update fund_balances f set allocated_fen = $8, disbursed_fen = $9 from guard g
+          where f.project_id = g.id and f.source = $5 and f.allocated_fen = $6 and f.disbursed_fen = $7
+         returning f.project_id`
+      : `insert into fund_balances (project_id, source, allocated_fen, disbursed_fen)
+         select g.id, $5, $8::bigint, $9::bigint from guard g where $6::bigint is null and $7::bigint is null
+         on conflict (project_id, source) do nothing
+         returning project_id`;
+    return {
+      ctes: `guard as (
+          select id from projects where id = $1 and status = $2 and budget_fen = $3 and allocated_fen = $4 for update),
+        balance as (${balance}),
+        entry as (
+          insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, reverses_id, balance_after_fen, recorded_at, recorded_by)
+          select $10::uuid, n.project_id, $5, $11, $12::bigint, $13::date, $14, $15::uuid, $16::bigint, $17::timestamptz, $18 from balance n
+          returning id)`,
+      params: [
+        seen.project.id,
+        seen.project.status,
+        seen.project.budgetFen,
+        allocated,
+        b.source,
+        before?.allocatedFen ?? null,
+        before?.disbursedFen ?? null,
+        b.allocatedFen,
+        b.disbursedFen,
+        m.id,
+        m.kind,
+        m.amountFen,
+        m.on,
+        m.purpose,
+        m.reversesId,
+        b.allocatedFen - b.disbursedFen,
+        at,
+        by.sub,
+      ],
+      gate: 'entry',
+    };
   }
 }

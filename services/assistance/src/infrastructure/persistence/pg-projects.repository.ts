@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProjectCategory, ProjectStatus } from '@vanguard/contracts';
 import type { ProjectRepository } from '../../application/ports/repositories.port';
-import type { Tx } from '../../application/ports/unit-of-work.port';
+import type { Sql, Tx } from '../../application/ports/unit-of-work.port';
 import type { SourceBalance } from '../../domain/funds/fund-ledger';
 import type { Milestone, Project } from '../../domain/project/project';
 import type { Village } from '../../domain/shared/village';
@@ -54,22 +54,34 @@ export class PgProjectRepository implements ProjectRepository {
     id: string,
     actorOrgId: string | undefined,
   ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null> {
-    const [r] = await tx.query<{
-      found:
-        | (ProjectRow & { orgs: Village[]; balances: { source: SourceBalance['source']; allocated_fen: string; disbursed_fen: string }[] })
-        | null;
-    }>(`select project_locked_with_balances($1, $2) as found`, [id, actorOrgId && UUID.test(actorOrgId) ? actorOrgId : null]);
-    const found = r?.found;
-    if (!found) return null;
-    return {
-      project: projectOf(found, []),
-      orgs: found.orgs,
-      balances: found.balances.map((b) => ({
-        source: b.source,
-        allocatedFen: Number(b.allocated_fen),
-        disbursedFen: Number(b.disbursed_fen),
-      })),
-    };
+    const [r] = await tx.query<{ found: MoneyRow | null }>(`select project_locked_with_balances($1, $2) as found`, [
+      id,
+      actorOrgId && UUID.test(actorOrgId) ? actorOrgId : null,
+    ]);
+    return r?.found ? moneyViewOf(r.found) : null;
+  }
+
+  /**
+   * The same answer as `getForMoneyWithScope` without the lock: the project, the scope's roster
+   * rows and every source's balance in one statement, so all from one snapshot.
+   */
+  async peekForMoneyWithScope(
+    db: Sql,
+    id: string,
+    actorOrgId: string | undefined,
+  ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null> {
+    const [r] = await db.query<MoneyRow>(
+      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen::text, p.beneficiary_households, p.status, p.last_step_on::text,
+              (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'level', o.level, 'sector', o.sector,
+                                                          'status', o.status, 'path', o.path)), '[]')
+                 from roster_organizations o where $2::uuid is not null and o.id in (p.org_id, $2::uuid)) as orgs,
+              (select coalesce(json_agg(json_build_object('source', b.source, 'allocated_fen', b.allocated_fen::text,
+                                                          'disbursed_fen', b.disbursed_fen::text) order by b.source), '[]')
+                 from fund_balances b where b.project_id = p.id) as balances
+         from projects p where p.id = $1`,
+      [id, actorOrgId && UUID.test(actorOrgId) ? actorOrgId : null],
+    );
+    return r ? moneyViewOf(r) : null;
   }
 
   /**
@@ -123,6 +135,19 @@ export class PgProjectRepository implements ProjectRepository {
   async reachMilestone(tx: Tx, milestoneId: string, reachedOn: string): Promise<void> {
     await tx.query(`update milestones set reached_on = $2 where id = $1`, [milestoneId, reachedOn]);
   }
+}
+
+type MoneyRow = ProjectRow & {
+  orgs: Village[];
+  balances: { source: SourceBalance['source']; allocated_fen: string; disbursed_fen: string }[];
+};
+
+function moneyViewOf(r: MoneyRow): { project: Project; orgs: Village[]; balances: SourceBalance[] } {
+  return {
+    project: projectOf(r, []),
+    orgs: r.orgs,
+    balances: r.balances.map((b) => ({ source: b.source, allocatedFen: Number(b.allocated_fen), disbursedFen: Number(b.disbursed_fen) })),
+  };
 }
 
 function projectOf(r: ProjectRow, milestones: Milestone[]): Project {

@@ -5,7 +5,7 @@ import { checkedTransaction, TypeOrmOutbox } from '@vanguard/messaging';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { CommandContext } from '../../application/ports/context.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../application/ports/system.port';
-import type { Tx, UnitOfWork } from '../../application/ports/unit-of-work.port';
+import type { GuardedWrite, Sql, Tx, UnitOfWork } from '../../application/ports/unit-of-work.port';
 import type { DomainEvent } from '../../domain/shared/domain-event';
 import { assistanceEnvelope } from '../outbox/assistance-envelope';
 
@@ -30,6 +30,17 @@ const CONSTRAINTS: Record<string, [string, DomainError['kind'], string]> = {
 };
 
 class ConstraintRefusal extends DomainError {}
+
+/** What a command answers for a failure: a known constraint's refusal, 503 when no connection came in time, else the error. */
+function answerOf(e: unknown): unknown {
+  if (e instanceof Error && e.message.includes('timeout exceeded when trying to connect'))
+    return new ServiceUnavailableException({
+      code: 'SERVICE.BUSY',
+      message: '系统繁忙，请稍后重试 / too busy, try again',
+      retryAfterSec: 1,
+    });
+  return refusalOf(e) ?? e;
+}
 
 /** Postgres refusals that name a known constraint become the domain's coded answers (409/422), never a 500. */
 function refusalOf(e: unknown): DomainError | undefined {
@@ -68,14 +79,39 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       // would report the command done with nothing stored (CommitRolledBackError instead).
       return await checkedTransaction(this.dataSource, async (manager) => ({ commit: true, result: await work(this.tx(manager)) }));
     } catch (e) {
-      if (e instanceof Error && e.message.includes('timeout exceeded when trying to connect'))
-        throw new ServiceUnavailableException({
-          code: 'SERVICE.BUSY',
-          message: '系统繁忙，请稍后重试 / too busy, try again',
-          retryAfterSec: 1,
-        });
-      throw refusalOf(e) ?? e;
+      throw answerOf(e);
     }
+  }
+
+  /** A pool connection per statement, in autocommit: it commits (or fails) alone, and reads one snapshot. */
+  readonly autocommit: Sql = {
+    query: async <R>(sql: string, params?: unknown[]) => {
+      try {
+        return await this.dataSource.query<R[]>(sql, params);
+      } catch (e) {
+        throw answerOf(e);
+      }
+    },
+  };
+
+  /**
+   * One statement: the write's CTEs, then the outbox's numbered write of the event (the same SQL
+   * `publish` runs, from @vanguard/messaging) fed by the write's gate, so the stream's counter
+   * moves and the row is stored only if the write applied. Its triggers run as in a transaction
+   * (the statement is its own), and the outbox's notify trigger wakes the relay when it commits.
+   */
+  async writeIf(write: GuardedWrite, event: DomainEvent, ctx: CommandContext): Promise<boolean> {
+    const envelope = assistanceEnvelope(event, ctx, {
+      eventId: this.ids.newId(),
+      streamVersion: NUMBERED_BY_THE_OUTBOX,
+      now: this.clock.now(),
+    });
+    const outbox = this.outbox.numberedCtes(envelope, { after: write.gate, firstParam: write.params.length + 1 });
+    const [r] = await this.autocommit.query<{ applied: boolean }>(
+      `with ${write.ctes}, ${outbox.sql} select exists (select 1 from outbox) as applied`,
+      [...write.params, ...outbox.params],
+    );
+    return r?.applied === true;
   }
 
   /** A transaction someone else began (the county gate's), as the use cases' Tx: same SQL, same outbox. */
