@@ -24,6 +24,11 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { createTestSchema, tokenFor } from '@vanguard/testing';
 import type { Pool } from 'pg';
 import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
+import { FundsDisbursed, publicContracts } from '@vanguard/contracts';
+import { TypeOrmOutbox } from '@vanguard/messaging';
+import type { FundMovement } from '../../services/assistance/src/domain/funds/fund-ledger';
+import { domainEvent } from '../../services/assistance/src/domain/shared/domain-event';
+import { assistanceEnvelope } from '../../services/assistance/src/infrastructure/outbox/assistance-envelope';
 import { PgFundRepository } from '../../services/assistance/src/infrastructure/persistence/pg-funds.repository';
 import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persistence/pg-oversight-read-model';
 import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
@@ -230,60 +235,105 @@ async function main(): Promise<void> {
       ),
     );
     // The same statements as one disbursement command, through the service's own repositories on a
-    // plain pg client (no Nest, no TypeORM, no domain): lock with the scope's roster rows and the
-    // balances, balance and entry, stream version with the outbox row; begin and commit (5 round trips).
+    // plain pg client (no Nest, no TypeORM, no domain). The service's path (ADR 0073): the project,
+    // the scope's roster rows and the balances read in one autocommit statement, then one guarded
+    // autocommit statement with the balance, the entry and the outbox's numbered write (its SQL from
+    // @vanguard/messaging, built once from a valid event); 2 round trips, or the locked path's 5
+    // after them should the guard find the balance changed. The locked path alone is measured too.
     const projectsRepo = new PgProjectRepository();
     const fundsRepo = new PgFundRepository();
     const benchActor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
+    const movementOf = (projectId: string): FundMovement => ({
+      id: randomUUID(),
+      projectId,
+      source: 'fiscal',
+      kind: 'disbursement',
+      amountFen: 100,
+      on: today,
+      purpose: '压测',
+      reversesId: null,
+      reversed: false,
+    });
+    const template = assistanceEnvelope(
+      domainEvent(FundsDisbursed, ids[0]!, COUNTY, {
+        projectId: ids[0]!,
+        orgId: COUNTY,
+        movementId: randomUUID(),
+        source: 'fiscal',
+        amountFen: 100,
+        balanceFen: 0,
+        on: today,
+        purpose: '压测',
+      }),
+      { actor: benchActor, correlationId: randomUUID() },
+      { eventId: randomUUID(), streamVersion: 0, now: new Date() },
+    );
+    const outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
+    const lockedOnce = async (id: string): Promise<boolean> => {
+      const client = await schema.pool.connect();
+      const tx = {
+        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+        publish: () => Promise.reject(new Error('not in the ceiling')),
+      };
+      try {
+        await client.query('begin');
+        const found = await projectsRepo.getForMoneyWithScope(tx, id, COUNTY);
+        if (!found || found.orgs.length !== 2) throw new Error('out of scope');
+        const [b] = found.balances;
+        await fundsRepo.record(
+          tx,
+          movementOf(id),
+          { source: 'fiscal', allocatedFen: b!.allocatedFen, disbursedFen: b!.disbursedFen + 100 },
+          benchActor,
+          new Date(),
+        );
+        // The outbox's numbered write (libs/messaging, `streamVersions`): stream version and row in one.
+        await client.query(
+          `with v as (insert into stream_versions as s (stream_id, version) values ($2, 1)
+             on conflict (stream_id) do update set version = s.version + 1 returning version)
+           insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
+           select $1, 'x', 1, $2, 't', jsonb_set('{}'::jsonb, '{streamVersion}', to_jsonb(v.version)) from v`,
+          [randomUUID(), `project-${id}`],
+        );
+        await client.query('commit');
+        return true;
+      } catch {
+        await client.query('rollback');
+        return false;
+      } finally {
+        client.release();
+      }
+    };
+    const autocommit = { query: async <R>(sql: string, params?: unknown[]) => (await schema.pool.query(sql, params)).rows as R[] };
+    let guardMisses = 0;
     figures.push(
       await load('SQL ceiling: disbursement', SECONDS, CONCURRENCY, async () => {
-        const client = await schema.pool.connect();
-        const tx = {
-          query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
-          publish: () => Promise.reject(new Error('not in the ceiling')),
-        };
-        try {
-          const id = pick();
-          await client.query('begin');
-          const found = await projectsRepo.getForMoneyWithScope(tx, id, COUNTY);
-          if (!found || found.orgs.length !== 2) throw new Error('out of scope');
-          const [b] = found.balances;
-          const movementId = randomUUID();
-          await fundsRepo.record(
-            tx,
-            {
-              id: movementId,
-              projectId: id,
-              source: 'fiscal',
-              kind: 'disbursement',
-              amountFen: 100,
-              on: today,
-              purpose: '压测',
-              reversesId: null,
-              reversed: false,
-            },
-            { source: 'fiscal', allocatedFen: b!.allocatedFen, disbursedFen: b!.disbursedFen + 100 },
-            benchActor,
-            new Date(),
-          );
-          // The outbox's numbered write (libs/messaging, `streamVersions`): stream version and row in one.
-          await client.query(
-            `with v as (insert into stream_versions as s (stream_id, version) values ($2, 1)
-               on conflict (stream_id) do update set version = s.version + 1 returning version)
-             insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
-             select $1, 'x', 1, $2, 't', jsonb_set('{}'::jsonb, '{streamVersion}', to_jsonb(v.version)) from v`,
-            [randomUUID(), `project-${id}`],
-          );
-          await client.query('commit');
-          return true;
-        } catch {
-          await client.query('rollback');
-          return false;
-        } finally {
-          client.release();
-        }
+        const id = pick();
+        const seen = await projectsRepo.peekForMoneyWithScope(autocommit, id, COUNTY);
+        if (!seen || seen.orgs.length !== 2) return false;
+        const [b] = seen.balances;
+        const write = fundsRepo.recordIfUnchanged(
+          seen,
+          movementOf(id),
+          { source: 'fiscal', allocatedFen: b!.allocatedFen, disbursedFen: b!.disbursedFen + 100 },
+          benchActor,
+          new Date(),
+        );
+        const event = outbox.numberedCtes(
+          { ...template, streamId: `project-${id}` },
+          { after: write.gate, firstParam: write.params.length + 1 },
+        );
+        const [r] = await autocommit.query<{ applied: boolean }>(
+          `with ${write.ctes}, ${event.sql} select exists (select 1 from outbox) as applied`,
+          [...write.params, randomUUID(), ...event.params.slice(1)],
+        );
+        if (r?.applied) return true;
+        guardMisses++;
+        return lockedOnce(id);
       }),
     );
+    log(`  (guard misses, run again on the locked path: ${guardMisses})`);
+    figures.push(await load('SQL ceiling: disbursement, locked', SECONDS, CONCURRENCY, () => lockedOnce(pick())));
     figures.push(
       await load('HTTP GET county totals', SECONDS, 4, async () => (await call('GET', `/totals/${COUNTY}`)) === 200, service.pid),
     );
