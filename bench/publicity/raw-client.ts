@@ -64,3 +64,31 @@ export class RawGetConnection {
     w?.resolve(status);
   }
 }
+
+/** One connection per request in flight, given back after it: as many connections as readers at once. */
+export class RawGetPool {
+  private readonly idle: RawGetConnection[] = [];
+  private readonly all: RawGetConnection[] = [];
+
+  constructor(private readonly port: number) {}
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<number> {
+    const connection = this.idle.pop() ?? this.made();
+    try {
+      return await connection.get(path, headers);
+    } finally {
+      // A closed connection is made again on its next use.
+      this.idle.push(connection);
+    }
+  }
+
+  close(): void {
+    for (const c of this.all) c.close();
+  }
+
+  private made(): RawGetConnection {
+    const c = new RawGetConnection(this.port);
+    this.all.push(c);
+    return c;
+  }
+}

@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { tokenFor, type TestSchema } from '@vanguard/testing';
 import { call, closeAgent, closedLoop, cpuMs, percentile, type Figure, untilReady } from '../evaluation/http-load';
 import { createPublicitySchema, VILLAGE } from '../../services/publicity/test/support/publicity-test-app';
-import { RawGetConnection } from './raw-client';
+import { RawGetPool } from './raw-client';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -81,18 +81,11 @@ async function startService(url: string, schema: string): Promise<ChildProcess> 
 }
 
 const revalidator = new Agent({ keepAlive: true, maxSockets: 256 });
-const idle: RawGetConnection[] = [];
-const rawConnections: RawGetConnection[] = [];
+const raw = new RawGetPool(PORT);
 /** A GET without a token, with an ETag held or not: the status only (304 when unchanged), the body dropped undecoded. */
 async function rollGet(path: string, etag?: string): Promise<number> {
   if (NODE_CLIENT) return nodeRollGet(path, etag);
-  let connection = idle.pop();
-  if (!connection) rawConnections.push((connection = new RawGetConnection(PORT)));
-  try {
-    return await connection.get(path, etag ? { 'If-None-Match': etag } : {});
-  } finally {
-    idle.push(connection);
-  }
+  return raw.get(path, etag ? { 'If-None-Match': etag } : {});
 }
 
 function nodeRollGet(path: string, etag?: string): Promise<number> {
@@ -225,7 +218,7 @@ async function main(): Promise<void> {
     }
     closeAgent();
     revalidator.destroy();
-    for (const c of rawConnections) c.close();
+    raw.close();
     await schema.drop();
   }
   if (JSON_OUT) process.stdout.write(`${JSON.stringify({ roll: ROLL, concurrency: CONCURRENCY, readers: READERS, ...figures })}\n`);

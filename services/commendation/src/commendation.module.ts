@@ -1,4 +1,4 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { AuthModule, ScopeService } from '@vanguard/auth';
@@ -18,16 +18,10 @@ import { SqlOrgTreeAdapter } from './infrastructure/org-tree/sql-org-tree.adapte
 import { SystemClock } from './infrastructure/system/system-clock';
 import { UuidIdGenerator } from './infrastructure/system/uuid-id-generator';
 import { DomainErrorInterceptor } from './interface/http/domain-error.interceptor';
-import { PublicNoticeFastPath } from './interface/http/public-notice/public-notice.fast-path';
 
 /** Composition root of the commendation service: binds ports to adapters; slices come from features/. */
 @Module({})
-export class CommendationModule implements NestModule {
-  /** A notice read in the last second is answered before the pipeline (public-notice.fast-path.ts). */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(PublicNoticeFastPath).forRoutes({ path: 'public-notices/:programmeId', method: RequestMethod.GET });
-  }
-
+export class CommendationModule {
   static register(config: CommendationConfig): DynamicModule {
     const features = commendationFeatures(config);
     return {

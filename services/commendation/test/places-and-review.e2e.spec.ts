@@ -344,6 +344,26 @@ describe('places and review commands (e2e)', () => {
     const again = await http().get(`/public-notices/${programmeId}`).set('If-None-Match', etag);
     expect([again.status, again.text]).toEqual([304, '']);
     expect((await http().get(`/public-notices/${programmeId}`)).text).toBe(read.text);
+    // A notice held in memory (up to a second) is answered ahead of Express (ADR 0066): neither the
+    // page nor the 304 reaches the access logger, router or pipeline, and both are still counted.
+    const express = app.getHttpAdapter().getInstance() as { handle: (...args: unknown[]) => unknown };
+    const reachedExpress = jest.spyOn(express, 'handle');
+    try {
+      const aheadOfExpress = (headers: Record<string, string>, status: number) =>
+        waitUntil(`a ${status} answered ahead of Express`, async () => {
+          reachedExpress.mockClear();
+          const r = await http().get(`/public-notices/${programmeId}`).set(headers);
+          return r.status === status && reachedExpress.mock.calls.length === 0 && r;
+        });
+      expect((await aheadOfExpress({ 'x-correlation-id': 'notice-hit-1' }, 200)).headers['x-correlation-id']).toBe('notice-hit-1');
+      expect((await aheadOfExpress({ 'If-None-Match': etag }, 304)).text).toBe('');
+    } finally {
+      reachedExpress.mockRestore();
+    }
+    const metrics = await http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/public-notices\/:programmeId"[^}]*status="304"[^}]*\} [1-9]/,
+    );
     expect(
       (await http().post(`/public-notices/${programmeId}/objections`).send({ nominationId: w.nominationId, grounds: '事迹系他人所为' }))
         .status,

@@ -3,7 +3,15 @@ import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, ScopeService } from '@vanguard/auth';
 import { DomainErrorInterceptor, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
-import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
+import {
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  answeredAheadReceipts,
+  httpProbe,
+  kafkaProbe,
+  postgresProbe,
+} from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { Access } from './application/access';
@@ -26,7 +34,6 @@ import { HonourRollRateGuard, HonourRollRateLimiter } from './interface/http/hon
 import { HonourRollFastPath } from './interface/http/honour-roll.fast-path';
 import { HonourRollHttpController } from './interface/http/honour-roll.http.controller';
 import { HonourRollPages } from './interface/http/honour-roll.pages';
-import { rollReadReceipts } from './interface/http/honour-roll.receipts';
 import type { PublicityConfig } from './publicity.config';
 
 const poolOf = (ds: DataSource): Pool => (ds.driver as unknown as { master: Pool }).master;
@@ -74,7 +81,7 @@ export class PublicityModule {
           provide: HonourRollFastPath,
           inject: [HonourRollVersion, HonourRollPages, HonourRollRateLimiter, HttpAdapterHost],
           useFactory: (version: HonourRollVersion, pages: HonourRollPages, limiter: HonourRollRateLimiter, host: HttpAdapterHost) =>
-            new HonourRollFastPath(version, pages, limiter, rollReadReceipts(), host),
+            new HonourRollFastPath(version, pages, limiter, answeredAheadReceipts(), host),
         },
         UnitOfWork,
         Access,

@@ -1,4 +1,6 @@
+import { HttpAdapterHost } from '@nestjs/core';
 import type { Pool } from 'pg';
+import { answeredAheadReceipts } from '@vanguard/observability';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { FileObjectionHandler } from '../application/commands/objections/file-objection.handler';
 import { AssignObjectionHandler, ConcludeObjectionHandler } from '../application/commands/objections/investigate-objection.handlers';
@@ -17,6 +19,7 @@ import { SqlPublicNoticeReadModel } from '../infrastructure/public-notice/sql-pu
 import { RandomTrackingCodes } from '../infrastructure/system/random-tracking-codes';
 import { ObjectionsHttpController } from '../interface/http/public-notice/objections.http.controller';
 import { PublicNoticeHttpController } from '../interface/http/public-notice/public-notice.http.controller';
+import { PublicNoticeFastPath } from '../interface/http/public-notice/public-notice.fast-path';
 import { ObjectionRateGuard } from '../interface/http/public-notice/public-rate.guard';
 import type { CommendationFeatureFactory } from './feature';
 
@@ -34,6 +37,13 @@ export const publicNoticeFeature: CommendationFeatureFactory = (config) => ({
     { provide: PUBLIC_NOTICE_READ_MODEL, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlPublicNoticeReadModel(pool) },
     { provide: OBJECTION_QUERIES, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlObjectionQueries(pool) },
     PublicNoticeQueries,
+    // A notice read in the last second is answered ahead of Express (public-notice.fast-path.ts, ADR 0066).
+    {
+      provide: PublicNoticeFastPath,
+      inject: [PublicNoticeQueries, PublicRateLimiter, HttpAdapterHost],
+      useFactory: (queries: PublicNoticeQueries, limiter: PublicRateLimiter, host: HttpAdapterHost) =>
+        new PublicNoticeFastPath(queries, limiter, answeredAheadReceipts(), host),
+    },
     FileObjectionHandler,
     AssignObjectionHandler,
     ConcludeObjectionHandler,

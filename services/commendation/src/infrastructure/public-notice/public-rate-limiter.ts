@@ -22,8 +22,13 @@ export class PublicRateLimiter {
   }
 
   read(address: string): void {
-    const waitMs = this.reads.take(address, this.now());
+    const waitMs = this.readWait(address);
     if (waitMs > 0) throw tooManyRequests(waitMs, { zh: '请求', en: 'reads' });
+  }
+
+  /** Takes a read from the address's budget: 0, or the milliseconds to wait (nothing taken). */
+  readWait(address: string): number {
+    return this.reads.take(address, this.now());
   }
 
   objection(address: string, programmeId: string): void {

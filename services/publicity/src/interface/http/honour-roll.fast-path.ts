@@ -2,31 +2,12 @@ import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { answerAheadOfRouter, etagMatches, sendPreparedJson } from '@vanguard/http';
-import { CORRELATION_HEADER } from '@vanguard/observability';
-import { randomUUID } from 'node:crypto';
+import { CORRELATION_HEADER, correlationIdOf, recordAnsweredAhead, type AnsweredAheadReceipts } from '@vanguard/observability';
 import type { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
 import { HonourRollPages, rollPage } from './honour-roll.pages';
 import type { HonourRollRateLimiter } from './honour-roll-rate-limiter';
 
 const ROLL_PATH = /^\/honour-roll(\/history)?\/?(?:\?(.*))?$/;
-const SANE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/**
- * What the access logger and the metrics middleware would have recorded for a read the fast path
- * answered — it answers ahead of both. `route` is the controller's route, as Express names it.
- */
-export interface RollReadReceipts {
-  /** One access-log line, written only when the logger's level would write one (info). */
-  log?(line: {
-    correlationId: string;
-    method: string;
-    url: string;
-    remoteAddress: string | undefined;
-    statusCode: number;
-    responseTime: number;
-  }): void;
-  observe?(route: string, status: number, seconds: number): void;
-}
 
 /**
  * 光荣榜 reads are the service's one route read thousands of times a second (issue 15: ≥ 2,000/s,
@@ -44,7 +25,7 @@ export class HonourRollFastPath implements OnApplicationBootstrap {
     private readonly version: Pick<HonourRollVersion, 'current'>,
     private readonly pages: HonourRollPages,
     private readonly limiter: HonourRollRateLimiter,
-    private readonly receipts: RollReadReceipts = {},
+    private readonly receipts: AnsweredAheadReceipts = {},
     private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -69,19 +50,9 @@ export class HonourRollFastPath implements OnApplicationBootstrap {
     const prepared = etagMatches(req.headers['if-none-match'], held.etag) ? held : this.pages.get(what, version, page.limit, page.offset);
     const address = req.socket.remoteAddress;
     if (!prepared || this.limiter.take(address ?? 'unknown') > 0) return false;
-    const given = req.headers[CORRELATION_HEADER];
-    const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : randomUUID();
+    const correlationId = correlationIdOf(req);
     sendPreparedJson(req, res, prepared, [CORRELATION_HEADER, correlationId]);
-    const ms = performance.now() - started;
-    this.receipts.observe?.(m[1] ? '/honour-roll/history' : '/honour-roll', res.statusCode, ms / 1000);
-    this.receipts.log?.({
-      correlationId,
-      method: 'GET',
-      url,
-      remoteAddress: address,
-      statusCode: res.statusCode,
-      responseTime: Math.round(ms),
-    });
+    recordAnsweredAhead(this.receipts, req, res, m[1] ? '/honour-roll/history' : '/honour-roll', correlationId, started);
     return true;
   }
 }

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PinoLogger } from 'nestjs-pino';
-import { rollReadReceipts } from './honour-roll.receipts';
+import { answeredAheadReceipts } from './answered-ahead';
 
-// The access line of a roll read answered ahead of Express goes through the service's root logger,
+// The access line of a read answered ahead of Express goes through the service's root logger,
 // which carries pino-http's request and response serializers: the line must still say what was
 // answered to whom (a hostile pass found every such line with statusCode null and no address).
-describe(rollReadReceipts.name, () => {
+describe(answeredAheadReceipts.name, () => {
   // nestjs-pino sets the root logger when its module starts; here the test sets it.
   const settable = PinoLogger as unknown as { root: unknown };
   const root = settable.root;
@@ -14,7 +14,7 @@ describe(rollReadReceipts.name, () => {
     settable.root = root;
   });
 
-  it('WhenARollReadIsAnswered_LogsItsStatusAddressAndCorrelationIdThroughTheSerializers', () => {
+  it('WhenAReadIsAnsweredAhead_LogsItsStatusAddressAndCorrelationIdThroughTheSerializers', () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -23,7 +23,7 @@ describe(rollReadReceipts.name, () => {
       },
     });
     settable.root = pino({ level: 'info', serializers: { req: pino.stdSerializers.req, res: pino.stdSerializers.res } }, sink);
-    rollReadReceipts().log?.({
+    answeredAheadReceipts().log?.({
       correlationId: 'c-1',
       method: 'GET',
       url: '/honour-roll',
