@@ -267,4 +267,50 @@ describe(`funds: optimistic money commands with a locked fallback, interleaved (
     expect(count((a) => a.refusal === 'FUNDS.PROJECT_NOT_OPEN')).toBeGreaterThan(0);
     expect(count((a) => a.refusal === 'FUNDS.ALREADY_REVERSED')).toBeGreaterThan(0);
   });
+
+  it('answers a refusal of the database on the guarded write as the locked path does (409, not a 500)', async () => {
+    const projects = app.get(ProjectHandlers);
+    const funds = app.get(FundHandlers);
+    const uow = app.get(TypeOrmUnitOfWork);
+    const village = await freshVillage(schema.pool, '910425101');
+    const { id } = await projects.plan(ctx, village, {
+      pairingId: null,
+      name: '冲正竞态',
+      category: 'road_hardening',
+      budgetFen: BUDGET,
+      beneficiaryHouseholds: 1,
+      plannedOn: dayFromToday(-3),
+    });
+    await projects.advance(ctx, id, 'approve', dayFromToday(-2));
+    await projects.advance(ctx, id, 'start', dayFromToday(-1));
+    await funds.allocate(ctx, id, { source: 'fiscal', amountFen: 1_000, on: dayFromToday(0) });
+    const { movementId } = await funds.disburse(ctx, id, { source: 'fiscal', amountFen: 100, on: dayFromToday(0), purpose: '拨付' });
+    // Between the unlocked read and the guarded write, a writer that skips the domain (straight SQL)
+    // records a reversal of the same entry and leaves the balance alone: the guard holds, the
+    // unique reverses_id refuses the write, and the locked path answers.
+    const writeIf = uow.writeIf.bind(uow);
+    const refused: string[] = [];
+    uow.writeIf = async (...args) => {
+      await schema.pool.query(
+        `insert into fund_movements (id, project_id, source, kind, amount_fen, on_day, purpose, reverses_id, balance_after_fen, recorded_at, recorded_by)
+         values ($1, $2, 'fiscal', 'reversal', 100, current_date, '旁路', $3, 900, now(), 'sql')`,
+        [randomUUID(), id, movementId],
+      );
+      return writeIf(...args).catch((e: unknown) => {
+        refused.push((e as { code?: string }).code ?? String(e));
+        throw e;
+      });
+    };
+    try {
+      await expect(funds.reverse(ctx, id, movementId, { on: dayFromToday(0), reason: '冲正' })).rejects.toMatchObject({
+        code: 'FUNDS.ALREADY_REVERSED',
+        kind: 'conflict',
+      });
+    } finally {
+      uow.writeIf = writeIf;
+    }
+    expect(refused).toEqual(['FUNDS.ALREADY_REVERSED']);
+    const reversals = await schema.pool.query(`select recorded_by from fund_movements where reverses_id = $1`, [movementId]);
+    expect(reversals.rows).toEqual([{ recorded_by: 'sql' }]);
+  });
 });

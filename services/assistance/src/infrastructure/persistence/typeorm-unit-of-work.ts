@@ -2,6 +2,8 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import { DomainError } from '@vanguard/kernel';
 import { publicContracts } from '@vanguard/contracts';
 import { checkedTransaction, TypeOrmOutbox } from '@vanguard/messaging';
+import { createHash } from 'node:crypto';
+import { DatabaseError, type Pool } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { CommandContext } from '../../application/ports/context.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../application/ports/system.port';
@@ -44,8 +46,9 @@ function answerOf(e: unknown): unknown {
 
 /** Postgres refusals that name a known constraint become the domain's coded answers (409/422), never a 500. */
 function refusalOf(e: unknown): DomainError | undefined {
-  if (!(e instanceof QueryFailedError)) return undefined;
-  const constraint = (e.driverError as { constraint?: string }).constraint;
+  const driverError: unknown = e instanceof QueryFailedError ? (e.driverError as unknown) : e instanceof DatabaseError ? e : undefined;
+  if (!driverError) return undefined;
+  const constraint = (driverError as { constraint?: string }).constraint;
   const known = constraint ? CONSTRAINTS[constraint] : undefined;
   return known ? new ConstraintRefusal(...known) : undefined;
 }
@@ -55,6 +58,9 @@ function refusalOf(e: unknown): DomainError | undefined {
  * contract asks only for an integer ≥ 0 there, so an envelope valid with it is valid with that.
  */
 const NUMBERED_BY_THE_OUTBOX = 0;
+
+/** Statement texts prepared per connection by `autocommit`; more run unnamed. */
+const MAX_PREPARED = 32;
 
 /**
  * One transaction per command. Events are written through @vanguard/messaging's TypeOrmOutbox,
@@ -83,16 +89,37 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     }
   }
 
-  /** A pool connection per statement, in autocommit: it commits (or fails) alone, and reads one snapshot. */
+  /**
+   * A pool connection per statement, in autocommit: it commits (or fails) alone, and reads one
+   * snapshot. Each statement is prepared once per connection, named by its text: the optimistic
+   * money command's two statements are parsed and planned once, not at every command — that was
+   * more of Postgres's CPU than executing them (measured: 1.5 → 0.8 ms of backend CPU per command).
+   * The repositories' texts are fixed (values are parameters), so the names are few; past
+   * `MAX_PREPARED` texts a statement runs unnamed.
+   */
   readonly autocommit: Sql = {
     query: async <R>(sql: string, params?: unknown[]) => {
       try {
-        return await this.dataSource.query<R[]>(sql, params);
+        const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+        const name = this.preparedName(sql);
+        const { rows } = await pool.query<R & object>(name ? { name, text: sql, values: params } : { text: sql, values: params });
+        return rows;
       } catch (e) {
         throw answerOf(e);
       }
     },
   };
+
+  private readonly prepared = new Map<string, string>();
+
+  private preparedName(sql: string): string | undefined {
+    let name = this.prepared.get(sql);
+    if (name === undefined && this.prepared.size < MAX_PREPARED) {
+      name = `assistance_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      this.prepared.set(sql, name);
+    }
+    return name;
+  }
 
   /**
    * One statement: the write's CTEs, then the outbox's numbered write of the event (the same SQL
