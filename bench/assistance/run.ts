@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     // plain pg client (no Nest, no TypeORM, no domain). The service's path (ADR 0073): the project,
     // the scope's roster rows and the balances read in one autocommit statement, then one guarded
     // autocommit statement with the balance, the entry and the outbox's numbered write (its SQL from
-    // @vanguard/messaging, built once from a valid event); 2 round trips, or the locked path's 5
+    // @vanguard/messaging, built once from a valid event), both prepared; 2 round trips, or the locked path's 5
     // after them should the guard find the balance changed. The locked path alone is measured too.
     const projectsRepo = new PgProjectRepository();
     const fundsRepo = new PgFundRepository();
@@ -304,7 +304,14 @@ async function main(): Promise<void> {
         client.release();
       }
     };
-    const autocommit = { query: async <R>(sql: string, params?: unknown[]) => (await schema.pool.query(sql, params)).rows as R[] };
+    // Prepared once per connection, named by their text, as the service's unit of work runs them.
+    const names = new Map<string, string>();
+    const autocommit = {
+      query: async <R>(text: string, values?: unknown[]) => {
+        if (!names.has(text)) names.set(text, `bench_${names.size}`);
+        return (await schema.pool.query({ name: names.get(text), text, values })).rows as R[];
+      },
+    };
     let guardMisses = 0;
     figures.push(
       await load('SQL ceiling: disbursement', SECONDS, CONCURRENCY, async () => {
