@@ -7,6 +7,7 @@ import {
   editArticle,
   outletKey,
   publishIn,
+  reportOnCampaign,
   returnToDraft,
   submitForReview,
   type ArticleStatus,
@@ -20,6 +21,7 @@ export interface ArticleView {
   readonly id: string;
   readonly orgId: string;
   readonly columnId: string | null;
+  readonly campaignId: string | null;
   readonly title: string;
   readonly bodyHtml: string;
   readonly status: ArticleStatus;
@@ -30,9 +32,28 @@ export interface ArticleView {
 export interface ArticleDraft {
   readonly orgId: string;
   readonly columnId?: string;
+  readonly campaignId?: string;
   readonly title: string;
   readonly body: string;
 }
+
+export interface ArticleFilter {
+  readonly status?: string;
+  readonly columnId?: string;
+  readonly campaignId?: string;
+}
+
+export interface CampaignView {
+  readonly id: string;
+  readonly orgId: string;
+  readonly name: string;
+  readonly startsOn: string;
+  readonly endsOn: string;
+}
+
+/** The list filters, scope last: `$1` status, `$2` column, `$3` campaign, `$4` the organisations within the caller's scope. */
+const FILTER = `($1::text is null or status = $1) and ($2::uuid is null or column_id = $2)
+  and ($3::uuid is null or campaign_id = $3) and org_id = any($4::uuid[])`;
 
 const notFound = (what: string) => new DomainError(`${what.toUpperCase()}.NOT_FOUND`, 'not_found', `未找到 / no such ${what}`);
 
@@ -70,15 +91,31 @@ export class ArticlesService {
     });
   }
 
+  /** 创先争优活动 covering the caller's organisation, or launched within the caller's subtree. */
+  listCampaigns(p: Principal): Promise<CampaignView[]> {
+    return this.uow.run((tx) =>
+      tx.query<CampaignView>(
+        `select c.id, c.org_id as "orgId", c.name, to_char(c.starts_on, 'YYYY-MM-DD') as "startsOn",
+                to_char(c.ends_on, 'YYYY-MM-DD') as "endsOn"
+           from campaigns c
+          where c.org_id = any($1::uuid[])
+             or exists (select 1 from org_tree t where t.id = $2 and t.path like '%/' || c.org_id || '/%')
+          order by c.starts_on desc, c.id`,
+        [this.access.idsWithin(p), p.orgId],
+      ),
+    );
+  }
+
   create(p: Principal, d: ArticleDraft): Promise<ArticleView> {
     this.access.mustActFor(p, d.orgId);
     const id = randomUUID();
     return this.uow.run(async (tx) => {
       if (d.columnId) await this.columnOf(tx, p, d.columnId);
+      if (d.campaignId) reportOnCampaign(await this.campaignCovers(tx, d.campaignId, d.orgId));
       await tx.query(
-        `insert into articles (id, org_id, column_id, title, body_html, status, author_sub, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, 'draft', $6, now(), now())`,
-        [id, d.orgId, d.columnId ?? null, d.title, sanitizeRichText(d.body), p.sub],
+        `insert into articles (id, org_id, column_id, campaign_id, title, body_html, status, author_sub, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, 'draft', $7, now(), now())`,
+        [id, d.orgId, d.columnId ?? null, d.campaignId ?? null, d.title, sanitizeRichText(d.body), p.sub],
       );
       return this.load(tx, p, id);
     });
@@ -144,19 +181,13 @@ export class ArticlesService {
     return this.uow.run((tx) => this.load(tx, p, id));
   }
 
-  list(
-    p: Principal,
-    q: { status?: string; columnId?: string },
-    limit: number,
-    offset: number,
-  ): Promise<{ items: ArticleView[]; total: number }> {
+  list(p: Principal, q: ArticleFilter, limit: number, offset: number): Promise<{ items: ArticleView[]; total: number }> {
     return this.uow.run(async (tx) => {
       // Scope filters and pages in SQL: a province's editor reads one page, not every article.
       const ids = await tx.query<{ id: string; total: string }>(
         `select id, count(*) over () as total from articles
-          where ($1::text is null or status = $1) and ($2::uuid is null or column_id = $2) and org_id = any($3::uuid[])
-          order by created_at desc, id limit $4 offset $5`,
-        [q.status ?? null, q.columnId ?? null, this.access.idsWithin(p), limit, offset],
+          where ${FILTER} order by created_at desc, id limit $5 offset $6`,
+        [...this.filterParams(p, q), limit, offset],
       );
       const items: ArticleView[] = [];
       for (const r of ids) items.push(await this.load(tx, p, r.id));
@@ -166,13 +197,22 @@ export class ArticlesService {
   }
 
   /** The total when the page asked for lies past the last row (an offset beyond the end). */
-  private async countWithin(tx: Tx, p: Principal, q: { status?: string; columnId?: string }): Promise<number> {
-    const [row] = await tx.query<{ n: string }>(
-      `select count(*) as n from articles
-        where ($1::text is null or status = $1) and ($2::uuid is null or column_id = $2) and org_id = any($3::uuid[])`,
-      [q.status ?? null, q.columnId ?? null, this.access.idsWithin(p)],
-    );
+  private async countWithin(tx: Tx, p: Principal, q: ArticleFilter): Promise<number> {
+    const [row] = await tx.query<{ n: string }>(`select count(*) as n from articles where ${FILTER}`, this.filterParams(p, q));
     return Number(row?.n ?? 0);
+  }
+
+  private filterParams(p: Principal, q: ArticleFilter): unknown[] {
+    return [q.status ?? null, q.columnId ?? null, q.campaignId ?? null, this.access.idsWithin(p)];
+  }
+
+  /** Whether the campaign is known here and its subtree (the org-tree copy's path) holds the organisation. */
+  private async campaignCovers(tx: Tx, campaignId: string, orgId: string): Promise<boolean> {
+    const rows = await tx.query(
+      `select 1 from campaigns c join org_tree t on t.id = $2 where c.id = $1 and t.path like '%/' || c.org_id || '/%'`,
+      [campaignId, orgId],
+    );
+    return rows.length > 0;
   }
 
   private move(p: Principal, id: string, next: (s: ArticleStatus) => ArticleStatus): Promise<ArticleView> {
@@ -190,7 +230,7 @@ export class ArticlesService {
 
   async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ArticleView> {
     const [a] = await tx.query<Omit<ArticleView, 'publications'>>(
-      `select id, org_id as "orgId", column_id as "columnId", title, body_html as "bodyHtml", status, version
+      `select id, org_id as "orgId", column_id as "columnId", campaign_id as "campaignId", title, body_html as "bodyHtml", status, version
          from articles where id = $1 ${lock ? 'for update' : ''}`,
       [id],
     );

@@ -24,7 +24,13 @@ export interface Origin {
   readonly topic: string;
 }
 
-function mustHangTogether(event: { type: string; streamId: string }, expectedTopic: string, origin: Origin, expectedStream: string): void {
+/** A consumed event on its own context's topic and naming its own stream (a forgery otherwise). */
+export function mustHangTogether(
+  event: { type: string; streamId: string },
+  expectedTopic: string,
+  origin: Origin,
+  expectedStream: string,
+): void {
   if (origin.topic !== expectedTopic) throw new ForgedEvent(`${event.type} arrived on ${origin.topic}, not on ${expectedTopic}`);
   if (event.streamId !== expectedStream)
     throw new ForgedEvent(`${event.type} names stream ${event.streamId}, but its data says ${expectedStream}`);

@@ -21,7 +21,7 @@ export class MediaStatsService {
 
   statistics(
     p: Principal,
-    q: { orgId: string; from: string; to: string; level?: MediaLevel },
+    q: { orgId: string; from: string; to: string; level?: MediaLevel; campaignId?: string },
   ): Promise<MediaStatistics & { orgId: string; from: string; to: string }> {
     this.access.mustActFor(p, q.orgId);
     if (q.from > q.to) throw new DomainError('STATS.PERIOD_REVERSED', 'invalid', '起始日期晚于结束日期 / from is after to');
@@ -30,8 +30,9 @@ export class MediaStatsService {
       const rows = await tx.query<CountedPublication>(
         `select p.article_id as "articleId", p.outlet, p.level
            from article_publications p join articles a on a.id = p.article_id join org_tree t on t.id = a.org_id
-          where t.path like '%/' || $1 || '/%' and p.published_on between $2 and $3 and ($4::text is null or p.level = $4)`,
-        [q.orgId, q.from, q.to, q.level ?? null],
+          where t.path like '%/' || $1 || '/%' and p.published_on between $2 and $3 and ($4::text is null or p.level = $4)
+            and ($5::uuid is null or a.campaign_id = $5)`,
+        [q.orgId, q.from, q.to, q.level ?? null, q.campaignId ?? null],
       );
       const weights = await this.weights();
       const outlets = new Map(weights.outlets.map((o) => [outletKey(o.outlet), o.weight]));

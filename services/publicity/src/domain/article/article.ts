@@ -70,6 +70,26 @@ export class PublicationDateNotInFuture extends Rule {
   }
 }
 
+/**
+ * 创先争优活动: an article reports on a campaign this service has learned of (evaluation's
+ * CampaignLaunched) and belongs to the subtree the campaign covers. An unknown campaign and one
+ * elsewhere are refused in the same words, so the rule tells nobody which campaigns exist beyond
+ * their reach.
+ */
+export class ArticleLiesInItsCampaign extends Rule {
+  readonly id = 'publicity.article-within-campaign';
+  readonly code = 'ARTICLE.OUTSIDE_CAMPAIGN';
+  readonly kind = 'rule' as const;
+  readonly message =
+    '稿件所属组织不在该创先争优活动范围内（或本服务尚未获知该活动）/ the article’s organisation is not in the subtree of a campaign known here';
+  constructor(private readonly covered: boolean) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.covered;
+  }
+}
+
 /** Outlets are compared as people type them: case, width of spaces and surrounding blanks do not make a new outlet. */
 export const outletKey = (outlet: string): string => outlet.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -84,6 +104,8 @@ export const returnToDraft = (status: ArticleStatus): ArticleStatus => {
 };
 
 export const editArticle = (status: ArticleStatus): void => checkRule(new ArticleMustBeIn(status, ['draft'], 'edited'));
+
+export const reportOnCampaign = (covered: boolean): void => checkRule(new ArticleLiesInItsCampaign(covered));
 
 export function publishIn(status: ArticleStatus, outlets: readonly string[], p: Publication, today: string): ArticleStatus {
   checkRule(

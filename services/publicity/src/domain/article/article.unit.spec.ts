@@ -1,6 +1,6 @@
 import { BusinessRuleViolation } from '@vanguard/kernel';
 import { DEFAULT_LEVEL_WEIGHTS, mediaStatistics } from '../stats/media-score';
-import { editArticle, publishIn, returnToDraft, submitForReview, type Publication } from './article';
+import { editArticle, publishIn, reportOnCampaign, returnToDraft, submitForReview, type Publication } from './article';
 
 const refusedBy = (f: () => unknown): string => {
   try {
@@ -19,6 +19,11 @@ describe('article', () => {
     expect(submitForReview('draft')).toBe('in_review');
     expect(returnToDraft('in_review')).toBe('draft');
     expect(publishIn('in_review', [], people, '2026-05-02')).toBe('published');
+  });
+
+  it('reports on a campaign only from inside the subtree it covers (or one known here)', () => {
+    expect(() => reportOnCampaign(true)).not.toThrow();
+    expect(refusedBy(() => reportOnCampaign(false))).toBe('publicity.article-within-campaign');
   });
 
   it('is not published from a draft, nor edited once sent', () => {

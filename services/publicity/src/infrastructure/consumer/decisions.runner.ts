@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  CampaignLaunched,
   CommendationDecided,
   CommendationRevoked,
   QuarterPioneerNominated,
@@ -22,6 +23,7 @@ import {
   messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
+import { campaignLaunched } from '../../application/campaigns';
 import { commendationDecided, commendationRevoked, pioneerNominated, pioneerSelected } from '../../application/exemplar-proposals';
 import { HonourRollVersion } from '../honour-roll/honour-roll-version';
 import { UnitOfWork } from '../persistence/unit-of-work';
@@ -35,7 +37,8 @@ export const DECISIONS_OPTIONS = Symbol('DecisionsRunnerOptions');
 
 /**
  * Follows the commendation and evaluation topics: decided commendations and selected quarter
- * pioneers become exemplar proposals, revocations take commendations off the honour roll. The
+ * pioneers become exemplar proposals, revocations take commendations off the honour roll, and
+ * launched campaigns become what articles may report on. The
  * consumer validates each event against its contract and checks that commendation or evaluation
  * signed it (ADR 0059) first (a violation or a forgery goes to the dead-letter topic); the inbox
  * makes every effect happen once.
@@ -76,6 +79,7 @@ export class DecisionsRunner implements OnApplicationBootstrap, OnModuleDestroy 
         ...handle(CommendationRevoked, (e, c) => commendationRevoked(tx(c.tx), e, c.origin)),
         ...handle(QuarterPioneerNominated, (e, c) => pioneerNominated(tx(c.tx), e, c.origin)),
         ...handle(QuarterPioneerSelected, (e, c) => pioneerSelected(tx(c.tx), e, c.origin)),
+        ...handle(CampaignLaunched, (e, c) => campaignLaunched(tx(c.tx), e, c.origin)),
       },
       metrics: metricsRegistry,
       logger: this.log,

@@ -3,6 +3,7 @@ import type { MigrationInterface } from 'typeorm';
 import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
 import { inboxMigration, outboxMigration } from '@vanguard/messaging';
 import { Publicity1765500000005 } from './1765500000005-publicity.migration';
+import { ArticleCampaigns1765600000001 } from './1765600000001-article-campaigns.migration';
 
 /** Every migration of the publicity schema, oldest first. */
 export const publicityMigrations: (new () => MigrationInterface)[] = [
@@ -13,4 +14,5 @@ export const publicityMigrations: (new () => MigrationInterface)[] = [
   Publicity1765500000005,
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
+  ArticleCampaigns1765600000001,
 ];

@@ -40,11 +40,26 @@ export class ArticlesHttpController {
     return this.articles.listColumns(p);
   }
 
+  @Get('campaigns')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: '创先争优活动 / the campaigns an article here may report on: those covering your organisation or within your subtree',
+  })
+  listCampaigns(@CurrentPrincipal() p: Principal): ReturnType<ArticlesService['listCampaigns']> {
+    return this.articles.listCampaigns(p);
+  }
+
   @Post('articles')
   @Roles(...EDITORS)
   @ApiOperation({ summary: '新稿件 / a draft (body sanitised on the way in)' })
   create(@CurrentPrincipal() p: Principal, @Body() b: CreateArticleRequest): Promise<ArticleView> {
-    return this.articles.create(p, { orgId: b.orgId, title: b.title, body: b.body, ...(b.columnId ? { columnId: b.columnId } : {}) });
+    return this.articles.create(p, {
+      orgId: b.orgId,
+      title: b.title,
+      body: b.body,
+      ...(b.columnId ? { columnId: b.columnId } : {}),
+      ...(b.campaignId ? { campaignId: b.campaignId } : {}),
+    });
   }
 
   @Get('articles')
@@ -52,7 +67,11 @@ export class ArticlesHttpController {
   list(@CurrentPrincipal() p: Principal, @Query() q: ArticleListQuery): Promise<{ items: ArticleView[]; total: number }> {
     return this.articles.list(
       p,
-      { ...(q.status ? { status: q.status } : {}), ...(q.columnId ? { columnId: q.columnId } : {}) },
+      {
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.columnId ? { columnId: q.columnId } : {}),
+        ...(q.campaignId ? { campaignId: q.campaignId } : {}),
+      },
       q.limit ?? 50,
       q.offset ?? 0,
     );
@@ -110,7 +129,13 @@ export class ArticlesHttpController {
   @Roles(...READERS)
   @ApiOperation({ summary: '宣传报道统计 / publications and weighted score per level in a subtree and period' })
   statistics(@CurrentPrincipal() p: Principal, @Query() q: StatisticsQuery): ReturnType<MediaStatsService['statistics']> {
-    return this.stats.statistics(p, { orgId: q.orgId, from: q.from, to: q.to, ...(q.level ? { level: q.level } : {}) });
+    return this.stats.statistics(p, {
+      orgId: q.orgId,
+      from: q.from,
+      to: q.to,
+      ...(q.level ? { level: q.level } : {}),
+      ...(q.campaignId ? { campaignId: q.campaignId } : {}),
+    });
   }
 
   @Get('media-weights')

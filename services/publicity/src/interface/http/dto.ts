@@ -61,6 +61,11 @@ export class CreateArticleRequest {
 
   @ApiPropertyOptional() @IsOptional() @IsUUID() columnId?: string;
 
+  @ApiPropertyOptional({ description: '创先争优活动 the article reports on (GET /campaigns); its subtree must hold orgId' })
+  @IsOptional()
+  @IsUUID()
+  campaignId?: string;
+
   @ApiProperty({ maxLength: 300 })
   @IsString()
   @MinLength(1)
@@ -122,6 +127,8 @@ export class ArticleListQuery extends PaginationQuery {
   status?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsUUID() columnId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID() campaignId?: string;
 }
 
 export class StatisticsQuery {
@@ -138,6 +145,8 @@ export class StatisticsQuery {
   to!: string;
 
   @ApiPropertyOptional({ enum: MEDIA_LEVELS }) @IsOptional() @IsIn(MEDIA_LEVELS) level?: MediaLevel;
+
+  @ApiPropertyOptional({ description: 'only articles reporting on this 创先争优活动' }) @IsOptional() @IsUUID() campaignId?: string;
 }
 
 export class SetWeightRequest {
