@@ -268,7 +268,11 @@ async function main(): Promise<void> {
       { actor: benchActor, correlationId: randomUUID() },
       { eventId: randomUUID(), streamVersion: 0, now: new Date() },
     );
-    const outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
+    // The write's parameters are $1–$18 (PgFundRepository.recordIfUnchanged), the event's follow.
+    const event = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' }).numberedCtes(template, {
+      after: 'entry',
+      firstParam: 19,
+    });
     const lockedOnce = async (id: string): Promise<boolean> => {
       const client = await schema.pool.connect();
       const tx = {
@@ -326,13 +330,13 @@ async function main(): Promise<void> {
           benchActor,
           new Date(),
         );
-        const event = outbox.numberedCtes(
-          { ...template, streamId: `project-${id}` },
-          { after: write.gate, firstParam: write.params.length + 1 },
-        );
+        // The outbox's SQL as the service runs it; its event's parameters without validating the
+        // template again (the locked line writes a stand-in row, unvalidated, too).
+        if (write.params.length !== 18 || write.gate !== 'entry') throw new Error('the guarded write changed: renumber the event');
+        const [, type, version, , topic, envelope] = event.params;
         const [r] = await autocommit.query<{ applied: boolean }>(
           `with ${write.ctes}, ${event.sql} select exists (select 1 from outbox) as applied`,
-          [...write.params, randomUUID(), ...event.params.slice(1)],
+          [...write.params, randomUUID(), type, version, `project-${id}`, topic, envelope],
         );
         if (r?.applied) return true;
         guardMisses++;
