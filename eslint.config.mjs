@@ -47,6 +47,9 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['scope:audit', 'scope:evaluation', 'scope:commendation', 'scope:shared'],
             },
             { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:shared'] },
+            // Suites over several services (libs/platform-e2e): nothing depends on them, so they may use anything.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],

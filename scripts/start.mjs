@@ -32,20 +32,35 @@ const children = services.map((name) => {
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`✗ ${name} exited (${signal ?? code}); see .vanguard/logs/${name}.log`);
-      stop(1);
+      void stop(1);
     }
   });
   return { name, child };
 });
 
 let stopping = false;
-function stop(code = 0) {
+/**
+ * Each service gets SIGTERM and its own shutdown deadline (25 s by default, libs/http); this
+ * waits for every one to exit, says which did not exit 0, and leaves no orphan behind.
+ */
+async function stop(code = 0) {
+  if (stopping) return;
   stopping = true;
-  for (const { child } of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
+  const exits = await Promise.all(
+    children.map(
+      ({ name, child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve({ name, code: child.exitCode ?? child.signalCode });
+          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          child.once('exit', (c, signal) => (clearTimeout(kill), resolve({ name, code: signal ?? c })));
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  for (const e of exits.filter((e) => e.code !== 0)) console.error(`✗ ${e.name} stopped with ${e.code}; see .vanguard/logs/${e.name}.log`);
+  process.exit(code);
 }
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => void stop(0));
 
 async function ready(name) {
   const deadline = Date.now() + 120_000;
@@ -67,7 +82,7 @@ try {
   await Promise.all(services.map(ready));
 } catch (e) {
   console.error(`✗ ${e.message}`);
-  stop(1);
+  void stop(1);
 }
 if (!stopping) {
   const kc = process.env.KEYCLOAK_URL ?? 'http://127.0.0.1:8180';

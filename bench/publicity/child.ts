@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 
 /**
  * `--profile`: "start" on stdin starts a CPU profile, "stop" writes it (where a read's time goes).
- * Not a signal: Nest's shutdown hooks take SIGUSR2 (and most others) as "shut down".
+ * Not a signal: stdin works the same on every platform, and a signal meant for the profiler must
+ * never be taken for "shut down" (createHttpApp's shutdown takes SIGTERM, SIGINT and SIGHUP).
  */
 function profileOnCommand(file: string): void {
   const session = new Session();

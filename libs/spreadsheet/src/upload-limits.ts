@@ -1,12 +1,9 @@
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
 import type { SheetFormat, SheetReadLimits } from './sheet-reader';
 import { SheetRefusedError } from './sheet-reader';
-import { positiveIntFromEnv } from '@vanguard/infra-config';
-
-// Kept here for the services that read their upload limits beside it.
-export { positiveIntFromEnv };
 
 /** Bounds on one spreadsheet upload and its reading, shared by every service that imports files. */
 export interface SheetUploadLimits extends SheetReadLimits {

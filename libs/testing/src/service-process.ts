@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { infraConfig } from '@vanguard/infra-config';
-import { waitUntil } from './wait';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -50,18 +49,24 @@ export async function spawnService(name: string, env: NodeJS.ProcessEnv = {}): P
  * default; a process that exits first fails at once, with what it said.
  */
 export async function whenReady(s: ServiceProcess, timeoutMs = 150_000): Promise<void> {
-  const ready = waitUntil(
-    `${s.name} to be ready`,
-    async () => (await fetch(`http://127.0.0.1:${s.port}/health/ready`, { signal: AbortSignal.timeout(5000) })).status === 200,
-    { timeoutMs, intervalMs: 250 },
-  );
-  const died = s.exited.then((code) => {
-    throw new Error(`${s.name} exited (${code}) before it was ready`);
-  });
-  await Promise.race([ready, died]).catch((e: Error) => {
-    throw new Error(`${e.message}\n--- ${s.name}\n${s.output().slice(-3000)}`, { cause: e });
-  });
-  died.catch(() => undefined);
+  let exitCode: number | null | undefined;
+  void s.exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${s.port}/health/ready`, { signal: AbortSignal.timeout(5000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    const why =
+      exitCode !== undefined
+        ? `exited (${exitCode}) before it was ready`
+        : Date.now() > deadline
+          ? `was not ready within ${timeoutMs} ms`
+          : '';
+    if (why) throw new Error(`${s.name} ${why}\n--- ${s.name}\n${s.output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Several services side by side, each ready; if one is not, all are stopped and its output is in the error. */

@@ -1,5 +1,6 @@
 import type { ConcurrencyLimits } from '@vanguard/http';
-import { positiveIntFromEnv, sheetUploadLimits, type SheetUploadLimits } from '@vanguard/spreadsheet';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
+import { sheetUploadLimits, type SheetUploadLimits } from '@vanguard/spreadsheet';
 
 /**
  * Bounds on project-list imports (POST /projects/import), the same kinds as the organization

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
 
 /**
  * A member import checks the ID numbers in its file against the members already
@@ -17,13 +18,7 @@ export interface IdNumberCheckLimits {
 }
 
 export function idNumberCheckLimits(env: NodeJS.ProcessEnv = process.env): IdNumberCheckLimits {
-  const n = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-    return v;
-  };
+  const n = (name: string, fallback: number): number => positiveIntFromEnv(env, name, fallback);
   return {
     jobsPerWindow: n('ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW', 20),
     idNumbersPerWindow: n('ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW', 50_000),

@@ -3,14 +3,16 @@ import { COUNTY_INBOUND_TOPIC, CountyMemberLinked, MEMBER_STATE_TOPIC, ORGANIZAT
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
-import { SuiteGroups, spawnService, stopServices, terminate, waitUntil, whenReady, type ServiceProcess } from '../src';
+import { SuiteGroups, spawnService, stopServices, terminate, waitUntil, whenReady, type ServiceProcess } from '@vanguard/testing';
 
 // Every service other than organization and assistance (their own shutdown suites start theirs)
 // started from its main.ts as `npm start` does — the path test apps never take. Two defects went
 // unseen here: reporting and audit exited at start (Nest's abortOnError on a provider lookup), and
 // the lookup logged an error in every service without commands.
 
-const DEADLINE_MS = 6_000;
+// Evaluation alone takes 3–4.5 s to stop its four consumers on this machine: room for a loaded run,
+// and still far below the minute Nest's own hooks waited.
+const DEADLINE_MS = 10_000;
 const STATE = [ORGANIZATION_STATE_TOPIC, MEMBER_STATE_TOPIC];
 const organizationEvents = contextTopic('organization');
 /** Their consumer groups, set where the shared topics end (a new group would read every earlier suite's events). */
@@ -28,10 +30,15 @@ const groups = new SuiteGroups(`mains-${process.pid}-${Date.now()}.`, {
 /** Which keep Idempotency-Key (they have commands); the others must not document it. */
 const SERVICES = { evaluation: true, commendation: true, publicity: true, reporting: false, audit: false } as const;
 
-/** A request whose headers never end: Nest's own shutdown waited on such a connection for its headers timeout (60 s). */
+/**
+ * A request whose headers never end, on a connection the service has already answered once (so
+ * it was accepted before the signal): Nest's own shutdown waited on it for its headers timeout (60 s).
+ */
 const halfSentRequest = (port: number) =>
   new Promise<Socket>((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => {
+    const s = connect(port, '127.0.0.1', () => s.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    s.once('data', (first: Buffer) => {
+      if (!first.toString('latin1').startsWith('HTTP/1.1 200')) return reject(new Error(`answered ${first.toString('latin1', 0, 40)}`));
       s.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       resolve(s);
     });
@@ -101,7 +108,7 @@ describe('every service started from its main.ts', () => {
     const sockets = await Promise.all(services.map((s) => halfSentRequest(s.port)));
     try {
       const t0 = Date.now();
-      const codes = await Promise.all(services.map(async (s) => [s.name, await terminate(s, DEADLINE_MS + 5_000)] as const));
+      const codes = await Promise.all(services.map(async (s) => [s.name, await terminate(s, DEADLINE_MS + 2_000)] as const));
       const failed = codes
         .filter(([, code]) => code !== 0)
         .map(

@@ -3,9 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
-import { tokenFor, waitUntil, type TestSchema } from '../src';
+import { tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 // The two services under test, each built as its own suites build it; neither imports the other.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a suite over two services reaches both services' test support
 import { MovableClock, approvedGrade, createCommendationTestApp } from '../../../services/commendation/test/support/commendation-test-app';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- as above
 import { closeProducer, createPublicityTestApp } from '../../../services/publicity/test/support/publicity-test-app';
 
 // A commendation decided in the commendation service reaches the public honour roll through
