@@ -1,7 +1,7 @@
 import { DomainError, type Decider } from '@vanguard/kernel';
 import { ConcurrencyError } from './errors';
 import type { PostgresEventStore } from './event-store';
-import type { RecordedEvent } from './types';
+import type { RecordedEvent, SnapshotPolicy } from './types';
 
 /** Who and why, recorded on every event of one command. */
 export interface StreamContext {
@@ -66,12 +66,20 @@ export class DeciderStreams implements AtomicStreamsPort {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly versionOf?: (type: string) => number,
+    /**
+     * Snapshot policies by stream category (the id before its first `-`), for streams every
+     * command of a kind appends to and so grow without end (a unit's places): their load starts
+     * from the last snapshot instead of folding the whole stream again.
+     */
+    private readonly snapshots: Readonly<Record<string, SnapshotPolicy>> = {},
   ) {}
 
   async load<C, S, E>(streamId: string, decider: Decider<C, S, E>): Promise<Loaded<S>> {
     // A decider is the store's fold; only the event type differs (recorded events carry the envelope too).
     const fold = { initialState: () => decider.initialState(), evolve: (s: S, e: RecordedEvent) => decider.evolve(s, e as unknown as E) };
-    const { state, version } = await this.store.aggregateStream(streamId, fold);
+    const dash = streamId.indexOf('-');
+    const snapshot = dash > 0 ? this.snapshots[streamId.slice(0, dash)] : undefined;
+    const { state, version } = await this.store.aggregateStream(streamId, fold, snapshot ? { snapshot } : {});
     return { state, version };
   }
 

@@ -7,6 +7,7 @@ export {
   placesStreamId,
   placesHeld,
   levelsHeldBy,
+  PLACES_FOLD_VERSION,
   type PlacesState,
 } from './places.state';
 export { placesDecider } from './places.decide';

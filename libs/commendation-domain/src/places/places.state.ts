@@ -15,6 +15,13 @@ export interface PlacesState {
 
 export const initialState = (): PlacesState => ({ version: 0, held: {} });
 
+/**
+ * Names this state's shape and `evolve`: a stored snapshot of a places stream (every nomination of
+ * the unit appends to it, so it grows without end) is used only under the same name. Change it
+ * whenever either changes.
+ */
+export const PLACES_FOLD_VERSION = 'commendation.places-state@1';
+
 const key = (category: AwardCategory, level: PlaceLevel) => `${category}|${level}`;
 
 export function evolve(state: PlacesState, event: PlacesEvent): PlacesState {
