@@ -6,7 +6,12 @@ import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-conf
 import { tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 // The two services under test, each built as its own suites build it; neither imports the other.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a suite over two services reaches both services' test support
-import { MovableClock, approvedGrade, createCommendationTestApp } from '../../../services/commendation/test/support/commendation-test-app';
+import {
+  MovableClock,
+  approvedGrade,
+  createCommendationTestApp,
+  julyFirstProgramme,
+} from '../../../services/commendation/test/support/commendation-test-app';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
 import { closeProducer, createPublicityTestApp } from '../../../services/publicity/test/support/publicity-test-app';
 
@@ -16,7 +21,6 @@ import { closeProducer, createPublicityTestApp } from '../../../services/publici
 // the exemplar (its story on the roll), and the awarding body's revocation takes it off the
 // roll with the reason in the history.
 
-const COUNTY = demoOrgId('910425');
 const BAIHUA = demoOrgId('910425101');
 const HONGSHI = demoOrgId('910425101201');
 
@@ -54,24 +58,7 @@ describe('from a decision in commendation to the honour roll in publicity (e2e)'
     const launched = await inCommendation()
       .post('/programmes')
       .set(as('county.organizer'))
-      .send({
-        name: `e2e 光荣榜 ${randomUUID().slice(0, 6)}`,
-        orgId: COUNTY,
-        level: 'county',
-        categories: ['outstanding_member'],
-        years: [2010],
-        timeline: {
-          nominationOpensOn: '2011-04-15',
-          nominationClosesOn: '2011-05-10',
-          reviewDeadlines: [
-            { level: 'township', dueOn: '2011-05-20' },
-            { level: 'county', dueOn: '2011-05-31' },
-          ],
-          notice: { days: 5, dayKind: 'working' },
-          decisionOn: '2011-06-28',
-        },
-        eligibilityPolicies: [{ id: 'commendation.eligibility.review-grade', version: 2 }],
-      })
+      .send(julyFirstProgramme(`e2e 光荣榜 ${randomUUID().slice(0, 6)}`))
       .expect(201);
     const programmeId = launched.body.programmeId as string;
     await inCommendation()

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { MovableClock, approvedGrade, createCommendationTestApp } from './support/commendation-test-app';
+import { MovableClock, approvedGrade, createCommendationTestApp, julyFirstProgramme } from './support/commendation-test-app';
 
 // 推荐 → 镇 → 旗 → 公示 → 异议 → 表彰决定 through HTTP with the realm's own tokens: one objection
 // upheld (the nomination is withdrawn), one dismissed, a decision refused while an objection is
@@ -39,24 +39,7 @@ describe('commendation chain (e2e)', () => {
     const launched = await http()
       .post('/programmes')
       .set(as('county.organizer'))
-      .send({
-        name: `e2e 七一表彰 ${randomUUID().slice(0, 6)}`,
-        orgId: COUNTY,
-        level: 'county',
-        categories: ['outstanding_member'],
-        years: [2010],
-        timeline: {
-          nominationOpensOn: '2011-04-15',
-          nominationClosesOn: '2011-05-10',
-          reviewDeadlines: [
-            { level: 'township', dueOn: '2011-05-20' },
-            { level: 'county', dueOn: '2011-05-31' },
-          ],
-          notice: { days: 5, dayKind: 'working' },
-          decisionOn: '2011-06-28',
-        },
-        eligibilityPolicies: [{ id: 'commendation.eligibility.review-grade', version: 2 }],
-      })
+      .send(julyFirstProgramme(`e2e 七一表彰 ${randomUUID().slice(0, 6)}`))
       .expect(201);
     const programmeId = launched.body.programmeId as string;
     await http()

@@ -86,3 +86,29 @@ export async function approvedGrade(pool: Pool, memberId: string, grade: string)
     eligibilityFactHandlers['evaluation.ReviewApproved']!(event, { tx, origin: { topic: 'e2e', partition: 0, offset: '0' }, attempt: 1 }),
   );
 }
+
+/**
+ * The body of the county's July-first programme as the suites launch it (POST /programmes):
+ * outstanding members judged on their 2010 review grade, nominations 15 April – 10 May, the
+ * township's review by 20 May and the county's by 31 May, a five-working-day notice, decided by 28 June 2011.
+ */
+export function julyFirstProgramme(name: string): Record<string, unknown> {
+  return {
+    name,
+    orgId: demoOrgId('910425'),
+    level: 'county',
+    categories: ['outstanding_member'],
+    years: [2010],
+    timeline: {
+      nominationOpensOn: '2011-04-15',
+      nominationClosesOn: '2011-05-10',
+      reviewDeadlines: [
+        { level: 'township', dueOn: '2011-05-20' },
+        { level: 'county', dueOn: '2011-05-31' },
+      ],
+      notice: { days: 5, dayKind: 'working' },
+      decisionOn: '2011-06-28',
+    },
+    eligibilityPolicies: [{ id: 'commendation.eligibility.review-grade', version: 2 }],
+  };
+}

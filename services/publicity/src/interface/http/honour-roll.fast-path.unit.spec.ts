@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderJson } from '@vanguard/http';
+import { AheadOfRouterProbe } from '@vanguard/http/testing';
 import { HonourRollFastPath } from './honour-roll.fast-path';
 import { HonourRollPages, rollEtag, rollPage } from './honour-roll.pages';
 import { HonourRollRateLimiter } from './honour-roll-rate-limiter';
@@ -10,36 +10,18 @@ describe('honour roll fast path', () => {
   let fast: HonourRollFastPath;
   let receipts: { logged: unknown[]; observed: unknown[] };
 
-  const sent: { headers: Record<string, string> }[] = [];
-  const request = (url: string, headers: Record<string, string> = {}, method = 'GET') => {
-    const res = {
-      statusCode: 0,
-      body: undefined as string | undefined,
-      writeHead: (status: number, flat: string[]) => {
-        res.statusCode = status;
-        const named: Record<string, string> = {};
-        for (let i = 0; i < flat.length; i += 2) named[flat[i]!.toLowerCase()] = flat[i + 1]!;
-        sent.push({ headers: named });
-      },
-      end: (b?: Buffer) => (res.body = b?.toString('utf8')),
-    };
-    const answered = fast.answer(
-      { method, url, headers, socket: { remoteAddress: '10.0.0.1' } } as unknown as IncomingMessage,
-      res as unknown as ServerResponse,
-    );
-    if (!answered) expect(res.statusCode).toBe(0);
-    return answered ? { status: res.statusCode, body: res.body } : 'controller';
-  };
+  let probe: AheadOfRouterProbe;
+  const request = (url: string, headers: Record<string, string> = {}, method = 'GET') => probe.request(url, headers, method);
 
   beforeEach(() => {
     version = '7';
     pages = new HonourRollPages();
     receipts = { logged: [], observed: [] };
-    sent.length = 0;
     fast = new HonourRollFastPath({ current: () => version }, pages, new HonourRollRateLimiter(3, () => 0), {
       log: (line) => receipts.logged.push(line),
       observe: (...args) => receipts.observed.push(args),
     });
+    probe = new AheadOfRouterProbe((req, res) => fast.answer(req, res));
   });
 
   it('answers a page rendered at the current version, and leaves a page of an older version to the controller', () => {
@@ -85,10 +67,10 @@ describe('honour roll fast path', () => {
     pages.put('roll', '7', 50, 0, renderJson({ items: [] }, rollEtag('roll', '7')));
     request('/honour-roll', { 'x-correlation-id': 'abc-1' });
     request('/honour-roll/history', { 'if-none-match': 'W/"history-7"', 'x-correlation-id': 'bad id!' });
-    expect(sent[0]!.headers['x-correlation-id']).toBe('abc-1');
+    expect(probe.sent[0]!['x-correlation-id']).toBe('abc-1');
     // An id the logger would refuse is replaced, as correlationIdFor does.
-    expect(sent[1]!.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sent[1]!.headers['etag']).toBe('W/"history-7"');
+    expect(probe.sent[1]!['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(probe.sent[1]!['etag']).toBe('W/"history-7"');
     expect(receipts.logged).toEqual([
       expect.objectContaining({ correlationId: 'abc-1', method: 'GET', url: '/honour-roll', remoteAddress: '10.0.0.1', statusCode: 200 }),
       expect.objectContaining({ url: '/honour-roll/history', statusCode: 304 }),

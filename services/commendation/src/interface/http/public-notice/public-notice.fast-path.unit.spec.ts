@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderJson } from '@vanguard/http';
+import { AheadOfRouterProbe } from '@vanguard/http/testing';
 import type { PublicNotice } from '../../../application/public-notice/public-notice-read-model.port';
 import type { RenderedNotice } from '../../../application/public-notice/public-notice.queries';
 import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
@@ -11,38 +11,18 @@ describe('public notice fast path', () => {
   let held: Map<string, RenderedNotice | null>;
   let fast: PublicNoticeFastPath;
   let receipts: { logged: unknown[]; observed: unknown[] };
-  const sent: { headers: Record<string, string> }[] = [];
-
-  const request = (url: string, headers: Record<string, string> = {}, method = 'GET') => {
-    const res = {
-      statusCode: 0,
-      body: undefined as string | undefined,
-      writeHead: (status: number, flat: string[]) => {
-        res.statusCode = status;
-        const named: Record<string, string> = {};
-        for (let i = 0; i < flat.length; i += 2) named[flat[i]!.toLowerCase()] = flat[i + 1]!;
-        sent.push({ headers: named });
-      },
-      end: (b?: Buffer) => (res.body = b?.toString('utf8')),
-    };
-    const answered = fast.answer(
-      { method, url, headers, socket: { remoteAddress: '10.0.0.1' } } as unknown as IncomingMessage,
-      res as unknown as ServerResponse,
-    );
-    // Left to Express means untouched: nothing written that the controller would write again.
-    if (!answered) expect(res.statusCode).toBe(0);
-    return answered ? { status: res.statusCode, body: res.body } : 'controller';
-  };
+  let probe: AheadOfRouterProbe;
+  const request = (url: string, headers: Record<string, string> = {}, method = 'GET') => probe.request(url, headers, method);
 
   beforeEach(() => {
     held = new Map();
     receipts = { logged: [], observed: [] };
-    sent.length = 0;
     const limits = { readsPerAddressPerMinute: 3, objectionsPerAddressPerHour: 1, objectionsPerNoticePerMinute: 1 };
     fast = new PublicNoticeFastPath({ cached: (id) => held.get(id) }, new PublicRateLimiter(limits, () => 0), {
       log: (line) => receipts.logged.push(line),
       observe: (...args) => receipts.observed.push(args),
     });
+    probe = new AheadOfRouterProbe((req, res) => fast.answer(req, res));
   });
 
   const notice = (names: string[]) => renderJson({ entries: names.map((name) => ({ name })) } as unknown as PublicNotice);
@@ -51,7 +31,7 @@ describe('public notice fast path', () => {
     const rendered = notice(['张明']);
     held.set(PROGRAMME, rendered);
     expect(request(`/public-notices/${PROGRAMME}`)).toEqual({ status: 200, body: rendered.body });
-    expect(sent[0]!.headers).toMatchObject({ etag: rendered.etag, 'cache-control': 'public, max-age=5' });
+    expect(probe.sent[0]).toMatchObject({ etag: rendered.etag, 'cache-control': 'public, max-age=5' });
     // Any case of the id, as the controller's UUID pipe accepts it.
     expect(request(`/public-notices/${PROGRAMME.toUpperCase()}`, { 'if-none-match': rendered.etag })).toEqual({
       status: 304,
@@ -89,8 +69,8 @@ describe('public notice fast path', () => {
     held.set(PROGRAMME, rendered);
     request(`/public-notices/${PROGRAMME}`, { 'x-correlation-id': 'abc-1' });
     request(`/public-notices/${PROGRAMME}?x=1`, { 'if-none-match': rendered.etag, 'x-correlation-id': 'bad id!' });
-    expect(sent[0]!.headers['x-correlation-id']).toBe('abc-1');
-    expect(sent[1]!.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(probe.sent[0]!['x-correlation-id']).toBe('abc-1');
+    expect(probe.sent[1]!['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(receipts.logged).toEqual([
       expect.objectContaining({
         correlationId: 'abc-1',

@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AheadOfRouter } from '../ahead-of-router';
+
+/**
+ * Asks a fast path (answerAheadOfRouter's `answer`) as the server would, with a response that
+ * records what is written: what it answered, or 'controller' when it left the request to
+ * Express — which it must leave untouched, or the probe throws.
+ */
+export class AheadOfRouterProbe {
+  /** The headers of every answer written, in order, by lower-case name. */
+  readonly sent: Record<string, string>[] = [];
+
+  constructor(
+    private readonly answer: AheadOfRouter,
+    private readonly remoteAddress = '10.0.0.1',
+  ) {}
+
+  request(url: string, headers: Record<string, string> = {}, method = 'GET'): { status: number; body: string | undefined } | 'controller' {
+    const res = {
+      statusCode: 0,
+      body: undefined as string | undefined,
+      writeHead: (status: number, flat: string[]) => {
+        res.statusCode = status;
+        const named: Record<string, string> = {};
+        for (let i = 0; i < flat.length; i += 2) named[flat[i]!.toLowerCase()] = flat[i + 1]!;
+        this.sent.push(named);
+      },
+      end: (b?: Buffer) => (res.body = b?.toString('utf8')),
+    };
+    const answered = this.answer(
+      { method, url, headers, socket: { remoteAddress: this.remoteAddress } } as unknown as IncomingMessage,
+      res as unknown as ServerResponse,
+    );
+    if (!answered && res.statusCode !== 0) throw new Error(`${method} ${url} was left to Express after an answer was written`);
+    return answered ? { status: res.statusCode, body: res.body } : 'controller';
+  }
+}
