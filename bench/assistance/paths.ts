@@ -1,0 +1,191 @@
+/**
+ * A disbursement's two paths side by side (ADR 0073), on a machine whose speed varies: the CPU
+ * each spends per command, in this process (the repositories and pg, as the service runs them,
+ * without Nest) and in the Postgres backends that serve it — figures that hold when throughput
+ * does not. The locked path (begin, lock with scope and balances, balance and entry, the event's
+ * numbered outbox row, commit) and the optimistic one (the unlocked read, then the guarded write
+ * with the event, both prepared once per connection; the locked path after a miss), alternately.
+ *   node -r @swc-node/register bench/assistance/paths.ts [--projects 1000] [--seconds 6] [--rounds 3] [--concurrency 16]
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { FundsDisbursed, publicContracts } from '@vanguard/contracts';
+import { demoOrgId } from '@vanguard/infra-config';
+import { TypeOrmOutbox } from '@vanguard/messaging';
+import { createTestSchema } from '@vanguard/testing';
+import type { FundMovement, SourceBalance } from '../../services/assistance/src/domain/funds/fund-ledger';
+import { domainEvent } from '../../services/assistance/src/domain/shared/domain-event';
+import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
+import { assistanceEnvelope } from '../../services/assistance/src/infrastructure/outbox/assistance-envelope';
+import { PgFundRepository } from '../../services/assistance/src/infrastructure/persistence/pg-funds.repository';
+import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
+import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
+
+const argv = process.argv.slice(2);
+const num = (n: string, d: number) => (argv.includes(`--${n}`) ? Number(argv[argv.indexOf(`--${n}`) + 1]) : d);
+const PROJECTS = num('projects', 1000);
+const SECONDS = num('seconds', 6);
+const ROUNDS = num('rounds', 3);
+const CONCURRENCY = num('concurrency', 16);
+const COUNTY = demoOrgId('910425');
+const TOWN = demoOrgId('910425101');
+
+/** User + system CPU of a process so far, in ms (Linux: /proc/<pid>/stat, in ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function main(): Promise<void> {
+  const schema = await createTestSchema('assistance_paths');
+  const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  const pool = schema.pool;
+  try {
+    await bootstrapDemoRoster(pool);
+    await pool.query(
+      `insert into roster_organizations (id, parent_id, path, code, name, level, sector, status, version)
+       select gen_random_uuid(), $1::uuid, array[$2::uuid, $3::uuid, $4::uuid, $1::uuid], '910425101' || (300 + g), '村' || g, 'village', 'rural', 'active', 0
+         from generate_series(1, 50) g on conflict do nothing`,
+      [TOWN, demoOrgId('91'), demoOrgId('9104'), COUNTY],
+    );
+    await pool.query(`update roster_organizations set path = path || id where parent_id = $1 and level = 'village'`, [TOWN]);
+    await pool.query(
+      `insert into projects (id, org_id, name, category, budget_fen, beneficiary_households, status, planned_on, last_step_on, recorded_at)
+       select gen_random_uuid(), v.id, '项目' || g, 'road_hardening', 1000000000000, 10, 'in_progress', current_date - 30, current_date - 30, now()
+         from generate_series(1, $2::int) g
+         join lateral (select id from roster_organizations where parent_id = $1 and level = 'village' offset (g % 50) limit 1) v on true`,
+      [TOWN, PROJECTS],
+    );
+    await pool.query(
+      `insert into fund_balances (project_id, source, allocated_fen, disbursed_fen) select id, 'fiscal', 1000000000000, 0 from projects`,
+    );
+    await pool.query('analyze');
+    const ids = (await pool.query<{ id: string }>(`select id from projects`)).rows.map((r) => r.id);
+    const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const projects = new PgProjectRepository();
+    const funds = new PgFundRepository();
+    const actor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
+    const movementOf = (projectId: string): FundMovement => ({
+      id: randomUUID(),
+      projectId,
+      source: 'fiscal',
+      kind: 'disbursement',
+      amountFen: 100,
+      on: today,
+      purpose: '压测',
+      reversesId: null,
+      reversed: false,
+    });
+    const after = (b: SourceBalance): SourceBalance => ({ ...b, disbursedFen: b.disbursedFen + 100 });
+    // One valid event, validated once; each command stores it under its own id and stream.
+    const template = assistanceEnvelope(
+      domainEvent(FundsDisbursed, ids[0]!, COUNTY, {
+        projectId: ids[0]!,
+        orgId: COUNTY,
+        movementId: randomUUID(),
+        source: 'fiscal',
+        amountFen: 100,
+        balanceFen: 0,
+        on: today,
+        purpose: '压测',
+      }),
+      { actor, correlationId: randomUUID() },
+      { eventId: randomUUID(), streamVersion: 0, now: new Date() },
+    );
+    const outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
+    const inLocked = outbox.numberedCtes(template, { after: 'one', firstParam: 1 });
+    const inGuarded = outbox.numberedCtes(template, { after: 'entry', firstParam: 19 });
+    const [, type, version, , topic, envelope] = inLocked.params;
+    const eventParams = (projectId: string) => [randomUUID(), type, version, `project-${projectId}`, topic, envelope];
+
+    // The pool's backends, whose CPU is counted.
+    const held = await Promise.all(Array.from({ length: 10 }, () => pool.connect()));
+    const backends = await Promise.all(
+      held.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid),
+    );
+    held.forEach((c) => c.release());
+
+    const locked = async (id: string): Promise<void> => {
+      const client = await pool.connect();
+      const tx = {
+        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+        publish: () => Promise.reject(new Error('not here')),
+      };
+      try {
+        await client.query('begin');
+        const found = await projects.getForMoneyWithScope(tx, id, COUNTY);
+        await funds.record(tx, movementOf(id), after(found!.balances[0]!), actor, new Date());
+        await client.query(`with one as (select 1), ${inLocked.sql} select 1`, eventParams(id));
+        await client.query('commit');
+      } catch (e) {
+        await client.query('rollback');
+        throw e;
+      } finally {
+        client.release();
+      }
+    };
+    const names = new Map<string, string>();
+    const prepared = {
+      query: async <R>(text: string, values?: unknown[]) => {
+        if (!names.has(text)) names.set(text, `paths_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
+        return (await pool.query({ name: names.get(text), text, values })).rows as R[];
+      },
+    };
+    let misses = 0;
+    const optimistic = async (id: string): Promise<void> => {
+      const seen = await projects.peekForMoneyWithScope(prepared, id, COUNTY);
+      const write = funds.recordIfUnchanged(seen!, movementOf(id), after(seen!.balances[0]!), actor, new Date());
+      if (write.params.length !== 18 || write.gate !== 'entry') throw new Error('the guarded write changed: renumber the event');
+      const [r] = await prepared.query<{ applied: boolean }>(
+        `with ${write.ctes}, ${inGuarded.sql} select exists (select 1 from outbox) as applied`,
+        [...write.params, ...eventParams(id)],
+      );
+      if (r?.applied) return;
+      misses++;
+      await locked(id);
+    };
+
+    const run = async (name: string, once: (id: string) => Promise<void>, seconds: number): Promise<void> => {
+      const cpu = process.cpuUsage();
+      const pg = backends.reduce((n, p) => n + cpuMsOf(p), 0);
+      const started = performance.now();
+      const end = Date.now() + seconds * 1000;
+      let n = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (Date.now() < end) {
+            await once(pick());
+            n++;
+          }
+        }),
+      );
+      const elapsed = (performance.now() - started) / 1000;
+      const node = process.cpuUsage(cpu);
+      const pgMs = backends.reduce((s, p) => s + cpuMsOf(p), 0) - pg;
+      const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+      console.log(
+        `${name.padEnd(16)} ${String(Math.round(n / elapsed)).padStart(5)}/s  node CPU ${((node.user + node.system) / 1000 / n).toFixed(3)} ms/cmd  ` +
+          `Postgres CPU ${(pgMs / n).toFixed(3)} ms/cmd  load ${load}`,
+      );
+    };
+    await run('warm-up locked', locked, 2);
+    await run('warm-up guarded', optimistic, 2);
+    for (let round = 1; round <= ROUNDS; round++) {
+      await run(`locked #${round}`, locked, SECONDS);
+      await run(`optimistic #${round}`, optimistic, SECONDS);
+    }
+    console.log(`guard misses (then locked): ${misses}`);
+  } finally {
+    await schema.drop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
