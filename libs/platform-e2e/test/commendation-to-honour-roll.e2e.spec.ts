@@ -38,10 +38,10 @@ describe('from a decision in commendation to the honour roll in publicity (e2e)'
   beforeAll(async () => {
     // Publicity first: its group starts at the topics' ends, before anything is relayed.
     ({ app: publicity, schema: publicitySchema } = await createPublicityTestApp('roll_chain'));
-    // A relay of its own name: it publishes this suite's events (and any the store holds that no relay of that name sent).
-    commendation = await createCommendationTestApp(clock, {
-      relay: { enabled: true, name: `e2e.honour-roll.${randomUUID().slice(0, 8)}` },
-    });
+    // A relay of this suite's own, under a name kept from run to run: its checkpoint in the test
+    // database means it publishes what was appended since its last run (this suite's events, and
+    // any other suite's since), not the store's whole history again each time.
+    commendation = await createCommendationTestApp(clock, { relay: { enabled: true, name: 'platform-e2e.honour-roll' } });
     facts = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
     for (const u of ['county.organizer', 'township.organizer', 'village.secretary', 'county.editor']) t[u] = await tokenFor(u);
   }, 120_000);
