@@ -107,9 +107,10 @@ export class PostgresEventStore {
     this.s = `"${this.schema}"`;
     this.clock = options.clock ?? { now: () => new Date() };
     this.sql = statements(this.schema);
-    this.personalKeys = options.personalData === 'withheld' ? null : new PersonalKeys(this.s, options.keys ?? kekRingFromEnv());
+    const ring = options.keys ?? kekRingFromEnv();
+    this.personalKeys = options.personalData === 'withheld' ? null : new PersonalKeys(this.s, ring);
     this.rows = new EventRows(pool, this.personalKeys, new Upcasters(options.upcasters));
-    this.snapshots = this.personalKeys ? new SnapshotStore(pool, this.s, this.personalKeys) : null;
+    this.snapshots = this.personalKeys ? new SnapshotStore(pool, this.s, this.personalKeys, ring.active) : null;
     this.forgetLedger = options.forgetLedger ?? null;
     this.appender = new Appender(pool, this.schema, this.sql, this.personalKeys, {
       clock: this.clock,
@@ -205,7 +206,12 @@ export class PostgresEventStore {
     const snapshot = this.snapshots ? options.snapshot : undefined;
     const result = await this.foldStream(streamId, fold, Number.MAX_SAFE_INTEGER, null, snapshot);
     if (snapshot && this.snapshots && snapshotDue(snapshot.every, result.fromVersion, result.version)) {
-      await this.snapshots.save(streamId, snapshot.foldVersion, result);
+      // A snapshot is a cache: failing to keep one costs the next load time, never this caller its answer.
+      await this.snapshots
+        .save(streamId, snapshot.foldVersion, result)
+        .catch((e: unknown) =>
+          process.emitWarning(`snapshot of ${streamId} not kept: ${e instanceof Error ? e.message : String(e)}`, 'VanguardSnapshot'),
+        );
     }
     return { state: result.state, version: result.version };
   }

@@ -1,4 +1,6 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { Kek } from '@vanguard/keys';
 import type { SubjectKey } from './personal-data';
 import { KEY_COLUMNS, type KeyRow, type PersonalKeys } from './personal-keys';
 import { openState, sealState, snapshotUsable, type SealedState } from './snapshots';
@@ -15,15 +17,34 @@ export interface FoldResult<S> {
 }
 
 /**
- * The snapshots of one schema: a usable one opened under the keys of the subjects it folded,
- * and a new one sealed when personal values went into it.
+ * A state with no personal value in it, kept in clear with a MAC: the text of `{state,
+ * maxRecordedAt}` as saved, and an HMAC of it and the snapshot's place under a key derived from
+ * the active key-encryption key. A handler decides on what a load returns (a unit's places), so a
+ * row rewritten by anyone holding only the database — the events are hash-chained, this table is
+ * not — must read as a miss, not as the stream's state.
+ */
+interface ClearState {
+  readonly kek: string;
+  readonly text: string;
+  readonly mac: string;
+}
+
+/**
+ * The snapshots of one schema: a usable one opened under the keys of the subjects it folded
+ * (or, with none, checked against its MAC), and a new one sealed when personal values went into
+ * it. One that does not open or check is dropped and the fold starts over from the events.
  */
 export class SnapshotStore {
+  private readonly macKey: Buffer;
+
   constructor(
     private readonly pool: Pool,
     private readonly s: string,
     private readonly personalKeys: PersonalKeys,
-  ) {}
+    private readonly kek: Kek,
+  ) {
+    this.macKey = Buffer.from(hkdfSync('sha256', kek.key, Buffer.from('vanguard.snapshot-mac'), Buffer.from(s), 32));
+  }
 
   /** The usable snapshot, opened; a sealed one that does not open (subject forgotten, row corrupt or tampered) is dropped and the fold starts over. */
   async load<S>(
@@ -46,21 +67,27 @@ export class SnapshotStore {
     if (!row) return null;
     const snap = { streamVersion: Number(row.stream_version), maxRecordedAt: row.max_recorded_at, state: row.state };
     if (!snapshotUsable(snap, maxVersion, recordedAtOrBefore)) return null;
-    if (row.subjects.length === 0) return { state: row.state as S, version: snap.streamVersion, maxRecordedAt: snap.maxRecordedAt };
-    const keys = this.personalKeys.fromRows(
-      row.subjects,
-      rows.filter((r) => r.subject_id !== null),
-    );
-    const aad = snapshotAad(streamId, foldVersion, snap.streamVersion);
-    const state = openState(row.state as SealedState, row.subjects, keys, aad);
-    if (state === undefined) {
+    const drop = async () => {
       await this.pool.query(`delete from ${this.s}.snapshots where stream_id = $1 and fold_version = $2 and stream_version = $3`, [
         streamId,
         foldVersion,
         snap.streamVersion,
       ]);
       return null;
+    };
+    const aad = snapshotAad(streamId, foldVersion, snap.streamVersion);
+    if (row.subjects.length === 0) {
+      const clear = this.checked(row.state, aad);
+      // The text's own time, not the column's: the MAC covers the one the as-of check must trust.
+      if (!clear || !snapshotUsable({ ...snap, maxRecordedAt: clear.maxRecordedAt }, maxVersion, recordedAtOrBefore)) return drop();
+      return { state: clear.state as S, version: snap.streamVersion, maxRecordedAt: clear.maxRecordedAt };
     }
+    const keys = this.personalKeys.fromRows(
+      row.subjects,
+      rows.filter((r) => r.subject_id !== null),
+    );
+    const state = openState(row.state as SealedState, row.subjects, keys, aad);
+    if (state === undefined) return drop();
     for (const [subject, key] of keys) used.set(subject, key);
     return { state: state as S, version: snap.streamVersion, maxRecordedAt: snap.maxRecordedAt };
   }
@@ -75,7 +102,8 @@ export class SnapshotStore {
     const live = new Map<string, SubjectKey>();
     for (const [subject, key] of r.used) if (key) live.set(subject, key);
     const subjects = [...live.keys()].sort();
-    const state = subjects.length === 0 ? r.state : sealState(r.state, subjects, live, snapshotAad(streamId, foldVersion, r.version));
+    const aad = snapshotAad(streamId, foldVersion, r.version);
+    const state = subjects.length === 0 ? this.clear(r.state, r.maxRecordedAt, aad) : sealState(r.state, subjects, live, aad);
     await this.pool.query(
       `insert into ${this.s}.snapshots as s (stream_id, fold_version, stream_version, max_recorded_at, state, subjects)
        values ($1, $2, $3, $4, $5, $6)
@@ -85,6 +113,29 @@ export class SnapshotStore {
          where s.stream_version < excluded.stream_version`,
       [streamId, foldVersion, r.version, r.maxRecordedAt, JSON.stringify(state), subjects],
     );
+  }
+
+  private clear(state: unknown, maxRecordedAt: string, aad: string): ClearState {
+    const text = JSON.stringify({ state, maxRecordedAt });
+    return { kek: this.kek.id, text, mac: this.mac(aad, text).toString('base64') };
+  }
+
+  /** The state and its time if the MAC checks under the active key; undefined otherwise (tampered, corrupt, older format or key). */
+  private checked(stored: unknown, aad: string): { state: unknown; maxRecordedAt: string } | undefined {
+    const c = stored as Partial<ClearState> | null;
+    if (!c || c.kek !== this.kek.id || typeof c.text !== 'string' || typeof c.mac !== 'string') return undefined;
+    const given = Buffer.from(c.mac, 'base64');
+    const expected = this.mac(aad, c.text);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      return JSON.parse(c.text) as { state: unknown; maxRecordedAt: string };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private mac(aad: string, text: string): Buffer {
+    return createHmac('sha256', this.macKey).update(aad).update('\u0000').update(text).digest();
   }
 }
 

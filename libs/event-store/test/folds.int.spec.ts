@@ -83,6 +83,43 @@ describe(`${PostgresEventStore.name} folds`, () => {
     expect(changedFold.calls).toBe(11);
   });
 
+  it('does not trust a clear snapshot rewritten in the database: folds from the events and drops the row', async () => {
+    // Plain numbers, no personal value: the state is kept in clear, with a MAC only the store's key makes.
+    const sut = f.store();
+    await sut.append(
+      'score-tamper',
+      [1, 2, 3].map((amount) => ({ type: 'test.Scored', data: { amount } })),
+      {
+        expectedVersion: 'no_stream',
+        context,
+      },
+    );
+    const policy = { foldVersion: 'tally-tamper-v1', every: 3 };
+    await sut.aggregateStream('score-tamper', tallyFold(), { snapshot: policy });
+    const kept = tallyFold();
+    await expect(sut.aggregateStream('score-tamper', kept, { snapshot: policy })).resolves.toEqual({
+      state: { total: 6, steps: 3 },
+      version: 3,
+    });
+    expect(kept.calls).toBe(0);
+    // Someone holding the database, not the key: a plausible total, the MAC left as it was.
+    const rewritten = await f.db.pool.query(
+      `update snapshots set state = jsonb_set(state, '{text}', to_jsonb(replace(state->>'text', '"total":6', '"total":600')))
+        where stream_id = 'score-tamper' and state->>'text' like '%"total":6%'`,
+    );
+    expect(rewritten.rowCount).toBe(1);
+    const afterTamper = tallyFold();
+    await expect(sut.aggregateStream('score-tamper', afterTamper, { snapshot: policy })).resolves.toEqual({
+      state: { total: 6, steps: 3 },
+      version: 3,
+    });
+    expect(afterTamper.calls).toBe(3);
+    const { rows } = await f.db.pool.query<{ text: string }>(
+      `select state->>'text' as text from snapshots where stream_id = 'score-tamper'`,
+    );
+    expect(rows.map((r) => r.text).join()).not.toContain('600');
+  });
+
   it('does not use a snapshot that covers events after the as-of point', async () => {
     const sut = f.store();
     const fold = tallyFold();

@@ -45,6 +45,15 @@ describe('places streams loaded from snapshots', () => {
           : { type: 'commendation.PlacesReleased', data: { category, levels: [...LEVELS], nominationId } };
       await streams.append(streamId, [event], version, context);
     }
+    // The handlers' load reads only what came after the last snapshot: the fold starts at 300, not 0.
+    const reads = jest.spyOn(db.pool, 'query');
+    await streams.load(streamId, placesDecider);
+    const foldedFrom = reads.mock.calls
+      .map(([q]) => q as unknown as { values?: unknown[] })
+      .filter((q) => q.values?.[0] === streamId && typeof q.values[1] === 'number')
+      .map((q) => q.values![1]);
+    reads.mockRestore();
+    expect(foldedFrom).toEqual([300]);
     const { rows } = await db.pool.query<{ stream_version: number }>(
       `select stream_version::int as stream_version from snapshots where stream_id = $1 order by stream_version desc limit 1`,
       [streamId],
