@@ -39,19 +39,30 @@ const children = services.map((name) => {
 });
 
 let stopping = false;
+// The longest shutdown deadline a service was given (libs/http's default 25 s), and a margin.
+const GRACE_MS =
+  Math.max(
+    25_000,
+    ...Object.entries(process.env)
+      .filter(([k]) => k.endsWith('_SHUTDOWN_DEADLINE_MS'))
+      .map(([, v]) => Number(v) || 0),
+  ) + 5_000;
 /**
- * Each service gets SIGTERM and its own shutdown deadline (25 s by default, libs/http); this
- * waits for every one to exit, says which did not exit 0, and leaves no orphan behind.
+ * Each service gets SIGTERM and its shutdown deadline; this waits for every one to exit, says
+ * which did not exit 0, and leaves no orphan behind. A second Ctrl-C does not wait.
  */
 async function stop(code = 0) {
-  if (stopping) return;
+  if (stopping) {
+    for (const { child } of children) child.kill('SIGKILL');
+    process.exit(code || 130);
+  }
   stopping = true;
   const exits = await Promise.all(
     children.map(
       ({ name, child }) =>
         new Promise((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve({ name, code: child.exitCode ?? child.signalCode });
-          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          const kill = setTimeout(() => child.kill('SIGKILL'), GRACE_MS);
           child.once('exit', (c, signal) => (clearTimeout(kill), resolve({ name, code: signal ?? c })));
           child.kill('SIGTERM');
         }),

@@ -49,23 +49,26 @@ describe('articles and the campaigns they report on', () => {
     await schema?.drop();
   });
 
-  it('campaigns launched in evaluation are listed here; articles in a campaign’s subtree name it, others are refused alike', async () => {
+  it('campaigns launched in evaluation are listed here (not another county’s); articles in a campaign’s subtree name it, others are refused alike', async () => {
     const county = launched(COUNTY, '2026年松岭旗创先争优活动');
     const township = launched(BAIHUA, '白桦镇创先争优活动');
-    await produce(CampaignLaunched.topic, county, township);
+    // Another county's (河口县): neither above nor within the 松岭旗 editor's organisation.
+    const elsewhere = launched(demoOrgId('910426'), '河口县创先争优活动');
+    await produce(CampaignLaunched.topic, county, township, elsewhere);
     const known = await waitUntil(
       'both campaigns known',
       async () => {
         const { rows } = await schema.pool.query<{ id: string }>(`select id from campaigns where id = any($1::uuid[])`, [
-          [county.data.campaignId, township.data.campaignId],
+          [county.data.campaignId, township.data.campaignId, elsewhere.data.campaignId],
         ]);
-        return rows.length === 2 && rows;
+        return rows.length === 3 && rows;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
     );
-    expect(known).toHaveLength(2);
+    expect(known).toHaveLength(3);
     // The county editor sees the campaign over its county and the one within its subtree, with their dates.
     const campaigns = (await http().get('/campaigns').set(as()).expect(200)).body as { id: string; startsOn: string; endsOn: string }[];
+    expect(campaigns.map((c) => c.id)).not.toContain(elsewhere.data.campaignId);
     expect(campaigns.filter((c) => c.id === county.data.campaignId || c.id === township.data.campaignId)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ id: county.data.campaignId, startsOn: '2026-04-01', endsOn: '2026-12-31' }),

@@ -51,7 +51,7 @@ export class PublicNoticeFastPath implements OnApplicationBootstrap {
     const started = performance.now();
     if (this.limiter.readWait(req.socket.remoteAddress ?? 'unknown') > 0) return false;
     const correlationId = correlationIdOf(req);
-    sendPreparedJson(req, res, this.preparedOf(rendered), [CORRELATION_HEADER, correlationId]);
+    if (!sendPreparedJson(req, res, this.preparedOf(rendered), [CORRELATION_HEADER, correlationId])) return false;
     recordAnsweredAhead(this.receipts, req, res, ROUTE, correlationId, started);
     return true;
   }
