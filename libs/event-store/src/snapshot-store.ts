@@ -78,8 +78,10 @@ export class SnapshotStore {
     const aad = snapshotAad(streamId, foldVersion, snap.streamVersion);
     if (row.subjects.length === 0) {
       const clear = this.checked(row.state, aad);
-      // The text's own time, not the column's: the MAC covers the one the as-of check must trust.
-      if (!clear || !snapshotUsable({ ...snap, maxRecordedAt: clear.maxRecordedAt }, maxVersion, recordedAtOrBefore)) return drop();
+      if (!clear) return drop();
+      // The MACed time decides, not the column's: a rewritten column could make a snapshot that
+      // covers later events look usable for an earlier instant. Such a read folds from the events.
+      if (!snapshotUsable({ ...snap, maxRecordedAt: clear.maxRecordedAt }, maxVersion, recordedAtOrBefore)) return null;
       return { state: clear.state as S, version: snap.streamVersion, maxRecordedAt: clear.maxRecordedAt };
     }
     const keys = this.personalKeys.fromRows(

@@ -133,6 +133,10 @@ describe(`${PostgresEventStore.name} folds`, () => {
       sut.asOf('score-1', byTime, { recordedAt: '2024-03-05T00:00:00.000Z' }, { snapshot: { foldVersion: 'tally-v1', every: 3 } }),
     ).resolves.toEqual({ state: { total: 15, steps: 5 }, version: 5 });
     expect(byTime.calls).toBe(5);
+    // Not usable for those reads is not damaged: the latest snapshot stays for the reads it serves.
+    const latest = tallyFold();
+    await sut.aggregateStream('score-1', latest, { snapshot: { foldVersion: 'tally-v1', every: 3 } });
+    expect(latest.calls).toBe(1); // the snapshot at 10, then the one event after it (all 11 had it been dropped)
   });
 
   it('reads old event versions through upcasters, while the stored (hashed) event stays as written', async () => {
