@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { claimsOf, serviceTokenFor } from './keycloak';
+import { tapFromNow } from './kafka';
 import { waitUntil } from './wait';
 
 export interface CountyReply {
@@ -36,23 +37,21 @@ export class CountySystems {
     await admin
       .createTopics({ topics: clients.map((c) => ({ topic: countyReplyTopic(c) })), waitForLeaders: true })
       .finally(() => admin.disconnect());
-    this.tap = this.kafka.consumer({ groupId: `county-replies-tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
-    await this.tap.connect();
-    await this.tap.subscribe({ topics: clients.map(countyReplyTopic), fromBeginning: false });
-    await this.tap.run({
-      eachMessage: ({ message }) => {
+    this.tap = await tapFromNow(
+      this.kafka,
+      clients.map(countyReplyTopic),
+      (message) => {
         const reply = (JSON.parse(message.value!.toString()) as EventEnvelope<CountyReply>).data;
         this.replies.set(reply.messageId, reply);
-        return Promise.resolve();
       },
-    });
+      { groupPrefix: 'county-replies-tap' },
+    );
     for (const c of clients) {
       const token = await serviceTokenFor(c);
       this.tokens.set(c, { token, sub: String(claimsOf(token)['sub']) });
     }
     this.producer = this.kafka.producer();
     await this.producer.connect();
-    await waitUntil('the reply tap to be assigned partitions', () => this.tap!.describeGroup().then((g) => g.state === 'Stable'));
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
@@ -59,4 +59,48 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, { timeoutMs = 
     await consumer.disconnect();
   }
   return records;
+}
+
+/**
+ * Commits each partition's current end for `groupId`, a group that has never run: a consumer of it
+ * then reads exactly what is published after this call. `fromBeginning: false` does not promise
+ * that: the consumer resolves "latest" at its first fetch, which may come after the group is
+ * Stable, so a record sent in between is never read (a clean-clone run lost a county's record so).
+ */
+export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A consumer of a group of its own that hands `onMessage` every record published on `topics` after
+ * this resolves, and nothing published before (see startAtTheEnd). The topics must exist.
+ */
+export async function tapFromNow(
+  kafka: Kafka,
+  topics: readonly string[],
+  onMessage: (message: KafkaMessage, topic: string) => void,
+  { groupPrefix = 'tap' }: { groupPrefix?: string } = {},
+): Promise<Consumer> {
+  const groupId = `${groupPrefix}-${randomBytes(6).toString('hex')}`;
+  await startAtTheEnd(kafka, groupId, topics);
+  // Fetches held open at most 100 ms: disconnecting waits for the one in flight.
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics] });
+  await consumer.run({
+    eachMessage: ({ topic, message }) => {
+      onMessage(message, topic);
+      return Promise.resolve();
+    },
+  });
+  return consumer;
 }

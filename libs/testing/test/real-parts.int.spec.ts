@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '../src';
+import { createTestSchema, tapFromNow, testTopicPrefix, waitUntil, type TestSchema } from '../src';
 
 // Proves the suites talk to the real parts, not stand-ins: rows survive a round trip
 // through the Postgres server, and a message goes through the broker and back.
@@ -71,6 +71,29 @@ describe('real infrastructure', () => {
 
       const got = await waitUntil('the message to come back from the broker', () => received.find((m) => m.value.includes(eventId)));
       expect(got).toEqual({ key: 'organization-1', value: JSON.stringify({ eventId }), header: 'organization.OrganizationRegistered' });
+    });
+
+    // Several partitions, a record on each sent before the tap and one sent the moment it resolves:
+    // the tap sees exactly the later ones, on every partition, every round.
+    it('a tap reads every record sent once it resolves, and none sent before', async () => {
+      const many = `${topic}.tapped`;
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: many, numPartitions: 3 }], waitForLeaders: true }).finally(() => admin.disconnect());
+      for (let round = 0; round < 3; round++) {
+        const send = (when: string) =>
+          producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `${when}-${round}-${partition}` })) });
+        await send('before');
+        const seen: string[] = [];
+        const tap = await tapFromNow(kafka, [many], (m) => seen.push(String(m.value)), { groupPrefix: 'real-parts-tap' });
+        try {
+          await send('after');
+          await waitUntil(`round ${round}: the three later records`, () => seen.length >= 3, { timeoutMs: 15_000 });
+          expect(seen.sort()).toEqual([0, 1, 2].map((p) => `after-${round}-${p}`));
+        } finally {
+          await tap.disconnect();
+        }
+      }
     });
   });
 });

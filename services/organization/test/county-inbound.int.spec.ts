@@ -5,7 +5,7 @@ import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureCountyTopics } from '@vanguard/county-inbound';
 import { toKafkaMessage } from '@vanguard/messaging';
-import { claimsOf, serviceTokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { claimsOf, serviceTokenFor, tapFromNow, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
 import { createOrganizationTestApp } from './support/organization-test-app';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
@@ -41,23 +41,21 @@ describe(`${CountyInboundRunner.name} (roster sync through Kafka)`, () => {
     db = await isolatedOrganizationSchema('org_county_inbound');
     // The suite's own inbound topic (LogAppendTime) and the counties' reply topics, before the gate starts.
     await ensureCountyTopics(kafka, COUNTIES, { inboundTopic: inbound });
-    tap = kafka.consumer({ groupId: `org-county-replies-tap-${randomUUID()}` });
-    await tap.connect();
-    await tap.subscribe({ topics: COUNTIES.map(countyReplyTopic), fromBeginning: false });
-    await tap.run({
-      eachMessage: ({ message }) => {
+    tap = await tapFromNow(
+      kafka,
+      COUNTIES.map(countyReplyTopic),
+      (message) => {
         const reply = (JSON.parse(message.value!.toString()) as EventEnvelope<Reply>).data;
         replies.set(reply.messageId, reply);
-        return Promise.resolve();
       },
-    });
+      { groupPrefix: 'org-county-replies-tap' },
+    );
     for (const c of COUNTIES) {
       const token = await serviceTokenFor(c);
       tokens[c] = { token, sub: String(claimsOf(token)['sub']), orgId: c === 'county-songling' ? SONGLING : HEKOU };
     }
     producer = kafka.producer();
     await producer.connect();
-    await waitUntil('the reply tap to be assigned partitions', () => tap.describeGroup().then((g) => g.state === 'Stable'));
     sut = await createOrganizationTestApp({
       databaseUrl: db.url,
       schema: db.schema,

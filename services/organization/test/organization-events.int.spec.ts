@@ -14,7 +14,7 @@ import {
 import { DEVELOPMENT_ORG_EVENT_KEY_ID, OrgEventSigner, ScopeService, createOrgTreeConsumer, migrateOrgTree } from '@vanguard/auth';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, headerValue, migrateInbox, toKafkaMessage, type EventConsumer } from '@vanguard/messaging';
-import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, startAtTheEnd, tapFromNow, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { PoolClient } from 'pg';
 import { OutboxRelayRunner } from '../src/infrastructure/outbox/outbox-relay.runner';
 import { DEMO_REGION } from '../src/infrastructure/seed/demo-region';
@@ -65,44 +65,29 @@ describe(OutboxRelayRunner.name, () => {
     await scope.load(copy.pool);
 
     await ensureTopics(kafka, [TOPIC]);
-    tap = kafka.consumer({ groupId: `org-events-tap-${randomUUID()}` });
-    await tap.connect();
-    await tap.subscribe({ topics: [TOPIC], fromBeginning: false });
-    await tap.run({
-      eachMessage: ({ message }) => {
-        seen.push(JSON.parse(message.value!.toString()) as EventEnvelope);
-        return Promise.resolve();
-      },
+    tap = await tapFromNow(kafka, [TOPIC], (message) => seen.push(JSON.parse(message.value!.toString()) as EventEnvelope), {
+      groupPrefix: 'org-events-tap',
     });
-    await waitUntil('the tap to be assigned partitions', () => tap.describeGroup().then((g) => g.state === 'Stable'));
-
-    dlqTap = kafka.consumer({ groupId: `org-events-dlq-tap-${randomUUID()}` });
-    await dlqTap.connect();
-    await dlqTap.subscribe({ topics: [deadLetterTopic(TOPIC)], fromBeginning: false });
-    await dlqTap.run({
-      eachMessage: ({ message }) => {
+    await ensureTopics(kafka, [deadLetterTopic(TOPIC)]);
+    dlqTap = await tapFromNow(
+      kafka,
+      [deadLetterTopic(TOPIC)],
+      (message) =>
         deadLettered.push({
           eventId: headerValue(message.headers, ENVELOPE_HEADERS.eventId),
           consumer: headerValue(message.headers, 'vg-dlq-consumer'),
           error: headerValue(message.headers, 'vg-dlq-error'),
-        });
-        return Promise.resolve();
-      },
-    });
-    await waitUntil('the dead-letter tap to be assigned partitions', () => dlqTap.describeGroup().then((g) => g.state === 'Stable'));
+        }),
+      { groupPrefix: 'org-events-dlq-tap' },
+    );
     forger = kafka.producer();
     await forger.connect();
 
     // The copy was bootstrapped above, so it follows the topic from its end (as the tap does)
     // rather than replaying every earlier suite's events.
+    await startAtTheEnd(kafka, treeGroup, [TOPIC]);
     treeConsumer = createOrgTreeConsumer({ kafka, groupId: treeGroup, pool: copy.pool, scope, metrics, fromBeginning: false });
     await treeConsumer.start();
-    const admin = kafka.admin();
-    await admin.connect();
-    await waitUntil('the tree copy to be assigned partitions', () =>
-      admin.describeGroups([treeGroup]).then((d) => d.groups[0]?.state === 'Stable'),
-    );
-    await admin.disconnect();
 
     sut = await createOrganizationTestApp({ databaseUrl: org.url, schema: org.schema, relay: true });
     token = await tokenFor('county.organizer');

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
 import { MemberTransferAccepted, publicContracts, upcastOrganizationEvent, type EventEnvelope } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
-import { tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { tapFromNow, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { OutboxRelayRunner } from '../src/infrastructure/outbox/outbox-relay.runner';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
@@ -27,16 +26,9 @@ describe(`${OutboxRelayRunner.name} (transfer decisions, vanguard posts, orgId)`
   beforeAll(async () => {
     org = await isolatedOrganizationSchema('org_transfer_events');
     await ensureTopics(kafka, [TOPIC]);
-    tap = kafka.consumer({ groupId: `org-transfer-events-tap-${randomUUID()}` });
-    await tap.connect();
-    await tap.subscribe({ topics: [TOPIC], fromBeginning: false });
-    await tap.run({
-      eachMessage: ({ message }) => {
-        seen.push(JSON.parse(message.value!.toString()) as EventEnvelope);
-        return Promise.resolve();
-      },
+    tap = await tapFromNow(kafka, [TOPIC], (message) => seen.push(JSON.parse(message.value!.toString()) as EventEnvelope), {
+      groupPrefix: 'org-transfer-events-tap',
     });
-    await waitUntil('the tap to be assigned partitions', () => tap.describeGroup().then((g) => g.state === 'Stable'));
     sut = await createOrganizationTestApp({ databaseUrl: org.url, schema: org.schema, relay: true });
     token = await tokenFor('county.organizer');
   });

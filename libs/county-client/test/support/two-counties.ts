@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { waitUntil } from '@vanguard/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { tapFromNow, waitUntil } from '@vanguard/testing';
 import { CountyClient, consumeReplies, countyClientConfig, followDecisions, type CountyReply, type FollowedDecision } from '../../src';
 
 /**
@@ -81,20 +80,16 @@ export async function tap(
   keep: (value: string, headers: Record<string, string>) => boolean,
 ): Promise<{ seen: { value: string; headers: Record<string, string> }[]; stop(): Promise<void> }> {
   const kafka = new Kafka({ clientId: 'county-e2e-tap', brokers: [...countyClientConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({ groupId: `county-e2e-tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const seen: { value: string; headers: Record<string, string> }[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: false });
-  await consumer.run({
-    eachMessage: ({ message }) => {
+  const consumer = await tapFromNow(
+    kafka,
+    [topic],
+    (message) => {
       const value = message.value?.toString() ?? '';
       const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
       if (keep(value, headers)) seen.push({ value, headers });
-      return Promise.resolve();
     },
-  });
-  await waitUntil(`the tap on ${topic} to be assigned`, () => consumer.describeGroup().then((g) => g.state === 'Stable'), {
-    timeoutMs: 30_000,
-  });
+    { groupPrefix: 'county-e2e-tap' },
+  );
   return { seen, stop: () => consumer.disconnect() };
 }

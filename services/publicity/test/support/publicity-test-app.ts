@@ -13,7 +13,7 @@ import {
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
-import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, startAtTheEnd as startGroupAtTheEnd, type TestSchema } from '@vanguard/testing';
 import { publicityMigrations } from '../../src/infrastructure/migrations';
 import { bootstrapDemoTree, signWithDevelopmentKey } from '@vanguard/auth';
 import { publicityConfig, type PublicityConfig } from '../../src/publicity.config';
@@ -67,18 +67,10 @@ export async function publicityAppOn(schema: TestSchema, overrides: Partial<Publ
   return app;
 }
 
+/** The topics exist and `groupId` reads only what is published on them from now on. */
 export async function startAtTheEnd(groupId: string, topics: string[]): Promise<void> {
   await ensureTopics(kafka, topics);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await startGroupAtTheEnd(kafka, groupId, topics);
 }
 
 let producer: Producer | undefined;
