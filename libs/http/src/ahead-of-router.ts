@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { HttpAdapterHost } from '@nestjs/core';
 
 /** Answers a request and says so (true), or leaves it to the framework (false) without touching `res`. */
 export type AheadOfRouter = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -27,4 +28,13 @@ export function answerAheadOfRouter(server: Server, answer: AheadOfRouter): void
     }
     for (const listener of framework) listener.call(server, req, res);
   });
+}
+
+/**
+ * answerAheadOfRouter on the application's HTTP server, for a provider's OnApplicationBootstrap
+ * hook (the server exists by then); an application context without one (a script) serves nothing.
+ */
+export function answerAheadOnceServing(adapterHost: HttpAdapterHost | undefined, answer: AheadOfRouter): void {
+  const server = adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
+  if (server) answerAheadOfRouter(server, answer);
 }

@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { answerAheadOfRouter, prepareJson, sendPreparedJson, sendRenderedJson, type PreparedJson } from '@vanguard/http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerAheadOnceServing, prepareJson, sendPreparedJson, sendRenderedJson, type PreparedJson } from '@vanguard/http';
 import { CORRELATION_HEADER, correlationIdOf, recordAnsweredAhead, type AnsweredAheadReceipts } from '@vanguard/observability';
 import type { PublicNoticeQueries, RenderedNotice } from '../../../application/public-notice/public-notice.queries';
 import type { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
@@ -36,10 +36,8 @@ export class PublicNoticeFastPath implements OnApplicationBootstrap {
     private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  /** The HTTP server exists once the application does; a context without one (scripts) serves nothing. */
   onApplicationBootstrap(): void {
-    const server = this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
-    if (server) answerAheadOfRouter(server, (req, res) => this.answer(req, res));
+    answerAheadOnceServing(this.adapterHost, (req, res) => this.answer(req, res));
   }
 
   /** True when answered here; false, with `res` untouched, to let Express have it. */
