@@ -7,7 +7,7 @@
  * The issue's scale is --projects 100000 --disbursements 1000000 (several minutes of seeding on
  * the shared 2-core machine). The data goes into a schema of its own in the test database,
  * dropped afterwards. The service runs in a process of its own (bench/assistance/service.ts;
- * relay and roster consumer off), as `npm start` runs it: this process is the load generator, and
+ * roster consumer off; the relay on, publishing to a topic of the bench's own), as `npm start` runs it: this process is the load generator, and
  * on a 2-core machine the two still share the CPUs. Each HTTP figure also gives the CPU the
  * service process spent per request, comparable across runs however busy the machine is.
  * `--cpu-prof DIR` makes the service write a V8 CPU profile there when it stops.
@@ -33,6 +33,7 @@ import { PgFundRepository } from '../../services/assistance/src/infrastructure/p
 import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persistence/pg-oversight-read-model';
 import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
+import { benchRelayTopic } from './relay-topic';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -108,9 +109,9 @@ async function load(name: string, seconds: number, workers: number, once: () => 
 }
 
 /** The service in its own process over the bench's schema; resolves with it and its port once it listens. */
-async function startService(url: string, schema: string): Promise<{ child: ChildProcess; port: number }> {
+async function startService(url: string, schema: string, relayTopic: string): Promise<{ child: ChildProcess; port: number }> {
   const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
-  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', join(__dirname, 'service.ts'), url, schema], {
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', join(__dirname, 'service.ts'), url, schema, relayTopic], {
     cwd: join(__dirname, '..', '..'),
     env: { ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   let service: ChildProcess | undefined;
+  const relay = await benchRelayTopic();
   try {
     const t0 = Date.now();
     await seed(schema.pool);
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
       `seeded ${ids.length.toLocaleString('en')} projects, ~${DISBURSEMENTS.toLocaleString('en')} disbursements in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
 
-    const started = await startService(schema.url, schema.schema);
+    const started = await startService(schema.url, schema.schema, relay.topic);
     service = started.child;
     const { port } = started;
     const token = await tokenFor('county.assistance');
@@ -234,6 +236,8 @@ async function main(): Promise<void> {
         service.pid,
       ),
     );
+    const drain = await relay.drained(schema.pool);
+    log(`  relay: ${drain.waiting} events still in the outbox when the load stopped, all published ${drain.seconds.toFixed(1)} s later`);
     // The same statements as one disbursement command, through the service's own repositories on a
     // plain pg client (no Nest, no TypeORM, no domain). The service's path (ADR 0073): the project,
     // the scope's roster rows and the balances read in one autocommit statement, then one guarded
@@ -369,6 +373,7 @@ async function main(): Promise<void> {
       clearTimeout(stalled);
     }
     await schema.drop();
+    await relay.drop();
   }
 }
 

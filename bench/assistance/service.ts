@@ -1,8 +1,9 @@
 /**
  * The assistance service for the bench, in a process of its own (as `npm start` runs it: the
- * load generator does not share its event loop), over the bench's schema with the relay and the
- * roster consumer off. Prints `ready <port>` once it listens; stops on SIGTERM.
- *   node -r @swc-node/register bench/assistance/service.ts <database url> <schema>
+ * load generator does not share its event loop), over the bench's schema with the roster consumer
+ * off and the relay publishing every event to the bench's own topic (off without one). Prints
+ * `ready <port>` once it listens; stops on SIGTERM.
+ *   node -r @swc-node/register bench/assistance/service.ts <database url> <schema> [relay topic]
  */
 import { Test } from '@nestjs/testing';
 import { configureHttpApp } from '@vanguard/http';
@@ -11,7 +12,7 @@ import type * as ConfigModule from '../../services/assistance/src/assistance.con
 import type * as ServiceModule from '../../services/assistance/src/assistance.module';
 
 async function main(): Promise<void> {
-  const [databaseUrl, schema] = process.argv.slice(2);
+  const [databaseUrl, schema, relayTopic] = process.argv.slice(2);
   if (!databaseUrl || !schema) throw new Error('usage: service.ts <database url> <schema>');
   process.env['LOG_LEVEL'] ??= 'warn';
   // Loaded after LOG_LEVEL is set: the logging module reads it when it loads (no access log per request).
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const { assistanceConfig } = require('../../services/assistance/src/assistance.config') as typeof ConfigModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { AssistanceModule } = require('../../services/assistance/src/assistance.module') as typeof ServiceModule;
-  const config = { ...assistanceConfig(infraConfig(), 'test'), databaseUrl, schema, relay: false, roster: false };
+  const config = { ...assistanceConfig(infraConfig(), 'test'), databaseUrl, schema, relay: !!relayTopic, relayTopic, roster: false };
   const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureHttpApp(app, { title: 'bench', description: 'bench' });

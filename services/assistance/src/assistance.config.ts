@@ -8,6 +8,8 @@ export interface AssistanceConfig {
   readonly kafkaBrokers: readonly string[];
   /** Run the outbox relay in this process (default true; one relay leads per outbox). */
   readonly relay?: boolean;
+  /** Every event to this one topic instead of its contract's: a bench's own, never the platform's (default unset). */
+  readonly relayTopic?: string;
   /** Follow the organization state topics into the roster copy (default true; test apps turn it off). */
   readonly roster?: boolean;
   /**

@@ -107,7 +107,10 @@ export class AssistanceModule {
         { provide: READ_MODEL, useClass: PgAssistanceReadModel },
         { provide: OVERSIGHT_READ_MODEL, useClass: PgOversightReadModel },
         { provide: ROSTER, inject: [DataSource], useFactory: (ds: DataSource) => new PgRoster(poolOf(ds)) },
-        { provide: RELAY_OPTIONS, useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers, schema: config.schema } },
+        {
+          provide: RELAY_OPTIONS,
+          useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers, schema: config.schema, topic: config.relayTopic },
+        },
         OutboxRelayRunner,
         {
           provide: RosterRunner,

@@ -14,6 +14,8 @@ export interface RelayRunnerOptions {
    * database (test suites' own schemas, other services) never wait on each other's lock.
    */
   readonly schema: string;
+  /** Every row to this topic instead of its own (see AssistanceConfig.relayTopic). */
+  readonly topic?: string;
 }
 
 /** Runs the outbox relay beside the service: committed events reach Kafka, also after an outage. */
@@ -32,14 +34,16 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     if (!this.options.enabled) return;
     this.client = serviceKafka('assistance-relay', this.options.brokers);
     const kafka = this.client.kafka;
-    const topics = [
-      ...new Set(
-        publicContracts
-          .all()
-          .filter((c) => c.context === 'assistance')
-          .map((c) => c.topic),
-      ),
-    ];
+    const topics = this.options.topic
+      ? [this.options.topic]
+      : [
+          ...new Set(
+            publicContracts
+              .all()
+              .filter((c) => c.context === 'assistance')
+              .map((c) => c.topic),
+          ),
+        ];
     try {
       await ensureTopics(kafka, topics);
     } catch (e) {
@@ -49,7 +53,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     // Signed on the way out with assistance's key: consumers act only on events this service signed (ADR 0059).
     const source = signingRelaySource(
-      new OutboxRelaySource(pool, { name: 'assistance.outbox', schema: this.options.schema }),
+      new OutboxRelaySource(pool, { name: 'assistance.outbox', schema: this.options.schema, topic: this.options.topic }),
       EventSigner.forContext('assistance'),
       publicContracts,
     );
