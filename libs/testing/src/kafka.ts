@@ -16,22 +16,34 @@ export interface ReadRecord {
 
 /**
  * Every record of `topic` up to its end at the time of the call, read by a fresh consumer group
- * from the beginning (as a new consumer of a compacted topic bootstraps). Resolves once every
- * partition has been read up to the high watermark fetched at the start.
+ * from the beginning (as a new consumer of a compacted topic bootstraps) — or, given `groupId` (a
+ * group startAtTheEnd pinned and nothing has consumed since), every record since that pin.
+ * Resolves once every partition has been read up to the high watermark fetched at the start.
  */
-export async function readTopicToEnd(kafka: Kafka, topic: string, { timeoutMs = 60_000 } = {}): Promise<ReadRecord[]> {
+export async function readTopicToEnd(
+  kafka: Kafka,
+  topic: string,
+  { timeoutMs = 60_000, groupId }: { timeoutMs?: number; groupId?: string } = {},
+): Promise<ReadRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<number, bigint>();
   try {
-    for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+    const committed = new Map<number, bigint>();
+    if (groupId)
+      for (const p of (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [])
+        if (BigInt(p.offset) >= 0n) committed.set(p.partition, BigInt(p.offset));
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      const from = committed.get(p.partition) ?? BigInt(p.low);
+      if (BigInt(p.high) > from) ends.set(p.partition, BigInt(p.high));
+    }
   } finally {
     await admin.disconnect();
   }
   const records: ReadRecord[] = [];
   if (!ends.size) return records;
   // Fetches held open at most 100 ms: disconnecting waits for the one in flight (kafkajs's default, 5 s).
-  const consumer = kafka.consumer({ groupId: `read-to-end-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: groupId ?? `read-to-end-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

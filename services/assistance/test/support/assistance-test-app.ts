@@ -102,7 +102,7 @@ export async function createAssistanceTestApp(overrides: Partial<AssistanceConfi
  */
 export async function assistanceInOwnSchema(
   prefix: string,
-  options: { relay: boolean },
+  options: { relay: boolean; relayTopic?: string },
 ): Promise<{ schema: TestSchema; app: INestApplication }> {
   const schema = await createTestSchema(prefix);
   const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
@@ -115,6 +115,7 @@ export async function assistanceInOwnSchema(
     databaseUrl: schema.url,
     schema: schema.schema,
     relay: options.relay,
+    relayTopic: options.relayTopic,
     roster: false,
   };
   const moduleRef = await Test.createTestingModule({ imports: [AssistanceModule.register(config)] }).compile();
