@@ -1,13 +1,17 @@
 /**
  * Runs one read or verification of the whole benchmark store in a fresh process, so its
- * peak RSS is that work's and not the benchmark's. Prints one JSON line.
+ * peak RSS is that work's and not the benchmark's — or times as-of folds of one stream there,
+ * away from the benchmark's heap. Prints one JSON line.
  *   node -r @swc-node/register bench/event-store/child.ts <url> <schema> read|verify|verify-chain
+ *   node -r @swc-node/register bench/event-store/child.ts <url> <schema> as-of <stream id>
  */
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@vanguard/event-store';
+import { latencies, scoreFold } from './as-of-fold';
 
 async function main(): Promise<void> {
-  const [url, schema, mode] = process.argv.slice(2) as [string, string, string];
+  const [url, schema, mode, streamId] = process.argv.slice(2) as [string, string, string, string | undefined];
+  if (mode === 'as-of') return asOf(url, schema, streamId!);
   const baselineRssMb = Math.round(process.memoryUsage().rss / 1048576);
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -38,6 +42,18 @@ async function main(): Promise<void> {
       peakRssMb: Math.round(peak / 1048576),
     }) + '\n',
   );
+}
+
+/** The as-of figure's 300 timed folds (bench/event-store/as-of-fold.ts), as run.ts times them in its own process. */
+async function asOf(url: string, schema: string, streamId: string): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 2 });
+  const store = new PostgresEventStore(pool, { schema });
+  const figure = await latencies(300, async () => {
+    const r = await store.asOf(streamId, scoreFold, { recordedAt: new Date() });
+    if (r.version !== 1000) throw new Error(`as-of folded ${r.version} events`);
+  });
+  await pool.end();
+  process.stdout.write(JSON.stringify(figure) + '\n');
 }
 
 main().catch((e: unknown) => {
