@@ -33,7 +33,7 @@ import { PgFundRepository } from '../../services/assistance/src/infrastructure/p
 import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persistence/pg-oversight-read-model';
 import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
-import { benchRelayTopic } from './relay-topic';
+import { benchRelayTopic } from '../shared/relay-topic';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -177,8 +177,9 @@ async function main(): Promise<void> {
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   let service: ChildProcess | undefined;
-  const relay = await benchRelayTopic();
+  let relay: Awaited<ReturnType<typeof benchRelayTopic>> | undefined;
   try {
+    relay = await benchRelayTopic('assistance');
     const t0 = Date.now();
     await seed(schema.pool);
     const ids = (await schema.pool.query<{ id: string }>(`select id from projects`)).rows.map((r) => r.id);
@@ -236,7 +237,9 @@ async function main(): Promise<void> {
         service.pid,
       ),
     );
-    const drain = await relay.drained(schema.pool);
+    const drain = await relay.drained(async () =>
+      Number((await schema.pool.query<{ n: string }>('select count(*) as n from vanguard_outbox where published_at is null')).rows[0]!.n),
+    );
     log(`  relay: ${drain.waiting} events still in the outbox when the load stopped, all published ${drain.seconds.toFixed(1)} s later`);
     // The same statements as one disbursement command, through the service's own repositories on a
     // plain pg client (no Nest, no TypeORM, no domain). The service's path (ADR 0073): the project,
@@ -372,8 +375,11 @@ async function main(): Promise<void> {
       await exited;
       clearTimeout(stalled);
     }
-    await schema.drop();
-    await relay.drop();
+    try {
+      await schema.drop();
+    } finally {
+      await relay?.drop();
+    }
   }
 }
 

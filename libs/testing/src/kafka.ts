@@ -75,9 +75,11 @@ export async function readTopicToEnd(
 
 /**
  * Commits each partition's current end for `groupId`, a group that has never run: a consumer of it
- * then reads exactly what is published after this call. `fromBeginning: false` does not promise
- * that: the consumer resolves "latest" at its first fetch, which may come after the group is
- * Stable, so a record sent in between is never read (a clean-clone run lost a county's record so).
+ * then reads every record published after the ends were fetched, and none before. `fromBeginning:
+ * false` does not promise that: the consumer resolves "latest" at its first fetch, which may come
+ * after the group is Stable, so a record sent in between is never read (a clean-clone run lost a
+ * county's record so). Checks that every partition got its offset: a partition left without one
+ * would fall back to the consumer's own reset.
  */
 export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
   const admin = kafka.admin();
@@ -86,6 +88,10 @@ export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: reado
     for (const topic of topics) {
       const ends = await admin.fetchTopicOffsets(topic);
       await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+      const missing = ends.filter((e) => !committed.some((c) => c.partition === e.partition && BigInt(c.offset) >= 0n));
+      if (missing.length)
+        throw new Error(`${topic}: no offset committed for ${groupId} on partitions ${missing.map((m) => m.partition).join(', ')}`);
     }
   } finally {
     await admin.disconnect();
@@ -93,8 +99,9 @@ export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: reado
 }
 
 /**
- * A consumer of a group of its own that hands `onMessage` every record published on `topics` after
- * this resolves, and nothing published before (see startAtTheEnd). The topics must exist.
+ * A consumer of a group of its own that hands `onMessage` every record published on `topics` once
+ * their ends have been fetched (early in this call), and nothing before (see startAtTheEnd). The
+ * topics must exist; a partition added later is read from its beginning.
  */
 export async function tapFromNow(
   kafka: Kafka,
@@ -106,13 +113,19 @@ export async function tapFromNow(
   await startAtTheEnd(kafka, groupId, topics);
   // Fetches held open at most 100 ms: disconnecting waits for the one in flight.
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics] });
-  await consumer.run({
-    eachMessage: ({ topic, message }) => {
-      onMessage(message, topic);
-      return Promise.resolve();
-    },
-  });
+  try {
+    await consumer.connect();
+    // Pinned partitions start at their committed offsets; only one created after the pin has none.
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ topic, message }) => {
+        onMessage(message, topic);
+        return Promise.resolve();
+      },
+    });
+  } catch (e) {
+    await consumer.disconnect();
+    throw e;
+  }
   return consumer;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, tapFromNow, testTopicPrefix, waitUntil, type TestSchema } from '../src';
+import { createTestSchema, readTopicToEnd, startAtTheEnd, tapFromNow, testTopicPrefix, waitUntil, type TestSchema } from '../src';
 
 // Proves the suites talk to the real parts, not stand-ins: rows survive a round trip
 // through the Postgres server, and a message goes through the broker and back.
@@ -94,6 +94,16 @@ describe('real infrastructure', () => {
           await tap.disconnect();
         }
       }
+      // The same cut read back by a group pinned before it: every record after the pin, none before.
+      const pinned = `real-parts-pinned-${randomUUID()}`;
+      await producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `early-${partition}` })) });
+      await startAtTheEnd(kafka, pinned, [many]);
+      await producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `late-${partition}` })) });
+      const read = await readTopicToEnd(kafka, many, { groupId: pinned });
+      expect(read.map((r) => r.value).sort()).toEqual(['late-0', 'late-1', 'late-2']);
+      const cleanup = kafka.admin();
+      await cleanup.connect();
+      await cleanup.deleteTopics({ topics: [many] }).finally(() => cleanup.disconnect());
     });
   });
 });

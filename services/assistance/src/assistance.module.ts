@@ -109,7 +109,12 @@ export class AssistanceModule {
         { provide: ROSTER, inject: [DataSource], useFactory: (ds: DataSource) => new PgRoster(poolOf(ds)) },
         {
           provide: RELAY_OPTIONS,
-          useValue: { enabled: config.relay ?? true, brokers: config.kafkaBrokers, schema: config.schema, topic: config.relayTopic },
+          useValue: {
+            enabled: config.relay ?? true,
+            brokers: config.kafkaBrokers,
+            schema: config.schema,
+            topic: config.relayTopic || undefined,
+          },
         },
         OutboxRelayRunner,
         {

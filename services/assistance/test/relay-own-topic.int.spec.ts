@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
-import { PairingFormed, type EventEnvelope } from '@vanguard/contracts';
+import { PairingFormed, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
 import { readTopicToEnd, startAtTheEnd, tapFromNow, waitUntil, type TestSchema } from '@vanguard/testing';
@@ -10,7 +10,7 @@ import { FormPairingHandler } from '../src/application/use-cases/pairings.use-ca
 import { assistanceInOwnSchema, dayFromToday, freshVillage } from './support/assistance-test-app';
 
 // The bench runs the relay with `relayTopic` so that its payments never reach the platform's
-// topic, where a running reporting service would count them (bench/assistance/relay-topic.ts).
+// topic, where a running reporting service would count them (bench/shared/relay-topic.ts).
 describe('the relay with a topic of its own', () => {
   const kafka = new Kafka({ clientId: 'assistance-own-topic-int', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
   const ownTopic = `test.assistance-relay.${randomUUID().slice(0, 8)}.events.v1`;
@@ -32,7 +32,7 @@ describe('the relay with a topic of its own', () => {
     await schema?.drop();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [ownTopic] }).finally(() => admin.disconnect());
+    await admin.deleteTopics({ topics: [ownTopic, deadLetterTopic(ownTopic)] }).finally(() => admin.disconnect());
   });
 
   it('publishes every event there and none on the platform’s topic', async () => {

@@ -68,7 +68,6 @@ describe(OutboxRelayRunner.name, () => {
     tap = await tapFromNow(kafka, [TOPIC], (message) => seen.push(JSON.parse(message.value!.toString()) as EventEnvelope), {
       groupPrefix: 'org-events-tap',
     });
-    await ensureTopics(kafka, [deadLetterTopic(TOPIC)]);
     dlqTap = await tapFromNow(
       kafka,
       [deadLetterTopic(TOPIC)],
@@ -86,7 +85,7 @@ describe(OutboxRelayRunner.name, () => {
     // The copy was bootstrapped above, so it follows the topic from its end (as the tap does)
     // rather than replaying every earlier suite's events.
     await startAtTheEnd(kafka, treeGroup, [TOPIC]);
-    treeConsumer = createOrgTreeConsumer({ kafka, groupId: treeGroup, pool: copy.pool, scope, metrics, fromBeginning: false });
+    treeConsumer = createOrgTreeConsumer({ kafka, groupId: treeGroup, pool: copy.pool, scope, metrics });
     await treeConsumer.start();
 
     sut = await createOrganizationTestApp({ databaseUrl: org.url, schema: org.schema, relay: true });

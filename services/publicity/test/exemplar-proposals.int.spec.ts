@@ -42,7 +42,7 @@ describe('exemplar proposals from consumed decisions', () => {
     await startAtTheEnd(tapGroup, [DLQ]);
     dlqTap = kafka.consumer({ groupId: tapGroup, maxWaitTimeInMs: 100 });
     await dlqTap.connect();
-    await dlqTap.subscribe({ topic: DLQ });
+    await dlqTap.subscribe({ topic: DLQ, fromBeginning: true }); // pinned above: only a partition without an offset starts at 0
     await dlqTap.run({
       eachMessage: ({ message }) => {
         const id = message.headers?.['vg-event-id']?.toString();

@@ -23,7 +23,7 @@ describe('forged decisions on the commendation topic', () => {
     await startAtTheEnd(tapGroup, [DLQ]);
     dlqTap = kafka.consumer({ groupId: tapGroup, maxWaitTimeInMs: 100 });
     await dlqTap.connect();
-    await dlqTap.subscribe({ topic: DLQ });
+    await dlqTap.subscribe({ topic: DLQ, fromBeginning: true }); // pinned above: only a partition without an offset starts at 0
     await dlqTap.run({
       eachMessage: ({ message: m }) => {
         const id = headerValue(m.headers, ENVELOPE_HEADERS.eventId);
