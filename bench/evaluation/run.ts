@@ -11,9 +11,11 @@
  * 4. Ballots, from bench/evaluation/ballots.ts when its slice has landed.
  *
  * Everything runs in a database of its own (`vanguard_bench_evaluation`, dropped and made
- * afresh, migrated as `npm run migrate` would), never the platform's. The relay is off (bench
- * events must not reach the platform's topic) and so is the org-tree consumer (the demo tree is
- * bootstrapped instead).
+ * afresh, migrated as `npm run migrate` would), never the platform's. The relay runs, as under
+ * `npm start`, but publishes to a topic of the bench's own (bench/evaluation/service.ts; bench
+ * events must not reach the platform's topic); the org-tree consumer is off (the demo tree is
+ * bootstrapped instead). The ballots' service (ballots.ts) runs on the test database without
+ * the relay: there it would first publish every earlier test run's events.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { tokenFor } from '@vanguard/testing';
 import { withCeiling } from '../organization/ceilings';
 import { migrate as migrateAll } from '../../scripts/migrate';
 import { bootstrapDemoTree } from '@vanguard/auth';
+import { benchRelayTopic } from '../shared/relay-topic';
 import { call, closeAgent, closedLoop, type Figure, untilReady } from './http-load';
 import { benchRebuild, type RebuildFigure } from './rebuild';
 import { LagWatch } from './lag';
@@ -68,16 +71,15 @@ async function freshDatabase(): Promise<string> {
   return url.toString();
 }
 
-async function startService(databaseUrl: string): Promise<ChildProcess> {
+async function startService(databaseUrl: string, relayTopic: string): Promise<ChildProcess> {
   const prof = argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', arg('cpu-prof', '.vanguard/profiles')] : [];
-  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'services/evaluation/src/main.ts'], {
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'bench/evaluation/service.ts', relayTopic], {
     cwd: root,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       PORT: String(PORT),
       LOG_LEVEL: 'warn',
-      EVALUATION_RELAY: 'off',
       EVALUATION_ORG_TREE: 'off',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -138,7 +140,8 @@ async function main(): Promise<void> {
   await bootstrapDemoTree(c);
   c.release();
 
-  const service = await startService(url);
+  const relay = await benchRelayTopic('evaluation');
+  const service = await startService(url, relay.topic);
   const pid = service.pid ?? 0;
   const figures: Figure[] = [];
   const lag = new LagWatch(admin);
@@ -189,6 +192,14 @@ async function main(): Promise<void> {
       });
       figures.push(f);
       log(line(f));
+      // Every event the store holds, less what the relay set aside, is on the bench's topic.
+      const drain = await relay.drained(async () => {
+        const { rows } = await admin.query<{ n: string }>(
+          'select (select count(*) from evaluation.events) - (select count(*) from evaluation.vanguard_relay_dead_letters) as n',
+        );
+        return Number(rows[0]!.n) - (await relay.published());
+      });
+      log(`  relay: ${drain.waiting} events not yet on the topic when the load stopped, all there ${drain.seconds.toFixed(1)} s later`);
       for (const { kind, name } of [
         { kind: 'insert', name: 'raw INSERT (one row per transaction)' },
         { kind: 'notify', name: 'raw INSERT + NOTIFY trigger' },
@@ -213,6 +224,7 @@ async function main(): Promise<void> {
     service.kill('SIGTERM');
     await new Promise((r) => service.once('exit', r));
     closeAgent();
+    await relay.drop();
   }
 
   log(`rebuilding projections from ${EVENTS.toLocaleString('en')} events (appending them first, into schema bench_rebuild of ${DB})`);

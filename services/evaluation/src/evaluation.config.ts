@@ -11,8 +11,11 @@ export interface EvaluationConfig {
   readonly orgTreeGroupId?: string;
   /** Subscription name of the pledge projection: one instance per name delivers. */
   readonly projectionName?: string;
-  /** The relay from the store to Kafka (relay.feature.ts); on unless `EVALUATION_RELAY=off`. */
-  readonly relay?: { readonly enabled: boolean; readonly name?: string };
+  /**
+   * The relay from the store to Kafka (relay.feature.ts); on unless `EVALUATION_RELAY=off`. `topic`:
+   * every event to that one topic instead of its contract's — a bench's own, set only in code.
+   */
+  readonly relay?: { readonly enabled: boolean; readonly name?: string; readonly topic?: string };
   /**
    * County inbound (issue 17): the gate's consumer of `vanguard.county.inbound.v1` and the
    * projection of organization.CountyMemberLinked; on unless `EVALUATION_COUNTY=off`.

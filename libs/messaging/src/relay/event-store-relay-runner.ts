@@ -25,6 +25,8 @@ export interface EventStoreRelayRunnerOptions {
   /** The relay's idle fallback poll; wake-ups come from the store's append notification. */
   readonly idleDelayMs?: number;
   readonly logger?: MessagingLogger;
+  /** Every event to this one topic instead of its contract's: a bench's own, never the platform's (default unset). */
+  readonly topic?: string;
 }
 
 /**
@@ -60,14 +62,14 @@ export class EventStoreRelayRunner {
     this.client = client;
     const kafka = client.kafka;
     try {
-      await ensureTopics(kafka, contracts.topics());
+      await ensureTopics(kafka, this.options.topic ? [this.options.topic] : contracts.topics());
     } catch (e) {
       // Kafka may be down at boot: the relay retries on its own, and the events wait in the store.
       log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not ensure topics');
     }
     // Stopped while making the topics: no relay for a runner that was stopped.
     if (this.client !== client) return;
-    const store = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name });
+    const store = new EventStoreRelaySource(this.store, this.pool, { contracts, name: this.options.name, topic: this.options.topic });
     // The store source already reads each event as its contract's public form: that is what is signed.
     const source = this.options.signer ? signingRelaySource(store, this.options.signer) : store;
     this.relay = new Relay({ source, kafka, logger: log, ...(this.options.idleDelayMs ? { idleDelayMs: this.options.idleDelayMs } : {}) });

@@ -26,6 +26,8 @@ export interface EventStoreRelaySourceOptions {
   readonly listenerBackoff?: { readonly initialMs: number; readonly maxMs: number };
   /** Lease timeout T of the relay's lock (ADR 0015): a silent leader stops within T/2, a standby takes over after about T. Default 10 s. */
   readonly leaseTimeoutMs?: number;
+  /** Every event to this one topic instead of its contract's: a bench's own, never the platform's (default unset). */
+  readonly topic?: string;
 }
 
 /**
@@ -137,7 +139,7 @@ export class EventStoreRelaySource implements RelaySource<GlobalCheckpoint> {
         },
       };
     }
-    return { record: { envelope: valid.envelope, topic: valid.contract.topic } };
+    return { record: { envelope: valid.envelope, topic: this.options.topic ?? valid.contract.topic } };
   }
 
   /** Read on the lock's session right after taking it: every write of the previous leader has committed by then. */

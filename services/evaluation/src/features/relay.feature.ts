@@ -14,7 +14,11 @@ export const relayFeature: EvaluationFeatureFactory = (config) =>
             provide: EvaluationRelayRunner,
             inject: [PostgresEventStore, PG_POOL],
             useFactory: (store: PostgresEventStore, pool: Pool) =>
-              new EvaluationRelayRunner(store, pool, { brokers: config.kafkaBrokers, name: config.relay?.name }),
+              new EvaluationRelayRunner(store, pool, {
+                brokers: config.kafkaBrokers,
+                name: config.relay?.name,
+                topic: config.relay?.topic,
+              }),
           },
         ],
       };

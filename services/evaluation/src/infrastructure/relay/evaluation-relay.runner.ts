@@ -15,6 +15,8 @@ export interface EvaluationRelayOptions {
   readonly idleDelayMs?: number;
   /** Default `evaluation`'s key from `EVALUATION_EVENT_SIGNING_KEY` (ADR 0059). */
   readonly signer?: EnvelopeSigner;
+  /** Every event to this one topic instead of its contract's: a bench's own, never the platform's (default unset). */
+  readonly topic?: string;
 }
 
 /** Only evaluation's own contracts: an event of another context in this store is a bug, kept as a refusal. */
@@ -33,6 +35,7 @@ export class EvaluationRelayRunner extends EventStoreRelayRunner {
       signer: options.signer ?? EventSigner.forContext('evaluation'),
       ...(options.idleDelayMs ? { idleDelayMs: options.idleDelayMs } : {}),
       logger: messagingLoggerOf(logger, { info: false }),
+      topic: options.topic,
     });
   }
 }
