@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { waitUntil } from './wait';
 
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
 export function testTopicPrefix(suite: string): string {
@@ -31,9 +32,10 @@ export async function readTopicToEnd(
   try {
     const committed = new Map<number, bigint>();
     if (groupId)
-      for (const p of (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [])
+      for (const p of (await settled(`${groupId}'s offsets on ${topic}`, () => admin.fetchOffsets({ groupId, topics: [topic] })))[0]
+        ?.partitions ?? [])
         if (BigInt(p.offset) >= 0n) committed.set(p.partition, BigInt(p.offset));
-    for (const p of await admin.fetchTopicOffsets(topic)) {
+    for (const p of await settled(`the ends of ${topic}`, () => admin.fetchTopicOffsets(topic))) {
       const from = committed.get(p.partition) ?? BigInt(p.low);
       if (BigInt(p.high) > from) ends.set(p.partition, BigInt(p.high));
     }
@@ -74,6 +76,15 @@ export async function readTopicToEnd(
 }
 
 /**
+ * `request`'s answer, asked again while the broker refuses it for a while: a topic just made has a
+ * leader in the metadata before its broker serves it ("This server is not the leader for that
+ * topic-partition" from a fresh broker, seen in a clean-clone run), which kafkajs's admin does not retry.
+ */
+function settled<T>(what: string, request: () => Promise<T>): Promise<T> {
+  return waitUntil(what, request, { timeoutMs: 30_000, intervalMs: 200 });
+}
+
+/**
  * Commits each partition's current end for `groupId`, a group that has never run: a consumer of it
  * then reads every record published after the ends were fetched, and none before. `fromBeginning:
  * false` does not promise that: the consumer resolves "latest" at its first fetch, which may come
@@ -86,9 +97,12 @@ export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: reado
   await admin.connect();
   try {
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-      const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+      const ends = await settled(`the ends of ${topic}`, () => admin.fetchTopicOffsets(topic));
+      await settled(`${groupId}'s offsets on ${topic} set`, () =>
+        admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) }).then(() => true),
+      );
+      const committed =
+        (await settled(`${groupId}'s offsets on ${topic}`, () => admin.fetchOffsets({ groupId, topics: [topic] })))[0]?.partitions ?? [];
       const missing = ends.filter((e) => !committed.some((c) => c.partition === e.partition && BigInt(c.offset) >= 0n));
       if (missing.length)
         throw new Error(`${topic}: no offset committed for ${groupId} on partitions ${missing.map((m) => m.partition).join(', ')}`);

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { OrgEventSigner, OrgEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState, publicContracts } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import type { TestSchema } from '@vanguard/testing';
+import { waitUntil, type TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { csvLine } from '@vanguard/spreadsheet';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
@@ -149,19 +149,23 @@ describe('roster state topics (event-carried state transfer)', () => {
     try {
       await admin.createTopics({ topics: [{ topic: plain, numPartitions: 1 }], waitForLeaders: true });
       await ensureCompactedStateTopics(kafka, [plain]);
-      const { resources } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [topics.member, topics.organization, plain].map((name) => ({
-          type: ConfigResourceTypes.TOPIC,
-          name,
-          configNames: ['cleanup.policy'],
-        })),
-      });
-      expect(resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue)).toEqual([
-        'compact',
-        'compact',
-        'compact',
-      ]);
+      const policies = async () => {
+        const { resources } = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [topics.member, topics.organization, plain].map((name) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configNames: ['cleanup.policy'],
+          })),
+        });
+        return resources.map((r) => r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue);
+      };
+      // A changed topic config reaches the broker's own view a moment after the change is accepted
+      // (a clean-clone run read 'delete' right after it): the promise is that it gets there.
+      await waitUntil('the three topics compacted', async () => (await policies()).every((p) => p === 'compact'), {
+        timeoutMs: 15_000,
+      }).catch(() => undefined);
+      expect(await policies()).toEqual(['compact', 'compact', 'compact']);
     } finally {
       await admin.disconnect();
     }
