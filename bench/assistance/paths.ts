@@ -7,20 +7,13 @@
  * with the event, both prepared once per connection; the locked path after a miss), alternately.
  *   node -r @swc-node/register bench/assistance/paths.ts [--projects 1000] [--seconds 6] [--rounds 3] [--concurrency 16]
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { FundsDisbursed, publicContracts } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import { TypeOrmOutbox } from '@vanguard/messaging';
 import { createTestSchema } from '@vanguard/testing';
-import type { FundMovement, SourceBalance } from '../../services/assistance/src/domain/funds/fund-ledger';
-import { domainEvent } from '../../services/assistance/src/domain/shared/domain-event';
 import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
-import { assistanceEnvelope } from '../../services/assistance/src/infrastructure/outbox/assistance-envelope';
-import { PgFundRepository } from '../../services/assistance/src/infrastructure/persistence/pg-funds.repository';
-import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
+import { disbursementPaths } from './sql-paths';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => (argv.includes(`--${n}`) ? Number(argv[argv.indexOf(`--${n}`) + 1]) : d);
@@ -66,42 +59,7 @@ async function main(): Promise<void> {
     await pool.query('analyze');
     const ids = (await pool.query<{ id: string }>(`select id from projects`)).rows.map((r) => r.id);
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const projects = new PgProjectRepository();
-    const funds = new PgFundRepository();
-    const actor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
-    const movementOf = (projectId: string): FundMovement => ({
-      id: randomUUID(),
-      projectId,
-      source: 'fiscal',
-      kind: 'disbursement',
-      amountFen: 100,
-      on: today,
-      purpose: '压测',
-      reversesId: null,
-      reversed: false,
-    });
-    const after = (b: SourceBalance): SourceBalance => ({ ...b, disbursedFen: b.disbursedFen + 100 });
-    // One valid event, validated once; each command stores it under its own id and stream.
-    const template = assistanceEnvelope(
-      domainEvent(FundsDisbursed, ids[0]!, COUNTY, {
-        projectId: ids[0]!,
-        orgId: COUNTY,
-        movementId: randomUUID(),
-        source: 'fiscal',
-        amountFen: 100,
-        balanceFen: 0,
-        on: today,
-        purpose: '压测',
-      }),
-      { actor, correlationId: randomUUID() },
-      { eventId: randomUUID(), streamVersion: 0, now: new Date() },
-    );
-    const outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
-    const inLocked = outbox.numberedCtes(template, { after: 'one', firstParam: 1 });
-    const inGuarded = outbox.numberedCtes(template, { after: 'entry', firstParam: 19 });
-    const [, type, version, , topic, envelope] = inLocked.params;
-    const eventParams = (projectId: string) => [randomUUID(), type, version, `project-${projectId}`, topic, envelope];
+    const paths = disbursementPaths(pool, COUNTY, ids[0]!);
 
     // The pool's backends, whose CPU is counted.
     const held = await Promise.all(Array.from({ length: 10 }, () => pool.connect()));
@@ -109,46 +67,6 @@ async function main(): Promise<void> {
       held.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid),
     );
     held.forEach((c) => c.release());
-
-    const locked = async (id: string): Promise<void> => {
-      const client = await pool.connect();
-      const tx = {
-        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
-        publish: () => Promise.reject(new Error('not here')),
-      };
-      try {
-        await client.query('begin');
-        const found = await projects.getForMoneyWithScope(tx, id, COUNTY);
-        await funds.record(tx, movementOf(id), after(found!.balances[0]!), actor, new Date());
-        await client.query(`with one as (select 1), ${inLocked.sql} select 1`, eventParams(id));
-        await client.query('commit');
-      } catch (e) {
-        await client.query('rollback');
-        throw e;
-      } finally {
-        client.release();
-      }
-    };
-    const names = new Map<string, string>();
-    const prepared = {
-      query: async <R>(text: string, values?: unknown[]) => {
-        if (!names.has(text)) names.set(text, `paths_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
-        return (await pool.query({ name: names.get(text), text, values })).rows as R[];
-      },
-    };
-    let misses = 0;
-    const optimistic = async (id: string): Promise<void> => {
-      const seen = await projects.peekForMoneyWithScope(prepared, id, COUNTY);
-      const write = funds.recordIfUnchanged(seen!, movementOf(id), after(seen!.balances[0]!), actor, new Date());
-      if (write.params.length !== 18 || write.gate !== 'entry') throw new Error('the guarded write changed: renumber the event');
-      const [r] = await prepared.query<{ applied: boolean }>(
-        `with ${write.ctes}, ${inGuarded.sql} select exists (select 1 from outbox) as applied`,
-        [...write.params, ...eventParams(id)],
-      );
-      if (r?.applied) return;
-      misses++;
-      await locked(id);
-    };
 
     const run = async (name: string, once: (id: string) => Promise<void>, seconds: number): Promise<void> => {
       const cpu = process.cpuUsage();
@@ -173,13 +91,13 @@ async function main(): Promise<void> {
           `Postgres CPU ${(pgMs / n).toFixed(3)} ms/cmd  load ${load}`,
       );
     };
-    await run('warm-up locked', locked, 2);
-    await run('warm-up guarded', optimistic, 2);
+    await run('warm-up locked', paths.locked, 2);
+    await run('warm-up guarded', paths.optimistic, 2);
     for (let round = 1; round <= ROUNDS; round++) {
-      await run(`locked #${round}`, locked, SECONDS);
-      await run(`optimistic #${round}`, optimistic, SECONDS);
+      await run(`locked #${round}`, paths.locked, SECONDS);
+      await run(`optimistic #${round}`, paths.optimistic, SECONDS);
     }
-    console.log(`guard misses (then locked): ${misses}`);
+    console.log(`guard misses (then locked): ${paths.misses()}`);
   } finally {
     await schema.drop();
   }

@@ -13,7 +13,6 @@
  * `--cpu-prof DIR` makes the service write a V8 CPU profile there when it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once as onceEvent } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -24,16 +23,10 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { createTestSchema, tokenFor } from '@vanguard/testing';
 import type { Pool } from 'pg';
 import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
-import { FundsDisbursed, publicContracts } from '@vanguard/contracts';
-import { TypeOrmOutbox } from '@vanguard/messaging';
-import type { FundMovement } from '../../services/assistance/src/domain/funds/fund-ledger';
-import { domainEvent } from '../../services/assistance/src/domain/shared/domain-event';
-import { assistanceEnvelope } from '../../services/assistance/src/infrastructure/outbox/assistance-envelope';
-import { PgFundRepository } from '../../services/assistance/src/infrastructure/persistence/pg-funds.repository';
 import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persistence/pg-oversight-read-model';
-import { PgProjectRepository } from '../../services/assistance/src/infrastructure/persistence/pg-projects.repository';
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
 import { benchRelayTopic } from '../shared/relay-topic';
+import { disbursementPaths } from './sql-paths';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -242,116 +235,18 @@ async function main(): Promise<void> {
     );
     log(`  relay: ${drain.waiting} events still in the outbox when the load stopped, all published ${drain.seconds.toFixed(1)} s later`);
     // The same statements as one disbursement command, through the service's own repositories on a
-    // plain pg client (no Nest, no TypeORM, no domain). The service's path (ADR 0073): the project,
-    // the scope's roster rows and the balances read in one autocommit statement, then one guarded
-    // autocommit statement with the balance, the entry and the outbox's numbered write (its SQL from
-    // @vanguard/messaging, built once from a valid event), both prepared; 2 round trips, or the locked path's 5
-    // after them should the guard find the balance changed. The locked path alone is measured too.
-    const projectsRepo = new PgProjectRepository();
-    const fundsRepo = new PgFundRepository();
-    const benchActor = { sub: 'bench', username: 'bench', roles: ['assistance_officer'], orgId: COUNTY, kind: 'user' as const };
-    const movementOf = (projectId: string): FundMovement => ({
-      id: randomUUID(),
-      projectId,
-      source: 'fiscal',
-      kind: 'disbursement',
-      amountFen: 100,
-      on: today,
-      purpose: '压测',
-      reversesId: null,
-      reversed: false,
-    });
-    const template = assistanceEnvelope(
-      domainEvent(FundsDisbursed, ids[0]!, COUNTY, {
-        projectId: ids[0]!,
-        orgId: COUNTY,
-        movementId: randomUUID(),
-        source: 'fiscal',
-        amountFen: 100,
-        balanceFen: 0,
-        on: today,
-        purpose: '压测',
-      }),
-      { actor: benchActor, correlationId: randomUUID() },
-      { eventId: randomUUID(), streamVersion: 0, now: new Date() },
-    );
-    // The write's parameters are $1–$18 (PgFundRepository.recordIfUnchanged), the event's follow.
-    const event = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' }).numberedCtes(template, {
-      after: 'entry',
-      firstParam: 19,
-    });
-    const lockedOnce = async (id: string): Promise<boolean> => {
-      const client = await schema.pool.connect();
-      const tx = {
-        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
-        publish: () => Promise.reject(new Error('not in the ceiling')),
-      };
-      try {
-        await client.query('begin');
-        const found = await projectsRepo.getForMoneyWithScope(tx, id, COUNTY);
-        if (!found || found.orgs.length !== 2) throw new Error('out of scope');
-        const [b] = found.balances;
-        await fundsRepo.record(
-          tx,
-          movementOf(id),
-          { source: 'fiscal', allocatedFen: b!.allocatedFen, disbursedFen: b!.disbursedFen + 100 },
-          benchActor,
-          new Date(),
-        );
-        // The outbox's numbered write (libs/messaging, `streamVersions`): stream version and row in one.
-        await client.query(
-          `with v as (insert into stream_versions as s (stream_id, version) values ($2, 1)
-             on conflict (stream_id) do update set version = s.version + 1 returning version)
-           insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
-           select $1, 'x', 1, $2, 't', jsonb_set('{}'::jsonb, '{streamVersion}', to_jsonb(v.version)) from v`,
-          [randomUUID(), `project-${id}`],
-        );
-        await client.query('commit');
-        return true;
-      } catch {
-        await client.query('rollback');
-        return false;
-      } finally {
-        client.release();
-      }
-    };
-    // Prepared once per connection, named by their text, as the service's unit of work runs them.
-    const names = new Map<string, string>();
-    const autocommit = {
-      query: async <R>(text: string, values?: unknown[]) => {
-        if (!names.has(text)) names.set(text, `bench_${names.size}`);
-        return (await schema.pool.query({ name: names.get(text), text, values })).rows as R[];
-      },
-    };
-    let guardMisses = 0;
-    figures.push(
-      await load('SQL ceiling: disbursement', SECONDS, CONCURRENCY, async () => {
-        const id = pick();
-        const seen = await projectsRepo.peekForMoneyWithScope(autocommit, id, COUNTY);
-        if (!seen || seen.orgs.length !== 2) return false;
-        const [b] = seen.balances;
-        const write = fundsRepo.recordIfUnchanged(
-          seen,
-          movementOf(id),
-          { source: 'fiscal', allocatedFen: b!.allocatedFen, disbursedFen: b!.disbursedFen + 100 },
-          benchActor,
-          new Date(),
-        );
-        // The outbox's SQL as the service runs it; its event's parameters without validating the
-        // template again (the locked line writes a stand-in row, unvalidated, too).
-        if (write.params.length !== 18 || write.gate !== 'entry') throw new Error('the guarded write changed: renumber the event');
-        const [, type, version, , topic, envelope] = event.params;
-        const [r] = await autocommit.query<{ applied: boolean }>(
-          `with ${write.ctes}, ${event.sql} select exists (select 1 from outbox) as applied`,
-          [...write.params, randomUUID(), type, version, `project-${id}`, topic, envelope],
-        );
-        if (r?.applied) return true;
-        guardMisses++;
-        return lockedOnce(id);
-      }),
-    );
-    log(`  (guard misses, run again on the locked path: ${guardMisses})`);
-    figures.push(await load('SQL ceiling: disbursement, locked', SECONDS, CONCURRENCY, () => lockedOnce(pick())));
+    // plain pg client (no Nest, no TypeORM, no domain): the service's path (ADR 0073), 2 round
+    // trips, or the locked path's 5 after them should the guard find the balance changed; the
+    // locked path alone too (bench/assistance/sql-paths.ts).
+    const paths = disbursementPaths(schema.pool, COUNTY, ids[0]!);
+    const succeeds = (attempt: Promise<void>) =>
+      attempt.then(
+        () => true,
+        () => false,
+      );
+    figures.push(await load('SQL ceiling: disbursement', SECONDS, CONCURRENCY, () => succeeds(paths.optimistic(pick()))));
+    log(`  (guard misses, run again on the locked path: ${paths.misses()})`);
+    figures.push(await load('SQL ceiling: disbursement, locked', SECONDS, CONCURRENCY, () => succeeds(paths.locked(pick()))));
     figures.push(
       await load('HTTP GET county totals', SECONDS, 4, async () => (await call('GET', `/totals/${COUNTY}`)) === 200, service.pid),
     );
