@@ -4,7 +4,13 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
-import { MovableClock, approvedGrade, createCommendationTestApp, julyFirstProgramme } from './support/commendation-test-app';
+import {
+  MovableClock,
+  approvedGrade,
+  createCommendationTestApp,
+  julyFirstProgramme,
+  julyFirstTimeline,
+} from './support/commendation-test-app';
 
 // 推荐 → 镇 → 旗 → 公示 → 异议 → 表彰决定 through HTTP with the realm's own tokens: one objection
 // upheld (the nomination is withdrawn), one dismissed, a decision refused while an objection is
@@ -239,16 +245,7 @@ describe('commendation chain (e2e)', () => {
           level: 'county',
           categories: ['outstanding_member'],
           years: [2010],
-          timeline: {
-            nominationOpensOn: '2011-04-15',
-            nominationClosesOn: '2011-05-10',
-            reviewDeadlines: [
-              { level: 'township', dueOn: '2011-05-20' },
-              { level: 'county', dueOn: '2011-05-31' },
-            ],
-            notice: { days: 5, dayKind: 'calendar' },
-            decisionOn: '2011-06-28',
-          },
+          timeline: julyFirstTimeline({ days: 5, dayKind: 'calendar' }),
           eligibilityPolicies: [],
         })
         .expect(201)

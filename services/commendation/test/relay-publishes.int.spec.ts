@@ -10,6 +10,7 @@ import { headerValue } from '@vanguard/messaging';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { commendationMigrations } from '../src/infrastructure/migrations';
 import { CommendationRelayRunner } from '../src/infrastructure/relay/commendation-relay.runner';
+import { julyFirstTimeline } from './support/commendation-test-app';
 
 const kafka = new Kafka({
   clientId: `commendation-relay-test-${randomUUID().slice(0, 8)}`,
@@ -66,16 +67,7 @@ describe(CommendationRelayRunner.name, () => {
             level: 'county',
             categories: ['outstanding_member'],
             years: [2010],
-            timeline: {
-              nominationOpensOn: '2011-04-15',
-              nominationClosesOn: '2011-05-10',
-              reviewDeadlines: [
-                { level: 'township', dueOn: '2011-05-20' },
-                { level: 'county', dueOn: '2011-05-31' },
-              ],
-              notice: { days: 7, dayKind: 'working' },
-              decisionOn: '2011-06-28',
-            },
+            timeline: julyFirstTimeline({ days: 7, dayKind: 'working' }),
             awardingOrgLevel: 'county',
             decidedBy: { sub: 'county.organizer', role: 'organizer', orgId: county },
           },

@@ -92,6 +92,20 @@ export async function approvedGrade(pool: Pool, memberId: string, grade: string)
  * outstanding members judged on their 2010 review grade, nominations 15 April – 10 May, the
  * township's review by 20 May and the county's by 31 May, a five-working-day notice, decided by 28 June 2011.
  */
+/** The 2011 July-first programme's timeline (nominations in April–May, decision on 28 June), with the given notice. */
+export function julyFirstTimeline(notice: { days: number; dayKind: 'working' | 'calendar' }) {
+  return {
+    nominationOpensOn: '2011-04-15',
+    nominationClosesOn: '2011-05-10',
+    reviewDeadlines: [
+      { level: 'township' as const, dueOn: '2011-05-20' },
+      { level: 'county' as const, dueOn: '2011-05-31' },
+    ],
+    notice,
+    decisionOn: '2011-06-28',
+  };
+}
+
 export function julyFirstProgramme(name: string): Record<string, unknown> {
   return {
     name,
@@ -99,16 +113,7 @@ export function julyFirstProgramme(name: string): Record<string, unknown> {
     level: 'county',
     categories: ['outstanding_member'],
     years: [2010],
-    timeline: {
-      nominationOpensOn: '2011-04-15',
-      nominationClosesOn: '2011-05-10',
-      reviewDeadlines: [
-        { level: 'township', dueOn: '2011-05-20' },
-        { level: 'county', dueOn: '2011-05-31' },
-      ],
-      notice: { days: 5, dayKind: 'working' },
-      decisionOn: '2011-06-28',
-    },
+    timeline: julyFirstTimeline({ days: 5, dayKind: 'working' }),
     eligibilityPolicies: [{ id: 'commendation.eligibility.review-grade', version: 2 }],
   };
 }
