@@ -28,6 +28,14 @@ export type OrgTreeChange =
   | { readonly kind: 'status'; readonly id: string; readonly status: string; readonly mergedIntoId?: string | null }
   | { readonly kind: 'none' };
 
+const TREE_EVENTS = new Set<string>([
+  OrganizationRegistered.type,
+  OrganizationRenamed.type,
+  OrganizationMoved.type,
+  OrganizationMerged.type,
+  OrganizationDissolved.type,
+]);
+
 /** Deeper than any real tree; stops a cycle that a half-applied set of moves can form for a moment. */
 const MAX_DEPTH = 64;
 
@@ -54,8 +62,14 @@ export class OrgTreeProjection {
     this.channelSql = orgTreeChannelSql(options);
   }
 
+  /**
+   * Applies one event. Call it inside the applying transaction: the table lock it takes is
+   * held until that transaction ends (outside one, it ends with its own statement).
+   */
   async apply(db: SqlExecutor, event: OrgTreeEvent | { type: string; data: unknown; streamVersion?: number }): Promise<OrgTreeChange> {
     const version = (event as { streamVersion?: number }).streamVersion ?? 1;
+    if (!TREE_EVENTS.has(event.type)) return { kind: 'none' };
+    await this.serialise(db);
     switch (event.type) {
       case OrganizationRegistered.type: {
         const d = (event as ContractEvent<typeof OrganizationRegistered>).data;
@@ -122,6 +136,18 @@ export class OrgTreeProjection {
       default:
         return { kind: 'none' };
     }
+  }
+
+  /**
+   * One applying transaction at a time per table. derive() reads the rows around the one it
+   * changes; two transactions on two partitions (or replicas) — a township's registration and
+   * its village's — each read the other's row as missing, both commit, and the village keeps a
+   * null path for good. Organisation events are few, so serialising them costs nothing that
+   * matters; the lock is keyed by schema and table, so services sharing a database do not wait
+   * on each other.
+   */
+  private async serialise(db: SqlExecutor): Promise<void> {
+    await db.query(`select pg_advisory_xact_lock(hashtext('vanguard-org-tree'), hashtext(${this.channelSql}))`);
   }
 
   /**
