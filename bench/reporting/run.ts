@@ -1,7 +1,7 @@
 /**
  * Reporting service benchmark (issue 16), in one run beside the raw Postgres ceiling:
  *   npm run bench:reporting [-- --json] [--counties 170] [--events 250000] [--members 100000] [--seconds 5] [--concurrency 16] [--quick]
- *     [--profile <file.cpuprofile>]
+ *     [--profile <file.cpuprofile>] [--service-cpu-prof <dir>]
  *
  * 1. The raw ceiling: one-row INSERT transactions from `pg`, `--concurrency` clients.
  * 2. Projection catch-up: the province dataset (bench/reporting/dataset.ts: ≈ 150,000
@@ -55,6 +55,8 @@ const CONCURRENCY = Number(arg('concurrency', '16'));
 const PORT = Number(arg('port', '3907'));
 /** `--profile <file>`: a V8 CPU profile of this process during the catch-up only (open in Chrome DevTools). */
 const PROFILE = argv.includes('--profile') ? arg('profile', 'reporting-catch-up.cpuprofile') : undefined;
+/** `--service-cpu-prof <dir>`: the service writes a V8 CPU profile of its whole run (summaries and dashboards) there. */
+const SERVICE_PROFILE_DIR = argv.includes('--service-cpu-prof') ? arg('service-cpu-prof', 'reporting-service-profile') : undefined;
 const DB = process.env['VANGUARD_BENCH_REPORTING_DB'] ?? 'vanguard_bench_reporting';
 if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error(`VANGUARD_BENCH_REPORTING_DB must be a plain identifier, got ${DB}`);
 const log = (s: string) => (JSON_OUT ? process.stderr.write(`${s}\n`) : console.log(s));
@@ -200,7 +202,8 @@ async function startProfile(): Promise<() => Promise<object>> {
 }
 
 async function startService(databaseUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'services/reporting/src/main.ts'], {
+  const profile = SERVICE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${SERVICE_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', 'services/reporting/src/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), LOG_LEVEL: 'warn', REPORTING_KAFKA: 'off' },
     stdio: ['ignore', 'ignore', 'inherit'],

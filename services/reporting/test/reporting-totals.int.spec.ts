@@ -175,7 +175,11 @@ describe('reporting subtree totals (real Postgres)', () => {
       const got = await figures.figures(o.id, year);
       for (const r of direct.rows) expect([o.code, r.figure, got.get(r.figure)?.events]).toEqual([o.code, r.figure, Number(r.n)]);
     }
-    const below = await new SqlBreakdownReadModel(db.pool).below(county.id, 1, year);
-    for (const row of below) expect(row.figures).toEqual(await figures.figures(row.orgId, year));
+    // Children by their parent, and two levels down (the statistics workbook's drill-down) by the path.
+    for (const depth of [1, 2]) {
+      const below = await new SqlBreakdownReadModel(db.pool).below(county.id, depth, year);
+      expect(below.length).toBeGreaterThan(0);
+      for (const row of below) expect([depth, row.code, row.figures]).toEqual([depth, row.code, await figures.figures(row.orgId, year)]);
+    }
   });
 });
