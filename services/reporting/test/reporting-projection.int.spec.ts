@@ -12,6 +12,7 @@ import {
   TOPICS,
   TestPublisher,
   deedDone,
+  deedMoved,
   fieldWork,
   memberState,
   migrateReporting,
@@ -208,6 +209,31 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     });
     const countyOrgs = (await sut.figures(county.id, year)).get('organizations')?.value;
     expect(countyOrgs).toBe(4); // county, town, village, other town — not the purged branch
+  });
+
+  it('counts a deed a county moved to another village out of the first and into the second, once however often it arrives', async () => {
+    const before = { town: await sut.figures(town.id, year), otherTown: await sut.figures(otherTown.id, year) };
+    const deed = deedDone(village.id, 4);
+    const moved = deedMoved(deed, otherTown.id, 9);
+    await publisher.publish(TOPICS.assistance, deed, moved, moved);
+    const otherTownNow = await waitUntil(
+      'the moved deed to count in the other township',
+      async () => {
+        const f = await sut.figures(otherTown.id, year);
+        return f.get('deeds')?.value === (before.otherTown.get('deeds')?.value ?? 0) + 1 ? f : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(otherTownNow.get('households_helped')?.value).toBe((before.otherTown.get('households_helped')?.value ?? 0) + 9);
+    const townNow = await sut.figures(town.id, year);
+    // In the township it left: the deed and its households out again, the two events traced.
+    expect([townNow.get('deeds')?.value, townNow.get('households_helped')?.value]).toEqual([
+      before.town.get('deeds')?.value,
+      before.town.get('households_helped')?.value,
+    ]);
+    expect(townNow.get('deeds')?.events).toBe(before.town.get('deeds')!.events + 2);
+    expect((await sut.trace('deeds', otherTown.id, year, 100)).map((e) => e.eventId)).toEqual([moved.eventId]);
+    expect(await totalsDrift(db.pool)).toEqual([]);
   });
 
   it('rebuilds the projections and their subtree totals from the topics into shadows and swaps them in, the live consumer writing on into the new tables', async () => {

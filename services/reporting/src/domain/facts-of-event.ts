@@ -35,7 +35,7 @@ const WINDOW_SERVICE_FIGURES: Readonly<Record<string, string>> = {
 /**
  * One batch's counts summed per kind; a kind the batch did not count yields no row, so its
  * figure stays 暂无数据 rather than 0. The batch counts on the day it was counted, not per month
- * in it: a fact is one row per (event, figure), and batches are sent monthly.
+ * in it: a fact is one row per (event, figure, organisation), and batches are sent monthly.
  */
 function windowServices(counts: readonly unknown[]): [string, number][] {
   const sums = new Map<string, number>();
@@ -46,7 +46,8 @@ function windowServices(counts: readonly unknown[]): [string, number][] {
   return [...sums];
 }
 
-type Extract = (d: Data) => readonly (readonly [figure: string, amount: number, weight?: number])[];
+/** `orgId`: where the fact counts when not in the envelope's organisation (a deed moved away from a village). */
+type Extract = (d: Data) => readonly (readonly [figure: string, amount: number, weight?: number, orgId?: string])[];
 
 /**
  * Event type → the figures it feeds. Pure: the projection stores what this returns, and the
@@ -141,13 +142,21 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
     ['deeds', 1],
     ['households_helped', num(d['householdsHelped'])],
   ],
-  // A county's replacement of a deed (ADR 0046): still one deed, so it never adds to `deeds`; what it
-  // changed in a counted figure counts as the difference from `previous`. A deed moved to another
-  // village stays counted where it was first reported: a fact is one row per (event, figure), so one
-  // event cannot take it out of one village and into another (see README, Not done).
+  // A county's replacement of a deed (ADR 0046): still one deed, so it never adds to `deeds` where
+  // it stays; what it changed in a counted figure counts as the difference from `previous`. A deed
+  // moved to another village leaves the one it was reported for (its deed and households out) and
+  // counts in the new one: one event, facts in two organisations (fact key: event, figure, organisation).
   'assistance.DeedCorrected': (d) => {
     const before = (d['previous'] ?? {}) as Data;
-    if (before['orgId'] !== d['orgId']) return [];
+    const was = before['orgId'];
+    if (typeof was === 'string' && was !== d['orgId']) {
+      return [
+        ['deeds', -1, 1, was],
+        ['households_helped', -num(before['householdsHelped']), 1, was],
+        ['deeds', 1],
+        ['households_helped', num(d['householdsHelped'])],
+      ];
+    }
     const households = num(d['householdsHelped']) - num(before['householdsHelped']);
     return households !== 0 ? [['households_helped', households]] : [];
   },
@@ -171,7 +180,13 @@ export function factsOf(event: CountedEvent): Fact[] {
   if (!extract) return [];
   const day = shanghaiDay(event.occurredAt);
   const data = (event.data ?? {}) as Data;
-  return extract(data).map(([figure, amount, weight]) => ({ figure, orgId: event.orgId, day, amount, weight: weight ?? 1 }));
+  return extract(data).map(([figure, amount, weight, orgId]) => ({
+    figure,
+    orgId: orgId ?? event.orgId,
+    day,
+    amount,
+    weight: weight ?? 1,
+  }));
 }
 
 /** Types with an extractor, for the README and the specs. */

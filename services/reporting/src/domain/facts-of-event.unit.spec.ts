@@ -117,7 +117,7 @@ describe('factsOf', () => {
     expect(factsOf(event('publicity.ExemplarProposed', { subjectKind: 'member' }))).toEqual([]);
   });
 
-  it('counts a corrected deed as the same deed: no second deed, only what changed in a counted figure', () => {
+  it('counts a corrected deed as the same deed: no second deed, only what changed in a counted figure, and a moved deed where it now is', () => {
     const corrected = (data: Record<string, unknown>, previous: Record<string, unknown>) =>
       factsOf(
         event('assistance.DeedCorrected', {
@@ -130,8 +130,13 @@ describe('factsOf', () => {
     expect(corrected({ title: '打井一眼并配水泵' }, { title: '打井一眼' })).toEqual([]);
     expect(corrected({ householdsHelped: 12 }, { householdsHelped: 7 })).toEqual([['households_helped', ORG, 5]]);
     expect(corrected({ householdsHelped: 3 }, { householdsHelped: 7 })).toEqual([['households_helped', ORG, -4]]);
-    // Moved to another village: it stays counted where it was first reported (one row per event and figure).
-    expect(corrected({ householdsHelped: 9 }, { orgId: 'another-village', householdsHelped: 7 })).toEqual([]);
+    // Moved to another village: out of the one it was reported for, into the new one, households and all.
+    expect(corrected({ householdsHelped: 9 }, { orgId: 'another-village', householdsHelped: 7 })).toEqual([
+      ['deeds', 'another-village', -1],
+      ['households_helped', 'another-village', -7],
+      ['deeds', ORG, 1],
+      ['households_helped', ORG, 9],
+    ]);
   });
 
   it('feeds only figures the catalogue knows', () => {

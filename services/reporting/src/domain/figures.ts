@@ -80,7 +80,7 @@ export const FIGURES: readonly FigureDefinition[] = [
   f('cadres_dispatched', '选派驻村干部', '人', 'assistance', ['assistance.CadreDispatched']),
   f('projects_planned', '帮扶项目', '个', 'assistance', ['assistance.ProjectPlanned']),
   f('funds_disbursed_fen', '拨付帮扶资金', '分', 'assistance', ['assistance.FundsDisbursed', 'assistance.FundMovementReversed']),
-  f('deeds', '解决实际困难', '件', 'assistance', ['assistance.DeedDone']),
+  f('deeds', '解决实际困难', '件', 'assistance', ['assistance.DeedDone', 'assistance.DeedCorrected']),
   f('households_helped', '联系帮扶户', '户', 'assistance', ['assistance.DeedDone', 'assistance.DeedCorrected']),
   f('visits', '走访慰问', '次', 'assistance', ['assistance.VisitLogged']),
   // Publicity (issue 15's public events): articles by media level, exemplars put on the honour roll.

@@ -5,6 +5,7 @@ import { signWithDevelopmentKey } from '@vanguard/auth';
 import type { AnyEventContract, EventEnvelope } from '@vanguard/contracts';
 import {
   ArticlePublished,
+  DeedCorrected,
   DeedDone,
   ExemplarPublished,
   InspectionFindingsRecorded,
@@ -122,6 +123,18 @@ export const deedDone = (orgId: string, householdsHelped: number) => {
     `deed-${deedId}`,
     { deedId, orgId, category: 'road_hardening', title: '修缮村道', doneOn: '2026-05-10', householdsHelped },
     { orgId },
+  );
+};
+
+/** The county's replacement of `deed`, sent for another village (`orgId`) with `householdsHelped`. */
+export const deedMoved = (deed: EventEnvelope, orgId: string, householdsHelped: number) => {
+  const before = deed.data as { deedId: string; orgId: string; category: string; title: string; doneOn: string; householdsHelped: number };
+  const { deedId, ...previous } = before;
+  return envelope(
+    DeedCorrected,
+    deed.streamId,
+    { ...before, orgId, householdsHelped, previous },
+    { orgId, streamVersion: 2, occurredAt: '2026-06-01T02:00:00.000Z' },
   );
 };
 

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrateInbox } from '@vanguard/messaging';
+import { ReportingFactKeyHasOrganisation1766000000007 } from './fact-key-organisation';
 import { ReportingOrgParentIndex1766000000004, ReportingTotals1766000000003 } from './totals';
 import { ReportingTotalsPerStatement1766000000006 } from './totals-per-statement';
 import { ReportingTotalsPlanned1766000000005 } from './totals-planned';
@@ -19,7 +20,7 @@ class ReportingInbox1766000000000 implements MigrationInterface {
  * The projections (issue 16). `rpt_org` / `rpt_member` are the latest roster state from the
  * compacted state topics (ADR 0029), applied only when newer; `rpt_org` keeps the column names
  * libs/auth's ScopeService reads, so scope checks answer from the same copy. `rpt_fact` holds
- * what each counted event contributed to each figure, keyed by (event, figure): a figure is a
+ * what each counted event contributed to each figure, keyed by (event, figure, organisation) (the organisation since 1766000000007): a figure is a
  * sum over these rows, and its rows name the events behind it.
  */
 class ReportingProjections1766000000001 implements MigrationInterface {
@@ -98,4 +99,5 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingOrgParentIndex1766000000004,
   ReportingTotalsPlanned1766000000005,
   ReportingTotalsPerStatement1766000000006,
+  ReportingFactKeyHasOrganisation1766000000007,
 ];
