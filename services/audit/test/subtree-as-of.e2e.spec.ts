@@ -1,19 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { OrganizationRegistered } from '@vanguard/contracts';
-import { OrgTreeProjection, bootstrapDemoTree, migrateOrgTree } from '@vanguard/auth';
-import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
-import { demoOrgId } from '@vanguard/infra-config';
-import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
-import { AUDIT_READER_ROLE, grantOrgTreeRead } from '../src/infrastructure/audit-database';
+import { tokenFor } from '@vanguard/testing';
 import { createAuditTestApp } from './support/audit-test-app';
-
-const COUNTY = demoOrgId('910425');
-const TOWN = demoOrgId('910425101');
-const VILLAGE = demoOrgId('910425101201');
-const OTHER_COUNTY = demoOrgId('910426');
-/** A second province: outside the demo auditors' subtree (they sit at province 91). */
-const OTHER_PROVINCE = demoOrgId('92');
+import {
+  COUNTY,
+  OTHER_COUNTY,
+  OTHER_PROVINCE,
+  TOWN,
+  VILLAGE,
+  appendUnder as append,
+  createSubtreeStores,
+  instantPastEveryEvent,
+  pledgeMade,
+  type SubtreeStores,
+} from './support/subtree-stores';
 
 /**
  * GET /organizations/:orgId/as-of: every stream of both stores recorded under an organisation
@@ -23,8 +23,7 @@ const OTHER_PROVINCE = demoOrgId('92');
  * the field). The tree is evaluation's copy, in this test's evaluation schema.
  */
 describe('audit: a subtree as of an instant (e2e)', () => {
-  let evaluation: TestSchema;
-  let commendation: TestSchema;
+  let stores: SubtreeStores;
   let audit: INestApplication;
   let tokens: Record<string, string>;
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
@@ -32,31 +31,9 @@ describe('audit: a subtree as of an instant (e2e)', () => {
   let at: string;
   const programme = 'award-programme-subtree-1';
 
-  const append = (store: PostgresEventStore, stream: string, orgId: string, version: number, type: string, data: object) =>
-    store.append(stream, [{ type, data }], {
-      expectedVersion: version === 1 ? 'no_stream' : version - 1,
-      context: { actor: { sub: 'county.organizer', roles: ['organizer'], orgId, kind: 'user' }, orgId, correlationId: 'subtree-test' },
-    });
-  const pledgeMade = (orgId: string) => ({ pledgeId: orgId, pledger: { memberId: 'm-1' }, orgId, dueOn: '2026-12-31' });
-
   beforeAll(async () => {
-    evaluation = await createTestSchema('audit_subtree_eval');
-    commendation = await createTestSchema('audit_subtree_comm');
-    for (const db of [evaluation, commendation]) {
-      await migrateStore(db.pool, { schema: db.schema });
-      await createReadOnlyRole(db.pool, { schema: db.schema, role: AUDIT_READER_ROLE });
-    }
-    await migrateOrgTree(evaluation.pool);
-    await bootstrapDemoTree(evaluation.pool);
-    await new OrgTreeProjection().apply(evaluation.pool, {
-      type: OrganizationRegistered.type,
-      streamVersion: 0,
-      data: { organizationId: OTHER_PROVINCE, parentId: null, parentCode: null, code: '92', name: '另一省', level: 'province' },
-    });
-    await grantOrgTreeRead(evaluation.pool, evaluation.schema);
-
-    const evaluationStore = new PostgresEventStore(evaluation.pool, { schema: evaluation.schema, groupCommit: false });
-    const commendationStore = new PostgresEventStore(commendation.pool, { schema: commendation.schema, groupCommit: false });
+    stores = await createSubtreeStores('audit_subtree');
+    const { evaluation, commendation, evaluationStore, commendationStore } = stores;
     await append(evaluationStore, 'pledge-town', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
     await append(evaluationStore, 'pledge-village', VILLAGE, 1, 'evaluation.PledgeMade', pledgeMade(VILLAGE));
     await append(evaluationStore, 'pledge-other-county', OTHER_COUNTY, 1, 'evaluation.PledgeMade', pledgeMade(OTHER_COUNTY));
@@ -70,16 +47,7 @@ describe('audit: a subtree as of an instant (e2e)', () => {
       timeline: null,
       eligibilityPolicies: [],
     });
-    // The instant: just past every event so far (recorded_at has microseconds, an instant milliseconds).
-    const { rows } = await evaluation.pool.query<{ ms: string }>(
-      `select ceil(extract(epoch from greatest((select max(recorded_at) from "${evaluation.schema}".events),
-                                               (select max(recorded_at) from "${commendation.schema}".events))) * 1000)::text as ms`,
-    );
-    at = new Date(Number(rows[0]!.ms)).toISOString();
-    await waitUntil('the database clock past the instant', async () => {
-      const now = await evaluation.pool.query<{ past: boolean }>(`select clock_timestamp() > $1::timestamptz as past`, [at]);
-      return now.rows[0]!.past || undefined;
-    });
+    at = await instantPastEveryEvent(stores);
     await append(evaluationStore, 'pledge-town', TOWN, 2, 'evaluation.PledgePublished', {});
     await append(evaluationStore, 'pledge-late', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
     await append(commendationStore, programme, COUNTY, 2, 'commendation.QuotaAllocated', {
@@ -94,8 +62,7 @@ describe('audit: a subtree as of an instant (e2e)', () => {
   });
   afterAll(async () => {
     await audit?.close();
-    await evaluation?.drop();
-    await commendation?.drop();
+    await stores?.drop();
   });
 
   it('folds every stream of the subtree in both stores as of the instant, paged by stream id, and records the page', async () => {
@@ -157,6 +124,7 @@ describe('audit: a subtree as of an instant (e2e)', () => {
   });
 
   it('answers 503 naming the tree copy when there is none to read, not 500', async () => {
+    const { commendation } = stores;
     const treeless = await createAuditTestApp({ schemas: { evaluation: commendation.schema, commendation: commendation.schema } });
     try {
       const res = await request(treeless.getHttpServer())
