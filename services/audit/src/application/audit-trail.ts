@@ -9,6 +9,7 @@ export interface AuditQuery {
     | 'programme-as-of'
     | 'programme-diff'
     | 'subtree-as-of'
+    | 'subtree-diff'
     | 'diff'
     | 'explain'
     | 'verify'

@@ -11,6 +11,10 @@ export interface SubtreePage {
   readonly nextAfter: string | null;
 }
 
+/** Stream-id byte order, the order SQL pages in (`collate "C"`; ids are ASCII). */
+export const byStreamId = (a: { streamId: string }, b: { streamId: string }): number =>
+  a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0;
+
 /**
  * The streams of both stores that belonged to one of `orgIds` at `recordedAt`: those whose last
  * event recorded by then was recorded under one of them (`org_id`, the organisation the event
@@ -38,7 +42,7 @@ export async function subtreeStreams(
     );
     found.push(...rows.map((r) => ({ streamId: r.stream_id, context })));
   }
-  found.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+  found.sort(byStreamId);
   const page = found.slice(0, limit);
   return { streams: page, nextAfter: found.length > limit ? page.at(-1)!.streamId : null };
 }

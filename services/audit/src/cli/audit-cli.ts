@@ -9,6 +9,7 @@
 //   npm run audit -- explain <streamId> <version>
 //   npm run audit -- verify [--stream <streamId> | --from <instant> --to <instant>]   (everything when neither)
 //   npm run audit -- diff-programme <programmeId> --from <instant> --to <instant>
+//   npm run audit -- diff-subtree <orgId> --from <instant> --to <instant> [--after <streamId>] [--limit n]
 //   npm run audit -- completeness evaluation|commendation [--stream <streamId>]
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
 //                      [--earlier <size>]… [--since <checkpoint file>]…   (earlier checkpoints: export-earlier.ts)
@@ -39,7 +40,7 @@ const base = (process.env['AUDIT_URL'] ?? 'http://127.0.0.1:3006').replace(/\/$/
 function usage(message?: string): never {
   if (message) process.stderr.write(`✗ ${message}\n`);
   process.stderr.write(
-    'usage: npm run audit -- timeline|as-of|as-of-programme|as-of-subtree|diff|diff-programme|explain|verify|completeness|export|prove|checkpoints … (see services/audit/README.md)\n',
+    'usage: npm run audit -- timeline|as-of|as-of-programme|as-of-subtree|diff|diff-programme|diff-subtree|explain|verify|completeness|export|prove|checkpoints … (see services/audit/README.md)\n',
   );
   process.exit(2);
 }
@@ -93,6 +94,9 @@ function pathFor(): string {
     case 'diff-programme':
       if (!id) usage('diff-programme needs a programme id');
       return `/programmes/${enc(id)}/diff${query({ fromAt: flag('from'), toAt: flag('to') })}`;
+    case 'diff-subtree':
+      if (!id) usage('diff-subtree needs an organisation id');
+      return `/organizations/${enc(id)}/diff${query({ fromAt: flag('from'), toAt: flag('to'), after: flag('after'), limit: flag('limit') })}`;
     case 'completeness':
       if (!id) usage('completeness needs a store: evaluation or commendation');
       return `/transparency/${enc(id)}/completeness${query({ stream: flag('stream') })}`;

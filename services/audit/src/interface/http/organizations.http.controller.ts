@@ -6,6 +6,7 @@ import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { streamKindOf } from '../../application/stream-catalog';
 import { MAX_SUBTREE_PAGE, subtreeAsOf, subtreeStreams } from '../../application/subtree-as-of';
+import { subtreeDiff, subtreeStreamsBetween } from '../../application/subtree-diff';
 import { AuditOrgScope } from '../../infrastructure/audit-org-scope';
 import { AuditCaller, parseInstant, parsePositiveInt } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
@@ -13,7 +14,7 @@ import { AUDIT_ROLES } from './audit.http.controller';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Caller = { auditor: Auditor; correlationId: string };
 
-/** A whole organisation subtree as of an instant, inside the caller's own subtree (ADR 0056). */
+/** A whole organisation subtree as of an instant, or between two, inside the caller's own subtree (ADR 0056). */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('organizations')
@@ -30,15 +31,10 @@ export class OrganizationsHttpController {
     summary: '某一时刻组织及其下级的全部流（按流编号分页）/ every stream of an organisation and those below it, as of an instant, paged',
   })
   async asOf(@Param('orgId') orgId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
-    if (!UUID.test(orgId)) throw AuditRefusal.invalid('orgId', '须为组织编号（UUID）/ must be an organisation id (a UUID)');
+    checkOrgId(orgId);
     const at = parseInstant('at', q['at']);
-    const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], MAX_SUBTREE_PAGE);
-    const after = q['after'] === undefined ? '' : typeof q['after'] === 'string' ? q['after'] : '';
-    if (q['after'] !== undefined) streamKindOf(after, 'after');
-    const scope = await this.tree.scope();
-    if (!scope.isWithin(c.auditor, orgId))
-      throw AuditRefusal.forbidden(`无权审计本组织范围以外的组织 / organisation ${orgId} is outside your organisation's subtree`);
-    const orgIds = scope.idsBelowOrSame(orgId);
+    const { after, limit } = pageOf(q);
+    const orgIds = await this.subtreeOf(c, orgId);
     const page = await subtreeStreams(this.reader, orgIds, at, after, limit);
     // Recorded before any state is read, with the streams this page opens.
     await this.trail.record(
@@ -48,4 +44,47 @@ export class OrganizationsHttpController {
     );
     return subtreeAsOf(this.reader, orgId, orgIds.length, at, page);
   }
+
+  @Get(':orgId/diff')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({
+    summary:
+      '组织及其下级两个时刻之间逐字段的差异：新增、移出、变更的流（按流编号分页）/ an organisation subtree between two instants: streams added, removed and changed, field by field, paged',
+  })
+  async diff(@Param('orgId') orgId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    checkOrgId(orgId);
+    const fromAt = parseInstant('fromAt', q['fromAt']);
+    const toAt = parseInstant('toAt', q['toAt']);
+    if (Date.parse(fromAt) > Date.parse(toAt)) throw AuditRefusal.invalid('toAt', '结束时刻早于开始时刻 / `toAt` is before `fromAt`');
+    const { after, limit } = pageOf(q);
+    const orgIds = await this.subtreeOf(c, orgId);
+    const page = await subtreeStreamsBetween(this.reader, orgIds, fromAt, toAt, after, limit);
+    // Recorded before any state is read, with the streams this page opens (at either instant).
+    await this.trail.record(
+      c.auditor,
+      { query: 'subtree-diff', streams: page.streams.map((s) => s.streamId), params: { orgId, fromAt, toAt, after, limit } },
+      c.correlationId,
+    );
+    return subtreeDiff(this.reader, orgId, orgIds.length, fromAt, toAt, page);
+  }
+
+  /** The organisation and those below it, when it is within the caller's own subtree; 403 otherwise. */
+  private async subtreeOf(c: Caller, orgId: string): Promise<string[]> {
+    const scope = await this.tree.scope();
+    if (!scope.isWithin(c.auditor, orgId))
+      throw AuditRefusal.forbidden(`无权审计本组织范围以外的组织 / organisation ${orgId} is outside your organisation's subtree`);
+    return scope.idsBelowOrSame(orgId);
+  }
+}
+
+function checkOrgId(orgId: string): void {
+  if (!UUID.test(orgId)) throw AuditRefusal.invalid('orgId', '须为组织编号（UUID）/ must be an organisation id (a UUID)');
+}
+
+/** A subtree page: `after` a stream id (exclusive), `limit` up to MAX_SUBTREE_PAGE, 50 if not given. */
+function pageOf(q: Record<string, unknown>): { after: string; limit: number } {
+  const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], MAX_SUBTREE_PAGE);
+  const after = q['after'] === undefined ? '' : typeof q['after'] === 'string' ? q['after'] : '';
+  if (q['after'] !== undefined) streamKindOf(after, 'after');
+  return { after, limit };
 }
