@@ -11,6 +11,7 @@ import { streamKindOf } from '../../application/stream-catalog';
 import { verifyStores, type VerifyScope } from '../../application/verify-stores';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
 import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt } from './audit-params';
+import { progressLines } from './progress-lines';
 
 export const VERIFY_LIMITER = Symbol('VERIFY_LIMITER');
 /** Only the auditor roles; the supervisor of auditors may audit too. */
@@ -132,38 +133,9 @@ function verifyScopeOf(q: Record<string, unknown>): VerifyScope {
   return { everything: true };
 }
 
-/** Progress at most every 250 ms, then the result; the first line comes before any byte is sent. */
-async function* verifyLines(reader: AuditReader, scope: VerifyScope, signal: AbortSignal): AsyncGenerator<string> {
-  yield `${JSON.stringify({ started: { scope } })}\n`;
-  const lines: string[] = [];
-  let wake: (() => void) | null = null;
-  let last = 0;
-  let finished: { result?: unknown; error?: unknown } | null = null;
-  const work = verifyStores(reader, scope, {
-    signal,
-    onProgress: (p) => {
-      if (Date.now() - last < 250 && p.done < p.total) return;
-      last = Date.now();
-      lines.push(`${JSON.stringify({ progress: p })}\n`);
-      wake?.();
-    },
-  }).then(
-    (result) => (finished = { result }),
-    (error: unknown) => (finished = { error }),
-  );
-  void work.then(() => wake?.());
-  for (;;) {
-    while (lines.length) yield lines.shift()!;
-    if (finished) break;
-    await new Promise<void>((r) => (wake = r));
-    wake = null;
-  }
-  const done = finished as { result?: unknown; error?: unknown };
-  if (done.error !== undefined) {
-    if (signal.aborted) return;
-    const status = (done.error as { getStatus?: () => number }).getStatus?.();
-    yield `${JSON.stringify({ error: status ? (done.error as { getResponse(): unknown }).getResponse() : { code: 'AUDIT.VERIFY_FAILED', message: 'verification failed' } })}\n`;
-    return;
-  }
-  yield `${JSON.stringify({ result: done.result })}\n`;
-}
+/** The scope first, progress as streams are verified, then the result. */
+const verifyLines = (reader: AuditReader, scope: VerifyScope, signal: AbortSignal): AsyncGenerator<string> =>
+  progressLines({ started: { scope } }, (onProgress) => verifyStores(reader, scope, { signal, onProgress }), signal, {
+    code: 'AUDIT.VERIFY_FAILED',
+    message: 'verification failed',
+  });
