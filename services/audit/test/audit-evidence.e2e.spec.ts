@@ -59,6 +59,28 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     expect((await get('/transparency/evaluation/completeness?stream=nomination-x')).status).toBe(400);
   });
 
+  it('sends the whole store’s completeness as progress lines against the signed size when asked for NDJSON', async () => {
+    const res = await get('/transparency/evaluation/completeness')
+      .set('Accept', 'application/x-ndjson')
+      .buffer(true)
+      .parse((r, done) => {
+        let text = '';
+        r.on('data', (b: Buffer) => (text += b.toString('utf8')));
+        r.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = (res.body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { started?: unknown; progress?: { done: number; total: number }; result?: unknown });
+    expect(lines[0]).toEqual({ started: { context: 'evaluation', size: 2003 } });
+    const progress = lines.flatMap((l) => (l.progress ? [l.progress] : []));
+    expect(progress.at(-1)).toEqual({ done: 2003, total: 2003 });
+    expect(progress.every((p) => p.total === 2003)).toBe(true);
+    expect(lines.at(-1)!.result).toMatchObject({ complete: true, size: 2003, storeEvents: 2003, missingCount: 0 });
+  });
+
   it('exports a bundle that verifies with the lib alone against the pinned key, and records who exported what', async () => {
     const res = await get('/transparency/evaluation/export?stream=pledge-a')
       .buffer(true)
@@ -76,6 +98,9 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     const key = NoteVerifier.parse(command.split("'")[1]!);
     const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });
     expect(report).toMatchObject({ keyPinned: true, events: 3, streams: [{ stream: 'pledge-a', events: 3 }] });
+    // What the CLI's progress bar counts against, sent before the first byte: what the bundle holds.
+    expect(res.headers['x-vanguard-events']).toBe(String(report.events));
+    expect(res.headers['x-vanguard-streams']).toBe(String(report.streams.length));
     const flipped = Buffer.from(res.body as Buffer);
     flipped[flipped.length >> 1]! ^= 1;
     await expect(verifyBundle(flipped, { trustedKeys: [key], allowDevelopmentKey: true })).rejects.toMatchObject({
@@ -94,6 +119,23 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     });
     expect(exports[1]).toMatchObject({ query: 'export', streams: ['pledge-a'] });
     expect((await get('/transparency/evaluation/export')).body.errors).toEqual([{ field: 'stream', reason: expect.any(String) }]);
+  });
+
+  it('says how many events and streams a bundle of several streams holds, one of them with none', async () => {
+    const res = await get('/transparency/evaluation/export?stream=pledge-b&stream=pledge-a&stream=pledge-none')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (b: Buffer) => chunks.push(b));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const key = NoteVerifier.parse((res.headers['x-vanguard-verify'] as string).split("'")[1]!);
+    const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });
+    expect(report.events).toBe(2003);
+    expect(report.streams).toHaveLength(3);
+    expect(res.headers['x-vanguard-events']).toBe('2003');
+    expect(res.headers['x-vanguard-streams']).toBe('3');
   });
 
   it('lets go of the connection and the slot at once when the client abandons a download', async () => {

@@ -30,6 +30,18 @@ export async function programmeStreams(pool: Pool, schema: string, programmeId: 
 export const inBundleOrder = (streams: readonly string[]): string[] =>
   [...new Set(streams)].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 
+/** The number of events and of streams an export's bundle holds, sent before its first byte. */
+export const EVENTS_HEADER = 'x-vanguard-events';
+export const STREAMS_HEADER = 'x-vanguard-streams';
+
+/**
+ * How many events the bundle of `streams` as of `at` will hold, known before a byte is written:
+ * each stream's leaves in the checkpointed tree, from the log in memory (no pass over the store),
+ * exactly the events `writeEvidenceBundle` writes. Sent as a header so a client can show done/total.
+ */
+export const eventsInBundle = (at: LogAtCheckpoint, streams: readonly string[]): number =>
+  inBundleOrder(streams).reduce((sum, stream) => sum + at.log.streamLeaves(stream, at.checkpoint.body.size).length, 0);
+
 /**
  * How an auditor checks the bundle with no database and no network (also sent as a response
  * header); the development key (demo data) must be allowed explicitly, as the verifier requires.

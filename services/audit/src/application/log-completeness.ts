@@ -15,6 +15,16 @@ export interface MissingEvent {
 }
 
 /**
+ * Store events read so far, of the signed log's size: the total is known before the first page
+ * (the checkpoint's size), so a client can show time left. A store holding rows the log lacks reads
+ * past it (`done` > `total`): the answer then lists them as missing.
+ */
+export interface CompletenessProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+/**
  * Is every event of the store, up to the position the checkpointed log has read, in the log, in
  * the store's global order, with the same text? Recomputed from the store, not from the log: the
  * RFC 9162 root of the store's stored texts in (transaction id, position) order must equal the
@@ -22,7 +32,12 @@ export interface MissingEvent {
  * A row smuggled in below the read position (an older transaction id, written as the owner) or
  * one the feed skipped is listed as missing; a text changed after it was logged changes the root.
  */
-export async function logCompleteness(pool: Pool, schema: string, at: LogAtCheckpoint, signal?: AbortSignal) {
+export async function logCompleteness(
+  pool: Pool,
+  schema: string,
+  at: LogAtCheckpoint,
+  { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: CompletenessProgress) => void } = {},
+) {
   const { log, checkpoint, through } = at;
   const size = checkpoint.body.size;
   const range = CompactRange.empty();
@@ -51,6 +66,7 @@ export async function logCompleteness(pool: Pool, schema: string, at: LogAtCheck
       } else if (leaf !== index) misplaced++;
       after = { xid: r.xid, position: Number(r.position) };
     }
+    onProgress?.({ done: range.size, total: size });
     if (rows.length < PAGE) break;
   }
   const storeRoot = range.root();

@@ -10,7 +10,7 @@
 //   npm run audit -- verify [--stream <streamId> | --from <instant> --to <instant>]   (everything when neither)
 //   npm run audit -- diff-programme <programmeId> --from <instant> --to <instant>
 //   npm run audit -- diff-subtree <orgId> --from <instant> --to <instant> [--after <streamId>] [--limit n]
-//   npm run audit -- completeness evaluation|commendation [--stream <streamId>]
+//   npm run audit -- completeness evaluation|commendation [--stream <streamId>]   (the whole store: a bar, exit 3 if incomplete)
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
 //                      [--earlier <size>]… [--since <checkpoint file>]…   (earlier checkpoints: export-earlier.ts)
 //   npm run audit -- prove inclusion|consistency evaluation|commendation …   (checked offline: prove-command.ts)
@@ -18,7 +18,11 @@
 //
 // Token: VANGUARD_TOKEN, or --user <name> with VANGUARD_PASSWORD (a password grant on the realm).
 // AUDIT_URL defaults to http://127.0.0.1:3006. Ctrl-C during verify ends it on the server at once.
+// verify, completeness and export draw one progress bar (progress-bar.ts) with the time left on stderr.
 import { createWriteStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { EVENTS_HEADER, STREAMS_HEADER } from '../application/evidence-export';
+import { BundleProgress } from './bundle-progress';
 import { progressLine } from './progress-bar';
 import { checkpoints } from './checkpoints-command';
 import { earlierQuery, withSince } from './export-earlier';
@@ -126,7 +130,9 @@ async function main(): Promise<void> {
     return command === 'prove' ? prove(args) : checkpoints(args);
   }
   const path = pathFor();
-  const headers = { Authorization: `Bearer ${await token()}` };
+  // The whole store's completeness is long work: ask for its progress lines, as verify sends them.
+  const wholeStore = command === 'completeness' && flag('stream') === undefined;
+  const headers = { Authorization: `Bearer ${await token()}`, ...(wholeStore ? { Accept: 'application/x-ndjson' } : {}) };
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const res = await fetch(`${base}${path}`, { headers, signal: abort.signal });
@@ -135,38 +141,84 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (command === 'export') return saveBundle(res);
-  if (command !== 'verify') {
-    process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
-    return;
-  }
-  await followVerification(res);
+  if (command === 'verify') return followProgress(res, 'streams', (r) => r.ok === true);
+  if (wholeStore) return followProgress(res, 'events', (r) => r.complete === true);
+  process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
 }
 
-/** Writes the bundle to --out (or the server's file name) with bytes and rate on stderr; prints how to verify it. */
+/** Redraws a line on stderr in place on a terminal; elsewhere (a log file) at most once a second and at the end. */
+function statusLine(): { show(text: string, last?: boolean): void; end(): void } {
+  const tty = process.stderr.isTTY;
+  let shown = 0;
+  return {
+    show(text, last = false) {
+      if (tty) process.stderr.write(`\r${text}`);
+      else if (last || Date.now() - shown >= 1000) {
+        shown = Date.now();
+        process.stderr.write(`${text}\n`);
+      }
+    },
+    end() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+/** A count the server sent as a header, or undefined (an older server, a proxy that dropped it). */
+function headerCount(res: Response, name: string): number | undefined {
+  const raw = res.headers.get(name);
+  return raw !== null && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * Writes the bundle to --out (or the server's file name) and prints how to verify it. On stderr, a
+ * bar of events received against the server's `x-vanguard-events` count with the time left (the
+ * archive is read as it arrives, for its entry names only), then MB and MB/s. Without the count:
+ * events and MB so far, no time left.
+ */
 async function saveBundle(res: Response): Promise<void> {
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'evidence.tgz';
   const file = flag('out') ?? name;
   const out = createWriteStream(file);
+  const events = headerCount(res, EVENTS_HEADER);
+  const streams = headerCount(res, STREAMS_HEADER);
+  const progress = new BundleProgress();
+  const gunzip = createGunzip();
+  gunzip.on('data', (b: Buffer) => progress.push(b));
+  const unpacked = new Promise<void>((resolve, reject) => gunzip.once('end', resolve).once('error', reject));
+  const status = statusLine();
   const started = Date.now();
   let bytes = 0;
+  const show = (last = false) => {
+    const ms = Date.now() - started;
+    const rate = `${(bytes / 1e6).toFixed(1)} MB, ${(bytes / 1e6 / Math.max(0.001, ms / 1000)).toFixed(1)} MB/s`;
+    const of = streams === undefined ? '' : ` · ${progress.streams}/${streams} streams`;
+    status.show(`${progressLine(progress.events, events, ms, 24, 'events')}${of} · ${rate}`, last);
+  };
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
+    if (!gunzip.write(chunk)) await new Promise<void>((r) => gunzip.once('drain', () => r()));
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+    show();
   }
+  gunzip.end();
+  await unpacked.catch(() => undefined); // a bundle cut short is the verifier's to report, not the bar's
+  show(true);
+  status.end();
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  process.stderr.write('\n');
   const command = res.headers.get('x-vanguard-verify') ?? '';
   process.stdout.write(`${file}\nverify offline: ${withSince(command.replace(name, file), flags('since'))}\n`);
 }
 
-/** Draws the progress bar from the NDJSON progress lines on stderr; prints the result on stdout. */
-async function followVerification(res: Response): Promise<void> {
+/**
+ * Draws the progress bar from NDJSON progress lines (verify, completeness) on stderr; prints the
+ * result on stdout and exits 0 when `passed` says so, else 3.
+ */
+async function followProgress(res: Response, unit: string, passed: (result: Record<string, unknown>) => boolean): Promise<void> {
   const started = Date.now();
-  const tty = process.stderr.isTTY;
+  const status = statusLine();
   let buffered = '';
-  let result: { ok?: boolean } | undefined;
+  let result: Record<string, unknown> | undefined;
   const decoder = new TextDecoder();
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     buffered += decoder.decode(chunk, { stream: true });
@@ -174,13 +226,13 @@ async function followVerification(res: Response): Promise<void> {
     while ((nl = buffered.indexOf('\n')) >= 0) {
       const line = JSON.parse(buffered.slice(0, nl)) as {
         progress?: { done: number; total: number };
-        result?: { ok?: boolean };
+        result?: Record<string, unknown>;
         error?: unknown;
       };
       buffered = buffered.slice(nl + 1);
       if (line.progress) {
-        const text = progressLine(line.progress.done, line.progress.total, Date.now() - started);
-        process.stderr.write(tty ? `\r${text}` : `${text}\n`);
+        const { done, total } = line.progress;
+        status.show(progressLine(done, total, Date.now() - started, 24, unit), done >= total);
       } else if (line.result) result = line.result;
       else if (line.error) {
         process.stderr.write(`\n✗ ${JSON.stringify(line.error)}\n`);
@@ -188,9 +240,9 @@ async function followVerification(res: Response): Promise<void> {
       }
     }
   }
-  if (tty) process.stderr.write('\n');
+  status.end();
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  process.exit(result?.ok ? 0 : 3);
+  process.exit(result && passed(result) ? 0 : 3);
 }
 
 main().catch((e: unknown) => {

@@ -1,10 +1,15 @@
-/** `[#########-----------]  45% 1,234/2,700 streams · 12 s left`, from work done so far and the time it took. */
-export function progressLine(done: number, total: number, elapsedMs: number, width = 24, unit = 'streams'): string {
+/**
+ * `[#########-----------]  45% 1,234/2,700 streams · 12 s left`, from work done so far and the time
+ * it took; with no total (a server that did not say how much is coming) only `1,234 streams`: no
+ * bar and no time left, rather than a guess. Used by verify, export and completeness.
+ */
+export function progressLine(done: number, total: number | undefined, elapsedMs: number, width = 24, unit = 'streams'): string {
+  const n = new Intl.NumberFormat('en-US');
+  if (total === undefined) return `${n.format(done)} ${unit}`;
   const ratio = total === 0 ? 1 : Math.min(1, done / total);
   const filled = Math.round(ratio * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   const pct = `${Math.floor(ratio * 100)}%`.padStart(4);
-  const n = new Intl.NumberFormat('en-US');
   return `${bar} ${pct} ${n.format(done)}/${n.format(total)} ${unit} · ${timeLeft(done, total, elapsedMs)}`;
 }
 

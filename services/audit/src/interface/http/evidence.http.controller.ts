@@ -3,15 +3,18 @@ import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
-import type { ConcurrencyLimiter } from '@vanguard/http';
+import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import {
+  EVENTS_HEADER,
   MAX_EXPORT_STREAMS,
   MAX_PROGRAMME_STREAMS,
+  eventsInBundle,
   inBundleOrder,
   programmeStreams,
+  STREAMS_HEADER,
   verifyCommand,
   writeEvidenceBundle,
 } from '../../application/evidence-export';
@@ -23,6 +26,7 @@ import type { AuditedContext } from '../../infrastructure/audit-database';
 import { TRAIL_POOL } from '../../infrastructure/audit-pools';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
 import { AuditCaller } from './audit-params';
+import { progressLines } from './progress-lines';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
 
 type Caller = { auditor: Auditor; correlationId: string };
@@ -43,25 +47,43 @@ export class EvidenceHttpController {
     @Inject(TRAIL_POOL) private readonly published: Pool,
   ) {}
 
+  /**
+   * JSON once the whole store is read; or, asked with `Accept: application/x-ndjson`, NDJSON as
+   * verify sends it: `{"started":…}`, `{"progress":{done,total}}` (store events read, of the
+   * signed log's size), then `{"result":…}` — the CLI draws a bar with the time left from it.
+   * One stream's answer comes from the log in memory at once: always plain JSON.
+   */
   @Get('completeness')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({
     summary:
-      '日志是否含存储中的每个事件（或某个流的全部事件）/ does the signed log hold every event of the store up to its read position (or all of one stream)?',
+      '日志是否含存储中的每个事件（或某个流的全部事件）/ does the signed log hold every event of the store up to its read position (or all of one stream)? Accept: application/x-ndjson for progress',
   })
-  async completeness(
-    @Param('context') raw: string,
-    @Query() q: Record<string, unknown>,
-    @AuditCaller() c: Caller,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  async completeness(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
     const context = this.logs.contextOf(raw);
     const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
     if (stream !== undefined) inContext(stream, context, 'stream');
     await this.trail.record(c.auditor, { query: 'completeness', streams: stream ? [stream] : [], params: { context } }, c.correlationId);
     const at = await this.logs.signedNow(context);
-    if (stream !== undefined) return streamCompleteness(at, stream);
-    return this.whileConnected(c, res, (pool, signal) => logCompleteness(pool, this.reader.stores[context].schema, at, signal));
+    if (stream !== undefined) {
+      res.json(streamCompleteness(at, stream));
+      return;
+    }
+    const schema = this.reader.stores[context].schema;
+    if (!wantsProgress(res)) {
+      res.json(await this.whileConnected(c, res, (pool, signal) => logCompleteness(pool, schema, at, { signal })));
+      return;
+    }
+    await this.whileConnected(c, res, async (pool, signal) => {
+      res.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+      const lines = progressLines(
+        { started: { context, size: at.checkpoint.body.size } },
+        (onProgress) => logCompleteness(pool, schema, at, { signal, onProgress }),
+        signal,
+        { code: 'AUDIT.COMPLETENESS_FAILED', message: 'the completeness check failed' },
+      );
+      await streamBody(res, lines, { signal, stallMs: 30_000 });
+    });
   }
 
   /**
@@ -110,6 +132,9 @@ export class EvidenceHttpController {
     res.setHeader('content-type', 'application/gzip');
     res.setHeader('content-disposition', `attachment; filename="${file}"`);
     res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
+    // How much is coming, for a progress bar (the CLI counts the entries as they arrive): exact, from the log in memory.
+    res.setHeader(EVENTS_HEADER, String(eventsInBundle(at, streams)));
+    res.setHeader(STREAMS_HEADER, String(streams.length));
     const written = await this.whileConnected(c, res, (pool, signal) =>
       writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier),
     ).catch((e: unknown) => {
@@ -152,6 +177,9 @@ export class EvidenceHttpController {
     }
   }
 }
+
+/** Asked for NDJSON progress lines rather than one JSON answer at the end. */
+const wantsProgress = (res: Response): boolean => /\bapplication\/x-ndjson\b/.test(res.req.headers.accept ?? '');
 
 function onlyString(field: string, raw: unknown): string {
   if (typeof raw !== 'string') throw AuditRefusal.invalid(field, '须为一个流编号 / one stream id');

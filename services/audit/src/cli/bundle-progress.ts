@@ -1,0 +1,58 @@
+/** The entries that mark progress in an evidence bundle (libs/transparency-log bundle-layout.ts). */
+const EVENT_ENTRY = /^streams\/\d+\/events\/\d+\.json$/;
+const STREAM_DONE_ENTRY = /^streams\/\d+\/inclusion\.json$/;
+const BLOCK = 512;
+
+/**
+ * How far a downloading evidence bundle has got: fed the archive's bytes as they arrive (after
+ * gunzip), it reads each tar header's name and size and counts the event entries and the streams
+ * finished (their `inclusion.json` comes after their events). Only headers are looked at and a
+ * header cut between two chunks is kept until it is whole; checking the bundle is the verifier's
+ * work, not this.
+ */
+export class BundleProgress {
+  private header = Buffer.alloc(0);
+  /** Bytes of the current entry's content and padding still to pass. */
+  private skip = 0;
+  private ended = false;
+  private eventCount = 0;
+  private streamCount = 0;
+
+  get events(): number {
+    return this.eventCount;
+  }
+
+  get streams(): number {
+    return this.streamCount;
+  }
+
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length && !this.ended) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - at);
+        this.skip -= n;
+        at += n;
+        continue;
+      }
+      const n = Math.min(BLOCK - this.header.length, chunk.length - at);
+      this.header = Buffer.concat([this.header, chunk.subarray(at, at + n)]);
+      at += n;
+      if (this.header.length === BLOCK) this.read(this.header);
+    }
+  }
+
+  private read(header: Buffer): void {
+    this.header = Buffer.alloc(0);
+    if (header.every((b) => b === 0)) {
+      this.ended = true; // the archive's end blocks
+      return;
+    }
+    const nameEnd = header.indexOf(0);
+    const name = header.toString('ascii', 0, nameEnd < 0 || nameEnd > 100 ? 100 : nameEnd);
+    const size = parseInt(header.toString('ascii', 124, 135), 8) || 0;
+    this.skip = size + ((BLOCK - (size % BLOCK)) % BLOCK);
+    if (EVENT_ENTRY.test(name)) this.eventCount++;
+    else if (STREAM_DONE_ENTRY.test(name)) this.streamCount++;
+  }
+}
