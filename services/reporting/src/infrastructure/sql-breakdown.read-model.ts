@@ -33,9 +33,9 @@ export class SqlBreakdownReadModel {
   constructor(private readonly pool: Pool) {}
 
   async below(rootId: string, depth: number, period: Period): Promise<BreakdownRow[]> {
+    // Not a named statement: a generic plan cannot tell a county (its townships by parent) from a
+    // province, whose path matches every organisation; planned with the root each time, it can.
     const { rows } = await this.pool.query<Row>({
-      // Named: planned once per connection; the dashboards call it on every refresh.
-      name: depth === 1 ? 'reporting-breakdown-children' : 'reporting-breakdown-below',
       text: `with root as (select cardinality(path) + $2::int as at from rpt_org where id = $1),
          orgs as (
            select o.id, o.parent_id, o.name, o.level, o.code from rpt_org o, root
