@@ -39,6 +39,12 @@ export class AdvisoryLease {
   private checkSentAt: number | null = null;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly timeoutMs: number;
+  /**
+   * The session's statements one after another: the heartbeat's check fires while a statement
+   * on the session is still running, and pg queues a second query on a busy client only with
+   * a deprecation warning (pg@9 will refuse it).
+   */
+  private tail: Promise<unknown> = Promise.resolve();
 
   /** `keys` are hashed into the lock's two int4 keys; `name` labels the connection in pg_stat_activity. */
   constructor(
@@ -63,7 +69,9 @@ export class AdvisoryLease {
     const client = this.client ?? (await this.connect());
     try {
       const sentAt = Date.now();
-      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), hashtext($2)) as ok', [...this.keys]);
+      const { rows } = await this.serial(() =>
+        client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), hashtext($2)) as ok', [...this.keys]),
+      );
       // The connection may have died while the answer was on its way.
       this.holding = rows[0]?.ok === true && this.client === client;
       if (this.holding) {
@@ -86,7 +94,7 @@ export class AdvisoryLease {
     const client = this.client;
     if (!client || !this.held) throw new LeaseLostError(this.name);
     try {
-      const r = await client.query<R>(sql, [...values]);
+      const r = await this.serial(() => client.query<R>(sql, [...values]));
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     } catch (e) {
       this.lose(client);
@@ -116,7 +124,7 @@ export class AdvisoryLease {
     this.holding = false;
     clearInterval(this.heartbeat);
     if (!c) return;
-    await c.query('select pg_advisory_unlock_all()').catch(() => undefined);
+    await this.serial(() => c.query('select pg_advisory_unlock_all()')).catch(() => undefined);
     await c.end().catch(() => undefined);
   }
 
@@ -130,7 +138,7 @@ export class AdvisoryLease {
     const sentAt = Date.now();
     this.checkSentAt = sentAt;
     try {
-      const { rows } = await client.query<{ held: boolean }>(`select ${holdsLockSql(1, 2)} as held`, [...this.keys]);
+      const { rows } = await this.serial(() => client.query<{ held: boolean }>(`select ${holdsLockSql(1, 2)} as held`, [...this.keys]));
       if (this.client !== client) return;
       if (rows[0]?.held === true) this.confirmedAt = sentAt;
       else this.lose(client); // someone unlocked it on this session: not ours any more
@@ -139,6 +147,13 @@ export class AdvisoryLease {
     } finally {
       if (this.checkSentAt === sentAt) this.checkSentAt = null;
     }
+  }
+
+  /** Runs `statement` once every statement sent before it on the session has settled. */
+  private serial<T>(statement: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(statement, statement);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   private async connect(): Promise<Client> {
