@@ -129,7 +129,7 @@ export const deedDone = (orgId: string, householdsHelped: number) => {
 /** The county's replacement of `deed`, sent for another village (`orgId`) with `householdsHelped`. */
 export const deedMoved = (deed: EventEnvelope, orgId: string, householdsHelped: number) => {
   const before = deed.data as { deedId: string; orgId: string; category: string; title: string; doneOn: string; householdsHelped: number };
-  const { deedId, ...previous } = before;
+  const { deedId: _deedId, ...previous } = before;
   return envelope(
     DeedCorrected,
     deed.streamId,
