@@ -63,7 +63,7 @@ export class OrgTreeProjection {
   }
 
   /**
-   * Applies one event. Call it inside the applying transaction: the table lock it takes is
+   * Applies one event. Call it inside the applying transaction: the advisory lock it takes is
    * held until that transaction ends (outside one, it ends with its own statement).
    */
   async apply(db: SqlExecutor, event: OrgTreeEvent | { type: string; data: unknown; streamVersion?: number }): Promise<OrgTreeChange> {
