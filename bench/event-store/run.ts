@@ -18,6 +18,7 @@ import {
 import { infraConfig } from '@vanguard/infra-config';
 import { latencies, scoreFold } from './as-of-fold';
 import { measureKafkaFigures } from './kafka';
+import { runWriters as runWritersOf } from '../shared/writers';
 import { canonicalJson, migrate, PostgresEventStore, type AppendContext, type GlobalCheckpoint } from '@vanguard/event-store';
 
 const args = process.argv.slice(2);
@@ -70,17 +71,7 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; result: T }>
   return { ms: performance.now() - t, result };
 }
 
-async function runWriters(total: number, writer: (w: number, i: number) => Promise<void>): Promise<number> {
-  const per = Math.ceil(total / WRITERS);
-  const { ms } = await timed(() =>
-    Promise.all(
-      Array.from({ length: WRITERS }, async (_, w) => {
-        for (let i = 0; i < per; i++) await writer(w, i);
-      }),
-    ),
-  );
-  return ms;
-}
+const runWriters = (total: number, writer: (w: number, i: number) => Promise<void>) => runWritersOf(total, WRITERS, writer);
 
 async function main(): Promise<void> {
   const admin = new Pool({ connectionString: adminUrl, max: 1 });
