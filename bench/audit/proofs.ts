@@ -10,7 +10,7 @@
  * 3. Inclusion proofs from the in-memory tree: p50 / p99 per proof; target p99 ≤ 5 ms.
  * 4. Offline verification of inclusion proofs (what vanguard-verify does per event); target ≥ 10,000 proofs/s.
  * 5. An evidence bundle of one 1,000-event stream: write and verify, events/s.
- * The audit service's bench will extend this file with the figures that need the stores.
+ * The figures that need the stores and the service are service.ts's; run.ts runs both (npm run bench:audit).
  */
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
