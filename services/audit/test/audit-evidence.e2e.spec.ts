@@ -138,9 +138,10 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     expect(res.headers['x-vanguard-streams']).toBe('3');
   });
 
-  it('lets go of the connection and the slot at once when the client abandons a download', async () => {
+  /** An export of the long stream whose reader stopped after its first bytes: it holds its slot and connection. */
+  async function heldExport(): Promise<http.ClientRequest> {
     const server = audit.getHttpServer() as http.Server;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const req = http.get({
       host: '127.0.0.1',
@@ -156,6 +157,31 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
         }),
       ),
     );
+    return req;
+  }
+
+  it('answers an export past the auditor’s long-work slots with 429 and its reason as JSON, not a cut connection', async () => {
+    const held = [await heldExport(), await heldExport()];
+    try {
+      const third = await get('/transparency/evaluation/export?stream=pledge-a');
+      expect(third.status).toBe(429);
+      expect(third.headers['content-type']).toMatch(/^application\/json/);
+      expect(third.headers['x-vanguard-events']).toBeUndefined();
+      expect(JSON.stringify(third.body)).toContain('per user');
+    } finally {
+      for (const r of held) r.destroy();
+    }
+    await waitUntil(
+      'the held exports to let go',
+      async () => ((await exportConnections()) === 0 && audit.get(LongWork).active === 0) || undefined,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+  });
+
+  it('lets go of the connection and the slot at once when the client abandons a download', async () => {
+    const req = await heldExport();
     const longWork = audit.get(LongWork);
     await waitUntil(
       'the export to hold its connection',

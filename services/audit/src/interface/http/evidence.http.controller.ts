@@ -128,16 +128,21 @@ export class EvidenceHttpController {
       c.correlationId,
     );
     const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
-    res.status(200);
-    res.setHeader('content-type', 'application/gzip');
-    res.setHeader('content-disposition', `attachment; filename="${file}"`);
-    res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
-    // How much is coming, for a progress bar (the CLI counts the entries as they arrive): exact, from the log in memory.
-    res.setHeader(EVENTS_HEADER, String(eventsInBundle(at, streams)));
-    res.setHeader(STREAMS_HEADER, String(streams.length));
-    const written = await this.whileConnected(c, res, (pool, signal) =>
-      writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier),
-    ).catch((e: unknown) => {
+    const written = await this.whileConnected(c, res, (pool, signal) => {
+      // Set once the long-work slot is ours: a refusal (429) before it is answered as JSON, not as a gzip.
+      res.status(200);
+      res.setHeader('content-type', 'application/gzip');
+      res.setHeader('content-disposition', `attachment; filename="${file}"`);
+      res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
+      // How much is coming, for a progress bar (the CLI counts the entries as they arrive): exact, from the log in memory.
+      res.setHeader(EVENTS_HEADER, String(eventsInBundle(at, streams)));
+      res.setHeader(STREAMS_HEADER, String(streams.length));
+      return writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier);
+    }).catch((e: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        for (const h of ['content-type', 'content-disposition', 'x-vanguard-verify', EVENTS_HEADER, STREAMS_HEADER]) res.removeHeader(h);
+        throw e;
+      }
       // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
       if (!res.destroyed) res.destroy(e as Error);
       return null;
