@@ -142,9 +142,12 @@ export class OrgTreeProjection {
    * One applying transaction at a time per table. derive() reads the rows around the one it
    * changes; two transactions on two partitions (or replicas) — a township's registration and
    * its village's — each read the other's row as missing, both commit, and the village keeps a
-   * null path for good. Organisation events are few, so serialising them costs nothing that
-   * matters; the lock is keyed by schema and table, so services sharing a database do not wait
-   * on each other.
+   * null path for good. Every tree event takes the lock before it touches a row, though only
+   * registrations and moves derive: a rename or status change taken first would hold its row
+   * while another transaction's derive() waits to rewrite that row's path (a deadlock the
+   * concurrent test hit when only the deriving events took it). Organisation events are few, so
+   * serialising them costs nothing that matters; the lock is keyed by schema and table, so
+   * services sharing a database do not wait on each other.
    */
   private async serialise(db: SqlExecutor): Promise<void> {
     await db.query(`select pg_advisory_xact_lock(hashtext('vanguard-org-tree'), hashtext(${this.channelSql}))`);
