@@ -48,6 +48,9 @@ const PORT = Number(arg('port', '3912'));
 const WRITERS = 16;
 const DB = process.env['VANGUARD_BENCH_AUDIT_DB'] ?? 'vanguard_bench_audit';
 const root = join(__dirname, '..', '..');
+// --json: one JSON line on stdout; everything else (this file's lines, scripts/migrate's) on stderr.
+const writeStdout = process.stdout.write.bind(process.stdout);
+if (JSON_OUT) process.stdout.write = process.stderr.write.bind(process.stderr);
 const log = (s: string): void => void (JSON_OUT ? process.stderr : process.stdout).write(`${s}\n`);
 const fmt = (n: number): string => n.toLocaleString('en');
 const load = (): string =>
@@ -152,6 +155,9 @@ async function main(): Promise<void> {
   const admin = new Pool({ connectionString: db.url, max: WRITERS + 2 });
   const readerUrl = auditReaderUrl(db.url);
   const reader = new Pool({ connectionString: readerUrl, max: CONCURRENCY });
+  // pg's Pool.end() resolves before its connections have closed: the drop's FORCE ends one still
+  // closing, whose FATAL would be an unhandled 'error' on an idle client and crash the run.
+  for (const p of [admin, reader]) p.on('error', () => undefined);
   let service: ChildProcess | undefined;
   try {
     // 0. the stores
@@ -246,7 +252,7 @@ async function main(): Promise<void> {
   result['loadAverage'] = loadavg().map((l) => Math.round(l * 100) / 100);
   result['totalSeconds'] = Math.round((Date.now() - started) / 1000);
   log(`done in ${String(result['totalSeconds'])} s; database ${DB} dropped`);
-  if (JSON_OUT) process.stdout.write(JSON.stringify(result) + '\n');
+  if (JSON_OUT) writeStdout(JSON.stringify(result) + '\n');
 }
 
 main().catch((e: unknown) => {
