@@ -11,7 +11,9 @@ describe(ReportingFactKeyHasOrganisation1766000000007.name, () => {
   let db: TestSchema;
   const sut = new ReportingFactKeyHasOrganisation1766000000007();
   const runner = () =>
-    ({ query: async (sql: string, values?: unknown[]) => (await db.pool.query(sql, values)).rows }) as unknown as QueryRunner;
+    ({
+      query: async (sql: string, values?: unknown[]) => (await db.pool.query<Record<string, unknown>>(sql, values)).rows,
+    }) as unknown as QueryRunner;
   const keyOf = async (table: string) =>
     (
       await db.pool.query<{ col: string }>(
