@@ -39,7 +39,8 @@ export { EvidenceBundleWriter, type BundleEvent, type BundleHeader, type BundleS
 export { verifyBundle, verifyTar, type BundleReport, type VerifyBundleOptions } from './bundle/bundle-verifier';
 export { BundleError, type BundleErrorCode } from './bundle/bundle-error';
 export { type HeldCheckpoint } from './bundle/bundle-earlier';
-export { BUNDLE_FORMAT } from './bundle/bundle-layout';
+export { BUNDLE_FORMAT, LOG_BUNDLE_FORMAT } from './bundle/bundle-layout';
+export { EvidenceLogWriter, LOG_CHUNK_BYTES } from './bundle/bundle-log-writer';
 export {
   COSIGNATURE_ALGORITHM,
   CosignatureSigner,

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { bundleStream } from '../src/bundle/bundle-from-log';
 import { EvidenceBundleWriter, type BundleHeader } from '../src/bundle/bundle-writer';
+import { EvidenceLogWriter } from '../src/bundle/bundle-log-writer';
 import { readTar, tarHeader, tarPadding, TAR_END } from '../src/bundle/tar';
 import { TransparencyLog, type SignedCheckpoint } from '../src/log/transparency-log';
 import { NoteSigner } from '../src/note/signed-note';
@@ -62,6 +63,30 @@ export async function writeBundle(f: Fixture, signer = operatorSigner(), header:
   await sut.finish();
   await ended;
   return Buffer.concat(chunks);
+}
+
+/** The fixture's texts in leaf order (ORDER is the order they were appended). */
+export function leafTexts(f: Fixture): string[] {
+  return ORDER.map(([stream, version]) => f.texts.get(stream)![version - 1]!);
+}
+
+/** A whole-log bundle of `texts` (the fixture's, in leaf order) under `checkpoint`, with the first checkpoint as an earlier one. */
+export async function writeLogBundle(f: Fixture, texts = leafTexts(f), checkpoint = f.latest.text, chunkBytes?: number): Promise<Buffer> {
+  const sut = new EvidenceLogWriter(
+    {
+      key: operatorSigner().verifier,
+      checkpoint,
+      previous: [{ checkpoint: f.first.text, proof: f.log.consistencyProof(f.first.body.size, f.latest.body.size) }],
+    },
+    chunkBytes,
+  );
+  const out: Buffer[] = [];
+  sut.output.on('data', (c: Buffer) => out.push(c));
+  const ended = once(sut.output, 'end');
+  for (const t of texts) await sut.add(t);
+  await sut.finish();
+  await ended;
+  return Buffer.concat(out);
 }
 
 export interface Entry {

@@ -25,6 +25,8 @@ export type BundleErrorCode =
   | 'INCLUSION_INVALID' // an event's inclusion proof does not lead to the checkpoint's root
   | 'CHAIN_MISMATCH' // the events' hash chain does not end at the head the map commits to
   | 'STREAM_INCOMPLETE' // fewer or more events than the head's version
+  | 'LOG_SIZE' // a whole-log bundle holds fewer or more events than its checkpoint's size
+  | 'ROOT_MISMATCH' // a whole-log bundle's events make a tree whose root is not the checkpoint's
   | 'MANIFEST_MISMATCH'; // the manifest disagrees with the entries
 
 export class BundleError extends Error {

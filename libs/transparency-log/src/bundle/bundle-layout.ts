@@ -10,6 +10,12 @@
  *   streams/<j>/inclusion.json          each event's leaf index and inclusion path
  *   manifest.json                     what the bundle claims, and every entry's sha256
  *
+ * A whole-log bundle (`vanguard-evidence-log/v1`, ADR 0078) has, between the earlier checkpoints
+ * and the manifest, instead of streams:
+ *
+ *   log/<k>.ndjson                    every event's canonical text in leaf order, one per line,
+ *                                       chunks 0, 1, … each ending in a newline
+ *
  * JSON entries are canonical (RFC 8785), so each has exactly one spelling.
  */
 export const BUNDLE_FORMAT = 'vanguard-evidence/v1';
@@ -21,6 +27,8 @@ export const previousConsistencyEntry = (i: number): string => `previous/${i}/co
 export const streamEntry = (j: number): string => `streams/${j}/stream.json`;
 export const eventEntry = (j: number, version: number): string => `streams/${j}/events/${version}.json`;
 export const inclusionEntry = (j: number): string => `streams/${j}/inclusion.json`;
+export const LOG_BUNDLE_FORMAT = 'vanguard-evidence-log/v1';
+export const logChunkEntry = (k: number): string => `log/${k}.ndjson`;
 
 export interface ConsistencyFile {
   readonly from: number;
@@ -40,5 +48,16 @@ export interface Manifest {
   readonly previous: readonly { readonly size: number; readonly root: string }[];
   /** `events` = the head's version (0: the map proves the stream had none); `head` absent then. */
   readonly streams: readonly { readonly stream: string; readonly events: number; readonly head?: string }[];
+  readonly entries: readonly { readonly name: string; readonly size: number; readonly sha256: string }[];
+}
+
+/** A whole-log bundle's manifest: no per-stream list, the log itself is the proof of every stream. */
+export interface LogManifest {
+  readonly format: string;
+  readonly origin: string;
+  readonly key: string;
+  readonly checkpoint: { readonly size: number; readonly root: string };
+  readonly previous: readonly { readonly size: number; readonly root: string }[];
+  readonly events: number;
   readonly entries: readonly { readonly name: string; readonly size: number; readonly sha256: string }[];
 }

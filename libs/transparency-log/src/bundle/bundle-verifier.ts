@@ -12,6 +12,7 @@ import * as layout from './bundle-layout';
 import { gunzipStrict } from './gzip';
 import { readTar, type TarEntry } from './tar';
 import { asConsistencyFile, asInclusionFile, asStreamFile } from './bundle-shapes';
+import { LogChunksCheck } from './bundle-log-check';
 import { checkEarlier, checkHeld, earlierVerifiers, openBundleCheckpoint, type HeldCheckpoint } from './bundle-earlier';
 
 export interface VerifyBundleOptions {
@@ -39,6 +40,8 @@ export interface BundleReport {
   readonly held: readonly { readonly size: number; readonly root: string }[];
   readonly streams: readonly { readonly stream: string; readonly events: number; readonly head?: string }[];
   readonly events: number;
+  /** A whole-log bundle (ADR 0078): every event of the checkpoint, so every one of its `streams` is complete. */
+  readonly wholeLog?: { readonly streams: number };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -97,6 +100,16 @@ class BundleCheck {
       next = await this.next();
     }
     const held = checkHeld(this.options.held ?? [], this.body, previous, verifiers);
+    const common = {
+      origin: this.body.origin,
+      key,
+      keyPinned: this.options.trustedKeys !== undefined,
+      developmentKey: isDevelopmentLogKey(this.verifier),
+      checkpoint: { size: this.body.size, root: this.body.root.toString('base64') },
+      previous,
+      held,
+    };
+    if (next?.name === layout.logChunkEntry(0)) return this.wholeLog(next, common);
     const streams: BundleReport['streams'][number][] = [];
     let events = 0;
     for (let j = 0; next?.name === layout.streamEntry(j); j++) {
@@ -105,27 +118,42 @@ class BundleCheck {
       events += head?.version ?? 0;
       next = await this.next();
     }
-    const report: BundleReport = {
-      origin: this.body.origin,
-      key,
-      keyPinned: this.options.trustedKeys !== undefined,
-      developmentKey: isDevelopmentLogKey(this.verifier),
-      checkpoint: { size: this.body.size, root: this.body.root.toString('base64') },
-      previous,
-      held,
-      streams,
-      events,
-    };
+    const report: BundleReport = { ...common, streams, events };
+    await this.lastly(next, 'or the next stream', { format: layout.BUNDLE_FORMAT, ...this.claims(report), streams });
+    return report;
+  }
+
+  /** A whole-log bundle: its chunks from `first` on, then the manifest. */
+  private async wholeLog(first: TarEntry, common: Omit<BundleReport, 'streams' | 'events'>): Promise<BundleReport> {
+    const check = new LogChunksCheck(this.body);
+    let next: TarEntry | undefined = first;
+    let last = first.name;
+    for (let k = 0; next?.name === layout.logChunkEntry(k); k++) {
+      check.chunk(next);
+      last = next.name;
+      next = await this.next();
+    }
+    const { events, streams } = check.finish(last);
+    const report: BundleReport = { ...common, streams: [], events, wholeLog: { streams } };
+    await this.lastly(next, 'or the next chunk', { format: layout.LOG_BUNDLE_FORMAT, ...this.claims(report), events });
+    return report;
+  }
+
+  private claims(r: BundleReport) {
+    return { origin: r.origin, key: r.key, checkpoint: r.checkpoint, previous: r.previous, entries: this.seen.slice(0, -1) };
+  }
+
+  /** `next` must be the manifest, saying exactly `expected`, and the last entry. */
+  private async lastly(next: TarEntry | undefined, orElse: string, expected: Record<string, unknown>): Promise<void> {
     if (next?.name !== layout.MANIFEST_ENTRY)
       throw new BundleError(
         'ENTRY_UNEXPECTED',
-        next ? `expected ${layout.MANIFEST_ENTRY} or the next stream, found ${next.name}` : `${layout.MANIFEST_ENTRY} is missing`,
+        next ? `expected ${layout.MANIFEST_ENTRY} ${orElse}, found ${next.name}` : `${layout.MANIFEST_ENTRY} is missing`,
         next?.name,
       );
-    this.manifest(next, report);
+    this.manifest(next, expected);
     const extra = await this.entries.next();
     if (!extra.done) throw new BundleError('ENTRY_UNEXPECTED', `an entry after ${layout.MANIFEST_ENTRY}`, extra.value.name);
-    return report;
   }
 
   private async next(): Promise<TarEntry | undefined> {
@@ -224,16 +252,7 @@ class BundleCheck {
     return { head: check.head, after: file.stream };
   }
 
-  private manifest(e: TarEntry, report: BundleReport): void {
-    const expected: layout.Manifest = {
-      format: layout.BUNDLE_FORMAT,
-      origin: report.origin,
-      key: report.key,
-      checkpoint: report.checkpoint,
-      previous: report.previous,
-      streams: report.streams,
-      entries: this.seen.slice(0, -1),
-    };
+  private manifest(e: TarEntry, expected: Record<string, unknown>): void {
     const got = text(e, 'JSON_INVALID');
     if (got === `${canonical(expected)}\n`) return;
     let parsed: Record<string, unknown>;
@@ -243,9 +262,7 @@ class BundleCheck {
     } catch (err) {
       throw new BundleError('JSON_INVALID', (err as Error).message, e.name);
     }
-    const field = Object.keys({ ...expected, ...parsed }).find(
-      (k) => canonical(parsed[k] ?? null) !== canonical((expected as unknown as Record<string, unknown>)[k] ?? null),
-    );
+    const field = Object.keys({ ...expected, ...parsed }).find((k) => canonical(parsed[k] ?? null) !== canonical(expected[k] ?? null));
     throw new BundleError('MANIFEST_MISMATCH', `its ${field ?? 'text'} disagrees with the entries`, e.name);
   }
 

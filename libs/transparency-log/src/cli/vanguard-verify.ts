@@ -7,7 +7,8 @@ const USAGE = `usage: vanguard-verify <bundle.tgz> [--key <vkey>]... [--key-file
 
 Checks an evidence bundle offline (no database, no network): every event's inclusion in the
 signed checkpoint, each stream's completeness against the checkpoint's stream map, the hash
-chains, earlier checkpoints' consistency, and every byte of the archive.
+chains, earlier checkpoints' consistency, and every byte of the archive. A whole-log bundle
+(every event of the log) is checked by recomputing the tree's root and every stream's chain head.
   --key <vkey>              the log operator's published verifier key (repeatable); without one
                             the bundle is checked against the key it carries, which proves only
                             that it is self-consistent
@@ -94,6 +95,11 @@ function describe(r: BundleReport): string {
     `   signed by ${r.key}${r.keyPinned ? ' (pinned)' : ' (NOT pinned: pass --key with the operator’s published key to trust it)'}${r.developmentKey ? ' — DEVELOPMENT KEY' : ''}`,
     ...r.previous.map((p) => `   earlier checkpoint of ${p.size} events (root ${p.root}) is a prefix of it`),
     ...r.held.map((h) => `   the checkpoint you hold of ${h.size} events (root ${h.root}) is a prefix of it`),
+    ...(r.wholeLog
+      ? [
+          `   the whole log: all ${r.events} events of ${r.wholeLog.streams} streams; the root and every stream's chain head recomputed from them`,
+        ]
+      : []),
     ...r.streams.map((s) =>
       s.events === 0
         ? `   stream ${s.stream}: no events as of the checkpoint`

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fixture, operatorSigner, writeBundle } from '../../test/bundle-fixture';
+import { fixture, operatorSigner, writeBundle, writeLogBundle } from '../../test/bundle-fixture';
 import { main } from './vanguard-verify';
 
 const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
@@ -37,6 +37,16 @@ describe('vanguard-verify', () => {
     expect(r.out).toContain('stream pledge-a: all 3 events');
     expect(r.out).toContain('stream pledge-z: no events as of the checkpoint');
     expect(r.out).toContain('earlier checkpoint of 4 events');
+  });
+
+  it('main_WithAWholeLogBundle_SaysTheRootAndEveryStreamWereRecomputed', async () => {
+    const file = join(dir, 'log.tgz');
+    writeFileSync(file, await writeLogBundle(fixture()));
+    const r = await run([file, '--key', operatorSigner().verifier.vkey]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("the whole log: all 6 events of 3 streams; the root and every stream's chain head recomputed from them");
+    const json = await run([file, '--key', operatorSigner().verifier.vkey, '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({ ok: true, events: 6, wholeLog: { streams: 3 } });
   });
 
   it('main_WithoutAPinnedKey_WarnsThatItProvesOnlySelfConsistency', async () => {
