@@ -139,14 +139,14 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
   });
 
   /** An export of the long stream whose reader stopped after its first bytes: it holds its slot and connection. */
-  async function heldExport(): Promise<http.ClientRequest> {
+  async function heldExport(path = '/transparency/evaluation/export?stream=pledge-b'): Promise<http.ClientRequest> {
     const server = audit.getHttpServer() as http.Server;
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const req = http.get({
       host: '127.0.0.1',
       port,
-      path: '/transparency/evaluation/export?stream=pledge-b',
+      path,
       headers: as('province.auditor'),
     });
     await new Promise<void>((resolve) =>
@@ -199,6 +199,77 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
       },
     );
   });
+
+  it('exports the whole log as one bundle whose root and stream heads the lib recomputes, and refuses it once a row is rewritten', async () => {
+    const key = (res: request.Response) => NoteVerifier.parse((res.headers['x-vanguard-verify'] as string).split("'")[1]!);
+    const whole = await getBytes('/transparency/evaluation/export-log').expect(200);
+    expect(whole.headers['content-type']).toBe('application/gzip');
+    expect(whole.headers['x-vanguard-verify']).toMatch(/^npx vanguard-verify evidence-log-evaluation-2003\.tgz --key '/);
+    const report = await verifyBundle(whole.body as Buffer, { trustedKeys: [key(whole)], allowDevelopmentKey: true });
+    expect(report).toMatchObject({ keyPinned: true, events: 2003, streams: [], wholeLog: { streams: 2 } });
+    expect([whole.headers['x-vanguard-events'], whole.headers['x-vanguard-streams']]).toEqual(['2003', '2']);
+
+    const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+    const trail = await get(`/audit-trail?auditor=${sub}&limit=2`, 'province.audit_supervisor').expect(200);
+    expect(trail.body.entries).toMatchObject([
+      { query: 'export-completed', params: { whole: true, size: 2003, bytes: (whole.body as Buffer).length } },
+      { query: 'export', params: { whole: true, size: 2003 } },
+    ]);
+
+    // The database owner rewrites one stored text (the chain columns left alone): the log read it as it was.
+    const original = await db.pool.query<{ canonical: string }>(
+      `select canonical from "${db.schema}".events where stream_id = 'pledge-b' and stream_version = 7`,
+    );
+    await asOwner(
+      `update "${db.schema}".events set canonical = replace(canonical, '"n":6', '"n":66') where stream_id = 'pledge-b' and stream_version = 7`,
+    );
+    try {
+      const rewritten = await getBytes('/transparency/evaluation/export-log').expect(200);
+      await expect(
+        verifyBundle(rewritten.body as Buffer, { trustedKeys: [key(rewritten)], allowDevelopmentKey: true }),
+      ).rejects.toMatchObject({
+        code: 'ROOT_MISMATCH',
+      });
+    } finally {
+      await asOwner(`update "${db.schema}".events set canonical = $1 where stream_id = 'pledge-b' and stream_version = 7`, [
+        original.rows[0]!.canonical,
+      ]);
+    }
+  });
+
+  it('lets go of the connection and the slot when the client abandons a whole-log download', async () => {
+    const req = await heldExport('/transparency/evaluation/export-log');
+    await waitUntil('the export to hold its connection', async () => (await exportConnections()) > 0 || undefined, { timeoutMs: 10_000 });
+    req.destroy();
+    await waitUntil(
+      'the abandoned export to let go',
+      async () => ((await exportConnections()) === 0 && audit.get(LongWork).active === 0) || undefined,
+      { timeoutMs: 10_000 },
+    );
+  });
+
+  /** A gzip answer as bytes. */
+  const getBytes = (path: string) =>
+    get(path)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (b: Buffer) => chunks.push(b));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
+  /** A statement as the database owner with the store's triggers off (what only the owner can do). */
+  async function asOwner(sql: string, params: unknown[] = []): Promise<void> {
+    const c = await db.pool.connect();
+    try {
+      await c.query('begin');
+      await c.query('set local session_replication_role = replica');
+      await c.query(sql, params);
+      await c.query('commit');
+    } finally {
+      c.release();
+    }
+  }
 
   it('lists an event smuggled in below the log’s read position as missing from the log', async () => {
     await get('/transparency/evaluation/checkpoint').expect(200);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { EvidenceBundleWriter, bundleStream, isDevelopmentLogKey, type NoteVerifier } from '@vanguard/transparency-log';
+import type { Readable } from 'node:stream';
+import { EvidenceBundleWriter, EvidenceLogWriter, bundleStream, isDevelopmentLogKey, type NoteVerifier } from '@vanguard/transparency-log';
 import type { EarlierCheckpoint } from './earlier-checkpoints';
 import type { LogAtCheckpoint } from './proof-logs';
 
@@ -54,9 +55,7 @@ export const verifyCommand = (file: string, key: NoteVerifier): string =>
  * checkpoint into `out`: the `earlier` published checkpoints, each with the consistency proof from
  * its size to the checkpoint's in the log as it is now (ADR 0070: a store rewritten since one was
  * published makes its proof fail in the verifier, by its size), each stream's map proof, its
- * events' stored canonical texts read page by page from the store, and their inclusion paths. Resolves with the bundle's SHA-256 and length,
- * which the trail records; rejects as soon as `out` goes away or `signal` aborts, so the caller
- * can let go of its connection at once (ADR 0019).
+ * events' stored canonical texts read page by page from the store, and their inclusion paths.
  */
 export async function writeEvidenceBundle(
   pool: Pool,
@@ -68,35 +67,94 @@ export async function writeEvidenceBundle(
   earlier: readonly EarlierCheckpoint[] = [],
 ): Promise<{ sha256: string; bytes: number }> {
   const size = at.checkpoint.body.size;
-  const writer = new EvidenceBundleWriter({
-    key: at.signer.verifier,
-    checkpoint: at.checkpoint.text,
-    previous: earlier
-      .filter((e) => e.size > 0 && e.size <= size)
-      .map((e) => ({ checkpoint: e.note, proof: at.log.consistencyProof(e.size, size) })),
-  });
-  const digest = createHash('sha256');
-  let bytes = 0;
-  writer.output.pipe(out);
-  writer.output.on('data', (b: Buffer) => {
-    digest.update(b);
-    bytes += b.length;
-  });
-  const ended = new Promise<void>((resolve, reject) => {
-    writer.output.once('end', resolve);
-    writer.output.once('error', reject);
-  });
-  ended.catch(() => undefined);
-  // The writer's pending write (waiting for the reader to drain) rejects once its output is gone.
-  const leave = () => writer.output.destroy();
-  signal.addEventListener('abort', leave, { once: true });
-  try {
+  const writer = new EvidenceBundleWriter(bundleHeader(at, earlier));
+  return sendBundle(writer.output, out, signal, async () => {
     for (const stream of inBundleOrder(streams)) {
       signal.throwIfAborted();
       const k = at.log.streamLeaves(stream, size).length;
       await writer.addStream(bundleStream(at.log, size, stream, texts(pool, schema, stream, k, signal), at.map));
     }
     await writer.finish();
+  });
+}
+
+/** Rows a whole-log export reads per statement: large enough that a round trip costs nothing per event. */
+const LOG_PAGE = 10_000;
+
+/**
+ * Writes a whole-log bundle (ADR 0078) of `at`'s checkpoint into `out`: every event the log
+ * holds, leaf 0 to size−1, as the store's canonical texts read in the order the log was fed
+ * ((transaction id, position) up to `through`, a page at a time), with the earlier checkpoints
+ * and their consistency proofs. No inclusion paths: the verifier rebuilds the root and every
+ * stream's head.
+ */
+export async function writeLogBundle(
+  pool: Pool,
+  schema: string,
+  at: LogAtCheckpoint,
+  out: NodeJS.WritableStream,
+  signal: AbortSignal,
+  earlier: readonly EarlierCheckpoint[] = [],
+): Promise<{ sha256: string; bytes: number }> {
+  const writer = new EvidenceLogWriter(bundleHeader(at, earlier));
+  const size = at.checkpoint.body.size;
+  return sendBundle(writer.output, out, signal, async () => {
+    let after = { xid: '0', position: '0' };
+    while (writer.written < size) {
+      signal.throwIfAborted();
+      const { rows } = await pool.query<{ xid: string; position: string; canonical: string }>(
+        `select transaction_id::text as xid, position, canonical from "${schema}".events
+          where (transaction_id, position) > ($1::text::xid8, $2::bigint)
+            and (transaction_id, position) <= ($3::text::xid8, $4::bigint)
+          order by transaction_id, position limit ${Math.min(LOG_PAGE, size - writer.written)}`,
+        [after.xid, after.position, at.through.xid, at.through.position],
+      );
+      // Fewer rows than the log holds: an event logged is gone from the store, which the verifier would name less plainly.
+      if (rows.length === 0) throw new Error(`the store holds ${writer.written} of the log's ${size} events up to its read position`);
+      for (const r of rows) await writer.add(r.canonical);
+      const last = rows[rows.length - 1]!;
+      after = { xid: last.xid, position: last.position };
+    }
+    await writer.finish();
+  });
+}
+
+const bundleHeader = (at: LogAtCheckpoint, earlier: readonly EarlierCheckpoint[]) => ({
+  key: at.signer.verifier,
+  checkpoint: at.checkpoint.text,
+  previous: earlier
+    .filter((e) => e.size > 0 && e.size <= at.checkpoint.body.size)
+    .map((e) => ({ checkpoint: e.note, proof: at.log.consistencyProof(e.size, at.checkpoint.body.size) })),
+});
+
+/**
+ * Pipes a bundle writer's `output` into `out` while `write` fills it; resolves with the bundle's
+ * SHA-256 and length, which the trail records; rejects as soon as `out` goes away or `signal`
+ * aborts, so the caller can let go of its connection at once (ADR 0019).
+ */
+async function sendBundle(
+  output: Readable,
+  out: NodeJS.WritableStream,
+  signal: AbortSignal,
+  write: () => Promise<void>,
+): Promise<{ sha256: string; bytes: number }> {
+  const digest = createHash('sha256');
+  let bytes = 0;
+  output.pipe(out);
+  output.on('data', (b: Buffer) => {
+    digest.update(b);
+    bytes += b.length;
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    output.once('end', resolve);
+    output.once('error', reject);
+  });
+  ended.catch(() => undefined);
+  // The writer's pending write (waiting for the reader to drain) rejects once its output is gone.
+  const leave = () => output.destroy();
+  signal.addEventListener('abort', leave, { once: true });
+  try {
+    await write();
     await ended;
   } finally {
     signal.removeEventListener('abort', leave);

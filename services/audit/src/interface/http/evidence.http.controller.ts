@@ -17,10 +17,11 @@ import {
   STREAMS_HEADER,
   verifyCommand,
   writeEvidenceBundle,
+  writeLogBundle,
 } from '../../application/evidence-export';
 import { earlierCheckpoints, earlierSizes } from '../../application/earlier-checkpoints';
 import { logCompleteness, streamCompleteness } from '../../application/log-completeness';
-import { ProofLogs } from '../../application/proof-logs';
+import { ProofLogs, type LogAtCheckpoint } from '../../application/proof-logs';
 import { streamKindOf } from '../../application/stream-catalog';
 import type { AuditedContext } from '../../infrastructure/audit-database';
 import { TRAIL_POOL } from '../../infrastructure/audit-pools';
@@ -128,31 +129,77 @@ export class EvidenceHttpController {
       c.correlationId,
     );
     const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
-    const written = await this.whileConnected(c, res, (pool, signal) => {
-      // Set once the long-work slot is ours: a refusal (429) before it is answered as JSON, not as a gzip.
-      res.status(200);
-      res.setHeader('content-type', 'application/gzip');
-      res.setHeader('content-disposition', `attachment; filename="${file}"`);
-      res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
-      // How much is coming, for a progress bar (the CLI counts the entries as they arrive): exact, from the log in memory.
-      res.setHeader(EVENTS_HEADER, String(eventsInBundle(at, streams)));
-      res.setHeader(STREAMS_HEADER, String(streams.length));
-      return writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier);
-    }).catch((e: unknown) => {
-      if (!res.headersSent && !res.destroyed) {
-        for (const h of ['content-type', 'content-disposition', 'x-vanguard-verify', EVENTS_HEADER, STREAMS_HEADER]) res.removeHeader(h);
-        throw e;
-      }
-      // Headers are gone: a failure can only cut the bundle short, which the verifier reports.
-      if (!res.destroyed) res.destroy(e as Error);
-      return null;
-    });
+    const counts = { events: eventsInBundle(at, streams), streams: streams.length };
+    const written = await this.sendWhileConnected(c, res, file, at, counts, (pool, signal) =>
+      writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier),
+    );
     if (written)
       await this.trail.record(
         c.auditor,
         { query: 'export-completed', streams, params: { context, size: at.checkpoint.body.size, ...written } },
         c.correlationId,
       );
+  }
+
+  /**
+   * The whole log as one bundle (ADR 0078): every event of the store's log as of a checkpoint
+   * signed now, in leaf order, with earlier published checkpoints and their consistency proofs;
+   * the verifier recomputes the root and every stream's head, so it proves every stream complete
+   * at once. For a mirror or an audit of everything; one decision's evidence is `export`.
+   */
+  @Get('export-log')
+  @Roles(...AUDIT_ROLES)
+  @ApiOperation({
+    summary:
+      '导出整个日志的证据包 / export the whole log as one bundle that verifies offline (earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
+  })
+  async exportLog(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
+    const context = this.logs.contextOf(raw);
+    const sizes = earlierSizes(q['earlier']);
+    const at = await this.logs.signedNow(context);
+    const schema = this.reader.stores[context].schema;
+    const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
+    const size = at.checkpoint.body.size;
+    const params = { context, whole: true, size, earlier: earlier.map((e) => e.size) };
+    await this.trail.record(c.auditor, { query: 'export', streams: [], params }, c.correlationId);
+    const file = `evidence-log-${context}-${size}.tgz`;
+    const written = await this.sendWhileConnected(c, res, file, at, { events: size, streams: at.map.count }, (pool, signal) =>
+      writeLogBundle(pool, schema, at, res, signal, earlier),
+    );
+    if (written)
+      await this.trail.record(c.auditor, { query: 'export-completed', streams: [], params: { ...params, ...written } }, c.correlationId);
+  }
+
+  /**
+   * A bundle sent as it is written, on a long-work connection: its headers are set only once the
+   * slot is ours (a refusal before it, 429, is answered as JSON, not as a gzip); a failure after
+   * them can only cut the bundle short, which the verifier reports.
+   */
+  private sendWhileConnected(
+    c: Caller,
+    res: Response,
+    file: string,
+    at: LogAtCheckpoint,
+    counts: { events: number; streams: number },
+    write: (pool: Pool, signal: AbortSignal) => Promise<{ sha256: string; bytes: number }>,
+  ): Promise<{ sha256: string; bytes: number } | null> {
+    return this.whileConnected(c, res, (pool, signal) => {
+      res.status(200);
+      res.setHeader('content-type', 'application/gzip');
+      res.setHeader('content-disposition', `attachment; filename="${file}"`);
+      res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
+      // How much is coming, for a progress bar: exact, from the log in memory.
+      res.setHeader(EVENTS_HEADER, String(counts.events));
+      res.setHeader(STREAMS_HEADER, String(counts.streams));
+      return write(pool, signal);
+    }).catch((e: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        for (const h of ['content-type', 'content-disposition', 'x-vanguard-verify', EVENTS_HEADER, STREAMS_HEADER]) res.removeHeader(h);
+        throw e;
+      }
+      if (!res.destroyed) res.destroy(e as Error);
+      return null;
+    });
   }
 
   /**
