@@ -13,6 +13,7 @@ export {
   type CheckpointBody,
   type OpenedCheckpoint,
 } from './note/checkpoint';
+export { TRAIL_EXTENSION, formatTrailLine, trailOf } from './note/trail-extension';
 export { openPublishedCheckpoint, type PublishedCheckpointFields } from './note/published-checkpoint';
 export {
   DEVELOPMENT_LOG_ORIGIN,
@@ -30,6 +31,7 @@ export {
   eventPosition,
   GENESIS_HASH,
   KEPT_STREAM_MAPS,
+  type LogCommitment,
   type LogEvent,
   type SignedCheckpoint,
   type StreamHeadAt,

@@ -42,6 +42,13 @@ export interface StreamHeadAt {
 /** Stream maps kept by default: the latest checkpoints' and the ones rebuilt last (each is about one entry per stream). */
 export const KEPT_STREAM_MAPS = 8;
 
+/** A tree's size and root with its stream map's count and root: what a checkpoint commits to. */
+export interface LogCommitment {
+  readonly size: number;
+  readonly root: Buffer;
+  readonly streams: { readonly count: number; readonly root: Buffer };
+}
+
 export interface SignedCheckpoint {
   readonly text: string;
   readonly body: CheckpointBody;
@@ -91,14 +98,27 @@ export class TransparencyLog {
     return this.tree.root(size);
   }
 
-  /** Signs a checkpoint of the tree as it is now, committing to every stream's head. */
-  checkpoint(signer: NoteSigner): SignedCheckpoint {
+  /**
+   * Signs a checkpoint of the tree as it is now, committing to every stream's head. `extensions`
+   * are further extension lines signed with it (the auditors' trail's commitment, ADR 0077).
+   */
+  checkpoint(signer: NoteSigner, extensions: readonly string[] = []): SignedCheckpoint {
+    const { size, root, streams } = this.commitment();
+    const body: CheckpointBody = { origin: this.origin, size, root, streams, ...(extensions.length ? { extensions } : {}) };
+    return { text: signCheckpoint(body, signer), body };
+  }
+
+  /**
+   * What a checkpoint of the tree as it is now commits to, unsigned: size, root and the stream
+   * map (kept, so its proofs can be given). Another log's checkpoint carries it as an extension
+   * line (ADR 0077).
+   */
+  commitment(): LogCommitment {
     const map = this.keep(
       this.size,
       StreamMap.build([...this.streams].map(([stream, s]) => ({ stream, version: s.version, head: s.head }))),
     );
-    const body: CheckpointBody = { origin: this.origin, size: this.size, root: this.root(), streams: { count: map.count, root: map.root } };
-    return { text: signCheckpoint(body, signer), body };
+    return { size: this.size, root: this.root(), streams: { count: map.count, root: map.root } };
   }
 
   inclusionProof(index: number, size: number = this.size): Buffer[] {
