@@ -70,8 +70,13 @@ export class AuditModule {
           inject: [READER_POOL],
           useFactory: (pool: Pool) => new AuditOrgScope(pool, config.schemas.evaluation),
         },
-        { provide: ProofLogs, inject: [READER_POOL], useFactory: (pool: Pool) => new ProofLogs(pool, config.schemas) },
         { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
+        {
+          // Every checkpoint of either store also commits to the auditors' trail (ADR 0077).
+          provide: ProofLogs,
+          inject: [READER_POOL, AuditTrail],
+          useFactory: (pool: Pool, trail: AuditTrail) => new ProofLogs(pool, config.schemas, process.env, trail.log),
+        },
         {
           provide: WitnessCosignatures,
           inject: [TRAIL_POOL, ProofLogs],

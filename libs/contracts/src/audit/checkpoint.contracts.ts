@@ -36,7 +36,10 @@ export const CheckpointSigned = defineContract({
       .string()
       .min(1)
       .max(64 * 1024)
-      .describe('the signed note (C2SP signed-note, Ed25519 under the log key): verify it with the log’s published vkey'),
+      .describe(
+        'the signed note (C2SP signed-note, Ed25519 under the log key): verify it with the log’s published vkey. Its body may carry ' +
+          'extension lines after the root: `vanguard-streams/v1` (the stream map, ADR 0033) and `vanguard-trail/v1` (the auditors’ trail, ADR 0077)',
+      ),
   }),
 });
 

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { PostgresEventStore } from '@vanguard/event-store';
+import { StoreLog } from './store-log';
 
 /** What an auditor asked: the query, its parameters and the streams it read. */
 export interface AuditQuery {
@@ -14,6 +15,9 @@ export interface AuditQuery {
     | 'explain'
     | 'verify'
     | 'trail'
+    /** A supervisor's proof that trail entries are in, or all of an auditor's trail as of, a signed checkpoint (ADR 0077). */
+    | 'trail-proof'
+    | 'trail-consistency'
     | 'checkpoint'
     | 'inclusion'
     | 'proof'
@@ -35,23 +39,36 @@ export interface Auditor {
 
 export const AUDIT_QUERY_MADE = 'audit.AuditQueryMade';
 
+/** The origin the trail's own tree is built under; its commitment is signed only inside a store's checkpoint (ADR 0077). */
+export const TRAIL_ORIGIN = 'vanguard.example/audit-trail';
+
+/** The trail's stream of one auditor. */
+export const auditorStream = (sub: string): string => `auditor-${sub}`;
+
 /**
  * Audits the auditors: every query is appended, before it runs, to `auditor-<sub>` in the audit
  * service's own store — hash-chained and append-only like the stores it reads (the service's
  * role may INSERT and SELECT there, never UPDATE or DELETE). Only `audit_supervisor` reads it.
+ * Its entries are also the leaves of a transparency log of its own (`log`), whose size, root and
+ * stream map every checkpoint of the audited stores commits to (ADR 0077): a supervisor proves an
+ * entry, or all of one auditor's entries, against a signed note, and a row rewritten by the
+ * database owner fails that proof, or, once the log is rebuilt from the rewritten rows, the
+ * consistency proof from a note signed before.
  */
 export class AuditTrail {
   readonly store: PostgresEventStore;
+  readonly log: StoreLog;
 
   constructor(
     readonly pool: Pool,
     schema: string,
   ) {
     this.store = new PostgresEventStore(pool, { schema, personalData: 'withheld' });
+    this.log = new StoreLog(pool, schema, TRAIL_ORIGIN, 'trail');
   }
 
   async record(auditor: Auditor, q: AuditQuery, correlationId: string): Promise<void> {
-    await this.store.append(`auditor-${auditor.sub}`, [{ type: AUDIT_QUERY_MADE, data: { username: auditor.username, ...q } }], {
+    await this.store.append(auditorStream(auditor.sub), [{ type: AUDIT_QUERY_MADE, data: { username: auditor.username, ...q } }], {
       expectedVersion: 'any',
       context: {
         actor: { sub: auditor.sub, roles: [...auditor.roles], orgId: auditor.orgId, kind: 'user' },

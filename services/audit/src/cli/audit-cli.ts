@@ -13,7 +13,7 @@
 //   npm run audit -- completeness evaluation|commendation [--stream <streamId>]   (the whole store: a bar, exit 3 if incomplete)
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
 //                      [--earlier <size>]… [--since <checkpoint file>]…   (earlier checkpoints: export-earlier.ts)
-//   npm run audit -- prove inclusion|consistency evaluation|commendation …   (checked offline: prove-command.ts)
+//   npm run audit -- prove inclusion|consistency|trail evaluation|commendation …   (checked offline: prove-command.ts)
 //   npm run audit -- checkpoints evaluation|commendation [--last n]   (the topic's history, checked here: checkpoints-command.ts)
 //
 // Token: VANGUARD_TOKEN, or --user <name> with VANGUARD_PASSWORD (a password grant on the realm).

@@ -62,6 +62,8 @@ export interface Checkpoint {
   readonly root: Buffer;
   /** `vanguard-streams/v1 <count> <root>`: the stream-head map the checkpoint commits to. */
   readonly streams?: { readonly count: number; readonly root: Buffer };
+  /** `vanguard-trail/v1 <size> <root> <count> <map root>`: the auditors' trail's log the checkpoint commits to (ADR 0077). */
+  readonly trail?: { readonly size: number; readonly root: Buffer; readonly streams: { readonly count: number; readonly root: Buffer } };
   /** The signed body, as the note carries it. */
   readonly body: string;
 }
@@ -88,7 +90,31 @@ export function openCheckpoint(note: string, key: PinnedKey): Checkpoint {
   const line = extensions.find((l) => l.startsWith('vanguard-streams/v1 '));
   const [, count, mapRoot] = line?.split(' ') ?? [];
   const streams = line ? { count: Number(count), root: base64(mapRoot ?? '', 'stream map root', 32) } : undefined;
-  return { origin, size, root, body, ...(streams ? { streams } : {}) };
+  const trail = trailLine(extensions);
+  return { origin, size, root, body, ...(streams ? { streams } : {}), ...(trail ? { trail } : {}) };
+}
+
+function trailLine(extensions: readonly string[]): Checkpoint['trail'] {
+  const lines = extensions.filter((l) => l.startsWith('vanguard-trail/v1 '));
+  if (lines.length === 0) return undefined;
+  const fields = lines[0]!.split(' ').slice(1);
+  const decimal = (t: string | undefined) => /^(0|[1-9][0-9]*)$/.test(t ?? '') && Number.isSafeInteger(Number(t));
+  if (lines.length > 1 || fields.length !== 4 || !decimal(fields[0]) || !decimal(fields[2]))
+    fail('检查点的审计记录行格式不对', 'the checkpoint’s vanguard-trail/v1 line is malformed');
+  return {
+    size: Number(fields[0]),
+    root: base64(fields[1]!, 'trail root', 32),
+    streams: { count: Number(fields[2]), root: base64(fields[3]!, 'trail map root', 32) },
+  };
+}
+
+/**
+ * The auditors' trail as the checkpoint committed it, shaped as a checkpoint of its own (its size,
+ * root and stream map), so an entry is checked exactly as an event is: `checkEvents`, `checkWholeStream`.
+ */
+export function trailCheckpoint(cp: Checkpoint): Checkpoint {
+  if (!cp.trail) fail('检查点未承诺审计记录', 'the checkpoint commits to no auditors’ trail (signed before ADR 0077?)');
+  return { origin: `${cp.origin} trail`, size: cp.trail.size, root: cp.trail.root, streams: cp.trail.streams, body: cp.body };
 }
 
 const odd = (n: number): boolean => n % 2 === 1;

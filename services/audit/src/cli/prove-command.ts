@@ -4,6 +4,7 @@
 //
 //   prove inclusion evaluation|commendation --stream <id> [--version n] [--checkpoint <file>] [--save-checkpoint <file>]
 //   prove consistency evaluation|commendation --old <file> [--new <file>]
+//   prove trail evaluation|commendation --auditor <sub> | --old <file>   (audit_supervisor: prove-trail.ts)
 //   key: --key <vkey> (repeatable) or VANGUARD_LOG_VKEY; --allow-development-key on demo data
 import { readFileSync, writeFileSync } from 'node:fs';
 import { developmentLogSigner } from '@vanguard/transparency-log';
@@ -19,6 +20,7 @@ import {
   type PinnedKey,
   type ProvedEvent,
 } from './proof-check';
+import { proveTrail } from './prove-trail';
 
 export interface ProveArgs {
   readonly positional: readonly string[];
@@ -134,11 +136,17 @@ function save(note: string, a: ProveArgs): string {
 
 export async function prove(a: ProveArgs): Promise<void> {
   const [kind, context] = a.positional;
-  if (context !== 'evaluation' && context !== 'commendation') a.usage('prove inclusion|consistency evaluation|commendation …');
+  if (context !== 'evaluation' && context !== 'commendation') a.usage('prove inclusion|consistency|trail evaluation|commendation …');
   try {
     if (kind === 'inclusion') await proveInclusion(context, a);
     else if (kind === 'consistency') await proveConsistency(context, a);
-    else a.usage('prove inclusion|consistency evaluation|commendation …');
+    else if (kind === 'trail')
+      await proveTrail(a, {
+        published: () => published(context, a),
+        key: (origin) => keyFor(context, origin, a),
+        save: (note) => save(note, a),
+      });
+    else a.usage('prove inclusion|consistency|trail evaluation|commendation …');
   } catch (e) {
     if (!(e instanceof ProofFailure)) throw e;
     out(`✗ 证明不成立 / PROOF FAILED: ${e.zh}`);

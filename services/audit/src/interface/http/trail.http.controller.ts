@@ -2,30 +2,70 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
-import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { AuditTrail, auditorStream, type Auditor } from '../../application/audit-trail';
 import { AuditCaller, parsePositiveInt } from './audit-params';
 
+type Caller = { auditor: Auditor; correlationId: string };
+
+/** An auditor's token subject, as the trail names their stream. */
+function auditorOf(raw: unknown, required: boolean): string | undefined {
+  if (raw === undefined && !required) return undefined;
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(raw))
+    throw AuditRefusal.invalid('auditor', '审计人员的 sub / the auditor’s token subject');
+  return raw;
+}
+
+/** The auditors' own trail and its proofs: `audit_supervisor` only, and every read of it is itself recorded. */
 @ApiTags('audit trail')
 @ApiBearerAuth()
 @Controller('audit-trail')
 export class TrailHttpController {
   constructor(private readonly trail: AuditTrail) {}
 
-  /** The auditors' own queries, newest first. Reading the trail is itself recorded. */
+  /** The auditors' own queries, newest first. */
   @Get()
   @Roles('audit_supervisor')
   @ApiOperation({ summary: '审计人员的查询记录（仅审计监督）/ who audited what, when — audit_supervisor only' })
-  async read(@Query() q: Record<string, unknown>, @AuditCaller() c: { auditor: Auditor; correlationId: string }) {
-    const auditor = q['auditor'];
-    if (auditor !== undefined && (typeof auditor !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(auditor)))
-      throw AuditRefusal.invalid('auditor', '审计人员的 sub / the auditor’s token subject');
+  async read(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    const auditor = auditorOf(q['auditor'], false);
     const before = q['before'] === undefined ? undefined : parsePositiveInt('before', q['before']);
     const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], 200);
     await this.trail.record(
       c.auditor,
-      { query: 'trail', streams: auditor ? [`auditor-${auditor}`] : [], params: { before, limit } },
+      { query: 'trail', streams: auditor ? [auditorStream(auditor)] : [], params: { before, limit } },
       c.correlationId,
     );
     return this.trail.read({ auditor, before, limit });
+  }
+
+  /**
+   * One auditor's entries (one `version`, or all they had) as of a trail of `size` — the size a
+   * store's signed checkpoint commits to in its `vanguard-trail/v1` line — with their stored
+   * texts, leaf indices, inclusion paths and their stream's map entry: what
+   * `npm run audit -- prove trail` checks offline (ADR 0077).
+   */
+  @Get('proof')
+  @Roles('audit_supervisor')
+  @ApiOperation({
+    summary:
+      '审计记录的证明（含原文，仅审计监督）/ an auditor’s trail entries with texts, inclusion paths and map entry at a trail size committed in a signed checkpoint',
+  })
+  async proof(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    const stream = auditorStream(auditorOf(q['auditor'], true)!);
+    const size = parsePositiveInt('size', q['size']);
+    const version = q['version'] === undefined ? undefined : parsePositiveInt('version', q['version']);
+    await this.trail.record(c.auditor, { query: 'trail-proof', streams: [stream], params: { size, version } }, c.correlationId);
+    return this.trail.log.eventProofs(stream, size, version);
+  }
+
+  /** That the trail committed in an older checkpoint is a prefix of the one in a newer (RFC 9162 consistency). */
+  @Get('consistency')
+  @Roles('audit_supervisor')
+  @ApiOperation({ summary: '审计记录两个大小之间的一致性证明 / consistency proof between two sizes of the auditors’ trail' })
+  async consistency(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+    const from = parsePositiveInt('from', q['from']);
+    const to = parsePositiveInt('to', q['to']);
+    await this.trail.record(c.auditor, { query: 'trail-consistency', streams: [], params: { from, to } }, c.correlationId);
+    return this.trail.log.consistency(from, to);
   }
 }
