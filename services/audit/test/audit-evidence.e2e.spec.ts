@@ -1,6 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { LongWork } from '@vanguard/http';
 import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
@@ -138,11 +142,16 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     expect(res.headers['x-vanguard-streams']).toBe('3');
   });
 
-  /** An export of the long stream whose reader stopped after its first bytes: it holds its slot and connection. */
-  async function heldExport(path = '/transparency/evaluation/export?stream=pledge-b'): Promise<http.ClientRequest> {
+  /** The app's base URL, listening on a port of its own. */
+  async function listening(): Promise<string> {
     const server = audit.getHttpServer() as http.Server;
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** An export of the long stream whose reader stopped after its first bytes: it holds its slot and connection. */
+  async function heldExport(path = '/transparency/evaluation/export?stream=pledge-b'): Promise<http.ClientRequest> {
+    const { port } = new URL(await listening());
     const req = http.get({
       host: '127.0.0.1',
       port,
@@ -234,6 +243,32 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
       await asOwner(`update "${db.schema}".events set canonical = $1 where stream_id = 'pledge-b' and stream_version = 7`, [
         original.rows[0]!.canonical,
       ]);
+    }
+  });
+
+  it('saves the whole log from `npm run audit -- export-log` with a bar of events, and says how to verify it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-export-log-'));
+    try {
+      const out = join(dir, 'log.tgz');
+      const url = await listening();
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ['-r', '@swc-node/register', 'services/audit/src/cli/audit-cli.ts', 'export-log', 'evaluation', '--out', out],
+          {
+            cwd: join(__dirname, '..', '..', '..'),
+            env: { ...process.env, AUDIT_URL: url, VANGUARD_TOKEN: tokens['province.auditor'] },
+          },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('2,003/2,003 events · done');
+      expect(run.stdout).toContain(`verify offline: npx vanguard-verify ${out} --key '`);
+      const report = await verifyBundle(readFileSync(out), { allowDevelopmentKey: true });
+      expect(report).toMatchObject({ events: 2003, wholeLog: { streams: 2 } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

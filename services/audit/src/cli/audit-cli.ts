@@ -13,6 +13,8 @@
 //   npm run audit -- completeness evaluation|commendation [--stream <streamId>]   (the whole store: a bar, exit 3 if incomplete)
 //   npm run audit -- export evaluation|commendation --stream <streamId> [--stream …] [--out bundle.tgz]
 //                      [--earlier <size>]… [--since <checkpoint file>]…   (earlier checkpoints: export-earlier.ts)
+//   npm run audit -- export-log evaluation|commendation [--out log.tgz] [--earlier <size>]… [--since <checkpoint file>]…
+//                      (every event of the store's log in one bundle, ADR 0079)
 //   npm run audit -- prove inclusion|consistency|trail evaluation|commendation …   (checked offline: prove-command.ts)
 //   npm run audit -- checkpoints evaluation|commendation [--last n]   (the topic's history, checked here: checkpoints-command.ts)
 //
@@ -44,7 +46,7 @@ const base = (process.env['AUDIT_URL'] ?? 'http://127.0.0.1:3006').replace(/\/$/
 function usage(message?: string): never {
   if (message) process.stderr.write(`✗ ${message}\n`);
   process.stderr.write(
-    'usage: npm run audit -- timeline|as-of|as-of-programme|as-of-subtree|diff|diff-programme|diff-subtree|explain|verify|completeness|export|prove|checkpoints … (see services/audit/README.md)\n',
+    'usage: npm run audit -- timeline|as-of|as-of-programme|as-of-subtree|diff|diff-programme|diff-subtree|explain|verify|completeness|export|export-log|prove|checkpoints … (see services/audit/README.md)\n',
   );
   process.exit(2);
 }
@@ -110,6 +112,9 @@ function pathFor(): string {
         .map((s) => `stream=${enc(s)}`)
         .concat(earlierQuery(flags('earlier'), flags('since')))
         .join('&')}`;
+    case 'export-log':
+      if (!id) usage('export-log needs a store: evaluation or commendation');
+      return `/transparency/${enc(id)}/export-log?${earlierQuery(flags('earlier'), flags('since')).join('&')}`;
     default:
       usage(command ? `unknown command ${command}` : undefined);
   }
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
     process.stderr.write(`✗ ${res.status} ${await res.text()}\n`);
     process.exit(1);
   }
-  if (command === 'export') return saveBundle(res);
+  if (command === 'export' || command === 'export-log') return saveBundle(res, command === 'export-log');
   if (command === 'verify') return followProgress(res, 'streams', (r) => r.ok === true);
   if (wholeStore) return followProgress(res, 'events', (r) => r.complete === true);
   process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
@@ -176,12 +181,13 @@ function headerCount(res: Response, name: string): number | undefined {
  * archive is read as it arrives, for its entry names only), then MB and MB/s. Without the count:
  * events and MB so far, no time left.
  */
-async function saveBundle(res: Response): Promise<void> {
+async function saveBundle(res: Response, wholeLog: boolean): Promise<void> {
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'evidence.tgz';
   const file = flag('out') ?? name;
   const out = createWriteStream(file);
   const events = headerCount(res, EVENTS_HEADER);
-  const streams = headerCount(res, STREAMS_HEADER);
+  // A whole-log bundle has no per-stream entries to count: its bar is events alone.
+  const streams = wholeLog ? undefined : headerCount(res, STREAMS_HEADER);
   const progress = new BundleProgress();
   const gunzip = createGunzip();
   gunzip.on('data', (b: Buffer) => progress.push(b));

@@ -1,12 +1,16 @@
 /** The entries that mark progress in an evidence bundle (libs/transparency-log bundle-layout.ts). */
 const EVENT_ENTRY = /^streams\/\d+\/events\/\d+\.json$/;
 const STREAM_DONE_ENTRY = /^streams\/\d+\/inclusion\.json$/;
+/** A whole-log bundle's chunk: one event a line (ADR 0079). */
+const LOG_CHUNK_ENTRY = /^log\/\d+\.ndjson$/;
+const NEWLINE = 0x0a;
 const BLOCK = 512;
 
 /**
  * How far a downloading evidence bundle has got: fed the archive's bytes as they arrive (after
  * gunzip), it reads each tar header's name and size and counts the event entries and the streams
- * finished (their `inclusion.json` comes after their events). Only headers are looked at and a
+ * finished (their `inclusion.json` comes after their events), or a whole-log bundle's lines as its
+ * chunks pass. Only headers (and a chunk's newlines) are looked at and a
  * header cut between two chunks is kept until it is whole; checking the bundle is the verifier's
  * work, not this.
  */
@@ -14,6 +18,8 @@ export class BundleProgress {
   private header = Buffer.alloc(0);
   /** Bytes of the current entry's content and padding still to pass. */
   private skip = 0;
+  /** Of those, the bytes of a log chunk's content whose newlines are events. */
+  private lines = 0;
   private ended = false;
   private eventCount = 0;
   private streamCount = 0;
@@ -31,6 +37,9 @@ export class BundleProgress {
     while (at < chunk.length && !this.ended) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - at);
+        const counted = Math.min(this.lines, n);
+        for (let i = at; i < at + counted; i++) if (chunk[i] === NEWLINE) this.eventCount++;
+        this.lines -= counted;
         this.skip -= n;
         at += n;
         continue;
@@ -52,7 +61,8 @@ export class BundleProgress {
     const name = header.toString('ascii', 0, nameEnd < 0 || nameEnd > 100 ? 100 : nameEnd);
     const size = parseInt(header.toString('ascii', 124, 135), 8) || 0;
     this.skip = size + ((BLOCK - (size % BLOCK)) % BLOCK);
-    if (EVENT_ENTRY.test(name)) this.eventCount++;
+    if (LOG_CHUNK_ENTRY.test(name)) this.lines = size;
+    else if (EVENT_ENTRY.test(name)) this.eventCount++;
     else if (STREAM_DONE_ENTRY.test(name)) this.streamCount++;
   }
 }

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { gunzipSync } from 'node:zlib';
-import { EvidenceBundleWriter, TransparencyLog, bundleStream, developmentLogSigner } from '@vanguard/transparency-log';
+import { EvidenceBundleWriter, EvidenceLogWriter, TransparencyLog, bundleStream, developmentLogSigner } from '@vanguard/transparency-log';
 import { BundleProgress } from './bundle-progress';
 
 /** A real bundle: pledge-a with 3 events, review-b with 2 (a long text, entries past one tar block), pledge-z with none. */
-async function bundle(): Promise<Buffer> {
+async function bundle(whole = false): Promise<Buffer> {
   const signer = developmentLogSigner();
   const log = new TransparencyLog(signer.name);
   const texts = new Map<string, string[]>();
@@ -21,6 +21,17 @@ async function bundle(): Promise<Buffer> {
     log.append({ text, stream, version });
   }
   const checkpoint = log.checkpoint(signer);
+  if (whole) {
+    // Chunks of about 1 KB: the long texts split lines across tar blocks and chunks across pushes.
+    const w = new EvidenceLogWriter({ key: signer.verifier, checkpoint: checkpoint.text }, 1024);
+    const out: Buffer[] = [];
+    w.output.on('data', (c: Buffer) => out.push(c));
+    const done = once(w.output, 'end');
+    for (const [stream, version] of order) await w.add(texts.get(stream)![version - 1]!);
+    await w.finish();
+    await done;
+    return gunzipSync(Buffer.concat(out));
+  }
   const writer = new EvidenceBundleWriter({ key: signer.verifier, checkpoint: checkpoint.text });
   const chunks: Buffer[] = [];
   writer.output.on('data', (c: Buffer) => chunks.push(c));
@@ -36,6 +47,13 @@ describe(BundleProgress.name, () => {
   let archive: Buffer;
   beforeAll(async () => {
     archive = await bundle();
+  });
+
+  it.each([1, 7, 511, 512, 513, 4096, 1 << 20])('counts a whole-log bundle’s lines as events, fed %i bytes at a time', async (size) => {
+    const whole = await bundle(true);
+    const sut = new BundleProgress();
+    for (let at = 0; at < whole.length; at += size) sut.push(whole.subarray(at, at + size));
+    expect({ events: sut.events, streams: sut.streams }).toEqual({ events: 5, streams: 0 });
   });
 
   it.each([1, 7, 511, 512, 513, 4096, 1 << 20])('counts every event and finished stream, fed %i bytes at a time', (size) => {
