@@ -10,7 +10,7 @@
  *   streams/<j>/inclusion.json          each event's leaf index and inclusion path
  *   manifest.json                     what the bundle claims, and every entry's sha256
  *
- * A whole-log bundle (`vanguard-evidence-log/v1`, ADR 0078) has, between the earlier checkpoints
+ * A whole-log bundle (`vanguard-evidence-log/v1`, ADR 0079) has, between the earlier checkpoints
  * and the manifest, instead of streams:
  *
  *   log/<k>.ndjson                    every event's canonical text in leaf order, one per line,

@@ -10,7 +10,7 @@ const NEWLINE = 0x0a;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Checks a whole-log bundle's chunks (ADR 0078) against its signed checkpoint: every line is the
+ * Checks a whole-log bundle's chunks (ADR 0079) against its signed checkpoint: every line is the
  * next leaf, whose tree root must be the checkpoint's, and the next version of the stream it
  * names, whose hash chains must end at the heads the checkpoint's stream map commits to. Holds
  * the tree's right edge and one head per stream, never the events.

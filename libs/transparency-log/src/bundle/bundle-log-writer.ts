@@ -7,7 +7,7 @@ export const LOG_CHUNK_BYTES = 4 * 1024 * 1024;
 const NEWLINE = Buffer.from('\n');
 
 /**
- * Writes a whole-log bundle (ADR 0078): every event of the checkpoint's tree, leaf 0 to size−1,
+ * Writes a whole-log bundle (ADR 0079): every event of the checkpoint's tree, leaf 0 to size−1,
  * as newline-separated canonical texts, with no inclusion paths. The verifier recomputes the
  * tree's root and every stream's chain head from the texts alone and compares them with the
  * signed checkpoint, which proves inclusion and the completeness of every stream at once, at a

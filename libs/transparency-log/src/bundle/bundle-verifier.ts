@@ -40,7 +40,7 @@ export interface BundleReport {
   readonly held: readonly { readonly size: number; readonly root: string }[];
   readonly streams: readonly { readonly stream: string; readonly events: number; readonly head?: string }[];
   readonly events: number;
-  /** A whole-log bundle (ADR 0078): every event of the checkpoint, so every one of its `streams` is complete. */
+  /** A whole-log bundle (ADR 0079): every event of the checkpoint, so every one of its `streams` is complete. */
   readonly wholeLog?: { readonly streams: number };
 }
 

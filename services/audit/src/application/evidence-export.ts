@@ -82,7 +82,7 @@ export async function writeEvidenceBundle(
 const LOG_PAGE = 10_000;
 
 /**
- * Writes a whole-log bundle (ADR 0078) of `at`'s checkpoint into `out`: every event the log
+ * Writes a whole-log bundle (ADR 0079) of `at`'s checkpoint into `out`: every event the log
  * holds, leaf 0 to size−1, as the store's canonical texts read in the order the log was fed
  * ((transaction id, position) up to `through`, a page at a time), with the earlier checkpoints
  * and their consistency proofs. No inclusion paths: the verifier rebuilds the root and every

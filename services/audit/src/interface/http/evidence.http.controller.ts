@@ -142,7 +142,7 @@ export class EvidenceHttpController {
   }
 
   /**
-   * The whole log as one bundle (ADR 0078): every event of the store's log as of a checkpoint
+   * The whole log as one bundle (ADR 0079): every event of the store's log as of a checkpoint
    * signed now, in leaf order, with earlier published checkpoints and their consistency proofs;
    * the verifier recomputes the root and every stream's head, so it proves every stream complete
    * at once. For a mirror or an audit of everything; one decision's evidence is `export`.
