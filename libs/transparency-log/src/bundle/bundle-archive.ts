@@ -70,7 +70,10 @@ export class BundleArchive {
     await this.start();
     const content = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     this.entries.push({ name, size: content.length, sha256: sha256(content).toString('hex') });
-    await this.sink.write(Buffer.concat([tarHeader(name, content.length), content, tarPadding(content.length)]));
+    // Three writes, not one joined buffer: a log chunk is megabytes, and the sink copies once anyway.
+    await this.sink.write(tarHeader(name, content.length));
+    await this.sink.write(content);
+    await this.sink.write(tarPadding(content.length));
   }
 
   /** Writes the manifest (`entries` is added here, listing every entry before it) and ends the gzip. */

@@ -2,9 +2,11 @@ import type { Readable } from 'node:stream';
 import { BundleArchive, type BundleHeader } from './bundle-archive';
 import * as layout from './bundle-layout';
 
-/** A chunk closes once it holds this many bytes: large enough that a tar header per chunk costs nothing, small enough to check as it streams. */
+/**
+ * A chunk closes once its texts reach this many UTF-16 units (4–12 MB of UTF-8): large enough that
+ * a tar header per chunk costs nothing, small enough to check as it streams.
+ */
 export const LOG_CHUNK_BYTES = 4 * 1024 * 1024;
-const NEWLINE = Buffer.from('\n');
 
 /**
  * Writes a whole-log bundle (ADR 0079): every event of the checkpoint's tree, leaf 0 to size−1,
@@ -15,8 +17,8 @@ const NEWLINE = Buffer.from('\n');
  */
 export class EvidenceLogWriter {
   private readonly archive: BundleArchive;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private pending: string[] = [];
+  private pendingLength = 0;
   private chunks = 0;
   private events = 0;
 
@@ -36,28 +38,42 @@ export class EvidenceLogWriter {
     return this.events;
   }
 
+  /** The next leaf's canonical text. */
   async add(text: string): Promise<void> {
-    // Canonical JSON escapes every control character: a raw newline would split one event in two.
-    if (text.includes('\n')) throw new RangeError(`leaf ${this.events}: an event text holds a newline, so it is not canonical JSON`);
-    const bytes = Buffer.from(text, 'utf8');
-    this.pending.push(bytes, NEWLINE);
-    this.pendingBytes += bytes.length + 1;
-    this.events += 1;
-    if (this.pendingBytes >= this.chunkBytes) await this.flush();
+    return this.addJoined(text, 1);
+  }
+
+  /**
+   * The next `count` leaves' canonical texts joined by newlines (a store can hand over a page as
+   * one string). Canonical JSON escapes every control character, so a text holding a raw newline
+   * would split in two: the newlines must be exactly `count - 1`.
+   */
+  async addJoined(texts: string, count: number): Promise<void> {
+    let newlines = 0;
+    for (let at = texts.indexOf('\n'); at >= 0; at = texts.indexOf('\n', at + 1)) newlines++;
+    if (!Number.isSafeInteger(count) || count < 1 || newlines !== count - 1)
+      throw new RangeError(
+        `leaves ${this.events}–${this.events + count - 1}: ${newlines + 1} lines for ${count} texts, so a text holds a newline and is not canonical JSON`,
+      );
+    this.pending.push(texts);
+    this.pendingLength += texts.length + 1;
+    this.events += count;
+    // UTF-16 units, not bytes: a chunk is about the size, and encoded once when it closes.
+    if (this.pendingLength >= this.chunkBytes) await this.flush();
   }
 
   async finish(): Promise<void> {
     if (this.events !== this.archive.body.size)
       throw new RangeError(`${this.events} events given for a checkpoint of ${this.archive.body.size}`);
     // An empty log still has chunk 0 (empty), so the verifier knows the bundle's kind from its entries.
-    if (this.pendingBytes > 0 || this.chunks === 0) await this.flush();
+    if (this.pendingLength > 0 || this.chunks === 0) await this.flush();
     await this.archive.close({ format: layout.LOG_BUNDLE_FORMAT, ...this.archive.commitments, events: this.events });
   }
 
   private async flush(): Promise<void> {
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    const chunk = Buffer.from(this.pending.length ? `${this.pending.join('\n')}\n` : '', 'utf8');
     this.pending = [];
-    this.pendingBytes = 0;
+    this.pendingLength = 0;
     await this.archive.entry(layout.logChunkEntry(this.chunks++), chunk);
   }
 }

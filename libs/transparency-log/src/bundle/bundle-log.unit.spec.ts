@@ -139,6 +139,32 @@ describe('whole-log evidence bundle', () => {
     await expect(sut.finish()).rejects.toThrow('1 events given for a checkpoint of 6');
   });
 
+  it('EvidenceLogWriter_PagesJoinedByNewlines_WriteTheSameBytesAsTextsOneByOne', async () => {
+    const f = fixture();
+    const texts = leafTexts(f);
+    const write = async (feed: (w: EvidenceLogWriter) => Promise<void>) => {
+      const sut = new EvidenceLogWriter({ key: operatorSigner().verifier, checkpoint: f.latest.text });
+      const out: Buffer[] = [];
+      sut.output.on('data', (c: Buffer) => out.push(c));
+      const ended = once(sut.output, 'end');
+      await feed(sut);
+      await sut.finish();
+      await ended;
+      return Buffer.concat(out);
+    };
+    const oneByOne = await write(async (w) => {
+      for (const t of texts) await w.add(t);
+    });
+    const paged = await write(async (w) => {
+      await w.addJoined(texts.slice(0, 4).join('\n'), 4);
+      await w.addJoined(texts.slice(4).join('\n'), 2);
+    });
+    expect(paged.equals(oneByOne)).toBe(true);
+    const miscounted = new EvidenceLogWriter({ key: operatorSigner().verifier, checkpoint: f.latest.text });
+    miscounted.output.resume();
+    await expect(miscounted.addJoined(texts.slice(0, 3).join('\n'), 2)).rejects.toThrow('3 lines for 2 texts');
+  });
+
   // Every byte of the archive inside the gzip, a fifth of them per run (FLIP_OFFSET picks which).
   const offset = Number(process.env['FLIP_OFFSET'] ?? Math.floor(Math.random() * 5));
   it(`verifyTar_EveryFifthByteFlipped_IsRefusedWithACode (FLIP_OFFSET=${offset})`, async () => {

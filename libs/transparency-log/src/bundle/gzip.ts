@@ -57,12 +57,14 @@ export class GzipSink {
     this.pending.push(bytes);
     this.pendingLength += bytes.length;
     // A block is written only once more data follows it, so the final block is never empty (unless all is).
-    while (this.pendingLength > STORED_BLOCK) {
-      const all = Buffer.concat(this.pending);
-      await this.push(Buffer.concat([blockHeader(false, STORED_BLOCK), all.subarray(0, STORED_BLOCK)]));
-      this.pending = [all.subarray(STORED_BLOCK)];
-      this.pendingLength = all.length - STORED_BLOCK;
-    }
+    if (this.pendingLength <= STORED_BLOCK) return;
+    // Joined once and cut by offset: a multi-megabyte entry is copied once, not once per block.
+    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingLength);
+    let at = 0;
+    for (; all.length - at > STORED_BLOCK; at += STORED_BLOCK)
+      await this.push(blockHeader(false, STORED_BLOCK), all.subarray(at, at + STORED_BLOCK));
+    this.pending = [all.subarray(at)];
+    this.pendingLength = all.length - at;
   }
 
   async end(): Promise<void> {
@@ -75,8 +77,9 @@ export class GzipSink {
     this.output.end(Buffer.concat([blockHeader(true, rest.length), rest, trailer]));
   }
 
-  private async push(chunk: Buffer): Promise<void> {
-    if (!this.output.write(chunk)) await Promise.race([once(this.output, 'drain'), this.gone]);
+  private async push(header: Buffer, block: Buffer): Promise<void> {
+    this.output.write(header);
+    if (!this.output.write(block)) await Promise.race([once(this.output, 'drain'), this.gone]);
   }
 }
 

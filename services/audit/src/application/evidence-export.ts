@@ -102,18 +102,25 @@ export async function writeLogBundle(
     let after = { xid: '0', position: '0' };
     while (writer.written < size) {
       signal.throwIfAborted();
-      const { rows } = await pool.query<{ xid: string; position: string; canonical: string }>(
-        `select transaction_id::text as xid, position, canonical from "${schema}".events
-          where (transaction_id, position) > ($1::text::xid8, $2::bigint)
-            and (transaction_id, position) <= ($3::text::xid8, $4::bigint)
-          order by transaction_id, position limit ${Math.min(LOG_PAGE, size - writer.written)}`,
+      // A page comes back as one text of its events joined by newlines, with its count and last
+      // position: ten thousand strings and row objects a page were most of the export's CPU (GC).
+      const { rows } = await pool.query<{ n: number; texts: string; xid: string; position: string }>(
+        `with page as materialized (
+           select transaction_id, position, canonical from "${schema}".events
+            where (transaction_id, position) > ($1::text::xid8, $2::bigint)
+              and (transaction_id, position) <= ($3::text::xid8, $4::bigint)
+            order by transaction_id, position limit ${Math.min(LOG_PAGE, size - writer.written)})
+         select (select count(*) from page)::int as n,
+                (select string_agg(canonical, E'\n' order by transaction_id, position) from page) as texts,
+                last.transaction_id::text as xid, last.position
+           from (select transaction_id, position from page order by transaction_id desc, position desc limit 1) last`,
         [after.xid, after.position, at.through.xid, at.through.position],
       );
       // Fewer rows than the log holds: an event logged is gone from the store, which the verifier would name less plainly.
-      if (rows.length === 0) throw new Error(`the store holds ${writer.written} of the log's ${size} events up to its read position`);
-      for (const r of rows) await writer.add(r.canonical);
-      const last = rows[rows.length - 1]!;
-      after = { xid: last.xid, position: last.position };
+      const page = rows[0];
+      if (!page) throw new Error(`the store holds ${writer.written} of the log's ${size} events up to its read position`);
+      await writer.addJoined(page.texts, page.n);
+      after = { xid: page.xid, position: page.position };
     }
     await writer.finish();
   });
