@@ -47,7 +47,7 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
         { expectedVersion: from === 0 ? 'no_stream' : from, context },
       );
     audit = await createAuditTestApp({ schemas: { evaluation: db.schema, commendation: db.schema } });
-    for (const u of ['province.auditor', 'province.audit_supervisor']) tokens[u] = await tokenFor(u);
+    for (const u of ['province.auditor', 'province.audit_supervisor', 'county.organizer']) tokens[u] = await tokenFor(u);
   });
   afterAll(async () => {
     await audit?.close();
@@ -217,6 +217,13 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     const report = await verifyBundle(whole.body as Buffer, { trustedKeys: [key(whole)], allowDevelopmentKey: true });
     expect(report).toMatchObject({ keyPinned: true, events: 2003, streams: [], wholeLog: { streams: 2 } });
     expect([whole.headers['x-vanguard-events'], whole.headers['x-vanguard-streams']]).toEqual(['2003', '2']);
+    expect((await get('/transparency/nowhere/export-log').expect(400)).body.errors).toEqual([
+      { field: 'context', reason: expect.any(String) },
+    ]);
+    expect((await get('/transparency/evaluation/export-log?earlier=x').expect(400)).body.errors).toEqual([
+      { field: 'earlier', reason: expect.any(String) },
+    ]);
+    expect((await get('/transparency/evaluation/export-log', 'county.organizer')).status).toBe(403);
 
     const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
     const trail = await get(`/audit-trail?auditor=${sub}&limit=2`, 'province.audit_supervisor').expect(200);
