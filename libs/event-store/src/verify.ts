@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import Cursor from 'pg-cursor';
-import { GENESIS_HASH, sha256Hex } from './hash-chain';
 import type { BrokenLink, VerificationReport, VerifyScope } from './types';
+import { checkLink, compareIds, GENESIS, type Link, type VerifyRow } from './verify-link';
 
 export interface VerifyOptions {
   /**
@@ -10,8 +10,19 @@ export interface VerifyOptions {
    * readers see; this proves ad-hoc SQL over the columns sees the same. Default true.
    */
   readonly checkColumns?: boolean;
-  /** Whole-store verification reads this many stream ranges side by side (connections); default 2. */
+  /**
+   * Whole-store verification reads this many stream ranges side by side (connections); default 2.
+   * Each range holds a connection and now and then asks the pool for another (a transaction id
+   * assigned since verify began, a position range's first link), so give the pool one more.
+   */
   readonly parallelism?: number;
+  /**
+   * Called after each page of rows with what has been checked so far, all ranges together: a
+   * long verification can show how far it is (streams are counted as each one begins).
+   */
+  readonly onProgress?: (checked: { readonly checkedEvents: number; readonly checkedStreams: number }) => void;
+  /** Stops between pages with the signal's reason: an abandoned verification gives its connections back. */
+  readonly signal?: AbortSignal;
 }
 
 const VERIFY_PAGE = 500;
@@ -24,35 +35,13 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const PROJECTED = `event_id::text as event_id, type, version, org_id, correlation_id, causation_id,
     to_char(occurred_at at time zone 'UTC', ${ISO}) as occurred_at, to_char(recorded_at at time zone 'UTC', ${ISO}) as recorded_at`;
 
-interface VerifyRow {
-  stream_id: string;
-  stream_version: string;
-  position: string;
-  transaction_id: string;
-  prev_hash: string;
-  hash: string;
-  canonical: string;
-  // With the column check only:
-  event_id?: string;
-  type?: string;
-  version?: number;
-  org_id?: string;
-  correlation_id?: string;
-  causation_id?: string | null;
-  occurred_at?: string;
-  recorded_at?: string;
+/** What every range checked so far, side by side, for `onProgress`; and the signal to stop at. */
+interface Progress {
+  checkedEvents: number;
+  checkedStreams: number;
+  readonly report?: VerifyOptions['onProgress'];
+  readonly signal?: AbortSignal;
 }
-
-/** What the previous event of the stream left to check the next one against. */
-interface Link {
-  version: number;
-  hash: string;
-  position: number;
-  /** Decimal text, as Postgres prints an xid8: compared with compareIds, not parsed per row. */
-  transactionId: string;
-}
-
-const GENESIS: Link = { version: 0, hash: GENESIS_HASH, position: 0, transactionId: '0' };
 
 /**
  * Checks the store against what its writers promise: the hash chain of every stream, the
@@ -95,7 +84,8 @@ export class StoreVerifier {
     const assignedBelow = { value: await this.nextTransactionId() };
     // Partitions are consecutive stream ranges checked side by side; the first broken link is
     // the one in the lowest partition that has one.
-    const results = await Promise.all(parts.map((p) => this.verifyPart(p, ranged, checkColumns, assignedBelow)));
+    const progress = { checkedEvents: 0, checkedStreams: 0, report: options.onProgress, signal: options.signal };
+    const results = await Promise.all(parts.map((p) => this.verifyPart(p, ranged, checkColumns, assignedBelow, progress)));
     const checkedEvents = results.reduce((n, r) => n + r.checkedEvents, 0);
     const checkedStreams = results.reduce((n, r) => n + r.checkedStreams, 0);
     const broken = results.find((r) => r.broken)?.broken;
@@ -135,6 +125,7 @@ export class StoreVerifier {
     ranged: boolean,
     checkColumns: boolean,
     assignedBelow: { value: string },
+    progress: Progress,
   ): Promise<{ checkedEvents: number; checkedStreams: number; broken?: BrokenLink }> {
     const client = await this.pool.connect();
     let checkedEvents = 0;
@@ -159,8 +150,10 @@ export class StoreVerifier {
         next = cursor.read(VERIFY_PAGE);
         for (;;) {
           const rows = await next;
+          progress.signal?.throwIfAborted();
           if (rows.length === 0) break;
           next = cursor.read(VERIFY_PAGE);
+          const before = { checkedEvents, checkedStreams };
           for (const r of rows) {
             const v = Number(r.stream_version);
             if (r.stream_id !== stream) {
@@ -176,6 +169,9 @@ export class StoreVerifier {
             checkedEvents++;
             last = { version: v, hash: r.hash, position: Number(r.position), transactionId: tx };
           }
+          progress.checkedEvents += checkedEvents - before.checkedEvents;
+          progress.checkedStreams += checkedStreams - before.checkedStreams;
+          progress.report?.({ checkedEvents: progress.checkedEvents, checkedStreams: progress.checkedStreams });
         }
       } finally {
         await next.catch(() => undefined);
@@ -229,70 +225,4 @@ export class StoreVerifier {
       found: r.beyond ? 'events beyond the recorded head' : (r.found ?? '(missing event)'),
     };
   }
-}
-
-function checkLink(r: VerifyRow, v: number, tx: string, last: Link, checkColumns: boolean, assignedBelow: string): BrokenLink | null {
-  const position = Number(r.position);
-  const at = { streamId: r.stream_id, streamVersion: v, position };
-  if (v !== last.version + 1) {
-    return { ...at, reason: 'version_gap', expected: `version ${last.version + 1}`, found: `version ${v}` };
-  }
-  if (r.prev_hash !== last.hash) return { ...at, reason: 'prev_hash_mismatch', expected: last.hash, found: r.prev_hash };
-  const recomputed = sha256Hex(r.prev_hash + r.canonical);
-  if (recomputed !== r.hash) return { ...at, reason: 'hash_mismatch', expected: recomputed, found: r.hash };
-  if (position <= last.position) {
-    return {
-      ...at,
-      reason: 'position_mismatch',
-      expected: `position above ${last.position} (version ${last.version})`,
-      found: `position ${position}`,
-    };
-  }
-  if (compareIds(tx, last.transactionId) < 0) {
-    return {
-      ...at,
-      reason: 'transaction_id_mismatch',
-      expected: `transaction_id at least ${last.transactionId} (version ${last.version})`,
-      found: `transaction_id ${tx}`,
-    };
-  }
-  if (compareIds(tx, assignedBelow) >= 0) {
-    return {
-      ...at,
-      reason: 'transaction_id_mismatch',
-      expected: `transaction_id below ${assignedBelow} (not yet assigned in this cluster)`,
-      found: `transaction_id ${tx}`,
-    };
-  }
-  const differs = checkColumns ? columnDiffering(r, v) : null;
-  if (differs)
-    return { ...at, reason: 'column_mismatch', expected: `${differs} as in the hashed canonical text`, found: 'a column differs' };
-  return null;
-}
-
-/** The first projected column that no longer says what the hashed text says, or null. */
-function columnDiffering(r: VerifyRow, v: number): string | null {
-  let c: Partial<Record<string, unknown>>;
-  try {
-    c = JSON.parse(r.canonical) as Partial<Record<string, unknown>>;
-  } catch {
-    return 'canonical';
-  }
-  if (c['eventId'] !== r.event_id) return 'event_id';
-  if (c['type'] !== r.type) return 'type';
-  if (c['version'] !== r.version) return 'version';
-  if (c['streamId'] !== r.stream_id) return 'stream_id';
-  if (c['streamVersion'] !== v) return 'stream_version';
-  if (c['occurredAt'] !== r.occurred_at) return 'occurred_at';
-  if (c['recordedAt'] !== r.recorded_at) return 'recorded_at';
-  if (c['orgId'] !== r.org_id) return 'org_id';
-  if (c['correlationId'] !== r.correlation_id) return 'correlation_id';
-  if ((c['causationId'] ?? null) !== r.causation_id) return 'causation_id';
-  return null;
-}
-
-/** Orders two xid8 values printed in decimal (no sign, no leading zeros) without parsing them. */
-function compareIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
