@@ -9,19 +9,20 @@ export interface VerificationConnection {
 }
 
 export const VERIFICATION_CONNECTIONS = Symbol('VERIFICATION_CONNECTIONS');
-export type VerificationConnections = () => VerificationConnection;
+/** A pool of `size` connections (default one) for one piece of long work. */
+export type VerificationConnections = (size?: number) => VerificationConnection;
 
 /**
  * Long reads hold a connection for as long as a statement runs, and a client that leaves cannot
  * stop a statement already sent: only `pg_cancel_backend` can (ADR 0019). Each verification
- * therefore reads on a one-connection pool with its own application_name, and ending it cancels
- * whatever that connection runs — through `control`, a connection of the same role, since a role
+ * therefore reads on a pool of its own (one connection unless it asks for more) with its own
+ * application_name, and ending it cancels whatever those connections run — through `control`, a connection of the same role, since a role
  * may cancel its own backends.
  */
 export function verificationConnections(readerUrl: string, control: Pool): VerificationConnections {
-  return () => {
+  return (size = 1) => {
     const name = `audit-verify-${randomUUID()}`;
-    const pool = new Pool({ connectionString: readerUrl, max: 1, application_name: name, connectionTimeoutMillis: 3000 });
+    const pool = new Pool({ connectionString: readerUrl, max: size, application_name: name, connectionTimeoutMillis: 3000 });
     let closed: Promise<void> | null = null;
     return {
       pool,

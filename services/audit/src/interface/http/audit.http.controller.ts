@@ -85,8 +85,8 @@ export class AuditHttpController {
   }
 
   /**
-   * NDJSON: `{"progress":{done,total}}` lines, then `{"result":…}`. A client that goes away ends
-   * the verification at the next stream and its connection goes back to the pool (ADR 0019).
+   * NDJSON: `{"progress":{done,total}}` lines (streams), then `{"result":…}`. A client that goes
+   * away cancels the verification's statements at once and its connections close (ADR 0019).
    */
   @Get('verify')
   @Roles(...AUDIT_ROLES)
@@ -96,7 +96,9 @@ export class AuditHttpController {
     const streams = 'stream' in scope ? [scope.stream] : [];
     await this.trail.record(c.auditor, { query: 'verify', streams, params: { ...scope } }, c.correlationId);
     const lease = this.verifications.acquire(c.auditor.sub);
-    const connection = this.connections();
+    // Two: the store's whole-store pass holds one for its cursor and now and then asks for another
+    // (the cluster's next transaction id); with one it would wait on itself until the timeout.
+    const connection = this.connections(2);
     const gone = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) gone.abort(new Error('the client went away'));
