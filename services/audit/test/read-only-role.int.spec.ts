@@ -57,10 +57,17 @@ describe('the audit roles (integration)', () => {
     await refused(reader, `select * from ${s}.snapshots`);
   });
 
-  it("reads evaluation's copy of the organisation tree and cannot change it", async () => {
+  it("reads evaluation's copy of the organisation tree and its history, and cannot change either", async () => {
     await reader.query(`select id, parent_id, status, merged_into_id from evaluation.org_tree limit 1`);
     await refused(reader, `update evaluation.org_tree set name = name`);
     await refused(reader, `delete from evaluation.org_tree`);
+    await reader.query(`select id, fact, version, parent_id, status, valid_from from evaluation.org_tree_history limit 1`);
+    await refused(reader, `update evaluation.org_tree_history set valid_from = valid_from`);
+    await refused(
+      reader,
+      `insert into evaluation.org_tree_history (id, fact, version, valid_from) values (gen_random_uuid(), 'parent', 0, now())`,
+    );
+    await refused(reader, `delete from evaluation.org_tree_history`);
   });
 
   it('cannot create anything in the audited schemas or public', async () => {

@@ -1,11 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { OrgTreeProjection } from '@vanguard/auth';
+import { OrganizationMoved } from '@vanguard/contracts';
 import { tokenFor } from '@vanguard/testing';
 import { createAuditTestApp } from './support/audit-test-app';
 import {
   COUNTY,
   OTHER_COUNTY,
   OTHER_PROVINCE,
+  OTHER_TOWN,
   TOWN,
   VILLAGE,
   appendUnder as append,
@@ -20,7 +23,8 @@ import {
  * of the subtree, each folded as of the instant — not a stream of a sibling county, not one
  * begun after the instant, not an event recorded after it; paged by stream id; the page's
  * streams in the trail; refused outside the caller's subtree (403) and on bad input (400 naming
- * the field). The tree is evaluation's copy, in this test's evaluation schema.
+ * the field). The tree is evaluation's copy, in this test's evaluation schema: who may ask by the
+ * tree as it is now, which organisations the subtree held by the tree as it stood (ADR 0081).
  */
 describe('audit: a subtree as of an instant (e2e)', () => {
   let stores: SubtreeStores;
@@ -145,5 +149,53 @@ describe('audit: a subtree as of an instant (e2e)', () => {
     expect(await field(`/organizations/${COUNTY}/as-of?at=2026-11-30T10:00:00`)).toBe('at');
     expect(await field(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}&limit=0`)).toBe('limit');
     expect(await field(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}&after=nonsense`)).toBe('after');
+  });
+
+  it('lists a village moved since under the township it belonged to at the instant, before the move and after it', async () => {
+    // After `at`: instantPastEveryEvent waited until the clock had passed it. The organization service's instant.
+    const movedAt = new Date().toISOString();
+    await new OrgTreeProjection().apply(stores.evaluation.pool, {
+      type: OrganizationMoved.type,
+      streamVersion: 1,
+      occurredAt: movedAt,
+      recordedAt: movedAt,
+      data: {
+        organizationId: VILLAGE,
+        parentId: OTHER_TOWN,
+        previousParentId: TOWN,
+        parentCode: '910425102',
+        code: '910425102201',
+        previousCode: '910425101201',
+        movedOn: '2026-12-01',
+      },
+    });
+    const afterMove = new Date(Date.parse(movedAt) + 1).toISOString();
+    const subtree = async (orgId: string, instant: string) => {
+      const res = await http()
+        .get(`/organizations/${orgId}/as-of?at=${encodeURIComponent(instant)}`)
+        .set(as('province.auditor'))
+        .expect(200);
+      const body = res.body as { organisations: number; streams: { streamId: string }[] };
+      return [body.organisations, body.streams.map((s) => s.streamId)];
+    };
+    expect(await subtree(TOWN, at)).toEqual([2, ['pledge-town', 'pledge-village']]);
+    expect(await subtree(OTHER_TOWN, at)).toEqual([1, []]);
+    expect(await subtree(TOWN, afterMove)).toEqual([1, ['pledge-late', 'pledge-town']]);
+    expect(await subtree(OTHER_TOWN, afterMove)).toEqual([2, ['pledge-village']]);
+
+    // The diff lists each side by the tree at its own instant: the village's stream left one township for the other.
+    const diff = async (orgId: string) => {
+      const res = await http()
+        .get(`/organizations/${orgId}/diff?fromAt=${encodeURIComponent(at)}&toAt=${encodeURIComponent(afterMove)}`)
+        .set(as('province.auditor'))
+        .expect(200);
+      return (res.body as { streams: { streamId: string; change: string }[] }).streams.map((s) => [s.streamId, s.change]);
+    };
+    expect(await diff(TOWN)).toEqual([
+      ['pledge-late', 'added'],
+      ['pledge-town', 'changed'],
+      ['pledge-village', 'removed'],
+    ]);
+    expect(await diff(OTHER_TOWN)).toEqual([['pledge-village', 'added']]);
   });
 });

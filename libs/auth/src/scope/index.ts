@@ -1,5 +1,6 @@
 export * from './org-tree.schema';
 export * from './org-tree.projection';
+export * from './org-tree.history';
 export * from './org-tree.consumer';
 export * from './scope.service';
 export * from './scope-rule';

@@ -2,14 +2,23 @@ import { randomUUID } from 'node:crypto';
 
 // A stand-in for the organization service when testing tree copies: it keeps the tree as
 // the service does (a move rewrites the codes of the whole subtree, keeping each one's
-// own segment) and records the events the service would publish, in the order it would.
+// own segment) and records the events the service would publish, in the order it would,
+// each at its own instant (a minute apart), with the tree as it stood after each.
 
 export interface HistoryEvent {
   readonly eventId: string;
   readonly type: string;
   readonly streamId: string;
   readonly streamVersion: number;
+  /** When the service recorded it (UTC ISO-8601), as its envelope says; the history keeps it (a test's own event may go without). */
+  readonly recordedAt?: string;
   readonly data: Record<string, unknown>;
+}
+
+/** The tree right after one event: the event's instant and each organisation's parent and status then. */
+export interface TreeSnapshot {
+  readonly at: string;
+  readonly orgs: ReadonlyMap<string, { readonly parentId: string | null; readonly status: string }>;
 }
 
 export interface SourceOrg {
@@ -37,6 +46,8 @@ export function prng(seed: number): () => number {
 export class OrgTreeHistory {
   readonly orgs = new Map<string, SourceOrg>();
   readonly events: HistoryEvent[] = [];
+  readonly snapshots: TreeSnapshot[] = [];
+  private clock = Date.parse('2011-01-01T00:00:00.000Z');
 
   constructor(private readonly random: () => number) {}
 
@@ -46,13 +57,18 @@ export class OrgTreeHistory {
 
   private emit(org: SourceOrg, type: string, data: Record<string, unknown>): void {
     org.version += 1;
+    this.clock += 60_000;
+    const recordedAt = new Date(this.clock).toISOString();
     this.events.push({
       eventId: randomUUID(),
       type: `organization.${type}`,
       streamId: `organization-${org.id}`,
       streamVersion: org.version,
+      recordedAt,
       data: { organizationId: org.id, ...data },
     });
+    const orgs = new Map([...this.orgs.values()].map((o) => [o.id, { parentId: o.parentId, status: o.status }]));
+    this.snapshots.push({ at: recordedAt, orgs });
   }
 
   private active(): SourceOrg[] {
@@ -181,6 +197,16 @@ export class OrgTreeHistory {
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
+}
+
+/** Each organisation's path (`/<root>/…/<self>/`) in a snapshot of the tree. */
+export function pathsIn(snapshot: TreeSnapshot): Map<string, string> {
+  const pathOf = (id: string): string => {
+    const ids: string[] = [];
+    for (let c: string | null = id; c; c = snapshot.orgs.get(c)!.parentId) ids.unshift(c);
+    return `/${ids.join('/')}/`;
+  };
+  return new Map([...snapshot.orgs.keys()].map((id) => [id, pathOf(id)]));
 }
 
 /**

@@ -7,7 +7,8 @@ import {
   type ContractEvent,
 } from '@vanguard/contracts';
 import { qualifiedTable, type SqlExecutor } from '@vanguard/messaging';
-import { DEFAULT_ORG_TREE_TABLE, orgTreeChannelSql, type OrgTreeTableOptions } from './org-tree.schema';
+import { recordOrgTreeFacts, type OrgTreeFact } from './org-tree.history';
+import { DEFAULT_ORG_TREE_TABLE, orgTreeChannelSql, orgTreeHistoryTable, type OrgTreeTableOptions } from './org-tree.schema';
 
 export type OrgTreeEvent =
   | ContractEvent<typeof OrganizationRegistered>
@@ -15,6 +16,9 @@ export type OrgTreeEvent =
   | ContractEvent<typeof OrganizationMoved>
   | ContractEvent<typeof OrganizationMerged>
   | ContractEvent<typeof OrganizationDissolved>;
+
+/** An event as a bootstrap or a test gives it: its version and instant may be missing (0, since ever). */
+type LooseTreeEvent = { type: string; data: unknown; streamVersion?: number; recordedAt?: string; occurredAt?: string };
 
 /** What an organisation looks like after an applied event, for the in-memory index. */
 export type OrgTreeChange =
@@ -51,14 +55,17 @@ function segmentOf(code: string, parentCode: string | null | undefined): string 
  * organisation's stream version, which also makes redelivery harmless); `code` and `path`
  * are then derived again for the organisation's whole subtree from parent links and
  * segments. A child applied after its parent's move, or before its parent exists, ends
- * with the same code and path as in any other order.
+ * with the same code and path as in any other order. Every fact an event sets is also kept in
+ * the copy's history with the event's instant (ADR 0081), in the same transaction.
  */
 export class OrgTreeProjection {
   private readonly t: string;
+  private readonly h: string;
   private readonly channelSql: string;
 
   constructor(options: OrgTreeTableOptions = {}) {
     this.t = qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema);
+    this.h = orgTreeHistoryTable(options);
     this.channelSql = orgTreeChannelSql(options);
   }
 
@@ -66,10 +73,13 @@ export class OrgTreeProjection {
    * Applies one event. Call it inside the applying transaction: the advisory lock it takes is
    * held until that transaction ends (outside one, it ends with its own statement).
    */
-  async apply(db: SqlExecutor, event: OrgTreeEvent | { type: string; data: unknown; streamVersion?: number }): Promise<OrgTreeChange> {
+  async apply(db: SqlExecutor, event: OrgTreeEvent | LooseTreeEvent): Promise<OrgTreeChange> {
     const version = (event as { streamVersion?: number }).streamVersion ?? 1;
     if (!TREE_EVENTS.has(event.type)) return { kind: 'none' };
     await this.serialise(db);
+    // The organization service's instant for the change (both are the same there); the history is by it.
+    const at = (event as LooseTreeEvent).recordedAt ?? (event as LooseTreeEvent).occurredAt ?? null;
+    const record = (id: string, ...facts: OrgTreeFact[]) => recordOrgTreeFacts(db, this.h, id, version, at, facts);
     switch (event.type) {
       case OrganizationRegistered.type: {
         const d = (event as ContractEvent<typeof OrganizationRegistered>).data;
@@ -91,6 +101,7 @@ export class OrgTreeProjection {
             where least(t.parent_version, t.name_version, t.status_version) < $7`,
           [d.organizationId, d.parentId, d.code, d.name, d.level, d.parentId ? segmentOf(d.code, d.parentCode) : null, version],
         );
+        await record(d.organizationId, { fact: 'parent', parentId: d.parentId }, { fact: 'status', status: 'active' });
         await this.derive(db, d.organizationId);
         return this.current(db, d.organizationId);
       }
@@ -112,6 +123,7 @@ export class OrgTreeProjection {
             where id = $1 and parent_version < $5`,
           [d.organizationId, d.parentId, d.code, segmentOf(d.code, d.parentCode), version],
         );
+        await record(d.organizationId, { fact: 'parent', parentId: d.parentId });
         await this.derive(db, d.organizationId);
         return this.current(db, d.organizationId);
       }
@@ -122,6 +134,7 @@ export class OrgTreeProjection {
             where id = $1 and status_version < $3`,
           [d.organizationId, d.survivingOrganizationId, version],
         );
+        await record(d.organizationId, { fact: 'status', status: 'merged', mergedIntoId: d.survivingOrganizationId });
         return this.current(db, d.organizationId);
       }
       case OrganizationDissolved.type: {
@@ -131,6 +144,7 @@ export class OrgTreeProjection {
             where id = $1 and status_version < $2`,
           [d.organizationId, version],
         );
+        await record(d.organizationId, { fact: 'status', status: 'dissolved' });
         return this.current(db, d.organizationId);
       }
       default:

@@ -72,7 +72,7 @@ export function orgTreeFactVersionsDdl(options: OrgTreeTableOptions = {}): strin
 }
 
 export async function migrateOrgTree(db: SqlExecutor, options: OrgTreeTableOptions = {}): Promise<void> {
-  for (const sql of [...orgTreeTableDdl(options), ...orgTreeFactVersionsDdl(options)]) await db.query(sql);
+  for (const sql of [...orgTreeTableDdl(options), ...orgTreeFactVersionsDdl(options), ...orgTreeHistoryDdl(options)]) await db.query(sql);
 }
 
 /** The migration adding per-fact versions to a table created by `orgTreeMigration`; list it after that one. */
@@ -101,4 +101,60 @@ export function orgTreeMigration(timestamp: number, options: OrgTreeTableOptions
       await q.query(`drop table if exists ${qualifiedTable(options.table ?? DEFAULT_ORG_TREE_TABLE, options.schema)}`);
     }
   };
+}
+
+/**
+ * The history of a tree copy (ADR 0081): one row per fact an organisation's own event set —
+ * its parent (registered, moved) or its status (registered, merged, dissolved) — with the
+ * stream version that set it and the instant the organization service recorded it. A fact
+ * holds from `valid_from` until the organisation's next fact of the same kind. Paths are not
+ * kept: an organisation's path at an instant follows from its ancestors' parents then, which
+ * arrive in any order (ADR 0009), so it is derived when read, as the copy derives it.
+ *
+ * Each row depends on one event alone and is inserted once (`on conflict do nothing`), so the
+ * table is the same set of rows whatever order, concurrency or redelivery brought the events.
+ */
+export function orgTreeHistoryDdl(options: OrgTreeTableOptions = {}): string[] {
+  const table = options.table ?? DEFAULT_ORG_TREE_TABLE;
+  const h = orgTreeHistoryTable(options);
+  const t = qualifiedTable(table, options.schema);
+  return [
+    `create table if not exists ${h} (
+      id uuid not null,
+      fact text not null check (fact in ('parent', 'status')),
+      version integer not null,
+      parent_id uuid,
+      status text,
+      merged_into_id uuid,
+      valid_from timestamptz not null,
+      primary key (id, fact, version)
+    )`,
+    // Rows of the copy from before its history was kept: as they stand, since ever (what the
+    // copy alone answered). Their events are in the inbox already and will not come again.
+    `insert into ${h} (id, fact, version, parent_id, valid_from)
+       select id, 'parent', parent_version, parent_id, '-infinity' from ${t}
+     on conflict do nothing`,
+    `insert into ${h} (id, fact, version, status, merged_into_id, valid_from)
+       select id, 'status', status_version, status, merged_into_id, '-infinity' from ${t}
+     on conflict do nothing`,
+  ];
+}
+
+/** The migration creating the history of a copy; list it after `orgTreeFactVersionsMigration`. */
+export function orgTreeHistoryMigration(timestamp: number, options: OrgTreeTableOptions = {}): new () => MigrationInterface {
+  const name = `VanguardOrgTreeHistory${timestamp}`;
+  return class OrgTreeHistoryMigration implements MigrationInterface {
+    readonly name = name;
+    async up(q: QueryRunner): Promise<void> {
+      for (const sql of orgTreeHistoryDdl(options)) await q.query(sql);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`drop table if exists ${orgTreeHistoryTable(options)}`);
+    }
+  };
+}
+
+/** `<table>_history` beside the copy. */
+export function orgTreeHistoryTable(options: OrgTreeTableOptions = {}): string {
+  return qualifiedTable(`${options.table ?? DEFAULT_ORG_TREE_TABLE}_history`, options.schema);
 }

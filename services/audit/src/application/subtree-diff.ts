@@ -16,21 +16,28 @@ export interface SubtreeDiffPage {
   readonly nextAfter: string | null;
 }
 
+/** The subtree's organisations at each instant, each by the tree as it stood then (ADR 0081). */
+export interface SubtreeAtBoth {
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+}
+
 /**
  * The streams that belonged to the subtree at `fromAt` or at `toAt`, one page in stream-id order:
- * the subtree-as-of page at each instant, merged. The first `limit` of the union are all among
- * the first `limit` of each side, so one page of each is enough, and each side's page says
- * whether the stream was in the subtree at that instant.
+ * the subtree-as-of page at each instant (its organisations as they stood then), merged. The first
+ * `limit` of the union are all among the first `limit` of each side, so one page of each is
+ * enough, and each side's page says whether the stream was in the subtree at that instant.
  */
 export async function subtreeStreamsBetween(
   reader: AuditReader,
-  orgIds: readonly string[],
+  orgIds: SubtreeAtBoth,
   fromAt: string,
   toAt: string,
   after: string,
   limit: number,
 ): Promise<SubtreeDiffPage> {
-  const [a, b] = [await subtreeStreams(reader, orgIds, fromAt, after, limit), await subtreeStreams(reader, orgIds, toAt, after, limit)];
+  const a = await subtreeStreams(reader, orgIds.from, fromAt, after, limit);
+  const b = await subtreeStreams(reader, orgIds.to, toAt, after, limit);
   const atFrom = new Set(a.streams.map((s) => s.streamId));
   const atTo = new Set(b.streams.map((s) => s.streamId));
   const union = [...new Map([...a.streams, ...b.streams].map((s) => [s.streamId, s])).values()].sort(byStreamId);
@@ -51,11 +58,14 @@ export async function subtreeStreamsBetween(
  */
 export type SubtreeChange = 'added' | 'removed' | 'changed';
 
-/** The page's streams diffed between the two instants; those in the subtree at both at one version are only counted. */
+/**
+ * The page's streams diffed between the two instants; those in the subtree at both at one version
+ * are only counted. `organisations` counts those of the subtree at either instant, each side's own.
+ */
 export async function subtreeDiff(
   reader: AuditReader,
   orgId: string,
-  organisations: number,
+  orgIds: SubtreeAtBoth,
   fromAt: string,
   toAt: string,
   page: SubtreeDiffPage,
@@ -77,5 +87,13 @@ export async function subtreeDiff(
         events: d.events,
       });
   }
-  return { orgId, organisations, from: { asOf: fromAt }, to: { asOf: toAt }, streams, unchanged, nextAfter: page.nextAfter };
+  return {
+    orgId,
+    organisations: new Set([...orgIds.from, ...orgIds.to]).size,
+    from: { asOf: fromAt, organisations: orgIds.from.length },
+    to: { asOf: toAt, organisations: orgIds.to.length },
+    streams,
+    unchanged,
+    nextAfter: page.nextAfter,
+  };
 }

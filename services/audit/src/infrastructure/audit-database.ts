@@ -27,8 +27,9 @@ export function auditReaderUrl(databaseUrl: string): string {
  *   (the store skips them when personal data is withheld) nor anything else of the stores: a replay's
  *   connection can write nothing anywhere.
  * - and SELECT on the evaluation service's copy of the organisation tree (`evaluation.org_tree`,
- *   fed from the organization service's signed events): what scopes an auditor to a subtree and
- *   lists a subtree's organisations (ADR 0056), without a consumer of the audit service's own.
+ *   fed from the organization service's signed events) and on its history: what scopes an auditor
+ *   to a subtree and lists a subtree's organisations as of an instant (ADR 0056, 0081), without a
+ *   consumer of the audit service's own.
  * - the audit service's own schema `audit` holds the auditors' trail as an event store, written
  *   by `vg_audit` through the store's functions only (INSERT/SELECT on events, no UPDATE/DELETE).
  */
@@ -50,9 +51,13 @@ export async function prepareAuditDatabase(adminUrl: string): Promise<void> {
   }
 }
 
-/** SELECT on `<schema>.org_tree` for the reader role (tests grant it on a schema of their own). */
+/**
+ * SELECT on `<schema>.org_tree` and its history `<schema>.org_tree_history` for the reader role:
+ * the tree as it stands decides who may ask, the history which organisations a subtree held at an
+ * instant (ADR 0081). Tests grant it on a schema of their own.
+ */
 export async function grantOrgTreeRead(db: Pick<Pool, 'query'>, schema: string): Promise<void> {
-  await db.query(`grant select on "${schema}".org_tree to "${AUDIT_READER_ROLE}"`);
+  await db.query(`grant select on "${schema}".org_tree, "${schema}".org_tree_history to "${AUDIT_READER_ROLE}"`);
 }
 
 async function ensureTrailStore(admin: Pool, adminUrl: string): Promise<void> {

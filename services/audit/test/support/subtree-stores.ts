@@ -7,6 +7,8 @@ import { AUDIT_READER_ROLE, grantOrgTreeRead } from '../../src/infrastructure/au
 
 export const COUNTY = demoOrgId('910425');
 export const TOWN = demoOrgId('910425101');
+/** The county's second township (河口镇), where a village can move. */
+export const OTHER_TOWN = demoOrgId('910425102');
 export const VILLAGE = demoOrgId('910425101201');
 export const OTHER_COUNTY = demoOrgId('910426');
 /** A second province: outside the demo auditors' subtree (they sit at province 91). */

@@ -14,7 +14,11 @@ import { AUDIT_ROLES } from './audit.http.controller';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Caller = { auditor: Auditor; correlationId: string };
 
-/** A whole organisation subtree as of an instant, or between two, inside the caller's own subtree (ADR 0056). */
+/**
+ * A whole organisation subtree as of an instant, or between two, inside the caller's own subtree
+ * (ADR 0056): who may ask is judged by the tree as it stands, which organisations the subtree held
+ * by the tree as it stood at each instant (ADR 0081).
+ */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('organizations')
@@ -34,7 +38,8 @@ export class OrganizationsHttpController {
     checkOrgId(orgId);
     const at = parseInstant('at', q['at']);
     const { after, limit } = pageOf(q);
-    const orgIds = await this.subtreeOf(c, orgId);
+    await this.checkWithin(c, orgId);
+    const orgIds = await this.tree.idsBelowOrSameAt(orgId, at);
     const page = await subtreeStreams(this.reader, orgIds, at, after, limit);
     // Recorded before any state is read, with the streams this page opens.
     await this.trail.record(
@@ -57,7 +62,8 @@ export class OrganizationsHttpController {
     const toAt = parseInstant('toAt', q['toAt']);
     if (Date.parse(fromAt) > Date.parse(toAt)) throw AuditRefusal.invalid('toAt', '结束时刻早于开始时刻 / `toAt` is before `fromAt`');
     const { after, limit } = pageOf(q);
-    const orgIds = await this.subtreeOf(c, orgId);
+    await this.checkWithin(c, orgId);
+    const orgIds = { from: await this.tree.idsBelowOrSameAt(orgId, fromAt), to: await this.tree.idsBelowOrSameAt(orgId, toAt) };
     const page = await subtreeStreamsBetween(this.reader, orgIds, fromAt, toAt, after, limit);
     // Recorded before any state is read, with the streams this page opens (at either instant).
     await this.trail.record(
@@ -65,15 +71,14 @@ export class OrganizationsHttpController {
       { query: 'subtree-diff', streams: page.streams.map((s) => s.streamId), params: { orgId, fromAt, toAt, after, limit } },
       c.correlationId,
     );
-    return subtreeDiff(this.reader, orgId, orgIds.length, fromAt, toAt, page);
+    return subtreeDiff(this.reader, orgId, orgIds, fromAt, toAt, page);
   }
 
-  /** The organisation and those below it, when it is within the caller's own subtree; 403 otherwise. */
-  private async subtreeOf(c: Caller, orgId: string): Promise<string[]> {
+  /** 403 unless the organisation is within the caller's own subtree as the tree stands now. */
+  private async checkWithin(c: Caller, orgId: string): Promise<void> {
     const scope = await this.tree.scope();
     if (!scope.isWithin(c.auditor, orgId))
       throw AuditRefusal.forbidden(`无权审计本组织范围以外的组织 / organisation ${orgId} is outside your organisation's subtree`);
-    return scope.idsBelowOrSame(orgId);
   }
 }
 

@@ -1,6 +1,6 @@
 import { idempotencyKeysMigration } from '@vanguard/http';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
+import { orgTreeFactVersionsMigration, orgTreeHistoryMigration, orgTreeMigration } from '@vanguard/auth';
 import { migrateInbox } from '@vanguard/messaging';
 import { boardMigrations } from './board.migrations';
 import { calendarMigrations } from './calendar.migrations';
@@ -35,4 +35,6 @@ export const commendationMigrations: (new () => MigrationInterface)[] = [
   ...boardMigrations,
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
+  // The tree copy's history, written with the copy, for a tree as of an instant (ADR 0081).
+  orgTreeHistoryMigration(1765610000000),
 ];

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
+import { orgTreeFactVersionsMigration, orgTreeHistoryMigration, orgTreeMigration } from '@vanguard/auth';
 import { idempotencyKeysMigration } from '@vanguard/http';
 import { migrateInbox } from '@vanguard/messaging';
 import { PledgeView1764600000002 } from './1764600000002-pledge-view.migration';
@@ -47,4 +47,6 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   ...countyMigrations,
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
+  // The tree copy's history, written with the copy, for a tree as of an instant (ADR 0081).
+  orgTreeHistoryMigration(1765610000000),
 ];

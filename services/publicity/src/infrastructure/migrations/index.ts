@@ -1,6 +1,6 @@
 import { idempotencyKeysMigration } from '@vanguard/http';
 import type { MigrationInterface } from 'typeorm';
-import { orgTreeFactVersionsMigration, orgTreeMigration } from '@vanguard/auth';
+import { orgTreeFactVersionsMigration, orgTreeHistoryMigration, orgTreeMigration } from '@vanguard/auth';
 import { inboxMigration, outboxMigration } from '@vanguard/messaging';
 import { Publicity1765500000005 } from './1765500000005-publicity.migration';
 import { ArticleCampaigns1765600000001 } from './1765600000001-article-campaigns.migration';
@@ -15,4 +15,6 @@ export const publicityMigrations: (new () => MigrationInterface)[] = [
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
   ArticleCampaigns1765600000001,
+  // The tree copy's history, written with the copy, for a tree as of an instant (ADR 0081).
+  orgTreeHistoryMigration(1765610000000),
 ];
