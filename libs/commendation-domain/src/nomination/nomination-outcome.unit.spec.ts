@@ -127,6 +127,18 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
             },
           ]),
         ));
+    it('records the objections it found closed, at the versions read, so a replay folds them (ADR 0080)', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ closedObjections: [{ streamId: `objection-${OBJECTION_ID}`, version: 3 }] }))
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({ data: { decision: { objections: [{ streamId: `objection-${OBJECTION_ID}`, version: 3 }] } } }),
+        ));
+    it('records that it found no objection at all as an empty list, not as nothing recorded', () =>
+      spec
+        .given(shortlisted())
+        .when(decideIt({ closedObjections: [] }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { objections: [] } } })));
     it('is refused while an objection is open', () =>
       spec
         .given(shortlisted())

@@ -110,10 +110,31 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
                   'commendation.nomination.no-personal-numbers',
                 ].map((id) => ({ id, version: 1 })),
                 reason: '群众公认，事迹突出',
+                orgPaths: [
+                  { of: 'nominator', orgs: PATH_TO_VILLAGE },
+                  { of: 'nominee', orgs: ids(PATH_TO_VILLAGE).map((orgId) => ({ orgId })) },
+                ],
               },
             },
           },
         ]),
+      ));
+
+  it('records the paths it checked, the nominator’s with the levels its chain was drawn from, the nominee’s as found (ADR 0080)', () =>
+    spec
+      .given([])
+      .when(submit({ nominatorOrgPath: PATH_TO_TOWNSHIP, decidedBy: townshipSecretary, category: 'outstanding_party_worker' }))
+      .thenMatches((e) =>
+        expect(e[1]).toMatchObject({
+          data: {
+            decision: {
+              orgPaths: [
+                { of: 'nominator', orgs: PATH_TO_TOWNSHIP },
+                { of: 'nominee', orgs: ids(PATH_TO_VILLAGE).map((orgId) => ({ orgId })) },
+              ],
+            },
+          },
+        }),
       ));
 
   it('records the organisation path it checked, at the tree copy’s versions, when the handler passes them (ADR 0032)', () =>

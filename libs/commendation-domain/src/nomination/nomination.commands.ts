@@ -133,7 +133,11 @@ export interface NoticeFacts {
   readonly listed: boolean;
 }
 
-/** `openObjections`: every objection of the programme that is neither upheld nor dismissed. */
+/**
+ * `openObjections`: every objection of the programme that is neither upheld nor dismissed (or
+ * upheld against this nomination). `closedObjections`: the programme's other objections, as read;
+ * recorded as the decision's `objections` when given (ADR 0080).
+ */
 export interface DecideCommendation {
   readonly type: 'DecideCommendation';
   readonly data: {
@@ -142,6 +146,7 @@ export interface DecideCommendation {
     readonly today: string;
     readonly notice: NoticeFacts;
     readonly openObjections: readonly StreamRead[];
+    readonly closedObjections?: readonly StreamRead[];
     readonly reason?: string;
   };
 }

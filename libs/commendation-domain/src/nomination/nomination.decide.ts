@@ -1,6 +1,6 @@
 import type { AwardCategory } from '@vanguard/contracts';
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
-import { pathInputs, type DecidedBy } from '../decided-by';
+import { pathInputs, recordedPaths, type DecidedBy } from '../decided-by';
 import { ALL_POLICIES_PASSED, checkEligibility } from '../eligibility/eligibility';
 import type { EligibilityFacts } from '../eligibility/eligibility.facts';
 import type { ProgrammeFacts } from '../programme/programme.facts';
@@ -113,6 +113,8 @@ export function submitNomination({ data }: SubmitNomination, state: NominationSt
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',
+          // The levels the review chain was drawn from and the path the nominee was found on.
+          orgPaths: recordedPaths(['nominator', data.nominatorOrgPath], ['nominee', data.nomineeOrgPath]),
         },
       },
     },

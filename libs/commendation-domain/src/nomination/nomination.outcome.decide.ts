@@ -71,6 +71,8 @@ export function decideCommendation({ data }: DecideCommendation, state: Nominati
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',
+          // What "no objection open" was judged on, so a replay folds them instead of assuming none.
+          ...(data.closedObjections ? { objections: [...data.closedObjections] } : {}),
         },
       },
     },

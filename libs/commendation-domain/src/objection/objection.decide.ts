@@ -1,5 +1,5 @@
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
-import { pathInputs } from '../decided-by';
+import { pathInputs, recordedPaths } from '../decided-by';
 import { RulesChecked } from '../rules-checked';
 import type { AssignObjection, DismissObjection, FileObjection, ObjectionCommand, UpholdObjection } from './objection.commands';
 import type { ObjectionEvent } from './objection.events';
@@ -66,6 +66,7 @@ export function assignObjection({ data }: AssignObjection, state: ObjectionState
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',
+          orgPaths: recordedPaths(['awarding-body', data.awardingOrgPath]),
         },
       },
     },

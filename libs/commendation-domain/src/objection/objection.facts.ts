@@ -1,7 +1,7 @@
 import type { ObjectionOutcomeFacts } from '../nomination/nomination.commands';
 import type { NoticeForObjection } from './objection.commands';
 import { noticeStreamId, type NoticeState } from '../notice/notice.state';
-import { objectionStreamId, type ObjectionState } from './objection.state';
+import { isOpenObjection, objectionStreamId, type ObjectionState } from './objection.state';
 
 /** The notice as `FileObjection` reads it; null before the first round (the handler answers 404). */
 export function noticeForObjection(state: NoticeState): NoticeForObjection | null {
@@ -29,3 +29,11 @@ export function objectionOutcome(state: ObjectionState): ObjectionOutcomeFacts {
     findings: state.findings ?? '',
   };
 }
+
+/**
+ * Whether an objection, as read, keeps the commendation of `nominationId` from being decided:
+ * still open, or upheld against it (its withdrawal follows). The board's `openObjections` query
+ * asks the same of the projection; a replay asks it of the objection's stream.
+ */
+export const objectionBlocks = (state: ObjectionState, nominationId: string): boolean =>
+  isOpenObjection(state.status) || (state.status === 'upheld' && state.nominationId === nominationId);

@@ -90,6 +90,7 @@ const assigned: ObjectionEvent = {
       rule: { id: 'commendation.objection.investigator-inspector', version: 1 },
       checks: ['commendation.objection.open', 'commendation.objection.assigned-by-awarding-body'].map((id) => ({ id, version: 1 })),
       reason: '交县纪委核查',
+      orgPaths: [{ of: 'awarding-body', orgs: AWARDING_PATH.map((orgId) => ({ orgId })) }],
     },
   },
 };

@@ -1,6 +1,6 @@
 import { ruleRef, type Decider } from '@vanguard/kernel';
 import { CURRENT_ELIGIBILITY_POLICIES } from '../eligibility/eligibility';
-import { pathInputs } from '../decided-by';
+import { pathInputs, recordedPath, recordedPaths } from '../decided-by';
 import { RulesChecked } from '../rules-checked';
 import type { AllocateQuota, LaunchAwardProgramme, ProgrammeCommand } from './programme.commands';
 import type { ProgrammeEvent } from './programme.events';
@@ -39,7 +39,15 @@ export function launchAwardProgramme({ data }: LaunchAwardProgramme, state: Prog
       data: {
         ...launched,
         eligibilityPolicies: policies,
-        decision: { decidedBy, inputs: pathInputs([data.orgId], orgVersions), rule, checks: rules.besides(rule), reason: reason ?? '' },
+        decision: {
+          decidedBy,
+          inputs: pathInputs([data.orgId], orgVersions),
+          rule,
+          checks: rules.besides(rule),
+          reason: reason ?? '',
+          // The level the programme's level was checked against: audit has no tree to look it up in.
+          orgPaths: [recordedPath('awarding-body', [{ orgId: data.orgId, level: awardingOrgLevel }])],
+        },
       },
     },
   ];
@@ -71,6 +79,7 @@ export function allocateQuota({ data }: AllocateQuota, state: ProgrammeState): P
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',
+          orgPaths: recordedPaths(['unit', data.unitOrgPath]),
         },
       },
     },

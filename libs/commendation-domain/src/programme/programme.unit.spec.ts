@@ -79,6 +79,7 @@ const launched: AwardProgrammeLaunchedEvent = {
         'commendation.programme.policies-known',
       ].map((id) => ({ id, version: 1 })),
       reason: '4 月部署，七一前召开表彰大会',
+      orgPaths: [{ of: 'awarding-body', orgs: [{ orgId: COUNTY, level: 'county' }] }],
     },
   },
 };
@@ -114,6 +115,7 @@ const allocated: QuotaAllocatedEvent = {
         'commendation.programme.quota-before-close',
       ].map((id) => ({ id, version: 1 })),
       reason: '',
+      orgPaths: [{ of: 'unit', orgs: ids(PATH_TO_TOWNSHIP).map((orgId) => ({ orgId })) }],
     },
   },
 };

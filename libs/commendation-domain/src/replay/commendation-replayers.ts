@@ -8,7 +8,7 @@ import type {
   QuotaAllocated,
 } from '@vanguard/contracts';
 import type { Decider, DomainEvent } from '@vanguard/kernel';
-import type { StreamRead } from '../decided-by';
+import type { RecordedOrgPath, StreamRead } from '../decided-by';
 import type { NominationEvent } from '../nomination/nomination.events';
 import type { PublishNotice } from '../notice/notice.commands';
 import { noticeDecider } from '../notice/notice.decide';
@@ -28,6 +28,7 @@ import {
   programmeAt,
   recordedOrgPath,
   recordedOrgVersions,
+  recordedPathOf,
   requiredInput,
   type CommendationReplayContext,
 } from './replay-reads';
@@ -61,10 +62,13 @@ const others = (inputs: readonly StreamRead[], own: string, prefixes: readonly s
 /** The awarding body's path an allocation or assignment checked: recorded, supplied, or the two ends (assumed). */
 function pathChecked(
   ctx: CommendationReplayContext<never>,
+  of: RecordedOrgPath['of'],
   supplied: readonly string[] | undefined,
   ends: string[],
   what: string,
 ): string[] {
+  const path = recordedPathOf(ctx.decision, of);
+  if (path) return path.map((o) => o.orgId);
   const recorded = recordedOrgPath(ctx.decision);
   if (recorded.length > 0) return recorded;
   if (supplied) return [...supplied];
@@ -80,13 +84,15 @@ const PROGRAMME_REPLAYERS = {
     reads: () => [],
     command: (data: Launched, ctx: CommendationReplayContext): LaunchAwardProgramme => {
       const { decision: _d, ...launched } = data;
-      ctx.assume('awardingOrgLevel: the programme’s own level (the decision records the awarding body’s version, not its level)');
+      const level = recordedPathOf(ctx.decision, 'awarding-body')?.at(-1)?.level;
+      if (!level)
+        ctx.assume('awardingOrgLevel: the programme’s own level (the decision records the awarding body’s version, not its level)');
       const orgVersions = recordedOrgVersions(ctx.decision);
       return {
         type: 'LaunchAwardProgramme',
         data: {
           ...launched,
-          awardingOrgLevel: data.level,
+          awardingOrgLevel: level ?? data.level,
           decidedBy: ctx.decision.decidedBy,
           reason: ctx.decision.reason,
           ...(orgVersions ? { orgVersions } : {}),
@@ -105,7 +111,7 @@ const PROGRAMME_REPLAYERS = {
         type: 'AllocateQuota',
         data: {
           unitOrgId: data.unitOrgId,
-          unitOrgPath: pathChecked(ctx as never, ctx.facts.unitOrgPath, [ctx.state.orgId ?? '', data.unitOrgId], 'unitOrgPath'),
+          unitOrgPath: pathChecked(ctx as never, 'unit', ctx.facts.unitOrgPath, [ctx.state.orgId ?? '', data.unitOrgId], 'unitOrgPath'),
           category: data.category,
           places: data.places,
           today: dayOf(data.allocatedOn, 'allocatedOn'),
@@ -175,6 +181,7 @@ const OBJECTION_REPLAYERS = {
         investigator: data.investigator,
         awardingOrgPath: pathChecked(
           ctx,
+          'awarding-body',
           ctx.facts.awardingOrgPath,
           [data.investigator.orgId, state.awardingOrgId ?? ''],
           'awardingOrgPath',

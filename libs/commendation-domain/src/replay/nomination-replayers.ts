@@ -1,4 +1,4 @@
-import type { ContractData, EligibilityChecked, NominationEndorsed, NominationSubmitted } from '@vanguard/contracts';
+import type { CommendationDecided, ContractData, EligibilityChecked, NominationEndorsed, NominationSubmitted } from '@vanguard/contracts';
 import type { StreamRead } from '../decided-by';
 import type {
   AmendNomination,
@@ -13,12 +13,13 @@ import type {
 import { nominationDecider } from '../nomination/nomination.decide';
 import { nominationStreamId, type NominationState } from '../nomination/nomination.state';
 import { noticeFactsFor } from '../notice/notice.facts';
-import { objectionOutcome } from '../objection/objection.facts';
+import { objectionBlocks, objectionOutcome } from '../objection/objection.facts';
 import { placesHeld } from '../places/places.state';
 import { placesOf, programmeFacts } from '../programme/programme.facts';
 import { CommendationReplayFactMissingError } from './replay-commendation-decision';
 import {
   inputOf,
+  levelledPath,
   nominatorPathFromRecord,
   noticeAt,
   objectionAt,
@@ -26,6 +27,7 @@ import {
   programmeAt,
   recordedOrgPath,
   recordedOrgVersions,
+  recordedPathOf,
   requiredInput,
   type CommendationReplayContext,
 } from './replay-reads';
@@ -34,6 +36,7 @@ type Ctx = CommendationReplayContext<NominationState>;
 type Submitted = ContractData<typeof NominationSubmitted>;
 type Endorsed = ContractData<typeof NominationEndorsed>;
 type Checked = ContractData<typeof EligibilityChecked>;
+type Decided = ContractData<typeof CommendationDecided>;
 type WithDecision = { nominationId: string };
 
 const COMMENDATION_STREAMS = ['award-programme-', 'places-', 'nomination-', 'public-notice-', 'objection-'];
@@ -85,12 +88,15 @@ export const NOMINATION_REPLAYERS = {
       const programmeState = programmeAt(ctx, programme);
       const places = inputOf(decision, 'places-');
       const already = decision.inputs.find((i) => i.streamId.startsWith('nomination-')) ?? null;
-      let path = ctx.facts.nominatorOrgPath;
+      // Recorded paths first (ADR 0080); before them, what the auditor supplies or the record implies.
+      const nominator = recordedPathOf(decision, 'nominator');
+      let path = nominator ? levelledPath(ctx, nominator, 'nominatorOrgPath') : ctx.facts.nominatorOrgPath;
       if (!path) {
         path = nominatorPathFromRecord(data);
         ctx.assume('nominatorOrgPath: rebuilt from the recorded chain, unit and nominator (decisions record no organisation levels)');
       }
-      const ids = recordedOrgPath(decision);
+      const nominee = recordedPathOf(decision, 'nominee')?.map((o) => o.orgId);
+      const ids = nominee ?? recordedOrgPath(decision);
       const nominatorIds = path.map((o) => o.orgId);
       return {
         type: 'SubmitNomination',
@@ -178,11 +184,15 @@ export const NOMINATION_REPLAYERS = {
     }),
   }),
   'commendation.CommendationDecided': nomination({
-    command: (data: { nominationId: string; programmeId: string; documentNumber: string; decidedOn: string }, ctx): DecideCommendation => {
-      let openObjections = ctx.facts.openObjections;
+    // The objections it found (ADR 0080), each folded at the version it read.
+    reads: (d: Decided) => d.decision.objections ?? [],
+    command: (data: Decided, ctx): DecideCommendation => {
+      const found = ctx.decision.objections;
+      const blocking = found?.filter((o) => objectionBlocks(objectionAt(ctx, o), data.nominationId));
+      let openObjections = blocking ?? ctx.facts.openObjections;
       if (!openObjections) {
         openObjections = [];
-        ctx.assume('openObjections: none (the decision records the notice it read, not the objections it found closed)');
+        ctx.assume('openObjections: none (the decision was recorded before it recorded the objections it found)');
       }
       return {
         type: 'DecideCommendation',
@@ -192,6 +202,7 @@ export const NOMINATION_REPLAYERS = {
           today: data.decidedOn,
           notice: noticeFactsFor(noticeAt(ctx, requiredInput(ctx.decision, 'public-notice-')), data.programmeId, data.nominationId),
           openObjections,
+          ...(found ? { closedObjections: found.filter((o) => !blocking!.includes(o)) } : {}),
           reason: ctx.decision.reason,
         },
       };

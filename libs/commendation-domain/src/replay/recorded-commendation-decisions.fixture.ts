@@ -270,6 +270,8 @@ run(nominationDecider, nominationStreamId(OTHER_NOMINATION_ID), {
     today: '2012-06-18',
     notice: noticeFactsFor(load(noticeDecider, NOTICE), PROGRAMME_ID, OTHER_NOMINATION_ID),
     openObjections: [],
+    // Both concluded: one upheld against the nomination withdrawn, one dismissed.
+    closedObjections: [read(objectionStreamId(OBJECTION_ID)), read(objectionStreamId(OTHER_OBJECTION_ID))],
   },
 });
 run(nominationDecider, nominationStreamId(OTHER_NOMINATION_ID), {

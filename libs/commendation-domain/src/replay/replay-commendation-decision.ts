@@ -124,6 +124,7 @@ export function replayCommendationDecision(
   }
   ranTheRecordedRules(decisionOf(replayed.find((e) => e.type === event.type)), decision);
   const recorded = stream.slice(start, start + Math.max(replayed.length, replayer.before + 1));
+  replayed = replayed.map((e, i) => asRecordedThen(e, recorded[i]));
   return {
     type: event.type,
     ruleVersions,
@@ -133,6 +134,24 @@ export function replayCommendationDecision(
     matches: JSON.stringify(canonical(replayed)) === JSON.stringify(canonical(recorded)),
     assumed,
   };
+}
+
+/** Fields a decision record gained later (ADR 0080): the replay gives them, a decision recorded before them has none. */
+const ADDED_TO_THE_RECORD = ['orgPaths', 'objections'] as const;
+
+/**
+ * The replayed event without the record's later fields its recorded counterpart lacks, so a
+ * decision recorded before them is compared on what it recorded (its `assumed` says what was
+ * taken instead). Deleting the fields from a newer record makes it read as older: the hash chain,
+ * not the replay, names that.
+ */
+function asRecordedThen(replayed: DomainEvent, recorded: DomainEvent | undefined): DomainEvent {
+  const ran = decisionOf(replayed);
+  const was = decisionOf(recorded);
+  if (!ran || !was || recorded!.type !== replayed.type) return replayed;
+  const decision: Record<string, unknown> = { ...ran };
+  for (const field of ADDED_TO_THE_RECORD) if (!(field in was)) delete decision[field];
+  return { ...replayed, data: { ...(replayed.data as object), decision } };
 }
 
 function ranTheRecordedRules(ran: CommendationDecision | undefined, recorded: CommendationDecision): void {

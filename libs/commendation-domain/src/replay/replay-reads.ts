@@ -1,6 +1,6 @@
 import type { CommendationDecision, ContractData, NominationSubmitted } from '@vanguard/contracts';
 import { fold, type Decider, type DomainEvent } from '@vanguard/kernel';
-import type { StreamRead } from '../decided-by';
+import type { RecordedOrgPath, StreamRead } from '../decided-by';
 import type { OrgOnPath } from '../nomination/nomination.commands';
 import { nominationDecider } from '../nomination/nomination.decide';
 import type { NominationState } from '../nomination/nomination.state';
@@ -53,6 +53,21 @@ export function requiredInput(decision: CommendationDecision, prefix: string): S
 /** The organisation path the decision recorded (`organization-<id>` inputs, root first), if it did. */
 export const recordedOrgPath = (decision: CommendationDecision): string[] =>
   decision.inputs.filter((i) => i.streamId.startsWith('organization-')).map((i) => i.streamId.slice('organization-'.length));
+
+/**
+ * The path `of` the decision recorded in `orgPaths` (ADR 0080): [] when it recorded the field
+ * but no such path, undefined on a decision recorded before the field.
+ */
+export const recordedPathOf = (decision: CommendationDecision, of: RecordedOrgPath['of']): RecordedOrgPath['orgs'] | undefined =>
+  decision.orgPaths ? (decision.orgPaths.find((p) => p.of === of)?.orgs ?? []) : undefined;
+
+/** A recorded path with its levels; an organisation recorded without one is named assumed (a village: no review is held there). */
+export function levelledPath(ctx: Pick<CommendationReplayContext, 'assume'>, orgs: RecordedOrgPath['orgs'], what: string): OrgOnPath[] {
+  return orgs.map((o) => {
+    if (!o.level) ctx.assume(`${what}: no level recorded for ${o.orgId}; a village taken`);
+    return { orgId: o.orgId, level: o.level ?? 'village' };
+  });
+}
 
 /** `organization-<id>` inputs back to the versions a command passes, so they are recorded again. */
 export const recordedOrgVersions = (decision: CommendationDecision): Readonly<Record<string, number>> | undefined => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgLevelSchema } from '../organization/vocabulary';
 
 /**
  * What every commendation decision records so it explains itself (issue 11): who decided, in
@@ -27,6 +28,23 @@ export const commendationRuleRefSchema = z.object({
   version: z.int().min(1),
 });
 
+/**
+ * One organisation path a rule checked, root first, as the service's tree copy held it; the
+ * version of each organisation read is its `organization-<id>` input (ADR 0032). Levels are
+ * recorded where a rule looked at them (ADR 0080): audit reads no tree, so a replay takes them
+ * from here or not at all.
+ */
+export const commendationOrgPathSchema = z.object({
+  of: z
+    .enum(['nominator', 'nominee', 'awarding-body', 'unit'])
+    .describe('whose path: the nominating organisation’s, the nominee’s, the awarding body’s, or the unit’s the places went to'),
+  orgs: z
+    .array(z.object({ orgId: z.uuid(), level: orgLevelSchema.optional().describe('recorded where a rule looked at it') }))
+    .min(1)
+    .max(8)
+    .describe('root first, the organisation itself last'),
+});
+
 export const commendationDecisionSchema = z.object({
   decidedBy: commendationDecidedBySchema,
   inputs: z.array(commendationDecisionInputSchema).max(100),
@@ -37,6 +55,20 @@ export const commendationDecisionSchema = z.object({
     .optional()
     .describe('every other versioned rule the decision passed, each at the version run, so a replay runs the same versions'),
   reason: z.string().max(2000).describe('why; required for a return, a rejection and a revocation'),
+  orgPaths: z
+    .array(commendationOrgPathSchema)
+    .max(4)
+    .optional()
+    .describe(
+      'the organisation paths the decision’s rules checked, with the levels they looked at (a launch, an allocation, a submission, an assignment); absent on decisions recorded before the field',
+    ),
+  objections: z
+    .array(commendationDecisionInputSchema)
+    .max(100)
+    .optional()
+    .describe(
+      'a commendation decided: every objection of the programme the decision found, none of them open for this nomination, each at the version read; empty when none was filed; absent on decisions recorded before the field',
+    ),
 });
 
 export type CommendationDecision = z.infer<typeof commendationDecisionSchema>;
