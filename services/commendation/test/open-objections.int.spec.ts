@@ -41,4 +41,28 @@ describe(SqlNominationReadModel.name, () => {
     await insert(other, 'assigned');
     expect(await sut.openObjections(programmeId, randomUUID())).toHaveLength(1);
   });
+
+  it('objectionsFor_ReadsTheClosedObjectionsBesideTheOpenOnes_SoADecisionRecordsWhatItFoundClosed', async () => {
+    const programmeId = randomUUID();
+    const [decided, other] = [randomUUID(), randomUUID()];
+    const insert = async (nominationId: string, status: string) => {
+      const id = randomUUID();
+      await pool.query(
+        `insert into objection_view (objection_id, tracking_code, programme_id, nomination_id, awarding_org_id, round, status, filed_on, grounds, version, updated_at)
+         values ($1, $2, $3, $4, $3, 1, $5, '2011-06-03', 'x', 3, now())`,
+        [id, randomUUID().slice(0, 14).toUpperCase(), programmeId, nominationId, status],
+      );
+      return { streamId: `objection-${id}`, version: 3 };
+    };
+    const upheldAgainstIt = await insert(decided, 'upheld');
+    const upheldAgainstAnother = await insert(other, 'upheld');
+    const dismissed = await insert(decided, 'dismissed');
+    const sut = new SqlNominationReadModel(pool, subscription);
+
+    const found = await sut.objectionsFor(programmeId, decided);
+
+    expect(found.open).toEqual([upheldAgainstIt]);
+    expect(found.closed).toEqual(expect.arrayContaining([upheldAgainstAnother, dismissed]));
+    expect(found.closed).toHaveLength(2);
+  });
 });

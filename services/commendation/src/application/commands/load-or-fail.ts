@@ -1,3 +1,4 @@
+import type { OrgVersions } from '@vanguard/commendation-domain';
 import { DomainError } from '@vanguard/kernel';
 import type { OrgNode, OrgTreePort } from '../ports/org-tree.port';
 
@@ -15,4 +16,18 @@ export async function orgPathOrFail(tree: OrgTreePort, orgId: string): Promise<O
   const list = path.map((id) => nodes.get(id));
   if (list.some((n) => !n)) throw new OrganizationNotFoundError(orgId);
   return list as OrgNode[];
+}
+
+/** The copy's version of each organisation on the paths read, for the decider to record as `organization-<id>` inputs. */
+export const orgVersionsOf = (...paths: readonly (readonly OrgNode[])[]): OrgVersions =>
+  Object.fromEntries(paths.flat().map((o) => [o.id, o.version]));
+
+/** Root → `orgId` as the copy holds it, or [] when it does not know it (the decider then refuses on an empty path). */
+export async function orgPathOrEmpty(tree: OrgTreePort, orgId: string): Promise<OrgNode[]> {
+  try {
+    return await orgPathOrFail(tree, orgId);
+  } catch (e) {
+    if (e instanceof OrganizationNotFoundError) return [];
+    throw e;
+  }
 }

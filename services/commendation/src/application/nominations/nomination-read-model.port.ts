@@ -15,4 +15,9 @@ export interface NominationReadModel {
    * before that may stand beside an upheld objection, and must not be decided).
    */
   openObjections(programmeId: string, nominationId: string): Promise<FactInput[]>;
+  /**
+   * The same read, and in the same statement every other objection to the programme (dismissed,
+   * or upheld against another nomination): a decision records those it found closed (ADR 0080).
+   */
+  objectionsFor(programmeId: string, nominationId: string): Promise<{ open: FactInput[]; closed: FactInput[] }>;
 }

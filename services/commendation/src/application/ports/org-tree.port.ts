@@ -7,6 +7,8 @@ export interface OrgNode {
   readonly level: 'province' | 'city' | 'county' | 'township' | 'village';
   /** Ids from the root down to the organisation itself. */
   readonly path: readonly string[];
+  /** The copy's version of the organisation (its own event stream's), recorded as `organization-<id>` (ADR 0032). */
+  readonly version: number;
 }
 
 /** The service's copy of the organisation tree (fed from organization events). */

@@ -20,11 +20,12 @@ export class SqlOrgTreeAdapter implements OrgTreePort {
   }
 
   async nodes(orgIds: readonly string[]): Promise<ReadonlyMap<string, OrgNode>> {
-    const { rows } = await this.pool.query<{ id: string; name: string; level: OrgNode['level']; path: string | null }>(
-      `select id, name, level, path from org_tree where id = any($1::uuid[]) and status = 'active' and path is not null`,
+    // Levels and versions in one statement: the version recorded is the one whose level was checked.
+    const { rows } = await this.pool.query<{ id: string; name: string; level: OrgNode['level']; path: string | null; version: number }>(
+      `select id, name, level, path, version from org_tree where id = any($1::uuid[]) and status = 'active' and path is not null`,
       [[...new Set(orgIds)]],
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, level: r.level, path: split(r.path) }]));
+    return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, level: r.level, path: split(r.path), version: Number(r.version) }]));
   }
 
   isWithin(principalOrgId: string | undefined, orgId: string): boolean {

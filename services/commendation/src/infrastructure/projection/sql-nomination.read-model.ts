@@ -51,6 +51,10 @@ export class SqlNominationReadModel implements NominationReadModel {
    * store's global order); past `catchUpMs`, refuse with 409 rather than decide on a stale list.
    */
   async openObjections(programmeId: string, nominationId: string): Promise<FactInput[]> {
+    return (await this.objectionsFor(programmeId, nominationId)).open;
+  }
+
+  async objectionsFor(programmeId: string, nominationId: string): Promise<{ open: FactInput[]; closed: FactInput[] }> {
     const deadline = Date.now() + this.catchUpMs;
     for (;;) {
       const { rows } = await this.pool.query<{ ok: boolean }>(
@@ -63,12 +67,15 @@ export class SqlNominationReadModel implements NominationReadModel {
       if (Date.now() > deadline) throw new ObjectionsNotCaughtUpError();
       await new Promise((r) => setTimeout(r, 50));
     }
-    const { rows } = await this.pool.query<{ objection_id: string; version: number }>(
-      `select objection_id, version from objection_view
-        where programme_id = $1 and (status in ('filed', 'assigned') or (status = 'upheld' and nomination_id = $2))
+    const { rows } = await this.pool.query<{ objection_id: string; version: number; open: boolean }>(
+      `select objection_id, version,
+              (status in ('filed', 'assigned') or (status = 'upheld' and nomination_id = $2)) as open
+         from objection_view where programme_id = $1
         order by objection_id`,
       [programmeId, nominationId],
     );
-    return rows.map((r) => ({ streamId: `objection-${r.objection_id}`, version: r.version }));
+    const read = (open: boolean) =>
+      rows.filter((r) => r.open === open).map((r) => ({ streamId: `objection-${r.objection_id}`, version: r.version }));
+    return { open: read(true), closed: read(false) };
   }
 }

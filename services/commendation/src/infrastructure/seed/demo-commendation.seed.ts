@@ -290,6 +290,7 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
           today: '2011-06-20',
           notice: await noticeFacts(DEMO_PROGRAMME_2011, decided),
           openObjections: [],
+          closedObjections: [], // the 2011 programme drew no objection
         },
       },
       organizer,

@@ -8,8 +8,9 @@ import { NominationFacts } from './nomination-facts';
 
 /**
  * 表彰决定: the awarding body decides with a document number. Reads the programme's notice
- * stream (round, last day, whether the nomination is listed) and the programme's open
- * objections; the decider refuses while any is open or before the notice ran its period.
+ * stream (round, last day, whether the nomination is listed) and the programme's objections; the
+ * decider refuses while any is open or before the notice ran its period, and records the closed
+ * ones it read so a replay need not assume none was open (ADR 0080).
  */
 @Injectable()
 export class DecideCommendationHandler {
@@ -28,6 +29,7 @@ export class DecideCommendationHandler {
     const by = decidedBy(ctx, AWARDING_ROLES);
     const { state, version, streamId } = await this.facts.nomination(nominationId);
     const notice = await this.streams.load(noticeStreamId(state.programmeId!), noticeDecider);
+    const objections = await this.board.objectionsFor(state.programmeId!, nominationId);
     const events = nominationDecider.decide(
       {
         type: 'DecideCommendation',
@@ -36,7 +38,8 @@ export class DecideCommendationHandler {
           documentNumber: input.documentNumber,
           today: this.clock.today(),
           notice: noticeFactsFor(notice.state, state.programmeId!, nominationId),
-          openObjections: await this.board.openObjections(state.programmeId!, nominationId),
+          openObjections: objections.open,
+          closedObjections: objections.closed,
           ...(input.reason ? { reason: input.reason } : {}),
         },
       },

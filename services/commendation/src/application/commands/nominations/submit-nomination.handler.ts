@@ -13,7 +13,7 @@ import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.por
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
-import { orgPathOrFail } from '../load-or-fail';
+import { orgPathOrFail, orgVersionsOf } from '../load-or-fail';
 import { NominationFacts } from './nomination-facts';
 import { UnitPlaces, againOnConcurrentChange } from './unit-places';
 
@@ -94,6 +94,7 @@ export class SubmitNominationHandler {
           eligibility: await this.facts.eligibility(input.nominee),
           today: this.clock.today(),
           decidedBy: by,
+          orgVersions: orgVersionsOf(nominatorPath, nomineePath),
           ...(input.reason ? { reason: input.reason } : {}),
         },
       },

@@ -12,6 +12,7 @@ import { DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type Loaded, type StreamWrite, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
+import { orgPathOrEmpty, orgVersionsOf } from '../load-or-fail';
 import { NominationFacts } from '../nominations/nomination-facts';
 import { UnitPlaces, againOnConcurrentChange } from '../nominations/unit-places';
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
@@ -45,11 +46,17 @@ export class AssignObjectionHandler {
     const by = decidedBy(ctx, ASSIGNING_ROLES);
     const { state, version, streamId } = await loadObjection(this.streams, objectionId);
     const investigator = input.investigator ? { ...input.investigator, role: INVESTIGATOR_ROLE } : by;
-    const awardingOrgPath = (await this.tree.pathOf(state.awardingOrgId!)) ?? [];
+    const path = await orgPathOrEmpty(this.tree, state.awardingOrgId!);
     const events = objectionDecider.decide(
       {
         type: 'AssignObjection',
-        data: { decidedBy: by, investigator, awardingOrgPath, ...(input.reason ? { reason: input.reason } : {}) },
+        data: {
+          decidedBy: by,
+          investigator,
+          awardingOrgPath: path.map((o) => o.id),
+          orgVersions: orgVersionsOf(path),
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
       },
       state,
     );

@@ -4,7 +4,7 @@ import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.por
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
-import { orgPathOrFail } from '../load-or-fail';
+import { orgPathOrFail, orgVersionsOf } from '../load-or-fail';
 
 export type LaunchAwardProgrammeInput = Omit<LaunchAwardProgramme['data'], 'programmeId' | 'awardingOrgLevel' | 'decidedBy'>;
 
@@ -19,12 +19,16 @@ export class LaunchAwardProgrammeHandler {
 
   async execute(input: LaunchAwardProgrammeInput, ctx: CommandContext): Promise<{ programmeId: string; version: number }> {
     const by = decidedBy(ctx, ['organizer', 'admin']);
-    const awarding = (await orgPathOrFail(this.tree, input.orgId)).at(-1)!;
+    const path = await orgPathOrFail(this.tree, input.orgId);
+    const awarding = path.at(-1)!;
     const programmeId = this.ids.next();
     const stream = programmeStreamId(programmeId);
     const { state, version } = await this.streams.load(stream, programmeDecider);
     const events = programmeDecider.decide(
-      { type: 'LaunchAwardProgramme', data: { ...input, programmeId, awardingOrgLevel: awarding.level, decidedBy: by } },
+      {
+        type: 'LaunchAwardProgramme',
+        data: { ...input, programmeId, awardingOrgLevel: awarding.level, decidedBy: by, orgVersions: orgVersionsOf(path) },
+      },
       state,
     );
     const next = await this.streams.append(stream, events, version, streamContext(ctx, input.orgId));
