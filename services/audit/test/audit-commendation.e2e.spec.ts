@@ -229,11 +229,14 @@ describe('audit of commendation decisions (e2e)', () => {
       [`public-notice-${programmeId}`, 'commendation.PublicNoticePublished'],
       [places, 'commendation.PlaceGranted'],
     ];
+    // Each records what it checked (ADR 0080): paths with levels, the objections found; nothing is assumed.
     for (const [stream, type] of decisions)
-      expect([type, await explain(stream, type)]).toEqual([type, expect.objectContaining({ type, reproduced: true, differences: [] })]);
+      expect([type, await explain(stream, type)]).toEqual([
+        type,
+        expect.objectContaining({ type, reproduced: true, differences: [], assumed: [] }),
+      ]);
     const decided = await explain(nomination, 'commendation.CommendationDecided');
-    expect(decided.streamsRead).toEqual([`public-notice-${programmeId}@1`]);
-    expect(decided.assumed).toEqual([expect.stringContaining('openObjections')]);
+    expect(decided.streamsRead).toEqual([`public-notice-${programmeId}@1`]); // the programme drew no objection: `objections: []`
     expect(decided.replayed[0]!.data).toMatchObject({ documentNumber: '松组发〔2011〕12号', decidedOn: clock.day });
 
     // The allocation the places were counted against, rewritten as the database owner from 2 places to 0.
@@ -274,6 +277,57 @@ describe('audit of commendation decisions (e2e)', () => {
       });
     } finally {
       await rewrite('commendation', nomination, 'commendation.CommendationDecided', decidedText);
+    }
+  });
+
+  it('replays a submission on the levels it recorded: the township’s rewritten as a village is named in the chain drawn from it', async () => {
+    const submittedAt = (await versionsOf(nomination))['commendation.NominationSubmitted']!;
+    const explain = async () =>
+      (await auditHttp().get(`/streams/${nomination}/decisions/${submittedAt}/explain`).set(as('province.auditor')).expect(200)).body as {
+        reproduced: boolean;
+        refusal: string | null;
+        assumed: string[];
+        differences: { path: string; before: unknown; after: unknown }[];
+      };
+    expect(await explain()).toMatchObject({ reproduced: true, assumed: [], differences: [] });
+    const { rows } = await owner.query<{ canonical: string }>(
+      `select canonical from commendation.events where stream_id = $1 and type = 'commendation.NominationSubmitted'`,
+      [nomination],
+    );
+    const original = rows[0]!.canonical;
+    // Recorded through the service: each organisation at the tree copy's version, and the paths with the nominator's levels.
+    expect((JSON.parse(original) as { data: { decision: unknown } }).data.decision).toMatchObject({
+      inputs: expect.arrayContaining([
+        { streamId: `organization-${BAIHUA}`, version: expect.any(Number) },
+        { streamId: `organization-${HONGSHI}`, version: expect.any(Number) },
+      ]),
+      orgPaths: [
+        {
+          of: 'nominator',
+          orgs: expect.arrayContaining([
+            { orgId: BAIHUA, level: 'township' },
+            { orgId: HONGSHI, level: 'village' },
+          ]),
+        },
+        { of: 'nominee', orgs: expect.arrayContaining([{ orgId: HONGSHI }]) },
+      ],
+    });
+    // Keys are sorted in the canonical text: a level before its id is an `orgPaths` entry, not a chain step (which starts with its due day).
+    const forged = original.replace(`{"level":"township","orgId":"${BAIHUA}"}`, `{"level":"village","orgId":"${BAIHUA}"}`);
+    expect(forged).not.toBe(original);
+    await rewrite('commendation', nomination, 'commendation.NominationSubmitted', forged);
+    try {
+      const res = await explain();
+      // The recorded path is taken as read: with no township on it the chain drawn skips the township's review.
+      expect(res).toMatchObject({ reproduced: false, refusal: null, assumed: [] });
+      expect(res.differences).toEqual(
+        expect.arrayContaining([
+          { path: '[1].data.chain[0].orgId', before: BAIHUA, after: COUNTY },
+          { path: '[1].data.chain[0].level', before: 'township', after: 'county' },
+        ]),
+      );
+    } finally {
+      await rewrite('commendation', nomination, 'commendation.NominationSubmitted', original);
     }
   });
 

@@ -39,10 +39,12 @@ export const COMMENDATION_REPLAYERS: ReadonlySet<string> = new Set([
 /**
  * Replays any other commendation decision with the domain's own replayer (the code the service
  * decides with): the decision's stream up to its version, each commendation stream it read
- * (programme, places, notice, objection, nomination) read from the store at the version it
- * recorded, and — for a submission or an amendment — the eligibility facts folded from
- * evaluation's store at the versions its check recorded. What the decision did not record
- * (organisation levels and paths, the objections found closed) the replay names as `assumed`.
+ * (programme, places, notice, objection — a decided commendation's found objections too —,
+ * nomination) read from the store at the version it recorded, and — for a submission or an
+ * amendment — the eligibility facts folded from evaluation's store at the versions its check
+ * recorded. Organisation paths and levels come from the decision's `orgPaths` (ADR 0080); a
+ * decision recorded before it recorded them, or its objections, replays on what the record
+ * implies and names that in `assumed`.
  */
 export async function explainCommendationDecision(reader: AuditReader, events: readonly RecordedEvent[], version: number) {
   const stream = events.map((e) => ({ type: e.type, data: e.data }));
