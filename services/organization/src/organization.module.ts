@@ -26,6 +26,8 @@ import { CONTACT_POINT_REPOSITORY } from './application/ports/contact-point.repo
 import { ID_GENERATOR } from './application/ports/id-generator.port';
 import { MEMBER_TRANSFER_REPOSITORY } from './application/ports/member-transfer.repository.port';
 import { MEMBER_REPOSITORY } from './application/ports/member.repository.port';
+import { ENROLMENT_WRITE } from './application/ports/enrolment-write.port';
+import { PgEnrolmentWrite } from './infrastructure/persistence/pg-enrolment-write';
 import { ORGANIZATION_READ_MODEL } from './application/ports/organization-read-model.port';
 import { ORGANIZATION_REPOSITORY } from './application/ports/organization.repository.port';
 import { OUTBOX } from './application/ports/outbox.port';
@@ -158,6 +160,7 @@ export class OrganizationModule {
         MemberMapper,
         { provide: ORGANIZATION_REPOSITORY, useClass: TypeOrmOrganizationRepository },
         { provide: MEMBER_REPOSITORY, useClass: TypeOrmMemberRepository },
+        { provide: ENROLMENT_WRITE, useClass: PgEnrolmentWrite },
         { provide: MEMBER_TRANSFER_REPOSITORY, useClass: TypeOrmMemberTransferRepository },
         { provide: CONTACT_POINT_REPOSITORY, useClass: TypeOrmContactPointRepository },
         { provide: ORGANIZATION_READ_MODEL, useClass: SqlOrganizationReadModel },

@@ -124,14 +124,7 @@ export class TypeOrmMemberRepository implements MemberRepository {
           '党员信息已被他人修改，请重试 / the member was changed concurrently; retry',
         );
     } catch (e) {
-      if (isUniqueViolation(e, 'members_id_number_hash_key')) {
-        throw new DomainError(
-          'MEMBER.ID_NUMBER_TAKEN',
-          'conflict',
-          '该身份证号已登记为在册党员 / a member with this ID number is already registered',
-        );
-      }
-      throw e;
+      throw idNumberTaken(e) ?? e;
     }
     await this.saveHistory(manager, member);
   }
@@ -141,30 +134,8 @@ export class TypeOrmMemberRepository implements MemberRepository {
    * write path, and each round trip costs more than the SQL it carries.
    */
   private async insertWithHistory(manager: EntityManager, member: Member, row: MemberOrmEntity): Promise<void> {
-    const history = member.unsavedHistory().map((h) => ({ on_day: h.on, kind: h.kind, org_id: h.orgId, detail: h.detail }));
-    await manager.query(
-      `with m as (
-         insert into members (id, org_id, name, status, joined_on, roles, posts, id_number_enc, phone_enc, id_number_hash, membership, version)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) returning id)
-       insert into member_history (member_id, on_day, kind, org_id, detail)
-       select m.id, h.on_day, h.kind, h.org_id, h.detail
-         from m, rows from (jsonb_to_recordset($12::jsonb) as (on_day date, kind text, org_id uuid, detail text)) with ordinality as h(on_day, kind, org_id, detail, n)
-        order by h.n`,
-      [
-        row.id,
-        row.orgId,
-        row.name,
-        row.status,
-        row.joinedOn,
-        row.roles,
-        row.posts,
-        row.idNumberEnc,
-        row.phoneEnc,
-        row.idNumberHash,
-        row.membership,
-        JSON.stringify(history),
-      ],
-    );
+    const insert = newMemberCtes(member, row, { firstParam: 1 });
+    await manager.query(`with ${insert.sql} select 1`, insert.params);
     member.markHistorySaved();
   }
 
@@ -177,4 +148,58 @@ export class TypeOrmMemberRepository implements MemberRepository {
       member.markHistorySaved();
     }
   }
+}
+
+/**
+ * A new member's row and first history entries as two data-modifying CTEs, `new_member` and
+ * `new_member_history`, for a statement of the caller's: the repository's insert, and the
+ * enrolment's guarded write (ADR 0082), which feeds it from its guard (`after`: one row, the
+ * member is inserted; none, nothing is). Parameters are numbered from `firstParam`, typed here
+ * because an INSERT … SELECT gives them no column to be inferred from.
+ */
+export function newMemberCtes(
+  member: Member,
+  row: MemberOrmEntity,
+  at: { firstParam: number; after?: string },
+): { sql: string; params: unknown[] } {
+  if (at.after !== undefined && !/^[a-z_][a-z0-9_]*$/.test(at.after)) throw new Error('newMemberCtes: unsafe CTE name');
+  const types = ['uuid', 'uuid', 'text', 'text', 'date', 'text[]', 'text[]', 'text', 'text', 'text', 'text'];
+  const values = `${types.map((t, i) => `$${at.firstParam + i}::${t}`).join(', ')}, 1`;
+  const history = member.unsavedHistory().map((h) => ({ on_day: h.on, kind: h.kind, org_id: h.orgId, detail: h.detail }));
+  return {
+    sql:
+      `new_member as (
+         insert into members (id, org_id, name, status, joined_on, roles, posts, id_number_enc, phone_enc, id_number_hash, membership, version)
+         ${at.after ? `select ${values} from ${at.after}` : `values (${values})`} returning id), ` +
+      `new_member_history as (
+         insert into member_history (member_id, on_day, kind, org_id, detail)
+         select new_member.id, h.on_day, h.kind, h.org_id, h.detail
+           from new_member, rows from (jsonb_to_recordset($${at.firstParam + types.length}::jsonb) as (on_day date, kind text, org_id uuid, detail text)) with ordinality as h(on_day, kind, org_id, detail, n)
+          order by h.n returning member_id)`,
+    params: [
+      row.id,
+      row.orgId,
+      row.name,
+      row.status,
+      row.joinedOn,
+      row.roles,
+      row.posts,
+      row.idNumberEnc,
+      row.phoneEnc,
+      row.idNumberHash,
+      row.membership,
+      JSON.stringify(history),
+    ],
+  };
+}
+
+/** A unique violation of the active-member ID-number index, as the domain's refusal. */
+export function idNumberTaken(e: unknown): DomainError | undefined {
+  return isUniqueViolation(e, 'members_id_number_hash_key')
+    ? new DomainError(
+        'MEMBER.ID_NUMBER_TAKEN',
+        'conflict',
+        '该身份证号已登记为在册党员 / a member with this ID number is already registered',
+      )
+    : undefined;
 }

@@ -1,11 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Member } from '../../../domain/member/member.aggregate';
+import type { Organization } from '../../../domain/organization/organization.aggregate';
 import { PersonalData } from '../../../domain/member/personal-data.value-object';
 import { OrganizationMustBeActiveRule } from '../../../domain/organization/rules/organization-must-be-active.rule';
 import { checkRule } from '../../../domain/shared/business-rule';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { CLOCK, type Clock } from '../../ports/clock.port';
+import { ENROLMENT_WRITE, type EnrolmentWrite } from '../../ports/enrolment-write.port';
 import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
 import { ID_NUMBER_CHECKS, type IdNumberChecks } from '../../ports/id-number-checks.port';
 import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.repository.port';
@@ -16,7 +18,7 @@ import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../ports/perso
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { answerForDuplicate, IdNumberTakenInSubtreeError } from '../../roster/id-number-checks';
 import { assertWithinScope } from '../../scope/access-scope';
-import { eventContext } from '../command-context';
+import { eventContext, type CommandContext } from '../command-context';
 import { loadOrganization } from '../load';
 import { EnrolMemberCommand, type EnrolMemberResult } from './enrol-member.command';
 
@@ -31,6 +33,7 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_NUMBER_CHECKS) private readonly idChecks: IdNumberChecks,
     @Inject(PERSONAL_DATA_CIPHER) private readonly cipher: PersonalDataCipher,
+    @Inject(ENROLMENT_WRITE) private readonly enrolments: EnrolmentWrite,
   ) {}
 
   async execute(command: EnrolMemberCommand): Promise<EnrolMemberResult> {
@@ -54,13 +57,15 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
     const id = this.ids.newId();
     const idNumber = PersonalData.of(input.idNumber, input.phone).idNumber;
     const holder = idNumber ? await this.idChecks.checkEnrolment(id, ctx.actor, this.cipher.blindIndex(idNumber)) : null;
+    const answer = holder ? answerForDuplicate(holder.insideCallersSubtree, false) : 'pass';
+    if (answer === 'pass') {
+      const enrolled = await this.enrolUnlocked(ctx, input, id);
+      if (enrolled) return enrolled;
+    }
     return this.uow.run(async () => {
       // A shared lock: enrolments into one branch run side by side, a dissolution waits for them.
       const org = await loadOrganization(this.organizations, input.orgId, 'share');
-      await assertWithinScope(ctx.actor, org, this.organizations);
-      checkRule(new OrganizationMustBeActiveRule(org.status, '接收党员 / receive members'));
-      const member = Member.join({ ...input, id }, this.clock.today());
-      const answer = holder ? answerForDuplicate(holder.insideCallersSubtree, false) : 'pass';
+      const member = await this.decide(ctx, org, input, id);
       if (answer === 'refuse') throw new IdNumberTakenInSubtreeError();
       if (answer === 'hold' && holder) await this.idChecks.holdEnrolment(id, ctx.actor, org.id, holder);
       else {
@@ -69,6 +74,27 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
       }
       return { id, member: detailOf(member) };
     });
+  }
+
+  /**
+   * Read, decide, write once (ADR 0082): the organisation read without a lock, the same checks,
+   * then one statement that writes only if the organisation is still active at the version read.
+   * Null when something came between, or on any refusal: the locked path then decides, so every
+   * answer is one it gives.
+   */
+  private async enrolUnlocked(ctx: CommandContext, input: EnrolMemberCommand['input'], id: string): Promise<EnrolMemberResult | null> {
+    const org = await this.organizations.findById(input.orgId);
+    if (!org) return null;
+    const member = await this.decide(ctx, org, input, id).catch(() => null);
+    if (!member) return null;
+    return (await this.enrolments.enrolIfUnchanged(member, org, eventContext(ctx))) ? { id, member: detailOf(member) } : null;
+  }
+
+  /** The checks every enrolment passes, on the organisation as read (locked or not). */
+  private async decide(ctx: CommandContext, org: Organization, input: EnrolMemberCommand['input'], id: string): Promise<Member> {
+    await assertWithinScope(ctx.actor, org, this.organizations);
+    checkRule(new OrganizationMustBeActiveRule(org.status, '接收党员 / receive members'));
+    return Member.join({ ...input, id }, this.clock.today());
   }
 }
 

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { publicContracts } from '@vanguard/contracts';
+import { TypeOrmOutbox } from '@vanguard/messaging';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../../application/ports/clock.port';
+import type { EnrolmentWrite } from '../../application/ports/enrolment-write.port';
+import { ID_GENERATOR, type IdGenerator } from '../../application/ports/id-generator.port';
+import type { EventContext } from '../../application/ports/outbox.port';
+import type { Member } from '../../domain/member/member.aggregate';
+import { toIntegrationEvent } from '../outbox/integration-event.mapper';
+import { MemberMapper } from './member.mapper';
+import { idNumberTaken, newMemberCtes } from './typeorm-member.repository';
+
+/** Validated with this version; the statement writes the stream's next (the contract asks an integer ≥ 0). */
+const VALIDATED_WITH_VERSION = 1;
+
+/**
+ * The enrolment's guarded write (ADR 0082): one autocommit statement whose `guard` takes the
+ * organisation's row `for share` where it is still active at the version read — a dissolution,
+ * merger or move that committed since makes it find no row, and one that comes later waits for
+ * this statement, as it waited for the locked path's transaction — then the member and history
+ * (the repository's own CTEs) and the event's numbered outbox row (@vanguard/messaging's), each
+ * fed by the one before. Prepared once per connection: planned once, not at every enrolment.
+ */
+@Injectable()
+export class PgEnrolmentWrite implements EnrolmentWrite {
+  private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mapper: MemberMapper,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async enrolIfUnchanged(member: Member, organization: { id: string; version: number }, context: EventContext): Promise<boolean> {
+    const [event, ...more] = member.pullEvents();
+    if (!event || more.length) throw new Error(`an enrolment records one event, this one ${more.length + (event ? 1 : 0)}`);
+    const envelope = toIntegrationEvent(event, context, {
+      eventId: this.ids.newId(),
+      streamVersion: VALIDATED_WITH_VERSION,
+      now: this.clock.now(),
+    });
+    const insert = newMemberCtes(member, this.mapper.toOrm(member), { firstParam: 3, after: 'guard' });
+    const outbox = this.outbox.numberedCtes(envelope, { after: 'new_member', firstParam: 3 + insert.params.length });
+    const text = `with guard as (select id from organizations where id = $1::uuid and version = $2::int and status = 'active' for share),
+      ${insert.sql}, ${outbox.sql} select exists (select 1 from outbox) as applied`;
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    try {
+      const { rows } = await pool.query<{ applied: boolean }>({
+        name: `organization_enrol_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
+        text,
+        values: [organization.id, organization.version, ...insert.params, ...outbox.params],
+      });
+      const applied = rows[0]?.applied === true;
+      if (applied) member.markHistorySaved();
+      return applied;
+    } catch (e) {
+      throw idNumberTaken(e) ?? e;
+    }
+  }
+}
