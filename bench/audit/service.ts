@@ -15,6 +15,9 @@
  *    `--seconds`; req/s, p50, p99 and the service's CPU ms per request (/proc). Target p99 ≤ 20 ms.
  *    Beside it, at the same concurrency: the library's store-level as-of (same fold, same
  *    reader role, in this process) and the raw SELECT of the stream's 1,000 rows.
+ *    Then the whole log through GET /transparency/evaluation/export-log (export-log.ts): the first
+ *    checkpoint's catch-up, the download to a file (events/s, MB/s, service CPU), and the file
+ *    checked by the lib's verifier. Target ≥ 100,000 events/s.
  * 2. Verifying every event of both audited stores with the service's verifyStores (what
  *    GET /verify and its CLI run) in a fresh process: events/s and peak RSS. Target ≥ 150,000
  *    events/s in ≤ 256 MB. Beside it the raw read of the same rows in a fresh process.
@@ -29,7 +32,8 @@ import { pledgeDecider } from '@vanguard/evaluation-domain';
 import { tokenFor } from '@vanguard/testing';
 import { auditReaderUrl } from '../../services/audit/src/infrastructure/audit-database';
 import { evaluationUpcasters } from '../../services/audit/src/infrastructure/evaluation-upcasters';
-import { call, closeAgent, closedLoop, type Figure, untilReady } from '../evaluation/http-load';
+import { call, closeAgent, closedLoop, cpuMs, type Figure, untilReady } from '../evaluation/http-load';
+import { exportLogFigure, type ExportLogFigure } from './export-log';
 import { freshBenchDatabase } from '../shared/bench-database';
 import { runWriters } from '../shared/writers';
 
@@ -144,6 +148,17 @@ async function startService(databaseUrl: string): Promise<ChildProcess> {
   return child;
 }
 
+function logExport(e: ExportLogFigure): void {
+  log(`exporting the whole log through the service (target ≥ 100,000 events/s):`);
+  log(
+    `  GET /transparency/evaluation/export-log  ${fmt(e.exportPerSec)} events/s (${fmt(e.events)} events, ${(e.bytes / 1e6).toFixed(0)} MB in ${(e.exportMs / 1000).toFixed(1)} s, ${e.exportMbPerSec} MB/s), service CPU ${(e.serviceCpuMsPerMillionEvents / 1000).toFixed(1)} s per million — ${met(e.verified && e.exportPerSec >= 100_000)}`,
+  );
+  log(`  before it, the first checkpoint (the log reading the store)  ${(e.catchUpMs / 1000).toFixed(1)} s`);
+  log(
+    `  the file checked offline by the lib's verifier  ${fmt(e.verifyPerSec)} events/s (${(e.verifyMs / 1000).toFixed(1)} s), ${e.verified ? 'verified' : 'NOT verified'}`,
+  );
+}
+
 const line = (f: Figure): string =>
   `${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms${f.serviceCpuMsPerRequest !== undefined ? `  service CPU ${f.serviceCpuMsPerRequest} ms/req` : ''}${f.errors ? `  errors ${f.errors}` : ''}`;
 
@@ -210,6 +225,9 @@ async function main(): Promise<void> {
     // At c=16 a closed loop's latency is 16 ÷ throughput on two CPUs; c=1 is one request's own time.
     const asOf: Record<string, Figure[]> = { service: [], storeLevel: [], raw: [] };
     for (const c of [CONCURRENCY, 1]) asOf['service']!.push(await closedLoop(`as-of via HTTP`, c, SECONDS, pid, sendAsOf));
+    // 1b. the whole log through the same service (after as-of: its catch-up would share the CPUs)
+    const exported = await exportLogFigure(PORT, token, () => cpuMs(pid));
+    result['exportLog'] = { ...exported, targetPerSec: 100_000, met: exported.verified && exported.exportPerSec >= 100_000 };
     service.kill('SIGTERM');
     await new Promise((r) => service!.once('exit', r));
     service = undefined;
@@ -227,6 +245,7 @@ async function main(): Promise<void> {
     for (const f of asOf['raw']!) log(`  raw SELECT of the stream's 1,000 rows  c=${String(f.concurrency).padEnd(2)} ${line(f)}`);
     log(`  ${load()}`);
     result['asOf'] = { ...asOf, targetP99Ms: 20, met: asOf['service']!.map((f) => ({ concurrency: f.concurrency, met: ok(f) })) };
+    logExport(exported);
 
     // 2. verifying everything, fresh processes
     const audit = freshProcess(readerUrl, 'audit');

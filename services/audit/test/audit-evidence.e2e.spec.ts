@@ -279,17 +279,6 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     }
   });
 
-  it('lets go of the connection and the slot when the client abandons a whole-log download', async () => {
-    const req = await heldExport('/transparency/evaluation/export-log');
-    await waitUntil('the export to hold its connection', async () => (await exportConnections()) > 0 || undefined, { timeoutMs: 10_000 });
-    req.destroy();
-    await waitUntil(
-      'the abandoned export to let go',
-      async () => ((await exportConnections()) === 0 && audit.get(LongWork).active === 0) || undefined,
-      { timeoutMs: 10_000 },
-    );
-  });
-
   /** A gzip answer as bytes. */
   const getBytes = (path: string) =>
     get(path)
@@ -334,6 +323,26 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     const res = await get('/transparency/evaluation/completeness').expect(200);
     expect(res.body).toMatchObject({ complete: false, size: 2003, storeEvents: 2004, rootMatches: false, missingCount: 1 });
     expect(res.body.missing).toEqual([{ streamId: 'pledge-smuggled', streamVersion: 1, position: expect.any(Number), expectedLeaf: 0 }]);
+  });
+
+  it('lets go of the connection and the slot when the client abandons a whole-log download', async () => {
+    // Last, on a store grown to ~10 MB of texts: more than the sockets buffer, so the export is
+    // still reading when its client stops (2,000 events would all fit in flight and finish).
+    const store = new PostgresEventStore(db.pool, { schema: db.schema });
+    for (let from = 0; from < 8000; from += 500)
+      await store.append(
+        'pledge-long',
+        Array.from({ length: 500 }, (_, i) => ({ type: 'evaluation.PledgeMade', data: { n: from + i, content: filler } })),
+        { expectedVersion: from === 0 ? 'no_stream' : from, context },
+      );
+    const req = await heldExport('/transparency/evaluation/export-log');
+    await waitUntil('the export to hold its connection', async () => (await exportConnections()) > 0 || undefined, { timeoutMs: 10_000 });
+    req.destroy();
+    await waitUntil(
+      'the abandoned export to let go',
+      async () => ((await exportConnections()) === 0 && audit.get(LongWork).active === 0) || undefined,
+      { timeoutMs: 10_000 },
+    );
   });
 
   /** The read-only role's one-connection pools that long work opens, still there. */

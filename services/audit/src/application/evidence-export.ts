@@ -78,15 +78,27 @@ export async function writeEvidenceBundle(
   });
 }
 
-/** Rows a whole-log export reads per statement: large enough that a round trip costs nothing per event. */
-const LOG_PAGE = 10_000;
+/**
+ * Rows a whole-log export reads per statement: a page's rows and its sort stay within Postgres's
+ * default work_mem (4 MB) at typical event sizes; a larger page spilled both to disk.
+ */
+const LOG_PAGE = 4_000;
+
+interface LogPage {
+  readonly n: number;
+  /** The page's canonical texts joined by newlines. */
+  readonly texts: string;
+  readonly xid: string;
+  readonly position: string;
+}
 
 /**
  * Writes a whole-log bundle (ADR 0079) of `at`'s checkpoint into `out`: every event the log
  * holds, leaf 0 to size−1, as the store's canonical texts read in the order the log was fed
  * ((transaction id, position) up to `through`, a page at a time), with the earlier checkpoints
  * and their consistency proofs. No inclusion paths: the verifier rebuilds the root and every
- * stream's head.
+ * stream's head. The next page is asked for before the current one is written, so Postgres
+ * reads while the bundle is written.
  */
 export async function writeLogBundle(
   pool: Pool,
@@ -98,32 +110,50 @@ export async function writeLogBundle(
 ): Promise<{ sha256: string; bytes: number }> {
   const writer = new EvidenceLogWriter(bundleHeader(at, earlier));
   const size = at.checkpoint.body.size;
+  const read = (after: { xid: string; position: string }, limit: number): Promise<LogPage | undefined> => {
+    const page = logPage(pool, schema, at, after, limit);
+    page.catch(() => undefined); // awaited below; a failure after the export stopped must not go unhandled
+    return page;
+  };
   return sendBundle(writer.output, out, signal, async () => {
-    let after = { xid: '0', position: '0' };
-    while (writer.written < size) {
+    let next = size > 0 ? read({ xid: '0', position: '0' }, Math.min(LOG_PAGE, size)) : undefined;
+    while (next) {
       signal.throwIfAborted();
-      // A page comes back as one text of its events joined by newlines, with its count and last
-      // position: ten thousand strings and row objects a page were most of the export's CPU (GC).
-      const { rows } = await pool.query<{ n: number; texts: string; xid: string; position: string }>(
-        `with page as materialized (
-           select transaction_id, position, canonical from "${schema}".events
-            where (transaction_id, position) > ($1::text::xid8, $2::bigint)
-              and (transaction_id, position) <= ($3::text::xid8, $4::bigint)
-            order by transaction_id, position limit ${Math.min(LOG_PAGE, size - writer.written)})
-         select (select count(*) from page)::int as n,
-                (select string_agg(canonical, E'\n' order by transaction_id, position) from page) as texts,
-                last.transaction_id::text as xid, last.position
-           from (select transaction_id, position from page order by transaction_id desc, position desc limit 1) last`,
-        [after.xid, after.position, at.through.xid, at.through.position],
-      );
+      const page = await next;
       // Fewer rows than the log holds: an event logged is gone from the store, which the verifier would name less plainly.
-      const page = rows[0];
       if (!page) throw new Error(`the store holds ${writer.written} of the log's ${size} events up to its read position`);
+      const left = size - writer.written - page.n;
+      next = left > 0 ? read(page, Math.min(LOG_PAGE, left)) : undefined;
       await writer.addJoined(page.texts, page.n);
-      after = { xid: page.xid, position: page.position };
     }
     await writer.finish();
   });
+}
+
+/**
+ * One page after `after`, as one text of its events joined by newlines with its count and last
+ * position: ten thousand strings and row objects a page were most of the export's CPU (GC).
+ */
+async function logPage(
+  pool: Pool,
+  schema: string,
+  at: LogAtCheckpoint,
+  after: { xid: string; position: string },
+  limit: number,
+): Promise<LogPage | undefined> {
+  const { rows } = await pool.query<LogPage>(
+    `with page as materialized (
+       select transaction_id, position, canonical from "${schema}".events
+        where (transaction_id, position) > ($1::text::xid8, $2::bigint)
+          and (transaction_id, position) <= ($3::text::xid8, $4::bigint)
+        order by transaction_id, position limit ${limit})
+     select (select count(*) from page)::int as n,
+            (select string_agg(canonical, E'\n' order by transaction_id, position) from page) as texts,
+            last.transaction_id::text as xid, last.position
+       from (select transaction_id, position from page order by transaction_id desc, position desc limit 1) last`,
+    [after.xid, after.position, at.through.xid, at.through.position],
+  );
+  return rows[0];
 }
 
 const bundleHeader = (at: LogAtCheckpoint, earlier: readonly EarlierCheckpoint[]) => ({
