@@ -17,7 +17,11 @@ export type OrgTreeEvent =
   | ContractEvent<typeof OrganizationMerged>
   | ContractEvent<typeof OrganizationDissolved>;
 
-/** An event as a bootstrap or a test gives it: its version and instant may be missing (0, since ever). */
+/**
+ * An event as a bootstrap or a test gives it: its version and instant may be missing. A missing
+ * version counts as 1, an organisation's first event: the copy's facts start at 0 and an event
+ * applies only over a lower version (ADR 0010). A missing instant holds since ever (ADR 0081).
+ */
 type LooseTreeEvent = { type: string; data: unknown; streamVersion?: number; recordedAt?: string; occurredAt?: string };
 
 /** What an organisation looks like after an applied event, for the in-memory index. */
