@@ -44,8 +44,9 @@ export class LogChunksCheck {
         size,
       );
     const map = StreamMap.build([...this.heads].map(([stream, h]) => ({ stream, version: h.version, head: h.head })));
-    const committed = this.body.streams;
-    if (committed && (map.count !== committed.count || !map.root.equals(committed.root)))
+    // The verifier refuses a checkpoint with no stream map before any chunk (CHECKPOINT_INVALID).
+    const committed = this.body.streams!;
+    if (map.count !== committed.count || !map.root.equals(committed.root))
       throw new BundleError(
         'CHAIN_MISMATCH',
         `the events' chain heads make a map of ${map.count} streams, root ${map.root.toString('base64')}; the checkpoint commits to ${committed.count}, root ${committed.root.toString('base64')}`,

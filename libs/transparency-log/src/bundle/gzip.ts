@@ -63,7 +63,8 @@ export class GzipSink {
     let at = 0;
     for (; all.length - at > STORED_BLOCK; at += STORED_BLOCK)
       await this.push(blockHeader(false, STORED_BLOCK), all.subarray(at, at + STORED_BLOCK));
-    this.pending = [all.subarray(at)];
+    // Copied: a view would keep the whole joined entry alive until the next write.
+    this.pending = [Buffer.from(all.subarray(at))];
     this.pendingLength = all.length - at;
   }
 
