@@ -1,3 +1,5 @@
+import { CommendationDecided, MAX_RECORDED_OBJECTIONS, type ContractData } from '@vanguard/contracts';
+import { fold } from '@vanguard/kernel';
 import { specificationFor } from '@vanguard/kernel/testing';
 import {
   countyInspector,
@@ -43,6 +45,11 @@ import {
 } from './nomination.rules';
 
 const spec = specificationFor(nominationDecider);
+/** The data of the `CommendationDecided` a shortlisted nomination gets with these closed objections. */
+const decidedWith = (closedObjections: { streamId: string; version: number }[]) =>
+  nominationDecider.decide(decideIt({ closedObjections }), fold(nominationDecider, shortlisted()))[0]!.data as ContractData<
+    typeof CommendationDecided
+  >;
 const revoke = (reason = '受到党纪处分', decidedBy = countyOrganizer): NominationCommand => ({
   type: 'RevokeCommendation',
   data: { decidedBy, reason, today: '2013-03-01' },
@@ -139,6 +146,26 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
         .given(shortlisted())
         .when(decideIt({ closedObjections: [] }))
         .thenMatches((e) => expect(e[0]).toMatchObject({ data: { decision: { objections: [] } } })));
+    it('still publishes with more closed objections than the record holds: it records none, as a decision before ADR 0080', () => {
+      // Objections are rate-limited, not capped: the 101st closed one made the event break its
+      // contract, so the relay dead-lettered it (found in review).
+      const closedObjections = Array.from({ length: MAX_RECORDED_OBJECTIONS + 1 }, (_, i) => ({
+        streamId: `objection-01960000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        version: 3,
+      }));
+      const data = decidedWith(closedObjections);
+      expect(CommendationDecided.schema.safeParse(data).success).toBe(true);
+      expect(data.decision).not.toHaveProperty('objections');
+    });
+    it('records as many closed objections as the record holds', () => {
+      const closedObjections = Array.from({ length: MAX_RECORDED_OBJECTIONS }, (_, i) => ({
+        streamId: `objection-01960000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        version: 3,
+      }));
+      const data = decidedWith(closedObjections);
+      expect(CommendationDecided.schema.safeParse(data).success).toBe(true);
+      expect(data.decision.objections).toHaveLength(MAX_RECORDED_OBJECTIONS);
+    });
     it('is refused while an objection is open', () =>
       spec
         .given(shortlisted())

@@ -136,7 +136,8 @@ export interface NoticeFacts {
 /**
  * `openObjections`: every objection of the programme that is neither upheld nor dismissed (or
  * upheld against this nomination). `closedObjections`: the programme's other objections, as read;
- * recorded as the decision's `objections` when given (ADR 0080).
+ * recorded as the decision's `objections` when given, unless there are more than the record
+ * holds (`MAX_RECORDED_OBJECTIONS`; ADR 0080).
  */
 export interface DecideCommendation {
   readonly type: 'DecideCommendation';

@@ -1,5 +1,7 @@
+import { MAX_RECORDED_OBJECTIONS } from '@vanguard/contracts';
 import { ruleRef } from '@vanguard/kernel';
 import { RulesChecked } from '../rules-checked';
+import type { StreamRead } from '../decided-by';
 import type { DecideCommendation, RevokeCommendation, WithdrawNomination } from './nomination.commands';
 import type { NominationEvent } from './nomination.events';
 import {
@@ -71,12 +73,22 @@ export function decideCommendation({ data }: DecideCommendation, state: Nominati
           rule,
           checks: rules.besides(rule),
           reason: data.reason ?? '',
-          // What "no objection open" was judged on, so a replay folds them instead of assuming none.
-          ...(data.closedObjections ? { objections: [...data.closedObjections] } : {}),
+          ...recordedObjections(data.closedObjections),
         },
       },
     },
   ];
+}
+
+/**
+ * What "no objection open" was judged on, so a replay folds them instead of assuming none (ADR
+ * 0080). Objections are rate-limited, not capped: past what the record holds, none is recorded
+ * (the rule reads every objection of the programme, so a part would hide what a replay assumed),
+ * the decision reads as one from before the field and its replay names the assumption. A longer
+ * list broke the event's contract, and the relay dead-lettered the decision.
+ */
+function recordedObjections(closed: readonly StreamRead[] | undefined): { objections?: StreamRead[] } {
+  return closed && closed.length <= MAX_RECORDED_OBJECTIONS ? { objections: [...closed] } : {};
 }
 
 export function revokeCommendation({ data }: RevokeCommendation, state: NominationState): NominationEvent[] {

@@ -1,4 +1,11 @@
-import type { CommendationDecided, ContractData, EligibilityChecked, NominationEndorsed, NominationSubmitted } from '@vanguard/contracts';
+import {
+  MAX_RECORDED_OBJECTIONS,
+  type CommendationDecided,
+  type ContractData,
+  type EligibilityChecked,
+  type NominationEndorsed,
+  type NominationSubmitted,
+} from '@vanguard/contracts';
 import type { StreamRead } from '../decided-by';
 import type {
   AmendNomination,
@@ -184,7 +191,8 @@ export const NOMINATION_REPLAYERS = {
     }),
   }),
   'commendation.CommendationDecided': nomination({
-    // The objections it found (ADR 0080), each folded at the version it read.
+    // The objections it found (ADR 0080), each folded at the version it read. None recorded: the
+    // decision is from before the field, or it found more than the record holds.
     reads: (d: Decided) => d.decision.objections ?? [],
     command: (data: Decided, ctx): DecideCommendation => {
       const found = ctx.decision.objections;
@@ -192,7 +200,9 @@ export const NOMINATION_REPLAYERS = {
       let openObjections = blocking ?? ctx.facts.openObjections;
       if (!openObjections) {
         openObjections = [];
-        ctx.assume('openObjections: none (the decision was recorded before it recorded the objections it found)');
+        ctx.assume(
+          `openObjections: none (the decision recorded no objections it found: recorded before it did, or it found more than ${MAX_RECORDED_OBJECTIONS})`,
+        );
       }
       return {
         type: 'DecideCommendation',

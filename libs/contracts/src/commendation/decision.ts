@@ -45,6 +45,13 @@ export const commendationOrgPathSchema = z.object({
     .describe('root first, the organisation itself last'),
 });
 
+/**
+ * The most objections a decision records (`objections`): at about 75 bytes each, the event stays
+ * small. Objections are rate-limited, not capped, so a decider that finds more records none and a
+ * replay names what it then assumes (ADR 0080).
+ */
+export const MAX_RECORDED_OBJECTIONS = 100;
+
 export const commendationDecisionSchema = z.object({
   decidedBy: commendationDecidedBySchema,
   inputs: z.array(commendationDecisionInputSchema).max(100),
@@ -64,10 +71,10 @@ export const commendationDecisionSchema = z.object({
     ),
   objections: z
     .array(commendationDecisionInputSchema)
-    .max(100)
+    .max(MAX_RECORDED_OBJECTIONS)
     .optional()
     .describe(
-      'a commendation decided: every objection of the programme the decision found, none of them open for this nomination, each at the version read; empty when none was filed; absent on decisions recorded before the field',
+      'a commendation decided: every objection of the programme the decision found, none of them open for this nomination, each at the version read; empty when none was filed; absent on decisions recorded before the field, and when the decision found more than 100 (a replay then names what it assumed)',
     ),
 });
 

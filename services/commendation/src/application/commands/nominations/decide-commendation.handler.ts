@@ -10,7 +10,8 @@ import { NominationFacts } from './nomination-facts';
  * 表彰决定: the awarding body decides with a document number. Reads the programme's notice
  * stream (round, last day, whether the nomination is listed) and the programme's objections; the
  * decider refuses while any is open or before the notice ran its period, and records the closed
- * ones it read so a replay need not assume none was open (ADR 0080).
+ * ones it read so a replay need not assume none was open (ADR 0080) — up to the record's 100;
+ * past that it records none and a replay names the assumption, rather than break the contract.
  */
 @Injectable()
 export class DecideCommendationHandler {
