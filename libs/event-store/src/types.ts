@@ -90,7 +90,8 @@ export type VerifyScope =
 /**
  * hash_mismatch: the stored text does not hash to the stored hash; prev_hash_mismatch: the
  * link to the previous event is broken; version_gap: an event is missing; head_mismatch: the
- * stream head disagrees with the last event (a deleted tail); column_mismatch: a queryable
+ * stream head disagrees with the last event (a deleted tail) or a stream with events has no head
+ * row (found: 'no head row'); column_mismatch: a queryable
  * column no longer says what the hashed text says; position_mismatch / transaction_id_mismatch:
  * the column would make readers of "all" see the stream out of version order, or (a
  * transaction id this cluster has not assigned) not see the event at all.

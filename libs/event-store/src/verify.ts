@@ -193,7 +193,11 @@ export class StoreVerifier {
     return { version, hash: r.hash, position: Number(r.position), transactionId: r.transaction_id };
   }
 
-  /** The stream heads must agree with the last event: catches a deleted tail. */
+  /**
+   * The stream heads must agree with the last event: catches a deleted tail. A stream with events
+   * but no head row (deleted by the owner) is a broken head too: the pass read its events and found
+   * the chain intact, so only this anti-join names it. The first by stream id of either kind.
+   */
   private async checkHeads(streamId: string | null): Promise<BrokenLink | null> {
     const { rows } = await this.pool.query<{
       stream_id: string;
@@ -201,17 +205,32 @@ export class StoreVerifier {
       last_hash: string;
       found: string | null;
       beyond: boolean;
+      headless: boolean;
     }>(
-      `select s.stream_id, s.version, s.last_hash, e.hash as found,
-              exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version) as beyond
-         from ${this.s}.streams s
-         left join ${this.s}.events e on e.stream_id = s.stream_id and e.stream_version = s.version
-        where ($1::text is null or s.stream_id = $1)
-          and s.version > 0
-          and (e.hash is distinct from s.last_hash
-               or exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version))
-        order by s.stream_id
-        limit 1`,
+      `select * from (
+         (select s.stream_id, s.version, s.last_hash, e.hash as found,
+                 exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version) as beyond,
+                 false as headless
+            from ${this.s}.streams s
+            left join ${this.s}.events e on e.stream_id = s.stream_id and e.stream_version = s.version
+           where ($1::text is null or s.stream_id = $1)
+             and s.version > 0
+             and (e.hash is distinct from s.last_hash
+                  or exists (select 1 from ${this.s}.events x where x.stream_id = s.stream_id and x.stream_version > s.version))
+           order by s.stream_id
+           limit 1)
+         union all
+         (select last.stream_id, last.stream_version, last.hash, null, false, true
+            from (select e.stream_id from ${this.s}.events e
+                   where ($1::text is null or e.stream_id = $1)
+                     and not exists (select 1 from ${this.s}.streams s where s.stream_id = e.stream_id)
+                   order by e.stream_id
+                   limit 1) h
+            cross join lateral (select stream_id, stream_version, hash from ${this.s}.events
+                                 where stream_id = h.stream_id order by stream_version desc limit 1) last)
+       ) heads
+       order by stream_id
+       limit 1`,
       [streamId],
     );
     const r = rows[0];
@@ -221,8 +240,9 @@ export class StoreVerifier {
       streamVersion: Number(r.version),
       position: null,
       reason: 'head_mismatch',
+      // Headless: what the head should hold is the last event's hash.
       expected: r.last_hash,
-      found: r.beyond ? 'events beyond the recorded head' : (r.found ?? '(missing event)'),
+      found: r.headless ? 'no head row' : r.beyond ? 'events beyond the recorded head' : (r.found ?? '(missing event)'),
     };
   }
 }
