@@ -41,7 +41,10 @@ export async function prepareAuditDatabase(adminUrl: string): Promise<void> {
       // The lib's read-only role also reads snapshots and checkpoints; replays with personal data withheld need neither.
       await admin.query(`revoke all on "${schema}".snapshots, "${schema}".subscription_checkpoints from "${AUDIT_READER_ROLE}"`);
     }
-    await grantOrgTreeRead(admin, 'evaluation');
+    if (!(await grantOrgTreeRead(admin, 'evaluation')))
+      process.stderr.write(
+        '[migrate] audit: evaluation.org_tree_history does not exist yet; subtrees as of an instant fail until it is migrated\n',
+      );
     const dbName = new URL(adminUrl).pathname.slice(1);
     await admin.query(`grant connect on database "${dbName}" to "${AUDIT_READER_ROLE}"`);
     await admin.query(`revoke create on schema public from "${AUDIT_READER_ROLE}"`);
@@ -51,13 +54,29 @@ export async function prepareAuditDatabase(adminUrl: string): Promise<void> {
   }
 }
 
+/** Postgres' SQLSTATE for a relation that does not exist. */
+const UNDEFINED_TABLE = '42P01';
+
 /**
  * SELECT on `<schema>.org_tree` and its history `<schema>.org_tree_history` for the reader role:
  * the tree as it stands decides who may ask, the history which organisations a subtree held at an
  * instant (ADR 0081). Tests grant it on a schema of their own.
+ *
+ * Two statements, and a missing history tolerated: one GRANT naming both failed as a whole when
+ * audit was prepared before evaluation's migration created the history, so the service lost its
+ * tree grant too and could not start. Without the history only the subtree-as-of and diff answers
+ * fail, until the next `npm run migrate` (which runs evaluation's migrations first) grants it.
+ * Returns whether the history was granted.
  */
-export async function grantOrgTreeRead(db: Pick<Pool, 'query'>, schema: string): Promise<void> {
-  await db.query(`grant select on "${schema}".org_tree, "${schema}".org_tree_history to "${AUDIT_READER_ROLE}"`);
+export async function grantOrgTreeRead(db: Pick<Pool, 'query'>, schema: string): Promise<boolean> {
+  await db.query(`grant select on "${schema}".org_tree to "${AUDIT_READER_ROLE}"`);
+  try {
+    await db.query(`grant select on "${schema}".org_tree_history to "${AUDIT_READER_ROLE}"`);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === UNDEFINED_TABLE) return false;
+    throw e;
+  }
 }
 
 async function ensureTrailStore(admin: Pool, adminUrl: string): Promise<void> {
