@@ -113,4 +113,24 @@ describe('PgEnrolmentWrite', () => {
     expect(await sut.enrolIfUnchanged(joined(org.id), await versionOf(org.id), context)).toBe(false);
     expect(await traces(late.id)).toEqual({ members: 0, history: 0, counters: 0, outbox: 0 });
   });
+
+  it('holds an enrolment for review in the same guarded statement, and holds nothing once the organisation changed', async () => {
+    const org = await newVillage();
+    const holds = async (checkId: string) =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from organization.id_number_review_holds where job_id = $1`, [checkId]))
+        .rows[0]!.n;
+    const secretary = { ...context.actor, orgId: BAIHUA };
+    const held = randomUUID();
+    expect(await sut.holdIfUnchanged(held, secretary, org, { memberId: randomUUID(), insideCallersSubtree: false })).toBe(true);
+    expect(await holds(held)).toBe(1);
+
+    await request(app.getHttpServer())
+      .patch(`/organizations/${org.id}/name`)
+      .set({ Authorization: `Bearer ${token}` })
+      .send({ name: '守卫测试支部（再更名）' })
+      .expect(204);
+    const late = randomUUID();
+    expect(await sut.holdIfUnchanged(late, secretary, org, { memberId: randomUUID(), insideCallersSubtree: false })).toBe(false);
+    expect(await holds(late)).toBe(0);
+  });
 });

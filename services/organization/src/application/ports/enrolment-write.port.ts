@@ -1,4 +1,6 @@
 import type { Member } from '../../domain/member/member.aggregate';
+import type { Actor } from './actor';
+import type { IdNumberHolder } from './id-number-checks.port';
 import type { EventContext } from './outbox.port';
 
 export const ENROLMENT_WRITE = Symbol('EnrolmentWrite');
@@ -14,5 +16,16 @@ export interface EnrolmentWrite {
     member: Member,
     organization: { readonly id: string; readonly version: number },
     context: EventContext,
+  ): Promise<boolean>;
+  /**
+   * The same for an enrolment held for review (its number is held outside the caller's subtree,
+   * ADR 0011): one guarded statement that writes the hold, so that a held enrolment and a fresh
+   * one take the same round trips and cannot be told apart by their time.
+   */
+  holdIfUnchanged(
+    checkId: string,
+    actor: Actor,
+    organization: { readonly id: string; readonly version: number },
+    holder: IdNumberHolder,
   ): Promise<boolean>;
 }

@@ -11,6 +11,7 @@ import { RosterStateChanges1764710000000 } from './1764710000000-roster-state-ch
 import { IdNumberCheckReservations1764800000000 } from './1764800000000-id-number-check-reservations.migration';
 import { CountyMemberLinks1764900000000 } from './1764900000000-county-member-links.migration';
 import { CountyLinkTakeover1764990000001 } from './1764990000001-county-link-takeover.migration';
+import { IdNumberCheckUsage1766200000000 } from './1766200000000-id-number-check-usage.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   CountyLinkTakeover1764990000001,
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
+  IdNumberCheckUsage1766200000000,
 ];

@@ -5,13 +5,19 @@ import { TypeOrmOutbox } from '@vanguard/messaging';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
+import type { Actor } from '../../application/ports/actor';
 import type { EnrolmentWrite } from '../../application/ports/enrolment-write.port';
+import type { IdNumberHolder } from '../../application/ports/id-number-checks.port';
 import { ID_GENERATOR, type IdGenerator } from '../../application/ports/id-generator.port';
 import type { EventContext } from '../../application/ports/outbox.port';
 import type { Member } from '../../domain/member/member.aggregate';
 import { toIntegrationEvent } from '../outbox/integration-event.mapper';
+import { holdInsert } from '../roster/pg-id-number-checks';
 import { MemberMapper } from './member.mapper';
 import { idNumberTaken, newMemberCtes } from './typeorm-member.repository';
+
+/** The organisation's row, shared-locked, while it is active at the version the command read: $1 id, $2 version. */
+const GUARD = `guard as (select id from organizations where id = $1::uuid and version = $2::int and status = 'active' for share)`;
 
 /** Validated with this version; the statement writes the stream's next (the contract asks an integer ≥ 0). */
 const VALIDATED_WITH_VERSION = 1;
@@ -45,20 +51,38 @@ export class PgEnrolmentWrite implements EnrolmentWrite {
     });
     const insert = newMemberCtes(member, this.mapper.toOrm(member), { firstParam: 3, after: 'guard' });
     const outbox = this.outbox.numberedCtes(envelope, { after: 'new_member', firstParam: 3 + insert.params.length });
-    const text = `with guard as (select id from organizations where id = $1::uuid and version = $2::int and status = 'active' for share),
-      ${insert.sql}, ${outbox.sql} select exists (select 1 from outbox) as applied`;
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const text = `with ${GUARD}, ${insert.sql}, ${outbox.sql} select exists (select 1 from outbox) as applied`;
     try {
-      const { rows } = await pool.query<{ applied: boolean }>({
-        name: `organization_enrol_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
-        text,
-        values: [organization.id, organization.version, ...insert.params, ...outbox.params],
-      });
-      const applied = rows[0]?.applied === true;
+      const applied = await this.guarded(text, [organization.id, organization.version, ...insert.params, ...outbox.params]);
       if (applied) member.markHistorySaved();
       return applied;
     } catch (e) {
       throw idNumberTaken(e) ?? e;
     }
+  }
+
+  async holdIfUnchanged(
+    checkId: string,
+    actor: Actor,
+    organization: { id: string; version: number },
+    holder: IdNumberHolder,
+  ): Promise<boolean> {
+    const insert = holdInsert(checkId, actor, [{ row: 1, orgId: organization.id, existingMemberId: holder.memberId }], {
+      firstParam: 3,
+      after: 'guard',
+    });
+    const text = `with ${GUARD}, held as (${insert.sql} returning job_id) select exists (select 1 from held) as applied`;
+    return this.guarded(text, [organization.id, organization.version, ...insert.params]);
+  }
+
+  /** One autocommit statement, prepared once per connection (named by its text). */
+  private async guarded(text: string, values: unknown[]): Promise<boolean> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const { rows } = await pool.query<{ applied: boolean }>({
+      name: `organization_enrol_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
+      text,
+      values,
+    });
+    return rows[0]?.applied === true;
   }
 }

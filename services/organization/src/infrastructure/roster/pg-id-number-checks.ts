@@ -94,13 +94,8 @@ export class PgIdNumberChecks {
    */
   async hold(client: Sql, jobId: string, actor: Actor, rows: readonly HeldRow[]): Promise<void> {
     if (!rows.length) return;
-    await client.query(
-      `insert into id_number_review_holds (job_id, row_number, org_id, existing_member_id, review_org_id, actor_sub)
-       select $1, u.row_number, u.org_id, u.member_id, coalesce(o.parent_id, o.id), $2
-         from unnest($3::int[], $4::uuid[], $5::uuid[]) as u(row_number, org_id, member_id)
-         join organizations o on o.id = $6`,
-      [jobId, actor.sub, rows.map((r) => r.row), rows.map((r) => r.orgId), rows.map((r) => r.existingMemberId), actor.orgId],
-    );
+    const insert = holdInsert(jobId, actor, rows, { firstParam: 1 });
+    await client.query(insert.sql, insert.params);
   }
 
   /**
@@ -184,4 +179,27 @@ interface HolderRow {
   hash: string;
   member_id: string;
   mine: boolean;
+}
+
+/**
+ * The insert of held rows, for the organisation above the caller (the caller's own when it has
+ * no parent): the import's and the enrolment's hold, and the enrolment's guarded write (ADR 0082),
+ * which feeds it from its guard (`after`: one row, the rows are held; none, nothing is).
+ */
+export function holdInsert(
+  jobId: string,
+  actor: Actor,
+  rows: readonly HeldRow[],
+  at: { firstParam: number; after?: string },
+): { sql: string; params: unknown[] } {
+  if (at.after !== undefined && !/^[a-z_][a-z0-9_]*$/.test(at.after)) throw new Error('holdInsert: unsafe CTE name');
+  const p = (i: number) => `$${at.firstParam + i}`;
+  return {
+    sql:
+      `insert into id_number_review_holds (job_id, row_number, org_id, existing_member_id, review_org_id, actor_sub)
+       select ${p(0)}::uuid, u.row_number, u.org_id, u.member_id, coalesce(o.parent_id, o.id), ${p(1)}::text
+         from unnest(${p(2)}::int[], ${p(3)}::uuid[], ${p(4)}::uuid[]) as u(row_number, org_id, member_id)
+         join organizations o on o.id = ${p(5)}::uuid` + (at.after ? ` cross join ${at.after}` : ''),
+    params: [jobId, actor.sub, rows.map((r) => r.row), rows.map((r) => r.orgId), rows.map((r) => r.existingMemberId), actor.orgId],
+  };
 }

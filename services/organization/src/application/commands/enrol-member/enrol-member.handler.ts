@@ -9,7 +9,7 @@ import { DomainError } from '../../../domain/shared/domain-error';
 import { CLOCK, type Clock } from '../../ports/clock.port';
 import { ENROLMENT_WRITE, type EnrolmentWrite } from '../../ports/enrolment-write.port';
 import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
-import { ID_NUMBER_CHECKS, type IdNumberChecks } from '../../ports/id-number-checks.port';
+import { ID_NUMBER_CHECKS, type IdNumberChecks, type IdNumberHolder } from '../../ports/id-number-checks.port';
 import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.repository.port';
 import type { MemberDetailView } from '../../ports/organization-read-model.port';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
@@ -58,8 +58,9 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
     const idNumber = PersonalData.of(input.idNumber, input.phone).idNumber;
     const holder = idNumber ? await this.idChecks.checkEnrolment(id, ctx.actor, this.cipher.blindIndex(idNumber)) : null;
     const answer = holder ? answerForDuplicate(holder.insideCallersSubtree, false) : 'pass';
-    if (answer === 'pass') {
-      const enrolled = await this.enrolUnlocked(ctx, input, id);
+    // A held enrolment takes the same path as a fresh one: its answer must not differ in time either.
+    if (answer !== 'refuse') {
+      const enrolled = await this.enrolUnlocked(ctx, input, id, answer === 'hold' ? holder : null);
       if (enrolled) return enrolled;
     }
     return this.uow.run(async () => {
@@ -82,12 +83,20 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
    * Null when something came between, or on any refusal: the locked path then decides, so every
    * answer is one it gives.
    */
-  private async enrolUnlocked(ctx: CommandContext, input: EnrolMemberCommand['input'], id: string): Promise<EnrolMemberResult | null> {
+  private async enrolUnlocked(
+    ctx: CommandContext,
+    input: EnrolMemberCommand['input'],
+    id: string,
+    held: IdNumberHolder | null,
+  ): Promise<EnrolMemberResult | null> {
     const org = await this.organizations.findById(input.orgId);
     if (!org) return null;
     const member = await this.decide(ctx, org, input, id).catch(() => null);
     if (!member) return null;
-    return (await this.enrolments.enrolIfUnchanged(member, org, eventContext(ctx))) ? { id, member: detailOf(member) } : null;
+    const written = held
+      ? await this.enrolments.holdIfUnchanged(id, ctx.actor, org, held)
+      : await this.enrolments.enrolIfUnchanged(member, org, eventContext(ctx));
+    return written ? { id, member: detailOf(member) } : null;
   }
 
   /** The checks every enrolment passes, on the organisation as read (locked or not). */
