@@ -128,4 +128,28 @@ describe(EnrolMemberHandler.name, () => {
       }
     }
   });
+
+  it('enrols one of many simultaneous enrolments of one ID number and refuses the rest with 409, never 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const orgId = await newVillage();
+      const idNumber = `1101011990${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          http()
+            .post('/members')
+            .set(as())
+            .send({ orgId, name: `同号党员${i}`, status: 'full', joinedOn: '2012-07-01', idNumber }),
+        ),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, ...Array<number>(19).fill(409)]);
+      const {
+        rows: [state],
+      } = await db.query<{ members: number }>(
+        `select count(*)::int as members from organization.members where org_id = $1 and membership = 'active'`,
+        [orgId],
+      );
+      expect(state!.members).toBe(1);
+    }
+  });
 });
