@@ -1,6 +1,7 @@
 import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 import { witnessPolicyFromEnv, type WitnessPolicy } from '@vanguard/transparency-log';
 import { AUDIT_CHECKPOINT_TOPIC } from '@vanguard/contracts';
+import { MAX_PROVED_EVENTS } from './application/store-log';
 import { auditReaderUrl, type AuditedContext } from './infrastructure/audit-database';
 
 export interface AuditConfig {
@@ -29,6 +30,12 @@ export interface AuditConfig {
    * topic of its own); no environment variable does, so a deployment cannot move the history.
    */
   readonly checkpointTopic: string;
+  /**
+   * Entries per page of `GET /audit-trail/proof` over all of an auditor's entries: the cap of one
+   * proof answer. Only a test sets fewer (to span pages with a few entries); no environment
+   * variable does.
+   */
+  readonly trailProofPage: number;
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -55,6 +62,7 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     // A suite's app publishing onto the shared test topic would be every suite's noise: the one that reads it turns it on.
     checkpointRelay: database !== 'test',
     checkpointTopic: AUDIT_CHECKPOINT_TOPIC,
+    trailProofPage: MAX_PROVED_EVENTS,
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,

@@ -70,7 +70,11 @@ export class AuditModule {
           inject: [READER_POOL],
           useFactory: (pool: Pool) => new AuditOrgScope(pool, config.schemas.evaluation),
         },
-        { provide: AuditTrail, inject: [TRAIL_POOL], useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema) },
+        {
+          provide: AuditTrail,
+          inject: [TRAIL_POOL],
+          useFactory: (pool: Pool) => new AuditTrail(pool, config.trailSchema, config.trailProofPage),
+        },
         {
           // Every checkpoint of either store also commits to the auditors' trail (ADR 0077).
           provide: ProofLogs,

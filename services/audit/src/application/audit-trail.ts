@@ -62,9 +62,11 @@ export class AuditTrail {
   constructor(
     readonly pool: Pool,
     schema: string,
+    /** Entries per page of a whole-trail proof (`StoreLog.eventPage`); only a test sets fewer than the cap. */
+    proofPage?: number,
   ) {
     this.store = new PostgresEventStore(pool, { schema, personalData: 'withheld' });
-    this.log = new StoreLog(pool, schema, TRAIL_ORIGIN, 'trail');
+    this.log = new StoreLog(pool, schema, TRAIL_ORIGIN, 'trail', proofPage);
   }
 
   async record(auditor: Auditor, q: AuditQuery, correlationId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { TransparencyLog, type StreamMap } from '@vanguard/transparency-log';
 import { AuditRefusal } from './audit-refusal';
 
 const PAGE = 5000;
-/** Events one proof answer carries with their texts (an export's stream limit, in events). */
+/** Events one proof answer (or one page of it) carries with their texts (an export's stream limit, in events). */
 export const MAX_PROVED_EVENTS = 2000;
 
 /**
@@ -29,7 +29,14 @@ export class StoreLog {
     origin: string,
     /** How refusals name the store: `evaluation`, `commendation`, `trail`. */
     private readonly name: string,
+    /**
+     * Events per page of `eventPage`. Production keeps the one-answer cap; a test lowers it so a
+     * stream of a few events spans pages through the very same code (ADR 0077).
+     */
+    private readonly pageSize: number = MAX_PROVED_EVENTS,
   ) {
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_PROVED_EVENTS)
+      throw new RangeError(`a proof page holds 1 to ${MAX_PROVED_EVENTS} events, not ${pageSize}`);
     this.log = new TransparencyLog(origin);
   }
 
@@ -70,9 +77,7 @@ export class StoreLog {
    * was logged fails there.
    */
   async eventProofs(stream: string, size: number, version?: number) {
-    const log = await this.caughtUp();
-    if (size > log.size) throw AuditRefusal.invalid('size', `日志只有 ${log.size} 项 / the log holds ${log.size} events`);
-    const leaves = log.streamLeaves(stream, size);
+    const { log, leaves } = await this.leavesAt(stream, size);
     if (version !== undefined && leaves[version - 1] === undefined)
       throw AuditRefusal.notFound(`version ${version} of ${stream} in a log of size ${size}`);
     const versions = version === undefined ? leaves.map((_, i) => i + 1) : [version];
@@ -81,21 +86,46 @@ export class StoreLog {
         'version',
         `该流有 ${versions.length} 个事件，请指定版本 / the stream has ${versions.length} events: give a version`,
       );
+    const mapProof = version === undefined ? (await this.mapAt(size)).prove(stream) : null;
+    return { stream, size, mapProof, events: await this.proved(log, stream, leaves, versions, size) };
+  }
+
+  /**
+   * A whole stream as of `size` for any number of events, a page at a time: at most `pageSize`
+   * events from `fromVersion` as `eventProofs` gives them, and `next`, the version the following
+   * page starts at (null on the last). The stream's map entry comes on the first page only: it
+   * says how many events there are and the head their chain ends at, and an old size's map costs a
+   * rebuild. The verifier carries the hash chain across pages and checks the head at the end.
+   */
+  async eventPage(stream: string, size: number, fromVersion = 1) {
+    const { log, leaves } = await this.leavesAt(stream, size);
+    // Page 1 of a stream without events is its (absent) map entry alone; any other start must exist.
+    if (fromVersion > 1 && leaves[fromVersion - 1] === undefined)
+      throw AuditRefusal.notFound(`version ${fromVersion} of ${stream} in a log of size ${size}`);
+    const last = Math.min(leaves.length, fromVersion - 1 + this.pageSize);
+    const versions = Array.from({ length: Math.max(0, last - fromVersion + 1) }, (_, i) => fromVersion + i);
+    const mapProof = fromVersion === 1 ? (await this.mapAt(size)).prove(stream) : null;
+    const events = await this.proved(log, stream, leaves, versions, size);
+    return { stream, size, fromVersion, mapProof, events, next: last < leaves.length ? last + 1 : null };
+  }
+
+  private async leavesAt(stream: string, size: number) {
+    const log = await this.caughtUp();
+    if (size > log.size) throw AuditRefusal.invalid('size', `日志只有 ${log.size} 项 / the log holds ${log.size} events`);
+    return { log, leaves: log.streamLeaves(stream, size) };
+  }
+
+  /** The `versions` of `stream` with their stored texts (null when gone), leaf indices and inclusion paths at `size`. */
+  private async proved(log: TransparencyLog, stream: string, leaves: readonly number[], versions: readonly number[], size: number) {
     const { rows } = await this.pool.query<{ stream_version: string; canonical: string }>(
       `select stream_version, canonical from "${this.schema}".events where stream_id = $1 and stream_version = any($2::bigint[])`,
       [stream, versions],
     );
     const texts = new Map(rows.map((r) => [Number(r.stream_version), r.canonical]));
-    const mapProof = version === undefined ? (await this.mapAt(size)).prove(stream) : null;
-    return {
-      stream,
-      size,
-      mapProof,
-      events: versions.map((v) => {
-        const index = leaves[v - 1]!;
-        return { version: v, index, text: texts.get(v) ?? null, path: log.inclusionProof(index, size).map((h) => h.toString('base64')) };
-      }),
-    };
+    return versions.map((v) => {
+      const index = leaves[v - 1]!;
+      return { version: v, index, text: texts.get(v) ?? null, path: log.inclusionProof(index, size).map((h) => h.toString('base64')) };
+    });
   }
 
   /**

@@ -222,29 +222,26 @@ const mapLeafOk = (cp: Checkpoint, leaf: MapLeaf): boolean => {
 };
 const before = (a: string, b: string): boolean => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
 
+/** Where every stream's hash chain starts (ADR 0033): 64 zeros, as hex. */
+export const CHAIN_START = '0'.repeat(64);
+
+/** The stream's hash chain carried from `prev` (hex) over the events' texts: sha256(prev ‖ text), as the stores chain them. */
+export const chainOver = (prev: string, events: readonly ProvedEvent[]): string =>
+  events.reduce((head, e) => sha256(Buffer.from(head + e.text!, 'utf8')).toString('hex'), prev);
+
 /**
- * That `events` (versions 1..k, already checked by `checkEvents`) are ALL of the stream as of the
- * checkpoint: its entry in the signed stream map has version k and the head their hash chain ends
- * at; or, with no events, the map's two neighbours around where it would sort are adjacent.
+ * What the checkpoint's signed stream map says of `stream`: its entry (how many events, the head
+ * their chain ends at), or null when it has none — the map's two neighbours around where it
+ * would sort are then adjacent.
  */
-export function checkWholeStream(cp: Checkpoint, stream: string, events: readonly ProvedEvent[], proof: MapProof): void {
+export function checkMapEntry(cp: Checkpoint, stream: string, proof: MapProof): { readonly version: number; readonly head: string } | null {
   if (!cp.streams) fail('检查点未承诺流头映射', 'the checkpoint commits to no stream map');
-  if (events.some((e, i) => e.version !== i + 1)) fail('事件版本不连续', 'the events are not versions 1..k');
   if (proof.kind === 'present') {
     const { entry } = proof.leaf;
     if (entry.stream !== stream) fail(`映射项属于 ${entry.stream}`, `the map entry is of ${entry.stream}, not ${stream}`);
     if (!mapLeafOk(cp, proof.leaf)) fail('流头映射项不在检查点的映射中', "the stream's map entry is not in the checkpoint's map");
-    if (entry.version !== events.length)
-      fail(
-        `检查点记该流有 ${entry.version} 个事件，给出的是 ${events.length} 个`,
-        `the checkpoint records ${entry.version} events of ${stream}, ${events.length} were given`,
-      );
-    const head = events.reduce((prev, e) => sha256(Buffer.from(prev + e.text!, 'utf8')).toString('hex'), '0'.repeat(64));
-    if (head !== entry.head)
-      fail('事件的哈希链与检查点记录的流头不符', "the events' hash chain does not end at the head the checkpoint records");
-    return;
+    return { version: entry.version, head: entry.head };
   }
-  if (events.length > 0) fail('映射称该流无事件，却给出了事件', 'the map says the stream has no events, yet events were given');
   const { left, right } = proof;
   for (const n of [left, right])
     if (n && !mapLeafOk(cp, n)) fail('相邻映射项不在检查点的映射中', 'a neighbouring map entry is not in the map');
@@ -253,4 +250,27 @@ export function checkWholeStream(cp: Checkpoint, stream: string, events: readonl
   const leftIndex = left ? left.index : -1;
   const rightIndex = right ? right.index : cp.streams.count;
   if (rightIndex !== leftIndex + 1) fail('两个邻项之间还有别的映射项', 'the neighbours are not adjacent in the map');
+  return null;
+}
+
+/**
+ * That `events` (versions 1..k, already checked by `checkEvents`) are ALL of the stream as of the
+ * checkpoint: its entry in the signed stream map has version k and the head their hash chain ends
+ * at; or, with no events, the map's two neighbours around where it would sort are adjacent.
+ * (A stream given page by page: proof-check-pages.ts, with the same two checks.)
+ */
+export function checkWholeStream(cp: Checkpoint, stream: string, events: readonly ProvedEvent[], proof: MapProof): void {
+  if (!cp.streams) fail('检查点未承诺流头映射', 'the checkpoint commits to no stream map');
+  if (events.some((e, i) => e.version !== i + 1)) fail('事件版本不连续', 'the events are not versions 1..k');
+  if (proof.kind === 'absent' && events.length > 0)
+    fail('映射称该流无事件，却给出了事件', 'the map says the stream has no events, yet events were given');
+  const entry = checkMapEntry(cp, stream, proof);
+  if (!entry) return;
+  if (entry.version !== events.length)
+    fail(
+      `检查点记该流有 ${entry.version} 个事件，给出的是 ${events.length} 个`,
+      `the checkpoint records ${entry.version} events of ${stream}, ${events.length} were given`,
+    );
+  if (chainOver(CHAIN_START, events) !== entry.head)
+    fail('事件的哈希链与检查点记录的流头不符', "the events' hash chain does not end at the head the checkpoint records");
 }

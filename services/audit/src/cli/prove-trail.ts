@@ -3,19 +3,21 @@
 // CLI's own verifier (proof-check.ts), exactly as `prove inclusion|consistency` checks events.
 //
 //   prove trail evaluation|commendation --auditor <sub> [--version n] [--checkpoint <file>] [--save-checkpoint <file>]
+//   (all of an auditor's entries are fetched a page of at most 2,000 at a time, and checked as one stream)
 //   prove trail evaluation|commendation --old <file> [--new <file>]
 import { readFileSync } from 'node:fs';
 import {
   checkConsistency,
   checkEvents,
-  checkWholeStream,
   openCheckpoint,
   ProofFailure,
   trailCheckpoint,
+  type Checkpoint,
   type MapProof,
   type PinnedKey,
   type ProvedEvent,
 } from './proof-check';
+import { WholeStreamPages } from './proof-check-pages';
 import type { ProveArgs } from './prove-command';
 
 /** What `prove` already does for every log: the published note, the pinned key, `--save-checkpoint`. */
@@ -36,32 +38,53 @@ export async function proveTrail(a: ProveArgs, t: ProveTools): Promise<void> {
   const signed = openCheckpoint(note, t.key(originOf(note)));
   const trail = trailCheckpoint(signed);
   const stream = `auditor-${auditor}`;
-  let answer: { events: ProvedEvent[]; mapProof: MapProof | null } = { events: [], mapProof: { kind: 'absent' } };
-  // An empty trail has no leaf to ask about: its empty map proves the auditor had no entry.
-  if (trail.size > 0) {
-    const q = new URLSearchParams({ auditor, size: String(trail.size), ...(version ? { version } : {}) });
-    answer = (await a.get(`/audit-trail/proof?${q.toString()}`)) as typeof answer;
-  }
-  if (version && (answer.events.length !== 1 || answer.events[0]!.version !== Number(version)))
-    throw new ProofFailure('服务返回的不是所问的记录', 'the service answered for another entry than asked');
-  inTrail(signed.origin, trail.size, () => checkEvents(trail, stream, answer.events));
-  const saved = t.save(note);
   if (version) {
+    const q = new URLSearchParams({ auditor, size: String(trail.size), version });
+    const answer = (await a.get(`/audit-trail/proof?${q.toString()}`)) as { events: ProvedEvent[] };
+    if (answer.events.length !== 1 || answer.events[0]!.version !== Number(version))
+      throw new ProofFailure('服务返回的不是所问的记录', 'the service answered for another entry than asked');
+    inTrail(signed.origin, trail.size, () => checkEvents(trail, stream, answer.events));
+    const saved = t.save(note);
     out(`✓ 已证明 / PROVEN: ${stream} 第 ${version} 条审计记录在 ${signed.origin} 的签名检查点所承诺的审计记录（大小 ${trail.size}）中`);
     out(
       `  entry ${version} of ${stream} is leaf ${answer.events[0]!.index} of the auditors' trail of size ${trail.size} that the signed checkpoint of ${signed.origin} at size ${signed.size} commits to${saved}`,
     );
     return;
   }
-  if (!answer.mapProof) throw new ProofFailure('服务未给出映射项', 'the service gave no map entry for the whole trail');
-  const mapProof = answer.mapProof;
-  inTrail(signed.origin, trail.size, () => checkWholeStream(trail, stream, answer.events, mapProof));
+  const { count, pages } = await proveAll(a, signed.origin, trail, auditor);
+  const saved = t.save(note);
   out(
-    `✓ 已证明 / PROVEN: ${stream} 截至签名检查点（${signed.origin}，大小 ${signed.size}）共 ${answer.events.length} 条审计记录，均未删改，且就是全部`,
+    `✓ 已证明 / PROVEN: ${stream} 截至签名检查点（${signed.origin}，大小 ${signed.size}）共 ${count} 条审计记录，均未删改，且就是全部（分 ${pages} 页取得）`,
   );
   out(
-    `  the ${answer.events.length} entries of ${stream} are in the auditors' trail of size ${trail.size} that the signed checkpoint of ${signed.origin} at size ${signed.size} commits to, and are all of them${saved}`,
+    `  the ${count} entries of ${stream} are in the auditors' trail of size ${trail.size} that the signed checkpoint of ${signed.origin} at size ${signed.size} commits to, and are all of them (${pages} ${pages === 1 ? 'page' : 'pages'})${saved}`,
   );
+}
+
+/**
+ * All of an auditor's entries, however many: the first page's map entry says how many and where
+ * their chain ends, then page after page from the version after the last checked, each entry's
+ * inclusion checked and the chain carried on (proof-check-pages.ts).
+ */
+async function proveAll(a: ProveArgs, origin: string, trail: Checkpoint, auditor: string): Promise<{ count: number; pages: number }> {
+  const stream = `auditor-${auditor}`;
+  let pages = 0;
+  const page = async (fromVersion: number) => {
+    pages += 1;
+    const q = new URLSearchParams({ auditor, size: String(trail.size), fromVersion: String(fromVersion) });
+    return (await a.get(`/audit-trail/proof?${q.toString()}`)) as { events: ProvedEvent[]; mapProof: MapProof | null };
+  };
+  // An empty trail has no leaf to ask about: its empty map proves the auditor had no entry.
+  const first = trail.size > 0 ? await page(1) : { events: [], mapProof: { kind: 'absent' } as MapProof };
+  const mapProof = first.mapProof;
+  if (!mapProof) throw new ProofFailure('服务未给出映射项', 'the service gave no map entry for the whole trail');
+  const check = inTrail(origin, trail.size, () => new WholeStreamPages(trail, stream, mapProof));
+  inTrail(origin, trail.size, () => check.add(first.events));
+  for (let from = check.next; from !== null; from = check.next) {
+    const { events } = await page(from);
+    inTrail(origin, trail.size, () => check.add(events));
+  }
+  return { count: inTrail(origin, trail.size, () => check.finish()), pages };
 }
 
 async function trailConsistency(a: ProveArgs, t: ProveTools): Promise<void> {
@@ -101,9 +124,9 @@ async function trailConsistency(a: ProveArgs, t: ProveTools): Promise<void> {
 }
 
 /** A failure names the trail it is about: the checker's messages speak of "the checkpoint". */
-function inTrail(origin: string | undefined, size: number, check: () => void): void {
+function inTrail<T>(origin: string | undefined, size: number, check: () => T): T {
   try {
-    check();
+    return check();
   } catch (e) {
     if (!(e instanceof ProofFailure)) throw e;
     throw new ProofFailure(

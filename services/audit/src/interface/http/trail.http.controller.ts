@@ -39,23 +39,32 @@ export class TrailHttpController {
   }
 
   /**
-   * One auditor's entries (one `version`, or all they had) as of a trail of `size` — the size a
-   * store's signed checkpoint commits to in its `vanguard-trail/v1` line — with their stored
-   * texts, leaf indices, inclusion paths and their stream's map entry: what
-   * `npm run audit -- prove trail` checks offline (ADR 0077).
+   * One auditor's entries as of a trail of `size` — the size a store's signed checkpoint commits
+   * to in its `vanguard-trail/v1` line — with their stored texts, leaf indices and inclusion paths:
+   * one `version`, or all of them a page at a time from `fromVersion` (default 1; at most 2,000 a
+   * page, `next` the following page's), the stream's map entry on the first page. What
+   * `npm run audit -- prove trail` checks offline (ADR 0077): a busy auditor passes 2,000 entries
+   * soon, and "all of an auditor's entries" must hold for any number.
    */
   @Get('proof')
   @Roles('audit_supervisor')
   @ApiOperation({
     summary:
-      '审计记录的证明（含原文，仅审计监督）/ an auditor’s trail entries with texts, inclusion paths and map entry at a trail size committed in a signed checkpoint',
+      '审计记录的证明（含原文，分页，仅审计监督）/ an auditor’s trail entries with texts and inclusion paths at a trail size committed in a signed checkpoint, one version or paged by fromVersion, map entry on the first page',
   })
   async proof(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const stream = auditorStream(auditorOf(q['auditor'], true)!);
     const size = parsePositiveInt('size', q['size']);
     const version = q['version'] === undefined ? undefined : parsePositiveInt('version', q['version']);
-    await this.trail.record(c.auditor, { query: 'trail-proof', streams: [stream], params: { size, version } }, c.correlationId);
-    return this.trail.log.eventProofs(stream, size, version);
+    const fromVersion = q['fromVersion'] === undefined ? undefined : parsePositiveInt('fromVersion', q['fromVersion']);
+    if (version !== undefined && fromVersion !== undefined)
+      throw AuditRefusal.invalid('fromVersion', '须给出 version 或 fromVersion 之一 / give version or fromVersion, not both');
+    await this.trail.record(
+      c.auditor,
+      { query: 'trail-proof', streams: [stream], params: { size, version, fromVersion } },
+      c.correlationId,
+    );
+    return version === undefined ? this.trail.log.eventPage(stream, size, fromVersion) : this.trail.log.eventProofs(stream, size, version);
   }
 
   /** That the trail committed in an older checkpoint is a prefix of the one in a newer (RFC 9162 consistency). */
