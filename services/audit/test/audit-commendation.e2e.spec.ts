@@ -15,6 +15,7 @@ import { MovableClock, createCommendationTestApp } from '../../commendation/test
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the consumer's own handlers carry the real evaluation event over, without the broker
 import { eligibilityFactHandlers } from '../../commendation/src/infrastructure/eligibility/eligibility-facts.projection';
 import { createAuditTestApp } from './support/audit-test-app';
+import { binaryBody } from './support/binary-body';
 
 const COUNTY = demoOrgId('910425');
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -354,11 +355,7 @@ describe('audit of commendation decisions (e2e)', () => {
       .get(`/transparency/commendation/export?programme=${programmeId}`)
       .set(as('province.auditor'))
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (b: Buffer) => chunks.push(b));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     const key = NoteVerifier.parse((res.headers['x-vanguard-verify'] as string).split("'")[1]!);
     const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });

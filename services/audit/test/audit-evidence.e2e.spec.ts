@@ -12,6 +12,7 @@ import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
 import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { binaryBody } from './support/binary-body';
 
 const context = {
   actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },
@@ -86,14 +87,7 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
   });
 
   it('exports a bundle that verifies with the lib alone against the pinned key, and records who exported what', async () => {
-    const res = await get('/transparency/evaluation/export?stream=pledge-a')
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (b: Buffer) => chunks.push(b));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await get('/transparency/evaluation/export?stream=pledge-a').buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/gzip');
     const command = res.headers['x-vanguard-verify'] as string;
     expect(command).toMatch(/^npx vanguard-verify evidence-evaluation-2003\.tgz --key '/);
@@ -128,11 +122,7 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
   it('says how many events and streams a bundle of several streams holds, one of them with none', async () => {
     const res = await get('/transparency/evaluation/export?stream=pledge-b&stream=pledge-a&stream=pledge-none')
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (b: Buffer) => chunks.push(b));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     const key = NoteVerifier.parse((res.headers['x-vanguard-verify'] as string).split("'")[1]!);
     const report = await verifyBundle(res.body as Buffer, { trustedKeys: [key], allowDevelopmentKey: true });
@@ -280,14 +270,7 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
   });
 
   /** A gzip answer as bytes. */
-  const getBytes = (path: string) =>
-    get(path)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (b: Buffer) => chunks.push(b));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+  const getBytes = (path: string) => get(path).buffer(true).parse(binaryBody);
 
   /** A statement as the database owner with the store's triggers off (what only the owner can do). */
   async function asOwner(sql: string, params: unknown[] = []): Promise<void> {

@@ -6,6 +6,7 @@ import { BundleError, developmentLogSigner, verifyBundle, type BundleReport } fr
 import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { binaryBody } from './support/binary-body';
 
 const context = {
   actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },
@@ -66,11 +67,7 @@ describe('audit evidence: bundles carry earlier checkpoints (e2e)', () => {
       .get(`/transparency/evaluation/export?${query}`)
       .set({ Authorization: `Bearer ${auditor}` })
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (b: Buffer) => chunks.push(b));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     const bundle = res.body as Buffer;
     // The trail's `export-completed` is written once the last byte is out: waited for, so that no

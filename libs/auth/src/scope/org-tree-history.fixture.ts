@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import type { OrgTreeProjection } from './org-tree.projection';
 
 // A stand-in for the organization service when testing tree copies: it keeps the tree as
 // the service does (a move rewrites the codes of the whole subtree, keeping each one's
@@ -230,4 +232,28 @@ export function shuffledDelivery(events: readonly HistoryEvent[], random: () => 
     out.splice(at, 0, out[from]!);
   }
   return out;
+}
+
+/** The partition a stream's events go to, as a keyed topic spreads them. */
+export const partitionOf = (streamId: string, partitions: number): number =>
+  createHash('sha1').update(streamId).digest().readUInt32BE(0) % partitions;
+
+/** One partition's events applied as a consumer does: in order, in small committed batches of random size. */
+export async function applyInBatches(
+  sut: OrgTreeProjection,
+  client: PoolClient,
+  events: HistoryEvent[],
+  random: () => number,
+): Promise<void> {
+  for (let i = 0; i < events.length;) {
+    const batch = events.slice(i, (i += 1 + Math.floor(random() * 3)));
+    await client.query('begin');
+    try {
+      for (const e of batch) await sut.apply(client, e);
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback');
+      throw e;
+    }
+  }
 }

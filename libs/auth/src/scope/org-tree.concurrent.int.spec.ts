@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { OrgTreeHistory, prng, type HistoryEvent } from './org-tree-history.fixture';
+import { applyInBatches, OrgTreeHistory, partitionOf, prng, type HistoryEvent } from './org-tree-history.fixture';
 import { OrgTreeProjection } from './org-tree.projection';
 import { migrateOrgTree } from './org-tree.schema';
 
@@ -30,22 +29,6 @@ describe(`${OrgTreeProjection.name} under concurrent partitions`, () => {
     await db?.drop();
   });
 
-  const partitionOf = (streamId: string) => createHash('sha1').update(streamId).digest().readUInt32BE(0) % PARTITIONS;
-
-  async function consume(client: PoolClient, events: HistoryEvent[], random: () => number): Promise<void> {
-    for (let i = 0; i < events.length;) {
-      const batch = events.slice(i, (i += 1 + Math.floor(random() * 3)));
-      await client.query('begin');
-      try {
-        for (const e of batch) await sut.apply(client, e);
-        await client.query('commit');
-      } catch (e) {
-        await client.query('rollback');
-        throw e;
-      }
-    }
-  }
-
   it('apply_WhenPartitionsAreAppliedConcurrently_ConvergesToTheSourceTree', async () => {
     const seed = Number(process.env['ORG_TREE_SEED'] ?? Date.now() % 1_000_000);
     const random = prng(seed);
@@ -55,10 +38,10 @@ describe(`${OrgTreeProjection.name} under concurrent partitions`, () => {
       history.register(null, '91');
       for (let i = 0; i < 40; i++) history.step();
       const partitions = Array.from({ length: PARTITIONS }, () => [] as HistoryEvent[]);
-      for (const e of history.events) partitions[partitionOf(e.streamId)]!.push(e);
+      for (const e of history.events) partitions[partitionOf(e.streamId, PARTITIONS)]!.push(e);
 
       await db.pool.query('truncate org_tree');
-      await Promise.all(partitions.map((events, p) => consume(clients[p]!, events, random)));
+      await Promise.all(partitions.map((events, p) => applyInBatches(sut, clients[p]!, events, random)));
 
       const { rows } = await db.pool.query<{ id: string; path: string | null; code: string }>(`select id, path, code from org_tree`);
       const actual = new Map(rows.map((r) => [r.id, r]));

@@ -1,7 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { OrgTreeHistory, pathsIn, prng, shuffledDelivery, type HistoryEvent } from './org-tree-history.fixture';
+import {
+  applyInBatches,
+  OrgTreeHistory,
+  partitionOf,
+  pathsIn,
+  prng,
+  shuffledDelivery,
+  type HistoryEvent,
+} from './org-tree-history.fixture';
 import { idsBelowOrSameAt, orgTreeAt } from './org-tree.history';
 import { OrgTreeProjection } from './org-tree.projection';
 import { migrateOrgTree } from './org-tree.schema';
@@ -29,22 +36,6 @@ describe(`${OrgTreeProjection.name} history under shuffled, concurrent delivery`
     for (const c of clients ?? []) c.release();
     await db?.drop();
   });
-
-  const partitionOf = (streamId: string) => createHash('sha1').update(streamId).digest().readUInt32BE(0) % PARTITIONS;
-
-  async function consume(client: PoolClient, events: HistoryEvent[], random: () => number): Promise<void> {
-    for (let i = 0; i < events.length;) {
-      const batch = events.slice(i, (i += 1 + Math.floor(random() * 3)));
-      await client.query('begin');
-      try {
-        for (const e of batch) await sut.apply(client, e);
-        await client.query('commit');
-      } catch (e) {
-        await client.query('rollback');
-        throw e;
-      }
-    }
-  }
 
   /** The facts each source event sets, as the history must hold them. */
   function expectedFacts(events: readonly HistoryEvent[]): string[] {
@@ -86,12 +77,12 @@ describe(`${OrgTreeProjection.name} history under shuffled, concurrent delivery`
       history.register(null, '91');
       for (let i = 0; i < 40; i++) history.step();
       const partitions = Array.from({ length: PARTITIONS }, () => [] as HistoryEvent[]);
-      for (const e of history.events) partitions[partitionOf(e.streamId)]!.push(e);
+      for (const e of history.events) partitions[partitionOf(e.streamId, PARTITIONS)]!.push(e);
 
       await db.pool.query('truncate org_tree, org_tree_history');
       // Redeliveries only where there is something to deliver again (a partition may get no organisation).
       const deliveries = partitions.map((events) => shuffledDelivery(events, random, events.length ? 3 : 0));
-      await Promise.all(deliveries.map((events, p) => consume(clients[p]!, events, random)));
+      await Promise.all(deliveries.map((events, p) => applyInBatches(sut, clients[p]!, events, random)));
 
       const facts = await storedFacts();
       const expected = expectedFacts(history.events);
