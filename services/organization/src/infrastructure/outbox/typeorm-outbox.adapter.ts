@@ -13,7 +13,10 @@ import { toIntegrationEvent } from './integration-event.mapper';
  * The contract asks only for an integer ≥ 0 there and the counter starts at 1, so an
  * envelope valid with 1 is valid with the version the statement writes.
  */
-const VALIDATED_WITH_VERSION = 1;
+export const VALIDATED_WITH_VERSION = 1;
+
+/** @vanguard/messaging's outbox as this service configures it: events numbered on their streams in `stream_versions`. */
+export const organizationOutbox = (): TypeOrmOutbox => new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
 
 /**
  * Writes events to the outbox of @vanguard/messaging's table (`vanguard_outbox`, relayed by
@@ -23,7 +26,7 @@ const VALIDATED_WITH_VERSION = 1;
  */
 @Injectable()
 export class TypeOrmOutboxAdapter implements Outbox {
-  private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
+  private readonly outbox = organizationOutbox();
 
   constructor(
     private readonly uow: TypeOrmUnitOfWork,

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { publicContracts } from '@vanguard/contracts';
-import { TypeOrmOutbox } from '@vanguard/messaging';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
@@ -12,15 +10,13 @@ import { ID_GENERATOR, type IdGenerator } from '../../application/ports/id-gener
 import type { EventContext } from '../../application/ports/outbox.port';
 import type { Member } from '../../domain/member/member.aggregate';
 import { toIntegrationEvent } from '../outbox/integration-event.mapper';
+import { organizationOutbox, VALIDATED_WITH_VERSION } from '../outbox/typeorm-outbox.adapter';
 import { holdInsert } from '../roster/pg-id-number-checks';
 import { MemberMapper } from './member.mapper';
 import { idNumberTaken, newMemberCtes } from './typeorm-member.repository';
 
 /** The organisation's row, shared-locked, while it is active at the version the command read: $1 id, $2 version. */
 const GUARD = `guard as (select id from organizations where id = $1::uuid and version = $2::int and status = 'active' for share)`;
-
-/** Validated with this version; the statement writes the stream's next (the contract asks an integer ≥ 0). */
-const VALIDATED_WITH_VERSION = 1;
 
 /**
  * The enrolment's guarded write (ADR 0082): one autocommit statement whose `guard` takes the
@@ -32,7 +28,7 @@ const VALIDATED_WITH_VERSION = 1;
  */
 @Injectable()
 export class PgEnrolmentWrite implements EnrolmentWrite {
-  private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts, streamVersions: 'stream_versions' });
+  private readonly outbox = organizationOutbox();
 
   constructor(
     private readonly dataSource: DataSource,
