@@ -86,4 +86,23 @@ describe('reserve_id_number_checks', () => {
     expect(refused).toEqual({ jobs: 1, ids: 37, granted: false });
     expect(await recorded(sub)).toEqual({ jobs: 1, ids: 37 });
   });
+
+  it('never counts less than the records: a check just inside the window counts whatever minute it fell in', async () => {
+    for (const secondsAgo of [59 * 60 + 1, 59 * 60 + 59, 60 * 60 - 5]) {
+      const sub = `usage-${randomUUID()}`;
+      await reserve(sub, { job: randomUUID(), newRow: true, source: 'enrolment', ids: 1 });
+      // Moved back in the record and in its minute alike, as if it had been made `secondsAgo` ago.
+      await db.query(`update id_number_checks set checked_at = clock_timestamp() - make_interval(secs => $2) where actor_sub = $1`, [
+        sub,
+        secondsAgo,
+      ]);
+      await db.query(
+        `update id_number_check_usage u set minute = date_trunc('minute', c.checked_at)
+           from id_number_checks c where c.actor_sub = u.actor_sub and u.actor_sub = $1`,
+        [sub],
+      );
+      const seen = await reserve(sub, { job: randomUUID(), newRow: true, source: 'enrolment', ids: 1 });
+      expect({ secondsAgo, ids: seen.ids }).toEqual({ secondsAgo, ids: 1 });
+    }
+  });
 });
