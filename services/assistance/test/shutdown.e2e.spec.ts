@@ -57,16 +57,15 @@ describe('assistance service shutdown', () => {
         upload.on('error', () => resolve('cut'));
         upload.write('village_code,name,category,budget_fen,beneficiary_households,planned_on\n');
       });
-      // It holds the user's one import place (and its file) once a second import is refused for it.
-      await waitUntil('the upload to hold its place', async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/projects/import`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-          body: 'x',
-        });
-        return res.status === 429;
-      });
+      // Its file appears once it holds the user's one import place; only then is a second import
+      // asked for (asked earlier, in a loop, a probe could take the place first and the upload be the one refused).
       await waitUntil('the upload’s file to be written', async () => (await readdir(uploadDir)).length === 1);
+      const second = await fetch(`http://127.0.0.1:${port}/projects/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: 'x',
+      });
+      expect(second.status).toBe(429);
       const t0 = Date.now();
 
       const code = await terminate(service, DEADLINE_MS + 5_000);
