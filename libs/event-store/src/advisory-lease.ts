@@ -11,6 +11,12 @@ export class LeaseLostError extends Error {
 /** Default: Postgres ends a lease session that sent nothing for 10 s; see AdvisoryLease. */
 export const DEFAULT_LEASE_TIMEOUT_MS = 10_000;
 
+/** A statement prepared once per session under its name: for the ones a lease's holder runs at every batch. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
 /**
  * A session-level advisory lock on a connection of its own: held for as long as that
  * connection lives, released by Postgres the moment it ends (a crash, a network cut, a
@@ -90,11 +96,12 @@ export class AdvisoryLease {
    * Runs one statement on the lease's own session, only while the lease is held (see the
    * class comment for why that fences it). An error on it ends the lease.
    */
-  async onSession<R extends object>(sql: string, values: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+  async onSession<R extends object>(sql: string | NamedStatement, values: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }> {
     const client = this.client;
     if (!client || !this.held) throw new LeaseLostError(this.name);
     try {
-      const r = await this.serial(() => client.query<R>(sql, [...values]));
+      const statement = typeof sql === 'string' ? { text: sql } : sql;
+      const r = await this.serial(() => client.query<R>({ ...statement, values: [...values] }));
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     } catch (e) {
       this.lose(client);

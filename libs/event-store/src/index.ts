@@ -40,7 +40,7 @@ export { PgListener, type PgListenerOptions } from './pg-listener';
 export { parseStreamId, streamId, type StreamName } from './stream-id';
 export { saveCheckpointSql, Subscription, type SubscriptionOptions } from './subscription';
 export * from './projections';
-export { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS, LeaseLostError } from './advisory-lease';
+export { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS, LeaseLostError, type NamedStatement } from './advisory-lease';
 export { rebaseAfterRestore, type RebaseReport } from './restore';
 export * from './types';
 export { Upcasters, type Upcaster } from './upcasters';

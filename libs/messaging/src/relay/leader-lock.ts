@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS } from '@vanguard/event-store';
+import { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS, type NamedStatement } from '@vanguard/event-store';
+export type { NamedStatement } from '@vanguard/event-store';
 
 /**
  * One relay per source at a time (ADR 0015): a session advisory lock on a connection of its
@@ -48,7 +49,7 @@ export class RelayLeaderLease {
   }
 
   /** One statement on the lock's own session, refused (LeaseLostError) unless the lock is trusted. */
-  async query<R extends object>(sql: string, values: readonly unknown[]): Promise<R[]> {
+  async query<R extends object>(sql: string | NamedStatement, values: readonly unknown[]): Promise<R[]> {
     return (await this.lease.onSession<R>(sql, values)).rows;
   }
 

@@ -5,7 +5,7 @@ import { MEMBER_STATE_TOPIC, MemberState, ORGANIZATION_STATE_TOPIC, Organization
 import type { OrgEventSigner } from '@vanguard/auth';
 import { RelayLeaderLease, toKafkaMessage } from '@vanguard/messaging';
 import { organizationEnvelope } from '../outbox/organization-envelope';
-import { DELETE_NOTES_SQL, notedBatch, READ_NOTED_SQL, type NotedBatch, type NotedRow, type NotedState } from './roster-state.sql';
+import { DELETE_NOTES, notedBatch, READ_NOTED, type NotedBatch, type NotedRow, type NotedState } from './roster-state.sql';
 
 export interface RosterStatePublisherOptions {
   /** Names the leader lease: one publisher per schema. */
@@ -85,7 +85,7 @@ export class RosterStatePublisher {
   }
 
   private async read(inFlight: readonly string[]): Promise<NotedBatch> {
-    return notedBatch(await this.lease.query<NotedRow>(READ_NOTED_SQL, [this.options.batchSize ?? 2_000, inFlight]));
+    return notedBatch(await this.lease.query<NotedRow>(READ_NOTED, [this.options.batchSize ?? 2_000, inFlight]));
   }
 
   private async sendAndDelete(byTopic: Map<string, Message[]>, batch: NotedBatch): Promise<void> {
@@ -94,7 +94,7 @@ export class RosterStatePublisher {
     if (!this.lease.held)
       throw new Error(`roster state ${this.options.lockKey}: lost the lease before sending; the notes stay for the next leader`);
     await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    await this.lease.query(DELETE_NOTES_SQL, [batch.seqs]);
+    await this.lease.query(DELETE_NOTES, [batch.seqs]);
   }
 
   private messages(states: readonly NotedState[]): Map<string, Message[]> {
