@@ -122,8 +122,10 @@ export class PgIdNumberChecks {
    * the reservation, which records the check only when it fits (reserve_id_number_checks).
    */
   async checkEnrolment(checkId: string, actor: Actor, hash: string): Promise<HashHolder | null> {
-    const { rows } = await this.pool().query<EnrolmentCheckRow>(
-      `with holder as (
+    const { rows } = await this.pool().query<EnrolmentCheckRow>({
+      // Prepared once per connection: unnamed, planning it cost about as much as running it.
+      name: 'organization_enrolment_id_number_check',
+      text: `with holder as (
          select m.id as member_id,
                 coalesce(o.path like (select path from organizations where id = $8::uuid) || '%', false) as mine
            from members m join organizations o on o.id = m.org_id
@@ -132,8 +134,11 @@ export class PgIdNumberChecks {
        select r.jobs, r.ids, r.granted, holder.member_id, holder.mine
          from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (select count(*) from holder where not mine)::int) r
          left join holder on true`,
-      [...this.reserveParams(actor, true, { jobId: checkId, newRow: true, source: 'enrolment', dryRun: false, ids: 1, held: 0 }), hash],
-    );
+      values: [
+        ...this.reserveParams(actor, true, { jobId: checkId, newRow: true, source: 'enrolment', dryRun: false, ids: 1, held: 0 }),
+        hash,
+      ],
+    });
     const row = rows[0]!;
     await this.refuseUnlessGranted(actor, row);
     return row.member_id ? { hash, memberId: row.member_id, insideCallersSubtree: row.mine === true } : null;
