@@ -1,4 +1,5 @@
 import { Client, type Pool } from 'pg';
+import type { NamedStatement } from './named-statement';
 
 /** The lease is gone, or can no longer be trusted; whatever it guarded must stop. */
 export class LeaseLostError extends Error {
@@ -10,12 +11,6 @@ export class LeaseLostError extends Error {
 
 /** Default: Postgres ends a lease session that sent nothing for 10 s; see AdvisoryLease. */
 export const DEFAULT_LEASE_TIMEOUT_MS = 10_000;
-
-/** A statement prepared once per session under its name: for the ones a lease's holder runs at every batch. */
-export interface NamedStatement {
-  readonly name: string;
-  readonly text: string;
-}
 
 /**
  * A session-level advisory lock on a connection of its own: held for as long as that

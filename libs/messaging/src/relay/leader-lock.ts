@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { AdvisoryLease, DEFAULT_LEASE_TIMEOUT_MS, type NamedStatement } from '@vanguard/event-store';
-export type { NamedStatement } from '@vanguard/event-store';
+export { namedStatement, type NamedStatement } from '@vanguard/event-store';
 
 /**
  * One relay per source at a time (ADR 0015): a session advisory lock on a connection of its

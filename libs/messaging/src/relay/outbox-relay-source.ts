@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@vanguard/contracts';
 import { PgListener } from '@vanguard/event-store';
 import { qualifiedTable } from '../sql';
 import { DEFAULT_OUTBOX_TABLE, ensureOutboxNotifications, outboxChannel, type OutboxTableOptions } from '../outbox/outbox.schema';
-import { RelayLeaderLease } from './leader-lock';
+import { namedStatement, RelayLeaderLease, type NamedStatement } from './leader-lock';
 import { writeRelayDeadLetters, type RefusedRecord } from './relay-dead-letters';
 import type { RelayBatch, RelaySource, SourceWatch } from './relay-source.port';
 
@@ -40,6 +40,8 @@ export interface OutboxCheckpoint {
 export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   readonly name: string;
   private readonly table: string;
+  /** Run at every batch on the lease's session: prepared there once. */
+  private readonly statements: { readonly read: NamedStatement; readonly stamp: NamedStatement };
   private lock: RelayLeaderLease | undefined;
   private locking: Promise<RelayLeaderLease> | undefined;
 
@@ -48,6 +50,10 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     private readonly options: OutboxRelaySourceOptions = {},
   ) {
     this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema);
+    this.statements = {
+      read: namedStatement('relay_read', `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`),
+      stamp: namedStatement('relay_stamp', `update ${this.table} set published_at = now() where id = any($1::bigint[])`),
+    };
     this.name = options.name ?? `${options.schema ? `${options.schema}.` : ''}${options.table ?? DEFAULT_OUTBOX_TABLE}`;
   }
 
@@ -82,10 +88,7 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
   async read(_after: OutboxCheckpoint | undefined, limit: number): Promise<RelayBatch<OutboxCheckpoint>> {
     const lock = await this.lease();
     if (!(await lock.acquire())) return { records: [], checkpoint: { ids: [] }, standby: true };
-    const rows = await lock.query<{ id: string; topic: string; envelope: EventEnvelope }>(
-      `select id, topic, envelope from ${this.table} where published_at is null order by id limit $1`,
-      [limit],
-    );
+    const rows = await lock.query<{ id: string; topic: string; envelope: EventEnvelope }>(this.statements.read, [limit]);
     return {
       records: rows.map((r) => ({ envelope: r.envelope, topic: this.options.topic ?? r.topic })),
       checkpoint: { ids: rows.map((r) => r.id) },
@@ -98,7 +101,7 @@ export class OutboxRelaySource implements RelaySource<OutboxCheckpoint> {
     // On the lock's own session (ADR 0015): refused once the lock is no longer trusted.
     const lock = this.lock;
     if (!lock?.held) throw new Error(`${this.name}: relay lock lost before commit`);
-    await lock.query(`update ${this.table} set published_at = now() where id = any($1::bigint[])`, [checkpoint.ids]);
+    await lock.query(this.statements.stamp, [checkpoint.ids]);
   }
 
   /** Into `vanguard_relay_dead_letters` beside the outbox; the rows are stamped by the commit that follows. */

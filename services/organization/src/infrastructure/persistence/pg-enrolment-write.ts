@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { namedStatement } from '@vanguard/messaging';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
 import type { Actor } from '../../application/ports/actor';
 import type { EnrolmentWrite } from '../../application/ports/enrolment-write.port';
@@ -74,11 +74,7 @@ export class PgEnrolmentWrite implements EnrolmentWrite {
   /** One autocommit statement, prepared once per connection (named by its text). */
   private async guarded(text: string, values: unknown[]): Promise<boolean> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const { rows } = await pool.query<{ applied: boolean }>({
-      name: `organization_enrol_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
-      text,
-      values,
-    });
+    const { rows } = await pool.query<{ applied: boolean }>({ ...namedStatement('organization_enrol', text), values });
     return rows[0]?.applied === true;
   }
 }

@@ -1,6 +1,6 @@
 import type { MemberState, OrganizationState } from '@vanguard/contracts';
 import type { z } from 'zod';
-import type { NamedStatement } from '@vanguard/messaging';
+import { namedStatement } from '@vanguard/messaging';
 
 export type OrganizationStateData = z.output<(typeof OrganizationState)['schema']>;
 export type MemberStateData = z.output<(typeof MemberState)['schema']>;
@@ -117,5 +117,5 @@ export const DELETE_NOTES_SQL = `delete from roster_state_changes where seq = an
  * Both run at every batch on the lease's session: prepared there once, not planned per batch
  * (planning the read cost about 3 ms, as much as running it).
  */
-export const READ_NOTED: NamedStatement = { name: 'organization_roster_state_read', text: READ_NOTED_SQL };
-export const DELETE_NOTES: NamedStatement = { name: 'organization_roster_state_delete', text: DELETE_NOTES_SQL };
+export const READ_NOTED = namedStatement('organization_roster_state_read', READ_NOTED_SQL);
+export const DELETE_NOTES = namedStatement('organization_roster_state_delete', DELETE_NOTES_SQL);

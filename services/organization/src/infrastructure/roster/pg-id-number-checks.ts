@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { namedStatement } from '@vanguard/messaging';
 import type { Actor } from '../../application/ports/actor';
 import type { IdNumberHolder } from '../../application/ports/id-number-checks.port';
 import { IdNumberChecksExhaustedError, type IdNumberCheckLimits, type IdNumberCheckUsage } from '../../application/roster/id-number-checks';
@@ -123,17 +124,7 @@ export class PgIdNumberChecks {
    */
   async checkEnrolment(checkId: string, actor: Actor, hash: string): Promise<HashHolder | null> {
     const { rows } = await this.pool().query<EnrolmentCheckRow>({
-      // Prepared once per connection: unnamed, planning it cost about as much as running it.
-      name: 'organization_enrolment_id_number_check',
-      text: `with holder as (
-         select m.id as member_id,
-                coalesce(o.path like (select path from organizations where id = $8::uuid) || '%', false) as mine
-           from members m join organizations o on o.id = m.org_id
-          where m.membership = 'active' and m.id_number_hash = $11
-          limit 1)
-       select r.jobs, r.ids, r.granted, holder.member_id, holder.mine
-         from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (select count(*) from holder where not mine)::int) r
-         left join holder on true`,
+      ...ENROLMENT_CHECK,
       values: [
         ...this.reserveParams(actor, true, { jobId: checkId, newRow: true, source: 'enrolment', dryRun: false, ids: 1, held: 0 }),
         hash,
@@ -155,6 +146,23 @@ export class PgIdNumberChecks {
     );
   }
 }
+
+/**
+ * One enrolment's check (checkEnrolment), prepared once per connection: unnamed, it was parsed
+ * and planned at every enrolment, which cost about as much as running it.
+ */
+const ENROLMENT_CHECK = namedStatement(
+  'organization_enrolment_id_number_check',
+  `with holder as (
+         select m.id as member_id,
+                coalesce(o.path like (select path from organizations where id = $8::uuid) || '%', false) as mine
+           from members m join organizations o on o.id = m.org_id
+          where m.membership = 'active' and m.id_number_hash = $11
+          limit 1)
+       select r.jobs, r.ids, r.granted, holder.member_id, holder.mine
+         from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (select count(*) from holder where not mine)::int) r
+         left join holder on true`,
+);
 
 /** Scripts' own imports: recorded, with limits no file reaches (int4). */
 const UNBUDGETED: IdNumberCheckLimits = { jobsPerWindow: 2_147_483_647, idNumbersPerWindow: 2_147_483_647, windowMinutes: 1 };
