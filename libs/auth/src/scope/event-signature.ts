@@ -1,6 +1,16 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { eventSigningText } from './canonical-json';
+import {
+  BATCH_SIGNATURE_ALG,
+  CheckedRoots,
+  MAX_SIGNED_BATCH,
+  batchRootMessage,
+  inBatch,
+  parseBatchClaim,
+  signBatch,
+  type BatchSignature,
+} from './event-batch-signature';
 
 /**
  * Every context's public events are signed by the service that produces them, and a consumer
@@ -133,6 +143,24 @@ export class EventSigner {
     };
     return { ...envelope, metadata: { ...envelope.metadata, [EVENT_SIGNATURE]: signature } };
   }
+
+  /**
+   * The envelopes signed in batches of up to {@link MAX_SIGNED_BATCH} under one root each (ADR
+   * 0085), in their order; a batch of one is signed on its own, as {@link sign} does.
+   */
+  signBatch<E extends EventEnvelope>(envelopes: readonly E[]): E[] {
+    const out: E[] = [];
+    for (let at = 0; at < envelopes.length; at += MAX_SIGNED_BATCH) {
+      const chunk = envelopes.slice(at, at + MAX_SIGNED_BATCH);
+      if (chunk.length === 1) {
+        out.push(this.sign(chunk[0]!));
+        continue;
+      }
+      const signatures = signBatch(this.key, this.context, this.kid, chunk.map(eventSigningInput));
+      chunk.forEach((e, i) => out.push({ ...e, metadata: { ...e.metadata, [EVENT_SIGNATURE]: signatures[i]! } }));
+    }
+    return out;
+  }
 }
 
 type Keys = Readonly<Record<string, KeyObject>> | ReadonlyMap<string, KeyObject>;
@@ -166,6 +194,7 @@ export function verifyKeysFromEnv(context: string, env: NodeJS.ProcessEnv = proc
  */
 export class EventVerifier {
   private readonly byContext: ReadonlyMap<string, ReadonlyMap<string, KeyObject>>;
+  private readonly roots = new CheckedRoots();
 
   /** Keys by context, each by kid. */
   constructor(keys: Readonly<Record<string, Keys>>) {
@@ -192,7 +221,10 @@ export class EventVerifier {
   verify(envelope: EventEnvelope): SignatureCheck {
     const claim = this.claimOf(envelope);
     if ('ok' in claim) return claim;
-    const valid = verify(null, eventSigningInput(envelope), claim.key, claim.signature);
+    const valid =
+      claim.root === undefined
+        ? verify(null, claim.input, claim.key, claim.signature)
+        : claim.root !== null && this.roots.checkNow(claim.root, claim.key, claim.signature);
     return valid ? { ok: true, kid: claim.kid } : { ok: false, reason: 'bad-signature' };
   }
 
@@ -215,28 +247,41 @@ export class EventVerifier {
     return results;
   }
 
-  private verifyOnPool(envelope: EventEnvelope): Promise<SignatureCheck> {
+  private async verifyOnPool(envelope: EventEnvelope): Promise<SignatureCheck> {
     const claim = this.claimOf(envelope);
-    if ('ok' in claim) return Promise.resolve(claim);
-    return new Promise((resolve, reject) =>
-      verify(null, eventSigningInput(envelope), claim.key, claim.signature, (error, valid) =>
-        error ? reject(error) : resolve(valid ? { ok: true, kid: claim.kid } : { ok: false, reason: 'bad-signature' }),
-      ),
-    );
+    if ('ok' in claim) return claim;
+    const valid =
+      claim.root === undefined
+        ? await new Promise<boolean>((resolve, reject) =>
+            verify(null, claim.input, claim.key, claim.signature, (error, ok) => (error ? reject(error) : resolve(ok))),
+          )
+        : claim.root !== null && (await this.roots.check(claim.root, claim.key, claim.signature));
+    return valid ? { ok: true, kid: claim.kid } : { ok: false, reason: 'bad-signature' };
   }
 
-  /** The key and signature an envelope claims, or why it is refused before any signature is checked. */
-  private claimOf(envelope: EventEnvelope): SignatureCheck | { key: KeyObject; kid: string; signature: Buffer } {
-    const s = envelope.metadata?.[EVENT_SIGNATURE] as Partial<EventSignature> | undefined;
-    if (!s || typeof s !== 'object' || s.alg !== 'Ed25519' || typeof s.kid !== 'string' || typeof s.value !== 'string') {
-      return { ok: false, reason: 'unsigned' };
-    }
-    const key = this.byContext.get(eventContext(envelope.type))?.get(s.kid);
+  /**
+   * The key, signature and signed message an envelope claims, or why it is refused before any
+   * signature is checked. `root`: for a batch signature (ADR 0085) the root message to check, or
+   * null when the event is not the leaf its path claims; undefined for a signature of its own.
+   */
+  private claimOf(
+    envelope: EventEnvelope,
+  ): SignatureCheck | { key: KeyObject; kid: string; signature: Buffer; input: Buffer; root?: Buffer | null } {
+    const s = envelope.metadata?.[EVENT_SIGNATURE] as Partial<Record<keyof BatchSignature, unknown>> | undefined;
+    const batch = s?.alg === BATCH_SIGNATURE_ALG ? parseBatchClaim(s) : undefined;
+    const single = s?.alg === 'Ed25519' && typeof s.kid === 'string' && typeof s.value === 'string';
+    if (!s || typeof s !== 'object' || !(single || batch)) return { ok: false, reason: 'unsigned' };
+    const kid = s.kid as string;
+    const context = eventContext(envelope.type);
+    const key = this.byContext.get(context)?.get(kid);
     if (!key) {
-      const ofAnother = [...this.byContext.values()].some((keys) => keys.has(s.kid!));
+      const ofAnother = [...this.byContext.values()].some((keys) => keys.has(kid));
       return { ok: false, reason: ofAnother ? 'other-context' : 'unknown-key' };
     }
-    return { key, kid: s.kid, signature: Buffer.from(s.value, 'base64url') };
+    const input = eventSigningInput(envelope);
+    if (!batch) return { key, kid, signature: Buffer.from(s.value as string, 'base64url'), input };
+    const root = inBatch(input, batch) ? batchRootMessage(context, kid, batch.size, batch.root) : null;
+    return { key, kid, signature: batch.signature, input, root };
   }
 }
 

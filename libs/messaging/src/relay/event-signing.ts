@@ -15,6 +15,8 @@ export interface EnvelopeSigner {
   readonly context?: string;
   /** The envelope with its signature in `metadata`. */
   sign<E extends EventEnvelope>(envelope: E): E;
+  /** The envelopes signed together, one signature for many (ADR 0085), in their order. */
+  signBatch?<E extends EventEnvelope>(envelopes: readonly E[]): E[];
 }
 
 export type EnvelopeCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -31,16 +33,22 @@ export interface EnvelopeVerifier {
  * Everything else of the source passes through untouched.
  */
 export function signingRelaySource<C>(source: RelaySource<C>, signer: EnvelopeSigner, contracts?: ContractRegistry): RelaySource<C> {
-  const signOne = (e: EventEnvelope): EventEnvelope => {
-    // The county replies an owning service relays (county.MessageOutcome): no key of its own
-    // context vouches for them, and signing them cost the relay a third of its work in a roster sync.
-    if (signer.context !== undefined && e.type.slice(0, e.type.indexOf('.')) !== signer.context) return e;
-    const valid = contracts?.validate(e);
-    return signer.sign(valid?.ok ? { ...e, data: valid.envelope.data } : e);
-  };
+  // The county replies an owning service relays (county.MessageOutcome): no key of its own
+  // context vouches for them, and signing them cost the relay a third of its work in a roster sync.
+  const ours = (e: EventEnvelope): boolean => signer.context === undefined || e.type.slice(0, e.type.indexOf('.')) === signer.context;
+  const signed = (envelopes: EventEnvelope[]): EventEnvelope[] =>
+    signer.signBatch ? signer.signBatch(envelopes) : envelopes.map((e) => signer.sign(e));
   const read: RelaySource<C>['read'] = async (after, limit) => {
     const batch = await source.read(after, limit);
-    return { ...batch, records: batch.records.map((r) => ({ ...r, envelope: signOne(r.envelope) })) };
+    const at = batch.records.flatMap((r, i) => (ours(r.envelope) ? [i] : []));
+    const views = at.map((i) => {
+      const e = batch.records[i]!.envelope;
+      const valid = contracts?.validate(e);
+      return valid?.ok ? { ...e, data: valid.envelope.data } : e;
+    });
+    const records = [...batch.records];
+    signed(views).forEach((e, k) => (records[at[k]!] = { ...records[at[k]!]!, envelope: e }));
+    return { ...batch, records };
   };
   return new Proxy(source, {
     get(target, prop) {

@@ -71,4 +71,36 @@ describe(signingRelaySource.name, () => {
     expect(batch.records[0]!.envelope).toEqual(reply);
     expect(batch.records[1]!.envelope.metadata).toEqual({ signature: 'signed:{"n":1}' });
   });
+
+  it('read_SignsTheBatchsOwnRecordsTogether_InTheirOrder_WhenTheSignerSignsBatches', async () => {
+    const reply: EventEnvelope = { ...event, type: 'county.MessageOutcome', data: { messageId: 'm' } };
+    const ours = (n: number): EventEnvelope => ({ ...event, eventId: `00000000-0000-4000-8000-00000000000${n}`, data: { n } });
+    const calls: number[][] = [];
+    const batchSigner: EnvelopeSigner = {
+      context: 'msgtest',
+      sign: () => {
+        throw new Error('one by one');
+      },
+      signBatch: (es) => {
+        calls.push(es.map((e) => (e.data as { n: number }).n));
+        return es.map((e, i) => ({ ...e, metadata: { signature: `batch ${calls.length}#${i}` } }));
+      },
+    };
+    const mixed: RelaySource<number> = {
+      ...source,
+      read: () =>
+        Promise.resolve({
+          records: [ours(1), reply, ours(2), ours(3)].map((envelope) => ({ envelope, topic: 't' })),
+          checkpoint: 7,
+        }),
+    };
+    const batch = await signingRelaySource(mixed, batchSigner, new ContractRegistry([contract])).read(undefined, 10);
+    expect(calls).toEqual([[1, 2, 3]]);
+    expect(batch.records.map((r) => r.envelope.metadata?.['signature'] ?? r.envelope.type)).toEqual([
+      'batch 1#0',
+      'county.MessageOutcome',
+      'batch 1#1',
+      'batch 1#2',
+    ]);
+  });
 });
