@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { namedStatement } from '@vanguard/messaging';
 import type { OrganizationRepository, RowLock } from '../../application/ports/organization.repository.port';
 import type { ScopeFact } from '../../application/scope/access-scope';
 import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
@@ -9,13 +11,28 @@ import { isUniqueViolation } from './pg-errors';
 import { readScopeFacts } from './scope-facts.sql';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
 
+/** An organisation's row in the entity's shape (`established_on` as its day, as TypeORM reads a `date`). */
+const FIND_BY_ID = namedStatement(
+  'organization_by_id',
+  `select id, code, name, level, kind, sector, parent_id as "parentId", path, depth, established_on::text as "establishedOn",
+          temporary, status, merged_into_id as "mergedIntoId", version
+     from organizations where id = $1::uuid`,
+);
+
 @Injectable()
 export class TypeOrmOrganizationRepository implements OrganizationRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   async findById(id: string, lock: RowLock = 'update'): Promise<Organization | null> {
+    if (!this.uow.inTransaction()) {
+      // Unlocked, it is every command's first read (enrolment's included): prepared once per
+      // connection instead of built by the query builder and planned at every call (ADR 0084).
+      const pool = (this.uow.manager().connection.driver as unknown as { master: Pool }).master;
+      const { rows } = await pool.query<OrganizationOrmEntity>({ ...FIND_BY_ID, values: [id] });
+      return rows[0] ? OrganizationMapper.toDomain(rows[0]) : null;
+    }
     const qb = this.uow.manager().getRepository(OrganizationOrmEntity).createQueryBuilder('o').where('o.id = :id', { id });
-    if (this.uow.inTransaction()) qb.setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
+    qb.setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
     const row = await qb.getOne();
     return row ? OrganizationMapper.toDomain(row) : null;
   }
