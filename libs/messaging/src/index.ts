@@ -7,6 +7,7 @@ export * from './kafka/keep-starting';
 export * from './kafka/record-follower';
 export * from './kafka/socket-tracker';
 export * from './kafka/service-kafka';
+export * from './kafka/produce-requests';
 export * from './outbox/outbox.schema';
 export * from './outbox/outbox';
 export * from './outbox/typeorm-outbox';

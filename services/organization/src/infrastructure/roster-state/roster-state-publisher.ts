@@ -3,14 +3,14 @@ import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { MEMBER_STATE_TOPIC, MemberState, ORGANIZATION_STATE_TOPIC, OrganizationState } from '@vanguard/contracts';
 import type { OrgEventSigner } from '@vanguard/auth';
-import { RelayLeaderLease, toKafkaMessage } from '@vanguard/messaging';
+import { RelayLeaderLease, produceRequests, toKafkaMessage } from '@vanguard/messaging';
 import { organizationEnvelope } from '../outbox/organization-envelope';
 import { DELETE_NOTES, notedBatch, READ_NOTED, type NotedBatch, type NotedRow, type NotedState } from './roster-state.sql';
 
 export interface RosterStatePublisherOptions {
   /** Names the leader lease: one publisher per schema. */
   readonly lockKey: string;
-  /** Notes per round; default 2,000 (a round's records for one partition must stay one Kafka batch under the broker's 1 MB). */
+  /** Notes per round; default 2,000 (sent in requests under the broker's 1 MB, `produceRequests`). */
   readonly batchSize?: number;
   /** Pause when nothing is noted or another instance leads; default 250 ms. */
   readonly idleMs?: number;
@@ -93,7 +93,10 @@ export class RosterStatePublisher {
     // Asked right before sending: a leader whose lease lapsed while it read and signed must not publish.
     if (!this.lease.held)
       throw new Error(`roster state ${this.options.lockKey}: lost the lease before sending; the notes stay for the next leader`);
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    // In requests under the broker's limit: a round of 2,000 batch-signed states (ADR 0085) put
+    // about 1.1 MB in one partition's share, refused at every retry. Notes go only once all is sent.
+    for (const request of produceRequests([...byTopic].map(([topic, messages]) => ({ topic, messages }))))
+      await producer.sendBatch({ acks: -1, topicMessages: request });
     await this.lease.query(DELETE_NOTES, [batch.seqs]);
   }
 
