@@ -6,37 +6,44 @@ import type { Message, TopicMessages } from 'kafkajs';
  */
 export const MAX_REQUEST_BYTES = 800_000;
 
-const sizeOf = (m: Message): number =>
-  (m.value ? Buffer.byteLength(m.value) : 0) +
-  (m.key ? Buffer.byteLength(m.key) : 0) +
-  Object.entries(m.headers ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + (v ? Buffer.byteLength(String(v)) : 0), 0) +
-  // A record's own framing (lengths, offsets, attributes): a few dozen bytes at most.
-  64;
+/** A message's bytes on the wire, near enough: key, value, headers and a record's own framing. */
+export function messageBytes(m: Message): number {
+  const headers = Object.entries(m.headers ?? {}).reduce(
+    (n, [k, v]) => n + Buffer.byteLength(k) + (v ? Buffer.byteLength(String(v)) : 0),
+    0,
+  );
+  return (m.value ? Buffer.byteLength(m.value) : 0) + (m.key ? Buffer.byteLength(m.key) : 0) + headers + 64;
+}
 
 /**
- * The messages split into produce requests of at most `maxBytes` each, in order per topic: sent
- * one after another, no partition's share of a request can exceed what the broker accepts,
- * whatever the partitioning. A single message larger than `maxBytes` goes alone.
+ * Items cut, in order, into runs of at most `maxBytes` each: sent one run per request, one after
+ * another, no partition's share of a request can exceed what the broker accepts, whatever the
+ * partitioning. An item larger than `maxBytes` goes alone.
  */
-export function produceRequests(topicMessages: readonly TopicMessages[], maxBytes = MAX_REQUEST_BYTES): TopicMessages[][] {
-  const requests: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
+export function inRequests<T>(items: readonly T[], bytesOf: (item: T) => number, maxBytes = MAX_REQUEST_BYTES): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
   let bytes = 0;
-  const close = () => {
-    if (current.size) requests.push([...current].map(([topic, messages]) => ({ topic, messages })));
-    current = new Map();
-    bytes = 0;
-  };
-  for (const { topic, messages } of topicMessages) {
-    for (const m of messages) {
-      const size = sizeOf(m);
-      if (bytes > 0 && bytes + size > maxBytes) close();
-      const list = current.get(topic) ?? [];
-      list.push(m);
-      current.set(topic, list);
-      bytes += size;
+  for (const item of items) {
+    const size = bytesOf(item);
+    if (run.length && bytes + size > maxBytes) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
     }
+    run.push(item);
+    bytes += size;
   }
-  close();
-  return requests;
+  if (run.length) runs.push(run);
+  return runs;
+}
+
+/** {@link inRequests} for kafkajs's `sendBatch`: each request's messages grouped by topic, in order per topic. */
+export function produceRequests(topicMessages: readonly TopicMessages[], maxBytes = MAX_REQUEST_BYTES): TopicMessages[][] {
+  const items = topicMessages.flatMap(({ topic, messages }) => messages.map((message) => ({ topic, message })));
+  return inRequests(items, (i) => messageBytes(i.message), maxBytes).map((run) => {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of run) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  });
 }

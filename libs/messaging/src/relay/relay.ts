@@ -4,6 +4,7 @@ import { contextTopic, type EventEnvelope } from '@vanguard/contracts';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
 import { byTopic, encode, errorText, INVALID, kafkaErrorTypes, TOO_LARGE, type Outgoing } from './kafka-refusals';
+import { inRequests, messageBytes } from '../kafka/produce-requests';
 import type { RefusedRecord, RelayRefusalReason } from './relay-dead-letters';
 import type { RelaySource, SourceWatch } from './relay-source.port';
 
@@ -197,13 +198,24 @@ export class Relay {
   }
 
   /**
-   * Publishes the batch in one request. If Kafka refuses it, the records go again one at a
-   * time, in order (so each stream keeps its order), and a record Kafka refuses for what it is
-   * (too large, no such topic, invalid) joins `refused` instead of wedging the relay; any
-   * other failure (broker unreachable, not enough replicas) fails the round as before.
+   * Publishes the batch in requests under the broker's size limit (`inRequests`), one after
+   * another. If Kafka refuses one, its records go again one at a time, in order (so each stream
+   * keeps its order), and a record Kafka refuses for what it is (too large, no such topic,
+   * invalid) joins `refused` instead of wedging the relay; any other failure (broker
+   * unreachable, not enough replicas) fails the round as before.
    * -1: the source's lock went before a send (nothing more sent; what went before stays sent).
    */
   private async publish(outgoing: readonly Outgoing[], refused: RefusedRecord[]): Promise<number> {
+    let published = 0;
+    for (const run of inRequests(outgoing, (o) => messageBytes(o.message))) {
+      const sent = await this.publishRun(run, refused);
+      if (sent < 0) return -1;
+      published += sent;
+    }
+    return published;
+  }
+
+  private async publishRun(outgoing: readonly Outgoing[], refused: RefusedRecord[]): Promise<number> {
     const producer = await this.connect();
     if (!this.leads()) return -1;
     try {
