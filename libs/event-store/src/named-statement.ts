@@ -11,5 +11,8 @@ export interface NamedStatement {
 }
 
 export function namedStatement(prefix: string, text: string): NamedStatement {
-  return { name: `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+  const name = `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+  // Postgres keeps 63 bytes of a name: two longer ones could become one there and not here.
+  if (Buffer.byteLength(name) > 63) throw new RangeError(`statement name ${name} is longer than Postgres keeps (63 bytes)`);
+  return { name, text };
 }

@@ -12,5 +12,6 @@ describe('namedStatement', () => {
 
   it('keeps names within what Postgres stores of a name (63 bytes), so none is cut into another', () => {
     expect(Buffer.byteLength(namedStatement('organization_enrolment_id_number_check', 'select 1').name)).toBeLessThanOrEqual(63);
+    expect(() => namedStatement('x'.repeat(47), 'select 1')).toThrow(/63 bytes/);
   });
 });

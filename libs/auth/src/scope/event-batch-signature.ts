@@ -1,4 +1,4 @@
-import { sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { HASH_SIZE, MerkleTree, leafHash, verifyInclusion } from '@vanguard/transparency-log';
 
 /**
@@ -31,6 +31,7 @@ export interface BatchSignature {
  * the root to the key it was signed for and to the tree's shape.
  */
 export function batchRootMessage(context: string, kid: string, size: number, root: Buffer): Buffer {
+  if (/[\r\n]/.test(context + kid)) throw new RangeError('a context or kid must not hold a line break');
   return Buffer.from(`vanguard-event-batch/v1\n${context}\n${kid}\n${size}\n${root.toString('base64url')}\n`, 'utf8');
 }
 
@@ -63,9 +64,14 @@ export interface BatchClaim {
   readonly path: readonly Buffer[];
 }
 
+/** An Ed25519 signature's 64 bytes in base64url, unpadded: a claim carrying anything else is not a signature. */
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{86}$/;
+
 export function parseBatchClaim(s: Partial<Record<keyof BatchSignature, unknown>>): BatchClaim | null {
   const { kid, value, size, root, index, path } = s;
   if (typeof kid !== 'string' || typeof value !== 'string' || typeof root !== 'string') return null;
+  // A kid is a line of the signed root text: a line break in it could make two texts one.
+  if (kid.length === 0 || kid.length > 200 || /[\r\n]/.test(kid) || !SIGNATURE_TEXT.test(value)) return null;
   if (!Number.isSafeInteger(size) || !Number.isSafeInteger(index)) return null;
   if ((size as number) < 1 || (size as number) > MAX_SIGNED_BATCH || (index as number) < 0 || (index as number) >= (size as number))
     return null;
@@ -123,8 +129,9 @@ export class CheckedRoots {
     return pending;
   }
 
+  /** Fixed-size, whatever a claim carries: the root text (context, kid, size, root) and the signature. */
   private idOf(message: Buffer, signature: Buffer): string {
-    return `${message.toString('utf8')}${signature.toString('base64url')}`;
+    return createHash('sha256').update(message).update(signature).digest('base64url');
   }
 
   private remember(id: string, answer: boolean | Promise<boolean>): void {

@@ -141,6 +141,10 @@ describe('batch-signed events', () => {
       { ...s, path: 'x' },
       { ...s, root: 'short' },
       { ...s, kid: 7 },
+      { ...s, kid: 'evaluation-dev-1\n' },
+      { ...s, value: `${s.value}AA` },
+      // A forger's huge "signature" is refused unread, not kept by the root cache.
+      { ...s, value: 'A'.repeat(900_000) },
     ])
       expect(verifier().verify(withSignature(e!, broken))).toEqual({ ok: false, reason: 'unsigned' });
   });

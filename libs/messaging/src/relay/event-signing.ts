@@ -36,8 +36,12 @@ export function signingRelaySource<C>(source: RelaySource<C>, signer: EnvelopeSi
   // The county replies an owning service relays (county.MessageOutcome): no key of its own
   // context vouches for them, and signing them cost the relay a third of its work in a roster sync.
   const ours = (e: EventEnvelope): boolean => signer.context === undefined || e.type.slice(0, e.type.indexOf('.')) === signer.context;
-  const signed = (envelopes: EventEnvelope[]): EventEnvelope[] =>
-    signer.signBatch ? signer.signBatch(envelopes) : envelopes.map((e) => signer.sign(e));
+  const signed = (envelopes: EventEnvelope[]): EventEnvelope[] => {
+    const out = signer.signBatch ? signer.signBatch(envelopes) : envelopes.map((e) => signer.sign(e));
+    // A record left out would go unsigned and be refused by every consumer as forged.
+    if (out.length !== envelopes.length) throw new Error(`the signer returned ${out.length} envelopes for ${envelopes.length}`);
+    return out;
+  };
   const read: RelaySource<C>['read'] = async (after, limit) => {
     const batch = await source.read(after, limit);
     const at = batch.records.flatMap((r, i) => (ours(r.envelope) ? [i] : []));

@@ -25,8 +25,8 @@ export interface NotedBatch {
  * and signed meanwhile). Reading from the oldest every time, a note committed late with a low seq
  * is still read: notes are deleted, not passed. Rows are looked up by primary key per note
  * (lateral), never by a scan of members: the `limit 1` keeps each lateral a subquery the planner
- * cannot flatten — flattened, it hash-joined a batch against a scan of every member (4 ms a batch
- * at 13,000 members, growing with the roster). Each state is numbered by the version sequence inside
+ * cannot flatten — flattened, it hash-joined a batch against a scan of every member (14 ms for
+ * 326 notes at 13,378 members, growing with the roster). Each state is numbered by the version sequence inside
  * this statement: a statement that starts later sees at least as much and draws higher numbers, so
  * for one key a higher version never carries an older state (ADR 0029). Only personal-data-free
  * columns are read.
