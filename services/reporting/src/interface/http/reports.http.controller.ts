@@ -1,4 +1,14 @@
-import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  ServiceUnavailableException,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import type { ConcurrencyLimiter } from '@vanguard/http';
@@ -8,7 +18,7 @@ import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
 import { buildWorkSummary } from '../../domain/work-summary';
 import { statisticsWorkbook, type WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
 import { summaryDocx } from '../../infrastructure/export/summary-docx';
-import { summaryPdf } from '../../infrastructure/export/summary-pdf';
+import { PdfRenderError, PdfRenderer } from '../../infrastructure/export/pdf-renderer';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
@@ -29,6 +39,7 @@ export class ReportsHttpController {
     @Inject(SqlFiguresReadModel) private readonly figures: SqlFiguresReadModel,
     @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
     @Inject(REPORT_RENDERS) private readonly renders: ConcurrencyLimiter,
+    @Inject(PdfRenderer) private readonly pdf: PdfRenderer,
   ) {}
 
   /** A download rendered under a lease: 429 with Retry-After past two per user or six in all. */
@@ -132,8 +143,11 @@ export class ReportsHttpController {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
     const file = await this.rendered(who, async () =>
-      summaryPdf(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
-    );
+      this.pdf.render(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+    ).catch((e: unknown) => {
+      if (!(e instanceof PdfRenderError)) throw e;
+      throw new ServiceUnavailableException({ code: 'REPORT.PDF_UNAVAILABLE', message: `${e.message}；请稍后重试 / try again shortly` });
+    });
     return new StreamableFile(file, {
       type: 'application/pdf',
       disposition: attachment(`${org.name}创先争优工作总结-${q.period}.pdf`),
