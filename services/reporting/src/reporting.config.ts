@@ -3,6 +3,8 @@ import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@va
 export interface ReportingConfig {
   readonly port: number;
   readonly databaseUrl: string;
+  /** Worker threads rendering PDFs (ADR 0086): each holds about 80 MB. */
+  readonly pdfThreads: number;
   readonly kafka: {
     readonly enabled: boolean;
     readonly brokers: readonly string[];
@@ -24,6 +26,7 @@ export function reportingConfig(infra: InfraConfig = infraConfig(), database: 'p
   return {
     port: Number(process.env['PORT'] ?? SERVICES.reporting),
     databaseUrl: serviceDatabaseUrl('reporting', base),
+    pdfThreads: Math.max(1, Number(process.env['REPORTING_PDF_THREADS'] ?? 1) || 1),
     kafka: {
       enabled: process.env['REPORTING_KAFKA'] !== 'off',
       brokers: infra.kafkaBrokers,

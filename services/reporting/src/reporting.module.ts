@@ -61,7 +61,7 @@ export class ReportingModule {
         { provide: LongWork, useValue: new LongWork() },
         { provide: REPORT_RENDERS, inject: [LongWork], useFactory: (w: LongWork) => reportRenders(w) },
         // PDFs render off the request thread: dashboards do not wait behind a province's summary.
-        { provide: PdfRenderer, useFactory: () => new PdfRenderer() },
+        { provide: PdfRenderer, useFactory: () => new PdfRenderer(config.pdfThreads) },
         { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
         { provide: SqlBreakdownReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
         {

@@ -23,9 +23,10 @@ const BOOT = `require('@swc-node/register'); require(${JSON.stringify(join(__dir
 /**
  * Work summaries rendered to PDF on worker threads, not on the request thread: a province's
  * summary takes 150–260 ms of CPU in PDFKit (font subsetting above all), and on the event loop
- * every dashboard request waited behind it. A few threads, started at the first render and kept;
- * jobs wait in order for a free one (the controller's render slots bound how many are asked at
- * once). A thread that fails fails its job and is replaced; `close` ends them all.
+ * every dashboard request waited behind it. Its threads (one by default: each holds about 80 MB)
+ * start at the first render and are kept; jobs wait in order for a free one (the controller's
+ * render slots bound how many are asked at once). A thread that fails fails its job and is
+ * replaced; `close` ends them all.
  */
 export class PdfRenderer {
   private readonly lanes: Lane[] = [];
@@ -33,7 +34,7 @@ export class PdfRenderer {
   private nextId = 0;
   private closed = false;
 
-  constructor(private readonly threads = 2) {}
+  constructor(private readonly threads = 1) {}
 
   render(summary: WorkSummary): Promise<Buffer> {
     if (this.closed) return Promise.reject(new PdfRenderError('the PDF renderer has stopped'));
