@@ -231,6 +231,55 @@ describe(`${Relay.name} leadership and refusals`, () => {
     }
   });
 
+  it('WhenABatchIsLargerThanOneRequest_PublishesItInRequestsUnderTheBrokersLimit_NotOneRecordAtATime', async () => {
+    const topic = await newTopic(); // one partition: the whole batch is one partition's share
+    const contracts = new ContractRegistry([thingContract(topic)]);
+    const table = 'outbox_large_batch';
+    await migrateOutbox(db.pool, { table });
+    const outbox = new PgOutbox({ contracts, table });
+    // 500 a read × ~2.6 KB: about 1.3 MB, over the broker's 1 MB for one request.
+    const events = Array.from({ length: 1_000 }, (_, i) => thingEvent('large-batch', i + 1, { n: i + 1, note: 'x'.repeat(2_500) }));
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await outbox.add(client, ...events);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    // The broker's own count of produce requests, from kafkajs's instrumentation of the relay's producer.
+    let produceRequests = 0;
+    const counted = new Proxy(kafka, {
+      get(target, prop) {
+        if (prop !== 'producer') return Reflect.get(target, prop, target) as unknown;
+        return (...args: Parameters<typeof kafka.producer>) => {
+          const producer = target.producer(...args);
+          producer.on(producer.events.REQUEST, (e) => {
+            if (e.payload.apiName === 'Produce') produceRequests += 1;
+          });
+          return producer;
+        };
+      },
+    });
+    const source = new OutboxRelaySource(db.pool, { table });
+    const sut = new Relay({ source, kafka: counted, idleDelayMs: 20, backoff: { initialMs: 50, maxMs: 200 } });
+    const reader = await collect(kafka, topic);
+    sut.start();
+    try {
+      await waitUntil('the outbox to drain', async () => (await source.backlog()) === 0, { timeoutMs: 60_000 });
+      await waitUntil('every event on the topic', () => reader.messages.length >= events.length, { timeoutMs: 60_000 });
+      expect(reader.messages.map((m) => Number(headerValue(m.headers, ENVELOPE_HEADERS.streamVersion)))).toEqual(
+        events.map((e) => e.streamVersion),
+      );
+      expect(sut.stats).toEqual(expect.objectContaining({ published: events.length, deadLettered: 0 }));
+      // Two reads of 500, each in two or three requests; one record at a time would be a thousand.
+      expect(produceRequests).toBeLessThanOrEqual(10);
+    } finally {
+      await sut.stop();
+      await reader.stop();
+    }
+  });
+
   it('WhenAStoredEventHoldsPersonalValues_PublishesItsContractFormAndDeadLettersWhatCannotGoOut', async () => {
     const topic = await newTopic();
     const contracts = pledgeContracts(topic);
