@@ -27,7 +27,9 @@ describe(PdfRenderer.name, () => {
     }
     const here = readPdf(await summaryPdf(summary('松岭旗', 10)));
     expect(readPdf(pdfs[0]!).text).toBe(here.text);
-    expect(readPdf(pdfs[0]!).embeddedFonts).toEqual(here.embeddedFonts.map(() => expect.stringMatching(/\+NotoSansHans-Regular$/)));
+    const fonts = readPdf(pdfs[0]!).embeddedFonts;
+    expect(fonts).toHaveLength(here.embeddedFonts.length);
+    expect(fonts.every((f) => f.endsWith('+NotoSansHans-Regular'))).toBe(true);
   });
 
   it('leaves the event loop free while it renders: other work keeps turning', async () => {
