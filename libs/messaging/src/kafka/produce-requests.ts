@@ -43,7 +43,11 @@ export function produceRequests(topicMessages: readonly TopicMessages[], maxByte
   const items = topicMessages.flatMap(({ topic, messages }) => messages.map((message) => ({ topic, message })));
   return inRequests(items, (i) => messageBytes(i.message), maxBytes).map((run) => {
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of run) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, message } of run) {
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(message);
+      else byTopic.set(topic, [message]);
+    }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   });
 }

@@ -95,8 +95,12 @@ export class RosterStatePublisher {
       throw new Error(`roster state ${this.options.lockKey}: lost the lease before sending; the notes stay for the next leader`);
     // In requests under the broker's limit: a round of 2,000 batch-signed states (ADR 0085) put
     // about 1.1 MB in one partition's share, refused at every retry. Notes go only once all is sent.
-    for (const request of produceRequests([...byTopic].map(([topic, messages]) => ({ topic, messages }))))
+    for (const request of produceRequests([...byTopic].map(([topic, messages]) => ({ topic, messages })))) {
+      // Asked again before each request: a lapsed leader's older states must not land after the new one's.
+      if (!this.lease.held)
+        throw new Error(`roster state ${this.options.lockKey}: lost the lease while sending; the notes stay for the next leader`);
       await producer.sendBatch({ acks: -1, topicMessages: request });
+    }
     await this.lease.query(DELETE_NOTES, [batch.seqs]);
   }
 
