@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { SERVICES, infraConfig, positiveIntFromEnv, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 
 export interface ReportingConfig {
   readonly port: number;
@@ -26,7 +26,7 @@ export function reportingConfig(infra: InfraConfig = infraConfig(), database: 'p
   return {
     port: Number(process.env['PORT'] ?? SERVICES.reporting),
     databaseUrl: serviceDatabaseUrl('reporting', base),
-    pdfThreads: Math.max(1, Number(process.env['REPORTING_PDF_THREADS'] ?? 1) || 1),
+    pdfThreads: positiveIntFromEnv(process.env, 'REPORTING_PDF_THREADS', 1),
     kafka: {
       enabled: process.env['REPORTING_KAFKA'] !== 'off',
       brokers: infra.kafkaBrokers,

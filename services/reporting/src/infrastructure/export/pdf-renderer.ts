@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkSummary } from '../../domain/work-summary';
@@ -17,8 +18,11 @@ interface Lane {
 /** Why a render did not finish: the renderer stopped, or its thread failed. */
 export class PdfRenderError extends Error {}
 
-// The worker runs the service's TypeScript as the service itself runs (node -r @swc-node/register).
-const BOOT = `require('@swc-node/register'); require(${JSON.stringify(join(__dirname, 'summary-pdf.worker.ts'))});`;
+// The worker runs the service's TypeScript as the service itself runs (node -r @swc-node/register),
+// the hook resolved from here: an eval'd worker resolves modules from the working directory.
+const BOOT = `require(${JSON.stringify(createRequire(__filename).resolve('@swc-node/register'))}); require(${JSON.stringify(
+  join(__dirname, 'summary-pdf.worker.ts'),
+)});`;
 
 /**
  * Work summaries rendered to PDF on worker threads, not on the request thread: a province's
@@ -57,10 +61,26 @@ export class PdfRenderer {
 
   private dispatch(): void {
     while (this.waiting.length) {
-      const lane = this.lanes.find((l) => !l.job) ?? (this.lanes.length < this.threads ? this.start() : undefined);
-      if (!lane) return;
-      lane.job = this.waiting.shift()!;
-      lane.worker.postMessage({ id: lane.job.id, summary: lane.job.summary });
+      const job = this.waiting[0]!;
+      try {
+        const lane = this.lanes.find((l) => !l.job) ?? (this.lanes.length < this.threads ? this.start() : undefined);
+        if (!lane) return;
+        this.waiting.shift();
+        lane.job = job;
+        try {
+          lane.worker.postMessage({ id: job.id, summary: job.summary });
+        } catch (e) {
+          lane.job = undefined;
+          throw e;
+        }
+      } catch (e) {
+        // A summary that cannot be copied to a thread, or a thread that cannot start: this job
+        // fails, the next ones still get their turn (and every caller's render slot is released).
+        if (this.waiting[0] === job) this.waiting.shift();
+        job.reject(
+          new PdfRenderError(`PDF 生成失败 / the PDF could not be handed to its thread: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      }
     }
   }
 

@@ -43,8 +43,8 @@ describe(PdfRenderer.name, () => {
     setImmediate(spin);
     await sut.render(summary('松岭旗', 2));
     rendering = false;
-    // On the request thread a render runs to its end in one go (PDFKit is synchronous): a handful
-    // of turns at most. Here the loop turns the whole time the thread works.
+    // On the request thread a render runs to its end in one go (PDFKit is synchronous): no turn
+    // at all (measured: 0). Here the loop turns the whole time the thread works.
     expect(turns).toBeGreaterThan(50);
   });
 
@@ -60,5 +60,16 @@ describe(PdfRenderer.name, () => {
     const broken = { ...summary('松岭旗', 1), sections: null } as unknown as WorkSummary;
     await expect(sut.render(broken)).rejects.toThrow(/PDF 生成失败/);
     expect(readPdf(await sut.render(summary('松岭旗', 7))).text).toContain('承诺事项 7件');
+  });
+
+  it('fails a summary its thread cannot receive, first or queued behind another, and goes on with the next', async () => {
+    const uncopyable = { ...summary('松岭旗', 1), extra: () => 'a function' } as unknown as WorkSummary;
+    await expect(sut.render(uncopyable)).rejects.toThrow(PdfRenderError);
+    const running = sut.render(summary('松岭旗', 2));
+    const queued = sut.render(uncopyable);
+    const after = sut.render(summary('松岭旗', 3));
+    await expect(queued).rejects.toThrow(PdfRenderError);
+    expect(readPdf(await running).text).toContain('承诺事项 2件');
+    expect(readPdf(await after).text).toContain('承诺事项 3件');
   });
 });

@@ -4,8 +4,8 @@ import type { ConcurrencyLimiter, LongWork } from '@vanguard/http';
 export const REPORT_RENDERS = Symbol('ReportRenders');
 
 /**
- * Two renders per user and six in all: a province's workbook or PDF takes seconds of CPU on the
- * request thread, and fifty asked at once would starve every other request. A refused caller
+ * Two renders per user and six in all: a province's workbook takes CPU on the request thread and
+ * a PDF on the renderer's thread (ADR 0086), and fifty asked at once would starve every other request. A refused caller
  * gets 429 with Retry-After at once instead of a socket held in a queue.
  */
 export function reportRenders(longWork: LongWork): ConcurrencyLimiter {

@@ -2,6 +2,7 @@ import {
   Controller,
   Get,
   Inject,
+  Logger,
   NotFoundException,
   Param,
   ParseUUIDPipe,
@@ -35,6 +36,8 @@ const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURICo
 @ApiBearerAuth()
 @Controller('reports')
 export class ReportsHttpController {
+  private readonly log = new Logger(ReportsHttpController.name);
+
   constructor(
     @Inject(SqlFiguresReadModel) private readonly figures: SqlFiguresReadModel,
     @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
@@ -146,7 +149,13 @@ export class ReportsHttpController {
       this.pdf.render(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
     ).catch((e: unknown) => {
       if (!(e instanceof PdfRenderError)) throw e;
-      throw new ServiceUnavailableException({ code: 'REPORT.PDF_UNAVAILABLE', message: `${e.message}；请稍后重试 / try again shortly` });
+      // The detail (a thread's error, a font path) goes to the log, not to the caller.
+      this.log.error(`PDF render failed for ${orgId} ${q.period}: ${e.message}`);
+      throw new ServiceUnavailableException({
+        code: 'REPORT.PDF_UNAVAILABLE',
+        message: 'PDF 暂时无法生成，请稍后重试 / the PDF could not be rendered; try again shortly',
+        retryAfterSec: 5,
+      });
     });
     return new StreamableFile(file, {
       type: 'application/pdf',
