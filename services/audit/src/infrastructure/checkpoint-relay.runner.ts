@@ -84,9 +84,13 @@ export class CheckpointRelayRunner implements OnApplicationBootstrap, OnModuleDe
       return;
     }
     if (this.stopped) return;
+    // Each checkpoint event signed on its own, not under a batch's root (ADR 0085): one republished
+    // after a restart must be byte for byte what went out before (ADR 0063), and a batch root
+    // depends on which events shared the read. Ed25519 is deterministic; a few events a day.
+    const signer = EventSigner.forContext('audit');
     const source = signingRelaySource(
       new OutboxRelaySource(this.pool, { name: 'audit.checkpoints', ...CHECKPOINT_OUTBOX, topic: this.topic }),
-      EventSigner.forContext('audit'),
+      { context: signer.context, sign: (e) => signer.sign(e) },
       publicContracts,
     );
     this.relay = new Relay({ source, kafka });
