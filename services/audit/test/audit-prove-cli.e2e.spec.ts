@@ -20,7 +20,7 @@ const context = {
 
 /**
  * `npm run audit -- prove` as an auditor runs it, against the service over HTTP: inclusion of one
- * event and of a whole stream in the latest published checkpoint, consistency from a checkpoint
+ * event and of a whole stream (page by page past 2,000 events) in the latest published checkpoint, consistency from a checkpoint
  * saved earlier, each checked by the CLI itself against the pinned key; a proof altered on the
  * wire (a proxy flips a bit), a row rewritten as the database owner, and an unpinned key all fail
  * with a verdict and a non-zero exit.
@@ -183,5 +183,27 @@ describe('audit CLI: prove (e2e)', () => {
     const res = await cli(['prove', 'inclusion', 'evaluation', '--stream', 'pledge-b', '--allow-development-key']);
     expect(res.code).toBe(3);
     expect(res.stdout).toContain('version 1 of pledge-b is not in the checkpoint of size 8');
+  });
+
+  it('proves a stream longer than one answer page by page, and says how to page when asked for it at once', async () => {
+    await made('pledge-long', 2_001);
+    await publish(8 + 2_001);
+    const res = await cli(['prove', 'inclusion', 'evaluation', '--stream', 'pledge-long', '--allow-development-key']);
+    expect(res).toMatchObject({ code: 0 });
+    expect(res.stdout).toContain(
+      'the 2001 events of pledge-long are in the signed checkpoint of vanguard.example/evaluation at size 2009, and are all of the stream as of it (2 pages)',
+    );
+    const proof = (query: Record<string, unknown>) =>
+      request(audit.getHttpServer())
+        .get('/transparency/evaluation/proof')
+        .query(query)
+        .set({ Authorization: `Bearer ${token}` });
+    const atOnce = await proof({ stream: 'pledge-long', size: 2009 }).expect(400);
+    expect(JSON.stringify(atOnce.body)).toContain('fromVersion');
+    const last = await proof({ stream: 'pledge-long', size: 2009, fromVersion: 2001 }).expect(200);
+    expect(last.body).toMatchObject({ fromVersion: 2001, next: null, mapProof: null });
+    expect((last.body as { events: { version: number }[] }).events.map((e) => e.version)).toEqual([2001]);
+    await proof({ stream: 'pledge-long', size: 2009, version: 1, fromVersion: 1 }).expect(400);
+    await proof({ stream: 'pledge-long', size: 2009, fromVersion: 2002 }).expect(404);
   });
 });

@@ -76,6 +76,11 @@ export class ProofLogs {
     return this.of(context).store.eventProofs(stream, size, version);
   }
 
+  /** See `StoreLog.eventPage`: a whole stream of any length, a page at a time. */
+  eventPage(context: AuditedContext, stream: string, size: number, fromVersion: number) {
+    return this.of(context).store.eventPage(stream, size, fromVersion);
+  }
+
   /**
    * The log caught up, a checkpoint signed at its size and the store position it has read to,
    * taken together (nothing runs between them): evidence export and completeness work at that size.

@@ -84,7 +84,7 @@ export class StoreLog {
     if (versions.length > MAX_PROVED_EVENTS)
       throw AuditRefusal.invalid(
         'version',
-        `该流有 ${versions.length} 个事件，请指定版本 / the stream has ${versions.length} events: give a version`,
+        `该流有 ${versions.length} 个事件，请指定版本或按 fromVersion 分页 / the stream has ${versions.length} events: give a version, or page with fromVersion`,
       );
     const mapProof = version === undefined ? (await this.mapAt(size)).prove(stream) : null;
     return { stream, size, mapProof, events: await this.proved(log, stream, leaves, versions, size) };

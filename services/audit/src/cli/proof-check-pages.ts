@@ -75,6 +75,34 @@ export class WholeStreamPages {
   }
 }
 
+/** One page of a whole-stream proof as the service answers it; the map entry comes with the first. */
+export interface ProofPage {
+  readonly events: ProvedEvent[];
+  readonly mapProof: MapProof | null;
+}
+
+/**
+ * A whole stream fetched and checked page after page: the first page's map entry, then each
+ * page from the version after the last one checked, until the entry's count is reached and the
+ * chain ends at its head. Returns how many events and pages.
+ */
+export async function proveByPages(
+  cp: Checkpoint,
+  stream: string,
+  page: (fromVersion: number) => Promise<ProofPage>,
+): Promise<{ count: number; pages: number }> {
+  const first = await page(1);
+  if (!first.mapProof) fail('服务未给出映射项', `the service gave no map entry for ${stream}`);
+  const check = new WholeStreamPages(cp, stream, first.mapProof);
+  check.add(first.events);
+  let pages = 1;
+  for (let from = check.next; from !== null; from = check.next) {
+    check.add((await page(from)).events);
+    pages += 1;
+  }
+  return { count: check.finish(), pages };
+}
+
 function fail(zh: string, en: string): never {
   throw new ProofFailure(zh, en);
 }

@@ -8,18 +8,8 @@
 //   key: --key <vkey> (repeatable) or VANGUARD_LOG_VKEY; --allow-development-key on demo data
 import { readFileSync, writeFileSync } from 'node:fs';
 import { developmentLogSigner } from '@vanguard/transparency-log';
-import {
-  checkConsistency,
-  checkEvents,
-  checkWholeStream,
-  openCheckpoint,
-  pinKey,
-  ProofFailure,
-  type Checkpoint,
-  type MapProof,
-  type PinnedKey,
-  type ProvedEvent,
-} from './proof-check';
+import { checkConsistency, checkEvents, openCheckpoint, pinKey, ProofFailure, type Checkpoint, type PinnedKey } from './proof-check';
+import { proveByPages, type ProofPage } from './proof-check-pages';
 import { proveTrail } from './prove-trail';
 
 export interface ProveArgs {
@@ -63,16 +53,14 @@ async function proveInclusion(context: string, a: ProveArgs): Promise<void> {
   const version = a.flag('version');
   const note = await published(context, a);
   const cp = openCheckpoint(note, keyFor(context, originOf(note), a));
-  const q = new URLSearchParams({ stream, size: String(cp.size), ...(version ? { version } : {}) });
-  const answer = (await a.get(`/transparency/${encodeURIComponent(context)}/proof?${q.toString()}`)) as {
-    events: ProvedEvent[];
-    mapProof: MapProof | null;
-  };
-  if (version && (answer.events.length !== 1 || answer.events[0]!.version !== Number(version)))
-    throw new ProofFailure('服务返回的不是所问的版本', 'the service answered for another version than asked');
-  checkEvents(cp, stream, answer.events);
-  const saved = save(note, a);
+  const proof = (q: Record<string, string>) =>
+    a.get(`/transparency/${encodeURIComponent(context)}/proof?${new URLSearchParams({ stream, size: String(cp.size), ...q }).toString()}`);
   if (version) {
+    const answer = (await proof({ version })) as ProofPage;
+    if (answer.events.length !== 1 || answer.events[0]!.version !== Number(version))
+      throw new ProofFailure('服务返回的不是所问的版本', 'the service answered for another version than asked');
+    checkEvents(cp, stream, answer.events);
+    const saved = save(note, a);
     out(
       `✓ 已证明 / PROVEN: ${stream} 第 ${version} 版在 ${cp.origin} 的签名检查点（大小 ${cp.size}）中，位于叶 ${answer.events[0]!.index}`,
     );
@@ -81,21 +69,18 @@ async function proveInclusion(context: string, a: ProveArgs): Promise<void> {
     );
     return;
   }
-  if (!answer.mapProof) {
-    out(
-      `✓ 已证明 / PROVEN: ${stream} 的 ${answer.events.length} 个事件都在检查点（大小 ${cp.size}）中；该检查点的流头映射已不在服务内存中，未能证明这就是全部`,
-    );
-    out(
-      `  all ${answer.events.length} events given are in the checkpoint of size ${cp.size}; that they are ALL of the stream is not proven (the service no longer holds that checkpoint's stream map: prove against a newer one)${saved}`,
-    );
-    return;
-  }
-  checkWholeStream(cp, stream, answer.events, answer.mapProof);
+  // The whole stream, however long, a page of at most 2,000 at a time (proof-check-pages.ts).
+  const { count, pages } = await proveByPages(
+    cp,
+    stream,
+    async (fromVersion) => (await proof({ fromVersion: String(fromVersion) })) as ProofPage,
+  );
+  const saved = save(note, a);
   out(
-    `✓ 已证明 / PROVEN: ${stream} 截至检查点（${cp.origin}，大小 ${cp.size}）共 ${answer.events.length} 个事件，均在日志中，且就是该流的全部`,
+    `✓ 已证明 / PROVEN: ${stream} 截至检查点（${cp.origin}，大小 ${cp.size}）共 ${count} 个事件，均在日志中，且就是该流的全部（分 ${pages} 页取得）`,
   );
   out(
-    `  the ${answer.events.length} events of ${stream} are in the signed checkpoint of ${cp.origin} at size ${cp.size}, and are all of the stream as of it${saved}`,
+    `  the ${count} events of ${stream} are in the signed checkpoint of ${cp.origin} at size ${cp.size}, and are all of the stream as of it (${pages} ${pages === 1 ? 'page' : 'pages'})${saved}`,
   );
 }
 

@@ -17,7 +17,7 @@ import {
   type PinnedKey,
   type ProvedEvent,
 } from './proof-check';
-import { WholeStreamPages } from './proof-check-pages';
+import { proveByPages, type ProofPage } from './proof-check-pages';
 import type { ProveArgs } from './prove-command';
 
 /** What `prove` already does for every log: the published note, the pinned key, `--save-checkpoint`. */
@@ -68,23 +68,19 @@ export async function proveTrail(a: ProveArgs, t: ProveTools): Promise<void> {
  */
 async function proveAll(a: ProveArgs, origin: string, trail: Checkpoint, auditor: string): Promise<{ count: number; pages: number }> {
   const stream = `auditor-${auditor}`;
-  let pages = 0;
-  const page = async (fromVersion: number) => {
-    pages += 1;
+  const page = async (fromVersion: number): Promise<ProofPage> => {
+    // An empty trail has no leaf to ask about: its empty map proves the auditor had no entry.
+    if (trail.size === 0) return { events: [], mapProof: { kind: 'absent' } as MapProof };
     const q = new URLSearchParams({ auditor, size: String(trail.size), fromVersion: String(fromVersion) });
-    return (await a.get(`/audit-trail/proof?${q.toString()}`)) as { events: ProvedEvent[]; mapProof: MapProof | null };
+    return (await a.get(`/audit-trail/proof?${q.toString()}`)) as ProofPage;
   };
-  // An empty trail has no leaf to ask about: its empty map proves the auditor had no entry.
-  const first = trail.size > 0 ? await page(1) : { events: [], mapProof: { kind: 'absent' } as MapProof };
-  const mapProof = first.mapProof;
-  if (!mapProof) throw new ProofFailure('服务未给出映射项', 'the service gave no map entry for the whole trail');
-  const check = inTrail(origin, trail.size, () => new WholeStreamPages(trail, stream, mapProof));
-  inTrail(origin, trail.size, () => check.add(first.events));
-  for (let from = check.next; from !== null; from = check.next) {
-    const { events } = await page(from);
-    inTrail(origin, trail.size, () => check.add(events));
+  try {
+    return await proveByPages(trail, stream, page);
+  } catch (e) {
+    return inTrail(origin, trail.size, () => {
+      throw e;
+    });
   }
-  return { count: inTrail(origin, trail.size, () => check.finish()), pages };
 }
 
 async function trailConsistency(a: ProveArgs, t: ProveTools): Promise<void> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { ProofLogs } from '../../application/proof-logs';
 import { streamKindOf } from '../../application/stream-catalog';
@@ -46,7 +47,7 @@ export class ProofsHttpController {
   @Roles(...AUDIT_ROLES)
   @ApiOperation({
     summary:
-      '事件或整条流对某检查点的证明（含事件原文）/ one event, or all of a stream, with texts, inclusion paths and map entry at a checkpoint size (what `npm run audit -- prove` checks offline)',
+      '事件或整条流对某检查点的证明（含事件原文，整条流可按 fromVersion 分页）/ one event, or all of a stream (in pages from fromVersion, at most 2,000 a page, map entry on the first), with texts, inclusion paths and map entry at a checkpoint size (what `npm run audit -- prove` checks offline)',
   })
   async proof(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const context = this.logs.contextOf(raw);
@@ -54,8 +55,17 @@ export class ProofsHttpController {
     streamKindOf(stream, 'stream');
     const size = parsePositiveInt('size', q['size']);
     const version = q['version'] === undefined ? undefined : parsePositiveInt('version', q['version']);
-    await this.trail.record(c.auditor, { query: 'proof', streams: [stream], params: { context, size, version } }, c.correlationId);
-    return this.logs.eventProofs(context, stream, size, version);
+    const fromVersion = q['fromVersion'] === undefined ? undefined : parsePositiveInt('fromVersion', q['fromVersion']);
+    if (version !== undefined && fromVersion !== undefined)
+      throw AuditRefusal.invalid('fromVersion', '须给出 version 或 fromVersion 之一 / give version or fromVersion, not both');
+    await this.trail.record(
+      c.auditor,
+      { query: 'proof', streams: [stream], params: { context, size, version, fromVersion } },
+      c.correlationId,
+    );
+    return fromVersion === undefined
+      ? this.logs.eventProofs(context, stream, size, version)
+      : this.logs.eventPage(context, stream, size, fromVersion);
   }
 
   @Get('consistency')
