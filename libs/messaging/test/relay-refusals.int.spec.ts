@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Registry } from 'prom-client';
-import { ContractRegistry, defineContract, ENVELOPE_HEADERS } from '@vanguard/contracts';
+import type { Pool } from 'pg';
+import { ContractRegistry, defineContract, ENVELOPE_HEADERS, type EventEnvelope } from '@vanguard/contracts';
 import { migrate, personal, PostgresEventStore, type AppendContext } from '@vanguard/event-store';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import {
@@ -45,6 +46,18 @@ function withHookAfterRead<C>(source: RelaySource<C>, afterRead: () => Promise<v
     },
     reads: () => reads,
   };
+}
+
+/** The events written to the outbox as one command's transaction writes them. */
+async function addInOneTransaction(outbox: PgOutbox, events: readonly EventEnvelope[], pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await outbox.add(client, ...events);
+    await client.query('commit');
+  } finally {
+    client.release();
+  }
 }
 
 describe(`${Relay.name} leadership and refusals`, () => {
@@ -197,14 +210,7 @@ describe(`${Relay.name} leadership and refusals`, () => {
     const tooLarge = thingEvent('refused', 2, { n: 2, note: 'x'.repeat(2_000_000) });
     const unknownTopic = { ...thingEvent('refused', 4, { n: 4 }), type: 'msgtest.LostHappened' };
     const events = [thingEvent('refused', 1), tooLarge, thingEvent('refused', 3), unknownTopic, thingEvent('refused', 5)];
-    const client = await db.pool.connect();
-    try {
-      await client.query('begin');
-      await outbox.add(client, ...events);
-      await client.query('commit');
-    } finally {
-      client.release();
-    }
+    await addInOneTransaction(outbox, events, db.pool);
     const source = new OutboxRelaySource(db.pool, { table });
     const sut = new Relay({ source, kafka, idleDelayMs: 20, backoff: { initialMs: 50, maxMs: 200 } });
     const reader = await collect(kafka, topic);
@@ -239,14 +245,7 @@ describe(`${Relay.name} leadership and refusals`, () => {
     const outbox = new PgOutbox({ contracts, table });
     // 500 a read × ~2.6 KB: about 1.3 MB, over the broker's 1 MB for one request.
     const events = Array.from({ length: 1_000 }, (_, i) => thingEvent('large-batch', i + 1, { n: i + 1, note: 'x'.repeat(2_500) }));
-    const client = await db.pool.connect();
-    try {
-      await client.query('begin');
-      await outbox.add(client, ...events);
-      await client.query('commit');
-    } finally {
-      client.release();
-    }
+    await addInOneTransaction(outbox, events, db.pool);
     // The broker's own count of produce requests, from kafkajs's instrumentation of the relay's producer.
     let produceRequests = 0;
     const counted = new Proxy(kafka, {
