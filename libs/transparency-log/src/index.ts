@@ -68,3 +68,4 @@ export {
   witnessSignerFromEnv,
   type WitnessPolicy,
 } from './note/witness-keys';
+export { ProvenNodes } from './tree/proven-nodes';

@@ -1,5 +1,5 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import { HASH_SIZE, MerkleTree, leafHash, verifyInclusion } from '@vanguard/transparency-log';
+import { HASH_SIZE, MerkleTree, ProvenNodes, leafHash, verifyInclusion } from '@vanguard/transparency-log';
 
 /**
  * A relay's batch signed once (ADR 0085): the events' signing inputs are the leaves of an RFC 9162
@@ -88,9 +88,37 @@ export function parseBatchClaim(s: Partial<Record<keyof BatchSignature, unknown>
   };
 }
 
-/** Whether the event's signing input is leaf `index` of the tree whose root the claim names. */
-export function inBatch(input: Buffer, claim: BatchClaim): boolean {
-  return verifyInclusion(claim.index, claim.size, leafHash(input), claim.path, claim.root).ok;
+/**
+ * Whether the event's signing input (its canonical text) is leaf `index` of the tree whose root
+ * the claim names. With `trees`, the batch's other leaves already proved shorten the walk (ADR 0087).
+ */
+export function inBatch(input: Buffer | string, claim: BatchClaim, trees?: ProvenTrees): boolean {
+  const leaf = leafHash(input);
+  const proven = trees?.of(claim.size, claim.root);
+  return (proven ? proven.verify(claim.index, leaf, claim.path) : verifyInclusion(claim.index, claim.size, leaf, claim.path, claim.root))
+    .ok;
+}
+
+/**
+ * The proven nodes of the batches a consumer is reading, by size and root. Bounded: the oldest
+ * tree is dropped (a 256-leaf batch holds 511 nodes, about 40 KB), so a flood of roots costs
+ * speed, not memory. Only hashes live here: a root's signature is still checked for every event.
+ */
+export class ProvenTrees {
+  private readonly trees = new Map<string, ProvenNodes>();
+
+  constructor(private readonly capacity = 64) {}
+
+  of(size: number, root: Buffer): ProvenNodes {
+    const id = `${size}:${root.toString('base64')}`;
+    let tree = this.trees.get(id);
+    if (!tree) {
+      tree = new ProvenNodes(size, root);
+      this.trees.set(id, tree);
+      if (this.trees.size > this.capacity) this.trees.delete(this.trees.keys().next().value!);
+    }
+    return tree;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { eventSigningText } from './canonical-json';
 import {
   BATCH_SIGNATURE_ALG,
   CheckedRoots,
+  ProvenTrees,
   MAX_SIGNED_BATCH,
   batchRootMessage,
   inBatch,
@@ -195,6 +196,7 @@ export function verifyKeysFromEnv(context: string, env: NodeJS.ProcessEnv = proc
 export class EventVerifier {
   private readonly byContext: ReadonlyMap<string, ReadonlyMap<string, KeyObject>>;
   private readonly roots = new CheckedRoots();
+  private readonly trees = new ProvenTrees();
 
   /** Keys by context, each by kid. */
   constructor(keys: Readonly<Record<string, Keys>>) {
@@ -266,7 +268,10 @@ export class EventVerifier {
    */
   private claimOf(
     envelope: EventEnvelope,
-  ): SignatureCheck | { key: KeyObject; kid: string; signature: Buffer; input: Buffer; root?: Buffer | null } {
+  ):
+    | SignatureCheck
+    | { key: KeyObject; kid: string; signature: Buffer; input: Buffer; root?: undefined }
+    | { key: KeyObject; kid: string; signature: Buffer; root: Buffer | null } {
     const s = envelope.metadata?.[EVENT_SIGNATURE] as Partial<Record<keyof BatchSignature, unknown>> | undefined;
     const batch = s?.alg === BATCH_SIGNATURE_ALG ? parseBatchClaim(s) : undefined;
     const single = s?.alg === 'Ed25519' && typeof s.kid === 'string' && typeof s.value === 'string';
@@ -278,10 +283,10 @@ export class EventVerifier {
       const ofAnother = [...this.byContext.values()].some((keys) => keys.has(kid));
       return { ok: false, reason: ofAnother ? 'other-context' : 'unknown-key' };
     }
-    const input = eventSigningInput(envelope);
-    if (!batch) return { key, kid, signature: Buffer.from(s.value as string, 'base64url'), input };
-    const root = inBatch(input, batch) ? batchRootMessage(context, kid, batch.size, batch.root) : null;
-    return { key, kid, signature: batch.signature, input, root };
+    if (!batch) return { key, kid, signature: Buffer.from(s.value as string, 'base64url'), input: eventSigningInput(envelope) };
+    // The leaf is hashed from the text itself: a batch claim never needs the input's bytes apart.
+    const root = inBatch(eventSigningText(envelope), batch, this.trees) ? batchRootMessage(context, kid, batch.size, batch.root) : null;
+    return { key, kid, signature: batch.signature, root };
   }
 }
 
