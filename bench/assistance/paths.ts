@@ -14,6 +14,7 @@ import { createTestSchema } from '@vanguard/testing';
 import { assistanceMigrations } from '../../services/assistance/src/infrastructure/migrations';
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
 import { disbursementPaths } from './sql-paths';
+import { processCpuMs } from '../shared/process-cpu';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => (argv.includes(`--${n}`) ? Number(argv[argv.indexOf(`--${n}`) + 1]) : d);
@@ -23,12 +24,6 @@ const ROUNDS = num('rounds', 3);
 const CONCURRENCY = num('concurrency', 16);
 const COUNTY = demoOrgId('910425');
 const TOWN = demoOrgId('910425101');
-
-/** User + system CPU of a process so far, in ms (Linux: /proc/<pid>/stat, in ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function main(): Promise<void> {
   const schema = await createTestSchema('assistance_paths');
@@ -70,7 +65,7 @@ async function main(): Promise<void> {
 
     const run = async (name: string, once: (id: string) => Promise<void>, seconds: number): Promise<void> => {
       const cpu = process.cpuUsage();
-      const pg = backends.reduce((n, p) => n + cpuMsOf(p), 0);
+      const pg = backends.reduce((n, p) => n + processCpuMs(p), 0);
       const started = performance.now();
       const end = Date.now() + seconds * 1000;
       let n = 0;
@@ -84,7 +79,7 @@ async function main(): Promise<void> {
       );
       const elapsed = (performance.now() - started) / 1000;
       const node = process.cpuUsage(cpu);
-      const pgMs = backends.reduce((s, p) => s + cpuMsOf(p), 0) - pg;
+      const pgMs = backends.reduce((s, p) => s + processCpuMs(p), 0) - pg;
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
       console.log(
         `${name.padEnd(16)} ${String(Math.round(n / elapsed)).padStart(5)}/s  node CPU ${((node.user + node.system) / 1000 / n).toFixed(3)} ms/cmd  ` +

@@ -14,7 +14,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once as onceEvent } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +26,7 @@ import { FUND_TOTALS } from '../../services/assistance/src/infrastructure/persis
 import { bootstrapDemoRoster } from '../../services/assistance/test/support/assistance-test-app';
 import { benchRelayTopic } from '../shared/relay-topic';
 import { disbursementPaths } from './sql-paths';
+import { processCpuMs } from '../shared/process-cpu';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -60,18 +60,12 @@ function percentile(samples: number[], q: number): number {
   return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 10) / 10 : 0;
 }
 
-/** User + system CPU of a process so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /**
  * `workers` loops calling `once` for `seconds`; latency per call, errors counted; with `servicePid`,
  * the service's CPU per call too.
  */
 async function load(name: string, seconds: number, workers: number, once: () => Promise<boolean>, servicePid?: number): Promise<Figure> {
-  const cpuBefore = servicePid ? cpuMsOf(servicePid) : 0;
+  const cpuBefore = servicePid ? processCpuMs(servicePid) : 0;
   const samples: number[] = [];
   let errors = 0;
   const end = Date.now() + seconds * 1000;
@@ -94,7 +88,7 @@ async function load(name: string, seconds: number, workers: number, once: () => 
     p50Ms: percentile(samples, 0.5),
     p99Ms: percentile(samples, 0.99),
     errors,
-    ...(servicePid && { serviceCpuMsPerRequest: Math.round(((cpuMsOf(servicePid) - cpuBefore) / samples.length) * 100) / 100 }),
+    ...(servicePid && { serviceCpuMsPerRequest: Math.round(((processCpuMs(servicePid) - cpuBefore) / samples.length) * 100) / 100 }),
   };
   const cpu = f.serviceCpuMsPerRequest === undefined ? '' : `  service CPU ${f.serviceCpuMsPerRequest} ms/req`;
   log(`${name.padEnd(34)} ${String(f.perSecond).padStart(6)}/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  errors ${errors}${cpu}`);

@@ -1,7 +1,7 @@
 // The load generator of bench/evaluation/run.ts: keep-alive HTTP calls, closed-loop clients,
 // percentiles, and the CPU the service process spent (comparable however busy the machine is).
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { processCpuMs } from '../shared/process-cpu';
 
 export interface Figure {
   readonly name: string;
@@ -57,9 +57,7 @@ export function call(
 
 /** utime + stime of a process, in ms (clock ticks are 10 ms on Linux); 0 without a pid. */
 export function cpuMs(pid: number): number {
-  if (!pid) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return pid ? processCpuMs(pid) : 0;
 }
 
 /**

@@ -10,12 +10,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { withCeiling } from './ceilings';
+import { processCpuMs } from '../shared/process-cpu';
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d: string) => {
@@ -82,9 +82,7 @@ function call(method: string, path: string, token: string | null, body?: unknown
 let servicePid = 0;
 /** utime + stime of the service process, in ms (clock ticks are 10 ms on Linux). */
 function serviceCpuMs(): number {
-  if (!servicePid) return 0;
-  const fields = readFileSync(`/proc/${servicePid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return servicePid ? processCpuMs(servicePid) : 0;
 }
 
 async function load(name: string, concurrency: number, send: (i: number) => Promise<number>, expect = 200): Promise<Figure> {

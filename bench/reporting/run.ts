@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ import { RPT_ORG_TABLE } from '../../services/reporting/src/infrastructure/proje
 import { reportingContracts } from '../../services/reporting/src/infrastructure/projection/source-topics';
 import { SqlFiguresReadModel } from '../../services/reporting/src/infrastructure/sql-figures.read-model';
 import { withCeiling } from '../organization/ceilings';
+import { postgresCpuMs, processCpuMs } from '../shared/process-cpu';
 import { call, closeAgent, closedLoop, type Figure, untilReady } from '../evaluation/http-load';
 import { activityEvents, provinceTree, rosterEvents, type Expected, type Published } from './dataset';
 
@@ -79,9 +80,7 @@ const infra = infraConfig();
  * apart from what libuv's thread pool did for it (ADR 0068: signatures are verified there).
  */
 function mainThreadCpuMs(): number {
-  const stat = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return processCpuMs(`${process.pid}/task/${process.pid}`);
 }
 
 async function database(action: 'fresh' | 'drop'): Promise<string> {
@@ -305,16 +304,19 @@ async function main(): Promise<void> {
     const profiling = PROFILE ? await startProfile() : undefined;
     const cpu0 = process.cpuUsage();
     const thread0 = mainThreadCpuMs();
+    const pg0 = postgresCpuMs();
     const c = await catchUp(pool, prefix, groupId, total);
     const cpu = process.cpuUsage(cpu0);
     const threadMs = mainThreadCpuMs() - thread0;
+    const pg1 = postgresCpuMs();
+    const postgresMs = pg0 !== undefined && pg1 !== undefined ? pg1 - pg0 : undefined;
     if (profiling) writeFileSync(PROFILE!, JSON.stringify(await profiling()));
     const consumerCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     log(
       `projection catch-up: ${c.eventsPerSecond.toLocaleString('en')} events/s from the consumer's start (${c.seconds} s, group join included), ${c.steadyEventsPerSecond.toLocaleString('en')} events/s from its first event to its last (${c.steadySeconds} s) — target ≥ 20,000 events/s; ${SIGNED_BATCH} events per signed root  ${load()}`,
     );
     log(
-      `  consumer process CPU ${consumerCpuMs.toLocaleString('en')} ms (${Math.round((consumerCpuMs * 1000) / c.events)} µs per record), its main thread ${threadMs.toLocaleString('en')} ms (${Math.round((threadMs * 1000) / c.events)} µs per record)${PROFILE ? `; profile in ${PROFILE}` : ''}`,
+      `  consumer process CPU ${consumerCpuMs.toLocaleString('en')} ms (${Math.round((consumerCpuMs * 1000) / c.events)} µs per record), its main thread ${threadMs.toLocaleString('en')} ms (${Math.round((threadMs * 1000) / c.events)} µs per record)${postgresMs === undefined ? '' : `; Postgres ${postgresMs.toLocaleString('en')} ms (${Math.round((postgresMs * 1000) / c.events)} µs per record)`}${PROFILE ? `; profile in ${PROFILE}` : ''}`,
     );
     log(`  outcomes: ${JSON.stringify(c.outcomes)}`);
     const period = parsePeriod(String(year))!;
@@ -333,6 +335,7 @@ async function main(): Promise<void> {
       ...c,
       signedBatch: SIGNED_BATCH,
       consumerCpuMs,
+      postgresCpuMs: postgresMs,
       targetEventsPerSecond: 20_000,
       figuresChecked: check,
       mismatches: wrong.length,
