@@ -90,6 +90,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       },
       metrics: metricsRegistry,
       logger: log,
+      // A transaction per 500 of a partition's records, not 100: each pays a commit and a pass of
+      // the totals' triggers, and catch-up went from 3,300–3,550 to 4,600–5,100 events/s (ADR 0087).
+      transactionBatchSize: 500,
     });
     await this.consumer.start();
   }
