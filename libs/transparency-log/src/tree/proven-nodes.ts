@@ -1,6 +1,11 @@
 import { equalHashes, HASH_SIZE, nodeHash } from './hashing';
 import { verifyInclusion, type ProofCheck } from './proof-verify';
 
+/** Trees up to 2^40 leaves keep nodes (a position is then one safe integer); larger ones are verified alone. */
+const MAX_SIZE = 2 ** 40;
+/** A node's position as one number: no key string built at each step of a walk. */
+const at = (level: number, index: number): number => level * 2 * MAX_SIZE + index;
+
 const half = (x: number): number => Math.floor(x / 2);
 const odd = (x: number): boolean => x % 2 === 1;
 
@@ -16,13 +21,17 @@ const odd = (x: number): boolean => x % 2 === 1;
  * Only a proof that verifies adds nodes.
  */
 export class ProvenNodes {
-  /** `level:index` → the node there; the root's position included. */
-  private readonly nodes = new Map<string, Uint8Array>();
+  /** Position ({@link at}) → the node there; the root's position included. */
+  private readonly nodes = new Map<number, Uint8Array>();
+
+  readonly root: Uint8Array;
 
   constructor(
     readonly size: number,
-    readonly root: Uint8Array,
-  ) {}
+    root: Uint8Array,
+  ) {
+    this.root = owned(root);
+  }
 
   /** How many positions are held (a leaf's whole path adds about twice its length). */
   get held(): number {
@@ -32,18 +41,19 @@ export class ProvenNodes {
   verify(index: number, leaf: Uint8Array, proof: readonly Uint8Array[]): ProofCheck {
     // Every refusal is verifyInclusion's own, reason and all: refusals are rare, and this keeps them exact.
     const alone = () => verifyInclusion(index, this.size, leaf, proof, this.root);
+    if (this.size > MAX_SIZE) return alone();
     if (this.nodes.size === 0) return this.verifyAlone(index, leaf, proof);
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.size || proof.length > 64) return alone();
     if (leaf.length !== HASH_SIZE || proof.some((p) => p.length !== HASH_SIZE)) return alone();
-    const seen: [string, Uint8Array][] = [];
+    const seen: [number, Uint8Array][] = [];
     let fn = index;
     let sn = this.size - 1;
     let level = 0;
     let r: Uint8Array = leaf;
     // true once the walk stands on a proven node: from there on the proof's hashes are compared, not hashed.
-    let proven = this.matches(`0:${fn}`, r);
+    let proven = this.matches(at(0, fn), r);
     if (proven === false) return alone();
-    seen.push([`0:${fn}`, r]);
+    seen.push([at(0, fn), r]);
     for (const p of proof) {
       if (sn === 0) return alone();
       let left = false;
@@ -53,11 +63,11 @@ export class ProvenNodes {
           fn = half(fn);
           sn = half(sn);
           level++;
-          if (!proven) seen.push([`${level}:${fn}`, r]);
+          if (!proven) seen.push([at(level, fn), r]);
         }
         left = true;
       }
-      const siblingAt = `${level}:${left ? fn - 1 : fn + 1}`;
+      const siblingAt = at(level, left ? fn - 1 : fn + 1);
       if (proven) {
         const sibling = this.nodes.get(siblingAt);
         if (!sibling || !equalHashes(sibling, p)) return alone();
@@ -69,26 +79,26 @@ export class ProvenNodes {
       sn = half(sn);
       level++;
       if (!proven) {
-        const known = this.matches(`${level}:${fn}`, r);
+        const known = this.matches(at(level, fn), r);
         if (known === false) return alone();
         proven = known;
-        seen.push([`${level}:${fn}`, r]);
+        seen.push([at(level, fn), r]);
       }
     }
     if (sn !== 0 || (!proven && !equalHashes(r, this.root))) return alone();
-    for (const [at, node] of seen) this.nodes.set(at, node);
+    for (const [position, node] of seen) this.record(position, node);
     return { ok: true };
   }
 
   /** The first proof of a tree: verifyInclusion's walk, then its nodes recorded from a second pass. */
   private verifyAlone(index: number, leaf: Uint8Array, proof: readonly Uint8Array[]): ProofCheck {
     const check = verifyInclusion(index, this.size, leaf, proof, this.root);
-    if (!check.ok) return check;
+    if (!check.ok || this.size > MAX_SIZE) return check;
     let fn = index;
     let sn = this.size - 1;
     let level = 0;
     let r: Uint8Array = leaf;
-    this.nodes.set(`0:${fn}`, r);
+    this.record(at(0, fn), r);
     for (const p of proof) {
       let left = false;
       if (odd(fn) || fn === sn) {
@@ -96,23 +106,37 @@ export class ProvenNodes {
           fn = half(fn);
           sn = half(sn);
           level++;
-          this.nodes.set(`${level}:${fn}`, r);
+          this.record(at(level, fn), r);
         }
         left = true;
       }
-      this.nodes.set(`${level}:${left ? fn - 1 : fn + 1}`, p);
+      this.record(at(level, left ? fn - 1 : fn + 1), p);
       r = left ? nodeHash(p, r) : nodeHash(r, p);
       fn = half(fn);
       sn = half(sn);
       level++;
-      this.nodes.set(`${level}:${fn}`, r);
+      this.record(at(level, fn), r);
     }
     return check;
   }
 
+  /**
+   * A copy of the node in memory of its own: a caller's buffer may be reused after the call, and
+   * a slice of Node's shared pool (what decoding base64 gives) would keep its whole 8 KB block.
+   */
+  private record(position: number, node: Uint8Array): void {
+    if (!this.nodes.has(position)) this.nodes.set(position, owned(node));
+  }
+
   /** true: the proven node there is `node`; false: another node is proven there; undefined: nothing is known there. */
-  private matches(at: string, node: Uint8Array): boolean | undefined {
-    const known = this.nodes.get(at);
+  private matches(position: number, node: Uint8Array): boolean | undefined {
+    const known = this.nodes.get(position);
     return known === undefined ? undefined : equalHashes(known, node);
   }
+}
+
+function owned(hash: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(hash.length);
+  copy.set(hash);
+  return copy;
 }

@@ -117,4 +117,20 @@ describe('ProvenNodes', () => {
     for (let i = 32; i < 64; i++) b.append(leafHash(`other ${i}`));
     for (let i = 32; i < 64; i++) expect(proven.verify(i, leafHash(`other ${i}`), b.inclusionProof(i)).ok).toBe(false);
   });
+
+  it("keeps its own copies: a caller's buffers reused after a call change nothing it proved", () => {
+    const { tree, leaves, root } = treeOf(4);
+    const rootBuffer = Buffer.from(root);
+    const proven = new ProvenNodes(4, rootBuffer);
+    const scratch = [Buffer.from(leaves[0]!), ...tree.inclusionProof(0).map((h) => Buffer.from(h))];
+    expect(proven.verify(0, scratch[0]!, scratch.slice(1)).ok).toBe(true);
+    // The buffer that held leaf 1 (leaf 0's sibling) now holds a forger's leaf; the root's buffer is overwritten too.
+    const forged = leafHash('forged');
+    forged.copy(scratch[1]!);
+    rootBuffer.fill(7);
+    const attempt = { index: 1, leaf: forged, proof: [leaves[0]!, tree.inclusionProof(1)[1]!] };
+    expect(proven.verify(attempt.index, attempt.leaf, attempt.proof)).toEqual(verifyInclusion(1, 4, forged, attempt.proof, root));
+    expect(proven.verify(attempt.index, attempt.leaf, attempt.proof).ok).toBe(false);
+    expect(proven.verify(1, leaves[1]!, tree.inclusionProof(1)).ok).toBe(true);
+  });
 });
