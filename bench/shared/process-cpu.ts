@@ -10,16 +10,21 @@ function statFields(pid: number | string): string[] | undefined {
   }
 }
 
-/** User + system CPU of a process (or, as `<pid>/task/<tid>`, one thread) so far, in ms (Linux: clock ticks of 10 ms). */
+/**
+ * User + system CPU of a process (or, as `<pid>/task/<tid>`, one thread) so far, in ms (Linux:
+ * clock ticks of 10 ms). Throws when the process is gone: a service that died mid-run fails the bench.
+ */
 export function processCpuMs(pid: number | string): number {
-  const f = statFields(pid);
-  return f ? (Number(f[11]) + Number(f[12])) * 10 : 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 /**
  * Every local Postgres process's CPU so far, in ms, or undefined when none is visible (a remote
  * server). The postmaster's count of its reaped children keeps backends that have exited, so the
- * difference of two readings is what Postgres spent between them, whichever connections came and went.
+ * difference of two readings is what Postgres spent between them, whichever connections came and
+ * went (give or take a backend reaped while /proc is read).
  */
 export function postgresCpuMs(): number | undefined {
   let total = 0;
@@ -31,7 +36,7 @@ export function postgresCpuMs(): number | undefined {
     } catch {
       continue;
     }
-    if (comm !== 'postgres' && !comm.startsWith('postgres')) continue;
+    if (comm !== 'postgres') continue;
     const f = statFields(pid);
     if (!f) continue;
     seen = true;
@@ -45,7 +50,7 @@ export function postgresCpuMs(): number | undefined {
         return '';
       }
     })();
-    if (!parentComm.startsWith('postgres')) total += (Number(f[13]) + Number(f[14])) * 10;
+    if (parentComm !== 'postgres') total += (Number(f[13]) + Number(f[14])) * 10;
   }
   return seen ? total : undefined;
 }
