@@ -34,9 +34,13 @@ const base = {
 
 module.exports = {
   projects: [
-    // Unit tests run beside lint, type-check and the Java start-ups on two cores: the timeout only
-    // catches a hang (a 64 MiB fixture once took 14 s there against Jest's default 5 s).
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/**/*.unit.spec.ts'], testTimeout: 30_000 },
+    // Unit tests' timeout only catches a hang (a 64 MiB fixture once took 14 s beside the Java start-ups).
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services}/**/*.unit.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/setup-unit-timeouts.ts'],
+    },
     {
       ...base,
       displayName: 'integration',
