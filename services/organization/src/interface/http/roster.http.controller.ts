@@ -151,9 +151,11 @@ export class RosterHttpController {
     const rootId = q.subtreeOf ?? actor.orgId;
     if (!rootId)
       throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: '令牌中没有所属组织 / the token names no organisation' });
-    const root = await this.queries.execute(new GetOrganizationQuery(actor, rootId));
+    // The place under the limit first, as an import takes it: a refused download costs no connection
+    // (a clean-clone run answered a fourth download 503, its organisation read waiting on a loaded pool).
     const lease = this.exportLimiter.acquire(p.sub);
     try {
+      const root = await this.queries.execute(new GetOrganizationQuery(actor, rootId));
       const chunks = this.exports.chunks({
         kind,
         format: q.format,
