@@ -77,10 +77,14 @@ const lintAndTypes = () => [
 // Integration and end-to-end, in band within each run, in two lanes side by side. A service's
 // suites share its schema and consumer groups, so they take turns. Organization's suites write
 // only organization's schema and the other services' suites never write it, so lane one is
-// organization's suites, then lint and type-check; lane two the libraries' integration suites
-// (own schemas, topics and groups), then the other services' suites — two Jest runs at a time, as
-// before the split, and CPU the suites leave idle while they wait on the broker (25–85 % in a
-// clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
+// organization's suites, then the messaging library's integration suites, then lint and
+// type-check; lane two the other libraries' integration suites, then the other services' suites.
+// The libraries' suites keep to schemas, topics and groups of their own, so they may run beside
+// anything, and the messaging ones (about half of the libraries' time) balance the lanes: a
+// clean-clone run on 2026-12-01 took 529 + 387 + 286 s in lane one and 808 s in lane two when
+// every library suite ran in lane two, which then ended 390 s after lane one. Two Jest runs at a
+// time, as before the split, and CPU the suites leave idle while they wait on the broker (25–85 %
+// in a clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
 // schema — two counties (organization, evaluation and assistance as processes over the shared
 // schemas; it marks organization's unsent events as sent), five services started from their
 // main.ts (their consumers write the shared schemas) and the two that migrate every schema,
@@ -93,6 +97,7 @@ const lintAndTypes = () => [
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
+const MESSAGING_INT = `^${escapeRe(root)}/libs/messaging/.*\\.int\\.spec\\.ts$`;
 const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
 const ALONE =
   '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int|subscription-wake-ups\\.int|relay-wake-ups\\.int)\\.spec\\.ts$';
@@ -123,7 +128,21 @@ if (process.env.VANGUARD_INFRA === 'containers') {
     `--testPathIgnorePatterns=${ALONE}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
-  const libs = jestArgs('libraries', ['--selectProjects', 'integration', '--runInBand', LIBS_INT, `--testPathIgnorePatterns=${ALONE}`]);
+  const messaging = jestArgs('messaging', [
+    '--selectProjects',
+    'integration',
+    '--runInBand',
+    MESSAGING_INT,
+    `--testPathIgnorePatterns=${ALONE}`,
+  ]);
+  const libs = jestArgs('libraries', [
+    '--selectProjects',
+    'integration',
+    '--runInBand',
+    LIBS_INT,
+    `--testPathIgnorePatterns=${MESSAGING_INT}`,
+    `--testPathIgnorePatterns=${ALONE}`,
+  ]);
   const services = jestArgs('integration+e2e', [
     ...both,
     `--testPathIgnorePatterns=${LIBS_INT}`,
@@ -135,15 +154,17 @@ if (process.env.VANGUARD_INFRA === 'containers') {
     new Promise((resolve) => spawn('npx', args, { cwd: root, stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)));
   const laneOne = async () => {
     const done = await task('organization’s suites', 'npx', organization.args);
+    const messagingDone = await task('the messaging library’s integration suites', 'npx', messaging.args);
     for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
-    return done.code;
+    return [done.code, messagingDone.code];
   };
   const laneTwo = async () => {
-    const done = await task('libraries’ integration suites', 'npx', libs.args);
+    const done = await task('the other libraries’ integration suites', 'npx', libs.args);
     return [done.code, await live(services.args)];
   };
-  const [organizationCode, [libsCode, servicesCode]] = await Promise.all([laneOne(), laneTwo()]);
+  const [[organizationCode, messagingCode], [libsCode, servicesCode]] = await Promise.all([laneOne(), laneTwo()]);
   add(result(organizationCode, organization.out));
+  add(result(messagingCode, messaging.out));
   add(result(libsCode, libs.out));
   add(result(servicesCode, services.out));
   step('integration+e2e: the suites that reach every service’s schema, alone');
