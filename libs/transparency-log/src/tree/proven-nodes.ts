@@ -42,7 +42,6 @@ export class ProvenNodes {
     // Every refusal is verifyInclusion's own, reason and all: refusals are rare, and this keeps them exact.
     const alone = () => verifyInclusion(index, this.size, leaf, proof, this.root);
     if (this.size > MAX_SIZE) return alone();
-    if (this.nodes.size === 0) return this.verifyAlone(index, leaf, proof);
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.size || proof.length > 64) return alone();
     if (leaf.length !== HASH_SIZE || proof.some((p) => p.length !== HASH_SIZE)) return alone();
     const seen: [number, Uint8Array][] = [];
@@ -88,36 +87,6 @@ export class ProvenNodes {
     if (sn !== 0 || (!proven && !equalHashes(r, this.root))) return alone();
     for (const [position, node] of seen) this.record(position, node);
     return { ok: true };
-  }
-
-  /** The first proof of a tree: verifyInclusion's walk, then its nodes recorded from a second pass. */
-  private verifyAlone(index: number, leaf: Uint8Array, proof: readonly Uint8Array[]): ProofCheck {
-    const check = verifyInclusion(index, this.size, leaf, proof, this.root);
-    if (!check.ok || this.size > MAX_SIZE) return check;
-    let fn = index;
-    let sn = this.size - 1;
-    let level = 0;
-    let r: Uint8Array = leaf;
-    this.record(at(0, fn), r);
-    for (const p of proof) {
-      let left = false;
-      if (odd(fn) || fn === sn) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-          level++;
-          this.record(at(level, fn), r);
-        }
-        left = true;
-      }
-      this.record(at(level, left ? fn - 1 : fn + 1), p);
-      r = left ? nodeHash(p, r) : nodeHash(r, p);
-      fn = half(fn);
-      sn = half(sn);
-      level++;
-      this.record(at(level, fn), r);
-    }
-    return check;
   }
 
   /**
