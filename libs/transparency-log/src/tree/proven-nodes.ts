@@ -41,7 +41,7 @@ export class ProvenNodes {
   verify(index: number, leaf: Uint8Array, proof: readonly Uint8Array[]): ProofCheck {
     // Every refusal is verifyInclusion's own, reason and all: refusals are rare, and this keeps them exact.
     const alone = () => verifyInclusion(index, this.size, leaf, proof, this.root);
-    if (this.size > MAX_SIZE) return alone();
+    if (!Number.isSafeInteger(this.size) || this.size > MAX_SIZE) return alone();
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.size || proof.length > 64) return alone();
     if (leaf.length !== HASH_SIZE || proof.some((p) => p.length !== HASH_SIZE)) return alone();
     const seen: [number, Uint8Array][] = [];

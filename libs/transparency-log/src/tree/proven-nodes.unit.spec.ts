@@ -133,4 +133,13 @@ describe('ProvenNodes', () => {
     expect(proven.verify(attempt.index, attempt.leaf, attempt.proof).ok).toBe(false);
     expect(proven.verify(1, leaves[1]!, tree.inclusionProof(1)).ok).toBe(true);
   });
+
+  it('refuses a tree whose size is not a whole number, as verifyInclusion does', () => {
+    const { tree, leaves, root } = treeOf(2);
+    for (const size of [2.5, 1.5, 2.0000001, Number.NaN]) {
+      const proof = tree.inclusionProof(0);
+      expect(new ProvenNodes(size, root).verify(0, leaves[0]!, proof)).toEqual(verifyInclusion(0, size, leaves[0]!, proof, root));
+      expect(new ProvenNodes(size, root).verify(0, leaves[0]!, proof).ok).toBe(false);
+    }
+  });
 });
