@@ -13,7 +13,7 @@ const step = (name) => console.log(`\n▶ ${name} (${((Date.now() - t0) / 1000).
 // Unit tests and bringing up the infrastructure need nothing of each other, and the infrastructure
 // mostly waits on Java start-ups: side by side they cost about the longer of them, not the sum.
 // Lint and type-check need nothing of the real parts either: they run in the integration phase,
-// after the libraries' suites, on CPU the services' suites leave idle while they wait on the
+// after organization's and the messaging library's suites, on CPU the services' suites leave idle while they wait on the
 // broker (a clean-clone run showed 25-85 % idle there); before it they stretched this first phase
 // by a minute. Each one's output is held and printed whole when it ends, so the log stays readable.
 const before = spawnSync(
@@ -80,9 +80,9 @@ const lintAndTypes = () => [
 // organization's suites, then the messaging library's integration suites, then lint and
 // type-check; lane two the other libraries' integration suites, then the other services' suites.
 // The libraries' suites keep to schemas, topics and groups of their own, so they may run beside
-// anything, and the messaging ones (about half of the libraries' time) balance the lanes: a
-// clean-clone run on 2026-12-01 took 529 + 387 + 286 s in lane one and 808 s in lane two when
-// every library suite ran in lane two, which then ended 390 s after lane one. Two Jest runs at a
+// anything, and the messaging ones (about half of the libraries' time) balance the lanes: in a
+// clean-clone run on 2026-12-01, with every library suite in lane two, lane one took 529 + 286 s
+// and lane two 392 + 808 s, ending 390 s after it. Two Jest runs at a
 // time, as before the split, and CPU the suites leave idle while they wait on the broker (25–85 %
 // in a clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
 // schema — two counties (organization, evaluation and assistance as processes over the shared
@@ -120,7 +120,7 @@ if (process.env.VANGUARD_INFRA === 'containers') {
   const migrated = run(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', '--database', 'test']);
   if (migrated !== 0) process.exit(migrated);
   process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
-  step('integration+e2e: organization’s suites beside the libraries’ and then the other services’');
+  step('integration+e2e: organization’s and the messaging library’s suites beside the other libraries’ and then the other services’');
   const both = ['--selectProjects', 'integration', 'e2e', '--runInBand'];
   const organization = jestArgs('organization', [
     ...both,

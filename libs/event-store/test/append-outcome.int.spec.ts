@@ -15,13 +15,15 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
   let f: StoreFixture;
   let proxy: CuttingProxy;
   let pool: Pool;
+  const APP = `es-outcome-${process.pid}-${Date.now()}`;
   beforeAll(async () => {
     f = await storeFixture('es_outcome');
     const url = new URL(f.db.url);
     proxy = await CuttingProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    pool = new Pool({ connectionString: url.toString(), max: 6 });
+    // Named, so the suite finds its own waiting backends and never another suite's (lanes run side by side).
+    pool = new Pool({ connectionString: url.toString(), max: 6, application_name: APP });
     pool.on('error', () => undefined); // the cut connection's idle error
   });
   afterAll(async () => {
@@ -47,7 +49,8 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
     const first = sut.append('cut-first', [counted()], { expectedVersion: 'no_stream', context });
     await waitUntil('the first append to wait for the lock', async () => {
       const { rows } = await f.admin.query(
-        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%append_events_many%'`,
+        `select 1 from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and query like '%append_events_many%'`,
+        [APP],
       );
       return rows.length > 0;
     });
@@ -78,7 +81,8 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
     ];
     const pid = await waitUntil('the group to wait for the lock', async () => {
       const { rows } = await f.admin.query<{ pid: number }>(
-        `select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%append_events_many%'`,
+        `select pid from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and query like '%append_events_many%'`,
+        [APP],
       );
       return rows[0]?.pid;
     });
