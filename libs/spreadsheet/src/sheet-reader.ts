@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
+import { XLSX_PARTS_FIRST, xlsxInReadingOrder } from './xlsx-order';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
@@ -78,7 +79,8 @@ function cellText(v: ExcelJS.CellValue): string {
  * Opens a .csv (UTF-8) or .xlsx (first worksheet) as a stream of rows keyed by the header's
  * column names (trimmed, lower case); nothing is held in memory but the current row, and each
  * byte is looked at a bounded number of times (csv.ts). An .xlsx is checked against
- * `maxInflatedBytes` first; cells lose the quote an export puts before formula-like text;
+ * `maxInflatedBytes` first and read with the parts a sheet needs put before it (xlsx-order.ts),
+ * so nothing is copied to a temporary file; cells lose the quote an export puts before formula-like text;
  * past `maxRows` rows, on a record longer than `maxRecordChars`, on a formula when
  * `refuseFormulas`, or once `signal` aborts, reading throws.
  */
@@ -90,14 +92,11 @@ export async function openSheet(
   options: SheetReadOptions = {},
 ): Promise<SheetSource> {
   const bytesTotal = (await stat(file)).size;
-  if (format === 'xlsx')
-    await checkXlsxBounds(file, limits.maxInflatedBytes).catch((e: unknown) => {
-      throw e instanceof XlsxRefusedError ? new SheetRefusedError(e.message) : e;
-    });
-  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
-  const bytesRead = () => stream.bytesRead;
+  let bytesRead: () => number;
   let rows: AsyncGenerator<{ n?: number; values: string[] }>;
   if (format === 'csv') {
+    const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+    bytesRead = () => stream.bytesRead;
     rows = (async function* () {
       try {
         for await (const values of parseCsv(stream, { maxRecordChars: limits.maxRecordChars })) yield { values };
@@ -109,6 +108,12 @@ export async function openSheet(
       }
     })();
   } else {
+    const { spans } = await checkXlsxBounds(file, limits.maxInflatedBytes).catch((e: unknown) => {
+      throw e instanceof XlsxRefusedError ? new SheetRefusedError(e.message) : e;
+    });
+    let read = 0;
+    bytesRead = () => read;
+    const stream = xlsxInReadingOrder(file, spans, (n) => (read += n));
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
@@ -116,6 +121,7 @@ export async function openSheet(
       worksheets: 'emit',
       entries: 'emit',
     });
+    declareMissingParts(reader, new Set(spans.map((s) => s.name)));
     rows = (async function* () {
       try {
         yield* xlsxRows(reader, options.refuseFormulas ?? false);
@@ -172,6 +178,17 @@ export async function openSheet(
     }
   })();
   return { header, records, bytesRead, bytesTotal };
+}
+
+/**
+ * A part the workbook lacks is declared empty on the reader (fields of ExcelJS's reader, not
+ * its typed API): it would otherwise wait for the part and copy every sheet to a temporary file.
+ */
+function declareMissingParts(reader: ExcelJS.stream.xlsx.WorkbookReader, names: ReadonlySet<string>): void {
+  const [rels, workbook, sharedStrings] = XLSX_PARTS_FIRST;
+  if (!names.has(rels)) Object.assign(reader, { workbookRels: [] });
+  if (!names.has(workbook)) Object.assign(reader, { model: { sheets: [] } });
+  if (!names.has(sharedStrings)) Object.assign(reader, { sharedStrings: [] });
 }
 
 async function* xlsxRows(

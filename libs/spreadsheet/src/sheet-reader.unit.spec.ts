@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { openSheet, SheetRefusedError, type SheetRecord } from './sheet-reader';
+import { zipOf, type ZipEntry } from './testing/zip';
 import { sheetUploadLimits, sniffSheetFormat } from './upload-limits';
 
 const limits = { maxRows: 100, maxRecordChars: 4096, maxInflatedBytes: 1024 * 1024 };
@@ -41,6 +42,66 @@ describe('openSheet and sniffSheetFormat', () => {
     expect((refused as Error).message).toContain('公式');
     const read = await all((await openSheet(file, 'xlsx', limits)).records);
     expect(read[1]).toEqual({ row: 3, cells: { name: 'b', budget_fen: '2' } });
+  });
+
+  /** A workbook's parts written by hand, so the order is the test's and not ExcelJS's writer's. */
+  const MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  const part = (name: string, xml: string): ZipEntry => ({ name, content: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${xml}`) });
+  const rels = part(
+    'xl/_rels/workbook.xml.rels',
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  );
+  const workbook = part(
+    'xl/workbook.xml',
+    `<workbook ${MAIN} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="项目" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+  );
+  const sharedStrings = part(
+    'xl/sharedStrings.xml',
+    `<sst ${MAIN}><si><t>name</t></si><si><t>budget_fen</t></si><si><t>红石村道路</t></si></sst>`,
+  );
+  const cellsOf = (rows: string[][]) =>
+    rows.map((cells, i) => `<row r="${i + 1}">${cells.map((c, j) => c.replace('@', `${'AB'[j]}${i + 1}`)).join('')}</row>`).join('');
+  const sheet = (shared: boolean) =>
+    part(
+      'xl/worksheets/sheet1.xml',
+      `<worksheet ${MAIN}><sheetData>${cellsOf(
+        shared
+          ? [
+              ['<c r="@" t="s"><v>0</v></c>', '<c r="@" t="s"><v>1</v></c>'],
+              ['<c r="@" t="s"><v>2</v></c>', '<c r="@"><v>100</v></c>'],
+              ['<c r="@" t="s"><v>2</v></c>', '<c r="@"><f>B2*2</f><v>200</v></c>'],
+            ]
+          : [
+              ['<c r="@" t="inlineStr"><is><t>name</t></is></c>', '<c r="@" t="inlineStr"><is><t>budget_fen</t></is></c>'],
+              ['<c r="@" t="inlineStr"><is><t>红石村道路</t></is></c>', '<c r="@"><v>100</v></c>'],
+              ['<c r="@" t="inlineStr"><is><t>红石村道路</t></is></c>', '<c r="@"><f>B2*2</f><v>200</v></c>'],
+            ],
+      )}</sheetData></worksheet>`,
+    );
+  const orders = <T>(xs: T[]): T[][] =>
+    xs.length <= 1 ? [xs] : xs.flatMap((x, i) => orders([...xs.slice(0, i), ...xs.slice(i + 1)]).map((o) => [x, ...o]));
+  // ExcelJS's reader copies a sheet met before the parts it needs to a file named so, deleted only when reading runs to the end.
+  const excelJsTemporaries = async () => (await readdir(tmpdir())).filter((n) => n.startsWith(`tmp-${process.pid}-`));
+
+  it('reads a workbook whatever order its parts come in, refuses its formula when asked, and leaves no temporary file', async () => {
+    const layouts = [...orders([rels, workbook, sharedStrings, sheet(true)]), ...orders([rels, workbook, sheet(false)])];
+    const before = await excelJsTemporaries();
+    for (const [i, parts] of layouts.entries()) {
+      const file = join(dir, `order-${i}.xlsx`);
+      await writeFile(file, zipOf([part('[Content_Types].xml', '<Types/>'), ...parts]));
+      const order = parts.map((p) => p.name).join(' ');
+      const read = await all((await openSheet(file, 'xlsx', limits)).records).catch((e: unknown) => `${order}: ${String(e)}`);
+      expect(read).toEqual([
+        { row: 2, cells: { name: '红石村道路', budget_fen: '100' } },
+        { row: 3, cells: { name: '红石村道路', budget_fen: '200' } },
+      ]);
+      const refused = await openSheet(file, 'xlsx', limits, undefined, { refuseFormulas: true })
+        .then((s) => all(s.records))
+        .catch((e: unknown) => e);
+      expect([order, refused]).toEqual([order, expect.objectContaining({ row: 3, column: 'budget_fen' })]);
+      expect(refused).toBeInstanceOf(SheetRefusedError);
+    }
+    expect(await excelJsTemporaries()).toEqual(before);
   });
 
   it('tells an .xlsx and a UTF-8 .csv by content and refuses anything else', async () => {

@@ -15,6 +15,13 @@ interface Entry {
   readonly offset: number;
 }
 
+/** Where one entry's local record (header, data, any data descriptor) lies in the file: [start, end). */
+export interface XlsxEntrySpan {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
@@ -28,8 +35,8 @@ const MAX_GAP = 24;
  * must also cover the file end to end, so the streaming reader, which walks local headers,
  * cannot meet an entry the central directory did not show.
  */
-export async function checkXlsxBounds(file: string, maxInflatedBytes: number): Promise<{ inflatedBytes: number }> {
-  const entries = await centralDirectory(file);
+export async function checkXlsxBounds(file: string, maxInflatedBytes: number): Promise<{ inflatedBytes: number; spans: XlsxEntrySpan[] }> {
+  const { entries, spans } = await centralDirectory(file);
   const declared = entries.reduce((n, e) => n + e.declared, 0);
   for (const e of entries)
     if (e.declared > maxInflatedBytes || declared > maxInflatedBytes)
@@ -69,10 +76,10 @@ export async function checkXlsxBounds(file: string, maxInflatedBytes: number): P
     }
     if (own !== e.declared) throw new XlsxRefusedError(`条目 ${e.name} 大小不符 / entry ${e.name} misstates its size`);
   }
-  return { inflatedBytes: total };
+  return { inflatedBytes: total, spans };
 }
 
-async function centralDirectory(file: string): Promise<Entry[]> {
+async function centralDirectory(file: string): Promise<{ entries: Entry[]; spans: XlsxEntrySpan[] }> {
   const fh = await open(file, 'r');
   try {
     const size = (await fh.stat()).size;
@@ -114,7 +121,7 @@ async function centralDirectory(file: string): Promise<Entry[]> {
       p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
     }
     await coversTheFile(fh, entries, cdOffset);
-    return entries;
+    return { entries, spans: spansOf(entries, cdOffset) };
   } finally {
     await fh.close();
   }
@@ -134,6 +141,12 @@ async function coversTheFile(fh: Awaited<ReturnType<typeof open>>, entries: Entr
   }
   if (cdOffset < expected || cdOffset - expected > MAX_GAP)
     throw new XlsxRefusedError('zip 条目与目录不符 / the zip holds data its directory does not list');
+}
+
+/** Each local record runs to the next one (or the directory): a data descriptor is part of it. */
+function spansOf(entries: Entry[], cdOffset: number): XlsxEntrySpan[] {
+  const sorted = [...entries].sort((a, b) => a.offset - b.offset);
+  return sorted.map((e, i) => ({ name: e.name, start: e.offset, end: sorted[i + 1]?.offset ?? cdOffset }));
 }
 
 async function dataStart(file: string, e: Entry): Promise<number> {
