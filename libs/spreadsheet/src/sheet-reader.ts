@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
 import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
-import { XLSX_PARTS_FIRST, xlsxInReadingOrder } from './xlsx-order';
+import { FormulaCell, type RawRow, xlsxRowsOf, XlsxUnreadableError } from './xlsx-rows';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
@@ -42,37 +41,11 @@ export interface SheetRecord {
 export interface SheetSource {
   readonly header: string[];
   readonly records: AsyncGenerator<SheetRecord>;
-  /** Bytes of the file consumed so far, for progress. */
+  /** Bytes of the file consumed so far, for progress: `bytesTotal` once the records have ended. */
   bytesRead(): number;
   readonly bytesTotal: number;
-}
-
-/** A row as wide as any import of ours is; a sheet that spreads a bomb sideways stops here. */
-const MAX_COLUMNS = 64;
-
-class FormulaCell extends Error {
-  constructor(
-    readonly index: number,
-    readonly row: number,
-  ) {
-    super('formula');
-  }
-}
-
-function isFormula(v: ExcelJS.CellValue): boolean {
-  return typeof v === 'object' && v !== null && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v);
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return cellText(v.result);
-    return '';
-  }
-  return String(v);
+  /** Ends the reading and releases the file, whether or not `records` was ever started; idempotent. */
+  close(): Promise<void>;
 }
 
 /**
@@ -93,7 +66,7 @@ export async function openSheet(
 ): Promise<SheetSource> {
   const bytesTotal = (await stat(file)).size;
   let bytesRead: () => number;
-  let rows: AsyncGenerator<{ n?: number; values: string[] }>;
+  let rows: AsyncGenerator<RawRow>;
   if (format === 'csv') {
     const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
     bytesRead = () => stream.bytesRead;
@@ -111,22 +84,16 @@ export async function openSheet(
     const { spans } = await checkXlsxBounds(file, limits.maxInflatedBytes).catch((e: unknown) => {
       throw e instanceof XlsxRefusedError ? new SheetRefusedError(e.message) : e;
     });
-    let read = 0;
-    bytesRead = () => read;
-    const stream = xlsxInReadingOrder(file, spans, (n) => (read += n));
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'ignore',
-      worksheets: 'emit',
-      entries: 'emit',
-    });
-    declareMissingParts(reader, new Set(spans.map((s) => s.name)));
+    const xlsx = xlsxRowsOf(file, spans, options.refuseFormulas ?? false);
+    bytesRead = () => xlsx.bytesRead();
     rows = (async function* () {
       try {
-        yield* xlsxRows(reader, options.refuseFormulas ?? false);
+        yield* xlsx.rows;
+      } catch (e) {
+        if (!(e instanceof XlsxUnreadableError)) throw e;
+        throw new SheetRefusedError('文件结构损坏，无法读取 / the workbook is damaged: its zip or sheet XML cannot be read');
       } finally {
-        stream.destroy();
+        await xlsx.rows.return(undefined);
       }
     })();
   }
@@ -145,12 +112,13 @@ export async function openSheet(
     throw refusedFormula(e);
   });
   header = first.done ? [] : first.value.values.map((h) => h.trim().toLowerCase());
-  const records = (async function* () {
+  let finished = false;
+  const generator = (async function* () {
     let row = 1;
     let count = 0;
     try {
       for (;;) {
-        let next: IteratorResult<{ n?: number; values: string[] }>;
+        let next: IteratorResult<RawRow>;
         try {
           next = await rows.next();
         } catch (e) {
@@ -173,38 +141,23 @@ export async function openSheet(
         header.forEach((h, i) => (cells[h] = restoreFormula(values[i] ?? '')));
         yield { row, cells };
       }
+      finished = true;
     } finally {
       await rows.return(undefined);
     }
   })();
-  return { header, records, bytesRead, bytesTotal };
-}
-
-/**
- * A part the workbook lacks is declared empty on the reader (fields of ExcelJS's reader, not
- * its typed API): it would otherwise wait for the part and copy every sheet to a temporary file.
- */
-function declareMissingParts(reader: ExcelJS.stream.xlsx.WorkbookReader, names: ReadonlySet<string>): void {
-  const [rels, workbook, sharedStrings] = XLSX_PARTS_FIRST;
-  if (!names.has(rels)) Object.assign(reader, { workbookRels: [] });
-  if (!names.has(workbook)) Object.assign(reader, { model: { sheets: [] } });
-  if (!names.has(sharedStrings)) Object.assign(reader, { sharedStrings: [] });
-}
-
-async function* xlsxRows(
-  reader: ExcelJS.stream.xlsx.WorkbookReader,
-  refuseFormulas: boolean,
-): AsyncGenerator<{ n?: number; values: string[] }> {
-  for await (const sheet of reader) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as ExcelJS.CellValue[];
-      const out: string[] = [];
-      for (let i = 1; i < values.length && i <= MAX_COLUMNS; i++) {
-        if (refuseFormulas && isFormula(values[i])) throw new FormulaCell(i - 1, row.number);
-        out.push(cellText(values[i]));
-      }
-      yield { n: row.number, values: out };
-    }
-    break; // the first worksheet only
-  }
+  // A generator returned before its first next() never runs its finally: the file would stay open
+  // (both importers return early on a bad header), so return() and close() end `rows` themselves.
+  const endGenerator = generator.return.bind(generator);
+  const close = async () => {
+    await endGenerator(undefined);
+    await rows.return(undefined);
+  };
+  const records = Object.assign(generator, {
+    return: async (value?: unknown): Promise<IteratorResult<SheetRecord>> => {
+      await close();
+      return { done: true, value };
+    },
+  });
+  return { header, records, bytesRead: () => (finished ? bytesTotal : bytesRead()), bytesTotal, close };
 }

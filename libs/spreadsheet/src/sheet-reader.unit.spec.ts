@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -83,25 +83,114 @@ describe('openSheet and sniffSheetFormat', () => {
   // ExcelJS's reader copies a sheet met before the parts it needs to a file named so, deleted only when reading runs to the end.
   const excelJsTemporaries = async () => (await readdir(tmpdir())).filter((n) => n.startsWith(`tmp-${process.pid}-`));
 
+  /** Data descriptors on every other part, so a layout has both kinds. */
+  const withDescriptors = (parts: ZipEntry[], on: boolean) => parts.map((p, i) => ({ ...p, dataDescriptor: on && i % 2 === 0 }));
+  const fileOf = async (name: string, parts: ZipEntry[]) => {
+    const file = join(dir, name);
+    await writeFile(file, zipOf([part('[Content_Types].xml', '<Types/>'), ...parts]));
+    return file;
+  };
+  /** Descriptors this process holds open on `file` (Linux). */
+  const openOn = async (file: string) => {
+    const fds = await readdir('/proc/self/fd');
+    const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+    return targets.filter((t) => t === file).length;
+  };
+
   it('reads a workbook whatever order its parts come in, refuses its formula when asked, and leaves no temporary file', async () => {
-    const layouts = [...orders([rels, workbook, sharedStrings, sheet(true)]), ...orders([rels, workbook, sheet(false)])];
+    const layouts = [
+      ...orders([rels, workbook, sharedStrings, sheet(true)]),
+      ...orders([rels, workbook, sheet(false)]),
+      // Parts missing, or there and empty: ExcelJS's reader waited for them and copied the sheet aside.
+      [sheet(false)],
+      [sheet(true), sharedStrings],
+      [sheet(true), workbook, sharedStrings],
+      [part(rels.name, ''), sheet(true), workbook, sharedStrings],
+    ];
     const before = await excelJsTemporaries();
     for (const [i, parts] of layouts.entries()) {
-      const file = join(dir, `order-${i}.xlsx`);
-      await writeFile(file, zipOf([part('[Content_Types].xml', '<Types/>'), ...parts]));
+      const file = await fileOf(`order-${i}.xlsx`, withDescriptors(parts, i % 2 === 1));
       const order = parts.map((p) => p.name).join(' ');
-      const read = await all((await openSheet(file, 'xlsx', limits)).records).catch((e: unknown) => `${order}: ${String(e)}`);
-      expect(read).toEqual([
-        { row: 2, cells: { name: '红石村道路', budget_fen: '100' } },
-        { row: 3, cells: { name: '红石村道路', budget_fen: '200' } },
+      const source = await openSheet(file, 'xlsx', limits);
+      const read = await all(source.records).catch((e: unknown) => `${order}: ${String(e)}`);
+      expect([order, read]).toEqual([
+        order,
+        [
+          { row: 2, cells: { name: '红石村道路', budget_fen: '100' } },
+          { row: 3, cells: { name: '红石村道路', budget_fen: '200' } },
+        ],
       ]);
+      expect(source.bytesRead()).toBe(source.bytesTotal);
       const refused = await openSheet(file, 'xlsx', limits, undefined, { refuseFormulas: true })
         .then((s) => all(s.records))
         .catch((e: unknown) => e);
       expect([order, refused]).toEqual([order, expect.objectContaining({ row: 3, column: 'budget_fen' })]);
       expect(refused).toBeInstanceOf(SheetRefusedError);
+      expect(await openOn(file)).toBe(0);
     }
     expect(await excelJsTemporaries()).toEqual(before);
+  });
+
+  it('lets go of the file however reading ends: returned or closed before the first record, left mid-way, read to the end', async () => {
+    const xlsx = await fileOf('ways-out.xlsx', withDescriptors([sharedStrings, sheet(true), rels, workbook], true));
+    const csv = join(dir, 'ways-out.csv');
+    await writeFile(csv, 'name,budget_fen\r\n红石村道路,100\r\n红石村道路,200\r\n');
+    for (const [file, format] of [
+      [xlsx, 'xlsx'],
+      [csv, 'csv'],
+    ] as const) {
+      const ways: Record<string, (s: Awaited<ReturnType<typeof openSheet>>) => Promise<unknown>> = {
+        'return() unstarted': (s) => s.records.return(undefined),
+        'close() unstarted': (s) => s.close(),
+        'left mid-way': async (s) => {
+          for await (const _ of s.records) break;
+        },
+        'read whole, then closed': async (s) => {
+          await all(s.records);
+          await s.close();
+        },
+      };
+      for (const [way, end] of Object.entries(ways)) {
+        const source = await openSheet(file, format, limits);
+        expect([format, way, source.header]).toEqual([format, way, ['name', 'budget_fen']]);
+        await end(source);
+        expect([format, way, await openOn(file)]).toEqual([format, way, 0]);
+      }
+    }
+  });
+
+  it('refuses a damaged or two-faced workbook with its reason, and reads one with no sheet as empty', async () => {
+    const damaged: Record<string, [ZipEntry[], RegExp]> = {
+      'a local header naming another part': [
+        [rels, workbook, sharedStrings, { ...sheet(true), localName: 'xl/worksheets/sheet2.xml' }],
+        /named otherwise in its local header/,
+      ],
+      'a part twice': [
+        [
+          rels,
+          workbook,
+          sharedStrings,
+          part(sharedStrings.name, `<sst ${MAIN}><si><t>name</t></si><si><t>budget_fen</t></si><si><t>EVIL</t></si></sst>`),
+          sheet(true),
+        ],
+        /two entries of one name/,
+      ],
+      'a sheet that is not XML': [
+        [rels, workbook, sharedStrings, part(sheet(true).name, '<worksheet><sheetData><row r="1"><c r="A1"><v>1</row>')],
+        /damaged: its zip or sheet XML cannot be read/,
+      ],
+    };
+    for (const [what, [parts, reason]] of Object.entries(damaged)) {
+      const file = await fileOf('damaged.xlsx', parts);
+      const refused = await openSheet(file, 'xlsx', limits)
+        .then((s) => all(s.records))
+        .catch((e: unknown) => e);
+      expect([what, refused instanceof SheetRefusedError ? refused.message : refused]).toEqual([what, expect.stringMatching(reason)]);
+      expect(await openOn(file)).toBe(0);
+    }
+    const empty = await openSheet(await fileOf('no-sheet.xlsx', [rels, workbook, sharedStrings]), 'xlsx', limits);
+    expect(empty.header).toEqual([]);
+    expect(await all(empty.records)).toEqual([]);
   });
 
   it('tells an .xlsx and a UTF-8 .csv by content and refuses anything else', async () => {

@@ -127,9 +127,15 @@ async function centralDirectory(file: string): Promise<{ entries: Entry[]; spans
   }
 }
 
-/** Local entries follow each other from byte 0 to the directory with no room for an unlisted one. */
+/**
+ * Local entries follow each other from byte 0 to the directory with no room for an unlisted one,
+ * each under the name the directory gives it, no name twice: a reader that walks local headers
+ * (the streaming one) and one that reads the directory then see the same parts.
+ */
 async function coversTheFile(fh: Awaited<ReturnType<typeof open>>, entries: Entry[], cdOffset: number): Promise<void> {
   const sorted = [...entries].sort((a, b) => a.offset - b.offset);
+  if (new Set(entries.map((e) => e.name)).size !== entries.length)
+    throw new XlsxRefusedError('zip 中有重名条目 / the zip holds two entries of one name');
   let expected = 0;
   for (const e of sorted) {
     if (e.offset < expected || e.offset - expected > (expected === 0 ? 0 : MAX_GAP))
@@ -137,7 +143,12 @@ async function coversTheFile(fh: Awaited<ReturnType<typeof open>>, entries: Entr
     const head = Buffer.alloc(30);
     await fh.read(head, 0, 30, e.offset);
     if (head.readUInt32LE(0) !== LOCAL) throw new XlsxRefusedError('zip 条目头损坏 / a zip entry header is damaged');
-    expected = e.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28) + e.compressed;
+    const nameLength = head.readUInt16LE(26);
+    const name = Buffer.alloc(nameLength);
+    await fh.read(name, 0, nameLength, e.offset + 30);
+    if (name.toString('utf8') !== e.name)
+      throw new XlsxRefusedError(`条目 ${e.name} 的本地名称与目录不符 / entry ${e.name} is named otherwise in its local header`);
+    expected = e.offset + 30 + nameLength + head.readUInt16LE(28) + e.compressed;
   }
   if (cdOffset < expected || cdOffset - expected > MAX_GAP)
     throw new XlsxRefusedError('zip 条目与目录不符 / the zip holds data its directory does not list');

@@ -74,17 +74,19 @@ export class ProjectImportHttpController {
       (async () => {
         const format = await sniffSheetFormat(file);
         const source = await openSheet(file, format, this.limits, signal, { refuseFormulas: true });
-        const missing = missingColumns(source.header);
-        if (missing.length) {
-          await source.records.return(undefined);
+        try {
+          const missing = missingColumns(source.header);
           // `a|b`: one of the two (the village by id or by code).
-          throw new SheetRefusedError(
-            `表头缺少列 ${missing.map((m) => m.replace('|', ' 或 ')).join('、')} / the header lacks the columns ${missing.map((m) => m.replace('|', ' or ')).join(', ')}`,
-            1,
-            missing[0],
-          );
+          if (missing.length)
+            throw new SheetRefusedError(
+              `表头缺少列 ${missing.map((m) => m.replace('|', ' 或 ')).join('、')} / the header lacks the columns ${missing.map((m) => m.replace('|', ' or ')).join(', ')}`,
+              1,
+              missing[0],
+            );
+          return await readProjectRows(source);
+        } finally {
+          await source.close();
         }
-        return readProjectRows(source);
       })(),
     );
   }

@@ -11,7 +11,7 @@ import { columnsOf } from '../../application/roster/roster-format';
 import { idNumberCheckLimits } from '../../application/roster/id-number-checks';
 import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { holdImportJobLock, releaseImportJobLock } from './import-leftovers';
-import { openRoster, RosterRefusedError } from './roster-reader';
+import { openRoster, RosterRefusedError, type RosterSource } from './roster-reader';
 import { importFailureMessage } from './import-failure';
 import { errorReporter, findJob, insertQueuedJob, runningJob, saveJobProgress, type JobState } from './import-jobs';
 import { loadSubtree, type ImportRun } from './import-run';
@@ -91,12 +91,13 @@ export class PgRosterImports implements RosterImports {
     const state = runningJob(id, budgeted);
     const report = errorReporter(state);
     let client: PoolClient | undefined;
+    let opened: RosterSource | undefined;
     try {
       // Held for the whole run: once this session is gone, a restart knows the job was abandoned (ImportLeftovers).
       client = await this.pool.connect();
       await holdImportJobLock(client, id);
       await saveJobProgress(this.pool, state);
-      const source = await openRoster(input.file, input.format, this.limits, input.lease?.signal);
+      const source = (opened = await openRoster(input.file, input.format, this.limits, input.lease?.signal));
       state.bytesTotal = source.bytesTotal;
       const missing = columnsOf(input.kind).filter(
         (c) => !['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'].includes(c) && !source.header.includes(c),
@@ -158,6 +159,7 @@ export class PgRosterImports implements RosterImports {
       this.logger.error({ err: e, jobId: id }, 'import failed');
       await this.finish(state, input).catch(() => undefined);
     } finally {
+      await opened?.close().catch(() => undefined);
       if (client)
         await releaseImportJobLock(client, id).then(
           () => client!.release(),

@@ -1,0 +1,109 @@
+import ExcelJS from 'exceljs';
+import type { XlsxEntrySpan } from './xlsx-bounds';
+import { xlsxInReadingOrder } from './xlsx-order';
+
+/** One row of a sheet as text; `n` is its spreadsheet row number. */
+export interface RawRow {
+  readonly n?: number;
+  readonly values: string[];
+}
+
+/** A row as wide as any import of ours is; a sheet that spreads a bomb sideways stops here. */
+const MAX_COLUMNS = 64;
+
+/** A formula met while formulas are refused: its column index and row. */
+export class FormulaCell extends Error {
+  constructor(
+    readonly index: number,
+    readonly row: number,
+  ) {
+    super('formula');
+  }
+}
+
+/** The workbook's zip or XML could not be parsed (the reader's own words in `cause`, not shown to the uploader). */
+export class XlsxUnreadableError extends Error {}
+
+function isFormula(v: ExcelJS.CellValue): boolean {
+  return typeof v === 'object' && v !== null && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v);
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('result' in v) return cellText(v.result);
+    return '';
+  }
+  return String(v);
+}
+
+/**
+ * ExcelJS's reader copies every sheet to a temporary file while its workbook relations or shared
+ * strings are unset, which a part that is absent, misnamed or parses to nothing leaves them: here
+ * each of its parts reads as empty until set (fields of the reader, not its typed API).
+ */
+function partsNeverMissing(reader: ExcelJS.stream.xlsx.WorkbookReader): void {
+  const empty: Record<string, () => unknown> = { workbookRels: () => [], sharedStrings: () => [], model: () => ({ sheets: [] }) };
+  for (const [field, make] of Object.entries(empty)) {
+    let value: unknown;
+    Object.defineProperty(reader, field, {
+      configurable: true,
+      enumerable: true,
+      get: () => (value ??= make()),
+      set: (v: unknown) => (value = v),
+    });
+  }
+}
+
+/**
+ * The first worksheet's rows, read in place from a workbook whose bounds were checked: no part
+ * is copied to a temporary file, and the file is closed when the rows end, throw or are returned.
+ * Throws FormulaCell on a formula when `refuseFormulas`, XlsxUnreadableError on a malformed zip or
+ * sheet, and the file system's error if the file cannot be read.
+ */
+export function xlsxRowsOf(
+  file: string,
+  spans: readonly XlsxEntrySpan[],
+  refuseFormulas: boolean,
+): { rows: AsyncGenerator<RawRow>; bytesRead(): number } {
+  let read = 0;
+  let failure: { error: unknown } | undefined;
+  const stream = xlsxInReadingOrder(file, spans, { bytes: (n) => (read += n), failure: (error) => (failure = { error }) });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  partsNeverMissing(reader);
+  const rows = (async function* () {
+    try {
+      yield* firstSheet(reader, refuseFormulas);
+    } catch (e) {
+      if (failure) throw failure.error;
+      throw e instanceof FormulaCell ? e : new XlsxUnreadableError('unreadable workbook', { cause: e });
+    } finally {
+      stream.destroy();
+    }
+  })();
+  return { rows, bytesRead: () => read };
+}
+
+async function* firstSheet(reader: ExcelJS.stream.xlsx.WorkbookReader, refuseFormulas: boolean): AsyncGenerator<RawRow> {
+  for await (const sheet of reader) {
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const values = row.values as ExcelJS.CellValue[];
+      const out: string[] = [];
+      for (let i = 1; i < values.length && i <= MAX_COLUMNS; i++) {
+        if (refuseFormulas && isFormula(values[i])) throw new FormulaCell(i - 1, row.number);
+        out.push(cellText(values[i]));
+      }
+      yield { n: row.number, values: out };
+    }
+    break; // the first worksheet only
+  }
+}
