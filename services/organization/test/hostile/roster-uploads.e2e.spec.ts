@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +206,46 @@ describe('hostile roster uploads', () => {
 
     expect(res.status).toBe(422);
     expect(res.body.message).toContain('inflates past its declared size');
+  });
+
+  it('rejects a workbook laid out as Excel lays it out, on its header, with no file kept open or copied aside', async () => {
+    // Excel writes the shared strings after the sheets; the reader the service uses copied such a
+    // sheet to the temporary directory, and a header refusal left it there and the upload open.
+    const MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    const part = (name: string, xml: string) => ({ name, content: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${xml}`) });
+    const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+    const book = zipOf([
+      part('[Content_Types].xml', '<Types/>'),
+      part(
+        'xl/workbook.xml',
+        `<workbook ${MAIN} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="党员" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+      part(
+        'xl/_rels/workbook.xml.rels',
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+      ),
+      part(
+        'xl/worksheets/sheet1.xml',
+        `<worksheet ${MAIN}><sheetData><row r="1">${cell('A1', '姓名')}${cell('B1', '身份证号')}</row><row r="2">${cell('A2', '张三')}${cell('B2', '110101199003074512')}</row></sheetData></worksheet>`,
+      ),
+      part('xl/sharedStrings.xml', `<sst ${MAIN}><si><t>unused</t></si></sst>`),
+    ]);
+    const copies = async () => (await readdir(tmpdir())).filter((n) => n.startsWith(`tmp-${process.pid}-`));
+    const uploadsOpen = async () => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((t) => t.startsWith(uploadDir));
+    };
+    const before = await copies();
+
+    const res = await upload('xlsx', book);
+    expect(res.status).toBe(202);
+    const job = await finishedJob(sut, token, (res.body as { id: string }).id);
+
+    expect(job).toMatchObject({ status: 'rejected', rowsImported: 0 });
+    expect(job.message).toContain('the header does not match');
+    await waitUntil('the upload file to be closed', async () => (await uploadsOpen()).length === 0);
+    expect(await copies()).toEqual(before);
   });
 
   it('rejects a file with more rows than allowed, naming the limit, and imports none of it', async () => {
