@@ -209,6 +209,8 @@ describe(CountyRosterHandler.name, () => {
     // Songling cannot claim him back by his platform id while he is in Hekou.
     const [stolen] = await inTx(() => sut.synced([synced(memberId, { orgId: HONGSHI })], client));
     expect(stolen).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+    // The refusal does not say where he is now: another county's organisation is not Songling's to learn.
+    expect(JSON.stringify(stolen)).not.toContain(HEKOU);
     const [taken] = await inTx(() => sut.synced([synced(memberId, { orgId: HEKOU, status: 'full' }, 1, HEKOU_SENDER)], client));
     expect(taken).toEqual({ outcome: 'applied', result: { memberId } });
     const { rows: links } = await db.pool.query(

@@ -1,5 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { countyMessageOwner } from '@vanguard/contracts';
+import { findUnstorableText, unstorableTextReason } from '@vanguard/http';
 import { InfrastructureUnavailable, decodeKafkaValue } from '@vanguard/messaging';
 import type { CountyMessageOwner, CountySender } from '../county-inbound.port';
 import type { Checked, DeadLetter } from '../county-batch';
@@ -30,9 +31,12 @@ export async function checkMessage(
   const type = typeof raw?.['type'] === 'string' ? raw['type'] : undefined;
   if (countyMessageOwner(type) !== gate.owner) return undefined;
   const eventId = raw?.['eventId'];
-  const messageId = typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 200 ? eventId : undefined;
+  // An id or key the ledger cannot store (NUL, half a surrogate pair) is not used as one: the message is refused below.
+  const storable = (v: unknown): v is string => typeof v === 'string' && unstorableTextReason(v) === undefined;
+  const messageId = storable(eventId) && eventId.length > 0 && eventId.length <= 200 ? eventId : undefined;
   const key = m.key?.toString('utf8');
-  const subject = key ?? (typeof raw?.['streamId'] === 'string' ? raw['streamId'] : null);
+  const subjectText = key ?? raw?.['streamId'];
+  const subject = storable(subjectText) ? subjectText : null;
   const token = bearerToken(m.headers);
   const proven = await prove(token, m.timestamp, gate);
   // A reply must itself be a valid county.MessageOutcome, whatever the message held: a type
@@ -58,7 +62,25 @@ export async function checkMessage(
     letters.push({ m, reason: decoded.ok ? 'malformed-envelope' : 'malformed-json', error: reason });
     return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason } };
   }
+  const unfit = unfitText(raw, key);
+  if (unfit) {
+    letters.push({ m, reason: 'malformed-envelope', error: unfit });
+    return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason: unfit } };
+  }
   return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
+}
+
+/**
+ * Text Postgres cannot store, or nesting deeper than any request of ours (the digest recurses
+ * once per level): refused before any database work, the rule the HTTP edge applies (libs/http).
+ * Let through, it failed the chunk's transaction at every try until the consumer dead-lettered
+ * the message unanswered and unrecorded, after splitting and retrying every message beside it.
+ */
+function unfitText(raw: Record<string, unknown>, key: string | undefined): string | undefined {
+  const keyReason = key === undefined ? undefined : unstorableTextReason(key);
+  if (keyReason) return `the Kafka key ${keyReason}`;
+  const problem = findUnstorableText(raw)[0];
+  return problem && `${problem.field}: ${problem.reason}`;
 }
 
 async function prove(

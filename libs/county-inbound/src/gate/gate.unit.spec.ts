@@ -1,9 +1,12 @@
-import { publicContracts } from '@vanguard/contracts';
+import type { KafkaMessage } from 'kafkajs';
+import { countyMessageOwner, publicContracts } from '@vanguard/contracts';
+import { checkMessage } from './check';
 import { bearerToken, claimedClient, countySenderOf, senderMismatch } from './sender';
 import { createHash } from 'node:crypto';
 import { seededRandom } from '@vanguard/testing';
 import { orgIdsIn, payloadSha256 } from './payload';
-import { replyEnvelope } from './reply';
+import { clip, replyEnvelope } from './reply';
+import type { DeadLetter } from '../county-batch';
 
 const COUNTY = '00000000-0000-4000-8000-000000910425';
 const sender = { clientId: 'county-songling', sub: 'svc-sub', countyOrgId: COUNTY };
@@ -114,6 +117,78 @@ describe('county gate: reply', () => {
         data: { messageId: 'e1', service: 'assistance', outcome: outcome.outcome },
       });
     }
+  });
+});
+
+describe('county gate: text the ledger cannot store', () => {
+  const type = 'county.DeedRecorded';
+  const gate = { owner: countyMessageOwner(type), known, tokenVerifier: { verifyAt: () => Promise.resolve(principal) } };
+  const envelope = {
+    eventId: '7d0c7a46-8f2b-4c55-9a51-0c9f5a3f1e01',
+    type,
+    version: 1,
+    streamId: 'deed-1',
+    streamVersion: 1,
+    orgId: COUNTY,
+    actor: { sub: 'svc-sub', orgId: COUNTY, roles: [] },
+    data: { summary: '修路' },
+  };
+  const message = (value: unknown, key = 'deed-1'): KafkaMessage => ({
+    key: Buffer.from(key),
+    value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    headers: { authorization: 'Bearer t' },
+    offset: '7',
+    timestamp: String(Date.parse('2026-12-02T00:00:00Z')),
+    attributes: 0,
+  });
+  // Written as text: JSON.stringify itself recurses once per level.
+  const nested = (depth: number) =>
+    JSON.stringify({ ...envelope, data: 'DATA' }).replace('"DATA"', `${'{"v":'.repeat(depth)}"x"${'}'.repeat(depth)}`);
+
+  it('checkMessage_RefusesNulHalfPairsAndDeepNesting_WithAStorableReply_BeforeAnyDatabaseWork', async () => {
+    const cases: [string, KafkaMessage][] = [
+      ['NUL in the event id', message({ ...envelope, eventId: 'bad\u0000id' })],
+      ['half a pair in the event id', message({ ...envelope, eventId: '\ud800bad' })],
+      ['NUL in a field', message({ ...envelope, data: { summary: 'a\u0000b' } })],
+      ['half a pair in a field name', message({ ...envelope, data: { ['\udc00']: 'x' } })],
+      ['nested 20,000 deep', message(nested(20_000))],
+      // A key is bytes: invalid UTF-8 decodes to U+FFFD, but a NUL stays one.
+      ['NUL in the key', message(envelope, 'deed-\u0000')],
+    ];
+    for (const [what, m] of cases) {
+      const letters: DeadLetter[] = [];
+      const checked = await checkMessage(m, 0, letters, gate);
+      expect([what, checked?.kind, checked?.kind === 'reply' && checked.outcome]).toEqual([
+        what,
+        'reply',
+        expect.objectContaining({ outcome: 'refused', code: 'COUNTY.INVALID' }),
+      ]);
+      expect([what, letters.map((l) => l.reason)]).toEqual([what, [expect.stringMatching(/^malformed-/)]]);
+      const reply = replyEnvelope(
+        gate.owner,
+        checked!.to,
+        checked!.kind === 'reply' ? checked!.outcome : { outcome: 'applied' },
+        new Date(),
+      );
+      expect([what, publicContracts.validate(reply).ok]).toEqual([what, true]);
+      // What the reply holds must be text Postgres stores: JSON.stringify writes NUL and half pairs as escapes.
+      expect([what, /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(reply))]).toEqual([what, false]);
+    }
+  });
+
+  it('checkMessage_LetsAWellFormedMessageThrough', async () => {
+    const checked = await checkMessage(message(envelope), 0, [], gate);
+    expect(checked).toMatchObject({ kind: 'candidate', to: { messageId: envelope.eventId, subject: 'deed-1' } });
+  });
+
+  it('clip_NeverCutsACharacterInHalf_AndLeavesNothingUnstorable', () => {
+    const subject = `${'a'.repeat(298)}😀tail`;
+    const clipped = clip(subject, 300);
+    expect(clipped.length).toBeLessThanOrEqual(300);
+    expect(clipped).toBe(`${'a'.repeat(298)}…`);
+    expect(clip(`${'a'.repeat(297)}😀tail`, 300)).toBe(`${'a'.repeat(297)}😀…`);
+    expect(clip('a\u0000b\ud800', 300)).toBe('a\ufffdb\ufffd');
+    expect(clip('short', 300)).toBe('short');
   });
 });
 

@@ -20,7 +20,18 @@ export interface ReplyTo {
   readonly subject: string | null;
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+// NUL and a surrogate without its pair: text Postgres's jsonb refuses, so a reply holding them would never be stored.
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** At most `n` UTF-16 units, never half a character, and storable whatever the message held. */
+export function clip(s: string, n: number): string {
+  let text = s;
+  if (text.length > n) {
+    const cut = /[\ud800-\udbff]/.test(text.charAt(n - 2)) ? n - 2 : n - 1;
+    text = `${text.slice(0, cut)}…`;
+  }
+  return text.replaceAll('\u0000', '\ufffd').replace(UNPAIRED_SURROGATE, '\ufffd');
+}
 
 /** The county.MessageOutcome envelope answering one inbound message. */
 export function replyEnvelope(owner: CountyMessageOwner, to: ReplyTo, outcome: ReplyOutcome, now: Date): CountyMessageOutcomeEvent {

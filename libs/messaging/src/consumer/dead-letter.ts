@@ -34,10 +34,18 @@ export interface DeadLetterInfo {
   readonly failedAt: Date;
 }
 
-/** The original key, value and headers, plus headers naming the failure and where the message came from. */
+/**
+ * Headers a dead letter does not keep: a county's bearer token lives for minutes and also opens
+ * the HTTP API, and whoever may read a dead-letter topic (operators, their tools) is not who the
+ * token was given to.
+ */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/** The original key, value and headers but credentials, plus headers naming the failure and where the message came from. */
 export function deadLetterMessage(original: KafkaMessage, info: DeadLetterInfo): Message {
+  const kept = Object.entries(original.headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()));
   const headers: IHeaders = {
-    ...(original.headers ?? {}),
+    ...Object.fromEntries(kept),
     [DEAD_LETTER_HEADERS.reason]: info.reason,
     [DEAD_LETTER_HEADERS.error]: info.error.slice(0, 2000),
     [DEAD_LETTER_HEADERS.originalTopic]: info.topic,

@@ -49,4 +49,29 @@ describe(deadLetterMessage.name, () => {
     });
     expect(String(m.headers![DEAD_LETTER_HEADERS.error]).length).toBe(2000);
   });
+
+  it('dropsCredentials_WhateverTheirCase_AndKeepsTheOtherHeaders', () => {
+    const withToken: KafkaMessage = {
+      ...original,
+      headers: {
+        ...original.headers,
+        authorization: Buffer.from('Bearer eyJhbGciOi.a.b'),
+        'Proxy-Authorization': 'Basic x',
+        Cookie: 'k=v',
+        'vg-county-message': 'm-1',
+      },
+    };
+    const m = sut(withToken, {
+      reason: 'unauthenticated',
+      error: 'e',
+      topic: 't',
+      partition: 0,
+      consumer: 'c',
+      attempts: 0,
+      failedAt: new Date(),
+    });
+    const names = Object.keys(m.headers!).map((n) => n.toLowerCase());
+    expect(names.filter((n) => ['authorization', 'proxy-authorization', 'cookie'].includes(n))).toEqual([]);
+    expect(m.headers).toMatchObject({ 'vg-event-id': original.headers['vg-event-id'], 'vg-county-message': 'm-1' });
+  });
 });

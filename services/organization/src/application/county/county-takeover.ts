@@ -17,12 +17,12 @@ export const MEMBER_ALREADY_LINKED = 'COUNTY.MEMBER_ALREADY_LINKED';
 /** The refusal evaluation and assistance answer too (libs/county-inbound), so a county hears the same from every service. */
 export const takenOver = memberTakenOver;
 
-const outOfScope = (orgId: string): CountyOutcome =>
-  refused('COUNTY.OUT_OF_SCOPE', `党员当前所在组织 ${orgId} 不在本旗县范围内 / the member now belongs to ${orgId}, outside your county`);
+// The same words whoever holds him: naming his organisation told any county that knew a member id where he is now.
+const OUT_OF_SCOPE = refused('COUNTY.OUT_OF_SCOPE', '该党员当前不在本旗县范围内 / the member is not inside your county now');
 
 /** The refusal when the member is not inside the sender's county now; nothing when the county may speak for him. */
 export async function speaksFor(scope: CountyScope, sender: CountySender, member: RosterMemberState): Promise<CountyOutcome | undefined> {
-  return (await scope(sender.countyOrgId, member.orgId)) ? undefined : outOfScope(member.orgId);
+  return (await scope(sender.countyOrgId, member.orgId)) ? undefined : OUT_OF_SCOPE;
 }
 
 /**
