@@ -44,8 +44,12 @@ export async function streamBody(
   }
   const cut = new AbortController();
   const stop = signal ? AbortSignal.any([signal, cut.signal]) : cut.signal;
+  // A body destroyed before it is first read (the signal already aborted) never starts its
+  // generator, whose finally would end the producer: this function does it then.
+  let started = false;
   const body = Readable.from(
     (async function* () {
+      started = true;
       try {
         if (first.done) return;
         yield first.value;
@@ -85,6 +89,7 @@ export async function streamBody(
     clearInterval(watchdog);
     clearTimeout(overtime);
     res.off('drain', onDrain);
+    if (!started) await it.return?.();
   }
 }
 

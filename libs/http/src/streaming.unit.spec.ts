@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpException } from '@nestjs/common';
 import { waitUntil } from '@vanguard/testing';
-import { receiveUpload } from './streaming';
+import { receiveUpload, streamBody } from './streaming';
 
 /** A plain Node server whose only route writes the body with receiveUpload under `shutdown`'s signal. */
 describe(receiveUpload.name, () => {
@@ -52,5 +52,43 @@ describe(receiveUpload.name, () => {
     expect(res.status).toBe(503);
     expect(JSON.parse(res.body)).toMatchObject({ code: 'SERVICE.SHUTTING_DOWN' });
     expect(existsSync(file())).toBe(false);
+  });
+});
+
+describe(streamBody.name, () => {
+  it('ends the producer it was given when the signal is already aborted once the first chunk is made', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const held = { taken: 0, released: 0 };
+    const outcomes: string[] = [];
+    server.on('request', (_req, res) => {
+      async function* producer() {
+        held.taken++; // a cursor or a connection, taken before the first chunk
+        try {
+          yield 'first\n';
+          yield 'second\n';
+        } finally {
+          held.released++;
+        }
+      }
+      void streamBody(res, producer(), { stallMs: 1_000, signal: AbortSignal.abort(new Error('shutting down')) }).then((o) =>
+        outcomes.push(o),
+      );
+    });
+    try {
+      for (let i = 0; i < 5; i++)
+        await new Promise<void>((resolve) => {
+          const req = request({ port, host: '127.0.0.1', path: '/' }, (res) => res.resume().on('close', resolve));
+          req.on('error', () => resolve());
+          req.end();
+        });
+      await waitUntil('every streamBody to end', () => outcomes.length === 5);
+      expect(outcomes).toEqual(Array(5).fill('aborted'));
+      expect(held).toEqual({ taken: 5, released: 5 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

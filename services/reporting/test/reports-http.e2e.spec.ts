@@ -153,6 +153,10 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     const cases: [string, string][] = [
       [`/reports/organizations/${COUNTY.id}/figures?period=2026-Q5`, 'period'],
       [`/reports/organizations/${COUNTY.id}/summary.md`, 'period'],
+      // Years before 1000 were a 500 (Postgres refused '0-01-01') or another year's figures ('1-01-01' is 2001).
+      [`/reports/organizations/${COUNTY.id}/figures?period=0000`, 'period'],
+      [`/reports/organizations/${COUNTY.id}/figures?period=0001-Q1`, 'period'],
+      [`/reports/organizations/${COUNTY.id}/statistics.xlsx?period=0099`, 'period'],
       [`/reports/figures/pledges_made/events?orgId=not-a-uuid&period=2026`, 'orgId'],
       [`/reports/organizations/not-a-uuid/figures?period=2026`, 'orgId'],
       [`/reports/figures/pledges_made/events?orgId=${COUNTY.id}&period=2026&limit=0`, 'limit'],

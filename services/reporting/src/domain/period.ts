@@ -12,10 +12,14 @@ export interface Period {
   readonly label: string;
 }
 
-const YEAR = /^(\d{4})$/;
-const QUARTER = /^(\d{4})-Q([1-4])$/;
+// Years 1900–2099: a date before year 1000 is not four digits, and Postgres refused '0-01-01' (a 500)
+// and read '1-01-01' as 2001 (another year's figures under the asked one's label).
+const YEAR = /^((?:19|20)\d{2})$/;
+const QUARTER = /^((?:19|20)\d{2})-Q([1-4])$/;
+/** What the HTTP edge accepts as a period: exactly what parsePeriod parses. */
+export const PERIOD_PATTERN = /^(?:19|20)\d{2}(?:-Q[1-4])?$/;
 
-/** Parses `YYYY` or `YYYY-Qn`; undefined when it is neither. */
+/** Parses `YYYY` or `YYYY-Qn` for years 1900–2099; undefined when it is neither. */
 export function parsePeriod(key: string): Period | undefined {
   const y = YEAR.exec(key);
   if (y) {

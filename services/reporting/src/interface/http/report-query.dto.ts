@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-
-const PERIOD = /^\d{4}(-Q[1-4])?$/;
+import { PERIOD_PATTERN } from '../../domain/period';
 
 export class PeriodQuery {
   @ApiProperty({ description: 'a year (2026) or a quarter (2026-Q3); days are Asia/Shanghai', example: '2026' })
-  @Matches(PERIOD, { message: 'period must be a year (YYYY) or a quarter (YYYY-Qn)' })
+  @Matches(PERIOD_PATTERN, { message: 'period must be a year from 1900 to 2099 (YYYY) or a quarter (YYYY-Qn)' })
   period!: string;
 }
 
