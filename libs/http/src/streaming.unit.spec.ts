@@ -66,7 +66,7 @@ describe(streamBody.name, () => {
       async function* producer() {
         held.taken++; // a cursor or a connection, taken before the first chunk
         try {
-          yield 'first\n';
+          yield await Promise.resolve('first\n');
           yield 'second\n';
         } finally {
           held.released++;
