@@ -64,18 +64,7 @@ export async function streamBody(
     })(),
     { objectMode: false, highWaterMark: 64 * 1024 },
   );
-  // Stalled: the socket wants draining and nothing drained for stallMs.
-  let lastDrain = Date.now();
-  const onDrain = () => (lastDrain = Date.now());
-  res.on('drain', onDrain);
-  const watchdog = setInterval(
-    () => {
-      if (res.writableNeedDrain && Date.now() - lastDrain > stallMs) cut.abort(new Error(`the client read nothing for ${stallMs} ms`));
-      else if (!res.writableNeedDrain) lastDrain = Date.now();
-    },
-    Math.max(50, Math.min(1000, stallMs / 4)),
-  );
-  const overtime = maxMs === undefined ? undefined : setTimeout(() => cut.abort(new Error(`the download ran past ${maxMs} ms`)), maxMs);
+  const unwatch = watchResponse(res, { stallMs, maxMs }, (reason) => cut.abort(reason));
   try {
     await pipeline(body, res, { signal: stop });
     return 'sent';
@@ -86,11 +75,37 @@ export async function streamBody(
     logger.log({ reason }, 'stream cut short');
     return 'aborted';
   } finally {
+    unwatch();
+    if (!started) await it.return?.();
+  }
+}
+
+/**
+ * Calls `cut` once a client has read nothing for `stallMs` while a write waits for it, or the
+ * response has run past `maxMs` however steadily it reads; returns what stops the watching.
+ * For bodies not sent through streamBody (a bundle writer piping into the response).
+ */
+export function watchResponse(
+  res: ServerResponse,
+  { stallMs, maxMs }: Pick<StreamBodyOptions, 'stallMs' | 'maxMs'>,
+  cut: (reason: Error) => void,
+): () => void {
+  let lastDrain = Date.now();
+  const onDrain = () => (lastDrain = Date.now());
+  res.on('drain', onDrain);
+  const watchdog = setInterval(
+    () => {
+      if (res.writableNeedDrain && Date.now() - lastDrain > stallMs) cut(new Error(`the client read nothing for ${stallMs} ms`));
+      else if (!res.writableNeedDrain) lastDrain = Date.now();
+    },
+    Math.max(50, Math.min(1000, stallMs / 4)),
+  );
+  const overtime = maxMs === undefined ? undefined : setTimeout(() => cut(new Error(`the download ran past ${maxMs} ms`)), maxMs);
+  return () => {
     clearInterval(watchdog);
     clearTimeout(overtime);
     res.off('drain', onDrain);
-    if (!started) await it.return?.();
-  }
+  };
 }
 
 export interface UploadLimits {

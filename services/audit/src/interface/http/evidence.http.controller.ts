@@ -3,7 +3,8 @@ import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
-import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
+import { streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
@@ -31,6 +32,16 @@ import { progressLines } from './progress-lines';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
 
 type Caller = { auditor: Auditor; correlationId: string };
+/**
+ * A client that reads nothing for `stallMs` while a write waits is cut off (ADR 0019); and
+ * `maxMs` is the longest a bundle or a check on its own connection may run, however steadily its
+ * client reads: one draining a few bytes a second never stalls, yet would hold a slot and a
+ * connection for days. `AUDIT_DOWNLOAD_STALL_MS` and `AUDIT_DOWNLOAD_MAX_MS` override them.
+ */
+const downloadLimits = (env = process.env) => ({
+  stallMs: positiveIntFromEnv(env, 'AUDIT_DOWNLOAD_STALL_MS', 30_000),
+  maxMs: positiveIntFromEnv(env, 'AUDIT_DOWNLOAD_MAX_MS', 60 * 60_000),
+});
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,150}$/;
 
 /** Completeness of the log against the store, and evidence bundles that verify offline (issue 12, ADR 0033). */
@@ -65,25 +76,28 @@ export class EvidenceHttpController {
     const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
     if (stream !== undefined) inContext(stream, context, 'stream');
     await this.trail.record(c.auditor, { query: 'completeness', streams: stream ? [stream] : [], params: { context } }, c.correlationId);
-    const at = await this.logs.signedNow(context);
-    if (stream !== undefined) {
-      res.json(streamCompleteness(at, stream));
-      return;
-    }
-    const schema = this.reader.stores[context].schema;
-    if (!wantsProgress(res)) {
-      res.json(await this.whileConnected(c, res, (pool, signal) => logCompleteness(pool, schema, at, { signal })));
-      return;
-    }
-    await this.whileConnected(c, res, async (pool, signal) => {
-      res.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
-      const lines = progressLines(
-        { started: { context, size: at.checkpoint.body.size } },
-        (onProgress) => logCompleteness(pool, schema, at, { signal, onProgress }),
-        signal,
-        { code: 'AUDIT.COMPLETENESS_FAILED', message: 'the completeness check failed' },
-      );
-      await streamBody(res, lines, { signal, stallMs: 30_000 });
+    // The slot before the checkpoint: signing it rebuilds the stream map, work a refusal must not cost.
+    await this.leased(c, async (lease) => {
+      const at = await this.logs.signedNow(context);
+      if (stream !== undefined) {
+        res.json(streamCompleteness(at, stream));
+        return;
+      }
+      const schema = this.reader.stores[context].schema;
+      if (!wantsProgress(res)) {
+        res.json(await this.whileConnected(lease, res, (pool, signal) => logCompleteness(pool, schema, at, { signal })));
+        return;
+      }
+      await this.whileConnected(lease, res, async (pool, signal) => {
+        res.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+        const lines = progressLines(
+          { started: { context, size: at.checkpoint.body.size } },
+          (onProgress) => logCompleteness(pool, schema, at, { signal, onProgress }),
+          signal,
+          { code: 'AUDIT.COMPLETENESS_FAILED', message: 'the completeness check failed' },
+        );
+        await streamBody(res, lines, { signal, stallMs: downloadLimits().stallMs });
+      });
     });
   }
 
@@ -113,32 +127,35 @@ export class EvidenceHttpController {
       );
     const named = given.map((s) => inContext(onlyString('stream', s), context, 'stream'));
     const sizes = earlierSizes(q['earlier']);
-    const at = await this.logs.signedNow(context);
-    const schema = this.reader.stores[context].schema;
-    const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
-    const ofProgramme = programme === undefined ? [] : await programmeStreams(this.reader.pool, schema, programme, at);
-    if (ofProgramme.length > MAX_PROGRAMME_STREAMS)
-      throw AuditRefusal.invalid(
-        'programme',
-        `超过 ${MAX_PROGRAMME_STREAMS} 个流，请分批导出 / more than ${MAX_PROGRAMME_STREAMS} streams: export by stream`,
-      );
-    const streams = inBundleOrder([...named, ...ofProgramme]);
-    await this.trail.record(
-      c.auditor,
-      { query: 'export', streams, params: { context, ...(programme ? { programme } : {}), earlier: earlier.map((e) => e.size) } },
-      c.correlationId,
-    );
-    const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
-    const counts = { events: eventsInBundle(at, streams), streams: streams.length };
-    const written = await this.sendWhileConnected(c, res, file, at, counts, (pool, signal) =>
-      writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier),
-    );
-    if (written)
+    // The slot first: the checkpoint's stream map and a programme's scan of the store are work a refusal must not cost.
+    await this.leased(c, async (lease) => {
+      const at = await this.logs.signedNow(context);
+      const schema = this.reader.stores[context].schema;
+      const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
+      const ofProgramme = programme === undefined ? [] : await programmeStreams(this.reader.pool, schema, programme, at);
+      if (ofProgramme.length > MAX_PROGRAMME_STREAMS)
+        throw AuditRefusal.invalid(
+          'programme',
+          `超过 ${MAX_PROGRAMME_STREAMS} 个流，请分批导出 / more than ${MAX_PROGRAMME_STREAMS} streams: export by stream`,
+        );
+      const streams = inBundleOrder([...named, ...ofProgramme]);
       await this.trail.record(
         c.auditor,
-        { query: 'export-completed', streams, params: { context, size: at.checkpoint.body.size, ...written } },
+        { query: 'export', streams, params: { context, ...(programme ? { programme } : {}), earlier: earlier.map((e) => e.size) } },
         c.correlationId,
       );
+      const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
+      const counts = { events: eventsInBundle(at, streams), streams: streams.length };
+      const written = await this.sendWhileConnected(lease, res, file, at, counts, (pool, signal) =>
+        writeEvidenceBundle(pool, schema, at, streams, res, signal, earlier),
+      );
+      if (written)
+        await this.trail.record(
+          c.auditor,
+          { query: 'export-completed', streams, params: { context, size: at.checkpoint.body.size, ...written } },
+          c.correlationId,
+        );
+    });
   }
 
   /**
@@ -156,18 +173,20 @@ export class EvidenceHttpController {
   async exportLog(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
     const context = this.logs.contextOf(raw);
     const sizes = earlierSizes(q['earlier']);
-    const at = await this.logs.signedNow(context);
-    const schema = this.reader.stores[context].schema;
-    const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
-    const size = at.checkpoint.body.size;
-    const params = { context, whole: true, size, earlier: earlier.map((e) => e.size) };
-    await this.trail.record(c.auditor, { query: 'export', streams: [], params }, c.correlationId);
-    const file = `evidence-log-${context}-${size}.tgz`;
-    const written = await this.sendWhileConnected(c, res, file, at, { events: size, streams: at.map.count }, (pool, signal) =>
-      writeLogBundle(pool, schema, at, res, signal, earlier),
-    );
-    if (written)
-      await this.trail.record(c.auditor, { query: 'export-completed', streams: [], params: { ...params, ...written } }, c.correlationId);
+    await this.leased(c, async (lease) => {
+      const at = await this.logs.signedNow(context);
+      const schema = this.reader.stores[context].schema;
+      const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
+      const size = at.checkpoint.body.size;
+      const params = { context, whole: true, size, earlier: earlier.map((e) => e.size) };
+      await this.trail.record(c.auditor, { query: 'export', streams: [], params }, c.correlationId);
+      const file = `evidence-log-${context}-${size}.tgz`;
+      const written = await this.sendWhileConnected(lease, res, file, at, { events: size, streams: at.map.count }, (pool, signal) =>
+        writeLogBundle(pool, schema, at, res, signal, earlier),
+      );
+      if (written)
+        await this.trail.record(c.auditor, { query: 'export-completed', streams: [], params: { ...params, ...written } }, c.correlationId);
+    });
   }
 
   /**
@@ -176,14 +195,14 @@ export class EvidenceHttpController {
    * them can only cut the bundle short, which the verifier reports.
    */
   private sendWhileConnected(
-    c: Caller,
+    lease: Lease,
     res: Response,
     file: string,
     at: LogAtCheckpoint,
     counts: { events: number; streams: number },
     write: (pool: Pool, signal: AbortSignal) => Promise<{ sha256: string; bytes: number }>,
   ): Promise<{ sha256: string; bytes: number } | null> {
-    return this.whileConnected(c, res, (pool, signal) => {
+    return this.whileConnected(lease, res, (pool, signal) => {
       res.status(200);
       res.setHeader('content-type', 'application/gzip');
       res.setHeader('content-disposition', `attachment; filename="${file}"`);
@@ -202,12 +221,21 @@ export class EvidenceHttpController {
     });
   }
 
-  /**
-   * Long work on a connection of its own (ADR 0019): one of the auditor's long-work slots, a
-   * one-connection pool that a client leaving cancels and closes at once, both released after.
-   */
-  private async whileConnected<T>(c: Caller, res: Response, work: (pool: import('pg').Pool, signal: AbortSignal) => Promise<T>) {
+  /** One of the auditor's long-work slots (429 when none is free), held while `work` runs. */
+  private async leased<T>(c: Caller, work: (lease: Lease) => Promise<T>): Promise<T> {
     const lease = this.longWork.acquire(c.auditor.sub);
+    try {
+      return await work(lease);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Long work on a connection of its own (ADR 0019), under a slot already taken: a one-connection
+   * pool that a client leaving, stalling or overrunning the bundle time cancels and closes at once.
+   */
+  private async whileConnected<T>(lease: Lease, res: Response, work: (pool: import('pg').Pool, signal: AbortSignal) => Promise<T>) {
     const connection = this.connections();
     const gone = new AbortController();
     const onClose = () => {
@@ -216,16 +244,17 @@ export class EvidenceHttpController {
     res.on('close', onClose);
     // A client gone while the checkpoint was signed has already closed: nothing would ever drain.
     if (res.destroyed || res.socket?.destroyed) onClose();
+    const unwatch = watchResponse(res, downloadLimits(), (reason) => gone.abort(reason));
     const signal = AbortSignal.any([gone.signal, lease.signal]);
     const cancel = () => void connection.close();
     signal.addEventListener('abort', cancel, { once: true });
     try {
       return await work(connection.pool, signal);
     } finally {
+      unwatch();
       signal.removeEventListener('abort', cancel);
       res.off('close', onClose);
       await connection.close();
-      lease.release();
     }
   }
 }
