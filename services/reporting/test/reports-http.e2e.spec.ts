@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
@@ -124,6 +125,38 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
         if (path === 'summary.pdf') expect(readPdf(body).text).toMatch(/松岭旗创先争优工作总结[\s\S]*承诺事项 3件/);
         else expect(body.subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML zip
       }
+    }
+  });
+
+  it('lists as many levels below in the statistics workbook as its row limit allows, and says which level it left out', async () => {
+    const sheets = async () => {
+      const r = await http()
+        .get(`/reports/organizations/${COUNTY.id}/statistics.xlsx?period=2026`)
+        .set(as('county.organizer'))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(r.body as Buffer);
+      return book.worksheets.map((w) => ({ name: w.name, rows: w.rowCount, first: String(w.getCell('A1').value) }));
+    };
+    // The county, its two townships, one village: 4 rows in all.
+    expect((await sheets()).map((w) => [w.name, w.rows])).toEqual([
+      ['本级', 3],
+      ['下一级', 4],
+      ['下二级', 3],
+    ]);
+    process.env['REPORTING_STATISTICS_MAX_ROWS'] = '3';
+    try {
+      const cut = await sheets();
+      expect(cut.map((w) => w.name)).toEqual(['本级', '下一级', '说明']);
+      expect(cut[2]!.first).toMatch(/^下二级共 1 个组织，超过单个文件 3 行的上限/);
+    } finally {
+      delete process.env['REPORTING_STATISTICS_MAX_ROWS'];
     }
   });
 

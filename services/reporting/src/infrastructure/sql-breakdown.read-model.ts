@@ -32,6 +32,17 @@ type Row = RosterTotals & {
 export class SqlBreakdownReadModel {
   constructor(private readonly pool: Pool) {}
 
+  /** How many active organisations lie `depth` levels below the root: what `below` would return, without its figures. */
+  async countBelow(rootId: string, depth: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>({
+      text: `with root as (select cardinality(path) + $2::int as at from rpt_org where id = $1)
+             select count(*)::int as n from rpt_org o, root
+              where ${depth === 1 ? 'o.parent_id = $1 and ' : ''}o.path @> array[$1::uuid] and cardinality(o.path) = root.at and o.status = 'active'`,
+      values: [rootId, depth],
+    });
+    return rows[0]?.n ?? 0;
+  }
+
   async below(rootId: string, depth: number, period: Period): Promise<BreakdownRow[]> {
     // Not a named statement: a generic plan cannot tell a county (its townships by parent) from a
     // province, whose path matches every organisation; planned with the root each time, it can.

@@ -32,7 +32,13 @@ const header = (key: string): string => {
  * organisation with its subtree's figures, so the level above reads its own totals and
  * drills down to the branches in one file. Numbers are numbers; names are neutralised text.
  */
-export async function statisticsWorkbook(orgName: string, period: Period, levels: readonly WorkbookLevel[]): Promise<Buffer> {
+export async function statisticsWorkbook(
+  orgName: string,
+  period: Period,
+  levels: readonly WorkbookLevel[],
+  /** Levels left out to keep the file within its row limit: said on a last sheet, 说明. */
+  omitted?: { readonly title: string; readonly organisations: number; readonly maxRows: number },
+): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'Vanguard reporting';
   for (const level of levels) {
@@ -48,5 +54,12 @@ export async function statisticsWorkbook(orgName: string, period: Period, levels
       ]);
     sheet.getRow(2).font = { bold: true };
   }
+  if (omitted)
+    book
+      .addWorksheet('说明')
+      .addRow([
+        `${omitted.title}共 ${omitted.organisations} 个组织，超过单个文件 ${omitted.maxRows} 行的上限，未列入；请下载下级组织的统计表逐级查看 / ` +
+          `${omitted.organisations} organisations at the next level would pass this file's ${omitted.maxRows} rows: download the statistics of the organisations below`,
+      ]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -13,6 +13,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import type { ConcurrencyLimiter } from '@vanguard/http';
+import { positiveIntFromEnv } from '@vanguard/infra-config';
 import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
 import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
@@ -29,6 +30,8 @@ import { ScopedToOrg } from './scoped-org';
 /** Everyone who reads the campaign's figures for their own subtree. */
 const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'reviewer', 'editor', 'assistance_officer', 'auditor'] as const;
 
+/** Organisations one statistics workbook lists at most, all its sheets together (`REPORTING_STATISTICS_MAX_ROWS`). */
+const statisticsMaxRows = (env = process.env) => positiveIntFromEnv(env, 'REPORTING_STATISTICS_MAX_ROWS', 3_000);
 const period = (q: PeriodQuery): Period => parsePeriod(q.period) as Period; // the DTO's pattern already held
 const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
@@ -184,11 +187,18 @@ export class ReportsHttpController {
         figures: await this.figures.figures(orgId, p),
       };
       const levels: WorkbookLevel[] = [{ title: '本级', rows: [own] }];
-      // Down to the branches: a county has four levels below at most (township, village, branch).
+      // Down to the branches (a county has three levels below it), as far as the row limit lets
+      // the file go: a province's villages were 80,000 rows built in memory, minutes of a blocked
+      // event loop and gigabytes. The level above drills down by downloading the level below.
+      const maxRows = statisticsMaxRows();
+      let total = 1;
       for (let depth = 1; depth <= 4; depth++) {
-        const rows = await this.breakdown.below(orgId, depth, p);
-        if (rows.length === 0) break;
-        levels.push({ title: `下${'一二三四'[depth - 1]}级`, rows });
+        const title = `下${'一二三四'[depth - 1]}级`;
+        const organisations = await this.breakdown.countBelow(orgId, depth);
+        if (organisations === 0) break;
+        if (total + organisations > maxRows) return statisticsWorkbook(org.name, p, levels, { title, organisations, maxRows });
+        total += organisations;
+        levels.push({ title, rows: await this.breakdown.below(orgId, depth, p) });
       }
       return statisticsWorkbook(org.name, p, levels);
     });
