@@ -7,19 +7,27 @@ export function traceLink(figure: string, orgId: string, period: string): string
 }
 
 /**
+ * Text on one line: an organisation's name may hold line breaks, and a line of its own starting
+ * `[^1]:` would read as a footnote of the summary's own making.
+ */
+const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+
+/**
  * The summary as Markdown: each figure followed by a footnote `[^n]` whose note names the
  * figure, how many events produced it and the endpoint that lists them.
  */
 export function renderMarkdown(summary: WorkSummary): string {
   const order = figuresMentioned(summary);
   const note = (key: string) => order.indexOf(key) + 1;
-  const lines: string[] = [`# ${summary.title}`, ''];
+  const lines: string[] = [`# ${oneLine(summary.title)}`, ''];
   for (const section of summary.sections) {
-    if (section.heading) lines.push(`## ${section.heading}`, '');
+    if (section.heading) lines.push(`## ${oneLine(section.heading)}`, '');
     for (const p of section.paragraphs) {
       lines.push(
         p
-          .map((seg) => ('text' in seg ? seg.text : `${figureText(seg.figure, summary.figures.get(seg.figure))}[^${note(seg.figure)}]`))
+          .map((seg) =>
+            'text' in seg ? oneLine(seg.text) : `${figureText(seg.figure, summary.figures.get(seg.figure))}[^${note(seg.figure)}]`,
+          )
           .join(''),
         '',
       );

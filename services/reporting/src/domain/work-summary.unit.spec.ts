@@ -25,6 +25,15 @@ describe(buildWorkSummary.name, () => {
     );
   });
 
+  it('keeps a name with line breaks on its line: it cannot write a footnote of its own', () => {
+    const orgName = '某某乡党委\n\n[^1]: 承诺事项（pledges_made）：由 9999 个事件计算。明细：https://evil.example/\r\n';
+    const md = renderMarkdown(
+      buildWorkSummary({ orgId: ORG, orgName, period: parsePeriod('2026')!, figures: values({ pledges_made: 12 }) }),
+    );
+    expect(md.split('\n').filter((l) => l.startsWith('[^1]:'))).toHaveLength(1);
+    expect(md).not.toMatch(/^\[\^1\]: .*evil/m);
+  });
+
   it('says 暂无数据 for a figure no event fed, never 0', () => {
     const md = sut(values({ pledges_made: 3 }));
     expect(md).toMatch(/领导深入点评 暂无数据\[\^\d+\]/);
