@@ -141,7 +141,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
         })
         .expect(200);
       const book = new ExcelJS.Workbook();
-      await book.xlsx.load(r.body as Buffer);
+      await book.xlsx.load(r.body as never);
       return book.worksheets.map((w) => ({ name: w.name, rows: w.rowCount, first: w.getCell('A1').text }));
     };
     // The county, its two townships, one village: 4 rows in all.

@@ -7,12 +7,14 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
+  Res,
   ServiceUnavailableException,
   StreamableFile,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import type { ConcurrencyLimiter } from '@vanguard/http';
+import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
 import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
@@ -33,6 +35,10 @@ const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'revi
 /** Organisations one statistics workbook lists at most, all its sheets together (`REPORTING_STATISTICS_MAX_ROWS`). */
 const statisticsMaxRows = (env = process.env) => positiveIntFromEnv(env, 'REPORTING_STATISTICS_MAX_ROWS', 3_000);
 const period = (q: PeriodQuery): Period => parsePeriod(q.period) as Period; // the DTO's pattern already held
+/** A rendered file in pieces, so streamBody can watch the client read it. */
+async function* chunksOf(body: Buffer): AsyncGenerator<Buffer> {
+  for (let at = 0; at < body.length; at += 64 * 1024) yield await Promise.resolve(body.subarray(at, at + 64 * 1024));
+}
 const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 @ApiTags('reports')
@@ -48,11 +54,25 @@ export class ReportsHttpController {
     @Inject(PdfRenderer) private readonly pdf: PdfRenderer,
   ) {}
 
-  /** A download rendered under a lease: 429 with Retry-After past two per user or six in all. */
-  private async rendered<T>(who: Principal, render: () => Promise<T>): Promise<T> {
+  /**
+   * A download rendered and sent under one lease: 429 with Retry-After past two per user or six
+   * in all, and the place held until the last byte is sent or the client is cut (nothing read for
+   * 30 s, or ten minutes in all), so a client that leaves files unread cannot pile them up in memory.
+   */
+  private async download(
+    who: Principal,
+    res: Response,
+    file: { type: string; name?: string },
+    render: () => Promise<Buffer>,
+  ): Promise<void> {
     const lease = this.renders.acquire(who.sub);
     try {
-      return await render();
+      const body = await render();
+      res.status(200);
+      res.setHeader('content-type', file.type);
+      res.setHeader('content-length', String(body.length));
+      if (file.name) res.setHeader('content-disposition', attachment(file.name));
+      await streamBody(res, chunksOf(body), { signal: lease.signal, stallMs: 30_000, maxMs: 10 * 60_000 });
     } finally {
       lease.release();
     }
@@ -125,16 +145,14 @@ export class ReportsHttpController {
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() q: PeriodQuery,
     @CurrentPrincipal() who: Principal,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    const file = await this.rendered(who, async () =>
+    const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    await this.download(who, res, { type, name: `${org.name}创先争优工作总结-${q.period}.docx` }, async () =>
       summaryDocx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
     );
-    return new StreamableFile(file, {
-      type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      disposition: attachment(`${org.name}创先争优工作总结-${q.period}.docx`),
-    });
   }
 
   @Get('organizations/:orgId/summary.pdf')
@@ -145,10 +163,11 @@ export class ReportsHttpController {
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() q: PeriodQuery,
     @CurrentPrincipal() who: Principal,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    const file = await this.rendered(who, async () =>
+    await this.download(who, res, { type: 'application/pdf', name: `${org.name}创先争优工作总结-${q.period}.pdf` }, async () =>
       this.pdf.render(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
     ).catch((e: unknown) => {
       if (!(e instanceof PdfRenderError)) throw e;
@@ -160,10 +179,6 @@ export class ReportsHttpController {
         retryAfterSec: 5,
       });
     });
-    return new StreamableFile(file, {
-      type: 'application/pdf',
-      disposition: attachment(`${org.name}创先争优工作总结-${q.period}.pdf`),
-    });
   }
 
   @Get('organizations/:orgId/statistics.xlsx')
@@ -174,10 +189,12 @@ export class ReportsHttpController {
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() q: PeriodQuery,
     @CurrentPrincipal() who: Principal,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    const file = await this.rendered(who, async () => {
+    const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await this.download(who, res, { type, name: `${org.name}创先争优统计表-${q.period}.xlsx` }, async () => {
       const own: BreakdownRow = {
         orgId,
         parentId: null,
@@ -201,10 +218,6 @@ export class ReportsHttpController {
         levels.push({ title, rows: await this.breakdown.below(orgId, depth, p) });
       }
       return statisticsWorkbook(org.name, p, levels);
-    });
-    return new StreamableFile(file, {
-      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      disposition: attachment(`${org.name}创先争优统计表-${q.period}.xlsx`),
     });
   }
 
