@@ -114,9 +114,11 @@ export class TransparencyLog {
    * line (ADR 0077).
    */
   commitment(): LogCommitment {
+    // Streams change only as the tree grows: a map kept at this size is the map of the log as it
+    // is now. Built afresh at every call it cost 0.5–0.8 s at 100,000 streams, on every audit request that signs.
     const map = this.keep(
       this.size,
-      StreamMap.build([...this.streams].map(([stream, s]) => ({ stream, version: s.version, head: s.head }))),
+      this.maps.get(this.size) ?? StreamMap.build([...this.streams].map(([stream, s]) => ({ stream, version: s.version, head: s.head }))),
     );
     return { size: this.size, root: this.root(), streams: { count: map.count, root: map.root } };
   }

@@ -1,5 +1,5 @@
 import { eventText } from '../../test/events';
-import { verifyStreamProof } from '../map/stream-map';
+import { StreamMap, verifyStreamProof } from '../map/stream-map';
 import { NoteSigner } from '../note/signed-note';
 import { chainHash, GENESIS_HASH, TransparencyLog } from './transparency-log';
 
@@ -52,6 +52,27 @@ describe(TransparencyLog.name, () => {
       ok: true,
       head: undefined,
     });
+  });
+
+  it('commitment_AtAnUnchangedSize_ReusesItsMap_AndAfterAnAppend_CommitsToTheGrownLog', () => {
+    const { sut } = fed(first);
+    const build = jest.spyOn(StreamMap, 'build');
+    try {
+      const once = sut.commitment();
+      expect(sut.commitment()).toEqual(once);
+      expect(sut.checkpoint(signer).body.streams).toEqual(once.streams);
+      expect(build).toHaveBeenCalledTimes(1);
+      sut.append({ text: eventText('pledge-e', 1, 99), stream: 'pledge-e', version: 1 });
+      const grown = sut.commitment();
+      expect(build).toHaveBeenCalledTimes(2);
+      // What a log fed the same events from nothing commits to.
+      const fresh = fed(first).sut;
+      fresh.append({ text: eventText('pledge-e', 1, 99), stream: 'pledge-e', version: 1 });
+      expect(grown).toEqual(fresh.commitment());
+      expect(grown.streams).not.toEqual(once.streams);
+    } finally {
+      build.mockRestore();
+    }
   });
 
   it('restoreStreamMap_AHeadAtAnotherVersion_Throws', () => {
