@@ -187,8 +187,10 @@ async function sendBundle(
     output.once('error', reject);
   });
   ended.catch(() => undefined);
-  // The writer's pending write (waiting for the reader to drain) rejects once its output is gone.
-  const leave = () => output.destroy();
+  // The writer's pending write (waiting for the reader to drain) rejects once its output is gone;
+  // destroyed with an error, `ended` rejects too: without one a destroyed output only closes, and
+  // a bundle whose writer had finished but whose tail sat unread waited on 'end' for ever.
+  const leave = () => output.destroy(signal.reason instanceof Error ? signal.reason : new Error('the export was cut'));
   signal.addEventListener('abort', leave, { once: true });
   try {
     await write();

@@ -36,7 +36,8 @@ type Caller = { auditor: Auditor; correlationId: string };
  * A client that reads nothing for `stallMs` while a write waits is cut off (ADR 0019); and
  * `maxMs` is the longest a bundle or a check on its own connection may run, however steadily its
  * client reads: one draining a few bytes a second never stalls, yet would hold a slot and a
- * connection for days. `AUDIT_DOWNLOAD_STALL_MS` and `AUDIT_DOWNLOAD_MAX_MS` override them.
+ * connection for days (bundles only: a check answers once, at its end). `AUDIT_DOWNLOAD_STALL_MS`
+ * and `AUDIT_DOWNLOAD_MAX_MS` override them.
  */
 const downloadLimits = (env = process.env) => ({
   stallMs: positiveIntFromEnv(env, 'AUDIT_DOWNLOAD_STALL_MS', 30_000),
@@ -57,7 +58,9 @@ export class EvidenceHttpController {
     @Inject(VERIFICATION_CONNECTIONS) private readonly connections: VerificationConnections,
     /** Reads the published checkpoints a bundle carries (`audit.log_checkpoints`: the reader role may not). */
     @Inject(TRAIL_POOL) private readonly published: Pool,
-  ) {}
+  ) {
+    downloadLimits(); // read per request (a test may change them), refused here first: a bad value stops the start, not every download
+  }
 
   /**
    * JSON once the whole store is read; or, asked with `Accept: application/x-ndjson`, NDJSON as
@@ -202,16 +205,22 @@ export class EvidenceHttpController {
     counts: { events: number; streams: number },
     write: (pool: Pool, signal: AbortSignal) => Promise<{ sha256: string; bytes: number }>,
   ): Promise<{ sha256: string; bytes: number } | null> {
-    return this.whileConnected(lease, res, (pool, signal) => {
-      res.status(200);
-      res.setHeader('content-type', 'application/gzip');
-      res.setHeader('content-disposition', `attachment; filename="${file}"`);
-      res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
-      // How much is coming, for a progress bar: exact, from the log in memory.
-      res.setHeader(EVENTS_HEADER, String(counts.events));
-      res.setHeader(STREAMS_HEADER, String(counts.streams));
-      return write(pool, signal);
-    }).catch((e: unknown) => {
+    const watch = downloadLimits();
+    return this.whileConnected(
+      lease,
+      res,
+      (pool, signal) => {
+        res.status(200);
+        res.setHeader('content-type', 'application/gzip');
+        res.setHeader('content-disposition', `attachment; filename="${file}"`);
+        res.setHeader('x-vanguard-verify', verifyCommand(file, at.signer.verifier));
+        // How much is coming, for a progress bar: exact, from the log in memory.
+        res.setHeader(EVENTS_HEADER, String(counts.events));
+        res.setHeader(STREAMS_HEADER, String(counts.streams));
+        return write(pool, signal);
+      },
+      watch,
+    ).catch((e: unknown) => {
       if (!res.headersSent && !res.destroyed) {
         for (const h of ['content-type', 'content-disposition', 'x-vanguard-verify', EVENTS_HEADER, STREAMS_HEADER]) res.removeHeader(h);
         throw e;
@@ -235,7 +244,12 @@ export class EvidenceHttpController {
    * Long work on a connection of its own (ADR 0019), under a slot already taken: a one-connection
    * pool that a client leaving, stalling or overrunning the bundle time cancels and closes at once.
    */
-  private async whileConnected<T>(lease: Lease, res: Response, work: (pool: import('pg').Pool, signal: AbortSignal) => Promise<T>) {
+  private async whileConnected<T>(
+    lease: Lease,
+    res: Response,
+    work: (pool: import('pg').Pool, signal: AbortSignal) => Promise<T>,
+    watch?: { stallMs: number; maxMs: number },
+  ) {
     const connection = this.connections();
     const gone = new AbortController();
     const onClose = () => {
@@ -244,7 +258,7 @@ export class EvidenceHttpController {
     res.on('close', onClose);
     // A client gone while the checkpoint was signed has already closed: nothing would ever drain.
     if (res.destroyed || res.socket?.destroyed) onClose();
-    const unwatch = watchResponse(res, downloadLimits(), (reason) => gone.abort(reason));
+    const unwatch = watch ? watchResponse(res, watch, (reason) => gone.abort(reason)) : () => undefined;
     const signal = AbortSignal.any([gone.signal, lease.signal]);
     const cancel = () => void connection.close();
     signal.addEventListener('abort', cancel, { once: true });
