@@ -10,6 +10,7 @@ export * from './organization/organization-v2.contracts';
 export * from './organization/roster-state.contracts';
 export * from './organization/county-member-link.contracts';
 export * from './refinements';
+export * from './storable-text';
 export * from './no-personal-numbers.refinement';
 export * from './evaluation/decision';
 export * from './evaluation/pledge.contracts';

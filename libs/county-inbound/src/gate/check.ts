@@ -1,6 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { countyMessageOwner } from '@vanguard/contracts';
-import { findUnstorableText, unstorableTextReason } from '@vanguard/http';
+import { countyMessageOwner, findUnstorableText, unstorableTextReason } from '@vanguard/contracts';
 import { InfrastructureUnavailable, decodeKafkaValue } from '@vanguard/messaging';
 import type { CountyMessageOwner, CountySender } from '../county-inbound.port';
 import type { Checked, DeadLetter } from '../county-batch';
@@ -72,7 +71,7 @@ export async function checkMessage(
 
 /**
  * Text Postgres cannot store, or nesting deeper than any request of ours (the digest recurses
- * once per level): refused before any database work, the rule the HTTP edge applies (libs/http).
+ * once per level): refused before any database work, the rule the HTTP edge applies (libs/contracts).
  * Let through, it failed the chunk's transaction at every try until the consumer dead-lettered
  * the message unanswered and unrecorded, after splitting and retrying every message beside it.
  */

@@ -1,0 +1,64 @@
+/**
+ * Text Postgres (and the JSON it stores events in) can take: the one rule for every text an HTTP
+ * body, a query or a county message brings in (libs/http's pipe, libs/county-inbound's gate).
+ */
+export interface TextProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why Postgres (and the JSON it stores events in) cannot take this text, or undefined if it can. */
+export function unstorableTextReason(text: string): string | undefined {
+  if (text.includes('\u0000')) return '含有空字符 / contains a NUL character (U+0000), which cannot be stored';
+  if (UNPAIRED_SURROGATE.test(text))
+    return '含有无效的 Unicode / contains an unpaired surrogate (U+D800–U+DFFF), which is not valid Unicode';
+  return undefined;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/** Deeper than any request of any service nests; a deeper one is refused before it is turned into its DTO. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * Every string inside `value` (keys included) that cannot be stored, every `__proto__` field and
+ * every place nested deeper than `MAX_BODY_DEPTH`, with its path (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
+ * and streams (uploaded files) are not plain objects and are left to their own readers.
+ */
+export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
+  const problems: TextProblem[] = [];
+  const stack: [unknown, string, number][] = [[value, root, 0]];
+  while (stack.length > 0) {
+    const [v, path, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      const reason = unstorableTextReason(v);
+      if (reason) problems.push({ field: path || '(value)', reason });
+      continue;
+    }
+    if ((Array.isArray(v) || isPlain(v)) && depth >= MAX_BODY_DEPTH) {
+      // The DTO transformer recurses once per level: a body 5,000 deep overflowed its stack (a 500).
+      problems.push({ field: path || '(value)', reason: `嵌套过深 / nested deeper than ${MAX_BODY_DEPTH} levels` });
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, `${path}[${i}]`, depth + 1]));
+    } else if (isPlain(v)) {
+      for (const [key, item] of Object.entries(v)) {
+        const field = path ? `${path}.${key}` : key;
+        const keyReason = unstorableTextReason(key);
+        if (keyReason) problems.push({ field: path || '(keys)', reason: `field name ${keyReason}` });
+        // JSON.parse keeps "__proto__" as a field. Turning a body into its DTO drops it at the top
+        // and, inside a nested DTO, makes it that DTO's prototype, so fields the DTO leaves out are
+        // read from the caller's object; whitelisting never sees it. No DTO has such a field.
+        if (key === '__proto__') problems.push({ field, reason: `property ${field} should not exist` });
+        else stack.push([item, field, depth + 1]);
+      }
+    }
+  }
+  return problems.reverse();
+}
