@@ -52,7 +52,9 @@ export class ReportsHttpController {
     @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
     @Inject(REPORT_RENDERS) private readonly renders: ConcurrencyLimiter,
     @Inject(PdfRenderer) private readonly pdf: PdfRenderer,
-  ) {}
+  ) {
+    statisticsMaxRows(); // read per request (a test may change it), refused here first: a bad value stops the start
+  }
 
   /**
    * A download rendered and sent under one lease: 429 with Retry-After past two per user or six
