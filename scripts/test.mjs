@@ -85,7 +85,7 @@ const lintAndTypes = () => [
 // anything, and the messaging ones (about half of the libraries' time) balance the lanes: in a
 // clean-clone run on 2026-12-01, with every library suite in lane two, lane one took 529 + 286 s
 // and lane two 392 + 808 s, ending 390 s after it. Two Jest runs at a
-// time, as before the split, and CPU the suites leave idle while they wait on the broker (25–85 %
+// time (three while the unit tests finish), and CPU the suites leave idle while they wait on the broker (25–85 %
 // in a clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
 // schema — two counties (organization, evaluation and assistance as processes over the shared
 // schemas; it marks organization's unsent events as sent), five services started from their
@@ -112,6 +112,8 @@ const add = (r) => {
   real.total += r.total;
 };
 if (process.env.VANGUARD_INFRA === 'containers') {
+  // One synchronous run follows, during which nothing would drain the unit run's output: it ends first.
+  await unitTask;
   step('integration+e2e');
   const all = jestArgs('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand']);
   add(result(run('npx', all.args), all.out));
@@ -120,7 +122,10 @@ if (process.env.VANGUARD_INFRA === 'containers') {
   // Migrated once here; the runs' global setups then only check that the parts answer.
   step('test database');
   const migrated = run(process.execPath, ['-r', '@swc-node/register', 'scripts/migrate.ts', '--database', 'test']);
-  if (migrated !== 0) process.exit(migrated);
+  if (migrated !== 0) {
+    await unitTask;
+    process.exit(migrated);
+  }
   process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
   step('integration+e2e: organization’s and the messaging library’s suites beside the other libraries’ and then the other services’');
   const both = ['--selectProjects', 'integration', 'e2e', '--runInBand'];
@@ -176,6 +181,7 @@ if (process.env.VANGUARD_INFRA === 'containers') {
   add(result(libsOneCode, libs[0].out));
   add(result(libsTwoCode, libs[1].out));
   add(result(servicesCode, services.out));
+  await unitTask; // long done by now; the runs below are synchronous and would not drain its output
   step('integration+e2e: the suites that reach every service’s schema, alone');
   const alone = jestArgs('alone', [...both, ALONE]);
   add(result(run('npx', alone.args), alone.out));
