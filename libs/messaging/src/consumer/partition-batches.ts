@@ -69,19 +69,42 @@ export class PartitionBatches<TTx> {
    * when it gave up because the consumer is stopping.
    */
   private async processChunk(turn: PartitionTurn, messages: readonly KafkaMessage[]): Promise<boolean> {
-    const { topic, partition } = turn;
+    const { topic } = turn;
     // A tombstone splits the chunk, so the delete lands between the effects before and after it.
     const t = this.options.onTombstone ? messages.findIndex((m) => m.value === null) : -1;
     if (t >= 0) {
       if (t > 0 && !(await this.processChunk(turn, messages.slice(0, t)))) return false;
       const m = messages[t]!;
-      await this.options.onTombstone!({ topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8') });
+      if (!(await this.applyTombstone(turn, m))) return false;
       this.outcomes.count(topic, 'processed');
       turn.resolve(m);
       return this.processChunk(turn, messages.slice(t + 1));
     }
     if (this.options.chunkProcessor) return this.processWith(this.options.chunkProcessor, turn, messages);
     return this.inbox.handle(turn, messages);
+  }
+
+  /**
+   * A tombstone's delete, retried with backoff as a chunk is: it is idempotent, and a deadlock with
+   * another partition's transaction (seen: the reporting projection's purge of an organisation
+   * against its subtree totals) is no verdict on it. Past the policy's attempts it throws, as it
+   * always did, and the consumer restarts from the uncommitted offset.
+   */
+  private async applyTombstone(turn: PartitionTurn, m: KafkaMessage): Promise<boolean> {
+    const { topic, partition } = turn;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.onTombstone!({ topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8') });
+        return true;
+      } catch (e) {
+        const unreachable = isInfrastructureError(e);
+        if (!unreachable && attempt >= this.policy.maxAttempts) throw e;
+        this.outcomes.count(topic, 'retried');
+        const delay = retryDelayMs(this.policy, unreachable ? Math.min(attempt, 16) : attempt);
+        this.log.warn({ topic, partition, offset: m.offset, attempt, retryInMs: delay, unreachable, err: e }, 'tombstone failed; retrying');
+        if (!(await waitForRetry(turn, delay))) return false;
+      }
+    }
   }
 
   /** A chunk given to `chunkProcessor`: retried with backoff, then one message at a time, then dead-lettered. */
