@@ -8,3 +8,4 @@ export * from './random';
 export * from './network-fault';
 export * from './suite-groups';
 export * from './service-process';
+export * from './binary-body';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { PgInbox } from '@vanguard/messaging';
 import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
-import { tokenFor, waitUntil } from '@vanguard/testing';
+import { binaryBody, tokenFor, waitUntil } from '@vanguard/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- decisions are made through the services' own commands, in-process, as their e2e suites make them
 import { clockOn, createEvaluationTestApp } from '../../evaluation/test/support/evaluation-test-app';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
@@ -15,7 +15,6 @@ import { MovableClock, createCommendationTestApp } from '../../commendation/test
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the consumer's own handlers carry the real evaluation event over, without the broker
 import { eligibilityFactHandlers } from '../../commendation/src/infrastructure/eligibility/eligibility-facts.projection';
 import { createAuditTestApp } from './support/audit-test-app';
-import { binaryBody } from './support/binary-body';
 
 const COUNTY = demoOrgId('910425');
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -9,10 +9,9 @@ import request from 'supertest';
 import { LongWork } from '@vanguard/http';
 import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
 import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
-import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { binaryBody, createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
-import { binaryBody } from './support/binary-body';
 
 const context = {
   actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },

@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { GENESIS_HASH, PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
 import { BundleError, developmentLogSigner, verifyBundle, type BundleReport } from '@vanguard/transparency-log';
-import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { binaryBody, createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
-import { binaryBody } from './support/binary-body';
 
 const context = {
   actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { binaryBody, createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { readPdf } from './support/pdf-text';
 import { reportingConfig } from '../src/reporting.config';
 import { ReportingModule } from '../src/reporting.module';
@@ -114,11 +114,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
           .get(`/reports/organizations/${COUNTY.id}/${path}?period=2026`)
           .set(as(user))
           .buffer(true)
-          .parse((res, done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => done(null, Buffer.concat(chunks)));
-          })
+          .parse(binaryBody)
           .expect(200);
         expect(file.headers['content-type']).toMatch(type);
         const body = file.body as Buffer;
@@ -134,11 +130,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
         .get(`/reports/organizations/${COUNTY.id}/statistics.xlsx?period=2026`)
         .set(as('county.organizer'))
         .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        })
+        .parse(binaryBody)
         .expect(200);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(r.body as never);

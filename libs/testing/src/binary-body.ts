@@ -1,4 +1,4 @@
-/** supertest's parser for a binary answer (a gzip bundle): the whole body as one Buffer. Use with `.buffer(true)`. */
+/** supertest's parser for a binary answer (a bundle, a .docx, a PDF): the whole body as one Buffer. Use with `.buffer(true)`. */
 export function binaryBody(
   res: { on(event: 'data' | 'end', listener: (chunk: Buffer) => void): unknown },
   done: (err: Error | null, body: Buffer) => void,
