@@ -18,6 +18,11 @@ export function unstorableTextReason(text: string): string | undefined {
   return undefined;
 }
 
+/** The text with NUL and each unpaired surrogate replaced by U+FFFD: storable, whatever it held. */
+export function toStorableText(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd').replace(new RegExp(UNPAIRED_SURROGATE.source, 'g'), '\ufffd');
+}
+
 const isPlain = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v) as unknown;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CountyMessageOutcome, type CountyMessageOutcomeEvent } from '@vanguard/contracts';
+import { CountyMessageOutcome, toStorableText, type CountyMessageOutcomeEvent } from '@vanguard/contracts';
 import type { CountyMessageOwner } from '../county-inbound.port';
 
 export type ReplyOutcome =
@@ -20,9 +20,6 @@ export interface ReplyTo {
   readonly subject: string | null;
 }
 
-// NUL and a surrogate without its pair: text Postgres's jsonb refuses, so a reply holding them would never be stored.
-const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /** At most `n` UTF-16 units, never half a character, and storable whatever the message held. */
 export function clip(s: string, n: number): string {
   let text = s;
@@ -30,7 +27,8 @@ export function clip(s: string, n: number): string {
     const cut = /[\ud800-\udbff]/.test(text.charAt(n - 2)) ? n - 2 : n - 1;
     text = `${text.slice(0, cut)}…`;
   }
-  return text.replaceAll('\u0000', '\ufffd').replace(UNPAIRED_SURROGATE, '\ufffd');
+  // Postgres's jsonb refuses NUL and half pairs: a reply holding them would never be stored.
+  return toStorableText(text);
 }
 
 /** The county.MessageOutcome envelope answering one inbound message. */
