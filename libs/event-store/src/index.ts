@@ -22,6 +22,7 @@ export {
 export { checkAnchor, takeAnchor, type AnchorCheck, type StoreAnchor } from './anchor';
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { GroupCommitter, type GroupCommitOptions } from './group-commit';
+export { HeldBackPause } from './held-back';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
 export {
   fileForgetLedger,

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { AdvisoryLease, LeaseLostError } from './advisory-lease';
+import { HeldBackPause } from './held-back';
 import { PgListener } from './pg-listener';
 import { storeChannel } from './schema';
 import type { EventBatch, GlobalCheckpoint, RecordedEvent } from './types';
@@ -63,9 +64,6 @@ export function saveCheckpointSql(schema: string): string {
          set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()
          where (c.transaction_id, c.position) < (excluded.transaction_id, excluded.position)`;
 }
-
-/** First wait before re-reading events that committed behind a still-open transaction; doubles up to the poll interval. */
-const HELD_BACK_FIRST_MS = 5;
 
 /**
  * At-least-once delivery of all events in global order, with the position stored in
@@ -170,7 +168,7 @@ export class Subscription {
     const batchSize = this.options.batchSize ?? 500;
     const poll = this.options.pollIntervalMs ?? 1000;
     const retryDelay = this.options.retryDelayMs ?? 1000;
-    let heldBackDelay = HELD_BACK_FIRST_MS;
+    const heldBack = new HeldBackPause(poll);
     while (!this.stopping) {
       if (this.owning && !this.lease.held) {
         // The lease's connection ended, or went quiet for so long that the server may have
@@ -211,15 +209,14 @@ export class Subscription {
       }
       if (batch.events.length === 0) {
         if (batch.heldBack) {
-          await this.sleep(Math.min(heldBackDelay, poll), true);
-          heldBackDelay *= 2;
+          await this.sleep(heldBack.take(), true);
         } else {
-          heldBackDelay = HELD_BACK_FIRST_MS;
+          heldBack.reset();
           await this.sleep(poll, true);
         }
         continue;
       }
-      heldBackDelay = HELD_BACK_FIRST_MS;
+      heldBack.reset();
       try {
         if (!(await this.deliver(batch))) await this.sleep(retryDelay, false);
       } catch (error) {

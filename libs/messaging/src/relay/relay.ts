@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { contextTopic, type EventEnvelope } from '@vanguard/contracts';
+import { HeldBackPause } from '@vanguard/event-store';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { counter, gauge } from '../metrics';
 import { byTopic, encode, errorText, INVALID, kafkaErrorTypes, TOO_LARGE, type Outgoing } from './kafka-refusals';
@@ -40,9 +41,6 @@ export interface RelayStats {
   readonly consecutiveFailures: number;
   readonly lastError?: string;
 }
-
-/** First wait before re-reading records held back behind an open transaction; doubles up to the idle pause. */
-const HELD_BACK_FIRST_MS = 5;
 
 export function defaultTopicFor(envelope: EventEnvelope): string {
   return contextTopic(envelope.type.split('.')[0] ?? '', 1);
@@ -279,7 +277,7 @@ export class Relay {
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 10_000 };
     const idle = this.options.idleDelayMs ?? 1000;
     let delay = initialMs;
-    let heldBackDelay = HELD_BACK_FIRST_MS;
+    const heldBackPause = new HeldBackPause(idle);
     while (this.running) {
       try {
         const { read, heldBack } = await this.round();
@@ -288,12 +286,11 @@ export class Relay {
         this.stats_.consecutiveFailures = 0;
         this.failuresGauge.set({ source: this.options.source.name }, 0);
         delay = initialMs;
-        if (read > 0) heldBackDelay = HELD_BACK_FIRST_MS;
+        if (read > 0) heldBackPause.reset();
         else if (heldBack) {
-          await this.pause(Math.min(heldBackDelay, idle), true);
-          heldBackDelay *= 2;
+          await this.pause(heldBackPause.take(), true);
         } else {
-          heldBackDelay = HELD_BACK_FIRST_MS;
+          heldBackPause.reset();
           await this.pause(idle, true);
         }
       } catch (e) {
