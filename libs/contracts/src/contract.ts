@@ -19,6 +19,21 @@ export interface EventContract<TType extends string = string, TSchema extends z.
   /** The Kafka key; always the envelope's streamId so one aggregate's events stay in order. */
   readonly key: { readonly field: 'streamId'; readonly description: string };
   readonly description: string;
+  /** Where given, the streamId must be `<stream>-<subject.of(data)>`: see {@link ContractSubject}. */
+  readonly subject?: ContractSubject<z.output<TSchema>>;
+}
+
+/**
+ * The id in an event's own data that names its stream. Given for events from outside the
+ * platform (county systems): their streamId is the Kafka key that orders them and the subject
+ * their staleness is judged by, so a sender must not be free to choose it apart from the data.
+ * Unbound, a county could send a member's older record under a new key and pass the staleness
+ * check, or split one member's messages over two keys and so over two partitions.
+ */
+export interface ContractSubject<TData> {
+  /** For the docs: `memberId`, or `memberId, or orgId when memberId is null`. */
+  readonly name: string;
+  of(data: TData): string;
 }
 
 export type AnyEventContract = EventContract<string, z.ZodType>;
@@ -35,6 +50,7 @@ export interface ContractDefinition<TContext extends string, TName extends strin
   readonly description: string;
   /** Defaults to the context's topic for the major version 1. */
   readonly topic?: string;
+  readonly subject?: ContractSubject<z.output<TSchema>>;
 }
 
 export function defineContract<TContext extends string, TName extends string, TSchema extends z.ZodType>(
@@ -50,7 +66,10 @@ export function defineContract<TContext extends string, TName extends string, TS
     schema: def.schema,
     topic: def.topic ?? contextTopic(def.context, 1),
     stream: def.stream,
+    // Unchanged by `subject`: the published key text is part of the compatibility check, and each
+    // bound contract's description has always named its id (`Key: \`roster-member-<memberId>\``).
     key: { field: 'streamId', description: `streamId, \`${def.stream}-<id>\`` } as const,
     description: def.description,
+    ...(def.subject ? { subject: def.subject } : {}),
   });
 }

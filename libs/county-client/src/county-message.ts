@@ -11,19 +11,6 @@ export interface CountyIdentity {
 
 export type CountyMessageType = (typeof countyContracts)[number]['type'];
 
-// The field naming each contract's subject: the Kafka key is `<stream>-<that id>` (COUNTY.md), so one
-// subject's messages stay on one partition, in the county's order.
-const SUBJECT_FIELD: Readonly<Record<CountyMessageType, (data: Record<string, unknown>) => unknown>> = {
-  'county.RosterMemberSynced': (d) => d['memberId'],
-  'county.RosterMemberRemoved': (d) => d['memberId'],
-  'county.PledgeProgressReported': (d) => d['pledgeId'],
-  'county.DemocraticReviewTallied': (d) => d['memberId'],
-  'county.MassEvaluationTallied': (d) => d['memberId'] ?? d['orgId'],
-  'county.DeedRecorded': (d) => d['deedId'],
-  'county.VisitLogged': (d) => d['cadreId'],
-  'county.WindowServicesRecorded': (d) => d['orgId'],
-};
-
 export function countyContract(type: string): AnyEventContract {
   const contract = countyContracts.find((c) => c.type === type);
   if (!contract) throw new Error(`not a county message type: ${type}`);
@@ -33,7 +20,8 @@ export function countyContract(type: string): AnyEventContract {
 /** The contract key of a county message, e.g. `roster-member-<memberId>`. */
 export function subjectOf(type: string, data: Record<string, unknown>): string {
   const contract = countyContract(type);
-  const id = SUBJECT_FIELD[contract.type as CountyMessageType](data);
+  // The contract's own binding (libs/contracts), which the gate checks: data as parsed, so read unparsed defensively.
+  const id: unknown = contract.subject?.of(data);
   if (typeof id !== 'string' || id.length === 0) throw new Error(`${type}: no subject id in the data`);
   return `${contract.stream}-${id}`;
 }

@@ -247,11 +247,15 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     const stale = roster(songling, { memberId, seq: 1 });
     const outOfScope = roster(hekou, { orgId: SONGLING_BRANCH });
     const forged = roster(songling, { actor: { sub: hekou.sub, org: HEKOU_ORG } });
+    // The older record again, on a fresh subject's stream (and so under a fresh key): its own
+    // subject's sequence would not judge it stale.
+    const rekeyedStale = { ...stale, eventId: randomUUID(), streamId: `roster-member-${randomUUID()}` };
     await send([{ value: newer, token: songling.token }]);
     await replies(newer.eventId);
     await send([
       { value: reused, token: songling.token },
       { value: stale, token: songling.token },
+      { value: rekeyedStale, token: songling.token },
       { value: outOfScope, token: hekou.token },
       { value: forged, token: songling.token },
     ]);
@@ -259,13 +263,16 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     const code = async (id: string) => (await replies(id)).at(-1)!.envelope.data;
     expect((await replies(reused.eventId, 2))[1]!.envelope.data).toMatchObject({ outcome: 'refused', code: 'COUNTY.MESSAGE_ID_REUSED' });
     expect(await code(stale.eventId)).toMatchObject({ outcome: 'refused', code: 'COUNTY.STALE' });
+    const unbound = await code(rekeyedStale.eventId);
+    expect(unbound).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID' });
+    expect(String(unbound['reason'])).toContain(`streamId must be roster-member-<memberId>, here ${stale.streamId}`);
     const scoped = await replies(outOfScope.eventId);
     expect(scoped[0]!.envelope.data).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
     expect(scoped[0]!.topic).toBe('vanguard.county.replies.county-hekou.v1');
     expect(await code(forged.eventId)).toMatchObject({ outcome: 'refused', code: 'COUNTY.SENDER_MISMATCH' });
     const { rows } = await db.pool.query(`select message_id, name from toy_effects where subject = $1`, [newer.streamId]);
     expect(rows).toEqual([{ message_id: newer.eventId, name: '张三' }]);
-    for (const id of [stale.eventId, outOfScope.eventId, forged.eventId]) expect(await effectsOf(id)).toBe(0);
+    for (const id of [stale.eventId, rekeyedStale.eventId, outOfScope.eventId, forged.eventId]) expect(await effectsOf(id)).toBe(0);
   });
 
   it('a refusal does not advance its subject: after a higher sequence refused by the handler and by scope, a lower one still applies', async () => {

@@ -21,7 +21,8 @@ import { windowServiceKindSchema } from '../evaluation/window-unit.contracts';
 // the same glossary name (organization.VisitLogged, evaluation.PledgeProgressReported).
 //
 // The schemas cannot know the tree: a consumer must still check that every organisation
-// an event names lies inside the publishing system's own county (the actor's orgId).
+// an event names lies inside the publishing system's own county (the actor's orgId). Each
+// contract's `subject` binds the streamId, and so the Kafka key, to an id in the data.
 
 const id = z.uuid();
 const personName = z.string().min(1).max(100);
@@ -45,6 +46,7 @@ export const CountyRosterMemberSynced = defineContract({
   version: 1,
   stream: 'roster-member',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'memberId', of: (d) => d.memberId },
   description:
     'A county roster (花名册) holds this member as stated: the full current record, which creates the member or replaces ' +
     'the previous record. No ID-card number or phone number is carried. Consumed by organization. Key: `roster-member-<memberId>`.',
@@ -65,6 +67,7 @@ export const CountyRosterMemberRemoved = defineContract({
   version: 1,
   stream: 'roster-member',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'memberId', of: (d) => d.memberId },
   description:
     'A member was removed from a county roster (花名册) other than by transfer. Consumed by organization. ' +
     'Key: `roster-member-<memberId>`.',
@@ -84,6 +87,7 @@ export const CountyPledgeProgressReported = defineContract({
   version: 1,
   stream: 'pledge',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'pledgeId', of: (d) => d.pledgeId },
   description:
     'Progress on a public pledge (公开承诺 → 践诺) of a member or an organisation in a quarter (一季一承诺): how many ' +
     'of the pledged items are done so far. Consumed by evaluation. Key: `pledge-<pledgeId>`.',
@@ -108,6 +112,7 @@ export const CountyDemocraticReviewTallied = defineContract({
   version: 1,
   stream: 'democratic-review',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'memberId', of: (d) => d.memberId },
   description:
     'The ballot count of a democratic review of a party member (民主评议党员) for a year: votes per grade ' +
     '(优秀/合格/基本合格/不合格). A later tally for the same member and year replaces an earlier one. ' +
@@ -134,6 +139,7 @@ export const CountyMassEvaluationTallied = defineContract({
   version: 1,
   stream: 'mass-evaluation',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'memberId, or orgId when memberId is null', of: (d) => d.memberId ?? d.orgId },
   description:
     'The ballot count of a mass evaluation (群众评议 / 满意度测评) of an organisation or a member for a year or a quarter: ' +
     'votes per ballot value (满意/基本满意/不满意). A later tally for the same subject and period replaces an earlier one. ' +
@@ -163,6 +169,7 @@ export const CountyDeedRecorded = defineContract({
   version: 1,
   stream: 'deed',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'deedId', of: (d) => d.deedId },
   description:
     'A helper unit did a practical thing (办实事) for a paired village or community (结对帮扶), in one of the ten ' +
     'areas (十方面实事). Sent again with the same deedId, it replaces the earlier record. Consumed by assistance. ' +
@@ -186,6 +193,7 @@ export const CountyVisitLogged = defineContract({
   version: 1,
   stream: 'field-diary',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'cadreId', of: (d) => d.cadreId },
   description:
     'A cadre visited the households they are linked to (走访慰问 联系户) and wrote it in their field diary (民情日记); ' +
     'each cadre visits each linked household at least once a quarter. Households are opaque county references, never ' +
@@ -209,6 +217,7 @@ export const CountyWindowServicesRecorded = defineContract({
   version: 1,
   stream: 'window-services',
   topic: COUNTY_INBOUND_TOPIC,
+  subject: { name: 'orgId', of: (d) => d.orgId },
   description:
     'A batch of the records a window unit’s own systems keep (三亮三比三评: 服务、代办、上门服务、网上审批), for Vanguard to ' +
     'count by month and kind — the same counting as a bulk import, never typed-in totals. The unit must have published ' +
