@@ -6,6 +6,7 @@ import {
   type CosignatureSigner,
   type NoteVerifier,
 } from '@vanguard/transparency-log';
+import { extensionConflict } from './witness-extensions';
 import type { WitnessStateStore, WitnessedHead } from './witness-state-file';
 
 /**
@@ -100,6 +101,9 @@ export class CheckpointWitness {
           `分叉 / fork: the tree of ${body.size} entries is not an extension of the ${lastSize} this witness saw (${check.reason}: ${check.message})`,
         );
     } else if (lastSize === 0 && proof.length > 0) return refuse('WITNESS.FORK', 'from an empty tree a checkpoint comes without a proof');
+    // Only once the tree holds: a fork of the tree is reported as one, whatever its extension lines say.
+    const conflict = last ? extensionConflict(last.checkpoint, body) : undefined;
+    if (conflict) return refuse(conflict.code, conflict.reason);
     // Recorded before answering: a cosignature is never given for a tree the witness could later forget.
     const checkpointBody = checkpoint.slice(0, checkpoint.lastIndexOf('\n\n') + 1);
     await this.options.state.save({ origin: body.origin, size: body.size, root, checkpoint });

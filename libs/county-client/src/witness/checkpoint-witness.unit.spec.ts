@@ -8,6 +8,7 @@ import {
   generateLogKey,
   generateWitnessKey,
   NoteSigner,
+  formatTrailLine,
   signCheckpoint,
   TransparencyLog,
   type SignedCheckpoint,
@@ -92,6 +93,68 @@ describe('a county witness (tlog-witness add-checkpoint, tlog-cosignature)', () 
     const answer = await add(forked.checkpoint(logKey), 6, forked.consistencyProof(6, 10));
     expect(answer).toMatchObject({ outcome: 'refused', code: 'WITNESS.FORK', reason: expect.stringMatching(/not an extension of the 6/) });
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ size: 6 }); // nothing recorded
+  });
+
+  describe("the extension lines beside the tree (stream map, auditors' trail)", () => {
+    /** A trail line of `size` entries; `seed` varies its root, so two trails of one size differ. */
+    const trail = (size: number, seed = 1) =>
+      formatTrailLine({ size, root: Buffer.alloc(32, seed), streams: { count: 1, root: Buffer.alloc(32, seed + 100) } });
+    const keptCheckpoint = async () => (JSON.parse(await readFile(file, 'utf8')) as { size: number; checkpoint: string }).checkpoint;
+
+    it('addCheckpoint_SameTreeWithAGrownTrail_CosignsAndKeepsTheNewOne', async () => {
+      const log = logOf(6);
+      await add(log.checkpoint(logKey, [trail(3)]), 0);
+      const grown = log.checkpoint(logKey, [trail(5, 2)]);
+      expect(await add(grown, 6)).toMatchObject({ outcome: 'cosigned', size: 6 });
+      expect(await keptCheckpoint()).toBe(grown.text);
+      expect(await add(grown, 6)).toMatchObject({ outcome: 'cosigned' }); // the same note again
+    });
+
+    it('addCheckpoint_SameTreeWithASmallerTrailOrNone_RefusesARollback_KeepingWhatItSaw', async () => {
+      const log = logOf(6);
+      const seen = log.checkpoint(logKey, [trail(5)]);
+      await add(seen, 0);
+      for (const extensions of [[trail(4)], []]) {
+        expect(await add(log.checkpoint(logKey, extensions), 6)).toMatchObject({
+          outcome: 'refused',
+          code: 'WITNESS.ROLLBACK',
+          reason: expect.stringMatching(/auditors' trail of 5/),
+        });
+      }
+      // Also when the store's tree grew: the trail is not the tree's to cut.
+      log.append({ text: text('pledge-a', 7), stream: 'pledge-a', version: 7 });
+      expect(await add(log.checkpoint(logKey, [trail(4)]), 6, log.consistencyProof(6, 7))).toMatchObject({ code: 'WITNESS.ROLLBACK' });
+      expect(await keptCheckpoint()).toBe(seen.text);
+    });
+
+    it('addCheckpoint_SameTrailSizeOtherTrailRoot_RefusesAFork', async () => {
+      const log = logOf(6);
+      await add(log.checkpoint(logKey, [trail(5)]), 0);
+      expect(await add(log.checkpoint(logKey, [trail(5, 7)]), 6)).toMatchObject({
+        code: 'WITNESS.FORK',
+        reason: expect.stringMatching(/at trail size 5/),
+      });
+    });
+
+    it('addCheckpoint_SameTreeOtherStreamMap_RefusesAFork', async () => {
+      const log = logOf(6);
+      const seen = log.checkpoint(logKey);
+      await add(seen, 0);
+      const otherMap = signCheckpoint({ ...seen.body, streams: { count: 2, root: Buffer.alloc(32, 3) } }, logKey);
+      const noMap = signCheckpoint({ origin: ORIGIN, size: 6, root: seen.body.root }, logKey);
+      for (const cp of [otherMap, noMap])
+        expect(await sut.addCheckpoint({ oldSize: 6, proof: [], checkpoint: cp })).toMatchObject({
+          code: 'WITNESS.FORK',
+          reason: expect.stringMatching(/at size 6 this witness saw the stream map/),
+        });
+      expect(await keptCheckpoint()).toBe(seen.text);
+    });
+
+    it('addCheckpoint_AMalformedTrailLineAfterATrail_IsABadCheckpoint', async () => {
+      const log = logOf(6);
+      await add(log.checkpoint(logKey, [trail(5)]), 0);
+      expect(await add(log.checkpoint(logKey, ['vanguard-trail/v1 six']), 6)).toMatchObject({ code: 'WITNESS.BAD_CHECKPOINT' });
+    });
   });
 
   it('addCheckpoint_SignedByAnotherKeyOrStaleOldSize_Refuses', async () => {
