@@ -10,6 +10,7 @@ import { LongWork } from '@vanguard/http';
 import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
 import { NoteVerifier, verifyBundle } from '@vanguard/transparency-log';
 import { binaryBody, createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { ProofLogs } from '../src/application/proof-logs';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
 
@@ -160,13 +161,19 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
 
   it('answers an export past the auditor’s long-work slots with 429 and its reason as JSON, not a cut connection', async () => {
     const held = [await heldExport(), await heldExport()];
+    // Counted, not replaced: a refused request must not have caught the log up and signed first.
+    const signing = jest.spyOn(audit.get(ProofLogs), 'signedNow');
     try {
       const third = await get('/transparency/evaluation/export?stream=pledge-a');
       expect(third.status).toBe(429);
       expect(third.headers['content-type']).toMatch(/^application\/json/);
       expect(third.headers['x-vanguard-events']).toBeUndefined();
       expect(JSON.stringify(third.body)).toContain('per user');
+      for (const route of ['completeness', 'export-log'])
+        expect((await get(`/transparency/evaluation/${route}`)).status).toBe(429);
+      expect(signing).not.toHaveBeenCalled();
     } finally {
+      signing.mockRestore();
       for (const r of held) r.destroy();
     }
     await waitUntil(
