@@ -148,6 +148,7 @@ describe('county message ids across owners (real Kafka, Postgres, Keycloak)', ()
     await waitUntil('the deed’s resend answered', async () => ((await repliesAt('assistance', id)).length === 2 ? true : undefined));
     expect((await repliesAt('assistance', id))[1]).toMatchObject({ outcome: 'duplicate', originalOutcome: 'applied' });
     // A later roster message: organization has kept reading, and has answered the id once only.
+    const marker = envelope(randomUUID(), roster.type, roster.streamId, { ...(roster.data as Record<string, unknown>), name: '李四' });
     await send([{ ...marker, streamVersion: 2 }]);
     await waitUntil('organization to reach the marker', async () =>
       (await repliesAt('organization', marker.eventId)).length ? true : undefined,
