@@ -1,4 +1,5 @@
-import type { ConcurrencyLimiter, LongWork } from '@vanguard/http';
+import type { ServerResponse } from 'node:http';
+import { streamBody, type ConcurrencyLimiter, type LongWork } from '@vanguard/http';
 
 /** The limiter for rendering downloads (docx, PDF, xlsx): each holds CPU and the whole file in memory. */
 export const REPORT_RENDERS = Symbol('ReportRenders');
@@ -10,4 +11,38 @@ export const REPORT_RENDERS = Symbol('ReportRenders');
  */
 export function reportRenders(longWork: LongWork): ConcurrencyLimiter {
   return longWork.limiter({ zh: '报表生成', en: 'report renders' }, { perUser: 2, total: 6, retryAfterSec: 5 });
+}
+
+/** A rendered file in pieces, so streamBody can watch the client read it. */
+async function* chunksOf(body: Buffer): AsyncGenerator<Buffer> {
+  for (let at = 0; at < body.length; at += 64 * 1024) yield await Promise.resolve(body.subarray(at, at + 64 * 1024));
+}
+
+const attachment = (name: string) => `attachment; filename*=UTF-8\'\'${encodeURIComponent(name)}`;
+
+/**
+ * A download rendered and sent under one place of `renders`: 429 with Retry-After past its limits,
+ * and the place held until the last byte is handed to the socket or the client is cut (nothing
+ * read for `stallMs`, or `maxMs` in all), so a client that leaves files unread cannot pile them up
+ * in memory.
+ */
+export async function sendRendered(
+  renders: ConcurrencyLimiter,
+  who: string,
+  res: ServerResponse,
+  file: { readonly type: string; readonly name?: string },
+  render: () => Promise<Buffer>,
+  { stallMs = 30_000, maxMs = 10 * 60_000 }: { readonly stallMs?: number; readonly maxMs?: number } = {},
+): Promise<void> {
+  const lease = renders.acquire(who);
+  try {
+    const body = await render();
+    res.statusCode = 200;
+    res.setHeader('content-type', file.type);
+    res.setHeader('content-length', String(body.length));
+    if (file.name) res.setHeader('content-disposition', attachment(file.name));
+    await streamBody(res, chunksOf(body), { signal: lease.signal, stallMs, maxMs });
+  } finally {
+    lease.release();
+  }
 }

@@ -14,7 +14,7 @@ import {
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
+import type { ConcurrencyLimiter } from '@vanguard/http';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
 import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
@@ -26,7 +26,7 @@ import { PdfRenderError, PdfRenderer } from '../../infrastructure/export/pdf-ren
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
-import { REPORT_RENDERS } from './report-renders';
+import { REPORT_RENDERS, sendRendered } from './report-renders';
 import { ScopedToOrg } from './scoped-org';
 
 /** Everyone who reads the campaign's figures for their own subtree. */
@@ -35,12 +35,6 @@ const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'revi
 /** Organisations one statistics workbook lists at most, all its sheets together (`REPORTING_STATISTICS_MAX_ROWS`). */
 const statisticsMaxRows = (env = process.env) => positiveIntFromEnv(env, 'REPORTING_STATISTICS_MAX_ROWS', 3_000);
 const period = (q: PeriodQuery): Period => parsePeriod(q.period) as Period; // the DTO's pattern already held
-/** A rendered file in pieces, so streamBody can watch the client read it. */
-async function* chunksOf(body: Buffer): AsyncGenerator<Buffer> {
-  for (let at = 0; at < body.length; at += 64 * 1024) yield await Promise.resolve(body.subarray(at, at + 64 * 1024));
-}
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
-
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('reports')
@@ -56,28 +50,9 @@ export class ReportsHttpController {
     statisticsMaxRows(); // read per request (a test may change it), refused here first: a bad value stops the start
   }
 
-  /**
-   * A download rendered and sent under one lease: 429 with Retry-After past two per user or six
-   * in all, and the place held until the last byte is sent or the client is cut (nothing read for
-   * 30 s, or ten minutes in all), so a client that leaves files unread cannot pile them up in memory.
-   */
-  private async download(
-    who: Principal,
-    res: Response,
-    file: { type: string; name?: string },
-    render: () => Promise<Buffer>,
-  ): Promise<void> {
-    const lease = this.renders.acquire(who.sub);
-    try {
-      const body = await render();
-      res.status(200);
-      res.setHeader('content-type', file.type);
-      res.setHeader('content-length', String(body.length));
-      if (file.name) res.setHeader('content-disposition', attachment(file.name));
-      await streamBody(res, chunksOf(body), { signal: lease.signal, stallMs: 30_000, maxMs: 10 * 60_000 });
-    } finally {
-      lease.release();
-    }
+  /** Two renders per user and six in all, each place held until its file is sent (report-renders.ts). */
+  private download(who: Principal, res: Response, file: { type: string; name?: string }, render: () => Promise<Buffer>): Promise<void> {
+    return sendRendered(this.renders, who.sub, res, file, render);
   }
 
   private async orgOrFail(orgId: string): Promise<OrgRow> {

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LongWork, TooManyRequestsException } from '@vanguard/http';
+import { waitUntil } from '@vanguard/testing';
+import { reportRenders, sendRendered } from './report-renders';
+
+/** Far more than loopback's socket buffers take while the client reads nothing: the send must wait on the client. */
+const FILE = Buffer.alloc(32 * 1024 * 1024, 7);
+
+describe(sendRendered.name, () => {
+  let server: http.Server;
+  let work: LongWork;
+  let url: string;
+  const outcomes: string[] = [];
+
+  beforeEach(async () => {
+    work = new LongWork();
+    const renders = reportRenders(work);
+    server = http.createServer((_req, res) => {
+      sendRendered(renders, 'county.organizer', res, { type: 'application/pdf', name: '松岭旗.pdf' }, async () => FILE, {
+        stallMs: 60_000,
+      }).then(
+        () => outcomes.push('sent'),
+        (e: unknown) => {
+          outcomes.push(e instanceof TooManyRequestsException ? '429' : String(e));
+          res.statusCode = e instanceof TooManyRequestsException ? 429 : 500;
+          res.end();
+        },
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    outcomes.length = 0;
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  /** A download whose client reads its first bytes and then nothing more, without leaving. */
+  const stalled = () =>
+    new Promise<http.ClientRequest>((resolve) => {
+      const req = http.get(url, (res) =>
+        res.once('data', () => {
+          res.pause();
+          resolve(req);
+        }),
+      );
+    });
+
+  it('WhileAClientHoldsADownloadUnread_ItsPlaceStaysTaken_AndIsFreedWhenItLeaves', async () => {
+    const held = [await stalled(), await stalled()];
+    // Both past their first bytes, neither file handed to its socket yet: both places taken.
+    expect(work.active).toBe(2);
+    const third = await fetch(url);
+    expect(third.status).toBe(429);
+    expect(outcomes).toEqual(['429']);
+    held[0]!.destroy();
+    await waitUntil('the abandoned download’s place to come back', () => work.active === 1);
+    held[1]!.destroy();
+    await waitUntil('every place to come back', () => work.active === 0);
+  });
+
+  it('WhenTheClientReadsToTheEnd_ThePlaceIsHeldUntilTheLastByteAndThenFreed', async () => {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(encodeURIComponent('松岭旗.pdf'));
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.length).toBe(FILE.length);
+    await waitUntil('the place to come back once sent', () => work.active === 0 && outcomes.includes('sent'));
+  });
+});
