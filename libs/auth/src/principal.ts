@@ -25,7 +25,7 @@ export interface Principal {
   readonly roles: readonly Role[];
   /** The organisation whose subtree this principal may act in. */
   readonly orgId: string | undefined;
-  /** `service` for confidential clients' service accounts (county systems). */
+  /** `service` for confidential clients' service accounts (county systems): Keycloak names their user `service-account-<client id>`. */
   readonly kind: 'user' | 'service';
   /** The client the token was issued to (`azp`). */
   readonly clientId: string | undefined;
@@ -41,7 +41,8 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     username,
     roles,
     orgId: typeof claims['org_id'] === 'string' ? claims['org_id'] : undefined,
-    kind: username.startsWith('service-account-') || roles.includes('county_system') ? 'service' : 'user',
+    // By the account, not the role: a person granted county_system is still a person.
+    kind: username.startsWith('service-account-') ? 'service' : 'user',
     clientId: typeof claims['azp'] === 'string' ? claims['azp'] : undefined,
   };
 }

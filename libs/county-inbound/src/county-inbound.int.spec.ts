@@ -44,7 +44,7 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
   let groupId: string;
   let songling: County;
   let hekou: County;
-  let signPast: (claims: { iat: number; exp: number; county: County }) => Promise<string>;
+  let signPast: (claims: { iat: number; exp: number; county: County; username?: string }) => Promise<string>;
   const dlq: { reason: string | undefined; value: string }[] = [];
   /** Throws once when armed: the batch rolls back (a crash in the middle of a batch). */
   let failNextBatch = false;
@@ -122,12 +122,12 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       }
       return header.kid === TEST_KID ? local(header, token) : realm(header, token);
     };
-    signPast = ({ iat, exp, county }) =>
+    signPast = ({ iat, exp, county, username }) =>
       new SignJWT({
         typ: 'Bearer',
         azp: county.clientId,
         org_id: county.org,
-        preferred_username: `service-account-${county.clientId}`,
+        preferred_username: username ?? `service-account-${county.clientId}`,
         realm_access: { roles: ['county_system'] },
       })
         .setProtectedHeader({ alg: 'RS256', kid: TEST_KID })
@@ -333,6 +333,17 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     await startGate();
     expect((await replies(lagged.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
     expect(await effectsOf(lagged.eventId)).toBe(1);
+  });
+
+  it('refuses a person signed in through a county’s client, county_system role and all: dead-lettered, never applied', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const person = await signPast({ iat: now - 1, exp: now + 300, county: songling, username: 'county.organizer' });
+    const m = roster(songling);
+    await send([{ value: m, token: person }]);
+    const letter = await waitUntil('the person’s message in the DLQ', () => dlq.find((d) => d.value.includes(m.eventId)));
+    expect(letter.reason).toBe('unauthenticated');
+    expect(await effectsOf(m.eventId)).toBe(0);
+    expect(await repliesTo(m.eventId)).toEqual([]);
   });
 
   it('dead-letters what it cannot read or what breaks the contract, and refuses it to a proven sender with the field and reason', async () => {

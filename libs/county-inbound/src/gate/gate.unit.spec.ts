@@ -10,7 +10,14 @@ import type { DeadLetter } from '../county-batch';
 
 const COUNTY = '00000000-0000-4000-8000-000000910425';
 const sender = { clientId: 'county-songling', sub: 'svc-sub', countyOrgId: COUNTY };
-const principal = { sub: 'svc-sub', roles: ['county_system'], orgId: COUNTY, kind: 'service' as const, clientId: 'county-songling' };
+const principal = {
+  sub: 'svc-sub',
+  username: 'service-account-county-songling',
+  roles: ['county_system'],
+  orgId: COUNTY,
+  kind: 'service' as const,
+  clientId: 'county-songling',
+};
 const known = new Set(['county-songling', 'county-hekou']);
 
 describe('county gate: sender', () => {
@@ -33,6 +40,11 @@ describe('county gate: sender', () => {
     expect(countySenderOf({ ...principal, kind: 'user' }, known)).toHaveProperty('refusal');
     expect(countySenderOf({ ...principal, clientId: 'vanguard-console' }, known)).toHaveProperty('refusal');
     expect(countySenderOf({ ...principal, orgId: undefined }, known)).toHaveProperty('refusal');
+    // A person signed in through the county's client, or another client's service account using its name.
+    expect(countySenderOf({ ...principal, username: 'county.organizer', kind: 'user' }, known)).toEqual({
+      refusal: "the token is not county-songling's own service account (client credentials)",
+    });
+    expect(countySenderOf({ ...principal, username: 'service-account-county-hekou' }, known)).toHaveProperty('refusal');
   });
 
   it('senderMismatch_NamesTheEnvelopeFieldThatIsNotTheTokens', () => {

@@ -5,6 +5,8 @@ import type { CountySender } from '../county-inbound.port';
 /** The slice of a verified principal (libs/auth Principal) the gate reads. */
 export interface CountyPrincipal {
   readonly sub: string;
+  /** Keycloak's `preferred_username`: `service-account-<client id>` for a client's own service account. */
+  readonly username: string;
   readonly roles: readonly string[];
   readonly orgId: string | undefined;
   readonly kind: 'user' | 'service';
@@ -41,10 +43,14 @@ export function claimedClient(token: string | undefined): { clientId?: string; o
 /** A verified principal as a county sender, or why it is not one. */
 export function countySenderOf(principal: CountyPrincipal, knownCounties: ReadonlySet<string>): CountySender | { refusal: string } {
   if (!principal.roles.includes('county_system')) return { refusal: 'the token lacks the county_system role' };
-  if (principal.kind !== 'service') return { refusal: 'the token is not a service account’s' };
   if (!principal.clientId || !knownCounties.has(principal.clientId)) {
     return { refusal: `client ${JSON.stringify(principal.clientId ?? null)} is not a configured county system` };
   }
+  // The county client's own service account (client credentials), not a person signed in through
+  // the client: the role alone said nothing, since principalFromClaims once made every holder of
+  // county_system a service, and a county client with a login flow switched on would let one in.
+  if (principal.kind !== 'service' || principal.username !== `service-account-${principal.clientId}`)
+    return { refusal: `the token is not ${principal.clientId}'s own service account (client credentials)` };
   if (!principal.orgId) return { refusal: 'the token carries no org_id' };
   return { clientId: principal.clientId, sub: principal.sub, countyOrgId: principal.orgId };
 }
