@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './envelope.schema';
+export { eventSigningText, signatureJson } from './signature-json';
 export * from './topics';
 export * from './contract';
 export * from './registry';

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { EventEnvelope } from '@vanguard/contracts';
-import { eventSigningText } from './canonical-json';
+import { eventSigningText } from '@vanguard/contracts';
 import {
   BATCH_SIGNATURE_ALG,
   CheckedRoots,

@@ -11,4 +11,5 @@ export * from './org-event-key-production';
 export * from './event-key-production';
 export * from './org-tree.runner';
 export * from './demo-tree';
-export { canonicalJson } from './canonical-json';
+// The signing text lives in libs/contracts with the envelope; kept here under its old name for auth's callers.
+export { signatureJson as canonicalJson } from '@vanguard/contracts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@vanguard/auth';
+import { signatureJson } from '@vanguard/contracts';
 
 /**
  * The digest that tells a resend from a reused id: what the message asks for (type, version,
@@ -12,7 +12,7 @@ import { canonicalJson } from '@vanguard/auth';
  */
 export function payloadSha256(raw: Record<string, unknown>): string {
   const { type, version, streamId, streamVersion, orgId, data } = raw;
-  return createHash('sha256').update(canonicalJson({ type, version, streamId, streamVersion, orgId, data })).digest('hex');
+  return createHash('sha256').update(signatureJson({ type, version, streamId, streamVersion, orgId, data })).digest('hex');
 }
 
 /** Every organisation a message's data names: `orgId` and any `…OrgId` field (e.g. a deed's helperOrgId). */

@@ -1,17 +1,19 @@
-import type { EventEnvelope } from '@vanguard/contracts';
+import type { EventEnvelope } from './envelope';
 
 /**
- * The canonical JSON every event signature is made over (ADR 0059): keys sorted by UTF-16 code
+ * The canonical JSON every event signature is made over (ADR 0059), here beside the envelope it
+ * signs so that readers of the published language (the county gate's digest among them) need not
+ * load libs/auth for it: keys sorted by UTF-16 code
  * units, properties whose value is undefined left out, undefined in an array written as null.
  *
  * Every signature ever made must keep verifying, so this text may never change by one byte
- * (canonical-json.unit.spec.ts holds the first implementation and compares on random values,
+ * (signature-json.unit.spec.ts holds the first implementation and compares on random values,
  * odd ones included: a Date is written as `{}`, a function in an array as an empty element and
  * in an object as `undefined`, a hole in an array as an empty element). It is written for speed
  * (ADR 0068): every consumer builds it once per record, and the first implementation's
  * entries/filter/sort/map/join cost about a tenth of a verification.
  */
-export function canonicalJson(value: unknown): string {
+export function signatureJson(value: unknown): string {
   return write(value) as string;
 }
 
@@ -43,7 +45,7 @@ function write(value: unknown): string | undefined {
 }
 
 /**
- * The signing input's text: {@link canonicalJson} of the signed fields, with the known top-level
+ * The signing input's text: {@link signatureJson} of the signed fields, with the known top-level
  * keys written in their sorted order rather than sorted for each record.
  */
 export function eventSigningText(e: EventEnvelope): string {
