@@ -169,8 +169,7 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
       expect(third.headers['content-type']).toMatch(/^application\/json/);
       expect(third.headers['x-vanguard-events']).toBeUndefined();
       expect(JSON.stringify(third.body)).toContain('per user');
-      for (const route of ['completeness', 'export-log'])
-        expect((await get(`/transparency/evaluation/${route}`)).status).toBe(429);
+      for (const route of ['completeness', 'export-log']) expect((await get(`/transparency/evaluation/${route}`)).status).toBe(429);
       expect(signing).not.toHaveBeenCalled();
     } finally {
       signing.mockRestore();

@@ -102,7 +102,7 @@ export class CheckpointWitness {
         );
     } else if (lastSize === 0 && proof.length > 0) return refuse('WITNESS.FORK', 'from an empty tree a checkpoint comes without a proof');
     // Only once the tree holds: a fork of the tree is reported as one, whatever its extension lines say.
-    const conflict = last ? extensionConflict(last.checkpoint, body) : undefined;
+    const conflict = extensionConflict(last?.checkpoint, body);
     if (conflict) return refuse(conflict.code, conflict.reason);
     // Recorded before answering: a cosignature is never given for a tree the witness could later forget.
     const checkpointBody = checkpoint.slice(0, checkpoint.lastIndexOf('\n\n') + 1);

@@ -150,8 +150,9 @@ describe('a county witness (tlog-witness add-checkpoint, tlog-cosignature)', () 
       expect(await keptCheckpoint()).toBe(seen.text);
     });
 
-    it('addCheckpoint_AMalformedTrailLineAfterATrail_IsABadCheckpoint', async () => {
+    it('addCheckpoint_AMalformedTrailLine_IsABadCheckpoint_FirstOrAfterATrail', async () => {
       const log = logOf(6);
+      expect(await add(log.checkpoint(logKey, ['vanguard-trail/v1 six']), 0)).toMatchObject({ code: 'WITNESS.BAD_CHECKPOINT' });
       await add(log.checkpoint(logKey, [trail(5)]), 0);
       expect(await add(log.checkpoint(logKey, ['vanguard-trail/v1 six']), 6)).toMatchObject({ code: 'WITNESS.BAD_CHECKPOINT' });
     });

@@ -13,10 +13,18 @@ import type { WitnessRefusalCode } from './checkpoint-witness';
  * proof, the store's, so a trail rewritten and regrown past the kept size still gets through.
  */
 export function extensionConflict(
-  keptCheckpoint: string,
+  keptCheckpoint: string | undefined,
   next: CheckpointBody,
 ): { readonly code: WitnessRefusalCode; readonly reason: string } | undefined {
-  const kept = bodyOf(keptCheckpoint);
+  let nextTrail;
+  try {
+    nextTrail = trailOf(next);
+  } catch (e) {
+    // Checked whatever was kept, the first time too: a malformed line cosigned once would later constrain nothing.
+    if (e instanceof CheckpointError) return { code: 'WITNESS.BAD_CHECKPOINT', reason: e.message };
+    throw e;
+  }
+  const kept = keptCheckpoint === undefined ? undefined : bodyOf(keptCheckpoint);
   if (!kept) return undefined;
   if (next.size === kept.size && !sameStreams(kept, next))
     return {
@@ -25,13 +33,6 @@ export function extensionConflict(
     };
   const keptTrail = trailOrUnknown(kept);
   if (!keptTrail) return undefined;
-  let nextTrail;
-  try {
-    nextTrail = trailOf(next);
-  } catch (e) {
-    if (e instanceof CheckpointError) return { code: 'WITNESS.BAD_CHECKPOINT', reason: e.message };
-    throw e;
-  }
   if (!nextTrail)
     return {
       code: 'WITNESS.ROLLBACK',

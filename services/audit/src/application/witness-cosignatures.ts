@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { parseCheckpointBody, splitNote, verifiedCosignatures, type WitnessPolicy } from '@vanguard/transparency-log';
+import { parseCheckpointBody, splitNote, trailOf, verifiedCosignatures, type WitnessPolicy } from '@vanguard/transparency-log';
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
 import type { ProofLogs } from './proof-logs';
@@ -44,28 +44,58 @@ export class WitnessCosignatures {
     private readonly schemas: Readonly<Record<AuditedContext, string>>,
   ) {}
 
-  /** Signs a checkpoint of the store as it is now and publishes it (unless that tree was already published). */
+  /**
+   * Signs a checkpoint of the store as it is now and publishes it (unless that tree was already
+   * published). Published checkpoints never show the auditors' trail shrinking: witnesses refuse
+   * such a note as a rollback, and two audit instances could otherwise sign one after another with
+   * trails read at different moments. Under a lock per store, a note whose trail is smaller than
+   * the latest published one's is signed again: the trail read now holds at least what that one
+   * committed to, since what it read was committed and below a horizon that only moves forward.
+   */
   async publish(context: AuditedContext): Promise<PublishedCheckpoint> {
-    const cp = await this.logs.checkpoint(context);
-    const root = cp.body.root.toString('base64');
     const store = this.schemas[context];
-    await this.transaction(async (db) => {
-      const { rows } = await db.query<{ published_at: Date }>(
-        `insert into audit.log_checkpoints (store, size, root, note) values ($1, $2, $3, $4)
-         on conflict (store, size) do nothing returning published_at`,
-        [store, cp.body.size, root, cp.text],
-      );
-      // Only with the row it describes: a size already published has its event already.
-      if (rows[0])
-        await this.events.add(
-          db,
-          checkpointSignedEvent({ context, store, size: cp.body.size, root, note: cp.text, publishedAt: rows[0].published_at }),
+    for (let attempt = 1; ; attempt++) {
+      const cp = await this.logs.checkpoint(context);
+      const root = cp.body.root.toString('base64');
+      const behind = await this.transaction(async (db) => {
+        await db.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['vanguard-audit-publish', store]);
+        const latestTrail = await this.latestTrailSize(db, store);
+        const trail = trailOf(cp.body)?.size;
+        if (latestTrail !== undefined && (trail === undefined || trail < latestTrail)) return { trail, latestTrail };
+        const { rows } = await db.query<{ published_at: Date }>(
+          `insert into audit.log_checkpoints (store, size, root, note) values ($1, $2, $3, $4)
+           on conflict (store, size) do nothing returning published_at`,
+          [store, cp.body.size, root, cp.text],
         );
-    });
-    const published = await this.published(context, cp.body.size);
-    // The primary key kept the first root at this size; another one now would be this service forking itself.
-    if (published?.root !== root) throw new Error(`the ${context} log's root at size ${cp.body.size} differs from the one published`);
-    return published;
+        // Only with the row it describes: a size already published has its event already.
+        if (rows[0])
+          await this.events.add(
+            db,
+            checkpointSignedEvent({ context, store, size: cp.body.size, root, note: cp.text, publishedAt: rows[0].published_at }),
+          );
+        return undefined;
+      });
+      if (behind) {
+        if (attempt < 3) continue;
+        throw new Error(
+          `the ${context} log's trail (${behind.trail ?? 'none'}) is still behind the published one (${behind.latestTrail}) after ${attempt} signatures`,
+        );
+      }
+      const published = await this.published(context, cp.body.size);
+      // The primary key kept the first root at this size; another one now would be this service forking itself.
+      if (published?.root !== root) throw new Error(`the ${context} log's root at size ${cp.body.size} differs from the one published`);
+      return published;
+    }
+  }
+
+  /** The trail size the latest published checkpoint of `store` commits to; undefined when none does. */
+  private async latestTrailSize(db: PoolClient, store: string): Promise<number | undefined> {
+    const { rows } = await db.query<{ note: string }>(
+      `select note from audit.log_checkpoints where store = $1 order by size desc limit 1`,
+      [store],
+    );
+    const note = rows[0]?.note;
+    return note === undefined ? undefined : trailOf(parseCheckpointBody(note.slice(0, note.lastIndexOf('\n\n') + 1)))?.size;
   }
 
   /** The latest published checkpoint; one is published first when there is none. */
