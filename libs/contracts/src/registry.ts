@@ -75,12 +75,13 @@ export class ContractRegistry {
     }
     const data = contract.schema.safeParse(e.data);
     if (!data.success) return { ok: false, reason: 'schema-violation', message: `data: ${describeIssues(data.error)}` };
-    const bound = contract.subject && `${contract.stream}-${contract.subject.of(data.data)}`;
-    if (bound && e.streamId !== bound) {
+    const subject = contract.subject;
+    const bound = subject && `${contract.stream}-${subject.of(data.data)}`;
+    if (subject && e.streamId !== bound) {
       return {
         ok: false,
         reason: 'schema-violation',
-        message: `streamId must be ${contract.stream}-<${contract.subject!.name}>, here ${bound}, got ${e.streamId}`,
+        message: `streamId must be ${contract.stream}-<${subject.name}>, here ${bound}, got ${e.streamId}`,
       };
     }
     return { ok: true, envelope: { ...e, data: data.data }, contract };

@@ -13,7 +13,7 @@ export const COUNTY_REFUSAL_CODES = {
   'COUNTY.SENDER_MISMATCH': 'the message claims another sender than its proof',
   'COUNTY.OUT_OF_SCOPE': 'the message touches an organisation or member outside the sender’s county',
   'COUNTY.STALE': 'the sequence is not newer than the last one applied for the subject',
-  'COUNTY.MESSAGE_ID_REUSED': 'the message id was used before for another payload',
+  'COUNTY.MESSAGE_ID_REUSED': 'the message id was used before for another payload of the same owning service',
   'COUNTY.UNSUPPORTED': 'the owner does not apply this message type yet',
   'COUNTY.HANDLER_FAILED': 'the owner failed to apply it after retries; sending it again under a new id may succeed',
   'COUNTY.MEMBER_UNKNOWN': 'the county member id is not linked to a platform member: sync the roster first',

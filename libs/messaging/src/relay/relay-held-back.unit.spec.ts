@@ -8,11 +8,13 @@ class HeldBackSource implements RelaySource<number> {
   readonly name = 'held-back-source';
   readonly isLeader = true;
   reads = 0;
-  async read(): Promise<RelayBatch<number>> {
+  read(): Promise<RelayBatch<number>> {
     this.reads += 1;
-    return { records: [], checkpoint: 0, heldBack: true };
+    return Promise.resolve({ records: [], checkpoint: 0, heldBack: true });
   }
-  async commit(): Promise<void> {}
+  commit(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 describe(`${Relay.name} held back`, () => {
