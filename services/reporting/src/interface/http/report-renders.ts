@@ -18,7 +18,7 @@ async function* chunksOf(body: Buffer): AsyncGenerator<Buffer> {
   for (let at = 0; at < body.length; at += 64 * 1024) yield await Promise.resolve(body.subarray(at, at + 64 * 1024));
 }
 
-const attachment = (name: string) => `attachment; filename*=UTF-8\'\'${encodeURIComponent(name)}`;
+const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /**
  * A download rendered and sent under one place of `renders`: 429 with Retry-After past its limits,

@@ -17,7 +17,7 @@ describe(sendRendered.name, () => {
     work = new LongWork();
     const renders = reportRenders(work);
     server = http.createServer((_req, res) => {
-      sendRendered(renders, 'county.organizer', res, { type: 'application/pdf', name: '松岭旗.pdf' }, async () => FILE, {
+      sendRendered(renders, 'county.organizer', res, { type: 'application/pdf', name: '松岭旗.pdf' }, () => Promise.resolve(FILE), {
         stallMs: 60_000,
       }).then(
         () => outcomes.push('sent'),
