@@ -1,4 +1,4 @@
-import { storeChannel, Subscription, type RecordedEvent } from '../src';
+import { storeChannel, Subscription, type GlobalCheckpoint, type RecordedEvent } from '../src';
 import { waitUntil } from '@vanguard/testing';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 
@@ -86,6 +86,30 @@ describe(`${Subscription.name} wake-ups`, () => {
     } finally {
       await blocker.query('rollback').catch(() => undefined);
       blocker.release();
+      await sut.stop();
+    }
+  });
+
+  it('keeps looking about once a second while events stay held back, not at its fallback poll', async () => {
+    // A page source whose events stay behind someone else's open transaction for as long as it likes.
+    let reads = 0;
+    const heldBack = {
+      readAllPage: (after: GlobalCheckpoint) => {
+        reads++;
+        return Promise.resolve({ events: [], checkpoint: after, heldBack: true });
+      },
+    };
+    const sut = new Subscription(heldBack, f.db.pool, f.db.schema, {
+      name: 'held-back',
+      pollIntervalMs: 180_000,
+      handler: () => undefined,
+    });
+    sut.start();
+    try {
+      // 5 ms doubling to a second reaches the 16th read after about 9 s; doubling on towards the
+      // poll (as it once did) would need about 160 s.
+      await waitUntil('sixteen reads of the held-back page', () => reads >= 16, { timeoutMs: 60_000 });
+    } finally {
       await sut.stop();
     }
   });
