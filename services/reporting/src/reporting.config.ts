@@ -4,7 +4,8 @@ export interface ReportingConfig {
   readonly port: number;
   readonly databaseUrl: string;
   /** Worker threads rendering PDFs (ADR 0086): each holds about 80 MB. */
-  readonly pdfThreads: number;
+  /** Threads that render downloads (PDF, .docx, .xlsx); `REPORTING_PDF_THREADS` is its older name. */
+  readonly renderThreads: number;
   readonly kafka: {
     readonly enabled: boolean;
     readonly brokers: readonly string[];
@@ -26,7 +27,7 @@ export function reportingConfig(infra: InfraConfig = infraConfig(), database: 'p
   return {
     port: Number(process.env['PORT'] ?? SERVICES.reporting),
     databaseUrl: serviceDatabaseUrl('reporting', base),
-    pdfThreads: positiveIntFromEnv(process.env, 'REPORTING_PDF_THREADS', 1),
+    renderThreads: positiveIntFromEnv(process.env, 'REPORTING_RENDER_THREADS', positiveIntFromEnv(process.env, 'REPORTING_PDF_THREADS', 1)),
     kafka: {
       enabled: process.env['REPORTING_KAFKA'] !== 'off',
       brokers: infra.kafkaBrokers,

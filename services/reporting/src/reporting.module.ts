@@ -9,7 +9,7 @@ import { SqlBreakdownReadModel } from './infrastructure/sql-breakdown.read-model
 import { SqlFiguresReadModel } from './infrastructure/sql-figures.read-model';
 import { LagHttpController } from './interface/http/lag.http.controller';
 import { REPORT_RENDERS, reportRenders } from './interface/http/report-renders';
-import { PdfRenderer } from './infrastructure/export/pdf-renderer';
+import { ExportRenderer } from './infrastructure/export/export-renderer';
 import { ReportsHttpController } from './interface/http/reports.http.controller';
 import type { ReportingConfig } from './reporting.config';
 
@@ -61,7 +61,7 @@ export class ReportingModule {
         { provide: LongWork, useValue: new LongWork() },
         { provide: REPORT_RENDERS, inject: [LongWork], useFactory: (w: LongWork) => reportRenders(w) },
         // PDFs render off the request thread: dashboards do not wait behind a province's summary.
-        { provide: PdfRenderer, useFactory: () => new PdfRenderer(config.pdfThreads) },
+        { provide: ExportRenderer, useFactory: () => new ExportRenderer(config.renderThreads) },
         { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
         { provide: SqlBreakdownReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
         {

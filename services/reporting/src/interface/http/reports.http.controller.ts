@@ -20,9 +20,8 @@ import { FIGURES, FIGURE_BY_KEY } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
 import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
 import { buildWorkSummary } from '../../domain/work-summary';
-import { statisticsWorkbook, type WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
-import { summaryDocx } from '../../infrastructure/export/summary-docx';
-import { PdfRenderError, PdfRenderer } from '../../infrastructure/export/pdf-renderer';
+import type { WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
+import { ExportRenderer, RenderError } from '../../infrastructure/export/export-renderer';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
@@ -45,14 +44,33 @@ export class ReportsHttpController {
     @Inject(SqlFiguresReadModel) private readonly figures: SqlFiguresReadModel,
     @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
     @Inject(REPORT_RENDERS) private readonly renders: ConcurrencyLimiter,
-    @Inject(PdfRenderer) private readonly pdf: PdfRenderer,
+    @Inject(ExportRenderer) private readonly renderer: ExportRenderer,
   ) {
     statisticsMaxRows(); // read per request (a test may change it), refused here first: a bad value stops the start
   }
 
-  /** Two renders per user and six in all, each place held until its file is sent (report-renders.ts). */
-  private download(who: Principal, res: Response, file: { type: string; name?: string }, render: () => Promise<Buffer>): Promise<void> {
-    return sendRendered(this.renders, who.sub, res, file, render);
+  /**
+   * Two renders per user and six in all, each place held until its file is sent (report-renders.ts);
+   * a render the threads could not finish is 503 with Retry-After, its detail (a thread's error, a
+   * font path) in the log, not in the answer.
+   */
+  private async download(
+    who: Principal,
+    res: Response,
+    file: { type: string; name?: string },
+    render: () => Promise<Buffer>,
+  ): Promise<void> {
+    try {
+      await sendRendered(this.renders, who.sub, res, file, render);
+    } catch (e) {
+      if (!(e instanceof RenderError)) throw e;
+      this.log.error(`render of ${file.name ?? file.type} failed: ${e.message}`);
+      throw new ServiceUnavailableException({
+        code: 'REPORT.RENDER_UNAVAILABLE',
+        message: '文件暂时无法生成，请稍后重试 / the file could not be rendered; try again shortly',
+        retryAfterSec: 5,
+      });
+    }
   }
 
   private async orgOrFail(orgId: string): Promise<OrgRow> {
@@ -128,7 +146,7 @@ export class ReportsHttpController {
     const p = period(q);
     const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     await this.download(who, res, { type, name: `${org.name}创先争优工作总结-${q.period}.docx` }, async () =>
-      summaryDocx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+      this.renderer.docx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
     );
   }
 
@@ -145,17 +163,8 @@ export class ReportsHttpController {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
     await this.download(who, res, { type: 'application/pdf', name: `${org.name}创先争优工作总结-${q.period}.pdf` }, async () =>
-      this.pdf.render(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
-    ).catch((e: unknown) => {
-      if (!(e instanceof PdfRenderError)) throw e;
-      // The detail (a thread's error, a font path) goes to the log, not to the caller.
-      this.log.error(`PDF render failed for ${orgId} ${q.period}: ${e.message}`);
-      throw new ServiceUnavailableException({
-        code: 'REPORT.PDF_UNAVAILABLE',
-        message: 'PDF 暂时无法生成，请稍后重试 / the PDF could not be rendered; try again shortly',
-        retryAfterSec: 5,
-      });
-    });
+      this.renderer.pdf(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+    );
   }
 
   @Get('organizations/:orgId/statistics.xlsx')
@@ -190,11 +199,12 @@ export class ReportsHttpController {
         const title = `下${'一二三四'[depth - 1]}级`;
         const organisations = await this.breakdown.countBelow(orgId, depth);
         if (organisations === 0) break;
-        if (total + organisations > maxRows) return statisticsWorkbook(org.name, p, levels, { title, organisations, maxRows });
+        if (total + organisations > maxRows)
+          return this.renderer.workbook({ orgName: org.name, period: p, levels, omitted: { title, organisations, maxRows } });
         total += organisations;
         levels.push({ title, rows: await this.breakdown.below(orgId, depth, p) });
       }
-      return statisticsWorkbook(org.name, p, levels);
+      return this.renderer.workbook({ orgName: org.name, period: p, levels });
     });
   }
 

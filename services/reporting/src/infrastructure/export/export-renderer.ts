@@ -1,12 +1,29 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Period } from '../../domain/period';
 import type { WorkSummary } from '../../domain/work-summary';
+import type { WorkbookLevel } from './statistics-workbook';
+
+/** What a thread renders: a work summary as PDF or .docx, or a statistics workbook. */
+export type RenderJob =
+  | { readonly kind: 'pdf'; readonly input: WorkSummary }
+  | { readonly kind: 'docx'; readonly input: WorkSummary }
+  | { readonly kind: 'xlsx'; readonly input: WorkbookInput };
+
+export interface WorkbookInput {
+  readonly orgName: string;
+  readonly period: Period;
+  readonly levels: readonly WorkbookLevel[];
+  readonly omitted?: { readonly title: string; readonly organisations: number; readonly maxRows: number };
+}
+
+const NAMES: Readonly<Record<RenderJob['kind'], string>> = { pdf: 'PDF', docx: 'Word 文档 / .docx', xlsx: '统计表 / workbook' };
 
 interface Job {
   readonly id: number;
-  readonly summary: WorkSummary;
-  readonly resolve: (pdf: Buffer) => void;
+  readonly render: RenderJob;
+  readonly resolve: (file: Buffer) => void;
   readonly reject: (e: Error) => void;
 }
 
@@ -16,23 +33,24 @@ interface Lane {
 }
 
 /** Why a render did not finish: the renderer stopped, or its thread failed. */
-export class PdfRenderError extends Error {}
+export class RenderError extends Error {}
 
 // The worker runs the service's TypeScript as the service itself runs (node -r @swc-node/register),
 // the hook resolved from here: an eval'd worker resolves modules from the working directory.
 const BOOT = `require(${JSON.stringify(createRequire(__filename).resolve('@swc-node/register'))}); require(${JSON.stringify(
-  join(__dirname, 'summary-pdf.worker.ts'),
+  join(__dirname, 'export.worker.ts'),
 )});`;
 
 /**
- * Work summaries rendered to PDF on worker threads, not on the request thread: a province's
- * summary takes 150–260 ms of CPU in PDFKit (font subsetting above all), and on the event loop
- * every dashboard request waited behind it. Its threads (one by default: each holds about 80 MB)
+ * Downloads rendered on worker threads, not on the request thread: a province's summary takes
+ * 150–260 ms of CPU in PDFKit (font subsetting above all), a statistics workbook at its row
+ * limit about a second in ExcelJS, and on the event loop every dashboard request waited behind
+ * them (ADR 0086). Its threads (one by default: each holds about 80 MB)
  * start at the first render and are kept; jobs wait in order for a free one (the controller's
  * render slots bound how many are asked at once). A thread that fails fails its job and is
  * replaced; `close` ends them all.
  */
-export class PdfRenderer {
+export class ExportRenderer {
   private readonly lanes: Lane[] = [];
   private readonly waiting: Job[] = [];
   private nextId = 0;
@@ -40,10 +58,22 @@ export class PdfRenderer {
 
   constructor(private readonly threads = 1) {}
 
-  render(summary: WorkSummary): Promise<Buffer> {
-    if (this.closed) return Promise.reject(new PdfRenderError('the PDF renderer has stopped'));
+  pdf(summary: WorkSummary): Promise<Buffer> {
+    return this.run({ kind: 'pdf', input: summary });
+  }
+
+  docx(summary: WorkSummary): Promise<Buffer> {
+    return this.run({ kind: 'docx', input: summary });
+  }
+
+  workbook(input: WorkbookInput): Promise<Buffer> {
+    return this.run({ kind: 'xlsx', input });
+  }
+
+  private run(render: RenderJob): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new RenderError('the renderer has stopped'));
     return new Promise<Buffer>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, summary, resolve, reject });
+      this.waiting.push({ id: this.nextId++, render, resolve, reject });
       this.dispatch();
     });
   }
@@ -55,8 +85,8 @@ export class PdfRenderer {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.waiting.splice(0)) job.reject(new PdfRenderError('the PDF renderer has stopped'));
-    await Promise.all(this.lanes.splice(0).map((lane) => this.end(lane, 'the PDF renderer has stopped')));
+    for (const job of this.waiting.splice(0)) job.reject(new RenderError('the renderer has stopped'));
+    await Promise.all(this.lanes.splice(0).map((lane) => this.end(lane, 'the renderer has stopped')));
   }
 
   private dispatch(): void {
@@ -68,7 +98,7 @@ export class PdfRenderer {
         this.waiting.shift();
         lane.job = job;
         try {
-          lane.worker.postMessage({ id: job.id, summary: job.summary });
+          lane.worker.postMessage({ id: job.id, ...job.render });
         } catch (e) {
           lane.job = undefined;
           throw e;
@@ -78,7 +108,9 @@ export class PdfRenderer {
         // fails, the next ones still get their turn (and every caller's render slot is released).
         if (this.waiting[0] === job) this.waiting.shift();
         job.reject(
-          new PdfRenderError(`PDF 生成失败 / the PDF could not be handed to its thread: ${e instanceof Error ? e.message : String(e)}`),
+          new RenderError(
+            `${NAMES[job.render.kind]} 生成失败 / it could not be handed to its thread: ${e instanceof Error ? e.message : String(e)}`,
+          ),
         );
       }
     }
@@ -86,18 +118,18 @@ export class PdfRenderer {
 
   private start(): Lane {
     const lane: Lane = { worker: new Worker(BOOT, { eval: true }) };
-    lane.worker.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
+    lane.worker.on('message', (m: { id: number; file?: Uint8Array; error?: string }) => {
       const job = lane.job;
       if (!job || job.id !== m.id) return;
       lane.job = undefined;
-      if (m.pdf) job.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength));
-      else job.reject(new PdfRenderError(`PDF 生成失败 / the PDF could not be rendered: ${m.error}`));
+      if (m.file) job.resolve(Buffer.from(m.file.buffer, m.file.byteOffset, m.file.byteLength));
+      else job.reject(new RenderError(`${NAMES[job.render.kind]} 生成失败 / it could not be rendered: ${m.error}`));
       this.dispatch();
     });
     const failed = (reason: string) => {
       if (!this.lanes.includes(lane)) return;
       this.lanes.splice(this.lanes.indexOf(lane), 1);
-      lane.job?.reject(new PdfRenderError(`PDF 生成失败 / the PDF renderer's thread ${reason}`));
+      if (lane.job) lane.job.reject(new RenderError(`${NAMES[lane.job.render.kind]} 生成失败 / the renderer's thread ${reason}`));
       lane.job = undefined;
       void lane.worker.terminate();
       if (!this.closed) this.dispatch();
@@ -109,7 +141,7 @@ export class PdfRenderer {
   }
 
   private async end(lane: Lane, reason: string): Promise<void> {
-    lane.job?.reject(new PdfRenderError(reason));
+    lane.job?.reject(new RenderError(reason));
     lane.job = undefined;
     await lane.worker.terminate();
   }
