@@ -68,8 +68,48 @@ export function safeHref(attributes: string): string | undefined {
   return SAFE_HREF.test(href) ? href : undefined;
 }
 
-// A quote opens an attribute value only right after `=` (as in the HTML tokenizer); elsewhere it is an ordinary character.
-const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:=\s*"[^"]*"|=\s*'[^']*'|[^>])*)>/;
+const NAME_START = /[a-zA-Z]/;
+const NAME_PART = /[a-zA-Z0-9-]/;
+const SPACE = /\s/;
+
+/**
+ * The tag opening at `lt`, read once from left to right: `not-a-tag` when `<` starts no tag name,
+ * `unterminated` when the input ends inside it. A quote opens an attribute value only right after
+ * `=` (as in the HTML tokenizer); elsewhere it is an ordinary character. It was a regex whose
+ * quoted values could also match character by character: a 125-byte body (`<a` and forty `=""`
+ * with no `>`) backtracked for hours on the one thread, and every `<` without a tag re-scanned the
+ * rest of the input (200 KB of `<a` took 24 s). Now each character is read a bounded number of times.
+ */
+function tagAt(
+  html: string,
+  lt: number,
+): { closing: boolean; name: string; attributes: string; end: number } | 'not-a-tag' | 'unterminated' {
+  let p = lt + 1;
+  const closing = html[p] === '/';
+  if (closing) p++;
+  if (!NAME_START.test(html[p] ?? '')) return 'not-a-tag';
+  const nameStart = p;
+  while (p < html.length && NAME_PART.test(html[p]!)) p++;
+  const name = html.slice(nameStart, p);
+  const attributesStart = p;
+  while (p < html.length) {
+    const c = html[p]!;
+    if (c === '>') return { closing, name, attributes: html.slice(attributesStart, p), end: p + 1 };
+    if (c === '=') {
+      let q = p + 1;
+      while (q < html.length && SPACE.test(html[q]!)) q++;
+      const quote = html[q];
+      if (quote === '"' || quote === "'") {
+        const close = html.indexOf(quote, q + 1);
+        if (close < 0) return 'unterminated';
+        p = close + 1;
+        continue;
+      }
+    }
+    p++;
+  }
+  return 'unterminated';
+}
 
 /** The allowlisted form of `html`: safe to render as HTML anywhere. */
 export function sanitizeRichText(html: string): string {
@@ -83,31 +123,39 @@ export function sanitizeRichText(html: string): string {
       break;
     }
     out += escapeHtml(decodeEntities(html.slice(i, lt)));
-    const rest = html.slice(lt);
-    if (rest.startsWith('<!--')) {
+    if (html.startsWith('<!--', lt)) {
       const end = html.indexOf('-->', lt + 4);
       i = end < 0 ? html.length : end + 3;
       continue;
     }
-    if (/^<[!?]/.test(rest)) {
+    if (html[lt + 1] === '!' || html[lt + 1] === '?') {
       // Doctypes, CDATA and processing instructions carry nothing a reader needs.
       const end = html.indexOf('>', lt);
       i = end < 0 ? html.length : end + 1;
       continue;
     }
-    const tag = TAG.exec(rest);
-    if (!tag) {
+    const tag = tagAt(html, lt);
+    if (tag === 'not-a-tag') {
       out += '&lt;';
       i = lt + 1;
       continue;
     }
-    const closing = tag[1] === '/';
-    const name = tag[2]!.toLowerCase();
-    const attributes = tag[3] ?? '';
-    i = lt + tag[0].length;
+    if (tag === 'unterminated') {
+      // As the HTML tokenizer at the end of the input inside a tag: nothing after it is markup.
+      // The rest is escaped text, and no later `<` re-scans it.
+      out += escapeHtml(decodeEntities(html.slice(lt)));
+      break;
+    }
+    const { closing, attributes } = tag;
+    const name = tag.name.toLowerCase();
+    i = tag.end;
     if (DROPPED_WITH_CONTENT.has(name)) {
       if (!closing) {
-        const end = html.toLowerCase().indexOf(`</${name}`, i);
+        // Case-insensitive from here, not over a lower-cased copy of the whole input per tag
+        // (11,700 scripts took 16 s), whose indices need not even be the original's.
+        const closeTag = new RegExp(`</${name}`, 'gi');
+        closeTag.lastIndex = i;
+        const end = closeTag.exec(html)?.index ?? -1;
         const close = end < 0 ? -1 : html.indexOf('>', end);
         i = close < 0 ? html.length : close + 1;
       }

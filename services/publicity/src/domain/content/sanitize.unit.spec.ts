@@ -36,6 +36,25 @@ describe('sanitizeRichText', () => {
     expect(sanitizeRichText('<img src=x onerror=alert(1)//">after <b>bold</b> "')).toBe('after <b>bold</b> &quot;');
   });
 
+  // Bodies of at most 200,000 characters (the DTO's limit) that once held the one thread for hours
+  // or seconds: each must now come back at once, so the test's own deadline catches a regression.
+  it.each([
+    ['forty ="" after an unclosed tag (125 bytes, backtracking)', `<p>story</p><a ${'=""'.repeat(40)}`],
+    ['11,700 scripts (a lower-cased copy per tag)', '<script></script>'.repeat(11_700)],
+    ['66,000 unclosed <a (a re-scan per <)', '<a'.repeat(66_000)],
+    ['66,000 <a before one quote and >', `${'<a'.repeat(66_000)}'>`],
+    ['an unclosed quoted value before 60,000 tags', `<a title="${'<b>x</b>'.repeat(25_000)}`],
+  ])('WhenTheBodyIs %s_SanitisesItInLinearTime', (_what, body) => {
+    const out = sanitizeRichText(body);
+    expect(out.replace(/<[^>]*>/g, '')).not.toMatch(/[<>"]/);
+    expect(sanitizeRichText(out)).toBe(out);
+  });
+
+  it('WhenATagIsLeftOpenAtTheEnd_KeepsTheRestAsText', () => {
+    expect(sanitizeRichText('<p>story</p><a =""=""')).toBe('<p>story</p>&lt;a =&quot;&quot;=&quot;&quot;');
+    expect(sanitizeRichText('<p>a</p><b title="x <i>y</i>')).toBe('<p>a</p>&lt;b title=&quot;x &lt;i&gt;y&lt;/i&gt;');
+  });
+
   it('closes what was left open and ignores stray closing tags', () => {
     expect(sanitizeRichText('<p><em>a</p></li>b')).toBe('<p><em>a</em></p>b');
   });
