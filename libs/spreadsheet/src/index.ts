@@ -1,3 +1,4 @@
+export * from './cells';
 export * from './csv';
 export * from './xlsx-bounds';
 export * from './sheet-reader';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
 import request from 'supertest';
@@ -87,6 +88,55 @@ describe('assistance hostile input', () => {
     expect([goals.status, goals.body.errors[0].field]).toEqual([400, 'goals']);
     const future = await plan(dayFromToday(2));
     expect([future.status, future.body.code]).toEqual([422, 'DAY.IN_FUTURE']);
+  });
+
+  it('caps a budget at one hundred million yuan: past it 400 naming budgetFen, so no subtree total can overflow', async () => {
+    const over = await http()
+      .post('/projects')
+      .set(as())
+      .send({
+        villageId: village,
+        name: '道路',
+        category: 'road_hardening',
+        budgetFen: 10_000_000_001,
+        beneficiaryHouseholds: 1,
+        plannedOn: dayFromToday(-1),
+      });
+    expect([over.status, over.body.errors[0].field]).toEqual([400, 'budgetFen']);
+  });
+
+  it('answers a pairing of another county as it answers no pairing: 404, not a 422 that says it exists', async () => {
+    const elsewhere = await freshVillage(db, '910426');
+    const pairingId = randomUUID();
+    await db.query(
+      `insert into pairings (id, org_id, helper_unit_name, starts_on, ends_on, goals, lagging, recorded_at, recorded_by)
+       values ($1, $2, '河口县农牧局', $3, $4, '["修路"]', false, now(), 'test')`,
+      [pairingId, elsewhere, dayFromToday(-30), dayFromToday(300)],
+    );
+    const unknown = randomUUID();
+    for (const id of [pairingId, unknown]) {
+      const project = await http()
+        .post('/projects')
+        .set(as())
+        .send({
+          villageId: village,
+          pairingId: id,
+          name: '道路',
+          category: 'road_hardening',
+          budgetFen: 1000,
+          beneficiaryHouseholds: 1,
+          plannedOn: dayFromToday(-1),
+        });
+      const deed = await http()
+        .post('/deeds')
+        .set(as())
+        .send({ villageId: village, pairingId: id, category: 'other', title: '送医上门', doneOn: dayFromToday(0), householdsHelped: 1 });
+      expect({ id, project: [project.status, project.body.code], deed: [deed.status, deed.body.code] }).toEqual({
+        id,
+        project: [404, 'PAIRING.NOT_FOUND'],
+        deed: [404, 'PAIRING.NOT_FOUND'],
+      });
+    }
   });
 
   it('limits the public page per address: a flood gets 429 with Retry-After and no village data', async () => {

@@ -1,6 +1,8 @@
 import { DomainError } from '@vanguard/kernel';
+import type { Pairing } from '../../domain/pairing/pairing';
 import type { Village } from '../../domain/shared/village';
 import type { Actor } from '../ports/context.port';
+import type { PairingRepository } from '../ports/repositories.port';
 import type { RosterPort } from '../ports/roster.port';
 import type { Tx } from '../ports/unit-of-work.port';
 
@@ -55,4 +57,15 @@ export class AlreadyRecordedError extends DomainError {
   constructor(code: string, message: string) {
     super(code, 'conflict', message);
   }
+}
+
+/**
+ * The pairing `id` if its organisation lies within the actor's subtree; else the same 404 as no
+ * pairing at all. A pairing of another county once answered 422 "elsewhere" where an unknown id
+ * answered 404, so ids could be probed across counties (households were already fenced so).
+ */
+export async function pairingInScope(pairings: PairingRepository, roster: RosterPort, actor: Actor, id: string, tx: Tx): Promise<Pairing> {
+  const pairing = await pairings.get(tx, id);
+  if (!pairing || !(await organizationInScope(roster, actor, pairing.orgId, tx))) throw new NotFoundError('PAIRING', id);
+  return pairing;
 }

@@ -14,7 +14,7 @@ import { FIELD_WORK, PAIRINGS, type FieldWorkRepository, type PairingRepository 
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
-import { NotFoundError, organizationInScope } from '../scope/scope';
+import { NotFoundError, organizationInScope, pairingInScope } from '../scope/scope';
 import { villageInScope } from './village-access';
 
 /** 驻村干部, 民情联系卡, 民情日记, 走访慰问, 办实事: the cadre's field work, each thing recorded once. */
@@ -95,11 +95,7 @@ export class FieldWorkHandlers {
     await this.uow.run(async (tx) => {
       const by: { cadreOrgId?: string; pairingOrgId?: string } = {};
       if (deed.cadreId) by.cadreOrgId = (await this.cadreInScope(tx, ctx, deed.cadreId)).orgId;
-      if (deed.pairingId) {
-        const pairing = await this.pairings.get(tx, deed.pairingId);
-        if (!pairing) throw new NotFoundError('PAIRING', deed.pairingId);
-        by.pairingOrgId = pairing.orgId;
-      }
+      if (deed.pairingId) by.pairingOrgId = (await pairingInScope(this.pairings, this.roster, ctx.actor, deed.pairingId, tx)).orgId;
       const events = recordDeed(deed, village, by, this.clock.today());
       await this.work.insertDeed(tx, deed, village.id, this.clock.now());
       await tx.publish(events, ctx);

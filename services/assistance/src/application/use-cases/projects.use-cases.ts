@@ -18,7 +18,7 @@ import { PAIRINGS, PROJECTS, type PairingRepository, type ProjectRepository } fr
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type Sql, type Tx, type UnitOfWork } from '../ports/unit-of-work.port';
-import { inScopeAmong, NotFoundError, organizationInScope, organizationInScopeByCode } from '../scope/scope';
+import { inScopeAmong, NotFoundError, organizationInScope, organizationInScopeByCode, pairingInScope } from '../scope/scope';
 import { villageInScope } from './village-access';
 import { DomainError } from '@vanguard/kernel';
 
@@ -141,8 +141,7 @@ export class ProjectHandlers {
   /** Decides one plan inside `tx`; once an import is known to fail, later rows are only decided, not written. */
   private async planIn(tx: Tx, ctx: CommandContext, village: Village, input: PlanProject, write = true): Promise<void> {
     if (input.pairingId) {
-      const pairing = await this.pairings.get(tx, input.pairingId);
-      if (!pairing) throw new NotFoundError('PAIRING', input.pairingId);
+      const pairing = await pairingInScope(this.pairings, this.roster, ctx.actor, input.pairingId, tx);
       if (pairing.orgId !== village.id) throw new PairingElsewhereError();
     }
     const { project, events } = planProject(input, village, this.clock.today());

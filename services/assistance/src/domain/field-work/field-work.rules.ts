@@ -52,6 +52,27 @@ export class VisitedHouseholdsMustHoldTheCadresCard extends Rule {
   }
 }
 
+/**
+ * A visit names each household once. A county may name one household by its label and by its id
+ * (both valid references): resolved, that was one household twice, which broke the visit's key in
+ * the database and failed the gate's whole chunk, again at every retry, before a dead letter.
+ */
+export class VisitNamesEachHouseholdOnce extends Rule {
+  readonly id = 'visit-names-household-once';
+  readonly code = 'VISIT.HOUSEHOLD_TWICE';
+  readonly kind = 'rule' as const;
+  readonly message: string;
+  private readonly twice: readonly string[];
+  constructor(householdIds: readonly string[]) {
+    super();
+    this.twice = [...new Set(householdIds.filter((h, i) => householdIds.indexOf(h) !== i))];
+    this.message = `同一户在一次走访中出现多次 / these households are named more than once in one visit: ${this.twice.join(', ')}`;
+  }
+  isBroken(): boolean {
+    return this.twice.length > 0;
+  }
+}
+
 /** A deed by a cadre, or under a pairing, is for that cadre's or pairing's village. */
 export class DeedMustBeForTheVillageOf extends Rule {
   readonly id = 'deed-for-the-village';

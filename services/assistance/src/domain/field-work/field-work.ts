@@ -2,6 +2,7 @@ import { checkRule } from '@vanguard/kernel';
 import { AssistanceVisitLogged, CadreDispatched, DeedCorrected, DeedDone, type CadreRole, type ProjectCategory } from '@vanguard/contracts';
 import type { Day } from '../shared/day';
 import { domainEvent, type DomainEvent } from '../shared/domain-event';
+import { AmountMustBeWithinTheCap } from '../shared/money.rules';
 import { DayMustNotBeInTheFuture, PeriodMustNotEndBeforeItStarts } from '../shared/period.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import {
@@ -11,6 +12,7 @@ import {
   DeedMustBeForTheVillageOf,
   HouseholdMustLiveInTheCadresVillage,
   VisitedHouseholdsMustHoldTheCadresCard,
+  VisitNamesEachHouseholdOnce,
 } from './field-work.rules';
 
 /** 驻村干部 / 第一书记: who (a roster member), where, from when to when. */
@@ -65,6 +67,7 @@ export function logVisit(
 ): DomainEvent[] {
   checkRule(new DayMustNotBeInTheFuture('visitedOn', input.visitedOn, today));
   checkRule(new DayMustFallWithinTheDispatch(input.visitedOn, cadre.from, cadre.to));
+  checkRule(new VisitNamesEachHouseholdOnce(input.householdIds));
   checkRule(new VisitedHouseholdsMustHoldTheCadresCard(input.householdIds.filter((h) => !cardHolders.has(h))));
   return [
     domainEvent(AssistanceVisitLogged, cadre.id, cadre.orgId, {
@@ -92,6 +95,7 @@ export interface Deed {
 export function recordDeed(deed: Deed, village: Village, by: { cadreOrgId?: string; pairingOrgId?: string }, today: Day): DomainEvent[] {
   checkRule(new MustBeAnActiveVillage(village));
   checkRule(new DayMustNotBeInTheFuture('doneOn', deed.doneOn, today));
+  if (deed.amountFen !== null) checkRule(new AmountMustBeWithinTheCap('amountFen', deed.amountFen));
   if (by.cadreOrgId !== undefined) checkRule(new DeedMustBeForTheVillageOf('cadre', village.id, by.cadreOrgId));
   if (by.pairingOrgId !== undefined) checkRule(new DeedMustBeForTheVillageOf('pairing', village.id, by.pairingOrgId));
   return [domainEvent(DeedDone, deed.id, village.id, deedData(deed, village.id))];

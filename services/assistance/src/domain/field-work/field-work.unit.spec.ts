@@ -1,6 +1,7 @@
 import { quarterOf, shanghaiDayOf } from '../shared/day';
 import { DayMustNotBeInTheFuture } from '../shared/period.rules';
 import type { Village } from '../shared/village';
+import { AmountMustBeWithinTheCap, MAX_AMOUNT_FEN } from '../shared/money.rules';
 import { refusedBy } from '../testing/refusal';
 import {
   dispatchCadre,
@@ -19,6 +20,7 @@ import {
   DeedMustBeForTheVillageOf,
   HouseholdMustLiveInTheCadresVillage,
   VisitedHouseholdsMustHoldTheCadresCard,
+  VisitNamesEachHouseholdOnce,
 } from './field-work.rules';
 
 const TODAY = '2011-06-30';
@@ -55,6 +57,12 @@ describe('field work', () => {
   it('logs a visit to card holders on a day of the dispatch, by household id only', () => {
     const holders = new Set(['h1', 'h2']);
     const events = logVisit(cadre, { id: 'vis1', visitedOn: '2011-06-02', householdIds: ['h1', 'h2'] }, holders, TODAY);
+    expect(
+      refusedBy(
+        () => logVisit(cadre, { id: 'v2', visitedOn: '2011-06-02', householdIds: ['h1', 'h2', 'h1'] }, holders, TODAY),
+        VisitNamesEachHouseholdOnce,
+      ),
+    ).toBe(true);
     expect(events[0]!.data).toEqual({ visitId: 'vis1', cadreId: 'c1', orgId: 'v1', visitedOn: '2011-06-02', householdIds: ['h1', 'h2'] });
     expect(
       refusedBy(
@@ -85,6 +93,9 @@ describe('field work', () => {
     expect(recordDeed(deed, village, { cadreOrgId: 'v1', pairingOrgId: 'v1' }, TODAY)[0]!.data).not.toHaveProperty('amountFen');
     expect(refusedBy(() => recordDeed(deed, village, { cadreOrgId: 'v2' }, TODAY), DeedMustBeForTheVillageOf)).toBe(true);
     expect(refusedBy(() => recordDeed(deed, village, { pairingOrgId: 'v2' }, TODAY), DeedMustBeForTheVillageOf)).toBe(true);
+    expect(refusedBy(() => recordDeed({ ...deed, amountFen: MAX_AMOUNT_FEN + 1 }, village, {}, TODAY), AmountMustBeWithinTheCap)).toBe(
+      true,
+    );
   });
 
   it('counts quarters in China time', () => {

@@ -13,6 +13,7 @@ import {
 } from '@vanguard/contracts';
 import type { Day } from '../shared/day';
 import { domainEvent, type DomainEvent } from '../shared/domain-event';
+import { AmountMustBeWithinTheCap } from '../shared/money.rules';
 import { DayMustNotBeInTheFuture } from '../shared/period.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import {
@@ -63,6 +64,7 @@ export interface PlanProject {
 export function planProject(input: PlanProject, village: Village, today: Day): { project: Project; events: DomainEvent[] } {
   checkRule(new MustBeAnActiveVillage(village));
   checkRule(new DayMustNotBeInTheFuture('plannedOn', input.plannedOn, today));
+  checkRule(new AmountMustBeWithinTheCap('budgetFen', input.budgetFen));
   const project: Project = { ...input, orgId: village.id, status: 'planned', lastStepOn: input.plannedOn, milestones: [] };
   const event = domainEvent(ProjectPlanned, project.id, project.orgId, {
     projectId: project.id,

@@ -1,3 +1,4 @@
+import { AmountMustBeWithinTheCap, MAX_AMOUNT_FEN } from '../shared/money.rules';
 import { DayMustNotBeInTheFuture } from '../shared/period.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import { refusedBy } from '../testing/refusal';
@@ -81,5 +82,11 @@ describe('assistance project', () => {
     ])
       expect(refusedBy(() => planProject(input, other, TODAY), MustBeAnActiveVillage)).toBe(true);
     expect(planProject(input, { ...village, sector: 'community' }, TODAY).project.status).toBe('planned');
+  });
+
+  it('is planned with a budget up to the cap of one hundred million yuan, not a fen more', () => {
+    expect(planProject({ ...input, budgetFen: MAX_AMOUNT_FEN }, village, TODAY).project.budgetFen).toBe(10_000_000_000);
+    for (const budgetFen of [MAX_AMOUNT_FEN + 1, Number.MAX_SAFE_INTEGER])
+      expect(refusedBy(() => planProject({ ...input, budgetFen }, village, TODAY), AmountMustBeWithinTheCap)).toBe(true);
   });
 });

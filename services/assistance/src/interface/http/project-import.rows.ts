@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { DomainError } from '@vanguard/kernel';
-import type { SheetSource } from '@vanguard/spreadsheet';
+import { unstorableCells, type SheetSource } from '@vanguard/spreadsheet';
 import type { PlanRow, VillageRef } from '../../application/use-cases/projects.use-cases';
 import { ProjectRowRequest } from './dto/project.dto';
 
@@ -61,6 +61,8 @@ export async function readProjectRows(
     }
     const named = VILLAGE.filter((c) => plain[PROJECT_COLUMNS[c].field] !== undefined);
     const before = errors.length;
+    for (const { column, reason } of unstorableCells(cells, Object.keys(PROJECT_COLUMNS)))
+      errors.push(rowError(row, column as Column, reason));
     if (named.length !== 1)
       errors.push(
         rowError(

@@ -15,7 +15,7 @@ import {
   type OrgLevel,
   type Sector,
 } from '../../domain/organization/organization.vocabulary';
-import { unstorableTextReason } from '@vanguard/http';
+import { unstorableCells } from '@vanguard/spreadsheet';
 import { isDay } from '../../domain/shared/day';
 import type { RowError } from './roster-format';
 
@@ -51,12 +51,9 @@ const list = (v: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** The platform's one text check (libs/http) over every cell: a file's text reaches Postgres like a body's. */
+/** The platform's one text check over every cell (libs/spreadsheet): a file's text reaches Postgres like a body's. */
 function badText(cells: Cells, bad: (column: string, reason: string) => void): void {
-  for (const [column, value] of Object.entries(cells)) {
-    const reason = value === undefined ? undefined : unstorableTextReason(value);
-    if (reason) bad(column, reason);
-  }
+  for (const { column, reason } of unstorableCells(cells)) bad(column, reason);
 }
 
 /**

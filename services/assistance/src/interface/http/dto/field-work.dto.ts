@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { cadreRoleSchema, projectCategorySchema } from '@vanguard/contracts';
 import { IsDay } from './common.dto';
+import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
 
 export class DispatchCadreRequest {
   @ApiProperty({ format: 'uuid' })
@@ -150,7 +151,7 @@ export class RecordDeedRequest {
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_AMOUNT_FEN)
   amountFen?: number;
 
   @ApiProperty({ example: 12 })

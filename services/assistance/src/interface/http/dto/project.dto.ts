@@ -2,11 +2,13 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ballotSchema, fundSourceSchema, projectCategorySchema, projectStatusSchema } from '@vanguard/contracts';
 import { PaginationQuery } from '@vanguard/http';
+import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
 import { IsDay } from './common.dto';
 
 const CATEGORIES = projectCategorySchema.options;
 const SOURCES = fundSourceSchema.options;
-const FEN_MAX = Number.MAX_SAFE_INTEGER;
+// The domain's cap (money.rules.ts), so the edge answers 400 naming the field before any work.
+const FEN_MAX = MAX_AMOUNT_FEN;
 
 export class PlanProjectRequest {
   @ApiProperty({ format: 'uuid' })
