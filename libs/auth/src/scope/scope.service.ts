@@ -151,6 +151,12 @@ export class ScopeService {
     return this.nodes.size;
   }
 
+  /** Whether `orgId` is an active organisation at the top of the tree (the province): what platform-wide settings need. */
+  isRoot(orgId: string | undefined): boolean {
+    const node = orgId === undefined ? undefined : this.nodes.get(orgId);
+    return node?.status === 'active' && node.parentId === null;
+  }
+
   /** True when `orgId` is `ancestorId` or lies below it (a merged organisation lies below its survivor). */
   isBelowOrSame(orgId: string, ancestorId: string): boolean {
     return isBelowOrSame(orgId, ancestorId, this.nodeOf);

@@ -22,6 +22,14 @@ describe(ScopeService.name, () => {
     expect(sut.isWithin({ orgId: 'town-a' }, 'town-a')).toBe(true);
   });
 
+  it('isRoot_OnlyForTheActiveTopOfTheTree', () => {
+    const sut = tree();
+    expect(sut.isRoot('province')).toBe(true);
+    for (const id of ['city', 'county', 'nowhere', undefined]) expect(sut.isRoot(id)).toBe(false);
+    sut.applyChange({ kind: 'status', id: 'province', status: 'dissolved' });
+    expect(sut.isRoot('province')).toBe(false);
+  });
+
   it('isWithin_WhenTargetIsASiblingOrAnAncestor_ReturnsFalse', () => {
     const sut = tree();
     expect(sut.isWithin({ orgId: 'town-b' }, 'village')).toBe(false);

@@ -17,6 +17,16 @@ export class Access {
     return this.scope.idsWithin(p);
   }
 
+  /** Platform-wide settings (the media weights) are the province's: an admin of the tree's top organisation only. */
+  mustActForThePlatform(p: Principal): void {
+    if (!this.scope.isRoot(p.orgId))
+      throw new DomainError(
+        'SCOPE.PLATFORM_ONLY',
+        'forbidden',
+        '仅省级管理员可修改全省设置 / only an administrator of the top organisation may change platform-wide settings',
+      );
+  }
+
   /** Creating for an organisation outside the subtree is refused by name. */
   mustActFor(p: Principal, orgId: string): void {
     if (!this.within(p, orgId))

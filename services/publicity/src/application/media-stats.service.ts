@@ -55,6 +55,8 @@ export class MediaStatsService {
 
   /** Weights are a platform-wide table (the scoring tables are the province's), so only an admin sets them. */
   async setWeight(p: Principal, target: { level?: MediaLevel; outlet?: string }, weight: number): Promise<WeightsView> {
+    // The role says admin; a county's admin is one too, and these weights score every county.
+    this.access.mustActForThePlatform(p);
     const key = target.level ? `level:${target.level}` : target.outlet ? `outlet:${outletKey(target.outlet)}` : undefined;
     if (!key || (target.level && !MEDIA_LEVELS.includes(target.level)))
       throw new DomainError('WEIGHT.TARGET_REQUIRED', 'invalid', '须指定媒体级别或媒体名称 / name a level or an outlet');

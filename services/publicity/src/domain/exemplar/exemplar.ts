@@ -43,7 +43,14 @@ export class PublishedExemplarNeedsANameAndStory extends Rule {
     super();
   }
   isBroken(): boolean {
-    return !this.exemplar.name?.trim() || !this.exemplar.story.trim();
+    // A story of empty markup (`<p></p>`) survives sanitising but says nothing: its text must not be blank.
+    return (
+      !this.exemplar.name?.trim() ||
+      !this.exemplar.story
+        .replace(/<[^>]*>/g, '')
+        .replace(/&nbsp;/g, ' ')
+        .trim()
+    );
   }
 }
 

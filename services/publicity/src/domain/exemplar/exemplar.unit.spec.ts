@@ -44,6 +44,14 @@ describe('exemplar', () => {
     expect(acceptExemplar(editExemplar(nameless, { name: '李四' })).status).toBe('published');
   });
 
+  it('a story of empty markup is no story: it cannot be published', () => {
+    for (const story of ['<p></p>', '<p> <br></p><ul><li>&nbsp;</li></ul>']) {
+      const empty = { ...proposed, story };
+      expect(refusedBy(() => acceptExemplar(empty))).toBe(new PublishedExemplarNeedsANameAndStory(empty).id);
+    }
+    expect(acceptExemplar({ ...proposed, story: '<p>带头修路</p>' }).status).toBe('published');
+  });
+
   it('declining needs a reason', () => {
     expect(refusedBy(() => declineExemplar(proposed, ' '))).toBe(new DeclineNeedsAReason(undefined).id);
     expect(declineExemplar(proposed, '事迹不典型').status).toBe('declined');
