@@ -199,6 +199,21 @@ describe('publicity over HTTP', () => {
       .expect(413);
     const count = await schema.pool.query(`select count(*)::int as n from attachments where owner_id = $1`, [a.id]);
     expect(count.rows[0]).toEqual({ n: 1 });
+
+    // The same photo twenty times at once (an impatient double-click, a retrying client): one row, one id.
+    const photo = Buffer.concat([png, Buffer.from('another photo')]);
+    const again = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        http()
+          .post(`/articles/${a.id}/attachments`)
+          .set('Authorization', `Bearer ${editor}`)
+          .attach('file', photo, { filename: 'again.png', contentType: 'image/png' }),
+      ),
+    );
+    expect(again.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(new Set(again.map((r) => r.body.id as string)).size).toBe(1);
+    const after = await schema.pool.query(`select count(*)::int as n from attachments where owner_id = $1`, [a.id]);
+    expect(after.rows[0]).toEqual({ n: 2 });
   });
 
   it('an editor cannot reach another county’s article (404) nor write for it (403)', async () => {

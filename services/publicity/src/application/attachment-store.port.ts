@@ -9,7 +9,11 @@ export interface StoredAttachment {
 }
 
 export interface AttachmentStore {
-  put(a: StoredAttachment, bytes: Buffer, uploadedBy: string): Promise<void>;
+  /**
+   * Stores `a`, unless its owner already has these bytes (same sha256): then that attachment is
+   * returned and nothing is stored, so fifty identical uploads at once leave one row, not fifty.
+   */
+  put(a: StoredAttachment, bytes: Buffer, uploadedBy: string): Promise<StoredAttachment>;
   get(id: string): Promise<(StoredAttachment & { bytes: Buffer }) | undefined>;
 }
 export const ATTACHMENT_STORE = Symbol('AttachmentStore');

@@ -35,8 +35,7 @@ export class AttachmentsService {
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
     };
-    await this.store.put(a, bytes, p.sub);
-    return a;
+    return this.store.put(a, bytes, p.sub);
   }
 
   async download(p: Principal, id: string): Promise<StoredAttachment & { bytes: Buffer }> {
