@@ -86,6 +86,21 @@ describe('assistance hostile input', () => {
         lagging: false,
       });
     expect([goals.status, goals.body.errors[0].field]).toEqual([400, 'goals']);
+    for (const fiveFixedPoints of [[], [{}]]) {
+      const listed = await http()
+        .post('/pairings')
+        .set(as())
+        .send({
+          villageId: village,
+          helperUnitName: 'x',
+          from: dayFromToday(0),
+          to: dayFromToday(1),
+          goals: ['修路'],
+          lagging: false,
+          fiveFixedPoints,
+        });
+      expect([listed.status, listed.body.errors?.[0]?.field]).toEqual([400, 'fiveFixedPoints']);
+    }
     const future = await plan(dayFromToday(2));
     expect([future.status, future.body.code]).toEqual([422, 'DAY.IN_FUTURE']);
   });

@@ -11,6 +11,7 @@ import {
   IsUUID,
   MaxLength,
   ValidateNested,
+  IsObject,
 } from 'class-validator';
 import { PaginationQuery } from '@vanguard/http';
 import { IsDay } from './common.dto';
@@ -89,6 +90,8 @@ export class FormPairingRequest {
 
   @ApiPropertyOptional({ type: FiveFixedPointsDto })
   @IsOptional()
+  // An array passes ValidateNested element by element ([] passes whole): it must be one object.
+  @IsObject()
   @ValidateNested()
   @Type(() => FiveFixedPointsDto)
   fiveFixedPoints?: FiveFixedPointsDto;
