@@ -256,6 +256,38 @@ describe('publicity over HTTP', () => {
     expect(columns.body.map((c: { id: string }) => c.id)).not.toContain(column);
   });
 
+  it('files an article only under a column of its own organisation or above, and counts only what the reader may see', async () => {
+    const hekouTown = '00000000-0000-4000-8000-000910425102'; // 河口镇, a sibling of 红石村's township
+    const { body: townColumn } = await http()
+      .post('/columns')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: hekouTown, name: '河口镇专栏' })
+      .expect(201);
+    const elsewhere = await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: VILLAGE, columnId: townColumn.id, title: '红石村稿件', body: 'x' });
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([422, 'ARTICLE.COLUMN_ELSEWHERE']);
+    const { body: countyColumn } = await http()
+      .post('/columns')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: COUNTY, name: '全旗专栏' })
+      .expect(201);
+    await http()
+      .post('/articles')
+      .set('Authorization', `Bearer ${editor}`)
+      .send({ orgId: VILLAGE, columnId: countyColumn.id, title: '红石村稿件', body: 'x' })
+      .expect(201);
+    // Filed under it from outside the reader's subtree (as a province editor could have, before): not counted.
+    await schema.pool.query(
+      `insert into articles (id, org_id, column_id, title, body_html, status, author_sub, created_at, updated_at)
+       values ($1, '00000000-0000-4000-8000-000000910426', $2, '外县稿件', '<p>x</p>', 'draft', 'x', now(), now())`,
+      [randomUUID(), countyColumn.id],
+    );
+    const columns = await http().get('/columns').set('Authorization', `Bearer ${editor}`).expect(200);
+    expect(columns.body.find((c: { id: string }) => c.id === countyColumn.id)).toMatchObject({ articles: 1 });
+  });
+
   it('an article sent again with its Idempotency-Key is answered as the first time and drafted once (ADR 0072)', async () => {
     const title = `幂等稿件 ${randomUUID().slice(0, 8)}`;
     const key = randomUUID();

@@ -12,6 +12,11 @@ export class Access {
     return this.scope.isWithin(p, orgId);
   }
 
+  /** Whether `orgId` is `ancestorId` or lies below it, whoever asks. */
+  isBelowOrSame(orgId: string, ancestorId: string): boolean {
+    return this.scope.isBelowOrSame(orgId, ancestorId);
+  }
+
   /** The organisations `within` allows, for lists that filter and page in SQL (`org_id = any($n::uuid[])`). */
   idsWithin(p: Principal): readonly string[] {
     return this.scope.idsWithin(p);

@@ -82,7 +82,7 @@ export class ArticlesService {
   listColumns(p: Principal): Promise<{ id: string; orgId: string; name: string; description: string; articles: number }[]> {
     return this.uow.run(async (tx) => {
       const rows = await tx.query<{ id: string; orgId: string; name: string; description: string; articles: string }>(
-        `select c.id, c.org_id as "orgId", c.name, c.description, count(a.id) as articles
+        `select c.id, c.org_id as "orgId", c.name, c.description, count(a.id) filter (where a.org_id = any($1::uuid[])) as articles
            from columns c left join articles a on a.column_id = c.id
           where c.org_id = any($1::uuid[]) group by c.id order by c.created_at, c.id`,
         [this.access.idsWithin(p)],
@@ -110,7 +110,7 @@ export class ArticlesService {
     this.access.mustActFor(p, d.orgId);
     const id = randomUUID();
     return this.uow.run(async (tx) => {
-      if (d.columnId) await this.columnOf(tx, p, d.columnId);
+      if (d.columnId) await this.columnOf(tx, p, d.columnId, d.orgId);
       if (d.campaignId) reportOnCampaign(await this.campaignCovers(tx, d.campaignId, d.orgId));
       await tx.query(
         `insert into articles (id, org_id, column_id, campaign_id, title, body_html, status, author_sub, created_at, updated_at)
@@ -223,9 +223,20 @@ export class ArticlesService {
     });
   }
 
-  private async columnOf(tx: Tx, p: Principal, columnId: string): Promise<void> {
+  /**
+   * The column, if the caller may see it and it is the article's organisation's or above it: a
+   * province editor could file a village's article under another county's column, and that
+   * county's editors then counted an article they cannot see.
+   */
+  private async columnOf(tx: Tx, p: Principal, columnId: string, articleOrgId: string): Promise<void> {
     const [c] = await tx.query<{ org_id: string }>(`select org_id from columns where id = $1`, [columnId]);
     if (!c || !this.access.within(p, c.org_id)) throw notFound('column');
+    if (!this.access.isBelowOrSame(articleOrgId, c.org_id))
+      throw new DomainError(
+        'ARTICLE.COLUMN_ELSEWHERE',
+        'rule',
+        '稿件单位不在该专栏所属组织之下 / the article’s organisation is not within the column’s',
+      );
   }
 
   async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ArticleView> {
