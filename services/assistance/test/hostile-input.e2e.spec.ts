@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { tokenFor } from '@vanguard/testing';
-import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
+import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage, rosterMember } from './support/assistance-test-app';
 
 /** What a careless or hostile client sends: every answer is a 400 naming the field, or the rule's 422; never a 500. */
 describe('assistance hostile input', () => {
@@ -152,6 +152,27 @@ describe('assistance hostile input', () => {
         deed: [404, 'PAIRING.NOT_FOUND'],
       });
     }
+  });
+
+  it('dispatches a member to a village once for any day: twelve identical dispatches at once give one 201 and eleven 409', async () => {
+    const member = await rosterMember(db, village);
+    const send = () =>
+      http()
+        .post('/cadres')
+        .set(as())
+        .send({
+          villageId: village,
+          memberId: member,
+          role: 'first_secretary',
+          sendingUnitName: '旗财政局',
+          from: dayFromToday(-10),
+          to: dayFromToday(300),
+        });
+    const answers = await Promise.all(Array.from({ length: 12 }, send));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array(11).fill(409)]);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'CADRE.ALREADY_DISPATCHED')).toBe(true);
+    const { rows } = await db.query(`select count(*)::int as n from cadres where member_id = $1`, [member]);
+    expect(rows[0]).toEqual({ n: 1 });
   });
 
   it('limits the public page per address: a flood gets 429 with Retry-After and no village data', async () => {

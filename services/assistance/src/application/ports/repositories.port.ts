@@ -84,6 +84,11 @@ export interface Household {
 
 export interface FieldWorkRepository {
   insertCadre(tx: Tx, cadre: Cadre, at: Date): Promise<void>;
+  /**
+   * The member's dispatches to the village whose periods meet [from, to], read after taking a
+   * lock on (member, village) for the rest of the transaction, so two dispatches cannot both pass.
+   */
+  overlappingDispatches(tx: Tx, memberId: string, orgId: string, from: string, to: string): Promise<string[]>;
   cadre(tx: Tx, id: string): Promise<Cadre | null>;
   insertHousehold(tx: Tx, household: Household, at: Date): Promise<void>;
   household(tx: Tx, id: string): Promise<Household | null>;

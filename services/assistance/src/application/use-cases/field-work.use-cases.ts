@@ -35,12 +35,14 @@ export class FieldWorkHandlers {
     input: { memberId: string; role: CadreRole; sendingUnitName: string; from: string; to: string },
   ): Promise<{ id: string }> {
     const village = await villageInScope(this.roster, ctx.actor, orgId);
-    const { cadre, events } = dispatchCadre({ id: this.ids.newId(), ...input }, village, await this.roster.isActiveMember(input.memberId));
-    await this.uow.run(async (tx) => {
+    const active = await this.roster.isActiveMember(input.memberId);
+    return this.uow.run(async (tx) => {
+      const overlapping = await this.work.overlappingDispatches(tx, input.memberId, village.id, input.from, input.to);
+      const { cadre, events } = dispatchCadre({ id: this.ids.newId(), ...input }, village, active, overlapping);
       await this.work.insertCadre(tx, cadre, this.clock.now());
       await tx.publish(events, ctx);
+      return { id: cadre.id };
     });
-    return { id: cadre.id };
   }
 
   async registerHousehold(ctx: CommandContext, orgId: string, input: { label: string; headName: string }): Promise<{ id: string }> {

@@ -73,6 +73,25 @@ export class VisitNamesEachHouseholdOnce extends Rule {
   }
 }
 
+/**
+ * A member is sent to one village once for any day: fifty identical dispatches at once made fifty
+ * overlapping rows, and a county's visit then landed on whichever the lookup picked first, perhaps
+ * one without the cards its households hold.
+ */
+export class DispatchesToAVillageMustNotOverlap extends Rule {
+  readonly id = 'dispatches-do-not-overlap';
+  readonly code = 'CADRE.ALREADY_DISPATCHED';
+  readonly kind = 'conflict' as const;
+  readonly message: string;
+  constructor(private readonly overlapping: readonly string[]) {
+    super();
+    this.message = `该党员在此期间已派驻本村 / the member is already dispatched to this village for part of the period: ${overlapping.join(', ')}`;
+  }
+  isBroken(): boolean {
+    return this.overlapping.length > 0;
+  }
+}
+
 /** A deed by a cadre, or under a pairing, is for that cadre's or pairing's village. */
 export class DeedMustBeForTheVillageOf extends Rule {
   readonly id = 'deed-for-the-village';

@@ -13,6 +13,7 @@ import {
   HouseholdMustLiveInTheCadresVillage,
   VisitedHouseholdsMustHoldTheCadresCard,
   VisitNamesEachHouseholdOnce,
+  DispatchesToAVillageMustNotOverlap,
 } from './field-work.rules';
 
 /** 驻村干部 / 第一书记: who (a roster member), where, from when to when. */
@@ -30,10 +31,12 @@ export function dispatchCadre(
   input: Omit<Cadre, 'orgId'>,
   village: Village,
   memberActive: boolean,
+  overlapping: readonly string[] = [],
 ): { cadre: Cadre; events: DomainEvent[] } {
   checkRule(new MustBeAnActiveVillage(village));
   checkRule(new CadreMustBeAnActiveMember(memberActive));
   checkRule(new PeriodMustNotEndBeforeItStarts(input.from, input.to));
+  checkRule(new DispatchesToAVillageMustNotOverlap(overlapping));
   const cadre: Cadre = { ...input, orgId: village.id };
   const event = domainEvent(CadreDispatched, cadre.id, cadre.orgId, {
     cadreId: cadre.id,

@@ -21,6 +21,7 @@ import {
   HouseholdMustLiveInTheCadresVillage,
   VisitedHouseholdsMustHoldTheCadresCard,
   VisitNamesEachHouseholdOnce,
+  DispatchesToAVillageMustNotOverlap,
 } from './field-work.rules';
 
 const TODAY = '2011-06-30';
@@ -47,6 +48,7 @@ describe('field work', () => {
     };
     expect(dispatchCadre(input, village, true).events[0]!.data).toMatchObject({ cadreId: 'c1', memberId: 'm1', orgId: 'v1' });
     expect(refusedBy(() => dispatchCadre(input, village, false), CadreMustBeAnActiveMember)).toBe(true);
+    expect(refusedBy(() => dispatchCadre(input, village, true, ['c0']), DispatchesToAVillageMustNotOverlap)).toBe(true);
   });
 
   it('links households of the cadre’s own village only', () => {

@@ -13,6 +13,15 @@ export class PgFieldWorkRepository implements FieldWorkRepository {
     );
   }
 
+  async overlappingDispatches(tx: Tx, memberId: string, orgId: string, from: string, to: string): Promise<string[]> {
+    await tx.query(`select pg_advisory_xact_lock(hashtext('assistance-dispatch'), hashtext($1))`, [`${memberId}/${orgId}`]);
+    const rows = await tx.query<{ id: string }>(
+      `select id from cadres where member_id = $1 and org_id = $2 and starts_on <= $4 and ends_on >= $3 order by starts_on, id`,
+      [memberId, orgId, from, to],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async cadre(tx: Tx, id: string): Promise<Cadre | null> {
     const [r] = await tx.query<{
       id: string;
