@@ -128,6 +128,25 @@ describe('campaign field work: inspections and training (e2e)', () => {
     expect(closed).toMatchObject({ status: 'done_late', completedOn: '2011-07-05' });
   });
 
+  it('refuses a day that does not exist with 400 naming the field (such a day in an event once stopped every read model)', async () => {
+    const impossible = await post('county.organizer', '/training-classes', {
+      orgId: scope.township,
+      topic: '培训班',
+      base: '党校',
+      targetGroup: 'branch_secretaries',
+      startsOn: '2011-02-30',
+      endsOn: '2011-02-31',
+      sessions: 1,
+      reason: '计划',
+    });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['endsOn', 'startsOn']);
+    const counts = await http()
+      .get(`/training/counts?subtreeOf=${scope.township}&from=2011-13-45&to=2011-12-31`)
+      .set(as('county.organizer'));
+    expect([counts.status, counts.body.errors?.[0]?.field]).toEqual([400, 'from']);
+  });
+
   it('runs a class with trainees from the roster, counts it for the subtree, and shows it in a trainee’s evidence pack', async () => {
     today = '2011-06-10';
     const [m1, m2] = [await rosterMember(pool, scope.villages[0]!), await rosterMember(pool, scope.villages[1]!)];

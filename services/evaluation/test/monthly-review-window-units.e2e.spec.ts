@@ -38,9 +38,11 @@ describe('monthly reviews by zone and window units (e2e)', () => {
   let zoneId = '';
   let roundId = '';
   const previousRpm = process.env['EVALUATION_WINDOW_PAGE_RPM'];
+  const previousResultRpm = process.env['EVALUATION_RESULT_RPM'];
 
   beforeAll(async () => {
     process.env['EVALUATION_WINDOW_PAGE_RPM'] = '12';
+    process.env['EVALUATION_RESULT_RPM'] = '12';
     scope = await freshTownship(4);
     pool = new Pool({ connectionString: evaluationConfig(infraConfig(), 'test').databaseUrl, max: 2 });
     app = await createEvaluationTestApp({ now: () => new Date(`${today}T04:00:00Z`), today: () => today });
@@ -53,6 +55,8 @@ describe('monthly reviews by zone and window units (e2e)', () => {
   afterAll(async () => {
     if (previousRpm === undefined) delete process.env['EVALUATION_WINDOW_PAGE_RPM'];
     else process.env['EVALUATION_WINDOW_PAGE_RPM'] = previousRpm;
+    if (previousResultRpm === undefined) delete process.env['EVALUATION_RESULT_RPM'];
+    else process.env['EVALUATION_RESULT_RPM'] = previousResultRpm;
     await pool?.end();
     await app?.close();
   });
@@ -276,5 +280,13 @@ describe('monthly reviews by zone and window units (e2e)', () => {
     expect(first.status).toBe(201);
     const again = await http().post(`/mass-evaluations/${windowId}/ballots`).send({ code, rating: 'dissatisfied' });
     expect(again.status).toBe(403);
+    // The public result (404 until published) is read without a token: a flood from one address gets 429.
+    let limited = 0;
+    for (let n = 0; n < 15 && limited === 0; n++) {
+      const r = await http().get(`/mass-evaluations/${windowId}/result`);
+      if (r.status === 429) limited = n;
+      else expect(r.status).toBe(404);
+    }
+    expect(limited).toBeGreaterThan(0);
   });
 });

@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery } from '@vanguard/http';
+import { PaginationQuery, IsDay } from '@vanguard/http';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
 /** Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody types tags into a name. */
 const PLAIN = /^[^<>]*$/;
 const PLAIN_MESSAGE = 'must be plain text without < or >';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ExemplarListQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: ['proposed', 'published', 'declined', 'withdrawn'] })
@@ -108,7 +107,7 @@ export class PublishArticleRequest {
   @ApiProperty({ enum: MEDIA_CHANNELS }) @IsIn(MEDIA_CHANNELS) channel!: MediaChannel;
 
   @ApiProperty({ example: '2026-05-01' })
-  @Matches(DAY, { message: 'publishedOn must be a day, YYYY-MM-DD' })
+  @IsDay('publishedOn')
   @IsISO8601({ strict: true }, { message: 'publishedOn must be a real day' })
   publishedOn!: string;
 
@@ -135,12 +134,12 @@ export class StatisticsQuery {
   @ApiProperty({ description: 'root of the subtree counted' }) @IsUUID() orgId!: string;
 
   @ApiProperty({ example: '2026-01-01' })
-  @Matches(DAY, { message: 'from must be a day, YYYY-MM-DD' })
+  @IsDay('from')
   @IsISO8601({ strict: true }, { message: 'from must be a real day' })
   from!: string;
 
   @ApiProperty({ example: '2026-12-31' })
-  @Matches(DAY, { message: 'to must be a day, YYYY-MM-DD' })
+  @IsDay('to')
   @IsISO8601({ strict: true }, { message: 'to must be a real day' })
   to!: string;
 

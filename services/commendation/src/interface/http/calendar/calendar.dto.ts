@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DAY } from '../request-context';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDay } from '@vanguard/http';
 
 export class SetCalendarDayRequest {
   @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday: a weekday off (节假日); workday: a weekend day worked (调休上班)' })
@@ -25,7 +25,7 @@ export class CalendarYearResponse {
 
 export class NoticeEndQuery {
   @ApiProperty({ example: '2011-06-01' })
-  @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' })
+  @IsDay('from')
   from!: string;
 
   @ApiProperty({ example: 7, minimum: 1, maximum: 60 })

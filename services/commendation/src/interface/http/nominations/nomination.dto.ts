@@ -10,13 +10,12 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DAY } from '../request-context';
+import { IsDay } from '@vanguard/http';
 
 const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
 const LEVELS = ['county', 'city', 'province'] as const;
@@ -25,7 +24,7 @@ type Category = (typeof CATEGORIES)[number];
 
 class DeadlineDto {
   @ApiProperty({ enum: REVIEW_LEVELS }) @IsIn(REVIEW_LEVELS) level!: (typeof REVIEW_LEVELS)[number];
-  @ApiProperty({ example: '2011-05-20' }) @Matches(DAY, { message: 'dueOn must be a date YYYY-MM-DD' }) dueOn!: string;
+  @ApiProperty({ example: '2011-05-20' }) @IsDay('dueOn') dueOn!: string;
 }
 
 class NoticePeriodDto {
@@ -35,10 +34,10 @@ class NoticePeriodDto {
 
 class TimelineDto {
   @ApiProperty({ example: '2011-04-15' })
-  @Matches(DAY, { message: 'nominationOpensOn must be a date YYYY-MM-DD' })
+  @IsDay('nominationOpensOn')
   nominationOpensOn!: string;
   @ApiProperty({ example: '2011-05-10' })
-  @Matches(DAY, { message: 'nominationClosesOn must be a date YYYY-MM-DD' })
+  @IsDay('nominationClosesOn')
   nominationClosesOn!: string;
 
   @ApiProperty({ type: [DeadlineDto] })
@@ -50,7 +49,7 @@ class TimelineDto {
   reviewDeadlines!: DeadlineDto[];
 
   @ApiProperty({ type: NoticePeriodDto }) @ValidateNested() @Type(() => NoticePeriodDto) notice!: NoticePeriodDto;
-  @ApiProperty({ example: '2011-06-28' }) @Matches(DAY, { message: 'decisionOn must be a date YYYY-MM-DD' }) decisionOn!: string;
+  @ApiProperty({ example: '2011-06-28' }) @IsDay('decisionOn') decisionOn!: string;
 }
 
 class PolicyRefDto {

@@ -1,24 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PaginationQuery } from '@vanguard/http';
+import { PaginationQuery, IsDay } from '@vanguard/http';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DAY } from '../dto/campaign.dto';
 
 const KINDS = ['organization', 'member'] as const;
 
@@ -65,8 +62,7 @@ export class ChooseBenchmarkRequest {
   measures!: string[];
 
   @ApiProperty({ example: '2011-12-31' })
-  @IsISO8601({ strict: true }, { message: 'dueOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'dueOn must be a date YYYY-MM-DD' })
+  @IsDay('dueOn')
   dueOn!: string;
 }
 

@@ -1,22 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PaginationQuery } from '@vanguard/http';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { PaginationQuery, IsDay } from '@vanguard/http';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
 import { DecisionDto } from '../benchmarks-pioneers/benchmark-pioneer.dto';
-import { DAY } from '../dto/campaign.dto';
 
 const FORMS = ['meeting', 'talk', 'on_site', 'written', 'random'] as const;
 
@@ -25,8 +12,7 @@ export class FindingDto {
   @ApiProperty({ example: '补齐记录，建立台账' }) @IsString() @IsNotEmpty() @MaxLength(1000) rectification!: string;
 
   @ApiProperty({ example: '2011-06-30', description: '整改期限, after the comment' })
-  @IsISO8601({ strict: true }, { message: 'deadline must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'deadline must be a date YYYY-MM-DD' })
+  @IsDay('deadline')
   deadline!: string;
 }
 

@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -15,8 +14,8 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsDay } from '@vanguard/http';
 
-export const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
 
 export class PhaseDatesDto {
@@ -25,13 +24,11 @@ export class PhaseDatesDto {
   phase!: (typeof PHASES)[number];
 
   @ApiProperty({ example: '2010-04-01' })
-  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @IsDay('startsOn')
   startsOn!: string;
 
   @ApiProperty({ example: '2010-05-31' })
-  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @IsDay('endsOn')
   endsOn!: string;
 }
 
@@ -74,13 +71,11 @@ export class PlanCycleRequest {
   quarter!: string;
 
   @ApiProperty({ example: '2011-04-01' })
-  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @IsDay('startsOn')
   startsOn!: string;
 
   @ApiProperty({ example: '2011-06-30' })
-  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @IsDay('endsOn')
   endsOn!: string;
 
   @ApiProperty({ type: CycleThemesDto })

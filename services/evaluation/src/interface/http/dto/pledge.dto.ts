@@ -1,21 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PaginationQuery } from '@vanguard/http';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { DAY } from './campaign.dto';
+import { PaginationQuery, IsDay } from '@vanguard/http';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 const CATEGORIES = ['stage_task', 'deed_for_masses', 'self_improvement'] as const;
 const PLEDGER_KINDS = ['organization', 'member'] as const;
@@ -42,8 +28,7 @@ class PledgeContentDto {
   content!: string;
 
   @ApiProperty({ example: '2011-06-20' })
-  @IsISO8601({ strict: true }, { message: 'dueOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'dueOn must be a date YYYY-MM-DD' })
+  @IsDay('dueOn')
   dueOn!: string;
 }
 

@@ -1,12 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiForbiddenResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@vanguard/auth';
+import { perAddressRateGuard } from '@vanguard/http';
 import { CastBallotHandler } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
 import { MassEvaluationQueries } from '../../../application/commands/mass-evaluation/mass-evaluation.queries';
 import { BallotRateLimiter } from '../../../infrastructure/mass-evaluation/ballot-rate-limiter';
 import { uuidParam } from '../request-context';
 import { CastBallotRequest } from './mass-evaluation.dto';
+
+/** Result reads a minute each address may make (`EVALUATION_RESULT_RPM`, default 600). */
+const resultsPerMinute = (): number => Number(process.env['EVALUATION_RESULT_RPM'] ?? 600);
 
 /**
  * The public side of 群众评议: casting a ballot with a one-time code (no account, rate-limited)
@@ -37,6 +41,9 @@ export class BallotsHttpController {
 
   @Get(':id/result')
   @Public()
+  // Each read folds the window's stream from Postgres: without a token, a flood cost the pool.
+  @UseGuards(perAddressRateGuard(resultsPerMinute, { zh: '请求', en: 'reads' }))
+  @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   @ApiOperation({ summary: '评议结果 / a published window’s tally and satisfaction rate (404 until published)' })
   result(@Param('id', uuidParam('id')) id: string) {
     return this.queries.published(id);

@@ -1,21 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { commentLength, MAX_COMMENT_CODE_POINTS } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
-import { DAY } from '../dto/campaign.dto';
+import { IsDay } from '@vanguard/http';
 
 const SUBJECT_KINDS = ['organization', 'member'] as const;
 export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
@@ -52,13 +39,11 @@ export class OpenMassEvaluationRequest {
   eligibleVoters!: number;
 
   @ApiProperty({ example: '2011-06-01' })
-  @IsISO8601({ strict: true }, { message: 'opensOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'opensOn must be a date YYYY-MM-DD' })
+  @IsDay('opensOn')
   opensOn!: string;
 
   @ApiProperty({ example: '2011-06-07' })
-  @IsISO8601({ strict: true }, { message: 'closesOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'closesOn must be a date YYYY-MM-DD' })
+  @IsDay('closesOn')
   closesOn!: string;
 }
 

@@ -9,22 +9,21 @@ import {
   IsNotEmpty,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { trainingTargetGroupSchema } from '@vanguard/contracts';
-import { DAY } from '../dto/campaign.dto';
+import { IsDay } from '@vanguard/http';
 
 export class OpenTrainingClassRequest {
   @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUUID() orgId!: string;
   @ApiProperty({ example: '新任村党组织书记培训班' }) @IsString() @IsNotEmpty() @MaxLength(500) topic!: string;
   @ApiProperty({ example: '松岭旗委党校' }) @IsString() @IsNotEmpty() @MaxLength(200) base!: string;
   @ApiProperty({ enum: trainingTargetGroupSchema.options }) @IsIn(trainingTargetGroupSchema.options) targetGroup!: string;
-  @ApiProperty({ example: '2011-06-20' }) @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' }) startsOn!: string;
-  @ApiProperty({ example: '2011-06-24' }) @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn!: string;
+  @ApiProperty({ example: '2011-06-20' }) @IsDay('startsOn') startsOn!: string;
+  @ApiProperty({ example: '2011-06-24' }) @IsDay('endsOn') endsOn!: string;
   @ApiProperty({ minimum: 1, maximum: 500 }) @IsInt() @Min(1) @Max(500) sessions!: number;
   @ApiProperty({ example: '年度培训计划' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
@@ -59,6 +58,6 @@ export class RecordAttendanceRequest {
 
 export class TrainingCountsQuery {
   @ApiProperty({ format: 'uuid' }) @IsUUID() subtreeOf!: string;
-  @ApiProperty({ example: '2011-01-01' }) @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' }) from!: string;
-  @ApiProperty({ example: '2011-12-31' }) @Matches(DAY, { message: 'to must be a date YYYY-MM-DD' }) to!: string;
+  @ApiProperty({ example: '2011-01-01' }) @IsDay('from') from!: string;
+  @ApiProperty({ example: '2011-12-31' }) @IsDay('to') to!: string;
 }

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { ContactPointView, VisitView } from '../../../application/ports/organization-read-model.port';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { IsDay } from '@vanguard/http';
 
 export class EstablishContactPointRequest {
   @ApiProperty({ format: 'uuid' })
@@ -24,15 +23,13 @@ export class EstablishContactPointRequest {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'establishedOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'establishedOn must be a date YYYY-MM-DD' })
+  @IsDay('establishedOn')
   establishedOn?: string;
 }
 
 export class LogVisitRequest {
   @ApiProperty({ example: '2011-05-12' })
-  @IsISO8601({ strict: true }, { message: 'visitedOn must be a date YYYY-MM-DD' })
-  @Matches(DAY, { message: 'visitedOn must be a date YYYY-MM-DD' })
+  @IsDay('visitedOn')
   visitedOn!: string;
 
   @ApiProperty({ description: 'who was visited', example: '困难党员王某家' })
