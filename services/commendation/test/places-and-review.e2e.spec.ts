@@ -372,7 +372,18 @@ describe('places and review commands (e2e)', () => {
       const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));
       return (r.body as { objectionId: string }[])[0]?.objectionId;
     });
+    // An organiser may assign, but naming himself the investigator makes him no inspector, and the
+    // objector's name and contact are for the inspector's token alone.
+    const claims = (user: string) =>
+      JSON.parse(Buffer.from(t[user]!.split('.')[1]!, 'base64url').toString()) as { sub: string; org_id: string };
+    const organiser = claims('county.organizer');
+    const selfAssigned = await post('county.organizer', `/objections/${objectionId}/assign`, {
+      investigator: { sub: organiser.sub, orgId: organiser.org_id },
+    });
+    expect([selfAssigned.status, selfAssigned.body.code]).toEqual([422, 'OBJECTION.NOT_AN_INSPECTOR']);
+    expect((await http().get(`/objections/${objectionId}`).set(as('county.organizer'))).body).not.toHaveProperty('objector');
     expect((await post('county.inspector', `/objections/${objectionId}/assign`, {})).status).toBe(200);
+    expect((await http().get(`/objections/${objectionId}`).set(as('county.inspector'))).body).toHaveProperty('objector');
 
     // The nomination's part of the append fails (a fault injected for this stream only): nothing of it lands.
     const streams = [`objection-${objectionId}`, `nomination-${w.nominationId}`, `places-${programmeId}.${HEKOU}`];

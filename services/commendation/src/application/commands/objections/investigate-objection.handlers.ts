@@ -45,7 +45,11 @@ export class AssignObjectionHandler {
   ): Promise<{ version: number }> {
     const by = decidedBy(ctx, ASSIGNING_ROLES);
     const { state, version, streamId } = await loadObjection(this.streams, objectionId);
-    const investigator = input.investigator ? { ...input.investigator, role: INVESTIGATOR_ROLE } : by;
+    // Someone else named is taken as the inspector the assigner says they are (no directory here:
+    // the investigation's rules and the contact's release check that person's own token). The
+    // assigner named as investigator is who their token says, so an organiser cannot make himself one.
+    const named = input.investigator;
+    const investigator = !named || named.sub === ctx.caller.sub ? by : { ...named, role: INVESTIGATOR_ROLE };
     const path = await orgPathOrEmpty(this.tree, state.awardingOrgId!);
     const events = objectionDecider.decide(
       {

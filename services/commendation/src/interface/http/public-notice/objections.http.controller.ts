@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { Roles, ScopeService } from '@vanguard/auth';
+import { INVESTIGATOR_ROLE } from '@vanguard/commendation-domain';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../application/commands/objections/investigate-objection.handlers';
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
@@ -63,7 +64,8 @@ export class ObjectionsHttpController {
   async one(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<ObjectionView & { objector?: unknown }> {
     const o = await this.queries.objection(id);
     if (!o || !this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId)) throw notFound();
-    if (o.investigator?.sub !== ctx.caller.sub) return o;
+    // The investigator named AND an inspector by this token: naming someone is not making them one.
+    if (o.investigator?.sub !== ctx.caller.sub || !ctx.caller.roles.includes(INVESTIGATOR_ROLE)) return o;
     return { ...o, objector: (await this.contacts.read(id)) ?? { name: null, contact: null } };
   }
 
