@@ -28,6 +28,16 @@ export class OutOfScopeError extends DomainError {
   }
 }
 
+/**
+ * The caller's organisation, whose subtree every list and check is about; a token without one
+ * is out of every scope. Lists once used '-' in its place, which every path of UUIDs contains,
+ * so a token without org_id listed every unit's nominations.
+ */
+export function callerOrgId(ctx: CommandContext): string {
+  if (!ctx.caller.orgId) throw new OutOfScopeError();
+  return ctx.caller.orgId;
+}
+
 /** Who decided, in which role, for which organisation — recorded on every decision event. */
 export function decidedBy(ctx: CommandContext, preferred?: readonly string[]): Decider {
   if (!ctx.caller.orgId) throw new OutOfScopeError();

@@ -4,7 +4,7 @@ import { DomainError } from '@vanguard/kernel';
 import { BOARD_QUERIES, type BoardQueriesPort } from '../../queries/board-queries.port';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import { streamContext, type CommandContext } from '../command-context';
+import { callerOrgId, streamContext, type CommandContext } from '../command-context';
 import { NominationFacts } from './nomination-facts';
 
 /**
@@ -26,7 +26,7 @@ export class NoteOverdueReviewsHandler {
     const today = this.clock.today();
     const overdue = await this.board.nominations(
       programmeId,
-      ctx.caller.orgId ?? '-',
+      callerOrgId(ctx),
       { status: 'under_review', overdueOn: today, limit: 500, offset: 0 },
       today,
     );

@@ -5,7 +5,7 @@ import { AllocateQuotaHandler } from '../../../application/commands/programmes/a
 import { LaunchAwardProgrammeHandler } from '../../../application/commands/programmes/launch-award-programme.handler';
 import { NoteOverdueReviewsHandler } from '../../../application/commands/nominations/note-overdue-reviews.handler';
 import { PublishNoticeHandler } from '../../../application/commands/nominations/publish-notice.handler';
-import type { CommandContext } from '../../../application/commands/command-context';
+import { callerOrgId, type CommandContext } from '../../../application/commands/command-context';
 import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
 import { BOARD_QUERIES, type BoardQueriesPort, type ProgrammeView } from '../../../application/queries/board-queries.port';
 import { Ctx, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
@@ -107,7 +107,7 @@ export class ProgrammesHttpController {
   })
   async dashboard(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     await this.one(id);
-    return this.board.dashboard(id, ctx.caller.orgId ?? '-', this.clock.today());
+    return this.board.dashboard(id, callerOrgId(ctx), this.clock.today());
   }
 
   @Get(':id/nominations')
@@ -129,7 +129,7 @@ export class ProgrammesHttpController {
     const today = this.clock.today();
     return this.board.nominations(
       id,
-      ctx.caller.orgId ?? '-',
+      callerOrgId(ctx),
       {
         ...(status && STATUSES.includes(status) ? { status } : {}),
         ...(awaiting ? { awaiting } : {}),
