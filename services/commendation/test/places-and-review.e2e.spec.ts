@@ -66,6 +66,8 @@ describe('places and review commands (e2e)', () => {
       'other.township.secretary',
       'village.secretary',
       'county.inspector',
+      'province.organizer',
+      'city.reviewer',
     ])
       t[u] = await tokenFor(u);
   });
@@ -97,6 +99,21 @@ describe('places and review commands (e2e)', () => {
     expect(r.status).toBe(201);
     return (r.body as { programmeId: string }).programmeId;
   }
+  it('shows a programme to its awarding body’s subtree and above, and answers anyone else as if it did not exist', async () => {
+    const id = await launch(['outstanding_member']);
+    await waitUntil(
+      'the programme on the board',
+      async () => (await http().get(`/programmes/${id}`).set(as('county.organizer'))).status === 200,
+    );
+    // The board's copy made 河口县's (no 河口县 account exists to launch one): 松岭旗's people are neither inside nor above it.
+    await pool.query(`update programme_view set org_id = $2 where programme_id = $1`, [id, demoOrgId('910426')]);
+    for (const user of ['province.organizer', 'city.reviewer'])
+      expect({ user, status: (await http().get(`/programmes/${id}`).set(as(user))).status }).toEqual({ user, status: 200 });
+    for (const user of ['county.organizer', 'township.secretary'])
+      for (const path of [`/programmes/${id}`, `/programmes/${id}/dashboard`, `/programmes/${id}/nominations`])
+        expect({ user, path, status: (await http().get(path).set(as(user))).status }).toEqual({ user, path, status: 404 });
+  });
+
   const allocate = async (programmeId: string, unitOrgId: string, category: string, places: number) =>
     expect((await post('county.organizer', `/programmes/${programmeId}/quotas`, { unitOrgId, category, places })).status).toBe(200);
   const nominate = (user: string, programmeId: string, category: string, orgId: string, on = app) =>

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@vanguard/auth';
+import { Roles, ScopeService } from '@vanguard/auth';
 import { AllocateQuotaHandler } from '../../../application/commands/programmes/allocate-quota.handler';
 import { LaunchAwardProgrammeHandler } from '../../../application/commands/programmes/launch-award-programme.handler';
 import { NoteOverdueReviewsHandler } from '../../../application/commands/nominations/note-overdue-reviews.handler';
@@ -26,6 +26,7 @@ export class ProgrammesHttpController {
     private readonly noteOverdue: NoteOverdueReviewsHandler,
     @Inject(BOARD_QUERIES) private readonly board: BoardQueriesPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    private readonly scope: ScopeService,
   ) {}
 
   @Post()
@@ -82,7 +83,7 @@ export class ProgrammesHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '逾期检查 / note, once, each nomination whose awaited level let its deadline pass (caller’s subtree)' })
   async overdueCheck(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<{ noted: number; skipped: number }> {
-    await this.one(id);
+    await this.one(ctx, id);
     return this.noteOverdue.execute(id, ctx);
   }
 
@@ -96,8 +97,13 @@ export class ProgrammesHttpController {
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '表彰项目 / one programme with its timeline and places' })
-  async one(@Param('id', uuidParam('id')) id: string): Promise<ProgrammeView> {
-    return (await this.board.programme(id)) ?? Promise.reject(notFound());
+  async one(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<ProgrammeView> {
+    const programme = await this.board.programme(id);
+    // As the list shows them: to callers inside the awarding body's subtree or above it; to anyone
+    // else, the same 404 as no programme (every id once answered, with its quotas, to any reader).
+    const orgId = callerOrgId(ctx);
+    const seen = programme && (this.scope.isWithin({ orgId }, programme.orgId) || this.scope.isWithin({ orgId: programme.orgId }, orgId));
+    return seen ? programme : Promise.reject(notFound());
   }
 
   @Get(':id/dashboard')
@@ -106,7 +112,7 @@ export class ProgrammesHttpController {
     summary: '看板 / nominated, endorsed, returned, rejected, under notice, objections open, decided — in all and per level',
   })
   async dashboard(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
-    await this.one(id);
+    await this.one(ctx, id);
     return this.board.dashboard(id, callerOrgId(ctx), this.clock.today());
   }
 
@@ -125,7 +131,7 @@ export class ProgrammesHttpController {
     @Query('limit') limit = '100',
     @Query('offset') offset = '0',
   ) {
-    await this.one(id);
+    await this.one(ctx, id);
     const today = this.clock.today();
     return this.board.nominations(
       id,
