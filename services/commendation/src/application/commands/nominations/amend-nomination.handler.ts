@@ -19,7 +19,7 @@ export class AmendNominationHandler {
   ) {}
 
   async execute(nominationId: string, deeds: Deeds, reason: string | undefined, ctx: CommandContext): Promise<{ version: number }> {
-    const { state } = await this.facts.nomination(nominationId);
+    const { state } = await this.facts.nominationSeenBy(nominationId, ctx);
     return againOnConcurrentChange(() =>
       this.places.inTurn(state.programmeId!, state.unitOrgId, () => this.attempt(nominationId, deeds, reason, ctx)),
     );
@@ -27,7 +27,7 @@ export class AmendNominationHandler {
 
   private async attempt(nominationId: string, deeds: Deeds, reason: string | undefined, ctx: CommandContext): Promise<{ version: number }> {
     const by = decidedBy(ctx, NOMINATING_ROLES);
-    const { state, version, streamId } = await this.facts.nomination(nominationId);
+    const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     const programme = await this.facts.programme(state.programmeId!);
     const events = nominationDecider.decide(
       {

@@ -28,7 +28,7 @@ export class DecideCommendationHandler {
     ctx: CommandContext,
   ): Promise<{ version: number }> {
     const by = decidedBy(ctx, AWARDING_ROLES);
-    const { state, version, streamId } = await this.facts.nomination(nominationId);
+    const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     const notice = await this.streams.load(noticeStreamId(state.programmeId!), noticeDecider);
     const objections = await this.board.objectionsFor(state.programmeId!, nominationId);
     const events = nominationDecider.decide(
@@ -61,7 +61,7 @@ export class RevokeCommendationHandler {
 
   async execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {
     const by = decidedBy(ctx, AWARDING_ROLES);
-    const { state, version, streamId } = await this.facts.nomination(nominationId);
+    const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     const events = nominationDecider.decide(
       { type: 'RevokeCommendation', data: { decidedBy: by, reason, today: this.clock.today() } },
       state,

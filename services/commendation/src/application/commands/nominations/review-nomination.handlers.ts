@@ -22,7 +22,7 @@ export class EndorseNominationHandler {
   ) {}
 
   async execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number; shortlisted: boolean }> {
-    const { state } = await this.facts.nomination(nominationId);
+    const { state } = await this.facts.nominationSeenBy(nominationId, ctx);
     return againOnConcurrentChange(() =>
       this.places.inTurn(state.programmeId!, state.unitOrgId, () => this.attempt(nominationId, reason, ctx)),
     );
@@ -30,7 +30,7 @@ export class EndorseNominationHandler {
 
   private async attempt(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number; shortlisted: boolean }> {
     const by = decidedBy(ctx, REVIEW_ROLE_ORDER);
-    const { state, version, streamId } = await this.facts.nomination(nominationId);
+    const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     const programme = await this.facts.programme(state.programmeId!);
     const step = awaitedStep(state);
     const unit = state.unitOrgId!;
@@ -81,7 +81,7 @@ export class ReturnNominationHandler {
 
   async execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {
     const by = decidedBy(ctx, REVIEW_ROLE_ORDER);
-    const { state, version, streamId } = await this.facts.nomination(nominationId);
+    const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     const events = nominationDecider.decide({ type: 'ReturnNomination', data: { decidedBy: by, reason } }, state);
     return { version: await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!)) };
   }
@@ -96,7 +96,7 @@ export class RejectNominationHandler {
   ) {}
 
   async execute(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {
-    const { state } = await this.facts.nomination(nominationId);
+    const { state } = await this.facts.nominationSeenBy(nominationId, ctx);
     return againOnConcurrentChange(() =>
       this.places.inTurn(state.programmeId!, state.unitOrgId, () => this.attempt(nominationId, reason, ctx)),
     );
@@ -104,7 +104,7 @@ export class RejectNominationHandler {
 
   private async attempt(nominationId: string, reason: string, ctx: CommandContext): Promise<{ version: number }> {
     const by = decidedBy(ctx, REVIEW_ROLE_ORDER);
-    const { state, version, streamId } = await this.facts.nomination(nominationId);
+    const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     const events = nominationDecider.decide({ type: 'RejectNomination', data: { decidedBy: by, reason } }, state);
     const places = await this.places.read(state.programmeId!, state.unitOrgId!);
     const released = this.places.release(places, { state, version, events }, 'rejected', by, reason);
