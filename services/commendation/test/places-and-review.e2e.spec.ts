@@ -136,6 +136,29 @@ describe('places and review commands (e2e)', () => {
       )
     ).rows.map((r) => (JSON.parse(r.canonical) as { data: { unitOrgId: string; category: string; level: string } }).data);
 
+  it('OneNominee_SubmittedManyTimesAtOnceAcrossReplicas_IsNominatedOnce_AndTakesOnePlace', async () => {
+    const programmeId = await launch(['outstanding_member']);
+    await allocate(programmeId, BAIHUA, 'outstanding_member', 3);
+    const member = randomUUID();
+    const once = (i: number) =>
+      post(
+        'township.secretary',
+        '/nominations',
+        {
+          programmeId,
+          category: 'outstanding_member',
+          nominee: { kind: 'member', id: member, name: '张明', orgId: BAIHUA },
+          deeds: { summary: '带头修路', record: '主要事迹……' },
+        },
+        i % 2 ? replica : app,
+      );
+    // Before the board has seen any of them: only the streams can tell they name one person.
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => once(i)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.body.code)).toEqual(Array(11).fill('NOMINATION.DUPLICATE'));
+    expect((await grantsIn(programmeId)).filter((g) => g.unitOrgId === BAIHUA)).toHaveLength(1);
+  });
+
   it('Places_ManyApprovalsAtOnceAcrossUnits_RandomOrder_NeverExceedTheQuota_AndEveryRefusalNamesTheRule', async () => {
     const seed = Number(process.env['COMMENDATION_RACE_SEED'] ?? Date.now() % 1_000_000);
     const rnd = random(seed);

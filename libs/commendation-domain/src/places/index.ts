@@ -6,6 +6,7 @@ export {
   evolve as evolvePlaces,
   placesStreamId,
   placesHeld,
+  placeHolders,
   levelsHeldBy,
   PLACES_FOLD_VERSION,
   type PlacesState,

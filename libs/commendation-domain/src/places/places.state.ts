@@ -45,6 +45,11 @@ export function evolve(state: PlacesState, event: PlacesEvent): PlacesState {
 /** `places-<programmeId>.<unitOrgId>`: one stream per programme and subordinate unit. */
 export const placesStreamId = (programmeId: string, unitOrgId: string): string => `places-${programmeId}.${unitOrgId}`;
 
+/** The nominations holding the unit's places in `category` at `level`, in the order they took them. */
+export function placeHolders(state: PlacesState, category: AwardCategory, level: PlaceLevel): readonly string[] {
+  return state.held[key(category, level)] ?? [];
+}
+
 /** Places of the unit, category and level held by nominations other than `except`. */
 export function placesHeld(state: PlacesState, category: AwardCategory, level: PlaceLevel, except?: string): number {
   return (state.held[key(category, level)] ?? []).filter((id) => id !== except).length;

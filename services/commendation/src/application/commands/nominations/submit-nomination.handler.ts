@@ -4,7 +4,9 @@ import {
   eligibilityRefusal,
   nominationDecider,
   nominationStreamId,
+  placeHolders,
   subordinateUnitOf,
+  type StreamRead,
   type SubmitNomination,
 } from '@vanguard/commendation-domain';
 import { NOMINATION_READ_MODEL, type NominationReadModel } from '../../nominations/nomination-read-model.port';
@@ -15,7 +17,7 @@ import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { orgPathOrFail, orgVersionsOf } from '../load-or-fail';
 import { NominationFacts } from './nomination-facts';
-import { UnitPlaces, againOnConcurrentChange } from './unit-places';
+import { UnitPlaces, againOnConcurrentChange, type PlacesRead } from './unit-places';
 
 export interface SubmitNominationInput {
   readonly programmeId: string;
@@ -90,7 +92,9 @@ export class SubmitNominationHandler {
           nomineeOrgPath: nomineePath.map((o) => o.id),
           programme: programme.facts,
           quota,
-          alreadyNominated: await this.board.standingNominationOf(input.programmeId, input.category, input.nominee.id),
+          alreadyNominated:
+            (places && (await this.holdingAPlace(places, input))) ??
+            (await this.board.standingNominationOf(input.programmeId, input.category, input.nominee.id)),
           eligibility: await this.facts.eligibility(input.nominee),
           today: this.clock.today(),
           decidedBy: by,
@@ -124,5 +128,21 @@ export class SubmitNominationHandler {
     const refusal = eligibilityRefusal(events);
     if (refusal) throw refusal;
     return { nominationId, version: next! };
+  }
+
+  /**
+   * A nomination of the same nominee that holds one of the unit's places in the category, read from
+   * the streams themselves: the board is filled after the fact, so fifty identical submissions at
+   * once all found it empty and took a place each (three copies of one person, the unit's quota
+   * spent). Under the places stream's expected version, the loser of a race re-reads the holders
+   * here and finds the winner. A nominee put forward by another unit is still the board's to find.
+   */
+  private async holdingAPlace(places: PlacesRead, input: SubmitNominationInput): Promise<StreamRead | null> {
+    for (const id of placeHolders(places.state, input.category, 'nominator')) {
+      const streamId = nominationStreamId(id);
+      const { state, version } = await this.streams.load(streamId, nominationDecider);
+      if (state.nominee?.kind === input.nominee.kind && state.nominee.id === input.nominee.id) return { streamId, version };
+    }
+    return null;
   }
 }
