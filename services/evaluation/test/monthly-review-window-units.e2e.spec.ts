@@ -209,6 +209,21 @@ describe('monthly reviews by zone and window units (e2e)', () => {
     expect([inText.status, inText.body.code]).toEqual([400, 'WINDOW_UNIT.PERSONAL_DATA']);
     expect((await http().put(path).set(as('other.township.secretary')).send(commitments)).status).toBe(403);
     expect((await http().put(path).set(as('county.organizer')).send(commitments)).status).toBe(200);
+    // Six publications at once, each with its own phone: those refused 409 change nothing, the page's phone is a winner's.
+    const phones = Array.from({ length: 6 }, (_, i) => `0470-512345${i}`);
+    const raced = await Promise.all(
+      phones.map((servicePhone) =>
+        http()
+          .put(path)
+          .set(as('county.organizer'))
+          .send({ ...commitments, servicePhone }),
+      ),
+    );
+    expect(raced.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+    const won = phones.filter((_, i) => raced[i]!.status === 200);
+    const { rows: contact } = await pool.query(`select service_phone from window_unit_contact where org_id = $1`, [unit]);
+    expect(won).toContain(contact[0].service_phone);
+    await http().put(path).set(as('county.organizer')).send(commitments).expect(200);
 
     const records = [
       { recordId: 'r-1', kind: 'service_given', on: '2011-05-03' },

@@ -2,8 +2,8 @@ export const WINDOW_UNIT_CONTACTS = Symbol('WINDOW_UNIT_CONTACTS');
 
 /**
  * A window unit's service phone, kept beside its stream rather than in an event: no published event
- * carries a phone number (ADR 0047). Written before the commitments are appended; a failed append
- * leaves at most a phone the unit asked for, never an unchecked one (the decider has checked it).
+ * carries a phone number (ADR 0047). Written once the commitments are appended: a refused append
+ * changes nothing; a failure between the two leaves the earlier phone until the unit publishes again.
  */
 export interface WindowUnitContactsPort {
   save(orgId: string, servicePhone: string): Promise<void>;

@@ -68,9 +68,11 @@ export class WindowUnitHandlers {
       { type: 'PublishWindowCommitments', data: { orgId, ...input, publishedOn: this.clock.today(), orgPath, decidedBy: by } },
       state,
     );
-    // The decider has checked the phone; it is kept beside the stream, never in the event.
+    const next = await this.streams.append(stream, events, version, streamContext(ctx, orgId));
+    // The decider has checked the phone; it is kept beside the stream, never in the event, and only
+    // once the append held: saved before, a publication refused 409 still changed the public page.
     await this.contacts.save(orgId, input.servicePhone);
-    return { version: await this.streams.append(stream, events, version, streamContext(ctx, orgId)) };
+    return { version: next };
   }
 
   /** A batch of the unit's records, counted once per batch id; a resent batch answers 409 WINDOW_UNIT.BATCH_COUNTED. */
