@@ -31,7 +31,14 @@ describe('commendation chain (e2e)', () => {
   beforeAll(async () => {
     app = await createCommendationTestApp(clock);
     pool = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
-    for (const u of ['county.organizer', 'township.organizer', 'village.secretary', 'county.inspector', 'township.secretary'])
+    for (const u of [
+      'county.organizer',
+      'province.organizer',
+      'township.organizer',
+      'village.secretary',
+      'county.inspector',
+      'township.secretary',
+    ])
       t[u] = await tokenFor(u);
   });
   afterAll(async () => {
@@ -41,7 +48,11 @@ describe('commendation chain (e2e)', () => {
 
   it('RunsBranchTownshipCounty_NoticeObjectionsDecision_WithEveryRefusalNamed', async () => {
     // 2011-06-06 (端午节) is a holiday: a 5-working-day notice from Wed 1 June ends Wed 8 June.
-    await http().put('/calendar/days/2011-06-06').set(as('county.organizer')).send({ kind: 'holiday', name: '端午节' }).expect(200);
+    // The calendar is the platform's: a county's organiser may not change it, the province's does.
+    expect(
+      (await http().put('/calendar/days/2011-06-06').set(as('county.organizer')).send({ kind: 'holiday', name: '端午节' })).body.code,
+    ).toBe('SCOPE.PLATFORM_ONLY');
+    await http().put('/calendar/days/2011-06-06').set(as('province.organizer')).send({ kind: 'holiday', name: '端午节' }).expect(200);
     const launched = await http()
       .post('/programmes')
       .set(as('county.organizer'))

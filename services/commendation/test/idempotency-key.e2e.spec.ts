@@ -15,7 +15,7 @@ describe('Idempotency-Key on the commendation service (e2e)', () => {
 
   beforeAll(async () => {
     app = await createCommendationTestApp(new MovableClock('2011-04-15'));
-    token = await tokenFor('county.organizer');
+    token = await tokenFor('province.organizer');
     db = new Pool({ connectionString: infraConfig().testDatabaseUrl, max: 1 });
   });
   afterAll(async () => {

@@ -1,6 +1,18 @@
-import { BadRequestException, Body, Controller, Delete, Get, Inject, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  Inject,
+  Param,
+  ParseIntPipe,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@vanguard/auth';
+import { Roles, ScopeService } from '@vanguard/auth';
 import { NoticePeriodV1 } from '@vanguard/commendation-domain';
 import { WORK_CALENDAR, type WorkCalendarPort } from '../../../application/calendar/work-calendar.port';
 import { decidedBy, type CommandContext } from '../../../application/commands/command-context';
@@ -19,6 +31,7 @@ export class CalendarHttpController {
   constructor(
     @Inject(WORK_CALENDAR) private readonly calendar: WorkCalendarPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    private readonly scope: ScopeService,
   ) {}
 
   @Get('notice-end')
@@ -53,6 +66,7 @@ export class CalendarHttpController {
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
   async set(@Ctx() ctx: CommandContext, @Param('day') day: string, @Body() b: SetCalendarDayRequest): Promise<{ version: number }> {
     dayParam('day', day);
+    this.platformOnly(ctx);
     return { version: await this.calendar.set(day, { kind: b.kind, name: b.name }, decidedBy(ctx), this.clock.now()) };
   }
 
@@ -62,6 +76,16 @@ export class CalendarHttpController {
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
   async clear(@Ctx() ctx: CommandContext, @Param('day') day: string): Promise<{ version: number }> {
     dayParam('day', day);
+    this.platformOnly(ctx);
     return { version: await this.calendar.set(day, null, decidedBy(ctx), this.clock.now()) };
+  }
+
+  /** Every programme's notice counts on this calendar: an organiser of the tree's top organisation sets it, no county's. */
+  private platformOnly(ctx: CommandContext): void {
+    if (!this.scope.isRoot(ctx.caller.orgId))
+      throw new ForbiddenException({
+        code: 'SCOPE.PLATFORM_ONLY',
+        message: '工作日历全省通用，仅省级可调整 / the working calendar is the whole platform’s: only the top organisation sets it',
+      });
   }
 }
