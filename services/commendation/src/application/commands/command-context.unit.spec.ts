@@ -16,12 +16,7 @@ describe(callerOrgId.name, () => {
   it('WhenAnOrganiserWithoutOrganisationChecksOverdueReviews_NothingIsRead', async () => {
     let reads = 0;
     const board = { nominations: () => (reads++, Promise.resolve([])) } as unknown as BoardQueriesPort;
-    const sut = new NoteOverdueReviewsHandler(
-      {} as never,
-      { today: () => '2011-06-01', now: () => new Date() } as never,
-      board,
-      {} as never,
-    );
+    const sut = new NoteOverdueReviewsHandler({} as never, { today: () => '2011-06-01', now: () => new Date() }, board, {} as never);
     await expect(sut.execute('p-1', ctx(undefined))).rejects.toThrow(OutOfScopeError);
     expect(reads).toBe(0);
   });

@@ -142,3 +142,40 @@ export class DecideCommendationRequest {
   documentNumber!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
+
+const NOMINATION_STATUSES = ['under_review', 'returned', 'shortlisted', 'rejected', 'withdrawn', 'decided', 'revoked'] as const;
+const REVIEW_LEVELS = ['township', 'county', 'city', 'province'] as const;
+
+/** The nomination list's filters and page: a value it does not know is a 400 naming it, not a filter silently dropped. */
+export class NominationsQuery {
+  @ApiPropertyOptional({ enum: NOMINATION_STATUSES })
+  @IsOptional()
+  @IsIn(NOMINATION_STATUSES)
+  status?: (typeof NOMINATION_STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: REVIEW_LEVELS })
+  @IsOptional()
+  @IsIn(REVIEW_LEVELS)
+  awaiting?: (typeof REVIEW_LEVELS)[number];
+
+  @ApiPropertyOptional({ enum: ['true'], description: 'the overdue list' })
+  @IsOptional()
+  @IsIn(['true'])
+  overdue?: 'true';
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { AllocateQuotaHandler } from '../../../application/commands/programmes/allocate-quota.handler';
 import { LaunchAwardProgrammeHandler } from '../../../application/commands/programmes/launch-award-programme.handler';
@@ -9,10 +9,9 @@ import { callerOrgId, type CommandContext } from '../../../application/commands/
 import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
 import { BOARD_QUERIES, type BoardQueriesPort, type ProgrammeView } from '../../../application/queries/board-queries.port';
 import { Ctx, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { AllocateQuotaRequest, LaunchProgrammeRequest, OptionalReasonRequest } from './nomination.dto';
+import { AllocateQuotaRequest, LaunchProgrammeRequest, NominationsQuery, OptionalReasonRequest } from './nomination.dto';
 
 const notFound = () => new NotFoundException({ code: 'PROGRAMME.NOT_FOUND', message: '没有这项表彰 / no such programme' });
-const STATUSES = ['under_review', 'returned', 'shortlisted', 'rejected', 'withdrawn', 'decided', 'revoked'];
 
 /** 表彰项目: launch, places per unit, the public notice, and the board (dashboards, lists, overdue). */
 @ApiTags('programmes')
@@ -118,18 +117,11 @@ export class ProgrammesHttpController {
 
   @Get(':id/nominations')
   @Roles(...READ_ROLES)
-  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
-  @ApiQuery({ name: 'awaiting', required: false, enum: ['township', 'county', 'city', 'province'] })
-  @ApiQuery({ name: 'overdue', required: false, enum: ['true'] })
   @ApiOperation({ summary: '推荐名单 / nominations from inside the caller’s subtree; `overdue=true`: the overdue list' })
   async nominations(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
-    @Query('status') status?: string,
-    @Query('awaiting') awaiting?: string,
-    @Query('overdue') overdue?: string,
-    @Query('limit') limit = '100',
-    @Query('offset') offset = '0',
+    @Query() q: NominationsQuery,
   ) {
     await this.one(ctx, id);
     const today = this.clock.today();
@@ -137,11 +129,11 @@ export class ProgrammesHttpController {
       id,
       callerOrgId(ctx),
       {
-        ...(status && STATUSES.includes(status) ? { status } : {}),
-        ...(awaiting ? { awaiting } : {}),
-        ...(overdue === 'true' ? { overdueOn: today } : {}),
-        limit: Math.min(Math.max(Number(limit) || 100, 1), 500),
-        offset: Math.max(Number(offset) || 0, 0),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.awaiting ? { awaiting: q.awaiting } : {}),
+        ...(q.overdue === 'true' ? { overdueOn: today } : {}),
+        limit: q.limit ?? 100,
+        offset: q.offset ?? 0,
       },
       today,
     );
