@@ -112,6 +112,17 @@ describe('places and review commands (e2e)', () => {
     for (const user of ['county.organizer', 'township.secretary'])
       for (const path of [`/programmes/${id}`, `/programmes/${id}/dashboard`, `/programmes/${id}/nominations`])
         expect({ user, path, status: (await http().get(path).set(as(user))).status }).toEqual({ user, path, status: 404 });
+    // A filter the list does not know is a 400 naming it, not silently dropped.
+    for (const [query, field] of [
+      ['status=bogus', 'status'],
+      ['awaiting=village', 'awaiting'],
+      ['overdue=yes', 'overdue'],
+      ['limit=0', 'limit'],
+      ['offset=-1', 'offset'],
+    ]) {
+      const r = await http().get(`/programmes/${id}/nominations?${query}`).set(as('province.organizer'));
+      expect({ query, status: r.status, field: r.body.errors?.[0]?.field }).toEqual({ query, status: 400, field });
+    }
   });
 
   const allocate = async (programmeId: string, unitOrgId: string, category: string, places: number) =>

@@ -144,7 +144,6 @@ export class DecideCommendationRequest {
 }
 
 const NOMINATION_STATUSES = ['under_review', 'returned', 'shortlisted', 'rejected', 'withdrawn', 'decided', 'revoked'] as const;
-const REVIEW_LEVELS = ['township', 'county', 'city', 'province'] as const;
 
 /** The nomination list's filters and page: a value it does not know is a 400 naming it, not a filter silently dropped. */
 export class NominationsQuery {

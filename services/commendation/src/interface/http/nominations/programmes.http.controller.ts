@@ -118,11 +118,7 @@ export class ProgrammesHttpController {
   @Get(':id/nominations')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '推荐名单 / nominations from inside the caller’s subtree; `overdue=true`: the overdue list' })
-  async nominations(
-    @Ctx() ctx: CommandContext,
-    @Param('id', uuidParam('id')) id: string,
-    @Query() q: NominationsQuery,
-  ) {
+  async nominations(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Query() q: NominationsQuery) {
     await this.one(ctx, id);
     const today = this.clock.today();
     return this.board.nominations(
