@@ -6,7 +6,7 @@ export {
   evolve as evolvePlaces,
   placesStreamId,
   placesHeld,
-  placeHolders,
+  holdersFor,
   levelsHeldBy,
   PLACES_FOLD_VERSION,
   type PlacesState,

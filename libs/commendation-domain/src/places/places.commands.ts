@@ -18,6 +18,8 @@ export interface GrantPlace {
     readonly category: AwardCategory;
     readonly level: PlaceLevel;
     readonly nominationId: string;
+    /** Who the nomination puts forward: recorded so the unit's places tell who holds them. */
+    readonly nomineeId?: string;
     readonly places: number;
     readonly programme: StreamRead;
     readonly nomination: StreamRead;

@@ -26,6 +26,7 @@ export function grantPlace({ data }: GrantPlace, state: PlacesState): PlacesEven
         category: data.category,
         level: data.level,
         nominationId: data.nominationId,
+        ...(data.nomineeId ? { nomineeId: data.nomineeId } : {}),
         places: data.places,
         usedBefore,
         decision: {

@@ -11,16 +11,18 @@ export interface PlacesState {
   readonly version: number;
   /** `<category>|<level>` → the nominations holding a place there, in the order they took it. */
   readonly held: Readonly<Record<string, readonly string[]>>;
+  /** nomination → its nominee, as its grants recorded it (grants before 2026-12-02 recorded none). */
+  readonly nominees: Readonly<Record<string, string>>;
 }
 
-export const initialState = (): PlacesState => ({ version: 0, held: {} });
+export const initialState = (): PlacesState => ({ version: 0, held: {}, nominees: {} });
 
 /**
  * Names this state's shape and `evolve`: a stored snapshot of a places stream (every nomination of
  * the unit appends to it, so it grows without end) is used only under the same name. Change it
  * whenever either changes.
  */
-export const PLACES_FOLD_VERSION = 'commendation.places-state@1';
+export const PLACES_FOLD_VERSION = 'commendation.places-state@2';
 
 const key = (category: AwardCategory, level: PlaceLevel) => `${category}|${level}`;
 
@@ -29,7 +31,8 @@ export function evolve(state: PlacesState, event: PlacesEvent): PlacesState {
   switch (event.type) {
     case 'commendation.PlaceGranted': {
       const k = key(event.data.category, event.data.level);
-      return { version, held: { ...state.held, [k]: [...(state.held[k] ?? []), event.data.nominationId] } };
+      const nominees = event.data.nomineeId ? { ...state.nominees, [event.data.nominationId]: event.data.nomineeId } : state.nominees;
+      return { version, held: { ...state.held, [k]: [...(state.held[k] ?? []), event.data.nominationId] }, nominees };
     }
     case 'commendation.PlacesReleased': {
       const held = { ...state.held };
@@ -37,7 +40,7 @@ export function evolve(state: PlacesState, event: PlacesEvent): PlacesState {
         const k = key(event.data.category, level);
         held[k] = (held[k] ?? []).filter((id) => id !== event.data.nominationId);
       }
-      return { version, held };
+      return { version, held, nominees: state.nominees };
     }
   }
 }
@@ -45,9 +48,22 @@ export function evolve(state: PlacesState, event: PlacesEvent): PlacesState {
 /** `places-<programmeId>.<unitOrgId>`: one stream per programme and subordinate unit. */
 export const placesStreamId = (programmeId: string, unitOrgId: string): string => `places-${programmeId}.${unitOrgId}`;
 
-/** The nominations holding the unit's places in `category` at `level`, in the order they took them. */
-export function placeHolders(state: PlacesState, category: AwardCategory, level: PlaceLevel): readonly string[] {
-  return state.held[key(category, level)] ?? [];
+/**
+ * Who holds the unit's places in `category` at `level` for `nomineeId`: the nomination whose grant
+ * named that nominee, if any, and the holders whose grants named no one (older than the field),
+ * which only their own streams can tell about.
+ */
+export function holdersFor(
+  state: PlacesState,
+  category: AwardCategory,
+  level: PlaceLevel,
+  nomineeId: string,
+): { readonly holding: string | undefined; readonly unnamed: readonly string[] } {
+  const holders = state.held[key(category, level)] ?? [];
+  return {
+    holding: holders.find((id) => state.nominees[id] === nomineeId),
+    unnamed: holders.filter((id) => state.nominees[id] === undefined),
+  };
 }
 
 /** Places of the unit, category and level held by nominations other than `except`. */

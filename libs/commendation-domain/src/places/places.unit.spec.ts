@@ -12,7 +12,7 @@ import type { GrantPlace, PlaceLevel, ReleasePlaces } from './places.commands';
 import { placesDecider } from './places.decide';
 import type { PlaceGrantedEvent, PlacesEvent } from './places.events';
 import { PlacesAreFreedOnlyByANominationThatLeftTheLevelsRule } from './places.rules';
-import { placesStreamId } from './places.state';
+import { holdersFor, placesStreamId } from './places.state';
 
 const spec = specificationFor(placesDecider);
 const STREAM = placesStreamId(PROGRAMME_ID, TOWNSHIP);
@@ -92,6 +92,26 @@ describe('places (名额)', () => {
       .given([granted(OTHER_NOMINATION_ID, 'township', 0, 0)])
       .when(grant(NOMINATION_ID))
       .then([granted(NOMINATION_ID, 'township', 1, 1)]));
+
+  it('records who a nominator-level place is taken for, and tells the holders of one nominee apart from older unnamed grants', () => {
+    const MEMBER = '01960000-0000-7000-8000-0000000000d1';
+    const named = grant(NOMINATION_ID, 'nominator');
+    const withNominee: GrantPlace = { ...named, data: { ...named.data, nomineeId: MEMBER } };
+    const { places, usedBefore, decision, ...head } = granted(NOMINATION_ID, 'nominator', 0, 0).data;
+    spec
+      .given([])
+      .when(withNominee)
+      .then([{ type: 'commendation.PlaceGranted', data: { ...head, nomineeId: MEMBER, places, usedBefore, decision } }]);
+    const state = [
+      granted(OTHER_NOMINATION_ID, 'nominator', 0, 0),
+      placesDecider.decide(withNominee, placesDecider.initialState())[0]!,
+    ].reduce((st, e, i) => placesDecider.evolve({ ...st, version: i }, e), placesDecider.initialState());
+    expect(holdersFor(state, 'outstanding_member', 'nominator', MEMBER)).toEqual({
+      holding: NOMINATION_ID,
+      unnamed: [OTHER_NOMINATION_ID],
+    });
+    expect(holdersFor(state, 'outstanding_member', 'nominator', THIRD)).toEqual({ holding: undefined, unnamed: [OTHER_NOMINATION_ID] });
+  });
 
   it('refuses the place past the allocation, naming the quota rule', () =>
     spec

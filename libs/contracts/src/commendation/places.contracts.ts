@@ -28,6 +28,9 @@ export const PlaceGranted = defineContract({
     category: awardCategorySchema,
     level: placeLevelSchema,
     nominationId: id,
+    nomineeId: id
+      .optional()
+      .describe('the member or organisation nominated, so the unit’s places tell who holds them (grants before 2026-12-02 carry none)'),
     places: z.int().min(0).describe('the places allocated to the unit in the category'),
     usedBefore: z.int().min(0).describe('places of the unit, category and level held by other nominations before this one'),
     decision: commendationDecisionSchema,

@@ -45,6 +45,9 @@ describe('county gate: sender', () => {
       refusal: "the token is not county-songling's own service account (client credentials)",
     });
     expect(countySenderOf({ ...principal, username: 'service-account-county-hekou' }, known)).toHaveProperty('refusal');
+    // Keycloak lower-cases the service account's username, not the client id.
+    const mixed = { ...principal, clientId: 'County-Songling', username: 'service-account-county-songling' };
+    expect(countySenderOf(mixed, new Set(['County-Songling']))).toEqual({ ...sender, clientId: 'County-Songling' });
   });
 
   it('senderMismatch_NamesTheEnvelopeFieldThatIsNotTheTokens', () => {

@@ -49,7 +49,8 @@ export function countySenderOf(principal: CountyPrincipal, knownCounties: Readon
   // The county client's own service account (client credentials), not a person signed in through
   // the client: the role alone said nothing, since principalFromClaims once made every holder of
   // county_system a service, and a county client with a login flow switched on would let one in.
-  if (principal.kind !== 'service' || principal.username !== `service-account-${principal.clientId}`)
+  // Keycloak keeps usernames in lower case, a client id as it was given.
+  if (principal.kind !== 'service' || principal.username !== `service-account-${principal.clientId}`.toLowerCase())
     return { refusal: `the token is not ${principal.clientId}'s own service account (client credentials)` };
   if (!principal.orgId) return { refusal: 'the token carries no org_id' };
   return { clientId: principal.clientId, sub: principal.sub, countyOrgId: principal.orgId };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaginationQuery, IsDay } from '@vanguard/http';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
 /** Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody types tags into a name. */
@@ -108,7 +108,6 @@ export class PublishArticleRequest {
 
   @ApiProperty({ example: '2026-05-01' })
   @IsDay('publishedOn')
-  @IsISO8601({ strict: true }, { message: 'publishedOn must be a real day' })
   publishedOn!: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
@@ -135,12 +134,10 @@ export class StatisticsQuery {
 
   @ApiProperty({ example: '2026-01-01' })
   @IsDay('from')
-  @IsISO8601({ strict: true }, { message: 'from must be a real day' })
   from!: string;
 
   @ApiProperty({ example: '2026-12-31' })
   @IsDay('to')
-  @IsISO8601({ strict: true }, { message: 'to must be a real day' })
   to!: string;
 
   @ApiPropertyOptional({ enum: MEDIA_LEVELS }) @IsOptional() @IsIn(MEDIA_LEVELS) level?: MediaLevel;

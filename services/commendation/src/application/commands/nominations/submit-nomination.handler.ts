@@ -4,7 +4,7 @@ import {
   eligibilityRefusal,
   nominationDecider,
   nominationStreamId,
-  placeHolders,
+  holdersFor,
   subordinateUnitOf,
   type StreamRead,
   type SubmitNomination,
@@ -115,6 +115,7 @@ export class SubmitNominationHandler {
             category: input.category,
             level: 'nominator',
             nominationId,
+            nomineeId: input.nominee.id,
             places: allocated,
             programme: { streamId: programme.facts.streamId, version: programme.facts.version },
             nomination: { streamId: stream, version },
@@ -138,7 +139,10 @@ export class SubmitNominationHandler {
    * here and finds the winner. A nominee put forward by another unit is still the board's to find.
    */
   private async holdingAPlace(places: PlacesRead, input: SubmitNominationInput): Promise<StreamRead | null> {
-    for (const id of placeHolders(places.state, input.category, 'nominator')) {
+    // The grants name their nominee, so this reads one stream at most, not every holder's (which
+    // made a unit's n-th submission read n streams); only grants older than the field are read whole.
+    const { holding, unnamed } = holdersFor(places.state, input.category, 'nominator', input.nominee.id);
+    for (const id of holding ? [holding] : unnamed) {
       const streamId = nominationStreamId(id);
       const { state, version } = await this.streams.load(streamId, nominationDecider);
       if (state.nominee?.kind === input.nominee.kind && state.nominee.id === input.nominee.id) return { streamId, version };
