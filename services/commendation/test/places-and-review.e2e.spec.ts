@@ -419,7 +419,10 @@ describe('places and review commands (e2e)', () => {
     expect([selfAssigned.status, selfAssigned.body.code]).toEqual([422, 'OBJECTION.NOT_AN_INSPECTOR']);
     expect((await http().get(`/objections/${objectionId}`).set(as('county.organizer'))).body).not.toHaveProperty('objector');
     expect((await post('county.inspector', `/objections/${objectionId}/assign`, {})).status).toBe(200);
-    expect((await http().get(`/objections/${objectionId}`).set(as('county.inspector'))).body).toHaveProperty('objector');
+    // The board shows the assignment once its projection has it: then the inspector sees the objector.
+    await waitUntil('the inspector to see the objector', async () =>
+      'objector' in ((await http().get(`/objections/${objectionId}`).set(as('county.inspector'))).body as object) ? true : undefined,
+    );
 
     // The nomination's part of the append fails (a fault injected for this stream only): nothing of it lands.
     const streams = [`objection-${objectionId}`, `nomination-${w.nominationId}`, `places-${programmeId}.${HEKOU}`];
