@@ -82,7 +82,7 @@ describe(ExportRenderer.name, () => {
     const levels: WorkbookLevel[] = [
       {
         title: '下一级',
-        rows: Array.from({ length: 3000 }, (_, i) => ({
+        rows: Array.from({ length: 1000 }, (_, i) => ({
           orgId: `o-${i}`,
           parentId: null,
           name: `支部${i}`,
