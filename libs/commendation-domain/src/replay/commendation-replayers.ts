@@ -224,6 +224,8 @@ const PLACES_REPLAYERS = {
           category: data.category,
           level: data.level,
           nominationId: data.nominationId,
+          // Recorded with the grant (from 2026-12-02), as the nomination id is: who the place is for, not a judgement.
+          ...(data.nomineeId ? { nomineeId: data.nomineeId } : {}),
           places: placesOf(programmeAt(ctx, programme), data.unitOrgId, data.category),
           programme,
           nomination: requiredInput(ctx.decision, 'nomination-'),

@@ -88,6 +88,7 @@ function withPlace(
   level: PlaceLevel,
   by: DecidedBy,
   reason?: string,
+  nomineeId?: string,
 ) {
   const allocated = placesOf(programme(), TOWNSHIP, category);
   const quota = { places: allocated, used: placesHeld(places(), category, level, id), stream: read(PLACES) };
@@ -101,6 +102,7 @@ function withPlace(
       category,
       level,
       nominationId: id,
+      ...(nomineeId ? { nomineeId } : {}),
       places: allocated,
       programme: read(PROGRAMME),
       nomination: own,
@@ -131,6 +133,8 @@ const submit = (id: string, name: string) =>
     }),
     'nominator',
     villageSecretary,
+    undefined,
+    id.replace('0196', '0193'),
   );
 const endorse = (id: string, by: DecidedBy, today: string) =>
   withPlace(
