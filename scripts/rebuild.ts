@@ -67,7 +67,11 @@ export async function rebuild(service: string, names: readonly string[], databas
   try {
     const store = new PostgresEventStore(pool, { schema: service });
     const chosen = names.length ? projections.filter((d) => names.includes(d.name)) : projections;
-    return await run(pool, store, chosen, { onProgress: progressBar(service) });
+    return await run(pool, store, chosen, {
+      onProgress: progressBar(service),
+      onParked: (p, e, r) =>
+        process.stderr.write(`\n[rebuild] ${p}: event ${e.eventId} (${e.type}) parked, the database refused it with ${r.code}\n`),
+    });
   } finally {
     await pool.end();
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Injectable, Module, type NestMiddleware, type 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Public } from '@vanguard/auth';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process; libraries (consumers, relays) register their own metrics on it. */
 export const metricsRegistry = new Registry();
@@ -15,6 +15,26 @@ const httpDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [metricsRegistry],
 });
+
+const parkedEvents = new Counter({
+  name: 'vanguard_projection_parked_events_total',
+  help: 'Events a read model could not store and skipped (projection_parked_events, ADR 0090): any rise is an alarm',
+  labelNames: ['projection'] as const,
+  registers: [metricsRegistry],
+});
+
+/**
+ * The alarm for an event a read model parked: counted for the scrape and logged as an error with
+ * its place and the database's code only (the message, which may quote a value, stays in the table).
+ */
+export function parkedEventAlarm(logger: { error(message: string): void }) {
+  return (projection: string, event: { eventId: string; type: string; streamId: string }, reason: { code: string }): void => {
+    parkedEvents.inc({ projection });
+    logger.error(
+      `projection ${projection} parked event ${event.eventId} (${event.type}, stream ${event.streamId}): the database refused it with ${reason.code}; see projection_parked_events, fix, then rebuild`,
+    );
+  };
+}
 
 @Injectable()
 class HttpMetricsMiddleware implements NestMiddleware {

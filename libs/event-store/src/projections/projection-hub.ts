@@ -1,6 +1,7 @@
 import type { PostgresEventStore } from '../event-store';
 import type { Subscription } from '../subscription';
 import type { RecordedEvent } from '../types';
+import { applyOrPark, ParkedEvents, type ParkReason } from './parked-events';
 import { rebuildProjections } from './rebuild';
 import type { ReadModel, ReadModelDefinition } from './read-model';
 
@@ -11,6 +12,8 @@ export interface ProjectionHubOptions {
   readonly definitions: readonly ReadModelDefinition[];
   readonly log?: (message: string) => void;
   readonly onError?: (error: unknown) => void;
+  /** An event a read model could not store, recorded in `projection_parked_events` and skipped (ADR 0090): raise the alarm. */
+  readonly onParked?: (projection: string, event: RecordedEvent, reason: ParkReason) => void;
 }
 
 const hubs = new WeakMap<PostgresEventStore, ProjectionHub>();
@@ -33,11 +36,14 @@ export class ProjectionHub {
   private readonly readModels = new Map<string, ReadModel>();
   private subscription: Subscription | undefined;
   private starting: Promise<void> | undefined;
+  private readonly parked: ParkedEvents;
 
   private constructor(
     private readonly store: PostgresEventStore,
     private readonly options: ProjectionHubOptions,
-  ) {}
+  ) {
+    this.parked = new ParkedEvents(store.schema);
+  }
 
   /** The hub of this store instance: one per store, whichever runner asks first creates it. */
   static of(store: PostgresEventStore, options: ProjectionHubOptions): ProjectionHub {
@@ -76,11 +82,13 @@ export class ProjectionHub {
   private async deliver(events: readonly RecordedEvent[]): Promise<void> {
     // Independent tables: their statements overlap rather than queue one behind another. All
     // settle before a failure is reported, so the page's retry never overlaps this attempt.
+    // An event one read model cannot store is parked for that read model alone (ADR 0090).
     const outcomes = await Promise.allSettled(
       [...this.readModels].map(async ([name, m]) => {
         try {
-          if (m.applyBatch) await m.applyBatch(events);
-          else for (const e of events) await m.apply(e);
+          await applyOrPark(m, events, async (event, reason) => {
+            if (await this.parked.park(this.store.pool, name, event, reason)) this.options.onParked?.(name, event, reason);
+          });
         } catch (e) {
           throw new Error(`projection ${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
         }
@@ -100,6 +108,7 @@ export class ProjectionHub {
         `create table if not exists "${s}".projection_hub_members (name text primary key, joined_at timestamptz not null default now())`,
       );
       await client.query('select pg_advisory_lock(hashtext($1), hashtext($2))', lock);
+      await this.parked.ensureTable(client);
       const { rows } = await client.query<{ name: string }>(`select name from "${s}".projection_hub_members`);
       const members = new Set(rows.map((r) => r.name));
       const joining = [...this.readModels.keys()].filter((n) => !members.has(n));
@@ -114,7 +123,7 @@ export class ProjectionHub {
           return d;
         });
         this.options.log?.(`building ${joining.join(', ')} from the store before it joins the shared subscription`);
-        await rebuildProjections(this.store.pool, this.store, definitions);
+        await rebuildProjections(this.store.pool, this.store, definitions, { onParked: this.options.onParked });
       }
       await client.query(`insert into "${s}".projection_hub_members (name) select unnest($1::text[]) on conflict do nothing`, [joining]);
     } finally {

@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresEventStore } from '../event-store';
 import { START, type GlobalCheckpoint, type RecordedEvent } from '../types';
-import type { ReadModel, ReadModelDefinition } from './read-model';
+import { applyOrPark, ParkedEvents, type ParkReason } from './parked-events';
+import type { ReadModelDefinition } from './read-model';
 
 export interface RebuildOptions {
   /** Events per page read from the store; default 5,000. */
@@ -12,6 +13,8 @@ export interface RebuildOptions {
   readonly heldBackWaitMs?: number;
   /** Longest wait for the live tables' lock at the swap, per try; default 5 s (then it tries again, up to 10 times). */
   readonly lockTimeoutMs?: number;
+  /** An event a read model could not store: recorded in `projection_parked_events` and skipped, as the live hub does (ADR 0090). */
+  readonly onParked?: (projection: string, event: RecordedEvent, reason: ParkReason) => void;
 }
 
 export interface RebuildReport {
@@ -47,7 +50,8 @@ export async function rebuildProjections(
       await client.query(`drop table if exists "${shadow(t)}"`);
       await client.query(`create table "${shadow(t)}" (like "${t}" including all)`);
     }
-    const projections = definitions.map((d) => d.create(client, shadow));
+    const applyAll = applying(client, store, definitions, options);
+    await new ParkedEvents(store.schema).ensureTable(client);
     const total = Number((await client.query<{ n: string }>(`select count(*) as n from "${store.schema}".events`)).rows[0]?.n ?? 0);
     let done = 0;
     let at: GlobalCheckpoint = START;
@@ -70,13 +74,13 @@ export async function rebuildProjections(
       heldBackSince = 0;
       at = page.checkpoint;
       next = store.readAllPage(at, pageSize);
-      await inTransaction(client, () => applyAll(projections, page.events));
+      await inTransaction(client, () => applyAll(page.events));
       done += page.events.length;
       options.onProgress?.(done, Math.max(total, done));
     }
     await next.catch(() => undefined);
     const before = done;
-    done += await swap(client, store, projections, tables, at, pageSize, options.lockTimeoutMs ?? 5000);
+    done += await swap(client, store, applyAll, tables, at, pageSize, options.lockTimeoutMs ?? 5000);
     options.onProgress?.(done, done);
     return { projections: definitions.map((d) => d.name), events: done, caughtUpUnderLock: done - before, ms: Date.now() - started };
   } catch (e) {
@@ -88,11 +92,38 @@ export async function rebuildProjections(
   }
 }
 
-async function applyAll(projections: readonly ReadModel[], events: readonly RecordedEvent[]): Promise<void> {
-  for (const p of projections) {
-    if (p.applyBatch) await p.applyBatch(events);
-    else for (const e of events) await p.apply(e);
-  }
+type ApplyAll = (events: readonly RecordedEvent[]) => Promise<void>;
+
+/** Every shadow read model in turn, each try under a savepoint: an event one cannot store is parked, not the whole rebuild's end. */
+function applying(
+  client: PoolClient,
+  store: PostgresEventStore,
+  definitions: readonly ReadModelDefinition[],
+  options: RebuildOptions,
+): ApplyAll {
+  const parked = new ParkedEvents(store.schema);
+  const readModels = definitions.map((d) => ({ name: d.name, readModel: d.create(client, shadow) }));
+  const inSavepoint = async (work: () => Promise<void>) => {
+    await client.query('savepoint apply_page');
+    try {
+      await work();
+      await client.query('release savepoint apply_page');
+    } catch (e) {
+      await client.query('rollback to savepoint apply_page');
+      throw e;
+    }
+  };
+  return async (events) => {
+    for (const { name, readModel } of readModels)
+      await applyOrPark(
+        readModel,
+        events,
+        async (event, reason) => {
+          if (await parked.park(client, name, event, reason)) options.onParked?.(name, event, reason);
+        },
+        inSavepoint,
+      );
+  };
 }
 
 async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
@@ -111,7 +142,7 @@ async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Pro
 async function swap(
   client: PoolClient,
   store: PostgresEventStore,
-  projections: readonly ReadModel[],
+  applyAll: ApplyAll,
   tables: readonly string[],
   from: GlobalCheckpoint,
   pageSize: number,
@@ -128,7 +159,7 @@ async function swap(
           .map((t) => `"${t}"`)
           .join(', ')} in access exclusive mode`,
       );
-      const caughtUp = await catchUp(store, projections, from, pageSize);
+      const caughtUp = await catchUp(store, applyAll, from, pageSize);
       for (const t of tables) await replace(client, t);
       await client.query('commit');
       return caughtUp;
@@ -146,18 +177,13 @@ async function swap(
  * read with the same `readAllPage`, and those are still readable here. Events behind a
  * still-open transaction are left to the live subscription, which applies them to the new table.
  */
-async function catchUp(
-  store: PostgresEventStore,
-  projections: readonly ReadModel[],
-  from: GlobalCheckpoint,
-  pageSize: number,
-): Promise<number> {
+async function catchUp(store: PostgresEventStore, applyAll: ApplyAll, from: GlobalCheckpoint, pageSize: number): Promise<number> {
   let at = from;
   let n = 0;
   for (;;) {
     const page = await store.readAllPage(at, pageSize);
     if (!page.events.length) return n;
-    await applyAll(projections, page.events);
+    await applyAll(page.events);
     n += page.events.length;
     at = page.checkpoint;
   }

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ProjectionHub, type PostgresEventStore, type ReadModel } from '@vanguard/event-store';
+import { parkedEventAlarm } from '@vanguard/observability';
 import { commendationProjections } from './projections';
 
 /** The one subscription every commendation read model shares (ADR 0035); the objections read waits on its checkpoint. */
@@ -24,6 +25,7 @@ export class StoreProjectionRunner implements OnApplicationBootstrap, OnModuleDe
       definitions: commendationProjections,
       log: (m) => logger.log(m),
       onError: (e) => logger.error(e instanceof Error ? e.message : String(e)),
+      onParked: parkedEventAlarm(logger),
     });
     this.hub.register(name, projection);
   }

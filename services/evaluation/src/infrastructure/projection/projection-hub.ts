@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProjectionHub, type PostgresEventStore } from '@vanguard/event-store';
+import { parkedEventAlarm } from '@vanguard/observability';
 import { evaluationProjections } from './projections';
 
 /** The one subscription name every evaluation read model shares (ADR 0035). */
@@ -14,5 +15,6 @@ export function evaluationProjectionHub(store: PostgresEventStore): ProjectionHu
     definitions: evaluationProjections,
     log: (m) => logger.log(m),
     onError: (e) => logger.error(e instanceof Error ? e.message : String(e)),
+    onParked: parkedEventAlarm(logger),
   });
 }
