@@ -17,6 +17,7 @@ import { DomainError } from '@vanguard/kernel';
 import { CommitRolledBackError } from '@vanguard/messaging';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { ROLLED_BACK_CODES } from '../problem.filter';
+import { StorableTextPipe } from '../storable-text';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
 import { OUTCOME_UNKNOWN, type IdempotencyStore, type SeenKey } from './idempotency.store';
 
@@ -55,6 +56,8 @@ const isJsonOrEmpty = (req: Request) => {
  * OUTCOME_UNKNOWN, never a second run. Keys are per caller (`sub`): one caller's key never
  * answers another's. ADR 0072.
  */
+const STORABLE_TEXT = new StorableTextPipe();
+
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
@@ -79,6 +82,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         code: 'IDEMPOTENCY.JSON_ONLY',
         message: `幂等键仅用于 JSON 请求 / ${IDEMPOTENCY_KEY_HEADER} is kept for JSON requests only; send this one without it`,
       });
+    // Interceptors run before pipes: a body the text pipe refuses (nested past its depth, text Postgres
+    // cannot store) is refused here first, as it will be there, before the fingerprint recurses into it.
+    STORABLE_TEXT.transform(req.body, { type: 'body' });
     const fingerprint = createHash('sha256')
       .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');

@@ -172,6 +172,20 @@ describe(IdempotencyInterceptor.name, () => {
     expect(next.calls).toBe(1);
   });
 
+  it.each([
+    ['NestedFiveThousandLevels', JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) as unknown, 'nested deeper'],
+    ['CarryingNul', { name: 'a\u0000b' }, 'name'],
+  ])('WhenTheBodyIs%s_Refuses400BeforeFingerprintingAndClaimsNoKey', async (_, body, reason) => {
+    const store = new MemoryStore();
+    const next = handled({ id: 1 });
+    const { ctx } = context({ 'idempotency-key': 'k' }, { sub: 'u' }, body);
+    await expect(new IdempotencyInterceptor(store).intercept(ctx, next)).rejects.toMatchObject({
+      status: 400,
+      response: { code: 'REQUEST.INVALID', message: expect.stringContaining(reason) },
+    });
+    expect([next.calls, store.keys.size]).toEqual([0, 0]);
+  });
+
   it('WhenTheMethodIsSafeOrNoKeyIsSent_DoesNothing', async () => {
     const store = new MemoryStore();
     const sut = new IdempotencyInterceptor(store);
