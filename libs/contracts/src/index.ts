@@ -11,6 +11,7 @@ export * from './organization/organization-v2.contracts';
 export * from './organization/roster-state.contracts';
 export * from './organization/county-member-link.contracts';
 export * from './refinements';
+export * from './calendar-day';
 export * from './storable-text';
 export * from './no-personal-numbers.refinement';
 export * from './evaluation/decision';

@@ -1,5 +1,6 @@
-import { applyDecorators, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { IsISO8601, Matches } from 'class-validator';
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateBy } from 'class-validator';
+import { isCalendarDay } from '@vanguard/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
   return errors.flatMap((e) => {
@@ -26,15 +27,13 @@ export function validationPipe(): ValidationPipe {
   });
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * A calendar day `YYYY-MM-DD` that exists (2011-02-30 is refused), named in the 400: every
- * service's day fields, one rule. A pattern alone let 2011-02-30 through; stored in an event it
- * then failed every read model that casts it to a date, on every retry, for good.
+ * service's day fields, by the contracts' one rule (isCalendarDay). A pattern alone let
+ * 2011-02-30 through; stored in an event it then failed every read model that casts it to a date.
  */
 export const IsDay = (field: string) =>
-  applyDecorators(
-    IsISO8601({ strict: true }, { message: `${field} must be a date YYYY-MM-DD` }),
-    Matches(DAY, { message: `${field} must be a date YYYY-MM-DD` }),
-  );
+  ValidateBy({
+    name: 'isDay',
+    validator: { validate: isCalendarDay, defaultMessage: () => `${field} must be a date YYYY-MM-DD (a calendar day, years 0001–9999)` },
+  });

@@ -1,12 +1,11 @@
+import { isCalendarDay } from '@vanguard/contracts';
+
 /** A calendar day `YYYY-MM-DD` in China time; compared as strings, which sort chronologically. */
 export type Day = string;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
+/** The contracts' one day rule (no 2011-02-30, no year 0000). */
 export function isDay(value: string): value is Day {
-  if (!DAY.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  return isCalendarDay(value);
 }
 
 /** The day an instant falls on in Asia/Shanghai (UTC+8, no daylight saving): what users call "today". */

@@ -1,6 +1,7 @@
 import { BadRequestException, ParseUUIDPipe, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '@vanguard/auth';
+import { isCalendarDay } from '@vanguard/contracts';
 import type { CommandContext } from '../../application/commands/command-context';
 
 /** Award programmes and the working-day calendar: organisation departments. */
@@ -33,11 +34,9 @@ export const uuidParam = (field: string) =>
       }),
   });
 
-/** A YYYY-MM-DD that is a real day. */
-export const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
+/** A YYYY-MM-DD that is a real day Postgres can store (the contracts' one rule). */
 export function dayParam(field: string, value: string): string {
-  if (!DAY.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
+  if (!isCalendarDay(value))
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
       message: `请求参数有误 / invalid request: ${field}: must be a date YYYY-MM-DD`,
