@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { lowerCaseUuids } from './canonical-uuids';
 
 /** Answers a request and says so (true), or leaves it to the framework (false) without touching `res`. */
 export type AheadOfRouter = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -19,6 +20,8 @@ export function answerAheadOfRouter(server: Server, answer: AheadOfRouter): void
   const framework = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // The fast path sees ids as the router will (canonicalUuidUrls): one spelling of each.
+    if (req.url) req.url = lowerCaseUuids(req.url);
     try {
       if (answer(req, res)) return;
     } catch {

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { canonicalUuidUrls } from './canonical-uuids';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
 import { LongWork } from './long-work';
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
 /** Everything a Vanguard HTTP service shares: logger, text check and validation, error shape, OpenAPI at /docs (loopback only). */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
   app.useLogger(app.get(Logger));
+  // First: guards read the path and query before any pipe could lower-case their ids.
+  app.use(canonicalUuidUrls());
   // Text Postgres cannot store is refused first, so validation and handlers never see it.
   app.useGlobalPipes(new StorableTextPipe(), validationPipe());
   // Before the docs are mounted: /metrics and /docs answer only on this machine (operator-endpoints.ts).

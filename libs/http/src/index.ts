@@ -11,4 +11,5 @@ export * from './domain-error.interceptor';
 export * from './rate-limit';
 export * from './rendered-json';
 export * from './ahead-of-router';
+export * from './canonical-uuids';
 export * from './idempotency';

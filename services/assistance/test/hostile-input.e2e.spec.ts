@@ -120,6 +120,25 @@ describe('assistance hostile input', () => {
     expect([over.status, over.body.errors[0].field]).toEqual([400, 'budgetFen']);
   });
 
+  it('takes an id in upper case as the same id: a project planned for VILLAGE reads back under project ID', async () => {
+    const planned = await http()
+      .post('/projects')
+      .set(as())
+      .send({
+        villageId: village.toUpperCase(),
+        name: '道路',
+        category: 'road_hardening',
+        budgetFen: 1000,
+        beneficiaryHouseholds: 1,
+        plannedOn: dayFromToday(-1),
+      });
+    expect(planned.status).toBe(201);
+    const read = await http()
+      .get(`/projects/${String(planned.body.id).toUpperCase()}`)
+      .set(as());
+    expect([read.status, read.body.id, read.body.orgId]).toEqual([200, planned.body.id, village]);
+  });
+
   it('answers a pairing of another county as it answers no pairing: 404, not a 422 that says it exists', async () => {
     const elsewhere = await freshVillage(db, '910426');
     const pairingId = randomUUID();

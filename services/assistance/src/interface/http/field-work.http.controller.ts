@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
-import { PaginationQuery } from '@vanguard/http';
-import { IsUUID } from 'class-validator';
+import { PaginationQuery, IsUuid } from '@vanguard/http';
+
 import { ApiProperty } from '@nestjs/swagger';
 import type { Actor, CommandContext } from '../../application/ports/context.port';
 import {
@@ -30,7 +30,7 @@ import { CommandCtx, ReadCtx, uuidParam } from './request-context';
 
 class HouseholdsQuery extends PaginationQuery {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   villageId!: string;
 }
 

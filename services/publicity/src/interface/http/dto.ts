@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay } from '@vanguard/http';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
 /** Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody types tags into a name. */
@@ -38,7 +38,7 @@ export class DeclineExemplarRequest {
 }
 
 export class CreateColumnRequest {
-  @ApiProperty() @IsUUID() orgId!: string;
+  @ApiProperty() @IsUuid() orgId!: string;
 
   @ApiProperty({ maxLength: 100 })
   @IsString()
@@ -56,13 +56,13 @@ export class CreateColumnRequest {
 }
 
 export class CreateArticleRequest {
-  @ApiProperty() @IsUUID() orgId!: string;
+  @ApiProperty() @IsUuid() orgId!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID() columnId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUuid() columnId?: string;
 
   @ApiPropertyOptional({ description: '创先争优活动 the article reports on (GET /campaigns); its subtree must hold orgId' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   campaignId?: string;
 
   @ApiProperty({ maxLength: 300 })
@@ -124,13 +124,13 @@ export class ArticleListQuery extends PaginationQuery {
   @IsIn(['draft', 'in_review', 'published'])
   status?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID() columnId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUuid() columnId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID() campaignId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUuid() campaignId?: string;
 }
 
 export class StatisticsQuery {
-  @ApiProperty({ description: 'root of the subtree counted' }) @IsUUID() orgId!: string;
+  @ApiProperty({ description: 'root of the subtree counted' }) @IsUuid() orgId!: string;
 
   @ApiProperty({ example: '2026-01-01' })
   @IsDay('from')
@@ -142,7 +142,7 @@ export class StatisticsQuery {
 
   @ApiPropertyOptional({ enum: MEDIA_LEVELS }) @IsOptional() @IsIn(MEDIA_LEVELS) level?: MediaLevel;
 
-  @ApiPropertyOptional({ description: 'only articles reporting on this 创先争优活动' }) @IsOptional() @IsUUID() campaignId?: string;
+  @ApiPropertyOptional({ description: 'only articles reporting on this 创先争优活动' }) @IsOptional() @IsUuid() campaignId?: string;
 }
 
 export class SetWeightRequest {

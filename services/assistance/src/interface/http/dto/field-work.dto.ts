@@ -9,7 +9,6 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -17,14 +16,15 @@ import {
 import { cadreRoleSchema, projectCategorySchema } from '@vanguard/contracts';
 import { IsDay } from './common.dto';
 import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
+import { IsUuid } from '@vanguard/http';
 
 export class DispatchCadreRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   villageId!: string;
 
   @ApiProperty({ format: 'uuid', description: 'the cadre’s member id on the roster' })
-  @IsUUID()
+  @IsUuid()
   memberId!: string;
 
   @ApiProperty({ enum: cadreRoleSchema.options })
@@ -48,7 +48,7 @@ export class DispatchCadreRequest {
 
 export class RegisterHouseholdRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   villageId!: string;
 
   @ApiProperty({ description: 'how the village tells households apart, e.g. group and number', example: '三组12号' })
@@ -66,7 +66,7 @@ export class RegisterHouseholdRequest {
 
 export class IssueCardRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   householdId!: string;
 }
 
@@ -88,7 +88,7 @@ export class LogVisitRequest {
     description: 'the client’s id for the visit: a retry with the same id is refused as already logged',
   })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   visitId?: string;
 
   @ApiProperty({ example: '2011-06-02' })
@@ -100,7 +100,7 @@ export class LogVisitRequest {
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsUuid('all', { each: true })
   householdIds!: string[];
 
   @ApiProperty({ example: '了解春耕困难，协调化肥' })
@@ -116,21 +116,21 @@ export class RecordDeedRequest {
     description: 'the client’s id for the deed: a retry with the same id is refused as already logged',
   })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   deedId?: string;
 
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   villageId!: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   pairingId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   cadreId?: string;
 
   @ApiProperty({ enum: projectCategorySchema.options })

@@ -8,12 +8,11 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   MaxLength,
   ValidateNested,
   IsObject,
 } from 'class-validator';
-import { PaginationQuery } from '@vanguard/http';
+import { PaginationQuery, IsUuid } from '@vanguard/http';
 import { IsDay } from './common.dto';
 
 export class FiveFixedPointsDto {
@@ -24,7 +23,7 @@ export class FiveFixedPointsDto {
   leaderSub!: string;
 
   @ApiProperty({ format: 'uuid', description: '苏木乡镇定点指导: the township above the village' })
-  @IsUUID()
+  @IsUuid()
   townshipOrgId!: string;
 
   @ApiProperty({ description: '旗直单位定点帮扶' })
@@ -34,7 +33,7 @@ export class FiveFixedPointsDto {
   helperUnitName!: string;
 
   @ApiProperty({ format: 'uuid', description: '选派干部定点协调: the cadre, by member id' })
-  @IsUUID()
+  @IsUuid()
   cadreMemberId!: string;
 
   @ApiProperty({ description: '组织部各股室定点督办', example: '组织部组织股' })
@@ -46,7 +45,7 @@ export class FiveFixedPointsDto {
 
 export class FormPairingRequest {
   @ApiProperty({ format: 'uuid', description: 'the village or community helped' })
-  @IsUUID()
+  @IsUuid()
   villageId!: string;
 
   @ApiProperty({ example: '旗交通运输局' })
@@ -57,7 +56,7 @@ export class FormPairingRequest {
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   helperOrgId?: string;
 
   @ApiProperty({ example: '2011-03-01' })
@@ -100,6 +99,6 @@ export class FormPairingRequest {
 export class ListByVillageQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   villageId?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ballotSchema, fundSourceSchema, projectCategorySchema, projectStatusSchema } from '@vanguard/contracts';
-import { PaginationQuery } from '@vanguard/http';
+import { PaginationQuery, IsUuid } from '@vanguard/http';
 import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
 import { IsDay } from './common.dto';
 
@@ -12,12 +12,12 @@ const FEN_MAX = MAX_AMOUNT_FEN;
 
 export class PlanProjectRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   villageId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the pairing the project serves, with the same village' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   pairingId?: string;
 
   @ApiProperty({ example: '红石村主干道硬化' })
@@ -50,7 +50,7 @@ export class PlanProjectRequest {
 /** A row of a project list: `POST /projects`'s body, its village by id or by organisation code (one of them; the reader checks which). */
 export class ProjectRowRequest extends OmitType(PlanProjectRequest, ['villageId'] as const) {
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   villageId?: string;
 
   // Organisation codes are 2–30 digits (organization's rule).
@@ -124,7 +124,7 @@ export class ReverseRequest extends StepRequest {
 export class ListProjectsQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   villageId?: string;
 
   @ApiPropertyOptional({ enum: projectStatusSchema.options })

@@ -9,13 +9,12 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsDay } from '@vanguard/http';
+import { IsDay, IsUuid } from '@vanguard/http';
 
 const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
 const LEVELS = ['county', 'city', 'province'] as const;
@@ -59,7 +58,7 @@ class PolicyRefDto {
 
 export class LaunchProgrammeRequest {
   @ApiProperty({ example: '2011年七一集中表彰' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
-  @ApiProperty({ format: 'uuid', description: 'the awarding body' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the awarding body' }) @IsUuid() orgId!: string;
   @ApiProperty({ enum: LEVELS }) @IsIn(LEVELS) level!: (typeof LEVELS)[number];
   @ApiProperty({ enum: CATEGORIES, isArray: true })
   @IsArray()
@@ -91,7 +90,7 @@ export class LaunchProgrammeRequest {
 }
 
 export class AllocateQuotaRequest {
-  @ApiProperty({ format: 'uuid', description: 'a unit directly below the awarding body' }) @IsUUID() unitOrgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'a unit directly below the awarding body' }) @IsUuid() unitOrgId!: string;
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
   @ApiProperty({ example: 3, minimum: 0, maximum: 10000 }) @IsInt() @Min(0) @Max(10_000) places!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
@@ -99,9 +98,9 @@ export class AllocateQuotaRequest {
 
 class NomineeDto {
   @ApiProperty({ enum: ['member', 'organization'] }) @IsIn(['member', 'organization']) kind!: 'member' | 'organization';
-  @ApiProperty({ format: 'uuid', description: 'the member or the organisation' }) @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid', description: 'the member or the organisation' }) @IsUuid() id!: string;
   @ApiProperty({ example: '张明', description: 'as shown on the notice' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
-  @ApiProperty({ format: 'uuid', description: 'the member’s organisation, or the organisation itself' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the member’s organisation, or the organisation itself' }) @IsUuid() orgId!: string;
 }
 
 export class DeedsDto {
@@ -114,7 +113,7 @@ export class DeedsDto {
 }
 
 export class SubmitNominationRequest {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() programmeId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() programmeId!: string;
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
   @ApiProperty({ type: NomineeDto }) @ValidateNested() @Type(() => NomineeDto) nominee!: NomineeDto;
   @ApiProperty({ type: DeedsDto }) @ValidateNested() @Type(() => DeedsDto) deeds!: DeedsDto;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { INVESTIGATOR_ROLE } from '@vanguard/commendation-domain';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -9,10 +9,11 @@ import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../appli
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
 import { OBJECTION_QUERIES, type ObjectionQueriesPort, type ObjectionView } from '../../../application/queries/objection-queries.port';
 import { Ctx, INSPECTOR_ROLES, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
+import { IsUuid } from '@vanguard/http';
 
 class InvestigatorDto {
   @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotEmpty() @MaxLength(200) sub!: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() orgId!: string;
 }
 
 export class AssignObjectionRequest {

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsUuid } from '@vanguard/http';
 
 export class FileObjectionRequest {
-  @ApiProperty({ format: 'uuid', description: 'the nomination on the notice objected to' }) @IsUUID() nominationId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the nomination on the notice objected to' }) @IsUuid() nominationId!: string;
   @ApiProperty({ example: '该同志所述修路事迹与实际不符', description: 'no ID-card or phone numbers' })
   @IsString()
   @IsNotEmpty()

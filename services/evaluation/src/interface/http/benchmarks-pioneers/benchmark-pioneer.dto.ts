@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PaginationQuery, IsDay } from '@vanguard/http';
+import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -10,7 +10,6 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -21,7 +20,7 @@ const KINDS = ['organization', 'member'] as const;
 
 export class SubjectDto {
   @ApiProperty({ enum: KINDS }) @IsIn(KINDS) kind!: (typeof KINDS)[number];
-  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() id!: string;
 }
 
 export class TargetDto extends SubjectDto {
@@ -35,7 +34,7 @@ export class ChooseBenchmarkRequest {
   subject!: SubjectDto;
 
   @ApiProperty({ format: 'uuid', description: 'the organisation benchmarking, or the member’s organisation' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiProperty({ type: TargetDto, description: 'the benchmark (标杆)' })
@@ -76,9 +75,9 @@ export class ReasonRequest {
 }
 
 export class NominatePioneerRequest {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() campaignId!: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() cycleId!: string;
-  @ApiProperty({ format: 'uuid', description: 'the organisation whose pioneer this is' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() campaignId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() cycleId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the organisation whose pioneer this is' }) @IsUuid() orgId!: string;
 
   @ApiProperty({ type: SubjectDto })
   @ValidateNested()
@@ -89,8 +88,8 @@ export class NominatePioneerRequest {
 }
 
 export class SelectPioneerRequest {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() cycleId!: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() cycleId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() orgId!: string;
 
   @ApiProperty({ type: SubjectDto })
   @ValidateNested()
@@ -105,12 +104,12 @@ export class SelectPioneerRequest {
 export class PageQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 }
 
 export class PioneersQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cycleId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUuid() cycleId?: string;
 }
 
 export class BenchmarkCreatedResponse {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PaginationQuery, IsDay } from '@vanguard/http';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
 import { DecisionDto } from '../benchmarks-pioneers/benchmark-pioneer.dto';
 
@@ -17,11 +17,11 @@ export class FindingDto {
 }
 
 export class MakeCommentRequest {
-  @ApiProperty({ format: 'uuid', description: 'the organisation commented on' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the organisation commented on' }) @IsUuid() orgId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the cycle the comment belongs to, if any' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   cycleId?: string;
 
   @ApiProperty({ enum: FORMS, description: '会议/谈话/现场/书面/随机' }) @IsIn(FORMS) form!: (typeof FORMS)[number];
@@ -44,12 +44,12 @@ export class CompleteRectificationRequest {
 class PageQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 }
 
 export class CommentsQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cycleId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUuid() cycleId?: string;
 }
 
 export class RectificationsQuery extends PageQuery {
@@ -62,7 +62,7 @@ export class RectificationsQuery extends PageQuery {
 export class SummaryQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 }
 

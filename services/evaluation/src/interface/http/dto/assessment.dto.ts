@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PaginationQuery } from '@vanguard/http';
+import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PaginationQuery, IsUuid } from '@vanguard/http';
 
 const TIERS = ['advanced', 'middle', 'lagging'] as const;
 const PERIOD = /^20\d{2}$/;
@@ -33,7 +33,7 @@ export class AssessOrganizationRequest {
     description: 'the organisation’s closed mass-evaluation window of the year, weighed from rule version 2',
   })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   satisfactionWindowId?: string;
 
   @ApiPropertyOptional({
@@ -59,7 +59,7 @@ export class PeriodQuery {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 }
 

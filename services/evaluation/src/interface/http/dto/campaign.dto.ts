@@ -9,12 +9,11 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsDay } from '@vanguard/http';
+import { IsDay, IsUuid } from '@vanguard/http';
 
 const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
 
@@ -34,7 +33,7 @@ export class PhaseDatesDto {
 
 export class LaunchCampaignRequest {
   @ApiProperty({ format: 'uuid', description: 'the root of the subtree the campaign covers' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiProperty({ example: '松岭旗创先争优活动' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PaginationQuery, IsDay } from '@vanguard/http';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 const CATEGORIES = ['stage_task', 'deed_for_masses', 'self_improvement'] as const;
 const PLEDGER_KINDS = ['organization', 'member'] as const;
@@ -12,7 +12,7 @@ export class PledgerDto {
   kind!: (typeof PLEDGER_KINDS)[number];
 
   @ApiProperty({ format: 'uuid', description: 'the organisation or member who pledges' })
-  @IsUUID()
+  @IsUuid()
   id!: string;
 }
 
@@ -34,11 +34,11 @@ class PledgeContentDto {
 
 export class MakePledgeRequest extends PledgeContentDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   campaignId!: string;
 
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   cycleId!: string;
 
   @ApiProperty({ type: PledgerDto })
@@ -47,12 +47,12 @@ export class MakePledgeRequest extends PledgeContentDto {
   pledger!: PledgerDto;
 
   @ApiProperty({ format: 'uuid', description: 'the pledging organisation, or the member’s organisation' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the fulfilled pledge this one follows (再承诺)' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   followsPledgeId?: string;
 }
 
@@ -89,23 +89,23 @@ export class RateRequest {
 export class ListPledgesQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   cycleId?: string;
 }
 
 export class LedgerQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   cycleId!: string;
 }
 

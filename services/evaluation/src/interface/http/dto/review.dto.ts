@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PaginationQuery } from '@vanguard/http';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PaginationQuery, IsUuid } from '@vanguard/http';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
@@ -23,7 +23,7 @@ export const yearParam = (field = 'year'): PipeTransform<string, number> => ({
 
 export class SelfAssessmentRequest {
   @ApiProperty({ format: 'uuid', description: 'the member’s branch' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiProperty({ example: '全年带头完成承诺事项，参加支部活动12次' })
@@ -126,7 +126,7 @@ export class ListReviewsQuery extends PaginationQuery {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiPropertyOptional({ enum: STATUSES })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { commentLength, MAX_COMMENT_CODE_POINTS } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
-import { IsDay } from '@vanguard/http';
+import { IsDay, IsUuid } from '@vanguard/http';
 
 const SUBJECT_KINDS = ['organization', 'member'] as const;
 export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
@@ -13,7 +13,7 @@ export class SubjectDto {
   kind!: (typeof SUBJECT_KINDS)[number];
 
   @ApiProperty({ format: 'uuid', description: 'the organisation or member evaluated' })
-  @IsUUID()
+  @IsUuid()
   id!: string;
 }
 
@@ -24,12 +24,12 @@ export class OpenMassEvaluationRequest {
   subject!: SubjectDto;
 
   @ApiProperty({ format: 'uuid', description: 'the organisation evaluated, or the member’s organisation' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   cycleId?: string;
 
   @ApiProperty({ minimum: 1, maximum: 100000, description: '有投票资格的人数 / eligible voters: at most this many codes' })

@@ -9,7 +9,6 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -18,11 +17,12 @@ import {
 } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
 import { FindingDto } from '../comments/comment.dto';
+import { IsUuid } from '@vanguard/http';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export class ZoneUnitsUnderDto {
-  @ApiProperty({ format: 'uuid', description: 'every organisation strictly below this one joins the zone' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'every organisation strictly below this one joins the zone' }) @IsUuid() orgId!: string;
   @ApiPropertyOptional({ example: 'village', description: 'only organisations of this level' })
   @IsOptional()
   @IsIn(orgLevelSchema.options)
@@ -30,7 +30,7 @@ export class ZoneUnitsUnderDto {
 }
 
 export class DesignateZoneRequest {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() campaignId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() campaignId!: string;
   @ApiProperty({ example: '第一片区' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
   @ApiProperty({ description: 'Keycloak subject of the guiding leader (联系领导)' })
   @IsString()
@@ -42,7 +42,7 @@ export class DesignateZoneRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsUUID('all', { each: true })
+  @IsUuid('all', { each: true })
   units?: string[];
 
   @ApiPropertyOptional({
@@ -68,7 +68,7 @@ export class OpenMonthlyReviewRequest {
 }
 
 export class UnitScoreDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() orgId!: string;
   @ApiProperty({ type: [Number], description: 'one figure per rubric criterion, in the rubric’s order' })
   @IsArray()
   @ArrayMinSize(1)
@@ -100,7 +100,7 @@ export class ConcludeMonthlyReviewRequest {
 }
 
 export class RecordReviewFindingsRequest {
-  @ApiProperty({ format: 'uuid', description: 'the unit reviewed, which rectifies' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the unit reviewed, which rectifies' }) @IsUuid() orgId!: string;
   @ApiProperty({ example: '观摩发现的问题' }) @IsString() @IsNotEmpty() @MaxLength(4000) summary!: string;
   @ApiProperty({ type: [FindingDto], minItems: 1, maxItems: 50 })
   @IsArray()
@@ -114,7 +114,7 @@ export class RecordReviewFindingsRequest {
 }
 
 export class ReviewResultsQuery {
-  @ApiProperty({ format: 'uuid', description: 'the unit assessed' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the unit assessed' }) @IsUuid() orgId!: string;
   @ApiProperty({ example: '2011', description: 'the assessment period (a year)' })
   @Matches(/^\d{4}$/, { message: 'period must be YYYY' })
   period!: string;

@@ -8,17 +8,16 @@ import {
   IsInt,
   IsNotEmpty,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { trainingTargetGroupSchema } from '@vanguard/contracts';
-import { IsDay } from '@vanguard/http';
+import { IsDay, IsUuid } from '@vanguard/http';
 
 export class OpenTrainingClassRequest {
-  @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUuid() orgId!: string;
   @ApiProperty({ example: '新任村党组织书记培训班' }) @IsString() @IsNotEmpty() @MaxLength(500) topic!: string;
   @ApiProperty({ example: '松岭旗委党校' }) @IsString() @IsNotEmpty() @MaxLength(200) base!: string;
   @ApiProperty({ enum: trainingTargetGroupSchema.options }) @IsIn(trainingTargetGroupSchema.options) targetGroup!: string;
@@ -33,14 +32,14 @@ export class EnrolTraineesRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
+  @IsUuid('all', { each: true })
   memberIds!: string[];
 
   @ApiProperty({ example: '按花名册报名' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
 export class AttendanceDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() memberId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() memberId!: string;
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(500) sessionsAttended!: number;
 }
 
@@ -57,7 +56,7 @@ export class RecordAttendanceRequest {
 }
 
 export class TrainingCountsQuery {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() subtreeOf!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() subtreeOf!: string;
   @ApiProperty({ example: '2011-01-01' }) @IsDay('from') from!: string;
   @ApiProperty({ example: '2011-12-31' }) @IsDay('to') to!: string;
 }

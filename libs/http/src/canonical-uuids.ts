@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsUUID, type ValidationOptions } from 'class-validator';
+
+/** A UUID standing alone (not inside a longer word), in either case. */
+const UUID = /(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])/g;
+
+/**
+ * Every UUID in `text` in lower case (RFC 9562: UUIDs are read in either case and written in
+ * lower case). Ids are stored, compared and scoped lower-case, so `3F2504E0-…` for one's own
+ * organisation came back 403 or 404 where the same id in lower case answered 200.
+ */
+export function lowerCaseUuids(text: string): string {
+  return /[A-F]/.test(text) ? text.replace(UUID, (u) => u.toLowerCase()) : text;
+}
+
+/**
+ * Lower-cases the UUIDs of the path and query before anything reads them: guards read
+ * `req.params` and `req.query` before any pipe runs, and the fast paths (answerAheadOfRouter)
+ * see no pipe at all. Installed first by configureHttpApp.
+ */
+export function canonicalUuidUrls() {
+  return (req: IncomingMessage, _res: ServerResponse, next: () => void): void => {
+    if (req.url) req.url = lowerCaseUuids(req.url);
+    next();
+  };
+}
+
+const lowerCased = (value: unknown): unknown =>
+  typeof value === 'string' ? value.toLowerCase() : Array.isArray(value) ? value.map(lowerCased) : value;
+
+/** `@IsUUID` that hands the field on in lower case: a body's ids, as the URL's (canonicalUuidUrls). */
+export function IsUuid(version?: Parameters<typeof IsUUID>[0], options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => lowerCased(value)),
+    IsUUID(version, options),
+  );
+}
