@@ -53,6 +53,13 @@ describe('commendation chain (e2e)', () => {
       (await http().put('/calendar/days/2011-06-06').set(as('county.organizer')).send({ kind: 'holiday', name: '端午节' })).body.code,
     ).toBe('SCOPE.PLATFORM_ONLY');
     await http().put('/calendar/days/2011-06-06').set(as('province.organizer')).send({ kind: 'holiday', name: '端午节' }).expect(200);
+    // A year that is not one, or one out of range, names the field; a day Postgres has no year for too.
+    for (const bad of ['20x1', '1999', '12011', '2011.5'])
+      expect([bad, (await http().get(`/calendar/${bad}`).set(as('county.organizer'))).body.errors?.[0]?.field]).toEqual([bad, 'year']);
+    expect(
+      (await http().put('/calendar/days/0000-06-06').set(as('province.organizer')).send({ kind: 'holiday', name: '端午节' })).body
+        .errors?.[0]?.field,
+    ).toBe('day');
     const launched = await http()
       .post('/programmes')
       .set(as('county.organizer'))

@@ -1,16 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Delete,
-  ForbiddenException,
-  Get,
-  Inject,
-  Param,
-  ParseIntPipe,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { NoticePeriodV1 } from '@vanguard/commendation-domain';
@@ -49,8 +37,10 @@ export class CalendarHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '一年的调整 / a year’s holidays and make-up working days, with its version' })
   @ApiOkResponse({ type: CalendarYearResponse })
-  async year(@Param('year', ParseIntPipe) year: number): Promise<CalendarYearResponse> {
-    if (year < 2000 || year > 2100)
+  async year(@Param('year') raw: string): Promise<CalendarYearResponse> {
+    // Read here, not by ParseIntPipe, whose 400 named no field.
+    const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
+    if (!(year >= 2000 && year <= 2100))
       throw new BadRequestException({
         code: 'REQUEST.INVALID',
         message: '请求参数有误 / invalid request: year: must be between 2000 and 2100',
