@@ -171,8 +171,16 @@ describe('commendation chain (e2e)', () => {
         .post(`/public-notices/${programmeId}/objections`)
         .send({ nominationId, grounds: '所述事迹与实际不符', ...extra });
     const codeA = (await objectTo(na).expect(201)).body.trackingCode as string;
-    const codeB = (await objectTo(nb, { name: '王五', contact: '村委会转' }).expect(201)).body.trackingCode as string;
+    // Four copies of one objection at once (a double click, a retry after a lost answer): one is
+    // filed and all four answer its code; the same objection again later, spaced differently,
+    // answers the first one's. The public route takes no Idempotency-Key: the content is the key.
+    const copies = await Promise.all(Array.from({ length: 4 }, () => objectTo(nb, { name: '王五', contact: '村委会转' })));
+    const codeB = copies[0]!.body.trackingCode as string;
+    expect(copies.map((r) => [r.status, r.body.trackingCode])).toEqual(Array.from({ length: 4 }, () => [201, codeB]));
     expect(codeA).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(codeB).not.toBe(codeA);
+    const again = await objectTo(na, { grounds: '  所述事迹与实际不符 ' });
+    expect([again.status, again.body.trackingCode]).toEqual([201, codeA]);
     // An ID or phone number in the grounds is refused, naming the rule.
     expect((await objectTo(na, { grounds: '举报人电话13812345678' })).status).toBe(400);
 

@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { noticeDecider, noticeForObjection, noticeStreamId, objectionDecider, objectionStreamId } from '@vanguard/commendation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
-import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
-import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { TRACKING_CODES, type TrackingCodesPort } from '../../ports/tracking-codes.port';
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
 
@@ -21,20 +21,34 @@ export interface FileObjectionInput {
   readonly contact: string | null;
 }
 
+/**
+ * The same objection sent again (a double click, a retry after a lost answer) gets the same id:
+ * the public route takes no Idempotency-Key (it is kept per signed-in caller), so the content is
+ * the key. Whitespace is not content. A UUID in form (version 8, RFC 9562's custom layout).
+ */
+export function sameObjectionId(input: FileObjectionInput): string {
+  const text = (v: string | null) => (v ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+  const h = createHash('sha256')
+    .update(JSON.stringify([input.programmeId, input.nominationId, text(input.grounds), text(input.name), text(input.contact)]))
+    .digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** The public files no token: the envelope names the platform as actor, never the objector. */
 const PUBLIC_ACTOR = { sub: 'public', roles: [] as string[], kind: 'user' as const };
 
 /**
  * 异议: anyone, named or anonymous, during the notice period. The notice stream is read for
  * its round, period and listed nominations; the decider judges; the objector's name and contact
- * go to their own table (erasable), never into the event. Answers with the tracking code.
+ * go to their own table (erasable), never into the event. Answers with the tracking code; the
+ * same objection filed again answers the first one's and files nothing (sameObjectionId).
  */
 @Injectable()
 export class FileObjectionHandler {
   constructor(
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
-    @Inject(ID_GENERATOR) private readonly ids: IdGeneratorPort,
     @Inject(TRACKING_CODES) private readonly codes: TrackingCodesPort,
     @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
   ) {}
@@ -42,10 +56,11 @@ export class FileObjectionHandler {
   async execute(input: FileObjectionInput, correlationId: string): Promise<{ trackingCode: string }> {
     const notice = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
     if (!notice) throw new NoticeNotFoundError();
-    const objectionId = this.ids.next();
-    const trackingCode = this.codes.next();
+    const objectionId = sameObjectionId(input);
     const stream = objectionStreamId(objectionId);
     const { state, version } = await this.streams.load(stream, objectionDecider);
+    if (state.trackingCode) return { trackingCode: state.trackingCode };
+    const trackingCode = this.codes.next();
     const events = objectionDecider.decide(
       {
         type: 'FileObjection',
@@ -64,7 +79,15 @@ export class FileObjectionHandler {
     );
     // Kept before the event: an objection on record always has its objector's details (an orphan row is harmless).
     if (input.name || input.contact) await this.contacts.keep(objectionId, input.name, input.contact, this.clock.now());
-    await this.streams.append(stream, events, version, { actor: PUBLIC_ACTOR, orgId: notice.awardingOrgId, correlationId });
+    try {
+      await this.streams.append(stream, events, version, { actor: PUBLIC_ACTOR, orgId: notice.awardingOrgId, correlationId });
+    } catch (e) {
+      // The same objection sent twice at once: the one recorded answers both.
+      if (!(e instanceof ConcurrentChangeError)) throw e;
+      const filed = (await this.streams.load(stream, objectionDecider)).state.trackingCode;
+      if (!filed) throw e;
+      return { trackingCode: filed };
+    }
     return { trackingCode };
   }
 }

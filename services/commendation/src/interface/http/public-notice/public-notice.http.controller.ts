@@ -48,7 +48,11 @@ export class PublicNoticeHttpController {
   @UseGuards(ObjectionRateGuard)
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '提出异议 / object to a nomination on the notice, named or anonymous, while the notice runs' })
+  @ApiOperation({
+    summary: '提出异议 / object to a nomination on the notice, named or anonymous, while the notice runs',
+    description:
+      '同一异议再次提交，答复原查询码，不另立案 / the same objection sent again (same nomination, grounds, name and contact) answers the first one’s tracking code and files nothing',
+  })
   @ApiCreatedResponse({ type: TrackingCodeResponse })
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address and per notice' })
   async object(
