@@ -4,11 +4,13 @@ import type { WindowUnitContactsPort } from '../../application/ports/window-unit
 export class SqlWindowUnitContacts implements WindowUnitContactsPort {
   constructor(private readonly pool: Pool) {}
 
-  async save(orgId: string, servicePhone: string): Promise<void> {
+  async save(orgId: string, servicePhone: string, version: number): Promise<void> {
+    // Only a later publication's phone replaces one: two that both succeeded may arrive in either order.
     await this.pool.query(
-      `insert into window_unit_contact (org_id, service_phone, updated_at) values ($1, $2, now())
-       on conflict (org_id) do update set service_phone = excluded.service_phone, updated_at = excluded.updated_at`,
-      [orgId, servicePhone],
+      `insert into window_unit_contact (org_id, service_phone, version, updated_at) values ($1, $2, $3, now())
+       on conflict (org_id) do update set service_phone = excluded.service_phone, version = excluded.version, updated_at = excluded.updated_at
+       where window_unit_contact.version < excluded.version`,
+      [orgId, servicePhone, version],
     );
   }
 

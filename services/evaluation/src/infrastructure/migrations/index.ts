@@ -13,6 +13,7 @@ import { benchmarksPioneersMigrations } from './benchmarks-pioneers.migrations';
 import { projectionHubMigrations } from './projection-hub.migrations';
 import { inspectionsMigrations } from './inspections.migrations';
 import { countyMigrations } from './county.migrations';
+import { WindowUnitContactVersion1765620000000 } from './monthly-review.migrations';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -49,4 +50,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   idempotencyKeysMigration(1765600000000),
   // The tree copy's history, written with the copy, for a tree as of an instant (ADR 0081).
   orgTreeHistoryMigration(1765610000000),
+  WindowUnitContactVersion1765620000000,
 ];

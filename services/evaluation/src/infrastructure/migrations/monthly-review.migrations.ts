@@ -77,3 +77,16 @@ export class WindowUnitContact1764780000004 implements MigrationInterface {
     await q.query(`drop table if exists window_unit_contact`);
   }
 }
+
+/** The publication each phone came with: a phone saved late by an earlier publication no longer replaces a later one's. */
+export class WindowUnitContactVersion1765620000000 implements MigrationInterface {
+  readonly name = 'WindowUnitContactVersion1765620000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`alter table window_unit_contact add column if not exists version integer not null default 0`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`alter table window_unit_contact drop column if exists version`);
+  }
+}

@@ -71,7 +71,7 @@ export class WindowUnitHandlers {
     const next = await this.streams.append(stream, events, version, streamContext(ctx, orgId));
     // The decider has checked the phone; it is kept beside the stream, never in the event, and only
     // once the append held: saved before, a publication refused 409 still changed the public page.
-    await this.contacts.save(orgId, input.servicePhone);
+    await this.contacts.save(orgId, input.servicePhone, next);
     return { version: next };
   }
 
