@@ -176,7 +176,7 @@ describe('commendation chain (e2e)', () => {
     // answers the first one's. The public route takes no Idempotency-Key: the content is the key.
     const copies = await Promise.all(Array.from({ length: 4 }, () => objectTo(nb, { name: '王五', contact: '村委会转' })));
     const codeB = copies[0]!.body.trackingCode as string;
-    expect(copies.map((r) => [r.status, r.body.trackingCode])).toEqual(Array.from({ length: 4 }, () => [201, codeB]));
+    expect(copies.map((r): unknown[] => [r.status, r.body.trackingCode as string])).toEqual(Array.from({ length: 4 }, () => [201, codeB]));
     expect(codeA).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     expect(codeB).not.toBe(codeA);
     const again = await objectTo(na, { grounds: '  所述事迹与实际不符 ' });

@@ -14,13 +14,14 @@ function table(refusals: Map<string, string>, transient = new Set<string>()) {
   const stored = new Set<string>();
   const readModel: ReadModel = {
     apply: () => Promise.reject(new Error('pages only')),
-    applyBatch: async (page) => {
+    applyBatch: (page) => {
       for (const e of page) {
         const code = refusals.get(e.eventId);
-        if (code) throw refusal(code);
-        if (transient.delete(e.eventId)) throw refusal('40P01');
+        if (code) return Promise.reject(refusal(code));
+        if (transient.delete(e.eventId)) return Promise.reject(refusal('40P01'));
       }
       for (const e of page) stored.add(e.eventId);
+      return Promise.resolve();
     },
   };
   return { readModel, stored };
@@ -30,7 +31,7 @@ describe(applyOrPark.name, () => {
   it('WhenNothingIsRefused_AppliesThePageOnceAndParksNothing', async () => {
     const { readModel, stored } = table(new Map());
     const parked: string[] = [];
-    await applyOrPark(readModel, [event(1), event(2)], async (e) => void parked.push(e.eventId));
+    await applyOrPark(readModel, [event(1), event(2)], (e) => Promise.resolve(void parked.push(e.eventId)));
     expect([...stored]).toEqual(['e1', 'e2']);
     expect(parked).toEqual([]);
   });
@@ -45,7 +46,7 @@ describe(applyOrPark.name, () => {
       );
       const { readModel, stored } = table(refusals);
       const parked: { id: string; code: string }[] = [];
-      await applyOrPark(readModel, page, async (e, reason) => void parked.push({ id: e.eventId, code: reason.code }));
+      await applyOrPark(readModel, page, (e, reason) => Promise.resolve(void parked.push({ id: e.eventId, code: reason.code })));
       expect(parked).toEqual(page.filter((e) => refusals.has(e.eventId)).map((e) => ({ id: e.eventId, code: refusals.get(e.eventId) })));
       expect([...stored].sort()).toEqual(
         page
@@ -61,7 +62,9 @@ describe(applyOrPark.name, () => {
     async (code) => {
       const { readModel } = table(new Map([['e2', code]]));
       const parked: string[] = [];
-      await expect(applyOrPark(readModel, [event(1), event(2), event(3)], async (e) => void parked.push(e.eventId))).rejects.toMatchObject({
+      await expect(
+        applyOrPark(readModel, [event(1), event(2), event(3)], (e) => Promise.resolve(void parked.push(e.eventId))),
+      ).rejects.toMatchObject({
         code,
       });
       expect(parked).toEqual([]);
@@ -72,7 +75,7 @@ describe(applyOrPark.name, () => {
     // e1 cannot be stored; e3 fails once for a deadlock while the page is gone through one by one.
     const { readModel, stored } = table(new Map([['e1', '22008']]), new Set(['e3']));
     const parked: string[] = [];
-    const park = async (e: RecordedEvent) => void parked.push(e.eventId);
+    const park = (e: RecordedEvent) => Promise.resolve(void parked.push(e.eventId));
     const page = [event(1), event(2), event(3), event(4)];
     await expect(applyOrPark(readModel, page, park)).rejects.toMatchObject({ code: '40P01' });
     expect(parked).toEqual(['e1']);
@@ -87,7 +90,7 @@ describe(applyOrPark.name, () => {
     await applyOrPark(
       readModel,
       [event(1), event(2), event(3)],
-      async () => undefined,
+      () => Promise.resolve(),
       async (work) => {
         tries++;
         await work();
