@@ -5,6 +5,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { MembersHttpController } from '../src/interface/http/members.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { everyPage } from './support/every-page';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -210,12 +211,11 @@ describe(MembersHttpController.name, () => {
       );
       await db.end();
 
-      const overdue = await http().get('/transfers').query({ overdue: 'true', limit: 1000 }).set(as('county.organizer'));
-      const onTime = await http().get('/transfers').query({ overdue: 'true', subtreeOf: to, limit: 1000 }).set(as('county.organizer'));
+      const overdue = await everyPage<{ id: string }>(sut, '/transfers', { overdue: 'true' }, as('county.organizer'));
+      const onTime = await everyPage<{ deadline: string }>(sut, '/transfers', { overdue: 'true', subtreeOf: to }, as('county.organizer'));
 
-      expect(overdue.status).toBe(200);
-      expect(overdue.body.items.map((x: { id: string }) => x.id)).toContain(t.body.id);
-      expect(onTime.body.items.every((x: { deadline: string }) => x.deadline < new Date().toISOString().slice(0, 10))).toBe(true);
+      expect(overdue.map((x) => x.id)).toContain(t.body.id);
+      expect(onTime.every((x) => x.deadline < new Date().toISOString().slice(0, 10))).toBe(true);
     });
 
     it('answers 404 to an unknown transfer', async () => {
@@ -234,11 +234,8 @@ describe(MembersHttpController.name, () => {
         .send({ orgId, leaderName: '李旗长', establishedOn: '2011-01-01' });
       expect(cp.status).toBe(201);
 
-      const before = await http()
-        .get('/contact-points')
-        .query({ withoutVisitInLastMonth: 'true', limit: 1000 })
-        .set(as('county.organizer'));
-      expect(before.body.items.map((c: { id: string }) => c.id)).toContain(cp.body.id);
+      const before = await everyPage<{ id: string }>(sut, '/contact-points', { withoutVisitInLastMonth: 'true' }, as('county.organizer'));
+      expect(before.map((c) => c.id)).toContain(cp.body.id);
 
       const today = new Date().toISOString().slice(0, 10);
       const visit = await http()
@@ -247,8 +244,8 @@ describe(MembersHttpController.name, () => {
         .send({ visitedOn: today, visited: '困难党员王某家', solved: '协调解决饮水井维修' });
       expect(visit.status).toBe(201);
 
-      const after = await http().get('/contact-points').query({ withoutVisitInLastMonth: 'true', limit: 1000 }).set(as('county.organizer'));
-      expect(after.body.items.map((c: { id: string }) => c.id)).not.toContain(cp.body.id);
+      const after = await everyPage<{ id: string }>(sut, '/contact-points', { withoutVisitInLastMonth: 'true' }, as('county.organizer'));
+      expect(after.map((c) => c.id)).not.toContain(cp.body.id);
       const detail = await http().get(`/contact-points/${cp.body.id}`).set(as('township.secretary'));
       expect(detail.body).toMatchObject({
         lastVisitOn: today,

@@ -4,6 +4,7 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { serviceTokenFor, tokenFor } from '@vanguard/testing';
 import { OrganizationsHttpController } from '../src/interface/http/organizations.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { everyPage } from './support/every-page';
 
 const PROVINCE = demoOrgId('91');
 const COUNTY = demoOrgId('910425');
@@ -55,10 +56,8 @@ describe(OrganizationsHttpController.name, () => {
     });
 
     it('lets a county organiser see the whole county, both townships included', async () => {
-      const res = await request(sut.getHttpServer()).get('/organizations').query({ limit: 1000 }).set(as('county.organizer'));
+      const ids = (await everyPage<{ id: string }>(sut, '/organizations', {}, as('county.organizer'))).map((o) => o.id);
 
-      expect(res.status).toBe(200);
-      const ids = res.body.items.map((o: { id: string }) => o.id);
       expect(ids).toEqual(expect.arrayContaining([COUNTY, BAIHUA, HEKOU_TOWN, HONGSHI]));
       expect(ids).not.toContain(OTHER_COUNTY);
       expect(ids).not.toContain(PROVINCE);
@@ -134,12 +133,14 @@ describe(OrganizationsHttpController.name, () => {
       expect(created.body.path).toEqual([PROVINCE, demoOrgId('9104'), COUNTY, BAIHUA, created.body.id]);
       const ancestors = await request(sut.getHttpServer()).get(`/organizations/${created.body.id}/ancestors`).set(as('township.secretary'));
       expect(ancestors.body.map((o: { code: string }) => o.code)).toEqual(['91', '9104', '910425', '910425101']);
-      const filtered = await request(sut.getHttpServer())
-        .get('/organizations')
-        .query({ subtreeOf: BAIHUA, sector: 'private_enterprise', limit: 1000 })
-        .set(as('township.secretary'));
-      expect(filtered.body.items.map((o: { id: string }) => o.id)).toContain(created.body.id);
-      expect(filtered.body.items.every((o: { sector: string }) => o.sector === 'private_enterprise')).toBe(true);
+      const filtered = await everyPage<{ id: string; sector: string }>(
+        sut,
+        '/organizations',
+        { subtreeOf: BAIHUA, sector: 'private_enterprise' },
+        as('township.secretary'),
+      );
+      expect(filtered.map((o) => o.id)).toContain(created.body.id);
+      expect(filtered.every((o) => o.sector === 'private_enterprise')).toBe(true);
     });
 
     it('pages through a subtree with the cursor, in code order, without repeats', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
@@ -7,6 +8,7 @@ import { tokenFor, waitUntil } from '@vanguard/testing';
 import { csvLine, parseCsv } from '@vanguard/spreadsheet';
 import { RosterHttpController } from '../src/interface/http/roster.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { everyPage } from './support/every-page';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -67,7 +69,7 @@ describe(RosterHttpController.name, () => {
     });
   };
   const memberCount = async (orgId: string) =>
-    (await http().get('/members').query({ subtreeOf: orgId, limit: 1000 }).set(as('county.organizer'))).body.items.length as number;
+    (await http().get('/members').query({ subtreeOf: orgId, limit: 200 }).set(as('county.organizer'))).body.items.length as number;
 
   it('a dry run reports every bad row with row, column and a bilingual reason, and imports nothing', async () => {
     const v = await village();
@@ -194,14 +196,36 @@ describe(RosterHttpController.name, () => {
     const job = await upload('county.organizer', 'organizations', 'csv', csv, false);
 
     expect(job).toMatchObject({ status: 'succeeded', rowsImported: 2 });
-    const listed = await http()
-      .get('/organizations')
-      .query({ subtreeOf: BAIHUA, limit: 1000, kind: 'branch', sector: 'state_enterprise' })
-      .set(as('township.secretary'));
-    expect(listed.body.items.find((o: { code: string }) => o.code === childOrgCode)).toMatchObject({
+    const listed = await everyPage<{ code: string }>(
+      sut,
+      '/organizations',
+      { subtreeOf: BAIHUA, kind: 'branch', sector: 'state_enterprise' },
+      as('township.secretary'),
+    );
+    expect(listed.find((o) => o.code === childOrgCode)).toMatchObject({
       temporary: true,
       name: '导入临时支部',
     });
+  });
+
+  it('answers a job started outside the caller’s subtree as it answers an unknown job (404), naming no organisation', async () => {
+    const v = await village();
+    const job = await upload(
+      'county.organizer',
+      'members',
+      'csv',
+      csvLine(HEADER) + csvLine([v.code, '张一', 'full', '2001-07-01', '', '', '', '']),
+      true,
+    );
+    const jobId = job.id as string;
+
+    const foreign = await http().get(`/imports/${jobId}`).set(as('township.secretary'));
+    const unknown = await http().get(`/imports/${randomUUID()}`).set(as('township.secretary'));
+
+    expect({ status: foreign.status, code: foreign.body.code }).toEqual({ status: 404, code: 'IMPORT.NOT_FOUND' });
+    expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 404, code: 'IMPORT.NOT_FOUND' });
+    expect(JSON.stringify(foreign.body)).not.toContain(demoOrgId('910425'));
+    expect(foreign.body.message).toBe(String(unknown.body.message).replace(/[0-9a-f-]{36}$/, jobId));
   });
 
   it('refuses an auditor importing (403)', async () => {

@@ -161,4 +161,38 @@ describe('hostile text in every field', () => {
     expect(res.body.errors).toEqual([{ field: 'name', reason: expect.stringContaining('NUL') }]);
     expect(after.body.name).toBe('文本测试党委');
   });
+
+  it('answers 400 naming the field for a blank name or leader name the domain would trim to nothing, and stores no contact point', async () => {
+    const http = () => request(app.getHttpServer());
+    const auth = { Authorization: `Bearer ${token}` };
+    const village = demoOrgId('910425101201');
+    const contactPointsBefore = (await http().get('/contact-points').query({ subtreeOf: village }).set(auth)).body.items.length as number;
+    const code = childCode('910425101');
+
+    const answers = {
+      contactPoint: await http().post('/contact-points').set(auth).send({ orgId: village, leaderName: '   ' }),
+      organization: await http()
+        .post('/organizations')
+        .set(auth)
+        .send({
+          parentId: demoOrgId('910425101'),
+          code,
+          name: ' \t ',
+          level: 'village',
+          kind: 'branch',
+          sector: 'rural',
+          establishedOn: '2020-01-01',
+        }),
+      rename: await http().patch(`/organizations/${village}/name`).set(auth).send({ name: '  ' }),
+      member: await http().post('/members').set(auth).send({ orgId: village, name: '   ', status: 'full', joinedOn: '2001-07-01' }),
+    };
+
+    expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, { status: r.status, errors: r.body.errors }]))).toEqual({
+      contactPoint: { status: 400, errors: [{ field: 'leaderName', reason: 'leaderName must not be blank' }] },
+      organization: { status: 400, errors: [{ field: 'name', reason: 'name must not be blank' }] },
+      rename: { status: 400, errors: [{ field: 'name', reason: 'name must not be blank' }] },
+      member: { status: 400, errors: [{ field: 'name', reason: 'name must not be blank' }] },
+    });
+    expect((await http().get('/contact-points').query({ subtreeOf: village }).set(auth)).body.items.length).toBe(contactPointsBefore);
+  });
 });

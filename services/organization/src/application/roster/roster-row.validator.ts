@@ -72,7 +72,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   if (!(MEMBER_STATUSES as readonly string[]).includes(status))
     bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
   const joinedOn = cell(cells, 'joined_on');
-  if (!isDay(joinedOn)) bad('joined_on', '入党日期须为 YYYY-MM-DD / joined_on must be a date YYYY-MM-DD');
+  if (!isDay(joinedOn)) bad('joined_on', '入党日期须为 YYYY-MM-DD（0001–9999 年）/ joined_on must be a date YYYY-MM-DD (years 0001–9999)');
   else if (joinedOn > today) bad('joined_on', '入党日期不能晚于今天 / joined_on cannot be in the future');
   const roles = list(cell(cells, 'roles'));
   for (const r of roles) if (!(MEMBER_ROLES as readonly string[]).includes(r)) bad('roles', `未知职务 ${r} / unknown role ${r}`);
@@ -121,7 +121,8 @@ export function parseOrganizationRow(row: number, cells: Cells): Parsed<Organiza
   else if (code && !(code.startsWith(parentCode) && code.length > parentCode.length))
     bad('code', '组织代码须以上级代码开头 / code must extend parent_code');
   const establishedOn = cell(cells, 'established_on');
-  if (!isDay(establishedOn)) bad('established_on', '建立日期须为 YYYY-MM-DD / established_on must be a date YYYY-MM-DD');
+  if (!isDay(establishedOn))
+    bad('established_on', '建立日期须为 YYYY-MM-DD（0001–9999 年）/ established_on must be a date YYYY-MM-DD (years 0001–9999)');
   const temporaryRaw = cell(cells, 'temporary').toLowerCase();
   if (!['', 'true', 'false', '是', '否', '1', '0'].includes(temporaryRaw))
     bad('temporary', '临时党组织须为 true/false / temporary must be true or false');

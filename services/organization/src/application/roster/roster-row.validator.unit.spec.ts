@@ -43,6 +43,11 @@ describe(parseMemberRow.name, () => {
     expect(errors.every((e) => e.row === 7 && /[\u4e00-\u9fff].*\/ [a-z_]/.test(e.reason))).toBe(true);
   });
 
+  it('refuses a joining date in year 0000 as an error of its row and column', () => {
+    const sut = parseMemberRow(4, { org_code: '910425101201', name: '王', status: 'full', joined_on: '0000-01-01' }, '2011-01-01');
+    expect(sut.ok ? [] : sut.errors).toEqual([{ row: 4, column: 'joined_on', reason: expect.stringContaining('0001–9999') }]);
+  });
+
   it('refuses a joining date after today', () => {
     const sut = parseMemberRow(3, { org_code: '9104', name: '王', joined_on: '2012-01-01' }, '2011-01-01');
     expect(sut.ok ? [] : sut.errors.map((e) => e.column)).toEqual(['joined_on']);
@@ -61,6 +66,33 @@ describe(parseOrganizationRow.name, () => {
       established_on: '2001-01-01',
     });
     expect(sut.ok ? [] : sut.errors).toEqual([{ row: 2, column: 'code', reason: expect.stringContaining('parent_code') }]);
+  });
+
+  it.each(['0000-01-01', '0000-12-31'])('refuses an establishment day %s (no year 0) as an error of its row and column', (day) => {
+    const sut = parseOrganizationRow(5, {
+      code: '910425101298',
+      name: '零年支部',
+      level: 'village',
+      kind: 'branch',
+      sector: 'rural',
+      parent_code: '910425101',
+      established_on: day,
+    });
+    expect(sut.ok ? [] : sut.errors).toEqual([{ row: 5, column: 'established_on', reason: expect.stringContaining('0001–9999') }]);
+  });
+
+  it('accepts the first and last days of years 0001–9999', () => {
+    const row = (established_on: string) =>
+      parseOrganizationRow(2, {
+        code: '910425101297',
+        name: 'x',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parent_code: '910425101',
+        established_on,
+      });
+    expect([row('0001-01-01').ok, row('9999-12-31').ok]).toEqual([true, true]);
   });
 
   it('reads 是/否 as the temporary flag', () => {

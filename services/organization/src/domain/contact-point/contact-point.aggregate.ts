@@ -23,6 +23,24 @@ export interface ContactPointProps {
   visits: Visit[];
 }
 
+/** The longest summary VisitLogged carries, in UTF-16 units (what the contract counts). */
+export const VISIT_SUMMARY_MAX = 2000;
+
+/**
+ * Who was visited and what was solved, cut to the contract's length on a whole code point: a
+ * cut through an emoji's surrogate pair left half of it, which Postgres refuses in jsonb.
+ */
+function summaryOf(visit: Visit): string {
+  const full = `${visit.visited}: ${visit.solved}`;
+  if (full.length <= VISIT_SUMMARY_MAX) return full;
+  let cut = '';
+  for (const point of full) {
+    if (cut.length + point.length > VISIT_SUMMARY_MAX) break;
+    cut += point;
+  }
+  return cut;
+}
+
 /** 领导干部联系点: a leading cadre linked to an organisation, expected to visit at least once a month. */
 export class ContactPoint extends AggregateRoot {
   private persistedVisits: number;
@@ -70,7 +88,7 @@ export class ContactPoint extends AggregateRoot {
         orgId: this.orgId,
         leaderId: this.leaderId,
         visitedOn: visit.visitedOn,
-        summary: `${visit.visited}: ${visit.solved}`.slice(0, 2000),
+        summary: summaryOf(visit),
       },
     });
   }

@@ -31,6 +31,30 @@ describe(ContactPoint.name, () => {
     expect(sut.unsavedVisits()).toHaveLength(1);
   });
 
+  it('logVisit_WhenTheSummaryWouldBeCutThroughAnEmoji_CutsBeforeItSoNoHalfOfItIsLeft', () => {
+    const sut = establish();
+    sut.pullEvents();
+    const visited = '困'.repeat(497);
+    // 499 units before the emoji run: the 2,000th unit is the first half of the 751st emoji.
+    const solved = '😀'.repeat(751);
+
+    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited, solved }, '2011-04-10');
+
+    const summary = (sut.pullEvents()[0]?.data as { summary: string }).summary;
+    expect(summary).toBe(`${visited}: ${'😀'.repeat(750)}`);
+    expect(summary.length).toBe(1999);
+    expect(summary).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  });
+
+  it('logVisit_WhenTheSummaryIsLongPlainText_KeepsTheFirst2000Characters', () => {
+    const sut = establish();
+    sut.pullEvents();
+
+    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: '甲'.repeat(500), solved: '乙'.repeat(1500) }, '2011-04-10');
+
+    expect((sut.pullEvents()[0]?.data as { summary: string }).summary).toBe(`${'甲'.repeat(500)}: ${'乙'.repeat(1498)}`);
+  });
+
   it.each([
     ['before the contact point existed', '2011-02-28'],
     ['in the future', '2011-04-11'],

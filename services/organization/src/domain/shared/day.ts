@@ -1,12 +1,14 @@
+import { isCalendarDay } from '@vanguard/contracts';
+
 /** A calendar day `YYYY-MM-DD`; compared as strings, which sort chronologically. */
 export type Day = string;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
+/**
+ * A day that exists, in years 0001–9999: the contracts' one rule (`isCalendarDay`). JavaScript
+ * takes 0000-01-01 as a day; Postgres has no year 0 and refuses it as a `date`.
+ */
 export function isDay(value: string): value is Day {
-  if (!DAY.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  return isCalendarDay(value);
 }
 
 export function dayOf(instant: Date): Day {

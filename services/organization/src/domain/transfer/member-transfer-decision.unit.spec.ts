@@ -39,7 +39,7 @@ describe(`${MemberTransfer.name} decision events`, () => {
     const sut = request();
     sut.pullEvents();
 
-    sut.accept('2011-05-05');
+    sut.accept(to, '2011-05-05');
 
     expect(sut.pullEvents()).toEqual([
       {
@@ -78,7 +78,7 @@ describe(`${MemberTransfer.name} decision events`, () => {
 
   it('reject_WhenAlreadyAccepted_RefusesAndRecordsNothing', () => {
     const sut = request();
-    sut.accept('2011-05-05');
+    sut.accept(to, '2011-05-05');
     sut.pullEvents();
 
     expect(codeOf(() => sut.reject('2011-05-06', '迟了'))).toBe('TRANSFER.INVALID_STATE');

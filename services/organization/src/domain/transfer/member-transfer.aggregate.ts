@@ -110,8 +110,10 @@ export class MemberTransfer extends AggregateRoot {
     return new MemberTransfer({ ...props });
   }
 
-  accept(on: Day): void {
+  /** The receiving organisation must still be active: a member cannot be taken into a dissolved or merged one. */
+  accept(receiver: Pick<Organization, 'status'>, on: Day): void {
     checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', '接收 / accept'));
+    checkRule(new OrganizationMustBeActiveRule(receiver.status, '接收党员 / receive members'));
     this.props.status = 'accepted';
     this.props.decidedOn = on;
     this.record({
@@ -145,8 +147,9 @@ export class MemberTransfer extends AggregateRoot {
   }
 
   /** Completes an accepted transfer; the member (and their history) moves to the receiving organisation. */
-  complete(member: Member, on: Day): void {
+  complete(member: Member, receiver: Pick<Organization, 'status'>, on: Day): void {
     checkRule(new TransferMustBeInStateRule(this.props.status, 'accepted', '办结 / complete'));
+    checkRule(new OrganizationMustBeActiveRule(receiver.status, '接收党员 / receive members'));
     checkRule(new MemberMustStillBelongToTheSendingOrganizationRule(member.orgId, this.props.fromOrgId));
     this.props.status = 'completed';
     this.props.completedOn = on;

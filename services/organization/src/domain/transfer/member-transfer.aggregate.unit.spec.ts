@@ -19,6 +19,7 @@ const org = (id: string, code: string) =>
     mergedIntoId: null,
     version: 1,
   });
+const receiver = org('org-b', '1234');
 const member = () =>
   Member.join({ id: 'm-1', orgId: 'org-a', name: '王某', status: 'full', joinedOn: '2000-07-01', roles: [], posts: [] }, '2011-01-01');
 const codeOf = (fn: () => void): string => {
@@ -67,15 +68,15 @@ describe(MemberTransfer.name, () => {
 
   it('complete refuses a transfer not yet accepted', () => {
     const sut = request();
-    expect(codeOf(() => sut.complete(member(), '2011-05-10'))).toBe('TRANSFER.INVALID_STATE');
+    expect(codeOf(() => sut.complete(member(), receiver, '2011-05-10'))).toBe('TRANSFER.INVALID_STATE');
   });
 
   it('accept then complete moves the member and their history to the receiving organisation', () => {
     const sut = request();
     const m = member();
-    sut.accept('2011-05-05');
+    sut.accept(receiver, '2011-05-05');
 
-    sut.complete(m, '2011-05-10');
+    sut.complete(m, receiver, '2011-05-10');
 
     expect(sut.status).toBe('completed');
     expect(m.orgId).toBe('org-b');
@@ -89,26 +90,47 @@ describe(MemberTransfer.name, () => {
   it('complete_WhenAMergeMovedTheMemberOutOfTheSendingOrganisation_RefusesAndMovesNobody', () => {
     const sut = request();
     const m = member();
-    sut.accept('2011-05-05');
+    sut.accept(receiver, '2011-05-05');
     m.moveWithMergedOrganization('org-survivor', '2011-05-07');
 
-    expect(codeOf(() => sut.complete(m, '2011-05-10'))).toBe('TRANSFER.MEMBER_NO_LONGER_IN_SENDING_ORGANIZATION');
+    expect(codeOf(() => sut.complete(m, receiver, '2011-05-10'))).toBe('TRANSFER.MEMBER_NO_LONGER_IN_SENDING_ORGANIZATION');
     expect(m.orgId).toBe('org-survivor');
     expect(sut.status).toBe('accepted');
+  });
+
+  it.each(['dissolved', 'merged'] as const)('accept_WhenTheReceiverIs%s_RefusesNotActiveAndStaysRequested', (status) => {
+    const sut = request();
+    sut.pullEvents();
+
+    expect(codeOf(() => sut.accept({ status }, '2011-05-05'))).toBe('ORGANIZATION.NOT_ACTIVE');
+    expect(sut.status).toBe('requested');
+    expect(sut.pullEvents()).toEqual([]);
+  });
+
+  it.each(['dissolved', 'merged'] as const)('complete_WhenTheReceiverIs%sSinceAccepting_RefusesNotActiveAndMovesNobody', (status) => {
+    const sut = request();
+    const m = member();
+    sut.accept(receiver, '2011-05-05');
+    m.pullEvents();
+
+    expect(codeOf(() => sut.complete(m, { status }, '2011-05-10'))).toBe('ORGANIZATION.NOT_ACTIVE');
+    expect(sut.status).toBe('accepted');
+    expect(m.orgId).toBe('org-a');
+    expect(m.pullEvents()).toEqual([]);
   });
 
   it('a rejected transfer cannot be accepted afterwards', () => {
     const sut = request();
     sut.reject('2011-05-05', '不符合条件');
-    expect(codeOf(() => sut.accept('2011-05-06'))).toBe('TRANSFER.INVALID_STATE');
+    expect(codeOf(() => sut.accept(receiver, '2011-05-06'))).toBe('TRANSFER.INVALID_STATE');
   });
 
   it('is overdue only while open and past its deadline', () => {
     const sut = request();
     expect(sut.isOverdue('2011-05-31')).toBe(false);
     expect(sut.isOverdue('2011-06-01')).toBe(true);
-    sut.accept('2011-06-01');
-    sut.complete(member(), '2011-06-02');
+    sut.accept(receiver, '2011-06-01');
+    sut.complete(member(), receiver, '2011-06-02');
     expect(sut.isOverdue('2011-07-01')).toBe(false);
   });
 });

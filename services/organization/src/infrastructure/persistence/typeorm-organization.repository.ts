@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { namedStatement } from '@vanguard/messaging';
 import type { OrganizationRepository, RowLock } from '../../application/ports/organization.repository.port';
 import type { ScopeFact } from '../../application/scope/access-scope';
@@ -18,6 +19,28 @@ const FIND_BY_ID = namedStatement(
           temporary, status, merged_into_id as "mergedIntoId", version
      from organizations where id = $1::uuid`,
 );
+
+/**
+ * Locks every descendant of a moving organisation `for update`, in path order, until a round
+ * finds none it does not hold yet. One UPDATE alone rewrote only the rows of its snapshot: a
+ * child registered or imported under a descendant (holding that descendant's row) committed
+ * while the UPDATE waited for the row, and kept the old path for ever. Every child is written
+ * under its parent's row lock (registration `for update`, an import `for share`), so once the
+ * whole subtree is held, nothing can be added below it until this transaction ends; each new
+ * round sees what committed while the last one waited (ADR 0092).
+ */
+async function lockSubtree(manager: EntityManager, path: string, selfId: string): Promise<void> {
+  const held = new Set<string>([selfId]);
+  for (;;) {
+    const rows = await manager.query<{ id: string }[]>(
+      `select id from organizations where path like $1 || '%' and id <> $2 order by path for update`,
+      [path, selfId],
+    );
+    const fresh = rows.filter((r) => !held.has(r.id));
+    if (fresh.length === 0) return;
+    for (const r of fresh) held.add(r.id);
+  }
+}
 
 @Injectable()
 export class TypeOrmOrganizationRepository implements OrganizationRepository {
@@ -91,7 +114,9 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
       >(`select path, code, depth from organizations where id = $1`, [org.id]);
       if (!before) throw new Error(`organisation ${org.id} vanished during its own update`);
       if (before.path !== row.path || before.code !== row.code) {
-        // The subtree follows: every descendant's path and code take the new prefix.
+        await lockSubtree(manager, before.path, org.id);
+        // The subtree follows: every descendant's path and code take the new prefix. A statement
+        // of its own after the locks, so its snapshot holds every row the locks waited for.
         await manager.query(
           `update organizations
               set path = $2 || substr(path, length($1) + 1),

@@ -34,10 +34,13 @@ export class OrganizationsHttpController {
 
   @Post()
   @Roles(...ORG_WRITE_ROLES)
-  @ApiOperation({ summary: '建立党组织 / register an organisation under a parent in your subtree' })
+  @ApiOperation({
+    summary:
+      '建立党组织 / register an organisation under a parent in your subtree; a new province (no parent) only by an admin of a province',
+  })
   @ApiCreatedResponse({ type: OrganizationResponse })
   async register(@CommandCtx() ctx: CommandContext, @Body() body: RegisterOrganizationRequest): Promise<OrganizationResponse> {
-    const { id } = await this.commands.execute(
+    const { organization } = await this.commands.execute(
       new RegisterOrganizationCommand(ctx, {
         ...(body.id ? { id: body.id } : {}),
         code: body.code,
@@ -50,7 +53,7 @@ export class OrganizationsHttpController {
         temporary: body.temporary ?? false,
       }),
     );
-    return OrganizationResponse.of(await this.queries.execute(new GetOrganizationQuery(ctx.actor, id)));
+    return OrganizationResponse.of(organization);
   }
 
   @Get()

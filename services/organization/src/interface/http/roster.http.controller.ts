@@ -22,6 +22,8 @@ import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 import { GetOrganizationQuery } from '../../application/queries';
+import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
+import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS, type RosterExports, type RosterImports } from '../../application/ports/roster.port';
 import type { RosterKind } from '../../application/roster/roster-format';
 import { checkXlsxBounds, XlsxRefusedError } from '@vanguard/spreadsheet';
@@ -74,10 +76,22 @@ export class RosterHttpController {
   @ApiOperation({ summary: '导入进度与错误行 / an import job: progress %, counts, every bad row (row, column, reason)' })
   @ApiOkResponse({ type: ImportJobResponse })
   async job(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ImportJobResponse> {
+    const notFound = () => new NotFoundException({ code: 'IMPORT.NOT_FOUND', message: `导入任务不存在 / import job not found: ${id}` });
     const job = await this.imports.find(id);
-    if (!job) throw new NotFoundException({ code: 'IMPORT.NOT_FOUND', message: `导入任务不存在 / import job not found: ${id}` });
-    // Visible to whoever holds the organisation the job was started for (checked like any organisation read).
-    if (job.actorOrgId) await this.queries.execute(new GetOrganizationQuery(actorOf(p), job.actorOrgId));
+    if (!job) throw notFound();
+    // Visible to whoever holds the organisation the job was started for (checked like any
+    // organisation read). Anyone else gets the unknown job's 404: a 403 confirmed the job and
+    // named the starter's organisation.
+    if (job.actorOrgId) {
+      const visible = await this.queries.execute(new GetOrganizationQuery(actorOf(p), job.actorOrgId)).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof OutOfScopeError || e instanceof OrganizationNotFoundError) return false;
+          throw e;
+        },
+      );
+      if (!visible) throw notFound();
+    }
     return ImportJobResponse.of(job);
   }
 

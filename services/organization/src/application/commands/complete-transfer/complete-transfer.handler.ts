@@ -31,7 +31,7 @@ export class CompleteTransferHandler implements ICommandHandler<CompleteTransfer
       if (!(await isWithinScope(ctx.actor, from, this.organizations)) && !(await isWithinScope(ctx.actor, to, this.organizations)))
         throw new OutOfScopeError(transfer.id);
       const member = await loadMember(this.members, transfer.memberId);
-      transfer.complete(member, this.clock.today());
+      transfer.complete(member, to, this.clock.today());
       await this.transfers.save(transfer);
       await this.members.save(member);
       await this.outbox.add([...transfer.pullEvents(), ...member.pullEvents()], eventContext(ctx));

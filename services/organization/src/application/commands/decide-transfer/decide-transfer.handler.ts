@@ -26,7 +26,7 @@ export class DecideTransferHandler implements ICommandHandler<DecideTransferComm
       const receiver = await loadOrganization(this.organizations, transfer.toOrgId);
       await assertWithinScope(ctx.actor, receiver, this.organizations);
       const today = this.clock.today();
-      if (decision === 'accept') transfer.accept(today);
+      if (decision === 'accept') transfer.accept(receiver, today);
       else transfer.reject(today, reason ?? '');
       await this.transfers.save(transfer);
       await this.outbox.add(transfer.pullEvents(), eventContext(ctx));

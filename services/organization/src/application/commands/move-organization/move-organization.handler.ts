@@ -6,7 +6,7 @@ import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
-import { loadOrganization } from '../load';
+import { loadOrganization, loadOrganizationsInLockOrder } from '../load';
 import { MoveOrganizationCommand } from './move-organization.command';
 
 @CommandHandler(MoveOrganizationCommand)
@@ -22,9 +22,12 @@ export class MoveOrganizationHandler implements ICommandHandler<MoveOrganization
     return this.uow.run(async () => {
       const org = await loadOrganization(this.organizations, organizationId);
       await assertWithinScope(ctx.actor, org, this.organizations);
-      const newParent = await loadOrganization(this.organizations, newParentId);
+      // Both parents in id order: two organisations swapping parents at once would otherwise
+      // each hold one parent and wait for the other.
+      const [newParent, currentParent] = org.parentId
+        ? await loadOrganizationsInLockOrder(this.organizations, [newParentId, org.parentId])
+        : [await loadOrganization(this.organizations, newParentId), null];
       await assertWithinScope(ctx.actor, newParent, this.organizations);
-      const currentParent = org.parentId ? await loadOrganization(this.organizations, org.parentId) : null;
       org.moveUnder(newParent, currentParent, this.clock.today(), newCode);
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));

@@ -1,8 +1,15 @@
 import { Command } from '@nestjs/cqrs';
 import type { OrgKind, OrgLevel, Sector } from '../../../domain/organization/organization.vocabulary';
+import type { OrganizationView } from '../../ports/organization-read-model.port';
 import type { CommandContext } from '../command-context';
 
-export class RegisterOrganizationCommand extends Command<{ id: string }> {
+/** The new organisation's id and the organisation as stored, for the answer. */
+export interface RegisteredOrganization {
+  readonly id: string;
+  readonly organization: OrganizationView;
+}
+
+export class RegisterOrganizationCommand extends Command<RegisteredOrganization> {
   constructor(
     readonly ctx: CommandContext,
     readonly input: {

@@ -81,7 +81,8 @@ describe(RegisterOrganizationHandler.name, () => {
   it('When_CallerHoldsTheParent_Then_SavesAndWritesOrganizationRegisteredWithTheCorrelation', async () => {
     const result = await sut.execute(command(actor('county')));
 
-    expect(result).toEqual({ id: 'new-id' });
+    expect(result).toMatchObject({ id: 'new-id', organization: { id: 'new-id', parentId: 'county', code: '910425103', status: 'active' } });
+    expect(result.organization.path).toEqual(['province', 'city', 'county', 'new-id']);
     expect(organizations.rows.get('new-id')?.path).toEqual(['province', 'city', 'county', 'new-id']);
     expect(outbox.written).toHaveLength(1);
     expect(outbox.written[0]?.events.map((e) => e.name)).toEqual(['OrganizationRegistered']);
@@ -101,9 +102,9 @@ describe(RegisterOrganizationHandler.name, () => {
     await expect(sut.execute(command(actor('county')))).rejects.toMatchObject({ code: 'ORGANIZATION.CODE_TAKEN', kind: 'conflict' });
   });
 
-  it('When_NoParentAndNotAdmin_Then_RefusesToCreateARoot', async () => {
-    const c = new RegisterOrganizationCommand(
-      { actor: actor('county'), correlationId: 'c' },
+  const newProvince = (a: Actor) =>
+    new RegisterOrganizationCommand(
+      { actor: a, correlationId: 'c' },
       {
         code: '92',
         name: '另一省',
@@ -115,6 +116,54 @@ describe(RegisterOrganizationHandler.name, () => {
         temporary: false,
       },
     );
-    await expect(sut.execute(c)).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
+  const addProvince = (status: 'active' | 'dissolved' = 'active') => {
+    const province = Organization.restore({
+      id: 'province',
+      code: { value: '91', extends: () => false } as never,
+      name: '某省',
+      level: 'province',
+      kind: 'committee',
+      sector: 'government_organ',
+      parentId: null,
+      ancestorIds: [],
+      establishedOn: '1949-10-01',
+      temporary: false,
+      status,
+      mergedIntoId: null,
+      version: 1,
+    });
+    organizations.rows.set(province.id, province);
+  };
+
+  it('When_NoParentAndNotAdmin_Then_RefusesToCreateARoot', async () => {
+    await expect(sut.execute(newProvince(actor('county')))).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
+  });
+
+  it('When_NoParentAndAnAdminOfACounty_Then_RefusesBeforeStoringAnything', async () => {
+    addProvince();
+
+    await expect(sut.execute(newProvince(actor('county', ['admin'])))).rejects.toMatchObject({
+      code: 'AUTH.OUT_OF_SCOPE',
+      kind: 'forbidden',
+    });
+    expect(organizations.rows.has('new-id')).toBe(false);
+    expect(outbox.written).toHaveLength(0);
+  });
+
+  it('When_NoParentAndAnAdminOfADissolvedProvince_Then_RefusesToCreateARoot', async () => {
+    addProvince('dissolved');
+
+    await expect(sut.execute(newProvince(actor('province', ['admin'])))).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
+    expect(organizations.rows.has('new-id')).toBe(false);
+  });
+
+  it('When_NoParentAndAnAdminOfAProvince_Then_RegistersTheRootAndAnswersItAsStored', async () => {
+    addProvince();
+
+    const result = await sut.execute(newProvince(actor('province', ['admin'])));
+
+    expect(result.organization).toMatchObject({ id: 'new-id', parentId: null, path: ['new-id'], level: 'province', code: '92' });
+    expect(organizations.rows.get('new-id')?.parentId).toBeNull();
+    expect(outbox.written[0]?.events.map((e) => e.name)).toEqual(['OrganizationRegistered']);
   });
 });

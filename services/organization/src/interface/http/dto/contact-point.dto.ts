@@ -1,23 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ContactPointView, VisitView } from '../../../application/ports/organization-read-model.port';
 import { booleanQuery } from './organization.dto';
+import { IsNotBlank } from './not-blank';
 import { PageQueryDto } from './page.dto';
-import { IsDay } from '@vanguard/http';
+import { IsDay, IsUuid } from '@vanguard/http';
 
 export class EstablishContactPointRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the leading cadre; defaults to the caller' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   leaderId?: string;
 
   @ApiProperty({ example: '李建国' })
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   leaderName!: string;
 
@@ -48,7 +50,7 @@ export class LogVisitRequest {
 export class ListContactPointsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiPropertyOptional({ description: 'only contact points with no visit in the last 30 days' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
 import {
   MEMBER_ROLES,
@@ -10,16 +10,19 @@ import {
   type MemberStatus,
   type VanguardPost,
 } from '../../../domain/member/member.vocabulary';
+import { IsNotBlank } from './not-blank';
 import { PageQueryDto } from './page.dto';
+import { IsUuid } from '@vanguard/http';
 
 export class EnrolMemberRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   orgId!: string;
 
   @ApiProperty({ example: '张红梅' })
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   name!: string;
 
@@ -80,7 +83,7 @@ export class RemoveMemberRequest {
 export class ListMembersQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'defaults to your own organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiPropertyOptional({ enum: MEMBER_STATUSES })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { OrganizationView } from '../../../application/ports/organization-read-model.port';
 import {
   ORG_KINDS,
@@ -12,7 +12,9 @@ import {
   type OrgStatus,
   type Sector,
 } from '../../../domain/organization/organization.vocabulary';
+import { IsNotBlank } from './not-blank';
 import { PageQueryDto } from './page.dto';
+import { IsUuid } from '@vanguard/http';
 
 const CODE = /^[0-9]{2,30}$/;
 const DAY_MESSAGE = 'must be a date YYYY-MM-DD';
@@ -20,7 +22,7 @@ const DAY_MESSAGE = 'must be a date YYYY-MM-DD';
 export class RegisterOrganizationRequest {
   @ApiPropertyOptional({ description: 'client-chosen id (idempotent imports); generated when absent', format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   id?: string;
 
   @ApiProperty({ example: '910425101', description: 'hierarchical code: the parent’s code followed by own digits' })
@@ -30,6 +32,7 @@ export class RegisterOrganizationRequest {
   @ApiProperty({ example: '白桦镇党委' })
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -47,7 +50,7 @@ export class RegisterOrganizationRequest {
 
   @ApiProperty({ format: 'uuid', nullable: true, description: 'null only for a province (admin)' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   parentId!: string | null;
 
   @ApiProperty({ example: '2010-07-01' })
@@ -65,13 +68,14 @@ export class RenameOrganizationRequest {
   @ApiProperty()
   @IsString()
   @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 }
 
 export class MoveOrganizationRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   parentId!: string;
 
   @ApiPropertyOptional({ description: 'new code; defaults to the new parent’s code + the own segment' })
@@ -82,7 +86,7 @@ export class MoveOrganizationRequest {
 
 export class MergeOrganizationRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   survivingOrganizationId!: string;
 }
 
@@ -97,7 +101,7 @@ export class DissolveOrganizationRequest {
 export class ListOrganizationsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'root of the subtree; defaults to your own organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiPropertyOptional({ enum: ORG_LEVELS })
@@ -122,7 +126,7 @@ export class ListOrganizationsQuery extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'only direct children of this organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   parentId?: string;
 }
 

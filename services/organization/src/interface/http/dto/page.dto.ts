@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_PAGE_LIMIT } from '@vanguard/http';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -9,12 +10,13 @@ export class PageQueryDto {
   @MaxLength(200)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
+  // The platform's one bound (libs/http), so no list here serves a larger page than another service's.
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(MAX_PAGE_LIMIT)
   limit?: number;
 }
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { ImportJobView } from '../../../application/ports/roster.port';
 import { booleanQuery } from './organization.dto';
+import { IsUuid } from '@vanguard/http';
 
 export class ImportQuery {
   @ApiProperty({ enum: ['csv', 'xlsx'], description: 'the body is the file itself (text/csv or the .xlsx bytes)' })
@@ -22,7 +23,7 @@ export class ExportQuery {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'defaults to your own organisation' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 }
 

@@ -1,20 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { personalNumbersIn } from '@vanguard/contracts';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
+import { IsUuid } from '@vanguard/http';
 
 const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed'] as const;
 
 export class RequestTransferRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   memberId!: string;
 
   @ApiProperty({ format: 'uuid', description: 'the receiving organisation' })
-  @IsUUID()
+  @IsUuid()
   toOrgId!: string;
 
   @ApiPropertyOptional({ description: 'defaults to 30 days after the request' })
@@ -42,7 +43,7 @@ export class RejectTransferRequest {
 export class ListTransfersQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 
   @ApiPropertyOptional({ description: 'only open transfers past their deadline' })
