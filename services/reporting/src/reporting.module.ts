@@ -8,7 +8,7 @@ import { RPT_ORG_TABLE } from './infrastructure/projection/projection-handlers';
 import { SqlBreakdownReadModel } from './infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel } from './infrastructure/sql-figures.read-model';
 import { LagHttpController } from './interface/http/lag.http.controller';
-import { REPORT_RENDERS, reportRenders } from './interface/http/report-renders';
+import { REPORT_RENDERS, REPORT_TRACES, reportRenders, reportTraces } from './interface/http/report-renders';
 import { ExportRenderer } from './infrastructure/export/export-renderer';
 import { ReportsHttpController } from './interface/http/reports.http.controller';
 import type { ReportingConfig } from './reporting.config';
@@ -60,6 +60,8 @@ export class ReportingModule {
         // Renders are its long work: SIGTERM lets a running one finish (createHttpApp's shutdown).
         { provide: LongWork, useValue: new LongWork() },
         { provide: REPORT_RENDERS, inject: [LongWork], useFactory: (w: LongWork) => reportRenders(w) },
+        // Traces are bounded too: unbounded, ten of them held the pool the projection's inbox uses.
+        { provide: REPORT_TRACES, inject: [LongWork], useFactory: (w: LongWork) => reportTraces(w) },
         // PDFs render off the request thread: dashboards do not wait behind a province's summary.
         { provide: ExportRenderer, useFactory: () => new ExportRenderer(config.renderThreads) },
         { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },

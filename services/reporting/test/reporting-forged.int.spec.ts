@@ -10,7 +10,16 @@ import { ProjectionRunner } from '../src/infrastructure/projection/projection.ru
 import { rebuildReporting } from '../src/infrastructure/projection/rebuild';
 import { RPT_ORG_TABLE } from '../src/infrastructure/projection/projection-handlers';
 import { SqlFiguresReadModel } from '../src/infrastructure/sql-figures.read-model';
-import { TOPICS, TestPublisher, deedDone, migrateReporting, orgState, pledgeMade, type TestOrg } from './support/reporting-events';
+import {
+  TOPICS,
+  TestPublisher,
+  deedDone,
+  memberState,
+  migrateReporting,
+  orgState,
+  pledgeMade,
+  type TestOrg,
+} from './support/reporting-events';
 
 // A forged event on a source topic would change the figures every committee reads (ADR 0059):
 // reporting counts only what each context's producer signed.
@@ -42,7 +51,7 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
     });
     await runner.onApplicationBootstrap();
     await runner.start();
-    const dlqs = [TOPICS.evaluation, TOPICS.assistance, TOPICS.orgState].map((t) => deadLetterTopic(`${prefix}.${t}`));
+    const dlqs = [TOPICS.evaluation, TOPICS.assistance, TOPICS.orgState, TOPICS.memberState].map((t) => deadLetterTopic(`${prefix}.${t}`));
     await ensureTopics(kafka, dlqs);
     tap = kafka.consumer({ groupId: `reporting-forged-tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await tap.connect();
@@ -50,7 +59,11 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
     await tap.run({
       eachMessage: ({ message: m }) => {
         // The test publisher sends no envelope headers: the event id is read from the kept value.
-        const id = (JSON.parse(m.value?.toString('utf8') ?? '{}') as { eventId?: string }).eventId;
+        // A tombstone has no value: it is known by its original topic and key.
+        const id =
+          m.value === null
+            ? `tombstone ${headerValue(m.headers, DEAD_LETTER_HEADERS.originalTopic)} ${m.key?.toString('utf8')}`
+            : (JSON.parse(m.value.toString('utf8')) as { eventId?: string }).eventId;
         if (id)
           letters.set(id, `${headerValue(m.headers, DEAD_LETTER_HEADERS.reason)}: ${headerValue(m.headers, DEAD_LETTER_HEADERS.error)}`);
         return Promise.resolve();
@@ -105,12 +118,52 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
     expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
   });
 
+  it('a tombstone off the state topic of its kind deletes nothing and is dead-lettered as forged; one on it still deletes', async () => {
+    const member = randomUUID();
+    await publisher.publish(TOPICS.memberState, memberState(village.id, member));
+    const figures = new SqlFiguresReadModel(db.pool);
+    const year = parsePeriod('2026')!;
+    await waitUntil('the member counted', async () => (await figures.figures(village.id, year)).get('members')?.value === 1, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    // Null values anyone who can write to the broker could send: on an events topic, or on the other kind's state topic.
+    await publisher.tombstone(TOPICS.evaluation, `organization-${village.id}`);
+    await publisher.tombstone(TOPICS.assistance, `member-${member}`);
+    await publisher.tombstone(TOPICS.memberState, `organization-${village.id}`);
+    const refused = [
+      `tombstone ${prefix}.${TOPICS.evaluation} organization-${village.id}`,
+      `tombstone ${prefix}.${TOPICS.assistance} member-${member}`,
+      `tombstone ${prefix}.${TOPICS.memberState} organization-${village.id}`,
+    ];
+    await waitUntil('the three tombstones dead-lettered', () => refused.every((k) => letters.has(k)), { timeoutMs: 30_000 });
+    expect(refused.map((k) => letters.get(k))).toEqual([
+      expect.stringMatching(/^forged: tombstone on .*vanguard\.evaluation\.events\.v1, which is not a state topic/),
+      expect.stringMatching(/^forged: tombstone on .*vanguard\.assistance\.events\.v1, which is not a state topic/),
+      expect.stringMatching(/^forged: tombstone of a organization on .*member/),
+    ]);
+    expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
+    expect((await figures.figures(county.id, year)).get('members')?.value).toBe(1);
+
+    // The genuine deletion, behind the refused ones in the member topic's partition order, still deletes.
+    await publisher.tombstone(TOPICS.memberState, `member-${member}`);
+    await waitUntil(
+      'the purged member to stop counting',
+      async () => (await figures.figures(village.id, year)).get('members')?.value === null,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
+    expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
+  });
+
   it('a rebuild from the topics leaves the same forgeries out (it reads them again from the beginning)', async () => {
     const report = await rebuildReporting(db.pool, { brokers: infraConfig().kafkaBrokers, topicPrefix: prefix });
     const figures = new SqlFiguresReadModel(db.pool);
     const f = await figures.figures(county.id, parsePeriod('2026')!);
     expect([f.get('pledges_made')?.value, f.get('deeds')?.value, f.get('households_helped')?.value]).toEqual([1, 1, 3]);
     expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
-    expect(report.refused).toBe(4);
+    expect(report.refused).toBe(7); // the four forged events and the three tombstones off their state topic
   });
 });

@@ -43,6 +43,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
   const as = (user: string) => ({ Authorization: `Bearer ${t[user]}` });
   const pledges = [pledgeMade(HONGSHI.id, '2026-03-02T02:00:00.000Z'), pledgeMade(HONGSHI.id, '2026-08-02T02:00:00.000Z')];
   const elsewhere = pledgeMade(HEKOU.id, '2026-03-03T02:00:00.000Z');
+  const hongshiMember = randomUUID();
 
   beforeAll(async () => {
     db = await createTestSchema('reporting_e2e');
@@ -60,7 +61,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await app.init();
     publisher = new TestPublisher(prefix);
     await publisher.publish(TOPICS.orgState, ...[PROVINCE, CITY, COUNTY, BAIHUA, HEKOU, HONGSHI].map((o) => orgState(o)));
-    await publisher.publish(TOPICS.memberState, memberState(HONGSHI.id), memberState(HEKOU.id));
+    await publisher.publish(TOPICS.memberState, memberState(HONGSHI.id, hongshiMember), memberState(HEKOU.id));
     await publisher.publish(TOPICS.evaluation, ...pledges, elsewhere);
     await publisher.publish(TOPICS.assistance, deedDone(HONGSHI.id, 3));
     const users = ['township.secretary', 'other.township.secretary', 'county.organizer', 'province.auditor', 'no.role'];
@@ -210,6 +211,67 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     expect((await http().get(comments.trace).set(as('township.secretary')).expect(200)).body).toMatchObject({ events: [] });
     const md = await http().get(`/reports/organizations/${BAIHUA.id}/summary.md?period=2026`).set(as('township.secretary')).expect(200);
     expect(md.text).toMatch(/领导点评（comments）：暂无数据/);
+  });
+
+  it("lists a trace a page at a time: truncated with the next page's link until the last page", async () => {
+    const first = await http()
+      .get(`/reports/figures/pledges_made/events?orgId=${BAIHUA.id}&period=2026&limit=1`)
+      .set(as('township.secretary'));
+    expect(first.status).toBe(200);
+    const page1 = first.body as { events: { eventId: string }[]; truncated: boolean; next: string | null };
+    expect(page1).toMatchObject({ truncated: true, next: expect.stringContaining('&after=') });
+    const second = await http().get(page1.next!).set(as('township.secretary')).expect(200);
+    const page2 = second.body as typeof page1;
+    expect(page2).toMatchObject({ truncated: false, next: null });
+    expect([...page1.events, ...page2.events].map((e) => e.eventId)).toEqual(pledges.map((p) => p.eventId));
+    const forged = Buffer.from(JSON.stringify(['x', 'y'])).toString('base64url');
+    const bad = await http()
+      .get(`/reports/figures/pledges_made/events?orgId=${BAIHUA.id}&period=2026&after=${forged}`)
+      .set(as('township.secretary'));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'REPORT.TRACE_CURSOR_INVALID', errors: [{ field: 'after' }] });
+  });
+
+  it('leaves out who the events of a figure about persons are about: no stream id, no member id', async () => {
+    const r = await http().get(`/reports/figures/members/events?orgId=${BAIHUA.id}&period=2026`).set(as('township.secretary')).expect(200);
+    const events = (r.body as { events: Record<string, unknown>[] }).events;
+    expect(events).toHaveLength(1);
+    expect(Object.keys(events[0]!).sort()).toEqual(['amount', 'eventId', 'eventType', 'occurredAt', 'orgId', 'weight']);
+    expect(JSON.stringify(r.body)).not.toContain(hongshiMember);
+    // A figure about things, not persons, keeps its stream.
+    const made = await http().get(`/reports/figures/pledges_made/events?orgId=${BAIHUA.id}&period=2026`).set(as('township.secretary'));
+    expect((made.body as { events: { streamId?: string }[] }).events[0]?.streamId).toBe(pledges[0]!.streamId);
+  });
+
+  it('runs two traces per user at once, refuses a third with 429, and answers a trace past its statement timeout with 503', async () => {
+    // The facts held under a lock: each trace waits in Postgres, as one scanning a province's year would.
+    const locker = await db.pool.connect();
+    process.env['REPORTING_TRACE_TIMEOUT_MS'] = '1500';
+    try {
+      await locker.query('begin');
+      await locker.query('lock table rpt_fact in access exclusive mode');
+      const answers = await Promise.all(
+        [1, 2, 3].map(() =>
+          http().get(`/reports/figures/visits/events?orgId=${COUNTY.id}&period=2026&limit=5000`).set(as('county.organizer')),
+        ),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([429, 503, 503]);
+      const refused = answers.find((a) => a.status === 429)!;
+      expect(refused.headers['retry-after']).toBe('2');
+      expect(refused.body).toMatchObject({ code: 'LIMIT.TOO_MANY', errors: [{ field: 'limit', reason: 'per_user' }] });
+      for (const late of answers.filter((a) => a.status === 503)) {
+        expect(late.headers['retry-after']).toBe('5');
+        expect(late.body).toMatchObject({ code: 'REPORT.TRACE_TIMEOUT' });
+      }
+    } finally {
+      await locker.query('rollback');
+      locker.release();
+      delete process.env['REPORTING_TRACE_TIMEOUT_MS'];
+    }
+    // Both places were given back and no connection was left in a transaction.
+    await Promise.all(
+      [1, 2].map(() => http().get(`/reports/figures/visits/events?orgId=${COUNTY.id}&period=2026`).set(as('county.organizer')).expect(200)),
+    );
   });
 
   it('reports consumer lag per source topic, and none once the projection has caught up', async () => {

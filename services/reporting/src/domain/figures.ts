@@ -97,6 +97,34 @@ export const FIGURES: readonly FigureDefinition[] = [
 
 export const FIGURE_BY_KEY: ReadonlyMap<string, FigureDefinition> = new Map(FIGURES.map((d) => [d.key, d]));
 
+/**
+ * Figures whose events are about one person: their stream ids name the member (`member-<id>`,
+ * `review-<memberId>-<year>`), the cadre (`cadre-<id>`) or the cadre's field diary, or the
+ * figure's key says what the person was judged (a grade). A trace of them lists event id, type,
+ * time and organisation, never the stream: every reader of the figures may open a trace, and most
+ * of them may not see who got which grade (evaluation keeps reviews to their reviewers).
+ */
+export const PERSONAL_FIGURES: ReadonlySet<string> = new Set([
+  'members',
+  'grade_excellent',
+  'grade_qualified',
+  'grade_basically_qualified',
+  'grade_unqualified',
+  'pioneers',
+  'trainees',
+  'trainees_completed',
+  'first_secretaries',
+  'cadres_dispatched',
+  'visits',
+  'exemplar_individuals',
+]);
+
+/**
+ * Event types that may write several rows of one figure (`assistance.DeedCorrected` moving a deed:
+ * out of one village, into another). A figure's `events` counts each such event once.
+ */
+export const MULTI_ROW_TYPES: readonly string[] = ['assistance.DeedCorrected'];
+
 /** A computed figure: `value` null means no event fed it (shown as 暂无数据, never as 0). */
 export interface FigureValue {
   readonly key: string;

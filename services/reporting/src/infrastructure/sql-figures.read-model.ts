@@ -1,6 +1,9 @@
 import type { Pool } from 'pg';
-import { FIGURES, FIGURE_BY_KEY, combine, type FigureDefinition, type FigureValue } from '../domain/figures';
+import type { PoolClient } from 'pg';
+import { Client } from 'pg';
+import { FIGURES, FIGURE_BY_KEY, PERSONAL_FIGURES, combine, type FigureDefinition, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
+import { MULTI_ROW_PREDICATE } from './migrations/fact-multi-row-index';
 import { subtreeOf } from './subtree';
 
 export interface OrgRow {
@@ -13,12 +16,41 @@ export interface OrgRow {
 export interface TracedEvent {
   readonly eventId: string;
   readonly eventType: string;
-  readonly streamId: string;
+  /** Left out for a figure about persons (PERSONAL_FIGURES): the stream names the person. */
+  readonly streamId?: string;
+  /** Where the event counts in the subtree; a moved deed counts in two, the one it was added to first. */
   readonly orgId: string;
   readonly occurredAt: string;
+  /** The event's rows in the subtree summed: a deed moved inside the subtree adds 0. */
   readonly amount: number;
   readonly weight: number;
 }
+
+/** One page of a trace: `next` is the cursor after its last event when more follow. */
+export interface TracePage {
+  readonly events: TracedEvent[];
+  readonly next: string | null;
+}
+
+export interface TraceOptions {
+  readonly limit: number;
+  /** A page's `next`: events after it. */
+  readonly after?: string;
+  /** `statement_timeout` of the trace's transaction. */
+  readonly timeoutMs: number;
+  /** Aborted when the caller is gone: the running statement is cancelled. */
+  readonly signal?: AbortSignal;
+}
+
+/** A trace that Postgres cancelled: its statement timeout (`timeout`) or its caller left (`cancelled`). */
+export class TraceStopped extends Error {
+  constructor(readonly why: 'timeout' | 'cancelled') {
+    super(`trace query stopped: ${why}`);
+  }
+}
+
+/** An `after` that is not a cursor this service gave out. */
+export class TraceCursorInvalid extends Error {}
 
 /** Whether the root is a known organisation: a subtree is counted from it, as the tree knows it. */
 const KNOWN = 'exists (select 1 from rpt_org r where r.id = $1)';
@@ -56,22 +88,74 @@ type TraceRow = {
   occurred_at: Date;
   amount: string;
   weight: string;
+  /** The keyset position of the row, as text Postgres reads back exactly (microseconds included). */
+  k1: string;
+  k2: string;
 };
 
 type FactAgg = { figure: string; amount: string; weight: string; n: string };
 
+/** Roster traces, in keyset order: `$2` the page size, `$3`/`$4` the last row's keys (null: from the start). */
 const ROSTER_TRACE_SQL: Record<string, string> = {
   organizations: `select o.event_id, 'organization.OrganizationState' as event_type, 'organization-' || o.id as stream_id, o.id as org_id,
-                         o.occurred_at, 1 as amount, 1 as weight
-                    from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active' order by o.code limit $2`,
+                         o.occurred_at, 1 as amount, 1 as weight, o.code as k1, o.id::text as k2
+                    from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active'
+                     and ($3::text is null or (o.code, o.id) > ($3::text, $4::uuid)) order by o.code, o.id limit $2`,
   contact_points: `select o.event_id, 'organization.OrganizationState' as event_type, 'organization-' || o.id as stream_id, o.id as org_id,
-                          o.occurred_at, o.contact_points as amount, 1 as weight
-                     from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active' and o.contact_points > 0 order by o.code limit $2`,
+                          o.occurred_at, o.contact_points as amount, 1 as weight, o.code as k1, o.id::text as k2
+                     from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active' and o.contact_points > 0
+                      and ($3::text is null or (o.code, o.id) > ($3::text, $4::uuid)) order by o.code, o.id limit $2`,
   members: `select m.event_id, 'organization.MemberState' as event_type, 'member-' || m.member_id as stream_id, m.org_id, m.occurred_at,
-                   1 as amount, 1 as weight
+                   1 as amount, 1 as weight, m.member_id::text as k1, m.member_id::text as k2
               from rpt_member m join rpt_org o on o.id = m.org_id
-             where o.path @> array[$1::uuid] and m.membership = 'active' order by m.member_id limit $2`,
+             where o.path @> array[$1::uuid] and m.membership = 'active'
+               and ($3::text is null or m.member_id > $4::uuid) order by m.member_id limit $2`,
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor is the last row's two keys, base64url: opaque to callers, checked before it reaches SQL. */
+const cursorOf = (row: TraceRow): string => Buffer.from(JSON.stringify([row.k1, row.k2]), 'utf8').toString('base64url');
+
+function keysOf(after: string | undefined, roster: boolean): [string | null, string | null] {
+  if (after === undefined) return [null, null];
+  let keys: unknown;
+  try {
+    keys = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    throw new TraceCursorInvalid('not a cursor');
+  }
+  if (!Array.isArray(keys) || keys.length !== 2 || !keys.every((k) => typeof k === 'string' && k.length <= 64))
+    throw new TraceCursorInvalid('not a cursor');
+  const [k1, k2] = keys as [string, string];
+  // The first key is a timestamp of a fact, or a roster row's code or member id; the second an id.
+  if (!UUID.test(k2) || (!roster && Number.isNaN(Date.parse(k1)))) throw new TraceCursorInvalid('not a cursor');
+  return [k1, k2];
+}
+
+/** Postgres's SQLSTATE for a statement cancelled (its timeout, or pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+
+/**
+ * The totals count rows (a trigger sees one row at a time); an event of MULTI_ROW_TYPES may have
+ * several rows of one figure in a subtree (a deed moved between two of its villages). This counts
+ * the rows beyond the first, per figure and period (`i`, 1-based), to take them off `n`, so a
+ * figure's `events` is the number of events its trace lists. Such events are county corrections,
+ * a few rows, found through `rpt_fact_type_day_idx`.
+ */
+const EXTRA_ROWS_SQL = `select x.figure, x.i, sum(x.n_rows - 1)::bigint as extra
+    from (select f.figure, p.i, f.event_id, count(*) as n_rows
+            from rpt_fact f
+            join unnest($2::date[], $3::date[]) with ordinality as p(d0, d1, i) on f.day >= p.d0 and f.day < p.d1
+            join rpt_org o on o.id = f.org_id
+           where ${MULTI_ROW_PREDICATE('f')} and o.path @> array[$1::uuid]
+           group by f.figure, p.i, f.event_id having count(*) > 1) x
+   group by x.figure, x.i`;
+
+function withoutExtraRows(row: FactAgg, extra: readonly { figure: string; i: string; extra: string }[], i = '1'): FactAgg {
+  const e = extra.find((x) => x.figure === row.figure && String(x.i) === String(i));
+  return e ? { ...row, n: String(Number(row.n) - Number(e.extra)) } : row;
+}
 
 /** Sums arrive pre-aggregated: one synthetic fact carries the totals, `events` the real count. */
 function valueOf(d: FigureDefinition, row: FactAgg | undefined): FigureValue {
@@ -102,8 +186,12 @@ export class SqlFiguresReadModel {
 
   /** Every figure for the subtree and period. */
   async figures(rootId: string, period: Period): Promise<Map<string, FigureValue>> {
-    const [facts, roster] = await Promise.all([this.pool.query<FactAgg>(FACTS_SQL, [rootId, period.from, period.to]), this.roster(rootId)]);
-    const rows = new Map(facts.rows.map((x) => [x.figure, x]));
+    const [facts, roster, extra] = await Promise.all([
+      this.pool.query<FactAgg>(FACTS_SQL, [rootId, period.from, period.to]),
+      this.roster(rootId),
+      this.pool.query<{ figure: string; i: string; extra: string }>(EXTRA_ROWS_SQL, [rootId, [period.from], [period.to]]),
+    ]);
+    const rows = new Map(facts.rows.map((x) => [x.figure, withoutExtraRows(x, extra.rows)]));
     const out = new Map<string, FigureValue>();
     for (const d of FIGURES) out.set(d.key, d.kind === 'roster' ? (roster.get(d.key) as FigureValue) : valueOf(d, rows.get(d.key)));
     return out;
@@ -128,7 +216,12 @@ export class SqlFiguresReadModel {
         group by p.i having sum(t.n) > 0`,
       [rootId, figure, periods.map((p) => p.from), periods.map((p) => p.to)],
     );
-    const byIndex = new Map(r.rows.map((x) => [Number(x.i), x]));
+    const extra = await this.pool.query<{ figure: string; i: string; extra: string }>(EXTRA_ROWS_SQL, [
+      rootId,
+      periods.map((p) => p.from),
+      periods.map((p) => p.to),
+    ]);
+    const byIndex = new Map(r.rows.map((x) => [Number(x.i), withoutExtraRows({ ...x, figure }, extra.rows, x.i)]));
     return periods.map((_, i) => valueOf(d, byIndex.get(i + 1)));
   }
 
@@ -136,33 +229,102 @@ export class SqlFiguresReadModel {
     return rosterFigures((await this.pool.query<RosterTotals>(ROSTER_SQL, [rootId])).rows[0]);
   }
 
-  /** The events behind one figure, oldest first, at most `limit`. */
-  async trace(figure: string, rootId: string, period: Period, limit: number): Promise<TracedEvent[]> {
+  /**
+   * The events behind one figure, oldest first, one entry per event, a page of at most `limit`
+   * after `after`. It runs in a transaction of its own with `statement_timeout`: a province's
+   * trace must not hold a connection of the pool the projection's inbox shares for minutes.
+   */
+  async trace(figure: string, rootId: string, period: Period, o: TraceOptions): Promise<TracePage> {
     const d = FIGURE_BY_KEY.get(figure);
-    if (!d) return [];
-    const r =
-      d.kind === 'roster'
-        ? await this.pool.query<TraceRow>(ROSTER_TRACE_SQL[figure] as string, [rootId, limit])
-        : await this.subtreeTrace(figure, rootId, period, limit);
-    return r.rows.map((x) => ({
-      eventId: x.event_id,
-      eventType: x.event_type,
-      streamId: x.stream_id,
-      orgId: x.org_id,
-      occurredAt: new Date(x.occurred_at).toISOString(),
-      amount: Number(x.amount),
-      weight: Number(x.weight),
-    }));
+    if (!d) return { events: [], next: null };
+    const roster = d.kind === 'roster';
+    const [k1, k2] = keysOf(o.after, roster);
+    const rows = await this.stoppable(o, (c) =>
+      roster
+        ? c.query<TraceRow>(ROSTER_TRACE_SQL[figure] as string, [rootId, o.limit + 1, k1, k2])
+        : this.subtreeTrace(c, figure, rootId, period, o.limit + 1, k1, k2),
+    );
+    const page = rows.rows.slice(0, o.limit);
+    const personal = PERSONAL_FIGURES.has(figure);
+    return {
+      events: page.map((x) => ({
+        eventId: x.event_id,
+        eventType: x.event_type,
+        ...(personal ? {} : { streamId: x.stream_id }),
+        orgId: x.org_id,
+        occurredAt: new Date(x.occurred_at).toISOString(),
+        amount: Number(x.amount),
+        weight: Number(x.weight),
+      })),
+      next: rows.rows.length > o.limit ? cursorOf(page[page.length - 1]!) : null,
+    };
   }
 
-  private async subtreeTrace(figure: string, rootId: string, period: Period, limit: number) {
-    const t = await subtreeOf(this.pool, rootId);
-    return this.pool.query<TraceRow>(
-      `select f.event_id, f.event_type, f.stream_id, f.org_id, f.occurred_at, f.amount, f.weight
+  /**
+   * `work` on a client of its own in a read-only transaction with the timeout; a caller gone
+   * (`signal`) cancels the running statement from outside the pool, whose connections may all be busy.
+   */
+  private async stoppable<T>(o: TraceOptions, work: (c: PoolClient) => Promise<T>): Promise<T> {
+    if (o.signal?.aborted) throw new TraceStopped('cancelled');
+    const c = await this.pool.connect();
+    const pid = (c as unknown as { processID?: number }).processID;
+    const cancel = () => void this.cancelBackend(pid);
+    o.signal?.addEventListener('abort', cancel, { once: true });
+    let broken: Error | undefined;
+    try {
+      await c.query('begin read only');
+      await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
+      const out = await work(c);
+      await c.query('commit');
+      return out;
+    } catch (e) {
+      await c.query('rollback').catch((r: Error) => (broken = r));
+      if ((e as { code?: string }).code === QUERY_CANCELED) throw new TraceStopped(o.signal?.aborted ? 'cancelled' : 'timeout');
+      throw e;
+    } finally {
+      o.signal?.removeEventListener('abort', cancel);
+      c.release(broken);
+    }
+  }
+
+  private async cancelBackend(pid: number | undefined): Promise<void> {
+    if (pid === undefined) return;
+    const opts = (this.pool as unknown as { options: Record<string, unknown> }).options;
+    const c = new Client({ ...opts, connectionTimeoutMillis: 3_000 });
+    try {
+      await c.connect();
+      await c.query('select pg_cancel_backend($1)', [pid]);
+    } catch {
+      // The statement still ends at its timeout.
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  /**
+   * One row per event: a moved deed has rows in two organisations, summed here as in the figure.
+   * All rows of one event share its time, so the keyset (time, event id) is taken row by row.
+   */
+  private async subtreeTrace(
+    c: PoolClient,
+    figure: string,
+    rootId: string,
+    period: Period,
+    limit: number,
+    k1: string | null,
+    k2: string | null,
+  ) {
+    const t = await subtreeOf(c, rootId);
+    return c.query<TraceRow>(
+      `select f.event_id, min(f.event_type) as event_type, min(f.stream_id) as stream_id,
+              (array_agg(f.org_id order by f.amount desc, f.org_id))[1] as org_id, min(f.occurred_at) as occurred_at,
+              sum(f.amount) as amount, max(f.weight) as weight, min(f.occurred_at)::text as k1, f.event_id::text as k2
          from rpt_fact f
         where ${t.orgIn('f.org_id')} and f.figure = $2 and f.day >= $3::date and f.day < $4::date
-        order by f.occurred_at, f.event_id limit $5`,
-      [t.param, figure, period.from, period.to, limit],
+          and ($6::timestamptz is null or (f.occurred_at, f.event_id) > ($6::timestamptz, $7::uuid))
+        group by f.event_id
+        order by min(f.occurred_at), f.event_id limit $5`,
+      [t.param, figure, period.from, period.to, limit, k1, k2],
     );
   }
 }

@@ -21,7 +21,7 @@ export interface Subtree {
   orgRow(alias: string): string;
 }
 
-export async function subtreeOf(pool: Pool, rootId: string): Promise<Subtree> {
+export async function subtreeOf(pool: Pick<Pool, 'query'>, rootId: string): Promise<Subtree> {
   const r = await pool.query<{ id: string }>('select id from rpt_org where path @> array[$1::uuid] limit $2', [rootId, PROBE_LIMIT + 1]);
   if (r.rows.length > PROBE_LIMIT) {
     return {

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrateInbox } from '@vanguard/messaging';
+import { ReportingFactMultiRowIndex1766000000008 } from './fact-multi-row-index';
 import { ReportingFactKeyHasOrganisation1766000000007 } from './fact-key-organisation';
 import { ReportingOrgParentIndex1766000000004, ReportingTotals1766000000003 } from './totals';
 import { ReportingTotalsPerStatement1766000000006 } from './totals-per-statement';
@@ -100,4 +101,5 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingTotalsPlanned1766000000005,
   ReportingTotalsPerStatement1766000000006,
   ReportingFactKeyHasOrganisation1766000000007,
+  ReportingFactMultiRowIndex1766000000008,
 ];

@@ -3,6 +3,7 @@ import { MemberState, OrganizationState, type EventEnvelope } from '@vanguard/co
 import { handle, type DeferredWrite, type EventHandler, type EventHandlerContext, type Tombstone } from '@vanguard/messaging';
 import { EXTRACTED_TYPES, factsOf } from '../../domain/facts-of-event';
 import { FactRows, MemberStates, OrgStates } from './batch-writes';
+import type { StateTopics } from './source-topics';
 
 /** The channel ScopeService listens on for `rpt_org` (libs/auth orgTreeChannelSql with table rpt_org). */
 export const RPT_ORG_TABLE = 'rpt_org';
@@ -120,23 +121,45 @@ export function reportingHandlersFor(t: ReportingTables): Readonly<Record<string
 /** The live consumer's handlers. */
 export const reportingHandlers = reportingHandlersFor(LIVE_TABLES);
 
+/** What a tombstone deletes, or why it deletes nothing. */
+export type TombstoneTarget = { readonly kind: 'organization' | 'member'; readonly id: string } | { readonly refused: string };
+
 /**
- * A tombstone on a state topic (ADR 0029: only for a row truly deleted) removes the projected
- * row, so a purged member or organisation stops counting. Keyed `organization-<id>` /
- * `member-<id>`; a delete by key is idempotent, so a redelivered tombstone changes nothing.
- * Returns what it deleted (unknown keys: nothing).
+ * A tombstone deletes only on the compacted state topic of its kind (ADR 0029: organization's
+ * publisher sends one for a row truly deleted): `organization-<id>` on the organisation state
+ * topic, `member-<id>` on the member state topic. A null value on an events topic is nothing any
+ * producer sends (events are never deleted) and carries no signature, so anyone who can write to
+ * the broker could otherwise purge an organisation from every figure with one record.
+ */
+export function tombstoneTarget(t: Pick<Tombstone, 'topic' | 'key'>, topics: StateTopics): TombstoneTarget {
+  const m = /^(organization|member)-([0-9a-fA-F-]{36})$/.exec(t.key ?? '');
+  const kind = m?.[1] as 'organization' | 'member' | undefined;
+  if (t.topic !== topics.organization && t.topic !== topics.member)
+    return {
+      refused: `tombstone on ${t.topic}, which is not a state topic: only ${topics.organization} and ${topics.member} carry deletions`,
+    };
+  if (!m || !kind) return { refused: `tombstone with a key that names no organisation or member: ${JSON.stringify(t.key)}` };
+  if (topics[kind] !== t.topic) return { refused: `tombstone of a ${kind} on ${t.topic}: a ${kind} is deleted only on ${topics[kind]}` };
+  return { kind, id: m[2]! };
+}
+
+/**
+ * A tombstone on a state topic removes the projected row, so a purged member or organisation
+ * stops counting; a delete by key is idempotent, so a redelivered tombstone changes nothing. One
+ * tombstoneTarget refuses changes nothing and is returned for the caller to dead-letter.
  */
 export async function applyTombstone(
   pool: Pool,
-  t: Pick<Tombstone, 'key'>,
+  t: Pick<Tombstone, 'topic' | 'key'>,
+  topics: StateTopics,
   tables: ReportingTables = LIVE_TABLES,
-): Promise<'organization' | 'member' | undefined> {
-  const m = /^(organization|member)-([0-9a-fA-F-]{36})$/.exec(t.key ?? '');
-  if (!m) return undefined;
-  const [, kind, id] = m;
+): Promise<TombstoneTarget> {
+  const target = tombstoneTarget(t, topics);
+  if ('refused' in target) return target;
+  const { kind, id } = target;
   if (kind === 'member') {
     await pool.query(`delete from ${tables.member} where member_id = $1`, [id]);
-    return 'member';
+    return target;
   }
   const client = await pool.connect();
   try {
@@ -152,5 +175,5 @@ export async function applyTombstone(
   } finally {
     client.release();
   }
-  return 'organization';
+  return target;
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DeferredWrites } from '@vanguard/messaging';
 import { memberState, orgState, pledgeMade, type TestOrg } from '../../../test/support/reporting-events';
-import { reportingHandlers } from './projection-handlers';
+import { DeedDone, PledgeMade } from '@vanguard/contracts';
+import { reportingHandlers, tombstoneTarget } from './projection-handlers';
+import { stateTopics } from './source-topics';
 
 /** A transaction that records what it is sent; an upsert `returning id` answers with the ids it was given. */
 function recordingTx() {
@@ -80,5 +82,27 @@ describe('reporting handlers under deferred writes', () => {
     const e = pledgeMade(org);
     await reportingHandlers[e.type]!(e, { tx: alone.tx, origin, attempt: 1 });
     expect(alone.sent.map((s) => s.sql.slice(0, 20))).toEqual(['insert into rpt_fact']);
+  });
+});
+
+describe(tombstoneTarget.name, () => {
+  const topics = stateTopics('t1');
+  const id = randomUUID();
+
+  it('tombstoneTarget_OnTheStateTopicOfItsKind_DeletesThatRow', () => {
+    expect(tombstoneTarget({ topic: topics.organization, key: `organization-${id}` }, topics)).toEqual({ kind: 'organization', id });
+    expect(tombstoneTarget({ topic: topics.member, key: `member-${id}` }, topics)).toEqual({ kind: 'member', id });
+  });
+
+  it('tombstoneTarget_OnAnEventsTopic_OrTheOtherKindsStateTopic_OrWithAnUnknownKey_IsRefused', () => {
+    const refused = [
+      { topic: `t1.${PledgeMade.topic}`, key: `organization-${id}` },
+      { topic: `t1.${DeedDone.topic}`, key: `member-${id}` },
+      { topic: topics.member, key: `organization-${id}` },
+      { topic: topics.organization, key: `member-${id}` },
+      { topic: topics.organization, key: 'organization-x' },
+      { topic: topics.member, key: null },
+    ];
+    for (const t of refused) expect(tombstoneTarget(t, topics)).toEqual({ refused: expect.any(String) });
   });
 });

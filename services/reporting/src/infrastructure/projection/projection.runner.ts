@@ -11,10 +11,31 @@ import {
   type MessagingLogger,
   type ServiceKafka,
   messagingLoggerOf,
+  deadLetterMessage,
+  type Tombstone,
 } from '@vanguard/messaging';
+import { deadLetterTopic } from '@vanguard/contracts';
+import type { KafkaMessage, Producer } from 'kafkajs';
 import { metricsRegistry } from '@vanguard/observability';
 import { applyTombstone, reportingHandlers } from './projection-handlers';
-import { reportingContracts } from './source-topics';
+import { reportingContracts, stateTopics } from './source-topics';
+
+export interface ConsumerLag {
+  readonly groupId: string;
+  readonly topics: { topic: string; lag: number; end: number }[];
+}
+
+/** Lag cannot be measured here: the consumer is off in this process, or the broker did not answer in time. */
+export class LagUnavailable extends Error {
+  constructor(readonly why: 'disabled' | 'unreachable') {
+    super(`consumer lag unavailable: ${why}`);
+  }
+}
+
+/** How long one lag answer is reused: dashboards poll it, and offsets are committed about once a second anyway. */
+const LAG_FRESH_MS = 1_000;
+/** How long a caller waits for the broker before a 503. */
+const LAG_TIMEOUT_MS = 2_500;
 
 export interface ProjectionRunnerOptions {
   readonly enabled: boolean;
@@ -38,6 +59,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private starting: Promise<void> | undefined;
   private retrying: KeptStarting | undefined;
   private following: Following | undefined;
+  private measuring: Promise<ConsumerLag> | undefined;
+  private dlqProducer: Producer | undefined;
+  private readonly deadLetterTopics = new Set<string>();
+  private lastLag: { at: number; value: ConsumerLag } | undefined;
   /** Every attempt's consumer and every lag check are made from this one client, let go of at stop. */
   private readonly client: ServiceKafka;
 
@@ -72,6 +97,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private async startOnce(): Promise<void> {
     const kafka = this.client.kafka;
     const contracts = reportingContracts(this.options.topicPrefix);
+    const states = stateTopics(this.options.topicPrefix);
     const log: MessagingLogger = messagingLoggerOf(this.logger, { info: false });
     // The producers create their topics; made here too so reporting can start first.
     await ensureTopics(kafka, contracts.topics());
@@ -84,9 +110,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       verifier: serviceEventVerifier('reporting'),
       inbox: new PgInbox(this.pool),
       handlers: reportingHandlers,
-      // Purged rows leave the state topics as tombstones: delete them here, not in the DLQ.
+      // Purged rows leave the state topics as tombstones: delete them here; one anywhere else changes nothing and is dead-lettered.
       onTombstone: async (t) => {
-        if (!(await applyTombstone(this.pool, t))) this.logger.warn(`tombstone with an unknown key ignored: ${JSON.stringify(t)}`);
+        const done = await applyTombstone(this.pool, t, states);
+        if ('refused' in done) await this.deadLetterTombstone(t, done.refused);
       },
       metrics: metricsRegistry,
       logger: log,
@@ -100,12 +127,33 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   /**
    * Consumer lag per source topic from the broker: the group's committed offsets against each
    * partition's end (a partition never committed counts from its start). Offsets are committed
-   * about every second, so a caught-up consumer may show a few records for a moment.
+   * about every second, so a caught-up consumer may show a few records for a moment. Callers
+   * at the same moment share one measurement, and an answer is reused for `LAG_FRESH_MS`: each
+   * used to open an admin connection of its own. A disabled consumer or an unreachable broker is
+   * LagUnavailable within about `LAG_TIMEOUT_MS`, not kafkajs's retries (some seven seconds).
    */
-  async lag(): Promise<{ groupId: string; topics: { topic: string; lag: number; end: number }[] }> {
-    const admin = this.client.kafka.admin();
-    await admin.connect();
-    try {
+  async lag(): Promise<ConsumerLag> {
+    if (!this.options.enabled) throw new LagUnavailable('disabled');
+    const kept = this.lastLag;
+    if (kept && Date.now() - kept.at < LAG_FRESH_MS) return kept.value;
+    this.measuring ??= this.measureLag()
+      .then((value) => {
+        this.lastLag = { at: Date.now(), value };
+        return value;
+      })
+      .finally(() => (this.measuring = undefined));
+    return this.measuring;
+  }
+
+  private async measureLag(): Promise<ConsumerLag> {
+    // Few retries: a caller is waiting, and the next call tries again anyway.
+    const admin = this.client.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LagUnavailable('unreachable')), LAG_TIMEOUT_MS);
+    });
+    const measured = (async () => {
+      await admin.connect();
       const topics = reportingContracts(this.options.topicPrefix).topics();
       const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [...topics] });
       const out = [];
@@ -122,9 +170,40 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
         out.push({ topic, lag, end });
       }
       return { groupId: this.options.groupId, topics: out };
+    })();
+    try {
+      return await Promise.race([measured, late]);
+    } catch (e) {
+      if (!(e instanceof LagUnavailable)) this.logger.warn(`lag: the broker did not answer: ${String(e)}`);
+      throw e instanceof LagUnavailable ? e : new LagUnavailable('unreachable');
     } finally {
-      await admin.disconnect();
+      clearTimeout(timer);
+      measured.catch(() => undefined);
+      void admin.disconnect().catch(() => undefined);
     }
+  }
+
+  /**
+   * A tombstone that deletes nothing goes to its topic's dead-letter topic with reason `forged`
+   * (no producer of that topic sends one, and a null value carries no signature), as a forged
+   * event does (ADR 0059). If the send fails the tombstone is retried, never lost.
+   */
+  private async deadLetterTombstone(t: Tombstone, reason: string): Promise<void> {
+    const topic = deadLetterTopic(t.topic);
+    if (!this.deadLetterTopics.has(topic)) {
+      await ensureTopics(this.client.kafka, [topic]);
+      this.deadLetterTopics.add(topic);
+    }
+    this.dlqProducer ??= this.client.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.dlqProducer.connect();
+    const original = { key: t.key === null ? null : Buffer.from(t.key, 'utf8'), value: null, offset: t.offset, headers: {} };
+    const info = { error: reason, topic: t.topic, partition: t.partition, consumer: this.options.groupId };
+    await this.dlqProducer.send({
+      topic,
+      messages: [deadLetterMessage(original as unknown as KafkaMessage, { ...info, reason: 'forged', attempts: 0, failedAt: new Date() })],
+      acks: -1,
+    });
+    this.logger.error(`tombstone refused and dead-lettered to ${topic} (${t.topic}[${t.partition}]@${t.offset}): ${reason}`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -134,6 +213,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     const c = this.consumer;
     this.consumer = undefined;
     await c?.stop();
+    await this.dlqProducer?.disconnect().catch(() => undefined);
     this.client.closeLeftovers((m) => this.logger.warn(m));
     await this.following?.stop();
   }

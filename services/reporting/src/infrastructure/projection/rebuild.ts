@@ -4,9 +4,9 @@ import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState } from '@vanguard/contracts';
 import { DeferredWrites, serviceKafka, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
-import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, type ReportingTables } from './projection-handlers';
+import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, tombstoneTarget, type ReportingTables } from './projection-handlers';
 import { signedRecords } from './signed-records';
-import { reportingContracts } from './source-topics';
+import { reportingContracts, stateTopics } from './source-topics';
 
 export interface ReportingRebuildOptions {
   readonly brokers: readonly string[];
@@ -21,7 +21,7 @@ export interface ReportingRebuildOptions {
 
 export interface ReportingRebuildReport {
   readonly records: number;
-  /** Records that were not a valid contract event or not signed by their producer (the live consumer dead-letters them). */
+  /** Records that were not a valid contract event, not signed by their producer, or a tombstone off its state topic (the live consumer dead-letters them). */
   readonly refused: number;
   readonly caughtUpUnderLock: number;
   readonly ms: number;
@@ -45,6 +45,7 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
   const contracts = reportingContracts(options.topicPrefix);
   const all = contracts.topics();
   const state = new Set([OrganizationState.topic, MemberState.topic].map((t) => (options.topicPrefix ? `${options.topicPrefix}.${t}` : t)));
+  const stateTopicsOf = stateTopics(options.topicPrefix);
   const admin = kafka.admin();
   await admin.connect();
   const from: Ends = new Map();
@@ -66,12 +67,14 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
       records++;
       if (m.value === null) {
         // A purged row (ADR 0029): gone from the shadow too, as the live consumer deletes it.
-        const k = /^(organization|member)-([0-9a-fA-F-]{36})$/.exec(state.has(topic) ? (m.key?.toString('utf8') ?? '') : '');
+        // Only where the live consumer deletes: the state topic of its kind (anything else it dead-letters).
+        const k = tombstoneTarget({ topic, key: m.key?.toString('utf8') ?? null }, stateTopicsOf);
         await deferred.flush(client);
-        if (k)
+        if ('refused' in k) refused++;
+        else
           await client.query(
-            `delete from ${k[1] === 'member' ? tables.member : tables.org} where ${k[1] === 'member' ? 'member_id' : 'id'} = $1`,
-            [k[2]],
+            `delete from ${k.kind === 'member' ? tables.member : tables.org} where ${k.kind === 'member' ? 'member_id' : 'id'} = $1`,
+            [k.id],
           );
         continue;
       }

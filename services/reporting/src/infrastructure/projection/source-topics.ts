@@ -5,6 +5,8 @@ import {
   evaluationContracts,
   publicityContracts,
   rosterStateContracts,
+  MemberState,
+  OrganizationState,
   type AnyEventContract,
 } from '@vanguard/contracts';
 
@@ -24,4 +26,15 @@ const SOURCES: readonly AnyEventContract[] = [
 /** The contracts, each on its topic, or `<prefix>.<topic>` (tests give each suite its own topics). */
 export function reportingContracts(prefix?: string): ContractRegistry {
   return new ContractRegistry(SOURCES.map((c) => (prefix ? { ...c, topic: `${prefix}.${c.topic}` } : c)));
+}
+
+/** The two compacted state topics (ADR 0029), the only ones whose tombstones mean "deleted". */
+export interface StateTopics {
+  readonly organization: string;
+  readonly member: string;
+}
+
+export function stateTopics(prefix?: string): StateTopics {
+  const t = (topic: string) => (prefix ? `${prefix}.${topic}` : topic);
+  return { organization: t(OrganizationState.topic), member: t(MemberState.topic) };
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { PERIOD_PATTERN } from '../../domain/period';
+import { IsUuid } from '@vanguard/http';
 
 export class PeriodQuery {
   @ApiProperty({ description: 'a year (2026) or a quarter (2026-Q3); days are Asia/Shanghai', example: '2026' })
@@ -11,16 +12,21 @@ export class PeriodQuery {
 
 export class TraceQuery extends PeriodQuery {
   @ApiProperty({ description: 'the root of the subtree the figure was computed for' })
-  @IsUUID('all', { message: 'orgId must be a UUID' })
+  @IsUuid('all', { message: 'orgId must be a UUID' })
   orgId!: string;
 
-  @ApiPropertyOptional({ description: 'at most this many events (default 500, max 5000)' })
+  @ApiPropertyOptional({ description: 'at most this many events in one page (default 500, max 5000)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(5000)
   limit?: number;
+
+  @ApiPropertyOptional({ description: "the previous page's `next` cursor: the events after that page's last one" })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: "after must be a page's next cursor" })
+  after?: string;
 }
 
 export class SeriesQuery extends PeriodQuery {

@@ -13,12 +13,30 @@ export function reportRenders(longWork: LongWork): ConcurrencyLimiter {
   return longWork.limiter({ zh: '报表生成', en: 'report renders' }, { perUser: 2, total: 6, retryAfterSec: 5 });
 }
 
+/** The limiter for traces: a province's trace scans a year of facts on a connection of the pool the projection's inbox shares. */
+export const REPORT_TRACES = Symbol('ReportTraces');
+
+/**
+ * Two traces per user and four in all, so at least six of the pool's ten connections stay with
+ * the consumer and the figures whatever the callers do; a refused caller gets 429 with Retry-After.
+ */
+export function reportTraces(longWork: LongWork): ConcurrencyLimiter {
+  return longWork.limiter({ zh: '事件追溯查询', en: 'trace queries' }, { perUser: 2, total: 4, retryAfterSec: 2 });
+}
+
 /** A rendered file in pieces, so streamBody can watch the client read it. */
 async function* chunksOf(body: Buffer): AsyncGenerator<Buffer> {
   for (let at = 0; at < body.length; at += 64 * 1024) yield await Promise.resolve(body.subarray(at, at + 64 * 1024));
 }
 
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
+/**
+ * RFC 5987's attr-char leaves out `'`, `(`, `)` and `*` (and RFC 8187 `!` with them), which
+ * encodeURIComponent keeps: a branch named 第一支部(筹) gave a header strict clients refuse.
+ */
+export const rfc5987 = (value: string): string =>
+  encodeURIComponent(value).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+export const attachment = (name: string) => `attachment; filename*=UTF-8''${rfc5987(name)}`;
 
 /**
  * A download rendered and sent under one place of `renders`: 429 with Retry-After past its limits,

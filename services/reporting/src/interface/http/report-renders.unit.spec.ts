@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LongWork, TooManyRequestsException } from '@vanguard/http';
 import { waitUntil } from '@vanguard/testing';
-import { reportRenders, sendRendered } from './report-renders';
+import { attachment, reportRenders, sendRendered } from './report-renders';
 
 /** Far more than loopback's socket buffers take while the client reads nothing: the send must wait on the client. */
 const FILE = Buffer.alloc(32 * 1024 * 1024, 7);
@@ -69,5 +69,16 @@ describe(sendRendered.name, () => {
     const body = Buffer.from(await res.arrayBuffer());
     expect(body.length).toBe(FILE.length);
     await waitUntil('the place to come back once sent', () => work.active === 0 && outcomes.includes('sent'));
+  });
+});
+
+describe(attachment.name, () => {
+  it('attachment_WhenTheNameHoldsCharactersRfc5987LeavesOut_PercentEncodesThem', () => {
+    const header = attachment("第一支部(筹)'s*!.pdf");
+    const value = header.slice("attachment; filename*=UTF-8''".length);
+    // RFC 5987 attr-char: ALPHA / DIGIT / "!" "#" "$" "&" "+" "-" "." "^" "_" "`" "|" "~"; RFC 8187 drops "!" too.
+    expect(value).toMatch(/^(?:[A-Za-z0-9#$&+\-.^_`|~]|%[0-9A-F]{2})+$/);
+    expect(value).toContain('%28%E7%AD%B9%29');
+    expect(decodeURIComponent(value)).toBe("第一支部(筹)'s*!.pdf");
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   Get,
   Inject,
@@ -12,7 +13,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import type { ConcurrencyLimiter } from '@vanguard/http';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
@@ -23,9 +24,9 @@ import { buildWorkSummary } from '../../domain/work-summary';
 import type { WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
 import { ExportRenderer, RenderError } from '../../infrastructure/export/export-renderer';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
-import { SqlFiguresReadModel, type OrgRow } from '../../infrastructure/sql-figures.read-model';
+import { SqlFiguresReadModel, TraceCursorInvalid, TraceStopped, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
-import { REPORT_RENDERS, sendRendered } from './report-renders';
+import { REPORT_RENDERS, REPORT_TRACES, sendRendered } from './report-renders';
 import { ScopedToOrg } from './scoped-org';
 
 /** Everyone who reads the campaign's figures for their own subtree. */
@@ -33,6 +34,8 @@ const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'revi
 
 /** Organisations one statistics workbook lists at most, all its sheets together (`REPORTING_STATISTICS_MAX_ROWS`). */
 const statisticsMaxRows = (env = process.env) => positiveIntFromEnv(env, 'REPORTING_STATISTICS_MAX_ROWS', 3_000);
+/** How long one page of a trace may run in Postgres (`REPORTING_TRACE_TIMEOUT_MS`), read per request. */
+const traceTimeoutMs = (env = process.env) => positiveIntFromEnv(env, 'REPORTING_TRACE_TIMEOUT_MS', 5_000);
 const period = (q: PeriodQuery): Period => parsePeriod(q.period) as Period; // the DTO's pattern already held
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -45,7 +48,9 @@ export class ReportsHttpController {
     @Inject(SqlBreakdownReadModel) private readonly breakdown: SqlBreakdownReadModel,
     @Inject(REPORT_RENDERS) private readonly renders: ConcurrencyLimiter,
     @Inject(ExportRenderer) private readonly renderer: ExportRenderer,
+    @Inject(REPORT_TRACES) private readonly traces: ConcurrencyLimiter,
   ) {
+    traceTimeoutMs();
     statisticsMaxRows(); // read per request (a test may change it), refused here first: a bad value stops the start
   }
 
@@ -111,13 +116,61 @@ export class ReportsHttpController {
   @Get('figures/:figure/events')
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'query', field: 'orgId' })
-  @ApiOperation({ summary: '某项统计数背后的事件 / the events a figure was computed from' })
-  async trace(@Param('figure') figure: string, @Query() q: TraceQuery) {
+  @ApiOperation({
+    summary: '某项统计数背后的事件 / the events a figure was computed from, a page at a time',
+    description:
+      'One entry per event, oldest first. `truncated` says more events follow; `next` is the link to the next page ' +
+      '(`after` = the cursor). Figures about persons (members, grades, pioneers, trainees, cadres, visits, exemplar ' +
+      'individuals) leave `streamId` out: it names the person. Two traces per user and four in all run at once ' +
+      '(429 with Retry-After beyond); a page that runs past `REPORTING_TRACE_TIMEOUT_MS` is 503 `REPORT.TRACE_TIMEOUT` ' +
+      'with Retry-After; a caller that leaves cancels its query.',
+  })
+  @ApiResponse({ status: 429, description: 'LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once' })
+  @ApiResponse({ status: 503, description: 'REPORT.TRACE_TIMEOUT: the page took too long; ask a smaller page or a smaller subtree' })
+  async trace(
+    @Param('figure') figure: string,
+    @Query() q: TraceQuery,
+    @CurrentPrincipal() who: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     if (!FIGURE_BY_KEY.has(figure))
       throw new NotFoundException({ code: 'REPORT.FIGURE_UNKNOWN', message: `无此统计项 / no figure ${figure}` });
     await this.orgOrFail(q.orgId);
-    const events = await this.figures.trace(figure, q.orgId, period(q), q.limit ?? 500);
-    return { figure, orgId: q.orgId, period: q.period, events };
+    const lease = this.traces.acquire(who.sub);
+    const gone = new AbortController();
+    const leave = () => {
+      if (!res.writableEnded) gone.abort();
+    };
+    res.once('close', leave);
+    try {
+      const limit = q.limit ?? 500;
+      const page = await this.figures.trace(figure, q.orgId, period(q), {
+        limit,
+        after: q.after,
+        timeoutMs: traceTimeoutMs(),
+        signal: gone.signal,
+      });
+      const next = page.next === null ? null : `${traceLink(figure, q.orgId, q.period)}&limit=${limit}&after=${page.next}`;
+      return { figure, orgId: q.orgId, period: q.period, events: page.events, truncated: page.next !== null, next };
+    } catch (e) {
+      if (e instanceof TraceCursorInvalid)
+        throw new BadRequestException({
+          code: 'REPORT.TRACE_CURSOR_INVALID',
+          message: '分页游标无效 / after is not a cursor this service gave out',
+          errors: [{ field: 'after', reason: 'not a cursor' }],
+        });
+      if (!(e instanceof TraceStopped)) throw e;
+      this.log.warn(`trace of ${figure} under ${q.orgId} for ${q.period} stopped: ${e.why}`);
+      throw new ServiceUnavailableException({
+        code: 'REPORT.TRACE_TIMEOUT',
+        message:
+          '事件追溯查询超时，请缩小范围或每页条数后重试 / the trace took too long; ask a smaller page or subtree, or try again shortly',
+        retryAfterSec: 5,
+      });
+    } finally {
+      res.off('close', leave);
+      lease.release();
+    }
   }
 
   @Get('organizations/:orgId/summary.md')
