@@ -13,6 +13,11 @@ export interface AuditConfig {
   readonly readerDatabaseUrl: string;
   /** The audited stores' schemas (tests point them elsewhere). */
   readonly schemas: Readonly<Record<AuditedContext, string>>;
+  /**
+   * Where evaluation's copy of the organisation tree lives (`<schema>.org_tree`): what every
+   * caller's reach is judged by (ADR 0056, 0094). Tests point it at a tree of their own.
+   */
+  readonly orgTreeSchema: string;
   /** Verifications and exports at once: per auditor and in all (kept below the reader pool's size). */
   readonly longWork: { readonly perUser: number; readonly total: number };
   /** County witnesses whose cosignatures count, and how many make a checkpoint witnessed (ADR 0041). */
@@ -53,6 +58,7 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     trailSchema: 'audit',
     readerDatabaseUrl: auditReaderUrl(base),
     schemas: { evaluation: 'evaluation', commendation: 'commendation' },
+    orgTreeSchema: 'evaluation',
     longWork: { perUser: 2, total: 6 },
     witnessPolicy: witnessPolicyFromEnv(),
     // Tests publish on demand: a schedule would catch up the whole shared test store in every suite's app.

@@ -7,6 +7,7 @@ import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe } 
 import { evaluationUpcasters } from './infrastructure/evaluation-upcasters';
 import { AuditReader } from './application/audit-reader';
 import { AuditTrail } from './application/audit-trail';
+import { CallerReach } from './application/caller-reach';
 import type { AuditConfig } from './audit.config';
 import { AuditPoolsModule, READER_POOL, TRAIL_POOL } from './infrastructure/audit-pools';
 import { VERIFICATION_CONNECTIONS, verificationConnections } from './infrastructure/verification-connections';
@@ -14,6 +15,7 @@ import { AuditHttpController, VERIFY_LIMITER } from './interface/http/audit.http
 import { TrailHttpController } from './interface/http/trail.http.controller';
 import { ProofsHttpController } from './interface/http/proofs.http.controller';
 import { ProofLogs } from './application/proof-logs';
+import { PublishedHeads, SigningRefusals } from './application/published-heads';
 import { WitnessCosignatures } from './application/witness-cosignatures';
 import { CheckpointSchedule } from './application/checkpoint-schedule';
 import { WitnessHttpController } from './interface/http/witness.http.controller';
@@ -28,6 +30,7 @@ import { AuditOrgScope } from './infrastructure/audit-org-scope';
 export class AuditModule {
   static register(config: AuditConfig): DynamicModule {
     const longWork = new LongWork();
+    const signingRefusals = new SigningRefusals();
     return {
       module: AuditModule,
       imports: [
@@ -37,7 +40,11 @@ export class AuditModule {
         AuthModule.forRoot(config.keycloak),
         HealthModule.register({
           inject: [READER_POOL],
-          useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
+          useFactory: (pool: Pool) => [
+            postgresProbe(() => pool.query('select 1')),
+            httpProbe('keycloak', config.keycloak.jwksUri),
+            signingRefusals.probe(),
+          ],
         }),
       ],
       controllers: [
@@ -68,7 +75,12 @@ export class AuditModule {
         {
           provide: AuditOrgScope,
           inject: [READER_POOL],
-          useFactory: (pool: Pool) => new AuditOrgScope(pool, config.schemas.evaluation),
+          useFactory: (pool: Pool) => new AuditOrgScope(pool, config.orgTreeSchema),
+        },
+        {
+          provide: CallerReach,
+          inject: [AuditOrgScope, AuditReader],
+          useFactory: (tree: AuditOrgScope, reader: AuditReader) => new CallerReach(tree, reader),
         },
         {
           provide: AuditTrail,
@@ -78,8 +90,15 @@ export class AuditModule {
         {
           // Every checkpoint of either store also commits to the auditors' trail (ADR 0077).
           provide: ProofLogs,
-          inject: [READER_POOL, AuditTrail],
-          useFactory: (pool: Pool, trail: AuditTrail) => new ProofLogs(pool, config.schemas, process.env, trail.log),
+          inject: [READER_POOL, AuditTrail, PublishedHeads],
+          useFactory: (pool: Pool, trail: AuditTrail, heads: PublishedHeads) =>
+            new ProofLogs(pool, config.schemas, process.env, trail.log, heads),
+        },
+        {
+          // What was published bounds what may be signed; a refusal fails readiness until it passes.
+          provide: PublishedHeads,
+          inject: [TRAIL_POOL],
+          useFactory: (pool: Pool) => new PublishedHeads(pool, config.schemas, signingRefusals),
         },
         {
           provide: WitnessCosignatures,

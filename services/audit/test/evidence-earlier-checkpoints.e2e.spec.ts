@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { GENESIS_HASH, PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
-import { BundleError, developmentLogSigner, verifyBundle, type BundleReport } from '@vanguard/transparency-log';
+import { developmentLogSigner, verifyBundle } from '@vanguard/transparency-log';
 import { binaryBody, createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
@@ -19,9 +19,10 @@ const trust = { trustedKeys: [key], allowDevelopmentKey: true };
  * ADR 0070: an evidence bundle carries the checkpoints the service published before it, each with
  * its consistency proof, and the verifier checks them. An auditor keeps the checkpoint of size 5;
  * the database owner then rewrites a whole stream below it consistently (texts, chain hashes and
- * all) and the service restarts, rebuilding its log from the rewritten store: every bundle it
- * exports afterwards is consistent in itself, and only the consistency proof against the earlier
- * checkpoint — the one the service published, and the auditor's own copy — pinpoints the rewrite.
+ * all) and the service restarts, rebuilding its log from the rewritten store: that log's root at
+ * the latest published size is not the published one, so the service signs, publishes and exports
+ * nothing and fails readiness, rather than vouch for the rewritten history (a verifier holding an
+ * earlier checkpoint would catch such a bundle too: libs/transparency-log's bundle tests).
  */
 describe('audit evidence: bundles carry earlier checkpoints (e2e)', () => {
   let db: TestSchema;
@@ -82,11 +83,6 @@ describe('audit evidence: bundles carry earlier checkpoints (e2e)', () => {
     return bundle;
   };
   const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string;
-  const failure = (p: Promise<BundleReport>) =>
-    p.then(
-      () => 'verified',
-      (e: unknown) => (e instanceof BundleError ? { code: e.code, entry: e.entry, size: e.size, message: e.message } : e),
-    );
 
   beforeAll(async () => {
     db = await createTestSchema('audit_earlier_cps');
@@ -132,38 +128,25 @@ describe('audit evidence: bundles carry earlier checkpoints (e2e)', () => {
     expect((await get('stream=pledge-b&earlier=x')).status).toBe(400);
   });
 
-  it('pinpoints a stream the database owner rewrote consistently, by the consistency proof from the earlier checkpoint', async () => {
+  it('refuses to sign once the store was rewritten consistently under published checkpoints, and says why (ADR 0041)', async () => {
+    // Before item 5 of the hostile review the rebuilt log signed and published the rewritten tree
+    // at size 9, and only a verifier holding an earlier checkpoint could tell; now nothing is signed.
     await rewriteConsistently('pledge-b', (t) => t.replace('"n":1', '"n":9'));
-    await start(); // the rebuilt log signs the rewritten tree: its own checkpoint, map and chains all agree
+    await start(); // the rebuilt log reads the rewritten tree: its own chains all agree, its root at 8 does not
     await made('pledge-d', 1);
-    await publish(9); // signed over the rewritten history: a prefix of it, unlike 5 and 8
+    const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const http = () => request(audit!.getHttpServer());
 
-    const rewritten = await exported('stream=pledge-b');
-    expect(await failure(verifyBundle(rewritten, trust))).toEqual({
-      code: 'CONSISTENCY_INVALID',
-      entry: 'previous/0/consistency.json',
-      size: 5,
-      message: expect.stringContaining('the earlier checkpoint of size 5'),
-    });
-    expect(await failure(verifyBundle(await exported('stream=pledge-b&earlier=8'), trust))).toMatchObject({
-      code: 'CONSISTENCY_INVALID',
-      size: 8,
-    });
-    // Without an earlier checkpoint from before the rewrite the bundle verifies: that proof is the only witness.
-    const after = await verifyBundle(await exported('stream=pledge-b&earlier=9'), trust);
-    expect(after).toMatchObject({ checkpoint: { size: 9 }, previous: [{ size: 9 }], streams: [{ stream: 'pledge-b', events: 2 }] });
-    // The auditor's own copy pinpoints it too, and asks for the checkpoint it needs when the bundle lacks it.
-    const held = { ...trust, held: [{ name: 'kept.note', note: kept }] };
-    expect(await failure(verifyBundle(await exported('stream=pledge-b&earlier=9'), held))).toMatchObject({
-      code: 'EARLIER_CHECKPOINT_MISSING',
-      entry: 'kept.note',
-      size: 5,
-    });
-    // A stream the owner left alone, as of the same rebuilt log, fails the same way: the tree is one.
-    expect(await failure(verifyBundle(await exported('stream=pledge-a&earlier=5'), held))).toMatchObject({
-      code: 'CONSISTENCY_INVALID',
-      size: 5,
-    });
+    const signed = await http().get('/transparency/evaluation/checkpoint').set(as(auditor)).expect(503);
+    expect(signed.body).toMatchObject({ code: 'AUDIT.LOG_NOT_SIGNED', message: expect.stringContaining('published size 8') });
+    expect((await http().post('/witness/evaluation/publish').set(as(supervisor))).status).toBe(503);
+    expect((await http().get('/transparency/evaluation/export?stream=pledge-b').set(as(auditor))).status).toBe(503);
+    const ready = await http().get('/health/ready').expect(503);
+    expect(JSON.stringify(ready.body)).toContain('checkpoint-signing');
+    const { rows } = await db.pool.query<{ size: string }>(`select size from audit.log_checkpoints where store = $1 order by size`, [
+      db.schema,
+    ]);
+    expect(rows.map((r) => Number(r.size))).toEqual([5, 8]);
   });
 
   /** As the database owner: every version of the stream's text changed, and its hash chain recomputed to match. */

@@ -60,7 +60,10 @@ describe('audit: a subtree as of an instant (e2e)', () => {
       places: 2,
     });
 
-    audit = await createAuditTestApp({ schemas: { evaluation: evaluation.schema, commendation: commendation.schema } });
+    audit = await createAuditTestApp({
+      schemas: { evaluation: evaluation.schema, commendation: commendation.schema },
+      orgTreeSchema: evaluation.schema,
+    });
     tokens = {};
     for (const u of ['province.auditor', 'province.audit_supervisor']) tokens[u] = await tokenFor(u);
   });
@@ -129,7 +132,10 @@ describe('audit: a subtree as of an instant (e2e)', () => {
 
   it('answers 503 naming the tree copy when there is none to read, not 500', async () => {
     const { commendation } = stores;
-    const treeless = await createAuditTestApp({ schemas: { evaluation: commendation.schema, commendation: commendation.schema } });
+    const treeless = await createAuditTestApp({
+      schemas: { evaluation: commendation.schema, commendation: commendation.schema },
+      orgTreeSchema: commendation.schema,
+    });
     try {
       const res = await request(treeless.getHttpServer())
         .get(`/organizations/${COUNTY}/as-of?at=${encodeURIComponent(at)}`)

@@ -75,7 +75,10 @@ describe('audit: a subtree diffed between two instants (e2e)', () => {
     await append(evaluation, 'pledge-village', VILLAGE, 2, 'evaluation.PledgePublished', {});
     await append(evaluation, 'pledge-after', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
 
-    audit = await createAuditTestApp({ schemas: { evaluation: stores.evaluation.schema, commendation: stores.commendation.schema } });
+    audit = await createAuditTestApp({
+      schemas: { evaluation: stores.evaluation.schema, commendation: stores.commendation.schema },
+      orgTreeSchema: stores.evaluation.schema,
+    });
     tokens = {};
     for (const u of ['province.auditor', 'province.audit_supervisor']) tokens[u] = await tokenFor(u);
   });

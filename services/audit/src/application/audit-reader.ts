@@ -5,6 +5,7 @@ import { AuditRefusal } from './audit-refusal';
 import { diffFields, type FieldChange } from './field-diff';
 import { redact } from './redaction';
 import { streamKindOf, type StreamKind } from './stream-catalog';
+import { checkLinks } from './stream-links';
 
 /** One event as an auditor reads it: who, in which role and organisation, why, on what, when. */
 export interface TimelineEntry {
@@ -34,6 +35,8 @@ export interface TimelineEntry {
 export type Instant = { readonly recordedAt: string } | { readonly version: number };
 
 export const MAX_TIMELINE_PAGE = 200;
+/** Nominations a programme's as-of (or each side of its diff) folds: as many streams as its export holds. */
+export const MAX_PROGRAMME_NOMINATIONS = 2000;
 
 /**
  * Reads the audited stores through the read-only role, with personal data withheld: folds with
@@ -82,19 +85,29 @@ export class AuditReader {
     };
   }
 
-  /** The stream's state as of an instant (recorded at or before) or a version, folded by its decider. */
-  async asOf(streamId: string, at: Instant) {
+  /**
+   * The stream's state as of an instant (recorded at or before) or a version, folded by its
+   * decider, once its chain is whole (422 naming the broken link otherwise). `field` is the
+   * query field a version too high is named by.
+   */
+  async asOf(streamId: string, at: Instant, field = 'version') {
     const { kind, version: head } = await this.head(streamId);
     if ('version' in at && at.version > head)
-      throw AuditRefusal.invalid('version', `流只有 ${head} 个版本 / the stream has ${head} versions, not ${at.version}`);
+      throw AuditRefusal.invalid(field, `流只有 ${head} 个版本 / the stream has ${head} versions, not ${at.version}`);
+    await this.checkChain(kind, streamId);
     const folded = await this.storeOf(kind).asOf(streamId, kind.fold, at);
     return { streamId, context: kind.context, asOf: at, head, version: folded.version, state: redact(folded.state) };
   }
 
   /** Field by field between two instants, with the events recorded in between. */
   async diff(streamId: string, from: Instant, to: Instant) {
-    const a = await this.asOf(streamId, from);
-    const b = await this.asOf(streamId, to);
+    const a = await this.asOf(streamId, from, 'fromVersion');
+    const b = await this.asOf(streamId, to, 'toVersion');
+    if (a.version > b.version)
+      throw AuditRefusal.invalid(
+        'version' in to ? 'toVersion' : 'toAt',
+        `结束早于开始：版本 ${b.version} 在 ${a.version} 之前 / \`to\` is before \`from\`: version ${b.version} precedes ${a.version}`,
+      );
     const changes: FieldChange[] = diffFields(a.state, b.state);
     const lo = Math.min(a.version, b.version);
     const hi = Math.max(a.version, b.version);
@@ -120,9 +133,14 @@ export class AuditReader {
     const { rows } = await this.pool.query<{ stream_id: string }>(
       `select distinct stream_id from "${store.schema}".events_view
         where type = 'commendation.EligibilityChecked' and data->>'programmeId' = $1 and recorded_at <= $2
-        order by stream_id`,
+        order by stream_id limit ${MAX_PROGRAMME_NOMINATIONS + 1}`,
       [programmeId, recordedAt],
     );
+    if (rows.length > MAX_PROGRAMME_NOMINATIONS)
+      throw AuditRefusal.invalid(
+        'programmeId',
+        `超过 ${MAX_PROGRAMME_NOMINATIONS} 个推荐，请按组织子树或逐流查询 / more than ${MAX_PROGRAMME_NOMINATIONS} nominations: read them by organisation subtree (organizations/:orgId/as-of) or stream by stream`,
+      );
     const nominations = [];
     for (const r of rows) nominations.push(await this.asOf(r.stream_id, { recordedAt }));
     const noticeId = `public-notice-${programmeId}`;
@@ -136,10 +154,27 @@ export class AuditReader {
     };
   }
 
-  /** The stream's events up to its head, for replays (data as stored, upcast; personal values withheld). */
+  /** The stream's events up to its head, for replays (data as stored, upcast; personal values withheld), once its chain is whole. */
   async events(streamId: string): Promise<{ kind: StreamKind; events: RecordedEvent[] }> {
     const { kind } = await this.head(streamId);
-    return { kind, events: await this.storeOf(kind).readStream(streamId) };
+    const events = await this.storeOf(kind).readStream(streamId);
+    checkLinks(streamId, events);
+    return { kind, events };
+  }
+
+  /**
+   * The store's fold takes the rows it finds in version order and does not look for a missing
+   * one (a libs/event-store fix would refuse it there): the versions and hashes alone, checked first.
+   */
+  private async checkChain(kind: StreamKind, streamId: string): Promise<void> {
+    const { rows } = await this.pool.query<{ stream_version: string; prev_hash: string; hash: string }>(
+      `select stream_version, prev_hash, hash from "${this.storeOf(kind).schema}".events where stream_id = $1 order by stream_version`,
+      [streamId],
+    );
+    checkLinks(
+      streamId,
+      rows.map((r) => ({ streamVersion: Number(r.stream_version), prevHash: r.prev_hash, hash: r.hash })),
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { CompactRange, leafHash } from '@vanguard/transparency-log';
+import { AuditRefusal } from './audit-refusal';
 import type { LogAtCheckpoint } from './proof-logs';
+import { MAX_PROVED_EVENTS } from './store-log';
 
 const PAGE = 2000;
 /** How many missing events an answer lists; the count is always exact. */
@@ -90,10 +92,17 @@ export async function logCompleteness(
  * That these k events are all of one stream as of the checkpoint (ADR 0033): the stream's entry
  * in the signed stream map (version k and head) with its path, or the two entries that bracket
  * where it would sort when the log holds none of it; and each of the k events' leaf and path.
+ * A path per event, so no more events than a proof answers (MAX_PROVED_EVENTS): a longer stream
+ * is proved a page at a time by `proof?fromVersion`, which carries the same map entry and paths.
  */
 export function streamCompleteness(at: LogAtCheckpoint, stream: string) {
   const size = at.checkpoint.body.size;
   const leaves = at.log.streamLeaves(stream, size);
+  if (leaves.length > MAX_PROVED_EVENTS)
+    throw AuditRefusal.invalid(
+      'stream',
+      `该流有 ${leaves.length} 个事件，请用 proof 按 fromVersion 分页 / the stream has ${leaves.length} events, more than ${MAX_PROVED_EVENTS}: prove it a page at a time with proof?size=${size}&fromVersion=1`,
+    );
   return {
     checkpoint: at.checkpoint.text,
     size,

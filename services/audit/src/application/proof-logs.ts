@@ -10,6 +10,7 @@ import {
 } from '@vanguard/transparency-log';
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
+import { inconsistency, SigningRefusals, type PublishedHead, type PublishedHeads } from './published-heads';
 import { StoreLog } from './store-log';
 
 export { MAX_PROVED_EVENTS } from './store-log';
@@ -40,6 +41,8 @@ export class ProofLogs {
     env: NodeJS.ProcessEnv = process.env,
     /** The auditors' trail's log (read with the trail's own role); without it checkpoints carry no trail line. */
     readonly trail?: StoreLog,
+    /** What was published already: a log that does not extend it is not signed. Without it (tests of the log alone) nothing is compared. */
+    private readonly heads?: PublishedHeads,
   ) {
     for (const c of ['evaluation', 'commendation'] as const) {
       const signer = logSignerFromEnv(env, `vanguard.example/${c}`);
@@ -98,10 +101,26 @@ export class ProofLogs {
    */
   private async caughtUp(context: AuditedContext) {
     const { store, signer } = this.of(context);
+    // Read before catching up: what was published by then was read below a horizon this catch-up passes too.
+    const head = await this.heads?.latest(context);
     await this.trail?.caughtUp();
     const log = await store.caughtUp();
+    this.heads?.check(context, log, head);
     const trail: LogCommitment | undefined = this.trail?.log.commitment();
     return { log, signer, store, extensions: trail ? [formatTrailLine(trail)] : [] };
+  }
+
+  /**
+   * Throws, keeping the reason for readiness, unless the log in memory extends `head` (for a
+   * publication, under its lock, against the head read there).
+   */
+  checkExtends(context: AuditedContext, head: PublishedHead | undefined): void {
+    const log = this.of(context).store.log;
+    if (this.heads) this.heads.check(context, log, head);
+    else {
+      const reason = inconsistency(log, head);
+      if (reason) throw new SigningRefusals().refuse(context, reason);
+    }
   }
 
   private of(context: AuditedContext) {

@@ -59,7 +59,12 @@ export class WitnessCosignatures {
       const root = cp.body.root.toString('base64');
       const behind = await this.transaction(async (db) => {
         await db.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['vanguard-audit-publish', store]);
-        const latestTrail = await this.latestTrailSize(db, store);
+        const latest = await this.latestPublished(db, store);
+        // Published by another instance since this one caught up: sign again, caught up past it.
+        if (latest && latest.size > cp.body.size) return { size: cp.body.size, latestSize: latest.size };
+        // A smaller or another history than the published one (a store truncated or rewritten, and the log rebuilt from it): never published.
+        this.logs.checkExtends(context, latest);
+        const latestTrail = latest?.trail;
         const trail = trailOf(cp.body)?.size;
         if (latestTrail !== undefined && (trail === undefined || trail < latestTrail)) return { trail, latestTrail };
         const { rows } = await db.query<{ published_at: Date }>(
@@ -78,7 +83,9 @@ export class WitnessCosignatures {
       if (behind) {
         if (attempt < 3) continue;
         throw new Error(
-          `the ${context} log's trail (${behind.trail ?? 'none'}) is still behind the published one (${behind.latestTrail}) after ${attempt} signatures`,
+          'latestSize' in behind
+            ? `the ${context} log (${behind.size}) is still behind the published one (${behind.latestSize}) after ${attempt} signatures`
+            : `the ${context} log's trail (${behind.trail ?? 'none'}) is still behind the published one (${behind.latestTrail}) after ${attempt} signatures`,
         );
       }
       const published = await this.published(context, cp.body.size);
@@ -88,14 +95,18 @@ export class WitnessCosignatures {
     }
   }
 
-  /** The trail size the latest published checkpoint of `store` commits to; undefined when none does. */
-  private async latestTrailSize(db: PoolClient, store: string): Promise<number | undefined> {
-    const { rows } = await db.query<{ note: string }>(
-      `select note from audit.log_checkpoints where store = $1 order by size desc limit 1`,
-      [store],
-    );
-    const note = rows[0]?.note;
-    return note === undefined ? undefined : trailOf(parseCheckpointBody(note.slice(0, note.lastIndexOf('\n\n') + 1)))?.size;
+  /** The latest published checkpoint of `store`, with the trail size it commits to (undefined when none). */
+  private async latestPublished(
+    db: PoolClient,
+    store: string,
+  ): Promise<{ size: number; root: string; trail: number | undefined } | undefined> {
+    const { rows } = await db.query<Row>(`select size, root, note from audit.log_checkpoints where store = $1 order by size desc limit 1`, [
+      store,
+    ]);
+    const r = rows[0];
+    if (!r) return undefined;
+    const trail = trailOf(parseCheckpointBody(r.note.slice(0, r.note.lastIndexOf('\n\n') + 1)))?.size;
+    return { size: Number(r.size), root: r.root, trail };
   }
 
   /** The latest published checkpoint; one is published first when there is none. */

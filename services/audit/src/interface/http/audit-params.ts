@@ -5,13 +5,35 @@ import { AuditRefusal } from '../../application/audit-refusal';
 import type { Instant } from '../../application/audit-reader';
 import type { Auditor } from '../../application/audit-trail';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT =
+  /^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})T(?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](?<oh>\d{2}):(?<om>\d{2}))$/;
+const AN_INSTANT = '须为带时区的 ISO-8601 时刻 / must be an ISO-8601 instant with an offset, e.g. 2011-06-30T16:00:00Z';
 
-/** An instant with its offset (`2011-06-30T16:00:00Z`, `2011-07-01T00:00:00+08:00`), as UTC ISO-8601; 400 otherwise. */
+/**
+ * An instant with its offset (`2011-06-30T16:00:00Z`, `2011-07-01T00:00:00+08:00`), as UTC
+ * ISO-8601; 400 naming the field otherwise. `Date` rolls an impossible date over (February 30th
+ * into March, 24:00 into the next day) and takes years Postgres refuses (0000, or past 9999 once
+ * the offset is applied: a 500 after the trail was written): each field must be one a calendar
+ * has, and the instant a year from 0001 to 9999 in UTC.
+ */
 export function parseInstant(field: string, raw: unknown): string {
-  if (typeof raw !== 'string' || !ISO_INSTANT.test(raw) || Number.isNaN(Date.parse(raw)))
-    throw AuditRefusal.invalid(field, `须为带时区的 ISO-8601 时刻 / must be an ISO-8601 instant with an offset, e.g. 2011-06-30T16:00:00Z`);
-  return new Date(raw).toISOString();
+  const m = typeof raw === 'string' ? ISO_INSTANT.exec(raw)?.groups : undefined;
+  if (typeof raw !== 'string' || !m) throw AuditRefusal.invalid(field, AN_INSTANT);
+  const n = (name: string): number => Number(m[name] ?? '0');
+  const [y, mo, d, h, mi, s, oh, om] = [n('y'), n('mo'), n('d'), n('h'), n('mi'), n('s'), n('oh'), n('om')];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59)
+    throw AuditRefusal.invalid(field, `不是日历上的时刻 / not a calendar instant (no such month, day, hour, minute or offset): ${raw}`);
+  const ms = Date.parse(raw);
+  const year = new Date(ms).getUTCFullYear();
+  if (Number.isNaN(ms) || year < 1 || year > 9999)
+    throw AuditRefusal.invalid(field, `须在公元 0001 至 9999 年之间（UTC）/ must fall in the years 0001 to 9999 in UTC: ${raw}`);
+  return new Date(ms).toISOString();
+}
+
+/** Days in a month of the proleptic Gregorian calendar, which ISO-8601 and Postgres count by. */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 export function parsePositiveInt(field: string, raw: unknown, max = Number.MAX_SAFE_INTEGER): number {

@@ -6,6 +6,7 @@ import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import { AuditReader, MAX_TIMELINE_PAGE } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { CallerReach } from '../../application/caller-reach';
 import { explainDecision } from '../../application/explain-decision';
 import { streamKindOf } from '../../application/stream-catalog';
 import { verifyStores, type VerifyScope } from '../../application/verify-stores';
@@ -27,6 +28,7 @@ export class AuditHttpController {
   constructor(
     private readonly reader: AuditReader,
     private readonly trail: AuditTrail,
+    private readonly reach: CallerReach,
     @Inject(VERIFY_LIMITER) private readonly verifications: ConcurrencyLimiter,
     @Inject(VERIFICATION_CONNECTIONS) private readonly connections: VerificationConnections,
   ) {}
@@ -39,6 +41,7 @@ export class AuditHttpController {
     const fromVersion = q['fromVersion'] === undefined ? 1 : parsePositiveInt('fromVersion', q['fromVersion']);
     const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], MAX_TIMELINE_PAGE);
     await this.trail.record(c.auditor, { query: 'timeline', streams: [streamId], params: { fromVersion, limit } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [streamId]);
     return this.reader.timeline(streamId, fromVersion, limit);
   }
 
@@ -49,6 +52,7 @@ export class AuditHttpController {
     streamKindOf(streamId);
     const at = parseInstantOrVersion(q, 'at', 'version');
     await this.trail.record(c.auditor, { query: 'as-of', streams: [streamId], params: { ...at } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [streamId]);
     return this.reader.asOf(streamId, at);
   }
 
@@ -59,7 +63,13 @@ export class AuditHttpController {
     streamKindOf(streamId);
     const from = parseInstantOrVersion(q, 'fromAt', 'fromVersion');
     const to = parseInstantOrVersion(q, 'toAt', 'toVersion');
+    // Two of a kind are compared here, before anything is read; an instant against a version, by the versions they fold to.
+    if ('recordedAt' in from && 'recordedAt' in to && from.recordedAt > to.recordedAt)
+      throw AuditRefusal.invalid('toAt', '结束时刻早于开始时刻 / `toAt` is before `fromAt`');
+    if ('version' in from && 'version' in to && from.version > to.version)
+      throw AuditRefusal.invalid('toVersion', '结束版本早于开始版本 / `toVersion` is before `fromVersion`');
     await this.trail.record(c.auditor, { query: 'diff', streams: [streamId], params: { from, to } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [streamId]);
     return this.reader.diff(streamId, from, to);
   }
 
@@ -71,6 +81,7 @@ export class AuditHttpController {
     const at = parseInstant('at', rawAt);
     const stream = `award-programme-${programmeId}`;
     await this.trail.record(c.auditor, { query: 'programme-as-of', streams: [stream], params: { at } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [stream]);
     return this.reader.programmeAsOf(programmeId, at);
   }
 
@@ -81,6 +92,7 @@ export class AuditHttpController {
     streamKindOf(streamId);
     const version = parsePositiveInt('version', rawVersion);
     await this.trail.record(c.auditor, { query: 'explain', streams: [streamId], params: { version } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [streamId]);
     return explainDecision(this.reader, streamId, version);
   }
 
@@ -94,7 +106,9 @@ export class AuditHttpController {
   async verify(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response): Promise<void> {
     const scope = verifyScopeOf(q);
     const streams = 'stream' in scope ? [scope.stream] : [];
+    if (!('stream' in scope)) await this.reach.checkRoot(c.auditor, 'verify of a time range or of everything');
     await this.trail.record(c.auditor, { query: 'verify', streams, params: { ...scope } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, streams);
     const lease = this.verifications.acquire(c.auditor.sub);
     // Two: the store's whole-store pass holds one for its cursor and now and then asks for another
     // (the cluster's next transaction id); with one it would wait on itself until the timeout.

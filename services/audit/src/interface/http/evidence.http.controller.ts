@@ -8,6 +8,7 @@ import { streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { CallerReach } from '../../application/caller-reach';
 import {
   EVENTS_HEADER,
   MAX_EXPORT_STREAMS,
@@ -54,6 +55,7 @@ export class EvidenceHttpController {
     private readonly logs: ProofLogs,
     private readonly reader: AuditReader,
     private readonly trail: AuditTrail,
+    private readonly reach: CallerReach,
     @Inject(VERIFY_LIMITER) private readonly longWork: ConcurrencyLimiter,
     @Inject(VERIFICATION_CONNECTIONS) private readonly connections: VerificationConnections,
     /** Reads the published checkpoints a bundle carries (`audit.log_checkpoints`: the reader role may not). */
@@ -79,6 +81,7 @@ export class EvidenceHttpController {
     const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
     if (stream !== undefined) inContext(stream, context, 'stream');
     await this.trail.record(c.auditor, { query: 'completeness', streams: stream ? [stream] : [], params: { context } }, c.correlationId);
+    if (stream !== undefined) await this.reach.checkStreams(c.auditor, [stream]);
     // The slot before the checkpoint: signing it rebuilds the stream map, work a refusal must not cost.
     await this.leased(c, async (lease) => {
       const at = await this.logs.signedNow(context);
@@ -130,6 +133,8 @@ export class EvidenceHttpController {
       );
     const named = given.map((s) => inContext(onlyString('stream', s), context, 'stream'));
     const sizes = earlierSizes(q['earlier']);
+    // A programme is read by its programme stream; its nominations come with it, as in its as-of.
+    await this.reach.checkStreams(c.auditor, programme === undefined ? named : [...named, `award-programme-${programme}`]);
     // The slot first: the checkpoint's stream map and a programme's scan of the store are work a refusal must not cost.
     await this.leased(c, async (lease) => {
       const at = await this.logs.signedNow(context);
@@ -176,6 +181,7 @@ export class EvidenceHttpController {
   async exportLog(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
     const context = this.logs.contextOf(raw);
     const sizes = earlierSizes(q['earlier']);
+    await this.reach.checkRoot(c.auditor, 'export-log');
     await this.leased(c, async (lease) => {
       const at = await this.logs.signedNow(context);
       const schema = this.reader.stores[context].schema;

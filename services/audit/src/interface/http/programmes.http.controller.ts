@@ -4,6 +4,7 @@ import { Roles } from '@vanguard/auth';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { CallerReach } from '../../application/caller-reach';
 import { programmeDiff } from '../../application/programme-diff';
 import { AuditCaller, parseInstant } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
@@ -19,6 +20,7 @@ export class ProgrammesHttpController {
   constructor(
     private readonly reader: AuditReader,
     private readonly trail: AuditTrail,
+    private readonly reach: CallerReach,
   ) {}
 
   @Get(':programmeId/diff')
@@ -28,8 +30,10 @@ export class ProgrammesHttpController {
     if (!ID.test(programmeId)) throw AuditRefusal.invalid('programmeId', '不是有效的编号 / not a valid id');
     const fromAt = parseInstant('fromAt', q['fromAt']);
     const toAt = parseInstant('toAt', q['toAt']);
+    if (fromAt > toAt) throw AuditRefusal.invalid('toAt', '结束时刻早于开始时刻 / `toAt` is before `fromAt`');
     const stream = `award-programme-${programmeId}`;
     await this.trail.record(c.auditor, { query: 'programme-diff', streams: [stream], params: { fromAt, toAt } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [stream]);
     return programmeDiff(this.reader, programmeId, fromAt, toAt);
   }
 }

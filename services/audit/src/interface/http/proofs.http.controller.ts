@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { CallerReach } from '../../application/caller-reach';
 import { ProofLogs } from '../../application/proof-logs';
 import { streamKindOf } from '../../application/stream-catalog';
 import { AuditCaller, parsePositiveInt } from './audit-params';
@@ -18,6 +19,7 @@ export class ProofsHttpController {
   constructor(
     private readonly logs: ProofLogs,
     private readonly trail: AuditTrail,
+    private readonly reach: CallerReach,
   ) {}
 
   @Get('checkpoint')
@@ -40,6 +42,7 @@ export class ProofsHttpController {
     const version = parsePositiveInt('version', q['version']);
     const size = q['size'] === undefined ? undefined : parsePositiveInt('size', q['size']);
     await this.trail.record(c.auditor, { query: 'inclusion', streams: [stream], params: { context, version, size } }, c.correlationId);
+    await this.reach.checkStreams(c.auditor, [stream]);
     return this.logs.inclusion(context, stream, version, size);
   }
 
@@ -63,6 +66,7 @@ export class ProofsHttpController {
       { query: 'proof', streams: [stream], params: { context, size, version, fromVersion } },
       c.correlationId,
     );
+    await this.reach.checkStreams(c.auditor, [stream]);
     return fromVersion === undefined
       ? this.logs.eventProofs(context, stream, size, version)
       : this.logs.eventPage(context, stream, size, fromVersion);

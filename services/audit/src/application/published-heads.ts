@@ -1,0 +1,88 @@
+import { Logger, ServiceUnavailableException, type HttpException } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { TransparencyLog } from '@vanguard/transparency-log';
+import type { ReadinessProbe } from '@vanguard/observability';
+import type { AuditedContext } from '../infrastructure/audit-database';
+
+/** The latest checkpoint published for a store: what every witness and auditor already holds. */
+export interface PublishedHead {
+  readonly size: number;
+  /** base64, as `audit.log_checkpoints` keeps it. */
+  readonly root: string;
+}
+
+/**
+ * Why the service refuses to sign for a store, kept until a check passes again: logged once as an
+ * error and failing readiness, so an operator sees an instance whose store was truncated or
+ * rewritten (after a restart the log is rebuilt from the store) before anyone asks it for a note.
+ */
+export class SigningRefusals {
+  private readonly logger = new Logger(SigningRefusals.name);
+  private readonly refused = new Map<AuditedContext, string>();
+
+  /** A 503: nothing the caller asked for is wrong, this instance cannot vouch for the store as it reads it. */
+  refuse(context: AuditedContext, reason: string): HttpException {
+    if (this.refused.get(context) !== reason) this.logger.error(`not signing the ${context} log: ${reason}`);
+    this.refused.set(context, reason);
+    return new ServiceUnavailableException({
+      code: 'AUDIT.LOG_NOT_SIGNED',
+      message: `日志与已发布的检查点不一致，不予签名 / the ${context} log is not signed: ${reason}`,
+    });
+  }
+
+  clear(context: AuditedContext): void {
+    this.refused.delete(context);
+  }
+
+  get reasons(): readonly string[] {
+    return [...this.refused].map(([context, reason]) => `${context}: ${reason}`);
+  }
+
+  probe(): ReadinessProbe {
+    return {
+      name: 'checkpoint-signing',
+      check: () => (this.refused.size > 0 ? Promise.reject(new Error(this.reasons.join('; '))) : Promise.resolve()),
+    };
+  }
+}
+
+/**
+ * A log rebuilt from the store must extend what was published: never smaller than the latest
+ * published checkpoint, and with that checkpoint's root at its size. Otherwise a signature would
+ * vouch for a shorter or another history than the one witnesses cosigned (ADR 0041, 0094's
+ * companion fix): refused, never signed.
+ */
+export class PublishedHeads {
+  constructor(
+    /** Reads `audit.log_checkpoints` (the trail's role: the reader role may not). */
+    private readonly pool: Pool,
+    private readonly schemas: Readonly<Record<AuditedContext, string>>,
+    readonly refusals: SigningRefusals = new SigningRefusals(),
+  ) {}
+
+  async latest(context: AuditedContext): Promise<PublishedHead | undefined> {
+    const { rows } = await this.pool.query<{ size: string; root: string }>(
+      `select size, root from audit.log_checkpoints where store = $1 order by size desc limit 1`,
+      [this.schemas[context]],
+    );
+    return rows[0] ? { size: Number(rows[0].size), root: rows[0].root } : undefined;
+  }
+
+  /** Throws (and keeps the reason) unless `log` extends `head`. */
+  check(context: AuditedContext, log: TransparencyLog, head: PublishedHead | undefined): void {
+    const reason = inconsistency(log, head);
+    if (reason) throw this.refusals.refuse(context, reason);
+    this.refusals.clear(context);
+  }
+}
+
+/** Why `log` does not extend the published `head`, or null when it does. */
+export function inconsistency(log: Pick<TransparencyLog, 'size' | 'root'>, head: PublishedHead | undefined): string | null {
+  if (!head) return null;
+  if (log.size < head.size)
+    return `the log rebuilt from the store holds ${log.size} events, fewer than the ${head.size} of the latest published checkpoint (events gone from the store?)`;
+  const root = log.root(head.size).toString('base64');
+  if (root !== head.root)
+    return `the log's root at the published size ${head.size} is ${root}, not the published ${head.root} (the store was rewritten?)`;
+  return null;
+}

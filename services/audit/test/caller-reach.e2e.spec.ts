@@ -1,0 +1,298 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { OrgTreeProjection } from '@vanguard/auth';
+import { OrganizationDissolved, OrganizationRegistered } from '@vanguard/contracts';
+import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { DEMO_PASSWORD, binaryBody, passwordGrant, tokenFor } from '@vanguard/testing';
+import { createAuditTestApp } from './support/audit-test-app';
+import {
+  COUNTY,
+  OTHER_COUNTY,
+  TOWN,
+  appendUnder as append,
+  createSubtreeStores,
+  instantPastEveryEvent,
+  pledgeMade,
+  type SubtreeStores,
+} from './support/subtree-stores';
+
+/** An answer's body with the request's own correlation id left out, and `from` read as `to`. */
+const withoutRequestId = (body: Record<string, unknown>, from = '', to = ''): unknown => {
+  const { correlationId, ...rest } = body;
+  expect(typeof correlationId).toBe('string');
+  return JSON.parse(from ? JSON.stringify(rest).replaceAll(from, to) : JSON.stringify(rest));
+};
+
+/** A village of the county's first township, dissolved before the suite reads its stream. */
+const CEASED_VILLAGE = demoOrgId('910425101299');
+
+const launched = (programmeId: string, orgId: string) => ({
+  programmeId,
+  name: '优秀党员',
+  orgId,
+  level: 'county',
+  categories: ['outstanding_member'],
+  years: [2026],
+  timeline: null,
+  eligibilityPolicies: [],
+});
+
+/**
+ * Every stream, proof and export route holds a caller to the subtree of the organisation in their
+ * token (DESIGN.md, ADR 0094): an auditor of county 910425 reads a stream only when one of its
+ * events was recorded under an organisation of that county (a ceased one too), and any other
+ * stream answers exactly as one that does not exist; what spans a whole store (everything, a time
+ * range, the whole log) is for a root auditor only. The province's auditor sees no change. The
+ * county auditor is made in the platform realm through the local Keycloak's admin API and removed
+ * afterwards, as the organization service's scope suites make theirs. Also: a stream with a version
+ * gone is refused (422), not folded or replayed over the gap; and a diff whose `to` is before its
+ * `from` is refused naming the `to` field.
+ */
+describe('audit: a caller reads only inside their subtree (e2e)', () => {
+  const infra = infraConfig();
+  let stores: SubtreeStores;
+  let audit: INestApplication;
+  let adminToken: string;
+  let countyUserId: string | undefined;
+  const tokens: Record<string, string> = {};
+  const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+  const get = (user: string, path: string) => request(audit.getHttpServer()).get(path).set(as(user));
+  let between: string;
+
+  // The local Keycloak's bootstrap admin (admin / admin): development only, refused in production mode.
+  const admin = async (method: string, path: string, body?: unknown): Promise<Response> => {
+    const res = await fetch(`${infra.keycloakUrl}/admin/realms/${infra.keycloakRealm}/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
+    return res;
+  };
+
+  /** An auditor whose token names `orgId`, signed in now. */
+  const auditorOf = async (orgId: string): Promise<string> => {
+    const username = `county.auditor.${randomUUID().slice(0, 8)}`;
+    await admin('POST', 'users', {
+      username,
+      enabled: true,
+      emailVerified: true,
+      firstName: '测试审计员',
+      lastName: '-',
+      email: `${username}@vanguard.example`,
+      attributes: { org_id: [orgId] },
+      credentials: [{ type: 'password', value: DEMO_PASSWORD, temporary: false }],
+    });
+    const [user] = (await (await admin('GET', `users?exact=true&username=${username}`)).json()) as { id: string }[];
+    countyUserId = user!.id;
+    const role = (await (await admin('GET', 'roles/auditor')).json()) as object;
+    await admin('POST', `users/${user!.id}/role-mappings/realm`, [role]);
+    const grant = await passwordGrant(username);
+    expect(grant.status).toBe(200);
+    return grant.body.access_token!;
+  };
+
+  beforeAll(async () => {
+    stores = await createSubtreeStores('audit_reach');
+    const { evaluation, evaluationStore, commendationStore } = stores;
+    const tree = new OrgTreeProjection();
+    await tree.apply(evaluation.pool, {
+      type: OrganizationRegistered.type,
+      streamVersion: 0,
+      data: {
+        organizationId: CEASED_VILLAGE,
+        parentId: TOWN,
+        parentCode: '910425101',
+        code: '910425101299',
+        name: '撤销村',
+        level: 'village',
+      },
+    });
+    await append(evaluationStore, 'pledge-town', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
+    await append(evaluationStore, 'pledge-other-county', OTHER_COUNTY, 1, 'evaluation.PledgeMade', pledgeMade(OTHER_COUNTY));
+    await append(evaluationStore, 'pledge-moved-in', OTHER_COUNTY, 1, 'evaluation.PledgeMade', pledgeMade(OTHER_COUNTY));
+    await append(evaluationStore, 'pledge-ceased', CEASED_VILLAGE, 1, 'evaluation.PledgeMade', pledgeMade(CEASED_VILLAGE));
+    await append(evaluationStore, 'pledge-gap', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
+    await append(evaluationStore, 'pledge-gap', TOWN, 2, 'evaluation.PledgePublished', {});
+    await append(evaluationStore, 'pledge-gap', TOWN, 3, 'evaluation.PledgePublished', {});
+    await append(
+      commendationStore,
+      'award-programme-in-county',
+      COUNTY,
+      1,
+      'commendation.AwardProgrammeLaunched',
+      launched('in-county', COUNTY),
+    );
+    await append(
+      commendationStore,
+      'award-programme-other-county',
+      OTHER_COUNTY,
+      1,
+      'commendation.AwardProgrammeLaunched',
+      launched('other-county', OTHER_COUNTY),
+    );
+    between = await instantPastEveryEvent(stores);
+    await append(evaluationStore, 'pledge-town', TOWN, 2, 'evaluation.PledgePublished', {});
+    await append(evaluationStore, 'pledge-moved-in', TOWN, 2, 'evaluation.PledgePublished', {});
+    await tree.apply(evaluation.pool, {
+      type: OrganizationDissolved.type,
+      streamVersion: 1,
+      data: { organizationId: CEASED_VILLAGE, dissolvedOn: '2026-06-30' },
+    });
+
+    audit = await createAuditTestApp({
+      schemas: { evaluation: evaluation.schema, commendation: stores.commendation.schema },
+      orgTreeSchema: evaluation.schema,
+    });
+    const res = await fetch(`${infra.keycloakUrl}/realms/master/protocol/openid-connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: 'admin' }),
+    });
+    adminToken = ((await res.json()) as { access_token: string }).access_token;
+    tokens['county.auditor'] = await auditorOf(COUNTY);
+    tokens['province.auditor'] = await tokenFor('province.auditor');
+  });
+  afterAll(async () => {
+    if (countyUserId) await admin('DELETE', `users/${countyUserId}`).catch(() => undefined);
+    await audit?.close();
+    if (stores) {
+      for (const schema of [stores.evaluation.schema, stores.commendation.schema])
+        await stores.evaluation.pool.query(`delete from audit.log_checkpoints where store = $1`, [schema]);
+      await stores.drop();
+    }
+  });
+
+  /** Every route that reads one stream of the evaluation store. */
+  const streamRoutes = (s: string) => [
+    `/streams/${s}/timeline`,
+    `/streams/${s}/as-of?version=1`,
+    `/streams/${s}/diff?fromVersion=1&toVersion=1`,
+    `/streams/${s}/decisions/1/explain`,
+    `/verify?stream=${s}`,
+    `/transparency/evaluation/inclusion?stream=${s}&version=1`,
+    `/transparency/evaluation/proof?stream=${s}&size=1`,
+    `/transparency/evaluation/proof?stream=${s}&size=1&fromVersion=1`,
+    `/transparency/evaluation/completeness?stream=${s}`,
+    `/transparency/evaluation/export?stream=${s}`,
+  ];
+
+  it('answers a stream of another county exactly as one that does not exist, on every stream route', async () => {
+    const other = streamRoutes('pledge-other-county');
+    const unknown = streamRoutes('pledge-nobody');
+    for (const [i, path] of other.entries()) {
+      const refused = await get('county.auditor', path);
+      const missing = await get('county.auditor', unknown[i]!);
+      expect({ path, status: refused.status }).toEqual({ path, status: 404 });
+      expect({ path, status: missing.status }).toEqual({ path, status: 404 });
+      expect(withoutRequestId(refused.body, 'pledge-other-county', 'pledge-nobody')).toEqual(withoutRequestId(missing.body));
+      expect(refused.body).toMatchObject({ code: 'AUDIT.NOT_FOUND' });
+    }
+    // A stream named beside one of the caller's own is refused just the same.
+    await get('county.auditor', '/transparency/evaluation/export?stream=pledge-town&stream=pledge-other-county').expect(404);
+  });
+
+  it('answers a programme of another county as one that does not exist: as-of, diff and export', async () => {
+    const at = encodeURIComponent(between);
+    for (const [path, unknownPath] of [
+      [`/programmes/other-county/as-of?at=${at}`, `/programmes/nobody/as-of?at=${at}`],
+      [`/programmes/other-county/diff?fromAt=${at}&toAt=${at}`, `/programmes/nobody/diff?fromAt=${at}&toAt=${at}`],
+      ['/transparency/commendation/export?programme=other-county', '/transparency/commendation/export?programme=nobody'],
+    ] as const) {
+      const refused = await get('county.auditor', path).expect(404);
+      const missing = await get('county.auditor', unknownPath).expect(404);
+      expect(withoutRequestId(refused.body, 'other-county', 'nobody')).toEqual(withoutRequestId(missing.body));
+    }
+    const own = await get('county.auditor', `/programmes/in-county/as-of?at=${at}`).expect(200);
+    expect(own.body).toMatchObject({ programmeId: 'in-county', programme: { version: 1 } });
+    await get('county.auditor', `/programmes/in-county/diff?fromAt=${at}&toAt=${at}`).expect(200);
+  });
+
+  it('reads a stream with any event recorded inside the county: its own, one moved in, one of a ceased village', async () => {
+    for (const stream of ['pledge-town', 'pledge-moved-in', 'pledge-ceased']) {
+      const res = await get('county.auditor', `/streams/${stream}/timeline`);
+      expect({ stream, status: res.status }).toEqual({ stream, status: 200 });
+    }
+    const moved = await get('county.auditor', '/streams/pledge-moved-in/timeline').expect(200);
+    expect(moved.body.events.map((e: { orgId: string }) => e.orgId)).toEqual([OTHER_COUNTY, TOWN]);
+    const size = (await get('county.auditor', '/transparency/evaluation/checkpoint').expect(200)).body.size as number;
+    await get('county.auditor', `/transparency/evaluation/proof?stream=pledge-town&size=${size}`).expect(200);
+    const bundle = await get('county.auditor', '/transparency/evaluation/export?stream=pledge-town')
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+    expect(bundle.headers['content-type']).toBe('application/gzip');
+  });
+
+  it('refuses what spans a whole store to an auditor below the root, with 403 and the reason', async () => {
+    const from = encodeURIComponent('2026-01-01T00:00:00Z');
+    const to = encodeURIComponent(new Date().toISOString());
+    for (const path of ['/verify', `/verify?from=${from}&to=${to}`, '/transparency/evaluation/export-log']) {
+      const res = await get('county.auditor', path);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+      expect(res.body).toMatchObject({ code: 'AUDIT.FORBIDDEN', message: expect.stringContaining('only an auditor of a root') });
+    }
+  });
+
+  it('changes nothing for the province’s auditor: every county’s streams, everything verified, the whole log exported', async () => {
+    await get('province.auditor', '/streams/pledge-other-county/timeline').expect(200);
+    await get('province.auditor', `/programmes/other-county/as-of?at=${encodeURIComponent(between)}`).expect(200);
+    // An unknown stream is still the absence the map proves, not a 404.
+    const absent = await get('province.auditor', '/transparency/evaluation/completeness?stream=pledge-nobody').expect(200);
+    expect(absent.body).toMatchObject({ stream: 'pledge-nobody', events: 0 });
+    const verified = await get('province.auditor', '/verify').expect(200);
+    expect(verified.text).toContain('"result"');
+    await get('province.auditor', '/transparency/evaluation/export-log').buffer(true).parse(binaryBody).expect(200);
+  });
+
+  it('refuses a diff whose `to` comes before its `from`, naming the `to` field, and a version too high by its own field', async () => {
+    const at = encodeURIComponent(between);
+    const field = async (path: string) => (await get('province.auditor', path).expect(400)).body.errors?.[0]?.field as string | undefined;
+    expect(await field(`/streams/pledge-town/diff?fromAt=${at}&toVersion=999`)).toBe('toVersion');
+    expect(await field(`/streams/pledge-town/diff?fromVersion=999&toAt=${at}`)).toBe('fromVersion');
+    expect(await field('/streams/pledge-town/diff?fromVersion=2&toVersion=1')).toBe('toVersion');
+    expect(await field(`/streams/pledge-town/diff?fromAt=${encodeURIComponent(new Date().toISOString())}&toAt=${at}`)).toBe('toAt');
+    // An instant before version 2 against version 2: compared by the versions they fold to.
+    expect(await field(`/streams/pledge-town/diff?fromVersion=2&toAt=${at}`)).toBe('toAt');
+    expect(await field(`/programmes/in-county/diff?fromAt=${encodeURIComponent(new Date().toISOString())}&toAt=${at}`)).toBe('toAt');
+    await get('province.auditor', `/streams/pledge-town/diff?fromAt=${at}&toVersion=2`).expect(200);
+  });
+
+  it('refuses an impossible instant with 400 naming the field, not a shifted instant or a 500', async () => {
+    for (const [path, name] of [
+      ['/streams/pledge-town/as-of?at=2026-02-30T12:00Z', 'at'],
+      ['/streams/pledge-town/as-of?at=2026-06-30T24:00Z', 'at'],
+      [`/streams/pledge-town/as-of?at=${encodeURIComponent('0000-01-01T00:30+01:00')}`, 'at'],
+      [`/streams/pledge-town/diff?fromAt=${encodeURIComponent('9999-12-31T23:30-01:00')}&toVersion=1`, 'fromAt'],
+      ['/programmes/in-county/as-of?at=2026-02-30T12:00Z', 'at'],
+      ['/verify?from=2026-02-30T00:00Z&to=2026-03-01T00:00Z', 'from'],
+    ] as const) {
+      const res = await get('province.auditor', path);
+      expect({ path, status: res.status, field: res.body.errors?.[0]?.field }).toEqual({ path, status: 400, field: name });
+    }
+  });
+
+  it('refuses to fold or replay a stream with a version gone, naming the broken link (422)', async () => {
+    await get('province.auditor', '/streams/pledge-gap/as-of?version=3').expect(200);
+    const c = await stores.evaluation.pool.connect();
+    try {
+      await c.query('begin');
+      // Only the owner, with the store's triggers off, can take a row out.
+      await c.query('set local session_replication_role = replica');
+      await c.query(`delete from "${stores.evaluation.schema}".events where stream_id = 'pledge-gap' and stream_version = 2`);
+      await c.query('commit');
+    } finally {
+      c.release();
+    }
+    for (const path of [
+      '/streams/pledge-gap/as-of?version=3',
+      `/streams/pledge-gap/as-of?at=${encodeURIComponent(new Date().toISOString())}`,
+      '/streams/pledge-gap/diff?fromVersion=1&toVersion=3',
+      '/streams/pledge-gap/decisions/2/explain',
+    ]) {
+      const res = await get('province.auditor', path);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 422, code: 'AUDIT.STREAM_BROKEN' });
+      expect(res.body.message).toContain('version 2 is missing: version 3 follows version 1');
+    }
+  });
+});
