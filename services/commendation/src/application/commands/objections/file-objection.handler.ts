@@ -24,12 +24,15 @@ export interface FileObjectionInput {
 /**
  * The same objection sent again (a double click, a retry after a lost answer) gets the same id:
  * the public route takes no Idempotency-Key (it is kept per signed-in caller), so the content is
- * the key. Whitespace is not content. A UUID in form (version 8, RFC 9562's custom layout).
+ * the key. Only what the event itself publishes goes in — the programme, the notice round, the
+ * nomination and the grounds (whitespace is not content) — never the name or contact: the id is
+ * public (stream ids, Kafka, audit exports), and a hash of a phone number is found by trying them
+ * all. A UUID in form (version 8, RFC 9562's custom layout).
  */
-export function sameObjectionId(input: FileObjectionInput): string {
-  const text = (v: string | null) => (v ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+export function sameObjectionId(programmeId: string, round: number, nominationId: string, grounds: string): string {
+  const text = grounds.normalize('NFC').replace(/\s+/g, ' ').trim();
   const h = createHash('sha256')
-    .update(JSON.stringify([input.programmeId, input.nominationId, text(input.grounds), text(input.name), text(input.contact)]))
+    .update(JSON.stringify([programmeId, round, nominationId, text]))
     .digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -56,7 +59,7 @@ export class FileObjectionHandler {
   async execute(input: FileObjectionInput, correlationId: string): Promise<{ trackingCode: string }> {
     const notice = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
     if (!notice) throw new NoticeNotFoundError();
-    const objectionId = sameObjectionId(input);
+    const objectionId = sameObjectionId(notice.programmeId, notice.round, input.nominationId, input.grounds);
     const stream = objectionStreamId(objectionId);
     const { state, version } = await this.streams.load(stream, objectionDecider);
     if (state.trackingCode) return { trackingCode: state.trackingCode };
