@@ -112,4 +112,24 @@ describe('ProjectionHub parks an event a read model cannot store (ADR 0090)', ()
     expect(rebuilt.length).toBe((await parkedIds()).length);
     expect(rebuilt.length).toBeGreaterThan(3);
   });
+
+  it('forgets what a rebuild of the fixed read model stores: only what it parks again stays recorded', async () => {
+    expect((await parkedIds()).length).toBeGreaterThan(3);
+    // The fix: the same projection stores a day it cannot read as no day.
+    const fixed: ReadModelDefinition = {
+      ...dated,
+      create: (db: Queryable, t) => ({
+        apply: () => Promise.reject(new Error('pages only')),
+        applyBatch: async (page) =>
+          void (await db.query(
+            `insert into "${t('dated')}" select id, case when day ~ '^\\d{4}-\\d{2}-\\d{2}$' and day not in (${impossibleDays.map((d) => `'${d}'`).join(', ')}) then day::date else '1970-01-01'::date end
+               from unnest($1::uuid[], $2::text[]) as x(id, day) on conflict do nothing`,
+            [page.map((e) => e.eventId), page.map((e) => (e.data as { day: string }).day)],
+          )),
+      }),
+    };
+    const report = await rebuildProjections(f.db.pool, f.store(), [fixed]);
+    expect(await count('dated')).toBe(report.events);
+    expect(await parkedIds()).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { ParkedEvents } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
-import { SqlNominationReadModel } from '../src/infrastructure/projection/sql-nomination.read-model';
+import { ObjectionsIncompleteError, SqlNominationReadModel } from '../src/infrastructure/projection/sql-nomination.read-model';
 import { prepareCommendationTestDatabase } from './support/commendation-test-app';
 
 describe(SqlNominationReadModel.name, () => {
@@ -64,5 +65,27 @@ describe(SqlNominationReadModel.name, () => {
     expect(found.open).toEqual([upheldAgainstIt]);
     expect(found.closed).toEqual(expect.arrayContaining([upheldAgainstAnother, dismissed]));
     expect(found.closed).toHaveLength(2);
+  });
+
+  it('objectionsFor_WhenAnObjectionEventWasParked_RefusesRatherThanDecideWithoutIt', async () => {
+    // A projection name of this test's own: a parked row for the real one would stop every suite's decisions.
+    const projection = `test.public-notice.${randomUUID()}`;
+    const sut = new SqlNominationReadModel(pool, subscription, 5000, projection);
+    const programmeId = randomUUID();
+    expect(await sut.objectionsFor(programmeId, randomUUID())).toEqual({ open: [], closed: [] });
+    await new ParkedEvents('commendation').ensureTable(pool);
+    await pool.query(
+      `insert into projection_parked_events (projection, event_id, stream_id, type, code, reason) values ($1, $2, $3, 'commendation.ObjectionFiled', '22008', 'x')`,
+      [projection, randomUUID(), `objection-${randomUUID()}`],
+    );
+    try {
+      await expect(sut.objectionsFor(programmeId, randomUUID())).rejects.toBeInstanceOf(ObjectionsIncompleteError);
+      await expect(new SqlNominationReadModel(pool, subscription).objectionsFor(programmeId, randomUUID())).resolves.toEqual({
+        open: [],
+        closed: [],
+      });
+    } finally {
+      await pool.query(`delete from projection_parked_events where projection = $1`, [projection]);
+    }
   });
 });

@@ -2,17 +2,18 @@ import type { RecordedEvent } from '../types';
 import type { Queryable, ReadModel } from './read-model';
 
 /**
- * SQLSTATEs that say this event's values cannot be stored by this read model, whenever it is
- * tried: data exceptions (22: a date past the range, text with NUL, a number too large), integrity
- * violations (23) except a foreign key (23503, which another read model applied in parallel may
- * yet satisfy), and program limits (54: an index row too large). Anything else (a lost
- * connection, a deadlock, a table a deploy has not created yet, a bug in the read model) says
- * nothing about the event and is retried as before (ADR 0090).
+ * SQLSTATEs that say this event's values cannot be stored, whenever it is tried: a string too long
+ * (22001), a number out of range (22003), a date or time that does not parse or exists in no
+ * calendar (22007, 22008), text the database cannot hold (22021, 22P05), an index row too large
+ * (54000). Nothing else is parked (ADR 0090): a constraint violation (23…) or a value of the wrong
+ * form for its column (22P02) is as likely a read model's bug after a deploy, and parking would
+ * skip every event; a lost connection, a deadlock or a missing table says nothing about the event.
  */
+const UNSTORABLE = new Set(['22001', '22003', '22007', '22008', '22021', '22P05', '54000']);
+
 export function isUnstorable(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || code.length !== 5) return false;
-  return code.startsWith('22') || code.startsWith('54') || (code.startsWith('23') && code !== '23503');
+  return typeof code === 'string' && UNSTORABLE.has(code);
 }
 
 /** The database's refusal as kept: its SQLSTATE, and its message cut short (a value it quotes may be personal data). */
@@ -43,6 +44,21 @@ export class ParkedEvents {
          projection text not null, event_id uuid not null, stream_id text not null, type text not null,
          code text not null, reason text not null, parked_at timestamptz not null default now(),
          primary key (projection, event_id))`,
+    );
+  }
+
+  /**
+   * After a rebuild of `projections`: only the events it parked again stay recorded for them. The
+   * rebuilt tables hold every other event, and a read that refuses while any is parked (ADR 0090)
+   * would otherwise refuse for good.
+   */
+  async keepOnly(db: Queryable, projections: readonly string[], kept: readonly { projection: string; eventId: string }[]): Promise<void> {
+    await db.query(
+      `delete from "${this.schema}".projection_parked_events p
+        where p.projection = any($1::text[])
+          and not exists (select 1 from unnest($2::text[], $3::uuid[]) as k(projection, event_id)
+                           where k.projection = p.projection and k.event_id = p.event_id)`,
+      [projections, kept.map((k) => k.projection), kept.map((k) => k.eventId)],
     );
   }
 

@@ -37,7 +37,7 @@ describe(applyOrPark.name, () => {
   });
 
   it('WhenTheDatabaseRefusesEventsForTheirValues_ParksExactlyThoseAndAppliesTheRest_OverRandomPages', async () => {
-    const storable = ['22008', '22P05', '22001', '23505', '23514', '54000'];
+    const storable = ['22008', '22P05', '22001', '22003', '22007', '22021', '54000'];
     for (let seed = 1; seed <= 200; seed++) {
       const random = seededRandom(seed);
       const page = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, i) => event(i));
@@ -57,7 +57,7 @@ describe(applyOrPark.name, () => {
     }
   });
 
-  it.each(['40P01', '08006', '42P01', '23503', '57P01', 'XX000'])(
+  it.each(['40P01', '08006', '42P01', '23503', '23505', '23514', '22P02', '57P01', 'XX000'])(
     'WhenTheRefusalIsNotAboutTheValues_%s_ThrowsForThePageToComeAgainAndParksNothing',
     async (code) => {
       const { readModel } = table(new Map([['e2', code]]));
@@ -102,9 +102,25 @@ describe(applyOrPark.name, () => {
 
 describe(isUnstorable.name, () => {
   it('WhenACodeSaysTheValuesCannotBeStored_IsTrue_OtherwiseFalse', () => {
-    expect(['22008', '22021', '22P02', '23502', '23505', '23514', '54000'].filter((c) => isUnstorable(refusal(c)))).toHaveLength(7);
+    expect(['22001', '22003', '22007', '22008', '22021', '22P05', '54000'].filter((c) => isUnstorable(refusal(c)))).toHaveLength(7);
     expect(
-      ['23503', '40001', '40P01', '42P01', '53300', '55P03', '57014', '08006', 'XX000', '22', ''].filter((c) => isUnstorable(refusal(c))),
+      [
+        '22P02',
+        '23502',
+        '23505',
+        '23514',
+        '23503',
+        '40001',
+        '40P01',
+        '42P01',
+        '53300',
+        '55P03',
+        '57014',
+        '08006',
+        'XX000',
+        '22',
+        '',
+      ].filter((c) => isUnstorable(refusal(c))),
     ).toEqual([]);
     expect([new TypeError('x'), null, undefined, 'text'].some(isUnstorable)).toBe(false);
   });

@@ -50,7 +50,7 @@ export async function rebuildProjections(
       await client.query(`drop table if exists "${shadow(t)}"`);
       await client.query(`create table "${shadow(t)}" (like "${t}" including all)`);
     }
-    const applyAll = applying(client, store, definitions, options);
+    const { applyAll, forgetUnparked } = applying(client, store, definitions, options);
     await new ParkedEvents(store.schema).ensureTable(client);
     const total = Number((await client.query<{ n: string }>(`select count(*) as n from "${store.schema}".events`)).rows[0]?.n ?? 0);
     let done = 0;
@@ -80,7 +80,7 @@ export async function rebuildProjections(
     }
     await next.catch(() => undefined);
     const before = done;
-    done += await swap(client, store, applyAll, tables, at, pageSize, options.lockTimeoutMs ?? 5000);
+    done += await swap(client, store, applyAll, forgetUnparked, tables, at, pageSize, options.lockTimeoutMs ?? 5000);
     options.onProgress?.(done, done);
     return { projections: definitions.map((d) => d.name), events: done, caughtUpUnderLock: done - before, ms: Date.now() - started };
   } catch (e) {
@@ -94,14 +94,19 @@ export async function rebuildProjections(
 
 type ApplyAll = (events: readonly RecordedEvent[]) => Promise<void>;
 
-/** Every shadow read model in turn, each try under a savepoint: an event one cannot store is parked, not the whole rebuild's end. */
+/**
+ * Every shadow read model in turn, each try under a savepoint: an event one cannot store is parked,
+ * not the whole rebuild's end. `forgetUnparked`, at the swap: the events these read models parked
+ * before and now stored are no longer recorded as parked.
+ */
 function applying(
   client: PoolClient,
   store: PostgresEventStore,
   definitions: readonly ReadModelDefinition[],
   options: RebuildOptions,
-): ApplyAll {
+): { applyAll: ApplyAll; forgetUnparked: () => Promise<void> } {
   const parked = new ParkedEvents(store.schema);
+  const parkedNow: { projection: string; eventId: string }[] = [];
   const readModels = definitions.map((d) => ({ name: d.name, readModel: d.create(client, shadow) }));
   const inSavepoint = async (work: () => Promise<void>) => {
     await client.query('savepoint apply_page');
@@ -113,17 +118,25 @@ function applying(
       throw e;
     }
   };
-  return async (events) => {
+  const applyAll: ApplyAll = async (events) => {
     for (const { name, readModel } of readModels)
       await applyOrPark(
         readModel,
         events,
         async (event, reason) => {
+          parkedNow.push({ projection: name, eventId: event.eventId });
           if (await parked.park(client, name, event, reason)) options.onParked?.(name, event, reason);
         },
         inSavepoint,
       );
   };
+  const forgetUnparked = () =>
+    parked.keepOnly(
+      client,
+      definitions.map((d) => d.name),
+      parkedNow,
+    );
+  return { applyAll, forgetUnparked };
 }
 
 async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
@@ -143,6 +156,7 @@ async function swap(
   client: PoolClient,
   store: PostgresEventStore,
   applyAll: ApplyAll,
+  forgetUnparked: () => Promise<void>,
   tables: readonly string[],
   from: GlobalCheckpoint,
   pageSize: number,
@@ -160,6 +174,8 @@ async function swap(
           .join(', ')} in access exclusive mode`,
       );
       const caughtUp = await catchUp(store, applyAll, from, pageSize);
+      // In the swap's transaction: the record and the tables change together.
+      await forgetUnparked();
       for (const t of tables) await replace(client, t);
       await client.query('commit');
       return caughtUp;

@@ -16,15 +16,29 @@ export class ObjectionsNotCaughtUpError extends DomainError {
   }
 }
 
+/** The read model objections are decided on has skipped an event it could not store (ADR 0090): no decision rests on it. */
+export class ObjectionsIncompleteError extends DomainError {
+  constructor() {
+    super(
+      'OBJECTIONS.INCOMPLETE',
+      'conflict',
+      '异议记录不完整，需运维修复并重建后方可决定 / an objection event could not be recorded; no decision until an operator fixes it and rebuilds',
+    );
+  }
+}
+
 export class SqlNominationReadModel implements NominationReadModel {
   /**
    * `objectionsSubscription`: the public-notice projection's subscription, which writes
    * objection_view; open objections are read only once it has passed everything committed.
+   * `objectionsProjection`: the projection that writes objection_view, as
+   * `projection_parked_events` names it.
    */
   constructor(
     private readonly pool: Pool,
     private readonly objectionsSubscription = 'commendation.projections',
     private readonly catchUpMs = 5000,
+    private readonly objectionsProjection = 'commendation.public-notice',
   ) {}
 
   async standingNominationOf(programmeId: string, category: AwardCategory, nomineeId: string): Promise<FactInput | null> {
@@ -67,6 +81,8 @@ export class SqlNominationReadModel implements NominationReadModel {
       if (Date.now() > deadline) throw new ObjectionsNotCaughtUpError();
       await new Promise((r) => setTimeout(r, 50));
     }
+    // A parked objection event would be an objection this list leaves out: refuse rather than decide past it.
+    if (await this.objectionEventParked()) throw new ObjectionsIncompleteError();
     const { rows } = await this.pool.query<{ objection_id: string; version: number; open: boolean }>(
       `select objection_id, version,
               (status in ('filed', 'assigned') or (status = 'upheld' and nomination_id = $2)) as open
@@ -77,5 +93,19 @@ export class SqlNominationReadModel implements NominationReadModel {
     const read = (open: boolean) =>
       rows.filter((r) => r.open === open).map((r) => ({ streamId: `objection-${r.objection_id}`, version: r.version }));
     return { open: read(true), closed: read(false) };
+  }
+
+  private async objectionEventParked(): Promise<boolean> {
+    try {
+      const { rows } = await this.pool.query<{ parked: boolean }>(
+        `select exists (select 1 from projection_parked_events where projection = $1) as parked`,
+        [this.objectionsProjection],
+      );
+      return rows[0]?.parked === true;
+    } catch (e) {
+      // 42P01: the table is made when the projections first start; none made, none parked.
+      if ((e as { code?: string }).code === '42P01') return false;
+      throw e;
+    }
   }
 }
