@@ -44,6 +44,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
   const pledges = [pledgeMade(HONGSHI.id, '2026-03-02T02:00:00.000Z'), pledgeMade(HONGSHI.id, '2026-08-02T02:00:00.000Z')];
   const elsewhere = pledgeMade(HEKOU.id, '2026-03-03T02:00:00.000Z');
   const hongshiMember = randomUUID();
+  const hekouMember = randomUUID();
 
   beforeAll(async () => {
     db = await createTestSchema('reporting_e2e');
@@ -61,7 +62,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await app.init();
     publisher = new TestPublisher(prefix);
     await publisher.publish(TOPICS.orgState, ...[PROVINCE, CITY, COUNTY, BAIHUA, HEKOU, HONGSHI].map((o) => orgState(o)));
-    await publisher.publish(TOPICS.memberState, memberState(HONGSHI.id, hongshiMember), memberState(HEKOU.id));
+    await publisher.publish(TOPICS.memberState, memberState(HONGSHI.id, hongshiMember), memberState(HEKOU.id, hekouMember));
     await publisher.publish(TOPICS.evaluation, ...pledges, elsewhere);
     await publisher.publish(TOPICS.assistance, deedDone(HONGSHI.id, 3));
     const users = ['township.secretary', 'other.township.secretary', 'county.organizer', 'province.auditor', 'no.role'];
@@ -238,6 +239,18 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     expect(events).toHaveLength(1);
     expect(Object.keys(events[0]!).sort()).toEqual(['amount', 'eventId', 'eventType', 'occurredAt', 'orgId', 'weight']);
     expect(JSON.stringify(r.body)).not.toContain(hongshiMember);
+    // Page by page, nor in a cursor: the caller can decode one.
+    const seen: string[] = [];
+    let next: string | null = `/reports/figures/members/events?orgId=${COUNTY.id}&period=2026&limit=1`;
+    while (next && seen.length < 20) {
+      const page: { status: number; body: unknown } = await http().get(next).set(as('county.organizer'));
+      expect([page.status, page.status === 200 ? null : page.body]).toEqual([200, null]);
+      next = (page.body as { next: string | null }).next;
+      const cursor = next ? new URL(next, 'http://x').searchParams.get('after') : null;
+      seen.push(JSON.stringify(page.body), cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : '');
+    }
+    expect(seen.length).toBe(4); // the county's two members, one a page
+    for (const member of [hongshiMember, hekouMember]) expect(seen.join('\n')).not.toContain(member);
     // A figure about things, not persons, keeps its stream.
     const made = await http().get(`/reports/figures/pledges_made/events?orgId=${BAIHUA.id}&period=2026`).set(as('township.secretary'));
     expect((made.body as { events: { streamId?: string }[] }).events[0]?.streamId).toBe(pledges[0]!.streamId);

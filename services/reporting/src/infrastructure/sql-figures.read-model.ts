@@ -105,11 +105,13 @@ const ROSTER_TRACE_SQL: Record<string, string> = {
                           o.occurred_at, o.contact_points as amount, 1 as weight, o.code as k1, o.id::text as k2
                      from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active' and o.contact_points > 0
                       and ($3::text is null or (o.code, o.id) > ($3::text, $4::uuid)) order by o.code, o.id limit $2`,
+  // Keyed by the state's event id, not the member's: the cursor is read by the caller, and the
+  // members trace names no member (ADR 0093). A member's latest state has an event of its own.
   members: `select m.event_id, 'organization.MemberState' as event_type, 'member-' || m.member_id as stream_id, m.org_id, m.occurred_at,
-                   1 as amount, 1 as weight, m.member_id::text as k1, m.member_id::text as k2
+                   1 as amount, 1 as weight, m.event_id::text as k1, m.event_id::text as k2
               from rpt_member m join rpt_org o on o.id = m.org_id
              where o.path @> array[$1::uuid] and m.membership = 'active'
-               and ($3::text is null or m.member_id > $4::uuid) order by m.member_id limit $2`,
+               and ($3::text is null or m.event_id > $4::uuid) order by m.event_id limit $2`,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -267,10 +269,16 @@ export class SqlFiguresReadModel {
   private async stoppable<T>(o: TraceOptions, work: (c: PoolClient) => Promise<T>): Promise<T> {
     if (o.signal?.aborted) throw new TraceStopped('cancelled');
     const c = await this.pool.connect();
+    // Gone while this waited for a connection: nothing has run yet.
+    if (o.signal?.aborted) {
+      c.release();
+      throw new TraceStopped('cancelled');
+    }
     const pid = (c as unknown as { processID?: number }).processID;
-    const cancel = () => void this.cancelBackend(pid);
+    let cancelling: Promise<void> | undefined;
+    const cancel = () => void (cancelling = this.cancelBackend(pid));
     o.signal?.addEventListener('abort', cancel, { once: true });
-    let broken: Error | undefined;
+    let broken: Error | boolean | undefined;
     try {
       await c.query('begin read only');
       await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
@@ -283,6 +291,12 @@ export class SqlFiguresReadModel {
       throw e;
     } finally {
       o.signal?.removeEventListener('abort', cancel);
+      // A cancel sent from outside may land late: on this backend's next statement, someone else's
+      // once the connection is back in the pool. Wait for it and close the connection instead.
+      if (cancelling) {
+        await cancelling;
+        broken ??= true;
+      }
       c.release(broken);
     }
   }
