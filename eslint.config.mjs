@@ -74,6 +74,24 @@ export default tseslint.config(
     },
   },
   {
+    // Ids are compared lower-case: a DTO's id field is @IsUuid from @vanguard/http, which lower-cases it (ADR 0091).
+    files: ['services/*/src/interface/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsUUID'],
+              message: 'use IsUuid from @vanguard/http: it hands the id on lower-cased (ADR 0091).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -21,8 +21,10 @@ export function lowerCaseUuids(text: string): string {
  * see no pipe at all. Installed first by configureHttpApp.
  */
 export function canonicalUuidUrls() {
-  return (req: IncomingMessage, _res: ServerResponse, next: () => void): void => {
+  return (req: IncomingMessage & { originalUrl?: string }, _res: ServerResponse, next: () => void): void => {
     if (req.url) req.url = lowerCaseUuids(req.url);
+    // Express set it before any middleware ran; the idempotency fingerprint and the logs read it.
+    if (req.originalUrl) req.originalUrl = lowerCaseUuids(req.originalUrl);
     next();
   };
 }

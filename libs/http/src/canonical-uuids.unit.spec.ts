@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  Req,
   Body,
   Controller,
   Get,
@@ -39,8 +40,8 @@ class ThingDto {
 class ThingsController {
   @Get(':streamId')
   @UseGuards(RecordingGuard)
-  read(@Param('streamId') streamId: string, @Query('orgId') orgId: string) {
-    return { streamId, orgId };
+  read(@Param('streamId') streamId: string, @Query('orgId') orgId: string, @Req() req: { originalUrl: string }) {
+    return { streamId, orgId, originalUrl: req.originalUrl };
   }
 
   @Post()
@@ -71,7 +72,8 @@ describe('UUIDs are lower-cased at the edge', () => {
     seenByGuard.length = 0;
     const r = await fetch(`${base}/things/nomination-${id.toUpperCase()}?orgId=${org.toUpperCase()}`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ streamId: `nomination-${id}`, orgId: org });
+    // The original URL too: the idempotency fingerprint and the access log read it.
+    expect(await r.json()).toEqual({ streamId: `nomination-${id}`, orgId: org, originalUrl: `/things/nomination-${id}?orgId=${org}` });
     expect(seenByGuard).toEqual([{ params: { streamId: `nomination-${id}` }, query: { orgId: org } }]);
   });
 

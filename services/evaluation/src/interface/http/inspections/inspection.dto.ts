@@ -9,7 +9,6 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -17,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
-import { PaginationQuery } from '@vanguard/http';
+import { PaginationQuery, IsUuid } from '@vanguard/http';
 import { FindingDto } from '../comments/comment.dto';
 
 export class InspectionGroupDto {
@@ -37,7 +36,7 @@ export class InspectionGroupDto {
   @MaxLength(200, { each: true })
   members!: string[];
 
-  @ApiProperty({ format: 'uuid', description: 'the root of the subtree the group inspects' }) @IsUUID() scopeOrgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the root of the subtree the group inspects' }) @IsUuid() scopeOrgId!: string;
 }
 
 export class LaunchInspectionRequest {
@@ -54,7 +53,7 @@ export class LaunchInspectionRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
-  @IsUUID('all', { each: true })
+  @IsUuid('all', { each: true })
   units?: string[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, description: 'random: how many units to draw' })
@@ -79,7 +78,7 @@ export class InspectionLaunchedResponse {
 }
 
 export class RecordInspectionFindingsRequest {
-  @ApiProperty({ format: 'uuid', description: 'the unit inspected, which rectifies' }) @IsUUID() orgId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the unit inspected, which rectifies' }) @IsUuid() orgId!: string;
   @ApiProperty({ example: '现场检查发现的问题' }) @IsString() @IsNotEmpty() @MaxLength(4000) summary!: string;
 
   @ApiProperty({ type: [FindingDto], minItems: 1, maxItems: 50 })
@@ -105,7 +104,7 @@ export class DrawReplayResponse {
 export class ListInspectionsQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation; must lie within it (403 otherwise)' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   subtreeOf?: string;
 }
 
