@@ -40,11 +40,7 @@ export class AuditModule {
         AuthModule.forRoot(config.keycloak),
         HealthModule.register({
           inject: [READER_POOL],
-          useFactory: (pool: Pool) => [
-            postgresProbe(() => pool.query('select 1')),
-            httpProbe('keycloak', config.keycloak.jwksUri),
-            signingRefusals.probe(),
-          ],
+          useFactory: (pool: Pool) => [postgresProbe(() => pool.query('select 1')), httpProbe('keycloak', config.keycloak.jwksUri)],
         }),
       ],
       controllers: [

@@ -152,6 +152,7 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     adminToken = ((await res.json()) as { access_token: string }).access_token;
     tokens['county.auditor'] = await auditorOf(COUNTY);
     tokens['province.auditor'] = await tokenFor('province.auditor');
+    tokens['province.audit_supervisor'] = await tokenFor('province.audit_supervisor');
   });
   afterAll(async () => {
     if (countyUserId) await admin('DELETE', `users/${countyUserId}`).catch(() => undefined);
@@ -190,6 +191,13 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     }
     // A stream named beside one of the caller's own is refused just the same.
     await get('county.auditor', '/transparency/evaluation/export?stream=pledge-town&stream=pledge-other-county').expect(404);
+    // Every refusal is in the auditors' trail, the export's too: a supervisor sees who probed.
+    const sub = JSON.parse(Buffer.from(tokens['county.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+    const trail = await get('province.audit_supervisor', `/audit-trail?auditor=${sub}&limit=200`).expect(200);
+    const probed = (trail.body.entries as { query: string; streams: string[] }[])
+      .filter((e) => e.streams.includes('pledge-other-county'))
+      .map((e) => e.query);
+    expect(probed).toEqual(expect.arrayContaining(['timeline', 'as-of', 'diff', 'explain', 'verify', 'export']));
   });
 
   it('answers a programme of another county as one that does not exist: as-of, diff and export', async () => {

@@ -1,7 +1,8 @@
 import { Logger, ServiceUnavailableException, type HttpException } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { TransparencyLog } from '@vanguard/transparency-log';
-import type { ReadinessProbe } from '@vanguard/observability';
+import { Gauge } from 'prom-client';
+import { metricsRegistry } from '@vanguard/observability';
 import type { AuditedContext } from '../infrastructure/audit-database';
 
 /** The latest checkpoint published for a store: what every witness and auditor already holds. */
@@ -11,10 +12,19 @@ export interface PublishedHead {
   readonly root: string;
 }
 
+const notSigned = new Gauge({
+  name: 'vanguard_audit_log_not_signed',
+  help: '1 while the audit service refuses to sign a store log that does not extend its published checkpoint (ADR 0094): an alarm',
+  labelNames: ['context'] as const,
+  registers: [metricsRegistry],
+});
+
 /**
  * Why the service refuses to sign for a store, kept until a check passes again: logged once as an
- * error and failing readiness, so an operator sees an instance whose store was truncated or
- * rewritten (after a restart the log is rebuilt from the store) before anyone asks it for a note.
+ * error and raised on /metrics (`vanguard_audit_log_not_signed`), so an operator sees a store that
+ * was truncated or rewritten (after a restart the log is rebuilt from the store) before anyone asks
+ * for a note. Not readiness: every instance rebuilds from the same store, so all would leave
+ * rotation, and verification, timelines and exports are what auditors need most just then.
  */
 export class SigningRefusals {
   private readonly logger = new Logger(SigningRefusals.name);
@@ -24,6 +34,7 @@ export class SigningRefusals {
   refuse(context: AuditedContext, reason: string): HttpException {
     if (this.refused.get(context) !== reason) this.logger.error(`not signing the ${context} log: ${reason}`);
     this.refused.set(context, reason);
+    notSigned.set({ context }, 1);
     return new ServiceUnavailableException({
       code: 'AUDIT.LOG_NOT_SIGNED',
       message: `日志与已发布的检查点不一致，不予签名 / the ${context} log is not signed: ${reason}`,
@@ -32,17 +43,11 @@ export class SigningRefusals {
 
   clear(context: AuditedContext): void {
     this.refused.delete(context);
+    notSigned.set({ context }, 0);
   }
 
   get reasons(): readonly string[] {
     return [...this.refused].map(([context, reason]) => `${context}: ${reason}`);
-  }
-
-  probe(): ReadinessProbe {
-    return {
-      name: 'checkpoint-signing',
-      check: () => (this.refused.size > 0 ? Promise.reject(new Error(this.reasons.join('; '))) : Promise.resolve()),
-    };
   }
 }
 

@@ -134,7 +134,17 @@ export class EvidenceHttpController {
     const named = given.map((s) => inContext(onlyString('stream', s), context, 'stream'));
     const sizes = earlierSizes(q['earlier']);
     // A programme is read by its programme stream; its nominations come with it, as in its as-of.
-    await this.reach.checkStreams(c.auditor, programme === undefined ? named : [...named, `award-programme-${programme}`]);
+    const asked = programme === undefined ? named : [...named, `award-programme-${programme}`];
+    const reach = this.reach.checkStreams(c.auditor, asked);
+    // A refused export is in the trail too, as every other stream route's refusal is (ADR 0094): a supervisor sees who probed.
+    await reach.catch(async (e: unknown) => {
+      await this.trail.record(
+        c.auditor,
+        { query: 'export', streams: asked, params: { context, ...(programme ? { programme } : {}), refused: true } },
+        c.correlationId,
+      );
+      throw e;
+    });
     // The slot first: the checkpoint's stream map and a programme's scan of the store are work a refusal must not cost.
     await this.leased(c, async (lease) => {
       const at = await this.logs.signedNow(context);
