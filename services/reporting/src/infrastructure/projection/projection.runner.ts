@@ -178,8 +178,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       throw e instanceof LagUnavailable ? e : new LagUnavailable('unreachable');
     } finally {
       clearTimeout(timer);
-      measured.catch(() => undefined);
-      void admin.disconnect().catch(() => undefined);
+      // Disconnected once its own attempt settles: a disconnect while `connect` is still retrying
+      // leaves the connection it then makes open, one more for every call while the broker is slow.
+      void measured
+        .catch(() => undefined)
+        .then(() => admin.disconnect())
+        .catch(() => undefined);
     }
   }
 
