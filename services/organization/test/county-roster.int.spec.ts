@@ -151,13 +151,23 @@ describe(CountyRosterHandler.name, () => {
     expect(rows[0]).toEqual({ name: '张山', status: 'full', version: 2 });
   });
 
-  it('refuses with the domain rule’s code and goes on with the batch: a join in the future, an unknown organisation', async () => {
+  it('refuses with the domain rule’s code and goes on with the batch: a join in the future, a year 0000, an unknown organisation', async () => {
     const ok = randomUUID();
+    // Year 0000 passes the contract's pattern; stored, Postgres refused it and with it the whole batch.
     const outcomes = await inTx(() =>
-      sut.synced([synced(randomUUID(), { joinedOn: '2999-01-01' }), synced(randomUUID(), { orgId: randomUUID() }), synced(ok)], client),
+      sut.synced(
+        [
+          synced(randomUUID(), { joinedOn: '2999-01-01' }),
+          synced(randomUUID(), { joinedOn: '0000-01-01' }),
+          synced(randomUUID(), { orgId: randomUUID() }),
+          synced(ok),
+        ],
+        client,
+      ),
     );
     expect(outcomes.map((o) => (o.outcome === 'refused' ? o.code : o.outcome))).toEqual([
       'MEMBER.JOINED_IN_FUTURE',
+      'DAY.INVALID',
       'ORGANIZATION.NOT_FOUND',
       'applied',
     ]);

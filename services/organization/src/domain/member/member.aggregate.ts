@@ -1,6 +1,7 @@
 import { AggregateRoot } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
+import { DayMustExistRule } from '../shared/day-must-exist.rule';
 import { DomainError } from '../shared/domain-error';
 import type { Membership, MemberRole, MemberStatus, VanguardPost } from './member.vocabulary';
 import { PersonalData } from './personal-data.value-object';
@@ -60,6 +61,7 @@ export class Member extends AggregateRoot {
   }
 
   static join(input: EnrolMember, today: Day): Member {
+    checkRule(new DayMustExistRule(input.joinedOn, 'joinedOn'));
     checkRule(new MemberCannotJoinInTheFutureRule(input.joinedOn, today));
     const name = Member.validName(input.name);
     const roles = [...new Set(input.roles)];
@@ -174,6 +176,7 @@ export class Member extends AggregateRoot {
   }
 
   leave(on: Day, reason?: string): void {
+    checkRule(new DayMustExistRule(on, 'leftOn'));
     checkRule(new MemberMustBeActiveRule(this.props.membership));
     this.props.membership = 'left';
     this.props.history.push({ on, kind: 'left', orgId: this.props.orgId, detail: reason ?? null });

@@ -39,6 +39,14 @@ describe(Member.name, () => {
     expect(codeOf(() => Member.join(enrol({ joinedOn: '2030-01-01' }), '2011-01-01'))).toBe('MEMBER.JOINED_IN_FUTURE');
   });
 
+  it('join and leave refuse a day the calendar or Postgres has not: a county message reaches the aggregate with its pattern checked only', () => {
+    for (const day of ['0000-01-01', '2011-02-30', '2011-13-01'])
+      expect([day, codeOf(() => Member.join(enrol({ joinedOn: day }), '2011-06-01'))]).toEqual([day, 'DAY.INVALID']);
+    const sut = Member.join(enrol(), '2011-01-01');
+    expect(codeOf(() => sut.leave('0000-06-01'))).toBe('DAY.INVALID');
+    sut.leave('2011-06-01');
+  });
+
   it('join refuses a malformed ID number', () => {
     expect(codeOf(() => Member.join(enrol({ idNumber: '1234' }), '2011-01-01'))).toBe('MEMBER.ID_NUMBER_INVALID');
   });
