@@ -74,6 +74,12 @@ describe(SqlNominationReadModel.name, () => {
     const programmeId = randomUUID();
     expect(await sut.objectionsFor(programmeId, randomUUID())).toEqual({ open: [], closed: [] });
     await new ParkedEvents('commendation').ensureTable(pool);
+    // A parked notice event does not hold decisions up: they read the notice from its stream.
+    await pool.query(
+      `insert into projection_parked_events (projection, event_id, stream_id, type, code, reason) values ($1, $2, $3, 'commendation.NoticePublished', '22001', 'x')`,
+      [projection, randomUUID(), `public-notice-${programmeId}`],
+    );
+    expect(await sut.objectionsFor(programmeId, randomUUID())).toEqual({ open: [], closed: [] });
     await pool.query(
       `insert into projection_parked_events (projection, event_id, stream_id, type, code, reason) values ($1, $2, $3, 'commendation.ObjectionFiled', '22008', 'x')`,
       [projection, randomUUID(), `objection-${randomUUID()}`],

@@ -10,6 +10,7 @@ import { PUBLIC_NOTICE_READ_MODEL } from '../application/public-notice/public-no
 import { PublicNoticeQueries } from '../application/public-notice/public-notice.queries';
 import { OBJECTION_QUERIES } from '../application/queries/objection-queries.port';
 import { PG_POOL } from '../infrastructure/database.module';
+import { PUBLIC_NOTICE_PROJECTION } from '../infrastructure/projection/projections';
 import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { PublicNoticeProjection } from '../infrastructure/public-notice/public-notice.projection';
 import { PublicRateLimiter } from '../infrastructure/public-notice/public-rate-limiter';
@@ -23,7 +24,6 @@ import { PublicNoticeFastPath } from '../interface/http/public-notice/public-not
 import { ObjectionRateGuard } from '../interface/http/public-notice/public-rate.guard';
 import type { CommendationFeatureFactory } from './feature';
 
-export const PUBLIC_NOTICE_PROJECTION = 'commendation.public-notice';
 const RUNNER = Symbol('PUBLIC_NOTICE_PROJECTION_RUNNER');
 
 /** 公示 and 异议: the public notice and objection filing (no token, rate-limited), and the inspectors' side. */

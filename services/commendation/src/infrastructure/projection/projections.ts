@@ -3,6 +3,9 @@ import { BoardProjection } from './board.projection';
 import { PublicNoticeProjection } from '../public-notice/public-notice.projection';
 
 /** A pool, a client, or a client inside the rebuild's transaction. */
+/** The projection that writes public_notice_view and objection_view, as the hub and `projection_parked_events` name it. */
+export const PUBLIC_NOTICE_PROJECTION = 'commendation.public-notice';
+
 export interface Queryable {
   query<R extends object = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
@@ -32,7 +35,7 @@ export const commendationProjections: ProjectionDefinition[] = [
     create: (db, table) => new BoardProjection(db, table),
   },
   {
-    name: 'commendation.public-notice',
+    name: PUBLIC_NOTICE_PROJECTION,
     tables: ['public_notice_view', 'public_notice_entry', 'objection_view'],
     create: (db, table) => new PublicNoticeProjection(db, table),
   },

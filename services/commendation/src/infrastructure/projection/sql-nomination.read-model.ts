@@ -3,6 +3,7 @@ import { DomainError } from '@vanguard/kernel';
 import type { AwardCategory } from '@vanguard/contracts';
 import type { FactInput } from '../../application/eligibility/eligibility-facts.port';
 import type { NominationReadModel } from '../../application/nominations/nomination-read-model.port';
+import { PUBLIC_NOTICE_PROJECTION } from './projections';
 
 const STANDING = `('under_review', 'returned', 'shortlisted')`;
 
@@ -38,7 +39,7 @@ export class SqlNominationReadModel implements NominationReadModel {
     private readonly pool: Pool,
     private readonly objectionsSubscription = 'commendation.projections',
     private readonly catchUpMs = 5000,
-    private readonly objectionsProjection = 'commendation.public-notice',
+    private readonly objectionsProjection = PUBLIC_NOTICE_PROJECTION,
   ) {}
 
   async standingNominationOf(programmeId: string, category: AwardCategory, nomineeId: string): Promise<FactInput | null> {
@@ -98,7 +99,7 @@ export class SqlNominationReadModel implements NominationReadModel {
   private async objectionEventParked(): Promise<boolean> {
     try {
       const { rows } = await this.pool.query<{ parked: boolean }>(
-        `select exists (select 1 from projection_parked_events where projection = $1) as parked`,
+        `select exists (select 1 from projection_parked_events where projection = $1 and stream_id like 'objection-%') as parked`,
         [this.objectionsProjection],
       );
       return rows[0]?.parked === true;

@@ -80,8 +80,6 @@ export class FileObjectionHandler {
       },
       state,
     );
-    // Kept before the event: an objection on record always has its objector's details (an orphan row is harmless).
-    if (input.name || input.contact) await this.contacts.keep(objectionId, input.name, input.contact, this.clock.now());
     try {
       await this.streams.append(stream, events, version, { actor: PUBLIC_ACTOR, orgId: notice.awardingOrgId, correlationId });
     } catch (e) {
@@ -91,6 +89,10 @@ export class FileObjectionHandler {
       if (!filed) throw e;
       return { trackingCode: filed };
     }
+    // Kept once the append held: every copy of one objection has its id, so only the copy recorded
+    // may leave a name and contact (kept first, a losing or failed copy's details were the ones the
+    // investigator saw). A failure between the two leaves a named objection without them.
+    if (input.name || input.contact) await this.contacts.keep(objectionId, input.name, input.contact, this.clock.now());
     return { trackingCode };
   }
 }

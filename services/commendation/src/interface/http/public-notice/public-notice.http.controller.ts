@@ -51,7 +51,7 @@ export class PublicNoticeHttpController {
   @ApiOperation({
     summary: '提出异议 / object to a nomination on the notice, named or anonymous, while the notice runs',
     description:
-      '同一异议再次提交，答复原查询码，不另立案 / the same objection sent again (same nomination, grounds, name and contact) answers the first one’s tracking code and files nothing',
+      '同一异议再次提交（同一轮公示、同一推荐、同样理由），答复原查询码，不另立案 / the same objection sent again (same notice round, nomination and grounds) answers the first one’s tracking code and files nothing; the first one’s name and contact stand',
   })
   @ApiCreatedResponse({ type: TrackingCodeResponse })
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address and per notice' })
