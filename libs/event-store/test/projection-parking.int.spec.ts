@@ -132,4 +132,26 @@ describe('ProjectionHub parks an event a read model cannot store (ADR 0090)', ()
     expect(await count('dated')).toBe(report.events);
     expect(await parkedIds()).toEqual([]);
   });
+
+  it('takes back what a failed rebuild parked: its pages committed their rows, and nothing was swapped in', async () => {
+    expect(await parkedIds()).toEqual([]);
+    const last = (
+      await f.db.pool.query<{ event_id: string }>(`select event_id from events order by transaction_id desc, position desc limit 1`)
+    ).rows[0]!.event_id;
+    // Fails on the page holding the last event, pages after the poison were parked and committed.
+    const failing: ReadModelDefinition = {
+      name: 'test.failing',
+      tables: ['seen'],
+      create: () => ({
+        apply: () => Promise.reject(new Error('pages only')),
+        applyBatch: (page) => (page.some((e) => e.eventId === last) ? Promise.reject(new Error('a bug, not a value')) : Promise.resolve()),
+      }),
+    };
+    const alarms: string[] = [];
+    await expect(
+      rebuildProjections(f.db.pool, f.store(), [dated, failing], { pageSize: 7, onParked: (_p, e) => alarms.push(e.eventId) }),
+    ).rejects.toThrow(/a bug, not a value/);
+    expect(alarms.length).toBeGreaterThan(3);
+    expect(await parkedIds()).toEqual([]);
+  });
 });

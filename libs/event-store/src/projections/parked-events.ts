@@ -62,6 +62,17 @@ export class ParkedEvents {
     );
   }
 
+  /** Takes back these rows (a rebuild that failed after its pages recorded them). */
+  async forget(db: Queryable, rows: readonly { projection: string; eventId: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db.query(
+      `delete from "${this.schema}".projection_parked_events p
+        using unnest($1::text[], $2::uuid[]) as k(projection, event_id)
+        where p.projection = k.projection and p.event_id = k.event_id`,
+      [rows.map((r) => r.projection), rows.map((r) => r.eventId)],
+    );
+  }
+
   /** Whether it was parked now: a page that comes again after a later failure parks its events once. */
   async park(db: Queryable, projection: string, event: RecordedEvent, reason: ParkReason): Promise<boolean> {
     const r = await db.query(

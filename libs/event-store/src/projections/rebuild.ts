@@ -45,12 +45,12 @@ export async function rebuildProjections(
   const pageSize = options.pageSize ?? 5000;
   const tables = definitions.flatMap((d) => d.tables);
   const client = await pool.connect();
+  const { applyAll, forgetUnparked, discardNew } = applying(client, store, definitions, options);
   try {
     for (const t of tables) {
       await client.query(`drop table if exists "${shadow(t)}"`);
       await client.query(`create table "${shadow(t)}" (like "${t}" including all)`);
     }
-    const { applyAll, forgetUnparked } = applying(client, store, definitions, options);
     await new ParkedEvents(store.schema).ensureTable(client);
     const total = Number((await client.query<{ n: string }>(`select count(*) as n from "${store.schema}".events`)).rows[0]?.n ?? 0);
     let done = 0;
@@ -86,6 +86,8 @@ export async function rebuildProjections(
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
     for (const t of tables) await client.query(`drop table if exists "${shadow(t)}"`).catch(() => undefined);
+    // Each page committed its parked rows; a rebuild that swapped nothing in takes back those it added.
+    await discardNew().catch(() => undefined);
     throw e;
   } finally {
     client.release();
@@ -97,16 +99,18 @@ type ApplyAll = (events: readonly RecordedEvent[]) => Promise<void>;
 /**
  * Every shadow read model in turn, each try under a savepoint: an event one cannot store is parked,
  * not the whole rebuild's end. `forgetUnparked`, at the swap: the events these read models parked
- * before and now stored are no longer recorded as parked.
+ * before and now stored are no longer recorded as parked. `discardNew`, when the rebuild fails:
+ * the rows it added go (each page committed its own).
  */
 function applying(
   client: PoolClient,
   store: PostgresEventStore,
   definitions: readonly ReadModelDefinition[],
   options: RebuildOptions,
-): { applyAll: ApplyAll; forgetUnparked: () => Promise<void> } {
+): { applyAll: ApplyAll; forgetUnparked: () => Promise<void>; discardNew: () => Promise<void> } {
   const parked = new ParkedEvents(store.schema);
   const parkedNow: { projection: string; eventId: string }[] = [];
+  const addedNow: { projection: string; eventId: string }[] = [];
   const readModels = definitions.map((d) => ({ name: d.name, readModel: d.create(client, shadow) }));
   const inSavepoint = async (work: () => Promise<void>) => {
     await client.query('savepoint apply_page');
@@ -125,7 +129,9 @@ function applying(
         events,
         async (event, reason) => {
           parkedNow.push({ projection: name, eventId: event.eventId });
-          if (await parked.park(client, name, event, reason)) options.onParked?.(name, event, reason);
+          if (!(await parked.park(client, name, event, reason))) return;
+          addedNow.push({ projection: name, eventId: event.eventId });
+          options.onParked?.(name, event, reason);
         },
         inSavepoint,
       );
@@ -136,7 +142,7 @@ function applying(
       definitions.map((d) => d.name),
       parkedNow,
     );
-  return { applyAll, forgetUnparked };
+  return { applyAll, forgetUnparked, discardNew: () => parked.forget(client, addedNow) };
 }
 
 async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
