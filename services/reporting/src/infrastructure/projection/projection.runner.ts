@@ -60,6 +60,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private retrying: KeptStarting | undefined;
   private following: Following | undefined;
   private measuring: Promise<ConsumerLag> | undefined;
+  private adminInFlight: Promise<unknown> | undefined;
   private dlqProducer: Producer | undefined;
   private readonly deadLetterTopics = new Set<string>();
   private lastLag: { at: number; value: ConsumerLag } | undefined;
@@ -146,6 +147,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async measureLag(): Promise<ConsumerLag> {
+    // One admin client at a time: one a caller gave up on may still be waiting on a slow broker.
+    if (this.adminInFlight) throw new LagUnavailable('unreachable');
     // Few retries: a caller is waiting, and the next call tries again anyway.
     const admin = this.client.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } });
     let timer: NodeJS.Timeout | undefined;
@@ -178,12 +181,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       throw e instanceof LagUnavailable ? e : new LagUnavailable('unreachable');
     } finally {
       clearTimeout(timer);
-      // Disconnected once its own attempt settles: a disconnect while `connect` is still retrying
-      // leaves the connection it then makes open, one more for every call while the broker is slow.
-      void measured
+      // Disconnected once its own work settles: a disconnect while `connect` is still retrying leaves
+      // the connection it then makes open. Until then no other admin client is made.
+      this.adminInFlight = measured
         .catch(() => undefined)
         .then(() => admin.disconnect())
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => (this.adminInFlight = undefined));
     }
   }
 
