@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -136,8 +136,9 @@ export class EvidenceHttpController {
     // A programme is read by its programme stream; its nominations come with it, as in its as-of.
     const asked = programme === undefined ? named : [...named, `award-programme-${programme}`];
     const reach = this.reach.checkStreams(c.auditor, asked);
-    // A refused export is in the trail too, as every other stream route's refusal is (ADR 0094): a supervisor sees who probed.
+    // A refused export (the 404 of a stream out of reach) is in the trail too, as every other stream route's refusal is (ADR 0094).
     await reach.catch(async (e: unknown) => {
+      if (!(e instanceof NotFoundException)) throw e;
       await this.trail.record(
         c.auditor,
         { query: 'export', streams: asked, params: { context, ...(programme ? { programme } : {}), refused: true } },
