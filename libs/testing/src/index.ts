@@ -9,3 +9,4 @@ export * from './network-fault';
 export * from './suite-groups';
 export * from './service-process';
 export * from './binary-body';
+export * from './realm-users';

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { OrgTreeProjection } from '@vanguard/auth';
 import { OrganizationDissolved, OrganizationRegistered } from '@vanguard/contracts';
-import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { DEMO_PASSWORD, binaryBody, passwordGrant, tokenFor } from '@vanguard/testing';
+import { demoOrgId } from '@vanguard/infra-config';
+import { RealmUsers, binaryBody, tokenFor } from '@vanguard/testing';
 import { createAuditTestApp } from './support/audit-test-app';
 import {
   COUNTY,
@@ -44,54 +43,18 @@ const launched = (programmeId: string, orgId: string) => ({
  * events was recorded under an organisation of that county (a ceased one too), and any other
  * stream answers exactly as one that does not exist; what spans a whole store (everything, a time
  * range, the whole log) is for a root auditor only. The province's auditor sees no change. The
- * county auditor is made in the platform realm through the local Keycloak's admin API and removed
- * afterwards, as the organization service's scope suites make theirs. Also: a stream with a version
- * gone is refused (422), not folded or replayed over the gap; and a diff whose `to` is before its
- * `from` is refused naming the `to` field.
+ * county auditor is made in the platform realm (RealmUsers) and removed afterwards. Also: a stream
+ * with a version gone is refused (422), not folded or replayed over the gap; and a diff whose `to`
+ * is before its `from` is refused naming the `to` field.
  */
 describe('audit: a caller reads only inside their subtree (e2e)', () => {
-  const infra = infraConfig();
   let stores: SubtreeStores;
   let audit: INestApplication;
-  let adminToken: string;
-  let countyUserId: string | undefined;
+  const users = new RealmUsers();
   const tokens: Record<string, string> = {};
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const get = (user: string, path: string) => request(audit.getHttpServer()).get(path).set(as(user));
   let between: string;
-
-  // The local Keycloak's bootstrap admin (admin / admin): development only, refused in production mode.
-  const admin = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const res = await fetch(`${infra.keycloakUrl}/admin/realms/${infra.keycloakRealm}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
-    return res;
-  };
-
-  /** An auditor whose token names `orgId`, signed in now. */
-  const auditorOf = async (orgId: string): Promise<string> => {
-    const username = `county.auditor.${randomUUID().slice(0, 8)}`;
-    await admin('POST', 'users', {
-      username,
-      enabled: true,
-      emailVerified: true,
-      firstName: '测试审计员',
-      lastName: '-',
-      email: `${username}@vanguard.example`,
-      attributes: { org_id: [orgId] },
-      credentials: [{ type: 'password', value: DEMO_PASSWORD, temporary: false }],
-    });
-    const [user] = (await (await admin('GET', `users?exact=true&username=${username}`)).json()) as { id: string }[];
-    countyUserId = user!.id;
-    const role = (await (await admin('GET', 'roles/auditor')).json()) as object;
-    await admin('POST', `users/${user!.id}/role-mappings/realm`, [role]);
-    const grant = await passwordGrant(username);
-    expect(grant.status).toBe(200);
-    return grant.body.access_token!;
-  };
 
   beforeAll(async () => {
     stores = await createSubtreeStores('audit_reach');
@@ -145,17 +108,13 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
       schemas: { evaluation: evaluation.schema, commendation: stores.commendation.schema },
       orgTreeSchema: evaluation.schema,
     });
-    const res = await fetch(`${infra.keycloakUrl}/realms/master/protocol/openid-connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: 'admin' }),
-    });
-    adminToken = ((await res.json()) as { access_token: string }).access_token;
-    tokens['county.auditor'] = await auditorOf(COUNTY);
+    // An auditor whose token names the county.
+    tokens['county.auditor'] = await users.signedIn(COUNTY, 'auditor', '测试审计员');
     tokens['province.auditor'] = await tokenFor('province.auditor');
     tokens['province.audit_supervisor'] = await tokenFor('province.audit_supervisor');
   });
   afterAll(async () => {
-    if (countyUserId) await admin('DELETE', `users/${countyUserId}`).catch(() => undefined);
+    await users.removeAll();
     await audit?.close();
     if (stores) {
       for (const schema of [stores.evaluation.schema, stores.commendation.schema])

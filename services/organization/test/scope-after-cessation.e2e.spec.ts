@@ -1,57 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { DEMO_PASSWORD, passwordGrant } from '@vanguard/testing';
+import { demoOrgId } from '@vanguard/infra-config';
+import { RealmUsers, passwordGrant } from '@vanguard/testing';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 
 /**
  * ADR 0010 inside the organization service itself: a token naming a dissolved or merged
  * organisation grants no scope, and a merged organisation counts as below its survivor, as
  * every other service's ScopeService has it. Users whose `org_id` names a fresh village are
- * made in the platform realm through the local Keycloak's admin API and removed afterwards.
+ * made in the platform realm (RealmUsers) and removed afterwards.
  */
 describe('scope after an organisation ceases', () => {
-  const infra = infraConfig();
   let app: INestApplication;
-  let adminToken: string;
-  const made: string[] = [];
+  const users = new RealmUsers();
   const http = () => request(app.getHttpServer());
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   const as = async (user: string) => bearer((await passwordGrant(user)).body.access_token!);
 
-  // The local Keycloak's bootstrap admin (admin / admin): development only, refused in production mode.
-  const admin = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const res = await fetch(`${infra.keycloakUrl}/admin/realms/${infra.keycloakRealm}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
-    return res;
-  };
-
   /** A secretary of `orgId`, signed in now: the token keeps naming the organisation after it ceases. */
-  const secretaryOf = async (orgId: string): Promise<string> => {
-    const username = `scope.cessation.${randomUUID().slice(0, 8)}`;
-    await admin('POST', 'users', {
-      username,
-      enabled: true,
-      emailVerified: true,
-      firstName: '测试书记',
-      lastName: '-',
-      email: `${username}@vanguard.example`,
-      attributes: { org_id: [orgId] },
-      credentials: [{ type: 'password', value: DEMO_PASSWORD, temporary: false }],
-    });
-    const [user] = (await (await admin('GET', `users?exact=true&username=${username}`)).json()) as { id: string }[];
-    made.push(user!.id);
-    const [role] = [(await (await admin('GET', 'roles/branch_secretary')).json()) as object];
-    await admin('POST', `users/${user!.id}/role-mappings/realm`, [role]);
-    const grant = await passwordGrant(username);
-    expect(grant.status).toBe(200);
-    return grant.body.access_token!;
-  };
+  const secretaryOf = (orgId: string): Promise<string> => users.signedIn(orgId, 'branch_secretary', '测试书记');
 
   const village = async (townshipCode: string, name: string): Promise<string> => {
     const res = await http()
@@ -72,14 +39,9 @@ describe('scope after an organisation ceases', () => {
 
   beforeAll(async () => {
     app = await createOrganizationTestApp();
-    const res = await fetch(`${infra.keycloakUrl}/realms/master/protocol/openid-connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: 'admin' }),
-    });
-    adminToken = ((await res.json()) as { access_token: string }).access_token;
   });
   afterAll(async () => {
-    for (const id of made) await admin('DELETE', `users/${id}`).catch(() => undefined);
+    await users.removeAll();
     await app?.close();
   });
 

@@ -1,4 +1,5 @@
 import type { HttpException } from '@nestjs/common';
+import { seededRandom } from '@vanguard/testing';
 import { parseInstant, parseInstantOrVersion } from './audit-params';
 
 /** The field a 400 names, or null when the instant was taken. */
@@ -14,17 +15,7 @@ function refusedField(field: string, raw: string): string | null {
   }
 }
 
-/** mulberry32: a seeded generator, so a failing draw can be run again from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
