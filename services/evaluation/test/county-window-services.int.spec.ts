@@ -84,7 +84,7 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
     ]);
   });
 
-  it('refuses a batch counted before, another county’s unit, and a unit that is no window unit — and counts nothing for them', async () => {
+  it('refuses a batch counted before, another county’s unit, a unit that is no window unit and a day no calendar has — and counts nothing for them', async () => {
     const before = await store.streamVersion(stream);
     const again = await counties.send('county-songling', 'county.WindowServicesRecorded', `window-services-${HONGSHI}`, 2, {
       orgId: HONGSHI,
@@ -100,6 +100,20 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
       orgId: BAIHUA,
       batchId: 'bh-2011-06',
       records,
+    });
+    // Year 0000 passes the contract's pattern; stored, every read model casting it would refuse it.
+    const yearZero = await counties.send('county-songling', 'county.WindowServicesRecorded', `window-services-${HONGSHI}`, 3, {
+      orgId: HONGSHI,
+      batchId: 'hs-year-zero',
+      records: [
+        { recordId: 'hs-10', kind: 'home_service', on: '2011-06-08' },
+        { recordId: 'hs-11', kind: 'home_service', on: '0000-06-08' },
+      ],
+    });
+    expect(await counties.replyTo(yearZero)).toMatchObject({
+      outcome: 'refused',
+      code: 'DAY.INVALID',
+      reason: expect.stringContaining('records[1].on'),
     });
     expect(await counties.replyTo(again)).toMatchObject({ outcome: 'refused', code: 'evaluation.window-unit.batch-once@1' });
     expect(await counties.replyTo(foreign)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });

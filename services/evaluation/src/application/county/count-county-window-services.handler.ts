@@ -5,7 +5,7 @@ import { windowUnitDecider, windowUnitStream } from '@vanguard/evaluation-domain
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../ports/clock.port';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
-import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, dayRefusal, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyWindowServicesRecorded>>;
 
@@ -26,6 +26,8 @@ export class CountCountyWindowServicesHandler {
   readonly handle: CountyBatchHandler<unknown, Message['event']> = (messages, tx) =>
     decideEach(tx, this.streams, windowUnitDecider, messages, (m) => {
       const d = m.event.data;
+      const badDay = dayRefusal(Object.fromEntries(d.records.map((r, i) => [`records[${i}].on`, r.on])));
+      if (badDay) return { outcome: badDay };
       return {
         streamId: windowUnitStream(d.orgId),
         scopeOrgId: () => d.orgId,

@@ -6,7 +6,7 @@ import { DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, dayRefusal, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyMassEvaluationTallied>>;
 
@@ -31,6 +31,8 @@ export class RecordCountyMassEvaluationHandler {
       const d = m.event.data;
       const memberId = members.memberOf(m);
       if (memberId === undefined) return { outcome: members.unlinked(m) };
+      const badDay = dayRefusal({ heldOn: d.heldOn });
+      if (badDay) return { outcome: badDay };
       const subject = memberId === null ? ({ kind: 'organization', id: d.orgId } as const) : ({ kind: 'member', id: memberId } as const);
       return {
         streamId: massTallyStream(subject.id, d.period),

@@ -7,7 +7,7 @@ import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { ReviewNotFoundError, reviewStream } from '../reviews/review-access';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, dayRefusal, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyDemocraticReviewTallied>>;
 
@@ -34,6 +34,8 @@ export class TallyCountyDemocraticReviewHandler {
       const d = m.event.data;
       const memberId = members.memberOf(m);
       if (!memberId) return { outcome: members.unlinked(m) };
+      const badDay = dayRefusal({ heldOn: d.heldOn });
+      if (badDay) return { outcome: badDay };
       return {
         streamId: reviewStream(memberId, d.year),
         scopeOrgId: (s) => s.orgId ?? d.orgId,
