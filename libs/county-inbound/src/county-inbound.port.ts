@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@vanguard/contracts';
+import { isCalendarDay, type EventEnvelope } from '@vanguard/contracts';
 
 /**
  * The county system that sent a message, as its token proved it (never as the message
@@ -37,6 +37,22 @@ export type CountyOutcome =
 
 export const applied = (result?: Record<string, string>): CountyOutcome => ({ outcome: 'applied', ...(result ? { result } : {}) });
 export const refused = (code: string, reason: string): CountyOutcome => ({ outcome: 'refused', code, reason });
+
+/**
+ * The first of a message's days that no calendar has or Postgres cannot store, as a refusal
+ * (`DAY.INVALID` naming the field), for every owning service's translation: the county contracts
+ * check the pattern only (year 0000 passes it), and such a day failed the write, and with it the
+ * whole batch, or every read model that cast it.
+ */
+export function dayRefusal(days: Readonly<Record<string, string>>): CountyOutcome | undefined {
+  const bad = Object.entries(days).find(([, day]) => !isCalendarDay(day));
+  if (!bad) return undefined;
+  const [field, day] = bad;
+  return refused(
+    'DAY.INVALID',
+    `${field} 须为存在的日期（0001–9999 年）/ ${field} must be a calendar day YYYY-MM-DD (years 0001–9999): ${day}`,
+  );
+}
 
 /**
  * Translates a batch of one message type into the owning service's command(s), inside the

@@ -101,7 +101,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
 
   const count = async (sql: string, params: unknown[]) => (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
 
-  it('records a county deed in fen, replaces it by deedId, answers a resend duplicate, refuses a future day and another county’s village', async () => {
+  it('records a county deed in fen, replaces it by deedId, answers a resend duplicate, refuses a future day, a year 0000 and another county’s village', async () => {
     const deedId = randomUUID();
     const deed = (title: string, doneOn = dayFromToday(-3)) => ({
       deedId,
@@ -143,6 +143,17 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
       deedId: future,
     });
     expect(await counties.replyTo(ahead)).toMatchObject({ outcome: 'refused', code: 'day-not-in-future@1' });
+    // Year 0000 passes the contract's pattern; written, Postgres refused it and with it the gate's whole batch.
+    const yearZero = randomUUID();
+    const zero = await counties.send('county-songling', 'county.DeedRecorded', `deed-${yearZero}`, 1, {
+      ...deed('修渠', '0000-03-01'),
+      deedId: yearZero,
+    });
+    expect(await counties.replyTo(zero)).toMatchObject({
+      outcome: 'refused',
+      code: 'DAY.INVALID',
+      reason: expect.stringContaining('doneOn'),
+    });
     const foreign = randomUUID();
     const out = await counties.send('county-songling', 'county.DeedRecorded', `deed-${foreign}`, 1, {
       ...deed('修桥'),
@@ -150,7 +161,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
       orgId: HEKOU,
     });
     expect(await counties.replyTo(out)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
-    expect(await count(`select count(*)::int as n from deeds where id = any($1::uuid[])`, [[future, foreign]])).toBe(0);
+    expect(await count(`select count(*)::int as n from deeds where id = any($1::uuid[])`, [[future, foreign, yearZero]])).toBe(0);
   });
 
   it('logs a county visit for the linked cadre, which counts for the households’ quarter; refuses unknown households and an unknown cadre', async () => {

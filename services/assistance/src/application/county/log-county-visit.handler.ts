@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ContractEvent, CountyVisitLogged } from '@vanguard/contracts';
 import {
   applied,
+  dayRefusal,
   refused,
   unlinkedMember,
   type CountyBatchHandler,
@@ -41,6 +42,8 @@ export class LogCountyVisitHandler {
 
   private async one(m: Message, tx: Tx): Promise<CountyOutcome> {
     const d = m.event.data;
+    const badDay = dayRefusal({ visitedOn: d.visitedOn });
+    if (badDay) return badDay;
     try {
       const ids = await this.county.memberIds(tx, m.sender.clientId, [d.cadreId]);
       const memberId = ids.linked.get(d.cadreId);

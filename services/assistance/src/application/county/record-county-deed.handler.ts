@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ContractEvent, CountyDeedRecorded } from '@vanguard/contracts';
-import { applied, refused, type CountyBatchHandler, type CountyMessage, type CountyOutcome } from '@vanguard/county-inbound';
+import { applied, dayRefusal, refused, type CountyBatchHandler, type CountyMessage, type CountyOutcome } from '@vanguard/county-inbound';
 import { recordCountyDeed } from '../../domain/field-work/field-work';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, type Clock } from '../ports/system.port';
@@ -33,6 +33,8 @@ export class RecordCountyDeedHandler {
 
   private async one(m: Message, tx: Tx): Promise<CountyOutcome> {
     const d = m.event.data;
+    const badDay = dayRefusal({ doneOn: d.doneOn });
+    if (badDay) return badDay;
     try {
       const village = await this.roster.organization(d.orgId, tx);
       if (!village) throw new NotFoundError('ORGANIZATION', d.orgId);

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ContractEvent, CountyWindowServicesRecorded } from '@vanguard/contracts';
-import type { CountyBatchHandler, CountyMessage } from '@vanguard/county-inbound';
+import { dayRefusal, type CountyBatchHandler, type CountyMessage } from '@vanguard/county-inbound';
 import { windowUnitDecider, windowUnitStream } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../ports/clock.port';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
-import { COUNTY_STREAMS, dayRefusal, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyWindowServicesRecorded>>;
 

@@ -1,5 +1,4 @@
 import { applied, refused, type CountyMessage, type CountyOutcome } from '@vanguard/county-inbound';
-import { isCalendarDay } from '@vanguard/contracts';
 import { BusinessRuleViolation, DomainError, type Decider } from '@vanguard/kernel';
 import type { Loaded, StreamContext } from '../ports/streams.port';
 
@@ -16,21 +15,6 @@ export function refusalOf(e: unknown): CountyOutcome {
   }
   if (e instanceof DomainError) return refused(e.code, e.message);
   throw e;
-}
-
-/**
- * The first of a message's days that no calendar has or Postgres cannot store, as a refusal: the
- * county contracts check the pattern only (year 0000 passes), and a day stored in an event would
- * then be refused by every read model that casts it.
- */
-export function dayRefusal(days: Readonly<Record<string, string>>): CountyOutcome | undefined {
-  const bad = Object.entries(days).find(([, day]) => !isCalendarDay(day));
-  if (!bad) return undefined;
-  const [field, day] = bad;
-  return refused(
-    'DAY.INVALID',
-    `${field} 须为存在的日期（0001–9999 年）/ ${field} must be a calendar day YYYY-MM-DD (years 0001–9999): ${day}`,
-  );
 }
 
 /** The event store as a county translation needs it: fold through the pool, append inside the gate's transaction. */

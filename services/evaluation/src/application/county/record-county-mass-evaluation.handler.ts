@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ContractEvent, CountyMassEvaluationTallied } from '@vanguard/contracts';
-import type { CountyBatchHandler, CountyMessage } from '@vanguard/county-inbound';
+import { dayRefusal, type CountyBatchHandler, type CountyMessage } from '@vanguard/county-inbound';
 import { massTallyDecider, massTallyStream } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, dayRefusal, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyMassEvaluationTallied>>;
 

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ContractEvent, CountyDemocraticReviewTallied } from '@vanguard/contracts';
-import type { CountyBatchHandler, CountyMessage } from '@vanguard/county-inbound';
+import { dayRefusal, type CountyBatchHandler, type CountyMessage } from '@vanguard/county-inbound';
 import { reviewDecider } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../ports/org-tree.port';
 import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { ReviewNotFoundError, reviewStream } from '../reviews/review-access';
 import { COUNTY_MEMBER_LINKS, translateMembers, type CountyMemberLinksPort } from './county-member-links.port';
-import { COUNTY_STREAMS, dayRefusal, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
+import { COUNTY_STREAMS, decideEach, refusalOf, type CountyStreamsPort } from './county-translation';
 
 type Message = CountyMessage<ContractEvent<typeof CountyDemocraticReviewTallied>>;
 
