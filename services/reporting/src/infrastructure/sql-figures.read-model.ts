@@ -1,9 +1,8 @@
-import type { Pool } from 'pg';
-import type { PoolClient } from 'pg';
-import { Client } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { FIGURES, FIGURE_BY_KEY, PERSONAL_FIGURES, combine, type FigureDefinition, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
 import { MULTI_ROW_PREDICATE } from './migrations/fact-multi-row-index';
+import { stoppable, type StopOptions } from './stoppable-query';
 import { subtreeOf } from './subtree';
 
 export interface OrgRow {
@@ -32,21 +31,13 @@ export interface TracePage {
   readonly next: string | null;
 }
 
-export interface TraceOptions {
+export { TraceStopped } from './stoppable-query';
+
+/** A page of a trace, run as a stoppable query (its timeout and its caller's signal). */
+export interface TraceOptions extends StopOptions {
   readonly limit: number;
   /** A page's `next`: events after it. */
   readonly after?: string;
-  /** `statement_timeout` of the trace's transaction. */
-  readonly timeoutMs: number;
-  /** Aborted when the caller is gone: the running statement is cancelled. */
-  readonly signal?: AbortSignal;
-}
-
-/** A trace that Postgres cancelled: its statement timeout (`timeout`) or its caller left (`cancelled`). */
-export class TraceStopped extends Error {
-  constructor(readonly why: 'timeout' | 'cancelled') {
-    super(`trace query stopped: ${why}`);
-  }
 }
 
 /** An `after` that is not a cursor this service gave out. */
@@ -134,9 +125,6 @@ function keysOf(after: string | undefined, roster: boolean): [string | null, str
   if (!UUID.test(k2) || (!roster && Number.isNaN(Date.parse(k1)))) throw new TraceCursorInvalid('not a cursor');
   return [k1, k2];
 }
-
-/** Postgres's SQLSTATE for a statement cancelled (its timeout, or pg_cancel_backend). */
-const QUERY_CANCELED = '57014';
 
 /**
  * The totals count rows (a trigger sees one row at a time); an event of MULTI_ROW_TYPES may have
@@ -241,7 +229,7 @@ export class SqlFiguresReadModel {
     if (!d) return { events: [], next: null };
     const roster = d.kind === 'roster';
     const [k1, k2] = keysOf(o.after, roster);
-    const rows = await this.stoppable(o, (c) =>
+    const rows = await stoppable(this.pool, o, (c) =>
       roster
         ? c.query<TraceRow>(ROSTER_TRACE_SQL[figure] as string, [rootId, o.limit + 1, k1, k2])
         : this.subtreeTrace(c, figure, rootId, period, o.limit + 1, k1, k2),
@@ -260,59 +248,6 @@ export class SqlFiguresReadModel {
       })),
       next: rows.rows.length > o.limit ? cursorOf(page[page.length - 1]!) : null,
     };
-  }
-
-  /**
-   * `work` on a client of its own in a read-only transaction with the timeout; a caller gone
-   * (`signal`) cancels the running statement from outside the pool, whose connections may all be busy.
-   */
-  private async stoppable<T>(o: TraceOptions, work: (c: PoolClient) => Promise<T>): Promise<T> {
-    if (o.signal?.aborted) throw new TraceStopped('cancelled');
-    const c = await this.pool.connect();
-    // Gone while this waited for a connection: nothing has run yet.
-    if (o.signal?.aborted) {
-      c.release();
-      throw new TraceStopped('cancelled');
-    }
-    const pid = (c as unknown as { processID?: number }).processID;
-    let cancelling: Promise<void> | undefined;
-    const cancel = () => void (cancelling = this.cancelBackend(pid));
-    o.signal?.addEventListener('abort', cancel, { once: true });
-    let broken: Error | boolean | undefined;
-    try {
-      await c.query('begin read only');
-      await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
-      const out = await work(c);
-      await c.query('commit');
-      return out;
-    } catch (e) {
-      await c.query('rollback').catch((r: Error) => (broken = r));
-      if ((e as { code?: string }).code === QUERY_CANCELED) throw new TraceStopped(o.signal?.aborted ? 'cancelled' : 'timeout');
-      throw e;
-    } finally {
-      o.signal?.removeEventListener('abort', cancel);
-      // A cancel sent from outside may land late: on this backend's next statement, someone else's
-      // once the connection is back in the pool. Wait for it and close the connection instead.
-      if (cancelling) {
-        await cancelling;
-        broken ??= true;
-      }
-      c.release(broken);
-    }
-  }
-
-  private async cancelBackend(pid: number | undefined): Promise<void> {
-    if (pid === undefined) return;
-    const opts = (this.pool as unknown as { options: Record<string, unknown> }).options;
-    const c = new Client({ ...opts, connectionTimeoutMillis: 3_000 });
-    try {
-      await c.connect();
-      await c.query('select pg_cancel_backend($1)', [pid]);
-    } catch {
-      // The statement still ends at its timeout.
-    } finally {
-      await c.end().catch(() => undefined);
-    }
   }
 
   /**

@@ -1,0 +1,72 @@
+import { Client, type Pool, type PoolClient } from 'pg';
+
+/** A trace that Postgres cancelled: its statement timeout (`timeout`) or its caller left (`cancelled`). */
+export class TraceStopped extends Error {
+  constructor(readonly why: 'timeout' | 'cancelled') {
+    super(`trace query stopped: ${why}`);
+  }
+}
+
+/** Postgres's SQLSTATE for a statement cancelled (its timeout, or pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+
+/** How long a query may run, and what stops it early. */
+export interface StopOptions {
+  /** `statement_timeout` of the query's transaction. */
+  readonly timeoutMs: number;
+  /** Aborted when the caller is gone: the running statement is cancelled. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `work` on a client of its own in a read-only transaction with the timeout; a caller gone
+ * (`signal`) cancels the running statement from outside the pool, whose connections may all be busy.
+ */
+export async function stoppable<T>(pool: Pool, o: StopOptions, work: (c: PoolClient) => Promise<T>): Promise<T> {
+  if (o.signal?.aborted) throw new TraceStopped('cancelled');
+  const c = await pool.connect();
+  // Gone while this waited for a connection: nothing has run yet.
+  if (o.signal?.aborted) {
+    c.release();
+    throw new TraceStopped('cancelled');
+  }
+  const pid = (c as unknown as { processID?: number }).processID;
+  let cancelling: Promise<void> | undefined;
+  const cancel = () => void (cancelling = cancelBackend(pool, pid));
+  o.signal?.addEventListener('abort', cancel, { once: true });
+  let broken: Error | boolean | undefined;
+  try {
+    await c.query('begin read only');
+    await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
+    const out = await work(c);
+    await c.query('commit');
+    return out;
+  } catch (e) {
+    await c.query('rollback').catch((r: Error) => (broken = r));
+    if ((e as { code?: string }).code === QUERY_CANCELED) throw new TraceStopped(o.signal?.aborted ? 'cancelled' : 'timeout');
+    throw e;
+  } finally {
+    o.signal?.removeEventListener('abort', cancel);
+    // A cancel sent from outside may land late: on this backend's next statement, someone else's
+    // once the connection is back in the pool. Wait for it and close the connection instead.
+    if (cancelling) {
+      await cancelling;
+      broken ??= true;
+    }
+    c.release(broken);
+  }
+}
+
+async function cancelBackend(pool: Pool, pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  const opts = (pool as unknown as { options: Record<string, unknown> }).options;
+  const c = new Client({ ...opts, connectionTimeoutMillis: 3_000 });
+  try {
+    await c.connect();
+    await c.query('select pg_cancel_backend($1)', [pid]);
+  } catch {
+    // The statement still ends at its timeout.
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
