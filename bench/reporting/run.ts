@@ -1,6 +1,6 @@
 /**
  * Reporting service benchmark (issue 16), in one run beside the raw Postgres ceiling:
- *   npm run bench:reporting [-- --json] [--counties 170] [--events 250000] [--members 100000] [--seconds 5] [--concurrency 16] [--quick]
+ *   npm run bench:reporting [-- --json] [--counties 170] [--events 250000] [--members 100000] [--seconds 5] [--concurrency 16] [--quick] [--keep]
  *     [--profile <file.cpuprofile>] [--service-cpu-prof <dir>] [--signed-batch 256]
  *
  * 1. The raw ceiling: one-row INSERT transactions from `pg`, `--concurrency` clients.
@@ -15,7 +15,7 @@
  *
  * Everything runs in a database of its own (`vanguard_bench_reporting`, made afresh, migrated as
  * `npm run migrate` would) and topics of its own (`bench-reporting-<id>.*`); both are dropped at
- * the end. The service runs as a child process as `npm start` runs it, with its consumer off.
+ * the end (`--keep` keeps the database, to read its plans afterwards). The service runs as a child process as `npm start` runs it, with its consumer off.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -387,11 +387,13 @@ async function main(): Promise<void> {
     await kadmin.deleteTopics({ topics: mine }).catch((e: unknown) => log(`could not delete the bench topics: ${String(e)}`));
     await kadmin.deleteGroups([groupId]).catch(() => undefined);
     await kadmin.disconnect();
-    await database('drop');
+    if (!argv.includes('--keep')) await database('drop');
   }
   result['loadAverage'] = loadavg().map((l) => Math.round(l * 10) / 10);
   result['totalSeconds'] = Math.round((Date.now() - started) / 1000);
-  log(`done in ${String(result['totalSeconds'])} s; database ${DB} and topics ${prefix}.* dropped`);
+  log(
+    `done in ${String(result['totalSeconds'])} s; ${argv.includes('--keep') ? `database ${DB} kept, ` : `database ${DB} and `}topics ${prefix}.* dropped`,
+  );
   if (JSON_OUT) writeStdout(JSON.stringify(result) + '\n');
 }
 

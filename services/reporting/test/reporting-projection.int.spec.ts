@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { ScopeService } from '@vanguard/auth';
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
@@ -259,6 +260,12 @@ describe('reporting projections (real Postgres and Kafka)', () => {
 
   it('rebuilds the projections and their subtree totals from the topics into shadows and swaps them in, the live consumer writing on into the new tables', async () => {
     const before = await sut.figures(county.id, year);
+    // One connection, so the statements it prepared before the swap are the ones read through after it (ADR 0096).
+    const one = new Pool({ connectionString: db.url, max: 1 });
+    const breakdown = new SqlBreakdownReadModel(one);
+    const figuresOnOne = new SqlFiguresReadModel(one);
+    const townsBefore = await breakdown.below(county.id, 1, year);
+    expect(await figuresOnOne.figures(county.id, year)).toEqual(before);
     // Damage the live tables as a projection bug would: a fact no event produced, a fact lost.
     await db.pool.query(`insert into rpt_fact select gen_random_uuid(), 'visits', 'x', 'x', $1, '2026-06-01', now(), 99, 1`, [village.id]);
     await db.pool.query(`delete from rpt_fact where figure = 'deeds'`);
@@ -276,6 +283,9 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     });
 
     expect(await sut.figures(county.id, year)).toEqual(before);
+    expect(await breakdown.below(county.id, 1, year)).toEqual(townsBefore);
+    expect(await figuresOnOne.figures(county.id, year)).toEqual(before);
+    await one.end();
     expect(await totalsDrift(db.pool)).toEqual([]);
     expect(report.records).toBeGreaterThanOrEqual(14);
     expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);

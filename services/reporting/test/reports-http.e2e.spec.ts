@@ -198,6 +198,28 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     }
   });
 
+  it("breaks a county down by township, each township's figures those of its own subtree; an organisation with none below lists none", async () => {
+    const r = await http().get(`/reports/organizations/${COUNTY.id}/breakdown?period=2026`).set(as('county.organizer')).expect(200);
+    const children = (r.body as { children: { orgId: string; name: string; figures: Record<string, number | null> }[] }).children;
+    expect(children.map((c) => [c.orgId, c.name])).toEqual([
+      [BAIHUA.id, BAIHUA.name],
+      [HEKOU.id, HEKOU.name],
+    ]);
+    expect(children.map((c) => [c.figures['pledges_made'], c.figures['members'], c.figures['deeds'], c.figures['comments']])).toEqual([
+      [2, 1, 1, null],
+      [1, 1, null, null],
+    ]);
+    for (const child of children) {
+      const own = await http().get(`/reports/organizations/${child.orgId}/figures?period=2026`).set(as('county.organizer')).expect(200);
+      const values = (own.body as { figures: { key: string; value: number | null }[] }).figures.map((f) => [f.key, f.value]);
+      expect(Object.entries(child.figures)).toEqual(values);
+    }
+
+    const village = await http().get(`/reports/organizations/${HONGSHI.id}/breakdown?period=2026`).set(as('county.organizer')).expect(200);
+    expect(village.body).toEqual({ orgId: HONGSHI.id, period: '2026', children: [] });
+    await http().get(`/reports/organizations/${COUNTY.id}/breakdown?period=2026`).set(as('township.secretary')).expect(403);
+  });
+
   it('links every figure to the events behind it, and says when a figure has no data', async () => {
     const r = await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).set(as('township.secretary')).expect(200);
     const figures = (r.body as { figures: { key: string; value: number | null; events: number; trace: string }[] }).figures;

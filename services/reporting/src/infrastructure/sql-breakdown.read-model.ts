@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { FIGURES, combine, type FigureValue } from '../domain/figures';
+import { FIGURES, combine, type FigureDefinition, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
 import { rosterFigures, type RosterTotals } from './sql-figures.read-model';
 
@@ -21,6 +21,34 @@ type Row = RosterTotals & {
   code: string;
   facts: Record<string, [number, number, number]> | null;
 };
+
+/** A figure with no fact in the period, per key: frozen, shared by every row that has none. */
+const NO_DATA: ReadonlyMap<string, FigureValue> = new Map(
+  FIGURES.map((d) => [d.key, Object.freeze({ ...combine(d, []), value: null, events: 0 })]),
+);
+
+function valueOf(d: FigureDefinition, [amount, weight, n]: readonly [number, number, number]): FigureValue {
+  return { ...combine(d, [{ amount, weight }]), events: n };
+}
+
+/** The root's depth plus `$4`, for organisations further below than its children. */
+const DEPTH_ROOT = 'root as (select cardinality(path) + $4::int as at from rpt_org where id = $1),';
+
+/** The organisations `where` picks, each with its roster totals and its facts' sums in `$2`–`$3`. */
+const belowSql = (where: string, from: string, withRoot = '') => `with ${withRoot}
+     orgs as (select o.id, o.parent_id, o.name, o.level, o.code from rpt_org o${from} where ${where} and o.status = 'active')
+   select o.*, r.organizations, r.contact_points, r.contact_orgs, r.members, f.facts
+     from orgs o
+     left join lateral (
+       select sum(organizations)::bigint as organizations, sum(contact_points)::bigint as contact_points,
+              sum(contact_orgs)::bigint as contact_orgs, sum(members)::bigint as members
+         from rpt_roster_total where anc_id = o.id) r on true
+     left join lateral (
+       select json_object_agg(figure, json_build_array(amount, weight, n)) as facts
+         from (select figure, sum(amount)::bigint as amount, sum(weight)::bigint as weight, sum(n)::bigint as n
+                 from rpt_fact_total where anc_id = o.id and month >= $2::date and month < $3::date
+                group by figure having sum(n) > 0) s) f on true
+    order by o.code`;
 
 /**
  * Figures of every organisation `depth` levels below the root, each over its own subtree, from
@@ -44,27 +72,19 @@ export class SqlBreakdownReadModel {
   }
 
   async below(rootId: string, depth: number, period: Period): Promise<BreakdownRow[]> {
-    // Not a named statement: a generic plan cannot tell a county (its townships by parent) from a
-    // province, whose path matches every organisation; planned with the root each time, it can.
-    const { rows } = await this.pool.query<Row>({
-      text: `with root as (select cardinality(path) + $2::int as at from rpt_org where id = $1),
-         orgs as (
-           select o.id, o.parent_id, o.name, o.level, o.code from rpt_org o, root
-            where ${depth === 1 ? 'o.parent_id = $1 and ' : ''}o.path @> array[$1::uuid] and cardinality(o.path) = root.at and o.status = 'active')
-       select o.*, r.organizations, r.contact_points, r.contact_orgs, r.members, f.facts
-         from orgs o
-         left join lateral (
-           select sum(organizations)::bigint as organizations, sum(contact_points)::bigint as contact_points,
-                  sum(contact_orgs)::bigint as contact_orgs, sum(members)::bigint as members
-             from rpt_roster_total where anc_id = o.id) r on true
-         left join lateral (
-           select json_object_agg(figure, json_build_array(amount, weight, n)) as facts
-             from (select figure, sum(amount)::bigint as amount, sum(weight)::bigint as weight, sum(n)::bigint as n
-                     from rpt_fact_total where anc_id = o.id and month >= $3::date and month < $4::date
-                    group by figure having sum(n) > 0) s) f on true
-        order by o.code`,
-      values: [rootId, depth, period.from, period.to],
-    });
+    const { rows } = await this.pool.query<Row>(
+      depth === 1
+        ? // A prepared statement, planned once per connection: the children by parent_id are one
+          // plan for a county or a province alike, and planning this statement cost as much as
+          // running it (ADR 0096).
+          { name: 'reporting.breakdown.children', text: belowSql('o.parent_id = $1', ''), values: [rootId, period.from, period.to] }
+        : // Not a named statement: a generic plan cannot tell a county from a province, whose
+          // path matches every organisation; planned with the root each time, it can.
+          {
+            text: belowSql('o.path @> array[$1::uuid] and cardinality(o.path) = root.at', ', root', DEPTH_ROOT),
+            values: [rootId, period.from, period.to, depth],
+          },
+    );
     return rows.map((o) => {
       const figures = new Map<string, FigureValue>();
       const own = rosterFigures(o);
@@ -73,9 +93,9 @@ export class SqlBreakdownReadModel {
           figures.set(d.key, own.get(d.key) as FigureValue);
           continue;
         }
-        const [amount, weight, n] = o.facts?.[d.key] ?? [0, 0, 0];
-        const v = n === 0 ? combine(d, []) : combine(d, [{ amount, weight }]);
-        figures.set(d.key, { ...v, value: n === 0 ? null : v.value, events: n });
+        const fact = o.facts?.[d.key];
+        // Most figures of most organisations have no fact in a period: one shared value each.
+        figures.set(d.key, fact === undefined || fact[2] === 0 ? (NO_DATA.get(d.key) as FigureValue) : valueOf(d, fact));
       }
       return { orgId: o.id, parentId: o.parent_id, name: o.name, level: o.level, code: o.code, figures };
     });

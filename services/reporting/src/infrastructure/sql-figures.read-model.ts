@@ -162,7 +162,11 @@ export class SqlFiguresReadModel {
   constructor(private readonly pool: Pool) {}
 
   async org(id: string): Promise<OrgRow | undefined> {
-    const r = await this.pool.query<OrgRow>('select id, name, level, code from rpt_org where id = $1', [id]);
+    const r = await this.pool.query<OrgRow>({
+      name: 'reporting.org',
+      text: 'select id, name, level, code from rpt_org where id = $1',
+      values: [id],
+    });
     return r.rows[0];
   }
 
@@ -177,9 +181,9 @@ export class SqlFiguresReadModel {
   /** Every figure for the subtree and period. */
   async figures(rootId: string, period: Period): Promise<Map<string, FigureValue>> {
     const [facts, roster, extra] = await Promise.all([
-      this.pool.query<FactAgg>(FACTS_SQL, [rootId, period.from, period.to]),
+      this.pool.query<FactAgg>({ name: 'reporting.figures.facts', text: FACTS_SQL, values: [rootId, period.from, period.to] }),
       this.roster(rootId),
-      this.pool.query<{ figure: string; i: string; extra: string }>(EXTRA_ROWS_SQL, [rootId, [period.from], [period.to]]),
+      this.extraRows(rootId, [period]),
     ]);
     const rows = new Map(facts.rows.map((x) => [x.figure, withoutExtraRows(x, extra.rows)]));
     const out = new Map<string, FigureValue>();
@@ -198,25 +202,32 @@ export class SqlFiguresReadModel {
       const v = (await this.roster(rootId)).get(figure) as FigureValue;
       return periods.map(() => v);
     }
-    const r = await this.pool.query<FactAgg & { i: string }>(
-      `select p.i, sum(t.amount)::bigint as amount, sum(t.weight)::bigint as weight, sum(t.n)::bigint as n
+    const r = await this.pool.query<FactAgg & { i: string }>({
+      name: 'reporting.series.totals',
+      text: `select p.i, sum(t.amount)::bigint as amount, sum(t.weight)::bigint as weight, sum(t.n)::bigint as n
          from rpt_fact_total t
          join unnest($3::date[], $4::date[]) with ordinality as p(d0, d1, i) on t.month >= p.d0 and t.month < p.d1
         where t.anc_id = $1 and t.figure = $2 and ${KNOWN}
         group by p.i having sum(t.n) > 0`,
-      [rootId, figure, periods.map((p) => p.from), periods.map((p) => p.to)],
-    );
-    const extra = await this.pool.query<{ figure: string; i: string; extra: string }>(EXTRA_ROWS_SQL, [
-      rootId,
-      periods.map((p) => p.from),
-      periods.map((p) => p.to),
-    ]);
+      values: [rootId, figure, periods.map((p) => p.from), periods.map((p) => p.to)],
+    });
+    const extra = await this.extraRows(rootId, periods);
     const byIndex = new Map(r.rows.map((x) => [Number(x.i), withoutExtraRows({ ...x, figure }, extra.rows, x.i)]));
     return periods.map((_, i) => valueOf(d, byIndex.get(i + 1)));
   }
 
+  private extraRows(rootId: string, periods: readonly Period[]) {
+    return this.pool.query<{ figure: string; i: string; extra: string }>({
+      name: 'reporting.figures.extra-rows',
+      text: EXTRA_ROWS_SQL,
+      values: [rootId, periods.map((p) => p.from), periods.map((p) => p.to)],
+    });
+  }
+
   private async roster(rootId: string): Promise<Map<string, FigureValue>> {
-    return rosterFigures((await this.pool.query<RosterTotals>(ROSTER_SQL, [rootId])).rows[0]);
+    return rosterFigures(
+      (await this.pool.query<RosterTotals>({ name: 'reporting.figures.roster', text: ROSTER_SQL, values: [rootId] })).rows[0],
+    );
   }
 
   /**
