@@ -40,9 +40,10 @@ export const refused = (code: string, reason: string): CountyOutcome => ({ outco
 
 /**
  * The first of a message's days that no calendar has or Postgres cannot store, as a refusal
- * (`DAY.INVALID` naming the field), for every owning service's translation: the county contracts
- * check the pattern only (year 0000 passes it), and such a day failed the write, and with it the
- * whole batch, or every read model that cast it.
+ * (`DAY.INVALID` naming the field), for every owning service's translation. The county contracts
+ * refuse a month or day no calendar has (`2026-02-30` is COUNTY.INVALID), but not year 0000, which
+ * Postgres cannot store: such a day failed the write, and with it the whole batch, or every read
+ * model that cast it.
  */
 export function dayRefusal(days: Readonly<Record<string, string>>): CountyOutcome | undefined {
   const bad = Object.entries(days).find(([, day]) => !isCalendarDay(day));

@@ -101,7 +101,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
 
   const count = async (sql: string, params: unknown[]) => (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
 
-  it('records a county deed in fen, replaces it by deedId, answers a resend duplicate, refuses a future day, a year 0000 and another county’s village', async () => {
+  it('records a county deed in fen, replaces it by deedId, answers a resend duplicate, refuses a future day, a year 0000 (recording the deed sent after it) and another county’s village', async () => {
     const deedId = randomUUID();
     const deed = (title: string, doneOn = dayFromToday(-3)) => ({
       deedId,
@@ -149,11 +149,18 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
       ...deed('修渠', '0000-03-01'),
       deedId: yearZero,
     });
+    const following = randomUUID();
+    const next = await counties.send('county-songling', 'county.DeedRecorded', `deed-${following}`, 1, {
+      ...deed('修渠'),
+      deedId: following,
+    });
     expect(await counties.replyTo(zero)).toMatchObject({
       outcome: 'refused',
       code: 'DAY.INVALID',
       reason: expect.stringContaining('doneOn'),
     });
+    expect(await counties.replyTo(next)).toMatchObject({ outcome: 'applied', result: { deedId: following } });
+    expect(await count(`select count(*)::int as n from deeds where id = $1`, [following])).toBe(1);
     const foreign = randomUUID();
     const out = await counties.send('county-songling', 'county.DeedRecorded', `deed-${foreign}`, 1, {
       ...deed('修桥'),
@@ -197,6 +204,40 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     const nobody = randomUUID();
     const unknown = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${nobody}`, 1, visit(nobody, ['HH-001']));
     expect(await counties.replyTo(unknown)).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_UNKNOWN' });
+  });
+
+  it('refuses a county visit on a day no calendar has DAY.INVALID naming visitedOn, logs nothing for it, and logs the visit sent right after it', async () => {
+    const visit = (visitedOn: string) => ({
+      visitId: randomUUID(),
+      cadreId: countyCadre,
+      cadreName: '李书记',
+      orgId: village,
+      visitedOn,
+      householdRefs: ['HH-001'],
+      summary: '回访春耕用水',
+    });
+    const diary = `field-diary-${countyCadre}`;
+    // Year 0000 passes the contract's pattern; written, Postgres refused it and with it the gate's whole batch.
+    const yearZero = visit('0000-03-01');
+    const valid = visit(dayFromToday(-1));
+    const zero = await counties.send('county-songling', 'county.VisitLogged', diary, 3, yearZero);
+    const next = await counties.send('county-songling', 'county.VisitLogged', diary, 4, valid);
+    expect(await counties.replyTo(zero)).toMatchObject({
+      outcome: 'refused',
+      code: 'DAY.INVALID',
+      reason: expect.stringContaining('visitedOn'),
+    });
+    expect(await counties.replyTo(next)).toMatchObject({
+      outcome: 'applied',
+      result: { visitId: valid.visitId, cadreId, households: '1' },
+    });
+    const logged = async (visitId: string) => [
+      await count(`select count(*)::int as n from visits where id = $1`, [visitId]),
+      await count(`select count(*)::int as n from visit_households where visit_id = $1`, [visitId]),
+      await count(`select count(*)::int as n from vanguard_outbox where envelope->'data'->>'visitId' = $1`, [visitId]),
+    ];
+    expect(await logged(yearZero.visitId)).toEqual([0, 0, 0]);
+    expect(await logged(valid.visitId)).toEqual([1, 1, 1]);
   });
 
   it('answers the county whose link another county took over (ADR 0048) COUNTY.MEMBER_TAKEN_OVER, naming that county', async () => {

@@ -326,4 +326,76 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
     await rebuildProjections(db.pool, store, definitions);
     expect(await rows()).toEqual(live);
   });
+
+  it('refuses a democratic-review tally held on a day no calendar has DAY.INVALID naming heldOn, stores nothing for it, and tallies the one sent right after it', async () => {
+    await store.append(
+      `review-${member}-2010`,
+      [
+        {
+          type: 'evaluation.SelfAssessmentSubmitted',
+          data: {
+            memberId: member,
+            orgId: HONGSHI,
+            year: 2010,
+            submittedOn: '2010-12-01',
+            selfAssessment: '总结',
+            partySpiritAnalysis: '分析',
+          },
+        },
+      ],
+      { expectedVersion: 'no_stream', context: ctx },
+    );
+    const tally = (heldOn: string) => ({
+      memberId: countyMember,
+      orgId: HONGSHI,
+      year: 2010,
+      heldOn,
+      ballotsIssued: 4,
+      ballotsReturned: 4,
+      votes: { excellent: 2, qualified: 2, basically_qualified: 0, unqualified: 0 },
+    });
+    const review = `democratic-review-${countyMember}`;
+    // Year 0000 passes the contract's pattern; stored, every read model casting it would refuse it.
+    const zero = await counties.send('county-songling', 'county.DemocraticReviewTallied', review, 5, tally('0000-12-08'));
+    const next = await counties.send('county-songling', 'county.DemocraticReviewTallied', review, 6, tally('2010-12-08'));
+    expect(await counties.replyTo(zero)).toMatchObject({
+      outcome: 'refused',
+      code: 'DAY.INVALID',
+      reason: expect.stringContaining('heldOn'),
+    });
+    expect(await counties.replyTo(next)).toMatchObject({ outcome: 'applied', result: { memberId: member, year: '2010', version: '2' } });
+    const events = await store.readStream(`review-${member}-2010`);
+    expect(events.map((e) => [e.type, (e.data as { heldOn?: string }).heldOn])).toEqual([
+      ['evaluation.SelfAssessmentSubmitted', undefined],
+      ['evaluation.PeerBallotsTallied', '2010-12-08'],
+    ]);
+  });
+
+  it('refuses a mass-evaluation count held on a day no calendar has DAY.INVALID naming heldOn, stores nothing for it, and records the one sent right after it', async () => {
+    const count = (heldOn: string) => ({
+      orgId: HONGSHI,
+      memberId: null,
+      period: '2010',
+      heldOn,
+      ballotsIssued: 60,
+      ballotsReturned: 60,
+      votes: { satisfied: 54, basically_satisfied: 6, dissatisfied: 0 },
+    });
+    const subject = `mass-evaluation-${HONGSHI}`;
+    const zero = await counties.send('county-songling', 'county.MassEvaluationTallied', subject, 2, count('0000-12-05'));
+    const next = await counties.send('county-songling', 'county.MassEvaluationTallied', subject, 3, count('2010-12-05'));
+    expect(await counties.replyTo(zero)).toMatchObject({
+      outcome: 'refused',
+      code: 'DAY.INVALID',
+      reason: expect.stringContaining('heldOn'),
+    });
+    expect(await counties.replyTo(next)).toMatchObject({
+      outcome: 'applied',
+      result: { subjectId: HONGSHI, period: '2010', version: '1' },
+    });
+    const events = await store.readStream(`mass-tally-${HONGSHI}-2010`);
+    expect(events.map((e) => [e.type, (e.data as { heldOn: string }).heldOn])).toEqual([
+      ['evaluation.MassEvaluationTallyRecorded', '2010-12-05'],
+    ]);
+  });
 });

@@ -84,7 +84,7 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
     ]);
   });
 
-  it('refuses a batch counted before, another county’s unit, a unit that is no window unit and a day no calendar has — and counts nothing for them', async () => {
+  it('refuses a batch counted before, another county’s unit, a unit that is no window unit and a day no calendar has — counting nothing for them — and still counts the batch sent right after the day no calendar has', async () => {
     const before = await store.streamVersion(stream);
     const again = await counties.send('county-songling', 'county.WindowServicesRecorded', `window-services-${HONGSHI}`, 2, {
       orgId: HONGSHI,
@@ -110,6 +110,11 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
         { recordId: 'hs-11', kind: 'home_service', on: '0000-06-08' },
       ],
     });
+    const next = await counties.send('county-songling', 'county.WindowServicesRecorded', `window-services-${HONGSHI}`, 4, {
+      orgId: HONGSHI,
+      batchId: 'hs-2011-06-b',
+      records: [{ recordId: 'hs-12', kind: 'home_service', on: '2011-06-09' }],
+    });
     expect(await counties.replyTo(yearZero)).toMatchObject({
       outcome: 'refused',
       code: 'DAY.INVALID',
@@ -118,7 +123,9 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
     expect(await counties.replyTo(again)).toMatchObject({ outcome: 'refused', code: 'evaluation.window-unit.batch-once@1' });
     expect(await counties.replyTo(foreign)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
     expect(await counties.replyTo(notWindow)).toMatchObject({ outcome: 'refused', code: 'evaluation.window-unit.is-window-unit@1' });
-    expect(await store.streamVersion(stream)).toBe(before);
+    expect(await counties.replyTo(next)).toMatchObject({ outcome: 'applied', result: { orgId: HONGSHI, batchId: 'hs-2011-06-b' } });
+    const counted = await store.readStream(stream, { fromVersion: before + 1 });
+    expect(counted.map((e) => (e.data as { batchId: string }).batchId)).toEqual(['hs-2011-06-b']);
     expect(await store.streamVersion(`window-unit-${BAIHUA}`)).toBe(0);
   });
 });
