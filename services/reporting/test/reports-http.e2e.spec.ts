@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import { get as httpGet, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { configureHttpApp } from '@vanguard/http';
+import { configureHttpApp, type ConcurrencyLimiter } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { binaryBody, createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { readPdf } from './support/pdf-text';
+import { REPORT_TRACES } from '../src/interface/http/report-renders';
 import { reportingConfig } from '../src/reporting.config';
 import { ReportingModule } from '../src/reporting.module';
 import {
@@ -307,6 +310,135 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await Promise.all(
       [1, 2].map(() => http().get(`/reports/figures/visits/events?orgId=${COUNTY.id}&period=2026`).set(as('county.organizer')).expect(200)),
     );
+  });
+
+  it('cancels the Postgres statement of a trace whose caller leaves, and gives its place back', async () => {
+    const traces = app.get<ConcurrencyLimiter>(REPORT_TRACES);
+    const server = app.getHttpServer() as Server;
+    const url = `/reports/figures/visits/events?orgId=${COUNTY.id}&period=2026`;
+    // The facts held under a lock, so the trace's statement waits in Postgres until something ends it.
+    const locker = await db.pool.connect();
+    // Far beyond this test's deadlines: only the cancel can end the statement in time.
+    process.env['REPORTING_TRACE_TIMEOUT_MS'] = '120000';
+    let caller: ReturnType<typeof httpGet> | undefined;
+    let listening = false;
+    try {
+      await locker.query('begin');
+      await locker.query('lock table rpt_fact in access exclusive mode');
+      const lockerPid = (await locker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      /** Backends of the trace's select over the facts, waiting for the lock this test holds. */
+      const waiting = async () =>
+        (
+          await db.pool.query<{ pid: number }>(
+            `select pid from pg_stat_activity
+              where $1 = any(pg_blocking_pids(pid)) and state = 'active' and query like '%from rpt_fact f%'`,
+            [lockerPid],
+          )
+        ).rows.map((r) => r.pid);
+
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      listening = true;
+      caller = httpGet({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: url, headers: as('county.organizer') });
+      caller.on('error', () => undefined); // destroyed on purpose below
+      const [pid] = await waitUntil('the trace to wait for the lock in Postgres', async () => {
+        const found = await waiting();
+        return found.length === 1 ? found : undefined;
+      });
+      expect(traces.inUse).toBe(1);
+
+      caller.destroy(); // the client leaves
+      // Its statement is cancelled while the lock is still held: nothing of it runs or waits any more.
+      await waitUntil(
+        'the trace statement to be cancelled',
+        async () => {
+          const left = await db.pool.query('select 1 from pg_stat_activity where pid = $1 and state = $2', [pid, 'active']);
+          return left.rowCount === 0 && (await waiting()).length === 0;
+        },
+        { timeoutMs: 5_000 },
+      );
+      await waitUntil('the trace to give its place back', () => traces.inUse === 0, { timeoutMs: 5_000 });
+
+      // The user's two places are both free: two traces at once both reach Postgres, neither is refused.
+      const answered: number[] = [];
+      const again = [1, 2].map(() =>
+        http()
+          .get(url)
+          .set(as('county.organizer'))
+          .then((r) => {
+            answered.push(r.status);
+            return r;
+          }),
+      );
+      await waitUntil('two traces of the user to wait for the lock at once', async () =>
+        answered.length > 0 || (await waiting()).length === 2 ? true : undefined,
+      );
+      expect(answered).toEqual([]);
+      await locker.query('rollback');
+      expect((await Promise.all(again)).map((r) => r.status)).toEqual([200, 200]);
+    } finally {
+      caller?.destroy();
+      await locker.query('rollback').catch(() => undefined);
+      locker.release();
+      delete process.env['REPORTING_TRACE_TIMEOUT_MS'];
+      if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('cancels a trace whose caller left while its organisation was still being looked up: it never reaches the facts', async () => {
+    const traces = app.get<ConcurrencyLimiter>(REPORT_TRACES);
+    const server = app.getHttpServer() as Server;
+    const url = `/reports/figures/visits/events?orgId=${COUNTY.id}&period=2026`;
+    // Organisations and facts held under two locks: the lookup waits on the first, a trace that goes on on the second.
+    const [orgs, facts] = [await db.pool.connect(), await db.pool.connect()];
+    process.env['REPORTING_TRACE_TIMEOUT_MS'] = '120000';
+    let caller: ReturnType<typeof httpGet> | undefined;
+    let listening = false;
+    try {
+      for (const [c, table] of [
+        [orgs, 'rpt_org'],
+        [facts, 'rpt_fact'],
+      ] as const) {
+        await c.query('begin');
+        await c.query(`lock table ${table} in access exclusive mode`);
+      }
+      const blockedBy = async (locker: typeof orgs, like: string) => {
+        const pid = (await locker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+        const r = await db.pool.query(
+          `select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid)) and state = 'active' and query like $2`,
+          [pid, like],
+        );
+        return r.rowCount ?? 0;
+      };
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      listening = true;
+      caller = httpGet({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: url, headers: as('county.organizer') });
+      caller.on('error', () => undefined);
+      await waitUntil('the lookup to wait for the organisations', async () => (await blockedBy(orgs, '%from rpt_org where id%')) === 1);
+
+      caller.destroy();
+      const connections = () => new Promise<number>((ok, ko) => server.getConnections((e, n) => (e ? ko(e) : ok(n))));
+      await waitUntil('the server to see the caller gone', async () => (await connections()) === 0);
+      const warned = jest.spyOn(Logger.prototype, 'warn');
+      await orgs.query('rollback');
+
+      // It stops as cancelled, never having waited for the facts, and gives its place back.
+      await waitUntil(
+        'the trace to stop as cancelled',
+        () => warned.mock.calls.some(([m]) => typeof m === 'string' && /stopped: cancelled/.test(m)),
+        { timeoutMs: 5_000 },
+      );
+      warned.mockRestore();
+      expect(await blockedBy(facts, '%from rpt_fact f%')).toBe(0);
+      await waitUntil('the trace to give its place back', () => traces.inUse === 0, { timeoutMs: 5_000 });
+    } finally {
+      caller?.destroy();
+      for (const c of [orgs, facts]) {
+        await c.query('rollback').catch(() => undefined);
+        c.release();
+      }
+      delete process.env['REPORTING_TRACE_TIMEOUT_MS'];
+      if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('reports consumer lag per source topic, and none once the projection has caught up', async () => {

@@ -44,6 +44,8 @@ export interface ProjectionRunnerOptions {
   readonly groupId: string;
   /** Tests' own topic prefix; none in production. */
   readonly topicPrefix?: string;
+  /** How long a caller of `lag()` waits for the broker before LagUnavailable; `LAG_TIMEOUT_MS` unless a test shortens it. */
+  readonly lagTimeoutMs?: number;
 }
 
 /**
@@ -149,11 +151,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private async measureLag(): Promise<ConsumerLag> {
     // One admin client at a time: one a caller gave up on may still be waiting on a slow broker.
     if (this.adminInFlight) throw new LagUnavailable('unreachable');
-    // Few retries: a caller is waiting, and the next call tries again anyway.
+    // Few retries of its requests: a caller is waiting, and the next call tries again anyway. (Its
+    // connect still retries as the client does, ~10 s against a refused broker: the one-admin rule covers that.)
     const admin = this.client.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LagUnavailable('unreachable')), LAG_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new LagUnavailable('unreachable')), this.options.lagTimeoutMs ?? LAG_TIMEOUT_MS);
     });
     const measured = (async () => {
       await admin.connect();

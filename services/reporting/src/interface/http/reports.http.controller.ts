@@ -149,6 +149,8 @@ export class ReportsHttpController {
       if (!res.writableEnded) gone.abort();
     };
     res.once('close', leave);
+    // Gone while the organisation was looked up: its 'close' came before anyone listened.
+    if (res.destroyed) leave();
     try {
       const limit = q.limit ?? 500;
       const page = await this.figures.trace(figure, q.orgId, period(q), {
