@@ -1,4 +1,4 @@
-import type { CountyBatchHandler, CountyMessage, CountySender } from './county-inbound.port';
+import type { CountyBatchHandler, CountyMessage, CountyMessageOwner, CountySender } from './county-inbound.port';
 import { decisionKey, type NewDecision } from './county-ledger';
 import type { ReplyOutcome, ReplyTo } from './gate/reply';
 import type { KafkaMessage } from 'kafkajs';
@@ -86,6 +86,20 @@ export async function runInOrder<TTx>(
   }
   await flush();
   return advanced;
+}
+
+/**
+ * The reason of COUNTY.HANDLER_FAILED, as the county reads it on its reply topic (and in every
+ * later `duplicate` of it): a fixed text and the incident id under which the gate logged the
+ * error and dead-lettered the message. Never the error's own text, which names the owner's
+ * tables, SQL or other internals.
+ */
+export function handlerFailedReason(owner: CountyMessageOwner, incident: string): string {
+  return (
+    `${owner} 服务未能处理此消息（内部错误，事件编号 ${incident}）；请以新的消息编号重发，或将事件编号告知平台运维 / ` +
+    `the ${owner} service could not apply this message (an internal error, incident ${incident}); ` +
+    `send it again under a new message id, or give the platform's operators the incident id`
+  );
 }
 
 export function duplicateOf(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { COUNTY_INBOUND_TOPIC, countyMessageTypesOf, countyReplyTopic, type ContractRegistry } from '@vanguard/contracts';
@@ -19,7 +20,7 @@ import {
 import type { CountyBatchHandler, CountyMessage, CountyMessageOwner, CountyScope } from './county-inbound.port';
 import type { CountyInboundStore } from './county-inbound.store';
 import { CountyLedger, decisionKey } from './county-ledger';
-import { duplicateOf, runInOrder, toNewDecision, type Checked, type DeadLetter, type Decision } from './county-batch';
+import { duplicateOf, handlerFailedReason, runInOrder, toNewDecision, type Checked, type DeadLetter, type Decision } from './county-batch';
 import { ensureCountyTopics } from './county-topics';
 import { CountyRetention, type CountyRetentionOptions, type PruneResult } from './county-retention';
 import type { CountyPrincipal } from './gate/sender';
@@ -175,8 +176,33 @@ export class CountyInboundConsumer<TTx> {
       const last =
         ctx.attempt >= (this.options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts) || e instanceof PermanentHandlerError;
       if (ctx.messages.length !== 1 || !last) throw e;
-      const reason = `the ${this.options.owner} service could not apply it: ${e instanceof Error ? e.message : String(e)}`;
-      answered = await this.decide(ctx, checked, [...letters, { m: ctx.messages[0]!, reason: 'handler-failed', error: reason }], reason);
+      // The error's text is the service's inside (table names, SQL, stack): the county gets a fixed
+      // text and an incident id; the log line and the dead letter keep the error under that id.
+      const incident = randomUUID();
+      const error = e instanceof Error ? e.message : String(e);
+      const m = ctx.messages[0]!;
+      const to = checked.find((c) => c.kind === 'candidate')?.to;
+      this.log.error(
+        {
+          incident,
+          owner: this.options.owner,
+          topic: ctx.topic,
+          partition: ctx.partition,
+          offset: m.offset,
+          countyClientId: to?.clientId,
+          messageId: to?.messageId,
+          messageType: to?.messageType,
+          error,
+          stack: e instanceof Error ? e.stack : undefined,
+        },
+        'a county message could not be applied: answered COUNTY.HANDLER_FAILED and dead-lettered',
+      );
+      answered = await this.decide(
+        ctx,
+        checked,
+        [...letters, { m, reason: 'handler-failed', error: `incident ${incident}: ${error}` }],
+        handlerFailedReason(this.options.owner, incident),
+      );
     }
     for (const a of answered) {
       const code = a.outcome.outcome === 'refused' ? a.outcome.code : a.outcome.outcome === 'duplicate' ? (a.outcome.code ?? '') : '';
@@ -198,11 +224,14 @@ export class CountyInboundConsumer<TTx> {
     return this.options.store.transaction(async (tx, q) => {
       const letters = [...fromChecks];
       const candidates = checked.filter((c): c is Extract<Checked, { kind: 'candidate' }> => c.kind === 'candidate');
-      // A runnable message's subject is its key (admit checks it is the streamId): read them all up front.
+      // A runnable message's subject is its key (admit checks it is the streamId): take them all
+      // up front (a chunk of another partition holding one of them is waited for), then read them.
+      const subjects = candidates.flatMap((c) => (c.to.subject === null ? [] : [{ clientId: c.sender.clientId, subject: c.to.subject }]));
+      await this.ledger.lock(q, subjects);
       const { decided: before, last } = await this.ledger.read(
         q,
         candidates.map((c) => ({ clientId: c.sender.clientId, messageId: c.to.messageId })),
-        candidates.flatMap((c) => (c.to.subject === null ? [] : [{ clientId: c.sender.clientId, subject: c.to.subject }])),
+        subjects,
       );
       const decisions: Decision[] = [];
       const inBatch = new Map<string, Decision>();

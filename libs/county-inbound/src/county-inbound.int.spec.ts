@@ -45,7 +45,9 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
   let songling: County;
   let hekou: County;
   let signPast: (claims: { iat: number; exp: number; county: County; username?: string }) => Promise<string>;
-  const dlq: { reason: string | undefined; value: string }[] = [];
+  const dlq: { reason: string | undefined; error: string | undefined; value: string }[] = [];
+  /** What the gate logged as errors. */
+  const logged: { obj: Record<string, unknown>; msg: string | undefined }[] = [];
   /** Throws once when armed: the batch rolls back (a crash in the middle of a batch). */
   let failNextBatch = false;
   /** While set, Keycloak's signing keys cannot be fetched (an outage). */
@@ -58,7 +60,9 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       await tx.query(`insert into toy_effects (county, subject, sequence, message_id, name) values ('x', 'x', 0, 'crash', 'x')`);
       throw new Error('simulated crash in the middle of a batch');
     }
-    if (messages.some((m) => (m.event.data as { name: string }).name === 'poison')) throw new Error('the toy cannot apply poison');
+    // A database error names the owner's inside (its schema and tables): for the log, never for the county.
+    if (messages.some((m) => (m.event.data as { name: string }).name === 'poison'))
+      throw new Error('relation "org_internal.member_id_numbers" does not exist');
     const ok = messages.filter((m) => (m.event.data as { name: string }).name !== 'refuse me');
     await tx.query(
       `insert into toy_effects (county, subject, sequence, message_id, name)
@@ -93,6 +97,7 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       batchSize: 50,
       maxWaitTimeInMs: 100,
       retry: { initialDelayMs: 20, maxDelayMs: 50 },
+      logger: { info() {}, warn() {}, error: (obj, msg) => logged.push({ obj: obj as Record<string, unknown>, msg }) },
     });
     await gate.start();
   };
@@ -154,7 +159,11 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     await dlqReader.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
     await dlqReader.run({
       eachMessage: ({ message }) => {
-        dlq.push({ reason: headerValue(message.headers, DEAD_LETTER_HEADERS.reason), value: message.value?.toString('utf8') ?? '' });
+        dlq.push({
+          reason: headerValue(message.headers, DEAD_LETTER_HEADERS.reason),
+          error: headerValue(message.headers, DEAD_LETTER_HEADERS.error),
+          value: message.value?.toString('utf8') ?? '',
+        });
         return Promise.resolve();
       },
     });
@@ -437,7 +446,7 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     expect(dlq.some((d) => d.value.includes(waiting.eventId))).toBe(false);
   });
 
-  it('a message whose handler keeps failing is answered COUNTY.HANDLER_FAILED and dead-lettered, and its neighbours still apply', async () => {
+  it('a message whose handler keeps failing is answered COUNTY.HANDLER_FAILED with a fixed text and an incident id, never the error; the log and the dead letter keep the error; its neighbours still apply', async () => {
     const before = roster(songling);
     const poison = roster(songling, { name: 'poison' });
     const after = roster(hekou);
@@ -449,11 +458,32 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
 
     const failed = (await replies(poison.eventId))[0]!.envelope.data;
     expect(failed).toMatchObject({ outcome: 'refused', code: 'COUNTY.HANDLER_FAILED' });
-    expect(String(failed['reason'])).toMatch(/cannot apply poison/);
+    const reason = String(failed['reason']);
+    const internals = /org_internal|member_id_numbers|does not exist/;
+    expect(reason).not.toMatch(internals);
+    expect(reason).toMatch(/服务未能处理此消息.* \/ the organization service could not apply this message/);
+    const incident = /incident ([0-9a-f-]{36})/.exec(reason)?.[1];
+    expect(incident).toBeDefined();
     expect((await replies(before.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
     expect((await replies(after.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
-    await waitUntil('the poison in the DLQ', () => dlq.find((d) => d.reason === 'handler-failed' && d.value.includes(poison.eventId)));
+    // The operator finds the error under the incident id the county was given, in the log and on the DLQ.
+    const letter = await waitUntil('the poison in the DLQ', () =>
+      dlq.find((d) => d.reason === 'handler-failed' && d.value.includes(poison.eventId)),
+    );
+    expect(letter.error).toContain(incident);
+    expect(letter.error).toContain('relation "org_internal.member_id_numbers" does not exist');
+    expect(logged.find((l) => l.obj['incident'] === incident)?.obj).toMatchObject({
+      messageId: poison.eventId,
+      countyClientId: 'county-songling',
+      error: 'relation "org_internal.member_id_numbers" does not exist',
+    });
     expect(await effectsOf(poison.eventId)).toBe(0);
+
+    // A resend is a duplicate of the recorded refusal: the same fixed text again.
+    await send([{ value: poison, token: songling.token }]);
+    const again = (await replies(poison.eventId, 2))[1]!.envelope.data;
+    expect(again).toMatchObject({ outcome: 'duplicate', originalOutcome: 'refused', code: 'COUNTY.HANDLER_FAILED', reason });
+    expect(JSON.stringify(await repliesTo(poison.eventId))).not.toMatch(internals);
   });
 
   it('randomised: two counties, several subjects, resends and a crash mid-batch and a restart → every message applied once, each subject in its order', async () => {

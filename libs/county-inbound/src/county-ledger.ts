@@ -20,7 +20,7 @@ export interface NewDecision extends RecordedDecision {
 
 export const decisionKey = (clientId: string, id: string) => `${clientId}\u0000${id}`;
 
-/** The gate's statements over county_messages and county_subjects: one read and one write for a whole batch. */
+/** The gate's statements over county_messages and county_subjects: one lock, one read and one write for a whole batch. */
 export class CountyLedger {
   private readonly messages: string;
   private readonly subjects: string;
@@ -31,7 +31,36 @@ export class CountyLedger {
   }
 
   /**
-   * What the batch needs to know before deciding, in ONE statement: the earlier decisions of its
+   * Takes the batch's subjects for the rest of its transaction, in ONE statement, before
+   * `read`: a subject's messages may reach the gate on two partitions (a county producer that
+   * picks partitions, a key that moved when the partition count grew), whose chunks run
+   * concurrently. Without it both chunks read the same last sequence, both apply, and the older
+   * may commit last: the owner keeps the older state while the ledger says the newer applied.
+   * With it the second chunk waits until the first commits; its `read`, a later statement,
+   * sees what the first applied (READ COMMITTED: each statement reads what is committed when it
+   * starts), so an older sequence is `COUNTY.STALE`. Transaction-scoped advisory locks: nothing
+   * is written (a roster of new members has no county_subjects rows to lock yet), and they go
+   * at COMMIT or ROLLBACK. Taken in ascending key order, so two chunks never deadlock; keys are
+   * (the subjects table, a hash of county and subject), so two owners' gates on one database do
+   * not wait for each other, and a hash collision only makes a chunk wait, never judge wrongly.
+   * Each takes a slot of Postgres's lock table (max_locks_per_transaction × connections) until
+   * COMMIT: at most `batchSize` per chunk in flight.
+   */
+  async lock(q: CountyQuery, subjects: readonly { clientId: string; subject: string }[]): Promise<void> {
+    if (subjects.length === 0) return;
+    await q(
+      `select count(*) from (
+         select pg_advisory_xact_lock(k.ns, k.key)
+           from (select distinct hashtext('vanguard-county-subjects:' || $1::regclass::oid::text) as ns,
+                                 hashtext(length(u.c) || ':' || u.c || u.s) as key
+                   from unnest($2::text[], $3::text[]) as u(c, s)) k
+          order by k.key) locked`,
+      [this.subjects, subjects.map((k) => k.clientId), subjects.map((k) => k.subject)],
+    );
+  }
+
+  /**
+   * What the batch needs to know before deciding, in ONE statement (after `lock`): the earlier decisions of its
    * message ids and the last applied sequences of its subjects (each round trip of a batch waits
    * for the event loop and the database, so the gate makes as few as it can).
    */
@@ -66,9 +95,11 @@ export class CountyLedger {
   }
 
   /**
-   * Records the decisions and moves each subject's last applied sequence forward (never back), in
-   * ONE statement; throws when any id was recorded meanwhile (a rebalance let another member decide
-   * it): the batch then rolls back and is retried, and the retry sees it as a resend.
+   * Records the decisions and moves each subject's last applied sequence forward, in ONE
+   * statement; throws when any id was recorded meanwhile (a rebalance let another member decide
+   * it), or when a subject's last sequence is no longer below what this batch applied (someone
+   * moved it past what `read` saw: only a writer that did not `lock` can): the batch then rolls
+   * back and is retried, and the retry sees the message as a resend, or as stale.
    */
   async record(
     q: CountyQuery,
@@ -77,17 +108,21 @@ export class CountyLedger {
   ): Promise<void> {
     if (decisions.length === 0 && applied.size === 0) return;
     const subjects = [...applied.values()];
-    // A data-modifying WITH runs whether or not the main statement reads it.
+    // Data-modifying WITHs run whether or not the main statement reads them.
     const rows = await q(
       `with advanced as (
          insert into ${this.subjects} (county_client_id, subject, last_sequence)
          select * from unnest($10::text[], $11::text[], $12::bigint[])
          on conflict (county_client_id, subject) do update
-           set last_sequence = greatest(${this.subjects}.last_sequence, excluded.last_sequence), updated_at = now())
-       insert into ${this.messages} (county_client_id, message_id, message_type, subject, sequence, payload_sha256, outcome, code, reason)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
-       on conflict (county_client_id, message_id) do nothing
-       returning message_id`,
+           set last_sequence = excluded.last_sequence, updated_at = now()
+           where ${this.subjects}.last_sequence < excluded.last_sequence
+         returning 1),
+       recorded as (
+         insert into ${this.messages} (county_client_id, message_id, message_type, subject, sequence, payload_sha256, outcome, code, reason)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+         on conflict (county_client_id, message_id) do nothing
+         returning 1)
+       select (select count(*) from advanced)::int as advanced, (select count(*) from recorded)::int as recorded`,
       [
         decisions.map((d) => d.clientId),
         decisions.map((d) => d.messageId),
@@ -103,8 +138,13 @@ export class CountyLedger {
         subjects.map((r) => r.sequence),
       ],
     );
-    if (rows.length !== decisions.length) {
-      throw new Error(`${decisions.length - rows.length} county message(s) of this batch were decided meanwhile; retrying the batch`);
+    const recorded = Number(rows[0]?.['recorded'] ?? 0);
+    const advanced = Number(rows[0]?.['advanced'] ?? 0);
+    if (recorded !== decisions.length) {
+      throw new Error(`${decisions.length - recorded} county message(s) of this batch were decided meanwhile; retrying the batch`);
+    }
+    if (advanced !== subjects.length) {
+      throw new Error(`${subjects.length - advanced} county subject(s) of this batch were advanced meanwhile; retrying the batch`);
     }
   }
 }
