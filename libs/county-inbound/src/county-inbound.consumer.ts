@@ -8,6 +8,7 @@ import {
   InfrastructureUnavailable,
   PermanentHandlerError,
   isInfrastructureError,
+  isNoVerdict,
   OutboxWriter,
   counter,
   silentLogger,
@@ -171,6 +172,8 @@ export class CountyInboundConsumer<TTx> {
       // The database down is no verdict on the messages: the consumer waits it out (no refusal, no DLQ).
       if (e instanceof InfrastructureUnavailable) throw e;
       if (isInfrastructureError(e)) throw new InfrastructureUnavailable(`the ${this.options.owner} database is unreachable`, { cause: e });
+      // Nor is a race lost to another transaction (ADR 0097): the consumer runs it again, counting no attempt.
+      if (isNoVerdict(e)) throw e;
       // The last try at a single message (the consumer split the failing chunk): record and
       // answer the failure, so the county is told, and dead-letter it for an operator.
       const last =

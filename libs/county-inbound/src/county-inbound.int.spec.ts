@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { TokenVerifier } from '@vanguard/auth';
 import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { DEAD_LETTER_HEADERS, headerValue, migrateOutbox } from '@vanguard/messaging';
+import { DEAD_LETTER_HEADERS, DEFAULT_RETRY_POLICY, headerValue, migrateOutbox } from '@vanguard/messaging';
 import { claimsOf, createTestSchema, serviceTokenFor, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, refused, type CountyBatchHandler } from './index';
 
@@ -50,6 +50,8 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
   const logged: { obj: Record<string, unknown>; msg: string | undefined }[] = [];
   /** Throws once when armed: the batch rolls back (a crash in the middle of a batch). */
   let failNextBatch = false;
+  /** How often the toy has been asked to apply each 'unlucky' message. */
+  const unluckyTries = new Map<string, number>();
   /** While set, Keycloak's signing keys cannot be fetched (an outage). */
   let keysDown = false;
   let keyOutages = 0;
@@ -59,6 +61,14 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       failNextBatch = false;
       await tx.query(`insert into toy_effects (county, subject, sequence, message_id, name) values ('x', 'x', 0, 'crash', 'x')`);
       throw new Error('simulated crash in the middle of a batch');
+    }
+    // Fails as its own fault up to the last attempt, then loses a deadlock there, then goes through.
+    const unlucky = messages.find((m) => (m.event.data as { name: string }).name === 'unlucky');
+    if (unlucky) {
+      const tries = (unluckyTries.get(unlucky.messageId) ?? 0) + 1;
+      unluckyTries.set(unlucky.messageId, tries);
+      if (tries < DEFAULT_RETRY_POLICY.maxAttempts) throw new Error('the toy fails this one');
+      if (tries === DEFAULT_RETRY_POLICY.maxAttempts) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
     }
     // A database error names the owner's inside (its schema and tables): for the log, never for the county.
     if (messages.some((m) => (m.event.data as { name: string }).name === 'poison'))
@@ -484,6 +494,15 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     const again = (await replies(poison.eventId, 2))[1]!.envelope.data;
     expect(again).toMatchObject({ outcome: 'duplicate', originalOutcome: 'refused', code: 'COUNTY.HANDLER_FAILED', reason });
     expect(JSON.stringify(await repliesTo(poison.eventId))).not.toMatch(internals);
+  });
+
+  it('a deadlock met at the last attempt is no verdict (ADR 0097): the message is tried again, applied, and nothing dead-lettered', async () => {
+    const unlucky = roster(songling, { name: 'unlucky' });
+    await send([{ value: unlucky, token: songling.token }]);
+    expect((await replies(unlucky.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    expect(unluckyTries.get(unlucky.eventId)).toBe(DEFAULT_RETRY_POLICY.maxAttempts + 1);
+    expect(await effectsOf(unlucky.eventId)).toBe(1);
+    expect(dlq.some((d) => d.value.includes(unlucky.eventId))).toBe(false);
   });
 
   it('randomised: two counties, several subjects, resends and a crash mid-batch and a restart → every message applied once, each subject in its order', async () => {

@@ -5,11 +5,13 @@ import type { MessagingLogger } from '../logger';
 import { SwallowedDatabaseError, type InboxItem, type MessageOrigin } from '../inbox/inbox.port';
 import type { DeadLetterReason } from './dead-letter';
 import { DeferredWrites } from './deferred-writes';
-import { PermanentHandlerError, retryDelayMs, type RetryPolicy } from './retry-policy';
+import { PermanentHandlerError, isInfrastructureError, isNoVerdict, outageDelayMs, retryDelayMs, type RetryPolicy } from './retry-policy';
 import type { EventConsumerOptions, EventHandler } from './consumer-options';
 import type { ConsumerOutcomes } from './consumer-outcomes';
 import { waitForRetry, type PartitionTurn } from './partition-turn';
 
+/** A message of the chunk; `item` and `handler` when it is to be handled in the inbox. */
+type Work<TTx> = { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> };
 type Checked<TTx> = { reject: DeadLetterReason; message: string } | { event: EventEnvelope; handler?: EventHandler<TTx> };
 
 /**
@@ -32,11 +34,14 @@ export class InboxChunks<TTx> {
    * rest are handled in one inbox transaction (one commit instead of one per message, which is
    * what lets a consumer keep up at thousands of events a second). If that transaction fails,
    * the messages are handled one by one, each with its own retries, so one bad message cannot
-   * hold back the others. Returns false when it gave up because the consumer is stopping.
+   * hold back the others. A failure that is no verdict on the messages (the database unreachable,
+   * a deadlock: `isNoVerdict`) is not split: the whole transaction is run again after a capped
+   * backoff, for as long as it lasts, counting no attempt. Returns false when it gave up because
+   * the consumer is stopping.
    */
   async handle(turn: PartitionTurn, messages: readonly KafkaMessage[]): Promise<boolean> {
     const { topic, partition } = turn;
-    const work: { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> }[] = [];
+    const work: Work<TTx>[] = [];
     const checked = await this.check(messages);
     for (const [i, message] of messages.entries()) {
       const origin: MessageOrigin = { topic, partition, offset: message.offset };
@@ -56,6 +61,37 @@ export class InboxChunks<TTx> {
       messages.forEach((m) => turn.resolve(m));
       return true;
     }
+    for (let waits = 1; ; waits++) {
+      const batch = await this.handleBatch(turn, work, handled);
+      if (typeof batch === 'boolean') return batch;
+      this.outcomes.count(topic, 'retried');
+      const delay = outageDelayMs(this.policy, waits);
+      const unreachable = isInfrastructureError(batch.noVerdict);
+      this.log.warn(
+        { topic, partition, messages: handled.length, waits, retryInMs: delay, unreachable, err: batch.noVerdict },
+        unreachable ? 'the inbox database is unreachable; waiting' : 'batch transaction lost a conflict; retrying',
+      );
+      if (!(await waitForRetry(turn, delay))) {
+        // The dead letters and ignored messages ahead of the first handled one are done with.
+        for (const w of work) {
+          if (w.item) break;
+          turn.resolve(w.message);
+        }
+        return false;
+      }
+    }
+  }
+
+  /**
+   * One try at the chunk's inbox transaction, and the messages one by one if it failed through
+   * one of them. `noVerdict`: it failed through none of them, and nothing was done; otherwise as `handle`.
+   */
+  private async handleBatch(
+    turn: PartitionTurn,
+    work: readonly Work<TTx>[],
+    handled: readonly Work<TTx>[],
+  ): Promise<boolean | { noVerdict: unknown }> {
+    const { topic, partition } = turn;
     // Which handler failed, and with what: only an error a handler raised (or the inbox's
     // SwallowedDatabaseError naming it) is that handler's. A failed BEGIN, claim or COMMIT is
     // nobody's, and blaming the last handler run would spend its attempt, or dead-letter it.
@@ -78,11 +114,14 @@ export class InboxChunks<TTx> {
         (tx) => deferred.flush(tx),
       );
       for (const outcome of outcomes) this.outcomes.count(topic, outcome);
-      messages.forEach((m) => turn.resolve(m));
+      work.forEach((w) => turn.resolve(w.message));
       return true;
     } catch (e) {
-      // Nothing of the batch committed. The handler that failed has had its first attempt;
-      // the others start afresh (handlers' effects must live in the transaction, so a rerun is harmless).
+      // Nothing of the batch committed. The database unreachable, or a race lost to another
+      // transaction, says nothing of any message: the batch is run again whole, blaming nobody.
+      if (isNoVerdict(e)) return { noVerdict: e };
+      // The handler that failed has had its first attempt; the others start afresh (handlers'
+      // effects must live in the transaction, so a rerun is harmless).
       const failedIndex =
         e instanceof SwallowedDatabaseError ? e.index : thrown.index !== undefined && thrown.error === e ? thrown.index : -1;
       const failed = failedIndex >= 0 ? handled[failedIndex] : undefined;
@@ -127,7 +166,9 @@ export class InboxChunks<TTx> {
 
   /**
    * One message in its own inbox transaction, retried with backoff, dead-lettered when
-   * retrying cannot help. `firstFailure`: attempt 1 already ran (in a batch) and threw this.
+   * retrying cannot help. A failure that is no verdict on it (`isNoVerdict`) costs no attempt:
+   * it is waited out with capped backoff for as long as it lasts, and never dead-letters the
+   * message. `firstFailure`: attempt 1 already ran (in a batch) and threw this.
    * Returns false when it gave up because the consumer is stopping.
    */
   private async handleOne(
@@ -139,7 +180,8 @@ export class InboxChunks<TTx> {
   ): Promise<boolean> {
     const { event, origin } = item;
     let failure: { error: unknown } | undefined = firstFailure === undefined ? undefined : { error: firstFailure };
-    for (let attempt = 1; ; attempt++) {
+    // `attempt` counts only failures that may be the message's; `waits`, those in a row that are no verdict (an outage).
+    for (let attempt = 1, waits = 0; ;) {
       if (!failure) {
         try {
           const outcome = await this.options.inbox.processOnce(this.name, event, origin, async (tx) => {
@@ -155,14 +197,19 @@ export class InboxChunks<TTx> {
       }
       const e = failure.error;
       failure = undefined;
-      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      if (e instanceof PermanentHandlerError || attempt >= this.policy.maxAttempts) {
+      const noVerdict = isNoVerdict(e);
+      if (!noVerdict && (e instanceof PermanentHandlerError || attempt >= this.policy.maxAttempts)) {
+        const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         await this.outcomes.deadLetter(message, origin, 'handler-failed', error, attempt);
         return true;
       }
       this.outcomes.count(origin.topic, 'retried');
-      const delay = retryDelayMs(this.policy, attempt);
-      this.log.warn({ ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, err: e }, 'handler failed; retrying');
+      const delay = noVerdict ? outageDelayMs(this.policy, ++waits) : retryDelayMs(this.policy, attempt);
+      this.log.warn(
+        { ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, noVerdict, err: e },
+        noVerdict ? 'transaction failed through no fault of the message; retrying' : 'handler failed; retrying',
+      );
+      if (!noVerdict) attempt++;
       if (!(await waitForRetry(turn, delay))) return false;
     }
   }

@@ -124,3 +124,83 @@ describe(InboxChunks.name, () => {
     }
   });
 });
+
+/**
+ * Good messages through an inbox whose transactions fail with `error` `failures` times (a batch or
+ * a single message alike) before they go through; the policy allows one attempt. `running` is
+ * asked before each wait, as the consumer's isRunning is.
+ */
+async function throughFailures(failures: number, error: unknown, running: (waits: number) => boolean = () => true) {
+  const done = { deadLettered: [] as string[], handled: [] as string[], attempts: [] as number[], resolved: [] as string[], tries: 0 };
+  const fail = async () => {
+    await Promise.resolve();
+    if (++done.tries <= failures) throw error;
+  };
+  const inbox: Inbox<object> = {
+    processBatch: async (_name, items, effect) => {
+      await fail();
+      for (const [i, item] of items.entries()) await effect({}, item, i);
+      return items.map(() => 'processed' as const);
+    },
+    processOnce: async (_name, _event, _origin, effect) => {
+      await fail();
+      await effect({});
+      return 'processed';
+    },
+  };
+  const options = {
+    contracts,
+    inbox,
+    handlers: {
+      'msgtest.ThingHappened': (e: EventEnvelope, ctx: { attempt: number }) => {
+        done.handled.push(e.eventId);
+        done.attempts.push(ctx.attempt);
+        return Promise.resolve();
+      },
+    },
+  } as unknown as EventConsumerOptions<object>;
+  const outcomes = {
+    deadLetter: (m: KafkaMessage) => Promise.resolve(void done.deadLettered.push(m.offset)),
+    count: () => undefined,
+  } as unknown as ConsumerOutcomes;
+  let checks = 0;
+  const turn: PartitionTurn = {
+    topic: TOPIC,
+    partition: 0,
+    resolve: (m) => void done.resolved.push(m.offset),
+    heartbeat: () => Promise.resolve(),
+    isRunning: () => running(checks++),
+  };
+  const log = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as MessagingLogger;
+  const sut = new InboxChunks(options, 'unit', { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 }, outcomes, log);
+  const finished = await sut.handle(turn, [message('good', 0), message('good', 1), message('good', 2)]);
+  return { finished, ...done };
+}
+
+describe(`${InboxChunks.name} when the database is unreachable`, () => {
+  const ids = [0, 1, 2].map((i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+
+  it.each([
+    ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['53300 too many connections', Object.assign(new Error('too many connections for role "x"'), { code: '53300' })],
+    ['25006 read-only after a failover', Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' })],
+  ])('handle_When%s_WaitsItOutPastThePolicysAttempts_DeadLetteringNothing_AndHandlesEachOnce', async (_name, error) => {
+    const r = await throughFailures(25, error);
+    expect(r).toEqual({ finished: true, deadLettered: [], handled: ids, attempts: [1, 1, 1], resolved: ['0', '1', '2'], tries: 26 });
+  });
+
+  it('handle_WhenATransactionLosesADeadlock_RetriesItWithoutCountingAnAttempt', async () => {
+    const r = await throughFailures(4, Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+    expect(r).toEqual({ finished: true, deadLettered: [], handled: ids, attempts: [1, 1, 1], resolved: ['0', '1', '2'], tries: 5 });
+  });
+
+  it('handle_WhenTheConsumerStopsDuringTheOutage_GivesUpWithNothingResolvedOrDeadLettered', async () => {
+    const r = await throughFailures(Infinity, Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), (checks) => checks < 5);
+    expect(r).toMatchObject({ finished: false, deadLettered: [], handled: [], resolved: [] });
+  });
+
+  it('handle_WhenAHandlersOwnErrorPersists_StillDeadLettersItAfterThePolicysAttempts', async () => {
+    const r = await throughFailures(Infinity, new Error('the toy cannot apply poison'));
+    expect(r).toMatchObject({ finished: true, deadLettered: ['0', '1', '2'], handled: [], resolved: ['0', '1', '2'] });
+  });
+});

@@ -2,7 +2,7 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Gauge } from 'prom-client';
 import type { MessagingLogger } from '../logger';
 import type { DeadLetterReason } from './dead-letter';
-import { PermanentHandlerError, isInfrastructureError, retryDelayMs, type RetryPolicy } from './retry-policy';
+import { PermanentHandlerError, isInfrastructureError, isNoVerdict, outageDelayMs, retryDelayMs, type RetryPolicy } from './retry-policy';
 import type { ChunkProcessor, EventConsumerOptions } from './consumer-options';
 import type { ConsumerOutcomes } from './consumer-outcomes';
 import { InboxChunks } from './inbox-chunks';
@@ -87,21 +87,23 @@ export class PartitionBatches<TTx> {
   /**
    * A tombstone's delete, retried with backoff as a chunk is: it is idempotent, and a deadlock with
    * another partition's transaction (seen: the reporting projection's purge of an organisation
-   * against its subtree totals) is no verdict on it. Past the policy's attempts it throws, as it
-   * always did, and the consumer restarts from the uncommitted offset.
+   * against its subtree totals) is no verdict on it, nor is an unreachable database: those are
+   * retried without counting an attempt. Past the policy's attempts of any other failure it
+   * throws, as it always did, and the consumer restarts from the uncommitted offset.
    */
   private async applyTombstone(turn: PartitionTurn, m: KafkaMessage): Promise<boolean> {
     const { topic, partition } = turn;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, waits = 0; ;) {
       try {
         await this.options.onTombstone!({ topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8') });
         return true;
       } catch (e) {
-        const unreachable = isInfrastructureError(e);
-        if (!unreachable && attempt >= this.policy.maxAttempts) throw e;
+        const noVerdict = isNoVerdict(e);
+        if (!noVerdict && attempt >= this.policy.maxAttempts) throw e;
         this.outcomes.count(topic, 'retried');
-        const delay = retryDelayMs(this.policy, unreachable ? Math.min(attempt, 16) : attempt);
-        this.log.warn({ topic, partition, offset: m.offset, attempt, retryInMs: delay, unreachable, err: e }, 'tombstone failed; retrying');
+        const delay = noVerdict ? outageDelayMs(this.policy, ++waits) : retryDelayMs(this.policy, attempt);
+        this.log.warn({ topic, partition, offset: m.offset, attempt, retryInMs: delay, noVerdict, err: e }, 'tombstone failed; retrying');
+        if (!noVerdict) attempt++;
         if (!(await waitForRetry(turn, delay))) return false;
       }
     }
@@ -111,7 +113,7 @@ export class PartitionBatches<TTx> {
   private async processWith(processor: ChunkProcessor, turn: PartitionTurn, messages: readonly KafkaMessage[]): Promise<boolean> {
     const { topic, partition } = turn;
     if (messages.length === 0) return true;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, waits = 0; ;) {
       const deadLetter = (m: KafkaMessage, reason: DeadLetterReason, error: string) =>
         this.outcomes.deadLetter(m, { topic, partition, offset: m.offset }, reason, error, 0);
       try {
@@ -120,9 +122,11 @@ export class PartitionBatches<TTx> {
         return true;
       } catch (e) {
         const permanent = e instanceof PermanentHandlerError;
-        // An unreachable part says nothing about these messages: wait it out, however long.
+        // An unreachable part, or a race lost to another transaction, says nothing about these
+        // messages: wait it out, however long, without counting an attempt.
         const unreachable = isInfrastructureError(e);
-        if (!unreachable && (permanent || attempt >= this.policy.maxAttempts)) {
+        const noVerdict = unreachable || isNoVerdict(e);
+        if (!noVerdict && (permanent || attempt >= this.policy.maxAttempts)) {
           if (messages.length > 1) {
             for (const m of messages) if (!(await this.processWith(processor, turn, [m]))) return false;
             return true;
@@ -133,11 +137,12 @@ export class PartitionBatches<TTx> {
           return true;
         }
         this.outcomes.count(topic, 'retried');
-        const delay = retryDelayMs(this.policy, unreachable ? Math.min(attempt, 16) : attempt);
+        const delay = noVerdict ? outageDelayMs(this.policy, ++waits) : retryDelayMs(this.policy, attempt);
         this.log.warn(
-          { topic, partition, messages: messages.length, attempt, retryInMs: delay, unreachable, err: e },
+          { topic, partition, messages: messages.length, attempt, retryInMs: delay, unreachable, noVerdict, err: e },
           unreachable ? 'a part the chunk needs is unreachable; waiting' : 'chunk failed; retrying',
         );
+        if (!noVerdict) attempt++;
         if (!(await waitForRetry(turn, delay))) return false;
       }
     }

@@ -58,6 +58,14 @@ describe(PartitionBatches.name, () => {
     expect(r).toEqual({ outcome: 'done', seen: ['record 0', 'tombstone 1', 'record 2'], resolved: ['0', '1', '2'], tries: 3 });
   });
 
+  it.each([
+    ['LosesDeadlocks', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
+    ['FindsTheDatabaseOutOfConnections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+  ])('eachBatch_ATombstoneThat%sPastThePolicysAttempts_IsRetriedUntilItGoesThrough', async (_name, error) => {
+    const r = await run(7, error);
+    expect(r).toEqual({ outcome: 'done', seen: ['record 0', 'tombstone 1', 'record 2'], resolved: ['0', '1', '2'], tries: 8 });
+  });
+
   it('eachBatch_ATombstoneThatKeepsFailing_ThrowsAfterThePolicysAttempts_WithNothingPastItResolved', async () => {
     const broken = new Error('relation "rpt_org" does not exist');
     const r = await run(99, broken);

@@ -36,13 +36,63 @@ export class InfrastructureUnavailable extends Error {
   }
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+/**
+ * Postgres and socket codes that say the database could not do any work just now, whatever the
+ * work: the connection refused, reset or timed out (class 08, ECONN*, ETIMEDOUT, EPIPE), the
+ * server shutting down or starting up (57P01-03), out of connections, disk, memory or another
+ * resource (class 53: 53300 too many connections), a system or I/O error (class 58), and a write
+ * sent to a standby, as after a failover while the pool still holds the old address (25006).
+ * Not 57014 (query_canceled): a statement timeout is as often the work's own doing (a query too
+ * slow for its data), and counted as an outage it would be retried for ever, never dead-lettered.
+ */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '25006',
+]);
+const UNREACHABLE_CLASSES = ['08', '53', '58'];
+
+function codeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
 
 /** Whether `e` says the database (or another part) could not be reached, rather than anything about the work. */
 export function isInfrastructureError(e: unknown): boolean {
   if (e instanceof InfrastructureUnavailable) return true;
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const code = codeOf(e);
+  if (code && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2))))) return true;
   const message = e instanceof Error ? e.message : '';
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}
+
+/**
+ * A serialization failure (40001) or a deadlock (40P01): the transaction lost a race with another
+ * one, which Postgres rolled it back for. That says nothing of the work, and run again it can go
+ * through (one of the two always does), so it is retried without counting an attempt.
+ */
+export function isTransientConflict(e: unknown): boolean {
+  const code = codeOf(e);
+  return code === '40001' || code === '40P01';
+}
+
+/** A failure no message is to blame for: waited out for as long as it lasts, never a step towards a dead letter. */
+export function isNoVerdict(e: unknown): boolean {
+  return isInfrastructureError(e) || isTransientConflict(e);
+}
+
+/**
+ * The backoff after the `waits`-th failure in a row that is no verdict: the policy's schedule,
+ * held at its cap (`maxDelayMs`) for as long as the outage lasts.
+ */
+export function outageDelayMs(policy: RetryPolicy, waits: number, random: () => number = Math.random): number {
+  return retryDelayMs(policy, Math.min(waits, 16), random);
 }

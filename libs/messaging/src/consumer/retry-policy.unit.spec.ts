@@ -1,4 +1,11 @@
-import { InfrastructureUnavailable, PermanentHandlerError, isInfrastructureError, retryDelayMs, type RetryPolicy } from './retry-policy';
+import {
+  InfrastructureUnavailable,
+  PermanentHandlerError,
+  isInfrastructureError,
+  isTransientConflict,
+  retryDelayMs,
+  type RetryPolicy,
+} from './retry-policy';
 
 describe(retryDelayMs.name, () => {
   const sut = retryDelayMs;
@@ -15,9 +22,10 @@ describe(retryDelayMs.name, () => {
   });
 });
 
+const coded = (code: string) => Object.assign(new Error('x'), { code });
+
 describe('isInfrastructureError', () => {
   it('tells an unreachable part from an error about the work', () => {
-    const coded = (code: string) => Object.assign(new Error('x'), { code });
     expect(
       [
         new InfrastructureUnavailable('keys'),
@@ -33,5 +41,31 @@ describe('isInfrastructureError', () => {
         isInfrastructureError,
       ),
     ).toEqual([false, false, false, false, false]);
+  });
+
+  it('WhenPostgresIsOutOfConnectionsOrResourcesOrReadOnly_CountsItAsAnOutage', () => {
+    // 53300 too many connections, 53100 disk full, 53200 out of memory, 53400 a configuration
+    // limit; 58000 system error, 58030 I/O error; 25006 a write sent to a standby after a failover.
+    const codes = ['53000', '53100', '53200', '53300', '53400', '58000', '58030', '58P01', '25006'];
+    expect(Object.fromEntries(codes.map((c) => [c, isInfrastructureError(coded(c))]))).toEqual(
+      Object.fromEntries(codes.map((c) => [c, true])),
+    );
+  });
+
+  it('WhenAStatementWasCancelled_OrAnotherTransactionStateIsWrong_DoesNotCountItAsAnOutage', () => {
+    // 57014: a statement timeout the work itself causes would otherwise be retried for ever.
+    // 25001/25P02: states a handler's own statements produce; 54000: a value too large.
+    const codes = ['57014', '25001', '25P02', '54000', '40001', '40P01'];
+    expect(Object.fromEntries(codes.map((c) => [c, isInfrastructureError(coded(c))]))).toEqual(
+      Object.fromEntries(codes.map((c) => [c, false])),
+    );
+  });
+});
+
+describe('isTransientConflict', () => {
+  it('WhenTheTransactionLostARaceWithAnother_SaysItSaysNothingOfTheWork', () => {
+    const codes = ['40001', '40P01', '23505', '57014', '53300', 'ECONNREFUSED'];
+    expect(codes.map((c) => isTransientConflict(coded(c)))).toEqual([true, true, false, false, false, false]);
+    expect([undefined, null, 'x', new Error('deadlock detected')].map(isTransientConflict)).toEqual([false, false, false, false]);
   });
 });
