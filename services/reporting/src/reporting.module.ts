@@ -14,12 +14,29 @@ import { ReportsHttpController } from './interface/http/reports.http.controller'
 import type { ReportingConfig } from './reporting.config';
 
 export const REPORTING_POOL = Symbol('REPORTING_POOL');
+/** The dashboards', summaries' and traces' connections, apart from the projection's (ADR 0096). */
+export const REPORTING_READ_POOL = Symbol('REPORTING_READ_POOL');
 
 class PoolCloser implements OnModuleDestroy {
-  constructor(@Inject(REPORTING_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(REPORTING_POOL) private readonly pool: Pool,
+    @Inject(REPORTING_READ_POOL) private readonly reads: Pool,
+  ) {}
   async onModuleDestroy(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.reads.end()]);
   }
+}
+
+/**
+ * Reads are prepared statements planned with their values every time (ADR 0096): a generic plan
+ * fits a county and not the province, whose totals are many rows. Only on this pool: the
+ * projection's triggers keep their plans (ADR 0055's planned statements).
+ */
+function readPool(url: string): Pool {
+  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 });
+  // Queued before the query the connection was opened for: a connection's queries run in order.
+  pool.on('connect', (c) => void c.query('set plan_cache_mode = force_custom_plan').catch(() => undefined));
+  return pool;
 }
 
 @Global()
@@ -30,9 +47,10 @@ class ReportingPoolModule {
       module: ReportingPoolModule,
       providers: [
         { provide: REPORTING_POOL, useFactory: () => new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 }) },
+        { provide: REPORTING_READ_POOL, useFactory: () => readPool(url) },
         PoolCloser,
       ],
-      exports: [REPORTING_POOL],
+      exports: [REPORTING_POOL, REPORTING_READ_POOL],
     };
   }
 }
@@ -60,12 +78,12 @@ export class ReportingModule {
         // Renders are its long work: SIGTERM lets a running one finish (createHttpApp's shutdown).
         { provide: LongWork, useValue: new LongWork() },
         { provide: REPORT_RENDERS, inject: [LongWork], useFactory: (w: LongWork) => reportRenders(w) },
-        // Traces are bounded too: unbounded, ten of them held the pool the projection's inbox uses.
+        // Traces are bounded too: unbounded, ten of them held every connection the dashboards read through.
         { provide: REPORT_TRACES, inject: [LongWork], useFactory: (w: LongWork) => reportTraces(w) },
         // PDFs render off the request thread: dashboards do not wait behind a province's summary.
         { provide: ExportRenderer, useFactory: () => new ExportRenderer(config.renderThreads) },
-        { provide: SqlFiguresReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
-        { provide: SqlBreakdownReadModel, inject: [REPORTING_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
+        { provide: SqlFiguresReadModel, inject: [REPORTING_READ_POOL], useFactory: (pool: Pool) => new SqlFiguresReadModel(pool) },
+        { provide: SqlBreakdownReadModel, inject: [REPORTING_READ_POOL], useFactory: (pool: Pool) => new SqlBreakdownReadModel(pool) },
         {
           provide: ProjectionRunner,
           inject: [REPORTING_POOL, ScopeService],

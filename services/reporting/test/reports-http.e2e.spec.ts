@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import ExcelJS from 'exceljs';
+import type { Pool } from 'pg';
 import request from 'supertest';
 import { configureHttpApp, type ConcurrencyLimiter } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
@@ -11,7 +12,7 @@ import { binaryBody, createTestSchema, testTopicPrefix, tokenFor, waitUntil, typ
 import { readPdf } from './support/pdf-text';
 import { REPORT_TRACES } from '../src/interface/http/report-renders';
 import { reportingConfig } from '../src/reporting.config';
-import { ReportingModule } from '../src/reporting.module';
+import { REPORTING_POOL, REPORTING_READ_POOL, ReportingModule } from '../src/reporting.module';
 import {
   TOPICS,
   TestPublisher,
@@ -439,6 +440,19 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
       delete process.env['REPORTING_TRACE_TIMEOUT_MS'];
       if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('reads through a pool of its own that plans every statement with its values; the projection keeps the plan cache (ADR 0096)', async () => {
+    const planning = async (token: symbol) => {
+      const c = await app.get<Pool>(token).connect();
+      try {
+        return (await c.query<{ plan_cache_mode: string }>('show plan_cache_mode')).rows[0]!.plan_cache_mode;
+      } finally {
+        c.release();
+      }
+    };
+    expect(await planning(REPORTING_READ_POOL)).toBe('force_custom_plan');
+    expect(await planning(REPORTING_POOL)).toBe('auto');
   });
 
   it('reports consumer lag per source topic, and none once the projection has caught up', async () => {

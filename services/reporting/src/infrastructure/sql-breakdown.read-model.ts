@@ -74,9 +74,9 @@ export class SqlBreakdownReadModel {
   async below(rootId: string, depth: number, period: Period): Promise<BreakdownRow[]> {
     const { rows } = await this.pool.query<Row>(
       depth === 1
-        ? // A prepared statement, planned once per connection: the children by parent_id are one
-          // plan for a county or a province alike, and planning this statement cost as much as
-          // running it (ADR 0096).
+        ? // Prepared: parsed once per connection, where parsing it cost as much as running it. The
+          // service's read pool plans it with the root each time (ADR 0096): the province's
+          // children have many more totals than a county's.
           { name: 'reporting.breakdown.children', text: belowSql('o.parent_id = $1', ''), values: [rootId, period.from, period.to] }
         : // Not a named statement: a generic plan cannot tell a county from a province, whose
           // path matches every organisation; planned with the root each time, it can.
