@@ -49,7 +49,14 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
       );
     audit = await createAuditTestApp({ schemas: { evaluation: db.schema, commendation: db.schema } });
     for (const u of ['province.auditor', 'province.audit_supervisor', 'county.organizer']) tokens[u] = await tokenFor(u);
-  });
+    // The log reads only below the safe horizon: the events pass it once every transaction older
+    // than them, anywhere on the server (another suite's), has ended. A clean-clone run asked too soon and read 0.
+    await waitUntil(
+      'the log to read the 2,003 events',
+      async () => (await get('/transparency/evaluation/checkpoint').expect(200)).body.size === 2003,
+      { timeoutMs: 150_000, intervalMs: 200 },
+    );
+  }, 240_000);
   afterAll(async () => {
     await audit?.close();
     await db?.drop();
