@@ -140,11 +140,17 @@ export class CountyLedger {
     );
     const recorded = Number(rows[0]?.['recorded'] ?? 0);
     const advanced = Number(rows[0]?.['advanced'] ?? 0);
+    // Races lost to another writer, no verdict on the messages (ADR 0097): retried without counting an attempt.
     if (recorded !== decisions.length) {
-      throw new Error(`${decisions.length - recorded} county message(s) of this batch were decided meanwhile; retrying the batch`);
+      throw lostRace(`${decisions.length - recorded} county message(s) of this batch were decided meanwhile; retrying the batch`);
     }
     if (advanced !== subjects.length) {
-      throw new Error(`${subjects.length - advanced} county subject(s) of this batch were advanced meanwhile; retrying the batch`);
+      throw lostRace(`${subjects.length - advanced} county subject(s) of this batch were advanced meanwhile; retrying the batch`);
     }
   }
+}
+
+/** A serialization failure as Postgres reports one (40001): the batch is run again, nothing counted against it. */
+function lostRace(message: string): Error {
+  return Object.assign(new Error(message), { code: '40001' });
 }

@@ -40,6 +40,8 @@ describe('CountyInboundConsumer subject order across partitions (real Kafka, Pos
   let counties: County[];
   const seed = Number(process.env['COUNTY_ORDER_SEED'] ?? Date.now() % 100_000);
   const random = seededRandom(seed);
+  /** What the gate and its consumer warned of (a chunk retried, an outage waited out, among others). */
+  const warned: string[] = [];
 
   // Applies each message over the member's row and notes which state it replaced (an older
   // sequence applied over a newer one shows as previous > sequence). Each batch takes a while (a real handler's
@@ -99,6 +101,7 @@ describe('CountyInboundConsumer subject order across partitions (real Kafka, Pos
       maxWaitTimeInMs: 100,
       retry: { initialDelayMs: 20, maxDelayMs: 50 },
       retention: false,
+      logger: { info() {}, warn: (_, msg) => warned.push(msg ?? ''), error: (_, msg) => warned.push(msg ?? '') },
     });
     await sut.start(); // creates the topic (3 partitions, LogAppendTime)
     producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -239,5 +242,8 @@ describe('CountyInboundConsumer subject order across partitions (real Kafka, Pos
     }
     // Proof the run exercised the race: some older sequences came after a newer one had applied.
     expect(decisions.some((d) => d.outcome === 'refused')).toBe(true);
+    // And the lock kept the chunks apart: none lost a race and was retried (ADR 0098: retries
+    // would count towards COUNTY.HANDLER_FAILED; without the lock, record's check or a deadlock retries some).
+    expect(warned.filter((m) => /retrying|waiting/.test(m))).toEqual([]);
   });
 });

@@ -33,10 +33,11 @@ class PoolCloser implements OnModuleDestroy {
  * projection's triggers keep their plans (ADR 0055's planned statements).
  */
 function readPool(url: string): Pool {
-  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 });
-  // Queued before the query the connection was opened for: a connection's queries run in order.
-  pool.on('connect', (c) => void c.query('set plan_cache_mode = force_custom_plan').catch(() => undefined));
-  return pool;
+  // A startup option, not a SET: a connection that cannot have it fails to open, loudly, and a
+  // pooler cannot hand the setting to some other client's session.
+  const u = new URL(url);
+  u.searchParams.set('options', [u.searchParams.get('options'), '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' '));
+  return new Pool({ connectionString: u.toString(), max: 10, connectionTimeoutMillis: 3000 });
 }
 
 @Global()

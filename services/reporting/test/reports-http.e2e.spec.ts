@@ -392,6 +392,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     // Organisations and facts held under two locks: the lookup waits on the first, a trace that goes on on the second.
     const [orgs, facts] = [await db.pool.connect(), await db.pool.connect()];
     process.env['REPORTING_TRACE_TIMEOUT_MS'] = '120000';
+    let warned: jest.SpyInstance | undefined;
     let caller: ReturnType<typeof httpGet> | undefined;
     let listening = false;
     try {
@@ -419,16 +420,16 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
       caller.destroy();
       const connections = () => new Promise<number>((ok, ko) => server.getConnections((e, n) => (e ? ko(e) : ok(n))));
       await waitUntil('the server to see the caller gone', async () => (await connections()) === 0);
-      const warned = jest.spyOn(Logger.prototype, 'warn');
+      const spy = jest.spyOn(Logger.prototype, 'warn');
+      warned = spy;
       await orgs.query('rollback');
 
       // It stops as cancelled, never having waited for the facts, and gives its place back.
       await waitUntil(
         'the trace to stop as cancelled',
-        () => warned.mock.calls.some(([m]) => typeof m === 'string' && /stopped: cancelled/.test(m)),
+        () => spy.mock.calls.some(([m]) => typeof m === 'string' && /stopped: cancelled/.test(m)),
         { timeoutMs: 5_000 },
       );
-      warned.mockRestore();
       expect(await blockedBy(facts, '%from rpt_fact f%')).toBe(0);
       await waitUntil('the trace to give its place back', () => traces.inUse === 0, { timeoutMs: 5_000 });
     } finally {
@@ -437,6 +438,7 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
         await c.query('rollback').catch(() => undefined);
         c.release();
       }
+      warned?.mockRestore();
       delete process.env['REPORTING_TRACE_TIMEOUT_MS'];
       if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -39,11 +39,12 @@ export class InfrastructureUnavailable extends Error {
 /**
  * Postgres and socket codes that say the database could not do any work just now, whatever the
  * work: the connection refused, reset or timed out (class 08, ECONN*, ETIMEDOUT, EPIPE), the
- * server shutting down or starting up (57P01-03), out of connections, disk, memory or another
- * resource (class 53: 53300 too many connections), a system or I/O error (class 58), and a write
- * sent to a standby, as after a failover while the pool still holds the old address (25006).
- * Not 57014 (query_canceled): a statement timeout is as often the work's own doing (a query too
- * slow for its data), and counted as an outage it would be retried for ever, never dead-lettered.
+ * server shutting down or starting up (57P01-03), out of connections (53300) or disk (53100), a
+ * system or I/O error (class 58), and a write sent to a standby, as after a failover while the
+ * pool still holds the old address (25006). Not 57014 (query_canceled), 53200 (out of memory, or
+ * of lock slots) or 53400 (a configuration limit): each is as often the work's own doing (a query
+ * too slow for its data, a chunk taking more locks than the table holds), and counted as an outage
+ * it would be retried whole for ever, never split or dead-lettered.
  */
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -56,9 +57,11 @@ const UNREACHABLE_CODES = new Set([
   '57P01',
   '57P02',
   '57P03',
+  '53100',
+  '53300',
   '25006',
 ]);
-const UNREACHABLE_CLASSES = ['08', '53', '58'];
+const UNREACHABLE_CLASSES = ['08', '58'];
 
 function codeOf(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;

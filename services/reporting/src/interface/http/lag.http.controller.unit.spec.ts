@@ -80,7 +80,7 @@ describe(LagHttpController.name, () => {
   });
 
   it('lag_WhileTheAdminOfACallerThatGaveUpIsStillConnecting_AnswersUnreachableAtOnceWithoutAnotherAdmin', async () => {
-    const timeoutMs = 1_000;
+    const timeoutMs = 2_000;
     const broker = await silentBroker();
     const r = runner(true, [broker.address], timeoutMs);
     const admins = jest.spyOn(inside(r).client.kafka, 'admin');
@@ -99,7 +99,7 @@ describe(LagHttpController.name, () => {
       // The caller gives up after the timeout, not kafkajs's request timeout (30 s) and retries.
       expect(await first).toEqual(unreachable);
       expect(Date.now() - started).toBeGreaterThanOrEqual(timeoutMs - 20);
-      expect(Date.now() - started).toBeLessThan(timeoutMs + 1_500);
+      expect(Date.now() - started).toBeLessThan(timeoutMs + 5_000);
       const taken = broker.accepted();
       // Its admin client is still waiting for the broker's answer on an open connection.
       expect(broker.open()).toBeGreaterThanOrEqual(1);
@@ -120,5 +120,5 @@ describe(LagHttpController.name, () => {
     }
     expect(inside(r).client.openSockets).toBe(0);
     expect(broker.open()).toBe(0);
-  });
+  }, 60_000);
 });
