@@ -133,6 +133,16 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
       async () => (await outcomes(metrics, 'retried')) >= n || (await outcomes(metrics, 'dead_lettered')) > 0,
     );
 
+  /** Waits until every event is applied and every offset committed, then checks each was applied once. */
+  const appliedOnceAndCommitted = async (topic: string, group: string, events: readonly { eventId: string }[]) => {
+    const end = await endOffsets(topic);
+    await waitUntil('every event applied and every offset committed', async () => {
+      const done = Object.keys(await applied(group)).length === events.length;
+      return done && JSON.stringify(await committed(group, topic)) === JSON.stringify(end);
+    });
+    expect(await applied(group)).toEqual(Object.fromEntries(events.map((e) => [e.eventId, 1])));
+  };
+
   it('WhenItsDatabaseRefusesConnectionsPastTheRetryBudget_NothingIsDeadLettered_AndEveryEventIsAppliedOnceAfterwards', async () => {
     const topic = await newTopic();
     const group = `g-${randomUUID()}`;
@@ -147,12 +157,7 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     expect(await outcomes(metrics, 'dead_lettered')).toBe(0);
     await setConnectionLimit(-1);
 
-    const end = await endOffsets(topic);
-    await waitUntil('every event applied and every offset committed', async () => {
-      const done = Object.keys(await applied(group)).length === events.length;
-      return done && JSON.stringify(await committed(group, topic)) === JSON.stringify(end);
-    });
-    expect(await applied(group)).toEqual(Object.fromEntries(events.map((e) => [e.eventId, 1])));
+    await appliedOnceAndCommitted(topic, group, events);
     expect(await outcomes(metrics, 'processed')).toBe(events.length);
     expect(await outcomes(metrics, 'dead_lettered')).toBe(0);
     expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
@@ -183,12 +188,7 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     await outageOutlasts(second, 2 * retry.maxAttempts * events.length);
     expect(await outcomes(second, 'dead_lettered')).toBe(0);
     await setConnectionLimit(-1);
-    const end = await endOffsets(topic);
-    await waitUntil('every event applied and every offset committed', async () => {
-      const done = Object.keys(await applied(group)).length === events.length;
-      return done && JSON.stringify(await committed(group, topic)) === JSON.stringify(end);
-    });
-    expect(await applied(group)).toEqual(Object.fromEntries(events.map((e) => [e.eventId, 1])));
+    await appliedOnceAndCommitted(topic, group, events);
     expect(await outcomes(second, 'dead_lettered')).toBe(0);
     expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
   });
