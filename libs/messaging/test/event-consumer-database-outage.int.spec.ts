@@ -192,4 +192,28 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     expect(await outcomes(second, 'dead_lettered')).toBe(0);
     expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
   });
+
+  it('WhenStoppedDuringTheOutage_ARejectBehindAWaitingEventIsDeadLetteredOnce_ByTheNextMember', async () => {
+    // One partition: a valid event, garbage, a valid event. Before, the garbage was dead-lettered
+    // at once, its offset stayed behind the first event's, and the next member dead-lettered it again.
+    const topic = await newTopic();
+    const group = `g-${randomUUID()}`;
+    const events = [thingEvent('a', 1), thingEvent('b', 1)];
+    const [a, b] = events.map(toKafkaMessage);
+    await producer.send({ topic, acks: -1, messages: [a!, { value: '{ not json' }, b!].map((m) => ({ ...m, partition: 0 })) });
+    const pool = await databaseDown();
+    const first = new Registry();
+    const sut = await start(topic, group, first, pool);
+    await outageOutlasts(first, 2 * retry.maxAttempts);
+    running.splice(running.indexOf(sut), 1);
+    await sut.stop();
+    expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
+
+    const second = new Registry();
+    await start(topic, group, second, pool);
+    await outageOutlasts(second, 2 * retry.maxAttempts);
+    await setConnectionLimit(-1);
+    await appliedOnceAndCommitted(topic, group, events);
+    expect(await endOffsets(deadLetterTopic(topic))).toEqual(['1', '0']);
+  });
 });

@@ -5,13 +5,29 @@ import type { MessagingLogger } from '../logger';
 import { SwallowedDatabaseError, type InboxItem, type MessageOrigin } from '../inbox/inbox.port';
 import type { DeadLetterReason } from './dead-letter';
 import { DeferredWrites } from './deferred-writes';
-import { PermanentHandlerError, isInfrastructureError, isNoVerdict, outageDelayMs, retryDelayMs, type RetryPolicy } from './retry-policy';
+import {
+  InfrastructureUnavailable,
+  PermanentHandlerError,
+  isInfrastructureError,
+  isNoVerdict,
+  outageDelayMs,
+  retryDelayMs,
+  type RetryPolicy,
+} from './retry-policy';
 import type { EventConsumerOptions, EventHandler } from './consumer-options';
 import type { ConsumerOutcomes } from './consumer-outcomes';
 import { waitForRetry, type PartitionTurn } from './partition-turn';
 
-/** A message of the chunk; `item` and `handler` when it is to be handled in the inbox. */
-type Work<TTx> = { message: KafkaMessage; item?: InboxItem; handler?: EventHandler<TTx> };
+/**
+ * A message of the chunk: `item` and `handler` when it is to be handled in the inbox, `letter`
+ * when it is rejected (`sent` once its dead letter is on the DLQ).
+ */
+type Work<TTx> = {
+  message: KafkaMessage;
+  item?: InboxItem;
+  handler?: EventHandler<TTx>;
+  letter?: { reason: DeadLetterReason; error: string; sent: boolean };
+};
 type Checked<TTx> = { reject: DeadLetterReason; message: string } | { event: EventEnvelope; handler?: EventHandler<TTx> };
 
 /**
@@ -38,6 +54,11 @@ export class InboxChunks<TTx> {
    * a deadlock: `isNoVerdict`) is not split: the whole transaction is run again after a capped
    * backoff, for as long as it lasts, counting no attempt. Returns false when it gave up because
    * the consumer is stopping.
+   *
+   * A reject's dead letter is sent only once the messages ahead of it are done with: just before
+   * the chunk's transaction commits, or when the one-by-one walk reaches it. Sent up front, a
+   * stop or rebalance while a handled message ahead of it waited (an outage) left its offset
+   * uncommitted, and the next owner sent the same dead letter again (ADR 0099).
    */
   async handle(turn: PartitionTurn, messages: readonly KafkaMessage[]): Promise<boolean> {
     const { topic, partition } = turn;
@@ -47,8 +68,7 @@ export class InboxChunks<TTx> {
       const origin: MessageOrigin = { topic, partition, offset: message.offset };
       const c = checked[i]!;
       if ('reject' in c) {
-        await this.outcomes.deadLetter(message, origin, c.reject, c.message, 0);
-        work.push({ message });
+        work.push({ message, letter: { reason: c.reject, error: c.message, sent: false } });
       } else if (!c.handler) {
         this.outcomes.count(topic, 'ignored');
         work.push({ message });
@@ -58,7 +78,8 @@ export class InboxChunks<TTx> {
     }
     const handled = work.filter((w) => w.item);
     if (handled.length === 0) {
-      messages.forEach((m) => turn.resolve(m));
+      await this.send(turn, work);
+      work.forEach((w) => turn.resolve(w.message));
       return true;
     }
     for (let waits = 1; ; waits++) {
@@ -72,9 +93,10 @@ export class InboxChunks<TTx> {
         unreachable ? 'the inbox database is unreachable; waiting' : 'batch transaction lost a conflict; retrying',
       );
       if (!(await waitForRetry(turn, delay))) {
-        // The dead letters and ignored messages ahead of the first handled one are done with.
+        // The ignored messages ahead of the first handled one are done with, and so are dead
+        // letters a failed COMMIT sent; an unsent one is left to the next owner.
         for (const w of work) {
-          if (w.item) break;
+          if (w.item || (w.letter && !w.letter.sent)) break;
           turn.resolve(w.message);
         }
         return false;
@@ -111,9 +133,14 @@ export class InboxChunks<TTx> {
             throw error;
           }
         },
-        (tx) => deferred.flush(tx),
+        async (tx) => {
+          await deferred.flush(tx);
+          await this.send(turn, work);
+        },
       );
       for (const outcome of outcomes) this.outcomes.count(topic, outcome);
+      // `finish` does not run when every handled message was a duplicate (a redelivery).
+      await this.send(turn, work);
       work.forEach((w) => turn.resolve(w.message));
       return true;
     } catch (e) {
@@ -130,9 +157,29 @@ export class InboxChunks<TTx> {
         if (w.item && !(await this.handleOne(turn, w.item, w.handler!, w.message, w === failed ? e : undefined))) {
           return false;
         }
+        await this.send(turn, [w]);
         turn.resolve(w.message);
       }
       return true;
+    }
+  }
+
+  /**
+   * The dead letters of `work`'s rejects not sent yet. Kafka not taking them is no verdict on the
+   * messages: in the chunk's transaction it is run again whole, instead of a handler's attempt
+   * being spent on it.
+   */
+  private async send(turn: PartitionTurn, work: readonly Work<TTx>[]): Promise<void> {
+    const { topic, partition } = turn;
+    try {
+      // One at a time, so the DLQ keeps the partition's order.
+      for (const { message, letter } of work) {
+        if (!letter || letter.sent) continue;
+        await this.outcomes.deadLetter(message, { topic, partition, offset: message.offset }, letter.reason, letter.error, 0);
+        letter.sent = true;
+      }
+    } catch (e) {
+      throw new InfrastructureUnavailable('the dead-letter topic could not be written', { cause: e });
     }
   }
 
@@ -204,7 +251,9 @@ export class InboxChunks<TTx> {
         return true;
       }
       this.outcomes.count(origin.topic, 'retried');
-      const delay = noVerdict ? outageDelayMs(this.policy, ++waits) : retryDelayMs(this.policy, attempt);
+      // An outage's backoff starts afresh after a failure of the message's own.
+      waits = noVerdict ? waits + 1 : 0;
+      const delay = noVerdict ? outageDelayMs(this.policy, waits) : retryDelayMs(this.policy, attempt);
       this.log.warn(
         { ...origin, eventId: event.eventId, type: event.type, attempt, retryInMs: delay, noVerdict, err: e },
         noVerdict ? 'transaction failed through no fault of the message; retrying' : 'handler failed; retrying',

@@ -69,8 +69,9 @@ function message(kind: Kind, offset: number): KafkaMessage {
 async function run(verifier: EnvelopeVerifier | BatchEnvelopeVerifier, messages: readonly KafkaMessage[]) {
   const done = { deadLettered: [] as string[][], handled: [] as string[], ignored: 0, resolved: [] as string[] };
   const inbox = {
-    processBatch: async (_name, items, effect) => {
+    processBatch: async (_name, items, effect, finish) => {
       for (const [i, item] of items.entries()) await effect({}, item, i);
+      await finish?.({});
       return items.map(() => 'processed' as const);
     },
   } as Pick<Inbox<object>, 'processBatch'> as Inbox<object>;
@@ -130,16 +131,24 @@ describe(InboxChunks.name, () => {
  * a single message alike) before they go through; the policy allows one attempt. `running` is
  * asked before each wait, as the consumer's isRunning is.
  */
-async function throughFailures(failures: number, error: unknown, running: (waits: number) => boolean = () => true) {
+async function throughFailures(
+  failures: number,
+  error: unknown,
+  running: (waits: number) => boolean = () => true,
+  messages: readonly KafkaMessage[] = [message('good', 0), message('good', 1), message('good', 2)],
+  failAtCommit = false,
+) {
   const done = { deadLettered: [] as string[], handled: [] as string[], attempts: [] as number[], resolved: [] as string[], tries: 0 };
   const fail = async () => {
     await Promise.resolve();
     if (++done.tries <= failures) throw error;
   };
   const inbox: Inbox<object> = {
-    processBatch: async (_name, items, effect) => {
-      await fail();
+    processBatch: async (_name, items, effect, finish) => {
+      if (!failAtCommit) await fail();
       for (const [i, item] of items.entries()) await effect({}, item, i);
+      await finish?.({});
+      if (failAtCommit) await fail();
       return items.map(() => 'processed' as const);
     },
     processOnce: async (_name, _event, _origin, effect) => {
@@ -173,7 +182,7 @@ async function throughFailures(failures: number, error: unknown, running: (waits
   };
   const log = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as MessagingLogger;
   const sut = new InboxChunks(options, 'unit', { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 }, outcomes, log);
-  const finished = await sut.handle(turn, [message('good', 0), message('good', 1), message('good', 2)]);
+  const finished = await sut.handle(turn, messages);
   return { finished, ...done };
 }
 
@@ -203,4 +212,34 @@ describe(`${InboxChunks.name} when the database is unreachable`, () => {
     const r = await throughFailures(Infinity, new Error('the toy cannot apply poison'));
     expect(r).toMatchObject({ finished: true, deadLettered: ['0', '1', '2'], handled: [], resolved: ['0', '1', '2'] });
   });
+
+  it('handle_WhenTheConsumerStopsDuringTheOutage_SendsNoDeadLetterOfARejectBehindAWaitingMessage', async () => {
+    // Sent up front, the reject's dead letter went out, its offset stayed behind the waiting
+    // message's, and the next owner sent it again.
+    const chunk = [message('malformed', 0), message('good', 1), message('invalid', 2), message('good', 3)];
+    const r = await throughFailures(Infinity, Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), (checks) => checks < 5, chunk);
+    expect(r).toMatchObject({ finished: false, deadLettered: [], handled: [], resolved: [] });
+  });
+
+  it('handle_WhenTheOutageEnds_SendsEachRejectsDeadLetterOnce_AndResolvesEveryOffset', async () => {
+    const chunk = [message('malformed', 0), message('good', 1), message('invalid', 2), message('good', 3)];
+    const r = await throughFailures(3, Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), () => true, chunk);
+    expect(r).toMatchObject({ finished: true, deadLettered: ['0', '2'], handled: [handledId(1), handledId(3)] });
+    expect(r.resolved).toEqual(['0', '1', '2', '3']);
+  });
+
+  it('handle_WhenCommitFailsAfterTheDeadLettersWentOut_DoesNotSendThemAgainOnTheRerun', async () => {
+    const chunk = [message('good', 0), message('invalid', 1), message('good', 2)];
+    const r = await throughFailures(2, Object.assign(new Error('x'), { code: '40001' }), () => true, chunk, true);
+    expect(r).toMatchObject({ finished: true, deadLettered: ['1'], resolved: ['0', '1', '2'], tries: 3 });
+  });
+
+  it('handle_WhenStoppedAfterAFailedCommitSentTheDeadLetters_ResolvesOnlyWhatIsAheadOfTheFirstHandledMessage', async () => {
+    const chunk = [message('invalid', 0), message('unhandled', 1), message('good', 2), message('malformed', 3)];
+    const r = await throughFailures(Infinity, Object.assign(new Error('x'), { code: '57P01' }), (checks) => checks < 3, chunk, true);
+    // The COMMIT that failed had sent both dead letters: the first is done with, the second waits behind '2'.
+    expect(r).toMatchObject({ finished: false, deadLettered: ['0', '3'], resolved: ['0', '1'] });
+  });
 });
+
+const handledId = (offset: number) => `00000000-0000-4000-8000-${String(offset).padStart(12, '0')}`;

@@ -101,7 +101,8 @@ export class PartitionBatches<TTx> {
         const noVerdict = isNoVerdict(e);
         if (!noVerdict && attempt >= this.policy.maxAttempts) throw e;
         this.outcomes.count(topic, 'retried');
-        const delay = noVerdict ? outageDelayMs(this.policy, ++waits) : retryDelayMs(this.policy, attempt);
+        waits = noVerdict ? waits + 1 : 0;
+        const delay = noVerdict ? outageDelayMs(this.policy, waits) : retryDelayMs(this.policy, attempt);
         this.log.warn({ topic, partition, offset: m.offset, attempt, retryInMs: delay, noVerdict, err: e }, 'tombstone failed; retrying');
         if (!noVerdict) attempt++;
         if (!(await waitForRetry(turn, delay))) return false;
@@ -137,7 +138,8 @@ export class PartitionBatches<TTx> {
           return true;
         }
         this.outcomes.count(topic, 'retried');
-        const delay = noVerdict ? outageDelayMs(this.policy, ++waits) : retryDelayMs(this.policy, attempt);
+        waits = noVerdict ? waits + 1 : 0;
+        const delay = noVerdict ? outageDelayMs(this.policy, waits) : retryDelayMs(this.policy, attempt);
         this.log.warn(
           { topic, partition, messages: messages.length, attempt, retryInMs: delay, unreachable, noVerdict, err: e },
           unreachable ? 'a part the chunk needs is unreachable; waiting' : 'chunk failed; retrying',

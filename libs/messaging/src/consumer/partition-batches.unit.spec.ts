@@ -71,4 +71,34 @@ describe(PartitionBatches.name, () => {
     const r = await run(99, broken);
     expect(r).toEqual({ outcome: broken, seen: ['record 0'], resolved: ['0'], tries: 3 });
   });
+
+  it('eachBatch_AnOutageAfterAChunksOwnFailure_StartsItsBackoffAfresh', async () => {
+    // Six outage waits (to the cap), the chunk's own failure, then an outage again.
+    const errors = [...Array<string>(6).fill('ECONNREFUSED'), 'own', 'ECONNREFUSED'];
+    const delays: number[] = [];
+    const log = { ...silentLogger, warn: (fields: { retryInMs?: number }) => void delays.push(fields.retryInMs!) };
+    const options = {
+      groupId: 'unit',
+      chunkProcessor: async () => {
+        await Promise.resolve();
+        const code = errors.shift();
+        if (code) throw Object.assign(new Error(code), code === 'own' ? {} : { code });
+      },
+    } as unknown as EventConsumerOptions<object>;
+    const outcomes = { count: () => undefined, deadLetter: () => Promise.resolve() } as unknown as ConsumerOutcomes;
+    const lag = { set: () => undefined } as unknown as Gauge<'group' | 'topic' | 'partition'>;
+    const sut = new PartitionBatches(options, 'unit', policy, outcomes, lag, log);
+    const resolved: string[] = [];
+    await sut.eachBatch({
+      batch: { topic: 't', partition: 0, highWatermark: '1', messages: [record(0, '{}')] },
+      resolveOffset: (o: string) => resolved.push(o),
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+      commitOffsetsIfNecessary: () => Promise.resolve(),
+      uncommittedOffsets: () => ({ topics: [] }),
+    } as unknown as EachBatchPayload);
+    // Outage waits 1, 2, 4, 5, 5, 5 ms; the own failure's first retry 1 ms; the next outage from 1 ms again, not 5.
+    expect({ delays, resolved }).toEqual({ delays: [1, 2, 4, 5, 5, 5, 1, 1], resolved: ['0'] });
+  });
 });
