@@ -1,4 +1,12 @@
-import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators';
 import type { Principal, Role } from './principal';
@@ -10,7 +18,7 @@ interface AuthRequest {
 }
 
 /**
- * Global guard: no token → 401, bad token → 401, missing role → 403. A handler
+ * Global guard: no token → 401, bad token → 401, Keycloak's keys unreadable → 503, missing role → 403. A handler
  * without @Roles and without @Public is refused, so a forgotten annotation fails closed.
  */
 @Injectable()
@@ -30,6 +38,14 @@ export class AuthGuard implements CanActivate {
     try {
       req.principal = await this.verifier.verify(match[1]);
     } catch (e) {
+      // Keycloak's keys unreadable says nothing of the token: the caller is to retry, not to sign in again.
+      if (e instanceof TokenRejectedError && e.code === 'AUTH.KEYS_UNAVAILABLE') {
+        throw new ServiceUnavailableException({
+          code: e.code,
+          message: '登录服务暂不可用，请稍后重试 / signing keys unavailable',
+          retryAfterSec: 5,
+        });
+      }
       if (e instanceof TokenRejectedError) throw new UnauthorizedException({ code: e.code, message: e.message });
       throw e;
     }

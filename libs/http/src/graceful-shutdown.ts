@@ -58,9 +58,14 @@ export function installGracefulShutdown(
     logger.log({ ms: Date.now() - t0 }, 'shut down');
     process.exit(0);
   };
+  // `on`, not `once`: with no listener left, a second signal (an impatient Ctrl-C, an orchestrator
+  // sending TERM twice) would take Node's default action and kill the process mid-request.
   for (const s of signals)
-    process.once(s, (sig: NodeJS.Signals) => {
-      if (started) return;
+    process.on(s, (sig: NodeJS.Signals) => {
+      if (started) {
+        logger.warn({ signal: sig }, 'already shutting down');
+        return;
+      }
       started = true;
       run(sig).catch((e: unknown) => {
         logger.error({ err: e }, 'shutdown failed');

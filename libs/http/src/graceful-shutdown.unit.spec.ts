@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer, get, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { installGracefulShutdown } from './graceful-shutdown';
@@ -67,4 +69,51 @@ describe('installGracefulShutdown', () => {
     // Half the deadline (2 s) for requests, a moment for the sockets, well inside the deadline.
     expect(Date.now() - t0).toBeLessThan(4_000);
   });
+});
+
+describe('installGracefulShutdown in a process signalled twice', () => {
+  it('answers the request in flight and exits 0: the second SIGTERM does not kill it', async () => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../test/shutdown-child.ts')], {
+      env: { ...process.env, SLOW_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.on('exit', (code, signal) => r({ code, signal })),
+    );
+    let out = '';
+    const line = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve) => {
+        const look = () => {
+          const m = pattern.exec(out);
+          if (!m) return;
+          child.stdout.off('data', onData);
+          resolve(m);
+        };
+        const onData = (c: Buffer) => {
+          out += c.toString();
+          look();
+        };
+        child.stdout.on('data', onData);
+        look();
+      });
+    try {
+      const port = Number((await line(/port (\d+)/))[1]);
+      const answered = new Promise<string>((resolve, reject) =>
+        get({ port, path: '/slow' }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', (e) => reject(e)),
+      );
+      await line(/request/);
+      child.kill('SIGTERM');
+      // The second signal once the first has been taken (the shutdown is running), as an impatient operator sends it.
+      await line(/shutting down/);
+      child.kill('SIGTERM');
+      expect(await answered).toBe('done');
+      expect(await exit).toEqual({ code: 0, signal: null });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });

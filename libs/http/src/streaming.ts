@@ -151,6 +151,9 @@ export async function receiveUpload(
     if (res && !res.headersSent) res.setHeader('Connection', 'close');
     return e;
   };
+  // A JSON or form body was read by the app's body parser already: piped on, it would be an empty
+  // file, and the import would run on nothing instead of telling the client what it sent wrong.
+  if ((req as IncomingMessage & { _body?: boolean })._body === true || req.readableEnded) throw refuse(alreadyParsed(req));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw refuse(new PayloadTooLargeException(maxBytes));
   let bytes = 0;
@@ -188,6 +191,18 @@ export async function receiveUpload(
     clearTimeout(deadline);
     signal?.removeEventListener('abort', onShutdown);
   }
+}
+
+function alreadyParsed(req: IncomingMessage): HttpException {
+  const type = req.headers['content-type'] ?? '(none)';
+  return new HttpException(
+    {
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      message: `上传内容类型 ${type} 不受支持，请直接发送文件 / an upload is the file itself (text/csv, .xlsx or octet-stream), not ${type}`,
+      errors: [{ field: 'content-type', reason: `${type} is not an upload type` }],
+    },
+    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  );
 }
 
 function uploadTooSlow(deadlineMs: number): HttpException {

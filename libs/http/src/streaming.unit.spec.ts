@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpException } from '@nestjs/common';
+import express from 'express';
 import { waitUntil } from '@vanguard/testing';
 import { receiveUpload, streamBody } from './streaming';
 
@@ -52,6 +53,39 @@ describe(receiveUpload.name, () => {
     expect(res.status).toBe(503);
     expect(JSON.parse(res.body)).toMatchObject({ code: 'SERVICE.SHUTTING_DOWN' });
     expect(existsSync(file())).toBe(false);
+  });
+});
+
+describe(`${receiveUpload.name} behind the app's body parsers`, () => {
+  it.each([
+    ['application/json', '{"org_code":"x"}'],
+    ['application/x-www-form-urlencoded', 'org_code=x'],
+  ])('answers 415 naming the type for a %s body the parser already read, and leaves no file', async (type, body) => {
+    const dir = await mkdtemp(join(tmpdir(), 'receive-upload-parsed-'));
+    const file = join(dir, 'upload.csv');
+    const app = express();
+    app.use(express.json(), express.urlencoded({ extended: false }));
+    app.post('/', (req, res) => {
+      receiveUpload(req, file, { maxBytes: 1024, idleMs: 60_000, deadlineMs: 60_000 }).then(
+        () => res.status(201).end(),
+        (e: HttpException) => res.status(e.getStatus()).json(e.getResponse()),
+      );
+    });
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((r) => server.once('listening', r));
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect({ status: res.status, body: await res.json() }).toMatchObject({
+        status: 415,
+        body: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'content-type' }] },
+      });
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
