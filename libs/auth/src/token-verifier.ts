@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { principalFromClaims, type Principal } from './principal';
 
 export interface TokenVerifierOptions {
@@ -18,9 +18,11 @@ export interface TokenVerifierOptions {
   readonly cacheSize?: number;
   /** How long a verified signature is remembered, in ms (default 60 s); `exp`/`nbf` are checked on every use. */
   readonly cacheTtlMs?: number;
+  /** The least time between two fetches of the key set for an unknown `kid`, in ms (default 5 s). */
+  readonly keySetCooldownMs?: number;
 }
 
-/** Why a token was refused; the HTTP layer turns every kind into 401. */
+/** Why a token was refused; the HTTP layer turns every kind into 401 but `AUTH.KEYS_UNAVAILABLE` (503: retry). */
 export class TokenRejectedError extends Error {
   constructor(
     readonly code:
@@ -53,6 +55,14 @@ interface Remembered {
  */
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  /** The realm's key set as jose fetches it; absent when the caller gave its own keys. */
+  private readonly remote?: ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * `kid`s a fetch made for them did not find. An honest token never names a key before the
+   * realm publishes it, so one of these met again is refused at once (ADR 0102),
+   * not waited out like a key published since the last fetch.
+   */
+  private readonly unknownKids = new Set<string>();
   private readonly allowedClients: ReadonlySet<string>;
   /**
    * Verified tokens, keyed by the whole token: checking an RS256 signature costs more CPU than the
@@ -68,8 +78,13 @@ export class TokenVerifier {
   ) {
     this.allowedClients = new Set(options.allowedClients);
     const jwksUri = options.jwksUri ?? `${options.issuer}/protocol/openid-connect/certs`;
-    this.keys =
-      keys ?? createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+    if (keys) {
+      this.keys = keys;
+    } else {
+      const cooldownDuration = options.keySetCooldownMs ?? 5_000;
+      this.remote = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+      this.keys = this.remote;
+    }
   }
 
   /** Verifies a token presented now (an HTTP request). */
@@ -111,6 +126,8 @@ export class TokenVerifier {
   }
 
   private async check(token: string, at: Date): Promise<Remembered> {
+    // Whether jose may fetch the key set for an unknown kid during this check (it may not while cooling down).
+    const mayFetch = this.remote !== undefined && !this.remote.coolingDown;
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -149,8 +166,33 @@ export class TokenVerifier {
       if (e instanceof errors.JWKSTimeout || keySetUnreadable || (e instanceof TypeError && /fetch/i.test(e.message))) {
         throw new TokenRejectedError('AUTH.KEYS_UNAVAILABLE', 'signing keys unavailable');
       }
+      if (e instanceof errors.JWKSNoMatchingKey && this.remote) this.unknownKey(token, mayFetch);
       const reason = e instanceof errors.JOSEError ? e.code : 'malformed';
       throw new TokenRejectedError('AUTH.TOKEN_INVALID', `token invalid (${reason})`);
     }
+  }
+
+  /**
+   * A token names a key the cached set lacks. Inside the cooldown after a fetch, jose does not
+   * fetch again: the key may have been published since (Keycloak rotating its keys), and refusing
+   * would dead-letter an honest county message for good. That is no verdict — the caller retries
+   * once the cooldown is over and the set is fetched anew. A kid a fetch made for it did not find
+   * is refused (and remembered, so a forger cannot make each of its messages wait).
+   */
+  private unknownKey(token: string, fetched: boolean): void {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      return;
+    }
+    if (kid === undefined) return;
+    if (fetched) {
+      if (this.unknownKids.size >= 1_000) this.unknownKids.delete(this.unknownKids.values().next().value!);
+      this.unknownKids.add(kid);
+      return;
+    }
+    if (this.unknownKids.has(kid)) return;
+    throw new TokenRejectedError('AUTH.KEYS_UNAVAILABLE', `signing key ${JSON.stringify(kid.slice(0, 64))} not in the cached key set yet`);
   }
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { waitUntil } from '@vanguard/testing';
 import { TokenRejectedError, TokenVerifier } from './token-verifier';
 
 const ISSUER = 'https://sso.example/realms/vanguard';
@@ -230,6 +231,81 @@ describe(TokenVerifier.name, () => {
       const { verifier } = counting();
 
       expect(await code(verifier.verifyAt(await tokenFrom(0, 300), new Date(Number.NaN)))).toBe('AUTH.TOKEN_INVALID');
+    });
+  });
+
+  describe('a key the realm publishes after the last fetch of its key set (rotation)', () => {
+    /** A realm whose published keys the test changes, the key-set fetches counted. */
+    async function realm() {
+      const published: object[] = [];
+      const fetches = { n: 0 };
+      const server = createServer((_, res) => {
+        fetches.n++;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published }));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const newKey = async (kid: string) => {
+        const pair = await generateKeyPair('RS256');
+        const jwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256' };
+        const signWith = () =>
+          new SignJWT({ typ: 'Bearer', azp: 'vanguard-console' })
+            .setProtectedHeader({ alg: 'RS256', kid })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setSubject('user-1')
+            .setIssuedAt()
+            .setExpirationTime('5m')
+            .sign(pair.privateKey);
+        return { publish: () => void published.push(jwk), sign: signWith };
+      };
+      const verifier = new TokenVerifier({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        allowedClients: ['vanguard-console'],
+        jwksUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`,
+        keySetCooldownMs: 2_000,
+        cacheSize: 0,
+      });
+      return { verifier, newKey, fetches, close: () => new Promise((r) => server.close(r)) };
+    }
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof TokenRejectedError ? e.code : String(e)),
+      );
+
+    it('verify_WhenATokenNamesAKeyPublishedWithinTheCooldown_SaysRetry_ThenAcceptsItOnceTheSetIsFetchedAgain', async () => {
+      const r = await realm();
+      try {
+        const [old, rotated] = [await r.newKey('old'), await r.newKey('rotated')];
+        const [before, token] = [await old.sign(), await rotated.sign()];
+        old.publish();
+        expect(await outcome(r.verifier.verify(before))).toBe('accepted');
+        rotated.publish();
+        // Within the cooldown of the fetch above: refused before, and a county message with it dead-lettered for good.
+        expect(await outcome(r.verifier.verify(token))).toBe('AUTH.KEYS_UNAVAILABLE');
+        await waitUntil('the rotated key to be fetched', async () => (await outcome(r.verifier.verify(token))) === 'accepted', {
+          timeoutMs: 10_000,
+        });
+        expect(r.fetches.n).toBe(2);
+      } finally {
+        await r.close();
+      }
+    });
+
+    it('verify_WhenAKidAFetchDidNotFindComesAgainWithinTheCooldown_RefusesItAtOnce_WithoutFetching', async () => {
+      const r = await realm();
+      try {
+        const old = await r.newKey('old');
+        old.publish();
+        const forged = await r.newKey('forged');
+        // The first token fetches the set (no set yet): the kid is not in it, a verdict.
+        expect(await outcome(r.verifier.verify(await forged.sign()))).toBe('AUTH.TOKEN_INVALID');
+        expect(await outcome(r.verifier.verify(await forged.sign()))).toBe('AUTH.TOKEN_INVALID');
+        expect(r.fetches.n).toBe(1);
+      } finally {
+        await r.close();
+      }
     });
   });
 });
