@@ -13,10 +13,18 @@ export function expectedToSql(expected: ExpectedVersion): number | null {
   return expected;
 }
 
+/**
+ * Years 0001 to 9999: JavaScript writes years past them with a sign and six digits, and
+ * Postgres has no year 0; it would refuse either deep inside the append's statement.
+ */
+const STORABLE_YEAR = /^(?!0000)\d{4}-/;
+
 export function toIso(t: string | Date): string {
   const d = t instanceof Date ? t : new Date(t);
   if (Number.isNaN(d.getTime())) throw new InvalidEventError(`not a timestamp: ${String(t)}`);
-  return d.toISOString();
+  const iso = d.toISOString();
+  if (!STORABLE_YEAR.test(iso)) throw new InvalidEventError(`${String(t)} is outside the years 0001 to 9999`);
+  return iso;
 }
 
 export interface AppendInput {

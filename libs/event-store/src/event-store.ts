@@ -38,6 +38,9 @@ import { StoreVerifier, type VerifyOptions } from './verify';
 export type { AppendOptions } from './appender';
 export type { VerifyOptions } from './verify';
 
+/** Events read per round trip of a fold: enough to amortise the trip, few enough to bound memory. */
+const FOLD_PAGE = 1000;
+
 export interface EventStoreOptions {
   /** The service's own schema, created by `migrate`. */
   readonly schema: string;
@@ -248,18 +251,37 @@ export class PostgresEventStore {
       if (from) ({ state, version, maxRecordedAt } = from);
     }
     const fromVersion = version;
-    const { rows } = await this.pool.query<EventRow>({
-      name: this.sql.foldRange.name,
-      text: this.sql.foldRange.text,
-      values: [streamId, version, maxVersion, recordedAtOrBefore],
-    });
-    const events = await this.rows.toEvents(rows, false, used);
-    for (const e of events) {
-      state = fold.evolve(state, e);
-      version = e.streamVersion;
-      if (e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
+    const upTo = recordedAtOrBefore === null ? maxVersion : Math.min(maxVersion, await this.lastVersionAt(streamId, recordedAtOrBefore));
+    let folded = 0;
+    // A page at a time, so that folding a long stream holds one page of events, not all of them.
+    for (;;) {
+      const { rows } = await this.pool.query<EventRow>({
+        name: this.sql.foldPage.name,
+        text: this.sql.foldPage.text,
+        values: [streamId, version, upTo, FOLD_PAGE],
+      });
+      for (const e of await this.rows.toEvents(rows, false, used)) {
+        state = fold.evolve(state, e);
+        version = e.streamVersion;
+        if (e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
+      }
+      folded += rows.length;
+      if (rows.length < FOLD_PAGE) break;
     }
-    return { state, version, fromVersion, folded: events.length, maxRecordedAt, used };
+    return { state, version, fromVersion, folded, maxRecordedAt, used };
+  }
+
+  /**
+   * The last version of the stream as of an instant: the one before the first event recorded
+   * after it (recorded times need not rise with versions; the fold stops at the first later one).
+   */
+  private async lastVersionAt(streamId: string, recordedAtOrBefore: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: string | null }>({
+      name: this.sql.lastVersionAt.name,
+      text: this.sql.lastVersionAt.text,
+      values: [streamId, recordedAtOrBefore],
+    });
+    return rows[0]?.version == null ? Number.MAX_SAFE_INTEGER : Number(rows[0].version);
   }
 
   // ---------------------------------------------------------------- verification

@@ -140,7 +140,8 @@ export class GroupCommitter {
         this.start(group, true);
         group = [];
         events = 0;
-        if (this.inFlight < this.maxInFlight) {
+        // The group just started may hold this stream: joining the next one would write it twice at once.
+        if (this.inFlight < this.maxInFlight && !this.busy.has(streamId)) {
           group.push(w);
           events = heads.length;
         } else {

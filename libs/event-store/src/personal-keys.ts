@@ -127,14 +127,19 @@ export class PersonalKeys {
   /**
    * Destroys the subject's key and drops the snapshots that folded its values, in one
    * transaction. A snapshot sealed under the key concurrently is unreadable anyway.
+   *
+   * A subject with no key yet gets a forgotten row, as `reapplyForgets` gives it: without one,
+   * the next write would make the subject a fresh key. A first write in flight holds the row's
+   * insert; the upsert waits for it and then destroys the key it made.
    */
   async forget(pool: Pool, subjectId: string, at: Date): Promise<boolean> {
     const client = await pool.connect();
     try {
       await client.query('begin');
       const { rowCount } = await client.query(
-        `update ${this.s}.personal_keys set key = null, wrapped = null, kek_id = null, forgotten_at = $2
-          where subject_id = $1 and forgotten_at is null and (key is not null or wrapped is not null)`,
+        `insert into ${this.s}.personal_keys as k (subject_id, forgotten_at) values ($1, $2)
+         on conflict (subject_id) do update set key = null, wrapped = null, kek_id = null, forgotten_at = excluded.forgotten_at
+          where k.forgotten_at is null`,
         [subjectId, at],
       );
       await client.query(`delete from ${this.s}.snapshots where $1 = any(subjects)`, [subjectId]);

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { assertIdentifier } from './schema';
 
 export interface RebaseReport {
@@ -6,6 +6,8 @@ export interface RebaseReport {
   readonly rebased: boolean;
   /** Events whose transaction id was replaced. */
   readonly events: number;
+  /** Streams whose last writer's transaction id was replaced. */
+  readonly streams: number;
   /** The id every restored event now carries: the rebasing transaction's own. */
   readonly transactionId: string | null;
   /** Each stored checkpoint before and after, translated so that no event after it is skipped. */
@@ -29,6 +31,11 @@ export interface RebaseReport {
  * ran concurrently may now be read in another order than before. Every subscription checkpoint is
  * moved to the new id and to the last position before the first event it had not reached yet, so
  * nothing is skipped and some events may be delivered again (handlers are idempotent).
+ *
+ * Each stream's `last_xid` is moved to the same id: an append that writes before it takes a
+ * stream's lock (any append of several streams) is refused as stale when the stream's last writer
+ * has a newer id than its own, and a restored one would be newer than every id for an epoch. A
+ * store rebased before `last_xid` was moved has only that left to do, and gets only that.
  */
 export async function rebaseAfterRestore(pool: Pool, schema: string): Promise<RebaseReport> {
   const s = `"${assertIdentifier(schema, 'schema')}"`;
@@ -36,59 +43,69 @@ export async function rebaseAfterRestore(pool: Pool, schema: string): Promise<Re
   try {
     await client.query('begin');
     // No append and no checkpoint write may slip between the checks and the rewrite.
-    await client.query(`lock table ${s}.events, ${s}.subscription_checkpoints in access exclusive mode`);
-    const { rows } = await client.query<{ xid: string; unassigned: boolean }>(
+    await client.query(`lock table ${s}.events, ${s}.streams, ${s}.subscription_checkpoints in access exclusive mode`);
+    const { rows } = await client.query<{ xid: string; events_ahead: boolean; streams_ahead: boolean }>(
       `select pg_current_xact_id()::text as xid,
-              exists (select 1 from ${s}.events where transaction_id >= pg_current_xact_id()) as unassigned`,
+              exists (select 1 from ${s}.events where transaction_id >= pg_current_xact_id()) as events_ahead,
+              exists (select 1 from ${s}.streams where last_xid >= pg_current_xact_id()) as streams_ahead`,
     );
-    const { xid, unassigned } = rows[0]!;
-    if (!unassigned) {
+    const { xid, events_ahead, streams_ahead } = rows[0]!;
+    if (!events_ahead && !streams_ahead) {
       await client.query('rollback');
-      return { rebased: false, events: 0, transactionId: null, checkpoints: [] };
+      return { rebased: false, events: 0, streams: 0, transactionId: null, checkpoints: [] };
     }
-    const disorder = await client.query<{ stream_id: string; stream_version: string }>(
-      `select stream_id, stream_version
-         from (select stream_id, stream_version, position,
-                      lag(position) over (partition by stream_id order by stream_version) as previous
-                 from ${s}.events) t
-        where position <= previous
-        limit 1`,
-    );
-    if (disorder.rows[0]) {
-      const d = disorder.rows[0];
-      throw new Error(
-        `rebaseAfterRestore: ${d.stream_id} version ${d.stream_version} has a lower position than the version before; run verify`,
-      );
-    }
-    // Translated with the old order, before the events are rewritten.
-    const moved = await client.query<{ subscription: string; from: string; to: string }>(
-      `with translated as (
-         select c.subscription, c.transaction_id::text || '/' || c.position as from_cp,
-                coalesce((select min(e.position) - 1 from ${s}.events e where (e.transaction_id, e.position) > (c.transaction_id, c.position)),
-                         (select max(e.position) from ${s}.events e)) as new_position
-           from ${s}.subscription_checkpoints c)
-       update ${s}.subscription_checkpoints c
-          set transaction_id = $1::xid8, position = t.new_position, updated_at = now()
-         from translated t
-        where t.subscription = c.subscription
-       returning c.subscription, t.from_cp as from, c.transaction_id::text || '/' || c.position as to`,
-      [xid],
-    );
-    // The append-only trigger refuses this on purpose; only the owner can lift it, and only here.
-    await client.query(`alter table ${s}.events disable trigger events_append_only`);
-    const updated = await client.query(`update ${s}.events set transaction_id = $1::xid8`, [xid]);
-    await client.query(`alter table ${s}.events enable trigger events_append_only`);
+    const { events, checkpoints } = events_ahead ? await rebaseEvents(client, s, xid) : { events: 0, checkpoints: [] };
+    const streams = await client.query(`update ${s}.streams set last_xid = $1::xid8 where last_xid >= $1::xid8`, [xid]);
     await client.query('commit');
-    return {
-      rebased: true,
-      events: updated.rowCount ?? 0,
-      transactionId: xid,
-      checkpoints: moved.rows.sort((a, b) => (a.subscription < b.subscription ? -1 : 1)),
-    };
+    return { rebased: true, events, streams: streams.rowCount ?? 0, transactionId: xid, checkpoints };
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
     throw e;
   } finally {
     client.release();
   }
+}
+
+/** Gives every event `xid`, after checking each stream's order survives it and moving the checkpoints to match. */
+async function rebaseEvents(
+  client: PoolClient,
+  s: string,
+  xid: string,
+): Promise<{ events: number; checkpoints: RebaseReport['checkpoints'] }> {
+  const disorder = await client.query<{ stream_id: string; stream_version: string }>(
+    `select stream_id, stream_version
+       from (select stream_id, stream_version, position,
+                    lag(position) over (partition by stream_id order by stream_version) as previous
+               from ${s}.events) t
+      where position <= previous
+      limit 1`,
+  );
+  if (disorder.rows[0]) {
+    const d = disorder.rows[0];
+    throw new Error(
+      `rebaseAfterRestore: ${d.stream_id} version ${d.stream_version} has a lower position than the version before; run verify`,
+    );
+  }
+  // Translated with the old order, before the events are rewritten.
+  const moved = await client.query<{ subscription: string; from: string; to: string }>(
+    `with translated as (
+       select c.subscription, c.transaction_id::text || '/' || c.position as from_cp,
+              coalesce((select min(e.position) - 1 from ${s}.events e where (e.transaction_id, e.position) > (c.transaction_id, c.position)),
+                       (select max(e.position) from ${s}.events e)) as new_position
+         from ${s}.subscription_checkpoints c)
+     update ${s}.subscription_checkpoints c
+        set transaction_id = $1::xid8, position = t.new_position, updated_at = now()
+       from translated t
+      where t.subscription = c.subscription
+     returning c.subscription, t.from_cp as from, c.transaction_id::text || '/' || c.position as to`,
+    [xid],
+  );
+  // The append-only trigger refuses this on purpose; only the owner can lift it, and only here.
+  await client.query(`alter table ${s}.events disable trigger events_append_only`);
+  const updated = await client.query(`update ${s}.events set transaction_id = $1::xid8`, [xid]);
+  await client.query(`alter table ${s}.events enable trigger events_append_only`);
+  return {
+    events: updated.rowCount ?? 0,
+    checkpoints: moved.rows.sort((a, b) => (a.subscription < b.subscription ? -1 : 1)),
+  };
 }

@@ -16,6 +16,19 @@ export interface FoldResult<S> {
   used: Map<string, SubjectKey | null>;
 }
 
+/** What a snapshot authenticates besides its place: the state and the time of its newest event, which decides what as-of reads it serves. */
+interface TimedState {
+  readonly state: unknown;
+  readonly maxRecordedAt: string;
+}
+
+/**
+ * Added to a sealed snapshot's place when it is sealed, so that one sealed before the time went
+ * inside it (a bare state) does not open: it is dropped as a miss, not served with a time that
+ * anyone who can write the table could have moved.
+ */
+const SEALED_WITH_TIME = '\u0000with-time';
+
 /**
  * A state with no personal value in it, kept in clear with a MAC: the text of `{state,
  * maxRecordedAt}` as saved, and an HMAC of it and the snapshot's place under a key derived from
@@ -88,10 +101,12 @@ export class SnapshotStore {
       row.subjects,
       rows.filter((r) => r.subject_id !== null),
     );
-    const state = openState(row.state as SealedState, row.subjects, keys, aad);
-    if (state === undefined) return drop();
+    const sealed = openState(row.state as SealedState, row.subjects, keys, aad + SEALED_WITH_TIME) as TimedState | undefined;
+    if (sealed === undefined) return drop();
+    // As for a clear one: the sealed time decides, not the column's.
+    if (!snapshotUsable({ ...snap, maxRecordedAt: sealed.maxRecordedAt }, maxVersion, recordedAtOrBefore)) return null;
     for (const [subject, key] of keys) used.set(subject, key);
-    return { state: state as S, version: snap.streamVersion, maxRecordedAt: snap.maxRecordedAt };
+    return { state: sealed.state as S, version: snap.streamVersion, maxRecordedAt: sealed.maxRecordedAt };
   }
 
   /**
@@ -105,7 +120,8 @@ export class SnapshotStore {
     for (const [subject, key] of r.used) if (key) live.set(subject, key);
     const subjects = [...live.keys()].sort();
     const aad = snapshotAad(streamId, foldVersion, r.version);
-    const state = subjects.length === 0 ? this.clear(r.state, r.maxRecordedAt, aad) : sealState(r.state, subjects, live, aad);
+    const timed: TimedState = { state: r.state, maxRecordedAt: r.maxRecordedAt };
+    const state = subjects.length === 0 ? this.clear(timed, aad) : sealState(timed, subjects, live, aad + SEALED_WITH_TIME);
     await this.pool.query(
       `insert into ${this.s}.snapshots as s (stream_id, fold_version, stream_version, max_recorded_at, state, subjects)
        values ($1, $2, $3, $4, $5, $6)
@@ -117,20 +133,20 @@ export class SnapshotStore {
     );
   }
 
-  private clear(state: unknown, maxRecordedAt: string, aad: string): ClearState {
-    const text = JSON.stringify({ state, maxRecordedAt });
+  private clear(timed: TimedState, aad: string): ClearState {
+    const text = JSON.stringify(timed);
     return { kek: this.kek.id, text, mac: this.mac(aad, text).toString('base64') };
   }
 
   /** The state and its time if the MAC checks under the active key; undefined otherwise (tampered, corrupt, older format or key). */
-  private checked(stored: unknown, aad: string): { state: unknown; maxRecordedAt: string } | undefined {
+  private checked(stored: unknown, aad: string): TimedState | undefined {
     const c = stored as Partial<ClearState> | null;
     if (!c || c.kek !== this.kek.id || typeof c.text !== 'string' || typeof c.mac !== 'string') return undefined;
     const given = Buffer.from(c.mac, 'base64');
     const expected = this.mac(aad, c.text);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      return JSON.parse(c.text) as { state: unknown; maxRecordedAt: string };
+      return JSON.parse(c.text) as TimedState;
     } catch {
       return undefined;
     }

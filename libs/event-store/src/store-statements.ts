@@ -49,14 +49,16 @@ export function statements(schema: string) {
                        where (transaction_id, position) > ($1::xid8, $2::bigint)
                          and transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as held_back`,
     ),
-    foldRange: named(
-      'fold',
+    foldPage: named(
+      'fold_page',
       `select ${COLUMNS} from ${s}.events
         where stream_id = $1 and stream_version > $2 and stream_version <= $3
-          and ($4::timestamptz is null or stream_version < coalesce(
-                (select min(f.stream_version) from ${s}.events f where f.stream_id = $1 and f.recorded_at > $4::timestamptz),
-                9223372036854775807))
-        order by stream_version`,
+        order by stream_version
+        limit $4`,
+    ),
+    lastVersionAt: named(
+      'last_version_at',
+      `select min(stream_version) - 1 as version from ${s}.events where stream_id = $1 and recorded_at > $2::timestamptz`,
     ),
   };
 }

@@ -1,4 +1,4 @@
-import { ConcurrencyError, DuplicateEventError, InvalidStreamIdError, migrate, PostgresEventStore } from '../src';
+import { ConcurrencyError, DuplicateEventError, InvalidEventError, InvalidStreamIdError, migrate, PostgresEventStore } from '../src';
 import { context, counted, ManualClock, storeFixture, type StoreFixture } from './fixtures';
 
 describe(PostgresEventStore.name, () => {
@@ -163,6 +163,28 @@ describe(PostgresEventStore.name, () => {
       await expect(f.store().append('nodash', [counted()], { expectedVersion: 'any', context })).rejects.toBeInstanceOf(
         InvalidStreamIdError,
       );
+    });
+
+    it.each(['+010000-01-01T00:00:00Z', '0000-06-01T00:00:00Z', '-000001-01-01T00:00:00Z'])(
+      'refuses an occurredAt of %s, a year Postgres cannot store, as an invalid event',
+      async (occurredAt) => {
+        const sut = f.store({ groupCommit: false });
+        await expect(
+          sut.append('pledge-edge-time', [{ ...counted(), occurredAt }], { expectedVersion: 'any', context }),
+        ).rejects.toBeInstanceOf(InvalidEventError);
+      },
+    );
+
+    it('stores an occurredAt at either end of the years 0001 to 9999', async () => {
+      const sut = f.store();
+      const occurred = ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'];
+      await sut.append(
+        'pledge-far-times',
+        occurred.map((occurredAt) => ({ ...counted(), occurredAt })),
+        { expectedVersion: 'no_stream', context },
+      );
+      expect((await sut.readStream('pledge-far-times')).map((e) => e.occurredAt)).toEqual(occurred);
+      await expect(sut.verify({ stream: 'pledge-far-times' })).resolves.toMatchObject({ ok: true });
     });
 
     it('joins the caller transaction: a rollback leaves no event and no stream', async () => {

@@ -163,4 +163,44 @@ describe(`${PostgresEventStore.name} folds`, () => {
     expect(folded.state).toBe('LI SI');
     expect((await sut.verify({ stream: 'person-1' })).ok).toBe(true);
   });
+
+  it('folds a stream longer than a page a page at a time, to the state one read would give', async () => {
+    const longClock = new ManualClock(new Date('2024-06-01T00:00:00.000Z'));
+    const sut = f.store({ clock: longClock });
+    const stream = 'score-long';
+    const appendHundreds = async (from: number, to: number) => {
+      for (let v = from; v < to; v += 100) {
+        const events = Array.from({ length: 100 }, (_, i) => ({ type: 'test.Scored', data: { amount: v + i + 1 } }));
+        await sut.append(stream, events, { expectedVersion: v, context });
+        longClock.advance(3600 * 1000); // one hundred events an hour
+      }
+    };
+    const tally = (n: number) => ({ state: { total: (n * (n + 1)) / 2, steps: n }, version: n });
+    // In order, each event once: the total of 1..n only comes out of exactly those.
+    const inOrder = (): Fold<Tally> => ({
+      ...tallyFold(),
+      evolve: (t, e) => {
+        expect(e.streamVersion).toBe(t.steps + 1);
+        return { total: t.total + (e.data as { amount: number }).amount, steps: t.steps + 1 };
+      },
+    });
+    const policy = { snapshot: { foldVersion: 'long-v1', every: 500 } };
+    await appendHundreds(0, 900);
+    await expect(sut.aggregateStream(stream, inOrder(), policy)).resolves.toEqual(tally(900)); // kept as a snapshot at 900
+    await appendHundreds(900, 2500);
+
+    const reads = jest.spyOn(f.db.pool, 'query');
+    try {
+      await expect(sut.aggregateStream(stream, inOrder())).resolves.toEqual(tally(2500));
+      await expect(sut.aggregateStream(stream, inOrder(), policy)).resolves.toEqual(tally(2500)); // from 900, across two pages
+      for (const version of [999, 1000, 1001, 2000])
+        await expect(sut.asOf(stream, inOrder(), { version })).resolves.toEqual(tally(version));
+      // The 13th hundred was recorded at 12:00.
+      await expect(sut.asOf(stream, inOrder(), { recordedAt: '2024-06-01T12:30:00.000Z' })).resolves.toEqual(tally(1300));
+      const results = await Promise.all(reads.mock.results.map((r) => r.value as Promise<{ rows: unknown[] }>));
+      expect(Math.max(...results.map((r) => r.rows.length))).toBeLessThanOrEqual(1000);
+    } finally {
+      reads.mockRestore();
+    }
+  });
 });

@@ -65,4 +65,36 @@ describe(`${PostgresEventStore.name} personal data`, () => {
       }),
     ).rejects.toBeInstanceOf(SubjectForgottenError);
   });
+
+  it('refuses personal data of a person forgotten before anything of theirs was written', async () => {
+    const sut = f.store();
+    await expect(sut.forget('member-m9')).resolves.toBe(true);
+    await expect(
+      sut.append('member-m9', [{ type: 'organization.MemberJoined', data: { name: personal('member-m9', 'Wang') } }], {
+        expectedVersion: 'any',
+        context,
+      }),
+    ).rejects.toBeInstanceOf(SubjectForgottenError);
+    await expect(sut.forget('member-m9')).resolves.toBe(false);
+  });
+
+  it('forgets a person whose first write is committing at the same time', async () => {
+    const sut = f.store();
+    const client = await f.db.pool.connect();
+    try {
+      await client.query('begin');
+      await sut.append('member-m10', [{ type: 'organization.MemberJoined', data: { name: personal('member-m10', 'Zhao') } }], {
+        expectedVersion: 'no_stream',
+        context,
+        client,
+      });
+      const forgetting = sut.forget('member-m10');
+      await new Promise((r) => setTimeout(r, 50));
+      await client.query('commit');
+      await expect(forgetting).resolves.toBe(true);
+    } finally {
+      client.release();
+    }
+    expect(isForgotten(((await sut.readStream('member-m10'))[0]!.data as Record<string, unknown>)['name'])).toBe(true);
+  });
 });

@@ -55,7 +55,8 @@ describe(rebaseAfterRestore.name, () => {
     // What a restore from a cluster whose transaction counter was further along leaves behind.
     await asOwner(`
       update events set transaction_id = (transaction_id::text::numeric + ${AHEAD})::text::xid8;
-      update subscription_checkpoints set transaction_id = (transaction_id::text::numeric + ${AHEAD})::text::xid8;`);
+      update subscription_checkpoints set transaction_id = (transaction_id::text::numeric + ${AHEAD})::text::xid8;
+      update streams set last_xid = (last_xid::text::numeric + ${AHEAD})::text::xid8;`);
     await expect(store.verify()).resolves.toMatchObject({
       ok: false,
       broken: { reason: 'transaction_id_mismatch', expected: expect.stringContaining('not yet assigned in this cluster') },
@@ -63,11 +64,24 @@ describe(rebaseAfterRestore.name, () => {
     await expect(readAfter({ transactionId: '0', position: 0 })).resolves.toEqual([]); // readers see none of it
 
     const report = await rebaseAfterRestore(f.admin, f.db.schema);
-    expect(report).toMatchObject({ rebased: true, events: 5, transactionId: expect.stringMatching(/^\d+$/) });
+    expect(report).toMatchObject({ rebased: true, events: 5, streams: 3, transactionId: expect.stringMatching(/^\d+$/) });
     expect(report.checkpoints.map((c) => c.subscription)).toEqual(['caught-up', 'projector']);
     await expect(store.verify()).resolves.toMatchObject({ ok: true, checkedEvents: 5 });
     await expect(rebaseAfterRestore(f.admin, f.db.schema)).resolves.toMatchObject({ rebased: false });
+    // A store rebased before last_xid was moved too: that is all a second run changes.
+    await asOwner(`update streams set last_xid = (last_xid::text::numeric + ${AHEAD})::text::xid8;`);
+    await expect(rebaseAfterRestore(f.admin, f.db.schema)).resolves.toMatchObject({
+      rebased: true,
+      events: 0,
+      streams: 3,
+      checkpoints: [],
+    });
 
+    // Several streams in one transaction: refused as stale while a restored stream's last writer looked newer.
+    await store.appendTogether([
+      { streamId: 'order-a', events: [counted()], options: { expectedVersion: 2, context } },
+      { streamId: 'order-b', events: [counted()], options: { expectedVersion: 2, context } },
+    ]);
     await store.append('order-d', [counted()], { expectedVersion: 'no_stream', context });
     // Readable once no older transaction in the cluster is open (other suites share it).
     const all = await waitUntil('order-d to be readable', async () => {
@@ -75,9 +89,15 @@ describe(rebaseAfterRestore.name, () => {
       return got.includes('order-d@1') && got;
     });
     // Everything in stream order, old before new; each checkpoint resumes exactly after what it had.
-    expect(all).toEqual(['order-a@1', 'order-b@1', 'order-b@2', 'order-a@2', 'order-c@1', 'order-d@1']);
-    await expect(readAfter(await checkpoint('projector'))).resolves.toEqual(['order-a@2', 'order-c@1', 'order-d@1']);
-    await expect(readAfter(await checkpoint('caught-up'))).resolves.toEqual(['order-d@1']);
+    expect(all).toEqual(['order-a@1', 'order-b@1', 'order-b@2', 'order-a@2', 'order-c@1', 'order-a@3', 'order-b@3', 'order-d@1']);
+    await expect(readAfter(await checkpoint('projector'))).resolves.toEqual([
+      'order-a@2',
+      'order-c@1',
+      'order-a@3',
+      'order-b@3',
+      'order-d@1',
+    ]);
+    await expect(readAfter(await checkpoint('caught-up'))).resolves.toEqual(['order-a@3', 'order-b@3', 'order-d@1']);
   });
 
   it('refuses a store whose positions do not rise with versions, rather than reorder a stream', async () => {
