@@ -1,5 +1,6 @@
 import {
   CheckpointError,
+  EMPTY_ROOT,
   NoteError,
   openCheckpoint,
   verifyConsistency,
@@ -39,7 +40,10 @@ export interface AddCheckpoint {
 }
 
 export class CheckpointWitness {
-  /** One checkpoint at a time: the state read, checked and written is never interleaved. */
+  /**
+   * One checkpoint at a time in this process; the state store's lock does the same across
+   * processes sharing its file: the state read, checked and written is never interleaved.
+   */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -61,7 +65,7 @@ export class CheckpointWitness {
   }
 
   addCheckpoint(request: AddCheckpoint): Promise<WitnessAnswer> {
-    const run = this.queue.then(() => this.decide(request));
+    const run = this.queue.then(() => this.options.state.exclusive(() => this.decide(request)));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -82,6 +86,12 @@ export class CheckpointWitness {
       if (e instanceof NoteError || e instanceof CheckpointError) return refuse('WITNESS.BAD_CHECKPOINT', e.message);
       throw e;
     }
+    // RFC 9162 §2.1.1: the empty tree has one root, so any other at size 0 is a history of nothing that differs.
+    if (body.size === 0 && !body.root.equals(EMPTY_ROOT))
+      return refuse(
+        'WITNESS.BAD_CHECKPOINT',
+        `an empty tree's root is ${EMPTY_ROOT.toString('base64')}, not ${body.root.toString('base64')}`,
+      );
     if (body.size < lastSize)
       return refuse(
         'WITNESS.ROLLBACK',

@@ -10,11 +10,12 @@ import {
   NoteSigner,
   formatTrailLine,
   signCheckpoint,
+  leafHash,
   TransparencyLog,
   type SignedCheckpoint,
 } from '@vanguard/transparency-log';
 import { CheckpointWitness } from './checkpoint-witness';
-import { witnessFromEnv } from './run-witness';
+import { witnessCheckpoint, witnessFromEnv } from './run-witness';
 import { WitnessStateFile } from './witness-state-file';
 
 const ORIGIN = 'vanguard.example/evaluation';
@@ -156,6 +157,31 @@ describe('a county witness (tlog-witness add-checkpoint, tlog-cosignature)', () 
       await add(log.checkpoint(logKey, [trail(5)]), 0);
       expect(await add(log.checkpoint(logKey, ['vanguard-trail/v1 six']), 6)).toMatchObject({ code: 'WITNESS.BAD_CHECKPOINT' });
     });
+  });
+
+  it('addCheckpoint_OfSizeZeroWithARootOtherThanTheEmptyTrees_RefusesABadCheckpoint', async () => {
+    const bogus = signCheckpoint({ origin: ORIGIN, size: 0, root: leafHash('not the empty tree') }, logKey);
+    expect(await sut.addCheckpoint({ oldSize: 0, proof: [], checkpoint: bogus })).toMatchObject({
+      outcome: 'refused',
+      code: 'WITNESS.BAD_CHECKPOINT',
+      reason: expect.stringMatching(/an empty tree's root is 47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU=/),
+    });
+    expect(await sut.head()).toBeUndefined();
+  });
+
+  it('witnessCheckpoint_WhenTheProofCannotBeFetched_FailsSayingSo_NotAFork', async () => {
+    const log = logOf(4);
+    await add(log.checkpoint(logKey), 0);
+    for (let v = 5; v <= 8; v++) log.append({ text: text('pledge-a', v), stream: 'pledge-a', version: v });
+    const api = {
+      latestCheckpoint: () => Promise.resolve(''),
+      consistency: () => Promise.reject(new Error('ECONNRESET')),
+      submitCosigned: () => Promise.reject(new Error('not reached')),
+    };
+    await expect(witnessCheckpoint(sut, api, log.checkpoint(logKey).text)).rejects.toThrow(
+      /consistency proof from 4 to 8 could not be fetched, so nothing was decided: ECONNRESET/,
+    );
+    expect(await sut.head()).toMatchObject({ size: 4 });
   });
 
   it('addCheckpoint_SignedByAnotherKeyOrStaleOldSize_Refuses', async () => {

@@ -26,11 +26,22 @@ export async function witnessCheckpoint(
 ): Promise<WitnessAnswer & { witnessed?: boolean }> {
   const oldSize = (await witness.head())?.size ?? 0;
   const size = Number(checkpoint.split('\n')[1]);
-  const proof = oldSize > 0 && Number.isSafeInteger(size) && size > oldSize ? await log.consistency(oldSize, size).catch(() => []) : [];
+  // A proof that cannot be fetched is an error, not an empty proof: the witness would call that a fork.
+  const proof = oldSize > 0 && Number.isSafeInteger(size) && size > oldSize ? await fetchProof(log, oldSize, size) : [];
   const answer = await witness.addCheckpoint({ oldSize, proof, checkpoint });
   if (answer.outcome !== 'cosigned') return answer;
   const submitted = await log.submitCosigned(checkpoint + answer.cosignature);
   return { ...answer, witnessed: submitted.witnessed };
+}
+
+async function fetchProof(log: WitnessLogApi, from: number, to: number): Promise<Buffer[]> {
+  try {
+    return await log.consistency(from, to);
+  } catch (e) {
+    throw new Error(`the consistency proof from ${from} to ${to} could not be fetched, so nothing was decided: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
 }
 
 export interface RunWitnessOptions {
@@ -63,7 +74,7 @@ export function witnessFromEnv(options: Pick<RunWitnessOptions, 'client' | 'cont
     logKey,
     origin: logKey.name,
     signer: witnessSignerFromEnv(env, options.client),
-    state: new WitnessStateFile(options.stateFile),
+    state: new WitnessStateFile(options.stateFile, logKey.name),
   });
 }
 

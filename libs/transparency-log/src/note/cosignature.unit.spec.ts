@@ -105,4 +105,16 @@ describe('C2SP tlog-cosignature v1 (Ed25519)', () => {
     expect(witnessPolicyFromEnv({ [WITNESS_KEYS_VARIABLE]: keys }).quorum).toBe(2);
     expect(() => witnessPolicyFromEnv({ [WITNESS_KEYS_VARIABLE]: keys, [WITNESS_QUORUM_VARIABLE]: '4' })).toThrow(/between 1 and the 3/);
   });
+
+  it('witnessPolicyFromEnv_OnePublicKeyUnderTwoNames_RefusesToStartNamingBoth', () => {
+    const seed = Buffer.alloc(32, 5);
+    const keys = [
+      new CosignatureSigner('witness.example/county-a', seed),
+      new CosignatureSigner('witness.example/county-b', Buffer.alloc(32, 6)),
+      new CosignatureSigner('witness.example/county-a-backup', seed),
+    ].map((k) => k.verifier.vkey);
+    expect(() => witnessPolicyFromEnv({ [WITNESS_KEYS_VARIABLE]: keys.join(' '), [WITNESS_QUORUM_VARIABLE]: '2' })).toThrow(
+      'VANGUARD_WITNESS_KEYS lists one public key under two names, witness.example/county-a and witness.example/county-a-backup',
+    );
+  });
 });

@@ -131,11 +131,14 @@ export interface OpenedNote {
   readonly unverified: readonly NoteSignature[];
 }
 
+/** Go's note.Open refuses a note with more signature lines than this. */
+export const MAX_SIGNATURES = 100;
+
 /**
  * Parses a signed note and checks every signature by a key in `verifiers` (matched by name
  * and key id). Throws `NoteError`: `malformed`, `bad-signature` (a known key's signature
  * fails), `no-known-signature` (no signature by any of the keys). Signatures by other keys
- * are listed as unverified, as C2SP allows cosignatures.
+ * are listed as unverified, as C2SP allows cosignatures. A repeated (name, key id) is read once.
  */
 export function openNote(message: string, verifiers: readonly NoteVerifier[]): OpenedNote {
   // Control characters other than newline are refused, as Go's note.Open does.
@@ -145,9 +148,13 @@ export function openNote(message: string, verifiers: readonly NoteVerifier[]): O
   const text = message.slice(0, split + 1);
   const lines = message.slice(split + 2);
   if (lines.length === 0 || !lines.endsWith('\n')) throw new NoteError('malformed', 'the signature block must end with a newline');
+  const signatureLines = lines.slice(0, -1).split('\n');
+  // As Go's note.Open: a note is not made to cost a verification per line it can repeat.
+  if (signatureLines.length > MAX_SIGNATURES) throw new NoteError('malformed', `a note has at most ${MAX_SIGNATURES} signatures`);
   const verified: NoteSignature[] = [];
   const unverified: NoteSignature[] = [];
-  for (const line of lines.slice(0, -1).split('\n')) {
+  const seen = new Set<string>();
+  for (const line of signatureLines) {
     if (!line.startsWith(SIGNATURE_PREFIX))
       throw new NoteError('malformed', `a signature line must start with "— ": ${JSON.stringify(line)}`);
     const [name, b64, ...rest] = line.slice(SIGNATURE_PREFIX.length).split(' ');
@@ -155,6 +162,8 @@ export function openNote(message: string, verifiers: readonly NoteVerifier[]): O
     if (rest.length > 0 || !isValidKeyName(name ?? '') || raw === undefined || raw.length < 5)
       throw new NoteError('malformed', `malformed signature line ${JSON.stringify(line)}`);
     const keyId = raw.readUInt32BE(0);
+    if (seen.has(`${name} ${keyId}`)) continue;
+    seen.add(`${name} ${keyId}`);
     const verifier = verifiers.find((v) => v.name === name && v.keyId === keyId);
     if (verifier === undefined) {
       unverified.push({ name: name!, keyId });

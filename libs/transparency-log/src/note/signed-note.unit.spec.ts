@@ -61,6 +61,18 @@ describe('C2SP signed note', () => {
     expect(code(() => NoteSigner.parse(PETER_SKEY.replace('PRIVATE', 'PUBLIC')))).toBe('bad-key');
   });
 
+  it('openNote_WithARepeatedSignatureLine_ReadsItOnce', () => {
+    const sut = openNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG}${PETER_SIG}${ENOCH_SIG}${PETER_SIG}`, [NoteVerifier.parse(PETER_VKEY)]);
+    expect(sut.verified).toEqual([{ name: 'PeterNeumann', keyId: 0xc74f20a3 }]);
+    expect(sut.unverified).toEqual([{ name: 'EnochRoot', keyId: 0xaf0cfe78 }]);
+  });
+
+  it('openNote_WithMoreThanAHundredSignatureLines_IsMalformedLikeGosNoteOpen', () => {
+    const verifier = NoteVerifier.parse(PETER_VKEY);
+    expect(code(() => openNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG.repeat(99)}`, [verifier]))).toBeUndefined();
+    expect(code(() => openNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG.repeat(100)}`, [verifier]))).toBe('malformed');
+  });
+
   it('openNote_ByNoKnownKeyOrWithABadSignature_SaysWhich', () => {
     const other = new NoteSigner('PeterNeumann', Buffer.alloc(32, 9)).verifier;
     expect(code(() => openNote(`${TEXT}\n${PETER_SIG}`, [other]))).toBe('no-known-signature');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sha256 } from '../tree/hashing';
 import { CosignatureSigner, CosignatureVerifier } from './cosignature';
 
 /**
@@ -17,8 +18,8 @@ export const WITNESS_QUORUM_VARIABLE = 'VANGUARD_WITNESS_QUORUM';
 export const DEVELOPMENT_WITNESSES = ['county-songling', 'county-hekou', 'county-third'] as const;
 export const DEVELOPMENT_WITNESS_QUORUM = 2;
 
-const developmentSeed = (client: string): Buffer =>
-  Buffer.from(`vanguard development witness ${client}`.padEnd(32, '.').slice(0, 32), 'utf8');
+// Hashed, not padded to 32 bytes: cut at 32, every client's phrase was the same seed, so one key under three names.
+const developmentSeed = (client: string): Buffer => sha256(Buffer.from(`vanguard development witness ${client}`, 'utf8'));
 const witnessName = (client: string): string => `witness.vanguard.localhost/${client}`;
 
 export function developmentWitnessSigner(client: string): CosignatureSigner {
@@ -56,6 +57,11 @@ export function witnessPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Witn
   if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > witnesses.length)
     throw new RangeError(`${WITNESS_QUORUM_VARIABLE} must be between 1 and the ${witnesses.length} witnesses`);
   if (new Set(witnesses.map((w) => w.name)).size !== witnesses.length) throw new RangeError('two witness keys share a name');
+  // Quorum counts witnesses by key: one key under two names would be one county counted twice.
+  for (const [i, w] of witnesses.entries()) {
+    const twin = witnesses.slice(i + 1).find((o) => o.publicKey.equals(w.publicKey));
+    if (twin) throw new RangeError(`${WITNESS_KEYS_VARIABLE} lists one public key under two names, ${w.name} and ${twin.name}`);
+  }
   return { witnesses, quorum };
 }
 

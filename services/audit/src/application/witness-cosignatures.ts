@@ -13,6 +13,9 @@ export interface PublishedCheckpoint {
   readonly note: string;
 }
 
+/** How far a cosignature's time may stray from this service's clock and the checkpoint's publication, in seconds. */
+export const COSIGNATURE_CLOCK_SKEW_SECONDS = 300;
+
 export interface WitnessedCheckpoint extends PublishedCheckpoint {
   /** The note with the quorum's cosignature lines appended (C2SP: extra signature lines). */
   readonly witnessedNote: string;
@@ -26,8 +29,10 @@ export interface WitnessedCheckpoint extends PublishedCheckpoint {
  * one they saw with a consistency proof from this service, and hand in their cosignatures. A
  * cosignature is kept only when it verifies under a configured witness key AND covers,
  * byte for byte, a checkpoint this service published — so a checkpoint signed with the log key
- * but never published (a fork) can gather no cosignature here. A checkpoint is witnessed once
- * `policy.quorum` distinct configured witnesses cosigned it.
+ * but never published (a fork) can gather no cosignature here. A checkpoint is witnessed while
+ * `policy.quorum` distinct configured witnesses' cosignatures of it verify under their keys as
+ * configured now (ADR 0101): a row a witness wrote under a key it has since rotated stays, but
+ * does not count.
  *
  * Each publication and each first quorum also puts an event in audit's outbox in the same
  * transaction (`audit.CheckpointSigned`, `audit.CheckpointWitnessed`, ADR 0063), which the relay
@@ -42,6 +47,7 @@ export class WitnessCosignatures {
     readonly policy: WitnessPolicy,
     /** The audited stores' schemas: rows are kept per store, so a test's store never meets the platform's. */
     private readonly schemas: Readonly<Record<AuditedContext, string>>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -143,7 +149,7 @@ export class WitnessCosignatures {
       throw AuditRefusal.invalid('checkpoint', (e as Error).message);
     }
     const published = await this.published(context, size);
-    if (!published || published.note.slice(0, published.note.lastIndexOf('\n\n') + 1) !== body)
+    if (!published || noteBody(published.note) !== body)
       throw AuditRefusal.invalid(
         'checkpoint',
         `本服务未发布此检查点 / not a checkpoint this log published${published ? ` (at size ${size} it published root ${published.root})` : ''}`,
@@ -151,6 +157,7 @@ export class WitnessCosignatures {
     const cosigned = verifiedCosignatures(note, this.policy.witnesses);
     if (cosigned.length === 0)
       throw AuditRefusal.invalid('checkpoint', '没有已配置见证方的有效联署 / no valid cosignature by a configured witness');
+    this.checkTimes(cosigned, published.publishedAt);
     const store = this.schemas[context];
     return this.transaction(async (db) => {
       // One submission per checkpoint at a time: two witnesses completing the quorum together
@@ -162,21 +169,39 @@ export class WitnessCosignatures {
            values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
           [store, size, c.witness.name, c.witness.keyId.toString(16).padStart(8, '0'), c.time, c.line],
         );
-      const all = await this.cosignatures(context, size, db);
-      const witnessed = all.length >= this.policy.quorum;
-      if (witnessed) await this.firstQuorum(db, published, all);
-      return { size, witnessed, cosignedBy: all.map((c) => c.witness), quorum: this.policy.quorum };
+      const verified = await this.verified(published, db);
+      const witnessed = verified.length >= this.policy.quorum;
+      if (witnessed) await this.firstQuorum(db, published, verified);
+      return { size, witnessed, cosignedBy: verified.map((c) => c.witness.name), quorum: this.policy.quorum };
     });
   }
 
+  /**
+   * A cosignature says "as of this time": one dated ahead of this service's clock, or before the
+   * checkpoint it covers was published, is not a witness's honest statement (a clock gone wrong,
+   * or a line made to sort first), so the note is refused naming it.
+   */
+  private checkTimes(cosigned: readonly { witness: { name: string }; time: number }[], publishedAt: number): void {
+    const now = Math.floor(this.now() / 1000);
+    for (const c of cosigned) {
+      if (c.time > now + COSIGNATURE_CLOCK_SKEW_SECONDS)
+        throw AuditRefusal.invalid(
+          'checkpoint',
+          `联署时间在未来 / the cosignature of ${c.witness.name} is dated ${c.time}, more than ${COSIGNATURE_CLOCK_SKEW_SECONDS} s after this service's time ${now}`,
+        );
+      if (c.time < publishedAt - COSIGNATURE_CLOCK_SKEW_SECONDS)
+        throw AuditRefusal.invalid(
+          'checkpoint',
+          `联署时间早于检查点发布 / the cosignature of ${c.witness.name} is dated ${c.time}, more than ${COSIGNATURE_CLOCK_SKEW_SECONDS} s before the checkpoint was published (${publishedAt})`,
+        );
+    }
+  }
+
   /** The witnessed event, once per checkpoint: the quorum that first formed, never a later, larger one. */
-  private async firstQuorum(db: PoolClient, published: PublishedCheckpoint, all: readonly { line: string }[]): Promise<void> {
+  private async firstQuorum(db: PoolClient, published: PublishedCheckpoint, verified: readonly Verified[]): Promise<void> {
     const store = this.schemas[published.context];
     const id = checkpointEventId('witnessed', store, published.size);
     if ((await db.query(`select 1 from audit.vanguard_outbox where event_id = $1`, [id])).rowCount) return;
-    const verified = verifiedCosignatures(published.note + all.map((c) => `${c.line}\n`).join(''), this.policy.witnesses);
-    // Re-verified as GET …/witnessed does: a witness key changed since counts only for what it signs now.
-    if (verified.length < this.policy.quorum) return;
     const { rows } = await db.query<{ at: Date }>(`select now() as at`);
     await this.events.add(
       db,
@@ -197,32 +222,49 @@ export class WitnessCosignatures {
     return this.events.sweep(this.pool, this.schemas);
   }
 
-  /** The largest published checkpoint with a quorum of cosignatures, as one note; 404 when none has. */
+  /**
+   * The largest published checkpoint whose cosignatures verify for a quorum, as one note; 404 when
+   * none has. Candidates come from the rows under the configured (witness, key id) pairs, newest
+   * first; each is verified before it is answered, and a larger one that falls short gives way to
+   * a smaller one.
+   */
   async witnessed(context: AuditedContext): Promise<WitnessedCheckpoint> {
     const names = this.policy.witnesses.map((w) => w.name);
-    const { rows } = await this.pool.query<Row>(
-      `select c.size, c.root, c.note from audit.log_checkpoints c
-        where c.store = $1
-          and (select count(*) from audit.checkpoint_cosignatures s
-                where s.store = c.store and s.size = c.size and s.witness = any($2::text[])) >= $3
-        order by c.size desc limit 1`,
-      [this.schemas[context], names, this.policy.quorum],
-    );
-    if (!rows[0]) throw AuditRefusal.notFound(`a ${context} checkpoint cosigned by ${this.policy.quorum} of ${names.length} witnesses`);
-    const cp = toPublished(context, rows[0]);
-    // Re-verified on the way out: a configured key that changed since only counts for what it signs now.
-    const lines = (await this.cosignatures(context, cp.size)).map((c) => `${c.line}\n`).join('');
-    const verified = verifiedCosignatures(cp.note + lines, this.policy.witnesses);
-    const witnessedNote = cp.note + verified.map((c) => `${c.line}\n`).join('');
-    return { ...cp, witnessedNote, cosignedBy: verified.map((c) => c.witness.name), quorum: this.policy.quorum };
+    const keyIds = this.policy.witnesses.map((w) => w.keyId.toString(16).padStart(8, '0'));
+    for (let below = Number.MAX_SAFE_INTEGER; ;) {
+      const { rows } = await this.pool.query<Row>(
+        `select c.size, c.root, c.note from audit.log_checkpoints c
+          where c.store = $1 and c.size < $5
+            and (select count(distinct s.witness) from audit.checkpoint_cosignatures s
+                   join unnest($2::text[], $3::text[]) k (witness, key_id) on k.witness = s.witness and k.key_id = s.key_id
+                  where s.store = c.store and s.size = c.size) >= $4
+          order by c.size desc limit 20`,
+        [this.schemas[context], names, keyIds, this.policy.quorum, below],
+      );
+      for (const row of rows) {
+        const cp = toPublished(context, row);
+        const verified = await this.verified(cp);
+        if (verified.length >= this.policy.quorum)
+          return {
+            ...cp,
+            witnessedNote: cp.note + verified.map((c) => `${c.line}\n`).join(''),
+            cosignedBy: verified.map((c) => c.witness.name),
+            quorum: this.policy.quorum,
+          };
+      }
+      if (rows.length < 20)
+        throw AuditRefusal.notFound(`a ${context} checkpoint cosigned by ${this.policy.quorum} of ${names.length} witnesses`);
+      below = Number(rows[rows.length - 1]!.size);
+    }
   }
 
-  private async published(context: AuditedContext, size: number): Promise<PublishedCheckpoint | undefined> {
-    const { rows } = await this.pool.query<Row>(`select size, root, note from audit.log_checkpoints where store = $1 and size = $2`, [
-      this.schemas[context],
-      size,
-    ]);
-    return rows[0] ? toPublished(context, rows[0]) : undefined;
+  /** The checkpoint published at `size`, with when (POSIX seconds). */
+  private async published(context: AuditedContext, size: number): Promise<(PublishedCheckpoint & { publishedAt: number }) | undefined> {
+    const { rows } = await this.pool.query<Row & { published_at: Date }>(
+      `select size, root, note, published_at from audit.log_checkpoints where store = $1 and size = $2`,
+      [this.schemas[context], size],
+    );
+    return rows[0] ? { ...toPublished(context, rows[0]), publishedAt: Math.floor(rows[0].published_at.getTime() / 1000) } : undefined;
   }
 
   private async transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
@@ -240,19 +282,19 @@ export class WitnessCosignatures {
     }
   }
 
-  private async cosignatures(
-    context: AuditedContext,
-    size: number,
-    db: Pick<Pool, 'query'> = this.pool,
-  ): Promise<{ witness: string; line: string }[]> {
-    const names = this.policy.witnesses.map((w) => w.name);
-    const { rows } = await db.query<{ witness: string; line: string }>(
-      `select witness, line from audit.checkpoint_cosignatures where store = $1 and size = $2 and witness = any($3::text[]) order by witness`,
-      [this.schemas[context], size, names],
+  /** The configured witnesses whose stored cosignatures of `cp` verify under their keys as configured now. */
+  private async verified(cp: PublishedCheckpoint, db: Pick<Pool, 'query'> = this.pool): Promise<Verified[]> {
+    const { rows } = await db.query<{ line: string }>(
+      `select line from audit.checkpoint_cosignatures where store = $1 and size = $2 and witness = any($3::text[]) order by witness, received_at desc`,
+      [this.schemas[cp.context], cp.size, this.policy.witnesses.map((w) => w.name)],
     );
-    return rows;
+    return verifiedCosignatures(cp.note + rows.map((r) => `${r.line}\n`).join(''), this.policy.witnesses);
   }
 }
+
+type Verified = ReturnType<typeof verifiedCosignatures>[number];
+
+const noteBody = (note: string): string => note.slice(0, note.lastIndexOf('\n\n') + 1);
 
 interface Row {
   size: string;
