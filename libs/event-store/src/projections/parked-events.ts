@@ -16,7 +16,12 @@ export function isUnstorable(e: unknown): boolean {
   return typeof code === 'string' && UNSTORABLE.has(code);
 }
 
-/** The database's refusal as kept: its SQLSTATE, and its message cut short (a value it quotes may be personal data). */
+/**
+ * The database's refusal as kept: its SQLSTATE, and its message cut short with every value it
+ * quotes left out. A parked row outlives `forget` (it is the record), so it must hold no value of
+ * the event: Postgres quotes the value it refused (`invalid input syntax for type date: "…"`,
+ * `value "…" is out of range`).
+ */
 export interface ParkReason {
   readonly code: string;
   readonly message: string;
@@ -26,7 +31,7 @@ const MESSAGE_LIMIT = 120;
 
 export function parkReason(e: unknown): ParkReason {
   const code = String((e as { code?: unknown } | null)?.code);
-  const message = e instanceof Error ? e.message : String(e);
+  const message = (e instanceof Error ? e.message : String(e)).replace(/"[^"]*"?/g, '"…"');
   return { code, message: message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT)}…` : message };
 }
 

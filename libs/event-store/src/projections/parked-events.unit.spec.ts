@@ -132,4 +132,15 @@ describe(parkReason.name, () => {
     expect(r.code).toBe('22001');
     expect(r.message.length).toBeLessThanOrEqual(121);
   });
+
+  it.each([
+    ['22007', 'invalid input syntax for type timestamp with time zone: "张三 110101199003077777"'],
+    ['22003', 'value "110101199003077777" is out of range for type bigint'],
+    ['22001', 'value too long for type character varying(4): "张三 110101199003077777 and more'],
+  ])('WhenTheDatabaseQuotesTheValue_%s_KeepsNothingOfIt', (code, text) => {
+    const r = parkReason(Object.assign(new Error(text), { code }));
+    expect(r.code).toBe(code);
+    expect(r.message).not.toMatch(/张三|1101/);
+    expect(r.message).toContain('"…"');
+  });
 });
