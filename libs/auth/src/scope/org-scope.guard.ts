@@ -41,7 +41,9 @@ export class OrgScopeGuard implements CanActivate {
       .switchToHttp()
       .getRequest<{ principal?: Principal } & Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
     const orgId = req[source.from]?.[source.field];
-    if (!req.principal || typeof orgId !== 'string' || !this.scope.isWithin(req.principal, orgId)) {
+    // The tree keeps ids as Postgres prints them, lower-case: an id the URL spelled in another
+    // case (a percent-escaped letter escapes canonicalUuidUrls) is the same organisation.
+    if (!req.principal || typeof orgId !== 'string' || !this.scope.isWithin(req.principal, orgId.toLowerCase())) {
       throw new ForbiddenException({
         code: 'AUTH.OUT_OF_SCOPE',
         message: `无权操作本组织范围以外的党组织 / organisation ${String(orgId)} is outside your organisation's subtree`,

@@ -42,4 +42,10 @@ describe(OrgScopeGuard.name, () => {
   it('refuses when the request names no organisation', () => {
     expect(() => sut.canActivate(context({ principal: principal('county'), params: {} }))).toThrow(ForbiddenException);
   });
+
+  it('reads an id spelled in upper case as the same organisation', () => {
+    const id = '6a97b679-0000-4000-8000-000000000001';
+    scope.applyChange({ kind: 'upsert', id, parentId: 'county', status: 'active' });
+    expect(sut.canActivate(context({ principal: principal('county'), params: { orgId: id.toUpperCase() } }))).toBe(true);
+  });
 });
