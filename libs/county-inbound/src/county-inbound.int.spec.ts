@@ -259,6 +259,46 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     expect(await effectsOf(m.eventId)).toBe(1);
   });
 
+  it('reads ids in either case as one (ADR 0105): a member sent in upper case, then in lower case, is one subject applied in order; an upper-case resend is a duplicate', async () => {
+    const memberId = randomUUID();
+    const MEMBER = memberId.toUpperCase();
+    const upper = roster(songling, { memberId: MEMBER, seq: 1, id: randomUUID().toUpperCase(), orgId: songling.branch.toUpperCase() });
+    const lower = roster(songling, { memberId, seq: 2 });
+    const subject = `roster-member-${memberId}`;
+    // One after the other: the two keys' bytes differ, so Kafka may put them on two partitions.
+    await send([{ value: upper, token: songling.token }]);
+    const [first] = await replies(upper.eventId.toLowerCase());
+    expect(first!.envelope.data).toMatchObject({ outcome: 'applied', subject, result: { memberId } });
+    await send([{ value: lower, token: songling.token }]);
+    expect((await replies(lower.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied', subject });
+
+    // The applied message again, its ids in upper case: the same message, not a new one nor a reused id.
+    const shouted = {
+      ...lower,
+      eventId: lower.eventId.toUpperCase(),
+      streamId: `roster-member-${MEMBER}`,
+      data: { ...lower.data, memberId: MEMBER },
+    };
+    await send([{ value: shouted, token: songling.token }]);
+    expect((await replies(lower.eventId, 2))[1]!.envelope.data).toMatchObject({ outcome: 'duplicate', originalOutcome: 'applied' });
+    // An older sequence under the lower-case spelling is judged against the upper-case one applied: one order.
+    const older = roster(songling, { memberId, seq: 1 });
+    await send([{ value: older, token: songling.token }]);
+    expect((await replies(older.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'refused', code: 'COUNTY.STALE' });
+
+    const { rows } = await db.pool.query(`select subject, sequence::int, message_id from toy_effects where subject ilike $1 order by n`, [
+      subject,
+    ]);
+    expect(rows).toEqual([
+      { subject, sequence: 1, message_id: upper.eventId.toLowerCase() },
+      { subject, sequence: 2, message_id: lower.eventId },
+    ]);
+    const { rows: subjects } = await db.pool.query(`select subject, last_sequence::int from county_subjects where subject ilike $1`, [
+      subject,
+    ]);
+    expect(subjects).toEqual([{ subject, last_sequence: 2 }]);
+  });
+
   it('refuses a reused message id with another payload, a stale sequence, an organisation outside the county and a forged actor, applying none', async () => {
     const memberId = randomUUID();
     const newer = roster(songling, { memberId, seq: 2 });

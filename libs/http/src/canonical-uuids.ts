@@ -2,18 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsUUID, type ValidationOptions } from 'class-validator';
+import { lowerCaseUuids } from '@vanguard/kernel';
 
-/** A UUID standing alone (not inside a longer word), in either case. */
-const UUID = /(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Za-z])/g;
-
-/**
- * Every UUID in `text` in lower case (RFC 9562: UUIDs are read in either case and written in
- * lower case). Ids are stored, compared and scoped lower-case, so `3F2504E0-…` for one's own
- * organisation came back 403 or 404 where the same id in lower case answered 200.
- */
-export function lowerCaseUuids(text: string): string {
-  return /[A-F]/.test(text) ? text.replace(UUID, (u) => u.toLowerCase()) : text;
-}
+export { lowerCaseUuids };
 
 /**
  * Lower-cases the UUIDs of the path and query before anything reads them: guards read

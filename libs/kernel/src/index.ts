@@ -1,3 +1,4 @@
 export * from './domain-error';
 export * from './business-rule';
 export * from './decider';
+export * from './uuid-case';

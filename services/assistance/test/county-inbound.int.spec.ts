@@ -240,6 +240,52 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     expect(await logged(valid.visitId)).toEqual([1, 1, 1]);
   });
 
+  it('refuses a county visit whose household reference is a phone or ID-card number COUNTY.INVALID without repeating it, stores nothing of it, and logs the visit sent right after it', async () => {
+    const visit = (householdRefs: string[]) => ({
+      visitId: randomUUID(),
+      cadreId: countyCadre,
+      cadreName: '李书记',
+      orgId: village,
+      visitedOn: dayFromToday(-1),
+      householdRefs,
+      summary: '回访春耕用水',
+    });
+    const diary = `field-diary-${countyCadre}`;
+    // Each passes the contract's pattern, which refuses only a bare mobile or 18-character ID-card number.
+    const numbers = ['138-0013-8000', '8613800138000', '010-12345678', '110105194912310', '110105-19491231-002X'];
+    const personal = numbers.map((n) => visit(['HH-001', n]));
+    const sent = [];
+    for (const [i, v] of personal.entries()) sent.push(await counties.send('county-songling', 'county.VisitLogged', diary, 5 + i, v));
+    const valid = visit(['HH-002']);
+    const next = await counties.send('county-songling', 'county.VisitLogged', diary, 5 + personal.length, valid);
+
+    for (const [i, id] of sent.entries()) {
+      const reply = await counties.replyTo(id);
+      expect(reply).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID', reason: expect.stringContaining('householdRefs[1]') });
+      const digits = numbers[i]!.replace(/[^0-9X]/g, '');
+      expect(String(reply.reason).replace(/[^0-9X]/g, '')).not.toContain(digits);
+    }
+    expect(await counties.replyTo(next)).toMatchObject({
+      outcome: 'applied',
+      result: { visitId: valid.visitId, cadreId, households: '1' },
+    });
+    const visitIds = personal.map((v) => v.visitId);
+    expect(await count(`select count(*)::int as n from visits where id = any($1::uuid[])`, [visitIds])).toBe(0);
+    expect(await count(`select count(*)::int as n from visit_households where visit_id = any($1::uuid[])`, [visitIds])).toBe(0);
+    expect(await count(`select count(*)::int as n from vanguard_outbox where envelope->'data'->>'visitId' = any($1)`, [visitIds])).toBe(0);
+    // Nor in what the gate keeps and sends of these messages: the ledger's reason and the replies.
+    for (const [i, n] of numbers.entries()) {
+      const about = [sent[i], `%${n}%`];
+      expect(await count(`select count(*)::int as n from county_messages where message_id = $1 and reason like $2`, about)).toBe(0);
+      expect(
+        await count(
+          `select count(*)::int as n from vanguard_outbox where envelope->'data'->>'messageId' = $1 and envelope::text like $2`,
+          about,
+        ),
+      ).toBe(0);
+    }
+  });
+
   it('answers the county whose link another county took over (ADR 0048) COUNTY.MEMBER_TAKEN_OVER, naming that county', async () => {
     const member = await rosterMember(db, village);
     const songlingId = randomUUID();

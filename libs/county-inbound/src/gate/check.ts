@@ -5,6 +5,7 @@ import type { CountyMessageOwner, CountySender } from '../county-inbound.port';
 import type { Checked, DeadLetter } from '../county-batch';
 import { bearerToken, claimedClient, countySenderOf, type CountyPrincipal } from './sender';
 import { payloadSha256 } from './payload';
+import { canonicalUuids, lowerCaseUuids } from './canonical-uuids';
 
 /** What the checks before any database work need to know: whose messages these are and who may send them. */
 export interface SenderCheck {
@@ -29,12 +30,17 @@ export async function checkMessage(
   const raw = decoded.ok && isRecord(decoded.value) ? decoded.value : undefined;
   const type = typeof raw?.['type'] === 'string' ? raw['type'] : undefined;
   if (countyMessageOwner(type) !== gate.owner) return undefined;
-  const eventId = raw?.['eventId'];
+  // Ids are read in either case and used in lower case from here on (ADR 0105): the message id,
+  // the key and, once their depth is bounded below, the envelope's. One member sent as <ID> and
+  // as <id> was two subjects, two orders, and a second link the owners' maps did not find.
+  const canonical = (v: unknown) => (typeof v === 'string' ? lowerCaseUuids(v) : v);
+  const eventId = canonical(raw?.['eventId']);
   // An id or key the ledger cannot store (NUL, half a surrogate pair) is not used as one: the message is refused below.
   const storable = (v: unknown): v is string => typeof v === 'string' && unstorableTextReason(v) === undefined;
   const messageId = storable(eventId) && eventId.length > 0 && eventId.length <= 200 ? eventId : undefined;
-  const key = m.key?.toString('utf8');
-  const subjectText = key ?? raw?.['streamId'];
+  const keyText = m.key?.toString('utf8');
+  const key = keyText === undefined ? undefined : lowerCaseUuids(keyText);
+  const subjectText = key ?? canonical(raw?.['streamId']);
   const subject = storable(subjectText) ? subjectText : null;
   const token = bearerToken(m.headers);
   const proven = await prove(token, m.timestamp, gate);
@@ -66,7 +72,10 @@ export async function checkMessage(
     letters.push({ m, reason: 'malformed-envelope', error: unfit });
     return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason: unfit } };
   }
-  return { kind: 'candidate', m, raw, sender: proven, to, hash: payloadSha256(raw) };
+  // Before the contract, the sender and scope checks, the digest and the handler: an upper-case
+  // resend of a message is the same message (`duplicate`), and no owner sees an id in upper case.
+  const envelope = canonicalUuids(raw) as Record<string, unknown>;
+  return { kind: 'candidate', m, raw: envelope, sender: proven, to, hash: payloadSha256(envelope) };
 }
 
 /**

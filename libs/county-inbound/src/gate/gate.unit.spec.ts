@@ -196,6 +196,28 @@ describe('county gate: text the ledger cannot store', () => {
     expect(checked).toMatchObject({ kind: 'candidate', to: { messageId: envelope.eventId, subject: 'deed-1' } });
   });
 
+  it('checkMessage_LowerCasesEveryIdOfTheEnvelopeAndTheKey_SoBothSpellingsAreOneMessage', async () => {
+    const id = '3F2504E0-4F89-41D3-9A0C-0305E82C3301';
+    const shouted = {
+      ...envelope,
+      eventId: id,
+      streamId: `deed-${id}`,
+      data: { deedId: id, helperOrgIds: [id], summary: `修路 ${id}`, word: `x${id}` },
+    };
+    const lower = id.toLowerCase();
+    // A UUID glued to a word is no id (ADR 0091's rule), and is kept as written.
+    const asLower = {
+      ...shouted,
+      eventId: lower,
+      streamId: `deed-${lower}`,
+      data: { deedId: lower, helperOrgIds: [lower], summary: `修路 ${lower}`, word: `x${id}` },
+    };
+    const a = await checkMessage(message(shouted, `deed-${id}`), 0, [], gate);
+    const b = await checkMessage(message(asLower, `deed-${lower}`), 0, [], gate);
+    expect(a).toMatchObject({ kind: 'candidate', to: { messageId: lower, subject: `deed-${lower}` }, raw: asLower });
+    expect(a?.kind === 'candidate' && b?.kind === 'candidate' && a.hash === b.hash).toBe(true);
+  });
+
   it('clip_NeverCutsACharacterInHalf_AndLeavesNothingUnstorable', () => {
     const subject = `${'a'.repeat(298)}😀tail`;
     const clipped = clip(subject, 300);

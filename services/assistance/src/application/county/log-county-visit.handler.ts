@@ -3,6 +3,7 @@ import type { ContractEvent, CountyVisitLogged } from '@vanguard/contracts';
 import {
   applied,
   dayRefusal,
+  personalNumberRefusal,
   refused,
   unlinkedMember,
   type CountyBatchHandler,
@@ -44,6 +45,9 @@ export class LogCountyVisitHandler {
     const d = m.event.data;
     const badDay = dayRefusal({ visitedOn: d.visitedOn });
     if (badDay) return badDay;
+    // Before any lookup: an unresolved reference is kept as sent, and the card rule's refusal names it.
+    const personal = personalNumberRefusal(Object.fromEntries(d.householdRefs.map((ref, i) => [`householdRefs[${i}]`, ref])));
+    if (personal) return personal;
     try {
       const ids = await this.county.memberIds(tx, m.sender.clientId, [d.cadreId]);
       const memberId = ids.linked.get(d.cadreId);
