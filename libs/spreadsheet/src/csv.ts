@@ -12,17 +12,29 @@ export class CsvRecordTooLongError extends Error {
 }
 
 /**
- * A character after a closing quote (`a,"abc"x,z`): RFC 4180 has no reading of it, and any
- * guess moves cells into the wrong columns, so the file is refused naming the record.
+ * A file RFC 4180 has no reading of: a character after a closing quote (`a,"abc"x,z`), a quote
+ * never closed, or bytes that are not UTF-8. Any guess moves cells into the wrong columns, folds
+ * the rest of the file into one cell or changes the text, so the file is refused, naming the
+ * record when there is one.
  */
 export class CsvMalformedError extends Error {
-  constructor(readonly row: number) {
-    super(`第 ${row} 行引号不成对：右引号后还有字符 / row ${row}: a character follows a closing quote (malformed quoting)`);
+  constructor(
+    message: string,
+    readonly row?: number,
+  ) {
+    super(message);
   }
 }
 
 /** Thrown by parseRecord, which does not know the record's number; parseCsv adds it. */
-class StrayAfterQuote extends Error {}
+class MalformedRecord extends Error {
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(en);
+  }
+}
 
 export interface CsvReadOptions {
   /** Characters one record may span (quoted line breaks included); default 64 KiB. */
@@ -48,12 +60,27 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
     try {
       return parseRecord(buf, at, final);
     } catch (e) {
-      throw e instanceof StrayAfterQuote ? new CsvMalformedError(records + 1) : e;
+      if (!(e instanceof MalformedRecord)) throw e;
+      const row = records + 1;
+      throw new CsvMalformedError(`第 ${row} 行${e.zh} / row ${row}: ${e.en}`, row);
     }
   };
-  const decoder = new TextDecoder('utf-8');
+  // Fatal: the upload's sniff saw only the first 64 KiB, and a replacement character would change the text unseen.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let bytes = 0;
+  const decode = (raw?: Buffer): string => {
+    try {
+      return raw ? decoder.decode(raw, { stream: true }) : decoder.decode();
+    } catch {
+      throw new CsvMalformedError(
+        `文件在第 ${bytes} 字节之后不是有效的 UTF-8 编码 / the file is not valid UTF-8 after byte ${bytes}; save it as UTF-8`,
+      );
+    } finally {
+      bytes += raw?.length ?? 0;
+    }
+  };
   for await (const raw of chunks) {
-    let chunk = typeof raw === 'string' ? raw : decoder.decode(raw, { stream: true });
+    let chunk = typeof raw === 'string' ? raw : decode(raw);
     if (first) {
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       first = false;
@@ -77,7 +104,7 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
     if (buf.length > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars);
     retryAt = buf.length * 2;
   }
-  buf += decoder.decode();
+  buf += decode();
   let pos = 0;
   while (pos < buf.length) {
     const parsed = record(pos, true)!;
@@ -101,9 +128,7 @@ function parseRecord(buf: string, pos: number, final: boolean): { record: string
         const q = buf.indexOf('"', j);
         if (q < 0) {
           if (!final) return null;
-          value += buf.slice(j);
-          j = buf.length;
-          break;
+          throw new MalformedRecord('的引号没有闭合', 'a quote is never closed (unclosed quote)');
         }
         if (buf.charCodeAt(q + 1) === 34) {
           value += buf.slice(j, q + 1);
@@ -142,21 +167,27 @@ function parseRecord(buf: string, pos: number, final: boolean): { record: string
       if (!final) return null;
       return { record, next: buf.length };
     }
-    throw new StrayAfterQuote();
+    throw new MalformedRecord('引号不成对：右引号后还有字符', 'a character follows a closing quote (malformed quoting)');
   }
 }
 
 /**
- * A cell a spreadsheet would run as a formula (OWASP "CSV injection"): it starts with
- * = + - @ tab or CR, possibly behind quotes we added before. Such cells get one more leading
- * single quote on export, which spreadsheets show as text; the import removes exactly one, so
- * a name that really starts with a quote (even `'=x`) comes back as it was.
+ * A cell a spreadsheet would run as a formula (OWASP "CSV injection"), the one rule for every
+ * export: behind any quotes we added, a tab or CR, or a first character past the blanks a
+ * spreadsheet skips (spaces, NBSP, zero-width characters, BOM) that NFKC folds to = + - @ (so the
+ * full-width ＝＋－＠ an input method types too). Export adds one leading quote, which
+ * spreadsheets show as text; import removes one only where what follows is formula-like. Adding a
+ * quote never changes the answer, so a name that really starts with one (even `'=x`) comes back as it was.
  */
-const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
-const NEUTRALISED = /^'+[=+\-@\t\r]/;
+export function isFormulaLike(s: string): boolean {
+  if (/^'*[\t\r]/.test(s)) return true;
+  const significant = s.replace(/^['\s\u00a0\u200b-\u200d\u2060\ufeff]+/, '');
+  const first = significant.codePointAt(0);
+  return first !== undefined && /^[=+\-@]/.test(String.fromCodePoint(first).normalize('NFKC'));
+}
 
-export const neutraliseFormula = (s: string): string => (FORMULA_LIKE.test(s) ? `'${s}` : s);
-export const restoreFormula = (s: string): string => (NEUTRALISED.test(s) ? s.slice(1) : s);
+export const neutraliseFormula = (s: string): string => (isFormulaLike(s) ? `'${s}` : s);
+export const restoreFormula = (s: string): string => (s.startsWith("'") && isFormulaLike(s.slice(1)) ? s.slice(1) : s);
 
 /** One CSV line, every cell neutralised against formula injection. */
 export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {

@@ -31,6 +31,31 @@ describe(parseCsv.name, () => {
     }
   });
 
+  it('refuses a quote never closed, naming the record it opens in, instead of folding the rest of the file into one cell', async () => {
+    for (const chunks of [['org_code,name\r\n1301,"张三\r\n1302,李四\r\n'], ['org_code,name\r\n1301,"张', '三\r\n1302,李四']]) {
+      const error = await all(chunks).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CsvMalformedError);
+      expect(error).toMatchObject({ row: 2, message: expect.stringMatching(/unclosed quote/) });
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 anywhere in the file, not only in the part the upload sniffed', async () => {
+    const good = Buffer.from(`${'名,b\n'.repeat(20_000)}`, 'utf8');
+    const bad = Buffer.from([0x31, 0x2c, 0xba, 0xec, 0x0a]); // GBK 红 after 140 KB of UTF-8
+    const cutInside = Buffer.from('张', 'utf8').subarray(0, 2); // a character the file ends inside
+
+    for (const tail of [bad, cutInside]) {
+      const read = async () => {
+        for await (const _ of parseCsv(Readable.from([good.subarray(0, 70_000), good.subarray(70_000), tail])));
+      };
+      await expect(read()).rejects.toThrow(CsvMalformedError);
+      await expect(read()).rejects.toThrow(/not valid UTF-8 after byte/);
+    }
+  });
+
   it('counts records, not lines, when naming the malformed one', async () => {
     await expect(all(['h\n"two\nlines"\n"ok"\n"bad"!\n'])).rejects.toMatchObject({ row: 4 });
   });
@@ -104,6 +129,16 @@ describe(neutraliseFormula.name, () => {
     '@SUM(A1:A2)',
     '\t=1',
     '\r=1',
+    ' =1',
+    '\u00a0=1',
+    '\u200b=1',
+    '\ufeff=1',
+    '\u3000 @SUM(A1)',
+    '＝HYPERLINK("http://evil.example")',
+    '＋1',
+    '－1',
+    '＠SUM(A1)',
+    "' =1",
     "'=already quoted",
     "''=twice",
     "'plain quote",
@@ -112,15 +147,54 @@ describe(neutraliseFormula.name, () => {
     '',
   ];
 
+  /** What a spreadsheet runs: past the blanks it skips, a formula sign or a form NFKC folds to one. */
+  const runnable = (cell: string) => /^[=+\-@\t\r]/.test(cell.replace(/^[\s\u00a0\u200b\ufeff]+/, '').normalize('NFKC'));
+
   it.each(NASTY)('writes %j so no spreadsheet runs it, and reads it back unchanged', async (name) => {
     const [row] = await all([csvLine([name, 'x'])]);
     const cell = row![0]!;
 
-    expect(/^[=+\-@\t\r]/.test(cell)).toBe(false);
+    expect(runnable(cell)).toBe(false);
     expect(restoreFormula(cell)).toBe(name);
   });
 
   it('leaves ordinary text, dates and codes as they are', () => {
-    for (const s of ['张红梅', '2001-07-01', '910425101', "O'Brien"]) expect(neutraliseFormula(s)).toBe(s);
+    for (const s of ['张红梅', '2001-07-01', '910425101', "O'Brien", ' 张红梅', '1+1']) expect(neutraliseFormula(s)).toBe(s);
+  });
+
+  it('reads back whatever it writes: export then import is the identity over many generated cells', async () => {
+    const alphabet = [
+      "'",
+      "'",
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '\r',
+      '\n',
+      ' ',
+      '\u00a0',
+      '\u200b',
+      '\ufeff',
+      '＝',
+      '＋',
+      '﹦',
+      '＠',
+      'a',
+      '张',
+      '"',
+      ',',
+    ];
+    let seed = 20260101;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const cells = Array.from({ length: 5_000 }, () =>
+      Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+    );
+
+    const rows = await all(cells.map((c) => csvLine([c])));
+
+    expect(rows.map((r) => restoreFormula(r[0]!))).toEqual(cells);
+    for (const r of rows) expect([r[0], runnable(r[0]!)]).toEqual([r[0], false]);
   });
 });

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
-import { FormulaCell, type RawRow, xlsxRowsOf, XlsxUnreadableError } from './xlsx-rows';
+import { FormulaCell, MAX_COLUMNS, type RawRow, WideRow, xlsxRowsOf, XlsxUnreadableError } from './xlsx-rows';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
@@ -11,6 +11,8 @@ export interface SheetReadLimits {
   readonly maxRows: number;
   readonly maxRecordChars: number;
   readonly maxInflatedBytes: number;
+  /** Inflated bytes of each .xlsx part read whole into memory (shared strings, styles); DEFAULT_MAX_HELD_PART_BYTES unless set. */
+  readonly maxHeldPartBytes?: number;
 }
 
 export interface SheetReadOptions {
@@ -81,7 +83,7 @@ export async function openSheet(
       }
     })();
   } else {
-    const { spans } = await checkXlsxBounds(file, limits.maxInflatedBytes).catch((e: unknown) => {
+    const { spans } = await checkXlsxBounds(file, limits.maxInflatedBytes, limits.maxHeldPartBytes).catch((e: unknown) => {
       throw e instanceof XlsxRefusedError ? new SheetRefusedError(e.message) : e;
     });
     const xlsx = xlsxRowsOf(file, spans, options.refuseFormulas ?? false);
@@ -98,7 +100,13 @@ export async function openSheet(
     })();
   }
   let header: string[] = [];
-  const refusedFormula = (e: unknown): unknown => {
+  const refusedCell = (e: unknown): unknown => {
+    if (e instanceof WideRow)
+      return new SheetRefusedError(
+        `第 ${e.row} 行有 ${e.cells} 个单元格，多于 ${MAX_COLUMNS} 列的上限 / row ${e.row} has ${e.cells} cells, more than the ${MAX_COLUMNS} columns a sheet may have`,
+        e.row,
+        `#${e.cells}`,
+      );
     if (!(e instanceof FormulaCell)) return e;
     const row = e.row;
     const column = header[e.index] ?? `#${e.index + 1}`;
@@ -109,9 +117,14 @@ export async function openSheet(
     );
   };
   const first = await rows.next().catch((e: unknown) => {
-    throw refusedFormula(e);
+    throw refusedCell(e);
   });
   header = first.done ? [] : first.value.values.map((h) => h.trim().toLowerCase());
+  const badHeader = refusedHeader(header);
+  if (badHeader) {
+    await rows.return(undefined);
+    throw badHeader;
+  }
   let finished = false;
   const generator = (async function* () {
     let row = 1;
@@ -122,7 +135,7 @@ export async function openSheet(
         try {
           next = await rows.next();
         } catch (e) {
-          throw refusedFormula(e);
+          throw refusedCell(e);
         }
         if (next.done) break;
         const { n, values } = next.value;
@@ -138,7 +151,16 @@ export async function openSheet(
             row,
           );
         const cells: Record<string, string> = {};
-        header.forEach((h, i) => (cells[h] = restoreFormula(values[i] ?? '')));
+        for (const [i, h] of header.entries()) {
+          const value = values[i] ?? '';
+          if (h !== '') cells[h] = restoreFormula(value);
+          else if (value.trim() !== '')
+            throw new SheetRefusedError(
+              `第 ${row} 行第 ${i + 1} 列有内容，但表头该列为空 / row ${row}, column #${i + 1} holds a value under a blank header`,
+              row,
+              `#${i + 1}`,
+            );
+        }
         yield { row, cells };
       }
       finished = true;
@@ -160,4 +182,21 @@ export async function openSheet(
     },
   });
   return { header, records, bytesRead: () => (finished ? bytesTotal : bytesRead()), bytesTotal, close };
+}
+
+/**
+ * Names that are the object's own machinery: `cells.__proto__ = v` sets no cell at all, and an
+ * absent `constructor` or `prototype` cell reads as something other than text.
+ */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Two columns of one name, or a reserved one, would lose a column's cells unseen. */
+function refusedHeader(header: readonly string[]): SheetRefusedError | undefined {
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (RESERVED_NAMES.has(h)) return new SheetRefusedError(`表头不能有名为“${h}”的列 / the header may not name a column ${h}`, 1, h);
+    if (seen.has(h)) return new SheetRefusedError(`表头有两列都叫“${h}” / the header names two columns ${h}`, 1, h);
+    if (h !== '') seen.add(h);
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { openSheet, SheetRefusedError, type SheetRecord } from './sheet-reader';
 import { zipOf, type ZipEntry } from './testing/zip';
 import { sheetUploadLimits, sniffSheetFormat } from './upload-limits';
+import { DEFAULT_MAX_HELD_PART_BYTES } from './xlsx-bounds';
 
 const limits = { maxRows: 100, maxRecordChars: 4096, maxInflatedBytes: 1024 * 1024 };
 
@@ -193,6 +194,89 @@ describe('openSheet and sniffSheetFormat', () => {
     expect(await all(empty.records)).toEqual([]);
   });
 
+  const csv = async (name: string, text: string | Buffer) => {
+    const file = join(dir, name);
+    await writeFile(file, text);
+    return file;
+  };
+  const refusalOf = (file: string, format: 'csv' | 'xlsx') =>
+    openSheet(file, format, limits)
+      .then((s) => all(s.records))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+  it('refuses a header that would lose a column unseen: a name twice, or a name an object cannot hold as a cell', async () => {
+    const cases: [string, string][] = [
+      ['org_code,name,Name\r\n1301,张三,李四\r\n', 'name'],
+      ['org_code,__proto__\r\n1301,hello\r\n', '__proto__'],
+      ['org_code,constructor\r\n1301,hello\r\n', 'constructor'],
+      ['org_code,prototype\r\n1301,hello\r\n', 'prototype'],
+    ];
+    for (const [text, column] of cases) {
+      const file = await csv('header.csv', text);
+      const refused = await refusalOf(file, 'csv');
+      expect(refused).toBeInstanceOf(SheetRefusedError);
+      expect(refused).toMatchObject({ row: 1, column });
+      expect(await openOn(file)).toBe(0);
+    }
+  });
+
+  it('refuses a value under a blank header cell, naming its column, and reads blank columns that stay blank', async () => {
+    const refused = await refusalOf(await csv('blank.csv', 'org_code,name,\r\n1301,张三,extra data\r\n'), 'csv');
+    expect(refused).toMatchObject({ row: 2, column: '#3' });
+
+    const read = await all((await openSheet(await csv('blanks.csv', 'org_code,,name\r\n1301,,张三\r\n'), 'csv', limits)).records);
+    expect(read).toEqual([{ row: 2, cells: { org_code: '1301', name: '张三' } }]);
+  });
+
+  it('refuses an unclosed quote and bytes that are not UTF-8 as a refusal of the file, not a failure', async () => {
+    const unclosed = await refusalOf(await csv('unclosed.csv', 'org_code,name\r\n1301,"张三\r\n1302,李四\r\n'), 'csv');
+    expect(unclosed).toBeInstanceOf(SheetRefusedError);
+    expect(unclosed).toMatchObject({ row: 2 });
+
+    const gbk = Buffer.concat([Buffer.from(`org_code,name\r\n${'1301,张三\r\n'.repeat(10_000)}`), Buffer.from([0x31, 0x2c, 0xba, 0xec])]);
+    const notUtf8 = await refusalOf(await csv('gbk-tail.csv', gbk), 'csv');
+    expect(notUtf8).toBeInstanceOf(SheetRefusedError);
+    expect((notUtf8 as Error).message).toMatch(/not valid UTF-8/);
+  });
+
+  it('refuses an .xlsx cell past the 64th column as a .csv cell past its header is refused, instead of dropping it', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('m');
+    ws.addRow(['name', 'note']);
+    ws.getCell('A2').value = 'x';
+    ws.getCell('BZ2').value = 'data in column 78';
+    const file = join(dir, 'wide.xlsx');
+    await wb.xlsx.writeFile(file);
+
+    const refused = await refusalOf(file, 'xlsx');
+
+    expect(refused).toBeInstanceOf(SheetRefusedError);
+    expect(refused).toMatchObject({ row: 2, column: '#78' });
+  });
+
+  it("reads a date-formatted .xlsx cell as the serial's calendar day, and a number in any other cell as the number", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('m');
+    ws.addRow(['name', 'joined_on', 'id', 'score', 'born_on']);
+    ws.addRow(['张三', new Date(Date.UTC(2020, 0, 15)), 43845, 43845.5, new Date(Date.UTC(1990, 2, 7))]);
+    ws.addRow(['李四', new Date(Date.UTC(1999, 11, 31, 23, 59)), 7, 1.25, new Date(Date.UTC(2001, 6, 1))]);
+    ws.getColumn(2).numFmt = 'yyyy-mm-dd';
+    ws.getColumn(4).numFmt = '0.00';
+    ws.getColumn(5).numFmt = 'mm-dd-yy'; // written as built-in format 14, Excel's own short date
+    const file = join(dir, 'dates.xlsx');
+    await wb.xlsx.writeFile(file);
+
+    const read = await all((await openSheet(file, 'xlsx', limits)).records);
+
+    expect(read.map((r) => r.cells)).toEqual([
+      { name: '张三', joined_on: '2020-01-15', id: '43845', score: '43845.5', born_on: '1990-03-07' },
+      { name: '李四', joined_on: '1999-12-31', id: '7', score: '1.25', born_on: '2001-07-01' },
+    ]);
+  });
+
   it('tells an .xlsx and a UTF-8 .csv by content and refuses anything else', async () => {
     const csv = join(dir, 'x.xlsx'); // the name lies: content decides
     await writeFile(csv, 'name,budget_fen\r\n红石村道路,100\r\n');
@@ -217,5 +301,7 @@ describe('openSheet and sniffSheetFormat', () => {
       uploadDir: '/u',
     });
     expect(() => sheetUploadLimits('X', defaults, { X_UPLOAD_MAX_BYTES: '-1' })).toThrow('X_UPLOAD_MAX_BYTES');
+    expect(sheetUploadLimits('X', defaults, {}).maxHeldPartBytes).toBe(DEFAULT_MAX_HELD_PART_BYTES);
+    expect(sheetUploadLimits('X', defaults, { X_XLSX_MAX_HELD_PART_BYTES: '4096' }).maxHeldPartBytes).toBe(4096);
   });
 });

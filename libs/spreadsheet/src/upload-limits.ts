@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
 import type { SheetFormat, SheetReadLimits } from './sheet-reader';
+import { DEFAULT_MAX_HELD_PART_BYTES } from './xlsx-bounds';
 import { SheetRefusedError } from './sheet-reader';
 
 /** Bounds on one spreadsheet upload and its reading, shared by every service that imports files. */
@@ -20,6 +21,7 @@ export interface SheetUploadLimits extends SheetReadLimits {
 /**
  * The upload limits of a service, each overridable by `<PREFIX>_UPLOAD_MAX_BYTES`,
  * `<PREFIX>_IMPORT_MAX_ROWS`, `<PREFIX>_IMPORT_MAX_RECORD_CHARS`, `<PREFIX>_XLSX_MAX_INFLATED_BYTES`,
+ * `<PREFIX>_XLSX_MAX_HELD_PART_BYTES` (DEFAULT_MAX_HELD_PART_BYTES unless the service's defaults say),
  * `<PREFIX>_UPLOAD_IDLE_MS`, `<PREFIX>_UPLOAD_DEADLINE_MS` and `<PREFIX>_UPLOAD_DIR`.
  */
 export function sheetUploadLimits(
@@ -33,6 +35,7 @@ export function sheetUploadLimits(
     maxRows: n('IMPORT_MAX_ROWS', defaults.maxRows),
     maxRecordChars: n('IMPORT_MAX_RECORD_CHARS', defaults.maxRecordChars),
     maxInflatedBytes: n('XLSX_MAX_INFLATED_BYTES', defaults.maxInflatedBytes),
+    maxHeldPartBytes: n('XLSX_MAX_HELD_PART_BYTES', defaults.maxHeldPartBytes ?? DEFAULT_MAX_HELD_PART_BYTES),
     uploadIdleMs: n('UPLOAD_IDLE_MS', defaults.uploadIdleMs),
     uploadDeadlineMs: n('UPLOAD_DEADLINE_MS', defaults.uploadDeadlineMs),
     uploadDir: env[`${prefix}_UPLOAD_DIR`] || join(tmpdir(), 'vanguard-uploads'),

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
 
-/** An .xlsx (a zip) that would inflate past the limit, lies about its sizes, or hides entries. */
+/** An .xlsx (a zip) that would inflate past a limit, lies about its sizes or compression, or hides entries. */
 export class XlsxRefusedError extends Error {}
 
 interface Entry {
@@ -27,22 +27,42 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 /** A data descriptor (signature, crc, two sizes; zip64 sizes are refused) fits in 24 bytes; a hidden local entry does not. */
 const MAX_GAP = 24;
+/** Local header flag: sizes and CRC follow the data (a data descriptor), zeros in the header. */
+const SIZES_AFTER_DATA = 0x0008;
+
+/**
+ * The parts ExcelJS's reader keeps whole in memory, at about eleven times their inflated size
+ * for shared strings: each is held under its own cap, far below the workbook's.
+ */
+export const XLSX_HELD_PARTS = ['xl/sharedStrings.xml', 'xl/styles.xml'] as const;
+export const DEFAULT_MAX_HELD_PART_BYTES = 16 * 1024 * 1024;
 
 /**
  * Checks an .xlsx before anything parses it: every entry's declared uncompressed size and
- * their sum stay under `maxInflatedBytes`, and every entry really inflates to what it
- * declares, counted while inflating so a bomb is stopped after at most the limit. The entries
- * must also cover the file end to end, so the streaming reader, which walks local headers,
- * cannot meet an entry the central directory did not show.
+ * their sum stay under `maxInflatedBytes`, each of XLSX_HELD_PARTS under `maxHeldPartBytes`,
+ * and every entry really inflates to what it declares, counted while inflating so a bomb is
+ * stopped after at most the limit. The entries must also cover the file end to end, and each
+ * local header agree with the directory, so the streaming reader, which walks local headers,
+ * cannot meet an entry, or a compression, the central directory did not show.
  */
-export async function checkXlsxBounds(file: string, maxInflatedBytes: number): Promise<{ inflatedBytes: number; spans: XlsxEntrySpan[] }> {
+export async function checkXlsxBounds(
+  file: string,
+  maxInflatedBytes: number,
+  maxHeldPartBytes = DEFAULT_MAX_HELD_PART_BYTES,
+): Promise<{ inflatedBytes: number; spans: XlsxEntrySpan[] }> {
   const { entries, spans } = await centralDirectory(file);
   const declared = entries.reduce((n, e) => n + e.declared, 0);
-  for (const e of entries)
+  for (const e of entries) {
     if (e.declared > maxInflatedBytes || declared > maxInflatedBytes)
       throw new XlsxRefusedError(
         `解压后超过 ${maxInflatedBytes} 字节 / the workbook declares more than ${maxInflatedBytes} bytes uncompressed`,
       );
+    // Its declaration is what it inflates to: a part inflating past it is refused below.
+    if ((XLSX_HELD_PARTS as readonly string[]).includes(e.name) && e.declared > maxHeldPartBytes)
+      throw new XlsxRefusedError(
+        `${e.name} 解压后超过 ${maxHeldPartBytes} 字节 / ${e.name} inflates to more than ${maxHeldPartBytes} bytes, the most read into memory`,
+      );
+  }
   let total = 0;
   for (const e of entries) {
     const start = await dataStart(file, e);
@@ -129,8 +149,9 @@ async function centralDirectory(file: string): Promise<{ entries: Entry[]; spans
 
 /**
  * Local entries follow each other from byte 0 to the directory with no room for an unlisted one,
- * each under the name the directory gives it, no name twice: a reader that walks local headers
- * (the streaming one) and one that reads the directory then see the same parts.
+ * each under the name, compression and (unless they follow the data) sizes the directory gives
+ * it, no name twice: a reader that walks local headers (the streaming one) and one that reads
+ * the directory then see the same parts.
  */
 async function coversTheFile(fh: Awaited<ReturnType<typeof open>>, entries: Entry[], cdOffset: number): Promise<void> {
   const sorted = [...entries].sort((a, b) => a.offset - b.offset);
@@ -148,6 +169,17 @@ async function coversTheFile(fh: Awaited<ReturnType<typeof open>>, entries: Entr
     await fh.read(name, 0, nameLength, e.offset + 30);
     if (name.toString('utf8') !== e.name)
       throw new XlsxRefusedError(`条目 ${e.name} 的本地名称与目录不符 / entry ${e.name} is named otherwise in its local header`);
+    // The streaming reader inflates by the local header: stored in the directory but deflated
+    // locally, an entry was never inflated here and would inflate there without bound.
+    if (head.readUInt16LE(8) !== e.method)
+      throw new XlsxRefusedError(
+        `条目 ${e.name} 的本地压缩方式与目录不符 / entry ${e.name} is compressed otherwise in its local header than in the directory`,
+      );
+    const sizesInHeader = (head.readUInt16LE(6) & SIZES_AFTER_DATA) === 0;
+    if (sizesInHeader && (head.readUInt32LE(18) !== e.compressed || head.readUInt32LE(22) !== e.declared))
+      throw new XlsxRefusedError(
+        `条目 ${e.name} 的本地大小与目录不符 / entry ${e.name} gives other sizes in its local header than in the directory`,
+      );
     expected = e.offset + 30 + nameLength + head.readUInt16LE(28) + e.compressed;
   }
   if (cdOffset < expected || cdOffset - expected > MAX_GAP)

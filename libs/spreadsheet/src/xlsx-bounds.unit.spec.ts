@@ -62,6 +62,33 @@ describe(checkXlsxBounds.name, () => {
     await expect(checkXlsxBounds(file, 8 * MiB)).rejects.toThrow(/does not list/);
   });
 
+  it('refuses an entry the directory calls stored but its local header deflates, which the streaming reader would inflate unbounded', async () => {
+    const file = await fileOf(
+      'method-liar.xlsx',
+      zipOf([{ name: 'xl/sharedStrings.xml', content: Buffer.from('<si><t>a</t></si>'.repeat(100_000)), storedInDirectory: true }]),
+    );
+
+    await expect(checkXlsxBounds(file, MiB)).rejects.toThrow(/compressed otherwise in its local header/);
+  });
+
+  it('refuses a local header that gives other sizes than the directory, and trusts a data descriptor for them', async () => {
+    const content = Buffer.from('<worksheet/>');
+    const liar = await fileOf('size-liar.xlsx', zipOf([{ name: 'xl/worksheets/sheet1.xml', content, localSize: 8 * MiB }]));
+    const streamed = await fileOf('descriptor.xlsx', zipOf([{ name: 'xl/worksheets/sheet1.xml', content, dataDescriptor: true }]));
+
+    await expect(checkXlsxBounds(liar, MiB)).rejects.toThrow(/other sizes in its local header/);
+    await expect(checkXlsxBounds(streamed, MiB)).resolves.toMatchObject({ inflatedBytes: content.length });
+  });
+
+  it('holds the parts read whole into memory under their own cap, and other parts only under the workbook limit', async () => {
+    const big = Buffer.alloc(MiB / 2, 'x');
+    const strings = await fileOf('strings.xlsx', zipOf([{ name: 'xl/sharedStrings.xml', content: big }]));
+    const sheet = await fileOf('sheet.xlsx', zipOf([{ name: 'xl/worksheets/sheet1.xml', content: big }]));
+
+    await expect(checkXlsxBounds(strings, MiB, MiB / 4)).rejects.toThrow(/xl\/sharedStrings.xml inflates to more than/);
+    await expect(checkXlsxBounds(sheet, MiB, MiB / 4)).resolves.toMatchObject({ inflatedBytes: big.length });
+  });
+
   it('refuses a file that is not a zip', async () => {
     await expect(checkXlsxBounds(await fileOf('text.xlsx', Buffer.from('org_code,name\n')), MiB)).rejects.toThrow(/not an .xlsx/);
   });

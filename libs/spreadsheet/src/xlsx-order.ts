@@ -1,15 +1,16 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { XlsxEntrySpan } from './xlsx-bounds';
+import { XLSX_HELD_PARTS, type XlsxEntrySpan } from './xlsx-bounds';
 
 /**
- * The parts ExcelJS's streaming reader must have seen before a worksheet to read it in place.
+ * The parts ExcelJS's streaming reader must have seen before a worksheet to read it in place
+ * (the styles, to know a date cell from a number).
  * Met in another order (Excel itself writes the shared strings after the sheets; ExcelJS's own
  * writer puts the workbook last and, under load, the sheets after the shared strings), it
  * copies each sheet to a temporary file it deletes only if reading runs to the end, or throws
  * a TypeError when a sheet comes before the workbook part.
  */
-export const XLSX_PARTS_FIRST = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml'] as const;
+export const XLSX_PARTS_FIRST = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', ...XLSX_HELD_PARTS] as const;
 
 const CHUNK = 256 * 1024;
 /** An empty end-of-directory record: the zip reader stops on it rather than on a premature end of input. */

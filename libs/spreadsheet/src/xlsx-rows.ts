@@ -9,7 +9,7 @@ export interface RawRow {
 }
 
 /** A row as wide as any import of ours is; a sheet that spreads a bomb sideways stops here. */
-const MAX_COLUMNS = 64;
+export const MAX_COLUMNS = 64;
 
 /** A formula met while formulas are refused: its column index and row. */
 export class FormulaCell extends Error {
@@ -18,6 +18,16 @@ export class FormulaCell extends Error {
     readonly row: number,
   ) {
     super('formula');
+  }
+}
+
+/** A row with a cell past MAX_COLUMNS: refused, as a .csv cell past its header is, rather than dropped. */
+export class WideRow extends Error {
+  constructor(
+    readonly row: number,
+    readonly cells: number,
+  ) {
+    super('wide row');
   }
 }
 
@@ -30,6 +40,8 @@ function isFormula(v: ExcelJS.CellValue): boolean {
 
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
+  // The reader dates a number only in a date-formatted cell, at UTC midnight of the serial's day:
+  // Excel dates have no zone, so the day is the serial's, read the same in Shanghai as anywhere.
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
@@ -61,7 +73,7 @@ function partsNeverMissing(reader: ExcelJS.stream.xlsx.WorkbookReader): void {
 /**
  * The first worksheet's rows, read in place from a workbook whose bounds were checked: no part
  * is copied to a temporary file, and the file is closed when the rows end, throw or are returned.
- * Throws FormulaCell on a formula when `refuseFormulas`, XlsxUnreadableError on a malformed zip or
+ * Throws FormulaCell on a formula when `refuseFormulas`, WideRow on a cell past MAX_COLUMNS, XlsxUnreadableError on a malformed zip or
  * sheet, and the file system's error if the file cannot be read.
  */
 export function xlsxRowsOf(
@@ -75,7 +87,7 @@ export function xlsxRowsOf(
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
-    styles: 'ignore',
+    styles: 'cache',
     worksheets: 'emit',
     entries: 'emit',
   });
@@ -85,7 +97,7 @@ export function xlsxRowsOf(
       yield* firstSheet(reader, refuseFormulas);
     } catch (e) {
       if (failure) throw failure.error;
-      throw e instanceof FormulaCell ? e : new XlsxUnreadableError('unreadable workbook', { cause: e });
+      throw e instanceof FormulaCell || e instanceof WideRow ? e : new XlsxUnreadableError('unreadable workbook', { cause: e });
     } finally {
       stream.destroy();
     }
@@ -102,6 +114,7 @@ async function* firstSheet(reader: ExcelJS.stream.xlsx.WorkbookReader, refuseFor
         if (refuseFormulas && isFormula(values[i])) throw new FormulaCell(i - 1, row.number);
         out.push(cellText(values[i]));
       }
+      for (let i = values.length - 1; i > MAX_COLUMNS; i--) if (cellText(values[i]).trim() !== '') throw new WideRow(row.number, i);
       yield { n: row.number, values: out };
     }
     break; // the first worksheet only

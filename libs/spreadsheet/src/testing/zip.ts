@@ -9,6 +9,10 @@ export interface ZipEntry {
   readonly dataDescriptor?: boolean;
   /** What the local header calls the entry, when a test lies about it; the directory says `name`. */
   readonly localName?: string;
+  /** What the local header alone says the entry inflates to, when a test lies; the directory says `declaredSize`. */
+  readonly localSize?: number;
+  /** The directory calls the entry stored (its deflated bytes its content) while the local header says deflate. */
+  readonly storedInDirectory?: boolean;
 }
 
 /** A plain zip (deflate) written by hand, so tests can build bombs and liars. */
@@ -31,7 +35,7 @@ export function zipOf(entries: readonly ZipEntry[]): Buffer {
     if (!e.dataDescriptor) {
       local.writeUInt32LE(crc, 14);
       local.writeUInt32LE(data.length, 18);
-      local.writeUInt32LE(size, 22);
+      local.writeUInt32LE(e.localSize ?? size, 22);
     }
     local.writeUInt16LE(localName.length, 26);
     const descriptor = Buffer.alloc(e.dataDescriptor ? 16 : 0);
@@ -46,10 +50,10 @@ export function zipOf(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(e.storedInDirectory ? 0 : 8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(size, 24);
+    central.writeUInt32LE(e.storedInDirectory ? data.length : size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, localName, data, descriptor);

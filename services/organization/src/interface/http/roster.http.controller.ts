@@ -131,7 +131,7 @@ export class RosterHttpController {
         signal: lease.signal,
       });
       if (q.format === 'xlsx')
-        await checkXlsxBounds(file, this.limits.maxInflatedBytes).catch((e: unknown) => {
+        await checkXlsxBounds(file, this.limits.maxInflatedBytes, this.limits.maxHeldPartBytes).catch((e: unknown) => {
           throw e instanceof XlsxRefusedError
             ? new UnprocessableEntityException({
                 code: 'IMPORT.FILE_REFUSED',

@@ -1,11 +1,8 @@
+import { neutraliseFormula } from '@vanguard/spreadsheet';
 import ExcelJS from 'exceljs';
 import { FIGURES, FIGURE_BY_KEY, type FigureValue } from '../../domain/figures';
 import type { Period } from '../../domain/period';
 import type { BreakdownRow } from '../sql-breakdown.read-model';
-
-/** A cell a spreadsheet would run as a formula gets a leading quote (OWASP "CSV injection"), as organization's exports do. */
-const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
-export const neutraliseFormula = (s: string): string => (FORMULA_LIKE.test(s) ? `'${s}` : s);
 
 export interface WorkbookLevel {
   /** Sheet title, e.g. 本级 / 下一级 / 下二级. */
