@@ -5,7 +5,10 @@ export interface Fact {
   readonly figure: string;
   /** The organisation whose subtree the fact counts in (the envelope's scope). */
   readonly orgId: string;
-  /** Asia/Shanghai day the event occurred. */
+  /**
+   * Asia/Shanghai day the event occurred, moved into the period the event is about when it names
+   * one and occurred outside it (`filingDay`).
+   */
   readonly day: string;
   readonly amount: number;
   /** Weight for rate figures (ballots behind a satisfaction rate); 1 otherwise. */
@@ -174,11 +177,56 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
   ],
 };
 
+/**
+ * The period an event is about, where its data names one, as [first day, last day]: a 2025 review
+ * approved in January 2026 is a figure of 2025, a cycle planned in December for next year's first
+ * quarter one of that quarter.
+ */
+const OWN_PERIODS: Readonly<Record<string, (d: Data) => readonly [string, string] | undefined>> = {
+  'evaluation.ReviewApproved': (d) => yearSpan(String(d['year'])),
+  'evaluation.OrganizationAssessed': (d) => yearSpan(String(d['period'])),
+  'evaluation.TierChanged': (d) => yearSpan(String(d['period'])),
+  'evaluation.CyclePlanned': (d) => quarterSpan(String(d['quarter'])),
+  'evaluation.MonthlyReviewConcluded': (d) => monthSpan(String(d['month'])),
+};
+
+function yearSpan(year: string): readonly [string, string] | undefined {
+  return /^\d{4}$/.test(year) ? [`${year}-01-01`, `${year}-12-31`] : undefined;
+}
+
+function quarterSpan(quarter: string): readonly [string, string] | undefined {
+  const q = /^(\d{4})-Q([1-4])$/.exec(quarter);
+  if (!q) return undefined;
+  const first = 3 * (Number(q[2]) - 1) + 1;
+  return [`${q[1]}-${pad(first)}-01`, lastDayOf(Number(q[1]), first + 2)];
+}
+
+function monthSpan(month: string): readonly [string, string] | undefined {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  return m ? [`${m[1]}-${m[2]}-01`, lastDayOf(Number(m[1]), Number(m[2]))] : undefined;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDayOf = (year: number, month: number) => `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`;
+
+/**
+ * The day a fact is filed under: the Asia/Shanghai day the event occurred, or, when the event is
+ * about a period it occurred outside of, that period's nearest day — so each period's figures hold
+ * what that period's work produced, whenever it was approved or planned.
+ */
+export function filingDay(event: CountedEvent): string {
+  const day = shanghaiDay(event.occurredAt);
+  const span = OWN_PERIODS[event.type]?.((event.data ?? {}) as Data);
+  if (!span) return day;
+  const [first, last] = span;
+  return day < first ? first : day > last ? last : day;
+}
+
 /** The facts an event feeds; none for a type no figure counts. */
 export function factsOf(event: CountedEvent): Fact[] {
   const extract = EXTRACTORS[event.type];
   if (!extract) return [];
-  const day = shanghaiDay(event.occurredAt);
+  const day = filingDay(event);
   const data = (event.data ?? {}) as Data;
   return extract(data).map(([figure, amount, weight, orgId]) => ({
     figure,

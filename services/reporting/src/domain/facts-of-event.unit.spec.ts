@@ -168,6 +168,62 @@ describe('factsOf', () => {
   it('dates a fact by the Asia/Shanghai day, so late evening UTC on 31 March falls in April', () => {
     expect(factsOf(event('evaluation.PledgeMade', {}, '2026-03-31T17:30:00.000Z'))[0]?.day).toBe('2026-04-01');
   });
+  // Each period's figures hold that period's work: the day moves into the period the event is about.
+  it.each([
+    [
+      'a 2025 review approved in January 2026 in 2025',
+      'evaluation.ReviewApproved',
+      { year: 2025, grade: 'excellent' },
+      '2026-01-15T02:00:00.000Z',
+      '2025-12-31',
+    ],
+    [
+      'a 2025 assessment decided in February 2026 in 2025',
+      'evaluation.OrganizationAssessed',
+      { period: '2025', tier: 'advanced' },
+      '2026-02-03T02:00:00.000Z',
+      '2025-12-31',
+    ],
+    ['a 2025 upgrade in 2025', 'evaluation.TierChanged', { period: '2025', direction: 'up' }, '2026-01-02T02:00:00.000Z', '2025-12-31'],
+    [
+      'a cycle planned in December for next year’s first quarter on its first day',
+      'evaluation.CyclePlanned',
+      { quarter: '2027-Q1' },
+      '2026-12-20T02:00:00.000Z',
+      '2027-01-01',
+    ],
+    [
+      'a February review round concluded on 2 March on the last day of February',
+      'evaluation.MonthlyReviewConcluded',
+      { month: '2028-02', scores: [] },
+      '2028-03-02T02:00:00.000Z',
+      '2028-02-29',
+    ],
+    [
+      'an event inside its own period on its Shanghai day',
+      'evaluation.ReviewApproved',
+      { year: 2026, grade: 'good' },
+      '2026-03-31T17:30:00.000Z',
+      '2026-04-01',
+    ],
+    [
+      'a Q4 cycle planned on 31 December 23:30 Shanghai on that day',
+      'evaluation.CyclePlanned',
+      { quarter: '2026-Q4' },
+      '2026-12-31T15:30:00.000Z',
+      '2026-12-31',
+    ],
+  ])('files %s', (_name, type, data, occurredAt, day) => {
+    const facts = factsOf(event(type, data, occurredAt));
+    expect(facts.length).toBeGreaterThan(0);
+    expect(facts.map((f) => f.day)).toEqual(facts.map(() => day));
+  });
+
+  it('keeps the Shanghai day of an event whose period cannot be read', () => {
+    expect(factsOf(event('evaluation.ReviewApproved', { year: 'soon', grade: 'good' }, '2026-01-15T02:00:00.000Z'))[0]?.day).toBe(
+      '2026-01-15',
+    );
+  });
 });
 
 describe('combine', () => {

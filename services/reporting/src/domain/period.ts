@@ -1,7 +1,8 @@
 /**
  * A reporting period: a year (`2026`) or a quarter (`2026-Q3`). Figures fall into a period by
  * the day the event occurred in Asia/Shanghai (the campaign's calendar), not by UTC, so an
- * event at 23:30 UTC on 31 March counts in Q2.
+ * event at 23:30 UTC on 31 March counts in Q2 — or, for an event about a period of its own, by
+ * that period (`filingDay`, ADR 0103).
  */
 export interface Period {
   readonly key: string;
