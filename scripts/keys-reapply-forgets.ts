@@ -10,20 +10,17 @@
 import { readFile } from 'node:fs/promises';
 import { Pool } from 'pg';
 import { parseForgetLedger, reapplyForgets, type ReapplyReport } from '@vanguard/event-store';
-import { infraConfig } from '@vanguard/infra-config';
+import { UsageError, databaseArg, databaseUrlOf } from '@vanguard/infra-config';
 
 export async function reapplyForgetLedger(pool: Pool, ledgerPath: string): Promise<ReapplyReport> {
   return reapplyForgets(pool, parseForgetLedger(await readFile(ledgerPath, 'utf8')));
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const ledger = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--database');
-  if (!ledger) throw new Error('give the forget ledger file: npm run keys:reapply-forgets -- <file>');
-  const i = argv.indexOf('--database');
-  const database = i >= 0 && argv[i + 1] === 'test' ? 'test' : 'platform';
-  const infra = infraConfig();
-  const pool = new Pool({ connectionString: database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl, max: 2 });
+  const { database, rest } = databaseArg(process.argv.slice(2));
+  const ledger = rest.find((a) => !a.startsWith('--'));
+  if (!ledger) throw new UsageError('give the forget ledger file: npm run keys:reapply-forgets -- <file>');
+  const pool = new Pool({ connectionString: databaseUrlOf(database), max: 2 });
   try {
     const r = await reapplyForgetLedger(pool, ledger);
     process.stdout.write(
@@ -37,6 +34,6 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((e: unknown) => {
     process.stderr.write(`[keys] ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+    process.exit(e instanceof UsageError ? 2 : 1);
   });
 }

@@ -2,7 +2,9 @@
 //
 //   VANGUARD_KEK=<new id>:<key> VANGUARD_KEK_PREVIOUS=<old id>:<key> npm run keys:rotate [-- options]
 //     --database platform|test   which database (default platform)
-//     --schema <name>            only this schema (repeatable); default every schema with key tables
+//     --schema <name>            only this schema (repeatable); default every schema with key tables.
+//                                The end report still counts every schema, so it never clears the
+//                                old KEK while a schema left out holds keys under it
 //     --settle-ms <n>            how long a staged data key stays readable-only before it encrypts
 //                                (default twice the services' key refresh period)
 //   npm run keys:rotate -- --generate <id>   prints a new random KEK to put in VANGUARD_KEK
@@ -14,7 +16,7 @@
 // Procedure and the order of deploys: docs/operations.md, "Keys".
 import { Pool } from 'pg';
 import { rotatePersonalKeys } from '@vanguard/event-store';
-import { infraConfig } from '@vanguard/infra-config';
+import { UsageError, databaseArg, databaseUrlOf, parseCount } from '@vanguard/infra-config';
 import { activateStagedKey, formatKek, kekRingFromEnv, newKek, pgSql, rewrapAndStage, type KekRing } from '@vanguard/keys';
 import { CIPHER_REFRESH_MS } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 
@@ -22,8 +24,13 @@ export interface RotationReport {
   readonly kekId: string;
   readonly dataKeys: { schema: string; rewrapped: number; staged: string | null; activated: string | null }[];
   readonly subjectKeys: { schema: string; rewrapped: number; wrapped: number }[];
-  /** Keys still under another KEK afterwards (0 once done): only then may the old KEK go. */
+  /** Keys of the rotated schemas still under another KEK afterwards (0 once done). */
   readonly left: number;
+  /**
+   * Every schema of the database, rotated or not, with keys still under another KEK, and how
+   * many: the old KEK may leave only when this is empty.
+   */
+  readonly leftAnywhere: { schema: string; left: number }[];
 }
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -38,6 +45,24 @@ async function schemasWith(pool: Pool, table: string, column: string, only: read
   return rows.map((r) => r.s);
 }
 
+/** Keys in `schema` under a KEK other than `kekId`, subject keys stored raw among them; 0 when it has no key tables. */
+async function keysLeft(pool: Pool, kekId: string, data: boolean, store: boolean, schema: string): Promise<number> {
+  let left = 0;
+  if (data) {
+    const { rows } = await pool.query<{ n: string }>(`select count(*) as n from ${ident(schema)}.data_keys where kek_id <> $1`, [kekId]);
+    left += Number(rows[0]!.n);
+  }
+  if (store) {
+    const { rows } = await pool.query<{ n: string }>(
+      `select count(*) as n from ${ident(schema)}.personal_keys
+        where forgotten_at is null and ((wrapped is not null and kek_id <> $1) or (wrapped is null and key is not null))`,
+      [kekId],
+    );
+    left += Number(rows[0]!.n);
+  }
+  return left;
+}
+
 export async function rotateKeys(
   pool: Pool,
   ring: KekRing,
@@ -48,6 +73,17 @@ export async function rotateKeys(
   const settleMs = options.settleMs ?? 2 * CIPHER_REFRESH_MS;
   const dataSchemas = await schemasWith(pool, 'data_keys', 'created_under', only);
   const storeSchemas = await schemasWith(pool, 'personal_keys', 'wrapped', only);
+  // A mistyped name rotated nothing and then reported nothing left.
+  const unknown = only.filter((s) => !dataSchemas.includes(s) && !storeSchemas.includes(s));
+  if (unknown.length) {
+    const known = [
+      ...new Set([
+        ...(await schemasWith(pool, 'data_keys', 'created_under', [])),
+        ...(await schemasWith(pool, 'personal_keys', 'wrapped', [])),
+      ]),
+    ].sort();
+    throw new UsageError(`--schema ${unknown.join(', ')}: no key tables there; schemas with keys: ${known.join(', ') || 'none'}`);
+  }
 
   const staged = [];
   for (const schema of dataSchemas) {
@@ -76,35 +112,42 @@ export async function rotateKeys(
     if (activated) log(`[keys] ${s.schema}: new values now under ${activated}`);
     dataKeys.push({ schema: s.schema, rewrapped: s.rewrapped, staged: s.staged, activated });
   }
-  let left = 0;
-  for (const schema of dataSchemas) {
-    const { rows } = await pool.query<{ n: string }>(`select count(*) as n from ${ident(schema)}.data_keys where kek_id <> $1`, [
-      ring.active.id,
-    ]);
-    left += Number(rows[0]!.n);
+  // Every schema, not only the rotated ones: whether the old KEK may go depends on all of them.
+  const allData = await schemasWith(pool, 'data_keys', 'created_under', []);
+  const allStores = await schemasWith(pool, 'personal_keys', 'wrapped', []);
+  const leftAnywhere = [];
+  for (const schema of [...new Set([...allData, ...allStores])].sort()) {
+    const n = await keysLeft(pool, ring.active.id, allData.includes(schema), allStores.includes(schema), schema);
+    if (n > 0) leftAnywhere.push({ schema, left: n });
   }
-  for (const schema of storeSchemas) {
-    const { rows } = await pool.query<{ n: string }>(
-      `select count(*) as n from ${ident(schema)}.personal_keys
-        where forgotten_at is null and ((wrapped is not null and kek_id <> $1) or (wrapped is null and key is not null))`,
-      [ring.active.id],
-    );
-    left += Number(rows[0]!.n);
-  }
-  return { kekId: ring.active.id, dataKeys, subjectKeys, left };
+  const rotated = new Set([...dataSchemas, ...storeSchemas]);
+  const left = leftAnywhere.filter((l) => rotated.has(l.schema)).reduce((n, l) => n + l.left, 0);
+  return { kekId: ring.active.id, dataKeys, subjectKeys, left, leftAnywhere };
 }
 
-function args(name: string): string[] {
+/** The closing sentence: the previous KEKs may go only when no schema at all holds a key under them. */
+export function rotationVerdict(report: RotationReport): string {
+  if (report.left > 0) return `[keys] ${report.left} keys are still under another KEK (locked or written meanwhile): run keys:rotate again`;
+  if (report.leftAnywhere.length > 0)
+    return (
+      `[keys] every key of the schemas rotated is under ${report.kekId}, but ${report.leftAnywhere.map((l) => `${l.schema} (${l.left})`).join(', ')} ` +
+      `still hold keys under another KEK: keep the previous KEKs in VANGUARD_KEK_PREVIOUS and run keys:rotate for those schemas too`
+    );
+  return `[keys] every key is under ${report.kekId}; the previous KEKs may leave VANGUARD_KEK_PREVIOUS once every instance runs with ${report.kekId} active`;
+}
+
+function args(argv: readonly string[], name: string): string[] {
   const out: string[] = [];
-  process.argv.forEach((a, i) => {
-    if (a === `--${name}` && process.argv[i + 1]) out.push(process.argv[i + 1]!);
+  argv.forEach((a, i) => {
+    if (a === `--${name}` && argv[i + 1]) out.push(argv[i + 1]!);
     else if (a.startsWith(`--${name}=`)) out.push(a.slice(name.length + 3));
   });
   return out;
 }
 
 async function main(): Promise<void> {
-  const generate = args('generate')[0];
+  const { database, rest } = databaseArg(process.argv.slice(2));
+  const generate = args(rest, 'generate')[0];
   if (generate) {
     process.stdout.write(`${formatKek(newKek(generate))}\n`);
     return;
@@ -115,21 +158,15 @@ async function main(): Promise<void> {
       'VANGUARD_KEK is not set: set it to the new key (`npm run keys:rotate -- --generate <id>`) and the old one in VANGUARD_KEK_PREVIOUS',
     );
   }
-  const database = args('database')[0] === 'test' ? 'test' : 'platform';
-  const infra = infraConfig();
-  const pool = new Pool({ connectionString: database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl, max: 2 });
+  const settle = args(rest, 'settle-ms')[0];
+  const settleMs = settle === undefined ? undefined : parseCount(settle);
+  // NaN once skipped the wait, and a data key encrypted before every instance could read it.
+  if (settle !== undefined && settleMs === undefined)
+    throw new UsageError(`--settle-ms must be a whole number of milliseconds, not ${JSON.stringify(settle)}`);
+  const pool = new Pool({ connectionString: databaseUrlOf(database), max: 2 });
   try {
-    const settle = args('settle-ms')[0];
-    const report = await rotateKeys(pool, ring, {
-      schemas: args('schema'),
-      settleMs: settle === undefined ? undefined : Number(settle),
-      log: (l) => process.stdout.write(`${l}\n`),
-    });
-    process.stdout.write(
-      report.left === 0
-        ? `[keys] every key is under ${report.kekId}; the previous KEKs may leave VANGUARD_KEK_PREVIOUS once every instance runs with ${report.kekId} active\n`
-        : `[keys] ${report.left} keys are still under another KEK (locked or written meanwhile): run keys:rotate again\n`,
-    );
+    const report = await rotateKeys(pool, ring, { schemas: args(rest, 'schema'), settleMs, log: (l) => process.stdout.write(`${l}\n`) });
+    process.stdout.write(`${rotationVerdict(report)}\n`);
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     await pool.end();
@@ -139,6 +176,6 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((e: unknown) => {
     process.stderr.write(`[keys] ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+    process.exit(e instanceof UsageError ? 2 : 1);
   });
 }

@@ -6,7 +6,15 @@
 import { Client, Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { createServiceRole, migrate as migrateEventStore } from '@vanguard/event-store';
-import { infraConfig, serviceDatabaseUrl, serviceRole, type ServiceName } from '@vanguard/infra-config';
+import {
+  UsageError,
+  databaseArg,
+  databaseUrlOf,
+  serviceDatabaseUrl,
+  serviceRole,
+  type Database,
+  type ServiceName,
+} from '@vanguard/infra-config';
 import { commendationMigrations } from '../services/commendation/src/infrastructure/migrations';
 import { assistanceMigrations } from '../services/assistance/src/infrastructure/migrations';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
@@ -15,7 +23,7 @@ import { publicityMigrations } from '../services/publicity/src/infrastructure/mi
 import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
 import { auditMigrations } from '../services/audit/src/infrastructure/migrations';
 import { reportingMigrations } from '../services/reporting/src/infrastructure/migrations';
-import { migrationChecksum, nameOf, recordChecksums, verifyChecksums } from './migration-checksums';
+import { migrationChecksum, nameOf, recordChecksums, recordingItsChecksum, verifyChecksums } from './migration-checksums';
 
 export const serviceMigrations: Partial<Record<ServiceName, (new () => MigrationInterface)[]>> = {
   organization: organizationMigrations,
@@ -46,7 +54,10 @@ async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Prom
   await db.connect();
   try {
     const exists = await db.query('select 1 from pg_roles where rolname = $1', [role]);
-    if (exists.rowCount === 0) await db.query(`create role "${role}" login password '${password.replace(/'/g, "''")}'`);
+    const quoted = `'${password.replace(/'/g, "''")}'`;
+    // Every run, not only at creation: a changed VG_SERVICE_DB_PASSWORD must reach the roles the services log in as.
+    if (exists.rowCount === 0) await db.query(`create role "${role}" login password ${quoted}`);
+    else await db.query(`alter role "${role}" login password ${quoted}`);
     await db.query(`create schema if not exists "${service}" authorization "${role}"`);
     const dbName = new URL(adminUrl).pathname.slice(1);
     await db.query(`grant connect on database "${dbName}" to "${role}"`);
@@ -64,9 +75,8 @@ async function ensureRoleAndSchema(adminUrl: string, service: ServiceName): Prom
  * GRANT and ALTER ROLE and one failed with "tuple concurrently updated". A session-level lock on
  * a connection of its own spans the runs' many connections and ends with that connection.
  */
-export async function migrate(database: 'platform' | 'test'): Promise<void> {
-  const infra = infraConfig();
-  const adminUrl = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
+export async function migrate(database: Database): Promise<void> {
+  const adminUrl = databaseUrlOf(database);
   const lock = new Client({ connectionString: adminUrl, application_name: 'vanguard migrate lock' });
   await lock.connect();
   try {
@@ -77,7 +87,7 @@ export async function migrate(database: 'platform' | 'test'): Promise<void> {
   }
 }
 
-async function migrateAll(adminUrl: string, database: 'platform' | 'test'): Promise<void> {
+async function migrateAll(adminUrl: string, database: Database): Promise<void> {
   for (const [service, list] of Object.entries(serviceMigrations) as [ServiceName, (new () => MigrationInterface)[]][]) {
     await ensureRoleAndSchema(adminUrl, service);
     if (EVENT_SOURCED.includes(service)) await ensureEventStore(adminUrl, service);
@@ -98,16 +108,18 @@ async function migrateAll(adminUrl: string, database: 'platform' | 'test'): Prom
  * many ran.
  */
 export async function migrateService(url: string, schema: string, list: (new () => MigrationInterface)[]): Promise<number> {
-  const ds = new DataSource({ type: 'postgres', url, schema, migrations: list, migrationsTableName: 'migrations', logging: false });
+  const migrations = list.map((M) => new M());
+  const recording = await Promise.all(migrations.map(async (m) => recordingItsChecksum(m, schema, await migrationChecksum(m))));
+  const ds = new DataSource({ type: 'postgres', url, schema, migrations: recording, migrationsTableName: 'migrations', logging: false });
   await ds.initialize();
   try {
-    const migrations = list.map((M) => new M());
     const query = (sql: string, params?: unknown[]) => ds.query<unknown[]>(sql, params);
     const unknown = await verifyChecksums(query, schema, migrations);
     if (unknown.length)
       process.stderr.write(`[migrate] ${schema}: applied here, unknown to this code (newer code ran here): ${unknown.join(', ')}\n`);
-    const ran = await ds.runMigrations({ transaction: 'each' });
+    // Adopts migrations applied before checksums were kept; those run now record their own.
     await recordChecksums(query, schema, migrations);
+    const ran = await ds.runMigrations({ transaction: 'each' });
     return ran.length;
   } finally {
     await ds.destroy();
@@ -125,10 +137,10 @@ async function printChecksums(): Promise<void> {
 
 if (require.main === module && process.argv.includes('--checksums')) void printChecksums();
 else if (require.main === module) {
-  const i = process.argv.indexOf('--database');
-  const database = i > 0 && process.argv[i + 1] === 'test' ? 'test' : 'platform';
-  migrate(database).catch((e: unknown) => {
-    process.stderr.write(`[migrate] ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() => migrate(databaseArg(process.argv.slice(2)).database))
+    .catch((e: unknown) => {
+      process.stderr.write(`[migrate] ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    });
 }

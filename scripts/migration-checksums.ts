@@ -81,8 +81,34 @@ export async function verifyChecksums(query: Query, schema: string, migrations: 
   return unknown;
 }
 
+/**
+ * `migration`, recording its checksum as the last statement of its own `up`: in the transaction
+ * that applies it (TypeORM's `transaction: 'each'`), so no migration is ever applied without
+ * one. Recorded only after the whole run, a run that failed part-way left the migrations it had
+ * applied without a checksum, and an edit to them was adopted by the next run instead of refused.
+ */
+export function recordingItsChecksum(migration: MigrationInterface, schema: string, checksum: string): new () => MigrationInterface {
+  const name = nameOf(migration);
+  return class implements MigrationInterface {
+    readonly name = name;
+    readonly transaction = migration.transaction;
+    async up(q: QueryRunner): Promise<void> {
+      await migration.up(q);
+      await q.query(`insert into "${schema}".migration_checksums (name, checksum) values ($1, $2) on conflict (name) do nothing`, [
+        name,
+        checksum,
+      ]);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await migration.down(q);
+    }
+  };
+}
+
 /** Records the checksum of every applied migration (TypeORM's `migrations` table) that has none yet. */
 export async function recordChecksums(query: Query, schema: string, migrations: readonly MigrationInterface[]): Promise<void> {
+  const [table] = (await query(`select to_regclass($1) as t`, [`"${schema}".migrations`])) as { t: string | null }[];
+  if (!table?.t) return; // nothing applied yet: TypeORM creates the table on its first run
   const applied = new Set(((await query(`select name from "${schema}".migrations`)) as { name: string }[]).map((r) => r.name));
   for (const m of migrations) {
     if (!applied.has(nameOf(m))) continue;

@@ -7,7 +7,7 @@
 // (services/evaluation/src/infrastructure/projection/projections.ts). Progress goes to stderr.
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@vanguard/event-store';
-import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { UsageError, databaseArg, databaseUrlOf, infraConfig, serviceDatabaseUrl, type Database } from '@vanguard/infra-config';
 import { evaluationProjections } from '../services/evaluation/src/infrastructure/projection/projections';
 import { rebuildProjections, type RebuildReport } from '@vanguard/event-store';
 import { commendationProjections } from '../services/commendation/src/infrastructure/projection/projections';
@@ -39,29 +39,33 @@ export function progressBar(label: string, started = Date.now()): (done: number,
 }
 
 /** Reporting has no event store: its projections are rebuilt from the topics it follows. */
-async function rebuildFromTopics(database: 'platform' | 'test'): Promise<RebuildReport> {
+async function rebuildFromTopics(database: Database, signal?: AbortSignal): Promise<RebuildReport> {
   const infra = infraConfig();
-  const url = new URL(serviceDatabaseUrl('reporting', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  const url = new URL(serviceDatabaseUrl('reporting', databaseUrlOf(database, infra)));
   url.searchParams.set('options', '-c search_path=reporting');
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
   try {
-    const r = await rebuildReporting(pool, { brokers: infra.kafkaBrokers, onProgress: progressBar('reporting') });
+    const r = await rebuildReporting(pool, {
+      brokers: infra.kafkaBrokers,
+      onProgress: progressBar('reporting'),
+      onTopicCreated: (topic) => process.stderr.write(`[rebuild] ${topic} was not on the broker (nothing published yet): created it\n`),
+      signal,
+    });
     return { projections: ['rpt_org', 'rpt_member', 'rpt_fact'], events: r.records, ms: r.ms, caughtUpUnderLock: r.caughtUpUnderLock };
   } finally {
     await pool.end();
   }
 }
 
-export async function rebuild(service: string, names: readonly string[], database: 'platform' | 'test'): Promise<RebuildReport> {
-  if (service === 'reporting') return rebuildFromTopics(database);
+export async function rebuild(service: string, names: readonly string[], database: Database, signal?: AbortSignal): Promise<RebuildReport> {
+  if (service === 'reporting') return rebuildFromTopics(database, signal);
   if (service !== 'evaluation' && service !== 'commendation')
     throw new Error(`no projections to rebuild for "${service}"; known: ${Object.keys(REGISTRIES).join(', ')}`);
   const { projections, rebuild: run } = REGISTRIES[service];
   const unknown = names.filter((n) => !projections.some((d) => d.name === n));
   if (unknown.length) throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${projections.map((d) => d.name).join(', ')}`);
-  const infra = infraConfig();
   // As the service role: it owns the read tables, so it may build, drop and rename them.
-  const url = new URL(serviceDatabaseUrl(service, database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  const url = new URL(serviceDatabaseUrl(service, databaseUrlOf(database)));
   url.searchParams.set('options', `-c search_path=${service}`);
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
   try {
@@ -78,16 +82,29 @@ export async function rebuild(service: string, names: readonly string[], databas
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const dbFlag = args.findIndex((a) => a === '--database' || a.startsWith('--database='));
-  const database = dbFlag < 0 ? 'platform' : (args[dbFlag]!.split('=')[1] ?? args[dbFlag + 1]) === 'test' ? 'test' : 'platform';
-  const positional = args.filter((a, i) => !a.startsWith('--') && !(dbFlag >= 0 && i === dbFlag + 1 && !args[dbFlag]!.includes('=')));
-  const [service, ...names] = positional;
+  const usage = 'usage: rebuild.ts evaluation|commendation|reporting [projection-name …] [--database platform|test]';
+  let parsed: ReturnType<typeof databaseArg>;
+  try {
+    parsed = databaseArg(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`[rebuild] ${(e as Error).message}\n${usage}\n`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  }
+  const [service, ...names] = parsed.rest.filter((a) => !a.startsWith('--'));
   if (!service) {
-    process.stderr.write('usage: rebuild.ts evaluation|commendation|reporting [projection-name …] [--database platform|test]\n');
+    process.stderr.write(`${usage}\n`);
     process.exit(2);
   }
-  rebuild(service, names, database)
+  // Reporting's: Ctrl-C or a SIGTERM stops the rebuild where it is and lets it drop its shadow tables; a second one exits at once.
+  const interrupted = new AbortController();
+  if (service === 'reporting')
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.on(signal, () => {
+        if (interrupted.signal.aborted) process.exit(130);
+        process.stderr.write(`\n[rebuild] ${signal}: stopping and dropping the shadow tables\n`);
+        interrupted.abort(new Error(`interrupted by ${signal}`));
+      });
+  rebuild(service, names, parsed.database, interrupted.signal)
     .then((r) =>
       process.stderr.write(
         `[rebuild] ${r.projections.join(', ')}: ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)}s ` +

@@ -9,7 +9,7 @@
 // adds nothing. Organisations publish OrganizationRegistered through the outbox; members
 // are bulk rows without per-member MemberJoined events.
 import { Pool } from 'pg';
-import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { UsageError, databaseArg, databaseUrlOf, isProductionMode, serviceDatabaseUrl, type Database } from '@vanguard/infra-config';
 import { pgSql } from '@vanguard/keys';
 import { AesGcmPersonalDataCipher } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../services/organization/src/infrastructure/seed/bulk-seeder';
@@ -28,10 +28,10 @@ import { seedPublicityDemo } from '../services/publicity/src/infrastructure/seed
 import { seedCommendationDemo } from '../services/commendation/src/infrastructure/seed/demo-commendation.seed';
 import { migrate } from './migrate';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return eq ? eq.split('=')[1]! : i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+function arg(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  return eq ? eq.split('=')[1]! : i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
 }
 
 const started = Date.now();
@@ -49,10 +49,9 @@ function bar(label: string): (done: number, total: number) => void {
   };
 }
 
-export async function seed(size: 'county' | 'province', database: 'platform' | 'test'): Promise<Record<string, number>> {
+export async function seed(size: 'county' | 'province', database: Database): Promise<Record<string, number>> {
   await migrate(database);
-  const infra = infraConfig();
-  const url = new URL(serviceDatabaseUrl('organization', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl));
+  const url = new URL(serviceDatabaseUrl('organization', databaseUrlOf(database)));
   url.searchParams.set('options', '-c search_path=organization');
   const pool = new Pool({ connectionString: url.toString(), max: 6 });
   // The service's own data keys (wrapped in data_keys), so seeded members read in the service.
@@ -88,8 +87,7 @@ export async function seed(size: 'county' | 'province', database: 'platform' | '
 }
 
 /** 松岭旗's organisations and, per village, the member the assistance demo dispatches (its fourth member). */
-export async function seedAssistance(database: 'platform' | 'test'): Promise<void> {
-  const infra = infraConfig();
+export async function seedAssistance(database: Database): Promise<void> {
   const orgs = [...DEMO_REGION.filter((o) => !o.code.startsWith(SONGLING.code)), ...countyOrganizations(SONGLING)];
   const seen = new Map<string, number>();
   const members = new Map<string, string>();
@@ -100,25 +98,43 @@ export async function seedAssistance(database: 'platform' | 'test'): Promise<voi
     seen.set(code, n + 1);
     if (n === 3) members.set(code, m.id);
   }
-  const r = await seedAssistanceDemo(
-    serviceDatabaseUrl('assistance', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
-    orgs,
-    members,
-  );
+  const r = await seedAssistanceDemo(serviceDatabaseUrl('assistance', databaseUrlOf(database)), orgs, members);
   process.stderr.write(`[seed] assistance: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`);
 }
 
-if (require.main === module) {
-  const size = arg('size', 'county');
-  if (size !== 'county' && size !== 'province') {
-    process.stderr.write('usage: seed.ts --size county|province [--database platform|test]\n');
-    process.exit(2);
+/** Why `npm run seed` will not run here, or undefined; its arguments are parsed by the same rules it runs by. */
+export function seedRefusal(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { code: number; message: string } | undefined {
+  // Demo members, ballots and commendations among real ones could not be told apart afterwards.
+  if (isProductionMode(env))
+    return {
+      code: 78,
+      message: 'seed writes demo data and refuses in production mode (VANGUARD_ENV/NODE_ENV=production); unset it to seed a demo database',
+    };
+  try {
+    const { rest } = databaseArg(argv);
+    const size = arg(rest, 'size', 'county');
+    if (size !== 'county' && size !== 'province') throw new UsageError(`--size must be county or province, not ${JSON.stringify(size)}`);
+  } catch (e) {
+    if (e instanceof UsageError)
+      return { code: 2, message: `${e.message}\nusage: seed.ts --size county|province [--database platform|test]` };
+    throw e;
   }
-  const database = arg('database', 'platform') === 'test' ? 'test' : 'platform';
-  const infra = infraConfig();
+  return undefined;
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const refusal = seedRefusal(argv);
+  if (refusal) {
+    process.stderr.write(`[seed] ${refusal.message}\n`);
+    process.exit(refusal.code);
+  }
+  const { database, rest } = databaseArg(argv);
+  const size = arg(rest, 'size', 'county') as 'county' | 'province';
+  const url = (service: 'evaluation' | 'commendation' | 'publicity') => serviceDatabaseUrl(service, databaseUrlOf(database));
   seed(size, database)
     // The evaluation demo (松岭旗's running campaign) after the region it lies in.
-    .then(() => seedEvaluationDemo(serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then(() => seedEvaluationDemo(url('evaluation')))
     .then((reports) => {
       for (const r of reports) {
         process.stderr.write(`[seed] evaluation ${r.slice}: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`);
@@ -127,10 +143,10 @@ if (require.main === module) {
     // The assistance demo in 松岭旗's villages, with a roster copy of the region it lies in.
     .then(() => seedAssistance(database))
     // 松岭旗's commendations: the 2011 programme decided, the 2012 one at every stage.
-    .then(() => seedCommendationDemo(serviceDatabaseUrl('commendation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then(() => seedCommendationDemo(url('commendation')))
     .then((r) => process.stderr.write(`[seed] commendation: ${r.created ? `recorded (${r.events} events)` : 'already there'}\n`))
     // Publicity: a column and articles at every media level; exemplars arrive from the commendation demo through Kafka.
-    .then(() => seedPublicityDemo(serviceDatabaseUrl('publicity', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl)))
+    .then(() => seedPublicityDemo(url('publicity')))
     .then((r) => process.stderr.write(`[seed] publicity: ${r.created ? 'recorded' : 'already there'}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`[seed] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -24,6 +24,8 @@ export interface InfraConfig {
   readonly apiClients: readonly string[];
 }
 
+import { ConfigError, UsageError } from './env';
+
 /** The demo realm's callers; production names its own with `VANGUARD_API_CLIENTS`. */
 export const DEMO_API_CLIENTS = ['vanguard-console', 'county-songling', 'county-hekou'] as const;
 
@@ -60,10 +62,15 @@ export function countyOrgs(env: NodeJS.ProcessEnv = process.env): Record<string,
   const orgs: Record<string, string> = {};
   for (const entry of list(text)) {
     const at = entry.indexOf('=');
-    if (at <= 0) throw new Error(`VANGUARD_COUNTY_ORGS: "${entry}" is not <clientId>=<orgId>`);
+    if (at <= 0) throw new ConfigError(`VANGUARD_COUNTY_ORGS entry "${entry}" is not <clientId>=<orgId>`);
     orgs[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
   }
   return orgs;
+}
+
+/** Clients whose tokens the API accepts: VANGUARD_API_CLIENTS, else the demo realm's. */
+export function apiClients(env: NodeJS.ProcessEnv = process.env): string[] {
+  return env['VANGUARD_API_CLIENTS'] ? list(env['VANGUARD_API_CLIENTS']) : [...DEMO_API_CLIENTS];
 }
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432';
@@ -74,7 +81,39 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+const isUrl = (value: string): boolean => {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The settings that cannot even be read, one sentence each, naming the setting and never its
+ * value: a database URL carries the administrator's password (a `#` or `/` in it, unescaped, is
+ * the usual way to get here). Empty when every setting parses.
+ */
+export function configProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const problems: string[] = [];
+  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'KEYCLOAK_URL']) {
+    const value = env[name];
+    if (value !== undefined && !isUrl(value))
+      problems.push(`${name} is not a valid URL (percent-encode any of : / ? # [ ] @ in its user name or password).`);
+  }
+  try {
+    countyOrgs(env);
+  } catch (e) {
+    problems.push(`${(e as Error).message}.`);
+  }
+  return problems;
+}
+
+/** Throws a ConfigError with every sentence of configProblems, so a start names them all at once. */
 export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
+  const problems = configProblems(env);
+  if (problems.length) throw new ConfigError(problems.join(' '));
   const databaseUrl = env['DATABASE_URL'] ?? `${DEFAULT_PG}/vanguard`;
   const keycloakUrl = (env['KEYCLOAK_URL'] ?? 'http://127.0.0.1:8180').replace(/\/$/, '');
   const keycloakRealm = env['KEYCLOAK_REALM'] ?? 'vanguard';
@@ -88,7 +127,7 @@ export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
     keycloakRealm,
     keycloakIssuer: env['KEYCLOAK_ISSUER'] ?? `${keycloakUrl}/realms/${keycloakRealm}`,
     keycloakAudience: env['KEYCLOAK_AUDIENCE'] ?? 'vanguard-api',
-    apiClients: env['VANGUARD_API_CLIENTS'] ? list(env['VANGUARD_API_CLIENTS']) : [...DEMO_API_CLIENTS],
+    apiClients: apiClients(env),
   };
 }
 
@@ -122,5 +161,35 @@ export function serviceDatabaseUrl(service: ServiceName, databaseUrl: string, en
   u.password = env['VG_SERVICE_DB_PASSWORD'] ?? 'vanguard-dev';
   return u.toString();
 }
+export type Database = 'platform' | 'test';
+
+/** The admin URL of the platform's database or the test one. */
+export const databaseUrlOf = (database: Database, infra: InfraConfig = infraConfig()): string =>
+  database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
+
+/**
+ * The scripts' `--database platform|test` (or `--database=test`), default platform, and the
+ * other arguments. Anything else is a UsageError: a misspelt `--database` once meant the
+ * platform's database, the one a test run must never touch.
+ */
+export function databaseArg(argv: readonly string[]): { database: Database; rest: string[] } {
+  const rest: string[] = [];
+  const given: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--database') {
+      given.push(argv[i + 1] ?? '');
+      i++;
+    } else if (a.startsWith('--database=')) given.push(a.slice('--database='.length));
+    else rest.push(a);
+  }
+  if (given.length > 1) throw new UsageError(`--database is given ${given.length} times; give it once`);
+  const database = given[0] ?? 'platform';
+  if (database !== 'platform' && database !== 'test')
+    throw new UsageError(`--database must be platform or test, not ${JSON.stringify(database)}`);
+  return { database, rest };
+}
+
 export * from './production';
-export { positiveIntFromEnv } from './env';
+export * from './start';
+export { ConfigError, UsageError, countFromEnv, parseCount, portFromEnv, positiveIntFromEnv } from './env';

@@ -1,5 +1,5 @@
 import { isDevelopmentKey } from '@vanguard/keys';
-import { DEMO_API_CLIENTS, DEMO_COUNTY_ORGS, countyOrgs, infraConfig } from './index';
+import { DEMO_API_CLIENTS, DEMO_COUNTY_ORGS, apiClients, configProblems, countyOrgs, infraConfig } from './index';
 
 /**
  * Production mode: `VANGUARD_ENV=production` or `NODE_ENV=production`. In it every service
@@ -48,7 +48,10 @@ export function productionProblems(
   service?: string,
   checks: readonly ProductionCheck[] = [],
 ): string[] {
-  const problems: string[] = [];
+  // Settings that do not parse come first, by name only, and the checks below skip them.
+  const unreadable = configProblems(env);
+  const problems: string[] = [...unreadable];
+  const readable = (name: string) => !unreadable.some((p) => p.startsWith(`${name} `));
   if (service !== undefined) for (const check of checks) problems.push(...check(env, service));
   try {
     if (isDevelopmentKey(env)) {
@@ -75,7 +78,7 @@ export function productionProblems(
       problems.push(
         "VANGUARD_COUNTY_ORGS is not set: the county decision feed would route by the demo realm's county organisations; list each county client's organisation (<clientId>=<orgId>,…).",
       );
-    } else if (Object.values(countyOrgs(env)).some((o) => demo.includes(o))) {
+    } else if (readable('VANGUARD_COUNTY_ORGS') && Object.values(countyOrgs(env)).some((o) => demo.includes(o))) {
       problems.push("VANGUARD_COUNTY_ORGS names a demo realm county organisation; list your counties' own organisations.");
     }
   }
@@ -101,7 +104,7 @@ export function productionProblems(
   const databaseUrl = env['DATABASE_URL'];
   if (!databaseUrl) {
     problems.push('DATABASE_URL is not set: the services would use the development Postgres (user postgres, no password, 127.0.0.1).');
-  } else if (!passwordOf(databaseUrl) || passwordOf(databaseUrl) === 'postgres') {
+  } else if (readable('DATABASE_URL') && (!passwordOf(databaseUrl) || passwordOf(databaseUrl) === 'postgres')) {
     problems.push("DATABASE_URL has no password or Postgres's default one (postgres); give the administrator a password of its own.");
   }
   if (env['POSTGRES_PASSWORD'] === 'postgres') {
@@ -133,7 +136,7 @@ export function productionProblems(
       `VANGUARD_API_CLIENTS is not set: the API would accept the demo realm's clients (${DEMO_API_CLIENTS.join(', ')}); name your console and county system clients.`,
     );
   } else {
-    const test = infraConfig(env).apiClients.filter(isTestClient);
+    const test = apiClients(env).filter(isTestClient);
     if (test.length > 0) problems.push(`VANGUARD_API_CLIENTS names test-only clients (${test.join(', ')}); remove them.`);
   }
   return problems;
@@ -172,13 +175,17 @@ export async function keycloakProductionProblems(env: NodeJS.ProcessEnv = proces
       const answer = await ask({ ...nobody, client_id: client });
       if (answer.error !== 'invalid_client') problems.push(`Keycloak realm "${realm}" contains the test-only client ${client}; delete it.`);
     }
+    // Every client whose tokens the API takes, not only the one named the console: a renamed
+    // console setting must not leave the demo console, still on the allow-list, unchecked.
     const consoleClient = env['VANGUARD_CONSOLE_CLIENT'] ?? 'vanguard-console';
-    const answer = await ask({ ...nobody, client_id: consoleClient });
-    // `invalid_grant` means the client took the password grant and only the user was wrong.
-    if (answer.error === 'invalid_grant') {
-      problems.push(
-        `The console client ${consoleClient} in realm "${realm}" still takes passwords directly (direct access grants); turn that off so people sign in through the browser.`,
-      );
+    for (const client of [...new Set([consoleClient, ...cfg.apiClients])]) {
+      const answer = await ask({ ...nobody, client_id: client });
+      // `invalid_grant` means the client took the password grant and only the user was wrong.
+      if (answer.error === 'invalid_grant') {
+        problems.push(
+          `The ${client === consoleClient ? 'console client' : 'API client'} ${client} in realm "${realm}" still takes passwords directly (direct access grants); turn that off so people sign in through the browser.`,
+        );
+      }
     }
   } catch (e) {
     problems.push(
@@ -201,7 +208,8 @@ export async function refuseUnsafeProductionStart(
 ): Promise<void> {
   if (!isProductionMode(env)) return;
   const problems = productionProblems(env, service, checks);
-  if (env['KEYCLOAK_URL']) problems.push(...(await keycloakProductionProblems(env)));
+  // With a setting that does not parse there is no Keycloak to ask reliably, and the start is refused anyway.
+  if (env['KEYCLOAK_URL'] && configProblems(env).length === 0) problems.push(...(await keycloakProductionProblems(env)));
   if (problems.length === 0) {
     process.stderr.write(`[${service}] production mode: no development defaults found\n`);
     return;

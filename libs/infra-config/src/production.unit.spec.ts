@@ -103,3 +103,21 @@ describe('productionProblems', () => {
     expect(problems[0]).toMatch(sentence);
   });
 });
+
+describe('productionProblems with settings that do not parse', () => {
+  it('productionProblems_WhenTheDatabaseUrlIsMalformed_SaysSoWithoutThrowingOrQuotingIt', () => {
+    const problems = productionProblems({ ...safe(), DATABASE_URL: 'postgres://vanguard_admin:s3cret#Qx@db.internal:5432/vanguard' });
+
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL is not a valid URL/)]);
+    expect(problems.join(' ')).not.toContain('s3cret');
+  });
+
+  it('productionProblems_WhenCountyOrgsIsMalformed_SaysSoWithoutThrowing', () => {
+    const problems = productionProblems(
+      { ...safe(), ORGANIZATION_EVENT_SIGNING_KEY: 'c2VlZA==', VANGUARD_COUNTY_ORGS: 'county-a' },
+      'organization',
+    );
+
+    expect(problems).toEqual([expect.stringMatching(/^VANGUARD_COUNTY_ORGS entry "county-a" is not <clientId>=<orgId>/)]);
+  });
+});

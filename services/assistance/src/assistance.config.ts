@@ -1,5 +1,5 @@
 import type { ProjectImportLimits } from './import-limits.config';
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
+import { SERVICES, portFromEnv, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
 
 export interface AssistanceConfig {
   readonly port: number;
@@ -39,7 +39,7 @@ export interface AssistanceConfig {
 /** `database` picks the platform's database or the test one; everything else comes from the environment. */
 export function assistanceConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): AssistanceConfig {
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.assistance),
+    port: portFromEnv(process.env, SERVICES.assistance),
     databaseUrl: serviceDatabaseUrl('assistance', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
     schema: 'assistance',
     kafkaBrokers: infra.kafkaBrokers,

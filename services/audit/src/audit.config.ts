@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { SERVICES, portFromEnv, countFromEnv, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 import { witnessPolicyFromEnv, type WitnessPolicy } from '@vanguard/transparency-log';
 import { AUDIT_CHECKPOINT_TOPIC } from '@vanguard/contracts';
 import { MAX_PROVED_EVENTS } from './application/store-log';
@@ -53,7 +53,7 @@ export interface AuditConfig {
 export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): AuditConfig {
   const base = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.audit),
+    port: portFromEnv(process.env, SERVICES.audit),
     trailDatabaseUrl: serviceDatabaseUrl('audit', base),
     trailSchema: 'audit',
     readerDatabaseUrl: auditReaderUrl(base),
@@ -62,8 +62,8 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     longWork: { perUser: 2, total: 6 },
     witnessPolicy: witnessPolicyFromEnv(),
     // Tests publish on demand: a schedule would catch up the whole shared test store in every suite's app.
-    checkpointIntervalMs: database === 'test' ? 0 : Number(process.env['VANGUARD_CHECKPOINT_INTERVAL_SEC'] ?? 60) * 1000,
-    checkpointEveryEvents: database === 'test' ? 0 : countFromEnv('VANGUARD_CHECKPOINT_EVERY_EVENTS', 10_000),
+    checkpointIntervalMs: database === 'test' ? 0 : countFromEnv(process.env, 'VANGUARD_CHECKPOINT_INTERVAL_SEC', 60) * 1000,
+    checkpointEveryEvents: database === 'test' ? 0 : countFromEnv(process.env, 'VANGUARD_CHECKPOINT_EVERY_EVENTS', 10_000),
     kafkaBrokers: infra.kafkaBrokers,
     // A suite's app publishing onto the shared test topic would be every suite's noise: the one that reads it turns it on.
     checkpointRelay: database !== 'test',
@@ -76,12 +76,4 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
       allowedClients: infra.apiClients,
     },
   };
-}
-
-/** A whole number ≥ 0 from the environment; anything else stops the start with the variable's name. */
-function countFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,12}$/.test(raw)) throw new Error(`${name} must be a whole number of events (0: off), not ${JSON.stringify(raw)}`);
-  return Number(raw);
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { eventKeyProblems } from '@vanguard/auth';
 import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
-import { refuseUnsafeProductionStart } from '@vanguard/infra-config';
+import { refuseUnsafeProductionStart, startService } from '@vanguard/infra-config';
 import { logKeyProblems, witnessKeyProblems } from '@vanguard/transparency-log';
 import { auditConfig } from './audit.config';
 import { AuditModule } from './audit.module';
@@ -21,4 +21,4 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, process.env['HOST'] ?? '127.0.0.1');
 }
 
-void bootstrap();
+startService('audit', bootstrap);

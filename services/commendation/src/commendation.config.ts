@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { SERVICES, portFromEnv, positiveIntFromEnv, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 import { EVALUATION_EVENTS_TOPIC } from './infrastructure/eligibility/eligibility-topics';
 
 export interface PublicLimits {
@@ -35,16 +35,12 @@ export interface CommendationConfig {
   };
 }
 
-const positive = (name: string, fallback: number): number => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
-  return v;
-};
+const positive = (name: string, fallback: number): number => positiveIntFromEnv(process.env, name, fallback);
 
 /** `database` picks the platform's database or the test one; everything else comes from the environment. */
 export function commendationConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): CommendationConfig {
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.commendation),
+    port: portFromEnv(process.env, SERVICES.commendation),
     databaseUrl: serviceDatabaseUrl('commendation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
     schema: 'commendation',
     kafkaBrokers: infra.kafkaBrokers,

@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
+import { SERVICES, portFromEnv, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients } from '@vanguard/infra-config';
 
 export interface EvaluationConfig {
   readonly port: number;
@@ -42,7 +42,7 @@ export interface EvaluationConfig {
 /** `database` picks the platform's database or the test one; everything else comes from the environment. */
 export function evaluationConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): EvaluationConfig {
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.evaluation),
+    port: portFromEnv(process.env, SERVICES.evaluation),
     databaseUrl: serviceDatabaseUrl('evaluation', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
     schema: 'evaluation',
     kafkaBrokers: infra.kafkaBrokers,

@@ -1,4 +1,12 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig, countyClients, countyOrgs } from '@vanguard/infra-config';
+import {
+  SERVICES,
+  portFromEnv,
+  infraConfig,
+  serviceDatabaseUrl,
+  type InfraConfig,
+  countyClients,
+  countyOrgs,
+} from '@vanguard/infra-config';
 
 export interface OrganizationConfig {
   readonly port: number;
@@ -32,7 +40,7 @@ export interface OrganizationConfig {
 export function organizationConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): OrganizationConfig {
   const issuer = infra.keycloakIssuer;
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.organization),
+    port: portFromEnv(process.env, SERVICES.organization),
     databaseUrl: serviceDatabaseUrl('organization', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
     schema: 'organization',
     kafkaBrokers: infra.kafkaBrokers,

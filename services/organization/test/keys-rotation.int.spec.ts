@@ -136,13 +136,70 @@ describe('keys:rotate', () => {
         env: { ...process.env, VANGUARD_KEK: formatKek(kekB), VANGUARD_KEK_PREVIOUS: formatKek(kekA) },
       },
     );
-    const last = JSON.parse(again.stdout.trim().split('\n').pop()!) as unknown;
+    const last = JSON.parse(again.stdout.trim().split('\n').pop()!) as { leftAnywhere: { schema: string }[] };
     expect(last).toEqual({
       kekId: 'kek-b',
       dataKeys: [{ schema: org.schema, rewrapped: 0, staged: null, activated: null }],
       subjectKeys: [{ schema: es.schema, rewrapped: 0, wrapped: 0 }],
       left: 0,
+      // Other suites' schemas in the shared test database may still hold keys under other KEKs; these two do not.
+      leftAnywhere: expect.any(Array),
     });
+    expect(last.leftAnywhere.map((l) => l.schema)).not.toEqual(expect.arrayContaining([org.schema]));
+    expect(last.leftAnywhere.map((l) => l.schema)).not.toEqual(expect.arrayContaining([es.schema]));
     expect(fresh.decrypt(before.rows[0]!.id_number_enc)).toBe(members.find((m) => m.id === before.rows[0]!.id)!.idNumber);
+  });
+
+  describe('limited to some schemas', () => {
+    const script = (args: string[]) =>
+      run(process.execPath, ['-r', '@swc-node/register', 'scripts/keys-rotate.ts', ...args], {
+        cwd: `${__dirname}/../../..`,
+        env: { ...process.env, VANGUARD_KEK: formatKek(kekB), VANGUARD_KEK_PREVIOUS: formatKek(kekA) },
+      }).then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+    let rotated: TestSchema;
+    let leftOut: TestSchema;
+
+    beforeAll(async () => {
+      rotated = await createTestSchema('es_keys_rotated');
+      leftOut = await createTestSchema('es_keys_left_out');
+      for (const db of [rotated, leftOut]) {
+        await migrateStore(db.pool, { schema: db.schema });
+        const store = new PostgresEventStore(db.pool, { schema: db.schema, keys: new KekRing(kekA, [kekB]) });
+        await store.append('member-l1', [{ type: 'organization.MemberJoined', data: { name: personal('member-l1', 'name-l1') } }], {
+          expectedVersion: 'no_stream',
+          context,
+        });
+      }
+    });
+    afterAll(async () => {
+      await rotated?.drop();
+      await leftOut?.drop();
+    });
+
+    it('does not clear the old KEK while a schema it left out still holds keys under it, and names that schema', async () => {
+      const r = await script(['--database', 'test', '--schema', rotated.schema, '--settle-ms', '0']);
+
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('may leave VANGUARD_KEK_PREVIOUS');
+      expect(r.stdout).toMatch(new RegExp(`${leftOut.schema} \\(1\\)[^\\n]* still hold keys under another KEK: keep the previous KEKs`));
+    });
+
+    it.each<[string, string[], RegExp]>([
+      ['a schema with no key tables', ['--database', 'test', '--schema', 'no_such_schema'], /--schema no_such_schema: no key tables there/],
+      [
+        'a settle time that is not a number',
+        ['--database', 'test', '--schema', 'x', '--settle-ms', 'abc'],
+        /--settle-ms must be a whole number/,
+      ],
+      ['a database that is neither platform nor test', ['--database=tset', '--schema', 'x'], /--database must be platform or test/],
+    ])('refuses %s with status 2, before touching a key', async (_, args, message) => {
+      const r = await script(args);
+
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    });
   });
 });

@@ -56,6 +56,18 @@ describe(migrateService.name, () => {
     expect(later.rows[0].t).toBeNull();
   });
 
+  it('records the checksum of each migration as it is applied, so a run that fails part-way cannot let an edit of one through', async () => {
+    const first = `create table scratch (id integer)`;
+    const failing = [migration(SCRATCH, first), migration(LATER, `select 1/0`)];
+    await expect(migrateService(db.url, db.schema, failing)).rejects.toThrow(/division by zero/);
+    expect((await checksums()).map((r) => r.name)).toEqual([SCRATCH]);
+
+    const edited = [migration(SCRATCH, `create table scratch (id bigint)`), migration(LATER, `create table later (id integer)`)];
+    await expect(migrateService(db.url, db.schema, edited)).rejects.toThrow(
+      new RegExp(`migration ${SCRATCH} changed since it was applied`),
+    );
+  });
+
   it('refuses when the recorded checksum of an applied migration no longer matches', async () => {
     await migrateService(db.url, db.schema, organizationMigrations);
     const victim = new organizationMigrations[2]!().name!;

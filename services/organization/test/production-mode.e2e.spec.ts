@@ -101,6 +101,35 @@ describe('production mode', () => {
     ]);
   });
 
+  it('asks every API client, not only the one named the console, whether it takes passwords', async () => {
+    // The console setting renamed while the demo console stays on the allow-list.
+    const problems = await keycloakProductionProblems({
+      KEYCLOAK_URL: infra.keycloakUrl,
+      KEYCLOAK_REALM: 'vanguard',
+      VANGUARD_CONSOLE_CLIENT: 'console-prod',
+      VANGUARD_API_CLIENTS: 'console-prod,vanguard-console',
+    });
+
+    expect(problems).toContainEqual(
+      expect.stringContaining('API client vanguard-console in realm "vanguard" still takes passwords directly'),
+    );
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['in production mode', { VANGUARD_ENV: 'production' }],
+    ['outside production mode', {}],
+  ])('refuses a database URL that does not parse %s with status 78, naming it and not its password', async (_, mode) => {
+    const svc = startService({ ...bareEnv(), ...mode, DATABASE_URL: 'postgres://vanguard_admin:pa#ss-Qx7@127.0.0.1:5432/vanguard' });
+    started.push(svc.child);
+
+    const code = await svc.exited;
+
+    expect(code).toBe(78);
+    expect(svc.output()).toContain('DATABASE_URL is not a valid URL');
+    expect(svc.output()).not.toContain('pa#ss');
+    expect(svc.output()).not.toContain('ss-Qx7');
+  });
+
   it('names every test-only client a realm holds', async () => {
     const problems = await keycloakProductionProblems({ KEYCLOAK_URL: infra.keycloakUrl, KEYCLOAK_REALM: 'vanguard-test' });
 

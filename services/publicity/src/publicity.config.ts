@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { SERVICES, portFromEnv, positiveIntFromEnv, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 
 export interface PublicityConfig {
   readonly port: number;
@@ -26,7 +26,7 @@ export interface PublicityConfig {
 
 export function publicityConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): PublicityConfig {
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.publicity),
+    port: portFromEnv(process.env, SERVICES.publicity),
     databaseUrl: serviceDatabaseUrl('publicity', database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl),
     schema: 'publicity',
     kafkaBrokers: infra.kafkaBrokers,
@@ -36,7 +36,7 @@ export function publicityConfig(infra: InfraConfig = infraConfig(), database: 'p
     orgTree: process.env['PUBLICITY_ORG_TREE'] !== 'off',
     orgTreeGroupId: 'publicity.org-tree',
     // Generous for people, a wall for a scraper: a load test runs from one address and sets it higher.
-    honourRollReadsPerMinute: Number(process.env['PUBLICITY_HONOUR_ROLL_RPM'] ?? 600),
+    honourRollReadsPerMinute: positiveIntFromEnv(process.env, 'PUBLICITY_HONOUR_ROLL_RPM', 600),
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,

@@ -1,4 +1,4 @@
-import { SERVICES, infraConfig, positiveIntFromEnv, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
+import { SERVICES, portFromEnv, positiveIntFromEnv, infraConfig, serviceDatabaseUrl, type InfraConfig } from '@vanguard/infra-config';
 
 export interface ReportingConfig {
   readonly port: number;
@@ -25,7 +25,7 @@ export interface ReportingConfig {
 export function reportingConfig(infra: InfraConfig = infraConfig(), database: 'platform' | 'test' = 'platform'): ReportingConfig {
   const base = database === 'test' ? infra.testDatabaseUrl : infra.databaseUrl;
   return {
-    port: Number(process.env['PORT'] ?? SERVICES.reporting),
+    port: portFromEnv(process.env, SERVICES.reporting),
     databaseUrl: serviceDatabaseUrl('reporting', base),
     renderThreads: positiveIntFromEnv(process.env, 'REPORTING_RENDER_THREADS', positiveIntFromEnv(process.env, 'REPORTING_PDF_THREADS', 1)),
     kafka: {

@@ -3,7 +3,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState } from '@vanguard/contracts';
-import { DeferredWrites, serviceKafka, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
+import { DeferredWrites, ensureTopics, serviceKafka, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
 import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, tombstoneTarget, type ReportingTables } from './projection-handlers';
 import { signedRecords } from './signed-records';
 import { reportingContracts, stateTopics } from './source-topics';
@@ -17,6 +17,10 @@ export interface ReportingRebuildOptions {
   readonly lockTimeoutMs?: number;
   /** Whose signatures count (ADR 0059); default the live consumer's, `serviceEventVerifier('reporting')`. */
   readonly verifier?: EnvelopeVerifier | BatchEnvelopeVerifier;
+  /** Told of each source topic the broker did not host yet (its producer never published), created empty. */
+  readonly onTopicCreated?: (topic: string) => void;
+  /** Stops the rebuild where it is (the script's SIGINT/SIGTERM); the shadows are dropped as on any failure. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ReportingRebuildReport {
@@ -88,17 +92,33 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
     await deferred.flush(client);
   };
   try {
+    // A context that never published has no topic yet, and reading offsets of a topic the broker
+    // does not host fails without naming it: created empty, as the relays create theirs.
+    const hosted = new Set(await admin.listTopics());
+    const missing = all.filter((t) => !hosted.has(t));
+    if (missing.length) {
+      await ensureTopics(kafka, missing);
+      for (const t of missing) options.onTopicCreated?.(t);
+    }
+    options.signal?.throwIfAborted();
     await createShadows(pool);
     const ends = await endsOf(admin, all);
     const total = [...ends.values()].reduce((s, p) => s + [...p.values()].reduce((a, b) => a + Number(b), 0), 0);
     let done = 0;
     options.onProgress?.(0, total);
     for (const topics of [all.filter((t) => state.has(t)), all.filter((t) => !state.has(t))]) {
-      await readRange(kafka, topics, from, ends, async (topic, batch) => {
-        await inTransaction(pool, (c) => apply(topic, batch, c, SHADOW_TABLES));
-        done += batch.length;
-        options.onProgress?.(Math.min(done, total), total);
-      });
+      await readRange(
+        kafka,
+        topics,
+        from,
+        ends,
+        async (topic, batch) => {
+          await inTransaction(pool, (c) => apply(topic, batch, c, SHADOW_TABLES));
+          done += batch.length;
+          options.onProgress?.(Math.min(done, total), total);
+        },
+        options.signal,
+      );
     }
     options.onProgress?.(total, total);
     // Under the lock: whatever arrived meanwhile, then the swap, in one transaction.
@@ -107,10 +127,15 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
       await c.query(`set local lock_timeout = ${options.lockTimeoutMs ?? 2_000}`);
       await c.query(`lock table ${Object.values(LIVE_TABLES).sort().join(', ')} in access exclusive mode`);
       const now = await endsOf(admin, all);
-      await readRange(kafka, all, from, now, (topic, batch) => apply(topic, batch, c, SHADOW_TABLES));
+      await readRange(kafka, all, from, now, (topic, batch) => apply(topic, batch, c, SHADOW_TABLES), options.signal);
+      options.signal?.throwIfAborted();
       await swap(c);
     });
     return { records, refused, caughtUpUnderLock: records - before, ms: Date.now() - started };
+  } catch (e) {
+    // Half-filled shadows would otherwise stay behind for the next rebuild to find.
+    await dropShadows(pool).catch(() => undefined);
+    throw e;
   } finally {
     await admin.disconnect();
     client.closeLeftovers();
@@ -132,6 +157,10 @@ async function createShadows(pool: Pool): Promise<void> {
     );
     for (const { def } of triggers.rows) await pool.query(def.replace(new RegExp(` ON (\\S+\\.)?${live} `), ` ON ${shadow} `));
   }
+}
+
+async function dropShadows(pool: Pool): Promise<void> {
+  for (const shadow of Object.values(SHADOW_TABLES)) await pool.query(`drop table if exists ${shadow}`);
 }
 
 /** Drops each live table and gives its shadow the name, and its indexes the live indexes' names. */
@@ -163,11 +192,21 @@ async function endsOf(admin: Admin, topics: readonly string[]): Promise<Ends> {
   for (const topic of topics)
     ends.set(
       topic,
-      new Map(
-        (await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
-      ),
+      new Map((await offsetsOf(admin, topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)])),
     );
   return ends;
+}
+
+/** A topic created a moment ago has a leader before every broker knows it: retriable errors are retried for a while. */
+async function offsetsOf(admin: Admin, topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable || attempt >= 40) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /**
@@ -181,6 +220,7 @@ async function readRange(
   from: Ends,
   to: Ends,
   onBatch: (topic: string, batch: { key: Buffer | null; value: Buffer | null }[]) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const pending = new Map<string, bigint>();
   for (const topic of topics)
@@ -198,6 +238,11 @@ async function readRange(
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     let finish: (e?: Error) => void = () => undefined;
     const finished = new Promise<void>((resolve, reject) => (finish = (e) => (e ? reject(e) : resolve())));
+    // Rejected before it is awaited (an interruption while the consumer joins): not an unhandled rejection.
+    finished.catch(() => undefined);
+    const stop = () => finish(signal?.reason instanceof Error ? signal.reason : new Error('rebuild interrupted'));
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -230,7 +275,11 @@ async function readRange(
       const at = from.get(topic)?.get(p);
       if (at !== undefined) consumer.seek({ topic, partition: p, offset: at.toString() });
     }
-    await finished;
+    try {
+      await finished;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
   } finally {
     await consumer.disconnect();
     const admin = kafka.admin();

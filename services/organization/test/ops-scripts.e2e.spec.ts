@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const root = path.resolve(__dirname, '../../..');
+const run = promisify(execFile);
+
+/**
+ * Runs an operational script as npm does. Its databases point at a port nothing listens on:
+ * a script that got past its refusal would fail to connect, never touch a real database.
+ */
+async function script(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string }> {
+  const nowhere = 'postgres://postgres:postgres@127.0.0.1:9';
+  return run(process.execPath, ['-r', '@swc-node/register', `scripts/${file}`, ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `${nowhere}/nowhere`, TEST_DATABASE_URL: `${nowhere}/nowhere_test`, ...env },
+  }).then(
+    (r) => ({ code: 0, stderr: r.stderr }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+  );
+}
+
+describe('operational scripts', () => {
+  it.each<[string, string[]]>([
+    ['migrate.ts', ['--database=tset']],
+    ['seed.ts', ['--database', 'tset']],
+    ['rebuild.ts', ['reporting', '--database=vanguard_test']],
+    ['keys-reapply-forgets.ts', ['ledger.jsonl', '--database', 'tset']],
+  ])('%s refuses a --database that is neither platform nor test with status 2', async (file, args) => {
+    const r = await script(file, args);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--database must be platform or test/);
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['VANGUARD_ENV', { VANGUARD_ENV: 'production' }],
+    ['NODE_ENV', { NODE_ENV: 'production' }],
+  ])('seed refuses when %s says production, before it connects', async (_, env) => {
+    const r = await script('seed.ts', ['--size', 'county'], env);
+
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('seed writes demo data and refuses in production mode');
+  });
+});
