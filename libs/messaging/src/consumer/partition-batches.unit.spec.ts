@@ -15,6 +15,18 @@ const record = (offset: number, value: string | null): KafkaMessage => ({
   attributes: 0,
 });
 
+/** kafkajs's batch of `messages` on partition 0 of `t`, each resolved offset pushed to `resolved`. */
+const batchOf = (messages: KafkaMessage[], resolved: string[]): EachBatchPayload =>
+  ({
+    batch: { topic: 't', partition: 0, highWatermark: String(messages.length), messages },
+    resolveOffset: (o: string) => resolved.push(o),
+    heartbeat: () => Promise.resolve(),
+    isRunning: () => true,
+    isStale: () => false,
+    commitOffsetsIfNecessary: () => Promise.resolve(),
+    uncommittedOffsets: () => ({ topics: [] }),
+  }) as unknown as EachBatchPayload;
+
 /** One batch of [a record, a tombstone, a record] through PartitionBatches, the tombstone's delete failing `failures` times first. */
 async function run(failures: number, error: unknown) {
   const seen: string[] = [];
@@ -35,15 +47,7 @@ async function run(failures: number, error: unknown) {
   const outcomes = { count: () => undefined, deadLetter: () => Promise.resolve() } as unknown as ConsumerOutcomes;
   const lag = { set: () => undefined } as unknown as Gauge<'group' | 'topic' | 'partition'>;
   const sut = new PartitionBatches(options, 'unit', policy, outcomes, lag, silentLogger);
-  const payload = {
-    batch: { topic: 't', partition: 0, highWatermark: '3', messages: [record(0, '{}'), record(1, null), record(2, '{}')] },
-    resolveOffset: (o: string) => resolved.push(o),
-    heartbeat: () => Promise.resolve(),
-    isRunning: () => true,
-    isStale: () => false,
-    commitOffsetsIfNecessary: () => Promise.resolve(),
-    uncommittedOffsets: () => ({ topics: [] }),
-  } as unknown as EachBatchPayload;
+  const payload = batchOf([record(0, '{}'), record(1, null), record(2, '{}')], resolved);
   const outcome = await sut.eachBatch(payload).then(
     () => 'done',
     (e: unknown) => e,
@@ -89,15 +93,7 @@ describe(PartitionBatches.name, () => {
     const lag = { set: () => undefined } as unknown as Gauge<'group' | 'topic' | 'partition'>;
     const sut = new PartitionBatches(options, 'unit', policy, outcomes, lag, log);
     const resolved: string[] = [];
-    await sut.eachBatch({
-      batch: { topic: 't', partition: 0, highWatermark: '1', messages: [record(0, '{}')] },
-      resolveOffset: (o: string) => resolved.push(o),
-      heartbeat: () => Promise.resolve(),
-      isRunning: () => true,
-      isStale: () => false,
-      commitOffsetsIfNecessary: () => Promise.resolve(),
-      uncommittedOffsets: () => ({ topics: [] }),
-    } as unknown as EachBatchPayload);
+    await sut.eachBatch(batchOf([record(0, '{}')], resolved));
     // Outage waits 1, 2, 4, 5, 5, 5 ms; the own failure's first retry 1 ms; the next outage from 1 ms again, not 5.
     expect({ delays, resolved }).toEqual({ delays: [1, 2, 4, 5, 5, 5, 1, 1], resolved: ['0'] });
   });
