@@ -164,13 +164,21 @@ async function publishRoster(kafka: Kafka, prefix: string, organization: Pool): 
     lockKey: `roster-state:${prefix}`,
     topics: { organization: `${prefix}.${ORGANIZATION_STATE_TOPIC}`, member: `${prefix}.${MEMBER_STATE_TOPIC}` },
   });
-  let states = 0;
+  return sendAll(
+    () => roster.publishOnce(),
+    () => roster.stop(),
+  );
+}
+
+/** Runs `once` until it sends nothing, then `stop`, whatever happened; how many it sent in all. */
+async function sendAll(once: () => Promise<number>, stop: () => Promise<void>): Promise<number> {
+  let n = 0;
   try {
-    for (let sent = await roster.publishOnce(); sent > 0; sent = await roster.publishOnce()) states += sent;
+    for (let sent = await once(); sent > 0; sent = await once()) n += sent;
   } finally {
-    await roster.stop();
+    await stop();
   }
-  return states;
+  return n;
 }
 
 const signers = new Map<string, EventSigner>();
@@ -202,13 +210,10 @@ async function drain(kafka: Kafka, prefix: string, source: RelaySource<unknown>)
     close: () => source.close?.() ?? Promise.resolve(),
   };
   const relay = new Relay({ source: prefixed, kafka, batchSize: 2_000 });
-  let n = 0;
-  try {
-    for (let sent = await relay.relayOnce(); sent > 0; sent = await relay.relayOnce()) n += sent;
-  } finally {
-    await relay.stop();
-  }
-  return n;
+  return sendAll(
+    () => relay.relayOnce(),
+    () => relay.stop(),
+  );
 }
 
 /** Until every source topic's lag is 0 (the consumer has committed past every published record). */
