@@ -79,7 +79,9 @@ export async function openSheet(
         if (e instanceof CsvMalformedError) throw new SheetRefusedError(e.message, e.row);
         throw e instanceof CsvRecordTooLongError ? new SheetRefusedError(e.message) : e;
       } finally {
+        // destroy() closes the descriptor later: a caller told "refused" must find the file let go.
         stream.destroy();
+        if (!stream.closed) await new Promise((closed) => stream.once('close', closed));
       }
     })();
   } else {

@@ -99,7 +99,9 @@ export function xlsxRowsOf(
       if (failure) throw failure.error;
       throw e instanceof FormulaCell || e instanceof WideRow ? e : new XlsxUnreadableError('unreadable workbook', { cause: e });
     } finally {
+      // The file handle closes in the stream's own finally, after destroy() returns.
       stream.destroy();
+      if (!stream.closed) await new Promise((closed) => stream.once('close', closed));
     }
   })();
   return { rows, bytesRead: () => read };
