@@ -122,6 +122,10 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((p) => p.high);
   }
 
+  async function deadLetters(topic: string): Promise<number> {
+    return (await endOffsets(deadLetterTopic(topic))).reduce((n, high) => n + Number(high), 0);
+  }
+
   async function publish(topic: string, events: readonly EventEnvelope[]): Promise<void> {
     await producer.send({ topic, acks: -1, messages: events.map(toKafkaMessage) });
   }
@@ -160,7 +164,7 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     await appliedOnceAndCommitted(topic, group, events);
     expect(await outcomes(metrics, 'processed')).toBe(events.length);
     expect(await outcomes(metrics, 'dead_lettered')).toBe(0);
-    expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
+    expect(await deadLetters(topic)).toBe(0);
     const { rows } = await db.pool.query<{ n: number }>('select count(*)::int n from vanguard_inbox where consumer = $1', [group]);
     expect(rows[0]!.n).toBe(events.length);
   });
@@ -190,7 +194,7 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     await setConnectionLimit(-1);
     await appliedOnceAndCommitted(topic, group, events);
     expect(await outcomes(second, 'dead_lettered')).toBe(0);
-    expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
+    expect(await deadLetters(topic)).toBe(0);
   });
 
   it('WhenStoppedDuringTheOutage_ARejectBehindAWaitingEventIsDeadLetteredOnce_ByTheNextMember', async () => {
@@ -207,13 +211,14 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     await outageOutlasts(first, 2 * retry.maxAttempts);
     running.splice(running.indexOf(sut), 1);
     await sut.stop();
-    expect(await endOffsets(deadLetterTopic(topic))).toEqual(['0', '0']);
+    expect(await deadLetters(topic)).toBe(0);
 
     const second = new Registry();
     await start(topic, group, second, pool);
     await outageOutlasts(second, 2 * retry.maxAttempts);
     await setConnectionLimit(-1);
     await appliedOnceAndCommitted(topic, group, events);
-    expect(await endOffsets(deadLetterTopic(topic))).toEqual(['1', '0']);
+    // Once in all: the garbage has no key, so the producer picks its dead letter's partition.
+    expect(await deadLetters(topic)).toBe(1);
   });
 });

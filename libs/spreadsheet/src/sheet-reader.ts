@@ -81,7 +81,7 @@ export async function openSheet(
       } finally {
         // destroy() closes the descriptor later: a caller told "refused" must find the file let go.
         stream.destroy();
-        if (!stream.closed) await new Promise((closed) => stream.once('close', closed));
+        if (!stream.closed) await new Promise<void>((closed) => stream.once('close', () => closed()));
       }
     })();
   } else {

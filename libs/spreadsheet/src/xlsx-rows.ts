@@ -101,7 +101,7 @@ export function xlsxRowsOf(
     } finally {
       // The file handle closes in the stream's own finally, after destroy() returns.
       stream.destroy();
-      if (!stream.closed) await new Promise((closed) => stream.once('close', closed));
+      if (!stream.closed) await new Promise<void>((closed) => stream.once('close', () => closed()));
     }
   })();
   return { rows, bytesRead: () => read };
