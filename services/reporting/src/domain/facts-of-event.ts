@@ -6,8 +6,8 @@ export interface Fact {
   /** The organisation whose subtree the fact counts in (the envelope's scope). */
   readonly orgId: string;
   /**
-   * Asia/Shanghai day the event occurred, moved into the period the event is about when it names
-   * one and occurred outside it (`filingDay`).
+   * The day the fact is filed under (`filingDay`): the day the work was done when the event names
+   * it, else the Asia/Shanghai day the event occurred, moved into the period it is about.
    */
   readonly day: string;
   readonly amount: number;
@@ -49,8 +49,11 @@ function windowServices(counts: readonly unknown[]): [string, number][] {
   return [...sums];
 }
 
-/** `orgId`: where the fact counts when not in the envelope's organisation (a deed moved away from a village). */
-type Extract = (d: Data) => readonly (readonly [figure: string, amount: number, weight?: number, orgId?: string])[];
+/**
+ * `orgId` and `day`: where and when the fact counts when not in the envelope's organisation on the
+ * event's filing day (a deed moved away from a village, or to another day).
+ */
+type Extract = (d: Data) => readonly (readonly [figure: string, amount: number, weight?: number, orgId?: string, day?: string])[];
 
 /**
  * Event type → the figures it feeds. Pure: the projection stores what this returns, and the
@@ -147,15 +150,17 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
   ],
   // A county's replacement of a deed (ADR 0046): still one deed, so it never adds to `deeds` where
   // it stays; what it changed in a counted figure counts as the difference from `previous`. A deed
-  // moved to another village leaves the one it was reported for (its deed and households out) and
-  // counts in the new one: one event, facts in two organisations (fact key: event, figure, organisation).
+  // moved to another village, or to another day (ADR 0106), leaves where and when it was filed (its
+  // deed and households out) and counts at the new place and day: one event, two facts of a figure
+  // (fact key: event, figure, organisation, day).
   'assistance.DeedCorrected': (d) => {
     const before = (d['previous'] ?? {}) as Data;
-    const was = before['orgId'];
-    if (typeof was === 'string' && was !== d['orgId']) {
+    const was = typeof before['orgId'] === 'string' ? before['orgId'] : String(d['orgId']);
+    const wasOn = dayNamed(before['doneOn']);
+    if (was !== d['orgId'] || (wasOn !== undefined && wasOn !== dayNamed(d['doneOn']))) {
       return [
-        ['deeds', -1, 1, was],
-        ['households_helped', -num(before['householdsHelped']), 1, was],
+        ['deeds', -1, 1, was, wasOn],
+        ['households_helped', -num(before['householdsHelped']), 1, was, wasOn],
         ['deeds', 1],
         ['households_helped', num(d['householdsHelped'])],
       ];
@@ -206,17 +211,40 @@ function monthSpan(month: string): readonly [string, string] | undefined {
   return m ? [`${m[1]}-${m[2]}-01`, lastDayOf(Number(m[1]), Number(m[2]))] : undefined;
 }
 
+/**
+ * The day the work an event records was done, where its data names it: a deed done on 28 December
+ * that a county reports on 3 January is a figure of December, and of last year (ADR 0106).
+ */
+const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {
+  'assistance.DeedDone': (d) => d['doneOn'],
+  'assistance.DeedCorrected': (d) => d['doneOn'],
+  'assistance.VisitLogged': (d) => d['visitedOn'],
+  'publicity.ArticlePublished': (d) => d['publishedOn'],
+  'publicity.ExemplarPublished': (d) => d['publishedOn'],
+};
+
+/** A calendar day as the contracts write it; anything else names no day, and nor does year 0000, which Postgres cannot store. */
+function dayNamed(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || v.startsWith('0000')) return undefined;
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v ? undefined : v;
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDayOf = (year: number, month: number) => `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`;
 
 /**
- * The day a fact is filed under: the Asia/Shanghai day the event occurred, or, when the event is
- * about a period it occurred outside of, that period's nearest day — so each period's figures hold
- * what that period's work produced, whenever it was approved or planned.
+ * The day a fact is filed under: the day the work was done when the event names it; else the
+ * Asia/Shanghai day the event occurred, or, when the event is about a period it occurred outside
+ * of, that period's nearest day — so each period's figures hold what that period's work produced,
+ * whenever it was reported, approved or planned.
  */
 export function filingDay(event: CountedEvent): string {
+  const data = (event.data ?? {}) as Data;
+  const own = dayNamed(OWN_DAYS[event.type]?.(data));
+  if (own) return own;
   const day = shanghaiDay(event.occurredAt);
-  const span = OWN_PERIODS[event.type]?.((event.data ?? {}) as Data);
+  const span = OWN_PERIODS[event.type]?.(data);
   if (!span) return day;
   const [first, last] = span;
   return day < first ? first : day > last ? last : day;
@@ -228,10 +256,10 @@ export function factsOf(event: CountedEvent): Fact[] {
   if (!extract) return [];
   const day = filingDay(event);
   const data = (event.data ?? {}) as Data;
-  return extract(data).map(([figure, amount, weight, orgId]) => ({
+  return extract(data).map(([figure, amount, weight, orgId, on]) => ({
     figure,
     orgId: orgId ?? event.orgId,
-    day,
+    day: on ?? day,
     amount,
     weight: weight ?? 1,
   }));

@@ -219,6 +219,57 @@ describe('factsOf', () => {
     expect(facts.map((f) => f.day)).toEqual(facts.map(() => day));
   });
 
+  // The work's own day, whenever it was reported: a county that was offline over new year sends
+  // December's deeds and visits in January (ADR 0106).
+  it.each([
+    [
+      'a deed done on 28 December reported on 3 January',
+      'assistance.DeedDone',
+      { doneOn: '2026-12-28', householdsHelped: 2 },
+      '2026-12-28',
+    ],
+    ['a visit made on 31 December', 'assistance.VisitLogged', { visitedOn: '2026-12-31' }, '2026-12-31'],
+    ['an article that appeared on 30 December', 'publicity.ArticlePublished', { level: 'county', publishedOn: '2026-12-30' }, '2026-12-30'],
+    [
+      'an exemplar published on 29 December',
+      'publicity.ExemplarPublished',
+      { subjectKind: 'member', publishedOn: '2026-12-29' },
+      '2026-12-29',
+    ],
+    ['a deed whose day is not a calendar day on the day it was reported', 'assistance.DeedDone', { doneOn: '2026-02-30' }, '2027-01-03'],
+    ['a deed whose day is not text on the day it was reported', 'assistance.DeedDone', { doneOn: 20261228 }, '2027-01-03'],
+    [
+      'a visit in year 0000, a day Postgres cannot store, on the day it was reported',
+      'assistance.VisitLogged',
+      { visitedOn: '0000-12-31' },
+      '2027-01-03',
+    ],
+  ])('files %s', (_name, type, data, day) => {
+    const facts = factsOf(event(type, data, '2027-01-03T02:00:00.000Z'));
+    expect(facts.length).toBeGreaterThan(0);
+    expect(facts.map((f) => f.day)).toEqual(facts.map(() => day));
+  });
+
+  it('moves a corrected deed from the day it was filed on to its new day, and leaves a deed whose day stayed where it is', () => {
+    const corrected = (doneOn: string, previousOn: string, households = 4) =>
+      factsOf(
+        event(
+          'assistance.DeedCorrected',
+          { orgId: ORG, doneOn, householdsHelped: households, previous: { orgId: ORG, doneOn: previousOn, householdsHelped: 4 } },
+          '2027-01-05T02:00:00.000Z',
+        ),
+      ).map((f) => [f.figure, f.orgId, f.day, f.amount]);
+    // Reported as done in January, in fact done in December: out of 2027, into 2026.
+    expect(corrected('2026-12-20', '2027-01-02', 6)).toEqual([
+      ['deeds', ORG, '2027-01-02', -1],
+      ['households_helped', ORG, '2027-01-02', -4],
+      ['deeds', ORG, '2026-12-20', 1],
+      ['households_helped', ORG, '2026-12-20', 6],
+    ]);
+    expect(corrected('2026-12-20', '2026-12-20', 6)).toEqual([['households_helped', ORG, '2026-12-20', 2]]);
+    expect(corrected('2026-12-20', '2026-12-20')).toEqual([]);
+  });
+
   it('keeps the Shanghai day of an event whose period cannot be read', () => {
     expect(factsOf(event('evaluation.ReviewApproved', { year: 'soon', grade: 'good' }, '2026-01-15T02:00:00.000Z'))[0]?.day).toBe(
       '2026-01-15',

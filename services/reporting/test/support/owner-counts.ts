@@ -37,8 +37,11 @@ const EVENTS = `
     from store s
   ),
   ev as (
+    -- An event naming the day its work was done is filed on that day (ADR 0106).
     select type, org_id, data,
-      case when first_day is null then occurred_on
+      case when type in ('assistance.DeedDone', 'assistance.DeedCorrected') then (data->>'doneOn')::date
+           when type = 'assistance.VisitLogged' then (data->>'visitedOn')::date
+           when first_day is null then occurred_on
            else greatest(first_day, least((first_day + span - interval '1 day')::date, occurred_on)) end as day
     from own_period
   )`;
@@ -115,16 +118,20 @@ const FACTS: Record<string, string> = {
                         union all
                         select org_id, day, -(data->>'amountFen')::bigint, 0 from ev
                         where type = 'assistance.FundMovementReversed' and data->>'reversedKind' = 'disbursement'`,
-  // A correction is still the one deed: a move takes it (and its households) from the old village to the new.
+  // A correction is still the one deed: a move takes it (and its households) from the old village
+  // and day to the new.
   deeds: `select org_id, day, 1, 0 from ev where type = 'assistance.DeedDone'
           union all
-          select o.org_id, day, o.amount, 0 from ev, lateral (values (data->'previous'->>'orgId', -1), (data->>'orgId', 1)) o(org_id, amount)
-          where type = 'assistance.DeedCorrected' and data->'previous'->>'orgId' <> data->>'orgId'`,
+          select o.org_id, o.day, o.amount, 0 from ev,
+            lateral (values (data->'previous'->>'orgId', (data->'previous'->>'doneOn')::date, -1), (data->>'orgId', day, 1)) o(org_id, day, amount)
+          where type = 'assistance.DeedCorrected'
+            and (data->'previous'->>'orgId' <> data->>'orgId' or data->'previous'->>'doneOn' <> data->>'doneOn')`,
   households_helped: `select org_id, day, (data->>'householdsHelped')::bigint, 0 from ev where type = 'assistance.DeedDone'
                       union all
-                      select o.org_id, day, o.amount, 0 from ev,
-                        lateral (values (data->'previous'->>'orgId', -(data->'previous'->>'householdsHelped')::bigint),
-                                        (data->>'orgId', (data->>'householdsHelped')::bigint)) o(org_id, amount)
+                      select o.org_id, o.day, o.amount, 0 from ev,
+                        lateral (values (data->'previous'->>'orgId', (data->'previous'->>'doneOn')::date,
+                                         -(data->'previous'->>'householdsHelped')::bigint),
+                                        (data->>'orgId', day, (data->>'householdsHelped')::bigint)) o(org_id, day, amount)
                       where type = 'assistance.DeedCorrected'`,
   visits: one('assistance.VisitLogged'),
   // Publicity's store is not seeded by the county demo: these read its (empty) outbox.
@@ -140,7 +147,7 @@ const FACTS: Record<string, string> = {
 };
 
 function publicity(type: string, where: string): string {
-  return `select envelope->>'orgId', ((envelope->>'occurredAt')::timestamptz at time zone 'Asia/Shanghai')::date, 1, 0
+  return `select envelope->>'orgId', (envelope->'data'->>'publishedOn')::date, 1, 0
           from publicity.vanguard_outbox, lateral (select envelope->'data' as data) d
           where event_type = '${type}' and ${where}`;
 }
@@ -181,7 +188,7 @@ export async function ownerRosterCounts(stores: Pool, rootId: string): Promise<F
   return { ...rows[0]! };
 }
 
-/** Years and quarters the stores' own-period events are about, so the clamp is checked where they land. */
+/** Years and quarters the stores' own-period events are about and deeds and visits were done in, so the filing rules are checked where they land. */
 export async function ownPeriods(stores: Pool): Promise<string[]> {
   const { rows } = await stores.query<{ key: string }>(
     `select distinct case type
@@ -192,6 +199,12 @@ export async function ownPeriods(stores: Pool): Promise<string[]> {
      from (select type, (canonical::jsonb)->'data' as data from evaluation.events) e
      where type in ('evaluation.ReviewApproved', 'evaluation.OrganizationAssessed', 'evaluation.TierChanged',
                     'evaluation.CyclePlanned', 'evaluation.MonthlyReviewConcluded')
+     union
+     -- The years and quarters of the days deeds and visits were done on (ADR 0106).
+     select k from assistance.vanguard_outbox,
+       lateral (select coalesce(envelope->'data'->>'doneOn', envelope->'data'->>'visitedOn') as d) x,
+       lateral (values (left(x.d, 4)), (left(x.d, 4) || '-Q' || ((substr(x.d, 6, 2)::int + 2) / 3))) v(k)
+     where event_type in ('assistance.DeedDone', 'assistance.DeedCorrected', 'assistance.VisitLogged')
      order by key`,
   );
   return rows.map((r) => r.key);

@@ -31,13 +31,13 @@ export class ReportingFactKeyHasOrganisation1766000000007 implements MigrationIn
 
 const TABLES = ['rpt_fact', 'rpt_fact__rebuild'] as const;
 
-async function exists(q: QueryRunner, table: string): Promise<boolean> {
+export async function exists(q: QueryRunner, table: string): Promise<boolean> {
   // TypeORM's runner answers with the rows; the tests' runner (as pg does) with the result.
   const r = (await q.query(`select to_regclass($1) is not null as ok`, [table])) as { ok: boolean }[] | { rows: { ok: boolean }[] };
   return (Array.isArray(r) ? r : r.rows)[0]?.ok === true;
 }
 
-async function rekey(q: QueryRunner, table: string, columns: string): Promise<void> {
+export async function rekey(q: QueryRunner, table: string, columns: string): Promise<void> {
   if (!(await exists(q, table))) return;
   await q.query(`do $$
     declare c text;

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrateInbox } from '@vanguard/messaging';
 import { ReportingFactMultiRowIndex1766000000008 } from './fact-multi-row-index';
+import { ReportingFactKeyHasDay1766000000009 } from './fact-key-day';
 import { ReportingFactKeyHasOrganisation1766000000007 } from './fact-key-organisation';
 import { ReportingOrgParentIndex1766000000004, ReportingTotals1766000000003 } from './totals';
 import { ReportingTotalsPerStatement1766000000006 } from './totals-per-statement';
@@ -21,7 +22,7 @@ class ReportingInbox1766000000000 implements MigrationInterface {
  * The projections (issue 16). `rpt_org` / `rpt_member` are the latest roster state from the
  * compacted state topics (ADR 0029), applied only when newer; `rpt_org` keeps the column names
  * libs/auth's ScopeService reads, so scope checks answer from the same copy. `rpt_fact` holds
- * what each counted event contributed to each figure, keyed by (event, figure, organisation) (the organisation since 1766000000007): a figure is a
+ * what each counted event contributed to each figure, keyed by (event, figure, organisation, day) (the organisation since 1766000000007, the day since 1766000000009): a figure is a
  * sum over these rows, and its rows name the events behind it.
  */
 class ReportingProjections1766000000001 implements MigrationInterface {
@@ -102,4 +103,5 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingTotalsPerStatement1766000000006,
   ReportingFactKeyHasOrganisation1766000000007,
   ReportingFactMultiRowIndex1766000000008,
+  ReportingFactKeyHasDay1766000000009,
 ];
