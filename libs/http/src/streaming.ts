@@ -177,7 +177,7 @@ export async function receiveUpload(
   });
   try {
     signal?.throwIfAborted();
-    await pipeline(req, counter, createWriteStream(file, { flags: 'wx' }));
+    await pipeline(req, counter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     return bytes;
   } catch (e) {
     await unlink(file).catch(() => undefined);

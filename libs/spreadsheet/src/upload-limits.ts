@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { lstat, mkdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
@@ -40,6 +40,28 @@ export function sheetUploadLimits(
     uploadDeadlineMs: n('UPLOAD_DEADLINE_MS', defaults.uploadDeadlineMs),
     uploadDir: env[`${prefix}_UPLOAD_DIR`] || join(tmpdir(), 'vanguard-uploads'),
   };
+}
+
+/** The upload directory is shared with someone else: uploads (rosters with ID numbers) would be theirs to read. */
+export class UploadDirNotPrivateError extends Error {}
+
+/**
+ * Creates the upload directory (mode 0700) or checks the one already there: a directory, not a
+ * link, this process's own, closed to group and others. The default sits in the shared /tmp under
+ * a name anyone can guess, and `mkdir -p` accepts a directory another user made there first; the
+ * uploads written into it, and the leftovers swept from it, would be theirs.
+ */
+export async function privateUploadDir(dir: string, uid = process.getuid?.()): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const st = await lstat(dir);
+  const problem = !st.isDirectory()
+    ? 'is not a directory (a link or a file)'
+    : uid !== undefined && st.uid !== uid
+      ? `belongs to uid ${st.uid}, not this process's ${uid}`
+      : (st.mode & 0o077) !== 0
+        ? `is open to group or others (mode ${(st.mode & 0o777).toString(8)})`
+        : undefined;
+  if (problem) throw new UploadDirNotPrivateError(`upload directory ${dir} ${problem}: set <SERVICE>_UPLOAD_DIR to a private one`);
 }
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);

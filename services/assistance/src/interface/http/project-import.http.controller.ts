@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '@vanguard/auth';
 import { receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
-import { extractMultipartFile, isMultipart, openSheet, sniffSheetFormat, SheetRefusedError } from '@vanguard/spreadsheet';
+import { extractMultipartFile, isMultipart, openSheet, privateUploadDir, sniffSheetFormat, SheetRefusedError } from '@vanguard/spreadsheet';
 import type { CommandContext } from '../../application/ports/context.port';
 import { ProjectHandlers } from '../../application/use-cases/projects.use-cases';
 import { PROJECT_IMPORT_LIMITER, PROJECT_IMPORT_LIMITS, type ProjectImportLimits } from '../../import-limits.config';
@@ -47,7 +47,7 @@ export class ProjectImportHttpController {
     const file = join(this.limits.uploadDir, `vanguard-project-import-${randomUUID()}`);
     const body = `${file}.body`;
     try {
-      await mkdir(this.limits.uploadDir, { recursive: true, mode: 0o700 });
+      await privateUploadDir(this.limits.uploadDir);
       const multipart = isMultipart(req.headers['content-type']);
       await receiveUpload(req, multipart ? body : file, {
         maxBytes: this.limits.maxUploadBytes,

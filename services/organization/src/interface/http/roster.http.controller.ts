@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   Controller,
@@ -26,7 +26,7 @@ import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
 import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS, type RosterExports, type RosterImports } from '../../application/ports/roster.port';
 import type { RosterKind } from '../../application/roster/roster-format';
-import { checkXlsxBounds, XlsxRefusedError } from '@vanguard/spreadsheet';
+import { checkXlsxBounds, privateUploadDir, XlsxRefusedError } from '@vanguard/spreadsheet';
 import { ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { MEMBER_WRITE_ROLES, ORG_WRITE_ROLES, READ_ROLES } from './access';
 import { ExportQuery, ImportJobResponse, ImportQuery } from './dto/roster.dto';
@@ -37,6 +37,8 @@ export const EXPORT_LIMITER = Symbol('ExportLimiter');
 export const IMPORT_LIMITER = Symbol('ImportLimiter');
 
 const CONTENT_TYPE = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+/** What an import takes (the `format` query names which); any other body is 415 (BodyMediaTypeInterceptor). */
+const IMPORT_TYPES = [CONTENT_TYPE.csv, CONTENT_TYPE.xlsx, 'application/octet-stream'] as const;
 
 @ApiTags('roster')
 @ApiBearerAuth()
@@ -54,7 +56,7 @@ export class RosterHttpController {
   @Post('imports/members')
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(202)
-  @ApiConsumes(CONTENT_TYPE.csv, CONTENT_TYPE.xlsx)
+  @ApiConsumes(...IMPORT_TYPES)
   @ApiOperation({ summary: '导入党员花名册 / import a member roster into your subtree: a job; poll it for progress and bad rows' })
   @ApiAcceptedResponse({ type: ImportJobResponse })
   importMembers(@CommandCtx() ctx: CommandContext, @Query() q: ImportQuery, @Req() req: Request): Promise<ImportJobResponse> {
@@ -64,7 +66,7 @@ export class RosterHttpController {
   @Post('imports/organizations')
   @Roles(...ORG_WRITE_ROLES)
   @HttpCode(202)
-  @ApiConsumes(CONTENT_TYPE.csv, CONTENT_TYPE.xlsx)
+  @ApiConsumes(...IMPORT_TYPES)
   @ApiOperation({ summary: '导入党组织 / import organisations (parents before children) into your subtree' })
   @ApiAcceptedResponse({ type: ImportJobResponse })
   importOrganizations(@CommandCtx() ctx: CommandContext, @Query() q: ImportQuery, @Req() req: Request): Promise<ImportJobResponse> {
@@ -123,7 +125,7 @@ export class RosterHttpController {
     const file = join(this.limits.uploadDir, `vanguard-import-${randomUUID()}.${q.format}`);
     let started = false;
     try {
-      await mkdir(this.limits.uploadDir, { recursive: true, mode: 0o700 });
+      await privateUploadDir(this.limits.uploadDir);
       await receiveUpload(req, file, {
         maxBytes: this.limits.maxUploadBytes,
         idleMs: this.limits.uploadIdleMs,
