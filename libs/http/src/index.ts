@@ -12,4 +12,5 @@ export * from './rate-limit';
 export * from './rendered-json';
 export * from './ahead-of-router';
 export * from './canonical-uuids';
+export * from './body-media-type';
 export * from './idempotency';
