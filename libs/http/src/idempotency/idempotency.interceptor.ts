@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { canonicalJson } from '@vanguard/auth';
-import { DomainError } from '@vanguard/kernel';
+import { DomainError, lowerCaseUuids } from '@vanguard/kernel';
 import { CommitRolledBackError } from '@vanguard/messaging';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { ROLLED_BACK_CODES } from '../problem.filter';
@@ -85,8 +85,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Interceptors run before pipes: a body the text pipe refuses (nested past its depth, text Postgres
     // cannot store) is refused here first, as it will be there, before the fingerprint recurses into it.
     STORABLE_TEXT.transform(req.body, { type: 'body' });
+    // Ids in either case are one request (the URL is lower-cased at the edge, the DTOs lower-case
+    // the body's): a retry that spells an id in capitals must replay, not be told it differs.
     const fingerprint = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+      .update(`${req.method} ${req.originalUrl}\n${lowerCaseUuids(canonicalJson(req.body ?? null))}`)
       .digest('hex');
     const seen = await this.store.claim(principal, key, fingerprint);
     if (seen !== 'claimed') return of(this.answerFor(seen, fingerprint, res));

@@ -159,6 +159,22 @@ describe(IdempotencyInterceptor.name, () => {
     expect([res.statusCode, res.headers['Idempotent-Replayed'], next.calls]).toEqual([201, 'true', 0]);
   });
 
+  it('WhenARetrySpellsAnIdInCapitals_ItIsTheSameRequestAndReplays_WhileAnotherIdIsRefused', async () => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    const id = '8e03978e-40d5-43e8-bc93-6894a57f9324';
+    await lastValueFrom(
+      await sut.intercept(context({ 'idempotency-key': 'k' }, { sub: 'u' }, { orgId: id, note: 'x' }).ctx, handled({ id: 1 })),
+    );
+    const next = handled({ id: 2 });
+    const again = context({ 'idempotency-key': 'k' }, { sub: 'u' }, { orgId: id.toUpperCase(), note: 'x' });
+    expect(await lastValueFrom(await sut.intercept(again.ctx, next))).toEqual({ id: 1 });
+    expect([again.res.headers['Idempotent-Replayed'], next.calls]).toEqual(['true', 0]);
+    const other = context({ 'idempotency-key': 'k' }, { sub: 'u' }, { orgId: id.replace('8e0', '9e0'), note: 'x' });
+    await expect(sut.intercept(other.ctx, next)).rejects.toBeInstanceOf(UnprocessableEntityException);
+    expect(next.calls).toBe(0);
+  });
+
   it('WhenTheBodyIsNotJson_Refuses422AndRunsNothing', async () => {
     const store = new MemoryStore();
     const next = handled({ id: 1 });
