@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { routedPath } from '@vanguard/kernel';
 
 /**
  * Paths for operators, not users: metrics and the API docs, with every sibling Swagger serves
@@ -6,20 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 const OPERATOR_PATH = /^\/(metrics|docs)/;
 
-/**
- * The path as the router will see it: Express 5 matches case-insensitively and after
- * percent-decoding, so `/METRICS` or `/%6detrics` reach the same handler as `/metrics`.
- * Repeated slashes are collapsed for the same reason. Undecodable text is judged as written.
- */
+/** Judged as the router sees the path (`routedPath`): `/METRICS` or `/%6detrics` reach `/metrics` too. */
 export function isOperatorPath(url: string): boolean {
-  const raw = url.split(/[?#]/)[0] ?? '';
-  let path = raw;
-  try {
-    path = decodeURIComponent(raw);
-  } catch {
-    // a malformed escape: the router refuses it too; the raw path is still checked below
-  }
-  return OPERATOR_PATH.test(path.toLowerCase().replace(/\/{2,}/g, '/'));
+  return OPERATOR_PATH.test(routedPath(url));
 }
 
 export function isLoopback(address: string | undefined): boolean {

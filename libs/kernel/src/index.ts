@@ -2,3 +2,4 @@ export * from './domain-error';
 export * from './business-rule';
 export * from './decider';
 export * from './uuid-case';
+export * from './routed-path';

@@ -1,18 +1,15 @@
-import { Controller, Get, Inject, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
+import { Controller, Get, Logger, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '@vanguard/auth';
 import { Kafka, logLevel } from 'kafkajs';
+import { Readiness, type ReadinessProbe } from './readiness';
 
-/** One real part a service needs before it can serve: checked on every readiness call. */
-export interface ReadinessProbe {
-  readonly name: string;
-  check(): Promise<void>;
-}
+export { Readiness, READINESS_CACHE_MS, READINESS_TIMEOUT_MS, type ComponentReadiness, type ReadinessProbe } from './readiness';
 
 const PROBES = Symbol('READINESS_PROBES');
 
-/** Postgres answers a query on the service's own connection. */
+/** Postgres answers a query on the service's own connection (bounded by the readiness check, not here). */
 export function postgresProbe(query: () => Promise<unknown>): ReadinessProbe {
   return { name: 'postgres', check: async () => void (await query()) };
 }
@@ -61,7 +58,7 @@ class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(PROBES) private readonly probes: ReadinessProbe[],
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('live')
@@ -73,16 +70,13 @@ class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: '就绪检查 / Postgres, Kafka and Keycloak answer; 503 names what is down' })
-  ready(): Promise<HealthCheckResult> {
+  async ready(): Promise<HealthCheckResult> {
+    const states = await this.readiness.check();
+    // Up or down only: the reasons name internal hosts and ports, so they go to the log (Readiness).
     return this.health.check(
-      this.probes.map((probe) => async () => {
-        const session = this.indicators.check(probe.name);
-        try {
-          await probe.check();
-          return session.up();
-        } catch (e) {
-          return session.down({ message: e instanceof Error ? e.message || e.name : String(e) });
-        }
+      states.map(({ name, up }) => () => {
+        const session = this.indicators.check(name);
+        return up ? session.up() : session.down();
       }),
     );
   }
@@ -90,17 +84,30 @@ class HealthController {
 
 @Module({})
 export class HealthModule {
-  /** `probes` is a factory so probes can use the module's own providers (a DataSource, config). */
+  /**
+   * `probes` is a factory so probes can use the module's own providers (a DataSource, config).
+   * `timeoutMs` and `cacheMs` default to READINESS_TIMEOUT_MS and READINESS_CACHE_MS.
+   */
   static register(options: {
     imports?: DynamicModule['imports'];
     inject?: InjectionToken[];
     useFactory: (...deps: never[]) => ReadinessProbe[];
+    timeoutMs?: number;
+    cacheMs?: number;
   }): DynamicModule {
+    const { timeoutMs, cacheMs } = options;
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
       controllers: [HealthController],
-      providers: [{ provide: PROBES, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      providers: [
+        { provide: PROBES, useFactory: options.useFactory, inject: options.inject ?? [] },
+        {
+          provide: Readiness,
+          useFactory: (probes: ReadinessProbe[]) => new Readiness(probes, { timeoutMs, cacheMs, log: new Logger('Readiness') }),
+          inject: [PROBES],
+        },
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { routedPath } from '@vanguard/kernel';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { correlationIdFor } from './correlation';
 
@@ -7,14 +8,18 @@ import { correlationIdFor } from './correlation';
  * Routes whose callers are promised anonymity: casting a 群众评议 ballot (ADR 0027). A request line
  * there would tie a time, an address and a port to each vote; with the ballot table's insertion
  * order that re-links ballots to people. Unexpected errors are still logged by the problem filter,
- * with the error and correlation id only.
+ * with the error and correlation id only. Matched on the path as the router reads it (`routedPath`):
+ * `/Mass-Evaluations/w1/BALLOTS` casts a ballot too. `.+` for the window id, not one segment: a
+ * decoded `%2F` inside an id still reaches the route, and a path that only looks like one costs
+ * nothing but a 404's log line.
  */
-const ANONYMOUS_ROUTES = [/^\/mass-evaluations\/[^/?#]+\/ballots\/?(?:[?#].*)?$/];
+const ANONYMOUS_ROUTES = [/^\/mass-evaluations\/.+\/ballots\/?$/];
 
 /** Requests that get no access-log line: probes and metrics (noise), anonymous routes (privacy). */
-export function isUnloggedRequest(req: Pick<IncomingMessage, 'url'>): boolean {
-  const url = req.url ?? '';
-  return url === '/metrics' || url.startsWith('/health') || ANONYMOUS_ROUTES.some((route) => route.test(url));
+export function isUnloggedRequest(req: Pick<IncomingMessage, 'url'> & { originalUrl?: string }): boolean {
+  // Express rewrites `url` under a mounted middleware; `originalUrl` is what the caller sent.
+  const path = routedPath(req.originalUrl ?? req.url ?? '');
+  return path === '/metrics' || path.startsWith('/health') || ANONYMOUS_ROUTES.some((route) => route.test(path));
 }
 
 /** The request logger's options; exported so a test can run them against a captured stream. */
@@ -22,8 +27,8 @@ export const pinoHttpOptions = {
   level: process.env['LOG_LEVEL'] ?? 'info',
   genReqId: correlationIdFor,
   customAttributeKeys: { reqId: 'correlationId' },
-  // Bearer tokens and cookies never reach the log.
-  redact: ['req.headers.authorization', 'req.headers.cookie'],
+  // Credentials never reach the log: bearer tokens, cookies, and what a client sends its proxy.
+  redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
   autoLogging: { ignore: isUnloggedRequest },
 } satisfies Params['pinoHttp'];
 

@@ -36,15 +36,27 @@ export function parkedEventAlarm(logger: { error(message: string): void }) {
   };
 }
 
+/**
+ * The status label of a request whose client went away before the answer was sent: nginx's 499
+ * ("client closed request"), so abandoned requests — often the slowest — still reach the histogram.
+ */
+export const CLIENT_CLOSED_STATUS = '499';
+
 @Injectable()
 class HttpMetricsMiddleware implements NestMiddleware {
   use(req: IncomingMessage & { route?: { path?: string }; baseUrl?: string }, res: ServerResponse, next: () => void): void {
     const end = httpDuration.startTimer();
-    res.on('finish', () => {
+    let recorded = false;
+    const record = (status: string) => {
+      if (recorded) return;
+      recorded = true;
       // The matched route pattern, not the raw URL, keeps label cardinality bounded.
       const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
-      end({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
-    });
+      end({ method: req.method ?? 'GET', route, status });
+    };
+    res.on('finish', () => record(String(res.statusCode)));
+    // 'close' follows 'finish' on every answered request; alone, it means the client left first.
+    res.on('close', () => record(res.writableFinished ? String(res.statusCode) : CLIENT_CLOSED_STATUS));
     next();
   }
 }
