@@ -1,55 +1,58 @@
-import { type CallHandler, type ExecutionContext, HttpException, HttpStatus, type NestInterceptor } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpException, HttpStatus } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import type { Observable } from 'rxjs';
 
-/**
- * Where `@ApiConsumes(...)` (@nestjs/swagger) keeps a route's media types. Read here so the
- * OpenAPI document and what the route accepts are one list; the unit spec pins the key.
- */
+/** Where `@ApiConsumes(...)` (@nestjs/swagger) keeps a route's media types; the unit spec pins the key. */
 export const API_CONSUMES = 'swagger/apiConsumes';
 
-// Only what Express's JSON parser reads: `application/*+json` reaches a handler unread.
-const JSON_TYPE = 'application/json';
+/** What Express's body parsers read into `@Body()`: anything else reaches a DTO as an empty object. */
+export const PARSED_BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
 
 /** The media type without its parameters, lower-cased: `text/csv; charset=utf-8` → `text/csv`. */
 export function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * A body is there when its length says so, or when a chunked one names its type: an empty chunked
+ * request without a type (some streaming clients send one to routes that read nothing) is not one.
+ */
 function hasBody(req: IncomingMessage): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (Number(req.headers['content-length'] ?? 0) > 0) return true;
+  return req.headers['transfer-encoding'] !== undefined && req.headers['content-type'] !== undefined;
 }
 
 /**
- * A body in a media type the route does not take answers 415 naming `content-type`. Without this,
- * Express reads only JSON and forms: a JSON route sent `text/plain` validated an empty object and
- * answered 400 "field missing" for fields the client did send, and a form body was validated as if
- * it were JSON. A route takes JSON unless `@ApiConsumes` lists its types (the uploads).
+ * A body the app's parsers cannot read answers 415 naming `content-type`. Before, a JSON route sent
+ * `text/plain` validated an empty object and answered 400 "field missing" for fields the client had
+ * sent. Routes that read their body themselves — the uploads, which list their types with
+ * `@ApiConsumes` and tell a file by its bytes, not its label — are left to their reader.
+ *
+ * A guard, not an interceptor: the module's interceptors (idempotency keys) run after every guard,
+ * so a body refused here never claims a key.
  */
-export class BodyMediaTypeInterceptor implements NestInterceptor {
+export class BodyMediaTypeGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<IncomingMessage>();
-    if (!hasBody(req)) return next.handle();
-    const declared = this.reflector.getAllAndOverride<string[] | undefined>(API_CONSUMES, [context.getHandler(), context.getClass()]);
-    const type = mediaTypeOf(req.headers['content-type']);
-    const accepted = declared?.map(mediaTypeOf);
-    if (accepted ? accepted.includes(type) : type === JSON_TYPE) return next.handle();
-    throw unsupportedMediaType(req.headers['content-type'] ?? '(none)', accepted ?? [JSON_TYPE]);
+    if (!hasBody(req)) return true;
+    if (this.reflector.getAllAndOverride<string[] | undefined>(API_CONSUMES, [context.getHandler(), context.getClass()])) return true;
+    if ((PARSED_BODY_TYPES as readonly string[]).includes(mediaTypeOf(req.headers['content-type']))) return true;
+    throw unsupportedMediaType(req.headers['content-type'] ?? '(none)');
   }
 }
 
-function unsupportedMediaType(sent: string, accepted: readonly string[]): HttpException {
+function unsupportedMediaType(sent: string): HttpException {
   // The header is the client's text: cut, so a hostile one does not fill the answer or the log.
   const shown = sent.length > 100 ? `${sent.slice(0, 100)}…` : sent;
+  const accepted = PARSED_BODY_TYPES.join(', ');
   return new HttpException(
     {
       code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-      message: `请求内容类型 ${shown} 不受支持，应为 ${accepted.join(', ')} / this route takes ${accepted.join(', ')}, not ${shown}`,
-      errors: [{ field: 'content-type', reason: `must be one of ${accepted.join(', ')}` }],
+      message: `请求内容类型 ${shown} 不受支持，应为 ${accepted} / this route takes ${accepted}, not ${shown}`,
+      errors: [{ field: 'content-type', reason: `must be one of ${accepted}` }],
     },
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   );

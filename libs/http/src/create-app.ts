@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { BodyMediaTypeInterceptor } from './body-media-type';
+import { BodyMediaTypeGuard } from './body-media-type';
 import { canonicalUuidUrls } from './canonical-uuids';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
@@ -28,8 +28,8 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.use(canonicalUuidUrls());
   // Text Postgres cannot store is refused first, so validation and handlers never see it.
   app.useGlobalPipes(new StorableTextPipe(), validationPipe());
-  // Ahead of the module's interceptors (idempotency keys): a body the route cannot read is 415.
-  app.useGlobalInterceptors(new BodyMediaTypeInterceptor(app.get(Reflector)));
+  // A guard, so before the module's interceptors (idempotency keys): a body no parser read is 415.
+  app.useGlobalGuards(new BodyMediaTypeGuard(app.get(Reflector)));
   // Before the docs are mounted: /metrics and /docs answer only on this machine (operator-endpoints.ts).
   app.use(operatorEndpointsGuard());
   app.useGlobalFilters(new ProblemFilter());

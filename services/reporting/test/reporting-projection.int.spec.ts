@@ -14,6 +14,7 @@ import {
   TestPublisher,
   deedDone,
   deedMoved,
+  deedRedated,
   fieldWork,
   memberState,
   migrateReporting,
@@ -255,6 +256,28 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     const traced = (await sut.trace('deeds', county.id, year, { limit: 5_000, timeoutMs: 10_000 })).events;
     expect(traced.filter((e) => e.eventId === moved.eventId)).toEqual([expect.objectContaining({ amount: 0 })]);
     expect(traced.filter((e) => e.eventId === deed.eventId)).toEqual([expect.objectContaining({ amount: 1 })]);
+    expect(await totalsDrift(db.pool)).toEqual([]);
+  });
+
+  it('files a deed on the day it was done, and a correction of that day moves it there, into last year, once however often it arrives (ADR 0106)', async () => {
+    const lastYear = parsePeriod('2025')!;
+    const deeds = async (period: Period) => {
+      const f = await sut.figures(village.id, period);
+      return [f.get('deeds')?.value ?? 0, f.get('households_helped')?.value ?? 0];
+    };
+    const before = { thisYear: await deeds(year), lastYear: await deeds(lastYear) };
+    const deed = deedDone(village.id, 5); // done on 2026-05-10
+    const redated = deedRedated(deed, '2025-12-20');
+    await publisher.publish(TOPICS.assistance, deed, redated, redated);
+    await waitUntil('the deed to count in 2025', async () => (await deeds(lastYear))[0] === before.lastYear[0]! + 1, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    expect(await deeds(lastYear)).toEqual([before.lastYear[0]! + 1, before.lastYear[1]! + 5]);
+    // Out of 2026 again: filed there by its DeedDone, taken out by the correction.
+    expect(await deeds(year)).toEqual(before.thisYear);
+    const trace = (await sut.trace('deeds', village.id, lastYear, { limit: 100, timeoutMs: 10_000 })).events;
+    expect(trace.map((e) => [e.eventId, e.amount])).toEqual([[redated.eventId, 1]]);
     expect(await totalsDrift(db.pool)).toEqual([]);
   });
 

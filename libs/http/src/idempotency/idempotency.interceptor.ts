@@ -14,6 +14,21 @@ import {
 import type { Request, Response } from 'express';
 import { canonicalJson } from '@vanguard/auth';
 import { DomainError, lowerCaseUuids } from '@vanguard/kernel';
+
+const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The body with every value that is an id, and nothing but one, in lower case: the URL is
+ * lower-cased at the edge and the DTOs lower-case their ids, so a retry spelling an id in capitals
+ * is the same request and must replay. Text that merely contains an id (a title, a link) keeps its
+ * case: two requests differing there are two requests.
+ */
+function idsLowerCased(v: unknown): unknown {
+  if (typeof v === 'string') return WHOLE_UUID.test(v) ? lowerCaseUuids(v) : v;
+  if (Array.isArray(v)) return v.map(idsLowerCased);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, idsLowerCased(x)]));
+  return v;
+}
 import { CommitRolledBackError } from '@vanguard/messaging';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { ROLLED_BACK_CODES } from '../problem.filter';
@@ -85,10 +100,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Interceptors run before pipes: a body the text pipe refuses (nested past its depth, text Postgres
     // cannot store) is refused here first, as it will be there, before the fingerprint recurses into it.
     STORABLE_TEXT.transform(req.body, { type: 'body' });
-    // Ids in either case are one request (the URL is lower-cased at the edge, the DTOs lower-case
-    // the body's): a retry that spells an id in capitals must replay, not be told it differs.
     const fingerprint = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${lowerCaseUuids(canonicalJson(req.body ?? null))}`)
+      .update(`${req.method} ${req.originalUrl}\n${canonicalJson(idsLowerCased(req.body ?? null))}`)
       .digest('hex');
     const seen = await this.store.claim(principal, key, fingerprint);
     if (seen !== 'claimed') return of(this.answerFor(seen, fingerprint, res));

@@ -172,6 +172,10 @@ describe(IdempotencyInterceptor.name, () => {
     expect([again.res.headers['Idempotent-Replayed'], next.calls]).toEqual(['true', 0]);
     const other = context({ 'idempotency-key': 'k' }, { sub: 'u' }, { orgId: id.replace('8e0', '9e0'), note: 'x' });
     await expect(sut.intercept(other.ctx, next)).rejects.toBeInstanceOf(UnprocessableEntityException);
+    // Text that only contains an id keeps its case: a link differing there is another request.
+    const linked = (note: string) => context({ 'idempotency-key': 'k2' }, { sub: 'u' }, { orgId: id, note }).ctx;
+    await lastValueFrom(await sut.intercept(linked(`https://x.cn/${id}`), handled({ id: 3 })));
+    await expect(sut.intercept(linked(`https://x.cn/${id.toUpperCase()}`), next)).rejects.toBeInstanceOf(UnprocessableEntityException);
     expect(next.calls).toBe(0);
   });
 

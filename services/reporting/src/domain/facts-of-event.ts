@@ -38,7 +38,7 @@ const WINDOW_SERVICE_FIGURES: Readonly<Record<string, string>> = {
 /**
  * One batch's counts summed per kind; a kind the batch did not count yields no row, so its
  * figure stays 暂无数据 rather than 0. The batch counts on the day it was counted, not per month
- * in it: a fact is one row per (event, figure, organisation), and batches are sent monthly.
+ * in it: a fact is one row per (event, figure, organisation, day), and batches are sent monthly.
  */
 function windowServices(counts: readonly unknown[]): [string, number][] {
   const sums = new Map<string, number>();
@@ -223,9 +223,13 @@ const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {
   'publicity.ExemplarPublished': (d) => d['publishedOn'],
 };
 
-/** A calendar day as the contracts write it; anything else names no day, and nor does year 0000, which Postgres cannot store. */
+/**
+ * A calendar day as the contracts write it, in the years a period can be asked for (1900–2099,
+ * period.ts); anything else names no day: a county's `0202-12-28` would file a deed where no
+ * summary can find it, so it counts on the day it was reported instead.
+ */
 function dayNamed(v: unknown): string | undefined {
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || v.startsWith('0000')) return undefined;
+  if (typeof v !== 'string' || !/^(?:19|20)\d{2}-\d{2}-\d{2}$/.test(v)) return undefined;
   const t = Date.parse(`${v}T00:00:00Z`);
   return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v ? undefined : v;
 }

@@ -244,6 +244,18 @@ describe('factsOf', () => {
       { visitedOn: '0000-12-31' },
       '2027-01-03',
     ],
+    [
+      'a deed in year 0202, a period nobody can ask for, on the day it was reported',
+      'assistance.DeedDone',
+      { doneOn: '0202-12-28' },
+      '2027-01-03',
+    ],
+    [
+      'an article of 1899 on the day it was reported',
+      'publicity.ArticlePublished',
+      { level: 'county', publishedOn: '1899-12-31' },
+      '2027-01-03',
+    ],
   ])('files %s', (_name, type, data, day) => {
     const facts = factsOf(event(type, data, '2027-01-03T02:00:00.000Z'));
     expect(facts.length).toBeGreaterThan(0);

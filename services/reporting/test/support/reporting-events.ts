@@ -138,6 +138,18 @@ export const deedMoved = (deed: EventEnvelope, orgId: string, householdsHelped: 
   );
 };
 
+/** The county's replacement of `deed` in the same village, saying it was done on `doneOn` (ADR 0106). */
+export const deedRedated = (deed: EventEnvelope, doneOn: string) => {
+  const before = deed.data as { deedId: string; orgId: string; doneOn: string; householdsHelped: number };
+  const { deedId: _deedId, ...previous } = before;
+  return envelope(
+    DeedCorrected,
+    deed.streamId,
+    { ...before, doneOn, previous },
+    { orgId: before.orgId, streamVersion: 2, occurredAt: '2026-06-01T02:00:00.000Z' },
+  );
+};
+
 const decision = (orgId: string) => ({
   decidedBy: { sub: 'test', role: 'organizer', orgId },
   inputs: [],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { privateUploadDir } from '@vanguard/spreadsheet';
 import { ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 
 /**
@@ -45,6 +46,12 @@ export class ImportLeftovers implements OnApplicationBootstrap {
   }
 
   private async deleteStaleUploads(): Promise<number> {
+    // Said at boot, not first at an import's 500; and another user's directory is not swept.
+    const mine = await privateUploadDir(this.limits.uploadDir).then(
+      () => true,
+      (e: unknown) => (this.logger.error(e instanceof Error ? e.message : String(e)), false),
+    );
+    if (!mine) return 0;
     const names = await readdir(this.limits.uploadDir).catch(() => [] as string[]);
     const before = Date.now() - 2 * this.limits.uploadIdleMs;
     let deleted = 0;

@@ -37,7 +37,7 @@ export const EXPORT_LIMITER = Symbol('ExportLimiter');
 export const IMPORT_LIMITER = Symbol('ImportLimiter');
 
 const CONTENT_TYPE = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
-/** What an import takes (the `format` query names which); any other body is 415 (BodyMediaTypeInterceptor). */
+/** The types an import is documented to take; the `format` query says which it is, and the reader checks the bytes. */
 const IMPORT_TYPES = [CONTENT_TYPE.csv, CONTENT_TYPE.xlsx, 'application/octet-stream'] as const;
 
 @ApiTags('roster')

@@ -23,7 +23,7 @@ class Columns {
  * One transaction's facts, inserted with one statement: the totals trigger (statement-level,
  * migration 1766000000003) then locks the chunk's organisations once and upserts its aggregated
  * deltas once, where one statement per event ran it per event (ADR 0060). The primary key
- * (event, figure, organisation) makes a second delivery a no-op even past the inbox.
+ * (event, figure, organisation, day) makes a second delivery a no-op even past the inbox.
  */
 export class FactRows implements DeferredWrite<PoolClient> {
   private readonly rows = new Columns(9);

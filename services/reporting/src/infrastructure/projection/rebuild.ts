@@ -40,7 +40,7 @@ type Ends = Map<string, Map<number, bigint>>;
  * tree and roster), then the events topics — up to the ends seen at the start; then, with the live
  * tables locked, the records since are read into the shadows and the shadows take the live names.
  * The live consumer is left alone: its next write waits for the lock and lands in the new table
- * (facts by `(event, figure, organisation)` and states by version make that repeat harmless).
+ * (facts by `(event, figure, organisation, day)` and states by version make that repeat harmless).
  */
 export async function rebuildReporting(pool: Pool, options: ReportingRebuildOptions): Promise<ReportingRebuildReport> {
   const started = Date.now();
