@@ -1,9 +1,20 @@
-import { ORGANIZATION_STATE_TOPIC, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
+import { ORGANIZATION_STATE_TOPIC, OrganizationState, countyDecisionTopic } from '@vanguard/contracts';
 import type { EventVerifier } from '@vanguard/auth';
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload } from 'kafkajs';
 import type { CountyClient } from './county-client';
-import { checkDecisionSignature, decisionVerifier, type ForgedDecision } from './county-decision-check';
-import { subscribeWhenThere, untilAborted } from './county-replies';
+import {
+  checkDecisionSignature,
+  decisionVerifier,
+  describeDecision,
+  describeForged,
+  describeSkipped,
+  interpretDecision,
+  readEnvelope,
+  type FollowedDecision,
+  type ForgedDecision,
+  type SkippedRecord,
+} from './county-decision-check';
+import { pinNewGroupStart, subscribeWhenThere, watchStop } from './county-replies';
 
 /**
  * The topics a county follows: the organisation state (compacted: read from the beginning it is
@@ -12,146 +23,84 @@ import { subscribeWhenThere, untilAborted } from './county-replies';
  * its organisations. The contexts' events topics name every county's members: a county's ACLs
  * do not let it read them (ADR 0062).
  */
-export function followedTopics(clientId: string, decisionTopic = countyDecisionTopic(clientId)): readonly [string, string] {
-  return [ORGANIZATION_STATE_TOPIC, decisionTopic];
+export function followedTopics(
+  clientId: string,
+  decisionTopic = countyDecisionTopic(clientId),
+  stateTopic = ORGANIZATION_STATE_TOPIC,
+): readonly [string, string] {
+  return [stateTopic, decisionTopic];
 }
 
-/**
- * A new group reads the state topic from its beginning but the decision topics from now on
- * (unless `history`): the committed offsets are set to the topics' ends before it first joins,
- * so a county that goes offline right after starting still resumes from there, never from
- * "latest" (which would skip what was published while it was away).
- */
-async function pinStart(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    for (const { topic, partitions } of committed) {
-      const unset = partitions.filter((p) => p.offset === '-1').map((p) => p.partition);
-      if (unset.length === 0) continue;
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: ends.filter((e) => unset.includes(e.partition)).map((e) => ({ partition: e.partition, offset: e.high })),
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
+// Re-exported: the CLI and the library's users import them from here.
+export { decisionOf, describeDecision, interpretDecision, type FollowedDecision } from './county-decision-check';
 
-/** 中文 labels of the decisions a county shows; other decisions show their type. */
-const DECISION_LABEL: Readonly<Record<string, string>> = {
-  'evaluation.PledgeFiled': '承诺备案',
-  'evaluation.PledgeReturned': '承诺退回',
-  'evaluation.PledgeFulfilled': '承诺兑现',
-  'evaluation.PledgeLapsed': '承诺未兑现',
-  'evaluation.PledgeRated': '评诺结果',
-  'evaluation.TierChanged': '晋档升级',
-  'evaluation.OrganizationAssessed': '组织评定',
-  'evaluation.ReviewConcluded': '民主评议结论',
-  'evaluation.ReviewApproved': '民主评议审定',
-  'evaluation.QuarterPioneerSelected': '一季一先锋',
-  'evaluation.MassEvaluationPublished': '群众评议结果公布',
-  'evaluation.BenchmarkReached': '对标达标',
-  'evaluation.MassEvaluationTallyRecorded': '群众评议计票结果',
-  'commendation.CommendationDecided': '表彰决定',
-  'commendation.CommendationRevoked': '撤销表彰',
-  'commendation.NominationRejected': '推荐未通过',
-  'commendation.ObjectionUpheld': '异议成立',
-  'commendation.ObjectionDismissed': '异议不成立',
-  'organization.MemberTransferred': '党员转入',
-};
+// Where an organisation sits is all `follow` reads of its state.
+const placeShape = OrganizationState.schema.pick({ orgId: true, path: true });
 
-export interface FollowedDecision {
-  readonly eventId: string;
-  readonly type: string;
-  readonly label: string;
-  readonly orgId: string;
-  readonly streamId: string;
-  readonly occurredAt: string;
-  readonly reason?: string;
-  readonly decidedBy?: string;
-  /** The platform member transferred in: the id the county's roster names him by from now on. */
-  readonly memberId?: string;
-}
-
-/**
- * Pure: the decision an event records (its `data.decision`), or a member transferred into the
- * county (organisation's fact on the decision topic, by platform member id), else undefined.
- */
-export function decisionOf(envelope: EventEnvelope): FollowedDecision | undefined {
-  const data = envelope.data as {
-    decision?: { reason?: string; decidedBy?: { role?: string; orgId?: string } };
-    memberId?: unknown;
-  } | null;
-  if (data && typeof data === 'object' && envelope.type.startsWith('organization.') && typeof data.memberId === 'string')
-    return DECISION_LABEL[envelope.type]
-      ? {
-          eventId: envelope.eventId,
-          type: envelope.type,
-          label: DECISION_LABEL[envelope.type]!,
-          orgId: envelope.orgId,
-          streamId: envelope.streamId,
-          occurredAt: envelope.occurredAt,
-          memberId: data.memberId,
-        }
-      : undefined;
-  if (!data || typeof data !== 'object' || !data.decision) return undefined;
-  const reason = data.decision.reason?.trim();
-  return {
-    eventId: envelope.eventId,
-    type: envelope.type,
-    label: DECISION_LABEL[envelope.type] ?? envelope.type,
-    orgId: envelope.orgId,
-    streamId: envelope.streamId,
-    occurredAt: envelope.occurredAt,
-    ...(reason ? { reason } : {}),
-    ...(data.decision.decidedBy?.role ? { decidedBy: data.decision.decidedBy.role } : {}),
-  };
-}
-
-export function describeDecision(d: FollowedDecision): string {
-  const member = d.memberId ? `，平台成员 ${d.memberId}（花名册以此 id 称呼他）` : '';
-  return `决定 ${d.label}: 组织 ${d.orgId}，${d.streamId}，${d.occurredAt}${member}${d.decidedBy ? `，决定角色 ${d.decidedBy}` : ''}${d.reason ? `，理由: ${d.reason}` : ''}`;
-}
+/** Held decisions kept at most (ADR 0108): the oldest is dropped, with a warning, beyond it. */
+export const HELD_DECISIONS_LIMIT = 10_000;
 
 /**
  * Which organisations are the county's: pure, fed with organisation state records. An
  * organisation is the county's when the county organisation is on its path; a state record that
  * moves it elsewhere removes it. Decisions about an organisation not (yet) known are held until
- * its state arrives (the state and events topics are read side by side, not in one order).
+ * its state arrives (the state and events topics are read side by side, not in one order); the
+ * held ones are part of what `follow` keeps between runs, since their offsets are committed.
  */
 export class CountyOrganizations {
-  private readonly held = new Map<string, FollowedDecision[]>();
+  private readonly held: FollowedDecision[];
+  private readonly limit: number;
+  private readonly onDropped: (d: FollowedDecision) => void;
+  private changes = 0;
 
   constructor(
     readonly countyOrgId: string,
     private readonly known: Map<string, boolean> = new Map(),
-  ) {}
+    options: { held?: readonly FollowedDecision[]; limit?: number; onDropped?: (d: FollowedDecision) => void } = {},
+  ) {
+    this.held = [...(options.held ?? [])];
+    this.limit = options.limit ?? HELD_DECISIONS_LIMIT;
+    this.onDropped = options.onDropped ?? (() => undefined);
+  }
 
-  /** Applies one OrganizationState; returns the held decisions it releases (now known to be the county's). */
-  applyState(data: { orgId?: unknown; path?: unknown }): FollowedDecision[] {
-    if (typeof data.orgId !== 'string' || !Array.isArray(data.path)) return [];
-    const ours = data.orgId === this.countyOrgId || data.path.includes(this.countyOrgId);
-    this.known.set(data.orgId, ours);
-    const held = this.held.get(data.orgId) ?? [];
-    this.held.delete(data.orgId);
-    return ours ? held : [];
+  /** Grows whenever what must be kept between runs (known organisations, held decisions) changed. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Applies one OrganizationState's data (anything else is no state); returns the held decisions it releases. */
+  applyState(data: unknown): FollowedDecision[] {
+    const place = placeShape.safeParse(data);
+    if (!place.success) return [];
+    const { orgId, path } = place.data;
+    const ours = orgId === this.countyOrgId || path.includes(this.countyOrgId);
+    this.known.set(orgId, ours);
+    const released = this.held.filter((d) => d.orgId === orgId);
+    if (released.length > 0) this.held.splice(0, this.held.length, ...this.held.filter((d) => d.orgId !== orgId));
+    this.changes++;
+    return ours ? released : [];
   }
 
   /** The decision if it is the county's, `undefined` if not or not yet known (then held). */
   admit(d: FollowedDecision): FollowedDecision | undefined {
     if (d.orgId === this.countyOrgId) return d;
     const ours = this.known.get(d.orgId);
-    if (ours === undefined) this.held.set(d.orgId, [...(this.held.get(d.orgId) ?? []), d]);
-    return ours ? d : undefined;
+    if (ours !== undefined) return ours ? d : undefined;
+    // A batch read again after a crash brings the same decision twice.
+    if (this.held.some((h) => h.eventId === d.eventId)) return undefined;
+    this.held.push(d);
+    if (this.held.length > this.limit) this.onDropped(this.held.shift()!);
+    this.changes++;
+    return undefined;
   }
 
   snapshot(): Record<string, boolean> {
     return Object.fromEntries(this.known);
+  }
+
+  /** The decisions held, oldest first. */
+  heldDecisions(): readonly FollowedDecision[] {
+    return [...this.held];
   }
 }
 
@@ -179,96 +128,131 @@ export interface FollowOptions {
   readonly allowDevelopmentKey?: boolean;
   /** A decision whose producer did not sign it: not passed to onDecision (default: ignored after the check). */
   readonly onForged?: (f: ForgedDecision) => void | Promise<void>;
+  /** Every record passed over (malformed, forged), where it lies and why; default a line on stderr. */
+  readonly onSkipped?: (s: SkippedRecord) => void;
+  /** Held decisions dropped because too many were held; default a line on stderr. */
+  readonly onWarning?: (message: string) => void;
+  /**
+   * Default `vanguard.organization.organization-state.v1`. Another topic is for tests: the
+   * organisations they make up must not reach the platform's compacted topic, which every service reads.
+   */
+  readonly stateTopic?: string;
 }
 
 /**
- * What `follow` does with one record: a state record extends the tree (and releases the decisions
- * held for it); a decision is shown only when its own context's producer signed it (a forged one
- * is reported, never held or shown) and it is about one of the county's organisations.
+ * What `follow` does with one record: nothing is read from it before it proved to be an envelope;
+ * a state record extends the tree (and releases the decisions held for it); a decision is
+ * interpreted only after its own context's producer was found to have signed it (a forged one is
+ * reported, never held or shown) and shown when it is about one of the county's organisations.
  */
 export class FollowedRecords {
   constructor(
     private readonly orgs: CountyOrganizations,
     private readonly verifier: EventVerifier,
     private readonly on: Pick<FollowOptions, 'onDecision' | 'onForged'>,
+    private readonly stateTopic = ORGANIZATION_STATE_TOPIC,
   ) {}
 
-  /** Handles one record of `topic`; answers whether the tree changed. */
-  async handle(topic: string, value: Buffer | null): Promise<boolean> {
-    const envelope = parse(value);
-    if (!envelope) return false;
-    if (topic === ORGANIZATION_STATE_TOPIC) {
-      for (const d of this.orgs.applyState(envelope.data as { orgId?: unknown; path?: unknown })) await this.on.onDecision(d);
-      return true;
+  /** Handles one record of `topic`; answers why it was passed over, if it was. */
+  async handle(topic: string, value: Buffer | null): Promise<string | undefined> {
+    // A tombstone: compaction's deletion of an organisation that no longer exists, nothing to apply.
+    if (value === null) return undefined;
+    const read = readEnvelope(value);
+    if (!read.ok) return read.reason;
+    const { envelope } = read;
+    if (topic === this.stateTopic) {
+      if (!placeShape.safeParse(envelope.data).success) return `组织状态缺少 orgId / path（${envelope.type} ${envelope.eventId}）`;
+      for (const d of this.orgs.applyState(envelope.data)) await this.on.onDecision(d);
+      return undefined;
     }
-    const decision = decisionOf(envelope);
-    if (!decision) return false;
     const signed = checkDecisionSignature(envelope, this.verifier);
     if (!signed.ok) {
       await this.on.onForged?.(signed.forged);
-      return false;
+      return describeForged(signed.forged);
     }
-    const admitted = this.orgs.admit(decision);
+    const { decision, malformed } = interpretDecision(envelope);
+    if (malformed) return `${malformed}: ${envelope.type} ${envelope.eventId}`;
+    const admitted = decision && this.orgs.admit(decision);
     if (admitted) await this.on.onDecision(admitted);
-    return false;
+    return undefined;
   }
 }
+
+const ORGANIZATIONS = 'organizations';
+const HELD = 'held-decisions';
+const STARTED_GROUPS = 'follow-groups';
+const toStderr = (line: string) => void process.stderr.write(`${line}\n`);
+// A document edited by hand into something else is read as empty rather than stopping `follow`.
+const listIn = <T>(document: T[] | undefined): T[] => (Array.isArray(document) ? document : []);
 
 /**
  * Follows the public topics in the county's own consumer group until `signal` aborts. A new
  * group starts at the beginning (bootstrap from the compacted state topic, then the events);
  * an existing one resumes from its committed offsets, so a county that was offline catches up
- * with what was published meanwhile. The organisations learnt are kept in the state directory,
- * since a resumed group does not read the state topic from the beginning again.
+ * with what was published meanwhile. The organisations learnt and the decisions held are kept
+ * in the state directory before a batch's offsets are committed, since a resumed group does not
+ * read those records again. Rejects with ConsumerStopped when the consumer stops on its own.
  */
 export async function followDecisions(client: CountyClient, options: FollowOptions): Promise<void> {
   // Refuses before connecting anything when a context's keys are the development ones.
   const verifier = options.verifier ?? decisionVerifier(process.env, { allowDevelopmentKey: options.allowDevelopmentKey === true });
+  const onSkipped = options.onSkipped ?? ((s: SkippedRecord) => toStderr(describeSkipped(s)));
+  const warn = options.onWarning ?? toStderr;
   const { countyOrgId } = await client.identity();
-  const saved = client.state.readDocument<Record<string, boolean>>('organizations') ?? {};
-  const orgs = new CountyOrganizations(countyOrgId, new Map(Object.entries(saved)));
+  const { state } = client;
+  const orgs = new CountyOrganizations(
+    countyOrgId,
+    new Map(Object.entries(state.readDocument<Record<string, boolean>>(ORGANIZATIONS) ?? {})),
+    {
+      held: listIn(state.readDocument<FollowedDecision[]>(HELD)),
+      onDropped: (d) => warn(`待定决定超过 ${HELD_DECISIONS_LIMIT} 条，丢弃最早的: ${describeDecision(d)}（事件 ${d.eventId}）`),
+    },
+  );
   const groupId = options.groupId ?? `${client.clientId}.follow`;
-  const topics = followedTopics(client.clientId, options.decisionTopic);
-  const records = new FollowedRecords(orgs, verifier, options);
+  const topics = followedTopics(client.clientId, options.decisionTopic, options.stateTopic);
+  const records = new FollowedRecords(orgs, verifier, options, topics[0]);
   const admin = client.kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics().finally(() => admin.disconnect()));
-  if (!options.history)
-    await pinStart(
-      client.kafka,
-      groupId,
-      topics.slice(1).filter((t) => existing.has(t)),
-    );
+  const started = listIn(state.readDocument<string[]>(STARTED_GROUPS));
+  await pinNewGroupStart(
+    client.kafka,
+    groupId,
+    topics.filter((t) => existing.has(t)),
+    { toEnd: options.history ? [] : topics.slice(1), known: started.includes(groupId) },
+  );
+  // From now on a decision topic without a committed offset is one that appeared later: read whole.
+  if (!started.includes(groupId)) state.writeDocument(STARTED_GROUPS, [...started, groupId]);
   const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const stopped = watchStop(consumer, groupId);
   await consumer.connect();
   try {
     const subscribed = await subscribeWhenThere(client.kafka, consumer, topics, true, options.signal);
     options.onSubscribed?.(subscribed);
     if (options.signal.aborted) return;
     await consumer.run({
+      eachBatchAutoResolve: false,
       eachBatch: async (payload: EachBatchPayload) => {
         const { batch } = payload;
-        let treeChanged = false;
+        const before = orgs.revision;
         for (const m of batch.messages) {
-          treeChanged = (await records.handle(batch.topic, m.value)) || treeChanged;
-          payload.resolveOffset(m.offset);
+          const skipped = await records.handle(batch.topic, m.value);
+          if (skipped) onSkipped({ topic: batch.topic, partition: batch.partition, offset: m.offset, reason: skipped });
         }
-        if (treeChanged) client.state.writeDocument('organizations', orgs.snapshot());
+        // Written before any offset of the batch is resolved: the committed offset never passes a
+        // decision held only in memory, nor a state record the saved tree lacks.
+        if (orgs.revision !== before) {
+          state.writeDocument(ORGANIZATIONS, orgs.snapshot());
+          state.writeDocument(HELD, orgs.heldDecisions());
+        }
+        const last = batch.messages.at(-1);
+        if (last) payload.resolveOffset(last.offset);
         await payload.heartbeat();
       },
     });
-    await untilAborted(options.signal);
+    await stopped.until(options.signal);
   } finally {
+    stopped.dispose();
     await consumer.disconnect();
-  }
-}
-
-function parse(value: Buffer | null): EventEnvelope | undefined {
-  if (!value) return undefined;
-  try {
-    const e = JSON.parse(value.toString('utf8')) as EventEnvelope;
-    return typeof e.type === 'string' && typeof e.orgId === 'string' ? e : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -126,3 +126,116 @@ describe(FollowedRecords.name, () => {
     expect(forged).toEqual([expect.objectContaining({ eventId: byDevelopmentKey.eventId, reason: 'unknown-key' })]);
   });
 });
+
+describe('FollowedRecords, given records that are not what they claim', () => {
+  it('reports an unsigned decision whose reason is not text as forged, without reading its data, and shows the genuine one after it', async () => {
+    const { records, shown, forged } = follower();
+    const poison = { ...decision('commendation.CommendationDecided', COUNTY), data: { decision: { reason: 42 } } };
+    const genuine = signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY));
+
+    const skipped = await records.handle(topic, bytes(poison));
+    await records.handle(topic, bytes(genuine));
+
+    expect(skipped).toContain('未签名');
+    expect(forged.map((f) => f.eventId)).toEqual([poison.eventId]);
+    expect(shown.map((d) => d.eventId)).toEqual([genuine.eventId]);
+  });
+
+  it('reports a signed decision whose fields break its contract instead of throwing', async () => {
+    const { records, shown, forged } = follower();
+    const signedBadly = signWithDevelopmentKey({
+      ...decision('commendation.CommendationDecided', COUNTY),
+      data: { decision: { reason: 42 } },
+    });
+
+    const skipped = await records.handle(topic, bytes(signedBadly));
+
+    expect(skipped).toMatch(/决定字段不合契约.*decision\.reason/);
+    expect(shown).toEqual([]);
+    expect(forged).toEqual([]);
+  });
+
+  it('reports what is not an event envelope (not JSON, fields missing or of another type) and reads nothing of it', async () => {
+    const { records, shown, forged } = follower();
+    const { actor: _actor, ...noActor } = decision('commendation.CommendationDecided', COUNTY);
+
+    const reasons = [
+      await records.handle(topic, Buffer.from('{not json')),
+      await records.handle(topic, Buffer.from(JSON.stringify(noActor))),
+      await records.handle(
+        topic,
+        Buffer.from(JSON.stringify({ eventId: 'x', type: 42, orgId: COUNTY, data: { decision: { reason: 42 } } })),
+      ),
+      await records.handle(ORGANIZATION_STATE_TOPIC, Buffer.from('null')),
+    ];
+
+    expect(reasons).toEqual([
+      '不是 JSON',
+      expect.stringContaining('actor'),
+      expect.stringContaining('type'),
+      expect.stringContaining('信封'),
+    ]);
+    expect(shown).toEqual([]);
+    expect(forged).toEqual([]);
+  });
+
+  it('reports a state record with null data and still applies the next one', async () => {
+    const { records, shown } = follower();
+    const nullState = bytes({ ...decision('organization.OrganizationState'), data: null });
+    const genuine = signWithDevelopmentKey(decision('evaluation.TierChanged'));
+    await records.handle(topic, bytes(genuine));
+
+    expect(await records.handle(ORGANIZATION_STATE_TOPIC, nullState)).toContain('orgId');
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(VILLAGE, [COUNTY, VILLAGE]));
+
+    expect(shown.map((d) => d.eventId)).toEqual([genuine.eventId]);
+  });
+});
+
+describe(CountyOrganizations.name, () => {
+  const held = (orgId: string): FollowedDecision => ({
+    eventId: randomUUID(),
+    type: 'evaluation.TierChanged',
+    label: '晋档升级',
+    orgId,
+    streamId: 's',
+    occurredAt: '2026-11-30T08:00:00.000Z',
+  });
+
+  it('takes no state from null or a record without orgId and path', () => {
+    const sut = new CountyOrganizations(COUNTY);
+
+    expect(sut.applyState(null)).toEqual([]);
+    expect(sut.applyState({ orgId: VILLAGE })).toEqual([]);
+    expect(sut.snapshot()).toEqual({});
+  });
+
+  it('releases, in a later run, a decision held in an earlier one when built from what that run kept', () => {
+    const later = randomUUID();
+    const first = new CountyOrganizations(COUNTY);
+    const d = held(later);
+    const before = first.revision;
+
+    expect(first.admit(d)).toBeUndefined();
+    expect(first.revision).toBeGreaterThan(before);
+    const kept = JSON.parse(JSON.stringify({ known: first.snapshot(), held: first.heldDecisions() })) as {
+      known: Record<string, boolean>;
+      held: FollowedDecision[];
+    };
+
+    const second = new CountyOrganizations(COUNTY, new Map(Object.entries(kept.known)), { held: kept.held });
+    expect(second.applyState({ orgId: later, path: [COUNTY, later] })).toEqual([d]);
+    expect(second.heldDecisions()).toEqual([]);
+  });
+
+  it('holds at most its limit, dropping the oldest with a report, and holds a redelivered decision once', () => {
+    const dropped: FollowedDecision[] = [];
+    const sut = new CountyOrganizations(COUNTY, new Map(), { limit: 2, onDropped: (d) => void dropped.push(d) });
+    const [a, b, c] = [held(randomUUID()), held(randomUUID()), held(randomUUID())];
+
+    for (const d of [a, b, b, c]) sut.admit(d);
+
+    expect(dropped).toEqual([a]);
+    expect(sut.heldDecisions()).toEqual([b, c]);
+  });
+});

@@ -63,10 +63,13 @@ export interface ConsumeRepliesOptions {
 /**
  * Reads the county's reply topic in its own consumer group until `signal` aborts. Offsets are
  * committed after each batch was handed over, so a restart resumes where it stopped (and may
- * see a reply again: replies are at least once, keyed by message id).
+ * see a reply again: replies are at least once, keyed by message id). Rejects with
+ * ConsumerStopped when the consumer stops on its own (a refused group, say).
  */
 export async function consumeReplies(client: CountyClient, options: ConsumeRepliesOptions): Promise<void> {
-  const consumer = client.kafka.consumer({ groupId: options.groupId ?? `${client.clientId}.replies`, allowAutoTopicCreation: false });
+  const groupId = options.groupId ?? `${client.clientId}.replies`;
+  const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const stopped = watchStop(consumer, groupId);
   await consumer.connect();
   try {
     await subscribeWhenThere(client.kafka, consumer, replyTopicOf(client.clientId), options.fromBeginning ?? true, options.signal);
@@ -82,8 +85,9 @@ export async function consumeReplies(client: CountyClient, options: ConsumeRepli
         await payload.heartbeat();
       },
     });
-    await untilAborted(options.signal);
+    await stopped.until(options.signal);
   } finally {
+    stopped.dispose();
     await consumer.disconnect();
   }
 }
@@ -122,3 +126,90 @@ export async function subscribeWhenThere(
 
 export const untilAborted = (signal: AbortSignal): Promise<void> =>
   signal.aborted ? Promise.resolve() : new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
+
+/** The county's consumer stopped without being asked (kafkajs gave up on it): `replies` / `follow` fail with it. */
+export class ConsumerStopped extends Error {
+  constructor(
+    readonly groupId: string,
+    cause?: unknown,
+  ) {
+    super(`消费组 ${groupId} 的消费者已停止: ${cause === undefined ? '未经要求而停止' : explain(cause)}`, { cause });
+    this.name = 'ConsumerStopped';
+  }
+}
+
+/** Each message along an error's causes, with the broker's error code: kafkajs wraps the broker's answer. */
+function explain(error: unknown): string {
+  const parts: string[] = [];
+  for (
+    let e = error as { name?: unknown; message?: unknown; type?: unknown; cause?: unknown; originalError?: unknown } | undefined;
+    e && parts.length < 5;
+  ) {
+    const code = [e.name, e.type].filter((c): c is string => typeof c === 'string' && c !== 'Error').join(' ');
+    const text = `${typeof e.message === 'string' ? e.message : JSON.stringify(e)}${code ? ` [${code}]` : ''}`;
+    if (!parts.includes(text)) parts.push(text);
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  // kafkajs tries each broker and keeps none of their answers: a group the county's ACLs refuse
+  // (GROUP_AUTHORIZATION_FAILED) reaches here as this error only.
+  if ((error as { name?: unknown }).name === 'KafkaJSGroupCoordinatorNotFound')
+    parts.push('代理拒绝了该消费组？本县只可用以本县 client id 加 "." 开头的组');
+  return parts.join(' ← ');
+}
+
+/**
+ * Watches a consumer from before it runs: kafkajs reports a failure it will not retry (a group
+ * the ACLs refuse, an error thrown while handling a batch) only as a CRASH event, so a caller
+ * that merely waited for its signal would wait for ever, or exit 0 once nothing else keeps the
+ * process alive. A crash stops the consumer first (STOP, DISCONNECT) and emits CRASH right after;
+ * a STOP and DISCONNECT with no CRASH behind them is a stop nobody asked for (the client closed).
+ */
+export function watchStop(consumer: Consumer, groupId: string): { until(signal: AbortSignal): Promise<void>; dispose(): void } {
+  let fail!: (e: ConsumerStopped) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined); // a failure after the caller stopped waiting is nobody's to handle
+  let crashedSinceStop = false;
+  const removers = [
+    consumer.on(consumer.events.STOP, () => (crashedSinceStop = false)),
+    consumer.on(consumer.events.CRASH, (e) => {
+      crashedSinceStop = true;
+      if (!e.payload.restart) fail(new ConsumerStopped(groupId, e.payload.error));
+    }),
+    // Between DISCONNECT and a crash's CRASH kafkajs runs only promise continuations, so by the next
+    // turn of the event loop a crash has been reported; if none was, the stop was not a crash's.
+    consumer.on(consumer.events.DISCONNECT, () => setImmediate(() => crashedSinceStop || fail(new ConsumerStopped(groupId)))),
+  ];
+  return {
+    until: (signal) => Promise.race([untilAborted(signal), failed]),
+    dispose: () => removers.forEach((remove) => remove()),
+  };
+}
+
+/**
+ * Where a group starts reading. A brand-new group (no offset committed on any of `topics`, and not
+ * `known` to have started before) starts `toEnd`'s topics at their ends, committed now, so a
+ * county that goes offline right after starting resumes from there, never from "latest". Any
+ * other partition without a committed offset (a topic created after the group first started, a
+ * partition added) is left to start from its beginning: pinning it to its end on a restart would
+ * skip what was published while the county was away.
+ */
+export async function pinNewGroupStart(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+  options: { toEnd: readonly string[]; known: boolean },
+): Promise<void> {
+  if (options.known || topics.length === 0) return;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    if (committed.some((t) => t.partitions.some((p) => p.offset !== '-1'))) return;
+    for (const topic of topics.filter((t) => options.toEnd.includes(t))) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,4 +1,6 @@
-import { describeReply, parseReply, replyTopicOf } from './county-replies';
+import { EventEmitter } from 'node:events';
+import type { Consumer } from 'kafkajs';
+import { ConsumerStopped, describeReply, parseReply, replyTopicOf, watchStop } from './county-replies';
 import { CountyOrganizations, decisionOf } from './county-follow';
 import type { EventEnvelope } from '@vanguard/contracts';
 
@@ -55,6 +57,13 @@ describe(replyTopicOf.name, () => {
 });
 
 const county = 'c0000000-0000-4000-8000-000000000001';
+const [ours, theirs, late, root, other] = ['1', '2', '3', '4', '5'].map((n) => `a0000000-0000-4000-8000-00000000000${n}`) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const decided = (orgId: string): EventEnvelope =>
   ({
     eventId: `e-${orgId}`,
@@ -68,17 +77,80 @@ const decided = (orgId: string): EventEnvelope =>
 describe(CountyOrganizations.name, () => {
   it('admits decisions about organisations below the county, holds unknown ones until their state arrives, drops the others', () => {
     const sut = new CountyOrganizations(county);
-    sut.applyState({ orgId: 'ours', path: ['root', county, 'ours'] });
-    sut.applyState({ orgId: 'theirs', path: ['root', 'other', 'theirs'] });
+    sut.applyState({ orgId: ours, path: [root, county, ours] });
+    sut.applyState({ orgId: theirs, path: [root, other, theirs] });
 
-    expect(sut.admit(decisionOf(decided('ours'))!)).toMatchObject({ label: '评诺结果', reason: '按期兑现', decidedBy: 'organizer' });
-    expect(sut.admit(decisionOf(decided('theirs'))!)).toBeUndefined();
-    expect(sut.admit(decisionOf(decided('late'))!)).toBeUndefined();
-    expect(sut.applyState({ orgId: 'late', path: ['root', county, 'late'] }).map((d) => d.orgId)).toEqual(['late']);
-    expect(sut.snapshot()).toEqual({ ours: true, theirs: false, late: true });
+    expect(sut.admit(decisionOf(decided(ours))!)).toMatchObject({ label: '评诺结果', reason: '按期兑现', decidedBy: 'organizer' });
+    expect(sut.admit(decisionOf(decided(theirs))!)).toBeUndefined();
+    expect(sut.admit(decisionOf(decided(late))!)).toBeUndefined();
+    expect(sut.applyState({ orgId: late, path: [root, county, late] }).map((d) => d.orgId)).toEqual([late]);
+    expect(sut.snapshot()).toEqual({ [ours]: true, [theirs]: false, [late]: true });
   });
 
   it('is not fooled by events without a decision', () => {
-    expect(decisionOf({ ...decided('ours'), data: { pledgeId: 'p' } })).toBeUndefined();
+    expect(decisionOf({ ...decided(ours), data: { pledgeId: 'p' } })).toBeUndefined();
+  });
+});
+
+/**
+ * Emits kafkajs's consumer events in kafkajs's order (consumer/index.js: a crash stops and
+ * disconnects the consumer, then emits CRASH); only `on` and `events` are what watchStop uses.
+ */
+function consumerEvents() {
+  const events = { STOP: 'consumer.stop', DISCONNECT: 'consumer.disconnect', CRASH: 'consumer.crash' } as const;
+  const emitter = new EventEmitter();
+  const consumer = {
+    events,
+    on: (name: string, listener: (e: unknown) => void) => (emitter.on(name, listener), () => void emitter.off(name, listener)),
+  } as unknown as Consumer;
+  const stopAndDisconnect = () => (emitter.emit(events.STOP, {}), emitter.emit(events.DISCONNECT, {}));
+  const crash = async (restart: boolean) => {
+    stopAndDisconnect();
+    await Promise.resolve(); // kafkajs awaits its disconnect before it emits CRASH
+    emitter.emit(events.CRASH, {
+      payload: { error: Object.assign(new Error('Not authorized to access group'), { type: 'GROUP_AUTHORIZATION_FAILED' }), restart },
+    });
+  };
+  return { consumer, crash, stopAndDisconnect, listeners: () => emitter.eventNames().length };
+}
+const nextTurn = () => new Promise((r) => setImmediate(r));
+
+describe(watchStop.name, () => {
+  it('fails with the error of a crash kafkajs will not restart from', async () => {
+    const { consumer, crash } = consumerEvents();
+    const sut = watchStop(consumer, 'county-songling.replies');
+    const waiting = sut.until(new AbortController().signal);
+
+    await crash(false);
+
+    await expect(waiting).rejects.toThrow(ConsumerStopped);
+    await expect(waiting).rejects.toThrow(/county-songling\.replies.*Not authorized to access group \[GROUP_AUTHORIZATION_FAILED\]/);
+  });
+
+  it('fails when the consumer stops without a crash and without being asked', async () => {
+    const { consumer, stopAndDisconnect } = consumerEvents();
+    const sut = watchStop(consumer, 'g');
+    const waiting = sut.until(new AbortController().signal);
+
+    stopAndDisconnect();
+
+    await expect(waiting).rejects.toThrow(/消费组 g 的消费者已停止: 未经要求而停止/);
+  });
+
+  it('keeps waiting through a crash kafkajs restarts from, until the signal aborts; disposed, it hears nothing more', async () => {
+    const { consumer, crash, listeners } = consumerEvents();
+    const sut = watchStop(consumer, 'g');
+    const stop = new AbortController();
+    let settled = false;
+    const waiting = sut.until(stop.signal).finally(() => (settled = true));
+
+    await crash(true);
+    await nextTurn();
+    expect(settled).toBe(false);
+    stop.abort();
+    await expect(waiting).resolves.toBeUndefined();
+
+    sut.dispose();
+    expect(listeners()).toBe(0);
   });
 });
