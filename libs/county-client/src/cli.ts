@@ -7,6 +7,7 @@ import type { CountyCliContext, CountySubcommand } from './cli-context';
 import { CountyClient } from './county-client';
 import { countyClientConfig } from './county-client.config';
 import { USAGE, runCountyCommand } from './county-commands';
+import { EXIT, UsageError } from './county-drafts';
 import type { CountyKafkaOverrides } from './county-kafka';
 
 type GlobalOptions = {
@@ -26,17 +27,26 @@ const VALUED: Readonly<Record<string, (o: GlobalOptions, v: string) => void>> = 
   '--kafka-ca': (o, v) => (o.kafka.caFile = path.resolve(v)),
 };
 
-/** Takes the global options (`--client`, `--state-dir`, `--kafka-*`) off the front; the rest is the command's. */
-function globalOptions(argv: readonly string[]): GlobalOptions & { rest: string[] } {
-  const rest = [...argv];
+/**
+ * Takes the global options (`--client`, `--state-dir`, `--kafka-*`) out, before the command or
+ * after it (ADR 0109): `deeds --client county-hekou` once went out as the default county, the
+ * flag ignored. The rest is the command's, which refuses what it does not know.
+ */
+export function globalOptions(argv: readonly string[]): GlobalOptions & { rest: string[] } {
+  const rest: string[] = [];
   const options: GlobalOptions = { kafka: {} };
-  for (;;) {
-    const set = VALUED[rest[0] ?? ''];
-    if (set && rest[1] !== undefined) set(options, rest.splice(0, 2)[1] as string);
-    else if (rest[0] === '--kafka-ssl') {
-      rest.shift();
-      options.kafka.ssl = true;
-    } else break;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const set = VALUED[name];
+    if (a === '--kafka-ssl') options.kafka.ssl = true;
+    else if (set && eq > 0) set(options, a.slice(eq + 1));
+    else if (set) {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} 须带值`);
+      set(options, v);
+    } else rest.push(a);
   }
   return { ...options, rest };
 }
@@ -51,15 +61,26 @@ async function witness(args: readonly string[], ctx: CountyCliContext): Promise<
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, resolved at run time
   const mod = require(dir) as { witnessCommand?: CountySubcommand };
   if (!mod.witnessCommand) throw new Error('libs/county-client/src/witness 未导出 witnessCommand');
-  // The witness reads its county from `--client` itself; pass on the one this CLI was given.
-  return mod.witnessCommand(args.includes('--client') ? args : [...args, '--client', ctx.clientId], ctx);
+  // `--client` is a global option, already taken out: the witness acts as ctx.clientId, in ctx.stateDir.
+  return mod.witnessCommand(args, ctx);
 }
 
+/** `npm run county -- …`, and witness-main.ts as `witness …`: one parser, one state directory, one set of exit codes. */
 export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  try {
+    return await run(argv, out);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    out(`错误: ${e.message}`);
+    return EXIT.USAGE;
+  }
+}
+
+async function run(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const { clientId, stateDir, kafka, rest } = globalOptions(argv);
   if (rest[0] === '--help' || rest[0] === '-h') {
     out(USAGE);
-    return 0;
+    return EXIT.OK;
   }
   const config = countyClientConfig({ ...(clientId ? { clientId } : {}), ...(stateDir ? { stateDir } : {}), kafka });
   const client = new CountyClient(config);
@@ -87,12 +108,15 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs `main` as a process: an unexpected error (an outage, most often) is printed and exits EXIT.ERROR. */
+export function runAsProcess(argv: readonly string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (e: unknown) => {
       console.error(`✗ ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
+      process.exit(EXIT.ERROR);
     },
   );
 }
+
+if (require.main === module) runAsProcess(process.argv.slice(2));

@@ -20,6 +20,16 @@ export interface CountyClientConfig {
 
 export const DEFAULT_COUNTY_CLIENT = 'county-songling';
 
+/**
+ * The county's state directory: `--state-dir`, else `<COUNTY_STATE_DIR or .vanguard/county>/<clientId>`.
+ * The one place it is derived: the CLI's commands and the witness (both its entry points) find
+ * their files under it.
+ */
+export function countyStateDir(clientId: string, env: NodeJS.ProcessEnv = process.env, override?: string): string {
+  if (override !== undefined) return path.resolve(override);
+  return path.resolve(env['COUNTY_STATE_DIR'] ?? path.join(process.cwd(), '.vanguard', 'county'), clientId);
+}
+
 export function countyClientConfig(
   overrides: { clientId?: string; clientSecret?: string; stateDir?: string; kafka?: CountyKafkaOverrides } = {},
   env: NodeJS.ProcessEnv = process.env,
@@ -29,7 +39,6 @@ export function countyClientConfig(
   // The demo realm's secrets are `<client>-demo-secret`; a real county sets COUNTY_CLIENT_SECRET.
   const clientSecret = overrides.clientSecret ?? env['COUNTY_CLIENT_SECRET'] ?? `${clientId}-demo-secret`;
   const kafka = countyKafkaConnection(clientId, overrides.kafka ?? {}, env, infra);
-  const stateRoot = env['COUNTY_STATE_DIR'] ?? path.join(process.cwd(), '.vanguard', 'county');
   return {
     clientId,
     clientSecret,
@@ -37,6 +46,6 @@ export function countyClientConfig(
     kafkaBrokers: kafka.brokers,
     kafka,
     inboundTopic: env['COUNTY_INBOUND_TOPIC'] ?? COUNTY_INBOUND_TOPIC,
-    stateDir: overrides.stateDir ?? path.join(stateRoot, clientId),
+    stateDir: countyStateDir(clientId, env, overrides.stateDir),
   };
 }

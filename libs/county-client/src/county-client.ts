@@ -16,6 +16,21 @@ export interface CountyDraft {
 const BATCH = 1_000;
 
 /**
+ * Publishing stopped (the broker unreachable, a refused token, Ctrl-C) after the messages were
+ * numbered and written to `sent.jsonl`: `messageIds` were not confirmed by the broker and are
+ * resent by id (`npm run county -- resend <id>`), never built again under new sequences.
+ */
+export class PublishFailed extends Error {
+  constructor(
+    readonly messageIds: readonly string[],
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${messageIds.length} 条消息未确认发送（${reason}）`, options);
+  }
+}
+
+/**
  * A county system's side of the inbound topic: numbers its messages per subject, remembers
  * them, and publishes them with its token. One instance per county; `close()` when done.
  */
@@ -49,23 +64,25 @@ export class CountyClient {
    * Publishes new messages: each gets a fresh message id and the next sequence of its subject,
    * both written down first. `validate: false` sends data the contract refuses (to see the refusal).
    */
-  async send(drafts: readonly CountyDraft[], options: { validate?: boolean } = {}): Promise<EventEnvelope[]> {
+  async send(drafts: readonly CountyDraft[], options: { validate?: boolean; signal?: AbortSignal } = {}): Promise<EventEnvelope[]> {
+    const { signal, ...build } = options;
     const identity = await this.identity();
     // Build once with a placeholder sequence so invalid data is refused before any sequence is spent.
-    drafts.forEach((d) => buildCountyMessage({ ...d, identity, messageId: 'check', sequence: 1, at: new Date(0), ...options }));
-    const sequences = this.state.allocate(drafts.map((d) => subjectOf(d.type, d.data)));
+    drafts.forEach((d) => buildCountyMessage({ ...d, identity, messageId: 'check', sequence: 1, at: new Date(0), ...build }));
+    signal?.throwIfAborted();
+    const sequences = await this.state.allocate(drafts.map((d) => subjectOf(d.type, d.data)));
     const at = this.clock.now();
     const envelopes = drafts.map((d, i) =>
-      buildCountyMessage({ ...d, identity, messageId: this.clock.newId(), sequence: sequences[i] ?? 1, at, ...options }),
+      buildCountyMessage({ ...d, identity, messageId: this.clock.newId(), sequence: sequences[i] ?? 1, at, ...build }),
     );
-    this.state.recordSent(envelopes);
-    await this.publish(envelopes);
+    await this.state.recordSent(envelopes);
+    await this.publish(envelopes, signal);
     return envelopes;
   }
 
   /** Publishes again exactly what was sent under `messageId` (same id, same sequence), with a fresh token. */
   async resend(messageId: string): Promise<EventEnvelope> {
-    const envelope = this.state.findSent(messageId);
+    const envelope = await this.state.findSent(messageId);
     if (!envelope) throw new Error(`本县未发送过消息 ${messageId}（状态目录 ${this.config.stateDir}）`);
     await this.publish([envelope]);
     return envelope;
@@ -78,14 +95,23 @@ export class CountyClient {
     await (await this.connected()).send({ topic: this.config.inboundTopic, messages: [{ key: record.key, value: record.value, headers }] });
   }
 
-  private async publish(envelopes: readonly EventEnvelope[]): Promise<void> {
-    const producer = await this.connected();
-    for (let i = 0; i < envelopes.length; i += BATCH) {
-      const token = await this.tokens.token();
-      await producer.send({
-        topic: this.config.inboundTopic,
-        messages: envelopes.slice(i, i + BATCH).map((e) => countyKafkaMessage(e, token)),
-      });
+  /** Batch by batch; what was not confirmed when it stops is named in a PublishFailed. */
+  private async publish(envelopes: readonly EventEnvelope[], signal?: AbortSignal): Promise<void> {
+    let confirmed = 0;
+    const unconfirmed = () => envelopes.slice(confirmed).map((e) => e.eventId);
+    try {
+      const producer = await this.connected();
+      while (confirmed < envelopes.length) {
+        // Between batches only: a batch handed to the producer may have been written, so it is never cut.
+        if (signal?.aborted) throw new PublishFailed(unconfirmed(), '已中断 / interrupted');
+        const token = await this.tokens.token();
+        const batch = envelopes.slice(confirmed, confirmed + BATCH);
+        await producer.send({ topic: this.config.inboundTopic, messages: batch.map((e) => countyKafkaMessage(e, token)) });
+        confirmed += batch.length;
+      }
+    } catch (e) {
+      if (e instanceof PublishFailed) throw e;
+      throw new PublishFailed(unconfirmed(), e instanceof Error ? e.message : String(e), { cause: e });
     }
   }
 

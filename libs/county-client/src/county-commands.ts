@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventEnvelope } from '@vanguard/contracts';
-import type { CountyClient, CountyDraft } from './county-client';
+import { PublishFailed, type CountyClient, type CountyDraft } from './county-client';
 import { describeDecision, followDecisions } from './county-follow';
 import { DevelopmentKeyRefused, describeForged } from './county-decision-check';
 import { InvalidCountyData } from './county-message';
 import { consumeReplies, describeReply } from './county-replies';
 import {
+  EXIT,
   UsageError,
+  checkFlags,
   count,
   deedDraft,
   generatedRoster,
@@ -16,8 +18,10 @@ import {
   progressDraft,
   rosterDrafts,
   rosterRemovalDraft,
+  seconds,
   tallyDraft,
   visitDraft,
+  type FlagSpec,
   type Flags,
 } from './county-drafts';
 
@@ -32,26 +36,108 @@ function printSent(out: Out, sent: readonly EventEnvelope[]): void {
   if (sent.length > LISTED) out(`  … 另有 ${sent.length - LISTED} 条（均记在 ${'sent.jsonl'}）`);
 }
 
-async function publish(client: CountyClient, out: Out, drafts: readonly CountyDraft[], flags: Flags): Promise<number> {
-  const sent = await client.send(drafts, { validate: flags['unchecked'] !== true });
-  printSent(out, sent);
-  return 0;
+/**
+ * Sends and prints; when publishing stops, the messages already numbered and written down are
+ * listed one id a line for `resend` (docs/county-integration.md, "After an outage").
+ */
+async function publish(client: CountyClient, out: Out, drafts: readonly CountyDraft[], flags: Flags, signal: AbortSignal): Promise<number> {
+  try {
+    printSent(out, await client.send(drafts, { validate: flags['unchecked'] !== true, signal }));
+    return EXIT.OK;
+  } catch (e) {
+    if (!(e instanceof PublishFailed)) throw e;
+    out(`✗ 发送未完成: ${e.reason}`);
+    out(`${e.messageIds.length} 条消息已编号并记在 sent.jsonl，但未确认送达；恢复后逐条重发（npm run county -- resend <消息id>）:`);
+    for (const id of e.messageIds) out(`  未确认 ${id}`);
+    return EXIT.ERROR;
+  }
 }
 
-function rosterCommand(client: CountyClient, out: Out, flags: Flags, now: Date): Promise<number> {
-  if (typeof flags['remove'] === 'string') return publish(client, out, [rosterRemovalDraft(flags, now)], flags);
-  const defaultOrg = typeof flags['org'] === 'string' ? flags['org'] : undefined;
-  if (typeof flags['file'] === 'string') {
-    const file = path.resolve(flags['file']);
-    return publish(client, out, rosterDrafts(parseRosterFile(fs.readFileSync(file, 'utf8'), file, defaultOrg)), flags);
+function readRosterFile(name: string, defaultOrg: string | undefined): CountyDraft[] {
+  const file = path.resolve(name);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`无法读取花名册 ${file}: ${(e as Error).message}`);
   }
+  return rosterDrafts(parseRosterFile(text, file, defaultOrg));
+}
+
+function rosterCommand(client: CountyClient, out: Out, flags: Flags, now: Date, signal: AbortSignal): Promise<number> {
+  if (typeof flags['remove'] === 'string') return publish(client, out, [rosterRemovalDraft(flags, now)], flags, signal);
+  const defaultOrg = typeof flags['org'] === 'string' ? flags['org'] : undefined;
+  if (typeof flags['file'] === 'string') return publish(client, out, readRosterFile(flags['file'], defaultOrg), flags, signal);
   if (!defaultOrg) throw new UsageError('roster 须给出 --org <组织id> --count N，或 --file 花名册.json|csv');
-  return publish(client, out, rosterDrafts(generatedRoster(defaultOrg, count(flags, 'count', 10))), flags);
+  return publish(client, out, rosterDrafts(generatedRoster(defaultOrg, count(flags, 'count', 10))), flags, signal);
+}
+
+const V = 'value' as const;
+const S = 'switch' as const;
+
+/** Each command's flags and how many positional arguments it takes; anything else is a usage error. */
+const COMMANDS: Readonly<Record<string, { flags: FlagSpec; positional: number }>> = {
+  roster: { flags: { org: V, count: V, file: V, remove: V, reason: V, on: V, unchecked: S }, positional: 0 },
+  progress: {
+    flags: { pledge: V, org: V, member: V, quarter: V, items: V, done: V, on: V, note: V, unchecked: S },
+    positional: 0,
+  },
+  tallies: {
+    flags: {
+      org: V,
+      member: V,
+      on: V,
+      issued: V,
+      returned: V,
+      year: V,
+      period: V,
+      excellent: V,
+      qualified: V,
+      'basically-qualified': V,
+      unqualified: V,
+      satisfied: V,
+      'basically-satisfied': V,
+      dissatisfied: V,
+      unchecked: S,
+    },
+    positional: 1,
+  },
+  deeds: {
+    flags: {
+      deed: V,
+      org: V,
+      'helper-unit': V,
+      'helper-org': V,
+      category: V,
+      title: V,
+      description: V,
+      on: V,
+      'amount-fen': V,
+      unchecked: S,
+    },
+    positional: 0,
+  },
+  visits: {
+    flags: { visit: V, cadre: V, 'cadre-name': V, org: V, on: V, households: V, summary: V, unchecked: S },
+    positional: 0,
+  },
+  resend: { flags: {}, positional: 1 },
+  replies: { flags: { group: V, idle: V }, positional: 0 },
+  follow: { flags: { group: V, history: S, idle: V, 'allow-development-key': S }, positional: 0 },
+};
+
+function checkArgs(command: string, positional: readonly string[], flags: Flags): void {
+  const spec = COMMANDS[command];
+  if (!spec) return;
+  checkFlags(command, flags, spec.flags);
+  if (positional.length > spec.positional) throw new UsageError(`${command} 多余的参数: ${positional.slice(spec.positional).join(' ')}`);
+  // Checked before anything is read or sent: a typo must not become a run that reads nothing.
+  seconds(flags, 'idle', 0.001);
 }
 
 /** Waits for `signal`, or for `--idle <seconds>` without anything new, whichever comes first. */
 function stopper(flags: Flags, signal: AbortSignal): { signal: AbortSignal; touch(): void } {
-  const idleMs = typeof flags['idle'] === 'string' ? Number(flags['idle']) * 1000 : undefined;
+  const idleMs = seconds(flags, 'idle', 0.001);
   const ctl = new AbortController();
   signal.addEventListener('abort', () => ctl.abort(), { once: true });
   let timer: NodeJS.Timeout | undefined;
@@ -75,23 +161,30 @@ export async function runCountyCommand(
 ): Promise<number> {
   const { positional, flags } = parseArgs(args);
   try {
+    if (command !== undefined) checkArgs(command, positional, flags);
     switch (command) {
       case 'roster':
-        return await rosterCommand(client, out, flags, now);
+        return await rosterCommand(client, out, flags, now, signal);
       case 'progress':
-        return await publish(client, out, [progressDraft(flags, now)], flags);
+        return await publish(client, out, [progressDraft(flags, now)], flags, signal);
       case 'tallies':
-        return await publish(client, out, [tallyDraft(positional[0], flags, now)], flags);
+        return await publish(client, out, [tallyDraft(positional[0], flags, now)], flags, signal);
       case 'deeds':
-        return await publish(client, out, [deedDraft(flags, now)], flags);
+        return await publish(client, out, [deedDraft(flags, now)], flags, signal);
       case 'visits':
-        return await publish(client, out, [visitDraft(flags, now)], flags);
+        return await publish(client, out, [visitDraft(flags, now)], flags, signal);
       case 'resend': {
         const id = positional[0];
         if (!id) throw new UsageError('resend 须给出消息 id');
-        const e = await client.resend(id);
-        out(`已重发消息 ${e.eventId}  ${e.type}  对象 ${e.streamId}  序号 ${e.streamVersion}（原消息 id 与序号不变）`);
-        return 0;
+        try {
+          const e = await client.resend(id);
+          out(`已重发消息 ${e.eventId}  ${e.type}  对象 ${e.streamId}  序号 ${e.streamVersion}（原消息 id 与序号不变）`);
+          return EXIT.OK;
+        } catch (e) {
+          if (!(e instanceof PublishFailed)) throw e;
+          out(`✗ 重发未完成: ${e.reason}；消息 ${id} 仍记在 sent.jsonl，恢复后再重发`);
+          return EXIT.ERROR;
+        }
       }
       case 'replies': {
         const stop = stopper(flags, signal);
@@ -119,18 +212,19 @@ export async function runCountyCommand(
       }
       default:
         out(USAGE);
-        return command === undefined || command === 'help' ? 0 : 2;
+        return command === undefined || command === 'help' ? EXIT.OK : EXIT.USAGE;
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof InvalidCountyData || e instanceof DevelopmentKeyRefused) {
       out(`错误: ${e.message}`);
-      return 2;
+      return EXIT.USAGE;
     }
     throw e;
   }
 }
 
 export const USAGE = `用法: npm run county -- [--client county-songling|county-hekou] [--state-dir 目录] [--kafka-… 见下] <命令> …
+  全局选项可写在命令前或命令后；命令不认识的参数一律报错。退出码: 0 成功 1 出错（代理、Keycloak、审计服务不可达，消息未确认） 2 用法错误 3 见证人拒绝（分叉、回滚）
   roster   --org <组织id> --count N            发送 N 名新党员的花名册
   roster   --file 花名册.json|csv [--org <id>]  按文件发送花名册（列: memberId,orgId,name,status,joinedOn,roles,posts）
   roster   --remove <县成员id> --org <组织id>   从花名册移除
@@ -143,7 +237,7 @@ export const USAGE = `用法: npm run county -- [--client county-songling|county
   follow   [--group <组>] [--history] [--idle 秒] 跟随平台公开决定（本县范围；--history 连同以往决定）
            验证密钥: EVALUATION_/COMMENDATION_/ORGANIZATION_EVENT_VERIFY_KEYS（缺一即拒绝启动）；--allow-development-key 仅用于本地演示平台
   resend   <消息id>                            原样重发（同一消息 id 与序号）
-  witness  …                                   见证人（签署检查点）
+  witness  [--audit url] [--state 文件] [--context evaluation|commendation] [--every 秒≥1]   见证人（签署检查点）
   选项: --unchecked 不按契约校验即发送（用于检验平台的拒绝）；环境变量 COUNTY_CLIENT_ID、COUNTY_CLIENT_SECRET、COUNTY_STATE_DIR
 Kafka 连接（命令前的全局选项，优先于环境变量；本县的每个 Kafka 客户端都用它）:
   --kafka-sasl scram-sha-512|scram-sha-256|plain   COUNTY_KAFKA_SASL_MECHANISM  以本县身份（User:<用户名>）认证，受代理 ACL 约束

@@ -23,7 +23,48 @@ export function parseArgs(args: readonly string[]): { positional: string[]; flag
   return { positional, flags };
 }
 
+/** A bad argument or an unreadable file of the operator's: named, exit code USAGE, nothing sent. */
 export class UsageError extends Error {}
+
+/**
+ * The exit codes of `npm run county` and of the witness's own entry (witness-main.ts), one
+ * meaning each (ADR 0109): a script can tell a fork the witness refused from an outage.
+ */
+export const EXIT = {
+  OK: 0,
+  /** Something failed that may work later: broker, Keycloak or audit service unreachable, messages unconfirmed. */
+  ERROR: 1,
+  /** Bad arguments or an unreadable file: nothing was done. */
+  USAGE: 2,
+  /** The witness refused a checkpoint (fork, rollback, bad checkpoint): evidence, not an outage. */
+  REFUSED: 3,
+} as const;
+
+/** Whether a flag takes a value (`--org x`) or is a bare switch (`--history`). */
+export type FlagSpec = Readonly<Record<string, 'value' | 'switch'>>;
+
+/** Refuses a flag the command does not know, a switch given a value and a valued flag given none. */
+export function checkFlags(command: string, flags: Flags, spec: FlagSpec): void {
+  for (const [name, v] of Object.entries(flags)) {
+    const kind = spec[name];
+    if (!kind) {
+      const known = Object.keys(spec).map((k) => `--${k}`);
+      throw new UsageError(`${command} 不接受 --${name}${known.length ? `（可用: ${known.join(' ')}）` : ''}`);
+    }
+    if (kind === 'switch' && v !== true) throw new UsageError(`--${name} 不带值（收到 ${v}）`);
+    if (kind === 'value' && v === true) throw new UsageError(`--${name} 须带值`);
+  }
+}
+
+/** `--name <seconds>` as milliseconds, within what a timer can wait (about 24 days). */
+export function seconds(flags: Flags, name: string, min: number): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < min || n * 1000 > 2_147_483_647)
+    throw new UsageError(`--${name} 须为不小于 ${min} 的秒数（收到 ${String(v)}）`);
+  return Math.round(n * 1000);
+}
 
 export function required(flags: Flags, name: string): string {
   const v = flags[name];
@@ -86,11 +127,11 @@ const list = (cell: unknown): string[] =>
  * `defaultOrgId` fills a missing orgId.
  */
 export function parseRosterFile(text: string, fileName: string, defaultOrgId?: string): RosterRow[] {
-  const records: Record<string, unknown>[] = fileName.toLowerCase().endsWith('.json')
-    ? (JSON.parse(text) as Record<string, unknown>[])
-    : parseCsv(text);
+  const records: unknown = fileName.toLowerCase().endsWith('.json') ? parseJson(text, fileName) : parseCsv(text);
   if (!Array.isArray(records)) throw new UsageError(`${fileName}: 须为成员数组`);
-  return records.map((r) => ({
+  const bad = records.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
+  if (bad >= 0) throw new UsageError(`${fileName}: 第 ${bad + 1} 项须为成员对象（收到 ${JSON.stringify(records[bad])}）`);
+  return (records as Record<string, unknown>[]).map((r) => ({
     memberId: cellText(r['memberId']),
     orgId: cellText(r['orgId']) || defaultOrgId || '',
     name: cellText(r['name']),
@@ -99,6 +140,14 @@ export function parseRosterFile(text: string, fileName: string, defaultOrgId?: s
     roles: list(r['roles']),
     posts: list(r['posts']),
   }));
+}
+
+function parseJson(text: string, fileName: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new UsageError(`${fileName} 不是有效的 JSON（${(e as Error).message}）`);
+  }
 }
 
 /** Plain CSV: comma separated, double quotes around cells that hold commas or quotes. */

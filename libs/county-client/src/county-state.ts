@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import type { EventEnvelope } from '@vanguard/contracts';
+import { UsageError } from './county-drafts';
+import { fsyncDirectory, withExclusiveLock } from './exclusive-lock';
 
 /**
  * What a county system must remember between runs so the platform can trust its order:
@@ -12,6 +15,8 @@ import type { EventEnvelope } from '@vanguard/contracts';
  * Two files in the county's state directory: `sequences.json` (rewritten atomically) and
  * `sent.jsonl` (appended, one envelope a line). A sequence is written down BEFORE its message
  * is published, so a crash between the two never hands the same sequence to two messages.
+ * Both are changed only under `state.lock` (ADR 0109): two county processes on one directory
+ * would otherwise each number from what they read at start, and the last writer would win.
  */
 export interface CountySequences {
   readonly subjects: Readonly<Record<string, number>>;
@@ -25,11 +30,13 @@ export function allocateSequences(current: CountySequences, subjects: readonly s
 }
 
 export class CountyStateFile {
-  private sequences: CountySequences;
-
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    /** Where a damaged line of `sent.jsonl` is reported (it is skipped, never fatal). */
+    private readonly warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+    private readonly lockWaitMs = 30_000,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
-    this.sequences = readJson<CountySequences>(this.sequencesFile) ?? { subjects: {} };
   }
 
   private get sequencesFile(): string {
@@ -41,31 +48,52 @@ export class CountyStateFile {
   }
 
   lastSequence(subject: string): number {
-    return this.sequences.subjects[subject] ?? 0;
+    return this.readSequences().subjects[subject] ?? 0;
   }
 
   /** Takes the next sequence for each subject and writes them down before anything is published. */
-  allocate(subjects: readonly string[]): number[] {
-    const { sequences, next } = allocateSequences(this.sequences, subjects);
-    writeJsonAtomically(this.sequencesFile, next);
-    this.sequences = next;
-    return sequences;
+  allocate(subjects: readonly string[]): Promise<number[]> {
+    return this.exclusive(() => {
+      // Read under the lock: another process may have numbered since this one started.
+      const { sequences, next } = allocateSequences(this.readSequences(), subjects);
+      writeJsonAtomically(this.sequencesFile, next);
+      return Promise.resolve(sequences);
+    });
   }
 
   /** Remembers sent envelopes (before publishing them) for `resend`. */
-  recordSent(envelopes: readonly EventEnvelope[]): void {
-    if (envelopes.length === 0) return;
-    fs.appendFileSync(this.sentFile, envelopes.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  recordSent(envelopes: readonly EventEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return Promise.resolve();
+    return this.exclusive(() => {
+      const text = envelopes.map((e) => JSON.stringify(e)).join('\n') + '\n';
+      // A torn last line (a crash mid-append) must not swallow the first envelope of this batch.
+      appendDurably(this.sentFile, endsWithNewline(this.sentFile) ? text : `\n${text}`);
+      return Promise.resolve();
+    });
   }
 
   /** The envelope sent under `messageId`, exactly as it was first built; undefined if this county never sent it. */
-  findSent(messageId: string): EventEnvelope | undefined {
+  async findSent(messageId: string): Promise<EventEnvelope | undefined> {
     if (!fs.existsSync(this.sentFile)) return undefined;
     const needle = `"eventId":"${messageId}"`;
-    for (const line of fs.readFileSync(this.sentFile, 'utf8').split('\n')) {
-      if (!line.includes(needle)) continue;
-      const e = JSON.parse(line) as EventEnvelope;
-      if (e.eventId === messageId) return e;
+    // Line by line: the file grows with every message and may pass what one string can hold.
+    const lines = readline.createInterface({ input: fs.createReadStream(this.sentFile, 'utf8'), crlfDelay: Infinity });
+    let lineNo = 0;
+    try {
+      for await (const line of lines) {
+        lineNo++;
+        if (!line.includes(needle)) continue;
+        let e: EventEnvelope;
+        try {
+          e = JSON.parse(line) as EventEnvelope;
+        } catch {
+          this.warn(`警告: ${this.sentFile} 第 ${lineNo} 行已损坏（写入时中断？），已跳过`);
+          continue;
+        }
+        if (e.eventId === messageId) return e;
+      }
+    } finally {
+      lines.close();
     }
     return undefined;
   }
@@ -78,16 +106,76 @@ export class CountyStateFile {
   writeDocument(name: string, value: unknown): void {
     writeJsonAtomically(path.join(this.dir, `${name}.json`), value);
   }
+
+  private readSequences(): CountySequences {
+    const s = readJson<CountySequences>(this.sequencesFile);
+    if (s === undefined) return { subjects: {} };
+    if (s === null || typeof s !== 'object' || typeof s.subjects !== 'object' || s.subjects === null)
+      throw new UsageError(`${this.sequencesFile}: 不是本县的序号文件（须为 {"subjects": {…}}）；请从备份恢复`);
+    return s;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return withExclusiveLock(path.join(this.dir, 'state.lock'), work, this.lockWaitMs, 'county process');
+  }
 }
 
+/** A damaged file is named, as the CLI's usage error: the operator restores it, nothing is retried. */
 function readJson<T>(file: string): T | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(`无法读取 ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new UsageError(`${file} 不是有效的 JSON（${(e as Error).message}）；请从备份恢复`);
+  }
 }
 
-// Write then rename: a reader (or a crash) never sees half a file.
+function endsWithNewline(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// Synced before the messages are published: `resend` must find what the platform may have received.
+function appendDurably(file: string, text: string): void {
+  const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// Write, sync, rename, sync the directory: neither a reader, a crash nor a power cut sees half a file or loses the new one.
 function writeJsonAtomically(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value));
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeFileSync(fd, JSON.stringify(value));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
+  fsyncDirectory(path.dirname(file));
 }

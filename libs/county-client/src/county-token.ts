@@ -14,6 +14,18 @@ const expiryOf = (accessToken: string): number => {
   return (claims.exp ?? 0) * 1000;
 };
 
+/** A URL as it may be printed: credentials someone put in KEYCLOAK_URL stay out of logs. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 /**
  * Client-credentials tokens of one county, fetched when needed and reused until 30 s before
  * they expire (each message carries one; the gate checks it against the broker's receive time).
@@ -28,6 +40,7 @@ export class CountyTokenSource {
 
   async token(): Promise<string> {
     if (this.cached && this.cached.expiresAt - 30_000 > this.now()) return this.cached.token;
+    // The URL is named (never the secret, which travels in the body): "fetch failed" alone says nothing of where.
     const res = await fetch(this.options.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -37,6 +50,14 @@ export class CountyTokenSource {
         client_secret: this.options.clientSecret,
       }),
       signal: AbortSignal.timeout(10_000),
+    }).catch((e: unknown) => {
+      // The code only: fetch's own messages may quote the URL with the credentials in it.
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const code = cause?.code ?? cause?.message ?? (e as Error).name;
+      throw new Error(
+        `Keycloak 不可达 / cannot reach ${withoutCredentials(this.options.tokenUrl)} for ${this.options.clientId} (${code})`,
+        { cause: e },
+      );
     });
     const body = (await res.json().catch(() => ({}))) as { access_token?: string; error_description?: string; error?: string };
     if (!res.ok || !body.access_token)

@@ -5,8 +5,11 @@ import {
   witnessKeyProblems,
   witnessSignerFromEnv,
 } from '@vanguard/transparency-log';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CountyCliContext } from '../cli-context';
+import { countyStateDir } from '../county-client.config';
+import { EXIT, UsageError, checkFlags, parseArgs, seconds } from '../county-drafts';
 import { AuditWitnessApi, type WitnessLogApi } from './audit-witness-api';
 import { CheckpointWitness, type WitnessAnswer } from './checkpoint-witness';
 import { WitnessStateFile } from './witness-state-file';
@@ -78,29 +81,81 @@ export function witnessFromEnv(options: Pick<RunWitnessOptions, 'client' | 'cont
   });
 }
 
+/** Refusals that are evidence against the log: a daemon stops on them, an operator must look. */
+const STOPS_THE_DAEMON: ReadonlySet<string> = new Set(['WITNESS.FORK', 'WITNESS.ROLLBACK', 'WITNESS.BAD_CHECKPOINT']);
+
 /**
  * `npm run county -- witness`: asks the audit service for its latest checkpoint, checks and
  * cosigns it, and hands the cosignature back — once, or every `intervalMs` until `signal`.
- * Returns the last round's answer.
+ * Once, an error is thrown. Every `intervalMs`, an error (the audit service restarting, say) is
+ * printed and the next round tried, while a fork, rollback or bad checkpoint ends the run: the
+ * witness keeps refusing it and the operator must look. Returns the last round's answer.
  */
 export async function runWitness(options: RunWitnessOptions): Promise<WitnessAnswer & { witnessed?: boolean }> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const witness = witnessFromEnv(options);
   const log = new AuditWitnessApi(options.auditUrl, options.context ?? 'evaluation');
+  let last: (WitnessAnswer & { witnessed?: boolean }) | undefined;
+  let lastError: Error | undefined;
   for (;;) {
-    const answer = await witnessCheckpoint(witness, log, await log.latestCheckpoint());
-    print(
-      answer.outcome === 'cosigned'
-        ? `[见证 witness ${witness.name}] 已联署 cosigned size ${answer.size}${answer.firstSeen ? '（首次见到，首次信任 / first seen, trusted on first use）' : ''}${answer.witnessed ? '；已达法定数 / witnessed' : ''}`
-        : `[见证 witness ${witness.name}] 拒绝 refused ${answer.code}: ${answer.reason}`,
-    );
-    if (!options.intervalMs || options.signal?.aborted) return answer;
+    try {
+      const answer = await witnessCheckpoint(witness, log, await log.latestCheckpoint());
+      last = answer;
+      lastError = undefined;
+      print(
+        answer.outcome === 'cosigned'
+          ? `[见证 witness ${witness.name}] 已联署 cosigned size ${answer.size}${answer.firstSeen ? '（首次见到，首次信任 / first seen, trusted on first use）' : ''}${answer.witnessed ? '；已达法定数 / witnessed' : ''}`
+          : `[见证 witness ${witness.name}] 拒绝 refused ${answer.code}: ${answer.reason}`,
+      );
+      if (answer.outcome === 'refused' && STOPS_THE_DAEMON.has(answer.code)) return answer;
+    } catch (e) {
+      if (!options.intervalMs) throw e;
+      lastError = e instanceof Error ? e : new Error(String(e));
+      print(
+        `[见证 witness ${witness.name}] 出错 error: ${e instanceof Error ? e.message : String(e)}（${options.intervalMs / 1000} 秒后重试 / retrying）`,
+      );
+    }
+    if (!options.intervalMs || options.signal?.aborted) break;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, options.intervalMs);
       options.signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
     });
-    if (options.signal?.aborted) return answer;
+    if (options.signal?.aborted) break;
   }
+  // Stopped before any round succeeded, or right after a failed one: that is what the exit code says.
+  if (lastError || !last) throw lastError ?? new Error('the witness stopped before its first round');
+  return last;
+}
+
+/** The flags of `witness`; `--client` and `--state-dir` are the CLI's global options. */
+const WITNESS_FLAGS = { audit: 'value', state: 'value', context: 'value', every: 'value', client: 'value' } as const;
+
+/** Below this a daemon would hammer the audit service (and `--every 0.001` was once accepted). */
+export const MIN_EVERY_SECONDS = 1;
+
+/**
+ * Where a county's witness keeps what it saw of one log: `<state dir>/witness/<client>-<context>.json`.
+ * Derived here only, from the state directory derived in countyStateDir: the daemon and a one-off
+ * run, through either entry point, share it, so the lock serialises them and the second of two
+ * forks is refused.
+ */
+export function witnessStateFile(stateDir: string, client: string, context: 'evaluation' | 'commendation'): string {
+  return path.join(stateDir, 'witness', `${client}-${context}.json`);
+}
+
+/**
+ * Where witness-main.ts kept the file before (relative to the working directory, ignoring
+ * COUNTY_STATE_DIR). A witness that started afresh beside it would trust on first use again and
+ * could cosign another fork at a size it already signed: it stops and names both files instead.
+ */
+function checkNoOtherStateFile(stateFile: string, client: string, context: string): void {
+  const legacy = path.resolve('.vanguard', 'county', 'witness', `${client}-${context}.json`);
+  if (legacy === stateFile || !existsSync(legacy)) return;
+  throw new UsageError(
+    existsSync(stateFile)
+      ? `两个见证状态文件 / two witness state files for one key: ${legacy} and ${stateFile}; keep the one with the larger tree, remove the other`
+      : `见证状态文件已移至 / the witness state file moved: move ${legacy} to ${stateFile} (or pass --state ${legacy})`,
+  );
 }
 
 /**
@@ -111,15 +166,23 @@ export async function runWitness(options: RunWitnessOptions): Promise<WitnessAns
 export async function witnessCommand(
   argv: readonly string[],
   ctx?: Pick<CountyCliContext, 'clientId' | 'stateDir' | 'out' | 'signal'>,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const arg = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const { positional, flags } = parseArgs(argv);
+  checkFlags('witness', flags, WITNESS_FLAGS);
+  if (positional.length) throw new UsageError(`witness 多余的参数: ${positional.join(' ')}`);
+  const arg = (name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
   const client = arg('client') ?? ctx?.clientId ?? 'county-songling';
-  const context = arg('context') === 'commendation' ? 'commendation' : 'evaluation';
-  const every = arg('every');
-  if (every !== undefined && !(Number(every) > 0)) throw new Error('--every takes a number of seconds');
+  // ctx.stateDir is the CLI's county's: another client's witness would file its state there.
+  if (ctx && client !== ctx.clientId) throw new UsageError(`witness --client ${client} 与本次的县 ${ctx.clientId} 不同`);
+  const contextArg = arg('context') ?? 'evaluation';
+  if (contextArg !== 'evaluation' && contextArg !== 'commendation')
+    throw new UsageError(`--context 须为 evaluation 或 commendation（收到 ${contextArg}）`);
+  const context: 'evaluation' | 'commendation' = contextArg;
+  const intervalMs = seconds(flags, 'every', MIN_EVERY_SECONDS);
+  const given = arg('state');
+  const stateFile = given ? path.resolve(given) : witnessStateFile(ctx?.stateDir ?? countyStateDir(client, env), client, context);
+  if (!given) checkNoOtherStateFile(stateFile, client, context);
   let signal = ctx?.signal;
   if (!signal) {
     const abort = new AbortController();
@@ -129,11 +192,12 @@ export async function witnessCommand(
   const answer = await runWitness({
     client,
     context,
-    auditUrl: arg('audit') ?? process.env['VANGUARD_AUDIT_URL'] ?? 'http://127.0.0.1:3006',
-    stateFile: arg('state') ?? path.join(ctx?.stateDir ?? '.vanguard/county', 'witness', `${client}-${context}.json`),
-    ...(every ? { intervalMs: Number(every) * 1000 } : {}),
+    auditUrl: arg('audit') ?? env['VANGUARD_AUDIT_URL'] ?? 'http://127.0.0.1:3006',
+    stateFile,
+    ...(intervalMs !== undefined ? { intervalMs } : {}),
     signal,
+    env,
     ...(ctx ? { print: ctx.out } : {}),
   });
-  return answer.outcome === 'cosigned' ? 0 : 1;
+  return answer.outcome === 'cosigned' ? EXIT.OK : answer.code === 'WITNESS.OLD_SIZE_MISMATCH' ? EXIT.ERROR : EXIT.REFUSED;
 }

@@ -1,11 +1,7 @@
-// A tiny entry until the county CLI wires `npm run county -- witness` to witnessCommand:
-//   node -r @swc-node/register libs/county-client/src/witness/witness-main.ts --client county-songling --every 30
-import { witnessCommand } from './run-witness';
+// The witness run on its own, for a daemon under a process manager:
+//   node -r @swc-node/register libs/county-client/src/witness/witness-main.ts [--client county-songling] [--every 30]
+// It is `npm run county -- witness …` by another name, so both resolve one state file from one
+// place (a county witness key never signs two forks from two files) and exit with the same codes.
+import { runAsProcess } from '../cli';
 
-witnessCommand(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`[witness] ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  },
-);
+runAsProcess(['witness', ...process.argv.slice(2)]);

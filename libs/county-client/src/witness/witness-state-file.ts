@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDirectory, withExclusiveLock } from '../exclusive-lock';
 
 /** The largest consistent tree a witness has seen of one log: all it must never forget. */
 export interface WitnessedHead {
@@ -48,8 +48,14 @@ export class WitnessStateFile implements WitnessStateStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    const head = JSON.parse(text) as WitnessedHead;
+    let head: WitnessedHead;
+    try {
+      head = JSON.parse(text) as WitnessedHead;
+    } catch (e) {
+      throw new Error(`${this.file} is not a witness state file (${(e as Error).message})`, { cause: e });
+    }
     if (
+      head === null ||
       typeof head.origin !== 'string' ||
       !Number.isSafeInteger(head.size) ||
       typeof head.root !== 'string' ||
@@ -68,82 +74,10 @@ export class WitnessStateFile implements WitnessStateStore {
     const tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, `${JSON.stringify(head, null, 2)}\n`, { encoding: 'utf8', flush: true });
     await rename(tmp, this.file);
+    fsyncDirectory(path.dirname(this.file));
   }
 
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const lock = `${this.file}.lock`;
-    const mine = `${hostname()} ${process.pid} ${randomBytes(8).toString('hex')}\n`;
-    const deadline = Date.now() + this.lockWaitMs;
-    while (!(await createExclusive(lock, mine))) {
-      const holder = await readIfPresent(lock);
-      if (holder !== undefined && isDeadHere(holder)) await this.breakStale(lock, holder);
-      else if (Date.now() > deadline)
-        throw new Error(`${lock} is held by ${holder?.trim() ?? 'another witness'} (host, pid); remove it only if no witness runs`);
-      else await sleep(5 + Math.random() * 20);
-    }
-    try {
-      return await work();
-    } finally {
-      if ((await readIfPresent(lock)) === mine) await unlink(lock);
-    }
-  }
-
-  private async breakStale(lock: string, stale: string): Promise<void> {
-    const breaker = `${lock}.break`;
-    const mine = `${hostname()} ${process.pid}\n`;
-    if (!(await createExclusive(breaker, mine))) {
-      const other = await readIfPresent(breaker);
-      if (other !== undefined && isDeadHere(other))
-        throw new Error(
-          `${breaker} was left by a witness that died removing a stale lock; check that no witness runs, then remove it and ${lock}`,
-        );
-      return sleep(5 + Math.random() * 20);
-    }
-    try {
-      // Another remover may have gone first and a live witness taken the lock since.
-      if ((await readIfPresent(lock)) === stale) await unlink(lock);
-    } finally {
-      await unlink(breaker);
-    }
+    return withExclusiveLock(`${this.file}.lock`, work, this.lockWaitMs, 'witness');
   }
 }
-
-/** Creates `file` holding `content` unless it exists; linked from a written file, so it is never seen empty. */
-async function createExclusive(file: string, content: string): Promise<boolean> {
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(tmp, content, 'utf8');
-  try {
-    await link(tmp, file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    await unlink(tmp);
-  }
-}
-
-async function readIfPresent(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-/** Whether a lock's holder is known to be gone: only a process of this host can be asked. */
-function isDeadHere(holder: string): boolean {
-  const [host, pidText] = holder.split(' ');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Runs `work` while holding `lock`, a file created exclusively and holding host, pid and a token
+ * (ADR 0101), so no other process (nor another caller in this one) runs its own meanwhile. A lock
+ * left by a dead process is removed only under a second exclusive file, `<lock>.break`, after
+ * checking that the lock is still the dead one's, so two removers can never delete each other's
+ * live lock. A process that dies while removing one leaves that file, and the caller then stops
+ * and names it rather than guess. `holder` names who takes such locks, in the messages.
+ *
+ * Shared by the witness's state file and the county's sequences (ADR 0109); it lives here because
+ * this lib's top-level files are edited by other helpers.
+ */
+export async function withExclusiveLock<T>(lock: string, work: () => Promise<T>, waitMs: number, holder: string): Promise<T> {
+  await mkdir(path.dirname(lock), { recursive: true });
+  const mine = `${hostname()} ${process.pid} ${randomBytes(8).toString('hex')}\n`;
+  const deadline = Date.now() + waitMs;
+  while (!(await createExclusive(lock, mine))) {
+    const current = await readIfPresent(lock);
+    if (current !== undefined && isDeadHere(current)) await breakStale(lock, current, holder);
+    else if (Date.now() > deadline)
+      throw new Error(`${lock} is held by ${current?.trim() ?? `another ${holder}`} (host, pid); remove it only if no ${holder} runs`);
+    else await sleep(5 + Math.random() * 20);
+  }
+  try {
+    return await work();
+  } finally {
+    if ((await readIfPresent(lock)) === mine) await unlink(lock);
+  }
+}
+
+async function breakStale(lock: string, stale: string, holder: string): Promise<void> {
+  const breaker = `${lock}.break`;
+  const mine = `${hostname()} ${process.pid}\n`;
+  if (!(await createExclusive(breaker, mine))) {
+    const other = await readIfPresent(breaker);
+    if (other !== undefined && isDeadHere(other))
+      throw new Error(
+        `${breaker} was left by a ${holder} that died removing a stale lock; check that no ${holder} runs, then remove it and ${lock}`,
+      );
+    return sleep(5 + Math.random() * 20);
+  }
+  try {
+    // Another remover may have gone first and a live process taken the lock since.
+    if ((await readIfPresent(lock)) === stale) await unlink(lock);
+  } finally {
+    await unlink(breaker);
+  }
+}
+
+/** Creates `file` holding `content` unless it exists; linked from a written file, so it is never seen empty. */
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, content, 'utf8');
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await unlink(tmp);
+  }
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Whether a lock's holder is known to be gone: only a process of this host can be asked. */
+function isDeadHere(current: string): boolean {
+  const [host, pidText] = current.split(' ');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * A rename is durable only once its directory is: without this a power cut can bring back the
+ * old file (or none) although the new one was reported written.
+ */
+export function fsyncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
