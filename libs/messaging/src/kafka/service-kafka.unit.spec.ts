@@ -59,10 +59,12 @@ describe('serviceKafka', () => {
 });
 
 describe('every long-lived Kafka client comes from serviceKafka', () => {
-  // Short-lived or not a service's runner: the health probe's admin, the audit CLI, the test counties, suites' group set-up.
+  // Short-lived or not a service's runner: the health probe's admin, the audit CLI, the test counties, suites' group set-up,
+  // the testcontainers broker's sign-in checks.
   const ALLOWED = new Set([
     'libs/messaging/src/kafka/service-kafka.ts',
     'libs/observability/src/health.ts',
+    'libs/testing/src/containers.ts',
     'libs/testing/src/county-systems.ts',
     'libs/testing/src/suite-groups.ts',
     'services/audit/src/cli/checkpoints-command.ts',
