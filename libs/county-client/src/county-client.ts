@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import { ServiceKafka } from '@vanguard/messaging';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
@@ -14,6 +14,30 @@ export interface CountyDraft {
 }
 
 const BATCH = 1_000;
+/**
+ * Bytes of one send. The broker refuses a partition's record batch past `message.max.bytes` (1 MiB
+ * by default), and every message may go to one partition: a thousand roster messages, each with
+ * its ~1 KB token, were refused on a one-partition topic.
+ */
+const BATCH_BYTES = 512 * 1024;
+
+const sizeOf = (m: Message): number =>
+  Buffer.byteLength(m.value ?? '') +
+  Buffer.byteLength(m.key ?? '') +
+  Object.entries(m.headers ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v ?? '')), 0);
+
+/** How many of `messages`, from the first, make one send: at most `maxCount` and `maxBytes`, and never none. */
+export function batchLength(messages: readonly Message[], maxCount = BATCH, maxBytes = BATCH_BYTES): number {
+  let bytes = 0;
+  let n = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (n >= maxCount || (n > 0 && bytes + size > maxBytes)) break;
+    bytes += size;
+    n++;
+  }
+  return n;
+}
 
 /**
  * Publishing stopped (the broker unreachable, a refused token, Ctrl-C) after the messages were
@@ -105,8 +129,9 @@ export class CountyClient {
         // Between batches only: a batch handed to the producer may have been written, so it is never cut.
         if (signal?.aborted) throw new PublishFailed(unconfirmed(), '已中断 / interrupted');
         const token = await this.tokens.token();
-        const batch = envelopes.slice(confirmed, confirmed + BATCH);
-        await producer.send({ topic: this.config.inboundTopic, messages: batch.map((e) => countyKafkaMessage(e, token)) });
+        const messages = envelopes.slice(confirmed, confirmed + BATCH).map((e) => countyKafkaMessage(e, token));
+        const batch = messages.slice(0, batchLength(messages));
+        await producer.send({ topic: this.config.inboundTopic, messages: batch });
         confirmed += batch.length;
       }
     } catch (e) {
