@@ -69,6 +69,22 @@ function follow(client: CountyClient, options: { groupId: string; decisionTopic:
   };
 }
 
+/** Follows again in `options.groupId` until `event` is shown, then stops; what that run showed, in order. */
+async function shownOnRestart(
+  client: CountyClient,
+  options: { groupId: string; decisionTopic: string; stateTopic: string },
+  event: { eventId: string },
+  what: string,
+): Promise<FollowedDecision[]> {
+  const run = follow(client, options);
+  try {
+    await waitUntil(what, () => run.shown.find((d) => d.eventId === event.eventId), { timeoutMs: 30_000 });
+    return [...run.shown];
+  } finally {
+    await run.stop();
+  }
+}
+
 describe('follow on the real broker', () => {
   let admin: Admin;
   let producer: Producer;
@@ -141,14 +157,12 @@ describe('follow on the real broker', () => {
     }
     await publish(states, [stateOf(village, [county, village])]);
 
-    const second = follow(client, { groupId, decisionTopic: decisions, stateTopic: states });
-    try {
-      await waitUntil('the held decision shown once its village is known', () => second.shown.find((d) => d.eventId === held.eventId), {
-        timeoutMs: 30_000,
-      });
-    } finally {
-      await second.stop();
-    }
+    await shownOnRestart(
+      client,
+      { groupId, decisionTopic: decisions, stateTopic: states },
+      held,
+      'the held decision shown once its village is known',
+    );
   }, 90_000);
 
   it('reads from its beginning a decision topic created after the group first started, so nothing published while it was down is skipped', async () => {
@@ -165,14 +179,12 @@ describe('follow on the real broker', () => {
     const meanwhile = decision(county);
     await publish(decisions, [meanwhile]);
 
-    const second = follow(client, { groupId, decisionTopic: decisions, stateTopic: states });
-    try {
-      await waitUntil('the decision published while follow was down', () => second.shown.find((d) => d.eventId === meanwhile.eventId), {
-        timeoutMs: 30_000,
-      });
-    } finally {
-      await second.stop();
-    }
+    await shownOnRestart(
+      client,
+      { groupId, decisionTopic: decisions, stateTopic: states },
+      meanwhile,
+      'the decision published while follow was down',
+    );
   }, 90_000);
 
   it('still starts a brand-new group at the decision topic’s end and resumes from there', async () => {
@@ -191,15 +203,13 @@ describe('follow on the real broker', () => {
     const meanwhile = decision(county);
     await publish(decisions, [meanwhile]);
 
-    const second = follow(client, { groupId, decisionTopic: decisions, stateTopic: states });
-    try {
-      await waitUntil('the decision published while follow was down', () => second.shown.find((d) => d.eventId === meanwhile.eventId), {
-        timeoutMs: 30_000,
-      });
-      // One partition, read in order: the earlier decision would have come first.
-      expect(second.shown.map((d) => d.eventId)).toEqual([meanwhile.eventId]);
-    } finally {
-      await second.stop();
-    }
+    const shown = await shownOnRestart(
+      client,
+      { groupId, decisionTopic: decisions, stateTopic: states },
+      meanwhile,
+      'the decision published while follow was down',
+    );
+    // One partition, read in order: the earlier decision would have come first.
+    expect(shown.map((d) => d.eventId)).toEqual([meanwhile.eventId]);
   }, 90_000);
 });
