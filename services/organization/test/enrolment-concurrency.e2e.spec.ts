@@ -7,6 +7,7 @@ import { EnrolMemberHandler } from '../src/application/commands/enrol-member/enr
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 
 const BAIHUA = demoOrgId('910425101');
+const HEKOU_TOWN = demoOrgId('910425102');
 
 /**
  * Enrolment only relies on its organisation (active, in scope), so it takes a shared row
@@ -16,6 +17,8 @@ const BAIHUA = demoOrgId('910425101');
 describe(EnrolMemberHandler.name, () => {
   let sut: INestApplication;
   let token: string;
+  /** Baihua township's secretary: Baihua's subtree is theirs, Hekou's is not. */
+  let secretaryToken: string;
   let db: Client;
   /** Outside any transaction: pg_stat_activity is read once per transaction and then cached. */
   let observer: Client;
@@ -25,6 +28,7 @@ describe(EnrolMemberHandler.name, () => {
   beforeAll(async () => {
     sut = await createOrganizationTestApp();
     token = await tokenFor('county.organizer');
+    secretaryToken = await tokenFor('township.secretary');
     db = new Client({ connectionString: infraConfig().testDatabaseUrl });
     await db.connect();
     observer = new Client({ connectionString: infraConfig().testDatabaseUrl });
@@ -36,22 +40,16 @@ describe(EnrolMemberHandler.name, () => {
     await sut?.close();
   });
 
-  const newVillage = async (): Promise<string> => {
+  const register = async (parent: { id: string; code: string }, kind = 'branch'): Promise<{ id: string; code: string }> => {
+    const code = childCode(parent.code);
     const res = await http()
       .post('/organizations')
       .set(as())
-      .send({
-        code: childCode('910425101'),
-        name: '并发测试支部',
-        level: 'village',
-        kind: 'branch',
-        sector: 'rural',
-        parentId: BAIHUA,
-        establishedOn: '2005-01-01',
-      });
+      .send({ code, name: '并发测试支部', level: 'village', kind, sector: 'rural', parentId: parent.id, establishedOn: '2005-01-01' });
     expect(res.status).toBe(201);
-    return res.body.id as string;
+    return { id: res.body.id as string, code };
   };
+  const newVillage = async (): Promise<string> => (await register({ id: BAIHUA, code: '910425101' })).id;
   const enrol = (orgId: string, n: number) =>
     http()
       .post('/members')
@@ -126,6 +124,51 @@ describe(EnrolMemberHandler.name, () => {
         expect(dissolution.status).toBe(422);
         expect(state!.status).toBe('active');
       }
+    }
+  });
+
+  it('never enrols into a branch once a move took it out of the caller’s subtree, whatever the interleaving', async () => {
+    // The township secretary enrols into a village below a general branch that the county moves
+    // from their township to another. Every enrolment answered 201 must have committed before the
+    // move: the move locks the whole subtree before it writes its event, so each such member's
+    // event precedes the move's in the outbox. One after it was written outside the caller's scope
+    // (an enrolment that read the village before the move and wrote after it, ADR 0112).
+    for (let round = 0; round < 8; round++) {
+      const general = await register({ id: BAIHUA, code: '910425101' }, 'general_branch');
+      const village = await register(general);
+      const n = 12;
+      const at = Math.floor(Math.random() * (n + 1)); // where the move joins the burst
+      const calls: Promise<request.Response>[] = [];
+      for (let i = 0; i <= n; i++)
+        calls.push(
+          i === at
+            ? http().post(`/organizations/${general.id}/move`).set(as()).send({ parentId: HEKOU_TOWN })
+            : http()
+                .post('/members')
+                .set({ Authorization: `Bearer ${secretaryToken}` })
+                .send({ orgId: village.id, name: `迁移并发党员${i}`, status: 'full', joinedOn: '2012-07-01' }),
+        );
+      const answers = await Promise.all(calls);
+      expect(answers[at]!.status).toBe(204);
+      const enrolments = answers.filter((_, i) => i !== at);
+      expect(enrolments.every((r) => r.status === 201 || r.status === 403)).toBe(true);
+      const { rows } = await db.query<{ member_id: string; outbox_id: string; moved_id: string }>(
+        `select m.id as member_id, e.id as outbox_id,
+                (select id from organization.vanguard_outbox
+                  where stream_id = 'organization-' || $2 and event_type = 'organization.OrganizationMoved') as moved_id
+           from organization.members m
+           join organization.vanguard_outbox e on e.stream_id = 'member-' || m.id
+          where m.org_id = $1`,
+        [village.id, general.id],
+      );
+      expect(rows.map((r) => r.member_id).sort()).toEqual(
+        enrolments
+          .filter((r) => r.status === 201)
+          .map((r) => r.body.id as string)
+          .sort(),
+      );
+      const afterTheMove = rows.filter((r) => BigInt(r.outbox_id) > BigInt(r.moved_id));
+      expect({ round, at, afterTheMove }).toEqual({ round, at, afterTheMove: [] });
     }
   });
 

@@ -9,6 +9,7 @@ import { Member } from '../src/domain/member/member.aggregate';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 
 const BAIHUA = demoOrgId('910425101');
+const HEKOU_TOWN = demoOrgId('910425102');
 const context = {
   actor: {
     sub: 'guarded-write-test',
@@ -44,21 +45,17 @@ describe('PgEnrolmentWrite', () => {
     await app?.close();
   });
 
-  const newVillage = async (): Promise<{ id: string; version: number }> => {
+  const newVillage = async (
+    parent = { id: BAIHUA, code: '910425101' },
+    kind = 'branch',
+  ): Promise<{ id: string; version: number; code: string }> => {
+    const code = childCode(parent.code);
     const res = await request(app.getHttpServer())
       .post('/organizations')
       .set({ Authorization: `Bearer ${token}` })
-      .send({
-        code: childCode('910425101'),
-        name: '守卫测试支部',
-        level: 'village',
-        kind: 'branch',
-        sector: 'rural',
-        parentId: BAIHUA,
-        establishedOn: '2005-01-01',
-      });
+      .send({ code, name: '守卫测试支部', level: 'village', kind, sector: 'rural', parentId: parent.id, establishedOn: '2005-01-01' });
     expect(res.status).toBe(201);
-    return versionOf(res.body.id as string);
+    return { ...(await versionOf(res.body.id as string)), code };
   };
   const versionOf = async (id: string) => ({
     id,
@@ -112,6 +109,24 @@ describe('PgEnrolmentWrite', () => {
     expect(await sut.enrolIfUnchanged(late, now, context)).toBe(false);
     expect(await sut.enrolIfUnchanged(joined(org.id), await versionOf(org.id), context)).toBe(false);
     expect(await traces(late.id)).toEqual({ members: 0, history: 0, counters: 0, outbox: 0 });
+  });
+
+  it('writes nothing once an organisation above it moved since it was read', async () => {
+    // Its own row changes too (path and code): a branch read before the move is not the branch after it.
+    const general = await newVillage(undefined, 'general_branch');
+    const leaf = await newVillage(general);
+    await request(app.getHttpServer())
+      .post(`/organizations/${general.id}/move`)
+      .set({ Authorization: `Bearer ${token}` })
+      .send({ parentId: HEKOU_TOWN })
+      .expect(204);
+    const late = joined(leaf.id);
+    expect(await sut.enrolIfUnchanged(late, leaf, context)).toBe(false);
+    expect(await traces(late.id)).toEqual({ members: 0, history: 0, counters: 0, outbox: 0 });
+    const secretary = { ...context.actor, orgId: BAIHUA };
+    expect(await sut.holdIfUnchanged(randomUUID(), secretary, leaf, { memberId: randomUUID(), insideCallersSubtree: false })).toBe(false);
+    // Read again, it is written.
+    expect(await sut.enrolIfUnchanged(joined(leaf.id), await versionOf(leaf.id), context)).toBe(true);
   });
 
   it('holds an enrolment for review in the same guarded statement, and holds nothing once the organisation changed', async () => {

@@ -116,12 +116,15 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
       if (before.path !== row.path || before.code !== row.code) {
         await lockSubtree(manager, before.path, org.id);
         // The subtree follows: every descendant's path and code take the new prefix. A statement
-        // of its own after the locks, so its snapshot holds every row the locks waited for.
+        // of its own after the locks, so its snapshot holds every row the locks waited for. Each
+        // descendant's version moves too: a command that read one before the move (enrolment's
+        // guarded write, ADR 0082) must not write against its old path (ADR 0112).
         await manager.query(
           `update organizations
               set path = $2 || substr(path, length($1) + 1),
                   code = $4 || substr(code, length($3) + 1),
                   depth = depth + $5,
+                  version = version + 1,
                   updated_at = now()
             where path like $1 || '%' and id <> $6`,
           [before.path, row.path, before.code, row.code, row.depth - before.depth, org.id],
