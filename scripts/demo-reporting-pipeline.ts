@@ -3,9 +3,10 @@
 // summary) and reporting's work-summary-against-owners suite (which checks it against the stores).
 //
 // The seeded stores — 松岭旗's organisations and members, evaluation's running campaign, assistance,
-// commendation — are published as the services publish them: the roster state publisher (organisation
-// and member states, signed), the evaluation and commendation event-store relays, the assistance
-// outbox relay; reporting's ProjectionRunner consumes them as the running service does.
+// commendation, publicity's articles — are published as the services publish them: the roster state
+// publisher (organisation and member states, signed), the evaluation and commendation event-store
+// relays, the assistance and publicity outbox relays; reporting's ProjectionRunner consumes them as
+// the running service does.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
@@ -19,6 +20,7 @@ import { RosterStatePublisher } from '../services/organization/src/infrastructur
 import { evaluationRelayContracts } from '../services/evaluation/src/infrastructure/relay/evaluation-relay.runner';
 import { seedEvaluationDemo } from '../services/evaluation/src/infrastructure/seed';
 import { seedCommendationDemo } from '../services/commendation/src/infrastructure/seed/demo-commendation.seed';
+import { seedPublicityDemo } from '../services/publicity/src/infrastructure/seed/demo-publicity.seed';
 import { ProjectionRunner } from '../services/reporting/src/infrastructure/projection/projection.runner';
 import { RPT_ORG_TABLE } from '../services/reporting/src/infrastructure/projection/projection-handlers';
 import { reportingContracts } from '../services/reporting/src/infrastructure/projection/source-topics';
@@ -48,7 +50,7 @@ export interface DemoReportingOptions {
   readonly catchUpMs?: number;
 }
 
-type Service = 'organization' | 'evaluation' | 'commendation' | 'assistance' | 'reporting';
+type Service = 'organization' | 'evaluation' | 'commendation' | 'assistance' | 'publicity' | 'reporting';
 
 /**
  * Seeds, publishes and projects; resolves once the projection has consumed every record. On
@@ -105,6 +107,7 @@ export async function runDemoReportingPipeline(options: DemoReportingOptions): P
         }),
       ),
       assistance: await drain(kafka, prefix, new OutboxRelaySource(pool('assistance'), { name: 'example-relay', schema: 'assistance' })),
+      publicity: await drain(kafka, prefix, new OutboxRelaySource(pool('publicity'), { name: 'example-relay', schema: 'publicity' })),
     };
     log(`published ${states} roster states, ${JSON.stringify(published)} events to ${prefix}.*`);
 
@@ -153,6 +156,7 @@ async function seedCountyDemo(url: string): Promise<void> {
     await seedEvaluationDemo(serviceDatabaseUrl('evaluation', url));
     await seedAssistance('platform');
     await seedCommendationDemo(serviceDatabaseUrl('commendation', url));
+    await seedPublicityDemo(serviceDatabaseUrl('publicity', url));
   } finally {
     if (platformUrl === undefined) delete process.env['DATABASE_URL'];
     else process.env['DATABASE_URL'] = platformUrl;

@@ -57,12 +57,16 @@ describe('the work summary against the owning services’ stores (real Postgres 
 
     // Not 暂无数据 on both sides: the seed fills every figure but these in some period (the clamp
     // files a 2010 review approved today under 2010), so a figure mapped to the wrong events differs.
+    // Exemplars reach publicity from commendation's decisions through its consumer, which this
+    // pipeline does not run.
     const filled = new Set(periods.flatMap((p) => FIGURES.filter((f) => expected[`${p.key} ${f.key}`] !== null).map((f) => f.key)));
     expect(FIGURES.filter((f) => !filled.has(f.key)).map((f) => f.key)).toEqual([
       'grade_basically_qualified',
       'grade_unqualified',
       'commendations_revoked',
-      ...FIGURES.filter((f) => f.source === 'publicity').map((f) => f.key),
+      'exemplars',
+      'exemplar_units',
+      'exemplar_individuals',
     ]);
   });
 });

@@ -134,7 +134,7 @@ const FACTS: Record<string, string> = {
                                         (data->>'orgId', day, (data->>'householdsHelped')::bigint)) o(org_id, day, amount)
                       where type = 'assistance.DeedCorrected'`,
   visits: one('assistance.VisitLogged'),
-  // Publicity's store is not seeded by the county demo: these read its (empty) outbox.
+  // Publicity's outbox: the county demo publishes its articles through ArticlesService (exemplars come from commendation's consumer, not run here).
   articles_published: publicity('publicity.ArticlePublished', 'true'),
   articles_municipal_up: publicity('publicity.ArticlePublished', `data->>'level' in ('central', 'provincial', 'municipal')`),
   articles_central: publicity('publicity.ArticlePublished', `data->>'level' = 'central'`),

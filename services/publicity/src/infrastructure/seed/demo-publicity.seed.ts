@@ -1,74 +1,87 @@
-import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { bootstrapDemoTree, ScopeService, type Principal } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
-import { outletKey, type MediaChannel, type MediaLevel } from '../../domain/article/article';
-import { bootstrapDemoTree } from '@vanguard/auth';
+import { Access, todayInChina } from '../../application/access';
+import { ArticlesService } from '../../application/articles.service';
+import type { MediaChannel, MediaLevel } from '../../domain/article/article';
+import { HonourRollVersion } from '../honour-roll/honour-roll-version';
+import { UnitOfWork } from '../persistence/unit-of-work';
 
 /**
  * `npm start`'s publicity demo in 松岭旗 (seed 002 counts its articles by media level): the
  * org-tree copy of the demo region, a column, and one published article at every media level,
- * one of them reprinted. Exemplars are not seeded: the commendation demo's decided commendations
- * reach this service through Kafka and arrive as proposals, as they would in production.
- * Idempotent: fixed ids, `on conflict do nothing`.
+ * one of them reprinted. Written through ArticlesService as an editor would (draft, review,
+ * publication), so each publication is an `ArticlePublished` in the outbox and reaches
+ * reporting's figures. Published in the current year, on days counted back from the day it runs
+ * (never before 1 January). Exemplars are not seeded: the commendation demo's decided
+ * commendations reach this service through Kafka and arrive as proposals, as in production.
+ * Idempotent: nothing is added once the column exists.
  */
 const COUNTY = demoOrgId('910425');
 const VILLAGE = demoOrgId('910425101201');
-const COLUMN = '5e1d0000-0000-4000-8000-000000000001';
+const COLUMN_NAME = '一季一先锋';
 
-const ARTICLES: { id: string; title: string; orgId: string; pubs: [string, MediaLevel, MediaChannel, string][] }[] = [
+/** Each publication: outlet, level, channel, days before the seed's day. */
+const ARTICLES: { title: string; orgId: string; pubs: [string, MediaLevel, MediaChannel, number][] }[] = [
   {
-    id: '5e1d0000-0000-4000-8000-000000000101',
     title: '松岭旗“一季一先锋”让党员亮身份',
     orgId: COUNTY,
     pubs: [
-      ['人民日报', 'central', 'press', '2026-03-12'],
-      ['内蒙古日报', 'provincial', 'press', '2026-03-14'],
+      ['人民日报', 'central', 'press', 40],
+      ['内蒙古日报', 'provincial', 'press', 38],
     ],
   },
-  {
-    id: '5e1d0000-0000-4000-8000-000000000102',
-    title: '红石村合作社带富一方',
-    orgId: VILLAGE,
-    pubs: [['内蒙古广播电视台', 'provincial', 'tv', '2026-04-02']],
-  },
-  {
-    id: '5e1d0000-0000-4000-8000-000000000103',
-    title: '白桦镇驻村干部的一天',
-    orgId: demoOrgId('910425101'),
-    pubs: [['青山日报', 'municipal', 'press', '2026-04-20']],
-  },
-  {
-    id: '5e1d0000-0000-4000-8000-000000000104',
-    title: '松岭旗开展党员积分管理',
-    orgId: COUNTY,
-    pubs: [['松岭旗融媒体中心', 'county', 'web', '2026-05-08']],
-  },
+  { title: '红石村合作社带富一方', orgId: VILLAGE, pubs: [['内蒙古广播电视台', 'provincial', 'tv', 30]] },
+  { title: '白桦镇驻村干部的一天', orgId: demoOrgId('910425101'), pubs: [['青山日报', 'municipal', 'press', 20]] },
+  { title: '松岭旗开展党员积分管理', orgId: COUNTY, pubs: [['松岭旗融媒体中心', 'county', 'web', 10]] },
 ];
+
+const EDITOR: Principal = {
+  sub: 'demo-seed',
+  username: 'demo-seed',
+  roles: ['editor'],
+  orgId: COUNTY,
+  kind: 'user',
+  clientId: undefined,
+};
+
+/** `days` before `today` (YYYY-MM-DD), but not before 1 January of its year. */
+export function daysBackThisYear(today: string, days: number): string {
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  const back = d.toISOString().slice(0, 10);
+  return back.slice(0, 4) === today.slice(0, 4) ? back : `${today.slice(0, 4)}-01-01`;
+}
 
 export async function seedPublicityDemo(serviceUrl: string): Promise<{ created: boolean }> {
   const url = new URL(serviceUrl);
   url.searchParams.set('options', '-c search_path=publicity');
-  const pool = new Pool({ connectionString: url.toString(), max: 2 });
+  const ds = new DataSource({ type: 'postgres', url: url.toString(), schema: 'publicity', logging: false, extra: { max: 2 } });
+  await ds.initialize();
   try {
+    const pool = (ds.driver as unknown as { master: Pool }).master;
     await bootstrapDemoTree(pool);
-    const column = await pool.query(
-      `insert into columns (id, org_id, name, description, created_at) values ($1, $2, '一季一先锋', '季度先锋人物与事迹', now()) on conflict do nothing`,
-      [COLUMN, COUNTY],
-    );
+    const { rows } = await pool.query(`select 1 from columns where org_id = $1 and name = $2`, [COUNTY, COLUMN_NAME]);
+    if (rows.length > 0) return { created: false };
+    const scope = new ScopeService();
+    await scope.load(pool);
+    const articles = new ArticlesService(new UnitOfWork(ds, new HonourRollVersion(pool)), new Access(scope));
+    const column = await articles.createColumn(EDITOR, { orgId: COUNTY, name: COLUMN_NAME, description: '季度先锋人物与事迹' });
+    const today = todayInChina();
     for (const a of ARTICLES) {
-      await pool.query(
-        `insert into articles (id, org_id, column_id, title, body_html, status, author_sub, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, 'published', 'demo-seed', now(), now()) on conflict do nothing`,
-        [a.id, a.orgId, a.orgId === COUNTY ? COLUMN : null, a.title, `<p>${a.title}。</p>`],
-      );
-      for (const [outlet, level, channel, day] of a.pubs)
-        await pool.query(
-          `insert into article_publications (article_id, outlet, outlet_key, level, channel, published_on, recorded_by)
-           values ($1, $2, $3, $4, $5, $6, 'demo-seed') on conflict do nothing`,
-          [a.id, outlet, outletKey(outlet), level, channel, day],
-        );
+      const draft = await articles.create(EDITOR, {
+        orgId: a.orgId,
+        ...(a.orgId === COUNTY ? { columnId: column.id } : {}),
+        title: a.title,
+        body: `<p>${a.title}。</p>`,
+      });
+      await articles.submit(EDITOR, draft.id);
+      for (const [outlet, level, channel, days] of a.pubs)
+        await articles.publish(EDITOR, draft.id, { outlet, level, channel, publishedOn: daysBackThisYear(today, days) });
     }
-    return { created: (column.rowCount ?? 0) > 0 };
+    return { created: true };
   } finally {
-    await pool.end();
+    await ds.destroy();
   }
 }
