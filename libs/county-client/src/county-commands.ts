@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { PublishFailed, type CountyClient, type CountyDraft } from './county-client';
-import { describeDecision, followDecisions } from './county-follow';
+import { DecisionNotHandled, describeDecision, followDecisions } from './county-follow';
 import { DevelopmentKeyRefused, describeForged } from './county-decision-check';
 import { InvalidCountyData } from './county-message';
 import { consumeReplies, describeReply } from './county-replies';
@@ -199,16 +199,23 @@ export async function runCountyCommand(
       case 'follow': {
         const stop = stopper(flags, signal);
         out(`跟随平台公开决定（${client.clientId} 本县范围），按 Ctrl-C 停止`);
-        await followDecisions(client, {
-          ...(typeof flags['group'] === 'string' ? { groupId: flags['group'] } : {}),
-          onDecision: (d) => (stop.touch(), out(describeDecision(d))),
-          onForged: (f) => (stop.touch(), out(describeForged(f))),
-          history: flags['history'] === true,
-          allowDevelopmentKey: flags['allow-development-key'] === true,
-          onSubscribed: (topics) => out(`跟随主题: ${topics.join(', ')}`),
-          signal: stop.signal,
-        });
-        return 0;
+        try {
+          await followDecisions(client, {
+            ...(typeof flags['group'] === 'string' ? { groupId: flags['group'] } : {}),
+            onDecision: (d) => (stop.touch(), out(describeDecision(d))),
+            onForged: (f) => (stop.touch(), out(describeForged(f))),
+            history: flags['history'] === true,
+            allowDevelopmentKey: flags['allow-development-key'] === true,
+            onSubscribed: (topics) => out(`跟随主题: ${topics.join(', ')}`),
+            signal: stop.signal,
+          });
+        } catch (e) {
+          // Its offset was not committed: the next `follow` starts from it (ADR 0111).
+          if (!(e instanceof DecisionNotHandled)) throw e;
+          out(`✗ ${e.message}`);
+          return EXIT.ERROR;
+        }
+        return EXIT.OK;
       }
       default:
         out(USAGE);
@@ -224,7 +231,7 @@ export async function runCountyCommand(
 }
 
 export const USAGE = `用法: npm run county -- [--client county-songling|county-hekou] [--state-dir 目录] [--kafka-… 见下] <命令> …
-  全局选项可写在命令前或命令后；命令不认识的参数一律报错。退出码: 0 成功 1 出错（代理、Keycloak、审计服务不可达，消息未确认） 2 用法错误 3 见证人拒绝（分叉、回滚）
+  全局选项可写在命令前或命令后；命令不认识的参数一律报错。退出码: 0 成功 1 出错（代理、Keycloak、审计服务不可达，消息未确认，follow 的决定未能处理） 2 用法错误 3 见证人拒绝（分叉、回滚）
   roster   --org <组织id> --count N            发送 N 名新党员的花名册
   roster   --file 花名册.json|csv [--org <id>]  按文件发送花名册（列: memberId,orgId,name,status,joinedOn,roles,posts）
   roster   --remove <县成员id> --org <组织id>   从花名册移除

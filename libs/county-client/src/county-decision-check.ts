@@ -10,8 +10,9 @@ import { decidedBySchema, decisionSchema, envelopeSchema, type EventEnvelope } f
 // reported and passed over, never make `follow` throw and stop.
 
 /**
- * The contexts whose events reach a county's decision topic: evaluation's and commendation's
- * decisions, organisation's transfers into the county (their verify keys: `<CONTEXT>_EVENT_VERIFY_KEYS`).
+ * The contexts whose events a county acts on: evaluation's and commendation's decisions and
+ * organisation's transfers into the county on its decision topic, and organisation's state records,
+ * which say where each organisation sits (their verify keys: `<CONTEXT>_EVENT_VERIFY_KEYS`).
  */
 export const FOLLOWED_CONTEXTS = ['evaluation', 'commendation', 'organization'] as const;
 
@@ -72,6 +73,11 @@ const REASON: Readonly<Record<SignatureRefusal, string>> = {
 
 export function describeForged(f: ForgedDecision): string {
   return `拒收伪造的决定 ${f.type}（${REASON[f.reason]}）: 事件 ${f.eventId}，组织 ${f.orgId}`;
+}
+
+/** A state record organisation did not sign (checked as a decision is, ADR 0111): never applied, reported. */
+export function describeForgedState(f: ForgedDecision): string {
+  return `拒收伪造的组织状态 ${f.type}（${REASON[f.reason]}）: 事件 ${f.eventId}，组织 ${f.orgId}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ORGANIZATION_STATE_TOPIC, OrganizationState, countyDecisionTopic } from '@vanguard/contracts';
+import { ORGANIZATION_STATE_TOPIC, OrganizationState, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
 import type { EventVerifier } from '@vanguard/auth';
 import type { EachBatchPayload } from 'kafkajs';
 import type { CountyClient } from './county-client';
@@ -7,6 +7,7 @@ import {
   decisionVerifier,
   describeDecision,
   describeForged,
+  describeForgedState,
   describeSkipped,
   interpretDecision,
   readEnvelope,
@@ -39,6 +40,45 @@ const placeShape = OrganizationState.schema.pick({ orgId: true, path: true });
 
 /** Held decisions kept at most (ADR 0108): the oldest is dropped, with a warning, beyond it. */
 export const HELD_DECISIONS_LIMIT = 10_000;
+
+/** How often onDecision is called for one decision before `follow` stops (ADR 0111), and the first pause between. */
+export const DECISION_ATTEMPTS = 5;
+export const DECISION_RETRY_MS = 1_000;
+
+/** Where a record lies. */
+export interface RecordPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * onDecision failed for one decision as many times as it may (ADR 0111): `follow` stops with it
+ * rather than pass the decision over, and commits no offset of the batch that holds it, so the
+ * next run reads it again. `record`: the record being handled (the decision, or the state record
+ * that released it). The CLI prints it and exits 1.
+ */
+export class DecisionNotHandled extends Error {
+  constructor(
+    readonly decision: FollowedDecision,
+    readonly attempts: number,
+    cause: unknown,
+    readonly record?: RecordPosition,
+  ) {
+    const where = record ? `；记录 ${record.topic} 分区 ${record.partition} 偏移 ${record.offset}` : '';
+    super(
+      `决定未能处理（已试 ${attempts} 次），follow 停止，其偏移未提交，重启后从它读起: ${describeDecision(decision)}（事件 ${decision.eventId}${where}）: ` +
+        (cause instanceof Error ? cause.message : String(cause)),
+      { cause },
+    );
+    this.name = 'DecisionNotHandled';
+  }
+
+  /** The same failure, naming the record that was being handled. */
+  at(record: RecordPosition): DecisionNotHandled {
+    return new DecisionNotHandled(this.decision, this.attempts, this.cause, record);
+  }
+}
 
 /**
  * Which organisations are the county's: pure, fed with organisation state records. An
@@ -115,11 +155,20 @@ export interface FollowOptions {
   readonly decisionTopic?: string;
   /** A new group reads past decisions too (default: from when it first starts). */
   readonly history?: boolean;
+  /**
+   * Called once per decision shown. One that throws is called again (`decisionAttempts` times in
+   * all, pausing `decisionRetryMs`, then twice that, …); after the last, `follow` rejects with
+   * DecisionNotHandled and commits nothing of that batch (ADR 0111).
+   */
   readonly onDecision: (d: FollowedDecision) => void | Promise<void>;
+  /** Default DECISION_ATTEMPTS (5: about 15 s of pauses, inside the group's 30 s session). */
+  readonly decisionAttempts?: number;
+  /** Default DECISION_RETRY_MS. */
+  readonly decisionRetryMs?: number;
   readonly signal: AbortSignal;
   /** Which of followedTopics exist and are followed (the others are not yet created). */
   readonly onSubscribed?: (topics: readonly string[]) => void;
-  /** The deciding contexts' verify keys; default decisionVerifier() (from the environment). */
+  /** The deciding contexts' and organisation's verify keys (decisions and state records); default decisionVerifier() (from the environment). */
   readonly verifier?: EventVerifier;
   /**
    * Without `verifier`: accept the public development keys for a context whose
@@ -128,7 +177,7 @@ export interface FollowOptions {
   readonly allowDevelopmentKey?: boolean;
   /** A decision whose producer did not sign it: not passed to onDecision (default: ignored after the check). */
   readonly onForged?: (f: ForgedDecision) => void | Promise<void>;
-  /** Every record passed over (malformed, forged), where it lies and why; default a line on stderr. */
+  /** Every record passed over (malformed, forged, a state record organisation did not sign), where it lies and why; default a line on stderr. */
   readonly onSkipped?: (s: SkippedRecord) => void;
   /** Held decisions dropped because too many were held; default a line on stderr. */
   readonly onWarning?: (message: string) => void;
@@ -140,31 +189,32 @@ export interface FollowOptions {
 }
 
 /**
- * What `follow` does with one record: nothing is read from it before it proved to be an envelope;
- * a state record extends the tree (and releases the decisions held for it); a decision is
- * interpreted only after its own context's producer was found to have signed it (a forged one is
- * reported, never held or shown) and shown when it is about one of the county's organisations.
+ * What `follow` does with one record: nothing is read from it before it proved to be an envelope
+ * and its producer was found to have signed it (the decision's own context; organisation for a
+ * state record, ADR 0111). A state record then extends the tree (and releases the decisions held
+ * for it); a decision is interpreted and shown when it is about one of the county's organisations.
+ * A forged record is reported, never applied, held or shown. A decision onDecision keeps failing
+ * on rejects the record with DecisionNotHandled, after `decisionAttempts` calls.
  */
 export class FollowedRecords {
   constructor(
     private readonly orgs: CountyOrganizations,
     private readonly verifier: EventVerifier,
-    private readonly on: Pick<FollowOptions, 'onDecision' | 'onForged'>,
+    private readonly on: Pick<FollowOptions, 'onDecision' | 'onForged' | 'decisionAttempts' | 'decisionRetryMs'> & {
+      readonly signal?: AbortSignal;
+    },
     private readonly stateTopic = ORGANIZATION_STATE_TOPIC,
   ) {}
 
   /** Handles one record of `topic`; answers why it was passed over, if it was. */
   async handle(topic: string, value: Buffer | null): Promise<string | undefined> {
-    // A tombstone: compaction's deletion of an organisation that no longer exists, nothing to apply.
+    // A tombstone carries no signature, so it cannot be told from one anybody wrote: nothing is
+    // taken from it (ADR 0111). The organisation keeps the place its last signed state gave it.
     if (value === null) return undefined;
     const read = readEnvelope(value);
     if (!read.ok) return read.reason;
     const { envelope } = read;
-    if (topic === this.stateTopic) {
-      if (!placeShape.safeParse(envelope.data).success) return `组织状态缺少 orgId / path（${envelope.type} ${envelope.eventId}）`;
-      for (const d of this.orgs.applyState(envelope.data)) await this.on.onDecision(d);
-      return undefined;
-    }
+    if (topic === this.stateTopic) return this.applyState(envelope);
     const signed = checkDecisionSignature(envelope, this.verifier);
     if (!signed.ok) {
       await this.on.onForged?.(signed.forged);
@@ -173,9 +223,51 @@ export class FollowedRecords {
     const { decision, malformed } = interpretDecision(envelope);
     if (malformed) return `${malformed}: ${envelope.type} ${envelope.eventId}`;
     const admitted = decision && this.orgs.admit(decision);
-    if (admitted) await this.on.onDecision(admitted);
+    if (admitted) await this.deliver(admitted);
     return undefined;
   }
+
+  // Where an organisation sits decides which decisions the county is shown: only organisation's
+  // own signature on an OrganizationState says so, never whoever could write to the topic.
+  private async applyState(envelope: EventEnvelope): Promise<string | undefined> {
+    const signed = checkDecisionSignature(envelope, this.verifier);
+    if (!signed.ok) return describeForgedState(signed.forged);
+    // A signed organisation event of another type (with an orgId and a path) copied onto the topic is no state.
+    if (envelope.type !== OrganizationState.type)
+      return `组织状态主题上的记录不是 ${OrganizationState.type}: ${envelope.type} ${envelope.eventId}`;
+    if (!placeShape.safeParse(envelope.data).success) return `组织状态缺少 orgId / path（${envelope.type} ${envelope.eventId}）`;
+    for (const d of this.orgs.applyState(envelope.data)) await this.deliver(d);
+    return undefined;
+  }
+
+  /** onDecision, called again while it fails, up to `decisionAttempts` calls in all, pausing longer each time. */
+  private async deliver(d: FollowedDecision): Promise<void> {
+    const attempts = Math.max(1, this.on.decisionAttempts ?? DECISION_ATTEMPTS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.on.onDecision(d);
+        return;
+      } catch (e) {
+        // Asked to stop meanwhile: the decision is not handled either, and is read again on the next run.
+        if (attempt >= attempts || this.on.signal?.aborted) throw new DecisionNotHandled(d, attempt, e);
+        await pause((this.on.decisionRetryMs ?? DECISION_RETRY_MS) * 2 ** (attempt - 1), this.on.signal);
+      }
+    }
+  }
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 const ORGANIZATIONS = 'organizations';
@@ -191,7 +283,9 @@ const listIn = <T>(document: T[] | undefined): T[] => (Array.isArray(document) ?
  * an existing one resumes from its committed offsets, so a county that was offline catches up
  * with what was published meanwhile. The organisations learnt and the decisions held are kept
  * in the state directory before a batch's offsets are committed, since a resumed group does not
- * read those records again. Rejects with ConsumerStopped when the consumer stops on its own.
+ * read those records again. Rejects with ConsumerStopped when the consumer stops on its own, and
+ * with the error of a record it could not handle (DecisionNotHandled when onDecision kept failing),
+ * having committed nothing of that record's batch (ADR 0111).
  */
 export async function followDecisions(client: CountyClient, options: FollowOptions): Promise<void> {
   // Refuses before connecting anything when a context's keys are the development ones.
@@ -211,6 +305,10 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
   const groupId = options.groupId ?? `${client.clientId}.follow`;
   const topics = followedTopics(client.clientId, options.decisionTopic, options.stateTopic);
   const records = new FollowedRecords(orgs, verifier, options, topics[0]);
+  // A record that could not be handled (onDecision failing for good, state that cannot be written):
+  // `follow` stops with it (ADR 0111).
+  const halt = new AbortController();
+  let failure: { error: unknown } | undefined;
   const admin = client.kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics().finally(() => admin.disconnect()));
@@ -234,23 +332,39 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
       eachBatchAutoResolve: false,
       eachBatch: async (payload: EachBatchPayload) => {
         const { batch } = payload;
+        // Stopping: nothing after the failed record is handled, and no offset resolved.
+        if (halt.signal.aborted) return void payload.pause();
         const before = orgs.revision;
-        for (const m of batch.messages) {
-          const skipped = await records.handle(batch.topic, m.value);
-          if (skipped) onSkipped({ topic: batch.topic, partition: batch.partition, offset: m.offset, reason: skipped });
-        }
-        // Written before any offset of the batch is resolved: the committed offset never passes a
-        // decision held only in memory, nor a state record the saved tree lacks.
-        if (orgs.revision !== before) {
-          state.writeDocument(ORGANIZATIONS, orgs.snapshot());
-          state.writeDocument(HELD, orgs.heldDecisions());
+        let at: string | undefined;
+        try {
+          for (const m of batch.messages) {
+            at = m.offset;
+            const skipped = await records.handle(batch.topic, m.value);
+            if (skipped) onSkipped({ topic: batch.topic, partition: batch.partition, offset: m.offset, reason: skipped });
+          }
+          // Written before any offset of the batch is resolved: the committed offset never passes a
+          // decision held only in memory, nor a state record the saved tree lacks.
+          if (orgs.revision !== before) {
+            state.writeDocument(ORGANIZATIONS, orgs.snapshot());
+            state.writeDocument(HELD, orgs.heldDecisions());
+          }
+        } catch (error) {
+          // Not thrown to kafkajs, which would hand the batch over again for ever, and after its
+          // state records changed the tree in memory (a held decision released there, then lost).
+          // Nothing of the batch is written or resolved: the next run reads it all again (ADR 0111).
+          const record = { topic: batch.topic, partition: batch.partition, offset: at ?? batch.firstOffset() ?? '?' };
+          failure = { error: error instanceof DecisionNotHandled ? error.at(record) : error };
+          payload.pause();
+          halt.abort();
+          return;
         }
         const last = batch.messages.at(-1);
         if (last) payload.resolveOffset(last.offset);
         await payload.heartbeat();
       },
     });
-    await stopped.until(options.signal);
+    await stopped.until(AbortSignal.any([options.signal, halt.signal]));
+    if (failure) throw failure.error;
   } finally {
     stopped.dispose();
     await consumer.disconnect();

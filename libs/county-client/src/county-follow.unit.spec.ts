@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventSigner, developmentEventKey, developmentEventKeyId, rawPublicKey, signWithDevelopmentKey } from '@vanguard/auth';
 import { ORGANIZATION_STATE_TOPIC, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
-import { CountyOrganizations, FollowedRecords, type FollowedDecision } from './county-follow';
+import { CountyOrganizations, DecisionNotHandled, FollowedRecords, type FollowedDecision } from './county-follow';
 import { decisionVerifier, type ForgedDecision } from './county-decision-check';
 
 // A county takes a decision only when the context that decides signed it (ADR 0059, ADR 0062):
@@ -12,7 +12,7 @@ const COUNTY = randomUUID();
 const VILLAGE = randomUUID();
 const topic = countyDecisionTopic('county-songling');
 
-function decision(type: string, orgId = VILLAGE): EventEnvelope {
+function decision(type: string, orgId: string = VILLAGE): EventEnvelope {
   return {
     eventId: randomUUID(),
     type,
@@ -30,14 +30,21 @@ function decision(type: string, orgId = VILLAGE): EventEnvelope {
 }
 
 const bytes = (e: EventEnvelope) => Buffer.from(JSON.stringify(e));
-const stateOf = (orgId: string, path: string[]) => bytes({ ...decision('organization.OrganizationState'), data: { orgId, path } });
+const state = (orgId: string, path: string[], type = 'organization.OrganizationState'): EventEnvelope => ({
+  ...decision(type, orgId),
+  streamId: `organization-${orgId}`,
+  data: { orgId, path },
+});
+/** A state record as organization's publisher sends it: signed with organisation's (development) key. */
+const stateOf = (orgId: string, path: string[]) => bytes(signWithDevelopmentKey(state(orgId, path)));
 
-function follower() {
+function follower(onDecision?: (d: FollowedDecision) => void) {
   const shown: FollowedDecision[] = [];
   const forged: ForgedDecision[] = [];
   const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
-    onDecision: (d) => void shown.push(d),
+    onDecision: (d) => (onDecision?.(d), void shown.push(d)),
     onForged: (f) => void forged.push(f),
+    decisionRetryMs: 0,
   });
   return { records, shown, forged };
 }
@@ -181,7 +188,7 @@ describe('FollowedRecords, given records that are not what they claim', () => {
 
   it('reports a state record with null data and still applies the next one', async () => {
     const { records, shown } = follower();
-    const nullState = bytes({ ...decision('organization.OrganizationState'), data: null });
+    const nullState = bytes(signWithDevelopmentKey({ ...decision('organization.OrganizationState'), data: null }));
     const genuine = signWithDevelopmentKey(decision('evaluation.TierChanged'));
     await records.handle(topic, bytes(genuine));
 
@@ -189,6 +196,156 @@ describe('FollowedRecords, given records that are not what they claim', () => {
     await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(VILLAGE, [COUNTY, VILLAGE]));
 
     expect(shown.map((d) => d.eventId)).toEqual([genuine.eventId]);
+  });
+});
+
+describe('FollowedRecords, given organisation state records', () => {
+  const organizationSigner = new EventSigner('organization', developmentEventKey('organization'), developmentEventKeyId('organization'));
+
+  it('applies state records organisation signed, alone or in a batch as its publisher signs them, and releases what was held', async () => {
+    const { records, shown } = follower();
+    const [first, second] = [randomUUID(), randomUUID()];
+    const held = [
+      signWithDevelopmentKey(decision('evaluation.TierChanged', first)),
+      signWithDevelopmentKey(decision('evaluation.TierChanged', second)),
+    ];
+    for (const d of held) await records.handle(topic, bytes(d));
+    const batch = organizationSigner.signBatch([state(first, [COUNTY, first]), state(second, [COUNTY, second])]);
+
+    const reasons = [
+      await records.handle(ORGANIZATION_STATE_TOPIC, bytes(batch[0]!)),
+      await records.handle(ORGANIZATION_STATE_TOPIC, bytes(batch[1]!)),
+    ];
+
+    expect(reasons).toEqual([undefined, undefined]);
+    expect(shown.map((d) => d.eventId)).toEqual(held.map((d) => d.eventId));
+  });
+
+  it('reports an unsigned state record that would make another county’s organisation the county’s, and it releases nothing', async () => {
+    const { records, shown, forged } = follower();
+    const elsewhere = randomUUID();
+    const theirs = signWithDevelopmentKey(decision('commendation.CommendationDecided', elsewhere));
+    await records.handle(topic, bytes(theirs));
+
+    const skipped = await records.handle(ORGANIZATION_STATE_TOPIC, bytes(state(elsewhere, [COUNTY, elsewhere])));
+    await records.handle(topic, bytes(signWithDevelopmentKey(decision('commendation.CommendationDecided', elsewhere))));
+
+    expect(skipped).toMatch(/拒收伪造的组织状态 organization\.OrganizationState（未签名）.*组织 /);
+    expect(shown).toEqual([]);
+    expect(forged).toEqual([]);
+  });
+
+  it('reports a state record changed after organisation signed it, or signed with another context’s key', async () => {
+    const { records, shown } = follower();
+    const other = randomUUID();
+    const signedElsewhere = signWithDevelopmentKey(state(other, [randomUUID(), other]));
+    const moved = { ...signedElsewhere, data: { orgId: other, path: [COUNTY, other] } };
+    const evaluationSigner = new EventSigner('evaluation', developmentEventKey('evaluation'), developmentEventKeyId('evaluation'));
+    const byEvaluation = evaluationSigner.sign(state(other, [COUNTY, other]));
+    await records.handle(topic, bytes(signWithDevelopmentKey(decision('evaluation.TierChanged', other))));
+
+    const reasons = [
+      await records.handle(ORGANIZATION_STATE_TOPIC, bytes(moved)),
+      await records.handle(ORGANIZATION_STATE_TOPIC, bytes(byEvaluation)),
+    ];
+
+    expect(reasons).toEqual([expect.stringContaining('签名无效'), expect.stringContaining('以其他上下文的密钥签名')]);
+    expect(shown).toEqual([]);
+  });
+
+  it('reports an organisation event of another type copied onto the state topic, though organisation signed it and it has an orgId and a path', async () => {
+    const { records, shown } = follower();
+    const other = randomUUID();
+    await records.handle(topic, bytes(signWithDevelopmentKey(decision('evaluation.TierChanged', other))));
+
+    const skipped = await records.handle(
+      ORGANIZATION_STATE_TOPIC,
+      bytes(signWithDevelopmentKey(state(other, [COUNTY, other], 'organization.OrganizationMoved'))),
+    );
+
+    expect(skipped).toContain('organization.OrganizationMoved');
+    expect(shown).toEqual([]);
+  });
+
+  it('takes nothing from a tombstone: the organisation stays where its last signed state put it', async () => {
+    const { records, shown } = follower();
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(VILLAGE, [COUNTY, VILLAGE]));
+
+    expect(await records.handle(ORGANIZATION_STATE_TOPIC, null)).toBeUndefined();
+    const after = signWithDevelopmentKey(decision('evaluation.TierChanged'));
+    await records.handle(topic, bytes(after));
+
+    expect(shown.map((d) => d.eventId)).toEqual([after.eventId]);
+  });
+});
+
+describe('FollowedRecords, given an onDecision that throws', () => {
+  it('calls it again and shows the decision once it succeeds', async () => {
+    let calls = 0;
+    const { records, shown } = follower(() => {
+      if (++calls < 3) throw new Error('county database busy');
+    });
+    const genuine = signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY));
+
+    expect(await records.handle(topic, bytes(genuine))).toBeUndefined();
+
+    expect(calls).toBe(3);
+    expect(shown.map((d) => d.eventId)).toEqual([genuine.eventId]);
+  });
+
+  it('gives up after the attempts allowed with DecisionNotHandled, naming the decision and the error', async () => {
+    let calls = 0;
+    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+      onDecision: () => {
+        calls++;
+        throw new Error('county database down');
+      },
+      decisionAttempts: 4,
+      decisionRetryMs: 0,
+    });
+    const genuine = signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY));
+
+    const handling = records.handle(topic, bytes(genuine));
+
+    await expect(handling).rejects.toThrow(DecisionNotHandled);
+    await expect(handling).rejects.toThrow(new RegExp(`已试 4 次.*表彰决定.*${genuine.eventId}.*county database down`));
+    expect(calls).toBe(4);
+  });
+
+  it('gives up on a decision a state record released, the same way', async () => {
+    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+      onDecision: () => {
+        throw new Error('county database down');
+      },
+      decisionAttempts: 2,
+      decisionRetryMs: 0,
+    });
+    const later = randomUUID();
+    const held = signWithDevelopmentKey(decision('evaluation.TierChanged', later));
+    await records.handle(topic, bytes(held));
+
+    await expect(records.handle(ORGANIZATION_STATE_TOPIC, stateOf(later, [COUNTY, later]))).rejects.toThrow(
+      expect.objectContaining({ name: 'DecisionNotHandled', decision: expect.objectContaining({ eventId: held.eventId }) }),
+    );
+  });
+
+  it('stops calling it once follow is asked to stop', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+      onDecision: () => {
+        calls++;
+        stop.abort();
+        throw new Error('county database down');
+      },
+      decisionRetryMs: 60_000,
+      signal: stop.signal,
+    });
+
+    await expect(
+      records.handle(topic, bytes(signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY)))),
+    ).rejects.toThrow(DecisionNotHandled);
+    expect(calls).toBe(1);
   });
 });
 

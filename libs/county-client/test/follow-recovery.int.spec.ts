@@ -9,9 +9,9 @@ import { infraConfig } from '@vanguard/infra-config';
 import { waitUntil } from '@vanguard/testing';
 import { CountyClient, countyClientConfig, followDecisions, type FollowedDecision, type SkippedRecord } from '../src';
 
-// What `follow` must survive on the real broker (ADR 0108): a bad record, a restart with a
-// decision held for an organisation not known yet, a decision topic created after the group
-// first started. Every record goes to topics of the test's own (the platform's state topic is
+// What `follow` must survive on the real broker (ADR 0108, ADR 0111): a bad record, a state
+// record organisation did not sign, a restart with a decision held for an organisation not known
+// yet, a decision topic created after the group first started, an onDecision that keeps failing. Every record goes to topics of the test's own (the platform's state topic is
 // read by every service, a county's decision topic by its real `follow`), deleted afterwards.
 
 const SONGLING = 'county-songling';
@@ -44,7 +44,17 @@ const decision = (orgId: string) =>
   signWithDevelopmentKey(
     envelope('evaluation.TierChanged', orgId, { decision: { decidedBy: { role: 'county_organizer' }, reason: suite } }),
   );
-const stateOf = (orgId: string, path: string[]) => envelope('organization.OrganizationState', orgId, { orgId, path });
+const unsignedStateOf = (orgId: string, path: string[] | null) =>
+  envelope('organization.OrganizationState', orgId, path && { orgId, path });
+/** As organization's publisher sends it: signed with organisation's (development) key. */
+const stateOf = (orgId: string, path: string[] | null) => signWithDevelopmentKey(unsignedStateOf(orgId, path));
+
+/** `running`'s outcome, or a failure saying it was still running at the deadline. */
+function within<T>(running: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms)));
+  return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** One run of `follow` as the county (on the platform's listener: the topics are the test's, not the county's). */
 function follow(client: CountyClient, options: { groupId: string; decisionTopic: string; stateTopic: string; history?: boolean }) {
@@ -118,26 +128,119 @@ describe('follow on the real broker', () => {
   it('reports a malformed or forged record by topic, partition and offset and goes on to show the genuine decisions after it', async () => {
     const [decisions, states] = [topic('decisions'), topic('state')];
     await create(decisions, states);
-    const village = randomUUID();
+    const [village, elsewhere] = [randomUUID(), randomUUID()];
     const genuine = decision(county);
     const aboutVillage = decision(village);
+    const aboutElsewhere = decision(elsewhere);
     const unsignedPoison = { ...envelope('commendation.CommendationDecided', county, { decision: { reason: 42 } }) };
-    await publish(states, [{ ...stateOf(village, [county, village]), data: null }, stateOf(village, [county, village])]);
-    await publish(decisions, [unsignedPoison, '{"eventId":"x","type":"commendation.CommendationDecided"}', genuine, aboutVillage]);
+    // The third would make another county's organisation this county's: nobody signed it.
+    await publish(states, [stateOf(village, null), stateOf(village, [county, village]), unsignedStateOf(elsewhere, [county, elsewhere])]);
+    await publish(decisions, [
+      unsignedPoison,
+      '{"eventId":"x","type":"commendation.CommendationDecided"}',
+      genuine,
+      aboutVillage,
+      aboutElsewhere,
+    ]);
 
     const run = follow(client, { groupId: group(), decisionTopic: decisions, stateTopic: states, history: true });
     try {
       await waitUntil('both genuine decisions shown', () => run.shown.length >= 2 && run.shown, { timeoutMs: 30_000 });
-      expect(run.shown.map((d) => d.eventId).sort()).toEqual([genuine.eventId, aboutVillage.eventId].sort());
-      await waitUntil('three records reported', () => run.skipped.length >= 3, { timeoutMs: 10_000 });
+      await waitUntil('four records reported', () => run.skipped.length >= 4, { timeoutMs: 10_000 });
       const where = run.skipped.map((s) => `${s.topic}:${s.partition}:${s.offset}`).sort();
-      expect(where).toEqual([`${decisions}:0:0`, `${decisions}:0:1`, `${states}:0:0`].sort());
+      expect(where).toEqual([`${decisions}:0:0`, `${decisions}:0:1`, `${states}:0:0`, `${states}:0:2`].sort());
       expect(run.skipped.find((s) => s.offset === '0' && s.topic === decisions)?.reason).toContain('未签名');
-      expect(run.skipped.find((s) => s.topic === states)?.reason).toContain('orgId');
+      expect(run.skipped.find((s) => s.offset === '0' && s.topic === states)?.reason).toContain('orgId');
+      expect(run.skipped.find((s) => s.offset === '2' && s.topic === states)?.reason).toContain('拒收伪造的组织状态');
+      // Every record is handled by now: the decision about the other county's organisation was not shown.
+      expect(run.shown.map((d) => d.eventId).sort()).toEqual([genuine.eventId, aboutVillage.eventId].sort());
     } finally {
       await run.stop();
     }
   }, 60_000);
+
+  it('stops with the decision onDecision keeps failing on, commits nothing past it, and shows it on the next run', async () => {
+    const [decisions, states, groupId] = [topic('decisions'), topic('state'), group()];
+    await create(decisions, states);
+    const handled = decision(county);
+    const failing = decision(county);
+    await publish(decisions, [handled]);
+    const calls: string[] = [];
+    const stop = new AbortController();
+    const run = followDecisions(client, {
+      groupId,
+      decisionTopic: decisions,
+      stateTopic: states,
+      history: true,
+      allowDevelopmentKey: true,
+      decisionAttempts: 3,
+      decisionRetryMs: 10,
+      onDecision: (d) => {
+        calls.push(d.eventId);
+        if (d.eventId === failing.eventId) throw new Error('county database down');
+      },
+      signal: stop.signal,
+    });
+    try {
+      await waitUntil('the first decision’s offset committed', async () => (await committed(groupId, decisions)) === '1', {
+        timeoutMs: 30_000,
+      });
+      await publish(decisions, [failing]);
+      const stopped = within(run, 30_000);
+      await expect(stopped).rejects.toThrow(new RegExp(`已试 3 次.*${failing.eventId}.*county database down`));
+      await expect(stopped).rejects.toThrow(`记录 ${decisions} 分区 0 偏移 1`);
+    } finally {
+      stop.abort();
+      await run.catch(() => undefined);
+    }
+    expect(calls.filter((id) => id === failing.eventId)).toHaveLength(3);
+    expect(await committed(groupId, decisions)).toBe('1');
+
+    const shown = await shownOnRestart(
+      client,
+      { groupId, decisionTopic: decisions, stateTopic: states },
+      failing,
+      'the decision follow stopped on, on the next run',
+    );
+    expect(shown.map((d) => d.eventId)).toEqual([failing.eventId]);
+  }, 90_000);
+
+  it('keeps a held decision whose release onDecision keeps failing on, and shows it on the next run', async () => {
+    const [decisions, states, groupId] = [topic('decisions'), topic('state'), group()];
+    await create(decisions, states);
+    const village = randomUUID();
+    const held = decision(village);
+    await publish(decisions, [held]);
+    const stop = new AbortController();
+    const run = followDecisions(client, {
+      groupId,
+      decisionTopic: decisions,
+      stateTopic: states,
+      history: true,
+      allowDevelopmentKey: true,
+      decisionAttempts: 2,
+      decisionRetryMs: 10,
+      onDecision: () => {
+        throw new Error('county database down');
+      },
+      signal: stop.signal,
+    });
+    try {
+      await waitUntil('the held decision’s offset committed', async () => (await committed(groupId, decisions)) === '1', {
+        timeoutMs: 30_000,
+      });
+      // Its release fails: the state record's batch is neither saved nor committed.
+      await publish(states, [stateOf(village, [county, village])]);
+      // Named with the record that released it: the state record.
+      await expect(within(run, 30_000)).rejects.toThrow(new RegExp(`${held.eventId}；记录 ${states} 分区 0 偏移 0`));
+    } finally {
+      stop.abort();
+      await run.catch(() => undefined);
+    }
+    expect(['-1', undefined]).toContain(await committed(groupId, states));
+
+    await shownOnRestart(client, { groupId, decisionTopic: decisions, stateTopic: states }, held, 'the held decision, on the next run');
+  }, 90_000);
 
   it('shows after a restart a decision held for an organisation whose state arrives only then', async () => {
     const [decisions, states, groupId] = [topic('decisions'), topic('state'), group()];
