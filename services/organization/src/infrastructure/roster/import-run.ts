@@ -32,16 +32,18 @@ export interface ImportRun {
   readonly tick: () => Promise<void>;
 }
 
-/** The caller's subtree, code → organisation: the only codes a file may name. */
-export async function loadSubtree(pool: Pool, actor: Actor, withPaths: boolean): Promise<Map<string, OrgRef>> {
+/**
+ * The caller's subtree, code → organisation: the only codes a file may name. With each path as
+ * read: an organisation import builds its children's paths on it, and every real import's batch
+ * checks it again under the row lock (lockImportTargets), so a move since this read refuses the rows.
+ */
+export async function loadSubtree(pool: Pool, actor: Actor): Promise<Map<string, OrgRef>> {
   const map = new Map<string, OrgRef>();
   if (!actor.orgId) return map;
   const root = await pool.query<{ path: string }>(`select path from organizations where id = $1`, [actor.orgId]);
   if (!root.rows[0]) return map;
-  // Members only need code → id; paths are loaded for organisation imports alone (they build children's paths).
   const { rows } = await pool.query(
-    `select o.id, o.code, ${withPaths ? 'o.path, o.level' : `'' as path, 'village' as level`}, o.status = 'active' as active
-       from organizations o where o.path like $1 || '%'`,
+    `select o.id, o.code, o.path, o.level, o.status = 'active' as active from organizations o where o.path like $1 || '%'`,
     [root.rows[0].path],
   );
   for (const r of rows as { id: string; code: string; path: string; level: OrgLevel; active: boolean }[])

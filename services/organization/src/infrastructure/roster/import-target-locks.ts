@@ -7,17 +7,18 @@ export interface ImportTarget {
   readonly orgId: string;
   readonly code: string;
   readonly column: string;
-  /** The path the import builds on (organisation imports); members need none. */
-  readonly path?: string;
+  /** The organisation's path as the import read it: a member's organisation, or the parent an organisation import builds on. */
+  readonly path: string;
 }
 
 /**
  * Locks the organisations a batch of a real import writes under, `for share` in id order (as
  * enrolment does), on the import's transaction, and answers the rows whose organisation ceased
- * (dissolved, merged) or moved since the import read its subtree. A dissolution or merger
+ * (dissolved, merged) or moved since the import read its subtree. A dissolution, merger or move
  * that committed first is seen here and the rows are refused (the import then rolls back); one
  * that comes later waits for the import and then sees its members (a dissolution refuses, a
- * merger moves them). So no import leaves an active member or organisation under a ceased one.
+ * merger moves them). So no import leaves an active member or organisation under a ceased one,
+ * nor writes under an organisation a move took out of the caller's subtree (ADR 0112).
  */
 export async function lockImportTargets(client: PoolClient, targets: readonly ImportTarget[]): Promise<RowError[]> {
   if (!targets.length) return [];
@@ -32,7 +33,7 @@ export async function lockImportTargets(client: PoolClient, targets: readonly Im
     const org = now.get(t.orgId);
     if (!org || org.status !== 'active')
       errors.push({ row: t.row, column: t.column, reason: `组织 ${t.code} 已撤销或合并 / organisation ${t.code} is no longer active` });
-    else if (t.path !== undefined && org.path !== t.path)
+    else if (org.path !== t.path)
       errors.push({
         row: t.row,
         column: t.column,

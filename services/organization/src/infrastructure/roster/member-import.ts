@@ -16,7 +16,8 @@ import type { HeldRow, PgIdNumberChecks } from './pg-id-number-checks';
 const ID_CHECKS_USED_UP =
   '本时段身份证号核验额度已用完，已报上级组织 / the ID-number checks of this window are used up; the organisation above yours has been told';
 
-type MemberBatch = { row: number; m: MemberRow; orgId: string; hash: string | null }[];
+/** `path`: the organisation's path when the import read the subtree, checked again under its row lock. */
+type MemberBatch = { row: number; m: MemberRow; orgId: string; path: string; hash: string | null }[];
 
 /**
  * The member rows of a roster file: each checked against the caller's subtree and for an ID
@@ -82,7 +83,7 @@ export class MemberImport {
           report(errs);
           continue;
         }
-        batch.push({ row, m, orgId: org!.id, hash });
+        batch.push({ row, m, orgId: org!.id, path: org!.path, hash });
         if (batch.length >= BATCH) await flush();
       }
       await flush();
@@ -122,12 +123,13 @@ export class MemberImport {
       }
       report(refused);
     }
-    // Locked and re-read before writing under them: a dissolution or merger since the start refuses the rows.
+    // Locked and re-read before writing under them: a dissolution, merger or move since the start
+    // refuses the rows (a move may have taken the organisation out of the caller's subtree, ADR 0112).
     if (!input.dryRun && state.errorCount === 0)
       report(
         await lockImportTargets(
           client,
-          b.map((x) => ({ row: x.row, orgId: x.orgId, code: x.m.orgCode, column: 'org_code' })),
+          b.map((x) => ({ row: x.row, orgId: x.orgId, code: x.m.orgCode, column: 'org_code', path: x.path })),
         ),
       );
     if (!input.dryRun && state.errorCount === 0) {

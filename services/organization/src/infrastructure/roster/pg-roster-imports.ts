@@ -109,7 +109,7 @@ export class PgRosterImports implements RosterImports {
         await this.finish(state, input);
         return;
       }
-      const orgs = await loadSubtree(this.pool, input.actor, input.kind === 'organizations');
+      const orgs = await loadSubtree(this.pool, input.actor);
       if (!input.dryRun) await client.query('begin');
       let lastSaved = Date.now();
       const tick = async () => {
