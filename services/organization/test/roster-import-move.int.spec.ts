@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import type { Actor } from '../src/application/ports/actor';
@@ -9,7 +10,6 @@ import { MemberImport } from '../src/infrastructure/roster/member-import';
 import { PgIdNumberChecks } from '../src/infrastructure/roster/pg-id-number-checks';
 import { idNumberCheckLimits } from '../src/application/roster/id-number-checks';
 import type { PersonalDataCipher } from '../src/application/ports/personal-data-cipher.port';
-import type { Clock } from '../src/application/ports/clock.port';
 
 /**
  * A member import reads the caller's subtree once, at its start, and writes batch by batch, for
@@ -49,7 +49,7 @@ describe('a member import against a move that commits while it runs (real Postgr
   const importOne = async (subtree: Awaited<ReturnType<typeof loadSubtree>>, name: string): Promise<RowError[]> => {
     const importer = new MemberImport(
       { blindIndex: () => '', encrypt: () => '' } as unknown as PersonalDataCipher,
-      { today: () => '2026-12-03', now: () => new Date() } as unknown as Clock,
+      { today: () => '2026-12-03', now: () => new Date() },
       // No ID numbers in the rows: nothing is looked up or held (an empty hold writes nothing).
       new PgIdNumberChecks(() => pool, idNumberCheckLimits()),
     );
@@ -66,12 +66,12 @@ describe('a member import against a move that commits while it runs (real Postgr
     try {
       await client.query('begin');
       await importer.run(
-        (async function* () {
-          yield {
+        Readable.from([
+          {
             row: 2,
             cells: { org_code: '9111', name, status: 'full', joined_on: '2001-07-01', roles: '', posts: '', id_number: '', phone: '' },
-          };
-        })(),
+          },
+        ]),
         {
           input: { actor, dryRun: false, correlationId: randomUUID(), kind: 'members', format: 'csv', file: '' },
           client,
@@ -81,7 +81,7 @@ describe('a member import against a move that commits while it runs (real Postgr
             errors.push(...e);
             state.errorCount += e.length;
           },
-          tick: async () => undefined,
+          tick: () => Promise.resolve(),
         },
       );
       await client.query(errors.length ? 'rollback' : 'commit');
