@@ -19,8 +19,11 @@ export async function createTestSchema(prefix: string): Promise<TestSchema> {
   const schema = `t_${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const base = infraConfig().testDatabaseUrl;
   const admin = new Pool({ connectionString: base, max: 1 });
-  await admin.query(`create schema "${schema}"`);
-  await admin.end();
+  try {
+    await admin.query(`create schema "${schema}"`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
   const pool = new Pool({ connectionString: url.toString(), max: 10 });
@@ -31,8 +34,11 @@ export async function createTestSchema(prefix: string): Promise<TestSchema> {
     async drop() {
       await pool.end();
       const a = new Pool({ connectionString: base, max: 1 });
-      await a.query(`drop schema if exists "${schema}" cascade`);
-      await a.end();
+      try {
+        await a.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await a.end();
+      }
     },
   };
 }

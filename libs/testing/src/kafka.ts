@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { KafkaJSDeleteGroupsError, type Admin, type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { waitUntil } from './wait';
 
@@ -19,12 +19,15 @@ export interface ReadRecord {
  * Every record of `topic` up to its end at the time of the call, read by a fresh consumer group
  * from the beginning (as a new consumer of a compacted topic bootstraps) — or, given `groupId` (a
  * group startAtTheEnd pinned and nothing has consumed since), every record since that pin.
- * Resolves once every partition has been read up to the high watermark fetched at the start.
+ * Resolves once every partition has been read up to the high watermark fetched at the start;
+ * rejects with the consumer's error if it crashes (a broker's refusal, say), and after
+ * `timeoutMs` of reading, which is shorter than a test's minute (setup-timeouts.ts) so the
+ * reason is this message and not Jest's. The fresh group is deleted afterwards; a given one is the caller's.
  */
 export async function readTopicToEnd(
   kafka: Kafka,
   topic: string,
-  { timeoutMs = 60_000, groupId }: { timeoutMs?: number; groupId?: string } = {},
+  { timeoutMs = 40_000, groupId }: { timeoutMs?: number; groupId?: string } = {},
 ): Promise<ReadRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -44,34 +47,51 @@ export async function readTopicToEnd(
   }
   const records: ReadRecord[] = [];
   if (!ends.size) return records;
+  const group = groupId ?? `read-to-end-${randomBytes(6).toString('hex')}`;
   // Fetches held open at most 100 ms: disconnecting waits for the one in flight (kafkajs's default, 5 s).
-  const consumer = kafka.consumer({ groupId: groupId ?? `read-to-end-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${topic} not read to its end within ${timeoutMs} ms`)), timeoutMs);
-      void consumer.run({
-        eachMessage: ({ partition, message }) => {
-          records.push({
-            partition,
-            offset: message.offset,
-            key: message.key?.toString('utf8') ?? null,
-            value: message.value?.toString('utf8') ?? null,
-          });
-          const end = ends.get(partition);
-          if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);
-          if (!ends.size) {
-            clearTimeout(timer);
-            resolve();
-          }
-          return Promise.resolve();
-        },
+  await thenCleanUp(
+    async () => {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => fail(new Error(`${topic} not read to its end within ${timeoutMs} ms`)), timeoutMs);
+        // A crash is not a rejection of run(): kafkajs reports it only as this event (and may restart).
+        const stopListening = consumer.on(consumer.events.CRASH, ({ payload }) =>
+          fail(new Error(`reading ${topic} as ${group}: the consumer crashed: ${payload.error.message}`, { cause: payload.error })),
+        );
+        const fail = (e: Error) => {
+          clearTimeout(timer);
+          stopListening();
+          reject(e);
+        };
+        consumer
+          .run({
+            eachMessage: ({ partition, message }) => {
+              records.push({
+                partition,
+                offset: message.offset,
+                key: message.key?.toString('utf8') ?? null,
+                value: message.value?.toString('utf8') ?? null,
+              });
+              const end = ends.get(partition);
+              if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);
+              if (!ends.size) {
+                clearTimeout(timer);
+                stopListening();
+                resolve();
+              }
+              return Promise.resolve();
+            },
+          })
+          .catch((e: unknown) => fail(new Error(`reading ${topic} as ${group}: the consumer did not run: ${messageOf(e)}`, { cause: e })));
       });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+    },
+    async () => {
+      await consumer.disconnect();
+      if (!groupId) await deleteGroups(kafka, [group]);
+    },
+  );
   return records;
 }
 
@@ -96,26 +116,61 @@ export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: reado
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (const topic of topics) {
-      const ends = await settled(`the ends of ${topic}`, () => admin.fetchTopicOffsets(topic));
-      await settled(`${groupId}'s offsets on ${topic} set`, () =>
-        admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) }).then(() => true),
-      );
-      const committed =
-        (await settled(`${groupId}'s offsets on ${topic}`, () => admin.fetchOffsets({ groupId, topics: [topic] })))[0]?.partitions ?? [];
-      const missing = ends.filter((e) => !committed.some((c) => c.partition === e.partition && BigInt(c.offset) >= 0n));
-      if (missing.length)
-        throw new Error(`${topic}: no offset committed for ${groupId} on partitions ${missing.map((m) => m.partition).join(', ')}`);
-    }
+    await pinAtTheEnds(admin, groupId, topics);
   } finally {
     await admin.disconnect();
   }
 }
 
 /**
+ * startAtTheEnd on an admin client already connected: `groupId` pinned where each of `topics`
+ * ends, topic by topic (setOffsets joins the group for each), every partition's offset checked.
+ */
+export async function pinAtTheEnds(admin: Admin, groupId: string, topics: readonly string[]): Promise<void> {
+  for (const topic of topics) {
+    const ends = await settled(`the ends of ${topic}`, () => admin.fetchTopicOffsets(topic));
+    await settled(`${groupId}'s offsets on ${topic} set`, () =>
+      admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) }).then(() => true),
+    );
+    const committed =
+      (await settled(`${groupId}'s offsets on ${topic}`, () => admin.fetchOffsets({ groupId, topics: [topic] })))[0]?.partitions ?? [];
+    const missing = ends.filter((e) => !committed.some((c) => c.partition === e.partition && BigInt(c.offset) >= 0n));
+    if (missing.length)
+      throw new Error(`${topic}: no offset committed for ${groupId} on partitions ${missing.map((m) => m.partition).join(', ')}`);
+  }
+}
+
+/**
+ * Deletes consumer groups, all of them tried; one that does not exist counts as deleted. Throws
+ * naming each group left and the broker's reason (a group with a member still in it: "The group
+ * is not empty"). Takes a Kafka client (an admin of its own) or an admin client already connected.
+ */
+export async function deleteGroups(client: Kafka | Admin, groupIds: readonly string[]): Promise<void> {
+  if (!groupIds.length) return;
+  if ('admin' in client) {
+    const admin = client.admin();
+    await admin.connect();
+    try {
+      return await deleteGroups(admin, groupIds);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  try {
+    await client.deleteGroups([...groupIds]);
+  } catch (e) {
+    const refused = e instanceof KafkaJSDeleteGroupsError ? e.groups : groupIds.map((groupId) => ({ groupId, error: e }));
+    const left = refused.filter((g) => (g.error as { type?: string } | undefined)?.type !== 'GROUP_ID_NOT_FOUND');
+    if (left.length)
+      throw new Error(`consumer group(s) not deleted: ${left.map((g) => `${g.groupId} (${messageOf(g.error)})`).join('; ')}`, { cause: e });
+  }
+}
+
+/**
  * A consumer of a group of its own that hands `onMessage` every record published on `topics` once
  * their ends have been fetched (early in this call), and nothing before (see startAtTheEnd). The
- * topics must exist; a partition added later is read from its beginning.
+ * topics must exist; a partition added later is read from its beginning. Its `disconnect` also
+ * deletes the group, so taps leave nothing on the shared broker.
  */
 export async function tapFromNow(
   kafka: Kafka,
@@ -124,9 +179,18 @@ export async function tapFromNow(
   { groupPrefix = 'tap' }: { groupPrefix?: string } = {},
 ): Promise<Consumer> {
   const groupId = `${groupPrefix}-${randomBytes(6).toString('hex')}`;
-  await startAtTheEnd(kafka, groupId, topics);
+  try {
+    await startAtTheEnd(kafka, groupId, topics);
+  } catch (e) {
+    return thenCleanUp(
+      () => Promise.reject(e as Error),
+      () => deleteGroups(kafka, [groupId]),
+    );
+  }
   // Fetches held open at most 100 ms: disconnecting waits for the one in flight.
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  const disconnect = consumer.disconnect.bind(consumer);
+  consumer.disconnect = () => thenCleanUp(disconnect, () => deleteGroups(kafka, [groupId]));
   try {
     await consumer.connect();
     // Pinned partitions start at their committed offsets; only one created after the pin has none.
@@ -138,8 +202,34 @@ export async function tapFromNow(
       },
     });
   } catch (e) {
-    await consumer.disconnect();
-    throw e;
+    return thenCleanUp(
+      () => Promise.reject(e as Error),
+      () => consumer.disconnect(),
+    );
   }
   return consumer;
+}
+
+/**
+ * `work`, then `cleanUp` whatever came of it. A failed clean-up is never silent: alone it is the
+ * error; after a failed `work` both are reported, `work`'s first.
+ */
+async function thenCleanUp<T>(work: () => Promise<T>, cleanUp: () => Promise<void>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (e) {
+    try {
+      await cleanUp();
+    } catch (c) {
+      throw new AggregateError([e, c], `${messageOf(e)} (cleaning up after it failed too: ${messageOf(c)})`, { cause: c });
+    }
+    throw e;
+  }
+  await cleanUp();
+  return result;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

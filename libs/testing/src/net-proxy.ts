@@ -2,9 +2,11 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 /**
  * A TCP relay in front of Postgres that can go silent: `blackhole()` stops forwarding on every
- * connection open at that moment without closing either side, the way a dropped route or a
- * frozen host looks. Neither end gets a FIN or RST; only timeouts can tell. Later connections
- * pass as usual.
+ * connection open at that moment without closing either side. Neither end gets a FIN or RST and
+ * no bytes arrive: silence at the application level only, which only application-level timeouts
+ * (a statement or query timeout, a lease, a heartbeat) can tell. It is not a dropped route or a
+ * frozen host: the proxy's kernel still ACKs what each end sends and answers keepalive probes,
+ * so TCP keepalives and `tcp_user_timeout` never fire. Later connections pass as usual.
  */
 export class NetProxy {
   private readonly pairs = new Set<{ client: Socket; server: Socket; silent: boolean }>();
@@ -26,7 +28,10 @@ export class NetProxy {
     return ready.proxy;
   }
 
-  /** Forwards nothing more on the connections open now; they stay open. */
+  /**
+   * Forwards nothing more on the connections open now; they stay open and their TCP stays alive
+   * (segments ACKed, keepalives answered): only the bytes stop.
+   */
   blackhole(): number {
     for (const p of this.pairs) p.silent = true;
     return this.pairs.size;

@@ -1,5 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
+import { deleteGroups, pinAtTheEnds } from './kafka';
 
 /**
  * The consumer groups of services a suite spawns with `KAFKA_GROUP_PREFIX=<prefix>`, each with
@@ -15,23 +16,23 @@ export class SuiteGroups {
     private readonly groups: Readonly<Record<string, readonly string[]>>,
   ) {}
 
-  /** Before the services start. A topic not made yet holds nothing to skip. */
+  /**
+   * Before the services start. A topic not made yet holds nothing to skip. Each group is pinned
+   * as startAtTheEnd pins one (a just-made topic's refusals waited out, every partition's offset
+   * checked); a group's topics one by one (setOffsets joins the group for each, a few seconds),
+   * the groups side by side.
+   */
   startAtTopicEnds(): Promise<void> {
     return withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
-      // setOffsets joins the group once per topic (a few seconds each): a group's topics one by
-      // one, the groups side by side.
       await Promise.all(
-        Object.entries(this.groups).map(async ([group, topics]) => {
-          for (const topic of topics.filter((t) => existing.has(t))) {
-            const ends = await admin.fetchTopicOffsets(topic);
-            await admin.setOffsets({
-              groupId: this.prefix + group,
-              topic,
-              partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-            });
-          }
-        }),
+        Object.entries(this.groups).map(([group, topics]) =>
+          pinAtTheEnds(
+            admin,
+            this.prefix + group,
+            topics.filter((t) => existing.has(t)),
+          ),
+        ),
       );
     });
   }
@@ -73,16 +74,17 @@ export class SuiteGroups {
     });
   }
 
-  /** After the services stopped: the suite's groups are not left on the shared broker. */
+  /**
+   * After the services stopped: the suite's groups are not left on the shared broker. Throws
+   * naming each group it could not delete (one a service still holds, say); one gone meanwhile is fine.
+   */
   remove(): Promise<void> {
     return withAdmin(async (admin) => {
       const mine = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(this.prefix));
-      if (mine.length) await admin.deleteGroups(mine).catch(() => undefined);
+      await deleteGroups(admin, mine);
     });
   }
 }
-
-type Admin = ReturnType<Kafka['admin']>;
 
 async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
   const kafka = new Kafka({ clientId: 'suite-groups', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
