@@ -23,6 +23,10 @@ import { closeProducer, createPublicityTestApp } from '../../../services/publici
 
 const BAIHUA = demoOrgId('910425101');
 const HONGSHI = demoOrgId('910425101201');
+/** The most a page of the roll or its history holds (libs/http MAX_PAGE_LIMIT). */
+const PAGE = 200;
+/** Entries already on the roll, decided later than this suite's: more than a page, so its entry is not on the first. */
+const BACKLOG = PAGE + 50;
 
 describe('from a decision in commendation to the honour roll in publicity (e2e)', () => {
   const clock = new MovableClock('2011-04-15');
@@ -35,6 +39,34 @@ describe('from a decision in commendation to the honour roll in publicity (e2e)'
   const inCommendation = () => request(commendation.getHttpServer());
   const inPublicity = () => request(publicity.getHttpServer());
 
+  /**
+   * Every item of a public listing (the roll, or its history), page by page. All pages must come
+   * at one version (ETag) with one total, and add up to it: otherwise the listing changed during
+   * the walk and an item may have moved past a page's edge, so the walk is taken again.
+   */
+  const wholeListing = <T>(path: string): Promise<T[]> =>
+    waitUntil(
+      `every page of ${path} at one version`,
+      async () => {
+        const items: T[] = [];
+        let first: { etag: string; total: number } | undefined;
+        for (let offset = 0; ; offset += PAGE) {
+          const res = await inPublicity().get(`${path}?limit=${PAGE}&offset=${offset}`);
+          // 429 included: the roll's per-address budget applies to this test's address too.
+          if (res.status !== 200 || typeof res.headers['etag'] !== 'string') throw new Error(`${path} offset ${offset}: ${res.status}`);
+          const at = { etag: res.headers['etag'], total: Number(res.body.total) };
+          first ??= at;
+          if (at.etag !== first.etag || at.total !== first.total)
+            throw new Error(`changed during the walk: ${JSON.stringify([first, at])}`);
+          items.push(...(res.body.items as T[]));
+          if (offset + PAGE >= at.total) break;
+        }
+        if (items.length !== first.total) throw new Error(`${items.length} items of ${first.total}`);
+        return items;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+
   beforeAll(async () => {
     // Publicity first: its group starts at the topics' ends, before anything is relayed.
     ({ app: publicity, schema: publicitySchema } = await createPublicityTestApp('roll_chain'));
@@ -44,6 +76,19 @@ describe('from a decision in commendation to the honour roll in publicity (e2e)'
     commendation = await createCommendationTestApp(clock, { relay: { enabled: true, name: 'platform-e2e.honour-roll' } });
     facts = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 2 });
     for (const u of ['county.organizer', 'township.organizer', 'village.secretary', 'county.editor']) t[u] = await tokenFor(u);
+    // What a shared test database's relay backlog brings: other suites' decisions, decided later
+    // than this suite's (the roll puts the latest first), so its entry is found only past the
+    // first page. Written before anything reads the roll, with the version moved as a change does.
+    await publicitySchema.pool.query(
+      `with backlog as (
+         insert into commendations (nomination_id, programme_id, category, nominee_kind, nominee_id, name, org_id, org_name, document_number, decided_on)
+         select gen_random_uuid(), gen_random_uuid(), 'outstanding_member', 'member', gen_random_uuid(), '积压' || n, $1, '白花村',
+                '积压〔2012〕' || n || '号', date '2012-01-01' + n
+           from generate_series(1, $2::int) n
+         returning 1)
+       update honour_roll_state set version = version + 1, changed_at = now() where id = 1`,
+      [BAIHUA, BACKLOG],
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -109,10 +154,9 @@ describe('from a decision in commendation to the honour roll in publicity (e2e)'
         (await publicitySchema.pool.query<{ id: string }>(`select id from exemplars where nomination_id = $1`, [nominationId])).rows[0]?.id,
       { timeoutMs: 90_000, intervalMs: 250 },
     );
+    // The whole roll, not a page of it: a look at the first page alone would miss the entry behind the backlog.
     const onRoll = async () =>
-      ((await inPublicity().get('/honour-roll?limit=200').expect(200)).body.items as { documentNumber?: string }[]).filter(
-        (i) => i.documentNumber === documentNumber,
-      );
+      (await wholeListing<{ documentNumber?: string }>('/honour-roll')).filter((i) => i.documentNumber === documentNumber);
     // On the roll once decided; the editor's published exemplar gives it its story.
     const entry = { kind: 'commendation', name: '郑秀英', category: 'outstanding_member', documentNumber, on: '2011-06-20' };
     expect(await onRoll()).toEqual([expect.objectContaining({ ...entry, story: null })]);
@@ -128,8 +172,7 @@ describe('from a decision in commendation to the honour roll in publicity (e2e)'
       timeoutMs: 90_000,
       intervalMs: 500,
     });
-    const history = await inPublicity().get('/honour-roll/history').expect(200);
-    expect(history.body.items).toContainEqual(
+    expect(await wholeListing('/honour-roll/history')).toContainEqual(
       expect.objectContaining({ change: 'revoked', name: '郑秀英', documentNumber, reason, at: expect.stringMatching(/Z$/) }),
     );
   }, 240_000);

@@ -38,6 +38,7 @@ describe('real infrastructure', () => {
     const kafka = new Kafka({ clientId: 'real-parts-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
     const topic = `${testTopicPrefix('real-parts')}.events`;
     const producer = kafka.producer();
+    // Every topic and group of this suite is named under `topic`, so afterAll finds them all.
     const consumer = kafka.consumer({ groupId: `${topic}.group` });
 
     beforeAll(async () => {
@@ -49,6 +50,27 @@ describe('real infrastructure', () => {
     });
     afterAll(async () => {
       await Promise.all([producer.disconnect(), consumer.disconnect()]);
+      // Nothing of the suite's is left on the shared broker, whether its tests passed or not.
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const left = async () => ({
+          groups: (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topic)),
+          topics: (await admin.listTopics()).filter((t) => t.startsWith(topic)),
+        });
+        // Asked again until the broker lists none: a group its consumer has just left may still
+        // count the member for a moment, and a deleted topic goes some time after the answer.
+        await waitUntil('none of the suite’s groups and topics left on the broker', async () => {
+          const now = await left();
+          if (now.groups.length) await admin.deleteGroups(now.groups);
+          if (now.topics.length) await admin.deleteTopics({ topics: now.topics });
+          const after = await left();
+          if (after.groups.length || after.topics.length) throw new Error(`left: ${JSON.stringify(after)}`);
+          return true;
+        });
+      } finally {
+        await admin.disconnect();
+      }
     });
 
     it('delivers a produced message, with key and headers, to a consumer group', async () => {
@@ -85,7 +107,7 @@ describe('real infrastructure', () => {
           producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `${when}-${round}-${partition}` })) });
         await send('before');
         const seen: string[] = [];
-        const tap = await tapFromNow(kafka, [many], (m) => seen.push(String(m.value)), { groupPrefix: 'real-parts-tap' });
+        const tap = await tapFromNow(kafka, [many], (m) => seen.push(String(m.value)), { groupPrefix: `${topic}.tap` });
         try {
           await send('after');
           await waitUntil(`round ${round}: the three later records`, () => seen.length >= 3, { timeoutMs: 15_000 });
@@ -95,15 +117,12 @@ describe('real infrastructure', () => {
         }
       }
       // The same cut read back by a group pinned before it: every record after the pin, none before.
-      const pinned = `real-parts-pinned-${randomUUID()}`;
+      const pinned = `${topic}.pinned-${randomUUID()}`;
       await producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `early-${partition}` })) });
       await startAtTheEnd(kafka, pinned, [many]);
       await producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `late-${partition}` })) });
       const read = await readTopicToEnd(kafka, many, { groupId: pinned });
       expect(read.map((r) => r.value).sort()).toEqual(['late-0', 'late-1', 'late-2']);
-      const cleanup = kafka.admin();
-      await cleanup.connect();
-      await cleanup.deleteTopics({ topics: [many] }).finally(() => cleanup.disconnect());
     });
   });
 });
