@@ -66,7 +66,9 @@ export function auditConfig(infra: InfraConfig = infraConfig(), database: 'platf
     checkpointEveryEvents: database === 'test' ? 0 : countFromEnv(process.env, 'VANGUARD_CHECKPOINT_EVERY_EVENTS', 10_000),
     kafkaBrokers: infra.kafkaBrokers,
     // A suite's app publishing onto the shared test topic would be every suite's noise: the one that reads it turns it on.
-    checkpointRelay: database !== 'test',
+    // `AUDIT_CHECKPOINT_RELAY=off`, as the other services' `<SERVICE>_RELAY=off`: an audit started from main.ts
+    // against the test database (service-mains.e2e) must not put test checkpoints on the platform's topic.
+    checkpointRelay: database !== 'test' && process.env['AUDIT_CHECKPOINT_RELAY'] !== 'off',
     checkpointTopic: AUDIT_CHECKPOINT_TOPIC,
     trailProofPage: MAX_PROVED_EVENTS,
     keycloak: {

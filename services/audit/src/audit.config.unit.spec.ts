@@ -20,6 +20,17 @@ describe(auditConfig.name, () => {
     expect(auditConfig().checkpointIntervalMs).toBe(0);
   });
 
+  it('auditConfig_WhenTheCheckpointRelayIsOff_PublishesNoCheckpoint', () => {
+    delete process.env['AUDIT_CHECKPOINT_RELAY'];
+    expect(auditConfig().checkpointRelay).toBe(true);
+
+    process.env['AUDIT_CHECKPOINT_RELAY'] = 'off';
+    expect(auditConfig().checkpointRelay).toBe(false);
+    // The test database's config never publishes, whatever the variable says.
+    process.env['AUDIT_CHECKPOINT_RELAY'] = 'on';
+    expect(auditConfig(undefined, 'test').checkpointRelay).toBe(false);
+  });
+
   it('auditConfig_WhenPortIsEmpty_ListensOnTheServicesOwnPort', () => {
     process.env['PORT'] = '';
 
