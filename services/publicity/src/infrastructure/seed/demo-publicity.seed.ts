@@ -16,7 +16,8 @@ import { UnitOfWork } from '../persistence/unit-of-work';
  * reporting's figures. Published in the current year, on days counted back from the day it runs
  * (never before 1 January). Exemplars are not seeded: the commendation demo's decided
  * commendations reach this service through Kafka and arrive as proposals, as in production.
- * Idempotent: nothing is added once the column exists.
+ * Idempotent and resumable: each step (the column, each article, its review, each outlet) is
+ * taken only if it is not there yet, so a run stopped half-way is finished by the next.
  */
 const COUNTY = demoOrgId('910425');
 const VILLAGE = demoOrgId('910425101201');
@@ -62,25 +63,38 @@ export async function seedPublicityDemo(serviceUrl: string): Promise<{ created: 
   try {
     const pool = (ds.driver as unknown as { master: Pool }).master;
     await bootstrapDemoTree(pool);
-    const { rows } = await pool.query(`select 1 from columns where org_id = $1 and name = $2`, [COUNTY, COLUMN_NAME]);
-    if (rows.length > 0) return { created: false };
     const scope = new ScopeService();
     await scope.load(pool);
     const articles = new ArticlesService(new UnitOfWork(ds, new HonourRollVersion(pool)), new Access(scope));
-    const column = await articles.createColumn(EDITOR, { orgId: COUNTY, name: COLUMN_NAME, description: '季度先锋人物与事迹' });
+    let created = false;
+    const columnId =
+      (await pool.query<{ id: string }>(`select id from columns where org_id = $1 and name = $2`, [COUNTY, COLUMN_NAME])).rows[0]?.id ??
+      ((created = true), (await articles.createColumn(EDITOR, { orgId: COUNTY, name: COLUMN_NAME, description: '季度先锋人物与事迹' })).id);
     const today = todayInChina();
     for (const a of ARTICLES) {
-      const draft = await articles.create(EDITOR, {
-        orgId: a.orgId,
-        ...(a.orgId === COUNTY ? { columnId: column.id } : {}),
-        title: a.title,
-        body: `<p>${a.title}。</p>`,
-      });
-      await articles.submit(EDITOR, draft.id);
-      for (const [outlet, level, channel, days] of a.pubs)
-        await articles.publish(EDITOR, draft.id, { outlet, level, channel, publishedOn: daysBackThisYear(today, days) });
+      const found = (
+        await pool.query<{ id: string }>(`select id from articles where org_id = $1 and title = $2 and author_sub = $3`, [
+          a.orgId,
+          a.title,
+          EDITOR.sub,
+        ])
+      ).rows[0];
+      let article = found
+        ? await articles.get(EDITOR, found.id)
+        : await articles.create(EDITOR, {
+            orgId: a.orgId,
+            ...(a.orgId === COUNTY ? { columnId } : {}),
+            title: a.title,
+            body: `<p>${a.title}。</p>`,
+          });
+      if (article.status === 'draft') article = await articles.submit(EDITOR, article.id);
+      for (const [outlet, level, channel, days] of a.pubs) {
+        if (article.publications.some((x) => x.outlet === outlet)) continue;
+        article = await articles.publish(EDITOR, article.id, { outlet, level, channel, publishedOn: daysBackThisYear(today, days) });
+        created = true;
+      }
     }
-    return { created: true };
+    return { created };
   } finally {
     await ds.destroy();
   }
