@@ -207,14 +207,15 @@ export class FollowedRecords {
   ) {}
 
   /** Handles one record of `topic`; answers why it was passed over, if it was. */
-  async handle(topic: string, value: Buffer | null): Promise<string | undefined> {
+  /** `heartbeat`: the consumer's, called while a failing decision is retried, so its pauses do not cost the group its member. */
+  async handle(topic: string, value: Buffer | null, heartbeat?: () => Promise<void>): Promise<string | undefined> {
     // A tombstone carries no signature, so it cannot be told from one anybody wrote: nothing is
     // taken from it (ADR 0111). The organisation keeps the place its last signed state gave it.
     if (value === null) return undefined;
     const read = readEnvelope(value);
     if (!read.ok) return read.reason;
     const { envelope } = read;
-    if (topic === this.stateTopic) return this.applyState(envelope);
+    if (topic === this.stateTopic) return this.applyState(envelope, heartbeat);
     const signed = checkDecisionSignature(envelope, this.verifier);
     if (!signed.ok) {
       await this.on.onForged?.(signed.forged);
@@ -223,25 +224,25 @@ export class FollowedRecords {
     const { decision, malformed } = interpretDecision(envelope);
     if (malformed) return `${malformed}: ${envelope.type} ${envelope.eventId}`;
     const admitted = decision && this.orgs.admit(decision);
-    if (admitted) await this.deliver(admitted);
+    if (admitted) await this.deliver(admitted, heartbeat);
     return undefined;
   }
 
   // Where an organisation sits decides which decisions the county is shown: only organisation's
   // own signature on an OrganizationState says so, never whoever could write to the topic.
-  private async applyState(envelope: EventEnvelope): Promise<string | undefined> {
+  private async applyState(envelope: EventEnvelope, heartbeat?: () => Promise<void>): Promise<string | undefined> {
     const signed = checkDecisionSignature(envelope, this.verifier);
     if (!signed.ok) return describeForgedState(signed.forged);
     // A signed organisation event of another type (with an orgId and a path) copied onto the topic is no state.
     if (envelope.type !== OrganizationState.type)
       return `组织状态主题上的记录不是 ${OrganizationState.type}: ${envelope.type} ${envelope.eventId}`;
     if (!placeShape.safeParse(envelope.data).success) return `组织状态缺少 orgId / path（${envelope.type} ${envelope.eventId}）`;
-    for (const d of this.orgs.applyState(envelope.data)) await this.deliver(d);
+    for (const d of this.orgs.applyState(envelope.data)) await this.deliver(d, heartbeat);
     return undefined;
   }
 
   /** onDecision, called again while it fails, up to `decisionAttempts` calls in all, pausing longer each time. */
-  private async deliver(d: FollowedDecision): Promise<void> {
+  private async deliver(d: FollowedDecision, heartbeat?: () => Promise<void>): Promise<void> {
     const attempts = Math.max(1, this.on.decisionAttempts ?? DECISION_ATTEMPTS);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -250,7 +251,9 @@ export class FollowedRecords {
       } catch (e) {
         // Asked to stop meanwhile: the decision is not handled either, and is read again on the next run.
         if (attempt >= attempts || this.on.signal?.aborted) throw new DecisionNotHandled(d, attempt, e);
+        await heartbeat?.();
         await pause((this.on.decisionRetryMs ?? DECISION_RETRY_MS) * 2 ** (attempt - 1), this.on.signal);
+        await heartbeat?.();
       }
     }
   }
@@ -339,7 +342,7 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
         try {
           for (const m of batch.messages) {
             at = m.offset;
-            const skipped = await records.handle(batch.topic, m.value);
+            const skipped = await records.handle(batch.topic, m.value, () => payload.heartbeat());
             if (skipped) onSkipped({ topic: batch.topic, partition: batch.partition, offset: m.offset, reason: skipped });
           }
           // Written before any offset of the batch is resolved: the committed offset never passes a

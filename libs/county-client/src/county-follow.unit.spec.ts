@@ -312,6 +312,24 @@ describe('FollowedRecords, given an onDecision that throws', () => {
     expect(calls).toBe(4);
   });
 
+  it('beats the consumer’s heart around each pause, so the retries do not cost the group its member', async () => {
+    const beats: number[] = [];
+    let calls = 0;
+    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+      onDecision: () => {
+        calls++;
+        if (calls < 3) throw new Error('county database down');
+      },
+      decisionRetryMs: 0,
+    });
+    const genuine = signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY));
+
+    await records.handle(topic, bytes(genuine), () => Promise.resolve(void beats.push(calls)));
+
+    // Before and after each of the two pauses.
+    expect(beats).toEqual([1, 1, 2, 2]);
+  });
+
   it('gives up on a decision a state record released, the same way', async () => {
     const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
       onDecision: () => {

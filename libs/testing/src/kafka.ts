@@ -141,30 +141,54 @@ export async function pinAtTheEnds(admin: Admin, groupId: string, topics: readon
 }
 
 /**
- * Deletes consumer groups, all of them tried; one that does not exist counts as deleted. Throws
- * naming each group left and the broker's reason (a group with a member still in it: "The group
- * is not empty"). Takes a Kafka client (an admin of its own) or an admin client already connected.
+ * How long a group the broker calls not empty is asked again: a member that left cleanly may still
+ * count for a moment, and one whose process was killed counts until its session times out (30 s
+ * by kafkajs's default); within a minute's afterAll with the services' stop before it.
  */
-export async function deleteGroups(client: Kafka | Admin, groupIds: readonly string[]): Promise<void> {
+const NOT_EMPTY_WAIT_MS = 40_000;
+
+/**
+ * Deletes consumer groups, all of them tried; one that does not exist counts as deleted, and one
+ * the broker calls not empty is asked again for up to NOT_EMPTY_WAIT_MS. Throws naming each group
+ * left and the broker's reason (a member still in it after that: "The group is not empty"). Takes
+ * a Kafka client (an admin of its own) or an admin client already connected.
+ */
+export async function deleteGroups(
+  client: Kafka | Admin,
+  groupIds: readonly string[],
+  { notEmptyWaitMs = NOT_EMPTY_WAIT_MS }: { notEmptyWaitMs?: number } = {},
+): Promise<void> {
   if (!groupIds.length) return;
   if ('admin' in client) {
     const admin = client.admin();
     await admin.connect();
     try {
-      return await deleteGroups(admin, groupIds);
+      return await deleteGroups(admin, groupIds, { notEmptyWaitMs });
     } finally {
       await admin.disconnect();
     }
   }
-  try {
-    await client.deleteGroups([...groupIds]);
-  } catch (e) {
-    const refused = e instanceof KafkaJSDeleteGroupsError ? e.groups : groupIds.map((groupId) => ({ groupId, error: e }));
-    const left = refused.filter((g) => (g.error as { type?: string } | undefined)?.type !== 'GROUP_ID_NOT_FOUND');
-    if (left.length)
+  const deadline = Date.now() + notEmptyWaitMs;
+  let pending = [...groupIds];
+  for (;;) {
+    try {
+      await client.deleteGroups(pending);
+      return;
+    } catch (e) {
+      const refused = e instanceof KafkaJSDeleteGroupsError ? e.groups : pending.map((groupId) => ({ groupId, error: e }));
+      const left = refused.filter((g) => errorType(g.error) !== 'GROUP_ID_NOT_FOUND');
+      if (!left.length) return;
+      if (Date.now() < deadline && left.every((g) => errorType(g.error) === 'NON_EMPTY_GROUP')) {
+        pending = left.map((g) => g.groupId);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
       throw new Error(`consumer group(s) not deleted: ${left.map((g) => `${g.groupId} (${messageOf(g.error)})`).join('; ')}`, { cause: e });
+    }
   }
 }
+
+const errorType = (e: unknown): string | undefined => (e as { type?: string } | undefined)?.type;
 
 /**
  * A consumer of a group of its own that hands `onMessage` every record published on `topics` once

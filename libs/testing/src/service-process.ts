@@ -129,9 +129,9 @@ export function listensOn(pid: number, port: number): boolean | undefined {
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    // Gone (it exited) or never there.
-    return false;
+  } catch (e) {
+    // Gone (it exited) or never there; a /proc that will not show another's files (hidepid) tells nothing.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? false : undefined;
   }
   return fds.some((fd) => {
     try {

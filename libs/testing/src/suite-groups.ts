@@ -75,13 +75,14 @@ export class SuiteGroups {
   }
 
   /**
-   * After the services stopped: the suite's groups are not left on the shared broker. Throws
-   * naming each group it could not delete (one a service still holds, say); one gone meanwhile is fine.
+   * After the services stopped: the suite's groups are not left on the shared broker. A group
+   * still holding a member is asked again while its session may yet time out (a service killed on
+   * stop); throws naming each group it could not delete then; one gone meanwhile is fine.
    */
-  remove(): Promise<void> {
+  remove(options: { notEmptyWaitMs?: number } = {}): Promise<void> {
     return withAdmin(async (admin) => {
       const mine = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(this.prefix));
-      await deleteGroups(admin, mine);
+      await deleteGroups(admin, mine, options);
     });
   }
 }

@@ -12,7 +12,8 @@ type Outcome = { readonly answered: unknown } | { readonly threw: unknown } | 'n
  * still null, a row not found), anything else holds and is returned — `0` and `''` included. A
  * probe that throws is tried again. Each try is raced against the time left, so a probe that never
  * settles fails at `timeoutMs` too; the error names the last outcome (the last error, set as its
- * `cause`, or the last value) so a timeout says what the probe saw.
+ * `cause`, or the last value) so a timeout says what the probe saw. A probe cut off so is not
+ * cancelled: it runs on, holding whatever it holds (a pool client), after the test has failed.
  */
 export async function waitUntil<T>(
   what: string,

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { SuiteGroups, testTopicPrefix } from '../src';
+import { SuiteGroups, testTopicPrefix, waitUntil } from '../src';
 
 const kafka = new Kafka({ clientId: 'testing-suite-groups-spec', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
@@ -47,9 +49,44 @@ describe(SuiteGroups.name, () => {
     const joined = await admin.describeGroups([`${prefix}reader`]);
     expect(joined.groups[0]!.members).toHaveLength(1);
 
-    await expect(sut.remove()).rejects.toThrow(`consumer group(s) not deleted: ${prefix}reader (The group is not empty)`);
+    await expect(sut.remove({ notEmptyWaitMs: 1_000 })).rejects.toThrow(
+      `consumer group(s) not deleted: ${prefix}reader (The group is not empty)`,
+    );
 
     const left = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
     expect(left).toEqual([`${prefix}reader`]);
+  });
+
+  it('deletes a group whose member was killed once the broker lets the member go', async () => {
+    // A service that stopServices had to kill leaves its member until its session times out.
+    // A prefix of its own: the group the test above holds is not this one's to wait for.
+    const killedPrefix = `${topics}.killed.`;
+    const group = `${killedPrefix}reader`;
+    const killed = new SuiteGroups(killedPrefix, { reader: [second] });
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { Kafka, logLevel } = require('kafkajs');
+         const c = new Kafka({ clientId: 'killed', brokers: ${JSON.stringify([...infraConfig().kafkaBrokers])}, logLevel: logLevel.NOTHING })
+           .consumer({ groupId: '${group}', sessionTimeout: 6000, heartbeatInterval: 1000 });
+         c.connect().then(() => c.subscribe({ topic: '${second}' })).then(() => c.run({ eachMessage: async () => {} }));
+         setInterval(() => {}, 1000);`,
+      ],
+      { cwd: join(__dirname, '..', '..', '..'), stdio: 'ignore' },
+    );
+    try {
+      await waitUntil('the member to join', async () => (await admin.describeGroups([group])).groups[0]!.members.length === 1, {
+        timeoutMs: 30_000,
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    await killed.remove();
+
+    const left = (await admin.listGroups()).groups.map((g) => g.groupId);
+    expect(left).not.toContain(group);
   });
 });
