@@ -206,8 +206,10 @@ export class FollowedRecords {
     private readonly stateTopic = ORGANIZATION_STATE_TOPIC,
   ) {}
 
-  /** Handles one record of `topic`; answers why it was passed over, if it was. */
-  /** `heartbeat`: the consumer's, called while a failing decision is retried, so its pauses do not cost the group its member. */
+  /**
+   * Handles one record of `topic`; answers why it was passed over, if it was. `heartbeat`: the
+   * consumer's, called while a failing decision is retried, so its pauses do not cost the group its member.
+   */
   async handle(topic: string, value: Buffer | null, heartbeat?: () => Promise<void>): Promise<string | undefined> {
     // A tombstone carries no signature, so it cannot be told from one anybody wrote: nothing is
     // taken from it (ADR 0111). The organisation keeps the place its last signed state gave it.

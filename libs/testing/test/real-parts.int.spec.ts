@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, readTopicToEnd, startAtTheEnd, tapFromNow, testTopicPrefix, waitUntil, type TestSchema } from '../src';
+import {
+  createTestSchema,
+  deleteGroups,
+  readTopicToEnd,
+  startAtTheEnd,
+  tapFromNow,
+  testTopicPrefix,
+  waitUntil,
+  type TestSchema,
+} from '../src';
 
 // Proves the suites talk to the real parts, not stand-ins: rows survive a round trip
 // through the Postgres server, and a message goes through the broker and back.
@@ -54,20 +63,16 @@ describe('real infrastructure', () => {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const left = async () => ({
-          groups: (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topic)),
-          topics: (await admin.listTopics()).filter((t) => t.startsWith(topic)),
-        });
-        // Asked again until the broker lists none: a group its consumer has just left may still
-        // count the member for a moment, and a deleted topic goes some time after the answer.
-        await waitUntil('none of the suite’s groups and topics left on the broker', async () => {
-          const now = await left();
-          if (now.groups.length) await admin.deleteGroups(now.groups);
-          if (now.topics.length) await admin.deleteTopics({ topics: now.topics });
-          const after = await left();
-          if (after.groups.length || after.topics.length) throw new Error(`left: ${JSON.stringify(after)}`);
-          return true;
-        });
+        // deleteGroups waits out a member a group just left may still count.
+        await deleteGroups(
+          admin,
+          (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topic)),
+        );
+        const mine = async () => (await admin.listTopics()).filter((t) => t.startsWith(topic));
+        const topics = await mine();
+        if (topics.length) await admin.deleteTopics({ topics });
+        // A deleted topic goes some time after the answer.
+        await waitUntil('none of the suite’s topics left on the broker', async () => (await mine()).length === 0);
       } finally {
         await admin.disconnect();
       }

@@ -67,9 +67,12 @@ export async function seedPublicityDemo(serviceUrl: string): Promise<{ created: 
     await scope.load(pool);
     const articles = new ArticlesService(new UnitOfWork(ds, new HonourRollVersion(pool)), new Access(scope));
     let created = false;
-    const columnId =
-      (await pool.query<{ id: string }>(`select id from columns where org_id = $1 and name = $2`, [COUNTY, COLUMN_NAME])).rows[0]?.id ??
-      ((created = true), (await articles.createColumn(EDITOR, { orgId: COUNTY, name: COLUMN_NAME, description: '季度先锋人物与事迹' })).id);
+    let columnId = (await pool.query<{ id: string }>(`select id from columns where org_id = $1 and name = $2`, [COUNTY, COLUMN_NAME]))
+      .rows[0]?.id;
+    if (!columnId) {
+      columnId = (await articles.createColumn(EDITOR, { orgId: COUNTY, name: COLUMN_NAME, description: '季度先锋人物与事迹' })).id;
+      created = true;
+    }
     const today = todayInChina();
     for (const a of ARTICLES) {
       const found = (
