@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { createReadOnlyRole, migrate as migrateStore, PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
 import {
   developmentLogSigner,
   developmentWitnessSigner,
@@ -55,6 +55,12 @@ describe('counties as witnesses of the audit log (e2e)', () => {
     version += n;
   };
   const witnessed = () => request(audit.getHttpServer()).get('/witness/evaluation/witnessed');
+  /** Published once the log has read `size` events: they pass the safe horizon as other suites' transactions end. */
+  const publishAt = (size: number) =>
+    waitUntil(`a checkpoint of size ${size}`, async () => {
+      const cp = await published.publish('evaluation');
+      return cp.size === size ? cp : undefined;
+    });
 
   beforeAll(async () => {
     db = await createTestSchema('witness');
@@ -86,7 +92,7 @@ describe('counties as witnesses of the audit log (e2e)', () => {
 
   it('growth_IsWitnessedOnceTwoOfTheThreeCountiesCosigned', async () => {
     await grow(5);
-    await published.publish('evaluation');
+    await publishAt(5);
     await witnessed().expect(404);
     const first = await witnessCheckpoint(witnesses.get('county-songling')!, api, await api.latestCheckpoint());
     expect(first).toMatchObject({ outcome: 'cosigned', size: 5, firstSeen: true, witnessed: false });
@@ -94,7 +100,7 @@ describe('counties as witnesses of the audit log (e2e)', () => {
     expect(second).toMatchObject({ outcome: 'cosigned', size: 5, witnessed: true });
 
     await grow(4);
-    await published.publish('evaluation');
+    await publishAt(9);
     // The witnesses as counties run them: `npm run county -- witness` calls runWitness once.
     for (const c of COUNTIES) {
       const answer = await runWitness({ client: c, auditUrl: apiUrl(), stateFile: stateFile(c), env: {}, print: () => undefined });
@@ -129,7 +135,7 @@ describe('counties as witnesses of the audit log (e2e)', () => {
 
   it('aForkedCheckpointSignedWithTheLogKey_IsRefusedByEveryWitnessAndGetsNoQuorum', async () => {
     await grow(2);
-    const real = await published.publish('evaluation');
+    const real = await publishAt(11);
     // The operator signs another history of 11 entries with the log's own key.
     const forked = signCheckpoint({ origin: ORIGIN, size: 11, root: sha256(Buffer.from('another history')) }, developmentLogSigner(ORIGIN));
     for (const c of COUNTIES) {
