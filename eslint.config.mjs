@@ -19,6 +19,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // kafkajs gives up on the "does not host this topic-partition" a KRaft broker answers for a moment after creating.
+          selector: "Property[key.name='waitForLeaders'][value.value=true]",
+          message:
+            'kafkajs waitForLeaders fails on a topic just created: use ensureTopics/waitForLeaders (@vanguard/messaging) or createLedTopics (@vanguard/testing).',
+        },
+      ],
       // Nest injects by the constructor parameter's class: a type-only import would erase it.
       '@typescript-eslint/consistent-type-imports': 'off',
       '@nx/enforce-module-boundaries': [

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventEnvelope } from '@vanguard/contracts';
+import { createLedTopics } from '@vanguard/testing';
 import { CountyClient, PublishFailed } from '../src/county-client';
 import { countyClientConfig } from '../src/county-client.config';
 import { EXIT, generatedRoster, rosterDrafts } from '../src/county-drafts';
@@ -94,10 +95,7 @@ describe(CountyClient.name, () => {
     // it), so only the client's byte budget per send (512 KiB) lets a large roster through.
     const admin = sut.kafka.admin();
     await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(600 * 1024) }] }],
-      waitForLeaders: true,
-    });
+    await createLedTopics(admin, [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(600 * 1024) }] }]);
     await admin.disconnect();
   });
   afterAll(async () => {

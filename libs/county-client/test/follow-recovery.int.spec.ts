@@ -6,7 +6,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { signWithDevelopmentKey } from '@vanguard/auth';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { waitUntil } from '@vanguard/testing';
+import { createLedTopics, waitUntil } from '@vanguard/testing';
 import { CountyClient, countyClientConfig, followDecisions, type FollowedDecision, type SkippedRecord } from '../src';
 
 // What `follow` must survive on the real broker (ADR 0108, ADR 0111): a bad record, a state
@@ -102,7 +102,11 @@ describe('follow on the real broker', () => {
   let county: string;
   const publish = (t: string, values: (EventEnvelope | string)[]) =>
     producer.send({ topic: t, messages: values.map((v) => ({ value: typeof v === 'string' ? v : JSON.stringify(v) })) });
-  const create = (...ts: string[]) => admin.createTopics({ topics: ts.map((t) => ({ topic: t, numPartitions: 1 })), waitForLeaders: true });
+  const create = (...ts: string[]) =>
+    createLedTopics(
+      admin,
+      ts.map((t) => ({ topic: t, numPartitions: 1 })),
+    );
   const committed = async (groupId: string, t: string) =>
     (await admin.fetchOffsets({ groupId, topics: [t] }))[0]?.partitions.find((p) => p.partition === 0)?.offset;
   const newClient = (stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${SONGLING}-follow-`))) =>

@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { claimsOf, serviceTokenFor } from './keycloak';
-import { tapFromNow } from './kafka';
+import { createLedTopics, tapFromNow } from './kafka';
 import { waitUntil } from './wait';
 
 export interface CountyReply {
@@ -34,9 +34,10 @@ export class CountySystems {
     const clients = Object.keys(this.counties);
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin
-      .createTopics({ topics: clients.map((c) => ({ topic: countyReplyTopic(c) })), waitForLeaders: true })
-      .finally(() => admin.disconnect());
+    await createLedTopics(
+      admin,
+      clients.map((c) => ({ topic: countyReplyTopic(c) })),
+    ).finally(() => admin.disconnect());
     this.tap = await tapFromNow(
       this.kafka,
       clients.map(countyReplyTopic),

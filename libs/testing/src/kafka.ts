@@ -1,10 +1,31 @@
-import { KafkaJSDeleteGroupsError, type Admin, type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
+import { KafkaJSDeleteGroupsError, type Admin, type Consumer, type ITopicConfig, type Kafka, type KafkaMessage } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { waitUntil } from './wait';
 
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
 export function testTopicPrefix(suite: string): string {
   return `test.${suite.replace(/[^a-z0-9]/gi, '-').toLowerCase()}.${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Creates `topics` and waits until every partition has a leader. kafkajs's own `waitForLeaders`
+ * fails on the first metadata answer that does not know a topic yet, which a KRaft broker gives
+ * for a moment after creating it ("This server does not host this topic-partition": a clean-clone
+ * CI lost follow-recovery's test so); lint forbids it. Topics that already exist are waited on too.
+ */
+export async function createLedTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const names = topics.map((t) => t.topic);
+  await waitUntil(
+    `a leader for every partition of ${names.join(', ')}`,
+    async () => {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: names });
+      return (
+        described.length === names.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      );
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 /** One record as read back from a topic (value null for a tombstone). */

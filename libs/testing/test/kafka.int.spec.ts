@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type ConsumerConfig } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { readTopicToEnd, tapFromNow, testTopicPrefix, waitUntil } from '../src';
+import { createLedTopics, readTopicToEnd, tapFromNow, testTopicPrefix, waitUntil } from '../src';
 
 const kafka = new Kafka({ clientId: 'testing-kafka-spec', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
@@ -11,7 +11,7 @@ const made: string[] = [];
 
 async function topicWith(name: string, records: number): Promise<string> {
   const topic = `${prefix}.${name}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await createLedTopics(admin, [{ topic, numPartitions: 2 }]);
   made.push(topic);
   if (records) await producer.send({ topic, messages: Array.from({ length: records }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
   return topic;

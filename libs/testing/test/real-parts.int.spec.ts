@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
 import {
+  createLedTopics,
   createTestSchema,
   deleteGroups,
   readTopicToEnd,
@@ -53,7 +54,7 @@ describe('real infrastructure', () => {
     beforeAll(async () => {
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await createLedTopics(admin, [{ topic, numPartitions: 1 }]);
       await admin.disconnect();
       await Promise.all([producer.connect(), consumer.connect()]);
     });
@@ -106,7 +107,7 @@ describe('real infrastructure', () => {
       const many = `${topic}.tapped`;
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: many, numPartitions: 3 }], waitForLeaders: true }).finally(() => admin.disconnect());
+      await createLedTopics(admin, [{ topic: many, numPartitions: 3 }]).finally(() => admin.disconnect());
       for (let round = 0; round < 3; round++) {
         const send = (when: string) =>
           producer.send({ topic: many, messages: [0, 1, 2].map((partition) => ({ partition, value: `${when}-${round}-${partition}` })) });

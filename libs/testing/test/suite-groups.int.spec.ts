@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { SuiteGroups, testTopicPrefix, waitUntil } from '../src';
+import { createLedTopics, SuiteGroups, testTopicPrefix, waitUntil } from '../src';
 
 const kafka = new Kafka({ clientId: 'testing-suite-groups-spec', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
@@ -17,7 +17,10 @@ describe(SuiteGroups.name, () => {
 
   beforeAll(async () => {
     await Promise.all([admin.connect(), producer.connect()]);
-    await admin.createTopics({ topics: [first, second].map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+    await createLedTopics(
+      admin,
+      [first, second].map((topic) => ({ topic, numPartitions: 3 })),
+    );
   });
   afterAll(async () => {
     await holder.disconnect();

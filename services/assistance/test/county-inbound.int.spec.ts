@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { OrgEventSigner } from '@vanguard/auth';
 import { CountyMemberLinked } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import { CountySystems, testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { CountySystems, createLedTopics, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { OVERSIGHT_READ_MODEL, type OversightReadModel } from '../src/application/ports/read-model.port';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
 import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage, rosterMember } from './support/assistance-test-app';
@@ -52,7 +52,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     await counties.start();
     const admin = counties.kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: linksTopic }], waitForLeaders: true });
+    await createLedTopics(admin, [{ topic: linksTopic }]);
     await admin.disconnect();
     sut = await createAssistanceTestApp({
       relay: true,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { OrgEventSigner } from '@vanguard/auth';
-import { testTopicPrefix, type TestSchema } from '@vanguard/testing';
+import { createLedTopics, testTopicPrefix, type TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { RosterStatePublisher } from '../src/infrastructure/roster-state/roster-state-publisher';
 import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
@@ -28,7 +28,10 @@ describe('roster state round larger than one produce request', () => {
     kafka = testKafka();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 1 })) });
+    await createLedTopics(
+      admin,
+      Object.values(topics).map((topic) => ({ topic, numPartitions: 1 })),
+    );
     await admin.disconnect();
     const key = { id: 'd0', key: randomBytes(32) };
     const cipher = new AesGcmPersonalDataCipher({ active: key, byId: new Map([[key.id, key]]), index: { id: 'i0', key: randomBytes(32) } });

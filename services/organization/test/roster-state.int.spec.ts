@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { OrgEventSigner, OrgEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState, publicContracts } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import { waitUntil, type TestSchema } from '@vanguard/testing';
+import { createLedTopics, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { csvLine } from '@vanguard/spreadsheet';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
@@ -152,7 +152,7 @@ describe('roster state topics (event-carried state transfer)', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: plain, numPartitions: 1 }], waitForLeaders: true });
+      await createLedTopics(admin, [{ topic: plain, numPartitions: 1 }]);
       await ensureCompactedStateTopics(kafka, [plain]);
       const policies = async () => {
         const { resources } = await admin.describeConfigs({
