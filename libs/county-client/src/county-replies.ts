@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { retryingRetriable } from '@vanguard/messaging';
 import type { CountyClient } from './county-client';
 
 /** The county's reply topic (COUNTY.md, "Reply"): one per county, so ACLs let it read only its own. */
@@ -203,11 +204,13 @@ export async function pinNewGroupStart(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    const committed = await retryingRetriable(() => admin.fetchOffsets({ groupId, topics: [...topics] }));
     if (committed.some((t) => t.partitions.some((p) => p.offset !== '-1'))) return;
     for (const topic of topics.filter((t) => options.toEnd.includes(t))) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      const ends = await retryingRetriable(() => admin.fetchTopicOffsets(topic));
+      await retryingRetriable(() =>
+        admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) }),
+      );
     }
   } finally {
     await admin.disconnect();

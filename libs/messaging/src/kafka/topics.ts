@@ -70,3 +70,26 @@ export async function waitForLeaders(admin: Admin, topics: readonly string[], ti
     await new Promise((r) => setTimeout(r, pause));
   }
 }
+
+/** Whether kafkajs says a later try may succeed, on the error or a cause it wraps (retries exceeded). */
+function retriable(e: unknown): boolean {
+  for (let at: unknown = e; at; at = (at as { cause?: unknown }).cause) if ((at as { retriable?: boolean }).retriable === true) return true;
+  return false;
+}
+
+/**
+ * `call` tried again while kafkajs reports a retriable failure it gave up on, to a deadline: an
+ * admin call right after a broker starts meets "The coordinator is loading" (a county's `follow`
+ * failed so at start-up) or a topic a broker does not know yet.
+ */
+export async function retryingRetriable<T>(call: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      return await call();
+    } catch (e) {
+      if (!retriable(e) || Date.now() + pause > deadline) throw e;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { KafkaJSProtocolError } from 'kafkajs';
-import { waitForLeaders } from './topics';
+import { retryingRetriable, waitForLeaders } from './topics';
 
 // A KRaft broker answers metadata for a topic it created a moment ago with
 // UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition") before it knows
@@ -65,5 +65,36 @@ describe(waitForLeaders.name, () => {
     ]);
     await waitForLeaders(admin, ['t'], 5_000);
     expect(calls()).toBe(2);
+  });
+});
+
+describe(retryingRetriable.name, () => {
+  const loading = () =>
+    protocolError('COORDINATOR_LOAD_IN_PROGRESS', "The coordinator is loading and hence can't process requests for this group");
+
+  it('WhenTheCoordinatorIsStillLoading_TriesAgainUntilItAnswers', async () => {
+    let calls = 0;
+    const answer = await retryingRetriable(() => (++calls < 3 ? Promise.reject(loading()) : Promise.resolve('offsets')));
+    expect([answer, calls]).toEqual(['offsets', 3]);
+  });
+
+  it('WhenKafkajsWrappedTheRetriableErrorAfterItsOwnRetries_StillTriesAgain', async () => {
+    let calls = 0;
+    const exceeded = Object.assign(new Error('Number of retries exceeded'), { retriable: false, cause: loading() });
+    expect(await retryingRetriable(() => (++calls < 2 ? Promise.reject(exceeded) : Promise.resolve(calls)))).toBe(2);
+  });
+
+  it('WhenTheErrorIsNotRetriable_ThrowsItAtOnce', async () => {
+    let calls = 0;
+    const refused = protocolError('GROUP_AUTHORIZATION_FAILED', 'Not authorized to access group');
+    Object.assign(refused, { retriable: false });
+    await expect(retryingRetriable(() => (++calls, Promise.reject(refused)))).rejects.toBe(refused);
+    expect(calls).toBe(1);
+  });
+
+  it('WhenItStaysRetriablePastTheDeadline_ThrowsTheLastError', async () => {
+    let calls = 0;
+    await expect(retryingRetriable(() => (++calls, Promise.reject(loading())), 300)).rejects.toThrow('coordinator is loading');
+    expect(calls).toBeGreaterThan(1);
   });
 });

@@ -8,9 +8,10 @@ class HeldBackSource implements RelaySource<number> {
   readonly name = 'held-back-source';
   readonly isLeader = true;
   reads = 0;
+  holding = true;
   read(): Promise<RelayBatch<number>> {
     this.reads += 1;
-    return Promise.resolve({ records: [], checkpoint: 0, heldBack: true });
+    return Promise.resolve({ records: [], checkpoint: 0, ...(this.holding ? { heldBack: true } : {}) });
   }
   commit(): Promise<void> {
     return Promise.resolve();
@@ -32,4 +33,14 @@ describe(`${Relay.name} held back`, () => {
       await sut.stop();
     }
   }, 90_000);
+
+  it('WhenARoundFindsEventsHeldBack_SaysSoInItsStats_UntilARoundFindsNone', async () => {
+    const source = new HeldBackSource();
+    const sut = new Relay({ source, kafka: new Kafka({ brokers: ['127.0.0.1:9'], retry: { retries: 0 } }) });
+    expect(await sut.relayOnce()).toBe(0);
+    expect(sut.stats.heldBack).toBe(true);
+    source.holding = false;
+    expect(await sut.relayOnce()).toBe(0);
+    expect(sut.stats.heldBack).toBe(false);
+  });
 });

@@ -38,6 +38,8 @@ export interface RelayStats {
   readonly rounds: number;
   /** The last round found another instance leading the source. */
   readonly standby: boolean;
+  /** The last round's source held records back behind an older open transaction (ADR 0008): more will come. */
+  readonly heldBack: boolean;
   readonly consecutiveFailures: number;
   readonly lastError?: string;
 }
@@ -78,6 +80,7 @@ export class Relay {
     deadLettered: number;
     rounds: number;
     standby: boolean;
+    heldBack: boolean;
     consecutiveFailures: number;
     lastError?: string;
   } = {
@@ -85,6 +88,7 @@ export class Relay {
     deadLettered: 0,
     rounds: 0,
     standby: false,
+    heldBack: false,
     consecutiveFailures: 0,
   };
 
@@ -148,6 +152,7 @@ export class Relay {
 
   private async round(): Promise<{ published: number; read: number; heldBack: boolean }> {
     this.notified = false;
+    this.stats_.heldBack = false;
     const source = this.options.source;
     const batch = await source.read(this.after, this.options.batchSize ?? 500);
     if (batch.standby) {
@@ -191,6 +196,7 @@ export class Relay {
     this.stats_.published += published;
     this.stats_.deadLettered += refused.length;
     this.stats_.rounds += 1;
+    this.stats_.heldBack = batch.heldBack === true;
     this.publishedTotal.inc({ source: source.name }, published);
     return { published, read: batch.records.length + (batch.refused?.length ?? 0), heldBack: batch.heldBack === true };
   }

@@ -3,7 +3,14 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState } from '@vanguard/contracts';
-import { DeferredWrites, ensureTopics, serviceKafka, type BatchEnvelopeVerifier, type EnvelopeVerifier } from '@vanguard/messaging';
+import {
+  DeferredWrites,
+  ensureTopics,
+  retryingRetriable,
+  serviceKafka,
+  type BatchEnvelopeVerifier,
+  type EnvelopeVerifier,
+} from '@vanguard/messaging';
 import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, tombstoneTarget, type ReportingTables } from './projection-handlers';
 import { signedRecords } from './signed-records';
 import { reportingContracts, stateTopics } from './source-topics';
@@ -198,15 +205,8 @@ async function endsOf(admin: Admin, topics: readonly string[]): Promise<Ends> {
 }
 
 /** A topic created a moment ago has a leader before every broker knows it: retriable errors are retried for a while. */
-async function offsetsOf(admin: Admin, topic: string): Promise<{ partition: number; high: string; low: string }[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await admin.fetchTopicOffsets(topic);
-    } catch (e) {
-      if (!(e as { retriable?: boolean }).retriable || attempt >= 40) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+function offsetsOf(admin: Admin, topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+  return retryingRetriable(() => admin.fetchTopicOffsets(topic));
 }
 
 /**
