@@ -168,21 +168,54 @@ async function publishRoster(kafka: Kafka, prefix: string, organization: Pool): 
     lockKey: `roster-state:${prefix}`,
     topics: { organization: `${prefix}.${ORGANIZATION_STATE_TOPIC}`, member: `${prefix}.${MEMBER_STATE_TOPIC}` },
   });
-  return sendAll(
-    () => roster.publishOnce(),
-    () => roster.stop(),
-  );
+  return sendAll(`roster states`, {
+    once: () => roster.publishOnce(),
+    leads: () => roster.isLeader,
+    stop: () => roster.stop(),
+  });
 }
 
-/** Runs `once` until it sends nothing, then `stop`, whatever happened; how many it sent in all. */
-async function sendAll(once: () => Promise<number>, stop: () => Promise<void>): Promise<number> {
+interface Sender {
+  /** One round; how many it sent. */
+  once(): Promise<number>;
+  /** Holds its lease now: a round that sent nothing while leading found nothing to send. */
+  leads(): boolean;
+  /** The last round's source held records back behind an open transaction: more will come. */
+  heldBack?(): boolean;
+  stop(): Promise<void>;
+}
+
+const SEND_ALL_MS = 120_000;
+
+/**
+ * Runs rounds until one sends nothing while leading with nothing held back, then `stop`, whatever
+ * happened; how many it sent in all. On a loaded machine a lease lapses (its heartbeat late: a
+ * clean-clone CI lost the roster states' lease while sending) or a round finds records behind
+ * another database's open transaction; what such a round did not send stays noted, so the next
+ * round, which takes the lease again, sends it, until a deadline.
+ */
+async function sendAll(what: string, sender: Sender): Promise<number> {
+  const deadline = Date.now() + SEND_ALL_MS;
   let n = 0;
+  let last: unknown;
   try {
-    for (let sent = await once(); sent > 0; sent = await once()) n += sent;
+    for (;;) {
+      try {
+        const sent = await sender.once();
+        n += sent;
+        if (sent === 0 && sender.leads() && !sender.heldBack?.()) return n;
+        if (sent > 0) continue;
+      } catch (e) {
+        if (sender.leads()) throw e;
+        last = e;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${what}: not drained after ${SEND_ALL_MS} ms (lease lapsed or records held back)`, { cause: last });
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
-    await stop();
+    await sender.stop();
   }
-  return n;
 }
 
 const signers = new Map<string, EventSigner>();
@@ -214,10 +247,12 @@ async function drain(kafka: Kafka, prefix: string, source: RelaySource<unknown>)
     close: () => source.close?.() ?? Promise.resolve(),
   };
   const relay = new Relay({ source: prefixed, kafka, batchSize: 2_000 });
-  return sendAll(
-    () => relay.relayOnce(),
-    () => relay.stop(),
-  );
+  return sendAll(`${source.name} relay`, {
+    once: () => relay.relayOnce(),
+    leads: () => prefixed.isLeader !== false && !relay.stats.standby,
+    heldBack: () => relay.stats.heldBack,
+    stop: () => relay.stop(),
+  });
 }
 
 /** Until every source topic's lag is 0 (the consumer has committed past every published record). */
