@@ -16,6 +16,14 @@ import {
   type SkippedRecord,
 } from './county-decision-check';
 import { pinNewGroupStart, subscribeWhenThere, watchStop } from './county-replies';
+import {
+  CountyOrganizations,
+  HELD_DECISIONS_LIMIT,
+  knownOrganizations,
+  placeShape,
+  StaleState,
+  type KnownOrganization,
+} from './county-organizations';
 
 /**
  * The topics a county follows: the organisation state (compacted: read from the beginning it is
@@ -34,12 +42,7 @@ export function followedTopics(
 
 // Re-exported: the CLI and the library's users import them from here.
 export { decisionOf, describeDecision, interpretDecision, type FollowedDecision } from './county-decision-check';
-
-// Where an organisation sits is all `follow` reads of its state.
-const placeShape = OrganizationState.schema.pick({ orgId: true, path: true });
-
-/** Held decisions kept at most (ADR 0108): the oldest is dropped, with a warning, beyond it. */
-export const HELD_DECISIONS_LIMIT = 10_000;
+export { CountyOrganizations, HELD_DECISIONS_LIMIT, StaleState, type KnownOrganization } from './county-organizations';
 
 /** How often onDecision is called for one decision before `follow` stops (ADR 0111), and the first pause between. */
 export const DECISION_ATTEMPTS = 5;
@@ -77,70 +80,6 @@ export class DecisionNotHandled extends Error {
   /** The same failure, naming the record that was being handled. */
   at(record: RecordPosition): DecisionNotHandled {
     return new DecisionNotHandled(this.decision, this.attempts, this.cause, record);
-  }
-}
-
-/**
- * Which organisations are the county's: pure, fed with organisation state records. An
- * organisation is the county's when the county organisation is on its path; a state record that
- * moves it elsewhere removes it. Decisions about an organisation not (yet) known are held until
- * its state arrives (the state and events topics are read side by side, not in one order); the
- * held ones are part of what `follow` keeps between runs, since their offsets are committed.
- */
-export class CountyOrganizations {
-  private readonly held: FollowedDecision[];
-  private readonly limit: number;
-  private readonly onDropped: (d: FollowedDecision) => void;
-  private changes = 0;
-
-  constructor(
-    readonly countyOrgId: string,
-    private readonly known: Map<string, boolean> = new Map(),
-    options: { held?: readonly FollowedDecision[]; limit?: number; onDropped?: (d: FollowedDecision) => void } = {},
-  ) {
-    this.held = [...(options.held ?? [])];
-    this.limit = options.limit ?? HELD_DECISIONS_LIMIT;
-    this.onDropped = options.onDropped ?? (() => undefined);
-  }
-
-  /** Grows whenever what must be kept between runs (known organisations, held decisions) changed. */
-  get revision(): number {
-    return this.changes;
-  }
-
-  /** Applies one OrganizationState's data (anything else is no state); returns the held decisions it releases. */
-  applyState(data: unknown): FollowedDecision[] {
-    const place = placeShape.safeParse(data);
-    if (!place.success) return [];
-    const { orgId, path } = place.data;
-    const ours = orgId === this.countyOrgId || path.includes(this.countyOrgId);
-    this.known.set(orgId, ours);
-    const released = this.held.filter((d) => d.orgId === orgId);
-    if (released.length > 0) this.held.splice(0, this.held.length, ...this.held.filter((d) => d.orgId !== orgId));
-    this.changes++;
-    return ours ? released : [];
-  }
-
-  /** The decision if it is the county's, `undefined` if not or not yet known (then held). */
-  admit(d: FollowedDecision): FollowedDecision | undefined {
-    if (d.orgId === this.countyOrgId) return d;
-    const ours = this.known.get(d.orgId);
-    if (ours !== undefined) return ours ? d : undefined;
-    // A batch read again after a crash brings the same decision twice.
-    if (this.held.some((h) => h.eventId === d.eventId)) return undefined;
-    this.held.push(d);
-    if (this.held.length > this.limit) this.onDropped(this.held.shift()!);
-    this.changes++;
-    return undefined;
-  }
-
-  snapshot(): Record<string, boolean> {
-    return Object.fromEntries(this.known);
-  }
-
-  /** The decisions held, oldest first. */
-  heldDecisions(): readonly FollowedDecision[] {
-    return [...this.held];
   }
 }
 
@@ -239,7 +178,9 @@ export class FollowedRecords {
     if (envelope.type !== OrganizationState.type)
       return `组织状态主题上的记录不是 ${OrganizationState.type}: ${envelope.type} ${envelope.eventId}`;
     if (!placeShape.safeParse(envelope.data).success) return `组织状态缺少 orgId / path（${envelope.type} ${envelope.eventId}）`;
-    for (const d of this.orgs.applyState(envelope.data)) await this.deliver(d, heartbeat);
+    const released = this.orgs.applyState(envelope.data, envelope.streamVersion);
+    if (released instanceof StaleState) return released.reason;
+    for (const d of released) await this.deliver(d, heartbeat);
     return undefined;
   }
 
@@ -301,7 +242,7 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
   const { state } = client;
   const orgs = new CountyOrganizations(
     countyOrgId,
-    new Map(Object.entries(state.readDocument<Record<string, boolean>>(ORGANIZATIONS) ?? {})),
+    knownOrganizations(state.readDocument<Record<string, boolean | KnownOrganization>>(ORGANIZATIONS)),
     {
       held: listIn(state.readDocument<FollowedDecision[]>(HELD)),
       onDropped: (d) => warn(`待定决定超过 ${HELD_DECISIONS_LIMIT} 条，丢弃最早的: ${describeDecision(d)}（事件 ${d.eventId}）`),

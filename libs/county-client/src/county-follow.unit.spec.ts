@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventSigner, developmentEventKey, developmentEventKeyId, rawPublicKey, signWithDevelopmentKey } from '@vanguard/auth';
 import { ORGANIZATION_STATE_TOPIC, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
 import { CountyOrganizations, DecisionNotHandled, FollowedRecords, type FollowedDecision } from './county-follow';
+import { knownOrganizations, type KnownOrganization } from './county-organizations';
 import { decisionVerifier, type ForgedDecision } from './county-decision-check';
 
 // A county takes a decision only when the context that decides signed it (ADR 0059, ADR 0062):
@@ -30,13 +31,15 @@ function decision(type: string, orgId: string = VILLAGE): EventEnvelope {
 }
 
 const bytes = (e: EventEnvelope) => Buffer.from(JSON.stringify(e));
-const state = (orgId: string, path: string[], type = 'organization.OrganizationState'): EventEnvelope => ({
+const state = (orgId: string, path: string[], type = 'organization.OrganizationState', version = 3): EventEnvelope => ({
   ...decision(type, orgId),
   streamId: `organization-${orgId}`,
+  streamVersion: version,
   data: { orgId, path },
 });
 /** A state record as organization's publisher sends it: signed with organisation's (development) key. */
-const stateOf = (orgId: string, path: string[]) => bytes(signWithDevelopmentKey(state(orgId, path)));
+const stateOf = (orgId: string, path: string[], version = 3) =>
+  bytes(signWithDevelopmentKey(state(orgId, path, 'organization.OrganizationState', version)));
 
 function follower(onDecision?: (d: FollowedDecision) => void) {
   const shown: FollowedDecision[] = [];
@@ -293,6 +296,31 @@ describe('FollowedRecords, given an onDecision that throws', () => {
     expect(shown.map((d) => d.eventId)).toEqual([genuine.eventId]);
   });
 
+  it('refuses a genuine but older state copied onto the topic again, so a moved organisation does not come back', async () => {
+    const { records, shown } = follower();
+    const elsewhere = randomUUID();
+    const wasOurs = stateOf(VILLAGE, [COUNTY, VILLAGE], 4);
+    await records.handle(ORGANIZATION_STATE_TOPIC, wasOurs);
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(VILLAGE, [elsewhere, VILLAGE], 5));
+
+    expect(await records.handle(ORGANIZATION_STATE_TOPIC, wasOurs)).toMatch(new RegExp(`${VILLAGE} 的状态版本 4 早于已采用的版本 5`));
+    await records.handle(topic, bytes(signWithDevelopmentKey(decision('commendation.CommendationDecided'))));
+
+    expect(shown).toEqual([]);
+  });
+
+  it('takes the same state version again, as the publisher sends it after a crash', async () => {
+    const { records, shown } = follower();
+    const later = randomUUID();
+    const held = signWithDevelopmentKey(decision('evaluation.TierChanged', later));
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(later, [COUNTY, later], 7));
+
+    expect(await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(later, [COUNTY, later], 7))).toBeUndefined();
+    await records.handle(topic, bytes(held));
+
+    expect(shown.map((d) => d.eventId)).toEqual([held.eventId]);
+  });
+
   it('gives up after the attempts allowed with DecisionNotHandled, naming the decision and the error', async () => {
     let calls = 0;
     const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
@@ -380,8 +408,8 @@ describe(CountyOrganizations.name, () => {
   it('takes no state from null or a record without orgId and path', () => {
     const sut = new CountyOrganizations(COUNTY);
 
-    expect(sut.applyState(null)).toEqual([]);
-    expect(sut.applyState({ orgId: VILLAGE })).toEqual([]);
+    expect(sut.applyState(null, 1)).toEqual([]);
+    expect(sut.applyState({ orgId: VILLAGE }, 1)).toEqual([]);
     expect(sut.snapshot()).toEqual({});
   });
 
@@ -394,13 +422,38 @@ describe(CountyOrganizations.name, () => {
     expect(first.admit(d)).toBeUndefined();
     expect(first.revision).toBeGreaterThan(before);
     const kept = JSON.parse(JSON.stringify({ known: first.snapshot(), held: first.heldDecisions() })) as {
-      known: Record<string, boolean>;
+      known: Record<string, KnownOrganization>;
       held: FollowedDecision[];
     };
 
-    const second = new CountyOrganizations(COUNTY, new Map(Object.entries(kept.known)), { held: kept.held });
-    expect(second.applyState({ orgId: later, path: [COUNTY, later] })).toEqual([d]);
+    const second = new CountyOrganizations(COUNTY, knownOrganizations(kept.known), { held: kept.held });
+    expect(second.applyState({ orgId: later, path: [COUNTY, later] }, 1)).toEqual([d]);
     expect(second.heldDecisions()).toEqual([]);
+  });
+
+  it('reads what an earlier follow kept as yes or no as version 0, which any state record supersedes', () => {
+    const [ours, theirs] = [randomUUID(), randomUUID()];
+    const sut = new CountyOrganizations(COUNTY, knownOrganizations({ [ours]: true, [theirs]: false }));
+
+    expect(sut.admit(held(ours))).toBeDefined();
+    expect(sut.applyState({ orgId: ours, path: [randomUUID(), ours] }, 1)).toEqual([]);
+    expect(sut.admit(held(ours))).toBeUndefined();
+    expect(sut.snapshot()).toEqual({ [ours]: { ours: false, version: 1 }, [theirs]: { ours: false, version: 0 } });
+  });
+
+  it('refuses a state older than the one taken and changes nothing, whatever order the versions come in', () => {
+    for (let round = 0; round < 50; round++) {
+      const sut = new CountyOrganizations(COUNTY);
+      const versions = Array.from({ length: 8 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+      let newest = 0;
+      for (const v of versions) {
+        // Odd versions put the village in the county, even ones elsewhere.
+        const applied = sut.applyState({ orgId: VILLAGE, path: v % 2 ? [COUNTY, VILLAGE] : [randomUUID(), VILLAGE] }, v);
+        expect(Array.isArray(applied)).toBe(v > newest);
+        newest = Math.max(newest, v);
+        expect(sut.snapshot()[VILLAGE]).toEqual({ ours: newest % 2 === 1, version: newest });
+      }
+    }
   });
 
   it('holds at most its limit, dropping the oldest with a report, and holds a redelivered decision once', () => {

@@ -77,14 +77,18 @@ const decided = (orgId: string): EventEnvelope =>
 describe(CountyOrganizations.name, () => {
   it('admits decisions about organisations below the county, holds unknown ones until their state arrives, drops the others', () => {
     const sut = new CountyOrganizations(county);
-    sut.applyState({ orgId: ours, path: [root, county, ours] });
-    sut.applyState({ orgId: theirs, path: [root, other, theirs] });
+    sut.applyState({ orgId: ours, path: [root, county, ours] }, 1);
+    sut.applyState({ orgId: theirs, path: [root, other, theirs] }, 1);
 
     expect(sut.admit(decisionOf(decided(ours))!)).toMatchObject({ label: '评诺结果', reason: '按期兑现', decidedBy: 'organizer' });
     expect(sut.admit(decisionOf(decided(theirs))!)).toBeUndefined();
     expect(sut.admit(decisionOf(decided(late))!)).toBeUndefined();
-    expect(sut.applyState({ orgId: late, path: [root, county, late] }).map((d) => d.orgId)).toEqual([late]);
-    expect(sut.snapshot()).toEqual({ [ours]: true, [theirs]: false, [late]: true });
+    expect(sut.applyState({ orgId: late, path: [root, county, late] }, 2)).toEqual([expect.objectContaining({ orgId: late })]);
+    expect(sut.snapshot()).toEqual({
+      [ours]: { ours: true, version: 1 },
+      [theirs]: { ours: false, version: 1 },
+      [late]: { ours: true, version: 2 },
+    });
   });
 
   it('is not fooled by events without a decision', () => {
