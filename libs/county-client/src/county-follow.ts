@@ -16,14 +16,7 @@ import {
   type SkippedRecord,
 } from './county-decision-check';
 import { pinNewGroupStart, subscribeWhenThere, watchStop } from './county-replies';
-import {
-  CountyOrganizations,
-  HELD_DECISIONS_LIMIT,
-  knownOrganizations,
-  placeShape,
-  StaleState,
-  type KnownOrganization,
-} from './county-organizations';
+import { CountyOrganizations, HELD_DECISIONS_LIMIT, knownOrganizations, placeShape, StaleState } from './county-organizations';
 
 /**
  * The topics a county follows: the organisation state (compacted: read from the beginning it is
@@ -217,6 +210,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 const ORGANIZATIONS = 'organizations';
+const ORGANIZATION_VERSIONS = 'organization-versions';
 const HELD = 'held-decisions';
 const STARTED_GROUPS = 'follow-groups';
 const toStderr = (line: string) => void process.stderr.write(`${line}\n`);
@@ -242,7 +236,7 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
   const { state } = client;
   const orgs = new CountyOrganizations(
     countyOrgId,
-    knownOrganizations(state.readDocument<Record<string, boolean | KnownOrganization>>(ORGANIZATIONS)),
+    knownOrganizations(state.readDocument<unknown>(ORGANIZATIONS), state.readDocument<unknown>(ORGANIZATION_VERSIONS)),
     {
       held: listIn(state.readDocument<FollowedDecision[]>(HELD)),
       onDropped: (d) => warn(`待定决定超过 ${HELD_DECISIONS_LIMIT} 条，丢弃最早的: ${describeDecision(d)}（事件 ${d.eventId}）`),
@@ -291,6 +285,9 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
           // Written before any offset of the batch is resolved: the committed offset never passes a
           // decision held only in memory, nor a state record the saved tree lacks.
           if (orgs.revision !== before) {
+            // Versions first: a crash between the two leaves a version ahead of its place, and
+            // the state record read again at that version is taken again.
+            state.writeDocument(ORGANIZATION_VERSIONS, orgs.versions());
             state.writeDocument(ORGANIZATIONS, orgs.snapshot());
             state.writeDocument(HELD, orgs.heldDecisions());
           }

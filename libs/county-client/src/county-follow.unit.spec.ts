@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventSigner, developmentEventKey, developmentEventKeyId, rawPublicKey, signWithDevelopmentKey } from '@vanguard/auth';
 import { ORGANIZATION_STATE_TOPIC, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
 import { CountyOrganizations, DecisionNotHandled, FollowedRecords, type FollowedDecision } from './county-follow';
-import { knownOrganizations, type KnownOrganization } from './county-organizations';
+import { knownOrganizations } from './county-organizations';
 import { decisionVerifier, type ForgedDecision } from './county-decision-check';
 
 // A county takes a decision only when the context that decides signed it (ADR 0059, ADR 0062):
@@ -421,24 +421,45 @@ describe(CountyOrganizations.name, () => {
 
     expect(first.admit(d)).toBeUndefined();
     expect(first.revision).toBeGreaterThan(before);
-    const kept = JSON.parse(JSON.stringify({ known: first.snapshot(), held: first.heldDecisions() })) as {
-      known: Record<string, KnownOrganization>;
+    const kept = JSON.parse(JSON.stringify({ places: first.snapshot(), versions: first.versions(), held: first.heldDecisions() })) as {
+      places: unknown;
+      versions: unknown;
       held: FollowedDecision[];
     };
 
-    const second = new CountyOrganizations(COUNTY, knownOrganizations(kept.known), { held: kept.held });
+    const second = new CountyOrganizations(COUNTY, knownOrganizations(kept.places, kept.versions), { held: kept.held });
     expect(second.applyState({ orgId: later, path: [COUNTY, later] }, 1)).toEqual([d]);
     expect(second.heldDecisions()).toEqual([]);
   });
 
-  it('reads what an earlier follow kept as yes or no as version 0, which any state record supersedes', () => {
+  it('reads an organisation an earlier follow kept without a version at version 0, which any state record supersedes', () => {
     const [ours, theirs] = [randomUUID(), randomUUID()];
-    const sut = new CountyOrganizations(COUNTY, knownOrganizations({ [ours]: true, [theirs]: false }));
+    const sut = new CountyOrganizations(COUNTY, knownOrganizations({ [ours]: true, [theirs]: false }, undefined));
 
     expect(sut.admit(held(ours))).toBeDefined();
     expect(sut.applyState({ orgId: ours, path: [randomUUID(), ours] }, 1)).toEqual([]);
     expect(sut.admit(held(ours))).toBeUndefined();
-    expect(sut.snapshot()).toEqual({ [ours]: { ours: false, version: 1 }, [theirs]: { ours: false, version: 0 } });
+    expect([sut.snapshot(), sut.versions()]).toEqual([
+      { [ours]: false, [theirs]: false },
+      { [ours]: 1, [theirs]: 0 },
+    ]);
+  });
+
+  it('keeps places as yes or no, so an older follow on the same directory reads a moved-out organisation as not ours', () => {
+    const out = randomUUID();
+    const sut = new CountyOrganizations(COUNTY);
+    sut.applyState({ orgId: out, path: [randomUUID(), out] }, 9);
+
+    // What an older follow did with organizations.json: a truthy entry was ours.
+    expect(Boolean(sut.snapshot()[out])).toBe(false);
+  });
+
+  it('leaves out entries a hand-edited directory holds in another shape, rather than fail on them', () => {
+    const [ok, bad, odd] = [randomUUID(), randomUUID(), randomUUID()];
+    const known = knownOrganizations({ [ok]: true, [bad]: null, [odd]: 'yes' }, { [ok]: -1, [bad]: 3 });
+
+    expect([...known]).toEqual([[ok, { ours: true, version: 0 }]]);
+    expect(knownOrganizations([true], 'versions')).toEqual(new Map());
   });
 
   it('refuses a state older than the one taken and changes nothing, whatever order the versions come in', () => {
@@ -451,7 +472,7 @@ describe(CountyOrganizations.name, () => {
         const applied = sut.applyState({ orgId: VILLAGE, path: v % 2 ? [COUNTY, VILLAGE] : [randomUUID(), VILLAGE] }, v);
         expect(Array.isArray(applied)).toBe(v > newest);
         newest = Math.max(newest, v);
-        expect(sut.snapshot()[VILLAGE]).toEqual({ ours: newest % 2 === 1, version: newest });
+        expect([sut.snapshot()[VILLAGE], sut.versions()[VILLAGE]]).toEqual([newest % 2 === 1, newest]);
       }
     }
   });

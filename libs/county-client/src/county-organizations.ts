@@ -16,7 +16,9 @@ export interface KnownOrganization {
 
 /**
  * A genuine but older state record (ADR 0111): organisation signed it once, and anyone able to
- * write the state topic could copy it there again to put an organisation back where it was.
+ * write the state topic could copy it there again to put an organisation back where it was. A
+ * lapsed publisher's last batch landing after its successor's comes out the same (ADR 0029), and
+ * is rightly passed over too.
  */
 export class StaleState {
   constructor(
@@ -26,16 +28,25 @@ export class StaleState {
   ) {}
 
   get reason(): string {
-    return `组织 ${this.orgId} 的状态版本 ${this.version} 早于已采用的版本 ${this.known}，不予采用（旧状态被重新写入？）`;
+    return `组织 ${this.orgId} 的状态版本 ${this.version} 早于已采用的版本 ${this.known}，不予采用（迟到或被重新写入的旧状态）`;
   }
 }
 
 /**
- * What a state directory kept (ADR 0111): versions since the state records were compared;
- * before, only whether each was ours (taken as version 0, so any state record supersedes it).
+ * What a state directory kept: `places` (organizations.json, whether each is ours, as every
+ * version of `follow` wrote it) and `versions` (organization-versions.json, ADR 0111; a separate
+ * file, so an older `follow` started on the same directory still reads yes or no). An organisation
+ * without a version is at 0, which any state record supersedes. Entries of another shape (a
+ * hand-edited file) are left out, as a document that cannot be read is taken as empty.
  */
-export function knownOrganizations(kept: Record<string, boolean | KnownOrganization> | undefined): Map<string, KnownOrganization> {
-  return new Map(Object.entries(kept ?? {}).map(([orgId, k]) => [orgId, typeof k === 'boolean' ? { ours: k, version: 0 } : k]));
+export function knownOrganizations(places: unknown, versions: unknown): Map<string, KnownOrganization> {
+  const byId = (doc: unknown): [string, unknown][] => (doc && typeof doc === 'object' && !Array.isArray(doc) ? Object.entries(doc) : []);
+  const version = new Map(byId(versions).filter((e): e is [string, number] => Number.isSafeInteger(e[1]) && (e[1] as number) >= 0));
+  return new Map(
+    byId(places)
+      .filter((e): e is [string, boolean] => typeof e[1] === 'boolean')
+      .map(([orgId, ours]) => [orgId, { ours, version: version.get(orgId) ?? 0 }]),
+  );
 }
 
 /**
@@ -70,7 +81,8 @@ export class CountyOrganizations {
   /**
    * Applies one OrganizationState's data (anything else is no state) at its `version`; returns the
    * held decisions it releases, or StaleState, changing nothing, when a newer state was taken.
-   * The same version again is taken: the publisher sends a state again after a crash.
+   * The same version again is the same record delivered again (a batch read again after a
+   * restart): taken, changing nothing.
    */
   applyState(data: unknown, version: number): FollowedDecision[] | StaleState {
     const place = placeShape.safeParse(data);
@@ -99,8 +111,14 @@ export class CountyOrganizations {
     return undefined;
   }
 
-  snapshot(): Record<string, KnownOrganization> {
-    return Object.fromEntries(this.known);
+  /** Whether each known organisation is ours (organizations.json). */
+  snapshot(): Record<string, boolean> {
+    return Object.fromEntries([...this.known].map(([orgId, k]) => [orgId, k.ours]));
+  }
+
+  /** The state version taken for each (organization-versions.json). */
+  versions(): Record<string, number> {
+    return Object.fromEntries([...this.known].map(([orgId, k]) => [orgId, k.version]));
   }
 
   /** The decisions held, oldest first. */

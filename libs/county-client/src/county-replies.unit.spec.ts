@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Consumer } from 'kafkajs';
-import { ConsumerStopped, describeReply, parseReply, replyTopicOf, watchStop } from './county-replies';
+import { KafkaJSProtocolError, type Consumer, type Kafka } from 'kafkajs';
+import { ConsumerStopped, describeReply, parseReply, pinNewGroupStart, replyTopicOf, watchStop } from './county-replies';
 import { CountyOrganizations, decisionOf } from './county-follow';
 import type { EventEnvelope } from '@vanguard/contracts';
 
@@ -84,11 +84,7 @@ describe(CountyOrganizations.name, () => {
     expect(sut.admit(decisionOf(decided(theirs))!)).toBeUndefined();
     expect(sut.admit(decisionOf(decided(late))!)).toBeUndefined();
     expect(sut.applyState({ orgId: late, path: [root, county, late] }, 2)).toEqual([expect.objectContaining({ orgId: late })]);
-    expect(sut.snapshot()).toEqual({
-      [ours]: { ours: true, version: 1 },
-      [theirs]: { ours: false, version: 1 },
-      [late]: { ours: true, version: 2 },
-    });
+    expect(sut.snapshot()).toEqual({ [ours]: true, [theirs]: false, [late]: true });
   });
 
   it('is not fooled by events without a decision', () => {
@@ -156,5 +152,42 @@ describe(watchStop.name, () => {
 
     sut.dispose();
     expect(listeners()).toBe(0);
+  });
+});
+
+describe(pinNewGroupStart.name, () => {
+  // kafkajs builds it from the broker's error code; its typings take an Error or a string.
+  const loading = () =>
+    new KafkaJSProtocolError({
+      type: 'COORDINATOR_LOAD_IN_PROGRESS',
+      code: 14,
+      retriable: true,
+      name: 'KafkaJSProtocolError',
+      message: "The coordinator is loading and hence can't process requests for this group",
+    } as unknown as Error);
+
+  /** A broker whose group coordinator is still loading for the first `loadingFor` offset requests. */
+  function brokerJustStarted(loadingFor: number) {
+    const calls = { fetchOffsets: 0, setOffsets: [] as unknown[] };
+    const admin = {
+      connect: () => Promise.resolve(),
+      disconnect: () => Promise.resolve(),
+      fetchOffsets: () =>
+        ++calls.fetchOffsets <= loadingFor
+          ? Promise.reject(loading())
+          : Promise.resolve([{ topic: 'd', partitions: [{ partition: 0, offset: '-1' }] }]),
+      fetchTopicOffsets: () => Promise.resolve([{ partition: 0, offset: '7', high: '7', low: '0' }]),
+      setOffsets: (o: unknown) => (calls.setOffsets.push(o), Promise.resolve()),
+    };
+    return { kafka: { admin: () => admin } as unknown as Kafka, calls };
+  }
+
+  it('waits out a group coordinator still loading after the broker started, then pins the new group at the end', async () => {
+    const { kafka, calls } = brokerJustStarted(2);
+
+    await pinNewGroupStart(kafka, 'county-songling.follow', ['d'], { toEnd: ['d'], known: false });
+
+    expect(calls.fetchOffsets).toBe(3);
+    expect(calls.setOffsets).toEqual([{ groupId: 'county-songling.follow', topic: 'd', partitions: [{ partition: 0, offset: '7' }] }]);
   });
 });
