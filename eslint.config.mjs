@@ -22,14 +22,13 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          // kafkajs gives up on the "does not host this topic-partition" a KRaft broker answers for a moment after creating.
-          selector: "Property[key.name='waitForLeaders'][value.value=true]",
+          // kafkajs waits for leaders by default and gives up on the "does not host this
+          // topic-partition" a KRaft broker answers for a moment after creating a topic.
+          selector: "CallExpression[callee.property.name='createTopics']:not(:has(Property[key.name='waitForLeaders'][value.value=false]))",
           message:
-            'kafkajs waitForLeaders fails on a topic just created: use ensureTopics/waitForLeaders (@vanguard/messaging) or createLedTopics (@vanguard/testing).',
+            'createTopics needs waitForLeaders: false (kafkajs fails on a topic just created): use ensureTopics/waitForLeaders (@vanguard/messaging) or createLedTopics (@vanguard/testing).',
         },
       ],
-      // Nest injects by the constructor parameter's class: a type-only import would erase it.
-      '@typescript-eslint/consistent-type-imports': 'off',
       '@nx/enforce-module-boundaries': [
         'error',
         {

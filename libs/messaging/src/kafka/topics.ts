@@ -71,25 +71,43 @@ export async function waitForLeaders(admin: Admin, topics: readonly string[], ti
   }
 }
 
-/** Whether kafkajs says a later try may succeed, on the error or a cause it wraps (retries exceeded). */
+/**
+ * Whether kafkajs says a later try may succeed: on the error, or on the one it gave up retrying
+ * (KafkaJSNumberOfRetriesExceeded wraps it). An error kafkajs itself made final stays final.
+ */
 function retriable(e: unknown): boolean {
-  for (let at: unknown = e; at; at = (at as { cause?: unknown }).cause) if ((at as { retriable?: boolean }).retriable === true) return true;
-  return false;
+  const error = e as { name?: string; retriable?: boolean; cause?: { retriable?: boolean } } | undefined;
+  if (error?.retriable === true) return true;
+  return error?.name === 'KafkaJSNumberOfRetriesExceeded' && error.cause?.retriable === true;
 }
 
 /**
- * `call` tried again while kafkajs reports a retriable failure it gave up on, to a deadline: an
- * admin call right after a broker starts meets "The coordinator is loading" (a county's `follow`
- * failed so at start-up) or a topic a broker does not know yet.
+ * `call` tried again while kafkajs reports a retriable failure it gave up on, until `timeoutMs`
+ * has passed: an admin call right after a broker starts meets "The coordinator is loading" (a
+ * county's `follow` failed so at start-up) or a topic a broker does not know yet. An attempt
+ * still running at the deadline fails the call (kafkajs's setOffsets never settles when its
+ * consumer crashes) and is left behind.
  */
 export async function retryingRetriable<T>(call: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
     try {
-      return await call();
+      return await beforeDeadline(call(), deadline);
     } catch (e) {
       if (!retriable(e) || Date.now() + pause > deadline) throw e;
       await new Promise((r) => setTimeout(r, pause));
     }
+  }
+}
+
+async function beforeDeadline<T>(attempt: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Kafka within the deadline`)), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([attempt, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

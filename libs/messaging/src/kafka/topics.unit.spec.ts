@@ -80,7 +80,11 @@ describe(retryingRetriable.name, () => {
 
   it('WhenKafkajsWrappedTheRetriableErrorAfterItsOwnRetries_StillTriesAgain', async () => {
     let calls = 0;
-    const exceeded = Object.assign(new Error('Number of retries exceeded'), { retriable: false, cause: loading() });
+    const exceeded = Object.assign(new Error('Number of retries exceeded'), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      retriable: false,
+      cause: loading(),
+    });
     expect(await retryingRetriable(() => (++calls < 2 ? Promise.reject(exceeded) : Promise.resolve(calls)))).toBe(2);
   });
 
@@ -96,5 +100,20 @@ describe(retryingRetriable.name, () => {
     let calls = 0;
     await expect(retryingRetriable(() => (++calls, Promise.reject(loading())), 300)).rejects.toThrow('coordinator is loading');
     expect(calls).toBeGreaterThan(1);
+  });
+
+  it('WhenKafkajsMadeAnErrorFinal_DoesNotLookInsideIt', async () => {
+    let calls = 0;
+    const final = Object.assign(new Error('The group is rebalancing'), { name: 'KafkaJSError', retriable: false, cause: loading() });
+    await expect(retryingRetriable(() => (++calls, Promise.reject(final)))).rejects.toBe(final);
+    expect(calls).toBe(1);
+  });
+
+  it('WhenAnAttemptNeverSettles_FailsAtTheDeadline', async () => {
+    const started = Date.now();
+    await expect(retryingRetriable(() => new Promise<never>(() => undefined), 200)).rejects.toThrow(
+      'no answer from Kafka within the deadline',
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

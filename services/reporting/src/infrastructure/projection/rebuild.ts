@@ -133,7 +133,8 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
     await inTransaction(pool, async (c) => {
       await c.query(`set local lock_timeout = ${options.lockTimeoutMs ?? 2_000}`);
       await c.query(`lock table ${Object.values(LIVE_TABLES).sort().join(', ')} in access exclusive mode`);
-      const now = await endsOf(admin, all);
+      // The live tables are locked meanwhile: a broker that does not answer soon fails the swap, not every read.
+      const now = await endsOf(admin, all, UNDER_LOCK_MS);
       await readRange(kafka, all, from, now, (topic, batch) => apply(topic, batch, c, SHADOW_TABLES), options.signal);
       options.signal?.throwIfAborted();
       await swap(c);
@@ -193,20 +194,22 @@ async function swap(c: PoolClient): Promise<void> {
   }
 }
 
-async function endsOf(admin: Admin, topics: readonly string[]): Promise<Ends> {
+/** How long the ends may take to read while the live tables are locked. */
+const UNDER_LOCK_MS = 5_000;
+
+/**
+ * Where each topic ends, within `timeoutMs` in all. A topic created a moment ago has a leader
+ * before every broker knows it: retriable errors are retried until then.
+ */
+async function endsOf(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<Ends> {
+  const deadline = Date.now() + timeoutMs;
   const ends: Ends = new Map();
   // Only partitions holding records: an empty (or fully compacted) one would never deliver a batch to end on.
-  for (const topic of topics)
-    ends.set(
-      topic,
-      new Map((await offsetsOf(admin, topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)])),
-    );
+  for (const topic of topics) {
+    const offsets = await retryingRetriable(() => admin.fetchTopicOffsets(topic), Math.max(0, deadline - Date.now()));
+    ends.set(topic, new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)])));
+  }
   return ends;
-}
-
-/** A topic created a moment ago has a leader before every broker knows it: retriable errors are retried for a while. */
-function offsetsOf(admin: Admin, topic: string): Promise<{ partition: number; high: string; low: string }[]> {
-  return retryingRetriable(() => admin.fetchTopicOffsets(topic));
 }
 
 /**
