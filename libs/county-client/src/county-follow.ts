@@ -40,6 +40,8 @@ export { CountyOrganizations, HELD_DECISIONS_LIMIT, StaleState, type KnownOrgani
 /** How often onDecision is called for one decision before `follow` stops (ADR 0111), and the first pause between. */
 export const DECISION_ATTEMPTS = 5;
 export const DECISION_RETRY_MS = 1_000;
+/** How long one onDecision call may take before it counts as failed: under the group's 30 s session, between two heartbeats. */
+export const DECISION_TIMEOUT_MS = 10_000;
 
 /** Where a record lies. */
 export interface RecordPosition {
@@ -88,11 +90,15 @@ export interface FollowOptions {
   /** A new group reads past decisions too (default: from when it first starts). */
   readonly history?: boolean;
   /**
-   * Called once per decision shown. One that throws is called again (`decisionAttempts` times in
-   * all, pausing `decisionRetryMs`, then twice that, …); after the last, `follow` rejects with
-   * DecisionNotHandled and commits nothing of that batch (ADR 0111).
+   * Called once per decision shown. One that throws, or has not returned after
+   * `decisionTimeoutMs`, is called again (`decisionAttempts` times in all, pausing
+   * `decisionRetryMs`, then twice that, …); after the last, `follow` rejects with
+   * DecisionNotHandled and commits nothing of that batch (ADR 0111). A call given up on may still
+   * finish later: decisions are keyed by event id, so handling one twice must be harmless (ADR 0108).
    */
   readonly onDecision: (d: FollowedDecision) => void | Promise<void>;
+  /** Default DECISION_TIMEOUT_MS. */
+  readonly decisionTimeoutMs?: number;
   /** Default DECISION_ATTEMPTS (5: about 15 s of pauses, inside the group's 30 s session). */
   readonly decisionAttempts?: number;
   /** Default DECISION_RETRY_MS. */
@@ -132,7 +138,7 @@ export class FollowedRecords {
   constructor(
     private readonly orgs: CountyOrganizations,
     private readonly verifier: EventVerifier,
-    private readonly on: Pick<FollowOptions, 'onDecision' | 'onForged' | 'decisionAttempts' | 'decisionRetryMs'> & {
+    private readonly on: Pick<FollowOptions, 'onDecision' | 'onForged' | 'decisionAttempts' | 'decisionRetryMs' | 'decisionTimeoutMs'> & {
       readonly signal?: AbortSignal;
     },
     private readonly stateTopic = ORGANIZATION_STATE_TOPIC,
@@ -177,12 +183,16 @@ export class FollowedRecords {
     return undefined;
   }
 
-  /** onDecision, called again while it fails, up to `decisionAttempts` calls in all, pausing longer each time. */
+  /** onDecision, called again while it fails or hangs, up to `decisionAttempts` calls in all, pausing longer each time. */
   private async deliver(d: FollowedDecision, heartbeat?: () => Promise<void>): Promise<void> {
     const attempts = Math.max(1, this.on.decisionAttempts ?? DECISION_ATTEMPTS);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.on.onDecision(d);
+        // A handler that never returns would hold `follow` (and the group's partition) for ever.
+        await within(
+          Promise.resolve().then(() => this.on.onDecision(d)),
+          this.on.decisionTimeoutMs ?? DECISION_TIMEOUT_MS,
+        );
         return;
       } catch (e) {
         // Asked to stop meanwhile: the decision is not handled either, and is read again on the next run.
@@ -192,6 +202,19 @@ export class FollowedRecords {
         await heartbeat?.();
       }
     }
+  }
+}
+
+/** `running`'s outcome, or a failure saying it had not returned after `ms`. */
+async function within(running: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`onDecision 在 ${ms} 毫秒内未返回`)), ms);
+  });
+  try {
+    await Promise.race([running, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -340,6 +340,37 @@ describe('FollowedRecords, given an onDecision that throws', () => {
     expect(calls).toBe(4);
   });
 
+  it('counts a call that does not return in time as failed, and stops after the attempts allowed', async () => {
+    let calls = 0;
+    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+      onDecision: () => (calls++, new Promise<void>(() => undefined)),
+      decisionAttempts: 3,
+      decisionRetryMs: 0,
+      decisionTimeoutMs: 20,
+    });
+    const genuine = signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY));
+
+    const handling = records.handle(topic, bytes(genuine));
+
+    await expect(handling).rejects.toThrow(DecisionNotHandled);
+    await expect(handling).rejects.toThrow(/已试 3 次.*onDecision 在 20 毫秒内未返回/);
+    expect(calls).toBe(3);
+  });
+
+  it('goes on once a call that hung is followed by one that returns', async () => {
+    let calls = 0;
+    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+      onDecision: () => (++calls === 1 ? new Promise<void>(() => undefined) : undefined),
+      decisionRetryMs: 0,
+      decisionTimeoutMs: 20,
+    });
+
+    expect(
+      await records.handle(topic, bytes(signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY)))),
+    ).toBeUndefined();
+    expect(calls).toBe(2);
+  });
+
   it('beats the consumer’s heart around each pause, so the retries do not cost the group its member', async () => {
     const beats: number[] = [];
     let calls = 0;
