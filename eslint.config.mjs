@@ -5,6 +5,9 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { createRequire } from 'node:module';
+
+const RESTRICTED_SYNTAX = createRequire(import.meta.url)('./libs/testing/lint/restricted-syntax.json');
 
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express', 'jose'];
 
@@ -19,16 +22,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
-      'no-restricted-syntax': [
-        'error',
-        {
-          // kafkajs waits for leaders by default and gives up on the "does not host this
-          // topic-partition" a KRaft broker answers for a moment after creating a topic.
-          selector: "CallExpression[callee.property.name='createTopics']:not(:has(Property[key.name='waitForLeaders'][value.value=false]))",
-          message:
-            'createTopics needs waitForLeaders: false (kafkajs fails on a topic just created): use ensureTopics/waitForLeaders (@vanguard/messaging) or createLedTopics (@vanguard/testing).',
-        },
-      ],
+      // Syntax the project refuses, each with why (libs/testing/lint/restricted-syntax.json, tested there).
+      'no-restricted-syntax': ['error', ...RESTRICTED_SYNTAX.map(({ selector, message }) => ({ selector, message }))],
       '@nx/enforce-module-boundaries': [
         'error',
         {
