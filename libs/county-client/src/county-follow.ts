@@ -40,7 +40,10 @@ export { CountyOrganizations, HELD_DECISIONS_LIMIT, StaleState, type KnownOrgani
 /** How often onDecision is called for one decision before `follow` stops (ADR 0111), and the first pause between. */
 export const DECISION_ATTEMPTS = 5;
 export const DECISION_RETRY_MS = 1_000;
-/** How long one onDecision call may take before it counts as failed: under the group's 30 s session, between two heartbeats. */
+/**
+ * How long one onDecision call may take before `follow` stops with it: under the group's 30 s
+ * session (a heartbeat goes before and after each call).
+ */
 export const DECISION_TIMEOUT_MS = 10_000;
 
 /** Where a record lies. */
@@ -90,16 +93,16 @@ export interface FollowOptions {
   /** A new group reads past decisions too (default: from when it first starts). */
   readonly history?: boolean;
   /**
-   * Called once per decision shown. One that throws, or has not returned after
-   * `decisionTimeoutMs`, is called again (`decisionAttempts` times in all, pausing
-   * `decisionRetryMs`, then twice that, …); after the last, `follow` rejects with
-   * DecisionNotHandled and commits nothing of that batch (ADR 0111). A call given up on may still
-   * finish later: decisions are keyed by event id, so handling one twice must be harmless (ADR 0108).
+   * Called once per decision shown, one call at a time, in order. One that throws is called again
+   * (`decisionAttempts` times in all, pausing `decisionRetryMs`, then twice that, …); after the
+   * last, `follow` rejects with DecisionNotHandled and commits nothing of that batch (ADR 0111).
+   * One that has not returned after `decisionTimeoutMs` is not called again beside itself:
+   * `follow` rejects with DecisionNotHandled at once, and the call may still finish afterwards.
    */
   readonly onDecision: (d: FollowedDecision) => void | Promise<void>;
-  /** Default DECISION_TIMEOUT_MS. */
+  /** Default DECISION_TIMEOUT_MS; 0, a negative or a non-finite value: no limit. */
   readonly decisionTimeoutMs?: number;
-  /** Default DECISION_ATTEMPTS (5: about 15 s of pauses, inside the group's 30 s session). */
+  /** Default DECISION_ATTEMPTS (5: about 15 s of pauses, a heartbeat around each, inside the group's 30 s session). */
   readonly decisionAttempts?: number;
   /** Default DECISION_RETRY_MS. */
   readonly decisionRetryMs?: number;
@@ -183,7 +186,7 @@ export class FollowedRecords {
     return undefined;
   }
 
-  /** onDecision, called again while it fails or hangs, up to `decisionAttempts` calls in all, pausing longer each time. */
+  /** onDecision, called again while it throws, up to `decisionAttempts` calls in all, pausing longer each time. */
   private async deliver(d: FollowedDecision, heartbeat?: () => Promise<void>): Promise<void> {
     const attempts = Math.max(1, this.on.decisionAttempts ?? DECISION_ATTEMPTS);
     for (let attempt = 1; ; attempt++) {
@@ -193,10 +196,14 @@ export class FollowedRecords {
           Promise.resolve().then(() => this.on.onDecision(d)),
           this.on.decisionTimeoutMs ?? DECISION_TIMEOUT_MS,
         );
+        // Between slow decisions too (a state record may release thousands): the group keeps its member.
+        await heartbeat?.();
         return;
       } catch (e) {
+        // A call still running is not joined by another for the same decision (a handler that skips
+        // an event id it is already handling would report success for work not done): stop here.
         // Asked to stop meanwhile: the decision is not handled either, and is read again on the next run.
-        if (attempt >= attempts || this.on.signal?.aborted) throw new DecisionNotHandled(d, attempt, e);
+        if (e instanceof NoAnswer || attempt >= attempts || this.on.signal?.aborted) throw new DecisionNotHandled(d, attempt, e);
         await heartbeat?.();
         await pause((this.on.decisionRetryMs ?? DECISION_RETRY_MS) * 2 ** (attempt - 1), this.on.signal);
         await heartbeat?.();
@@ -205,11 +212,20 @@ export class FollowedRecords {
   }
 }
 
-/** `running`'s outcome, or a failure saying it had not returned after `ms`. */
+/** onDecision had not returned within its time. */
+class NoAnswer extends Error {
+  constructor(ms: number) {
+    super(`onDecision 在 ${ms} 毫秒内未返回`);
+    this.name = 'NoAnswer';
+  }
+}
+
+/** `running`'s outcome, or NoAnswer once `ms` passed (no limit unless `ms` is finite and positive). */
 async function within(running: Promise<void>, ms: number): Promise<void> {
+  if (!(Number.isFinite(ms) && ms > 0)) return running;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`onDecision 在 ${ms} 毫秒内未返回`)), ms);
+    timer = setTimeout(() => reject(new NoAnswer(ms)), ms);
   });
   try {
     await Promise.race([running, late]);

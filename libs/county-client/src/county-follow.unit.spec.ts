@@ -340,7 +340,7 @@ describe('FollowedRecords, given an onDecision that throws', () => {
     expect(calls).toBe(4);
   });
 
-  it('counts a call that does not return in time as failed, and stops after the attempts allowed', async () => {
+  it('stops at a call that does not return in time, without calling the handler again beside it', async () => {
     let calls = 0;
     const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
       onDecision: () => (calls++, new Promise<void>(() => undefined)),
@@ -353,22 +353,33 @@ describe('FollowedRecords, given an onDecision that throws', () => {
     const handling = records.handle(topic, bytes(genuine));
 
     await expect(handling).rejects.toThrow(DecisionNotHandled);
-    await expect(handling).rejects.toThrow(/已试 3 次.*onDecision 在 20 毫秒内未返回/);
-    expect(calls).toBe(3);
+    await expect(handling).rejects.toThrow(/已试 1 次.*onDecision 在 20 毫秒内未返回/);
+    expect(calls).toBe(1);
   });
 
-  it('goes on once a call that hung is followed by one that returns', async () => {
-    let calls = 0;
-    const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
-      onDecision: () => (++calls === 1 ? new Promise<void>(() => undefined) : undefined),
-      decisionRetryMs: 0,
-      decisionTimeoutMs: 20,
-    });
+  it('sets no limit for a timeout of 0 or one that is not finite', async () => {
+    for (const decisionTimeoutMs of [0, -1, Number.POSITIVE_INFINITY, Number.NaN]) {
+      const shown: string[] = [];
+      const records = new FollowedRecords(new CountyOrganizations(COUNTY), decisionVerifier({}, { allowDevelopmentKey: true }), {
+        onDecision: (d) => new Promise<void>((r) => setTimeout(() => r(void shown.push(d.eventId)), 30)),
+        decisionTimeoutMs,
+      });
+      const genuine = signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY));
 
-    expect(
-      await records.handle(topic, bytes(signWithDevelopmentKey(decision('commendation.CommendationDecided', COUNTY)))),
-    ).toBeUndefined();
-    expect(calls).toBe(2);
+      expect(await records.handle(topic, bytes(genuine))).toBeUndefined();
+      expect(shown).toEqual([genuine.eventId]);
+    }
+  });
+
+  it('beats the consumer’s heart after each decision handed over, so many slow ones do not cost the group its member', async () => {
+    const beats: number[] = [];
+    const { records, shown } = follower();
+    const later = randomUUID();
+    for (let i = 0; i < 3; i++) await records.handle(topic, bytes(signWithDevelopmentKey(decision('evaluation.TierChanged', later))));
+
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(later, [COUNTY, later]), () => Promise.resolve(void beats.push(shown.length)));
+
+    expect(beats).toEqual([1, 2, 3]);
   });
 
   it('beats the consumer’s heart around each pause, so the retries do not cost the group its member', async () => {
@@ -385,8 +396,8 @@ describe('FollowedRecords, given an onDecision that throws', () => {
 
     await records.handle(topic, bytes(genuine), () => Promise.resolve(void beats.push(calls)));
 
-    // Before and after each of the two pauses.
-    expect(beats).toEqual([1, 1, 2, 2]);
+    // Before and after each of the two pauses, and once handed over.
+    expect(beats).toEqual([1, 1, 2, 2, 3]);
   });
 
   it('gives up on a decision a state record released, the same way', async () => {

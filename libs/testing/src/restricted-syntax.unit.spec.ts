@@ -32,6 +32,7 @@ describe('restricted syntax: kafkajs createTopics', () => {
       problems(
         [
           `await admin.createTopics({ topics: [], waitForLeaders: false });`,
+          `await admin.createTopics({ topics: [], 'waitForLeaders': false });`,
           `await createLedTopics(admin, [{ topic: 't' }]);`,
           `await ensureTopics(kafka, ['t']);`,
         ].join('\n'),
