@@ -1,5 +1,6 @@
 import { ORGANIZATION_STATE_TOPIC, OrganizationState, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
 import type { EventVerifier } from '@vanguard/auth';
+import { within } from '@vanguard/messaging';
 import type { EachBatchPayload } from 'kafkajs';
 import type { CountyClient } from './county-client';
 import {
@@ -192,7 +193,7 @@ export class FollowedRecords {
     for (let attempt = 1; ; attempt++) {
       try {
         // A handler that never returns would hold `follow` (and the group's partition) for ever.
-        await within(
+        await answeredWithin(
           Promise.resolve().then(() => this.on.onDecision(d)),
           this.on.decisionTimeoutMs ?? DECISION_TIMEOUT_MS,
         );
@@ -221,17 +222,8 @@ class NoAnswer extends Error {
 }
 
 /** `running`'s outcome, or NoAnswer once `ms` passed (no limit unless `ms` is finite and positive). */
-async function within(running: Promise<void>, ms: number): Promise<void> {
-  if (!(Number.isFinite(ms) && ms > 0)) return running;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswer(ms)), ms);
-  });
-  try {
-    await Promise.race([running, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function answeredWithin(running: Promise<void>, ms: number): Promise<void> {
+  return Number.isFinite(ms) && ms > 0 ? within(running, ms, () => new NoAnswer(ms)) : running;
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts. */

@@ -1,5 +1,6 @@
 export * from './logger';
 export { counter, gauge } from './metrics';
+export * from './within';
 export * from './sql';
 export * from './kafka/envelope-codec';
 export * from './kafka/topics';

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopic } from '@vanguard/contracts';
+import { within } from '../within';
 
 export interface EnsureTopicsOptions {
   readonly numPartitions?: number;
@@ -92,22 +93,10 @@ export async function retryingRetriable<T>(call: () => Promise<T>, timeoutMs = 3
   const deadline = Date.now() + timeoutMs;
   for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
     try {
-      return await beforeDeadline(call(), deadline);
+      return await within(call(), deadline - Date.now(), () => new Error('no answer from Kafka within the deadline'));
     } catch (e) {
       if (!retriable(e) || Date.now() + pause > deadline) throw e;
       await new Promise((r) => setTimeout(r, pause));
     }
-  }
-}
-
-async function beforeDeadline<T>(attempt: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Kafka within the deadline`)), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([attempt, late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
