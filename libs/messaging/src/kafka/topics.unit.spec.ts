@@ -11,13 +11,18 @@ const protocolError = (type: string, message: string) =>
   new KafkaJSProtocolError({ type, code: 0, retriable: true, name: 'KafkaJSProtocolError', message } as unknown as Error);
 const unknownTopic = () => protocolError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition');
 
-function adminAnswering(answers: (() => unknown)[]): { admin: Admin; calls: () => number } {
+function adminAnswering(
+  answers: (() => unknown)[],
+  offsetAnswers: (() => unknown)[] = [() => []],
+): { admin: Admin; calls: () => number; offsetCalls: () => number } {
   let calls = 0;
+  let offsetCalls = 0;
   const admin = {
     // A throw in the executor rejects the promise with what was thrown.
     fetchTopicMetadata: () => new Promise((resolve) => resolve(answers[Math.min(calls++, answers.length - 1)]!())),
+    fetchTopicOffsets: () => new Promise((resolve) => resolve(offsetAnswers[Math.min(offsetCalls++, offsetAnswers.length - 1)]!())),
   } as unknown as Admin;
-  return { admin, calls: () => calls };
+  return { admin, calls: () => calls, offsetCalls: () => offsetCalls };
 }
 
 const led = (leader: number) => ({ topics: [{ name: 't', partitions: [{ partitionId: 0, leader }] }] });
@@ -36,6 +41,26 @@ describe(waitForLeaders.name, () => {
     ]);
     await waitForLeaders(admin, ['t'], 5_000);
     expect(calls()).toBe(4);
+  });
+
+  // A send to a partition its leader does not serve yet half succeeded, and a plain producer's retry
+  // wrote the other half again.
+  it('WhenALeaderDoesNotServeItsPartitionYet_WaitsUntilItAnswersForItsOffsets', async () => {
+    const notLeader = () => protocolError('NOT_LEADER_FOR_PARTITION', 'This server is not the leader for that topic-partition');
+    const { admin, offsetCalls } = adminAnswering(
+      [() => led(1)],
+      [
+        () => {
+          throw notLeader();
+        },
+        () => {
+          throw notLeader();
+        },
+        () => [{ partition: 0, offset: '0', high: '0', low: '0' }],
+      ],
+    );
+    await waitForLeaders(admin, ['t'], 5_000);
+    expect(offsetCalls()).toBe(3);
   });
 
   it('WhenAnotherErrorComes_ThrowsIt', async () => {
