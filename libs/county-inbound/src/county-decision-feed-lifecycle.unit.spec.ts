@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { waitUntil } from '@vanguard/testing';
 import { CountyDecisionFeed } from './county-decision-feed';
 
 // kafkajs's consumer.disconnect() during run()'s group join returns at once (its runner is not
@@ -27,6 +28,7 @@ function fakeKafka({ holdTopics = false } = {}) {
         if (holdTopics) await topicsReady;
         return { topics: topics.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 0 }] })) };
       },
+      fetchTopicOffsets: () => Promise.resolve([{ partition: 0, offset: '0', high: '0', low: '0' }]),
     }),
     producer: () => client('producer'),
     consumer: () => ({
@@ -57,10 +59,8 @@ describe('CountyDecisionFeed start and stop', () => {
     const { kafka, log, joined } = fakeKafka();
     const sut = feed(kafka);
     const starting = sut.start();
-    await new Promise<void>((resolve) => {
-      const poll = () => (log.includes('consumer joining') ? resolve() : setImmediate(poll));
-      poll();
-    });
+    // A deadline, not a loop for ever: a start that fails early must fail this test, not hang the run.
+    await waitUntil('the log to say "consumer joining"', () => log.includes('consumer joining'), { timeoutMs: 5_000, intervalMs: 1 });
     await sut.stop();
     joined();
     await expect(starting).rejects.toThrow('stopped while starting');
@@ -83,10 +83,8 @@ describe('CountyDecisionFeed start and stop', () => {
     joined();
     const sut = feed(kafka);
     const starting = sut.start();
-    await new Promise<void>((resolve) => {
-      const poll = () => (log.includes('topics waited for') ? resolve() : setImmediate(poll));
-      poll();
-    });
+    // A deadline, not a loop for ever: a start that fails early must fail this test, not hang the run.
+    await waitUntil('the log to say "topics waited for"', () => log.includes('topics waited for'), { timeoutMs: 5_000, intervalMs: 1 });
     await sut.stop();
     topicsMade();
     await expect(starting).rejects.toThrow('stopped while starting');
