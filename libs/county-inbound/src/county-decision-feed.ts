@@ -105,7 +105,10 @@ export class CountyDecisionFeed {
     });
     // Stopped while the topics were made: nothing was connected, nothing is to be.
     if (generation !== this.generation) throw new Error('county decision feed stopped while starting');
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    // Idempotent, one request in flight, as the relay's: a batch to several county topics that half
+    // fails is retried whole, and a plain producer would write the half that succeeded twice, or
+    // out of order.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.producer = producer;
     const { onCrash } = this.options;
     const consumer = kafka.consumer({
