@@ -39,3 +39,30 @@ export function ensureDependencies() {
 }
 
 export const TS = ['-r', '@swc-node/register'];
+
+/**
+ * Ends a Jest `child` still alive `graceMs` after it wrote its results file `out` (Jest writes it
+ * last), and says so on stderr: such a run waits on something a test left running (a timer, a
+ * loop, a connection) and would hold `npm test` for ever — a unit spec's setImmediate loop once
+ * held a clean-clone run for half an hour. The child then closes with no exit code (failed).
+ */
+export function endIfHungAfterResults(child, name, out, graceMs = 60_000) {
+  let grace;
+  const seen = setInterval(
+    () => {
+      if (!fs.existsSync(out)) return;
+      clearInterval(seen);
+      grace = setTimeout(() => {
+        process.stderr.write(
+          `\n✗ ${name}: Jest wrote its results but had not exited ${graceMs / 1000} s later — a test left a timer, loop or connection running; ended\n`,
+        );
+        child.kill('SIGKILL');
+      }, graceMs);
+    },
+    Math.min(1_000, graceMs),
+  );
+  child.on('close', () => {
+    clearInterval(seen);
+    clearTimeout(grace);
+  });
+}

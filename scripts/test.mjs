@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { ensureDependencies, root, run } from './lib.mjs';
+import { endIfHungAfterResults, ensureDependencies, root, run } from './lib.mjs';
 
 ensureDependencies();
 const t0 = Date.now();
@@ -32,10 +32,12 @@ const wasRunning = before?.status === 0 ? JSON.parse(before.stdout || '{}') : {}
 step(containers ? 'unit tests (the containers start in the integration run)' : 'unit tests and infrastructure, side by side');
 const reports = path.join(root, '.vanguard', 'test-reports');
 fs.mkdirSync(reports, { recursive: true });
+// Jest itself, not through npx: the process the watch below ends is then Jest's own.
+const JEST = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const jestArgs = (label, args) => {
   const out = path.join(reports, `${label}.json`);
   fs.rmSync(out, { force: true });
-  return { out, args: ['jest', ...args, '--json', `--outputFile=${out}`] };
+  return { out, args: [JEST, ...args, '--json', `--outputFile=${out}`] };
 };
 const result = (status, out) => {
   const r = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
@@ -47,10 +49,11 @@ const result = (status, out) => {
     total: r.numTotalTests,
   };
 };
-const task = (name, cmd, args) =>
+const task = (name, cmd, args, out) =>
   new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (out) endIfHungAfterResults(child, name, out);
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
@@ -64,7 +67,7 @@ const task = (name, cmd, args) =>
 // beside the first integration suites rather than holding them back (a clean-clone run on
 // 2026-12-02: infrastructure 104 s, unit tests 174 s on Jest's one worker of this 2-CPU machine).
 const unitRun = jestArgs('unit', ['--selectProjects', 'unit']);
-const unitTask = task('unit', 'npx', unitRun.args);
+const unitTask = task('unit', process.execPath, unitRun.args, unitRun.out);
 const infrastructure = containers
   ? { name: 'infrastructure', code: 0, out: '' }
   : await task('infrastructure', process.execPath, ['scripts/infra.mjs', 'up']);
@@ -126,7 +129,7 @@ if (containers) {
   // local path started, never a container: it needs the local path (README, "Docker").
   step('integration+e2e (without the broker-outage suite, which needs the local path)');
   const all = jestArgs('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand', `--testPathIgnorePatterns=${OUTAGE}`]);
-  add(result(run('npx', all.args), all.out));
+  add(result(run(process.execPath, all.args), all.out));
   for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
 } else {
   // Migrated once here; the runs' global setups then only check that the parts answer.
@@ -172,18 +175,23 @@ if (containers) {
     `--testPathIgnorePatterns=${ALONE}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
-  const live = (args) =>
-    new Promise((resolve) => spawn('npx', args, { cwd: root, stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)));
+  const live = (name, { args, out }) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+      endIfHungAfterResults(child, name, out);
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+  const jestTask = (name, { args, out }) => task(name, process.execPath, args, out);
   const laneOne = async () => {
-    const done = await task('organization’s suites', 'npx', organization.args);
-    const messagingDone = await task('the messaging library’s integration suites', 'npx', messaging.args);
+    const done = await jestTask('organization’s suites', organization);
+    const messagingDone = await jestTask('the messaging library’s integration suites', messaging);
     for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
-    const libsDone = await task('the other libraries’ integration suites, second shard', 'npx', libs[1].args);
+    const libsDone = await jestTask('the other libraries’ integration suites, second shard', libs[1]);
     return [done.code, messagingDone.code, libsDone.code];
   };
   const laneTwo = async () => {
-    const done = await task('the other libraries’ integration suites, first shard', 'npx', libs[0].args);
-    return [done.code, await live(services.args)];
+    const done = await jestTask('the other libraries’ integration suites, first shard', libs[0]);
+    return [done.code, await live('the other services’ suites', services)];
   };
   const [[organizationCode, messagingCode, libsTwoCode], [libsOneCode, servicesCode]] = await Promise.all([laneOne(), laneTwo()]);
   add(result(organizationCode, organization.out));
@@ -191,13 +199,13 @@ if (containers) {
   add(result(libsOneCode, libs[0].out));
   add(result(libsTwoCode, libs[1].out));
   add(result(servicesCode, services.out));
-  await unitTask; // long done by now; the runs below are synchronous and would not drain its output
+  await unitTask; // long done by now
   step('integration+e2e: the suites that reach every service’s schema, alone');
   const alone = jestArgs('alone', [...both, ALONE]);
-  add(result(run('npx', alone.args), alone.out));
+  add(result(await live('the suites alone', alone), alone.out));
   step('integration+e2e: the broker outage, alone');
   const outage = jestArgs('outage', ['--selectProjects', 'e2e', '--runInBand', OUTAGE]);
-  add(result(run('npx', outage.args), outage.out));
+  add(result(await live('the outage suite', outage), outage.out));
 }
 
 const unit = result((await unitTask).code, unitRun.out);
