@@ -12,7 +12,9 @@ const RESTRICTED_SYNTAX = createRequire(import.meta.url)('./libs/testing/lint/re
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express', 'jose'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.vanguard/**', 'coverage/**', '.nx/**', 'docs/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', '.vanguard/**', 'coverage/**', '.nx/**', 'docs/**', '**/*.js', '**/*.mjs', '!scripts/*.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -102,6 +104,39 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // npm start and npm test themselves: plain Node before dependencies exist, so no types, but
+    // the mistakes tsc would catch in TypeScript (a name read before its declaration ran — a
+    // shadowed parameter once stopped npm test in its first second — or a global that is not there).
+    files: ['scripts/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'URL',
+          'Buffer',
+          'fetch',
+          'AbortController',
+          'AbortSignal',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-undef': 'error',
+      'no-use-before-define': ['error', { functions: false, classes: false, variables: false }],
+      '@nx/enforce-module-boundaries': 'off',
     },
   },
   prettier,

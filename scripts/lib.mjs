@@ -44,7 +44,9 @@ export const TS = ['-r', '@swc-node/register'];
  * Ends a Jest `child` still alive `graceMs` after it wrote its results file `out` (Jest writes it
  * last), and says so on stderr: such a run waits on something a test left running (a timer, a
  * loop, a connection) and would hold `npm test` for ever — a unit spec's setImmediate loop once
- * held a clean-clone run for half an hour. The child then closes with no exit code (failed).
+ * held a clean-clone run for half an hour. What the run started goes too (a service process a
+ * suite spawned would otherwise live on, consuming beside the suites that run alone after). The
+ * child then closes with no exit code (failed).
  */
 export function endIfHungAfterResults(child, name, out, graceMs = 60_000) {
   let grace;
@@ -56,7 +58,13 @@ export function endIfHungAfterResults(child, name, out, graceMs = 60_000) {
         process.stderr.write(
           `\n✗ ${name}: Jest wrote its results but had not exited ${graceMs / 1000} s later — a test left a timer, loop or connection running; ended\n`,
         );
-        child.kill('SIGKILL');
+        for (const pid of [...descendantsOf(child.pid), child.pid]) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone already
+          }
+        }
       }, graceMs);
     },
     Math.min(1_000, graceMs),
@@ -65,4 +73,25 @@ export function endIfHungAfterResults(child, name, out, graceMs = 60_000) {
     clearInterval(seen);
     clearTimeout(grace);
   });
+}
+
+/** Every process below `pid`, from `ps` (POSIX), each before its parent. */
+function descendantsOf(pid) {
+  const listed = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  if (listed.status !== 0) return [];
+  const children = new Map();
+  for (const line of listed.stdout.split('\n')) {
+    const [p, parent] = line.trim().split(/\s+/).map(Number);
+    if (!p || !parent) continue;
+    children.set(parent, [...(children.get(parent) ?? []), p]);
+  }
+  const found = [];
+  const walk = (at) => {
+    for (const c of children.get(at) ?? []) {
+      walk(c);
+      found.push(c);
+    }
+  };
+  walk(pid);
+  return found;
 }

@@ -49,16 +49,16 @@ const result = (status, out) => {
     total: r.numTotalTests,
   };
 };
-const task = (name, cmd, args, out) =>
+const task = (name, cmd, args, resultsFile) =>
   new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (out) endIfHungAfterResults(child, name, out);
+    if (resultsFile) endIfHungAfterResults(child, name, resultsFile);
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
-    child.on('close', (code) => {
-      console.log(`\n── ${name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    child.on('close', (code, signal) => {
+      console.log(`\n── ${name}: exit ${code ?? signal} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       if (out.trim()) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
       resolve({ name, code: code ?? 1, out });
     });
@@ -107,6 +107,13 @@ const lintAndTypes = () => [
 // some for minutes: a clean-clone run failed all three wake-up tests so) — and last the outage
 // suite, which stops the shared broker no other suite may see. With containers (one set per Jest
 // run) everything stays one run, and lint and type-check follow it.
+/** A Jest run whose output goes straight to ours, guarded like the tasks; resolves to its exit code. */
+const live = (name, { args, out }) =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    endIfHungAfterResults(child, name, out);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
@@ -123,13 +130,13 @@ const add = (r) => {
   real.total += r.total;
 };
 if (containers) {
-  // One synchronous run follows, during which nothing would drain the unit run's output: it ends first.
+  // The run below writes straight to our output: the unit run, held and printed whole, ends first.
   await unitTask;
   // The outage suite stops the broker with `infra.mjs down kafka`, which stops only a broker the
   // local path started, never a container: it needs the local path (README, "Docker").
   step('integration+e2e (without the broker-outage suite, which needs the local path)');
   const all = jestArgs('integration+e2e', ['--selectProjects', 'integration', 'e2e', '--runInBand', `--testPathIgnorePatterns=${OUTAGE}`]);
-  add(result(run(process.execPath, all.args), all.out));
+  add(result(await live('integration+e2e', all), all.out));
   for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
 } else {
   // Migrated once here; the runs' global setups then only check that the parts answer.
@@ -175,12 +182,6 @@ if (containers) {
     `--testPathIgnorePatterns=${ALONE}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
-  const live = (name, { args, out }) =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
-      endIfHungAfterResults(child, name, out);
-      child.on('close', (code) => resolve(code ?? 1));
-    });
   const jestTask = (name, { args, out }) => task(name, process.execPath, args, out);
   const laneOne = async () => {
     const done = await jestTask('organization’s suites', organization);

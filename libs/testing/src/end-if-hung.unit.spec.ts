@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,15 @@ import path from 'node:path';
 // (for 10 s at most, so a broken guard fails this test rather than leave a process spinning).
 const lib = path.resolve(__dirname, '../../../scripts/lib.mjs');
 
-function guarded(childScript: string, graceMs: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+interface Outcome {
+  code: number | null;
+  signal: string | null;
+  stderr: string;
+  /** A process the child started, when it wrote its pid beside its results. */
+  grandchild?: number;
+}
+
+function guarded(childScript: string, graceMs: number): Promise<Outcome> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'end-if-hung-')), 'results.json');
   const parent = `
     const { spawn } = require('node:child_process');
@@ -26,9 +34,10 @@ function guarded(childScript: string, graceMs: number): Promise<{ code: number |
     p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     p.on('error', reject);
     p.on('close', () => {
+      const pid = fs.existsSync(`${out}.pid`) ? Number(fs.readFileSync(`${out}.pid`, 'utf8')) : undefined;
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
       try {
-        resolve({ ...(JSON.parse(stdout) as { code: number | null; signal: string | null }), stderr });
+        resolve({ ...(JSON.parse(stdout) as { code: number | null; signal: string | null }), stderr, ...(pid ? { grandchild: pid } : {}) });
       } catch {
         reject(new Error(`no outcome from the parent: ${stdout} ${stderr}`));
       }
@@ -37,11 +46,20 @@ function guarded(childScript: string, graceMs: number): Promise<{ code: number |
 }
 
 const writesResults = `require('node:fs').writeFileSync(process.argv[1], '{}');`;
+/** As a suite's service process: started by the run, not detached, alive for 10 s. */
+const startsAService = `const s = require('node:child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { stdio: 'ignore' });
+  require('node:fs').writeFileSync(process.argv[1] + '.pid', String(s.pid));`;
+
+/** Whether `pid` runs (a zombie no longer does), from ps as the guard reads it. */
+function running(pid: number): boolean {
+  const ps = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' });
+  return ps.status === 0 && !ps.stdout.trim().startsWith('Z');
+}
 
 describe('endIfHungAfterResults', () => {
   it('WhenTheRunKeepsGoingAfterItsResults_EndsItAndSaysWhy', async () => {
     const outcome = await guarded(
-      `${writesResults} const spin = () => setImmediate(spin); spin(); setTimeout(() => process.exit(9), 10_000);`,
+      `${startsAService} ${writesResults} const spin = () => setImmediate(spin); spin(); setTimeout(() => process.exit(9), 10_000);`,
       300,
     );
 
@@ -49,7 +67,9 @@ describe('endIfHungAfterResults', () => {
       code: null,
       signal: 'SIGKILL',
       stderr: expect.stringContaining('✗ a run: Jest wrote its results but had not exited 0.3 s later'),
+      grandchild: expect.any(Number),
     });
+    expect(running(outcome.grandchild!)).toBe(false);
   });
 
   it('WhenTheRunExitsAfterItsResults_LeavesItBe', async () => {
