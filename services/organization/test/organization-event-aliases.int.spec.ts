@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { demoOrgId } from '@vanguard/infra-config';
 import type { TestSchema } from '@vanguard/testing';
@@ -12,6 +9,7 @@ import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
 import { SONGLING, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
 import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
+import { withImportFile } from './support/roster-fixtures';
 
 // docs/events/CHANGELOG.md tells integrators to read `orgId` in organisation events v1 (ADR 0012):
 // every write path has to publish it, not only the command handlers' outbox mapper.
@@ -53,25 +51,22 @@ describe('organisation events v1 in the outbox carry orgId beside organizationId
 
   it('WhenImportingOrganisations_EveryRowHasOrgIdEqualToOrganizationId', async () => {
     const sut = new PgRosterImports(ds, cipher, new SystemClock());
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'org-alias-'));
-    const file = path.join(dir, 'organizations.csv');
-    await writeFile(
-      file,
-      [
-        csvLine(['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary']),
-        csvLine(['91042510177', '别名测试总支', 'village', 'general_branch', 'rural', '910425101', '2001-01-01', 'false']),
-        csvLine(['9104251017701', '别名测试支部', 'village', 'branch', 'rural', '91042510177', '2002-01-01', 'false']),
-      ].join(''),
-    );
+    const csv = [
+      csvLine(['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary']),
+      csvLine(['91042510177', '别名测试总支', 'village', 'general_branch', 'rural', '910425101', '2001-01-01', 'false']),
+      csvLine(['9104251017701', '别名测试支部', 'village', 'branch', 'rural', '91042510177', '2002-01-01', 'false']),
+    ].join('');
 
-    const job = await sut.runToEnd({
-      actor: { sub: 'alias-test', username: 'county.organizer', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' },
-      correlationId: 'alias-import',
-      kind: 'organizations',
-      format: 'csv',
-      dryRun: false,
-      file,
-    });
+    const job = await withImportFile('organizations.csv', csv, (file) =>
+      sut.runToEnd({
+        actor: { sub: 'alias-test', username: 'county.organizer', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' },
+        correlationId: 'alias-import',
+        kind: 'organizations',
+        format: 'csv',
+        dryRun: false,
+        file,
+      }),
+    );
 
     expect(job).toMatchObject({ status: 'succeeded', rowsImported: 2 });
     const rows = await organisationRows('alias-import');

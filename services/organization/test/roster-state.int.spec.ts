@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { OrgEventSigner, OrgEventVerifier } from '@vanguard/auth';
@@ -18,6 +15,7 @@ import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastruct
 import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { drain, latestByKey, suiteStateTopics, testKafka, withCheckDigit } from './support/roster-state';
+import { withImportFile } from './support/roster-fixtures';
 
 // ADR 0029: every write path — bulk seeding and roster imports included — leaves a state record
 // for each organisation and member on the compacted topics, and none carries personal data.
@@ -50,21 +48,19 @@ describe('roster state topics (event-carried state transfer)', () => {
     const seeder = new BulkSeeder(db.pool, cipher);
     await seeder.organizations(orgs);
     await seeder.members(seeded, seeded.length);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'roster-state-'));
-    const file = path.join(dir, 'members.csv');
     const header = csvLine(['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone']);
-    await writeFile(
-      file,
-      header + imported.map((m) => csvLine(['910425101201', m.name, 'full', '2010-07-01', 'secretary', '', m.idNumber, m.phone])).join(''),
+    const csv =
+      header + imported.map((m) => csvLine(['910425101201', m.name, 'full', '2010-07-01', 'secretary', '', m.idNumber, m.phone])).join('');
+    const job = await withImportFile('members.csv', csv, (file) =>
+      new PgRosterImports(ds, cipher, new SystemClock()).runToEnd({
+        actor: { sub: 'state-test', username: 'county.organizer', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' },
+        correlationId: 'roster-state-import',
+        kind: 'members',
+        format: 'csv',
+        dryRun: false,
+        file,
+      }),
     );
-    const job = await new PgRosterImports(ds, cipher, new SystemClock()).runToEnd({
-      actor: { sub: 'state-test', username: 'county.organizer', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' },
-      correlationId: 'roster-state-import',
-      kind: 'members',
-      format: 'csv',
-      dryRun: false,
-      file,
-    });
     expect(job).toMatchObject({ status: 'succeeded', rowsImported: imported.length });
     await drain(publisher);
   }, 240_000);

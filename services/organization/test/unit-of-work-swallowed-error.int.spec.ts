@@ -1,7 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -21,6 +18,7 @@ import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports'
 import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
+import { withImportFile } from './support/roster-fixtures';
 
 const BAIHUA = demoOrgId('910425101');
 const ORGANIZER: Actor = { sub: randomUUID(), username: 'uow-int', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' };
@@ -135,25 +133,22 @@ describe(`${PgRosterImports.name} (a statement error caught inside the import's 
       return client;
     }) as never);
     const codes = [childCode('910425101', 2), childCode('910425101', 3)];
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'org-import-swallowed-'));
-    const file = path.join(dir, 'organizations.csv');
-    await writeFile(
-      file,
-      [
-        csvLine(['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary']),
-        ...codes.map((code) => csvLine([code, `导入村${code}`, 'village', 'branch', 'rural', '910425101', '2001-01-01', 'false'])),
-      ].join(''),
-    );
+    const csv = [
+      csvLine(['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary']),
+      ...codes.map((code) => csvLine([code, `导入村${code}`, 'village', 'branch', 'rural', '910425101', '2001-01-01', 'false'])),
+    ].join('');
     const correlationId = randomUUID();
 
-    const job = await new PgRosterImports(ds, cipher, new SystemClock()).runToEnd({
-      actor: ORGANIZER,
-      correlationId,
-      kind: 'organizations',
-      format: 'csv',
-      dryRun: false,
-      file,
-    });
+    const job = await withImportFile('organizations.csv', csv, (file) =>
+      new PgRosterImports(ds, cipher, new SystemClock()).runToEnd({
+        actor: ORGANIZER,
+        correlationId,
+        kind: 'organizations',
+        format: 'csv',
+        dryRun: false,
+        file,
+      }),
+    );
 
     expect(job).toMatchObject({ status: 'failed', rowsImported: 0 });
     expect((await org.pool.query(`select 1 from organizations where code = any($1::text[])`, [codes])).rowCount).toBe(0);

@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
@@ -19,6 +22,22 @@ const BAIHUA_ID = demoOrgId('910425101');
 export function widenImportBudget(): void {
   process.env['ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW'] = '100000';
   process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'] = '100000000';
+}
+
+/**
+ * `content` as the file `name` in a directory of its own, handed to `run` (an import straight from
+ * the file), and the directory removed afterwards whatever came of it: an import removes its file,
+ * not the directory, and three suites left one in the temporary directory on every run.
+ */
+export async function withImportFile<T>(name: string, content: string, run: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'org-import-'));
+  try {
+    const file = path.join(dir, name);
+    await writeFile(file, content);
+    return await run(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export const MEMBER_HEADER = ['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone'];
