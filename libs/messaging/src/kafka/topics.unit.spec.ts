@@ -44,7 +44,7 @@ describe(waitForLeaders.name, () => {
   });
 
   // A send to a partition its leader does not serve yet half succeeded, and a plain producer's retry
-  // wrote the other half again.
+  // wrote the half that had succeeded again.
   it('WhenALeaderDoesNotServeItsPartitionYet_WaitsUntilItAnswersForItsOffsets', async () => {
     const notLeader = () => protocolError('NOT_LEADER_FOR_PARTITION', 'This server is not the leader for that topic-partition');
     const { admin, offsetCalls } = adminAnswering(
