@@ -1,5 +1,6 @@
 import { KafkaJSDeleteGroupsError, type Admin, type Consumer, type ITopicConfig, type Kafka, type KafkaMessage } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { waitForLeaders } from '@vanguard/kafka-topics';
 import { waitUntil } from './wait';
 
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
@@ -8,29 +9,17 @@ export function testTopicPrefix(suite: string): string {
 }
 
 /**
- * Creates `topics` and waits until every partition has a leader that serves it (see messaging's
- * waitForLeaders: a plain producer's first send to a partition not served yet wrote records
- * twice, which tests that count records do not forgive). kafkajs's own `waitForLeaders`
+ * Creates `topics` and waits until every partition has a leader that serves it, as the services'
+ * ensureTopics does (waitForLeaders, @vanguard/kafka-topics). kafkajs's own `waitForLeaders`
  * fails on the first metadata answer that does not know a topic yet, which a KRaft broker gives
- * for a moment after creating it ("This server does not host this topic-partition": a clean-clone
- * CI lost follow-recovery's test so); lint forbids it. Topics that already exist are waited on too.
+ * for a moment after creating it (a clean-clone CI lost follow-recovery's test so); lint forbids
+ * it. Topics that already exist are waited on too.
  */
 export async function createLedTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
   await admin.createTopics({ topics, waitForLeaders: false });
-  const names = topics.map((t) => t.topic);
-  await waitUntil(
-    `a leader for every partition of ${names.join(', ')}`,
-    async () => {
-      const { topics: described } = await admin.fetchTopicMetadata({ topics: names });
-      if (!(
-        described.length === names.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-      ))
-        return false;
-      // A leader in the metadata may not serve its partition yet; asking it for its offsets fails until it does.
-      await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic)));
-      return true;
-    },
-    { timeoutMs: 30_000 },
+  await waitForLeaders(
+    admin,
+    topics.map((t) => t.topic),
   );
 }
 

@@ -1,0 +1,1 @@
+export { waitForLeaders } from './wait-for-leaders';
