@@ -8,6 +8,19 @@ import tseslint from 'typescript-eslint';
 import { createRequire } from 'node:module';
 
 const RESTRICTED_SYNTAX = createRequire(import.meta.url)('./libs/testing/lint/restricted-syntax.json');
+// no-restricted-syntax takes one list per file: a block that sets it for some files replaces the
+// list there, so each scope's block carries the unscoped entries too (restricted-syntax.unit.spec.ts
+// builds the rule the same way). Entries scoped alike share a block; two scopes covering one file
+// would leave it only the later one's.
+const restrictedSyntax = (entries) => ['error', ...entries.map(({ selector, message }) => ({ selector, message }))];
+const UNSCOPED_SYNTAX = RESTRICTED_SYNTAX.filter((r) => !r.files);
+const SCOPES = [...new Set(RESTRICTED_SYNTAX.filter((r) => r.files).map((r) => JSON.stringify(r.files)))];
+const SCOPED_SYNTAX = SCOPES.map((scope) => ({
+  files: JSON.parse(scope),
+  rules: {
+    'no-restricted-syntax': restrictedSyntax([...UNSCOPED_SYNTAX, ...RESTRICTED_SYNTAX.filter((r) => JSON.stringify(r.files) === scope)]),
+  },
+}));
 
 const FRAMEWORK = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'express', 'jose'];
 
@@ -25,7 +38,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       // Syntax the project refuses, each with why (libs/testing/lint/restricted-syntax.json, tested there).
-      'no-restricted-syntax': ['error', ...RESTRICTED_SYNTAX.map(({ selector, message }) => ({ selector, message }))],
+      'no-restricted-syntax': restrictedSyntax(UNSCOPED_SYNTAX),
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -96,6 +109,8 @@ export default tseslint.config(
       ],
     },
   },
+  // The entries of restricted-syntax.json given `files` (a spec's producer: testProducer).
+  ...SCOPED_SYNTAX,
   {
     files: ['**/*.spec.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {

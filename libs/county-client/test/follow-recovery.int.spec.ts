@@ -6,7 +6,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { signWithDevelopmentKey } from '@vanguard/auth';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { createLedTopics, waitUntil } from '@vanguard/testing';
+import { createLedTopics, testProducer, waitUntil } from '@vanguard/testing';
 import { CountyClient, countyClientConfig, followDecisions, type FollowedDecision, type SkippedRecord } from '../src';
 
 // What `follow` must survive on the real broker (ADR 0108, ADR 0111): a bad record, a state
@@ -114,7 +114,7 @@ describe('follow on the real broker', () => {
 
   beforeAll(async () => {
     admin = platform.admin();
-    producer = platform.producer();
+    producer = testProducer(platform);
     await Promise.all([admin.connect(), producer.connect()]);
     client = newClient();
     county = (await client.identity()).countyOrgId;

@@ -4,7 +4,7 @@ import { EventVerifier, signWithDevelopmentKey } from '@vanguard/auth';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
-import { readTopicToEnd, testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { readTopicToEnd, testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { CountyDecisionFeed } from './county-decision-feed';
 
 // The decision feed on the real broker (ADR 0062), on topics of this suite: each county's topic
@@ -62,7 +62,7 @@ describe('CountyDecisionFeed (real Kafka)', () => {
       transferredOn: '2026-11-30',
     });
     await ensureTopics(kafka, sources);
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer
       .sendBatch({

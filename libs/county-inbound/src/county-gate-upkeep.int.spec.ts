@@ -5,7 +5,7 @@ import { TokenVerifier } from '@vanguard/auth';
 import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { DEAD_LETTER_HEADERS, headerValue, migrateOutbox } from '@vanguard/messaging';
-import { claimsOf, createTestSchema, serviceTokenFor, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { claimsOf, createTestSchema, serviceTokenFor, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, type CountyBatchHandler } from './index';
 
 // The gate's upkeep on real Kafka, Postgres and Keycloak tokens: how long it remembers message
@@ -65,7 +65,7 @@ describe('CountyInboundConsumer upkeep (real Kafka, Postgres, Keycloak)', () => 
       retention: { batchSize: 2 },
     });
     await gate.start();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
+    producer = testProducer(kafka, { allowAutoTopicCreation: false });
     await producer.connect();
   });
 

@@ -5,7 +5,7 @@ import { TokenVerifier } from '@vanguard/auth';
 import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { migrateOutbox } from '@vanguard/messaging';
-import { claimsOf, createTestSchema, serviceTokenFor, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { claimsOf, createTestSchema, serviceTokenFor, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, type CountyBatchHandler } from './index';
 
 // A message id is judged by the service that owns the message's type, in that service's own
@@ -70,7 +70,7 @@ describe('county message ids across owners (real Kafka, Postgres, Keycloak)', ()
       gates.push(gate);
       await gate.start(); // the first creates the topic
     }
-    producer = kafka.producer({ allowAutoTopicCreation: false });
+    producer = testProducer(kafka, { allowAutoTopicCreation: false });
     await producer.connect();
   });
 

@@ -6,7 +6,7 @@ import { TokenVerifier } from '@vanguard/auth';
 import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { DEAD_LETTER_HEADERS, DEFAULT_RETRY_POLICY, headerValue, migrateOutbox } from '@vanguard/messaging';
-import { claimsOf, createTestSchema, serviceTokenFor, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { claimsOf, createTestSchema, serviceTokenFor, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, refused, type CountyBatchHandler } from './index';
 
 // The gate end to end on real Kafka, Postgres and Keycloak: a toy owner (organization's
@@ -161,7 +161,7 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       },
       keys,
     );
-    producer = kafka.producer({ allowAutoTopicCreation: false });
+    producer = testProducer(kafka, { allowAutoTopicCreation: false });
     await producer.connect();
     await startGate(); // creates the topic (LogAppendTime) and its DLQ
     dlqReader = kafka.consumer({ groupId: `${groupId}-dlq`, maxWaitTimeInMs: 100 });

@@ -5,7 +5,16 @@ import { TokenVerifier } from '@vanguard/auth';
 import { deadLetterTopic, publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { migrateOutbox } from '@vanguard/messaging';
-import { claimsOf, createTestSchema, seededRandom, serviceTokenFor, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import {
+  claimsOf,
+  createTestSchema,
+  seededRandom,
+  serviceTokenFor,
+  testProducer,
+  testTopicPrefix,
+  waitUntil,
+  type TestSchema,
+} from '@vanguard/testing';
 import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, type CountyBatchHandler } from './index';
 
 // One subject's order when its messages reach the gate on several partitions (a county producer
@@ -104,7 +113,7 @@ describe('CountyInboundConsumer subject order across partitions (real Kafka, Pos
       logger: { info() {}, warn: (_, msg) => warned.push(msg ?? ''), error: (_, msg) => warned.push(msg ?? '') },
     });
     await sut.start(); // creates the topic (3 partitions, LogAppendTime)
-    producer = kafka.producer({ allowAutoTopicCreation: false });
+    producer = testProducer(kafka, { allowAutoTopicCreation: false });
     await producer.connect();
   });
 

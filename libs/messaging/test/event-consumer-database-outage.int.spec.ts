@@ -3,7 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import type { Admin, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ContractRegistry, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
-import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage } from '../src';
 import { deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
 
@@ -42,7 +42,7 @@ describe(`${EventConsumer.name} through an outage of its database`, () => {
     await db.pool.query(`grant select, insert on all tables in schema "${db.schema}" to ${role}`);
     admin = kafka.admin();
     await admin.connect();
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
   });
 

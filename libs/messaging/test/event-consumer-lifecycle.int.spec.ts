@@ -6,7 +6,7 @@ import type { PoolClient } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { ContractRegistry } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage } from '../src';
 import { deleteTopics, kafkaClient, networkFault, thingContract, thingEvent } from './support';
 
@@ -132,7 +132,7 @@ describe(`${EventConsumer.name} lifecycle`, () => {
     await ensureTopics(kafka, [topic], { numPartitions: 1 });
     await sut.start();
     const event = thingEvent(randomUUID(), 1);
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({ topic, messages: [toKafkaMessage(event)] });
     await producer.disconnect();

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ContractRegistry, deadLetterTopic } from '@vanguard/contracts';
-import { createTestSchema, seededRandom, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, seededRandom, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage } from '../src';
 import { EFFECTS_DDL, effectsOf, interleavedStreams, StreamOrderWitness } from './stream-order';
 import { collect, deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
@@ -32,7 +32,7 @@ describe(`${EventConsumer.name}: a stream's order holds while a message waits fo
     await migrateInbox(db.pool);
     await db.pool.query(EFFECTS_DDL);
     await ensureTopics(kafka, [topic], { numPartitions: 3 });
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
   });
 

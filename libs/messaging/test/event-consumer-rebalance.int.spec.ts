@@ -4,7 +4,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ContractRegistry } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, seededRandom, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, seededRandom, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { ensureTopics, EventConsumer, migrateInbox, PgInbox, toKafkaMessage, type EventHandler } from '../src';
 import { EFFECTS_DDL, effectsOf, interleavedStreams, StreamOrderWitness } from './stream-order';
 import { deleteTopics, kafkaClient, networkFault, thingContract, thingEvent } from './support';
@@ -39,7 +39,7 @@ describe(`${EventConsumer.name}: redelivery after a rebalance between two member
     await migrateInbox(db.pool);
     await db.pool.query(EFFECTS_DDL);
     await ensureTopics(kafka, [topic], { numPartitions: PARTITIONS });
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
   });
 

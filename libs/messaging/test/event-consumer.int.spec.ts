@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ContractRegistry, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
-import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import {
   DEAD_LETTER_HEADERS,
   ensureTopics,
@@ -32,7 +32,7 @@ describe(EventConsumer.name, () => {
     db = await createTestSchema('consumer');
     await migrateInbox(db.pool);
     await db.pool.query('create table effects (event_id uuid not null, consumer text not null)');
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
   });
 

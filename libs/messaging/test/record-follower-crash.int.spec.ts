@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch, Consumer, Kafka } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { seededRandom, testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { seededRandom, testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { ensureTopics, RecordFollower, serviceKafka, type ServiceKafka } from '../src';
 import { collect, deleteTopics, kafkaClient } from './support';
 
@@ -27,7 +27,7 @@ describe(`${RecordFollower.name} after its consumer crashed`, () => {
   });
 
   async function send(...values: string[]): Promise<void> {
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     try {
       await producer.send({ topic, messages: values.map((value) => ({ key: value, value })) });

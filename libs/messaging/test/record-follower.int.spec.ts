@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { infraConfig } from '@vanguard/infra-config';
-import { testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { ensureTopics, RecordFollower } from '../src';
 import { brokerGate, deleteTopics, kafkaClient } from './support';
 
@@ -16,7 +16,7 @@ describe(RecordFollower.name, () => {
 
   beforeAll(async () => {
     await ensureTopics(kafka, [topic], { numPartitions: 2 });
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({
       topic,

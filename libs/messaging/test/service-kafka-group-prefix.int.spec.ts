@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { infraConfig } from '@vanguard/infra-config';
-import { testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { ensureTopics, RecordFollower, serviceKafka } from '../src';
 import { deleteTopics, kafkaClient } from './support';
 
@@ -15,7 +15,7 @@ describe('serviceKafka groupPrefix', () => {
 
   beforeAll(async () => {
     await ensureTopics(raw, [topic], { numPartitions: 1 });
-    const producer = raw.producer();
+    const producer = testProducer(raw);
     await producer.connect();
     await producer.send({
       topic,

@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { claimsOf, serviceTokenFor } from './keycloak';
-import { createLedTopics, tapFromNow } from './kafka';
+import { createLedTopics, tapFromNow, testProducer } from './kafka';
 import { waitUntil } from './wait';
 
 export interface CountyReply {
@@ -51,7 +51,7 @@ export class CountySystems {
       const token = await serviceTokenFor(c);
       this.tokens.set(c, { token, sub: String(claimsOf(token)['sub']) });
     }
-    this.producer = this.kafka.producer();
+    this.producer = testProducer(this.kafka);
     await this.producer.connect();
   }
 

@@ -1,4 +1,13 @@
-import { KafkaJSDeleteGroupsError, type Admin, type Consumer, type ITopicConfig, type Kafka, type KafkaMessage } from 'kafkajs';
+import {
+  KafkaJSDeleteGroupsError,
+  type Admin,
+  type Consumer,
+  type ITopicConfig,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { waitForLeaders } from '@vanguard/kafka-topics';
 import { waitUntil } from './wait';
@@ -6,6 +15,17 @@ import { waitUntil } from './wait';
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
 export function testTopicPrefix(suite: string): string {
   return `test.${suite.replace(/[^a-z0-9]/gi, '-').toLowerCase()}.${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The producer a test sends with: idempotent with one request in flight, as the services' own
+ * producers are. A plain kafkajs producer whose batch half fails (NOT_LEADER_FOR_PARTITION on a
+ * topic just made, auto-created or not) retries the whole request and writes the half that had
+ * succeeded a second time; a CI run read records twice so. The caller's other options stand. Lint
+ * refuses `.producer(` in specs (libs/testing/lint/restricted-syntax.json).
+ */
+export function testProducer(kafka: Kafka, config: Omit<ProducerConfig, 'idempotent' | 'maxInFlightRequests'> = {}): Producer {
+  return kafka.producer({ ...config, idempotent: true, maxInFlightRequests: 1 });
 }
 
 /**

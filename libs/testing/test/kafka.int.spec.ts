@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type ConsumerConfig } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { createLedTopics, readTopicToEnd, tapFromNow, testTopicPrefix, waitUntil } from '../src';
+import { createLedTopics, readTopicToEnd, tapFromNow, testProducer, testTopicPrefix, waitUntil } from '../src';
 
 const kafka = new Kafka({ clientId: 'testing-kafka-spec', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
-const producer = kafka.producer();
+const producer = testProducer(kafka);
 const prefix = testTopicPrefix('testing-kafka');
 const made: string[] = [];
 

@@ -8,6 +8,7 @@ import {
   readTopicToEnd,
   startAtTheEnd,
   tapFromNow,
+  testProducer,
   testTopicPrefix,
   waitUntil,
   type TestSchema,
@@ -47,7 +48,7 @@ describe('real infrastructure', () => {
   describe('Kafka', () => {
     const kafka = new Kafka({ clientId: 'real-parts-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
     const topic = `${testTopicPrefix('real-parts')}.events`;
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     // Every topic and group of this suite is named under `topic`, so afterAll finds them all.
     const consumer = kafka.consumer({ groupId: `${topic}.group` });
 

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { createLedTopics, SuiteGroups, testTopicPrefix, waitUntil } from '../src';
+import { createLedTopics, SuiteGroups, testProducer, testTopicPrefix, waitUntil } from '../src';
 
 const kafka = new Kafka({ clientId: 'testing-suite-groups-spec', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
-const producer = kafka.producer();
+const producer = testProducer(kafka);
 const topics = testTopicPrefix('suite-groups');
 const [first, second, notMade] = [`${topics}.first`, `${topics}.second`, `${topics}.not-made`];
 

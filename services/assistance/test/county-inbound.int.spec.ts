@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { OrgEventSigner } from '@vanguard/auth';
 import { CountyMemberLinked } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import { CountySystems, createLedTopics, testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { CountySystems, createLedTopics, testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { OVERSIGHT_READ_MODEL, type OversightReadModel } from '../src/application/ports/read-model.port';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
 import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage, rosterMember } from './support/assistance-test-app';
@@ -41,7 +41,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
       causationId: null,
       data: { countyClientId, countyMemberId, memberId: member, orgId },
     });
-    const producer = counties.kafka.producer();
+    const producer = testProducer(counties.kafka);
     await producer.connect();
     await producer.send({ topic: linksTopic, messages: [{ key: link.streamId, value: JSON.stringify(link) }] });
     await producer.disconnect();

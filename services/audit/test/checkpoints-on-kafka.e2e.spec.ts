@@ -10,7 +10,7 @@ import { EventSigner, EventVerifier, developmentEventKey } from '@vanguard/auth'
 import { AUDIT_CHECKPOINT_TOPIC, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { createReadOnlyRole, migrate as migrateStore, PostgresEventStore } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, testProducer, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { toKafkaMessage } from '@vanguard/messaging';
 import {
   NoteError,
@@ -281,7 +281,7 @@ describe('signed checkpoints on Kafka (e2e)', () => {
     const lines = envelope.data.note.split('\n');
     lines[2] = Buffer.alloc(32, 1).toString('base64');
     const forged = { ...envelope, eventId: randomUUID(), data: { ...envelope.data, rootHash: lines[2], note: lines.join('\n') } };
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({ topic, messages: [toKafkaMessage(forged)] }).finally(() => producer.disconnect());
     await waitUntil('the forged record read back', () => records.some((r) => r.envelope.eventId === forged.eventId));

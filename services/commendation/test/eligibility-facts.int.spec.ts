@@ -5,7 +5,7 @@ import { EventSigner, developmentEventKey, signWithDevelopmentKey } from '@vangu
 import { ENVELOPE_HEADERS, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { DEAD_LETTER_HEADERS, ensureTopics, headerValue, toKafkaMessage } from '@vanguard/messaging';
-import { testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { EligibilityFactsRunner } from '../src/infrastructure/eligibility/eligibility-facts.runner';
 import { SqlEligibilityFacts } from '../src/infrastructure/eligibility/sql-eligibility-facts.read-model';
 import { prepareCommendationTestDatabase } from './support/commendation-test-app';
@@ -56,7 +56,7 @@ describe(EligibilityFactsRunner.name, () => {
     await prepareCommendationTestDatabase();
     pool = new Pool({ connectionString: serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), max: 4 });
     await ensureTopics(kafka, [topic, deadLetterTopic(topic)]);
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
     sut = new EligibilityFactsRunner(pool, {
       enabled: true,

@@ -5,7 +5,7 @@ import { CountyMemberLinked, type EventEnvelope } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
-import { CountySystems, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { CountySystems, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AssessOrganizationHandler } from '../src/application/commands/assess-organization/assess-organization.handler';
 import { EvidencePack } from '../src/application/reviews/evidence-pack';
 import { StoreAssessmentReplayer } from '../src/infrastructure/assessments/store-assessment.replayer';
@@ -72,7 +72,7 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
     );
     await counties.start();
     await ensureTopics(counties.kafka, [linksTopic]);
-    const producer = counties.kafka.producer();
+    const producer = testProducer(counties.kafka);
     await producer.connect();
     await producer.send({
       topic: linksTopic,

@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { Logger } from '@nestjs/common';
 import { infraConfig } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
-import { networkFault, seededRandom, testTopicPrefix, waitUntil } from '@vanguard/testing';
+import { networkFault, seededRandom, testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { CountyDecisionFeedRunner } from '../src/infrastructure/county/county-decision-feed.runner';
 
 const COUNTY = 'county-restart-test';
@@ -72,7 +72,7 @@ describe('the county decision feed restarted after a crash', () => {
   async function decide(): Promise<string> {
     const eventId = randomUUID();
     const value = { eventId, type: 'evaluation.TierChanged', orgId: COUNTY_ORG, data: { decision: { reason: 'restart test' } } };
-    const producer = platform.producer();
+    const producer = testProducer(platform);
     await producer.connect();
     await producer.send({ topic: source, messages: [{ key: eventId, value: JSON.stringify(value) }] }).finally(() => producer.disconnect());
     return eventId;

@@ -5,7 +5,7 @@ import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureCountyTopics } from '@vanguard/county-inbound';
 import { toKafkaMessage } from '@vanguard/messaging';
-import { claimsOf, serviceTokenFor, tapFromNow, waitUntil, type TestSchema } from '@vanguard/testing';
+import { claimsOf, serviceTokenFor, tapFromNow, testProducer, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
 import { createOrganizationTestApp } from './support/organization-test-app';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
@@ -54,7 +54,7 @@ describe(`${CountyInboundRunner.name} (roster sync through Kafka)`, () => {
       const token = await serviceTokenFor(c);
       tokens[c] = { token, sub: String(claimsOf(token)['sub']), orgId: c === 'county-songling' ? SONGLING : HEKOU };
     }
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
     sut = await createOrganizationTestApp({
       databaseUrl: db.url,

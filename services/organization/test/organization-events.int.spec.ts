@@ -14,7 +14,7 @@ import {
 import { DEVELOPMENT_ORG_EVENT_KEY_ID, OrgEventSigner, ScopeService, createOrgTreeConsumer, migrateOrgTree } from '@vanguard/auth';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, headerValue, migrateInbox, toKafkaMessage, type EventConsumer } from '@vanguard/messaging';
-import { createTestSchema, startAtTheEnd, tapFromNow, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, startAtTheEnd, tapFromNow, testProducer, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { PoolClient } from 'pg';
 import { OutboxRelayRunner } from '../src/infrastructure/outbox/outbox-relay.runner';
 import { DEMO_REGION } from '../src/infrastructure/seed/demo-region';
@@ -79,7 +79,7 @@ describe(OutboxRelayRunner.name, () => {
         }),
       { groupPrefix: 'org-events-dlq-tap' },
     );
-    forger = kafka.producer();
+    forger = testProducer(kafka);
     await forger.connect();
 
     // The copy was bootstrapped above, so it follows the topic from its end (as the tap does)

@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
 } from '@vanguard/contracts';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
-import { waitUntil, type TestSchema } from '@vanguard/testing';
+import { testProducer, waitUntil, type TestSchema } from '@vanguard/testing';
 import { signWithDevelopmentKey, type Principal } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
 import { ExemplarsService } from '../src/application/exemplars.service';
@@ -193,7 +193,7 @@ describe('exemplar proposals from consumed decisions', () => {
   });
 
   async function produceWithKey(key: string, ...events: EventEnvelope[]): Promise<void> {
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     try {
       await producer.send({

@@ -4,7 +4,7 @@ import type { Consumer } from 'kafkajs';
 import { EventSigner, developmentEventKey, signWithDevelopmentKey } from '@vanguard/auth';
 import { CommendationDecided, ENVELOPE_HEADERS, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { DEAD_LETTER_HEADERS, ensureTopics, headerValue, toKafkaMessage } from '@vanguard/messaging';
-import { waitUntil, type TestSchema } from '@vanguard/testing';
+import { testProducer, waitUntil, type TestSchema } from '@vanguard/testing';
 import { HonourRollService } from '../src/application/honour-roll.service';
 import { closeProducer, createPublicityTestApp, decided, kafka, startAtTheEnd } from './support/publicity-test-app';
 
@@ -51,7 +51,7 @@ describe('forged decisions on the commendation topic', () => {
     const honest = signWithDevelopmentKey(decided('钱学军'));
     // One key for all four, so they share a partition and the honest one is handled last.
     const key = honest.streamId;
-    const producer = kafka.producer();
+    const producer = testProducer(kafka);
     await producer.connect();
     try {
       const send = (e: EventEnvelope) => ({ ...toKafkaMessage(e), key });

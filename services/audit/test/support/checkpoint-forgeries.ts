@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { EventSigner } from '@vanguard/auth';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { toKafkaMessage } from '@vanguard/messaging';
+import { testProducer } from '@vanguard/testing';
 import { developmentLogSigner, developmentWitnessSigner, signNote, splitNote } from '@vanguard/transparency-log';
 
 /**
@@ -14,7 +15,7 @@ export async function putCheckpointRecords(kafka: Kafka, topic: string, store: s
   const auditKey = EventSigner.forContext('audit', {});
   const streamId = `checkpoint-${store}`;
   const messages = events.map((e) => toKafkaMessage(auditKey.sign({ ...e, eventId: randomUUID(), streamId })));
-  const producer = kafka.producer();
+  const producer = testProducer(kafka);
   await producer.connect();
   // Acknowledged before it returns: the command, reading to the end as of its start, sees them.
   await producer.send({ topic, messages }).finally(() => producer.disconnect());

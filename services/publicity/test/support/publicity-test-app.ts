@@ -13,7 +13,7 @@ import {
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
-import { createTestSchema, startAtTheEnd as startGroupAtTheEnd, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, startAtTheEnd as startGroupAtTheEnd, testProducer, type TestSchema } from '@vanguard/testing';
 import { publicityMigrations } from '../../src/infrastructure/migrations';
 import { bootstrapDemoTree, signWithDevelopmentKey } from '@vanguard/auth';
 import { publicityConfig, type PublicityConfig } from '../../src/publicity.config';
@@ -85,7 +85,7 @@ export async function produce(topic: string, ...envelopes: EventEnvelope[]): Pro
 /** Exactly the envelopes given: a forger's, unsigned or signed with a key of its own. */
 export async function produceAsIs(topic: string, ...envelopes: EventEnvelope[]): Promise<void> {
   if (!producer) {
-    producer = kafka.producer();
+    producer = testProducer(kafka);
     await producer.connect();
   }
   await producer.send({ topic, messages: envelopes.map(toKafkaMessage) });
