@@ -7,6 +7,7 @@ import { PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { CLOCK } from './application/ports/clock.port';
 import { ID_GENERATOR } from './application/ports/id-generator.port';
+import { OBJECTION_FILINGS } from './application/ports/objection-filings.port';
 import { ORG_TREE } from './application/ports/org-tree.port';
 import { STREAMS } from './application/ports/streams.port';
 import type { CommendationConfig } from './commendation.config';
@@ -14,6 +15,7 @@ import { commendationFeatures } from './features';
 import { DatabaseModule, PG_POOL } from './infrastructure/database.module';
 import { PostgresStreamsAdapter } from './infrastructure/event-store/postgres-streams.adapter';
 import { OrgTreeRunner } from './infrastructure/org-tree/org-tree.runner';
+import { PgObjectionFilings } from './infrastructure/public-notice/pg-objection-filings';
 import { SqlOrgTreeAdapter } from './infrastructure/org-tree/sql-org-tree.adapter';
 import { SystemClock } from './infrastructure/system/system-clock';
 import { UuidIdGenerator } from './infrastructure/system/uuid-id-generator';
@@ -53,6 +55,8 @@ export class CommendationModule {
           useFactory: (pool: Pool) => new PostgresEventStore(pool, { schema: config.schema }),
         },
         { provide: STREAMS, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new PostgresStreamsAdapter(store) },
+        // Shared by the filing of objections and the decisions that read them (ADR 0113).
+        { provide: OBJECTION_FILINGS, useFactory: () => new PgObjectionFilings(config.databaseUrl) },
         {
           provide: ORG_TREE,
           inject: [PG_POOL, ScopeService],

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AWARDING_ROLES, nominationDecider, noticeDecider, noticeFactsFor, noticeStreamId } from '@vanguard/commendation-domain';
 import { NOMINATION_READ_MODEL, type NominationReadModel } from '../../nominations/nomination-read-model.port';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { NominationFacts } from './nomination-facts';
@@ -19,6 +20,7 @@ export class DecideCommendationHandler {
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(NOMINATION_READ_MODEL) private readonly board: NominationReadModel,
+    @Inject(OBJECTION_FILINGS) private readonly filings: ObjectionFilingsPort,
     private readonly facts: NominationFacts,
   ) {}
 
@@ -29,6 +31,10 @@ export class DecideCommendationHandler {
   ): Promise<{ version: number }> {
     const by = decidedBy(ctx, AWARDING_ROLES);
     const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
+    // Today first, then the filings in flight: one that began before this read may still have read
+    // the notice's last day, and is waited for; one after it is judged by a later clock (ADR 0113).
+    const today = this.clock.today();
+    await this.filings.settled(state.programmeId!);
     const notice = await this.streams.load(noticeStreamId(state.programmeId!), noticeDecider);
     const objections = await this.board.objectionsFor(state.programmeId!, nominationId);
     const events = nominationDecider.decide(
@@ -37,7 +43,7 @@ export class DecideCommendationHandler {
         data: {
           decidedBy: by,
           documentNumber: input.documentNumber,
-          today: this.clock.today(),
+          today,
           notice: noticeFactsFor(notice.state, state.programmeId!, nominationId),
           openObjections: objections.open,
           closedObjections: objections.closed,

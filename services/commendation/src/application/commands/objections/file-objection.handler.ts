@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { noticeDecider, noticeForObjection, noticeStreamId, objectionDecider, objectionStreamId } from '@vanguard/commendation-domain';
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
 import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { TRACKING_CODES, type TrackingCodesPort } from '../../ports/tracking-codes.port';
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
@@ -54,15 +55,31 @@ export class FileObjectionHandler {
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(TRACKING_CODES) private readonly codes: TrackingCodesPort,
     @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
+    @Inject(OBJECTION_FILINGS) private readonly filings: ObjectionFilingsPort,
   ) {}
 
   async execute(input: FileObjectionInput, correlationId: string): Promise<{ trackingCode: string }> {
+    // The clock is read and the objection appended inside the filing, so a decision either sees it or came first (ADR 0113).
+    const filed = await this.filings.during(input.programmeId, () => this.file(input, correlationId));
+    // Kept once the append held: every copy of one objection has its id, so only the copy recorded
+    // may leave a name and contact (kept first, a losing or failed copy's details were the ones the
+    // investigator saw). A failure between the two leaves a named objection without them.
+    if (filed.recorded && (input.name || input.contact))
+      await this.contacts.keep(filed.objectionId, input.name, input.contact, this.clock.now());
+    return { trackingCode: filed.trackingCode };
+  }
+
+  /** Files the objection; `recorded` when this call appended it, not an earlier copy. */
+  private async file(
+    input: FileObjectionInput,
+    correlationId: string,
+  ): Promise<{ trackingCode: string; objectionId: string; recorded: boolean }> {
     const notice = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
     if (!notice) throw new NoticeNotFoundError();
     const objectionId = sameObjectionId(notice.programmeId, notice.round, input.nominationId, input.grounds);
     const stream = objectionStreamId(objectionId);
     const { state, version } = await this.streams.load(stream, objectionDecider);
-    if (state.trackingCode) return { trackingCode: state.trackingCode };
+    if (state.trackingCode) return { trackingCode: state.trackingCode, objectionId, recorded: false };
     const trackingCode = this.codes.next();
     const events = objectionDecider.decide(
       {
@@ -87,12 +104,8 @@ export class FileObjectionHandler {
       if (!(e instanceof ConcurrentChangeError)) throw e;
       const filed = (await this.streams.load(stream, objectionDecider)).state.trackingCode;
       if (!filed) throw e;
-      return { trackingCode: filed };
+      return { trackingCode: filed, objectionId, recorded: false };
     }
-    // Kept once the append held: every copy of one objection has its id, so only the copy recorded
-    // may leave a name and contact (kept first, a losing or failed copy's details were the ones the
-    // investigator saw). A failure between the two leaves a named objection without them.
-    if (input.name || input.contact) await this.contacts.keep(objectionId, input.name, input.contact, this.clock.now());
-    return { trackingCode };
+    return { trackingCode, objectionId, recorded: true };
   }
 }
