@@ -21,8 +21,9 @@ export function testTopicPrefix(suite: string): string {
  * The producer a test sends with: idempotent with one request in flight, as the services' own
  * producers are. A plain kafkajs producer whose batch half fails (NOT_LEADER_FOR_PARTITION on a
  * topic just made, auto-created or not) retries the whole request and writes the half that had
- * succeeded a second time; a CI run read records twice so. The caller's other options stand. Lint
- * refuses `.producer(` in specs (libs/testing/lint/restricted-syntax.json).
+ * succeeded a second time; a CI run read records twice so. The caller's other options stand, but
+ * for `retry.retries: 0`, which kafkajs refuses for an idempotent producer. Lint refuses
+ * `.producer(` in tests (libs/testing/lint/restricted-syntax.json).
  */
 export function testProducer(kafka: Kafka, config: Omit<ProducerConfig, 'idempotent' | 'maxInFlightRequests'> = {}): Producer {
   return kafka.producer({ ...config, idempotent: true, maxInFlightRequests: 1 });

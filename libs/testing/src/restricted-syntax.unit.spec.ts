@@ -68,8 +68,9 @@ describe('restricted syntax: a test’s own kafkajs producer', () => {
     expect(flagged[4]).toMatch(/waitForLeaders: false/);
   });
 
-  it('refuses kafka.producer in a suite’s test support too', () => {
+  it('refuses kafka.producer in a suite’s test helpers too, in support/ or beside the specs', () => {
     expect(problems(plainProducers, 'services/x/test/support/x-test-app.ts')).toHaveLength(4);
+    expect(problems(plainProducers, 'libs/x/test/fixtures.ts')).toHaveLength(4);
   });
 
   it('lets testProducer through in a spec file, and kafka.producer outside tests (the helper itself, the services)', () => {

@@ -19,6 +19,7 @@ import {
   WindowServicesCounted,
 } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
+import { testProducer } from '@vanguard/testing';
 import { reportingMigrations } from '../../src/infrastructure/migrations';
 
 /** Runs the reporting migrations in a test schema (the pool's search_path), each in its transaction as `npm run migrate` runs them. */
@@ -291,7 +292,7 @@ export const publicity = {
  * Idempotent, as the relays' producers are: a send retried after a lost acknowledgement (a loaded
  * broker) is not written twice, so suites may count a topic's records (a clean-clone run saw 5 of 3).
  */
-const PRODUCER = { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 } as const;
+const PRODUCER = { allowAutoTopicCreation: false } as const;
 
 /** Publishes envelopes as the relays do: key = streamId, value = the JSON envelope, on `<prefix>.<contract topic>`. */
 export class TestPublisher {
@@ -307,7 +308,7 @@ export class TestPublisher {
 
   /** Exactly the envelopes given: a forger's, unsigned or signed with a key of its own. */
   async publishAsIs(topic: string, ...events: EventEnvelope[]): Promise<void> {
-    this.producer ??= this.kafka.producer(PRODUCER);
+    this.producer ??= testProducer(this.kafka, PRODUCER);
     await this.producer.connect();
     await this.producer.send({
       topic: `${this.prefix}.${topic}`,
@@ -317,7 +318,7 @@ export class TestPublisher {
 
   /** A null-valued record, as organization's publisher sends for a row truly deleted. */
   async tombstone(topic: string, ...keys: string[]): Promise<void> {
-    this.producer ??= this.kafka.producer(PRODUCER);
+    this.producer ??= testProducer(this.kafka, PRODUCER);
     await this.producer.connect();
     await this.producer.send({ topic: `${this.prefix}.${topic}`, messages: keys.map((key) => ({ key, value: null })) });
   }
