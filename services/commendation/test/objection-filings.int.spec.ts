@@ -8,7 +8,8 @@ import { ObjectionFilingsBusyError, PgObjectionFilings } from '../src/infrastruc
 // The promise of ADR 0113: a decision whose clock is past the notice's last day reads every
 // objection judged in time. Filings and a decision race around "midnight" over real Postgres
 // locks: a filing reads the clock, takes a few round trips, and records itself if it was in time;
-// the decision reads the clock after midnight, passes `settled`, and reads what is recorded.
+// the decision, alone, reads the clock after midnight and then what is recorded; what it read is
+// checked against what was recorded in time once every filing has ended.
 
 const ROUNDS = 40;
 
@@ -29,6 +30,29 @@ describe(PgObjectionFilings.name, () => {
     await filings?.onModuleDestroy();
   });
 
+  /** A run of `mode` that holds the lock until released, once it has it. */
+  async function held(mode: (programmeId: string, run: () => Promise<string>) => Promise<string>, programmeId: string) {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const running = mode(programmeId, async () => {
+      entered();
+      await released;
+      return 'held';
+    });
+    await inside;
+    return { release, running };
+  }
+
+  async function advisoryLocksOf(programmeId: string): Promise<number> {
+    const { rows } = await store.query<{ n: number }>(
+      `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = hashtext($1)::oid`,
+      [programmeId],
+    );
+    return rows[0]!.n;
+  }
+
   /** One round; what the decision read beside what was recorded in time in the end. */
   async function race(port: ObjectionFilingsPort, random: () => number) {
     const programmeId = randomUUID();
@@ -45,11 +69,12 @@ describe(PgObjectionFilings.name, () => {
       });
     const decide = async () => {
       await trips(3);
-      midnight = true;
-      await port.settled(programmeId);
-      await trips(1);
-      const { rows } = await store.query<{ filing: number }>(`select filing from public.${table} where programme_id = $1`, [programmeId]);
-      return rows.map((r) => r.filing).sort((a, b) => a - b);
+      return port.alone(programmeId, async () => {
+        midnight = true;
+        await trips(2);
+        const { rows } = await store.query<{ filing: number }>(`select filing from public.${table} where programme_id = $1`, [programmeId]);
+        return rows.map((r) => r.filing).sort((a, b) => a - b);
+      });
     };
     const count = 2 + Math.floor(random() * 7);
     const [read] = await Promise.all([decide(), ...Array.from({ length: count }, (_, n) => file(n))]);
@@ -57,7 +82,7 @@ describe(PgObjectionFilings.name, () => {
     return { read, recorded: rows.map((r) => r.filing).sort((a, b) => a - b) };
   }
 
-  it('settled_LetsADecisionReadEveryFilingJudgedInTime_OverManyInterleavings', async () => {
+  it('alone_LetsADecisionReadEveryFilingJudgedInTime_OverManyInterleavings', async () => {
     const seed = Date.now();
     const random = seededRandom(seed);
     let recordedInAll = 0;
@@ -70,35 +95,33 @@ describe(PgObjectionFilings.name, () => {
     expect(recordedInAll).toBeGreaterThan(0);
   });
 
-  it('settled_WaitsForAFilingInFlight_AndRefusesWithAReasonOnceItsWaitIsOver', async () => {
+  it('alone_WaitsForAFilingInFlight_AndRefusesWithAReasonOnceItsWaitIsOver', async () => {
     const programmeId = randomUUID();
-    let finish!: () => void;
-    const held = new Promise<void>((r) => (finish = r));
-    let entered!: () => void;
-    const inside = new Promise<void>((r) => (entered = r));
-    const filing = filings.during(programmeId, async () => {
-      entered();
-      await held;
-      return 'filed';
-    });
-    await inside;
-    await expect(filings.settled(programmeId)).rejects.toBeInstanceOf(ObjectionFilingsBusyError);
-    // Another programme's decision is not held up by this filing.
-    await filings.settled(randomUUID());
-    finish();
-    expect(await filing).toBe('filed');
-    await filings.settled(programmeId);
-    // Nothing is left locked or open once both have ended.
-    const { rows } = await store.query<{ n: number }>(
-      `select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = hashtext($1)::oid`,
-      [programmeId],
-    );
-    expect(rows[0]!.n).toBe(0);
+    const { release, running } = await held(filings.during.bind(filings), programmeId);
+    await expect(filings.alone(programmeId, () => Promise.resolve('decided'))).rejects.toBeInstanceOf(ObjectionFilingsBusyError);
+    // Another programme's decision is not held up by this filing; other filings of this one are not either.
+    expect(await filings.alone(randomUUID(), () => Promise.resolve('decided'))).toBe('decided');
+    expect(await filings.during(programmeId, () => Promise.resolve('filed'))).toBe('filed');
+    release();
+    expect(await running).toBe('held');
+    expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
+  });
+
+  it('during_WaitsForADecisionRunningAlone_AndRefusesOnceItsWaitIsOver', async () => {
+    const programmeId = randomUUID();
+    const { release, running } = await held(filings.alone.bind(filings), programmeId);
+    await expect(filings.during(programmeId, () => Promise.resolve('filed'))).rejects.toBeInstanceOf(ObjectionFilingsBusyError);
+    release();
+    expect(await running).toBe('held');
+    expect(await filings.during(programmeId, () => Promise.resolve('filed'))).toBe('filed');
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
   });
 
   it('during_LetsGoOfItsLock_WhenTheFilingFails', async () => {
     const programmeId = randomUUID();
     await expect(filings.during(programmeId, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
-    await filings.settled(programmeId);
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
+    expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
   });
 });

@@ -1,4 +1,4 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
 import { DomainError } from '@vanguard/kernel';
 import type { ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
@@ -12,14 +12,16 @@ export class ObjectionFilingsBusyError extends DomainError {
 const NAMESPACE = 'vanguard.commendation.objection-filings';
 
 /**
- * Filings hold the programme's advisory lock shared, a decision takes it alone and lets go at
- * once (ADR 0113): filings never wait on each other, and a decision waits only for those in flight.
- * The locks are held on a pool of their own: a filing holds one connection while its append takes
- * another, and on one pool enough filings at once would hold every connection their appends need.
- * A lock held longer than `waitMs` (a filing stuck on a stalled database) refuses, never queues for ever.
+ * Filings and publications hold the programme's advisory lock shared, a decision holds it alone
+ * (ADR 0113): filings never wait on each other, and wait on a decision only while it runs. The
+ * lock is a transaction's, on a pool of its own: a filing holds one connection while its append
+ * takes another, and on one pool enough filings at once would hold every connection their appends
+ * need. A wait longer than `waitMs` (behind a filing stuck on a stalled database) refuses, never
+ * queues for ever.
  */
 export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy {
   private readonly pool: Pool;
+  private readonly log = new Logger(PgObjectionFilings.name);
 
   constructor(
     databaseUrl: string,
@@ -28,12 +30,12 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     this.pool = new Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: waitMs });
   }
 
-  during<T>(programmeId: string, file: () => Promise<T>): Promise<T> {
-    return this.holding('pg_advisory_xact_lock_shared', programmeId, file);
+  during<T>(programmeId: string, run: () => Promise<T>): Promise<T> {
+    return this.holding('pg_advisory_xact_lock_shared', programmeId, run);
   }
 
-  async settled(programmeId: string): Promise<void> {
-    await this.holding('pg_advisory_xact_lock', programmeId, () => Promise.resolve());
+  alone<T>(programmeId: string, decide: () => Promise<T>): Promise<T> {
+    return this.holding('pg_advisory_xact_lock', programmeId, decide);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -44,18 +46,28 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     const client = await this.pool.connect().catch((e: Error) => {
       throw /timeout exceeded when trying to connect/.test(e.message) ? new ObjectionFilingsBusyError() : e;
     });
+    // A checked-out client's connection error has no other listener: unheard, it ends the process.
+    const lost = (e: Error) => this.log.error(`the lock connection of programme ${programmeId} failed: ${e.message}`);
+    client.on('error', lost);
     try {
       await client.query('begin');
       await client.query(`select set_config('lock_timeout', $1, true)`, [`${this.waitMs}ms`]);
       await client.query(`select ${lock}(hashtext($1), hashtext($2))`, [NAMESPACE, programmeId]);
     } catch (e) {
+      client.removeListener('error', lost);
       client.release(await end(client));
       throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError() : e;
     }
     try {
-      return await run();
+      const done = await run();
+      // The lock lives as long as this connection's transaction: if it ended under the run, what
+      // ran was not kept apart. What ran has committed and stands; the operator is told.
+      await client
+        .query('select 1')
+        .catch((e: Error) => this.log.error(`programme ${programmeId} ran without its lock (${lock}): ${e.message}`));
+      return done;
     } finally {
-      // Nothing was written on this connection: ending its transaction only lets go of the lock.
+      client.removeListener('error', lost);
       client.release(await end(client));
     }
   }

@@ -31,28 +31,27 @@ export class DecideCommendationHandler {
   ): Promise<{ version: number }> {
     const by = decidedBy(ctx, AWARDING_ROLES);
     const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
-    // Today first, then the filings in flight: one that began before this read may still have read
-    // the notice's last day, and is waited for; one after it is judged by a later clock (ADR 0113).
-    const today = this.clock.today();
-    await this.filings.settled(state.programmeId!);
-    const notice = await this.streams.load(noticeStreamId(state.programmeId!), noticeDecider);
-    const objections = await this.board.objectionsFor(state.programmeId!, nominationId);
-    const events = nominationDecider.decide(
-      {
-        type: 'DecideCommendation',
-        data: {
-          decidedBy: by,
-          documentNumber: input.documentNumber,
-          today,
-          notice: noticeFactsFor(notice.state, state.programmeId!, nominationId),
-          openObjections: objections.open,
-          closedObjections: objections.closed,
-          ...(input.reason ? { reason: input.reason } : {}),
+    // Alone: no objection is filed and no notice published between what this reads and its append (ADR 0113).
+    return this.filings.alone(state.programmeId!, async () => {
+      const notice = await this.streams.load(noticeStreamId(state.programmeId!), noticeDecider);
+      const objections = await this.board.objectionsFor(state.programmeId!, nominationId);
+      const events = nominationDecider.decide(
+        {
+          type: 'DecideCommendation',
+          data: {
+            decidedBy: by,
+            documentNumber: input.documentNumber,
+            today: this.clock.today(),
+            notice: noticeFactsFor(notice.state, state.programmeId!, nominationId),
+            openObjections: objections.open,
+            closedObjections: objections.closed,
+            ...(input.reason ? { reason: input.reason } : {}),
+          },
         },
-      },
-      state,
-    );
-    return { version: await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!)) };
+        state,
+      );
+      return { version: await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!)) };
+    });
   }
 }
 

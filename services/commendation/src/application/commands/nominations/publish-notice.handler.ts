@@ -3,6 +3,7 @@ import { AWARDING_ROLES, noticeDecider, noticeStreamId, type NoticeCandidate } f
 import { WORK_CALENDAR, type WorkCalendarPort } from '../../calendar/work-calendar.port';
 import { NOMINATION_READ_MODEL, type NominationReadModel } from '../../nominations/nomination-read-model.port';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
+import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { NominationFacts } from './nomination-facts';
@@ -19,6 +20,7 @@ export class PublishNoticeHandler {
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(WORK_CALENDAR) private readonly calendar: WorkCalendarPort,
     @Inject(NOMINATION_READ_MODEL) private readonly board: NominationReadModel,
+    @Inject(OBJECTION_FILINGS) private readonly filings: ObjectionFilingsPort,
     private readonly facts: NominationFacts,
   ) {}
 
@@ -29,41 +31,46 @@ export class PublishNoticeHandler {
   ): Promise<{ version: number; round: number; endsOn: string }> {
     const by = decidedBy(ctx, AWARDING_ROLES);
     const programme = await this.facts.programme(programmeId);
-    const entries: NoticeCandidate[] = [];
-    for (const id of await this.board.shortlisted(programmeId)) {
-      const { state, version } = await this.facts.nomination(id);
-      entries.push({
-        nominationId: id,
-        version,
-        status: state.status,
-        programmeId: state.programmeId!,
-        category: state.category!,
-        name: state.nominee!.name,
-        orgName: state.nominee!.orgName,
-        deedsSummary: state.deeds!.summary,
-      });
-    }
-    const today = this.clock.today();
-    const year = Number(today.slice(0, 4));
-    const { adjustments, inputs: calendarInputs } = await this.calendar.snapshot(year, year + 1);
-    const stream = noticeStreamId(programmeId);
-    const { state, version } = await this.streams.load(stream, noticeDecider);
-    const events = noticeDecider.decide(
-      {
-        type: 'PublishNotice',
-        data: {
-          programme: programme.facts,
-          entries,
-          calendar: adjustments,
-          calendarInputs,
-          today,
-          decidedBy: by,
-          ...(reason ? { reason } : {}),
+    // A new round changes which nominations objections are taken on, and until when: never beside a
+    // decision reading the last one, nor listing one decided since its shortlist was read (ADR 0113).
+    const { events, next } = await this.filings.during(programmeId, async () => {
+      const entries: NoticeCandidate[] = [];
+      for (const id of await this.board.shortlisted(programmeId)) {
+        const { state, version } = await this.facts.nomination(id);
+        entries.push({
+          nominationId: id,
+          version,
+          status: state.status,
+          programmeId: state.programmeId!,
+          category: state.category!,
+          name: state.nominee!.name,
+          orgName: state.nominee!.orgName,
+          deedsSummary: state.deeds!.summary,
+        });
+      }
+      const today = this.clock.today();
+      const year = Number(today.slice(0, 4));
+      const { adjustments, inputs: calendarInputs } = await this.calendar.snapshot(year, year + 1);
+      const stream = noticeStreamId(programmeId);
+      const { state, version } = await this.streams.load(stream, noticeDecider);
+      const events = noticeDecider.decide(
+        {
+          type: 'PublishNotice',
+          data: {
+            programme: programme.facts,
+            entries,
+            calendar: adjustments,
+            calendarInputs,
+            today,
+            decidedBy: by,
+            ...(reason ? { reason } : {}),
+          },
         },
-      },
-      state,
-    );
-    const next = await this.streams.append(stream, events, version, streamContext(ctx, programme.facts.orgId));
+        state,
+      );
+      const next = await this.streams.append(stream, events, version, streamContext(ctx, programme.facts.orgId));
+      return { events, next };
+    });
     const published = events[0]!.data;
     return { version: next, round: published.round, endsOn: published.endsOn };
   }

@@ -4,22 +4,25 @@ import type { ClockPort } from '../../ports/clock.port';
 import type { ObjectionFilingsPort } from '../../ports/objection-filings.port';
 import type { StreamsPort } from '../../ports/streams.port';
 import type { TrackingCodesPort } from '../../ports/tracking-codes.port';
+import type { WorkCalendarPort } from '../../calendar/work-calendar.port';
 import { DecideCommendationHandler } from '../nominations/decide-commendation.handler';
+import { PublishNoticeHandler } from '../nominations/publish-notice.handler';
 import type { NominationFacts } from '../nominations/nomination-facts';
 import { FileObjectionHandler } from './file-objection.handler';
 import type { ObjectorContactsPort } from './objector-contacts.port';
 
-// ADR 0113 rests on the order of a few calls: a filing reads the clock and appends inside
-// `during`; a decision reads the clock, then passes `settled`, then reads the notice and the board.
+// ADR 0113 rests on where a few calls happen: a filing reads the clock and the notice and appends
+// inside `during`, and so does a notice's publication, its shortlist included; a decision reads
+// the notice, the board and the clock, and appends, `alone`.
 
 const PROGRAMME = '01960000-0000-7000-8000-0000000000b1';
 const NOMINATION = '01960000-0000-7000-8000-0000000000c1';
 
-function recorder() {
+function recorder(today = '2011-06-07') {
   const calls: string[] = [];
   const clock: ClockPort = {
-    now: () => (calls.push('clock'), new Date('2011-06-07T15:59:59Z')),
-    today: () => (calls.push('clock'), '2011-06-07'),
+    now: () => (calls.push('clock'), new Date(`${today}T15:59:59Z`)),
+    today: () => (calls.push('clock'), today),
   };
   const filings: ObjectionFilingsPort = {
     during: async (_programmeId, file) => {
@@ -30,7 +33,14 @@ function recorder() {
         calls.push('during:end');
       }
     },
-    settled: (programmeId) => (calls.push(`settled:${programmeId}`), Promise.resolve()),
+    alone: async (programmeId, decide) => {
+      calls.push(`alone:${programmeId}`);
+      try {
+        return await decide();
+      } finally {
+        calls.push('alone:end');
+      }
+    },
   };
   return { calls, clock, filings };
 }
@@ -70,11 +80,23 @@ describe('objection filings and decisions (ADR 0113)', () => {
     expect(calls).toEqual(['during:begin', 'clock', 'append', 'during:end', 'clock', 'contacts']);
   });
 
-  it('DecideCommendation_ReadsTheClock_ThenWaitsForFilingsInFlight_ThenReadsTheNoticeAndTheBoard', async () => {
-    const { calls, clock, filings } = recorder();
+  it('DecideCommendation_ReadsTheNoticeTheBoardAndTheClock_AndAppends_Alone', async () => {
+    // A shortlisted nomination the county decides on once the notice has run: the decision is appended.
+    const { calls, clock, filings } = recorder('2011-06-08');
+    const nomination = {
+      nominationId: NOMINATION,
+      programmeId: PROGRAMME,
+      status: 'shortlisted',
+      nominatorOrgId: notice.awardingOrgId,
+      chain: [{ orgId: notice.awardingOrgId }],
+      eligible: true,
+      category: 'outstanding_member',
+      nominee: { kind: 'member', id: NOMINATION, name: '王秀英', orgId: notice.awardingOrgId, orgName: '城东村党支部' },
+      deeds: { summary: '带头致富' },
+      version: 7,
+    };
     const facts = {
-      nominationSeenBy: () =>
-        Promise.resolve({ state: { programmeId: PROGRAMME, nominatorOrgId: notice.awardingOrgId, chain: [] }, version: 7, streamId: 'n' }),
+      nominationSeenBy: () => Promise.resolve({ state: nomination, version: 7, streamId: `nomination-${NOMINATION}` }),
     } as unknown as NominationFacts;
     const streams = {
       load: () => (calls.push('notice'), Promise.resolve({ state: notice, version: notice.version })),
@@ -85,16 +107,40 @@ describe('objection filings and decisions (ADR 0113)', () => {
     } as unknown as NominationReadModel;
     const sut = new DecideCommendationHandler(streams, clock, board, filings, facts);
 
-    // The decider refuses this bare nomination; what matters here is what was read, and in which order.
+    const answer = await sut.execute(
+      NOMINATION,
+      { documentNumber: '县委〔2011〕12号' },
+      { caller: { sub: 'county.organizer', roles: ['organizer'], orgId: notice.awardingOrgId, kind: 'user' }, correlationId: 'c-2' },
+    );
+
+    expect(answer).toEqual({ version: 8 });
+    expect(calls).toEqual([`alone:${PROGRAMME}`, 'notice', 'board', 'clock', 'append', 'alone:end']);
+  });
+
+  it('PublishNotice_ReadsTheShortlistTheClockAndTheNotice_DuringAFiling_NotBesideADecision', async () => {
+    const { calls, clock, filings } = recorder();
+    const facts = {
+      programme: () => (calls.push('programme'), Promise.resolve({ facts: { orgId: notice.awardingOrgId }, version: 2 })),
+      nomination: () => (calls.push('nomination'), Promise.resolve({ state: {}, version: 1 })),
+    } as unknown as NominationFacts;
+    const board = { shortlisted: () => (calls.push('shortlist'), Promise.resolve([])) } as unknown as NominationReadModel;
+    const calendar = {
+      snapshot: () => (calls.push('calendar'), Promise.resolve({ adjustments: [], inputs: [] })),
+    } as unknown as WorkCalendarPort;
+    const streams = {
+      load: () => (calls.push('notice'), Promise.resolve({ state: notice, version: notice.version })),
+      append: () => (calls.push('append'), Promise.resolve(5)),
+    } as unknown as StreamsPort;
+    const sut = new PublishNoticeHandler(streams, clock, calendar, board, filings, facts);
+
+    // The decider refuses an empty shortlist: what matters is that everything it read was read inside the filing lock.
     await sut
-      .execute(
-        NOMINATION,
-        { documentNumber: '县委〔2011〕12号' },
-        { caller: { sub: 'county.organizer', roles: ['organizer'], orgId: notice.awardingOrgId, kind: 'user' }, correlationId: 'c-2' },
-      )
+      .execute(PROGRAMME, undefined, {
+        caller: { sub: 'county.organizer', roles: ['organizer'], orgId: notice.awardingOrgId, kind: 'user' },
+        correlationId: 'c-3',
+      })
       .catch(() => undefined);
 
-    expect(calls.slice(0, 4)).toEqual(['clock', `settled:${PROGRAMME}`, 'notice', 'board']);
-    expect(calls.filter((c) => c === 'clock')).toHaveLength(1);
+    expect(calls).toEqual(['programme', 'during:begin', 'shortlist', 'clock', 'calendar', 'notice', 'during:end']);
   });
 });
