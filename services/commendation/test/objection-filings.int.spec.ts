@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { infraConfig } from '@vanguard/infra-config';
-import { seededRandom } from '@vanguard/testing';
+import { seededRandom, waitUntil } from '@vanguard/testing';
 import type { ObjectionFilingsPort } from '../src/application/ports/objection-filings.port';
 import { ObjectionFilingsBusyError, PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
 
@@ -123,5 +123,20 @@ describe(PgObjectionFilings.name, () => {
     await expect(filings.during(programmeId, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(await advisoryLocksOf(programmeId)).toBe(0);
     expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
+  });
+
+  it('aHolderThatStopsAnswering_LosesItsLockToTheDatabase_AndTheNextDecisionRuns', async () => {
+    // A holder whose run never comes back to its lock (its host gone, say): the database ends its idle transaction.
+    const short = new PgObjectionFilings(url, 2_000, 500);
+    try {
+      const programmeId = randomUUID();
+      const stranded = short.during(programmeId, () =>
+        waitUntil('the database to end the stranded holder', async () => (await advisoryLocksOf(programmeId)) === 0, { timeoutMs: 20_000 }),
+      );
+      expect(await stranded).toBe(true);
+      expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
+    } finally {
+      await short.onModuleDestroy();
+    }
   });
 });

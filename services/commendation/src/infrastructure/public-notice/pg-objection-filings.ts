@@ -26,8 +26,11 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
   constructor(
     databaseUrl: string,
     private readonly waitMs = 10_000,
+    private readonly idleMs = 60_000,
   ) {
-    this.pool = new Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: waitMs });
+    this.pool = new Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: waitMs, keepAlive: true });
+    // An idle client's connection error is the pool's to hear: unheard, it ends the process.
+    this.pool.on('error', (e) => this.log.warn(`an idle lock connection failed: ${e.message}`));
   }
 
   during<T>(programmeId: string, run: () => Promise<T>): Promise<T> {
@@ -51,11 +54,17 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     client.on('error', lost);
     try {
       await client.query('begin');
-      await client.query(`select set_config('lock_timeout', $1, true)`, [`${this.waitMs}ms`]);
+      // A holder whose host vanished would keep the lock until TCP gave up on it (hours): its
+      // transaction, idle while the run works elsewhere, is ended by the database after `idleMs`.
+      await client.query(`select set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)`, [
+        `${this.waitMs}ms`,
+        `${this.idleMs}ms`,
+      ]);
       await client.query(`select ${lock}(hashtext($1), hashtext($2))`, [NAMESPACE, programmeId]);
     } catch (e) {
+      const broken = await end(client);
       client.removeListener('error', lost);
-      client.release(await end(client));
+      client.release(broken);
       throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError() : e;
     }
     try {
@@ -67,8 +76,10 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
         .catch((e: Error) => this.log.error(`programme ${programmeId} ran without its lock (${lock}): ${e.message}`));
       return done;
     } finally {
+      // Heard until it is back in the pool: the rollback's round trip can meet a dying connection too.
+      const broken = await end(client);
       client.removeListener('error', lost);
-      client.release(await end(client));
+      client.release(broken);
     }
   }
 }
