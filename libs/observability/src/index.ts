@@ -3,3 +3,4 @@ export * from './health';
 export * from './logging.module';
 export * from './metrics';
 export * from './answered-ahead';
+export * from './heard-pool';

@@ -2,7 +2,7 @@ import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy } from
 import { Pool } from 'pg';
 import { AuthModule, ScopeService } from '@vanguard/auth';
 import { LongWork } from '@vanguard/http';
-import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe } from '@vanguard/observability';
+import { HealthModule, LoggingModule, MetricsModule, httpProbe, postgresProbe, heardPool } from '@vanguard/observability';
 import { ProjectionRunner } from './infrastructure/projection/projection.runner';
 import { RPT_ORG_TABLE } from './infrastructure/projection/projection-handlers';
 import { SqlBreakdownReadModel } from './infrastructure/sql-breakdown.read-model';
@@ -37,7 +37,7 @@ function readPool(url: string): Pool {
   // pooler cannot hand the setting to some other client's session.
   const u = new URL(url);
   u.searchParams.set('options', [u.searchParams.get('options'), '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' '));
-  return new Pool({ connectionString: u.toString(), max: 10, connectionTimeoutMillis: 3000 });
+  return heardPool('reporting reads', { connectionString: u.toString(), max: 10, connectionTimeoutMillis: 3000 });
 }
 
 @Global()
@@ -47,7 +47,10 @@ class ReportingPoolModule {
     return {
       module: ReportingPoolModule,
       providers: [
-        { provide: REPORTING_POOL, useFactory: () => new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 }) },
+        {
+          provide: REPORTING_POOL,
+          useFactory: () => heardPool('reporting', { connectionString: url, max: 10, connectionTimeoutMillis: 3000 }),
+        },
         { provide: REPORTING_READ_POOL, useFactory: () => readPool(url) },
         PoolCloser,
       ],

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
+import { heardPool } from '@vanguard/observability';
 
 /** Connected as `vg_audit_reader`: SELECT on the audited stores, nothing else. */
 export const READER_POOL = Symbol('READER_POOL');
@@ -23,8 +24,14 @@ export class AuditPoolsModule {
     return {
       module: AuditPoolsModule,
       providers: [
-        { provide: READER_POOL, useFactory: () => new Pool({ connectionString: readerUrl, max: 10, connectionTimeoutMillis: 3000 }) },
-        { provide: TRAIL_POOL, useFactory: () => new Pool({ connectionString: trailUrl, max: 4, connectionTimeoutMillis: 3000 }) },
+        {
+          provide: READER_POOL,
+          useFactory: () => heardPool('audit reader', { connectionString: readerUrl, max: 10, connectionTimeoutMillis: 3000 }),
+        },
+        {
+          provide: TRAIL_POOL,
+          useFactory: () => heardPool('audit trail', { connectionString: trailUrl, max: 4, connectionTimeoutMillis: 3000 }),
+        },
         PoolCloser,
       ],
       exports: [READER_POOL, TRAIL_POOL],

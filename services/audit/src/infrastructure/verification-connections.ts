@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { heardPool } from '@vanguard/observability';
 
 /** A verification's own connection (read-only role), named so that it can be found and cancelled. */
 export interface VerificationConnection {
@@ -22,7 +23,7 @@ export type VerificationConnections = (size?: number) => VerificationConnection;
 export function verificationConnections(readerUrl: string, control: Pool): VerificationConnections {
   return (size = 1) => {
     const name = `audit-verify-${randomUUID()}`;
-    const pool = new Pool({ connectionString: readerUrl, max: size, application_name: name, connectionTimeoutMillis: 3000 });
+    const pool = heardPool(name, { connectionString: readerUrl, max: size, application_name: name, connectionTimeoutMillis: 3000 });
     let closed: Promise<void> | null = null;
     return {
       pool,

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type OnModuleDestroy, Inject } from '@nestjs/common';
 import { Pool } from 'pg';
+import { heardPool } from '@vanguard/observability';
 
 export const PG_POOL = Symbol('PG_POOL');
 
@@ -18,7 +19,10 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       providers: [
-        { provide: PG_POOL, useFactory: () => new Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 3000 }) },
+        {
+          provide: PG_POOL,
+          useFactory: () => heardPool('evaluation', { connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 3000 }),
+        },
         PoolCloser,
       ],
       exports: [PG_POOL],

@@ -2,6 +2,7 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
 import { DomainError } from '@vanguard/kernel';
 import type { ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
+import { heardPool } from '@vanguard/observability';
 
 export class ObjectionFilingsBusyError extends DomainError {
   constructor() {
@@ -28,9 +29,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     private readonly waitMs = 10_000,
     private readonly idleMs = 60_000,
   ) {
-    this.pool = new Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: waitMs, keepAlive: true });
-    // An idle client's connection error is the pool's to hear: unheard, it ends the process.
-    this.pool.on('error', (e) => this.log.warn(`an idle lock connection failed: ${e.message}`));
+    this.pool = heardPool('objection filings', { connectionString: databaseUrl, max: 8, connectionTimeoutMillis: waitMs, keepAlive: true });
   }
 
   during<T>(programmeId: string, run: () => Promise<T>): Promise<T> {
