@@ -1,4 +1,5 @@
 import { DomainError, type Decider } from '@vanguard/kernel';
+import type { StreamRead } from './append-together';
 import { ConcurrencyError } from './errors';
 import type { PostgresEventStore } from './event-store';
 import type { RecordedEvent, SnapshotPolicy } from './types';
@@ -41,9 +42,11 @@ export interface AtomicStreamsPort extends StreamsPort {
   /**
    * Appends each write expecting its version, in one transaction: a decision spanning streams
    * (say a nomination endorsed and the unit's place granted) never lands half. Writes without
-   * events are skipped. Refuses with STREAM.CONCURRENT_CHANGE, naming the stream that moved.
+   * events are skipped. `unchanged` names streams the decision read and does not write (the
+   * nominations a notice lists): they must still be at the versions read when the writes commit.
+   * Refuses with STREAM.CONCURRENT_CHANGE, naming the stream that moved.
    */
-  appendAll(writes: readonly StreamWrite[]): Promise<number[]>;
+  appendAll(writes: readonly StreamWrite[], unchanged?: readonly StreamRead[]): Promise<number[]>;
 }
 
 /** Someone else changed the stream between our read and our append: the caller may retry. */
@@ -101,10 +104,10 @@ export class DeciderStreams implements AtomicStreamsPort {
     }
   }
 
-  async appendAll(writes: readonly StreamWrite[]): Promise<number[]> {
+  async appendAll(writes: readonly StreamWrite[], unchanged: readonly StreamRead[] = []): Promise<number[]> {
     const some = writes.filter((w) => w.events.length > 0);
     if (some.length === 0) return writes.map((w) => w.expectedVersion);
-    if (some.length === 1) {
+    if (some.length === 1 && unchanged.length === 0) {
       const w = some[0]!;
       const next = await this.append(w.streamId, w.events, w.expectedVersion, w.context);
       return writes.map((x) => (x === w ? next : x.expectedVersion));
@@ -116,6 +119,7 @@ export class DeciderStreams implements AtomicStreamsPort {
           events: this.newEvents(w.events),
           options: { expectedVersion: w.expectedVersion === 0 ? 'no_stream' : w.expectedVersion, context: w.context },
         })),
+        unchanged,
       );
       return writes.map((w) => {
         const i = some.indexOf(w);

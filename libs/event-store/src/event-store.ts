@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import { toIso } from './append-request';
-import { appendTogether, type StreamAppend } from './append-together';
+import { appendTogether, type StreamAppend, type StreamRead } from './append-together';
 import { Appender, type AppendOptions } from './appender';
 import { InvalidEventError } from './errors';
 import { EventRows } from './event-rows';
@@ -133,8 +133,23 @@ export class PostgresEventStore {
    * Appends to several streams atomically, each expecting its version: all commit or none
    * does (see appendTogether). Results in the order given.
    */
-  appendTogether(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    return appendTogether(this.pool, (id, events, options) => this.appender.append(id, events, options), appends);
+  appendTogether(appends: readonly StreamAppend[], reads: readonly StreamRead[] = []): Promise<AppendResult[]> {
+    return appendTogether(
+      this.pool,
+      (id, events, options) => this.appender.append(id, events, options),
+      appends,
+      reads,
+      (client, id) => this.holdStream(client, id),
+    );
+  }
+
+  /** Holds the stream's head shared for the client's transaction (appends to it wait) and reads its version. */
+  private async holdStream(client: PoolClient, streamId: string): Promise<number> {
+    parseStreamId(streamId);
+    await client.query({ ...this.sql.holdStream, values: [streamId] });
+    // A statement of its own: its snapshot is taken once the lock is held, so it sees every append before.
+    const { rows } = await client.query<{ version: string }>({ ...this.sql.streamVersion, values: [streamId] });
+    return rows.length === 0 ? 0 : Number(rows[0]!.version);
   }
 
   // ---------------------------------------------------------------- reads

@@ -48,4 +48,4 @@ export * from './types';
 export { Upcasters, type Upcaster } from './upcasters';
 export { snapshotDue, snapshotUsable, type StoredSnapshot } from './snapshots';
 export * from './decider-streams';
-export type { StreamAppend } from './append-together';
+export type { StreamAppend, StreamRead } from './append-together';

@@ -31,6 +31,11 @@ export function storeChannel(schema: string): string {
   return readable.length <= 63 ? readable : `vanguard_es_${createHash('md5').update(schema).digest('hex')}`;
 }
 
+/** The first key of a schema's stream locks, as SQL; the second is hashtext(stream id). */
+export function streamLockSpace(schema: string): string {
+  return `hashtext('vanguard.event-store.stream:${schema}')`;
+}
+
 /**
  * Store migration 1 (see STORE_MIGRATIONS): stores record its checksum when they apply it, and
  * refuse to migrate once it changes. Do not edit it for a new change: append migration 2.
@@ -40,7 +45,7 @@ export function migrationSql(schema: string): string {
   const channel = storeChannel(schema);
   // The first key of this schema's stream locks (the second is hashtext(stream id)); the
   // subscription and relay leases use other first keys, and migrate the one-key form.
-  const lockSpace = `hashtext('vanguard.event-store.stream:${schema}')`;
+  const lockSpace = streamLockSpace(schema);
   return /* sql */ `
 create schema if not exists ${s};
 

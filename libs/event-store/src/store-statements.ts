@@ -1,3 +1,5 @@
+import { streamLockSpace } from './schema';
+
 /** The SQL the store runs per schema, as named (prepared) statements, and the row it reads. */
 
 export const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -56,6 +58,10 @@ export function statements(schema: string) {
         order by stream_version
         limit $4`,
     ),
+    // The stream's head as appends take it (schema.ts: the same lock space and key), held shared
+    // to the commit: an append to the stream waits, and one that committed before is seen.
+    holdStream: named('hold', `select pg_advisory_xact_lock_shared(${streamLockSpace(schema)}, hashtext($1::text))`),
+    streamVersion: named('stream_version', `select version from ${s}.streams where stream_id = $1`),
     lastVersionAt: named(
       'last_version_at',
       `select min(stream_version) - 1 as version from ${s}.events where stream_id = $1 and recorded_at > $2::timestamptz`,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AWARDING_ROLES, noticeDecider, noticeStreamId, type NoticeCandidate } from '@vanguard/commendation-domain';
+import { AWARDING_ROLES, nominationStreamId, noticeDecider, noticeStreamId, type NoticeCandidate } from '@vanguard/commendation-domain';
 import { WORK_CALENDAR, type WorkCalendarPort } from '../../calendar/work-calendar.port';
 import { NOMINATION_READ_MODEL, type NominationReadModel } from '../../nominations/nomination-read-model.port';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
@@ -11,7 +11,8 @@ import { NominationFacts } from './nomination-facts';
 /**
  * 公示: the awarding body publishes its shortlist from today. The board names the shortlisted
  * nominations; each one's stream is read for its status and version (what the decider checks
- * and the notice records); the calendar of this year and the next gives the working days.
+ * and the notice records, held to the append); the calendar of this year and the next gives the
+ * working days.
  */
 @Injectable()
 export class PublishNoticeHandler {
@@ -68,8 +69,16 @@ export class PublishNoticeHandler {
         },
         state,
       );
-      const next = await this.streams.append(stream, events, version, streamContext(ctx, programme.facts.orgId));
-      return { events, next };
+      // The nominations listed and the programme stay as read until the notice commits: an uphold
+      // withdrawing one meanwhile fails this publication (409) rather than leave it on the notice.
+      const [next] = await this.streams.appendAll(
+        [{ streamId: stream, events, expectedVersion: version, context: streamContext(ctx, programme.facts.orgId) }],
+        [
+          { streamId: programme.facts.streamId, version: programme.facts.version },
+          ...entries.map((e) => ({ streamId: nominationStreamId(e.nominationId), version: e.version })),
+        ],
+      );
+      return { events, next: next! };
     });
     const published = events[0]!.data;
     return { version: next, round: published.round, endsOn: published.endsOn };

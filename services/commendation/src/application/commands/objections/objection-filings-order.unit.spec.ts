@@ -1,4 +1,4 @@
-import { objectionDecider } from '@vanguard/commendation-domain';
+import { noticeDecider, objectionDecider } from '@vanguard/commendation-domain';
 import type { NominationReadModel } from '../../nominations/nomination-read-model.port';
 import type { ClockPort } from '../../ports/clock.port';
 import type { ObjectionFilingsPort } from '../../ports/objection-filings.port';
@@ -142,5 +142,58 @@ describe('objection filings and decisions (ADR 0113)', () => {
       .catch(() => undefined);
 
     expect(calls).toEqual(['programme', 'during:begin', 'shortlist', 'clock', 'calendar', 'notice', 'during:end']);
+  });
+
+  it('PublishNotice_AppendsDuringAFiling_HoldingTheListedNominationsAndTheProgrammeAtTheVersionsRead', async () => {
+    // A nomination withdrawn by an uphold between the shortlist's read and the notice's append would
+    // be published as listed: the append holds what the notice records, at the versions it records.
+    const { calls, clock, filings } = recorder('2012-06-01');
+    const programme = {
+      streamId: `award-programme-${PROGRAMME}`,
+      version: 3,
+      programmeId: PROGRAMME,
+      orgId: notice.awardingOrgId,
+      timeline: { notice: { days: 5, dayKind: 'working' } },
+    };
+    const facts = {
+      programme: () => Promise.resolve({ facts: programme }),
+      nomination: () =>
+        Promise.resolve({
+          version: 9,
+          state: {
+            status: 'shortlisted',
+            programmeId: PROGRAMME,
+            category: 'outstanding_member',
+            nominee: { name: '王秀英', orgName: '城东村党支部' },
+            deeds: { summary: '带头致富' },
+          },
+        }),
+    } as unknown as NominationFacts;
+    const board = { shortlisted: () => Promise.resolve([NOMINATION]) } as unknown as NominationReadModel;
+    const calendar = {
+      snapshot: () => Promise.resolve({ adjustments: { holidays: [], makeUpWorkdays: [] }, inputs: [] }),
+    } as unknown as WorkCalendarPort;
+    const held: unknown[] = [];
+    const streams = {
+      load: () => Promise.resolve({ state: noticeDecider.initialState(), version: 0 }),
+      appendAll: (writes: { streamId: string }[], unchanged: unknown[]) => {
+        calls.push(`append:${writes.map((w) => w.streamId).join(',')}`);
+        held.push(...unchanged);
+        return Promise.resolve([1]);
+      },
+    } as unknown as StreamsPort;
+    const sut = new PublishNoticeHandler(streams, clock, calendar, board, filings, facts);
+
+    const published = await sut.execute(PROGRAMME, undefined, {
+      caller: { sub: 'county.organizer', roles: ['organizer'], orgId: notice.awardingOrgId, kind: 'user' },
+      correlationId: 'c-4',
+    });
+
+    expect(published).toMatchObject({ version: 1, round: 1 });
+    expect(calls).toEqual(['during:begin', 'clock', `append:public-notice-${PROGRAMME}`, 'during:end']);
+    expect(held).toEqual([
+      { streamId: `award-programme-${PROGRAMME}`, version: 3 },
+      { streamId: `nomination-${NOMINATION}`, version: 9 },
+    ]);
   });
 });
