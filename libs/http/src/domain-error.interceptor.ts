@@ -34,8 +34,14 @@ export function ruleOf(e: DomainError): RuleRef | undefined {
 /** The answer a domain refusal gets: its code, and its message ending with the versioned rule, `[rule pledge.filed-by-level-above@1]`. */
 export function domainErrorAnswer(e: DomainError): HttpException {
   const rule = ruleOf(e);
+  // A refusal that passes with time (a lock's wait ran out) says when to come back: Retry-After.
+  const retryAfterSec = (e as DomainError & { retryAfterSec?: unknown }).retryAfterSec;
   // The shared problem body keeps code and message only: the rule rides in the message.
-  return new STATUS[e.kind]({ code: e.code, message: rule ? `${e.message} [rule ${rule.id}@${rule.version}]` : e.message });
+  return new STATUS[e.kind]({
+    code: e.code,
+    message: rule ? `${e.message} [rule ${rule.id}@${rule.version}]` : e.message,
+    ...(typeof retryAfterSec === 'number' ? { retryAfterSec } : {}),
+  });
 }
 
 /**

@@ -38,4 +38,11 @@ describe(domainErrorAnswer.name, () => {
     const e = Object.assign(new DomainError('NOMINATION.INELIGIBLE', 'rule', 'not eligible'), { rule: { id: 'review-grade', version: 1 } });
     expect((domainErrorAnswer(e).getResponse() as { message: string }).message).toBe('not eligible [rule review-grade@1]');
   });
+
+  it('says when to come back for a refusal that passes with time, and nothing for one that does not', () => {
+    const busy = Object.assign(new DomainError('OBJECTIONS.BUSY', 'conflict', 'try again'), { retryAfterSec: 2 });
+    expect(domainErrorAnswer(busy).getResponse()).toEqual({ code: 'OBJECTIONS.BUSY', message: 'try again', retryAfterSec: 2 });
+    const odd = Object.assign(new DomainError('X.CODE', 'conflict', 'why'), { retryAfterSec: '2' });
+    expect(domainErrorAnswer(odd).getResponse()).toEqual({ code: 'X.CODE', message: 'why' });
+  });
 });

@@ -49,6 +49,12 @@ export class TokenBuckets {
     }
     return Math.ceil((1 - b.tokens) / this.perMs);
   }
+
+  /** Returns a token taken for a request the server could not serve (never past the capacity). */
+  giveBack(key: string): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.capacity, b.tokens + 1);
+  }
 }
 
 /**

@@ -31,6 +31,22 @@ describe('TokenBuckets', () => {
     expect(buckets.take('c', 0)).toBeGreaterThan(0);
   });
 
+  it('takes back a token given back, up to its capacity and no further', () => {
+    const buckets = TokenBuckets.perHour(2);
+    expect([buckets.take('a', 0), buckets.take('a', 0)]).toEqual([0, 0]);
+    buckets.giveBack('a');
+    expect(buckets.take('a', 0)).toBe(0);
+    expect(buckets.take('a', 0)).toBeGreaterThan(0);
+    buckets.giveBack('a');
+    buckets.giveBack('a');
+    buckets.giveBack('a');
+    expect([buckets.take('a', 0), buckets.take('a', 0)]).toEqual([0, 0]);
+    expect(buckets.take('a', 0)).toBeGreaterThan(0);
+    // A key never taken from has nothing to give back, and keeps its full budget.
+    buckets.giveBack('b');
+    expect([buckets.take('b', 0), buckets.take('b', 0), buckets.take('b', 0) > 0]).toEqual([0, 0, true]);
+  });
+
   it('refuses a budget that is not positive', () => {
     expect(() => TokenBuckets.perMinute(0)).toThrow(/positive budget/);
     expect(() => TokenBuckets.perMinute(Number.NaN)).toThrow(/positive budget/);

@@ -26,6 +26,8 @@ export interface CommendationConfig {
    */
   readonly eligibility?: { readonly enabled: boolean; readonly groupId: string; readonly topic: string };
   readonly publicLimits: PublicLimits;
+  /** How long a filing or a decision waits for the programme's lock before 409 OBJECTIONS.BUSY (ADR 0113). */
+  readonly objectionWaitMs?: number;
   readonly keycloak: {
     readonly issuer: string;
     readonly audience: string;
@@ -57,6 +59,7 @@ export function commendationConfig(infra: InfraConfig = infraConfig(), database:
       objectionsPerAddressPerHour: positive('COMMENDATION_OBJECTIONS_PER_ADDRESS_PER_HOUR', 10),
       objectionsPerNoticePerMinute: positive('COMMENDATION_OBJECTIONS_PER_NOTICE_PER_MINUTE', 120),
     },
+    objectionWaitMs: positive('COMMENDATION_OBJECTION_WAIT_MS', 10_000),
     keycloak: {
       issuer: infra.keycloakIssuer,
       audience: infra.keycloakAudience,

@@ -56,7 +56,7 @@ export class CommendationModule {
         },
         { provide: STREAMS, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new PostgresStreamsAdapter(store) },
         // Shared by the filing of objections and the decisions that read them (ADR 0113).
-        { provide: OBJECTION_FILINGS, useFactory: () => new PgObjectionFilings(config.databaseUrl) },
+        { provide: OBJECTION_FILINGS, useFactory: () => new PgObjectionFilings(config.databaseUrl, config.objectionWaitMs) },
         {
           provide: ORG_TREE,
           inject: [PG_POOL, ScopeService],

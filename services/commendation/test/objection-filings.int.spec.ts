@@ -3,7 +3,8 @@ import { Pool } from 'pg';
 import { infraConfig } from '@vanguard/infra-config';
 import { seededRandom, waitUntil } from '@vanguard/testing';
 import type { ObjectionFilingsPort } from '../src/application/ports/objection-filings.port';
-import { ObjectionFilingsBusyError, PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
+import { ObjectionFilingsBusyError } from '../src/application/ports/objection-filings.port';
+import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
 
 // The promise of ADR 0113: a decision whose clock is past the notice's last day reads every
 // objection judged in time. Filings and a decision race around "midnight" over real Postgres

@@ -1,4 +1,17 @@
+import { DomainError } from '@vanguard/kernel';
+
 export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
+
+/**
+ * The wait for the programme's filings or decision ran out: nothing was read or written, so the
+ * caller may simply send it again (`retryAfterSec` becomes Retry-After).
+ */
+export class ObjectionFilingsBusyError extends DomainError {
+  readonly retryAfterSec = 2;
+  constructor() {
+    super('OBJECTIONS.BUSY', 'conflict', '异议登记繁忙，请稍后重试 / objections are being filed or decided on; try again shortly');
+  }
+}
 
 /**
  * Where a programme's objections, its notice and its decisions meet (ADR 0113). A filing reads
@@ -8,7 +21,7 @@ export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
  * recorded and is judged by a later clock: nothing judged in time commits unseen behind a decision.
  */
 export interface ObjectionFilingsPort {
-  /** Runs a filing or a notice's publication for the programme; many run at once. */
+  /** Runs a filing or a notice's publication for the programme; many run at once. Refuses with ObjectionFilingsBusyError after its wait. */
   during<T>(programmeId: string, run: () => Promise<T>): Promise<T>;
   /** Runs a decision on the programme once nothing `during` is running, and keeps it out meanwhile. */
   alone<T>(programmeId: string, decide: () => Promise<T>): Promise<T>;

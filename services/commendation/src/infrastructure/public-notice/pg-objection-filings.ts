@@ -1,14 +1,7 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
-import { DomainError } from '@vanguard/kernel';
-import type { ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
+import { ObjectionFilingsBusyError, type ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
 import { heardPool } from '@vanguard/observability';
-
-export class ObjectionFilingsBusyError extends DomainError {
-  constructor() {
-    super('OBJECTIONS.BUSY', 'conflict', '异议登记繁忙，请稍后重试 / objections are being filed or decided on; try again shortly');
-  }
-}
 
 const NAMESPACE = 'vanguard.commendation.objection-filings';
 

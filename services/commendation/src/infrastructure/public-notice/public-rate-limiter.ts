@@ -36,4 +36,10 @@ export class PublicRateLimiter {
     const waitMs = this.objectionsByAddress.take(address, now) || this.objectionsByNotice.take(programmeId, now);
     if (waitMs > 0) throw tooManyRequests(waitMs, { zh: '异议', en: 'objections' });
   }
+
+  /** An objection the service turned away for its own reasons (OBJECTIONS.BUSY) costs the caller nothing. */
+  objectionNotServed(address: string, programmeId: string): void {
+    this.objectionsByAddress.giveBack(address);
+    this.objectionsByNotice.giveBack(programmeId);
+  }
 }

@@ -1,9 +1,18 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNotModifiedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotModifiedResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Public } from '@vanguard/auth';
 import { FileObjectionHandler } from '../../../application/commands/objections/file-objection.handler';
+import { ObjectionFilingsBusyError } from '../../../application/ports/objection-filings.port';
 import type { ObjectionStatus } from '../../../application/public-notice/public-notice-read-model.port';
 import { PublicNoticeQueries } from '../../../application/public-notice/public-notice.queries';
 import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
@@ -55,15 +64,24 @@ export class PublicNoticeHttpController {
   })
   @ApiCreatedResponse({ type: TrackingCodeResponse })
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address and per notice' })
+  @ApiConflictResponse({
+    description:
+      'OBJECTIONS.BUSY: a decision on the programme held the filings longer than the wait; nothing was filed, Retry-After says when to send it again, and the attempt does not count against the limits',
+  })
   async object(
     @Req() req: Request,
     @Param('programmeId', uuidParam('programmeId')) programmeId: string,
     @Body() b: FileObjectionRequest,
   ): Promise<TrackingCodeResponse> {
-    return this.file.execute(
-      { programmeId, nominationId: b.nominationId, grounds: b.grounds, name: b.name?.trim() || null, contact: b.contact?.trim() || null },
-      typeof req.id === 'string' ? req.id : randomUUID(),
-    );
+    try {
+      return await this.file.execute(
+        { programmeId, nominationId: b.nominationId, grounds: b.grounds, name: b.name?.trim() || null, contact: b.contact?.trim() || null },
+        typeof req.id === 'string' ? req.id : randomUUID(),
+      );
+    } catch (e) {
+      if (e instanceof ObjectionFilingsBusyError) this.limiter.objectionNotServed(address(req), programmeId);
+      throw e;
+    }
   }
 
   @Get('objections/:trackingCode')
