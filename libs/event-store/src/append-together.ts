@@ -23,53 +23,65 @@ export interface StreamRead {
 }
 
 type AppendOne = (streamId: string, events: readonly NewEvent[], options: AppendOptions) => Promise<AppendResult>;
-/** Holds the stream's head shared in the client's transaction and answers its version then. */
-type HoldOne = (client: PoolClient, streamId: string) => Promise<number>;
+
+/** The store's per-stream locks, in the caller's transaction (the ones its append functions take). */
+export interface StreamLocks {
+  /** Takes the stream's lock, exclusive (to write) or shared (to hold as read), until the transaction ends. */
+  lock(client: PoolClient, streamId: string, exclusive: boolean): Promise<void>;
+  /** The streams' versions now (0: no stream), read in a statement of its own. */
+  versions(client: PoolClient, streamIds: readonly string[]): Promise<Map<string, number>>;
+}
 
 const MAX_ATTEMPTS = 8;
 
 /**
  * Appends to several streams in one transaction: every expected version holds and all commit,
  * or nothing does (a mismatch raises the store's ConcurrencyError for its stream); so does every
- * stream only read (`reads`), held unchanged until the commit. Streams are
- * written in id order, so two such appends over the same streams take the streams' locks in
- * the same order and cannot deadlock each other. A stale transaction id, a deadlock or a
- * serialization failure prove nothing was committed: the transaction runs again. A COMMIT
- * whose answer is lost leaves the outcome unknown (AppendOutcomeUnknownError).
+ * stream only read (`reads`), held unchanged until the commit. Every stream's lock is taken
+ * first, in stream-id order (exclusive to write, shared to hold), before anything is written: two
+ * such appends cannot deadlock each other, and the transaction gets its id only once it holds
+ * them all, so its events follow every earlier writer's in the global order. A stale transaction
+ * id, a deadlock or a serialization failure prove nothing was committed: the transaction runs
+ * again. A COMMIT whose answer is lost leaves the outcome unknown (AppendOutcomeUnknownError).
  */
 export async function appendTogether(
   pool: Pool,
   appendOne: AppendOne,
   appends: readonly StreamAppend[],
   reads: readonly StreamRead[] = [],
-  holdOne?: HoldOne,
+  locks?: StreamLocks,
 ): Promise<AppendResult[]> {
-  if (reads.length > 0 && !holdOne) throw new Error('appendTogether: reads need holdOne');
-  // Reads and writes take their streams' locks in one id order, so two of these cannot deadlock.
-  type Step = { a: StreamAppend; i: number; read?: undefined } | { read: StreamRead; a?: undefined };
-  const steps: Step[] = [...appends.map((a, i): Step => ({ a, i })), ...reads.map((read): Step => ({ read }))];
-  const idOf = (x: Step) => (x.a ? x.a.streamId : x.read.streamId);
-  const order = steps.sort((x, y) => (idOf(x) < idOf(y) ? -1 : 1));
-  for (let i = 1; i < order.length; i++)
-    if (idOf(order[i]!) === idOf(order[i - 1]!)) throw new Error(`appendTogether: stream ${idOf(order[i]!)} twice`);
+  if (reads.length > 0 && !locks) throw new Error("appendTogether: reads need the store's locks");
+  const ids = [...appends.map((a) => a.streamId), ...reads.map((r) => r.streamId)].sort();
+  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) throw new Error(`appendTogether: stream ${ids[i]} twice`);
+  const written = new Set(appends.map((a) => a.streamId));
+  const order = appends.map((a, i) => ({ a, i })).sort((x, y) => (x.a.streamId < y.a.streamId ? -1 : 1));
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: unknown;
     try {
-      await client.query('begin');
-      const results: AppendResult[] = new Array<AppendResult>(appends.length);
-      for (const step of order) {
-        if (step.a) results[step.i] = await appendOne(step.a.streamId, step.a.events, { ...step.a.options, client });
-        else {
-          const actual = await holdOne!(client, step.read.streamId);
-          if (actual !== step.read.version) throw new ConcurrencyError(step.read.streamId, step.read.version, actual);
+      // The held versions are read after the locks, by statements of their own: read committed.
+      await client.query('begin isolation level read committed');
+      if (locks) {
+        for (const id of ids) await locks.lock(client, id, written.has(id));
+        if (reads.length > 0) {
+          const now = await locks.versions(
+            client,
+            reads.map((r) => r.streamId),
+          );
+          for (const r of reads) {
+            const actual = now.get(r.streamId) ?? 0;
+            if (actual !== r.version) throw new ConcurrencyError(r.streamId, r.version, actual);
+          }
         }
       }
+      const results: AppendResult[] = new Array<AppendResult>(appends.length);
+      for (const { a, i } of order) results[i] = await appendOne(a.streamId, a.events, { ...a.options, client });
       try {
         await client.query('commit');
       } catch (e) {
         broken = e;
-        if (failureKind(e) === 'unknown') throw new AppendOutcomeUnknownError(appends.map((a) => a.streamId).join(','), e);
+        if (failureKind(e) === 'unknown') throw new AppendOutcomeUnknownError(order.map((o) => o.a.streamId).join(','), e);
         throw e;
       }
       return results;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import { toIso } from './append-request';
-import { appendTogether, type StreamAppend, type StreamRead } from './append-together';
+import { appendTogether, type StreamAppend, type StreamLocks, type StreamRead } from './append-together';
 import { Appender, type AppendOptions } from './appender';
 import { InvalidEventError } from './errors';
 import { EventRows } from './event-rows';
@@ -134,23 +134,20 @@ export class PostgresEventStore {
    * does (see appendTogether). Results in the order given.
    */
   appendTogether(appends: readonly StreamAppend[], reads: readonly StreamRead[] = []): Promise<AppendResult[]> {
-    return appendTogether(
-      this.pool,
-      (id, events, options) => this.appender.append(id, events, options),
-      appends,
-      reads,
-      (client, id) => this.holdStream(client, id),
-    );
+    return appendTogether(this.pool, (id, events, options) => this.appender.append(id, events, options), appends, reads, this.locks);
   }
 
-  /** Holds the stream's head shared for the client's transaction (appends to it wait) and reads its version. */
-  private async holdStream(client: PoolClient, streamId: string): Promise<number> {
-    parseStreamId(streamId);
-    await client.query({ ...this.sql.holdStream, values: [streamId] });
-    // A statement of its own: its snapshot is taken once the lock is held, so it sees every append before.
-    const { rows } = await client.query<{ version: string }>({ ...this.sql.streamVersion, values: [streamId] });
-    return rows.length === 0 ? 0 : Number(rows[0]!.version);
-  }
+  /** The per-stream locks appendTogether takes up front (the append functions take the same). */
+  private readonly locks: StreamLocks = {
+    lock: async (client, streamId, exclusive) => {
+      parseStreamId(streamId);
+      await client.query({ ...(exclusive ? this.sql.lockStream : this.sql.holdStream), values: [streamId] });
+    },
+    versions: async (client, streamIds) => {
+      const { rows } = await client.query<{ stream_id: string; version: string }>({ ...this.sql.streamVersions, values: [streamIds] });
+      return new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+    },
+  };
 
   // ---------------------------------------------------------------- reads
 

@@ -58,10 +58,11 @@ export function statements(schema: string) {
         order by stream_version
         limit $4`,
     ),
-    // The stream's head as appends take it (schema.ts: the same lock space and key), held shared
-    // to the commit: an append to the stream waits, and one that committed before is seen.
-    holdStream: named('hold', `select pg_advisory_xact_lock_shared(${streamLockSpace(schema)}, hashtext($1::text))`),
-    streamVersion: named('stream_version', `select version from ${s}.streams where stream_id = $1`),
+    // A stream's lock as the append functions take it (schema.ts: the same lock space and key),
+    // exclusive to write, shared to hold a stream a decision only read; both until the commit.
+    lockStream: named('lock_stream', `select pg_advisory_xact_lock(${streamLockSpace(schema)}, hashtext($1::text))`),
+    holdStream: named('hold_stream', `select pg_advisory_xact_lock_shared(${streamLockSpace(schema)}, hashtext($1::text))`),
+    streamVersions: named('stream_versions', `select stream_id, version from ${s}.streams where stream_id = any($1::text[])`),
     lastVersionAt: named(
       'last_version_at',
       `select min(stream_version) - 1 as version from ${s}.events where stream_id = $1 and recorded_at > $2::timestamptz`,

@@ -8,13 +8,15 @@ const MAX_TRIES = 60;
 
 const onCall = { type: 'test.OnCall', data: {} };
 const offCall = { type: 'test.OffCall', data: {} };
+const noted = { type: 'test.Noted', data: {} };
 
 // README: a stream a decision only read (`reads`) is held at the version read until the decision
 // commits. The classic write skew: every stream of a round is a duty that may go off call only
 // while another stays on. Each duty's worker reads them all, and appends its own going off,
 // guarding the others at the versions it read, deciding again on a conflict. Without the guard,
 // two workers that both saw the other on call both go off and the round ends with nobody on
-// call. The count is taken by SQL on the stored events, not with the store's own reads.
+// call. Plain appends through the group committer note things on the duties meanwhile. The count
+// is taken by SQL on the stored events, not with the store's own reads.
 describe('appendTogether holds the streams a decision only read', () => {
   let f: StoreFixture;
   let store: PostgresEventStore;
@@ -28,7 +30,8 @@ describe('appendTogether holds the streams a decision only read', () => {
     const { rows } = await f.admin.query<{ on: string }>(
       `select count(*) as on from ${f.db.schema}.events e
         where e.stream_id = any($1)
-          and e.stream_version = (select max(stream_version) from ${f.db.schema}.events x where x.stream_id = e.stream_id)
+          and e.stream_version = (select max(stream_version) from ${f.db.schema}.events x
+                                   where x.stream_id = e.stream_id and x.type in ('test.OnCall', 'test.OffCall'))
           and e.type = 'test.OnCall'`,
       [streamIds],
     );
@@ -48,7 +51,8 @@ describe('appendTogether holds the streams a decision only read', () => {
           const seen = await Promise.all(
             duties.map(async (d) => {
               const events = await store.readStream(d);
-              return { d, version: events.length, on: events.at(-1)?.type === 'test.OnCall' };
+              const duty = events.filter((e) => e.type !== 'test.Noted');
+              return { d, version: events.length, on: duty.at(-1)?.type === 'test.OnCall' };
             }),
           );
           if (!seen.some((s) => s.d !== mine && s.on)) return; // the last on call stays
@@ -67,7 +71,16 @@ describe('appendTogether holds the streams a decision only read', () => {
         }
         unexpected.push(`${mine}: gave up`);
       };
-      await Promise.all(duties.map((d) => jitter().then(() => goOff(d))));
+      // Meanwhile plain appends (through the group committer) note things on the duties: they move
+      // the versions the workers hold, and must wait for or refuse the decisions holding them.
+      const noting = (async () => {
+        for (let n = 0; n < duties.length; n++) {
+          await jitter();
+          const d = duties[Math.floor(rnd() * duties.length)]!;
+          await store.append(d, [noted], { expectedVersion: 'any', context }).catch((e: unknown) => unexpected.push(`note: ${String(e)}`));
+        }
+      })();
+      await Promise.all([noting, ...duties.map((d) => jitter().then(() => goOff(d)))]);
       rounds.push({ duties, on: await onCallNow(duties) });
     }
     expect(unexpected).toEqual([]);
