@@ -8,7 +8,8 @@ import { MovableClock, createCommendationTestApp } from './support/commendation-
 
 // ADR 0113: a filing waits for a decision running alone on the programme, and past its wait is
 // refused with OBJECTIONS.BUSY. The objector did nothing wrong: the answer says when to send it
-// again (Retry-After), and the attempt is given back to the public limits it was taken from.
+// again (Retry-After), and the attempt is given back to the address's limit (the cap on such
+// refunds and the notice's limit: public-rate-limiter.unit.spec.ts).
 describe('an objection turned away while a decision runs (e2e)', () => {
   let app: INestApplication;
   let decisions: PgObjectionFilings;

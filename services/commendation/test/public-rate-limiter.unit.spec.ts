@@ -29,6 +29,24 @@ describe(PublicRateLimiter.name, () => {
     expect(status(() => sut.objection('f', 'notice-c'))).toBe(200);
   });
 
+  it('objectionNotServed_GivesTheAddressItsObjectionBack_AtMostItsOwnBudgetAnHour_AndNeverTheNotices', () => {
+    let now = 0;
+    const sut = new PublicRateLimiter(limits, () => now);
+    const busy = (ip: string, notice: string) => {
+      const s = status(() => sut.objection(ip, notice));
+      if (s === 200) sut.objectionNotServed(ip);
+      return s;
+    };
+    // Two refunds an hour (the address's budget): the third busy attempt is spent, and the fourth refused.
+    expect([busy('10.0.0.3', 'notice-d'), busy('10.0.0.3', 'notice-d'), busy('10.0.0.3', 'notice-d')]).toEqual([200, 200, 200]);
+    expect(status(() => sut.objection('10.0.0.3', 'notice-e'))).toBe(200);
+    expect(status(() => sut.objection('10.0.0.3', 'notice-e'))).toBe(429);
+    // notice-d's budget (3 a minute) stayed spent by the three busy attempts.
+    expect(status(() => sut.objection('10.0.0.4', 'notice-d'))).toBe(429);
+    now += 60 * 60_000;
+    expect([busy('10.0.0.3', 'notice-f'), status(() => sut.objection('10.0.0.3', 'notice-f'))]).toEqual([200, 200]);
+  });
+
   it('read_WhenAnAddressReadsPastItsBudget_Refuses429', () => {
     const sut = new PublicRateLimiter(limits, () => 0);
     expect([1, 2, 3, 4].map(() => status(() => sut.read('10.0.0.9')))).toEqual([200, 200, 200, 429]);

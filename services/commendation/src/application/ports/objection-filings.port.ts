@@ -3,12 +3,13 @@ import { DomainError } from '@vanguard/kernel';
 export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
 
 /**
- * The wait for the programme's filings or decision ran out: nothing was read or written, so the
- * caller may simply send it again (`retryAfterSec` becomes Retry-After).
+ * The wait ran out: nothing was read or written, so the caller may send it again
+ * (`retryAfterSec` becomes Retry-After). `behind` says what it waited for: the programme's own
+ * decision (`decision`), or a connection while every one was taken (`crowd`, a matter of load).
  */
 export class ObjectionFilingsBusyError extends DomainError {
   readonly retryAfterSec = 2;
-  constructor() {
+  constructor(readonly behind: 'decision' | 'crowd') {
     super('OBJECTIONS.BUSY', 'conflict', '异议登记繁忙，请稍后重试 / objections are being filed or decided on; try again shortly');
   }
 }

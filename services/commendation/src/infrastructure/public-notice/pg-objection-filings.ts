@@ -39,7 +39,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
 
   private async holding<T>(lock: string, programmeId: string, run: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((e: Error) => {
-      throw /timeout exceeded when trying to connect/.test(e.message) ? new ObjectionFilingsBusyError() : e;
+      throw /timeout exceeded when trying to connect/.test(e.message) ? new ObjectionFilingsBusyError('crowd') : e;
     });
     // A checked-out client's connection error has no other listener: unheard, it ends the process.
     const lost = (e: Error) => this.log.error(`the lock connection of programme ${programmeId} failed: ${e.message}`);
@@ -57,7 +57,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
       const broken = await end(client);
       client.removeListener('error', lost);
       client.release(broken);
-      throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError() : e;
+      throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError('decision') : e;
     }
     try {
       const done = await run();

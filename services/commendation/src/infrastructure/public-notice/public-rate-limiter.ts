@@ -11,6 +11,7 @@ export class PublicRateLimiter {
   private readonly reads: TokenBuckets;
   private readonly objectionsByAddress: TokenBuckets;
   private readonly objectionsByNotice: TokenBuckets;
+  private readonly refundsByAddress: TokenBuckets;
 
   constructor(
     limits: PublicLimits,
@@ -19,6 +20,7 @@ export class PublicRateLimiter {
     this.reads = TokenBuckets.perMinute(limits.readsPerAddressPerMinute);
     this.objectionsByAddress = TokenBuckets.perHour(limits.objectionsPerAddressPerHour);
     this.objectionsByNotice = TokenBuckets.perMinute(limits.objectionsPerNoticePerMinute);
+    this.refundsByAddress = TokenBuckets.perHour(limits.objectionsPerAddressPerHour);
   }
 
   read(address: string): void {
@@ -37,9 +39,13 @@ export class PublicRateLimiter {
     if (waitMs > 0) throw tooManyRequests(waitMs, { zh: '异议', en: 'objections' });
   }
 
-  /** An objection the service turned away for its own reasons (OBJECTIONS.BUSY) costs the caller nothing. */
-  objectionNotServed(address: string, programmeId: string): void {
-    this.objectionsByAddress.giveBack(address);
-    this.objectionsByNotice.giveBack(programmeId);
+  /**
+   * An objection turned away because a decision held the programme (OBJECTIONS.BUSY) does not
+   * count against its address, up to the address's own budget of such refunds an hour: a busy
+   * service is no way round the limit. The notice's budget, the cap an address spread cannot
+   * get round, stays spent, and so does the address's when the refusal was load's (no connection).
+   */
+  objectionNotServed(address: string): void {
+    if (this.refundsByAddress.take(address, this.now()) === 0) this.objectionsByAddress.giveBack(address);
   }
 }
