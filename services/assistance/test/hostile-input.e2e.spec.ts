@@ -194,6 +194,49 @@ describe('assistance hostile input', () => {
     expect(rows[0]).toEqual({ n: 1 });
   });
 
+  it('keeps ID-card and phone numbers off the public page: a project name or milestone title carrying one is 400 naming it', async () => {
+    const named = await http()
+      .post('/projects')
+      .set(as())
+      .send({
+        villageId: village,
+        name: '王秀兰家 138 1234 5678',
+        category: 'road_hardening',
+        budgetFen: 1000,
+        beneficiaryHouseholds: 1,
+        plannedOn: dayFromToday(-1),
+      });
+    expect([named.status, named.body.code]).toEqual([400, 'TEXT.PERSONAL_NUMBERS']);
+    expect(named.body.message).toContain('name');
+    const titled = await http()
+      .post(`/projects/${projectId}/milestones`)
+      .set(as())
+      .send({ title: '户主身份证110101199003077777', dueOn: dayFromToday(10) });
+    expect([titled.status, titled.body.code]).toEqual([400, 'TEXT.PERSONAL_NUMBERS']);
+    expect(titled.body.message).toContain('title');
+    const rows = await db.query(`select 1 from assistance.milestones where project_id = $1 and title like '%1101011990%'`, [projectId]);
+    expect(rows.rowCount).toBe(0);
+  });
+
+  it('dates no money before the project was planned: 422 DAY.BEFORE_ORIGIN, and nothing in the ledger', async () => {
+    const approved = (await plan()).body.id as string;
+    expect(
+      (
+        await http()
+          .post(`/projects/${approved}/approve`)
+          .set(as())
+          .send({ on: dayFromToday(0) })
+      ).status,
+    ).toBe(200);
+    const early = await http()
+      .post(`/projects/${approved}/allocations`)
+      .set(as())
+      .send({ source: 'social', amountFen: 500, on: dayFromToday(-2) });
+    expect([early.status, early.body.code]).toEqual([422, 'DAY.BEFORE_ORIGIN']);
+    const movements = await db.query(`select 1 from assistance.fund_movements where project_id = $1`, [approved]);
+    expect(movements.rowCount).toBe(0);
+  });
+
   it('limits the public page per address: a flood gets 429 with Retry-After and no village data', async () => {
     const statuses: number[] = [];
     let refused: request.Response | undefined;

@@ -2,7 +2,7 @@ import { checkRule, DomainError } from '@vanguard/kernel';
 import { FundMovementReversed, FundsAllocated, FundsDisbursed, type FundSource } from '@vanguard/contracts';
 import type { Day } from '../shared/day';
 import { domainEvent, type DomainEvent } from '../shared/domain-event';
-import { DayMustNotBeInTheFuture } from '../shared/period.rules';
+import { DayMustNotBeInTheFuture, DayMustNotPrecede } from '../shared/period.rules';
 import type { Project } from '../project/project';
 import {
   AllocationsMustNotExceedTheBudget,
@@ -67,6 +67,7 @@ export function allocate(
   assertFen(input.amountFen);
   checkRule(new FundsMoveOnlyWhileTheProjectIsOpen(project.status));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
+  checkRule(new DayMustNotPrecede('on', input.on, project.plannedOn, '项目立项', 'the project was planned'));
   const allocated = all.reduce((n, b) => n + b.allocatedFen, 0);
   checkRule(new AllocationsMustNotExceedTheBudget(allocated, input.amountFen, project.budgetFen));
   const before = all.find((b) => b.source === input.source) ?? emptyBalance(input.source);
@@ -94,6 +95,7 @@ export function disburse(
   assertFen(input.amountFen);
   checkRule(new FundsMoveOnlyWhileTheProjectIsOpen(project.status));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
+  checkRule(new DayMustNotPrecede('on', input.on, project.plannedOn, '项目立项', 'the project was planned'));
   const before = current ?? emptyBalance(input.source);
   checkRule(new BalanceMustCoverTheAmount(remainingOf(before), input.amountFen));
   const balance: SourceBalance = { ...before, disbursedFen: before.disbursedFen + input.amountFen };
@@ -125,6 +127,7 @@ export function reverse(
   checkRule(new AReversalIsNotReversed(original.kind));
   checkRule(new MovementIsReversedOnlyOnce(original.reversed));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
+  checkRule(new DayMustNotPrecede('on', input.on, original.on, '被冲正的记录', 'the entry it reverses'));
   let balance: SourceBalance;
   if (original.kind === 'allocation') {
     checkRule(new BalanceMustCoverTheAmount(remainingOf(current), original.amountFen));

@@ -1,5 +1,6 @@
 import type { ProjectStatus } from '@vanguard/contracts';
 import type { Project } from '../project/project';
+import { DayMustNotPrecede } from '../shared/period.rules';
 import { refusedBy } from '../testing/refusal';
 import { allocate, disburse, InvalidAmountError, remainingOf, reverse, type FundMovement, type SourceBalance } from './fund-ledger';
 import {
@@ -20,6 +21,7 @@ const project = (status: ProjectStatus = 'in_progress', budgetFen = 1_000_000): 
   budgetFen,
   beneficiaryHouseholds: 80,
   status,
+  plannedOn: '2011-03-01',
   lastStepOn: '2011-05-01',
   milestones: [],
 });
@@ -56,6 +58,16 @@ describe('fund ledger', () => {
       expect(refusedBy(act, FundsMoveOnlyWhileTheProjectIsOpen)).toBe(true);
     });
 
+    it('refuses money dated before the project was planned, and takes it on that day', () => {
+      const on = (day: string) => () => allocate(project(), [], { id: 'm', source: 'fiscal', amountFen: 1, on: day }, TODAY);
+      expect(refusedBy(on('2011-02-28'), DayMustNotPrecede)).toBe(true);
+      expect(on('2011-03-01')).not.toThrow();
+      const paid = (day: string) => () =>
+        disburse(project(), fiscal(10), { id: 'm', source: 'fiscal', amountFen: 1, on: day, purpose: '进度款' }, TODAY);
+      expect(refusedBy(paid('1990-01-01'), DayMustNotPrecede)).toBe(true);
+      expect(paid('2011-03-01')).not.toThrow();
+    });
+
     it.each([0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, Number.NaN])('refuses %p fen as an amount', (amountFen) => {
       expect(() => allocate(project(), [], { id: 'm', source: 'fiscal', amountFen, on: TODAY }, TODAY)).toThrow(InvalidAmountError);
     });
@@ -87,6 +99,12 @@ describe('fund ledger', () => {
       expect(
         refusedBy(() => reverse(project(), movement('allocation', 71), fiscal(100, 30), input, TODAY), BalanceMustCoverTheAmount),
       ).toBe(true);
+    });
+
+    it('is dated no earlier than the entry it reverses', () => {
+      const on = (day: string) => () => reverse(project(), movement('disbursement', 1), fiscal(10, 1), { ...input, on: day }, TODAY);
+      expect(refusedBy(on('2011-05-31'), DayMustNotPrecede)).toBe(true);
+      expect(on('2011-06-01')).not.toThrow();
     });
 
     it('reverses an entry once, and never a reversal', () => {

@@ -14,7 +14,8 @@ import {
 import type { Day } from '../shared/day';
 import { domainEvent, type DomainEvent } from '../shared/domain-event';
 import { AmountMustBeWithinTheCap } from '../shared/money.rules';
-import { DayMustNotBeInTheFuture } from '../shared/period.rules';
+import { DayMustNotBeInTheFuture, DayMustNotPrecede } from '../shared/period.rules';
+import { PublishedTextCarriesNoPersonalNumbers } from '../shared/public-text.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import {
   CompletionNeedsEveryMilestoneReached,
@@ -40,6 +41,8 @@ export interface Project {
   readonly budgetFen: number;
   readonly beneficiaryHouseholds: number;
   readonly status: ProjectStatus;
+  /** The day it was planned: nothing of its life (money, milestones) is dated before it. */
+  readonly plannedOn: Day;
   /** The day of the latest step (planned on, approved on, …): the next step cannot precede it. */
   readonly lastStepOn: Day;
   readonly milestones: readonly Milestone[];
@@ -63,6 +66,7 @@ export interface PlanProject {
 
 export function planProject(input: PlanProject, village: Village, today: Day): { project: Project; events: DomainEvent[] } {
   checkRule(new MustBeAnActiveVillage(village));
+  checkRule(new PublishedTextCarriesNoPersonalNumbers('name', input.name));
   checkRule(new DayMustNotBeInTheFuture('plannedOn', input.plannedOn, today));
   checkRule(new AmountMustBeWithinTheCap('budgetFen', input.budgetFen));
   const project: Project = { ...input, orgId: village.id, status: 'planned', lastStepOn: input.plannedOn, milestones: [] };
@@ -115,6 +119,7 @@ export function evaluateProject(project: Project, satisfaction: Ballot, on: Day,
 /** Milestones are set until the work is done; afterwards the plan is history. */
 export function addMilestone(project: Project, milestone: Omit<Milestone, 'reachedOn'>): Project {
   checkRule(new ProjectMustBeInState(project.status, ['planned', 'approved', 'in_progress'], 'add a milestone to'));
+  checkRule(new PublishedTextCarriesNoPersonalNumbers('title', milestone.title));
   return { ...project, milestones: [...project.milestones, { ...milestone, reachedOn: null }] };
 }
 
@@ -129,6 +134,7 @@ export function reachMilestone(
   checkRule(new ProjectMustBeInState(project.status, ['approved', 'in_progress'], 'reach a milestone of'));
   checkRule(new MilestoneIsReachedOnce(m.reachedOn));
   checkRule(new DayMustNotBeInTheFuture('reachedOn', reachedOn, today));
+  checkRule(new DayMustNotPrecede('reachedOn', reachedOn, project.plannedOn, '项目立项', 'the project was planned'));
   const next: Project = { ...project, milestones: project.milestones.map((x) => (x.id === milestoneId ? { ...x, reachedOn } : x)) };
   const event = domainEvent(MilestoneReached, project.id, project.orgId, {
     projectId: project.id,

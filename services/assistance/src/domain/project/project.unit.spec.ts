@@ -1,5 +1,6 @@
 import { AmountMustBeWithinTheCap, MAX_AMOUNT_FEN } from '../shared/money.rules';
-import { DayMustNotBeInTheFuture } from '../shared/period.rules';
+import { DayMustNotBeInTheFuture, DayMustNotPrecede } from '../shared/period.rules';
+import { PublishedTextCarriesNoPersonalNumbers } from '../shared/public-text.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import { refusedBy } from '../testing/refusal';
 import {
@@ -88,5 +89,25 @@ describe('assistance project', () => {
     expect(planProject({ ...input, budgetFen: MAX_AMOUNT_FEN }, village, TODAY).project.budgetFen).toBe(10_000_000_000);
     for (const budgetFen of [MAX_AMOUNT_FEN + 1, Number.MAX_SAFE_INTEGER])
       expect(refusedBy(() => planProject({ ...input, budgetFen }, village, TODAY), AmountMustBeWithinTheCap)).toBe(true);
+  });
+
+  it('publishes no ID-card or phone number in its name or a milestone title, spaced or full-width', () => {
+    for (const name of ['王秀兰家 13812345678', '户主身份证110101199003077777', '联系 139 1234 5678', '电话１３８１２３４５６７８'])
+      expect(refusedBy(() => planProject({ ...input, name }, village, TODAY), PublishedTextCarriesNoPersonalNumbers)).toBe(true);
+    expect(planProject({ ...input, name: '2011年安全饮水工程（一期）' }, village, TODAY).project.name).toBe('2011年安全饮水工程（一期）');
+    const title = '户主王秀兰 电话13812345678';
+    expect(refusedBy(() => addMilestone(planned(), { id: 'm1', title, dueOn: '2011-05-01' }), PublishedTextCarriesNoPersonalNumbers)).toBe(
+      true,
+    );
+  });
+
+  it('reaches a milestone no earlier than the day the project was planned', () => {
+    const p = addMilestone(advanceProject(planned(), 'approve', '2011-03-10', TODAY).project, {
+      id: 'm1',
+      title: '开工',
+      dueOn: '2011-05-01',
+    });
+    expect(refusedBy(() => reachMilestone(p, 'm1', '1999-01-01', TODAY), DayMustNotPrecede)).toBe(true);
+    expect(reachMilestone(p, 'm1', '2011-03-01', TODAY).project.milestones[0]!.reachedOn).toBe('2011-03-01');
   });
 });

@@ -37,3 +37,24 @@ export class DayMustNotBeInTheFuture extends Rule {
     return this.day > this.today;
   }
 }
+
+/** A record of the project's life (a payment, a reversal, a milestone reached) is dated no earlier than what it follows. */
+export class DayMustNotPrecede extends Rule {
+  readonly id = 'day-not-before-origin';
+  readonly code = 'DAY.BEFORE_ORIGIN';
+  readonly kind = 'rule' as const;
+  readonly message: string;
+  constructor(
+    what: string,
+    private readonly day: Day,
+    private readonly origin: Day,
+    originZh: string,
+    originEn: string,
+  ) {
+    super();
+    this.message = `日期早于${originZh} (${origin}) / ${what} (${day}) is before ${originEn} (${origin})`;
+  }
+  isBroken(): boolean {
+    return this.day < this.origin;
+  }
+}

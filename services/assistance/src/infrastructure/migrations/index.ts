@@ -10,6 +10,7 @@ import { AssistanceFundTotals1765100000071 } from './1765100000071-fund-totals.m
 import { AssistanceFundTotalsRowTrigger1765100000072 } from './1765100000072-fund-totals-row-trigger.migration';
 import { AssistanceProjectLockedWithBalances1765600000010 } from './1765600000010-project-locked-with-balances.migration';
 import { AssistanceRosterOrganizationCodes1765600000011 } from './1765600000011-roster-organization-codes.migration';
+import { AssistanceProjectLockedWithPlannedOn1765700000012 } from './1765700000012-project-locked-with-planned-on.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -34,4 +35,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceProjectLockedWithBalances1765600000010,
   // A project list may name villages by organisation code: the roster copy's codes indexed.
   AssistanceRosterOrganizationCodes1765600000011,
+  // ... and the day the project was planned, which nothing of its money is dated before.
+  AssistanceProjectLockedWithPlannedOn1765700000012,
 ];

@@ -17,6 +17,7 @@ interface ProjectRow {
   budget_fen: string;
   beneficiary_households: number;
   status: ProjectStatus;
+  planned_on: string;
   last_step_on: string;
 }
 
@@ -25,8 +26,8 @@ export class PgProjectRepository implements ProjectRepository {
   async insert(tx: Tx, p: Project, at: Date): Promise<void> {
     await tx.query(
       `insert into projects (id, org_id, pairing_id, name, category, budget_fen, beneficiary_households, status, planned_on, last_step_on, recorded_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)`,
-      [p.id, p.orgId, p.pairingId, p.name, p.category, p.budgetFen, p.beneficiaryHouseholds, p.status, p.lastStepOn, at],
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [p.id, p.orgId, p.pairingId, p.name, p.category, p.budgetFen, p.beneficiaryHouseholds, p.status, p.plannedOn, p.lastStepOn, at],
     );
   }
 
@@ -71,7 +72,7 @@ export class PgProjectRepository implements ProjectRepository {
     actorOrgId: string | undefined,
   ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null> {
     const [r] = await db.query<MoneyRow>(
-      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen::text, p.beneficiary_households, p.status, p.last_step_on::text,
+      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen::text, p.beneficiary_households, p.status, p.planned_on::text, p.last_step_on::text,
               (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'level', o.level, 'sector', o.sector,
                                                           'status', o.status, 'path', o.path)), '[]')
                  from roster_organizations o where $2::uuid is not null and o.id in (p.org_id, $2::uuid)) as orgs,
@@ -96,7 +97,7 @@ export class PgProjectRepository implements ProjectRepository {
     withMilestones: boolean,
   ): Promise<{ project: Project; orgs: Village[] } | null> {
     const [r] = await tx.query<ProjectRow & { orgs: Village[] }>(
-      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status, p.last_step_on::text,
+      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status, p.planned_on::text, p.last_step_on::text,
               (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'level', o.level, 'sector', o.sector,
                                                           'status', o.status, 'path', o.path)), '[]')
                  from roster_organizations o where $2::uuid is not null and o.id in (p.org_id, $2::uuid)) as orgs
@@ -160,6 +161,7 @@ function projectOf(r: ProjectRow, milestones: Milestone[]): Project {
     budgetFen: Number(r.budget_fen),
     beneficiaryHouseholds: r.beneficiary_households,
     status: r.status,
+    plannedOn: r.planned_on,
     lastStepOn: r.last_step_on,
     milestones,
   };

@@ -1,3 +1,4 @@
+import { personalNumbersIn } from '@vanguard/contracts';
 import { DomainError, Rule, checkRule } from '@vanguard/kernel';
 
 /**
@@ -54,6 +55,27 @@ export class PublishedExemplarNeedsANameAndStory extends Rule {
   }
 }
 
+/**
+ * The honour roll is read without a token: an exemplar's name and story carry no ID-card or phone
+ * number (checked on the story's markup as stored, so a number in a link's address counts too).
+ */
+export class ExemplarTextCarriesNoPersonalNumbers extends Rule {
+  readonly id = 'publicity.exemplar-text-no-personal-numbers';
+  readonly code = 'EXEMPLAR.PERSONAL_NUMBERS';
+  readonly kind = 'invalid' as const;
+  readonly message: string;
+  constructor(
+    field: 'name' | 'story',
+    private readonly text: string | null | undefined,
+  ) {
+    super();
+    this.message = `${field} 将在光荣榜公开，不得含身份证号或电话号码 / ${field} is shown on the public honour roll and must not carry an ID-card or phone number`;
+  }
+  isBroken(): boolean {
+    return !!this.text && personalNumbersIn(this.text).length > 0;
+  }
+}
+
 export class DeclineNeedsAReason extends Rule {
   readonly id = 'publicity.decline-needs-reason';
   readonly code = 'EXEMPLAR.REASON_REQUIRED';
@@ -74,12 +96,17 @@ export interface ExemplarEdit {
 
 export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar {
   checkRule(new ExemplarMustBeProposed(e.status));
+  checkRule(new ExemplarTextCarriesNoPersonalNumbers('name', edit.name));
+  checkRule(new ExemplarTextCarriesNoPersonalNumbers('story', edit.story));
   return { ...e, name: edit.name ?? e.name, story: edit.story ?? e.story };
 }
 
+/** Published as it stands: what a proposal brought (a commendation's deeds) is checked as well as what an editor typed. */
 export function acceptExemplar(e: Exemplar): Exemplar {
   checkRule(new ExemplarMustBeProposed(e.status));
   checkRule(new PublishedExemplarNeedsANameAndStory(e));
+  checkRule(new ExemplarTextCarriesNoPersonalNumbers('name', e.name));
+  checkRule(new ExemplarTextCarriesNoPersonalNumbers('story', e.story));
   return { ...e, status: 'published' };
 }
 

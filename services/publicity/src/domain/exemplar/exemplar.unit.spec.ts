@@ -2,6 +2,7 @@ import { BusinessRuleViolation } from '@vanguard/kernel';
 import {
   DeclineNeedsAReason,
   ExemplarMustBeProposed,
+  ExemplarTextCarriesNoPersonalNumbers,
   PublishedExemplarNeedsANameAndStory,
   acceptExemplar,
   declineExemplar,
@@ -50,6 +51,15 @@ describe('exemplar', () => {
       expect(refusedBy(() => acceptExemplar(empty))).toBe(new PublishedExemplarNeedsANameAndStory(empty).id);
     }
     expect(acceptExemplar({ ...proposed, story: '<p>带头修路</p>' }).status).toBe('published');
+  });
+
+  it('the honour roll shows no ID-card or phone number: an edit carrying one is refused, and so is publishing one a proposal brought', () => {
+    const rule = new ExemplarTextCarriesNoPersonalNumbers('story', '').id;
+    expect(refusedBy(() => editExemplar(proposed, { story: '<p>联系电话13812345678</p>' }))).toBe(rule);
+    expect(refusedBy(() => editExemplar(proposed, { story: '<p><a href="tel:138-1234-5678">电话</a></p>' }))).toBe(rule);
+    expect(refusedBy(() => editExemplar(proposed, { name: '张三 110101199003077777' }))).toBe(rule);
+    expect(refusedBy(() => acceptExemplar({ ...proposed, story: '身份证１１０１０１１９９００３０７７７７７' }))).toBe(rule);
+    expect(acceptExemplar(editExemplar(proposed, { story: '<p>2011年带头修路3公里</p>' })).status).toBe('published');
   });
 
   it('declining needs a reason', () => {
