@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Largest page a list endpoint serves. */
@@ -10,11 +10,20 @@ export const MAX_PAGE_LIMIT = 200;
  */
 export const MAX_PAGE_OFFSET = 1_000_000;
 
+/**
+ * A whole number in a query string, written in decimal digits (a sign allowed) and nothing else:
+ * `Number()` would also read `0x10` as 16, `1e3` as 1000 and `' 5 '` or `''` as numbers. Anything
+ * else stays text, which `@IsInt()` then refuses with a 400 naming the parameter.
+ */
+export function QueryInt(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
+}
+
 /** limit/offset of every list query: the one place their bounds live. */
 export class PaginationQuery {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_PAGE_LIMIT })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_LIMIT)
@@ -22,7 +31,7 @@ export class PaginationQuery {
 
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_PAGE_OFFSET })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(0)
   @Max(MAX_PAGE_OFFSET)

@@ -99,6 +99,18 @@ describe('assistance service', () => {
         .send(pairing({ lagging: true, villagePlan: '一村一策', fiveFixedPoints: fivePoints(demoOrgId(HEKOU_TOWN)) }));
       expect(wrongTown.status).toBe(422);
       expect(wrongTown.body.code).toBe('PAIRING.TOWNSHIP_NOT_ABOVE_VILLAGE');
+
+      // A helper unit named by id is an organisation the platform knows, of any county.
+      const nobody = await http()
+        .post('/pairings')
+        .set(as('county.assistance'))
+        .send(pairing({ helperOrgId: randomUUID() }));
+      expect([nobody.status, nobody.body.code]).toEqual([422, 'PAIRING.HELPER_UNKNOWN']);
+      const known = await http()
+        .post('/pairings')
+        .set(as('county.assistance'))
+        .send(pairing({ helperOrgId: demoOrgId(BAIHUA_TOWN) }));
+      expect(known.status).toBe(201);
     });
 
     it('refuses a township as the village paired (422), and a village outside the caller’s county as unknown (404)', async () => {

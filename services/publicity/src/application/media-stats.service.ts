@@ -57,6 +57,8 @@ export class MediaStatsService {
   async setWeight(p: Principal, target: { level?: MediaLevel; outlet?: string }, weight: number): Promise<WeightsView> {
     // The role says admin; a county's admin is one too, and these weights score every county.
     this.access.mustActForThePlatform(p);
+    if (target.level !== undefined && target.outlet !== undefined)
+      throw new DomainError('WEIGHT.TARGET_AMBIGUOUS', 'invalid', '媒体级别和媒体名称只能指定一个 / name a level or an outlet, not both');
     const key = target.level ? `level:${target.level}` : target.outlet ? `outlet:${outletKey(target.outlet)}` : undefined;
     if (!key || (target.level && !MEDIA_LEVELS.includes(target.level)))
       throw new DomainError('WEIGHT.TARGET_REQUIRED', 'invalid', '须指定媒体级别或媒体名称 / name a level or an outlet');

@@ -30,4 +30,12 @@ describe('setting the media weights', () => {
     await expect(sut.setWeight(admin('province'), { level: 'central' }, 3)).rejects.toThrow('stop after the check');
     expect(writes).toBe(1);
   });
+
+  it('WhenBothALevelAndAnOutletAreNamed_RefusesWithoutWriting', async () => {
+    writes = 0;
+    await expect(sut.setWeight(admin('province'), { level: 'county', outlet: '松岭日报' }, 9)).rejects.toMatchObject({
+      code: 'WEIGHT.TARGET_AMBIGUOUS',
+    });
+    expect(writes).toBe(0);
+  });
 });

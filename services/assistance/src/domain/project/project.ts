@@ -15,7 +15,7 @@ import type { Day } from '../shared/day';
 import { domainEvent, type DomainEvent } from '../shared/domain-event';
 import { AmountMustBeWithinTheCap } from '../shared/money.rules';
 import { DayMustNotBeInTheFuture, DayMustNotPrecede } from '../shared/period.rules';
-import { PublishedTextCarriesNoPersonalNumbers } from '../shared/public-text.rules';
+import { PublishedTextCarriesNoPersonalNumbers, TextMustNotBeBlank } from '../shared/public-text.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import {
   CompletionNeedsEveryMilestoneReached,
@@ -66,6 +66,7 @@ export interface PlanProject {
 
 export function planProject(input: PlanProject, village: Village, today: Day): { project: Project; events: DomainEvent[] } {
   checkRule(new MustBeAnActiveVillage(village));
+  checkRule(new TextMustNotBeBlank('name', input.name));
   checkRule(new PublishedTextCarriesNoPersonalNumbers('name', input.name));
   checkRule(new DayMustNotBeInTheFuture('plannedOn', input.plannedOn, today));
   checkRule(new AmountMustBeWithinTheCap('budgetFen', input.budgetFen));
@@ -119,6 +120,7 @@ export function evaluateProject(project: Project, satisfaction: Ballot, on: Day,
 /** Milestones are set until the work is done; afterwards the plan is history. */
 export function addMilestone(project: Project, milestone: Omit<Milestone, 'reachedOn'>): Project {
   checkRule(new ProjectMustBeInState(project.status, ['planned', 'approved', 'in_progress'], 'add a milestone to'));
+  checkRule(new TextMustNotBeBlank('title', milestone.title));
   checkRule(new PublishedTextCarriesNoPersonalNumbers('title', milestone.title));
   return { ...project, milestones: [...project.milestones, { ...milestone, reachedOn: null }] };
 }

@@ -1,6 +1,6 @@
 import { AmountMustBeWithinTheCap, MAX_AMOUNT_FEN } from '../shared/money.rules';
 import { DayMustNotBeInTheFuture, DayMustNotPrecede } from '../shared/period.rules';
-import { PublishedTextCarriesNoPersonalNumbers } from '../shared/public-text.rules';
+import { PublishedTextCarriesNoPersonalNumbers, TextMustNotBeBlank } from '../shared/public-text.rules';
 import { MustBeAnActiveVillage, type Village } from '../shared/village';
 import { refusedBy } from '../testing/refusal';
 import {
@@ -109,5 +109,11 @@ describe('assistance project', () => {
     });
     expect(refusedBy(() => reachMilestone(p, 'm1', '1999-01-01', TODAY), DayMustNotPrecede)).toBe(true);
     expect(reachMilestone(p, 'm1', '2011-03-01', TODAY).project.milestones[0]!.reachedOn).toBe('2011-03-01');
+  });
+
+  it('is named, and its milestones titled, with more than spaces', () => {
+    for (const name of ['   ', '\t', '\u3000'])
+      expect(refusedBy(() => planProject({ ...input, name }, village, TODAY), TextMustNotBeBlank)).toBe(true);
+    expect(refusedBy(() => addMilestone(planned(), { id: 'm1', title: '  ', dueOn: '2011-05-01' }), TextMustNotBeBlank)).toBe(true);
   });
 });

@@ -22,3 +22,21 @@ export class PublishedTextCarriesNoPersonalNumbers extends Rule {
     return personalNumbersIn(this.text).length > 0;
   }
 }
+
+/** A name or a title says something: blank text (spaces only) is refused as an empty one is. */
+export class TextMustNotBeBlank extends Rule {
+  readonly id = 'text-not-blank';
+  readonly code = 'TEXT.BLANK';
+  readonly kind = 'invalid' as const;
+  readonly message: string;
+  constructor(
+    field: string,
+    private readonly text: string,
+  ) {
+    super();
+    this.message = `${field} 不能为空白 / ${field} must not be blank`;
+  }
+  isBroken(): boolean {
+    return this.text.trim().length === 0;
+  }
+}

@@ -94,8 +94,23 @@ export interface ExemplarEdit {
   readonly story?: string;
 }
 
+/** An edit changes the name, the story or both, and a name it gives is more than spaces. */
+export class ExemplarEditSaysSomething extends Rule {
+  readonly id = 'publicity.exemplar-edit-says-something';
+  readonly code = 'EXEMPLAR.EDIT_EMPTY';
+  readonly kind = 'invalid' as const;
+  readonly message = '请填写姓名（名称）或事迹，姓名不能为空白 / an edit gives a name or a story, and a name is not blank';
+  constructor(private readonly edit: ExemplarEdit) {
+    super();
+  }
+  isBroken(): boolean {
+    return (this.edit.name === undefined && this.edit.story === undefined) || (this.edit.name !== undefined && !this.edit.name.trim());
+  }
+}
+
 export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar {
   checkRule(new ExemplarMustBeProposed(e.status));
+  checkRule(new ExemplarEditSaysSomething(edit));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('name', edit.name));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('story', edit.story));
   return { ...e, name: edit.name ?? e.name, story: edit.story ?? e.story };

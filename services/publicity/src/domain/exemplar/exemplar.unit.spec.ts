@@ -1,6 +1,7 @@
 import { BusinessRuleViolation } from '@vanguard/kernel';
 import {
   DeclineNeedsAReason,
+  ExemplarEditSaysSomething,
   ExemplarMustBeProposed,
   ExemplarTextCarriesNoPersonalNumbers,
   PublishedExemplarNeedsANameAndStory,
@@ -60,6 +61,13 @@ describe('exemplar', () => {
     expect(refusedBy(() => editExemplar(proposed, { name: '张三 110101199003077777' }))).toBe(rule);
     expect(refusedBy(() => acceptExemplar({ ...proposed, story: '身份证１１０１０１１９９００３０７７７７７' }))).toBe(rule);
     expect(acceptExemplar(editExemplar(proposed, { story: '<p>2011年带头修路3公里</p>' })).status).toBe('published');
+  });
+
+  it('an edit gives a name or a story, and a name that is not blank', () => {
+    const rule = new ExemplarEditSaysSomething({}).id;
+    expect(refusedBy(() => editExemplar(proposed, {}))).toBe(rule);
+    expect(refusedBy(() => editExemplar(proposed, { name: '   ' }))).toBe(rule);
+    expect(editExemplar(proposed, { story: '带头修路三公里' }).story).toBe('带头修路三公里');
   });
 
   it('declining needs a reason', () => {

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { PERIOD_PATTERN } from '../../domain/period';
-import { IsUuid } from '@vanguard/http';
+import { IsUuid, QueryInt } from '@vanguard/http';
 
 export class PeriodQuery {
   @ApiProperty({ description: 'a year (2026) or a quarter (2026-Q3); days are Asia/Shanghai', example: '2026' })
@@ -17,7 +16,7 @@ export class TraceQuery extends PeriodQuery {
 
   @ApiPropertyOptional({ description: 'at most this many events in one page (default 500, max 5000)' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(5000)

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsDay } from '@vanguard/http';
+import { IsDay, QueryInt } from '@vanguard/http';
 
 export class SetCalendarDayRequest {
   @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday: a weekday off (节假日); workday: a weekend day worked (调休上班)' })
@@ -29,7 +28,7 @@ export class NoticeEndQuery {
   from!: string;
 
   @ApiProperty({ example: 7, minimum: 1, maximum: 60 })
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(60)

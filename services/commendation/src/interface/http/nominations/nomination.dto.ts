@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsDay, IsUuid } from '@vanguard/http';
+import { IsDay, IsUuid, QueryInt } from '@vanguard/http';
 
 const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
 const LEVELS = ['county', 'city', 'province'] as const;
@@ -163,7 +163,7 @@ export class NominationsQuery {
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(500)
@@ -171,7 +171,7 @@ export class NominationsQuery {
 
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(0)
   @Max(1_000_000)

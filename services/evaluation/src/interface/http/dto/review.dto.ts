@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PaginationQuery, IsUuid } from '@vanguard/http';
+import { PaginationQuery, IsUuid, QueryInt } from '@vanguard/http';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
@@ -118,7 +118,7 @@ export class ConcludeReviewRequest {
 
 export class ListReviewsQuery extends PaginationQuery {
   @ApiProperty({ example: 2010 })
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(2000)
   @Max(2100)

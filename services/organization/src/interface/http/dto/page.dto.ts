@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_LIMIT } from '@vanguard/http';
+import { MAX_PAGE_LIMIT, QueryInt } from '@vanguard/http';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -13,7 +12,7 @@ export class PageQueryDto {
   // The platform's one bound (libs/http), so no list here serves a larger page than another service's.
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_LIMIT)
