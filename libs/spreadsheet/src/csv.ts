@@ -6,8 +6,12 @@
 
 /** A record longer than the reader allows: the file is refused, not buffered without end. */
 export class CsvRecordTooLongError extends Error {
-  constructor(readonly maxRecordChars: number) {
-    super(`一行超过 ${maxRecordChars} 个字符 / a record is longer than ${maxRecordChars} characters`);
+  constructor(
+    readonly maxRecordChars: number,
+    /** The record's row (the header is row 1). */
+    readonly row: number,
+  ) {
+    super(`第 ${row} 行超过 ${maxRecordChars} 个字符 / row ${row} is longer than ${maxRecordChars} characters`);
   }
 }
 
@@ -95,13 +99,13 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
         break;
       }
       scanned(parsed.next - pos);
-      if (parsed.next - pos > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars);
+      if (parsed.next - pos > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars, records + 1);
       records++;
       yield parsed.record;
       pos = parsed.next;
     }
     buf = buf.slice(pos);
-    if (buf.length > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars);
+    if (buf.length > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars, records + 1);
     retryAt = buf.length * 2;
   }
   buf += decode();
@@ -109,7 +113,7 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
   while (pos < buf.length) {
     const parsed = record(pos, true)!;
     scanned(parsed.next - pos);
-    if (parsed.next - pos > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars);
+    if (parsed.next - pos > maxRecordChars) throw new CsvRecordTooLongError(maxRecordChars, records + 1);
     records++;
     yield parsed.record;
     pos = parsed.next;

@@ -119,6 +119,16 @@ describe(parseCsv.name, () => {
     };
     await expect(read()).rejects.toBeInstanceOf(CsvRecordTooLongError);
   });
+
+  it('names the row of the record that is too long, whichever chunk ends it', async () => {
+    for (const final of [false, true]) {
+      const text = `name,note\n短,ok\n长,"${'y'.repeat(3000)}"${final ? '' : '\nnext,row\n'}`;
+      const read = async () => {
+        for await (const _ of parseCsv(Readable.from([text.slice(0, 20), text.slice(20)]), { maxRecordChars: 1000 }));
+      };
+      await expect(read()).rejects.toMatchObject({ row: 3, message: expect.stringContaining('row 3') });
+    }
+  });
 });
 
 describe(neutraliseFormula.name, () => {

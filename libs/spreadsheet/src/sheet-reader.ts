@@ -77,7 +77,7 @@ export async function openSheet(
         for await (const values of parseCsv(stream, { maxRecordChars: limits.maxRecordChars })) yield { values };
       } catch (e) {
         if (e instanceof CsvMalformedError) throw new SheetRefusedError(e.message, e.row);
-        throw e instanceof CsvRecordTooLongError ? new SheetRefusedError(e.message) : e;
+        throw e instanceof CsvRecordTooLongError ? new SheetRefusedError(e.message, e.row) : e;
       } finally {
         // destroy() closes the descriptor later: a caller told "refused" must find the file let go.
         stream.destroy();

@@ -257,6 +257,21 @@ describe('openSheet and sniffSheetFormat', () => {
     expect(refused).toMatchObject({ row: 2, column: '#78' });
   });
 
+  it('decodes the _xHHHH_ escapes Excel writes in cell text, an escaped underscore included', async () => {
+    const file = await xlsx('escapes.xlsx', [
+      ['name', 'note'],
+      ['第一行_x000D__x000A_第二行', '_x005F_x0041_ stays text'],
+      ['_x0041_', 'plain_x'],
+    ]);
+
+    const read = await all((await openSheet(file, 'xlsx', limits)).records);
+
+    expect(read.map((r) => r.cells)).toEqual([
+      { name: '第一行\r\n第二行', note: '_x0041_ stays text' },
+      { name: 'A', note: 'plain_x' },
+    ]);
+  });
+
   it("reads a date-formatted .xlsx cell as the serial's calendar day, and a number in any other cell as the number", async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('m');

@@ -38,14 +38,25 @@ function isFormula(v: ExcelJS.CellValue): boolean {
   return typeof v === 'object' && v !== null && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v);
 }
 
+/**
+ * Excel writes a character XML cannot carry (a carriage return, a control character) as `_xHHHH_`
+ * in a cell's text, and an underscore that would start one as `_x005F_` (ECMA-376's ST_Xstring);
+ * ExcelJS hands them on as they are. Read left to right, so `_x005F_x0041_` is the text `_x0041_`.
+ * What decodes to text Postgres cannot store (`_x0000_`) is then refused like any such cell.
+ */
+export function excelText(s: string): string {
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return excelText(v);
   // The reader dates a number only in a date-formatted cell, at UTC midnight of the serial's day:
   // Excel dates have no zone, so the day is the serial's, read the same in Shanghai as anywhere.
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('text' in v) return String(v.text);
+    if ('richText' in v) return excelText(v.richText.map((t) => t.text).join(''));
+    if ('text' in v) return excelText(String(v.text));
     if ('result' in v) return cellText(v.result);
     return '';
   }
