@@ -14,6 +14,7 @@ export * from './refinements';
 export * from './calendar-day';
 export * from './storable-text';
 export * from './no-personal-numbers.refinement';
+export * from './shown-text';
 export * from './evaluation/decision';
 export * from './evaluation/pledge.contracts';
 export * from './evaluation/campaign.contracts';

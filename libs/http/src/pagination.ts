@@ -16,7 +16,7 @@ export const MAX_PAGE_OFFSET = 1_000_000;
  * else stays text, which `@IsInt()` then refuses with a 400 naming the parameter.
  */
 export function QueryInt(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
 }
 
 /** limit/offset of every list query: the one place their bounds live. */

@@ -41,7 +41,8 @@ function isFormula(v: ExcelJS.CellValue): boolean {
 /**
  * Excel writes a character XML cannot carry (a carriage return, a control character) as `_xHHHH_`
  * in a cell's text, and an underscore that would start one as `_x005F_` (ECMA-376's ST_Xstring);
- * ExcelJS hands them on as they are. Read left to right, so `_x005F_x0041_` is the text `_x0041_`.
+ * ExcelJS's streaming reader, used here, hands them on as they are (its whole-workbook reader
+ * decodes them itself: switching readers would decode twice). Read left to right, so `_x005F_x0041_` is the text `_x0041_`.
  * What decodes to text Postgres cannot store (`_x0000_`) is then refused like any such cell.
  */
 export function excelText(s: string): string {
@@ -55,7 +56,7 @@ function cellText(v: ExcelJS.CellValue): string {
   // Excel dates have no zone, so the day is the serial's, read the same in Shanghai as anywhere.
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
-    if ('richText' in v) return excelText(v.richText.map((t) => t.text).join(''));
+    if ('richText' in v) return v.richText.map((t) => excelText(t.text)).join('');
     if ('text' in v) return excelText(String(v.text));
     if ('result' in v) return cellText(v.result);
     return '';

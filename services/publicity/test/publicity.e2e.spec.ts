@@ -71,6 +71,23 @@ describe('publicity over HTTP', () => {
     expect(notModified.text).toBe('');
   });
 
+  it('refuses an edit that would show a phone or ID-card number on the roll, or that sends a field as null, and changes nothing', async () => {
+    const event = decided('钱玉珍');
+    await produce(CommendationDecided.topic, event);
+    const id = await proposalFor(event.data.nominationId);
+    const edit = (body: object) => http().patch(`/exemplars/${id}`).set('Authorization', `Bearer ${editor}`).send(body);
+    const before = (await http().get(`/exemplars/${id}`).set('Authorization', `Bearer ${editor}`).expect(200)).body as { version: number };
+
+    for (const story of ['<p>联系电话138<strong>1234</strong>5678</p>', '<p>身份证110101\u200b199003077777</p>']) {
+      const refused = await edit({ story });
+      expect([refused.status, refused.body.code]).toEqual([400, 'EXEMPLAR.PERSONAL_NUMBERS']);
+    }
+    for (const body of [{ name: null }, { story: null }, {}]) expect((await edit(body)).status).toBe(400);
+
+    const after = (await http().get(`/exemplars/${id}`).set('Authorization', `Bearer ${editor}`).expect(200)).body as { version: number };
+    expect(after.version).toBe(before.version);
+  });
+
   it('a revocation takes the commendation off the roll at once, changes the ETag, and the history says when and why', async () => {
     const event = decided('周志强');
     await produce(CommendationDecided.topic, event);

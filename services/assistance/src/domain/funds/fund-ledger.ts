@@ -127,6 +127,7 @@ export function reverse(
   checkRule(new AReversalIsNotReversed(original.kind));
   checkRule(new MovementIsReversedOnlyOnce(original.reversed));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
+  checkRule(new DayMustNotPrecede('on', input.on, project.plannedOn, '项目立项', 'the project was planned'));
   checkRule(new DayMustNotPrecede('on', input.on, original.on, '被冲正的记录', 'the entry it reverses'));
   let balance: SourceBalance;
   if (original.kind === 'allocation') {

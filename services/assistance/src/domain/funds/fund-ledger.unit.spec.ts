@@ -101,10 +101,15 @@ describe('fund ledger', () => {
       ).toBe(true);
     });
 
-    it('is dated no earlier than the entry it reverses', () => {
+    it('is dated no earlier than the entry it reverses, nor than the plan', () => {
       const on = (day: string) => () => reverse(project(), movement('disbursement', 1), fiscal(10, 1), { ...input, on: day }, TODAY);
       expect(refusedBy(on('2011-05-31'), DayMustNotPrecede)).toBe(true);
       expect(on('2011-06-01')).not.toThrow();
+      // An entry dated before the plan (recorded before the rule) is not reversed before it either.
+      const early = { ...movement('disbursement', 1), on: '2010-01-01' };
+      expect(refusedBy(() => reverse(project(), early, fiscal(10, 1), { ...input, on: '2010-06-01' }, TODAY), DayMustNotPrecede)).toBe(
+        true,
+      );
     });
 
     it('reverses an entry once, and never a reversal', () => {

@@ -1,4 +1,4 @@
-import { personalNumbersIn } from '@vanguard/contracts';
+import { personalNumbersShownIn } from '@vanguard/contracts';
 import { Rule } from '@vanguard/kernel';
 
 /**
@@ -19,7 +19,7 @@ export class PublishedTextCarriesNoPersonalNumbers extends Rule {
     this.message = `${field} 将公开，不得含身份证号或电话号码 / ${field} is published and must not carry an ID-card or phone number`;
   }
   isBroken(): boolean {
-    return personalNumbersIn(this.text).length > 0;
+    return personalNumbersShownIn(this.text).length > 0;
   }
 }
 

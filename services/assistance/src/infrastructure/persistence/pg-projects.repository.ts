@@ -45,7 +45,7 @@ export class PgProjectRepository implements ProjectRepository {
   }
 
   /**
-   * Through `project_locked_with_balances` (migration 1765600000010): the lock and the scope's
+   * Through `project_locked_with_balances` (migration 1765600000010; 1765700000012 adds the planned day): the lock and the scope's
    * roster rows in its first statement, as `locked` reads them, the balances in a second one,
    * whose snapshot is taken once the lock is held. That holds under READ COMMITTED, the unit of
    * work's level; in a REPEATABLE READ transaction both would read its first snapshot.
@@ -152,6 +152,8 @@ function moneyViewOf(r: MoneyRow): { project: Project; orgs: Village[]; balances
 }
 
 function projectOf(r: ProjectRow, milestones: Milestone[]): Project {
+  // Without it every date rule that starts from the plan would pass unseen (a service newer than its schema).
+  if (!r.planned_on) throw new Error(`project ${r.id}: no planned_on read; run the assistance migrations (1765700000012)`);
   return {
     id: r.id,
     orgId: r.org_id,

@@ -1,4 +1,4 @@
-import { personalNumbersIn } from '@vanguard/contracts';
+import { personalNumbersShownIn } from '@vanguard/contracts';
 import { DomainError, Rule, checkRule } from '@vanguard/kernel';
 
 /**
@@ -57,22 +57,25 @@ export class PublishedExemplarNeedsANameAndStory extends Rule {
 
 /**
  * The honour roll is read without a token: an exemplar's name and story carry no ID-card or phone
- * number (checked on the story's markup as stored, so a number in a link's address counts too).
+ * number, as stored (a number in a link's address counts) or as shown (tags, references and
+ * zero-width characters taken out).
  */
 export class ExemplarTextCarriesNoPersonalNumbers extends Rule {
   readonly id = 'publicity.exemplar-text-no-personal-numbers';
   readonly code = 'EXEMPLAR.PERSONAL_NUMBERS';
   readonly kind = 'invalid' as const;
   readonly message: string;
+  private readonly markup: boolean;
   constructor(
     field: 'name' | 'story',
     private readonly text: string | null | undefined,
   ) {
     super();
+    this.markup = field === 'story';
     this.message = `${field} 将在光荣榜公开，不得含身份证号或电话号码 / ${field} is shown on the public honour roll and must not carry an ID-card or phone number`;
   }
   isBroken(): boolean {
-    return !!this.text && personalNumbersIn(this.text).length > 0;
+    return typeof this.text === 'string' && personalNumbersShownIn(this.text, this.markup).length > 0;
   }
 }
 
@@ -104,7 +107,9 @@ export class ExemplarEditSaysSomething extends Rule {
     super();
   }
   isBroken(): boolean {
-    return (this.edit.name === undefined && this.edit.story === undefined) || (this.edit.name !== undefined && !this.edit.name.trim());
+    // null is no edit of the field (the DTO's @IsOptional lets it through), as undefined is.
+    const { name, story } = this.edit;
+    return (name == null && story == null) || (typeof name === 'string' && !name.trim());
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
 /** Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody types tags into a name. */
@@ -14,9 +14,12 @@ export class ExemplarListQuery extends PaginationQuery {
   status?: string;
 }
 
+/** A field left out is not edited; one sent as null is refused (400), not taken for "left out". */
+const SENT = ValidateIf((_: unknown, v: unknown) => v !== undefined);
+
 export class EditExemplarRequest {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @SENT
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -24,7 +27,7 @@ export class EditExemplarRequest {
   name?: string;
 
   @ApiPropertyOptional({ description: 'rich text; sanitised on the way in', maxLength: 50_000 })
-  @IsOptional()
+  @SENT
   @IsString()
   @MaxLength(50_000)
   story?: string;

@@ -1,0 +1,22 @@
+import { personalNumbersShownIn, shownText } from './shown-text';
+
+describe(personalNumbersShownIn.name, () => {
+  it.each([
+    ['zero-width spaces', '电话138\u200b1234\u200b5678', false],
+    ['a soft hyphen and a word joiner', '138\u00ad1234\u20605678', false],
+    ['tags inside the number', '<p>138<strong>1234</strong>5678</p>', true],
+    ['decimal references', '<p>&#49;&#51;&#56;12345678</p>', true],
+    ['hexadecimal references', '<p>&#x31;38&#x31;2345678</p>', true],
+    ['a number in a link address', '<p><a href="tel:13812345678">电话</a></p>', true],
+    ['an ID-card number split by a tag', '<p>110101<em>19900307</em>7777</p>', true],
+  ])('finds a phone or ID-card number behind %s', (_, text, markup) => {
+    expect(personalNumbersShownIn(text, markup).length).toBeGreaterThan(0);
+  });
+
+  it('finds none in text that shows none, and reads tags only in markup', () => {
+    expect(personalNumbersShownIn('<p>2011年带头修路<b>3</b>公里，受益农户122户</p>', true)).toEqual([]);
+    expect(shownText('<b>a</b>&nbsp;&amp;&unknown;', true)).toBe('a &&unknown;');
+    expect(shownText('<b>a</b>')).toBe('<b>a</b>');
+    expect(shownText('&#1114112;&#x110000;x', true)).toBe('x');
+  });
+});
