@@ -100,12 +100,12 @@ describe('assistance service', () => {
       expect(wrongTown.status).toBe(422);
       expect(wrongTown.body.code).toBe('PAIRING.TOWNSHIP_NOT_ABOVE_VILLAGE');
 
-      // A helper unit named by id is an organisation the platform knows, of any county.
+      // A helper unit named by id is an active organisation the platform knows, of any county.
       const nobody = await http()
         .post('/pairings')
         .set(as('county.assistance'))
         .send(pairing({ helperOrgId: randomUUID() }));
-      expect([nobody.status, nobody.body.code]).toEqual([422, 'PAIRING.HELPER_UNKNOWN']);
+      expect([nobody.status, nobody.body.code]).toEqual([422, 'HELPER_UNIT.UNKNOWN']);
       const known = await http()
         .post('/pairings')
         .set(as('county.assistance'))

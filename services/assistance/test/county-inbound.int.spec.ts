@@ -168,7 +168,15 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
       orgId: HEKOU,
     });
     expect(await counties.replyTo(out)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
-    expect(await count(`select count(*)::int as n from deeds where id = any($1::uuid[])`, [[future, foreign, yearZero]])).toBe(0);
+    // A helper unit named by an id no organisation holds is outside the county's subtree: the gate refuses it.
+    const unhelped = randomUUID();
+    const helper = await counties.send('county-songling', 'county.DeedRecorded', `deed-${unhelped}`, 1, {
+      ...deed('修水渠'),
+      deedId: unhelped,
+      helperOrgId: randomUUID(),
+    });
+    expect(await counties.replyTo(helper)).toMatchObject({ outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE' });
+    expect(await count(`select count(*)::int as n from deeds where id = any($1::uuid[])`, [[future, foreign, yearZero, unhelped]])).toBe(0);
   });
 
   it('logs a county visit for the linked cadre, which counts for the households’ quarter; refuses unknown households and an unknown cadre', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@vanguard/kernel';
+import { checkRule } from '@vanguard/kernel';
+import { HelperUnitMustBeAnActiveOrganisation } from '../../domain/shared/village';
 import { formPairing, type FormPairing } from '../../domain/pairing/pairing';
 import type { CommandContext } from '../ports/context.port';
 import { PAIRINGS, type PairingRepository } from '../ports/repositories.port';
@@ -7,12 +8,6 @@ import { ROSTER, type RosterPort } from '../ports/roster.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../ports/system.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.port';
 import { villageInScope } from './village-access';
-
-export class HelperUnitNotFoundError extends DomainError {
-  constructor(id: string) {
-    super('PAIRING.HELPER_UNKNOWN', 'rule', `帮扶单位不存在 / helperOrgId ${id} names no organisation the platform knows`);
-  }
-}
 
 /** 结对帮扶: forms a pairing with a village in the caller's subtree. */
 @Injectable()
@@ -27,9 +22,8 @@ export class FormPairingHandler {
 
   async execute(ctx: CommandContext, orgId: string, input: Omit<FormPairing, 'id'>): Promise<{ id: string }> {
     const village = await villageInScope(this.roster, ctx.actor, orgId);
-    // A helper unit named by id is one the platform knows (of any county: a city bureau helps too);
-    // an id nobody holds would send every reader of the event looking for nothing.
-    if (input.helperOrgId && !(await this.roster.organization(input.helperOrgId))) throw new HelperUnitNotFoundError(input.helperOrgId);
+    if (input.helperOrgId)
+      checkRule(new HelperUnitMustBeAnActiveOrganisation(input.helperOrgId, await this.roster.organization(input.helperOrgId)));
     const { pairing, events } = formPairing({ ...input, id: this.ids.newId() }, village);
     await this.uow.run(async (tx) => {
       await this.pairings.insert(tx, pairing, ctx.actor, this.clock.now());

@@ -121,6 +121,7 @@ export function evaluateProject(project: Project, satisfaction: Ballot, on: Day,
 export function addMilestone(project: Project, milestone: Omit<Milestone, 'reachedOn'>): Project {
   checkRule(new ProjectMustBeInState(project.status, ['planned', 'approved', 'in_progress'], 'add a milestone to'));
   checkRule(new TextMustNotBeBlank('title', milestone.title));
+  checkRule(new DayMustNotPrecede('dueOn', milestone.dueOn, project.plannedOn, '项目立项', 'the project was planned'));
   checkRule(new PublishedTextCarriesNoPersonalNumbers('title', milestone.title));
   return { ...project, milestones: [...project.milestones, { ...milestone, reachedOn: null }] };
 }

@@ -101,6 +101,11 @@ describe('assistance project', () => {
     );
   });
 
+  it('sets a milestone due no earlier than the day the project was planned', () => {
+    expect(refusedBy(() => addMilestone(planned(), { id: 'm1', title: '开工', dueOn: '2011-02-28' }), DayMustNotPrecede)).toBe(true);
+    expect(addMilestone(planned(), { id: 'm1', title: '开工', dueOn: '2011-03-01' }).milestones).toHaveLength(1);
+  });
+
   it('reaches a milestone no earlier than the day the project was planned', () => {
     const p = addMilestone(advanceProject(planned(), 'approve', '2011-03-10', TODAY).project, {
       id: 'm1',

@@ -31,3 +31,26 @@ export class MustBeAnActiveVillage extends Rule {
     return this.org.level !== 'village' || !VILLAGE_SECTORS.includes(this.org.sector) || this.org.status !== 'active';
   }
 }
+
+/**
+ * A helper unit named by id (帮扶单位) is an organisation the platform knows and still active, of
+ * any county (a city bureau helps too): an id nobody holds, or a dissolved unit, would send every
+ * reader of the event to nothing. Read from this service's roster copy, which follows the
+ * organization service a moment behind.
+ */
+export class HelperUnitMustBeAnActiveOrganisation extends Rule {
+  readonly id = 'helper-unit-active';
+  readonly code = 'HELPER_UNIT.UNKNOWN';
+  readonly kind = 'rule' as const;
+  readonly message: string;
+  constructor(
+    helperOrgId: string,
+    private readonly found: Pick<Village, 'status'> | null,
+  ) {
+    super();
+    this.message = `帮扶单位不存在或已撤销 / helperOrgId ${helperOrgId} names no active organisation the platform knows`;
+  }
+  isBroken(): boolean {
+    return this.found?.status !== 'active';
+  }
+}
