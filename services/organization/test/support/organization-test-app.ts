@@ -36,8 +36,13 @@ export async function createOrganizationTestApp(overrides: Partial<OrganizationC
   return app;
 }
 
-/** A random code below `parentCode`, so suites sharing the schema never collide. */
-export function childCode(parentCode: string, digits = 6): string {
+/**
+ * A random code below `parentCode`, so suites sharing the schema never collide. Nine digits: the
+ * test database keeps every run's organisations, and with six a CI run drew a code already taken
+ * under the demo village's township (a 409 in a test about something else). Three nested levels
+ * below a nine-digit code still fit the 30-digit limit.
+ */
+export function childCode(parentCode: string, digits = 9): string {
   let s = '';
   for (let i = 0; i < digits; i++) s += Math.floor(Math.random() * 10);
   return parentCode + s;
