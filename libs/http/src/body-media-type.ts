@@ -17,7 +17,7 @@ export function mediaTypeOf(header: string | undefined): string {
  * A body is there when its length says so, or when a chunked one names its type: an empty chunked
  * request without a type (some streaming clients send one to routes that read nothing) is not one.
  */
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   if (Number(req.headers['content-length'] ?? 0) > 0) return true;
   return req.headers['transfer-encoding'] !== undefined && req.headers['content-type'] !== undefined;
 }

@@ -1,7 +1,9 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { bodyDeadline, bodyDeadlineFromEnv, limitRequestTime } from './body-deadline';
 import { BodyMediaTypeGuard } from './body-media-type';
 import { canonicalUuidUrls } from './canonical-uuids';
 import { installGracefulShutdown } from './graceful-shutdown';
@@ -19,6 +21,8 @@ export interface HttpAppOptions {
   readonly version?: string;
   /** Nest's own SIGTERM hooks (default on); off when the service installs `installGracefulShutdown`. */
   readonly shutdownHooks?: boolean;
+  /** How long a JSON or form body may take to arrive (`VANGUARD_BODY_DEADLINE_MS`, 30 s by default). */
+  readonly bodyDeadlineMs?: number;
 }
 
 /** Everything a Vanguard HTTP service shares: logger, text check and validation, error shape, OpenAPI at /docs (loopback only). */
@@ -26,6 +30,10 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useLogger(app.get(Logger));
   // First: guards read the path and query before any pipe could lower-case their ids.
   app.use(canonicalUuidUrls());
+  // Before the body parsers, which Nest mounts at init: they must not wait on a body for ever.
+  const deadlineMs = options.bodyDeadlineMs ?? bodyDeadlineFromEnv();
+  app.use(bodyDeadline(deadlineMs));
+  limitRequestTime(app.getHttpServer() as Server, deadlineMs);
   // Text Postgres cannot store is refused first, so validation and handlers never see it.
   app.useGlobalPipes(new StorableTextPipe(), validationPipe());
   // A guard, so before the module's interceptors (idempotency keys): a body no parser read is 415.

@@ -13,4 +13,5 @@ export * from './rendered-json';
 export * from './ahead-of-router';
 export * from './canonical-uuids';
 export * from './body-media-type';
+export * from './body-deadline';
 export * from './idempotency';

@@ -63,6 +63,9 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<{ id?: string }>();
+    // Answered already (a body past its deadline, whose parser then saw the connection close): a
+    // second answer cannot be written, and trying would throw out of the filter.
+    if (res.headersSent) return;
     // A structured report someone else built on purpose (terminus' readiness 503) goes out as it is.
     if (exception instanceof HttpException && isReport(exception.getResponse())) {
       res.status(exception.getStatus()).json(exception.getResponse());

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import request from 'supertest';
 import { csvLine } from '@vanguard/spreadsheet';
 import { zipOf } from '@vanguard/spreadsheet/testing';
+import { REQUEST_TIMEOUT_GRACE_MS } from '@vanguard/http';
 import { tokenFor } from '@vanguard/testing';
 import { projectImportLimits } from '../src/import-limits.config';
 import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
@@ -47,6 +48,12 @@ describe('project list import', () => {
   afterAll(async () => {
     await db.end();
     await app.close();
+  });
+
+  it('lets Node wait for an upload as long as the upload may take, and no longer', () => {
+    // Set from the JSON deadline alone, Node would cut an upload the import still allows.
+    const server = app.getHttpServer() as Server;
+    expect(server.requestTimeout).toBe(projectImportLimits({}).uploadDeadlineMs + REQUEST_TIMEOUT_GRACE_MS);
   });
 
   it('plans every row of a good .xlsx sent as a multipart form, each with its ProjectPlanned in the outbox', async () => {

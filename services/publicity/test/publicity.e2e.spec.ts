@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CommendationDecided } from '@vanguard/contracts';
+import type { Server } from 'node:http';
+import { REQUEST_TIMEOUT_GRACE_MS } from '@vanguard/http';
 import { waitUntil, tokenFor, type TestSchema } from '@vanguard/testing';
+import { ATTACHMENT_UPLOAD_MS } from '../src/interface/http/attachments.http.controller';
 import { MAX_ATTACHMENT_BYTES } from '../src/domain/content/attachment';
 import { XSS_PAYLOADS } from '../src/domain/content/xss-payloads.fixture';
 import { COUNTY, VILLAGE, closeProducer, createPublicityTestApp, decided, produce, revoked } from './support/publicity-test-app';
@@ -36,6 +39,10 @@ describe('publicity over HTTP', () => {
         (await schema.pool.query<{ id: string }>(`select id from exemplars where nomination_id = $1`, [nominationId])).rows[0]?.id,
       { timeoutMs: 60_000 },
     );
+
+  it('lets Node wait for an attachment as long as one may take (multer keeps no clock), and no longer', () => {
+    expect((app.getHttpServer() as Server).requestTimeout).toBe(ATTACHMENT_UPLOAD_MS + REQUEST_TIMEOUT_GRACE_MS);
+  });
 
   it('an editor edits and publishes a proposal; the roll shows it without a token, with ETag and 304', async () => {
     const event = decided('孙桂兰');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
+import { REQUEST_TIMEOUT_GRACE_MS } from '@vanguard/http';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { csvLine } from '@vanguard/spreadsheet';
 import { rosterLimits, type RosterLimits } from '../../src/roster-limits.config';
@@ -116,6 +117,13 @@ describe('hostile roster uploads', () => {
     answered.catch(() => undefined);
     return { req, answered };
   };
+
+  it('lets Node wait for an upload as long as the upload may take, not its own five minutes', () => {
+    // Node's default (300 s) cut a ten-minute upload at five; the JSON deadline alone would cut it at 35 s.
+    const server = sut.getHttpServer() as Server;
+    expect(server.requestTimeout).toBe(limits(uploadDir).uploadDeadlineMs + REQUEST_TIMEOUT_GRACE_MS);
+    expect(server.headersTimeout).toBeLessThanOrEqual(server.requestTimeout);
+  });
 
   it('refuses a body whose Content-Length is over the limit with 413 and the limit, before reading it', async () => {
     const res = await upload('csv', Buffer.alloc(MiB + 1, 'a'));

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  Inject,
+  type OnApplicationBootstrap,
+  Optional,
+  Post,
+  Req,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '@vanguard/auth';
-import { receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
+import { allowBodiesLastingOnceServing, receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
 import { extractMultipartFile, isMultipart, openSheet, privateUploadDir, sniffSheetFormat, SheetRefusedError } from '@vanguard/spreadsheet';
 import type { CommandContext } from '../../application/ports/context.port';
 import { ProjectHandlers } from '../../application/use-cases/projects.use-cases';
@@ -17,12 +28,18 @@ import { CommandCtx } from './request-context';
 @ApiTags('projects')
 @ApiBearerAuth()
 @Controller('projects')
-export class ProjectImportHttpController {
+export class ProjectImportHttpController implements OnApplicationBootstrap {
   constructor(
     private readonly projects: ProjectHandlers,
     @Inject(PROJECT_IMPORT_LIMITS) private readonly limits: ProjectImportLimits,
     @Inject(PROJECT_IMPORT_LIMITER) private readonly limiter: ConcurrencyLimiter,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
+
+  /** An upload may take its whole deadline: Node must not cut it first. */
+  onApplicationBootstrap(): void {
+    allowBodiesLastingOnceServing(this.adapterHost, this.limits.uploadDeadlineMs);
+  }
 
   /**
    * All or nothing: every row is checked and decided, and the projects are planned only if no

@@ -8,6 +8,8 @@ import {
   HttpCode,
   Inject,
   NotFoundException,
+  type OnApplicationBootstrap,
+  Optional,
   Param,
   Post,
   Query,
@@ -15,11 +17,12 @@ import {
   Res,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
+import { allowBodiesLastingOnceServing, receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 import { GetOrganizationQuery } from '../../application/queries';
 import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
@@ -43,7 +46,7 @@ const IMPORT_TYPES = [CONTENT_TYPE.csv, CONTENT_TYPE.xlsx, 'application/octet-st
 @ApiTags('roster')
 @ApiBearerAuth()
 @Controller()
-export class RosterHttpController {
+export class RosterHttpController implements OnApplicationBootstrap {
   constructor(
     @Inject(ROSTER_IMPORTS) private readonly imports: RosterImports,
     @Inject(ROSTER_EXPORTS) private readonly exports: RosterExports,
@@ -51,7 +54,13 @@ export class RosterHttpController {
     @Inject(ROSTER_LIMITS) private readonly limits: RosterLimits,
     @Inject(EXPORT_LIMITER) private readonly exportLimiter: ConcurrencyLimiter,
     @Inject(IMPORT_LIMITER) private readonly importLimiter: ConcurrencyLimiter,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
+
+  /** An upload may take its whole deadline: Node must not cut it first. */
+  onApplicationBootstrap(): void {
+    allowBodiesLastingOnceServing(this.adapterHost, this.limits.uploadDeadlineMs);
+  }
 
   @Post('imports/members')
   @Roles(...MEMBER_WRITE_ROLES)

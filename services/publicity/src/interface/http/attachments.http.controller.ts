@@ -1,8 +1,22 @@
-import { BadRequestException, Controller, Get, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  type OnApplicationBootstrap,
+  Optional,
+  Param,
+  Post,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import { allowBodiesLastingOnceServing } from '@vanguard/http';
 import type { StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
 import { MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
@@ -18,12 +32,24 @@ interface UploadedPart {
 const EDITORS = ['editor', 'admin'] as const;
 // multer stops reading at the limit and Nest answers 413, so an oversize upload is never held whole.
 const upload = FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
+/**
+ * How long an attachment's body may take: 5 MiB at about 360 kbit/s. multer keeps no clock of its
+ * own, so Node's request timeout, raised to this, is what ends a slower one.
+ */
+export const ATTACHMENT_UPLOAD_MS = 120_000;
 
 @ApiTags('attachments')
 @ApiBearerAuth()
 @Controller()
-export class AttachmentsHttpController {
-  constructor(private readonly attachments: AttachmentsService) {}
+export class AttachmentsHttpController implements OnApplicationBootstrap {
+  constructor(
+    private readonly attachments: AttachmentsService,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    allowBodiesLastingOnceServing(this.adapterHost, ATTACHMENT_UPLOAD_MS);
+  }
 
   @Post('articles/:id/attachments')
   @Roles(...EDITORS)

@@ -1,0 +1,146 @@
+import { Body, Controller, Module, Post, Req, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ApiConsumes } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Server } from 'node:http';
+import { allowBodiesLasting, bodyDeadline, bodyDeadlineFromEnv, DEFAULT_BODY_DEADLINE_MS, REQUEST_TIMEOUT_GRACE_MS } from './body-deadline';
+import { configureHttpApp } from './create-app';
+
+class NoteDto {
+  @IsString()
+  text!: string;
+}
+
+const handled: string[] = [];
+
+@Controller('notes')
+class NotesController {
+  @Post()
+  write(@Body() body: NoteDto) {
+    handled.push(body.text);
+    return body;
+  }
+
+  /** Reads its own body, as the uploads do, however long it takes. */
+  @Post('upload')
+  @ApiConsumes('text/csv')
+  async upload(@Req() req: IncomingMessage) {
+    let bytes = 0;
+    for await (const chunk of req) bytes += (chunk as Buffer).length;
+    return { bytes };
+  }
+}
+
+@Module({ imports: [LoggerModule.forRoot({ pinoHttp: { level: 'silent' } })], controllers: [NotesController] })
+class NotesModule {}
+
+const DEADLINE_MS = 400;
+
+/** What the server sent back, and whether it closed the connection, by `deadlineMs` at the latest. */
+interface Outcome {
+  readonly response: string;
+  readonly closed: boolean;
+}
+
+describe(bodyDeadline.name, () => {
+  let app: INestApplication;
+  let port: number;
+
+  beforeAll(async () => {
+    const ref = await Test.createTestingModule({ imports: [NotesModule] }).compile();
+    app = ref.createNestApplication({ logger: false });
+    configureHttpApp(app, { title: 'test', description: 'test', bodyDeadlineMs: DEADLINE_MS });
+    await app.listen(0, '127.0.0.1');
+    port = Number(new URL(await app.getUrl()).port);
+  });
+  afterAll(() => app?.close());
+  beforeEach(() => (handled.length = 0));
+
+  /**
+   * Sends the head, then `parts` one every `everyMs` (a slow client), and collects the answer
+   * until the server closes or `waitMs` passes; the socket is destroyed either way.
+   */
+  function send(head: string, parts: readonly string[], everyMs: number, waitMs: number): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      const socket: Socket = connect(port, '127.0.0.1');
+      let response = '';
+      let i = 0;
+      const trickle = setInterval(() => {
+        if (i < parts.length && socket.writable) socket.write(parts[i++]!);
+      }, everyMs);
+      const finish = (closed: boolean) => {
+        clearInterval(trickle);
+        clearTimeout(giveUp);
+        socket.destroy();
+        resolve({ response, closed });
+      };
+      const giveUp = setTimeout(() => finish(false), waitMs);
+      socket.on('data', (d: Buffer) => (response += d.toString('utf8')));
+      socket.on('close', () => finish(true));
+      socket.on('error', (e) => (response ? undefined : reject(e)));
+      socket.write(head);
+    });
+  }
+
+  const head = (path: string, type: string, length: number) =>
+    `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n\r\n`;
+
+  it('WhenAJsonBodyTricklesPastTheDeadline_Answers408NamingIt_AndClosesTheConnection', async () => {
+    const body = '{"text":"' + 'x'.repeat(200) + '"}';
+    // A byte every 20 ms: an idle timer would never fire, the whole body would take 4 s.
+    const outcome = await send(head('/notes', 'application/json', body.length), body.split(''), 20, DEADLINE_MS * 8);
+    expect(outcome.closed).toBe(true);
+    expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(outcome.response.toLowerCase()).toContain('connection: close');
+    const problem = JSON.parse(outcome.response.slice(outcome.response.indexOf('\r\n\r\n') + 4)) as { code: string; errors: unknown };
+    expect(problem).toMatchObject({ code: 'REQUEST.TIMEOUT', errors: [{ field: 'body' }] });
+    expect(handled).toEqual([]);
+  });
+
+  it('WhenAFormBodyStopsHalfWay_Answers408AndClosesTheConnection', async () => {
+    const outcome = await send(head('/notes', 'application/x-www-form-urlencoded', 100), ['text=hal'], 10, DEADLINE_MS * 8);
+    expect(outcome.closed).toBe(true);
+    expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('WhenTheBodyArrivesInTime_ItIsReadAsBefore_AndTheConnectionIsKept', async () => {
+    const body = '{"text":"hello"}';
+    const outcome = await send(head('/notes', 'application/json', body.length), [body.slice(0, 5), body.slice(5)], 50, DEADLINE_MS * 3);
+    expect(outcome.response).toMatch(/^HTTP\/1\.1 201 /);
+    // Keep-alive: nothing closed it while we waited past the deadline.
+    expect(outcome.closed).toBe(false);
+    expect(handled).toEqual(['hello']);
+  });
+
+  it('WhenARouteReadsItsOwnBody_TheDeadlineDoesNotCutIt_ItsOwnLimitsDo', async () => {
+    const parts = Array.from({ length: 12 }, () => 'a,b\r\n');
+    const outcome = await send(head('/notes/upload', 'text/csv', parts.join('').length), parts, DEADLINE_MS / 4, DEADLINE_MS * 5);
+    expect(outcome.response).toMatch(/^HTTP\/1\.1 201 /);
+    expect(outcome.response).toContain('{"bytes":60}');
+  });
+
+  it('SetsNodesOwnRequestTimeoutJustPastTheDeadline_SoABodyNoRouteReadsIsNotWaitedForFiveMinutes', () => {
+    const server = app.getHttpServer() as Server;
+    expect(server.requestTimeout).toBe(DEADLINE_MS + REQUEST_TIMEOUT_GRACE_MS);
+    expect(server.headersTimeout).toBeLessThanOrEqual(server.requestTimeout);
+  });
+
+  it('RaisesTheRequestTimeoutForALongerBody_NeverLowersIt', () => {
+    const server = { requestTimeout: 35_000 } as Server;
+    allowBodiesLasting(server, 600_000);
+    expect(server.requestTimeout).toBe(600_000 + REQUEST_TIMEOUT_GRACE_MS);
+    allowBodiesLasting(server, 1_000);
+    expect(server.requestTimeout).toBe(600_000 + REQUEST_TIMEOUT_GRACE_MS);
+  });
+
+  it('ReadsItsDeadlineFromTheEnvironment_AndRefusesANonsenseOne', () => {
+    expect(bodyDeadlineFromEnv({})).toBe(DEFAULT_BODY_DEADLINE_MS);
+    expect(bodyDeadlineFromEnv({ VANGUARD_BODY_DEADLINE_MS: '5000' })).toBe(5000);
+    for (const bad of ['0', '-1', '1e3', 'soon']) {
+      expect(() => bodyDeadlineFromEnv({ VANGUARD_BODY_DEADLINE_MS: bad })).toThrow('VANGUARD_BODY_DEADLINE_MS');
+    }
+  });
+});
