@@ -95,6 +95,66 @@ describe('publicity over HTTP', () => {
     expect(after.version).toBe(before.version);
   });
 
+  it('an editor takes a published exemplar down: its story leaves the roll, the history says why, and integrators are told', async () => {
+    const event = decided('吴德顺');
+    await produce(CommendationDecided.topic, event);
+    const id = await proposalFor(event.data.nominationId);
+    const takeDown = (body: object, token = editor) =>
+      http().post(`/exemplars/${id}/take-down`).set('Authorization', `Bearer ${token}`).send(body);
+    const version = async () =>
+      ((await http().get(`/exemplars/${id}`).set('Authorization', `Bearer ${editor}`)).body as { version: number }).version;
+
+    const early = await takeDown({ reason: '有误' });
+    expect([early.status, early.body.code]).toEqual([422, 'EXEMPLAR.NOT_PUBLISHED']);
+    await http().patch(`/exemplars/${id}`).set('Authorization', `Bearer ${editor}`).send({ story: '<p>带领群众修路</p>' }).expect(200);
+    await http().post(`/exemplars/${id}/accept`).set('Authorization', `Bearer ${editor}`).expect(200);
+    const published = await http().get('/honour-roll?limit=200').expect(200);
+    const shown = (res: typeof published) => res.body.items.find((i: { name: string }) => i.name === '吴德顺');
+    expect(shown(published).story).toBe('<p>带领群众修路</p>');
+
+    const before = await version();
+    await http().post(`/exemplars/${id}/take-down`).send({ reason: '有误' }).expect(401);
+    expect((await takeDown({ reason: '有误' }, secretary)).status).toBe(403);
+    for (const [body, code] of [
+      [{ reason: '   ' }, 'EXEMPLAR.REASON_REQUIRED'],
+      [{ reason: '本人电话13812345678要求撤下' }, 'EXEMPLAR.PERSONAL_NUMBERS'],
+      [{}, 'REQUEST.INVALID'],
+    ] as const) {
+      const refused = await takeDown(body);
+      expect([refused.status, refused.body.code]).toEqual([400, code]);
+    }
+    expect(await version()).toBe(before);
+
+    // Ten editors' clicks at once: one takes it down, the others are told it is no longer published.
+    const answers = await Promise.all(Array.from({ length: 10 }, () => takeDown({ reason: '事迹经核实有出入' })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, ...Array<number>(9).fill(422)]);
+    expect(answers.find((r) => r.status === 200)!.body).toMatchObject({ status: 'withdrawn', version: before + 1 });
+
+    // The commendation is a formal decision and stays; the exemplar's story goes with it.
+    const after = await http().get('/honour-roll?limit=200').expect(200);
+    expect(after.headers['etag']).not.toBe(published.headers['etag']);
+    expect(shown(after)).toMatchObject({ kind: 'commendation', story: null });
+    const history = await http().get('/honour-roll/history').expect(200);
+    expect(history.body.items).toContainEqual(
+      expect.objectContaining({ change: 'withdrawn', name: '吴德顺', reason: '事迹经核实有出入', at: expect.stringMatching(/Z$/) }),
+    );
+    const outbox = await schema.pool.query<{ data: Record<string, unknown> }>(
+      `select envelope->'data' as data from vanguard_outbox where event_type = 'publicity.ExemplarTakenDown' and envelope->'data'->>'exemplarId' = $1`,
+      [id],
+    );
+    expect(outbox.rows).toEqual([
+      {
+        data: expect.objectContaining({
+          exemplarId: id,
+          orgId: VILLAGE,
+          reason: '事迹经核实有出入',
+          publishedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          takenDownOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        }),
+      },
+    ]);
+  });
+
   it('a revocation takes the commendation off the roll at once, changes the ETag, and the history says when and why', async () => {
     const event = decided('周志强');
     await produce(CommendationDecided.topic, event);

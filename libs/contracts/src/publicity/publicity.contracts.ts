@@ -54,6 +54,24 @@ export const ExemplarPublished = defineContract({
   }),
 });
 
+export const ExemplarTakenDown = defineContract({
+  context: 'publicity',
+  name: 'ExemplarTakenDown',
+  version: 1,
+  stream: 'exemplar',
+  description:
+    'An editor took a published exemplar off the honour roll (光荣榜), with the reason its public history shows. A commendation behind it stays on the roll; a mirror of the roll drops the exemplar’s story.',
+  schema: z.object({
+    exemplarId: id,
+    subjectKind: z.enum(['member', 'organization']),
+    subjectId: id,
+    orgId: id,
+    reason: z.string().min(1).max(1000),
+    publishedOn: daySchema.describe('the day it was published, which the take-down undoes'),
+    takenDownOn: daySchema,
+  }),
+});
+
 export const ArticlePublished = defineContract({
   context: 'publicity',
   name: 'ArticlePublished',
@@ -76,4 +94,4 @@ export const ArticlePublished = defineContract({
   }),
 });
 
-export const publicityContracts = [ExemplarProposed, ExemplarPublished, ArticlePublished] as const;
+export const publicityContracts = [ExemplarProposed, ExemplarPublished, ExemplarTakenDown, ArticlePublished] as const;

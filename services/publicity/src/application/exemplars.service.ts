@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@vanguard/auth';
-import { ExemplarPublished } from '@vanguard/contracts';
+import { ExemplarPublished, ExemplarTakenDown } from '@vanguard/contracts';
 import {
   acceptExemplar,
   declineExemplar,
   editExemplar,
   exemplarNotFound,
+  takeDownExemplar,
   type Exemplar,
   type ExemplarEdit,
 } from '../domain/exemplar/exemplar';
@@ -36,7 +37,7 @@ const FROM = `exemplars e
   left join org_tree s on e.subject_kind = 'organization' and s.id = e.subject_id
   left join org_tree o on o.id = e.org_id`;
 
-/** An editor's work on proposals: list, edit, accept (publish) or decline. */
+/** An editor's work on proposals: list, edit, accept (publish) or decline; and taking a published one down. */
 @Injectable()
 export class ExemplarsService {
   constructor(
@@ -83,6 +84,37 @@ export class ExemplarsService {
 
   decline(p: Principal, id: string, reason: string | undefined): Promise<ExemplarView> {
     return this.change(p, id, (e) => declineExemplar(e, reason), { reason });
+  }
+
+  /** Off the roll, with the reason its public history shows, and an event for those who mirror the roll. */
+  takeDown(p: Principal, id: string, reason: string | undefined): Promise<ExemplarView> {
+    return this.uow.run(async (tx) => {
+      const current = await this.load(tx, p, id, true);
+      const next = takeDownExemplar(current, reason);
+      const why = reason!.trim();
+      await tx.query(`update exemplars set status = $2, decided_by = $3, version = version + 1 where id = $1`, [id, next.status, p.sub]);
+      await tx.query(
+        `insert into honour_roll_history (at, change, name, org_name, category, reason) values (now(), 'withdrawn', $1, $2, $3, $4)`,
+        [current.name, current.orgName, current.category, why],
+      );
+      await tx.honourRollChanged();
+      await tx.publish(
+        ExemplarTakenDown,
+        id,
+        current.orgId,
+        {
+          exemplarId: id,
+          subjectKind: current.subjectKind as 'member' | 'organization',
+          subjectId: current.subjectId,
+          orgId: current.orgId,
+          reason: why,
+          publishedOn: current.publishedOn!,
+          takenDownOn: todayInChina(),
+        },
+        actorOf(p),
+      );
+      return this.load(tx, p, id);
+    });
   }
 
   private async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ExemplarView> {

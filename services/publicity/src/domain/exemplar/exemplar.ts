@@ -4,7 +4,8 @@ import { DomainError, Rule, checkRule } from '@vanguard/kernel';
 /**
  * 先进典型: proposed by an event (a decided commendation, a selected quarter pioneer), then
  * accepted and published, edited, or declined by an editor; withdrawn when the commendation
- * behind it is revoked. Only a published exemplar is on the honour roll.
+ * behind it is revoked, or taken down by an editor with a reason. Only a published exemplar is
+ * on the honour roll.
  */
 export type ExemplarStatus = 'proposed' | 'published' | 'declined' | 'withdrawn';
 
@@ -31,6 +32,22 @@ export class ExemplarMustBeProposed extends Rule {
   }
   isBroken(): boolean {
     return this.status !== 'proposed';
+  }
+}
+
+/** Only what is on the roll can be taken off it. */
+export class ExemplarMustBePublished extends Rule {
+  readonly id = 'publicity.exemplar-must-be-published';
+  readonly code = 'EXEMPLAR.NOT_PUBLISHED';
+  readonly kind = 'rule' as const;
+  constructor(private readonly status: ExemplarStatus) {
+    super();
+  }
+  get message(): string {
+    return `只能撤下已发布的典型，当前为 ${this.status} / only a published exemplar can be taken down; this one is ${this.status}`;
+  }
+  isBroken(): boolean {
+    return this.status !== 'published';
   }
 }
 
@@ -67,7 +84,7 @@ export class ExemplarTextCarriesNoPersonalNumbers extends Rule {
   readonly message: string;
   private readonly markup: boolean;
   constructor(
-    field: 'name' | 'story',
+    field: 'name' | 'story' | 'reason',
     private readonly text: string | null | undefined,
   ) {
     super();
@@ -84,6 +101,20 @@ export class DeclineNeedsAReason extends Rule {
   readonly code = 'EXEMPLAR.REASON_REQUIRED';
   readonly kind = 'invalid' as const;
   readonly message = '不予采用须说明理由 / declining a proposal needs a reason';
+  constructor(private readonly reason: string | undefined) {
+    super();
+  }
+  isBroken(): boolean {
+    return !this.reason?.trim();
+  }
+}
+
+/** The public history says why an exemplar left the roll: the reason is shown there. */
+export class TakeDownNeedsAReason extends Rule {
+  readonly id = 'publicity.take-down-needs-reason';
+  readonly code = 'EXEMPLAR.REASON_REQUIRED';
+  readonly kind = 'invalid' as const;
+  readonly message = '撤下典型须说明理由（将在光荣榜变更记录中公开）/ taking an exemplar down needs a reason, shown in the honour roll’s history';
   constructor(private readonly reason: string | undefined) {
     super();
   }
@@ -134,6 +165,19 @@ export function declineExemplar(e: Exemplar, reason: string | undefined): Exempl
   checkRule(new ExemplarMustBeProposed(e.status));
   checkRule(new DeclineNeedsAReason(reason));
   return { ...e, status: 'declined' };
+}
+
+/**
+ * An editor takes a published exemplar off the roll (a story found wrong, a complaint upheld): it
+ * is withdrawn, as a revoked commendation's is, and the reason goes on the roll's public history.
+ * A commendation behind it stays on the roll (a formal decision only a revocation undoes); its
+ * story goes.
+ */
+export function takeDownExemplar(e: Exemplar, reason: string | undefined): Exemplar {
+  checkRule(new ExemplarMustBePublished(e.status));
+  checkRule(new TakeDownNeedsAReason(reason));
+  checkRule(new ExemplarTextCarriesNoPersonalNumbers('reason', reason));
+  return { ...e, status: 'withdrawn' };
 }
 
 /** A revocation withdraws whatever state the exemplar is in: the commendation behind it no longer stands. */

@@ -3,11 +3,14 @@ import {
   DeclineNeedsAReason,
   ExemplarEditSaysSomething,
   ExemplarMustBeProposed,
+  ExemplarMustBePublished,
   ExemplarTextCarriesNoPersonalNumbers,
   PublishedExemplarNeedsANameAndStory,
+  TakeDownNeedsAReason,
   acceptExemplar,
   declineExemplar,
   editExemplar,
+  takeDownExemplar,
   withdrawExemplar,
   type Exemplar,
 } from './exemplar';
@@ -73,6 +76,22 @@ describe('exemplar', () => {
   it('declining needs a reason', () => {
     expect(refusedBy(() => declineExemplar(proposed, ' '))).toBe(new DeclineNeedsAReason(undefined).id);
     expect(declineExemplar(proposed, '事迹不典型').status).toBe('declined');
+  });
+
+  it('an editor takes a published exemplar down, with a reason the public history may show', () => {
+    const published = acceptExemplar(proposed);
+    expect(takeDownExemplar(published, '事迹经核实有误').status).toBe('withdrawn');
+    expect(refusedBy(() => takeDownExemplar(published, '  '))).toBe(new TakeDownNeedsAReason(undefined).id);
+    expect(refusedBy(() => takeDownExemplar(published, '本人要求，电话13812345678'))).toBe(
+      new ExemplarTextCarriesNoPersonalNumbers('reason', '').id,
+    );
+  });
+
+  it('only a published exemplar is taken down', () => {
+    const rule = new ExemplarMustBePublished('proposed').id;
+    expect(refusedBy(() => takeDownExemplar(proposed, '有误'))).toBe(rule);
+    expect(refusedBy(() => takeDownExemplar(declineExemplar(proposed, '不典型'), '有误'))).toBe(rule);
+    expect(refusedBy(() => takeDownExemplar(takeDownExemplar(acceptExemplar(proposed), '有误'), '有误'))).toBe(rule);
   });
 
   it('only a proposal is edited, accepted or declined', () => {

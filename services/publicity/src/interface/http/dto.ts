@@ -40,6 +40,13 @@ export class DeclineExemplarRequest {
   reason!: string;
 }
 
+export class TakeDownExemplarRequest {
+  @ApiProperty({ maxLength: 1000, description: '公开：显示在光荣榜变更记录中 / public: shown in the honour roll’s history' })
+  @IsString()
+  @MaxLength(1000)
+  reason!: string;
+}
+
 export class CreateColumnRequest {
   @ApiProperty() @IsUuid() orgId!: string;
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ExemplarsService, type ExemplarView } from '../../application/exemplars.service';
-import { DeclineExemplarRequest, EditExemplarRequest, ExemplarListQuery } from './dto';
+import { DeclineExemplarRequest, EditExemplarRequest, ExemplarListQuery, TakeDownExemplarRequest } from './dto';
 import { uuidParam } from './uuid-param';
 
 const EDITORS = ['editor', 'admin'] as const;
@@ -58,5 +58,19 @@ export class ExemplarsHttpController {
     @Body() body: DeclineExemplarRequest,
   ): Promise<ExemplarView> {
     return this.exemplars.decline(p, id, body.reason);
+  }
+
+  @Post(':id/take-down')
+  @HttpCode(200)
+  @Roles(...EDITORS)
+  @ApiOperation({
+    summary: '撤下典型 / take a published exemplar off the honour roll, with a reason the roll’s public history shows',
+  })
+  takeDown(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: TakeDownExemplarRequest,
+  ): Promise<ExemplarView> {
+    return this.exemplars.takeDown(p, id, body.reason);
   }
 }
