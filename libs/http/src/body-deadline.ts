@@ -5,37 +5,45 @@ import { hasBody, mediaTypeOf, PARSED_BODY_TYPES } from './body-media-type';
 /** Thirty seconds: a 100 KB JSON body (the parser's limit) at 30 kbit/s, a poor rural link, still arrives. */
 export const DEFAULT_BODY_DEADLINE_MS = 30_000;
 
-/** `VANGUARD_BODY_DEADLINE_MS`, a positive whole number of milliseconds, or the default. */
+/** Past a body's own deadline, so the route's answer (408 naming its limit) comes before Node's bare one. */
+export const REQUEST_TIMEOUT_GRACE_MS = 5_000;
+
+/** The longest delay a Node timer keeps: a longer one fires at once (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** `VANGUARD_BODY_DEADLINE_MS`, a positive whole number of milliseconds a timer can hold, or the default. */
 export function bodyDeadlineFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['VANGUARD_BODY_DEADLINE_MS'];
   if (raw === undefined || raw === '') return DEFAULT_BODY_DEADLINE_MS;
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0)
-    throw new Error(`VANGUARD_BODY_DEADLINE_MS must be a positive number of milliseconds, not ${raw}`);
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0 || Number(raw) > MAX_TIMER_MS)
+    throw new Error(`VANGUARD_BODY_DEADLINE_MS must be a positive number of milliseconds up to ${MAX_TIMER_MS}, not ${raw}`);
   return Number(raw);
 }
 
+const parsedType = (req: IncomingMessage) => (PARSED_BODY_TYPES as readonly string[]).includes(mediaTypeOf(req.headers['content-type']));
+
 /**
- * A JSON or form body must arrive whole within `deadlineMs`, or the request is answered 408 and its
- * connection closed. Without it a client sending a byte every few seconds held its socket, and the
- * body parser's buffer, for Node's five-minute request timeout, and a few hundred such clients
- * held every socket a service would accept. A total deadline, not an idle one: an idle timer
- * restarts on every byte. Uploads read their own bodies under their own limits (`receiveUpload`:
- * idle, total and size), so only the types the app's parsers read are timed here.
+ * Two clocks on request bodies (ADR 0115):
+ *
+ * - A JSON or form body must arrive whole within `deadlineMs` of reaching the app, or the request
+ *   is answered 408 and its connection closed. Without it a client sending a byte every few
+ *   seconds held its socket and the parser's buffer for Node's five-minute request timeout. A
+ *   total deadline, not an idle one: an idle timer restarts on every byte. Uploads read their own
+ *   bodies under their own limits (`receiveUpload`), so only the parsers' types are timed.
+ * - Any body still arriving when its answer starts (a 401, 404 or 415 given without reading it)
+ *   gets `Connection: close`: Node would otherwise read it to its end, for as long as the client
+ *   takes, before the connection could carry another request.
  *
  * Plain Node request and response, mounted before the parsers, so it works under any adapter.
  */
 export function bodyDeadline(deadlineMs: number) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    if (!hasBody(req) || !(PARSED_BODY_TYPES as readonly string[]).includes(mediaTypeOf(req.headers['content-type']))) {
-      next();
-      return;
-    }
+    if (!hasBody(req)) return next();
+    closeIfAnsweredBeforeTheBody(req, res);
+    if (!parsedType(req)) return next();
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
-      // Closing, not waiting for the rest: Node would otherwise read the body to its end first.
-      res.shouldKeepAlive = false;
       res.statusCode = 408;
-      res.setHeader('connection', 'close');
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.end(
         JSON.stringify({
@@ -54,27 +62,33 @@ export function bodyDeadline(deadlineMs: number) {
   };
 }
 
-/** Past a body's own deadline, so the route's answer (408 naming its limit) comes before Node's bare one. */
-export const REQUEST_TIMEOUT_GRACE_MS = 5_000;
-
-/**
- * Node's own request timeout cuts any request whose body has not all arrived — a 408 without a
- * reason, or a dropped connection when the route was already reading — five minutes after it
- * began by default: an organisation's roster upload, allowed ten minutes, was cut at five. Set
- * from the app's deadlines instead: the JSON deadline here (configureHttpApp), raised by every
- * route that reads longer bodies itself (`allowBodiesLasting`). It is then the net for bodies no
- * route reads (a refused media type, an unknown path), which Node would otherwise read to their
- * end for as long as the client takes. Node checks every 30 s, so the net holds within that.
- */
-export function limitRequestTime(server: Server, bodyDeadlineMs: number): void {
-  server.requestTimeout = bodyDeadlineMs + REQUEST_TIMEOUT_GRACE_MS;
-  // Node reads the headers' limit only when it is the shorter of the two.
-  server.headersTimeout = Math.min(server.headersTimeout, server.requestTimeout);
+/** Wraps `writeHead`, which every answer passes through (an implicit one too), to close a connection whose body is unfinished. */
+function closeIfAnsweredBeforeTheBody(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (!req.complete && !this.headersSent) {
+      this.shouldKeepAlive = false;
+      this.setHeader('connection', 'close');
+    }
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
 }
 
-/** Raises the request timeout (never lowers it) for a route whose bodies may take `bodyMs` to arrive. */
+/**
+ * Node's own request timeout cuts any request whose body has not all arrived — a bare 408, or a
+ * dropped connection when a route was still reading — counted from the request's first byte;
+ * five minutes by default, which cut a roster upload its route allows ten. Set from the app's own
+ * clocks instead, headers included (Node's `headersTimeout`), so a route's clock always fires
+ * first: the JSON deadline here (configureHttpApp), raised by every route that reads a longer
+ * body itself (`allowBodiesLasting`). Node checks every 30 s, so it acts within that.
+ */
+export function limitRequestTime(server: Server, bodyDeadlineMs: number): void {
+  server.requestTimeout = server.headersTimeout + bodyDeadlineMs + REQUEST_TIMEOUT_GRACE_MS;
+}
+
+/** Raises the request timeout (never lowers it) for a route whose bodies may take `bodyMs` once their headers are in. */
 export function allowBodiesLasting(server: Server, bodyMs: number): void {
-  server.requestTimeout = Math.max(server.requestTimeout, bodyMs + REQUEST_TIMEOUT_GRACE_MS);
+  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout + bodyMs + REQUEST_TIMEOUT_GRACE_MS);
 }
 
 /** allowBodiesLasting on the application's server, for an OnApplicationBootstrap hook; a script without one serves nothing. */

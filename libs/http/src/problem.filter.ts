@@ -63,9 +63,14 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<{ id?: string }>();
-    // Answered already (a body past its deadline, whose parser then saw the connection close): a
-    // second answer cannot be written, and trying would throw out of the filter.
-    if (res.headersSent) return;
+    // Answered already (a stream that failed half-way): a second answer cannot be written, and
+    // trying would throw out of the filter. What went wrong is still logged, and the half-sent
+    // answer is cut so the client sees it fail rather than wait for the rest.
+    if (res.headersSent) {
+      if (!(exception instanceof HttpException)) this.logger.error({ err: exception, correlationId: req.id }, 'failed after answering');
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     // A structured report someone else built on purpose (terminus' readiness 503) goes out as it is.
     if (exception instanceof HttpException && isReport(exception.getResponse())) {
       res.status(exception.getStatus()).json(exception.getResponse());

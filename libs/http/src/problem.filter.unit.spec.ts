@@ -38,6 +38,27 @@ describe(ProblemFilter.name, () => {
     expect(JSON.stringify(out.body)).not.toContain('secret_table');
   });
 
+  it('catch_WhenTheAnswerHasBegun_WritesNoSecondOne_LogsTheFailure_AndCutsTheHalfSentAnswer', () => {
+    const destroyed: boolean[] = [];
+    const errors: unknown[] = [];
+    const res = {
+      headersSent: true,
+      writableEnded: false,
+      status: () => {
+        throw new Error('a second answer was attempted');
+      },
+      destroy: () => void destroyed.push(true),
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({ id: 'c-2' }) }) } as unknown as ArgumentsHost;
+    const filter = new ProblemFilter();
+    jest
+      .spyOn((filter as unknown as { logger: { error: (...a: unknown[]) => void } }).logger, 'error')
+      .mockImplementation((...a) => void errors.push(a[0]));
+    filter.catch(new Error('the cursor broke mid-stream'), host);
+    expect(destroyed).toEqual([true]);
+    expect(errors).toEqual([expect.objectContaining({ correlationId: 'c-2' })]);
+  });
+
   it('catch_WhenTheClientIsAtFault_KeepsItsStatusAndReason', () => {
     const out = answer(new BadRequestException({ code: 'REQUEST.INVALID', message: 'limit: too big' }));
     expect(out.status).toBe(400);
