@@ -20,12 +20,43 @@ export function shownText(text: string, markup = false): string {
   return t.replace(/\p{Cf}/gu, '');
 }
 
+/** Chinese numerals as people write a number digit by digit (幺 and 两 as said aloud). */
+const CHINESE_DIGITS: Readonly<Record<string, string>> = {
+  〇: '0',
+  零: '0',
+  一: '1',
+  幺: '1',
+  二: '2',
+  两: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
+
+/**
+ * How a reader would read a number out of `shown`: Chinese numerals in a run of four or more as
+ * digits (一三八〇〇一三八〇〇〇; a shorter run is a quantity in prose, 三户), and dots, slashes,
+ * commas and brackets between digits taken out (138.0013.8000, (010)62345678). Spaces and dashes
+ * the base check sees through already.
+ */
+function readAsDigits(shown: string): string {
+  return shown
+    .normalize('NFKC')
+    .replace(/[〇零一幺二两三四五六七八九]{4,}/g, (run) => [...run].map((c) => CHINESE_DIGITS[c]).join(''))
+    .replace(/(?<=[0-9])[.·・,，、/()（）_]+(?=[0-9(（])|(?<![0-9])[(（](?=0[0-9])/g, '');
+}
+
 /**
  * The personal numbers a public page would show: those in the text as stored (a number in a
- * link's address counts) and those in the text as shown. The check every published free text
- * of a service goes through.
+ * link's address counts), those in the text as shown, and those a reader would read out of it
+ * (readAsDigits). The check every published free text of a service goes through.
  */
 export function personalNumbersShownIn(text: string, markup = false): PersonalNumberKind[] {
-  const found = new Set([...personalNumbersIn(text), ...personalNumbersIn(shownText(text, markup))]);
+  const shown = shownText(text, markup);
+  const found = new Set([...personalNumbersIn(text), ...personalNumbersIn(shown), ...personalNumbersIn(readAsDigits(shown))]);
   return [...found];
 }

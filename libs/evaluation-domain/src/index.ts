@@ -1,6 +1,5 @@
 export * from './decided-by';
 export * from './org-path';
-export * from './rule-versions';
 export * from './assessment';
 export * from './benchmark';
 export * from './campaign';

@@ -3,3 +3,4 @@ export * from './business-rule';
 export * from './decider';
 export * from './uuid-case';
 export * from './routed-path';
+export * from './rule-versions';

@@ -110,6 +110,19 @@ describe('commendation chain (e2e)', () => {
         }),
       }),
     ]);
+    // Deeds go on the public notice: a phone number behind a zero-width space or dots is refused, and nothing is kept.
+    for (const summary of ['联系电话1\u200b3800138000', '电话138.0013.8000']) {
+      const hidden = await http()
+        .post('/nominations')
+        .set(as('village.secretary'))
+        .send({
+          programmeId,
+          category: 'outstanding_member',
+          nominee: { kind: 'member', id: a, name: '甲', orgId: HONGSHI },
+          deeds: { summary, record: '……' },
+        });
+      expect([hidden.status, hidden.body.code]).toEqual([400, 'NOMINATION.PERSONAL_NUMBERS']);
+    }
     const na = (await nominate(a, '甲').expect(201)).body.nominationId as string;
     const nb = (await nominate(b, '乙').expect(201)).body.nominationId as string;
     // The unit has two places: a third standing nomination is over quota once the board counts the first two.

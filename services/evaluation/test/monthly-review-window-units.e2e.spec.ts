@@ -207,6 +207,14 @@ describe('monthly reviews by zone and window units (e2e)', () => {
       .set(as('county.organizer'))
       .send({ ...commitments, duties: '联系人 139-1234-5678' });
     expect([inText.status, inText.body.code]).toEqual([400, 'WINDOW_UNIT.PERSONAL_DATA']);
+    // As the page would show it: zero-width spaces and dots hide nothing (rule version 2).
+    for (const duties of ['联系人张三，手机138\u200b0013\u200b8000', '手机138.0013.8000']) {
+      const hidden = await http()
+        .put(path)
+        .set(as('county.organizer'))
+        .send({ ...commitments, duties });
+      expect([hidden.status, hidden.body.code]).toEqual([400, 'WINDOW_UNIT.PERSONAL_DATA']);
+    }
     expect((await http().put(path).set(as('other.township.secretary')).send(commitments)).status).toBe(403);
     expect((await http().put(path).set(as('county.organizer')).send(commitments)).status).toBe(200);
     // Six publications at once, each with its own phone: those refused 409 change nothing, the page's phone is a winner's.

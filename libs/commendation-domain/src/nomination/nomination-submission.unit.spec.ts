@@ -108,7 +108,7 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
                   'commendation.nomination.in-window',
                   'commendation.nomination.nominee-once',
                   'commendation.nomination.no-personal-numbers',
-                ].map((id) => ({ id, version: 1 })),
+                ].map((id) => ({ id, version: id.endsWith('no-personal-numbers') ? 2 : 1 })),
                 reason: '群众公认，事迹突出',
                 orgPaths: [
                   { of: 'nominator', orgs: PATH_TO_VILLAGE },
@@ -255,4 +255,36 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
       .given([])
       .when(submit({ deeds: { ...deeds, record: '联系电话 139 1234 5678' } }))
       .thenRefuses(DeedsCarryNoPersonalNumbersRule));
+  it.each([
+    ['a zero-width space inside it', '联系电话1\u200b3800138000'],
+    ['dots between its groups', '电话138.0013.8000'],
+    ['Chinese numerals', '手机一三八〇〇一三八〇〇〇'],
+  ])('refuses deeds or a name that would show a phone number on the notice, written with %s (version 2)', (_, text) => {
+    spec
+      .given([])
+      .when(submit({ deeds: { ...deeds, summary: text } }))
+      .thenRefuses(DeedsCarryNoPersonalNumbersRule);
+    spec
+      .given([])
+      .when(submit({ nominee: { ...member, name: `王五${text}` } }))
+      .thenRefuses(DeedsCarryNoPersonalNumbersRule);
+  });
+  it('records the deeds rule at version 2, and runs version 1 when a replay names it', () => {
+    spec
+      .given([])
+      .when(submit())
+      .thenMatches((events) =>
+        expect((events[1]!.data as { decision: { checks: { id: string; version: number }[] } }).decision.checks).toContainEqual({
+          id: 'commendation.nomination.no-personal-numbers',
+          version: 2,
+        }),
+      );
+    // Version 1 read the stored text only: a decision it made is replayed by it, not refused by version 2.
+    spec
+      .given([])
+      .when(
+        submit({ deeds: { ...deeds, summary: '电话138.0013.8000' }, ruleVersions: { 'commendation.nomination.no-personal-numbers': 1 } }),
+      )
+      .thenMatches((events) => expect(events.map((e) => e.type)).toContain('commendation.NominationSubmitted'));
+  });
 });

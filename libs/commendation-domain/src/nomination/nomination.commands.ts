@@ -1,4 +1,5 @@
 import type { AwardCategory, ContractData, NominationSubmitted, OrgLevel } from '@vanguard/contracts';
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy, OrgVersions, StreamRead } from '../decided-by';
 import type { EligibilityFacts } from '../eligibility/eligibility.facts';
 import type { ProgrammeFacts } from '../programme/programme.facts';
@@ -52,6 +53,8 @@ export interface SubmitNomination {
     readonly reason?: string;
     /** The tree copy's version of each organisation on the two paths, recorded as inputs (optional). */
     readonly orgVersions?: OrgVersions;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 
@@ -96,6 +99,8 @@ export interface AmendNomination {
     readonly programme: ProgrammeFacts;
     readonly eligibility: EligibilityFacts;
     readonly reason?: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 

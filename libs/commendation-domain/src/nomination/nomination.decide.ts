@@ -11,7 +11,6 @@ import { decideCommendation, revokeCommendation, withdrawNomination } from './no
 import type { EligibilityCheckedEvent, NominationEvent } from './nomination.events';
 import { endorseNomination, noteReviewOverdue, rejectNomination, returnNomination } from './nomination.review.decide';
 import {
-  DeedsCarryNoPersonalNumbersRule,
   NominationComesFromBelowTheAwardingBodyRule,
   NominationIsAmendedByItsNominatorRule,
   NominationIsInTheWindowRule,
@@ -22,6 +21,7 @@ import {
   NomineeIsNominatedOnceRule,
   OnlyAReturnedNominationIsAmendedRule,
   QuotaIsNotExceededRule,
+  deedsCarryNoPersonalNumbers,
 } from './nomination.rules';
 import { evolve, initialState, nominationStreamId, type NominationState } from './nomination.state';
 import { reviewChainOf, subordinateUnitOf } from './review-chain';
@@ -79,7 +79,7 @@ export function submitNomination({ data }: SubmitNomination, state: NominationSt
   rules.check(new NomineeIsInTheNominatorsCareRule(data.decidedBy.orgId, data.nominee, data.nomineeOrgPath));
   rules.check(new NominationIsInTheWindowRule(programme.timeline, data.today));
   rules.check(new NomineeIsNominatedOnceRule(data.alreadyNominated));
-  rules.check(DeedsCarryNoPersonalNumbersRule.of(data.deeds, data.nominee.name));
+  rules.check(deedsCarryNoPersonalNumbers(data.ruleVersions, data.deeds, data.nominee.name));
   const rule = ruleRef(rules.check(new QuotaIsNotExceededRule(data.quota)));
 
   const checked = eligibilityChecked(data, programme, data.eligibility, data.decidedBy, null);
@@ -138,7 +138,7 @@ export function amendNomination({ data }: AmendNomination, state: NominationStat
   const rules = new RulesChecked();
   rules.check(new OnlyAReturnedNominationIsAmendedRule(state.status));
   const rule = ruleRef(rules.check(new NominationIsAmendedByItsNominatorRule(data.decidedBy, state.nominatorOrgId)));
-  rules.check(DeedsCarryNoPersonalNumbersRule.of(data.deeds));
+  rules.check(deedsCarryNoPersonalNumbers(data.ruleVersions, data.deeds));
   const checked = eligibilityChecked(subjectOf(state), data.programme, data.eligibility, data.decidedBy, self(state));
   if (!checked.data.eligible) return [checked];
   return [

@@ -1,5 +1,5 @@
-import { personalNumbersIn, type AwardCategory } from '@vanguard/contracts';
-import { Rule, type DomainErrorKind } from '@vanguard/kernel';
+import { personalNumbersIn, personalNumbersShownIn, type AwardCategory } from '@vanguard/contracts';
+import { Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { ProgrammeTimeline } from '../programme/programme.state';
 import { AWARDING_ROLES, NOMINATING_ROLES, REVIEWING_ROLES, hasRole } from '../roles';
@@ -152,8 +152,11 @@ export class NomineeIsNominatedOnceRule extends Rule {
   }
 }
 
-/** The deeds are published on the notice: no ID-card or phone numbers in them or in the name. */
-export class DeedsCarryNoPersonalNumbersRule extends Rule {
+/**
+ * Version 1: the deeds and the name, as stored, carry no ID-card or phone number (spaced, dashed
+ * or full-width ones seen through). Kept for the decisions that recorded it.
+ */
+export class DeedsCarryNoPersonalNumbersRuleV1 extends Rule {
   readonly id = 'commendation.nomination.no-personal-numbers';
   readonly code = 'NOMINATION.PERSONAL_NUMBERS';
   readonly kind = 'invalid';
@@ -164,10 +167,36 @@ export class DeedsCarryNoPersonalNumbersRule extends Rule {
   isBroken(): boolean {
     return this.texts.some((t) => personalNumbersIn(t).length > 0);
   }
-  static of(deeds: Deeds, name = ''): DeedsCarryNoPersonalNumbersRule {
-    return new DeedsCarryNoPersonalNumbersRule([deeds.summary, deeds.record, name]);
+}
+
+/**
+ * Version 2 (a probe put 1\u200b3800138000 and 138.0013.8000 on the public notice past version 1):
+ * the deeds and the name carry no number a reader of the notice would read as one — behind
+ * invisible characters, dots, brackets or Chinese numerals too (`personalNumbersShownIn`).
+ */
+export class DeedsCarryNoPersonalNumbersRule extends Rule {
+  readonly id = 'commendation.nomination.no-personal-numbers';
+  override readonly version = 2;
+  readonly code = 'NOMINATION.PERSONAL_NUMBERS';
+  readonly kind = 'invalid';
+  readonly message =
+    '事迹材料和姓名中不得含身份证号或电话号码（含以符号、零宽字符或汉字数字写出的）/ the deeds and the name must not carry an ID-card or phone number, however written';
+  constructor(private readonly texts: readonly string[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.texts.some((t) => personalNumbersShownIn(t).length > 0);
   }
 }
+
+const DEEDS_RULE = new VersionedRuleSet<[readonly string[]]>('commendation.nomination.no-personal-numbers', {
+  1: DeedsCarryNoPersonalNumbersRuleV1,
+  2: DeedsCarryNoPersonalNumbersRule,
+});
+
+/** The deeds rule in the version `chosen` names (a replay's), else the one in force. */
+export const deedsCarryNoPersonalNumbers = (chosen: RuleVersionChoice | undefined, deeds: Deeds, name = '') =>
+  DEEDS_RULE.create(chosen, [deeds.summary, deeds.record, name]);
 
 /** 名额: the acting level forwards no more nominations of the unit, in the category, than its places. */
 export class QuotaIsNotExceededRule extends Rule {

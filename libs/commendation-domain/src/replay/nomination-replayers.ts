@@ -35,6 +35,7 @@ import {
   recordedOrgPath,
   recordedOrgVersions,
   recordedPathOf,
+  recordedRuleVersions,
   requiredInput,
   type CommendationReplayContext,
 } from './replay-reads';
@@ -127,6 +128,7 @@ export const NOMINATION_REPLAYERS = {
           decidedBy: decision.decidedBy,
           reason: decision.reason,
           ...(recordedOrgVersions(decision) ? { orgVersions: recordedOrgVersions(decision)! } : {}),
+          ruleVersions: recordedRuleVersions(decision),
         },
       };
     },
@@ -180,6 +182,7 @@ export const NOMINATION_REPLAYERS = {
           programme: programmeFacts(programmeAt(ctx, programme)),
           eligibility: eligibilityOf(ctx),
           reason: ctx.decision.reason,
+          ruleVersions: recordedRuleVersions(ctx.decision),
         },
       };
     },

@@ -1,4 +1,6 @@
 import { COMMENDATION_DECISION_REPLAYERS } from './commendation-replayers';
+import { nominationStreamId } from '../nomination/nomination.state';
+import { NOMINATION_ID } from '../__fixtures__/commendation.fixtures';
 import { decisions, indexOf, recordedStreams, replayFacts } from './recorded-commendation-decisions.fixture';
 import { commendationStreamsRead, replayCommendationDecision } from './replay-commendation-decision';
 
@@ -37,6 +39,34 @@ describe(replayCommendationDecision.name, () => {
     const sut = replayCommendationDecision(altered, index, replayFacts);
 
     expect(sut.matches).toBe(false);
+  });
+
+  it('given a submission decided under version 1 of the deeds rule, when replayed, then version 1 judges it, not the version in force', () => {
+    const { stream, index } = at(nominationStreamId(NOMINATION_ID), 'commendation.NominationSubmitted', 0);
+    const event = stream[index]!;
+    const data = event.data as { deeds: object; decision: { checks: { id: string; version: number }[] } };
+    // Deeds version 1 let through and version 2 refuses: a number written with dots.
+    const recordedAs = (version: number) => [
+      ...stream.slice(0, index),
+      {
+        ...event,
+        data: {
+          ...data,
+          deeds: { ...data.deeds, summary: '联系电话138.0013.8000' },
+          decision: {
+            ...data.decision,
+            checks: data.decision.checks.map((c) => (c.id === 'commendation.nomination.no-personal-numbers' ? { ...c, version } : c)),
+          },
+        },
+      },
+      ...stream.slice(index + 1),
+    ];
+
+    const underV1 = replayCommendationDecision(recordedAs(1), index, replayFacts);
+    expect(underV1.ruleVersions).toContainEqual({ id: 'commendation.nomination.no-personal-numbers', version: 1 });
+    expect(underV1.refusal).toBeNull();
+    expect(underV1.matches).toBe(true);
+    expect(replayCommendationDecision(recordedAs(2), index, replayFacts).refusal).toBe('NOMINATION.PERSONAL_NUMBERS');
   });
 
   it('given a place granted, when its programme is rewritten with fewer places, then the replay refuses it by the quota rule', () => {

@@ -1,5 +1,5 @@
 import type { CommendationDecision, ContractData, NominationSubmitted } from '@vanguard/contracts';
-import { fold, type Decider, type DomainEvent } from '@vanguard/kernel';
+import { fold, type Decider, type DomainEvent, type RuleVersionChoice } from '@vanguard/kernel';
 import type { RecordedOrgPath, StreamRead } from '../decided-by';
 import type { OrgOnPath } from '../nomination/nomination.commands';
 import { nominationDecider } from '../nomination/nomination.decide';
@@ -74,6 +74,10 @@ export const recordedOrgVersions = (decision: CommendationDecision): Readonly<Re
   const org = decision.inputs.filter((i) => i.streamId.startsWith('organization-'));
   return org.length > 0 ? Object.fromEntries(org.map((i) => [i.streamId.slice('organization-'.length), i.version])) : undefined;
 };
+
+/** The versions of the rules the decision recorded running, so a replay runs those and not today's. */
+export const recordedRuleVersions = (decision: CommendationDecision): RuleVersionChoice =>
+  Object.fromEntries([decision.rule, ...(decision.checks ?? [])].map((r) => [r.id, r.version]));
 
 type Submitted = ContractData<typeof NominationSubmitted>;
 

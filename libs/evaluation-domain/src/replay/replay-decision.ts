@@ -1,7 +1,6 @@
 import type { Decision } from '@vanguard/contracts';
-import { DomainError, fold, type DomainEvent } from '@vanguard/kernel';
+import { DomainError, fold, RuleVersionUnknownError, type DomainEvent, type RuleVersionChoice } from '@vanguard/kernel';
 import { isPathInput, pathAtVersionZero, pathFromInputs } from '../org-path';
-import { RuleVersionUnknownError, type RuleVersionChoice } from '../rule-versions';
 import { DECISION_REPLAYERS } from './decision-replayers';
 import type { StreamRead, StreamsRead } from './replayer';
 

@@ -1,8 +1,7 @@
-import { fold, type DomainEvent } from '@vanguard/kernel';
+import { fold, RuleVersionUnknownError, type DomainEvent } from '@vanguard/kernel';
 import { idsOf } from '../org-path';
 import { reviewDecider } from '../review/review.decide';
 import { BranchConcludesForItsMembersRule, ConcluderDoesNotApproveRule } from '../review/review.rules';
-import { RuleVersionUnknownError } from '../rule-versions';
 import {
   assessed,
   ballots,

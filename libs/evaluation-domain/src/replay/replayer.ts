@@ -1,7 +1,6 @@
 import type { Decision } from '@vanguard/contracts';
-import { DomainError, fold, type Decider, type DomainEvent } from '@vanguard/kernel';
+import { DomainError, fold, type Decider, type DomainEvent, type RuleVersionChoice } from '@vanguard/kernel';
 import type { OrgPath } from '../org-path';
-import type { RuleVersionChoice } from '../rule-versions';
 
 /** What a replayer rebuilds a command from: the recorded event and what its decision recorded. */
 export interface ReplayContext {

@@ -1,7 +1,7 @@
 import type { ContractData, PeerBallotsTallied, ReviewConcluded, SelfAssessmentSubmitted } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
-import type { RuleVersionChoice } from '../rule-versions';
+import type { RuleVersionChoice } from '@vanguard/kernel';
 
 export interface SubmitSelfAssessment {
   readonly type: 'SubmitSelfAssessment';

@@ -1,7 +1,6 @@
 import { CountIsNotOlderRule } from '../count-not-older.rule';
-import { Rule, type DomainErrorKind } from '@vanguard/kernel';
+import { Rule, VersionedRuleSet, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
-import { VersionedRuleSet } from '../rule-versions';
 import type { ReviewState, ReviewStatus } from './review.state';
 
 abstract class ReviewStatusRule extends Rule {

@@ -1,6 +1,6 @@
 import { specificationFor } from '@vanguard/kernel/testing';
 import { idsOf, pathInputs, type OrgPath } from '../org-path';
-import { RuleVersionUnknownError } from '../rule-versions';
+import { RuleVersionUnknownError } from '@vanguard/kernel';
 import type { ReviewCommand } from './review.commands';
 import { reviewDecider } from './review.decide';
 import type { ReviewEvent } from './review.events';

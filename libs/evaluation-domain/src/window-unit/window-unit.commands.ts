@@ -1,4 +1,5 @@
 import type { ContractData, WindowServicesCounted, WindowUnitCommitmentsPublished } from '@vanguard/contracts';
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -14,6 +15,8 @@ export interface PublishWindowCommitments {
     readonly orgPath: OrgPath;
     readonly decidedBy: DecidedBy;
     readonly reason: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 

@@ -4,7 +4,7 @@ import type { CountWindowServices, PublishWindowCommitments, WindowServiceKind, 
 import type { WindowUnitEvent } from './window-unit.events';
 import {
   BatchIsCountedOnceRule,
-  CommitmentsCarryNoPersonalDataRule,
+  COMMITMENTS_CARRY_NO_PERSONAL_DATA,
   ServicesAreCountedForAWindowUnitRule,
   ServicesAreSentByTheUnitOrAboveRule,
   WindowUnitIsPublishedByTheUnitOrAboveRule,
@@ -16,7 +16,7 @@ export const windowUnitStream = (orgId: string) => `window-unit-${orgId}`;
 export function publishWindowCommitments({ data }: PublishWindowCommitments, state: WindowUnitState): WindowUnitEvent[] {
   const right = new WindowUnitIsPublishedByTheUnitOrAboveRule(data.decidedBy, data.orgPath);
   checkRule(right);
-  const clean = new CommitmentsCarryNoPersonalDataRule(data);
+  const clean = COMMITMENTS_CARRY_NO_PERSONAL_DATA.create(data.ruleVersions, data);
   checkRule(clean);
   const { orgId, serviceName, duties, process, discipline, publishedOn } = data;
   return [

@@ -1,5 +1,5 @@
-import { personalNumbersIn } from '@vanguard/contracts';
-import { Rule } from '@vanguard/kernel';
+import { personalNumbersIn, personalNumbersShownIn } from '@vanguard/contracts';
+import { Rule, VersionedRuleSet } from '@vanguard/kernel';
 import { LEADER_ROLES } from '../comment/comment.rules';
 import type { DecidedBy } from '../decided-by';
 import { idsOf, type OrgPath } from '../org-path';
@@ -22,24 +22,53 @@ export class WindowUnitIsPublishedByTheUnitOrAboveRule extends Rule {
   }
 }
 
+type Commitments = { serviceName: string; duties: string; process: string; discipline: string; servicePhone: string };
+const SERVICE_LINE = /^(0\d{2,3}-?\d{7,8}|\d{5,6})$/;
+
 /**
- * 公开页面不含个人信息: the commitments appear on a public page, so their text carries no ID-card or
- * phone number (a person's), and the service phone is the unit's line — a landline or short
- * hotline — never a mobile, which belongs to a person.
+ * 公开页面不含个人信息, version 1: the commitments appear on a public page, so their text carries
+ * no ID-card or phone number (a person's), and the service phone is the unit's line — a landline
+ * or short hotline — never a mobile, which belongs to a person. Kept for the decisions that recorded it.
  */
-export class CommitmentsCarryNoPersonalDataRule extends Rule {
+export class CommitmentsCarryNoPersonalDataRuleV1 extends Rule {
   readonly id = 'evaluation.window-unit.no-personal-data';
   readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
   readonly kind = 'invalid';
   readonly message = '公开的服务承诺不得含个人身份证号或手机号 / public commitments carry no ID-card or mobile number';
-  constructor(private readonly c: { serviceName: string; duties: string; process: string; discipline: string; servicePhone: string }) {
+  constructor(private readonly c: Commitments) {
     super();
   }
   isBroken(): boolean {
     const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
-    return text.some((t) => personalNumbersIn(t).length > 0) || !/^(0\d{2,3}-?\d{7,8}|\d{5,6})$/.test(this.c.servicePhone);
+    return text.some((t) => personalNumbersIn(t).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
   }
 }
+
+/**
+ * Version 2 (a probe published a mobile number as 138\u200b0013\u200b8000 past version 1): as
+ * version 1, with the text read as the public page shows it — behind invisible characters, dots,
+ * brackets or Chinese numerals too (`personalNumbersShownIn`).
+ */
+export class CommitmentsCarryNoPersonalDataRule extends Rule {
+  readonly id = 'evaluation.window-unit.no-personal-data';
+  override readonly version = 2;
+  readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
+  readonly kind = 'invalid';
+  readonly message =
+    '公开的服务承诺不得含个人身份证号或手机号（含以符号、零宽字符或汉字数字写出的）/ public commitments carry no ID-card or mobile number, however written';
+  constructor(private readonly c: Commitments) {
+    super();
+  }
+  isBroken(): boolean {
+    const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
+    return text.some((t) => personalNumbersShownIn(t).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
+  }
+}
+
+export const COMMITMENTS_CARRY_NO_PERSONAL_DATA = new VersionedRuleSet<[Commitments]>('evaluation.window-unit.no-personal-data', {
+  1: CommitmentsCarryNoPersonalDataRuleV1,
+  2: CommitmentsCarryNoPersonalDataRule,
+});
 
 /** Services are counted for a window unit, one that has published its commitments. */
 export class ServicesAreCountedForAWindowUnitRule extends Rule {

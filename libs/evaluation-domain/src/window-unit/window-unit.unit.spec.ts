@@ -1,4 +1,5 @@
 import { specificationFor } from '@vanguard/kernel/testing';
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import { pathAtVersionZero } from '../org-path';
 import type { ServiceRecord, WindowUnitCommand } from './window-unit.commands';
 import { windowUnitDecider } from './window-unit.decide';
@@ -22,7 +23,9 @@ const commitments = {
   discipline: '首问负责、一次告知、限时办结',
   servicePhone: '0470-5123456',
 };
-const publish = (over: Partial<typeof commitments & { decidedBy: typeof secretary }> = {}): WindowUnitCommand => ({
+const publish = (
+  over: Partial<typeof commitments & { decidedBy: typeof secretary; ruleVersions: RuleVersionChoice }> = {},
+): WindowUnitCommand => ({
   type: 'PublishWindowCommitments',
   data: { orgId: UNIT, ...commitments, publishedOn: '2011-05-04', orgPath: PATH, decidedBy: secretary, reason: '三亮', ...over },
 });
@@ -57,6 +60,23 @@ describe('windowUnitDecider: commitments published on a public page', () => {
       .given([])
       .when(publish({ discipline: '身份证 150425198001011234' }))
       .thenRefuses(CommitmentsCarryNoPersonalDataRule);
+  });
+  it('refuses a number the public page would show however it is written (version 2), and records that version', () => {
+    for (const duties of ['联系人张三，手机138\u200b0013\u200b8000', '手机138.0013.8000', '电话一三八〇〇一三八〇〇〇'])
+      spec.given([]).when(publish({ duties })).thenRefuses(CommitmentsCarryNoPersonalDataRule);
+    spec
+      .given([])
+      .when(publish())
+      .thenMatches(([e]) =>
+        expect((e!.data as { decision: { checks: unknown[] } }).decision.checks).toEqual([
+          { id: 'evaluation.window-unit.no-personal-data', version: 2 },
+        ]),
+      );
+    // Version 1, for a replay that names it, read the stored text only.
+    spec
+      .given([])
+      .when(publish({ duties: '手机138.0013.8000', ruleVersions: { 'evaluation.window-unit.no-personal-data': 1 } }))
+      .thenMatches((events) => expect(events).toHaveLength(1));
   });
   it('is published by the unit or a leader above, not a sibling', () =>
     spec

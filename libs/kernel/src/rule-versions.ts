@@ -1,4 +1,5 @@
-import { DomainError, type VersionedRule } from '@vanguard/kernel';
+import { DomainError } from './domain-error';
+import type { VersionedRule } from './business-rule';
 
 /**
  * The rule versions a decision is to run, by rule id. The service leaves it out and runs the
