@@ -1,5 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidateBy } from 'class-validator';
+import { applyDecorators, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateBy, ValidateNested } from 'class-validator';
 import { isCalendarDay } from '@vanguard/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
@@ -37,3 +38,15 @@ export const IsDay = (field: string) =>
     name: 'isDay',
     validator: { validate: isCalendarDay, defaultMessage: () => `${field} must be a date YYYY-MM-DD (a calendar day, years 0001–9999)` },
   });
+
+/**
+ * A field holding one object of `type`, validated as that DTO. ValidateNested alone takes an array
+ * too, validating each element as the DTO: `timeline: [{…}]` was stored as a programme with no
+ * notice period, and `themes: []` as a cycle with no theme. So the value must be an object first.
+ */
+export const NestedObject = (type: () => new () => object) =>
+  applyDecorators(IsObject({ message: '$property must be an object, not an array or a scalar' }), ValidateNested(), Type(type));
+
+/** A field holding an array of objects of `type`, each validated as that DTO (and none an array itself). Say IsArray and its sizes beside it. */
+export const NestedObjects = (type: () => new () => object) =>
+  applyDecorators(IsObject({ each: true, message: 'each of $property must be an object' }), ValidateNested({ each: true }), Type(type));

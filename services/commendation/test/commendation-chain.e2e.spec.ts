@@ -60,6 +60,16 @@ describe('commendation chain (e2e)', () => {
       (await http().put('/calendar/days/0000-06-06').set(as('province.organizer')).send({ kind: 'holiday', name: '端午节' })).body
         .errors?.[0]?.field,
     ).toBe('day');
+    // A timeline or its notice period sent as an array (each element was read as the object): 400 naming it, never a 500 or a programme without a notice.
+    const good = julyFirstProgramme('数组时间表') as Record<string, unknown> & { timeline: { notice: unknown } };
+    for (const [body, field] of [
+      [{ ...good, timeline: [good.timeline] }, 'timeline'],
+      [{ ...good, timeline: [] }, 'timeline'],
+      [{ ...good, timeline: { ...good.timeline, notice: [good.timeline.notice] } }, 'timeline.notice'],
+    ] as const) {
+      const refused = await http().post('/programmes').set(as('county.organizer')).send(body);
+      expect([field, refused.status, refused.body.errors?.[0]?.field]).toEqual([field, 400, field]);
+    }
     const launched = await http()
       .post('/programmes')
       .set(as('county.organizer'))

@@ -171,5 +171,22 @@ describe('pledge lifecycle (e2e)', () => {
       .send({ quarter: 'Q3', startsOn: '2011-07-01', endsOn: '2011-09-30', themes: { default: '对标定位' } });
     expect(badQuarter.status).toBe(400);
     expect(JSON.stringify(badQuarter.body)).toContain('quarter');
+    // Themes as an array (each element read as the object before), or a sector's theme that is not a text: 400, nothing planned.
+    for (const themes of [
+      [],
+      [{ default: 'x' }],
+      { default: 'x', bySector: { rural: { a: [1, 2] } } },
+      { default: 'x', bySector: { x: '12' } },
+    ]) {
+      const refused = await http()
+        .post(`/campaigns/${campaignId}/cycles`)
+        .set(as('county.organizer'))
+        .send({ quarter: '2011-Q4', startsOn: '2011-10-01', endsOn: '2011-12-31', themes });
+      expect([JSON.stringify(themes), refused.status, refused.body.errors?.[0]?.field]).toEqual([
+        JSON.stringify(themes),
+        400,
+        expect.stringMatching(/^themes/),
+      ]);
+    }
   });
 });

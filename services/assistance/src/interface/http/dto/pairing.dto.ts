@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -9,10 +8,9 @@ import {
   IsOptional,
   IsString,
   MaxLength,
-  ValidateNested,
   IsObject,
 } from 'class-validator';
-import { PaginationQuery, IsUuid } from '@vanguard/http';
+import { PaginationQuery, IsUuid, NestedObject } from '@vanguard/http';
 import { IsDay } from './common.dto';
 
 export class FiveFixedPointsDto {
@@ -91,8 +89,7 @@ export class FormPairingRequest {
   @IsOptional()
   // An array passes ValidateNested element by element ([] passes whole): it must be one object.
   @IsObject()
-  @ValidateNested()
-  @Type(() => FiveFixedPointsDto)
+  @NestedObject(() => FiveFixedPointsDto)
   fiveFixedPoints?: FiveFixedPointsDto;
 }
 

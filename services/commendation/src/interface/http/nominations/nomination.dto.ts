@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { IsDay, IsUuid, QueryInt } from '@vanguard/http';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDay, IsUuid, QueryInt, NestedObject, NestedObjects } from '@vanguard/http';
 
 const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
 const LEVELS = ['county', 'city', 'province'] as const;
@@ -43,11 +29,10 @@ class TimelineDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(4)
-  @ValidateNested({ each: true })
-  @Type(() => DeadlineDto)
+  @NestedObjects(() => DeadlineDto)
   reviewDeadlines!: DeadlineDto[];
 
-  @ApiProperty({ type: NoticePeriodDto }) @ValidateNested() @Type(() => NoticePeriodDto) notice!: NoticePeriodDto;
+  @ApiProperty({ type: NoticePeriodDto }) @NestedObject(() => NoticePeriodDto) notice!: NoticePeriodDto;
   @ApiProperty({ example: '2011-06-28' }) @IsDay('decisionOn') decisionOn!: string;
 }
 
@@ -76,14 +61,13 @@ export class LaunchProgrammeRequest {
   @Max(2100, { each: true })
   years!: number[];
 
-  @ApiProperty({ type: TimelineDto }) @ValidateNested() @Type(() => TimelineDto) timeline!: TimelineDto;
+  @ApiProperty({ type: TimelineDto }) @NestedObject(() => TimelineDto) timeline!: TimelineDto;
 
   @ApiPropertyOptional({ type: [PolicyRefDto], description: 'default: the current version of every policy' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => PolicyRefDto)
+  @NestedObjects(() => PolicyRefDto)
   eligibilityPolicies?: PolicyRefDto[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
@@ -115,8 +99,8 @@ export class DeedsDto {
 export class SubmitNominationRequest {
   @ApiProperty({ format: 'uuid' }) @IsUuid() programmeId!: string;
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category!: Category;
-  @ApiProperty({ type: NomineeDto }) @ValidateNested() @Type(() => NomineeDto) nominee!: NomineeDto;
-  @ApiProperty({ type: DeedsDto }) @ValidateNested() @Type(() => DeedsDto) deeds!: DeedsDto;
+  @ApiProperty({ type: NomineeDto }) @NestedObject(() => NomineeDto) nominee!: NomineeDto;
+  @ApiProperty({ type: DeedsDto }) @NestedObject(() => DeedsDto) deeds!: DeedsDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
 
@@ -129,7 +113,7 @@ export class OptionalReasonRequest {
 }
 
 export class AmendNominationRequest {
-  @ApiProperty({ type: DeedsDto }) @ValidateNested() @Type(() => DeedsDto) deeds!: DeedsDto;
+  @ApiProperty({ type: DeedsDto }) @NestedObject(() => DeedsDto) deeds!: DeedsDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { INVESTIGATOR_ROLE } from '@vanguard/commendation-domain';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -9,7 +8,7 @@ import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../appli
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
 import { OBJECTION_QUERIES, type ObjectionQueriesPort, type ObjectionView } from '../../../application/queries/objection-queries.port';
 import { Ctx, INSPECTOR_ROLES, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { IsUuid } from '@vanguard/http';
+import { IsUuid, NestedObject } from '@vanguard/http';
 
 class InvestigatorDto {
   @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotEmpty() @MaxLength(200) sub!: string;
@@ -19,8 +18,7 @@ class InvestigatorDto {
 export class AssignObjectionRequest {
   @ApiPropertyOptional({ type: InvestigatorDto, description: 'default: the caller (an inspector) takes it' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => InvestigatorDto)
+  @NestedObject(() => InvestigatorDto)
   investigator?: InvestigatorDto;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;

@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObject } from '@vanguard/http';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const KINDS = ['organization', 'member'] as const;
 
@@ -29,8 +15,7 @@ export class TargetDto extends SubjectDto {
 
 export class ChooseBenchmarkRequest {
   @ApiProperty({ type: SubjectDto, description: 'who benchmarks: the organisation itself, or one of its members' })
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   subject!: SubjectDto;
 
   @ApiProperty({ format: 'uuid', description: 'the organisation benchmarking, or the member’s organisation' })
@@ -38,8 +23,7 @@ export class ChooseBenchmarkRequest {
   orgId!: string;
 
   @ApiProperty({ type: TargetDto, description: 'the benchmark (标杆)' })
-  @ValidateNested()
-  @Type(() => TargetDto)
+  @NestedObject(() => TargetDto)
   target!: TargetDto;
 
   @ApiProperty({ type: [String], example: ['集体经济收入低'] })
@@ -80,8 +64,7 @@ export class NominatePioneerRequest {
   @ApiProperty({ format: 'uuid', description: 'the organisation whose pioneer this is' }) @IsUuid() orgId!: string;
 
   @ApiProperty({ type: SubjectDto })
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   candidate!: SubjectDto;
 
   @ApiProperty({ example: '带领群众修通村道' }) @IsString() @IsNotEmpty() @MaxLength(4000) deeds!: string;
@@ -92,8 +75,7 @@ export class SelectPioneerRequest {
   @ApiProperty({ format: 'uuid' }) @IsUuid() orgId!: string;
 
   @ApiProperty({ type: SubjectDto })
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   candidate!: SubjectDto;
 
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(1_000_000) votesFor!: number;

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObjects } from '@vanguard/http';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
 import { DecisionDto } from '../benchmarks-pioneers/benchmark-pioneer.dto';
 
@@ -30,8 +29,7 @@ export class MakeCommentRequest {
   @ApiProperty({ type: [FindingDto] })
   @IsArray()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => FindingDto)
+  @NestedObjects(() => FindingDto)
   findings!: FindingDto[];
 
   @ApiPropertyOptional({ example: '季度点评' }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;

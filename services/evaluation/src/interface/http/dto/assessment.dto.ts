@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PaginationQuery, IsUuid } from '@vanguard/http';
+import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQuery, IsUuid, NestedObject } from '@vanguard/http';
 
 const TIERS = ['advanced', 'middle', 'lagging'] as const;
 const PERIOD = /^20\d{2}$/;
@@ -24,8 +23,7 @@ export class AssessOrganizationRequest {
 
   @ApiProperty({ type: ScoresDto })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => ScoresDto)
+  @NestedObject(() => ScoresDto)
   scores!: ScoresDto;
 
   @ApiPropertyOptional({

@@ -1,19 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsIn,
   IsNotEmpty,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
-  ValidateNested,
+  ValidateBy,
 } from 'class-validator';
-import { IsDay, IsUuid } from '@vanguard/http';
+import { cycleThemesSchema, sectorSchema } from '@vanguard/contracts';
+import { IsDay, IsUuid, NestedObject, NestedObjects } from '@vanguard/http';
 
 const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
 
@@ -46,8 +45,7 @@ export class LaunchCampaignRequest {
   @IsArray()
   @ArrayMinSize(4)
   @ArrayMaxSize(4)
-  @ValidateNested({ each: true })
-  @Type(() => PhaseDatesDto)
+  @NestedObjects(() => PhaseDatesDto)
   phases!: PhaseDatesDto[];
 }
 
@@ -60,7 +58,14 @@ export class CycleThemesDto {
 
   @ApiPropertyOptional({ example: { rural: '领头雁工程' }, description: 'a sector’s own theme, where it differs' })
   @IsOptional()
-  @IsObject()
+  @ValidateBy({
+    name: 'bySector',
+    // The contract's own shape: a known sector's theme, a non-empty string of at most 200 characters.
+    validator: {
+      validate: (v: unknown) => cycleThemesSchema.shape.bySector.safeParse(v).success,
+      defaultMessage: () => `bySector maps a sector (${sectorSchema.options.join(', ')}) to its theme, a text of 1–200 characters`,
+    },
+  })
   bySector?: Record<string, string>;
 }
 
@@ -78,8 +83,7 @@ export class PlanCycleRequest {
   endsOn!: string;
 
   @ApiProperty({ type: CycleThemesDto })
-  @ValidateNested()
-  @Type(() => CycleThemesDto)
+  @NestedObject(() => CycleThemesDto)
   themes!: CycleThemesDto;
 }
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObject } from '@vanguard/http';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const CATEGORIES = ['stage_task', 'deed_for_masses', 'self_improvement'] as const;
 const PLEDGER_KINDS = ['organization', 'member'] as const;
@@ -42,8 +41,7 @@ export class MakePledgeRequest extends PledgeContentDto {
   cycleId!: string;
 
   @ApiProperty({ type: PledgerDto })
-  @ValidateNested()
-  @Type(() => PledgerDto)
+  @NestedObject(() => PledgerDto)
   pledger!: PledgerDto;
 
   @ApiProperty({ format: 'uuid', description: 'the pledging organisation, or the member’s organisation' })

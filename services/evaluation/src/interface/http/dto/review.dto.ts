@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PaginationQuery, IsUuid, QueryInt } from '@vanguard/http';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQuery, IsUuid, QueryInt, NestedObject } from '@vanguard/http';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
@@ -57,40 +56,34 @@ export class CriterionTallyRequest {
 export class CriteriaTallyRequest {
   @ApiProperty({ type: CriterionTallyRequest, description: '自觉学习的模范' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => CriterionTallyRequest)
+  @NestedObject(() => CriterionTallyRequest)
   learning!: CriterionTallyRequest;
 
   @ApiProperty({ type: CriterionTallyRequest, description: '执行政策的模范' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => CriterionTallyRequest)
+  @NestedObject(() => CriterionTallyRequest)
   policy!: CriterionTallyRequest;
 
   @ApiProperty({ type: CriterionTallyRequest, description: '服务群众的模范' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => CriterionTallyRequest)
+  @NestedObject(() => CriterionTallyRequest)
   service!: CriterionTallyRequest;
 
   @ApiProperty({ type: CriterionTallyRequest, description: '爱岗敬业的模范' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => CriterionTallyRequest)
+  @NestedObject(() => CriterionTallyRequest)
   dedication!: CriterionTallyRequest;
 
   @ApiProperty({ type: CriterionTallyRequest, description: '遵纪守法的模范' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => CriterionTallyRequest)
+  @NestedObject(() => CriterionTallyRequest)
   discipline!: CriterionTallyRequest;
 }
 
 export class BallotsRequest {
   @ApiProperty({ type: GradeTallyRequest, description: '民主测评票: how many ballots gave each grade' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => GradeTallyRequest)
+  @NestedObject(() => GradeTallyRequest)
   tally!: GradeTallyRequest;
 
   @ApiPropertyOptional({
@@ -99,8 +92,7 @@ export class BallotsRequest {
       '五个模范: how the same ballots judged each model; no model on more ballots than were cast (422 REVIEW.CRITERIA_EXCEED_BALLOTS)',
   })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => CriteriaTallyRequest)
+  @NestedObject(() => CriteriaTallyRequest)
   criteria?: CriteriaTallyRequest;
 }
 

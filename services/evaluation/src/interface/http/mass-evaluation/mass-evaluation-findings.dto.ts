@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { FindingDto } from '../comments/comment.dto';
+import { NestedObjects } from '@vanguard/http';
 
 /** 群众评议问题整改: the problems the masses raised, each a finding with a rectification and a deadline. */
 export class RecordMassEvaluationFindingsRequest {
@@ -11,8 +11,7 @@ export class RecordMassEvaluationFindingsRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => FindingDto)
+  @NestedObjects(() => FindingDto)
   findings!: FindingDto[];
 
   @ApiProperty({ example: '汇总评议意见，逐条明确整改措施和期限' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;

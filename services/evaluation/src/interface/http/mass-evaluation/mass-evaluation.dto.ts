@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { commentLength, MAX_COMMENT_CODE_POINTS } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
-import { IsDay, IsUuid } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObject } from '@vanguard/http';
 
 const SUBJECT_KINDS = ['organization', 'member'] as const;
 export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
@@ -19,8 +18,7 @@ export class SubjectDto {
 
 export class OpenMassEvaluationRequest {
   @ApiProperty({ type: SubjectDto })
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   subject!: SubjectDto;
 
   @ApiProperty({ format: 'uuid', description: 'the organisation evaluated, or the member’s organisation' })

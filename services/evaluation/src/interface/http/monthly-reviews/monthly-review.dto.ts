@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,11 +12,10 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
 import { FindingDto } from '../comments/comment.dto';
-import { IsUuid } from '@vanguard/http';
+import { IsUuid, NestedObject, NestedObjects } from '@vanguard/http';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -50,8 +48,7 @@ export class DesignateZoneRequest {
     description: 'and/or every unit below an organisation, read from the tree copy (up to 5,000)',
   })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ZoneUnitsUnderDto)
+  @NestedObject(() => ZoneUnitsUnderDto)
   under?: ZoneUnitsUnderDto;
 
   @ApiProperty({ example: '按地域划分观摩片区' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
@@ -88,8 +85,7 @@ export class RecordScoresRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => UnitScoreDto)
+  @NestedObjects(() => UnitScoreDto)
   scores!: UnitScoreDto[];
 
   @ApiProperty({ example: '现场观摩评分' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
@@ -106,8 +102,7 @@ export class RecordReviewFindingsRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => FindingDto)
+  @NestedObjects(() => FindingDto)
   findings!: FindingDto[];
 
   @ApiProperty({ example: '现场观摩' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;

@@ -1,20 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import { trainingTargetGroupSchema } from '@vanguard/contracts';
-import { IsDay, IsUuid } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObjects } from '@vanguard/http';
 
 export class OpenTrainingClassRequest {
   @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUuid() orgId!: string;
@@ -48,8 +35,7 @@ export class RecordAttendanceRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => AttendanceDto)
+  @NestedObjects(() => AttendanceDto)
   attendance!: AttendanceDto[];
 
   @ApiProperty({ example: '结业考勤' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;

@@ -1,18 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { windowServiceKindSchema } from '@vanguard/contracts';
+import { NestedObjects } from '@vanguard/http';
 
 export class PublishWindowCommitmentsRequest {
   @ApiProperty({ example: '旗政务服务中心社保窗口' }) @IsString() @IsNotEmpty() @MaxLength(200) serviceName!: string;
@@ -56,7 +45,6 @@ export class ImportServiceRecordsRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(5000)
-  @ValidateNested({ each: true })
-  @Type(() => ServiceRecordDto)
+  @NestedObjects(() => ServiceRecordDto)
   records!: ServiceRecordDto[];
 }
