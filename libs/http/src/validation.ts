@@ -50,3 +50,16 @@ export const NestedObject = (type: () => new () => object) =>
 /** A field holding an array of objects of `type`, each validated as that DTO (and none an array itself). Say IsArray and its sizes beside it. */
 export const NestedObjects = (type: () => new () => object) =>
   applyDecorators(IsObject({ each: true, message: 'each of $property must be an object' }), ValidateNested({ each: true }), Type(type));
+
+/** A day field not before another day field of the same object (`to` not before `from`); checked only when both are days. */
+export const IsDayNotBefore = (field: string, earlier: string) =>
+  ValidateBy({
+    name: 'isDayNotBefore',
+    validator: {
+      validate: (value: unknown, args) => {
+        const start = (args?.object as Record<string, unknown>)[earlier];
+        return !isCalendarDay(value) || !isCalendarDay(start) || (value as string) >= (start as string);
+      },
+      defaultMessage: () => `${field} must not be before ${earlier}`,
+    },
+  });

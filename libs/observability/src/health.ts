@@ -69,7 +69,10 @@ class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: '就绪检查 / Postgres, Kafka and Keycloak answer; 503 names what is down' })
+  @ApiOperation({
+    summary:
+      '就绪检查 / what this service needs to answer requests answers (its database, and Kafka and Keycloak where it depends on them); 503 names what is down',
+  })
   async ready(): Promise<HealthCheckResult> {
     const states = await this.readiness.check();
     // Up or down only: the reasons name internal hosts and ports, so they go to the log (Readiness).

@@ -145,6 +145,11 @@ describe('campaign field work: inspections and training (e2e)', () => {
       .get(`/training/counts?subtreeOf=${scope.township}&from=2011-13-45&to=2011-12-31`)
       .set(as('county.organizer'));
     expect([counts.status, counts.body.errors?.[0]?.field]).toEqual([400, 'from']);
+    // A period that ends before it begins is a mistake to name, not a period with nothing in it.
+    const backwards = await http()
+      .get(`/training/counts?subtreeOf=${scope.township}&from=2027-01-01&to=2026-01-01`)
+      .set(as('county.organizer'));
+    expect([backwards.status, backwards.body.errors?.[0]?.field]).toEqual([400, 'to']);
   });
 
   it('runs a class with trainees from the roster, counts it for the subtree, and shows it in a trainee’s evidence pack', async () => {

@@ -52,7 +52,7 @@ export class LaunchProgrammeRequest {
   @IsIn(CATEGORIES, { each: true })
   categories!: Category[];
 
-  @ApiProperty({ example: [2010, 2011] })
+  @ApiProperty({ type: [Number], example: [2010, 2011], description: 'whole years, 2000–2100' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import { trainingTargetGroupSchema } from '@vanguard/contracts';
-import { IsDay, IsUuid, NestedObjects } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObjects, IsDayNotBefore } from '@vanguard/http';
 
 export class OpenTrainingClassRequest {
   @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUuid() orgId!: string;
@@ -44,5 +44,5 @@ export class RecordAttendanceRequest {
 export class TrainingCountsQuery {
   @ApiProperty({ format: 'uuid' }) @IsUuid() subtreeOf!: string;
   @ApiProperty({ example: '2011-01-01' }) @IsDay('from') from!: string;
-  @ApiProperty({ example: '2011-12-31' }) @IsDay('to') to!: string;
+  @ApiProperty({ example: '2011-12-31' }) @IsDay('to') @IsDayNotBefore('to', 'from') to!: string;
 }
