@@ -15,3 +15,4 @@ export * from './canonical-uuids';
 export * from './body-media-type';
 export * from './body-deadline';
 export * from './idempotency';
+export * from './not-blank';

@@ -66,6 +66,8 @@ describe('commendation chain (e2e)', () => {
       [{ ...good, timeline: [good.timeline] }, 'timeline'],
       [{ ...good, timeline: [] }, 'timeline'],
       [{ ...good, timeline: { ...good.timeline, notice: [good.timeline.notice] } }, 'timeline.notice'],
+      // A name of spaces shows as nothing on the public notice.
+      [{ ...good, name: '   ' }, 'name'],
     ] as const) {
       const refused = await http().post('/programmes').set(as('county.organizer')).send(body);
       expect([field, refused.status, refused.body.errors?.[0]?.field]).toEqual([field, 400, field]);

@@ -1,22 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { cadreRoleSchema, projectCategorySchema } from '@vanguard/contracts';
 import { IsDay } from './common.dto';
 import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
-import { IsUuid } from '@vanguard/http';
+import { IsUuid, IsNotBlank } from '@vanguard/http';
 
 export class DispatchCadreRequest {
   @ApiProperty({ format: 'uuid' })
@@ -33,7 +20,7 @@ export class DispatchCadreRequest {
 
   @ApiProperty({ example: '旗财政局' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   sendingUnitName!: string;
 
@@ -53,13 +40,13 @@ export class RegisterHouseholdRequest {
 
   @ApiProperty({ description: 'how the village tells households apart, e.g. group and number', example: '三组12号' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   label!: string;
 
   @ApiProperty({ description: '户主 (personal data: shown to officers in scope only, never published)', example: '王秀兰' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   headName!: string;
 }
@@ -77,7 +64,7 @@ export class DiaryEntryRequest {
 
   @ApiProperty({ description: '民情日记: what was heard and done' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(4000)
   text!: string;
 }
@@ -105,7 +92,7 @@ export class LogVisitRequest {
 
   @ApiProperty({ example: '了解春耕困难，协调化肥' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   summary!: string;
 }
@@ -139,7 +126,7 @@ export class RecordDeedRequest {
 
   @ApiProperty({ example: '修复村内饮水井' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   title!: string;
 

@@ -1,22 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  MaxLength,
-  IsObject,
-} from 'class-validator';
-import { PaginationQuery, IsUuid, NestedObject } from '@vanguard/http';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, IsObject } from 'class-validator';
+import { PaginationQuery, IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
 import { IsDay } from './common.dto';
 
 export class FiveFixedPointsDto {
   @ApiProperty({ description: '旗级领导定点联系: the leader’s account subject' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   leaderSub!: string;
 
@@ -26,7 +16,7 @@ export class FiveFixedPointsDto {
 
   @ApiProperty({ description: '旗直单位定点帮扶' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   helperUnitName!: string;
 
@@ -36,7 +26,7 @@ export class FiveFixedPointsDto {
 
   @ApiProperty({ description: '组织部各股室定点督办', example: '组织部组织股' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   supervisingOffice!: string;
 }
@@ -48,7 +38,7 @@ export class FormPairingRequest {
 
   @ApiProperty({ example: '旗交通运输局' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   helperUnitName!: string;
 
@@ -81,7 +71,7 @@ export class FormPairingRequest {
   @ApiPropertyOptional({ description: '一村一策' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(4000)
   villagePlan?: string;
 

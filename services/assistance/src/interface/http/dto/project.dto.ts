@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ballotSchema, fundSourceSchema, projectCategorySchema, projectStatusSchema } from '@vanguard/contracts';
-import { PaginationQuery, IsUuid } from '@vanguard/http';
+import { PaginationQuery, IsUuid, IsNotBlank } from '@vanguard/http';
 import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
 import { IsDay } from './common.dto';
 
@@ -22,7 +22,7 @@ export class PlanProjectRequest {
 
   @ApiProperty({ example: '红石村主干道硬化' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -74,7 +74,7 @@ export class EvaluateRequest extends StepRequest {
 export class AddMilestoneRequest {
   @ApiProperty({ example: '路基完工' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   title!: string;
 
@@ -108,7 +108,7 @@ export class AllocateRequest {
 export class DisburseRequest extends AllocateRequest {
   @ApiProperty({ example: '支付路基工程进度款' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   purpose!: string;
 }
@@ -116,7 +116,7 @@ export class DisburseRequest extends AllocateRequest {
 export class ReverseRequest extends StepRequest {
   @ApiProperty({ example: '重复录入，冲正' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   reason!: string;
 }

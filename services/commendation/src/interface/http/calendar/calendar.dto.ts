@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsDay, QueryInt } from '@vanguard/http';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDay, QueryInt, IsNotBlank } from '@vanguard/http';
 
 export class SetCalendarDayRequest {
   @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday: a weekday off (节假日); workday: a weekend day worked (调休上班)' })
   @IsIn(['holiday', 'workday'])
   kind!: 'holiday' | 'workday';
 
-  @ApiProperty({ example: '端午节' }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @ApiProperty({ example: '端午节' }) @IsString() @IsNotBlank() @MaxLength(100) name!: string;
 }
 
 export class CalendarDayResponse {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsDay, IsUuid, QueryInt, NestedObject, NestedObjects } from '@vanguard/http';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDay, IsUuid, QueryInt, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
 
 const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
 const LEVELS = ['county', 'city', 'province'] as const;
@@ -42,7 +42,7 @@ class PolicyRefDto {
 }
 
 export class LaunchProgrammeRequest {
-  @ApiProperty({ example: '2011年七一集中表彰' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '2011年七一集中表彰' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ format: 'uuid', description: 'the awarding body' }) @IsUuid() orgId!: string;
   @ApiProperty({ enum: LEVELS }) @IsIn(LEVELS) level!: (typeof LEVELS)[number];
   @ApiProperty({ enum: CATEGORIES, isArray: true })
@@ -83,17 +83,17 @@ export class AllocateQuotaRequest {
 class NomineeDto {
   @ApiProperty({ enum: ['member', 'organization'] }) @IsIn(['member', 'organization']) kind!: 'member' | 'organization';
   @ApiProperty({ format: 'uuid', description: 'the member or the organisation' }) @IsUuid() id!: string;
-  @ApiProperty({ example: '张明', description: 'as shown on the notice' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '张明', description: 'as shown on the notice' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ format: 'uuid', description: 'the member’s organisation, or the organisation itself' }) @IsUuid() orgId!: string;
 }
 
 export class DeedsDto {
   @ApiProperty({ example: '带领群众修通致富路', description: '事迹摘要 (public)' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   summary!: string;
-  @ApiProperty({ description: '主要事迹材料' }) @IsString() @IsNotEmpty() @MaxLength(20_000) record!: string;
+  @ApiProperty({ description: '主要事迹材料' }) @IsString() @IsNotBlank() @MaxLength(20_000) record!: string;
 }
 
 export class SubmitNominationRequest {
@@ -105,7 +105,7 @@ export class SubmitNominationRequest {
 }
 
 export class ReasonRequest {
-  @ApiProperty({ example: '事迹突出，同意推荐' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '事迹突出，同意推荐' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class OptionalReasonRequest {
@@ -120,7 +120,7 @@ export class AmendNominationRequest {
 export class DecideCommendationRequest {
   @ApiProperty({ example: '松组发〔2011〕12号', description: '表彰决定文号' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   documentNumber!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;

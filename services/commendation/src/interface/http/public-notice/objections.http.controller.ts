@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { INVESTIGATOR_ROLE } from '@vanguard/commendation-domain';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -8,10 +8,10 @@ import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../appli
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
 import { OBJECTION_QUERIES, type ObjectionQueriesPort, type ObjectionView } from '../../../application/queries/objection-queries.port';
 import { Ctx, INSPECTOR_ROLES, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { IsUuid, NestedObject } from '@vanguard/http';
+import { IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
 
 class InvestigatorDto {
-  @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotEmpty() @MaxLength(200) sub!: string;
+  @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotBlank() @MaxLength(200) sub!: string;
   @ApiProperty({ format: 'uuid' }) @IsUuid() orgId!: string;
 }
 
@@ -25,7 +25,7 @@ export class AssignObjectionRequest {
 }
 
 export class FindingsRequest {
-  @ApiProperty({ example: '经走访核实，所反映问题不属实' }) @IsString() @IsNotEmpty() @MaxLength(8000) findings!: string;
+  @ApiProperty({ example: '经走访核实，所反映问题不属实' }) @IsString() @IsNotBlank() @MaxLength(8000) findings!: string;
 }
 
 const notFound = () => new NotFoundException({ code: 'OBJECTION.NOT_FOUND', message: '没有这件异议 / no such objection' });

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsUuid } from '@vanguard/http';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsUuid, IsNotBlank } from '@vanguard/http';
 
 export class FileObjectionRequest {
   @ApiProperty({ format: 'uuid', description: 'the nomination on the notice objected to' }) @IsUuid() nominationId!: string;
   @ApiProperty({ example: '该同志所述修路事迹与实际不符', description: 'no ID-card or phone numbers' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(4000)
   grounds!: string;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsUuid, NestedObject } from '@vanguard/http';
+import { PaginationQuery, IsDay, IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const KINDS = ['organization', 'member'] as const;
@@ -10,7 +10,7 @@ export class SubjectDto {
 }
 
 export class TargetDto extends SubjectDto {
-  @ApiProperty({ example: '青石村党支部' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '青石村党支部' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
 }
 
 export class ChooseBenchmarkRequest {
@@ -50,12 +50,12 @@ export class ChooseBenchmarkRequest {
 }
 
 export class BenchmarkProgressRequest {
-  @ApiProperty({ example: '合作社已注册' }) @IsString() @IsNotEmpty() @MaxLength(2000) note!: string;
+  @ApiProperty({ example: '合作社已注册' }) @IsString() @IsNotBlank() @MaxLength(2000) note!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) @IsInt() @Min(0) @Max(100) percent!: number;
 }
 
 export class ReasonRequest {
-  @ApiProperty({ example: '现场核实，收入已达标' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '现场核实，收入已达标' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class NominatePioneerRequest {
@@ -67,7 +67,7 @@ export class NominatePioneerRequest {
   @NestedObject(() => SubjectDto)
   candidate!: SubjectDto;
 
-  @ApiProperty({ example: '带领群众修通村道' }) @IsString() @IsNotEmpty() @MaxLength(4000) deeds!: string;
+  @ApiProperty({ example: '带领群众修通村道' }) @IsString() @IsNotBlank() @MaxLength(4000) deeds!: string;
 }
 
 export class SelectPioneerRequest {
@@ -80,7 +80,7 @@ export class SelectPioneerRequest {
 
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(1_000_000) votesFor!: number;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(1_000_000) votesCast!: number;
-  @ApiProperty({ example: '党员大会投票' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '党员大会投票' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class PageQuery extends PaginationQuery {

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsUuid, NestedObjects } from '@vanguard/http';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObjects, IsNotBlank } from '@vanguard/http';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
 import { DecisionDto } from '../benchmarks-pioneers/benchmark-pioneer.dto';
 
 const FORMS = ['meeting', 'talk', 'on_site', 'written', 'random'] as const;
 
 export class FindingDto {
-  @ApiProperty({ example: '三会一课记录不全' }) @IsString() @IsNotEmpty() @MaxLength(1000) problem!: string;
-  @ApiProperty({ example: '补齐记录，建立台账' }) @IsString() @IsNotEmpty() @MaxLength(1000) rectification!: string;
+  @ApiProperty({ example: '三会一课记录不全' }) @IsString() @IsNotBlank() @MaxLength(1000) problem!: string;
+  @ApiProperty({ example: '补齐记录，建立台账' }) @IsString() @IsNotBlank() @MaxLength(1000) rectification!: string;
 
   @ApiProperty({ example: '2011-06-30', description: '整改期限, after the comment' })
   @IsDay('deadline')
@@ -24,7 +24,7 @@ export class MakeCommentRequest {
   cycleId?: string;
 
   @ApiProperty({ enum: FORMS, description: '会议/谈话/现场/书面/随机' }) @IsIn(FORMS) form!: (typeof FORMS)[number];
-  @ApiProperty({ example: '现场点评红石村党支部季度工作' }) @IsString() @IsNotEmpty() @MaxLength(4000) summary!: string;
+  @ApiProperty({ example: '现场点评红石村党支部季度工作' }) @IsString() @IsNotBlank() @MaxLength(4000) summary!: string;
 
   @ApiProperty({ type: [FindingDto] })
   @IsArray()
@@ -36,7 +36,7 @@ export class MakeCommentRequest {
 }
 
 export class CompleteRectificationRequest {
-  @ApiProperty({ example: '现场核实，已整改到位' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '现场核实，已整改到位' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 class PageQuery extends PaginationQuery {

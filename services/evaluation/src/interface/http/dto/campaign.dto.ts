@@ -1,18 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateBy,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { cycleThemesSchema, sectorSchema } from '@vanguard/contracts';
-import { IsDay, IsUuid, NestedObject, NestedObjects } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
 
 const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
 
@@ -37,7 +26,7 @@ export class LaunchCampaignRequest {
 
   @ApiProperty({ example: '松岭旗创先争优活动' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -52,7 +41,7 @@ export class LaunchCampaignRequest {
 export class CycleThemesDto {
   @ApiProperty({ example: '服务群众、促进发展' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   default!: string;
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsUuid, NestedObject } from '@vanguard/http';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 const CATEGORIES = ['stage_task', 'deed_for_masses', 'self_improvement'] as const;
 const PLEDGER_KINDS = ['organization', 'member'] as const;
@@ -22,7 +22,7 @@ class PledgeContentDto {
 
   @ApiProperty({ example: '年内为村里修通3公里通组路' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   content!: string;
 
@@ -67,7 +67,7 @@ export class DecisionRequest {
 export class ProgressRequest {
   @ApiProperty({ example: '已完成路基1.5公里' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   note!: string;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PaginationQuery, IsUuid, QueryInt, NestedObject } from '@vanguard/http';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQuery, IsUuid, QueryInt, NestedObject, IsNotBlank } from '@vanguard/http';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
@@ -27,13 +27,13 @@ export class SelfAssessmentRequest {
 
   @ApiProperty({ example: '全年带头完成承诺事项，参加支部活动12次' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(8000)
   selfAssessment!: string;
 
   @ApiProperty({ example: '理论学习还需加强，联系群众不够经常' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(8000)
   partySpiritAnalysis!: string;
 }

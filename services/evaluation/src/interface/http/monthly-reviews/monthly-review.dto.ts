@@ -1,21 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
 import { FindingDto } from '../comments/comment.dto';
-import { IsUuid, NestedObject, NestedObjects } from '@vanguard/http';
+import { IsUuid, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -29,10 +16,10 @@ export class ZoneUnitsUnderDto {
 
 export class DesignateZoneRequest {
   @ApiProperty({ format: 'uuid' }) @IsUuid() campaignId!: string;
-  @ApiProperty({ example: '第一片区' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '第一片区' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ description: 'Keycloak subject of the guiding leader (联系领导)' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   leader!: string;
 
@@ -51,7 +38,7 @@ export class DesignateZoneRequest {
   @NestedObject(() => ZoneUnitsUnderDto)
   under?: ZoneUnitsUnderDto;
 
-  @ApiProperty({ example: '按地域划分观摩片区' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '按地域划分观摩片区' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class OpenMonthlyReviewRequest {
@@ -61,7 +48,7 @@ export class OpenMonthlyReviewRequest {
   @IsInt()
   @Min(1)
   rubricVersion?: number;
-  @ApiProperty({ example: '月底集中观摩点评' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '月底集中观摩点评' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class UnitScoreDto {
@@ -88,16 +75,16 @@ export class RecordScoresRequest {
   @NestedObjects(() => UnitScoreDto)
   scores!: UnitScoreDto[];
 
-  @ApiProperty({ example: '现场观摩评分' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '现场观摩评分' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class ConcludeMonthlyReviewRequest {
-  @ApiProperty({ example: '汇总评分并排名' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '汇总评分并排名' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class RecordReviewFindingsRequest {
   @ApiProperty({ format: 'uuid', description: 'the unit reviewed, which rectifies' }) @IsUuid() orgId!: string;
-  @ApiProperty({ example: '观摩发现的问题' }) @IsString() @IsNotEmpty() @MaxLength(4000) summary!: string;
+  @ApiProperty({ example: '观摩发现的问题' }) @IsString() @IsNotBlank() @MaxLength(4000) summary!: string;
   @ApiProperty({ type: [FindingDto], minItems: 1, maxItems: 50 })
   @IsArray()
   @ArrayMinSize(1)
@@ -105,7 +92,7 @@ export class RecordReviewFindingsRequest {
   @NestedObjects(() => FindingDto)
   findings!: FindingDto[];
 
-  @ApiProperty({ example: '现场观摩' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '现场观摩' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class ReviewResultsQuery {

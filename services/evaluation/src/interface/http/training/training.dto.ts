@@ -1,17 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { trainingTargetGroupSchema } from '@vanguard/contracts';
-import { IsDay, IsUuid, NestedObjects, IsDayNotBefore } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObjects, IsDayNotBefore, IsNotBlank } from '@vanguard/http';
 
 export class OpenTrainingClassRequest {
   @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUuid() orgId!: string;
-  @ApiProperty({ example: '新任村党组织书记培训班' }) @IsString() @IsNotEmpty() @MaxLength(500) topic!: string;
-  @ApiProperty({ example: '松岭旗委党校' }) @IsString() @IsNotEmpty() @MaxLength(200) base!: string;
+  @ApiProperty({ example: '新任村党组织书记培训班' }) @IsString() @IsNotBlank() @MaxLength(500) topic!: string;
+  @ApiProperty({ example: '松岭旗委党校' }) @IsString() @IsNotBlank() @MaxLength(200) base!: string;
   @ApiProperty({ enum: trainingTargetGroupSchema.options }) @IsIn(trainingTargetGroupSchema.options) targetGroup!: string;
   @ApiProperty({ example: '2011-06-20' }) @IsDay('startsOn') startsOn!: string;
   @ApiProperty({ example: '2011-06-24' }) @IsDay('endsOn') endsOn!: string;
   @ApiProperty({ minimum: 1, maximum: 500 }) @IsInt() @Min(1) @Max(500) sessions!: number;
-  @ApiProperty({ example: '年度培训计划' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '年度培训计划' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class EnrolTraineesRequest {
@@ -22,7 +22,7 @@ export class EnrolTraineesRequest {
   @IsUuid('all', { each: true })
   memberIds!: string[];
 
-  @ApiProperty({ example: '按花名册报名' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '按花名册报名' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class AttendanceDto {
@@ -38,7 +38,7 @@ export class RecordAttendanceRequest {
   @NestedObjects(() => AttendanceDto)
   attendance!: AttendanceDto[];
 
-  @ApiProperty({ example: '结业考勤' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '结业考勤' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class TrainingCountsQuery {

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ContactPointView, VisitView } from '../../../application/ports/organization-read-model.port';
 import { booleanQuery } from './organization.dto';
-import { IsNotBlank } from './not-blank';
 import { PageQueryDto } from './page.dto';
-import { IsDay, IsUuid } from '@vanguard/http';
+import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
 
 export class EstablishContactPointRequest {
   @ApiProperty({ format: 'uuid' })
@@ -18,7 +17,7 @@ export class EstablishContactPointRequest {
 
   @ApiProperty({ example: '李建国' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @IsNotBlank()
   @MaxLength(100)
   leaderName!: string;
@@ -36,13 +35,13 @@ export class LogVisitRequest {
 
   @ApiProperty({ description: 'who was visited', example: '困难党员王某家' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   visited!: string;
 
   @ApiProperty({ description: 'what was solved', example: '协调解决饮水井维修' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(1500)
   solved!: string;
 }

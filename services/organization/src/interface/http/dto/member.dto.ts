@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
 import {
   MEMBER_ROLES,
@@ -10,9 +10,8 @@ import {
   type MemberStatus,
   type VanguardPost,
 } from '../../../domain/member/member.vocabulary';
-import { IsNotBlank } from './not-blank';
 import { PageQueryDto } from './page.dto';
-import { IsUuid } from '@vanguard/http';
+import { IsUuid, IsNotBlank } from '@vanguard/http';
 
 export class EnrolMemberRequest {
   @ApiProperty({ format: 'uuid' })
@@ -21,7 +20,7 @@ export class EnrolMemberRequest {
 
   @ApiProperty({ example: '张红梅' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @IsNotBlank()
   @MaxLength(100)
   name!: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { OrganizationView } from '../../../application/ports/organization-read-model.port';
 import {
   ORG_KINDS,
@@ -12,9 +12,8 @@ import {
   type OrgStatus,
   type Sector,
 } from '../../../domain/organization/organization.vocabulary';
-import { IsNotBlank } from './not-blank';
 import { PageQueryDto } from './page.dto';
-import { IsUuid } from '@vanguard/http';
+import { IsUuid, IsNotBlank } from '@vanguard/http';
 
 const CODE = /^[0-9]{2,30}$/;
 const DAY_MESSAGE = 'must be a date YYYY-MM-DD';
@@ -31,7 +30,7 @@ export class RegisterOrganizationRequest {
 
   @ApiProperty({ example: '白桦镇党委' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @IsNotBlank()
   @MaxLength(200)
   name!: string;
@@ -67,7 +66,7 @@ export class RegisterOrganizationRequest {
 export class RenameOrganizationRequest {
   @ApiProperty()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @IsNotBlank()
   @MaxLength(200)
   name!: string;

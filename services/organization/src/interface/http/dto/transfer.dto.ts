@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { personalNumbersIn } from '@vanguard/contracts';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
-import { IsUuid } from '@vanguard/http';
+import { IsNotBlank, IsUuid } from '@vanguard/http';
 
 const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed'] as const;
 
@@ -28,7 +28,7 @@ export class RequestTransferRequest {
 export class RejectTransferRequest {
   @ApiProperty()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   @ValidateBy({
     name: 'noPersonalNumbers',
