@@ -64,13 +64,13 @@ export function bodyDeadline(deadlineMs: number) {
 
 /** Wraps `writeHead`, which every answer passes through (an implicit one too), to close a connection whose body is unfinished. */
 function closeIfAnsweredBeforeTheBody(req: IncomingMessage, res: ServerResponse): void {
-  const writeHead = res.writeHead;
+  const writeHead = res.writeHead.bind(res);
   res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
     if (!req.complete && !this.headersSent) {
       this.shouldKeepAlive = false;
       this.setHeader('connection', 'close');
     }
-    return writeHead.apply(this, args);
+    return writeHead(...args);
   } as ServerResponse['writeHead'];
 }
 

@@ -58,7 +58,7 @@ export const IsDayNotBefore = (field: string, earlier: string) =>
     validator: {
       validate: (value: unknown, args) => {
         const start = (args?.object as Record<string, unknown>)[earlier];
-        return !isCalendarDay(value) || !isCalendarDay(start) || (value as string) >= (start as string);
+        return !isCalendarDay(value) || !isCalendarDay(start) || value >= start;
       },
       defaultMessage: () => `${field} must not be before ${earlier}`,
     },

@@ -110,7 +110,8 @@ describe('publicity over HTTP', () => {
     await http().patch(`/exemplars/${id}`).set('Authorization', `Bearer ${editor}`).send({ story: '<p>带领群众修路</p>' }).expect(200);
     await http().post(`/exemplars/${id}/accept`).set('Authorization', `Bearer ${editor}`).expect(200);
     const published = await http().get('/honour-roll?limit=200').expect(200);
-    const shown = (res: typeof published) => res.body.items.find((i: { name: string }) => i.name === '吴德顺');
+    const shown = (res: typeof published) =>
+      (res.body as { items: { name: string; kind: string; story: string | null }[] }).items.find((i) => i.name === '吴德顺')!;
     expect(shown(published).story).toBe('<p>带领群众修路</p>');
 
     const before = await version();
