@@ -15,6 +15,22 @@ describe(personalNumbersShownIn.name, () => {
     ['Chinese numerals', '手机一三八〇〇一三八〇〇〇', false],
     ['Chinese numerals said aloud, with 幺 and 两', '幺三八两两三四五六七八', false],
     ['an ID-card number with dots', '110101.19900307.7777', false],
+    ['Chinese numerals grouped 3-4-4 by spaces', '一三八 〇〇一三 八〇〇〇', false],
+    ['Chinese numerals mixed with digits', '138〇〇13八〇〇〇', false],
+    ['financial numerals', '壹叁捌零零壹叁捌零零零', false],
+    ['○ typed for 〇', '一三八○○一三八○○○', false],
+    ['colons, pipes and Chinese full stops', '138:0013|8000。', false],
+    ['the dashes Unicode has besides the hyphen', '138\u20100013\u22128000', false],
+    ['invisible blanks', '138\u31640013\u28008000', false],
+    ['Arabic-Indic digits', '١٣٨٠٠١٣٨٠٠٠', false],
+    [
+      'keycaps',
+      '1\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e31\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e3',
+      false,
+    ],
+    ['digits written one by one with dots', '1.3.8.0.0.1.3.8.0.0.0', false],
+    ['a number next to a year', '电话138.0013.8000 2019年', false],
+    ['an ID-card number ending in X, grouped', '110105 19491231 002X', false],
   ])('finds a phone or ID-card number behind %s', (_, text, markup) => {
     expect(personalNumbersShownIn(text, markup).length).toBeGreaterThan(0);
   });
@@ -27,6 +43,20 @@ describe(personalNumbersShownIn.name, () => {
       '2019.01.01—2019.12.31共走访三百二十户',
       '一二三四季度分别完成12、13、14、15项',
       '第一、二、三、四、五批共计（20）个项目',
+      // A probe's cold review: hotlines, date ranges, serials, money and ids that are not anyone's number.
+      '公布12345、12315、12366投诉举报热线',
+      '拨打12345/12315/12366',
+      '2020.11.5-2020.12.31开展集中整治',
+      '2019/10/1-2019/12/31期间',
+      '在1、2、3、4、5、6、7、8、9、10、11、12月每月开展',
+      '分别投入12,000、34,000、56,000元',
+      '到位资金138,000,000.00元，总产值15,000,000,000元',
+      '编号2019-001-0001，档案号2019.001.0001',
+      '（01）12345678号楼',
+      '得分98/100，系统版本1.2.3',
+      '二〇二〇年一〇月一日',
+      '零零一二三四五六七八九',
+      '详见 /organizations/00000000-0000-4000-8000-910425101201 与 a1b2c3d4-0000-4000-8000-138001380000',
     ])
       expect([prose, personalNumbersShownIn(prose)]).toEqual([prose, []]);
     expect(shownText('<b>a</b>&nbsp;&amp;&unknown;', true)).toBe('a &&unknown;');

@@ -180,7 +180,7 @@ export class DeedsCarryNoPersonalNumbersRule extends Rule {
   readonly code = 'NOMINATION.PERSONAL_NUMBERS';
   readonly kind = 'invalid';
   readonly message =
-    '事迹材料和姓名中不得含身份证号或电话号码（含以符号、零宽字符或汉字数字写出的）/ the deeds and the name must not carry an ID-card or phone number, however written';
+    '事迹材料和姓名中不得含身份证号或电话号码（含以符号、零宽字符或汉字数字写出的）/ the deeds and the name must not carry an ID-card or phone number, nor one split by symbols or invisible characters or spelled in Chinese numerals';
   constructor(private readonly texts: readonly string[]) {
     super();
   }

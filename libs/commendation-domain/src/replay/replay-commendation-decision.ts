@@ -1,5 +1,5 @@
 import type { CommendationDecision } from '@vanguard/contracts';
-import { DomainError, fold, type DomainEvent, type RuleRef } from '@vanguard/kernel';
+import { DomainError, fold, RuleVersionUnknownError, type DomainEvent, type RuleRef } from '@vanguard/kernel';
 import type { StreamRead } from '../decided-by';
 import type { EligibilityFacts } from '../eligibility/eligibility.facts';
 import type { OrgOnPath } from '../nomination/nomination.commands';
@@ -119,7 +119,8 @@ export function replayCommendationDecision(
   try {
     replayed = replayer.decider.decide(command as never, state);
   } catch (e) {
-    if (!(e instanceof DomainError) || e instanceof CommendationReplayFactMissingError) throw e;
+    // A version this code lacks is a defect of the code, not a refusal of the decision: said as such.
+    if (!(e instanceof DomainError) || e instanceof CommendationReplayFactMissingError || e instanceof RuleVersionUnknownError) throw e;
     return { type: event.type, ruleVersions, recorded: [event], replayed: [], refusal: e.code, matches: false, assumed };
   }
   ranTheRecordedRules(decisionOf(replayed.find((e) => e.type === event.type)), decision);

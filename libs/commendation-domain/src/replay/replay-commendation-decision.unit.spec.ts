@@ -1,4 +1,5 @@
 import { COMMENDATION_DECISION_REPLAYERS } from './commendation-replayers';
+import { RuleVersionUnknownError } from '@vanguard/kernel';
 import { nominationStreamId } from '../nomination/nomination.state';
 import { NOMINATION_ID } from '../__fixtures__/commendation.fixtures';
 import { decisions, indexOf, recordedStreams, replayFacts } from './recorded-commendation-decisions.fixture';
@@ -67,6 +68,8 @@ describe(replayCommendationDecision.name, () => {
     expect(underV1.refusal).toBeNull();
     expect(underV1.matches).toBe(true);
     expect(replayCommendationDecision(recordedAs(2), index, replayFacts).refusal).toBe('NOMINATION.PERSONAL_NUMBERS');
+    // A version this code does not have is the code's gap, thrown, not a decision that failed to reproduce.
+    expect(() => replayCommendationDecision(recordedAs(3), index, replayFacts)).toThrow(RuleVersionUnknownError);
   });
 
   it('given a place granted, when its programme is rewritten with fewer places, then the replay refuses it by the quota rule', () => {

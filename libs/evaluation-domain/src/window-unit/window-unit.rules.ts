@@ -55,7 +55,7 @@ export class CommitmentsCarryNoPersonalDataRule extends Rule {
   readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
   readonly kind = 'invalid';
   readonly message =
-    '公开的服务承诺不得含个人身份证号或手机号（含以符号、零宽字符或汉字数字写出的）/ public commitments carry no ID-card or mobile number, however written';
+    '公开的服务承诺不得含个人身份证号或手机号（含以符号、零宽字符或汉字数字写出的）/ public commitments carry no ID-card or mobile number, nor one split by symbols or invisible characters or spelled in Chinese numerals';
   constructor(private readonly c: Commitments) {
     super();
   }

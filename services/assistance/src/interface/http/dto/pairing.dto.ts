@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, IsObject } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PaginationQuery, IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
 import { IsDay } from './common.dto';
 
@@ -60,7 +60,7 @@ export class FormPairingRequest {
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @IsNotEmpty({ each: true })
+  @IsNotBlank({ each: true })
   @MaxLength(500, { each: true })
   goals!: string[];
 
@@ -77,8 +77,6 @@ export class FormPairingRequest {
 
   @ApiPropertyOptional({ type: FiveFixedPointsDto })
   @IsOptional()
-  // An array passes ValidateNested element by element ([] passes whole): it must be one object.
-  @IsObject()
   @NestedObject(() => FiveFixedPointsDto)
   fiveFixedPoints?: FiveFixedPointsDto;
 }

@@ -51,8 +51,11 @@ export class CycleThemesDto {
     name: 'bySector',
     // The contract's own shape: a known sector's theme, a non-empty string of at most 200 characters.
     validator: {
-      validate: (v: unknown) => cycleThemesSchema.shape.bySector.safeParse(v).success,
-      defaultMessage: () => `bySector maps a sector (${sectorSchema.options.join(', ')}) to its theme, a text of 1–200 characters`,
+      validate: (v: unknown) => {
+        const parsed = cycleThemesSchema.shape.bySector.safeParse(v);
+        return parsed.success && Object.values(parsed.data).every((theme) => !!theme?.trim());
+      },
+      defaultMessage: () => `bySector maps a sector (${sectorSchema.options.join(', ')}) to its theme, a text of 1–200 characters, not blank`,
     },
   })
   bySector?: Record<string, string>;

@@ -1,29 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Max,
   MaxLength,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
-import { PaginationQuery, IsUuid } from '@vanguard/http';
+import { IsNotBlank, IsUuid, NestedObject, NestedObjects, PaginationQuery } from '@vanguard/http';
 import { FindingDto } from '../comments/comment.dto';
 
 export class InspectionGroupDto {
-  @ApiProperty({ example: '旗委第一督导检查组' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '旗委第一督导检查组' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
   @ApiProperty({ description: 'Keycloak subject of the group leader, one of the members' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   leader!: string;
 
@@ -32,7 +29,7 @@ export class InspectionGroupDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
   @IsString({ each: true })
-  @IsNotEmpty({ each: true })
+  @IsNotBlank({ each: true })
   @MaxLength(200, { each: true })
   members!: string[];
 
@@ -40,9 +37,9 @@ export class InspectionGroupDto {
 }
 
 export class LaunchInspectionRequest {
-  @ApiProperty({ example: '“三会一课”制度落实情况' }) @IsString() @IsNotEmpty() @MaxLength(500) topic!: string;
+  @ApiProperty({ example: '“三会一课”制度落实情况' }) @IsString() @IsNotBlank() @MaxLength(500) topic!: string;
 
-  @ApiProperty({ type: InspectionGroupDto }) @ValidateNested() @Type(() => InspectionGroupDto) group!: InspectionGroupDto;
+  @ApiProperty({ type: InspectionGroupDto }) @NestedObject(() => InspectionGroupDto) group!: InspectionGroupDto;
 
   @ApiProperty({ enum: ['special', 'random'], description: '专项检查 names its units; 随机抽查 has the system draw `count` of them' })
   @IsIn(['special', 'random'])
@@ -68,7 +65,7 @@ export class LaunchInspectionRequest {
   @IsIn(orgLevelSchema.options)
   level?: string;
 
-  @ApiProperty({ example: '年度督导检查计划' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '年度督导检查计划' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class InspectionLaunchedResponse {
@@ -79,17 +76,16 @@ export class InspectionLaunchedResponse {
 
 export class RecordInspectionFindingsRequest {
   @ApiProperty({ format: 'uuid', description: 'the unit inspected, which rectifies' }) @IsUuid() orgId!: string;
-  @ApiProperty({ example: '现场检查发现的问题' }) @IsString() @IsNotEmpty() @MaxLength(4000) summary!: string;
+  @ApiProperty({ example: '现场检查发现的问题' }) @IsString() @IsNotBlank() @MaxLength(4000) summary!: string;
 
   @ApiProperty({ type: [FindingDto], minItems: 1, maxItems: 50 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => FindingDto)
+  @NestedObjects(() => FindingDto)
   findings!: FindingDto[];
 
-  @ApiProperty({ example: '现场查阅会议记录' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ example: '现场查阅会议记录' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
 export class DrawReplayResponse {

@@ -18,7 +18,6 @@ export class EstablishContactPointRequest {
   @ApiProperty({ example: '李建国' })
   @IsString()
   @IsNotBlank()
-  @IsNotBlank()
   @MaxLength(100)
   leaderName!: string;
 

@@ -21,7 +21,6 @@ export class EnrolMemberRequest {
   @ApiProperty({ example: '张红梅' })
   @IsString()
   @IsNotBlank()
-  @IsNotBlank()
   @MaxLength(100)
   name!: string;
 

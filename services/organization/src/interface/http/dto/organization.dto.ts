@@ -31,7 +31,6 @@ export class RegisterOrganizationRequest {
   @ApiProperty({ example: '白桦镇党委' })
   @IsString()
   @IsNotBlank()
-  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -66,7 +65,6 @@ export class RegisterOrganizationRequest {
 export class RenameOrganizationRequest {
   @ApiProperty()
   @IsString()
-  @IsNotBlank()
   @IsNotBlank()
   @MaxLength(200)
   name!: string;
