@@ -114,7 +114,8 @@ export class TakeDownNeedsAReason extends Rule {
   readonly id = 'publicity.take-down-needs-reason';
   readonly code = 'EXEMPLAR.REASON_REQUIRED';
   readonly kind = 'invalid' as const;
-  readonly message = '撤下典型须说明理由（将在光荣榜变更记录中公开）/ taking an exemplar down needs a reason, shown in the honour roll’s history';
+  readonly message =
+    '撤下典型须说明理由（将在光荣榜变更记录中公开）/ taking an exemplar down needs a reason, shown in the honour roll’s history';
   constructor(private readonly reason: string | undefined) {
     super();
   }

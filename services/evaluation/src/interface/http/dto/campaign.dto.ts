@@ -55,7 +55,8 @@ export class CycleThemesDto {
         const parsed = cycleThemesSchema.shape.bySector.safeParse(v);
         return parsed.success && Object.values(parsed.data).every((theme) => !!theme?.trim());
       },
-      defaultMessage: () => `bySector maps a sector (${sectorSchema.options.join(', ')}) to its theme, a text of 1–200 characters, not blank`,
+      defaultMessage: () =>
+        `bySector maps a sector (${sectorSchema.options.join(', ')}) to its theme, a text of 1–200 characters, not blank`,
     },
   })
   bySector?: Record<string, string>;
