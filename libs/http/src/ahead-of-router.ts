@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { hasBody } from './body-media-type';
 import { lowerCaseUuids } from './canonical-uuids';
 
 /** Answers a request and says so (true), or leaves it to the framework (false) without touching `res`. */
@@ -23,7 +24,9 @@ export function answerAheadOfRouter(server: Server, answer: AheadOfRouter): void
     // The fast path sees ids as the router will (canonicalUuidUrls): one spelling of each.
     if (req.url) req.url = lowerCaseUuids(req.url);
     try {
-      if (answer(req, res)) return;
+      // A request carrying a body goes the long way, where the body's clock and Connection: close
+      // apply (ADR 0115): answered here, a trickled body held a keep-alive socket for minutes.
+      if (!hasBody(req) && answer(req, res)) return;
     } catch {
       // Outside Express nothing would catch it and the process would go down: Express answers instead,
       // unless the fast path had begun writing, in which case the connection is cut.

@@ -44,6 +44,20 @@ describe('answerAheadOfRouter', () => {
     expect(server.listenerCount('request')).toBe(1);
   });
 
+  it('leaves a request that carries a body to the framework, where the body has its clock', async () => {
+    const { port } = server.address() as AddressInfo;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/roll', method: 'GET', headers: { 'content-length': '2' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(200);
+    expect(reachedFramework).toEqual(['/roll']);
+  });
+
   it('when the fast path throws before writing, leaves the request to the framework instead of crashing the process', async () => {
     expect(await get(server, '/broken')).toEqual({ status: 200, body: 'framework' });
     expect(reachedFramework).toEqual(['/broken']);

@@ -5,6 +5,9 @@ import { hasBody, mediaTypeOf, PARSED_BODY_TYPES } from './body-media-type';
 /** Thirty seconds: a 100 KB JSON body (the parser's limit) at 30 kbit/s, a poor rural link, still arrives. */
 export const DEFAULT_BODY_DEADLINE_MS = 30_000;
 
+/** Express's JSON and form parsers' limit as Nest mounts them (100 kB): a body declared larger is refused before it is read. */
+export const PARSED_BODY_LIMIT_BYTES = 100 * 1024;
+
 /** Past a body's own deadline, so the route's answer (408 naming its limit) comes before Node's bare one. */
 export const REQUEST_TIMEOUT_GRACE_MS = 5_000;
 
@@ -41,6 +44,9 @@ export function bodyDeadline(deadlineMs: number) {
     if (!hasBody(req)) return next();
     closeIfAnsweredBeforeTheBody(req, res);
     if (!parsedType(req)) return next();
+    // The parser would answer 413 only after reading the whole body to its end, however slowly it came.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > PARSED_BODY_LIMIT_BYTES) return tooLarge(res);
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
       res.statusCode = 408;
@@ -60,6 +66,19 @@ export function bodyDeadline(deadlineMs: number) {
     res.once('close', settle);
     next();
   };
+}
+
+function tooLarge(res: ServerResponse): void {
+  res.statusCode = 413;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(
+    JSON.stringify({
+      statusCode: 413,
+      code: 'REQUEST.TOO_LARGE',
+      message: `请求体超过上限 ${PARSED_BODY_LIMIT_BYTES} 字节 / the body exceeds the limit of ${PARSED_BODY_LIMIT_BYTES} bytes`,
+      errors: [{ field: 'body', reason: `at most ${PARSED_BODY_LIMIT_BYTES} bytes` }],
+    }),
+  );
 }
 
 /** Wraps `writeHead`, which every answer passes through (an implicit one too), to close a connection whose body is unfinished. */

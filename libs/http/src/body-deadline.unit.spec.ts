@@ -106,6 +106,13 @@ describe(bodyDeadline.name, () => {
     expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
   });
 
+  it('WhenAJsonBodyDeclaresMoreThanTheParserTakes_Answers413AtOnce_WithoutWaitingForIt', async () => {
+    const outcome = await send(head('/notes', 'application/json', 50_000_000), ['{'], 1_000, DEADLINE_MS / 2);
+    expect(outcome.response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(outcome.response).toContain('REQUEST.TOO_LARGE');
+    expect(outcome.closed).toBe(true);
+  });
+
   it('WhenTheBodyArrivesInTime_ItIsReadAsBefore_AndTheConnectionIsKept', async () => {
     const body = '{"text":"hello"}';
     const outcome = await send(head('/notes', 'application/json', body.length), [body.slice(0, 5), body.slice(5)], 50, DEADLINE_MS * 3);

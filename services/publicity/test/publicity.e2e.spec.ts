@@ -118,7 +118,9 @@ describe('publicity over HTTP', () => {
     await http().post(`/exemplars/${id}/take-down`).send({ reason: '有误' }).expect(401);
     expect((await takeDown({ reason: '有误' }, secretary)).status).toBe(403);
     for (const [body, code] of [
-      [{ reason: '   ' }, 'EXEMPLAR.REASON_REQUIRED'],
+      [{ reason: '   ' }, 'REQUEST.INVALID'],
+      [{ reason: '\u200b\u200b' }, 'REQUEST.INVALID'],
+      [{ reason: '经查失实 <b>x</b>' }, 'REQUEST.INVALID'],
       [{ reason: '本人电话13812345678要求撤下' }, 'EXEMPLAR.PERSONAL_NUMBERS'],
       [{}, 'REQUEST.INVALID'],
     ] as const) {

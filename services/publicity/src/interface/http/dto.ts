@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsUuid } from '@vanguard/http';
+import { PaginationQuery, IsDay, IsNotBlank, IsUuid } from '@vanguard/http';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
@@ -43,7 +43,9 @@ export class DeclineExemplarRequest {
 export class TakeDownExemplarRequest {
   @ApiProperty({ maxLength: 1000, description: '公开：显示在光荣榜变更记录中 / public: shown in the honour roll’s history' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(1000)
+  @Matches(PLAIN, { message: `reason ${PLAIN_MESSAGE}` })
   reason!: string;
 }
 
