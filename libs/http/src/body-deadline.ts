@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { hasBody, mediaTypeOf, PARSED_BODY_TYPES } from './body-media-type';
 
@@ -47,24 +48,50 @@ export function bodyDeadline(deadlineMs: number) {
     // The parser would answer 413 only after reading the whole body to its end, however slowly it came.
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > PARSED_BODY_LIMIT_BYTES) return tooLarge(res);
-    const timer = setTimeout(() => {
-      if (req.complete || res.headersSent) return;
-      res.statusCode = 408;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(
-        JSON.stringify({
-          statusCode: 408,
-          code: 'REQUEST.TIMEOUT',
-          message: `请求体未在 ${deadlineMs} 毫秒内传完 / the request body did not arrive within ${deadlineMs} ms`,
-          errors: [{ field: 'body', reason: `not complete within ${deadlineMs} ms` }],
-        }),
-      );
-    }, deadlineMs);
-    const settle = () => clearTimeout(timer);
-    req.once('end', settle);
-    req.once('close', settle);
-    res.once('close', settle);
+    startBodyClock(req, res, deadlineMs);
     next();
+  };
+}
+
+/**
+ * The body must have arrived within `deadlineMs`, or the request is answered 408 naming the limit
+ * (and its connection closed: closeIfAnsweredBeforeTheBody, or Node's own Connection: close).
+ */
+function startBodyClock(req: IncomingMessage, res: ServerResponse, deadlineMs: number): void {
+  const timer = setTimeout(() => {
+    if (req.complete || res.headersSent) return;
+    res.shouldKeepAlive = false;
+    res.statusCode = 408;
+    res.setHeader('connection', 'close');
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({
+        statusCode: 408,
+        code: 'REQUEST.TIMEOUT',
+        message: `请求体未在 ${deadlineMs} 毫秒内传完 / the request body did not arrive within ${deadlineMs} ms`,
+        errors: [{ field: 'body', reason: `not complete within ${deadlineMs} ms` }],
+      }),
+    );
+  }, deadlineMs);
+  const settle = () => clearTimeout(timer);
+  req.once('end', settle);
+  req.once('close', settle);
+  res.once('close', settle);
+}
+
+/**
+ * The same clock for a route whose body a reader without one takes (multer, for publicity's
+ * attachments): listed before that reader in `@UseInterceptors`, so the clock runs while it reads.
+ * Raise Node's request timeout to match (allowBodiesLasting), or Node's net cuts it first.
+ */
+export function bodyClock(deadlineMs: number): NestInterceptor {
+  return {
+    intercept(context: ExecutionContext, next: CallHandler) {
+      const http = context.switchToHttp();
+      const req = http.getRequest<IncomingMessage>();
+      if (hasBody(req) && !req.complete) startBodyClock(req, http.getResponse<ServerResponse>(), deadlineMs);
+      return next.handle();
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Module, Post, Req, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Module, Post, Req, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ApiConsumes } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
@@ -6,7 +6,14 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Server } from 'node:http';
-import { allowBodiesLasting, bodyDeadline, bodyDeadlineFromEnv, DEFAULT_BODY_DEADLINE_MS, REQUEST_TIMEOUT_GRACE_MS } from './body-deadline';
+import {
+  allowBodiesLasting,
+  bodyClock,
+  bodyDeadline,
+  bodyDeadlineFromEnv,
+  DEFAULT_BODY_DEADLINE_MS,
+  REQUEST_TIMEOUT_GRACE_MS,
+} from './body-deadline';
 import { configureHttpApp } from './create-app';
 
 class NoteDto {
@@ -15,6 +22,7 @@ class NoteDto {
 }
 
 const handled: string[] = [];
+const DEADLINE_MS = 400;
 
 @Controller('notes')
 class NotesController {
@@ -22,6 +30,16 @@ class NotesController {
   write(@Body() body: NoteDto) {
     handled.push(body.text);
     return body;
+  }
+
+  /** Reads its own body with no clock of its own (as multer does), under bodyClock's. */
+  @Post('clocked')
+  @ApiConsumes('multipart/form-data')
+  @UseInterceptors(bodyClock(DEADLINE_MS))
+  async clocked(@Req() req: IncomingMessage) {
+    let bytes = 0;
+    for await (const chunk of req) bytes += (chunk as Buffer).length;
+    return { bytes };
   }
 
   /** Reads its own body, as the uploads do, however long it takes. */
@@ -36,8 +54,6 @@ class NotesController {
 
 @Module({ imports: [LoggerModule.forRoot({ pinoHttp: { level: 'silent' } })], controllers: [NotesController] })
 class NotesModule {}
-
-const DEADLINE_MS = 400;
 
 /** What the server sent back, and whether it closed the connection, by `deadlineMs` at the latest. */
 interface Outcome {
@@ -133,6 +149,14 @@ describe(bodyDeadline.name, () => {
       expect(outcome.response.toLowerCase()).toContain('connection: close');
       expect([path, outcome.closed]).toEqual([path, true]);
     }
+  });
+
+  it('WhenARouteWhoseReaderKeepsNoClockHasBodyClock_ATricklingUploadIsAnswered408AndClosed', async () => {
+    const outcome = await send(head('/notes/clocked', 'multipart/form-data; boundary=x', 200), ['-', '-', 'x'], 150, DEADLINE_MS * 5);
+    expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(outcome.closed).toBe(true);
+    const quick = await send(head('/notes/clocked', 'multipart/form-data; boundary=x', 5), ['--x--'], 10, DEADLINE_MS * 2);
+    expect(quick.response).toMatch(/^HTTP\/1\.1 201 /);
   });
 
   it('WhenARouteReadsItsOwnBody_TheDeadlineDoesNotCutIt_ItsOwnLimitsDo', async () => {

@@ -16,7 +16,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { allowBodiesLastingOnceServing } from '@vanguard/http';
+import { allowBodiesLastingOnceServing, bodyClock } from '@vanguard/http';
 import type { StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
 import { MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
@@ -34,9 +34,11 @@ const EDITORS = ['editor', 'admin'] as const;
 const upload = FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
 /**
  * How long an attachment's body may take: 5 MiB at about 360 kbit/s. multer keeps no clock of its
- * own, so Node's request timeout, raised to this, is what ends a slower one.
+ * own: `bodyClock` runs while it reads (408 naming the limit), and Node's request timeout is raised
+ * past it so it is the clock that answers.
  */
 export const ATTACHMENT_UPLOAD_MS = 120_000;
+const attachmentClock = bodyClock(ATTACHMENT_UPLOAD_MS);
 
 @ApiTags('attachments')
 @ApiBearerAuth()
@@ -53,7 +55,7 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
 
   @Post('articles/:id/attachments')
   @Roles(...EDITORS)
-  @UseInterceptors(upload)
+  @UseInterceptors(attachmentClock, upload)
   @ApiConsumes('multipart/form-data')
   @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
   @ApiOperation({ summary: '稿件附件 / attach a PDF, PNG or JPEG (checked by its bytes)' })
@@ -67,7 +69,7 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
 
   @Post('exemplars/:id/attachments')
   @Roles(...EDITORS)
-  @UseInterceptors(upload)
+  @UseInterceptors(attachmentClock, upload)
   @ApiConsumes('multipart/form-data')
   toExemplar(
     @CurrentPrincipal() p: Principal,
