@@ -1,4 +1,4 @@
-import { personalNumbersIn, type PersonalNumberKind } from './no-personal-numbers.refinement';
+import type { PersonalNumberKind } from './no-personal-numbers.refinement';
 
 const NAMED: Readonly<Record<string, string>> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -14,91 +14,113 @@ export function shownText(text: string, markup = false): string {
   if (markup)
     t = t
       .replace(/<[^>]*>/g, '')
-      .replace(/&#x([0-9a-f]{1,6});?/gi, (_, hex: string) => codePoint(parseInt(hex, 16)))
-      .replace(/&#([0-9]{1,7});?/g, (_, dec: string) => codePoint(Number(dec)))
+      // Leading zeros are allowed by HTML and were a way round a shorter pattern (&#x0000031;).
+      .replace(/&#x0*([0-9a-f]{1,6});?/gi, (_, hex: string) => codePoint(parseInt(hex, 16)))
+      .replace(/&#0*([0-9]{1,7});?/g, (_, dec: string) => codePoint(Number(dec)))
       .replace(/&([a-z]+);/gi, (all, name: string) => NAMED[name.toLowerCase()] ?? all);
   return t.replace(/\p{Cf}/gu, '');
 }
 
-/** Chinese numerals (and the financial forms, and ○ typed for 〇) as people write a number digit by digit; 幺 and 两 as said aloud. */
+/**
+ * Numerals people write a number digit by digit with, besides the digits of every script: Chinese
+ * (〇 and ○ typed for it), financial (壹贰叁, and the traditional 貳叄參陸兩), Suzhou (〡〢〣), 幺 and
+ * 两 as said aloud, 洞 for zero as radio operators say it.
+ */
 const NUMERALS: Readonly<Record<string, string>> = Object.fromEntries(
-  ['〇零○◯', '一壹幺', '二贰两', '三叁', '四肆', '五伍', '六陆', '七柒', '八捌', '九玖'].flatMap((chars, digit) =>
-    [...chars].map((c) => [c, String(digit)]),
+  ['〇零○◯洞', '一壹幺〡', '二贰貳两兩〢', '三叁叄參〣', '四肆〤', '五伍〥', '六陆陸〦', '七柒〧', '八捌〨', '九玖〩'].flatMap(
+    (chars, digit) => [...chars].map((c) => [c, String(digit)]),
   ),
 );
-const NUMERAL_CHARS = Object.keys(NUMERALS).join('');
-// What may stand between the groups of one written number: blanks (the invisible fillers too),
-// dashes of every kind, dots, slashes, brackets and the like — not commas or 、, which list numbers.
-const SEPARATORS = String.raw`\s\p{Pd}\u2212\u3164\u2800\u115f\u1160.·・•∙/\\()\[\]:;。|~*_`;
-const RUN = new RegExp(`[\\p{Nd}${NUMERAL_CHARS}](?:[${SEPARATORS}]{0,3}[\\p{Nd}${NUMERAL_CHARS}])*[Xx]?`, 'gu');
-const GROUP_BREAK = new RegExp(`[${SEPARATORS}]+`, 'u');
+const DIGIT = `\\p{Nd}${Object.keys(NUMERALS).join('')}`;
+// Between the groups of one written number: up to four characters that are neither letters nor
+// digits — blanks, dots, dashes, brackets, arrows, symbols. Not the marks that list numbers
+// (， 、 ; / and a line break): 136/2800/5600 and 12345、12315 are three numbers each.
+const LISTING = ',，、;；/\\n\\r';
+const JOIN = `(?:[^\\p{L}${DIGIT}${LISTING}]|[\\u3164\\u115f\\u1160\\uffa0\\u30fc]){1,4}`;
+const RUN = new RegExp(`[${DIGIT}](?:${JOIN}[${DIGIT}]|[${DIGIT}])*`, 'gu');
+const GROUP_BREAK = new RegExp(JOIN, 'u');
 const IS_DIGIT = /\p{Nd}/u;
 
-/** A decimal digit of any script as 0–9: its distance from the zero that begins its run of ten. */
+/** A digit or numeral as 0–9: a decimal digit of any script by its distance from the zero that begins its run of ten. */
 function asciiDigit(c: string): string {
   if (c >= '0' && c <= '9') return c;
   if (NUMERALS[c]) return NUMERALS[c];
-  if (!IS_DIGIT.test(c)) return c;
   const cp = c.codePointAt(0)!;
   let zero = cp;
   while (zero > cp - 60 && IS_DIGIT.test(String.fromCodePoint(zero - 1))) zero--;
   return String((cp - zero) % 10);
 }
 
-const wide = (groups: readonly string[]) => groups.length <= 4 && groups.every((g) => g.length >= 3);
-const single = (groups: readonly string[]) => groups.every((g) => g.length === 1);
+const AREA_CODE = /^0(?:10|2[0-9]|[3-9][0-9]{2})$/;
+
+const isDay = (y: number, m: number, d: number) => {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+};
 
 /**
- * The personal number a run of groups spells, if it is written the way one is: one group, digit by
- * digit, or at most four groups of three or more (138 0013 8000, 110101 19900307 7777; a landline's
- * area code first, (010)62345678). Dates, serials and lists (2019.10.1, 2019-001-0001, 12345/12315)
- * are not grouped so, or spell no such number.
+ * What a string of digits is, read whole: a mobile number (with or without 86), a landline with a
+ * real area code (010, 02x, or 03xx–09xx) and a subscriber number, or an ID-card number whose
+ * region and birth date are possible (18 characters, or the old 15). The date and area checks keep
+ * a date range, a contract or registration number from reading as one.
  */
-function spelled(groups: readonly string[]): PersonalNumberKind | undefined {
+function kindOf(groups: readonly string[]): PersonalNumberKind | undefined {
   const digits = groups.join('');
-  const asWritten = single(groups) || wide(groups);
-  const mobile = groups[0] === '86' && groups.length > 1 ? groups.slice(1) : groups;
-  if (/^1[3-9][0-9]{9}$/.test(mobile.join('')) && (single(mobile) || wide(mobile))) return 'phone';
-  const areaFirst = groups.length <= 4 && /^0[0-9]{2,3}$/.test(groups[0]!) && groups.slice(1).every((g) => g.length >= 3);
-  if (/^0[1-9][0-9]{8,10}$/.test(digits) && (single(groups) || groups.length === 1 || areaFirst)) return 'phone';
-  if (/^[0-9]{17}[0-9X]$/i.test(digits) && asWritten) return 'id-number';
+  const split = groups.length > 1;
+  if (/^(?:86)?1[3-9][0-9]{9}$/.test(digits)) return 'phone';
+  // A landline split up starts with its area code as a group (or is spelled digit by digit): a
+  // date and a time run together (2026-11-01 05:30) would read as one otherwise.
+  const landline = /^0(?:10|2[0-9]|[3-9][0-9]{2})[2-9][0-9]{6,7}$/.test(digits);
+  if (landline && (!split || AREA_CODE.test(groups[0]!) || groups.every((g) => g.length === 1))) return 'phone';
+  const id18 = /^[1-8][0-9]{5}((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}[0-9X]$/i.exec(digits);
+  if (id18 && isDay(Number(id18[1]), Number(id18[2]), Number(id18[3]))) return 'id-number';
+  const id15 = /^[1-8][0-9]{5}([0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}$/.exec(digits);
+  // The old 15-digit card only unsplit: split, too many dates and ranges read as one.
+  if (id15 && !split && isDay(1900 + Number(id15[1]), Number(id15[2]), Number(id15[3]))) return 'id-number';
   return undefined;
 }
 
 /**
- * The personal numbers a reader would read out of `shown` that the stored-text check does not see:
- * a number in Chinese, financial or other scripts' numerals, or in groups split by dots, slashes,
- * brackets, colons or invisible blanks. Every stretch of consecutive groups of each run is tried,
- * so a number written next to another (a year, a count) is found too.
+ * The personal numbers a reader would read out of `text`: each run of digits and numerals of any
+ * script, its groups joined across what stands between them (spaces, dots, dashes, brackets,
+ * invisible blanks, symbols), every stretch of consecutive groups tried, so a number next to a
+ * year or written in pairs is found too. Digits running into Latin letters, or shaped as a UUID,
+ * are a code and read as one group only. Not read as one number: groups split by letters or
+ * Chinese characters, or by the marks that list numbers; a quantity in thousands; an old 15-digit
+ * card number split up (so many dates and ranges spell one).
  */
-function numbersReadIn(shown: string): PersonalNumberKind[] {
+function numbersReadIn(text: string): PersonalNumberKind[] {
   const found = new Set<PersonalNumberKind>();
   // Combining marks (a keycap, an underline) do not change the digit they sit on.
-  const text = shown.normalize('NFKC').replace(/\p{M}/gu, '');
-  for (const { 0: run, index } of text.matchAll(RUN)) {
-    // Digits running into Latin letters are a code, not a number written out: an id, a hash, a model.
-    if (/[A-Za-z]/.test(text[index - 1] ?? '') || /[A-Za-z]/.test(text[index + run.length] ?? '')) continue;
-    // A UUID all of whose hex digits happen to be decimal (the demo's organisation ids) is an id.
-    if (/^[0-9]{8}-[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{12}$/.test(run)) continue;
+  const plain = text.normalize('NFKC').replace(/\p{M}/gu, '');
+  for (const { 0: run, index } of plain.matchAll(RUN)) {
     const groups = run.split(GROUP_BREAK).map((g) => [...g].map(asciiDigit).join(''));
+    const after = plain[index + run.length] ?? '';
+    const code =
+      /[A-Za-z]/.test(plain[index - 1] ?? '') ||
+      (/[A-Za-z]/.test(after) && !/[Xx][^A-Za-z]?$/.test(plain.slice(index + run.length, index + run.length + 2))) ||
+      /^[0-9]{8}-[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{12}$/.test(run);
+    // A quantity written in thousands (15 000 000 000, 1 234 567) is one number and no one's.
+    if (groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3)) continue;
     for (let i = 0; i < groups.length; i++)
-      for (let j = i + 1; j <= groups.length; j++) {
-        const window = groups.slice(i, j);
-        // A trailing X belongs to an ID-card number; after anything else it is a letter.
-        const kind = spelled(window) ?? spelled([...window.slice(0, -1), window.at(-1)!.replace(/[Xx]$/, '')]);
+      for (let j = i + 1; j <= (code ? i + 1 : groups.length); j++) {
+        const kind = kindOf(groups.slice(i, j));
         if (kind) found.add(kind);
       }
+    // A trailing X ends an ID-card number; the run stops before it (it is a letter).
+    if ((after === 'X' || after === 'x') && !code)
+      for (let i = 0; i < groups.length; i++) if (kindOf([...groups.slice(i, -1), `${groups.at(-1)!}X`])) found.add('id-number');
   }
   return [...found];
 }
 
 /**
- * The personal numbers a public page would show: those in the text as stored (a number in a
- * link's address counts), those in the text as shown, and those a reader would read out of it
- * (numbersReadIn). The check every published free text of a service goes through.
+ * The personal numbers a public page would show: those a reader would read (numbersReadIn) in the
+ * text as stored (a number in a link's address counts) and in the text as shown. The check every
+ * published free text of a service goes through. Stricter than the contracts' refinement
+ * (`personalNumbersIn`, whose digest is locked) on how a number is split or spelled, and looser on
+ * what is no number at all: a date range, a 15-digit registration number, spaced thousands.
  */
 export function personalNumbersShownIn(text: string, markup = false): PersonalNumberKind[] {
-  const shown = shownText(text, markup);
-  const found = new Set([...personalNumbersIn(text), ...personalNumbersIn(shown), ...numbersReadIn(shown)]);
-  return [...found];
+  return [...new Set([...numbersReadIn(text), ...numbersReadIn(shownText(text, markup))])];
 }

@@ -11,7 +11,7 @@ describe(personalNumbersShownIn.name, () => {
     ['an ID-card number split by a tag', '<p>110101<em>19900307</em>7777</p>', true],
     ['dots between the groups', '电话138.0013.8000', false],
     ['a landline with its area code in brackets', '联系（010）62345678', false],
-    ['slashes and middle dots', '138/0013·8000', false],
+    ['middle dots and bullets', '138·0013•8000', false],
     ['Chinese numerals', '手机一三八〇〇一三八〇〇〇', false],
     ['Chinese numerals said aloud, with 幺 and 两', '幺三八两两三四五六七八', false],
     ['an ID-card number with dots', '110101.19900307.7777', false],
@@ -31,6 +31,19 @@ describe(personalNumbersShownIn.name, () => {
     ['digits written one by one with dots', '1.3.8.0.0.1.3.8.0.0.0', false],
     ['a number next to a year', '电话138.0013.8000 2019年', false],
     ['an ID-card number ending in X, grouped', '110105 19491231 002X', false],
+    // The second probe's forms.
+    ['pairs of digits', '手机138.00.13.80.00', false],
+    ['traditional financial numerals', '备用：壹叄捌零零壹叄捌零零零', false],
+    ['an ID-card number in threes ending in X', '身份证 110.105.199.003.077.77X', false],
+    ['box-drawing lines, arrows and apostrophes', "热线 138─0013→8000'", false],
+    ['a middle dot in odd places', '联系 13·8001·38000', false],
+    ['four dots at a time', '138....0013....8000', false],
+    ['Suzhou numerals', '〡〣〨〇〇〡〣〨〇〇〇', false],
+    ['洞 for zero', '幺三八洞洞幺三八洞洞洞', false],
+    ['katakana long marks', '138ー0013ー8000', false],
+    ['a reference with leading zeros', '<p>&#x0000031;38 0013 8000</p>', true],
+    ['86 before it', '+86 138 0013 8000', false],
+    ['letters before it', 'QQ13800138000', false],
   ])('finds a phone or ID-card number behind %s', (_, text, markup) => {
     expect(personalNumbersShownIn(text, markup).length).toBeGreaterThan(0);
   });
@@ -57,6 +70,14 @@ describe(personalNumbersShownIn.name, () => {
       '二〇二〇年一〇月一日',
       '零零一二三四五六七八九',
       '详见 /organizations/00000000-0000-4000-8000-910425101201 与 a1b2c3d4-0000-4000-8000-138001380000',
+      // The second probe's: ranges with dashes, statistics by slashes, spaced thousands, registration and contract numbers, times.
+      '服务时间2023-10-8—2023-11-30',
+      '2022年度：办件量/好评/回访 136/2800/5600 件',
+      '总投资 15 000 000 000 元',
+      '工商注册号110108000000016',
+      '合同编号 3301 0220 2300 0015 08',
+      '2019.12.31 13:00-17:30，2026-11-01 05:30:00+00',
+      '项目编号 2019-0101-1234-5678',
     ])
       expect([prose, personalNumbersShownIn(prose)]).toEqual([prose, []]);
     expect(shownText('<b>a</b>&nbsp;&amp;&unknown;', true)).toBe('a &&unknown;');
