@@ -1,6 +1,7 @@
 /**
- * Text Postgres (and the JSON it stores events in) can take: the one rule for every text an HTTP
- * body, a query or a county message brings in (libs/http's pipe, libs/county-inbound's gate).
+ * Text Vanguard takes in: what Postgres (and the JSON it stores events in) can store, and nothing
+ * that reorders how a page shows it. The one rule for every text an HTTP body, a query, an imported
+ * cell or a county message brings in (libs/http's pipe, libs/spreadsheet, libs/county-inbound's gate).
  */
 export interface TextProblem {
   readonly field: string;
@@ -10,17 +11,31 @@ export interface TextProblem {
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+// Explicit embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI) lay out the
+// text after them in a direction of their choosing: a programme name 'abc\u202Egnp.exe' showed on
+// the public notice as 'abcexe.png', and 张三\u202E四李 reads as another member. Chinese and the
+// Arabic-script languages lay themselves out without them; the marks (U+200E, U+200F) stay.
+const DIRECTION_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
 /** Why Postgres (and the JSON it stores events in) cannot take this text, or undefined if it can. */
 export function unstorableTextReason(text: string): string | undefined {
   if (text.includes('\u0000')) return '含有空字符 / contains a NUL character (U+0000), which cannot be stored';
   if (UNPAIRED_SURROGATE.test(text))
     return '含有无效的 Unicode / contains an unpaired surrogate (U+D800–U+DFFF), which is not valid Unicode';
+  const control = DIRECTION_CONTROL.exec(text)?.[0];
+  if (control !== undefined) {
+    const code = `U+${control.codePointAt(0)!.toString(16).toUpperCase()}`;
+    return `含有文字方向控制符 ${code} / contains a bidirectional control (${code}), which would reorder how the text is shown`;
+  }
   return undefined;
 }
 
-/** The text with NUL and each unpaired surrogate replaced by U+FFFD: storable, whatever it held. */
+/** The text with NUL, each unpaired surrogate and each direction control replaced by U+FFFD: taken, whatever it held. */
 export function toStorableText(text: string): string {
-  return text.replaceAll('\u0000', '\ufffd').replace(new RegExp(UNPAIRED_SURROGATE.source, 'g'), '\ufffd');
+  return text
+    .replaceAll('\u0000', '\ufffd')
+    .replace(new RegExp(UNPAIRED_SURROGATE.source, 'g'), '\ufffd')
+    .replace(new RegExp(DIRECTION_CONTROL.source, 'g'), '\ufffd');
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => {

@@ -1,3 +1,4 @@
+import { toStorableText } from '@vanguard/contracts';
 import { findUnstorableText, MAX_BODY_DEPTH, StorableTextPipe } from './storable-text';
 import { isLoopback } from './operator-endpoints';
 
@@ -65,6 +66,25 @@ describe(StorableTextPipe.name, () => {
       { field: 'a', reason: expect.stringContaining('unpaired surrogate') },
       { field: 'b', reason: expect.stringContaining('unpaired surrogate') },
     ]);
+  });
+
+  it.each(['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'])(
+    'findUnstorableText_WhenTextHoldsTheDirectionControl_%j_NamesItAndTheCodePoint',
+    (control) => {
+      const code = `U+${control.codePointAt(0)!.toString(16).toUpperCase()}`;
+
+      expect(findUnstorableText({ name: `abc${control}gnp.exe` })).toEqual([
+        { field: 'name', reason: expect.stringContaining(`bidirectional control (${code})`) },
+      ]);
+    },
+  );
+
+  it('findUnstorableText_WhenTextIsArabicScriptOrCarriesOnlyDirectionMarks_AcceptsIt', () => {
+    expect(findUnstorableText({ a: 'ئۇيغۇرچە 红石村 2026', b: 'x\u200ey\u200fz\u061c', c: 'عربي (123)' })).toEqual([]);
+  });
+
+  it('toStorableText_ReplacesEveryDirectionControlNulAndHalfSurrogate_AndKeepsTheRest', () => {
+    expect(toStorableText('a\u202eb\u2066c\u0000d\ud800e\u200f😀')).toBe('a\ufffdb\ufffdc\ufffdd\ufffde\u200f😀');
   });
 
   it('findUnstorableText_WhenAKeyHoldsNul_NamesTheObject', () => {

@@ -7,6 +7,12 @@ describe(unstorableCells.name, () => {
     expect(unstorableCells(cells)[0]!.reason).toMatch(/NUL|U\+0000/i);
   });
 
+  it('WhenACellHoldsADirectionOverride_NamesItsColumnAndTheControl', () => {
+    expect(unstorableCells({ name: '张三\u202e四李', note: '备注\u200f' })).toEqual([
+      { column: 'name', reason: expect.stringContaining('U+202E') },
+    ]);
+  });
+
   it('WhenColumnsAreNamed_ChecksOnlyThose', () => {
     expect(unstorableCells({ name: 'ok', ignored: '\u0000' }, ['name'])).toEqual([]);
   });

@@ -198,7 +198,11 @@ describe('mass evaluation ballots (e2e)', () => {
   it('stores a comment as plain text without invisible characters, readable after closing only', async () => {
     const windowId = await openWindow(2);
     const [code] = await issue(windowId, 1);
-    expect((await vote(windowId, code!, 'dissatisfied', '  路灯\u202e坏了\u0007没人修 <b>x</b>\u200b ')).status).toBe(201);
+    // A direction override would reorder what the reader sees: refused at the edge, and the code is not spent.
+    const reordering = await vote(windowId, code!, 'dissatisfied', '路灯\u202e坏了');
+    expect(reordering.status).toBe(400);
+    expect(reordering.body.errors).toEqual([{ field: 'comment', reason: expect.stringContaining('U+202E') }]);
+    expect((await vote(windowId, code!, 'dissatisfied', '  路灯\u200e坏了\u0007没人修 <b>x</b>\u200b ')).status).toBe(201);
     expect((await http().get(`/mass-evaluations/${windowId}/comments`).set(as('township.secretary'))).status).toBe(409);
     expect((await http().post(`/mass-evaluations/${windowId}/close`).set(as('township.secretary'))).status).toBe(200);
     const comments = await http().get(`/mass-evaluations/${windowId}/comments`).set(as('township.secretary'));

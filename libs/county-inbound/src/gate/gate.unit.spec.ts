@@ -166,6 +166,8 @@ describe('county gate: text the ledger cannot store', () => {
       ['half a pair in the event id', message({ ...envelope, eventId: '\ud800bad' })],
       ['NUL in a field', message({ ...envelope, data: { summary: 'a\u0000b' } })],
       ['half a pair in a field name', message({ ...envelope, data: { ['\udc00']: 'x' } })],
+      ['a direction override in a field', message({ ...envelope, data: { summary: '张三\u202e四李' } })],
+      ['an isolate in the event id', message({ ...envelope, eventId: 'id\u2067x' })],
       ['nested 20,000 deep', message(nested(20_000))],
       // A key is bytes: invalid UTF-8 decodes to U+FFFD, but a NUL stays one.
       ['NUL in the key', message(envelope, 'deed-\u0000')],
@@ -188,6 +190,7 @@ describe('county gate: text the ledger cannot store', () => {
       expect([what, publicContracts.validate(reply).ok]).toEqual([what, true]);
       // What the reply holds must be text Postgres stores: JSON.stringify writes NUL and half pairs as escapes.
       expect([what, /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(reply))]).toEqual([what, false]);
+      expect([what, /[\u202a-\u202e\u2066-\u2069]/.test(JSON.stringify(reply))]).toEqual([what, false]);
     }
   });
 
