@@ -4,7 +4,7 @@ import { isCalendarDay } from './calendar-day';
 function independent(y: number, m: number, d: number): boolean {
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-  return y >= 1 && y <= 9999 && days !== undefined && d >= 1 && d <= days;
+  return y >= 1900 && y <= 2099 && days !== undefined && d >= 1 && d <= days;
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -14,8 +14,8 @@ describe(isCalendarDay.name, () => {
     let seed = 20261202;
     const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let i = 0; i < 20_000; i++) {
-      // Years near the edges (0000, 0001, 9999) and leap-rule years are drawn often.
-      const y = [0, 1, 1900, 2000, 2024, 9999][next(8)] ?? next(10_000);
+      // Years at and past the edges (0000, 0001, 1899, 1900, 2099, 2100, 9999) and leap-rule years are drawn often.
+      const y = [0, 1, 1899, 1900, 2000, 2024, 2099, 2100, 9999][next(12)] ?? next(10_000);
       const m = next(14);
       const d = next(33);
       const day = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;

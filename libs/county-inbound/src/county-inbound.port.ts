@@ -1,4 +1,4 @@
-import { isCalendarDay, personalNumbersIn, type EventEnvelope } from '@vanguard/contracts';
+import { DAY_YEARS, isCalendarDay, personalNumbersIn, type EventEnvelope } from '@vanguard/contracts';
 
 /**
  * The county system that sent a message, as its token proved it (never as the message
@@ -51,7 +51,7 @@ export function dayRefusal(days: Readonly<Record<string, string>>): CountyOutcom
   const [field, day] = bad;
   return refused(
     'DAY.INVALID',
-    `${field} 须为存在的日期（0001–9999 年）/ ${field} must be a calendar day YYYY-MM-DD (years 0001–9999): ${day}`,
+    `${field} 须为存在的日期（${DAY_YEARS.first}–${DAY_YEARS.last} 年）/ ${field} must be a calendar day YYYY-MM-DD (years ${DAY_YEARS.first}–${DAY_YEARS.last}): ${day}`,
   );
 }
 

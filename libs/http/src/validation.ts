@@ -1,7 +1,7 @@
 import { applyDecorators, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsObject, ValidateBy, ValidateNested } from 'class-validator';
-import { isCalendarDay } from '@vanguard/contracts';
+import { DAY_YEARS, isCalendarDay } from '@vanguard/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
   return errors.flatMap((e) => {
@@ -36,7 +36,7 @@ export function validationPipe(): ValidationPipe {
 export const IsDay = (field: string) =>
   ValidateBy({
     name: 'isDay',
-    validator: { validate: isCalendarDay, defaultMessage: () => `${field} must be a date YYYY-MM-DD (a calendar day, years 0001–9999)` },
+    validator: { validate: isCalendarDay, defaultMessage: () => `${field} must be a date YYYY-MM-DD (a calendar day, years ${DAY_YEARS.first}–${DAY_YEARS.last})` },
   });
 
 /**

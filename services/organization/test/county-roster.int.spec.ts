@@ -157,7 +157,7 @@ describe(CountyRosterHandler.name, () => {
     const outcomes = await inTx(() =>
       sut.synced(
         [
-          synced(randomUUID(), { joinedOn: '2999-01-01' }),
+          synced(randomUUID(), { joinedOn: '2098-01-01' }),
           synced(randomUUID(), { joinedOn: '0000-01-01' }),
           synced(randomUUID(), { orgId: randomUUID() }),
           synced(ok),

@@ -263,8 +263,20 @@ describe(MembersHttpController.name, () => {
       const res = await http()
         .post(`/contact-points/${cp.body.id}/visits`)
         .set(as('county.organizer'))
-        .send({ visitedOn: '2999-01-01', visited: 'x', solved: 'y' });
+        .send({ visitedOn: '2098-01-01', visited: 'x', solved: 'y' });
       expect(res.status).toBe(422);
+      // A day outside the years a report can be asked for is refused at the edge, naming the field.
+      for (const visitedOn of ['9999-12-31', '0001-01-01']) {
+        const far = await http()
+          .post(`/contact-points/${cp.body.id}/visits`)
+          .set(as('county.organizer'))
+          .send({ visitedOn, visited: 'x', solved: 'y' });
+        expect([visitedOn, far.status, far.body.errors]).toEqual([
+          visitedOn,
+          400,
+          [{ field: 'visitedOn', reason: expect.stringContaining('1900–2099') }],
+        ]);
+      }
     });
 
     it('refuses a branch secretary establishing a contact point (403)', async () => {

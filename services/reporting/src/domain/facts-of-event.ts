@@ -1,3 +1,4 @@
+import { isCalendarDay } from '@vanguard/contracts';
 import { shanghaiDay } from './period';
 
 /** What a counted event contributes to one figure; one event may feed several. */
@@ -224,15 +225,12 @@ const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {
 };
 
 /**
- * A calendar day as the contracts write it, in the years a period can be asked for (1900–2099,
- * period.ts); anything else names no day: a county's `0202-12-28` would file a deed where no
- * summary can find it, so it counts on the day it was reported instead.
+ * A calendar day in the years a period can be asked for (1900–2099, the contracts' one day rule);
+ * anything else names no day: a county's `0202-12-28`, or an event stored before the edges took
+ * only those years, would file a figure where no summary can find it, so it counts on the day it
+ * was reported instead.
  */
-function dayNamed(v: unknown): string | undefined {
-  if (typeof v !== 'string' || !/^(?:19|20)\d{2}-\d{2}-\d{2}$/.test(v)) return undefined;
-  const t = Date.parse(`${v}T00:00:00Z`);
-  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v ? undefined : v;
-}
+const dayNamed = (v: unknown): string | undefined => (isCalendarDay(v) ? v : undefined);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDayOf = (year: number, month: number) => `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`;

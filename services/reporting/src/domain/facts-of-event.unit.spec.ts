@@ -1,3 +1,4 @@
+import { DAY_YEARS } from '@vanguard/contracts';
 import { factsOf } from './facts-of-event';
 import { FIGURE_BY_KEY, FIGURES, combine } from './figures';
 import { parsePeriod, quartersOf, shanghaiDay } from './period';
@@ -323,6 +324,15 @@ describe('parsePeriod', () => {
   it('refuses anything else', () => {
     expect(parsePeriod('2026-Q5')).toBeUndefined();
     expect(parsePeriod('26')).toBeUndefined();
+  });
+
+  it('asks for exactly the years a day may fall in at the edges, so no day taken in is filed where no period finds it', () => {
+    expect([DAY_YEARS.first - 1, DAY_YEARS.first, DAY_YEARS.last, DAY_YEARS.last + 1].map((y) => parsePeriod(String(y)) !== undefined)).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('splits a year into its quarters for a time series', () => {

@@ -3,7 +3,7 @@ import { isCalendarDay } from '@vanguard/contracts';
 /** A calendar day `YYYY-MM-DD` in China time; compared as strings, which sort chronologically. */
 export type Day = string;
 
-/** The contracts' one day rule (no 2011-02-30, no year 0000). */
+/** The contracts' one day rule (no 2011-02-30, years 1900–2099). */
 export function isDay(value: string): value is Day {
   return isCalendarDay(value);
 }

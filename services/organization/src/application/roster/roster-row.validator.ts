@@ -17,7 +17,10 @@ import {
 } from '../../domain/organization/organization.vocabulary';
 import { unstorableCells } from '@vanguard/spreadsheet';
 import { isDay } from '../../domain/shared/day';
+import { DAY_YEARS } from '@vanguard/contracts';
 import type { RowError } from './roster-format';
+
+const YEARS = `${DAY_YEARS.first}–${DAY_YEARS.last}`;
 
 export interface MemberRow {
   readonly orgCode: string;
@@ -72,7 +75,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   if (!(MEMBER_STATUSES as readonly string[]).includes(status))
     bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
   const joinedOn = cell(cells, 'joined_on');
-  if (!isDay(joinedOn)) bad('joined_on', '入党日期须为 YYYY-MM-DD（0001–9999 年）/ joined_on must be a date YYYY-MM-DD (years 0001–9999)');
+  if (!isDay(joinedOn)) bad('joined_on', `入党日期须为 YYYY-MM-DD（${YEARS} 年）/ joined_on must be a date YYYY-MM-DD (years ${YEARS})`);
   else if (joinedOn > today) bad('joined_on', '入党日期不能晚于今天 / joined_on cannot be in the future');
   const roles = list(cell(cells, 'roles'));
   for (const r of roles) if (!(MEMBER_ROLES as readonly string[]).includes(r)) bad('roles', `未知职务 ${r} / unknown role ${r}`);
@@ -122,7 +125,7 @@ export function parseOrganizationRow(row: number, cells: Cells): Parsed<Organiza
     bad('code', '组织代码须以上级代码开头 / code must extend parent_code');
   const establishedOn = cell(cells, 'established_on');
   if (!isDay(establishedOn))
-    bad('established_on', '建立日期须为 YYYY-MM-DD（0001–9999 年）/ established_on must be a date YYYY-MM-DD (years 0001–9999)');
+    bad('established_on', `建立日期须为 YYYY-MM-DD（${YEARS} 年）/ established_on must be a date YYYY-MM-DD (years ${YEARS})`);
   const temporaryRaw = cell(cells, 'temporary').toLowerCase();
   if (!['', 'true', 'false', '是', '否', '1', '0'].includes(temporaryRaw))
     bad('temporary', '临时党组织须为 true/false / temporary must be true or false');

@@ -45,7 +45,7 @@ describe(parseMemberRow.name, () => {
 
   it('refuses a joining date in year 0000 as an error of its row and column', () => {
     const sut = parseMemberRow(4, { org_code: '910425101201', name: '王', status: 'full', joined_on: '0000-01-01' }, '2011-01-01');
-    expect(sut.ok ? [] : sut.errors).toEqual([{ row: 4, column: 'joined_on', reason: expect.stringContaining('0001–9999') }]);
+    expect(sut.ok ? [] : sut.errors).toEqual([{ row: 4, column: 'joined_on', reason: expect.stringContaining('1900–2099') }]);
   });
 
   it('refuses a joining date after today', () => {
@@ -78,10 +78,10 @@ describe(parseOrganizationRow.name, () => {
       parent_code: '910425101',
       established_on: day,
     });
-    expect(sut.ok ? [] : sut.errors).toEqual([{ row: 5, column: 'established_on', reason: expect.stringContaining('0001–9999') }]);
+    expect(sut.ok ? [] : sut.errors).toEqual([{ row: 5, column: 'established_on', reason: expect.stringContaining('1900–2099') }]);
   });
 
-  it('accepts the first and last days of years 0001–9999', () => {
+  it('accepts the first and last days of years 1900–2099, and refuses the days either side', () => {
     const row = (established_on: string) =>
       parseOrganizationRow(2, {
         code: '910425101297',
@@ -92,7 +92,7 @@ describe(parseOrganizationRow.name, () => {
         parent_code: '910425101',
         established_on,
       });
-    expect([row('0001-01-01').ok, row('9999-12-31').ok]).toEqual([true, true]);
+    expect([row('1900-01-01').ok, row('2099-12-31').ok, row('1899-12-31').ok, row('2100-01-01').ok]).toEqual([true, true, false, false]);
   });
 
   it('reads 是/否 as the temporary flag', () => {

@@ -1,4 +1,5 @@
 import type { BusinessRule } from './business-rule';
+import { DAY_YEARS } from '@vanguard/contracts';
 import { isDay } from './day';
 
 /**
@@ -14,7 +15,8 @@ export class DayMustExistRule implements BusinessRule {
     private readonly day: string,
     field: string,
   ) {
-    this.message = `${field} 须为存在的日期（0001–9999 年）/ ${field} must be a calendar day YYYY-MM-DD (years 0001–9999)`;
+    const years = `${DAY_YEARS.first}–${DAY_YEARS.last}`;
+    this.message = `${field} 须为存在的日期（${years} 年）/ ${field} must be a calendar day YYYY-MM-DD (years ${years})`;
   }
   isBroken(): boolean {
     return !isDay(this.day);

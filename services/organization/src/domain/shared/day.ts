@@ -3,10 +3,7 @@ import { isCalendarDay } from '@vanguard/contracts';
 /** A calendar day `YYYY-MM-DD`; compared as strings, which sort chronologically. */
 export type Day = string;
 
-/**
- * A day that exists, in years 0001–9999: the contracts' one rule (`isCalendarDay`). JavaScript
- * takes 0000-01-01 as a day; Postgres has no year 0 and refuses it as a `date`.
- */
+/** A day that exists, in years 1900–2099: the contracts' one rule (`isCalendarDay`). */
 export function isDay(value: string): value is Day {
   return isCalendarDay(value);
 }
