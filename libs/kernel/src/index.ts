@@ -4,3 +4,4 @@ export * from './decider';
 export * from './uuid-case';
 export * from './routed-path';
 export * from './rule-versions';
+export * from './china-day';

@@ -5,7 +5,7 @@ import { AuthModule, ScopeService } from '@vanguard/auth';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
-import { CLOCK } from './application/ports/clock.port';
+import { CLOCK, type ClockPort } from './application/ports/clock.port';
 import { ID_GENERATOR } from './application/ports/id-generator.port';
 import { OBJECTION_FILINGS } from './application/ports/objection-filings.port';
 import { ORG_TREE } from './application/ports/org-tree.port';
@@ -56,7 +56,11 @@ export class CommendationModule {
         },
         { provide: STREAMS, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new PostgresStreamsAdapter(store) },
         // Shared by the filing of objections and the decisions that read them (ADR 0113).
-        { provide: OBJECTION_FILINGS, useFactory: () => new PgObjectionFilings(config.databaseUrl, config.objectionWaitMs) },
+        {
+          provide: OBJECTION_FILINGS,
+          inject: [CLOCK],
+          useFactory: (clock: ClockPort) => new PgObjectionFilings(config.databaseUrl, config.objectionWaitMs, undefined, () => clock.now()),
+        },
         {
           provide: ORG_TREE,
           inject: [PG_POOL, ScopeService],

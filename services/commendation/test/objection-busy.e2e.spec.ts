@@ -21,7 +21,9 @@ describe('an objection turned away while a decision runs (e2e)', () => {
       publicLimits: { ...base.publicLimits, objectionsPerAddressPerHour: 1 },
     });
     // Another instance of the service deciding on the same database.
-    decisions = new PgObjectionFilings(serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl));
+    // Its clock at noon, China time: a decision just after midnight waits for the day's grace (ADR 0113).
+    const noon = new MovableClock('2011-06-07');
+    decisions = new PgObjectionFilings(serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), undefined, undefined, () => noon.now());
   });
   afterAll(async () => {
     await decisions?.onModuleDestroy();

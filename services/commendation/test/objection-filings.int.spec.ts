@@ -7,10 +7,12 @@ import { ObjectionFilingsBusyError } from '../src/application/ports/objection-fi
 import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
 
 // The promise of ADR 0113: a decision whose clock is past the notice's last day reads every
-// objection judged in time. Filings and a decision race around "midnight" over real Postgres
-// locks: a filing reads the clock, takes a few round trips, and records itself if it was in time;
-// the decision, alone, reads the clock after midnight and then what is recorded; what it read is
-// checked against what was recorded in time once every filing has ended.
+// objection judged in time, and a filing is judged by when it was sent. Filings and a decision
+// race around "midnight" over real Postgres locks: a filing reads the clock on arrival, takes a
+// few round trips inside its lock, and records itself if it arrived in time; the decision, once
+// the clock is past midnight and its grace, reads what is recorded, alone; what it read is checked
+// against what was recorded in time once every filing has ended (a filing turned away busy is
+// recorded nowhere, and told to send it again).
 
 const ROUNDS = 40;
 
@@ -19,11 +21,18 @@ describe(PgObjectionFilings.name, () => {
   const table = `objection_filings_race_${randomUUID().replace(/-/g, '')}`;
   let store: Pool;
   let filings: PgObjectionFilings;
+  // The adapters' clock: noon in China unless a test moves it (a real clock would meet midnight in some CI run).
+  const MIDNIGHT = Date.parse('2011-06-07T16:00:00Z');
+  const WAIT_MS = 2_000;
+  const GRACE_MS = 2 * WAIT_MS + 5_000;
+  let clock = MIDNIGHT - 12 * 3_600_000;
+  const now = () => new Date(clock);
+  beforeEach(() => (clock = MIDNIGHT - 12 * 3_600_000));
 
   beforeAll(async () => {
     store = new Pool({ connectionString: url, max: 10 });
     await store.query(`create table public.${table} (programme_id uuid not null, filing int not null)`);
-    filings = new PgObjectionFilings(url, 2_000);
+    filings = new PgObjectionFilings(url, WAIT_MS, undefined, now);
   });
   afterAll(async () => {
     await store?.query(`drop table if exists public.${table}`);
@@ -57,22 +66,32 @@ describe(PgObjectionFilings.name, () => {
   /** One round; what the decision read beside what was recorded in time in the end. */
   async function race(port: ObjectionFilingsPort, random: () => number) {
     const programmeId = randomUUID();
-    let midnight = false;
+    clock = MIDNIGHT - 1_000;
     // Round trips to the database, as a handler's reads and append take: where interleavings happen.
     const trips = async (most: number) => {
       for (let i = Math.floor(random() * (most + 1)); i > 0; i--) await store.query('select 1');
     };
-    const file = (n: number) =>
-      port.during(programmeId, async () => {
-        const inTime = !midnight;
-        await trips(4);
-        if (inTime) await store.query(`insert into public.${table} values ($1, $2)`, [programmeId, n]);
-      });
+    const file = async (n: number) => {
+      await trips(2);
+      const arrivedAt = now();
+      const inTime = arrivedAt.getTime() < MIDNIGHT;
+      await port
+        .during(programmeId, arrivedAt, async () => {
+          await trips(4);
+          if (inTime) await store.query(`insert into public.${table} values ($1, $2)`, [programmeId, n]);
+        })
+        .catch((e: unknown) => {
+          if (!(e instanceof ObjectionFilingsBusyError)) throw e;
+        });
+    };
     const decide = async () => {
-      await trips(3);
+      // Long enough for some filings to hold their locks first, short enough that others arrive in time and wait behind it.
+      await trips(10);
+      // The awarding body asks once the day after the last one has run past its grace.
+      clock = MIDNIGHT + GRACE_MS + 1;
       return port.alone(programmeId, async () => {
-        midnight = true;
-        await trips(2);
+        // Held a while: filings sent before midnight come to the lock now and wait behind it.
+        await trips(6);
         const { rows } = await store.query<{ filing: number }>(`select filing from public.${table} where programme_id = $1`, [programmeId]);
         return rows.map((r) => r.filing).sort((a, b) => a - b);
       });
@@ -98,11 +117,11 @@ describe(PgObjectionFilings.name, () => {
 
   it('alone_WaitsForAFilingInFlight_AndRefusesWithAReasonOnceItsWaitIsOver', async () => {
     const programmeId = randomUUID();
-    const { release, running } = await held(filings.during.bind(filings), programmeId);
+    const { release, running } = await held((id: string, run: () => Promise<string>) => filings.during(id, now(), run), programmeId);
     await expect(filings.alone(programmeId, () => Promise.resolve('decided'))).rejects.toBeInstanceOf(ObjectionFilingsBusyError);
     // Another programme's decision is not held up by this filing; other filings of this one are not either.
     expect(await filings.alone(randomUUID(), () => Promise.resolve('decided'))).toBe('decided');
-    expect(await filings.during(programmeId, () => Promise.resolve('filed'))).toBe('filed');
+    expect(await filings.during(programmeId, now(), () => Promise.resolve('filed'))).toBe('filed');
     release();
     expect(await running).toBe('held');
     expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
@@ -112,26 +131,26 @@ describe(PgObjectionFilings.name, () => {
   it('during_WaitsForADecisionRunningAlone_AndRefusesOnceItsWaitIsOver', async () => {
     const programmeId = randomUUID();
     const { release, running } = await held(filings.alone.bind(filings), programmeId);
-    await expect(filings.during(programmeId, () => Promise.resolve('filed'))).rejects.toBeInstanceOf(ObjectionFilingsBusyError);
+    await expect(filings.during(programmeId, now(), () => Promise.resolve('filed'))).rejects.toBeInstanceOf(ObjectionFilingsBusyError);
     release();
     expect(await running).toBe('held');
-    expect(await filings.during(programmeId, () => Promise.resolve('filed'))).toBe('filed');
+    expect(await filings.during(programmeId, now(), () => Promise.resolve('filed'))).toBe('filed');
     expect(await advisoryLocksOf(programmeId)).toBe(0);
   });
 
   it('during_LetsGoOfItsLock_WhenTheFilingFails', async () => {
     const programmeId = randomUUID();
-    await expect(filings.during(programmeId, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    await expect(filings.during(programmeId, now(), () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(await advisoryLocksOf(programmeId)).toBe(0);
     expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
   });
 
   it('aHolderThatStopsAnswering_LosesItsLockToTheDatabase_AndTheNextDecisionRuns', async () => {
     // A holder whose run never comes back to its lock (its host gone, say): the database ends its idle transaction.
-    const short = new PgObjectionFilings(url, 2_000, 500);
+    const short = new PgObjectionFilings(url, WAIT_MS, 500, now);
     try {
       const programmeId = randomUUID();
-      const stranded = short.during(programmeId, () =>
+      const stranded = short.during(programmeId, now(), () =>
         waitUntil('the database to end the stranded holder', async () => (await advisoryLocksOf(programmeId)) === 0, { timeoutMs: 20_000 }),
       );
       expect(await stranded).toBe(true);
@@ -139,5 +158,37 @@ describe(PgObjectionFilings.name, () => {
     } finally {
       await short.onModuleDestroy();
     }
+  });
+
+  it('during_RefusesAFilingThatHeldItsLockOnlyPastTheGraceOfItsArrival_AndRunsNothing', async () => {
+    const programmeId = randomUUID();
+    const arrivedAt = now();
+    clock += GRACE_MS + 1;
+    let ran = false;
+    await expect(filings.during(programmeId, arrivedAt, () => Promise.resolve((ran = true)))).rejects.toMatchObject({ behind: 'decision' });
+    expect(ran).toBe(false);
+    clock -= 2;
+    expect(await filings.during(programmeId, arrivedAt, () => Promise.resolve('filed'))).toBe('filed');
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
+  });
+
+  it('alone_RefusesADecisionInTheGraceAfterMidnight_SayingHowLongToWait_AndDecidesAfterIt', async () => {
+    const programmeId = randomUUID();
+    let ran = false;
+    for (const [at, retryAfterSec] of [
+      [MIDNIGHT, GRACE_MS / 1000],
+      [MIDNIGHT + 1, GRACE_MS / 1000],
+      [MIDNIGHT + GRACE_MS - 1_000, 1],
+      [MIDNIGHT + GRACE_MS - 1, 1],
+    ] as const) {
+      clock = at;
+      await expect(filings.alone(programmeId, () => Promise.resolve((ran = true)))).rejects.toMatchObject({ behind: 'day-turn', retryAfterSec });
+    }
+    expect(ran).toBe(false);
+    for (const at of [MIDNIGHT + GRACE_MS, MIDNIGHT - 1]) {
+      clock = at;
+      expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
+    }
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
   });
 });

@@ -5,25 +5,38 @@ export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
 /**
  * The wait ran out: nothing was read or written, so the caller may send it again
  * (`retryAfterSec` becomes Retry-After). `behind` says what it waited for: the programme's own
- * decision (`decision`), or a connection while every one was taken (`crowd`, a matter of load).
+ * decision (`decision`), a connection while every one was taken (`crowd`, a matter of load), or,
+ * for a decision, the filings sent before a day began that may still be on their way (`day-turn`).
  */
 export class ObjectionFilingsBusyError extends DomainError {
-  readonly retryAfterSec = 2;
-  constructor(readonly behind: 'decision' | 'crowd') {
+  constructor(
+    readonly behind: 'decision' | 'crowd' | 'day-turn',
+    readonly retryAfterSec = 2,
+  ) {
     super('OBJECTIONS.BUSY', 'conflict', '异议登记繁忙，请稍后重试 / objections are being filed or decided on; try again shortly');
   }
 }
 
 /**
- * Where a programme's objections, its notice and its decisions meet (ADR 0113). A filing reads
- * the clock and the notice and appends `during`; so does a notice's publication. A decision reads
- * its clock, the notice and the objection board and appends `alone`. So a filing (or a new notice
- * round) either committed before the decision read anything, or began after the decision was
- * recorded and is judged by a later clock: nothing judged in time commits unseen behind a decision.
+ * Where a programme's objections, its notice and its decisions meet (ADR 0113). A filing is judged
+ * by the clock it read on arrival, and reads the notice and appends `during`; so does a notice's
+ * publication. A decision reads its clock, the notice and the objection board and appends `alone`.
+ * A filing runs only if it holds the lock within the grace of its arrival, and a decision only
+ * when no day began within the grace before it holds the lock: so a filing sent before a notice's
+ * last day ended either committed before the decision read anything or is never recorded (it is
+ * told to send it again), and one that began after the decision was recorded arrived after it,
+ * judged late. Nothing judged in time commits unseen behind a decision, and a filing that waited
+ * behind a decision across midnight is judged by when it was sent.
  */
 export interface ObjectionFilingsPort {
-  /** Runs a filing or a notice's publication for the programme; many run at once. Refuses with ObjectionFilingsBusyError after its wait. */
-  during<T>(programmeId: string, run: () => Promise<T>): Promise<T>;
-  /** Runs a decision on the programme once nothing `during` is running, and keeps it out meanwhile. */
+  /**
+   * Runs a filing or a notice's publication, sent at `arrivedAt`, for the programme; many run at
+   * once. Refuses with ObjectionFilingsBusyError after its wait, or once the grace since `arrivedAt` is over.
+   */
+  during<T>(programmeId: string, arrivedAt: Date, run: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a decision on the programme once nothing `during` is running, and keeps it out meanwhile;
+   * refuses (`day-turn`, Retry-After the rest of it) within the grace after a day began in China.
+   */
   alone<T>(programmeId: string, decide: () => Promise<T>): Promise<T>;
 }

@@ -2,6 +2,7 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
 import { ObjectionFilingsBusyError, type ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
 import { heardPool } from '@vanguard/observability';
+import { chinaDayBegan } from '@vanguard/kernel';
 
 const NAMESPACE = 'vanguard.commendation.objection-filings';
 
@@ -12,25 +13,43 @@ const NAMESPACE = 'vanguard.commendation.objection-filings';
  * takes another, and on one pool enough filings at once would hold every connection their appends
  * need. A wait longer than `waitMs` (behind a filing stuck on a stalled database) refuses, never
  * queues for ever.
+ *
+ * A filing is judged by the clock it read on arrival, so one sent before midnight that waited
+ * behind a decision is not judged late. It runs only if it holds its lock within `graceMs` of
+ * arriving (the connection's and the lock's waits, and the round trips between them), and a
+ * decision only once the day has been going for `graceMs` when it holds its lock: by then every
+ * filing sent before midnight holds its lock already, which the decision waits for, or never will.
  */
 export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy {
   private readonly pool: Pool;
   private readonly log = new Logger(PgObjectionFilings.name);
 
+  private readonly graceMs: number;
+
   constructor(
     databaseUrl: string,
     private readonly waitMs = 10_000,
     private readonly idleMs = 60_000,
+    private readonly now: () => Date = () => new Date(),
   ) {
     this.pool = heardPool('objection filings', { connectionString: databaseUrl, max: 8, connectionTimeoutMillis: waitMs, keepAlive: true });
+    this.graceMs = 2 * waitMs + 5_000;
   }
 
-  during<T>(programmeId: string, run: () => Promise<T>): Promise<T> {
-    return this.holding('pg_advisory_xact_lock_shared', programmeId, run);
+  during<T>(programmeId: string, arrivedAt: Date, run: () => Promise<T>): Promise<T> {
+    return this.holding('pg_advisory_xact_lock_shared', programmeId, () => {
+      if (this.now().getTime() - arrivedAt.getTime() > this.graceMs) throw new ObjectionFilingsBusyError('decision');
+      return run();
+    });
   }
 
   alone<T>(programmeId: string, decide: () => Promise<T>): Promise<T> {
-    return this.holding('pg_advisory_xact_lock', programmeId, decide);
+    return this.holding('pg_advisory_xact_lock', programmeId, () => {
+      const now = this.now().getTime();
+      const dayAge = now - chinaDayBegan(new Date(now)).getTime();
+      if (dayAge < this.graceMs) throw new ObjectionFilingsBusyError('day-turn', Math.ceil((this.graceMs - dayAge) / 1000));
+      return decide();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

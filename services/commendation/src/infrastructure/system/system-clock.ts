@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { chinaDayOf } from '@vanguard/kernel';
 import type { ClockPort } from '../../application/ports/clock.port';
-
-/** China Standard Time has no daylight saving: the day there is UTC + 8 h. */
-const CHINA_OFFSET_MS = 8 * 3600_000;
 
 @Injectable()
 export class SystemClock implements ClockPort {
@@ -10,6 +8,6 @@ export class SystemClock implements ClockPort {
     return new Date();
   }
   today(): string {
-    return new Date(Date.now() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+    return chinaDayOf(new Date());
   }
 }

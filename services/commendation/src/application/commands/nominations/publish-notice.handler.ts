@@ -34,7 +34,7 @@ export class PublishNoticeHandler {
     const programme = await this.facts.programme(programmeId);
     // A new round changes which nominations objections are taken on, and until when: never beside a
     // decision reading the last one, nor listing one decided since its shortlist was read (ADR 0113).
-    const { events, next } = await this.filings.during(programmeId, async () => {
+    const { events, next } = await this.filings.during(programmeId, this.clock.now(), async () => {
       const entries: NoticeCandidate[] = [];
       for (const id of await this.board.shortlisted(programmeId)) {
         const { state, version } = await this.facts.nomination(id);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { noticeDecider, noticeForObjection, noticeStreamId, objectionDecider, objectionStreamId } from '@vanguard/commendation-domain';
-import { DomainError } from '@vanguard/kernel';
+import { DomainError, chinaDayOf } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
 import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
@@ -59,8 +59,9 @@ export class FileObjectionHandler {
   ) {}
 
   async execute(input: FileObjectionInput, correlationId: string): Promise<{ trackingCode: string }> {
-    // The clock is read and the objection appended inside the filing, so a decision either sees it or came first (ADR 0113).
-    const filed = await this.filings.during(input.programmeId, () => this.file(input, correlationId));
+    // Judged by when it was sent, and appended inside the filing, so a decision either sees it or came first (ADR 0113).
+    const arrivedAt = this.clock.now();
+    const filed = await this.filings.during(input.programmeId, arrivedAt, () => this.file(input, chinaDayOf(arrivedAt), correlationId));
     // Kept once the append held: every copy of one objection has its id, so only the copy recorded
     // may leave a name and contact (kept first, a losing or failed copy's details were the ones the
     // investigator saw). A failure between the two leaves a named objection without them.
@@ -72,6 +73,7 @@ export class FileObjectionHandler {
   /** Files the objection; `recorded` when this call appended it, not an earlier copy. */
   private async file(
     input: FileObjectionInput,
+    today: string,
     correlationId: string,
   ): Promise<{ trackingCode: string; objectionId: string; recorded: boolean }> {
     const notice = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
@@ -91,7 +93,7 @@ export class FileObjectionHandler {
           named: !!input.name,
           hasContact: !!input.contact,
           grounds: input.grounds,
-          today: this.clock.today(),
+          today,
           notice,
         },
       },

@@ -11,9 +11,10 @@ import type { NominationFacts } from '../nominations/nomination-facts';
 import { FileObjectionHandler } from './file-objection.handler';
 import type { ObjectorContactsPort } from './objector-contacts.port';
 
-// ADR 0113 rests on where a few calls happen: a filing reads the clock and the notice and appends
-// inside `during`, and so does a notice's publication, its shortlist included; a decision reads
-// the notice, the board and the clock, and appends, `alone`.
+// ADR 0113 rests on where a few calls happen: a filing reads the clock on arrival and hands it to
+// `during`, inside which it reads the notice and appends; a notice's publication reads and
+// appends inside `during`, its shortlist included; a decision reads the notice, the board and the
+// clock, and appends, `alone`.
 
 const PROGRAMME = '01960000-0000-7000-8000-0000000000b1';
 const NOMINATION = '01960000-0000-7000-8000-0000000000c1';
@@ -25,8 +26,8 @@ function recorder(today = '2011-06-07') {
     today: () => (calls.push('clock'), today),
   };
   const filings: ObjectionFilingsPort = {
-    during: async (_programmeId, file) => {
-      calls.push('during:begin');
+    during: async (_programmeId, arrivedAt, file) => {
+      calls.push(`during:begin@${arrivedAt.toISOString()}`);
       try {
         return await file();
       } finally {
@@ -56,7 +57,7 @@ const notice = {
 };
 
 describe('objection filings and decisions (ADR 0113)', () => {
-  it('FileObjection_ReadsTheClockAndAppends_InsideTheFiling_AndKeepsContactsAfterIt', async () => {
+  it('FileObjection_ReadsTheClockOnArrival_AppendsInsideTheFiling_AndKeepsContactsAfterIt', async () => {
     const { calls, clock, filings } = recorder();
     const streams = {
       load: (streamId: string) =>
@@ -77,7 +78,36 @@ describe('objection filings and decisions (ADR 0113)', () => {
     );
 
     expect(answer.trackingCode).toBe('GSYY-7K3M-Q9TX');
-    expect(calls).toEqual(['during:begin', 'clock', 'append', 'during:end', 'clock', 'contacts']);
+    expect(calls).toEqual(['clock', 'during:begin@2011-06-07T15:59:59.000Z', 'append', 'during:end', 'clock', 'contacts']);
+  });
+
+  it('FileObjection_SentBeforeMidnightOnTheLastDay_IsRecordedInTime_ThoughItsLockCameAfterMidnight', async () => {
+    // Sent at 23:59:59 on the notice's last day (China time); the filing waited behind a decision
+    // and holds its lock at 00:00:05 the next day. The clock reads on arrival are what judge it.
+    let instant = Date.parse('2011-06-07T15:59:59Z');
+    const clock: ClockPort = {
+      now: () => new Date(instant),
+      today: () => new Date(instant + 8 * 3_600_000).toISOString().slice(0, 10),
+    };
+    const filings: ObjectionFilingsPort = {
+      during: (_programmeId, _arrivedAt, file) => ((instant = Date.parse('2011-06-07T16:00:05Z')), file()),
+      alone: () => Promise.reject(new Error('no decision here')),
+    };
+    const appended: { type: string }[][] = [];
+    const streams = {
+      load: (streamId: string) =>
+        Promise.resolve(
+          streamId.startsWith('objection-') ? { state: objectionDecider.initialState(), version: 0 } : { state: notice, version: notice.version },
+        ),
+      append: (_stream: string, events: { type: string }[]) => (appended.push(events), Promise.resolve(1)),
+    } as unknown as StreamsPort;
+    const contacts = { keep: () => Promise.resolve() } as unknown as ObjectorContactsPort;
+    const sut = new FileObjectionHandler(streams, clock, { next: () => 'GSYY-7K3M-Q9TX' }, contacts, filings);
+
+    const answer = await sut.execute({ programmeId: PROGRAMME, nominationId: NOMINATION, grounds: '事迹材料与实际不符', name: null, contact: null }, 'c-5');
+
+    expect(answer.trackingCode).toBe('GSYY-7K3M-Q9TX');
+    expect(appended.map((events) => events.map((e) => e.type))).toEqual([['commendation.ObjectionFiled']]);
   });
 
   it('DecideCommendation_ReadsTheNoticeTheBoardAndTheClock_AndAppends_Alone', async () => {
@@ -141,7 +171,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
       })
       .catch(() => undefined);
 
-    expect(calls).toEqual(['programme', 'during:begin', 'shortlist', 'clock', 'calendar', 'notice', 'during:end']);
+    expect(calls).toEqual(['programme', 'clock', 'during:begin@2011-06-07T15:59:59.000Z', 'shortlist', 'clock', 'calendar', 'notice', 'during:end']);
   });
 
   it('PublishNotice_AppendsDuringAFiling_HoldingTheListedNominationsAndTheProgrammeAtTheVersionsRead', async () => {
@@ -190,7 +220,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
     });
 
     expect(published).toMatchObject({ version: 1, round: 1 });
-    expect(calls).toEqual(['during:begin', 'clock', `append:public-notice-${PROGRAMME}`, 'during:end']);
+    expect(calls).toEqual(['clock', 'during:begin@2012-06-01T15:59:59.000Z', 'clock', `append:public-notice-${PROGRAMME}`, 'during:end']);
     expect(held).toEqual([
       { streamId: `award-programme-${PROGRAMME}`, version: 3 },
       { streamId: `nomination-${NOMINATION}`, version: 9 },

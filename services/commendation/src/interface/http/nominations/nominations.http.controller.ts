@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { REVIEWING_ROLES } from '@vanguard/commendation-domain';
 import { Roles, ScopeService, type Role } from '@vanguard/auth';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -95,6 +95,10 @@ export class NominationsHttpController {
   @HttpCode(200)
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '表彰决定 / after the full notice, with no objection open, with a document number' })
+  @ApiConflictResponse({
+    description:
+      'OBJECTIONS.BUSY: an objection was being filed for longer than the wait, or it is the first 25 s of a day in China, when objections sent before midnight may still be on their way (ADR 0113); nothing was decided, and Retry-After says when to ask again',
+  })
   decide(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: DecideCommendationRequest) {
     return this.decideHandler.execute(id, { documentNumber: b.documentNumber, ...(b.reason ? { reason: b.reason } : {}) }, ctx);
   }
