@@ -5,3 +5,4 @@ export * from './uuid-case';
 export * from './routed-path';
 export * from './rule-versions';
 export * from './china-day';
+export * from './blank-text';
