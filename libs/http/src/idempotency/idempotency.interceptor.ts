@@ -56,10 +56,15 @@ const changedNothing = (e: unknown): boolean =>
 const isReplayable = (body: unknown, res: Response) =>
   !res.headersSent && !(body instanceof StreamableFile || body instanceof Readable || Buffer.isBuffer(body));
 
-/** A JSON body, or none at all (a PUT or DELETE may carry nothing). */
+/**
+ * A JSON body, or none at all (a PUT or DELETE may carry nothing). A body without a type is not
+ * none: an upload route reads it raw, after this runs, so two different files sent with one key
+ * fingerprinted alike and the second was answered with the first's result, unread.
+ */
 const isJsonOrEmpty = (req: Request) => {
   const type = req.headers['content-type'];
-  return type === undefined || /^application\/([\w.+-]+\+)?json\b/i.test(type);
+  if (type === undefined) return req.headers['transfer-encoding'] === undefined && Number(req.headers['content-length'] ?? 0) === 0;
+  return /^application\/([\w.+-]+\+)?json\b/i.test(type);
 };
 
 /**

@@ -193,6 +193,22 @@ describe(IdempotencyInterceptor.name, () => {
   });
 
   it.each([
+    ['a length', { 'content-length': '12' }],
+    ['chunks', { 'transfer-encoding': 'chunked' }],
+  ])('WhenABodyOfNoTypeComesIn_%s_Refuses422AndRunsNothing', async (_, headers) => {
+    const store = new MemoryStore();
+    const next = handled({ imported: 1 });
+    const { ctx } = context({ 'idempotency-key': 'k', ...headers }, { sub: 'u' });
+    await expect(new IdempotencyInterceptor(store).intercept(ctx, next)).rejects.toMatchObject({
+      response: { code: 'IDEMPOTENCY.JSON_ONLY' },
+    });
+    expect([next.calls, store.keys.size]).toEqual([0, 0]);
+    const empty = context({ 'idempotency-key': 'k', 'content-length': '0' }, { sub: 'u' });
+    await lastValueFrom(await new IdempotencyInterceptor(store).intercept(empty.ctx, next));
+    expect(next.calls).toBe(1);
+  });
+
+  it.each([
     ['NestedFiveThousandLevels', JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) as unknown, 'nested deeper'],
     ['CarryingNul', { name: 'a\u0000b' }, 'name'],
   ])('WhenTheBodyIs%s_Refuses400BeforeFingerprintingAndClaimsNoKey', async (_, body, reason) => {
