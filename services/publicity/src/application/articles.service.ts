@@ -13,9 +13,10 @@ import {
   type ArticleStatus,
   type Publication,
 } from '../domain/article/article';
-import { sanitizeRichText } from '../domain/content/sanitize';
+import { cleanRichText } from '../domain/content/rich-text';
 import { UnitOfWork, type Tx } from '../infrastructure/persistence/unit-of-work';
 import { Access, actorOf, todayInChina } from './access';
+import type { Precondition } from './precondition';
 
 export interface ArticleView {
   readonly id: string;
@@ -109,26 +110,29 @@ export class ArticlesService {
   create(p: Principal, d: ArticleDraft): Promise<ArticleView> {
     this.access.mustActFor(p, d.orgId);
     const id = randomUUID();
+    const body = cleanRichText('body', d.body);
     return this.uow.run(async (tx) => {
       if (d.columnId) await this.columnOf(tx, p, d.columnId, d.orgId);
       if (d.campaignId) reportOnCampaign(await this.campaignCovers(tx, d.campaignId, d.orgId));
       await tx.query(
         `insert into articles (id, org_id, column_id, campaign_id, title, body_html, status, author_sub, created_at, updated_at)
          values ($1, $2, $3, $4, $5, $6, 'draft', $7, now(), now())`,
-        [id, d.orgId, d.columnId ?? null, d.campaignId ?? null, d.title, sanitizeRichText(d.body), p.sub],
+        [id, d.orgId, d.columnId ?? null, d.campaignId ?? null, d.title, body, p.sub],
       );
       return this.load(tx, p, id);
     });
   }
 
-  edit(p: Principal, id: string, d: { title?: string; body?: string }): Promise<ArticleView> {
+  edit(p: Principal, id: string, d: { title?: string; body?: string }, precondition?: Precondition<ArticleView>): Promise<ArticleView> {
+    const body = d.body === undefined ? undefined : cleanRichText('body', d.body);
     return this.uow.run(async (tx) => {
       const a = await this.load(tx, p, id, true);
+      precondition?.(a);
       editArticle(a.status);
       await tx.query(`update articles set title = $2, body_html = $3, updated_at = now(), version = version + 1 where id = $1`, [
         id,
         d.title ?? a.title,
-        d.body === undefined ? a.bodyHtml : sanitizeRichText(d.body),
+        body ?? a.bodyHtml,
       ]);
       return this.load(tx, p, id);
     });

@@ -13,6 +13,7 @@ import {
 import { sanitizeRichText } from '../domain/content/sanitize';
 import { UnitOfWork, type Tx } from '../infrastructure/persistence/unit-of-work';
 import { Access, actorOf, todayInChina } from './access';
+import type { Precondition } from './precondition';
 
 export interface ExemplarView extends Exemplar {
   readonly sourceKind: string;
@@ -72,10 +73,10 @@ export class ExemplarsService {
     return this.uow.run((tx) => this.load(tx, p, id));
   }
 
-  edit(p: Principal, id: string, edit: ExemplarEdit): Promise<ExemplarView> {
+  edit(p: Principal, id: string, edit: ExemplarEdit, precondition?: Precondition<ExemplarView>): Promise<ExemplarView> {
     // The story is rich text: stored only in its sanitised form, so nothing unsafe is ever read back.
     const clean = { ...edit, ...(edit.story === undefined ? {} : { story: sanitizeRichText(edit.story) }) };
-    return this.change(p, id, (e) => editExemplar(e, clean), { name: clean.name });
+    return this.change(p, id, (e) => editExemplar(e, clean), { name: clean.name, ...(precondition ? { precondition } : {}) });
   }
 
   accept(p: Principal, id: string): Promise<ExemplarView> {
@@ -117,7 +118,7 @@ export class ExemplarsService {
     });
   }
 
-  private async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ExemplarView> {
+  async load(tx: Tx, p: Principal, id: string, lock = false): Promise<ExemplarView> {
     const [row] = await tx.query<ExemplarView>(`select ${COLUMNS} from ${FROM} where e.id = $1 ${lock ? 'for update of e' : ''}`, [id]);
     // Out of scope looks like absent: an editor learns nothing of another county's proposals.
     if (!row || !this.access.within(p, row.orgId)) throw exemplarNotFound();
@@ -133,10 +134,16 @@ export class ExemplarsService {
     p: Principal,
     id: string,
     decide: (e: Exemplar) => Exemplar,
-    { publish = false, reason, name }: { publish?: boolean; reason?: string; name?: string } = {},
+    {
+      publish = false,
+      reason,
+      name,
+      precondition,
+    }: { publish?: boolean; reason?: string; name?: string; precondition?: Precondition<ExemplarView> } = {},
   ): Promise<ExemplarView> {
     return this.uow.run(async (tx) => {
       const current = await this.load(tx, p, id, true);
+      precondition?.(current);
       const next = decide(current);
       const publishedOn = publish ? todayInChina() : null;
       await tx.query(

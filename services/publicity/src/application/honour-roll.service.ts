@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { toStorableText } from '@vanguard/contracts';
 import { DataSource } from 'typeorm';
 
 /** One line of the public honour roll: a name, an organisation, a category and what made it — nothing personal beyond. */
@@ -21,6 +22,13 @@ export interface HonourRollChange {
   readonly documentNumber: string | null;
   readonly reason: string | null;
 }
+
+/**
+ * The roll is public: a direction control stored before it was refused in stories' character
+ * references (ADR 0124) is shown as U+FFFD, so it reorders nothing a visitor reads.
+ */
+const withoutDirectionControls = <T extends object>(row: T): T =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? toStorableText(v) : v])) as T;
 
 /**
  * 光荣榜: decided, unrevoked commendations (with the published exemplar's story where there is
@@ -51,7 +59,10 @@ export class HonourRollService {
          from roll order by day desc, id limit $1 offset $2`,
       [limit, offset],
     );
-    return { items: rows.map(({ total: _t, ...r }) => r), total: rows.length > 0 ? Number(rows[0]!.total) : await this.count() };
+    return {
+      items: rows.map(({ total: _t, ...r }) => withoutDirectionControls(r)),
+      total: rows.length > 0 ? Number(rows[0]!.total) : await this.count(),
+    };
   }
 
   async history(limit: number, offset: number): Promise<{ items: HonourRollChange[]; total: number }> {
@@ -65,7 +76,7 @@ export class HonourRollService {
       rows.length > 0
         ? rows[0]!.total
         : (await this.dataSource.query<{ n: string }[]>(`select count(*) as n from honour_roll_history`))[0]!.n;
-    return { items: rows.map(({ total: _t, ...r }) => r), total: Number(total) };
+    return { items: rows.map(({ total: _t, ...r }) => withoutDirectionControls(r)), total: Number(total) };
   }
 
   private async count(): Promise<number> {

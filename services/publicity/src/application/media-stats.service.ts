@@ -31,7 +31,9 @@ export class MediaStatsService {
         `select p.article_id as "articleId", p.outlet, p.level
            from article_publications p join articles a on a.id = p.article_id join org_tree t on t.id = a.org_id
           where t.path like '%/' || $1 || '/%' and p.published_on between $2 and $3 and ($4::text is null or p.level = $4)
-            and ($5::uuid is null or a.campaign_id = $5)`,
+            and ($5::uuid is null or a.campaign_id = $5)
+          -- Rows written before ADR 0124 may hold one outlet twice (\u200b and the like): the first published counts.
+          order by p.published_on, p.article_id, p.outlet`,
         [q.orgId, q.from, q.to, q.level ?? null, q.campaignId ?? null],
       );
       const weights = await this.weights();
@@ -42,14 +44,21 @@ export class MediaStatsService {
 
   async weights(): Promise<WeightsView> {
     return this.uow.run(async (tx) => {
-      const rows = await tx.query<{ key: string; weight: number }>(`select key, weight from media_weights order by key`);
+      const rows = await tx.query<{ key: string; weight: number }>(`select key, weight from media_weights order by set_at, key`);
       const levels = { ...DEFAULT_LEVEL_WEIGHTS };
-      const outlets: { outlet: string; weight: number }[] = [];
+      // Keyed again as today's outletKey: a row set before ADR 0124 (`outlet:人民日报\u200b`) is the
+      // same outlet as a later `outlet:人民日报`, and the weight set last wins.
+      const outlets = new Map<string, number>();
       for (const r of rows) {
         if (r.key.startsWith('level:')) levels[r.key.slice(6) as MediaLevel] = r.weight;
-        else outlets.push({ outlet: r.key.slice(7), weight: r.weight });
+        else outlets.set(outletKey(r.key.slice(7)), r.weight);
       }
-      return { levels, outlets };
+      return {
+        levels,
+        outlets: [...outlets]
+          .map(([outlet, weight]) => ({ outlet, weight }))
+          .sort((a, b) => (a.outlet < b.outlet ? -1 : a.outlet > b.outlet ? 1 : 0)),
+      };
     });
   }
 

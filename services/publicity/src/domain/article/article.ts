@@ -1,4 +1,7 @@
 import { Rule, checkRule } from '@vanguard/kernel';
+import { outletKey } from './outlet-key';
+
+export { outletKey } from './outlet-key';
 
 /** 稿件: written as a draft, sent for review, published by an editor in an outlet; reprints add outlets. */
 export type ArticleStatus = 'draft' | 'in_review' | 'published';
@@ -89,9 +92,6 @@ export class ArticleLiesInItsCampaign extends Rule {
     return !this.covered;
   }
 }
-
-/** Outlets are compared as people type them: case, width of spaces and surrounding blanks do not make a new outlet. */
-export const outletKey = (outlet: string): string => outlet.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 export const submitForReview = (status: ArticleStatus): ArticleStatus => {
   checkRule(new ArticleMustBeIn(status, ['draft'], 'sent for review'));

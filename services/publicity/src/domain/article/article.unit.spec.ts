@@ -1,6 +1,6 @@
 import { BusinessRuleViolation } from '@vanguard/kernel';
 import { DEFAULT_LEVEL_WEIGHTS, mediaStatistics } from '../stats/media-score';
-import { editArticle, publishIn, reportOnCampaign, returnToDraft, submitForReview, type Publication } from './article';
+import { editArticle, outletKey, publishIn, reportOnCampaign, returnToDraft, submitForReview, type Publication } from './article';
 
 const refusedBy = (f: () => unknown): string => {
   try {
@@ -38,6 +38,34 @@ describe('article', () => {
     expect(publishIn('published', ['人民日报'], { ...people, outlet: '内蒙古日报', level: 'provincial' }, '2026-05-02')).toBe('published');
   });
 
+  // The probe's forms, and others that show as nothing: each was a new outlet and scored again (ADR 0124).
+  it.each([
+    ['a zero-width space', '人民日报\u200b'],
+    ['a soft hyphen', '人民日报\u00ad'],
+    ['a zero-width joiner inside', '人民\u200d日报'],
+    ['a word joiner and a BOM', '\ufeff人民\u2060日报'],
+    ['a variation selector', '人民日报\ufe0f'],
+    ['a Braille blank', '人民\u2800日报'],
+    ['Hangul fillers', '\u3164人民\uffa0日报\u115f'],
+    ['a combining grapheme joiner', '人民\u034f日报'],
+    ['a space between its characters', '人民 日报'],
+    ['an ideographic space', '人民\u3000日报'],
+  ])('WhenTheOutletCarries %s_AReprintThereIsRefused', (_what, outlet) => {
+    expect(outletKey(outlet)).toBe('人民日报');
+    expect(refusedBy(() => publishIn('published', ['人民日报'], { ...people, outlet }, '2026-05-02'))).toBe(
+      'publicity.reprint-once-per-outlet',
+    );
+  });
+
+  it('keeps apart outlets that read differently, and a key is its own key', () => {
+    expect(outletKey('ＣＨＩＮＡ  Daily')).toBe('china daily');
+    expect(outletKey('China Daily')).not.toBe(outletKey('ChinaDaily'));
+    expect(outletKey('CCTV 新闻')).toBe(outletKey('CCTV新闻'));
+    expect(outletKey('人民日报海外版')).not.toBe(outletKey('人民日报'));
+    for (const o of ['人民\u200d日报 海外版', ' China\u00a0 Daily ', '内蒙古\u2800日报'])
+      expect(outletKey(outletKey(o))).toBe(outletKey(o));
+  });
+
   it('is not dated after today', () => {
     expect(refusedBy(() => publishIn('in_review', [], { ...people, publishedOn: '2026-05-03' }, '2026-05-02'))).toBe(
       'publicity.publication-not-in-future',
@@ -46,6 +74,18 @@ describe('article', () => {
 });
 
 describe('mediaStatistics', () => {
+  it('counts once the rows stored before ADR 0124 that name one outlet with invisible characters', () => {
+    const stats = mediaStatistics(
+      ['人民日报', '人民日报\u200b', '人民日报\u00ad', '人民\u200d日报'].map((outlet) => ({
+        articleId: 'a',
+        outlet,
+        level: 'central' as const,
+      })),
+      { levels: {}, outlets: new Map() },
+    );
+    expect([stats.byLevel.central.publications, stats.score]).toEqual([1, DEFAULT_LEVEL_WEIGHTS.central]);
+  });
+
   it('weighs each (article, outlet) once, by the outlet’s weight or else its level’s', () => {
     const stats = mediaStatistics(
       [

@@ -1,4 +1,4 @@
-import { DomainError } from '@vanguard/kernel';
+import { DomainError, Rule, checkRule } from '@vanguard/kernel';
 
 /** Largest attachment stored (photos of a ceremony, a scanned decision); larger ones are refused before they are read whole. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -46,3 +46,49 @@ export function checkAttachment(bytes: Uint8Array, declaredType: string | undefi
     );
   return sniffed;
 }
+
+/**
+ * Most attachments one article or exemplar holds: a story's photos and scans, not an archive.
+ * Each may be 5 MiB, and forty arrived at once in a probe (ADR 0124).
+ */
+export const MAX_ATTACHMENTS_PER_OWNER = 20;
+
+export class AnOwnerHoldsAtMostTwentyAttachments extends Rule {
+  readonly id = 'publicity.attachments-per-owner';
+  readonly code = 'ATTACHMENT.TOO_MANY';
+  readonly kind = 'rule' as const;
+  readonly message = `每篇稿件或每个典型最多 ${MAX_ATTACHMENTS_PER_OWNER} 个附件 / an article or exemplar holds at most ${MAX_ATTACHMENTS_PER_OWNER} attachments`;
+  constructor(private readonly held: number) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.held >= MAX_ATTACHMENTS_PER_OWNER;
+  }
+}
+
+/** An owner in a state nothing follows from: an exemplar withdrawn (taken down, or its commendation revoked) or declined. */
+export type AttachmentOwnerState = { readonly kind: 'article' } | { readonly kind: 'exemplar'; readonly status: string };
+const CLOSED_EXEMPLAR = new Set(['withdrawn', 'declined']);
+
+/** What is attached supports an exemplar still to be edited or published, or on the roll; one that has left it takes nothing new. */
+export class AttachmentsGoToAnOpenOwner extends Rule {
+  readonly id = 'publicity.attachment-owner-open';
+  readonly code = 'ATTACHMENT.OWNER_CLOSED';
+  readonly kind = 'rule' as const;
+  constructor(private readonly owner: AttachmentOwnerState) {
+    super();
+  }
+  get message(): string {
+    const status = this.owner.kind === 'exemplar' ? this.owner.status : '';
+    return `该典型已为 ${status}，不能再添加附件 / the exemplar is ${status}: nothing more can be attached to it`;
+  }
+  isBroken(): boolean {
+    return this.owner.kind === 'exemplar' && CLOSED_EXEMPLAR.has(this.owner.status);
+  }
+}
+
+/** Whether the owner takes uploads at all: judged first, so a closed exemplar refuses even bytes it holds already. */
+export const mayAttachTo = (owner: AttachmentOwnerState): void => checkRule(new AttachmentsGoToAnOpenOwner(owner));
+
+/** Whether one more attachment fits beside the `held` its owner has (the same bytes again are not one more). */
+export const mayAttachOneMore = (held: number): void => checkRule(new AnOwnerHoldsAtMostTwentyAttachments(held));

@@ -1,5 +1,5 @@
 import { DomainError } from '@vanguard/kernel';
-import { MAX_ATTACHMENT_BYTES, checkAttachment } from './attachment';
+import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES, checkAttachment, mayAttachOneMore, mayAttachTo } from './attachment';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const PDF = Buffer.from('%PDF-1.7\n%âãÏÓ\n', 'latin1');
@@ -34,5 +34,20 @@ describe('checkAttachment', () => {
     const big = Buffer.alloc(MAX_ATTACHMENT_BYTES + 1);
     PNG.copy(big);
     expect(codeOf(() => checkAttachment(big, 'image/png'))).toBe('ATTACHMENT.TOO_LARGE');
+  });
+});
+
+describe('the owner of an attachment', () => {
+  it('WhenTheExemplarIsWithdrawnOrDeclined_TakesNoUpload', () => {
+    for (const status of ['withdrawn', 'declined'])
+      expect(codeOf(() => mayAttachTo({ kind: 'exemplar', status }))).toBe('ATTACHMENT.OWNER_CLOSED');
+    for (const status of ['proposed', 'published']) expect(() => mayAttachTo({ kind: 'exemplar', status })).not.toThrow();
+    expect(() => mayAttachTo({ kind: 'article' })).not.toThrow();
+  });
+
+  it(`WhenItHolds${MAX_ATTACHMENTS_PER_OWNER}_TakesNoMore`, () => {
+    expect(() => mayAttachOneMore(MAX_ATTACHMENTS_PER_OWNER - 1)).not.toThrow();
+    expect(codeOf(() => mayAttachOneMore(MAX_ATTACHMENTS_PER_OWNER))).toBe('ATTACHMENT.TOO_MANY');
+    expect(codeOf(() => mayAttachOneMore(40))).toBe('ATTACHMENT.TOO_MANY');
   });
 });

@@ -186,3 +186,11 @@ export function sanitizeRichText(html: string): string {
 
 /** Plain text fields (names, titles, outlets): markup is not wanted there at all, so it is escaped on output and refused on input. */
 export const looksLikeMarkup = (s: string): boolean => /<[a-zA-Z!/?]/.test(s);
+
+/**
+ * What a reader sees of rich text: the characters outside its tags, references decoded (one pass,
+ * as a browser reads them), direction controls kept so a rule can see them — unlike libs/contracts
+ * `shownText`, which drops format characters for the number check. A tag holds no '<' (with
+ * [^>]* a story of 50,000 '<' scanned to its end from each).
+ */
+export const shownTextOf = (html: string): string => decodeEntities(html.replace(/<[^<>]*>/g, ''));

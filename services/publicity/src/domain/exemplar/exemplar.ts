@@ -1,5 +1,7 @@
 import { personalNumbersShownIn } from '@vanguard/contracts';
-import { DomainError, Rule, checkRule } from '@vanguard/kernel';
+import { DomainError, Rule, checkRule, isBlankText } from '@vanguard/kernel';
+import { RichTextCarriesNoDirectionControl } from '../content/rich-text';
+import { shownTextOf } from '../content/sanitize';
 
 /**
  * 先进典型: proposed by an event (a decided commendation, a selected quarter pioneer), then
@@ -61,14 +63,10 @@ export class PublishedExemplarNeedsANameAndStory extends Rule {
     super();
   }
   isBroken(): boolean {
-    // A story of empty markup (`<p></p>`) survives sanitising but says nothing: its text must not be blank.
-    return (
-      !this.exemplar.name?.trim() ||
-      !this.exemplar.story
-        .replace(/<[^>]*>/g, '')
-        .replace(/&nbsp;/g, ' ')
-        .trim()
-    );
+    // Judged by what the roll would show: a story of empty markup (`<p></p>`) or of a zero-width
+    // space (`<p>&#8203;</p>`, stored decoded) survives sanitising but says nothing, and trim()
+    // kept "\u2800\u3164" as a name.
+    return isBlankText(this.exemplar.name ?? '') || isBlankText(shownTextOf(this.exemplar.story));
   }
 }
 
@@ -105,7 +103,7 @@ export class DeclineNeedsAReason extends Rule {
     super();
   }
   isBroken(): boolean {
-    return !this.reason?.trim();
+    return this.reason === undefined || isBlankText(this.reason);
   }
 }
 
@@ -120,7 +118,7 @@ export class TakeDownNeedsAReason extends Rule {
     super();
   }
   isBroken(): boolean {
-    return !this.reason?.trim();
+    return this.reason === undefined || isBlankText(this.reason);
   }
 }
 
@@ -129,25 +127,40 @@ export interface ExemplarEdit {
   readonly story?: string;
 }
 
-/** An edit changes the name, the story or both, and a name it gives is more than spaces. */
+/**
+ * An edit changes the name, the story or both, and what it gives shows something: a name is not
+ * blank, nor is the text a story shows (a story of `<p>&#8203;</p>` would leave the roll's entry
+ * empty). Blank as libs/kernel's isBlankText reads it: spaces of every kind, zero-width and
+ * other format characters, the Braille and Hangul blanks.
+ */
 export class ExemplarEditSaysSomething extends Rule {
   readonly id = 'publicity.exemplar-edit-says-something';
   readonly code = 'EXEMPLAR.EDIT_EMPTY';
   readonly kind = 'invalid' as const;
-  readonly message = '请填写姓名（名称）或事迹，姓名不能为空白 / an edit gives a name or a story, and a name is not blank';
   constructor(private readonly edit: ExemplarEdit) {
     super();
+  }
+  get message(): string {
+    const { name, story } = this.edit;
+    if (typeof name === 'string' && isBlankText(name)) return '姓名（名称）不能为空白 / name must not be blank';
+    if (typeof story === 'string' && isBlankText(shownTextOf(story))) return '事迹不能为空白 / story must show some text';
+    return '请填写姓名（名称）或事迹 / an edit gives a name or a story';
   }
   isBroken(): boolean {
     // null is no edit of the field (the DTO's @IsOptional lets it through), as undefined is.
     const { name, story } = this.edit;
-    return (name == null && story == null) || (typeof name === 'string' && !name.trim());
+    return (
+      (name == null && story == null) ||
+      (typeof name === 'string' && isBlankText(name)) ||
+      (typeof story === 'string' && isBlankText(shownTextOf(story)))
+    );
   }
 }
 
 export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar {
   checkRule(new ExemplarMustBeProposed(e.status));
   checkRule(new ExemplarEditSaysSomething(edit));
+  if (edit.story != null) checkRule(new RichTextCarriesNoDirectionControl('story', edit.story));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('name', edit.name));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('story', edit.story));
   return { ...e, name: edit.name ?? e.name, story: edit.story ?? e.story };
@@ -157,6 +170,7 @@ export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar {
 export function acceptExemplar(e: Exemplar): Exemplar {
   checkRule(new ExemplarMustBeProposed(e.status));
   checkRule(new PublishedExemplarNeedsANameAndStory(e));
+  checkRule(new RichTextCarriesNoDirectionControl('story', e.story));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('name', e.name));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('story', e.story));
   return { ...e, status: 'published' };

@@ -14,6 +14,7 @@ import {
   withdrawExemplar,
   type Exemplar,
 } from './exemplar';
+import { RichTextCarriesNoDirectionControl } from '../content/rich-text';
 
 const proposed: Exemplar = {
   id: 'e1',
@@ -73,8 +74,42 @@ describe('exemplar', () => {
     expect(editExemplar(proposed, { story: '带头修路三公里' }).story).toBe('带头修路三公里');
   });
 
+  it('WhenANameOrStoryShowsNothing_TheEditIsRefused', () => {
+    const rule = new ExemplarEditSaysSomething({}).id;
+    for (const name of ['\u200b', '\u2800\u3164', '\u00ad\ufeff', '\u3000'])
+      expect(refusedBy(() => editExemplar(proposed, { name }))).toBe(rule);
+    // As stored: the sanitiser decodes `&#8203;` into the character itself.
+    for (const story of ['<p>\u200b</p>', '<p>&#8203;</p>', '<p>\u2800</p><ul><li>\u3164&nbsp;</li></ul>', '<br>'])
+      expect(refusedBy(() => editExemplar(proposed, { story }))).toBe(rule);
+  });
+
+  it('WhenTheNameOrStoryShowsNothing_ItIsNotPublished', () => {
+    for (const e of [
+      { ...proposed, name: '\u2800\u3164' },
+      { ...proposed, name: '\u200b' },
+      { ...proposed, story: '<p>\u200b</p>' },
+      { ...proposed, story: '<p>&#8203;\u00a0</p>' },
+    ])
+      expect(refusedBy(() => acceptExemplar(e))).toBe(new PublishedExemplarNeedsANameAndStory(e).id);
+  });
+
+  it('WhenTheStoryCarriesADirectionControl_TheEditAndThePublishingAreRefused', () => {
+    const rule = new RichTextCarriesNoDirectionControl('story', '').id;
+    for (const story of [
+      '<p>张三\u202e四李</p>',
+      '<p>张三&#x202e;四李</p>',
+      '<a href="https://x.example/&#8238;">x</a>',
+      '<p>a&#X2067;b</p>',
+    ])
+      expect(refusedBy(() => editExemplar(proposed, { story }))).toBe(rule);
+    expect(refusedBy(() => acceptExemplar({ ...proposed, story: '<p>张三\u2066四李</p>' }))).toBe(rule);
+    // The marks (U+200E, U+200F) settle neutral characters only; they stay (ADR 0116).
+    expect(editExemplar(proposed, { story: '<p>\u200f带头修路</p>' }).story).toBe('<p>\u200f带头修路</p>');
+  });
+
   it('declining needs a reason', () => {
     expect(refusedBy(() => declineExemplar(proposed, ' '))).toBe(new DeclineNeedsAReason(undefined).id);
+    expect(refusedBy(() => declineExemplar(proposed, '\u200b\u2800'))).toBe(new DeclineNeedsAReason(undefined).id);
     expect(declineExemplar(proposed, '事迹不典型').status).toBe('declined');
   });
 
@@ -82,6 +117,7 @@ describe('exemplar', () => {
     const published = acceptExemplar(proposed);
     expect(takeDownExemplar(published, '事迹经核实有误').status).toBe('withdrawn');
     expect(refusedBy(() => takeDownExemplar(published, '  '))).toBe(new TakeDownNeedsAReason(undefined).id);
+    expect(refusedBy(() => takeDownExemplar(published, '\u3164'))).toBe(new TakeDownNeedsAReason(undefined).id);
     expect(refusedBy(() => takeDownExemplar(published, '本人要求，电话13812345678'))).toBe(
       new ExemplarTextCarriesNoPersonalNumbers('reason', '').id,
     );

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ArticlesService, type ArticleView } from '../../application/articles.service';
 import { MediaStatsService, type WeightsView } from '../../application/media-stats.service';
@@ -12,6 +13,7 @@ import {
   SetWeightRequest,
   StatisticsQuery,
 } from './dto';
+import { RepresentationETag, ifMatchPrecondition } from './if-match';
 import { uuidParam } from './uuid-param';
 
 const EDITORS = ['editor', 'admin'] as const;
@@ -51,6 +53,7 @@ export class ArticlesHttpController {
 
   @Post('articles')
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '新稿件 / a draft (body sanitised on the way in)' })
   create(@CurrentPrincipal() p: Principal, @Body() b: CreateArticleRequest): Promise<ArticleView> {
     return this.articles.create(p, {
@@ -79,22 +82,37 @@ export class ArticlesHttpController {
 
   @Get('articles/:id')
   @Roles(...READERS)
+  @UseInterceptors(RepresentationETag)
   get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
     return this.articles.get(p, id);
   }
 
   @Patch('articles/:id')
   @Roles(...EDITORS)
-  edit(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string, @Body() b: EditArticleRequest): Promise<ArticleView> {
-    return this.articles.edit(p, id, {
-      ...(b.title !== undefined ? { title: b.title } : {}),
-      ...(b.body !== undefined ? { body: b.body } : {}),
-    });
+  @UseInterceptors(RepresentationETag)
+  @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of the article as last read: edited only if it is still current' })
+  @ApiPreconditionFailedResponse({
+    description: 'REQUEST.PRECONDITION_FAILED: the article changed since; the current ETag is in the header',
+  })
+  edit(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() b: EditArticleRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ArticleView> {
+    return this.articles.edit(
+      p,
+      id,
+      { ...(b.title !== undefined ? { title: b.title } : {}), ...(b.body !== undefined ? { body: b.body } : {}) },
+      ifMatchPrecondition(ifMatch, res, { zh: '稿件', en: 'article' }),
+    );
   }
 
   @Post('articles/:id/submit')
   @HttpCode(200)
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '送审 / draft → review' })
   submit(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
     return this.articles.submit(p, id);
@@ -103,6 +121,7 @@ export class ArticlesHttpController {
   @Post('articles/:id/return')
   @HttpCode(200)
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '退回修改 / review → draft' })
   returnToDraft(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
     return this.articles.returnToDraft(p, id);
@@ -110,6 +129,7 @@ export class ArticlesHttpController {
 
   @Post('articles/:id/publications')
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '刊发或转载 / published in an outlet (the first publishes; each further outlet is a reprint, counted once)' })
   publish(
     @CurrentPrincipal() p: Principal,

@@ -90,6 +90,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
     // The stored type is what the bytes showed; nosniff and attachment keep a browser from reading it as anything else.
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Disposition', `attachment; filename="${a.id}"`);
+    // No attachment is public: the honour roll links none, and every download needs an editor's
+    // token and scope. A shared cache or the browser's disk must not keep a copy another user
+    // could be served, nor one that outlives the editor's access.
+    res.setHeader('Cache-Control', 'no-store');
     return new StreamableFile(a.bytes, { type: a.contentType, length: a.size });
   }
 }

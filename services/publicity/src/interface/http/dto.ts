@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaginationQuery, IsDay, IsNotBlank, IsUuid } from '@vanguard/http';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
-/** Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody types tags into a name. */
+/**
+ * Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody
+ * types tags into a name; and one that shows as nothing (spaces, zero-width or Braille and Hangul
+ * blanks) is refused naming the field (IsNotBlank), as `MinLength(1)` let "\u200b" through.
+ */
 const PLAIN = /^[^<>]*$/;
 const PLAIN_MESSAGE = 'must be plain text without < or >';
 
@@ -21,7 +25,7 @@ export class EditExemplarRequest {
   @ApiPropertyOptional({ maxLength: 200 })
   @SENT
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   @Matches(PLAIN, { message: `name ${PLAIN_MESSAGE}` })
   name?: string;
@@ -54,7 +58,7 @@ export class CreateColumnRequest {
 
   @ApiProperty({ maxLength: 100 })
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(100)
   @Matches(PLAIN, { message: `name ${PLAIN_MESSAGE}` })
   name!: string;
@@ -79,7 +83,7 @@ export class CreateArticleRequest {
 
   @ApiProperty({ maxLength: 300 })
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(300)
   @Matches(PLAIN, { message: `title ${PLAIN_MESSAGE}` })
   title!: string;
@@ -94,7 +98,7 @@ export class EditArticleRequest {
   @ApiPropertyOptional({ maxLength: 300 })
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(300)
   @Matches(PLAIN, { message: `title ${PLAIN_MESSAGE}` })
   title?: string;
@@ -109,7 +113,7 @@ export class EditArticleRequest {
 export class PublishArticleRequest {
   @ApiProperty({ maxLength: 200, example: '人民日报' })
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   @Matches(PLAIN, { message: `outlet ${PLAIN_MESSAGE}` })
   outlet!: string;
@@ -163,7 +167,7 @@ export class SetWeightRequest {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsNotBlank()
   @MaxLength(200)
   @Matches(PLAIN, { message: `outlet ${PLAIN_MESSAGE}` })
   outlet?: string;

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ExemplarsService, type ExemplarView } from '../../application/exemplars.service';
 import { DeclineExemplarRequest, EditExemplarRequest, ExemplarListQuery, TakeDownExemplarRequest } from './dto';
+import { RepresentationETag, ifMatchPrecondition } from './if-match';
 import { uuidParam } from './uuid-param';
 
 const EDITORS = ['editor', 'admin'] as const;
@@ -22,27 +24,42 @@ export class ExemplarsHttpController {
 
   @Get(':id')
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ExemplarView> {
     return this.exemplars.get(p, id);
   }
 
   @Patch(':id')
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '编辑待定典型 / edit a proposal (story sanitised)' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'the ETag of the exemplar as last read: edited only if it is still current',
+  })
+  @ApiPreconditionFailedResponse({
+    description: 'REQUEST.PRECONDITION_FAILED: the exemplar changed since; the current ETag is in the header',
+  })
   edit(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: EditExemplarRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<ExemplarView> {
-    return this.exemplars.edit(p, id, {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.story !== undefined ? { story: body.story } : {}),
-    });
+    return this.exemplars.edit(
+      p,
+      id,
+      { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.story !== undefined ? { story: body.story } : {}) },
+      ifMatchPrecondition(ifMatch, res, { zh: '典型', en: 'exemplar' }),
+    );
   }
 
   @Post(':id/accept')
   @HttpCode(200)
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '采用并发布 / accept a proposal: published on the honour roll' })
   accept(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ExemplarView> {
     return this.exemplars.accept(p, id);
@@ -51,6 +68,7 @@ export class ExemplarsHttpController {
   @Post(':id/decline')
   @HttpCode(200)
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '不予采用 / decline a proposal, with a reason' })
   decline(
     @CurrentPrincipal() p: Principal,
@@ -63,6 +81,7 @@ export class ExemplarsHttpController {
   @Post(':id/take-down')
   @HttpCode(200)
   @Roles(...EDITORS)
+  @UseInterceptors(RepresentationETag)
   @ApiOperation({
     summary: '撤下典型 / take a published exemplar off the honour roll, with a reason the roll’s public history shows',
   })
