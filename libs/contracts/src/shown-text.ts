@@ -40,6 +40,9 @@ const LISTING = ',，、;；/\\n\\r';
 const JOIN = `(?:[^\\p{L}${DIGIT}${LISTING}]|[\\u3164\\u115f\\u1160\\uffa0\\u30fc]){1,4}`;
 const RUN = new RegExp(`[${DIGIT}](?:${JOIN}[${DIGIT}]|[${DIGIT}])*`, 'gu');
 const GROUP_BREAK = new RegExp(JOIN, 'u');
+// Where numerals meet digits a group ends too: 张三13800138000 is a name and a number, not one
+// number 313800138000 (三 reads as 3), and 一38 0013 8000 still joins across it.
+const SAME_SCRIPT = new RegExp(`[${Object.keys(NUMERALS).join('')}]+|\\p{Nd}+`, 'gu');
 const IS_DIGIT = /\p{Nd}/u;
 
 /** A digit or numeral as 0–9: a decimal digit of any script by its distance from the zero that begins its run of ten. */
@@ -97,7 +100,10 @@ function numbersReadIn(text: string): PersonalNumberKind[] {
   // Combining marks (a keycap, an underline) do not change the digit they sit on.
   const plain = text.normalize('NFKC').replace(/\p{M}/gu, '');
   for (const { 0: run, index } of plain.matchAll(RUN)) {
-    const groups = run.split(GROUP_BREAK).map((g) => [...g].map(asciiDigit).join(''));
+    const groups = run
+      .split(GROUP_BREAK)
+      .flatMap((g) => g.match(SAME_SCRIPT) ?? [])
+      .map((g) => [...g].map(asciiDigit).join(''));
     const after = plain[index + run.length] ?? '';
     const code =
       /[A-Za-z]/.test(plain[index - 1] ?? '') ||

@@ -100,4 +100,11 @@ describe(personalNumbersShownIn.name, () => {
     expect(personalNumbersShownIn(`${flood.slice(0, 50_000)} 电话 138 0013 8000`, true)).toEqual(['phone']);
     expect(personalNumbersShownIn(`${flood.slice(0, 50_000)} 110105 19491231 002X`, true)).toContain('id-number');
   });
+
+  it('finds a number written straight after a name ending in a numeral, and one begun in numerals', () => {
+    // 三, 四, 五 are numerals: read as one with the digits after them, 张三13800138000 was 313800138000, no number.
+    for (const text of ['联系人张三13800138000', '李四13800138000', '找王五１３８００１３８０００', '一38 0013 8000'])
+      expect([text, personalNumbersShownIn(text)]).toEqual([text, ['phone']]);
+    for (const text of ['第三13个', '三十', '2023年三月', '张三1380013800']) expect([text, personalNumbersShownIn(text)]).toEqual([text, []]);
+  });
 });
