@@ -128,4 +128,25 @@ describe('county.WindowServicesRecorded (evaluation)', () => {
     expect(counted.map((e) => (e.data as { batchId: string }).batchId)).toEqual(['hs-2011-06-b']);
     expect(await store.streamVersion(`window-unit-${BAIHUA}`)).toBe(0);
   });
+
+  it('counts a record id once for the unit: a record counted in an earlier batch is not counted again, and a batch of only such records is refused', async () => {
+    const before = await store.streamVersion(stream);
+    // hs-1 was counted in hs-2011-06-a; the county resends it under a new batch id beside a new record.
+    const resent = await counties.send('county-songling', 'county.WindowServicesRecorded', `window-services-${HONGSHI}`, 5, {
+      orgId: HONGSHI,
+      batchId: 'hs-2011-06-c',
+      records: [records[0]!, { recordId: 'hs-20', kind: 'home_service', on: '2011-06-09' }],
+    });
+    expect(await counties.replyTo(resent)).toMatchObject({ outcome: 'applied', result: { batchId: 'hs-2011-06-c' } });
+    const onlyCounted = await counties.send('county-songling', 'county.WindowServicesRecorded', `window-services-${HONGSHI}`, 6, {
+      orgId: HONGSHI,
+      batchId: 'hs-2011-06-d',
+      records: [records[1]!, { recordId: 'hs-20', kind: 'home_service', on: '2011-06-09' }],
+    });
+    expect(await counties.replyTo(onlyCounted)).toMatchObject({ outcome: 'refused', code: 'evaluation.window-unit.record-once@1' });
+    const counted = await store.readStream(stream, { fromVersion: before + 1 });
+    expect(counted.map((e) => e.data)).toEqual([
+      expect.objectContaining({ batchId: 'hs-2011-06-c', records: 1, counts: [{ month: '2011-06', kind: 'home_service', count: 1 }] }),
+    ]);
+  });
 });

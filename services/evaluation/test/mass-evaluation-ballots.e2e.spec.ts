@@ -147,6 +147,9 @@ describe('mass evaluation ballots (e2e)', () => {
 
     expect((await http().get(`/mass-evaluations/${windowId}/result`)).status).toBe(404);
     expect((await http().post(`/mass-evaluations/${windowId}/publish`).set(as('township.secretary'))).status).toBe(200);
+    // Published again: said as it is, not "not closed".
+    const republished = await http().post(`/mass-evaluations/${windowId}/publish`).set(as('township.secretary'));
+    expect([republished.status, republished.body.code]).toEqual([409, 'MASS_EVALUATION.ALREADY_PUBLISHED']);
     const result = await http().get(`/mass-evaluations/${windowId}/result`);
     expect(result.status).toBe(200);
     expect(result.body).toEqual({

@@ -28,3 +28,10 @@ describe('ballot comment length', () => {
     expect(() => sanitiseComment('😀'.repeat(501))).toThrow(expect.objectContaining({ code: 'BALLOT.COMMENT_TOO_LONG' }));
   });
 });
+
+describe(sanitiseComment.name, () => {
+  it('stores a comment a reader sees as nothing (Braille, Hangul or ideographic blanks) as none', () => {
+    for (const blank of ['\u2800', '\u3164\u3000', '\u200b\u2800\u115f']) expect(sanitiseComment(blank)).toBeNull();
+    expect(sanitiseComment('\u2800路灯不亮\u2800')).toBe('\u2800路灯不亮\u2800');
+  });
+});

@@ -128,7 +128,6 @@ describe('monthly reviews refuse the wrong caller and the wrong act (e2e)', () =
 
   it.each([
     ['a unit of the other zone', (t: TwoZones) => [t.villages[2]!]],
-    ['a unit twice in one batch', (t: TwoZones) => [t.villages[0]!, t.villages[0]!]],
     ['an organisation that does not exist', () => [NOWHERE]],
   ])('refuses to score %s in the round, naming the rule (422)', async (_, units) => {
     const body = { scores: units(z).map((orgId) => ({ orgId, points: ten(7) })), reason: 'r' };

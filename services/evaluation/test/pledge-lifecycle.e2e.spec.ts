@@ -133,9 +133,11 @@ describe('pledge lifecycle (e2e)', () => {
     expect(selfFiled.status).toBe(403);
     expect(selfFiled.body.code).toBe('PLEDGE.NOT_LEVEL_ABOVE');
 
+    // A reason given blank is malformed (400 naming it); none at all, the domain's rule (PLEDGE.REASON_REQUIRED).
     const returned = await http().post(`/pledges/${self.body.pledgeId}/return`).set(as('township.secretary')).send({ reason: ' ' });
-    expect(returned.status).toBe(400);
-    expect(returned.body.code).toBe('PLEDGE.REASON_REQUIRED');
+    expect([returned.status, returned.body.code, returned.body.errors?.[0]?.field]).toEqual([400, 'REQUEST.INVALID', 'reason']);
+    const bare = await http().post(`/pledges/${self.body.pledgeId}/return`).set(as('township.secretary')).send({});
+    expect([bare.status, bare.body.code]).toEqual([400, 'PLEDGE.REASON_REQUIRED']);
 
     const twice = await http().post(`/pledges/${pledgeId}/publish`).set(as('village.secretary'));
     expect(twice.status).toBe(409);
@@ -177,6 +179,9 @@ describe('pledge lifecycle (e2e)', () => {
       [{ default: 'x' }],
       { default: 'x', bySector: { rural: { a: [1, 2] } } },
       { default: 'x', bySector: { x: '12' } },
+      // Blank as a reader sees it: a zero-width space, Braille and ideographic blanks.
+      { default: 'x', bySector: { rural: '\u200b' } },
+      { default: 'x', bySector: { rural: '\u2800\u3000' } },
     ]) {
       const refused = await http()
         .post(`/campaigns/${campaignId}/cycles`)

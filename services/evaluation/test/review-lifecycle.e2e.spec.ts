@@ -136,7 +136,7 @@ describe('democratic review (e2e)', () => {
         grade: 'excellent',
         decision: {
           decidedBy: { sub: expect.any(String), role: 'branch_secretary', orgId: VILLAGE },
-          rule: { id: 'evaluation.review.grade-borne-out', version: 1 },
+          rule: { id: 'evaluation.review.grade-borne-out', version: 2 },
           reason: '优秀票过半',
         },
       },
@@ -185,7 +185,9 @@ describe('democratic review (e2e)', () => {
     await post('village.secretary', review(member, '/ballots'), { tally: { ...tally, excellent: 2 } });
     expect((await post('village.secretary', review(member, '/conclude'), { grade: 'excellent' })).status).toBe(422);
     expect((await post('village.secretary', review(member, '/conclude'), { grade: 'qualified' })).status).toBe(200);
-    const bare = await post('county.organizer', review(member, '/return'), { reason: ' ' });
+    const blank = await post('county.organizer', review(member, '/return'), { reason: ' ' });
+    expect([blank.status, blank.body.code, blank.body.errors?.[0]?.field]).toEqual([400, 'REQUEST.INVALID', 'reason']);
+    const bare = await post('county.organizer', review(member, '/return'));
     expect([bare.status, bare.body.code]).toEqual([400, 'REVIEW.REASON_REQUIRED']);
     // The village concluded; the county (above it) returns.
     expect((await post('county.organizer', review(member, '/return'), { reason: '请补充测评情况' })).body).toEqual({ version: 4 });

@@ -13,6 +13,7 @@ import {
   BallotBoxRunFromAboveRule,
   NoMoreBallotsThanVotersRule,
   OnlyAClosedWindowIsPublishedRule,
+  ResultIsPublishedOnceRule,
   WindowDatesAreSoundRule,
   WindowIsOpenedOnceRule,
   WindowIsOpenRule,
@@ -73,6 +74,7 @@ export function closeMassEvaluation({ data }: CloseMassEvaluation, state: MassEv
 }
 
 export function publishMassEvaluation({ data }: PublishMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
+  checkRule(new ResultIsPublishedOnceRule(state.status));
   const rule = new OnlyAClosedWindowIsPublishedRule(state.status);
   checkRule(rule);
   const rate = state.satisfactionPermille === null ? '无人投票 / no ballots' : `满意度 ${(state.satisfactionPermille / 10).toFixed(1)}%`;

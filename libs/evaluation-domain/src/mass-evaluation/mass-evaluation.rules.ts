@@ -27,6 +27,24 @@ export class WindowIsOpenRule extends WindowStatusRule {
   protected readonly allowed = 'open';
 }
 
+/**
+ * A window's result is published once. Told apart before the closed-window rule (which still refuses
+ * it, as it always did), so a second publication answers "already published", not "not closed"; not
+ * recorded, as it changes only the answer, never what is decided.
+ */
+export class ResultIsPublishedOnceRule extends Rule {
+  readonly id = 'evaluation.mass-evaluation.published-once';
+  readonly code = 'MASS_EVALUATION.ALREADY_PUBLISHED';
+  readonly kind = 'conflict';
+  readonly message = '评议结果已公布 / the result is published already';
+  constructor(private readonly status: WindowStatus) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.status === 'published';
+  }
+}
+
 export class OnlyAClosedWindowIsPublishedRule extends WindowStatusRule {
   readonly id = 'evaluation.mass-evaluation.publish-closed';
   readonly code = 'MASS_EVALUATION.NOT_CLOSED';

@@ -6,6 +6,7 @@ import {
   BallotBoxRunFromAboveRule,
   NoMoreBallotsThanVotersRule,
   OnlyAClosedWindowIsPublishedRule,
+  ResultIsPublishedOnceRule,
   WindowDatesAreSoundRule,
   WindowIsOpenedOnceRule,
   WindowIsOpenRule,
@@ -157,4 +158,14 @@ describe('massEvaluationDecider', () => {
       .given([opened])
       .when({ type: 'PublishMassEvaluation', data: { decidedBy: evaluator } })
       .thenRefuses(OnlyAClosedWindowIsPublishedRule));
+  it('given a published window, when it is published again, then it answers "already published", not "not closed"', () => {
+    const published = massEvaluationDecider.decide(
+      { type: 'PublishMassEvaluation', data: { decidedBy: evaluator } },
+      [opened, closed].reduce(massEvaluationDecider.evolve, massEvaluationDecider.initialState()),
+    );
+    spec
+      .given([opened, closed, ...published])
+      .when({ type: 'PublishMassEvaluation', data: { decidedBy: evaluator } })
+      .thenRefuses(ResultIsPublishedOnceRule, 'MASS_EVALUATION.ALREADY_PUBLISHED');
+  });
 });

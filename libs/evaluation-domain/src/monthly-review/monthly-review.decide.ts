@@ -18,6 +18,7 @@ import {
   ReviewedByTheZoneLeaderOrAnOrganizerAboveRule,
   RubricVersionExistsRule,
   ScoredUnitsAreInTheRoundRule,
+  UnitIsScoredOnceInABatchRule,
   ZoneIsDesignatedByAnOrganizerOverTheCampaignRule,
   ZoneHoldsAtMostTheContractsUnitsRule,
   ZoneIsDesignatedOnceRule,
@@ -117,6 +118,7 @@ export function recordMonthlyReviewScores({ data }: RecordMonthlyReviewScores, s
   const round = state.round!;
   const right = new ReviewedByTheZoneLeaderOrAnOrganizerAboveRule(data.decidedBy, round.leader, data.rootPath);
   checkRule(right);
+  checkRule(new UnitIsScoredOnceInABatchRule(data.scores.map((s) => s.orgId)));
   const inRound = new ScoredUnitsAreInTheRoundRule(
     new Set(round.units),
     data.scores.map((s) => s.orgId),

@@ -178,6 +178,24 @@ export class MonthlyReviewIsOpenRule extends Rule {
   }
 }
 
+/**
+ * A batch names each unit once: a unit twice is a malformed batch, answered as such. Checked before
+ * units-in-round, which still refuses it as it always has (so what a score decision records does not
+ * change); this rule only tells the scorer which mistake it was.
+ */
+export class UnitIsScoredOnceInABatchRule extends Rule {
+  readonly id = 'evaluation.monthly-review.unit-once-in-batch';
+  readonly code = 'MONTHLY_REVIEW.UNIT_SCORED_TWICE';
+  readonly kind = 'invalid';
+  readonly message = '同一批评分中每个单位只能出现一次 / a batch of scores names each unit once: a unit appears twice';
+  constructor(private readonly units: readonly string[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return new Set(this.units).size !== this.units.length;
+  }
+}
+
 /** Every unit scored is one of the round's (the zone's at opening), each once in a batch. */
 export class ScoredUnitsAreInTheRoundRule extends Rule {
   readonly id = 'evaluation.monthly-review.units-in-round';

@@ -13,6 +13,7 @@ import {
   PointsFitTheRubricRule,
   ReviewedByTheZoneLeaderOrAnOrganizerAboveRule,
   ScoredUnitsAreInTheRoundRule,
+  UnitIsScoredOnceInABatchRule,
   ZoneIsDesignatedByAnOrganizerOverTheCampaignRule,
   ZoneUnitsAreInNoOtherZoneRule,
   ZoneUnitsAreInTheCampaignRule,
@@ -142,6 +143,11 @@ describe('monthlyReviewDecider: a round opened, scored and concluded', () => {
       .given(opened)
       .when(score([{ orgId: unit(9), points: [1, 1, 1, 1, 1] }]))
       .thenRefuses(ScoredUnitsAreInTheRoundRule);
+    // A unit twice in one batch is said to be that, not "not in the round".
+    rounds
+      .given(opened)
+      .when(score([1, 1].map((n) => ({ orgId: unit(n), points: [1, 1, 1, 1, 1] }))))
+      .thenRefuses(UnitIsScoredOnceInABatchRule, 'MONTHLY_REVIEW.UNIT_SCORED_TWICE');
     rounds
       .given(opened)
       .when(score([{ orgId: unit(1), points: [1, 1, 1, 1] }]))

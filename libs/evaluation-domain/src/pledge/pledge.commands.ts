@@ -1,4 +1,5 @@
 import type { ContractData, PledgeMade, PledgeProgressReported, RatingTally } from '@vanguard/contracts';
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -29,18 +30,29 @@ export interface MakePledge {
     readonly follows: FollowedPledgeFacts | null;
   };
 }
+/** `decidedBy`: who amends — the pledging organisation only. */
 export interface AmendPledge {
   readonly type: 'AmendPledge';
-  readonly data: Pick<Made, 'category' | 'content' | 'dueOn'> & { readonly today: string; readonly cycleEndsOn: string };
+  readonly data: Pick<Made, 'category' | 'content' | 'dueOn'> & {
+    readonly today: string;
+    readonly cycleEndsOn: string;
+    readonly decidedBy: DecidedBy;
+  };
 }
 /** `pledgerOrgPath`: the pledger's organisation's path from the tree copy (recorded among the decision's inputs). */
 export interface FilePledge {
   readonly type: 'FilePledge';
   readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: OrgPath; readonly reason: string };
 }
+/** `ruleVersions`: a replay's recorded versions; the service leaves it out and runs the versions in force. */
 export interface ReturnPledge {
   readonly type: 'ReturnPledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly pledgerOrgPath: OrgPath; readonly reason: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly pledgerOrgPath: OrgPath;
+    readonly reason: string;
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 export interface PublishPledge {
   readonly type: 'PublishPledge';
@@ -57,7 +69,12 @@ export interface FulfilPledge {
 }
 export interface LapsePledge {
   readonly type: 'LapsePledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly filerOrgPath: OrgPath; readonly reason: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly filerOrgPath: OrgPath;
+    readonly reason: string;
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 export interface RatePledge {
   readonly type: 'RatePledge';

@@ -14,12 +14,14 @@ import type {
 } from './pledge.commands';
 import { idsOf, pathInputs } from '../org-path';
 import type { PledgeEvent } from './pledge.events';
+import { checksFromV2, choiceForRuleRecordedFromV2 } from '../rules-recorded-later';
 import {
-  DecisionGivesAReasonRule,
+  DECISION_GIVES_A_REASON,
   FollowUpPledgeFollowsAFulfilledOneRule,
   OnlyAFiledPledgeIsPublishedRule,
   OnlyAReturnedPledgeIsAmendedRule,
   PledgeAwaitsFilingRule,
+  PledgeIsAmendedByThePledgerRule,
   PledgeIsClosedByTheFilingLevelRule,
   PledgeIsDueWithinItsCycleRule,
   PledgeIsFiledByTheLevelAboveRule,
@@ -47,6 +49,7 @@ export function makePledge({ data }: MakePledge, state: PledgeState): PledgeEven
 }
 
 export function amendPledge({ data }: AmendPledge, state: PledgeState): PledgeEvent[] {
+  checkRule(new PledgeIsAmendedByThePledgerRule(state.orgId, data.decidedBy));
   checkRule(new OnlyAReturnedPledgeIsAmendedRule(state.status));
   checkRule(new PledgeIsDueWithinItsCycleRule(data.dueOn, data.today, data.cycleEndsOn));
   return [
@@ -70,10 +73,20 @@ export function filePledge({ data }: FilePledge, state: PledgeState): PledgeEven
   return [{ type: 'evaluation.PledgeFiled', data: { pledgeId: state.pledgeId!, decision } }];
 }
 
+/**
+ * Returns and lapses need a reason; from version 2 of that rule the decision records it in `checks`
+ * (a replay of an older one, which names none, runs version 1).
+ */
+function withReason(decision: Decision, data: ReturnPledge['data'] | LapsePledge['data']): Decision {
+  const reason = DECISION_GIVES_A_REASON.create(choiceForRuleRecordedFromV2(DECISION_GIVES_A_REASON, data.ruleVersions), data.reason);
+  checkRule(reason);
+  const checks = checksFromV2(reason);
+  return checks.length > 0 ? { ...decision, checks } : decision;
+}
+
 export function returnPledge({ data }: ReturnPledge, state: PledgeState): PledgeEvent[] {
   checkRule(new PledgeAwaitsFilingRule(state.status));
-  const decision = filing(data, state);
-  checkRule(new DecisionGivesAReasonRule(data.reason));
+  const decision = withReason(filing(data, state), data);
   return [{ type: 'evaluation.PledgeReturned', data: { pledgeId: state.pledgeId!, decision } }];
 }
 
@@ -101,8 +114,7 @@ export function fulfilPledge({ data }: FulfilPledge, state: PledgeState): Pledge
 }
 
 export function lapsePledge({ data }: LapsePledge, state: PledgeState): PledgeEvent[] {
-  const decision = close(data, state);
-  checkRule(new DecisionGivesAReasonRule(data.reason));
+  const decision = withReason(close(data, state), data);
   return [{ type: 'evaluation.PledgeLapsed', data: { pledgeId: state.pledgeId!, decision } }];
 }
 

@@ -1,5 +1,5 @@
 import type { RatingTally } from '@vanguard/contracts';
-import { Rule, type DomainErrorKind } from '@vanguard/kernel';
+import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { CycleFacts, FollowedPledgeFacts } from './pledge.commands';
 import type { PledgeState, PledgeStatus } from './pledge.state';
@@ -101,7 +101,8 @@ export class PledgeIsFiledByTheLevelAboveRule extends Rule {
   }
 }
 
-export class DecisionGivesAReasonRule extends Rule {
+/** Version 1 (a reason of spaces is none); kept for the returns and lapses recorded under it, which name no version of it. */
+export class DecisionGivesAReasonRuleV1 extends Rule {
   readonly id = 'evaluation.decision.reason-given';
   readonly code = 'PLEDGE.REASON_REQUIRED';
   readonly kind = 'invalid';
@@ -111,6 +112,52 @@ export class DecisionGivesAReasonRule extends Rule {
   }
   isBroken(): boolean {
     return this.reason.trim().length === 0;
+  }
+}
+
+/**
+ * Version 2 (a probe returned and lapsed pledges with the reason "\u200b\u2800"): a reason a reader
+ * sees as nothing — zero-width, Braille or Hangul blanks, spaces of any kind — is none
+ * (`isBlankText`). Recorded in the decision's `checks`, which version 1 never was.
+ */
+export class DecisionGivesAReasonRule extends Rule {
+  readonly id = 'evaluation.decision.reason-given';
+  override readonly version = 2;
+  readonly code = 'PLEDGE.REASON_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message =
+    '退回或未兑现须说明理由（不能只有空白或不可见字符）/ a return or a lapse must give its reason, not blank or invisible characters';
+  constructor(private readonly reason: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return isBlankText(this.reason);
+  }
+}
+
+export const DECISION_GIVES_A_REASON = new VersionedRuleSet<[string]>('evaluation.decision.reason-given', {
+  1: DecisionGivesAReasonRuleV1,
+  2: DecisionGivesAReasonRule,
+});
+
+/**
+ * 承诺由承诺者修改: a returned pledge is amended by the organisation that pledged it (for a member's
+ * pledge, the member's organisation) — not by the level that files it, which could otherwise rewrite
+ * another organisation's pledge and then file it itself (a probe did).
+ */
+export class PledgeIsAmendedByThePledgerRule extends Rule {
+  readonly id = 'evaluation.pledge.amended-by-pledger';
+  readonly code = 'PLEDGE.NOT_PLEDGER';
+  readonly kind = 'forbidden';
+  readonly message = '只有作出承诺的组织可以修改承诺 / only the organisation that made the pledge amends it';
+  constructor(
+    private readonly pledgingOrgId: string | null,
+    private readonly decidedBy: DecidedBy,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.pledgingOrgId === null || this.decidedBy.orgId !== this.pledgingOrgId;
   }
 }
 

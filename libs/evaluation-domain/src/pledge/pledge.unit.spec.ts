@@ -215,7 +215,14 @@ describe('pledgeDecider', () => {
     };
     const amend = (dueOn = '2011-06-25'): PledgeCommand => ({
       type: 'AmendPledge',
-      data: { category: 'deed_for_masses', content: '硬化村内道路 2.5 公里', dueOn, today: '2011-04-15', cycleEndsOn: '2011-06-30' },
+      data: {
+        category: 'deed_for_masses',
+        content: '硬化村内道路 2.5 公里',
+        dueOn,
+        today: '2011-04-15',
+        cycleEndsOn: '2011-06-30',
+        decidedBy: village,
+      },
     });
     it('amends a returned pledge, which then waits for filing again', () =>
       spec

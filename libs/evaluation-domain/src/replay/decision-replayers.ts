@@ -56,9 +56,11 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
     decider: pledgeDecider,
     readsOwnStream: true,
     checksPath: true,
-    command: (_: Ev['data'], { decision, path }) => ({
+    // Recorded before the reason rule was (no checks): version 1, a reason of spaces being none.
+    legacyChecks: { 'evaluation.decision.reason-given': 1 },
+    command: (_: Ev['data'], { decision, path, ruleVersions }) => ({
       type: 'ReturnPledge' as const,
-      data: { decidedBy: decision.decidedBy, pledgerOrgPath: path, reason: decision.reason },
+      data: { decidedBy: decision.decidedBy, pledgerOrgPath: path, reason: decision.reason, ruleVersions },
     }),
   }),
   'evaluation.PledgeFulfilled': replayer({
@@ -74,9 +76,11 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
     decider: pledgeDecider,
     readsOwnStream: true,
     checksPath: true,
-    command: (_: Ev['data'], { decision, path }) => ({
+    // Recorded before the reason rule was (no checks): version 1, a reason of spaces being none.
+    legacyChecks: { 'evaluation.decision.reason-given': 1 },
+    command: (_: Ev['data'], { decision, path, ruleVersions }) => ({
       type: 'LapsePledge' as const,
-      data: { decidedBy: decision.decidedBy, filerOrgPath: path, reason: decision.reason },
+      data: { decidedBy: decision.decidedBy, filerOrgPath: path, reason: decision.reason, ruleVersions },
     }),
   }),
   'evaluation.PledgeRated': replayer({
@@ -153,7 +157,7 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
     decider: reviewDecider,
     readsOwnStream: true,
     checksPath: true,
-    command: (data: Data<ReviewEvent, 'evaluation.PeerBallotsTallied'>, { decision, path }): TallyPeerBallots => ({
+    command: (data: Data<ReviewEvent, 'evaluation.PeerBallotsTallied'>, { decision, path, ruleVersions }): TallyPeerBallots => ({
       type: 'TallyPeerBallots',
       data: {
         memberId: data.memberId,
@@ -164,6 +168,7 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
         decidedBy: decision.decidedBy,
         memberOrgPath: path,
         ...(data.heldOn ? { heldOn: data.heldOn } : {}),
+        ruleVersions,
       },
     }),
   }),

@@ -21,6 +21,8 @@ export interface TallyPeerBallots {
     readonly decidedBy: DecidedBy;
     readonly memberOrgPath: OrgPath;
     readonly heldOn?: string;
+    /** A replay's recorded versions (a county tally's `checks`); the service leaves it out and runs every rule in force. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 /**

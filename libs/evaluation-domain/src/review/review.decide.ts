@@ -14,11 +14,13 @@ import {
   CountyTallyIsNotOlderRule,
   CountyTallyReplacesBeforeConclusionRule,
   CriteriaWithinTheBallotsRule,
-  GradeIsBorneOutByTheBallotsRule,
+  GRADE_BORNE_OUT,
   OnlyAConclusionIsApprovedRule,
-  ReturnGivesAReasonRule,
+  RETURN_GIVES_A_REASON,
   SelfAssessmentComesFirstRule,
+  TallyCountsBallotsRule,
 } from './review.rules';
+import { checksFromV2, choiceForRuleRecordedFromV2, ruleRanFor } from '../rules-recorded-later';
 import { evolve, initialState, type ReviewState } from './review.state';
 
 const self = (s: ReviewState) => ({ streamId: `review-${s.memberId}-${s.year}`, version: s.version });
@@ -41,6 +43,9 @@ export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState)
   if (notOlder) checkRule(notOlder);
   const branch = new BranchConcludesForItsMembersRule(data.decidedBy, idsOf(data.memberOrgPath));
   checkRule(branch);
+  // A county tally recorded before the rule shipped names no version of it and ran without it.
+  const cast = ruleRanFor('evaluation.review.tally-has-ballots', data.ruleVersions) ? new TallyCountsBallotsRule(tally) : null;
+  if (cast) checkRule(cast);
   const within = new BallotsDoNotOutnumberTheBranchRule(tally, activeMembers);
   checkRule(within);
   const byCriteria = criteria ? new CriteriaWithinTheBallotsRule(tally, criteria) : null;
@@ -64,6 +69,7 @@ export function tallyPeerBallots({ data }: TallyPeerBallots, state: ReviewState)
           checks: [
             ...(notOlder ? [ruleRef(notOlder)] : []),
             ruleRef(branch),
+            ...(cast ? [ruleRef(cast)] : []),
             ruleRef(within),
             ...(byCriteria ? [ruleRef(byCriteria)] : []),
           ],
@@ -80,7 +86,7 @@ export function concludeReview({ data }: ConcludeReview, state: ReviewState): Re
   checkRule(new ConclusionFollowsTheBallotsRule(state.status));
   const branch = BRANCH_CONCLUDES.create(data.ruleVersions, data.decidedBy, idsOf(data.memberOrgPath));
   checkRule(branch);
-  const rule = new GradeIsBorneOutByTheBallotsRule(state, data.grade, data.reason);
+  const rule = GRADE_BORNE_OUT.create(data.ruleVersions, state, data.grade, data.reason);
   checkRule(rule);
   return [
     {
@@ -141,14 +147,16 @@ export function approveReview({ data }: ApproveReview, state: ReviewState): Revi
 
 export function returnReview({ data }: ReturnReview, state: ReviewState): ReviewEvent[] {
   const decision = approval(data, state);
-  checkRule(new ReturnGivesAReasonRule(data.reason));
+  const reason = RETURN_GIVES_A_REASON.create(choiceForRuleRecordedFromV2(RETURN_GIVES_A_REASON, data.ruleVersions), data.reason);
+  checkRule(reason);
+  const checks = [...(decision.checks ?? []), ...checksFromV2(reason)];
   return [
     {
       type: 'evaluation.ReviewReturned',
       data: {
         memberId: state.memberId!,
         year: state.year!,
-        decision,
+        decision: { ...decision, ...(checks.length > 0 ? { checks } : {}) },
       },
     },
   ];

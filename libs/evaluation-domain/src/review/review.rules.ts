@@ -1,7 +1,7 @@
 import { CountIsNotOlderRule } from '../count-not-older.rule';
-import { Rule, VersionedRuleSet, type DomainErrorKind } from '@vanguard/kernel';
+import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
-import type { ReviewState, ReviewStatus } from './review.state';
+import type { ReviewStatus } from './review.state';
 
 abstract class ReviewStatusRule extends Rule {
   readonly kind: DomainErrorKind = 'conflict';
@@ -181,72 +181,8 @@ export class ConcluderDoesNotApproveRule extends Rule {
   }
 }
 
-/**
- * Version 1 of what ballots allow: "excellent" needs more than half the ballots to say so;
- * "basically qualified" and "unqualified" need a written reason (不合格 has consequences).
- */
-export class GradeIsBorneOutByTheBallotsRule extends Rule {
-  readonly id = 'evaluation.review.grade-borne-out';
-  readonly code = 'REVIEW.GRADE_NOT_BORNE_OUT';
-  readonly kind = 'rule';
-  readonly message =
-    '评为优秀须过半数测评票同意；基本合格、不合格须写明理由 / excellent needs a majority of ballots; lower grades need reasons';
-  constructor(
-    private readonly state: ReviewState,
-    private readonly grade: string,
-    private readonly reason: string,
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    const t = this.state.tally!;
-    const total = t.excellent + t.qualified + t.basicallyQualified + t.unqualified;
-    if (this.grade === 'excellent') return 2 * t.excellent <= total;
-    if (this.grade === 'basically_qualified' || this.grade === 'unqualified') return this.reason.trim().length === 0;
-    return false;
-  }
-}
-
-/** Peer ballots are cast by the branch's members: no more ballots than its active members per the roster. */
-export class BallotsDoNotOutnumberTheBranchRule extends Rule {
-  readonly id = 'evaluation.review.ballots-within-branch';
-  readonly code = 'REVIEW.TOO_MANY_BALLOTS';
-  readonly kind = 'rule';
-  readonly message = '测评票总数不能超过支部现有党员人数 / the ballots cannot outnumber the branch’s active members';
-  constructor(
-    private readonly tally: { excellent: number; qualified: number; basicallyQualified: number; unqualified: number },
-    private readonly activeMembers: number,
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    const t = this.tally;
-    return t.excellent + t.qualified + t.basicallyQualified + t.unqualified > this.activeMembers;
-  }
-}
-
-/**
- * The ballots on each of the five models (五个模范) come from the same peer ballots as the grades:
- * for no model can more ballots be counted than were cast (a ballot may leave a model blank).
- */
-export class CriteriaWithinTheBallotsRule extends Rule {
-  readonly id = 'evaluation.review.criteria-within-ballots';
-  readonly code = 'REVIEW.CRITERIA_EXCEED_BALLOTS';
-  readonly kind = 'rule';
-  readonly message = '五个模范各项的测评票数不能超过投票总数 / no model can be judged on more ballots than were cast';
-  constructor(
-    private readonly tally: { excellent: number; qualified: number; basicallyQualified: number; unqualified: number },
-    private readonly criteria: Readonly<Record<string, { met: number; partlyMet: number; notMet: number }>>,
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    const cast = this.tally.excellent + this.tally.qualified + this.tally.basicallyQualified + this.tally.unqualified;
-    return Object.values(this.criteria).some((c) => c.met + c.partlyMet + c.notMet > cast);
-  }
-}
-
-export class ReturnGivesAReasonRule extends Rule {
+/** Version 1 (a reason of spaces is none); kept for the returns recorded under it, which name no version of it. */
+export class ReturnGivesAReasonRuleV1 extends Rule {
   readonly id = 'evaluation.review.return-reason';
   readonly code = 'REVIEW.REASON_REQUIRED';
   readonly kind = 'invalid';
@@ -260,6 +196,29 @@ export class ReturnGivesAReasonRule extends Rule {
 }
 
 /**
+ * Version 2 (a probe gave "\u200b\u2800" as a reason): a reason a reader sees as nothing — zero-width,
+ * Braille or Hangul blanks and spaces of any kind — is none (`isBlankText`). Recorded in `checks`.
+ */
+export class ReturnGivesAReasonRule extends Rule {
+  readonly id = 'evaluation.review.return-reason';
+  override readonly version = 2;
+  readonly code = 'REVIEW.REASON_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message = '退回须说明理由（不能只有空白或不可见字符）/ a return must give its reason, not blank or invisible characters';
+  constructor(private readonly reason: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return isBlankText(this.reason);
+  }
+}
+
+export const RETURN_GIVES_A_REASON = new VersionedRuleSet<[string]>('evaluation.review.return-reason', {
+  1: ReturnGivesAReasonRuleV1,
+  2: ReturnGivesAReasonRule,
+});
+
+/**
  * Both versions of who approves. The concluder-does-not-approve rule shipped with version 2, so
  * a decision under version 1 is replayed without it (ADR 0030).
  */
@@ -267,3 +226,5 @@ export const APPROVED_ABOVE = new VersionedRuleSet<[DecidedBy, readonly string[]
   1: ConclusionIsApprovedAboveRuleV1,
   2: ConclusionIsApprovedAboveRule,
 });
+
+export * from './review-ballots.rules';

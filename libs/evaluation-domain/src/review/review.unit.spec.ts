@@ -66,7 +66,7 @@ const concluded: ReviewEvent = {
     decision: {
       decidedBy: secretary,
       inputs: [{ streamId: STREAM, version: 2 }, ...pathInputs(PATH)],
-      rule: { id: 'evaluation.review.grade-borne-out', version: 1 },
+      rule: { id: 'evaluation.review.grade-borne-out', version: 2 },
       checks: [{ id: 'evaluation.review.branch-concludes', version: 2 }],
       reason: '测评优秀票过半',
     },
@@ -260,7 +260,10 @@ describe('reviewDecider', () => {
           decidedBy: reviewer,
           inputs: [{ streamId: STREAM, version: 3 }, ...pathInputs(PATH)],
           rule: { id: 'evaluation.review.approved-above', version: 2 },
-          checks: [{ id: 'evaluation.review.concluder-does-not-approve', version: 1 }],
+          checks: [
+            { id: 'evaluation.review.concluder-does-not-approve', version: 1 },
+            { id: 'evaluation.review.return-reason', version: 2 },
+          ],
           reason: '理由不充分',
         },
       },

@@ -36,6 +36,12 @@ export interface CountWindowServices {
     readonly batchId: string;
     readonly source: 'import' | 'county';
     readonly records: readonly ServiceRecord[];
+    /**
+     * Of the batch's record ids, those the unit's index of counted records holds, each with the batch
+     * that counted it (ADR 0122): read by the handler in the transaction that appends. The events
+     * carry no record id, so the stream alone cannot say which records it counted.
+     */
+    readonly countedBefore: ReadonlyMap<string, string>;
     readonly countedOn: string;
     readonly orgPath: OrgPath;
     readonly decidedBy: DecidedBy;

@@ -5,6 +5,8 @@ import type { WindowUnitEvent } from './window-unit.events';
 import {
   BatchIsCountedOnceRule,
   COMMITMENTS_CARRY_NO_PERSONAL_DATA,
+  RecordIsCountedOnceForTheUnitRule,
+  recordsToCount,
   ServicesAreCountedForAWindowUnitRule,
   ServicesAreSentByTheUnitOrAboveRule,
   WindowUnitIsPublishedByTheUnitOrAboveRule,
@@ -41,18 +43,21 @@ export function publishWindowCommitments({ data }: PublishWindowCommitments, sta
   ];
 }
 
-/** Counts the batch's records by month and kind, a record id once; the records themselves stay with the sender. */
+/**
+ * Counts the batch's records by month and kind, a record id once for the unit — not again in a later
+ * batch (ADR 0122); the records themselves stay with the sender.
+ */
 export function countWindowServices({ data }: CountWindowServices, state: WindowUnitState): WindowUnitEvent[] {
   checkRule(new ServicesAreCountedForAWindowUnitRule(state));
   const right = new ServicesAreSentByTheUnitOrAboveRule(data.decidedBy, data.orgPath);
   checkRule(right);
   const once = new BatchIsCountedOnceRule(state, data.batchId);
   checkRule(once);
-  const seen = new Set<string>();
+  const toCount = recordsToCount(data.records, data.countedBefore, state);
+  const recordOnce = new RecordIsCountedOnceForTheUnitRule(toCount);
+  checkRule(recordOnce);
   const counts = new Map<string, { month: string; kind: WindowServiceKind; count: number }>();
-  for (const r of data.records) {
-    if (seen.has(r.recordId)) continue;
-    seen.add(r.recordId);
+  for (const r of toCount) {
     const key = `${r.on.slice(0, 7)}|${r.kind}`;
     const c = counts.get(key) ?? { month: r.on.slice(0, 7), kind: r.kind, count: 0 };
     counts.set(key, { ...c, count: c.count + 1 });
@@ -65,13 +70,13 @@ export function countWindowServices({ data }: CountWindowServices, state: Window
         batchId: data.batchId,
         source: data.source,
         counts: [...counts.values()].sort((a, b) => (a.month + a.kind < b.month + b.kind ? -1 : 1)),
-        records: seen.size,
+        records: toCount.length,
         countedOn: data.countedOn,
         decision: {
           decidedBy: data.decidedBy,
           inputs: [{ streamId: windowUnitStream(data.orgId), version: state.version }, ...pathInputs(data.orgPath)],
           rule: ruleRef(right),
-          checks: [ruleRef(once)],
+          checks: [ruleRef(once), ruleRef(recordOnce)],
           reason: `${data.source} batch ${data.batchId}`,
         },
       },

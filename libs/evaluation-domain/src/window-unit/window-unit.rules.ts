@@ -2,6 +2,7 @@ import { personalNumbersIn, personalNumbersShownIn } from '@vanguard/contracts';
 import { Rule, VersionedRuleSet } from '@vanguard/kernel';
 import { LEADER_ROLES } from '../comment/comment.rules';
 import type { DecidedBy } from '../decided-by';
+import type { ServiceRecord } from './window-unit.commands';
 import { idsOf, type OrgPath } from '../org-path';
 import type { WindowUnitState } from './window-unit.state';
 
@@ -99,6 +100,44 @@ export class BatchIsCountedOnceRule extends Rule {
   isBroken(): boolean {
     return this.state.batches.has(this.batchId);
   }
+}
+
+/**
+ * A record id counts once for the unit, over every batch it sends (ADR 0047 "a record id once", ADR
+ * 0122): a record counted in an earlier batch is not counted again, and a batch with no record left
+ * to count is answered, not counted. Decisions recorded before this rule name no such check and
+ * counted a record id once within their own batch only.
+ */
+export class RecordIsCountedOnceForTheUnitRule extends Rule {
+  readonly id = 'evaluation.window-unit.record-once';
+  readonly code = 'WINDOW_UNIT.RECORDS_COUNTED';
+  readonly kind = 'conflict';
+  readonly message = '该批服务记录均已计入 / every record of this batch is counted already';
+  constructor(private readonly toCount: readonly ServiceRecord[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.toCount.length === 0;
+  }
+}
+
+/**
+ * The batch's records still to count: each record id once (its first occurrence), none the unit's
+ * index says an earlier batch of this stream counted. The index answers for the stream's batches
+ * only: an id it names under a batch the stream never counted is counted now.
+ */
+export function recordsToCount(
+  records: readonly ServiceRecord[],
+  countedBefore: ReadonlyMap<string, string>,
+  state: WindowUnitState,
+): ServiceRecord[] {
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    if (seen.has(r.recordId)) return false;
+    seen.add(r.recordId);
+    const batch = countedBefore.get(r.recordId);
+    return batch === undefined || !state.batches.has(batch);
+  });
 }
 
 /** Records come from the unit's own systems or one above it (a county system acts for its county). */

@@ -6,6 +6,7 @@ import { windowUnitDecider } from './window-unit.decide';
 import {
   BatchIsCountedOnceRule,
   CommitmentsCarryNoPersonalDataRule,
+  RecordIsCountedOnceForTheUnitRule,
   ServicesAreCountedForAWindowUnitRule,
   ServicesAreSentByTheUnitOrAboveRule,
   WindowUnitIsPublishedByTheUnitOrAboveRule,
@@ -29,9 +30,14 @@ const publish = (
   type: 'PublishWindowCommitments',
   data: { orgId: UNIT, ...commitments, publishedOn: '2011-05-04', orgPath: PATH, decidedBy: secretary, reason: '三亮', ...over },
 });
-const count = (batchId: string, records: ServiceRecord[], decidedBy = secretary): WindowUnitCommand => ({
+const count = (
+  batchId: string,
+  records: ServiceRecord[],
+  decidedBy = secretary,
+  countedBefore: ReadonlyMap<string, string> = new Map(),
+): WindowUnitCommand => ({
   type: 'CountWindowServices',
-  data: { orgId: UNIT, batchId, source: 'import', records, countedOn: '2011-06-01', orgPath: PATH, decidedBy },
+  data: { orgId: UNIT, batchId, source: 'import', records, countedBefore, countedOn: '2011-06-01', orgPath: PATH, decidedBy },
 });
 const spec = specificationFor(windowUnitDecider);
 const published = windowUnitDecider.decide(publish(), windowUnitDecider.initialState());
@@ -117,4 +123,55 @@ describe('windowUnitDecider: services counted from the unit’s records', () => 
       .when(count('b2', records, { ...secretary, orgId: OTHER }))
       .thenRefuses(ServicesAreSentByTheUnitOrAboveRule);
   });
+});
+
+describe('windowUnitDecider: a record id counted once for the unit, over its batches (ADR 0122)', () => {
+  const r = (recordId: string, on = '2011-05-03'): ServiceRecord => ({ recordId, kind: 'service_given', on });
+  /** The stream after `batches` were counted in turn, each told what the index held by then. */
+  const history = (...batches: [string, ServiceRecord[]][]) => {
+    let state = windowUnitDecider.evolve(windowUnitDecider.initialState(), published[0]!);
+    const index = new Map<string, string>();
+    const events = [...published];
+    for (const [batchId, records] of batches) {
+      const counted = windowUnitDecider.decide(count(batchId, records, secretary, new Map(index)), state);
+      for (const x of records) if (!index.has(x.recordId)) index.set(x.recordId, batchId);
+      state = windowUnitDecider.evolve(state, counted[0]!);
+      events.push(...counted);
+    }
+    return { events, index };
+  };
+
+  it('given b1 counted r1 (sent twice), when b2 sends r1 again with r2, then only r2 is counted', () => {
+    const { events, index } = history(['b1', [r('r1'), r('r1')]]);
+    expect(events[1]!.data).toMatchObject({ records: 1, counts: [{ month: '2011-05', kind: 'service_given', count: 1 }] });
+    spec
+      .given(events)
+      .when(count('b2', [r('r1'), r('r2', '2011-06-02')], secretary, index))
+      .thenMatches(([e]) =>
+        expect(e!.data).toMatchObject({
+          records: 1,
+          counts: [{ month: '2011-06', kind: 'service_given', count: 1 }],
+          decision: {
+            checks: [
+              { id: 'evaluation.window-unit.batch-once', version: 1 },
+              { id: 'evaluation.window-unit.record-once', version: 1 },
+            ],
+          },
+        }),
+      );
+  });
+
+  it('given r1 counted in b1 and r2 in b2, when b3 sends only r1 and r2, then it is refused and nothing is counted', () => {
+    const { events, index } = history(['b1', [r('r1')]], ['b2', [r('r2')]]);
+    spec
+      .given(events)
+      .when(count('b3', [r('r1'), r('r2'), r('r1')], secretary, index))
+      .thenRefuses(RecordIsCountedOnceForTheUnitRule);
+  });
+
+  it('given the index names a batch this stream never counted, when the record comes again, then it is counted', () =>
+    spec
+      .given(published)
+      .when(count('b2', [r('r1')], secretary, new Map([['r1', 'b-never-appended']])))
+      .thenMatches(([e]) => expect(e!.data).toMatchObject({ records: 1 })));
 });

@@ -12,6 +12,8 @@ import { WindowUnitHandlers } from '../application/commands/window-units/window-
 import { MONTHLY_REVIEW_ROUNDS } from '../application/ports/monthly-review-rounds.port';
 import { WINDOW_UNIT_CONTACTS } from '../application/ports/window-unit-contacts.port';
 import { SqlWindowUnitContacts } from '../infrastructure/field-work/sql-window-unit-contacts';
+import { WINDOW_UNIT_RECORDS } from '../application/ports/window-unit-records.port';
+import { PgWindowUnitRecords } from '../infrastructure/field-work/pg-window-unit-records';
 import { ZONED_UNITS } from '../application/ports/zoned-units.port';
 import { SqlZonedUnits } from '../infrastructure/field-work/sql-zoned-units';
 import type { EvaluationFeatureFactory } from './feature';
@@ -31,6 +33,12 @@ export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
     WindowUnitHandlers,
     { provide: ZONED_UNITS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlZonedUnits(pool) },
     { provide: WINDOW_UNIT_CONTACTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlWindowUnitContacts(pool) },
+    // The county feature's window-services handler reads and notes counted record ids through it too (ADR 0122).
+    {
+      provide: WINDOW_UNIT_RECORDS,
+      inject: [PG_POOL, PostgresEventStore],
+      useFactory: (pool: Pool, store: PostgresEventStore) => new PgWindowUnitRecords(pool, store),
+    },
     { provide: SqlMonthlyReviewResults, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlMonthlyReviewResults(pool) },
     // The assessments feature records the rounds that ranked a unit (ADR 0050).
     { provide: MONTHLY_REVIEW_ROUNDS, useExisting: SqlMonthlyReviewResults },

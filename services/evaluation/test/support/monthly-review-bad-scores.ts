@@ -54,6 +54,15 @@ export const BAD_SCORES: Case[] = [
     names: ['criterion'],
   },
   {
+    // Answered UNIT_NOT_IN_ROUND before, which sent the scorer looking for a unit outside the zone.
+    name: 'a unit twice in one batch',
+    path: scores,
+    body: (z) => ({ scores: [0, 0].map((i) => ({ orgId: z.villages[i], points: ten(1) })), reason: 'r' }),
+    status: 400,
+    code: 'MONTHLY_REVIEW.UNIT_SCORED_TWICE',
+    names: ['unit-once-in-batch', 'appears twice'],
+  },
+  {
     name: 'an empty batch',
     path: scores,
     body: () => ({ scores: [], reason: 'r' }),

@@ -40,6 +40,8 @@ export type Translation<C, S> =
       /** Builds the command from the state as folded so far (earlier messages of the batch included), or refuses. */
       readonly command: (state: S) => C | CountyOutcome | Promise<C | CountyOutcome>;
       readonly result?: Record<string, string>;
+      /** Runs in the gate's transaction once the events are appended: what they leave out (a window unit's counted record ids, ADR 0122). */
+      readonly appended?: () => Promise<void>;
     };
 
 const isOutcome = (x: unknown): x is CountyOutcome =>
@@ -84,6 +86,7 @@ export async function decideEach<TTx, M extends CountyMessage, C, S, E>(
       continue;
     }
     const version = await streams.append(tx, t.streamId, events as never, current.version, contextOf(message, t.scopeOrgId(current.state)));
+    await t.appended?.();
     folded.set(t.streamId, { state: events.reduce((s, e) => decider.evolve(s, e), current.state), version });
     outcomes.push(applied({ ...t.result, streamId: t.streamId, version: String(version) }));
   }

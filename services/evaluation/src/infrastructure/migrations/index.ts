@@ -13,7 +13,7 @@ import { benchmarksPioneersMigrations } from './benchmarks-pioneers.migrations';
 import { projectionHubMigrations } from './projection-hub.migrations';
 import { inspectionsMigrations } from './inspections.migrations';
 import { countyMigrations } from './county.migrations';
-import { WindowUnitContactVersion1765620000000 } from './monthly-review.migrations';
+import { WindowUnitContactVersion1765620000000, WindowUnitRecord1765630000000 } from './monthly-review.migrations';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -51,4 +51,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   // The tree copy's history, written with the copy, for a tree as of an instant (ADR 0081).
   orgTreeHistoryMigration(1765610000000),
   WindowUnitContactVersion1765620000000,
+  WindowUnitRecord1765630000000,
 ];

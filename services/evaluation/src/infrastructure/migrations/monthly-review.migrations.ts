@@ -90,3 +90,26 @@ export class WindowUnitContactVersion1765620000000 implements MigrationInterface
     await q.query(`alter table window_unit_contact drop column if exists version`);
   }
 }
+
+/**
+ * The record ids each window unit has counted (ADR 0122), as SHA-256 digests with the batch that
+ * counted each: a record id counts once for the unit over every batch, and the stream's events carry
+ * counts, not ids. Written in the transaction that appends the counting.
+ */
+export class WindowUnitRecord1765630000000 implements MigrationInterface {
+  readonly name = 'WindowUnitRecord1765630000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table if not exists window_unit_record (
+        org_id uuid not null,
+        record_digest bytea not null,
+        batch_id text not null,
+        primary key (org_id, record_digest)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop table if exists window_unit_record`);
+  }
+}

@@ -5,7 +5,9 @@ import { SqlZonedUnits } from '../field-work/sql-zoned-units';
 import { monthlyReviewStream, roundIdOf, zoneStream } from '../../application/commands/monthly-reviews/monthly-review-access';
 import { commentStream } from '../../application/commands/comment-access/comment-access';
 import { WindowUnitHandlers } from '../../application/commands/window-units/window-unit.handlers';
+import { PostgresEventStore } from '@vanguard/event-store';
 import { SqlWindowUnitContacts } from '../field-work/sql-window-unit-contacts';
+import { PgWindowUnitRecords } from '../field-work/pg-window-unit-records';
 import { SqlVanguardPosts } from '../roster/sql-vanguard-posts';
 import { SqlInspectionCandidates } from '../inspections/sql-inspection-candidates';
 import { as, COUNTY, demoId, on, TOWNSHIP, type DemoSeedContext, type DemoSeedReport } from './demo-support';
@@ -123,8 +125,10 @@ async function windowUnit(
   county: CommandContext,
   { pool, streams, tree }: Pick<DemoSeedContext, 'pool' | 'streams' | 'tree'>,
 ): Promise<number> {
+  // The record index appends in its own transaction, on the store the seed's streams use (schema evaluation).
+  const records = new PgWindowUnitRecords(pool, new PostgresEventStore(pool, { schema: 'evaluation' }));
   const handlers = (day: string) =>
-    new WindowUnitHandlers(streams, tree, on(day), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool));
+    new WindowUnitHandlers(streams, tree, on(day), new SqlWindowUnitContacts(pool), new SqlVanguardPosts(pool), records);
   await handlers('2011-05-04').publish(
     TOWNSHIP,
     {
@@ -138,11 +142,11 @@ async function windowUnit(
     county,
   );
   const kinds = ['service_given', 'handled_on_behalf', 'home_service', 'online_approval'] as const;
-  const records = Array.from({ length: 40 }, (_, i) => ({
+  const serviceRecords = Array.from({ length: 40 }, (_, i) => ({
     recordId: `BH-2011-05-${String(i + 1).padStart(3, '0')}`,
     kind: kinds[i % 4 === 3 ? 3 : i % 3]!,
     on: `2011-05-${String((i % 28) + 1).padStart(2, '0')}`,
   }));
-  await handlers('2011-06-01').count(TOWNSHIP, { batchId: 'baihua-2011-05', source: 'import', records }, county);
+  await handlers('2011-06-01').count(TOWNSHIP, { batchId: 'baihua-2011-05', source: 'import', records: serviceRecords }, county);
   return 2;
 }

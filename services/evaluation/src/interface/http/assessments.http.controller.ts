@@ -14,7 +14,7 @@ import {
   TierChangeReportResponse,
 } from './dto/assessment.dto';
 import { VersionResponse } from './dto/campaign.dto';
-import { yearParam } from './dto/review.dto';
+import { YearParam } from './dto/review.dto';
 import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from './request-context';
 
 /** A level above assesses: organisers and evaluators for their subtree, secretaries for the branches below theirs. */
@@ -79,11 +79,7 @@ export class AssessmentsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '复核 / replay a recorded assessment with its recorded inputs and rule version' })
   @ApiOkResponse({ type: AssessmentReplayResponse })
-  replay(
-    @Ctx() ctx: CommandContext,
-    @Param('orgId', uuidParam('orgId')) orgId: string,
-    @Param('period', yearParam('period')) period: number,
-  ) {
+  replay(@Ctx() ctx: CommandContext, @Param('orgId', uuidParam('orgId')) orgId: string, @YearParam('period') period: number) {
     return this.queries.replay(orgId, String(period), ctx);
   }
 }

@@ -20,7 +20,7 @@ import {
   ReviewPageResponse,
   ReviewResponse,
   SelfAssessmentRequest,
-  yearParam,
+  YearParam,
 } from './dto/review.dto';
 import { Ctx, PLEDGE_ROLES, READ_ROLES, uuidParam } from './request-context';
 
@@ -59,7 +59,7 @@ export class ReviewsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '评议详情 / one member’s review of a year' })
   @ApiOkResponse({ type: ReviewResponse })
-  get(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @Param('year', yearParam()) y: number) {
+  get(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @YearParam() y: number) {
     return this.queries.get(m, y, ctx);
   }
 
@@ -67,7 +67,7 @@ export class ReviewsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '评议材料 / the member’s year as already recorded, each item linked to its stream and version' })
   @ApiOkResponse({ type: EvidencePackResponse })
-  evidence(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @Param('year', yearParam()) y: number) {
+  evidence(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @YearParam() y: number) {
     return this.queries.evidencePack(m, y, ctx);
   }
 
@@ -78,7 +78,7 @@ export class ReviewsHttpController {
   selfAssessment(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) memberId: string,
-    @Param('year', yearParam()) year: number,
+    @YearParam() year: number,
     @Body() b: SelfAssessmentRequest,
   ) {
     const { orgId, selfAssessment, partySpiritAnalysis } = b;
@@ -93,7 +93,7 @@ export class ReviewsHttpController {
   ballots(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
-    @Param('year', yearParam()) y: number,
+    @YearParam() y: number,
     @Body() b: BallotsRequest,
   ) {
     const { excellent, qualified, basicallyQualified, unqualified } = b.tally;
@@ -122,7 +122,7 @@ export class ReviewsHttpController {
   concludeReview(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
-    @Param('year', yearParam()) y: number,
+    @YearParam() y: number,
     @Body() b: ConcludeReviewRequest,
   ) {
     return this.conclude.execute(m, y, { grade: b.grade, reason: b.reason ?? '' }, ctx);
@@ -136,7 +136,7 @@ export class ReviewsHttpController {
   approveReview(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
-    @Param('year', yearParam()) y: number,
+    @YearParam() y: number,
     @Body() b: DecisionRequest,
   ) {
     return this.approve.execute(m, y, { reason: b.reason ?? '' }, ctx);
@@ -150,7 +150,7 @@ export class ReviewsHttpController {
   return(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
-    @Param('year', yearParam()) y: number,
+    @YearParam() y: number,
     @Body() b: DecisionRequest,
   ) {
     return this.returnReview.execute(m, y, { reason: b.reason ?? '' }, ctx);

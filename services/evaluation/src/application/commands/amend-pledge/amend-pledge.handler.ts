@@ -4,7 +4,7 @@ import type { Decider } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import type { CommandContext } from '../command-context';
+import { decidedBy, type CommandContext } from '../command-context';
 import { campaignStream, CampaignNotFoundError } from '../campaign-access';
 import { decideOnPledge, pledgeStream } from '../pledge-access';
 
@@ -22,7 +22,7 @@ const madeIn: Decider<never, MadeIn, PledgeEvent> = {
   decide: () => [],
 };
 
-/** A returned pledge, amended and submitted again; its due date still has to fall in its cycle. */
+/** A returned pledge, amended by the organisation that pledged it and submitted again; its due date still has to fall in its cycle. */
 @Injectable()
 export class AmendPledgeHandler {
   constructor(
@@ -34,7 +34,7 @@ export class AmendPledgeHandler {
   execute(pledgeId: string, input: AmendPledgeInput, ctx: CommandContext): Promise<{ version: number }> {
     return decideOnPledge(this.streams, this.tree, ctx, pledgeId, async () => ({
       type: 'AmendPledge',
-      data: { ...input, today: this.clock.today(), cycleEndsOn: await this.cycleEndsOn(pledgeId) },
+      data: { ...input, today: this.clock.today(), cycleEndsOn: await this.cycleEndsOn(pledgeId), decidedBy: decidedBy(ctx) },
     }));
   }
 

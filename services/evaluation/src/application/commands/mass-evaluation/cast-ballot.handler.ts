@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@vanguard/kernel';
+import { DomainError, isBlankText } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { BALLOT_BOX, type BallotBoxPort, type Rating } from './ballot-box.port';
 
@@ -32,14 +32,15 @@ export const MAX_COMMENT_CODE_POINTS = 500;
 /** Code points of a comment after NFC normalisation, the length that sanitiseComment keeps. */
 export const commentLength = (comment: string): number => [...comment.normalize('NFC')].length;
 
-/** A ballot's comment as stored: plain text, normalised (NFC), invisible characters dropped, trimmed; empty is none. */
+/** A ballot's comment as stored: plain text, normalised (NFC), invisible characters dropped, trimmed; blank is none. */
 export function sanitiseComment(comment: string | null): string | null {
   if (comment === null) return null;
   const clean = comment.normalize('NFC').replace(INVISIBLE, '').trim();
   // The request was validated with commentLength, and dropping characters only shortens: refuse rather
   // than cut if that ever stops holding, so no voter's words are silently lost.
   if ([...clean].length > MAX_COMMENT_CODE_POINTS) throw new CommentTooLongError();
-  return clean.length > 0 ? clean : null;
+  // Only Braille or Hangul blanks, or spaces of other kinds, show as no comment: stored as none.
+  return isBlankText(clean) ? null : clean;
 }
 
 export class CommentTooLongError extends DomainError {

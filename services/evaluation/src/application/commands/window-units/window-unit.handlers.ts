@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { windowUnitDecider, windowUnitStream, type ServiceRecord, type WindowUnitState } from '@vanguard/evaluation-domain';
+import { recordsToCount, windowUnitDecider, windowUnitStream, type ServiceRecord, type WindowUnitState } from '@vanguard/evaluation-domain';
 import type { VanguardPost } from '@vanguard/contracts';
 import { DomainError } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
@@ -7,6 +7,7 @@ import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { VANGUARD_POSTS, type VanguardPostsPort } from '../../ports/vanguard-posts.port';
 import { WINDOW_UNIT_CONTACTS, type WindowUnitContactsPort } from '../../ports/window-unit-contacts.port';
+import { WINDOW_UNIT_RECORDS, type WindowUnitRecordsPort } from '../../ports/window-unit-records.port';
 import { decidedBy, OutOfScopeError, streamContext, type CommandContext } from '../command-context';
 import { readPathOrFail } from '../pledge-access';
 
@@ -56,6 +57,7 @@ export class WindowUnitHandlers {
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(WINDOW_UNIT_CONTACTS) private readonly contacts: WindowUnitContactsPort,
     @Inject(VANGUARD_POSTS) private readonly posts: VanguardPostsPort,
+    @Inject(WINDOW_UNIT_RECORDS) private readonly records: WindowUnitRecordsPort,
   ) {}
 
   async publish(orgId: string, input: WindowCommitmentsInput, ctx: CommandContext): Promise<{ version: number }> {
@@ -75,7 +77,12 @@ export class WindowUnitHandlers {
     return { version: next };
   }
 
-  /** A batch of the unit's records, counted once per batch id; a resent batch answers 409 WINDOW_UNIT.BATCH_COUNTED. */
+  /**
+   * A batch of the unit's records, counted once per batch id (a resent batch answers 409
+   * WINDOW_UNIT.BATCH_COUNTED) and a record id once for the unit (ADR 0122): the ids counted before are
+   * read, and the ids counted now noted, in the transaction that appends, so they hold exactly what
+   * committed. A batch with nothing left to count answers 409 WINDOW_UNIT.RECORDS_COUNTED.
+   */
   async count(
     orgId: string,
     input: { batchId: string; source: 'import' | 'county'; records: readonly ServiceRecord[] },
@@ -86,13 +93,20 @@ export class WindowUnitHandlers {
     const orgPath = await readPathOrFail(this.tree, orgId);
     const stream = windowUnitStream(orgId);
     const { state, version } = await this.streams.load(stream, windowUnitDecider);
-    const events = windowUnitDecider.decide(
-      { type: 'CountWindowServices', data: { orgId, ...input, countedOn: this.clock.today(), orgPath, decidedBy: by } },
-      state,
-    );
-    const next = await this.streams.append(stream, events, version, streamContext(ctx, orgId));
-    const counted = events[0]!.type === 'evaluation.WindowServicesCounted' ? events[0]!.data.records : 0;
-    return { counted, version: next };
+    return this.records.transaction(async (index) => {
+      const countedBefore = await index.countedBefore(
+        orgId,
+        input.records.map((r) => r.recordId),
+      );
+      const events = windowUnitDecider.decide(
+        { type: 'CountWindowServices', data: { orgId, ...input, countedBefore, countedOn: this.clock.today(), orgPath, decidedBy: by } },
+        state,
+      );
+      const next = await index.append(stream, events, version, streamContext(ctx, orgId));
+      const counted = recordsToCount(input.records, countedBefore, state).map((r) => r.recordId);
+      await index.remember(orgId, input.batchId, counted);
+      return { counted: counted.length, version: next };
+    });
   }
 
   async page(orgId: string): Promise<WindowUnitPage> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PaginationQuery, IsUuid, NestedObject } from '@vanguard/http';
+import { PaginationQuery, IsNotBlank, IsUuid, NestedObject } from '@vanguard/http';
 
 const TIERS = ['advanced', 'middle', 'lagging'] as const;
 const PERIOD = /^20\d{2}$/;
@@ -42,9 +42,10 @@ export class AssessOrganizationRequest {
   @IsBoolean()
   satisfactionCountyTally?: boolean;
 
-  @ApiPropertyOptional({ example: '年度考评' })
+  @ApiPropertyOptional({ example: '年度考评', description: 'when given, not blank (nor only invisible characters)' })
   @IsOptional()
   @IsString()
+  @IsNotBlank()
   @MaxLength(2000)
   reason?: string;
 }

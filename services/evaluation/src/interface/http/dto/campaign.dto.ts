@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { cycleThemesSchema, sectorSchema } from '@vanguard/contracts';
 import { IsDay, IsUuid, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
+import { isBlankText } from '@vanguard/kernel';
 
 const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;
 
@@ -53,7 +54,8 @@ export class CycleThemesDto {
     validator: {
       validate: (v: unknown) => {
         const parsed = cycleThemesSchema.shape.bySector.safeParse(v);
-        return parsed.success && Object.values(parsed.data).every((theme) => !!theme?.trim());
+        // A theme of zero-width or Braille blanks shows as nothing, as spaces do.
+        return parsed.success && Object.values(parsed.data).every((theme) => theme !== undefined && !isBlankText(theme));
       },
       defaultMessage: () =>
         `bySector maps a sector (${sectorSchema.options.join(', ')}) to its theme, a text of 1–200 characters, not blank`,

@@ -57,9 +57,13 @@ export class MakePledgeRequest extends PledgeContentDto {
 export class AmendPledgeRequest extends PledgeContentDto {}
 
 export class DecisionRequest {
-  @ApiPropertyOptional({ description: 'why; required to return or lapse a pledge', example: '承诺内容具体、可检验' })
+  @ApiPropertyOptional({
+    description: 'why; required to return or lapse a pledge or to return a review; when given, not blank (nor only invisible characters)',
+    example: '承诺内容具体、可检验',
+  })
   @IsOptional()
   @IsString()
+  @IsNotBlank()
   @MaxLength(2000)
   reason?: string;
 }

@@ -1,24 +1,48 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQuery, IsUuid, QueryInt, NestedObject, IsNotBlank } from '@vanguard/http';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
 
-/** A year in a path (2000–2100), refused with 400 naming the parameter like body validation does. */
-export const yearParam = (field = 'year'): PipeTransform<string, number> => ({
-  transform(value: string): number {
-    const year = /^\d{4}$/.test(value) ? Number(value) : NaN;
-    if (!(year >= 2000 && year <= 2100))
-      throw new BadRequestException({
-        code: 'REQUEST.INVALID',
-        message: `请求参数有误 / invalid request: ${field}: must be a year 2000–2100`,
-        errors: [{ field, reason: `${field} must be a year 2000–2100` }],
-      });
-    return year;
-  },
-});
+/**
+ * A year in a path (2000–2100) as written: exactly four decimal digits, refused with 400 naming the
+ * parameter like body validation does.
+ */
+export function parseYearParam(raw: unknown, field: string): number {
+  const year = typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(year >= 2000 && year <= 2100))
+    throw new BadRequestException({
+      code: 'REQUEST.INVALID',
+      message: `请求参数有误 / invalid request: ${field}: must be a year 2000–2100`,
+      errors: [{ field, reason: `${field} must be a year 2000–2100` }],
+    });
+  return year;
+}
+
+/**
+ * The year path parameter `field`, read from the raw path. Not a pipe on `@Param`: the global
+ * ValidationPipe (transform) runs first and turns a parameter typed `number` into `Number(raw)`, so
+ * "0x7E9", "0b11111101010", "+2026", " 2026" and "2e3" reached the check as years. A custom parameter
+ * decorator gets no global pipe (validateCustomDecorators is off), so the check sees what was sent.
+ */
+export const YearParam = (field = 'year'): ParameterDecorator =>
+  createParamDecorator(
+    (name: string, ctx: ExecutionContext): number =>
+      parseYearParam(ctx.switchToHttp().getRequest<{ params: Record<string, unknown> }>().params[name], name),
+    [
+      // OpenAPI learns a path parameter from @Param only: say it here.
+      (target, key) => {
+        if (key !== undefined)
+          ApiParam({ name: field, type: 'integer', description: 'a year 2000–2100, four decimal digits', example: 2011 })(
+            target,
+            key,
+            Object.getOwnPropertyDescriptor(target, key)!,
+          );
+      },
+    ],
+  )(field);
 
 export class SelfAssessmentRequest {
   @ApiProperty({ format: 'uuid', description: 'the member’s branch' })
@@ -101,9 +125,13 @@ export class ConcludeReviewRequest {
   @IsIn(GRADES)
   grade!: (typeof GRADES)[number];
 
-  @ApiPropertyOptional({ description: 'required for basically qualified and unqualified', example: '测评优秀票过半，承诺全部兑现' })
+  @ApiPropertyOptional({
+    description: 'required for basically qualified and unqualified; when given, not blank (nor only invisible characters)',
+    example: '测评优秀票过半，承诺全部兑现',
+  })
   @IsOptional()
   @IsString()
+  @IsNotBlank()
   @MaxLength(2000)
   reason?: string;
 }
