@@ -1,5 +1,5 @@
 /**
- * A small streaming RFC 4180 CSV reader and writer (quotes, doubled quotes, CRLF or LF,
+ * A small streaming RFC 4180 CSV reader and writer (quotes, doubled quotes, CRLF, LF or a lone CR,
  * UTF-8 BOM; anything after a closing quote is refused): enough for rosters, and no dependency the workspace does not declare.
  * The reader scans with indexOf and slices whole fields, so a million rows make little garbage.
  */
@@ -151,13 +151,11 @@ function parseRecord(buf: string, pos: number, final: boolean): { record: string
       const len = buf.length;
       while (end < len) {
         const c = buf.charCodeAt(end);
-        if (c === 44 || c === 10) break;
+        if (c === 44 || c === 10 || c === 13) break;
         end++;
       }
       if (end >= len && !final) return null;
-      let field = buf.slice(i, end);
-      if (field.endsWith('\r')) field = field.slice(0, -1);
-      record.push(field);
+      record.push(buf.slice(i, end));
       i = end;
     }
     const c = buf.charCodeAt(i);
@@ -165,8 +163,16 @@ function parseRecord(buf: string, pos: number, final: boolean): { record: string
       i++;
       continue;
     }
-    if (c === 13 /* \r */) i++;
-    if (buf.charCodeAt(i) === 10 /* \n */) return { record, next: i + 1 };
+    if (c === 13 /* \r */) {
+      i++;
+      if (buf.charCodeAt(i) === 10 /* \n */) return { record, next: i + 1 };
+      // Cut after the CR: the LF may be the next chunk's first character.
+      if (i >= buf.length) return final ? { record, next: i } : null;
+      // A CR alone ends the record too (classic Mac line endings, still Excel for Mac's "CSV (Macintosh)"):
+      // read as part of a cell, a whole file became one header row and its data rows nothing.
+      return { record, next: i };
+    }
+    if (c === 10 /* \n */) return { record, next: i + 1 };
     if (i >= buf.length) {
       if (!final) return null;
       return { record, next: buf.length };

@@ -56,6 +56,22 @@ describe(parseCsv.name, () => {
     }
   });
 
+  it('reads a lone CR as a line break (Excel for Mac), and a CRLF cut between chunks as one break', async () => {
+    const rows = [
+      ['org_code', 'name'],
+      ['1301', '张三'],
+      ['1302', '李,四'],
+    ];
+    // Before, a CR-only file read as one record: its header swallowed every data row.
+    for (const chunks of [
+      ['org_code,name\r1301,张三\r1302,"李,四"\r'],
+      ['org_code,name\r', '1301,张三\r1302,"李,四"'],
+      ['org_code,name\r\n1301,张三\r', '\n1302,"李,四"\r\n'],
+      ['org_code,name\r\n1301,张三\r1302,"李,四"\n'],
+    ])
+      expect([chunks, await all(chunks)]).toEqual([chunks, rows]);
+  });
+
   it('counts records, not lines, when naming the malformed one', async () => {
     await expect(all(['h\n"two\nlines"\n"ok"\n"bad"!\n'])).rejects.toMatchObject({ row: 4 });
   });

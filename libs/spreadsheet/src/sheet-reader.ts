@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
-import { FormulaCell, MAX_COLUMNS, type RawRow, WideRow, xlsxRowsOf, XlsxUnreadableError } from './xlsx-rows';
+import { FormulaCell, InexactNumberCell, MAX_COLUMNS, type RawRow, WideRow, xlsxRowsOf, XlsxUnreadableError } from './xlsx-rows';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
@@ -109,6 +109,15 @@ export async function openSheet(
         e.row,
         `#${e.cells}`,
       );
+    if (e instanceof InexactNumberCell) {
+      const column = header[e.index] ?? `#${e.index + 1}`;
+      // The number itself is not repeated: in a roster it is as likely as not someone's ID number.
+      return new SheetRefusedError(
+        `第 ${e.row} 行“${column}”列是超过 15 位有效数字的数值，无法准确读取（如身份证号）；请将该列设置为文本格式并重新录入后再导入 / row ${e.row}, column ${column} holds a number with more than 15 significant digits, which cannot be read exactly (an ID number, say); format the column as text, enter the values again and import again`,
+        e.row,
+        column,
+      );
+    }
     if (!(e instanceof FormulaCell)) return e;
     const row = e.row;
     const column = header[e.index] ?? `#${e.index + 1}`;

@@ -21,6 +21,34 @@ export class FormulaCell extends Error {
   }
 }
 
+/**
+ * A number cell whose value a double does not hold exactly: more than 15 significant digits, or
+ * an integer past Number.MAX_SAFE_INTEGER. The reader has already turned `<v>110105194912319999</v>`
+ * into 110105194912320000 and keeps no raw text, so the cell cannot be read as written: refused,
+ * never guessed (an ID number would be stored with other digits).
+ */
+export class InexactNumberCell extends Error {
+  constructor(
+    readonly index: number,
+    readonly row: number,
+  ) {
+    super('inexact number');
+  }
+}
+
+/** Significant digits of the shortest text that reads back as `n` (what String gives). */
+function significantDigits(n: number): number {
+  const mantissa = String(Math.abs(n)).split('e')[0]!.replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** True for a number (a cell's or a formula's cached result) that may not be the one written in the file. */
+export function isInexactNumber(v: ExcelJS.CellValue): boolean {
+  if (typeof v === 'object' && v !== null && !(v instanceof Date) && 'result' in v) return isInexactNumber(v.result);
+  if (typeof v !== 'number') return false;
+  return !Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER || significantDigits(v) > 15;
+}
+
 /** A row with a cell past MAX_COLUMNS: refused, as a .csv cell past its header is, rather than dropped. */
 export class WideRow extends Error {
   constructor(
@@ -85,7 +113,7 @@ function partsNeverMissing(reader: ExcelJS.stream.xlsx.WorkbookReader): void {
 /**
  * The first worksheet's rows, read in place from a workbook whose bounds were checked: no part
  * is copied to a temporary file, and the file is closed when the rows end, throw or are returned.
- * Throws FormulaCell on a formula when `refuseFormulas`, WideRow on a cell past MAX_COLUMNS, XlsxUnreadableError on a malformed zip or
+ * Throws FormulaCell on a formula when `refuseFormulas`, InexactNumberCell on a number a double cannot hold exactly, WideRow on a cell past MAX_COLUMNS, XlsxUnreadableError on a malformed zip or
  * sheet, and the file system's error if the file cannot be read.
  */
 export function xlsxRowsOf(
@@ -109,7 +137,9 @@ export function xlsxRowsOf(
       yield* firstSheet(reader, refuseFormulas);
     } catch (e) {
       if (failure) throw failure.error;
-      throw e instanceof FormulaCell || e instanceof WideRow ? e : new XlsxUnreadableError('unreadable workbook', { cause: e });
+      throw e instanceof FormulaCell || e instanceof WideRow || e instanceof InexactNumberCell
+        ? e
+        : new XlsxUnreadableError('unreadable workbook', { cause: e });
     } finally {
       // The file handle closes in the stream's own finally, after destroy() returns.
       stream.destroy();
@@ -126,6 +156,7 @@ async function* firstSheet(reader: ExcelJS.stream.xlsx.WorkbookReader, refuseFor
       const out: string[] = [];
       for (let i = 1; i < values.length && i <= MAX_COLUMNS; i++) {
         if (refuseFormulas && isFormula(values[i])) throw new FormulaCell(i - 1, row.number);
+        if (isInexactNumber(values[i])) throw new InexactNumberCell(i - 1, row.number);
         out.push(cellText(values[i]));
       }
       for (let i = values.length - 1; i > MAX_COLUMNS; i--) if (cellText(values[i]).trim() !== '') throw new WideRow(row.number, i);

@@ -5,6 +5,7 @@ import type { CountyMessage, CountyOutcome } from '@vanguard/county-inbound';
 import { demoOrgId } from '@vanguard/infra-config';
 import type { TestSchema } from '@vanguard/testing';
 import { CountyRosterHandler } from '../src/application/county/county-roster.handler';
+import { TRANSFER_ENDINGS } from '../src/domain/transfer/member-transfer.aggregate';
 import { PgCountyRosterStore } from '../src/infrastructure/county/pg-county-roster.store';
 import { TreeCountyScope } from '../src/infrastructure/county/tree-county-scope';
 import { SystemClock } from '../src/infrastructure/system/system-clock';
@@ -195,6 +196,26 @@ describe(CountyRosterHandler.name, () => {
     const { rows } = await db.pool.query(`select membership from members where id = $1`, [memberId]);
     expect(rows[0].membership).toBe('left');
     expect((await outbox(memberId)).map((e) => e.event_type).at(-1)).toBe('organization.MemberLeft');
+  });
+
+  it('ends the open transfer of a member the county removes, as leaving on the platform does', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const transferId = randomUUID();
+    await db.pool.query(
+      `insert into member_transfers (id, member_id, from_org_id, to_org_id, requested_on, deadline, status, decided_on, version)
+       values ($1, $2, $3, $4, '2026-01-01', '2026-02-01', 'accepted', '2026-01-02', 2)`,
+      [transferId, memberId, HONGSHI, BAIHUA],
+    );
+
+    const [left] = await inTx(() => sut.removed([removed(county, 2)], client));
+
+    expect(left).toEqual({ outcome: 'applied', result: { memberId } });
+    const { rows } = await db.pool.query(`select status, cancelled_on::text as on, reason from member_transfers where id = $1`, [
+      transferId,
+    ]);
+    expect(rows[0]).toEqual({ status: 'cancelled', on: '2026-01-05', reason: TRANSFER_ENDINGS.memberLeft });
   });
 
   it('refuses to restate a member the platform has since moved out of the sending county', async () => {

@@ -9,7 +9,7 @@ import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import { checkRule } from '../../domain/shared/business-rule';
 import type { Day } from '../../domain/shared/day';
 import { DomainError } from '../../domain/shared/domain-error';
-import { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import { MemberTransfer, TRANSFER_ENDINGS } from '../../domain/transfer/member-transfer.aggregate';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { EventContext } from '../ports/outbox.port';
@@ -31,6 +31,7 @@ class Batch {
   readonly current = new Map<string, { state: RosterMemberState; isNew: boolean }>();
   readonly history: CountyRosterChanges['history'][number][] = [];
   readonly transfers: MemberTransfer[] = [];
+  readonly endedTransfers: CountyRosterChanges['endedTransfers'][number][] = [];
   readonly links: NewCountyMemberLink[] = [];
   readonly endedLinks: CountyRosterChanges['endedLinks'][number][] = [];
   readonly events: { event: DomainEvent; context: EventContext }[] = [];
@@ -60,6 +61,7 @@ class Batch {
       changed: all.filter((c) => !c.isNew).map((c) => c.state),
       history: this.history,
       transfers: this.transfers,
+      endedTransfers: this.endedTransfers,
       links: this.links,
       endedLinks: this.endedLinks,
       events: this.events,
@@ -202,6 +204,9 @@ export class CountyRosterHandler<TTx> {
     if (refusal) return refusal;
     const member = restore(linked.state);
     member.leave(d.removedOn, d.reason);
+    // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120).
+    if ((batch.snapshot.openTransfers.get(member.id) ?? 0) > 0)
+      batch.endedTransfers.push({ memberId: member.id, on: d.removedOn, reason: TRANSFER_ENDINGS.memberLeft });
     batch.keep(key, member, linked.isNew, contextOf(m));
     return applied({ memberId: member.id });
   }

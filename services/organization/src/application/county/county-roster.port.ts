@@ -44,6 +44,11 @@ export interface CountyRosterChanges {
   readonly changed: readonly RosterMemberState[];
   readonly history: readonly { memberId: string; on: string; kind: string; orgId: string; detail: string | null }[];
   readonly transfers: readonly MemberTransfer[];
+  /**
+   * Open transfers of members who left, to end as MemberTransfer does (status `cancelled`, the
+   * day and the reason): the batch reads only how many a member has, not the transfers.
+   */
+  readonly endedTransfers: readonly { readonly memberId: string; readonly on: string; readonly reason: string }[];
   readonly links: readonly NewCountyMemberLink[];
   /** Links ended by a take-over (before `links` are inserted: one current link per member). */
   readonly endedLinks: readonly (CountyMemberKey & { readonly takenOverBy: string })[];

@@ -49,6 +49,7 @@ export interface TransferView {
   readonly status: TransferStatus;
   readonly decidedOn: string | null;
   readonly completedOn: string | null;
+  readonly cancelledOn: string | null;
   readonly reason: string | null;
 }
 

@@ -1,4 +1,4 @@
-import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
+import type { DescendantCodes, Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
 import type { ScopeFacts } from '../scope/access-scope';
 
 export const ORGANIZATION_REPOSITORY = Symbol('OrganizationRepository');
@@ -16,4 +16,9 @@ export interface OrganizationRepository extends ScopeFacts {
   /** Inserts or updates; a move rewrites the descendants' paths and codes too. Throws OrganizationCodeTakenError on a duplicate code. */
   save(org: Organization): Promise<void>;
   census(id: string): Promise<SubtreeCensus>;
+  /**
+   * Locks every organisation below `id` for the rest of the unit of work (ADR 0092) and tells the
+   * codes a move must check: once held, nothing can be added below or renumbered until it ends.
+   */
+  lockSubtree(id: string): Promise<DescendantCodes>;
 }

@@ -1,4 +1,5 @@
 import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
+import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
 
 describe(parseMemberRow.name, () => {
   it('accepts a complete row and splits lists', () => {
@@ -107,5 +108,30 @@ describe(parseOrganizationRow.name, () => {
       temporary: '是',
     });
     expect(sut.ok && sut.value.temporary).toBe(true);
+  });
+});
+
+describe(`${parseOrganizationRow.name} and the published name`, () => {
+  const row = (name: string) =>
+    parseOrganizationRow(7, {
+      code: '910425101296',
+      name,
+      level: 'village',
+      kind: 'branch',
+      sector: 'rural',
+      parent_code: '910425101',
+      established_on: '2011-03-01',
+    });
+
+  it('refuses a name carrying a phone or ID-card number, as registration and rename do', () => {
+    for (const name of ['红石村联系电话13800138000', '联系人张三13800138000身份证110105194912310021', '红石村 138 0013 8000'])
+      expect([name, row(name).ok ? [] : (row(name) as { errors: unknown[] }).errors]).toEqual([
+        name,
+        [{ row: 7, column: 'name', reason: new OrganizationNameMustNotCarryPersonalNumbersRule(name).message }],
+      ]);
+  });
+
+  it('accepts a name with ordinary numbers in it', () => {
+    expect(row('第3网格2024年党支部').ok).toBe(true);
   });
 });

@@ -32,6 +32,10 @@ export class InMemoryOrganizations implements OrganizationRepository {
     const children = [...this.rows.values()].filter((o) => o.parentId === id && o.status === 'active').length;
     return { activeMembers: this.members.get(id) ?? 0, activeChildren: children };
   }
+  async lockSubtree(id: string) {
+    const below = [...this.rows.values()].filter((o) => o.ancestorIds.includes(id)).map((o) => o.code);
+    return { longest: below.reduce<string | null>((l, c) => (l === null || c.length > l.length ? c : l), null) };
+  }
   async scopeFacts(ids: readonly string[]) {
     return scopeFactsOf(this.rows, ids);
   }
@@ -65,7 +69,19 @@ export class InMemoryTransfers implements MemberTransferRepository {
     return this.rows.get(id) ?? null;
   }
   async countOpenFor(memberId: string) {
-    return [...this.rows.values()].filter((t) => t.memberId === memberId && (t.status === 'requested' || t.status === 'accepted')).length;
+    return [...this.rows.values()].filter((t) => t.memberId === memberId && t.isOpen).length;
+  }
+  async openOf(memberId: string) {
+    return [...this.rows.values()].find((t) => t.memberId === memberId && t.isOpen) ?? null;
+  }
+  async openInvolving(orgId: string) {
+    return this.open().filter((t) => t.fromOrgId === orgId || t.toOrgId === orgId);
+  }
+  async openTo(orgId: string) {
+    return this.open().filter((t) => t.toOrgId === orgId);
+  }
+  private open() {
+    return [...this.rows.values()].filter((t) => t.isOpen).sort((a, b) => a.id.localeCompare(b.id));
   }
   async save(t: MemberTransfer) {
     this.rows.set(t.id, t);

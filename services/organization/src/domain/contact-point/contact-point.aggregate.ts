@@ -74,7 +74,9 @@ export class ContactPoint extends AggregateRoot {
     return new ContactPoint({ ...props, visits: [...props.visits] });
   }
 
-  logVisit(visit: Visit, today: Day): void {
+  /** Only while the organisation is active: a dissolved or merged one has no one left to visit there. */
+  logVisit(visit: Visit, today: Day, org: Pick<Organization, 'status'>): void {
+    checkRule(new OrganizationMustBeActiveRule(org.status, '记录联系点走访 / have visits logged at its contact point'));
     checkRule(new VisitMustFallBetweenEstablishmentAndTodayRule(this.props.establishedOn, visit.visitedOn, today));
     this.props.visits.push(visit);
     this.record({

@@ -23,7 +23,7 @@ describe(ContactPoint.name, () => {
   it('logs a visit and records VisitLogged', () => {
     const sut = establish();
     sut.pullEvents();
-    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: '困难户王某', solved: '协调修缮住房' }, '2011-04-10');
+    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: '困难户王某', solved: '协调修缮住房' }, '2011-04-10', org);
     expect(sut.pullEvents()[0]).toMatchObject({
       name: 'VisitLogged',
       data: { contactPointId: 'cp-1', visitedOn: '2011-04-02', summary: '困难户王某: 协调修缮住房' },
@@ -38,7 +38,7 @@ describe(ContactPoint.name, () => {
     // 499 units before the emoji run: the 2,000th unit is the first half of the 751st emoji.
     const solved = '😀'.repeat(751);
 
-    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited, solved }, '2011-04-10');
+    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited, solved }, '2011-04-10', org);
 
     const summary = (sut.pullEvents()[0]?.data as { summary: string }).summary;
     expect(summary).toBe(`${visited}: ${'😀'.repeat(750)}`);
@@ -50,7 +50,7 @@ describe(ContactPoint.name, () => {
     const sut = establish();
     sut.pullEvents();
 
-    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: '甲'.repeat(500), solved: '乙'.repeat(1500) }, '2011-04-10');
+    sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: '甲'.repeat(500), solved: '乙'.repeat(1500) }, '2011-04-10', org);
 
     expect((sut.pullEvents()[0]?.data as { summary: string }).summary).toBe(`${'甲'.repeat(500)}: ${'乙'.repeat(1498)}`);
   });
@@ -62,10 +62,26 @@ describe(ContactPoint.name, () => {
     const sut = establish();
     let code = 'no error';
     try {
-      sut.logVisit({ id: 'v-1', visitedOn: day, visited: 'x', solved: 'y' }, '2011-04-10');
+      sut.logVisit({ id: 'v-1', visitedOn: day, visited: 'x', solved: 'y' }, '2011-04-10', org);
     } catch (e) {
       code = (e as DomainError).code;
     }
     expect(code).toBe('CONTACT_POINT.VISIT_DATE_INVALID');
+  });
+
+  it.each(['dissolved', 'merged'] as const)('logVisit_WhenTheOrganisationHasCeased_RefusesAndRecordsNothing (%s)', (status) => {
+    const sut = establish();
+    sut.pullEvents();
+    let refusal: DomainError | undefined;
+
+    try {
+      sut.logVisit({ id: 'v-1', visitedOn: '2011-04-02', visited: 'x', solved: 'y' }, '2011-04-10', { status });
+    } catch (e) {
+      refusal = e as DomainError;
+    }
+
+    expect(refusal).toMatchObject({ code: 'ORGANIZATION.NOT_ACTIVE', kind: 'rule' });
+    expect(sut.pullEvents()).toEqual([]);
+    expect(sut.unsavedVisits()).toEqual([]);
   });
 });

@@ -2,6 +2,9 @@ import { DomainError } from '../shared/domain-error';
 
 /** Hierarchical organisation code: `91` → `9104` → `910425` → …; digits only, a child extends its parent's code. */
 export class OrgCode {
+  /** The longest code the platform stores, lists by and re-imports (a cursor, a child's code, an export). */
+  static readonly MAX_DIGITS = 30;
+
   private constructor(readonly value: string) {}
 
   static of(value: string): OrgCode {

@@ -6,9 +6,11 @@ import { OrgCode } from './org-code.value-object';
 import type { OrgKind, OrgLevel, OrgStatus, Sector } from './organization.vocabulary';
 import { ChildLevelMustBeBelowParentLevelRule } from './rules/child-level-must-be-below-parent-level.rule';
 import { CodeMustExtendParentCodeRule } from './rules/code-must-extend-parent-code.rule';
+import { DescendantCodesMustStayWithinTheCodeLimitRule } from './rules/descendant-codes-must-stay-within-the-code-limit.rule';
 import { OrganizationCannotMergeIntoItselfRule } from './rules/organization-cannot-merge-into-itself.rule';
 import { OrganizationCannotMoveUnderItselfOrItsDescendantsRule } from './rules/organization-cannot-move-under-itself-or-its-descendants.rule';
 import { OrganizationMustBeActiveRule } from './rules/organization-must-be-active.rule';
+import { OrganizationNameMustNotCarryPersonalNumbersRule } from './rules/organization-name-must-not-carry-personal-numbers.rule';
 import { OrganizationWithActiveChildrenCannotCeaseRule } from './rules/organization-with-active-children-cannot-cease.rule';
 import { OrganizationWithMembersCannotBeDissolvedRule } from './rules/organization-with-members-cannot-be-dissolved.rule';
 
@@ -38,6 +40,15 @@ export interface RegisterOrganization {
   readonly sector: Sector;
   readonly establishedOn: Day;
   readonly temporary: boolean;
+}
+
+/**
+ * The codes below an organisation about to move, read while the whole subtree is locked
+ * (ADR 0092), so no descendant can appear or change before the move writes.
+ */
+export interface DescendantCodes {
+  /** The longest code below the organisation; null when it has no descendants. */
+  readonly longest: string | null;
 }
 
 /** What the subtree of an organisation looks like when it is asked to cease. */
@@ -103,6 +114,7 @@ export class Organization extends AggregateRoot {
     if (trimmed.length === 0 || trimmed.length > 200) {
       throw new DomainError('ORGANIZATION.NAME_INVALID', 'rule', '组织名称须为 1–200 个字符 / name must be 1–200 characters');
     }
+    checkRule(new OrganizationNameMustNotCarryPersonalNumbersRule(trimmed));
     return trimmed;
   }
 
@@ -124,9 +136,15 @@ export class Organization extends AggregateRoot {
   /**
    * Moves under another parent. The code keeps its own segment below the old parent
    * unless a new code is given; descendants' codes and paths follow (the repository
-   * rewrites them in the same transaction).
+   * rewrites them in the same transaction), so each of them must still fit the code limit.
    */
-  moveUnder(newParent: Organization, currentParent: Organization | null, movedOn: Day, newCode?: string): void {
+  moveUnder(
+    newParent: Organization,
+    currentParent: Organization | null,
+    movedOn: Day,
+    descendants: DescendantCodes,
+    newCode?: string,
+  ): void {
     checkRule(new OrganizationMustBeActiveRule(this.props.status, '移动 / be moved'));
     checkRule(new OrganizationMustBeActiveRule(newParent.status, '接收下级组织 / take new children'));
     checkRule(new OrganizationCannotMoveUnderItselfOrItsDescendantsRule(this.id, newParent.path));
@@ -138,6 +156,7 @@ export class Organization extends AggregateRoot {
         ? OrgCode.of(newCode)
         : OrgCode.of(newParent.code + (currentParent ? this.props.code.suffixBelow(currentParent.codeObject) : this.code));
     checkRule(new CodeMustExtendParentCodeRule(newParent.codeObject, code));
+    checkRule(new DescendantCodesMustStayWithinTheCodeLimitRule(previousCode, code, descendants.longest));
     const previousParentId = this.props.parentId;
     this.props.parentId = newParent.id;
     this.props.ancestorIds = newParent.path;

@@ -27,6 +27,8 @@ function tree() {
   return { province, city, county, townA, townB, village };
 }
 
+const NO_DESCENDANTS = { longest: null };
+
 const codeOf = (fn: () => void): string => {
   try {
     fn();
@@ -92,7 +94,7 @@ describe(Organization.name, () => {
     it('takes the new parent’s code with its own segment and records OrganizationMoved', () => {
       const { village, townA, townB } = tree();
 
-      village.moveUnder(townB, townA, '2011-03-01');
+      village.moveUnder(townB, townA, '2011-03-01', NO_DESCENDANTS);
 
       expect(village.code).toBe('910425102201');
       expect(village.path).toEqual(['org-1', 'city', 'county', 'town-b', 'village']);
@@ -112,13 +114,43 @@ describe(Organization.name, () => {
     it('refuses moving under one of its own descendants (a cycle)', () => {
       const { townA, village, county } = tree();
       const sub = Organization.register(input({ id: 'sub', code: '91042510120101', level: 'village', kind: 'branch' }), village);
-      expect(codeOf(() => village.moveUnder(sub, townA, '2011-03-01'))).toBe('ORGANIZATION.MOVE_CYCLE');
-      expect(codeOf(() => county.moveUnder(county, null, '2011-03-01'))).toBe('ORGANIZATION.MOVE_CYCLE');
+      expect(codeOf(() => village.moveUnder(sub, townA, '2011-03-01', NO_DESCENDANTS))).toBe('ORGANIZATION.MOVE_CYCLE');
+      expect(codeOf(() => county.moveUnder(county, null, '2011-03-01', NO_DESCENDANTS))).toBe('ORGANIZATION.MOVE_CYCLE');
+    });
+
+    it('refuses a new code that would take a descendant past 30 digits, naming it, and changes nothing', () => {
+      const { townA, county, village } = tree();
+      const newCode = `910425${'1'.repeat(24)}`;
+
+      const refusal = (() => {
+        try {
+          townA.moveUnder(county, county, '2011-03-01', { longest: village.code }, newCode);
+        } catch (e) {
+          return e as BusinessRuleViolation;
+        }
+        return undefined;
+      })();
+
+      expect(refusal).toMatchObject({ code: 'ORGANIZATION.DESCENDANT_CODE_TOO_LONG', kind: 'rule' });
+      expect(refusal?.message).toContain(`${newCode}201`);
+      expect(refusal?.message).toContain('33');
+      expect(townA.code).toBe('910425101');
+      expect(townA.pullEvents()).toEqual([]);
+    });
+
+    it('moves when the longest descendant reaches exactly 30 digits', () => {
+      const { townA, county, village } = tree();
+      const newCode = `910425${'1'.repeat(21)}`;
+
+      townA.moveUnder(county, county, '2011-03-01', { longest: village.code }, newCode);
+
+      expect(townA.code).toBe(newCode);
+      expect(townA.pullEvents()).toEqual([expect.objectContaining({ name: 'OrganizationMoved' })]);
     });
 
     it('records nothing when moved under its current parent with the same code', () => {
       const { village, townA } = tree();
-      village.moveUnder(townA, townA, '2011-03-01');
+      village.moveUnder(townA, townA, '2011-03-01', NO_DESCENDANTS);
       expect(village.pullEvents()).toEqual([]);
     });
   });
@@ -159,6 +191,20 @@ describe(Organization.name, () => {
       townB.mergeInto(townA, { activeMembers: 10, activeChildren: 0 }, '2011-01-01');
       expect(townB).toMatchObject({ status: 'merged', mergedIntoId: 'town-a' });
       expect(townB.pullEvents()[0]).toMatchObject({ name: 'OrganizationMerged', data: { survivingOrganizationId: 'town-a' } });
+    });
+  });
+
+  describe('a published name', () => {
+    it('refuses registering or renaming to a name carrying a phone or ID-card number, and keeps the old name', () => {
+      const { village, townA } = tree();
+      const name = '联系人张三13800138000身份证110105194912310021';
+
+      expect(
+        codeOf(() => Organization.register(input({ id: 'x', code: '910425101202', level: 'village', kind: 'branch', name }), townA)),
+      ).toBe('ORGANIZATION.NAME_HAS_PERSONAL_NUMBER');
+      expect(codeOf(() => village.rename(name))).toBe('ORGANIZATION.NAME_HAS_PERSONAL_NUMBER');
+      expect(village.name).toBe('红石村');
+      expect(village.pullEvents()).toEqual([]);
     });
   });
 

@@ -12,18 +12,35 @@ import { RejectionReasonMustNotCarryPersonalNumbersRule } from './rules/rejectio
 import { TransferMustBeInStateRule } from './rules/transfer-must-be-in-state.rule';
 import { TransferMustNotTargetTheSameOrganizationRule } from './rules/transfer-must-not-target-the-same-organization.rule';
 
-export type TransferStatus = 'requested' | 'accepted' | 'rejected' | 'completed';
+/** `cancelled`: ended without a decision, because what it was about went away (see TRANSFER_ENDINGS). */
+export type TransferStatus = 'requested' | 'accepted' | 'rejected' | 'completed' | 'cancelled';
+
+/** Still waiting for a decision or for completion: the member has at most one. */
+export const OPEN_TRANSFER_STATUSES: readonly TransferStatus[] = ['requested', 'accepted'];
+
+/**
+ * Why a transfer ended without a decision, shown to both sides as its reason. Fixed texts: the
+ * reason is shown in clear and must name no one.
+ */
+export const TRANSFER_ENDINGS = {
+  memberLeft: '党员已离开党组织，转接随之终止 / the member left the party organisation; the transfer ended with it',
+  mergedIntoOne:
+    '转出组织与接收组织已合并为同一组织，无需再转接 / the sending and receiving organisations merged into one; there is nothing left to transfer',
+  receiverDissolved: '接收组织已撤销，转接终止 / the receiving organisation was dissolved; the transfer ended',
+} as const;
 
 export interface MemberTransferProps {
   readonly id: string;
   readonly memberId: string;
-  readonly fromOrgId: string;
-  readonly toOrgId: string;
+  /** Both sides follow a merge to the surviving organisation (followMerge). */
+  fromOrgId: string;
+  toOrgId: string;
   readonly requestedOn: Day;
   readonly deadline: Day;
   status: TransferStatus;
   decidedOn: Day | null;
   completedOn: Day | null;
+  cancelledOn: Day | null;
   reason: string | null;
   version: number;
 }
@@ -58,6 +75,7 @@ export class MemberTransfer extends AggregateRoot {
       status: 'requested',
       decidedOn: null,
       completedOn: null,
+      cancelledOn: null,
       reason: null,
       version: 0,
     });
@@ -99,6 +117,7 @@ export class MemberTransfer extends AggregateRoot {
       status: 'completed',
       decidedOn: on,
       completedOn: on,
+      cancelledOn: null,
       reason: null,
       version: 0,
     });
@@ -156,8 +175,46 @@ export class MemberTransfer extends AggregateRoot {
     member.transferTo(this.props.toOrgId, this.id, on);
   }
 
+  /**
+   * The organisation `absorbedId` merged into `survivorId`: its members, and so its side of every
+   * open transfer, are the survivor's now. The transfer goes on between the survivor and the other
+   * side, in the state it had (an accepted one is still accepted); when both sides are now the
+   * survivor the member is already where the transfer would take them, and it ends.
+   */
+  followMerge(absorbedId: string, survivorId: string, on: Day): void {
+    if (!this.isOpen) return;
+    if (this.props.fromOrgId === absorbedId) this.props.fromOrgId = survivorId;
+    if (this.props.toOrgId === absorbedId) this.props.toOrgId = survivorId;
+    if (this.props.fromOrgId === this.props.toOrgId) this.end(on, TRANSFER_ENDINGS.mergedIntoOne);
+  }
+
+  /** The member left (MemberLeft): there is no one left to transfer. */
+  endBecauseTheMemberLeft(on: Day): void {
+    this.end(on, TRANSFER_ENDINGS.memberLeft);
+  }
+
+  /** The receiving organisation was dissolved: it can neither accept nor receive the member any more. */
+  endBecauseTheReceiverWasDissolved(on: Day): void {
+    this.end(on, TRANSFER_ENDINGS.receiverDissolved);
+  }
+
+  /**
+   * No event: the contracts have none for it, and what ended it is published already
+   * (MemberLeft, OrganizationMerged, OrganizationDissolved). The reason is on the transfer.
+   */
+  private end(on: Day, reason: string): void {
+    if (!this.isOpen) return;
+    this.props.status = 'cancelled';
+    this.props.cancelledOn = on;
+    this.props.reason = reason;
+  }
+
+  get isOpen(): boolean {
+    return OPEN_TRANSFER_STATUSES.includes(this.props.status);
+  }
+
   isOverdue(today: Day): boolean {
-    return (this.props.status === 'requested' || this.props.status === 'accepted') && this.props.deadline < today;
+    return this.isOpen && this.props.deadline < today;
   }
 
   get id(): string {
@@ -186,6 +243,9 @@ export class MemberTransfer extends AggregateRoot {
   }
   get completedOn(): Day | null {
     return this.props.completedOn;
+  }
+  get cancelledOn(): Day | null {
+    return this.props.cancelledOn;
   }
   get reason(): string | null {
     return this.props.reason;

@@ -159,6 +159,14 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
           c.transfers.map((t) => t.completedOn),
         ],
       );
+    if (c.endedTransfers.length)
+      await tx.query(
+        `update member_transfers t
+            set status = 'cancelled', cancelled_on = u.on_day, reason = u.reason, version = t.version + 1
+           from unnest($1::uuid[], $2::date[], $3::text[]) as u(member_id, on_day, reason)
+          where t.member_id = u.member_id and t.status in ('requested','accepted')`,
+        [c.endedTransfers.map((e) => e.memberId), c.endedTransfers.map((e) => e.on), c.endedTransfers.map((e) => e.reason)],
+      );
     // Ended before the new links go in: a member has one current link (a partial unique index).
     if (!linksNow) {
       await tx.query(

@@ -12,6 +12,7 @@ import { IdNumberCheckReservations1764800000000 } from './1764800000000-id-numbe
 import { CountyMemberLinks1764900000000 } from './1764900000000-county-member-links.migration';
 import { CountyLinkTakeover1764990000001 } from './1764990000001-county-link-takeover.migration';
 import { IdNumberCheckUsage1766200000000 } from './1766200000000-id-number-check-usage.migration';
+import { TransfersEnd1766400000120 } from './1766400000120-transfers-end.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -30,4 +31,6 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   // Idempotency-Key answers per caller (libs/http, ADR 0072).
   idempotencyKeysMigration(1765600000000),
   IdNumberCheckUsage1766200000000,
+  // A transfer can end without a decision; transfers left stuck are put right (ADR 0120).
+  TransfersEnd1766400000120,
 ];

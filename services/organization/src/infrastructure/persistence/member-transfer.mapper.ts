@@ -16,6 +16,7 @@ export const MemberTransferMapper = {
       status: t.status,
       decidedOn: t.decidedOn,
       completedOn: t.completedOn,
+      cancelledOn: t.cancelledOn,
       reason: t.reason,
       version: t.version,
     });

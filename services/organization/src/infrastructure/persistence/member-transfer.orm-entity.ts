@@ -11,6 +11,7 @@ export class MemberTransferOrmEntity {
   @Column('text') status!: string;
   @Column('date', { name: 'decided_on', nullable: true }) decidedOn!: string | null;
   @Column('date', { name: 'completed_on', nullable: true }) completedOn!: string | null;
+  @Column('date', { name: 'cancelled_on', nullable: true }) cancelledOn!: string | null;
   @Column('text', { nullable: true }) reason!: string | null;
   @Column('integer') version!: number;
 }

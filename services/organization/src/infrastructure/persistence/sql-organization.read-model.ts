@@ -289,7 +289,8 @@ interface MemberRow {
 
 const TRANSFER_SELECT = `select t.id, t.member_id, m.name as member_name, t.from_org_id, t.to_org_id,
   to_char(t.requested_on, 'YYYY-MM-DD') as requested_on, to_char(t.deadline, 'YYYY-MM-DD') as deadline, t.status,
-  to_char(t.decided_on, 'YYYY-MM-DD') as decided_on, to_char(t.completed_on, 'YYYY-MM-DD') as completed_on, t.reason
+  to_char(t.decided_on, 'YYYY-MM-DD') as decided_on, to_char(t.completed_on, 'YYYY-MM-DD') as completed_on,
+  to_char(t.cancelled_on, 'YYYY-MM-DD') as cancelled_on, t.reason
   from member_transfers t join members m on m.id = t.member_id
   join organizations f on f.id = t.from_org_id join organizations d on d.id = t.to_org_id`;
 interface TransferRow {
@@ -303,6 +304,7 @@ interface TransferRow {
   status: string;
   decided_on: string | null;
   completed_on: string | null;
+  cancelled_on: string | null;
   reason: string | null;
 }
 const toTransferView = (r: TransferRow): TransferView => ({
@@ -316,6 +318,7 @@ const toTransferView = (r: TransferRow): TransferView => ({
   status: r.status as TransferStatus,
   decidedOn: r.decided_on,
   completedOn: r.completed_on,
+  cancelledOn: r.cancelled_on,
   reason: r.reason,
 });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { MemberTransferRepository } from '../../application/ports/member-transfer.repository.port';
 import { DomainError } from '../../domain/shared/domain-error';
-import type { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import { OPEN_TRANSFER_STATUSES, type MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
 import { MemberCanHaveOnlyOneOpenTransferRule } from '../../domain/transfer/rules/member-can-have-only-one-open-transfer.rule';
 import { BusinessRuleViolation } from '../../domain/shared/business-rule';
 import { MemberTransferMapper } from './member-transfer.mapper';
@@ -21,11 +21,37 @@ export class TypeOrmMemberTransferRepository implements MemberTransferRepository
     return row ? MemberTransferMapper.toDomain(row) : null;
   }
 
+  async openOf(memberId: string): Promise<MemberTransfer | null> {
+    const [t] = await this.openWhere('t.memberId = :memberId', { memberId });
+    return t ?? null;
+  }
+
+  openInvolving(orgId: string): Promise<MemberTransfer[]> {
+    return this.openWhere('(t.fromOrgId = :orgId or t.toOrgId = :orgId)', { orgId });
+  }
+
+  openTo(orgId: string): Promise<MemberTransfer[]> {
+    return this.openWhere('t.toOrgId = :orgId', { orgId });
+  }
+
+  /** In id order, so two commands locking several open transfers take them in the same order. */
+  private async openWhere(condition: string, params: Record<string, string>): Promise<MemberTransfer[]> {
+    const qb = this.uow
+      .manager()
+      .getRepository(MemberTransferOrmEntity)
+      .createQueryBuilder('t')
+      .where(condition, params)
+      .andWhere('t.status in (:...open)', { open: OPEN_TRANSFER_STATUSES })
+      .orderBy('t.id');
+    if (this.uow.inTransaction()) qb.setLock('pessimistic_write');
+    return (await qb.getMany()).map((row) => MemberTransferMapper.toDomain(row));
+  }
+
   countOpenFor(memberId: string): Promise<number> {
     return this.uow
       .manager()
       .getRepository(MemberTransferOrmEntity)
-      .count({ where: { memberId, status: In(['requested', 'accepted']) } });
+      .count({ where: { memberId, status: In([...OPEN_TRANSFER_STATUSES]) } });
   }
 
   async save(t: MemberTransfer): Promise<void> {

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { namedStatement } from '@vanguard/messaging';
 import type { OrganizationRepository, RowLock } from '../../application/ports/organization.repository.port';
 import type { ScopeFact } from '../../application/scope/access-scope';
-import type { Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
+import type { DescendantCodes, Organization, SubtreeCensus } from '../../domain/organization/organization.aggregate';
 import { OrganizationCodeTakenError } from '../../domain/organization/organization.errors';
 import { OrganizationMapper } from './organization.mapper';
 import { OrganizationOrmEntity } from './organization.orm-entity';
@@ -29,15 +29,17 @@ const FIND_BY_ID = namedStatement(
  * whole subtree is held, nothing can be added below it until this transaction ends; each new
  * round sees what committed while the last one waited (ADR 0092).
  */
-async function lockSubtree(manager: EntityManager, path: string, selfId: string): Promise<void> {
+async function lockSubtree(manager: EntityManager, path: string, selfId: string): Promise<DescendantCodes> {
   const held = new Set<string>([selfId]);
   for (;;) {
-    const rows = await manager.query<{ id: string }[]>(
-      `select id from organizations where path like $1 || '%' and id <> $2 order by path for update`,
+    const rows = await manager.query<{ id: string; code: string }[]>(
+      `select id, code from organizations where path like $1 || '%' and id <> $2 order by path for update`,
       [path, selfId],
     );
     const fresh = rows.filter((r) => !held.has(r.id));
-    if (fresh.length === 0) return;
+    // The last round holds every descendant as it stands, codes included.
+    if (fresh.length === 0)
+      return { longest: rows.reduce<string | null>((l, r) => (l === null || r.code.length > l.length ? r.code : l), null) };
     for (const r of fresh) held.add(r.id);
   }
 }
@@ -77,6 +79,13 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
       [id],
     );
     return { activeMembers: row?.members ?? 0, activeChildren: row?.children ?? 0 };
+  }
+
+  async lockSubtree(id: string): Promise<DescendantCodes> {
+    const manager = this.uow.manager();
+    const [self] = await manager.query<{ path: string }[]>(`select path from organizations where id = $1`, [id]);
+    if (!self) return { longest: null };
+    return lockSubtree(manager, self.path, id);
   }
 
   async save(org: Organization): Promise<void> {

@@ -7,7 +7,7 @@ import { CommitRolledBackError } from '@vanguard/messaging';
 import { CLOCK, type Clock } from '../../application/ports/clock.port';
 import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
 import type { ImportJobView, RosterImports, StartImport } from '../../application/ports/roster.port';
-import { columnsOf } from '../../application/roster/roster-format';
+import { headerProblems, RosterHeaderRefusedError } from '../../application/roster/roster-format';
 import { idNumberCheckLimits } from '../../application/roster/id-number-checks';
 import { rosterLimits, ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { holdImportJobLock, releaseImportJobLock } from './import-leftovers';
@@ -52,6 +52,7 @@ export class PgRosterImports implements RosterImports {
   }
 
   async start(input: StartImport): Promise<ImportJobView> {
+    await this.refuseAHeaderOfAnotherFormat(input);
     const id = await this.createJob(input);
     void this.run(id, input, true).catch((e: unknown) => this.logger.error({ err: e, jobId: id }, 'import job crashed'));
     return (await this.find(id))!;
@@ -62,6 +63,28 @@ export class PgRosterImports implements RosterImports {
     const id = await this.createJob(input, false);
     await this.run(id, input, false);
     return (await this.find(id))!;
+  }
+
+  /**
+   * The header alone, read before a job exists or an ID-number check is counted: one that lacks a
+   * column or names one the format does not know is refused at once (RosterHeaderRefusedError,
+   * answered 422 with each column). A file that cannot be read that far is left to the job, which
+   * reports it with its row as before.
+   */
+  private async refuseAHeaderOfAnotherFormat(input: StartImport): Promise<void> {
+    let source: RosterSource;
+    try {
+      source = await openRoster(input.file, input.format, this.limits, input.lease?.signal);
+    } catch (e) {
+      if (e instanceof RosterRefusedError) return;
+      throw e;
+    }
+    try {
+      const problems = headerProblems(input.kind, source.header);
+      if (problems.length) throw new RosterHeaderRefusedError(problems);
+    } finally {
+      await source.close();
+    }
   }
 
   find(id: string): Promise<ImportJobView | null> {
@@ -99,11 +122,10 @@ export class PgRosterImports implements RosterImports {
       await saveJobProgress(this.pool, state);
       const source = (opened = await openRoster(input.file, input.format, this.limits, input.lease?.signal));
       state.bytesTotal = source.bytesTotal;
-      const missing = columnsOf(input.kind).filter(
-        (c) => !['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'].includes(c) && !source.header.includes(c),
-      );
-      if (missing.length) {
-        report(missing.map((column) => ({ row: 1, column, reason: `缺少列 ${column} / missing column ${column}` })));
+      // Checked before the job too (start); scripts and benchmarks come straight here.
+      const problems = headerProblems(input.kind, source.header);
+      if (problems.length) {
+        report(problems.map((p) => ({ row: 1, ...p })));
         state.status = 'rejected';
         state.message = '表头不符合花名册格式 / the header does not match the roster format';
         await this.finish(state, input);
@@ -122,7 +144,13 @@ export class PgRosterImports implements RosterImports {
       const run: ImportRun = { input, client, state, orgs, report, tick };
       await (input.kind === 'members' ? this.members : this.organizations).run(source.records, run);
       state.bytesRead = source.bytesRead();
-      if (input.dryRun) {
+      if (state.rowsProcessed === 0) {
+        // Nothing under the header is nothing imported, not a success: a file whose line breaks the
+        // reader did not see read as a header alone, and its dry run "passed".
+        if (!input.dryRun) await client.query('rollback');
+        state.status = 'rejected';
+        state.message = '文件在表头之下没有数据行，未导入任何数据 / the file has no rows under its header: nothing was imported';
+      } else if (input.dryRun) {
         state.status = state.errorCount ? 'rejected' : 'succeeded';
         state.message = state.errorCount
           ? '试导入发现错误行 / dry run found bad rows'
@@ -148,7 +176,7 @@ export class PgRosterImports implements RosterImports {
         state.status = 'rejected';
         state.rowsImported = 0;
         state.errorCount += 1;
-        state.errors.push({ row: e.row, column: '', reason: e.message });
+        state.errors.push({ row: e.row, column: e.column ?? '', reason: e.message });
         state.message = `文件被拒绝，未导入任何数据 / the file was refused, nothing was imported: ${e.message}`;
         await this.finish(state, input).catch(() => undefined);
         return;

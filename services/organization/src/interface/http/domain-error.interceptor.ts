@@ -1,9 +1,9 @@
 import {
   ForbiddenException,
+  HttpException,
   Injectable,
   type CallHandler,
   type ExecutionContext,
-  type HttpException,
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -11,6 +11,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { domainErrorAnswer as answer } from '@vanguard/http';
 import { catchError, type Observable } from 'rxjs';
 import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
+import { BusinessRuleViolation } from '../../domain/shared/business-rule';
 import { DomainError } from '../../domain/shared/domain-error';
 import { CONCEAL_OUT_OF_SCOPE, type ConcealableRequest, type Concealment } from './conceal-out-of-scope';
 
@@ -32,7 +33,7 @@ export class DomainErrorInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError(async (e: unknown) => {
         if (e instanceof OutOfScopeError && concealment) throw await this.conceal(concealment, req);
-        if (e instanceof DomainError) throw answer(e);
+        if (e instanceof DomainError) throw namingItsField(e, answer(e));
         throw e;
       }),
     );
@@ -46,4 +47,15 @@ export class DomainErrorInterceptor implements NestInterceptor {
     }
     return answer(concealment.notFound(req));
   }
+}
+
+/**
+ * A rule about one field's content (it says which, `field`) is answered like a malformed field:
+ * `errors: [{field, reason}]`, so a form can show the refusal beside the field it is about.
+ */
+function namingItsField(e: DomainError, answered: HttpException): HttpException {
+  const field = e instanceof BusinessRuleViolation ? (e.rule as { field?: unknown }).field : undefined;
+  if (typeof field !== 'string') return answered;
+  const body = answered.getResponse() as Record<string, unknown>;
+  return new HttpException({ ...body, errors: [{ field, reason: e.message }] }, answered.getStatus());
 }

@@ -28,7 +28,7 @@ import { GetOrganizationQuery } from '../../application/queries';
 import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
 import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
 import { ROSTER_EXPORTS, ROSTER_IMPORTS, type RosterExports, type RosterImports } from '../../application/ports/roster.port';
-import type { RosterKind } from '../../application/roster/roster-format';
+import { RosterHeaderRefusedError, type RosterKind } from '../../application/roster/roster-format';
 import { checkXlsxBounds, privateUploadDir, XlsxRefusedError } from '@vanguard/spreadsheet';
 import { ROSTER_LIMITS, type RosterLimits } from '../../roster-limits.config';
 import { MEMBER_WRITE_ROLES, ORG_WRITE_ROLES, READ_ROLES } from './access';
@@ -151,15 +151,17 @@ export class RosterHttpController implements OnApplicationBootstrap {
               })
             : e;
         });
-      const job = await this.imports.start({
-        actor: ctx.actor,
-        correlationId: ctx.correlationId,
-        kind,
-        format: q.format,
-        dryRun: q.dryRun ?? false,
-        file,
-        lease,
-      });
+      const job = await this.imports
+        .start({ actor: ctx.actor, correlationId: ctx.correlationId, kind, format: q.format, dryRun: q.dryRun ?? false, file, lease })
+        .catch((e: unknown) => {
+          throw e instanceof RosterHeaderRefusedError
+            ? new UnprocessableEntityException({
+                code: 'IMPORT.HEADER_REFUSED',
+                message: e.message,
+                errors: e.problems.map((p) => ({ field: p.column, reason: p.reason })),
+              })
+            : e;
+        });
       started = true;
       return ImportJobResponse.of(job);
     } finally {

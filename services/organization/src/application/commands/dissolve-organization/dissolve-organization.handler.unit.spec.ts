@@ -1,10 +1,20 @@
-import { actor, demoTree, directUnitOfWork, fixedClock, InMemoryOrganizations, RecordingOutbox } from '../../testing/in-memory-ports';
+import { MemberTransfer, TRANSFER_ENDINGS } from '../../../domain/transfer/member-transfer.aggregate';
+import {
+  actor,
+  demoTree,
+  directUnitOfWork,
+  fixedClock,
+  InMemoryOrganizations,
+  InMemoryTransfers,
+  RecordingOutbox,
+} from '../../testing/in-memory-ports';
 import { DissolveOrganizationCommand } from './dissolve-organization.command';
 import { DissolveOrganizationHandler } from './dissolve-organization.handler';
 
 describe(DissolveOrganizationHandler.name, () => {
   let organizations: InMemoryOrganizations;
   let outbox: RecordingOutbox;
+  let transfers: InMemoryTransfers;
   let sut: DissolveOrganizationHandler;
   const ctx = { actor: actor('county'), correlationId: 'c-1' };
 
@@ -12,7 +22,8 @@ describe(DissolveOrganizationHandler.name, () => {
     organizations = new InMemoryOrganizations();
     demoTree(organizations);
     outbox = new RecordingOutbox();
-    sut = new DissolveOrganizationHandler(organizations, outbox, directUnitOfWork, fixedClock('2011-06-30'));
+    transfers = new InMemoryTransfers();
+    sut = new DissolveOrganizationHandler(organizations, transfers, outbox, directUnitOfWork, fixedClock('2011-06-30'));
   });
 
   it('When_TheOrganisationIsEmpty_Then_DissolvesItOnTodayAndPublishesOrganizationDissolved', async () => {
@@ -44,5 +55,62 @@ describe(DissolveOrganizationHandler.name, () => {
     await expect(
       sut.execute(new DissolveOrganizationCommand({ actor: actor('town-b'), correlationId: 'c' }, 'village-a')),
     ).rejects.toMatchObject({ code: 'AUTH.OUT_OF_SCOPE' });
+  });
+
+  it('When_TransfersTowardsItAreOpen_Then_EndsThemWithTheReasonAndLeavesOthersAlone', async () => {
+    const transfer = (id: string, toOrgId: string, status: 'requested' | 'accepted') =>
+      MemberTransfer.restore({
+        id,
+        memberId: `m-${id}`,
+        fromOrgId: 'village-b',
+        toOrgId,
+        requestedOn: '2011-06-01',
+        deadline: '2011-07-01',
+        status,
+        decidedOn: status === 'accepted' ? '2011-06-02' : null,
+        completedOn: null,
+        cancelledOn: null,
+        reason: null,
+        version: 1,
+      });
+    for (const t of [
+      transfer('t-1', 'village-a', 'requested'),
+      transfer('t-2', 'village-a', 'accepted'),
+      transfer('t-3', 'town-a', 'requested'),
+    ])
+      transfers.rows.set(t.id, t);
+
+    await sut.execute(new DissolveOrganizationCommand(ctx, 'village-a'));
+
+    const state = (id: string) => {
+      const t = transfers.rows.get(id)!;
+      return { status: t.status, cancelledOn: t.cancelledOn, reason: t.reason };
+    };
+    const ended = { status: 'cancelled', cancelledOn: '2011-06-30', reason: TRANSFER_ENDINGS.receiverDissolved };
+    expect([state('t-1'), state('t-2'), state('t-3')]).toEqual([ended, ended, { status: 'requested', cancelledOn: null, reason: null }]);
+  });
+
+  it('When_TheDissolutionIsRefused_Then_TransfersTowardsItStayOpen', async () => {
+    organizations.members.set('village-a', 1);
+    const t = MemberTransfer.restore({
+      id: 't-1',
+      memberId: 'm-1',
+      fromOrgId: 'village-b',
+      toOrgId: 'village-a',
+      requestedOn: '2011-06-01',
+      deadline: '2011-07-01',
+      status: 'requested',
+      decidedOn: null,
+      completedOn: null,
+      cancelledOn: null,
+      reason: null,
+      version: 1,
+    });
+    transfers.rows.set(t.id, t);
+
+    await expect(sut.execute(new DissolveOrganizationCommand(ctx, 'village-a'))).rejects.toMatchObject({
+      code: 'ORGANIZATION.HAS_MEMBERS',
+    });
+    expect(t.status).toBe('requested');
   });
 });

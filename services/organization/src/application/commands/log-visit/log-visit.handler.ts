@@ -28,7 +28,7 @@ export class LogVisitHandler implements ICommandHandler<LogVisitCommand, { id: s
       const org = await loadOrganization(this.organizations, cp.orgId);
       await assertWithinScope(ctx.actor, org, this.organizations);
       const id = this.ids.newId();
-      cp.logVisit({ id, ...visit }, this.clock.today());
+      cp.logVisit({ id, ...visit }, this.clock.today(), org);
       await this.contactPoints.save(cp);
       await this.outbox.add(cp.pullEvents(), eventContext(ctx));
       return { id };

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../ports/clock.port';
+import { MEMBER_TRANSFER_REPOSITORY, type MemberTransferRepository } from '../../ports/member-transfer.repository.port';
 import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.repository.port';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
 import { OUTBOX, type Outbox } from '../../ports/outbox.port';
@@ -15,6 +16,7 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
   constructor(
     @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
     @Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository,
+    @Inject(MEMBER_TRANSFER_REPOSITORY) private readonly transfers: MemberTransferRepository,
     @Inject(OUTBOX) private readonly outbox: Outbox,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -22,6 +24,9 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
 
   execute({ ctx, organizationId, survivingOrganizationId }: MergeOrganizationCommand): Promise<{ membersMoved: number }> {
     return this.uow.run(async () => {
+      // The open transfers before the organisations: accepting or completing one locks the transfer
+      // first, then its organisations, so the other order could deadlock with it.
+      await this.transfers.openInvolving(organizationId);
       const [org, survivor] = await loadOrganizationsInLockOrder(this.organizations, [organizationId, survivingOrganizationId]);
       await assertWithinScope(ctx.actor, org, this.organizations);
       await assertWithinScope(ctx.actor, survivor, this.organizations);
@@ -31,6 +36,12 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
       for (const m of members) m.moveWithMergedOrganization(survivor.id, today);
       // All at once: saving a village's members one by one held the organisations' locks for tens of seconds.
       await this.members.saveAll(members);
+      // Read again under the organisations' locks: a transfer requested meanwhile has committed.
+      // Its side of each open transfer is the survivor's now, as its members are (ADR 0120).
+      for (const transfer of await this.transfers.openInvolving(org.id)) {
+        transfer.followMerge(org.id, survivor.id, today);
+        await this.transfers.save(transfer);
+      }
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));
       return { membersMoved: members.length };

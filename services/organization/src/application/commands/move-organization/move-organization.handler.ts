@@ -28,7 +28,9 @@ export class MoveOrganizationHandler implements ICommandHandler<MoveOrganization
         ? await loadOrganizationsInLockOrder(this.organizations, [newParentId, org.parentId])
         : [await loadOrganization(this.organizations, newParentId), null];
       await assertWithinScope(ctx.actor, newParent, this.organizations);
-      org.moveUnder(newParent, currentParent, this.clock.today(), newCode);
+      // After both parents, as save() locked it before: the codes checked are the ones rewritten.
+      const descendants = await this.organizations.lockSubtree(org.id);
+      org.moveUnder(newParent, currentParent, this.clock.today(), descendants, newCode);
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));
     });

@@ -22,6 +22,9 @@ class InMemoryOrganizations implements OrganizationRepository {
   async census() {
     return { activeMembers: 0, activeChildren: 0 };
   }
+  async lockSubtree() {
+    return { longest: null };
+  }
   async scopeFacts(ids: readonly string[]) {
     return scopeFactsOf(this.rows, ids);
   }

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../ports/clock.port';
+import { MEMBER_TRANSFER_REPOSITORY, type MemberTransferRepository } from '../../ports/member-transfer.repository.port';
 import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.repository.port';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
 import { OUTBOX, type Outbox } from '../../ports/outbox.port';
@@ -14,6 +15,7 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand,
   constructor(
     @Inject(ORGANIZATION_REPOSITORY) private readonly organizations: OrganizationRepository,
     @Inject(MEMBER_REPOSITORY) private readonly members: MemberRepository,
+    @Inject(MEMBER_TRANSFER_REPOSITORY) private readonly transfers: MemberTransferRepository,
     @Inject(OUTBOX) private readonly outbox: Outbox,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -21,8 +23,18 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand,
 
   execute({ ctx, memberId, reason }: RemoveMemberCommand): Promise<void> {
     return this.uow.run(async () => {
+      // The open transfer before the member, in the order accepting or completing one locks them.
+      await this.transfers.openOf(memberId);
       const member = await loadMemberInScope(this.members, this.organizations, memberId, ctx.actor);
-      member.leave(this.clock.today(), reason);
+      const today = this.clock.today();
+      member.leave(today, reason);
+      // Read again under the member's lock (one requested meanwhile has committed): whoever leaves
+      // takes no transfer along; accepting or completing it would move someone who is gone.
+      const transfer = await this.transfers.openOf(member.id);
+      if (transfer) {
+        transfer.endBecauseTheMemberLeft(today);
+        await this.transfers.save(transfer);
+      }
       await this.members.save(member);
       await this.outbox.add(member.pullEvents(), eventContext(ctx));
     });

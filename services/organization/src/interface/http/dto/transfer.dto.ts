@@ -7,7 +7,7 @@ import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
 import { IsNotBlank, IsUuid } from '@vanguard/http';
 
-const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed'] as const;
+const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed', 'cancelled'] as const;
 
 export class RequestTransferRequest {
   @ApiProperty({ format: 'uuid' })
@@ -69,7 +69,9 @@ export class TransferResponse {
   @ApiProperty({ enum: TRANSFER_STATUSES }) status!: TransferStatus;
   @ApiProperty({ nullable: true, type: String }) decidedOn!: string | null;
   @ApiProperty({ nullable: true, type: String }) completedOn!: string | null;
-  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the day a leave, merger or dissolution ended it (status cancelled)' })
+  cancelledOn!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'why it was rejected or cancelled' }) reason!: string | null;
 
   static of(v: TransferView): TransferResponse {
     return Object.assign(new TransferResponse(), { ...v });
