@@ -95,14 +95,14 @@ function kindOf(groups: readonly string[]): PersonalNumberKind | undefined {
  * Chinese characters, or by the marks that list numbers; a quantity in thousands; an old 15-digit
  * card number split up (so many dates and ranges spell one).
  */
-function numbersReadIn(text: string): PersonalNumberKind[] {
+function numbersReadIn(text: string, reading: NumberReading): PersonalNumberKind[] {
   const found = new Set<PersonalNumberKind>();
   // Combining marks (a keycap, an underline) do not change the digit they sit on.
   const plain = text.normalize('NFKC').replace(/\p{M}/gu, '');
   for (const { 0: run, index } of plain.matchAll(RUN)) {
     const groups = run
       .split(GROUP_BREAK)
-      .flatMap((g) => g.match(SAME_SCRIPT) ?? [])
+      .flatMap((g) => (reading >= 3 ? (g.match(SAME_SCRIPT) ?? []) : [g]))
       .map((g) => [...g].map(asciiDigit).join(''));
     const after = plain[index + run.length] ?? '';
     const code =
@@ -134,6 +134,13 @@ function numbersReadIn(text: string): PersonalNumberKind[] {
  * (`personalNumbersIn`, whose digest is locked) on how a number is split or spelled, and looser on
  * what is no number at all: a date range, a 15-digit registration number, spaced thousands.
  */
-export function personalNumbersShownIn(text: string, markup = false): PersonalNumberKind[] {
-  return [...new Set([...numbersReadIn(text), ...numbersReadIn(shownText(text, markup))])];
+export function personalNumbersShownIn(text: string, markup = false, reading: NumberReading = 3): PersonalNumberKind[] {
+  return [...new Set([...numbersReadIn(text, reading), ...numbersReadIn(shownText(text, markup), reading)])];
 }
+
+/**
+ * Which reading of numbers a versioned rule was recorded with, so its replay reads as it did:
+ * 2 read numerals and the digits they touch as one group (张三13800138000 as 313800138000, no
+ * number); 3, in force, ends a group where they meet.
+ */
+export type NumberReading = 2 | 3;

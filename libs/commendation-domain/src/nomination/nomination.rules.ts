@@ -172,9 +172,10 @@ export class DeedsCarryNoPersonalNumbersRuleV1 extends Rule {
 /**
  * Version 2 (a probe put 1\u200b3800138000 and 138.0013.8000 on the public notice past version 1):
  * the deeds and the name carry no number a reader of the notice would read as one — behind
- * invisible characters, dots, brackets or Chinese numerals too (`personalNumbersShownIn`).
+ * invisible characters, dots, brackets or Chinese numerals too (`personalNumbersShownIn`), numerals
+ * read as one with the digits they touch (reading 2). Kept for the decisions that recorded it.
  */
-export class DeedsCarryNoPersonalNumbersRule extends Rule {
+export class DeedsCarryNoPersonalNumbersRuleV2 extends Rule {
   readonly id = 'commendation.nomination.no-personal-numbers';
   override readonly version = 2;
   readonly code = 'NOMINATION.PERSONAL_NUMBERS';
@@ -185,13 +186,33 @@ export class DeedsCarryNoPersonalNumbersRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return this.texts.some((t) => personalNumbersShownIn(t).length > 0);
+    return this.texts.some((t) => personalNumbersShownIn(t, false, 2).length > 0);
+  }
+}
+
+/**
+ * Version 3: as version 2, with a group of digits ending where a numeral meets it — 张三13800138000
+ * read as one number 313800138000 under version 2, so a name ending in 三 or 四 hid a phone.
+ */
+export class DeedsCarryNoPersonalNumbersRule extends Rule {
+  readonly id = 'commendation.nomination.no-personal-numbers';
+  override readonly version = 3;
+  readonly code = 'NOMINATION.PERSONAL_NUMBERS';
+  readonly kind = 'invalid';
+  readonly message =
+    '事迹材料和姓名中不得含身份证号或电话号码（含以符号、零宽字符或汉字数字写出的）/ the deeds and the name must not carry an ID-card or phone number, nor one split by symbols or invisible characters or spelled in Chinese numerals';
+  constructor(private readonly texts: readonly string[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.texts.some((t) => personalNumbersShownIn(t, false, 3).length > 0);
   }
 }
 
 const DEEDS_RULE = new VersionedRuleSet<[readonly string[]]>('commendation.nomination.no-personal-numbers', {
   1: DeedsCarryNoPersonalNumbersRuleV1,
-  2: DeedsCarryNoPersonalNumbersRule,
+  2: DeedsCarryNoPersonalNumbersRuleV2,
+  3: DeedsCarryNoPersonalNumbersRule,
 });
 
 /** The deeds rule in the version `chosen` names (a replay's), else the one in force. */

@@ -48,9 +48,10 @@ export class CommitmentsCarryNoPersonalDataRuleV1 extends Rule {
 /**
  * Version 2 (a probe published a mobile number as 138\u200b0013\u200b8000 past version 1): as
  * version 1, with the text read as the public page shows it — behind invisible characters, dots,
- * brackets or Chinese numerals too (`personalNumbersShownIn`).
+ * brackets or Chinese numerals too (`personalNumbersShownIn`), numerals read as one with the
+ * digits they touch (reading 2). Kept for the decisions that recorded it.
  */
-export class CommitmentsCarryNoPersonalDataRule extends Rule {
+export class CommitmentsCarryNoPersonalDataRuleV2 extends Rule {
   readonly id = 'evaluation.window-unit.no-personal-data';
   override readonly version = 2;
   readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
@@ -62,13 +63,34 @@ export class CommitmentsCarryNoPersonalDataRule extends Rule {
   }
   isBroken(): boolean {
     const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
-    return text.some((t) => personalNumbersShownIn(t).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
+    return text.some((t) => personalNumbersShownIn(t, false, 2).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
+  }
+}
+
+/**
+ * Version 3: as version 2, with a group of digits ending where a numeral meets it — 办事员张三13800138000
+ * read as one number 313800138000 under version 2, so a name ending in 三 or 四 hid a mobile.
+ */
+export class CommitmentsCarryNoPersonalDataRule extends Rule {
+  readonly id = 'evaluation.window-unit.no-personal-data';
+  override readonly version = 3;
+  readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
+  readonly kind = 'invalid';
+  readonly message =
+    '公开的服务承诺不得含个人身份证号或手机号（含以符号、零宽字符或汉字数字写出的）/ public commitments carry no ID-card or mobile number, nor one split by symbols or invisible characters or spelled in Chinese numerals';
+  constructor(private readonly c: Commitments) {
+    super();
+  }
+  isBroken(): boolean {
+    const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
+    return text.some((t) => personalNumbersShownIn(t, false, 3).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
   }
 }
 
 export const COMMITMENTS_CARRY_NO_PERSONAL_DATA = new VersionedRuleSet<[Commitments]>('evaluation.window-unit.no-personal-data', {
   1: CommitmentsCarryNoPersonalDataRuleV1,
-  2: CommitmentsCarryNoPersonalDataRule,
+  2: CommitmentsCarryNoPersonalDataRuleV2,
+  3: CommitmentsCarryNoPersonalDataRule,
 });
 
 /** Services are counted for a window unit, one that has published its commitments. */
