@@ -277,6 +277,31 @@ describe(MembersHttpController.name, () => {
           [{ field: 'visitedOn', reason: expect.stringContaining('1900–2099') }],
         ]);
       }
+      // So is a contact point, a member or an organisation dated there (they took any ISO day before).
+      for (const [path, body, field] of [
+        ['/contact-points', { orgId, leaderName: '李旗长', establishedOn: '9999-12-31' }, 'establishedOn'],
+        ['/members', { orgId, name: '王某', status: 'full', joinedOn: '0001-01-01' }, 'joinedOn'],
+        [
+          '/organizations',
+          {
+            code: '910425999',
+            name: '远日镇',
+            level: 'township',
+            kind: 'committee',
+            sector: 'rural',
+            parentId: orgId,
+            establishedOn: '9999-12-31',
+          },
+          'establishedOn',
+        ],
+      ] as const) {
+        const far = await http().post(path).set(as('county.organizer')).send(body);
+        expect([path, far.status, far.body.errors?.filter((e: { field: string }) => e.field === field)]).toEqual([
+          path,
+          400,
+          [{ field, reason: expect.stringContaining('1900–2099') }],
+        ]);
+      }
     });
 
     it('refuses a branch secretary establishing a contact point (403)', async () => {

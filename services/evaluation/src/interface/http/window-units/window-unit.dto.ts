@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { windowServiceKindSchema } from '@vanguard/contracts';
-import { NestedObjects, IsNotBlank } from '@vanguard/http';
+import { IsDay, NestedObjects, IsNotBlank } from '@vanguard/http';
 
 export class PublishWindowCommitmentsRequest {
   @ApiProperty({ example: '旗政务服务中心社保窗口' }) @IsString() @IsNotBlank() @MaxLength(200) serviceName!: string;
@@ -30,8 +30,7 @@ export class ServiceRecordDto {
   @ApiProperty({ enum: windowServiceKindSchema.options }) @IsIn(windowServiceKindSchema.options) kind!:
     'service_given' | 'handled_on_behalf' | 'home_service' | 'online_approval';
   @ApiProperty({ example: '2011-05-04' })
-  @IsISO8601({ strict: true }, { message: 'on must be a date YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'on must be a date YYYY-MM-DD' })
+  @IsDay('on')
   on!: string;
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
 import {
   MEMBER_ROLES,
@@ -11,7 +11,7 @@ import {
   type VanguardPost,
 } from '../../../domain/member/member.vocabulary';
 import { PageQueryDto } from './page.dto';
-import { IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
 
 export class EnrolMemberRequest {
   @ApiProperty({ format: 'uuid' })
@@ -29,8 +29,7 @@ export class EnrolMemberRequest {
   status!: MemberStatus;
 
   @ApiProperty({ example: '2001-07-01' })
-  @IsISO8601({ strict: true }, { message: 'joinedOn must be a date YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'joinedOn must be a date YYYY-MM-DD' })
+  @IsDay('joinedOn')
   joinedOn!: string;
 
   @ApiPropertyOptional({ enum: MEMBER_ROLES, isArray: true })

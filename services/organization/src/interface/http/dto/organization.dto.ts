@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { OrganizationView } from '../../../application/ports/organization-read-model.port';
 import {
   ORG_KINDS,
@@ -13,10 +13,9 @@ import {
   type Sector,
 } from '../../../domain/organization/organization.vocabulary';
 import { PageQueryDto } from './page.dto';
-import { IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
 
 const CODE = /^[0-9]{2,30}$/;
-const DAY_MESSAGE = 'must be a date YYYY-MM-DD';
 
 export class RegisterOrganizationRequest {
   @ApiPropertyOptional({ description: 'client-chosen id (idempotent imports); generated when absent', format: 'uuid' })
@@ -52,8 +51,7 @@ export class RegisterOrganizationRequest {
   parentId!: string | null;
 
   @ApiProperty({ example: '2010-07-01' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: `establishedOn ${DAY_MESSAGE}` })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `establishedOn ${DAY_MESSAGE}` })
+  @IsDay('establishedOn')
   establishedOn!: string;
 
   @ApiPropertyOptional({ default: false, description: '临时党组织' })

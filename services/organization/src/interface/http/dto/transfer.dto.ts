@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { personalNumbersIn } from '@vanguard/contracts';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
-import { IsNotBlank, IsUuid } from '@vanguard/http';
+import { IsDay, IsNotBlank, IsUuid } from '@vanguard/http';
 
 const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed', 'cancelled'] as const;
 
@@ -20,8 +20,7 @@ export class RequestTransferRequest {
 
   @ApiPropertyOptional({ description: 'defaults to 30 days after the request' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'deadline must be a date YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'deadline must be a date YYYY-MM-DD' })
+  @IsDay('deadline')
   deadline?: string;
 }
 
