@@ -105,6 +105,7 @@ describe(personalNumbersShownIn.name, () => {
     // 三, 四, 五 are numerals: read as one with the digits after them, 张三13800138000 was 313800138000, no number.
     for (const text of ['联系人张三13800138000', '李四13800138000', '找王五１３８００１３８０００', '一38 0013 8000'])
       expect([text, personalNumbersShownIn(text)]).toEqual([text, ['phone']]);
-    for (const text of ['第三13个', '三十', '2023年三月', '张三1380013800']) expect([text, personalNumbersShownIn(text)]).toEqual([text, []]);
+    for (const text of ['第三13个', '三十', '2023年三月', '张三1380013800'])
+      expect([text, personalNumbersShownIn(text)]).toEqual([text, []]);
   });
 });

@@ -36,7 +36,10 @@ export function validationPipe(): ValidationPipe {
 export const IsDay = (field: string) =>
   ValidateBy({
     name: 'isDay',
-    validator: { validate: isCalendarDay, defaultMessage: () => `${field} must be a date YYYY-MM-DD (a calendar day, years ${DAY_YEARS.first}–${DAY_YEARS.last})` },
+    validator: {
+      validate: isCalendarDay,
+      defaultMessage: () => `${field} must be a date YYYY-MM-DD (a calendar day, years ${DAY_YEARS.first}–${DAY_YEARS.last})`,
+    },
   });
 
 /**

@@ -59,7 +59,8 @@ export class CommendationModule {
         {
           provide: OBJECTION_FILINGS,
           inject: [CLOCK],
-          useFactory: (clock: ClockPort) => new PgObjectionFilings(config.databaseUrl, config.objectionWaitMs, undefined, () => clock.now()),
+          useFactory: (clock: ClockPort) =>
+            new PgObjectionFilings(config.databaseUrl, config.objectionWaitMs, undefined, () => clock.now()),
         },
         {
           provide: ORG_TREE,

@@ -23,7 +23,9 @@ describe('an objection turned away while a decision runs (e2e)', () => {
     // Another instance of the service deciding on the same database.
     // Its clock at noon, China time: a decision just after midnight waits for the day's grace (ADR 0113).
     const noon = new MovableClock('2011-06-07');
-    decisions = new PgObjectionFilings(serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), undefined, undefined, () => noon.now());
+    decisions = new PgObjectionFilings(serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), undefined, undefined, () =>
+      noon.now(),
+    );
   });
   afterAll(async () => {
     await decisions?.onModuleDestroy();

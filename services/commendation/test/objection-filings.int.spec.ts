@@ -182,7 +182,10 @@ describe(PgObjectionFilings.name, () => {
       [MIDNIGHT + GRACE_MS - 1, 1],
     ] as const) {
       clock = at;
-      await expect(filings.alone(programmeId, () => Promise.resolve((ran = true)))).rejects.toMatchObject({ behind: 'day-turn', retryAfterSec });
+      await expect(filings.alone(programmeId, () => Promise.resolve((ran = true)))).rejects.toMatchObject({
+        behind: 'day-turn',
+        retryAfterSec,
+      });
     }
     expect(ran).toBe(false);
     for (const at of [MIDNIGHT + GRACE_MS, MIDNIGHT - 1]) {

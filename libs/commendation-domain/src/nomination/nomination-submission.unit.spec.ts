@@ -286,7 +286,12 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
       .thenRefuses(DeedsCarryNoPersonalNumbersRule);
     spec
       .given([])
-      .when(submit({ deeds: { ...deeds, summary: '联系人张三13800138000' }, ruleVersions: { 'commendation.nomination.no-personal-numbers': 2 } }))
+      .when(
+        submit({
+          deeds: { ...deeds, summary: '联系人张三13800138000' },
+          ruleVersions: { 'commendation.nomination.no-personal-numbers': 2 },
+        }),
+      )
       .thenMatches((events) => expect(events.map((e) => e.type)).toContain('commendation.NominationSubmitted'));
     // Version 1 read the stored text only: a decision it made is replayed by it, not refused by version 2.
     spec

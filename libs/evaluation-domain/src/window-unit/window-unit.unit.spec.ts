@@ -68,7 +68,12 @@ describe('windowUnitDecider: commitments published on a public page', () => {
       .thenRefuses(CommitmentsCarryNoPersonalDataRule);
   });
   it('refuses a number the public page would show however it is written (version 3), and records that version', () => {
-    for (const duties of ['联系人张三，手机138\u200b0013\u200b8000', '手机138.0013.8000', '电话一三八〇〇一三八〇〇〇', '办事员张三13800138000'])
+    for (const duties of [
+      '联系人张三，手机138\u200b0013\u200b8000',
+      '手机138.0013.8000',
+      '电话一三八〇〇一三八〇〇〇',
+      '办事员张三13800138000',
+    ])
       spec.given([]).when(publish({ duties })).thenRefuses(CommitmentsCarryNoPersonalDataRule);
     spec
       .given([])

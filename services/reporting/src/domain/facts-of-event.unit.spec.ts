@@ -327,12 +327,9 @@ describe('parsePeriod', () => {
   });
 
   it('asks for exactly the years a day may fall in at the edges, so no day taken in is filed where no period finds it', () => {
-    expect([DAY_YEARS.first - 1, DAY_YEARS.first, DAY_YEARS.last, DAY_YEARS.last + 1].map((y) => parsePeriod(String(y)) !== undefined)).toEqual([
-      false,
-      true,
-      true,
-      false,
-    ]);
+    expect(
+      [DAY_YEARS.first - 1, DAY_YEARS.first, DAY_YEARS.last, DAY_YEARS.last + 1].map((y) => parsePeriod(String(y)) !== undefined),
+    ).toEqual([false, true, true, false]);
   });
 
   it('splits a year into its quarters for a time series', () => {

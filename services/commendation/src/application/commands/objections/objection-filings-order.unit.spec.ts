@@ -97,14 +97,19 @@ describe('objection filings and decisions (ADR 0113)', () => {
     const streams = {
       load: (streamId: string) =>
         Promise.resolve(
-          streamId.startsWith('objection-') ? { state: objectionDecider.initialState(), version: 0 } : { state: notice, version: notice.version },
+          streamId.startsWith('objection-')
+            ? { state: objectionDecider.initialState(), version: 0 }
+            : { state: notice, version: notice.version },
         ),
       append: (_stream: string, events: { type: string }[]) => (appended.push(events), Promise.resolve(1)),
     } as unknown as StreamsPort;
     const contacts = { keep: () => Promise.resolve() } as unknown as ObjectorContactsPort;
     const sut = new FileObjectionHandler(streams, clock, { next: () => 'GSYY-7K3M-Q9TX' }, contacts, filings);
 
-    const answer = await sut.execute({ programmeId: PROGRAMME, nominationId: NOMINATION, grounds: '事迹材料与实际不符', name: null, contact: null }, 'c-5');
+    const answer = await sut.execute(
+      { programmeId: PROGRAMME, nominationId: NOMINATION, grounds: '事迹材料与实际不符', name: null, contact: null },
+      'c-5',
+    );
 
     expect(answer.trackingCode).toBe('GSYY-7K3M-Q9TX');
     expect(appended.map((events) => events.map((e) => e.type))).toEqual([['commendation.ObjectionFiled']]);
@@ -171,7 +176,16 @@ describe('objection filings and decisions (ADR 0113)', () => {
       })
       .catch(() => undefined);
 
-    expect(calls).toEqual(['programme', 'clock', 'during:begin@2011-06-07T15:59:59.000Z', 'shortlist', 'clock', 'calendar', 'notice', 'during:end']);
+    expect(calls).toEqual([
+      'programme',
+      'clock',
+      'during:begin@2011-06-07T15:59:59.000Z',
+      'shortlist',
+      'clock',
+      'calendar',
+      'notice',
+      'during:end',
+    ]);
   });
 
   it('PublishNotice_AppendsDuringAFiling_HoldingTheListedNominationsAndTheProgrammeAtTheVersionsRead', async () => {
