@@ -1,4 +1,4 @@
-import { personalNumbersIn, personalNumbersShownIn, type AwardCategory } from '@vanguard/contracts';
+import { personalNumbersIn, personalNumbersShownIn, type AwardCategory, type NumberReading } from '@vanguard/contracts';
 import { Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { ProgrammeTimeline } from '../programme/programme.state';
@@ -177,7 +177,8 @@ export class DeedsCarryNoPersonalNumbersRuleV1 extends Rule {
  */
 export class DeedsCarryNoPersonalNumbersRuleV2 extends Rule {
   readonly id = 'commendation.nomination.no-personal-numbers';
-  override readonly version = 2;
+  override readonly version: number = 2;
+  protected readonly reading: NumberReading = 2;
   readonly code = 'NOMINATION.PERSONAL_NUMBERS';
   readonly kind = 'invalid';
   readonly message =
@@ -186,7 +187,7 @@ export class DeedsCarryNoPersonalNumbersRuleV2 extends Rule {
     super();
   }
   isBroken(): boolean {
-    return this.texts.some((t) => personalNumbersShownIn(t, false, 2).length > 0);
+    return this.texts.some((t) => personalNumbersShownIn(t, false, this.reading).length > 0);
   }
 }
 
@@ -194,19 +195,9 @@ export class DeedsCarryNoPersonalNumbersRuleV2 extends Rule {
  * Version 3: as version 2, with a group of digits ending where a numeral meets it — 张三13800138000
  * read as one number 313800138000 under version 2, so a name ending in 三 or 四 hid a phone.
  */
-export class DeedsCarryNoPersonalNumbersRule extends Rule {
-  readonly id = 'commendation.nomination.no-personal-numbers';
-  override readonly version = 3;
-  readonly code = 'NOMINATION.PERSONAL_NUMBERS';
-  readonly kind = 'invalid';
-  readonly message =
-    '事迹材料和姓名中不得含身份证号或电话号码（含以符号、零宽字符或汉字数字写出的）/ the deeds and the name must not carry an ID-card or phone number, nor one split by symbols or invisible characters or spelled in Chinese numerals';
-  constructor(private readonly texts: readonly string[]) {
-    super();
-  }
-  isBroken(): boolean {
-    return this.texts.some((t) => personalNumbersShownIn(t, false, 3).length > 0);
-  }
+export class DeedsCarryNoPersonalNumbersRule extends DeedsCarryNoPersonalNumbersRuleV2 {
+  override readonly version: number = 3;
+  protected override readonly reading: NumberReading = 3;
 }
 
 const DEEDS_RULE = new VersionedRuleSet<[readonly string[]]>('commendation.nomination.no-personal-numbers', {

@@ -1,4 +1,4 @@
-import { personalNumbersIn, personalNumbersShownIn } from '@vanguard/contracts';
+import { personalNumbersIn, personalNumbersShownIn, type NumberReading } from '@vanguard/contracts';
 import { Rule, VersionedRuleSet } from '@vanguard/kernel';
 import { LEADER_ROLES } from '../comment/comment.rules';
 import type { DecidedBy } from '../decided-by';
@@ -53,7 +53,8 @@ export class CommitmentsCarryNoPersonalDataRuleV1 extends Rule {
  */
 export class CommitmentsCarryNoPersonalDataRuleV2 extends Rule {
   readonly id = 'evaluation.window-unit.no-personal-data';
-  override readonly version = 2;
+  override readonly version: number = 2;
+  protected readonly reading: NumberReading = 2;
   readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
   readonly kind = 'invalid';
   readonly message =
@@ -63,7 +64,7 @@ export class CommitmentsCarryNoPersonalDataRuleV2 extends Rule {
   }
   isBroken(): boolean {
     const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
-    return text.some((t) => personalNumbersShownIn(t, false, 2).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
+    return text.some((t) => personalNumbersShownIn(t, false, this.reading).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
   }
 }
 
@@ -71,20 +72,9 @@ export class CommitmentsCarryNoPersonalDataRuleV2 extends Rule {
  * Version 3: as version 2, with a group of digits ending where a numeral meets it — 办事员张三13800138000
  * read as one number 313800138000 under version 2, so a name ending in 三 or 四 hid a mobile.
  */
-export class CommitmentsCarryNoPersonalDataRule extends Rule {
-  readonly id = 'evaluation.window-unit.no-personal-data';
-  override readonly version = 3;
-  readonly code = 'WINDOW_UNIT.PERSONAL_DATA';
-  readonly kind = 'invalid';
-  readonly message =
-    '公开的服务承诺不得含个人身份证号或手机号（含以符号、零宽字符或汉字数字写出的）/ public commitments carry no ID-card or mobile number, nor one split by symbols or invisible characters or spelled in Chinese numerals';
-  constructor(private readonly c: Commitments) {
-    super();
-  }
-  isBroken(): boolean {
-    const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
-    return text.some((t) => personalNumbersShownIn(t, false, 3).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
-  }
+export class CommitmentsCarryNoPersonalDataRule extends CommitmentsCarryNoPersonalDataRuleV2 {
+  override readonly version: number = 3;
+  protected override readonly reading: NumberReading = 3;
 }
 
 export const COMMITMENTS_CARRY_NO_PERSONAL_DATA = new VersionedRuleSet<[Commitments]>('evaluation.window-unit.no-personal-data', {
