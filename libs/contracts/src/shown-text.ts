@@ -100,31 +100,41 @@ function numbersReadIn(text: string, reading: NumberReading): PersonalNumberKind
   // Combining marks (a keycap, an underline) do not change the digit they sit on.
   const plain = text.normalize('NFKC').replace(/\p{M}/gu, '');
   for (const { 0: run, index } of plain.matchAll(RUN)) {
-    const groups = run
-      .split(GROUP_BREAK)
-      .flatMap((g) => (reading >= 3 ? (g.match(SAME_SCRIPT) ?? []) : [g]))
-      .map((g) => [...g].map(asciiDigit).join(''));
+    const written = run.split(GROUP_BREAK);
     const after = plain[index + run.length] ?? '';
     const code =
       /[A-Za-z]/.test(plain[index - 1] ?? '') ||
       (/[A-Za-z]/.test(after) && !/[Xx][^A-Za-z]?$/.test(plain.slice(index + run.length, index + run.length + 2))) ||
       /^[0-9]{8}-[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{12}$/.test(run);
-    // A quantity written in thousands (15 000 000 000, 1 234 567) is one number and no one's.
-    if (groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3)) continue;
-    // A stretch ends once it holds more digits than any number has: every stretch of every length
-    // was tried, and "1 ".repeat(600) in an exemplar's story held publicity's event loop 4.7 s.
-    for (let i = 0; i < groups.length; i++)
-      for (let j = i + 1, digits = groups[i]!.length; j <= (code ? i + 1 : groups.length) && digits <= LONGEST; j++) {
-        const kind = kindOf(groups.slice(i, j));
-        if (kind) found.add(kind);
-        digits += groups[j]?.length ?? 0;
-      }
-    // A trailing X ends an ID-card number; the run stops before it (it is a letter).
-    if ((after === 'X' || after === 'x') && !code)
-      for (let i = groups.length - 1, digits = groups[i]!.length; i >= 0 && digits < LONGEST; digits += groups[--i]?.length ?? 0)
-        if (kindOf([...groups.slice(i, -1), `${groups.at(-1)!}X`])) found.add('id-number');
+    const trailingX = (after === 'X' || after === 'x') && !code;
+    readGroups(written, code, trailingX, found);
+    // Reading 3 reads the run a second way, a group ending where numerals meet digits (张三13800138000),
+    // besides the first: split, 〇10-62345678 loses its area code and Tel13八00138000 its number.
+    if (reading >= 3) {
+      const split = written.flatMap((g) => g.match(SAME_SCRIPT) ?? []);
+      if (split.length > written.length) readGroups(split, code, trailingX, found);
+    }
   }
   return [...found];
+}
+
+/** Every stretch of consecutive `groups` (digits or numerals as written) that kindOf reads as a number, into `found`. */
+function readGroups(written: readonly string[], code: boolean, trailingX: boolean, found: Set<PersonalNumberKind>): void {
+  const groups = written.map((g) => [...g].map(asciiDigit).join(''));
+  // A quantity written in thousands (15 000 000 000, 1 234 567) is one number and no one's.
+  if (groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3)) return;
+  // A stretch ends once it holds more digits than any number has: every stretch of every length
+  // was tried, and "1 ".repeat(600) in an exemplar's story held publicity's event loop 4.7 s.
+  for (let i = 0; i < groups.length; i++)
+    for (let j = i + 1, digits = groups[i]!.length; j <= (code ? i + 1 : groups.length) && digits <= LONGEST; j++) {
+      const kind = kindOf(groups.slice(i, j));
+      if (kind) found.add(kind);
+      digits += groups[j]?.length ?? 0;
+    }
+  // A trailing X ends an ID-card number; the run stops before it (it is a letter).
+  if (trailingX)
+    for (let i = groups.length - 1, digits = groups[i]!.length; i >= 0 && digits < LONGEST; digits += groups[--i]?.length ?? 0)
+      if (kindOf([...groups.slice(i, -1), `${groups.at(-1)!}X`])) found.add('id-number');
 }
 
 /**
