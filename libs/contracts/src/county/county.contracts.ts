@@ -222,7 +222,8 @@ export const CountyWindowServicesRecorded = defineContract({
     'A batch of the records a window unit’s own systems keep (三亮三比三评: 服务、代办、上门服务、网上审批), for Vanguard to ' +
     'count by month and kind — the same counting as a bulk import, never typed-in totals. The unit must have published ' +
     'its commitments; a batch id is counted once (a resent batch is refused evaluation.window-unit.batch-once), and a ' +
-    'record id once within its batch — not across batches: resend a batch under its own batch id, never under a new one. Records ' +
+    'record id once for the unit, over every batch (a batch holding only records counted before is refused ' +
+    'evaluation.window-unit.record-once; ADR 0122): resend a batch under its own batch id. Records ' +
     'name no citizen: an id in the sending system, a kind and a day. Consumed by evaluation. Key: `window-services-<orgId>`.',
   schema: z.object({
     orgId: id.describe('the window unit'),
@@ -230,7 +231,7 @@ export const CountyWindowServicesRecorded = defineContract({
     records: z
       .array(
         z.strictObject({
-          recordId: z.string().min(1).max(100).describe('the record’s id in the sending system; counted once per batch'),
+          recordId: z.string().min(1).max(100).describe('the record’s id in the sending system; counted once for the unit, whichever batch brings it'),
           kind: windowServiceKindSchema,
           on: daySchema.describe('the day the service was given'),
         }),
