@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { ContractEvent, CountyRosterMemberRemoved, CountyRosterMemberSynced, EventEnvelope } from '@vanguard/contracts';
 import type { CountyMessage, CountyOutcome } from '@vanguard/county-inbound';
 import { demoOrgId } from '@vanguard/infra-config';
-import type { TestSchema } from '@vanguard/testing';
+import { waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyRosterHandler } from '../src/application/county/county-roster.handler';
 import { TRANSFER_ENDINGS } from '../src/domain/transfer/member-transfer.aggregate';
 import { PgCountyRosterStore } from '../src/infrastructure/county/pg-county-roster.store';
@@ -216,6 +216,45 @@ describe(CountyRosterHandler.name, () => {
       transferId,
     ]);
     expect(rows[0]).toEqual({ status: 'cancelled', on: '2026-01-05', reason: TRANSFER_ENDINGS.memberLeft });
+  });
+
+  it('ends a transfer requested while the removal waited for the member’s lock', async () => {
+    // The batch's snapshot counted the member's open transfers in the statement that waited for
+    // the lock, so a transfer committed meanwhile was not in it; the ending reads afresh.
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const requester = await db.pool.connect();
+    try {
+      await requester.query('begin');
+      await requester.query('select 1 from members where id = $1 for update', [memberId]);
+      const removal = inTx(() => sut.removed([removed(county, 2)], client));
+      await waitUntil(
+        'the removal to wait for the member',
+        async () =>
+          (
+            await db.pool.query<{ n: number }>(
+              `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%county_member_links%for update of m%'`,
+            )
+          ).rows[0]!.n > 0,
+        { timeoutMs: 10_000 },
+      );
+      const transferId = randomUUID();
+      await requester.query(
+        `insert into member_transfers (id, member_id, from_org_id, to_org_id, requested_on, deadline, status, version)
+         values ($1, $2, $3, $4, '2026-01-01', '2026-02-01', 'requested', 1)`,
+        [transferId, memberId, HONGSHI, BAIHUA],
+      );
+      await requester.query('commit');
+      const [left] = await removal;
+
+      expect(left).toEqual({ outcome: 'applied', result: { memberId } });
+      const { rows } = await db.pool.query(`select status from member_transfers where id = $1`, [transferId]);
+      expect(rows[0]).toEqual({ status: 'cancelled' });
+    } finally {
+      await requester.query('rollback').catch(() => undefined);
+      requester.release();
+    }
   });
 
   it('refuses to restate a member the platform has since moved out of the sending county', async () => {

@@ -5,12 +5,14 @@ export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
 /**
  * The wait ran out: nothing was read or written, so the caller may send it again
  * (`retryAfterSec` becomes Retry-After). `behind` says what it waited for: the programme's own
- * decision (`decision`), a connection while every one was taken (`crowd`, a matter of load), or,
- * for a decision, the filings sent before a day began that may still be on their way (`day-turn`).
+ * decision (`decision`), a connection while every one was taken (`crowd`, a matter of load); for a
+ * decision, the filings sent before a day began that may still be on their way (`day-turn`); for a
+ * filing, a lock held only past the grace of its arrival (`late-lock`: not recorded, and judged by
+ * when it is sent again).
  */
 export class ObjectionFilingsBusyError extends DomainError {
   constructor(
-    readonly behind: 'decision' | 'crowd' | 'day-turn',
+    readonly behind: 'decision' | 'crowd' | 'day-turn' | 'late-lock',
     readonly retryAfterSec = 2,
   ) {
     super('OBJECTIONS.BUSY', 'conflict', '异议登记繁忙，请稍后重试 / objections are being filed or decided on; try again shortly');

@@ -38,7 +38,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
 
   during<T>(programmeId: string, arrivedAt: Date, run: () => Promise<T>): Promise<T> {
     return this.holding('pg_advisory_xact_lock_shared', programmeId, () => {
-      if (this.now().getTime() - arrivedAt.getTime() > this.graceMs) throw new ObjectionFilingsBusyError('decision');
+      if (this.now().getTime() - arrivedAt.getTime() > this.graceMs) throw new ObjectionFilingsBusyError('late-lock');
       return run();
     });
   }

@@ -204,9 +204,10 @@ export class CountyRosterHandler<TTx> {
     if (refusal) return refusal;
     const member = restore(linked.state);
     member.leave(d.removedOn, d.reason);
-    // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120).
-    if ((batch.snapshot.openTransfers.get(member.id) ?? 0) > 0)
-      batch.endedTransfers.push({ memberId: member.id, on: d.removedOn, reason: TRANSFER_ENDINGS.memberLeft });
+    // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120). Always
+    // asked: the snapshot's count was read before the member's lock was granted, so a transfer
+    // requested meanwhile was not in it; the update reads afresh and ends what is open, or nothing.
+    batch.endedTransfers.push({ memberId: member.id, on: d.removedOn, reason: TRANSFER_ENDINGS.memberLeft });
     batch.keep(key, member, linked.isNew, contextOf(m));
     return applied({ memberId: member.id });
   }
