@@ -117,7 +117,7 @@ describe('assistance project', () => {
   });
 
   it('is named, and its milestones titled, with more than spaces', () => {
-    for (const name of ['   ', '\t', '\u3000'])
+    for (const name of ['   ', '\t', '\u3000', '\u200b\u2800', '\u3164'])
       expect(refusedBy(() => planProject({ ...input, name }, village, TODAY), TextMustNotBeBlank)).toBe(true);
     expect(refusedBy(() => addMilestone(planned(), { id: 'm1', title: '  ', dueOn: '2011-05-01' }), TextMustNotBeBlank)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { personalNumbersShownIn } from '@vanguard/contracts';
-import { Rule } from '@vanguard/kernel';
+import { Rule, isBlankText } from '@vanguard/kernel';
 
 /**
  * 公开: a project's name and its milestones' titles are on the village's public page, read without
@@ -23,7 +23,7 @@ export class PublishedTextCarriesNoPersonalNumbers extends Rule {
   }
 }
 
-/** A name or a title says something: blank text (spaces only) is refused as an empty one is. */
+/** A name or a title says something: blank text (spaces, or characters that show as nothing) is refused as an empty one is. */
 export class TextMustNotBeBlank extends Rule {
   readonly id = 'text-not-blank';
   readonly code = 'TEXT.BLANK';
@@ -37,6 +37,6 @@ export class TextMustNotBeBlank extends Rule {
     this.message = `${field} 不能为空白 / ${field} must not be blank`;
   }
   isBroken(): boolean {
-    return this.text.trim().length === 0;
+    return isBlankText(this.text);
   }
 }
