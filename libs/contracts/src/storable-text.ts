@@ -17,12 +17,17 @@ const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
 // Arabic-script languages lay themselves out without them; the marks (U+200E, U+200F) stay.
 const DIRECTION_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
+/** The first direction control (U+202A–202E, U+2066–2069) in `text`, if any: for a rule that reads decoded text, as publicity's stories. */
+export function directionControlIn(text: string): string | undefined {
+  return DIRECTION_CONTROL.exec(text)?.[0];
+}
+
 /** Why Postgres (and the JSON it stores events in) cannot take this text, or undefined if it can. */
 export function unstorableTextReason(text: string): string | undefined {
   if (text.includes('\u0000')) return '含有空字符 / contains a NUL character (U+0000), which cannot be stored';
   if (UNPAIRED_SURROGATE.test(text))
     return '含有无效的 Unicode / contains an unpaired surrogate (U+D800–U+DFFF), which is not valid Unicode';
-  const control = DIRECTION_CONTROL.exec(text)?.[0];
+  const control = directionControlIn(text);
   if (control !== undefined) {
     const code = `U+${control.codePointAt(0)!.toString(16).toUpperCase()}`;
     return `含有文字方向控制符 ${code} / contains a bidirectional control (${code}), which would reorder how the text is shown`;

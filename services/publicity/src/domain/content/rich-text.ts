@@ -1,8 +1,6 @@
+import { directionControlIn } from '@vanguard/contracts';
 import { Rule, checkRule } from '@vanguard/kernel';
 import { decodeEntities, sanitizeRichText } from './sanitize';
-
-/** The embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI) ADR 0116 refuses in every input. */
-const DIRECTION_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * Rich text shows no direction control, however it is written. libs/http's pipe refuses the raw
@@ -22,7 +20,7 @@ export class RichTextCarriesNoDirectionControl extends Rule {
     html: string,
   ) {
     super();
-    this.control = DIRECTION_CONTROL.exec(decodeEntities(html))?.[0];
+    this.control = directionControlIn(decodeEntities(html));
   }
   get message(): string {
     const code = `U+${(this.control ?? '').codePointAt(0)?.toString(16).toUpperCase() ?? ''}`;
