@@ -4,3 +4,4 @@ export * from './xlsx-bounds';
 export * from './sheet-reader';
 export * from './upload-limits';
 export * from './multipart';
+export * from './header';

@@ -157,6 +157,15 @@ describe('project list import', () => {
     expect(other!.reason).toContain('不存在或不在您的管辖范围内');
     expect(await plannedIn(otherCountyVillage)).toBe(0);
 
+    // A column the format does not know is refused, naming it and the nearest known one; nothing is planned.
+    const misspelt = await send(file([...byCode, 'pairing-id'], [[mine, ...rest('拼错的列'), '']]));
+    expect([misspelt.status, misspelt.body.code, misspelt.body.errors]).toEqual([
+      400,
+      'IMPORT.FILE_REFUSED',
+      [expect.objectContaining({ row: 1, column: 'pairing-id', reason: expect.stringContaining('did you mean pairing_id?') })],
+    ]);
+    expect(await plannedIn(village)).toBe(before + 1);
+
     // Both columns in one file: each row fills one of them, never both, never neither.
     const both = ['village_id', 'village_code', ...HEADER.slice(1)];
     const mixed = await send(

@@ -17,12 +17,20 @@ import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagg
 import type { Request } from 'express';
 import { Roles } from '@vanguard/auth';
 import { allowBodiesLastingOnceServing, receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
-import { extractMultipartFile, isMultipart, openSheet, privateUploadDir, sniffSheetFormat, SheetRefusedError } from '@vanguard/spreadsheet';
+import {
+  extractMultipartFile,
+  isMultipart,
+  openSheet,
+  privateUploadDir,
+  sniffSheetFormat,
+  SheetRefusedError,
+  unknownColumns,
+} from '@vanguard/spreadsheet';
 import type { CommandContext } from '../../application/ports/context.port';
 import { ProjectHandlers } from '../../application/use-cases/projects.use-cases';
 import { PROJECT_IMPORT_LIMITER, PROJECT_IMPORT_LIMITS, type ProjectImportLimits } from '../../import-limits.config';
 import { ASSISTANCE_WRITE_ROLES } from './access';
-import { missingColumns, readProjectRows, refusedRow, type ImportRowError } from './project-import.rows';
+import { missingColumns, PROJECT_COLUMNS, readProjectRows, refusedRow, type ImportRowError } from './project-import.rows';
 import { CommandCtx } from './request-context';
 
 @ApiTags('projects')
@@ -100,6 +108,9 @@ export class ProjectImportHttpController implements OnApplicationBootstrap {
               1,
               missing[0],
             );
+          // A column the format does not know is never skipped (`pairing-id` would plan every project unpaired).
+          const unknown = unknownColumns(source.header, Object.keys(PROJECT_COLUMNS));
+          if (unknown.length) throw new SheetRefusedError(unknown.map((u) => u.reason).join('；'), 1, unknown[0]!.column);
           return await readProjectRows(source);
         } finally {
           await source.close();

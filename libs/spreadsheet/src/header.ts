@@ -1,0 +1,51 @@
+/** A header cell the format has no place for, or a column it needs and the header lacks. */
+export interface HeaderProblem {
+  readonly column: string;
+  readonly reason: string;
+}
+
+/**
+ * Each header cell (trimmed and lower-cased by the reader) the format does not know, with the
+ * nearest known name when one is close. An unknown column is never skipped: a roster header
+ * spelling `id-number` or `member_status` had its rows imported without ID numbers and as full
+ * members, and a project list's `pairing-id` would plan every project unpaired, saying nothing.
+ */
+export function unknownColumns(header: readonly string[], known: readonly string[]): HeaderProblem[] {
+  const unused = known.filter((c) => !header.includes(c));
+  return header
+    .filter((h) => h !== '' && !known.includes(h))
+    .map((column) => {
+      const near = nearestColumn(column, unused);
+      return {
+        column,
+        reason:
+          `未知列“${column}”${near ? `，是否应为 ${near}？` : ''}（可用的列：${known.join(', ')}）/ ` +
+          `unknown column ${column}${near ? `: did you mean ${near}?` : ''} (the columns are ${known.join(', ')})`,
+      };
+    });
+}
+
+/** A known column close to `name`: the same once separators agree, a few letters apart, or one inside the other. */
+function nearestColumn(name: string, candidates: readonly string[]): string | undefined {
+  const plain = (s: string) => s.replace(/[\s\-.]+/g, '_');
+  const n = plain(name);
+  const exact = candidates.find((c) => plain(c) === n);
+  if (exact) return exact;
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(n, c) }))
+    .filter(({ c, d }) => d <= (Math.min(n.length, c.length) >= 5 ? 2 : 1))
+    .sort((a, b) => a.d - b.d);
+  if (scored[0]) return scored[0].c;
+  return candidates.find((c) => c.length >= 4 && (n.includes(c) || (n.length >= 4 && c.includes(n))));
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
