@@ -40,6 +40,8 @@ const LISTING = ',，、;；/\\n\\r';
 const JOIN = `(?:[^\\p{L}${DIGIT}${LISTING}]|[\\u3164\\u115f\\u1160\\uffa0\\u30fc]){1,4}`;
 const RUN = new RegExp(`[${DIGIT}](?:${JOIN}[${DIGIT}]|[${DIGIT}])*`, 'gu');
 const GROUP_BREAK = new RegExp(JOIN, 'u');
+// An ID number's X written a little apart from its digits (…002 X), as a group of its own.
+const TRAILING_X = new RegExp(`^(?:${JOIN})?[Xx](?![A-Za-z])`, 'u');
 // Where numerals meet digits a group ends too: 张三13800138000 is a name and a number, not one
 // number 313800138000 (三 reads as 3), and 一38 0013 8000 still joins across it.
 const SAME_SCRIPT = new RegExp(`[${Object.keys(NUMERALS).join('')}]+|\\p{Nd}+`, 'gu');
@@ -106,7 +108,9 @@ function numbersReadIn(text: string, reading: NumberReading): PersonalNumberKind
       /[A-Za-z]/.test(plain[index - 1] ?? '') ||
       (/[A-Za-z]/.test(after) && !/[Xx][^A-Za-z]?$/.test(plain.slice(index + run.length, index + run.length + 2))) ||
       /^[0-9]{8}-[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{12}$/.test(run);
-    const trailingX = (after === 'X' || after === 'x') && !code;
+    const trailingX =
+      !code &&
+      (after === 'X' || after === 'x' || (reading >= 3 && TRAILING_X.test(plain.slice(index + run.length, index + run.length + 6))));
     readGroups(written, code, trailingX, found);
     // Reading 3 reads the run a second way, a group ending where numerals meet digits (张三13800138000),
     // besides the first: split, 〇10-62345678 loses its area code and Tel13八00138000 its number.
@@ -145,12 +149,18 @@ function readGroups(written: readonly string[], code: boolean, trailingX: boolea
  * what is no number at all: a date range, a 15-digit registration number, spaced thousands.
  */
 export function personalNumbersShownIn(text: string, markup = false, reading: NumberReading = 3): PersonalNumberKind[] {
-  return [...new Set([...numbersReadIn(text, reading), ...numbersReadIn(shownText(text, markup), reading)])];
+  const shown = shownText(text, markup);
+  const read = [...numbersReadIn(text, reading), ...numbersReadIn(shown, reading)];
+  // Reading 3 also reads it with its blanks as a page lays them out: a run of spaces shows as one
+  // (138     0013     8000 was five apart, past the join), and in markup every line break too.
+  if (reading >= 3) read.push(...numbersReadIn(shown.replace(markup ? /\s+/g : /[^\S\r\n]+/g, ' '), reading));
+  return [...new Set(read)];
 }
 
 /**
  * Which reading of numbers a versioned rule was recorded with, so its replay reads as it did:
  * 2 read numerals and the digits they touch as one group (张三13800138000 as 313800138000, no
- * number); 3, in force, ends a group where they meet.
+ * number); 3, in force, also ends a group where they meet, reads blanks as a page collapses
+ * them, and takes an ID number's X set apart (…002 X).
  */
 export type NumberReading = 2 | 3;

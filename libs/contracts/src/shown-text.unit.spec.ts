@@ -127,4 +127,22 @@ describe(personalNumbersShownIn.name, () => {
     // Random texts in which reading 2 found nothing would prove nothing.
     expect(found).toBeGreaterThan(50);
   });
+
+  it('reads blanks as a page lays them out, and an X set apart, in reading 3 only', () => {
+    // A run of spaces shows as one; in markup a line break or a &#10; shows as a space too.
+    for (const [text, markup] of [
+      ['电话 138     0013     8000', false],
+      ['电话 138     0013     8000', true],
+      ['电话 138\n0013\n8000', true],
+      ['<p>电话 138&#10;0013&#10;8000</p>', true],
+    ] as const) {
+      expect([text, personalNumbersShownIn(text, markup)]).toEqual([text, ['phone']]);
+      expect([text, personalNumbersShownIn(text, markup, 2)]).toEqual([text, []]);
+    }
+    // In plain text a line break still lists numbers.
+    expect(personalNumbersShownIn('136\n2800\n5600')).toEqual([]);
+    expect(personalNumbersShownIn('310101 20000101 002 X')).toEqual(['id-number']);
+    expect(personalNumbersShownIn('310101 20000101 002 X', false, 2)).toEqual([]);
+    expect(personalNumbersShownIn('编号 310101 20000101 002 Xa')).toEqual([]);
+  });
 });
