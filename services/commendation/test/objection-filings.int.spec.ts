@@ -165,7 +165,9 @@ describe(PgObjectionFilings.name, () => {
     const arrivedAt = now();
     clock += GRACE_MS + 1;
     let ran = false;
-    await expect(filings.during(programmeId, arrivedAt, () => Promise.resolve((ran = true)))).rejects.toMatchObject({ behind: 'late-lock' });
+    await expect(filings.during(programmeId, arrivedAt, () => Promise.resolve((ran = true)))).rejects.toMatchObject({
+      behind: 'late-lock',
+    });
     expect(ran).toBe(false);
     clock -= 2;
     expect(await filings.during(programmeId, arrivedAt, () => Promise.resolve('filed'))).toBe('filed');

@@ -231,7 +231,11 @@ export const CountyWindowServicesRecorded = defineContract({
     records: z
       .array(
         z.strictObject({
-          recordId: z.string().min(1).max(100).describe('the record’s id in the sending system; counted once for the unit, whichever batch brings it'),
+          recordId: z
+            .string()
+            .min(1)
+            .max(100)
+            .describe('the record’s id in the sending system; counted once for the unit, whichever batch brings it'),
           kind: windowServiceKindSchema,
           on: daySchema.describe('the day the service was given'),
         }),

@@ -49,7 +49,10 @@ export const WindowServicesCounted = defineContract({
       .array(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/), kind: windowServiceKindSchema, count: z.int().min(1) }))
       .min(1)
       .max(500),
-    records: z.int().min(1).describe('records of the batch counted: a record id once for the unit, so not those counted by an earlier batch nor its duplicates'),
+    records: z
+      .int()
+      .min(1)
+      .describe('records of the batch counted: a record id once for the unit, so not those counted by an earlier batch nor its duplicates'),
     countedOn: daySchema,
     decision: decisionSchema.describe('who sent the batch, the window-unit stream read'),
   }),
