@@ -2,21 +2,22 @@ import { ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQuery, IsUuid, QueryInt, NestedObject, IsNotBlank } from '@vanguard/http';
+import { DAY_YEARS } from '@vanguard/contracts';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;
 const STATUSES = ['self_assessed', 'tallied', 'concluded', 'approved'] as const;
 
 /**
- * A year in a path (2000–2100) as written: exactly four decimal digits, refused with 400 naming the
- * parameter like body validation does.
+ * A year in a path (2000–2099, the years a report can ask for) as written: exactly four decimal
+ * digits, refused with 400 naming the parameter like body validation does.
  */
 export function parseYearParam(raw: unknown, field: string): number {
   const year = typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
-  if (!(year >= 2000 && year <= 2100))
+  if (!(year >= 2000 && year <= DAY_YEARS.last))
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
-      message: `请求参数有误 / invalid request: ${field}: must be a year 2000–2100`,
-      errors: [{ field, reason: `${field} must be a year 2000–2100` }],
+      message: `请求参数有误 / invalid request: ${field}: must be a year 2000–${DAY_YEARS.last}`,
+      errors: [{ field, reason: `${field} must be a year 2000–${DAY_YEARS.last}` }],
     });
   return year;
 }
@@ -35,7 +36,7 @@ export const YearParam = (field = 'year'): ParameterDecorator =>
       // OpenAPI learns a path parameter from @Param only: say it here.
       (target, key) => {
         if (key !== undefined)
-          ApiParam({ name: field, type: 'integer', description: 'a year 2000–2100, four decimal digits', example: 2011 })(
+          ApiParam({ name: field, type: 'integer', description: `a year 2000–${DAY_YEARS.last}, four decimal digits`, example: 2011 })(
             target,
             key,
             Object.getOwnPropertyDescriptor(target, key)!,
@@ -141,7 +142,7 @@ export class ListReviewsQuery extends PaginationQuery {
   @QueryInt()
   @IsInt()
   @Min(2000)
-  @Max(2100)
+  @Max(DAY_YEARS.last)
   year!: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the caller’s organisation' })
