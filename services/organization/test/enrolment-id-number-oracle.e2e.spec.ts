@@ -26,11 +26,14 @@ describe(EnrolMemberHandler.name, () => {
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const http = () => request(sut.getHttpServer());
   const saved = process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'];
+  const savedHolds = process.env['ORGANIZATION_ID_CHECK_HOLDS_PER_WINDOW'];
   let village: string;
 
   beforeAll(async () => {
     db = await isolatedOrganizationSchema('enrol_oracle');
     process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'] = String(NUMBERS_PER_WINDOW);
+    // This file holds 1 + SAMPLES numbers: the holds' own budget (ADR 0126) is tested beside the others'.
+    process.env['ORGANIZATION_ID_CHECK_HOLDS_PER_WINDOW'] = String(NUMBERS_PER_WINDOW);
     sut = await createOrganizationTestApp({ databaseUrl: db.url, schema: db.schema });
     for (const u of ['county.organizer', 'province.organizer', 'township.secretary']) tokens[u] = await tokenFor(u);
     const res = await http()
@@ -52,6 +55,8 @@ describe(EnrolMemberHandler.name, () => {
   afterAll(async () => {
     if (saved === undefined) delete process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'];
     else process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'] = saved;
+    if (savedHolds === undefined) delete process.env['ORGANIZATION_ID_CHECK_HOLDS_PER_WINDOW'];
+    else process.env['ORGANIZATION_ID_CHECK_HOLDS_PER_WINDOW'] = savedHolds;
     await sut?.close();
     await db?.drop();
   });

@@ -12,7 +12,9 @@ import { childCode, createOrganizationTestApp } from './support/organization-tes
 import { MEMBER_HEADER, type ImportJob } from './support/roster-fixtures';
 
 const NUMBERS_PER_WINDOW = 6_000;
+const HOLDS_PER_WINDOW = 3;
 const BAIHUA = demoOrgId('910425101');
+const HEKOU_COUNTY = demoOrgId('910426');
 
 /**
  * The ID-number budget (ADR 0011) is reserved before the checks are made, batch by batch,
@@ -45,6 +47,32 @@ describe('the ID-number check budget', () => {
       return body.status === 'queued' || body.status === 'running' ? undefined : body;
     });
   };
+  /** ID numbers of active members in another county: outside every caller of these tests. */
+  const registeredElsewhere = async (n: number): Promise<string[]> => {
+    const ids = idNumbers(n);
+    for (const idNumber of ids) {
+      const res = await http()
+        .post('/members')
+        .set(as('province.organizer'))
+        .send({ orgId: HEKOU_COUNTY, name: '外县党员', status: 'full', joinedOn: '2001-07-01', idNumber });
+      expect(res.status).toBe(201);
+    }
+    return ids;
+  };
+  const realImport = async (user: string, lines: readonly string[]): Promise<ImportJob> => {
+    const res = await http()
+      .post('/imports/members')
+      .query({ format: 'csv', dryRun: 'false' })
+      .set(as(user))
+      .set('Content-Type', 'text/csv')
+      .send([csvLine(MEMBER_HEADER), ...lines].join(''));
+    expect(res.status).toBe(202);
+    const id = (res.body as { id: string }).id;
+    return waitUntil<ImportJob>(`import ${id} to finish`, async () => {
+      const body = (await http().get(`/imports/${id}`).set(as(user))).body as ImportJob;
+      return body.status === 'queued' || body.status === 'running' ? undefined : body;
+    });
+  };
   const recorded = async (jobId: string) =>
     (
       await db.pool.query<{ id_numbers: number; finished: boolean }>(
@@ -57,8 +85,9 @@ describe('the ID-number check budget', () => {
     db = await isolatedOrganizationSchema('id_budget');
     process.env['ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW'] = '1000';
     process.env['ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW'] = String(NUMBERS_PER_WINDOW);
+    process.env['ORGANIZATION_ID_CHECK_HOLDS_PER_WINDOW'] = String(HOLDS_PER_WINDOW);
     sut = await createOrganizationTestApp({ databaseUrl: db.url, schema: db.schema });
-    for (const u of ['county.organizer', 'township.secretary']) tokens[u] = await tokenFor(u);
+    for (const u of ['county.organizer', 'township.secretary', 'province.organizer']) tokens[u] = await tokenFor(u);
     const res = await http()
       .post('/organizations')
       .set(as('county.organizer'))
@@ -99,7 +128,7 @@ describe('the ID-number check budget', () => {
   });
 
   it('parallel enrolment checks never pass the budget (randomised, many rounds)', async () => {
-    const limits: IdNumberCheckLimits = { jobsPerWindow: 1000, idNumbersPerWindow: 7, windowMinutes: 60 };
+    const limits: IdNumberCheckLimits = { jobsPerWindow: 1000, idNumbersPerWindow: 7, holdsPerWindow: 1000, windowMinutes: 60 };
     const checks = new PgIdNumberChecks(() => db.pool, limits);
     for (let round = 0; round < 15; round++) {
       const actor: Actor = { sub: `budget-${randomUUID()}`, username: 'b', roles: ['branch_secretary'], orgId: BAIHUA, kind: 'user' };
@@ -123,7 +152,7 @@ describe('the ID-number check budget', () => {
   });
 
   it('parallel imports and enrolments of one user, in random sizes and order, never check more than the budget and record exactly what they checked', async () => {
-    const limits: IdNumberCheckLimits = { jobsPerWindow: 4, idNumbersPerWindow: 60, windowMinutes: 60 };
+    const limits: IdNumberCheckLimits = { jobsPerWindow: 4, idNumbersPerWindow: 60, holdsPerWindow: 1000, windowMinutes: 60 };
     const checks = new PgIdNumberChecks(() => db.pool, limits);
     /** What was granted before the budget said no; anything but the budget's refusal fails the test. */
     const untilRefused = async (steps: readonly (() => Promise<number>)[]): Promise<number> => {
@@ -172,6 +201,91 @@ describe('the ID-number check budget', () => {
       expect(rows[0]!.ids).toBeLessThanOrEqual(limits.idNumbersPerWindow);
       expect(rows[0]!.jobs).toBeLessThanOrEqual(limits.jobsPerWindow);
       expect(rows[0]!.ids).toBe(granted);
+    }
+  });
+
+  it('a real import may hold a window’s rows for review and no more: past them it is refused, nothing of it is written, and every later check of that user is refused alike', async () => {
+    const elsewhere = await registeredElsewhere(4);
+    const members = async () =>
+      (
+        await db.pool.query<{ n: number }>(
+          `select count(*)::int as n from members m join organizations o on o.id = m.org_id where o.code = $1`,
+          [villageCode],
+        )
+      ).rows[0]!.n;
+
+    const first = await realImport('county.organizer', rows([elsewhere[0]!, elsewhere[1]!, ...idNumbers(1)]));
+    expect(first).toMatchObject({ status: 'succeeded', rowsImported: 3 });
+    const before = await members();
+    const second = await realImport('county.organizer', rows([elsewhere[2]!, ...idNumbers(1), elsewhere[3]!]));
+
+    expect(second.status).toBe('rejected');
+    expect(second.message).toMatch(/ID-number checks of this window are used up/);
+    expect(await members()).toBe(before);
+    const holds = await db.pool.query<{ job_id: string }>(`select job_id from id_number_review_holds where job_id = any($1::uuid[])`, [
+      [first.id, second.id],
+    ]);
+    expect(holds.rows.map((r) => r.job_id)).toEqual([first.id, first.id]);
+    // Whatever the number, a fresh one or one registered elsewhere, the answer is now the same refusal.
+    const enrol = (idNumber: string) =>
+      http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: BAIHUA, name: '候选人', status: 'full', joinedOn: '2001-07-01', idNumber });
+    const fresh = await enrol(idNumbers(1)[0]!);
+    const known = await enrol(elsewhere[0]!);
+    expect([fresh.status, known.status]).toEqual([429, 429]);
+    const { correlationId: _a, ...freshAnswer } = fresh.body as Record<string, unknown>;
+    const { correlationId: _b, ...knownAnswer } = known.body as Record<string, unknown>;
+    expect(freshAnswer).toEqual(knownAnswer);
+    const flags = await db.pool.query(
+      `select held from id_number_probe_flags where actor_sub = (select actor_sub from id_number_checks where job_id = $1)`,
+      [first.id],
+    );
+    expect(flags.rows).toEqual([{ held: 2 }]);
+  });
+
+  it('parallel enrolments of numbers registered elsewhere and fresh ones never hold more than the window allows, and once it is spent refuse every number (randomised, many rounds)', async () => {
+    const elsewhere = await registeredElsewhere(3);
+    const { rows: hashRows } = await db.pool.query<{ h: string }>(
+      `select m.id_number_hash as h from members m where m.org_id = $1 and m.membership = 'active' and m.id_number_hash is not null`,
+      [HEKOU_COUNTY],
+    );
+    const known = hashRows.map((r) => r.h);
+    expect(known.length).toBeGreaterThanOrEqual(elsewhere.length);
+    for (let round = 0; round < 15; round++) {
+      const holdsPerWindow = 1 + Math.floor(Math.random() * 4);
+      const checks = new PgIdNumberChecks(() => db.pool, {
+        jobsPerWindow: 1000,
+        idNumbersPerWindow: 1000,
+        holdsPerWindow,
+        windowMinutes: 60,
+      });
+      const actor: Actor = { sub: `holds-${randomUUID()}`, username: 'h', roles: ['branch_secretary'], orgId: BAIHUA, kind: 'user' };
+      const hashes = Array.from({ length: 4 + Math.floor(Math.random() * 20) }, () =>
+        Math.random() < 0.6 ? known[Math.floor(Math.random() * known.length)]! : randomUUID(),
+      );
+      const outcomes = await Promise.allSettled(
+        hashes.map(async (h) => {
+          await new Promise((r) => setImmediate(r, Math.random()));
+          return checks.checkEnrolment(randomUUID(), actor, h);
+        }),
+      );
+      const granted = outcomes.filter(
+        (o): o is PromiseFulfilledResult<Awaited<ReturnType<typeof checks.checkEnrolment>>> => o.status === 'fulfilled',
+      );
+      const heldGranted = granted.filter((o) => o.value !== null).length;
+      const { rows } = await db.pool.query<{ held: number }>(
+        `select coalesce(sum(held), 0)::int as held from id_number_checks where actor_sub = $1`,
+        [actor.sub],
+      );
+
+      expect(outcomes.every((o) => o.status === 'fulfilled' || o.reason instanceof IdNumberChecksExhaustedError)).toBe(true);
+      expect(heldGranted).toBeLessThanOrEqual(holdsPerWindow);
+      expect(rows[0]!.held).toBe(heldGranted);
+      // Refused only once the holds were spent; then every number alike, a fresh one too.
+      if (heldGranted < holdsPerWindow) expect(granted.length).toBe(hashes.length);
+      else await expect(checks.checkEnrolment(randomUUID(), actor, randomUUID())).rejects.toBeInstanceOf(IdNumberChecksExhaustedError);
     }
   });
 });

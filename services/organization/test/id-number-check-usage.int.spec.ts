@@ -29,7 +29,7 @@ describe('reserve_id_number_checks', () => {
   ) =>
     (
       await db.query<{ jobs: number; ids: number; granted: boolean }>(
-        `select jobs, ids, granted from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, null, false, $8, 0)`,
+        `select jobs, ids, granted from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, null, false, $8, 0, $3)`,
         [sub, r.window ?? 60, NO_LIMIT, r.idsLimit ?? NO_LIMIT, r.job, r.newRow, r.source, r.ids],
       )
     ).rows[0]!;

@@ -8,6 +8,8 @@ export interface IdNumberReviewItems {
     readonly reviewOrgId: string | null;
     readonly jobs: number;
     readonly idNumbers: number;
+    /** Rows held for review in the window when the flag was raised (ADR 0126). */
+    readonly held: number;
     readonly flaggedAt: string;
   }[];
   readonly holds: readonly {

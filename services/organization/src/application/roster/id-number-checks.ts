@@ -7,13 +7,17 @@ import { positiveIntFromEnv } from '@vanguard/infra-config';
  * These rules keep every import from serving as that lookup:
  * - the answer a file gets only ever concerns the caller's own subtree;
  * - every check is recorded (who, when, dry or real, how many ID numbers);
- * - each caller has a budget per hour, and exhausting it is flagged to the level above.
+ * - each caller has a budget per hour, and exhausting it is flagged to the level above;
+ * - the rows held for review (each one tells its caller "registered elsewhere", ADR 0126) have a
+ *   budget of their own, past which every check of the caller is refused, whatever its number.
  */
 export interface IdNumberCheckLimits {
   /** Member imports (dry or real) one user may start per window. */
   readonly jobsPerWindow: number;
   /** ID numbers one user's imports may check per window. */
   readonly idNumbersPerWindow: number;
+  /** Rows one user's imports and enrolments may have held for review per window. */
+  readonly holdsPerWindow: number;
   readonly windowMinutes: number;
 }
 
@@ -22,6 +26,7 @@ export function idNumberCheckLimits(env: NodeJS.ProcessEnv = process.env): IdNum
   return {
     jobsPerWindow: n('ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW', 20),
     idNumbersPerWindow: n('ORGANIZATION_ID_CHECK_NUMBERS_PER_WINDOW', 50_000),
+    holdsPerWindow: n('ORGANIZATION_ID_CHECK_HOLDS_PER_WINDOW', 10),
     windowMinutes: n('ORGANIZATION_ID_CHECK_WINDOW_MINUTES', 60),
   };
 }
@@ -30,6 +35,7 @@ export function idNumberCheckLimits(env: NodeJS.ProcessEnv = process.env): IdNum
 export interface IdNumberCheckUsage {
   readonly jobs: number;
   readonly idNumbers: number;
+  readonly held: number;
 }
 
 // The budget rule itself (room for another job and for the ID numbers asked, reserved before
@@ -41,7 +47,7 @@ export class IdNumberChecksExhaustedError extends HttpException {
     super(
       {
         code: 'IMPORT.ID_CHECKS_EXHAUSTED',
-        message: `本时段党员导入次数已达上限，已报上级组织 / member imports in this window are used up (${limits.jobsPerWindow} imports or ${limits.idNumbersPerWindow} ID numbers per ${limits.windowMinutes} min); the organisation above yours has been told`,
+        message: `本时段党员导入次数已达上限，已报上级组织 / member imports in this window are used up (${limits.jobsPerWindow} imports, ${limits.idNumbersPerWindow} ID numbers or ${limits.holdsPerWindow} rows held for review per ${limits.windowMinutes} min); the organisation above yours has been told`,
         retryAfterSec: limits.windowMinutes * 60,
       },
       HttpStatus.TOO_MANY_REQUESTS,

@@ -12,7 +12,7 @@ describe('ID-number check rules', () => {
   });
 
   it('idNumberCheckLimits_WhenAnOverrideIsNotAPositiveInteger_SaysWhich', () => {
-    expect(idNumberCheckLimits({})).toEqual({ jobsPerWindow: 20, idNumbersPerWindow: 50_000, windowMinutes: 60 });
+    expect(idNumberCheckLimits({})).toEqual({ jobsPerWindow: 20, idNumbersPerWindow: 50_000, holdsPerWindow: 10, windowMinutes: 60 });
     expect(() => idNumberCheckLimits({ ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW: '0' })).toThrow('ORGANIZATION_ID_CHECK_JOBS_PER_WINDOW');
   });
 });

@@ -1,38 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const SIGNATURE = `(
+export const SIGNATURE = `(
   p_sub text, p_window_minutes int, p_jobs_limit int, p_ids_limit int,
   p_job_id uuid, p_new_row boolean, p_source text, p_org uuid, p_dry boolean, p_ids int, p_held int)`;
 
-/**
- * The window's usage is counted from per-minute sums (ADR 0083), no longer from every check in
- * it: `reserve_id_number_checks` counted all of the caller's checks of the last hour on each
- * reservation, under the caller's lock, so one user enrolling or importing steadily (a county
- * system, the bench) made every reservation slower than the last — 31,734 rows to count after
- * half an hour of the bench. Now it reads at most window + 1 rows of `id_number_check_usage`.
- *
- * A minute counts while any of it is inside the window, so the count is never less than the
- * checks' (it can be more, by the checks of the minute at the window's edge). A job's update
- * moves its whole count to the current minute, as `checked_at` moves (ADR 0011: a long job is
- * counted from its latest reservation). The records in `id_number_checks` are kept as before.
- */
-export class IdNumberCheckUsage1766200000000 implements MigrationInterface {
-  name = 'IdNumberCheckUsage1766200000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      create table id_number_check_usage (
-        actor_sub text not null,
-        minute timestamptz not null,
-        jobs int not null default 0,
-        ids int not null default 0,
-        primary key (actor_sub, minute)
-      )`);
-    await q.query(`
-      insert into id_number_check_usage (actor_sub, minute, jobs, ids)
-      select actor_sub, date_trunc('minute', checked_at), (count(*) filter (where source = 'import'))::int, coalesce(sum(id_numbers), 0)::int
-        from id_number_checks group by 1, 2`);
-    await q.query(`
+/** The function as this migration leaves it (ADR 0083); a later migration's `down` restores it. */
+export const RESERVE_BY_MINUTE = `
       create or replace function reserve_id_number_checks${SIGNATURE}
       returns table (jobs int, ids int, granted boolean)
       language plpgsql volatile as $fn$
@@ -84,7 +57,37 @@ export class IdNumberCheckUsage1766200000000 implements MigrationInterface {
          where u.actor_sub = p_sub and u.minute < v_now - make_interval(mins => p_window_minutes) - interval '7 days';
         return query select u_jobs, u_ids, ok;
       end
-      $fn$`);
+      $fn$`;
+
+/**
+ * The window's usage is counted from per-minute sums (ADR 0083), no longer from every check in
+ * it: `reserve_id_number_checks` counted all of the caller's checks of the last hour on each
+ * reservation, under the caller's lock, so one user enrolling or importing steadily (a county
+ * system, the bench) made every reservation slower than the last — 31,734 rows to count after
+ * half an hour of the bench. Now it reads at most window + 1 rows of `id_number_check_usage`.
+ *
+ * A minute counts while any of it is inside the window, so the count is never less than the
+ * checks' (it can be more, by the checks of the minute at the window's edge). A job's update
+ * moves its whole count to the current minute, as `checked_at` moves (ADR 0011: a long job is
+ * counted from its latest reservation). The records in `id_number_checks` are kept as before.
+ */
+export class IdNumberCheckUsage1766200000000 implements MigrationInterface {
+  name = 'IdNumberCheckUsage1766200000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table id_number_check_usage (
+        actor_sub text not null,
+        minute timestamptz not null,
+        jobs int not null default 0,
+        ids int not null default 0,
+        primary key (actor_sub, minute)
+      )`);
+    await q.query(`
+      insert into id_number_check_usage (actor_sub, minute, jobs, ids)
+      select actor_sub, date_trunc('minute', checked_at), (count(*) filter (where source = 'import'))::int, coalesce(sum(id_numbers), 0)::int
+        from id_number_checks group by 1, 2`);
+    await q.query(RESERVE_BY_MINUTE);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -13,6 +13,7 @@ import { CountyMemberLinks1764900000000 } from './1764900000000-county-member-li
 import { CountyLinkTakeover1764990000001 } from './1764990000001-county-link-takeover.migration';
 import { IdNumberCheckUsage1766200000000 } from './1766200000000-id-number-check-usage.migration';
 import { TransfersEnd1766400000120 } from './1766400000120-transfers-end.migration';
+import { IdNumberHoldBudget1766600000126 } from './1766600000126-id-number-hold-budget.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -33,4 +34,6 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   IdNumberCheckUsage1766200000000,
   // A transfer can end without a decision; transfers left stuck are put right (ADR 0120).
   TransfersEnd1766400000120,
+  // Rows held for review have a budget of their own (ADR 0126).
+  IdNumberHoldBudget1766600000126,
 ];

@@ -133,6 +133,10 @@ export class MemberImport {
         ),
       );
     if (!input.dryRun && state.errorCount === 0) {
+      // Each hold tells the caller "registered elsewhere": they have a budget of their own (ADR 0126).
+      await this.idChecks.reserveHolds(state.id, input.actor, held.length, state.budgeted).catch((e: unknown) => {
+        throw e instanceof IdNumberChecksExhaustedError ? new RosterRefusedError(ID_CHECKS_USED_UP, b[0]!.row) : e;
+      });
       const heldRows = new Set(held.map((h) => h.row));
       const inserted = heldRows.size ? b.filter((x) => !heldRows.has(x.row)) : b;
       if (inserted.length) await this.insert(client, inserted, input);

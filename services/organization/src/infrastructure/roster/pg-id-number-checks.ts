@@ -53,6 +53,16 @@ export class PgIdNumberChecks {
     await this.reserve(actor, budgeted, { jobId, newRow: false, source: 'import', dryRun: false, ids: idNumbers, held: 0 });
   }
 
+  /**
+   * Reserves the holds a running real import's batch found, before it writes them (ADR 0126):
+   * past the window's holds, 429 (flagged above) and nothing is held. Counted either way: the
+   * caller has learnt of them, so it stays refused for the window.
+   */
+  async reserveHolds(jobId: string, actor: Actor, held: number, budgeted = true): Promise<void> {
+    if (held <= 0) return;
+    await this.reserve(actor, budgeted, { jobId, newRow: false, source: 'import', dryRun: false, ids: 0, held });
+  }
+
   /** Ends an import's record, on every path (succeeded, rejected, failed): how many numbers matched elsewhere. */
   async close(jobId: string, held: number): Promise<void> {
     await this.pool().query(`update id_number_checks set held = $2, finished_at = now() where job_id = $1`, [jobId, held]);
@@ -60,13 +70,13 @@ export class PgIdNumberChecks {
 
   private async reserve(actor: Actor, budgeted: boolean, r: Reservation): Promise<void> {
     const { rows } = await this.pool().query<ReservationRow>(
-      `select jobs, ids, granted from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [...this.reserveParams(actor, budgeted, r), r.held],
+      `select jobs, ids, held, granted from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [...this.reserveParams(actor, budgeted, r), r.held, this.holdsLimit(budgeted)],
     );
     await this.refuseUnlessGranted(actor, rows[0]!);
   }
 
-  /** $1–$10 of reserve_id_number_checks; $11, the count held, is the caller's. */
+  /** $1–$10 of reserve_id_number_checks; $11, the count held, is the caller's; $12 is `holdsLimit`. */
   private reserveParams(actor: Actor, budgeted: boolean, r: Reservation): unknown[] {
     const l = budgeted ? this.limits : UNBUDGETED;
     return [
@@ -83,9 +93,13 @@ export class PgIdNumberChecks {
     ];
   }
 
+  private holdsLimit(budgeted: boolean): number {
+    return (budgeted ? this.limits : UNBUDGETED).holdsPerWindow;
+  }
+
   private async refuseUnlessGranted(actor: Actor, row: ReservationRow): Promise<void> {
     if (row.granted) return;
-    await this.flag(actor, { jobs: row.jobs, idNumbers: row.ids });
+    await this.flag(actor, { jobs: row.jobs, idNumbers: row.ids, held: row.held });
     throw new IdNumberChecksExhaustedError(this.limits);
   }
 
@@ -128,6 +142,7 @@ export class PgIdNumberChecks {
       values: [
         ...this.reserveParams(actor, true, { jobId: checkId, newRow: true, source: 'enrolment', dryRun: false, ids: 1, held: 0 }),
         hash,
+        this.holdsLimit(true),
       ],
     });
     const row = rows[0]!;
@@ -138,11 +153,11 @@ export class PgIdNumberChecks {
   /** One flag per caller and window, for the organisation above the caller's. */
   private async flag(actor: Actor, usage: IdNumberCheckUsage): Promise<void> {
     await this.pool().query(
-      `insert into id_number_probe_flags (actor_sub, actor_org_id, review_org_id, jobs, id_numbers)
-       select $1, $2::uuid, (select coalesce(parent_id, id) from organizations where id = $2::uuid), $3, $4
+      `insert into id_number_probe_flags (actor_sub, actor_org_id, review_org_id, jobs, id_numbers, held)
+       select $1, $2::uuid, (select coalesce(parent_id, id) from organizations where id = $2::uuid), $3, $4, $6
         where not exists (select 1 from id_number_probe_flags
                            where actor_sub = $1 and flagged_at > now() - make_interval(mins => $5))`,
-      [actor.sub, actor.orgId ?? null, usage.jobs, usage.idNumbers, this.limits.windowMinutes],
+      [actor.sub, actor.orgId ?? null, usage.jobs, usage.idNumbers, this.limits.windowMinutes, usage.held],
     );
   }
 }
@@ -159,13 +174,18 @@ const ENROLMENT_CHECK = namedStatement(
            from members m join organizations o on o.id = m.org_id
           where m.membership = 'active' and m.id_number_hash = $11
           limit 1)
-       select r.jobs, r.ids, r.granted, holder.member_id, holder.mine
-         from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (select count(*) from holder where not mine)::int) r
+       select r.jobs, r.ids, r.held, r.granted, holder.member_id, holder.mine
+         from reserve_id_number_checks($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (select count(*) from holder where not mine)::int, $12) r
          left join holder on true`,
 );
 
 /** Scripts' own imports: recorded, with limits no file reaches (int4). */
-const UNBUDGETED: IdNumberCheckLimits = { jobsPerWindow: 2_147_483_647, idNumbersPerWindow: 2_147_483_647, windowMinutes: 1 };
+const UNBUDGETED: IdNumberCheckLimits = {
+  jobsPerWindow: 2_147_483_647,
+  idNumbersPerWindow: 2_147_483_647,
+  holdsPerWindow: 2_147_483_647,
+  windowMinutes: 1,
+};
 
 interface Reservation {
   readonly jobId: string;
@@ -180,6 +200,7 @@ interface Reservation {
 interface ReservationRow {
   jobs: number;
   ids: number;
+  held: number;
   granted: boolean;
 }
 

@@ -26,6 +26,7 @@ export class PgIdNumberReviews implements IdNumberReviews {
       review_org_id: string | null;
       jobs: number;
       id_numbers: number;
+      held: number;
       flagged_at: Date;
     }>(`select x.* from id_number_probe_flags x ${scope} order by x.flagged_at desc limit 200`, [orgId]);
     const holds = await this.pool.query<{
@@ -44,6 +45,7 @@ export class PgIdNumberReviews implements IdNumberReviews {
         reviewOrgId: r.review_org_id,
         jobs: r.jobs,
         idNumbers: r.id_numbers,
+        held: r.held,
         flaggedAt: r.flagged_at.toISOString(),
       })),
       holds: holds.rows.map((r) => ({
