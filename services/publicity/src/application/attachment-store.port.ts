@@ -16,9 +16,9 @@ export interface AttachmentOwner {
 }
 
 /**
- * Writes run in the caller's transaction, which holds its owner's row lock: uploads to one owner
- * are taken one at a time, so the same bytes twice leave one row and the per-owner cap holds
- * however many arrive at once (ADR 0124).
+ * Writes run in the caller's transaction, which holds its owner's row lock: uploads and removals
+ * for one owner are taken one at a time, so the same bytes twice leave one row, the per-owner cap
+ * holds however many arrive at once, and of two removals of one attachment one finds it (ADR 0124, 0128).
  */
 export interface AttachmentStore {
   /** The owner's attachment of these bytes (same sha256), if it has one. */
@@ -26,6 +26,8 @@ export interface AttachmentStore {
   /** How many attachments the owner holds. */
   countOf(tx: Tx, owner: AttachmentOwner): Promise<number>;
   add(tx: Tx, a: StoredAttachment, bytes: Buffer, uploadedBy: string): Promise<void>;
+  /** Deletes the attachment, bytes and all, if it is the owner's; whether there was one to delete. */
+  remove(tx: Tx, owner: AttachmentOwner, id: string): Promise<boolean>;
   get(id: string): Promise<(StoredAttachment & { bytes: Buffer }) | undefined>;
 }
 export const ATTACHMENT_STORE = Symbol('AttachmentStore');

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@vanguard/auth';
 import { DomainError } from '@vanguard/kernel';
-import { checkAttachment, mayAttachOneMore, mayAttachTo, type AttachmentOwnerState } from '../domain/content/attachment';
+import { checkAttachment, mayAttachOneMore, mayAttachTo, mayRemoveFrom, type AttachmentOwnerState } from '../domain/content/attachment';
 import { ATTACHMENT_STORE, type AttachmentStore, type StoredAttachment } from './attachment-store.port';
 import { ArticlesService } from './articles.service';
 import { ExemplarsService } from './exemplars.service';
@@ -21,7 +21,8 @@ export class AttachmentsService {
   /**
    * In one transaction holding the owner's row lock (ADR 0124): uploads to one owner are taken one
    * at a time, so the same bytes sent fifty times at once leave one row and fifty different files
-   * leave at most the cap; and a withdrawal cannot slip in between the check and the insert.
+   * leave at most the cap; a withdrawal cannot slip in between the check and the insert, and a
+   * removal committed before the count is seen by it (ADR 0128).
    */
   upload(
     p: Principal,
@@ -44,19 +45,32 @@ export class AttachmentsService {
     });
   }
 
+  /**
+   * Judged as an upload is, in one transaction holding the owner's row lock (ADR 0128): the owner
+   * first (unknown or outside the caller's scope: 404), its state next (a draft article, an
+   * exemplar not closed: else 422), then the attachment, which must be this owner's (else 404, as
+   * for the second of two removals). The row goes with its bytes: its place under the cap is free
+   * to the next upload, which waits on the same lock, and a download of it is 404.
+   */
+  remove(p: Principal, ownerKind: 'article' | 'exemplar', ownerId: string, attachmentId: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      mayRemoveFrom(await this.ownerState(tx, p, ownerKind, ownerId, true));
+      if (!(await this.store.remove(tx, { kind: ownerKind, id: ownerId }, attachmentId))) throw attachmentNotFound();
+    });
+  }
+
   async download(p: Principal, id: string): Promise<StoredAttachment & { bytes: Buffer }> {
     const a = await this.store.get(id);
-    if (!a) throw new DomainError('ATTACHMENT.NOT_FOUND', 'not_found', '未找到附件 / no such attachment');
+    if (!a) throw attachmentNotFound();
     await this.uow.run((tx) => this.ownerState(tx, p, a.ownerKind, a.ownerId, false));
     return a;
   }
 
-  /** The owner must exist and be in the caller's scope (both answer 404 otherwise); its row locked when an upload is to follow. */
+  /** The owner must exist and be in the caller's scope (both answer 404 otherwise); its row locked when a change is to follow. */
   private async ownerState(tx: Tx, p: Principal, kind: 'article' | 'exemplar', id: string, lock: boolean): Promise<AttachmentOwnerState> {
-    if (kind === 'article') {
-      await this.articles.load(tx, p, id, lock);
-      return { kind };
-    }
+    if (kind === 'article') return { kind, status: (await this.articles.load(tx, p, id, lock)).status };
     return { kind, status: (await this.exemplars.load(tx, p, id, lock)).status };
   }
 }
+
+const attachmentNotFound = (): DomainError => new DomainError('ATTACHMENT.NOT_FOUND', 'not_found', '未找到附件 / no such attachment');

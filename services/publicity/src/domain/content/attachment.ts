@@ -1,4 +1,5 @@
 import { DomainError, Rule, checkRule } from '@vanguard/kernel';
+import type { ArticleStatus } from '../article/article';
 
 /** Largest attachment stored (photos of a ceremony, a scanned decision); larger ones are refused before they are read whole. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -66,24 +67,56 @@ export class AnOwnerHoldsAtMostTwentyAttachments extends Rule {
   }
 }
 
-/** An owner in a state nothing follows from: an exemplar withdrawn (taken down, or its commendation revoked) or declined. */
-export type AttachmentOwnerState = { readonly kind: 'article' } | { readonly kind: 'exemplar'; readonly status: string };
+/**
+ * An owner as attachments read it: an article's status, an exemplar's. An exemplar withdrawn
+ * (taken down, or its commendation revoked) or declined is in a state nothing follows from.
+ */
+export type AttachmentOwnerState =
+  { readonly kind: 'article'; readonly status: ArticleStatus } | { readonly kind: 'exemplar'; readonly status: string };
 const CLOSED_EXEMPLAR = new Set(['withdrawn', 'declined']);
 
-/** What is attached supports an exemplar still to be edited or published, or on the roll; one that has left it takes nothing new. */
+/**
+ * What is attached supports an exemplar still to be edited or published, or on the roll; one that
+ * has left it takes nothing new, and what it holds stays as the record of it (ADR 0128).
+ */
 export class AttachmentsGoToAnOpenOwner extends Rule {
   readonly id = 'publicity.attachment-owner-open';
   readonly code = 'ATTACHMENT.OWNER_CLOSED';
   readonly kind = 'rule' as const;
-  constructor(private readonly owner: AttachmentOwnerState) {
+  constructor(
+    private readonly owner: AttachmentOwnerState,
+    private readonly change: 'attach' | 'remove' = 'attach',
+  ) {
     super();
   }
   get message(): string {
     const status = this.owner.kind === 'exemplar' ? this.owner.status : '';
-    return `该典型已为 ${status}，不能再添加附件 / the exemplar is ${status}: nothing more can be attached to it`;
+    return this.change === 'attach'
+      ? `该典型已为 ${status}，不能再添加附件 / the exemplar is ${status}: nothing more can be attached to it`
+      : `该典型已为 ${status}，其附件不能再删除 / the exemplar is ${status}: its attachments stay as they are`;
   }
   isBroken(): boolean {
     return this.owner.kind === 'exemplar' && CLOSED_EXEMPLAR.has(this.owner.status);
+  }
+}
+
+/**
+ * An article's attachments (its photos and scans) go with its text, and its text changes only as
+ * a draft: one sent for review or published keeps them as they were reviewed and published. A
+ * wrong file is removed after the article is returned to draft (ADR 0128).
+ */
+export class AnArticleLosesAnAttachmentOnlyAsADraft extends Rule {
+  readonly id = 'publicity.attachment-removed-from-draft';
+  readonly code = 'ATTACHMENT.ARTICLE_NOT_DRAFT';
+  readonly kind = 'rule' as const;
+  constructor(private readonly status: ArticleStatus) {
+    super();
+  }
+  get message(): string {
+    return `稿件状态为 ${this.status}，附件不能删除（退回草稿后可删）/ an article in ${this.status} keeps its attachments; only a draft's can be removed`;
+  }
+  isBroken(): boolean {
+    return this.status !== 'draft';
   }
 }
 
@@ -92,3 +125,9 @@ export const mayAttachTo = (owner: AttachmentOwnerState): void => checkRule(new 
 
 /** Whether one more attachment fits beside the `held` its owner has (the same bytes again are not one more). */
 export const mayAttachOneMore = (held: number): void => checkRule(new AnOwnerHoldsAtMostTwentyAttachments(held));
+
+/** Whether the owner may lose an attachment: a draft article, an exemplar not closed (judged before the attachment is looked for). */
+export function mayRemoveFrom(owner: AttachmentOwnerState): void {
+  if (owner.kind === 'article') checkRule(new AnArticleLosesAnAttachmentOnlyAsADraft(owner.status));
+  else checkRule(new AttachmentsGoToAnOpenOwner(owner, 'remove'));
+}

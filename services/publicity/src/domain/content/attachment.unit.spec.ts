@@ -1,5 +1,12 @@
 import { DomainError } from '@vanguard/kernel';
-import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES, checkAttachment, mayAttachOneMore, mayAttachTo } from './attachment';
+import {
+  MAX_ATTACHMENTS_PER_OWNER,
+  MAX_ATTACHMENT_BYTES,
+  checkAttachment,
+  mayAttachOneMore,
+  mayAttachTo,
+  mayRemoveFrom,
+} from './attachment';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const PDF = Buffer.from('%PDF-1.7\n%âãÏÓ\n', 'latin1');
@@ -42,7 +49,19 @@ describe('the owner of an attachment', () => {
     for (const status of ['withdrawn', 'declined'])
       expect(codeOf(() => mayAttachTo({ kind: 'exemplar', status }))).toBe('ATTACHMENT.OWNER_CLOSED');
     for (const status of ['proposed', 'published']) expect(() => mayAttachTo({ kind: 'exemplar', status })).not.toThrow();
-    expect(() => mayAttachTo({ kind: 'article' })).not.toThrow();
+    for (const status of ['draft', 'in_review', 'published'] as const) expect(() => mayAttachTo({ kind: 'article', status })).not.toThrow();
+  });
+
+  it('WhenTheArticleIsInReviewOrPublished_KeepsItsAttachments', () => {
+    expect(() => mayRemoveFrom({ kind: 'article', status: 'draft' })).not.toThrow();
+    for (const status of ['in_review', 'published'] as const)
+      expect(codeOf(() => mayRemoveFrom({ kind: 'article', status }))).toBe('ATTACHMENT.ARTICLE_NOT_DRAFT');
+  });
+
+  it('WhenTheExemplarIsWithdrawnOrDeclined_KeepsItsAttachments', () => {
+    for (const status of ['withdrawn', 'declined'])
+      expect(codeOf(() => mayRemoveFrom({ kind: 'exemplar', status }))).toBe('ATTACHMENT.OWNER_CLOSED');
+    for (const status of ['proposed', 'published']) expect(() => mayRemoveFrom({ kind: 'exemplar', status })).not.toThrow();
   });
 
   it(`WhenItHolds${MAX_ATTACHMENTS_PER_OWNER}_TakesNoMore`, () => {

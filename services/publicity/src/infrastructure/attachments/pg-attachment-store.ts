@@ -35,6 +35,15 @@ export class PgAttachmentStore implements AttachmentStore {
     );
   }
 
+  async remove(tx: Tx, owner: AttachmentOwner, id: string): Promise<boolean> {
+    // A select over the delete: TypeORM answers a bare DELETE with [rows, rowCount], not its rows.
+    const gone = await tx.query(
+      `with gone as (delete from attachments where id = $1 and owner_kind = $2 and owner_id = $3 returning id) select id from gone`,
+      [id, owner.kind, owner.id],
+    );
+    return gone.length > 0;
+  }
+
   async get(id: string): Promise<(StoredAttachment & { bytes: Buffer }) | undefined> {
     const [row] = await this.dataSource.query<(StoredAttachment & { bytes: Buffer })[]>(
       `select ${COLUMNS}, bytes from attachments where id = $1`,

@@ -1,7 +1,9 @@
 import {
   BadRequestException,
   Controller,
+  Delete,
   Get,
+  HttpCode,
   type OnApplicationBootstrap,
   Optional,
   Param,
@@ -13,13 +15,22 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { allowBodiesLastingOnceServing, bodyClock } from '@vanguard/http';
 import type { StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
-import { MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
+import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
 import { uuidParam } from './uuid-param';
 
 /** What multer hands over for one file part (no @types/multer in the repo). */
@@ -79,8 +90,47 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
     return this.attachments.upload(p, 'exemplar', id, fileOf(file).buffer, file!.mimetype);
   }
 
+  @Delete('articles/:id/attachments/:attachmentId')
+  @Roles(...EDITORS)
+  @HttpCode(204)
+  @ApiOperation({
+    summary: `删除稿件附件 / remove an attachment from a draft: its place under the cap of ${MAX_ATTACHMENTS_PER_OWNER} is free again`,
+  })
+  @ApiNoContentResponse({ description: 'removed; a download of it is 404 from now on' })
+  @ApiNotFoundResponse({
+    description: 'ARTICLE.NOT_FOUND (unknown or outside your scope), ATTACHMENT.NOT_FOUND (not this article’s, or removed already)',
+  })
+  @ApiUnprocessableEntityResponse({ description: 'ATTACHMENT.ARTICLE_NOT_DRAFT: an article in review or published keeps its attachments' })
+  async fromArticle(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('attachmentId', uuidParam('attachmentId')) attachmentId: string,
+  ): Promise<void> {
+    await this.attachments.remove(p, 'article', id, attachmentId);
+  }
+
+  @Delete('exemplars/:id/attachments/:attachmentId')
+  @Roles(...EDITORS)
+  @HttpCode(204)
+  @ApiOperation({
+    summary: `删除典型附件 / remove an attachment from an exemplar: its place under the cap of ${MAX_ATTACHMENTS_PER_OWNER} is free again`,
+  })
+  @ApiNoContentResponse({ description: 'removed; a download of it is 404 from now on' })
+  @ApiNotFoundResponse({
+    description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope), ATTACHMENT.NOT_FOUND (not this exemplar’s, or removed already)',
+  })
+  @ApiUnprocessableEntityResponse({ description: 'ATTACHMENT.OWNER_CLOSED: a withdrawn or declined exemplar keeps its attachments' })
+  async fromExemplar(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('attachmentId', uuidParam('attachmentId')) attachmentId: string,
+  ): Promise<void> {
+    await this.attachments.remove(p, 'exemplar', id, attachmentId);
+  }
+
   @Get('attachments/:id')
   @Roles(...EDITORS)
+  @ApiNotFoundResponse({ description: 'ATTACHMENT.NOT_FOUND (unknown, or removed); 404 too when its owner is outside your scope' })
   async download(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
