@@ -1,4 +1,4 @@
-import type { PersonalNumberKind } from './no-personal-numbers.refinement';
+import { personalNumbersIn, type PersonalNumberKind } from './no-personal-numbers.refinement';
 
 const NAMED: Readonly<Record<string, string>> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -117,9 +117,19 @@ function numbersReadIn(text: string, reading: NumberReading): PersonalNumberKind
     if (reading >= 3) {
       const split = written.flatMap((g) => g.match(SAME_SCRIPT) ?? []);
       if (split.length > written.length) readGroups(split, code, trailingX, found);
+      // Reading 4: a name ending in a numeral runs into a number spelled in numerals too
+      // (张三一三八〇〇一三八〇〇〇 reads 313800138000): read again without the first one or two.
+      if (reading >= 4) for (const rest of namesNumeralsOff(split[0]!)) readGroups([rest, ...split.slice(1)], code, trailingX, found);
     }
   }
   return [...found];
+}
+
+/** A group of numerals without its first one and its first two (张三, 王二小 end in one; 李三三 in two). */
+function namesNumeralsOff(group: string): string[] {
+  const chars = [...group];
+  if (IS_DIGIT.test(chars[0]!)) return [];
+  return [1, 2].filter((n) => chars.length > n).map((n) => chars.slice(n).join(''));
 }
 
 /** Every stretch of consecutive `groups` (digits or numerals as written) that kindOf reads as a number, into `found`. */
@@ -148,7 +158,7 @@ function readGroups(written: readonly string[], code: boolean, trailingX: boolea
  * (`personalNumbersIn`, whose digest is locked) on how a number is split or spelled, and looser on
  * what is no number at all: a date range, a 15-digit registration number, spaced thousands.
  */
-export function personalNumbersShownIn(text: string, markup = false, reading: NumberReading = 3): PersonalNumberKind[] {
+export function personalNumbersShownIn(text: string, markup = false, reading: NumberReading = 4): PersonalNumberKind[] {
   const shown = shownText(text, markup);
   const read = [...numbersReadIn(text, reading), ...numbersReadIn(shown, reading)];
   // Reading 3 also reads it with its blanks as a page lays them out: a run of spaces shows as one
@@ -158,9 +168,19 @@ export function personalNumbersShownIn(text: string, markup = false, reading: Nu
 }
 
 /**
+ * What free text published in clear must not carry: what the contracts' refinement refuses (an
+ * event carrying the text must pass it: a bare 010-12345678, a 15-digit card) and what a page
+ * would show (`personalNumbersShownIn`: 138.0013.8000, numerals, invisible characters).
+ */
+export function personalNumbersPublishedIn(text: string, reading: NumberReading = 4): PersonalNumberKind[] {
+  return [...new Set([...personalNumbersIn(text), ...personalNumbersShownIn(text, false, reading)])];
+}
+
+/**
  * Which reading of numbers a versioned rule was recorded with, so its replay reads as it did:
  * 2 read numerals and the digits they touch as one group (张三13800138000 as 313800138000, no
- * number); 3, in force, also ends a group where they meet, reads blanks as a page collapses
- * them, and takes an ID number's X set apart (…002 X).
+ * number); 3 also ends a group where they meet, reads blanks as a page collapses them, and takes
+ * an ID number's X set apart (…002 X); 4, in force, also reads a group of numerals without the
+ * one or two a name may end in (张三一三八〇〇一三八〇〇〇).
  */
-export type NumberReading = 2 | 3;
+export type NumberReading = 2 | 3 | 4;

@@ -1,4 +1,4 @@
-import { DAY_YEARS, isCalendarDay, personalNumbersIn, type EventEnvelope } from '@vanguard/contracts';
+import { DAY_YEARS, isCalendarDay, personalNumbersPublishedIn, type EventEnvelope } from '@vanguard/contracts';
 
 /**
  * The county system that sent a message, as its token proved it (never as the message
@@ -59,12 +59,13 @@ export function dayRefusal(days: Readonly<Record<string, string>>): CountyOutcom
  * The first of a message's opaque references (a household's, 联系户) that carries a phone or
  * ID-card number, as a refusal (`COUNTY.INVALID` naming the field and the kind, never the
  * number). The contract's pattern refuses only the bare 11- and 18-character forms; a number
- * with hyphens, a country code, a landline or an old 15-digit card passed it, and a reference
+ * with hyphens, dots, numerals or invisible characters, a country code, a landline or an old
+ * 15-digit card passed it, and a reference
  * the owner does not resolve is kept, or named in a refusal, as sent: in clear.
  */
 export function personalNumberRefusal(refs: Readonly<Record<string, string>>): CountyOutcome | undefined {
   for (const [field, ref] of Object.entries(refs)) {
-    const kind = personalNumbersIn(ref)[0];
+    const kind = personalNumbersPublishedIn(ref)[0];
     if (!kind) continue;
     const [zh, en] = kind === 'phone' ? ['电话号码', 'a phone number'] : ['身份证号码', 'an ID-card number'];
     return refused(

@@ -260,7 +260,17 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     });
     const diary = `field-diary-${countyCadre}`;
     // Each passes the contract's pattern, which refuses only a bare mobile or 18-character ID-card number.
-    const numbers = ['138-0013-8000', '8613800138000', '010-12345678', '110105194912310', '110105-19491231-002X'];
+    const numbers = [
+      '138-0013-8000',
+      '8613800138000',
+      '010-12345678',
+      '110105194912310',
+      '110105-19491231-002X',
+      // Split by the marks a reference may hold, as a page would still show the number (a probe).
+      '138.0013.8000',
+      '138_0013_8000',
+      'HH:138:0013:8000',
+    ];
     const personal = numbers.map((n) => visit(['HH-001', n]));
     const sent = [];
     for (const [i, v] of personal.entries()) sent.push(await counties.send('county-songling', 'county.VisitLogged', diary, 5 + i, v));

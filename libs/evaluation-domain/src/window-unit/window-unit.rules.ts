@@ -71,16 +71,27 @@ export class CommitmentsCarryNoPersonalDataRuleV2 extends Rule {
 /**
  * Version 3: as version 2, with a group of digits ending where a numeral meets it — 办事员张三13800138000
  * read as one number 313800138000 under version 2, so a name ending in 三 or 四 hid a mobile.
+ * Kept for the decisions that recorded it.
  */
-export class CommitmentsCarryNoPersonalDataRule extends CommitmentsCarryNoPersonalDataRuleV2 {
+export class CommitmentsCarryNoPersonalDataRuleV3 extends CommitmentsCarryNoPersonalDataRuleV2 {
   override readonly version: number = 3;
   protected override readonly reading: NumberReading = 3;
+}
+
+/**
+ * Version 4: as version 3, with a number spelled in numerals read without the one or two a name
+ * before it may end in — 办事员张三一三八〇〇一三八〇〇〇 read 313800138000 under version 3.
+ */
+export class CommitmentsCarryNoPersonalDataRule extends CommitmentsCarryNoPersonalDataRuleV2 {
+  override readonly version: number = 4;
+  protected override readonly reading: NumberReading = 4;
 }
 
 export const COMMITMENTS_CARRY_NO_PERSONAL_DATA = new VersionedRuleSet<[Commitments]>('evaluation.window-unit.no-personal-data', {
   1: CommitmentsCarryNoPersonalDataRuleV1,
   2: CommitmentsCarryNoPersonalDataRuleV2,
-  3: CommitmentsCarryNoPersonalDataRule,
+  3: CommitmentsCarryNoPersonalDataRuleV3,
+  4: CommitmentsCarryNoPersonalDataRule,
 });
 
 /** Services are counted for a window unit, one that has published its commitments. */

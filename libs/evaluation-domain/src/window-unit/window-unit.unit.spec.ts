@@ -67,12 +67,13 @@ describe('windowUnitDecider: commitments published on a public page', () => {
       .when(publish({ discipline: '身份证 150425198001011234' }))
       .thenRefuses(CommitmentsCarryNoPersonalDataRule);
   });
-  it('refuses a number the public page would show however it is written (version 3), and records that version', () => {
+  it('refuses a number the public page would show however it is written (version 4), and records that version', () => {
     for (const duties of [
       '联系人张三，手机138\u200b0013\u200b8000',
       '手机138.0013.8000',
       '电话一三八〇〇一三八〇〇〇',
       '办事员张三13800138000',
+      '办事员张三一三八〇〇一三八〇〇〇',
     ])
       spec.given([]).when(publish({ duties })).thenRefuses(CommitmentsCarryNoPersonalDataRule);
     spec
@@ -80,9 +81,14 @@ describe('windowUnitDecider: commitments published on a public page', () => {
       .when(publish())
       .thenMatches(([e]) =>
         expect((e!.data as { decision: { checks: unknown[] } }).decision.checks).toEqual([
-          { id: 'evaluation.window-unit.no-personal-data', version: 3 },
+          { id: 'evaluation.window-unit.no-personal-data', version: 4 },
         ]),
       );
+    // Version 3 read 张三一三八〇〇一三八〇〇〇 as one number, 313800138000: its decisions replay as they were made.
+    spec
+      .given([])
+      .when(publish({ duties: '办事员张三一三八〇〇一三八〇〇〇', ruleVersions: { 'evaluation.window-unit.no-personal-data': 3 } }))
+      .thenMatches((events) => expect(events).toHaveLength(1));
     // Version 2 read 张三13800138000 as one number, 313800138000: its decisions replay as they were made.
     spec
       .given([])
