@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 
@@ -63,6 +64,11 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<{ id?: string }>();
+    // Refused before the access logger gave it one (a path Express could not decode): one of its own.
+    if (!req.id && !res.headersSent) {
+      req.id = randomUUID();
+      res.setHeader('x-correlation-id', req.id);
+    }
     // Answered already (a stream that failed half-way): a second answer cannot be written, and
     // trying would throw out of the filter. What went wrong is still logged, and the half-sent
     // answer is cut so the client sees it fail rather than wait for the rest.
@@ -96,6 +102,11 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     // Express maps a body that is not JSON to a 400 whose cause is the parser's SyntaxError.
+    // And a path whose percent-encoding is not UTF-8 (%ff) to a 400 whose cause is a URIError.
+    if (exception instanceof HttpException && exception.cause instanceof URIError) {
+      const reason = '路径含无法解码的百分号编码 / the path holds a percent-encoding that is not UTF-8';
+      return { statusCode: HttpStatus.BAD_REQUEST, code: 'REQUEST.INVALID', message: reason, errors: [{ field: 'path', reason }] };
+    }
     if (exception instanceof HttpException && exception.cause instanceof SyntaxError) {
       return {
         statusCode: HttpStatus.BAD_REQUEST,

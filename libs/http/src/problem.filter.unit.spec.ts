@@ -32,6 +32,25 @@ describe(ProblemFilter.name, () => {
     expect(out.body).toMatchObject({ code: 'SERVICE.BUSY', correlationId: 'c-1' });
   });
 
+  it('catch_WhenThePathCannotBeDecoded_Answers400NamingThePath_WithACorrelationIdOfItsOwn', () => {
+    // What Nest's Express adapter makes of the router's URIError for /objections/%ff%fe, before any middleware ran.
+    const uriError = Object.assign(new URIError("Failed to decode param '%ff%fe'"), { status: 400 });
+    const out = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
+    const res = {
+      status: (s: number) => ((out.status = s), res),
+      setHeader: (k: string, v: string) => void (out.headers[k] = v),
+      json: (b: unknown) => void (out.body = b),
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({}) }) } as unknown as ArgumentsHost;
+    new ProblemFilter().catch(new BadRequestException(uriError.message, { cause: uriError }), host);
+    expect(out.status).toBe(400);
+    expect(out.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'path' }] });
+    expect(JSON.stringify(out.body)).not.toContain('Failed to decode');
+    const { correlationId } = out.body as { correlationId?: string };
+    expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.headers['x-correlation-id']).toBe(correlationId);
+  });
+
   it('catch_WhenSomethingUnexpectedFails_Answers500WithoutItsMessage', () => {
     const out = answer(new Error('relation "secret_table" does not exist'));
     expect(out.status).toBe(500);

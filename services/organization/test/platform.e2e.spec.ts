@@ -142,5 +142,16 @@ describe('organization service platform', () => {
       expect(res.body).toMatchObject({ code: 'REQUEST.MALFORMED' });
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
     });
+
+    it('answers a path it cannot decode (%ff) with 400 naming the path, in its own words, with a correlation id', async () => {
+      const token = await tokenFor('county.organizer');
+
+      const res = await request(app.getHttpServer()).get('/organizations/%ff%fe').set('Authorization', `Bearer ${token}`);
+
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'path' }], correlationId: expect.any(String) });
+      expect(res.headers['x-correlation-id']).toBe(res.body.correlationId);
+      expect(JSON.stringify(res.body)).not.toContain('Failed to decode');
+    });
   });
 });
