@@ -283,6 +283,8 @@ describe('places and review commands (e2e)', () => {
     // Another township's organiser is not on Z's chain (河口镇's, then the county's): no such nomination for them.
     expect((await act('township.organizer', z, 'return', { reason: '材料不全' })).body.code).toBe('NOMINATION.NOT_FOUND');
     badField(await act('township.organizer', x, 'return', { reason: '' }), 'reason');
+    // A reason that shows nothing is refused at the edge too, before the domain's reason-given v2 (ADR 0127).
+    badField(await act('township.organizer', x, 'return', { reason: '\u200b\u2060' }), 'reason');
     badField(await act('township.organizer', x, 'return', { reason: '材料不全', also: 1 }), 'also');
     expect((await act('township.organizer', x, 'endorse', { reason: '同意' })).status).toBe(200);
     expect((await act('county.organizer', x, 'return', { reason: '事迹材料需补充' })).status).toBe(200);

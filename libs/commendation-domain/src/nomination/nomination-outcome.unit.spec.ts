@@ -1,5 +1,5 @@
 import { CommendationDecided, MAX_RECORDED_OBJECTIONS, type ContractData } from '@vanguard/contracts';
-import { fold } from '@vanguard/kernel';
+import { fold, RuleVersionUnknownError } from '@vanguard/kernel';
 import { specificationFor } from '@vanguard/kernel/testing';
 import {
   countyInspector,
@@ -34,7 +34,9 @@ import { nominationDecider } from './nomination.decide';
 import {
   AwardingBodyDecidesRule,
   DecisionGivesItsReasonRule,
+  DecisionGivesItsReasonRuleV1,
   DocumentNumberIsGivenRule,
+  DocumentNumberIsGivenRuleV1,
   NoDecisionWhileAnObjectionIsOpenRule,
   NominationIsStandingRule,
   NomineeIsEligibleRule,
@@ -50,10 +52,12 @@ const decidedWith = (closedObjections: { streamId: string; version: number }[]) 
   nominationDecider.decide(decideIt({ closedObjections }), fold(nominationDecider, shortlisted()))[0]!.data as ContractData<
     typeof CommendationDecided
   >;
-const revoke = (reason = '受到党纪处分', decidedBy = countyOrganizer): NominationCommand => ({
+const revoke = (reason = '受到党纪处分', decidedBy = countyOrganizer, ruleVersions?: Record<string, number>): NominationCommand => ({
   type: 'RevokeCommendation',
-  data: { decidedBy, reason, today: '2013-03-01' },
+  data: { decidedBy, reason, today: '2013-03-01', ...(ruleVersions ? { ruleVersions } : {}) },
 });
+const REASON_GIVEN = 'commendation.nomination.reason-given';
+const DOCUMENT_NUMBER = 'commendation.nomination.document-number';
 
 describe('nominationDecider: withdrawal, decision and revocation', () => {
   describe('WithdrawNomination (异议成立)', () => {
@@ -127,7 +131,7 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
                     'commendation.nomination.document-number',
                     'commendation.nomination.eligible',
                     'commendation.nomination.notice-ran-full-period',
-                  ].map((id) => ({ id, version: 1 })),
+                  ].map((id) => ({ id, version: id.endsWith('document-number') ? 2 : 1 })),
                   reason: '经公示无异议',
                 },
               },
@@ -198,6 +202,35 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
         .given(shortlisted())
         .when(decideIt({ documentNumber: ' ' }))
         .thenRefuses(DocumentNumberIsGivenRule));
+    it.each([
+      ['a zero-width space', '\u200b'],
+      ['a BOM, a word joiner and a soft hyphen', '\ufeff\u2060\u00ad'],
+      ['a Braille blank', '\u2800'],
+    ])('refuses a document number that is %s, which would print as no 文号 (document-number v2, ADR 0127)', (_, documentNumber) =>
+      spec.given(shortlisted()).when(decideIt({ documentNumber })).thenRefuses(DocumentNumberIsGivenRule),
+    );
+    it('runs document-number version 1 when a replay names it: an invisible number passed it, padding did not', () => {
+      spec
+        .given(shortlisted())
+        .when(decideIt({ documentNumber: '\u200b', ruleVersions: { [DOCUMENT_NUMBER]: 1 } }))
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            data: { documentNumber: '\u200b', decision: { checks: expect.arrayContaining([{ id: DOCUMENT_NUMBER, version: 1 }]) } },
+          }),
+        );
+      spec
+        .given(shortlisted())
+        .when(decideIt({ documentNumber: ' 通创组发〔2012〕5号', ruleVersions: { [DOCUMENT_NUMBER]: 1 } }))
+        .thenRefuses(DocumentNumberIsGivenRuleV1);
+      spec
+        .given(shortlisted())
+        .when(decideIt({ documentNumber: ' 通创组发〔2012〕5号' }))
+        .thenRefuses(DocumentNumberIsGivenRule);
+    });
+    it('throws for a document-number version this code lacks', () =>
+      expect(() =>
+        nominationDecider.decide(decideIt({ ruleVersions: { [DOCUMENT_NUMBER]: 3 } }), fold(nominationDecider, shortlisted())),
+      ).toThrow(RuleVersionUnknownError));
     it('is refused when the latest check found the nominee ineligible', () => {
       const recheck: NominationCommand = {
         type: 'CheckEligibility',
@@ -227,6 +260,51 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
           }),
         ));
     it('is not revoked without a reason', () => spec.given(decided()).when(revoke(' ')).thenRefuses(DecisionGivesItsReasonRule));
+    it('is not revoked with a reason that shows nothing (reason-given v2, ADR 0127)', () => {
+      spec.given(decided()).when(revoke('\u200b')).thenRefuses(DecisionGivesItsReasonRule);
+      spec.given(decided()).when(revoke('\u2060\ufeff\u00ad')).thenRefuses(DecisionGivesItsReasonRule);
+    });
+    it('records reason-given at version 2, and runs version 1 when a replay names it', () => {
+      spec
+        .given(decided())
+        .when(revoke())
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            data: {
+              decision: {
+                checks: [
+                  { id: 'commendation.nomination.revoke-decided', version: 1 },
+                  { id: REASON_GIVEN, version: 2 },
+                ],
+              },
+            },
+          }),
+        );
+      spec
+        .given(decided())
+        .when(revoke('\u200b', countyOrganizer, { [REASON_GIVEN]: 1 }))
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            type: 'commendation.CommendationRevoked',
+            data: {
+              decision: {
+                reason: '\u200b',
+                checks: [
+                  { id: 'commendation.nomination.revoke-decided', version: 1 },
+                  { id: REASON_GIVEN, version: 1 },
+                ],
+              },
+            },
+          }),
+        );
+      spec
+        .given(decided())
+        .when(revoke(' ', countyOrganizer, { [REASON_GIVEN]: 1 }))
+        .thenRefuses(DecisionGivesItsReasonRuleV1);
+      expect(() =>
+        nominationDecider.decide(revoke('受到党纪处分', countyOrganizer, { [REASON_GIVEN]: 9 }), fold(nominationDecider, decided())),
+      ).toThrow(RuleVersionUnknownError);
+    });
     it('is revoked by the awarding body only', () =>
       spec.given(decided()).when(revoke('x', townshipSecretary)).thenRefuses(AwardingBodyDecidesRule));
     it('revokes only a decided commendation, and once', () => {

@@ -1,4 +1,4 @@
-import { fold } from '@vanguard/kernel';
+import { fold, RuleVersionUnknownError } from '@vanguard/kernel';
 import { specificationFor } from '@vanguard/kernel/testing';
 import {
   COUNTY,
@@ -30,6 +30,7 @@ import type { NominationCommand } from './nomination.commands';
 import { nominationDecider } from './nomination.decide';
 import {
   DecisionGivesItsReasonRule,
+  DecisionGivesItsReasonRuleV1,
   NominationAwaitsReviewRule,
   NominationIsAmendedByItsNominatorRule,
   NomineeIsEligibleRule,
@@ -168,6 +169,64 @@ describe('nominationDecider: review chain (层层推荐)', () => {
   });
   it('is not rejected without a reason', () =>
     spec.given(submitted()).when(reject(townshipReviewer, '')).thenRefuses(DecisionGivesItsReasonRule));
+
+  describe('a reason that shows nothing (reason-given v2, ADR 0127)', () => {
+    const REASON_GIVEN = 'commendation.nomination.reason-given';
+    /** A return or a rejection whose decision runs reason-given at `version` (a replay's choice). */
+    const under = (type: 'ReturnNomination' | 'RejectNomination', version: number, reason: string): NominationCommand => ({
+      type,
+      data: { decidedBy: townshipReviewer, reason, ruleVersions: { [REASON_GIVEN]: version } },
+    });
+    const invisible: [string, string][] = [
+      ['a zero-width space', '\u200b'],
+      ['a BOM and a word joiner', '\ufeff\u2060'],
+      ['a soft hyphen between spaces', ' \u00ad\u3000'],
+      ['Braille and Hangul blanks', '\u2800\u3164'],
+    ];
+    it.each(invisible)('refuses a return and a rejection whose reason is %s', (_, reason) => {
+      spec.given(submitted()).when(returnIt(townshipReviewer, reason)).thenRefuses(DecisionGivesItsReasonRule);
+      spec.given(submitted()).when(reject(townshipReviewer, reason)).thenRefuses(DecisionGivesItsReasonRule);
+    });
+    it('records reason-given at version 2 among a return’s checks', () =>
+      spec
+        .given(submitted())
+        .when(returnIt())
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            data: {
+              decision: {
+                checks: [
+                  { id: 'commendation.nomination.awaits-review', version: 1 },
+                  { id: REASON_GIVEN, version: 2 },
+                ],
+              },
+            },
+          }),
+        ));
+    it('runs version 1 when a replay names it: a zero-width space was a reason then, and is recorded as one', () => {
+      for (const type of ['ReturnNomination', 'RejectNomination'] as const)
+        spec
+          .given(submitted())
+          .when(under(type, 1, '\u200b'))
+          .thenMatches((e) =>
+            expect(e[0]).toMatchObject({
+              data: { decision: { reason: '\u200b', checks: expect.arrayContaining([{ id: REASON_GIVEN, version: 1 }]) } },
+            }),
+          );
+      spec
+        .given(submitted())
+        .when(under('ReturnNomination', 1, ' '))
+        .thenRefuses(DecisionGivesItsReasonRuleV1);
+      spec
+        .given(submitted())
+        .when(under('ReturnNomination', 2, '\u200b'))
+        .thenRefuses(DecisionGivesItsReasonRule);
+    });
+    it('throws for a version this code lacks, rather than judging by another', () =>
+      expect(() =>
+        nominationDecider.decide(under('ReturnNomination', 3, '事迹材料不够具体'), fold(nominationDecider, submitted())),
+      ).toThrow(RuleVersionUnknownError));
+  });
 
   describe('deadlines (逾期)', () => {
     it('notes the township overdue the day after its deadline', () =>

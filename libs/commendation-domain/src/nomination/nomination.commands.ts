@@ -83,12 +83,22 @@ export interface EndorseNomination {
 
 export interface ReturnNomination {
   readonly type: 'ReturnNomination';
-  readonly data: { readonly decidedBy: DecidedBy; readonly reason: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly reason: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 
 export interface RejectNomination {
   readonly type: 'RejectNomination';
-  readonly data: { readonly decidedBy: DecidedBy; readonly reason: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly reason: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 
 export interface AmendNomination {
@@ -154,12 +164,20 @@ export interface DecideCommendation {
     readonly openObjections: readonly StreamRead[];
     readonly closedObjections?: readonly StreamRead[];
     readonly reason?: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 
 export interface RevokeCommendation {
   readonly type: 'RevokeCommendation';
-  readonly data: { readonly decidedBy: DecidedBy; readonly reason: string; readonly today: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly reason: string;
+    readonly today: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 
 export type NominationCommand =

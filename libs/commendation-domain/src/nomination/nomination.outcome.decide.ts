@@ -6,8 +6,8 @@ import type { DecideCommendation, RevokeCommendation, WithdrawNomination } from 
 import type { NominationEvent } from './nomination.events';
 import {
   AwardingBodyDecidesRule,
-  DecisionGivesItsReasonRule,
-  DocumentNumberIsGivenRule,
+  decisionGivesItsReason,
+  documentNumberIsGiven,
   NoDecisionWhileAnObjectionIsOpenRule,
   NominationIsStandingRule,
   NomineeIsEligibleRule,
@@ -52,7 +52,7 @@ export function decideCommendation({ data }: DecideCommendation, state: Nominati
   const rules = new RulesChecked();
   rules.check(new OnlyAShortlistedNominationIsDecidedRule(state.status));
   rules.check(new AwardingBodyDecidesRule(data.decidedBy, state.chain));
-  rules.check(new DocumentNumberIsGivenRule(data.documentNumber));
+  rules.check(documentNumberIsGiven(data.ruleVersions, data.documentNumber));
   rules.check(new NomineeIsEligibleRule(state.eligible));
   rules.check(new NoticeRanItsFullPeriodRule(data.notice, data.today));
   const rule = ruleRef(rules.check(new NoDecisionWhileAnObjectionIsOpenRule(data.openObjections)));
@@ -95,7 +95,7 @@ export function revokeCommendation({ data }: RevokeCommendation, state: Nominati
   const rules = new RulesChecked();
   rules.check(new OnlyADecidedCommendationIsRevokedRule(state.status));
   const rule = ruleRef(rules.check(new AwardingBodyDecidesRule(data.decidedBy, state.chain)));
-  rules.check(new DecisionGivesItsReasonRule(data.reason));
+  rules.check(decisionGivesItsReason(data.ruleVersions, data.reason));
   return [
     {
       type: 'commendation.CommendationRevoked',

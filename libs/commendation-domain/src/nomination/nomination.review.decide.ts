@@ -3,7 +3,7 @@ import { RulesChecked } from '../rules-checked';
 import type { EndorseNomination, NoteReviewOverdue, RejectNomination, ReturnNomination } from './nomination.commands';
 import type { NominationEvent } from './nomination.events';
 import {
-  DecisionGivesItsReasonRule,
+  decisionGivesItsReason,
   NominationAwaitsReviewRule,
   NomineeIsEligibleRule,
   OverdueIsNotedOnceRule,
@@ -56,7 +56,7 @@ export function endorseNomination({ data }: EndorseNomination, state: Nomination
 function returnOrReject(data: ReturnNomination['data'], state: NominationState) {
   const rules = new RulesChecked();
   const rule = ruleRef(byTheAwaitedLevel(rules, data, state));
-  rules.check(new DecisionGivesItsReasonRule(data.reason));
+  rules.check(decisionGivesItsReason(data.ruleVersions, data.reason));
   return {
     nominationId: state.nominationId!,
     programmeId: state.programmeId!,

@@ -1,5 +1,5 @@
 import { personalNumbersIn, personalNumbersShownIn, type AwardCategory, type NumberReading } from '@vanguard/contracts';
-import { Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
+import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { ProgrammeTimeline } from '../programme/programme.state';
 import { AWARDING_ROLES, NOMINATING_ROLES, REVIEWING_ROLES, hasRole } from '../roles';
@@ -254,7 +254,11 @@ export class NomineeIsEligibleRule extends Rule {
   }
 }
 
-export class DecisionGivesItsReasonRule extends Rule {
+/**
+ * Version 1: a reason of spaces is none (`trim()`), so one of zero-width or other invisible
+ * characters passed. Kept for the returns, rejections and revocations that recorded it.
+ */
+export class DecisionGivesItsReasonRuleV1 extends Rule {
   readonly id = 'commendation.nomination.reason-given';
   readonly code = 'NOMINATION.REASON_REQUIRED';
   readonly kind = 'invalid';
@@ -266,6 +270,34 @@ export class DecisionGivesItsReasonRule extends Rule {
     return this.reason.trim().length === 0;
   }
 }
+
+/**
+ * Version 2 (ADR 0127): a reason a reader sees as nothing — zero-width, soft hyphen, word joiner,
+ * BOM, Braille or Hangul blanks, spaces of any kind — is none (`isBlankText`, the test the HTTP
+ * `IsNotBlank` applies first).
+ */
+export class DecisionGivesItsReasonRule extends Rule {
+  readonly id = 'commendation.nomination.reason-given';
+  override readonly version: number = 2;
+  readonly code = 'NOMINATION.REASON_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message =
+    '退回、不予推荐和撤销须说明理由（不能只有空白或不可见字符）/ a return, a rejection or a revocation gives its reason, not blank or invisible characters';
+  constructor(private readonly reason: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return isBlankText(this.reason);
+  }
+}
+
+const REASON_RULE = new VersionedRuleSet<[string]>('commendation.nomination.reason-given', {
+  1: DecisionGivesItsReasonRuleV1,
+  2: DecisionGivesItsReasonRule,
+});
+
+/** The reason rule in the version `chosen` names (a replay's), else the one in force. */
+export const decisionGivesItsReason = (chosen: RuleVersionChoice | undefined, reason: string) => REASON_RULE.create(chosen, reason);
 
 export class NominationIsAmendedByItsNominatorRule extends Rule {
   readonly id = 'commendation.nomination.nominator-amends';
@@ -376,7 +408,11 @@ export class NoDecisionWhileAnObjectionIsOpenRule extends Rule {
   }
 }
 
-export class DocumentNumberIsGivenRule extends Rule {
+/**
+ * Version 1: a document number, untrimmed, of 1–100 characters after `trim()` — so one of only
+ * zero-width or other invisible characters passed. Kept for the decisions that recorded it.
+ */
+export class DocumentNumberIsGivenRuleV1 extends Rule {
   readonly id = 'commendation.nomination.document-number';
   readonly code = 'NOMINATION.DOCUMENT_NUMBER';
   readonly kind = 'invalid';
@@ -389,3 +425,32 @@ export class DocumentNumberIsGivenRule extends Rule {
     return n.length === 0 || n.length > 100 || n !== this.documentNumber;
   }
 }
+
+/**
+ * Version 2 (ADR 0127): as version 1, and a number a reader sees as nothing (`isBlankText`) is
+ * none — it would be printed on the decision and the honour roll as an empty 文号.
+ */
+export class DocumentNumberIsGivenRule extends Rule {
+  readonly id = 'commendation.nomination.document-number';
+  override readonly version: number = 2;
+  readonly code = 'NOMINATION.DOCUMENT_NUMBER';
+  readonly kind = 'invalid';
+  readonly message =
+    '表彰决定须有文号（不超过 100 字，不能只有空白或不可见字符） / a decision carries its document number (up to 100 characters, not blank or invisible characters)';
+  constructor(private readonly documentNumber: string) {
+    super();
+  }
+  isBroken(): boolean {
+    const n = this.documentNumber.trim();
+    return isBlankText(n) || n.length > 100 || n !== this.documentNumber;
+  }
+}
+
+const DOCUMENT_NUMBER_RULE = new VersionedRuleSet<[string]>('commendation.nomination.document-number', {
+  1: DocumentNumberIsGivenRuleV1,
+  2: DocumentNumberIsGivenRule,
+});
+
+/** The document-number rule in the version `chosen` names (a replay's), else the one in force. */
+export const documentNumberIsGiven = (chosen: RuleVersionChoice | undefined, documentNumber: string) =>
+  DOCUMENT_NUMBER_RULE.create(chosen, documentNumber);

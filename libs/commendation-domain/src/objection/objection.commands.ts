@@ -1,3 +1,4 @@
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy, OrgVersions } from '../decided-by';
 
 /** The programme's notice as the handler read it from `public-notice-<programmeId>` (see `noticeForObjection`). */
@@ -29,6 +30,8 @@ export interface FileObjection {
     readonly grounds: string;
     readonly today: string;
     readonly notice: NoticeForObjection;
+    /** The rule versions to run; omitted, the ones in force. A filing records no decision, so no replay passes them. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 
@@ -47,12 +50,22 @@ export interface AssignObjection {
 
 export interface UpholdObjection {
   readonly type: 'UpholdObjection';
-  readonly data: { readonly decidedBy: DecidedBy; readonly findings: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly findings: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 
 export interface DismissObjection {
   readonly type: 'DismissObjection';
-  readonly data: { readonly decidedBy: DecidedBy; readonly findings: string };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly findings: string;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 
 export type ObjectionCommand = FileObjection | AssignObjection | UpholdObjection | DismissObjection;

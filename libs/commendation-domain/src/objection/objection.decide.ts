@@ -4,7 +4,7 @@ import { RulesChecked } from '../rules-checked';
 import type { AssignObjection, DismissObjection, FileObjection, ObjectionCommand, UpholdObjection } from './objection.commands';
 import type { ObjectionEvent } from './objection.events';
 import {
-  FindingsAreGivenRule,
+  findingsAreGiven,
   InvestigatorIsAnInspectorRule,
   ObjectionConcernsANoticedNominationRule,
   ObjectionGroundsCarryNoPersonalNumbersRule,
@@ -14,7 +14,7 @@ import {
   ObjectionIsFiledWhileTheNoticeRunsRule,
   ObjectionIsOpenRule,
   ObjectionIsUnderInvestigationRule,
-  ObjectionStatesItsGroundsRule,
+  objectionStatesItsGrounds,
   TrackingCodeIsWellFormedRule,
 } from './objection.rules';
 import { evolve, initialState, objectionStreamId, type ObjectionState } from './objection.state';
@@ -26,7 +26,7 @@ export function fileObjection({ data }: FileObjection, state: ObjectionState): O
   checkRule(new TrackingCodeIsWellFormedRule(data.trackingCode));
   checkRule(new ObjectionConcernsANoticedNominationRule(data.notice, data.nominationId));
   checkRule(new ObjectionIsFiledWhileTheNoticeRunsRule(data.notice, data.today));
-  checkRule(new ObjectionStatesItsGroundsRule(data.grounds));
+  checkRule(objectionStatesItsGrounds(data.ruleVersions, data.grounds));
   checkRule(new ObjectionGroundsCarryNoPersonalNumbersRule(data.grounds));
   const { notice } = data;
   return [
@@ -77,7 +77,7 @@ function conclude(data: UpholdObjection['data'], state: ObjectionState) {
   const rules = new RulesChecked();
   rules.check(new ObjectionIsUnderInvestigationRule(state.status));
   const rule = ruleRef(rules.check(new ObjectionIsConcludedByItsInvestigatorRule(data.decidedBy, state)));
-  rules.check(new FindingsAreGivenRule(data.findings));
+  rules.check(findingsAreGiven(data.ruleVersions, data.findings));
   return {
     objectionId: state.objectionId!,
     programmeId: state.programmeId!,

@@ -1,5 +1,5 @@
 import { personalNumbersIn, trackingCodeSchema } from '@vanguard/contracts';
-import { Rule, type DomainErrorKind } from '@vanguard/kernel';
+import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { ASSIGNING_ROLES, INVESTIGATOR_ROLE, hasRole } from '../roles';
 import type { NoticeForObjection } from './objection.commands';
@@ -70,7 +70,12 @@ export class ObjectionConcernsANoticedNominationRule extends Rule {
   }
 }
 
-export class ObjectionStatesItsGroundsRule extends Rule {
+/**
+ * Version 1: grounds of spaces are none (`trim()`), so grounds of zero-width or other invisible
+ * characters passed. A filing records no decision, so no replay names it; kept beside version 2
+ * as every shipped version of a rule is.
+ */
+export class ObjectionStatesItsGroundsRuleV1 extends Rule {
   readonly id = 'commendation.objection.grounds-stated';
   readonly code = 'OBJECTION.GROUNDS_REQUIRED';
   readonly kind = 'invalid';
@@ -82,6 +87,30 @@ export class ObjectionStatesItsGroundsRule extends Rule {
     return this.grounds.trim().length === 0 || [...this.grounds].length > 4000;
   }
 }
+
+/** Version 2 (ADR 0127): grounds a reader sees as nothing (`isBlankText`) are none. */
+export class ObjectionStatesItsGroundsRule extends Rule {
+  readonly id = 'commendation.objection.grounds-stated';
+  override readonly version: number = 2;
+  readonly code = 'OBJECTION.GROUNDS_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message =
+    '异议须写明事实和理由（不超过 4000 字，不能只有空白或不可见字符） / an objection states its grounds (up to 4,000 characters, not blank or invisible characters)';
+  constructor(private readonly grounds: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return isBlankText(this.grounds) || [...this.grounds].length > 4000;
+  }
+}
+
+const GROUNDS_RULE = new VersionedRuleSet<[string]>('commendation.objection.grounds-stated', {
+  1: ObjectionStatesItsGroundsRuleV1,
+  2: ObjectionStatesItsGroundsRule,
+});
+
+/** The grounds rule in the version `chosen` names, else the one in force. */
+export const objectionStatesItsGrounds = (chosen: RuleVersionChoice | undefined, grounds: string) => GROUNDS_RULE.create(chosen, grounds);
 
 /** The grounds are kept in the store for good: a phone or ID-card number belongs in the contact field, kept apart. */
 export class ObjectionGroundsCarryNoPersonalNumbersRule extends Rule {
@@ -165,7 +194,11 @@ export class ObjectionIsConcludedByItsInvestigatorRule extends Rule {
   }
 }
 
-export class FindingsAreGivenRule extends Rule {
+/**
+ * Version 1: findings of spaces are none (`trim()`), so findings of zero-width or other invisible
+ * characters passed. Kept for the conclusions that recorded it.
+ */
+export class FindingsAreGivenRuleV1 extends Rule {
   readonly id = 'commendation.objection.findings-given';
   readonly code = 'OBJECTION.FINDINGS_REQUIRED';
   readonly kind = 'invalid';
@@ -177,3 +210,30 @@ export class FindingsAreGivenRule extends Rule {
     return this.findings.trim().length === 0;
   }
 }
+
+/**
+ * Version 2 (ADR 0127): findings a reader sees as nothing (`isBlankText`) are none — an upheld
+ * objection's findings are the reason its nomination is withdrawn.
+ */
+export class FindingsAreGivenRule extends Rule {
+  readonly id = 'commendation.objection.findings-given';
+  override readonly version: number = 2;
+  readonly code = 'OBJECTION.FINDINGS_REQUIRED';
+  readonly kind = 'invalid';
+  readonly message =
+    '核查结论须写明查实情况（不能只有空白或不可见字符） / a conclusion gives its findings, not blank or invisible characters';
+  constructor(private readonly findings: string) {
+    super();
+  }
+  isBroken(): boolean {
+    return isBlankText(this.findings);
+  }
+}
+
+const FINDINGS_RULE = new VersionedRuleSet<[string]>('commendation.objection.findings-given', {
+  1: FindingsAreGivenRuleV1,
+  2: FindingsAreGivenRule,
+});
+
+/** The findings rule in the version `chosen` names (a replay's), else the one in force. */
+export const findingsAreGiven = (chosen: RuleVersionChoice | undefined, findings: string) => FINDINGS_RULE.create(chosen, findings);

@@ -1,4 +1,4 @@
-import { fold } from '@vanguard/kernel';
+import { fold, RuleVersionUnknownError } from '@vanguard/kernel';
 import { specificationFor } from '@vanguard/kernel/testing';
 import {
   CITY,
@@ -19,6 +19,7 @@ import type { ObjectionEvent } from './objection.events';
 import { objectionOutcome } from './objection.facts';
 import {
   FindingsAreGivenRule,
+  FindingsAreGivenRuleV1,
   InvestigatorIsAnInspectorRule,
   ObjectionConcernsANoticedNominationRule,
   ObjectionGroundsCarryNoPersonalNumbersRule,
@@ -29,6 +30,7 @@ import {
   ObjectionIsOpenRule,
   ObjectionIsUnderInvestigationRule,
   ObjectionStatesItsGroundsRule,
+  ObjectionStatesItsGroundsRuleV1,
   TrackingCodeIsWellFormedRule,
 } from './objection.rules';
 import { isOpenObjection } from './objection.state';
@@ -94,14 +96,27 @@ const assigned: ObjectionEvent = {
     },
   },
 };
-const uphold = (findings = '经实地核查，道路实际硬化 1.1 公里，事迹不实', decidedBy = countyInspector): ObjectionCommand => ({
+const uphold = (
+  findings = '经实地核查，道路实际硬化 1.1 公里，事迹不实',
+  decidedBy = countyInspector,
+  ruleVersions?: Record<string, number>,
+): ObjectionCommand => ({
   type: 'UpholdObjection',
-  data: { decidedBy, findings },
+  data: { decidedBy, findings, ...(ruleVersions ? { ruleVersions } : {}) },
 });
-const dismiss = (findings = '经实地核查，道路硬化 2.5 公里属实'): ObjectionCommand => ({
+const dismiss = (findings = '经实地核查，道路硬化 2.5 公里属实', ruleVersions?: Record<string, number>): ObjectionCommand => ({
   type: 'DismissObjection',
-  data: { decidedBy: countyInspector, findings },
+  data: { decidedBy: countyInspector, findings, ...(ruleVersions ? { ruleVersions } : {}) },
 });
+const GROUNDS_STATED = 'commendation.objection.grounds-stated';
+const FINDINGS_GIVEN = 'commendation.objection.findings-given';
+/** Texts a reader sees as nothing that `trim()` keeps (ADR 0127). */
+const INVISIBLE: [string, string][] = [
+  ['a zero-width space', '\u200b'],
+  ['a BOM and a word joiner', '\ufeff\u2060'],
+  ['a soft hyphen between spaces', ' \u00ad\u3000'],
+  ['Braille and Hangul blanks', '\u2800\u3164'],
+];
 
 describe('objectionDecider (异议)', () => {
   describe('FileObjection', () => {
@@ -137,6 +152,22 @@ describe('objectionDecider (异议)', () => {
         .given([])
         .when(file({ grounds: '  ' }))
         .thenRefuses(ObjectionStatesItsGroundsRule));
+    it.each(INVISIBLE)('refuses grounds that are %s (grounds-stated v2, ADR 0127)', (_, grounds) =>
+      spec.given([]).when(file({ grounds })).thenRefuses(ObjectionStatesItsGroundsRule),
+    );
+    it('runs grounds-stated version 1 when named: invisible grounds passed it, spaces did not; an unknown version throws', () => {
+      spec
+        .given([])
+        .when(file({ grounds: '\u200b', ruleVersions: { [GROUNDS_STATED]: 1 } }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ type: 'commendation.ObjectionFiled', data: { grounds: '\u200b' } }));
+      spec
+        .given([])
+        .when(file({ grounds: '  ', ruleVersions: { [GROUNDS_STATED]: 1 } }))
+        .thenRefuses(ObjectionStatesItsGroundsRuleV1);
+      expect(() => objectionDecider.decide(file({ ruleVersions: { [GROUNDS_STATED]: 3 } }), objectionDecider.initialState())).toThrow(
+        RuleVersionUnknownError,
+      );
+    });
     it('keeps phone numbers out of the grounds (they belong in the contact, kept apart)', () =>
       spec
         .given([])
@@ -194,10 +225,10 @@ describe('objectionDecider (异议)', () => {
                   decidedBy: countyInspector,
                   inputs: [{ streamId: STREAM, version: 2 }],
                   rule: { id: 'commendation.objection.concluded-by-investigator', version: 1 },
-                  checks: ['commendation.objection.under-investigation', 'commendation.objection.findings-given'].map((id) => ({
-                    id,
-                    version: 1,
-                  })),
+                  checks: [
+                    { id: 'commendation.objection.under-investigation', version: 1 },
+                    { id: 'commendation.objection.findings-given', version: 2 },
+                  ],
                   reason: '经实地核查，道路实际硬化 1.1 公里，事迹不实',
                 },
               },
@@ -235,6 +266,42 @@ describe('objectionDecider (异议)', () => {
         .thenRefuses(ObjectionIsConcludedByItsInvestigatorRule));
     it('is not concluded before it is assigned', () => spec.given([filed]).when(uphold()).thenRefuses(ObjectionIsUnderInvestigationRule));
     it('gives its findings', () => spec.given([filed, assigned]).when(dismiss(' ')).thenRefuses(FindingsAreGivenRule));
+    it.each(INVISIBLE)('gives findings a reader can see, not %s (findings-given v2, ADR 0127)', (_, findings) => {
+      spec.given([filed, assigned]).when(uphold(findings)).thenRefuses(FindingsAreGivenRule);
+      spec.given([filed, assigned]).when(dismiss(findings)).thenRefuses(FindingsAreGivenRule);
+    });
+    it('runs findings-given version 1 when a replay names it: invisible findings were findings then, and are recorded as such', () => {
+      spec
+        .given([filed, assigned])
+        .when(dismiss('\u200b', { [FINDINGS_GIVEN]: 1 }))
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            type: 'commendation.ObjectionDismissed',
+            data: {
+              findings: '\u200b',
+              decision: {
+                reason: '\u200b',
+                checks: [
+                  { id: 'commendation.objection.under-investigation', version: 1 },
+                  { id: FINDINGS_GIVEN, version: 1 },
+                ],
+              },
+            },
+          }),
+        );
+      spec
+        .given([filed, assigned])
+        .when(uphold(' ', countyInspector, { [FINDINGS_GIVEN]: 1 }))
+        .thenRefuses(FindingsAreGivenRuleV1);
+      spec
+        .given([filed, assigned])
+        .when(uphold('\u200b', countyInspector, { [FINDINGS_GIVEN]: 2 }))
+        .thenRefuses(FindingsAreGivenRule);
+    });
+    it('throws for a findings-given version this code lacks', () =>
+      expect(() => objectionDecider.decide(dismiss(undefined, { [FINDINGS_GIVEN]: 3 }), fold(objectionDecider, [filed, assigned]))).toThrow(
+        RuleVersionUnknownError,
+      ));
     it('is concluded once, and not reassigned afterwards', () => {
       const concluded = objectionDecider.decide(dismiss(), fold(objectionDecider, [filed, assigned]));
       spec

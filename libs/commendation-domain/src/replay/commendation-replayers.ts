@@ -29,6 +29,7 @@ import {
   recordedOrgPath,
   recordedOrgVersions,
   recordedPathOf,
+  recordedRuleVersions,
   requiredInput,
   type CommendationReplayContext,
 } from './replay-reads';
@@ -193,11 +194,11 @@ const OBJECTION_REPLAYERS = {
   }),
   'commendation.ObjectionUpheld': objection((data: Concluded, ctx): UpholdObjection => ({
     type: 'UpholdObjection',
-    data: { decidedBy: ctx.decision.decidedBy, findings: data.findings },
+    data: { decidedBy: ctx.decision.decidedBy, findings: data.findings, ruleVersions: recordedRuleVersions(ctx.decision) },
   })),
   'commendation.ObjectionDismissed': objection((data: Concluded, ctx): DismissObjection => ({
     type: 'DismissObjection',
-    data: { decidedBy: ctx.decision.decidedBy, findings: data.findings },
+    data: { decidedBy: ctx.decision.decidedBy, findings: data.findings, ruleVersions: recordedRuleVersions(ctx.decision) },
   })),
 };
 

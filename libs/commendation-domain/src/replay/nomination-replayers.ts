@@ -156,13 +156,13 @@ export const NOMINATION_REPLAYERS = {
   'commendation.NominationReturned': nomination({
     command: (_: WithDecision, { decision }): ReturnNomination => ({
       type: 'ReturnNomination',
-      data: { decidedBy: decision.decidedBy, reason: decision.reason },
+      data: { decidedBy: decision.decidedBy, reason: decision.reason, ruleVersions: recordedRuleVersions(decision) },
     }),
   }),
   'commendation.NominationRejected': nomination({
     command: (_: WithDecision, { decision }): RejectNomination => ({
       type: 'RejectNomination',
-      data: { decidedBy: decision.decidedBy, reason: decision.reason },
+      data: { decidedBy: decision.decidedBy, reason: decision.reason, ruleVersions: recordedRuleVersions(decision) },
     }),
   }),
   'commendation.NominationAmended': nomination({
@@ -217,6 +217,7 @@ export const NOMINATION_REPLAYERS = {
           openObjections,
           ...(found ? { closedObjections: found.filter((o) => !blocking!.includes(o)) } : {}),
           reason: ctx.decision.reason,
+          ruleVersions: recordedRuleVersions(ctx.decision),
         },
       };
     },
@@ -224,7 +225,7 @@ export const NOMINATION_REPLAYERS = {
   'commendation.CommendationRevoked': nomination({
     command: (data: { nominationId: string; revokedOn: string }, { decision }): RevokeCommendation => ({
       type: 'RevokeCommendation',
-      data: { decidedBy: decision.decidedBy, reason: decision.reason, today: data.revokedOn },
+      data: { decidedBy: decision.decidedBy, reason: decision.reason, today: data.revokedOn, ruleVersions: recordedRuleVersions(decision) },
     }),
   }),
 };

@@ -1,8 +1,16 @@
 import { COMMENDATION_DECISION_REPLAYERS } from './commendation-replayers';
 import { RuleVersionUnknownError } from '@vanguard/kernel';
 import { nominationStreamId } from '../nomination/nomination.state';
-import { NOMINATION_ID } from '../__fixtures__/commendation.fixtures';
-import { decisions, indexOf, recordedStreams, replayFacts } from './recorded-commendation-decisions.fixture';
+import { objectionStreamId } from '../objection/objection.state';
+import { NOMINATION_ID, OBJECTION_ID, OTHER_NOMINATION_ID } from '../__fixtures__/commendation.fixtures';
+import {
+  decisions,
+  indexOf,
+  OTHER_OBJECTION_ID,
+  recordedStreams,
+  replayFacts,
+  THIRD_NOMINATION_ID,
+} from './recorded-commendation-decisions.fixture';
 import { commendationStreamsRead, replayCommendationDecision } from './replay-commendation-decision';
 
 const at = (streamId: string, type: string, nth: number) => ({
@@ -72,6 +80,80 @@ describe(replayCommendationDecision.name, () => {
     expect(replayCommendationDecision(recordedAs(3), index, replayFacts).refusal).toBe('NOMINATION.PERSONAL_NUMBERS');
     expect(() => replayCommendationDecision(recordedAs(4), index, replayFacts)).toThrow(RuleVersionUnknownError);
   });
+
+  type Recorded = Record<string, unknown> & { decision: { reason: string; checks: { id: string; version: number }[] } };
+  const reasonIs = (d: Recorded, text: string) => ({ ...d, decision: { ...d.decision, reason: text } });
+  const findingsAre = (d: Recorded, text: string) => ({ ...reasonIs(d, text), findings: text });
+  /** Each decision whose text rule trim() judged in version 1, the rule, its refusal, and where the text is recorded. */
+  const blankAsShown: [string, string, string, string, (d: Recorded, text: string) => object][] = [
+    [
+      'commendation.NominationReturned',
+      nominationStreamId(OTHER_NOMINATION_ID),
+      'commendation.nomination.reason-given',
+      'NOMINATION.REASON_REQUIRED',
+      reasonIs,
+    ],
+    [
+      'commendation.NominationRejected',
+      nominationStreamId(THIRD_NOMINATION_ID),
+      'commendation.nomination.reason-given',
+      'NOMINATION.REASON_REQUIRED',
+      reasonIs,
+    ],
+    [
+      'commendation.CommendationRevoked',
+      nominationStreamId(OTHER_NOMINATION_ID),
+      'commendation.nomination.reason-given',
+      'NOMINATION.REASON_REQUIRED',
+      reasonIs,
+    ],
+    [
+      'commendation.CommendationDecided',
+      nominationStreamId(OTHER_NOMINATION_ID),
+      'commendation.nomination.document-number',
+      'NOMINATION.DOCUMENT_NUMBER',
+      (d, text) => ({ ...d, documentNumber: text }),
+    ],
+    [
+      'commendation.ObjectionUpheld',
+      objectionStreamId(OBJECTION_ID),
+      'commendation.objection.findings-given',
+      'OBJECTION.FINDINGS_REQUIRED',
+      findingsAre,
+    ],
+    [
+      'commendation.ObjectionDismissed',
+      objectionStreamId(OTHER_OBJECTION_ID),
+      'commendation.objection.findings-given',
+      'OBJECTION.FINDINGS_REQUIRED',
+      findingsAre,
+    ],
+  ];
+  it.each(blankAsShown)(
+    'given a %s on %s whose text is a zero-width space, recorded under version 1 of %s, when replayed, then version 1 accepts it again; version 2 refuses it (%s); a version this code lacks throws',
+    (type, streamId, ruleId, code, withText) => {
+      const { stream, index } = at(streamId, type, 0);
+      const event = stream[index]!;
+      const data = event.data as Recorded;
+      const recordedAs = (version: number) => {
+        const altered = withText(data, '\u200b') as Recorded;
+        const checks = altered.decision.checks.map((c) => (c.id === ruleId ? { ...c, version } : c));
+        return [
+          ...stream.slice(0, index),
+          { ...event, data: { ...altered, decision: { ...altered.decision, checks } } },
+          ...stream.slice(index + 1),
+        ];
+      };
+      expect(data.decision.checks).toContainEqual({ id: ruleId, version: 2 });
+
+      const underV1 = replayCommendationDecision(recordedAs(1), index, replayFacts);
+      expect(underV1.ruleVersions).toContainEqual({ id: ruleId, version: 1 });
+      expect([underV1.refusal, underV1.matches]).toEqual([null, true]);
+
+      expect(replayCommendationDecision(recordedAs(2), index, replayFacts)).toMatchObject({ refusal: code, matches: false });
+      expect(() => replayCommendationDecision(recordedAs(3), index, replayFacts)).toThrow(RuleVersionUnknownError);
+    },
+  );
 
   it('given a place granted, when its programme is rewritten with fewer places, then the replay refuses it by the quota rule', () => {
     const { stream, index } = at(
