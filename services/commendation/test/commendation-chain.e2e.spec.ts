@@ -208,6 +208,11 @@ describe('commendation chain (e2e)', () => {
     expect([again.status, again.body.trackingCode]).toEqual([201, codeA]);
     // An ID or phone number in the grounds is refused, naming the rule.
     expect((await objectTo(na, { grounds: '举报人电话13812345678' })).status).toBe(400);
+    // However it is written (a probe filed these into the store for good): dots, a zero-width space, numerals.
+    for (const grounds of ['举报人电话138.0013.8000', '举报人电话1\u200b3800138000', '举报人电话一三八〇〇一三八〇〇〇']) {
+      const refused = await objectTo(na, { grounds });
+      expect([grounds, refused.status, refused.body.code]).toEqual([grounds, 400, 'OBJECTION.PERSONAL_NUMBERS']);
+    }
 
     const objections = await waitUntil('both objections on the board', async () => {
       const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));

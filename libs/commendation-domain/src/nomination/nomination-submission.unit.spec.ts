@@ -108,7 +108,7 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
                   'commendation.nomination.in-window',
                   'commendation.nomination.nominee-once',
                   'commendation.nomination.no-personal-numbers',
-                ].map((id) => ({ id, version: id.endsWith('no-personal-numbers') ? 3 : 1 })),
+                ].map((id) => ({ id, version: id.endsWith('no-personal-numbers') ? 4 : 1 })),
                 reason: '群众公认，事迹突出',
                 orgPaths: [
                   { of: 'nominator', orgs: PATH_TO_VILLAGE },
@@ -269,16 +269,30 @@ describe('nominationDecider: SubmitNomination (自下而上推荐)', () => {
       .when(submit({ nominee: { ...member, name: `王五${text}` } }))
       .thenRefuses(DeedsCarryNoPersonalNumbersRule);
   });
-  it('records the deeds rule at version 3, and runs version 1 or 2 when a replay names it', () => {
+  it('records the deeds rule at version 4, and runs version 1, 2 or 3 when a replay names it', () => {
     spec
       .given([])
       .when(submit())
       .thenMatches((events) =>
         expect((events[1]!.data as { decision: { checks: { id: string; version: number }[] } }).decision.checks).toContainEqual({
           id: 'commendation.nomination.no-personal-numbers',
-          version: 3,
+          version: 4,
         }),
       );
+    // Version 3 read 张三一三八〇〇一三八〇〇〇 as one number (313800138000); version 4 reads it without the name's 三.
+    spec
+      .given([])
+      .when(submit({ deeds: { ...deeds, summary: '户主张三一三八〇〇一三八〇〇〇' } }))
+      .thenRefuses(DeedsCarryNoPersonalNumbersRule);
+    spec
+      .given([])
+      .when(
+        submit({
+          deeds: { ...deeds, summary: '户主张三一三八〇〇一三八〇〇〇' },
+          ruleVersions: { 'commendation.nomination.no-personal-numbers': 3 },
+        }),
+      )
+      .thenMatches((events) => expect(events.map((e) => e.type)).toContain('commendation.NominationSubmitted'));
     // Version 2 read 张三13800138000 as one number (313800138000); version 3 ends a group where a numeral meets digits.
     spec
       .given([])

@@ -194,16 +194,27 @@ export class DeedsCarryNoPersonalNumbersRuleV2 extends Rule {
 /**
  * Version 3: as version 2, with a group of digits ending where a numeral meets it — 张三13800138000
  * read as one number 313800138000 under version 2, so a name ending in 三 or 四 hid a phone.
+ * Kept for the decisions that recorded it.
  */
-export class DeedsCarryNoPersonalNumbersRule extends DeedsCarryNoPersonalNumbersRuleV2 {
+export class DeedsCarryNoPersonalNumbersRuleV3 extends DeedsCarryNoPersonalNumbersRuleV2 {
   override readonly version: number = 3;
   protected override readonly reading: NumberReading = 3;
+}
+
+/**
+ * Version 4: as version 3, with a number spelled in numerals read without the one or two a name
+ * before it may end in — 张三一三八〇〇一三八〇〇〇 read as 313800138000 under version 3.
+ */
+export class DeedsCarryNoPersonalNumbersRule extends DeedsCarryNoPersonalNumbersRuleV2 {
+  override readonly version: number = 4;
+  protected override readonly reading: NumberReading = 4;
 }
 
 const DEEDS_RULE = new VersionedRuleSet<[readonly string[]]>('commendation.nomination.no-personal-numbers', {
   1: DeedsCarryNoPersonalNumbersRuleV1,
   2: DeedsCarryNoPersonalNumbersRuleV2,
-  3: DeedsCarryNoPersonalNumbersRule,
+  3: DeedsCarryNoPersonalNumbersRuleV3,
+  4: DeedsCarryNoPersonalNumbersRule,
 });
 
 /** The deeds rule in the version `chosen` names (a replay's), else the one in force. */

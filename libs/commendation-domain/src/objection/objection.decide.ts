@@ -7,7 +7,7 @@ import {
   findingsAreGiven,
   InvestigatorIsAnInspectorRule,
   ObjectionConcernsANoticedNominationRule,
-  ObjectionGroundsCarryNoPersonalNumbersRule,
+  objectionGroundsCarryNoPersonalNumbers,
   ObjectionIsAssignedByTheAwardingBodyRule,
   ObjectionIsConcludedByItsInvestigatorRule,
   ObjectionIsFiledOnceRule,
@@ -27,7 +27,7 @@ export function fileObjection({ data }: FileObjection, state: ObjectionState): O
   checkRule(new ObjectionConcernsANoticedNominationRule(data.notice, data.nominationId));
   checkRule(new ObjectionIsFiledWhileTheNoticeRunsRule(data.notice, data.today));
   checkRule(objectionStatesItsGrounds(data.ruleVersions, data.grounds));
-  checkRule(new ObjectionGroundsCarryNoPersonalNumbersRule(data.grounds));
+  checkRule(objectionGroundsCarryNoPersonalNumbers(data.ruleVersions, data.grounds));
   const { notice } = data;
   return [
     {

@@ -1,4 +1,4 @@
-import { personalNumbersIn, trackingCodeSchema } from '@vanguard/contracts';
+import { personalNumbersIn, personalNumbersPublishedIn, trackingCodeSchema } from '@vanguard/contracts';
 import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { ASSIGNING_ROLES, INVESTIGATOR_ROLE, hasRole } from '../roles';
@@ -112,20 +112,47 @@ const GROUNDS_RULE = new VersionedRuleSet<[string]>('commendation.objection.grou
 /** The grounds rule in the version `chosen` names, else the one in force. */
 export const objectionStatesItsGrounds = (chosen: RuleVersionChoice | undefined, grounds: string) => GROUNDS_RULE.create(chosen, grounds);
 
-/** The grounds are kept in the store for good: a phone or ID-card number belongs in the contact field, kept apart. */
-export class ObjectionGroundsCarryNoPersonalNumbersRule extends Rule {
+/**
+ * Version 1: the grounds are kept in the store for good, so a phone or ID-card number belongs in
+ * the contact field, kept apart — read as stored (spaced, dashed or full-width ones seen through).
+ * A filing records no decision, so no replay names it; kept beside version 2.
+ */
+export class ObjectionGroundsCarryNoPersonalNumbersRuleV1 extends Rule {
   readonly id = 'commendation.objection.no-personal-numbers';
   readonly code = 'OBJECTION.PERSONAL_NUMBERS';
   readonly kind = 'invalid';
   readonly message =
     '异议内容中不得含身份证号或电话号码，联系方式请填在联系方式栏 / no ID-card or phone number in the grounds; leave a contact in the contact field';
-  constructor(private readonly grounds: string) {
+  constructor(protected readonly grounds: string) {
     super();
   }
   isBroken(): boolean {
     return personalNumbersIn(this.grounds).length > 0;
   }
 }
+
+/**
+ * Version 2 (a probe filed 1\u200b3800138000, 138.0013.8000 and 一三八〇〇一三八〇〇〇 past version 1,
+ * into the hash-chained store and the audit timeline for good): read as a page would show it too
+ * (`personalNumbersPublishedIn`, reading 4), besides what the event's contract refuses.
+ */
+export class ObjectionGroundsCarryNoPersonalNumbersRule extends ObjectionGroundsCarryNoPersonalNumbersRuleV1 {
+  override readonly version: number = 2;
+  override readonly message =
+    '异议内容中不得含身份证号或电话号码（含以符号、零宽字符或汉字数字写出的），联系方式请填在联系方式栏 / no ID-card or phone number in the grounds, nor one split by symbols or invisible characters or spelled in Chinese numerals; leave a contact in the contact field';
+  override isBroken(): boolean {
+    return personalNumbersPublishedIn(this.grounds, 4).length > 0;
+  }
+}
+
+const GROUNDS_NUMBERS_RULE = new VersionedRuleSet<[string]>('commendation.objection.no-personal-numbers', {
+  1: ObjectionGroundsCarryNoPersonalNumbersRuleV1,
+  2: ObjectionGroundsCarryNoPersonalNumbersRule,
+});
+
+/** The grounds' personal-numbers rule in the version `chosen` names, else the one in force. */
+export const objectionGroundsCarryNoPersonalNumbers = (chosen: RuleVersionChoice | undefined, grounds: string) =>
+  GROUNDS_NUMBERS_RULE.create(chosen, grounds);
 
 export class TrackingCodeIsWellFormedRule extends Rule {
   readonly id = 'commendation.objection.tracking-code';

@@ -23,6 +23,7 @@ import {
   InvestigatorIsAnInspectorRule,
   ObjectionConcernsANoticedNominationRule,
   ObjectionGroundsCarryNoPersonalNumbersRule,
+  ObjectionGroundsCarryNoPersonalNumbersRuleV1,
   ObjectionIsAssignedByTheAwardingBodyRule,
   ObjectionIsConcludedByItsInvestigatorRule,
   ObjectionIsFiledOnceRule,
@@ -109,6 +110,7 @@ const dismiss = (findings = '经实地核查，道路硬化 2.5 公里属实', r
   data: { decidedBy: countyInspector, findings, ...(ruleVersions ? { ruleVersions } : {}) },
 });
 const GROUNDS_STATED = 'commendation.objection.grounds-stated';
+const GROUNDS_NUMBERS = 'commendation.objection.no-personal-numbers';
 const FINDINGS_GIVEN = 'commendation.objection.findings-given';
 /** Texts a reader sees as nothing that `trim()` keeps (ADR 0127). */
 const INVISIBLE: [string, string][] = [
@@ -173,6 +175,27 @@ describe('objectionDecider (异议)', () => {
         .given([])
         .when(file({ grounds: '情况属实，请联系我 13912345678' }))
         .thenRefuses(ObjectionGroundsCarryNoPersonalNumbersRule));
+    it('keeps out a number however written, as a page would show it (version 2); version 1 read the stored text only', () => {
+      // A probe filed each of these past version 1, into the store and the audit timeline for good.
+      for (const grounds of [
+        '举报人电话1\u200b3800138000',
+        '举报人电话138.0013.8000',
+        '举报人电话一三八〇〇一三八〇〇〇',
+        '户主张三一三八〇〇一三八〇〇〇',
+      ])
+        spec.given([]).when(file({ grounds })).thenRefuses(ObjectionGroundsCarryNoPersonalNumbersRule);
+      spec
+        .given([])
+        .when(file({ grounds: '举报人电话138.0013.8000', ruleVersions: { [GROUNDS_NUMBERS]: 1 } }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ type: 'commendation.ObjectionFiled' }));
+      spec
+        .given([])
+        .when(file({ grounds: '情况属实，请联系我 13912345678', ruleVersions: { [GROUNDS_NUMBERS]: 1 } }))
+        .thenRefuses(ObjectionGroundsCarryNoPersonalNumbersRuleV1);
+      expect(() => objectionDecider.decide(file({ ruleVersions: { [GROUNDS_NUMBERS]: 3 } }), objectionDecider.initialState())).toThrow(
+        RuleVersionUnknownError,
+      );
+    });
     it('carries a well-formed tracking code', () =>
       spec
         .given([])

@@ -78,7 +78,8 @@ describe(replayCommendationDecision.name, () => {
     expect(replayCommendationDecision(recordedAs(2), index, replayFacts).refusal).toBe('NOMINATION.PERSONAL_NUMBERS');
     // A version this code does not have is the code's gap, thrown, not a decision that failed to reproduce.
     expect(replayCommendationDecision(recordedAs(3), index, replayFacts).refusal).toBe('NOMINATION.PERSONAL_NUMBERS');
-    expect(() => replayCommendationDecision(recordedAs(4), index, replayFacts)).toThrow(RuleVersionUnknownError);
+    expect(replayCommendationDecision(recordedAs(4), index, replayFacts).refusal).toBe('NOMINATION.PERSONAL_NUMBERS');
+    expect(() => replayCommendationDecision(recordedAs(5), index, replayFacts)).toThrow(RuleVersionUnknownError);
   });
 
   type Recorded = Record<string, unknown> & { decision: { reason: string; checks: { id: string; version: number }[] } };
