@@ -121,7 +121,7 @@ export class ObjectionGroundsCarryNoPersonalNumbersRuleV1 extends Rule {
   readonly id = 'commendation.objection.no-personal-numbers';
   readonly code = 'OBJECTION.PERSONAL_NUMBERS';
   readonly kind = 'invalid';
-  readonly message =
+  readonly message: string =
     '异议内容中不得含身份证号或电话号码，联系方式请填在联系方式栏 / no ID-card or phone number in the grounds; leave a contact in the contact field';
   constructor(protected readonly grounds: string) {
     super();
