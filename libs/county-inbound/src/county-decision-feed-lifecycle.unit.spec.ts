@@ -52,6 +52,7 @@ const feed = (kafka: Kafka) =>
     groupId: 'g',
     counties: [{ clientId: 'county-x', countyOrgId: 'o' }],
     within: () => Promise.resolve(false),
+    verifier: { verify: () => ({ ok: true }) },
   });
 
 describe('CountyDecisionFeed start and stop', () => {

@@ -47,11 +47,15 @@ describe('CountyDecisionFeed (real Kafka)', () => {
 
   afterAll(() => feed?.stop());
 
-  it('copies each decision and transfer in onto the topic of the county it is about, unchanged; no name, nothing else, nothing to another county', async () => {
+  it('copies each signed decision and transfer in onto the topic of the county it is about, unchanged; no name, no forgery, nothing else, nothing to another county', async () => {
     const songlingDecision = event('evaluation.TierChanged', village.songling);
     const hekouDecision = event('commendation.CommendationDecided', village.hekou);
     const notADecision = event('evaluation.PledgeMade', village.songling, false);
     const outsideEveryCounty = event('commendation.CommendationDecided', village.elsewhere);
+    // Anyone who can write to a source topic (a probe did): unsigned, and signed but changed since.
+    const unsigned = { ...event('commendation.CommendationDecided', village.songling), metadata: {} };
+    const signed = event('evaluation.TierChanged', village.hekou);
+    const changed = { ...signed, orgId: village.songling };
     const member = randomUUID();
     const joined = event('organization.MemberJoined', village.songling, { memberId: member, orgId: village.songling, name: '张三' });
     const transferredIn = event('organization.MemberTransferred', village.hekou, {
@@ -68,7 +72,10 @@ describe('CountyDecisionFeed (real Kafka)', () => {
       .sendBatch({
         topicMessages: [
           { topic: sources[0]!, messages: [songlingDecision, notADecision].map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) },
-          { topic: sources[1]!, messages: [hekouDecision, outsideEveryCounty].map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) },
+          {
+            topic: sources[1]!,
+            messages: [hekouDecision, outsideEveryCounty, unsigned, changed].map((e) => ({ key: e.streamId, value: JSON.stringify(e) })),
+          },
           // As organisation's relay publishes them: with the envelope headers (the feed skips by type).
           { topic: sources[2]!, messages: [joined, transferredIn].map(toKafkaMessage) },
         ],
@@ -83,6 +90,7 @@ describe('CountyDecisionFeed (real Kafka)', () => {
         { clientId: 'county-hekou', countyOrgId: HEKOU },
       ],
       within: (county, org) => (inside[county] ?? []).includes(org),
+      verifier: EventVerifier.forContexts(['evaluation', 'commendation', 'organization'], {}),
       sourceTopics: sources,
       topicOf,
     });

@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
-import { ENVELOPE_HEADERS, contextTopic, countyDecisionTopic } from '@vanguard/contracts';
-import { ensureTopics, headerValue, silentLogger, type MessagingLogger } from '@vanguard/messaging';
+import { ENVELOPE_HEADERS, contextTopic, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
+import { ensureTopics, headerValue, silentLogger, type EnvelopeVerifier, type MessagingLogger } from '@vanguard/messaging';
 import type { CountyScope } from './county-inbound.port';
 
 // A county may read no context's events topic (ADR 0062): evaluation's and commendation's carry
@@ -49,6 +49,20 @@ export function decisionOrgOf(value: Buffer | null, typeHeader?: string): string
   }
 }
 
+/**
+ * Whether the record is an envelope its own context's producer signed (ADR 0059). Anyone who can
+ * write to a source topic could otherwise put a decision on a county's topic, which the county
+ * would see arrive from the platform; its client verifies too, but its other readers need not.
+ */
+export function signedByItsProducer(value: Buffer | null, verifier: EnvelopeVerifier): boolean {
+  if (!value) return false;
+  try {
+    return verifier.verify(JSON.parse(value.toString('utf8')) as EventEnvelope).ok;
+  } catch {
+    return false;
+  }
+}
+
 /** The counties a decision about `orgId` goes to: those with the organisation inside them. */
 export async function countiesOf(orgId: string, counties: readonly CountyFeedTarget[], within: CountyScope): Promise<CountyFeedTarget[]> {
   const inside = await Promise.all(counties.map((c) => Promise.resolve(within(c.countyOrgId, orgId))));
@@ -61,6 +75,8 @@ export interface CountyDecisionFeedOptions {
   readonly counties: readonly CountyFeedTarget[];
   /** Whether an organisation is inside a county: the owner of the tree answers (organization). */
   readonly within: CountyScope;
+  /** Whose signatures count: evaluation's, commendation's and organisation's producers'. */
+  readonly verifier: EnvelopeVerifier;
   readonly sourceTopics?: readonly string[];
   /** Default countyDecisionTopic. */
   readonly topicOf?: (clientId: string) => string;
@@ -77,8 +93,9 @@ export interface CountyDecisionFeedOptions {
 
 /**
  * Copies each decision of the source topics onto the decision topic of every county it is about,
- * key, value and headers unchanged. At least once: a batch's offsets are committed after its
- * copies are acknowledged, so a crash repeats copies and a county keys decisions by event id.
+ * key, value and headers unchanged, when its producer signed it (a forgery goes nowhere). At
+ * least once: a batch's offsets are committed after its copies are acknowledged, so a crash
+ * repeats copies and a county keys decisions by event id.
  * A new group reads from the beginning, so a county can read past decisions (`follow --history`);
  * a county added after the group first ran gets decisions from the group's position on (ADR 0062).
  */
@@ -140,6 +157,13 @@ export class CountyDecisionFeed {
     const routes = await Promise.all(
       batch.messages.map(async (m) => {
         const orgId = decisionOrgOf(m.value, headerValue(m.headers, ENVELOPE_HEADERS.type));
+        if (orgId && !signedByItsProducer(m.value, this.options.verifier)) {
+          this.log.warn(
+            { topic: batch.topic, partition: batch.partition, offset: m.offset },
+            'not signed by its producer: not copied to any county',
+          );
+          return { m, counties: [] };
+        }
         return { m, counties: orgId ? await countiesOf(orgId, this.options.counties, this.options.within) : [] };
       }),
     );

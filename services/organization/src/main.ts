@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { createHttpApp, shutdownDeadlineFromEnv } from '@vanguard/http';
-import { orgEventKeyProblems } from '@vanguard/auth';
+import { eventKeyProblems } from '@vanguard/auth';
 import { refuseUnsafeProductionStart, startService } from '@vanguard/infra-config';
 import { organizationConfig } from './organization.config';
 import { OrganizationModule } from './organization.module';
 
 async function bootstrap(): Promise<void> {
-  await refuseUnsafeProductionStart('organization', [orgEventKeyProblems]);
+  // eventKeyProblems holds orgEventKeyProblems, and the keys of the decisions the county feed copies.
+  await refuseUnsafeProductionStart('organization', [eventKeyProblems]);
   const config = organizationConfig();
   const app = await createHttpApp(OrganizationModule.register(config), {
     title: 'Vanguard · 党组织 organization service',

@@ -7,6 +7,8 @@ import { EventSigner, EventVerifier, eventKeyVariables } from './event-signature
  */
 export const SERVICE_EVENT_CONTEXTS: Readonly<Record<string, { readonly signs: readonly string[]; readonly verifies: readonly string[] }>> =
   {
+    // Organisation's own key is orgEventKeyProblems'; it verifies the decisions it copies to counties (ADR 0062).
+    organization: { signs: [], verifies: ['evaluation', 'commendation'] },
     evaluation: { signs: ['evaluation'], verifies: [] },
     commendation: { signs: ['commendation'], verifies: ['evaluation'] },
     assistance: { signs: ['assistance'], verifies: [] },

@@ -47,6 +47,21 @@ describe('eventKeyProblems', () => {
     ]);
   });
 
+  it('eventKeyProblems_ForOrganization_AsksForTheKeysOfTheDecisionsItCopiesToCounties', () => {
+    const env = {
+      ...safe(),
+      ORGANIZATION_EVENT_SIGNING_KEY: ownSeed(),
+      VANGUARD_COUNTY_ORGS: `county-a=${'0'.repeat(8)}-0000-4000-8000-000000000001`,
+    };
+    expect(problems(env, 'organization')).toEqual([
+      expect.stringMatching(/^EVALUATION_EVENT_VERIFY_KEYS is not set/),
+      expect.stringMatching(/^COMMENDATION_EVENT_VERIFY_KEYS is not set/),
+    ]);
+    expect(
+      problems({ ...env, EVALUATION_EVENT_VERIFY_KEYS: `e=${own()}`, COMMENDATION_EVENT_VERIFY_KEYS: `c=${own()}` }, 'organization'),
+    ).toEqual([]);
+  });
+
   it('eventKeyProblems_WhenEveryKeyIsAnOperatorsOwn_FindsNone', () => {
     const env = {
       ...safe(),

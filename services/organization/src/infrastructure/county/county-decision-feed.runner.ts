@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { serviceEventVerifier } from '@vanguard/auth';
 import { CountyDecisionFeed } from '@vanguard/county-inbound';
 import { serviceKafka, type ServiceKafka, messagingLoggerOf } from '@vanguard/messaging';
 import { COUNTY_INBOUND_OPTIONS, type CountyInboundOptions } from './county-inbound.runner';
@@ -40,6 +41,7 @@ export class CountyDecisionFeedRunner implements OnApplicationBootstrap, OnAppli
       groupId: this.options.decisionFeedGroupId ?? 'organization.county-decisions',
       counties,
       within: within ?? this.treeScope().within,
+      verifier: serviceEventVerifier('organization'),
       ...topics,
       logger: messagingLoggerOf(this.logger),
       onCrash: (e) => this.restartAfterCrash(feed, e),
