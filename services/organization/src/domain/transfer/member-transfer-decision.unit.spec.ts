@@ -73,6 +73,9 @@ describe(`${MemberTransfer.name} decision events`, () => {
 
     expect(codeOf(() => sut.reject('2011-05-05', '请联系 139 1234 5678'))).toBe('TRANSFER.REASON_HAS_PERSONAL_NUMBER');
     expect(codeOf(() => sut.reject('2011-05-05', '身份证 32010119850101123X 不符'))).toBe('TRANSFER.REASON_HAS_PERSONAL_NUMBER');
+    // However written, as the published event would show it: dots, a zero-width space, numerals after a name.
+    for (const reason of ['请联系138.0013.8000', '请联系1\u200b3800138000', '联系人张三一三八〇〇一三八〇〇〇'])
+      expect([reason, codeOf(() => sut.reject('2011-05-05', reason))]).toEqual([reason, 'TRANSFER.REASON_HAS_PERSONAL_NUMBER']);
     expect(sut.pullEvents()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { personalNumbersIn } from '@vanguard/contracts';
+import { personalNumbersPublishedIn } from '@vanguard/contracts';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
@@ -32,7 +32,7 @@ export class RejectTransferRequest {
   @ValidateBy({
     name: 'noPersonalNumbers',
     validator: {
-      validate: (v: unknown) => typeof v !== 'string' || personalNumbersIn(v).length === 0,
+      validate: (v: unknown) => typeof v !== 'string' || personalNumbersPublishedIn(v).length === 0,
       defaultMessage: () => 'reason must not contain an ID-card number or a phone number (it is published in clear)',
     },
   })
