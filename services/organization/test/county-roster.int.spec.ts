@@ -195,7 +195,9 @@ describe(CountyRosterHandler.name, () => {
     expect(again).toMatchObject({ outcome: 'refused', code: 'MEMBER.NOT_ACTIVE' });
     const { rows } = await db.pool.query(`select membership from members where id = $1`, [memberId]);
     expect(rows[0].membership).toBe('left');
+    // No transfer was open: MemberLeft and no MemberTransferCancelled.
     expect((await outbox(memberId)).map((e) => e.event_type).at(-1)).toBe('organization.MemberLeft');
+    expect((await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberTransferCancelled')).toEqual([]);
   });
 
   it('ends the open transfer of a member the county removes, as leaving on the platform does', async () => {
@@ -216,6 +218,17 @@ describe(CountyRosterHandler.name, () => {
       transferId,
     ]);
     expect(rows[0]).toEqual({ status: 'cancelled', on: '2026-01-05', reason: TRANSFER_ENDINGS.memberLeft });
+    // One MemberTransferCancelled, after MemberLeft on the member's stream, in the county message's context (ADR 0129).
+    const events = await outbox(memberId);
+    expect(events.map((e) => e.event_type).slice(-2)).toEqual(['organization.MemberLeft', 'organization.MemberTransferCancelled']);
+    const cancelled = events.filter((e) => e.event_type === 'organization.MemberTransferCancelled');
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]!.envelope).toMatchObject({
+      orgId: HONGSHI,
+      actor: { sub: 'sa-songling', kind: 'service' },
+      data: { transferId, memberId, fromOrgId: HONGSHI, toOrgId: BAIHUA, cancelledOn: '2026-01-05', reason: 'member_left' },
+    });
+    expect(cancelled[0]!.envelope.streamVersion).toBe(events.at(-2)!.envelope.streamVersion + 1);
   });
 
   it('ends a transfer requested while the removal waited for the member’s lock', async () => {
@@ -251,6 +264,8 @@ describe(CountyRosterHandler.name, () => {
       expect(left).toEqual({ outcome: 'applied', result: { memberId } });
       const { rows } = await db.pool.query(`select status from member_transfers where id = $1`, [transferId]);
       expect(rows[0]).toEqual({ status: 'cancelled' });
+      const cancelled = (await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberTransferCancelled');
+      expect(cancelled.map((e) => e.envelope.data)).toEqual([expect.objectContaining({ transferId, reason: 'member_left' })]);
     } finally {
       await requester.query('rollback').catch(() => undefined);
       requester.release();

@@ -12,10 +12,10 @@ import { isolatedOrganizationSchema } from './support/isolated-schema';
 const BAIHUA = demoOrgId('910425101');
 const TOPIC = MemberTransferAccepted.topic;
 
-// The decision on a transfer and 亮牌示范 reach the topic through the outbox, in the
-// command's transaction, like every other organisation change; organisation events carry
+// The decision on a transfer, its ending without one and 亮牌示范 reach the topic through the
+// outbox, in the command's transaction, like every other organisation change; organisation events carry
 // orgId beside the deprecated organizationId (ADR 0012).
-describe(`${OutboxRelayRunner.name} (transfer decisions, vanguard posts, orgId)`, () => {
+describe(`${OutboxRelayRunner.name} (transfer decisions and endings, vanguard posts, orgId)`, () => {
   let org: TestSchema;
   let sut: INestApplication;
   let tap: Consumer;
@@ -86,6 +86,26 @@ describe(`${OutboxRelayRunner.name} (transfer decisions, vanguard posts, orgId)`
     expect(rejectedEvent).toMatchObject({ version: 2, data: { transferId: t2.body.id, fromOrgId: from, toOrgId: to, reason: '材料不全' } });
     expect(publicContracts.validate(acceptedEvent).ok).toBe(true);
     expect(publicContracts.validate(rejectedEvent).ok).toBe(true);
+  });
+
+  it('publishes MemberTransferCancelled on the member’s stream when the member leaves, after MemberLeft', async () => {
+    const from = await branch('终止转出支部');
+    const to = await branch('终止转入支部');
+    const member = await enrol(from, '离开党员');
+    const t = await post('/transfers', { memberId: member, toOrgId: to });
+    expect(t.status).toBe(201);
+
+    expect((await post(`/members/${member}/leave`, { reason: '去世' })).status).toBe(204);
+
+    const cancelled = await onTopic('MemberTransferCancelled', `member-${member}`);
+    const left = await onTopic('MemberLeft', `member-${member}`);
+    expect(cancelled).toMatchObject({
+      version: 1,
+      orgId: from,
+      data: { transferId: t.body.id, memberId: member, fromOrgId: from, toOrgId: to, reason: 'member_left' },
+    });
+    expect(cancelled.streamVersion).toBe(left.streamVersion + 1);
+    expect(publicContracts.validate(cancelled).ok).toBe(true);
   });
 
   it('publishes VanguardPostGranted once, not again for a post already held', async () => {

@@ -4,8 +4,9 @@ import { noPersonalNumbers } from '../no-personal-numbers.refinement';
 import { refineBy } from '../refinements';
 import { daySchema, vanguardPostSchema } from './vocabulary';
 
-// The steps of a transfer (组织关系转接) between request and completion, and 亮牌示范. On the
-// member's stream, so a consumer sees request → accepted/rejected → transferred in order.
+// The steps of a transfer (组织关系转接) between request and completion, its ending without a
+// decision, and 亮牌示范. On the member's stream, so a consumer sees request → accepted/rejected →
+// transferred (or cancelled) in order.
 
 const id = z.uuid();
 
@@ -62,6 +63,33 @@ export const MemberTransferRejectedV2 = defineContract({
   }),
 });
 
+/** Why an open transfer ended without a decision (ADR 0120): what it was about went away. */
+export const transferCancellationReasonSchema = z.enum(['member_left', 'receiver_dissolved', 'merged_into_one']);
+
+export const MemberTransferCancelled = defineContract({
+  context: 'organization',
+  name: 'MemberTransferCancelled',
+  version: 1,
+  stream: 'member',
+  description:
+    'An open transfer (requested or accepted) ended without a decision (转接终止), because what it was about went away; ' +
+    'it can no longer be accepted, rejected or completed, and the member may be transferred again. ' +
+    'Published once per transfer, in the transaction that ends it, after the event that caused it on the member’s stream ' +
+    '(MemberLeft) or beside it on the organisation’s (OrganizationMerged, OrganizationDissolved). ' +
+    'A merge that leaves the transfer open publishes nothing for it: the absorbed side is the survivor’s from OrganizationMerged on.',
+  schema: z.object({
+    transferId: id,
+    memberId: id,
+    fromOrgId: id.describe('the sending organisation when it ended (after a merge, the survivor)'),
+    toOrgId: id.describe('the receiving organisation when it ended (after a merge, the survivor)'),
+    cancelledOn: daySchema,
+    reason: transferCancellationReasonSchema.describe(
+      'member_left: the member left (the platform or a county roster removal); receiver_dissolved: the receiving organisation ' +
+        'was dissolved; merged_into_one: a merge made both sides one organisation (fromOrgId = toOrgId = the survivor)',
+    ),
+  }),
+});
+
 export const VanguardPostGranted = defineContract({
   context: 'organization',
   name: 'VanguardPostGranted',
@@ -81,5 +109,6 @@ export const transferAndPostContracts = [
   MemberTransferAccepted,
   MemberTransferRejected,
   MemberTransferRejectedV2,
+  MemberTransferCancelled,
   VanguardPostGranted,
 ] as const;

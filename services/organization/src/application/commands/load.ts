@@ -4,6 +4,7 @@ import type { Member } from '../../domain/member/member.aggregate';
 import { MemberNotFoundError } from '../../domain/member/member.errors';
 import type { Organization } from '../../domain/organization/organization.aggregate';
 import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
+import { DomainError } from '../../domain/shared/domain-error';
 import type { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
 import { TransferNotFoundError } from '../../domain/transfer/member-transfer.errors';
 import type { ContactPointRepository } from '../ports/contact-point.repository.port';
@@ -35,6 +36,65 @@ export async function loadMember(repo: MemberRepository, id: string): Promise<Me
   const m = await repo.findById(id);
   if (!m) throw new MemberNotFoundError(id);
   return m;
+}
+
+/**
+ * The member moved to another organisation (a merge or a transfer committed) while the command
+ * waited for the organisation it had read him in. Nothing it did is kept: the command runs again
+ * in a new transaction (`againIfTheMemberMoved`); if he keeps moving, the caller is told to retry.
+ */
+export class MemberMovedMeanwhileError extends DomainError {
+  constructor(memberId: string) {
+    super(
+      'MEMBER.CONCURRENT_MODIFICATION',
+      'conflict',
+      `党员所在组织刚刚变更，请重试 / the member changed organisation meanwhile; retry: ${memberId}`,
+    );
+  }
+}
+
+/** Runs of a command that locks a member after his organisation, before it gives up on one who keeps moving. */
+const RUNS_WHILE_THE_MEMBER_MOVES = 3;
+
+/** `run` (one unit of work) again while the member it is about moves under it (MemberMovedMeanwhileError). */
+export async function againIfTheMemberMoved<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof MemberMovedMeanwhileError) || attempt >= RUNS_WHILE_THE_MEMBER_MOVES) throw e;
+    }
+  }
+}
+
+/**
+ * A member's organisation and `others`, locked in id order before the member (ADR 0129): the one
+ * order of every command that changes transfers — open transfers, then organisations, then
+ * members — as a merge takes them. The member's organisation is read unlocked to know which row
+ * to lock; `lockMemberStillIn` then locks him and checks he is still there. An organisation of
+ * `others` that does not exist is `null`, so the caller can check its scope first.
+ */
+export async function lockOrganizationsOfMember(
+  members: MemberRepository,
+  organizations: OrganizationRepository,
+  memberId: string,
+  others: readonly string[] = [],
+  lock: RowLock = 'update',
+): Promise<{ own: Organization; others: ReadonlyMap<string, Organization | null> }> {
+  const orgId = await members.orgOf(memberId);
+  if (!orgId) throw new MemberNotFoundError(memberId);
+  const locked = new Map<string, Organization | null>();
+  for (const id of [...new Set([orgId, ...others])].sort()) locked.set(id, await organizations.findById(id, lock));
+  const own = locked.get(orgId);
+  if (!own) throw new OrganizationNotFoundError(orgId);
+  return { own, others: new Map(others.map((id) => [id, locked.get(id) ?? null])) };
+}
+
+/** The member, locked, once his organisation `orgId` is held; MemberMovedMeanwhileError if he has left it since it was read. */
+export async function lockMemberStillIn(members: MemberRepository, memberId: string, orgId: string): Promise<Member> {
+  const member = await loadMember(members, memberId);
+  if (member.orgId !== orgId) throw new MemberMovedMeanwhileError(memberId);
+  return member;
 }
 
 export async function loadTransfer(repo: MemberTransferRepository, id: string): Promise<MemberTransfer> {

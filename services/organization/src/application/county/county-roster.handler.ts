@@ -9,7 +9,7 @@ import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import { checkRule } from '../../domain/shared/business-rule';
 import type { Day } from '../../domain/shared/day';
 import { DomainError } from '../../domain/shared/domain-error';
-import { MemberTransfer, TRANSFER_ENDINGS } from '../../domain/transfer/member-transfer.aggregate';
+import { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { EventContext } from '../ports/outbox.port';
@@ -204,11 +204,13 @@ export class CountyRosterHandler<TTx> {
     if (refusal) return refusal;
     const member = restore(linked.state);
     member.leave(d.removedOn, d.reason);
-    // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120). Always
-    // asked: the snapshot's count was read before the member's lock was granted, so a transfer
-    // requested meanwhile was not in it; the update reads afresh and ends what is open, or nothing.
-    batch.endedTransfers.push({ memberId: member.id, on: d.removedOn, reason: TRANSFER_ENDINGS.memberLeft });
-    batch.keep(key, member, linked.isNew, contextOf(m));
+    // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120), and
+    // MemberTransferCancelled says so (ADR 0129). Always asked: the snapshot's count was read before
+    // the member's lock was granted, so a transfer requested meanwhile was not in it; the update
+    // reads afresh and ends what is open, or nothing (and then publishes nothing).
+    const context = contextOf(m);
+    batch.endedTransfers.push({ memberId: member.id, on: d.removedOn, ending: 'memberLeft', context });
+    batch.keep(key, member, linked.isNew, context);
     return applied({ memberId: member.id });
   }
 }

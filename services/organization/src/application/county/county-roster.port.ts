@@ -1,5 +1,5 @@
 import type { MemberProps } from '../../domain/member/member.aggregate';
-import type { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import type { MemberTransfer, TransferEnding } from '../../domain/transfer/member-transfer.aggregate';
 import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
 import type { EventContext } from '../ports/outbox.port';
@@ -46,9 +46,16 @@ export interface CountyRosterChanges {
   readonly transfers: readonly MemberTransfer[];
   /**
    * Open transfers of members who left, to end as MemberTransfer does (status `cancelled`, the
-   * day and the reason): the batch reads only how many a member has, not the transfers.
+   * day and the ending's reason, and a MemberTransferCancelled for each transfer ended, in the
+   * message's context, after the batch's events): the batch reads only how many a member has, not
+   * the transfers, so the store ends what is open when it writes, or nothing.
    */
-  readonly endedTransfers: readonly { readonly memberId: string; readonly on: string; readonly reason: string }[];
+  readonly endedTransfers: readonly {
+    readonly memberId: string;
+    readonly on: string;
+    readonly ending: TransferEnding;
+    readonly context: EventContext;
+  }[];
   readonly links: readonly NewCountyMemberLink[];
   /** Links ended by a take-over (before `links` are inserted: one current link per member). */
   readonly endedLinks: readonly (CountyMemberKey & { readonly takenOverBy: string })[];

@@ -52,6 +52,9 @@ export class InMemoryMembers implements MemberRepository {
   async findById(id: string) {
     return this.rows.get(id) ?? null;
   }
+  async orgOf(id: string) {
+    return this.rows.get(id)?.orgId ?? null;
+  }
   async save(m: Member) {
     this.rows.set(m.id, m);
   }

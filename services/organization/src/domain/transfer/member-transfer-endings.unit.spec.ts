@@ -64,12 +64,34 @@ describe(`${MemberTransfer.name} after a merge, a leave or a dissolution`, () =>
       reason: TRANSFER_ENDINGS.mergedIntoOne,
     });
     expect(sut.isOpen).toBe(false);
+    expect(sut.pullEvents()).toEqual([
+      {
+        name: 'MemberTransferCancelled',
+        stream: 'member',
+        aggregateId: 'm-1',
+        orgId: survivor,
+        data: {
+          transferId: 't-1',
+          memberId: 'm-1',
+          fromOrgId: survivor,
+          toOrgId: survivor,
+          cancelledOn: '2011-05-07',
+          reason: 'merged_into_one',
+        },
+      },
+    ]);
   });
 
   it('followMerge_WhenNeitherSideMerged_ChangesNothing', () => {
     const sut = transfer();
     sut.followMerge('org-x', 'org-s', '2011-05-07');
     expect({ from: sut.fromOrgId, to: sut.toOrgId, status: sut.status }).toEqual({ from: 'org-a', to: 'org-b', status: 'requested' });
+  });
+
+  it('followMerge_WhenOneSideIsRePointed_RecordsNothing', () => {
+    const sut = transfer();
+    sut.followMerge('org-b', 'org-s', '2011-05-07');
+    expect(sut.pullEvents()).toEqual([]);
   });
 
   it('endBecauseTheMemberLeft_EndsAnOpenTransferSoItCanBeNeitherAcceptedNorCompleted', () => {
@@ -80,14 +102,39 @@ describe(`${MemberTransfer.name} after a merge, a leave or a dissolution`, () =>
     accepted.endBecauseTheMemberLeft('2011-05-08');
 
     expect([requested.status, requested.reason, accepted.status]).toEqual(['cancelled', TRANSFER_ENDINGS.memberLeft, 'cancelled']);
+    for (const t of [requested, accepted])
+      expect(t.pullEvents()).toEqual([
+        expect.objectContaining({
+          name: 'MemberTransferCancelled',
+          data: {
+            transferId: 't-1',
+            memberId: 'm-1',
+            fromOrgId: 'org-a',
+            toOrgId: 'org-b',
+            cancelledOn: '2011-05-08',
+            reason: 'member_left',
+          },
+        }),
+      ]);
     expect(codeOf(() => requested.accept(active, '2011-05-09'))).toBe('TRANSFER.INVALID_STATE');
     expect(codeOf(() => accepted.complete(member(), active, '2011-05-09'))).toBe('TRANSFER.INVALID_STATE');
     expect(requested.isOverdue('2011-07-01')).toBe(false);
   });
 
+  it('endBecauseTheReceiverWasDissolved_EndsItOnceWithReceiverDissolved', () => {
+    const sut = transfer(true);
+
+    sut.endBecauseTheReceiverWasDissolved('2011-05-08');
+    sut.endBecauseTheMemberLeft('2011-05-09');
+
+    expect({ status: sut.status, reason: sut.reason }).toEqual({ status: 'cancelled', reason: TRANSFER_ENDINGS.receiverDissolved });
+    expect(sut.pullEvents().map((e) => e.data['reason'])).toEqual(['receiver_dissolved']);
+  });
+
   it('endBecauseTheReceiverWasDissolved_LeavesAClosedTransferAsItWas', () => {
     const sut = transfer();
     sut.reject('2011-05-06', '不符合条件');
+    sut.pullEvents();
 
     sut.endBecauseTheReceiverWasDissolved('2011-05-08');
 
@@ -96,5 +143,6 @@ describe(`${MemberTransfer.name} after a merge, a leave or a dissolution`, () =>
       reason: '不符合条件',
       cancelledOn: null,
     });
+    expect(sut.pullEvents()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { AggregateRoot } from '../shared/aggregate-root';
+import { AggregateRoot, type DomainEvent } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
 import type { Member } from '../member/member.aggregate';
@@ -28,6 +28,41 @@ export const TRANSFER_ENDINGS = {
     '转出组织与接收组织已合并为同一组织，无需再转接 / the sending and receiving organisations merged into one; there is nothing left to transfer',
   receiverDissolved: '接收组织已撤销，转接终止 / the receiving organisation was dissolved; the transfer ended',
 } as const;
+
+/** Which of TRANSFER_ENDINGS ended a transfer. */
+export type TransferEnding = keyof typeof TRANSFER_ENDINGS;
+
+/** How MemberTransferCancelled names each ending (its `reason`): a code, where the transfer keeps the text. */
+export const TRANSFER_ENDING_CODES = {
+  memberLeft: 'member_left',
+  mergedIntoOne: 'merged_into_one',
+  receiverDissolved: 'receiver_dissolved',
+} as const satisfies Record<TransferEnding, string>;
+
+/**
+ * MemberTransferCancelled, on the member's stream like every step of the transfer: one shape
+ * whether the aggregate ended the transfer or a county roster batch ended it in one statement.
+ */
+export function transferCancelled(
+  t: { readonly id: string; readonly memberId: string; readonly fromOrgId: string; readonly toOrgId: string },
+  on: Day,
+  ending: TransferEnding,
+): DomainEvent {
+  return {
+    name: 'MemberTransferCancelled',
+    stream: 'member',
+    aggregateId: t.memberId,
+    orgId: t.fromOrgId,
+    data: {
+      transferId: t.id,
+      memberId: t.memberId,
+      fromOrgId: t.fromOrgId,
+      toOrgId: t.toOrgId,
+      cancelledOn: on,
+      reason: TRANSFER_ENDING_CODES[ending],
+    },
+  };
+}
 
 export interface MemberTransferProps {
   readonly id: string;
@@ -178,35 +213,38 @@ export class MemberTransfer extends AggregateRoot {
   /**
    * The organisation `absorbedId` merged into `survivorId`: its members, and so its side of every
    * open transfer, are the survivor's now. The transfer goes on between the survivor and the other
-   * side, in the state it had (an accepted one is still accepted); when both sides are now the
-   * survivor the member is already where the transfer would take them, and it ends.
+   * side, in the state it had (an accepted one is still accepted), and records nothing: consumers
+   * re-point it from OrganizationMerged (ADR 0129). When both sides are now the survivor the member
+   * is already where the transfer would take them, and it ends.
    */
   followMerge(absorbedId: string, survivorId: string, on: Day): void {
     if (!this.isOpen) return;
     if (this.props.fromOrgId === absorbedId) this.props.fromOrgId = survivorId;
     if (this.props.toOrgId === absorbedId) this.props.toOrgId = survivorId;
-    if (this.props.fromOrgId === this.props.toOrgId) this.end(on, TRANSFER_ENDINGS.mergedIntoOne);
+    if (this.props.fromOrgId === this.props.toOrgId) this.end(on, 'mergedIntoOne');
   }
 
   /** The member left (MemberLeft): there is no one left to transfer. */
   endBecauseTheMemberLeft(on: Day): void {
-    this.end(on, TRANSFER_ENDINGS.memberLeft);
+    this.end(on, 'memberLeft');
   }
 
   /** The receiving organisation was dissolved: it can neither accept nor receive the member any more. */
   endBecauseTheReceiverWasDissolved(on: Day): void {
-    this.end(on, TRANSFER_ENDINGS.receiverDissolved);
+    this.end(on, 'receiverDissolved');
   }
 
   /**
-   * No event: the contracts have none for it, and what ended it is published already
-   * (MemberLeft, OrganizationMerged, OrganizationDissolved). The reason is on the transfer.
+   * Ends an open transfer with the ending's text as its reason, and records MemberTransferCancelled
+   * (ADR 0129): consumers that saw it requested hear that it ended. A closed one is left as it is,
+   * and records nothing.
    */
-  private end(on: Day, reason: string): void {
+  private end(on: Day, ending: TransferEnding): void {
     if (!this.isOpen) return;
     this.props.status = 'cancelled';
     this.props.cancelledOn = on;
-    this.props.reason = reason;
+    this.props.reason = TRANSFER_ENDINGS[ending];
+    this.record(transferCancelled(this.props, on, ending));
   }
 
   get isOpen(): boolean {

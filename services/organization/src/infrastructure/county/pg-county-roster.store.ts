@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@vanguard/contracts';
 import type { Clock } from '../../application/ports/clock.port';
+import type { EventContext } from '../../application/ports/outbox.port';
 import {
   linkKey,
   type CountyMemberKey,
@@ -10,6 +11,8 @@ import {
 } from '../../application/county/county-roster.port';
 import type { Membership, MemberRole, MemberStatus, VanguardPost } from '../../domain/member/member.vocabulary';
 import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
+import type { DomainEvent } from '../../domain/shared/aggregate-root';
+import { TRANSFER_ENDINGS, transferCancelled } from '../../domain/transfer/member-transfer.aggregate';
 import { writeNumberedOutboxBatch } from '../outbox/bulk-outbox';
 import { toIntegrationEvent } from '../outbox/integration-event.mapper';
 import { uuidv7 } from '../system/uuid-v7';
@@ -159,14 +162,9 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
           c.transfers.map((t) => t.completedOn),
         ],
       );
-    if (c.endedTransfers.length)
-      await tx.query(
-        `update member_transfers t
-            set status = 'cancelled', cancelled_on = u.on_day, reason = u.reason, version = t.version + 1
-           from unnest($1::uuid[], $2::date[], $3::text[]) as u(member_id, on_day, reason)
-          where t.member_id = u.member_id and t.status in ('requested','accepted')`,
-        [c.endedTransfers.map((e) => e.memberId), c.endedTransfers.map((e) => e.on), c.endedTransfers.map((e) => e.reason)],
-      );
+    // Each transfer it ends publishes MemberTransferCancelled (ADR 0129), after the batch's events
+    // (a member's MemberLeft comes first on his stream); a member with none open publishes nothing.
+    const cancelled = c.endedTransfers.length ? await this.endTransfers(tx, c.endedTransfers) : [];
     // Ended before the new links go in: a member has one current link (a partial unique index).
     if (!linksNow) {
       await tx.query(
@@ -183,10 +181,37 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
         );
     }
     const now = this.clock.now();
-    const envelopes: EventEnvelope[] = c.events.map(({ event, context }) =>
+    const envelopes: EventEnvelope[] = [...c.events, ...cancelled].map(({ event, context }) =>
       toIntegrationEvent(event, context, { eventId: uuidv7(), streamVersion: 1, now }),
     );
     await writeNumberedOutboxBatch(tx, envelopes);
+  }
+
+  /** Ends the open transfers of the members who left, in one statement; the events of those it ended. */
+  private async endTransfers(
+    tx: SqlTx,
+    ended: CountyRosterChanges['endedTransfers'],
+  ): Promise<{ event: DomainEvent; context: EventContext }[]> {
+    const byMember = new Map(ended.map((e) => [e.memberId, e]));
+    const { rows } = await tx.query(
+      `update member_transfers t
+          set status = 'cancelled', cancelled_on = u.on_day, reason = u.reason, version = t.version + 1
+         from unnest($1::uuid[], $2::date[], $3::text[]) as u(member_id, on_day, reason)
+        where t.member_id = u.member_id and t.status in ('requested','accepted')
+        returning t.id, t.member_id, t.from_org_id, t.to_org_id, t.cancelled_on::text as cancelled_on`,
+      [ended.map((e) => e.memberId), ended.map((e) => e.on), ended.map((e) => TRANSFER_ENDINGS[e.ending])],
+    );
+    return (rows as { id: string; member_id: string; from_org_id: string; to_org_id: string; cancelled_on: string }[])
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => {
+        const e = byMember.get(r.member_id)!;
+        const event = transferCancelled(
+          { id: r.id, memberId: r.member_id, fromOrgId: r.from_org_id, toOrgId: r.to_org_id },
+          r.cancelled_on,
+          e.ending,
+        );
+        return { event, context: e.context };
+      });
   }
 }
 

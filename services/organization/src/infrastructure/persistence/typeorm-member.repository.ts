@@ -26,6 +26,11 @@ export class TypeOrmMemberRepository implements MemberRepository {
     return this.mapper.toDomain(row, history);
   }
 
+  async orgOf(id: string): Promise<string | null> {
+    const [row] = await this.uow.manager().query<{ org_id: string }[]>(`select org_id from members where id = $1`, [id]);
+    return row?.org_id ?? null;
+  }
+
   async activeOf(orgId: string): Promise<Member[]> {
     // Two statements whatever the count (one per member and one per history before: a merge of a
     // 1,500-member village spent tens of seconds here); rows locked in id order, as findById locks one.

@@ -30,12 +30,14 @@ export class DissolveOrganizationHandler implements ICommandHandler<DissolveOrga
       org.dissolve(await this.organizations.census(org.id), today, reason);
       // Its members are gone already (the census), but transfers towards it could neither be
       // accepted, completed nor (once accepted) rejected any more: they end with it (ADR 0120).
-      for (const transfer of await this.transfers.openTo(org.id)) {
+      // Each ended one publishes MemberTransferCancelled, beside OrganizationDissolved (ADR 0129).
+      const transfers = await this.transfers.openTo(org.id);
+      for (const transfer of transfers) {
         transfer.endBecauseTheReceiverWasDissolved(today);
         await this.transfers.save(transfer);
       }
       await this.organizations.save(org);
-      await this.outbox.add(org.pullEvents(), eventContext(ctx));
+      await this.outbox.add([...org.pullEvents(), ...transfers.flatMap((t) => t.pullEvents())], eventContext(ctx));
     });
   }
 }

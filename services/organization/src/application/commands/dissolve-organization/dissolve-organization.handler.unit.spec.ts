@@ -88,6 +88,19 @@ describe(DissolveOrganizationHandler.name, () => {
     };
     const ended = { status: 'cancelled', cancelledOn: '2011-06-30', reason: TRANSFER_ENDINGS.receiverDissolved };
     expect([state('t-1'), state('t-2'), state('t-3')]).toEqual([ended, ended, { status: 'requested', cancelledOn: null, reason: null }]);
+    // One MemberTransferCancelled per ended transfer, beside OrganizationDissolved, in the same write.
+    expect(outbox.names()).toEqual(['OrganizationDissolved', 'MemberTransferCancelled', 'MemberTransferCancelled']);
+    const published = outbox.written[0]?.events.slice(1).map(({ data }) => [data['transferId'], data['toOrgId'], data['reason']]);
+    expect(published).toEqual([
+      ['t-1', 'village-a', 'receiver_dissolved'],
+      ['t-2', 'village-a', 'receiver_dissolved'],
+    ]);
+  });
+
+  it('When_NoTransferTowardsItIsOpen_Then_PublishesOnlyOrganizationDissolved', async () => {
+    await sut.execute(new DissolveOrganizationCommand(ctx, 'village-a'));
+
+    expect(outbox.names()).toEqual(['OrganizationDissolved']);
   });
 
   it('When_TheDissolutionIsRefused_Then_TransfersTowardsItStayOpen', async () => {

@@ -24,8 +24,8 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
 
   execute({ ctx, organizationId, survivingOrganizationId }: MergeOrganizationCommand): Promise<{ membersMoved: number }> {
     return this.uow.run(async () => {
-      // The open transfers before the organisations: accepting or completing one locks the transfer
-      // first, then its organisations, so the other order could deadlock with it.
+      // The open transfers, the organisations (in id order), then their members: the one order of
+      // every command that changes transfers (ADR 0120, 0129), so none can deadlock with a merge.
       await this.transfers.openInvolving(organizationId);
       const [org, survivor] = await loadOrganizationsInLockOrder(this.organizations, [organizationId, survivingOrganizationId]);
       await assertWithinScope(ctx.actor, org, this.organizations);
@@ -37,13 +37,15 @@ export class MergeOrganizationHandler implements ICommandHandler<MergeOrganizati
       // All at once: saving a village's members one by one held the organisations' locks for tens of seconds.
       await this.members.saveAll(members);
       // Read again under the organisations' locks: a transfer requested meanwhile has committed.
-      // Its side of each open transfer is the survivor's now, as its members are (ADR 0120).
-      for (const transfer of await this.transfers.openInvolving(org.id)) {
+      // Its side of each open transfer is the survivor's now, as its members are (ADR 0120); one
+      // left between the survivor and itself ends, with MemberTransferCancelled (ADR 0129).
+      const transfers = await this.transfers.openInvolving(org.id);
+      for (const transfer of transfers) {
         transfer.followMerge(org.id, survivor.id, today);
         await this.transfers.save(transfer);
       }
       await this.organizations.save(org);
-      await this.outbox.add(org.pullEvents(), eventContext(ctx));
+      await this.outbox.add([...org.pullEvents(), ...transfers.flatMap((t) => t.pullEvents())], eventContext(ctx));
       return { membersMoved: members.length };
     });
   }

@@ -17,6 +17,7 @@ describe(MergeOrganizationHandler.name, () => {
   let organizations: InMemoryOrganizations;
   let members: InMemoryMembers;
   let transfers: InMemoryTransfers;
+  let outbox: RecordingOutbox;
   let sut: MergeOrganizationHandler;
   const ctx = { actor: actor('county'), correlationId: 'c-1' };
 
@@ -53,14 +54,8 @@ describe(MergeOrganizationHandler.name, () => {
       '2011-01-01',
     );
     members.rows.set(m.id, m);
-    sut = new MergeOrganizationHandler(
-      organizations,
-      members,
-      transfers,
-      new RecordingOutbox(),
-      directUnitOfWork,
-      fixedClock('2011-06-30'),
-    );
+    outbox = new RecordingOutbox();
+    sut = new MergeOrganizationHandler(organizations, members, transfers, outbox, directUnitOfWork, fixedClock('2011-06-30'));
   });
 
   it('When_TheAbsorbedOrganisationSendsOrReceives_Then_ItsSideOfEachOpenTransferIsTheSurvivors', async () => {
@@ -75,6 +70,8 @@ describe(MergeOrganizationHandler.name, () => {
     ]);
     // The member followed the merge, so the re-pointed transfer can complete from the survivor.
     expect(members.rows.get('m-t-1')?.orgId).toBe('town-b');
+    // Re-pointing publishes nothing of its own: OrganizationMerged says which side is the survivor's (ADR 0129).
+    expect(outbox.names()).toEqual(['OrganizationMerged']);
   });
 
   it('When_TheSurvivorIsTheOtherSide_Then_TheTransferEndsWithTheReason', async () => {
@@ -84,6 +81,12 @@ describe(MergeOrganizationHandler.name, () => {
 
     expect(state('t-1')).toEqual({ from: 'village-b', to: 'village-b', status: 'cancelled', reason: TRANSFER_ENDINGS.mergedIntoOne });
     expect(transfers.rows.get('t-1')?.cancelledOn).toBe('2011-06-30');
+    expect(outbox.names()).toEqual(['OrganizationMerged', 'MemberTransferCancelled']);
+    expect(outbox.written[0]?.events[1]).toMatchObject({
+      aggregateId: 'm-t-1',
+      orgId: 'village-b',
+      data: { transferId: 't-1', fromOrgId: 'village-b', toOrgId: 'village-b', cancelledOn: '2011-06-30', reason: 'merged_into_one' },
+    });
   });
 
   it('When_TransfersAreClosedOrElsewhere_Then_LeavesThemAsTheyWere', async () => {

@@ -44,6 +44,7 @@ describe(RemoveMemberHandler.name, () => {
       deadline: '2011-07-01',
       openTransfersOfMember: 0,
     });
+    t.pullEvents();
     transfers.rows.set(t.id, t);
 
     await sut.execute(new RemoveMemberCommand(ctx, 'm-1', '去世'));
@@ -54,7 +55,35 @@ describe(RemoveMemberHandler.name, () => {
       cancelledOn: '2011-06-30',
       reason: TRANSFER_ENDINGS.memberLeft,
     });
-    expect(outbox.names()).toEqual(['MemberLeft']);
+    // In one write, MemberLeft first: it is why the transfer ended.
+    expect(outbox.written).toHaveLength(1);
+    expect(outbox.names()).toEqual(['MemberLeft', 'MemberTransferCancelled']);
+    expect(outbox.written[0]?.events[1]).toMatchObject({
+      stream: 'member',
+      aggregateId: 'm-1',
+      orgId: 'village-a',
+      data: {
+        transferId: 't-1',
+        memberId: 'm-1',
+        fromOrgId: 'village-a',
+        toOrgId: 'village-b',
+        cancelledOn: '2011-06-30',
+        reason: 'member_left',
+      },
+    });
+  });
+
+  it('When_TheMemberMovedWhileItsOrganisationWasLocked_Then_RunsAgainFromTheNewOne', async () => {
+    // A merge committed between reading the member's organisation and locking him: the first run
+    // locked village-a, found him in village-b's township, and the second starts from there.
+    members.rows.get('m-1')!.moveWithMergedOrganization('town-a', '2011-06-29');
+    let reads = 0;
+    members.orgOf = (id) => Promise.resolve(reads++ === 0 ? 'village-a' : (members.rows.get(id)?.orgId ?? null));
+
+    await sut.execute(new RemoveMemberCommand(ctx, 'm-1'));
+
+    expect(reads).toBe(2);
+    expect(members.rows.get('m-1')?.membership).toBe('left');
   });
 
   it('When_TheMemberHasNoOpenTransfer_Then_LeavesAsBefore', async () => {

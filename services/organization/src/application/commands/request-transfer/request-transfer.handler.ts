@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { OrganizationNotFoundError } from '../../../domain/organization/organization.errors';
 import { addDays } from '../../../domain/shared/day';
 import { MemberTransfer } from '../../../domain/transfer/member-transfer.aggregate';
 import { CLOCK, type Clock } from '../../ports/clock.port';
@@ -11,7 +12,7 @@ import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
-import { loadMember, loadOrganization } from '../load';
+import { againIfTheMemberMoved, lockMemberStillIn, lockOrganizationsOfMember } from '../load';
 import { RequestTransferCommand } from './request-transfer.command';
 
 export const DEFAULT_TRANSFER_DAYS = 30;
@@ -29,24 +30,29 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
   ) {}
 
   execute({ ctx, memberId, toOrgId, deadline }: RequestTransferCommand): Promise<{ id: string }> {
-    return this.uow.run(async () => {
-      const member = await loadMember(this.members, memberId);
-      const from = await loadOrganization(this.organizations, member.orgId);
-      // The old organisation files the request, so the caller must hold it; the receiving one may be anywhere.
-      await assertWithinScope(ctx.actor, from, this.organizations);
-      const to = await loadOrganization(this.organizations, toOrgId);
-      const today = this.clock.today();
-      const transfer = MemberTransfer.request({
-        id: this.ids.newId(),
-        member,
-        to,
-        requestedOn: today,
-        deadline: deadline ?? addDays(today, DEFAULT_TRANSFER_DAYS),
-        openTransfersOfMember: await this.transfers.countOpenFor(member.id),
-      });
-      await this.transfers.save(transfer);
-      await this.outbox.add(transfer.pullEvents(), eventContext(ctx));
-      return { id: transfer.id };
-    });
+    return againIfTheMemberMoved(() =>
+      this.uow.run(async () => {
+        // Both organisations in id order, then the member (ADR 0129): a merge locks organisations,
+        // then their members, so locking the member first deadlocked with it, and from→to with to→from.
+        const { own: from, others } = await lockOrganizationsOfMember(this.members, this.organizations, memberId, [toOrgId]);
+        // The old organisation files the request, so the caller must hold it; the receiving one may be anywhere.
+        await assertWithinScope(ctx.actor, from, this.organizations);
+        const to = others.get(toOrgId);
+        if (!to) throw new OrganizationNotFoundError(toOrgId);
+        const member = await lockMemberStillIn(this.members, memberId, from.id);
+        const today = this.clock.today();
+        const transfer = MemberTransfer.request({
+          id: this.ids.newId(),
+          member,
+          to,
+          requestedOn: today,
+          deadline: deadline ?? addDays(today, DEFAULT_TRANSFER_DAYS),
+          openTransfersOfMember: await this.transfers.countOpenFor(member.id),
+        });
+        await this.transfers.save(transfer);
+        await this.outbox.add(transfer.pullEvents(), eventContext(ctx));
+        return { id: transfer.id };
+      }),
+    );
   }
 }

@@ -79,6 +79,39 @@ describe(RequestTransferHandler.name, () => {
     });
   });
 
+  it('When_TheMemberMovedWhileHisOrganisationWasLocked_Then_RunsAgainAndRequestsFromTheNewOne', async () => {
+    // A merge committed between reading the member's organisation and locking him (ADR 0129).
+    members.rows.get('m-1')!.moveWithMergedOrganization('town-a', '2011-04-30');
+    let reads = 0;
+    members.orgOf = (id) => Promise.resolve(reads++ === 0 ? 'village-a' : (members.rows.get(id)?.orgId ?? null));
+
+    const { id } = await sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'village-b'));
+
+    expect(reads).toBe(2);
+    expect(transfers.rows.get(id)).toMatchObject({ fromOrgId: 'town-a', toOrgId: 'village-b' });
+    expect(outbox.names()).toEqual(['MemberTransferRequested']);
+  });
+
+  it('When_TheMemberKeepsMoving_Then_AsksTheCallerToRetryAndRequestsNothing', async () => {
+    members.orgOf = () => Promise.resolve('village-b');
+
+    await expect(sut.execute(new RequestTransferCommand(ctx('county'), 'm-1', 'town-b'))).rejects.toMatchObject({
+      code: 'MEMBER.CONCURRENT_MODIFICATION',
+      kind: 'conflict',
+    });
+    expect(transfers.rows.size).toBe(0);
+  });
+
+  it('When_TheReceiverIsUnknown_Then_RefusesOutOfScopeBeforeSayingSo', async () => {
+    // Someone else's member is answered like an unknown one (the controller conceals 403), whatever the receiver.
+    await expect(sut.execute(new RequestTransferCommand(ctx('town-b'), 'm-1', 'nowhere'))).rejects.toMatchObject({
+      code: 'AUTH.OUT_OF_SCOPE',
+    });
+    await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'm-1', 'nowhere'))).rejects.toMatchObject({
+      code: 'ORGANIZATION.NOT_FOUND',
+    });
+  });
+
   it('When_TheMemberIsUnknown_Then_NotFound', async () => {
     await expect(sut.execute(new RequestTransferCommand(ctx('town-a'), 'nobody', 'village-b'))).rejects.toMatchObject({
       code: 'MEMBER.NOT_FOUND',
