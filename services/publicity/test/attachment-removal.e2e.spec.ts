@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { tokenFor, type TestSchema } from '@vanguard/testing';
+import { claimsOf, tokenFor, type TestSchema } from '@vanguard/testing';
 import { MAX_ATTACHMENTS_PER_OWNER } from '../src/domain/content/attachment';
 import { VILLAGE, createPublicityTestApp } from './support/publicity-test-app';
 
 // Removing an attachment over HTTP with real Keycloak tokens (ADR 0128): judged as an upload is
-// (editor roles, the owner in scope, its state), once however often it is sent, and its place
-// under the cap free again for the next upload.
+// (editor roles, the owner in scope, its state: one rule for both), once however often it is
+// sent, recorded with its remover, and its place under the cap free again for the next upload.
 describe('removing a publicity attachment', () => {
   let app: INestApplication;
   let schema: TestSchema;
@@ -72,15 +72,45 @@ describe('removing a publicity attachment', () => {
   const exists = async (attachmentId: string): Promise<boolean> =>
     (await schema.pool.query(`select 1 from attachments where id = $1`, [attachmentId])).rowCount === 1;
   const codeOf = (r: request.Response): [number, string | undefined] => [r.status, (r.body as { code?: string }).code];
+  /** The record a removal leaves (not served over HTTP). */
+  const removals = async (attachmentId: string) =>
+    (
+      await schema.pool.query<Record<string, unknown>>(
+        `select owner_kind, owner_id, content_type, size, sha256, uploaded_by, removed_by, uploaded_at < removed_at as later
+           from attachment_removals where attachment_id = $1`,
+        [attachmentId],
+      )
+    ).rows;
+  /** An error answer as a caller compares two of them: everything but its own correlation id. */
+  const answerOf = (r: request.Response) => {
+    const { correlationId, ...body } = r.body as { correlationId?: string };
+    expect(correlationId).toEqual(expect.any(String));
+    return [r.status, body];
+  };
 
   it('a draft’s attachment is removed with 204; removing it again and downloading it are 404', async () => {
     const article = await draft();
     const id = await uploaded(article);
     const kept = await uploaded(article);
-    await as(http().get(`/attachments/${id}`)).expect(200);
+    const was = (await as(http().get(`/attachments/${id}`)).expect(200)).body as Buffer;
 
     const gone = await remove(article, id).expect(204);
     expect(gone.text).toBe('');
+    // Recorded in the same transaction: what it was, who uploaded it, and who removed it (the caller's subject).
+    const sub = claimsOf(editor)['sub'];
+    expect(await removals(id)).toEqual([
+      {
+        owner_kind: 'article',
+        owner_id: article.slice('/articles/'.length),
+        content_type: 'image/png',
+        size: was.length,
+        sha256: createHash('sha256').update(was).digest('hex'),
+        uploaded_by: sub,
+        removed_by: sub,
+        later: true,
+      },
+    ]);
+    expect(await removals(kept)).toEqual([]);
     expect(codeOf(await remove(article, id))).toEqual([404, 'ATTACHMENT.NOT_FOUND']);
     expect(codeOf(await as(http().get(`/attachments/${id}`)))).toEqual([404, 'ATTACHMENT.NOT_FOUND']);
     // The owner's other attachment is untouched.
@@ -98,6 +128,7 @@ describe('removing a publicity attachment', () => {
       new Set(['ATTACHMENT.NOT_FOUND']),
     );
     expect(await exists(id)).toBe(false);
+    expect((await removals(id)).map((r) => r['removed_by'])).toEqual([claimsOf(editor)['sub']]);
   });
 
   it(`an owner at the cap of ${MAX_ATTACHMENTS_PER_OWNER} takes another once one is removed`, async () => {
@@ -152,7 +183,48 @@ describe('removing a publicity attachment', () => {
       .expect(201);
     expect(codeOf(await remove(article, published))).toEqual([422, 'ATTACHMENT.ARTICLE_NOT_DRAFT']);
     expect(await exists(published)).toBe(true);
+    expect(await removals(published)).toEqual([]);
     await as(http().get(`/attachments/${published}`)).expect(200);
+  });
+
+  it('an article in review or published takes no upload either (422, the rule removal follows); returned to draft, it takes one', async () => {
+    const article = await draft();
+    await uploaded(article);
+    await as(http().post(`${article}/submit`)).expect(200);
+    const inReview = await upload(article);
+    expect(codeOf(inReview)).toEqual([422, 'ATTACHMENT.ARTICLE_NOT_DRAFT']);
+    expect((inReview.body as { message: string }).message).toMatch(
+      /^稿件状态为 in_review，不能添加附件.*\/ an article in in_review takes no new attachment.*\[rule publicity\.article-attachments-change-as-draft@1\]$/,
+    );
+    expect(await held(article)).toBe(1);
+
+    await as(http().post(`${article}/return`)).expect(200);
+    await upload(article).expect(201);
+    await as(http().post(`${article}/submit`)).expect(200);
+    await as(http().post(`${article}/publications`))
+      .send({ outlet: '内蒙古日报', level: 'provincial', channel: 'press', publishedOn: '2025-03-01' })
+      .expect(201);
+    // Published: nothing slips in that could never be taken out again, however often it is tried.
+    const tries = await Promise.all(Array.from({ length: 5 }, () => upload(article)));
+    expect(tries.map(codeOf)).toEqual(Array(5).fill([422, 'ATTACHMENT.ARTICLE_NOT_DRAFT']));
+    expect((tries[0]!.body as { message: string }).message).toContain('[rule publicity.article-attachments-change-as-draft@1]');
+    expect(await held(article)).toBe(2);
+  });
+
+  it('the ETag names what GET answers, which lists no attachment: an upload or a removal leaves it, and an edit against it applies', async () => {
+    for (const owner of [await draft(), await exemplar('proposed')]) {
+      const etag = (await as(http().get(owner)).expect(200)).headers['etag'] as string;
+      const id = await uploaded(owner);
+      expect((await as(http().get(owner)).expect(200)).headers['etag']).toBe(etag);
+      await remove(owner, id).expect(204);
+      const after = await as(http().get(owner)).expect(200);
+      expect(after.headers['etag']).toBe(etag);
+      expect(Object.keys(after.body as object)).not.toContain('attachments');
+      await as(http().patch(owner))
+        .set('If-Match', etag)
+        .send(owner.startsWith('/articles/') ? { title: '第二稿' } : { story: '<p>带头修路，又修了桥</p>' })
+        .expect(200);
+    }
   });
 
   it('an exemplar proposed or on the roll loses one; withdrawn or declined, it keeps them as upload refuses them (422)', async () => {
@@ -194,6 +266,7 @@ describe('removing a publicity attachment', () => {
     expect(codeOf(unknown)).toEqual(codeOf(outOfScope));
     expect((outOfScope.body as { message: string }).message).toBe((unknown.body as { message: string }).message);
     expect(await exists(theirs)).toBe(true);
+    expect(await removals(theirs)).toEqual([]);
 
     const mine = await draft();
     const id = await uploaded(mine);
@@ -202,6 +275,50 @@ describe('removing a publicity attachment', () => {
     expect((await remove(mine, id, secretary)).status).toBe(uploadStatus);
     await http().delete(`${mine}/attachments/${id}`).expect(401);
     expect(await exists(id)).toBe(true);
+  });
+
+  it('downloading an attachment whose owner is outside the editor’s scope is answered as an unknown attachment, word for word', async () => {
+    const elsewhere = randomUUID();
+    await schema.pool.query(
+      `insert into articles (id, org_id, title, body_html, status, author_sub, created_at, updated_at)
+       values ($1, $2, '外县稿件', '<p>正文</p>', 'draft', 'someone', now(), now())`,
+      [elsewhere, OTHER_COUNTY],
+    );
+    const otherExemplar = randomUUID();
+    await schema.pool.query(
+      `insert into exemplars (id, status, source_kind, source_stream, source_event_id, subject_kind, subject_id, name, org_id,
+                              org_name, category, story, proposed_at)
+       values ($1, 'proposed', 'quarter_pioneer', 'pioneer-y', $2, 'member', $3, '孙立新', $4, '外县党支部', 'quarter_pioneer',
+               '<p>事迹</p>', now())`,
+      [otherExemplar, randomUUID(), randomUUID(), OTHER_COUNTY],
+    );
+    const unknown = answerOf(await as(http().get(`/attachments/${randomUUID()}`)));
+    expect(unknown).toEqual([404, expect.objectContaining({ code: 'ATTACHMENT.NOT_FOUND' })]);
+    for (const theirs of [await stored('article', elsewhere), await stored('exemplar', otherExemplar)])
+      expect(answerOf(await as(http().get(`/attachments/${theirs}`)))).toEqual(unknown);
+    // And one whose owner is gone altogether.
+    expect(answerOf(await as(http().get(`/attachments/${await stored('article', randomUUID())}`)))).toEqual(unknown);
+  });
+
+  it('the OpenAPI document names both uploads and the answers they refuse with, as it does the removals', async () => {
+    const doc = await http().get('/docs/openapi.json').expect(200);
+    const paths = doc.body.paths as Record<
+      string,
+      Record<string, { summary?: string; responses: Record<string, { description: string }> }>
+    >;
+    for (const [path, notFound, closed] of [
+      ['/articles/{id}/attachments', 'ARTICLE.NOT_FOUND', 'ATTACHMENT.ARTICLE_NOT_DRAFT'],
+      ['/exemplars/{id}/attachments', 'EXEMPLAR.NOT_FOUND', 'ATTACHMENT.OWNER_CLOSED'],
+    ] as const) {
+      const post = paths[path]!['post']!;
+      expect([path, post.summary]).toEqual([path, expect.stringMatching(/ \/ attach a PDF, PNG or JPEG/)]);
+      expect(post.responses['404']?.description).toContain(notFound);
+      expect(post.responses['422']?.description).toContain(closed);
+      expect(post.responses['422']?.description).toContain('ATTACHMENT.TOO_MANY');
+      expect(post.responses['413']).toBeDefined();
+    }
+    // The removals' record is not served: no path names it.
+    expect(Object.keys(paths).filter((p) => /removal/i.test(p))).toEqual([]);
   });
 
   it('an attachment id that is no UUID is a 400 naming it', async () => {

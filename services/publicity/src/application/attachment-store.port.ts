@@ -26,8 +26,11 @@ export interface AttachmentStore {
   /** How many attachments the owner holds. */
   countOf(tx: Tx, owner: AttachmentOwner): Promise<number>;
   add(tx: Tx, a: StoredAttachment, bytes: Buffer, uploadedBy: string): Promise<void>;
-  /** Deletes the attachment, bytes and all, if it is the owner's; whether there was one to delete. */
-  remove(tx: Tx, owner: AttachmentOwner, id: string): Promise<boolean>;
+  /**
+   * Deletes the attachment, bytes and all, if it is the owner's, and records in the same statement
+   * what it was, who uploaded it and who removed it (ADR 0128); whether there was one to delete.
+   */
+  remove(tx: Tx, owner: AttachmentOwner, id: string, removedBy: string): Promise<boolean>;
   get(id: string): Promise<(StoredAttachment & { bytes: Buffer }) | undefined>;
 }
 export const ATTACHMENT_STORE = Symbol('AttachmentStore');

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@vanguard/auth';
 import { DomainError } from '@vanguard/kernel';
-import { checkAttachment, mayAttachOneMore, mayAttachTo, mayRemoveFrom, type AttachmentOwnerState } from '../domain/content/attachment';
+import { checkAttachment, mayAttachOneMore, mayChangeAttachmentsOf, type AttachmentOwnerState } from '../domain/content/attachment';
 import { ATTACHMENT_STORE, type AttachmentStore, type StoredAttachment } from './attachment-store.port';
 import { ArticlesService } from './articles.service';
 import { ExemplarsService } from './exemplars.service';
@@ -21,8 +21,9 @@ export class AttachmentsService {
   /**
    * In one transaction holding the owner's row lock (ADR 0124): uploads to one owner are taken one
    * at a time, so the same bytes sent fifty times at once leave one row and fifty different files
-   * leave at most the cap; a withdrawal cannot slip in between the check and the insert, and a
-   * removal committed before the count is seen by it (ADR 0128).
+   * leave at most the cap; a withdrawal or a submission cannot slip in between the check and the
+   * insert, and a removal committed before the count is seen by it. The owner is judged as for a
+   * removal (a draft article, an exemplar not closed: ADR 0128) before the bytes are.
    */
   upload(
     p: Principal,
@@ -33,7 +34,7 @@ export class AttachmentsService {
   ): Promise<StoredAttachment> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return this.uow.run(async (tx) => {
-      mayAttachTo(await this.ownerState(tx, p, ownerKind, ownerId, true));
+      mayChangeAttachmentsOf(await this.ownerState(tx, p, ownerKind, ownerId, true), 'attach');
       const contentType = checkAttachment(bytes, declaredType);
       const owner = { kind: ownerKind, id: ownerId };
       const had = await this.store.sameBytes(tx, owner, sha256);
@@ -50,19 +51,30 @@ export class AttachmentsService {
    * first (unknown or outside the caller's scope: 404), its state next (a draft article, an
    * exemplar not closed: else 422), then the attachment, which must be this owner's (else 404, as
    * for the second of two removals). The row goes with its bytes: its place under the cap is free
-   * to the next upload, which waits on the same lock, and a download of it is 404.
+   * to the next upload, which waits on the same lock, and a download of it is 404. What it was,
+   * who uploaded it and who removed it are recorded in the same transaction.
    */
   remove(p: Principal, ownerKind: 'article' | 'exemplar', ownerId: string, attachmentId: string): Promise<void> {
     return this.uow.run(async (tx) => {
-      mayRemoveFrom(await this.ownerState(tx, p, ownerKind, ownerId, true));
-      if (!(await this.store.remove(tx, { kind: ownerKind, id: ownerId }, attachmentId))) throw attachmentNotFound();
+      mayChangeAttachmentsOf(await this.ownerState(tx, p, ownerKind, ownerId, true), 'remove');
+      if (!(await this.store.remove(tx, { kind: ownerKind, id: ownerId }, attachmentId, p.sub))) throw attachmentNotFound();
     });
   }
 
+  /**
+   * An attachment whose owner is unknown or outside the caller's scope is answered as an unknown
+   * attachment, in the same words: `ARTICLE.NOT_FOUND` would tell the caller the id exists, and
+   * whose kind it is.
+   */
   async download(p: Principal, id: string): Promise<StoredAttachment & { bytes: Buffer }> {
     const a = await this.store.get(id);
     if (!a) throw attachmentNotFound();
-    await this.uow.run((tx) => this.ownerState(tx, p, a.ownerKind, a.ownerId, false));
+    try {
+      await this.uow.run((tx) => this.ownerState(tx, p, a.ownerKind, a.ownerId, false));
+    } catch (e) {
+      if (e instanceof DomainError && e.kind === 'not_found') throw attachmentNotFound();
+      throw e;
+    }
     return a;
   }
 

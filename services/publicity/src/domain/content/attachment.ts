@@ -73,61 +73,69 @@ export class AnOwnerHoldsAtMostTwentyAttachments extends Rule {
  */
 export type AttachmentOwnerState =
   { readonly kind: 'article'; readonly status: ArticleStatus } | { readonly kind: 'exemplar'; readonly status: string };
+/** An upload adds an attachment, a removal takes one away: both change what the owner holds. */
+export type AttachmentChange = 'attach' | 'remove';
 const CLOSED_EXEMPLAR = new Set(['withdrawn', 'declined']);
 
 /**
  * What is attached supports an exemplar still to be edited or published, or on the roll; one that
- * has left it takes nothing new, and what it holds stays as the record of it (ADR 0128).
+ * has left it takes nothing new, and what it holds stays as the record of it (ADR 0124, 0128).
  */
 export class AttachmentsGoToAnOpenOwner extends Rule {
   readonly id = 'publicity.attachment-owner-open';
   readonly code = 'ATTACHMENT.OWNER_CLOSED';
   readonly kind = 'rule' as const;
   constructor(
-    private readonly owner: AttachmentOwnerState,
-    private readonly change: 'attach' | 'remove' = 'attach',
+    private readonly status: string,
+    private readonly change: AttachmentChange = 'attach',
   ) {
     super();
   }
   get message(): string {
-    const status = this.owner.kind === 'exemplar' ? this.owner.status : '';
     return this.change === 'attach'
-      ? `该典型已为 ${status}，不能再添加附件 / the exemplar is ${status}: nothing more can be attached to it`
-      : `该典型已为 ${status}，其附件不能再删除 / the exemplar is ${status}: its attachments stay as they are`;
+      ? `该典型已为 ${this.status}，不能再添加附件 / the exemplar is ${this.status}: nothing more can be attached to it`
+      : `该典型已为 ${this.status}，其附件不能再删除 / the exemplar is ${this.status}: its attachments stay as they are`;
   }
   isBroken(): boolean {
-    return this.owner.kind === 'exemplar' && CLOSED_EXEMPLAR.has(this.owner.status);
+    return CLOSED_EXEMPLAR.has(this.status);
   }
 }
 
 /**
  * An article's attachments (its photos and scans) go with its text, and its text changes only as
- * a draft: one sent for review or published keeps them as they were reviewed and published. A
- * wrong file is removed after the article is returned to draft (ADR 0128).
+ * a draft: one sent for review or published keeps them as they were reviewed and published,
+ * nothing added and nothing taken away. A file is added, or a wrong one removed, after the
+ * article is returned to draft; a published article's stay as published (ADR 0128).
  */
-export class AnArticleLosesAnAttachmentOnlyAsADraft extends Rule {
-  readonly id = 'publicity.attachment-removed-from-draft';
+export class AnArticlesAttachmentsChangeOnlyAsADraft extends Rule {
+  readonly id = 'publicity.article-attachments-change-as-draft';
   readonly code = 'ATTACHMENT.ARTICLE_NOT_DRAFT';
   readonly kind = 'rule' as const;
-  constructor(private readonly status: ArticleStatus) {
+  constructor(
+    private readonly status: ArticleStatus,
+    private readonly change: AttachmentChange,
+  ) {
     super();
   }
   get message(): string {
-    return `稿件状态为 ${this.status}，附件不能删除（退回草稿后可删）/ an article in ${this.status} keeps its attachments; only a draft's can be removed`;
+    return this.change === 'attach'
+      ? `稿件状态为 ${this.status}，不能添加附件（退回草稿后可加）/ an article in ${this.status} takes no new attachment; only a draft's attachments change`
+      : `稿件状态为 ${this.status}，附件不能删除（退回草稿后可删）/ an article in ${this.status} keeps its attachments; only a draft's can be removed`;
   }
   isBroken(): boolean {
     return this.status !== 'draft';
   }
 }
 
-/** Whether the owner takes uploads at all: judged first, so a closed exemplar refuses even bytes it holds already. */
-export const mayAttachTo = (owner: AttachmentOwnerState): void => checkRule(new AttachmentsGoToAnOpenOwner(owner));
+/**
+ * Whether the owner's attachments may change at all, one rule for uploads and removals alike: a
+ * draft article, an exemplar not closed. Judged first, before the bytes or the attachment are
+ * looked at, so a closed owner refuses even bytes it holds already.
+ */
+export function mayChangeAttachmentsOf(owner: AttachmentOwnerState, change: AttachmentChange): void {
+  if (owner.kind === 'article') checkRule(new AnArticlesAttachmentsChangeOnlyAsADraft(owner.status, change));
+  else checkRule(new AttachmentsGoToAnOpenOwner(owner.status, change));
+}
 
 /** Whether one more attachment fits beside the `held` its owner has (the same bytes again are not one more). */
 export const mayAttachOneMore = (held: number): void => checkRule(new AnOwnerHoldsAtMostTwentyAttachments(held));
-
-/** Whether the owner may lose an attachment: a draft article, an exemplar not closed (judged before the attachment is looked for). */
-export function mayRemoveFrom(owner: AttachmentOwnerState): void {
-  if (owner.kind === 'article') checkRule(new AnArticleLosesAnAttachmentOnlyAsADraft(owner.status));
-  else checkRule(new AttachmentsGoToAnOpenOwner(owner, 'remove'));
-}

@@ -1,11 +1,12 @@
-import { DomainError } from '@vanguard/kernel';
+import { BusinessRuleViolation, DomainError } from '@vanguard/kernel';
 import {
+  AnArticlesAttachmentsChangeOnlyAsADraft,
   MAX_ATTACHMENTS_PER_OWNER,
   MAX_ATTACHMENT_BYTES,
   checkAttachment,
   mayAttachOneMore,
-  mayAttachTo,
-  mayRemoveFrom,
+  mayChangeAttachmentsOf,
+  type AttachmentChange,
 } from './attachment';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -45,23 +46,39 @@ describe('checkAttachment', () => {
 });
 
 describe('the owner of an attachment', () => {
-  it('WhenTheExemplarIsWithdrawnOrDeclined_TakesNoUpload', () => {
-    for (const status of ['withdrawn', 'declined'])
-      expect(codeOf(() => mayAttachTo({ kind: 'exemplar', status }))).toBe('ATTACHMENT.OWNER_CLOSED');
-    for (const status of ['proposed', 'published']) expect(() => mayAttachTo({ kind: 'exemplar', status })).not.toThrow();
-    for (const status of ['draft', 'in_review', 'published'] as const) expect(() => mayAttachTo({ kind: 'article', status })).not.toThrow();
+  const CHANGES: readonly AttachmentChange[] = ['attach', 'remove'];
+
+  it('WhenTheExemplarIsWithdrawnOrDeclined_TakesNoUploadAndKeepsItsAttachments', () => {
+    for (const change of CHANGES) {
+      for (const status of ['withdrawn', 'declined'])
+        expect(codeOf(() => mayChangeAttachmentsOf({ kind: 'exemplar', status }, change))).toBe('ATTACHMENT.OWNER_CLOSED');
+      for (const status of ['proposed', 'published'])
+        expect(() => mayChangeAttachmentsOf({ kind: 'exemplar', status }, change)).not.toThrow();
+    }
   });
 
-  it('WhenTheArticleIsInReviewOrPublished_KeepsItsAttachments', () => {
-    expect(() => mayRemoveFrom({ kind: 'article', status: 'draft' })).not.toThrow();
-    for (const status of ['in_review', 'published'] as const)
-      expect(codeOf(() => mayRemoveFrom({ kind: 'article', status }))).toBe('ATTACHMENT.ARTICLE_NOT_DRAFT');
+  it('WhenTheArticleIsInReviewOrPublished_TakesNoUploadAndKeepsItsAttachments', () => {
+    for (const change of CHANGES) {
+      expect(() => mayChangeAttachmentsOf({ kind: 'article', status: 'draft' }, change)).not.toThrow();
+      for (const status of ['in_review', 'published'] as const)
+        expect(codeOf(() => mayChangeAttachmentsOf({ kind: 'article', status }, change))).toBe('ATTACHMENT.ARTICLE_NOT_DRAFT');
+    }
   });
 
-  it('WhenTheExemplarIsWithdrawnOrDeclined_KeepsItsAttachments', () => {
-    for (const status of ['withdrawn', 'declined'])
-      expect(codeOf(() => mayRemoveFrom({ kind: 'exemplar', status }))).toBe('ATTACHMENT.OWNER_CLOSED');
-    for (const status of ['proposed', 'published']) expect(() => mayRemoveFrom({ kind: 'exemplar', status })).not.toThrow();
+  it('WhenAnArticleRefusesAnUploadOrARemoval_OneRuleNamesItInWordsForEach', () => {
+    const refusal = (change: AttachmentChange): BusinessRuleViolation => {
+      try {
+        mayChangeAttachmentsOf({ kind: 'article', status: 'published' }, change);
+      } catch (e) {
+        if (e instanceof BusinessRuleViolation) return e;
+        throw e;
+      }
+      throw new Error('expected a refusal');
+    };
+    const [attach, remove] = [refusal('attach'), refusal('remove')];
+    for (const e of [attach, remove]) expect(e.rule).toBeInstanceOf(AnArticlesAttachmentsChangeOnlyAsADraft);
+    expect(attach.message).toMatch(/不能添加附件.* takes no new attachment/);
+    expect(remove.message).toMatch(/附件不能删除.* keeps its attachments/);
   });
 
   it(`WhenItHolds${MAX_ATTACHMENTS_PER_OWNER}_TakesNoMore`, () => {

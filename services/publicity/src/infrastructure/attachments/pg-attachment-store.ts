@@ -35,11 +35,20 @@ export class PgAttachmentStore implements AttachmentStore {
     );
   }
 
-  async remove(tx: Tx, owner: AttachmentOwner, id: string): Promise<boolean> {
-    // A select over the delete: TypeORM answers a bare DELETE with [rows, rowCount], not its rows.
+  async remove(tx: Tx, owner: AttachmentOwner, id: string, removedBy: string): Promise<boolean> {
+    // One statement: the row goes and its record is written, or neither. A select over both, as
+    // TypeORM answers a bare DELETE with [rows, rowCount], not its rows.
     const gone = await tx.query(
-      `with gone as (delete from attachments where id = $1 and owner_kind = $2 and owner_id = $3 returning id) select id from gone`,
-      [id, owner.kind, owner.id],
+      `with gone as (
+         delete from attachments where id = $1 and owner_kind = $2 and owner_id = $3
+         returning id, owner_kind, owner_id, content_type, size, sha256, uploaded_by, uploaded_at),
+       recorded as (
+         insert into attachment_removals
+           (attachment_id, owner_kind, owner_id, content_type, size, sha256, uploaded_by, uploaded_at, removed_by, removed_at)
+         select id, owner_kind, owner_id, content_type, size, sha256, uploaded_by, uploaded_at, $4, now() from gone
+         returning attachment_id)
+       select attachment_id from recorded`,
+      [id, owner.kind, owner.id, removedBy],
     );
     return gone.length > 0;
   }

@@ -4,6 +4,7 @@ import { orgTreeFactVersionsMigration, orgTreeHistoryMigration, orgTreeMigration
 import { inboxMigration, outboxMigration } from '@vanguard/messaging';
 import { Publicity1765500000005 } from './1765500000005-publicity.migration';
 import { ArticleCampaigns1765600000001 } from './1765600000001-article-campaigns.migration';
+import { AttachmentRemovals1766700000128 } from './1766700000128-attachment-removals.migration';
 
 /** Every migration of the publicity schema, oldest first. */
 export const publicityMigrations: (new () => MigrationInterface)[] = [
@@ -17,4 +18,6 @@ export const publicityMigrations: (new () => MigrationInterface)[] = [
   ArticleCampaigns1765600000001,
   // The tree copy's history, written with the copy, for a tree as of an instant (ADR 0081).
   orgTreeHistoryMigration(1765610000000),
+  // Who removed an attachment, and what it was (ADR 0128).
+  AttachmentRemovals1766700000128,
 ];

@@ -69,7 +69,11 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @UseInterceptors(attachmentClock, upload)
   @ApiConsumes('multipart/form-data')
   @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
-  @ApiOperation({ summary: '稿件附件 / attach a PDF, PNG or JPEG (checked by its bytes)' })
+  @ApiOperation({ summary: '稿件附件 / attach a PDF, PNG or JPEG (checked by its bytes) to a draft' })
+  @ApiNotFoundResponse({ description: 'ARTICLE.NOT_FOUND (unknown or outside your scope)' })
+  @ApiUnprocessableEntityResponse({
+    description: `ATTACHMENT.ARTICLE_NOT_DRAFT: an article in review or published takes none; ATTACHMENT.TOO_MANY: it holds ${MAX_ATTACHMENTS_PER_OWNER} already`,
+  })
   toArticle(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -82,6 +86,12 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @Roles(...EDITORS)
   @UseInterceptors(attachmentClock, upload)
   @ApiConsumes('multipart/form-data')
+  @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
+  @ApiOperation({ summary: '典型附件 / attach a PDF, PNG or JPEG (checked by its bytes) to an exemplar proposed or on the roll' })
+  @ApiNotFoundResponse({ description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope)' })
+  @ApiUnprocessableEntityResponse({
+    description: `ATTACHMENT.OWNER_CLOSED: a withdrawn or declined exemplar takes none; ATTACHMENT.TOO_MANY: it holds ${MAX_ATTACHMENTS_PER_OWNER} already`,
+  })
   toExemplar(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -130,7 +140,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
 
   @Get('attachments/:id')
   @Roles(...EDITORS)
-  @ApiNotFoundResponse({ description: 'ATTACHMENT.NOT_FOUND (unknown, or removed); 404 too when its owner is outside your scope' })
+  @ApiOperation({ summary: '下载附件 / download an attachment of an article or exemplar in your scope' })
+  @ApiNotFoundResponse({
+    description: 'ATTACHMENT.NOT_FOUND: unknown, removed, or its owner outside your scope (the same answer for each)',
+  })
   async download(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
