@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { Logger } from '@nestjs/common';
+import { signWithDevelopmentKey } from '@vanguard/auth';
 import { infraConfig } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
 import { networkFault, seededRandom, testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
@@ -71,7 +72,21 @@ describe('the county decision feed restarted after a crash', () => {
 
   async function decide(): Promise<string> {
     const eventId = randomUUID();
-    const value = { eventId, type: 'evaluation.TierChanged', orgId: COUNTY_ORG, data: { decision: { reason: 'restart test' } } };
+    // Signed as evaluation's relay signs it: the feed copies only decisions their producer signed (ADR 0062).
+    const value = signWithDevelopmentKey({
+      eventId,
+      type: 'evaluation.TierChanged',
+      version: 1,
+      streamId: `stream-${eventId}`,
+      streamVersion: 1,
+      occurredAt: new Date().toISOString(),
+      recordedAt: new Date().toISOString(),
+      actor: { sub: 'feed-restart-test', roles: [] },
+      orgId: COUNTY_ORG,
+      correlationId: eventId,
+      causationId: null,
+      data: { decision: { reason: 'restart test' } },
+    });
     const producer = testProducer(platform);
     await producer.connect();
     await producer.send({ topic: source, messages: [{ key: eventId, value: JSON.stringify(value) }] }).finally(() => producer.disconnect());

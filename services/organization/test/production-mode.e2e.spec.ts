@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { rawPublicKey } from '@vanguard/auth';
 import { infraConfig, keycloakProductionProblems } from '@vanguard/infra-config';
 import { formatKek, newKek } from '@vanguard/keys';
 import { waitUntil } from '@vanguard/testing';
@@ -12,11 +13,18 @@ function bareEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (
-      /^(DATABASE_URL|TEST_DATABASE_URL|POSTGRES_PASSWORD|VG_SERVICE_DB_PASSWORD|KEYCLOAK_|KC_|VANGUARD_|ORGANIZATION_|NODE_ENV)/.test(key)
+      /^(DATABASE_URL|TEST_DATABASE_URL|POSTGRES_PASSWORD|VG_SERVICE_DB_PASSWORD|KEYCLOAK_|KC_|VANGUARD_|ORGANIZATION_|EVALUATION_|COMMENDATION_|NODE_ENV)/.test(
+        key,
+      )
     )
       delete env[key];
   }
   return env;
+}
+
+/** A public key of the operator's own, in the `kid=<base64>` form the verify-key settings take. */
+function operatorPublicKey(): string {
+  return rawPublicKey(generateKeyPairSync('ed25519').publicKey);
 }
 
 /** Starts the real organization service's main in a child process and collects what it prints. */
@@ -52,6 +60,9 @@ describe('production mode', () => {
       .split('\n')
       .filter((l) => l.startsWith('  - '));
     expect(sentences.map((l) => l.slice(4).split(' ')[0])).toEqual([
+      // The county decision feed copies only decisions their producers signed (ADR 0062).
+      'EVALUATION_EVENT_VERIFY_KEYS',
+      'COMMENDATION_EVENT_VERIFY_KEYS',
       'VANGUARD_KEK',
       'ORGANIZATION_EVENT_SIGNING_KEY',
       'VANGUARD_COUNTY_ORGS',
@@ -68,6 +79,8 @@ describe('production mode', () => {
       NODE_ENV: 'production',
       VANGUARD_KEK: formatKek(newKek('kek-test')),
       ORGANIZATION_EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
+      EVALUATION_EVENT_VERIFY_KEYS: `evaluation-prod=${operatorPublicKey()}`,
+      COMMENDATION_EVENT_VERIFY_KEYS: `commendation-prod=${operatorPublicKey()}`,
       DATABASE_URL: 'postgres://vanguard_admin:not-the-default@127.0.0.1:5432/vanguard_unused',
       VG_SERVICE_DB_PASSWORD: 'not-the-default-either',
       KEYCLOAK_URL: infra.keycloakUrl,
