@@ -10,6 +10,19 @@ export interface StoredAttachment {
   readonly sha256: string;
 }
 
+/**
+ * One attachment as its owner's list shows it: what it is and when it came (ISO 8601, UTC), not its
+ * bytes (a download is one request per attachment) nor who uploaded it (no answer of this service
+ * names an editor; `uploaded_by` is kept for the removals' record).
+ */
+export interface ListedAttachment {
+  readonly id: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly uploadedAt: string;
+}
+
 export interface AttachmentOwner {
   readonly kind: 'article' | 'exemplar';
   readonly id: string;
@@ -23,6 +36,8 @@ export interface AttachmentOwner {
 export interface AttachmentStore {
   /** The owner's attachment of these bytes (same sha256), if it has one. */
   sameBytes(tx: Tx, owner: AttachmentOwner, sha256: string): Promise<StoredAttachment | undefined>;
+  /** The owner's attachments, oldest first (upload time, then id). */
+  listOf(tx: Tx, owner: AttachmentOwner): Promise<ListedAttachment[]>;
   /** How many attachments the owner holds. */
   countOf(tx: Tx, owner: AttachmentOwner): Promise<number>;
   add(tx: Tx, a: StoredAttachment, bytes: Buffer, uploadedBy: string): Promise<void>;

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@vanguard/auth';
 import { DomainError } from '@vanguard/kernel';
 import { checkAttachment, mayAttachOneMore, mayChangeAttachmentsOf, type AttachmentOwnerState } from '../domain/content/attachment';
-import { ATTACHMENT_STORE, type AttachmentStore, type StoredAttachment } from './attachment-store.port';
+import { ATTACHMENT_STORE, type AttachmentStore, type ListedAttachment, type StoredAttachment } from './attachment-store.port';
 import { ArticlesService } from './articles.service';
 import { ExemplarsService } from './exemplars.service';
 import { UnitOfWork, type Tx } from '../infrastructure/persistence/unit-of-work';
@@ -58,6 +58,18 @@ export class AttachmentsService {
     return this.uow.run(async (tx) => {
       mayChangeAttachmentsOf(await this.ownerState(tx, p, ownerKind, ownerId, true), 'remove');
       if (!(await this.store.remove(tx, { kind: ownerKind, id: ownerId }, attachmentId, p.sub))) throw attachmentNotFound();
+    });
+  }
+
+  /**
+   * What the owner holds, oldest first, read as a download is (no lock, nothing changes): the owner
+   * first, unknown or outside the caller's scope answered with the owner's 404, as its other routes
+   * answer it: `GET /articles/:id` says as much of the id the caller sent, so the list says no more.
+   */
+  list(p: Principal, ownerKind: 'article' | 'exemplar', ownerId: string): Promise<ListedAttachment[]> {
+    return this.uow.run(async (tx) => {
+      await this.ownerState(tx, p, ownerKind, ownerId, false);
+      return this.store.listOf(tx, { kind: ownerKind, id: ownerId });
     });
   }
 

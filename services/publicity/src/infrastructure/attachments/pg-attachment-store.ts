@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AttachmentOwner, AttachmentStore, StoredAttachment } from '../../application/attachment-store.port';
+import type { AttachmentOwner, AttachmentStore, ListedAttachment, StoredAttachment } from '../../application/attachment-store.port';
 import type { Tx } from '../persistence/unit-of-work';
 
 const COLUMNS = `id, owner_kind as "ownerKind", owner_id as "ownerId", content_type as "contentType", size, sha256`;
@@ -17,6 +17,17 @@ export class PgAttachmentStore implements AttachmentStore {
       [owner.kind, owner.id, sha256],
     );
     return had;
+  }
+
+  async listOf(tx: Tx, owner: AttachmentOwner): Promise<ListedAttachment[]> {
+    // No limit: the cap keeps an owner at 20 since ADR 0124, and one filled before it must show all
+    // it holds, or what lies past a limit could never be found to be removed. The bytes stay unread.
+    return tx.query<ListedAttachment>(
+      `select id, content_type as "contentType", size, sha256,
+              to_char(uploaded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "uploadedAt"
+         from attachments where owner_kind = $1 and owner_id = $2 order by uploaded_at, id`,
+      [owner.kind, owner.id],
+    );
   }
 
   async countOf(tx: Tx, owner: AttachmentOwner): Promise<number> {

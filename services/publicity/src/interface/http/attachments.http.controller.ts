@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   type OnApplicationBootstrap,
   Optional,
@@ -20,6 +21,7 @@ import {
   ApiConsumes,
   ApiNoContentResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
@@ -28,7 +30,7 @@ import {
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { allowBodiesLastingOnceServing, bodyClock } from '@vanguard/http';
-import type { StoredAttachment } from '../../application/attachment-store.port';
+import type { ListedAttachment, StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
 import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
 import { uuidParam } from './uuid-param';
@@ -41,6 +43,7 @@ interface UploadedPart {
 }
 
 const EDITORS = ['editor', 'admin'] as const;
+const LISTED = `[{ id, contentType, size, sha256, uploadedAt }], oldest first, all the owner holds (at most ${MAX_ATTACHMENTS_PER_OWNER} under the cap, so not paged); no bytes`;
 // multer stops reading at the limit and Nest answers 413, so an oversize upload is never held whole.
 const upload = FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
 /**
@@ -98,6 +101,29 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
     @UploadedFile() file: UploadedPart | undefined,
   ): Promise<StoredAttachment> {
     return this.attachments.upload(p, 'exemplar', id, fileOf(file).buffer, file!.mimetype);
+  }
+
+  // Read as a download is: the roles that download (an organiser reads articles, never their files),
+  // the owner in scope, and no copy kept anywhere (Cache-Control as for the bytes). The list is a
+  // resource of its own: the owner's representation and its ETag do not include it (ADR 0128).
+  @Get('articles/:id/attachments')
+  @Roles(...EDITORS)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '稿件附件列表 / the attachments of an article in your scope, to download or remove one' })
+  @ApiOkResponse({ description: LISTED })
+  @ApiNotFoundResponse({ description: 'ARTICLE.NOT_FOUND (unknown or outside your scope, the same answer for each)' })
+  ofArticle(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ListedAttachment[]> {
+    return this.attachments.list(p, 'article', id);
+  }
+
+  @Get('exemplars/:id/attachments')
+  @Roles(...EDITORS)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '典型附件列表 / the attachments of an exemplar in your scope, to download or remove one' })
+  @ApiOkResponse({ description: LISTED })
+  @ApiNotFoundResponse({ description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope, the same answer for each)' })
+  ofExemplar(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ListedAttachment[]> {
+    return this.attachments.list(p, 'exemplar', id);
   }
 
   @Delete('articles/:id/attachments/:attachmentId')
