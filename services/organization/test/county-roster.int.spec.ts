@@ -3,8 +3,9 @@ import type { PoolClient } from 'pg';
 import type { ContractEvent, CountyRosterMemberRemoved, CountyRosterMemberSynced, EventEnvelope } from '@vanguard/contracts';
 import type { CountyMessage, CountyOutcome } from '@vanguard/county-inbound';
 import { demoOrgId } from '@vanguard/infra-config';
+import { isNoVerdict } from '@vanguard/messaging';
 import { waitUntil, type TestSchema } from '@vanguard/testing';
-import { CountyRosterHandler } from '../src/application/county/county-roster.handler';
+import { CountyBatchLostRace, CountyRosterHandler } from '../src/application/county/county-roster.handler';
 import { TRANSFER_ENDINGS } from '../src/domain/transfer/member-transfer.aggregate';
 import { PgCountyRosterStore } from '../src/infrastructure/county/pg-county-roster.store';
 import { TreeCountyScope } from '../src/infrastructure/county/tree-county-scope';
@@ -270,6 +271,54 @@ describe(CountyRosterHandler.name, () => {
       await requester.query('rollback').catch(() => undefined);
       requester.release();
     }
+  });
+
+  it('locks the member’s organisation before him, and gives the batch back to the gate when a merge moved him meanwhile', async () => {
+    // A merge locks the organisations, then their members (ADR 0129): a batch that locked the
+    // member first and waited for his organisation deadlocked with it.
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const merger = await db.pool.connect();
+    let removal: Promise<readonly CountyOutcome[]> | undefined;
+    try {
+      await merger.query('begin');
+      await merger.query('select 1 from organizations where id = $1 for update', [HONGSHI]);
+      const { rows: batch } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+      removal = inTx(() => sut.removed([removed(county, 2)], client));
+      await waitUntil(
+        'the removal to wait for the organisation',
+        async () =>
+          (
+            await db.pool.query<{ n: number }>(
+              `select count(*)::int as n from pg_stat_activity
+                where pid = $1 and wait_event_type = 'Lock' and query like '%from organizations%for share%'`,
+              [batch[0]!.pid],
+            )
+          ).rows[0]!.n > 0,
+        { timeoutMs: 10_000 },
+      );
+      // As the merge goes on: the batch holds no member yet (NOWAIT would fail with 55P03), so it moves him.
+      await merger.query('select 1 from members where id = $1 for update nowait', [memberId]);
+      await merger.query('update members set org_id = $2 where id = $1', [memberId, BAIHUA]);
+      await merger.query('commit');
+      // Locked in HONGSHI's place, he is in BAIHUA, which the batch does not hold: a race lost, no verdict.
+      const lost: unknown = await removal.then(
+        () => 'applied',
+        (e: unknown) => e,
+      );
+      expect(lost).toBeInstanceOf(CountyBatchLostRace);
+      expect(isNoVerdict(lost)).toBe(true);
+    } finally {
+      await merger.query('rollback').catch(() => undefined);
+      merger.release();
+      await removal?.catch(() => undefined);
+    }
+    // Run again, as the gate does: read in BAIHUA, locked in BAIHUA, he leaves.
+    const [left] = await inTx(() => sut.removed([removed(county, 2)], client));
+    expect(left).toEqual({ outcome: 'applied', result: { memberId } });
+    const { rows } = await db.pool.query(`select org_id, membership from members where id = $1`, [memberId]);
+    expect(rows[0]).toEqual({ org_id: BAIHUA, membership: 'left' });
   });
 
   it('refuses to restate a member the platform has since moved out of the sending county', async () => {

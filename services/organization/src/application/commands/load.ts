@@ -11,6 +11,7 @@ import type { ContactPointRepository } from '../ports/contact-point.repository.p
 import type { MemberTransferRepository } from '../ports/member-transfer.repository.port';
 import type { MemberRepository } from '../ports/member.repository.port';
 import type { OrganizationRepository, RowLock } from '../ports/organization.repository.port';
+import type { UnitOfWork } from '../ports/unit-of-work.port';
 import { assertWithinScope } from '../scope/access-scope';
 
 export async function loadOrganization(repo: OrganizationRepository, id: string, lock: RowLock = 'update'): Promise<Organization> {
@@ -41,7 +42,8 @@ export async function loadMember(repo: MemberRepository, id: string): Promise<Me
 /**
  * The member moved to another organisation (a merge or a transfer committed) while the command
  * waited for the organisation it had read him in. Nothing it did is kept: the command runs again
- * in a new transaction (`againIfTheMemberMoved`); if he keeps moving, the caller is told to retry.
+ * in a new transaction (`againIfTheMemberMoved`; a county roster batch, by its gate); if he keeps
+ * moving, the caller is told to retry.
  */
 export class MemberMovedMeanwhileError extends DomainError {
   constructor(memberId: string) {
@@ -56,11 +58,16 @@ export class MemberMovedMeanwhileError extends DomainError {
 /** Runs of a command that locks a member after his organisation, before it gives up on one who keeps moving. */
 const RUNS_WHILE_THE_MEMBER_MOVES = 3;
 
-/** `run` (one unit of work) again while the member it is about moves under it (MemberMovedMeanwhileError). */
-export async function againIfTheMemberMoved<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * `work` as one unit of work, run again in a new one while the member it is about moves under it
+ * (MemberMovedMeanwhileError): every run starts from no lock, so it reads his organisation afresh.
+ * The unit of work is taken here, never inside `work`: a run again in the same transaction would
+ * keep the locks of the run before, in the wrong order.
+ */
+export async function againIfTheMemberMoved<T>(uow: UnitOfWork, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await run();
+      return await uow.run(work);
     } catch (e) {
       if (!(e instanceof MemberMovedMeanwhileError) || attempt >= RUNS_WHILE_THE_MEMBER_MOVES) throw e;
     }
@@ -69,10 +76,10 @@ export async function againIfTheMemberMoved<T>(run: () => Promise<T>): Promise<T
 
 /**
  * A member's organisation and `others`, locked in id order before the member (ADR 0129): the one
- * order of every command that changes transfers — open transfers, then organisations, then
- * members — as a merge takes them. The member's organisation is read unlocked to know which row
- * to lock; `lockMemberStillIn` then locks him and checks he is still there. An organisation of
- * `others` that does not exist is `null`, so the caller can check its scope first.
+ * order of every command that changes a member or a transfer — open transfers, then
+ * organisations, then members — as a merge takes them. The member's organisation is read unlocked
+ * to know which row to lock; `lockMemberStillIn` then locks him and checks he is still there. An
+ * organisation of `others` that does not exist is `null`, so the caller can check its scope first.
  */
 export async function lockOrganizationsOfMember(
   members: MemberRepository,
@@ -97,6 +104,22 @@ export async function lockMemberStillIn(members: MemberRepository, memberId: str
   return member;
 }
 
+/**
+ * The member a command changes, refused unless his organisation lies inside the caller's subtree:
+ * the organisation locked shared (relied on, not changed), then the member (ADR 0129). Run it
+ * through `againIfTheMemberMoved`: a member a merge moves meanwhile is looked at again in the survivor.
+ */
+export async function lockMemberInScope(
+  members: MemberRepository,
+  organizations: OrganizationRepository,
+  memberId: string,
+  actor: Parameters<typeof assertWithinScope>[0],
+): Promise<Member> {
+  const { own } = await lockOrganizationsOfMember(members, organizations, memberId, [], 'share');
+  await assertWithinScope(actor, own, organizations);
+  return lockMemberStillIn(members, memberId, own.id);
+}
+
 export async function loadTransfer(repo: MemberTransferRepository, id: string): Promise<MemberTransfer> {
   const t = await repo.findById(id);
   if (!t) throw new TransferNotFoundError(id);
@@ -107,18 +130,4 @@ export async function loadContactPoint(repo: ContactPointRepository, id: string)
   const cp = await repo.findById(id);
   if (!cp) throw new ContactPointNotFoundError(id);
   return cp;
-}
-
-/** A member to change, refused unless their organisation lies inside the caller's subtree. */
-export async function loadMemberInScope(
-  members: MemberRepository,
-  organizations: OrganizationRepository,
-  memberId: string,
-  actor: Parameters<typeof assertWithinScope>[0],
-): Promise<Member> {
-  const member = await loadMember(members, memberId);
-  // Shared: the member's row is the one locked for the change; the organisation is only relied on.
-  const org = await loadOrganization(organizations, member.orgId, 'share');
-  await assertWithinScope(actor, org, organizations);
-  return member;
 }

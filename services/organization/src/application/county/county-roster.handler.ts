@@ -10,6 +10,7 @@ import { checkRule } from '../../domain/shared/business-rule';
 import type { Day } from '../../domain/shared/day';
 import { DomainError } from '../../domain/shared/domain-error';
 import { MemberTransfer } from '../../domain/transfer/member-transfer.aggregate';
+import { MemberMovedMeanwhileError } from '../commands/load';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { EventContext } from '../ports/outbox.port';
@@ -85,7 +86,7 @@ export class CountyRosterHandler<TTx> {
 
   /** RosterMemberSynced: the first for a county id registers and links a member; later ones restate it. */
   readonly synced = async (messages: readonly Synced[], tx: TTx): Promise<CountyOutcome[]> => {
-    const batch = new Batch(await this.load(messages, tx, (m) => [m.event.data.orgId]));
+    const batch = new Batch(await this.load(messages, tx, (m) => [m.event.data.orgId], false));
     const today = this.clock.today();
     const outcomes: CountyOutcome[] = [];
     for (const m of messages) outcomes.push(await this.decide(() => this.sync(batch, m, today)));
@@ -95,17 +96,32 @@ export class CountyRosterHandler<TTx> {
 
   /** RosterMemberRemoved: the linked member leaves (MemberLeft), as `POST /members/:id/leave` does. */
   readonly removed = async (messages: readonly Removed[], tx: TTx): Promise<CountyOutcome[]> => {
-    const batch = new Batch(await this.load(messages, tx, () => []));
+    const batch = new Batch(await this.load(messages, tx, () => [], true));
     const outcomes: CountyOutcome[] = [];
     for (const m of messages) outcomes.push(await this.decide(() => this.remove(batch, m)));
     await this.store.save(tx, batch.changes());
     return outcomes;
   };
 
-  private async load(messages: readonly (Synced | Removed)[], tx: TTx, orgsOf: (m: Synced) => string[]): Promise<CountyRosterSnapshot> {
+  /**
+   * The batch's snapshot, locked in the platform's one order (ADR 0129): as a merge takes them, so
+   * neither waits for the other in a cycle. A member who moved while the batch waited for the
+   * organisations it had read him in is in none it holds: the batch lost a race, and the gate runs
+   * it again in a new transaction (CountyBatchLostRace), as `againIfTheMemberMoved` runs a command.
+   */
+  private async load(
+    messages: readonly (Synced | Removed)[],
+    tx: TTx,
+    orgsOf: (m: Synced) => string[],
+    endingTransfers: boolean,
+  ): Promise<CountyRosterSnapshot> {
     const keys = messages.map((m) => ({ countyClientId: m.sender.clientId, countyMemberId: m.event.data.memberId }));
     const orgIds = new Set(messages.flatMap((m) => orgsOf(m as Synced)));
-    return this.store.load(tx, keys, [...orgIds]);
+    const snapshot = await this.store.load(tx, keys, [...orgIds], endingTransfers);
+    const members = [...snapshot.linked.values(), ...[...snapshot.claimable.values()].map((c) => c.state)];
+    const moved = members.find((m) => !snapshot.organizations.has(m.orgId));
+    if (moved) throw new CountyBatchLostRace(new MemberMovedMeanwhileError(moved.id));
+    return snapshot;
   }
 
   private async decide(apply: () => Promise<CountyOutcome>): Promise<CountyOutcome> {
@@ -212,6 +228,19 @@ export class CountyRosterHandler<TTx> {
     batch.endedTransfers.push({ memberId: member.id, on: d.removedOn, ending: 'memberLeft', context });
     batch.keep(key, member, linked.isNew, context);
     return applied({ memberId: member.id });
+  }
+}
+
+/**
+ * A member of the batch moved meanwhile (MemberMovedMeanwhileError): nothing of the batch is kept.
+ * To the gate it is no verdict on the messages, as a serialization failure is (ADR 0097), so it
+ * carries that code: the gate runs the batch again whole, in a new transaction, counting no attempt.
+ */
+export class CountyBatchLostRace extends Error {
+  readonly code = '40001';
+  constructor(cause: MemberMovedMeanwhileError) {
+    super(`county roster: ${cause.message}; the batch runs again`, { cause });
+    this.name = 'CountyBatchLostRace';
   }
 }
 

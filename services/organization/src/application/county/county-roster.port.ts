@@ -15,7 +15,12 @@ export interface CountyMemberKey {
 /** A stored member as the roster sync needs it: personal numbers are never opened (a county sends none). */
 export type RosterMemberState = Omit<MemberProps, 'personal' | 'history'>;
 
-/** What a batch of roster messages reads, in a few statements whatever its size; members locked for the batch. */
+/**
+ * What a batch of roster messages reads, in a few statements whatever its size, locked for the
+ * batch in the platform's one order (ADR 0129): open transfers (when the batch ends them), then
+ * organisations (shared, in id order) — those the messages name and those its members were read
+ * in, unlocked — then members (in id order).
+ */
 export interface CountyRosterSnapshot {
   /** `${countyClientId} ${countyMemberId}` → the linked member (current links only). */
   readonly linked: ReadonlyMap<string, RosterMemberState>;
@@ -26,6 +31,10 @@ export interface CountyRosterSnapshot {
    * transfer, county-takeover.ts) → that member (locked) and the link that names him now, if any.
    */
   readonly claimable: ReadonlyMap<string, { readonly state: RosterMemberState; readonly link?: CountyMemberKey }>;
+  /**
+   * Every organisation the batch locked (shared). A member of `linked` or `claimable` in none of
+   * them moved (a merge, a transfer) between the unlocked read and his lock: the batch lost a race.
+   */
   readonly organizations: ReadonlyMap<string, { readonly id: string; readonly status: OrgStatus }>;
   /** Member id → transfers still requested or accepted. */
   readonly openTransfers: ReadonlyMap<string, number>;
@@ -64,7 +73,8 @@ export interface CountyRosterChanges {
 }
 
 export interface CountyRosterStore<TTx> {
-  load(tx: TTx, keys: readonly CountyMemberKey[], orgIds: readonly string[]): Promise<CountyRosterSnapshot>;
+  /** `orgIds`: organisations the messages name; `endingTransfers`: lock the members' open transfers first (a removal ends them). */
+  load(tx: TTx, keys: readonly CountyMemberKey[], orgIds: readonly string[], endingTransfers: boolean): Promise<CountyRosterSnapshot>;
   save(tx: TTx, changes: CountyRosterChanges): Promise<void>;
 }
 

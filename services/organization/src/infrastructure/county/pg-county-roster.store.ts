@@ -42,7 +42,8 @@ interface MemberRow {
 
 /**
  * The roster sync's reads and writes, each one multi-row statement for the whole batch:
- * read links + members (locked) and organisations (shared), then insert members with
+ * read which members and organisations (unlocked), lock open transfers (a removal's),
+ * organisations (shared) and links + members, in that order (ADR 0129), then insert members with
  * their history and links, update members, transfers, stream counters and outbox. Members' roster columns
  * only: personal numbers are neither opened nor written. The roster-state triggers (ADR 0029)
  * note every inserted and updated member, so the member-state topic follows.
@@ -50,7 +51,36 @@ interface MemberRow {
 export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
   constructor(private readonly clock: Clock) {}
 
-  async load(tx: SqlTx, keys: readonly CountyMemberKey[], orgIds: readonly string[]): Promise<CountyRosterSnapshot> {
+  async load(
+    tx: SqlTx,
+    keys: readonly CountyMemberKey[],
+    orgIds: readonly string[],
+    endingTransfers: boolean,
+  ): Promise<CountyRosterSnapshot> {
+    const clients = keys.map((k) => k.countyClientId);
+    const countyIds = keys.map((k) => k.countyMemberId);
+    // The platform's one order (ADR 0129): open transfers, organisations, then members, as a merge
+    // takes them; members first deadlocked with a merge of their organisation (and, ending a
+    // transfer, with accepting or completing it). Which members and organisations: read unlocked —
+    // those the links name, and members whose id a county id is (a county taking over one it received).
+    const { rows: seen } = (await tx.query(
+      `select m.id, m.org_id from county_member_links l join members m on m.id = l.member_id
+        where (l.county_client_id, l.county_member_id) in (select * from unnest($1::text[], $2::uuid[]))
+       union
+       select m.id, m.org_id from members m where m.id = any($2::uuid[])`,
+      [clients, countyIds],
+    )) as { rows: { id: string; org_id: string }[] };
+    if (endingTransfers && seen.length)
+      await tx.query(
+        `select id from member_transfers where member_id = any($1::uuid[]) and status in ('requested','accepted') order by id for update`,
+        [seen.map((r) => r.id)],
+      );
+    // Shared, as an enrolment locks its organisation: a dissolution or a merge waits for the batch.
+    const orgs = await tx.query(`select id, status from organizations where id = any($1::uuid[]) order by id for share`, [
+      [...new Set([...orgIds, ...seen.map((r) => r.org_id)])],
+    ]);
+    // The members, locked: one a merge or a transfer moved since is in none of the organisations locked
+    // above, and the handler gives the batch back to the gate to run again.
     const members = await tx.query(
       `select l.county_client_id, l.county_member_id, m.id, m.org_id, m.name, m.status, m.joined_on::text as joined_on,
               m.roles, m.posts, m.membership, m.version, l.taken_over_by,
@@ -60,7 +90,7 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
         where (l.county_client_id, l.county_member_id) in (select * from unnest($1::text[], $2::uuid[]))
         order by m.id
           for update of m`,
-      [keys.map((k) => k.countyClientId), keys.map((k) => k.countyMemberId)],
+      [clients, countyIds],
     );
     const all = members.rows as MemberRow[];
     const rows = all.filter((r) => !r.taken_over_by);
@@ -81,11 +111,6 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
           )
         ).rows as MemberRow[])
       : [];
-    // Shared, as an enrolment locks its organisation: a dissolution waits for the batch.
-    const linkedOrgs = [...rows, ...claimed].map((r) => r.org_id);
-    const orgs = await tx.query(`select id, status from organizations where id = any($1::uuid[]) order by id for share`, [
-      [...new Set([...orgIds, ...linkedOrgs])],
-    ]);
     return {
       linked: new Map(rows.map((r) => [linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id }), stateOf(r)])),
       takenOver: new Map(

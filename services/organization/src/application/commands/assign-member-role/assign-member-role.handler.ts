@@ -6,7 +6,7 @@ import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../port
 import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { eventContext } from '../command-context';
-import { loadMemberInScope } from '../load';
+import { againIfTheMemberMoved, lockMemberInScope } from '../load';
 import { AssignMemberRoleCommand } from './assign-member-role.command';
 
 @CommandHandler(AssignMemberRoleCommand)
@@ -20,8 +20,10 @@ export class AssignMemberRoleHandler implements ICommandHandler<AssignMemberRole
   ) {}
 
   execute({ ctx, memberId, role }: AssignMemberRoleCommand): Promise<void> {
-    return this.uow.run(async () => {
-      const member = await loadMemberInScope(this.members, this.organizations, memberId, ctx.actor);
+    return againIfTheMemberMoved(this.uow, async () => {
+      // His organisation (shared), then the member (ADR 0129): the order a merge takes them; the
+      // member first deadlocked with a merge of his organisation.
+      const member = await lockMemberInScope(this.members, this.organizations, memberId, ctx.actor);
       member.assignRole(role, this.clock.today());
       await this.members.save(member);
       await this.outbox.add(member.pullEvents(), eventContext(ctx));

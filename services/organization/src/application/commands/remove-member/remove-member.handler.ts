@@ -6,9 +6,8 @@ import { MEMBER_REPOSITORY, type MemberRepository } from '../../ports/member.rep
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
 import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
-import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
-import { againIfTheMemberMoved, lockMemberStillIn, lockOrganizationsOfMember } from '../load';
+import { againIfTheMemberMoved, lockMemberInScope } from '../load';
 import { RemoveMemberCommand } from './remove-member.command';
 
 @CommandHandler(RemoveMemberCommand)
@@ -23,27 +22,23 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand,
   ) {}
 
   execute({ ctx, memberId, reason }: RemoveMemberCommand): Promise<void> {
-    return againIfTheMemberMoved(() =>
-      this.uow.run(async () => {
-        // The open transfer, the organisation (shared), then the member: the order accepting or
-        // completing a transfer and a merge take them (ADR 0129); the member first deadlocked with a merge.
-        await this.transfers.openOf(memberId);
-        const { own } = await lockOrganizationsOfMember(this.members, this.organizations, memberId, [], 'share');
-        await assertWithinScope(ctx.actor, own, this.organizations);
-        const member = await lockMemberStillIn(this.members, memberId, own.id);
-        const today = this.clock.today();
-        member.leave(today, reason);
-        // Read again under the member's lock (one requested meanwhile has committed): whoever leaves
-        // takes no transfer along; accepting or completing it would move someone who is gone.
-        const transfer = await this.transfers.openOf(member.id);
-        if (transfer) {
-          transfer.endBecauseTheMemberLeft(today);
-          await this.transfers.save(transfer);
-        }
-        await this.members.save(member);
-        // MemberLeft first: it is why the transfer ended (MemberTransferCancelled), on the same stream.
-        await this.outbox.add([...member.pullEvents(), ...(transfer?.pullEvents() ?? [])], eventContext(ctx));
-      }),
-    );
+    return againIfTheMemberMoved(this.uow, async () => {
+      // The open transfer, the organisation (shared), then the member: the order accepting or
+      // completing a transfer and a merge take them (ADR 0129); the member first deadlocked with a merge.
+      await this.transfers.openOf(memberId);
+      const member = await lockMemberInScope(this.members, this.organizations, memberId, ctx.actor);
+      const today = this.clock.today();
+      member.leave(today, reason);
+      // Read again under the member's lock (one requested meanwhile has committed): whoever leaves
+      // takes no transfer along; accepting or completing it would move someone who is gone.
+      const transfer = await this.transfers.openOf(member.id);
+      if (transfer) {
+        transfer.endBecauseTheMemberLeft(today);
+        await this.transfers.save(transfer);
+      }
+      await this.members.save(member);
+      // MemberLeft first: it is why the transfer ended (MemberTransferCancelled), on the same stream.
+      await this.outbox.add([...member.pullEvents(), ...(transfer?.pullEvents() ?? [])], eventContext(ctx));
+    });
   }
 }

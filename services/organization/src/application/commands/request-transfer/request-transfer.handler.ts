@@ -30,29 +30,27 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
   ) {}
 
   execute({ ctx, memberId, toOrgId, deadline }: RequestTransferCommand): Promise<{ id: string }> {
-    return againIfTheMemberMoved(() =>
-      this.uow.run(async () => {
-        // Both organisations in id order, then the member (ADR 0129): a merge locks organisations,
-        // then their members, so locking the member first deadlocked with it, and from→to with to→from.
-        const { own: from, others } = await lockOrganizationsOfMember(this.members, this.organizations, memberId, [toOrgId]);
-        // The old organisation files the request, so the caller must hold it; the receiving one may be anywhere.
-        await assertWithinScope(ctx.actor, from, this.organizations);
-        const to = others.get(toOrgId);
-        if (!to) throw new OrganizationNotFoundError(toOrgId);
-        const member = await lockMemberStillIn(this.members, memberId, from.id);
-        const today = this.clock.today();
-        const transfer = MemberTransfer.request({
-          id: this.ids.newId(),
-          member,
-          to,
-          requestedOn: today,
-          deadline: deadline ?? addDays(today, DEFAULT_TRANSFER_DAYS),
-          openTransfersOfMember: await this.transfers.countOpenFor(member.id),
-        });
-        await this.transfers.save(transfer);
-        await this.outbox.add(transfer.pullEvents(), eventContext(ctx));
-        return { id: transfer.id };
-      }),
-    );
+    return againIfTheMemberMoved(this.uow, async () => {
+      // Both organisations in id order, then the member (ADR 0129): a merge locks organisations,
+      // then their members, so locking the member first deadlocked with it, and from→to with to→from.
+      const { own: from, others } = await lockOrganizationsOfMember(this.members, this.organizations, memberId, [toOrgId]);
+      // The old organisation files the request, so the caller must hold it; the receiving one may be anywhere.
+      await assertWithinScope(ctx.actor, from, this.organizations);
+      const to = others.get(toOrgId);
+      if (!to) throw new OrganizationNotFoundError(toOrgId);
+      const member = await lockMemberStillIn(this.members, memberId, from.id);
+      const today = this.clock.today();
+      const transfer = MemberTransfer.request({
+        id: this.ids.newId(),
+        member,
+        to,
+        requestedOn: today,
+        deadline: deadline ?? addDays(today, DEFAULT_TRANSFER_DAYS),
+        openTransfersOfMember: await this.transfers.countOpenFor(member.id),
+      });
+      await this.transfers.save(transfer);
+      await this.outbox.add(transfer.pullEvents(), eventContext(ctx));
+      return { id: transfer.id };
+    });
   }
 }
