@@ -9,7 +9,7 @@ import { evaluationContracts } from './evaluation';
 import { publicityContracts } from './publicity/publicity.contracts';
 import { organizationContracts } from './organization/organization.contracts';
 import { organizationV2Contracts } from './organization/organization-v2.contracts';
-import { rosterStateContracts } from './organization/roster-state.contracts';
+import { rosterStateContracts, stateRemovalContracts } from './organization/roster-state.contracts';
 import { transferAndPostContracts } from './organization/transfer-and-post.contracts';
 
 /**
@@ -22,6 +22,7 @@ export const publicContracts = new ContractRegistry([
   ...transferAndPostContracts,
   ...organizationV2Contracts,
   ...rosterStateContracts,
+  ...stateRemovalContracts,
   ...countyMemberLinkContracts,
   ...evaluationContracts,
   ...assistanceContracts,

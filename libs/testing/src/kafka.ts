@@ -50,6 +50,8 @@ export interface ReadRecord {
   readonly offset: string;
   readonly key: string | null;
   readonly value: string | null;
+  /** Its headers as text (the first value of a repeated one). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -110,6 +112,12 @@ export async function readTopicToEnd(
                 offset: message.offset,
                 key: message.key?.toString('utf8') ?? null,
                 value: message.value?.toString('utf8') ?? null,
+                headers: Object.fromEntries(
+                  Object.entries(message.headers ?? {}).flatMap(([name, v]) => {
+                    const one = Array.isArray(v) ? v[0] : v;
+                    return one === undefined ? [] : [[name, one.toString()]];
+                  }),
+                ),
               });
               const end = ends.get(partition);
               if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);

@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { QueryRunner } from 'typeorm';
-import { OrgEventSigner } from '@vanguard/auth';
+import { EventSigner, OrgEventSigner, developmentEventKey, signWithDevelopmentKey } from '@vanguard/auth';
+import { MemberStateRemoved, STATE_REMOVAL_HEADER, type EventEnvelope } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, readTopicToEnd, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, readTopicToEnd, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { rosterMigrations } from '../src/infrastructure/migrations/roster.migrations';
 import { PgRoster } from '../src/infrastructure/roster/pg-roster';
 import { RosterRunner } from '../src/infrastructure/roster/roster.runner';
@@ -211,4 +212,121 @@ describe('roster projection from the organization state topics', () => {
     const result = await runners[0]!.projection.apply([{ key: forged.streamId, value: JSON.stringify(forged) }]);
     expect(result).toEqual({ applied: 0, refused: 1 });
   });
+
+  // ADR 0130: a tombstone is anybody's to send; only the organization service's signed removal of its key removes a row.
+  it('removes a row only on the organization service’s signed removal, and an older state sent again does not bring it back', async () => {
+    const projection = runners[0]!.projection;
+    const rowOf = async (table: string, id: string) =>
+      (await evaluation.pool.query<{ version: string }>(`select * from ${table} where id = $1`, [id])).rows[0];
+    const victim = (
+      await org.pool.query<{ id: string }>(
+        `select id from members m where roles = '{}' and membership = 'active' and not exists (select 1 from member_transfers t where t.member_id = m.id) order by id limit 1`,
+      )
+    ).rows[0]!.id;
+    const key = `member-${victim}`;
+    const held = await rowOf('roster_members', victim);
+    expect(held).toBeDefined();
+
+    // Through the topic, as anyone who can write to it: a bare tombstone and one carrying an unsigned removal.
+    const removal = (k: string, version: number): EventEnvelope => ({
+      eventId: randomUUID(),
+      type: MemberStateRemoved.type,
+      version: 1,
+      streamId: k,
+      streamVersion: version,
+      occurredAt: new Date().toISOString(),
+      recordedAt: new Date().toISOString(),
+      actor: { sub: 'forger', roles: [] },
+      orgId: 'platform',
+      correlationId: randomUUID(),
+      causationId: null,
+      data: { memberId: k.slice('member-'.length) },
+    });
+    const header = (e: EventEnvelope) => ({ [STATE_REMOVAL_HEADER]: JSON.stringify(e) });
+    const producer = testProducer(kafka);
+    await producer.connect();
+    try {
+      const [sent] = await producer.send({
+        topic: topics.member,
+        messages: [
+          { key, value: null },
+          { key, value: null, headers: header(removal(key, Number.MAX_SAFE_INTEGER)) },
+        ],
+      });
+      const last = BigInt(sent!.baseOffset!) + 1n;
+      await waitUntil(
+        'the roster consumer to read both tombstones',
+        () => ((runners[0]!.positions.get(`${topics.member}:${sent!.partition}`) ?? -1n) >= last ? true : undefined),
+        { timeoutMs: 30_000 },
+      );
+    } finally {
+      await producer.disconnect();
+    }
+    expect(await rowOf('roster_members', victim)).toEqual(held);
+
+    // Straight to the projection: unsigned, signed by another key under organisation's kid, organisation's own
+    // removal of another member, one whose version was raised after signing, and a signed state of another type.
+    const byAnotherKey = new EventSigner('organization', developmentEventKey('publicity'), 'organization-dev-1').sign(removal(key, 1e12));
+    const raised = { ...signWithDevelopmentKey(removal(key, 1e12)), streamVersion: 1e12 + 1 };
+    const forged = [
+      { key, value: null },
+      { key, value: null, removal: JSON.stringify(removal(key, 1e12)) },
+      { key, value: null, removal: JSON.stringify(byAnotherKey) },
+      { key, value: null, removal: JSON.stringify(signWithDevelopmentKey(removal(`member-${randomUUID()}`, 1e12))) },
+      { key, value: null, removal: JSON.stringify(raised) },
+      { key, value: null, removal: 'not json' },
+    ];
+    expect(await projection.apply(forged)).toEqual({ applied: 0, refused: forged.length });
+    expect(await rowOf('roster_members', victim)).toEqual(held);
+
+    // The organization service's own removal: the member and an empty organisation truly deleted (a benchmark's
+    // cleanup), its publisher signs their removals.
+    const emptyOrg = (
+      await org.pool.query<{ id: string }>(
+        `select id from organizations o where not exists (select 1 from organizations c where c.parent_id = o.id or c.merged_into_id = o.id)
+           and not exists (select 1 from members m where m.org_id = o.id) and not exists (select 1 from contact_points p where p.org_id = o.id)
+           and not exists (select 1 from member_transfers t where t.from_org_id = o.id or t.to_org_id = o.id) order by id limit 1`,
+      )
+    ).rows[0]!.id;
+    expect(await rowOf('roster_organizations', emptyOrg)).toBeDefined();
+    const older = {
+      member: (await readTopicToEnd(kafka, topics.member)).filter((r) => r.key === key && r.value !== null),
+      org: (await readTopicToEnd(kafka, topics.organization)).filter((r) => r.key === `organization-${emptyOrg}` && r.value !== null),
+    };
+    expect(Math.min(older.member.length, older.org.length)).toBeGreaterThan(0);
+    await org.pool.query(`delete from member_history where member_id = $1`, [victim]);
+    await org.pool.query(`delete from members where id = $1`, [victim]);
+    await org.pool.query(`delete from organizations where id = $1`, [emptyOrg]);
+    await drain();
+    await waitUntil(
+      'the removals to arrive',
+      async () =>
+        (await rowOf('roster_members', victim)) === undefined && (await rowOf('roster_organizations', emptyOrg)) === undefined
+          ? true
+          : undefined,
+      { timeoutMs: 30_000 },
+    );
+    const kept = await evaluation.pool.query<{ kind: string; version: string }>(
+      `select kind, version from roster_removals where id = any($1::uuid[]) order by kind`,
+      [[victim, emptyOrg]],
+    );
+    expect(kept.rows.map((r) => r.kind)).toEqual(['member', 'organization']);
+    expect(Number(kept.rows[0]!.version)).toBeGreaterThan(Number(held!.version));
+
+    // Their genuine older states, signed by the organization service, sent again (a lapsed leader's batch, a replay).
+    const result = await projection.apply([...older.member, ...older.org].map((r) => ({ key: r.key, value: r.value })));
+    expect(result.refused).toBe(0);
+    expect(await rowOf('roster_members', victim)).toBeUndefined();
+    expect(await rowOf('roster_organizations', emptyOrg)).toBeUndefined();
+    // And a consumer group reading the topics from the beginning again ends without them.
+    const replay = await follow();
+    const ends = await endOffsets();
+    await waitUntil(
+      'the replay to read both topics to their end',
+      () => ([...ends].every(([tp, end]) => (replay.positions.get(tp) ?? -1n) + 1n >= end) ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
+    expect(await rowOf('roster_members', victim)).toBeUndefined();
+    expect(await rowOf('roster_organizations', emptyOrg)).toBeUndefined();
+  }, 120_000);
 });

@@ -26,11 +26,19 @@ describe('operational scripts', () => {
     ['seed.ts', ['--database', 'tset']],
     ['rebuild.ts', ['reporting', '--database=vanguard_test']],
     ['keys-reapply-forgets.ts', ['ledger.jsonl', '--database', 'tset']],
+    ['organization-republish-state.ts', ['--database=tset']],
   ])('%s refuses a --database that is neither platform nor test with status 2', async (file, args) => {
     const r = await script(file, args);
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--database must be platform or test/);
+  });
+
+  it('organization-republish-state refuses an argument it does not know with status 2, before it connects', async () => {
+    const r = await script('organization-republish-state.ts', ['--databse', 'test']);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unexpected argument\(s\) --databse test/);
   });
 
   it.each<[string, NodeJS.ProcessEnv]>([

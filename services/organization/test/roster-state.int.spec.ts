@@ -2,13 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { OrgEventSigner, OrgEventVerifier } from '@vanguard/auth';
-import { MemberState, OrganizationState, publicContracts } from '@vanguard/contracts';
+import {
+  MemberState,
+  MemberStateRemoved,
+  OrganizationState,
+  STATE_REMOVAL_HEADER,
+  publicContracts,
+  stateRemovalClaim,
+} from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
 import { createLedTopics, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { csvLine } from '@vanguard/spreadsheet';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
 import { RosterStatePublisher } from '../src/infrastructure/roster-state/roster-state-publisher';
+import { noteEveryState } from '../src/infrastructure/roster-state/republish-states';
 import { ensureCompactedStateTopics } from '../src/infrastructure/roster-state/roster-state-topics';
 import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
 import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
@@ -88,14 +96,16 @@ describe('roster state topics (event-carried state transfer)', () => {
       membership: 'active',
     });
     const verifier = OrgEventVerifier.fromEnv();
-    for (const r of [...members.all, ...organizations.all]) {
+    for (const r of [...members.all, ...organizations.all].filter((x) => x.value !== null)) {
       const envelope = JSON.parse(r.value!) as Parameters<typeof verifier.verify>[0];
       expect([MemberState.type, OrganizationState.type]).toContain(envelope.type);
       expect(publicContracts.validate(envelope).ok).toBe(true);
       expect(verifier.verify(envelope).ok).toBe(true);
     }
     // ADR 0085: a batch's records share one signed root, and each still verifies on its own.
-    const envelopes = [...members.all, ...organizations.all].map((r) => JSON.parse(r.value!) as Parameters<typeof verifier.verify>[0]);
+    const envelopes = [...members.all, ...organizations.all]
+      .filter((r) => r.value !== null)
+      .map((r) => JSON.parse(r.value!) as Parameters<typeof verifier.verify>[0]);
     const roots = new Set(envelopes.map((e) => (e.metadata?.['signature'] as { root?: string }).root));
     expect(roots.size).toBeLessThan(envelopes.length / 10);
     for (const e of envelopes.filter((_, i) => i % 97 === 0)) expect(OrgEventVerifier.fromEnv().verify(e).ok).toBe(true);
@@ -124,7 +134,7 @@ describe('roster state topics (event-carried state transfer)', () => {
     expect(offending).toEqual([]);
   });
 
-  it('publishes a newer version when a row changes by any path, and a tombstone when one is truly deleted', async () => {
+  it('publishes a newer version when a row changes by any path, and a tombstone with its signed removal when one is truly deleted', async () => {
     const before = await latestByKey(kafka, topics.member);
     const [moved, deleted] = seeded;
     // Plain SQL, the way no command would: the triggers still note it.
@@ -139,8 +149,34 @@ describe('roster state topics (event-carried state transfer)', () => {
     expect(m.data).toMatchObject({ roles: ['committee_member'] });
     expect(m.version!).toBeGreaterThan(before.latest.get(`member-${moved!.id}`)!.version!);
     expect(after.latest.get(`member-${deleted!.id}`)).toMatchObject({ raw: null });
+    // ADR 0130: the tombstone carries the organization service's removal of its key, signed, newer than every state of it.
+    const tombstone = after.all.find((r) => r.key === `member-${deleted!.id}` && r.value === null)!;
+    const claim = stateRemovalClaim(tombstone.key, tombstone.headers[STATE_REMOVAL_HEADER]);
+    if (!claim.ok) throw new Error(claim.reason);
+    expect(claim).toMatchObject({ kind: 'member', id: deleted!.id, envelope: { type: MemberStateRemoved.type, orgId: 'platform' } });
+    expect(claim.version).toBeGreaterThan(before.latest.get(`member-${deleted!.id}`)!.version!);
+    expect(OrgEventVerifier.fromEnv().verify(claim.envelope)).toMatchObject({ ok: true });
+    expect(publicContracts.validate(claim.envelope).ok).toBe(true);
     // A change to an unpublished column (version) publishes nothing.
     expect(after.latest.get(`member-${seeded[2]!.id}`)!.version).toBe(before.latest.get(`member-${seeded[2]!.id}`)!.version);
+  });
+
+  it('sends every organisation and member again, at newer versions, once their states are all noted (organization:republish-state)', async () => {
+    const before = { members: await latestByKey(kafka, topics.member), organizations: await latestByKey(kafka, topics.organization) };
+    const counts = await db.pool.query<{ organizations: number; members: number }>(
+      `select (select count(*)::int from organizations) as organizations, (select count(*)::int from members) as members`,
+    );
+    expect(await noteEveryState(db.pool)).toEqual(counts.rows[0]);
+    expect(await drain(publisher)).toBe(counts.rows[0]!.organizations + counts.rows[0]!.members);
+
+    const after = { members: await latestByKey(kafka, topics.member), organizations: await latestByKey(kafka, topics.organization) };
+    for (const kind of ['members', 'organizations'] as const)
+      for (const [key, now] of after[kind].latest) {
+        const was = before[kind].latest.get(key)!;
+        // A row deleted by the test above stays removed; every other is sent again, newer, with the same data.
+        if (was.raw === null) expect(now.raw).toBeNull();
+        else expect([key, now.version! > was.version!, now.data]).toEqual([key, true, was.data]);
+      }
   });
 
   it('creates the state topics compacted, and compacts one created before with the broker defaults', async () => {

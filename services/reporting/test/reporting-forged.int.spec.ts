@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { EventSigner, ScopeService, developmentEventKey } from '@vanguard/auth';
+import { EventSigner, ScopeService, developmentEventKey, signWithDevelopmentKey } from '@vanguard/auth';
 import { deadLetterTopic } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { DEAD_LETTER_HEADERS, ensureTopics, headerValue } from '@vanguard/messaging';
@@ -18,6 +18,7 @@ import {
   migrateReporting,
   orgState,
   pledgeMade,
+  stateRemoval,
   type TestOrg,
 } from './support/reporting-events';
 
@@ -29,6 +30,8 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
   let publisher: TestPublisher;
   let tap: Consumer;
   const letters = new Map<string, string>();
+  /** Dead-lettered tombstones, `<topic> <key>: <reason>: <error>`, in the order they arrived. */
+  const tombstones: string[] = [];
   const kafka = new Kafka({
     clientId: `reporting-forged-${randomUUID().slice(0, 8)}`,
     brokers: [...infraConfig().kafkaBrokers],
@@ -60,12 +63,13 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
       eachMessage: ({ message: m }) => {
         // The test publisher sends no envelope headers: the event id is read from the kept value.
         // A tombstone has no value: it is known by its original topic and key.
-        const id =
-          m.value === null
-            ? `tombstone ${headerValue(m.headers, DEAD_LETTER_HEADERS.originalTopic)} ${m.key?.toString('utf8')}`
-            : (JSON.parse(m.value.toString('utf8')) as { eventId?: string }).eventId;
-        if (id)
-          letters.set(id, `${headerValue(m.headers, DEAD_LETTER_HEADERS.reason)}: ${headerValue(m.headers, DEAD_LETTER_HEADERS.error)}`);
+        const why = `${headerValue(m.headers, DEAD_LETTER_HEADERS.reason)}: ${headerValue(m.headers, DEAD_LETTER_HEADERS.error)}`;
+        if (m.value === null)
+          tombstones.push(`${headerValue(m.headers, DEAD_LETTER_HEADERS.originalTopic)} ${m.key?.toString('utf8')}: ${why}`);
+        else {
+          const id = (JSON.parse(m.value.toString('utf8')) as { eventId?: string }).eventId;
+          if (id) letters.set(id, why);
+        }
         return Promise.resolve();
       },
     });
@@ -118,8 +122,9 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
     expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
   });
 
-  it('a tombstone off the state topic of its kind deletes nothing and is dead-lettered as forged; one on it still deletes', async () => {
+  it('a tombstone off the state topic of its kind, or on it without organization’s signed removal of its key, deletes nothing and is dead-lettered as forged; a signed one deletes', async () => {
     const member = randomUUID();
+    const key = `member-${member}`;
     await publisher.publish(TOPICS.memberState, memberState(village.id, member));
     const figures = new SqlFiguresReadModel(db.pool);
     const year = parsePeriod('2026')!;
@@ -127,26 +132,44 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    // Null values anyone who can write to the broker could send: on an events topic, or on the other kind's state topic.
+    // Null values anyone who can write to the broker could send: on an events topic, or on the other kind's state topic …
     await publisher.tombstone(TOPICS.evaluation, `organization-${village.id}`);
-    await publisher.tombstone(TOPICS.assistance, `member-${member}`);
+    await publisher.tombstone(TOPICS.assistance, key);
     await publisher.tombstone(TOPICS.memberState, `organization-${village.id}`);
-    const refused = [
-      `tombstone ${prefix}.${TOPICS.evaluation} organization-${village.id}`,
-      `tombstone ${prefix}.${TOPICS.assistance} member-${member}`,
-      `tombstone ${prefix}.${TOPICS.memberState} organization-${village.id}`,
-    ];
-    await waitUntil('the three tombstones dead-lettered', () => refused.every((k) => letters.has(k)), { timeoutMs: 30_000 });
-    expect(refused.map((k) => letters.get(k))).toEqual([
-      expect.stringMatching(/^forged: tombstone on .*vanguard\.evaluation\.events\.v1, which is not a state topic/),
-      expect.stringMatching(/^forged: tombstone on .*vanguard\.assistance\.events\.v1, which is not a state topic/),
-      expect.stringMatching(/^forged: tombstone of a organization on .*member/),
-    ]);
+    // … and on the member's own: bare, with an unsigned removal, one signed by another key under organisation's kid, and
+    // organisation's genuine removal of another member copied onto this key.
+    await publisher.tombstone(TOPICS.memberState, key);
+    await publisher.tombstoneWith(TOPICS.memberState, key, stateRemoval(key, 99));
+    await publisher.tombstoneWith(
+      TOPICS.memberState,
+      key,
+      new EventSigner('organization', developmentEventKey('publicity'), 'organization-dev-1').sign(stateRemoval(key, 99)),
+    );
+    await publisher.tombstoneWith(TOPICS.memberState, key, signWithDevelopmentKey(stateRemoval(`member-${randomUUID()}`, 99)));
+    const on = (topic: string) => `${prefix}.${topic}`;
+    const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await waitUntil('the seven tombstones dead-lettered', () => tombstones.length >= 7, { timeoutMs: 30_000 });
+    expect(tombstones).toHaveLength(7);
+    expect(tombstones).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`^${esc(on(TOPICS.evaluation))} organization-${village.id}: forged: tombstone on .* which is not a state topic`),
+        ),
+        expect.stringMatching(new RegExp(`^${esc(on(TOPICS.assistance))} ${key}: forged: tombstone on .* which is not a state topic`)),
+        `${on(TOPICS.memberState)} organization-${village.id}: forged: tombstone of a organization on ${on(TOPICS.memberState)}: a organization is deleted only on ${on(TOPICS.orgState)}`,
+        `${on(TOPICS.memberState)} ${key}: forged: tombstone of "${key}" without a signed removal (vg-state-removal)`,
+        `${on(TOPICS.memberState)} ${key}: forged: tombstone of "${key}": its removal is not signed by the organization service (unsigned)`,
+        `${on(TOPICS.memberState)} ${key}: forged: tombstone of "${key}": its removal is not signed by the organization service (bad-signature)`,
+        expect.stringMatching(
+          new RegExp(`^${esc(on(TOPICS.memberState))} ${key}: forged: tombstone of "${key}" carries the removal of member-`),
+        ),
+      ]),
+    );
     expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
     expect((await figures.figures(county.id, year)).get('members')?.value).toBe(1);
 
-    // The genuine deletion, behind the refused ones in the member topic's partition order, still deletes.
-    await publisher.tombstone(TOPICS.memberState, `member-${member}`);
+    // Organisation's removal, behind the refused ones in the member topic's partition order, deletes.
+    await publisher.removal(TOPICS.memberState, key, 2);
     await waitUntil(
       'the purged member to stop counting',
       async () => (await figures.figures(village.id, year)).get('members')?.value === null,
@@ -158,12 +181,65 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
     expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
   });
 
+  // Set by the test below: a member organisation's removal took off the copy and a replayed older state must not bring back.
+  let replayed = '';
+
+  it('after organization’s removal, an older signed state of the key sent again does not bring the row back; a newer one does', async () => {
+    const branch: TestOrg = {
+      id: randomUUID(),
+      parentId: county.id,
+      path: [county.id],
+      code: '910102',
+      name: '清理测试支部',
+      level: 'village',
+    };
+    Object.assign(branch, { path: [county.id, branch.id] });
+    const member = randomUUID();
+    replayed = member;
+    const figures = new SqlFiguresReadModel(db.pool);
+    const year = parsePeriod('2026')!;
+    const members = async () => (await figures.figures(branch.id, year)).get('members')?.value ?? null;
+    const caughtUp = () =>
+      waitUntil('the consumer to read every topic to its end', async () => (await runner.lag()).topics.every((t) => t.lag === 0), {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
+    await publisher.publish(TOPICS.orgState, orgState(branch, 3));
+    await publisher.publish(TOPICS.memberState, { ...memberState(branch.id, member), streamVersion: 3 });
+    await waitUntil('the branch and its member', async () => (await members()) === 1, { timeoutMs: 30_000, intervalMs: 100 });
+
+    await publisher.removal(TOPICS.orgState, `organization-${branch.id}`, 5);
+    await publisher.removal(TOPICS.memberState, `member-${member}`, 5);
+    await waitUntil('the removed branch to leave the tree', async () => (await figures.org(branch.id)) === undefined, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    await waitUntil('the removed member to stop counting', async () => (await members()) === null, { timeoutMs: 30_000, intervalMs: 100 });
+
+    // Organisation's own older states, signed, sent again (a lapsed leader's batch landing late, or anyone who copied them).
+    await publisher.publish(TOPICS.orgState, orgState(branch, 3), orgState(branch, 4, { name: '复活的支部' }));
+    await publisher.publish(TOPICS.memberState, { ...memberState(branch.id, member), streamVersion: 4 });
+    await caughtUp();
+    expect(await figures.org(branch.id)).toBeUndefined();
+    expect(await db.pool.query('select 1 from rpt_member where member_id = $1', [member])).toMatchObject({ rowCount: 0 });
+
+    // The id inserted again: its state is newer than the removal, and counts.
+    await publisher.publish(TOPICS.orgState, orgState(branch, 6, { name: '重建的支部' }));
+    await waitUntil('the branch inserted again', async () => (await figures.org(branch.id))?.name === '重建的支部', {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+  });
+
   it('a rebuild from the topics leaves the same forgeries out (it reads them again from the beginning)', async () => {
     const report = await rebuildReporting(db.pool, { brokers: infraConfig().kafkaBrokers, topicPrefix: prefix });
     const figures = new SqlFiguresReadModel(db.pool);
     const f = await figures.figures(county.id, parsePeriod('2026')!);
     expect([f.get('pledges_made')?.value, f.get('deeds')?.value, f.get('households_helped')?.value]).toEqual([1, 1, 3]);
     expect((await figures.org(village.id))?.name).toBe('伪造测试村党支部');
-    expect(report.refused).toBe(7); // the four forged events and the three tombstones off their state topic
+    // The four forged events, the three tombstones off their state topic and the four without organisation's removal of their key.
+    expect(report.refused).toBe(11);
+    // Removed, and not brought back by the older states behind its removal on the topic.
+    expect(await db.pool.query('select 1 from rpt_member where member_id = $1', [replayed])).toMatchObject({ rowCount: 0 });
   });
 });

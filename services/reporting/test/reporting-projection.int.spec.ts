@@ -196,7 +196,7 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     expect(await traced('exemplars')).toEqual([unit.eventId, person.eventId].sort());
   });
 
-  it('deletes the projected member or organisation when its state topic carries a tombstone, so it stops counting', async () => {
+  it('deletes the projected member or organisation when its state topic carries a tombstone with organization’s signed removal, so it stops counting', async () => {
     const branch: TestOrg = { id: randomUUID(), parentId: county.id, path: [], code: '9103', name: '将撤销的支部', level: 'village' };
     Object.assign(branch, { path: [county.id, branch.id] });
     const stays = randomUUID();
@@ -208,11 +208,11 @@ describe('reporting projections (real Postgres and Kafka)', () => {
       intervalMs: 100,
     });
 
-    await publisher.tombstone(TOPICS.memberState, `member-${purged}`);
+    await publisher.removal(TOPICS.memberState, `member-${purged}`, 2);
     const members = async () => (await sut.figures(branch.id, year)).get('members')?.value;
     await waitUntil('the purged member to stop counting', async () => (await members()) === 1, { timeoutMs: 30_000, intervalMs: 100 });
 
-    await publisher.tombstone(TOPICS.orgState, `organization-${branch.id}`);
+    await publisher.removal(TOPICS.orgState, `organization-${branch.id}`, 2);
     await waitUntil('the purged organisation to leave the tree', async () => (await sut.org(branch.id)) === undefined, {
       timeoutMs: 30_000,
       intervalMs: 100,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { serviceEventVerifier, signWithDevelopmentKey } from '@vanguard/auth';
 import { MemberState, OrganizationState, type EventEnvelope } from '@vanguard/contracts';
 import { DeferredWrites } from '@vanguard/messaging';
 import { createTestSchema, seededRandom, type TestSchema } from '@vanguard/testing';
@@ -8,13 +9,15 @@ import { applyTombstone, reportingHandlers } from '../src/infrastructure/project
 import { stateTopics } from '../src/infrastructure/projection/source-topics';
 import { SqlBreakdownReadModel } from '../src/infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel } from '../src/infrastructure/sql-figures.read-model';
-import { deedDone, envelope, migrateReporting, pledgeMade, type TestOrg } from './support/reporting-events';
+import { deedDone, envelope, migrateReporting, pledgeMade, removalHeaders, stateRemoval, type TestOrg } from './support/reporting-events';
 import { totalsDrift } from './support/totals-drift';
 
 /** The state topics as the live consumer names them: these tombstones stand for ones it receives there. */
 const STATE = stateTopics();
 
-type Step = { kind: 'event'; event: EventEnvelope } | { kind: 'tombstone'; key: string };
+/** A tombstone carries organization's signed removal at `version` (ADR 0130), above the key's states. */
+type Step = { kind: 'event'; event: EventEnvelope } | { kind: 'tombstone'; key: string; version: number };
+const verifier = serviceEventVerifier('reporting');
 
 const orgAt = (o: TestOrg, parent: TestOrg | null, version: number, contactPoints: number, status = 'active') =>
   envelope(
@@ -95,7 +98,9 @@ describe('reporting subtree totals (real Postgres)', () => {
         if (s.kind === 'tombstone')
           for (let attempt = 1; ; attempt++) {
             try {
-              await applyTombstone(db.pool, { topic: s.key.startsWith('member-') ? STATE.member : STATE.organization, key: s.key }, STATE);
+              const topic = s.key.startsWith('member-') ? STATE.member : STATE.organization;
+              const headers = removalHeaders(signWithDevelopmentKey(stateRemoval(s.key, s.version)));
+              await applyTombstone(db.pool, { topic, key: s.key, headers }, STATE, verifier);
               break;
             } catch (e) {
               if (attempt >= 5 || (e as { code?: string }).code !== '40P01') throw e;
@@ -153,7 +158,7 @@ describe('reporting subtree totals (real Postgres)', () => {
       const id = randomUUID();
       event(memberAt(id, pick(orgs).id, 1, 'active'));
       if (random() < 0.4) event(memberAt(id, pick(orgs).id, 2, random() < 0.3 ? 'left' : 'active'));
-      if (random() < 0.1) steps.push({ kind: 'tombstone', key: `member-${id}` });
+      if (random() < 0.1) steps.push({ kind: 'tombstone', key: `member-${id}`, version: 3 });
     }
     const stranger = randomUUID();
     for (let f = 0; f < 240; f++) {
@@ -163,7 +168,7 @@ describe('reporting subtree totals (real Postgres)', () => {
       const where = random() < 0.03 ? stranger : pick(orgs).id;
       event(random() < 0.7 ? pledgeMade(where, at) : deedDone(where, 1 + Math.floor(random() * 9)));
     }
-    steps.push({ kind: 'tombstone', key: `organization-${pick(villages).id}` });
+    steps.push({ kind: 'tombstone', key: `organization-${pick(villages).id}`, version: 10 });
     // Redeliveries: a tenth of the events again, anywhere in the stream (another partition, too).
     for (const s of steps.filter((x) => x.kind === 'event' && random() < 0.1)) steps.push(s);
     for (let i = steps.length - 1; i > 0; i--) {

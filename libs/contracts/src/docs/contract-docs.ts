@@ -12,6 +12,7 @@ import {
   deadLetterTopic,
 } from '../topics';
 import { REFINEMENTS, REFINEMENTS_RECORDED, type JsonSchema } from '../compatibility/json-schema';
+import { ROSTER_STATE_TOPICS, STATE_REMOVAL_HEADER } from '../organization/roster-state.contracts';
 import { refinementsOf } from '../refinements';
 import { toYaml } from './yaml';
 
@@ -91,6 +92,7 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
     const decisions = topic === COUNTY_DECISION_TOPIC_PATTERN;
     const replies = topic === COUNTY_REPLY_TOPIC_PATTERN;
     const perCounty = replies || decisions;
+    const state = (ROSTER_STATE_TOPICS as readonly string[]).includes(topic);
     // The feed copies other topics' records unchanged: its messages are theirs, referred to there.
     const own = decisions ? [] : contracts.filter((c) => c.topic === topic);
     channels[id] = {
@@ -114,12 +116,19 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
               'and kind, republished only identically (same eventId, same content). Kept for ever (retention.ms=-1), not compacted: ' +
               'the history of what the log committed to is the point. Readers check the envelope signature (audit’s key, ADR 0059) ' +
               'and the note’s under the log’s vkey.'
-            : inbound
-              ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
-                'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
-                `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
-              : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
-                `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
+            : state
+              ? 'Compacted (ADR 0029): the latest state of each organisation or member, key `organization-<id>` / `member-<id>`; ' +
+                'read from the beginning it is the whole roster. Apply a state only when newer than the copy. A row truly deleted ' +
+                `leaves as a tombstone (null value) whose \`${STATE_REMOVAL_HEADER}\` header carries the organization service’s signed ` +
+                'removal of that key (OrganizationStateRemoved / MemberStateRemoved, never a value): remove the copy only on one that ' +
+                'verifies, names the key and is newer, keep its version, and ignore a tombstone without it (ADR 0130). ' +
+                `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
+              : inbound
+                ? 'County systems publish here (service-account principals, only for their own county). Key = streamId. ' +
+                  'organization consumes roster sync, evaluation pledge progress and ballot tallies, assistance deeds and visits; ' +
+                  `messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`
+                : `Events of the ${own[0]?.context} context, major version 1. Key = streamId. ` +
+                  `Messages that cannot be processed go to ${deadLetterTopic(topic)} with the reason in headers.`,
       messages: Object.fromEntries(own.map((c) => [messageId(c), { $ref: `#/components/messages/${messageId(c)}` }])),
       bindings: {
         kafka: perCounty
@@ -128,7 +137,9 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
               topic,
               ...(topic === AUDIT_CHECKPOINT_TOPIC
                 ? { topicConfiguration: { 'retention.ms': -1, 'cleanup.policy': [AUDIT_CHECKPOINT_TOPIC_CONFIG['cleanup.policy']] } }
-                : {}),
+                : state
+                  ? { topicConfiguration: { 'cleanup.policy': ['compact'] } }
+                  : {}),
               bindingVersion: '0.5.0',
             },
       },

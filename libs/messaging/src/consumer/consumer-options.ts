@@ -113,4 +113,6 @@ export type ChunkProcessor = (ctx: ChunkContext) => Promise<void>;
 /** A null-valued record: its key names what was deleted. */
 export interface Tombstone extends MessageOrigin {
   readonly key: string | null;
+  /** Its headers as Kafka handed them over: a null value carries no signature, a header may (ADR 0130). */
+  readonly headers?: KafkaMessage['headers'];
 }

@@ -95,7 +95,8 @@ export class PartitionBatches<TTx> {
     const { topic, partition } = turn;
     for (let attempt = 1, waits = 0; ;) {
       try {
-        await this.options.onTombstone!({ topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8') });
+        const key = m.key === null ? null : m.key.toString('utf8');
+        await this.options.onTombstone!({ topic, partition, offset: m.offset, key, headers: m.headers });
         return true;
       } catch (e) {
         const noVerdict = isNoVerdict(e);

@@ -11,14 +11,18 @@ import {
   InspectionFindingsRecorded,
   InspectionLaunched,
   MemberState,
+  MemberStateRemoved,
   MonthlyReviewConcluded,
   OrganizationState,
+  OrganizationStateRemoved,
   PledgeMade,
+  STATE_REMOVAL_HEADER,
   TraineesEnrolled,
   TrainingClassOpened,
   WindowServicesCounted,
 } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
+import { envelopeHeaders } from '@vanguard/messaging';
 import { testProducer } from '@vanguard/testing';
 import { reportingMigrations } from '../../src/infrastructure/migrations';
 
@@ -96,6 +100,23 @@ export const orgState = (o: TestOrg, version = 1, overrides: Partial<{ name: str
 /** Keyed `member-<memberId>` as organization's publisher keys it, so a tombstone of that key deletes it. */
 export const memberState = (orgId: string, memberId: string = randomUUID()) =>
   envelope(MemberState, `member-${memberId}`, { memberId, orgId, status: 'full', membership: 'active', roles: [], posts: [] }, { orgId });
+
+/**
+ * The removal organization's publisher signs for a row truly deleted (ADR 0130), unsigned: `key` is
+ * `organization-<id>` or `member-<id>`; sign it with signWithDevelopmentKey as the publisher signs it.
+ */
+export const stateRemoval = (key: string, version: number): EventEnvelope => {
+  const [kind, id] = [key.slice(0, key.indexOf('-')), key.slice(key.indexOf('-') + 1)];
+  return kind === 'organization'
+    ? envelope(OrganizationStateRemoved, key, { orgId: id }, { orgId: 'platform', streamVersion: version })
+    : envelope(MemberStateRemoved, key, { memberId: id }, { orgId: 'platform', streamVersion: version });
+};
+
+/** A tombstone's headers carrying `removal` as the publisher sends it. */
+export const removalHeaders = (removal: EventEnvelope): Record<string, string> => ({
+  ...envelopeHeaders(removal),
+  [STATE_REMOVAL_HEADER]: JSON.stringify(removal),
+});
 
 export const pledgeMade = (orgId: string, occurredAt?: string) => {
   const pledgeId = randomUUID();
@@ -316,11 +337,23 @@ export class TestPublisher {
     });
   }
 
-  /** A null-valued record, as organization's publisher sends for a row truly deleted. */
+  /** A bare null-valued record: anybody's to send, with no removal in it. */
   async tombstone(topic: string, ...keys: string[]): Promise<void> {
     this.producer ??= testProducer(this.kafka, PRODUCER);
     await this.producer.connect();
     await this.producer.send({ topic: `${this.prefix}.${topic}`, messages: keys.map((key) => ({ key, value: null })) });
+  }
+
+  /** A tombstone keyed `key` carrying `removal` as given (a forger's, or one signed as organization's publisher signs it). */
+  async tombstoneWith(topic: string, key: string, removal: EventEnvelope): Promise<void> {
+    this.producer ??= testProducer(this.kafka, PRODUCER);
+    await this.producer.connect();
+    await this.producer.send({ topic: `${this.prefix}.${topic}`, messages: [{ key, value: null, headers: removalHeaders(removal) }] });
+  }
+
+  /** What organization's publisher sends for a row truly deleted: a tombstone with its removal signed (ADR 0130). */
+  async removal(topic: string, key: string, version: number): Promise<void> {
+    await this.tombstoneWith(topic, key, signWithDevelopmentKey(stateRemoval(key, version)));
   }
 
   async close(): Promise<void> {

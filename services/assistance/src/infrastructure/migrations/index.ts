@@ -11,6 +11,7 @@ import { AssistanceFundTotalsRowTrigger1765100000072 } from './1765100000072-fun
 import { AssistanceProjectLockedWithBalances1765600000010 } from './1765600000010-project-locked-with-balances.migration';
 import { AssistanceRosterOrganizationCodes1765600000011 } from './1765600000011-roster-organization-codes.migration';
 import { AssistanceProjectLockedWithPlannedOn1765700000012 } from './1765700000012-project-locked-with-planned-on.migration';
+import { AssistanceRosterRemovals1766700000130 } from './1766700000130-roster-removals.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -37,4 +38,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceRosterOrganizationCodes1765600000011,
   // ... and the day the project was planned, which nothing of its money is dated before.
   AssistanceProjectLockedWithPlannedOn1765700000012,
+  // Signed removals keep their version, so an older state replayed does not bring a removed row back (ADR 0130).
+  AssistanceRosterRemovals1766700000130,
 ];

@@ -1,27 +1,32 @@
 import type { Pool } from 'pg';
 import type { OrgEventVerifier } from '@vanguard/auth';
-import { MemberState, OrganizationState, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import { MemberState, OrganizationState, publicContracts, stateRemovalClaim, type EventEnvelope } from '@vanguard/contracts';
 
 /** One record of a state topic as Kafka hands it over (value null: a tombstone). */
 export interface StateRecordIn {
   readonly key: string | null;
   readonly value: string | null;
+  /** A tombstone's `vg-state-removal` header as text (STATE_REMOVAL_HEADER): the signed removal it carries. */
+  readonly removal?: string;
 }
 
 export interface ApplyResult {
   readonly applied: number;
-  /** Not applied: unsigned, badly signed, not contract-valid, not JSON. */
+  /** Not applied: unsigned, badly signed, not contract-valid, not JSON; a tombstone without a removal the organization service signed. */
   readonly refused: number;
 }
 
 type OrgRow = { id: string; parent_id: string | null; path: string[]; status: string; contact_points: unknown; version: number };
 type MemberRow = { id: string; org_id: string; status: string; membership: string; roles: string[]; posts: string[]; version: number };
+type Removal = { kind: 'organization' | 'member'; id: string; version: number };
 
 /**
  * Applies state records to `roster_organizations` / `roster_members`: a row moves only to a
  * higher version, so applying the same records twice, or an older one after a newer, changes
  * nothing. Only records signed by the organization service (ADR 0010) are applied: leader
- * standing is read from here. A tombstone deletes the row.
+ * standing is read from here. A tombstone deletes the row only when it carries the organization
+ * service's signed removal of its key (ADR 0130), newer than the row; the removal's version is kept in
+ * `roster_removals`, so an older state replayed afterwards does not bring the row back.
  */
 export class RosterProjection {
   constructor(
@@ -32,7 +37,7 @@ export class RosterProjection {
   async apply(records: readonly StateRecordIn[]): Promise<ApplyResult> {
     const orgs = new Map<string, OrgRow>();
     const members = new Map<string, MemberRow>();
-    const gone = { organization: [] as string[], member: [] as string[] };
+    const removed = new Map<string, Removal>();
     let refused = 0;
     for (const r of records) {
       const [kind, id] = splitKey(r.key);
@@ -41,9 +46,17 @@ export class RosterProjection {
         continue;
       }
       if (r.value === null) {
-        gone[kind].push(id);
-        orgs.delete(id);
-        members.delete(id);
+        // A bare null value is anybody's to send: only the organization service's signed removal of this key counts.
+        const claim = stateRemovalClaim(r.key, r.removal);
+        if (!claim.ok || !this.verifier.verify(claim.envelope).ok) {
+          refused++;
+          continue;
+        }
+        const held = kind === 'organization' ? orgs : members;
+        if ((removed.get(r.key!)?.version ?? -1) < claim.version && (held.get(id)?.version ?? -1) < claim.version) {
+          removed.set(r.key!, { kind, id, version: claim.version });
+          held.delete(id);
+        }
         continue;
       }
       const envelope = parse(r.value);
@@ -53,9 +66,10 @@ export class RosterProjection {
         continue;
       }
       const version = envelope.streamVersion;
+      const newerThanRemoval = (key: string) => version > (removed.get(key)?.version ?? -1);
       if (envelope.type === OrganizationState.type) {
         const d = valid.envelope.data as { orgId: string; parentId: string | null; path: string[]; status: string; contactPoints: unknown };
-        if ((orgs.get(d.orgId)?.version ?? -1) < version)
+        if ((orgs.get(d.orgId)?.version ?? -1) < version && newerThanRemoval(`organization-${d.orgId}`))
           orgs.set(d.orgId, {
             id: d.orgId,
             parent_id: d.parentId,
@@ -73,7 +87,7 @@ export class RosterProjection {
           roles: string[];
           posts: string[];
         };
-        if ((members.get(d.memberId)?.version ?? -1) < version)
+        if ((members.get(d.memberId)?.version ?? -1) < version && newerThanRemoval(`member-${d.memberId}`))
           members.set(d.memberId, {
             id: d.memberId,
             org_id: d.orgId,
@@ -88,13 +102,13 @@ export class RosterProjection {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      if (gone.organization.length) await client.query(`delete from roster_organizations where id = any($1::uuid[])`, [gone.organization]);
-      if (gone.member.length) await client.query(`delete from roster_members where id = any($1::uuid[])`, [gone.member]);
+      if (removed.size) await applyRemovals(client, [...removed.values()]);
       if (orgs.size)
         await client.query(
           `insert into roster_organizations (id, parent_id, path, status, contact_points, version)
            select id, parent_id, path, status, contact_points, version from jsonb_to_recordset($1::jsonb)
              as r(id uuid, parent_id uuid, path uuid[], status text, contact_points jsonb, version bigint)
+           where ${NOT_REMOVED('organization')}
            on conflict (id) do update set parent_id = excluded.parent_id, path = excluded.path, status = excluded.status,
              contact_points = excluded.contact_points, version = excluded.version
            where roster_organizations.version < excluded.version`,
@@ -106,6 +120,7 @@ export class RosterProjection {
           `insert into roster_members (id, org_id, status, membership, roles, posts, version)
            select id, org_id, status, membership, roles, posts, version from jsonb_to_recordset($1::jsonb)
              as r(id uuid, org_id uuid, status text, membership text, roles text[], posts text[], version bigint)
+           where ${NOT_REMOVED('member')}
            on conflict (id) do update set org_id = excluded.org_id, status = excluded.status, membership = excluded.membership,
              roles = excluded.roles, posts = excluded.posts, version = excluded.version
            where roster_members.version < excluded.version
@@ -119,8 +134,39 @@ export class RosterProjection {
     } finally {
       client.release();
     }
-    return { applied: orgs.size + members.size + gone.organization.length + gone.member.length, refused };
+    return { applied: orgs.size + members.size + removed.size, refused };
   }
+}
+
+/** A state row `r` no removal of the same key at its version or above has removed. */
+const NOT_REMOVED = (kind: 'organization' | 'member') =>
+  `not exists (select 1 from roster_removals x where x.kind = '${kind}' and x.id = r.id and x.version >= r.version)`;
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Verified removals: each key's removal version kept (the highest), and its row deleted where older
+ * than the removal — a row a newer state re-created (the same id inserted again) stays.
+ */
+async function applyRemovals(db: Queryable, removals: readonly Removal[]): Promise<void> {
+  const rows = JSON.stringify(removals);
+  await db.query(
+    `insert into roster_removals (kind, id, version)
+     select kind, id, version from jsonb_to_recordset($1::jsonb) as r(kind text, id uuid, version bigint)
+     on conflict (kind, id) do update set version = excluded.version where roster_removals.version < excluded.version`,
+    [rows],
+  );
+  for (const [kind, table] of [
+    ['organization', 'roster_organizations'],
+    ['member', 'roster_members'],
+  ] as const)
+    await db.query(
+      `delete from ${table} t using jsonb_to_recordset($1::jsonb) as r(kind text, id uuid, version bigint)
+        where r.kind = $2 and t.id = r.id and t.version < r.version`,
+      [rows, kind],
+    );
 }
 
 function splitKey(key: string | null): ['organization' | 'member' | undefined, string | undefined] {

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { MEMBER_STATE_TOPIC, MemberState, ORGANIZATION_STATE_TOPIC, OrganizationState } from '@vanguard/contracts';
+import {
+  MEMBER_STATE_TOPIC,
+  MemberState,
+  MemberStateRemoved,
+  ORGANIZATION_STATE_TOPIC,
+  OrganizationState,
+  OrganizationStateRemoved,
+  STATE_REMOVAL_HEADER,
+  type EventEnvelope,
+} from '@vanguard/contracts';
 import type { OrgEventSigner } from '@vanguard/auth';
-import { RelayLeaderLease, produceRequests, toKafkaMessage } from '@vanguard/messaging';
+import { RelayLeaderLease, envelopeHeaders, produceRequests, toKafkaMessage } from '@vanguard/messaging';
 import { organizationEnvelope } from '../outbox/organization-envelope';
 import { DELETE_NOTES, notedBatch, READ_NOTED, type NotedBatch, type NotedRow, type NotedState } from './roster-state.sql';
 
@@ -22,12 +31,15 @@ export interface RosterStatePublisherOptions {
 }
 
 const ACTOR = { sub: 'organization-roster-state', roles: [], kind: 'service' as const };
+/** A removal's orgId: the row is gone, and no subtree scopes it any more. */
+const NO_ORGANISATION = 'platform';
 
 /**
  * Publishes the latest state of every noted organisation and member (ADR 0029): read the
- * oldest notes with their rows' current states (one statement), send them keyed by id (a
- * tombstone for a row that no longer exists), and only then delete the notes. A crash in
- * between sends them again, with higher versions: harmless to a consumer that keeps the newest.
+ * oldest notes with their rows' current states (one statement), send them keyed by id (for a
+ * row that no longer exists, a tombstone carrying its signed removal, ADR 0130), and only then
+ * delete the notes. A crash in between sends them again, with higher versions: harmless to a
+ * consumer that keeps the newest.
  *
  * Running (`start`), the next batch is read and signed while the previous one is on its way to
  * Kafka (signing and the broker's round trip were each about half of a round); sends stay one at a
@@ -114,26 +126,23 @@ export class RosterStatePublisher {
     const entries = states.map((s) => {
       const topic = s.kind === 'organization' ? topics.organization : topics.member;
       const key = `${s.kind}-${s.id}`;
-      // Noted but gone: a truly deleted row leaves the compacted topic by a tombstone.
-      if (s.data === null) return { topic, key, envelope: null };
       const envelope = organizationEnvelope({
         eventId: randomUUID(),
-        type: s.kind === 'organization' ? OrganizationState.type : MemberState.type,
+        type: stateType(s),
         streamId: key,
         streamVersion: s.version,
         at,
         actor: ACTOR,
-        orgId: s.data.orgId,
+        orgId: s.data?.orgId ?? NO_ORGANISATION,
         correlationId: randomUUID(),
         causationId: null,
-        data: s.data,
+        data: s.data ?? (s.kind === 'organization' ? { orgId: s.id } : { memberId: s.id }),
       });
-      return { topic, key, envelope };
+      return { topic, removal: s.data === null, envelope };
     });
-    // One signature for the batch's states (ADR 0085); each record still verifies on its own.
-    const signed = this.signer.signBatch(entries.flatMap((e) => (e.envelope ? [e.envelope] : [])));
-    let next = 0;
-    for (const e of entries) byTopic.get(e.topic)!.push(e.envelope ? toKafkaMessage(signed[next++]!) : { key: e.key, value: null });
+    // One signature for the batch's states and removals (ADR 0085); each record still verifies on its own.
+    const signed = this.signer.signBatch(entries.map((e) => e.envelope));
+    entries.forEach((e, i) => byTopic.get(e.topic)!.push(e.removal ? removalMessage(signed[i]!) : toKafkaMessage(signed[i]!)));
     for (const [topic, messages] of byTopic) if (!messages.length) byTopic.delete(topic);
     return byTopic;
   }
@@ -202,4 +211,18 @@ export class RosterStatePublisher {
       };
     });
   }
+}
+
+function stateType(s: NotedState): string {
+  if (s.data === null) return s.kind === 'organization' ? OrganizationStateRemoved.type : MemberStateRemoved.type;
+  return s.kind === 'organization' ? OrganizationState.type : MemberState.type;
+}
+
+/**
+ * Noted but gone: a truly deleted row leaves the compacted topic by a tombstone (value null, so
+ * compaction drops the key), which carries the signed removal in a header: a consumer removes its
+ * copy only on that (ADR 0130), as a bare null value is anybody's to send.
+ */
+function removalMessage(removal: EventEnvelope): Message {
+  return { key: removal.streamId, value: null, headers: { ...envelopeHeaders(removal), [STATE_REMOVAL_HEADER]: JSON.stringify(removal) } };
 }

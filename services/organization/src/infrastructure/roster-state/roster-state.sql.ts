@@ -9,8 +9,8 @@ export type MemberStateData = z.output<(typeof MemberState)['schema']>;
 export type NotedState =
   | { readonly kind: 'organization'; readonly id: string; readonly version: number; readonly data: OrganizationStateData }
   | { readonly kind: 'member'; readonly id: string; readonly version: number; readonly data: MemberStateData }
-  /** Noted, but the row is gone (truly deleted): a tombstone. */
-  | { readonly kind: 'organization' | 'member'; readonly id: string; readonly version: null; readonly data: null };
+  /** Noted, but the row is gone (truly deleted): a tombstone carrying a signed removal at `version` (ADR 0130). */
+  | { readonly kind: 'organization' | 'member'; readonly id: string; readonly version: number; readonly data: null };
 
 export interface NotedBatch {
   /** Every note read, to delete once the states are sent. */
@@ -28,8 +28,9 @@ export interface NotedBatch {
  * cannot flatten — flattened, it hash-joined a batch against a scan of every member (14 ms for
  * 326 notes at 13,378 members, growing with the roster). Each state is numbered by the version sequence inside
  * this statement: a statement that starts later sees at least as much and draws higher numbers, so
- * for one key a higher version never carries an older state (ADR 0029). Only personal-data-free
- * columns are read.
+ * for one key a higher version never carries an older state (ADR 0029). A row that is gone is numbered
+ * too: its removal is signed at that version, above every state of it published before (ADR 0130).
+ * Only personal-data-free columns are read.
  */
 export const READ_NOTED_SQL = `
   with notes as materialized (
@@ -42,7 +43,7 @@ export const READ_NOTED_SQL = `
   select n.kind, n.entity_id as id, n.seqs,
          o.parent_id, o.path, o.code, o.name, o.level, o.org_kind, o.sector, o.org_status, o.merged_into_id, o.contact_points,
          m.org_id, m.member_status, m.membership, m.roles, m.posts,
-         case when o.id is not null or m.id is not null then nextval('roster_state_version_seq') end as version
+         o.id is not null or m.id is not null as present, nextval('roster_state_version_seq') as version
     from noted n
     left join lateral (
       select o.id, o.parent_id, o.path, o.code, o.name, o.level, o.kind as org_kind, o.sector, o.status as org_status, o.merged_into_id,
@@ -73,7 +74,9 @@ export interface NotedRow {
   membership: MemberStateData['membership'] | null;
   roles: MemberStateData['roles'] | null;
   posts: MemberStateData['posts'] | null;
-  version: string | null;
+  /** False: the row is gone (truly deleted). */
+  present: boolean;
+  version: string;
 }
 
 export function notedBatch(rows: readonly NotedRow[]): NotedBatch {
@@ -81,8 +84,8 @@ export function notedBatch(rows: readonly NotedRow[]): NotedBatch {
 }
 
 function notedState(r: NotedRow): NotedState {
-  if (r.version === null) return { kind: r.kind, id: r.id, version: null, data: null };
   const version = Number(r.version);
+  if (!r.present) return { kind: r.kind, id: r.id, version, data: null };
   if (r.kind === 'organization')
     return {
       kind: 'organization',

@@ -3,6 +3,7 @@ import { migrateInbox } from '@vanguard/messaging';
 import { ReportingFactMultiRowIndex1766000000008 } from './fact-multi-row-index';
 import { ReportingFactKeyHasDay1766000000009 } from './fact-key-day';
 import { ReportingFactKeyHasOrganisation1766000000007 } from './fact-key-organisation';
+import { ReportingRosterRemovals1766700000130 } from './roster-removals';
 import { ReportingOrgParentIndex1766000000004, ReportingTotals1766000000003 } from './totals';
 import { ReportingTotalsPerStatement1766000000006 } from './totals-per-statement';
 import { ReportingTotalsPlanned1766000000005 } from './totals-planned';
@@ -104,4 +105,5 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingFactKeyHasOrganisation1766000000007,
   ReportingFactMultiRowIndex1766000000008,
   ReportingFactKeyHasDay1766000000009,
+  ReportingRosterRemovals1766700000130,
 ];

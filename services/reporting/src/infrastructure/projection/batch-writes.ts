@@ -2,6 +2,16 @@ import type { PoolClient } from 'pg';
 import type { DeferredWrite } from '@vanguard/messaging';
 import type { Fact } from '../../domain/facts-of-event';
 
+/**
+ * The versions of the organization service's signed removals (ADR 0130): one table for the live
+ * copy and a rebuild's shadows, so a state older than a key's removal is applied to neither.
+ */
+export const RPT_ROSTER_REMOVAL = 'rpt_roster_removal';
+
+/** A state row `s` of `kind` that no removal of the same key at its version or above has removed. */
+const notRemoved = (kind: 'organization' | 'member', id: string) =>
+  `not exists (select 1 from ${RPT_ROSTER_REMOVAL} x where x.kind = '${kind}' and x.id = ${id} and x.version >= s.version)`;
+
 /** `rpt_org__rebuild` → `__rebuild`: which table set the totals' locks are for (migration 1766000000003). */
 const suffixOf = (table: string, base: string) => table.slice(base.length);
 
@@ -125,6 +135,7 @@ export class OrgStates extends LatestStates<unknown[]> {
          from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::integer[],
                      $10::integer[], $11::uuid[], $12::timestamptz[])
            as s(id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at)
+        where ${notRemoved('organization', 's.id')}
        on conflict (id) do update set parent_id = excluded.parent_id, path = excluded.path, code = excluded.code, name = excluded.name,
          level = excluded.level, status = excluded.status, merged_into_id = excluded.merged_into_id,
          contact_points = excluded.contact_points, version = excluded.version, event_id = excluded.event_id, occurred_at = excluded.occurred_at
@@ -173,6 +184,8 @@ export class MemberStates extends LatestStates<unknown[]> {
     await tx.query(
       `insert into ${this.table} (member_id, org_id, membership, version, event_id, occurred_at)
        select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[], $5::uuid[], $6::timestamptz[])
+           as s(member_id, org_id, membership, version, event_id, occurred_at)
+        where ${notRemoved('member', 's.member_id')}
        on conflict (member_id) do update set org_id = excluded.org_id, membership = excluded.membership, version = excluded.version,
          event_id = excluded.event_id, occurred_at = excluded.occurred_at
        where ${this.table}.version < excluded.version`,

@@ -1,8 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
-import { MemberState, OrganizationState, type EventEnvelope } from '@vanguard/contracts';
-import { handle, type DeferredWrite, type EventHandler, type EventHandlerContext, type Tombstone } from '@vanguard/messaging';
+import { MemberState, OrganizationState, STATE_REMOVAL_HEADER, stateRemovalClaim, type EventEnvelope } from '@vanguard/contracts';
+import {
+  handle,
+  headerValue,
+  type DeferredWrite,
+  type EnvelopeVerifier,
+  type EventHandler,
+  type EventHandlerContext,
+  type Tombstone,
+} from '@vanguard/messaging';
 import { EXTRACTED_TYPES, factsOf } from '../../domain/facts-of-event';
-import { FactRows, MemberStates, OrgStates } from './batch-writes';
+import { FactRows, MemberStates, OrgStates, RPT_ROSTER_REMOVAL } from './batch-writes';
 import type { StateTopics } from './source-topics';
 
 /** The channel ScopeService listens on for `rpt_org` (libs/auth orgTreeChannelSql with table rpt_org). */
@@ -143,31 +151,50 @@ export function tombstoneTarget(t: Pick<Tombstone, 'topic' | 'key'>, topics: Sta
   return { kind, id: m[2]! };
 }
 
+/** What a tombstone removes, at which version, or why it removes nothing. */
+export type TombstoneRemoval =
+  { readonly kind: 'organization' | 'member'; readonly id: string; readonly version: number } | { readonly refused: string };
+
 /**
- * A tombstone on a state topic removes the projected row, so a purged member or organisation
- * stops counting; a delete by key is idempotent, so a redelivered tombstone changes nothing. One
- * tombstoneTarget refuses changes nothing and is returned for the caller to dead-letter.
+ * A tombstone removes only on the state topic of its kind (tombstoneTarget) and only with the
+ * organization service's signed removal of its key in its `vg-state-removal` header (ADR 0130): a
+ * null value carries no signature, and the publisher signs each removal it sends. Anything else
+ * is refused, for the caller to dead-letter as forged, as an unsigned event is.
+ */
+export function tombstoneRemoval(
+  t: Pick<Tombstone, 'topic' | 'key' | 'headers'>,
+  topics: StateTopics,
+  verifier: EnvelopeVerifier,
+): TombstoneRemoval {
+  const target = tombstoneTarget(t, topics);
+  if ('refused' in target) return target;
+  const claim = stateRemovalClaim(t.key, headerValue(t.headers, STATE_REMOVAL_HEADER));
+  if (!claim.ok) return { refused: claim.reason };
+  const signed = verifier.verify(claim.envelope);
+  if (!signed.ok)
+    return { refused: `tombstone of ${JSON.stringify(t.key)}: its removal is not signed by the organization service (${signed.reason})` };
+  return { kind: target.kind, id: target.id, version: claim.version };
+}
+
+/**
+ * A tombstone with a verified removal removes the projected row when older than the removal, so a
+ * purged member or organisation stops counting, and keeps the removal's version (`rpt_roster_removal`),
+ * so an older state of the key replayed afterwards is not applied; a redelivered one changes nothing.
+ * One tombstoneRemoval refuses changes nothing and is returned for the caller to dead-letter.
  */
 export async function applyTombstone(
   pool: Pool,
-  t: Pick<Tombstone, 'topic' | 'key'>,
+  t: Pick<Tombstone, 'topic' | 'key' | 'headers'>,
   topics: StateTopics,
+  verifier: EnvelopeVerifier,
   tables: ReportingTables = LIVE_TABLES,
-): Promise<TombstoneTarget> {
-  const target = tombstoneTarget(t, topics);
-  if ('refused' in target) return target;
-  const { kind, id } = target;
-  if (kind === 'member') {
-    await pool.query(`delete from ${tables.member} where member_id = $1`, [id]);
-    return target;
-  }
+): Promise<TombstoneRemoval> {
+  const removal = tombstoneRemoval(t, topics, verifier);
+  if ('refused' in removal) return removal;
   const client = await pool.connect();
   try {
     await client.query('begin');
-    const r = await client.query(`delete from ${tables.org} where id = $1`, [id]);
-    // ScopeService rereads the id on every replica and finds it gone.
-    if (r.rowCount && tables.org === RPT_ORG_TABLE)
-      await client.query(`select pg_notify(current_schema() || '_${RPT_ORG_TABLE}', $1)`, [id]);
+    await removeFromCopy(client, removal, tables);
     await client.query('commit');
   } catch (e) {
     await client.query('rollback');
@@ -175,5 +202,30 @@ export async function applyTombstone(
   } finally {
     client.release();
   }
-  return target;
+  return removal;
+}
+
+/**
+ * A verified removal, in the caller's transaction: the removal's version kept (the highest per key;
+ * the one table for the live copy and a rebuild's shadows, so a rebuild keeps every removal), and
+ * the row deleted where older. The live organisation table tells ScopeService of a deleted row.
+ */
+export async function removeFromCopy(
+  tx: PoolClient,
+  r: { readonly kind: 'organization' | 'member'; readonly id: string; readonly version: number },
+  tables: ReportingTables,
+): Promise<void> {
+  await tx.query(
+    `insert into ${RPT_ROSTER_REMOVAL} (kind, id, version) values ($1, $2, $3)
+     on conflict (kind, id) do update set version = excluded.version where ${RPT_ROSTER_REMOVAL}.version < excluded.version`,
+    [r.kind, r.id, r.version],
+  );
+  if (r.kind === 'member') {
+    await tx.query(`delete from ${tables.member} where member_id = $1 and version < $2`, [r.id, r.version]);
+    return;
+  }
+  const deleted = await tx.query(`delete from ${tables.org} where id = $1 and version < $2`, [r.id, r.version]);
+  // ScopeService rereads the id on every replica and finds it gone.
+  if (deleted.rowCount && tables.org === RPT_ORG_TABLE)
+    await tx.query(`select pg_notify(current_schema() || '_${RPT_ORG_TABLE}', $1)`, [r.id]);
 }

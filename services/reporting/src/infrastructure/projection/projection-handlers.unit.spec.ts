@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DeferredWrites } from '@vanguard/messaging';
-import { memberState, orgState, pledgeMade, type TestOrg } from '../../../test/support/reporting-events';
+import { EventSigner, developmentEventKey, serviceEventVerifier, signWithDevelopmentKey } from '@vanguard/auth';
+import { memberState, orgState, pledgeMade, removalHeaders, stateRemoval, type TestOrg } from '../../../test/support/reporting-events';
 import { DeedDone, PledgeMade } from '@vanguard/contracts';
-import { reportingHandlers, tombstoneTarget } from './projection-handlers';
+import { reportingHandlers, tombstoneRemoval, tombstoneTarget } from './projection-handlers';
 import { stateTopics } from './source-topics';
 
 /** A transaction that records what it is sent; an upsert `returning id` answers with the ids it was given. */
@@ -104,5 +105,54 @@ describe(tombstoneTarget.name, () => {
       { topic: topics.member, key: null },
     ];
     for (const t of refused) expect(tombstoneTarget(t, topics)).toEqual({ refused: expect.any(String) });
+  });
+});
+
+describe(tombstoneRemoval.name, () => {
+  const topics = stateTopics('t1');
+  const verifier = serviceEventVerifier('reporting');
+  const id = randomUUID();
+  const key = `member-${id}`;
+  const signed = (k: string, version = 7) => removalHeaders(signWithDevelopmentKey(stateRemoval(k, version)));
+
+  it('tombstoneRemoval_WithOrganizationsSignedRemovalOfItsKey_RemovesAtTheRemovalsVersion', () => {
+    expect(tombstoneRemoval({ topic: topics.member, key, headers: signed(key) }, topics, verifier)).toEqual({
+      kind: 'member',
+      id,
+      version: 7,
+    });
+    const org = `organization-${id}`;
+    expect(tombstoneRemoval({ topic: topics.organization, key: org, headers: signed(org, 9) }, topics, verifier)).toEqual({
+      kind: 'organization',
+      id,
+      version: 9,
+    });
+  });
+
+  it('tombstoneRemoval_Bare_Unsigned_SignedByAnotherKey_OfAnotherKey_OrNotJson_IsRefused', () => {
+    const other = `member-${randomUUID()}`;
+    const byAnotherKey = new EventSigner('organization', developmentEventKey('publicity'), 'organization-dev-1').sign(stateRemoval(key, 7));
+    const tampered = JSON.parse(signed(key)['vg-state-removal']!) as { streamVersion: number };
+    tampered.streamVersion = 8;
+    const refused = [
+      undefined,
+      {},
+      removalHeaders(stateRemoval(key, 7)),
+      removalHeaders(byAnotherKey),
+      { 'vg-state-removal': JSON.stringify(tampered) },
+      signed(other),
+      signed(`organization-${id}`),
+      { 'vg-state-removal': '{not json' },
+      // A signed state of the key is no removal.
+      { 'vg-state-removal': JSON.stringify(signWithDevelopmentKey(memberState(randomUUID(), id))) },
+    ];
+    for (const headers of refused)
+      expect(tombstoneRemoval({ topic: topics.member, key, headers }, topics, verifier)).toEqual({ refused: expect.any(String) });
+  });
+
+  it('tombstoneRemoval_OffTheStateTopicOfItsKind_IsRefusedWhateverItCarries', () => {
+    expect(tombstoneRemoval({ topic: topics.organization, key, headers: signed(key) }, topics, verifier)).toEqual({
+      refused: expect.stringMatching(/^tombstone of a member on/),
+    });
   });
 });

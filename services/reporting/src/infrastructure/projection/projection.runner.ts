@@ -104,18 +104,20 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     const log: MessagingLogger = messagingLoggerOf(this.logger, { info: false });
     // The producers create their topics; made here too so reporting can start first.
     await ensureTopics(kafka, contracts.topics());
+    // Every context reporting counts, organisation's roster state included (its publisher signs it), and its removals.
+    const verifier = serviceEventVerifier('reporting');
     this.consumer = new EventConsumer<PoolClient>({
       kafka,
       groupId: this.options.groupId,
       topics: contracts.topics(),
       contracts,
-      // Every context reporting counts, organisation's roster state included (its publisher signs it).
-      verifier: serviceEventVerifier('reporting'),
+      verifier,
       inbox: new PgInbox(this.pool),
       handlers: reportingHandlers,
-      // Purged rows leave the state topics as tombstones: delete them here; one anywhere else changes nothing and is dead-lettered.
+      // Purged rows leave the state topics as tombstones carrying a signed removal (ADR 0130): delete them here;
+      // a bare or forged one, or one anywhere else, changes nothing and is dead-lettered.
       onTombstone: async (t) => {
-        const done = await applyTombstone(this.pool, t, states);
+        const done = await applyTombstone(this.pool, t, states, verifier);
         if ('refused' in done) await this.deadLetterTombstone(t, done.refused);
       },
       metrics: metricsRegistry,
@@ -196,8 +198,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * A tombstone that deletes nothing goes to its topic's dead-letter topic with reason `forged`
-   * (no producer of that topic sends one, and a null value carries no signature), as a forged
-   * event does (ADR 0059). If the send fails the tombstone is retried, never lost.
+   * (off its state topic, or without a removal the organization service signed: a null value
+   * carries no signature, ADR 0130), as a forged event does (ADR 0059), with its headers. If the
+   * send fails the tombstone is retried, never lost.
    */
   private async deadLetterTombstone(t: Tombstone, reason: string): Promise<void> {
     const topic = deadLetterTopic(t.topic);
@@ -207,7 +210,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     }
     this.dlqProducer ??= this.client.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.dlqProducer.connect();
-    const original = { key: t.key === null ? null : Buffer.from(t.key, 'utf8'), value: null, offset: t.offset, headers: {} };
+    const original = { key: t.key === null ? null : Buffer.from(t.key, 'utf8'), value: null, offset: t.offset, headers: t.headers ?? {} };
     const info = { error: reason, topic: t.topic, partition: t.partition, consumer: this.options.groupId };
     await this.dlqProducer.send({
       topic,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { serviceEventVerifier } from '@vanguard/auth';
 import { MemberState, OrganizationState } from '@vanguard/contracts';
@@ -11,7 +11,14 @@ import {
   type BatchEnvelopeVerifier,
   type EnvelopeVerifier,
 } from '@vanguard/messaging';
-import { LIVE_TABLES, SHADOW_TABLES, reportingHandlersFor, tombstoneTarget, type ReportingTables } from './projection-handlers';
+import {
+  LIVE_TABLES,
+  SHADOW_TABLES,
+  removeFromCopy,
+  reportingHandlersFor,
+  tombstoneRemoval,
+  type ReportingTables,
+} from './projection-handlers';
 import { signedRecords } from './signed-records';
 import { reportingContracts, stateTopics } from './source-topics';
 
@@ -32,13 +39,18 @@ export interface ReportingRebuildOptions {
 
 export interface ReportingRebuildReport {
   readonly records: number;
-  /** Records that were not a valid contract event, not signed by their producer, or a tombstone off its state topic (the live consumer dead-letters them). */
+  /**
+   * Records that were not a valid contract event, not signed by their producer, or a tombstone off its state topic or
+   * without a removal the organization service signed (the live consumer dead-letters them).
+   */
   readonly refused: number;
   readonly caughtUpUnderLock: number;
   readonly ms: number;
 }
 
 type Ends = Map<string, Map<number, bigint>>;
+/** A record as read: a tombstone's headers carry its signed removal (ADR 0130). */
+type TopicRecord = Pick<KafkaMessage, 'key' | 'value' | 'headers'>;
 
 /**
  * Rebuilds `rpt_org`, `rpt_member` and `rpt_fact` (and the subtree totals their triggers keep) from the topics while the service runs
@@ -65,28 +77,19 @@ export async function rebuildReporting(pool: Pool, options: ReportingRebuildOpti
   const handlers = reportingHandlersFor(SHADOW_TABLES);
   // The live consumer's check (ADR 0059): a forgery it dead-lettered must not be counted by a rebuild.
   const verifier = options.verifier ?? serviceEventVerifier('reporting');
-  const apply = async (
-    topic: string,
-    batch: { key: Buffer | null; value: Buffer | null }[],
-    client: PoolClient,
-    tables: ReportingTables,
-  ) => {
+  const apply = async (topic: string, batch: TopicRecord[], client: PoolClient, tables: ReportingTables) => {
     // The batch's rows go as one statement per table (ADR 0060), sent before a tombstone and at the end.
     const deferred = new DeferredWrites<PoolClient>();
     const events = await signedRecords(batch, contracts, verifier);
     for (const [i, m] of batch.entries()) {
       records++;
       if (m.value === null) {
-        // A purged row (ADR 0029): gone from the shadow too, as the live consumer deletes it.
-        // Only where the live consumer deletes: the state topic of its kind (anything else it dead-letters).
-        const k = tombstoneTarget({ topic, key: m.key?.toString('utf8') ?? null }, stateTopicsOf);
+        // A purged row (ADR 0029): gone from the shadow too, as the live consumer deletes it — only
+        // where the live consumer deletes: the state topic of its kind, with a signed removal (ADR 0130).
+        const k = tombstoneRemoval({ topic, key: m.key?.toString('utf8') ?? null, headers: m.headers }, stateTopicsOf, verifier);
         await deferred.flush(client);
         if ('refused' in k) refused++;
-        else
-          await client.query(
-            `delete from ${k.kind === 'member' ? tables.member : tables.org} where ${k.kind === 'member' ? 'member_id' : 'id'} = $1`,
-            [k.id],
-          );
+        else await removeFromCopy(client, k, tables);
         continue;
       }
       const e = events[i];
@@ -222,7 +225,7 @@ async function readRange(
   topics: readonly string[],
   from: Ends,
   to: Ends,
-  onBatch: (topic: string, batch: { key: Buffer | null; value: Buffer | null }[]) => Promise<void>,
+  onBatch: (topic: string, batch: TopicRecord[]) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
   const pending = new Map<string, bigint>();
