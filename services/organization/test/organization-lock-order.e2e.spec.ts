@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
-import { tokenFor } from '@vanguard/testing';
+import { seededRandom, tokenFor } from '@vanguard/testing';
 import { MergeOrganizationHandler } from '../src/application/commands/merge-organization/merge-organization.handler';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 
@@ -10,7 +10,8 @@ const BAIHUA = demoOrgId('910425101');
 /**
  * Commands that change two organisations lock them in id order: a merge of A into B racing a
  * merge of B into A used to lock A then B against B then A, and Postgres broke the deadlock
- * by failing one of them with a 500.
+ * by failing one of them with a 500. A move locked the moved organisation, then its parents
+ * (ADR 0129): against a merge of it into its parent, whose id is lower, 15 of 40 races answered 503.
  */
 describe(MergeOrganizationHandler.name, () => {
   let sut: INestApplication;
@@ -44,6 +45,45 @@ describe(MergeOrganizationHandler.name, () => {
       .post(`/organizations/${from}/merge`)
       .set({ Authorization: `Bearer ${token}` })
       .send({ survivingOrganizationId: into });
+
+  const move = (org: string, parentId: string) =>
+    http()
+      .post(`/organizations/${org}/move`)
+      .set({ Authorization: `Bearer ${token}` })
+      .send({ parentId });
+
+  it('answers a move racing a merge of the moved organisation, into its parent or into the new one, never with a 5xx', async () => {
+    const seed = Number(process.env['ORG_LOCK_ORDER_SEED'] ?? Date.now() % 100_000);
+    const random = seededRandom(seed);
+    const failed: string[] = [];
+    for (let round = 0; round < 30; round++) {
+      const [moved, newParent] = await Promise.all([village(), village()]);
+      // The parent's id (a demo id) sorts below every new one; the new parent's falls either side.
+      const into = random() < 0.5 ? BAIHUA : newParent;
+      const racers = [() => merge(moved, into), () => move(moved, newParent)];
+      if (random() < 0.5) racers.reverse();
+      const answers = await Promise.all(racers.map((send) => send()));
+      for (const r of answers) if (r.status >= 500) failed.push(`round ${round}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    expect({ seed, failed }).toEqual({ seed, failed: [] });
+  });
+
+  it('refuses a move of an organisation outside the caller’s scope as before, unmoved', async () => {
+    const hekou = demoOrgId('910426');
+    const before = await http()
+      .get(`/organizations/${hekou}`)
+      .set({ Authorization: `Bearer ${await tokenFor('province.organizer')}` });
+
+    expect(before.status).toBe(200);
+    const res = await move(hekou, BAIHUA);
+
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('AUTH.OUT_OF_SCOPE');
+    const after = await http()
+      .get(`/organizations/${hekou}`)
+      .set({ Authorization: `Bearer ${await tokenFor('province.organizer')}` });
+    expect(after.body.parentId).toBe(before.body.parentId);
+  });
 
   it('answers crossed merges with one success and one refusal, never a 500', async () => {
     for (let round = 0; round < 12; round++) {

@@ -21,4 +21,10 @@ export interface OrganizationRepository extends ScopeFacts {
    * codes a move must check: once held, nothing can be added below or renumbered until it ends.
    */
   lockSubtree(id: string): Promise<DescendantCodes>;
+  /**
+   * Locks (for update) the organisations `ids` and every organisation in the subtree of
+   * `subtreeOf`, itself included, all in id order: the order a merge takes its two (ADR 0129), so
+   * a command that changes a subtree cannot wait for a merge that waits for it. Unknown ids lock nothing.
+   */
+  lockInIdOrder(ids: readonly string[], subtreeOf: string): Promise<void>;
 }

@@ -39,6 +39,7 @@ export class InMemoryOrganizations implements OrganizationRepository {
   async scopeFacts(ids: readonly string[]) {
     return scopeFactsOf(this.rows, ids);
   }
+  async lockInIdOrder() {}
 }
 
 /** The scope facts the SQL adapter reads, from in-memory organisations. */

@@ -88,6 +88,16 @@ export class TypeOrmOrganizationRepository implements OrganizationRepository {
     return lockSubtree(manager, self.path, id);
   }
 
+  async lockInIdOrder(ids: readonly string[], subtreeOf: string): Promise<void> {
+    // One statement, sorted before it locks: rows are locked in the order they are returned.
+    await this.uow.manager().query(
+      `select o.id from organizations o
+        where o.id = any($1::uuid[]) or o.path like (select path from organizations where id = $2) || '%'
+        order by o.id for update of o`,
+      [ids, subtreeOf],
+    );
+  }
+
   async save(org: Organization): Promise<void> {
     const manager = this.uow.manager();
     const row = OrganizationMapper.toOrm(org);

@@ -6,6 +6,7 @@ import { OUTBOX, type Outbox } from '../../ports/outbox.port';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../ports/unit-of-work.port';
 import { assertWithinScope } from '../../scope/access-scope';
 import { eventContext } from '../command-context';
+import { OrganizationNotFoundError } from '../../../domain/organization/organization.errors';
 import { loadOrganization, loadOrganizationsInLockOrder } from '../load';
 import { MoveOrganizationCommand } from './move-organization.command';
 
@@ -20,15 +21,22 @@ export class MoveOrganizationHandler implements ICommandHandler<MoveOrganization
 
   execute({ ctx, organizationId, newParentId, newCode }: MoveOrganizationCommand): Promise<void> {
     return this.uow.run(async () => {
+      // Read unlocked first, and refused there out of scope: a caller outside it locks no subtree.
+      const seen = (await this.organizations.scopeFacts([organizationId])).get(organizationId);
+      if (!seen) throw new OrganizationNotFoundError(organizationId);
+      await assertWithinScope(ctx.actor, { id: organizationId, ...seen }, this.organizations);
+      // The organisation, both parents and its subtree, in id order before any is read locked (ADR
+      // 0129): a merge locks its two in id order, and the move, taking the organisation first,
+      // deadlocked with a merge of it into its parent (15 of 40 such races answered 503). The
+      // reads below find them held, and check scope again on what they hold.
+      await this.organizations.lockInIdOrder([organizationId, newParentId, ...(seen.parentId ? [seen.parentId] : [])], organizationId);
       const org = await loadOrganization(this.organizations, organizationId);
       await assertWithinScope(ctx.actor, org, this.organizations);
-      // Both parents in id order: two organisations swapping parents at once would otherwise
-      // each hold one parent and wait for the other.
       const [newParent, currentParent] = org.parentId
         ? await loadOrganizationsInLockOrder(this.organizations, [newParentId, org.parentId])
         : [await loadOrganization(this.organizations, newParentId), null];
       await assertWithinScope(ctx.actor, newParent, this.organizations);
-      // After both parents, as save() locked it before: the codes checked are the ones rewritten.
+      // Held since the first lock; what was registered below meanwhile is taken too: the codes checked are the ones rewritten.
       const descendants = await this.organizations.lockSubtree(org.id);
       org.moveUnder(newParent, currentParent, this.clock.today(), descendants, newCode);
       await this.organizations.save(org);

@@ -28,6 +28,7 @@ class InMemoryOrganizations implements OrganizationRepository {
   async scopeFacts(ids: readonly string[]) {
     return scopeFactsOf(this.rows, ids);
   }
+  async lockInIdOrder() {}
 }
 
 class RecordingOutbox implements Outbox {
