@@ -117,19 +117,37 @@ function numbersReadIn(text: string, reading: NumberReading): PersonalNumberKind
     if (reading >= 3) {
       const split = written.flatMap((g) => g.match(SAME_SCRIPT) ?? []);
       if (split.length > written.length) readGroups(split, code, trailingX, found);
-      // Reading 4: a name ending in a numeral runs into a number spelled in numerals too
-      // (张三一三八〇〇一三八〇〇〇 reads 313800138000): read again without the first one or two.
-      if (reading >= 4) for (const rest of namesNumeralsOff(split[0]!)) readGroups([rest, ...split.slice(1)], code, trailingX, found);
+      // Reading 4: words run into a number spelled in numerals from either side — a name ending in
+      // a numeral (张三一三八〇〇一三八〇〇〇 reads 313800138000), a group or a household after it
+      // (…〇〇〇四组, …〇〇〇一户): read again without one or two numerals at either end.
+      if (reading >= 4) for (const trimmed of numeralsTrimmed(split)) readGroups(trimmed, code, trailingX, found);
     }
   }
   return [...found];
 }
 
-/** A group of numerals without its first one and its first two (张三, 王二小 end in one; 李三三 in two). */
-function namesNumeralsOff(group: string): string[] {
-  const chars = [...group];
-  if (IS_DIGIT.test(chars[0]!)) return [];
-  return [1, 2].filter((n) => chars.length > n).map((n) => chars.slice(n).join(''));
+/**
+ * `groups` without one or two numerals at the start of the first group and at the end of the last
+ * (张三, 王二小 end in one; 李三三 in two; 四组, 一户 begin with one), each combination once.
+ */
+function numeralsTrimmed(groups: readonly string[]): string[][] {
+  const first = [...groups[0]!];
+  const last = [...groups.at(-1)!];
+  const heads = IS_DIGIT.test(first[0]!) ? [0] : [0, 1, 2];
+  const tails = IS_DIGIT.test(last[0]!) ? [0] : [0, 1, 2];
+  const out: string[][] = [];
+  for (const head of heads)
+    for (const tail of tails) {
+      if (head + tail === 0) continue;
+      if (groups.length === 1) {
+        if (head + tail < first.length) out.push([first.slice(head, first.length - tail).join('')]);
+        continue;
+      }
+      if (head >= first.length || tail >= last.length) continue;
+      const middle = groups.slice(1, -1);
+      out.push([first.slice(head).join(''), ...middle, last.slice(0, last.length - tail).join('')]);
+    }
+  return out;
 }
 
 /** Every stretch of consecutive `groups` (digits or numerals as written) that kindOf reads as a number, into `found`. */

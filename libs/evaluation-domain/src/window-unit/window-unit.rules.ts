@@ -1,4 +1,4 @@
-import { personalNumbersIn, personalNumbersShownIn, type NumberReading } from '@vanguard/contracts';
+import { personalNumbersIn, personalNumbersPublishedIn, personalNumbersShownIn, type NumberReading } from '@vanguard/contracts';
 import { Rule, VersionedRuleSet } from '@vanguard/kernel';
 import { LEADER_ROLES } from '../comment/comment.rules';
 import type { DecidedBy } from '../decided-by';
@@ -64,7 +64,10 @@ export class CommitmentsCarryNoPersonalDataRuleV2 extends Rule {
   }
   isBroken(): boolean {
     const text = [this.c.serviceName, this.c.duties, this.c.process, this.c.discipline];
-    return text.some((t) => personalNumbersShownIn(t, false, this.reading).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
+    return text.some((t) => this.numbersIn(t).length > 0) || !SERVICE_LINE.test(this.c.servicePhone);
+  }
+  protected numbersIn(text: string): readonly string[] {
+    return personalNumbersShownIn(text, false, this.reading);
   }
 }
 
@@ -79,12 +82,18 @@ export class CommitmentsCarryNoPersonalDataRuleV3 extends CommitmentsCarryNoPers
 }
 
 /**
- * Version 4: as version 3, with a number spelled in numerals read without the one or two a name
- * before it may end in — 办事员张三一三八〇〇一三八〇〇〇 read 313800138000 under version 3.
+ * Version 4: as version 3, with a number spelled in numerals read without the one or two numerals
+ * a word before or after it may carry — 办事员张三一三八〇〇一三八〇〇〇 read 313800138000 under
+ * version 3 — and what the event's own contract refuses too (`personalNumbersPublishedIn`): a bare
+ * landline such as 010-12345678 passed version 3, was stored and shown, and its event never left
+ * the store (the relay refused it).
  */
 export class CommitmentsCarryNoPersonalDataRule extends CommitmentsCarryNoPersonalDataRuleV2 {
   override readonly version: number = 4;
   protected override readonly reading: NumberReading = 4;
+  protected override numbersIn(text: string): readonly string[] {
+    return personalNumbersPublishedIn(text, 4);
+  }
 }
 
 export const COMMITMENTS_CARRY_NO_PERSONAL_DATA = new VersionedRuleSet<[Commitments]>('evaluation.window-unit.no-personal-data', {

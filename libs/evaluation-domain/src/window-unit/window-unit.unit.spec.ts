@@ -74,6 +74,9 @@ describe('windowUnitDecider: commitments published on a public page', () => {
       '电话一三八〇〇一三八〇〇〇',
       '办事员张三13800138000',
       '办事员张三一三八〇〇一三八〇〇〇',
+      '办事员张三一三八〇〇一三八〇〇〇四组',
+      // What the event's contract refuses: version 3 took it, and the relay then held the event back.
+      '咨询电话 010-12345678，工作日 9:00-17:00',
     ])
       spec.given([]).when(publish({ duties })).thenRefuses(CommitmentsCarryNoPersonalDataRule);
     spec
