@@ -50,6 +50,20 @@ describe('transfers that end without a decision', () => {
   };
   const transfer = async (id: string) => (await http().get(`/transfers/${id}`).set(auth)).body as Record<string, unknown>;
 
+  it('refuses a leaving or a dissolution whose reason carries a personal number (400 naming reason), and changes nothing', async () => {
+    const { from, memberId, transferId } = await requested();
+
+    const left = await http().post(`/members/${memberId}/leave`).set(auth).send({ reason: '迁出，联系138.0013.8000' });
+    const dissolved = await http().post(`/organizations/${from}/dissolve`).set(auth).send({ reason: '户主张三一三八〇〇一三八〇〇〇四组' });
+
+    for (const res of [left, dissolved]) {
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    }
+    expect((await http().get(`/members/${memberId}`).set(auth)).body).toMatchObject({ membership: 'active' });
+    expect(await transfer(transferId)).toMatchObject({ status: 'requested' });
+  });
+
   it('ends the open transfer of a member who leaves, so it can no longer be accepted', async () => {
     const { memberId, transferId } = await requested();
 

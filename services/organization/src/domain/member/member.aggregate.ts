@@ -1,6 +1,7 @@
 import { AggregateRoot } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
+import { PublishedReasonMustNotCarryPersonalNumbersRule } from '../shared/published-reason.rule';
 import { DayMustExistRule } from '../shared/day-must-exist.rule';
 import { DomainError } from '../shared/domain-error';
 import type { Membership, MemberRole, MemberStatus, VanguardPost } from './member.vocabulary';
@@ -178,6 +179,7 @@ export class Member extends AggregateRoot {
   leave(on: Day, reason?: string): void {
     checkRule(new DayMustExistRule(on, 'leftOn'));
     checkRule(new MemberMustBeActiveRule(this.props.membership));
+    checkRule(new PublishedReasonMustNotCarryPersonalNumbersRule('MEMBER.REASON_HAS_PERSONAL_NUMBER', reason));
     this.props.membership = 'left';
     this.props.history.push({ on, kind: 'left', orgId: this.props.orgId, detail: reason ?? null });
     this.record({

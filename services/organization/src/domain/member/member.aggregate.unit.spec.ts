@@ -47,6 +47,15 @@ describe(Member.name, () => {
     sut.leave('2011-06-01');
   });
 
+  it('leave refuses a reason carrying a personal number however written (MemberLeft is published in clear), and stays active', () => {
+    const sut = Member.join(enrol(), '2011-01-01');
+    for (const reason of ['迁往外地，联系138.0013.8000', '户主张三一三八〇〇一三八〇〇〇四组', '身份证 11010119800101123X'])
+      expect([reason, codeOf(() => sut.leave('2011-06-01', reason))]).toEqual([reason, 'MEMBER.REASON_HAS_PERSONAL_NUMBER']);
+    expect(sut.pullEvents().filter((e) => e.name === 'MemberLeft')).toEqual([]);
+    sut.leave('2011-06-01', '迁往外地');
+    expect(sut.pullEvents().filter((e) => e.name === 'MemberLeft')).toHaveLength(1);
+  });
+
   it('join refuses a malformed ID number', () => {
     expect(codeOf(() => Member.join(enrol({ idNumber: '1234' }), '2011-01-01'))).toBe('MEMBER.ID_NUMBER_INVALID');
   });

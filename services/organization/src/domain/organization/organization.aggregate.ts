@@ -13,6 +13,7 @@ import { OrganizationMustBeActiveRule } from './rules/organization-must-be-activ
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from './rules/organization-name-must-not-carry-personal-numbers.rule';
 import { OrganizationWithActiveChildrenCannotCeaseRule } from './rules/organization-with-active-children-cannot-cease.rule';
 import { OrganizationWithMembersCannotBeDissolvedRule } from './rules/organization-with-members-cannot-be-dissolved.rule';
+import { PublishedReasonMustNotCarryPersonalNumbersRule } from '../shared/published-reason.rule';
 
 export interface OrganizationProps {
   readonly id: string;
@@ -198,6 +199,7 @@ export class Organization extends AggregateRoot {
   dissolve(census: SubtreeCensus, dissolvedOn: Day, reason?: string): void {
     checkRule(new OrganizationMustBeActiveRule(this.props.status, '撤销 / be dissolved'));
     checkRule(new OrganizationWithMembersCannotBeDissolvedRule(census.activeMembers));
+    checkRule(new PublishedReasonMustNotCarryPersonalNumbersRule('ORGANIZATION.REASON_HAS_PERSONAL_NUMBER', reason));
     checkRule(new OrganizationWithActiveChildrenCannotCeaseRule(census.activeChildren));
     this.props.status = 'dissolved';
     this.record({

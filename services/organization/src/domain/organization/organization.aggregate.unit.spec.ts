@@ -166,6 +166,16 @@ describe(Organization.name, () => {
       expect(codeOf(() => townA.dissolve({ activeMembers: 0, activeChildren: 1 }, '2011-01-01'))).toBe('ORGANIZATION.HAS_CHILDREN');
     });
 
+    it('refuses a reason carrying a personal number however written (OrganizationDissolved is published in clear)', () => {
+      const { village } = tree();
+      for (const reason of ['撤并，咨询1\u200b3800138000', '联系一三八〇〇一三八〇〇〇陆老师'])
+        expect([reason, codeOf(() => village.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01', reason))]).toEqual([
+          reason,
+          'ORGANIZATION.REASON_HAS_PERSONAL_NUMBER',
+        ]);
+      expect(village.status).toBe('active');
+    });
+
     it('dissolves an empty organisation once and records why', () => {
       const { village } = tree();
       village.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01', '项目结束');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
 import {
   MEMBER_ROLES,
@@ -12,6 +12,7 @@ import {
 } from '../../../domain/member/member.vocabulary';
 import { PageQueryDto } from './page.dto';
 import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
+import { PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 
 export class EnrolMemberRequest {
   @ApiProperty({ format: 'uuid' })
@@ -70,10 +71,11 @@ export class GrantPostRequest {
 }
 
 export class RemoveMemberRequest {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'published in clear: no ID-card or phone number, however written' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @ValidateBy(PUBLISHED_REASON_VALIDATOR)
   reason?: string;
 }
 

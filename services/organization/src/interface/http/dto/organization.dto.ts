@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import type { OrganizationView } from '../../../application/ports/organization-read-model.port';
 import {
   ORG_KINDS,
@@ -14,6 +14,7 @@ import {
 } from '../../../domain/organization/organization.vocabulary';
 import { PageQueryDto } from './page.dto';
 import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
+import { PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 
 const CODE = /^[0-9]{2,30}$/;
 
@@ -86,10 +87,11 @@ export class MergeOrganizationRequest {
 }
 
 export class DissolveOrganizationRequest {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'published in clear: no ID-card or phone number, however written' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @ValidateBy(PUBLISHED_REASON_VALIDATOR)
   reason?: string;
 }
 

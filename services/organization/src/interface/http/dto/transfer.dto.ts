@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { personalNumbersPublishedIn } from '@vanguard/contracts';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
+import { PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
@@ -29,13 +29,7 @@ export class RejectTransferRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(500)
-  @ValidateBy({
-    name: 'noPersonalNumbers',
-    validator: {
-      validate: (v: unknown) => typeof v !== 'string' || personalNumbersPublishedIn(v).length === 0,
-      defaultMessage: () => 'reason must not contain an ID-card number or a phone number (it is published in clear)',
-    },
-  })
+  @ValidateBy(PUBLISHED_REASON_VALIDATOR)
   reason!: string;
 }
 
