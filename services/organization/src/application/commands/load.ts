@@ -85,11 +85,17 @@ export async function lockOrganizationsOfMember(
   members: MemberRepository,
   organizations: OrganizationRepository,
   memberId: string,
+  actor: Parameters<typeof assertWithinScope>[0],
   others: readonly string[] = [],
   lock: RowLock = 'update',
 ): Promise<{ own: Organization; others: ReadonlyMap<string, Organization | null> }> {
   const orgId = await members.orgOf(memberId);
   if (!orgId) throw new MemberNotFoundError(memberId);
+  // Refused before any lock, on the organisation as read: a caller outside its scope would
+  // otherwise hold it, and `others`, until told no (ADR 0129). The caller checks again under the lock.
+  const seen = (await organizations.scopeFacts([orgId])).get(orgId);
+  if (!seen) throw new OrganizationNotFoundError(orgId);
+  await assertWithinScope(actor, { id: orgId, ...seen }, organizations);
   const locked = new Map<string, Organization | null>();
   for (const id of [...new Set([orgId, ...others])].sort()) locked.set(id, await organizations.findById(id, lock));
   const own = locked.get(orgId);
@@ -115,7 +121,7 @@ export async function lockMemberInScope(
   memberId: string,
   actor: Parameters<typeof assertWithinScope>[0],
 ): Promise<Member> {
-  const { own } = await lockOrganizationsOfMember(members, organizations, memberId, [], 'share');
+  const { own } = await lockOrganizationsOfMember(members, organizations, memberId, actor, [], 'share');
   await assertWithinScope(actor, own, organizations);
   return lockMemberStillIn(members, memberId, own.id);
 }

@@ -33,7 +33,7 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransferCo
     return againIfTheMemberMoved(this.uow, async () => {
       // Both organisations in id order, then the member (ADR 0129): a merge locks organisations,
       // then their members, so locking the member first deadlocked with it, and from→to with to→from.
-      const { own: from, others } = await lockOrganizationsOfMember(this.members, this.organizations, memberId, [toOrgId]);
+      const { own: from, others } = await lockOrganizationsOfMember(this.members, this.organizations, memberId, ctx.actor, [toOrgId]);
       // The old organisation files the request, so the caller must hold it; the receiving one may be anywhere.
       await assertWithinScope(ctx.actor, from, this.organizations);
       const to = others.get(toOrgId);

@@ -57,11 +57,18 @@ describe(RequestTransferHandler.name, () => {
     expect(outbox.names()).toEqual(['MemberTransferRequested']);
   });
 
-  it('When_TheReceivingSideRequests_Then_RefusesOutOfScope', async () => {
+  it('When_TheReceivingSideRequests_Then_RefusesOutOfScopeBeforeLockingEitherOrganisation', async () => {
+    // A cold review: both organisations were locked for update before the scope check, so anyone
+    // with the role could hold any two organisations (stalling enrolments there) until refused.
+    const locked: string[] = [];
+    const find = organizations.findById.bind(organizations);
+    organizations.findById = (id: string) => (locked.push(id), find(id));
+
     await expect(sut.execute(new RequestTransferCommand(ctx('town-b'), 'm-1', 'village-b'))).rejects.toMatchObject({
       code: 'AUTH.OUT_OF_SCOPE',
     });
     expect(transfers.rows.size).toBe(0);
+    expect(locked).toEqual([]);
   });
 
   it('When_TargetIsTheMembersOwnOrganisation_Then_RefusesWithARuleViolation', async () => {
