@@ -219,12 +219,14 @@ describe('audit service over decisions made through the evaluation service (e2e)
       });
       req.destroy();
       const longWork = stuck.get(LongWork);
-      // Still locked: only a cancelled statement can have let go.
+      // Still locked until the end of the test: only a cancelled statement can have let go, so the
+      // deadline only bounds a loaded machine (a clean-clone CI run once took longer than 10 s,
+      // with every suite's workers on two cores); without the cancel it never lets go.
       await waitUntil(
         'the abandoned verification to let go',
         async () => ((await verifiersWaiting()) === 0 && longWork.active === 0) || undefined,
         {
-          timeoutMs: 10_000,
+          timeoutMs: 30_000,
         },
       );
     } finally {
@@ -233,7 +235,7 @@ describe('audit service over decisions made through the evaluation service (e2e)
       await stuck.close();
       await db.drop();
     }
-  });
+  }, 90_000);
 
   /** Backends of the read-only role that verifications opened and that are still there. */
   async function verifiersWaiting(): Promise<number> {
