@@ -29,3 +29,4 @@ export * from './consumer/retry-policy';
 export * from './consumer/dead-letter';
 export * from './consumer/deferred-writes';
 export * from './consumer/event-consumer';
+export * from './state/roster-removals';

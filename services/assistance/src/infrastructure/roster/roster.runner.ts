@@ -1,8 +1,8 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { OrgEventVerifier } from '@vanguard/auth';
-import { MEMBER_STATE_TOPIC, ORGANIZATION_STATE_TOPIC, STATE_REMOVAL_HEADER } from '@vanguard/contracts';
-import { RecordFollower, headerValue, serviceKafka, type ServiceKafka } from '@vanguard/messaging';
+import { MEMBER_STATE_TOPIC, ORGANIZATION_STATE_TOPIC } from '@vanguard/contracts';
+import { RecordFollower, serviceKafka, type ServiceKafka, stateRecordOf } from '@vanguard/messaging';
 import { RosterProjection } from './roster.projection';
 
 export interface RosterRunnerOptions {
@@ -35,12 +35,8 @@ export class RosterRunner implements OnApplicationBootstrap, OnModuleDestroy {
       topics: options.topics ?? [ORGANIZATION_STATE_TOPIC, MEMBER_STATE_TOPIC],
       eachBatch: async (batch) => {
         const result = await this.projection.apply(
-          batch.messages.map((m) => ({
-            key: m.key?.toString('utf8') ?? null,
-            value: m.value ? m.value.toString('utf8') : null,
-            // A tombstone removes only with the signed removal it carries here (ADR 0130).
-            removal: m.value ? undefined : headerValue(m.headers, STATE_REMOVAL_HEADER),
-          })),
+          // A tombstone removes only with the signed removal it carries (ADR 0130).
+          batch.messages.map(stateRecordOf),
         );
         this.positions.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()));
         if (result.refused)

@@ -1,14 +1,14 @@
 import type { Pool } from 'pg';
 import type { OrgEventVerifier } from '@vanguard/auth';
-import { MemberState, OrganizationState, publicContracts, stateRemovalClaim, type EventEnvelope } from '@vanguard/contracts';
-
-/** One record of a state topic as Kafka hands it over (value null: a tombstone). */
-export interface StateRecordIn {
-  readonly key: string | null;
-  readonly value: string | null;
-  /** A tombstone's `vg-state-removal` header as text (STATE_REMOVAL_HEADER): the signed removal it carries. */
-  readonly removal?: string;
-}
+import { MemberState, OrganizationState, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import {
+  applyRosterRemovals,
+  notRemovedSql,
+  rosterKeyOf,
+  signedRemovalVersion,
+  type RosterRemoval,
+  type StateRecordIn,
+} from '@vanguard/messaging';
 
 export interface ApplyResult {
   readonly applied: number;
@@ -18,7 +18,6 @@ export interface ApplyResult {
 
 type OrgRow = { id: string; parent_id: string | null; path: string[]; status: string; contact_points: unknown; version: number };
 type MemberRow = { id: string; org_id: string; status: string; membership: string; roles: string[]; posts: string[]; version: number };
-type Removal = { kind: 'organization' | 'member'; id: string; version: number };
 
 /**
  * Applies state records to `roster_organizations` / `roster_members`: a row moves only to a
@@ -37,24 +36,24 @@ export class RosterProjection {
   async apply(records: readonly StateRecordIn[]): Promise<ApplyResult> {
     const orgs = new Map<string, OrgRow>();
     const members = new Map<string, MemberRow>();
-    const removed = new Map<string, Removal>();
+    const removed = new Map<string, RosterRemoval>();
     let refused = 0;
     for (const r of records) {
-      const [kind, id] = splitKey(r.key);
-      if (!kind || !id) {
+      const named = rosterKeyOf(r.key);
+      if (!named) {
         refused++;
         continue;
       }
+      const { kind, id } = named;
       if (r.value === null) {
-        // A bare null value is anybody's to send: only the organization service's signed removal of this key counts.
-        const claim = stateRemovalClaim(r.key, r.removal);
-        if (!claim.ok || !this.verifier.verify(claim.envelope).ok) {
+        const version = signedRemovalVersion(r, (e) => this.verifier.verify(e).ok);
+        if (version === undefined) {
           refused++;
           continue;
         }
         const held = kind === 'organization' ? orgs : members;
-        if ((removed.get(r.key!)?.version ?? -1) < claim.version && (held.get(id)?.version ?? -1) < claim.version) {
-          removed.set(r.key!, { kind, id, version: claim.version });
+        if ((removed.get(r.key!)?.version ?? -1) < version && (held.get(id)?.version ?? -1) < version) {
+          removed.set(r.key!, { kind, id, version });
           held.delete(id);
         }
         continue;
@@ -102,13 +101,13 @@ export class RosterProjection {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      if (removed.size) await applyRemovals(client, [...removed.values()]);
+      if (removed.size) await applyRosterRemovals(client, [...removed.values()]);
       if (orgs.size)
         await client.query(
           `insert into roster_organizations (id, parent_id, path, status, contact_points, version)
            select id, parent_id, path, status, contact_points, version from jsonb_to_recordset($1::jsonb)
              as r(id uuid, parent_id uuid, path uuid[], status text, contact_points jsonb, version bigint)
-           where ${NOT_REMOVED('organization')}
+           where ${notRemovedSql('organization')}
            on conflict (id) do update set parent_id = excluded.parent_id, path = excluded.path, status = excluded.status,
              contact_points = excluded.contact_points, version = excluded.version
            where roster_organizations.version < excluded.version`,
@@ -120,7 +119,7 @@ export class RosterProjection {
           `insert into roster_members (id, org_id, status, membership, roles, posts, version)
            select id, org_id, status, membership, roles, posts, version from jsonb_to_recordset($1::jsonb)
              as r(id uuid, org_id uuid, status text, membership text, roles text[], posts text[], version bigint)
-           where ${NOT_REMOVED('member')}
+           where ${notRemovedSql('member')}
            on conflict (id) do update set org_id = excluded.org_id, status = excluded.status, membership = excluded.membership,
              roles = excluded.roles, posts = excluded.posts, version = excluded.version
            where roster_members.version < excluded.version
@@ -136,42 +135,6 @@ export class RosterProjection {
     }
     return { applied: orgs.size + members.size + removed.size, refused };
   }
-}
-
-/** A state row `r` no removal of the same key at its version or above has removed. */
-const NOT_REMOVED = (kind: 'organization' | 'member') =>
-  `not exists (select 1 from roster_removals x where x.kind = '${kind}' and x.id = r.id and x.version >= r.version)`;
-
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-/**
- * Verified removals: each key's removal version kept (the highest), and its row deleted where older
- * than the removal — a row a newer state re-created (the same id inserted again) stays.
- */
-async function applyRemovals(db: Queryable, removals: readonly Removal[]): Promise<void> {
-  const rows = JSON.stringify(removals);
-  await db.query(
-    `insert into roster_removals (kind, id, version)
-     select kind, id, version from jsonb_to_recordset($1::jsonb) as r(kind text, id uuid, version bigint)
-     on conflict (kind, id) do update set version = excluded.version where roster_removals.version < excluded.version`,
-    [rows],
-  );
-  for (const [kind, table] of [
-    ['organization', 'roster_organizations'],
-    ['member', 'roster_members'],
-  ] as const)
-    await db.query(
-      `delete from ${table} t using jsonb_to_recordset($1::jsonb) as r(kind text, id uuid, version bigint)
-        where r.kind = $2 and t.id = r.id and t.version < r.version`,
-      [rows, kind],
-    );
-}
-
-function splitKey(key: string | null): ['organization' | 'member' | undefined, string | undefined] {
-  const m = /^(organization|member)-([0-9a-f-]{36})$/.exec(key ?? '');
-  return m ? [m[1] as 'organization' | 'member', m[2]] : [undefined, undefined];
 }
 
 function parse(value: string): EventEnvelope | undefined {
