@@ -83,30 +83,33 @@ if (infrastructure.code !== 0) {
 }
 const lintAndTypes = () => [
   ['lint', 'npm', ['run', '--silent', 'lint']],
-  ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  // The typecheck script: incremental, so a warm run checks only what changed (exact, unlike a lint cache of type-aware rules).
+  ['type-check', 'npm', ['run', '--silent', 'typecheck']],
 ];
 
-// Integration and end-to-end, in band within each run, in two lanes side by side. A service's
-// suites share its schema and consumer groups, so they take turns. Organization's suites write
-// only organization's schema and the other services' suites never write it, so lane one is
-// organization's suites, then the messaging library's integration suites, then lint and
-// type-check, then half the other libraries' integration suites (a Jest shard); lane two the other
-// half, then the other services' suites.
-// The libraries' suites keep to schemas, topics and groups of their own, so they may run beside
-// anything, and the messaging ones (about half of the libraries' time) balance the lanes: in a
-// clean-clone run on 2026-12-01, with every library suite in lane two, lane one took 529 + 286 s
-// and lane two 392 + 808 s, ending 390 s after it. Two Jest runs at a
-// time (three while the unit tests finish), and CPU the suites leave idle while they wait on the broker (25–85 %
-// in a clean-clone run) does the rest. After both lanes, alone: suites that reach every service's
-// schema — two counties (organization, evaluation and assistance as processes over the shared
-// schemas; it marks organization's unsent events as sent), five services started from their
-// main.ts (their consumers write the shared schemas) and the two that migrate every schema,
-// whose grants would race another suite's ("tuple concurrently updated"), and the two that time
-// how promptly a notification wakes a reader (what a subscription or the store's relay may read
-// is bounded by the oldest transaction open anywhere on the server, and organization's lane holds
-// some for minutes: a clean-clone run failed all three wake-up tests so) — and last the outage
-// suite, which stops the shared broker no other suite may see. With containers (one set per Jest
-// run) everything stays one run, and lint and type-check follow it.
+// Integration and end-to-end, in band within each run, in three lanes side by side. Suites that
+// share a schema or a consumer group take turns in one lane. Organization's suites write only
+// organization's schema and no other suite writes it: lane one is organization's suites, then
+// half the other libraries' integration suites (a Jest shard). Evaluation's test app writes
+// evaluation's schema for audit's suites too, audit's and the platform suite's take commendation's
+// app, and the platform suite publicity's: lane two is those five, in one run. Assistance's suites
+// and reporting's (each in schemas and groups of their own; reporting's summary against the owners
+// in a database of its own) share with none of them: lane three is theirs, then the other
+// shard of the libraries' suites, then the messaging library's. The libraries' suites keep to
+// schemas, topics and groups of their own, so they may run beside anything and balance the lanes.
+// A warm run on 2026-12-04 with two lanes and lint between them took 1,306 s, the CPU near busy
+// until the lanes ended and 60 % idle in the suites alone after them: lint and type-check (CPU,
+// nothing else) now start when the first lane ends and run on beside the rest, those alone included.
+// After the lanes, alone: suites that reach every service's schema — two counties (organization,
+// evaluation and assistance as processes over the shared schemas; it marks organization's unsent
+// events as sent), five services started from their main.ts (their consumers write the shared
+// schemas) and the two that migrate every schema, whose grants would race another suite's
+// ("tuple concurrently updated"), and the two that time how promptly a notification wakes a
+// reader (what a subscription or the store's relay may read is bounded by the oldest transaction
+// open anywhere on the server, and organization's lane holds some for minutes: a clean-clone run
+// failed all three wake-up tests so) — and last the outage suite, which stops the shared broker
+// no other suite may see. With containers (one set per Jest run) everything stays one run, and
+// lint and type-check follow it.
 /** A Jest run whose output goes straight to ours, guarded like the tasks; resolves to its exit code. */
 const live = (name, { args, out }) =>
   new Promise((resolve) => {
@@ -119,6 +122,8 @@ const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
 const MESSAGING_INT = `^${escapeRe(root)}/libs/messaging/.*\\.int\\.spec\\.ts$`;
 const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
+/** Lane three's services: each in schemas and groups no other suite uses. Every other service's suites are lane two's. */
+const APART = `^${escapeRe(root)}/services/(assistance|reporting)/`;
 const ALONE =
   '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int|subscription-wake-ups\\.int|relay-wake-ups\\.int)\\.spec\\.ts$';
 const real = { status: 0, passed: 0, failed: 0, total: 0 };
@@ -147,7 +152,7 @@ if (containers) {
     process.exit(migrated);
   }
   process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
-  step('integration+e2e: organization’s and the messaging library’s suites beside the other libraries’ and then the other services’');
+  step('integration+e2e: three lanes (organization’s; the services’ sharing schemas; assistance’s, reporting’s and the libraries’)');
   const both = ['--selectProjects', 'integration', 'e2e', '--runInBand'];
   const organization = jestArgs('organization', [
     ...both,
@@ -162,8 +167,6 @@ if (containers) {
     MESSAGING_INT,
     `--testPathIgnorePatterns=${ALONE}`,
   ]);
-  // The other libraries' suites in two shards, one at the start of lane two and one at the end
-  // of lane one: in the clean-clone run of 2026-12-02 lane one ended 151 s before lane two.
   const libs = [1, 2].map((shard) =>
     jestArgs(`libraries-${shard}`, [
       '--selectProjects',
@@ -179,27 +182,45 @@ if (containers) {
     ...both,
     `--testPathIgnorePatterns=${LIBS_INT}`,
     `--testPathIgnorePatterns=${ORGANIZATION}`,
+    `--testPathIgnorePatterns=${APART}`,
     `--testPathIgnorePatterns=${ALONE}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
-  const jestTask = (name, { args, out }) => task(name, process.execPath, args, out);
-  const laneOne = async () => {
-    const done = await jestTask('organization’s suites', organization);
-    const messagingDone = await jestTask('the messaging library’s integration suites', messaging);
+  const apart = jestArgs('assistance+reporting', [
+    ...both,
+    APART,
+    `--testPathIgnorePatterns=${ALONE}`,
+    `--testPathIgnorePatterns=${OUTAGE}`,
+  ]);
+  /** Each of `runs` after the one before; their exit codes. */
+  const inTurn = async (...runs) => {
+    const codes = [];
+    for (const run of runs) codes.push(await run());
+    return codes;
+  };
+  const held =
+    (name, { args, out }) =>
+    () =>
+      task(name, process.execPath, args, out).then((done) => done.code);
+  const lanes = [
+    inTurn(held('organization’s suites', organization), held('the other libraries’ integration suites, second shard', libs[1])),
+    inTurn(() => live('the other services’ suites', services)),
+    inTurn(
+      held('assistance’s and reporting’s suites', apart),
+      held('the other libraries’ integration suites, first shard', libs[0]),
+      held('the messaging library’s integration suites', messaging),
+    ),
+  ];
+  const checksDone = Promise.race(lanes).then(async () => {
     for (const [name, cmd, args] of lintAndTypes()) checks.push(await task(name, cmd, args));
-    const libsDone = await jestTask('the other libraries’ integration suites, second shard', libs[1]);
-    return [done.code, messagingDone.code, libsDone.code];
-  };
-  const laneTwo = async () => {
-    const done = await jestTask('the other libraries’ integration suites, first shard', libs[0]);
-    return [done.code, await live('the other services’ suites', services)];
-  };
-  const [[organizationCode, messagingCode, libsTwoCode], [libsOneCode, servicesCode]] = await Promise.all([laneOne(), laneTwo()]);
+  });
+  const [[organizationCode, libsTwoCode], [servicesCode], [apartCode, libsOneCode, messagingCode]] = await Promise.all(lanes);
   add(result(organizationCode, organization.out));
   add(result(messagingCode, messaging.out));
   add(result(libsOneCode, libs[0].out));
   add(result(libsTwoCode, libs[1].out));
   add(result(servicesCode, services.out));
+  add(result(apartCode, apart.out));
   await unitTask; // long done by now
   step('integration+e2e: the suites that reach every service’s schema, alone');
   const alone = jestArgs('alone', [...both, ALONE]);
@@ -207,6 +228,7 @@ if (containers) {
   step('integration+e2e: the broker outage, alone');
   const outage = jestArgs('outage', ['--selectProjects', 'e2e', '--runInBand', OUTAGE]);
   add(result(await live('the outage suite', outage), outage.out));
+  await checksDone;
 }
 
 const unit = result((await unitTask).code, unitRun.out);
