@@ -24,7 +24,8 @@ const TABLES = ['review_view', 'assessment_view', 'tier_change_view'];
 /** A review run by its decider to a random point: sometimes returned, sometimes approved. */
 function reviewHistory(): [string, ReviewEvent[]] {
   const memberId = randomUUID();
-  const tally = { excellent: randomInt(0, 10), qualified: randomInt(0, 10), basicallyQualified: randomInt(0, 3), unqualified: 0 };
+  // At least one ballot: a tally of none is refused (TallyCountsBallotsRule), and one history in 300 drew none.
+  const tally = { excellent: randomInt(0, 10), qualified: randomInt(1, 10), basicallyQualified: randomInt(0, 3), unqualified: 0 };
   const commands: ReviewCommand[] = [
     {
       type: 'SubmitSelfAssessment',
