@@ -75,3 +75,35 @@ export async function applyRosterRemovals(db: Queryable, removals: readonly Rost
       [rows, kind],
     );
 }
+
+/**
+ * One batch's latest word per key, before it is written: a state or a verified removal is kept only
+ * when newer than what the batch already holds for its key, and a removal drops the state it outdates.
+ */
+export class RosterBatch<O extends { id: string; version: number }, M extends { id: string; version: number }> {
+  readonly organizations = new Map<string, O>();
+  readonly members = new Map<string, M>();
+  /** By state-topic key (`organization-<id>`, `member-<id>`). */
+  readonly removed = new Map<string, RosterRemoval>();
+
+  remove(removal: RosterRemoval): void {
+    const key = `${removal.kind}-${removal.id}`;
+    const held: Map<string, { version: number }> = removal.kind === 'organization' ? this.organizations : this.members;
+    if ((this.removed.get(key)?.version ?? -1) < removal.version && (held.get(removal.id)?.version ?? -1) < removal.version) {
+      this.removed.set(key, removal);
+      held.delete(removal.id);
+    }
+  }
+
+  holdOrganization(row: O): void {
+    if (this.isNewest('organization', this.organizations, row)) this.organizations.set(row.id, row);
+  }
+
+  holdMember(row: M): void {
+    if (this.isNewest('member', this.members, row)) this.members.set(row.id, row);
+  }
+
+  private isNewest(kind: RosterKind, held: Map<string, { version: number }>, row: { id: string; version: number }): boolean {
+    return (held.get(row.id)?.version ?? -1) < row.version && row.version > (this.removed.get(`${kind}-${row.id}`)?.version ?? -1);
+  }
+}

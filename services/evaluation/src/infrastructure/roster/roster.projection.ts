@@ -6,7 +6,7 @@ import {
   notRemovedSql,
   rosterKeyOf,
   signedRemovalVersion,
-  type RosterRemoval,
+  RosterBatch,
   type StateRecordIn,
 } from '@vanguard/messaging';
 
@@ -34,9 +34,7 @@ export class RosterProjection {
   ) {}
 
   async apply(records: readonly StateRecordIn[]): Promise<ApplyResult> {
-    const orgs = new Map<string, OrgRow>();
-    const members = new Map<string, MemberRow>();
-    const removed = new Map<string, RosterRemoval>();
+    const batch = new RosterBatch<OrgRow, MemberRow>();
     let refused = 0;
     for (const r of records) {
       const named = rosterKeyOf(r.key);
@@ -51,11 +49,7 @@ export class RosterProjection {
           refused++;
           continue;
         }
-        const held = kind === 'organization' ? orgs : members;
-        if ((removed.get(r.key!)?.version ?? -1) < version && (held.get(id)?.version ?? -1) < version) {
-          removed.set(r.key!, { kind, id, version });
-          held.delete(id);
-        }
+        batch.remove({ kind, id, version });
         continue;
       }
       const envelope = parse(r.value);
@@ -65,18 +59,16 @@ export class RosterProjection {
         continue;
       }
       const version = envelope.streamVersion;
-      const newerThanRemoval = (key: string) => version > (removed.get(key)?.version ?? -1);
       if (envelope.type === OrganizationState.type) {
         const d = valid.envelope.data as { orgId: string; parentId: string | null; path: string[]; status: string; contactPoints: unknown };
-        if ((orgs.get(d.orgId)?.version ?? -1) < version && newerThanRemoval(`organization-${d.orgId}`))
-          orgs.set(d.orgId, {
-            id: d.orgId,
-            parent_id: d.parentId,
-            path: d.path,
-            status: d.status,
-            contact_points: d.contactPoints,
-            version,
-          });
+        batch.holdOrganization({
+          id: d.orgId,
+          parent_id: d.parentId,
+          path: d.path,
+          status: d.status,
+          contact_points: d.contactPoints,
+          version,
+        });
       } else if (envelope.type === MemberState.type) {
         const d = valid.envelope.data as {
           memberId: string;
@@ -86,18 +78,18 @@ export class RosterProjection {
           roles: string[];
           posts: string[];
         };
-        if ((members.get(d.memberId)?.version ?? -1) < version && newerThanRemoval(`member-${d.memberId}`))
-          members.set(d.memberId, {
-            id: d.memberId,
-            org_id: d.orgId,
-            status: d.status,
-            membership: d.membership,
-            roles: d.roles,
-            posts: d.posts,
-            version,
-          });
+        batch.holdMember({
+          id: d.memberId,
+          org_id: d.orgId,
+          status: d.status,
+          membership: d.membership,
+          roles: d.roles,
+          posts: d.posts,
+          version,
+        });
       } else refused++;
     }
+    const { organizations: orgs, members, removed } = batch;
     const client = await this.pool.connect();
     try {
       await client.query('begin');
