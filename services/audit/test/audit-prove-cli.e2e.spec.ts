@@ -10,6 +10,7 @@ import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from 
 import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const context = {
@@ -44,13 +45,17 @@ describe('audit CLI: prove (e2e)', () => {
   };
   /** Publishes a checkpoint once the log has read `size` events (they pass the safe horizon as other transactions end). */
   const publish = (size: number) =>
-    waitUntil(`a checkpoint of size ${size}`, async () => {
-      const res = await request(audit.getHttpServer())
-        .post('/witness/evaluation/publish')
-        .set({ Authorization: `Bearer ${supervisor}` })
-        .expect(200);
-      return res.body.size === size ? (res.body.checkpoint as string) : undefined;
-    });
+    waitUntil(
+      `a checkpoint of size ${size}`,
+      async () => {
+        const res = await request(audit.getHttpServer())
+          .post('/witness/evaluation/publish')
+          .set({ Authorization: `Bearer ${supervisor}` })
+          .expect(200);
+        return res.body.size === size ? (res.body.checkpoint as string) : undefined;
+      },
+      PAST_THE_HORIZON,
+    );
   const cli = (args: string[], base = url, env: Record<string, string> = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(

@@ -14,6 +14,7 @@ import { PHASES } from '../../evaluation/test/support/campaign-fixture';
 import { clockOn, createEvaluationTestApp } from '../../evaluation/test/support/evaluation-test-app';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const COUNTY = demoOrgId('910425');
 const VILLAGE = demoOrgId('910425101201');
@@ -128,12 +129,23 @@ describe('audit service over decisions made through the evaluation service (e2e)
   });
 
   it('signs a checkpoint of the store and proves the decision is in it, checked with the lib alone', async () => {
-    const cp = await auditHttp().get('/transparency/evaluation/checkpoint').set(as('province.auditor')).expect(200);
-    const { body } = openCheckpoint(cp.body.checkpoint as string, [NoteVerifier.parse(cp.body.vkey as string)]);
-    const proof = await auditHttp()
-      .get(`/transparency/evaluation/inclusion?stream=${pledge}&version=2&size=${body.size}`)
-      .set(as('province.auditor'))
-      .expect(200);
+    // The log reads below the oldest transaction open anywhere on the server: a checkpoint signed
+    // while another suite's transaction is open may not hold the decision yet, a later one will.
+    let body!: ReturnType<typeof openCheckpoint>['body'];
+    let proof!: request.Response;
+    await waitUntil(
+      'a checkpoint that holds version 2 of the pledge',
+      async () => {
+        const cp = await auditHttp().get('/transparency/evaluation/checkpoint').set(as('province.auditor')).expect(200);
+        ({ body } = openCheckpoint(cp.body.checkpoint as string, [NoteVerifier.parse(cp.body.vkey as string)]));
+        proof = await auditHttp()
+          .get(`/transparency/evaluation/inclusion?stream=${pledge}&version=2&size=${body.size}`)
+          .set(as('province.auditor'));
+        if (proof.status !== 200 && proof.status !== 404) throw new Error(`inclusion answered ${proof.status}`);
+        return proof.status === 200;
+      },
+      PAST_THE_HORIZON,
+    );
     const { rows } = await owner.query<{ canonical: string }>(
       'select canonical from evaluation.events where stream_id = $1 and stream_version = 2',
       [pledge],

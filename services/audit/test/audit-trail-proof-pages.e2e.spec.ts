@@ -11,6 +11,7 @@ import { MAX_PROVED_EVENTS } from '../src/application/store-log';
 import { auditConfig } from '../src/audit.config';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 /** Pages of 3 entries: 8 entries span three, through the code that pages 2,000 at a time in production. */
@@ -50,13 +51,17 @@ describe('audit trail: all of an auditor’s entries proven across pages (e2e)',
     });
     storeSize += 1;
     const written = async () => Number((await trailDb.pool.query(`select count(*) from "${trailDb.schema}".events`)).rows[0].count);
-    return waitUntil(`a checkpoint of size ${storeSize} with the whole trail`, async () => {
-      const n = await written();
-      const now = await request(audit.getHttpServer()).get('/transparency/evaluation/checkpoint').set(as(supervisor)).expect(200);
-      if (now.body.size !== storeSize || trailSize(now.body.checkpoint) < n) return undefined;
-      const res = await request(audit.getHttpServer()).post('/witness/evaluation/publish').set(as(supervisor)).expect(200);
-      return res.body.size === storeSize ? (res.body.checkpoint as string) : undefined;
-    });
+    return waitUntil(
+      `a checkpoint of size ${storeSize} with the whole trail`,
+      async () => {
+        const n = await written();
+        const now = await request(audit.getHttpServer()).get('/transparency/evaluation/checkpoint').set(as(supervisor)).expect(200);
+        if (now.body.size !== storeSize || trailSize(now.body.checkpoint) < n) return undefined;
+        const res = await request(audit.getHttpServer()).post('/witness/evaluation/publish').set(as(supervisor)).expect(200);
+        return res.body.size === storeSize ? (res.body.checkpoint as string) : undefined;
+      },
+      PAST_THE_HORIZON,
+    );
   };
   const proveTrail = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

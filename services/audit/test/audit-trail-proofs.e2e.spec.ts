@@ -12,6 +12,7 @@ import { parseCheckpointBody, splitNote, trailOf } from '@vanguard/transparency-
 import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const context = {
@@ -64,13 +65,17 @@ describe('audit trail: committed in the signed checkpoints and proven offline (e
     });
     storeSize += 1;
     const written = async () => Number((await trailDb.pool.query(`select count(*) from "${trailDb.schema}".events`)).rows[0].count);
-    return waitUntil(`a checkpoint of size ${storeSize} with the whole trail`, async () => {
-      const n = await written();
-      const now = await request(audit!.getHttpServer()).get('/transparency/evaluation/checkpoint').set(as(supervisor)).expect(200);
-      if (now.body.size !== storeSize || trailSize(now.body.checkpoint) < n) return undefined;
-      const res = await request(audit!.getHttpServer()).post('/witness/evaluation/publish').set(as(supervisor)).expect(200);
-      return res.body.size === storeSize ? (res.body.checkpoint as string) : undefined;
-    });
+    return waitUntil(
+      `a checkpoint of size ${storeSize} with the whole trail`,
+      async () => {
+        const n = await written();
+        const now = await request(audit!.getHttpServer()).get('/transparency/evaluation/checkpoint').set(as(supervisor)).expect(200);
+        if (now.body.size !== storeSize || trailSize(now.body.checkpoint) < n) return undefined;
+        const res = await request(audit!.getHttpServer()).post('/witness/evaluation/publish').set(as(supervisor)).expect(200);
+        return res.body.size === storeSize ? (res.body.checkpoint as string) : undefined;
+      },
+      PAST_THE_HORIZON,
+    );
   };
   const cli = (args: string[], token = supervisor) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

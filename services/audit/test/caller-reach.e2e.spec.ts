@@ -3,7 +3,7 @@ import request from 'supertest';
 import { OrgTreeProjection } from '@vanguard/auth';
 import { OrganizationDissolved, OrganizationRegistered } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import { RealmUsers, binaryBody, tokenFor } from '@vanguard/testing';
+import { RealmUsers, binaryBody, tokenFor, waitUntil } from '@vanguard/testing';
 import { createAuditTestApp } from './support/audit-test-app';
 import {
   COUNTY,
@@ -15,6 +15,7 @@ import {
   pledgeMade,
   type SubtreeStores,
 } from './support/subtree-stores';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 /** An answer's body with the request's own correlation id left out, and `from` read as `to`. */
 const withoutRequestId = (body: Record<string, unknown>, from = '', to = ''): unknown => {
@@ -182,7 +183,18 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     }
     const moved = await get('county.auditor', '/streams/pledge-moved-in/timeline').expect(200);
     expect(moved.body.events.map((e: { orgId: string }) => e.orgId)).toEqual([OTHER_COUNTY, TOWN]);
-    const size = (await get('county.auditor', '/transparency/evaluation/checkpoint').expect(200)).body.size as number;
+    // The log reads below the oldest transaction open anywhere on the server: another lane's long
+    // transaction can hold this suite's events back (a clean-clone run read size 0), never for good.
+    const { rows } = await stores.evaluation.pool.query<{ n: number }>(
+      `select count(*)::int as n from "${stores.evaluation.schema}".events`,
+    );
+    let size = 0;
+    await waitUntil(
+      `the log to read the store's ${rows[0]!.n} events`,
+      async () =>
+        (size = (await get('county.auditor', '/transparency/evaluation/checkpoint').expect(200)).body.size as number) === rows[0]!.n,
+      PAST_THE_HORIZON,
+    );
     await get('county.auditor', `/transparency/evaluation/proof?stream=pledge-town&size=${size}`).expect(200);
     const bundle = await get('county.auditor', '/transparency/evaluation/export?stream=pledge-town')
       .buffer(true)

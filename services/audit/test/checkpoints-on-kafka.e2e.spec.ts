@@ -25,6 +25,7 @@ import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { ensureCheckpointTopic } from '../src/infrastructure/checkpoint-relay.runner';
 import { createAuditTestApp } from './support/audit-test-app';
 import { putCheckpointRecords, withBrokenCosignature, witnessedNote } from './support/checkpoint-forgeries';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'vanguard.example/evaluation';
@@ -80,10 +81,14 @@ describe('signed checkpoints on Kafka (e2e)', () => {
   const publishNow = () => http().post('/witness/evaluation/publish').set('Authorization', `Bearer ${supervisor}`).expect(200);
   /** On demand, once the log has read `size` events (they pass the safe horizon as other suites' transactions end). */
   const publishAt = (size: number) =>
-    waitUntil(`a checkpoint of size ${size}`, async () => {
-      const res = await publishNow();
-      return res.body.size === size ? (res.body as { checkpoint: string; size: number; root: string }) : undefined;
-    });
+    waitUntil(
+      `a checkpoint of size ${size}`,
+      async () => {
+        const res = await publishNow();
+        return res.body.size === size ? (res.body as { checkpoint: string; size: number; root: string }) : undefined;
+      },
+      PAST_THE_HORIZON,
+    );
   const onTopic = (type: string, size: number) =>
     waitUntil(`${type} of size ${size} on ${topic}`, () =>
       records.find((r) => r.envelope.type === type && r.envelope.data.treeSize === size),

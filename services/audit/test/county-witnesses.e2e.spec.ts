@@ -22,6 +22,7 @@ import { AuditWitnessApi, CheckpointWitness, runWitness, witnessCheckpoint, witn
 import { WitnessCosignatures } from '../src/application/witness-cosignatures';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const ORIGIN = 'vanguard.example/evaluation';
 const COUNTIES = ['county-songling', 'county-hekou', 'county-third'] as const;
@@ -57,10 +58,14 @@ describe('counties as witnesses of the audit log (e2e)', () => {
   const witnessed = () => request(audit.getHttpServer()).get('/witness/evaluation/witnessed');
   /** Published once the log has read `size` events: they pass the safe horizon as other suites' transactions end. */
   const publishAt = (size: number) =>
-    waitUntil(`a checkpoint of size ${size}`, async () => {
-      const cp = await published.publish('evaluation');
-      return cp.size === size ? cp : undefined;
-    });
+    waitUntil(
+      `a checkpoint of size ${size}`,
+      async () => {
+        const cp = await published.publish('evaluation');
+        return cp.size === size ? cp : undefined;
+      },
+      PAST_THE_HORIZON,
+    );
 
   beforeAll(async () => {
     db = await createTestSchema('witness');

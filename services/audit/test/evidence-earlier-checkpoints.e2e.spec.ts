@@ -6,6 +6,7 @@ import { developmentLogSigner, verifyBundle } from '@vanguard/transparency-log';
 import { binaryBody, createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 const context = {
   actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },
@@ -48,13 +49,17 @@ describe('audit evidence: bundles carry earlier checkpoints (e2e)', () => {
    * tree at a size already published is refused (another root at that size).
    */
   const publish = async (size: number): Promise<string> => {
-    await waitUntil(`the log to read ${size} events`, async () => {
-      const res = await request(audit!.getHttpServer())
-        .get('/transparency/evaluation/checkpoint')
-        .set({ Authorization: `Bearer ${auditor}` })
-        .expect(200);
-      return res.body.size === size || undefined;
-    });
+    await waitUntil(
+      `the log to read ${size} events`,
+      async () => {
+        const res = await request(audit!.getHttpServer())
+          .get('/transparency/evaluation/checkpoint')
+          .set({ Authorization: `Bearer ${auditor}` })
+          .expect(200);
+        return res.body.size === size || undefined;
+      },
+      PAST_THE_HORIZON,
+    );
     const res = await request(audit!.getHttpServer())
       .post('/witness/evaluation/publish')
       .set({ Authorization: `Bearer ${supervisor}` })

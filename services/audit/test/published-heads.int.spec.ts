@@ -7,6 +7,7 @@ import { PublishedHeads, SigningRefusals } from '../src/application/published-he
 import { WitnessCosignatures } from '../src/application/witness-cosignatures';
 import { auditConfig } from '../src/audit.config';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
+import { PAST_THE_HORIZON } from './support/horizon';
 
 /**
  * After a restart the log is rebuilt from the store. If the store lost events or had one rewritten
@@ -28,7 +29,11 @@ describe(PublishedHeads.name, () => {
     return { logs, witnesses: new WitnessCosignatures(trailPool, logs, { witnesses: [], quorum: 1 }, schemas) };
   };
   const caughtUpTo = (logs: ProofLogs, size: number) =>
-    waitUntil(`the log to hold ${size} events`, async () => ((await logs.size('evaluation')) === size ? true : undefined));
+    waitUntil(
+      `the log to hold ${size} events`,
+      async () => ((await logs.size('evaluation')) === size ? true : undefined),
+      PAST_THE_HORIZON,
+    );
   /** As only the database owner can, with the store's triggers off. */
   const asOwner = async (sql: string, params: unknown[] = []) => {
     const c = await db.pool.connect();
