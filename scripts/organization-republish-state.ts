@@ -2,8 +2,9 @@
 //
 //   npm run --silent organization:republish-state [-- --database platform|test]
 //
-// Notes every organisation and member in organization.roster_state_changes; the organization
-// service's running roster-state publisher then sends each state again, signed, at a new version.
+// Notes every organisation and member, and every deleted one, in organization.roster_state_changes;
+// the organization service's running roster-state publisher then sends each state (a deleted one's
+// removal) again, signed, at a new version.
 // For after records that were not the organization service's reached a state topic (ADR 0130):
 // procedure in docs/operations.md, "Roster state topics".
 import { Pool } from 'pg';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   try {
     const r = await noteEveryState(pool);
     process.stdout.write(
-      `[republish-state] noted ${r.organizations} organisations and ${r.members} members; the organization service's publisher sends them again\n`,
+      `[republish-state] noted ${r.organizations} organisations, ${r.members} members and ${r.removals} deleted ones; the organization service's publisher sends their states and removals again\n`,
     );
   } finally {
     await pool.end();

@@ -166,8 +166,9 @@ describe('roster state topics (event-carried state transfer)', () => {
     const counts = await db.pool.query<{ organizations: number; members: number }>(
       `select (select count(*)::int from organizations) as organizations, (select count(*)::int from members) as members`,
     );
-    expect(await noteEveryState(db.pool)).toEqual(counts.rows[0]);
-    expect(await drain(publisher)).toBe(counts.rows[0]!.organizations + counts.rows[0]!.members);
+    // The one member the test above deleted: its removal is sent again too.
+    expect(await noteEveryState(db.pool)).toEqual({ ...counts.rows[0], removals: 1 });
+    expect(await drain(publisher)).toBe(counts.rows[0]!.organizations + counts.rows[0]!.members + 1);
 
     const after = { members: await latestByKey(kafka, topics.member), organizations: await latestByKey(kafka, topics.organization) };
     for (const kind of ['members', 'organizations'] as const)
@@ -177,6 +178,15 @@ describe('roster state topics (event-carried state transfer)', () => {
         if (was.raw === null) expect(now.raw).toBeNull();
         else expect([key, now.version! > was.version!, now.data]).toEqual([key, true, was.data]);
       }
+    // ADR 0130: the deleted member's removal again, newer than the one before it, so an older state
+    // left as the key's last record after compaction dropped the first tombstone is removed again.
+    const removals = after.members.all
+      .filter((r) => r.key === `member-${seeded[1]!.id}` && r.value === null)
+      .map((r) => stateRemovalClaim(r.key, r.headers[STATE_REMOVAL_HEADER]));
+    expect(removals.map((c) => c.ok)).toEqual([true, true]);
+    const [first, again] = removals as Extract<(typeof removals)[number], { ok: true }>[];
+    expect(again!.version).toBeGreaterThan(first!.version);
+    expect(OrgEventVerifier.fromEnv().verify(again!.envelope)).toMatchObject({ ok: true });
   });
 
   it('creates the state topics compacted, and compacts one created before with the broker defaults', async () => {

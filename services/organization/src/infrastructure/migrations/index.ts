@@ -14,6 +14,7 @@ import { CountyLinkTakeover1764990000001 } from './1764990000001-county-link-tak
 import { IdNumberCheckUsage1766200000000 } from './1766200000000-id-number-check-usage.migration';
 import { TransfersEnd1766400000120 } from './1766400000120-transfers-end.migration';
 import { IdNumberHoldBudget1766600000126 } from './1766600000126-id-number-hold-budget.migration';
+import { RosterDeleted1766800000130 } from './1766800000130-roster-deleted.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -36,4 +37,6 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   TransfersEnd1766400000120,
   // Rows held for review have a budget of their own (ADR 0126).
   IdNumberHoldBudget1766600000126,
+  // Deleted ids are kept, so republishing sends their removals again (ADR 0130).
+  RosterDeleted1766800000130,
 ];
