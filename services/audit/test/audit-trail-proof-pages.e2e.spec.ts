@@ -11,7 +11,9 @@ import { MAX_PROVED_EVENTS } from '../src/application/store-log';
 import { auditConfig } from '../src/audit.config';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
-import { PAST_THE_HORIZON } from './support/horizon';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 /** Pages of 3 entries: 8 entries span three, through the code that pages 2,000 at a time in production. */

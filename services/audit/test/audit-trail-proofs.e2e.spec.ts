@@ -12,7 +12,9 @@ import { parseCheckpointBody, splitNote, trailOf } from '@vanguard/transparency-
 import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
-import { PAST_THE_HORIZON } from './support/horizon';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const context = {

@@ -15,7 +15,9 @@ import {
   pledgeMade,
   type SubtreeStores,
 } from './support/subtree-stores';
-import { PAST_THE_HORIZON } from './support/horizon';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 /** An answer's body with the request's own correlation id left out, and `from` read as `to`. */
 const withoutRequestId = (body: Record<string, unknown>, from = '', to = ''): unknown => {

@@ -3,6 +3,9 @@ import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from 
 import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 const context = {
   actor: { sub: 'county.organizer', roles: ['organizer'], orgId: 'org-910425', kind: 'user' as const },
@@ -51,11 +54,11 @@ describe('a checkpoint every N events (e2e)', () => {
   it('publishes a checkpoint once N events were appended, and the next after N more', async () => {
     await append(3);
     await append(2);
-    await waitUntil('a checkpoint of size 5', async () => (await published()).includes(5));
+    await waitUntil('a checkpoint of size 5', async () => (await published()).includes(5), PAST_THE_HORIZON);
     await append(3);
     await append(1);
     await append(1);
-    await waitUntil('a checkpoint of size 10', async () => (await published()).includes(10));
+    await waitUntil('a checkpoint of size 10', async () => (await published()).includes(10), PAST_THE_HORIZON);
     // 3, 8 and 9 events past a checkpoint were each fewer than N: no checkpoint there.
     expect(await published()).toEqual([5, 10]);
   });

@@ -25,7 +25,9 @@ import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { ensureCheckpointTopic } from '../src/infrastructure/checkpoint-relay.runner';
 import { createAuditTestApp } from './support/audit-test-app';
 import { putCheckpointRecords, withBrokenCosignature, witnessedNote } from './support/checkpoint-forgeries';
-import { PAST_THE_HORIZON } from './support/horizon';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 const ROOT = path.resolve(__dirname, '../../..');
 const ORIGIN = 'vanguard.example/evaluation';

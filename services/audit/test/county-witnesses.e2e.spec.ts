@@ -22,7 +22,9 @@ import { AuditWitnessApi, CheckpointWitness, runWitness, witnessCheckpoint, witn
 import { WitnessCosignatures } from '../src/application/witness-cosignatures';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
-import { PAST_THE_HORIZON } from './support/horizon';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 const ORIGIN = 'vanguard.example/evaluation';
 const COUNTIES = ['county-songling', 'county-hekou', 'county-third'] as const;

@@ -7,7 +7,9 @@ import { PublishedHeads, SigningRefusals } from '../src/application/published-he
 import { WitnessCosignatures } from '../src/application/witness-cosignatures';
 import { auditConfig } from '../src/audit.config';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
-import { PAST_THE_HORIZON } from './support/horizon';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 /**
  * After a restart the log is rebuilt from the store. If the store lost events or had one rewritten

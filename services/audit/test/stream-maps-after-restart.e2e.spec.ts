@@ -11,6 +11,9 @@ import { createTestSchema, tokenFor, waitUntil, type TestSchema } from '@vanguar
 import { checkEvents, checkWholeStream, openCheckpoint, pinKey, type MapProof, type ProvedEvent } from '../src/cli/proof-check';
 import { AUDIT_READER_ROLE } from '../src/infrastructure/audit-database';
 import { createAuditTestApp } from './support/audit-test-app';
+import { HORIZON_TEST_TIMEOUT, PAST_THE_HORIZON } from './support/horizon';
+
+jest.setTimeout(HORIZON_TEST_TIMEOUT);
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const context = {
@@ -62,13 +65,17 @@ describe('audit: stream maps of checkpoints signed before a restart (e2e)', () =
     await made('pledge-b', 2);
     audit = await start();
     const supervisor = await tokenFor('province.audit_supervisor');
-    const note = await waitUntil('a checkpoint of size 5', async () => {
-      const res = await request(audit!.getHttpServer())
-        .post('/witness/evaluation/publish')
-        .set({ Authorization: `Bearer ${supervisor}` })
-        .expect(200);
-      return res.body.size === 5 ? (res.body.checkpoint as string) : undefined;
-    });
+    const note = await waitUntil(
+      'a checkpoint of size 5',
+      async () => {
+        const res = await request(audit!.getHttpServer())
+          .post('/witness/evaluation/publish')
+          .set({ Authorization: `Bearer ${supervisor}` })
+          .expect(200);
+        return res.body.size === 5 ? (res.body.checkpoint as string) : undefined;
+      },
+      PAST_THE_HORIZON,
+    );
     writeFileSync(path.join(dir, 'before.note'), note);
     // pledge-a's head at size 5 is no longer its head; pledge-c had no events then.
     await made('pledge-a', 2);
