@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { OrgEventSigner, OrgEventVerifier } from '@vanguard/auth';
@@ -11,7 +11,7 @@ import {
   stateRemovalClaim,
 } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
-import { createLedTopics, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createLedTopics, waitUntil, type ReadRecord, type TestSchema } from '@vanguard/testing';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { csvLine } from '@vanguard/spreadsheet';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
@@ -162,31 +162,56 @@ describe('roster state topics (event-carried state transfer)', () => {
   });
 
   it('sends every organisation and member again, at newer versions, once their states are all noted (organization:republish-state)', async () => {
+    // Two more organisations by plain SQL: one deleted for good, one deleted and inserted again under its id.
+    const [gone, back] = [randomUUID(), randomUUID()];
+    const copyOfAVillage = (id: string, suffix: string) =>
+      db.pool.query(
+        `insert into organizations (id, code, name, level, kind, sector, parent_id, path, depth, established_on)
+         select $1::uuid, code || $2::text, name || $2::text, level, kind, sector, parent_id, regexp_replace(path, '[^/]+/$', $1::text || '/'), depth, established_on
+           from organizations where level = 'village' order by code limit 1`,
+        [id, suffix],
+      );
+    await copyOfAVillage(gone, '9');
+    await copyOfAVillage(back, '8');
+    await db.pool.query(`delete from organizations where id = any($1::uuid[])`, [[gone, back]]);
+    await copyOfAVillage(back, '8');
+    await drain(publisher);
+    const removalsOf = (records: ReadRecord[], key: string) =>
+      records.filter((r) => r.key === key && r.value === null).map((r) => stateRemovalClaim(r.key, r.headers[STATE_REMOVAL_HEADER]));
     const before = { members: await latestByKey(kafka, topics.member), organizations: await latestByKey(kafka, topics.organization) };
     const counts = await db.pool.query<{ organizations: number; members: number }>(
       `select (select count(*)::int from organizations) as organizations, (select count(*)::int from members) as members`,
     );
-    // The one member the test above deleted: its removal is sent again too.
-    expect(await noteEveryState(db.pool)).toEqual({ ...counts.rows[0], removals: 1 });
-    expect(await drain(publisher)).toBe(counts.rows[0]!.organizations + counts.rows[0]!.members + 1);
+    // The member the test above deleted and the organisation deleted here: their removals are sent
+    // again too. The one inserted again is noted once, for its state.
+    expect(await noteEveryState(db.pool)).toEqual({ ...counts.rows[0], removals: 2 });
+    expect(await drain(publisher)).toBe(counts.rows[0]!.organizations + counts.rows[0]!.members + 2);
 
     const after = { members: await latestByKey(kafka, topics.member), organizations: await latestByKey(kafka, topics.organization) };
     for (const kind of ['members', 'organizations'] as const)
       for (const [key, now] of after[kind].latest) {
         const was = before[kind].latest.get(key)!;
-        // A row deleted by the test above stays removed; every other is sent again, newer, with the same data.
+        // A row deleted stays removed; every other is sent again, newer, with the same data.
         if (was.raw === null) expect(now.raw).toBeNull();
         else expect([key, now.version! > was.version!, now.data]).toEqual([key, true, was.data]);
       }
-    // ADR 0130: the deleted member's removal again, newer than the one before it, so an older state
-    // left as the key's last record after compaction dropped the first tombstone is removed again.
-    const removals = after.members.all
-      .filter((r) => r.key === `member-${seeded[1]!.id}` && r.value === null)
-      .map((r) => stateRemovalClaim(r.key, r.headers[STATE_REMOVAL_HEADER]));
-    expect(removals.map((c) => c.ok)).toEqual([true, true]);
-    const [first, again] = removals as Extract<(typeof removals)[number], { ok: true }>[];
-    expect(again!.version).toBeGreaterThan(first!.version);
-    expect(OrgEventVerifier.fromEnv().verify(again!.envelope)).toMatchObject({ ok: true });
+    expect(after.organizations.latest.get(`organization-${back}`)).toMatchObject({ data: { orgId: back } });
+    // ADR 0130: each deleted key's removal again, newer than every one before it, so an older state
+    // left as the key's last record after compaction dropped the earlier tombstone is removed again.
+    // (A publishing round that lost its lease is sent again whole: a key may carry more than one.)
+    for (const [kind, key] of [
+      ['members', `member-${seeded[1]!.id}`],
+      ['organizations', `organization-${gone}`],
+    ] as const) {
+      const earlier = removalsOf(before[kind].all, key);
+      const now = removalsOf(after[kind].all, key);
+      expect([key, now.length > earlier.length, now.every((c) => c.ok)]).toEqual([key, true, true]);
+      const versions = (claims: typeof now) => claims.map((c) => (c.ok ? c.version : 0));
+      const newest = now[now.length - 1]!;
+      if (!newest.ok) throw new Error(newest.reason);
+      expect(newest.version).toBeGreaterThan(Math.max(...versions(earlier)));
+      expect(OrgEventVerifier.fromEnv().verify(newest.envelope)).toMatchObject({ ok: true });
+    }
   });
 
   it('creates the state topics compacted, and compacts one created before with the broker defaults', async () => {
