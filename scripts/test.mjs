@@ -14,9 +14,8 @@ const step = (name) => console.log(`\n▶ ${name} (${((Date.now() - t0) / 1000).
 // mostly waits on Java start-ups: side by side they cost about the longer of them, not the sum;
 // the unit tests go on beside the integration phase and are counted at the end.
 // Lint and type-check need nothing of the real parts either: they run in the integration phase,
-// after organization's and the messaging library's suites, on CPU the services' suites leave idle while they wait on the
-// broker (a clean-clone run showed 25-85 % idle there); before it they stretched this first phase
-// by a minute. Each one's output is held and printed whole when it ends, so the log stays readable.
+// once two of its three lanes have ended, on CPU the suites left running leave idle (below); before
+// it they stretched this first phase by a minute. Each one's output is held and printed whole when it ends, so the log stays readable.
 // With VANGUARD_INFRA=containers the Jest run's global setup starts the parts on Docker
 // (libs/testing/src/containers.ts): nothing local is brought up here or taken down at the end, so
 // a machine with Docker and without Java runs it.
@@ -219,7 +218,8 @@ if (containers) {
   // until 1,402). Started later they run on into that idle time instead.
   const twoLanesEnded = new Promise((resolve) => {
     let ended = 0;
-    for (const lane of lanes) void lane.then(() => ++ended === 2 && resolve());
+    const count = () => ++ended === 2 && resolve();
+    for (const lane of lanes) void lane.then(count, count);
   });
   const checksDone = twoLanesEnded.then(async () => {
     checks.push(...(await Promise.all(lintAndTypes().map(([name, cmd, args]) => task(name, cmd, args)))));
