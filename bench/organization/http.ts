@@ -162,6 +162,27 @@ async function startService(): Promise<ChildProcess> {
   throw new Error('the service was not ready within 120 s');
 }
 
+/**
+ * Waits until the service's roster-state publisher has sent every note queued before it started:
+ * the removals of an earlier run's deleted members (noted after its service stopped) would
+ * otherwise be published during this run's measurement, as work no enrolment caused.
+ */
+async function drainRosterNotes(pool: Pool): Promise<void> {
+  const pending = async () =>
+    Number((await pool.query<{ n: string }>(`select count(*) as n from organization.roster_state_changes`)).rows[0]!.n);
+  const before = await pending();
+  if (before === 0) return;
+  const started = Date.now();
+  const deadline = started + 300_000;
+  for (let left = before; left > 0; left = await pending()) {
+    if (Date.now() > deadline) throw new Error(`the service left ${left} of ${before} roster notes unpublished after 300 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(
+    `the service published ${before} roster notes left by earlier runs in ${((Date.now() - started) / 1000).toFixed(1)} s; measuring from now`,
+  );
+}
+
 const CEILINGS = [
   { kind: 'insert', name: 'raw INSERT (one row per transaction)' },
   { kind: 'notify', name: 'raw INSERT + NOTIFY trigger' },
@@ -206,6 +227,7 @@ async function main(): Promise<void> {
   const startedAt = (await pool.query<{ now: Date }>('select now()')).rows[0]!.now;
   const service = await startService();
   servicePid = service.pid ?? 0;
+  await drainRosterNotes(pool);
   const token = await tokenFor('county.organizer');
   const figures: Figure[] = [];
   const run = `${Date.now() % 1_000_000}`.padStart(6, '0');
