@@ -21,6 +21,10 @@ describe(ProblemFilter.name, () => {
     ['a pool connect that timed out, worded by pg-pool', new Error('Connection terminated due to connection timeout')],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
     ['Postgres refusing', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    [
+      "Postgres's socket gone",
+      Object.assign(new Error('connect ENOENT /var/run/postgresql/.s.PGSQL.5432'), { code: 'ENOENT', syscall: 'connect' }),
+    ],
     ['Postgres shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
     ['too many connections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
     ['a deadlock Postgres broke by rolling this transaction back', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
@@ -55,6 +59,11 @@ describe(ProblemFilter.name, () => {
     const out = answer(new Error('relation "secret_table" does not exist'));
     expect(out.status).toBe(500);
     expect(JSON.stringify(out.body)).not.toContain('secret_table');
+  });
+
+  it('catch_WhenAFileIsMissing_OtherThanAtAConnect_Answers500NotBusy', () => {
+    const out = answer(Object.assign(new Error("ENOENT: no such file or directory, open '/tmp/x'"), { code: 'ENOENT', syscall: 'open' }));
+    expect(out.status).toBe(500);
   });
 
   it('catch_WhenTheAnswerHasBegun_WritesNoSecondOne_LogsTheFailure_AndCutsTheHalfSentAnswer', () => {

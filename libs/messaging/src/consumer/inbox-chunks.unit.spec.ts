@@ -191,6 +191,10 @@ describe(`${InboxChunks.name} when the database is unreachable`, () => {
 
   it.each([
     ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    [
+      'its socket gone',
+      Object.assign(new Error('connect ENOENT /var/run/postgresql/.s.PGSQL.5432'), { code: 'ENOENT', syscall: 'connect' }),
+    ],
     ['53300 too many connections', Object.assign(new Error('too many connections for role "x"'), { code: '53300' })],
     ['25006 read-only after a failover', Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' })],
   ])('handle_When%s_WaitsItOutPastThePolicysAttempts_DeadLetteringNothing_AndHandlesEachOnce', async (_name, error) => {

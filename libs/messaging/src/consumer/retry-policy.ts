@@ -68,11 +68,21 @@ function codeOf(e: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/**
+ * A connect to a Unix-domain socket that is not there: the development Postgres is reached over
+ * its socket (ADR 0131), and a stopped server removes it. Only a connect's ENOENT: a file missing
+ * for any other reason is the work's own doing.
+ */
+export function isSocketGone(e: unknown): boolean {
+  return codeOf(e) === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect';
+}
+
 /** Whether `e` says the database (or another part) could not be reached, rather than anything about the work. */
 export function isInfrastructureError(e: unknown): boolean {
   if (e instanceof InfrastructureUnavailable) return true;
   const code = codeOf(e);
   if (code && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2))))) return true;
+  if (isSocketGone(e)) return true;
   const message = e instanceof Error ? e.message : '';
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
 }

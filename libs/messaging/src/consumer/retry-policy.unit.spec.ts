@@ -34,13 +34,19 @@ describe('isInfrastructureError', () => {
         coded('08006'),
         new Error('timeout exceeded when trying to connect'),
         new Error('Connection terminated unexpectedly'),
+        Object.assign(coded('ENOENT'), { syscall: 'connect' }),
       ].map(isInfrastructureError),
-    ).toEqual([true, true, true, true, true, true]);
+    ).toEqual([true, true, true, true, true, true, true]);
     expect(
-      [coded('23505'), coded('40001'), new Error('the toy cannot apply poison'), new PermanentHandlerError('x'), undefined].map(
-        isInfrastructureError,
-      ),
-    ).toEqual([false, false, false, false, false]);
+      [
+        coded('23505'),
+        coded('40001'),
+        new Error('the toy cannot apply poison'),
+        new PermanentHandlerError('x'),
+        undefined,
+        Object.assign(coded('ENOENT'), { syscall: 'open' }),
+      ].map(isInfrastructureError),
+    ).toEqual([false, false, false, false, false, false]);
   });
 
   it('WhenPostgresIsOutOfConnectionsOrResourcesOrReadOnly_CountsItAsAnOutage', () => {
