@@ -259,7 +259,6 @@ const postgres = {
       await startEmbeddedPostgres();
     }
     await ensureDatabases(pgUrl());
-    await noteMachineSocket();
   },
   async down() {
     if (!readPid(path.join(PG_DIR, 'data', 'postmaster.pid'))) {
@@ -283,9 +282,7 @@ const postgres = {
         /* not a superuser, or another host */
       }
     }
-    const socket = fs.existsSync(PG_SOCKET_MARKER) ? fs.readFileSync(PG_SOCKET_MARKER, 'utf8').trim() : undefined;
-    const machine = socket ? `machine, socket ${socket}` : 'machine';
-    const mode = env.DATABASE_URL ? 'external' : readPid(path.join(PG_DIR, 'data', 'postmaster.pid')) ? 'embedded' : machine;
+    const mode = env.DATABASE_URL ? 'external' : readPid(path.join(PG_DIR, 'data', 'postmaster.pid')) ? 'embedded' : 'machine';
     return {
       address: redact(pgUrl()),
       version,
@@ -297,45 +294,6 @@ const postgres = {
   },
   logFile: path.join(PG_DIR, 'postgres.log'),
 };
-
-// Where Debian's and most packaged servers put their socket; the name ends in the port.
-const SOCKET_DIRS = ['/var/run/postgresql', '/run/postgresql', '/tmp'];
-const PG_SOCKET_MARKER = path.join(state, 'postgres-socket');
-
-/**
- * The machine's Postgres over its Unix-domain socket (ADR 0131): enrolment through HTTP went
- * from 495–675/s with p99 68–110 ms over the loopback's TCP to 493–754/s with p99 40–89 ms. Noted in .vanguard/postgres-socket for @vanguard/infra-config's default URL only where the
- * socket reaches the very server that answers on 127.0.0.1:5432 (same postmaster start and port)
- * and lets the administrator in; anything else (DATABASE_URL set, embedded Postgres, no socket,
- * another server, peer authentication) removes the note, and TCP stays.
- */
-async function noteMachineSocket() {
-  const dir = await machineSocketDir();
-  if (!dir) return fs.rmSync(PG_SOCKET_MARKER, { force: true });
-  // Written whole and renamed: Jest runs side by side each bring the infrastructure up, and a
-  // process starting meanwhile reads the note before or after, never half of it or none.
-  fs.mkdirSync(state, { recursive: true });
-  const tmp = `${PG_SOCKET_MARKER}.${process.pid}`;
-  fs.writeFileSync(tmp, `${dir}\n`);
-  fs.renameSync(tmp, PG_SOCKET_MARKER);
-  log(`postgres: the machine's server, reached over its socket in ${dir}`);
-}
-
-async function machineSocketDir() {
-  if (env.DATABASE_URL || readPid(path.join(PG_DIR, 'data', 'postmaster.pid'))) return undefined;
-  const sql = `select pg_postmaster_start_time()::text || ' ' || current_setting('port') as id`;
-  const overTcp = (await pgQuery(adminUrl(DEFAULT_PG_URL), sql)).rows[0].id;
-  for (const dir of SOCKET_DIRS) {
-    if (!fs.existsSync(path.join(dir, '.s.PGSQL.5432'))) continue;
-    const url = `postgres://postgres@127.0.0.1:5432/postgres?host=${encodeURIComponent(dir)}`;
-    const overSocket = await pgQuery(url, sql).then(
-      (r) => r.rows[0].id,
-      () => undefined,
-    );
-    if (overSocket === overTcp) return dir;
-  }
-  return undefined;
-}
 
 function redact(url) {
   const u = new URL(url);

@@ -3,7 +3,6 @@ import { waitUntil } from '@vanguard/testing';
 import { PostgresEventStore, type AppendResult } from '../src';
 import { CuttingProxy } from './cutting-proxy';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
-import { tcpDatabaseUrl } from '@vanguard/infra-config';
 
 /** Settles each append to its result or its error's code, so one assertion shows what every caller was told. */
 const told = (p: Promise<AppendResult>) =>
@@ -21,8 +20,10 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
     f = await storeFixture('es_outcome');
     const url = new URL(f.db.url);
     proxy = await CuttingProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
     // Named, so the suite finds its own waiting backends and never another suite's (lanes run side by side).
-    pool = new Pool({ connectionString: tcpDatabaseUrl(f.db.url, proxy.port), max: 6, application_name: APP });
+    pool = new Pool({ connectionString: url.toString(), max: 6, application_name: APP });
     pool.on('error', () => undefined); // the cut connection's idle error
   });
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { waitUntil } from '@vanguard/testing';
 import { LeaseLostError, PostgresEventStore, Subscription, type RecordedEvent } from '../src';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 import { NetProxy } from '@vanguard/testing';
-import { tcpDatabaseUrl } from '@vanguard/infra-config';
 
 const indexOf = (e: RecordedEvent) => (e.data as { i: number }).i;
 
@@ -138,7 +137,9 @@ describe(`${Subscription.name} lease fencing`, () => {
     const f = await storeFixture('es_silent');
     const url = new URL(f.db.url);
     const proxy = await NetProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    const ownerPool = new Pool({ connectionString: tcpDatabaseUrl(f.db.url, proxy.port), max: 4 });
+    const viaProxy = new URL(f.db.url);
+    viaProxy.port = String(proxy.port);
+    const ownerPool = new Pool({ connectionString: viaProxy.toString(), max: 4 });
     ownerPool.on('error', () => undefined); // its idle connections die with the proxy
     const name = 'silent';
     const ownerGot: number[] = [];

@@ -3,7 +3,6 @@ import { waitUntil } from '@vanguard/testing';
 import { PgListener, storeChannel } from '../src';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 import { NetProxy } from '@vanguard/testing';
-import { tcpDatabaseUrl } from '@vanguard/infra-config';
 
 describe(`${PgListener.name} on a connection that goes silent`, () => {
   let f: StoreFixture;
@@ -15,7 +14,9 @@ describe(`${PgListener.name} on a connection that goes silent`, () => {
   it('notices by its heartbeat, reconnects, and hears the next append', async () => {
     const url = new URL(f.db.url);
     const proxy = await NetProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    const pool = new Pool({ connectionString: tcpDatabaseUrl(f.db.url, proxy.port), max: 1 });
+    const viaProxy = new URL(f.db.url);
+    viaProxy.port = String(proxy.port);
+    const pool = new Pool({ connectionString: viaProxy.toString(), max: 1 });
     pool.on('error', () => undefined);
     let heard = 0;
     const errors: unknown[] = [];

@@ -44,7 +44,7 @@ const isDatabaseOutOfReach = (e: unknown): boolean => {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-  // The server's Unix-domain socket gone (ADR 0131: a stopped development Postgres removes it).
+  // Its Unix-domain socket gone (a URL with `?host=<dir>`, docs/operations.md): a stopped server removes it.
   if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return true;
   return /timeout exceeded when trying to connect|Connection terminated due to connection timeout|Connection terminated unexpectedly/.test(
     e.message,

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-
 /**
  * Where the platform's real parts live. Every process (services, scripts, tests) reads
  * the same variables, so pointing the platform at existing servers is one export away.
@@ -78,34 +75,6 @@ export function apiClients(env: NodeJS.ProcessEnv = process.env): string[] {
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432';
 
-/**
- * The development database when DATABASE_URL is unset: the machine's server on 127.0.0.1:5432,
- * over its Unix-domain socket where `infra.mjs up` found that the socket reaches the same server
- * and noted its directory in `<stateDir>/postgres-socket` (ADR 0131). The URL keeps the TCP
- * address, so whatever reads its host and port (a test's proxy) still finds the server.
- */
-export function defaultDatabaseUrl(stateDir: string = join(process.cwd(), '.vanguard')): string {
-  let dir: string;
-  try {
-    dir = readFileSync(join(stateDir, 'postgres-socket'), 'utf8').trim();
-  } catch {
-    return `${DEFAULT_PG}/vanguard`;
-  }
-  return isAbsolute(dir) && !/[\s?#]/.test(dir) ? `${DEFAULT_PG}/vanguard?host=${encodeURIComponent(dir)}` : `${DEFAULT_PG}/vanguard`;
-}
-
-/**
- * `databaseUrl` as a TCP address that `port` on the loopback stands in for (a test's proxy in
- * front of Postgres): without the socket directory, which would take the connection past it.
- */
-export function tcpDatabaseUrl(databaseUrl: string, port: number): string {
-  const u = new URL(databaseUrl);
-  u.searchParams.delete('host');
-  u.hostname = '127.0.0.1';
-  u.port = String(port);
-  return u.toString();
-}
-
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -145,7 +114,7 @@ export function configProblems(env: NodeJS.ProcessEnv = process.env): string[] {
 export function infraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
   const problems = configProblems(env);
   if (problems.length) throw new ConfigError(problems.join(' '));
-  const databaseUrl = env['DATABASE_URL'] ?? defaultDatabaseUrl();
+  const databaseUrl = env['DATABASE_URL'] ?? `${DEFAULT_PG}/vanguard`;
   const keycloakUrl = (env['KEYCLOAK_URL'] ?? 'http://127.0.0.1:8180').replace(/\/$/, '');
   const keycloakRealm = env['KEYCLOAK_REALM'] ?? 'vanguard';
   return {

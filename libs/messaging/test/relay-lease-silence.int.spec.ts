@@ -6,7 +6,6 @@ import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@
 import { ensureTopics, EventStoreRelaySource, headerValue, Relay } from '../src';
 import { NetProxy } from '@vanguard/testing';
 import { deleteTopics, kafkaClient, pledgeContracts } from './support';
-import { tcpDatabaseUrl } from '@vanguard/infra-config';
 
 const T = 2_000; // the lease timeout of both relays' lock
 const context: AppendContext = {
@@ -82,7 +81,8 @@ describe('relay leader whose lock connection goes silent', () => {
     const store = new PostgresEventStore(db.pool, { schema: db.schema });
     const url = new URL(db.url);
     const proxy = await NetProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    const leaderPool = new Pool({ connectionString: tcpDatabaseUrl(db.url, proxy.port), max: 4 });
+    url.port = String(proxy.port);
+    const leaderPool = new Pool({ connectionString: url.toString(), max: 4 });
     leaderPool.on('error', () => undefined); // its idle connections go silent with the proxy
     const options = { contracts: pledgeContracts(topic), leaseTimeoutMs: T };
     const leaderSource = new EventStoreRelaySource(store, leaderPool, options);

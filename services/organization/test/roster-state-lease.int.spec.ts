@@ -1,7 +1,7 @@
 import type { Kafka, Message, Producer, ProducerBatch } from 'kafkajs';
 import { Pool } from 'pg';
 import { OrgEventSigner } from '@vanguard/auth';
-import { demoOrgId, tcpDatabaseUrl } from '@vanguard/infra-config';
+import { demoOrgId } from '@vanguard/infra-config';
 import { NetProxy, waitUntil, type TestSchema } from '@vanguard/testing';
 import { RosterStatePublisher } from '../src/infrastructure/roster-state/roster-state-publisher';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
@@ -100,7 +100,8 @@ describe(`${RosterStatePublisher.name} leadership`, () => {
     await enrolMany(MEMBERS, 'silence');
     const url = new URL(db.url);
     const proxy = await NetProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    const leaderPool = new Pool({ connectionString: tcpDatabaseUrl(db.url, proxy.port), max: 4 });
+    url.port = String(proxy.port);
+    const leaderPool = new Pool({ connectionString: url.toString(), max: 4 });
     leaderPool.on('error', () => undefined); // its connections go silent with the proxy
     const leaderSends: Send[] = [];
     const standbySends: Send[] = [];

@@ -69,9 +69,9 @@ function codeOf(e: unknown): string | undefined {
 }
 
 /**
- * A connect to a Unix-domain socket that is not there: the development Postgres is reached over
- * its socket (ADR 0131), and a stopped server removes it. Only a connect's ENOENT: a file missing
- * for any other reason is the work's own doing.
+ * A connect to a Unix-domain socket that is not there: Postgres on the same host may be reached
+ * over its socket (`?host=<dir>`, docs/operations.md), and a stopped server removes it. Only a
+ * connect's ENOENT: a file missing for any other reason is the work's own doing.
  */
 export function isSocketGone(e: unknown): boolean {
   return codeOf(e) === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect';
