@@ -73,7 +73,7 @@ function codeOf(e: unknown): string | undefined {
  * over its socket (`?host=<dir>`, docs/operations.md), and a stopped server removes it. Only a
  * connect's ENOENT: a file missing for any other reason is the work's own doing.
  */
-export function isSocketGone(e: unknown): boolean {
+function isSocketGone(e: unknown): boolean {
   return codeOf(e) === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect';
 }
 
