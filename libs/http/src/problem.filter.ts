@@ -32,10 +32,10 @@ const retryAfterOf = (e: unknown): number | undefined => {
 
 /**
  * The database out of reach for a moment (the pool could not connect in time, a connection
- * dropped, Postgres refusing or restarting, its Unix socket gone), or a transaction Postgres rolled back as a loser of
- * a deadlock or a serialization conflict (nothing of it was kept): the request is not at fault
- * and may be retried, so it is answered 503 with Retry-After, not 500. pg words a pool's connect
- * timeout two ways.
+ * dropped, Postgres refusing or restarting, its Unix socket gone), or a transaction Postgres
+ * rolled back as a loser of a deadlock or a serialization conflict (nothing of it was kept): the
+ * request is not at fault and may be retried, so it is answered 503 with Retry-After, not 500. pg
+ * words a pool's connect timeout two ways.
  */
 /** Postgres rolled the transaction back as a deadlock's or a serialization conflict's loser: nothing of it was kept. */
 export const ROLLED_BACK_CODES: ReadonlySet<string> = new Set(['40P01', '40001']);
