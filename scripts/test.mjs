@@ -15,7 +15,8 @@ const step = (name) => console.log(`\n▶ ${name} (${((Date.now() - t0) / 1000).
 // the unit tests go on beside the integration phase and are counted at the end.
 // Lint and type-check need nothing of the real parts either: they run in the integration phase,
 // once two of its three lanes have ended, on CPU the suites left running leave idle (below); before
-// it they stretched this first phase by a minute. Each one's output is held and printed whole when it ends, so the log stays readable.
+// it they stretched this first phase by a minute. Each one's output is held and printed whole when
+// it ends, so the log stays readable.
 // With VANGUARD_INFRA=containers the Jest run's global setup starts the parts on Docker
 // (libs/testing/src/containers.ts): nothing local is brought up here or taken down at the end, so
 // a machine with Docker and without Java runs it.
