@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { ContractRegistry, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
+import { z } from 'zod';
+import { ContractRegistry, deadLetterTopic, defineContract, type EventEnvelope } from '@vanguard/contracts';
 import { createTestSchema, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import {
   DEAD_LETTER_HEADERS,
@@ -37,13 +38,14 @@ describe(`${EventConsumer.name} with a verifier`, () => {
   const kafka = kafkaClient();
   const prefix = testTopicPrefix('consumer-verifier');
   const topic = `${prefix}.things`;
+  const mixed = `${prefix}.mixed`;
   const running: EventConsumer<PoolClient>[] = [];
 
   beforeAll(async () => {
     db = await createTestSchema('consumer_verifier');
     await migrateInbox(db.pool);
     await db.pool.query('create table effects (event_id uuid not null)');
-    await ensureTopics(kafka, [topic], { numPartitions: 1 });
+    await ensureTopics(kafka, [topic, mixed], { numPartitions: 1 });
     producer = testProducer(kafka);
     await producer.connect();
   });
@@ -51,7 +53,7 @@ describe(`${EventConsumer.name} with a verifier`, () => {
   afterAll(async () => {
     await Promise.all(running.map((c) => c.stop()));
     await producer.disconnect();
-    await deleteTopics(kafka, [topic, deadLetterTopic(topic)]);
+    await deleteTopics(kafka, [topic, deadLetterTopic(topic), mixed, deadLetterTopic(mixed)]);
     await db.drop();
   });
 
@@ -98,6 +100,70 @@ describe(`${EventConsumer.name} with a verifier`, () => {
       expect(inbox.rowCount).toBe(0);
       const counted = (await metrics.getSingleMetric('vanguard_consumer_messages_total')!.get()).values;
       expect(counted.find((v) => v.labels['outcome'] === 'dead_lettered')?.value).toBe(2);
+    } finally {
+      await dlq.stop();
+    }
+  });
+
+  // ADR 0132: what the consumer takes no action on is not judged. A known type without a handler
+  // is ignored, forged or invalid as it may be; a type without a contract, and every handled type,
+  // are still judged. A forgery that tries a handled type under another header changes nothing.
+  it('WhenAKnownTypeHasNoHandler_IgnoresItUnjudgedWhileUnknownAndHandledTypesAreStillJudged', async () => {
+    const metrics = new Registry();
+    const dlq = await collect(kafka, deadLetterTopic(mixed));
+    const other = defineContract({
+      context: 'msgtest',
+      name: 'OtherThing',
+      version: 1,
+      stream: 'thing',
+      topic: mixed,
+      description: 'a type this consumer reads past',
+      schema: z.object({ n: z.number().int() }),
+    });
+    const sut = new EventConsumer<PoolClient>({
+      kafka,
+      groupId: `g-${randomUUID()}`,
+      topics: [mixed],
+      contracts: new ContractRegistry([thingContract(mixed), other]),
+      inbox: new PgInbox(db.pool),
+      verifier,
+      handlers: {
+        'msgtest.ThingHappened': async (e, { tx }) => {
+          await tx.query('insert into effects (event_id) values ($1)', [e.eventId]);
+        },
+      },
+      metrics,
+      maxWaitTimeInMs: 100,
+    });
+    running.push(sut);
+    try {
+      await sut.start();
+      const otherUnsigned = { ...thingEvent('o', 1), type: 'msgtest.OtherThing' };
+      const otherInvalid = signed({ ...thingEvent('o', 2, { n: 'two' }), type: 'msgtest.OtherThing' });
+      const unknownType = { ...thingEvent('o', 3), type: 'msgtest.NoSuchThing' };
+      const handledForged = thingEvent('o', 4);
+      // The headers claim the unhandled type; the value, which is what is acted on, claims the handled one.
+      const disguised = { ...toKafkaMessage(handledForged), headers: toKafkaMessage(otherUnsigned).headers };
+      const good = signed(thingEvent('o', 5));
+      await producer.send({
+        topic: mixed,
+        messages: [otherUnsigned, otherInvalid, unknownType].map(toKafkaMessage).concat([disguised, toKafkaMessage(good)]),
+      });
+
+      const handled = async (id: string) => (await db.pool.query('select 1 from effects where event_id = $1', [id])).rowCount === 1;
+      await waitUntil('the signed event handled', () => handled(good.eventId));
+      await waitUntil('2 dead letters', () => dlq.messages.length >= 2);
+      const counted = async () => (await metrics.getSingleMetric('vanguard_consumer_messages_total')!.get()).values;
+      const of = async (outcome: string) => (await counted()).find((v) => v.labels['outcome'] === outcome)?.value;
+      await waitUntil('five messages counted', async () => (await counted()).reduce((n, v) => n + v.value, 0) === 5);
+      expect(dlq.messages.map((m) => headerValue(m.headers, DEAD_LETTER_HEADERS.reason))).toEqual(['unknown-type', 'forged']);
+      expect(await of('ignored')).toBe(2);
+      expect(await of('dead_lettered')).toBe(2);
+      expect(await handled(handledForged.eventId)).toBe(false);
+      const inbox = await db.pool.query('select 1 from vanguard_inbox where event_id = any($1)', [
+        [otherUnsigned.eventId, otherInvalid.eventId, unknownType.eventId, handledForged.eventId],
+      ]);
+      expect(inbox.rowCount).toBe(0);
     } finally {
       await dlq.stop();
     }
