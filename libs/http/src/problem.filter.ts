@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { isOutOfReach } from '@vanguard/infra-config';
 
 /** The body of every error answer: a stable code, a readable message, the failing fields. */
 export interface ErrorBody {
@@ -30,26 +31,17 @@ const retryAfterOf = (e: unknown): number | undefined => {
   return typeof r === 'object' && r !== null && typeof r.retryAfterSec === 'number' ? r.retryAfterSec : undefined;
 };
 
-/**
- * The database out of reach for a moment (the pool could not connect in time, a connection
- * dropped, Postgres refusing or restarting, its Unix socket gone), or a transaction Postgres
- * rolled back as a loser of a deadlock or a serialization conflict (nothing of it was kept): the
- * request is not at fault and may be retried, so it is answered 503 with Retry-After, not 500. pg
- * words a pool's connect timeout two ways.
- */
 /** Postgres rolled the transaction back as a deadlock's or a serialization conflict's loser: nothing of it was kept. */
 export const ROLLED_BACK_CODES: ReadonlySet<string> = new Set(['40P01', '40001']);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300', ...ROLLED_BACK_CODES]);
-const isDatabaseOutOfReach = (e: unknown): boolean => {
-  if (!(e instanceof Error)) return false;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-  // Its Unix-domain socket gone (a URL with `?host=<dir>`, docs/operations.md): a stopped server removes it.
-  if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return true;
-  return /timeout exceeded when trying to connect|Connection terminated due to connection timeout|Connection terminated unexpectedly/.test(
-    e.message,
-  );
-};
+
+/**
+ * The database out of reach for a moment (`isOutOfReach`: the pool could not connect in time, a
+ * connection dropped, Postgres refusing or restarting, its Unix socket gone), or a transaction
+ * Postgres rolled back as a loser of a deadlock or a serialization conflict (nothing of it was
+ * kept): the request is not at fault and may be retried, so it is answered 503 with Retry-After, not 500.
+ */
+const isDatabaseOutOfReach = (e: unknown): boolean =>
+  e instanceof Error && (isOutOfReach(e) || ROLLED_BACK_CODES.has(String((e as { code?: unknown }).code)));
 
 const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
 

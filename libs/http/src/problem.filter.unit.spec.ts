@@ -27,6 +27,10 @@ describe(ProblemFilter.name, () => {
     ],
     ['Postgres shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
     ['too many connections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+    // Answered 500 while HTTP kept a list of its own (isOutOfReach, libs/infra-config, is now the one list).
+    ['a connection failure', Object.assign(new Error('server closed the connection unexpectedly'), { code: '08006' })],
+    ['a connect timing out', Object.assign(new Error('connect ETIMEDOUT 10.0.0.5:5432'), { code: 'ETIMEDOUT' })],
+    ['a write sent to a standby', Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: '25006' })],
     ['a deadlock Postgres broke by rolling this transaction back', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
     ['a serialization conflict', Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' })],
   ])('catch_WhenTheDatabaseIsOutOfReach_Answers503WithRetryAfter (%s)', (_, e) => {

@@ -1,3 +1,5 @@
+import { isOutOfReach } from '@vanguard/infra-config';
+
 export interface RetryPolicy {
   /** Handler attempts before the message is dead-lettered (1 = no retry). */
   readonly maxAttempts: number;
@@ -37,54 +39,13 @@ export class InfrastructureUnavailable extends Error {
 }
 
 /**
- * Postgres and socket codes that say the database could not do any work just now, whatever the
- * work: the connection refused, reset or timed out (class 08, ECONN*, ETIMEDOUT, EPIPE), the
- * server shutting down or starting up (57P01-03), out of connections (53300) or disk (53100), a
- * system or I/O error (class 58), and a write sent to a standby, as after a failover while the
- * pool still holds the old address (25006). Not 57014 (query_canceled), 53200 (out of memory, or
- * of lock slots) or 53400 (a configuration limit): each is as often the work's own doing (a query
- * too slow for its data, a chunk taking more locks than the table holds), and counted as an outage
- * it would be retried whole for ever, never split or dead-lettered.
+ * Whether `e` says the database (or another part) could not be reached, rather than anything about
+ * the work (`isOutOfReach`, libs/infra-config, lists the codes). Counted as an outage, such a
+ * failure is retried whole for as long as it lasts, never split or dead-lettered: which is why
+ * codes as often the work's own doing (57014, 53200, 53400) are not on that list.
  */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53100',
-  '53300',
-  '25006',
-]);
-const UNREACHABLE_CLASSES = ['08', '58'];
-
-function codeOf(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/**
- * A connect to a Unix-domain socket that is not there: Postgres on the same host may be reached
- * over its socket (`?host=<dir>`, docs/operations.md), and a stopped server removes it. Only a
- * connect's ENOENT: a file missing for any other reason is the work's own doing.
- */
-function isSocketGone(e: unknown): boolean {
-  return codeOf(e) === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect';
-}
-
-/** Whether `e` says the database (or another part) could not be reached, rather than anything about the work. */
 export function isInfrastructureError(e: unknown): boolean {
-  if (e instanceof InfrastructureUnavailable) return true;
-  const code = codeOf(e);
-  if (code && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2))))) return true;
-  if (isSocketGone(e)) return true;
-  const message = e instanceof Error ? e.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+  return e instanceof InfrastructureUnavailable || isOutOfReach(e);
 }
 
 /**
@@ -93,7 +54,7 @@ export function isInfrastructureError(e: unknown): boolean {
  * through (one of the two always does), so it is retried without counting an attempt.
  */
 export function isTransientConflict(e: unknown): boolean {
-  const code = codeOf(e);
+  const code = (e as { code?: unknown } | null)?.code;
   return code === '40001' || code === '40P01';
 }
 

@@ -1,3 +1,5 @@
+import { isOutOfReach } from '@vanguard/infra-config';
+
 /**
  * What an import job tells its uploader when the database refused it. The job's message is
  * read by anyone who can see the job, so it never carries the database's own text (table,
@@ -13,7 +15,11 @@ function sqlState(e: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+const UNAVAILABLE = '数据库暂不可用，请稍后重试 / the database was unavailable; try again later';
+
 function failureReason(e: unknown): string {
+  // Before the SQLSTATEs: a refused connect or a dropped socket carries none, and was "an internal error".
+  if (isOutOfReach(e)) return UNAVAILABLE;
   const state = sqlState(e);
   if (!state) return '服务器内部错误 / an internal error';
   if (state === '23505') return '有行与已有数据重复 / a row duplicates data already stored';
@@ -22,7 +28,6 @@ function failureReason(e: unknown): string {
   if (state.startsWith('22')) return '有值无法保存（格式或范围不符）/ a value could not be stored (format or range)';
   if (state === '40001' || state === '40P01') return '与其他修改冲突，请重试 / it collided with another change; try again';
   if (state === '57014') return '耗时过长被中止 / it took too long and was stopped';
-  if (state.startsWith('08') || state.startsWith('53') || state.startsWith('57'))
-    return '数据库暂不可用，请稍后重试 / the database was unavailable; try again later';
+  if (state.startsWith('53') || state.startsWith('57')) return UNAVAILABLE;
   return '数据库拒绝了导入 / the database refused the import';
 }

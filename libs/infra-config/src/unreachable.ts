@@ -1,0 +1,44 @@
+/**
+ * Postgres and socket codes that say the database could not do any work just now, whatever the
+ * work: the connection refused, reset or timed out (class 08, ECONN*, ETIMEDOUT, EPIPE), the
+ * server shutting down or starting up (57P01-03), out of connections (53300) or disk (53100), a
+ * system or I/O error (class 58), and a write sent to a standby, as after a failover while the
+ * pool still holds the old address (25006). Not 57014 (query_canceled), 53200 (out of memory, or
+ * of lock slots) or 53400 (a configuration limit): each is as often the work's own doing (a query
+ * too slow for its data, a chunk taking more locks than the table holds).
+ */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53100',
+  '53300',
+  '25006',
+]);
+const UNREACHABLE_CLASSES = ['08', '58'];
+
+/**
+ * Whether `e` says the database (or the socket to another part) could not be reached, rather than
+ * anything about the work: one list for every place that tells an outage from a failure — consumers
+ * wait it out (libs/messaging), HTTP answers 503 with Retry-After (libs/http), an import says
+ * "try again later". Two lists had drifted: HTTP answered a dropped connection (08006) 500.
+ */
+export function isOutOfReach(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2)))))
+    return true;
+  // A connect to a Unix-domain socket that is not there: Postgres on the same host may be reached
+  // over its socket (`?host=<dir>`, docs/operations.md), and a stopped server removes it. Only a
+  // connect's ENOENT: a file missing for any other reason is the work's own doing.
+  if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return true;
+  // pg words a pool's connect timeout and a dropped connection without a code.
+  const message = e instanceof Error ? e.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}

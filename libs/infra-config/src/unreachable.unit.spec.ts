@@ -1,0 +1,33 @@
+import { isOutOfReach } from './unreachable';
+
+const coded = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('x'), { code, ...extra });
+
+describe(isOutOfReach.name, () => {
+  it('WhenTheDatabaseOrASocketIsOutOfReach_SaysSo', () => {
+    const outages = [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '08006',
+      '08001',
+      '58030',
+      '57P01',
+      '57P03',
+      '53100',
+      '53300',
+      '25006',
+    ];
+    expect(outages.filter((c) => !isOutOfReach(coded(c)))).toEqual([]);
+    expect(isOutOfReach(coded('ENOENT', { syscall: 'connect' }))).toBe(true);
+    expect(isOutOfReach(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isOutOfReach(new Error('Connection terminated due to connection timeout'))).toBe(true);
+  });
+
+  it('WhenTheFailureIsAsOftenTheWorksOwnDoing_DoesNot', () => {
+    const own = ['57014', '53200', '53400', '23505', '22P02', '40001', '40P01', 'ERR_INVALID_ARG_TYPE'];
+    expect(own.filter((c) => isOutOfReach(coded(c)))).toEqual([]);
+    expect(isOutOfReach(coded('ENOENT', { syscall: 'open' }))).toBe(false);
+    expect([undefined, null, 'ECONNREFUSED', new Error('syntax error')].map(isOutOfReach)).toEqual([false, false, false, false]);
+  });
+});
