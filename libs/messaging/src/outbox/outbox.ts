@@ -16,22 +16,45 @@ export interface OutboxOptions extends OutboxTableOptions {
   readonly streamVersions?: string;
 }
 
+/**
+ * One statement for many outbox rows (`envelopes[i]` to `topics[i]`), in the given order (row
+ * order = id order = publish order). The envelopes travel as ONE JSON array, not as a `jsonb[]`:
+ * pg writes an array parameter as a literal with every quote of every envelope escaped, and that
+ * took twice the CPU of the JSON text (measured: 500 county replies, 23–33 ms against 12–14 ms of
+ * Node's CPU; Postgres's time the same).
+ */
+export function outboxRowsStatement(
+  table: string,
+  envelopes: readonly EventEnvelope[],
+  topics: readonly string[],
+): { sql: string; params: unknown[] } {
+  return {
+    sql:
+      `insert into ${table} (event_id, event_type, event_version, stream_id, topic, envelope) ` +
+      `select e.event_id, e.event_type, e.event_version, e.stream_id, e.topic, j.envelope ` +
+      `from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[]) with ordinality as e(event_id, event_type, event_version, stream_id, topic, n) ` +
+      `join jsonb_array_elements($6::jsonb) with ordinality as j(envelope, n) using (n) order by n`,
+    params: [
+      envelopes.map((e) => e.eventId),
+      envelopes.map((e) => e.type),
+      envelopes.map((e) => e.version),
+      envelopes.map((e) => e.streamId),
+      topics,
+      JSON.stringify(envelopes),
+    ],
+  };
+}
+
 /** Shared by the pg and TypeORM outboxes: validate against the contract, insert its parsed form. */
 export class OutboxWriter {
   private readonly table: string;
   private readonly sql: string;
-  private readonly batchSql: string;
 
   constructor(private readonly options: OutboxOptions) {
     const t = (this.table = qualifiedTable(options.table ?? DEFAULT_OUTBOX_TABLE, options.schema));
     this.sql = options.streamVersions
       ? `with v as (${this.counterUpsert('$4')}) ${this.numberedInsert(['$1', '$2', '$3', '$4', '$5', '$6'], 'v')}`
       : `insert into ${t} (event_id, event_type, event_version, stream_id, topic, envelope) values ($1, $2, $3, $4, $5, $6)`;
-    // Row order = id order = publish order: `with ordinality` keeps the array order.
-    this.batchSql =
-      `insert into ${t} (event_id, event_type, event_version, stream_id, topic, envelope) ` +
-      `select e.event_id, e.event_type, e.event_version, e.stream_id, e.topic, e.envelope from unnest($1::uuid[], $2::text[], ` +
-      `$3::int[], $4::text[], $5::text[], $6::jsonb[]) with ordinality as e(event_id, event_type, event_version, stream_id, topic, envelope, n) order by e.n`;
   }
 
   /**
@@ -44,14 +67,12 @@ export class OutboxWriter {
     const valid = events.map((candidate) => this.options.contracts.assertValid(candidate));
     const to = valid.map(({ contract }, i) => topics?.[i] ?? contract.topic);
     if (to.some((t) => t.includes('{'))) throw new Error('outbox: a parameterised topic needs the real topic name in `topics`');
-    await db.query(this.batchSql, [
-      valid.map((v) => v.envelope.eventId),
-      valid.map((v) => v.envelope.type),
-      valid.map((v) => v.envelope.version),
-      valid.map((v) => v.envelope.streamId),
+    const { sql, params } = outboxRowsStatement(
+      this.table,
+      valid.map((v) => v.envelope),
       to,
-      valid.map((v) => JSON.stringify(v.envelope)),
-    ]);
+    );
+    await db.query(sql, params);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ContractViolationError, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import { outboxRowsStatement } from '@vanguard/messaging';
 
 interface Sql {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -27,18 +28,12 @@ export async function writeOutboxBatch(db: Sql, events: readonly EventEnvelope[]
      on conflict (stream_id) do update set version = greatest(stream_versions.version, excluded.version)`,
     [envelopes.map((e) => e.streamId), envelopes.map((e) => e.streamVersion)],
   );
-  await db.query(
-    `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
-     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])`,
-    [
-      envelopes.map((e) => e.eventId),
-      envelopes.map((e) => e.type),
-      envelopes.map((e) => e.version),
-      envelopes.map((e) => e.streamId),
-      valid.map((v) => v.contract.topic),
-      envelopes.map((e) => JSON.stringify(e)),
-    ],
+  const { sql, params } = outboxRowsStatement(
+    'vanguard_outbox',
+    envelopes,
+    valid.map((v) => v.contract.topic),
   );
+  await db.query(sql, params);
 }
 
 /**
@@ -66,16 +61,10 @@ export async function writeNumberedOutboxBatch(db: Sql, events: readonly EventEn
     next.set(v.envelope.streamId, version + 1);
     return { ...v.envelope, streamVersion: version };
   });
-  await db.query(
-    `insert into vanguard_outbox (event_id, event_type, event_version, stream_id, topic, envelope)
-     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])`,
-    [
-      envelopes.map((e) => e.eventId),
-      envelopes.map((e) => e.type),
-      envelopes.map((e) => e.version),
-      envelopes.map((e) => e.streamId),
-      valid.map((v) => v.contract.topic),
-      envelopes.map((e) => JSON.stringify(e)),
-    ],
+  const { sql, params } = outboxRowsStatement(
+    'vanguard_outbox',
+    envelopes,
+    valid.map((v) => v.contract.topic),
   );
+  await db.query(sql, params);
 }
