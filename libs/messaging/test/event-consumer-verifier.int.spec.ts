@@ -105,10 +105,10 @@ describe(`${EventConsumer.name} with a verifier`, () => {
     }
   });
 
-  // ADR 0132: what the consumer takes no action on is not judged. A known type without a handler
-  // is ignored, forged or invalid as it may be; a type without a contract, and every handled type,
-  // are still judged. A forgery that tries a handled type under another header changes nothing.
-  it('WhenAKnownTypeHasNoHandler_IgnoresItUnjudgedWhileUnknownAndHandledTypesAreStillJudged', async () => {
+  // ADR 0059: every valid envelope is checked, also of a type the consumer ignores, so a forgery
+  // shows on a DLQ even where it would have changed nothing (operations.md alerts on `forged`).
+  // Ignoring such types unjudged was tried on 2026-12-05 and refused (ADR 0059, "Considered").
+  it('WhenAKnownTypeHasNoHandler_StillJudgesItsContractAndSignature_AndADisguisedForgeryToo', async () => {
     const metrics = new Registry();
     const dlq = await collect(kafka, deadLetterTopic(mixed));
     const other = defineContract({
@@ -142,7 +142,7 @@ describe(`${EventConsumer.name} with a verifier`, () => {
       const otherInvalid = signed({ ...thingEvent('o', 2, { n: 'two' }), type: 'msgtest.OtherThing' });
       const unknownType = { ...thingEvent('o', 3), type: 'msgtest.NoSuchThing' };
       const handledForged = thingEvent('o', 4);
-      // The headers claim the unhandled type; the value, which is what is acted on, claims the handled one.
+      // The headers claim the unhandled type; the value, which is what is judged and acted on, claims the handled one.
       const disguised = { ...toKafkaMessage(handledForged), headers: toKafkaMessage(otherUnsigned).headers };
       const good = signed(thingEvent('o', 5));
       await producer.send({
@@ -152,13 +152,19 @@ describe(`${EventConsumer.name} with a verifier`, () => {
 
       const handled = async (id: string) => (await db.pool.query('select 1 from effects where event_id = $1', [id])).rowCount === 1;
       await waitUntil('the signed event handled', () => handled(good.eventId));
-      await waitUntil('2 dead letters', () => dlq.messages.length >= 2);
+      await waitUntil('4 dead letters', () => dlq.messages.length >= 4);
       const counted = async () => (await metrics.getSingleMetric('vanguard_consumer_messages_total')!.get()).values;
       const of = async (outcome: string) => (await counted()).find((v) => v.labels['outcome'] === outcome)?.value;
       await waitUntil('five messages counted', async () => (await counted()).reduce((n, v) => n + v.value, 0) === 5);
-      expect(dlq.messages.map((m) => headerValue(m.headers, DEAD_LETTER_HEADERS.reason))).toEqual(['unknown-type', 'forged']);
-      expect(await of('ignored')).toBe(2);
-      expect(await of('dead_lettered')).toBe(2);
+      expect(dlq.messages.map((m) => headerValue(m.headers, DEAD_LETTER_HEADERS.reason))).toEqual([
+        'forged',
+        'schema-violation',
+        'unknown-type',
+        'forged',
+      ]);
+      expect(await of('ignored')).toBeUndefined();
+      expect(await of('dead_lettered')).toBe(4);
+      expect(await of('processed')).toBe(1);
       expect(await handled(handledForged.eventId)).toBe(false);
       const inbox = await db.pool.query('select 1 from vanguard_inbox where event_id = any($1)', [
         [otherUnsigned.eventId, otherInvalid.eventId, unknownType.eventId, handledForged.eventId],

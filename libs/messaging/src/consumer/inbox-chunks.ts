@@ -28,8 +28,7 @@ type Work<TTx> = {
   handler?: EventHandler<TTx>;
   letter?: { reason: DeadLetterReason; error: string; sent: boolean };
 };
-type Checked<TTx> =
-  { reject: DeadLetterReason; message: string } | { event: EventEnvelope; handler?: EventHandler<TTx> } | { unhandled: string };
+type Checked<TTx> = { reject: DeadLetterReason; message: string } | { event: EventEnvelope; handler?: EventHandler<TTx> };
 
 /**
  * The inbox path, where effects become exactly-once: each message is checked against its
@@ -70,7 +69,7 @@ export class InboxChunks<TTx> {
       const c = checked[i]!;
       if ('reject' in c) {
         work.push({ message, letter: { reason: c.reject, error: c.message, sent: false } });
-      } else if ('unhandled' in c || !c.handler) {
+      } else if (!c.handler) {
         this.outcomes.count(topic, 'ignored');
         work.push({ message });
       } else {
@@ -190,8 +189,6 @@ export class InboxChunks<TTx> {
     const checked = messages.map((message, at): Checked<TTx> => {
       const decoded = decodeKafkaValue(message);
       if (!decoded.ok) return { reject: 'malformed-json', message: decoded.message };
-      const unhandled = this.unhandledType(decoded.value);
-      if (unhandled) return { unhandled };
       const v = this.options.contracts.validate(decoded.value);
       if (!v.ok) return { reject: v.reason, message: v.message };
       valid.push({ at, event: v.envelope });
@@ -208,23 +205,8 @@ export class InboxChunks<TTx> {
     return checked.map((c) => this.withHandler(c));
   }
 
-  /**
-   * The type of a value that claims a contract this consumer has no handler for: it is ignored
-   * unjudged (ADR 0132). Its contract and signature decide nothing here, since nothing is done
-   * with it, and checking was most of what a consumer spent on the types it reads past (a third
-   * of reporting's catch-up). A type without a contract is still judged (and dead-lettered
-   * `unknown-type`), as is any type a handler takes.
-   */
-  private unhandledType(value: unknown): string | undefined {
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { type, version } = value as { type?: unknown; version?: unknown };
-    if (typeof type !== 'string' || typeof version !== 'number') return undefined;
-    if (Object.hasOwn(this.options.handlers, type) || !this.options.contracts.find(type, version)) return undefined;
-    return type;
-  }
-
   private withHandler(c: Checked<TTx>): Checked<TTx> {
-    if ('reject' in c || 'unhandled' in c) return c;
+    if ('reject' in c) return c;
     const handler = this.options.handlers[c.event.type];
     return handler ? { event: c.event, handler } : { event: c.event };
   }
