@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { isOutOfReach } from '@vanguard/infra-config';
+import { isOutOfReach, needsAnOperator } from '@vanguard/infra-config';
 
 /** The body of every error answer: a stable code, a readable message, the failing fields. */
 export interface ErrorBody {
@@ -77,7 +77,9 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (isDatabaseOutOfReach(exception)) {
-      this.logger.warn({ err: exception, correlationId: req.id }, 'database out of reach or transaction rolled back; answered 503');
+      // A full disk or a standby behind the URL does not pass by itself: an error, for someone to act on.
+      const log = needsAnOperator(exception) ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log({ err: exception, correlationId: req.id }, 'database out of reach or transaction rolled back; answered 503');
       res.setHeader('Retry-After', '1');
       res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,

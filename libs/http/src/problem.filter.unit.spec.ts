@@ -91,6 +91,28 @@ describe(ProblemFilter.name, () => {
     expect(errors).toEqual([expect.objectContaining({ correlationId: 'c-2' })]);
   });
 
+  it.each([
+    ['a full disk', '53100', 'error'],
+    ['a standby behind the URL', '25006', 'error'],
+    ['an I/O error', '58030', 'error'],
+    ['Postgres refusing', 'ECONNREFUSED', 'warn'],
+    ['a deadlock', '40P01', 'warn'],
+  ])('catch_WhenTheDatabaseIsOutOfReach_LogsWhatNeedsAnOperatorAsAnError (%s)', (_, code, level) => {
+    const levels: string[] = [];
+    const res = { status: () => res, setHeader: () => undefined, json: () => undefined };
+    const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({ id: 'c-3' }) }) } as unknown as ArgumentsHost;
+    const filter = new ProblemFilter();
+    const logger = (filter as unknown as { logger: Record<'error' | 'warn', (...a: unknown[]) => void> }).logger;
+    for (const l of ['error', 'warn'] as const) jest.spyOn(logger, l).mockImplementation(() => void levels.push(l));
+    filter.catch(Object.assign(new Error('x'), { code }), host);
+    expect(levels).toEqual([level]);
+  });
+
+  it('catch_WhenAStatementBrokeTheProtocol_Answers500NotBusy', () => {
+    // 08P01 is in the connection class but the client's doing (more than 65,535 parameters): retrying cannot help.
+    expect(answer(Object.assign(new Error('bind message has 70000 parameter formats'), { code: '08P01' })).status).toBe(500);
+  });
+
   it('catch_WhenTheClientIsAtFault_KeepsItsStatusAndReason', () => {
     const out = answer(new BadRequestException({ code: 'REQUEST.INVALID', message: 'limit: too big' }));
     expect(out.status).toBe(400);

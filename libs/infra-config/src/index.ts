@@ -193,4 +193,4 @@ export function databaseArg(argv: readonly string[]): { database: Database; rest
 export * from './production';
 export * from './start';
 export { ConfigError, UsageError, countFromEnv, parseCount, portFromEnv, positiveIntFromEnv } from './env';
-export { isOutOfReach } from './unreachable';
+export { isOutOfReach, needsAnOperator } from './unreachable';

@@ -23,6 +23,15 @@ const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   '25006',
 ]);
 const UNREACHABLE_CLASSES = ['08', '58'];
+/** 08P01 (protocol_violation) is in class 08 but the client's own doing: a statement with more than 65,535 parameters. */
+const NOT_AN_OUTAGE: ReadonlySet<string> = new Set(['08P01']);
+/** Of those, the ones that do not pass by themselves: an operator must act (a disk full, an I/O error, a standby behind the URL). */
+const NEEDS_AN_OPERATOR = (code: string) => code === '53100' || code === '25006' || code.startsWith('58');
+
+const codeOf = (e: unknown): string | undefined => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
 
 /**
  * Whether `e` says the database (or the socket to another part) could not be reached, rather than
@@ -31,8 +40,9 @@ const UNREACHABLE_CLASSES = ['08', '58'];
  * "try again later". Two lists had drifted: HTTP answered a dropped connection (08006) 500.
  */
 export function isOutOfReach(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2)))))
+  const code = codeOf(e);
+  if (code !== undefined && NOT_AN_OUTAGE.has(code)) return false;
+  if (code !== undefined && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2)))))
     return true;
   // A connect to a Unix-domain socket that is not there: Postgres on the same host may be reached
   // over its socket (`?host=<dir>`, docs/operations.md), and a stopped server removes it. Only a
@@ -41,4 +51,13 @@ export function isOutOfReach(e: unknown): boolean {
   // pg words a pool's connect timeout and a dropped connection without a code.
   const message = e instanceof Error ? e.message : '';
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}
+
+/**
+ * An outage that will not end by itself (`isOutOfReach` and one of 53100, 25006, class 58): still
+ * waited out and answered 503, but logged as an error, since someone has to act.
+ */
+export function needsAnOperator(e: unknown): boolean {
+  const code = codeOf(e);
+  return code !== undefined && isOutOfReach(e) && NEEDS_AN_OPERATOR(code);
 }

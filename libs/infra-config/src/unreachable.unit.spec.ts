@@ -1,4 +1,4 @@
-import { isOutOfReach } from './unreachable';
+import { isOutOfReach, needsAnOperator } from './unreachable';
 
 const coded = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('x'), { code, ...extra });
 
@@ -25,9 +25,16 @@ describe(isOutOfReach.name, () => {
   });
 
   it('WhenTheFailureIsAsOftenTheWorksOwnDoing_DoesNot', () => {
-    const own = ['57014', '53200', '53400', '23505', '22P02', '40001', '40P01', 'ERR_INVALID_ARG_TYPE'];
+    const own = ['57014', '53200', '53400', '08P01', '23505', '22P02', '40001', '40P01', 'ERR_INVALID_ARG_TYPE'];
     expect(own.filter((c) => isOutOfReach(coded(c)))).toEqual([]);
     expect(isOutOfReach(coded('ENOENT', { syscall: 'open' }))).toBe(false);
     expect([undefined, null, 'ECONNREFUSED', new Error('syntax error')].map(isOutOfReach)).toEqual([false, false, false, false]);
+  });
+});
+
+describe(needsAnOperator.name, () => {
+  it('WhenTheOutageWillNotEndByItself_SaysSo', () => {
+    const codes = ['53100', '25006', '58030', '58P01', 'ECONNREFUSED', '57P01', '53300', '08006', '57014', '23505'];
+    expect(codes.filter((c) => needsAnOperator(coded(c)))).toEqual(['53100', '25006', '58030', '58P01']);
   });
 });

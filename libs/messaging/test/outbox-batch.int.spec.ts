@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ContractRegistry, type EventEnvelope } from '@vanguard/contracts';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { migrateOutbox, OutboxWriter } from '../src';
+import { migrateOutbox, OutboxWriter, outboxRowsStatement } from '../src';
 import { thingContract, thingEvent } from './support';
 
 // writeBatch's promise: one statement, the rows in the order given (id order is publish order),
@@ -22,6 +22,11 @@ describe(`${OutboxWriter.name}.writeBatch`, () => {
   // Text a JSON array and a Postgres array literal each escape: quotes, backslashes, braces, commas, non-BMP characters.
   const ODD = ['"', '\\', '{', '}', ',', '\\"', '党员', '😀', "'", ' ', 'NULL', '\n', '\u2028'];
   const note = () => Array.from({ length: randomInt(0, 12) }, () => ODD[randomInt(ODD.length)]).join('');
+
+  it('WhenTopicsAndEnvelopesDifferInNumber_RefusesRatherThanDropTheRowsPastTheShorter', () => {
+    const events = [thingEvent('short', 1), thingEvent('short', 2)];
+    expect(() => outboxRowsStatement('vanguard_outbox', events, [topic])).toThrow('2 envelopes but 1 topics');
+  });
 
   it('WhenBatchesOfAnySizeAreWritten_StoresEachRowFromItsOwnEnvelopeInTheGivenOrder (40 random batches)', async () => {
     for (let round = 0; round < 40; round++) {

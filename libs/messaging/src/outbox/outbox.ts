@@ -17,7 +17,8 @@ export interface OutboxOptions extends OutboxTableOptions {
 }
 
 /**
- * One statement for many outbox rows (`envelopes[i]` to `topics[i]`), in the given order (row
+ * One statement for many outbox rows (`envelopes[i]` to `topics[i]`) in `table`, a name of the
+ * caller's own (qualifiedTable), never input: it is written into the SQL. In the given order (row
  * order = id order = publish order). The envelopes travel as ONE JSON array, not as a `jsonb[]`:
  * pg writes an array parameter as a literal with every quote of every envelope escaped, and that
  * took twice the CPU of the JSON text (measured: 500 county replies, 23–33 ms against 12–14 ms of
@@ -28,6 +29,8 @@ export function outboxRowsStatement(
   envelopes: readonly EventEnvelope[],
   topics: readonly string[],
 ): { sql: string; params: unknown[] } {
+  // The join by position would drop the rows past the shorter list without a word.
+  if (topics.length !== envelopes.length) throw new Error(`outbox: ${envelopes.length} envelopes but ${topics.length} topics`);
   return {
     sql:
       `insert into ${table} (event_id, event_type, event_version, stream_id, topic, envelope) ` +
