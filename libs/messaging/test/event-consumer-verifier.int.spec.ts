@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { ContractRegistry, deadLetterTopic, defineContract, type EventEnvelope } from '@vanguard/contracts';
+import { ContractRegistry, deadLetterTopic, defineContract, type AnyEventContract, type EventEnvelope } from '@vanguard/contracts';
 import { createTestSchema, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import {
   DEAD_LETTER_HEADERS,
@@ -57,14 +57,13 @@ describe(`${EventConsumer.name} with a verifier`, () => {
     await db.drop();
   });
 
-  it('WhenAnEnvelopeIsUnsignedOrBadlySigned_DeadLettersItAsForgedAndWritesNothing', async () => {
-    const metrics = new Registry();
-    const dlq = await collect(kafka, deadLetterTopic(topic));
+  /** A verifying consumer of `on` whose one handler, for ThingHappened, records the event's id in `effects`. */
+  function started(on: string, contracts: readonly AnyEventContract[], metrics: Registry): EventConsumer<PoolClient> {
     const sut = new EventConsumer<PoolClient>({
       kafka,
       groupId: `g-${randomUUID()}`,
-      topics: [topic],
-      contracts: new ContractRegistry([thingContract(topic)]),
+      topics: [on],
+      contracts: new ContractRegistry(contracts),
       inbox: new PgInbox(db.pool),
       verifier,
       handlers: {
@@ -76,6 +75,13 @@ describe(`${EventConsumer.name} with a verifier`, () => {
       maxWaitTimeInMs: 100,
     });
     running.push(sut);
+    return sut;
+  }
+
+  it('WhenAnEnvelopeIsUnsignedOrBadlySigned_DeadLettersItAsForgedAndWritesNothing', async () => {
+    const metrics = new Registry();
+    const dlq = await collect(kafka, deadLetterTopic(topic));
+    const sut = started(topic, [thingContract(topic)], metrics);
     try {
       await sut.start();
       const unsigned = thingEvent('f', 1);
@@ -120,22 +126,7 @@ describe(`${EventConsumer.name} with a verifier`, () => {
       description: 'a type this consumer reads past',
       schema: z.object({ n: z.number().int() }),
     });
-    const sut = new EventConsumer<PoolClient>({
-      kafka,
-      groupId: `g-${randomUUID()}`,
-      topics: [mixed],
-      contracts: new ContractRegistry([thingContract(mixed), other]),
-      inbox: new PgInbox(db.pool),
-      verifier,
-      handlers: {
-        'msgtest.ThingHappened': async (e, { tx }) => {
-          await tx.query('insert into effects (event_id) values ($1)', [e.eventId]);
-        },
-      },
-      metrics,
-      maxWaitTimeInMs: 100,
-    });
-    running.push(sut);
+    const sut = started(mixed, [thingContract(mixed), other], metrics);
     try {
       await sut.start();
       const otherUnsigned = { ...thingEvent('o', 1), type: 'msgtest.OtherThing' };
