@@ -105,11 +105,12 @@ const lintAndTypes = () => [
 // evaluation and assistance as processes over the shared schemas; it marks organization's unsent
 // events as sent), five services started from their main.ts (their consumers write the shared
 // schemas) and the two that migrate every schema, whose grants would race another suite's
-// ("tuple concurrently updated"), and the two that time how promptly a notification wakes a
-// reader (what a subscription or the store's relay may read is bounded by the oldest transaction
-// open anywhere on the server, and organization's lane holds some for minutes: a clean-clone run
-// failed all three wake-up tests so) — and last the outage suite, which stops the shared broker
-// no other suite may see. With containers (one set per Jest run) everything stays one run, and
+// ("tuple concurrently updated"). Then, alone and one at a time, the two that time how promptly
+// a notification wakes a reader: what a subscription or the store's relay may read is bounded by
+// the oldest transaction open anywhere on the server, so any writer beside them can hold their
+// events back past their waits (organization's lane once failed all three wake-up tests; beside
+// the suites above, a clean-clone run on 2026-12-05 failed the held-back append's). And last the
+// outage suite, which stops the shared broker no other suite may see. With containers (one set per Jest run) everything stays one run, and
 // lint and type-check follow it.
 /** A Jest run whose output goes straight to ours, guarded like the tasks; resolves to its exit code. */
 const live = (name, { args, out }) =>
@@ -125,8 +126,8 @@ const MESSAGING_INT = `^${escapeRe(root)}/libs/messaging/.*\\.int\\.spec\\.ts$`;
 const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
 /** Lane three's services: each in schemas and groups no other suite uses. Every other service's suites are lane two's. */
 const APART = `^${escapeRe(root)}/services/(assistance|reporting)/`;
-const ALONE =
-  '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int|subscription-wake-ups\\.int|relay-wake-ups\\.int)\\.spec\\.ts$';
+const ALONE = '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int)\\.spec\\.ts$';
+const WAKE_UPS = '/(subscription-wake-ups|relay-wake-ups)\\.int\\.spec\\.ts$';
 const real = { status: 0, passed: 0, failed: 0, total: 0 };
 const checks = [];
 const add = (r) => {
@@ -159,6 +160,7 @@ if (containers) {
     ...both,
     ORGANIZATION,
     `--testPathIgnorePatterns=${ALONE}`,
+    `--testPathIgnorePatterns=${WAKE_UPS}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
   const messaging = jestArgs('messaging', [
@@ -167,6 +169,7 @@ if (containers) {
     '--runInBand',
     MESSAGING_INT,
     `--testPathIgnorePatterns=${ALONE}`,
+    `--testPathIgnorePatterns=${WAKE_UPS}`,
   ]);
   const libs = [1, 2].map((shard) =>
     jestArgs(`libraries-${shard}`, [
@@ -177,6 +180,7 @@ if (containers) {
       LIBS_INT,
       `--testPathIgnorePatterns=${MESSAGING_INT}`,
       `--testPathIgnorePatterns=${ALONE}`,
+      `--testPathIgnorePatterns=${WAKE_UPS}`,
     ]),
   );
   const services = jestArgs('integration+e2e', [
@@ -185,12 +189,14 @@ if (containers) {
     `--testPathIgnorePatterns=${ORGANIZATION}`,
     `--testPathIgnorePatterns=${APART}`,
     `--testPathIgnorePatterns=${ALONE}`,
+    `--testPathIgnorePatterns=${WAKE_UPS}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
   const apart = jestArgs('assistance+reporting', [
     ...both,
     APART,
     `--testPathIgnorePatterns=${ALONE}`,
+    `--testPathIgnorePatterns=${WAKE_UPS}`,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
   /** Each of `runs` after the one before; their exit codes. */
@@ -236,6 +242,9 @@ if (containers) {
   step('integration+e2e: the suites that reach every service’s schema, alone');
   const alone = jestArgs('alone', [...both, ALONE]);
   add(result(await live('the suites alone', alone), alone.out));
+  step('integration: the wake-up suites, alone and one at a time');
+  const wakeUps = jestArgs('wake-ups', ['--selectProjects', 'integration', '--runInBand', WAKE_UPS]);
+  add(result(await live('the wake-up suites', wakeUps), wakeUps.out));
   step('integration+e2e: the broker outage, alone');
   const outage = jestArgs('outage', ['--selectProjects', 'e2e', '--runInBand', OUTAGE]);
   add(result(await live('the outage suite', outage), outage.out));
