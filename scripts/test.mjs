@@ -110,8 +110,8 @@ const lintAndTypes = () => [
 // the oldest transaction open anywhere on the server, so any writer beside them can hold their
 // events back past their waits (organization's lane once failed all three wake-up tests; beside
 // the suites above, a clean-clone run on 2026-12-05 failed the held-back append's). And last the
-// outage suite, which stops the shared broker no other suite may see. With containers (one set per Jest run) everything stays one run, and
-// lint and type-check follow it.
+// outage suite, which stops the shared broker no other suite may see. With containers (one set per
+// Jest run) everything stays one run, and lint and type-check follow it.
 /** A Jest run whose output goes straight to ours, guarded like the tasks; resolves to its exit code. */
 const live = (name, { args, out }) =>
   new Promise((resolve) => {
@@ -128,6 +128,8 @@ const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
 const APART = `^${escapeRe(root)}/services/(assistance|reporting)/`;
 const ALONE = '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int)\\.spec\\.ts$';
 const WAKE_UPS = '/(subscription-wake-ups|relay-wake-ups)\\.int\\.spec\\.ts$';
+/** What no lane runs: the suites alone and the wake-up suites, each in its own step after the lanes. */
+const runAfterTheLanes = [ALONE, WAKE_UPS].map((p) => `--testPathIgnorePatterns=${p}`);
 const real = { status: 0, passed: 0, failed: 0, total: 0 };
 const checks = [];
 const add = (r) => {
@@ -156,21 +158,8 @@ if (containers) {
   process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
   step('integration+e2e: three lanes (organization’s; the services’ sharing schemas; assistance’s, reporting’s and the libraries’)');
   const both = ['--selectProjects', 'integration', 'e2e', '--runInBand'];
-  const organization = jestArgs('organization', [
-    ...both,
-    ORGANIZATION,
-    `--testPathIgnorePatterns=${ALONE}`,
-    `--testPathIgnorePatterns=${WAKE_UPS}`,
-    `--testPathIgnorePatterns=${OUTAGE}`,
-  ]);
-  const messaging = jestArgs('messaging', [
-    '--selectProjects',
-    'integration',
-    '--runInBand',
-    MESSAGING_INT,
-    `--testPathIgnorePatterns=${ALONE}`,
-    `--testPathIgnorePatterns=${WAKE_UPS}`,
-  ]);
+  const organization = jestArgs('organization', [...both, ORGANIZATION, ...runAfterTheLanes, `--testPathIgnorePatterns=${OUTAGE}`]);
+  const messaging = jestArgs('messaging', ['--selectProjects', 'integration', '--runInBand', MESSAGING_INT, ...runAfterTheLanes]);
   const libs = [1, 2].map((shard) =>
     jestArgs(`libraries-${shard}`, [
       '--selectProjects',
@@ -179,8 +168,7 @@ if (containers) {
       `--shard=${shard}/2`,
       LIBS_INT,
       `--testPathIgnorePatterns=${MESSAGING_INT}`,
-      `--testPathIgnorePatterns=${ALONE}`,
-      `--testPathIgnorePatterns=${WAKE_UPS}`,
+      ...runAfterTheLanes,
     ]),
   );
   const services = jestArgs('integration+e2e', [
@@ -188,17 +176,10 @@ if (containers) {
     `--testPathIgnorePatterns=${LIBS_INT}`,
     `--testPathIgnorePatterns=${ORGANIZATION}`,
     `--testPathIgnorePatterns=${APART}`,
-    `--testPathIgnorePatterns=${ALONE}`,
-    `--testPathIgnorePatterns=${WAKE_UPS}`,
+    ...runAfterTheLanes,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
-  const apart = jestArgs('assistance+reporting', [
-    ...both,
-    APART,
-    `--testPathIgnorePatterns=${ALONE}`,
-    `--testPathIgnorePatterns=${WAKE_UPS}`,
-    `--testPathIgnorePatterns=${OUTAGE}`,
-  ]);
+  const apart = jestArgs('assistance+reporting', [...both, APART, ...runAfterTheLanes, `--testPathIgnorePatterns=${OUTAGE}`]);
   /** Each of `runs` after the one before; their exit codes. */
   const inTurn = async (...runs) => {
     const codes = [];
