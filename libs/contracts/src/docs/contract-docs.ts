@@ -12,7 +12,7 @@ import {
   deadLetterTopic,
 } from '../topics';
 import { REFINEMENTS, REFINEMENTS_RECORDED, type JsonSchema } from '../compatibility/json-schema';
-import { ROSTER_STATE_TOPICS, STATE_REMOVAL_HEADER } from '../organization/roster-state.contracts';
+import { ROSTER_STATE_TOPICS, STATE_REMOVAL_HEADER, stateRemovalContracts } from '../organization/roster-state.contracts';
 import { refinementsOf } from '../refinements';
 import { toYaml } from './yaml';
 
@@ -80,6 +80,57 @@ const headersSchema = {
   ),
   required: [ENVELOPE_HEADERS.eventId, ENVELOPE_HEADERS.type, ENVELOPE_HEADERS.version, ENVELOPE_HEADERS.streamId],
 };
+
+const JSON_SCHEMA_FORMAT = 'application/schema+json;version=draft-2020-12';
+
+const tombstones = new Set<string>(stateRemovalContracts.map(messageId));
+
+/** What travels for one contract: the JSON envelope as the value, or for a state removal no value at all. */
+function messageBody(c: AnyEventContract, envelope: Record<string, unknown>): Record<string, unknown> {
+  if (!tombstones.has(messageId(c))) {
+    return {
+      title: `${c.name} v${c.version}`,
+      summary: c.description,
+      contentType: 'application/json',
+      headers: headersSchema,
+      payload: { schemaFormat: JSON_SCHEMA_FORMAT, schema: envelope },
+    };
+  }
+  // Compaction drops a key only on a null value, and a null value carries no signature: the signed
+  // removal rides in a header (ADR 0130). Described as a value, it would have consumers parse one that never comes.
+  return {
+    title: `${c.name} v${c.version} (tombstone)`,
+    summary:
+      `A compacted tombstone keyed \`${c.stream}-<id>\`: value null, the removal's signed envelope as JSON text in the ` +
+      `\`${STATE_REMOVAL_HEADER}\` header. Verify its signature (the organization service's key) and remove the copy only when ` +
+      "it names the tombstone's key and is newer than the copy, keeping its version; a tombstone without a valid one removes " +
+      'nothing (ADR 0130).',
+    description: c.description,
+    contentType: 'application/json',
+    headers: {
+      // Not AsyncAPI's own Schema Object: that is draft-07, which has no contentSchema.
+      schemaFormat: JSON_SCHEMA_FORMAT,
+      schema: {
+        ...headersSchema,
+        description: `The removal's envelope fields beside the null value, and the signed envelope itself in ${STATE_REMOVAL_HEADER}.`,
+        properties: {
+          ...headersSchema.properties,
+          [STATE_REMOVAL_HEADER]: {
+            type: 'string',
+            description: `The organization service's signed ${c.type} v${c.version} envelope, as JSON text.`,
+            contentMediaType: 'application/json',
+            contentSchema: envelope,
+          },
+        },
+        required: [...headersSchema.required, STATE_REMOVAL_HEADER],
+      },
+    },
+    payload: {
+      schemaFormat: JSON_SCHEMA_FORMAT,
+      schema: { type: 'null', description: 'None: a compacted tombstone (null value), so compaction drops the key.' },
+    },
+  };
+}
 
 export function asyncApiDocument(registry: ContractRegistry): Record<string, unknown> {
   const contracts = registry.all();
@@ -153,18 +204,14 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
   }
   const messages = Object.fromEntries(
     contracts.map((c) => {
-      const { $schema: _d, $id: _i, ...payload } = contractJsonSchema(c) as Record<string, unknown>;
+      const { $schema: _d, $id: _i, ...envelope } = contractJsonSchema(c) as Record<string, unknown>;
       void _d;
       void _i;
       return [
         messageId(c),
         {
           name: c.type,
-          title: `${c.name} v${c.version}`,
-          summary: c.description,
-          contentType: 'application/json',
-          headers: headersSchema,
-          payload: { schemaFormat: 'application/schema+json;version=draft-2020-12', schema: payload },
+          ...messageBody(c, envelope),
           bindings: { kafka: { key: { type: 'string', description: c.key.description }, bindingVersion: '0.5.0' } },
         },
       ];
