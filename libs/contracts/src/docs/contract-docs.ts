@@ -224,7 +224,8 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
       version: '1.0.0',
       description:
         'Generated from libs/contracts by scripts/contracts-docs.ts; do not edit by hand. ' +
-        'Every message is a JSON event envelope; delivery is at least once, so consumers deduplicate by eventId.',
+        'Every message is a JSON event envelope, but for the state topics’ removals: tombstones (null value) with the signed envelope ' +
+        'in a header. Delivery is at least once, so consumers deduplicate by eventId.',
     },
     defaultContentType: 'application/json',
     servers: {
