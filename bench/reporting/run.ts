@@ -11,8 +11,9 @@
  *    events/s from its start, and from its first event to its last. Target ≥ 20,000 events/s.
  * 3. The province's work summary over HTTP (md, docx, pdf), with the province auditor's token; target ≤ 5 s.
  * 4. Dashboard queries over HTTP (figures, series, breakdown) for the demo county and the
- *    province, closed loop at `--concurrency`, each after all of them ran `--warm-seconds`
- *    unmeasured (default 3); target p99 ≤ 100 ms.
+ *    province, closed loop at `--concurrency`; target p99 ≤ 100 ms. Each is scored after all of
+ *    them ran `--warm-seconds` (default 3) on the fresh service, whose p99 is printed unscored
+ *    ("first 3 s"), and after the scored loop's own first second.
  *
  * Everything runs in a database of its own (`vanguard_bench_reporting`, made afresh, migrated as
  * `npm run migrate` would) and topics of its own (`bench-reporting-<id>.*`); both are dropped at
@@ -39,7 +40,7 @@ import { reportingContracts } from '../../services/reporting/src/infrastructure/
 import { SqlFiguresReadModel } from '../../services/reporting/src/infrastructure/sql-figures.read-model';
 import { withCeiling } from '../organization/ceilings';
 import { postgresCpuMs, processCpuMs } from '../shared/process-cpu';
-import { call, closeAgent, closedLoop, type Figure, untilReady } from '../evaluation/http-load';
+import { call, closeAgent, closedLoop, percentile, type Figure, untilReady } from '../evaluation/http-load';
 import { activityEvents, provinceTree, rosterEvents, type Expected, type Published } from './dataset';
 
 const argv = process.argv.slice(2);
@@ -54,8 +55,10 @@ const EVENTS = Number(arg('events', QUICK ? '100000' : '250000'));
 const MEMBERS = Number(arg('members', QUICK ? '20000' : '100000'));
 const SECONDS = Number(arg('seconds', QUICK ? '3' : '5'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
-/** `--warm-seconds`: how long each dashboard query runs unmeasured before any is measured. */
+/** `--warm-seconds`: how long each dashboard query runs, not scored, before any is scored (at least 1). */
 const WARM_SECONDS = Number(arg('warm-seconds', '3'));
+if (!Number.isFinite(WARM_SECONDS) || WARM_SECONDS < 1)
+  throw new Error(`--warm-seconds must be a number ≥ 1, got ${arg('warm-seconds', '3')}`);
 const PORT = Number(arg('port', '3907'));
 /**
  * `--signed-batch N`: how many of a context's events share one signed root (ADR 0085), as a relay
@@ -358,16 +361,30 @@ async function main(): Promise<void> {
       ['province breakdown (cities)', auditor!, `/reports/organizations/${PROVINCE}/breakdown?period=${year}`],
       ['province series (4 quarters)', auditor!, `/reports/organizations/${PROVINCE}/series?figure=pledges_made&period=${year}`],
     ];
-    // Each route run unmeasured first: a service's first seconds on a route are V8 compiling it, and
-    // the query measured first paid for that (county figures: p99 104–136 ms first, 43–46 ms after).
-    let warmed = 0;
-    for (const [name, token, path] of queries)
-      await closedLoop(name, CONCURRENCY, WARM_SECONDS, 0, async () => {
-        const r = await call(PORT, 'GET', path, token);
-        if (r.status !== 200) throw new Error(`warm-up of ${name}: ${r.status} ${r.body.slice(0, 300)}`);
-        warmed++;
-      });
-    log(`dashboards warmed: ${warmed.toLocaleString('en')} requests over the ${queries.length} queries, unmeasured  ${load()}`);
+    // Every query runs WARM_SECONDS before any is scored: a fresh service's first seconds on a route
+    // are V8 compiling it, and the query scored first paid for that (county figures: p99 104–136 ms
+    // first, 43–46 ms after the others). What those seconds cost is printed, not scored: it is what
+    // users see just after a deploy.
+    const firstSeconds: { name: string; requests: number; p99Ms: number; maxMs: number }[] = [];
+    for (const [name, token, path] of queries) {
+      const ms: number[] = [];
+      const until = performance.now() + WARM_SECONDS * 1000;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (performance.now() < until) {
+            const t = performance.now();
+            const r = await call(PORT, 'GET', path, token);
+            if (r.status !== 200) throw new Error(`warm-up of ${name}: ${r.status} ${r.body.slice(0, 300)}`);
+            ms.push(performance.now() - t);
+          }
+        }),
+      );
+      firstSeconds.push({ name, requests: ms.length, p99Ms: percentile(ms, 0.99), maxMs: Math.round(Math.max(...ms)) });
+      log(
+        `dashboard ${name.padEnd(30)} first ${WARM_SECONDS} s of the service on it (not scored): ${ms.length} requests  p99 ${percentile(ms, 0.99)} ms  max ${Math.round(Math.max(...ms))} ms  ${load()}`,
+      );
+    }
+    result['dashboardsFirstSeconds'] = { seconds: WARM_SECONDS, queries: firstSeconds };
     const dashboards: Figure[] = [];
     for (const [name, token, path] of queries) {
       const f = await closedLoop(name, CONCURRENCY, SECONDS, pid, async (_, sample) => {
