@@ -7,6 +7,7 @@ import {
   MemberStateRemoved,
   OrganizationState,
   STATE_REMOVAL_HEADER,
+  asyncApiDocument,
   publicContracts,
   stateRemovalClaim,
 } from '@vanguard/contracts';
@@ -24,6 +25,18 @@ import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { drain, latestByKey, suiteStateTopics, testKafka, withCheckDigit } from './support/roster-state';
 import { withImportFile } from './support/roster-fixtures';
+
+/** The parts of a message of the generated AsyncAPI document that a tombstone is held to. */
+type DocumentedMessage = {
+  payload: { schema: { type?: string } };
+  headers: {
+    schema: { required: string[]; properties: Record<string, { contentSchema: { properties: { type: { const: string } } } }> };
+  };
+};
+const documentedMessage = (c: { type: string; version: number }): DocumentedMessage =>
+  (asyncApiDocument(publicContracts) as { components: { messages: Record<string, DocumentedMessage> } }).components.messages[
+    `${c.type}.v${c.version}`
+  ]!;
 
 // ADR 0029: every write path — bulk seeding and roster imports included — leaves a state record
 // for each organisation and member on the compacted topics, and none carries personal data.
@@ -157,6 +170,11 @@ describe('roster state topics (event-carried state transfer)', () => {
     expect(claim.version).toBeGreaterThan(before.latest.get(`member-${deleted!.id}`)!.version!);
     expect(OrgEventVerifier.fromEnv().verify(claim.envelope)).toMatchObject({ ok: true });
     expect(publicContracts.validate(claim.envelope).ok).toBe(true);
+    // As the AsyncAPI document describes it (docs/events): a null value, every header it requires, the removal it names.
+    const documented = documentedMessage(MemberStateRemoved);
+    expect(documented.payload.schema.type).toBe('null');
+    expect(Object.keys(tombstone.headers)).toEqual(expect.arrayContaining(documented.headers.schema.required));
+    expect(claim.envelope.type).toBe(documented.headers.schema.properties[STATE_REMOVAL_HEADER]!.contentSchema.properties.type.const);
     // A change to an unpublished column (version) publishes nothing.
     expect(after.latest.get(`member-${seeded[2]!.id}`)!.version).toBe(before.latest.get(`member-${seeded[2]!.id}`)!.version);
   });
