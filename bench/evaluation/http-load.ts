@@ -10,6 +10,7 @@ export interface Figure {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly maxMs: number;
   readonly errors: number;
   readonly serviceCpuMsPerRequest?: number;
 }
@@ -71,12 +72,14 @@ export async function closedLoop(
   seconds: number,
   servicePid: number,
   client: (loop: number, sample: (ms: number, ok: boolean) => void) => Promise<void>,
+  /** Requests that start in this first stretch are not counted: the service warming up. */
+  warmUpMs = 1000,
 ): Promise<Figure> {
   const samples: number[] = [];
   let errors = 0;
   let sent = 0;
   const cpuBefore = cpuMs(servicePid);
-  const warmUntil = performance.now() + 1000;
+  const warmUntil = performance.now() + warmUpMs;
   const endAt = warmUntil + seconds * 1000;
   let firstSample = 0;
   let loop = 0;
@@ -103,6 +106,7 @@ export async function closedLoop(
     perSecond: Math.round(samples.length / elapsed),
     p50Ms: percentile(samples, 0.5),
     p99Ms: percentile(samples, 0.99),
+    maxMs: Math.round(samples.reduce((m, x) => (x > m ? x : m), 0)),
     errors,
     ...(servicePid && sent ? { serviceCpuMsPerRequest: Math.round((cpu / sent) * 100) / 100 } : {}),
   };
