@@ -16,7 +16,7 @@
  * Schema and topics are removed afterwards.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -35,6 +35,7 @@ import { DEMO_REGION, ensureOrganizations } from '../../services/organization/sr
 import { SystemClock } from '../../services/organization/src/infrastructure/system/system-clock';
 import { UuidIdGenerator } from '../../services/organization/src/infrastructure/system/uuid-id-generator';
 import { organizationConfig } from '../../services/organization/src/organization.config';
+import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs } from '../shared/process-cpu';
 import { rawInsertCeiling, rosterSqlCeiling } from './ceiling';
 
 const argv = process.argv.slice(2);
@@ -183,6 +184,8 @@ async function main(): Promise<void> {
     );
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
+    const postgres0 = postgresCpuMs();
+    const broker0 = brokerCpuMs();
     for (let done = 0; done < members; done += SEND_CHUNK) {
       const messages: Message[] = [];
       const now = Date.now();
@@ -239,6 +242,13 @@ async function main(): Promise<void> {
     // This process's CPU (gate, handler, relay, and the county's side: its producer and reply tap):
     // far steadier than msg/s on a machine that other work shares, so a change is judged by both.
     const cpu = process.cpuUsage(cpu0);
+    const since = (before: number | undefined, now: number | undefined) =>
+      before === undefined || now === undefined ? undefined : now - before;
+    const budget = cpuBudget(
+      { bench: (cpu.user + cpu.system) / 1000, postgres: since(postgres0, postgresCpuMs()), broker: since(broker0, brokerCpuMs()) },
+      members,
+      availableParallelism(),
+    );
     const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / members;
     const t1 = Math.max(...repliedAt.values());
     const seconds = (t1 - t0) / 1000;
@@ -250,6 +260,7 @@ async function main(): Promise<void> {
       `gate decided all in ${(((decidedAt ?? t1) - t0) / 1000).toFixed(1)} s (${Math.round(members / (((decidedAt ?? t1) - t0) / 1000))} msg/s); the relay's last reply ${((t1 - (decidedAt ?? t1)) / 1000).toFixed(1)} s later`,
     );
     log(`this process's CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${cpuMsPerMessage.toFixed(2)} ms per message`);
+    log(`CPU per message, every process: ${budgetLine(budget, 'msg/s')}`);
     log(
       `reply latency p50 ${(pct(latencies, 50) / 1000).toFixed(1)} s, p99 ${(pct(latencies, 99) / 1000).toFixed(1)} s; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; links ${linked}`,
     );
@@ -270,6 +281,8 @@ async function main(): Promise<void> {
       gateSeconds: Number((((decidedAt ?? t1) - t0) / 1000).toFixed(1)),
       messagesPerSecond: Math.round(members / seconds),
       cpuMsPerMessage: Number(cpuMsPerMessage.toFixed(3)),
+      cpuPerMessageUs: budget.perItemUs,
+      cpuCeilingMessagesPerSecond: budget.ceilingPerSecond,
       latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) },
       outcomes: Object.fromEntries(outcomes),
       ceilings: { rawInsertPerSecond: Math.round(raw.perSecond), rosterSqlMembersPerSecond: Math.round(sql.perSecond) },

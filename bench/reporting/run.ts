@@ -23,7 +23,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
@@ -39,7 +39,7 @@ import { RPT_ORG_TABLE } from '../../services/reporting/src/infrastructure/proje
 import { reportingContracts } from '../../services/reporting/src/infrastructure/projection/source-topics';
 import { SqlFiguresReadModel } from '../../services/reporting/src/infrastructure/sql-figures.read-model';
 import { withCeiling } from '../organization/ceilings';
-import { postgresCpuMs, processCpuMs } from '../shared/process-cpu';
+import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs, processCpuMs } from '../shared/process-cpu';
 import { call, closeAgent, closedLoop, type Figure, untilReady } from '../evaluation/http-load';
 import { activityEvents, provinceTree, rosterEvents, type Expected, type Published } from './dataset';
 
@@ -311,18 +311,26 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const thread0 = mainThreadCpuMs();
     const pg0 = postgresCpuMs();
+    const broker0 = brokerCpuMs();
     const c = await catchUp(pool, prefix, groupId, total);
+    const broker1 = brokerCpuMs();
     const cpu = process.cpuUsage(cpu0);
     const threadMs = mainThreadCpuMs() - thread0;
     const pg1 = postgresCpuMs();
     const postgresMs = pg0 !== undefined && pg1 !== undefined ? pg1 - pg0 : undefined;
     if (profiling) writeFileSync(PROFILE!, JSON.stringify(await profiling()));
     const consumerCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    const brokerMs = broker0 !== undefined && broker1 !== undefined ? broker1 - broker0 : undefined;
+    const budget = cpuBudget({ consumer: consumerCpuMs, postgres: postgresMs, broker: brokerMs }, c.events, availableParallelism());
     log(
       `projection catch-up: ${c.eventsPerSecond.toLocaleString('en')} events/s from the consumer's start (${c.seconds} s, group join included), ${c.steadyEventsPerSecond.toLocaleString('en')} events/s from its first event to its last (${c.steadySeconds} s) — target ≥ 20,000 events/s; ${SIGNED_BATCH} events per signed root  ${load()}`,
     );
     log(
       `  consumer process CPU ${consumerCpuMs.toLocaleString('en')} ms (${Math.round((consumerCpuMs * 1000) / c.events)} µs per record), its main thread ${threadMs.toLocaleString('en')} ms (${Math.round((threadMs * 1000) / c.events)} µs per record)${postgresMs === undefined ? '' : `; Postgres ${postgresMs.toLocaleString('en')} ms (${Math.round((postgresMs * 1000) / c.events)} µs per record)`}${PROFILE ? `; profile in ${PROFILE}` : ''}`,
+    );
+    const threadUs = (threadMs * 1000) / c.events;
+    log(
+      `  CPU per record, every process: ${budgetLine(budget, 'events/s')}; the consumer's main thread alone (${Math.round(threadUs)} µs) at most ${Math.floor(1e6 / threadUs).toLocaleString('en')}`,
     );
     log(`  outcomes: ${JSON.stringify(c.outcomes)}`);
     const period = parsePeriod(String(year))!;
@@ -342,6 +350,9 @@ async function main(): Promise<void> {
       signedBatch: SIGNED_BATCH,
       consumerCpuMs,
       postgresCpuMs: postgresMs,
+      brokerCpuMs: brokerMs,
+      cpuPerRecordUs: budget.perItemUs,
+      cpuCeilingEventsPerSecond: budget.ceilingPerSecond,
       targetEventsPerSecond: 20_000,
       figuresChecked: check,
       mismatches: wrong.length,

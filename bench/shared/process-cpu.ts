@@ -54,3 +54,52 @@ export function postgresCpuMs(): number | undefined {
   }
   return seen ? total : undefined;
 }
+
+/**
+ * The local Kafka broker's CPU so far, in ms (every process whose command line runs `kafka.Kafka`),
+ * or undefined when none is visible (a remote broker).
+ */
+export function brokerCpuMs(): number | undefined {
+  let total: number | undefined;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmdline.split('\0').includes('kafka.Kafka')) continue;
+    const f = statFields(pid);
+    if (f) total = (total ?? 0) + (Number(f[11]) + Number(f[12])) * 10;
+  }
+  return total;
+}
+
+/**
+ * What one message (or record) costs the whole machine, process by process, and the rate those
+ * costs allow on its cores if nothing else ran and no process ever waited: the ceiling a
+ * throughput target meets or not on this machine, whatever the code's latency.
+ */
+export interface CpuBudget {
+  readonly perItemUs: Record<string, number>;
+  readonly totalUs: number;
+  readonly cores: number;
+  readonly ceilingPerSecond: number;
+}
+
+export function cpuBudget(parts: Record<string, number | undefined>, count: number, cores: number): CpuBudget {
+  const perItemUs: Record<string, number> = {};
+  let totalUs = 0;
+  for (const [name, ms] of Object.entries(parts)) {
+    if (ms === undefined) continue;
+    perItemUs[name] = Math.round((ms * 1000) / count);
+    totalUs += (ms * 1000) / count;
+  }
+  return { perItemUs, totalUs: Math.round(totalUs), cores, ceilingPerSecond: Math.floor((cores * 1e6) / totalUs) };
+}
+
+/** `cpuBudget` in a line: "bench 723 µs, postgres 281 µs, broker 50 µs = 1053 µs; 2 cores allow at most 1,899 msg/s at that cost". */
+export function budgetLine(b: CpuBudget, unit: string): string {
+  const parts = Object.entries(b.perItemUs).map(([k, us]) => `${k} ${us} µs`);
+  return `${parts.join(', ')} = ${b.totalUs} µs; ${b.cores} cores allow at most ${b.ceilingPerSecond.toLocaleString('en')} ${unit} at that cost`;
+}
