@@ -6,6 +6,7 @@ import { ReportingFactKeyHasOrganisation1766000000007 } from './fact-key-organis
 import { ReportingRosterRemovals1766700000130 } from './roster-removals';
 import { ReportingOrgParentIndex1766000000004, ReportingTotals1766000000003 } from './totals';
 import { ReportingTotalsPerStatement1766000000006 } from './totals-per-statement';
+import { ReportingTotalsCovered1766700000131 } from './totals-covered';
 import { ReportingTotalsPlanned1766000000005 } from './totals-planned';
 
 /** The projection consumer's inbox: each event counted once however often Kafka delivers it. */
@@ -106,4 +107,5 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingFactMultiRowIndex1766000000008,
   ReportingFactKeyHasDay1766000000009,
   ReportingRosterRemovals1766700000130,
+  ReportingTotalsCovered1766700000131,
 ];
