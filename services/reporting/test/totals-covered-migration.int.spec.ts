@@ -5,7 +5,7 @@ import { ReportingTotalsCovered1766700000131 } from '../src/infrastructure/migra
 import { migrateReporting } from './support/reporting-events';
 
 /** A dashboard's read of one organisation's totals for a year, as the read models write it. */
-const TOTALS_OF_ONE = `select figure, sum(amount), sum(weight), sum(n) from rpt_fact_total
+const TOTALS_OF_ONE = `select figure, sum(amount) as amount, sum(weight) as weight, sum(n) as n from rpt_fact_total
                         where anc_id = $1 and month >= '2026-01-01' and month < '2027-01-01' group by figure`;
 
 // Migration 1766700000131 (ADR 0131): the totals' primary key carries the summed columns, so a
@@ -61,22 +61,25 @@ describe(ReportingTotalsCovered1766700000131.name, () => {
     const org = randomUUID();
     await db.pool.query(
       `insert into rpt_fact_total (anc_id, month, figure, slot, amount, weight, n)
-       select $1, m::date, f, s, 1, 1, 1
+       select $1, m::date, f, s, 1, 2, 1
          from generate_series('2026-01-01'::date, '2026-12-01', '1 month') m, unnest(array['deeds', 'pledges_made']) f, generate_series(0, 2) s`,
       [org],
     );
     // Upserts on the covered key add to the row they meet, as the totals' triggers do.
     await db.pool.query(
-      `insert into rpt_fact_total as t values ($1, '2026-03-01', 'deeds', 0, 5, 5, 5)
+      `insert into rpt_fact_total as t values ($1, '2026-03-01', 'deeds', 0, 5, 7, 1)
        on conflict (anc_id, month, figure, slot) do update set amount = t.amount + excluded.amount, weight = t.weight + excluded.weight, n = t.n + excluded.n`,
       [org],
     );
     await db.pool.query('vacuum analyze rpt_fact_total');
     expect(await scanOf(org)).toEqual(['"Node Type":"Index Only Scan"']);
-    const { rows } = await db.pool.query<{ figure: string; sum: string }>(`${TOTALS_OF_ONE} order by figure`, [org]);
-    expect(rows.map((r) => [r.figure, r.sum])).toEqual([
-      ['deeds', String(36 + 5)],
-      ['pledges_made', '36'],
+    const { rows } = await db.pool.query<{ figure: string; amount: string; weight: string; n: string }>(
+      `${TOTALS_OF_ONE} order by figure`,
+      [org],
+    );
+    expect(rows.map((r) => [r.figure, r.amount, r.weight, r.n])).toEqual([
+      ['deeds', String(36 + 5), String(72 + 7), String(36 + 1)],
+      ['pledges_made', '36', '72', '36'],
     ]);
 
     await sut.down(runner());

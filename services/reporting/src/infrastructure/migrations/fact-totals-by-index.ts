@@ -3,8 +3,8 @@ import { both } from './totals-planned';
 
 /**
  * A statement's facts under each ancestor of their organisation (as migration 1766000000005's),
- * with each organisation's path looked up by its key: the facts are first summed per
- * organisation, month and figure, and `offset 0` keeps the lookup a subquery per organisation.
+ * with the organisation's path looked up by its key: the facts are first summed per
+ * organisation, month and figure, and `offset 0` keeps each group's lookup a subquery of its own.
  * The join of 1766000000005 let the planner hash the whole of `rpt_org` for every statement,
  * spilling it to a temporary file once the tree outgrew `work_mem` (ADR 0132).
  */
