@@ -62,7 +62,10 @@ export class CountyLedger {
   /**
    * What the batch needs to know before deciding, in ONE statement (after `lock`): the earlier decisions of its
    * message ids and the last applied sequences of its subjects (each round trip of a batch waits
-   * for the event loop and the database, so the gate makes as few as it can).
+   * for the event loop and the database, so the gate makes as few as it can). Each key is looked
+   * up by the primary key (`offset 0` keeps each lookup a subquery of its own): joined, the planner
+   * hashed the whole ledger for a batch once it held tens of thousands of decisions, in parallel
+   * workers (ADR 0133).
    */
   async read(
     q: CountyQuery,
@@ -74,10 +77,12 @@ export class CountyLedger {
     if (messages.length === 0 && subjects.length === 0) return { decided, last };
     const rows = await q(
       `select 'm' as kind, m.county_client_id as c, m.message_id as k, m.payload_sha256, m.outcome, m.code, m.reason, null::bigint as last_sequence
-         from ${this.messages} m join unnest($1::text[], $2::text[]) as k(c, i) on m.county_client_id = k.c and m.message_id = k.i
+         from unnest($1::text[], $2::text[]) as k(c, i)
+         cross join lateral (select * from ${this.messages} m where m.county_client_id = k.c and m.message_id = k.i offset 0) m
        union all
        select 's', s.county_client_id, s.subject, null, null, null, null, s.last_sequence
-         from ${this.subjects} s join unnest($3::text[], $4::text[]) as k(c, s2) on s.county_client_id = k.c and s.subject = k.s2`,
+         from unnest($3::text[], $4::text[]) as k(c, s2)
+         cross join lateral (select * from ${this.subjects} s where s.county_client_id = k.c and s.subject = k.s2 offset 0) s`,
       [messages.map((k) => k.clientId), messages.map((k) => k.messageId), subjects.map((k) => k.clientId), subjects.map((k) => k.subject)],
     );
     for (const r of rows) {

@@ -41,6 +41,15 @@ interface MemberRow {
 }
 
 /**
+ * The links of the county ids `$1`/`$2` (client, county member id; each pair once), each found by
+ * its primary key, as `l`, with their members as `m` (a join: the lock on `m` stays above the
+ * sort, so members are locked in id order, ADR 0129).
+ */
+const LINKED_MEMBERS = `(select distinct c, i from unnest($1::text[], $2::uuid[]) as k(c, i)) as k
+  cross join lateral (select * from county_member_links l where l.county_client_id = k.c and l.county_member_id = k.i offset 0) as l
+  join members m on m.id = l.member_id`;
+
+/**
  * The roster sync's reads and writes, each one multi-row statement for the whole batch:
  * read which members and organisations (unlocked), lock open transfers (a removal's),
  * organisations (shared) and links + members, in that order (ADR 0129), then insert members with
@@ -63,11 +72,12 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
     // takes them; members first deadlocked with a merge of their organisation (and, ending a
     // transfer, with accepting or completing it). Which members and organisations: read unlocked —
     // those the links name, and members whose id a county id is (a county taking over one it received).
+    // Each county id's link by its key (`offset 0`: a lookup per key, ADR 0133): joined, the planner
+    // hashed every link and member for a batch once they numbered tens of thousands.
     const { rows: seen } = (await tx.query(
-      `select m.id, m.org_id from county_member_links l join members m on m.id = l.member_id
-        where (l.county_client_id, l.county_member_id) in (select * from unnest($1::text[], $2::uuid[]))
+      `select m.id, m.org_id from ${LINKED_MEMBERS}
        union
-       select m.id, m.org_id from members m where m.id = any($2::uuid[])`,
+       select m.id, m.org_id from unnest($2::uuid[]) as k(id) cross join lateral (select * from members m where m.id = k.id offset 0) as m`,
       [clients, countyIds],
     )) as { rows: { id: string; org_id: string }[] };
     if (endingTransfers && seen.length)
@@ -85,9 +95,7 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
       `select l.county_client_id, l.county_member_id, m.id, m.org_id, m.name, m.status, m.joined_on::text as joined_on,
               m.roles, m.posts, m.membership, m.version, l.taken_over_by,
               (select count(*)::int from member_transfers t where t.member_id = m.id and t.status in ('requested','accepted')) as open_transfers
-         from county_member_links l
-         join members m on m.id = l.member_id
-        where (l.county_client_id, l.county_member_id) in (select * from unnest($1::text[], $2::uuid[]))
+         from ${LINKED_MEMBERS}
         order by m.id
           for update of m`,
       [clients, countyIds],
@@ -103,7 +111,8 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
             `select m.id, m.org_id, m.name, m.status, m.joined_on::text as joined_on, m.roles, m.posts, m.membership, m.version,
                     l.county_client_id as current_client, l.county_member_id as current_county_member,
                     (select count(*)::int from member_transfers t where t.member_id = m.id and t.status in ('requested','accepted')) as open_transfers
-               from members m left join county_member_links l on l.member_id = m.id and l.ended_at is null
+               from members m
+               left join lateral (select * from county_member_links l where l.member_id = m.id and l.ended_at is null offset 0) l on true
               where m.id = any($1::uuid[])
               order by m.id
                 for update of m`,
