@@ -35,7 +35,7 @@ import { DEMO_REGION, ensureOrganizations } from '../../services/organization/sr
 import { SystemClock } from '../../services/organization/src/infrastructure/system/system-clock';
 import { UuidIdGenerator } from '../../services/organization/src/infrastructure/system/uuid-id-generator';
 import { organizationConfig } from '../../services/organization/src/organization.config';
-import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs } from '../shared/process-cpu';
+import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs, processCpuMs } from '../shared/process-cpu';
 import { rawInsertCeiling, rosterSqlCeiling } from './ceiling';
 
 const argv = process.argv.slice(2);
@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     );
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
+    const mainThread0 = processCpuMs(`${process.pid}/task/${process.pid}`);
     const postgres0 = postgresCpuMs();
     const broker0 = brokerCpuMs();
     for (let done = 0; done < members; done += SEND_CHUNK) {
@@ -248,6 +249,7 @@ async function main(): Promise<void> {
     // This process's CPU (gate, handler, relay, and the county's side: its producer and reply tap):
     // far steadier than msg/s on a machine that other work shares, so a change is judged by both.
     const cpu = process.cpuUsage(cpu0);
+    const mainThreadUs = ((processCpuMs(`${process.pid}/task/${process.pid}`) - mainThread0) * 1000) / members;
     const since = (before: number | undefined, now: number | undefined) =>
       before === undefined || now === undefined ? undefined : now - before;
     const budget = cpuBudget(
@@ -266,7 +268,9 @@ async function main(): Promise<void> {
       `gate decided all in ${(((decidedAt ?? t1) - t0) / 1000).toFixed(1)} s (${Math.round(members / (((decidedAt ?? t1) - t0) / 1000))} msg/s); the relay's last reply ${((t1 - (decidedAt ?? t1)) / 1000).toFixed(1)} s later`,
     );
     log(`this process's CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${cpuMsPerMessage.toFixed(2)} ms per message`);
-    log(`CPU per message, every process: ${budgetLine(budget, 'msg/s')}`);
+    log(
+      `CPU per message, every process: ${budgetLine(budget, 'msg/s')}; this process's main thread alone (${Math.round(mainThreadUs)} µs, the county's producer and reply tap included) at most ${Math.floor(1e6 / mainThreadUs).toLocaleString('en')}`,
+    );
     log(
       `reply latency p50 ${(pct(latencies, 50) / 1000).toFixed(1)} s, p99 ${(pct(latencies, 99) / 1000).toFixed(1)} s; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}; links ${linked}`,
     );

@@ -78,28 +78,38 @@ export function brokerCpuMs(): number | undefined {
 /**
  * What one message (or record) costs the whole machine, process by process, and the rate those
  * costs allow on its cores if nothing else ran and no process ever waited: the ceiling a
- * throughput target meets or not on this machine, whatever the code's latency.
+ * throughput target meets or not on this machine, whatever the code's latency. The readings are
+ * host-wide (every Postgres and `kafka.Kafka` process, whatever else they served meanwhile), so
+ * on a shared machine the ceiling reads low; a part that could not be read is left out and named.
  */
 export interface CpuBudget {
   readonly perItemUs: Record<string, number>;
   readonly totalUs: number;
   readonly cores: number;
   readonly ceilingPerSecond: number;
+  /** Parts given but not readable here (a remote Postgres or broker). */
+  readonly unread: string[];
 }
 
 export function cpuBudget(parts: Record<string, number | undefined>, count: number, cores: number): CpuBudget {
+  if (count <= 0) throw new Error(`cpuBudget: nothing was counted (${count})`);
   const perItemUs: Record<string, number> = {};
+  const unread: string[] = [];
   let totalUs = 0;
   for (const [name, ms] of Object.entries(parts)) {
-    if (ms === undefined) continue;
+    if (ms === undefined) {
+      unread.push(name);
+      continue;
+    }
     perItemUs[name] = Math.round((ms * 1000) / count);
     totalUs += (ms * 1000) / count;
   }
-  return { perItemUs, totalUs: Math.round(totalUs), cores, ceilingPerSecond: Math.floor((cores * 1e6) / totalUs) };
+  return { perItemUs, totalUs: Math.round(totalUs), cores, ceilingPerSecond: Math.floor((cores * 1e6) / totalUs), unread };
 }
 
 /** `cpuBudget` in a line: "bench 723 µs, postgres 281 µs, broker 50 µs = 1053 µs; 2 cores allow at most 1,899 msg/s at that cost". */
 export function budgetLine(b: CpuBudget, unit: string): string {
   const parts = Object.entries(b.perItemUs).map(([k, us]) => `${k} ${us} µs`);
-  return `${parts.join(', ')} = ${b.totalUs} µs; ${b.cores} cores allow at most ${b.ceilingPerSecond.toLocaleString('en')} ${unit} at that cost`;
+  const unread = b.unread.length ? ` (${b.unread.join(', ')} not readable here, left out)` : '';
+  return `${parts.join(', ')} = ${b.totalUs} µs${unread}; ${b.cores} cores allow at most ${b.ceilingPerSecond.toLocaleString('en')} ${unit} at that cost`;
 }
