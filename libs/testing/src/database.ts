@@ -42,3 +42,16 @@ export async function createTestSchema(prefix: string): Promise<TestSchema> {
     },
   };
 }
+
+/**
+ * Sets every planner setting (`pg_settings` category "Query Tuning": costs, `enable_*`, parallel
+ * workers, `work_mem`…) to Postgres's built-in value for the rest of the transaction `db` has
+ * open, whatever postgresql.conf, the role, the database or PGOPTIONS say: for specs that hold a
+ * statement to the plan shape it must keep, which those settings would otherwise decide.
+ */
+export async function useBuiltInPlannerSettings(db: { query(sql: string): Promise<unknown> }): Promise<void> {
+  await db.query(
+    `select set_config(name, boot_val, true) from pg_settings
+      where (category like 'Query Tuning%' or name = 'work_mem') and context = 'user' and boot_val is not null`,
+  );
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
-import { createTestSchema, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, useBuiltInPlannerSettings, type TestSchema } from '@vanguard/testing';
 import { ReportingFactTotalsByIndex1766700000132 } from '../src/infrastructure/migrations/fact-totals-by-index';
 import { migrateReporting } from './support/reporting-events';
 
@@ -31,16 +31,8 @@ describe(ReportingFactTotalsByIndex1766700000132.name, () => {
           (await c.query<{ n: string }>(`select seq_scan as n from pg_stat_xact_user_tables where relid = 'rpt_org'::regclass`)).rows[0]!.n,
         );
       await c.query('begin');
-      // Postgres's default costs, whatever the server's: with a lower random_page_cost the old join, too, probes by key.
-      for (const setting of [
-        'random_page_cost',
-        'seq_page_cost',
-        'cpu_tuple_cost',
-        'cpu_index_tuple_cost',
-        'cpu_operator_cost',
-        'work_mem',
-      ])
-        await c.query(`set local ${setting} to default`);
+      // Postgres's built-in planner settings, whatever the server's: with a lower random_page_cost the old join, too, probes by key.
+      await useBuiltInPlannerSettings(c);
       const before = await seqScans();
       await c.query(
         `insert into rpt_fact (event_id, figure, event_type, stream_id, org_id, day, occurred_at, amount, weight)

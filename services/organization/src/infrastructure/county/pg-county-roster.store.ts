@@ -104,7 +104,13 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
     const rows = all.filter((r) => !r.taken_over_by);
     const known = new Set(all.map((r) => linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id })));
     // A county id no link knows may be a platform member's id: a county taking over a member it received.
-    const unlinked = [...new Set(keys.filter((k) => !known.has(linkKey(k))).map((k) => k.countyMemberId))];
+    // Only those the unlocked read found as members are locked and read again (member ids never
+    // change, and a county can only name one that already exists): a roster of new members skips
+    // this read, which Postgres answered with a scan of every member (ADR 0133).
+    const seenMembers = new Set(seen.map((r) => r.id));
+    const unlinked = [...new Set(keys.filter((k) => !known.has(linkKey(k))).map((k) => k.countyMemberId))].filter((id) =>
+      seenMembers.has(id),
+    );
     const claimed = unlinked.length
       ? ((
           await tx.query(
