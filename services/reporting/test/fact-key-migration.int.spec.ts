@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { QueryRunner } from 'typeorm';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { ReportingFactKeyHasDay1766000000009 } from '../src/infrastructure/migrations/fact-key-day';
 import { ReportingFactKeyHasOrganisation1766000000007 } from '../src/infrastructure/migrations/fact-key-organisation';
-import { migrateReporting } from './support/reporting-events';
+import { migrateReporting, queryRunnerOf } from './support/reporting-events';
 
 // Migrations 1766000000007 and 1766000000009 re-key the facts (event, figure, organisation, day),
 // on the live table and on a rebuild's shadow if one is there; taking either back drops a moved
@@ -12,10 +11,7 @@ describe(`${ReportingFactKeyHasOrganisation1766000000007.name} and ${ReportingFa
   let db: TestSchema;
   const sut = new ReportingFactKeyHasOrganisation1766000000007();
   const byDay = new ReportingFactKeyHasDay1766000000009();
-  const runner = () =>
-    ({
-      query: async (sql: string, values?: unknown[]) => (await db.pool.query<Record<string, unknown>>(sql, values)).rows,
-    }) as unknown as QueryRunner;
+  const runner = () => queryRunnerOf(db.pool);
   const keyOf = async (table: string) =>
     (
       await db.pool.query<{ col: string }>(

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { QueryRunner } from 'typeorm';
 import { createTestSchema, useBuiltInPlannerSettings, type TestSchema } from '@vanguard/testing';
 import { ReportingFactTotalsByIndex1766700000132 } from '../src/infrastructure/migrations/fact-totals-by-index';
-import { migrateReporting } from './support/reporting-events';
+import { migrateReporting, queryRunnerOf } from './support/reporting-events';
 
 const ORGANISATIONS = 20_000;
 
@@ -13,10 +12,7 @@ const ORGANISATIONS = 20_000;
 describe(ReportingFactTotalsByIndex1766700000132.name, () => {
   let db: TestSchema;
   const sut = new ReportingFactTotalsByIndex1766700000132();
-  const runner = () =>
-    ({
-      query: async (sql: string, values?: unknown[]) => (await db.pool.query<Record<string, unknown>>(sql, values)).rows,
-    }) as unknown as QueryRunner;
+  const runner = () => queryRunnerOf(db.pool);
   const province = randomUUID();
   const counties = Array.from({ length: 4 }, () => randomUUID());
   let villages: string[];

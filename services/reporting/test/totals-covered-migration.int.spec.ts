@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { QueryRunner } from 'typeorm';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { ReportingTotalsCovered1766700000131 } from '../src/infrastructure/migrations/totals-covered';
-import { migrateReporting } from './support/reporting-events';
+import { migrateReporting, queryRunnerOf } from './support/reporting-events';
 
 /** A dashboard's read of one organisation's totals for a year, as the read models write it. */
 const TOTALS_OF_ONE = `select figure, sum(amount) as amount, sum(weight) as weight, sum(n) as n from rpt_fact_total
@@ -14,10 +13,7 @@ const TOTALS_OF_ONE = `select figure, sum(amount) as amount, sum(weight) as weig
 describe(ReportingTotalsCovered1766700000131.name, () => {
   let db: TestSchema;
   const sut = new ReportingTotalsCovered1766700000131();
-  const runner = () =>
-    ({
-      query: async (sql: string, values?: unknown[]) => (await db.pool.query<Record<string, unknown>>(sql, values)).rows,
-    }) as unknown as QueryRunner;
+  const runner = () => queryRunnerOf(db.pool);
   /** The primary key's key columns and its included ones, in order. */
   const keyOf = async (table: string) => {
     const { rows } = await db.pool.query<{ col: string; included: boolean }>(

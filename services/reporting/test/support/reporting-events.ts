@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import type { QueryRunner } from 'typeorm';
 import { signWithDevelopmentKey } from '@vanguard/auth';
 import type { AnyEventContract, EventEnvelope } from '@vanguard/contracts';
 import {
@@ -43,6 +44,12 @@ export async function migrateReporting(pool: Pool): Promise<void> {
     c.release();
   }
 }
+
+/** `pool` as the QueryRunner a migration's up/down takes (they talk through `query` only: the checksum's rule). */
+export const queryRunnerOf = (pool: Pool): QueryRunner =>
+  ({
+    query: async (sql: string, values?: unknown[]) => (await pool.query<Record<string, unknown>>(sql, values)).rows,
+  }) as unknown as QueryRunner;
 
 /** A real envelope for `contract`, its data checked against the contract before it leaves. */
 export function envelope<C extends AnyEventContract>(

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { both } from './totals-planned';
+import { FACTS_ADDED as FACTS_ADDED_BY_JOIN, both } from './totals-planned';
 
 /**
  * A statement's facts under each ancestor of their organisation (as migration 1766000000005's),
@@ -20,16 +20,10 @@ const FACTS_ADDED = `
   on conflict (anc_id, month, figure, slot) do update
     set amount = t.amount + excluded.amount, weight = t.weight + excluded.weight, n = t.n + excluded.n`;
 
-/** 1766000000005's statement, for `down`. */
-const FACTS_ADDED_BY_JOIN = `
-  insert into {factTotal} as t (anc_id, month, figure, slot, amount, weight, n)
-  select a.anc, date_trunc('month', f.day::timestamp)::date, f.figure, {1}, {2} * sum(f.amount), {2} * sum(f.weight), {2} * count(*)
-    from changed as f join {org} as o on o.id = f.org_id cross join unnest(o.path) as a(anc)
-   group by 1, 2, 3 order by 1, 2, 3
-  on conflict (anc_id, month, figure, slot) do update
-    set amount = t.amount + excluded.amount, weight = t.weight + excluded.weight, n = t.n + excluded.n`;
-
-/** The facts' trigger function of 1766000000005 with `statement` as its totalling statement. */
+/**
+ * The facts' trigger function of 1766000000005 with `statement` as its totalling statement. Its
+ * text stays this migration's own, not 1766000000005's builder: both are checksummed as sent.
+ */
 const factTotals = (statement: string) => `
   create or replace function rpt_fact_totals() returns trigger language plpgsql as $$
   declare

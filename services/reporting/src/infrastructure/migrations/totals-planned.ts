@@ -6,7 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `{1}`… for the values. For the live tables they become plain PL/pgSQL statements, planned once
  * per connection; for a rebuild's shadows (any other suffix) they stay `execute format(…)`.
  */
-const FACTS_ADDED = `
+export const FACTS_ADDED = `
   insert into {factTotal} as t (anc_id, month, figure, slot, amount, weight, n)
   select a.anc, date_trunc('month', f.day::timestamp)::date, f.figure, {1}, {2} * sum(f.amount), {2} * sum(f.weight), {2} * count(*)
     from changed as f join {org} as o on o.id = f.org_id cross join unnest(o.path) as a(anc)
