@@ -12,8 +12,10 @@
  * msg/s = N / that time; a message's latency = its reply's arrival − its send. The relay writes
  * to topics of the bench's own (the records' topics rewritten), so no real topic gets bench
  * members or replies. The roster-state publisher is not run (it would share the CPU in service).
- * Then, in the same run and schema, what Postgres alone allows (bench/county/ceiling.ts).
- * Schema and topics are removed afterwards.
+ * Then, in the same run and schema, what Postgres alone allows (bench/county/ceiling.ts), and the
+ * floor (bench/county/floor.ts): the Kafka hops alone, with the run's own relayed records, and the
+ * roster SQL alone, each side's CPU per message; their sum bounds any implementation on this stack.
+ * Schema, topics and groups are removed afterwards.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
@@ -21,10 +23,16 @@ import { Kafka, logLevel, type Message } from 'kafkajs';
 import { Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { OrgEventSigner, TokenVerifier } from '@vanguard/auth';
-import { CountyRosterMemberRemoved, CountyRosterMemberSynced, publicContracts, type EventEnvelope } from '@vanguard/contracts';
+import {
+  CountyRosterMemberRemoved,
+  CountyRosterMemberSynced,
+  ENVELOPE_HEADERS,
+  publicContracts,
+  type EventEnvelope,
+} from '@vanguard/contracts';
 import { CountyInboundConsumer, PgCountyInboundStore, ensureCountyTopics, type CountyBatchHandler } from '@vanguard/county-inbound';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
-import { OutboxRelaySource, Relay, ensureTopics, toKafkaMessage, type RelaySource } from '@vanguard/messaging';
+import { OutboxRelaySource, Relay, ensureTopics, headerValue, toKafkaMessage, type RelaySource } from '@vanguard/messaging';
 import { claimsOf, serviceTokenFor } from '@vanguard/testing';
 import { CountyRosterHandler } from '../../services/organization/src/application/county/county-roster.handler';
 import { PgCountyRosterStore } from '../../services/organization/src/infrastructure/county/pg-county-roster.store';
@@ -37,6 +45,7 @@ import { UuidIdGenerator } from '../../services/organization/src/infrastructure/
 import { organizationConfig } from '../../services/organization/src/organization.config';
 import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs, processCpuMs } from '../shared/process-cpu';
 import { rawInsertCeiling, rosterSqlCeiling } from './ceiling';
+import { floorLine, floorNames, kafkaHopsFloor, sampleTopic, sqlFloor } from './floor';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -89,6 +98,7 @@ async function main(): Promise<void> {
   let consumer: CountyInboundConsumer<PoolClient> | undefined;
   let relay: Relay | undefined;
   const tap = kafka.consumer({ groupId: `bench-county-tap-${schema}` });
+  const floor = floorNames(`bench.${schema}`);
   const producer = kafka.producer();
   try {
     const ds = new DataSource({
@@ -109,6 +119,34 @@ async function main(): Promise<void> {
     const token = await serviceTokenFor(COUNTY);
     const sub = String(claimsOf(token)['sub']);
     const countyOrg = demoOrgId('910425');
+    /** Message `i` of the roster, as the reference client builds it: a new member of one of BRANCHES, with the county's token. */
+    const rosterMessage = (i: number, at: string): Message => {
+      const countyMemberId = randomUUID();
+      const envelope: EventEnvelope = {
+        eventId: randomUUID(),
+        type: CountyRosterMemberSynced.type,
+        version: 1,
+        streamId: `roster-member-${countyMemberId}`,
+        streamVersion: 1,
+        occurredAt: at,
+        recordedAt: at,
+        actor: { sub, roles: ['county_system'], orgId: countyOrg, kind: 'service' },
+        orgId: countyOrg,
+        correlationId: randomUUID(),
+        causationId: null,
+        data: {
+          memberId: countyMemberId,
+          orgId: BRANCHES[i % BRANCHES.length],
+          name: `党员${i}`,
+          status: i % 5 ? 'full' : 'probationary',
+          joinedOn: '2001-07-01',
+          roles: i % 50 ? [] : ['party_worker'],
+          posts: i % 20 ? [] : ['pioneer_post'],
+        },
+      };
+      const m = toKafkaMessage(envelope);
+      return { ...m, headers: { ...m.headers, authorization: `Bearer ${token}` } };
+    };
     const sentAt = new Map<string, number>();
     const repliedAt = new Map<string, number>();
     const outcomes = new Map<string, number>();
@@ -192,32 +230,9 @@ async function main(): Promise<void> {
       const now = Date.now();
       const at = new Date(now).toISOString();
       for (let i = done; i < Math.min(members, done + SEND_CHUNK); i++) {
-        const countyMemberId = randomUUID();
-        const envelope: EventEnvelope = {
-          eventId: randomUUID(),
-          type: CountyRosterMemberSynced.type,
-          version: 1,
-          streamId: `roster-member-${countyMemberId}`,
-          streamVersion: 1,
-          occurredAt: at,
-          recordedAt: at,
-          actor: { sub, roles: ['county_system'], orgId: countyOrg, kind: 'service' },
-          orgId: countyOrg,
-          correlationId: randomUUID(),
-          causationId: null,
-          data: {
-            memberId: countyMemberId,
-            orgId: BRANCHES[i % BRANCHES.length],
-            name: `党员${i}`,
-            status: i % 5 ? 'full' : 'probationary',
-            joinedOn: '2001-07-01',
-            roles: i % 50 ? [] : ['party_worker'],
-            posts: i % 20 ? [] : ['pioneer_post'],
-          },
-        };
-        const m = toKafkaMessage(envelope);
-        messages.push({ ...m, headers: { ...m.headers, authorization: `Bearer ${token}` } });
-        sentAt.set(envelope.eventId, now);
+        const m = rosterMessage(i, at);
+        messages.push(m);
+        sentAt.set(headerValue(m.headers, ENVELOPE_HEADERS.eventId)!, now);
       }
       await producer.send({ topic: topics.inbound, messages });
     }
@@ -281,8 +296,36 @@ async function main(): Promise<void> {
     relay = undefined;
     log('ceilings (same run, same schema, Postgres alone) …');
     const raw = await rawInsertCeiling(pool, 5);
-    const sql = await rosterSqlCeiling(pool, BRANCHES[0]!, members, batchSize);
+    let sql!: Awaited<ReturnType<typeof rosterSqlCeiling>>;
+    const sqlPart = await sqlFloor('roster SQL alone (ceiling.ts)', members, async () => {
+      sql = await rosterSqlCeiling(pool, BRANCHES[0]!, members, batchSize);
+    });
     for (const c of [raw, sql]) log(`${c.label}: ${Math.round(c.perSecond)}/s`);
+    // The floor: the parts every implementation on this stack needs, each alone (bench/county/floor.ts).
+    const replies = await sampleTopic(kafka, topics.replies, 3_000);
+    const events = await sampleTopic(kafka, topics.events, 6_000);
+    const relayed = { replies: replies.messages, events: events.messages, eventsPerMessage: Math.round(events.total / members) };
+    log(`floor: the parts alone (${relayed.eventsPerMessage} events relayed per message in this run) …`);
+    const hops = await kafkaHopsFloor(kafka, {
+      prefix: `bench.${schema}`,
+      members,
+      chunk: SEND_CHUNK,
+      concurrency,
+      inbound: (i) => rosterMessage(i, new Date().toISOString()),
+      relayed,
+    });
+    const parts = [hops.countySend, hops.gateAndRelay, hops.countyRead, sqlPart];
+    for (const part of parts)
+      log(
+        `  ${part.label}: ${Object.entries(part.perMessageUs)
+          .map(([k, v]) => `${k} ${v ?? '?'} µs`)
+          .join(', ')} per message`,
+      );
+    // The county's side runs on the county's machine in production; here it shares the cores.
+    const lowest = floorLine(parts, 5_000);
+    const platform = floorLine([hops.gateAndRelay, sqlPart], 5_000);
+    log(`  everything, the county's side included: ${lowest.line}`);
+    log(`  the platform's side alone: ${platform.line}`);
     const result = {
       members,
       gateBatch: batchSize,
@@ -296,6 +339,7 @@ async function main(): Promise<void> {
       latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) },
       outcomes: Object.fromEntries(outcomes),
       ceilings: { rawInsertPerSecond: Math.round(raw.perSecond), rosterSqlMembersPerSecond: Math.round(sql.perSecond) },
+      floor: { parts, totalUs: lowest.totalUs, platformUs: platform.totalUs },
       loadAverage: { start: load0.map((l) => Number(l.toFixed(1))), end: load1.map((l) => Number(l.toFixed(1))) },
     };
     log(`load average at start ${result.loadAverage.start.join(' ')}, at the end ${result.loadAverage.end.join(' ')}`);
@@ -310,8 +354,11 @@ async function main(): Promise<void> {
     await admin.end();
     const a = kafka.admin();
     await a.connect();
-    await a.deleteTopics({ topics: [topics.inbound, `${topics.inbound}.dlq`, topics.replies, topics.events] }).catch(() => undefined);
-    await a.deleteGroups([`bench-county-${schema}`, `bench-county-tap-${schema}`]).catch(() => undefined);
+    await a
+      .deleteTopics({ topics: [topics.inbound, `${topics.inbound}.dlq`, topics.replies, topics.events, ...Object.values(floor.topics)] })
+      .catch(() => undefined);
+    const groups = [`bench-county-${schema}`, `bench-county-tap-${schema}`, `${topics.replies}.sample`, `${topics.events}.sample`];
+    await a.deleteGroups([...groups, ...Object.values(floor.groups)]).catch(() => undefined);
     await a.disconnect();
   }
 }

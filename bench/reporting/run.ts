@@ -39,6 +39,7 @@ import { RPT_ORG_TABLE } from '../../services/reporting/src/infrastructure/proje
 import { reportingContracts } from '../../services/reporting/src/infrastructure/projection/source-topics';
 import { SqlFiguresReadModel } from '../../services/reporting/src/infrastructure/sql-figures.read-model';
 import { withCeiling } from '../organization/ceilings';
+import { readAlone } from '../shared/kafka-read-floor';
 import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs, processCpuMs } from '../shared/process-cpu';
 import { call, closeAgent, closedLoop, type Figure, untilReady } from '../evaluation/http-load';
 import { activityEvents, provinceTree, rosterEvents, type Expected, type Published } from './dataset';
@@ -263,6 +264,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-reporting', brokers: [...infra.kafkaBrokers], logLevel: logLevel.NOTHING });
   const prefix = `bench-reporting-${randomUUID().slice(0, 8)}`;
   const groupId = `${prefix}.projections`;
+  const readAloneGroup = `${prefix}.read-alone`;
   const topics = reportingContracts(prefix).topics();
   const admin = new Pool({ connectionString: url, max: CONCURRENCY + 2 });
   const pool = new Pool({ connectionString: serviceDatabaseUrl('reporting', url), max: 10 });
@@ -345,6 +347,13 @@ async function main(): Promise<void> {
     log(
       `  province figures against the generator: ${wrong.length ? `MISMATCH ${JSON.stringify(Object.fromEntries(wrong))}` : 'all equal'}`,
     );
+    // kafkajs's own share: the same records read by a group that does nothing with them.
+    const alone = await readAlone(kafka, { topics, records: total, groupId: readAloneGroup });
+    const aloneUs = alone.perRecordUs['this process'];
+    log(
+      `  the same records read alone (kafkajs, nothing parsed, checked or stored): this process ${aloneUs} µs, broker ${alone.perRecordUs.broker ?? '?'} µs per record; the consumer's own work above that ${Math.round((consumerCpuMs * 1000) / c.events) - aloneUs} µs`,
+    );
+    result['readAlone'] = alone;
     result['catchUp'] = {
       ...c,
       signedBatch: SIGNED_BATCH,
@@ -427,7 +436,7 @@ async function main(): Promise<void> {
     await kadmin.connect();
     const mine = (await kadmin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
     await kadmin.deleteTopics({ topics: mine }).catch((e: unknown) => log(`could not delete the bench topics: ${String(e)}`));
-    await kadmin.deleteGroups([groupId]).catch(() => undefined);
+    await kadmin.deleteGroups([groupId, readAloneGroup]).catch(() => undefined);
     await kadmin.disconnect();
     if (!argv.includes('--keep')) await database('drop');
   }
