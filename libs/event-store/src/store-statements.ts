@@ -45,11 +45,12 @@ export function statements(schema: string) {
         order by transaction_id, position
         limit $3`,
     ),
+    // Any committed event past the checkpoint, not only those at or above the horizon: this runs
+    // after the empty page, in a snapshot of its own, and an older transaction that ended in
+    // between has moved the horizon past events the page could not read (no notification says so).
     heldBack: named(
       'held',
-      `select exists (select 1 from ${s}.events
-                       where (transaction_id, position) > ($1::xid8, $2::bigint)
-                         and transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as held_back`,
+      `select exists (select 1 from ${s}.events where (transaction_id, position) > ($1::xid8, $2::bigint)) as held_back`,
     ),
     foldPage: named(
       'fold_page',

@@ -57,9 +57,10 @@ export interface EventBatch {
   /** The checkpoint after the batch's last event: resume from here. */
   readonly checkpoint: GlobalCheckpoint;
   /**
-   * Set on an empty page when events past the checkpoint have committed but are not
-   * readable yet, because an older transaction is still open: they will be soon, so a
-   * reader should look again shortly rather than wait for the next notification or poll.
+   * Set on an empty page when events past the checkpoint have committed: not readable when the
+   * page was read, because an older transaction was still open, or readable since it ended. They
+   * will be readable soon, so a reader should look again shortly rather than wait for the next
+   * notification or poll (the end of that transaction sends none).
    */
   readonly heldBack?: boolean;
 }

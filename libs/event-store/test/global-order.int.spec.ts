@@ -1,4 +1,4 @@
-import { PostgresEventStore, type RecordedEvent } from '../src';
+import { PostgresEventStore, START, type GlobalCheckpoint, type RecordedEvent } from '../src';
 import { waitUntil } from '@vanguard/testing';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
 
@@ -45,6 +45,43 @@ describe(`${PostgresEventStore.name} global order`, () => {
     } finally {
       held.release();
       await subscription.stop();
+    }
+  });
+
+  // The held-back check runs after the empty page, in a snapshot of its own: an older transaction
+  // that ends in between moves the horizon past the event, and its end sends no notification.
+  it('WhenTheOlderTransactionEndsBetweenAnEmptyPageAndItsHeldBackCheck_StillSaysLookAgain', async () => {
+    const plain = f.store();
+    let at: GlobalCheckpoint = START;
+    for await (const batch of plain.readAll({ batchSize: 1000 })) at = batch.checkpoint;
+    const blocker = await f.db.pool.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('select pg_current_xact_id()'); // an xid older than the append's
+      const late = await plain.append('race-late', [counted('test.Counted', 3)], { expectedVersion: 'no_stream', context });
+      // The window between the two statements, held open: the older transaction commits in it.
+      const racing = new Proxy(f.db.pool, {
+        get(pool, prop) {
+          if (prop === 'query')
+            return async (q: { text?: string }, values?: unknown[]) => {
+              if (q.text?.includes('held_back')) await blocker.query('commit');
+              return pool.query(q as never, values);
+            };
+          const v: unknown = Reflect.get(pool, prop, pool);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(pool) : v;
+        },
+      });
+      const page = await new PostgresEventStore(racing, { schema: f.db.schema }).readAllPage(at, 100);
+      expect(page.events).toEqual([]);
+      expect(page.heldBack).toBe(true);
+      const next = await waitUntil('the late event to be readable', async () => {
+        const p = await plain.readAllPage(at, 100);
+        return p.events.length > 0 && p;
+      });
+      expect(next.events.map((e) => e.position)).toEqual(late.positions);
+    } finally {
+      await blocker.query('rollback').catch(() => undefined);
+      blocker.release();
     }
   });
 
