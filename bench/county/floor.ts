@@ -1,112 +1,90 @@
 /**
- * What the roster sync's unavoidable parts cost on their own, measured in the same run as the
- * end-to-end figure (bench/county/roster-sync.ts): a lower bound on the CPU one message needs,
- * whatever the gate, the handler and the relay do between them.
+ * What this design's unavoidable parts cost on their own, measured in the same run as the
+ * end-to-end figure (bench/county/roster-sync.ts): a lower bound on the CPU one message needs on
+ * kafkajs, this broker and this Postgres, whatever the gate, the handler and the relay do between
+ * them.
  *
- * - Kafka hops alone: the county's messages produced as the county produces them, consumed by a
- *   group as the gate consumes them, each answered with the run's own relayed records (its reply
- *   and its events, copied from the topics the relay wrote), and the replies consumed as the
- *   county's tap consumes them. kafkajs and the broker only: no JSON is parsed, nothing checked,
+ * - Kafka hops alone: the county's messages produced as the county produces them, read by a
+ *   group as the gate reads them and answered with the run's own relayed records (its replies and
+ *   events, copied from the topics the relay wrote, at the run's ratio), and the replies read as
+ *   the county's tap reads them. kafkajs and the broker only: no JSON parsed, nothing checked,
  *   no database.
  * - The roster SQL alone: bench/county/ceiling.ts's statements (no reads, no outbox reads or
  *   stamps), with Postgres's CPU and this process's.
  *
- * Each leaves out work the sync must do, so their sum is below what any implementation on this
- * stack spends per message; the rate it allows on this machine's cores is above any it can reach.
+ * Each part leaves out work the sync must do and reads a backlog, in larger fetches than a live
+ * pipeline, so their sum is below what this design spends per message. It is this design's floor,
+ * not every design's: the fan-out (a reply and the events per message), the rows ceiling.ts
+ * writes and kafkajs's settings are choices.
  */
-import { availableParallelism } from 'node:os';
 import type { Kafka, Message } from 'kafkajs';
 import { ensureTopics, produceRequests } from '@vanguard/messaging';
+import { waitUntil } from '@vanguard/testing';
 import { readAlone } from '../shared/kafka-read-floor';
-import { brokerCpuMs, postgresCpuMs } from '../shared/process-cpu';
+import { cpuBudget, cpuReading, cpuSince, type CpuBudget, type CpuReader } from '../shared/process-cpu';
 
-/** CPU per message, µs, by process; undefined where a process cannot be read (a remote one). */
+/** One part of the floor: what each process spent on it, ms, for the run's messages. */
 export interface FloorPart {
-  readonly label: string;
-  readonly perMessageUs: Readonly<Record<string, number | undefined>>;
+  readonly name: string;
+  readonly ms: Partial<Record<CpuReader, number | undefined>>;
 }
 
-/** The relayed records of a run: one reply per message and `eventsPerMessage` events, as read back from its topics. */
+/** The relayed records of a run, as read back from its topics: replies, events, and events per message. */
 export interface RelayedSample {
   readonly replies: readonly Message[];
   readonly events: readonly Message[];
   readonly eventsPerMessage: number;
 }
 
-const us = (ms: number | undefined, n: number) => (ms === undefined ? undefined : Math.round((ms * 1000) / n));
-const thisProcessMs = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
+/** The floor's topics and consumer groups under `prefix`, for the caller to remove whether or not it finished. */
+export function floorNames(prefix: string) {
+  const topics = { inbound: `${prefix}.floor-inbound`, replies: `${prefix}.floor-replies`, events: `${prefix}.floor-events` };
+  return { topics, groups: { gate: `${topics.inbound}.gate`, tap: `${topics.replies}.tap`, sample: (topic: string) => `${topic}.sample` } };
+}
 
-/** Up to `most` records of `topic` from its start, with their keys and headers, and how many it holds. */
-export async function sampleTopic(kafka: Kafka, topic: string, most: number): Promise<{ messages: Message[]; total: number }> {
+/** Up to `most` records of `topic` from its start, read by group `groupId` (the caller's to remove), and how many it holds. */
+export async function sampleTopic(
+  kafka: Kafka,
+  topic: string,
+  most: number,
+  groupId: string,
+): Promise<{ messages: Message[]; total: number }> {
   const admin = kafka.admin();
   await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const total = offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  let total: number;
+  try {
+    total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
   const want = Math.min(most, total);
   const messages: Message[] = [];
   if (want === 0) return { messages, total };
-  const consumer = kafka.consumer({ groupId: `${topic}.sample`, maxWaitTimeInMs: 200 });
-  await consumer.connect();
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   try {
+    await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    let done!: () => void;
-    const full = new Promise<void>((r) => (done = r));
     await consumer.run({
       eachMessage: async ({ message: m }) => {
         if (messages.length < want) messages.push({ key: m.key, value: m.value, headers: m.headers });
-        if (messages.length >= want) done();
         return Promise.resolve();
       },
     });
-    await deadline(full, 60_000, () => `${want} records of ${topic} (${messages.length} read)`);
+    await waitUntil(`${want} records of ${topic}`, () => messages.length >= want, { timeoutMs: 60_000 });
   } finally {
-    await consumer.disconnect();
+    await consumer.disconnect().catch(() => undefined);
   }
   return { messages, total };
 }
 
-async function deadline<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what()}: not within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The floor's topics and consumer groups under `prefix`, for the caller to remove whether or not it finished. */
-export function floorNames(prefix: string) {
-  const topics = { inbound: `${prefix}.floor-inbound`, replies: `${prefix}.floor-replies`, events: `${prefix}.floor-events` };
-  return { topics, groups: { gate: `${topics.inbound}.gate`, tap: `${topics.replies}.tap` } };
-}
-
-/** `work` for `members` messages, with this process's CPU and the broker's per message. */
-async function measured(label: string, members: number, work: () => Promise<unknown>): Promise<FloorPart> {
-  const cpu0 = thisProcessMs();
-  const broker0 = brokerCpuMs();
-  await work();
-  const broker1 = brokerCpuMs();
-  return {
-    label,
-    perMessageUs: {
-      'this process': us(thisProcessMs() - cpu0, members),
-      broker: us(broker0 === undefined || broker1 === undefined ? undefined : broker1 - broker0, members),
-    },
-  };
-}
-
 /**
- * The Kafka hops alone for `members` messages, one after another so each side's cost reads apart:
- * the county sends them (built by `inbound` as the county builds them, `chunk` at a time); the
- * gate's group reads them and answers each with the sample's records (cycled), produced as the
- * relay produces (idempotent, acks from every replica, requests under the broker's limit); the
- * county's tap reads the replies. Each side reads a backlog, in larger fetches than a live
- * pipeline's, so each is a lower bound. Its topics and groups are the caller's to remove (`floorNames`).
+ * The Kafka hops alone for `members` messages, one side after another so each reads apart: the
+ * county sends them (built by `inbound` as the county builds them, `chunk` at a time, one
+ * timestamp a chunk); the gate's group reads them and answers each with the sample's records
+ * (cycled, `eventsPerMessage` events a message on average), produced as the relay produces
+ * (idempotent, acks from every replica, requests under the broker's limit); the county reads the
+ * replies. The inbound topic is LogAppendTime, as the county inbound topic is. CPU is counted from
+ * each group's join, not before. Its topics and groups are the caller's to remove (`floorNames`).
  */
 export async function kafkaHopsFloor(
   kafka: Kafka,
@@ -115,97 +93,82 @@ export async function kafkaHopsFloor(
     members: number;
     chunk: number;
     concurrency: number;
-    inbound: (i: number) => Message;
+    inbound: (i: number, at: string) => Message;
     relayed: RelayedSample;
   },
-): Promise<{ countySend: FloorPart; gateAndRelay: FloorPart; countyRead: FloorPart }> {
+): Promise<FloorPart[]> {
   const { topics, groups } = floorNames(o.prefix);
-  const { replies, events, eventsPerMessage } = o.relayed;
+  const { replies, events, eventsPerMessage: ratio } = o.relayed;
   if (replies.length === 0 || events.length === 0) throw new Error('the run relayed no replies or no events to copy');
-  await ensureTopics(kafka, Object.values(topics), { numPartitions: 3 });
+  await ensureTopics(kafka, Object.values(topics), { configs: { [topics.inbound]: { 'message.timestamp.type': 'LogAppendTime' } } });
   const county = kafka.producer();
   const relay = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const gate = kafka.consumer({ groupId: groups.gate, maxWaitTimeInMs: 1_000 });
-  let answered = 0;
-  let allAnswered!: () => void;
-  const everyAnswer = new Promise<void>((r) => (allAnswered = r));
   try {
     await Promise.all([county.connect(), relay.connect(), gate.connect()]);
+    const sending = cpuReading(['this process', 'broker']);
+    for (let done = 0; done < o.members; done += o.chunk) {
+      const at = new Date().toISOString();
+      const messages: Message[] = [];
+      for (let i = done; i < Math.min(o.members, done + o.chunk); i++) messages.push(o.inbound(i, at));
+      await county.send({ topic: topics.inbound, messages });
+    }
+    const countySend = { name: 'county send', ms: cpuSince(sending) };
+
+    let picked = 0;
+    let answered = 0;
+    let joined: ReturnType<typeof cpuReading> | undefined;
+    gate.on(gate.events.GROUP_JOIN, () => (joined ??= cpuReading(['this process', 'broker'])));
     await gate.subscribe({ topics: [topics.inbound], fromBeginning: true });
-    const countySend = await measured('county send (builds and produces the messages)', o.members, async () => {
-      for (let done = 0; done < o.members; done += o.chunk) {
-        const messages: Message[] = [];
-        for (let i = done; i < Math.min(o.members, done + o.chunk); i++) messages.push(o.inbound(i));
-        await county.send({ topic: topics.inbound, messages });
-      }
-    });
-    const gateAndRelay = await measured(
-      `gate read and relay send (1 reply + ${eventsPerMessage} events a message; nothing parsed, checked or stored)`,
-      o.members,
-      async () => {
-        await gate.run({
-          partitionsConsumedConcurrently: o.concurrency,
-          eachBatchAutoResolve: false,
-          eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-            const out = { replies: [] as Message[], events: [] as Message[] };
-            for (const _ of batch.messages) {
-              const k = answered++;
-              out.replies.push(replies[k % replies.length]!);
-              for (let e = 0; e < eventsPerMessage; e++) out.events.push(events[(k * eventsPerMessage + e) % events.length]!);
-            }
-            const topicMessages = [
-              { topic: topics.replies, messages: out.replies },
-              { topic: topics.events, messages: out.events },
-            ];
-            for (const request of produceRequests(topicMessages)) await relay.sendBatch({ topicMessages: request, acks: -1 });
-            resolveOffset(batch.lastOffset());
-            await heartbeat();
-            if (answered >= o.members) allAnswered();
-          },
-        });
-        await deadline(everyAnswer, 300_000, () => `${o.members} floor messages answered (${answered} were)`);
+    await gate.run({
+      partitionsConsumedConcurrently: o.concurrency,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        const out = { replies: [] as Message[], events: [] as Message[] };
+        for (const _ of batch.messages) {
+          const k = picked++;
+          out.replies.push(replies[k % replies.length]!);
+          // The run's own ratio of events to messages, spread evenly.
+          for (let e = Math.floor(k * ratio); e < Math.floor((k + 1) * ratio); e++) out.events.push(events[e % events.length]!);
+        }
+        const topicMessages = [
+          { topic: topics.replies, messages: out.replies },
+          { topic: topics.events, messages: out.events },
+        ];
+        for (const request of produceRequests(topicMessages)) await relay.sendBatch({ topicMessages: request, acks: -1 });
+        answered += batch.messages.length;
+        resolveOffset(batch.lastOffset());
+        await heartbeat();
       },
-    );
+    });
+    await waitUntil(`${o.members} floor messages answered`, () => answered >= o.members, { timeoutMs: 300_000, intervalMs: 20 });
+    const gateAndRelay = { name: 'gate read and relay send', ms: cpuSince(joined!) };
     // Its idle fetches would count against the county's read.
     await gate.disconnect();
-    const read = await readAlone(kafka, { topics: [topics.replies], records: o.members, groupId: groups.tap, deadlineMs: 300_000 });
-    const countyRead: FloorPart = { label: 'county read (the replies)', perMessageUs: read.perRecordUs };
-    return { countySend, gateAndRelay, countyRead };
+
+    const read = await readAlone(kafka, { topics: [topics.replies], records: o.members, groupId: groups.tap, timeoutMs: 300_000 });
+    return [countySend, gateAndRelay, { name: 'county read', ms: read.ms }];
   } finally {
     await Promise.all([gate.disconnect(), county.disconnect(), relay.disconnect()].map((p) => p.catch(() => undefined)));
   }
 }
 
-/** `work` over `members` messages with Postgres's CPU and this process's per message. */
-export async function sqlFloor(label: string, members: number, work: () => Promise<unknown>): Promise<FloorPart> {
-  const cpu0 = thisProcessMs();
-  const pg0 = postgresCpuMs();
-  await work();
-  const pg1 = postgresCpuMs();
-  return {
-    label,
-    perMessageUs: {
-      postgres: us(pg0 === undefined || pg1 === undefined ? undefined : pg1 - pg0, members),
-      'this process': us(thisProcessMs() - cpu0, members),
-    },
-  };
+/** `work` with what each of `readers` spent on it, ms. */
+export async function measuredPart<T>(
+  name: string,
+  readers: readonly CpuReader[],
+  work: () => Promise<T>,
+): Promise<{ part: FloorPart; result: T }> {
+  const from = cpuReading(readers);
+  const result = await work();
+  return { part: { name, ms: cpuSince(from) }, result };
 }
 
-/** The parts' sum per message, the rate it allows on this machine's cores, and the cores `target`/s would need for these parts alone. */
-export function floorLine(parts: readonly FloorPart[], target: number, cores = availableParallelism()): { line: string; totalUs: number } {
-  const unread = parts.flatMap((p) =>
-    Object.entries(p.perMessageUs)
-      .filter(([, v]) => v === undefined)
-      .map(([k]) => `${p.label}: ${k}`),
+/** The parts' CPU per message by part and process (cpuBudget), over `members` messages. */
+export function floorBudget(parts: readonly FloorPart[], members: number, cores: number): CpuBudget {
+  return cpuBudget(
+    Object.fromEntries(parts.flatMap((p) => Object.entries(p.ms).map(([reader, ms]) => [`${p.name}: ${reader}`, ms]))),
+    members,
+    cores,
   );
-  const totalUs = parts.reduce((n, p) => n + Object.values(p.perMessageUs).reduce<number>((m, v) => m + (v ?? 0), 0), 0);
-  const ceiling = Math.floor((cores * 1e6) / totalUs);
-  const needed = (totalUs * target) / 1e6;
-  return {
-    totalUs,
-    line:
-      `floor ${totalUs} µs per message: ${cores} cores allow at most ${ceiling.toLocaleString('en')} msg/s for these parts alone; ` +
-      `${target.toLocaleString('en')} msg/s would need ${needed.toFixed(2)} cores for them` +
-      (unread.length ? ` (not read, so left out: ${unread.join('; ')})` : ''),
-  };
 }

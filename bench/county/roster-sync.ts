@@ -43,9 +43,9 @@ import { DEMO_REGION, ensureOrganizations } from '../../services/organization/sr
 import { SystemClock } from '../../services/organization/src/infrastructure/system/system-clock';
 import { UuidIdGenerator } from '../../services/organization/src/infrastructure/system/uuid-id-generator';
 import { organizationConfig } from '../../services/organization/src/organization.config';
-import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs, processCpuMs } from '../shared/process-cpu';
+import { brokerCpuMs, budgetLine, cpuBudget, postgresCpuMs, processCpuMs, type CpuBudget } from '../shared/process-cpu';
 import { rawInsertCeiling, rosterSqlCeiling } from './ceiling';
-import { floorLine, floorNames, kafkaHopsFloor, sampleTopic, sqlFloor } from './floor';
+import { floorBudget, floorNames, kafkaHopsFloor, measuredPart, sampleTopic } from './floor';
 
 const argv = process.argv.slice(2);
 const num = (n: string, d: number) => {
@@ -294,38 +294,42 @@ async function main(): Promise<void> {
     consumer = undefined;
     await relay.stop();
     relay = undefined;
+    // The county's side too: its idle fetches and heartbeats would count against the parts below.
+    await Promise.all([tap.disconnect(), producer.disconnect()]);
     log('ceilings (same run, same schema, Postgres alone) …');
     const raw = await rawInsertCeiling(pool, 5);
-    let sql!: Awaited<ReturnType<typeof rosterSqlCeiling>>;
-    const sqlPart = await sqlFloor('roster SQL alone (ceiling.ts)', members, async () => {
-      sql = await rosterSqlCeiling(pool, BRANCHES[0]!, members, batchSize);
-    });
+    // The run's dead rows and dirty pages are not the SQL's to pay for: vacuumed and written out first.
+    const tables = await pool.query<{ t: string }>(
+      `select format('%I.%I', schemaname, tablename) as t from pg_tables where schemaname = $1`,
+      [schema],
+    );
+    for (const { t } of tables.rows) await pool.query(`vacuum analyze ${t}`);
+    await pool.query('checkpoint');
+    const { part: sqlPart, result: sql } = await measuredPart('roster SQL', ['postgres', 'this process'], () =>
+      rosterSqlCeiling(pool, BRANCHES[0]!, members, batchSize),
+    );
     for (const c of [raw, sql]) log(`${c.label}: ${Math.round(c.perSecond)}/s`);
-    // The floor: the parts every implementation on this stack needs, each alone (bench/county/floor.ts).
-    const replies = await sampleTopic(kafka, topics.replies, 3_000);
-    const events = await sampleTopic(kafka, topics.events, 6_000);
-    const relayed = { replies: replies.messages, events: events.messages, eventsPerMessage: Math.round(events.total / members) };
-    log(`floor: the parts alone (${relayed.eventsPerMessage} events relayed per message in this run) …`);
+    // The floor: this design's parts on this stack, each alone (bench/county/floor.ts).
+    const replies = await sampleTopic(kafka, topics.replies, 3_000, floor.groups.sample(topics.replies));
+    const events = await sampleTopic(kafka, topics.events, 6_000, floor.groups.sample(topics.events));
+    const relayed = { replies: replies.messages, events: events.messages, eventsPerMessage: events.total / members };
+    log(`floor: the parts alone (${relayed.eventsPerMessage.toFixed(2)} events relayed per message in this run) …`);
     const hops = await kafkaHopsFloor(kafka, {
       prefix: `bench.${schema}`,
       members,
       chunk: SEND_CHUNK,
       concurrency,
-      inbound: (i) => rosterMessage(i, new Date().toISOString()),
+      inbound: rosterMessage,
       relayed,
     });
-    const parts = [hops.countySend, hops.gateAndRelay, hops.countyRead, sqlPart];
-    for (const part of parts)
-      log(
-        `  ${part.label}: ${Object.entries(part.perMessageUs)
-          .map(([k, v]) => `${k} ${v ?? '?'} µs`)
-          .join(', ')} per message`,
-      );
-    // The county's side runs on the county's machine in production; here it shares the cores.
-    const lowest = floorLine(parts, 5_000);
-    const platform = floorLine([hops.gateAndRelay, sqlPart], 5_000);
-    log(`  everything, the county's side included: ${lowest.line}`);
-    log(`  the platform's side alone: ${platform.line}`);
+    const cores = availableParallelism();
+    const everything = floorBudget([...hops, sqlPart], members, cores);
+    // In production the county's side runs on the county's machine.
+    const platform = floorBudget([hops[1]!, sqlPart], members, cores);
+    const needs = (b: CpuBudget) => `; 5,000 msg/s would need ${((b.totalUs * 5_000) / 1e6).toFixed(2)} cores for them`;
+    log(`  everything, the county's side included: ${budgetLine(everything, 'msg/s')}${needs(everything)}`);
+    log(`  the platform's side alone: ${budgetLine(platform, 'msg/s')}${needs(platform)}`);
+    const load2 = loadavg();
     const result = {
       members,
       gateBatch: batchSize,
@@ -339,7 +343,7 @@ async function main(): Promise<void> {
       latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) },
       outcomes: Object.fromEntries(outcomes),
       ceilings: { rawInsertPerSecond: Math.round(raw.perSecond), rosterSqlMembersPerSecond: Math.round(sql.perSecond) },
-      floor: { parts, totalUs: lowest.totalUs, platformUs: platform.totalUs },
+      floor: { eventsPerMessage: relayed.eventsPerMessage, everything, platform, loadAverageAfter: load2.map((l) => Number(l.toFixed(1))) },
       loadAverage: { start: load0.map((l) => Number(l.toFixed(1))), end: load1.map((l) => Number(l.toFixed(1))) },
     };
     log(`load average at start ${result.loadAverage.start.join(' ')}, at the end ${result.loadAverage.end.join(' ')}`);
@@ -354,11 +358,11 @@ async function main(): Promise<void> {
     await admin.end();
     const a = kafka.admin();
     await a.connect();
-    await a
-      .deleteTopics({ topics: [topics.inbound, `${topics.inbound}.dlq`, topics.replies, topics.events, ...Object.values(floor.topics)] })
-      .catch(() => undefined);
-    const groups = [`bench-county-${schema}`, `bench-county-tap-${schema}`, `${topics.replies}.sample`, `${topics.events}.sample`];
-    await a.deleteGroups([...groups, ...Object.values(floor.groups)]).catch(() => undefined);
+    // Every topic of the run, `.dlq` twins included (ensureTopics makes one for each).
+    const mine = (await a.listTopics()).filter((t) => t.startsWith(`bench.${schema}.`));
+    await a.deleteTopics({ topics: mine }).catch(() => undefined);
+    const groups = [`bench-county-${schema}`, `bench-county-tap-${schema}`, ...[topics.replies, topics.events].map(floor.groups.sample)];
+    await a.deleteGroups([...groups, floor.groups.gate, floor.groups.tap]).catch(() => undefined);
     await a.disconnect();
   }
 }

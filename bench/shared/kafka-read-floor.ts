@@ -1,68 +1,44 @@
 import type { Kafka } from 'kafkajs';
-import { brokerCpuMs } from './process-cpu';
+import { waitUntil } from '@vanguard/testing';
+import { cpuReading, cpuSince, type CpuReader } from './process-cpu';
 
-/** What reading records costs on its own: this process's CPU and the broker's, µs per record. */
+/** What reading records cost on its own: this process's CPU and the broker's, ms, over `read` records. */
 export interface ReadFloor {
-  readonly perRecordUs: { readonly 'this process': number; readonly broker: number | undefined };
-  readonly seconds: number;
+  readonly ms: Partial<Record<CpuReader, number | undefined>>;
+  readonly read: number;
 }
-
-const thisProcessMs = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
 
 /**
  * `records` records of `topics` read from their start by a new group `groupId` with kafkajs, as
  * EventConsumer reads (batches, `partitionsConsumedConcurrently` partitions at a time), and
- * nothing else done with them: no JSON parsed, nothing checked or stored. What a consumer spends
- * above this is its own work. Rejects when they are not all read within `deadlineMs`; the group
- * is the caller's to remove.
+ * nothing else done with them: no JSON parsed, nothing checked, stored or committed by hand. What
+ * a consumer spends above this is its own work. CPU is counted from the group's join, so the join
+ * is not; rejects when they are not all read within `timeoutMs`. The group is the caller's to remove.
  */
 export async function readAlone(
   kafka: Kafka,
-  o: { topics: readonly string[]; records: number; groupId: string; partitionsConsumedConcurrently?: number; deadlineMs?: number },
+  o: { topics: readonly string[]; records: number; groupId: string; partitionsConsumedConcurrently?: number; timeoutMs?: number },
 ): Promise<ReadFloor> {
   const consumer = kafka.consumer({ groupId: o.groupId, maxWaitTimeInMs: 1_000 });
   let read = 0;
-  let allRead!: () => void;
-  const everyRecord = new Promise<void>((r) => (allRead = r));
-  let timer: NodeJS.Timeout | undefined;
+  let joined: ReturnType<typeof cpuReading> | undefined;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined ??= cpuReading(['this process', 'broker'])));
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...o.topics], fromBeginning: true });
-    const t0 = performance.now();
-    const cpu0 = thisProcessMs();
-    const broker0 = brokerCpuMs();
     await consumer.run({
       partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 3,
       eachBatch: async ({ batch }) => {
         read += batch.messages.length;
-        if (read >= o.records) allRead();
         return Promise.resolve();
       },
     });
-    const deadlineMs = o.deadlineMs ?? 600_000;
-    await Promise.race([
-      everyRecord,
-      new Promise<never>(
-        (_, reject) =>
-          (timer = setTimeout(
-            () => reject(new Error(`${o.records} records of ${o.topics.join(', ')}: ${read} read in ${deadlineMs} ms`)),
-            deadlineMs,
-          )),
-      ),
-    ]);
-    const broker1 = brokerCpuMs();
-    return {
-      perRecordUs: {
-        'this process': Math.round(((thisProcessMs() - cpu0) * 1000) / o.records),
-        broker: broker0 === undefined || broker1 === undefined ? undefined : Math.round(((broker1 - broker0) * 1000) / o.records),
-      },
-      seconds: (performance.now() - t0) / 1000,
-    };
+    await waitUntil(`${o.records} records of ${o.topics.join(', ')} read alone`, () => read >= o.records, {
+      timeoutMs: o.timeoutMs ?? 600_000,
+      intervalMs: 20,
+    });
+    return { ms: cpuSince(joined!), read };
   } finally {
-    clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
   }
 }

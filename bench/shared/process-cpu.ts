@@ -75,6 +75,35 @@ export function brokerCpuMs(): number | undefined {
   return total;
 }
 
+/** This process's CPU so far (every thread), in ms. */
+export function thisProcessCpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
+/** The processes a reading covers: this one, every local Postgres process, the local broker. */
+export type CpuReader = 'this process' | 'postgres' | 'broker';
+const READERS: Record<CpuReader, () => number | undefined> = {
+  'this process': thisProcessCpuMs,
+  postgres: postgresCpuMs,
+  broker: brokerCpuMs,
+};
+
+/** Each of `readers`' CPU so far, in ms (undefined where it cannot be read). */
+export function cpuReading(readers: readonly CpuReader[]): Partial<Record<CpuReader, number | undefined>> {
+  return Object.fromEntries(readers.map((r) => [r, READERS[r]()]));
+}
+
+/** What each process of `from` spent since, in ms; undefined where either reading is missing. */
+export function cpuSince(from: Partial<Record<CpuReader, number | undefined>>): Partial<Record<CpuReader, number | undefined>> {
+  return Object.fromEntries(
+    Object.entries(from).map(([r, before]) => {
+      const now = READERS[r as CpuReader]();
+      return [r, before === undefined || now === undefined ? undefined : now - before];
+    }),
+  );
+}
+
 /**
  * What one message (or record) costs the whole machine, process by process, and the rate those
  * costs allow on its cores if nothing else ran and no process ever waited: the ceiling a
