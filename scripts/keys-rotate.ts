@@ -45,8 +45,23 @@ async function schemasWith(pool: Pool, table: string, column: string, only: read
   return rows.map((r) => r.s);
 }
 
-/** Keys in `schema` under a KEK other than `kekId`, subject keys stored raw among them; 0 when it has no key tables. */
-async function keysLeft(pool: Pool, kekId: string, data: boolean, store: boolean, schema: string): Promise<number> {
+/** A schema or table dropped since it was listed (another deploy's or a test's scratch schema): it holds no keys. */
+const GONE = new Set(['3F000', '42P01']);
+
+/**
+ * Keys in `schema` under a KEK other than `kekId`, subject keys stored raw among them; 0 when it
+ * has no key tables, or no longer has them: the schemas are listed first and counted one by one.
+ */
+export async function keysLeft(pool: Pool, kekId: string, data: boolean, store: boolean, schema: string): Promise<number> {
+  try {
+    return await countKeysLeft(pool, kekId, data, store, schema);
+  } catch (e) {
+    if (GONE.has((e as { code?: string }).code ?? '')) return 0;
+    throw e;
+  }
+}
+
+async function countKeysLeft(pool: Pool, kekId: string, data: boolean, store: boolean, schema: string): Promise<number> {
   let left = 0;
   if (data) {
     const { rows } = await pool.query<{ n: string }>(`select count(*) as n from ${ident(schema)}.data_keys where kek_id <> $1`, [kekId]);

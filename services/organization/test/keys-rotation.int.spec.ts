@@ -4,7 +4,7 @@ import { migrate as migrateStore, personal, PostgresEventStore, type Fold } from
 import { formatKek, KekRing, newKek, pgSql, UnknownKekError } from '@vanguard/keys';
 import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the test rotates exactly as `npm run keys:rotate` does
-import { rotateKeys } from '../../../scripts/keys-rotate';
+import { keysLeft, rotateKeys } from '../../../scripts/keys-rotate';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
 import { SONGLING, countyMembers, countyOrganizations, type SeedMember } from '../src/infrastructure/seed/synthetic-region';
@@ -177,6 +177,17 @@ describe('keys:rotate', () => {
     afterAll(async () => {
       await rotated?.drop();
       await leftOut?.drop();
+    });
+
+    // The end report lists every schema with key tables, then counts each: another deploy or a
+    // test may drop one in between (a CI run failed so, with exit 1 and nothing rotated wrong).
+    it('WhenASchemaIsDroppedBetweenItsListingAndItsCount_CountsItAsHoldingNoKeys', async () => {
+      const gone = await createTestSchema('es_keys_gone');
+      await migrateStore(gone.pool, { schema: gone.schema });
+      await gone.drop();
+
+      expect(await keysLeft(rotated.pool, 'another-kek', false, true, gone.schema)).toBe(0);
+      expect(await keysLeft(rotated.pool, 'another-kek', false, true, leftOut.schema)).toBe(1);
     });
 
     it('does not clear the old KEK while a schema it left out still holds keys under it, and names that schema', async () => {
