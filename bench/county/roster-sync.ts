@@ -14,7 +14,7 @@
  * members or replies. The roster-state publisher is not run (it would share the CPU in service).
  * Then, in the same run and schema, what Postgres alone allows (bench/county/ceiling.ts), and the
  * floor (bench/county/floor.ts): the Kafka hops alone, with the run's own relayed records, and the
- * roster SQL alone, each side's CPU per message; their sum bounds any implementation on this stack.
+ * roster SQL alone, each side's CPU per message; their sum is this design's floor on this stack (ADR 0134).
  * Schema, topics and groups are removed afterwards.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
