@@ -3,10 +3,23 @@ import { Type } from 'class-transformer';
 import { IsObject, ValidateBy, ValidateNested } from 'class-validator';
 import { DAY_YEARS, isCalendarDay } from '@vanguard/contracts';
 
+/** class-validator's names of the checks that say what kind of value a field takes. */
+const KIND_CHECKS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'isUuid', 'isDay', 'isEnum', 'isIn']);
+
+/**
+ * A field's reasons: only what kind of value it takes when that failed. "abc" for a count answered
+ * "must not be greater than 5000; must not be less than 1; must be an integer number": the bounds
+ * said nothing true of a value that is no number at all.
+ */
+export function reasonsOf(constraints: Readonly<Record<string, string>>): string[] {
+  const kind = Object.keys(constraints).filter((name) => KIND_CHECKS.has(name));
+  return kind.length ? kind.map((name) => constraints[name]!) : Object.values(constraints);
+}
+
 function flatten(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason }));
+    const own = reasonsOf(e.constraints ?? {}).map((reason) => ({ field, reason }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
