@@ -140,13 +140,13 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
         .expect(200);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(r.body as never);
-      return book.worksheets.map((w) => ({ name: w.name, rows: w.rowCount, first: w.getCell('A1').text }));
+      return book.worksheets.map((w) => ({ name: w.name, rows: w.rowCount, first: w.getCell('A1').text, level: w.getCell('C3').text }));
     };
-    // The county, its two townships, one village: 4 rows in all.
-    expect((await sheets()).map((w) => [w.name, w.rows])).toEqual([
-      ['本级', 3],
-      ['下一级', 4],
-      ['下二级', 3],
+    // The county, its two townships, one village: 4 rows in all; 层级 in Chinese, as the glossary writes it.
+    expect((await sheets()).map((w) => [w.name, w.rows, w.level])).toEqual([
+      ['本级', 3, '县（旗、区）'],
+      ['下一级', 4, '乡镇（苏木、街道）'],
+      ['下二级', 3, '村（嘎查、社区）'],
     ]);
     process.env['REPORTING_STATISTICS_MAX_ROWS'] = '3';
     try {
@@ -251,12 +251,20 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     const page2 = second.body as typeof page1;
     expect(page2).toMatchObject({ truncated: false, next: null });
     expect([...page1.events, ...page2.events].map((e) => e.eventId)).toEqual(pledges.map((p) => p.eventId));
-    const forged = Buffer.from(JSON.stringify(['x', 'y'])).toString('base64url');
-    const bad = await http()
-      .get(`/reports/figures/pledges_made/events?orgId=${BAIHUA.id}&period=2026&after=${forged}`)
-      .set(as('township.secretary'));
-    expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ code: 'REPORT.TRACE_CURSOR_INVALID', errors: [{ field: 'after' }] });
+    // Shaped like a cursor, but its keys are not the service's: each is refused before Postgres's
+    // cast (a year or a day of no month passed Date.parse and answered 500).
+    for (const keys of [
+      ['x', 'y'],
+      ['2026', BAIHUA.id],
+      ['2026-02-30 00:00:00+00', BAIHUA.id],
+    ]) {
+      const forged = Buffer.from(JSON.stringify(keys)).toString('base64url');
+      const bad = await http()
+        .get(`/reports/figures/pledges_made/events?orgId=${BAIHUA.id}&period=2026&after=${forged}`)
+        .set(as('township.secretary'));
+      expect({ keys, status: bad.status }).toEqual({ keys, status: 400 });
+      expect(bad.body).toMatchObject({ code: 'REPORT.TRACE_CURSOR_INVALID', errors: [{ field: 'after' }] });
+    }
   });
 
   it('leaves out who the events of a figure about persons are about: no stream id, no member id', async () => {

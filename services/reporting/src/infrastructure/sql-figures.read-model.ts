@@ -105,12 +105,31 @@ const ROSTER_TRACE_SQL: Record<string, string> = {
                and ($3::text is null or m.event_id > $4::uuid) order by m.event_id limit $2`,
 };
 
+/** Postgres refuses a NUL in text (22021): no key the service gave out holds a control character. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A cursor is the last row's two keys, base64url: opaque to callers, checked before it reaches SQL. */
 const cursorOf = (row: TraceRow): string => Buffer.from(JSON.stringify([row.k1, row.k2]), 'utf8').toString('base64url');
 
-function keysOf(after: string | undefined, roster: boolean): [string | null, string | null] {
+/**
+ * A timestamptz as Postgres writes it as text (`2026-12-05 10:33:30.89+00`), the only form a
+ * cursor's first key comes in. Date.parse took "2026", "Dec 5" and 2026-02-30, which Postgres
+ * refuses at the cast: a 500 for a cursor the service never gave out.
+ */
+const PG_TIMESTAMPTZ = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d){0,2}$/;
+
+function isPgTimestamptz(text: string): boolean {
+  const m = PG_TIMESTAMPTZ.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
+/** A trace cursor's two keys, or TraceCursorInvalid: `after` is a caller's text until checked here. */
+export function keysOf(after: string | undefined, roster: boolean): [string | null, string | null] {
   if (after === undefined) return [null, null];
   let keys: unknown;
   try {
@@ -118,11 +137,11 @@ function keysOf(after: string | undefined, roster: boolean): [string | null, str
   } catch {
     throw new TraceCursorInvalid('not a cursor');
   }
-  if (!Array.isArray(keys) || keys.length !== 2 || !keys.every((k) => typeof k === 'string' && k.length <= 64))
+  if (!Array.isArray(keys) || keys.length !== 2 || !keys.every((k) => typeof k === 'string' && k.length <= 64 && !CONTROL.test(k)))
     throw new TraceCursorInvalid('not a cursor');
   const [k1, k2] = keys as [string, string];
   // The first key is a timestamp of a fact, or a roster row's code or member id; the second an id.
-  if (!UUID.test(k2) || (!roster && Number.isNaN(Date.parse(k1)))) throw new TraceCursorInvalid('not a cursor');
+  if (!UUID.test(k2) || (!roster && !isPgTimestamptz(k1))) throw new TraceCursorInvalid('not a cursor');
   return [k1, k2];
 }
 

@@ -17,6 +17,15 @@ const cell = (key: string, v: FigureValue | undefined): number | string => {
   return v.value;
 };
 
+/** 层级 as the glossary writes it: the file goes to people, the API keeps the identifiers. */
+const LEVEL_LABEL: Readonly<Record<string, string>> = {
+  province: '省',
+  city: '市',
+  county: '县（旗、区）',
+  township: '乡镇（苏木、街道）',
+  village: '村（嘎查、社区）',
+};
+
 const header = (key: string): string => {
   const d = FIGURE_BY_KEY.get(key);
   if (!d) return key;
@@ -46,7 +55,7 @@ export async function statisticsWorkbook(
       sheet.addRow([
         neutraliseFormula(r.name),
         neutraliseFormula(r.code),
-        r.level,
+        LEVEL_LABEL[r.level] ?? neutraliseFormula(r.level),
         ...FIGURES.map((d) => cell(d.key, r.figures.get(d.key))),
       ]);
     sheet.getRow(2).font = { bold: true };

@@ -21,13 +21,13 @@ import { FIGURES, FIGURE_BY_KEY, type FigureValue } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
 import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
 import { buildWorkSummary } from '../../domain/work-summary';
-import type { WorkbookLevel } from '../../infrastructure/export/statistics-workbook';
 import { ExportRenderer, RenderError } from '../../infrastructure/export/export-renderer';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
 import { SqlFiguresReadModel, TraceCursorInvalid, TraceStopped, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
 import { REPORT_RENDERS, REPORT_TRACES, sendRendered } from './report-renders';
 import { ScopedToOrg } from './scoped-org';
+import { statisticsLevels } from './statistics-levels';
 
 /** Everyone who reads the campaign's figures for their own subtree. */
 const READ_ROLES = ['admin', 'organizer', 'branch_secretary', 'evaluator', 'reviewer', 'editor', 'assistance_officer', 'auditor'] as const;
@@ -251,22 +251,13 @@ export class ReportsHttpController {
         code: org.code,
         figures: await this.figures.figures(orgId, p),
       };
-      const levels: WorkbookLevel[] = [{ title: '本级', rows: [own] }];
-      // Down to the branches (a county has three levels below it), as far as the row limit lets
-      // the file go: a province's villages were 80,000 rows built in memory, minutes of a blocked
-      // event loop and gigabytes. The level above drills down by downloading the level below.
-      const maxRows = statisticsMaxRows();
-      let total = 1;
-      for (let depth = 1; depth <= 4; depth++) {
-        const title = `下${'一二三四'[depth - 1]}级`;
-        const organisations = await this.breakdown.countBelow(orgId, depth);
-        if (organisations === 0) break;
-        if (total + organisations > maxRows)
-          return this.renderer.workbook({ orgName: org.name, period: p, levels, omitted: { title, organisations, maxRows } });
-        total += organisations;
-        levels.push({ title, rows: await this.breakdown.below(orgId, depth, p) });
-      }
-      return this.renderer.workbook({ orgName: org.name, period: p, levels });
+      // As far down as the row limit lets the file go: a province's villages were 80,000 rows built
+      // in memory, minutes of a blocked event loop and gigabytes.
+      const { levels, omitted } = await statisticsLevels(own, statisticsMaxRows(), {
+        count: (depth) => this.breakdown.countBelow(orgId, depth),
+        rows: (depth) => this.breakdown.below(orgId, depth, p),
+      });
+      return this.renderer.workbook({ orgName: org.name, period: p, levels, ...(omitted ? { omitted } : {}) });
     });
   }
 
