@@ -14,6 +14,11 @@ export class RulesChecked {
     return rule;
   }
 
+  /** A rule that may not run (one shipped after the decision a replay rebuilds): checked and remembered when it does. */
+  checkIfRun<R extends VersionedRule>(rule: R | null): void {
+    if (rule) this.check(rule);
+  }
+
   /** Every rule passed but `main`, in the order checked. */
   besides(main: RuleRef): RuleRef[] {
     return this.passed.filter((r) => r.id !== main.id || r.version !== main.version).map(ruleRef);

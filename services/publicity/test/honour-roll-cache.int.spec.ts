@@ -61,6 +61,20 @@ describe('honour roll cache follows the data', () => {
     expect((history.body as { items: { change: string; name: string }[] }).items[0]).toMatchObject({ change: 'revoked', name: '钱二' });
   });
 
+  it('shows a revocation whose reason carries a phone or ID-card number without that reason', async () => {
+    const nominationId = randomUUID();
+    await decide(reader, '孙三', nominationId);
+    // Decided before commendation refused such reasons (DecisionTextCarriesNoPersonalNumbersRule), or by a service without it.
+    const revocation = revoked(nominationId, '经查，举报人电话13800138000，身份证152522198001011234') as unknown as ContractEvent<
+      typeof CommendationRevoked
+    >;
+    await reader.get(UnitOfWork).run((tx) => commendationRevoked(tx, revocation, { topic: CommendationRevoked.topic }));
+    const history = await request(reader.getHttpServer()).get('/honour-roll/history').expect(200);
+    const first = (history.body as { items: { change: string; name: string; reason: string | null }[] }).items[0]!;
+    expect(first).toMatchObject({ change: 'revoked', name: '孙三', reason: expect.stringMatching(/^（撤销理由含个人号码，不予公开/) });
+    expect(JSON.stringify(history.body)).not.toMatch(/13800138000|152522198001011234/);
+  });
+
   it('a change committed by another replica reaches this one’s cached page with its notification; the old ETag gets the new page', async () => {
     const before = await names(reader);
     await request(reader.getHttpServer()).get('/honour-roll?limit=200').set('If-None-Match', before.etag).expect(304);

@@ -13,6 +13,7 @@ import {
   programmeFacts,
   steadyMemberFacts,
   systemSweep,
+  townshipReviewer,
   townshipSecretary,
 } from '../__fixtures__/commendation.fixtures';
 import {
@@ -25,7 +26,9 @@ import {
   NOTICE_STREAM,
   noticeFacts,
   shortlisted,
+  returnIt,
   submit,
+  submitted,
   upheldObjection,
   withdraw,
 } from '../__fixtures__/nomination.fixtures';
@@ -35,6 +38,7 @@ import {
   AwardingBodyDecidesRule,
   DecisionGivesItsReasonRule,
   DecisionGivesItsReasonRuleV1,
+  DecisionTextCarriesNoPersonalNumbersRule,
   DocumentNumberIsGivenRule,
   DocumentNumberIsGivenRuleV1,
   NoDecisionWhileAnObjectionIsOpenRule,
@@ -57,6 +61,7 @@ const revoke = (reason = '受到党纪处分', decidedBy = countyOrganizer, rule
   data: { decidedBy, reason, today: '2013-03-01', ...(ruleVersions ? { ruleVersions } : {}) },
 });
 const REASON_GIVEN = 'commendation.nomination.reason-given';
+const NO_PERSONAL_NUMBERS = 'commendation.decision.no-personal-numbers';
 const DOCUMENT_NUMBER = 'commendation.nomination.document-number';
 
 describe('nominationDecider: withdrawal, decision and revocation', () => {
@@ -129,6 +134,7 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
                     'commendation.nomination.decide-shortlisted',
                     'commendation.nomination.awarding-body-decides',
                     'commendation.nomination.document-number',
+                    'commendation.decision.no-personal-numbers',
                     'commendation.nomination.eligible',
                     'commendation.nomination.notice-ran-full-period',
                   ].map((id) => ({ id, version: id.endsWith('document-number') ? 2 : 1 })),
@@ -275,6 +281,7 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
                 checks: [
                   { id: 'commendation.nomination.revoke-decided', version: 1 },
                   { id: REASON_GIVEN, version: 2 },
+                  { id: NO_PERSONAL_NUMBERS, version: 1 },
                 ],
               },
             },
@@ -305,6 +312,47 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
         nominationDecider.decide(revoke('受到党纪处分', countyOrganizer, { [REASON_GIVEN]: 9 }), fold(nominationDecider, decided())),
       ).toThrow(RuleVersionUnknownError);
     });
+    // Kept for ever and shown on the public 光荣榜 history: a probe put an ID-card and a phone number there through a revocation.
+    it('is not revoked, returned, rejected or decided with an ID-card or phone number in its reason or document number', () => {
+      spec
+        .given(decided())
+        .when(revoke('经查，张明（身份证号152522198001011234）冒用他人事迹'))
+        .thenRefuses(DecisionTextCarriesNoPersonalNumbersRule);
+      spec.given(decided()).when(revoke('举报人电话一三八〇〇一三八〇〇〇')).thenRefuses(DecisionTextCarriesNoPersonalNumbersRule);
+      spec
+        .given(shortlisted())
+        .when(decideIt({ documentNumber: '通创组发13812345678号' }))
+        .thenRefuses(DecisionTextCarriesNoPersonalNumbersRule);
+      spec
+        .given(shortlisted())
+        .when(decideIt({ reason: '联系人138 0013 8000' }))
+        .thenRefuses(DecisionTextCarriesNoPersonalNumbersRule);
+      spec
+        .given(submitted())
+        .when(returnIt(townshipReviewer, '请补充，电话13800138000'))
+        .thenRefuses(DecisionTextCarriesNoPersonalNumbersRule);
+      spec
+        .given(submitted())
+        .when({ type: 'RejectNomination', data: { decidedBy: townshipReviewer, reason: '身份证152522198001011234不符' } })
+        .thenRefuses(DecisionTextCarriesNoPersonalNumbersRule);
+    });
+    it('replays a revocation recorded before that rule shipped as it ran: without it', () =>
+      spec
+        .given(decided())
+        .when(revoke('电话13800138000', countyOrganizer, { 'commendation.nomination.revoke-decided': 1, [REASON_GIVEN]: 2 }))
+        .thenMatches((e) =>
+          expect(e[0]).toMatchObject({
+            type: 'commendation.CommendationRevoked',
+            data: {
+              decision: {
+                checks: [
+                  { id: 'commendation.nomination.revoke-decided', version: 1 },
+                  { id: REASON_GIVEN, version: 2 },
+                ],
+              },
+            },
+          }),
+        ));
     it('is revoked by the awarding body only', () =>
       spec.given(decided()).when(revoke('x', townshipSecretary)).thenRefuses(AwardingBodyDecidesRule));
     it('revokes only a decided commendation, and once', () => {

@@ -198,6 +198,7 @@ describe('nominationDecider: review chain (层层推荐)', () => {
                 checks: [
                   { id: 'commendation.nomination.awaits-review', version: 1 },
                   { id: REASON_GIVEN, version: 2 },
+                  { id: 'commendation.decision.no-personal-numbers', version: 1 },
                 ],
               },
             },

@@ -7,6 +7,7 @@ import type { NominationEvent } from './nomination.events';
 import {
   AwardingBodyDecidesRule,
   decisionGivesItsReason,
+  decisionTextCarriesNoPersonalNumbers,
   documentNumberIsGiven,
   NoDecisionWhileAnObjectionIsOpenRule,
   NominationIsStandingRule,
@@ -53,6 +54,7 @@ export function decideCommendation({ data }: DecideCommendation, state: Nominati
   rules.check(new OnlyAShortlistedNominationIsDecidedRule(state.status));
   rules.check(new AwardingBodyDecidesRule(data.decidedBy, state.chain));
   rules.check(documentNumberIsGiven(data.ruleVersions, data.documentNumber));
+  rules.checkIfRun(decisionTextCarriesNoPersonalNumbers(data.ruleVersions, data.documentNumber, data.reason ?? ''));
   rules.check(new NomineeIsEligibleRule(state.eligible));
   rules.check(new NoticeRanItsFullPeriodRule(data.notice, data.today));
   const rule = ruleRef(rules.check(new NoDecisionWhileAnObjectionIsOpenRule(data.openObjections)));
@@ -96,6 +98,7 @@ export function revokeCommendation({ data }: RevokeCommendation, state: Nominati
   rules.check(new OnlyADecidedCommendationIsRevokedRule(state.status));
   const rule = ruleRef(rules.check(new AwardingBodyDecidesRule(data.decidedBy, state.chain)));
   rules.check(decisionGivesItsReason(data.ruleVersions, data.reason));
+  rules.checkIfRun(decisionTextCarriesNoPersonalNumbers(data.ruleVersions, data.reason));
   return [
     {
       type: 'commendation.CommendationRevoked',

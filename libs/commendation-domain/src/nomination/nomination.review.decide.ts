@@ -4,6 +4,7 @@ import type { EndorseNomination, NoteReviewOverdue, RejectNomination, ReturnNomi
 import type { NominationEvent } from './nomination.events';
 import {
   decisionGivesItsReason,
+  decisionTextCarriesNoPersonalNumbers,
   NominationAwaitsReviewRule,
   NomineeIsEligibleRule,
   OverdueIsNotedOnceRule,
@@ -57,6 +58,7 @@ function returnOrReject(data: ReturnNomination['data'], state: NominationState) 
   const rules = new RulesChecked();
   const rule = ruleRef(byTheAwaitedLevel(rules, data, state));
   rules.check(decisionGivesItsReason(data.ruleVersions, data.reason));
+  rules.checkIfRun(decisionTextCarriesNoPersonalNumbers(data.ruleVersions, data.reason));
   return {
     nominationId: state.nominationId!,
     programmeId: state.programmeId!,

@@ -1,4 +1,10 @@
-import { personalNumbersIn, personalNumbersShownIn, type AwardCategory, type NumberReading } from '@vanguard/contracts';
+import {
+  personalNumbersIn,
+  personalNumbersPublishedIn,
+  personalNumbersShownIn,
+  type AwardCategory,
+  type NumberReading,
+} from '@vanguard/contracts';
 import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind, type RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { ProgrammeTimeline } from '../programme/programme.state';
@@ -306,6 +312,34 @@ const REASON_RULE = new VersionedRuleSet<[string]>('commendation.nomination.reas
   1: DecisionGivesItsReasonRuleV1,
   2: DecisionGivesItsReasonRule,
 });
+
+/**
+ * A decision's own words — its reason, a commendation's document number — carry no ID-card or
+ * phone number (`personalNumbersPublishedIn`, reading 4). They are kept for ever in a store that
+ * cannot forget, and a revocation's reason and number are shown on the public 光荣榜 history (a
+ * hostile probe put 身份证号152522198001011234 there through a revocation). First shipped after
+ * decisions were recorded: a replay runs it only for a decision that recorded it.
+ */
+export class DecisionTextCarriesNoPersonalNumbersRule extends Rule {
+  static readonly ID = 'commendation.decision.no-personal-numbers';
+  readonly id = DecisionTextCarriesNoPersonalNumbersRule.ID;
+  readonly code = 'DECISION.PERSONAL_NUMBERS';
+  readonly kind = 'invalid';
+  readonly message =
+    '决定的理由和文号中不得含身份证号或电话号码（决定永久保存并公开）/ a decision’s reason and document number must not carry an ID-card or phone number: the record is kept for ever and shown';
+  constructor(private readonly texts: readonly string[]) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.texts.some((t) => personalNumbersPublishedIn(t).length > 0);
+  }
+}
+
+/** That rule for a new decision, and for a replay of one that recorded it; none for a replay of one taken before it shipped. */
+export const decisionTextCarriesNoPersonalNumbers = (chosen: RuleVersionChoice | undefined, ...texts: string[]) =>
+  chosen === undefined || DecisionTextCarriesNoPersonalNumbersRule.ID in chosen
+    ? new DecisionTextCarriesNoPersonalNumbersRule(texts)
+    : null;
 
 /** The reason rule in the version `chosen` names (a replay's), else the one in force. */
 export const decisionGivesItsReason = (chosen: RuleVersionChoice | undefined, reason: string) => REASON_RULE.create(chosen, reason);

@@ -3,6 +3,7 @@ import {
   CommendationRevoked,
   ExemplarProposed,
   QuarterPioneerNominated,
+  personalNumbersPublishedIn,
   QuarterPioneerSelected,
   type ContractEvent,
 } from '@vanguard/contracts';
@@ -76,10 +77,23 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
   });
 }
 
+/**
+ * A revocation's reason as the public history shows it. Commendation refuses an ID-card or phone
+ * number in a decision's reason (DecisionTextCarriesNoPersonalNumbersRule); a revocation decided
+ * before that rule, or by a service that lacks it, is still shown without one.
+ */
+export function shownReason(said: string): string {
+  const reason = said.trim();
+  if (!reason) return '（撤销决定未载明理由 / the revocation gave no reason）';
+  if (personalNumbersPublishedIn(reason).length > 0)
+    return '（撤销理由含个人号码，不予公开 / the reason carries a personal number and is not shown）';
+  return reason;
+}
+
 export async function commendationRevoked(tx: Tx, event: ContractEvent<typeof CommendationRevoked>, origin: Origin): Promise<void> {
   const d = event.data;
   mustHangTogether(event, CommendationRevoked.topic, origin, `nomination-${d.nominationId}`);
-  const reason = d.decision.reason.trim() || '（撤销决定未载明理由 / the revocation gave no reason）';
+  const reason = shownReason(d.decision.reason);
   // Read, then update: TypeORM answers an UPDATE … RETURNING with [rows, count], not rows.
   const rows = await tx.query<{ name: string; org_name: string; category: string }>(
     `select name, org_name, category from commendations where nomination_id = $1 and revoked_on is null for update`,
