@@ -13,11 +13,26 @@ export { lowerCaseUuids };
  */
 export function canonicalUuidUrls() {
   return (req: IncomingMessage & { originalUrl?: string }, _res: ServerResponse, next: () => void): void => {
-    if (req.url) req.url = lowerCaseUuids(req.url);
+    if (req.url) req.url = canonicalUrl(req.url);
     // Express set it before any middleware ran; the idempotency fingerprint and the logs read it.
-    if (req.originalUrl) req.originalUrl = lowerCaseUuids(req.originalUrl);
+    if (req.originalUrl) req.originalUrl = canonicalUrl(req.originalUrl);
     next();
   };
+}
+
+/**
+ * A URL with its percent-encoded letters, digits, `-`, `_` and `~` decoded (RFC 3986 §6.2.2.2:
+ * the same URL either way), then its UUIDs lower-cased. `%36BCC22F1-…` read the notice (the router
+ * decodes) and was refused as another programme where the raw URL was compared, the objection
+ * limit's key taken all the same. `.` stays encoded: decoded, `%2E%2E` would become a path step.
+ */
+export function canonicalUrl(url: string): string {
+  const decoded = url.includes('%')
+    ? url.replace(/%(4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|3[0-9]|2[Dd]|5[Ff]|7[Ee])/g, (_, hex: string) =>
+        String.fromCharCode(parseInt(hex, 16)),
+      )
+    : url;
+  return lowerCaseUuids(decoded);
 }
 
 const lowerCased = (value: unknown): unknown =>

@@ -16,7 +16,7 @@ import {
 import { Test } from '@nestjs/testing';
 import { LoggerModule } from 'nestjs-pino';
 import { configureHttpApp } from './create-app';
-import { IsUuid, lowerCaseUuids } from './canonical-uuids';
+import { canonicalUrl, IsUuid, lowerCaseUuids } from './canonical-uuids';
 
 const seenByGuard: { params?: unknown; query?: unknown }[] = [];
 
@@ -77,6 +77,18 @@ describe('UUIDs are lower-cased at the edge', () => {
     expect(seenByGuard).toEqual([{ params: { streamId: `nomination-${id}` }, query: { orgId: org } }]);
   });
 
+  it('WhenAnIdIsPercentEncoded_GuardsAndHandlersSeeItDecodedAndLowerCased', async () => {
+    const id = randomUUID();
+    const org = randomUUID();
+    const encoded = (u: string) =>
+      [...u.toUpperCase()].map((c, i) => (i % 3 === 0 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c)).join('');
+    seenByGuard.length = 0;
+    const r = await fetch(`${base}/things/nomination-${encoded(id)}?orgId=${encoded(org)}`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ streamId: `nomination-${id}`, orgId: org, originalUrl: `/things/nomination-${id}?orgId=${org}` });
+    expect(seenByGuard).toEqual([{ params: { streamId: `nomination-${id}` }, query: { orgId: org } }]);
+  });
+
   it('WhenABodyCarriesUpperCaseIds_TheDtoHoldsThemLowerCased_AndANonUuidIsStillRefused', async () => {
     const [org, a, b] = [randomUUID(), randomUUID(), randomUUID()];
     const post = (body: unknown) =>
@@ -114,5 +126,18 @@ describe(lowerCaseUuids.name, () => {
         .join('');
       expect(lowerCaseUuids(text)).toBe(expected);
     }
+  });
+});
+
+describe(canonicalUrl.name, () => {
+  it('decodes exactly the encoded letters, digits, - _ ~ (RFC 3986 unreserved), leaving . and every other byte encoded', () => {
+    for (let byte = 0; byte < 256; byte++) {
+      const hex = byte.toString(16).padStart(2, '0');
+      const char = String.fromCharCode(byte);
+      const unreserved = /^[A-Za-z0-9_~-]$/.test(char);
+      for (const encoded of [`%${hex}`, `%${hex.toUpperCase()}`])
+        expect({ encoded, url: canonicalUrl(`/a/${encoded}`) }).toEqual({ encoded, url: unreserved ? `/a/${char}` : `/a/${encoded}` });
+    }
+    expect(canonicalUrl('/files/%2E%2E/%2e%2e/x')).toBe('/files/%2E%2E/%2e%2e/x');
   });
 });

@@ -1,6 +1,6 @@
 import { applyDecorators, BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsObject, ValidateBy, ValidateNested } from 'class-validator';
+import { IsObject, Matches, ValidateBy, ValidateNested } from 'class-validator';
 import { DAY_YEARS, isCalendarDay } from '@vanguard/contracts';
 
 /** class-validator's names of the checks that say what kind of value a field takes. */
@@ -79,3 +79,10 @@ export const IsDayNotBefore = (field: string, earlier: string) =>
       defaultMessage: () => `${field} must not be before ${earlier}`,
     },
   });
+
+/**
+ * Text shown as it is, never as markup: no `<` or `>` (400 naming the field). A name or summary
+ * one service shows on a public page is another's to publish: `<img src=x onerror=…>` as a
+ * nominee's name reached the public notice verbatim while publicity refused it in its own fields.
+ */
+export const IsPlainText = (field: string) => Matches(/^[^<>]*$/, { message: `${field} must be plain text without < or >` });

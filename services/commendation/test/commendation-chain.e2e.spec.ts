@@ -135,6 +135,25 @@ describe('commendation chain (e2e)', () => {
         });
       expect([hidden.status, hidden.body.code]).toEqual([400, 'NOMINATION.PERSONAL_NUMBERS']);
     }
+    // The name and summary are published as they are: markup in either is refused, naming the field (a probe put <img onerror> on the notice).
+    for (const [field, nominee, deeds] of [
+      ['nominee.name', '<img src=x onerror=alert(1)>', '带领群众修路'],
+      ['deeds.summary', '甲', '<script>alert(document.cookie)</script>'],
+    ] as const) {
+      const markup = await http()
+        .post('/nominations')
+        .set(as('village.secretary'))
+        .send({
+          programmeId,
+          category: 'outstanding_member',
+          nominee: { kind: 'member', id: a, name: nominee, orgId: HONGSHI },
+          deeds: { summary: deeds, record: '……' },
+        });
+      expect([markup.status, markup.body.errors]).toEqual([
+        400,
+        [{ field, reason: `${field.split('.')[1]} must be plain text without < or >` }],
+      ]);
+    }
     const na = (await nominate(a, '甲').expect(201)).body.nominationId as string;
     const nb = (await nominate(b, '乙').expect(201)).body.nominationId as string;
     // The unit has two places: a third standing nomination is over quota once the board counts the first two.
@@ -214,6 +233,11 @@ describe('commendation chain (e2e)', () => {
       expect([grounds, refused.status, refused.body.code]).toEqual([grounds, 400, 'OBJECTION.PERSONAL_NUMBERS']);
     }
 
+    // A status the list does not know is refused, not answered with an empty list.
+    for (const status of ['foo', '']) {
+      const r = await http().get(`/objections?programmeId=${programmeId}&status=${status}`).set(as('county.inspector'));
+      expect([status, r.status, r.body.errors?.[0]?.field]).toEqual([status, 400, 'status']);
+    }
     const objections = await waitUntil('both objections on the board', async () => {
       const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));
       return r.body.length === 2 && (r.body as { objectionId: string; nominationId: string }[]);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsNotBlank, IsUuid } from '@vanguard/http';
+import { PaginationQuery, IsDay, IsNotBlank, IsPlainText, IsUuid } from '@vanguard/http';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
@@ -8,8 +8,6 @@ import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from
  * types tags into a name; and one that shows as nothing (spaces, zero-width or Braille and Hangul
  * blanks) is refused naming the field (IsNotBlank), as `MinLength(1)` let "\u200b" through.
  */
-const PLAIN = /^[^<>]*$/;
-const PLAIN_MESSAGE = 'must be plain text without < or >';
 
 export class ExemplarListQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: ['proposed', 'published', 'declined', 'withdrawn'] })
@@ -27,7 +25,7 @@ export class EditExemplarRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
-  @Matches(PLAIN, { message: `name ${PLAIN_MESSAGE}` })
+  @IsPlainText('name')
   name?: string;
 
   @ApiPropertyOptional({ description: 'rich text; sanitised on the way in', maxLength: 50_000 })
@@ -49,7 +47,7 @@ export class TakeDownExemplarRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(1000)
-  @Matches(PLAIN, { message: `reason ${PLAIN_MESSAGE}` })
+  @IsPlainText('reason')
   reason!: string;
 }
 
@@ -60,14 +58,14 @@ export class CreateColumnRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(100)
-  @Matches(PLAIN, { message: `name ${PLAIN_MESSAGE}` })
+  @IsPlainText('name')
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
-  @Matches(PLAIN, { message: `description ${PLAIN_MESSAGE}` })
+  @IsPlainText('description')
   description?: string;
 }
 
@@ -85,7 +83,7 @@ export class CreateArticleRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(300)
-  @Matches(PLAIN, { message: `title ${PLAIN_MESSAGE}` })
+  @IsPlainText('title')
   title!: string;
 
   @ApiProperty({ description: 'rich text; sanitised on the way in (allowlisted tags, http(s)/mailto links only)', maxLength: 200_000 })
@@ -100,7 +98,7 @@ export class EditArticleRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(300)
-  @Matches(PLAIN, { message: `title ${PLAIN_MESSAGE}` })
+  @IsPlainText('title')
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 200_000 })
@@ -115,7 +113,7 @@ export class PublishArticleRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
-  @Matches(PLAIN, { message: `outlet ${PLAIN_MESSAGE}` })
+  @IsPlainText('outlet')
   outlet!: string;
 
   @ApiProperty({ enum: MEDIA_LEVELS }) @IsIn(MEDIA_LEVELS) level!: MediaLevel;
@@ -169,7 +167,7 @@ export class SetWeightRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
-  @Matches(PLAIN, { message: `outlet ${PLAIN_MESSAGE}` })
+  @IsPlainText('outlet')
   outlet?: string;
 
   @ApiProperty({ minimum: 0, maximum: 1000 })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsDay, IsUuid, QueryInt, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, QueryInt, NestedObject, NestedObjects, IsNotBlank, IsPlainText } from '@vanguard/http';
 
 const CATEGORIES = ['advanced_organization', 'outstanding_member', 'outstanding_party_worker', 'advanced_county_committee'] as const;
 const LEVELS = ['county', 'city', 'province'] as const;
@@ -83,7 +83,12 @@ export class AllocateQuotaRequest {
 class NomineeDto {
   @ApiProperty({ enum: ['member', 'organization'] }) @IsIn(['member', 'organization']) kind!: 'member' | 'organization';
   @ApiProperty({ format: 'uuid', description: 'the member or the organisation' }) @IsUuid() id!: string;
-  @ApiProperty({ example: '张明', description: 'as shown on the notice' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '张明', description: 'as shown on the notice: plain text' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  @IsPlainText('name')
+  name!: string;
   @ApiProperty({ format: 'uuid', description: 'the member’s organisation, or the organisation itself' }) @IsUuid() orgId!: string;
 }
 
@@ -92,6 +97,7 @@ export class DeedsDto {
   @IsString()
   @IsNotBlank()
   @MaxLength(500)
+  @IsPlainText('summary')
   summary!: string;
   @ApiProperty({ description: '主要事迹材料' }) @IsString() @IsNotBlank() @MaxLength(20_000) record!: string;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { INVESTIGATOR_ROLE } from '@vanguard/commendation-domain';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -28,6 +28,17 @@ export class FindingsRequest {
   @ApiProperty({ example: '经走访核实，所反映问题不属实' }) @IsString() @IsNotBlank() @MaxLength(8000) findings!: string;
 }
 
+const STATUSES = ['filed', 'assigned', 'upheld', 'dismissed'] as const;
+
+export class ObjectionListQuery {
+  @ApiProperty({ format: 'uuid' }) @IsUuid() programmeId!: string;
+  // Unchecked, `status=foo` answered 200 [] as if the programme had no objection at all.
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
+  status?: (typeof STATUSES)[number];
+}
+
 const notFound = () => new NotFoundException({ code: 'OBJECTION.NOT_FOUND', message: '没有这件异议 / no such objection' });
 
 /** 异议核查: the awarding body assigns, the inspector investigates and concludes. */
@@ -45,14 +56,8 @@ export class ObjectionsHttpController {
 
   @Get()
   @Roles(...READ_ROLES)
-  @ApiQuery({ name: 'programmeId', required: true })
-  @ApiQuery({ name: 'status', required: false, enum: ['filed', 'assigned', 'upheld', 'dismissed'] })
   @ApiOperation({ summary: '异议 / a programme’s objections (the caller must hold the awarding body)' })
-  async list(
-    @Ctx() ctx: CommandContext,
-    @Query('programmeId', uuidParam('programmeId')) programmeId: string,
-    @Query('status') status?: string,
-  ) {
+  async list(@Ctx() ctx: CommandContext, @Query() { programmeId, status }: ObjectionListQuery) {
     const all = await this.queries.ofProgramme(programmeId, status);
     return all.filter((o) => this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId));
   }

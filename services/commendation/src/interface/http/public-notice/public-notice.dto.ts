@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsUuid, IsNotBlank, IsPlainText } from '@vanguard/http';
 
 export class FileObjectionRequest {
   @ApiProperty({ format: 'uuid', description: 'the nomination on the notice objected to' }) @IsUuid() nominationId!: string;
@@ -8,9 +8,15 @@ export class FileObjectionRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(4000)
+  @IsPlainText('grounds')
   grounds!: string;
 
-  @ApiPropertyOptional({ description: 'leave out to object anonymously' }) @IsOptional() @IsString() @MaxLength(100) name?: string;
+  @ApiPropertyOptional({ description: 'leave out to object anonymously' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @IsPlainText('name')
+  name?: string;
   @ApiPropertyOptional({ description: 'a way to reach the objector; seen only by the investigator, erased when concluded' })
   @IsOptional()
   @IsString()
