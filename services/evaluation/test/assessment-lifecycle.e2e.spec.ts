@@ -60,13 +60,18 @@ describe('organisation assessment (e2e)', () => {
       total: 90,
       tier: 'advanced',
       starRating: 4,
+      assessedOn: '2011-12-20',
       decision: {
         decidedBy: { role: 'evaluator', orgId: COUNTY },
         inputs: [
           { streamId: `assessment-${a}`, version: 1 },
           ...recordedPath([demoOrgId('91'), demoOrgId('9104'), COUNTY, org.township, a]),
         ],
-        checks: [{ id: 'evaluation.assessment.by-level-above', version: 1 }],
+        checks: [
+          { id: 'evaluation.assessment.by-level-above', version: 1 },
+          { id: 'evaluation.assessment.periods-in-order', version: 1 },
+          { id: 'evaluation.period-has-begun', version: 1 },
+        ],
         rule: { id: 'evaluation.assessment.tier', version: 1 },
         reason: '年度考评',
       },
@@ -105,11 +110,16 @@ describe('organisation assessment (e2e)', () => {
     expect(replay.body).toMatchObject({ rule: { version: 1 }, recorded: { tier: 'middle', starRating: 2 }, matches: true });
   });
 
-  it('refuses by rule: a period once (409), only a level above (403)', async () => {
+  it('refuses by rule: a period once (409), a year before one assessed (409), a year to come (422), only a level above (403)', async () => {
     const d = org.villages[3]!;
     expect((await assess('county.evaluator', d, { period: '2010', scores: strong })).status).toBe(201);
     const again = await assess('county.evaluator', d, { period: '2010', scores: middling });
     expect([again.status, again.body.code]).toEqual([409, 'ASSESSMENT.PERIOD_DONE']);
+    // The clock reads 2011-12-20: 2012 has not begun; 2009 comes before the 2010 already assessed.
+    const ahead = await assess('county.evaluator', d, { period: '2012', scores: strong });
+    expect([ahead.status, ahead.body.code]).toEqual([422, 'PERIOD.NOT_BEGUN']);
+    const earlier = await assess('county.evaluator', d, { period: '2009', scores: strong });
+    expect([earlier.status, earlier.body.code]).toEqual([409, 'ASSESSMENT.LATER_PERIOD_ASSESSED']);
     // A year no one assesses 松岭旗 for (the demo seed records 2009 and 2010): the level rule answers, not the period rule.
     const self = await assess('county.evaluator', COUNTY, { period: '2031', scores: strong });
     expect([self.status, self.body.code]).toEqual([403, 'ASSESSMENT.NOT_LEVEL_ABOVE']);

@@ -72,6 +72,7 @@ function assessmentHistory(): [string, AssessmentEvent[]] {
           orgPath: pathAtVersionZero([PARENT, orgId]),
           ruleVersion: 1,
           reason: '',
+          assessedOn: `${year + 1}-01-10`,
         },
       },
       state,

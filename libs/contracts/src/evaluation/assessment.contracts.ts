@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
+import { daySchema } from '../organization/vocabulary';
 import { decisionSchema } from './decision';
 
 // 五个好 (seed 001 part 2): an organisation is scored on leadership, membership, mechanism,
@@ -53,6 +54,11 @@ export const OrganizationAssessed = defineContract({
       .optional()
       .describe(
         'the concluded monthly reviews of the year that ranked the unit, oldest first, as the decision read them; absent when it read none (and on decisions recorded before ADR 0050)',
+      ),
+    assessedOn: daySchema
+      .optional()
+      .describe(
+        'the China day the decision was taken on (the year assessed has begun by then); absent on decisions recorded before it was',
       ),
     decision: decisionSchema,
   }),

@@ -1,3 +1,4 @@
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 import type { MonthlyRoundRead } from './monthly-review-reads';
@@ -22,6 +23,10 @@ export interface AssessOrganization {
     /** The tier rule version in force (chosen by the service's configuration, recorded on the event). */
     readonly ruleVersion: number;
     readonly reason: string;
+    /** The China day of the decision (the service's clock; a replay's, the one recorded). */
+    readonly assessedOn: string;
+    /** A replay's: the rule versions the decision recorded; rules shipped after it run only where recorded. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 

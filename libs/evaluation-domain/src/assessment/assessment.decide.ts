@@ -3,7 +3,14 @@ import { idsOf, pathInputs } from '../org-path';
 import type { AssessmentCommand, AssessOrganization } from './assessment.commands';
 import type { AssessmentEvent } from './assessment.events';
 import { AssessmentInputsFitTheRecordRule, assessedMonthlyReviews, MonthlyReviewsRankTheUnitInThePeriodRule } from './monthly-review-reads';
-import { AssessedByALevelAboveRule, PeriodIsAssessedOnceRule, TierRuleVersionExistsRule } from './assessment.rules';
+import { PeriodHasBegunRule } from '../period-begun.rule';
+import { ruleRanFor } from '../rules-recorded-later';
+import {
+  AssessedByALevelAboveRule,
+  PeriodIsAssessedOnceRule,
+  PeriodsAreAssessedInOrderRule,
+  TierRuleVersionExistsRule,
+} from './assessment.rules';
 import { evolve, initialState, type AssessmentState } from './assessment.state';
 import { TIER_RULES, totalScore, type OrgTier } from './tier-rules';
 
@@ -13,6 +20,13 @@ export function assessOrganization({ data }: AssessOrganization, state: Assessme
   checkRule(new PeriodIsAssessedOnceRule(state, data.period));
   const entitled = new AssessedByALevelAboveRule(data.decidedBy, idsOf(data.orgPath));
   checkRule(entitled);
+  // Shipped after assessments were recorded: a replay runs them only for a decision that recorded them.
+  const inOrder = ruleRanFor(PeriodsAreAssessedInOrderRule.ID, data.ruleVersions)
+    ? new PeriodsAreAssessedInOrderRule(state, data.period)
+    : null;
+  if (inOrder) checkRule(inOrder);
+  const begun = ruleRanFor(PeriodHasBegunRule.ID, data.ruleVersions) ? new PeriodHasBegunRule(data.period, data.assessedOn) : null;
+  if (begun) checkRule(begun);
   checkRule(new TierRuleVersionExistsRule(data.ruleVersion));
   const rule = TIER_RULES[data.ruleVersion]!;
   // The rounds are evidence on the record, not an input of the tier rule: the assessor's scores weigh them.
@@ -40,11 +54,13 @@ export function assessOrganization({ data }: AssessOrganization, state: Assessme
       starRating: rule.stars(inputs),
       // Absent when none was read, as on decisions recorded before rounds were: those replay unchanged.
       ...(weighed ? { monthlyReviews: monthly.figures } : {}),
+      // Recorded with the rules that read it; a replay of a decision from before them has none to give.
+      ...(begun ? { assessedOn: data.assessedOn } : {}),
       decision: {
         decidedBy: data.decidedBy,
         inputs: decisionInputs,
         rule: { id: rule.id, version: rule.version },
-        checks: weighed ? [ruleRef(entitled), ruleRef(rounds)] : [ruleRef(entitled)],
+        checks: [ruleRef(entitled), ...(weighed ? [ruleRef(rounds)] : []), ...[inOrder, begun].flatMap((r) => (r ? [ruleRef(r)] : []))],
         reason: data.reason,
       },
     },

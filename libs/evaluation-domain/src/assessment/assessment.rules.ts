@@ -47,3 +47,26 @@ export class TierRuleVersionExistsRule extends Rule {
     return TIER_RULES[this.ruleVersion] === undefined;
   }
 }
+
+/**
+ * Years are assessed in order: none before a year already assessed. Each assessment's tier change
+ * is reckoned from the one before it; a probe assessed 2099 and then 2025, and 2025 was recorded
+ * as a fall from the 2099 tier. First shipped after assessments were recorded.
+ */
+export class PeriodsAreAssessedInOrderRule extends Rule {
+  static readonly ID = 'evaluation.assessment.periods-in-order';
+  readonly id = PeriodsAreAssessedInOrderRule.ID;
+  readonly code = 'ASSESSMENT.LATER_PERIOD_ASSESSED';
+  readonly kind = 'conflict';
+  readonly message =
+    '评定按年度先后进行，该组织已有更晚年度的评定 / years are assessed in order: a later year of this organisation is assessed already';
+  constructor(
+    private readonly state: AssessmentState,
+    private readonly period: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.periods.some((p) => p > this.period);
+  }
+}

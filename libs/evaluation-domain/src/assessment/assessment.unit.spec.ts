@@ -3,7 +3,13 @@ import { pathAtVersionZero, pathInputs } from '../org-path';
 import type { AssessOrganization } from './assessment.commands';
 import { assessmentDecider } from './assessment.decide';
 import type { AssessmentEvent } from './assessment.events';
-import { AssessedByALevelAboveRule, PeriodIsAssessedOnceRule, TierRuleVersionExistsRule } from './assessment.rules';
+import { PeriodHasBegunRule } from '../period-begun.rule';
+import {
+  AssessedByALevelAboveRule,
+  PeriodIsAssessedOnceRule,
+  PeriodsAreAssessedInOrderRule,
+  TierRuleVersionExistsRule,
+} from './assessment.rules';
 import {
   AssessmentInputsFitTheRecordRule,
   monthlyRoundReadOf,
@@ -35,6 +41,7 @@ const assess = (over: Partial<AssessOrganization['data']> = {}): AssessOrganizat
     orgPath: PATH,
     ruleVersion: 1,
     reason: '年度评定',
+    assessedOn: '2012-01-15',
     ...over,
   },
 });
@@ -53,6 +60,50 @@ const assessedIn = (period: string, tier: 'advanced' | 'middle' | 'lagging', sco
 });
 
 describe('assessmentDecider', () => {
+  // A probe on 2026-12-05 assessed 2099, then 2025: 2025 was recorded as a fall from 2099's tier.
+  describe('years in order, none to come', () => {
+    it('refuses a year that has not begun, and takes the year still running', () => {
+      spec
+        .given([])
+        .when(assess({ period: '2099', assessedOn: '2026-12-05' }))
+        .thenRefuses(PeriodHasBegunRule);
+      spec
+        .given([])
+        .when(assess({ period: '2027', assessedOn: '2026-12-31' }))
+        .thenRefuses(PeriodHasBegunRule);
+      spec
+        .given([])
+        .when(assess({ period: '2026', assessedOn: '2026-12-05' }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { period: '2026', assessedOn: '2026-12-05' } }));
+    });
+    it('refuses a year before one assessed already, so a tier change is always from the year before', () => {
+      spec
+        .given([assessedIn('2012', 'advanced')])
+        .when(assess({ period: '2011' }))
+        .thenRefuses(PeriodsAreAssessedInOrderRule);
+      spec
+        .given([assessedIn('2010', 'advanced')])
+        .when(assess({ period: '2011', scores: middling }))
+        .thenMatches((e) =>
+          expect(e[1]).toMatchObject({ type: 'evaluation.TierChanged', data: { period: '2011', from: 'advanced', to: 'middle' } }),
+        );
+    });
+    it('replays a decision recorded before either rule as it ran: out of order, a year to come, no day recorded', () =>
+      spec
+        .given([assessedIn('2099', 'advanced')])
+        .when(
+          assess({
+            period: '2025',
+            assessedOn: '',
+            ruleVersions: { 'evaluation.assessment.tier': 1, 'evaluation.assessment.by-level-above': 1 },
+          }),
+        )
+        .thenMatches((e) => {
+          expect(e[0]!.data).not.toHaveProperty('assessedOn');
+          expect(e[0]).toMatchObject({ data: { decision: { checks: [{ id: 'evaluation.assessment.by-level-above', version: 1 }] } } });
+        }));
+  });
+
   it('assesses an organisation with the tier rule in force and records its inputs and version', () =>
     spec
       .given([])
@@ -67,11 +118,16 @@ describe('assessmentDecider', () => {
             total: 90,
             tier: 'advanced',
             starRating: 4,
+            assessedOn: '2012-01-15',
             decision: {
               decidedBy: evaluator,
               inputs: [{ streamId: `assessment-${VILLAGE}`, version: 0 }, ...pathInputs(PATH)],
               rule: { id: 'evaluation.assessment.tier', version: 1 },
-              checks: [{ id: 'evaluation.assessment.by-level-above', version: 1 }],
+              checks: [
+                { id: 'evaluation.assessment.by-level-above', version: 1 },
+                { id: 'evaluation.assessment.periods-in-order', version: 1 },
+                { id: 'evaluation.period-has-begun', version: 1 },
+              ],
               reason: '年度评定',
             },
           },
@@ -199,6 +255,7 @@ describe('assessmentDecider', () => {
                 { roundId: may.roundId, zoneId: ZONE, month: '2011-05', scorePermille: 812, rank: 2, unitsRanked: 3, rubricVersion: 2 },
                 { roundId: june.roundId, zoneId: ZONE, month: '2011-06', scorePermille: 905, rank: 1, unitsRanked: 3, rubricVersion: 2 },
               ],
+              assessedOn: '2012-01-15',
               decision: {
                 decidedBy: evaluator,
                 inputs: [
@@ -211,6 +268,8 @@ describe('assessmentDecider', () => {
                 checks: [
                   { id: 'evaluation.assessment.by-level-above', version: 1 },
                   { id: 'evaluation.assessment.monthly-reviews-of-the-period', version: 1 },
+                  { id: 'evaluation.assessment.periods-in-order', version: 1 },
+                  { id: 'evaluation.period-has-begun', version: 1 },
                 ],
                 reason: '年度评定',
               },

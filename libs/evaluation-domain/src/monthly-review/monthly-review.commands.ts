@@ -1,3 +1,4 @@
+import type { RuleVersionChoice } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -56,6 +57,8 @@ export interface OpenMonthlyReview {
     readonly rubricVersion: number;
     readonly decidedBy: DecidedBy;
     readonly reason: string;
+    /** A replay's: the rule versions the opening recorded. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 

@@ -1,3 +1,5 @@
+import { PeriodHasBegunRule } from '../period-begun.rule';
+import { ruleRanFor } from '../rules-recorded-later';
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import { pathInputs } from '../org-path';
 import type {
@@ -78,6 +80,9 @@ export function openMonthlyReview({ data }: OpenMonthlyReview, state: MonthlyRev
   checkRule(right);
   const inCycle = new MonthLiesInTheCycleRule(data.month, data.cycle);
   checkRule(inCycle);
+  // Shipped after rounds were opened: a replay runs it only for an opening that recorded it.
+  const begun = ruleRanFor(PeriodHasBegunRule.ID, data.ruleVersions) ? new PeriodHasBegunRule(data.month, data.openedOn) : null;
+  if (begun) checkRule(begun);
   checkRule(new RubricVersionExistsRule(data.rubricVersion));
   // Last: the round's id is the zone's month (roundIdOf), so only a caller entitled to open it, with
   // a valid request, learns that it is open already.
@@ -105,7 +110,7 @@ export function openMonthlyReview({ data }: OpenMonthlyReview, state: MonthlyRev
             ...pathInputs(data.zone.rootPath),
           ],
           rule: ruleRef(right),
-          checks: [ruleRef(inCycle)],
+          checks: [ruleRef(inCycle), ...(begun ? [ruleRef(begun)] : [])],
           reason: data.reason,
         },
       },

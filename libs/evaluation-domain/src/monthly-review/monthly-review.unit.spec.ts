@@ -3,6 +3,7 @@ import { commentDecider } from '../comment/comment.decide';
 import type { CommentCommand } from '../comment/comment.commands';
 import { FindingsHaveADeadlineAfterTheCommentRule } from '../comment/comment.rules';
 import { pathAtVersionZero } from '../org-path';
+import { PeriodHasBegunRule } from '../period-begun.rule';
 import type { MonthlyReviewCommand, ZoneCommand } from './monthly-review.commands';
 import { monthlyReviewDecider, zoneDecider } from './monthly-review.decide';
 import type { MonthlyReviewEvent } from './monthly-review.events';
@@ -131,6 +132,38 @@ describe('monthlyReviewDecider: a round opened, scored and concluded', () => {
       .given([])
       .when(open({ month: '2011-07' }))
       .thenRefuses(MonthLiesInTheCycleRule));
+  // A probe ranked a round for 2027-03 in December 2026, and a 2027 assessment read it as evidence.
+  it('refuses a month of the cycle that has not begun, and records the rule it ran', () => {
+    rounds
+      .given([])
+      .when(open({ month: '2011-06' }))
+      .thenRefuses(PeriodHasBegunRule);
+    rounds
+      .given([])
+      .when(open())
+      .thenMatches(([e]) =>
+        expect(e!.data).toMatchObject({
+          decision: {
+            checks: [
+              { id: 'evaluation.monthly-review.month-in-cycle', version: 1 },
+              { id: PeriodHasBegunRule.ID, version: 1 },
+            ],
+          },
+        }),
+      );
+  });
+  it('replays an opening recorded before that rule as it ran, a month to come included', () => {
+    const before = open({ month: '2011-06' }) as Extract<MonthlyReviewCommand, { type: 'OpenMonthlyReview' }>;
+    rounds
+      .given([])
+      .when({ ...before, data: { ...before.data, ruleVersions: { 'evaluation.monthly-review.month-in-cycle': 1 } } })
+      .thenMatches(([e]) =>
+        expect(e!.data).toMatchObject({
+          month: '2011-06',
+          decision: { checks: [{ id: 'evaluation.monthly-review.month-in-cycle', version: 1 }] },
+        }),
+      );
+  });
   it('refuses anyone but the zone’s leader or an organizer above', () =>
     rounds
       .given([])

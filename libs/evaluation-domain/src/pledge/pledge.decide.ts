@@ -26,6 +26,7 @@ import {
   PledgeIsDueWithinItsCycleRule,
   PledgeIsFiledByTheLevelAboveRule,
   PledgeIsMadeInAnOpenCycleRule,
+  OrganizationPledgesForItselfRule,
   PledgeIsMadeOnceRule,
   PledgeIsPublishedRule,
   PledgeIsRatedOnceAfterClosingRule,
@@ -41,6 +42,7 @@ const self = (s: PledgeState) => ({ streamId: streamOf(s.pledgeId!), version: s.
 
 export function makePledge({ data }: MakePledge, state: PledgeState): PledgeEvent[] {
   checkRule(new PledgeIsMadeOnceRule(state.status));
+  checkRule(new OrganizationPledgesForItselfRule(data.pledger, data.orgId));
   checkRule(new PledgeIsMadeInAnOpenCycleRule(data.cycle, data.today));
   checkRule(new PledgeIsDueWithinItsCycleRule(data.dueOn, data.today, data.cycle.endsOn));
   checkRule(new FollowUpPledgeFollowsAFulfilledOneRule(data.follows));

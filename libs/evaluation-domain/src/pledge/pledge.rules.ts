@@ -26,6 +26,28 @@ export class PledgeIsMadeOnceRule extends StatusRule {
   protected readonly allowed = ['none'] as const;
 }
 
+/**
+ * An organisation's pledge is its own: the pledger is the organisation it is made in. A probe had
+ * 红石村 pledge in the name of a village of another county (201); the county gate and the views
+ * read the pledge's organisation as the pledger's.
+ */
+export class OrganizationPledgesForItselfRule extends Rule {
+  readonly id = 'evaluation.pledge.organization-pledges-for-itself';
+  readonly code = 'PLEDGE.PLEDGER_NOT_THE_ORGANIZATION';
+  readonly kind = 'invalid';
+  readonly message =
+    '组织承诺的承诺人须为该组织本身（pledger.id 应等于 orgId）/ an organisation pledges for itself: pledger.id must be the orgId';
+  constructor(
+    private readonly pledger: { readonly kind: string; readonly id: string },
+    private readonly orgId: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.pledger.kind === 'organization' && this.pledger.id !== this.orgId;
+  }
+}
+
 export class PledgeIsMadeInAnOpenCycleRule extends Rule {
   readonly id = 'evaluation.pledge.open-cycle';
   readonly code = 'PLEDGE.CYCLE_NOT_OPEN';

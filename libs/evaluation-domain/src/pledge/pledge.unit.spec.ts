@@ -6,6 +6,7 @@ import type { PledgeEvent } from './pledge.events';
 import {
   DecisionGivesAReasonRule,
   FollowUpPledgeFollowsAFulfilledOneRule,
+  OrganizationPledgesForItselfRule,
   OnlyAFiledPledgeIsPublishedRule,
   OnlyAReturnedPledgeIsAmendedRule,
   PledgeAwaitsFilingRule,
@@ -117,6 +118,16 @@ const tally = { satisfied: 95, basicallySatisfied: 3, dissatisfied: 2 };
 describe('pledgeDecider', () => {
   describe('MakePledge', () => {
     it('makes a pledge in an open cycle', () => spec.given([]).when(make()).then([made]));
+    it('refuses an organisation’s pledge in another organisation’s name, and takes a member’s', () => {
+      spec
+        .given([])
+        .when(make({ pledger: { kind: 'organization', id: '01a245cc-c7d2-4000-8000-000000000001' } }))
+        .thenRefuses(OrganizationPledgesForItselfRule);
+      spec
+        .given([])
+        .when(make({ pledger: { kind: 'member', id: MEMBER } }))
+        .thenMatches(([e]) => expect(e!.data).toMatchObject({ pledger: { kind: 'member', id: MEMBER } }));
+    });
     it('refuses a second pledge on the same stream', () => spec.given([made]).when(make()).thenRefuses(PledgeIsMadeOnceRule));
     it('refuses a pledge in a closed cycle', () =>
       spec

@@ -228,6 +228,9 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
           orgPath: ctx.path,
           ruleVersion: ctx.decision.rule.version,
           reason: ctx.decision.reason,
+          // A decision from before the day was recorded ran no rule that reads it (ruleVersions names none).
+          assessedOn: data.assessedOn ?? '',
+          ruleVersions: ctx.ruleVersions,
         },
       };
     },

@@ -85,6 +85,7 @@ export const MONTHLY_REVIEW_REPLAYERS: Readonly<Record<string, DecisionReplayer>
           rubricVersion: data.rubric.version,
           decidedBy: ctx.decision.decidedBy,
           reason: ctx.decision.reason,
+          ruleVersions: ctx.ruleVersions,
         },
       };
     },

@@ -193,6 +193,8 @@ export const assess = (
       orgPath: VILLAGE_PATH,
       ruleVersion,
       reason: '年度评定',
+      // Early in the next year, as a county assesses its villages.
+      assessedOn: `${Number(period) + 1}-01-15`,
     },
   }) as const;
 /** A concluded monthly round of the village's zone, as the handler reads it (ADR 0050). */

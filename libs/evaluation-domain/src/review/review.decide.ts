@@ -1,3 +1,4 @@
+import { PeriodHasBegunRule } from '../period-begun.rule';
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import type { ApproveReview, ConcludeReview, ReturnReview, ReviewCommand, SubmitSelfAssessment, TallyPeerBallots } from './review.commands';
 import type { Decision } from '@vanguard/contracts';
@@ -27,6 +28,8 @@ const self = (s: ReviewState) => ({ streamId: `review-${s.memberId}-${s.year}`, 
 
 export function submitSelfAssessment({ data }: SubmitSelfAssessment, state: ReviewState): ReviewEvent[] {
   checkRule(new SelfAssessmentComesFirstRule(state.status));
+  // Not a decision (nothing replays it): the review of a year begins with it, so a year to come stops here.
+  checkRule(new PeriodHasBegunRule(String(data.year), data.submittedOn));
   return [{ type: 'evaluation.SelfAssessmentSubmitted', data }];
 }
 

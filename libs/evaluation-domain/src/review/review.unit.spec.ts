@@ -1,5 +1,6 @@
 import { specificationFor } from '@vanguard/kernel/testing';
 import { idsOf, pathInputs, type OrgPath } from '../org-path';
+import { PeriodHasBegunRule } from '../period-begun.rule';
 import { RuleVersionUnknownError } from '@vanguard/kernel';
 import type { ReviewCommand } from './review.commands';
 import { reviewDecider } from './review.decide';
@@ -77,6 +78,11 @@ const spec = specificationFor(reviewDecider);
 describe('reviewDecider', () => {
   it('starts with the self-assessment and party-spirit analysis', () =>
     spec.given([]).when({ type: 'SubmitSelfAssessment', data: submitted.data }).then([submitted]));
+  it('refuses a self-assessment for a year that has not begun, so no review of it can follow', () =>
+    spec
+      .given([])
+      .when({ type: 'SubmitSelfAssessment', data: { ...submitted.data, year: 2099, submittedOn: '2026-12-05' } })
+      .thenRefuses(PeriodHasBegunRule));
   it('takes one self-assessment a year', () =>
     spec.given([submitted]).when({ type: 'SubmitSelfAssessment', data: submitted.data }).thenRefuses(SelfAssessmentComesFirstRule));
   it('counts the peer ballots after it', () =>

@@ -3,7 +3,7 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { assessmentStream } from '../../application/assessments/assessment-access';
 import { AssessOrganizationHandler } from '../../application/commands/assess-organization/assess-organization.handler';
 import { SqlMonthlyReviewResults } from '../field-work/sql-monthly-review-results';
-import { as, COUNTY, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
+import { as, COUNTY, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
 
 const OTHER_TOWNSHIP = demoOrgId('910425102');
 const CITY = demoOrgId('9104');
@@ -31,12 +31,17 @@ const ASSESSMENTS: readonly { orgId: string; by: string; y2009: Scores; y2010: S
 export const seedDemoAssessments: DemoSeed = async ({ pool, streams, tree }) => {
   if ((await streams.load(assessmentStream(VILLAGE), assessmentDecider)).version > 0)
     return { slice: 'assessments', created: false, events: 0 };
-  const handler = new AssessOrganizationHandler(streams, tree, new SqlMonthlyReviewResults(pool));
+  // Each year assessed early in the next, as a level above does.
+  const handler = (day: string) => new AssessOrganizationHandler(streams, tree, new SqlMonthlyReviewResults(pool), on(day));
   let events = 0;
   for (const a of ASSESSMENTS) {
     const ctx = as(a.by, a.by === TOWNSHIP ? 'branch_secretary' : 'organizer');
-    await handler.execute(a.orgId, { period: '2009', scores: a.y2009, satisfactionWindowId: null, reason: '2009年度五个好考评' }, ctx);
-    const last = await handler.execute(
+    await handler('2010-01-15').execute(
+      a.orgId,
+      { period: '2009', scores: a.y2009, satisfactionWindowId: null, reason: '2009年度五个好考评' },
+      ctx,
+    );
+    const last = await handler('2011-01-15').execute(
       a.orgId,
       { period: '2010', scores: a.y2010, satisfactionWindowId: null, reason: '2010年度五个好考评' },
       ctx,

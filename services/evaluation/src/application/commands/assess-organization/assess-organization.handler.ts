@@ -17,6 +17,7 @@ import {
 } from '../../assessments/assessment-access';
 import { massEvaluationStream, satisfactionWindowFold } from '../../assessments/satisfaction-window';
 import { tierRuleVersionInForce } from '../../assessments/tier-rule-in-force';
+import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { MONTHLY_REVIEW_ROUNDS, type MonthlyReviewRoundsPort } from '../../ports/monthly-review-rounds.port';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
@@ -45,6 +46,7 @@ export class AssessOrganizationHandler {
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     @Inject(MONTHLY_REVIEW_ROUNDS) private readonly rounds: MonthlyReviewRoundsPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
 
   async execute(orgId: string, input: AssessOrganizationInput, ctx: CommandContext): Promise<{ version: number }> {
@@ -73,6 +75,7 @@ export class AssessOrganizationHandler {
           orgPath,
           ruleVersion: tierRuleVersionInForce(input.period),
           reason: input.reason,
+          assessedOn: this.clock.today(),
         },
       },
       state,
