@@ -6,8 +6,25 @@ import { TokenVerifier } from '@vanguard/auth';
 import { publicContracts, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { DEAD_LETTER_HEADERS, DEFAULT_RETRY_POLICY, headerValue, migrateOutbox } from '@vanguard/messaging';
-import { claimsOf, createTestSchema, serviceTokenFor, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
-import { CountyInboundConsumer, PgCountyInboundStore, applied, migrateCountyInbound, refused, type CountyBatchHandler } from './index';
+import {
+  claimsOf,
+  createLedTopics,
+  createTestSchema,
+  serviceTokenFor,
+  testProducer,
+  testTopicPrefix,
+  waitUntil,
+  type TestSchema,
+} from '@vanguard/testing';
+import {
+  CountyInboundConsumer,
+  PgCountyInboundStore,
+  applied,
+  ensureCountyTopics,
+  migrateCountyInbound,
+  refused,
+  type CountyBatchHandler,
+} from './index';
 
 // The gate end to end on real Kafka, Postgres and Keycloak: a toy owner (organization's
 // RosterMemberSynced, applied into a toy table) in a schema of its own, on a topic of its own.
@@ -215,12 +232,12 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
       },
     } satisfies EventEnvelope;
   };
-  const send = (msgs: { value: object | string; token?: string; key?: string; timestamp?: number }[]) =>
+  const send = (msgs: { value: object | string; token?: string; key?: string | null; timestamp?: number }[]) =>
     producer.send({
       topic,
       acks: -1,
       messages: msgs.map((m) => ({
-        key: m.key ?? (typeof m.value === 'string' ? null : (m.value as { streamId: string }).streamId),
+        key: m.key !== undefined ? m.key : typeof m.value === 'string' ? null : (m.value as { streamId: string }).streamId,
         value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value),
         ...(m.token ? { headers: { authorization: `Bearer ${m.token}` } } : {}),
         ...(m.timestamp ? { timestamp: String(m.timestamp) } : {}),
@@ -358,6 +375,44 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     expect(rows).toEqual([{ message_id: lower.eventId }]);
   });
 
+  it('keeps the replies 14 days and the dead letters 30, switching topics that exist otherwise and keeping their other settings', async () => {
+    const setting = async (name: string, config: string) => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const d = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] });
+        return d.resources[0]!.configEntries.find((e) => e.configName === config)?.configValue;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    // The gate started above made or aligned them.
+    expect(await setting('vanguard.county.replies.county-songling.v1', 'retention.ms')).toBe(String(14 * 86_400_000));
+    expect(await setting(`${topic}.dlq`, 'retention.ms')).toBe(String(30 * 86_400_000));
+    // Topics made before (CreateTime, the broker's 7 days, a setting of the operator's own): switched, the setting kept.
+    const other = `${testTopicPrefix('county-topics')}.inbound`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await createLedTopics(
+      admin,
+      [other, `${other}.dlq`].map((t) => ({ topic: t, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '500000' }] })),
+    );
+    await admin.disconnect();
+    try {
+      await ensureCountyTopics(kafka, [], { inboundTopic: other });
+      expect({
+        timestamps: await setting(other, 'message.timestamp.type'),
+        dlqRetention: await setting(`${other}.dlq`, 'retention.ms'),
+        kept: [await setting(other, 'max.message.bytes'), await setting(`${other}.dlq`, 'max.message.bytes')],
+      }).toEqual({ timestamps: 'LogAppendTime', dlqRetention: String(30 * 86_400_000), kept: ['500000', '500000'] });
+    } finally {
+      const cleanup = kafka.admin();
+      await cleanup.connect();
+      await cleanup.deleteTopics({ topics: [other, `${other}.dlq`] });
+      await cleanup.disconnect();
+    }
+  });
+
   it('judges a token at the broker’s timestamp: expired then → refused even if the producer backdates; valid then → applied even when read after it expired', async () => {
     const admin = kafka.admin();
     await admin.connect();
@@ -472,6 +527,13 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     expect(keyRefusal).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID' });
     expect(String(keyRefusal['reason'])).toMatch(/Kafka key/);
     expect(await effectsOf(rekeyed.eventId)).toBe(0);
+    // No key at all: the producer would spread one subject over the partitions (its later messages then stale).
+    const unkeyed = roster(songling);
+    await send([{ value: unkeyed, token: songling.token, key: null }]);
+    const unkeyedRefusal = (await replies(unkeyed.eventId))[0]!.envelope.data;
+    expect(unkeyedRefusal).toMatchObject({ outcome: 'refused', code: 'COUNTY.INVALID' });
+    expect(String(unkeyedRefusal['reason'])).toMatch(/has no Kafka key/);
+    expect(await effectsOf(unkeyed.eventId)).toBe(0);
     await waitUntil('the forgery in the DLQ', () => dlq.find((d) => d.reason === 'unauthenticated' && d.value.includes(forged.eventId)));
     expect(await effectsOf(forged.eventId)).toBe(0);
   });

@@ -1,54 +1,75 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
-import { COUNTY_INBOUND_TOPIC, countyReplyTopic } from '@vanguard/contracts';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { COUNTY_INBOUND_TOPIC, countyReplyTopic, deadLetterTopic } from '@vanguard/contracts';
 import { ensureTopics } from '@vanguard/messaging';
 
 /** The broker stamps each record when it receives it: the instant the gate checks tokens at. */
 export const INBOUND_TOPIC_CONFIG = { 'message.timestamp.type': 'LogAppendTime' } as const;
 
+const DAY_MS = 86_400_000;
+/** A county offline for two weeks still finds every answer (docs/county-integration.md, "Topics and retention"). */
+export const REPLY_TOPIC_CONFIG = { 'retention.ms': String(14 * DAY_MS) } as const;
+/** Operators read a dead letter's reason and tell the county: a month to do it in. */
+export const INBOUND_DLQ_CONFIG = { 'retention.ms': String(30 * DAY_MS) } as const;
+
 /**
- * Creates the county inbound topic with LogAppendTime, its DLQ, and each county's reply topic.
- * An inbound topic that exists with CreateTime (created before the gate, or by a producer) is
- * switched to LogAppendTime, keeping its other non-default settings: with CreateTime a county
- * could backdate a record to when its expired token was still valid. Answers the inbound topic's
- * `retention.ms` (-1: kept for ever), which the gate's idempotency window must outlast.
+ * Creates the county inbound topic with LogAppendTime, its DLQ kept 30 days, and each county's
+ * reply topic kept 14 days; a topic that exists otherwise is switched, keeping its other
+ * non-default settings. With CreateTime a county could backdate a record to when its expired
+ * token was still valid; with the broker's default 7 days a county back after a week lost the
+ * replies the documents promise it (a probe found every one of them at the default). Answers the
+ * inbound topic's `retention.ms` (-1: kept for ever), which the gate's idempotency window must outlast.
  */
 export async function ensureCountyTopics(
   kafka: Kafka,
   counties: readonly string[],
   { inboundTopic = COUNTY_INBOUND_TOPIC, numPartitions = 3 }: { inboundTopic?: string; numPartitions?: number } = {},
 ): Promise<{ inboundRetentionMs: number | undefined }> {
-  await ensureTopics(kafka, [inboundTopic, ...counties.map(countyReplyTopic)], {
-    numPartitions,
-    configs: { [inboundTopic]: INBOUND_TOPIC_CONFIG },
-  });
+  const configs: Record<string, Readonly<Record<string, string>>> = {
+    [inboundTopic]: INBOUND_TOPIC_CONFIG,
+    [deadLetterTopic(inboundTopic)]: INBOUND_DLQ_CONFIG,
+    ...Object.fromEntries(counties.map((c) => [countyReplyTopic(c), REPLY_TOPIC_CONFIG])),
+  };
+  await ensureTopics(kafka, [inboundTopic, ...counties.map(countyReplyTopic)], { numPartitions, configs });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: inboundTopic }],
-    });
-    const entries = described.resources[0]?.configEntries ?? [];
-    const retention = entries.find((e) => e.configName === 'retention.ms')?.configValue;
-    const answer = { inboundRetentionMs: retention === undefined ? undefined : Number(retention) };
-    if (entries.find((e) => e.configName === 'message.timestamp.type')?.configValue === 'LogAppendTime') return answer;
-    // AlterConfigs replaces the topic's whole config: send its non-default settings with the fix.
-    const kept = entries.filter((e) => !e.isDefault && e.configName !== 'message.timestamp.type' && !e.readOnly);
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: ConfigResourceTypes.TOPIC,
-          name: inboundTopic,
-          configEntries: [
-            ...kept.map((e) => ({ name: e.configName, value: e.configValue })),
-            { name: 'message.timestamp.type', value: 'LogAppendTime' },
-          ],
-        },
-      ],
-    });
-    return answer;
+    const current = await alignTopicConfigs(admin, configs);
+    const retention = current.get(inboundTopic)?.get('retention.ms');
+    return { inboundRetentionMs: retention === undefined ? undefined : Number(retention) };
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Sets `wanted` on each topic whose config differs, keeping its other non-default settings
+ * (AlterConfigs replaces a topic's whole config); answers each topic's config as it now is.
+ */
+async function alignTopicConfigs(
+  admin: Admin,
+  wanted: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): Promise<Map<string, Map<string, string>>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: Object.keys(wanted).map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
+  const current = new Map<string, Map<string, string>>();
+  const changes = [];
+  for (const resource of described.resources) {
+    const want = wanted[resource.resourceName] ?? {};
+    const entries = resource.configEntries;
+    current.set(resource.resourceName, new Map([...entries.map((e) => [e.configName, e.configValue] as const), ...Object.entries(want)]));
+    if (Object.entries(want).every(([name, value]) => entries.find((e) => e.configName === name)?.configValue === value)) continue;
+    const kept = entries.filter((e) => !e.isDefault && !e.readOnly && !(e.configName in want));
+    changes.push({
+      type: ConfigResourceTypes.TOPIC,
+      name: resource.resourceName,
+      configEntries: [
+        ...kept.map((e) => ({ name: e.configName, value: e.configValue })),
+        ...Object.entries(want).map(([name, value]) => ({ name, value })),
+      ],
+    });
+  }
+  if (changes.length) await admin.alterConfigs({ validateOnly: false, resources: changes });
+  return current;
 }

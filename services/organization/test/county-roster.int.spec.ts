@@ -201,6 +201,21 @@ describe(CountyRosterHandler.name, () => {
     expect((await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberTransferCancelled')).toEqual([]);
   });
 
+  it('refuses a removal dated after today or before the member joined, and keeps him active with no event', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const at = (removedOn: string, sequence: number) => {
+      const m = removed(county, sequence);
+      return { ...m, event: { ...m.event, data: { ...m.event.data, removedOn } } };
+    };
+    const outcomes = await inTx(() => sut.removed([at('2099-12-31', 2), at('1900-01-01', 3)], client));
+    expect(outcomes.map((o) => o.outcome === 'refused' && o.code)).toEqual(['MEMBER.LEFT_ON_OUT_OF_RANGE', 'MEMBER.LEFT_ON_OUT_OF_RANGE']);
+    const { rows } = await db.pool.query(`select membership from members where id = $1`, [memberId]);
+    expect(rows[0].membership).toBe('active');
+    expect((await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberLeft')).toEqual([]);
+  });
+
   it('ends the open transfer of a member the county removes, as leaving on the platform does', async () => {
     const county = randomUUID();
     const [first] = await inTx(() => sut.synced([synced(county)], client));

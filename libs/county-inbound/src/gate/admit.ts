@@ -32,9 +32,13 @@ export async function admit<TTx>(
   }
   const event: EventEnvelope = valid.envelope;
   // Order is kept per subject, and the subject is the Kafka key: a key other than the streamId
-  // (a county changing its key format) would give one subject two orders.
-  if (c.to.subject !== event.streamId) {
-    const reason = `the Kafka key ${JSON.stringify(c.to.subject)} must be the envelope's streamId ${JSON.stringify(event.streamId)}`;
+  // (a county changing its key format) would give one subject two orders, and no key at all lets
+  // the producer spread one subject over the partitions (a probe's later message was then stale).
+  const unkeyed = c.m.key === null || c.m.key === undefined;
+  if (unkeyed || c.to.subject !== event.streamId) {
+    const reason = unkeyed
+      ? `消息须以 streamId 为 Kafka 键 / the message has no Kafka key: it must be the envelope's streamId ${JSON.stringify(event.streamId)}`
+      : `Kafka 键须为 streamId / the Kafka key ${JSON.stringify(c.to.subject)} must be the envelope's streamId ${JSON.stringify(event.streamId)}`;
     d.outcome = { outcome: 'refused', code: 'COUNTY.INVALID', reason };
     return undefined;
   }

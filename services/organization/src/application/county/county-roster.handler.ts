@@ -97,8 +97,9 @@ export class CountyRosterHandler<TTx> {
   /** RosterMemberRemoved: the linked member leaves (MemberLeft), as `POST /members/:id/leave` does. */
   readonly removed = async (messages: readonly Removed[], tx: TTx): Promise<CountyOutcome[]> => {
     const batch = new Batch(await this.load(messages, tx, () => [], true));
+    const today = this.clock.today();
     const outcomes: CountyOutcome[] = [];
-    for (const m of messages) outcomes.push(await this.decide(() => this.remove(batch, m)));
+    for (const m of messages) outcomes.push(await this.decide(() => this.remove(batch, m, today)));
     await this.store.save(tx, batch.changes());
     return outcomes;
   };
@@ -209,7 +210,7 @@ export class CountyRosterHandler<TTx> {
     return applied({ memberId: member.id });
   }
 
-  private async remove(batch: Batch, m: Removed): Promise<CountyOutcome> {
+  private async remove(batch: Batch, m: Removed, today: Day): Promise<CountyOutcome> {
     const d = m.event.data;
     const key = linkKey({ countyClientId: m.sender.clientId, countyMemberId: d.memberId });
     const by = batch.snapshot.takenOver.get(key);
@@ -219,7 +220,7 @@ export class CountyRosterHandler<TTx> {
     const refusal = await speaksFor(this.scope, m.sender, linked.state);
     if (refusal) return refusal;
     const member = restore(linked.state);
-    member.leave(d.removedOn, d.reason);
+    member.leave(d.removedOn, today, d.reason);
     // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120), and
     // MemberTransferCancelled says so (ADR 0129). Always asked: the snapshot's count was read before
     // the member's lock was granted, so a transfer requested meanwhile was not in it; the update

@@ -52,7 +52,7 @@ describe(`${Member.name}.restate`, () => {
 
   it('restate_WhenTheMemberLeft_RefusesAndChangesNothing', () => {
     const sut = joined();
-    sut.leave('2011-03-01');
+    sut.leave('2011-03-01', '2011-03-01');
     expect(codeOf(() => sut.restate(record({ status: 'full' }), '2011-04-01'))).toBe('MEMBER.NOT_ACTIVE');
     expect(sut.status).toBe('probationary');
   });

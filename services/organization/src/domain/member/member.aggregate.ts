@@ -8,6 +8,7 @@ import type { Membership, MemberRole, MemberStatus, VanguardPost } from './membe
 import { PersonalData } from './personal-data.value-object';
 import { MemberCannotHoldTheSameRoleTwiceRule } from './rules/member-cannot-hold-the-same-role-twice.rule';
 import { MemberCannotJoinInTheFutureRule } from './rules/member-cannot-join-in-the-future.rule';
+import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-membership.rule';
 import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
 
 /** One line of a member's organisational history; it travels with the member on transfer. */
@@ -176,9 +177,10 @@ export class Member extends AggregateRoot {
     for (const post of posts) this.grantPost(post, on);
   }
 
-  leave(on: Day, reason?: string): void {
+  leave(on: Day, today: Day, reason?: string): void {
     checkRule(new DayMustExistRule(on, 'leftOn'));
     checkRule(new MemberMustBeActiveRule(this.props.membership));
+    checkRule(new MemberLeavesWithinMembershipRule(on, this.props.joinedOn, today));
     checkRule(new PublishedReasonMustNotCarryPersonalNumbersRule('MEMBER.REASON_HAS_PERSONAL_NUMBER', reason));
     this.props.membership = 'left';
     this.props.history.push({ on, kind: 'left', orgId: this.props.orgId, detail: reason ?? null });

@@ -43,16 +43,29 @@ describe(Member.name, () => {
     for (const day of ['0000-01-01', '2011-02-30', '2011-13-01'])
       expect([day, codeOf(() => Member.join(enrol({ joinedOn: day }), '2011-06-01'))]).toEqual([day, 'DAY.INVALID']);
     const sut = Member.join(enrol(), '2011-01-01');
-    expect(codeOf(() => sut.leave('0000-06-01'))).toBe('DAY.INVALID');
-    sut.leave('2011-06-01');
+    expect(codeOf(() => sut.leave('0000-06-01', '2011-06-01'))).toBe('DAY.INVALID');
+    sut.leave('2011-06-01', '2011-06-01');
+  });
+
+  it('leave refuses a day before the member joined or after today, and stays active (a county names its own day)', () => {
+    const sut = Member.join(enrol(), '2011-01-01');
+    for (const [on, today] of [
+      ['2099-12-31', '2011-06-01'],
+      ['2011-06-02', '2011-06-01'],
+      ['1900-01-01', '2011-06-01'],
+    ] as const)
+      expect([on, codeOf(() => sut.leave(on, today))]).toEqual([on, 'MEMBER.LEFT_ON_OUT_OF_RANGE']);
+    expect(sut.pullEvents().filter((e) => e.name === 'MemberLeft')).toEqual([]);
+    sut.leave(sut.joinedOn, '2011-06-01');
+    expect(sut.pullEvents().filter((e) => e.name === 'MemberLeft')).toHaveLength(1);
   });
 
   it('leave refuses a reason carrying a personal number however written (MemberLeft is published in clear), and stays active', () => {
     const sut = Member.join(enrol(), '2011-01-01');
     for (const reason of ['迁往外地，联系138.0013.8000', '户主张三一三八〇〇一三八〇〇〇四组', '身份证 11010119800101123X'])
-      expect([reason, codeOf(() => sut.leave('2011-06-01', reason))]).toEqual([reason, 'MEMBER.REASON_HAS_PERSONAL_NUMBER']);
+      expect([reason, codeOf(() => sut.leave('2011-06-01', '2011-06-01', reason))]).toEqual([reason, 'MEMBER.REASON_HAS_PERSONAL_NUMBER']);
     expect(sut.pullEvents().filter((e) => e.name === 'MemberLeft')).toEqual([]);
-    sut.leave('2011-06-01', '迁往外地');
+    sut.leave('2011-06-01', '2011-06-01', '迁往外地');
     expect(sut.pullEvents().filter((e) => e.name === 'MemberLeft')).toHaveLength(1);
   });
 

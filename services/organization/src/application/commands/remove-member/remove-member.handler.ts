@@ -28,7 +28,7 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand,
       await this.transfers.openOf(memberId);
       const member = await lockMemberInScope(this.members, this.organizations, memberId, ctx.actor);
       const today = this.clock.today();
-      member.leave(today, reason);
+      member.leave(today, today, reason);
       // Read again under the member's lock (one requested meanwhile has committed): whoever leaves
       // takes no transfer along; accepting or completing it would move someone who is gone.
       const transfer = await this.transfers.openOf(member.id);
