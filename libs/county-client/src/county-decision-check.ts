@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EventVerifier, eventKeyVariables, type SignatureRefusal } from '@vanguard/auth';
 import { decidedBySchema, decisionSchema, envelopeSchema, type EventEnvelope } from '@vanguard/contracts';
+import { chinaTimeOf } from '@vanguard/kernel';
 
 // A county acts on the platform's decisions (it files them, tells its members), so it takes one
 // only when the context that decides signed it (ADR 0059, ADR 0062): the decision feed that
@@ -198,5 +199,5 @@ export function decisionOf(envelope: EventEnvelope): FollowedDecision | undefine
 
 export function describeDecision(d: FollowedDecision): string {
   const member = d.memberId ? `，平台成员 ${d.memberId}（花名册以此 id 称呼他）` : '';
-  return `决定 ${d.label}: 组织 ${d.orgId}，${d.streamId}，${d.occurredAt}${member}${d.decidedBy ? `，决定角色 ${d.decidedBy}` : ''}${d.reason ? `，理由: ${d.reason}` : ''}`;
+  return `决定 ${d.label}: 组织 ${d.orgId}，${d.streamId}，${chinaTimeOf(new Date(d.occurredAt))}${member}${d.decidedBy ? `，决定角色 ${d.decidedBy}` : ''}${d.reason ? `，理由: ${d.reason}` : ''}`;
 }

@@ -2,7 +2,7 @@ import { EventSigner, developmentEventKey, rawPublicKey } from '@vanguard/auth';
 import { CountyClient } from './county-client';
 import { countyClientConfig } from './county-client.config';
 import { runCountyCommand } from './county-commands';
-import { DevelopmentKeyRefused, decisionVerifier } from './county-decision-check';
+import { DevelopmentKeyRefused, decisionVerifier, describeDecision } from './county-decision-check';
 
 /** `<context>-1=<a key of its own>` for each context: what a county gets from the platform's operators. */
 const ownKeys = (...contexts: string[]): NodeJS.ProcessEnv =>
@@ -58,5 +58,20 @@ describe('a county follows decisions only with the deciding contexts’ own keys
       if (saved !== undefined) process.env['COMMENDATION_EVENT_VERIFY_KEYS'] = saved;
       await client.close();
     }
+  });
+});
+
+describe('describeDecision', () => {
+  it('shows when the decision was taken in China Standard Time, as the county’s people read it, not the event’s UTC', () => {
+    const line = describeDecision({
+      eventId: 'e',
+      type: 'evaluation.PledgeFulfilled',
+      label: '承诺已兑现',
+      orgId: 'o',
+      streamId: 'pledge-p',
+      occurredAt: '2026-12-05T11:01:11.248Z',
+    });
+    expect(line).toContain('2026-12-05 19:01:11（北京时间）');
+    expect(line).not.toContain('T11:01');
   });
 });

@@ -12,3 +12,11 @@ export function chinaDayBegan(instant: Date): Date {
   const shifted = instant.getTime() + CHINA_OFFSET_MS;
   return new Date(shifted - (((shifted % DAY_MS) + DAY_MS) % DAY_MS) - CHINA_OFFSET_MS);
 }
+
+/**
+ * An instant as people here read it: China Standard Time, `2026-12-05 19:01:11（北京时间）`. Events
+ * carry UTC; what a person reads (a county's `follow`) shows this.
+ */
+export function chinaTimeOf(instant: Date): string {
+  return `${new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
+}

@@ -1,4 +1,4 @@
-import { chinaDayBegan, chinaDayOf } from './china-day';
+import { chinaTimeOf, chinaDayBegan, chinaDayOf } from './china-day';
 
 describe('China days', () => {
   it('chinaDayOf_TurnsAtSixteenHundredUtc', () => {
@@ -23,5 +23,12 @@ describe('China days', () => {
       ]);
       expect(began.getTime()).toBeLessThanOrEqual(instant.getTime());
     }
+  });
+});
+
+describe(chinaTimeOf.name, () => {
+  it('shows an instant in China Standard Time, the day rolling over at 16:00 UTC', () => {
+    expect(chinaTimeOf(new Date('2026-12-05T11:01:11.248Z'))).toBe('2026-12-05 19:01:11（北京时间）');
+    expect(chinaTimeOf(new Date('2026-12-31T16:00:00Z'))).toBe('2027-01-01 00:00:00（北京时间）');
   });
 });

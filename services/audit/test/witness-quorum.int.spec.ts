@@ -110,4 +110,14 @@ describe(WitnessCosignatures.name, () => {
     expect(rows).toHaveLength(0);
     expect(await sut7.submit('evaluation', cosigned(7, c, now() - 60))).toMatchObject({ cosignedBy: [c.name] });
   });
+
+  it('submit_ANotePaddedPastAHundredSignatureLines_IsRefused400BeforeAnyCheck', async () => {
+    const one = cosigned(5, a);
+    const line = one.slice(one.lastIndexOf('\n', one.length - 2) + 1);
+    const refusal = await sut([a, b])
+      .submit('evaluation', one + line.repeat(100))
+      .catch((e: HttpException) => e);
+    expect(refusal).toMatchObject({ message: expect.stringMatching(/at most 100 signatures/) });
+    expect((refusal as HttpException).getStatus()).toBe(400);
+  });
 });

@@ -86,6 +86,25 @@ describe('C2SP tlog-cosignature v1 (Ed25519)', () => {
     expect(verifiedCosignatures(note, [a.verifier, b.verifier])).toHaveLength(2);
   });
 
+  it('verifiedCosignatures_ChecksOneLineOfEachNameAndKeyId_AndAtMostAHundredLines', () => {
+    const log = new NoteSigner('example.com/log', Buffer.alloc(32, 1));
+    const a = new CosignatureSigner('w/a', Buffer.alloc(32, 2));
+    const valid = a.cosign(SPEC_BODY, 5);
+    const raw = Buffer.from(valid.slice('— w/a '.length, -1), 'base64');
+    raw[40]! ^= 1;
+    const forged = `— w/a ${raw.toString('base64')}\n`;
+    let checks = 0;
+    const counting = Object.assign(Object.create(a.verifier) as CosignatureVerifier, {
+      verifyLine: (body: string, line: string) => (checks++, a.verifier.verifyLine(body, line)),
+    });
+    // A probe padded a note with forged lines under one witness's name: each cost an Ed25519 check.
+    const padded = signNote(SPEC_BODY, log) + forged.repeat(60) + valid;
+    expect(verifiedCosignatures(padded, [counting])).toEqual([]);
+    expect(checks).toBe(1); // the first of w/a's lines: the rest repeat its name and key id, and the log's line is no cosignature
+    expect(() => verifiedCosignatures(signNote(SPEC_BODY, log) + forged.repeat(100), [a.verifier])).toThrow(/at most 100 signatures/);
+    expect(verifiedCosignatures(signNote(SPEC_BODY, log) + valid + forged, [a.verifier]).map((c) => c.time)).toEqual([5]);
+  });
+
   it('keys_RoundTripAndTheDevelopmentOnesAreRefusedInProduction', () => {
     const { skey, vkey } = generateWitnessKey('witness.example/county');
     expect(CosignatureSigner.parse(skey).verifier.vkey).toBe(vkey);

@@ -154,7 +154,12 @@ export class WitnessCosignatures {
         'checkpoint',
         `本服务未发布此检查点 / not a checkpoint this log published${published ? ` (at size ${size} it published root ${published.root})` : ''}`,
       );
-    const cosigned = verifiedCosignatures(note, this.policy.witnesses);
+    let cosigned: ReturnType<typeof verifiedCosignatures>;
+    try {
+      cosigned = verifiedCosignatures(note, this.policy.witnesses);
+    } catch (e) {
+      throw AuditRefusal.invalid('checkpoint', (e as Error).message);
+    }
     if (cosigned.length === 0)
       throw AuditRefusal.invalid('checkpoint', '没有已配置见证方的有效联署 / no valid cosignature by a configured witness');
     this.checkTimes(cosigned, published.publishedAt);
