@@ -201,6 +201,16 @@ describe(CountyRosterHandler.name, () => {
     expect((await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberTransferCancelled')).toEqual([]);
   });
 
+  it('refuses a record that names another joining day, applying none of it, where it was dropped while the reply said applied', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county, { joinedOn: '2010-07-01', name: '钱七' })], client));
+    const memberId = memberIdOf(first!);
+    const [changed] = await inTx(() => sut.synced([synced(county, { joinedOn: '2015-03-15', name: '钱七改' }, 2)], client));
+    expect(changed).toMatchObject({ outcome: 'refused', code: 'MEMBER.JOINED_ON_DIFFERS' });
+    const { rows } = await db.pool.query(`select name, joined_on::text from members where id = $1`, [memberId]);
+    expect(rows[0]).toEqual({ name: '钱七', joined_on: '2010-07-01' });
+  });
+
   it('refuses a removal dated after today or before the member joined, and keeps him active with no event', async () => {
     const county = randomUUID();
     const [first] = await inTx(() => sut.synced([synced(county)], client));

@@ -49,7 +49,9 @@ export const CountyRosterMemberSynced = defineContract({
   subject: { name: 'memberId', of: (d) => d.memberId },
   description:
     'A county roster (花名册) holds this member as stated: the full current record, which creates the member or replaces ' +
-    'the previous record. No ID-card number or phone number is carried. Consumed by organization. Key: `roster-member-<memberId>`.',
+    'the previous record — except the joining day, which begins the member’s history: a record naming another `joinedOn` than the ' +
+    'platform’s is refused `MEMBER.JOINED_ON_DIFFERS`, none of it applied. No ID-card number or phone number is carried. ' +
+    'Consumed by organization. Key: `roster-member-<memberId>`.',
   schema: z.object({
     memberId: id.describe(`${COUNTY_MEMBER_ID}; stable across syncs`),
     orgId: id.describe('the branch (党支部) or other organisation the member belongs to'),

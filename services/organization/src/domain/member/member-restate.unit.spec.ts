@@ -21,6 +21,7 @@ const joined = () => {
 const record = (over: Partial<RosterRecord> = {}): RosterRecord => ({
   name: '张红梅',
   status: 'probationary',
+  joinedOn: '2001-07-01',
   roles: ['party_worker'],
   posts: ['pioneer_post'],
   ...over,
@@ -48,6 +49,13 @@ describe(`${Member.name}.restate`, () => {
     sut.restate(record({ name: ' 张红 ', status: 'full', roles: ['secretary'], posts: ['model_post'] }), '2011-02-01');
     expect(sut.pullEvents().map((e) => e.name)).toEqual(['MemberRoleAssigned', 'VanguardPostGranted']);
     expect([sut.name, sut.status, sut.roles, sut.posts]).toEqual(['张红', 'full', ['secretary'], ['model_post']]);
+  });
+
+  it('restate_WhenTheRecordNamesAnotherJoiningDay_RefusesAndChangesNothing (a changed day was dropped while the reply said applied)', () => {
+    const sut = joined();
+    expect(codeOf(() => sut.restate(record({ name: '张红', joinedOn: '2015-03-15' }), '2011-04-01'))).toBe('MEMBER.JOINED_ON_DIFFERS');
+    expect([sut.name, sut.joinedOn]).toEqual(['张红梅', '2001-07-01']);
+    expect(sut.pullEvents()).toEqual([]);
   });
 
   it('restate_WhenTheMemberLeft_RefusesAndChangesNothing', () => {

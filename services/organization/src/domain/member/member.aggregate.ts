@@ -9,6 +9,7 @@ import { PersonalData } from './personal-data.value-object';
 import { MemberCannotHoldTheSameRoleTwiceRule } from './rules/member-cannot-hold-the-same-role-twice.rule';
 import { MemberCannotJoinInTheFutureRule } from './rules/member-cannot-join-in-the-future.rule';
 import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-membership.rule';
+import { RosterKeepsTheJoiningDayRule } from './rules/roster-keeps-the-joining-day.rule';
 import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
 
 /** One line of a member's organisational history; it travels with the member on transfer. */
@@ -49,6 +50,8 @@ export interface EnrolMember {
 export interface RosterRecord {
   readonly name: string;
   readonly status: MemberStatus;
+  /** As the county holds it: not restated (it begins the member's history), refused when it differs. */
+  readonly joinedOn: Day;
   readonly roles: readonly MemberRole[];
   readonly posts: readonly VanguardPost[];
 }
@@ -165,6 +168,7 @@ export class Member extends AggregateRoot {
    */
   restate(record: RosterRecord, on: Day): void {
     checkRule(new MemberMustBeActiveRule(this.props.membership));
+    checkRule(new RosterKeepsTheJoiningDayRule(this.props.joinedOn, record.joinedOn));
     const name = Member.validName(record.name);
     const roles = [...new Set(record.roles)];
     const posts = [...new Set(record.posts)];
