@@ -410,6 +410,15 @@ describe('places and review commands (e2e)', () => {
       const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));
       return (r.body as { objectionId: string }[])[0]?.objectionId;
     });
+    // A second objection to W, filed while it is still listed: upheld after the first, it concludes alone.
+    expect(
+      (await http().post(`/public-notices/${programmeId}/objections`).send({ nominationId: w.nominationId, grounds: '群众反映事迹不实' }))
+        .status,
+    ).toBe(201);
+    const secondId = await waitUntil('the second objection on the board', async () => {
+      const r = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector'));
+      return (r.body as { objectionId: string }[]).find((o) => o.objectionId !== objectionId)?.objectionId;
+    });
     // An organiser may assign, but naming himself the investigator makes him no inspector, and the
     // objector's name and contact are for the inspector's token alone.
     const claims = (user: string) =>
@@ -462,5 +471,14 @@ describe('places and review commands (e2e)', () => {
       return r.status === 200 && r;
     });
     expect([(changed.body as { entries: unknown[] }).entries, changed.headers['etag'] === etag]).toEqual([[], false]);
+
+    // The second objection upheld too: concluded (it was refused NOMINATION.NOT_STANDING and stayed
+    // open for good, holding its objector's details), and W is not withdrawn twice.
+    expect((await post('county.inspector', `/objections/${secondId}/assign`, {})).status).toBe(200);
+    const second = await post('county.inspector', `/objections/${secondId}/uphold`, { findings: '另查属实' });
+    expect(second.status).toBe(200);
+    const after = (await eventsOf([`objection-${secondId}`, `nomination-${w.nominationId}`])).map((e) => e.type);
+    expect(after.filter((t) => t === 'commendation.NominationWithdrawn')).toHaveLength(1);
+    expect(after).toContain('commendation.ObjectionUpheld');
   });
 });

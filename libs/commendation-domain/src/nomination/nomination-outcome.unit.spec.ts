@@ -22,6 +22,7 @@ import {
   decideIt,
   endorse,
   historyOf,
+  reject,
   NOMINATION_STREAM,
   NOTICE_STREAM,
   noticeFacts,
@@ -102,6 +103,16 @@ describe('nominationDecider: withdrawal, decision and revocation', () => {
         .given(shortlisted())
         .when(withdraw(upheldObjection(true, OTHER_NOMINATION_ID)))
         .thenRefuses(WithdrawalFollowsAnUpheldObjectionRule));
+    it('withdraws nothing more when a second objection is upheld, or one after a rejection: the objection concludes alone', () => {
+      const withdrawnOnce = historyOf(submit(), endorse(), countyEndorses, withdraw());
+      spec.given(withdrawnOnce).when(withdraw()).then([]);
+      spec.given(historyOf(submit(), reject())).when(withdraw()).then([]);
+      // Still only on an upheld objection to this nomination.
+      spec
+        .given(withdrawnOnce)
+        .when(withdraw(upheldObjection(false)))
+        .thenRefuses(WithdrawalFollowsAnUpheldObjectionRule);
+    });
     it('is not withdrawn once decided (a decided commendation is revoked instead)', () =>
       spec.given(decided()).when(withdraw()).thenRefuses(NominationIsStandingRule));
   });

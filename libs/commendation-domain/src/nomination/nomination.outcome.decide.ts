@@ -1,5 +1,5 @@
 import { MAX_RECORDED_OBJECTIONS } from '@vanguard/contracts';
-import { ruleRef } from '@vanguard/kernel';
+import { checkRule, ruleRef } from '@vanguard/kernel';
 import { RulesChecked } from '../rules-checked';
 import type { StreamRead } from '../decided-by';
 import type { DecideCommendation, RevokeCommendation, WithdrawNomination } from './nomination.commands';
@@ -26,6 +26,13 @@ import { nominationStreamId, type NominationState } from './nomination.state';
 const self = (state: NominationState) => ({ streamId: nominationStreamId(state.nominationId!), version: state.version });
 
 export function withdrawNomination({ data }: WithdrawNomination, state: NominationState): NominationEvent[] {
+  // Out of the running already (a second objection upheld, or one upheld after a rejection): the
+  // objection concludes and nothing is withdrawn again. Refused, the objection stayed open for good,
+  // holding its objector's contact (a hostile probe).
+  if (state.status === 'withdrawn' || state.status === 'rejected') {
+    checkRule(new WithdrawalFollowsAnUpheldObjectionRule(state.nominationId, data.objection));
+    return [];
+  }
   const rules = new RulesChecked();
   rules.check(new NominationIsStandingRule(state.status));
   const rule = ruleRef(rules.check(new WithdrawalFollowsAnUpheldObjectionRule(state.nominationId, data.objection)));

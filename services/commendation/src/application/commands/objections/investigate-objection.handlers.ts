@@ -116,6 +116,8 @@ export class ConcludeObjectionHandler {
       { type: 'WithdrawNomination', data: { decidedBy: by, objection: objectionOutcome(objection) } },
       state,
     );
+    // Withdrawn by an earlier objection, or rejected: the objection concludes alone.
+    if (events.length === 0) return [];
     const context = streamContext(ctx, state.nominatorOrgId!);
     const places = await this.places.read(state.programmeId!, state.unitOrgId!);
     const released = this.places.release(places, { state, version, events }, 'withdrawn', by, objection.findings ?? '');
