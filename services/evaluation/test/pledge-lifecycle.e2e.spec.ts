@@ -72,6 +72,12 @@ describe('pledge lifecycle (e2e)', () => {
     expect(await step('village.secretary', 'publish')).toBe(3);
     expect(await step('village.secretary', 'progress', { note: '路基完成一半', percent: 50 })).toBe(4);
     expect(await step('township.secretary', 'fulfil', { reason: '现场验收通过' })).toBe(5);
+    // The pledger does not record the masses' rating of its own pledge (a probe: 1,000,000 satisfied votes).
+    const own = await http()
+      .post(`/pledges/${pledgeId}/rate`)
+      .set(as('village.secretary'))
+      .send({ satisfied: 1_000_000, basicallySatisfied: 0, dissatisfied: 0 });
+    expect([own.status, own.body.code]).toEqual([403, 'PLEDGE.NOT_FILING_LEVEL']);
     expect(await step('township.secretary', 'rate', { satisfied: 40, basicallySatisfied: 8, dissatisfied: 2 })).toBe(6);
 
     const view = await waitUntil('the projection to reach the rating', async () => {

@@ -76,9 +76,16 @@ export interface LapsePledge {
     readonly ruleVersions?: RuleVersionChoice;
   };
 }
+/** `filerOrgPath`: the path of the organisation that filed the pledge, as for closing it. */
 export interface RatePledge {
   readonly type: 'RatePledge';
-  readonly data: { readonly decidedBy: DecidedBy; readonly tally: RatingTally };
+  readonly data: {
+    readonly decidedBy: DecidedBy;
+    readonly tally: RatingTally;
+    readonly filerOrgPath: OrgPath;
+    /** A replay's: the rule versions the rating recorded; the filing-level rule runs only where recorded. */
+    readonly ruleVersions?: RuleVersionChoice;
+  };
 }
 
 export type PledgeCommand =

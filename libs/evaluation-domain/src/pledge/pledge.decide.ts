@@ -1,3 +1,4 @@
+import { ruleRanFor } from '../rules-recorded-later';
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import type { Decision } from '@vanguard/contracts';
 import type {
@@ -29,6 +30,7 @@ import {
   OrganizationPledgesForItselfRule,
   PledgeIsMadeOnceRule,
   PledgeIsPublishedRule,
+  PledgeIsRatedByTheFilingLevelRule,
   PledgeIsRatedOnceAfterClosingRule,
   ProgressNeverGoesBackRule,
   RatingCountsVotesRule,
@@ -122,6 +124,10 @@ export function lapsePledge({ data }: LapsePledge, state: PledgeState): PledgeEv
 
 export function ratePledge({ data }: RatePledge, state: PledgeState): PledgeEvent[] {
   checkRule(new PledgeIsRatedOnceAfterClosingRule(state));
+  const byFiler = ruleRanFor(PledgeIsRatedByTheFilingLevelRule.ID, data.ruleVersions)
+    ? new PledgeIsRatedByTheFilingLevelRule(state.filedByOrgId, idsOf(data.filerOrgPath), data.decidedBy)
+    : null;
+  if (byFiler) checkRule(byFiler);
   checkRule(new RatingCountsVotesRule(data.tally));
   const satisfactionPermille = SatisfactionRateV1.permille(data.tally);
   return [
@@ -133,8 +139,9 @@ export function ratePledge({ data }: RatePledge, state: PledgeState): PledgeEven
         satisfactionPermille,
         decision: {
           decidedBy: data.decidedBy,
-          inputs: [self(state)],
+          inputs: [self(state), ...(byFiler ? pathInputs(data.filerOrgPath) : [])],
           rule: { id: SatisfactionRateV1.id, version: SatisfactionRateV1.version },
+          ...(byFiler ? { checks: [ruleRef(byFiler)] } : {}),
           reason: `满意度 ${(satisfactionPermille / 10).toFixed(1)}%`,
         },
       },

@@ -234,9 +234,36 @@ export class PledgeIsClosedByTheFilingLevelRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return (
-      this.filedByOrgId === null || this.filerOrgPath.at(-1) !== this.filedByOrgId || !this.filerOrgPath.includes(this.decidedBy.orgId)
-    );
+    return !byTheFilingLevel(this.filedByOrgId, this.filerOrgPath, this.decidedBy);
+  }
+}
+
+/** Whether `decidedBy` acts for the organisation that filed the pledge, or one above it on its path. */
+function byTheFilingLevel(filedByOrgId: string | null, filerOrgPath: readonly string[], decidedBy: DecidedBy): boolean {
+  return filedByOrgId !== null && filerOrgPath.at(-1) === filedByOrgId && filerOrgPath.includes(decidedBy.orgId);
+}
+
+/**
+ * 评诺: the masses' tally is recorded by the level that filed the pledge, or one above it, as it
+ * judges the pledge kept or not: a probe had the pledging village record 1,000,000 satisfied
+ * votes on its own pledge. First shipped after ratings were recorded: a replay runs it only for
+ * a rating that recorded it.
+ */
+export class PledgeIsRatedByTheFilingLevelRule extends Rule {
+  static readonly ID = 'evaluation.pledge.rated-by-filing-level';
+  readonly id = PledgeIsRatedByTheFilingLevelRule.ID;
+  readonly code = 'PLEDGE.NOT_FILING_LEVEL';
+  readonly kind = 'forbidden';
+  readonly message = '承诺的群众评议结果由备案的组织或其上级录入 / the level that filed the pledge, or one above it, records its rating';
+  constructor(
+    private readonly filedByOrgId: string | null,
+    private readonly filerOrgPath: readonly string[],
+    private readonly decidedBy: DecidedBy,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return !byTheFilingLevel(this.filedByOrgId, this.filerOrgPath, this.decidedBy);
   }
 }
 

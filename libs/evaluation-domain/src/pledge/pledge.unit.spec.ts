@@ -16,6 +16,7 @@ import {
   PledgeIsMadeInAnOpenCycleRule,
   PledgeIsMadeOnceRule,
   PledgeIsPublishedRule,
+  PledgeIsRatedByTheFilingLevelRule,
   PledgeIsRatedOnceAfterClosingRule,
   ProgressNeverGoesBackRule,
   RatingCountsVotesRule,
@@ -308,7 +309,7 @@ describe('pledgeDecider', () => {
     it('records the tally and the satisfaction rate with the rule version that computed it', () =>
       spec
         .given([made, filed, published, fulfilled])
-        .when({ type: 'RatePledge', data: { decidedBy: township, tally } })
+        .when({ type: 'RatePledge', data: { decidedBy: township, tally, filerOrgPath: TOWNSHIP_PATH } })
         .then([
           {
             type: 'evaluation.PledgeRated',
@@ -318,17 +319,38 @@ describe('pledgeDecider', () => {
               satisfactionPermille: 980,
               decision: {
                 decidedBy: township,
-                inputs: self(4),
+                inputs: [...self(4), ...pathInputs(TOWNSHIP_PATH)],
                 rule: { id: 'evaluation.satisfaction-rate', version: 1 },
+                checks: [{ id: 'evaluation.pledge.rated-by-filing-level', version: 1 }],
                 reason: '满意度 98.0%',
               },
             },
           },
         ]));
+    // A probe had the pledging village record 1,000,000 satisfied votes on its own pledge.
+    it('is rated by the level that filed it, or one above, never by the pledger', () => {
+      spec
+        .given([made, filed, published, fulfilled])
+        .when({ type: 'RatePledge', data: { decidedBy: village, tally, filerOrgPath: TOWNSHIP_PATH } })
+        .thenRefuses(PledgeIsRatedByTheFilingLevelRule);
+      const county = { sub: 'county.organizer', role: 'organizer', orgId: TOWNSHIP_PATH[1]!.orgId };
+      spec
+        .given([made, filed, published, fulfilled])
+        .when({ type: 'RatePledge', data: { decidedBy: county, tally, filerOrgPath: TOWNSHIP_PATH } })
+        .thenMatches(([e]) => expect(e!.type).toBe('evaluation.PledgeRated'));
+    });
+    it('replays a rating recorded before that rule as it ran, whoever recorded it', () =>
+      spec
+        .given([made, filed, published, fulfilled])
+        .when({
+          type: 'RatePledge',
+          data: { decidedBy: village, tally, filerOrgPath: [], ruleVersions: { 'evaluation.satisfaction-rate': 1 } },
+        })
+        .thenMatches(([e]) => expect(e!.data).toMatchObject({ decision: { decidedBy: village, inputs: self(4) } })));
     it('is not rated before it is closed', () =>
       spec
         .given([made, filed, published])
-        .when({ type: 'RatePledge', data: { decidedBy: township, tally } })
+        .when({ type: 'RatePledge', data: { decidedBy: township, tally, filerOrgPath: TOWNSHIP_PATH } })
         .thenRefuses(PledgeIsRatedOnceAfterClosingRule));
     it('is rated once', () => {
       const rated: PledgeEvent = {
@@ -342,13 +364,16 @@ describe('pledgeDecider', () => {
       };
       spec
         .given([made, filed, published, fulfilled, rated])
-        .when({ type: 'RatePledge', data: { decidedBy: township, tally } })
+        .when({ type: 'RatePledge', data: { decidedBy: township, tally, filerOrgPath: TOWNSHIP_PATH } })
         .thenRefuses(PledgeIsRatedOnceAfterClosingRule);
     });
     it('needs at least one vote', () =>
       spec
         .given([made, filed, published, fulfilled])
-        .when({ type: 'RatePledge', data: { decidedBy: township, tally: { satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 } } })
+        .when({
+          type: 'RatePledge',
+          data: { decidedBy: township, tally: { satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 }, filerOrgPath: TOWNSHIP_PATH },
+        })
         .thenRefuses(RatingCountsVotesRule));
   });
 

@@ -87,9 +87,13 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
     decider: pledgeDecider,
     readsOwnStream: true,
     checksPath: false,
-    command: (data: { tally: { satisfied: number; basicallySatisfied: number; dissatisfied: number } }, { decision }) => ({
+    // A rating recorded before the filing-level rule has no path: it names no version of the rule and runs without it.
+    command: (
+      data: { tally: { satisfied: number; basicallySatisfied: number; dissatisfied: number } },
+      { decision, path, ruleVersions },
+    ) => ({
       type: 'RatePledge' as const,
-      data: { decidedBy: decision.decidedBy, tally: data.tally },
+      data: { decidedBy: decision.decidedBy, tally: data.tally, filerOrgPath: path, ruleVersions },
     }),
   }),
   'evaluation.LeaderCommentMade': replayer({

@@ -63,7 +63,7 @@ export const kept = record(pledgeDecider, [
   { type: 'FilePledge', data: { decidedBy: township, pledgerOrgPath: VILLAGE_PATH, reason: '内容具体' } },
   { type: 'PublishPledge', data: {} },
   { type: 'FulfilPledge', data: { decidedBy: township, filerOrgPath: TOWNSHIP_PATH, reason: '已验收' } },
-  { type: 'RatePledge', data: { decidedBy: township, tally } },
+  { type: 'RatePledge', data: { decidedBy: township, tally, filerOrgPath: TOWNSHIP_PATH } },
 ]);
 export const returned = record(pledgeDecider, [
   pledgeMade,

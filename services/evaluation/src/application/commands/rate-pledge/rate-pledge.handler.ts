@@ -3,7 +3,7 @@ import type { RatePledge } from '@vanguard/evaluation-domain';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, type CommandContext } from '../command-context';
-import { decideOnPledge } from '../pledge-access';
+import { decideOnPledge, filerPath } from '../pledge-access';
 
 export type RatePledgeInput = Pick<RatePledge['data'], 'tally'>;
 
@@ -16,9 +16,9 @@ export class RatePledgeHandler {
   ) {}
 
   execute(pledgeId: string, input: RatePledgeInput, ctx: CommandContext): Promise<{ version: number }> {
-    return decideOnPledge(this.streams, this.tree, ctx, pledgeId, () => ({
+    return decideOnPledge(this.streams, this.tree, ctx, pledgeId, async (p) => ({
       type: 'RatePledge',
-      data: { decidedBy: decidedBy(ctx), tally: input.tally },
+      data: { decidedBy: decidedBy(ctx), tally: input.tally, filerOrgPath: await filerPath(this.tree, p.state.filedByOrgId) },
     }));
   }
 }
