@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { developmentWitnessSigner } from '@vanguard/transparency-log';
 import { CheckpointWitness, type WitnessAnswer } from './checkpoint-witness';
+import { startOf } from '../exclusive-lock';
 import { WitnessStateFile } from './witness-state-file';
 import { forkedLog, logKey, ORIGIN } from './test/forked-logs';
 
@@ -81,6 +82,23 @@ describe(WitnessStateFile.name, () => {
     const answer = await witnessOn(file).addCheckpoint({ oldSize: 4, proof: a.proof(4, 8), checkpoint: a.checkpoint(8) });
     expect(outcomeOf(answer)).toBe('cosigned');
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('exclusive_ALockOfAPidAliveAgainUnderAnotherProcess_IsRemoved (a restarted container’s witness is PID 1 again)', async () => {
+    const file = await seeded(dir);
+    // The parent lives, but did not start when the lock says its holder did: the pid was reused.
+    writeFileSync(`${file}.lock`, `${hostname()} ${process.ppid} 0123456789abcdef ${startOf(process.ppid)!.replace(/\d+$/, '1')}\n`);
+    const answer = await witnessOn(file).addCheckpoint({ oldSize: 4, proof: a.proof(4, 8), checkpoint: a.checkpoint(8) });
+    expect(outcomeOf(answer)).toBe('cosigned');
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('exclusive_ALockHeldByALiveProcessThatStartedWhenItSays_IsWaitedForThenNamed_NeverTaken', async () => {
+    const file = await seeded(dir);
+    writeFileSync(`${file}.lock`, `${hostname()} ${process.ppid} 0123456789abcdef ${startOf(process.ppid)}\n`);
+    await expect(witnessOn(file).addCheckpoint({ oldSize: 4, proof: a.proof(4, 8), checkpoint: a.checkpoint(8) })).rejects.toThrow(
+      new RegExp(`state.json.lock is held by ${hostname()} ${process.ppid}`),
+    );
   });
 
   it('exclusive_ALockHeldByALiveProcess_IsWaitedForThenNamed_NeverTaken', async () => {
