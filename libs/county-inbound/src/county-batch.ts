@@ -77,7 +77,7 @@ export async function runInOrder<TTx>(
       r.decision.outcome = {
         outcome: 'refused',
         code: 'COUNTY.STALE',
-        reason: `sequence ${r.message.sequence} of ${r.message.subject} is not newer than ${applied}, already applied`,
+        reason: `序号不新于已处理的 ${applied} / sequence ${r.message.sequence} of ${r.message.subject} is not newer than ${applied}, already applied`,
       };
       continue;
     }

@@ -250,7 +250,8 @@ export class CountyInboundConsumer<TTx> {
         if (seen) {
           const seenHash = 'payloadSha256' in seen ? seen.payloadSha256 : seen.hash;
           if (seenHash !== c.hash) {
-            const reason = 'this message id was used before for another payload; a new message needs a new id';
+            const reason =
+              '该消息 id 已用于另一内容，新消息须用新 id / this message id was used before for another payload; a new message needs a new id';
             replies.push({ to: c.to, outcome: () => ({ outcome: 'refused', code: 'COUNTY.MESSAGE_ID_REUSED', reason }) });
           } else {
             const original = 'payloadSha256' in seen ? { outcome: seen.outcome, code: seen.code, reason: seen.reason } : seen;

@@ -45,12 +45,20 @@ export async function admit<TTx>(
   d.sequence = event.streamVersion;
   for (const orgId of orgIdsIn(event.data)) {
     if (!(await rules.scope(c.sender.countyOrgId, orgId))) {
-      d.outcome = { outcome: 'refused', code: 'COUNTY.OUT_OF_SCOPE', reason: `organisation ${orgId} is not inside the sender’s county` };
+      d.outcome = {
+        outcome: 'refused',
+        code: 'COUNTY.OUT_OF_SCOPE',
+        reason: `组织 ${orgId} 不在发送方旗县范围内 / organisation ${orgId} is not inside the sender’s county`,
+      };
       return undefined;
     }
   }
   if (!rules.handlers[event.type]) {
-    d.outcome = { outcome: 'refused', code: 'COUNTY.UNSUPPORTED', reason: `${rules.owner} does not apply ${event.type} yet` };
+    d.outcome = {
+      outcome: 'refused',
+      code: 'COUNTY.UNSUPPORTED',
+      reason: `${rules.owner} 尚不处理 ${event.type} / ${rules.owner} does not apply ${event.type} yet`,
+    };
     return undefined;
   }
   return { messageId: c.to.messageId, subject: event.streamId, sequence: event.streamVersion, sender: c.sender, event };

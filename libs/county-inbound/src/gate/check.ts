@@ -96,7 +96,7 @@ async function prove(
   timestamp: string,
   gate: SenderCheck,
 ): Promise<CountySender | { refusal: string; signed: boolean }> {
-  if (!token) return { refusal: 'no bearer token in the authorization header', signed: false };
+  if (!token) return { refusal: '授权头中没有令牌 / no bearer token in the authorization header', signed: false };
   // LogAppendTime on the inbound topic: the broker's receipt time, which a county cannot choose.
   const at = new Date(Number(timestamp));
   try {
@@ -108,7 +108,7 @@ async function prove(
     // chunk waits and is tried again, without end, as for an unreachable database.
     if (code === 'AUTH.KEYS_UNAVAILABLE') throw new InfrastructureUnavailable('Keycloak signing keys unavailable', { cause: e });
     return {
-      refusal: `token refused at the broker’s timestamp ${at.toISOString()}: ${typeof code === 'string' ? code : (e as Error).message}`,
+      refusal: `令牌在消息入队时刻无效 / token refused at the broker’s timestamp ${at.toISOString()}: ${typeof code === 'string' ? code : (e as Error).message}`,
       // jose checks the signature before the times: an expired token was signed by Keycloak for that client.
       signed: code === 'AUTH.TOKEN_EXPIRED',
     };

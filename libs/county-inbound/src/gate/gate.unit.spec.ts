@@ -42,7 +42,7 @@ describe('county gate: sender', () => {
     expect(countySenderOf({ ...principal, orgId: undefined }, known)).toHaveProperty('refusal');
     // A person signed in through the county's client, or another client's service account using its name.
     expect(countySenderOf({ ...principal, username: 'county.organizer', kind: 'user' }, known)).toEqual({
-      refusal: "the token is not county-songling's own service account (client credentials)",
+      refusal: "令牌不是 county-songling 自身的服务账号 / the token is not county-songling's own service account (client credentials)",
     });
     expect(countySenderOf({ ...principal, username: 'service-account-county-hekou' }, known)).toHaveProperty('refusal');
     // Keycloak lower-cases the service account's username, not the client id.

@@ -42,17 +42,22 @@ export function claimedClient(token: string | undefined): { clientId?: string; o
 
 /** A verified principal as a county sender, or why it is not one. */
 export function countySenderOf(principal: CountyPrincipal, knownCounties: ReadonlySet<string>): CountySender | { refusal: string } {
-  if (!principal.roles.includes('county_system')) return { refusal: 'the token lacks the county_system role' };
+  if (!principal.roles.includes('county_system'))
+    return { refusal: '令牌缺少 county_system 角色 / the token lacks the county_system role' };
   if (!principal.clientId || !knownCounties.has(principal.clientId)) {
-    return { refusal: `client ${JSON.stringify(principal.clientId ?? null)} is not a configured county system` };
+    return {
+      refusal: `客户端 ${JSON.stringify(principal.clientId ?? null)} 不是已配置的旗县系统 / client ${JSON.stringify(principal.clientId ?? null)} is not a configured county system`,
+    };
   }
   // The county client's own service account (client credentials), not a person signed in through
   // the client: the role alone said nothing, since principalFromClaims once made every holder of
   // county_system a service, and a county client with a login flow switched on would let one in.
   // Keycloak keeps usernames in lower case, a client id as it was given.
   if (principal.kind !== 'service' || principal.username !== `service-account-${principal.clientId}`.toLowerCase())
-    return { refusal: `the token is not ${principal.clientId}'s own service account (client credentials)` };
-  if (!principal.orgId) return { refusal: 'the token carries no org_id' };
+    return {
+      refusal: `令牌不是 ${principal.clientId} 自身的服务账号 / the token is not ${principal.clientId}'s own service account (client credentials)`,
+    };
+  if (!principal.orgId) return { refusal: '令牌未载明 org_id / the token carries no org_id' };
   return { clientId: principal.clientId, sub: principal.sub, countyOrgId: principal.orgId };
 }
 
@@ -62,8 +67,11 @@ export function countySenderOf(principal: CountyPrincipal, knownCounties: Readon
  */
 export function senderMismatch(raw: Record<string, unknown>, sender: CountySender): string | undefined {
   const actor = (typeof raw['actor'] === 'object' && raw['actor'] !== null ? raw['actor'] : {}) as Record<string, unknown>;
-  if (actor['sub'] !== sender.sub) return `actor.sub ${JSON.stringify(actor['sub'] ?? null)} is not the token’s subject`;
-  if (actor['orgId'] !== sender.countyOrgId) return `actor.orgId ${JSON.stringify(actor['orgId'] ?? null)} is not the token’s org_id`;
-  if (raw['orgId'] !== sender.countyOrgId) return `orgId ${JSON.stringify(raw['orgId'] ?? null)} is not the token’s org_id`;
+  if (actor['sub'] !== sender.sub)
+    return `actor.sub 与令牌主体不符 / actor.sub ${JSON.stringify(actor['sub'] ?? null)} is not the token’s subject`;
+  if (actor['orgId'] !== sender.countyOrgId)
+    return `actor.orgId 与令牌的 org_id 不符 / actor.orgId ${JSON.stringify(actor['orgId'] ?? null)} is not the token’s org_id`;
+  if (raw['orgId'] !== sender.countyOrgId)
+    return `orgId 与令牌的 org_id 不符 / orgId ${JSON.stringify(raw['orgId'] ?? null)} is not the token’s org_id`;
   return undefined;
 }
