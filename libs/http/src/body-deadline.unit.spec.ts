@@ -129,6 +129,27 @@ describe(bodyDeadline.name, () => {
     expect(outcome.closed).toBe(true);
   });
 
+  it('WhenAChunkedJsonBodyPassesTheLimit_Answers413NamingTheBodyInBothLanguages (the parser counts it as it reads)', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // A stream: sent chunked, with no Content-Length to refuse it by.
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(`{"text":"${'x'.repeat(300 * 1024)}"}`));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({
+      code: 'REQUEST.TOO_LARGE',
+      message: expect.stringMatching(/^请求体超过上限.* \/ the body exceeds the limit/),
+      errors: [{ field: 'body' }],
+    });
+  });
+
   it('WhenTheBodyArrivesInTime_ItIsReadAsBefore_AndTheConnectionIsKept', async () => {
     const body = '{"text":"hello"}';
     const outcome = await send(head('/notes', 'application/json', body.length), [body.slice(0, 5), body.slice(5)], 50, DEADLINE_MS * 3);

@@ -43,6 +43,8 @@ export const ROLLED_BACK_CODES: ReadonlySet<string> = new Set(['40P01', '40001']
 const isDatabaseOutOfReach = (e: unknown): boolean =>
   e instanceof Error && (isOutOfReach(e) || ROLLED_BACK_CODES.has(String((e as { code?: unknown }).code)));
 
+const hasCode = (r: unknown): boolean => typeof r === 'object' && r !== null && typeof (r as { code?: unknown }).code === 'string';
+
 const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
 
 /**
@@ -108,6 +110,19 @@ export class ProblemFilter implements ExceptionFilter {
         statusCode: HttpStatus.BAD_REQUEST,
         code: 'REQUEST.MALFORMED',
         message: '请求体不是合法的 JSON / request body is not valid JSON',
+      };
+    }
+    // The JSON parser's own 413 (a chunked or compressed body is counted as it is read, not from
+    // Content-Length): "request entity too large" in English, no field. Said as the others are.
+    if (exception instanceof HttpException && exception.getStatus() === 413 && !hasCode(exception.getResponse())) {
+      const limit = (exception.cause as { limit?: unknown } | undefined)?.limit;
+      const bytes = typeof limit === 'number' ? ` ${limit}` : '';
+      const reason = bytes ? `at most${bytes} bytes` : 'larger than the service takes';
+      return {
+        statusCode: HttpStatus.PAYLOAD_TOO_LARGE,
+        code: 'REQUEST.TOO_LARGE',
+        message: `请求体超过上限${bytes ? `${bytes} 字节` : ''} / the body exceeds the limit${bytes ? ` of${bytes} bytes` : ''}`,
+        errors: [{ field: 'body', reason }],
       };
     }
     if (exception instanceof HttpException) {
