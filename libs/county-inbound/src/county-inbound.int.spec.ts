@@ -389,26 +389,37 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     // The gate started above made or aligned them.
     expect(await setting('vanguard.county.replies.county-songling.v1', 'retention.ms')).toBe(String(14 * 86_400_000));
     expect(await setting(`${topic}.dlq`, 'retention.ms')).toBe(String(30 * 86_400_000));
-    // Topics made before (CreateTime, the broker's 7 days, a setting of the operator's own): switched, the setting kept.
+    // Topics made before (CreateTime, a DLQ kept a day, a setting of the operator's own): switched, the setting kept.
+    // A DLQ an operator keeps for ever (-1) is left so: a retention is only ever raised.
     const other = `${testTopicPrefix('county-topics')}.inbound`;
+    const kept = `${testTopicPrefix('county-topics')}.inbound`;
     const admin = kafka.admin();
     await admin.connect();
-    await createLedTopics(
-      admin,
-      [other, `${other}.dlq`].map((t) => ({ topic: t, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '500000' }] })),
-    );
+    const made = (topic: string, extra: { name: string; value: string }[] = []) => ({
+      topic,
+      numPartitions: 1,
+      configEntries: [{ name: 'max.message.bytes', value: '500000' }, ...extra],
+    });
+    await createLedTopics(admin, [
+      made(other),
+      made(`${other}.dlq`, [{ name: 'retention.ms', value: '86400000' }]),
+      made(kept),
+      made(`${kept}.dlq`, [{ name: 'retention.ms', value: '-1' }]),
+    ]);
     await admin.disconnect();
     try {
       await ensureCountyTopics(kafka, [], { inboundTopic: other });
+      await ensureCountyTopics(kafka, [], { inboundTopic: kept });
       expect({
         timestamps: await setting(other, 'message.timestamp.type'),
         dlqRetention: await setting(`${other}.dlq`, 'retention.ms'),
         kept: [await setting(other, 'max.message.bytes'), await setting(`${other}.dlq`, 'max.message.bytes')],
-      }).toEqual({ timestamps: 'LogAppendTime', dlqRetention: String(30 * 86_400_000), kept: ['500000', '500000'] });
+        forEver: await setting(`${kept}.dlq`, 'retention.ms'),
+      }).toEqual({ timestamps: 'LogAppendTime', dlqRetention: String(30 * 86_400_000), kept: ['500000', '500000'], forEver: '-1' });
     } finally {
       const cleanup = kafka.admin();
       await cleanup.connect();
-      await cleanup.deleteTopics({ topics: [other, `${other}.dlq`] });
+      await cleanup.deleteTopics({ topics: [other, `${other}.dlq`, kept, `${kept}.dlq`] });
       await cleanup.disconnect();
     }
   });

@@ -12,8 +12,8 @@ export const REPLY_TOPIC_CONFIG = { 'retention.ms': String(14 * DAY_MS) } as con
 export const INBOUND_DLQ_CONFIG = { 'retention.ms': String(30 * DAY_MS) } as const;
 
 /**
- * Creates the county inbound topic with LogAppendTime, its DLQ kept 30 days, and each county's
- * reply topic kept 14 days; a topic that exists otherwise is switched, keeping its other
+ * Creates the county inbound topic with LogAppendTime, its DLQ kept 30 days or more, and each
+ * county's reply topic kept 14 days or more; a topic that exists with less is switched, keeping its other
  * non-default settings. With CreateTime a county could backdate a record to when its expired
  * token was still valid; with the broker's default 7 days a county back after a week lost the
  * replies the documents promise it (a probe found every one of them at the default). Answers the
@@ -42,8 +42,8 @@ export async function ensureCountyTopics(
 }
 
 /**
- * Sets `wanted` on each topic whose config differs, keeping its other non-default settings
- * (AlterConfigs replaces a topic's whole config); answers each topic's config as it now is.
+ * Sets `wanted` on each topic whose config falls short of it, keeping its other non-default
+ * settings (AlterConfigs replaces a topic's whole config); answers each topic's config as it now is.
  */
 async function alignTopicConfigs(
   admin: Admin,
@@ -56,20 +56,32 @@ async function alignTopicConfigs(
   const current = new Map<string, Map<string, string>>();
   const changes = [];
   for (const resource of described.resources) {
-    const want = wanted[resource.resourceName] ?? {};
     const entries = resource.configEntries;
-    current.set(resource.resourceName, new Map([...entries.map((e) => [e.configName, e.configValue] as const), ...Object.entries(want)]));
-    if (Object.entries(want).every(([name, value]) => entries.find((e) => e.configName === name)?.configValue === value)) continue;
-    const kept = entries.filter((e) => !e.isDefault && !e.readOnly && !(e.configName in want));
+    const now = new Map(entries.map((e) => [e.configName, e.configValue] as const));
+    current.set(resource.resourceName, now);
+    const short = Object.entries(wanted[resource.resourceName] ?? {}).filter(([name, value]) => !satisfies(name, now.get(name), value));
+    if (short.length === 0) continue;
+    const kept = entries.filter((e) => !e.isDefault && !e.readOnly && !short.some(([name]) => name === e.configName));
     changes.push({
       type: ConfigResourceTypes.TOPIC,
       name: resource.resourceName,
       configEntries: [
         ...kept.map((e) => ({ name: e.configName, value: e.configValue })),
-        ...Object.entries(want).map(([name, value]) => ({ name, value })),
+        ...short.map(([name, value]) => ({ name, value })),
       ],
     });
+    for (const [name, value] of short) now.set(name, value);
   }
   if (changes.length) await admin.alterConfigs({ validateOnly: false, resources: changes });
   return current;
+}
+
+/**
+ * Whether a topic's `current` setting meets `wanted`: a retention only at least as long (an
+ * operator's longer one, or -1, for ever, is kept: shortening it would delete what nobody asked
+ * to drop, a cold review), anything else exactly.
+ */
+function satisfies(name: string, current: string | undefined, wanted: string): boolean {
+  if (name === 'retention.ms') return current === '-1' || (current !== undefined && Number(current) >= Number(wanted));
+  return current === wanted;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { hasBody } from './body-media-type';
-import { lowerCaseUuids } from './canonical-uuids';
+import { canonicalUrl } from './canonical-uuids';
 
 /** Answers a request and says so (true), or leaves it to the framework (false) without touching `res`. */
 export type AheadOfRouter = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -22,7 +22,7 @@ export function answerAheadOfRouter(server: Server, answer: AheadOfRouter): void
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // The fast path sees ids as the router will (canonicalUuidUrls): one spelling of each.
-    if (req.url) req.url = lowerCaseUuids(req.url);
+    if (req.url) req.url = canonicalUrl(req.url);
     try {
       // A request carrying a body goes the long way, where the body's clock and Connection: close
       // apply (ADR 0115): answered here, a trickled body held a keep-alive socket for minutes.

@@ -24,14 +24,16 @@ export function canonicalUuidUrls() {
  * A URL with its percent-encoded letters, digits, `-`, `_` and `~` decoded (RFC 3986 §6.2.2.2:
  * the same URL either way), then its UUIDs lower-cased. `%36BCC22F1-…` read the notice (the router
  * decodes) and was refused as another programme where the raw URL was compared, the objection
- * limit's key taken all the same. `.` stays encoded: decoded, `%2E%2E` would become a path step.
+ * limit's key taken all the same. `.` and `%` stay encoded: decoded, `%2E%2E` would become a path
+ * step, and a `%` could join what follows into a new escape. A URL holding a `%` that begins no
+ * escape is left as it is, for the router to refuse: decoding around it turned `%%33%36BCC…` into
+ * `%36BCC…`, which the router then decoded once more (a cold review).
  */
 export function canonicalUrl(url: string): string {
-  const decoded = url.includes('%')
-    ? url.replace(/%(4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|3[0-9]|2[Dd]|5[Ff]|7[Ee])/g, (_, hex: string) =>
-        String.fromCharCode(parseInt(hex, 16)),
-      )
-    : url;
+  if (!url.includes('%') || /%(?![0-9A-Fa-f]{2})/.test(url)) return lowerCaseUuids(url);
+  const decoded = url.replace(/%(4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|3[0-9]|2[Dd]|5[Ff]|7[Ee])/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
   return lowerCaseUuids(decoded);
 }
 

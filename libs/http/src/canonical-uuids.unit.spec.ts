@@ -140,4 +140,21 @@ describe(canonicalUrl.name, () => {
     }
     expect(canonicalUrl('/files/%2E%2E/%2e%2e/x')).toBe('/files/%2E%2E/%2e%2e/x');
   });
+
+  it('never makes a new escape: a % that begins none leaves the URL as it is (the router refuses it), and %25 stays', () => {
+    const id = randomUUID().toUpperCase();
+    // Decoded around the stray %, this read %36… and the router decoded it once more (a cold review).
+    expect(canonicalUrl(`/n/%%33%36${id.slice(1)}`)).toBe(`/n/%%33%36${id.slice(1)}`);
+    expect(canonicalUrl('/n/%zz%41')).toBe('/n/%zz%41');
+    expect(canonicalUrl('/n/%2541')).toBe('/n/%2541');
+    // The one pass leaves no escape that a second would read differently, whatever the input.
+    const pieces = ['%', '%2', '%25', '%33', '%36', '%41', '%2E', 'A', '6', '-', '/'];
+    let seed = 11;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let i = 0; i < 5_000; i++) {
+      const url = `/p/${Array.from({ length: 6 }, () => pieces[next(pieces.length)]).join('')}`;
+      const once = canonicalUrl(url);
+      expect({ url, twice: canonicalUrl(once) }).toEqual({ url, twice: once });
+    }
+  });
 });

@@ -73,6 +73,14 @@ describe('honour roll cache follows the data', () => {
     const first = (history.body as { items: { change: string; name: string; reason: string | null }[] }).items[0]!;
     expect(first).toMatchObject({ change: 'revoked', name: '孙三', reason: expect.stringMatching(/^（撤销理由含个人号码，不予公开/) });
     expect(JSON.stringify(history.body)).not.toMatch(/13800138000|152522198001011234/);
+    // And a document number carrying one, from a decision taken before commendation refused it, is withheld likewise.
+    const numbered = randomUUID();
+    const decision = decided('周四', numbered) as unknown as ContractEvent<typeof CommendationDecided>;
+    const withNumber = { ...decision, data: { ...decision.data, documentNumber: '松组发〔2026〕13812345678号' } };
+    await reader.get(UnitOfWork).run((tx) => commendationDecided(tx, withNumber, { topic: CommendationDecided.topic }));
+    const after = await request(reader.getHttpServer()).get('/honour-roll/history').expect(200);
+    expect(JSON.stringify(after.body)).not.toContain('13812345678');
+    expect(JSON.stringify(after.body)).toContain('文号含个人号码，不予公开');
   });
 
   it('a change committed by another replica reaches this one’s cached page with its notification; the old ETag gets the new page', async () => {

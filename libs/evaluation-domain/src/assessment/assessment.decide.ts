@@ -22,7 +22,7 @@ export function assessOrganization({ data }: AssessOrganization, state: Assessme
   checkRule(entitled);
   // Shipped after assessments were recorded: a replay runs them only for a decision that recorded them.
   const inOrder = ruleRanFor(PeriodsAreAssessedInOrderRule.ID, data.ruleVersions)
-    ? new PeriodsAreAssessedInOrderRule(state, data.period)
+    ? new PeriodsAreAssessedInOrderRule(state, data.period, data.assessedOn)
     : null;
   if (inOrder) checkRule(inOrder);
   const begun = ruleRanFor(PeriodHasBegunRule.ID, data.ruleVersions) ? new PeriodHasBegunRule(data.period, data.assessedOn) : null;

@@ -63,10 +63,14 @@ export class PeriodsAreAssessedInOrderRule extends Rule {
   constructor(
     private readonly state: AssessmentState,
     private readonly period: string,
+    private readonly assessedOn: string,
   ) {
     super();
   }
   isBroken(): boolean {
-    return this.state.periods.some((p) => p > this.period);
+    // A year still to come was assessed only before the rule that refuses it (a probe's 2099): it
+    // does not hold back the years before it (a cold review).
+    const begun = this.assessedOn.slice(0, 4);
+    return this.state.periods.some((p) => p > this.period && p <= begun);
   }
 }

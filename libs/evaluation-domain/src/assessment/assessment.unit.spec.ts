@@ -81,6 +81,11 @@ describe('assessmentDecider', () => {
         .given([assessedIn('2012', 'advanced')])
         .when(assess({ period: '2011' }))
         .thenRefuses(PeriodsAreAssessedInOrderRule);
+      // A year to come, assessed before the rules refused it, holds no year before it back (a cold review).
+      spec
+        .given([assessedIn('2099', 'advanced')])
+        .when(assess({ period: '2025', assessedOn: '2026-12-05' }))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { period: '2025' } }));
       spec
         .given([assessedIn('2010', 'advanced')])
         .when(assess({ period: '2011', scores: middling }))

@@ -133,8 +133,9 @@ export function splitNote(note: string): { body: string; lines: string[] } {
  * Which of `witnesses` cosigned `note` validly (one per witness, however many lines it has).
  * Lines of other keys are ignored, as C2SP asks of clients; the log's own signature is checked
  * separately (openCheckpoint). At most MAX_SIGNATURES lines, and only the first line of each
- * name and key id is verified, as Go's note.Open and openNote do: a public endpoint took 433
- * forged lines under one witness's name and paid an Ed25519 check for each (20 times the CPU).
+ * name and key id is verified, as openNote and Go's note.Open skip repeats (unlike them, a first
+ * line that does not verify is passed over, not the whole note refused): a public endpoint took
+ * 433 forged lines under one witness's name and paid an Ed25519 check for each (20 times the CPU).
  */
 export function verifiedCosignatures(
   note: string,

@@ -52,7 +52,7 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
       d.nominee.name,
       d.nominee.orgId,
       d.nominee.orgName,
-      d.documentNumber,
+      shownDocumentNumber(d.documentNumber),
       d.decidedOn,
     ],
   );
@@ -60,7 +60,7 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
   if (inserted.length === 0) return;
   await tx.query(
     `insert into honour_roll_history (at, change, name, org_name, category, document_number) values ($1, 'commended', $2, $3, $4, $5)`,
-    [event.occurredAt, d.nominee.name, d.nominee.orgName, d.category, d.documentNumber],
+    [event.occurredAt, d.nominee.name, d.nominee.orgName, d.category, shownDocumentNumber(d.documentNumber)],
   );
   await tx.honourRollChanged();
   await propose(tx, event.eventId, {
@@ -79,16 +79,22 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
 
 /**
  * A revocation's reason as the public history shows it. Commendation refuses an ID-card or phone
- * number in a decision's reason (DecisionTextCarriesNoPersonalNumbersRule); a revocation decided
- * before that rule, or by a service that lacks it, is still shown without one.
+ * number in a decision's reason and document number (DecisionTextCarriesNoPersonalNumbersRule); a
+ * decision taken before that rule, or by a service that lacks it, is still shown without one.
  */
 export function shownReason(said: string): string {
   const reason = said.trim();
   if (!reason) return '（撤销决定未载明理由 / the revocation gave no reason）';
-  if (personalNumbersPublishedIn(reason).length > 0)
-    return '（撤销理由含个人号码，不予公开 / the reason carries a personal number and is not shown）';
-  return reason;
+  return carriesPersonalNumbers(reason)
+    ? '（撤销理由含个人号码，不予公开 / the reason carries a personal number and is not shown）'
+    : reason;
 }
+
+/** A decision's document number as the honour roll shows it (see shownReason). */
+export const shownDocumentNumber = (said: string): string =>
+  carriesPersonalNumbers(said) ? '（文号含个人号码，不予公开 / the document number carries a personal number and is not shown）' : said;
+
+const carriesPersonalNumbers = (text: string): boolean => personalNumbersPublishedIn(text).length > 0;
 
 export async function commendationRevoked(tx: Tx, event: ContractEvent<typeof CommendationRevoked>, origin: Origin): Promise<void> {
   const d = event.data;
@@ -104,13 +110,13 @@ export async function commendationRevoked(tx: Tx, event: ContractEvent<typeof Co
       d.nominationId,
       d.revokedOn,
       reason,
-      d.documentNumber,
+      shownDocumentNumber(d.documentNumber),
     ]);
   if (rows.length === 0) return;
   await tx.query(`update exemplars set status = 'withdrawn', version = version + 1 where nomination_id = $1`, [d.nominationId]);
   await tx.query(
     `insert into honour_roll_history (at, change, name, org_name, category, document_number, reason) values ($1, 'revoked', $2, $3, $4, $5, $6)`,
-    [event.occurredAt, rows[0]!.name, rows[0]!.org_name, rows[0]!.category, d.documentNumber, reason],
+    [event.occurredAt, rows[0]!.name, rows[0]!.org_name, rows[0]!.category, shownDocumentNumber(d.documentNumber), reason],
   );
   await tx.honourRollChanged();
 }

@@ -79,7 +79,11 @@ type TraceRow = {
   occurred_at: Date;
   amount: string;
   weight: string;
-  /** The keyset position of the row, as text Postgres reads back exactly (microseconds included). */
+  /**
+   * The keyset position of the row, as text Postgres reads back exactly (microseconds included):
+   * written by to_char in UTC, not `::text`, whose form follows the session's DateStyle (a server
+   * set otherwise would refuse its own cursors, a cold review).
+   */
   k1: string;
   k2: string;
 };
@@ -297,7 +301,7 @@ export class SqlFiguresReadModel {
     return c.query<TraceRow>(
       `select f.event_id, min(f.event_type) as event_type, min(f.stream_id) as stream_id,
               (array_agg(f.org_id order by f.amount desc, f.org_id))[1] as org_id, min(f.occurred_at) as occurred_at,
-              sum(f.amount) as amount, max(f.weight) as weight, min(f.occurred_at)::text as k1, f.event_id::text as k2
+              sum(f.amount) as amount, max(f.weight) as weight, to_char(min(f.occurred_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' as k1, f.event_id::text as k2
          from rpt_fact f
         where ${t.orgIn('f.org_id')} and f.figure = $2 and f.day >= $3::date and f.day < $4::date
           and ($6::timestamptz is null or (f.occurred_at, f.event_id) > ($6::timestamptz, $7::uuid))

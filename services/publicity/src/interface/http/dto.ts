@@ -3,11 +3,9 @@ import { PaginationQuery, IsDay, IsNotBlank, IsPlainText, IsUuid } from '@vangua
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
-/**
- * Names, titles and outlets are plain text: markup there is refused, not cleaned, since nobody
- * types tags into a name; and one that shows as nothing (spaces, zero-width or Braille and Hangul
- * blanks) is refused naming the field (IsNotBlank), as `MinLength(1)` let "\u200b" through.
- */
+// Names, titles and outlets are plain text (IsPlainText): markup there is refused, not cleaned,
+// since nobody types tags into a name; and one that shows as nothing (spaces, zero-width or Braille
+// and Hangul blanks) is refused naming the field (IsNotBlank), as `MinLength(1)` let "\u200b" through.
 
 export class ExemplarListQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: ['proposed', 'published', 'declined', 'withdrawn'] })
