@@ -172,6 +172,19 @@ describe(RosterHttpController.name, () => {
     expect(job).toMatchObject({ status: 'rejected', rowsProcessed: 1, errors: [{ row: 2, column: 'id_number' }] });
   });
 
+  it('refuses an .xlsx whose cells are formulas, naming the row and column, and imports nothing', async () => {
+    const v = await village();
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('花名册');
+    sheet.addRow(HEADER);
+    // The file caches a result of its own choosing, which Excel would recompute; it was imported as cached (a probe).
+    sheet.addRow([v.code, { formula: 'CONCAT("张","三")', result: '张三' }, 'full', '2001-07-01', '', '', '', '']);
+    const job = await upload('county.organizer', 'members', 'xlsx', Buffer.from(await book.xlsx.writeBuffer()), false);
+    expect(job).toMatchObject({ status: 'rejected', rowsImported: 0 });
+    expect(JSON.stringify(job.errors)).toMatch(/第 2 行“name”列是公式/);
+    expect(await memberCount(v.id)).toBe(0);
+  });
+
   it('refuses rows outside the caller’s subtree', async () => {
     const other = await village(HEKOU_TOWN, '910425102');
     const job = await upload(

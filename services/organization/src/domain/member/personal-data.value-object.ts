@@ -39,7 +39,14 @@ export class PersonalData {
     return this.idNumber ? `${this.idNumber.slice(0, 4)}${'*'.repeat(10)}${this.idNumber.slice(14)}` : null;
   }
 
+  /**
+   * For screens: a mobile as `138****5678`; a shorter number (a landline, 62345678) shows its last
+   * four digits only: the mobile's mask on eight digits hid one of them (`623****5678`, a probe).
+   */
   maskedPhone(): string | null {
-    return this.phone && this.phone.length > 7 ? `${this.phone.slice(0, 3)}****${this.phone.slice(-4)}` : this.phone ? '****' : null;
+    const p = this.phone;
+    if (!p) return null;
+    if (p.length >= 11) return `${p.slice(0, 3)}${'*'.repeat(p.length - 7)}${p.slice(-4)}`;
+    return p.length >= 8 ? `${'*'.repeat(p.length - 4)}${p.slice(-4)}` : '****';
   }
 }

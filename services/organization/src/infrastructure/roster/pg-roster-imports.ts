@@ -74,7 +74,7 @@ export class PgRosterImports implements RosterImports {
   private async refuseAHeaderOfAnotherFormat(input: StartImport): Promise<void> {
     let source: RosterSource;
     try {
-      source = await openRoster(input.file, input.format, this.limits, input.lease?.signal);
+      source = await openRoster(input.file, input.format, this.limits, input.lease?.signal, { refuseFormulas: true });
     } catch (e) {
       if (e instanceof RosterRefusedError) return;
       throw e;
@@ -120,7 +120,7 @@ export class PgRosterImports implements RosterImports {
       client = await this.pool.connect();
       await holdImportJobLock(client, id);
       await saveJobProgress(this.pool, state);
-      const source = (opened = await openRoster(input.file, input.format, this.limits, input.lease?.signal));
+      const source = (opened = await openRoster(input.file, input.format, this.limits, input.lease?.signal, { refuseFormulas: true }));
       state.bytesTotal = source.bytesTotal;
       // Checked before the job too (start); scripts and benchmarks come straight here.
       const problems = headerProblems(input.kind, source.header);
