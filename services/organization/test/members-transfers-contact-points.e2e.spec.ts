@@ -100,6 +100,24 @@ describe(MembersHttpController.name, () => {
       expect(again.body.code).toBe('MEMBER.ID_NUMBER_TAKEN');
     });
 
+    it('answers 400 naming the field to a name, or a visit note, carrying an ID-card or phone number (each is published in clear)', async () => {
+      const orgId = await newVillage(BAIHUA, '910425101');
+      const enrol = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '测 110101199003071234', status: 'full', joinedOn: '1990-07-01' });
+      expect([enrol.status, enrol.body.errors?.[0]?.field]).toEqual([400, 'name']);
+      const cp = await http()
+        .post('/contact-points')
+        .set(as('county.organizer'))
+        .send({ orgId, leaderName: '李旗长', establishedOn: '2011-01-01' });
+      const visit = await http()
+        .post(`/contact-points/${cp.body.id}/visits`)
+        .set(as('county.organizer'))
+        .send({ visitedOn: '2011-02-01', visited: '王某家', solved: '联系电话13812345678' });
+      expect([visit.status, visit.body.errors?.[0]?.field]).toEqual([400, 'solved']);
+    });
+
     it('assigns a role once; the second time is a 409', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
       const m = await http()

@@ -18,7 +18,8 @@ import {
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
 import { unstorableCells } from '@vanguard/spreadsheet';
 import { isDay } from '../../domain/shared/day';
-import { DAY_YEARS } from '@vanguard/contracts';
+import { publishedTextCarriesNoPersonalNumbers } from '../../domain/shared/published-reason.rule';
+import { DAY_YEARS, personalNumbersPublishedIn } from '@vanguard/contracts';
 import type { RowError } from './roster-format';
 
 const YEARS = `${DAY_YEARS.first}–${DAY_YEARS.last}`;
@@ -61,6 +62,14 @@ function badText(cells: Cells, bad: (column: string, reason: string) => void): v
 }
 
 /**
+ * A cell as a row's reason may quote it: not at all when it reads as an ID-card or phone number.
+ * A job's errors are read by roles that see those only masked, and a cell that slipped one column
+ * put a whole ID number into "unknown role …" (a hostile probe).
+ */
+export const shownCell = (value: string): string =>
+  personalNumbersPublishedIn(value).length > 0 ? '（疑似身份证号或电话号码，不予显示 / looks like a personal number, not shown）' : value;
+
+/**
  * Checks one roster row on its own (format, vocabulary, dates); references to other rows
  * or stored organisations are checked by the importer. Every bad cell is reported.
  */
@@ -72,6 +81,9 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   if (!/^[0-9]{2,30}$/.test(orgCode)) bad('org_code', '组织代码须为 2–30 位数字 / org_code must be 2–30 digits');
   const name = cell(cells, 'name');
   if (!name || name.length > 100) bad('name', '姓名不能为空且不超过 100 字 / name is required, at most 100 characters');
+  // The rule enrolment asks (MemberJoined publishes the name in clear).
+  const publicName = publishedTextCarriesNoPersonalNumbers('MEMBER.NAME_HAS_PERSONAL_NUMBER', name, '姓名 / the name');
+  if (publicName.isBroken()) bad('name', publicName.message);
   const status = cell(cells, 'status') || 'full';
   if (!(MEMBER_STATUSES as readonly string[]).includes(status))
     bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
@@ -79,9 +91,12 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   if (!isDay(joinedOn)) bad('joined_on', `入党日期须为 YYYY-MM-DD（${YEARS} 年）/ joined_on must be a date YYYY-MM-DD (years ${YEARS})`);
   else if (joinedOn > today) bad('joined_on', '入党日期不能晚于今天 / joined_on cannot be in the future');
   const roles = list(cell(cells, 'roles'));
-  for (const r of roles) if (!(MEMBER_ROLES as readonly string[]).includes(r)) bad('roles', `未知职务 ${r} / unknown role ${r}`);
+  for (const r of roles)
+    if (!(MEMBER_ROLES as readonly string[]).includes(r)) bad('roles', `未知职务 ${shownCell(r)} / unknown role ${shownCell(r)}`);
   const posts = list(cell(cells, 'posts'));
-  for (const p of posts) if (!(VANGUARD_POSTS as readonly string[]).includes(p)) bad('posts', `未知岗位 ${p} / unknown vanguard post ${p}`);
+  for (const p of posts)
+    if (!(VANGUARD_POSTS as readonly string[]).includes(p))
+      bad('posts', `未知岗位 ${shownCell(p)} / unknown vanguard post ${shownCell(p)}`);
   const idNumber = cell(cells, 'id_number').toUpperCase() || null;
   if (idNumber && !PersonalData.isIdNumber(idNumber))
     bad('id_number', '身份证号须为 18 位（末位可为 X）/ id_number must be 17 digits and a digit or X');

@@ -49,6 +49,18 @@ describe(parseMemberRow.name, () => {
     expect(sut.ok ? [] : sut.errors).toEqual([{ row: 4, column: 'joined_on', reason: expect.stringContaining('1900–2099') }]);
   });
 
+  it('refuses a name carrying a personal number (MemberJoined publishes it), and quotes no cell that reads as one', () => {
+    const sut = parseMemberRow(
+      5,
+      { org_code: '9104', name: '测 110101199003071234', joined_on: '2001-07-01', roles: '13812340000', posts: '' },
+      '2011-01-01',
+    );
+    expect(sut.ok).toBe(false);
+    const errors = sut.ok ? [] : sut.errors;
+    expect(errors.map((e) => e.column)).toEqual(['name', 'roles']);
+    expect(JSON.stringify(errors)).not.toMatch(/110101199003071234|13812340000/);
+  });
+
   it('refuses a joining date after today', () => {
     const sut = parseMemberRow(3, { org_code: '9104', name: '王', joined_on: '2012-01-01' }, '2011-01-01');
     expect(sut.ok ? [] : sut.errors.map((e) => e.column)).toEqual(['joined_on']);

@@ -1,3 +1,4 @@
+import { publishedTextCarriesNoPersonalNumbers } from '../shared/published-reason.rule';
 import { AggregateRoot } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
@@ -52,6 +53,9 @@ export class ContactPoint extends AggregateRoot {
 
   static establish(input: { id: string; org: Organization; leaderId: string; leaderName: string; establishedOn: Day }): ContactPoint {
     checkRule(new OrganizationMustBeActiveRule(input.org.status, '建立联系点 / become a contact point'));
+    checkRule(
+      publishedTextCarriesNoPersonalNumbers('CONTACT_POINT.TEXT_HAS_PERSONAL_NUMBER', input.leaderName, '联系领导姓名 / the leader’s name'),
+    );
     const cp = new ContactPoint({
       id: input.id,
       orgId: input.org.id,
@@ -78,6 +82,14 @@ export class ContactPoint extends AggregateRoot {
   logVisit(visit: Visit, today: Day, org: Pick<Organization, 'status'>): void {
     checkRule(new OrganizationMustBeActiveRule(org.status, '记录联系点走访 / have visits logged at its contact point'));
     checkRule(new VisitMustFallBetweenEstablishmentAndTodayRule(this.props.establishedOn, visit.visitedOn, today));
+    // Both go out in the event's summary.
+    checkRule(
+      publishedTextCarriesNoPersonalNumbers(
+        'CONTACT_POINT.TEXT_HAS_PERSONAL_NUMBER',
+        `${visit.visited}\n${visit.solved}`,
+        '走访记录 / the visit note',
+      ),
+    );
     this.props.visits.push(visit);
     this.record({
       name: 'VisitLogged',

@@ -31,6 +31,30 @@ describe(ContactPoint.name, () => {
     expect(sut.unsavedVisits()).toHaveLength(1);
   });
 
+  it('refuses a leader’s name or a visit note carrying an ID-card or phone number: both are published in clear', () => {
+    const code = (fn: () => void) => {
+      try {
+        fn();
+        return 'none';
+      } catch (e) {
+        return (e as DomainError).code;
+      }
+    };
+    expect(
+      code(() => ContactPoint.establish({ id: 'cp-2', org, leaderId: 'l', leaderName: '李建国 13900001111', establishedOn: '2011-03-01' })),
+    ).toBe('CONTACT_POINT.TEXT_HAS_PERSONAL_NUMBER');
+    const sut = establish();
+    sut.pullEvents();
+    for (const visit of [
+      { visited: '困难党员王某家，身份证110101199003071234', solved: '协调' },
+      { visited: '王某家', solved: '联系电话13812345678' },
+    ])
+      expect(code(() => sut.logVisit({ id: 'v-9', visitedOn: '2011-04-02', ...visit }, '2011-04-10', org))).toBe(
+        'CONTACT_POINT.TEXT_HAS_PERSONAL_NUMBER',
+      );
+    expect(sut.pullEvents()).toEqual([]);
+  });
+
   it('logVisit_WhenTheSummaryWouldBeCutThroughAnEmoji_CutsBeforeItSoNoHalfOfItIsLeft', () => {
     const sut = establish();
     sut.pullEvents();

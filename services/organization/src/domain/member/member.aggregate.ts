@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
-import { PublishedReasonMustNotCarryPersonalNumbersRule } from '../shared/published-reason.rule';
+import { PublishedReasonMustNotCarryPersonalNumbersRule, publishedTextCarriesNoPersonalNumbers } from '../shared/published-reason.rule';
 import { DayMustExistRule } from '../shared/day-must-exist.rule';
 import { DomainError } from '../shared/domain-error';
 import type { Membership, MemberRole, MemberStatus, VanguardPost } from './member.vocabulary';
@@ -99,6 +99,7 @@ export class Member extends AggregateRoot {
     const name = raw.trim();
     if (!name || name.length > 100)
       throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
+    checkRule(publishedTextCarriesNoPersonalNumbers('MEMBER.NAME_HAS_PERSONAL_NUMBER', name, '姓名 / the name'));
     return name;
   }
 

@@ -35,6 +35,15 @@ describe(Member.name, () => {
     expect(sut.personal.maskedIdNumber()).toBe('1101**********123X');
   });
 
+  it('join and restate refuse a name carrying an ID-card or phone number: MemberJoined publishes it in clear', () => {
+    for (const name of ['测 110101199003071234', '张三13812345678'])
+      expect([name, codeOf(() => Member.join(enrol({ name }), '2011-01-01'))]).toEqual([name, 'MEMBER.NAME_HAS_PERSONAL_NUMBER']);
+    const sut = Member.join(enrol(), '2011-01-01');
+    expect(
+      codeOf(() => sut.restate({ name: '张三 138 1234 5678', status: 'full', joinedOn: sut.joinedOn, roles: [], posts: [] }, '2011-02-01')),
+    ).toBe('MEMBER.NAME_HAS_PERSONAL_NUMBER');
+  });
+
   it('join refuses a joining date in the future', () => {
     expect(codeOf(() => Member.join(enrol({ joinedOn: '2030-01-01' }), '2011-01-01'))).toBe('MEMBER.JOINED_IN_FUTURE');
   });

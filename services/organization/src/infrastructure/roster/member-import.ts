@@ -4,7 +4,7 @@ import type { Clock } from '../../application/ports/clock.port';
 import type { PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
 import type { StartImport } from '../../application/ports/roster.port';
 import type { RowError } from '../../application/roster/roster-format';
-import { parseMemberRow, type MemberRow } from '../../application/roster/roster-row.validator';
+import { parseMemberRow, shownCell, type MemberRow } from '../../application/roster/roster-row.validator';
 import { answerForDuplicate, IdNumberChecksExhaustedError } from '../../application/roster/id-number-checks';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
 import { uuidv7 } from '../system/uuid-v7';
@@ -67,7 +67,7 @@ export class MemberImport {
           errs.push({
             row,
             column: 'org_code',
-            reason: `组织代码 ${m.orgCode} 不存在或不在您的管理范围内 / org_code ${m.orgCode} is unknown or outside your subtree`,
+            reason: `组织代码 ${shownCell(m.orgCode)} 不存在或不在您的管理范围内 / org_code ${shownCell(m.orgCode)} is unknown or outside your subtree`,
           });
         else if (!org.active)
           errs.push({ row, column: 'org_code', reason: `组织 ${m.orgCode} 已撤销或合并 / organisation ${m.orgCode} is no longer active` });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { ContactPointView, VisitView } from '../../../application/ports/organization-read-model.port';
+import { noPersonalNumbersIn } from '../../../domain/shared/published-reason.rule';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
 import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
@@ -19,6 +20,7 @@ export class EstablishContactPointRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(100)
+  @ValidateBy(noPersonalNumbersIn('leaderName'))
   leaderName!: string;
 
   @ApiPropertyOptional()
@@ -36,12 +38,14 @@ export class LogVisitRequest {
   @IsString()
   @IsNotBlank()
   @MaxLength(500)
+  @ValidateBy(noPersonalNumbersIn('visited'))
   visited!: string;
 
   @ApiProperty({ description: 'what was solved', example: '协调解决饮水井维修' })
   @IsString()
   @IsNotBlank()
   @MaxLength(1500)
+  @ValidateBy(noPersonalNumbersIn('solved'))
   solved!: string;
 }
 

@@ -12,17 +12,18 @@ import {
 } from '../../../domain/member/member.vocabulary';
 import { PageQueryDto } from './page.dto';
 import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
-import { PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
+import { noPersonalNumbersIn, PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 
 export class EnrolMemberRequest {
   @ApiProperty({ format: 'uuid' })
   @IsUuid()
   orgId!: string;
 
-  @ApiProperty({ example: '张红梅' })
+  @ApiProperty({ example: '张红梅', description: 'published in clear: no ID-card or phone number' })
   @IsString()
   @IsNotBlank()
   @MaxLength(100)
+  @ValidateBy(noPersonalNumbersIn('name'))
   name!: string;
 
   @ApiProperty({ enum: MEMBER_STATUSES })
