@@ -20,6 +20,8 @@ const DEMO_SECRET_CLIENTS = ['vanguard-api', 'county-songling', 'county-hekou'] 
  * production: public in the source, so codes hashed under it could be tested offline.
  */
 export const DEVELOPMENT_BALLOT_KEY = 'vanguard-development-ballot-key';
+/** The idempotency fingerprints' key outside production (libs/http's interceptor), public in the source. */
+export const DEVELOPMENT_IDEMPOTENCY_KEY = 'vanguard-development-idempotency-key';
 /** 32 random bytes written as base64 are 44 characters; anything shorter is no key of its own. */
 const BALLOT_KEY_MIN_LENGTH = 32;
 
@@ -98,6 +100,17 @@ export function productionProblems(
       );
     } else if (ballotKey.length < BALLOT_KEY_MIN_LENGTH) {
       problems.push(`VANGUARD_BALLOT_KEY is shorter than ${BALLOT_KEY_MIN_LENGTH} characters; set a secret of at least 32 random bytes.`);
+    }
+  }
+
+  // Idempotency fingerprints are keyed hashes of whole request bodies, ID numbers included (ADR 0072):
+  // under the published key a body could be guessed back from its fingerprint.
+  if (service !== undefined) {
+    const key = env['VANGUARD_IDEMPOTENCY_KEY'];
+    if (!key || key === DEVELOPMENT_IDEMPOTENCY_KEY || key.length < BALLOT_KEY_MIN_LENGTH) {
+      problems.push(
+        `VANGUARD_IDEMPOTENCY_KEY is not set, is the development key or is shorter than ${BALLOT_KEY_MIN_LENGTH} characters: request fingerprints kept for 24 h would be hashed under a key anyone can know, and a body's ID number guessed back; set a secret of at least 32 random bytes.`,
+      );
     }
   }
 

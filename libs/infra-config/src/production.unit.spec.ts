@@ -5,6 +5,7 @@ import { DEVELOPMENT_BALLOT_KEY, isProductionMode, productionProblems } from './
 const safe = (): NodeJS.ProcessEnv => ({
   VANGUARD_ENV: 'production',
   VANGUARD_KEK: formatKek(newKek('kek-2026-11')),
+  VANGUARD_IDEMPOTENCY_KEY: 'an-operator-idempotency-secret-of-32-chars',
   DATABASE_URL: 'postgres://vanguard_admin:s3cret-Qx@db.internal:5432/vanguard',
   VG_SERVICE_DB_PASSWORD: 'another-s3cret',
   KEYCLOAK_URL: 'https://sso.example.org',
@@ -24,6 +25,15 @@ describe('productionProblems', () => {
 
   it('productionProblems_WhenEverySettingIsAnOperatorsOwn_FindsNone', () => {
     expect(productionProblems(safe())).toEqual([]);
+  });
+
+  it('productionProblems_ForAnyService_WantsAnIdempotencyKeyOfItsOwn', () => {
+    const env: NodeJS.ProcessEnv = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA' };
+    expect(productionProblems(env, 'reporting')).toEqual([]);
+    for (const key of [undefined, 'vanguard-development-idempotency-key', 'short'])
+      expect(productionProblems({ ...env, VANGUARD_IDEMPOTENCY_KEY: key }, 'reporting')).toEqual([
+        expect.stringMatching(/^VANGUARD_IDEMPOTENCY_KEY is not set, is the development key or is shorter/),
+      ]);
   });
 
   it('productionProblems_ForTheOrganizationService_WantsItsEventSigningKey', () => {

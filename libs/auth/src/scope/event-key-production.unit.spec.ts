@@ -8,6 +8,7 @@ import { DEVELOPMENT_EVENT_KEY_PHRASE, developmentEventKey, rawPublicKey } from 
 const safe = (): NodeJS.ProcessEnv => ({
   VANGUARD_ENV: 'production',
   VANGUARD_KEK: formatKek(newKek('kek-2026-11')),
+  VANGUARD_IDEMPOTENCY_KEY: 'an-operator-idempotency-secret-of-32-chars',
   DATABASE_URL: 'postgres://vanguard_admin:s3cret-Qx@db.internal:5432/vanguard',
   VG_SERVICE_DB_PASSWORD: 'another-s3cret',
   KEYCLOAK_URL: 'https://sso.example.org',

@@ -5,7 +5,9 @@ import {
   type CallHandler,
   type ExecutionContext,
 } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { lastValueFrom, of, throwError } from 'rxjs';
+import { canonicalJson } from '@vanguard/auth';
 import { parseIdempotencyKey } from './idempotency-key';
 import { ABANDONED_AFTER_MS, IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore, SeenKey } from './idempotency.store';
@@ -70,6 +72,30 @@ describe(parseIdempotencyKey.name, () => {
   });
 
   it('WhenTheHeaderCameTwice_Refuses', () => expect(() => parseIdempotencyKey(['a', 'b'])).toThrow(BadRequestException));
+});
+
+describe('an idempotency fingerprint', () => {
+  const fingerprintOf = async (env: NodeJS.ProcessEnv, body: unknown) => {
+    const store = new MemoryStore();
+    const next = { handle: () => of({ ok: true }) };
+    await lastValueFrom(
+      await new IdempotencyInterceptor(store, env).intercept(context({ 'idempotency-key': 'k' }, { sub: 's' }, body).ctx, next),
+    );
+    return [...store.keys.values()][0]!.fingerprint;
+  };
+  const body = { orgId: 'o', name: '张红梅', idNumber: '110101198507124410' };
+
+  // A probe guessed an ID number back from a bare SHA-256 of the body in a minute on one core.
+  it('is keyed: the bare hash of the request cannot be matched, and another key gives another fingerprint', async () => {
+    const bare = createHash('sha256')
+      .update(`POST /pledges\n${canonicalJson(body)}`)
+      .digest('hex');
+    const mine = await fingerprintOf({ VANGUARD_IDEMPOTENCY_KEY: 'an-operator-secret-of-32-characters-or-more' }, body);
+    const other = await fingerprintOf({ VANGUARD_IDEMPOTENCY_KEY: 'another-operator-secret-of-32-characters' }, body);
+    expect(mine).not.toBe(bare);
+    expect(mine).not.toBe(other);
+    expect(await fingerprintOf({ VANGUARD_IDEMPOTENCY_KEY: 'an-operator-secret-of-32-characters-or-more' }, body)).toBe(mine);
+  });
 });
 
 describe(IdempotencyInterceptor.name, () => {
