@@ -2,7 +2,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
-import { FormulaCell, InexactNumberCell, MAX_COLUMNS, type RawRow, WideRow, xlsxRowsOf, XlsxUnreadableError } from './xlsx-rows';
+import {
+  FormulaCell,
+  HiddenFirstSheet,
+  InexactNumberCell,
+  MAX_COLUMNS,
+  type RawRow,
+  WideRow,
+  xlsxRowsOf,
+  XlsxUnreadableError,
+} from './xlsx-rows';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
@@ -118,6 +127,10 @@ export async function openSheet(
         column,
       );
     }
+    if (e instanceof HiddenFirstSheet)
+      return new SheetRefusedError(
+        `工作簿的第一个工作表“${e.sheet}”已隐藏，导入读取的是第一个工作表；请将要导入的表移到第一个并取消隐藏 / the workbook's first worksheet (${e.sheet}) is hidden, and an import reads the first worksheet: make the sheet to import the first one, visible`,
+      );
     if (!(e instanceof FormulaCell)) return e;
     const row = e.row;
     const column = header[e.index] ?? `#${e.index + 1}`;

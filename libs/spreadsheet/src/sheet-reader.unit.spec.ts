@@ -29,6 +29,33 @@ describe('openSheet and sniffSheetFormat', () => {
     return out;
   }
 
+  it('refuses a workbook whose first worksheet is hidden: it would read rows the uploader never saw', async () => {
+    for (const state of ['hidden', 'veryHidden'] as const) {
+      const wb = new ExcelJS.Workbook();
+      const hidden = wb.addWorksheet('HIDDEN', { state });
+      hidden.addRow(['name']);
+      hidden.addRow(['unseen']);
+      const shown = wb.addWorksheet('花名册');
+      shown.addRow(['name']);
+      shown.addRow(['seen']);
+      const file = join(dir, `hidden-${state}.xlsx`);
+      await wb.xlsx.writeFile(file);
+      const refused = await openSheet(file, 'xlsx', limits)
+        .then((s) => all(s.records))
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SheetRefusedError);
+      expect((refused as Error).message).toMatch(/第一个工作表“HIDDEN”已隐藏/);
+    }
+    // Hidden sheets after a visible first one are not read, and do not stop it.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('花名册').addRow(['name']);
+    wb.getWorksheet('花名册')!.addRow(['seen']);
+    wb.addWorksheet('notes', { state: 'hidden' }).addRow(['x']);
+    const file = join(dir, 'hidden-second.xlsx');
+    await wb.xlsx.writeFile(file);
+    expect(await all((await openSheet(file, 'xlsx', limits)).records)).toEqual([{ row: 2, cells: { name: 'seen' } }]);
+  });
+
   it('refuses a formula cell when asked, naming its row and column, and reads its cached result otherwise', async () => {
     const file = await xlsx('f.xlsx', [
       ['name', 'budget_fen'],

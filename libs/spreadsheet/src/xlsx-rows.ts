@@ -59,6 +59,13 @@ export class WideRow extends Error {
   }
 }
 
+/** The first worksheet is hidden: what would be read is not what the uploader sees. */
+export class HiddenFirstSheet extends Error {
+  constructor(readonly sheet: string) {
+    super('hidden first sheet');
+  }
+}
+
 /** The workbook's zip or XML could not be parsed (the reader's own words in `cause`, not shown to the uploader). */
 export class XlsxUnreadableError extends Error {}
 
@@ -137,7 +144,7 @@ export function xlsxRowsOf(
       yield* firstSheet(reader, refuseFormulas);
     } catch (e) {
       if (failure) throw failure.error;
-      throw e instanceof FormulaCell || e instanceof WideRow || e instanceof InexactNumberCell
+      throw e instanceof FormulaCell || e instanceof WideRow || e instanceof InexactNumberCell || e instanceof HiddenFirstSheet
         ? e
         : new XlsxUnreadableError('unreadable workbook', { cause: e });
     } finally {
@@ -151,6 +158,9 @@ export function xlsxRowsOf(
 
 async function* firstSheet(reader: ExcelJS.stream.xlsx.WorkbookReader, refuseFormulas: boolean): AsyncGenerator<RawRow> {
   for await (const sheet of reader) {
+    // A hidden (or very hidden) first sheet was read while the uploader saw another (a hostile probe).
+    const { state, name } = sheet as unknown as { state?: string; name?: string };
+    if (state !== undefined && state !== 'visible') throw new HiddenFirstSheet(name ?? '');
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
       const values = row.values as ExcelJS.CellValue[];
       const out: string[] = [];
