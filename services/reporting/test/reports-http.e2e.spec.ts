@@ -180,6 +180,28 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await http().get(`/reports/organizations/${COUNTY.id}/summary.docx?period=2026`).set(as('county.organizer')).expect(200);
   });
 
+  it('documents each download’s file type and refusals, a trace page’s shape and the lag’s, in its OpenAPI document', async () => {
+    const doc = (await http().get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+    };
+    const get = (path: string) => doc.paths[path]!.get.responses;
+    for (const [file, type, rendered] of [
+      ['summary.md', 'text/markdown', false],
+      ['summary.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', true],
+      ['summary.pdf', 'application/pdf', true],
+      ['statistics.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', true],
+    ] as const) {
+      const responses = get(`/reports/organizations/{orgId}/${file}`);
+      expect({ file, type: Object.keys(responses['200']?.content ?? {}) }).toEqual({ file, type: [type] });
+      expect({ file, codes: Object.keys(responses).sort() }).toEqual({
+        file,
+        codes: ['200', '400', '403', '404', ...(rendered ? ['429', '503'] : [])],
+      });
+    }
+    expect(Object.keys(get('/reports/figures/{figure}/events')['200']?.content ?? {})).toEqual(['application/json']);
+    expect(Object.keys(get('/lag')['200']?.content ?? {})).toEqual(['application/json']);
+  });
+
   it('answers bad query parameters with 400 naming the field and the reason', async () => {
     const cases: [string, string][] = [
       [`/reports/organizations/${COUNTY.id}/figures?period=2026-Q5`, 'period'],

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { LagUnavailable, ProjectionRunner, type ConsumerLag } from '../../infrastructure/projection/projection.runner';
+import { LagAnswer } from './report-docs';
 
 const WHY: Record<LagUnavailable['why'], string> = {
   disabled: '本实例未运行消费者 / the consumer is disabled in this instance: ask one that runs it',
@@ -18,6 +19,7 @@ export class LagHttpController {
   @Get()
   @Roles('admin', 'auditor', 'organizer')
   @ApiOperation({ summary: '各来源主题的消费滞后 / consumer lag per source topic (records not yet applied)' })
+  @LagAnswer()
   @ApiResponse({ status: 503, description: 'REPORT.LAG_UNAVAILABLE: the consumer is disabled here, or Kafka did not answer (Retry-After)' })
   async lag(): Promise<ConsumerLag> {
     try {

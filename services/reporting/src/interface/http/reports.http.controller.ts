@@ -26,6 +26,7 @@ import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/s
 import { SqlFiguresReadModel, TraceCursorInvalid, TraceStopped, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
 import { REPORT_RENDERS, REPORT_TRACES, sendRendered } from './report-renders';
+import { ReportFile, TracePage } from './report-docs';
 import { ScopedToOrg } from './scoped-org';
 import { statisticsLevels } from './statistics-levels';
 
@@ -132,6 +133,7 @@ export class ReportsHttpController {
       '(429 with Retry-After beyond); a page that runs past `REPORTING_TRACE_TIMEOUT_MS` is 503 `REPORT.TRACE_TIMEOUT` ' +
       'with Retry-After; a caller that leaves cancels its query.',
   })
+  @TracePage()
   @ApiResponse({ status: 429, description: 'LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once' })
   @ApiResponse({ status: 503, description: 'REPORT.TRACE_TIMEOUT: the page took too long; ask a smaller page or a smaller subtree' })
   async trace(
@@ -186,6 +188,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（Markdown，每个数字带脚注链接）/ the work summary, every figure footnoted' })
+  @ReportFile('text/markdown', 'the work summary in Markdown', false)
   async summaryMarkdown(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
@@ -198,6 +201,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（Word）/ the work summary as .docx, footnotes included' })
+  @ReportFile('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'the work summary as .docx')
   async summaryWord(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() q: PeriodQuery,
@@ -216,6 +220,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（PDF，内嵌中文字体）/ the work summary as PDF, its Chinese font embedded' })
+  @ReportFile('application/pdf', 'the work summary as PDF')
   async summaryPdfFile(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() q: PeriodQuery,
@@ -233,6 +238,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '统计表（Excel，本级及逐级下钻）/ statistics workbook: this level and every level below' })
+  @ReportFile('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'the statistics workbook')
   async statistics(
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Query() q: PeriodQuery,

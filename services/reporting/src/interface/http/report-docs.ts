@@ -1,0 +1,86 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiResponse } from '@nestjs/swagger';
+
+// What the OpenAPI document says of the reporting routes beyond their summaries: the files'
+// types and every refusal a caller may get (a probe found the downloads documented as a bare 200).
+
+const refusals = [
+  ApiResponse({ status: 400, description: 'REQUEST.INVALID: a malformed period or organisation id, naming the field' }),
+  ApiResponse({ status: 403, description: 'AUTH.OUT_OF_SCOPE: the organisation lies outside your subtree' }),
+  ApiResponse({ status: 404, description: 'REPORT.ORGANIZATION_UNKNOWN (or REPORT.FIGURE_UNKNOWN): no such organisation or figure' }),
+];
+
+/** A download of `type`: the file, or a refusal in JSON. `rendered`: made on the render threads, two per user and six in all. */
+export const ReportFile = (type: string, what: string, rendered = true) =>
+  applyDecorators(
+    ApiProduces(type, 'application/json'),
+    ApiOkResponse({ description: what, content: { [type]: { schema: { type: 'string', format: 'binary' } } } }),
+    ...refusals,
+    ...(rendered
+      ? [
+          ApiResponse({
+            status: 429,
+            description: 'LIMIT.TOO_MANY: two downloads of this user, or six in all, already render (Retry-After)',
+          }),
+          ApiResponse({ status: 503, description: 'REPORT.RENDER_UNAVAILABLE: the file could not be rendered; try again (Retry-After)' }),
+        ]
+      : []),
+  );
+
+/** A trace page: the events a figure was computed from. */
+export const TracePage = () =>
+  applyDecorators(
+    ApiOkResponse({
+      description: 'a page of the events behind the figure, oldest first',
+      schema: {
+        type: 'object',
+        required: ['figure', 'orgId', 'period', 'events', 'truncated', 'next'],
+        properties: {
+          figure: { type: 'string' },
+          orgId: { type: 'string', format: 'uuid' },
+          period: { type: 'string' },
+          events: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['eventId', 'eventType', 'orgId', 'occurredAt', 'amount', 'weight'],
+              properties: {
+                eventId: { type: 'string', format: 'uuid' },
+                eventType: { type: 'string' },
+                streamId: { type: 'string', description: 'left out for figures about persons' },
+                orgId: { type: 'string', format: 'uuid' },
+                occurredAt: { type: 'string', format: 'date-time' },
+                amount: { type: 'integer' },
+                weight: { type: 'integer' },
+              },
+            },
+          },
+          truncated: { type: 'boolean' },
+          next: { type: 'string', nullable: true, description: 'the next page’s link, null on the last page' },
+        },
+      },
+    }),
+    ...refusals,
+    ApiResponse({ status: 400, description: 'REPORT.TRACE_CURSOR_INVALID: `after` is not a cursor this service gave out' }),
+  );
+
+/** The consumer lag per source topic. */
+export const LagAnswer = () =>
+  ApiOkResponse({
+    description: 'records not yet applied, per source topic: `lag` behind the topic’s `end` offset',
+    schema: {
+      type: 'object',
+      required: ['groupId', 'topics'],
+      properties: {
+        groupId: { type: 'string' },
+        topics: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['topic', 'lag', 'end'],
+            properties: { topic: { type: 'string' }, lag: { type: 'integer' }, end: { type: 'integer' } },
+          },
+        },
+      },
+    },
+  });
