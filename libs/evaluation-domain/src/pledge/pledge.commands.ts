@@ -58,9 +58,15 @@ export interface PublishPledge {
   readonly type: 'PublishPledge';
   readonly data: Record<string, never>;
 }
+/**
+ * `reportedBy`: the organisation the caller acts for, or `county` for a county system's relay of
+ * the pledger's own report (its gate has matched the pledger already, COUNTY.PLEDGER_MISMATCH).
+ */
 export interface ReportPledgeProgress {
   readonly type: 'ReportPledgeProgress';
-  readonly data: Pick<ContractData<typeof PledgeProgressReported>, 'note' | 'percent'>;
+  readonly data: Pick<ContractData<typeof PledgeProgressReported>, 'note' | 'percent'> & {
+    readonly reportedBy: { readonly orgId: string } | 'county';
+  };
 }
 /** `filerOrgPath`: the path of the organisation that filed the pledge (recorded among the decision's inputs). */
 export interface FulfilPledge {

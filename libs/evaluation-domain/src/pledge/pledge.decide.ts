@@ -32,6 +32,7 @@ import {
   PledgeIsPublishedRule,
   PledgeIsRatedByTheFilingLevelRule,
   PledgeIsRatedOnceAfterClosingRule,
+  ProgressIsReportedByThePledgerRule,
   ProgressNeverGoesBackRule,
   RatingCountsVotesRule,
   SatisfactionRateV1,
@@ -101,6 +102,7 @@ export function publishPledge(_: PublishPledge, state: PledgeState): PledgeEvent
 
 export function reportPledgeProgress({ data }: ReportPledgeProgress, state: PledgeState): PledgeEvent[] {
   checkRule(new PledgeIsPublishedRule(state.status));
+  checkRule(new ProgressIsReportedByThePledgerRule(state.orgId, data.reportedBy));
   checkRule(new ProgressNeverGoesBackRule(state, data.percent));
   return [{ type: 'evaluation.PledgeProgressReported', data: { pledgeId: state.pledgeId!, note: data.note, percent: data.percent } }];
 }

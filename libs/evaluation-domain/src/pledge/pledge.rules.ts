@@ -249,6 +249,27 @@ function byTheFilingLevel(filedByOrgId: string | null, filerOrgPath: readonly st
  * votes on its own pledge. First shipped after ratings were recorded: a replay runs it only for
  * a rating that recorded it.
  */
+/**
+ * 践诺: the pledger reports its progress — the pledging organisation, for itself or for its
+ * member's pledge — or a county system relaying the pledger's report. A probe had the county's
+ * evaluator report a village's pledge 100 % done.
+ */
+export class ProgressIsReportedByThePledgerRule extends Rule {
+  readonly id = 'evaluation.pledge.progress-by-pledger';
+  readonly code = 'PLEDGE.NOT_THE_PLEDGER';
+  readonly kind = 'forbidden';
+  readonly message = '承诺进展由承诺的组织报告 / the pledging organisation reports its pledge’s progress';
+  constructor(
+    private readonly pledgeOrgId: string | null,
+    private readonly reportedBy: { readonly orgId: string } | 'county',
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.reportedBy !== 'county' && this.reportedBy.orgId !== this.pledgeOrgId;
+  }
+}
+
 export class PledgeIsRatedByTheFilingLevelRule extends Rule {
   static readonly ID = 'evaluation.pledge.rated-by-filing-level';
   readonly id = PledgeIsRatedByTheFilingLevelRule.ID;

@@ -18,6 +18,7 @@ import {
   PledgeIsPublishedRule,
   PledgeIsRatedByTheFilingLevelRule,
   PledgeIsRatedOnceAfterClosingRule,
+  ProgressIsReportedByThePledgerRule,
   ProgressNeverGoesBackRule,
   RatingCountsVotesRule,
   SatisfactionRateV1,
@@ -259,17 +260,27 @@ describe('pledgeDecider', () => {
     it('reports progress on a published pledge', () =>
       spec
         .given([made, filed, published])
-        .when({ type: 'ReportPledgeProgress', data: { note: '已完成 1 公里', percent: 50 } })
+        .when({ type: 'ReportPledgeProgress', data: { note: '已完成 1 公里', percent: 50, reportedBy: { orgId: VILLAGE } } })
         .then([{ type: 'evaluation.PledgeProgressReported', data: { pledgeId: PLEDGE, note: '已完成 1 公里', percent: 50 } }]));
     it('refuses progress on a pledge not yet published', () =>
       spec
         .given([made, filed])
-        .when({ type: 'ReportPledgeProgress', data: { note: 'x', percent: 10 } })
+        .when({ type: 'ReportPledgeProgress', data: { note: 'x', percent: 10, reportedBy: { orgId: VILLAGE } } })
         .thenRefuses(PledgeIsPublishedRule));
+    it('takes progress from the pledging organisation or a county’s relay of it, never from a level above (a probe: the county evaluator reported 100 %)', () => {
+      spec
+        .given([made, filed, published])
+        .when({ type: 'ReportPledgeProgress', data: { note: '已完成', percent: 100, reportedBy: { orgId: COUNTY } } })
+        .thenRefuses(ProgressIsReportedByThePledgerRule);
+      spec
+        .given([made, filed, published])
+        .when({ type: 'ReportPledgeProgress', data: { note: '已完成', percent: 100, reportedBy: 'county' } })
+        .thenMatches(([e]) => expect(e!.type).toBe('evaluation.PledgeProgressReported'));
+    });
     it('refuses progress that goes backwards', () =>
       spec
         .given([made, filed, published, { type: 'evaluation.PledgeProgressReported', data: { pledgeId: PLEDGE, note: 'x', percent: 60 } }])
-        .when({ type: 'ReportPledgeProgress', data: { note: 'y', percent: 40 } })
+        .when({ type: 'ReportPledgeProgress', data: { note: 'y', percent: 40, reportedBy: { orgId: VILLAGE } } })
         .thenRefuses(ProgressNeverGoesBackRule));
   });
 

@@ -45,7 +45,7 @@ export class ReportCountyPledgeProgressHandler {
             );
           return {
             type: 'ReportPledgeProgress' as const,
-            data: { note: d.note, percent: Math.floor((100 * d.itemsCompleted) / d.itemsPledged) },
+            data: { note: d.note, percent: Math.floor((100 * d.itemsCompleted) / d.itemsPledged), reportedBy: 'county' as const },
           };
         },
       };

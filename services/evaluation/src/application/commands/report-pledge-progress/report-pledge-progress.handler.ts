@@ -5,7 +5,7 @@ import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import type { CommandContext } from '../command-context';
 import { decideOnPledge } from '../pledge-access';
 
-export type ReportPledgeProgressInput = ReportPledgeProgress['data'];
+export type ReportPledgeProgressInput = Pick<ReportPledgeProgress['data'], 'note' | 'percent'>;
 
 /** 践诺: the pledger reports progress, never below the last report. */
 @Injectable()
@@ -18,7 +18,7 @@ export class ReportPledgeProgressHandler {
   execute(pledgeId: string, input: ReportPledgeProgressInput, ctx: CommandContext): Promise<{ version: number }> {
     return decideOnPledge(this.streams, this.tree, ctx, pledgeId, () => ({
       type: 'ReportPledgeProgress',
-      data: { note: input.note, percent: input.percent },
+      data: { note: input.note, percent: input.percent, reportedBy: { orgId: ctx.caller.orgId ?? '' } },
     }));
   }
 }
