@@ -480,5 +480,10 @@ describe('places and review commands (e2e)', () => {
     const after = (await eventsOf([`objection-${secondId}`, `nomination-${w.nominationId}`])).map((e) => e.type);
     expect(after.filter((t) => t === 'commendation.NominationWithdrawn')).toHaveLength(1);
     expect(after).toContain('commendation.ObjectionUpheld');
+    // Withdrawn, W is no longer on the notice the public reads, though its round still lists it: no new objection to it.
+    const late = await http()
+      .post(`/public-notices/${programmeId}/objections`)
+      .send({ nominationId: w.nominationId, grounds: '又发现事迹不实' });
+    expect([late.status, late.body.code]).toEqual([404, 'OBJECTION.NOT_ON_NOTICE']);
   });
 });

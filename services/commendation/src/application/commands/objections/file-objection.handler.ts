@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { noticeDecider, noticeForObjection, noticeStreamId, objectionDecider, objectionStreamId } from '@vanguard/commendation-domain';
+import {
+  nominationDecider,
+  nominationStreamId,
+  noticeDecider,
+  noticeForObjection,
+  noticeStreamId,
+  objectionDecider,
+  objectionStreamId,
+} from '@vanguard/commendation-domain';
 import { DomainError, chinaDayOf } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
@@ -76,8 +84,14 @@ export class FileObjectionHandler {
     today: string,
     correlationId: string,
   ): Promise<{ trackingCode: string; objectionId: string; recorded: boolean }> {
-    const notice = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
-    if (!notice) throw new NoticeNotFoundError();
+    const listed = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
+    if (!listed) throw new NoticeNotFoundError();
+    // Withdrawn or rejected since the notice's round was published, a nomination stays in its list
+    // until the next round, yet the public notice no longer shows it and nothing is left to object
+    // to (a probe filed against one; upheld, it withdrew nothing). Not listed, then.
+    const { status } = (await this.streams.load(nominationStreamId(input.nominationId), nominationDecider)).state;
+    const gone = status === 'withdrawn' || status === 'rejected';
+    const notice = gone ? { ...listed, listed: listed.listed.filter((id) => id !== input.nominationId) } : listed;
     const objectionId = sameObjectionId(notice.programmeId, notice.round, input.nominationId, input.grounds);
     const stream = objectionStreamId(objectionId);
     const { state, version } = await this.streams.load(stream, objectionDecider);
