@@ -429,6 +429,9 @@ describe('places and review commands (e2e)', () => {
     });
     expect([selfAssigned.status, selfAssigned.body.code]).toEqual([422, 'OBJECTION.NOT_AN_INSPECTOR']);
     expect((await http().get(`/objections/${objectionId}`).set(as('county.organizer'))).body).not.toHaveProperty('objector');
+    // Outside the awarding body's subtree the objection reads as none, assigning it too (a 403 said it exists).
+    const outsider = await post('township.organizer', `/objections/${objectionId}/assign`, {});
+    expect(outsider.status).toBe(404);
     expect((await post('county.inspector', `/objections/${objectionId}/assign`, {})).status).toBe(200);
     // The board shows the assignment once its projection has it: then the inspector sees the objector.
     await waitUntil('the inspector to see the objector', async () =>

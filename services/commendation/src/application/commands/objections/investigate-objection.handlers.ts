@@ -45,6 +45,9 @@ export class AssignObjectionHandler {
   ): Promise<{ version: number }> {
     const by = decidedBy(ctx, ASSIGNING_ROLES);
     const { state, version, streamId } = await loadObjection(this.streams, objectionId);
+    // Outside the awarding body's subtree it reads as no objection, as GET /objections/:id answers:
+    // a 403 told a caller of another county that the objection exists (a hostile probe).
+    if (!this.tree.isWithin(ctx.caller.orgId, state.awardingOrgId!)) throw new ObjectionNotFoundError(objectionId);
     // Someone else named is taken as the inspector the assigner says they are (no directory here:
     // the investigation's rules and the contact's release check that person's own token). The
     // assigner named as investigator is who their token says, so an organiser cannot make himself one.
