@@ -129,7 +129,7 @@ export async function openSheet(
     }
     if (e instanceof HiddenFirstSheet)
       return new SheetRefusedError(
-        `工作簿的第一个工作表“${e.sheet}”已隐藏，导入读取的是第一个工作表；请将要导入的表移到第一个并取消隐藏 / the workbook's first worksheet (${e.sheet}) is hidden, and an import reads the first worksheet: make the sheet to import the first one, visible`,
+        '工作簿的第一个工作表已隐藏，导入读取的是第一个工作表；请将要导入的表移到第一个并取消隐藏 / the workbook’s first worksheet is hidden, and an import reads the first worksheet: make the sheet to import the first one, visible',
       );
     if (!(e instanceof FormulaCell)) return e;
     const row = e.row;

@@ -44,7 +44,7 @@ describe('openSheet and sniffSheetFormat', () => {
         .then((s) => all(s.records))
         .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(SheetRefusedError);
-      expect((refused as Error).message).toMatch(/第一个工作表“HIDDEN”已隐藏/);
+      expect((refused as Error).message).toMatch(/第一个工作表已隐藏/);
     }
     // Hidden sheets after a visible first one are not read, and do not stop it.
     const wb = new ExcelJS.Workbook();

@@ -61,8 +61,8 @@ export class WideRow extends Error {
 
 /** The first worksheet is hidden: what would be read is not what the uploader sees. */
 export class HiddenFirstSheet extends Error {
-  constructor(readonly sheet: string) {
-    super('hidden first sheet');
+  constructor(readonly why: 'hidden') {
+    super(`first sheet ${why}`);
   }
 }
 
@@ -158,9 +158,12 @@ export function xlsxRowsOf(
 
 async function* firstSheet(reader: ExcelJS.stream.xlsx.WorkbookReader, refuseFormulas: boolean): AsyncGenerator<RawRow> {
   for await (const sheet of reader) {
-    // A hidden (or very hidden) first sheet was read while the uploader saw another (a hostile probe).
-    const { state, name } = sheet as unknown as { state?: string; name?: string };
-    if (state !== undefined && state !== 'visible') throw new HiddenFirstSheet(name ?? '');
+    // A hidden (or very hidden) first sheet was read while the uploader saw another (a hostile
+    // probe). ExcelJS knows the state only of a part it matched to workbook.xml; one it could not
+    // match (an absolute target) is read as the file holds it, its state unknown (a cold review;
+    // left: a workbook's parts may come in any order, and its tabs' names only after its sheets).
+    const { state } = sheet as unknown as { state?: string };
+    if (state !== undefined && state !== 'visible') throw new HiddenFirstSheet('hidden');
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
       const values = row.values as ExcelJS.CellValue[];
       const out: string[] = [];

@@ -72,7 +72,7 @@ describe('pledge lifecycle (e2e)', () => {
     expect(await step('village.secretary', 'publish')).toBe(3);
     // Progress is the pledger's to report: a level above in scope is refused (a probe's county evaluator reported 100 %; here the township that files it).
     const above = await http().post(`/pledges/${pledgeId}/progress`).set(as('township.secretary')).send({ note: '已完成', percent: 100 });
-    expect([above.status, above.body.code]).toEqual([403, 'PLEDGE.NOT_THE_PLEDGER']);
+    expect([above.status, above.body.code]).toEqual([403, 'PLEDGE.NOT_PLEDGER']);
     expect(await step('village.secretary', 'progress', { note: '路基完成一半', percent: 50 })).toBe(4);
     expect(await step('township.secretary', 'fulfil', { reason: '现场验收通过' })).toBe(5);
     // The pledger does not record the masses' rating of its own pledge (a probe: 1,000,000 satisfied votes).

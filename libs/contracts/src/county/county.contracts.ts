@@ -50,7 +50,8 @@ export const CountyRosterMemberSynced = defineContract({
   description:
     'A county roster (花名册) holds this member as stated: the full current record, which creates the member or replaces ' +
     'the previous record — except the joining day, which begins the member’s history: a record naming another `joinedOn` than the ' +
-    'platform’s is refused `MEMBER.JOINED_ON_DIFFERS`, none of it applied. No ID-card number or phone number is carried. ' +
+    'platform’s is refused `MEMBER.JOINED_ON_DIFFERS`, none of it applied. No ID-card number or phone number is carried: a ' +
+    '`name` reading as one is refused `MEMBER.NAME_HAS_PERSONAL_NUMBER`. ' +
     'Consumed by organization. Key: `roster-member-<memberId>`.',
   schema: z.object({
     memberId: id.describe(`${COUNTY_MEMBER_ID}; stable across syncs`),

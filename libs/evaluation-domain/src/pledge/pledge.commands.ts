@@ -65,7 +65,7 @@ export interface PublishPledge {
 export interface ReportPledgeProgress {
   readonly type: 'ReportPledgeProgress';
   readonly data: Pick<ContractData<typeof PledgeProgressReported>, 'note' | 'percent'> & {
-    readonly reportedBy: { readonly orgId: string } | 'county';
+    readonly reportedBy: DecidedBy | 'county';
   };
 }
 /** `filerOrgPath`: the path of the organisation that filed the pledge (recorded among the decision's inputs). */

@@ -179,8 +179,13 @@ export class PledgeIsAmendedByThePledgerRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return this.pledgingOrgId === null || this.decidedBy.orgId !== this.pledgingOrgId;
+    return !actsForThePledger(this.pledgingOrgId, this.decidedBy);
   }
+}
+
+/** Whether `decidedBy` acts for the organisation that made the pledge (for itself or its member). */
+function actsForThePledger(pledgingOrgId: string | null, decidedBy: DecidedBy): boolean {
+  return pledgingOrgId !== null && decidedBy.orgId === pledgingOrgId;
 }
 
 export class OnlyAReturnedPledgeIsAmendedRule extends StatusRule {
@@ -244,32 +249,32 @@ function byTheFilingLevel(filedByOrgId: string | null, filerOrgPath: readonly st
 }
 
 /**
+ * 践诺: the pledger reports its progress — the pledging organisation, for itself or for its
+ * member's pledge — or a county system relaying the pledger's report. A probe had the county's
+ * evaluator report a village's pledge 100 % done. The same judgement and code as amending.
+ */
+export class ProgressIsReportedByThePledgerRule extends Rule {
+  readonly id = 'evaluation.pledge.progress-by-pledger';
+  readonly code = 'PLEDGE.NOT_PLEDGER';
+  readonly kind = 'forbidden';
+  readonly message = '承诺进展由作出承诺的组织报告 / the organisation that made the pledge reports its progress';
+  constructor(
+    private readonly pledgingOrgId: string | null,
+    private readonly reportedBy: DecidedBy | 'county',
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.reportedBy !== 'county' && !actsForThePledger(this.pledgingOrgId, this.reportedBy);
+  }
+}
+
+/**
  * 评诺: the masses' tally is recorded by the level that filed the pledge, or one above it, as it
  * judges the pledge kept or not: a probe had the pledging village record 1,000,000 satisfied
  * votes on its own pledge. First shipped after ratings were recorded: a replay runs it only for
  * a rating that recorded it.
  */
-/**
- * 践诺: the pledger reports its progress — the pledging organisation, for itself or for its
- * member's pledge — or a county system relaying the pledger's report. A probe had the county's
- * evaluator report a village's pledge 100 % done.
- */
-export class ProgressIsReportedByThePledgerRule extends Rule {
-  readonly id = 'evaluation.pledge.progress-by-pledger';
-  readonly code = 'PLEDGE.NOT_THE_PLEDGER';
-  readonly kind = 'forbidden';
-  readonly message = '承诺进展由承诺的组织报告 / the pledging organisation reports its pledge’s progress';
-  constructor(
-    private readonly pledgeOrgId: string | null,
-    private readonly reportedBy: { readonly orgId: string } | 'county',
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    return this.reportedBy !== 'county' && this.reportedBy.orgId !== this.pledgeOrgId;
-  }
-}
-
 export class PledgeIsRatedByTheFilingLevelRule extends Rule {
   static readonly ID = 'evaluation.pledge.rated-by-filing-level';
   readonly id = PledgeIsRatedByTheFilingLevelRule.ID;

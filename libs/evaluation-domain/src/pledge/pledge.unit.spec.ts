@@ -260,17 +260,20 @@ describe('pledgeDecider', () => {
     it('reports progress on a published pledge', () =>
       spec
         .given([made, filed, published])
-        .when({ type: 'ReportPledgeProgress', data: { note: '已完成 1 公里', percent: 50, reportedBy: { orgId: VILLAGE } } })
+        .when({ type: 'ReportPledgeProgress', data: { note: '已完成 1 公里', percent: 50, reportedBy: village } })
         .then([{ type: 'evaluation.PledgeProgressReported', data: { pledgeId: PLEDGE, note: '已完成 1 公里', percent: 50 } }]));
     it('refuses progress on a pledge not yet published', () =>
       spec
         .given([made, filed])
-        .when({ type: 'ReportPledgeProgress', data: { note: 'x', percent: 10, reportedBy: { orgId: VILLAGE } } })
+        .when({ type: 'ReportPledgeProgress', data: { note: 'x', percent: 10, reportedBy: village } })
         .thenRefuses(PledgeIsPublishedRule));
     it('takes progress from the pledging organisation or a county’s relay of it, never from a level above (a probe: the county evaluator reported 100 %)', () => {
       spec
         .given([made, filed, published])
-        .when({ type: 'ReportPledgeProgress', data: { note: '已完成', percent: 100, reportedBy: { orgId: COUNTY } } })
+        .when({
+          type: 'ReportPledgeProgress',
+          data: { note: '已完成', percent: 100, reportedBy: { sub: 'county.evaluator', role: 'evaluator', orgId: COUNTY } },
+        })
         .thenRefuses(ProgressIsReportedByThePledgerRule);
       spec
         .given([made, filed, published])
@@ -280,7 +283,7 @@ describe('pledgeDecider', () => {
     it('refuses progress that goes backwards', () =>
       spec
         .given([made, filed, published, { type: 'evaluation.PledgeProgressReported', data: { pledgeId: PLEDGE, note: 'x', percent: 60 } }])
-        .when({ type: 'ReportPledgeProgress', data: { note: 'y', percent: 40, reportedBy: { orgId: VILLAGE } } })
+        .when({ type: 'ReportPledgeProgress', data: { note: 'y', percent: 40, reportedBy: village } })
         .thenRefuses(ProgressNeverGoesBackRule));
   });
 

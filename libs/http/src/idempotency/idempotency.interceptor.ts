@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   ConflictException,
@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { canonicalJson } from '@vanguard/auth';
-import { DEVELOPMENT_IDEMPOTENCY_KEY } from '@vanguard/infra-config';
+import { DEVELOPMENT_IDEMPOTENCY_KEY, isProductionMode } from '@vanguard/infra-config';
 import { DomainError, lowerCaseUuids } from '@vanguard/kernel';
 
 const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,6 +80,19 @@ const isJsonOrEmpty = (req: Request) => {
 const STORABLE_TEXT = new StorableTextPipe();
 
 export const IDEMPOTENCY_KEY_VARIABLE = 'VANGUARD_IDEMPOTENCY_KEY';
+/** A keyed fingerprint's prefix: a key's first request kept before 2026-12-05 holds a bare SHA-256. */
+const KEYED = 'h1:';
+
+/**
+ * Whether a key's first request was this one. A first request kept before the fingerprints were
+ * keyed (at most 24 h before the change, the keys' life) is matched by its bare hash, so a retry
+ * across the deploy replays instead of being told to send again with a new key, which would run
+ * the request twice (a cold review).
+ */
+function sameRequest(kept: string, fingerprint: string, request: string): boolean {
+  if (kept.startsWith(KEYED)) return kept === fingerprint;
+  return kept === createHash('sha256').update(request).digest('hex');
+}
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -97,8 +110,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly store: IdempotencyStore,
     env: NodeJS.ProcessEnv = process.env,
   ) {
-    // Outside production the development key, public in the source (productionProblems refuses it there).
-    this.fingerprintKey = env[IDEMPOTENCY_KEY_VARIABLE] || DEVELOPMENT_IDEMPOTENCY_KEY;
+    // Outside production the development key, public in the source; in production none is no start
+    // (productionProblems says so first; this holds for a service that skipped the check).
+    const key = env[IDEMPOTENCY_KEY_VARIABLE];
+    if (!key && isProductionMode(env))
+      throw new Error(`${IDEMPOTENCY_KEY_VARIABLE} is not set: production keys its idempotency fingerprints`);
+    this.fingerprintKey = key || DEVELOPMENT_IDEMPOTENCY_KEY;
   }
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -122,11 +139,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Interceptors run before pipes: a body the text pipe refuses (nested past its depth, text Postgres
     // cannot store) is refused here first, as it will be there, before the fingerprint recurses into it.
     STORABLE_TEXT.transform(req.body, { type: 'body' });
-    const fingerprint = createHmac('sha256', this.fingerprintKey)
-      .update(`${req.method} ${req.originalUrl}\n${canonicalJson(idsLowerCased(req.body ?? null))}`)
-      .digest('hex');
+    const request = `${req.method} ${req.originalUrl}\n${canonicalJson(idsLowerCased(req.body ?? null))}`;
+    const fingerprint = `${KEYED}${createHmac('sha256', this.fingerprintKey).update(request).digest('hex')}`;
     const seen = await this.store.claim(principal, key, fingerprint);
-    if (seen !== 'claimed') return of(this.answerFor(seen, fingerprint, res));
+    if (seen !== 'claimed') return of(this.answerFor(seen, sameRequest(seen.fingerprint, fingerprint, request), res));
     // A refusal changed nothing: the key is free for the corrected request. Any other failure may
     // have left its effect (a COMMIT whose answer was lost), so its key answers OUTCOME_UNKNOWN.
     const failed = (e: unknown) =>
@@ -153,8 +169,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** A copy's answer: the kept one, or why there is none. Throws the refusals. */
-  private answerFor(seen: SeenKey, fingerprint: string, res: Response): unknown {
-    if (seen.fingerprint !== fingerprint)
+  private answerFor(seen: SeenKey, same: boolean, res: Response): unknown {
+    if (!same)
       throw new UnprocessableEntityException({
         code: 'IDEMPOTENCY.KEY_REUSED',
         message: `幂等键已用于另一请求 / this ${IDEMPOTENCY_KEY_HEADER} was sent with another request (method, path or body); use a new key`,

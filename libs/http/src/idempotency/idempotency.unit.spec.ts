@@ -96,6 +96,27 @@ describe('an idempotency fingerprint', () => {
     expect(mine).not.toBe(other);
     expect(await fingerprintOf({ VANGUARD_IDEMPOTENCY_KEY: 'an-operator-secret-of-32-characters-or-more' }, body)).toBe(mine);
   });
+
+  it('replays a first request kept before fingerprints were keyed (its bare hash), and tells another request from it', async () => {
+    const store = new MemoryStore();
+    const bare = createHash('sha256')
+      .update(`POST /pledges\n${canonicalJson(body)}`)
+      .digest('hex');
+    store.keys.set('s/k', { fingerprint: bare, status: 201, replayable: true, body: { first: true }, ageMs: 1_000 });
+    const sut = new IdempotencyInterceptor(store, {});
+    const again = context({ 'idempotency-key': 'k' }, { sub: 's' }, body);
+    expect(await lastValueFrom(await sut.intercept(again.ctx, { handle: () => of({ second: true }) }))).toEqual({ first: true });
+    const other = context({ 'idempotency-key': 'k' }, { sub: 's' }, { ...body, name: '李四' });
+    await expect(sut.intercept(other.ctx, { handle: () => of({}) })).rejects.toMatchObject({
+      response: { code: 'IDEMPOTENCY.KEY_REUSED' },
+    });
+  });
+
+  it('refuses to run in production without a key of its own', () => {
+    expect(() => new IdempotencyInterceptor(new MemoryStore(), { VANGUARD_ENV: 'production' })).toThrow(
+      /VANGUARD_IDEMPOTENCY_KEY is not set/,
+    );
+  });
 });
 
 describe(IdempotencyInterceptor.name, () => {

@@ -4,7 +4,7 @@ import { OrganizationRegistered } from '@vanguard/contracts';
 import type { Clock } from '../../application/ports/clock.port';
 import type { StartImport } from '../../application/ports/roster.port';
 import type { RowError } from '../../application/roster/roster-format';
-import { parseOrganizationRow, type OrganizationRow } from '../../application/roster/roster-row.validator';
+import { parseOrganizationRow, shownCell, type OrganizationRow } from '../../application/roster/roster-row.validator';
 import { ChildLevelMustBeBelowParentLevelRule } from '../../domain/organization/rules/child-level-must-be-below-parent-level.rule';
 import { writeOutboxBatch } from '../outbox/bulk-outbox';
 import { BATCH, importEnvelope, type ImportRun, type OrgRef, type RosterRecords } from './import-run';
@@ -43,7 +43,7 @@ export class OrganizationImport {
         errs.push({
           row,
           column: 'parent_code',
-          reason: `上级组织 ${o.parentCode} 不存在或不在您的管理范围内（上级须在本文件靠前的行或已登记）/ parent_code ${o.parentCode} is unknown or outside your subtree (a parent must be stored or come earlier in the file)`,
+          reason: `上级组织 ${shownCell(o.parentCode)} 不存在或不在您的管理范围内（上级须在本文件靠前的行或已登记）/ parent_code ${shownCell(o.parentCode)} is unknown or outside your subtree (a parent must be stored or come earlier in the file)`,
         });
       else if (!parent.active)
         errs.push({

@@ -23,10 +23,21 @@ export class ObjectionNotFoundError extends DomainError {
   }
 }
 
-async function loadObjection(streams: StreamsPort, objectionId: string): Promise<Loaded<ObjectionState> & { streamId: string }> {
+/**
+ * The objection, or ObjectionNotFoundError: also for a caller outside the awarding body's subtree,
+ * as GET /objections/:id answers, so no route tells another county that it exists (a probe read
+ * assign's 403 and conclude's 409 so).
+ */
+async function loadObjection(
+  streams: StreamsPort,
+  tree: OrgTreePort,
+  objectionId: string,
+  ctx: CommandContext,
+): Promise<Loaded<ObjectionState> & { streamId: string }> {
   const streamId = objectionStreamId(objectionId);
   const loaded = await streams.load(streamId, objectionDecider);
-  if (loaded.state.status === 'none') throw new ObjectionNotFoundError(objectionId);
+  if (loaded.state.status === 'none' || !tree.isWithin(ctx.caller.orgId, loaded.state.awardingOrgId!))
+    throw new ObjectionNotFoundError(objectionId);
   return { ...loaded, streamId };
 }
 
@@ -44,10 +55,7 @@ export class AssignObjectionHandler {
     ctx: CommandContext,
   ): Promise<{ version: number }> {
     const by = decidedBy(ctx, ASSIGNING_ROLES);
-    const { state, version, streamId } = await loadObjection(this.streams, objectionId);
-    // Outside the awarding body's subtree it reads as no objection, as GET /objections/:id answers:
-    // a 403 told a caller of another county that the objection exists (a hostile probe).
-    if (!this.tree.isWithin(ctx.caller.orgId, state.awardingOrgId!)) throw new ObjectionNotFoundError(objectionId);
+    const { state, version, streamId } = await loadObjection(this.streams, this.tree, objectionId, ctx);
     // Someone else named is taken as the inspector the assigner says they are (no directory here:
     // the investigation's rules and the contact's release check that person's own token). The
     // assigner named as investigator is who their token says, so an organiser cannot make himself one.
@@ -82,6 +90,7 @@ export class ConcludeObjectionHandler {
   constructor(
     @Inject(STREAMS) private readonly streams: StreamsPort,
     @Inject(OBJECTOR_CONTACTS) private readonly contacts: ObjectorContactsPort,
+    @Inject(ORG_TREE) private readonly tree: OrgTreePort,
     private readonly facts: NominationFacts,
     private readonly places: UnitPlaces,
   ) {}
@@ -94,7 +103,7 @@ export class ConcludeObjectionHandler {
 
   private async attempt(objectionId: string, upheld: boolean, findings: string, ctx: CommandContext): Promise<number> {
     const by = decidedBy(ctx, [INVESTIGATOR_ROLE]);
-    const { state, version, streamId } = await loadObjection(this.streams, objectionId);
+    const { state, version, streamId } = await loadObjection(this.streams, this.tree, objectionId, ctx);
     const events = objectionDecider.decide(
       { type: upheld ? 'UpholdObjection' : 'DismissObjection', data: { decidedBy: by, findings } },
       state,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ReportPledgeProgress } from '@vanguard/evaluation-domain';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { STREAMS, type StreamsPort } from '../../ports/streams.port';
-import type { CommandContext } from '../command-context';
+import { decidedBy, type CommandContext } from '../command-context';
 import { decideOnPledge } from '../pledge-access';
 
 export type ReportPledgeProgressInput = Pick<ReportPledgeProgress['data'], 'note' | 'percent'>;
@@ -18,7 +18,7 @@ export class ReportPledgeProgressHandler {
   execute(pledgeId: string, input: ReportPledgeProgressInput, ctx: CommandContext): Promise<{ version: number }> {
     return decideOnPledge(this.streams, this.tree, ctx, pledgeId, () => ({
       type: 'ReportPledgeProgress',
-      data: { note: input.note, percent: input.percent, reportedBy: { orgId: ctx.caller.orgId ?? '' } },
+      data: { note: input.note, percent: input.percent, reportedBy: decidedBy(ctx) },
     }));
   }
 }
