@@ -225,12 +225,10 @@ export class ProgressNeverGoesBackRule extends Rule {
   }
 }
 
-/** The level that filed a pledge (or one above it) accepts its fulfilment or its lapse. */
-export class PledgeIsClosedByTheFilingLevelRule extends Rule {
-  readonly id = 'evaluation.pledge.closed-by-filing-level';
+/** Acts of the level that filed a pledge, or one above it on its path: each names its act. */
+abstract class ByTheFilingLevelRule extends Rule {
   readonly code = 'PLEDGE.NOT_FILING_LEVEL';
   readonly kind = 'forbidden';
-  readonly message = '承诺的兑现或未兑现由备案的组织认定 / the level that filed the pledge decides whether it was kept';
   constructor(
     private readonly filedByOrgId: string | null,
     private readonly filerOrgPath: readonly string[],
@@ -239,13 +237,15 @@ export class PledgeIsClosedByTheFilingLevelRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return !byTheFilingLevel(this.filedByOrgId, this.filerOrgPath, this.decidedBy);
+    const filer = this.filerOrgPath.at(-1);
+    return this.filedByOrgId === null || filer !== this.filedByOrgId || !this.filerOrgPath.includes(this.decidedBy.orgId);
   }
 }
 
-/** Whether `decidedBy` acts for the organisation that filed the pledge, or one above it on its path. */
-function byTheFilingLevel(filedByOrgId: string | null, filerOrgPath: readonly string[], decidedBy: DecidedBy): boolean {
-  return filedByOrgId !== null && filerOrgPath.at(-1) === filedByOrgId && filerOrgPath.includes(decidedBy.orgId);
+/** The level that filed a pledge (or one above it) accepts its fulfilment or its lapse. */
+export class PledgeIsClosedByTheFilingLevelRule extends ByTheFilingLevelRule {
+  readonly id = 'evaluation.pledge.closed-by-filing-level';
+  readonly message = '承诺的兑现或未兑现由备案的组织认定 / the level that filed the pledge decides whether it was kept';
 }
 
 /**
@@ -275,22 +275,10 @@ export class ProgressIsReportedByThePledgerRule extends Rule {
  * votes on its own pledge. First shipped after ratings were recorded: a replay runs it only for
  * a rating that recorded it.
  */
-export class PledgeIsRatedByTheFilingLevelRule extends Rule {
+export class PledgeIsRatedByTheFilingLevelRule extends ByTheFilingLevelRule {
   static readonly ID = 'evaluation.pledge.rated-by-filing-level';
   readonly id = PledgeIsRatedByTheFilingLevelRule.ID;
-  readonly code = 'PLEDGE.NOT_FILING_LEVEL';
-  readonly kind = 'forbidden';
   readonly message = '承诺的群众评议结果由备案的组织或其上级录入 / the level that filed the pledge, or one above it, records its rating';
-  constructor(
-    private readonly filedByOrgId: string | null,
-    private readonly filerOrgPath: readonly string[],
-    private readonly decidedBy: DecidedBy,
-  ) {
-    super();
-  }
-  isBroken(): boolean {
-    return !byTheFilingLevel(this.filedByOrgId, this.filerOrgPath, this.decidedBy);
-  }
 }
 
 export class PledgeIsRatedOnceAfterClosingRule extends Rule {
