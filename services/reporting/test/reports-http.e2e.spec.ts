@@ -226,23 +226,37 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
 
   it("breaks a county down by township, each township's figures those of its own subtree; an organisation with none below lists none", async () => {
     const r = await http().get(`/reports/organizations/${COUNTY.id}/breakdown?period=2026`).set(as('county.organizer')).expect(200);
-    const children = (r.body as { children: { orgId: string; name: string; figures: Record<string, number | null> }[] }).children;
+    // A table: the figures' keys once, a row of values per township in their order (ADR 0135).
+    const table = r.body as { figures: string[]; children: { orgId: string; name: string; values: (number | null)[] }[] };
+    const { children } = table;
     expect(children.map((c) => [c.orgId, c.name])).toEqual([
       [BAIHUA.id, BAIHUA.name],
       [HEKOU.id, HEKOU.name],
     ]);
-    expect(children.map((c) => [c.figures['pledges_made'], c.figures['members'], c.figures['deeds'], c.figures['comments']])).toEqual([
+    const column = (key: string) => table.figures.indexOf(key);
+    const picked = ['pledges_made', 'members', 'deeds', 'comments'].map(column);
+    expect(picked).not.toContain(-1);
+    expect(children.map((c) => picked.map((i) => c.values[i]))).toEqual([
       [2, 1, 1, null],
       [1, 1, null, null],
     ]);
+    // The OpenAPI document describes this answer, not the map per row it replaced.
+    type Shape = { required: string[]; properties: { children: { items: { required: string[] } } } };
+    const doc = (await http().get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Shape }> }> } }>;
+    };
+    const shape = doc.paths['/reports/organizations/{orgId}/breakdown']!.get.responses['200']!.content['application/json']!.schema;
+    expect(Object.keys(table).sort()).toEqual([...shape.required].sort());
+    expect(Object.keys(children[0]!).sort()).toEqual([...shape.properties.children.items.required].sort());
     for (const child of children) {
+      expect(child.values).toHaveLength(table.figures.length);
       const own = await http().get(`/reports/organizations/${child.orgId}/figures?period=2026`).set(as('county.organizer')).expect(200);
       const values = (own.body as { figures: { key: string; value: number | null }[] }).figures.map((f) => [f.key, f.value]);
-      expect(Object.entries(child.figures)).toEqual(values);
+      expect(table.figures.map((key, i) => [key, child.values[i]])).toEqual(values);
     }
 
     const village = await http().get(`/reports/organizations/${HONGSHI.id}/breakdown?period=2026`).set(as('county.organizer')).expect(200);
-    expect(village.body).toEqual({ orgId: HONGSHI.id, period: '2026', children: [] });
+    expect(village.body).toEqual({ orgId: HONGSHI.id, period: '2026', figures: table.figures, children: [] });
     await http().get(`/reports/organizations/${COUNTY.id}/breakdown?period=2026`).set(as('township.secretary')).expect(403);
   });
 

@@ -84,3 +84,35 @@ export const LagAnswer = () =>
       },
     },
   });
+
+/** A breakdown: a table, its columns (the figures' keys) once and a row of values per organisation (ADR 0135). */
+export const BreakdownTable = () =>
+  applyDecorators(
+    ApiOkResponse({
+      description:
+        'every figure of each active organisation one level below, in code order; `values[i]` is `figures[i]`, null where it has no data',
+      schema: {
+        type: 'object',
+        required: ['orgId', 'period', 'figures', 'children'],
+        properties: {
+          orgId: { type: 'string', format: 'uuid' },
+          period: { type: 'string' },
+          figures: { type: 'array', items: { type: 'string' }, description: 'the figures’ keys, the columns of every row' },
+          children: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['orgId', 'name', 'level', 'values'],
+              properties: {
+                orgId: { type: 'string', format: 'uuid' },
+                name: { type: 'string' },
+                level: { type: 'string' },
+                values: { type: 'array', items: { type: 'number', nullable: true }, description: 'one per key of `figures`, in its order' },
+              },
+            },
+          },
+        },
+      },
+    }),
+    ...refusals,
+  );

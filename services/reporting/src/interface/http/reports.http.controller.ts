@@ -26,7 +26,7 @@ import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/s
 import { SqlFiguresReadModel, TraceCursorInvalid, TraceStopped, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
 import { REPORT_RENDERS, REPORT_TRACES, sendRendered } from './report-renders';
-import { ReportFile, TracePage } from './report-docs';
+import { BreakdownTable, ReportFile, TracePage } from './report-docs';
 import { ScopedToOrg } from './scoped-org';
 import { statisticsLevels } from './statistics-levels';
 
@@ -38,11 +38,12 @@ const statisticsMaxRows = (env = process.env) => positiveIntFromEnv(env, 'REPORT
 /** How long one page of a trace may run in Postgres (`REPORTING_TRACE_TIMEOUT_MS`), read per request. */
 const traceTimeoutMs = (env = process.env) => positiveIntFromEnv(env, 'REPORTING_TRACE_TIMEOUT_MS', 5_000);
 const period = (q: PeriodQuery): Period => parsePeriod(q.period) as Period; // the DTO's pattern already held
-/** Each figure's value by key: a county's breakdown is 57 of these per request. */
-function valuesOf(figures: ReadonlyMap<string, FigureValue>): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const [k, v] of figures) out[k] = v.value;
-  return out;
+/** The breakdown's columns: every figure's key, in the order of each row's `values` (ADR 0135). */
+const FIGURE_KEYS = FIGURES.map((d) => d.key);
+
+/** One organisation's values in FIGURE_KEYS' order; null where the figure has no data. */
+function valuesOf(figures: ReadonlyMap<string, FigureValue>): (number | null)[] {
+  return FIGURES.map((d) => figures.get(d.key)?.value ?? null);
 }
 
 @ApiTags('reports')
@@ -288,6 +289,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '按下一级组织分解 / every figure for each organisation one level below' })
+  @BreakdownTable()
   async children(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
     const rows = await this.breakdown.below(orgId, 1, period(q));
     // Only an organisation without active children can be unknown: the lookup is spared the rest.
@@ -295,12 +297,8 @@ export class ReportsHttpController {
     return {
       orgId,
       period: q.period,
-      children: rows.map((r) => ({
-        orgId: r.orgId,
-        name: r.name,
-        level: r.level,
-        figures: valuesOf(r.figures),
-      })),
+      figures: FIGURE_KEYS,
+      children: rows.map((r) => ({ orgId: r.orgId, name: r.name, level: r.level, values: valuesOf(r.figures) })),
     };
   }
 }
