@@ -61,6 +61,10 @@ describe('benchmarking (e2e)', () => {
     const back = await progress(30);
     expect(back.status).toBe(422);
     expect(back.body.code).toBe('BENCHMARK.PROGRESS_BACKWARDS');
+    // The level that confirms it reached may not also report it done (a probe did).
+    const fromAbove = await http().post(`/benchmarks/${id}/progress`).set(as('township.secretary')).send({ note: '已完成', percent: 100 });
+    expect([fromAbove.status, fromAbove.body.code]).toEqual([403, 'BENCHMARK.NOT_BENCHMARKER']);
+    expect(await eventsOf(id)).toEqual(['evaluation.BenchmarkChosen', 'evaluation.BenchmarkProgressReported']);
 
     const bySelf = await http().post(`/benchmarks/${id}/reached`).set(as('village.secretary')).send({ reason: '自评达标' });
     expect(bySelf.status).toBe(403);

@@ -8,7 +8,8 @@ export interface ChooseBenchmark {
 }
 export interface ReportBenchmarkProgress {
   readonly type: 'ReportBenchmarkProgress';
-  readonly data: Omit<ContractData<typeof BenchmarkProgressReported>, 'benchmarkId'>;
+  /** `reportedBy`: who reports, judged against the organisation benchmarking; not recorded in the event. */
+  readonly data: Omit<ContractData<typeof BenchmarkProgressReported>, 'benchmarkId'> & { readonly reportedBy: DecidedBy };
 }
 export interface ConfirmBenchmarkReached {
   readonly type: 'ConfirmBenchmarkReached';

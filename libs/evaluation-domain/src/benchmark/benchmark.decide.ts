@@ -7,6 +7,7 @@ import {
   BenchmarkIsChosenOnceRule,
   BenchmarkIsConfirmedAboveRule,
   BenchmarkIsNotItselfRule,
+  BenchmarkProgressIsReportedByItsOrganizationRule,
   BenchmarkProgressNeverGoesBackRule,
 } from './benchmark.rules';
 import { evolve, initialState, type BenchmarkState } from './benchmark.state';
@@ -20,8 +21,10 @@ export function chooseBenchmark({ data }: ChooseBenchmark, state: BenchmarkState
 
 export function reportBenchmarkProgress({ data }: ReportBenchmarkProgress, state: BenchmarkState): BenchmarkEvent[] {
   checkRule(new BenchmarkIsActiveRule(state));
-  checkRule(new BenchmarkProgressNeverGoesBackRule(state, data.percent));
-  return [{ type: 'evaluation.BenchmarkProgressReported', data: { benchmarkId: state.benchmarkId!, ...data } }];
+  const { reportedBy, note, percent } = data;
+  checkRule(new BenchmarkProgressIsReportedByItsOrganizationRule(state, reportedBy));
+  checkRule(new BenchmarkProgressNeverGoesBackRule(state, percent));
+  return [{ type: 'evaluation.BenchmarkProgressReported', data: { benchmarkId: state.benchmarkId!, note, percent } }];
 }
 
 export function confirmBenchmarkReached({ data }: ConfirmBenchmarkReached, state: BenchmarkState): BenchmarkEvent[] {

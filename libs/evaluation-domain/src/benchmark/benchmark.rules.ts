@@ -62,6 +62,27 @@ export class BenchmarkProgressNeverGoesBackRule extends Rule {
   }
 }
 
+/**
+ * 对标定位: the organisation benchmarking reports its progress (its branch, for a member's). The
+ * level above confirms it reached; letting that level also report 100 % would let one office
+ * both claim the work and certify it. A probe found any level above could report it.
+ */
+export class BenchmarkProgressIsReportedByItsOrganizationRule extends Rule {
+  readonly id = 'evaluation.benchmark.progress-by-benchmarker';
+  readonly code = 'BENCHMARK.NOT_BENCHMARKER';
+  readonly kind = 'forbidden';
+  readonly message = '对标进展由对标的组织报告 / the organisation benchmarking reports its progress';
+  constructor(
+    private readonly state: BenchmarkState,
+    private readonly reportedBy: DecidedBy,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.orgId === null || this.reportedBy.orgId !== this.state.orgId;
+  }
+}
+
 /** A level above an organisation confirms it reached its benchmark; a member's branch (or above) confirms a member's. */
 export class BenchmarkIsConfirmedAboveRule extends Rule {
   readonly id = 'evaluation.benchmark.confirmed-above';

@@ -8,6 +8,7 @@ import {
   BenchmarkIsChosenOnceRule,
   BenchmarkIsConfirmedAboveRule,
   BenchmarkIsNotItselfRule,
+  BenchmarkProgressIsReportedByItsOrganizationRule,
   BenchmarkProgressNeverGoesBackRule,
 } from './benchmark.rules';
 
@@ -19,6 +20,7 @@ const MODEL_VILLAGE = '00000000-0000-4000-8000-910425101202';
 const BENCH = '01930000-0000-7000-8000-0000000000ba';
 const PATH = pathAtVersionZero([PROVINCE, COUNTY, TOWNSHIP, VILLAGE]);
 const township = { sub: 'township.secretary', role: 'branch_secretary', orgId: TOWNSHIP };
+const village = { sub: 'village.secretary', role: 'branch_secretary', orgId: VILLAGE };
 
 const chosenData = {
   benchmarkId: BENCH,
@@ -42,7 +44,10 @@ const choose = (over: Partial<{ targetId: string; dueOn: string }> = {}): Benchm
     today: '2011-05-01',
   },
 });
-const progress = (percent: number): BenchmarkCommand => ({ type: 'ReportBenchmarkProgress', data: { note: '合作社已注册', percent } });
+const progress = (percent: number, reportedBy = village): BenchmarkCommand => ({
+  type: 'ReportBenchmarkProgress',
+  data: { note: '合作社已注册', percent, reportedBy },
+});
 const confirm = (decidedBy = township): BenchmarkCommand => ({
   type: 'ConfirmBenchmarkReached',
   data: { decidedBy, orgPath: PATH, reason: '收入已达标' },
@@ -67,6 +72,22 @@ describe('benchmarkDecider', () => {
       .given([chosen])
       .when(progress(40))
       .then([{ type: 'evaluation.BenchmarkProgressReported', data: { benchmarkId: BENCH, note: '合作社已注册', percent: 40 } }]));
+  it('takes progress only from the organisation benchmarking, not from a level above or beside it', () => {
+    for (const reporter of [township, { ...village, orgId: COUNTY }, { ...village, orgId: MODEL_VILLAGE }])
+      spec.given([chosen]).when(progress(100, reporter)).thenRefuses(BenchmarkProgressIsReportedByItsOrganizationRule);
+  });
+  it("takes a member's progress from the member's branch", () => {
+    const member = '01930000-0000-7000-8000-00000000e001';
+    const forMember: BenchmarkEvent = {
+      type: 'evaluation.BenchmarkChosen',
+      data: { ...chosen.data, subject: { kind: 'member', id: member } },
+    };
+    spec
+      .given([forMember])
+      .when(progress(20))
+      .then([{ type: 'evaluation.BenchmarkProgressReported', data: { benchmarkId: BENCH, note: '合作社已注册', percent: 20 } }]);
+    spec.given([forMember]).when(progress(20, township)).thenRefuses(BenchmarkProgressIsReportedByItsOrganizationRule);
+  });
   it('never reports progress backwards', () =>
     spec
       .given([chosen, { type: 'evaluation.BenchmarkProgressReported', data: { benchmarkId: BENCH, note: 'x', percent: 60 } }])
