@@ -149,6 +149,10 @@ describe('assistance service', () => {
       const milestone = await post('/milestones', { title: '路基完工', dueOn: dayFromToday(-1) });
       expect(milestone.status).toBe(201);
       expect((await post('/approve', { on: dayFromToday(-20) })).status).toBe(200);
+      // Money moves from the approval's day, not from the plan's (a probe dated it in between).
+      const beforeApproval = await post('/allocations', { source: 'fiscal', amountFen: 100, on: dayFromToday(-21) });
+      expect([beforeApproval.status, beforeApproval.body.code]).toEqual([422, 'DAY.BEFORE_ORIGIN']);
+      expect(String(beforeApproval.body.message)).toContain('项目批准');
 
       const overBudget = await post('/allocations', { source: 'fiscal', amountFen: 1_000_001, on: dayFromToday(-19) });
       expect([overBudget.status, overBudget.body.code]).toEqual([422, 'FUNDS.OVER_BUDGET']);
@@ -157,6 +161,8 @@ describe('assistance service', () => {
       expect([a1.status, a1.body.balanceFen, a2.body.balanceFen]).toEqual([201, 600_000, 400_000]);
 
       expect((await post('/start', { on: dayFromToday(-15) })).status).toBe(200);
+      const paidBeforeApproval = await post('/disbursements', { source: 'fiscal', amountFen: 1, on: dayFromToday(-25), purpose: '进度款' });
+      expect([paidBeforeApproval.status, paidBeforeApproval.body.code]).toEqual([422, 'DAY.BEFORE_ORIGIN']);
       const d1 = await post('/disbursements', { source: 'fiscal', amountFen: 250_000, on: dayFromToday(-10), purpose: '进度款' });
       expect([d1.status, d1.body.balanceFen]).toEqual([201, 350_000]);
       // Another source's money does not cover this one's.

@@ -57,6 +57,18 @@ function assertFen(amount: number): void {
 
 const emptyBalance = (source: FundSource): SourceBalance => ({ source, allocatedFen: 0, disbursedFen: 0 });
 
+/**
+ * Money moves from the day the project was approved (资金下达 follows 立项审批), or from the day
+ * it was planned where the approval's day is not known (a project approved before it was kept).
+ */
+function checkNotBeforeTheProjectOpened(on: Day, project: Project): void {
+  checkRule(
+    project.approvedOn
+      ? new DayMustNotPrecede('on', on, project.approvedOn, '项目批准', 'the project was approved')
+      : new DayMustNotPrecede('on', on, project.plannedOn, '项目立项', 'the project was planned'),
+  );
+}
+
 /** 资金下达: `all` is every source's balance of the project (the budget caps their sum). */
 export function allocate(
   project: Project,
@@ -67,7 +79,7 @@ export function allocate(
   assertFen(input.amountFen);
   checkRule(new FundsMoveOnlyWhileTheProjectIsOpen(project.status));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
-  checkRule(new DayMustNotPrecede('on', input.on, project.plannedOn, '项目立项', 'the project was planned'));
+  checkNotBeforeTheProjectOpened(input.on, project);
   const allocated = all.reduce((n, b) => n + b.allocatedFen, 0);
   checkRule(new AllocationsMustNotExceedTheBudget(allocated, input.amountFen, project.budgetFen));
   const before = all.find((b) => b.source === input.source) ?? emptyBalance(input.source);
@@ -95,7 +107,7 @@ export function disburse(
   assertFen(input.amountFen);
   checkRule(new FundsMoveOnlyWhileTheProjectIsOpen(project.status));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
-  checkRule(new DayMustNotPrecede('on', input.on, project.plannedOn, '项目立项', 'the project was planned'));
+  checkNotBeforeTheProjectOpened(input.on, project);
   const before = current ?? emptyBalance(input.source);
   checkRule(new BalanceMustCoverTheAmount(remainingOf(before), input.amountFen));
   const balance: SourceBalance = { ...before, disbursedFen: before.disbursedFen + input.amountFen };
@@ -127,7 +139,7 @@ export function reverse(
   checkRule(new AReversalIsNotReversed(original.kind));
   checkRule(new MovementIsReversedOnlyOnce(original.reversed));
   checkRule(new DayMustNotBeInTheFuture('on', input.on, today));
-  checkRule(new DayMustNotPrecede('on', input.on, project.plannedOn, '项目立项', 'the project was planned'));
+  checkNotBeforeTheProjectOpened(input.on, project);
   checkRule(new DayMustNotPrecede('on', input.on, original.on, '被冲正的记录', 'the entry it reverses'));
   let balance: SourceBalance;
   if (original.kind === 'allocation') {

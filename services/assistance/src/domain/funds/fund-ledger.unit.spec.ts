@@ -12,7 +12,7 @@ import {
 } from './funds.rules';
 
 const TODAY = '2011-06-30';
-const project = (status: ProjectStatus = 'in_progress', budgetFen = 1_000_000): Project => ({
+const project = (status: ProjectStatus = 'in_progress', budgetFen = 1_000_000, approvedOn: string | null = null): Project => ({
   id: 'p1',
   orgId: 'v1',
   pairingId: null,
@@ -23,6 +23,7 @@ const project = (status: ProjectStatus = 'in_progress', budgetFen = 1_000_000): 
   status,
   plannedOn: '2011-03-01',
   lastStepOn: '2011-05-01',
+  approvedOn,
   milestones: [],
 });
 const fiscal = (allocatedFen: number, disbursedFen = 0): SourceBalance => ({ source: 'fiscal', allocatedFen, disbursedFen });
@@ -58,7 +59,23 @@ describe('fund ledger', () => {
       expect(refusedBy(act, FundsMoveOnlyWhileTheProjectIsOpen)).toBe(true);
     });
 
-    it('refuses money dated before the project was planned, and takes it on that day', () => {
+    it('refuses money dated before the project was approved, and takes it on that day', () => {
+      const approved = project('in_progress', 1_000_000, '2011-04-15');
+      const on = (day: string) => () => allocate(approved, [], { id: 'm', source: 'fiscal', amountFen: 1, on: day }, TODAY);
+      expect(refusedBy(on('2011-04-14'), DayMustNotPrecede)).toBe(true);
+      expect(on('2011-04-15')).not.toThrow();
+      const paid = (day: string) => () =>
+        disburse(approved, fiscal(10), { id: 'm', source: 'fiscal', amountFen: 1, on: day, purpose: '进度款' }, TODAY);
+      expect(refusedBy(paid('2011-03-01'), DayMustNotPrecede)).toBe(true);
+      expect(paid('2011-04-15')).not.toThrow();
+      // Even the correction of an entry recorded before this rule, dated before the approval.
+      const original = { ...movement('disbursement', 1), on: '2011-04-01' };
+      const undo = (day: string) => () => reverse(approved, original, fiscal(10, 1), { id: 'r', on: day, reason: '重复录入' }, TODAY);
+      expect(refusedBy(undo('2011-04-10'), DayMustNotPrecede)).toBe(true);
+      expect(undo('2011-04-15')).not.toThrow();
+    });
+
+    it('refuses money dated before the project was planned where its approval day is not known, and takes it on that day', () => {
       const on = (day: string) => () => allocate(project(), [], { id: 'm', source: 'fiscal', amountFen: 1, on: day }, TODAY);
       expect(refusedBy(on('2011-02-28'), DayMustNotPrecede)).toBe(true);
       expect(on('2011-03-01')).not.toThrow();

@@ -45,6 +45,11 @@ export interface Project {
   readonly plannedOn: Day;
   /** The day of the latest step (planned on, approved on, …): the next step cannot precede it. */
   readonly lastStepOn: Day;
+  /**
+   * The day it was approved: no money moves before it. Null until then, and for a project approved
+   * before the day was kept whose approval the outbox no longer holds (migration 1766800000140).
+   */
+  readonly approvedOn: Day | null;
   readonly milestones: readonly Milestone[];
 }
 
@@ -70,7 +75,14 @@ export function planProject(input: PlanProject, village: Village, today: Day): {
   checkRule(new PublishedTextCarriesNoPersonalNumbers('name', input.name));
   checkRule(new DayMustNotBeInTheFuture('plannedOn', input.plannedOn, today));
   checkRule(new AmountMustBeWithinTheCap('budgetFen', input.budgetFen));
-  const project: Project = { ...input, orgId: village.id, status: 'planned', lastStepOn: input.plannedOn, milestones: [] };
+  const project: Project = {
+    ...input,
+    orgId: village.id,
+    status: 'planned',
+    lastStepOn: input.plannedOn,
+    approvedOn: null,
+    milestones: [],
+  };
   const event = domainEvent(ProjectPlanned, project.id, project.orgId, {
     projectId: project.id,
     orgId: project.orgId,
@@ -100,7 +112,7 @@ export function advanceProject(project: Project, step: Step, on: Day, today: Day
   checkRule(new DayMustNotBeInTheFuture('on', on, today));
   checkRule(new StepCannotPrecedeThePreviousStep(on, project.lastStepOn));
   if (step === 'complete') checkRule(new CompletionNeedsEveryMilestoneReached(project.milestones.filter((m) => !m.reachedOn).length));
-  const next: Project = { ...project, status: s.to, lastStepOn: on };
+  const next: Project = { ...project, status: s.to, lastStepOn: on, ...(step === 'approve' ? { approvedOn: on } : {}) };
   return {
     project: next,
     events: [domainEvent(s.contract, project.id, project.orgId, { projectId: project.id, orgId: project.orgId, on })],

@@ -46,6 +46,7 @@ describe('assistance project', () => {
       p = r.project;
       types.push(r.events[0]!.contract.type);
     }
+    expect(p.approvedOn).toBe('2011-03-10'); // kept through the later steps: money is dated from it
     const done = evaluateProject(p, 'satisfied', TODAY, TODAY);
     expect(done.project.status).toBe('evaluated');
     expect([...types, done.events[0]!.contract.type]).toEqual([

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const lockedWithBalances = (plannedOn: boolean) => `
+export const lockedWithBalances = (plannedOn: boolean) => `
   create or replace function project_locked_with_balances(p_id uuid, p_scope uuid) returns jsonb
   language plpgsql volatile as $$
   declare

@@ -12,6 +12,7 @@ import { AssistanceProjectLockedWithBalances1765600000010 } from './176560000001
 import { AssistanceRosterOrganizationCodes1765600000011 } from './1765600000011-roster-organization-codes.migration';
 import { AssistanceProjectLockedWithPlannedOn1765700000012 } from './1765700000012-project-locked-with-planned-on.migration';
 import { AssistanceRosterRemovals1766700000130 } from './1766700000130-roster-removals.migration';
+import { AssistanceProjectApprovedOn1766800000140 } from './1766800000140-project-approved-on.migration';
 
 /** Every migration of the assistance schema, oldest first. */
 export const assistanceMigrations: (new () => MigrationInterface)[] = [
@@ -40,4 +41,6 @@ export const assistanceMigrations: (new () => MigrationInterface)[] = [
   AssistanceProjectLockedWithPlannedOn1765700000012,
   // Signed removals keep their version, so an older state replayed does not bring a removed row back (ADR 0130).
   AssistanceRosterRemovals1766700000130,
+  // The day a project was approved, which none of its money is dated before.
+  AssistanceProjectApprovedOn1766800000140,
 ];

@@ -19,15 +19,29 @@ interface ProjectRow {
   status: ProjectStatus;
   planned_on: string;
   last_step_on: string;
+  approved_on: string | null;
 }
 
 @Injectable()
 export class PgProjectRepository implements ProjectRepository {
   async insert(tx: Tx, p: Project, at: Date): Promise<void> {
     await tx.query(
-      `insert into projects (id, org_id, pairing_id, name, category, budget_fen, beneficiary_households, status, planned_on, last_step_on, recorded_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [p.id, p.orgId, p.pairingId, p.name, p.category, p.budgetFen, p.beneficiaryHouseholds, p.status, p.plannedOn, p.lastStepOn, at],
+      `insert into projects (id, org_id, pairing_id, name, category, budget_fen, beneficiary_households, status, planned_on, last_step_on, approved_on, recorded_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        p.id,
+        p.orgId,
+        p.pairingId,
+        p.name,
+        p.category,
+        p.budgetFen,
+        p.beneficiaryHouseholds,
+        p.status,
+        p.plannedOn,
+        p.lastStepOn,
+        p.approvedOn,
+        at,
+      ],
     );
   }
 
@@ -45,7 +59,7 @@ export class PgProjectRepository implements ProjectRepository {
   }
 
   /**
-   * Through `project_locked_with_balances` (migration 1765600000010; 1765700000012 adds the planned day): the lock and the scope's
+   * Through `project_locked_with_balances` (migration 1765600000010; 1765700000012 adds the planned day, 1766800000140 the approval's): the lock and the scope's
    * roster rows in its first statement, as `locked` reads them, the balances in a second one,
    * whose snapshot is taken once the lock is held. That holds under READ COMMITTED, the unit of
    * work's level; in a REPEATABLE READ transaction both would read its first snapshot.
@@ -72,7 +86,7 @@ export class PgProjectRepository implements ProjectRepository {
     actorOrgId: string | undefined,
   ): Promise<{ project: Project; orgs: Village[]; balances: SourceBalance[] } | null> {
     const [r] = await db.query<MoneyRow>(
-      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen::text, p.beneficiary_households, p.status, p.planned_on::text, p.last_step_on::text,
+      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen::text, p.beneficiary_households, p.status, p.planned_on::text, p.last_step_on::text, p.approved_on::text,
               (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'level', o.level, 'sector', o.sector,
                                                           'status', o.status, 'path', o.path)), '[]')
                  from roster_organizations o where $2::uuid is not null and o.id in (p.org_id, $2::uuid)) as orgs,
@@ -97,7 +111,7 @@ export class PgProjectRepository implements ProjectRepository {
     withMilestones: boolean,
   ): Promise<{ project: Project; orgs: Village[] } | null> {
     const [r] = await tx.query<ProjectRow & { orgs: Village[] }>(
-      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status, p.planned_on::text, p.last_step_on::text,
+      `select p.id, p.org_id, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status, p.planned_on::text, p.last_step_on::text, p.approved_on::text,
               (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'level', o.level, 'sector', o.sector,
                                                           'status', o.status, 'path', o.path)), '[]')
                  from roster_organizations o where $2::uuid is not null and o.id in (p.org_id, $2::uuid)) as orgs
@@ -121,12 +135,10 @@ export class PgProjectRepository implements ProjectRepository {
   }
 
   async saveStep(tx: Tx, p: Project, satisfaction?: string): Promise<void> {
-    await tx.query(`update projects set status = $2, last_step_on = $3, satisfaction = coalesce($4, satisfaction) where id = $1`, [
-      p.id,
-      p.status,
-      p.lastStepOn,
-      satisfaction ?? null,
-    ]);
+    await tx.query(
+      `update projects set status = $2, last_step_on = $3, satisfaction = coalesce($4, satisfaction), approved_on = $5 where id = $1`,
+      [p.id, p.status, p.lastStepOn, satisfaction ?? null, p.approvedOn],
+    );
   }
 
   async addMilestone(tx: Tx, projectId: string, m: Milestone): Promise<void> {
@@ -154,6 +166,8 @@ function moneyViewOf(r: MoneyRow): { project: Project; orgs: Village[]; balances
 function projectOf(r: ProjectRow, milestones: Milestone[]): Project {
   // Without it every date rule that starts from the plan would pass unseen (a service newer than its schema).
   if (!r.planned_on) throw new Error(`project ${r.id}: no planned_on read; run the assistance migrations (1765700000012)`);
+  // Likewise the approval's day (null is "not approved, or not known"; absent is an old schema).
+  if (r.approved_on === undefined) throw new Error(`project ${r.id}: no approved_on read; run the assistance migrations (1766800000140)`);
   return {
     id: r.id,
     orgId: r.org_id,
@@ -165,6 +179,7 @@ function projectOf(r: ProjectRow, milestones: Milestone[]): Project {
     status: r.status,
     plannedOn: r.planned_on,
     lastStepOn: r.last_step_on,
+    approvedOn: r.approved_on,
     milestones,
   };
 }
