@@ -245,6 +245,27 @@ describe('commendation chain (e2e)', () => {
     const objA = objections.find((o) => o.nominationId === na)!.objectionId;
     const objB = objections.find((o) => o.nominationId === nb)!.objectionId;
 
+    // Page by page, following each Link: the same objections in the same order, and no link after the last.
+    const pages: { objectionId: string }[][] = [];
+    let link: string | undefined = `/objections?programmeId=${programmeId}&limit=1`;
+    while (link && pages.length < 5) {
+      const r: request.Response = await http().get(link).set(as('county.inspector')).expect(200);
+      pages.push(r.body as { objectionId: string }[]);
+      link = /^<([^>]+)>; rel="next"$/.exec(String(r.headers['link'] ?? ''))?.[1];
+    }
+    expect(pages.map((p) => p.map((o) => o.objectionId))).toEqual([[objections[0]!.objectionId], [objections[1]!.objectionId], []]);
+    const whole = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector')).expect(200);
+    expect(whole.headers['link']).toBeUndefined();
+    for (const [query, field] of [
+      [`after=${randomUUID()}`, 'after'],
+      ['after=not-a-uuid', 'after'],
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+    ] as const) {
+      const r = await http().get(`/objections?programmeId=${programmeId}&${query}`).set(as('county.inspector'));
+      expect([query, r.status, r.body.errors?.[0]?.field]).toEqual([query, 400, field]);
+    }
+
     // After the period, but with objections open: no decision.
     clock.day = '2011-06-10';
     const blocked = await http()

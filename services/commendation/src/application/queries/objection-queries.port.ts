@@ -15,7 +15,15 @@ export interface ObjectionView {
   readonly version: number;
 }
 
+/** One page of a programme's objections, oldest filed first; `after` is the last objection id of the page before. */
+export interface ObjectionPageQuery {
+  readonly status?: string;
+  readonly after?: string;
+  readonly limit: number;
+}
+
 export interface ObjectionQueriesPort {
   objection(objectionId: string): Promise<ObjectionView | null>;
-  ofProgramme(programmeId: string, status?: string): Promise<ObjectionView[]>;
+  /** Null when `after` names no objection of the programme: the cursor is not one this list gave out. */
+  ofProgramme(programmeId: string, page: ObjectionPageQuery): Promise<ObjectionView[] | null>;
 }

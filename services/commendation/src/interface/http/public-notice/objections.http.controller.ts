@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { INVESTIGATOR_ROLE } from '@vanguard/commendation-domain';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -8,7 +9,7 @@ import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../appli
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
 import { OBJECTION_QUERIES, type ObjectionQueriesPort, type ObjectionView } from '../../../application/queries/objection-queries.port';
 import { Ctx, INSPECTOR_ROLES, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
+import { IsUuid, NestedObject, IsNotBlank, QueryInt } from '@vanguard/http';
 
 class InvestigatorDto {
   @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotBlank() @MaxLength(200) sub!: string;
@@ -29,6 +30,11 @@ export class FindingsRequest {
 }
 
 const STATUSES = ['filed', 'assigned', 'upheld', 'dismissed'] as const;
+/**
+ * A page of objections at most. The list stopped at this many with nothing to say so: a spammer's
+ * thousand objections filed first hid every later one from the awarding body's list.
+ */
+const OBJECTION_PAGE = 1000;
 
 export class ObjectionListQuery {
   @ApiProperty({ format: 'uuid' }) @IsUuid() programmeId!: string;
@@ -37,6 +43,19 @@ export class ObjectionListQuery {
   @IsOptional()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: (typeof STATUSES)[number];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: OBJECTION_PAGE, default: OBJECTION_PAGE, description: 'objections per page' })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(OBJECTION_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the last objection of the page before (its `Link: rel="next"`)' })
+  @IsOptional()
+  @IsUuid()
+  after?: string;
 }
 
 const notFound = () => new NotFoundException({ code: 'OBJECTION.NOT_FOUND', message: '没有这件异议 / no such objection' });
@@ -57,9 +76,30 @@ export class ObjectionsHttpController {
   @Get()
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '异议 / a programme’s objections (the caller must hold the awarding body)' })
-  async list(@Ctx() ctx: CommandContext, @Query() { programmeId, status }: ObjectionListQuery) {
-    const all = await this.queries.ofProgramme(programmeId, status);
-    return all.filter((o) => this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId));
+  @ApiOkResponse({
+    description: 'oldest filed first; a full page answers `Link: <…&after=…>; rel="next"` for the next one',
+    headers: { Link: { description: 'the next page, when this one is full', schema: { type: 'string' } } },
+  })
+  async list(
+    @Ctx() ctx: CommandContext,
+    @Query() { programmeId, status, after, limit = OBJECTION_PAGE }: ObjectionListQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const page = await this.queries.ofProgramme(programmeId, { ...(status ? { status } : {}), ...(after ? { after } : {}), limit });
+    if (!page)
+      throw new BadRequestException({
+        code: 'REQUEST.INVALID',
+        message: '请求参数有误 / invalid request: after: not an objection of this programme',
+        errors: [{ field: 'after', reason: 'not an objection of this programme' }],
+      });
+    const mine = page.filter((o) => this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId));
+    const last = page[page.length - 1];
+    // A programme's objections share its awarding body: the caller sees all of a page or none.
+    if (page.length === limit && last && mine.length > 0) {
+      const next = new URLSearchParams({ programmeId, ...(status ? { status } : {}), limit: String(limit), after: last.objectionId });
+      res.setHeader('Link', `</objections?${next.toString()}>; rel="next"`);
+    }
+    return mine;
   }
 
   @Get(':id')
