@@ -256,6 +256,17 @@ describe('commendation chain (e2e)', () => {
     expect(pages.map((p) => p.map((o) => o.objectionId))).toEqual([[objections[0]!.objectionId], [objections[1]!.objectionId], []]);
     const whole = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector')).expect(200);
     expect(whole.headers['link']).toBeUndefined();
+    // The status travels in the link; a township below the awarding county sees no page, no link,
+    // and no difference between an objection id that exists and one that does not.
+    const filed = await http().get(`/objections?programmeId=${programmeId}&status=filed&limit=1`).set(as('county.inspector')).expect(200);
+    expect(String(filed.headers['link'])).toContain('status=filed');
+    for (const after of [objections[0]!.objectionId, randomUUID()]) {
+      const outside = await http()
+        .get(`/objections?programmeId=${programmeId}&limit=1&after=${after}`)
+        .set(as('township.organizer'))
+        .expect(200);
+      expect([outside.body, outside.headers['link']]).toEqual([[], undefined]);
+    }
     for (const [query, field] of [
       [`after=${randomUUID()}`, 'after'],
       ['after=not-a-uuid', 'after'],

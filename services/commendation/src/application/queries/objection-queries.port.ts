@@ -15,15 +15,24 @@ export interface ObjectionView {
   readonly version: number;
 }
 
-/** One page of a programme's objections, oldest filed first; `after` is the last objection id of the page before. */
+/** One page of a programme's objections, by filing day and then id; `after` is the last objection id of the page before. */
 export interface ObjectionPageQuery {
   readonly status?: string;
   readonly after?: string;
   readonly limit: number;
 }
 
+/**
+ * A page and what judges it: the programme's awarding body (null for a programme not known here),
+ * and whether `after` is an objection of the programme (always, without one).
+ */
+export interface ObjectionPage {
+  readonly awardingOrgId: string | null;
+  readonly cursorFound: boolean;
+  readonly objections: readonly ObjectionView[];
+}
+
 export interface ObjectionQueriesPort {
   objection(objectionId: string): Promise<ObjectionView | null>;
-  /** Null when `after` names no objection of the programme: the cursor is not one this list gave out. */
-  ofProgramme(programmeId: string, page: ObjectionPageQuery): Promise<ObjectionView[] | null>;
+  ofProgramme(programmeId: string, page: ObjectionPageQuery): Promise<ObjectionPage>;
 }

@@ -77,7 +77,7 @@ export class ObjectionsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '异议 / a programme’s objections (the caller must hold the awarding body)' })
   @ApiOkResponse({
-    description: 'oldest filed first; a full page answers `Link: <…&after=…>; rel="next"` for the next one',
+    description: 'by filing day, then id; a full page answers `Link: <…&after=…>; rel="next"` for the next one',
     headers: { Link: { description: 'the next page, when this one is full', schema: { type: 'string' } } },
   })
   async list(
@@ -86,20 +86,22 @@ export class ObjectionsHttpController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const page = await this.queries.ofProgramme(programmeId, { ...(status ? { status } : {}), ...(after ? { after } : {}), limit });
-    if (!page)
+    // Judged by the programme's awarding body before the cursor: another subtree's caller learns
+    // nothing, not even whether an objection id it computed exists.
+    if (!page.awardingOrgId || !this.scope.isWithin({ orgId: ctx.caller.orgId }, page.awardingOrgId)) return [];
+    if (!page.cursorFound)
       throw new BadRequestException({
         code: 'REQUEST.INVALID',
         message: '请求参数有误 / invalid request: after: not an objection of this programme',
         errors: [{ field: 'after', reason: 'not an objection of this programme' }],
       });
-    const mine = page.filter((o) => this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId));
-    const last = page[page.length - 1];
-    // A programme's objections share its awarding body: the caller sees all of a page or none.
-    if (page.length === limit && last && mine.length > 0) {
+    const { objections } = page;
+    const last = objections[objections.length - 1];
+    if (objections.length === limit && last) {
       const next = new URLSearchParams({ programmeId, ...(status ? { status } : {}), limit: String(limit), after: last.objectionId });
       res.setHeader('Link', `</objections?${next.toString()}>; rel="next"`);
     }
-    return mine;
+    return objections;
   }
 
   @Get(':id')
