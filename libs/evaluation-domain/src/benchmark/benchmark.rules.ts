@@ -1,5 +1,5 @@
 import { Rule } from '@vanguard/kernel';
-import type { DecidedBy } from '../decided-by';
+import { actsFor, type DecidedBy } from '../decided-by';
 import type { BenchmarkState } from './benchmark.state';
 
 export class BenchmarkIsChosenOnceRule extends Rule {
@@ -63,9 +63,10 @@ export class BenchmarkProgressNeverGoesBackRule extends Rule {
 }
 
 /**
- * 对标定位: the organisation benchmarking reports its progress (its branch, for a member's). The
- * level above confirms it reached; letting that level also report 100 % would let one office
- * both claim the work and certify it. A probe found any level above could report it.
+ * 对标定位: the organisation benchmarking reports its own progress (its branch, for a member's), as
+ * a pledge's progress is the pledger's: a probe found any level above could report another
+ * organisation's benchmarking 100 % done, then confirm it reached. (A member's branch both reports
+ * and, as the level above the member, may confirm: BenchmarkIsConfirmedAboveRule v1.)
  */
 export class BenchmarkProgressIsReportedByItsOrganizationRule extends Rule {
   readonly id = 'evaluation.benchmark.progress-by-benchmarker';
@@ -79,7 +80,7 @@ export class BenchmarkProgressIsReportedByItsOrganizationRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return this.state.orgId === null || this.reportedBy.orgId !== this.state.orgId;
+    return !actsFor(this.state.orgId, this.reportedBy);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { RatingTally } from '@vanguard/contracts';
 import { isBlankText, Rule, VersionedRuleSet, type DomainErrorKind } from '@vanguard/kernel';
-import type { DecidedBy } from '../decided-by';
+import { actsFor, type DecidedBy } from '../decided-by';
 import type { CycleFacts, FollowedPledgeFacts } from './pledge.commands';
 import type { PledgeState, PledgeStatus } from './pledge.state';
 
@@ -179,13 +179,8 @@ export class PledgeIsAmendedByThePledgerRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return !actsForThePledger(this.pledgingOrgId, this.decidedBy);
+    return !actsFor(this.pledgingOrgId, this.decidedBy);
   }
-}
-
-/** Whether `decidedBy` acts for the organisation that made the pledge (for itself or its member). */
-function actsForThePledger(pledgingOrgId: string | null, decidedBy: DecidedBy): boolean {
-  return pledgingOrgId !== null && decidedBy.orgId === pledgingOrgId;
 }
 
 export class OnlyAReturnedPledgeIsAmendedRule extends StatusRule {
@@ -265,7 +260,7 @@ export class ProgressIsReportedByThePledgerRule extends Rule {
     super();
   }
   isBroken(): boolean {
-    return this.reportedBy !== 'county' && !actsForThePledger(this.pledgingOrgId, this.reportedBy);
+    return this.reportedBy !== 'county' && !actsFor(this.pledgingOrgId, this.reportedBy);
   }
 }
 
