@@ -10,9 +10,11 @@ const lockedWithApprovedOn = lockedWithBalances(true).replace(
 /**
  * The day a project was approved, kept: no money moves on a day before it (a probe allocated and
  * disbursed on a day between the plan and the approval). Filled for projects approved before this
- * migration from their `ProjectApproved` in the outbox, which keeps every event; one still
- * `approved` that has none there was approved on its last step's day. A project the outbox has
- * lost the approval of keeps none, and its money is checked against the plan's day as before.
+ * migration from their `ProjectApproved` in the outbox, where the relay leaves published rows
+ * (nothing in the service prunes them; an operator's `prune` would); one still `approved` that
+ * has none there was approved on its last step's day. A project whose approval is in neither keeps
+ * none, and its money is checked against the plan's day as before. Entries already dated before
+ * the approval stay as they are: docs/operations.md lists them.
  */
 export class AssistanceProjectApprovedOn1766800000140 implements MigrationInterface {
   readonly name = 'AssistanceProjectApprovedOn1766800000140';
