@@ -227,13 +227,13 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
   it("breaks a county down by township, each township's figures those of its own subtree; an organisation with none below lists none", async () => {
     const r = await http().get(`/reports/organizations/${COUNTY.id}/breakdown?period=2026`).set(as('county.organizer')).expect(200);
     // A table: the figures' keys once, a row of values per township in their order (ADR 0135).
-    const table = r.body as { figures: string[]; children: { orgId: string; name: string; values: (number | null)[] }[] };
+    const table = r.body as { figureKeys: string[]; children: { orgId: string; name: string; values: (number | null)[] }[] };
     const { children } = table;
     expect(children.map((c) => [c.orgId, c.name])).toEqual([
       [BAIHUA.id, BAIHUA.name],
       [HEKOU.id, HEKOU.name],
     ]);
-    const column = (key: string) => table.figures.indexOf(key);
+    const column = (key: string) => table.figureKeys.indexOf(key);
     const picked = ['pledges_made', 'members', 'deeds', 'comments'].map(column);
     expect(picked).not.toContain(-1);
     expect(children.map((c) => picked.map((i) => c.values[i]))).toEqual([
@@ -249,14 +249,14 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     expect(Object.keys(table).sort()).toEqual([...shape.required].sort());
     expect(Object.keys(children[0]!).sort()).toEqual([...shape.properties.children.items.required].sort());
     for (const child of children) {
-      expect(child.values).toHaveLength(table.figures.length);
+      expect(child.values).toHaveLength(table.figureKeys.length);
       const own = await http().get(`/reports/organizations/${child.orgId}/figures?period=2026`).set(as('county.organizer')).expect(200);
       const values = (own.body as { figures: { key: string; value: number | null }[] }).figures.map((f) => [f.key, f.value]);
-      expect(table.figures.map((key, i) => [key, child.values[i]])).toEqual(values);
+      expect(table.figureKeys.map((key, i) => [key, child.values[i]])).toEqual(values);
     }
 
     const village = await http().get(`/reports/organizations/${HONGSHI.id}/breakdown?period=2026`).set(as('county.organizer')).expect(200);
-    expect(village.body).toEqual({ orgId: HONGSHI.id, period: '2026', figures: table.figures, children: [] });
+    expect(village.body).toEqual({ orgId: HONGSHI.id, period: '2026', figureKeys: table.figureKeys, children: [] });
     await http().get(`/reports/organizations/${COUNTY.id}/breakdown?period=2026`).set(as('township.secretary')).expect(403);
   });
 

@@ -90,14 +90,14 @@ export const BreakdownTable = () =>
   applyDecorators(
     ApiOkResponse({
       description:
-        'every figure of each active organisation one level below, in code order; `values[i]` is `figures[i]`, null where it has no data',
+        'every figure of each active organisation one level below, in code order; `values[i]` is `figureKeys[i]`, null where it has no data',
       schema: {
         type: 'object',
-        required: ['orgId', 'period', 'figures', 'children'],
+        required: ['orgId', 'period', 'figureKeys', 'children'],
         properties: {
           orgId: { type: 'string', format: 'uuid' },
           period: { type: 'string' },
-          figures: { type: 'array', items: { type: 'string' }, description: 'the figures’ keys, the columns of every row' },
+          figureKeys: { type: 'array', items: { type: 'string' }, description: 'the figures’ keys, the columns of every row' },
           children: {
             type: 'array',
             items: {
@@ -107,7 +107,11 @@ export const BreakdownTable = () =>
                 orgId: { type: 'string', format: 'uuid' },
                 name: { type: 'string' },
                 level: { type: 'string' },
-                values: { type: 'array', items: { type: 'number', nullable: true }, description: 'one per key of `figures`, in its order' },
+                values: {
+                  type: 'array',
+                  items: { type: 'number', nullable: true },
+                  description: 'one per key of `figureKeys`, in its order',
+                },
               },
             },
           },

@@ -297,7 +297,7 @@ export class ReportsHttpController {
     return {
       orgId,
       period: q.period,
-      figures: FIGURE_KEYS,
+      figureKeys: FIGURE_KEYS,
       children: rows.map((r) => ({ orgId: r.orgId, name: r.name, level: r.level, values: valuesOf(r.figures) })),
     };
   }
