@@ -256,6 +256,19 @@ describe('commendation chain (e2e)', () => {
     expect(pages.map((p) => p.map((o) => o.objectionId))).toEqual([[objections[0]!.objectionId], [objections[1]!.objectionId], []]);
     const whole = await http().get(`/objections?programmeId=${programmeId}`).set(as('county.inspector')).expect(200);
     expect(whole.headers['link']).toBeUndefined();
+    // The OpenAPI document describes each listed objection as it is answered, and the Link header.
+    type Doc = {
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { headers?: object; content: Record<string, { schema: { items: { $ref: string } } }> }> } }
+      >;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const doc = (await http().get('/docs/openapi.json').expect(200)).body as Doc;
+    const listed = doc.paths['/objections']!.get.responses['200']!;
+    const item = doc.components.schemas[listed.content['application/json']!.schema.items.$ref.split('/').pop()!]!;
+    expect(Object.keys(item.properties).sort()).toEqual(Object.keys(whole.body[0] as object).sort());
+    expect(Object.keys(listed.headers ?? {})).toEqual(['Link']);
     // The status travels in the link; a township below the awarding county sees no page, no link,
     // and no difference between an objection id that exists and one that does not.
     const filed = await http().get(`/objections?programmeId=${programmeId}&status=filed&limit=1`).set(as('county.inspector')).expect(200);

@@ -58,6 +58,28 @@ export class ObjectionListQuery {
   after?: string;
 }
 
+class InvestigatorView {
+  @ApiProperty() sub!: string;
+  @ApiProperty() role!: string;
+  @ApiProperty({ format: 'uuid' }) orgId!: string;
+}
+
+/** What the list answers of each objection (ObjectionView), for the OpenAPI document. */
+class ObjectionResponse {
+  @ApiProperty({ format: 'uuid' }) objectionId!: string;
+  @ApiProperty() trackingCode!: string;
+  @ApiProperty({ format: 'uuid' }) programmeId!: string;
+  @ApiProperty({ format: 'uuid' }) nominationId!: string;
+  @ApiProperty({ format: 'uuid' }) awardingOrgId!: string;
+  @ApiProperty() round!: number;
+  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ format: 'date' }) filedOn!: string;
+  @ApiProperty() grounds!: string;
+  @ApiProperty({ type: InvestigatorView, nullable: true }) investigator!: InvestigatorView | null;
+  @ApiProperty({ type: String, nullable: true }) findings!: string | null;
+  @ApiProperty() version!: number;
+}
+
 const notFound = () => new NotFoundException({ code: 'OBJECTION.NOT_FOUND', message: '没有这件异议 / no such objection' });
 
 /** 异议核查: the awarding body assigns, the inspector investigates and concludes. */
@@ -77,6 +99,7 @@ export class ObjectionsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '异议 / a programme’s objections (the caller must hold the awarding body)' })
   @ApiOkResponse({
+    type: [ObjectionResponse],
     description: 'by filing day, then id; a full page answers `Link: <…&after=…>; rel="next"` for the next one',
     headers: { Link: { description: 'the next page, when this one is full', schema: { type: 'string' } } },
   })
