@@ -198,7 +198,13 @@ describe('assistance service', () => {
 
       for (const step of ['complete', 'accept']) expect((await post(`/${step}`, { on: dayFromToday(0) })).status).toBe(200);
       const done = await post('/evaluate', { on: dayFromToday(0), satisfaction: 'satisfied' });
-      expect(done.body).toMatchObject({ status: 'evaluated', satisfaction: 'satisfied', allocatedFen: 1_000_000, disbursedFen: 0 });
+      expect(done.body).toMatchObject({
+        status: 'evaluated',
+        satisfaction: 'satisfied',
+        allocatedFen: 1_000_000,
+        disbursedFen: 0,
+        approvedOn: dayFromToday(-20),
+      });
       const closed = await post('/disbursements', { source: 'fiscal', amountFen: 1, on: dayFromToday(0), purpose: '验收后' });
       expect(closed.body.code).toBe('FUNDS.PROJECT_NOT_OPEN');
 

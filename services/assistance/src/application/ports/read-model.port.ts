@@ -51,6 +51,8 @@ export interface ProjectView {
   readonly beneficiaryHouseholds: number;
   readonly status: string;
   readonly plannedOn: string;
+  /** The day it was approved, from which its money is dated; null before, or where not known. */
+  readonly approvedOn: string | null;
   readonly lastStepOn: string;
   readonly satisfaction: string | null;
   readonly allocatedFen: number;

@@ -28,7 +28,7 @@ export const IN_SCOPE = `$1::uuid = any(o.path) and exists (select 1 from roster
 
 const PROJECT_SELECT = `
   select p.id, p.org_id, o.name as village_name, p.pairing_id, p.name, p.category, p.budget_fen, p.beneficiary_households, p.status,
-         p.planned_on::text, p.last_step_on::text, p.satisfaction,
+         p.planned_on::text, p.approved_on::text, p.last_step_on::text, p.satisfaction,
          coalesce((select sum(b.allocated_fen) from fund_balances b where b.project_id = p.id), 0) as allocated_fen,
          coalesce((select sum(b.disbursed_fen) from fund_balances b where b.project_id = p.id), 0) as disbursed_fen
     from projects p join roster_organizations o on o.id = p.org_id`;
@@ -44,6 +44,7 @@ const projectOf = (r: Row): ProjectView => ({
   beneficiaryHouseholds: num(r['beneficiary_households']),
   status: r['status'] as string,
   plannedOn: r['planned_on'] as string,
+  approvedOn: (r['approved_on'] as string | null) ?? null,
   lastStepOn: r['last_step_on'] as string,
   satisfaction: (r['satisfaction'] as string | null) ?? null,
   allocatedFen: num(r['allocated_fen']),
