@@ -86,4 +86,40 @@ describe('migration 1766800000140: the day a project was approved', () => {
       client.release();
     }
   });
+
+  it('taken back, leaves the schema as before (the service refuses to read it), and applied again fills the days again', async () => {
+    const undo = async () => {
+      const ds = new DataSource({ type: 'postgres', url: schema.url, schema: schema.schema, migrations: assistanceMigrations });
+      await ds.initialize();
+      await ds.undoLastMigration({ transaction: 'each' });
+      await ds.destroy();
+    };
+    const started = await project('in_progress', '2026-03-01');
+    await approvedEvent(started, '2026-02-12');
+    const lockedRead = async () =>
+      (await schema.pool.query<{ r: Record<string, unknown> }>(`select project_locked_with_balances($1, null) as r`, [started])).rows[0]!.r;
+    expect(await lockedRead()).toMatchObject({ approved_on: null }); // inserted after the first test applied it
+
+    await undo();
+    const { rows: columns } = await schema.pool.query(
+      `select 1 from information_schema.columns where table_schema = $1 and table_name = 'projects' and column_name = 'approved_on'`,
+      [schema.schema],
+    );
+    expect(columns).toHaveLength(0);
+    const before = await lockedRead();
+    expect([before['planned_on'], 'approved_on' in before]).toEqual(['2026-01-05', false]);
+    const client = await schema.pool.connect();
+    try {
+      const tx = {
+        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+        publish: () => Promise.reject(new Error('none')),
+      };
+      await expect(new PgProjectRepository().getForMoneyWithScope(tx, started, undefined)).rejects.toThrow(/1766800000140/);
+    } finally {
+      client.release();
+    }
+
+    await migrate(assistanceMigrations);
+    expect(await lockedRead()).toMatchObject({ approved_on: '2026-02-12', planned_on: '2026-01-05' });
+  });
 });
