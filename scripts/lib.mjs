@@ -21,8 +21,13 @@ export function must(cmd, args, what, opts) {
   }
 }
 
-/** Installs when node_modules is missing or older than the lock file. */
+/** Installs when node_modules is missing or older than the lock file, then applies patches/ if they changed. */
 export function ensureDependencies() {
+  installDependencies();
+  applyPatches();
+}
+
+function installDependencies() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
@@ -36,6 +41,25 @@ export function ensureDependencies() {
   // out of sync. `npm install` installs exactly the locked versions all the same.
   console.log('• installing dependencies (npm install from the lock file)…');
   must('npm', ['install', '--no-audit', '--no-fund', '--no-save'], 'npm install');
+}
+
+/**
+ * npm's postinstall applies patches/ on every install, but a pulled patch with an unchanged lock
+ * file installs nothing: a marker of the patches last applied catches that (patches/README.md).
+ */
+function applyPatches() {
+  const dir = path.join(root, 'patches');
+  const marker = path.join(root, 'node_modules', '.vanguard-patches');
+  const patches = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.patch'))
+    .sort()
+    .map((f) => `${f}\n${fs.readFileSync(path.join(dir, f), 'utf8')}`)
+    .join('\n');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === patches) return;
+  console.log('• applying patches/ to node_modules…');
+  must('npx', ['--no-install', 'patch-package'], 'patch-package');
+  fs.writeFileSync(marker, patches);
 }
 
 export const TS = ['-r', '@swc-node/register'];
