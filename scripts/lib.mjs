@@ -21,16 +21,22 @@ export function must(cmd, args, what, opts) {
   }
 }
 
-/** Installs when node_modules is missing or older than the lock file, then applies patches/ if they changed. */
+/**
+ * Installs when node_modules is missing or older than the lock file, or when patches/ changed
+ * since node_modules was patched: a changed patch does not apply over the one before it, so the
+ * packages it patches are removed first and npm installs them afresh (its postinstall,
+ * scripts/apply-patches.mjs, then patches them). patches/README.md.
+ */
 export function ensureDependencies() {
-  installDependencies();
-  applyPatches();
-}
-
-function installDependencies() {
+  const stale = patchesApplied() !== patchesNow();
+  if (stale) {
+    // Gone until patched again: an install that fails half-way leaves them to the next run.
+    fs.rmSync(PATCHES_APPLIED, { force: true });
+    for (const name of patchedPackages()) fs.rmSync(path.join(root, 'node_modules', name), { recursive: true, force: true });
+  }
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
-  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  if (!stale && fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 20) {
     process.stderr.write(`Node 20+ is required (this is ${process.version}).\n`);
@@ -41,25 +47,42 @@ function installDependencies() {
   // out of sync. `npm install` installs exactly the locked versions all the same.
   console.log('• installing dependencies (npm install from the lock file)…');
   must('npm', ['install', '--no-audit', '--no-fund', '--no-save'], 'npm install');
+  if (patchesApplied() !== patchesNow()) {
+    process.stderr.write('\n✗ npm install ran without applying patches/ (were scripts disabled?)\n');
+    process.exit(1);
+  }
 }
 
-/**
- * npm's postinstall applies patches/ on every install, but a pulled patch with an unchanged lock
- * file installs nothing: a marker of the patches last applied catches that (patches/README.md).
- */
-function applyPatches() {
-  const dir = path.join(root, 'patches');
-  const marker = path.join(root, 'node_modules', '.vanguard-patches');
-  const patches = fs
-    .readdirSync(dir)
+const PATCHES = path.join(root, 'patches');
+const PATCHES_APPLIED = path.join(root, 'node_modules', '.vanguard-patches');
+
+function patchFiles() {
+  return fs
+    .readdirSync(PATCHES)
     .filter((f) => f.endsWith('.patch'))
-    .sort()
-    .map((f) => `${f}\n${fs.readFileSync(path.join(dir, f), 'utf8')}`)
+    .sort();
+}
+
+/** The patches as they are now: each file's name and text. */
+function patchesNow() {
+  return patchFiles()
+    .map((f) => `${f}\n${fs.readFileSync(path.join(PATCHES, f), 'utf8')}`)
     .join('\n');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === patches) return;
-  console.log('• applying patches/ to node_modules…');
-  must('npx', ['--no-install', 'patch-package'], 'patch-package');
-  fs.writeFileSync(marker, patches);
+}
+
+/** The patches node_modules was last patched with, as scripts/apply-patches.mjs recorded them; undefined if none. */
+function patchesApplied() {
+  return fs.existsSync(PATCHES_APPLIED) ? fs.readFileSync(PATCHES_APPLIED, 'utf8') : undefined;
+}
+
+/** Recorded by npm's postinstall once patch-package applied every patch. */
+export function recordPatchesApplied() {
+  fs.writeFileSync(PATCHES_APPLIED, patchesNow());
+}
+
+/** The packages patches/ patches, from patch-package's file names: `name+1.2.3.patch`, `@scope+name+1.2.3.patch`. */
+function patchedPackages() {
+  return patchFiles().map((f) => f.replace(/\+[^+]*\.patch$/, '').replace('+', '/'));
 }
 
 export const TS = ['-r', '@swc-node/register'];
