@@ -1,17 +1,6 @@
 import type { EventEnvelope } from './envelope';
+import { seededRandom } from './seeded-random.spec-helper';
 import { signatureJson as canonicalJson, eventSigningText } from './signature-json';
-
-/** mulberry32, as libs/testing's seededRandom (which contracts may not import). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The first implementation (ADR 0059), byte for byte the text every signature so far was made over. */
 function firstCanonicalJson(value: unknown): string {

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { JSONSchemaFaker } from 'json-schema-faker';
-import { seededRandom } from '@vanguard/testing';
 import { publicContracts } from '../public-contracts';
+import { seededRandom } from '../seeded-random.spec-helper';
 
 const SCHEMAS = join(__dirname, '../../../../docs/events/schemas');
 const INSTANCES_PER_SCHEMA = 6;

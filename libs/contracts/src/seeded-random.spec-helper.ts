@@ -1,0 +1,14 @@
+/**
+ * mulberry32, as libs/testing's seededRandom, for this library's specs: contracts may not import
+ * libs/testing, which depends on contracts. Not exported from the library.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
