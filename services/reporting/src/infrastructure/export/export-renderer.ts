@@ -35,6 +35,13 @@ interface Lane {
 /** Why a render did not finish: the renderer stopped, or its thread failed. */
 export class RenderError extends Error {}
 
+/** Its caller left while it waited for a thread: taken out of the queue, never rendered. */
+export class RenderCancelled extends Error {
+  constructor() {
+    super('the render was cancelled before a thread took it');
+  }
+}
+
 // The worker runs the service's TypeScript as the service itself runs (node -r @swc-node/register),
 // the hook resolved from here: an eval'd worker resolves modules from the working directory.
 const BOOT = `require(${JSON.stringify(createRequire(__filename).resolve('@swc-node/register'))}); require(${JSON.stringify(
@@ -58,22 +65,44 @@ export class ExportRenderer {
 
   constructor(private readonly threads = 1) {}
 
-  pdf(summary: WorkSummary): Promise<Buffer> {
-    return this.run({ kind: 'pdf', input: summary });
+  pdf(summary: WorkSummary, signal?: AbortSignal): Promise<Buffer> {
+    return this.run({ kind: 'pdf', input: summary }, signal);
   }
 
-  docx(summary: WorkSummary): Promise<Buffer> {
-    return this.run({ kind: 'docx', input: summary });
+  docx(summary: WorkSummary, signal?: AbortSignal): Promise<Buffer> {
+    return this.run({ kind: 'docx', input: summary }, signal);
   }
 
-  workbook(input: WorkbookInput): Promise<Buffer> {
-    return this.run({ kind: 'xlsx', input });
+  workbook(input: WorkbookInput, signal?: AbortSignal): Promise<Buffer> {
+    return this.run({ kind: 'xlsx', input }, signal);
   }
 
-  private run(render: RenderJob): Promise<Buffer> {
+  /** Jobs waiting for a free thread. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * `signal` aborted while the job waits for a thread takes it out of the queue (RenderCancelled):
+   * the file of a caller who left is not made. A job a thread has taken runs to its end: ending
+   * the thread would cost more than the file (a new one boots for about a second and holds ~80 MB).
+   */
+  private run(render: RenderJob, signal?: AbortSignal): Promise<Buffer> {
     if (this.closed) return Promise.reject(new RenderError('the renderer has stopped'));
+    if (signal?.aborted) return Promise.reject(new RenderCancelled());
     return new Promise<Buffer>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, render, resolve, reject });
+      const job: Job = { id: this.nextId++, render, resolve, reject };
+      this.waiting.push(job);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = this.waiting.indexOf(job);
+          if (at < 0) return;
+          this.waiting.splice(at, 1);
+          reject(new RenderCancelled());
+        },
+        { once: true },
+      );
       this.dispatch();
     });
   }

@@ -2,7 +2,7 @@ import { readPdf } from '../../../test/support/pdf-text';
 import { parsePeriod } from '../../domain/period';
 import { buildWorkSummary, type WorkSummary } from '../../domain/work-summary';
 import ExcelJS from 'exceljs';
-import { ExportRenderer, RenderError } from './export-renderer';
+import { ExportRenderer, RenderCancelled, RenderError } from './export-renderer';
 import { statisticsWorkbook, type WorkbookLevel } from './statistics-workbook';
 import { summaryPdf } from './summary-pdf';
 
@@ -111,6 +111,36 @@ describe(ExportRenderer.name, () => {
     const outcomes = await Promise.all(waiting);
     expect(outcomes.every((o: unknown) => Buffer.isBuffer(o) || o instanceof RenderError)).toBe(true);
     await expect(sut.pdf(summary('松岭旗', 5))).rejects.toThrow(RenderError);
+  });
+
+  it('drops a job whose caller left while it waited for the thread, and finishes one a thread had taken', async () => {
+    const one = new ExportRenderer(1);
+    try {
+      await one.pdf(summary('松岭旗', 1)); // the thread started and loaded
+      const leftEarly = new AbortController();
+      leftEarly.abort();
+      await expect(one.pdf(summary('松岭旗', 2), leftEarly.signal)).rejects.toThrow(RenderCancelled);
+
+      const takenLeaves = new AbortController();
+      const taken = one.pdf(summary('松岭旗', 3), takenLeaves.signal);
+      const waitingLeaves = new AbortController();
+      const abandoned = one.pdf(summary('松岭旗', 4), waitingLeaves.signal);
+      const next = one.pdf(summary('松岭旗', 5));
+      let takenSettled = false;
+      void taken.finally(() => (takenSettled = true));
+      expect(one.queued).toBe(2);
+      takenLeaves.abort();
+      waitingLeaves.abort();
+      // Out of the queue at once, before the thread is done with the job ahead of it.
+      expect(one.queued).toBe(1);
+      await expect(abandoned).rejects.toThrow(RenderCancelled);
+      expect(takenSettled).toBe(false);
+      expect(readPdf(await taken).text).toContain('承诺事项 3件');
+      expect(readPdf(await next).text).toContain('承诺事项 5件');
+      expect(one.queued).toBe(0);
+    } finally {
+      await one.close();
+    }
   });
 
   it('fails a job whose render fails, with the reason, and renders the next', async () => {

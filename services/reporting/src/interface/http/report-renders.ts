@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { streamBody, type ConcurrencyLimiter, type LongWork } from '@vanguard/http';
+import { RenderCancelled } from '../../infrastructure/export/export-renderer';
 
 /** The limiter for rendering downloads (docx, PDF, xlsx): each holds CPU and the whole file in memory. */
 export const REPORT_RENDERS = Symbol('ReportRenders');
@@ -42,25 +43,42 @@ export const attachment = (name: string) => `attachment; filename*=UTF-8''${rfc5
  * A download rendered and sent under one place of `renders`: 429 with Retry-After past its limits,
  * and the place held until the last byte is handed to the socket or the client is cut (nothing
  * read for `stallMs`, or `maxMs` in all), so a client that leaves files unread cannot pile them up
- * in memory.
+ * in memory. A client that leaves before its file is made aborts `render`'s signal: a render still
+ * waiting for a thread is dropped and its place freed at once, one already on a thread is finished
+ * and thrown away, and nothing is answered.
  */
 export async function sendRendered(
   renders: ConcurrencyLimiter,
   who: string,
   res: ServerResponse,
   file: { readonly type: string; readonly name?: string },
-  render: () => Promise<Buffer>,
+  render: (signal: AbortSignal) => Promise<Buffer>,
   { stallMs = 30_000, maxMs = 10 * 60_000 }: { readonly stallMs?: number; readonly maxMs?: number } = {},
 ): Promise<void> {
   const lease = renders.acquire(who);
+  const gone = new AbortController();
+  const leave = () => {
+    if (!res.writableEnded) gone.abort();
+  };
+  res.once('close', leave);
+  // Gone before anyone listened (while the organisation was looked up).
+  if (res.destroyed) leave();
   try {
-    const body = await render();
+    let body: Buffer;
+    try {
+      body = await render(gone.signal);
+    } catch (e) {
+      if (e instanceof RenderCancelled && gone.signal.aborted) return;
+      throw e;
+    }
+    if (gone.signal.aborted) return;
     res.statusCode = 200;
     res.setHeader('content-type', file.type);
     res.setHeader('content-length', String(body.length));
     if (file.name) res.setHeader('content-disposition', attachment(file.name));
     await streamBody(res, chunksOf(body), { signal: lease.signal, stallMs, maxMs });
   } finally {
+    res.off('close', leave);
     lease.release();
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LongWork, TooManyRequestsException } from '@vanguard/http';
 import { waitUntil } from '@vanguard/testing';
+import { RenderCancelled } from '../../infrastructure/export/export-renderer';
 import { attachment, reportRenders, sendRendered } from './report-renders';
 
 /** Far more than loopback's socket buffers take while the client reads nothing: the send must wait on the client. */
@@ -69,6 +70,67 @@ describe(sendRendered.name, () => {
     const body = Buffer.from(await res.arrayBuffer());
     expect(body.length).toBe(FILE.length);
     await waitUntil('the place to come back once sent', () => work.active === 0 && outcomes.includes('sent'));
+  });
+});
+
+describe(`${sendRendered.name} when the client leaves before its file is made`, () => {
+  let server: http.Server;
+  let work: LongWork;
+  let url: string;
+  const seen: string[] = [];
+  /** What the next request's render does with its signal. */
+  let render: (signal: AbortSignal) => Promise<Buffer>;
+
+  beforeEach(async () => {
+    work = new LongWork();
+    const renders = reportRenders(work);
+    seen.length = 0;
+    server = http.createServer((_req, res) => {
+      sendRendered(renders, 'county.organizer', res, { type: 'application/pdf' }, (signal) => {
+        seen.push('rendering');
+        signal.addEventListener('abort', () => seen.push('aborted'));
+        return render(signal);
+      }).then(
+        () => seen.push(`returned, ${res.headersSent ? 'answered' : 'nothing answered'}`),
+        (e: unknown) => seen.push(`threw ${String(e)}`),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  /** A request whose client leaves once its render has begun. */
+  const leaveWhileRendering = async () => {
+    const req = http.get(url);
+    req.on('error', () => undefined);
+    await waitUntil('the render to begin', () => seen.includes('rendering'));
+    expect(work.active).toBe(1);
+    req.destroy();
+  };
+
+  it('AWaitingRenderIsCancelled_ItsPlaceFreedAtOnce_AndNothingAnswered', async () => {
+    // As the renderer does with a job still waiting for its thread.
+    render = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new RenderCancelled())));
+    await leaveWhileRendering();
+    await waitUntil('the place to come back', () => work.active === 0);
+    expect(seen).toEqual(['rendering', 'aborted', 'returned, nothing answered']);
+  });
+
+  it('ARenderThatFinishesAnyway_IsThrownAway_AndItsPlaceFreed', async () => {
+    // As the renderer does with a job a thread had taken: made, then not sent.
+    let finish: (b: Buffer) => void = () => undefined;
+    render = () => new Promise((resolve) => (finish = resolve));
+    await leaveWhileRendering();
+    await waitUntil('the leaving to be seen', () => seen.includes('aborted'));
+    expect(work.active).toBe(1);
+    finish(FILE);
+    await waitUntil('the place to come back', () => work.active === 0);
+    expect(seen).toEqual(['rendering', 'aborted', 'returned, nothing answered']);
   });
 });
 

@@ -72,7 +72,7 @@ export class ReportsHttpController {
     who: Principal,
     res: Response,
     file: { type: string; name?: string },
-    render: () => Promise<Buffer>,
+    render: (signal: AbortSignal) => Promise<Buffer>,
   ): Promise<void> {
     try {
       await sendRendered(this.renders, who.sub, res, file, render);
@@ -212,8 +212,8 @@ export class ReportsHttpController {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
     const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    await this.download(who, res, { type, name: `${org.name}创先争优工作总结-${q.period}.docx` }, async () =>
-      this.renderer.docx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+    await this.download(who, res, { type, name: `${org.name}创先争优工作总结-${q.period}.docx` }, async (signal) =>
+      this.renderer.docx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }), signal),
     );
   }
 
@@ -230,8 +230,8 @@ export class ReportsHttpController {
   ): Promise<void> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
-    await this.download(who, res, { type: 'application/pdf', name: `${org.name}创先争优工作总结-${q.period}.pdf` }, async () =>
-      this.renderer.pdf(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) })),
+    await this.download(who, res, { type: 'application/pdf', name: `${org.name}创先争优工作总结-${q.period}.pdf` }, async (signal) =>
+      this.renderer.pdf(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }), signal),
     );
   }
 
@@ -249,7 +249,7 @@ export class ReportsHttpController {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
     const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    await this.download(who, res, { type, name: `${org.name}创先争优统计表-${q.period}.xlsx` }, async () => {
+    await this.download(who, res, { type, name: `${org.name}创先争优统计表-${q.period}.xlsx` }, async (signal) => {
       const own: BreakdownRow = {
         orgId,
         parentId: null,
@@ -264,7 +264,7 @@ export class ReportsHttpController {
         count: (depth) => this.breakdown.countBelow(orgId, depth),
         rows: (depth) => this.breakdown.below(orgId, depth, p),
       });
-      return this.renderer.workbook({ orgName: org.name, period: p, levels, ...(omitted ? { omitted } : {}) });
+      return this.renderer.workbook({ orgName: org.name, period: p, levels, ...(omitted ? { omitted } : {}) }, signal);
     });
   }
 
