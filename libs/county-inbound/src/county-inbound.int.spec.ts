@@ -15,6 +15,7 @@ import {
   testTopicPrefix,
   waitUntil,
   type TestSchema,
+  seededRandom,
 } from '@vanguard/testing';
 import {
   CountyInboundConsumer,
@@ -684,13 +685,6 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed with COUNTY_GATE_SEED. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
   console.info(`county gate randomised test seed ${seed}`);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }

@@ -1,20 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
 import request from 'supertest';
-import { tokenFor } from '@vanguard/testing';
+import { tokenFor, seededRandom } from '@vanguard/testing';
 import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
-
-/** mulberry32: the draw is reproducible from the seed the test prints in its name. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env['ASSISTANCE_CONCURRENCY_SEED'] ?? Date.now() % 1_000_000);
 const CONCURRENT = 50;
@@ -29,7 +17,7 @@ describe(`funds under ${CONCURRENT} concurrent disbursements (seed ${SEED})`, ()
   let db: Pool;
   let base: string;
   let token: string;
-  const rnd = prng(SEED);
+  const rnd = seededRandom(SEED);
 
   beforeAll(async () => {
     app = await createAssistanceTestApp();

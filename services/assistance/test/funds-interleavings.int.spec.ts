@@ -1,23 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { EventEnvelope, FundSource } from '@vanguard/contracts';
-import { type TestSchema } from '@vanguard/testing';
+import { type TestSchema, seededRandom } from '@vanguard/testing';
 import type { CommandContext } from '../src/application/ports/context.port';
 import { FundHandlers } from '../src/application/use-cases/funds.use-cases';
 import { ProjectHandlers } from '../src/application/use-cases/projects.use-cases';
 import { assistanceInOwnSchema, dayFromToday, freshVillage } from './support/assistance-test-app';
-
-/** mulberry32: a failing draw is replayed with the seed the test prints in its name. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env['ASSISTANCE_INTERLEAVING_SEED'] ?? Date.now() % 1_000_000);
 const ROUNDS = 6;
@@ -54,7 +42,7 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
   });
 
   it('keeps the ledger, the balances and the events in step: each movement once, reversed at most once, never negative, none after acceptance', async () => {
-    const rnd = prng(SEED);
+    const rnd = seededRandom(SEED);
     const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const projects = app.get(ProjectHandlers);

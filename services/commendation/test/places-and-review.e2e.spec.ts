@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
-import { tokenFor, waitUntil } from '@vanguard/testing';
+import { tokenFor, waitUntil, seededRandom } from '@vanguard/testing';
 import { MovableClock, createCommendationTestApp } from './support/commendation-test-app';
 
 // 名额 under concurrency, and the review commands over HTTP with the realm's tokens: many approvals
@@ -17,17 +17,6 @@ const HEKOU = demoOrgId('910425102');
 const HONGSHI = demoOrgId('910425101201');
 const QUOTA_RULE = /\[rule commendation\.nomination\.within-quota@1\]$/;
 
-/** A small seeded generator (mulberry32): a failing interleaving is reproduced with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const shuffled = <T>(items: T[], rnd: () => number): T[] => {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
@@ -172,7 +161,7 @@ describe('places and review commands (e2e)', () => {
 
   it('Places_ManyApprovalsAtOnceAcrossUnits_RandomOrder_NeverExceedTheQuota_AndEveryRefusalNamesTheRule', async () => {
     const seed = Number(process.env['COMMENDATION_RACE_SEED'] ?? Date.now() % 1_000_000);
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const programmeId = await launch(['outstanding_member', 'outstanding_party_worker']);
     // Two units (白桦镇, 河口镇) × two categories, each nominated by the township's own secretary (chain: the county).
     const pools = [

@@ -6,7 +6,7 @@ import type { ContractEvent, CountyRosterMemberRemoved, CountyRosterMemberSynced
 import type { CountyMessage, CountyOutcome } from '@vanguard/county-inbound';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { isNoVerdict } from '@vanguard/messaging';
-import { tokenFor } from '@vanguard/testing';
+import { tokenFor, seededRandom } from '@vanguard/testing';
 import { MergeOrganizationHandler } from '../src/application/commands/merge-organization/merge-organization.handler';
 import { CountyRosterHandler } from '../src/application/county/county-roster.handler';
 import { PgCountyRosterStore } from '../src/infrastructure/county/pg-county-roster.store';
@@ -19,17 +19,6 @@ const TOWNSHIP = '910425101';
 const SENDER = { clientId: 'county-songling', sub: 'sa-songling', countyOrgId: demoOrgId('910425') };
 const ROUNDS = Number(process.env['TRANSFER_RACE_ROUNDS'] ?? 25);
 
-/** A small seeded generator, so a failing round can be run again with TRANSFER_RACE_SEED. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Synced = ContractEvent<typeof CountyRosterMemberSynced>;
@@ -181,7 +170,7 @@ describe(`Member commands racing ${MergeOrganizationHandler.name}`, () => {
     'answers every member command and merge below 500, runs no county batch again for a deadlock, and leaves no open transfer towards an inactive organisation',
     async () => {
       const seed = Number(process.env['TRANSFER_RACE_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const failures: string[] = [];
       const tally = new Map<string, number>();
       const deadlocksBefore = await deadlocks(db);

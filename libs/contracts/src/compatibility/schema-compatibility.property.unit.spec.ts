@@ -1,23 +1,13 @@
 import { z } from 'zod';
 import type { JsonSchema } from './json-schema';
 import { findBreakingChanges } from './schema-compatibility';
+import { seededRandom } from '../seeded-random.spec-helper';
 
 // Soundness over many random schema pairs: whenever the check finds nothing in a direction,
 // every message the sending schema accepts must be accepted by the receiving one. Messages are
 // drawn from boundary values of every field and judged by zod's own JSON Schema validator
 // (z.fromJSONSchema), an implementation independent of the check. Senders publish only the
 // fields their schema declares (the check's premise), so messages carry no others.
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -141,7 +131,7 @@ describe(`${findBreakingChanges.name} (random schema pairs)`, () => {
   const sut = findBreakingChanges;
 
   it('never calls a direction compatible when a message the sender allows is refused by the receiver', () => {
-    const r = prng(20261129);
+    const r = seededRandom(20261129);
     const unsound: string[] = [];
     let judged = 0;
     let compatibleDirections = 0;
