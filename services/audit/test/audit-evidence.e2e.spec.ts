@@ -178,6 +178,18 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
       expect(JSON.stringify(third.body)).toContain('per user');
       for (const route of ['completeness', 'export-log']) expect((await get(`/transparency/evaluation/${route}`)).status).toBe(429);
       expect(signing).not.toHaveBeenCalled();
+      // Refused, and in the trail as refused: a supervisor sees who tried (completeness is in it before its slot is asked).
+      const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+      const trail = await get(`/audit-trail?auditor=${sub}&limit=3`, 'province.audit_supervisor').expect(200);
+      expect(trail.body.entries).toEqual([
+        expect.objectContaining({
+          query: 'export',
+          streams: [],
+          params: { context: 'evaluation', whole: true, refused: 'LIMIT.TOO_MANY' },
+        }),
+        expect.objectContaining({ query: 'completeness', streams: [], params: { context: 'evaluation' } }),
+        expect.objectContaining({ query: 'export', streams: ['pledge-a'], params: { context: 'evaluation', refused: 'LIMIT.TOO_MANY' } }),
+      ]);
     } finally {
       signing.mockRestore();
       for (const r of held) r.destroy();

@@ -160,6 +160,10 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
       .filter((e) => e.streams.includes('pledge-other-county'))
       .map((e) => e.query);
     expect(probed).toEqual(expect.arrayContaining(['timeline', 'as-of', 'diff', 'explain', 'verify', 'export']));
+    const exported = (trail.body.entries as { query: string; streams: string[]; params: Record<string, unknown> }[]).filter(
+      (e) => e.query === 'export' && e.streams.includes('pledge-other-county'),
+    );
+    expect(exported.map((e) => e.params['refused'])).toEqual(exported.map(() => 'AUDIT.NOT_FOUND'));
   });
 
   it('answers a programme of another county as one that does not exist: as-of, diff and export', async () => {
@@ -213,6 +217,28 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
       expect({ path, status: res.status }).toEqual({ path, status: 403 });
       expect(res.body).toMatchObject({ code: 'AUDIT.FORBIDDEN', message: expect.stringContaining('only an auditor of a root') });
     }
+    // And an organisation outside the county, which is 403 as well; input it cannot read is 400 and no query.
+    const at = encodeURIComponent(between);
+    await get('county.auditor', `/organizations/${OTHER_COUNTY}/as-of?at=${at}`).expect(403);
+    await get('county.auditor', `/organizations/${OTHER_COUNTY}/diff?fromAt=${at}&toAt=${at}`).expect(403);
+    await get('county.auditor', `/organizations/not-an-id/as-of?at=${at}`).expect(400);
+    // Each refusal is in the trail before it is answered: a supervisor sees who tried, not only who read.
+    const sub = JSON.parse(Buffer.from(tokens['county.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+    const trail = await get('province.audit_supervisor', `/audit-trail?auditor=${sub}&limit=200`).expect(200);
+    const refused = (trail.body.entries as { query: string; params: Record<string, unknown> }[])
+      .filter((e) => e.params['refused'] === 'AUDIT.FORBIDDEN')
+      .map((e) => [
+        e.query,
+        e.params['orgId'] ?? e.params['whole'] ?? (e.params['everything'] ? 'everything' : e.params['from'] && 'a range'),
+      ]);
+    expect(refused).toEqual([
+      ['subtree-diff', OTHER_COUNTY],
+      ['subtree-as-of', OTHER_COUNTY],
+      ['export', true],
+      ['verify', 'a range'],
+      ['verify', 'everything'],
+    ]);
+    expect((trail.body.entries as { params: Record<string, unknown> }[]).some((e) => e.params['orgId'] === 'not-an-id')).toBe(false);
   });
 
   it('changes nothing for the province’s auditor: every county’s streams, everything verified, the whole log exported', async () => {

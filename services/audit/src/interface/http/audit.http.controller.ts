@@ -13,6 +13,7 @@ import { verifyStores, type VerifyScope } from '../../application/verify-stores'
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
 import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt } from './audit-params';
 import { progressLines } from './progress-lines';
+import { refusalRecorded } from './trail-refusals';
 
 export const VERIFY_LIMITER = Symbol('VERIFY_LIMITER');
 /** Only the auditor roles; the supervisor of auditors may audit too. */
@@ -106,8 +107,10 @@ export class AuditHttpController {
   async verify(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response): Promise<void> {
     const scope = verifyScopeOf(q);
     const streams = 'stream' in scope ? [scope.stream] : [];
-    if (!('stream' in scope)) await this.reach.checkRoot(c.auditor, 'verify of a time range or of everything');
-    await this.trail.record(c.auditor, { query: 'verify', streams, params: { ...scope } }, c.correlationId);
+    const query = { query: 'verify' as const, streams, params: { ...scope } };
+    if (!('stream' in scope))
+      await refusalRecorded(this.trail, c, query, () => this.reach.checkRoot(c.auditor, 'verify of a time range or of everything'));
+    await this.trail.record(c.auditor, query, c.correlationId);
     await this.reach.checkStreams(c.auditor, streams);
     const lease = this.verifications.acquire(c.auditor.sub);
     // Two: the store's whole-store pass holds one for its cursor and now and then asks for another

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -7,7 +7,7 @@ import { positiveIntFromEnv } from '@vanguard/infra-config';
 import { streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
-import { AuditTrail, type Auditor } from '../../application/audit-trail';
+import { AuditTrail, type AuditQuery, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
 import {
   EVENTS_HEADER,
@@ -31,6 +31,7 @@ import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../in
 import { AuditCaller } from './audit-params';
 import { progressLines } from './progress-lines';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
+import { refusalRecorded } from './trail-refusals';
 
 type Caller = { auditor: Auditor; correlationId: string };
 /**
@@ -83,7 +84,7 @@ export class EvidenceHttpController {
     await this.trail.record(c.auditor, { query: 'completeness', streams: stream ? [stream] : [], params: { context } }, c.correlationId);
     if (stream !== undefined) await this.reach.checkStreams(c.auditor, [stream]);
     // The slot before the checkpoint: signing it rebuilds the stream map, work a refusal must not cost.
-    await this.leased(c, async (lease) => {
+    await this.leased(c, 'recorded', async (lease) => {
       const at = await this.logs.signedNow(context);
       if (stream !== undefined) {
         res.json(streamCompleteness(at, stream));
@@ -135,22 +136,16 @@ export class EvidenceHttpController {
     const sizes = earlierSizes(q['earlier']);
     // A programme is read by its programme stream; its nominations come with it, as in its as-of.
     const asked = programme === undefined ? named : [...named, `award-programme-${programme}`];
-    const reach = this.reach.checkStreams(c.auditor, asked);
-    // A refused export (the 404 of a stream out of reach) is in the trail too, as every other stream route's refusal is (ADR 0094).
-    await reach.catch(async (e: unknown) => {
-      if (!(e instanceof NotFoundException)) throw e;
-      await this.trail.record(
-        c.auditor,
-        { query: 'export', streams: asked, params: { context, ...(programme ? { programme } : {}), refused: true } },
-        c.correlationId,
-      );
-      throw e;
-    });
+    // A refused export (the 404 of a stream out of reach, no slot, an earlier checkpoint never published) is in the trail too.
+    const refused = { query: 'export' as const, streams: asked, params: { context, ...(programme ? { programme } : {}) } };
+    await refusalRecorded(this.trail, c, refused, () => this.reach.checkStreams(c.auditor, asked));
     // The slot first: the checkpoint's stream map and a programme's scan of the store are work a refusal must not cost.
-    await this.leased(c, async (lease) => {
+    await this.leased(c, refused, async (lease) => {
       const at = await this.logs.signedNow(context);
       const schema = this.reader.stores[context].schema;
-      const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
+      const earlier = await refusalRecorded(this.trail, c, refused, () =>
+        earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes),
+      );
       const ofProgramme = programme === undefined ? [] : await programmeStreams(this.reader.pool, schema, programme, at);
       if (ofProgramme.length > MAX_PROGRAMME_STREAMS)
         throw AuditRefusal.invalid(
@@ -192,11 +187,14 @@ export class EvidenceHttpController {
   async exportLog(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
     const context = this.logs.contextOf(raw);
     const sizes = earlierSizes(q['earlier']);
-    await this.reach.checkRoot(c.auditor, 'export-log');
-    await this.leased(c, async (lease) => {
+    const refused = { query: 'export' as const, streams: [], params: { context, whole: true } };
+    await refusalRecorded(this.trail, c, refused, () => this.reach.checkRoot(c.auditor, 'export-log'));
+    await this.leased(c, refused, async (lease) => {
       const at = await this.logs.signedNow(context);
       const schema = this.reader.stores[context].schema;
-      const earlier = await earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes);
+      const earlier = await refusalRecorded(this.trail, c, refused, () =>
+        earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes),
+      );
       const size = at.checkpoint.body.size;
       const params = { context, whole: true, size, earlier: earlier.map((e) => e.size) };
       await this.trail.record(c.auditor, { query: 'export', streams: [], params }, c.correlationId);
@@ -247,9 +245,13 @@ export class EvidenceHttpController {
     });
   }
 
-  /** One of the auditor's long-work slots (429 when none is free), held while `work` runs. */
-  private async leased<T>(c: Caller, work: (lease: Lease) => Promise<T>): Promise<T> {
-    const lease = this.longWork.acquire(c.auditor.sub);
+  /**
+   * One of the auditor's long-work slots (429 when none is free), held while `work` runs; a 429 is
+   * recorded in the trail as `refused` unless the query already is.
+   */
+  private async leased<T>(c: Caller, refused: AuditQuery | 'recorded', work: (lease: Lease) => Promise<T>): Promise<T> {
+    const acquire = () => this.longWork.acquire(c.auditor.sub);
+    const lease = refused === 'recorded' ? acquire() : await refusalRecorded(this.trail, c, refused, acquire);
     try {
       return await work(lease);
     } finally {

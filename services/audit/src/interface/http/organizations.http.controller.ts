@@ -10,6 +10,7 @@ import { subtreeDiff, subtreeStreamsBetween } from '../../application/subtree-di
 import { AuditOrgScope } from '../../infrastructure/audit-org-scope';
 import { AuditCaller, parseInstant, parsePositiveInt } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
+import { refusalRecorded } from './trail-refusals';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Caller = { auditor: Auditor; correlationId: string };
@@ -38,7 +39,9 @@ export class OrganizationsHttpController {
     checkOrgId(orgId);
     const at = parseInstant('at', q['at']);
     const { after, limit } = pageOf(q);
-    await this.checkWithin(c, orgId);
+    await refusalRecorded(this.trail, c, { query: 'subtree-as-of', streams: [], params: { orgId, at, after, limit } }, () =>
+      this.checkWithin(c, orgId),
+    );
     const orgIds = await this.tree.idsBelowOrSameAt(orgId, at);
     const page = await subtreeStreams(this.reader, orgIds, at, after, limit);
     // Recorded before any state is read, with the streams this page opens.
@@ -62,7 +65,9 @@ export class OrganizationsHttpController {
     const toAt = parseInstant('toAt', q['toAt']);
     if (Date.parse(fromAt) > Date.parse(toAt)) throw AuditRefusal.invalid('toAt', '结束时刻早于开始时刻 / `toAt` is before `fromAt`');
     const { after, limit } = pageOf(q);
-    await this.checkWithin(c, orgId);
+    await refusalRecorded(this.trail, c, { query: 'subtree-diff', streams: [], params: { orgId, fromAt, toAt, after, limit } }, () =>
+      this.checkWithin(c, orgId),
+    );
     const orgIds = { from: await this.tree.idsBelowOrSameAt(orgId, fromAt), to: await this.tree.idsBelowOrSameAt(orgId, toAt) };
     const page = await subtreeStreamsBetween(this.reader, orgIds, fromAt, toAt, after, limit);
     // Recorded before any state is read, with the streams this page opens (at either instant).
