@@ -102,7 +102,7 @@ export class TokenVerifier {
    */
   async verifyAt(token: string, at: Date): Promise<Principal> {
     const atMs = at.getTime();
-    if (!Number.isFinite(atMs)) throw new TokenRejectedError('AUTH.TOKEN_INVALID', 'token invalid (no instant to check it at)');
+    if (!Number.isFinite(atMs)) throw new TokenRejectedError('AUTH.TOKEN_INVALID', '令牌无效 / token invalid (no instant to check it at)');
     const hit = this.verified.get(token);
     const fresh = hit !== undefined && hit.rememberedUntil > Date.now();
     // The cache remembers that the signature and the time-free claims held; times are checked
@@ -153,22 +153,22 @@ export class TokenVerifier {
       }
       const tolerance = this.options.clockToleranceSec ?? 5;
       if (payload.iat! > at.getTime() / 1000 + tolerance) {
-        throw new TokenRejectedError('AUTH.TOKEN_INVALID', 'token invalid (issued after the instant it is checked at)');
+        throw new TokenRejectedError('AUTH.TOKEN_INVALID', '令牌无效 / token invalid (issued after the instant it is checked at)');
       }
       return { principal: principalFromClaims(payload), exp: payload.exp!, iat: payload.iat!, nbf: payload.nbf, rememberedUntil: 0 };
     } catch (e) {
       if (e instanceof TokenRejectedError) throw e;
-      if (e instanceof errors.JWTExpired) throw new TokenRejectedError('AUTH.TOKEN_EXPIRED', 'token expired');
+      if (e instanceof errors.JWTExpired) throw new TokenRejectedError('AUTH.TOKEN_EXPIRED', '令牌已过期，请重新登录 / token expired');
       // Keycloak unreachable, or answering something other than its key set (booting, 503): the
       // keys are unavailable, which says nothing about the token — callers retry, they do not refuse.
       const keySetUnreadable =
         e instanceof errors.JOSEError && e.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set HTTP response/.test(e.message);
       if (e instanceof errors.JWKSTimeout || keySetUnreadable || (e instanceof TypeError && /fetch/i.test(e.message))) {
-        throw new TokenRejectedError('AUTH.KEYS_UNAVAILABLE', 'signing keys unavailable');
+        throw new TokenRejectedError('AUTH.KEYS_UNAVAILABLE', '登录服务暂不可用 / signing keys unavailable');
       }
       if (e instanceof errors.JWKSNoMatchingKey && this.remote) this.unknownKey(token, mayFetch);
       const reason = e instanceof errors.JOSEError ? e.code : 'malformed';
-      throw new TokenRejectedError('AUTH.TOKEN_INVALID', `token invalid (${reason})`);
+      throw new TokenRejectedError('AUTH.TOKEN_INVALID', `令牌无效 / token invalid (${reason})`);
     }
   }
 
@@ -193,6 +193,9 @@ export class TokenVerifier {
       return;
     }
     if (this.unknownKids.has(kid)) return;
-    throw new TokenRejectedError('AUTH.KEYS_UNAVAILABLE', `signing key ${JSON.stringify(kid.slice(0, 64))} not in the cached key set yet`);
+    throw new TokenRejectedError(
+      'AUTH.KEYS_UNAVAILABLE',
+      `签名密钥尚未更新 / signing key ${JSON.stringify(kid.slice(0, 64))} not in the cached key set yet`,
+    );
   }
 }

@@ -138,6 +138,8 @@ describe(TokenVerifier.name, () => {
 
     expect(e).toBeInstanceOf(TokenRejectedError);
     expect((e as TokenRejectedError).code).toBe('AUTH.TOKEN_EXPIRED');
+    // Answered to the caller as it stands (AuthGuard's 401): in Chinese and English.
+    expect((e as TokenRejectedError).message).toBe('令牌已过期，请重新登录 / token expired');
     expect(lookups.n).toBe(2);
   });
 
@@ -151,6 +153,7 @@ describe(TokenVerifier.name, () => {
     const e: unknown = await verifier.verify(forged).catch((err: unknown) => err);
 
     expect((e as TokenRejectedError).code).toBe('AUTH.TOKEN_INVALID');
+    expect((e as TokenRejectedError).message).toMatch(/^令牌无效 \/ token invalid \(ERR_JWS_SIGNATURE_VERIFICATION_FAILED\)$/);
   });
 
   it('verify_WhenTheCacheIsFull_ForgetsTheOldestToken', async () => {

@@ -173,7 +173,10 @@ describe('counties as witnesses of the audit log (e2e)', () => {
 
   it('cosignatures_Malformed_Are400WithTheField', async () => {
     const r = await request(audit.getHttpServer()).post('/witness/evaluation/cosignatures').send({ checkpoint: 'garbage' }).expect(400);
-    expect(r.body.errors).toEqual([{ field: 'checkpoint', reason: expect.any(String) }]);
+    // In Chinese and English, as every refusal is: the note parser's own words are English alone.
+    expect(r.body.errors).toEqual([
+      { field: 'checkpoint', reason: '检查点格式不正确 / not a checkpoint note: no blank line separates the text from the signatures' },
+    ]);
     await request(audit.getHttpServer()).get('/witness/nowhere/checkpoint').expect(400);
   });
 

@@ -146,7 +146,7 @@ export class WitnessCosignatures {
       body = splitNote(note).body;
       size = parseCheckpointBody(body).size;
     } catch (e) {
-      throw AuditRefusal.invalid('checkpoint', (e as Error).message);
+      throw AuditRefusal.invalid('checkpoint', `检查点格式不正确 / not a checkpoint note: ${(e as Error).message}`);
     }
     const published = await this.published(context, size);
     if (!published || noteBody(published.note) !== body)
@@ -158,7 +158,7 @@ export class WitnessCosignatures {
     try {
       cosigned = verifiedCosignatures(note, this.policy.witnesses);
     } catch (e) {
-      throw AuditRefusal.invalid('checkpoint', (e as Error).message);
+      throw AuditRefusal.invalid('checkpoint', `签名部分格式不正确 / the note's signatures are malformed: ${(e as Error).message}`);
     }
     if (cosigned.length === 0)
       throw AuditRefusal.invalid('checkpoint', '没有已配置见证方的有效联署 / no valid cosignature by a configured witness');
