@@ -247,6 +247,9 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     // An unknown stream is still the absence the map proves, not a 404.
     const absent = await get('province.auditor', '/transparency/evaluation/completeness?stream=pledge-nobody').expect(200);
     expect(absent.body).toMatchObject({ stream: 'pledge-nobody', events: 0 });
+    // verify of a stream that does not exist is its 404 up front, not a 200 whose lines then say so.
+    const unknown = await get('province.auditor', '/verify?stream=pledge-nobody').expect(404);
+    expect(unknown.body).toMatchObject({ code: 'AUDIT.NOT_FOUND' });
     const verified = await get('province.auditor', '/verify').expect(200);
     expect(verified.text).toContain('"result"');
     await get('province.auditor', '/transparency/evaluation/export-log').buffer(true).parse(binaryBody).expect(200);

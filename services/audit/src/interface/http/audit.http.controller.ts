@@ -112,6 +112,8 @@ export class AuditHttpController {
       await refusalRecorded(this.trail, c, query, () => this.reach.checkRoot(c.auditor, 'verify of a time range or of everything'));
     await this.trail.record(c.auditor, query, c.correlationId);
     await this.reach.checkStreams(c.auditor, streams);
+    // A stream with no events is the 404 it is on every other stream route, before the answer starts (a root caller's too).
+    if ('stream' in scope) await this.reader.head(scope.stream);
     const lease = this.verifications.acquire(c.auditor.sub);
     // Two: the store's whole-store pass holds one for its cursor and now and then asks for another
     // (the cluster's next transaction id); with one it would wait on itself until the timeout.
