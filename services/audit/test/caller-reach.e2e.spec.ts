@@ -282,6 +282,35 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     }
   });
 
+  it('refuses a parameter the route does not take, and verify of a stream and a range at once, naming the field', async () => {
+    const at = encodeURIComponent(between);
+    for (const [path, name] of [
+      // Misspelled, each was ignored and the route's default answered: for completeness the whole store's pass.
+      ['/transparency/evaluation/completeness?stream%5B%5D=pledge-town', 'stream[]'],
+      [`/streams/pledge-town/as-of?at=${at}&versoin=1`, 'versoin'],
+      [`/organizations/${COUNTY}/as-of?at=${at}&limt=5`, 'limt'],
+      ['/transparency/evaluation/export?stream=pledge-town&programme=x&earlier=1&extra=1', 'extra'],
+      ['/audit-trail?auditr=x', 'auditr'],
+      [`/verify?stream=pledge-town&from=${at}&to=${at}`, 'from'],
+      [`/verify?stream=pledge-town&to=${at}`, 'to'],
+    ] as const) {
+      const res = await get(path.startsWith('/audit-trail') ? 'province.audit_supervisor' : 'province.auditor', path);
+      expect({ path, status: res.status, field: res.body.errors?.[0]?.field }).toEqual({ path, status: 400, field: name });
+      expect(res.body.message).toMatch(/[\u4e00-\u9fff].* \/ /);
+    }
+    // A control character in a parameter's name is not echoed.
+    const odd = await get('province.auditor', '/verify?a%07b=1').expect(400);
+    expect(odd.body.errors[0].field).toBe('a?b');
+    // What each route does take is still taken, and named in the OpenAPI document.
+    await get('province.auditor', `/streams/pledge-town/timeline?fromVersion=1&limit=5`).expect(200);
+    await get('province.auditor', `/organizations/${COUNTY}/as-of?at=${at}&limit=5`).expect(200);
+    const doc = await request(audit.getHttpServer()).get('/docs/openapi.json').expect(200);
+    const named = (route: string) =>
+      (doc.body.paths[route].get.parameters as { name: string; in: string }[]).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(named('/verify')).toEqual(['stream', 'from', 'to']);
+    expect(named('/organizations/{orgId}/as-of')).toEqual(['at', 'after', 'limit']);
+  });
+
   it('refuses to fold or replay a stream with a version gone, naming the broken link (422)', async () => {
     await get('province.auditor', '/streams/pledge-gap/as-of?version=3').expect(200);
     const c = await stores.evaluation.pool.connect();

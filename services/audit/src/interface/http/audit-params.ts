@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
@@ -61,3 +62,32 @@ export const AuditCaller = createParamDecorator((_: unknown, ctx: ExecutionConte
     correlationId: typeof req.id === 'string' ? req.id : randomUUID(),
   };
 });
+
+/**
+ * The query string when it names only parameters the route takes (`allowed`); 400 naming the first
+ * other one. A misspelled parameter (`stream[]`, `form`) used to be ignored, and the route answered
+ * its default: completeness of the whole store where one stream was meant (a hostile probe).
+ */
+const takenParams = createParamDecorator((allowed: readonly string[], ctx: ExecutionContext): Record<string, unknown> => {
+  const query = ctx.switchToHttp().getRequest<{ query: Record<string, unknown> }>().query;
+  const other = Object.keys(query).find((k) => !allowed.includes(k));
+  if (other !== undefined) {
+    // Named as sent, but bounded and without control characters: the answer echoes it.
+    const named = other.replace(/[\p{Cc}\p{Cf}]/gu, '?').slice(0, 64);
+    throw AuditRefusal.invalid(
+      named,
+      `此接口不接受参数 ${JSON.stringify(named)} / this route takes no parameter ${JSON.stringify(named)}; it takes ${allowed.length ? allowed.join(', ') : 'none'}`,
+    );
+  }
+  return query;
+});
+
+/** `takenParams`, each parameter also named in the OpenAPI document (none was: the routes read a bare @Query()). */
+export function AuditParams(allowed: readonly string[]): ParameterDecorator {
+  return (target, key, index) => {
+    const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
+    if (key !== undefined && descriptor)
+      for (const name of allowed) ApiQuery({ name, required: false, type: String })(target, key, descriptor);
+    takenParams(allowed)(target, key, index);
+  };
+}

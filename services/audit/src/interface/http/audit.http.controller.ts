@@ -11,7 +11,7 @@ import { explainDecision } from '../../application/explain-decision';
 import { streamKindOf } from '../../application/stream-catalog';
 import { verifyStores, type VerifyScope } from '../../application/verify-stores';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
-import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt } from './audit-params';
+import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt, AuditParams } from './audit-params';
 import { progressLines } from './progress-lines';
 import { refusalRecorded } from './trail-refusals';
 
@@ -37,7 +37,11 @@ export class AuditHttpController {
   @Get('streams/:streamId/timeline')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '流的全部事件：谁、何角色、何组织、理由、依据、记录时间 / every event of a stream, paginated' })
-  async timeline(@Param('streamId') streamId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async timeline(
+    @Param('streamId') streamId: string,
+    @AuditParams(['fromVersion', 'limit']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     streamKindOf(streamId);
     const fromVersion = q['fromVersion'] === undefined ? 1 : parsePositiveInt('fromVersion', q['fromVersion']);
     const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], MAX_TIMELINE_PAGE);
@@ -49,7 +53,7 @@ export class AuditHttpController {
   @Get('streams/:streamId/as-of')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '某一时刻（at）或版本（version）时流的状态 / a stream as of an instant or version' })
-  async asOf(@Param('streamId') streamId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async asOf(@Param('streamId') streamId: string, @AuditParams(['at', 'version']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     streamKindOf(streamId);
     const at = parseInstantOrVersion(q, 'at', 'version');
     await this.trail.record(c.auditor, { query: 'as-of', streams: [streamId], params: { ...at } }, c.correlationId);
@@ -60,7 +64,11 @@ export class AuditHttpController {
   @Get('streams/:streamId/diff')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '两个时刻（或版本）之间逐字段的差异 / field-by-field diff between two instants or versions' })
-  async diff(@Param('streamId') streamId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async diff(
+    @Param('streamId') streamId: string,
+    @AuditParams(['fromAt', 'fromVersion', 'toAt', 'toVersion']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     streamKindOf(streamId);
     const from = parseInstantOrVersion(q, 'fromAt', 'fromVersion');
     const to = parseInstantOrVersion(q, 'toAt', 'toVersion');
@@ -104,7 +112,11 @@ export class AuditHttpController {
   @Get('verify')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '核验哈希链与完整性：单个流（stream）、时间段（from,to）或全部 / verify chains and completeness' })
-  async verify(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response): Promise<void> {
+  async verify(
+    @AuditParams(['stream', 'from', 'to']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+    @Res() res: Response,
+  ): Promise<void> {
     const scope = verifyScopeOf(q);
     const streams = 'stream' in scope ? [scope.stream] : [];
     const query = { query: 'verify' as const, streams, params: { ...scope } };
@@ -142,6 +154,9 @@ export class AuditHttpController {
 function verifyScopeOf(q: Record<string, unknown>): VerifyScope {
   if (q['stream'] !== undefined) {
     if (typeof q['stream'] !== 'string') throw AuditRefusal.invalid('stream', 'one stream id');
+    // Both given, the range was dropped without a word: the caller meant one of them.
+    const range = ['from', 'to'].find((k) => q[k] !== undefined);
+    if (range) throw AuditRefusal.invalid(range, `给出流或时间段之一 / give a stream or a time range (from, to), not both`);
     streamKindOf(q['stream'], 'stream');
     return { stream: q['stream'] };
   }

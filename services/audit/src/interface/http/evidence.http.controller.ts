@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -28,7 +28,7 @@ import { streamKindOf } from '../../application/stream-catalog';
 import type { AuditedContext } from '../../infrastructure/audit-database';
 import { TRAIL_POOL } from '../../infrastructure/audit-pools';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
-import { AuditCaller } from './audit-params';
+import { AuditCaller, AuditParams } from './audit-params';
 import { progressLines } from './progress-lines';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
 import { refusalRecorded } from './trail-refusals';
@@ -77,7 +77,12 @@ export class EvidenceHttpController {
     summary:
       '日志是否含存储中的每个事件（或某个流的全部事件）/ does the signed log hold every event of the store up to its read position (or all of one stream)? Accept: application/x-ndjson for progress',
   })
-  async completeness(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
+  async completeness(
+    @Param('context') raw: string,
+    @AuditParams(['stream']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+    @Res() res: Response,
+  ) {
     const context = this.logs.contextOf(raw);
     const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
     if (stream !== undefined) inContext(stream, context, 'stream');
@@ -121,7 +126,12 @@ export class EvidenceHttpController {
     summary:
       '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable; or programme=<id> in commendation; earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
   })
-  async export(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
+  async export(
+    @Param('context') raw: string,
+    @AuditParams(['stream', 'programme', 'earlier']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+    @Res() res: Response,
+  ) {
     const context = this.logs.contextOf(raw);
     const given = q['stream'] === undefined ? [] : Array.isArray(q['stream']) ? q['stream'] : [q['stream']];
     const programme = q['programme'] === undefined ? undefined : onlyString('programme', q['programme']);
@@ -184,7 +194,12 @@ export class EvidenceHttpController {
     summary:
       '导出整个日志的证据包 / export the whole log as one bundle that verifies offline (earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
   })
-  async exportLog(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller, @Res() res: Response) {
+  async exportLog(
+    @Param('context') raw: string,
+    @AuditParams(['earlier']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+    @Res() res: Response,
+  ) {
     const context = this.logs.contextOf(raw);
     const sizes = earlierSizes(q['earlier']);
     const refused = { query: 'export' as const, streams: [], params: { context, whole: true } };

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditReader } from '../../application/audit-reader';
@@ -8,7 +8,7 @@ import { streamKindOf } from '../../application/stream-catalog';
 import { MAX_SUBTREE_PAGE, subtreeAsOf, subtreeStreams } from '../../application/subtree-as-of';
 import { subtreeDiff, subtreeStreamsBetween } from '../../application/subtree-diff';
 import { AuditOrgScope } from '../../infrastructure/audit-org-scope';
-import { AuditCaller, parseInstant, parsePositiveInt } from './audit-params';
+import { AuditCaller, parseInstant, parsePositiveInt, AuditParams } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
 import { refusalRecorded } from './trail-refusals';
 
@@ -35,7 +35,7 @@ export class OrganizationsHttpController {
   @ApiOperation({
     summary: '某一时刻组织及其下级的全部流（按流编号分页）/ every stream of an organisation and those below it, as of an instant, paged',
   })
-  async asOf(@Param('orgId') orgId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async asOf(@Param('orgId') orgId: string, @AuditParams(['at', 'after', 'limit']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     checkOrgId(orgId);
     const at = parseInstant('at', q['at']);
     const { after, limit } = pageOf(q);
@@ -59,7 +59,11 @@ export class OrganizationsHttpController {
     summary:
       '组织及其下级两个时刻之间逐字段的差异：新增、移出、变更的流（按流编号分页）/ an organisation subtree between two instants: streams added, removed and changed, field by field, paged',
   })
-  async diff(@Param('orgId') orgId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async diff(
+    @Param('orgId') orgId: string,
+    @AuditParams(['fromAt', 'toAt', 'after', 'limit']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     checkOrgId(orgId);
     const fromAt = parseInstant('fromAt', q['fromAt']);
     const toAt = parseInstant('toAt', q['toAt']);

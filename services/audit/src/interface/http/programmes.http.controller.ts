@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditReader } from '../../application/audit-reader';
@@ -6,7 +6,7 @@ import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
 import { programmeDiff } from '../../application/programme-diff';
-import { AuditCaller, parseInstant } from './audit-params';
+import { AuditCaller, parseInstant, AuditParams } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,150}$/;
@@ -26,7 +26,11 @@ export class ProgrammesHttpController {
   @Get(':programmeId/diff')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '表彰项目两个时刻之间逐字段的差异 / a programme, its notice and nominations, diffed between two instants' })
-  async diff(@Param('programmeId') programmeId: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async diff(
+    @Param('programmeId') programmeId: string,
+    @AuditParams(['fromAt', 'toAt']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     if (!ID.test(programmeId)) throw AuditRefusal.invalid('programmeId', '不是有效的编号 / not a valid id');
     const fromAt = parseInstant('fromAt', q['fromAt']);
     const toAt = parseInstant('toAt', q['toAt']);

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
@@ -6,7 +6,7 @@ import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
 import { ProofLogs } from '../../application/proof-logs';
 import { streamKindOf } from '../../application/stream-catalog';
-import { AuditCaller, parsePositiveInt } from './audit-params';
+import { AuditCaller, parsePositiveInt, AuditParams } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
 
 type Caller = { auditor: Auditor; correlationId: string };
@@ -35,7 +35,11 @@ export class ProofsHttpController {
   @Get('inclusion')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '事件的包含证明 / inclusion proof of one event' })
-  async inclusion(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async inclusion(
+    @Param('context') raw: string,
+    @AuditParams(['stream', 'version', 'size']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     const context = this.logs.contextOf(raw);
     const stream = typeof q['stream'] === 'string' ? q['stream'] : '';
     streamKindOf(stream, 'stream');
@@ -52,7 +56,11 @@ export class ProofsHttpController {
     summary:
       '事件或整条流对某检查点的证明（含事件原文，整条流可按 fromVersion 分页）/ one event, or all of a stream (in pages from fromVersion, at most 2,000 a page, map entry on the first), with texts, inclusion paths and map entry at a checkpoint size (what `npm run audit -- prove` checks offline)',
   })
-  async proof(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async proof(
+    @Param('context') raw: string,
+    @AuditParams(['stream', 'size', 'version', 'fromVersion']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     const context = this.logs.contextOf(raw);
     const stream = typeof q['stream'] === 'string' ? q['stream'] : '';
     streamKindOf(stream, 'stream');
@@ -75,7 +83,7 @@ export class ProofsHttpController {
   @Get('consistency')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '两个检查点之间的一致性证明 / consistency proof between two tree sizes' })
-  async consistency(@Param('context') raw: string, @Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async consistency(@Param('context') raw: string, @AuditParams(['from', 'to']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const context = this.logs.contextOf(raw);
     const from = parsePositiveInt('from', q['from']);
     const to = parsePositiveInt('to', q['to']);

@@ -1,9 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, auditorStream, type Auditor } from '../../application/audit-trail';
-import { AuditCaller, parsePositiveInt } from './audit-params';
+import { AuditCaller, parsePositiveInt, AuditParams } from './audit-params';
 
 type Caller = { auditor: Auditor; correlationId: string };
 
@@ -26,7 +26,7 @@ export class TrailHttpController {
   @Get()
   @Roles('audit_supervisor')
   @ApiOperation({ summary: '审计人员的查询记录（仅审计监督）/ who audited what, when — audit_supervisor only' })
-  async read(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async read(@AuditParams(['auditor', 'before', 'limit']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const auditor = auditorOf(q['auditor'], false);
     const before = q['before'] === undefined ? undefined : parsePositiveInt('before', q['before']);
     const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], 200);
@@ -52,7 +52,7 @@ export class TrailHttpController {
     summary:
       '审计记录的证明（含原文，分页，仅审计监督）/ an auditor’s trail entries with texts and inclusion paths at a trail size committed in a signed checkpoint, one version or paged by fromVersion, map entry on the first page',
   })
-  async proof(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async proof(@AuditParams(['auditor', 'size', 'version', 'fromVersion']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const stream = auditorStream(auditorOf(q['auditor'], true)!);
     const size = parsePositiveInt('size', q['size']);
     const version = q['version'] === undefined ? undefined : parsePositiveInt('version', q['version']);
@@ -71,7 +71,7 @@ export class TrailHttpController {
   @Get('consistency')
   @Roles('audit_supervisor')
   @ApiOperation({ summary: '审计记录两个大小之间的一致性证明 / consistency proof between two sizes of the auditors’ trail' })
-  async consistency(@Query() q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async consistency(@AuditParams(['from', 'to']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const from = parsePositiveInt('from', q['from']);
     const to = parsePositiveInt('to', q['to']);
     await this.trail.record(c.auditor, { query: 'trail-consistency', streams: [], params: { from, to } }, c.correlationId);
