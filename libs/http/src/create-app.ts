@@ -28,6 +28,8 @@ export interface HttpAppOptions {
 /** Everything a Vanguard HTTP service shares: logger, text check and validation, error shape, OpenAPI at /docs (loopback only). */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
   app.useLogger(app.get(Logger));
+  // Express names itself on every answer otherwise: nothing a caller needs, a hint to one probing.
+  (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
   // First: guards read the path and query before any pipe could lower-case their ids.
   app.use(canonicalUuidUrls());
   // Before the body parsers, which Nest mounts at init: they must not wait on a body for ever.

@@ -119,6 +119,7 @@ describe('organization service platform', () => {
       const res = await request(app.getHttpServer()).get('/docs/openapi.json');
 
       expect(res.status).toBe(200);
+      expect(res.headers['x-powered-by']).toBeUndefined();
       expect(res.body.paths).toHaveProperty(['/me']);
       expect(res.body.components.securitySchemes).toHaveProperty('bearer');
     });
