@@ -39,9 +39,12 @@ describe('ensureDependencies and patches/', () => {
   /**
    * npm from the cache the repository's own install filled, the registry only for what it lacks;
    * as a developer's machine runs it: patch-package fails on its own under CI or NODE_ENV=test
-   * (Jest's), and the failure `--error-on-fail` must give is the one elsewhere.
+   * (Jest's), and the failure `--error-on-fail` must give is the one elsewhere. The npm settings
+   * `npm test` passes its children are left out too, but for the cache.
    */
-  const { NODE_ENV: _jest, ...outside } = process.env;
+  const outside = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && (!k.toLowerCase().startsWith('npm_') || k === 'npm_config_cache')),
+  );
   const npmEnv = { ...outside, CI: 'false', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
 
   const ensure = (env: NodeJS.ProcessEnv = {}): Run => {

@@ -133,6 +133,16 @@ describe('audit evidence: bundles carry earlier checkpoints (e2e)', () => {
     expect((await get('stream=pledge-b&earlier=6')).status).toBe(404);
     expect((await get('stream=pledge-b&earlier=9')).body.errors).toEqual([{ field: 'earlier', reason: expect.any(String) }]);
     expect((await get('stream=pledge-b&earlier=x')).status).toBe(400);
+    // The 404 is in the trail as refused, naming the size asked; the two 400s are not queries it understood.
+    const refused = await request(audit!.getHttpServer())
+      .get(`/audit-trail?auditor=${subOf(auditor)}&limit=1`)
+      .set({ Authorization: `Bearer ${supervisor}` })
+      .expect(200);
+    expect(refused.body.entries[0]).toMatchObject({
+      query: 'export',
+      streams: ['pledge-b'],
+      params: { context: 'evaluation', earlier: [6], refused: 'AUDIT.NOT_FOUND' },
+    });
   });
 
   it('refuses to sign once the store was rewritten consistently under published checkpoints, and says why (ADR 0041)', async () => {

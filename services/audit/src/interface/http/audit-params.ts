@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
+import { StorableTextPipe } from '@vanguard/http';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
@@ -68,8 +69,15 @@ export const AuditCaller = createParamDecorator((_: unknown, ctx: ExecutionConte
  * other one. A misspelled parameter (`stream[]`, `form`) used to be ignored, and the route answered
  * its default: completeness of the whole store where one stream was meant (a hostile probe).
  */
+const STORABLE = new StorableTextPipe();
+const QUERY = { type: 'query' as const, data: undefined, metatype: Object };
+
 const takenParams = createParamDecorator((allowed: readonly string[], ctx: ExecutionContext): Record<string, unknown> => {
-  const query = ctx.switchToHttp().getRequest<{ query: Record<string, unknown> }>().query;
+  // The global text check passes a custom decorator's value by: it is run here, as it ran on @Query().
+  const query = STORABLE.transform(ctx.switchToHttp().getRequest<{ query: Record<string, unknown> }>().query, QUERY) as Record<
+    string,
+    unknown
+  >;
   const other = Object.keys(query).find((k) => !allowed.includes(k));
   if (other !== undefined) {
     // Named as sent, but bounded and without control characters: the answer echoes it.

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, type Role } from '@vanguard/auth';
@@ -85,9 +85,13 @@ export class AuditHttpController {
   @Get('programmes/:programmeId/as-of')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '某一时刻的表彰项目：项目、公示、全部推荐 / a programme with its notice and nominations as of an instant' })
-  async programmeAsOf(@Param('programmeId') programmeId: string, @Query('at') rawAt: unknown, @AuditCaller() c: Caller) {
+  async programmeAsOf(
+    @Param('programmeId') programmeId: string,
+    @AuditParams(['at']) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     if (!ID.test(programmeId)) throw AuditRefusal.invalid('programmeId', '不是有效的编号 / not a valid id');
-    const at = parseInstant('at', rawAt);
+    const at = parseInstant('at', q['at']);
     const stream = `award-programme-${programmeId}`;
     await this.trail.record(c.auditor, { query: 'programme-as-of', streams: [stream], params: { at } }, c.correlationId);
     await this.reach.checkStreams(c.auditor, [stream]);

@@ -147,7 +147,11 @@ export class EvidenceHttpController {
     // A programme is read by its programme stream; its nominations come with it, as in its as-of.
     const asked = programme === undefined ? named : [...named, `award-programme-${programme}`];
     // A refused export (the 404 of a stream out of reach, no slot, an earlier checkpoint never published) is in the trail too.
-    const refused = { query: 'export' as const, streams: asked, params: { context, ...(programme ? { programme } : {}) } };
+    const refused = {
+      query: 'export' as const,
+      streams: asked,
+      params: { context, ...(programme ? { programme } : {}), ...(sizes ? { earlier: sizes } : {}) },
+    };
     await refusalRecorded(this.trail, c, refused, () => this.reach.checkStreams(c.auditor, asked));
     // The slot first: the checkpoint's stream map and a programme's scan of the store are work a refusal must not cost.
     await this.leased(c, refused, async (lease) => {
@@ -202,7 +206,7 @@ export class EvidenceHttpController {
   ) {
     const context = this.logs.contextOf(raw);
     const sizes = earlierSizes(q['earlier']);
-    const refused = { query: 'export' as const, streams: [], params: { context, whole: true } };
+    const refused = { query: 'export' as const, streams: [], params: { context, whole: true, ...(sizes ? { earlier: sizes } : {}) } };
     await refusalRecorded(this.trail, c, refused, () => this.reach.checkRoot(c.auditor, 'export-log'));
     await this.leased(c, refused, async (lease) => {
       const at = await this.logs.signedNow(context);

@@ -64,6 +64,8 @@ export async function sendRendered(
   // Gone before anyone listened (while the organisation was looked up).
   if (res.destroyed) leave();
   try {
+    // Gone already: not even the figures are read.
+    if (gone.signal.aborted) return;
     let body: Buffer;
     try {
       body = await render(gone.signal);

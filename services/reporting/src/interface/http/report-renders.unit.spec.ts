@@ -80,20 +80,30 @@ describe(`${sendRendered.name} when the client leaves before its file is made`, 
   const seen: string[] = [];
   /** What the next request's render does with its signal. */
   let render: (signal: AbortSignal) => Promise<Buffer>;
+  /** Whether the server waits for its client to leave before it sends. */
+  let leftFirst: boolean;
 
   beforeEach(async () => {
     work = new LongWork();
     const renders = reportRenders(work);
     seen.length = 0;
+    leftFirst = false;
     server = http.createServer((_req, res) => {
-      sendRendered(renders, 'county.organizer', res, { type: 'application/pdf' }, (signal) => {
-        seen.push('rendering');
-        signal.addEventListener('abort', () => seen.push('aborted'));
-        return render(signal);
-      }).then(
-        () => seen.push(`returned, ${res.headersSent ? 'answered' : 'nothing answered'}`),
-        (e: unknown) => seen.push(`threw ${String(e)}`),
-      );
+      seen.push('asked');
+      // As the controller's own lookups before it: the client may be gone by the time they end.
+      const looked = leftFirst ? new Promise((resolve) => res.once('close', resolve)) : Promise.resolve();
+      void looked
+        .then(() =>
+          sendRendered(renders, 'county.organizer', res, { type: 'application/pdf' }, (signal) => {
+            seen.push('rendering');
+            signal.addEventListener('abort', () => seen.push('aborted'));
+            return render(signal);
+          }),
+        )
+        .then(
+          () => seen.push(`returned, ${res.headersSent ? 'answered' : 'nothing answered'}`),
+          (e: unknown) => seen.push(`threw ${String(e)}`),
+        );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -118,7 +128,19 @@ describe(`${sendRendered.name} when the client leaves before its file is made`, 
     render = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new RenderCancelled())));
     await leaveWhileRendering();
     await waitUntil('the place to come back', () => work.active === 0);
-    expect(seen).toEqual(['rendering', 'aborted', 'returned, nothing answered']);
+    expect(seen).toEqual(['asked', 'rendering', 'aborted', 'returned, nothing answered']);
+  });
+
+  it('AClientGoneBeforeTheSendBegins_CostsNoRender', async () => {
+    leftFirst = true;
+    render = () => Promise.resolve(FILE);
+    const req = http.get(url);
+    req.on('error', () => undefined);
+    await waitUntil('the request to arrive', () => seen.includes('asked'));
+    req.destroy();
+    await waitUntil('the send to end', () => seen.some((s) => s.startsWith('returned')));
+    expect(seen).toEqual(['asked', 'returned, nothing answered']);
+    expect(work.active).toBe(0);
   });
 
   it('ARenderThatFinishesAnyway_IsThrownAway_AndItsPlaceFreed', async () => {
@@ -130,7 +152,7 @@ describe(`${sendRendered.name} when the client leaves before its file is made`, 
     expect(work.active).toBe(1);
     finish(FILE);
     await waitUntil('the place to come back', () => work.active === 0);
-    expect(seen).toEqual(['rendering', 'aborted', 'returned, nothing answered']);
+    expect(seen).toEqual(['asked', 'rendering', 'aborted', 'returned, nothing answered']);
   });
 });
 
