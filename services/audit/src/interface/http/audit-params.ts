@@ -64,14 +64,14 @@ export const AuditCaller = createParamDecorator((_: unknown, ctx: ExecutionConte
   };
 });
 
+const STORABLE = new StorableTextPipe();
+const QUERY = { type: 'query' as const, data: undefined, metatype: Object };
+
 /**
  * The query string when it names only parameters the route takes (`allowed`); 400 naming the first
  * other one. A misspelled parameter (`stream[]`, `form`) used to be ignored, and the route answered
  * its default: completeness of the whole store where one stream was meant (a hostile probe).
  */
-const STORABLE = new StorableTextPipe();
-const QUERY = { type: 'query' as const, data: undefined, metatype: Object };
-
 const takenParams = createParamDecorator((allowed: readonly string[], ctx: ExecutionContext): Record<string, unknown> => {
   // The global text check passes a custom decorator's value by: it is run here, as it ran on @Query().
   const query = STORABLE.transform(ctx.switchToHttp().getRequest<{ query: Record<string, unknown> }>().query, QUERY) as Record<
