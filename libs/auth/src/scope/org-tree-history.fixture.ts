@@ -33,17 +33,8 @@ export interface SourceOrg {
   version: number;
 }
 
-/** Deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the shared mulberry32), so a failing seed can be replayed. */
+export { seededRandom as prng } from '@vanguard/testing';
 
 export class OrgTreeHistory {
   readonly orgs = new Map<string, SourceOrg>();
