@@ -3,6 +3,7 @@
  * UTF-8 BOM; anything after a closing quote is refused): enough for rosters, and no dependency the workspace does not declare.
  * The reader scans with indexOf and slices whole fields, so a million rows make little garbage.
  */
+import { Utf8Offset } from './utf8-offset';
 
 /** A record longer than the reader allows: the file is refused, not buffered without end. */
 export class CsvRecordTooLongError extends Error {
@@ -72,15 +73,24 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
   // Fatal: the upload's sniff saw only the first 64 KiB, and a replacement character would change the text unseen.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
+  let tail = Buffer.alloc(0);
   const decode = (raw?: Buffer): string => {
     try {
       return raw ? decoder.decode(raw, { stream: true }) : decoder.decode();
     } catch {
+      // The native decoder stays the fast path; only a refusal pays for finding its byte.
+      const located = Utf8Offset.after(bytes, tail);
+      const at = (raw ? located.feed(raw) : undefined) ?? located.end() ?? bytes;
       throw new CsvMalformedError(
-        `文件在第 ${bytes} 字节之后不是有效的 UTF-8 编码 / the file is not valid UTF-8 after byte ${bytes}; save it as UTF-8`,
+        `文件在第 ${at} 字节之后不是有效的 UTF-8 编码 / the file is not valid UTF-8 after byte ${at}; save it as UTF-8`,
       );
     } finally {
-      bytes += raw?.length ?? 0;
+      if (raw) {
+        bytes += raw.length;
+        // The last 3 bytes of the file so far, whatever size its chunks were.
+        const last = raw.length >= 3 ? raw : Buffer.concat([tail, raw]);
+        tail = Buffer.from(last.subarray(Math.max(0, last.length - 3)));
+      }
     }
   };
   for await (const raw of chunks) {

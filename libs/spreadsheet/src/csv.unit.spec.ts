@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { seededRandom } from '@vanguard/testing';
 import { CsvMalformedError, csvLine, CsvRecordTooLongError, neutraliseFormula, parseCsv, restoreFormula } from './csv';
 
 async function all(chunks: string[]): Promise<string[][]> {
@@ -53,6 +54,50 @@ describe(parseCsv.name, () => {
       };
       await expect(read()).rejects.toThrow(CsvMalformedError);
       await expect(read()).rejects.toThrow(/not valid UTF-8 after byte/);
+    }
+  });
+
+  it('names the byte where the file stops being UTF-8, wherever the chunks are cut (seeded, 400 files)', async () => {
+    // Known answers: valid rows of 1- to 4-byte characters, then one of the sequences the WHATWG
+    // decoder refuses at a character boundary the test chose, so the offset is known, not recomputed.
+    const refused = [
+      [0x80],
+      [0xbf, 0x41],
+      [0xc0, 0xaf],
+      [0xc1, 0xbf],
+      [0xf5, 0x80],
+      [0xff],
+      [0xe0, 0x80, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf0, 0x80, 0x80, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe4, 0xb8, 0x2c],
+      [0xf0, 0x9f, 0x98, 0x0a],
+      [0xc3, 0x41],
+    ];
+    const characters = ['a', ',', '\n', 'é', '名', '红', '𠀀', '😀'];
+    const random = seededRandom(20261205);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    for (let file = 0; file < 400; file++) {
+      let text = '';
+      const length = Math.floor(random() * 300);
+      for (let i = 0; i < length; i++) text += pick(characters);
+      const good = Buffer.from(`名,b\n${text}`, 'utf8');
+      const endsInside = file % 5 === 0;
+      // A file that ends inside a character: a 2- to 4-byte character cut short.
+      const whole = Buffer.from(pick(['é', '名', '😀']), 'utf8');
+      const bad = endsInside ? whole.subarray(0, 1 + Math.floor(random() * (whole.length - 1))) : Buffer.from(pick(refused));
+      const bytes = Buffer.concat([good, bad, endsInside ? Buffer.alloc(0) : Buffer.from('x,y\n', 'utf8')]);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + Math.floor(random() * 40);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const read = async () => {
+        for await (const _ of parseCsv(Readable.from(chunks)));
+      };
+      await expect(read()).rejects.toThrow(new RegExp(`not valid UTF-8 after byte ${good.length};`));
     }
   });
 
