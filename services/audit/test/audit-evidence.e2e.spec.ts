@@ -176,19 +176,29 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
       expect(third.headers['content-type']).toMatch(/^application\/json/);
       expect(third.headers['x-vanguard-events']).toBeUndefined();
       expect(JSON.stringify(third.body)).toContain('per user');
-      for (const route of ['completeness', 'export-log']) expect((await get(`/transparency/evaluation/${route}`)).status).toBe(429);
+      for (const route of ['completeness', 'completeness?stream=pledge-a', 'export-log'])
+        expect({ route, status: (await get(`/transparency/evaluation/${route}`)).status }).toEqual({ route, status: 429 });
+      // verify shares the slots: refused before its first line, as JSON.
+      for (const path of ['/verify', '/verify?stream=pledge-a']) {
+        const res = await get(path);
+        expect({ path, status: res.status, type: res.headers['content-type'] }).toEqual({
+          path,
+          status: 429,
+          type: expect.stringMatching(/^application\/json/),
+        });
+      }
       expect(signing).not.toHaveBeenCalled();
-      // Refused, and in the trail as refused: a supervisor sees who tried (completeness is in it before its slot is asked).
+      // Refused, and in the trail as refused, each once: a supervisor sees who tried.
       const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
-      const trail = await get(`/audit-trail?auditor=${sub}&limit=3`, 'province.audit_supervisor').expect(200);
+      const trail = await get(`/audit-trail?auditor=${sub}&limit=6`, 'province.audit_supervisor').expect(200);
+      const refused = 'LIMIT.TOO_MANY';
       expect(trail.body.entries).toEqual([
-        expect.objectContaining({
-          query: 'export',
-          streams: [],
-          params: { context: 'evaluation', whole: true, refused: 'LIMIT.TOO_MANY' },
-        }),
-        expect.objectContaining({ query: 'completeness', streams: [], params: { context: 'evaluation' } }),
-        expect.objectContaining({ query: 'export', streams: ['pledge-a'], params: { context: 'evaluation', refused: 'LIMIT.TOO_MANY' } }),
+        expect.objectContaining({ query: 'verify', streams: ['pledge-a'], params: { stream: 'pledge-a', refused } }),
+        expect.objectContaining({ query: 'verify', streams: [], params: { everything: true, refused } }),
+        expect.objectContaining({ query: 'export', streams: [], params: { context: 'evaluation', whole: true, refused } }),
+        expect.objectContaining({ query: 'completeness', streams: ['pledge-a'], params: { context: 'evaluation', refused } }),
+        expect.objectContaining({ query: 'completeness', streams: [], params: { context: 'evaluation', refused } }),
+        expect.objectContaining({ query: 'export', streams: ['pledge-a'], params: { context: 'evaluation', refused } }),
       ]);
     } finally {
       signing.mockRestore();

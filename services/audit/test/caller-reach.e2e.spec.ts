@@ -113,6 +113,8 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     });
     // An auditor whose token names the county.
     tokens['county.auditor'] = await users.signedIn(COUNTY, 'auditor', '测试审计员');
+    // A supervisor of auditors whose token names the county.
+    tokens['county.audit_supervisor'] = await users.signedIn(COUNTY, 'audit_supervisor', '测试审计监督');
     tokens['province.auditor'] = await tokenFor('province.auditor');
     tokens['province.audit_supervisor'] = await tokenFor('province.audit_supervisor');
   });
@@ -217,11 +219,24 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     const since = Math.max(0, ...(await entries()).map((e) => Number(e.position)));
     const from = encodeURIComponent('2026-01-01T00:00:00Z');
     const to = encodeURIComponent(new Date().toISOString());
-    for (const path of ['/verify', `/verify?from=${from}&to=${to}`, '/transparency/evaluation/export-log']) {
+    for (const path of [
+      '/verify',
+      `/verify?from=${from}&to=${to}`,
+      '/transparency/evaluation/export-log',
+      '/transparency/evaluation/completeness',
+    ]) {
       const res = await get('county.auditor', path);
       expect({ path, status: res.status }).toEqual({ path, status: 403 });
       expect(res.body).toMatchObject({ code: 'AUDIT.FORBIDDEN', message: expect.stringContaining('only an auditor of a root') });
     }
+    // The whole store's completeness lists missing events by stream, every county's: refused as JSON
+    // when progress lines were asked for too, before a line is sent.
+    const lines = await get('county.auditor', '/transparency/evaluation/completeness').set('Accept', 'application/x-ndjson');
+    expect({ status: lines.status, type: lines.headers['content-type'] }).toEqual({
+      status: 403,
+      type: expect.stringMatching(/^application\/json/),
+    });
+    expect(lines.body.message).toMatch(/[\u4e00-\u9fff].* \/ .*only an auditor of a root/);
     // And an organisation outside the county, which is 403 as well; input it cannot read is 400 and no query.
     const at = encodeURIComponent(between);
     await get('county.auditor', `/organizations/${OTHER_COUNTY}/as-of?at=${at}`).expect(403);
@@ -233,17 +248,56 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
       .filter((e) => e.params['refused'] === 'AUDIT.FORBIDDEN')
       .map((e) => [
         e.query,
-        e.params['orgId'] ?? e.params['whole'] ?? (e.params['everything'] ? 'everything' : e.params['from'] && 'a range'),
+        e.params['orgId'] ??
+          e.params['whole'] ??
+          (e.params['everything'] ? 'everything' : e.params['from'] ? 'a range' : e.query === 'completeness' && e.params['context']),
       ]);
     expect(refused).toEqual([
       ['subtree-diff', OTHER_COUNTY],
       ['subtree-as-of', OTHER_COUNTY],
+      ['completeness', 'evaluation'],
+      ['completeness', 'evaluation'],
       ['export', true],
       ['verify', 'a range'],
       ['verify', 'everything'],
     ]);
     // (An earlier test's export-completed may land after `since`: it is written once its bundle has left.)
     expect(trail.filter((e) => e.params['orgId'] === 'not-an-id')).toEqual([]);
+  });
+
+  it('refuses the auditors’ trail and its proofs to a supervisor below the root, with 403 and the reason, each refusal in the trail', async () => {
+    const subOf = (user: string) => JSON.parse(Buffer.from(tokens[user]!.split('.')[1]!, 'base64url').toString()).sub as string;
+    const auditor = subOf('county.auditor');
+    // The trail is every auditor's, the province's and every county's: none of it is the county's alone.
+    for (const path of [
+      '/audit-trail',
+      `/audit-trail?auditor=${auditor}`,
+      `/audit-trail/proof?auditor=${auditor}&size=1`,
+      `/audit-trail/proof?auditor=${auditor}&size=1&version=1`,
+      '/audit-trail/consistency?from=1&to=1',
+    ]) {
+      const res = await get('county.audit_supervisor', path);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+      expect(res.body).toMatchObject({ code: 'AUDIT.FORBIDDEN', message: expect.stringContaining('only an audit supervisor of a root') });
+      expect(res.body.message).toMatch(/[\u4e00-\u9fff].* \/ /);
+    }
+    // Input it cannot read is 400, and no query.
+    await get('county.audit_supervisor', '/audit-trail?limit=0').expect(400);
+    // Each refusal is in the trail with its code, once: the province's supervisor sees who tried.
+    const trail = await get('province.audit_supervisor', `/audit-trail?auditor=${subOf('county.audit_supervisor')}&limit=200`).expect(200);
+    expect(
+      (trail.body.entries as { query: string; streams: string[]; params: Record<string, unknown> }[]).map((e) => [
+        e.query,
+        e.streams,
+        e.params['refused'],
+      ]),
+    ).toEqual([
+      ['trail-consistency', [], 'AUDIT.FORBIDDEN'],
+      ['trail-proof', [`auditor-${auditor}`], 'AUDIT.FORBIDDEN'],
+      ['trail-proof', [`auditor-${auditor}`], 'AUDIT.FORBIDDEN'],
+      ['trail', [`auditor-${auditor}`], 'AUDIT.FORBIDDEN'],
+      ['trail', [], 'AUDIT.FORBIDDEN'],
+    ]);
   });
 
   it('changes nothing for the province’s auditor: every county’s streams, everything verified, the whole log exported', async () => {
@@ -258,6 +312,8 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     const verified = await get('province.auditor', '/verify').expect(200);
     expect(verified.text).toContain('"result"');
     await get('province.auditor', '/transparency/evaluation/export-log').buffer(true).parse(binaryBody).expect(200);
+    const complete = await get('province.auditor', '/transparency/evaluation/completeness').expect(200);
+    expect(complete.body).toMatchObject({ missingCount: 0, missing: [] });
   });
 
   it('refuses a diff whose `to` comes before its `from`, naming the `to` field, and a version too high by its own field', async () => {

@@ -16,7 +16,9 @@ export interface ReachTree {
  * as before. Any other caller reads a stream only when at least one of its events was recorded
  * under an organisation of their subtree (ceased ones included: `isWithin` walks through them);
  * every other stream — an unknown one too — is the one 404 of an unknown stream, so a refusal
- * never says that a stream exists. What spans a whole store is for a root caller only.
+ * never says that a stream exists. What spans a whole store (verify of everything or of a time
+ * range, the whole store's completeness, the whole log), and the auditors' trail, are for a root
+ * caller only.
  */
 export class CallerReach {
   constructor(
@@ -43,6 +45,18 @@ export class CallerReach {
     }
     const refused = streamIds.find((id) => !readable.has(id));
     if (refused !== undefined) throw AuditRefusal.notFound(`stream ${refused}`);
+  }
+
+  /**
+   * 403 unless the caller's organisation is a root of the tree: the auditors' trail holds every
+   * auditor's queries, the province's and every county's alike, and its proofs and consistency are
+   * of the whole trail, so it has no part a supervisor below the root could be shown (ADR 0094).
+   */
+  async checkTrailReader(auditor: Auditor): Promise<void> {
+    if (!(await this.isRoot(auditor)))
+      throw AuditRefusal.forbidden(
+        '审计人员的查询记录属于全平台，仅限省级（组织树根）审计监督查阅 / the auditors’ trail is the whole platform’s: only an audit supervisor of a root of the organisation tree may read it or its proofs',
+      );
   }
 
   /** 403 naming `what` unless the caller's organisation is a root of the tree. */

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, type Role } from '@vanguard/auth';
-import { streamBody, type ConcurrencyLimiter } from '@vanguard/http';
+import { streamBody, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
 import { AuditReader, MAX_TIMELINE_PAGE } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
@@ -126,11 +126,22 @@ export class AuditHttpController {
     const query = { query: 'verify' as const, streams, params: { ...scope } };
     if (!('stream' in scope))
       await refusalRecorded(this.trail, c, query, () => this.reach.checkRoot(c.auditor, 'verify of a time range or of everything'));
-    await this.trail.record(c.auditor, query, c.correlationId);
-    await this.reach.checkStreams(c.auditor, streams);
-    // A stream with no events is the 404 it is on every other stream route, before the answer starts (a root caller's too).
-    if ('stream' in scope) await this.reader.head(scope.stream);
-    const lease = this.verifications.acquire(c.auditor.sub);
+    // The slot before the query is recorded: past the caller's slots the query is in the trail once,
+    // with `refused: LIMIT.TOO_MANY`, as every other refusal (ADR 0094, amended 2026-12-05).
+    const lease = await refusalRecorded(this.trail, c, query, () => this.verifications.acquire(c.auditor.sub));
+    try {
+      await this.trail.record(c.auditor, query, c.correlationId);
+      await this.reach.checkStreams(c.auditor, streams);
+      // A stream with no events is the 404 it is on every other stream route, before the answer starts (a root caller's too).
+      if ('stream' in scope) await this.reader.head(scope.stream);
+      await this.verifyWhileConnected(lease, scope, res);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The verification on connections of its own (ADR 0019), cancelled the moment the client leaves. */
+  private async verifyWhileConnected(lease: Lease, scope: VerifyScope, res: Response): Promise<void> {
     // Two: the store's whole-store pass holds one for its cursor and now and then asks for another
     // (the cluster's next transaction id); with one it would wait on itself until the timeout.
     const connection = this.connections(2);
@@ -150,7 +161,6 @@ export class AuditHttpController {
       signal.removeEventListener('abort', cancel);
       res.off('close', onClose);
       await connection.close();
-      lease.release();
     }
   }
 }

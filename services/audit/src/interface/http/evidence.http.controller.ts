@@ -69,13 +69,15 @@ export class EvidenceHttpController {
    * JSON once the whole store is read; or, asked with `Accept: application/x-ndjson`, NDJSON as
    * verify sends it: `{"started":…}`, `{"progress":{done,total}}` (store events read, of the
    * signed log's size), then `{"result":…}` — the CLI draws a bar with the time left from it.
-   * One stream's answer comes from the log in memory at once: always plain JSON.
+   * One stream's answer comes from the log in memory at once: always plain JSON. The whole store's
+   * pass is a root caller's only (403 below it, like verify of everything): it reads every county's
+   * events and its `missing` list names their streams (ADR 0094, amended 2026-12-05).
    */
   @Get('completeness')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({
     summary:
-      '日志是否含存储中的每个事件（或某个流的全部事件）/ does the signed log hold every event of the store up to its read position (or all of one stream)? Accept: application/x-ndjson for progress',
+      '日志是否含存储中的每个事件（整个存储仅限省级审计员），或某个流的全部事件 / does the signed log hold every event of the store up to its read position (the whole store: a root auditor only), or all of one stream? Accept: application/x-ndjson for progress',
   })
   async completeness(
     @Param('context') raw: string,
@@ -86,10 +88,15 @@ export class EvidenceHttpController {
     const context = this.logs.contextOf(raw);
     const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
     if (stream !== undefined) inContext(stream, context, 'stream');
-    await this.trail.record(c.auditor, { query: 'completeness', streams: stream ? [stream] : [], params: { context } }, c.correlationId);
-    if (stream !== undefined) await this.reach.checkStreams(c.auditor, [stream]);
-    // The slot before the checkpoint: signing it rebuilds the stream map, work a refusal must not cost.
-    await this.leased(c, 'recorded', async (lease) => {
+    const query = { query: 'completeness' as const, streams: stream ? [stream] : [], params: { context } };
+    if (stream === undefined)
+      await refusalRecorded(this.trail, c, query, () => this.reach.checkRoot(c.auditor, 'completeness of the whole store'));
+    // The slot before the query is recorded, so a 429 is in the trail once, with its code; and
+    // before the checkpoint: signing it rebuilds the stream map, work a refusal must not cost.
+    await this.leased(c, query, async (lease) => {
+      await this.trail.record(c.auditor, query, c.correlationId);
+      // A stream out of reach is the 404 of an unknown one, after the query, as on every stream route.
+      if (stream !== undefined) await this.reach.checkStreams(c.auditor, [stream]);
       const at = await this.logs.signedNow(context);
       if (stream !== undefined) {
         res.json(streamCompleteness(at, stream));
@@ -266,11 +273,11 @@ export class EvidenceHttpController {
 
   /**
    * One of the auditor's long-work slots (429 when none is free), held while `work` runs; a 429 is
-   * recorded in the trail as `refused` unless the query already is.
+   * recorded in the trail as the query with `refused: LIMIT.TOO_MANY` (and nothing else: the
+   * query itself is recorded by `work`, once the slot is taken).
    */
-  private async leased<T>(c: Caller, refused: AuditQuery | 'recorded', work: (lease: Lease) => Promise<T>): Promise<T> {
-    const acquire = () => this.longWork.acquire(c.auditor.sub);
-    const lease = refused === 'recorded' ? acquire() : await refusalRecorded(this.trail, c, refused, acquire);
+  private async leased<T>(c: Caller, refused: AuditQuery, work: (lease: Lease) => Promise<T>): Promise<T> {
+    const lease = await refusalRecorded(this.trail, c, refused, () => this.longWork.acquire(c.auditor.sub));
     try {
       return await work(lease);
     } finally {

@@ -2,8 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
-import { AuditTrail, auditorStream, type Auditor } from '../../application/audit-trail';
+import { AuditTrail, auditorStream, type AuditQuery, type Auditor } from '../../application/audit-trail';
+import { CallerReach } from '../../application/caller-reach';
 import { AuditCaller, parsePositiveInt, AuditParams } from './audit-params';
+import { refusalRecorded } from './trail-refusals';
 
 type Caller = { auditor: Auditor; correlationId: string };
 
@@ -15,26 +17,35 @@ function auditorOf(raw: unknown, required: boolean): string | undefined {
   return raw;
 }
 
-/** The auditors' own trail and its proofs: `audit_supervisor` only, and every read of it is itself recorded. */
+/**
+ * The auditors' own trail and its proofs: `audit_supervisor` of a root of the organisation tree
+ * only (the trail is every auditor's, all counties'; below the root 403, ADR 0094), and every read
+ * of it is itself recorded, a refused one with `refused: <code>`.
+ */
 @ApiTags('audit trail')
 @ApiBearerAuth()
 @Controller('audit-trail')
 export class TrailHttpController {
-  constructor(private readonly trail: AuditTrail) {}
+  constructor(
+    private readonly trail: AuditTrail,
+    private readonly reach: CallerReach,
+  ) {}
+
+  /** The query in the trail: with `refused: AUDIT.FORBIDDEN` for a supervisor below the root, who then reads nothing. */
+  private async recorded(c: Caller, q: AuditQuery): Promise<void> {
+    await refusalRecorded(this.trail, c, q, () => this.reach.checkTrailReader(c.auditor));
+    await this.trail.record(c.auditor, q, c.correlationId);
+  }
 
   /** The auditors' own queries, newest first. */
   @Get()
   @Roles('audit_supervisor')
-  @ApiOperation({ summary: '审计人员的查询记录（仅审计监督）/ who audited what, when — audit_supervisor only' })
+  @ApiOperation({ summary: '审计人员的查询记录（仅省级审计监督）/ who audited what, when — audit_supervisor of the root only' })
   async read(@AuditParams(['auditor', 'before', 'limit']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const auditor = auditorOf(q['auditor'], false);
     const before = q['before'] === undefined ? undefined : parsePositiveInt('before', q['before']);
     const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], 200);
-    await this.trail.record(
-      c.auditor,
-      { query: 'trail', streams: auditor ? [auditorStream(auditor)] : [], params: { before, limit } },
-      c.correlationId,
-    );
+    await this.recorded(c, { query: 'trail', streams: auditor ? [auditorStream(auditor)] : [], params: { before, limit } });
     return this.trail.read({ auditor, before, limit });
   }
 
@@ -50,7 +61,7 @@ export class TrailHttpController {
   @Roles('audit_supervisor')
   @ApiOperation({
     summary:
-      '审计记录的证明（含原文，分页，仅审计监督）/ an auditor’s trail entries with texts and inclusion paths at a trail size committed in a signed checkpoint, one version or paged by fromVersion, map entry on the first page',
+      '审计记录的证明（含原文，分页，仅省级审计监督）/ an auditor’s trail entries with texts and inclusion paths at a trail size committed in a signed checkpoint, one version or paged by fromVersion, map entry on the first page',
   })
   async proof(@AuditParams(['auditor', 'size', 'version', 'fromVersion']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const stream = auditorStream(auditorOf(q['auditor'], true)!);
@@ -59,22 +70,21 @@ export class TrailHttpController {
     const fromVersion = q['fromVersion'] === undefined ? undefined : parsePositiveInt('fromVersion', q['fromVersion']);
     if (version !== undefined && fromVersion !== undefined)
       throw AuditRefusal.invalid('fromVersion', '须给出 version 或 fromVersion 之一 / give version or fromVersion, not both');
-    await this.trail.record(
-      c.auditor,
-      { query: 'trail-proof', streams: [stream], params: { size, version, fromVersion } },
-      c.correlationId,
-    );
+    await this.recorded(c, { query: 'trail-proof', streams: [stream], params: { size, version, fromVersion } });
     return version === undefined ? this.trail.log.eventPage(stream, size, fromVersion) : this.trail.log.eventProofs(stream, size, version);
   }
 
   /** That the trail committed in an older checkpoint is a prefix of the one in a newer (RFC 9162 consistency). */
   @Get('consistency')
   @Roles('audit_supervisor')
-  @ApiOperation({ summary: '审计记录两个大小之间的一致性证明 / consistency proof between two sizes of the auditors’ trail' })
+  @ApiOperation({
+    summary:
+      '审计记录两个大小之间的一致性证明（仅省级审计监督）/ consistency proof between two sizes of the auditors’ trail — audit_supervisor of the root only',
+  })
   async consistency(@AuditParams(['from', 'to']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const from = parsePositiveInt('from', q['from']);
     const to = parsePositiveInt('to', q['to']);
-    await this.trail.record(c.auditor, { query: 'trail-consistency', streams: [], params: { from, to } }, c.correlationId);
+    await this.recorded(c, { query: 'trail-consistency', streams: [], params: { from, to } });
     return this.trail.log.consistency(from, to);
   }
 }
