@@ -7,7 +7,13 @@ import {
 } from '../src/application/commands/make-leader-comment/make-leader-comment.handler';
 import { MarkOverdueRectificationsHandler } from '../src/application/commands/mark-overdue-rectifications/mark-overdue-rectifications.handler';
 import type { RosterPort } from '../src/application/ports/roster.port';
-import { fixedClock, InMemoryOrgTree, InMemoryStreams, sequentialIds } from '../src/application/testing/in-memory-ports';
+import {
+  fixedClock,
+  InMemoryCycleDirectory,
+  InMemoryOrgTree,
+  InMemoryStreams,
+  sequentialIds,
+} from '../src/application/testing/in-memory-ports';
 import { InMemoryRoster } from '../src/application/testing/in-memory-roster';
 
 const ROOT = '00000000-0000-4000-8000-0000000000a0';
@@ -46,7 +52,8 @@ const input = (orgId = VILLAGE): MakeLeaderCommentInput => ({
 
 function setup(day = '2011-05-10', withRoster: RosterPort | null = roster) {
   const streams = new InMemoryStreams();
-  const sut = new MakeLeaderCommentHandler(streams, tree, fixedClock(day), sequentialIds('00000000-0000-4000-8000-f'), withRoster);
+  const cycles = new InMemoryCycleDirectory(streams);
+  const sut = new MakeLeaderCommentHandler(streams, tree, fixedClock(day), sequentialIds('00000000-0000-4000-8000-f'), cycles, withRoster);
   const decisionOf = (commentId: string) =>
     (streams.streams.get(`comment-${commentId}`)![0]!.data as { decision: { inputs: unknown[]; rule: unknown } }).decision;
   return { streams, sut, decisionOf };
@@ -92,6 +99,53 @@ describe(MakeLeaderCommentHandler.name, () => {
     const { sut } = setup();
     await expect(sut.execute(input('00000000-0000-4000-8000-0000000000ee'), ctx(ROOT, 'organizer'))).rejects.toMatchObject({
       code: 'ORGANIZATION.NOT_FOUND',
+    });
+  });
+
+  describe('the cycle named (ADR 0138)', () => {
+    const CAMPAIGN = '00000000-0000-4000-8000-0000000000d0';
+    const CYCLE = '00000000-0000-4000-8000-0000000000d1';
+    /** A campaign launched over `root` with the cycle planned, then opened unless said. */
+    const withCampaign = (streams: InMemoryStreams, root: string, opened = true) =>
+      streams.streams.set(`campaign-${CAMPAIGN}`, [
+        { type: 'evaluation.CampaignLaunched', data: { campaignId: CAMPAIGN, orgId: root, name: 'c', phases: [] } },
+        { type: 'evaluation.CyclePlanned', data: { campaignId: CAMPAIGN, cycleId: CYCLE, quarter: '2011-Q2' } },
+        ...(opened ? [{ type: 'evaluation.CycleOpened', data: { campaignId: CAMPAIGN, cycleId: CYCLE } }] : []),
+      ]);
+    const commentStreams = (streams: InMemoryStreams) => [...streams.streams.keys()].filter((id) => id.startsWith('comment-'));
+
+    it('execute_WhenTheCycleIsOpenInACampaignOverTheOrganisation_RecordsTheCampaignStreamRead', async () => {
+      const { streams, sut, decisionOf } = setup();
+      withCampaign(streams, ROOT);
+      const { commentId } = await sut.execute({ ...input(), cycleId: CYCLE }, ctx(TOWNSHIP, 'branch_secretary'));
+      expect(decisionOf(commentId).inputs).toEqual([{ streamId: `campaign-${CAMPAIGN}`, version: 3 }, ...VILLAGE_PATH]);
+    });
+
+    it('execute_WhenNoCampaignPlansTheCycle_RefusesNamingCycleIdAndAppendsNothing', async () => {
+      const { streams, sut } = setup();
+      await expect(sut.execute({ ...input(), cycleId: CYCLE }, ctx(TOWNSHIP, 'branch_secretary'))).rejects.toMatchObject({
+        code: 'COMMENT.UNKNOWN_CYCLE',
+        kind: 'invalid',
+        message: expect.stringContaining('cycleId'),
+      });
+      expect(commentStreams(streams)).toEqual([]);
+    });
+
+    it('execute_WhenTheCampaignIsOverAnotherSubtree_RefusesAsForAnUnknownCycle', async () => {
+      const { streams, sut } = setup();
+      withCampaign(streams, OTHER);
+      await expect(sut.execute({ ...input(), cycleId: CYCLE }, ctx(TOWNSHIP, 'branch_secretary'))).rejects.toMatchObject({
+        code: 'COMMENT.UNKNOWN_CYCLE',
+      });
+      expect(commentStreams(streams)).toEqual([]);
+    });
+
+    it('execute_WhenTheCycleIsOnlyPlanned_RefusesWithTheOpenedRule', async () => {
+      const { streams, sut } = setup();
+      withCampaign(streams, ROOT, false);
+      await expect(sut.execute({ ...input(), cycleId: CYCLE }, ctx(TOWNSHIP, 'branch_secretary'))).rejects.toMatchObject({
+        code: 'COMMENT.CYCLE_NOT_OPENED',
+      });
     });
   });
 

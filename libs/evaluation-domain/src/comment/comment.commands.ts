@@ -1,5 +1,7 @@
 import type { RecordMonthlyReviewFindings } from './monthly-review-findings';
 import type { ContractData, InspectionFindingsRecorded, LeaderCommentMade, MassEvaluationFindingsRecorded } from '@vanguard/contracts';
+import type { RuleVersionChoice } from '@vanguard/kernel';
+import type { CycleStatus } from '../campaign/campaign.state';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -13,12 +15,27 @@ export interface CommentRight {
   readonly contactPoint: { readonly streamId: string; readonly version: number } | null;
 }
 
+/**
+ * The cycle a comment names (`cycleId`), as the handler read it: the campaign stream that plans it
+ * at the version read (recorded as an input), the root of that campaign's subtree, and the cycle's
+ * status then. Null when the comment names no cycle, or when no campaign plans the one it names.
+ */
+export interface CommentCycleRead {
+  readonly streamId: string;
+  readonly version: number;
+  readonly campaignOrgId: string;
+  readonly status: CycleStatus;
+}
+
 export interface MakeLeaderComment {
   readonly type: 'MakeLeaderComment';
   readonly data: Omit<ContractData<typeof LeaderCommentMade>, 'decision'> & {
     readonly decidedBy: DecidedBy;
     readonly right: CommentRight;
+    readonly cycle: CommentCycleRead | null;
     readonly reason: string;
+    /** A replay's rule versions (the recorded `rule` and `checks`); the service leaves it out. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 export interface CompleteRectification {

@@ -1,4 +1,4 @@
-import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
+import { checkRule, ruleRef, type Decider, type RuleRef } from '@vanguard/kernel';
 import type {
   CommentCommand,
   CompleteRectification,
@@ -8,10 +8,13 @@ import type {
   RecordMassEvaluationFindings,
 } from './comment.commands';
 import { idsOf, pathInputs } from '../org-path';
+import { ruleRanFor } from '../rules-recorded-later';
 import type { CommentEvent } from './comment.events';
 import {
   CommentIsByALeaderAboveOrTheContactPointRule,
   CommentIsMadeOnceRule,
+  CommentIsOnACycleThatHasOpenedRule,
+  CommentNamesACycleOfTheOrganisationsCampaignRule,
   FindingsHaveADeadlineAfterTheCommentRule,
   RectificationIsConfirmedFromAboveRule,
   RectificationIsOpenRule,
@@ -25,12 +28,29 @@ import {
   ProblemsAreRecordedByTheOrganiserRule,
 } from './mass-evaluation-findings.rules';
 
+/**
+ * The cycle a comment names, checked against the campaign stream the handler read (ADR 0138). The
+ * service runs both rules; a replay runs those its decision recorded, so a comment recorded before
+ * they shipped replays as it was decided. Recorded in `checks` only when a cycle is named: for a
+ * comment that names none they pass whatever they read, and its decision stays as it always was.
+ */
+function checkTheCycle(data: MakeLeaderComment['data']): RuleRef[] {
+  const rules = [
+    new CommentNamesACycleOfTheOrganisationsCampaignRule(data.cycleId, data.cycle, idsOf(data.right.orgPath)),
+    new CommentIsOnACycleThatHasOpenedRule(data.cycle),
+  ].filter((rule) => ruleRanFor(rule.id, data.ruleVersions));
+  rules.forEach(checkRule);
+  return data.cycleId === null ? [] : rules.map(ruleRef);
+}
+
 export function makeLeaderComment({ data }: MakeLeaderComment, state: CommentState): CommentEvent[] {
   checkRule(new CommentIsMadeOnceRule(state));
   const right = new CommentIsByALeaderAboveOrTheContactPointRule(data.decidedBy, data.right);
   checkRule(right);
+  const checks = checkTheCycle(data);
   checkRule(new FindingsHaveADeadlineAfterTheCommentRule(data.madeOn, data.findings));
-  const { decidedBy, right: facts, reason, ...comment } = data;
+  const { decidedBy, right: facts, cycle, reason, ruleVersions: _ruleVersions, ...comment } = data;
+  const cycleRead = cycle && comment.cycleId !== null ? [{ streamId: cycle.streamId, version: cycle.version }] : [];
   return [
     {
       type: 'evaluation.LeaderCommentMade',
@@ -38,8 +58,9 @@ export function makeLeaderComment({ data }: MakeLeaderComment, state: CommentSta
         ...comment,
         decision: {
           decidedBy,
-          inputs: [...(facts.contactPoint ? [facts.contactPoint] : []), ...pathInputs(facts.orgPath)],
+          inputs: [...(facts.contactPoint ? [facts.contactPoint] : []), ...cycleRead, ...pathInputs(facts.orgPath)],
           rule: ruleRef(right),
+          ...(checks.length > 0 ? { checks } : {}),
           reason,
         },
       },

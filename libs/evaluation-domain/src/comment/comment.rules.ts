@@ -1,7 +1,7 @@
 import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { idsOf } from '../org-path';
-import type { CommentRight } from './comment.commands';
+import type { CommentCycleRead, CommentRight } from './comment.commands';
 import type { CommentState } from './comment.state';
 
 export class CommentIsMadeOnceRule extends Rule {
@@ -39,6 +39,48 @@ export class CommentIsByALeaderAboveOrTheContactPointRule extends Rule {
   isBroken(): boolean {
     const above = idsOf(this.right.orgPath).slice(0, -1).includes(this.decidedBy.orgId) && LEADER_ROLES.includes(this.decidedBy.role);
     return !above && this.right.contactPoint === null;
+  }
+}
+
+/**
+ * 一季一点评: a comment that names a cycle names one that a campaign over the organisation commented
+ * on plans. A cycle no campaign plans and a cycle of another subtree's campaign answer alike, so a
+ * comment cannot probe which cycle ids exist elsewhere. A comment that names no cycle passes.
+ * First run and recorded in `checks` from version 1; decisions from before it name it nowhere and
+ * replay without it (`ruleRanFor`).
+ */
+export class CommentNamesACycleOfTheOrganisationsCampaignRule extends Rule {
+  readonly id = 'evaluation.comment.cycle-of-campaign';
+  readonly code = 'COMMENT.UNKNOWN_CYCLE';
+  readonly kind = 'invalid';
+  readonly message =
+    'cycleId: 所填季度周期不存在，或不属于覆盖该组织的创先争优活动 / cycleId names no cycle of a campaign over the organisation commented on';
+  constructor(
+    private readonly cycleId: string | null,
+    private readonly cycle: CommentCycleRead | null,
+    private readonly orgPath: readonly string[],
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.cycleId !== null && (this.cycle === null || !this.orgPath.includes(this.cycle.campaignOrgId));
+  }
+}
+
+/**
+ * A comment is on a quarter that has begun: its cycle is open, or closed (点评 of a quarter's
+ * work, 评诺, often follows its close). A cycle only planned has had no work to comment on.
+ */
+export class CommentIsOnACycleThatHasOpenedRule extends Rule {
+  readonly id = 'evaluation.comment.cycle-opened';
+  readonly code = 'COMMENT.CYCLE_NOT_OPENED';
+  readonly kind = 'rule';
+  readonly message = 'cycleId: 所填季度周期尚未开始，不能点评 / cycleId names a cycle that has not opened yet';
+  constructor(private readonly cycle: CommentCycleRead | null) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.cycle?.status === 'planned';
   }
 }
 

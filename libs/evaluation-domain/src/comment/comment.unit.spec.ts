@@ -1,11 +1,13 @@
 import { specificationFor } from '@vanguard/kernel/testing';
 import { pathInputs, type OrgPath } from '../org-path';
-import type { CommentCommand } from './comment.commands';
+import type { CommentCommand, CommentCycleRead } from './comment.commands';
 import { commentDecider } from './comment.decide';
 import type { CommentEvent } from './comment.events';
 import {
   CommentIsByALeaderAboveOrTheContactPointRule,
   CommentIsMadeOnceRule,
+  CommentIsOnACycleThatHasOpenedRule,
+  CommentNamesACycleOfTheOrganisationsCampaignRule,
   FindingsHaveADeadlineAfterTheCommentRule,
   RectificationIsConfirmedFromAboveRule,
   RectificationIsOpenRule,
@@ -44,9 +46,24 @@ const make = (decidedBy = townshipSecretary, contactPoint: typeof CONTACT_POINT 
     findings: f,
     decidedBy,
     right: { orgPath: PATH, contactPoint },
+    cycle: null,
     reason: '季度点评',
   },
 });
+const CYCLE = '01930000-0000-7000-8000-0000000000c2';
+const CAMPAIGN_STREAM = 'campaign-01930000-0000-7000-8000-0000000000c1';
+/** The county's campaign plans the cycle; the handler read its stream at version 7. */
+const cycleRead = (change: Partial<CommentCycleRead> = {}): CommentCycleRead => ({
+  streamId: CAMPAIGN_STREAM,
+  version: 7,
+  campaignOrgId: COUNTY,
+  status: 'open',
+  ...change,
+});
+const onCycle = (cycle: CommentCycleRead | null, cycleId: string | null = CYCLE): CommentCommand => {
+  const command = make() as Extract<CommentCommand, { type: 'MakeLeaderComment' }>;
+  return { ...command, data: { ...command.data, cycleId, cycle } };
+};
 const made: CommentEvent = {
   type: 'evaluation.LeaderCommentMade',
   data: {
@@ -105,6 +122,70 @@ describe('commentDecider', () => {
       .when(make(townshipSecretary, null, [findings[0]!, findings[0]!]))
       .thenRefuses(FindingsHaveADeadlineAfterTheCommentRule));
   it('records a comment once', () => spec.given([made]).when(make()).thenRefuses(CommentIsMadeOnceRule));
+
+  describe('the cycle it names', () => {
+    const cycleChecks = [
+      { id: 'evaluation.comment.cycle-of-campaign', version: 1 },
+      { id: 'evaluation.comment.cycle-opened', version: 1 },
+    ];
+    it('records a comment on an open cycle of the campaign over the village, with the campaign stream read and both cycle rules', () =>
+      spec
+        .given([])
+        .when(onCycle(cycleRead()))
+        .then([
+          {
+            ...made,
+            data: {
+              ...made.data,
+              cycleId: CYCLE,
+              decision: {
+                decidedBy: townshipSecretary,
+                inputs: [{ streamId: CAMPAIGN_STREAM, version: 7 }, ...pathInputs(PATH)],
+                rule: { id: 'evaluation.comment.by-leader-above-or-contact-point', version: 1 },
+                checks: cycleChecks,
+                reason: '季度点评',
+              },
+            },
+          },
+        ]));
+    it('records a comment on a closed cycle: a quarter is commented on after it closes too', () =>
+      spec
+        .given([])
+        .when(onCycle(cycleRead({ status: 'closed' })))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { cycleId: CYCLE, decision: { checks: cycleChecks } } })));
+    it('records a comment naming no cycle as before: no campaign read, no cycle checks', () =>
+      spec
+        .given([])
+        .when(onCycle(null, null))
+        .thenMatches((e) => expect((e[0]!.data as { decision: object }).decision).not.toHaveProperty('checks')));
+    it('refuses a cycle that no campaign plans', () =>
+      spec.given([]).when(onCycle(null)).thenRefuses(CommentNamesACycleOfTheOrganisationsCampaignRule, 'COMMENT.UNKNOWN_CYCLE'));
+    it('refuses a cycle of a campaign over another subtree, as it refuses an unknown one', () =>
+      spec
+        .given([])
+        .when(onCycle(cycleRead({ campaignOrgId: OTHER_TOWNSHIP })))
+        .thenRefuses(CommentNamesACycleOfTheOrganisationsCampaignRule, 'COMMENT.UNKNOWN_CYCLE'));
+    it('refuses a cycle only planned, not opened yet', () =>
+      spec
+        .given([])
+        .when(onCycle(cycleRead({ status: 'planned' })))
+        .thenRefuses(CommentIsOnACycleThatHasOpenedRule, 'COMMENT.CYCLE_NOT_OPENED'));
+    it('refuses an unknown cycle on a replay that recorded the rule, and lets it pass on one recorded before the rule', () => {
+      const replayedWith = (ruleVersions: Record<string, number>) => {
+        const command = onCycle(null) as Extract<CommentCommand, { type: 'MakeLeaderComment' }>;
+        return { ...command, data: { ...command.data, ruleVersions } };
+      };
+      const right = { 'evaluation.comment.by-leader-above-or-contact-point': 1 };
+      spec
+        .given([])
+        .when(replayedWith({ ...right, 'evaluation.comment.cycle-of-campaign': 1 }))
+        .thenRefuses(CommentNamesACycleOfTheOrganisationsCampaignRule);
+      spec
+        .given([])
+        .when(replayedWith(right))
+        .thenMatches((e) => expect(e[0]).toMatchObject({ data: { cycleId: CYCLE, decision: { inputs: pathInputs(PATH) } } }));
+    });
+  });
 
   it('confirms a rectification done on time, recording the comment and the path it read', () =>
     spec

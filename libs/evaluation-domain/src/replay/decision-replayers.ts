@@ -4,7 +4,8 @@ import type { AssessmentCommand } from '../assessment/assessment.commands';
 import type { AssessmentEvent } from '../assessment/assessment.events';
 import type { MonthlyRoundRead } from '../assessment/monthly-review-reads';
 import { benchmarkDecider } from '../benchmark/benchmark.decide';
-import type { MakeLeaderComment } from '../comment/comment.commands';
+import { campaignDecider } from '../campaign/campaign.decide';
+import type { CommentCycleRead, MakeLeaderComment } from '../comment/comment.commands';
 import { commentDecider } from '../comment/comment.decide';
 import type { CommentEvent } from '../comment/comment.events';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
@@ -18,12 +19,37 @@ import type { TallyPeerBallots } from '../review/review.commands';
 import { reviewDecider } from '../review/review.decide';
 import type { ReviewEvent } from '../review/review.events';
 import { MONTHLY_REVIEW_REPLAYERS } from './monthly-review-replayers';
-import { MissingReplayFactError, replayer, type Data, type DecisionReplayer, type Ev } from './replayer';
+import {
+  foldRead,
+  MissingReplayFactError,
+  replayer,
+  type Data,
+  type DecisionReplayer,
+  type Ev,
+  type ReplayContext,
+  type StreamRead,
+} from './replayer';
 
 export { MissingReplayFactError, type DecisionReplayer, type ReplayContext, type StreamRead, type StreamsRead } from './replayer';
 
 /** The streams a decision read besides its own and the path: evidence, a ballot box, a window. */
 const otherInputs = (d: Decision) => d.inputs.slice(1).filter((i) => !isPathInput(i));
+
+/** The campaign stream a comment's decision read for the cycle it names, if it recorded one (ADR 0138). */
+const campaignReadOf = (d: Decision): StreamRead | undefined => d.inputs.find((i) => i.streamId.startsWith('campaign-'));
+
+/**
+ * The cycle a comment named, read again from its campaign stream at the version the decision
+ * recorded: never taken from the comment's own record, so a cycle rewritten in the record shows.
+ * Null when the decision read no campaign (it named no cycle, or was recorded before the cycle rules).
+ */
+function commentCycleRead(ctx: ReplayContext, cycleId: string | null): CommentCycleRead | null {
+  const read = campaignReadOf(ctx.decision);
+  if (!read || cycleId === null) return null;
+  const { state } = foldRead(ctx, read, campaignDecider);
+  const cycle = state.cycles.find((c) => c.cycleId === cycleId);
+  return cycle && state.orgId ? { ...read, campaignOrgId: state.orgId, status: cycle.status } : null;
+}
 
 /**
  * The monthly rounds an assessment recorded, as reads again: the figures from the event, each round
@@ -96,16 +122,30 @@ export const DECISION_REPLAYERS: Readonly<Record<string, DecisionReplayer>> = {
       data: { decidedBy: decision.decidedBy, tally: data.tally, filerOrgPath: path, ruleVersions },
     }),
   }),
+  // The cycle named is read again from the campaign stream at the recorded version (ADR 0138); a
+  // comment recorded before the cycle rules names them in no `checks` and replays without them.
   'evaluation.LeaderCommentMade': replayer({
     decider: commentDecider,
     readsOwnStream: false,
     checksPath: true,
-    command: (data: Data<CommentEvent, 'evaluation.LeaderCommentMade'>, { decision, path }): MakeLeaderComment => {
+    reads: (decision) => {
+      const read = campaignReadOf(decision);
+      return read ? [read] : [];
+    },
+    command: (data: Data<CommentEvent, 'evaluation.LeaderCommentMade'>, ctx): MakeLeaderComment => {
+      const { decision, path, ruleVersions } = ctx;
       const { decision: _recorded, ...comment } = data;
       const contactPoint = decision.inputs.find((i) => i.streamId.startsWith('contact-point-')) ?? null;
       return {
         type: 'MakeLeaderComment',
-        data: { ...comment, decidedBy: decision.decidedBy, right: { orgPath: path, contactPoint }, reason: decision.reason },
+        data: {
+          ...comment,
+          decidedBy: decision.decidedBy,
+          right: { orgPath: path, contactPoint },
+          cycle: commentCycleRead(ctx, data.cycleId),
+          reason: decision.reason,
+          ruleVersions,
+        },
       };
     },
   }),

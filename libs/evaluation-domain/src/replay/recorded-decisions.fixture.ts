@@ -2,6 +2,8 @@ import { fold, type Decider, type DomainEvent } from '@vanguard/kernel';
 import { assessmentDecider } from '../assessment/assessment.decide';
 import type { MonthlyRoundRead } from '../assessment/monthly-review-reads';
 import { benchmarkDecider } from '../benchmark/benchmark.decide';
+import type { CampaignEvent } from '../campaign/campaign.events';
+import type { CommentCycleRead } from '../comment/comment.commands';
 import { commentDecider } from '../comment/comment.decide';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
 import { massTallyDecider } from '../mass-tally/mass-tally.decide';
@@ -76,15 +78,52 @@ export const lapsed = record(pledgeDecider, [
   { type: 'LapsePledge', data: { decidedBy: township, filerOrgPath: TOWNSHIP_PATH, reason: '资金未到位' } },
 ]);
 
+// The county's campaign and its 2011-Q2 cycle, opened: the campaign stream a comment on the cycle reads.
+export const CAMPAIGN_STREAM = `campaign-${uuid(11)}`;
+export const campaignHistory: CampaignEvent[] = [
+  {
+    type: 'evaluation.CampaignLaunched',
+    data: {
+      campaignId: uuid(11),
+      orgId: COUNTY,
+      name: '松岭旗创先争优活动',
+      phases: [
+        { phase: 'mobilise', startsOn: '2010-05-01', endsOn: '2010-05-31' },
+        { phase: 'compete', startsOn: '2010-06-01', endsOn: '2011-06-30' },
+        { phase: 'benchmark_upgrade', startsOn: '2011-07-01', endsOn: '2012-06-30' },
+        { phase: 'summarise', startsOn: '2012-07-01', endsOn: '2012-10-31' },
+      ],
+    },
+  },
+  {
+    type: 'evaluation.CyclePlanned',
+    data: {
+      campaignId: uuid(11),
+      cycleId: uuid(12),
+      quarter: '2011-Q2',
+      startsOn: '2011-04-01',
+      endsOn: '2011-06-30',
+      themes: { default: '喜迎建党90周年', bySector: {} },
+    },
+  },
+  { type: 'evaluation.CycleOpened', data: { campaignId: uuid(11), cycleId: uuid(12) } },
+];
+export const cycleRead: CommentCycleRead = { streamId: CAMPAIGN_STREAM, version: 3, campaignOrgId: COUNTY, status: 'open' };
+
 export const finding = { findingId: uuid(21), problem: '三会一课记录不全', rectification: '补齐记录', deadline: '2011-06-30' };
-export const comment = (contactPoint: { streamId: string; version: number } | null, decidedBy = township) =>
+export const comment = (
+  contactPoint: { streamId: string; version: number } | null,
+  decidedBy = township,
+  cycle: CommentCycleRead | null = null,
+) =>
   record(commentDecider, [
     {
       type: 'MakeLeaderComment',
       data: {
         commentId: uuid(20),
         orgId: VILLAGE,
-        cycleId: null,
+        cycleId: cycle ? uuid(12) : null,
+        cycle,
         form: 'on_site',
         madeOn: '2011-05-10',
         summary: '现场点评',
@@ -287,6 +326,12 @@ export const decisions: [string, readonly DomainEvent[], number, ReplayFacts][] 
     comment({ streamId: `contact-point-${uuid(22)}`, version: 0 }, { ...county, orgId: uuid(23) }),
     0,
     {},
+  ],
+  [
+    'LeaderCommentMade (on a cycle of the campaign, read from its stream)',
+    comment(null, township, cycleRead),
+    0,
+    { streamsRead: { [CAMPAIGN_STREAM]: campaignHistory } },
   ],
   ['RectificationCompleted', comment(null), 1, {}],
   ['MassEvaluationClosed', closedWindow, 1, {}],

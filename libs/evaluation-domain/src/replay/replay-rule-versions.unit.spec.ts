@@ -5,20 +5,25 @@ import { BranchConcludesForItsMembersRule, ConcluderDoesNotApproveRule } from '.
 import {
   assessed,
   ballots,
+  CAMPAIGN_STREAM,
+  campaignHistory,
+  comment,
   conclude,
   county,
+  cycleRead,
   kept,
   PROVINCE,
   COUNTY,
   record,
   reviewer,
   submitted,
+  township,
   uuid,
   village,
   VILLAGE,
   VILLAGE_PATH,
 } from './recorded-decisions.fixture';
-import { PathNotRecordedError, replayDecision } from './replay-decision';
+import { PathNotRecordedError, replayDecision, streamsToRead } from './replay-decision';
 
 describe(`${replayDecision.name} after rules changed`, () => {
   describe('after a rule’s new version shipped', () => {
@@ -122,6 +127,45 @@ describe(`${replayDecision.name} after rules changed`, () => {
       expect(replayDecision(stream, 1, { legacyOrgPath: [PROVINCE, COUNTY, uuid(99), VILLAGE] })).toMatchObject({
         matches: false,
         refusal: 'PLEDGE.NOT_LEVEL_ABOVE',
+      });
+    });
+  });
+
+  describe('after the cycle rules of a comment shipped (ADR 0138)', () => {
+    const onCycle = comment(null, township, cycleRead);
+    const withData = (e: DomainEvent, change: (d: Record<string, unknown>) => Record<string, unknown>): DomainEvent => ({
+      ...e,
+      data: change(e.data as Record<string, unknown>),
+    });
+
+    it('given a comment recorded before them, naming a cycle no campaign read shows, when replayed, then it runs without them and matches', () => {
+      // As the service recorded it then: the cycle id taken as given, no campaign read, no checks.
+      const before = withData(onCycle[0]!, (d) => {
+        const { checks: _checks, ...decision } = d['decision'] as { checks?: unknown; inputs: { streamId: string }[] };
+        return {
+          ...d,
+          cycleId: uuid(98),
+          decision: { ...decision, inputs: decision.inputs.filter((i) => i.streamId !== CAMPAIGN_STREAM) },
+        };
+      });
+
+      expect(streamsToRead(before)).toEqual([]);
+      const sut = replayDecision([before], 0);
+      expect(sut.refusal).toBeNull();
+      expect(sut.matches).toBe(true);
+    });
+
+    it('given a comment on a cycle, when replayed, then the campaign stream is read at the recorded version and the cycle checked again', () => {
+      expect(streamsToRead(onCycle[0]!)).toEqual([{ streamId: CAMPAIGN_STREAM, version: 3 }]);
+      expect(replayDecision(onCycle, 0, { streamsRead: { [CAMPAIGN_STREAM]: campaignHistory } }).matches).toBe(true);
+    });
+
+    it('given a comment whose recorded cycle was rewritten, when replayed, then the campaign read refuses it', () => {
+      const rewritten = withData(onCycle[0]!, (d) => ({ ...d, cycleId: uuid(98) }));
+
+      expect(replayDecision([rewritten], 0, { streamsRead: { [CAMPAIGN_STREAM]: campaignHistory } })).toMatchObject({
+        matches: false,
+        refusal: 'COMMENT.UNKNOWN_CYCLE',
       });
     });
   });

@@ -3,9 +3,11 @@ import { PostgresEventStore } from '@vanguard/event-store';
 import { CompleteRectificationHandler } from '../application/commands/complete-rectification/complete-rectification.handler';
 import { MakeLeaderCommentHandler } from '../application/commands/make-leader-comment/make-leader-comment.handler';
 import { MarkOverdueRectificationsHandler } from '../application/commands/mark-overdue-rectifications/mark-overdue-rectifications.handler';
+import { CYCLE_DIRECTORY } from '../application/ports/cycle-directory.port';
 import { COMMENT_READ_MODEL } from '../application/queries/comments/comment-read-model.port';
 import { CommentQueries } from '../application/queries/comments/comment.queries';
 import { PG_POOL } from '../infrastructure/database.module';
+import { SqlCycleDirectory } from '../infrastructure/event-store/sql-cycle-directory';
 import { StoreProjectionRunner } from '../infrastructure/projection/store-projection.runner';
 import { CommentProjection } from '../infrastructure/projection/comments/comment.projection';
 import { SqlCommentReadModel } from '../infrastructure/projection/comments/sql-comment.read-model';
@@ -25,6 +27,7 @@ export const commentsFeature: EvaluationFeatureFactory = () => ({
     CompleteRectificationHandler,
     MarkOverdueRectificationsHandler,
     CommentQueries,
+    { provide: CYCLE_DIRECTORY, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlCycleDirectory(pool) },
     { provide: COMMENT_READ_MODEL, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlCommentReadModel(pool) },
     {
       provide: RUNNER,

@@ -1,6 +1,7 @@
 import type { OrgPath } from '@vanguard/evaluation-domain';
 import { fold, type Decider } from '@vanguard/kernel';
 import type { ClockPort } from '../ports/clock.port';
+import type { CycleDirectoryPort } from '../ports/cycle-directory.port';
 import type { OrgTreePort } from '../ports/org-tree.port';
 import { ConcurrentChangeError, type Loaded, type StreamContext, type StreamsPort } from '../ports/streams.port';
 
@@ -18,6 +19,19 @@ export class InMemoryStreams implements StreamsPort {
     if (current.length !== expectedVersion) return Promise.reject(new ConcurrentChangeError(streamId));
     this.streams.set(streamId, [...current, ...events]);
     return Promise.resolve(current.length + events.length);
+  }
+}
+
+/** The campaign planning a cycle, looked up in the in-memory streams as the SQL directory looks in the store's rows. */
+export class InMemoryCycleDirectory implements CycleDirectoryPort {
+  constructor(private readonly streams: InMemoryStreams) {}
+
+  campaignOf(cycleId: string): Promise<string | null> {
+    for (const [streamId, events] of this.streams.streams) {
+      const plans = events.some((e) => e.type === 'evaluation.CyclePlanned' && (e.data as { cycleId?: unknown }).cycleId === cycleId);
+      if (streamId.startsWith('campaign-') && plans) return Promise.resolve(streamId.slice('campaign-'.length));
+    }
+    return Promise.resolve(null);
   }
 }
 

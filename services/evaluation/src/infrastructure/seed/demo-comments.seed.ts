@@ -5,6 +5,7 @@ import {
   type MakeLeaderCommentInput,
 } from '../../application/commands/make-leader-comment/make-leader-comment.handler';
 import { MarkOverdueRectificationsHandler } from '../../application/commands/mark-overdue-rectifications/mark-overdue-rectifications.handler';
+import { SqlCycleDirectory } from '../event-store/sql-cycle-directory';
 import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
 
 const FIRST = 10_000_000;
@@ -18,14 +19,19 @@ const township = as(TOWNSHIP, 'branch_secretary');
  * still open in 2011 — overdue by today's date). No roster is needed: both commenters lead an
  * organisation above. Idempotent: nothing is added once the first comment exists.
  */
-export const seedDemoComments: DemoSeed = async ({ streams, tree, campaignId }) => {
+export const seedDemoComments: DemoSeed = async ({ pool, streams, tree, campaignId }) => {
   if ((await streams.load(`comment-${demoId(FIRST)}`, commentDecider)).version > 0) return { slice: 'comments', created: false, events: 0 };
   const ids = demoIds(FIRST);
   const { state: campaign } = await streams.load(`campaign-${campaignId}`, campaignDecider);
   const cycleOn = (day: string) => campaign.cycles.find((c) => c.startsOn <= day && day <= c.endsOn)?.cycleId ?? null;
+  // The cycle each comment names is checked as the live route checks it (ADR 0138).
+  const cycles = new SqlCycleDirectory(pool);
   let events = 0;
   const comment = async (day: string, ctx: typeof county, input: Omit<MakeLeaderCommentInput, 'cycleId'>) => {
-    const made = await new MakeLeaderCommentHandler(streams, tree, on(day), ids, null).execute({ ...input, cycleId: cycleOn(day) }, ctx);
+    const made = await new MakeLeaderCommentHandler(streams, tree, on(day), ids, cycles, null).execute(
+      { ...input, cycleId: cycleOn(day) },
+      ctx,
+    );
     events++;
     return made;
   };

@@ -18,7 +18,11 @@ export class FindingDto {
 export class MakeCommentRequest {
   @ApiProperty({ format: 'uuid', description: 'the organisation commented on' }) @IsUuid() orgId!: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'the cycle the comment belongs to, if any' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'the cycle (quarter) the comment belongs to, if any: a cycle of a campaign over the organisation commented on (400 COMMENT.UNKNOWN_CYCLE otherwise), opened already — open or closed (422 COMMENT.CYCLE_NOT_OPENED while only planned)',
+  })
   @IsOptional()
   @IsUuid()
   cycleId?: string;

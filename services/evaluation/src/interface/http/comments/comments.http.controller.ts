@@ -32,7 +32,11 @@ export class CommentsHttpController {
 
   @Post()
   @Roles(...PLEDGE_ROLES)
-  @ApiOperation({ summary: '领导点评 / a leader above, or the contact-point leader, comments with findings and deadlines' })
+  @ApiOperation({
+    summary: '领导点评 / a leader above, or the contact-point leader, comments with findings and deadlines',
+    description:
+      'A `cycleId` names a cycle of a campaign over the organisation, opened already: 400 COMMENT.UNKNOWN_CYCLE for an unknown one or another subtree’s, 422 COMMENT.CYCLE_NOT_OPENED for one only planned; nothing is recorded then (ADR 0138).',
+  })
   @ApiCreatedResponse({ type: CommentCreatedResponse })
   create(@Ctx() ctx: CommandContext, @Body() b: MakeCommentRequest): Promise<CommentCreatedResponse> {
     return this.make.execute(
