@@ -10,7 +10,9 @@ import { configureHttpApp, type ConcurrencyLimiter } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { binaryBody, createTestSchema, testTopicPrefix, tokenFor, waitUntil, type TestSchema } from '@vanguard/testing';
 import { readPdf } from './support/pdf-text';
-import { REPORT_TRACES } from '../src/interface/http/report-renders';
+import { ExportRenderer } from '../src/infrastructure/export/export-renderer';
+import { SqlBreakdownReadModel } from '../src/infrastructure/sql-breakdown.read-model';
+import { REPORT_RENDERS, REPORT_TRACES } from '../src/interface/http/report-renders';
 import { reportingConfig } from '../src/reporting.config';
 import { REPORTING_POOL, REPORTING_READ_POOL, ReportingModule } from '../src/reporting.module';
 import {
@@ -486,6 +488,116 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
       delete process.env['REPORTING_TRACE_TIMEOUT_MS'];
       if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  /**
+   * Asks for the download at `path` over a socket this test cuts while one of its statements
+   * (`like`) waits in Postgres for `table`, which the test holds under an exclusive lock: taken at
+   * once, or, with `lockOnCue`, when the service reaches the read the test hooked (so the reads
+   * before it run). Then, with deadlines and the lock still held: that statement's backend is gone
+   * (the statement cancelled and its connection closed: no transaction, no lock of it is left),
+   * nothing waits for the lock any more and the download's place is back.
+   */
+  async function abandonWhileWaiting(o: { path: string; table: string; like: string; lockOnCue?: (lock: () => Promise<void>) => void }) {
+    const renders = app.get<ConcurrencyLimiter>(REPORT_RENDERS);
+    const server = app.getHttpServer() as Server;
+    const locker = await db.pool.connect();
+    let caller: ReturnType<typeof httpGet> | undefined;
+    let listening = false;
+    try {
+      const lockerPid = (await locker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      const lock = async () => {
+        await locker.query('begin');
+        await locker.query(`lock table ${o.table} in access exclusive mode`);
+      };
+      if (o.lockOnCue) o.lockOnCue(lock);
+      else await lock();
+      /** Backends of the download's statement, waiting for the lock this test holds. */
+      const waiting = async () =>
+        (
+          await db.pool.query<{ pid: number }>(
+            `select pid from pg_stat_activity where $1 = any(pg_blocking_pids(pid)) and state = 'active' and query like $2`,
+            [lockerPid, o.like],
+          )
+        ).rows.map((r) => r.pid);
+
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      listening = true;
+      const port = (server.address() as AddressInfo).port;
+      caller = httpGet({ host: '127.0.0.1', port, path: `/reports/organizations/${COUNTY.id}/${o.path}`, headers: as('county.organizer') });
+      caller.on('error', () => undefined); // destroyed on purpose below
+      const [pid] = await waitUntil('a statement of the download to wait for the lock in Postgres', async () => {
+        const found = await waiting();
+        return found.length === 1 ? found : undefined;
+      });
+      expect(renders.inUse).toBe(1);
+
+      caller.destroy(); // the client leaves
+      await waitUntil(
+        'the waiting statement to be cancelled and its connection closed',
+        async () =>
+          (await db.pool.query('select 1 from pg_stat_activity where pid = $1', [pid])).rowCount === 0 && (await waiting()).length === 0,
+        { timeoutMs: 5_000 },
+      );
+      await waitUntil('the download to give its place back', () => renders.inUse === 0, { timeoutMs: 5_000 });
+    } finally {
+      caller?.destroy();
+      await locker.query('rollback').catch(() => undefined);
+      locker.release();
+      if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it('stops the level queries of a workbook whose caller leaves: the running one is cancelled, no further level is read, nothing rendered', async () => {
+    const breakdown = app.get(SqlBreakdownReadModel);
+    const renderer = app.get(ExportRenderer);
+    const [countBelow, below] = [breakdown.countBelow.bind(breakdown), breakdown.below.bind(breakdown)];
+    const asked: string[] = [];
+    let lockNow: () => Promise<void> = () => Promise.resolve();
+    // The real reads, recorded; the second level's count finds the organisations locked by the test.
+    const counts = jest.spyOn(breakdown, 'countBelow').mockImplementation(async (...a: Parameters<typeof countBelow>) => {
+      asked.push(`count ${a[1]}`);
+      if (a[1] === 2) await lockNow();
+      return countBelow(...a);
+    });
+    const reads = jest.spyOn(breakdown, 'below').mockImplementation((...a: Parameters<typeof below>) => {
+      asked.push(`rows ${a[1]}`);
+      return below(...a);
+    });
+    const rendered = jest.spyOn(renderer, 'workbook');
+    try {
+      await abandonWhileWaiting({
+        path: 'statistics.xlsx?period=2026',
+        table: 'rpt_org',
+        like: '%count(*)::int as n from rpt_org o%',
+        lockOnCue: (lock) => (lockNow = lock),
+      });
+      // The county has two levels below: the first read, the second's count cancelled, its rows never asked.
+      expect(asked).toEqual(['count 1', 'rows 1', 'count 2']);
+      expect(rendered).not.toHaveBeenCalled();
+    } finally {
+      counts.mockRestore();
+      reads.mockRestore();
+      rendered.mockRestore();
+    }
+    // The pool it read through still serves: the next workbook is made.
+    await http().get(`/reports/organizations/${COUNTY.id}/statistics.xlsx?period=2026`).set(as('county.organizer')).expect(200);
+  });
+
+  it('cancels the figures read of a work summary whose caller leaves, and renders nothing', async () => {
+    const renderer = app.get(ExportRenderer);
+    const rendered = jest.spyOn(renderer, 'docx');
+    try {
+      await abandonWhileWaiting({
+        path: 'summary.docx?period=2026',
+        table: 'rpt_fact_total',
+        like: '%from rpt_fact_total t where t.anc_id%',
+      });
+      expect(rendered).not.toHaveBeenCalled();
+    } finally {
+      rendered.mockRestore();
+    }
+    await http().get(`/reports/organizations/${COUNTY.id}/summary.docx?period=2026`).set(as('county.organizer')).expect(200);
   });
 
   it('reads through a pool of its own that plans every statement with its values; the projection keeps the plan cache (ADR 0096)', async () => {

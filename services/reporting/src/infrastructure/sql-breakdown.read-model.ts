@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { FIGURES, FIGURE_BY_KEY, combine, type FigureDefinition, type FigureValue } from '../domain/figures';
 import type { Period } from '../domain/period';
 import { rosterFigures, type RosterTotals } from './sql-figures.read-model';
+import { stoppable, type StopOptions } from './stoppable-query';
 
 export interface BreakdownRow {
   readonly orgId: string;
@@ -84,30 +85,42 @@ const belowSql = (where: string, from: string, withRoot = '') => `with ${withRoo
 export class SqlBreakdownReadModel {
   constructor(private readonly pool: Pool) {}
 
+  /**
+   * A read on the pool, or with `stop` (a download's, whose caller may leave) as a stoppable
+   * query: a caller gone cancels its statement and its connection is closed.
+   */
+  private read<T>(stop: StopOptions | undefined, work: (on: Pick<Pool, 'query'>) => Promise<T>): Promise<T> {
+    return stop ? stoppable(this.pool, stop, work) : work(this.pool);
+  }
+
   /** How many active organisations lie `depth` levels below the root: what `below` would return, without its figures. */
-  async countBelow(rootId: string, depth: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>({
-      text: `with root as (select cardinality(path) + $2::int as at from rpt_org where id = $1)
+  async countBelow(rootId: string, depth: number, stop?: StopOptions): Promise<number> {
+    const { rows } = await this.read(stop, (on) =>
+      on.query<{ n: number }>({
+        text: `with root as (select cardinality(path) + $2::int as at from rpt_org where id = $1)
              select count(*)::int as n from rpt_org o, root
               where ${depth === 1 ? 'o.parent_id = $1 and ' : ''}o.path @> array[$1::uuid] and cardinality(o.path) = root.at and o.status = 'active'`,
-      values: [rootId, depth],
-    });
+        values: [rootId, depth],
+      }),
+    );
     return rows[0]?.n ?? 0;
   }
 
-  async below(rootId: string, depth: number, period: Period): Promise<BreakdownRow[]> {
-    const { rows } = await this.pool.query<Row>(
-      depth === 1
-        ? // Prepared: parsed once per connection, where parsing it cost as much as running it. The
-          // service's read pool plans it with the root each time (ADR 0096): the province's
-          // children have many more totals than a county's.
-          { name: 'reporting.breakdown.children', text: belowSql('o.parent_id = $1', ''), values: [rootId, period.from, period.to] }
-        : // Not a named statement: a generic plan cannot tell a county from a province, whose
-          // path matches every organisation; planned with the root each time, it can.
-          {
-            text: belowSql('o.path @> array[$1::uuid] and cardinality(o.path) = root.at', ', root', DEPTH_ROOT),
-            values: [rootId, period.from, period.to, depth],
-          },
+  async below(rootId: string, depth: number, period: Period, stop?: StopOptions): Promise<BreakdownRow[]> {
+    const { rows } = await this.read(stop, (on) =>
+      on.query<Row>(
+        depth === 1
+          ? // Prepared: parsed once per connection, where parsing it cost as much as running it. The
+            // service's read pool plans it with the root each time (ADR 0096): the province's
+            // children have many more totals than a county's.
+            { name: 'reporting.breakdown.children', text: belowSql('o.parent_id = $1', ''), values: [rootId, period.from, period.to] }
+          : // Not a named statement: a generic plan cannot tell a county from a province, whose
+            // path matches every organisation; planned with the root each time, it can.
+            {
+              text: belowSql('o.path @> array[$1::uuid] and cardinality(o.path) = root.at', ', root', DEPTH_ROOT),
+              values: [rootId, period.from, period.to, depth],
+            },
+      ),
     );
     return rows.map((o) => ({ orgId: o.id, parentId: o.parent_id, name: o.name, level: o.level, code: o.code, figures: figuresOf(o) }));
   }

@@ -31,10 +31,14 @@ export interface TracePage {
   readonly next: string | null;
 }
 
-export { TraceStopped } from './stoppable-query';
+export { QueryStopped } from './stoppable-query';
+
+/** What runs a read: the pool, or a stoppable query's client. */
+type Reader = Pick<Pool, 'query'>;
 
 /** A page of a trace, run as a stoppable query (its timeout and its caller's signal). */
 export interface TraceOptions extends StopOptions {
+  readonly timeoutMs: number;
   readonly limit: number;
   /** A page's `next`: events after it. */
   readonly after?: string;
@@ -201,13 +205,24 @@ export class SqlFiguresReadModel {
     return r.rows;
   }
 
-  /** Every figure for the subtree and period. */
-  async figures(rootId: string, period: Period): Promise<Map<string, FigureValue>> {
-    const [facts, roster, extra] = await Promise.all([
-      this.pool.query<FactAgg>({ name: 'reporting.figures.facts', text: FACTS_SQL, values: [rootId, period.from, period.to] }),
-      this.roster(rootId),
-      this.extraRows(rootId, [period]),
-    ]);
+  /**
+   * Every figure for the subtree and period. With `stop` (a download's, whose caller may leave) it
+   * runs as a stoppable query: a caller gone cancels its statements and its connection is closed.
+   */
+  async figures(rootId: string, period: Period, stop?: StopOptions): Promise<Map<string, FigureValue>> {
+    return stop ? stoppable(this.pool, stop, (c) => this.figuresOn(c, rootId, period, true)) : this.figuresOn(this.pool, rootId, period);
+  }
+
+  /** On the pool the three statements run side by side; on one client one after the other (pg queues them, deprecated). */
+  private async figuresOn(on: Reader, rootId: string, period: Period, oneClient = false): Promise<Map<string, FigureValue>> {
+    const reads = [
+      () => on.query<FactAgg>({ name: 'reporting.figures.facts', text: FACTS_SQL, values: [rootId, period.from, period.to] }),
+      () => this.roster(rootId, on),
+      () => this.extraRows(rootId, [period], on),
+    ] as const;
+    const [facts, roster, extra] = oneClient
+      ? [await reads[0](), await reads[1](), await reads[2]()]
+      : await Promise.all([reads[0](), reads[1](), reads[2]()]);
     const rows = new Map(facts.rows.map((x) => [x.figure, withoutExtraRows(x, extra.rows)]));
     const out = new Map<string, FigureValue>();
     for (const d of FIGURES) out.set(d.key, d.kind === 'roster' ? (roster.get(d.key) as FigureValue) : valueOf(d, rows.get(d.key)));
@@ -239,18 +254,16 @@ export class SqlFiguresReadModel {
     return periods.map((_, i) => valueOf(d, byIndex.get(i + 1)));
   }
 
-  private extraRows(rootId: string, periods: readonly Period[]) {
-    return this.pool.query<{ figure: string; i: string; extra: string }>({
+  private extraRows(rootId: string, periods: readonly Period[], on: Reader = this.pool) {
+    return on.query<{ figure: string; i: string; extra: string }>({
       name: 'reporting.figures.extra-rows',
       text: EXTRA_ROWS_SQL,
       values: [rootId, periods.map((p) => p.from), periods.map((p) => p.to)],
     });
   }
 
-  private async roster(rootId: string): Promise<Map<string, FigureValue>> {
-    return rosterFigures(
-      (await this.pool.query<RosterTotals>({ name: 'reporting.figures.roster', text: ROSTER_SQL, values: [rootId] })).rows[0],
-    );
+  private async roster(rootId: string, on: Reader = this.pool): Promise<Map<string, FigureValue>> {
+    return rosterFigures((await on.query<RosterTotals>({ name: 'reporting.figures.roster', text: ROSTER_SQL, values: [rootId] })).rows[0]);
   }
 
   /**

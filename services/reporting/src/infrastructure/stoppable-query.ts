@@ -1,9 +1,12 @@
 import { Client, type Pool, type PoolClient } from 'pg';
 
-/** A trace that Postgres cancelled: its statement timeout (`timeout`) or its caller left (`cancelled`). */
-export class TraceStopped extends Error {
+/**
+ * A read that was stopped: its statement timeout (`timeout`), or its caller left (`cancelled`):
+ * before it began, or Postgres cancelled its statement.
+ */
+export class QueryStopped extends Error {
   constructor(readonly why: 'timeout' | 'cancelled') {
-    super(`trace query stopped: ${why}`);
+    super(`query stopped: ${why}`);
   }
 }
 
@@ -12,23 +15,25 @@ const QUERY_CANCELED = '57014';
 
 /** How long a query may run, and what stops it early. */
 export interface StopOptions {
-  /** `statement_timeout` of the query's transaction. */
-  readonly timeoutMs: number;
+  /** `statement_timeout` of the query's transaction; none: the server's. */
+  readonly timeoutMs?: number;
   /** Aborted when the caller is gone: the running statement is cancelled. */
   readonly signal?: AbortSignal;
 }
 
 /**
  * `work` on a client of its own in a read-only transaction with the timeout; a caller gone
- * (`signal`) cancels the running statement from outside the pool, whose connections may all be busy.
+ * (`signal`) cancels the running statement from outside the pool, whose connections may all be busy,
+ * and a connection a cancel was sent on is closed, not given back: nothing of the read is left in
+ * Postgres, neither a statement nor a transaction nor its locks.
  */
 export async function stoppable<T>(pool: Pool, o: StopOptions, work: (c: PoolClient) => Promise<T>): Promise<T> {
-  if (o.signal?.aborted) throw new TraceStopped('cancelled');
+  if (o.signal?.aborted) throw new QueryStopped('cancelled');
   const c = await pool.connect();
   // Gone while this waited for a connection: nothing has run yet.
   if (o.signal?.aborted) {
     c.release();
-    throw new TraceStopped('cancelled');
+    throw new QueryStopped('cancelled');
   }
   const pid = (c as unknown as { processID?: number }).processID;
   let cancelling: Promise<void> | undefined;
@@ -37,13 +42,13 @@ export async function stoppable<T>(pool: Pool, o: StopOptions, work: (c: PoolCli
   let broken: Error | boolean | undefined;
   try {
     await c.query('begin read only');
-    await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
+    if (o.timeoutMs !== undefined) await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
     const out = await work(c);
     await c.query('commit');
     return out;
   } catch (e) {
     await c.query('rollback').catch((r: Error) => (broken = r));
-    if ((e as { code?: string }).code === QUERY_CANCELED) throw new TraceStopped(o.signal?.aborted ? 'cancelled' : 'timeout');
+    if ((e as { code?: string }).code === QUERY_CANCELED) throw new QueryStopped(o.signal?.aborted ? 'cancelled' : 'timeout');
     throw e;
   } finally {
     o.signal?.removeEventListener('abort', cancel);

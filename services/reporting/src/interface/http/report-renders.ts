@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { streamBody, type ConcurrencyLimiter, type LongWork } from '@vanguard/http';
 import { RenderCancelled } from '../../infrastructure/export/export-renderer';
+import { QueryStopped } from '../../infrastructure/stoppable-query';
 
 /** The limiter for rendering downloads (docx, PDF, xlsx): each holds CPU and the whole file in memory. */
 export const REPORT_RENDERS = Symbol('ReportRenders');
@@ -43,9 +44,10 @@ export const attachment = (name: string) => `attachment; filename*=UTF-8''${rfc5
  * A download rendered and sent under one place of `renders`: 429 with Retry-After past its limits,
  * and the place held until the last byte is handed to the socket or the client is cut (nothing
  * read for `stallMs`, or `maxMs` in all), so a client that leaves files unread cannot pile them up
- * in memory. A client that leaves before its file is made aborts `render`'s signal: a render still
- * waiting for a thread is dropped and its place freed at once, one already on a thread is finished
- * and thrown away, and nothing is answered.
+ * in memory. A client that leaves before its file is made aborts `render`'s signal: a read of its
+ * figures is stopped (its statement cancelled, QueryStopped) and a render still waiting for a
+ * thread is dropped, either freeing its place at once; one already on a thread is finished and
+ * thrown away; nothing is answered.
  */
 export async function sendRendered(
   renders: ConcurrencyLimiter,
@@ -70,7 +72,8 @@ export async function sendRendered(
     try {
       body = await render(gone.signal);
     } catch (e) {
-      if (e instanceof RenderCancelled && gone.signal.aborted) return;
+      const stoppedByLeaving = e instanceof RenderCancelled || (e instanceof QueryStopped && e.why === 'cancelled');
+      if (stoppedByLeaving && gone.signal.aborted) return;
       throw e;
     }
     if (gone.signal.aborted) return;

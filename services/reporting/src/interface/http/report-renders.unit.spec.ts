@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { LongWork, TooManyRequestsException } from '@vanguard/http';
 import { waitUntil } from '@vanguard/testing';
 import { RenderCancelled } from '../../infrastructure/export/export-renderer';
+import { QueryStopped } from '../../infrastructure/stoppable-query';
 import { attachment, reportRenders, sendRendered } from './report-renders';
 
 /** Far more than loopback's socket buffers take while the client reads nothing: the send must wait on the client. */
@@ -129,6 +130,22 @@ describe(`${sendRendered.name} when the client leaves before its file is made`, 
     await leaveWhileRendering();
     await waitUntil('the place to come back', () => work.active === 0);
     expect(seen).toEqual(['asked', 'rendering', 'aborted', 'returned, nothing answered']);
+  });
+
+  it('AReadOfItsFiguresCancelledByTheLeaving_FreesItsPlaceAtOnce_AndNothingAnswered', async () => {
+    // As a stoppable query does with a workbook's level or a summary's figures: its statement cancelled.
+    render = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new QueryStopped('cancelled'))));
+    await leaveWhileRendering();
+    await waitUntil('the place to come back', () => work.active === 0);
+    expect(seen).toEqual(['asked', 'rendering', 'aborted', 'returned, nothing answered']);
+  });
+
+  it('AReadThatTimesOut_IsStillAnError_EvenWhenTheClientHasLeft', async () => {
+    render = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new QueryStopped('timeout'))));
+    await leaveWhileRendering();
+    await waitUntil('the send to end', () => seen.some((s) => s.startsWith('threw') || s.startsWith('returned')));
+    expect(seen).toEqual(['asked', 'rendering', 'aborted', 'threw Error: query stopped: timeout']);
+    expect(work.active).toBe(0);
   });
 
   it('AClientGoneBeforeTheSendBegins_CostsNoRender', async () => {

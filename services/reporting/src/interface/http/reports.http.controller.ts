@@ -23,7 +23,7 @@ import { renderMarkdown, traceLink } from '../../domain/summary-markdown';
 import { buildWorkSummary } from '../../domain/work-summary';
 import { ExportRenderer, RenderError } from '../../infrastructure/export/export-renderer';
 import { SqlBreakdownReadModel, type BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
-import { SqlFiguresReadModel, TraceCursorInvalid, TraceStopped, type OrgRow } from '../../infrastructure/sql-figures.read-model';
+import { QueryStopped, SqlFiguresReadModel, TraceCursorInvalid, type OrgRow } from '../../infrastructure/sql-figures.read-model';
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
 import { REPORT_RENDERS, REPORT_TRACES, sendRendered } from './report-renders';
 import { BreakdownTable, ReportFile, TracePage } from './report-docs';
@@ -171,7 +171,7 @@ export class ReportsHttpController {
           message: '分页游标无效 / after is not a cursor this service gave out',
           errors: [{ field: 'after', reason: 'not a cursor' }],
         });
-      if (!(e instanceof TraceStopped)) throw e;
+      if (!(e instanceof QueryStopped)) throw e;
       this.log.warn(`trace of ${figure} under ${q.orgId} for ${q.period} stopped: ${e.why}`);
       throw new ServiceUnavailableException({
         code: 'REPORT.TRACE_TIMEOUT',
@@ -213,7 +213,10 @@ export class ReportsHttpController {
     const p = period(q);
     const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     await this.download(who, res, { type, name: `${org.name}创先争优工作总结-${q.period}.docx` }, async (signal) =>
-      this.renderer.docx(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }), signal),
+      this.renderer.docx(
+        buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p, { signal }) }),
+        signal,
+      ),
     );
   }
 
@@ -231,7 +234,10 @@ export class ReportsHttpController {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
     await this.download(who, res, { type: 'application/pdf', name: `${org.name}创先争优工作总结-${q.period}.pdf` }, async (signal) =>
-      this.renderer.pdf(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }), signal),
+      this.renderer.pdf(
+        buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p, { signal }) }),
+        signal,
+      ),
     );
   }
 
@@ -256,14 +262,20 @@ export class ReportsHttpController {
         name: org.name,
         level: org.level,
         code: org.code,
-        figures: await this.figures.figures(orgId, p),
+        figures: await this.figures.figures(orgId, p, { signal }),
       };
       // As far down as the row limit lets the file go: a province's villages were 80,000 rows built
-      // in memory, minutes of a blocked event loop and gigabytes.
-      const { levels, omitted } = await statisticsLevels(own, statisticsMaxRows(), {
-        count: (depth) => this.breakdown.countBelow(orgId, depth),
-        rows: (depth) => this.breakdown.below(orgId, depth, p),
-      });
+      // in memory, minutes of a blocked event loop and gigabytes. A caller who leaves stops the
+      // levels: the running query is cancelled, no further one is sent (issue 16).
+      const { levels, omitted } = await statisticsLevels(
+        own,
+        statisticsMaxRows(),
+        {
+          count: (depth) => this.breakdown.countBelow(orgId, depth, { signal }),
+          rows: (depth) => this.breakdown.below(orgId, depth, p, { signal }),
+        },
+        signal,
+      );
       return this.renderer.workbook({ orgName: org.name, period: p, levels, ...(omitted ? { omitted } : {}) }, signal);
     });
   }

@@ -1,4 +1,5 @@
 import type { BreakdownRow } from '../../infrastructure/sql-breakdown.read-model';
+import { QueryStopped } from '../../infrastructure/stoppable-query';
 import { levelTitle, statisticsLevels } from './statistics-levels';
 
 const row = (name: string): BreakdownRow => ({ orgId: name, parentId: null, name, level: 'village', code: '91', figures: new Map() });
@@ -40,6 +41,41 @@ describe('the statistics workbook’s levels', () => {
     expect(levels.map((l) => l.title)).toEqual(['本级', '下一级', '下二级']);
     expect(omitted).toEqual({ title: '下三级', organisations: 40, maxRows: 8 });
     expect(t.asked).toEqual([1, 2]);
+  });
+
+  /** `t`'s levels, each query recorded in `asked`; `leaveAt` is called as a query begins. */
+  const recorded = (t: ReturnType<typeof tree>, leaveAt: (query: string) => void = () => undefined) => {
+    const asked: string[] = [];
+    const ask = <T>(query: string, read: () => Promise<T>) => {
+      asked.push(query);
+      leaveAt(query);
+      return read();
+    };
+    return {
+      asked,
+      below: {
+        count: (depth: number) => ask(`count ${depth}`, () => t.below.count(depth)),
+        rows: (depth: number) => ask(`rows ${depth}`, () => t.below.rows(depth)),
+      },
+    };
+  };
+
+  it('sends no further query once its caller has left: the level being read is the last', async () => {
+    const caller = new AbortController();
+    // The caller leaves while the second level's rows are read (a stoppable query would cancel that statement).
+    const r = recorded(tree([2, 5, 40, 7]), (query) => query === 'rows 2' && caller.abort());
+    const stopped = statisticsLevels(row('示范省'), 3000, r.below, caller.signal);
+    await expect(stopped).rejects.toThrow(QueryStopped);
+    await expect(stopped).rejects.toMatchObject({ why: 'cancelled' });
+    expect(r.asked).toEqual(['count 1', 'rows 1', 'count 2', 'rows 2']);
+  });
+
+  it('sends no query at all when its caller left before the first level', async () => {
+    const caller = new AbortController();
+    caller.abort();
+    const r = recorded(tree([2, 5]));
+    await expect(statisticsLevels(row('松岭旗'), 3000, r.below, caller.signal)).rejects.toMatchObject({ why: 'cancelled' });
+    expect(r.asked).toEqual([]);
   });
 
   it('lists the organisation alone when nothing lies below it', async () => {
