@@ -19,6 +19,9 @@ export interface StreamBodyOptions {
   readonly maxMs?: number;
 }
 
+/** The 'close' listeners `stream.pipeline` adds to its destination while it runs (Node 20). */
+const PIPELINE_LISTENERS = 7;
+
 /** How a streamed answer ended: sent in full, or cut short (client gone, stalled, shutting down). */
 export type StreamOutcome = 'sent' | 'aborted';
 
@@ -65,6 +68,10 @@ export async function streamBody(
     { objectMode: false, highWaterMark: 64 * 1024 },
   );
   const unwatch = watchResponse(res, { stallMs, maxMs }, (reason) => cut.abort(reason));
+  // Node 20's pipeline puts seven 'close' listeners of its own on the response, beside the
+  // platform's (metrics, body deadline, shutdown, a download's place): a fixed number per answer,
+  // not a leak, yet past the default limit it logged a leak warning for every download.
+  res.setMaxListeners(res.getMaxListeners() + PIPELINE_LISTENERS);
   try {
     await pipeline(body, res, { signal: stop });
     return 'sent';

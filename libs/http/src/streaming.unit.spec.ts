@@ -90,6 +90,45 @@ describe(`${receiveUpload.name} behind the app's body parsers`, () => {
 });
 
 describe(streamBody.name, () => {
+  it('sends through a response the platform already watches without passing its listener limit (a leak warning per download)', async () => {
+    // Every answer carries 'close' listeners of the platform's own before its body: metrics, the
+    // body deadline, graceful shutdown, the download's place. Node's pipeline adds seven more, and
+    // Node warns of a leak once a response holds more than its limit (Jest hides the warning itself).
+    const seen: { listeners: number; limit: number }[] = [];
+    const server = createServer((_req, res) => {
+      for (let i = 0; i < 4; i++) res.once('close', () => undefined);
+      async function* body() {
+        yield await Promise.resolve('a\n');
+        seen.push({ listeners: res.listenerCount('close'), limit: res.getMaxListeners() });
+        yield 'b\n';
+      }
+      void streamBody(res, body(), { stallMs: 1_000 });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = request({ port, host: '127.0.0.1', path: '/' }, (res) => {
+          let got = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (got += c))
+            .on('end', () => resolve(got));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(text).toBe('a\nb\n');
+      expect(seen).toHaveLength(1);
+      // The pipeline's own listeners were there while the body was sent, and still within the limit.
+      expect(seen[0]!.listeners).toBeGreaterThan(4);
+      expect(seen[0]!.listeners).toBeLessThanOrEqual(seen[0]!.limit);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('ends the producer it was given when the signal is already aborted once the first chunk is made', async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
