@@ -335,6 +335,21 @@ describe('openSheet and sniffSheetFormat', () => {
     }
   });
 
+  it('names the byte where a .csv saved as GBK stops being UTF-8, in its first 64 KiB or as it ends', async () => {
+    const header = Buffer.from('name,budget_fen\r\n', 'utf8');
+    const gbk = join(dir, 'gbk-row.csv');
+    await writeFile(gbk, Buffer.concat([header, Buffer.from([0xba, 0xec, 0xca, 0xaf, 0x2c, 0x31])])); // 红石,1
+    await expect(sniffSheetFormat(gbk)).rejects.toThrow(`not valid UTF-8 after byte ${header.length};`);
+    await expect(sniffSheetFormat(gbk)).rejects.toThrow(`第 ${header.length} 字节之后`);
+    const cut = join(dir, 'cut.csv');
+    await writeFile(cut, Buffer.concat([header, Buffer.from('红', 'utf8').subarray(0, 2)]));
+    await expect(sniffSheetFormat(cut)).rejects.toThrow(`not valid UTF-8 after byte ${header.length};`);
+    // A character cut only by the 64 KiB the sniff reads is no fault of the file.
+    const long = join(dir, 'long.csv');
+    await writeFile(long, Buffer.concat([Buffer.from('a'.repeat(64 * 1024 - 1), 'utf8'), Buffer.from('红\n', 'utf8')]));
+    expect(await sniffSheetFormat(long)).toBe('csv');
+  });
+
   it('reads limits from <PREFIX>_ variables and refuses a bad one', () => {
     const defaults = { maxUploadBytes: 10, maxRows: 5, maxRecordChars: 100, maxInflatedBytes: 1000, uploadIdleMs: 1, uploadDeadlineMs: 2 };
     expect(sheetUploadLimits('X', defaults, { X_IMPORT_MAX_ROWS: '7', X_UPLOAD_DIR: '/u' })).toMatchObject({

@@ -5,6 +5,7 @@ import { positiveIntFromEnv } from '@vanguard/infra-config';
 import type { SheetFormat, SheetReadLimits } from './sheet-reader';
 import { DEFAULT_MAX_HELD_PART_BYTES } from './xlsx-bounds';
 import { SheetRefusedError } from './sheet-reader';
+import { Utf8Offset } from './utf8-offset';
 
 /** Bounds on one spreadsheet upload and its reading, shared by every service that imports files. */
 export interface SheetUploadLimits extends SheetReadLimits {
@@ -78,20 +79,21 @@ export async function sniffSheetFormat(file: string): Promise<SheetFormat> {
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const bytes = head.subarray(0, bytesRead);
     if (bytes.subarray(0, 4).equals(ZIP)) return 'xlsx';
-    if (bytesRead > 0 && !bytes.includes(0) && utf8Prefix(bytes, bytesRead === head.length)) return 'csv';
-    throw new SheetRefusedError('文件内容不是 .xlsx 或 UTF-8 编码的 .csv / the file is neither an .xlsx nor a UTF-8 .csv by its content');
+    const notUtf8At = bytesRead > 0 && !bytes.includes(0) ? notUtf8After(bytes, bytesRead === head.length) : undefined;
+    if (bytesRead > 0 && !bytes.includes(0) && notUtf8At === undefined) return 'csv';
+    // A roster saved as GBK fails here, at its header's first Chinese character: the byte tells the clerk so.
+    const where = notUtf8At === undefined ? '' : `（第 ${notUtf8At} 字节之后不是有效的 UTF-8 编码）`;
+    const whereEn = notUtf8At === undefined ? '' : ` (not valid UTF-8 after byte ${notUtf8At}; save it as UTF-8)`;
+    throw new SheetRefusedError(
+      `文件内容不是 .xlsx 或 UTF-8 编码的 .csv${where} / the file is neither an .xlsx nor a UTF-8 .csv by its content${whereEn}`,
+    );
   } finally {
     await fh.close();
   }
 }
 
-/** Valid UTF-8, allowing a character cut at the end when the buffer is only the file's start. */
-function utf8Prefix(bytes: Buffer, cut: boolean): boolean {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    decoder.decode(bytes, { stream: cut });
-    return true;
-  } catch {
-    return false;
-  }
+/** Where `bytes` stop being UTF-8, or undefined; a character cut at the end is fine when they are only the file's start. */
+function notUtf8After(bytes: Buffer, onlyTheStart: boolean): number | undefined {
+  const located = new Utf8Offset();
+  return located.feed(bytes) ?? (onlyTheStart ? undefined : located.end());
 }
