@@ -13,9 +13,15 @@ export class QueryStopped extends Error {
 /** Postgres's SQLSTATE for a statement cancelled (its timeout, or pg_cancel_backend). */
 const QUERY_CANCELED = '57014';
 
+/**
+ * A download's statements' timeout when it names none: the cancel below needs a connection of its
+ * own, which is refused just when connections run out, and then only a timeout ends the statement.
+ */
+export const BACKSTOP_TIMEOUT_MS = 10 * 60_000;
+
 /** How long a query may run, and what stops it early. */
 export interface StopOptions {
-  /** `statement_timeout` of the query's transaction; none: the server's. */
+  /** `statement_timeout` of the query's transaction; BACKSTOP_TIMEOUT_MS unless given. */
   readonly timeoutMs?: number;
   /** Aborted when the caller is gone: the running statement is cancelled. */
   readonly signal?: AbortSignal;
@@ -40,10 +46,24 @@ export async function stoppable<T>(pool: Pool, o: StopOptions, work: (c: PoolCli
   const cancel = () => void (cancelling = cancelBackend(pool, pid));
   o.signal?.addEventListener('abort', cancel, { once: true });
   let broken: Error | boolean | undefined;
+  // A cancel reaches only a statement running: a caller gone between two of them would see every
+  // later one run, idle in transaction meanwhile. Each statement asks first (the abort listener
+  // has run by then: it is synchronous).
+  const stillWanted = () => {
+    if (o.signal?.aborted) throw new QueryStopped('cancelled');
+  };
+  const guarded = new Proxy(c, {
+    get(target, key, receiver) {
+      if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+      return (...args: Parameters<PoolClient['query']>) =>
+        o.signal?.aborted ? Promise.reject(new QueryStopped('cancelled')) : (target.query as (...a: unknown[]) => unknown)(...args);
+    },
+  });
   try {
-    await c.query('begin read only');
-    if (o.timeoutMs !== undefined) await c.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs))}`);
-    const out = await work(c);
+    await guarded.query('begin read only');
+    await guarded.query(`set local statement_timeout = ${Math.max(1, Math.floor(o.timeoutMs ?? BACKSTOP_TIMEOUT_MS))}`);
+    const out = await work(guarded);
+    stillWanted();
     await c.query('commit');
     return out;
   } catch (e) {
@@ -70,7 +90,7 @@ async function cancelBackend(pool: Pool, pid: number | undefined): Promise<void>
     await c.connect();
     await c.query('select pg_cancel_backend($1)', [pid]);
   } catch {
-    // The statement still ends at its timeout.
+    // No connection to cancel from (the server full, say): the statement still ends at its timeout.
   } finally {
     await c.end().catch(() => undefined);
   }

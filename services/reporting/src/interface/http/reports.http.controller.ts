@@ -77,8 +77,10 @@ export class ReportsHttpController {
     try {
       await sendRendered(this.renders, who.sub, res, file, render);
     } catch (e) {
-      if (!(e instanceof RenderError)) throw e;
-      this.log.error(`render of ${file.name ?? file.type} failed: ${e.message}`);
+      // Its figures' read stopped with the client still there (its timeout, an operator's cancel): unavailable too.
+      if (e instanceof QueryStopped) this.log.warn(`figures of ${file.name ?? file.type} stopped: ${e.why}`);
+      else if (e instanceof RenderError) this.log.error(`render of ${file.name ?? file.type} failed: ${e.message}`);
+      else throw e;
       throw new ServiceUnavailableException({
         code: 'REPORT.RENDER_UNAVAILABLE',
         message: '文件暂时无法生成，请稍后重试 / the file could not be rendered; try again shortly',
