@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { chinaDayOf } from '@vanguard/kernel';
 import { ensureCountyTopics } from '@vanguard/county-inbound';
 import { toKafkaMessage } from '@vanguard/messaging';
 import { claimsOf, serviceTokenFor, tapFromNow, testProducer, waitUntil, type TestSchema } from '@vanguard/testing';
@@ -20,6 +21,7 @@ interface Reply {
   messageId: string;
   outcome: 'applied' | 'refused' | 'duplicate';
   code?: string;
+  reason?: string;
   originalOutcome?: string;
   result?: Record<string, string>;
 }
@@ -158,9 +160,21 @@ describe(`${CountyInboundRunner.name} (roster sync through Kafka)`, () => {
     const row = await db.pool.query(`select org_id, status, membership from members where id = $1`, [memberA]);
     expect(row.rows[0]).toEqual({ org_id: BAIHUA, status: 'full', membership: 'active' });
 
-    // An older state arriving late is stale; the removal makes the member leave.
+    // An older state arriving late is stale.
     expect(await replyTo(await send('county-songling', synced(a), 1))).toMatchObject({ outcome: 'refused', code: 'COUNTY.STALE' });
-    const left = await replyTo(await send('county-songling', { memberId: a, orgId: BAIHUA, removedOn: '2026-01-05', reason: '出党' }, 3));
+    // A removal dated before the move the county's own sync made today is refused naming that day,
+    // and nothing of it applied (ADR 0140); dated on that day, it makes the member leave.
+    const today = chinaDayOf(new Date());
+    const versionBefore = await count(`select version as n from members where id = $1`, [memberA]);
+    const early = await replyTo(await send('county-songling', { memberId: a, orgId: BAIHUA, removedOn: '2026-01-05', reason: '出党' }, 3));
+    expect(early).toMatchObject({ outcome: 'refused', code: 'MEMBER.LEFT_ON_OUT_OF_RANGE' });
+    expect(early.reason).toContain(`history runs to ${today} (transferred in)`);
+    expect((await db.pool.query(`select membership, version from members where id = $1`, [memberA])).rows[0]).toEqual({
+      membership: 'active',
+      version: versionBefore,
+    });
+    expect(await count(`select count(*)::int as n from member_history where member_id = $1 and kind = 'left'`, [memberA])).toBe(0);
+    const left = await replyTo(await send('county-songling', { memberId: a, orgId: BAIHUA, removedOn: today, reason: '出党' }, 4));
     expect(left.outcome).toBe('applied');
     const after = await db.pool.query(`select membership from members where id = $1`, [memberA]);
     expect(after.rows[0].membership).toBe('left');

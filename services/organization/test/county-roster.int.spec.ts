@@ -226,6 +226,82 @@ describe(CountyRosterHandler.name, () => {
     expect((await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberLeft')).toEqual([]);
   });
 
+  it('refuses a removal dated before the latest day of the member’s history, naming it, and applies none of it (ADR 0140)', async () => {
+    // The county's own sync assigned a role today; its removal is dated earlier in the year.
+    const today = new SystemClock().today();
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const [role] = await inTx(() => sut.synced([synced(county, { roles: ['party_worker'] }, 2)], client));
+    expect(role).toEqual({ outcome: 'applied', result: { memberId } });
+    const transferId = randomUUID();
+    await db.pool.query(
+      `insert into member_transfers (id, member_id, from_org_id, to_org_id, requested_on, deadline, status, version)
+       values ($1, $2, $3, $4, '2026-01-01', '2026-02-01', 'requested', 1)`,
+      [transferId, memberId, HONGSHI, BAIHUA],
+    );
+    const state = async () => ({
+      member: (await db.pool.query(`select membership, version from members where id = $1`, [memberId])).rows,
+      history: (await db.pool.query(`select on_day::text, kind from member_history where member_id = $1 order by id`, [memberId])).rows,
+      transfer: (await db.pool.query(`select status from member_transfers where id = $1`, [transferId])).rows,
+      outbox: (await outbox(memberId)).map((e) => e.event_type),
+    });
+    const before = await state();
+
+    const [early] = await inTx(() => sut.removed([removed(county, 3)], client));
+
+    expect(early).toMatchObject({ outcome: 'refused', code: 'MEMBER.LEFT_ON_OUT_OF_RANGE' });
+    expect(early!.outcome === 'refused' && early!.reason).toContain(`history runs to ${today} (role assigned)`);
+    expect(await state()).toEqual(before);
+
+    // On that day it applies.
+    const onTheDay = removed(county, 4);
+    const [left] = await inTx(() =>
+      sut.removed([{ ...onTheDay, event: { ...onTheDay.event, data: { ...onTheDay.event.data, removedOn: today } } }], client),
+    );
+    expect(left).toEqual({ outcome: 'applied', result: { memberId } });
+    expect((await state()).member).toEqual([{ membership: 'left', version: before.member[0].version + 1 }]);
+  });
+
+  it('judges a removal by a history line committed while it waited for the member’s lock', async () => {
+    // A role assigned on the platform holds the member's lock until it commits its history line:
+    // the removal reads the line once the lock is its, not in the statement that waited for it.
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    const assigner = await db.pool.connect();
+    try {
+      await assigner.query('begin');
+      await assigner.query('select 1 from members where id = $1 for update', [memberId]);
+      const removal = inTx(() => sut.removed([removed(county, 2)], client));
+      await waitUntil(
+        'the removal to wait for the member',
+        async () =>
+          (
+            await db.pool.query<{ n: number }>(
+              `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%county_member_links%for update of m%'`,
+            )
+          ).rows[0]!.n > 0,
+        { timeoutMs: 10_000 },
+      );
+      await assigner.query(`update members set roles = '{secretary}', version = version + 1 where id = $1`, [memberId]);
+      await assigner.query(
+        `insert into member_history (member_id, on_day, kind, org_id, detail) values ($1, '2026-03-08', 'role_assigned', $2, 'secretary')`,
+        [memberId, HONGSHI],
+      );
+      await assigner.query('commit');
+      const [early] = await removal;
+
+      expect(early).toMatchObject({ outcome: 'refused', code: 'MEMBER.LEFT_ON_OUT_OF_RANGE' });
+      expect(early!.outcome === 'refused' && early!.reason).toContain('history runs to 2026-03-08 (role assigned)');
+      const { rows } = await db.pool.query(`select membership from members where id = $1`, [memberId]);
+      expect(rows[0].membership).toBe('active');
+    } finally {
+      await assigner.query('rollback').catch(() => undefined);
+      assigner.release();
+    }
+  });
+
   it('ends the open transfer of a member the county removes, as leaving on the platform does', async () => {
     const county = randomUUID();
     const [first] = await inTx(() => sut.synced([synced(county)], client));

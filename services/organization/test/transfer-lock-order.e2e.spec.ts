@@ -60,8 +60,14 @@ const synced = (countyMemberId: string, orgId: string, roles: Synced['data']['ro
     roles,
     posts: [],
   });
+// Dated today: a merge that wins the race carries the member over today, and a leaving may not precede it (ADR 0140).
 const removed = (countyMemberId: string, orgId: string) =>
-  countyMessage<Removed>('county.RosterMemberRemoved', { memberId: countyMemberId, orgId, removedOn: '2026-01-05', reason: '出党' });
+  countyMessage<Removed>('county.RosterMemberRemoved', {
+    memberId: countyMemberId,
+    orgId,
+    removedOn: new SystemClock().today(),
+    reason: '出党',
+  });
 
 /** Postgres' count of deadlocks it broke in this database (the test database: every suite running on it counts). */
 async function deadlocks(db: Client): Promise<number> {

@@ -1,6 +1,6 @@
 import type { ContractEvent, CountyRosterMemberRemoved, CountyRosterMemberSynced } from '@vanguard/contracts';
 import { applied, refused, type CountyMessage, type CountyOutcome, type CountyScope } from '@vanguard/county-inbound';
-import { Member, type MemberProps } from '../../domain/member/member.aggregate';
+import { Member, type MemberProps, type MembershipHistoryEntry } from '../../domain/member/member.aggregate';
 import { MemberNotFoundError } from '../../domain/member/member.errors';
 import { PersonalData } from '../../domain/member/personal-data.value-object';
 import { OrganizationNotFoundError } from '../../domain/organization/organization.errors';
@@ -114,11 +114,11 @@ export class CountyRosterHandler<TTx> {
     messages: readonly (Synced | Removed)[],
     tx: TTx,
     orgsOf: (m: Synced) => string[],
-    endingTransfers: boolean,
+    removal: boolean,
   ): Promise<CountyRosterSnapshot> {
     const keys = messages.map((m) => ({ countyClientId: m.sender.clientId, countyMemberId: m.event.data.memberId }));
     const orgIds = new Set(messages.flatMap((m) => orgsOf(m as Synced)));
-    const snapshot = await this.store.load(tx, keys, [...orgIds], endingTransfers);
+    const snapshot = await this.store.load(tx, keys, [...orgIds], removal);
     const members = [...snapshot.linked.values(), ...[...snapshot.claimable.values()].map((c) => c.state)];
     const moved = members.find((m) => !snapshot.organizations.has(m.orgId));
     if (moved) throw new CountyBatchLostRace(new MemberMovedMeanwhileError(moved.id));
@@ -219,7 +219,8 @@ export class CountyRosterHandler<TTx> {
     if (!linked) throw new MemberNotFoundError(d.memberId);
     const refusal = await speaksFor(this.scope, m.sender, linked.state);
     if (refusal) return refusal;
-    const member = restore(linked.state);
+    // With his latest history line: a leaving day may not precede it (ADR 0140).
+    const member = restore(linked.state, batch.snapshot.latestHistory.get(linked.state.id));
     member.leave(d.removedOn, today, d.reason);
     // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120), and
     // MemberTransferCancelled says so (ADR 0129). Always asked: the snapshot's count was read before
@@ -254,9 +255,19 @@ function contextOf(m: CountyMessage): EventContext {
   };
 }
 
-/** A member the batch works on: restored without opening personal numbers (the batch never writes them). */
-function restore(s: RosterMemberState): Member {
-  const props: MemberProps = { ...s, roles: [...s.roles], posts: [...s.posts], personal: PersonalData.none(), history: [] };
+/**
+ * A member the batch works on: restored without opening personal numbers (the batch never writes
+ * them), and with the one history line a removal reads (`latest`, the line with the latest day);
+ * a restatement reads none. The lines he had are stored already: only new ones are written.
+ */
+function restore(s: RosterMemberState, latest?: MembershipHistoryEntry): Member {
+  const props: MemberProps = {
+    ...s,
+    roles: [...s.roles],
+    posts: [...s.posts],
+    personal: PersonalData.none(),
+    history: latest ? [latest] : [],
+  };
   return Member.restore(props);
 }
 

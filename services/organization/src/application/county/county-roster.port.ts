@@ -1,4 +1,4 @@
-import type { MemberProps } from '../../domain/member/member.aggregate';
+import type { MemberProps, MembershipHistoryEntry } from '../../domain/member/member.aggregate';
 import type { MemberTransfer, TransferEnding } from '../../domain/transfer/member-transfer.aggregate';
 import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
@@ -38,6 +38,11 @@ export interface CountyRosterSnapshot {
   readonly organizations: ReadonlyMap<string, { readonly id: string; readonly status: OrgStatus }>;
   /** Member id → transfers still requested or accepted. */
   readonly openTransfers: ReadonlyMap<string, number>;
+  /**
+   * Member id → the line of his history with the latest day, read for a removal batch only (empty
+   * otherwise), after the members are locked: a leaving day may not precede it (ADR 0140).
+   */
+  readonly latestHistory: ReadonlyMap<string, MembershipHistoryEntry>;
 }
 
 export interface NewCountyMemberLink extends CountyMemberKey {
@@ -73,8 +78,11 @@ export interface CountyRosterChanges {
 }
 
 export interface CountyRosterStore<TTx> {
-  /** `orgIds`: organisations the messages name; `endingTransfers`: lock the members' open transfers first (a removal ends them). */
-  load(tx: TTx, keys: readonly CountyMemberKey[], orgIds: readonly string[], endingTransfers: boolean): Promise<CountyRosterSnapshot>;
+  /**
+   * `orgIds`: organisations the messages name; `removal`: a removal batch — lock the members' open
+   * transfers first (a removal ends them) and read each member's latest history line (`latestHistory`).
+   */
+  load(tx: TTx, keys: readonly CountyMemberKey[], orgIds: readonly string[], removal: boolean): Promise<CountyRosterSnapshot>;
   save(tx: TTx, changes: CountyRosterChanges): Promise<void>;
 }
 

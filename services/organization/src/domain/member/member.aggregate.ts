@@ -8,6 +8,7 @@ import type { Membership, MemberRole, MemberStatus, VanguardPost } from './membe
 import { PersonalData } from './personal-data.value-object';
 import { MemberCannotHoldTheSameRoleTwiceRule } from './rules/member-cannot-hold-the-same-role-twice.rule';
 import { MemberCannotJoinInTheFutureRule } from './rules/member-cannot-join-in-the-future.rule';
+import { MemberCannotLeaveBeforeTheLatestDayOfTheirHistoryRule } from './rules/member-cannot-leave-before-the-latest-day-of-their-history.rule';
 import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-membership.rule';
 import { RosterKeepsTheJoiningDayRule } from './rules/roster-keeps-the-joining-day.rule';
 import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
@@ -30,6 +31,10 @@ export interface MemberProps {
   posts: VanguardPost[];
   personal: PersonalData;
   membership: Membership;
+  /**
+   * As stored, in the order recorded; a county roster batch restores a member with his latest line
+   * only (by day), the one his decisions read: the lines before it are stored and never rewritten.
+   */
   history: MembershipHistoryEntry[];
   version: number;
 }
@@ -186,6 +191,7 @@ export class Member extends AggregateRoot {
     checkRule(new DayMustExistRule(on, 'leftOn'));
     checkRule(new MemberMustBeActiveRule(this.props.membership));
     checkRule(new MemberLeavesWithinMembershipRule(on, this.props.joinedOn, today));
+    checkRule(new MemberCannotLeaveBeforeTheLatestDayOfTheirHistoryRule(on, this.latestHistoryLine()));
     checkRule(new PublishedReasonMustNotCarryPersonalNumbersRule('MEMBER.REASON_HAS_PERSONAL_NUMBER', reason));
     this.props.membership = 'left';
     this.props.history.push({ on, kind: 'left', orgId: this.props.orgId, detail: reason ?? null });
@@ -196,6 +202,14 @@ export class Member extends AggregateRoot {
       orgId: this.props.orgId,
       data: { memberId: this.id, orgId: this.props.orgId, leftOn: on, ...(reason ? { reason } : {}) },
     });
+  }
+
+  /** The line of the member's history with the latest day (the last recorded of that day); none for no history. */
+  private latestHistoryLine(): MembershipHistoryEntry | undefined {
+    return this.props.history.reduce<MembershipHistoryEntry | undefined>(
+      (latest, h) => (!latest || h.on >= latest.on ? h : latest),
+      undefined,
+    );
   }
 
   /** History entries not yet stored; the repository appends them and marks them stored. */

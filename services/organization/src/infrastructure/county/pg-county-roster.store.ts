@@ -9,6 +9,7 @@ import {
   type CountyRosterStore,
   type RosterMemberState,
 } from '../../application/county/county-roster.port';
+import type { MembershipHistoryEntry } from '../../domain/member/member.aggregate';
 import type { Membership, MemberRole, MemberStatus, VanguardPost } from '../../domain/member/member.vocabulary';
 import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
@@ -40,6 +41,14 @@ interface MemberRow {
   current_county_member?: string | null;
 }
 
+interface HistoryRow {
+  member_id: string;
+  on_day: string;
+  kind: MembershipHistoryEntry['kind'];
+  org_id: string;
+  detail: string | null;
+}
+
 /**
  * The links of the county ids `$1`/`$2` (client, county member id; each pair once), each found by
  * its primary key, as `l`, with their members as `m` (a join: the lock on `m` stays above the
@@ -60,12 +69,7 @@ const LINKED_MEMBERS = `(select distinct c, i from unnest($1::text[], $2::uuid[]
 export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
   constructor(private readonly clock: Clock) {}
 
-  async load(
-    tx: SqlTx,
-    keys: readonly CountyMemberKey[],
-    orgIds: readonly string[],
-    endingTransfers: boolean,
-  ): Promise<CountyRosterSnapshot> {
+  async load(tx: SqlTx, keys: readonly CountyMemberKey[], orgIds: readonly string[], removal: boolean): Promise<CountyRosterSnapshot> {
     const clients = keys.map((k) => k.countyClientId);
     const countyIds = keys.map((k) => k.countyMemberId);
     // The platform's one order (ADR 0129): open transfers, organisations, then members, as a merge
@@ -80,7 +84,7 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
        select m.id, m.org_id from unnest($2::uuid[]) as k(id) cross join lateral (select * from members m where m.id = k.id offset 0) as m`,
       [clients, countyIds],
     )) as { rows: { id: string; org_id: string }[] };
-    if (endingTransfers && seen.length)
+    if (removal && seen.length)
       await tx.query(
         `select id from member_transfers where member_id = any($1::uuid[]) and status in ('requested','accepted') order by id for update`,
         [seen.map((r) => r.id)],
@@ -102,6 +106,21 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
     );
     const all = members.rows as MemberRow[];
     const rows = all.filter((r) => !r.taken_over_by);
+    // A removal's bound (ADR 0140): each member's history line with the latest day, in one statement
+    // for the batch, read once the members are locked — a line committed while the batch waited for
+    // a member (a role, a transfer) is in it; read in the locking statement, its snapshot was older.
+    const latest =
+      removal && rows.length
+        ? ((
+            await tx.query(
+              `select distinct on (h.member_id) h.member_id, h.on_day::text as on_day, h.kind, h.org_id, h.detail
+                 from member_history h
+                where h.member_id = any($1::uuid[])
+                order by h.member_id, h.on_day desc, h.id desc`,
+              [rows.map((r) => r.id)],
+            )
+          ).rows as HistoryRow[])
+        : [];
     const known = new Set(all.map((r) => linkKey({ countyClientId: r.county_client_id, countyMemberId: r.county_member_id })));
     // A county id no link knows may be a platform member's id: a county taking over a member it received.
     // Only those the unlocked read found as members are locked and read again (member ids never
@@ -144,6 +163,7 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
       ),
       organizations: new Map((orgs.rows as { id: string; status: OrgStatus }[]).map((o) => [o.id, o])),
       openTransfers: new Map([...rows, ...claimed].map((r) => [r.id, r.open_transfers])),
+      latestHistory: new Map(latest.map((h) => [h.member_id, { on: h.on_day, kind: h.kind, orgId: h.org_id, detail: h.detail }])),
     };
   }
 
