@@ -56,7 +56,7 @@ function setup(day = '2011-05-10', withRoster: RosterPort | null = roster) {
   const sut = new MakeLeaderCommentHandler(streams, tree, fixedClock(day), sequentialIds('00000000-0000-4000-8000-f'), cycles, withRoster);
   const decisionOf = (commentId: string) =>
     (streams.streams.get(`comment-${commentId}`)![0]!.data as { decision: { inputs: unknown[]; rule: unknown } }).decision;
-  return { streams, sut, decisionOf };
+  return { streams, sut, decisionOf, cycles };
 }
 
 describe(MakeLeaderCommentHandler.name, () => {
@@ -137,6 +137,17 @@ describe(MakeLeaderCommentHandler.name, () => {
       await expect(sut.execute({ ...input(), cycleId: CYCLE }, ctx(TOWNSHIP, 'branch_secretary'))).rejects.toMatchObject({
         code: 'COMMENT.UNKNOWN_CYCLE',
       });
+      expect(commentStreams(streams)).toEqual([]);
+    });
+
+    it('execute_WhenTheCallerHasNoRight_RefusesWithTheRightRuleWithoutLookingTheCycleUp', async () => {
+      const { streams, sut, cycles } = setup();
+      withCampaign(streams, ROOT);
+      const lookups = jest.spyOn(cycles, 'campaignOf');
+      for (const cycleId of [CYCLE, '00000000-0000-4000-8000-0000000000ee'])
+        for (const caller of [ctx(OTHER, 'organizer'), ctx(VILLAGE, 'branch_secretary')])
+          await expect(sut.execute({ ...input(), cycleId }, caller)).rejects.toMatchObject({ code: RULE_CODE });
+      expect(lookups).not.toHaveBeenCalled();
       expect(commentStreams(streams)).toEqual([]);
     });
 

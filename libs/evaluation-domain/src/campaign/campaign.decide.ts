@@ -13,6 +13,9 @@ import {
 } from './campaign.rules';
 import { evolve, initialState, type CampaignState } from './campaign.state';
 
+/** A campaign's stream id: decisions that read a campaign record it under this id (ADR 0138). */
+export const campaignStream = (campaignId: string) => `campaign-${campaignId}`;
+
 export function launchCampaign({ data }: LaunchCampaign, state: CampaignState): CampaignEvent[] {
   checkRule(new CampaignIsLaunchedOnceRule(state));
   checkRule(new PhasesFollowEachOtherRule(data.phases));

@@ -165,6 +165,21 @@ describe('commentDecider', () => {
         .given([])
         .when(onCycle(cycleRead({ campaignOrgId: OTHER_TOWNSHIP })))
         .thenRefuses(CommentNamesACycleOfTheOrganisationsCampaignRule, 'COMMENT.UNKNOWN_CYCLE'));
+    it("refuses a planned cycle of another subtree's campaign as unknown (400), never as not opened (422): its status is not told", () =>
+      spec
+        .given([])
+        .when(onCycle(cycleRead({ campaignOrgId: OTHER_TOWNSHIP, status: 'planned' })))
+        .thenRefuses(CommentNamesACycleOfTheOrganisationsCampaignRule, 'COMMENT.UNKNOWN_CYCLE'));
+    it('refuses a caller without the right before it judges the cycle: the handler skips the cycle lookup for them', () => {
+      const command = make({ sub: 'village.secretary', role: 'branch_secretary', orgId: VILLAGE }) as Extract<
+        CommentCommand,
+        { type: 'MakeLeaderComment' }
+      >;
+      spec
+        .given([])
+        .when({ ...command, data: { ...command.data, cycleId: CYCLE, cycle: null } })
+        .thenRefuses(CommentIsByALeaderAboveOrTheContactPointRule, 'COMMENT.NOT_ENTITLED');
+    });
     it('refuses a cycle only planned, not opened yet', () =>
       spec
         .given([])

@@ -1,4 +1,5 @@
 export * from './comment.commands';
+export { commentCycleReadFrom } from './comment-cycle-read';
 export * from './comment.events';
 export * from './comment.rules';
 export * from './mass-evaluation-findings.rules';

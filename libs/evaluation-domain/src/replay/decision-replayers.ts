@@ -4,8 +4,9 @@ import type { AssessmentCommand } from '../assessment/assessment.commands';
 import type { AssessmentEvent } from '../assessment/assessment.events';
 import type { MonthlyRoundRead } from '../assessment/monthly-review-reads';
 import { benchmarkDecider } from '../benchmark/benchmark.decide';
-import { campaignDecider } from '../campaign/campaign.decide';
+import { campaignDecider, campaignStream } from '../campaign/campaign.decide';
 import type { CommentCycleRead, MakeLeaderComment } from '../comment/comment.commands';
+import { commentCycleReadFrom } from '../comment/comment-cycle-read';
 import { commentDecider } from '../comment/comment.decide';
 import type { CommentEvent } from '../comment/comment.events';
 import { massEvaluationDecider } from '../mass-evaluation/mass-evaluation.decide';
@@ -36,7 +37,7 @@ export { MissingReplayFactError, type DecisionReplayer, type ReplayContext, type
 const otherInputs = (d: Decision) => d.inputs.slice(1).filter((i) => !isPathInput(i));
 
 /** The campaign stream a comment's decision read for the cycle it names, if it recorded one (ADR 0138). */
-const campaignReadOf = (d: Decision): StreamRead | undefined => d.inputs.find((i) => i.streamId.startsWith('campaign-'));
+const campaignReadOf = (d: Decision): StreamRead | undefined => d.inputs.find((i) => i.streamId.startsWith(campaignStream('')));
 
 /**
  * The cycle a comment named, read again from its campaign stream at the version the decision
@@ -47,8 +48,7 @@ function commentCycleRead(ctx: ReplayContext, cycleId: string | null): CommentCy
   const read = campaignReadOf(ctx.decision);
   if (!read || cycleId === null) return null;
   const { state } = foldRead(ctx, read, campaignDecider);
-  const cycle = state.cycles.find((c) => c.cycleId === cycleId);
-  return cycle && state.orgId ? { ...read, campaignOrgId: state.orgId, status: cycle.status } : null;
+  return commentCycleReadFrom(state, read.streamId, read.version, cycleId);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { campaignDecider, type CampaignState } from '@vanguard/evaluation-domain';
+import { campaignDecider, campaignStream, type CampaignState } from '@vanguard/evaluation-domain';
 import { DomainError } from '@vanguard/kernel';
 import type { OrgTreePort } from '../ports/org-tree.port';
 import type { Loaded, StreamsPort } from '../ports/streams.port';
@@ -10,7 +10,8 @@ export class CampaignNotFoundError extends DomainError {
   }
 }
 
-export const campaignStream = (campaignId: string) => `campaign-${campaignId}`;
+/** The domain's: a campaign's stream id, as decisions that read a campaign record it (ADR 0138). */
+export { campaignStream };
 
 /** A campaign the caller may run: launched over the caller's subtree or below it. */
 export async function loadCampaignInScope(

@@ -1,4 +1,4 @@
-import type { OrgPath } from '@vanguard/evaluation-domain';
+import { campaignStream, type OrgPath } from '@vanguard/evaluation-domain';
 import { fold, type Decider } from '@vanguard/kernel';
 import type { ClockPort } from '../ports/clock.port';
 import type { CycleDirectoryPort } from '../ports/cycle-directory.port';
@@ -29,7 +29,7 @@ export class InMemoryCycleDirectory implements CycleDirectoryPort {
   campaignOf(cycleId: string): Promise<string | null> {
     for (const [streamId, events] of this.streams.streams) {
       const plans = events.some((e) => e.type === 'evaluation.CyclePlanned' && (e.data as { cycleId?: unknown }).cycleId === cycleId);
-      if (streamId.startsWith('campaign-') && plans) return Promise.resolve(streamId.slice('campaign-'.length));
+      if (streamId.startsWith(campaignStream('')) && plans) return Promise.resolve(streamId.slice(campaignStream('').length));
     }
     return Promise.resolve(null);
   }

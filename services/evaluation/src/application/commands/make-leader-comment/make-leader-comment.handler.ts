@@ -1,6 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   campaignDecider,
+  CommentIsByALeaderAboveOrTheContactPointRule,
+  commentCycleReadFrom,
   commentDecider,
   type CommentCycleRead,
   type CommentRight,
@@ -46,7 +48,11 @@ export class MakeLeaderCommentHandler {
   async execute(input: MakeLeaderCommentInput, ctx: CommandContext): Promise<{ commentId: string; findingIds: string[]; version: number }> {
     const by = decidedBy(ctx);
     const right = await this.right(input.orgId, ctx);
-    const cycle = input.cycleId === null ? null : await this.cycleRead(input.cycleId);
+    // The decider refuses a caller without the right before it judges the cycle, so the cycle is
+    // not looked up for one: the refusal is the same, and only a caller who may comment on the
+    // organisation sets the directory looking (ADR 0138).
+    const mayComment = !new CommentIsByALeaderAboveOrTheContactPointRule(by, right).isBroken();
+    const cycle = input.cycleId === null || !mayComment ? null : await this.cycleRead(input.cycleId);
     const commentId = this.ids.next();
     const findings = input.findings.map((f) => ({ findingId: this.ids.next(), ...f }));
     const stream = commentStream(commentId);
@@ -72,8 +78,7 @@ export class MakeLeaderCommentHandler {
     if (campaignId === null) return null;
     const streamId = campaignStream(campaignId);
     const { state, version } = await this.streams.load(streamId, campaignDecider);
-    const cycle = state.cycles.find((c) => c.cycleId === cycleId);
-    return cycle && state.orgId ? { streamId, version, campaignOrgId: state.orgId, status: cycle.status } : null;
+    return commentCycleReadFrom(state, streamId, version, cycleId);
   }
 
   /**
