@@ -18,6 +18,7 @@ import {
 import { commendationMigrations } from '../services/commendation/src/infrastructure/migrations';
 import { assistanceMigrations } from '../services/assistance/src/infrastructure/migrations';
 import { evaluationMigrations } from '../services/evaluation/src/infrastructure/migrations';
+import { evaluationStoreIndexes } from '../services/evaluation/src/infrastructure/migrations/store-indexes';
 import { organizationMigrations } from '../services/organization/src/infrastructure/migrations';
 import { publicityMigrations } from '../services/publicity/src/infrastructure/migrations';
 import { prepareAuditDatabase } from '../services/audit/src/infrastructure/audit-database';
@@ -37,11 +38,15 @@ export const serviceMigrations: Partial<Record<ServiceName, (new () => Migration
 /** Event-sourced services: their store's tables belong to the admin, so the service role may only insert and read events. */
 const EVENT_SOURCED: readonly ServiceName[] = ['evaluation', 'commendation'];
 
+/** Indexes a service's queries need on its store, which only the store's owner may create. */
+const STORE_INDEXES: Partial<Record<ServiceName, readonly string[]>> = { evaluation: evaluationStoreIndexes('evaluation') };
+
 async function ensureEventStore(adminUrl: string, service: ServiceName): Promise<void> {
   const admin = new Pool({ connectionString: adminUrl, max: 1 });
   try {
     await migrateEventStore(admin, { schema: service });
     await createServiceRole(admin, { schema: service, role: serviceRole(service) });
+    for (const sql of STORE_INDEXES[service] ?? []) await admin.query(sql);
   } finally {
     await admin.end();
   }
