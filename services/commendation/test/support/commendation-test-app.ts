@@ -5,10 +5,13 @@ import { Client, type Pool, type PoolClient } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { PgInbox } from '@vanguard/messaging';
+import { PostgresEventStore } from '@vanguard/event-store';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
+import { STREAMS, type StreamsPort } from '../../src/application/ports/streams.port';
 import { commendationConfig, type CommendationConfig } from '../../src/commendation.config';
 import { eligibilityFactHandlers } from '../../src/infrastructure/eligibility/eligibility-facts.projection';
 import { CommendationModule } from '../../src/commendation.module';
+import { PostgresStreamsAdapter } from '../../src/infrastructure/event-store/postgres-streams.adapter';
 import { bootstrapDemoTree } from '@vanguard/auth';
 
 /** Bootstraps the test database's `commendation` org-tree copy with the demo region (the global setup migrated it). Suites take turns. */
@@ -35,8 +38,16 @@ export class MovableClock implements ClockPort {
   }
 }
 
-/** The real service, in-process, against the test database; no consumer or relay unless asked. */
-export async function createCommendationTestApp(clock: ClockPort, overrides: Partial<CommendationConfig> = {}): Promise<INestApplication> {
+/**
+ * The real service, in-process, against the test database; no consumer or relay unless asked.
+ * `streams` wraps the real event-store port the handlers are given (a double that yields between
+ * a handler's reads and its append, to widen a race), never replaces the store behind it.
+ */
+export async function createCommendationTestApp(
+  clock: ClockPort,
+  overrides: Partial<CommendationConfig> = {},
+  streams?: (real: StreamsPort) => StreamsPort,
+): Promise<INestApplication> {
   await prepareCommendationTestDatabase();
   const base = commendationConfig(infraConfig(), 'test');
   const config: CommendationConfig = {
@@ -46,10 +57,14 @@ export async function createCommendationTestApp(clock: ClockPort, overrides: Par
     eligibility: { ...base.eligibility!, enabled: false },
     ...overrides,
   };
-  const moduleRef = await Test.createTestingModule({ imports: [CommendationModule.register(config)] })
+  let builder = Test.createTestingModule({ imports: [CommendationModule.register(config)] })
     .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
+    .useValue(clock);
+  if (streams)
+    builder = builder
+      .overrideProvider(STREAMS)
+      .useFactory({ inject: [PostgresEventStore], factory: (store: PostgresEventStore) => streams(new PostgresStreamsAdapter(store)) });
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();

@@ -8,11 +8,13 @@ export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
  * decision (`decision`), a connection while every one was taken (`crowd`, a matter of load); for a
  * decision, the filings sent before a day began that may still be on their way (`day-turn`); for a
  * filing, a lock held only past the grace of its arrival (`late-lock`: not recorded, and judged by
- * when it is sent again).
+ * when it is sent again), or the notice or nomination it read changing under every attempt to file
+ * it (`moving`: an uphold or a new round committed between its reads and its append each time,
+ * ADR 0114 amended; not recorded either).
  */
 export class ObjectionFilingsBusyError extends DomainError {
   constructor(
-    readonly behind: 'decision' | 'crowd' | 'day-turn' | 'late-lock',
+    readonly behind: 'decision' | 'crowd' | 'day-turn' | 'late-lock' | 'moving',
     readonly retryAfterSec = 2,
   ) {
     super('OBJECTIONS.BUSY', 'conflict', '异议登记繁忙，请稍后重试 / objections are being filed or decided on; try again shortly');

@@ -5,6 +5,7 @@ export {
   ConcurrentChangeError,
   type Loaded,
   type StreamContext,
+  type StreamRead,
   type StreamWrite,
   type AtomicStreamsPort as StreamsPort,
 } from '@vanguard/event-store';

@@ -11,7 +11,7 @@ import {
 } from '@vanguard/commendation-domain';
 import { DomainError, chinaDayOf } from '@vanguard/kernel';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
-import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
+import { OBJECTION_FILINGS, ObjectionFilingsBusyError, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
 import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { TRACKING_CODES, type TrackingCodesPort } from '../../ports/tracking-codes.port';
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from './objector-contacts.port';
@@ -47,6 +47,16 @@ export function sameObjectionId(programmeId: string, round: number, nominationId
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** What a filing answers; `recorded` when this call appended it, not an earlier copy. */
+interface Filed {
+  readonly trackingCode: string;
+  readonly objectionId: string;
+  readonly recorded: boolean;
+}
+
+/** Reads and decisions of one filing whose notice or nomination moved under it (ADR 0114 amended). */
+const FILING_ATTEMPTS = 4;
+
 /** The public files no token: the envelope names the platform as actor, never the objector. */
 const PUBLIC_ACTOR = { sub: 'public', roles: [] as string[], kind: 'user' as const };
 
@@ -78,18 +88,35 @@ export class FileObjectionHandler {
     return { trackingCode: filed.trackingCode };
   }
 
-  /** Files the objection; `recorded` when this call appended it, not an earlier copy. */
-  private async file(
-    input: FileObjectionInput,
-    today: string,
-    correlationId: string,
-  ): Promise<{ trackingCode: string; objectionId: string; recorded: boolean }> {
-    const listed = noticeForObjection((await this.streams.load(noticeStreamId(input.programmeId), noticeDecider)).state);
+  /**
+   * Files the objection, holding the notice and the nomination at the versions read until it
+   * commits (ADR 0114): an uphold withdrawing the nomination, or a new round, that commits between
+   * the reads and the append refuses the append, and the filing reads both again and is decided
+   * again (now not listed, or on the new round), still inside its `during` (ADR 0113) and judged
+   * by the day it arrived. The objector did nothing to be answered a conflict for.
+   */
+  private async file(input: FileObjectionInput, today: string, correlationId: string): Promise<Filed> {
+    for (let attempt = 1; attempt <= FILING_ATTEMPTS; attempt++) {
+      const filed = await this.attempt(input, today, correlationId);
+      if (filed) return filed;
+    }
+    // Moved under every attempt (each change committed, so the next read saw it): not the
+    // objector's doing either. Nothing was filed; sent again, it is judged by when it is sent again.
+    throw new ObjectionFilingsBusyError('moving', 1);
+  }
+
+  /** One read and decision; null when the notice or the nomination moved before the append. */
+  private async attempt(input: FileObjectionInput, today: string, correlationId: string): Promise<Filed | null> {
+    const noticeStream = noticeStreamId(input.programmeId);
+    const read = await this.streams.load(noticeStream, noticeDecider);
+    const listed = noticeForObjection(read.state);
     if (!listed) throw new NoticeNotFoundError();
     // Withdrawn or rejected since the notice's round was published, a nomination stays in its list
     // until the next round, yet the public notice no longer shows it and nothing is left to object
     // to (a probe filed against one; upheld, it withdrew nothing). Not listed, then.
-    const { status } = (await this.streams.load(nominationStreamId(input.nominationId), nominationDecider)).state;
+    const nominationStream = nominationStreamId(input.nominationId);
+    const nomination = await this.streams.load(nominationStream, nominationDecider);
+    const { status } = nomination.state;
     const gone = status === 'withdrawn' || status === 'rejected';
     const notice = gone ? { ...listed, listed: listed.listed.filter((id) => id !== input.nominationId) } : listed;
     const objectionId = sameObjectionId(notice.programmeId, notice.round, input.nominationId, input.grounds);
@@ -114,12 +141,26 @@ export class FileObjectionHandler {
       state,
     );
     try {
-      await this.streams.append(stream, events, version, { actor: PUBLIC_ACTOR, orgId: notice.awardingOrgId, correlationId });
+      await this.streams.appendAll(
+        [
+          {
+            streamId: stream,
+            events,
+            expectedVersion: version,
+            context: { actor: PUBLIC_ACTOR, orgId: notice.awardingOrgId, correlationId },
+          },
+        ],
+        [
+          { streamId: noticeStream, version: read.version },
+          { streamId: nominationStream, version: nomination.version },
+        ],
+      );
     } catch (e) {
-      // The same objection sent twice at once: the one recorded answers both.
       if (!(e instanceof ConcurrentChangeError)) throw e;
+      // The same objection sent twice at once: the one recorded answers both. Not recorded, it was
+      // the notice or the nomination that moved (only a filing starts an objection's stream).
       const filed = (await this.streams.load(stream, objectionDecider)).state.trackingCode;
-      if (!filed) throw e;
+      if (!filed) return null;
       return { trackingCode: filed, objectionId, recorded: false };
     }
     return { trackingCode, objectionId, recorded: true };

@@ -66,7 +66,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
             ? { state: objectionDecider.initialState(), version: 0 }
             : { state: notice, version: notice.version },
         ),
-      append: () => (calls.push('append'), Promise.resolve(1)),
+      appendAll: () => (calls.push('append'), Promise.resolve([1])),
     } as unknown as StreamsPort;
     const codes: TrackingCodesPort = { next: () => 'GSYY-7K3M-Q9TX' };
     const contacts: ObjectorContactsPort = { keep: () => (calls.push('contacts'), Promise.resolve()) } as unknown as ObjectorContactsPort;
@@ -101,7 +101,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
             ? { state: objectionDecider.initialState(), version: 0 }
             : { state: notice, version: notice.version },
         ),
-      append: (_stream: string, events: { type: string }[]) => (appended.push(events), Promise.resolve(1)),
+      appendAll: (writes: { events: { type: string }[] }[]) => (appended.push(...writes.map((w) => w.events)), Promise.resolve([1])),
     } as unknown as StreamsPort;
     const contacts = { keep: () => Promise.resolve() } as unknown as ObjectorContactsPort;
     const sut = new FileObjectionHandler(streams, clock, { next: () => 'GSYY-7K3M-Q9TX' }, contacts, filings);

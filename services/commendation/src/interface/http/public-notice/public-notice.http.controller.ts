@@ -66,7 +66,7 @@ export class PublicNoticeHttpController {
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address and per notice' })
   @ApiConflictResponse({
     description:
-      'OBJECTIONS.BUSY: a decision on the programme held the filings longer than the wait, the service had no connection free for them, or the filing could not take its place within 25 s of arriving (ADR 0113); nothing was filed and Retry-After says when to send it again (judged by when it is sent again). Turned away behind a decision, the attempt does not count against the address’s limit (up to that limit’s own number of times an hour)',
+      'OBJECTIONS.BUSY: a decision on the programme held the filings longer than the wait, the service had no connection free for them, the filing could not take its place within 25 s of arriving (ADR 0113), or the notice or nomination changed under each of its attempts (ADR 0114); nothing was filed and Retry-After says when to send it again (judged by when it is sent again). Turned away behind a decision, the attempt does not count against the address’s limit (up to that limit’s own number of times an hour)',
   })
   async object(
     @Req() req: Request,
@@ -80,7 +80,7 @@ export class PublicNoticeHttpController {
       );
     } catch (e) {
       // Turned away through no fault of the objector's: the attempt is given back to the address's limit.
-      if (e instanceof ObjectionFilingsBusyError && (e.behind === 'decision' || e.behind === 'late-lock'))
+      if (e instanceof ObjectionFilingsBusyError && (e.behind === 'decision' || e.behind === 'late-lock' || e.behind === 'moving'))
         this.limiter.objectionNotServed(address(req));
       throw e;
     }
