@@ -79,9 +79,9 @@ describe(bodyDeadline.name, () => {
    * Sends the head, then `parts` one every `everyMs` (a slow client), and collects the answer
    * until the server closes or `waitMs` passes; the socket is destroyed either way.
    */
-  function send(head: string, parts: readonly string[], everyMs: number, waitMs: number): Promise<Outcome> {
+  function send(head: string, parts: readonly string[], everyMs: number, waitMs: number, to = port): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      const socket: Socket = connect(port, '127.0.0.1');
+      const socket: Socket = connect(to, '127.0.0.1');
       let response = '';
       let i = 0;
       const trickle = setInterval(() => {
@@ -151,12 +151,26 @@ describe(bodyDeadline.name, () => {
   });
 
   it('WhenTheBodyArrivesInTime_ItIsReadAsBefore_AndTheConnectionIsKept', async () => {
-    const body = '{"text":"hello"}';
-    const outcome = await send(head('/notes', 'application/json', body.length), [body.slice(0, 5), body.slice(5)], 50, DEADLINE_MS * 3);
-    expect(outcome.response).toMatch(/^HTTP\/1\.1 201 /);
-    // Keep-alive: nothing closed it while we waited past the deadline.
-    expect(outcome.closed).toBe(false);
-    expect(handled).toEqual(['hello']);
+    // A deadline of its own with room for a loaded machine: at 400 ms a CI run beside the Java
+    // start-ups once stalled the event loop past it, and the expired timer ran before the data
+    // already there was read (timers come first in Node's loop). Whether a late body is refused is
+    // the other tests' question; this one's is that a body in time is read and the connection kept.
+    const roomyMs = 2_000;
+    const ref = await Test.createTestingModule({ imports: [NotesModule] }).compile();
+    const roomy = ref.createNestApplication({ logger: false });
+    configureHttpApp(roomy, { title: 'test', description: 'test', bodyDeadlineMs: roomyMs });
+    await roomy.listen(0, '127.0.0.1');
+    try {
+      const to = Number(new URL(await roomy.getUrl()).port);
+      const body = '{"text":"hello"}';
+      const outcome = await send(head('/notes', 'application/json', body.length), [body.slice(0, 5), body.slice(5)], 50, roomyMs * 1.5, to);
+      expect(outcome.response).toMatch(/^HTTP\/1\.1 201 /);
+      // Keep-alive: nothing closed it while we waited past the deadline.
+      expect(outcome.closed).toBe(false);
+      expect(handled).toEqual(['hello']);
+    } finally {
+      await roomy.close();
+    }
   });
 
   it('WhenABodyIsAnsweredBeforeItArrives_TheConnectionIsClosedAfterTheAnswer_NotDrainedForAsLongAsTheClientTakes', async () => {
