@@ -600,6 +600,32 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await http().get(`/reports/organizations/${COUNTY.id}/summary.docx?period=2026`).set(as('county.organizer')).expect(200);
   });
 
+  it('answers 503 with Retry-After, not 500, when a download’s read is stopped with its client still there (an operator’s cancel)', async () => {
+    const locker = await db.pool.connect();
+    try {
+      const lockerPid = (await locker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      await locker.query('begin');
+      await locker.query('lock table rpt_fact_total in access exclusive mode');
+      const answer = http()
+        .get(`/reports/organizations/${COUNTY.id}/summary.docx?period=2026`)
+        .set(as('county.organizer'))
+        .then((r) => r);
+      const [pid] = await waitUntil('the summary’s figures to wait for the lock', async () => {
+        const { rows } = await db.pool.query<{ pid: number }>(
+          `select pid from pg_stat_activity where $1 = any(pg_blocking_pids(pid)) and state = 'active' and query like '%from rpt_fact_total t where t.anc_id%'`,
+          [lockerPid],
+        );
+        return rows.length === 1 ? rows.map((r) => r.pid) : undefined;
+      });
+      await db.pool.query('select pg_cancel_backend($1)', [pid]);
+      const res = await answer;
+      expect([res.status, res.body.code, res.headers['retry-after']]).toEqual([503, 'REPORT.RENDER_UNAVAILABLE', '5']);
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
+      locker.release();
+    }
+  });
+
   it('reads through a pool of its own that plans every statement with its values; the projection keeps the plan cache (ADR 0096)', async () => {
     const planning = async (token: symbol) => {
       const c = await app.get<Pool>(token).connect();

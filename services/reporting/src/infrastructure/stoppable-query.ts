@@ -48,7 +48,8 @@ export async function stoppable<T>(pool: Pool, o: StopOptions, work: (c: PoolCli
   let broken: Error | boolean | undefined;
   // A cancel reaches only a statement running: a caller gone between two of them would see every
   // later one run, idle in transaction meanwhile. Each statement asks first (the abort listener
-  // has run by then: it is synchronous).
+  // has run by then: it is synchronous). Promise-style queries only: a callback or a cursor given
+  // to `query` after the caller left would get a rejected promise, never its callback.
   const stillWanted = () => {
     if (o.signal?.aborted) throw new QueryStopped('cancelled');
   };
