@@ -263,6 +263,25 @@ describe(CountyRosterHandler.name, () => {
     expect((await state()).member).toEqual([{ membership: 'left', version: before.member[0].version + 1 }]);
   });
 
+  /** A removal of `county`'s member started while `holder` holds the member's lock, once it waits for that lock in Postgres. */
+  async function removalWaitingBehind(holder: PoolClient, memberId: string, county: string) {
+    await holder.query('begin');
+    await holder.query('select 1 from members where id = $1 for update', [memberId]);
+    const removal = inTx(() => sut.removed([removed(county, 2)], client));
+    await waitUntil(
+      'the removal to wait for the member',
+      async () =>
+        (
+          await db.pool.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%county_member_links%for update of m%'`,
+          )
+        ).rows[0]!.n > 0,
+      { timeoutMs: 10_000 },
+    );
+    // Wrapped: returned bare, awaiting this function would wait for the removal itself.
+    return { removal };
+  }
+
   it('judges a removal by a history line committed while it waited for the member’s lock', async () => {
     // A role assigned on the platform holds the member's lock until it commits its history line:
     // the removal reads the line once the lock is its, not in the statement that waited for it.
@@ -271,19 +290,7 @@ describe(CountyRosterHandler.name, () => {
     const memberId = memberIdOf(first!);
     const assigner = await db.pool.connect();
     try {
-      await assigner.query('begin');
-      await assigner.query('select 1 from members where id = $1 for update', [memberId]);
-      const removal = inTx(() => sut.removed([removed(county, 2)], client));
-      await waitUntil(
-        'the removal to wait for the member',
-        async () =>
-          (
-            await db.pool.query<{ n: number }>(
-              `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%county_member_links%for update of m%'`,
-            )
-          ).rows[0]!.n > 0,
-        { timeoutMs: 10_000 },
-      );
+      const { removal } = await removalWaitingBehind(assigner, memberId, county);
       await assigner.query(`update members set roles = '{secretary}', version = version + 1 where id = $1`, [memberId]);
       await assigner.query(
         `insert into member_history (member_id, on_day, kind, org_id, detail) values ($1, '2026-03-08', 'role_assigned', $2, 'secretary')`,
@@ -341,19 +348,7 @@ describe(CountyRosterHandler.name, () => {
     const memberId = memberIdOf(first!);
     const requester = await db.pool.connect();
     try {
-      await requester.query('begin');
-      await requester.query('select 1 from members where id = $1 for update', [memberId]);
-      const removal = inTx(() => sut.removed([removed(county, 2)], client));
-      await waitUntil(
-        'the removal to wait for the member',
-        async () =>
-          (
-            await db.pool.query<{ n: number }>(
-              `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%county_member_links%for update of m%'`,
-            )
-          ).rows[0]!.n > 0,
-        { timeoutMs: 10_000 },
-      );
+      const { removal } = await removalWaitingBehind(requester, memberId, county);
       const transferId = randomUUID();
       await requester.query(
         `insert into member_transfers (id, member_id, from_org_id, to_org_id, requested_on, deadline, status, version)
