@@ -52,19 +52,24 @@ export class CallerReach {
    * auditor's queries, the province's and every county's alike, and its proofs and consistency are
    * of the whole trail, so it has no part a supervisor below the root could be shown (ADR 0094).
    */
-  async checkTrailReader(auditor: Auditor): Promise<void> {
-    if (!(await this.isRoot(auditor)))
-      throw AuditRefusal.forbidden(
-        '审计人员的查询记录属于全平台，仅限省级（组织树根）审计监督查阅 / the auditors’ trail is the whole platform’s: only an audit supervisor of a root of the organisation tree may read it or its proofs',
-      );
+  checkTrailReader(auditor: Auditor): Promise<void> {
+    return this.onlyAtRoot(
+      auditor,
+      '审计人员的查询记录属于全平台，仅限省级（组织树根）审计监督查阅 / the auditors’ trail is the whole platform’s: only an audit supervisor of a root of the organisation tree may read it or its proofs',
+    );
   }
 
   /** 403 naming `what` unless the caller's organisation is a root of the tree. */
-  async checkRoot(auditor: Auditor, what: string): Promise<void> {
-    if (!(await this.isRoot(auditor)))
-      throw AuditRefusal.forbidden(
-        `${what} 跨越整个存储，仅限省级（组织树根）审计员 / ${what} spans a whole store: only an auditor of a root of the organisation tree may ask; ask for streams of your own subtree instead`,
-      );
+  checkRoot(auditor: Auditor, what: string): Promise<void> {
+    return this.onlyAtRoot(
+      auditor,
+      `${what} 跨越整个存储，仅限省级（组织树根）审计员 / ${what} spans a whole store: only an auditor of a root of the organisation tree may ask; ask for streams of your own subtree instead`,
+    );
+  }
+
+  /** 403 with `reason` unless the caller's organisation is a root of the tree. */
+  private async onlyAtRoot(auditor: Auditor, reason: string): Promise<void> {
+    if (!(await this.isRoot(auditor))) throw AuditRefusal.forbidden(reason);
   }
 }
 
