@@ -22,15 +22,22 @@ export interface StreamBodyOptions {
 /** The 'close' listeners `stream.pipeline` adds to its destination while it runs (Node 20). */
 const PIPELINE_LISTENERS = 7;
 
-/** How a streamed answer ended: sent in full, or cut short (client gone, stalled, shutting down). */
-export type StreamOutcome = 'sent' | 'aborted';
+/** How a streamed answer ended: sent in full, cut short (client gone, stalled, shutting down), or a HEAD's headers alone. */
+export type StreamOutcome = 'sent' | 'aborted' | 'head';
+
+/**
+ * A HEAD: Express runs the GET's handler for it and Node drops every byte of the body, so a
+ * download's body would be produced in full for nobody. Its answer is the GET's status and
+ * headers, and no body work past that (ADR 0141).
+ */
+export const isHeadRequest = (res: ServerResponse): boolean => res.req?.method === 'HEAD';
 
 /**
  * Sends `chunks` as the response body through `stream.pipeline`, so a client that goes away
  * (or stalls, or a shutdown) destroys the source: the producer's `finally` runs at its next
  * step, ends its query and releases its connection. The first chunk is produced before any
  * byte is sent, so a failure to start is still an ordinary error answer; a failure later can
- * only cut the body short (the status line is gone), and is logged.
+ * only cut the body short (the status line is gone), and is logged. A HEAD ends after the first chunk.
  */
 export async function streamBody(
   res: ServerResponse,
@@ -44,6 +51,12 @@ export async function streamBody(
   } catch (e) {
     await it.return?.();
     throw e;
+  }
+  // The first chunk was produced, so a HEAD gets the status a GET would; nothing more is.
+  if (isHeadRequest(res)) {
+    await it.return?.();
+    res.end();
+    return 'head';
   }
   const cut = new AbortController();
   const stop = signal ? AbortSignal.any([signal, cut.signal]) : cut.signal;

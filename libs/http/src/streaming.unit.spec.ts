@@ -129,6 +129,54 @@ describe(streamBody.name, () => {
     }
   });
 
+  it('answers a HEAD with the status and headers a GET gets and produces nothing past the first chunk, then serves the GET in full', async () => {
+    const made: string[][] = [];
+    const outcomes: string[] = [];
+    const server = createServer((req, res) => {
+      const mine: string[] = [];
+      made.push(mine);
+      async function* producer() {
+        try {
+          for (const c of ['first\n', 'second\n', 'third\n']) {
+            mine.push(c);
+            yield await Promise.resolve(c);
+          }
+        } finally {
+          mine.push('ended');
+        }
+      }
+      res.setHeader('content-type', 'text/csv');
+      void streamBody(res, producer(), { stallMs: 1_000 }).then((o) => outcomes.push(`${req.method} ${o}`));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const ask = (method: string) =>
+      new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+        const req = request({ port, host: '127.0.0.1', path: '/', method }, (res) => {
+          let body = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (body += c))
+            .on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await ask('HEAD')).toEqual({ status: 200, type: 'text/csv', body: '' });
+      expect(await ask('GET')).toEqual({ status: 200, type: 'text/csv', body: 'first\nsecond\nthird\n' });
+      await waitUntil('both streamBody calls to end', () => outcomes.length === 2);
+      expect(made).toEqual([
+        ['first\n', 'ended'],
+        ['first\n', 'second\n', 'third\n', 'ended'],
+      ]);
+      expect(outcomes).toEqual(['HEAD head', 'GET sent']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('ends the producer it was given when the signal is already aborted once the first chunk is made', async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

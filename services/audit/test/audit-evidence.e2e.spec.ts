@@ -126,6 +126,39 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     expect((await get('/transparency/evaluation/export')).body.errors).toEqual([{ field: 'stream', reason: expect.any(String) }]);
   });
 
+  it('answers a HEAD of an export with the GET’s headers and no bundle, and records no completed export for it', async () => {
+    const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
+    type Entry = { query: string; streams: string[]; params: Record<string, unknown> };
+    const exportsInTrail = async () =>
+      ((await get(`/audit-trail?auditor=${sub}&limit=20`, 'province.audit_supervisor').expect(200)).body.entries as Entry[]).filter((e) =>
+        e.query.startsWith('export'),
+      );
+    // The earlier GET's entries first, both in: what the HEAD adds is then the newest.
+    await waitUntil('the earlier export recorded as completed', async () => (await exportsInTrail())[0]?.query === 'export-completed');
+    const head = await request(audit.getHttpServer()).head('/transparency/evaluation/export?stream=pledge-a').set(as('province.auditor'));
+    expect(head.status).toBe(200);
+    expect(head.headers).toMatchObject({
+      'content-type': 'application/gzip',
+      'content-disposition': 'attachment; filename="evidence-evaluation-2003.tgz"',
+      'x-vanguard-events': '3',
+      'x-vanguard-streams': '1',
+    });
+    const whole = await request(audit.getHttpServer()).head('/transparency/evaluation/export-log').set(as('province.auditor'));
+    expect([whole.status, whole.headers['x-vanguard-events']]).toEqual([200, '2003']);
+    // A completed export would be written once the bundle left: a GET after them both shows whether any came.
+    await get('/transparency/evaluation/export?stream=pledge-b').buffer(true).parse(binaryBody).expect(200);
+    await waitUntil('the GET recorded as completed', async () => (await exportsInTrail())[0]?.query === 'export-completed');
+    const newest = (await exportsInTrail()).slice(0, 5);
+    expect(newest.map((e) => [e.query, e.streams, e.params['headersOnly'] ?? false, e.params['whole'] ?? false])).toEqual([
+      ['export-completed', ['pledge-b'], false, false],
+      ['export', ['pledge-b'], false, false],
+      ['export', [], true, true],
+      ['export', ['pledge-a'], true, false],
+      // The earlier GET's: the HEADs added no completed export between.
+      ['export-completed', ['pledge-a'], false, false],
+    ]);
+  });
+
   it('says how many events and streams a bundle of several streams holds, one of them with none', async () => {
     const res = await get('/transparency/evaluation/export?stream=pledge-b&stream=pledge-a&stream=pledge-none')
       .buffer(true)
@@ -250,7 +283,11 @@ describe('audit evidence: completeness and bundle export (e2e)', () => {
     expect((await get('/transparency/evaluation/export-log', 'county.organizer')).status).toBe(403);
 
     const sub = JSON.parse(Buffer.from(tokens['province.auditor']!.split('.')[1]!, 'base64url').toString()).sub as string;
-    const trail = await get(`/audit-trail?auditor=${sub}&limit=2`, 'province.audit_supervisor').expect(200);
+    // Written once the bundle's last byte is out, which the client may have read first.
+    const trail = await waitUntil('the whole-log export recorded as completed', async () => {
+      const t = await get(`/audit-trail?auditor=${sub}&limit=2`, 'province.audit_supervisor').expect(200);
+      return (t.body.entries[0]?.query === 'export-completed' && t) || undefined;
+    });
     expect(trail.body.entries).toMatchObject([
       { query: 'export-completed', params: { whole: true, size: 2003, bytes: (whole.body as Buffer).length } },
       { query: 'export', params: { whole: true, size: 2003 } },

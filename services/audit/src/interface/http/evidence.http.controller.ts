@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
-import { streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
+import { isHeadRequest, streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type AuditQuery, type Auditor } from '../../application/audit-trail';
@@ -176,7 +176,11 @@ export class EvidenceHttpController {
       const streams = inBundleOrder([...named, ...ofProgramme]);
       await this.trail.record(
         c.auditor,
-        { query: 'export', streams, params: { context, ...(programme ? { programme } : {}), earlier: earlier.map((e) => e.size) } },
+        {
+          query: 'export',
+          streams,
+          params: { context, ...(programme ? { programme } : {}), earlier: earlier.map((e) => e.size), ...headersOnly(res) },
+        },
         c.correlationId,
       );
       const file = `evidence-${context}-${at.checkpoint.body.size}.tgz`;
@@ -223,7 +227,7 @@ export class EvidenceHttpController {
       );
       const size = at.checkpoint.body.size;
       const params = { context, whole: true, size, earlier: earlier.map((e) => e.size) };
-      await this.trail.record(c.auditor, { query: 'export', streams: [], params }, c.correlationId);
+      await this.trail.record(c.auditor, { query: 'export', streams: [], params: { ...params, ...headersOnly(res) } }, c.correlationId);
       const file = `evidence-log-${context}-${size}.tgz`;
       const written = await this.sendWhileConnected(lease, res, file, at, { events: size, streams: at.map.count }, (pool, signal) =>
         writeLogBundle(pool, schema, at, res, signal, earlier),
@@ -258,6 +262,8 @@ export class EvidenceHttpController {
         // How much is coming, for a progress bar: exact, from the log in memory.
         res.setHeader(EVENTS_HEADER, String(counts.events));
         res.setHeader(STREAMS_HEADER, String(counts.streams));
+        // A HEAD sends no bundle, so none is written and no export is recorded as completed (ADR 0141).
+        if (isHeadRequest(res)) return Promise.resolve(void res.end()).then(() => null);
         return write(pool, signal);
       },
       watch,
@@ -317,6 +323,9 @@ export class EvidenceHttpController {
     }
   }
 }
+
+/** A HEAD's export is in the trail as one that sent the headers (the counts) and no bundle. */
+const headersOnly = (res: Response): { headersOnly?: true } => (isHeadRequest(res) ? { headersOnly: true } : {});
 
 /** Asked for NDJSON progress lines rather than one JSON answer at the end. */
 const wantsProgress = (res: Response): boolean => /\bapplication\/x-ndjson\b/.test(res.req.headers.accept ?? '');

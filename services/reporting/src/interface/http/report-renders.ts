@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { streamBody, type ConcurrencyLimiter, type LongWork } from '@vanguard/http';
+import { isHeadRequest, streamBody, type ConcurrencyLimiter, type LongWork } from '@vanguard/http';
 import { RenderCancelled } from '../../infrastructure/export/export-renderer';
 import { QueryStopped } from '../../infrastructure/stoppable-query';
 
@@ -68,6 +68,14 @@ export async function sendRendered(
   try {
     // Gone already: not even the figures are read.
     if (gone.signal.aborted) return;
+    // A HEAD: the type and name a GET would send, and neither the figures read nor the file rendered (ADR 0141).
+    if (isHeadRequest(res)) {
+      res.statusCode = 200;
+      res.setHeader('content-type', file.type);
+      if (file.name) res.setHeader('content-disposition', attachment(file.name));
+      res.end();
+      return;
+    }
     let body: Buffer;
     try {
       body = await render(gone.signal);

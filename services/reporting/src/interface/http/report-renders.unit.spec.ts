@@ -74,6 +74,38 @@ describe(sendRendered.name, () => {
   });
 });
 
+describe(`${sendRendered.name} for a HEAD`, () => {
+  it('AnswersTheTypeAndNameAGetWouldWithoutRenderingAnything_AndGivesThePlaceBack', async () => {
+    const work = new LongWork();
+    const renders = reportRenders(work);
+    const rendered: string[] = [];
+    const server = http.createServer((req, res) => {
+      void sendRendered(renders, 'county.organizer', res, { type: 'application/pdf', name: '松岭旗.pdf' }, () => {
+        rendered.push(req.method!);
+        return Promise.resolve(Buffer.from('%PDF-1.7'));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const head = await fetch(url, { method: 'HEAD' });
+      expect([head.status, head.headers.get('content-type'), head.headers.get('content-disposition')]).toEqual([
+        200,
+        'application/pdf',
+        attachment('松岭旗.pdf'),
+      ]);
+      expect(rendered).toEqual([]);
+      const get = await fetch(url);
+      expect([get.status, Buffer.from(await get.arrayBuffer()).toString()]).toEqual([200, '%PDF-1.7']);
+      expect(rendered).toEqual(['GET']);
+      await waitUntil('every place to come back', () => work.active === 0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe(`${sendRendered.name} when the client leaves before its file is made`, () => {
   let server: http.Server;
   let work: LongWork;
