@@ -5,6 +5,17 @@ export function contextTopic(context: string, major = 1): string {
   return `vanguard.${context}.events.v${major}`;
 }
 
+/** Whether `topic` is a context's public events topic (`contextTopic`'s shape). */
+export function isContextTopic(topic: string): boolean {
+  return /^vanguard\.[a-z][a-z0-9-]*\.events\.v[1-9][0-9]*$/.test(topic);
+}
+
+/**
+ * A context's events topic is kept for ever: reporting's rebuild recounts from offset 0, and a
+ * county bootstraps from it (docs/county-integration.md); the broker's default would drop a week.
+ */
+export const CONTEXT_TOPIC_CONFIG: Readonly<Record<string, string>> = { 'retention.ms': '-1', 'cleanup.policy': 'delete' };
+
 /** Where a topic's poison messages go, with the failure reason in headers. */
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;

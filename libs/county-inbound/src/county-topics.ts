@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { COUNTY_INBOUND_TOPIC, countyReplyTopic, deadLetterTopic } from '@vanguard/contracts';
 import { ensureTopics } from '@vanguard/messaging';
 
@@ -29,59 +29,7 @@ export async function ensureCountyTopics(
     [deadLetterTopic(inboundTopic)]: INBOUND_DLQ_CONFIG,
     ...Object.fromEntries(counties.map((c) => [countyReplyTopic(c), REPLY_TOPIC_CONFIG])),
   };
-  await ensureTopics(kafka, [inboundTopic, ...counties.map(countyReplyTopic)], { numPartitions, configs });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const current = await alignTopicConfigs(admin, configs);
-    const retention = current.get(inboundTopic)?.get('retention.ms');
-    return { inboundRetentionMs: retention === undefined ? undefined : Number(retention) };
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/**
- * Sets `wanted` on each topic whose config falls short of it, keeping its other non-default
- * settings (AlterConfigs replaces a topic's whole config); answers each topic's config as it now is.
- */
-async function alignTopicConfigs(
-  admin: Admin,
-  wanted: Readonly<Record<string, Readonly<Record<string, string>>>>,
-): Promise<Map<string, Map<string, string>>> {
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: Object.keys(wanted).map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
-  });
-  const current = new Map<string, Map<string, string>>();
-  const changes = [];
-  for (const resource of described.resources) {
-    const entries = resource.configEntries;
-    const now = new Map(entries.map((e) => [e.configName, e.configValue] as const));
-    current.set(resource.resourceName, now);
-    const short = Object.entries(wanted[resource.resourceName] ?? {}).filter(([name, value]) => !satisfies(name, now.get(name), value));
-    if (short.length === 0) continue;
-    const kept = entries.filter((e) => !e.isDefault && !e.readOnly && !short.some(([name]) => name === e.configName));
-    changes.push({
-      type: ConfigResourceTypes.TOPIC,
-      name: resource.resourceName,
-      configEntries: [
-        ...kept.map((e) => ({ name: e.configName, value: e.configValue })),
-        ...short.map(([name, value]) => ({ name, value })),
-      ],
-    });
-    for (const [name, value] of short) now.set(name, value);
-  }
-  if (changes.length) await admin.alterConfigs({ validateOnly: false, resources: changes });
-  return current;
-}
-
-/**
- * Whether a topic's `current` setting meets `wanted`: a retention only at least as long (an
- * operator's longer one, or -1, for ever, is kept: shortening it would delete what nobody asked
- * to drop, a cold review), anything else exactly.
- */
-function satisfies(name: string, current: string | undefined, wanted: string): boolean {
-  if (name === 'retention.ms') return current === '-1' || (current !== undefined && Number(current) >= Number(wanted));
-  return current === wanted;
+  const current = await ensureTopics(kafka, [inboundTopic, ...counties.map(countyReplyTopic)], { numPartitions, configs });
+  const retention = current.get(inboundTopic)?.get('retention.ms');
+  return { inboundRetentionMs: retention === undefined ? undefined : Number(retention) };
 }

@@ -1,5 +1,5 @@
-import type { Kafka } from 'kafkajs';
-import { deadLetterTopic } from '@vanguard/contracts';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { CONTEXT_TOPIC_CONFIG, deadLetterTopic, isContextTopic } from '@vanguard/contracts';
 import { waitForLeaders } from '@vanguard/kafka-topics';
 import { within } from '../within';
 
@@ -10,18 +10,28 @@ export interface EnsureTopicsOptions {
   readonly numPartitions?: number;
   readonly replicationFactor?: number;
   /**
-   * Topic configs by topic name, applied when the topic is created (not to its `.dlq` twin),
-   * e.g. `{ 'message.timestamp.type': 'LogAppendTime' }` for the county inbound topic.
+   * Topic configs by topic name (not for a `.dlq` twin), e.g. `{ 'message.timestamp.type':
+   * 'LogAppendTime' }` for the county inbound topic: set when the topic is created, and on one
+   * that exists without them (alignTopicConfigs). A context's events topic gets CONTEXT_TOPIC_CONFIG
+   * unless given others.
    */
   readonly configs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-/** Creates each topic and its `.dlq` twin if missing (for migrations, local start-up and tests). */
+/**
+ * Creates each topic and its `.dlq` twin if missing (for migrations, local start-up and tests),
+ * and brings each topic's configs up to what is asked (whoever created it first: a consumer's
+ * ensureTopics, the broker's auto-creation); answers those topics' configs as they now are.
+ */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
-  { numPartitions = 3, replicationFactor = 1, configs = {} }: EnsureTopicsOptions = {},
-): Promise<void> {
+  { numPartitions = 3, replicationFactor = 1, configs: given = {} }: EnsureTopicsOptions = {},
+): Promise<Map<string, Map<string, string>>> {
+  const configs: Record<string, Readonly<Record<string, string>>> = {
+    ...Object.fromEntries(topics.filter(isContextTopic).map((t) => [t, CONTEXT_TOPIC_CONFIG])),
+    ...given,
+  };
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -41,9 +51,58 @@ export async function ensureTopics(
     }
     // Also those another process created a moment ago: listed is not yet led.
     await waitForLeaders(admin, all);
+    return Object.keys(configs).length ? await alignTopicConfigs(admin, configs) : new Map();
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Sets `wanted` on each topic whose config falls short of it, keeping its other non-default
+ * settings (AlterConfigs replaces a topic's whole config); answers each topic's config as it now is.
+ */
+export async function alignTopicConfigs(
+  admin: Admin,
+  wanted: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): Promise<Map<string, Map<string, string>>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: Object.keys(wanted).map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
+  const current = new Map<string, Map<string, string>>();
+  const changes = [];
+  for (const resource of described.resources) {
+    const entries = resource.configEntries;
+    const now = new Map(entries.map((e) => [e.configName, e.configValue] as const));
+    current.set(resource.resourceName, now);
+    const short = Object.entries(wanted[resource.resourceName] ?? {}).filter(([name, value]) => !satisfies(name, now.get(name), value));
+    if (short.length === 0) continue;
+    const kept = entries.filter((e) => !e.isDefault && !e.readOnly && !short.some(([name]) => name === e.configName));
+    changes.push({
+      type: ConfigResourceTypes.TOPIC,
+      name: resource.resourceName,
+      configEntries: [
+        ...kept.map((e) => ({ name: e.configName, value: e.configValue })),
+        ...short.map(([name, value]) => ({ name, value })),
+      ],
+    });
+    for (const [name, value] of short) now.set(name, value);
+  }
+  if (changes.length) await admin.alterConfigs({ validateOnly: false, resources: changes });
+  return current;
+}
+
+/**
+ * Whether a topic's `current` setting meets `wanted`: a retention only at least as long (an
+ * operator's longer one, or -1, for ever, is kept: shortening it would delete what nobody asked
+ * to drop, a cold review), anything else exactly.
+ */
+function satisfies(name: string, current: string | undefined, wanted: string): boolean {
+  if (name === 'retention.ms') {
+    if (current === '-1') return true;
+    return wanted !== '-1' && current !== undefined && Number(current) >= Number(wanted);
+  }
+  return current === wanted;
 }
 
 /**
