@@ -12,26 +12,31 @@ export interface EnsureTopicsOptions {
   /**
    * Topic configs by topic name (not for a `.dlq` twin), e.g. `{ 'message.timestamp.type':
    * 'LogAppendTime' }` for the county inbound topic: set when the topic is created, and on one
-   * that exists without them (alignTopicConfigs). A context's events topic gets CONTEXT_TOPIC_CONFIG
-   * unless given others.
+   * that exists without them (alignTopicConfigs). A context's events topic is created with
+   * CONTEXT_TOPIC_CONFIG unless given others.
    */
   readonly configs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * The caller publishes these topics (a relay): a context's events topic that exists with less
+   * than CONTEXT_TOPIC_CONFIG is raised to it too. A consumer leaves it as it finds it: its
+   * principal may describe and alter only what it owns (docs/operations.md).
+   */
+  readonly publisher?: boolean;
 }
 
 /**
  * Creates each topic and its `.dlq` twin if missing (for migrations, local start-up and tests),
- * and brings each topic's configs up to what is asked (whoever created it first: a consumer's
- * ensureTopics, the broker's auto-creation); answers those topics' configs as they now are.
+ * and brings each topic's asked-for configs up to what is asked, whoever created it first (a
+ * release before ADR 0142, the broker's auto-creation); answers those topics' configs as they now are.
  */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
-  { numPartitions = 3, replicationFactor = 1, configs: given = {} }: EnsureTopicsOptions = {},
+  { numPartitions = 3, replicationFactor = 1, configs: given = {}, publisher = false }: EnsureTopicsOptions = {},
 ): Promise<Map<string, Map<string, string>>> {
-  const configs: Record<string, Readonly<Record<string, string>>> = {
-    ...Object.fromEntries(topics.filter(isContextTopic).map((t) => [t, CONTEXT_TOPIC_CONFIG])),
-    ...given,
-  };
+  const implied = Object.fromEntries(topics.filter(isContextTopic).map((t) => [t, CONTEXT_TOPIC_CONFIG]));
+  const configs: Record<string, Readonly<Record<string, string>>> = { ...implied, ...given };
+  const aligned = publisher ? configs : given;
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -51,7 +56,7 @@ export async function ensureTopics(
     }
     // Also those another process created a moment ago: listed is not yet led.
     await waitForLeaders(admin, all);
-    return Object.keys(configs).length ? await alignTopicConfigs(admin, configs) : new Map();
+    return Object.keys(aligned).length ? await alignTopicConfigs(admin, aligned) : new Map();
   } finally {
     await admin.disconnect();
   }

@@ -62,7 +62,7 @@ export class EventStoreRelayRunner {
     this.client = client;
     const kafka = client.kafka;
     try {
-      await ensureTopics(kafka, this.options.topic ? [this.options.topic] : contracts.topics());
+      await ensureTopics(kafka, this.options.topic ? [this.options.topic] : contracts.topics(), { publisher: true });
     } catch (e) {
       // Kafka may be down at boot: the relay retries on its own, and the events wait in the store.
       log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not ensure topics');

@@ -41,7 +41,7 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationS
       ),
     ];
     try {
-      await ensureTopics(kafka, topics);
+      await ensureTopics(kafka, topics, { publisher: true });
     } catch (e) {
       // Kafka may be down at boot; the relay retries on its own and events wait in the outbox.
       this.logger.warn(`could not ensure topics: ${e instanceof Error ? e.message : String(e)}`);
