@@ -47,6 +47,12 @@ const hasCode = (r: unknown): boolean => typeof r === 'object' && r !== null && 
 
 const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
 
+/** The part a body's reader names in its error (multer's `field`: "file", a text field's name), else the body. */
+const fieldOf = (cause: unknown): string => {
+  const field = (cause as { field?: unknown } | undefined)?.field;
+  return typeof field === 'string' && field !== '' ? field : 'body';
+};
+
 /**
  * Turns every thrown thing into a JSON answer. Client mistakes keep their status and
  * reason; anything unexpected is logged with its stack and answered as a bare 500,
@@ -122,7 +128,23 @@ export class ProblemFilter implements ExceptionFilter {
         statusCode: HttpStatus.PAYLOAD_TOO_LARGE,
         code: 'REQUEST.TOO_LARGE',
         message: `请求体超过上限${bytes ? `${bytes} 字节` : ''} / the body exceeds the limit${bytes ? ` of${bytes} bytes` : ''}`,
-        errors: [{ field: 'body', reason }],
+        errors: [{ field: fieldOf(exception.cause), reason }],
+      };
+    }
+    // A body its reader refused (multer's limits and unexpected parts, busboy's malformed
+    // multipart, the JSON parser's aborted or miscounted body): Nest keeps the reader's error as
+    // the cause, and its English message ("Too many fields") came alone, with no field.
+    if (
+      exception instanceof HttpException &&
+      exception.getStatus() === 400 &&
+      exception.cause instanceof Error &&
+      !hasCode(exception.getResponse())
+    ) {
+      return {
+        statusCode: HttpStatus.BAD_REQUEST,
+        code: 'REQUEST.INVALID',
+        message: `请求体有误 / the body was refused: ${exception.message}`,
+        errors: [{ field: fieldOf(exception.cause), reason: exception.cause.message }],
       };
     }
     if (exception instanceof HttpException) {

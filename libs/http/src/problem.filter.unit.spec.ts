@@ -1,5 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { ProblemFilter } from './problem.filter';
 
 /** What the filter wrote: status, headers and body, through the bits of Express it uses. */
@@ -117,5 +117,47 @@ describe(ProblemFilter.name, () => {
     const out = answer(new BadRequestException({ code: 'REQUEST.INVALID', message: 'limit: too big' }));
     expect(out.status).toBe(400);
     expect(out.body).toMatchObject({ code: 'REQUEST.INVALID', message: 'limit: too big' });
+  });
+
+  /** A refusal as Nest's FileInterceptor makes it of multer's error (platform-express' transformException). */
+  const multer = (message: string, code: string, field?: string) => Object.assign(new Error(message), { name: 'MulterError', code, field });
+
+  it.each([
+    [
+      'a text field the route reads none of',
+      new BadRequestException('Too many fields', { cause: multer('Too many fields', 'LIMIT_FIELD_COUNT') }),
+      'body',
+      'Too many fields',
+    ],
+    [
+      'a second part',
+      new BadRequestException('Too many parts', { cause: multer('Too many parts', 'LIMIT_PART_COUNT') }),
+      'body',
+      'Too many parts',
+    ],
+    [
+      'a file under another name',
+      new BadRequestException('Unexpected file field - other', {
+        cause: multer('Unexpected file field', 'LIMIT_UNEXPECTED_FILE', 'other'),
+      }),
+      'other',
+      'Unexpected file field',
+    ],
+    [
+      'a multipart body without its boundary (busboy)',
+      new BadRequestException('Multipart: Boundary not found', { cause: new Error('Multipart: Boundary not found') }),
+      'body',
+      'Multipart: Boundary not found',
+    ],
+  ])('catch_WhenABodyReaderRefusedTheBody_Answers400NamingThePart (%s)', (_, e, field, reason) => {
+    const out = answer(e);
+    expect(out.status).toBe(400);
+    expect(out.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field, reason }] });
+  });
+
+  it('catch_WhenMulterStoppedAFileAtItsLimit_Answers413NamingTheFile', () => {
+    const out = answer(new PayloadTooLargeException('File too large', { cause: multer('File too large', 'LIMIT_FILE_SIZE', 'file') }));
+    expect(out.status).toBe(413);
+    expect(out.body).toMatchObject({ code: 'REQUEST.TOO_LARGE', errors: [{ field: 'file' }] });
   });
 });

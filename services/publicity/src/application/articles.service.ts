@@ -128,11 +128,12 @@ export class ArticlesService {
     return this.uow.run(async (tx) => {
       const a = await this.load(tx, p, id, true);
       precondition?.(a);
-      editArticle(a.status);
+      const next = editArticle(a.status, a, { title: d.title, body });
+      if (!next) return a;
       await tx.query(`update articles set title = $2, body_html = $3, updated_at = now(), version = version + 1 where id = $1`, [
         id,
-        d.title ?? a.title,
-        body ?? a.bodyHtml,
+        next.title,
+        next.bodyHtml,
       ]);
       return this.load(tx, p, id);
     });

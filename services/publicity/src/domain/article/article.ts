@@ -103,7 +103,42 @@ export const returnToDraft = (status: ArticleStatus): ArticleStatus => {
   return 'draft';
 };
 
-export const editArticle = (status: ArticleStatus): void => checkRule(new ArticleMustBeIn(status, ['draft'], 'edited'));
+/** What an editor sends: a field left out is not edited. The body is in its sanitised form. */
+export interface ArticleEdit {
+  readonly title?: string;
+  readonly body?: string;
+}
+
+/** The text of an article as stored. */
+export interface ArticleText {
+  readonly title: string;
+  readonly bodyHtml: string;
+}
+
+/** An edit gives a title or a body: an empty one is refused as an exemplar's is (EXEMPLAR.EDIT_EMPTY), not taken for a new version. */
+export class ArticleEditSaysSomething extends Rule {
+  readonly id = 'publicity.article-edit-says-something';
+  readonly code = 'ARTICLE.EDIT_EMPTY';
+  readonly kind = 'invalid' as const;
+  readonly message = '请填写标题或正文 / an edit gives a title or a body';
+  constructor(private readonly edit: ArticleEdit) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.edit.title === undefined && this.edit.body === undefined;
+  }
+}
+
+/**
+ * The text a draft's edit leaves, or undefined when it leaves the text as it was: no new version
+ * then, so a holder of the current ETag is not refused (412) for a change nobody made.
+ */
+export function editArticle(status: ArticleStatus, current: ArticleText, edit: ArticleEdit): ArticleText | undefined {
+  checkRule(new ArticleMustBeIn(status, ['draft'], 'edited'));
+  checkRule(new ArticleEditSaysSomething(edit));
+  const next = { title: edit.title ?? current.title, bodyHtml: edit.body ?? current.bodyHtml };
+  return next.title === current.title && next.bodyHtml === current.bodyHtml ? undefined : next;
+}
 
 export const reportOnCampaign = (covered: boolean): void => checkRule(new ArticleLiesInItsCampaign(covered));
 

@@ -12,6 +12,7 @@ const refusedBy = (f: () => unknown): string => {
   throw new Error('expected a refusal');
 };
 
+const text = { title: '红石村合作社见闻', bodyHtml: '<p>正文</p>' };
 const people: Publication = { outlet: '人民日报', level: 'central', channel: 'press', publishedOn: '2026-05-01' };
 
 describe('article', () => {
@@ -28,7 +29,15 @@ describe('article', () => {
 
   it('is not published from a draft, nor edited once sent', () => {
     expect(refusedBy(() => publishIn('draft', [], people, '2026-05-02'))).toBe('publicity.article-state');
-    expect(refusedBy(() => editArticle('in_review'))).toBe('publicity.article-state');
+    expect(refusedBy(() => editArticle('in_review', text, { title: '第二稿' }))).toBe('publicity.article-state');
+  });
+
+  it('an edit gives a title or a body, and one that leaves the text as it was makes no new version', () => {
+    expect(refusedBy(() => editArticle('draft', text, {}))).toBe('publicity.article-edit-says-something');
+    expect(editArticle('draft', text, { title: text.title })).toBeUndefined();
+    expect(editArticle('draft', text, { title: text.title, body: text.bodyHtml })).toBeUndefined();
+    expect(editArticle('draft', text, { body: '<p>第二稿</p>' })).toEqual({ title: text.title, bodyHtml: '<p>第二稿</p>' });
+    expect(editArticle('draft', text, { title: '第二稿' })).toEqual({ title: '第二稿', bodyHtml: text.bodyHtml });
   });
 
   it('a reprint counts once per outlet, however the outlet is typed', () => {

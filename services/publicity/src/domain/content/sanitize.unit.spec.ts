@@ -36,7 +36,7 @@ describe('sanitizeRichText', () => {
     expect(sanitizeRichText('<img src=x onerror=alert(1)//">after <b>bold</b> "')).toBe('after <b>bold</b> &quot;');
   });
 
-  // Bodies of at most 200,000 characters (the DTO's limit) that once held the one thread for hours
+  // Bodies of up to 200,000 characters (the DTO's limit before ADR 0144) that once held the one thread for hours
   // or seconds: each must now come back at once, so the test's own deadline catches a regression.
   it.each([
     ['forty ="" after an unclosed tag (125 bytes, backtracking)', `<p>story</p><a ${'=""'.repeat(40)}`],

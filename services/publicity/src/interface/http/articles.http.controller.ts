@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ArticlesService, type ArticleView } from '../../application/articles.service';
@@ -91,6 +91,7 @@ export class ArticlesHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiHeader({ name: 'If-Match', required: false, description: 'the ETag of the article as last read: edited only if it is still current' })
+  @ApiOkResponse({ description: 'the article as edited, with its new ETag' })
   @ApiPreconditionFailedResponse({
     description: 'REQUEST.PRECONDITION_FAILED: the article changed since; the current ETag is in the header',
   })

@@ -18,7 +18,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
+  ApiBody,
+  type ApiBodyOptions,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -33,6 +36,7 @@ import { allowBodiesLastingOnceServing, bodyClock } from '@vanguard/http';
 import type { ListedAttachment, StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
 import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
+import { ATTACHMENT_PART_LIMITS, declaredWithinUpload } from './attachment-upload';
 import { uuidParam } from './uuid-param';
 
 /** What multer hands over for one file part (no @types/multer in the repo). */
@@ -45,7 +49,7 @@ interface UploadedPart {
 const EDITORS = ['editor', 'admin'] as const;
 const LISTED = `[{ id, contentType, size, sha256, uploadedAt }], oldest first, all the owner holds (at most ${MAX_ATTACHMENTS_PER_OWNER} under the cap, so not paged); no bytes`;
 // multer stops reading at the limit and Nest answers 413, so an oversize upload is never held whole.
-const upload = FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
+const upload = FileInterceptor('file', { limits: ATTACHMENT_PART_LIMITS });
 /**
  * How long an attachment's body may take: 5 MiB at about 360 kbit/s. multer keeps no clock of its
  * own: `bodyClock` runs while it reads (408 naming the limit), and Node's request timeout is raised
@@ -53,6 +57,13 @@ const upload = FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTE
  */
 export const ATTACHMENT_UPLOAD_MS = 120_000;
 const attachmentClock = bodyClock(ATTACHMENT_UPLOAD_MS);
+/** The one part multer reads (`upload` above). */
+const FILE_PART: ApiBodyOptions = {
+  schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+};
+const STORED = '{ id, ownerKind, ownerId, contentType, size, sha256 }: the type is what the bytes showed';
+/** The types an attachment's bytes may show (domain/content/attachment.ts); a download is answered in its own. */
+const ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
 
 @ApiTags('attachments')
 @ApiBearerAuth()
@@ -69,8 +80,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
 
   @Post('articles/:id/attachments')
   @Roles(...EDITORS)
-  @UseInterceptors(attachmentClock, upload)
+  @UseInterceptors(declaredWithinUpload, attachmentClock, upload)
   @ApiConsumes('multipart/form-data')
+  @ApiBody(FILE_PART)
+  @ApiCreatedResponse({ description: STORED })
   @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
   @ApiOperation({ summary: '稿件附件 / attach a PDF, PNG or JPEG (checked by its bytes) to a draft' })
   @ApiNotFoundResponse({ description: 'ARTICLE.NOT_FOUND (unknown or outside your scope)' })
@@ -87,8 +100,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
 
   @Post('exemplars/:id/attachments')
   @Roles(...EDITORS)
-  @UseInterceptors(attachmentClock, upload)
+  @UseInterceptors(declaredWithinUpload, attachmentClock, upload)
   @ApiConsumes('multipart/form-data')
+  @ApiBody(FILE_PART)
+  @ApiCreatedResponse({ description: STORED })
   @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
   @ApiOperation({ summary: '典型附件 / attach a PDF, PNG or JPEG (checked by its bytes) to an exemplar proposed or on the roll' })
   @ApiNotFoundResponse({ description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope)' })
@@ -167,6 +182,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @Get('attachments/:id')
   @Roles(...EDITORS)
   @ApiOperation({ summary: '下载附件 / download an attachment of an article or exemplar in your scope' })
+  @ApiOkResponse({
+    description: 'the bytes, as an attachment named by its id',
+    content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+  })
   @ApiNotFoundResponse({
     description: 'ATTACHMENT.NOT_FOUND: unknown, removed, or its owner outside your scope (the same answer for each)',
   })

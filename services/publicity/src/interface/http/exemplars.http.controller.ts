@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ExemplarsService, type ExemplarView } from '../../application/exemplars.service';
@@ -38,6 +38,7 @@ export class ExemplarsHttpController {
     required: false,
     description: 'the ETag of the exemplar as last read: edited only if it is still current',
   })
+  @ApiOkResponse({ description: 'the exemplar as edited, with its new ETag' })
   @ApiPreconditionFailedResponse({
     description: 'REQUEST.PRECONDITION_FAILED: the exemplar changed since; the current ETag is in the header',
   })
