@@ -60,6 +60,24 @@ describe('commendation chain (e2e)', () => {
       (await http().put('/calendar/days/0000-06-06').set(as('province.organizer')).send({ kind: 'holiday', name: '端午节' })).body
         .errors?.[0]?.field,
     ).toBe('day');
+    // One range of years (2000–2099) for setting a day, reading a year and counting a notice's end:
+    // a 1950 day was set and never read, 2100 read and never set, and a notice counted into 2100.
+    for (const bad of ['1950-10-02', '1999-12-31', '2100-01-01']) {
+      const refused = await http().put(`/calendar/days/${bad}`).set(as('province.organizer')).send({ kind: 'holiday', name: '假日' });
+      expect([bad, refused.status, refused.body.errors?.[0]?.field]).toEqual([bad, 400, 'day']);
+    }
+    expect((await http().get('/calendar/2100').set(as('county.organizer'))).body.errors?.[0]?.field).toBe('year');
+    expect((await http().get('/calendar/2000').set(as('county.organizer'))).status).toBe(200);
+    const pastTheLastYear = await http().get('/calendar/notice-end?from=2099-12-31&days=30').set(as('county.organizer'));
+    expect([pastTheLastYear.status, pastTheLastYear.body.errors?.[0]?.field]).toEqual([400, 'days']);
+    const inTheLastYear = await http().get('/calendar/notice-end?from=2099-12-01&days=5').set(as('county.organizer'));
+    expect([inTheLastYear.status, inTheLastYear.body]).toEqual([
+      200,
+      { endsOn: '2099-12-07', inputs: [{ streamId: 'calendar-2099', version: expect.any(Number) }] },
+    ]);
+    expect((await http().get('/calendar/notice-end?from=1999-12-31&days=5').set(as('county.organizer'))).body.errors?.[0]?.field).toBe(
+      'from',
+    );
     // A timeline or its notice period sent as an array (each element was read as the object): 400 naming it, never a 500 or a programme without a notice.
     const good = julyFirstProgramme('数组时间表') as Record<string, unknown> & { timeline: { notice: unknown } };
     for (const [body, field] of [

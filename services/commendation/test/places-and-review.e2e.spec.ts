@@ -466,7 +466,17 @@ describe('places and review commands (e2e)', () => {
 
     // The second objection upheld too: concluded (it was refused NOMINATION.NOT_STANDING and stayed
     // open for good, holding its objector's details), and W is not withdrawn twice.
-    expect((await post('county.inspector', `/objections/${secondId}/assign`, {})).status).toBe(200);
+    // Fifty identical assigns at once on two replicas record one assignment (six identical ones were
+    // appended before): every other copy is refused 409, as the one already assigned or as a concurrent change.
+    const copies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => post('county.inspector', `/objections/${secondId}/assign`, {}, i % 2 ? replica : app)),
+    );
+    expect(copies.filter((a) => a.status === 200)).toHaveLength(1);
+    for (const a of copies.filter((x) => x.status !== 200))
+      expect([a.status, ['OBJECTION.ALREADY_ASSIGNED', 'STREAM.CONCURRENT_CHANGE'].includes(a.body.code!)]).toEqual([409, true]);
+    const reassigned = await post('county.inspector', `/objections/${secondId}/assign`, {});
+    expect([reassigned.status, reassigned.body.code]).toEqual([409, 'OBJECTION.ALREADY_ASSIGNED']);
+    expect((await eventsOf([`objection-${secondId}`])).filter((e) => e.type === 'commendation.ObjectionAssigned')).toHaveLength(1);
     const second = await post('county.inspector', `/objections/${secondId}/uphold`, { findings: '另查属实' });
     expect(second.status).toBe(200);
     const after = (await eventsOf([`objection-${secondId}`, `nomination-${w.nominationId}`])).map((e) => e.type);

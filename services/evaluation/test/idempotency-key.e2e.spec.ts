@@ -50,7 +50,7 @@ describe('Idempotency-Key on commands (e2e)', () => {
 
   beforeAll(async () => {
     app = await createEvaluationTestApp(clockOn('2011-05-10'));
-    for (const u of ['village.secretary', 'county.organizer']) tokens[u] = await tokenFor(u);
+    for (const u of ['village.secretary', 'county.organizer', 'township.secretary']) tokens[u] = await tokenFor(u);
     campaign = await openCampaign(app, tokens['county.organizer']!);
     db = new Client({ connectionString: infraConfig().testDatabaseUrl });
     await db.connect();
@@ -119,6 +119,40 @@ describe('Idempotency-Key on commands (e2e)', () => {
     expect(corrected.status).toBe(201);
     expect(corrected.headers['idempotent-replayed']).toBeUndefined();
     expect(await made(content)).toBe(1);
+  });
+
+  it('one-time ballot codes are shown once: a copy with the key is 409 not replayable, issues none, and the key keeps no code', async () => {
+    const as = { Authorization: `Bearer ${tokens['township.secretary']}` };
+    const window = await http()
+      .post('/mass-evaluations')
+      .set(as)
+      .send({
+        subject: { kind: 'organization', id: VILLAGE },
+        orgId: VILLAGE,
+        eligibleVoters: 10,
+        opensOn: '2011-06-02',
+        closesOn: '2011-06-09',
+      });
+    expect(window.status).toBe(201);
+    const key = randomUUID();
+    const issue = () =>
+      http().post(`/mass-evaluations/${window.body.windowId}/codes`).set(as).set('Idempotency-Key', key).send({ count: 2, format: 'json' });
+
+    const first = await issue();
+    expect(first.status).toBe(201);
+    expect(first.body.codes).toHaveLength(2);
+    const copy = await issue();
+    expect({ status: copy.status, code: copy.body.code }).toEqual({ status: 409, code: 'IDEMPOTENCY.NOT_REPLAYABLE' });
+    expect(JSON.stringify(copy.body)).not.toContain(first.body.codes[0]);
+
+    const kept = await db.query<{ status: number; body: unknown }>(`select status, body from evaluation.idempotency_keys where key = $1`, [
+      key,
+    ]);
+    expect(kept.rows).toEqual([{ status: 201, body: null }]);
+    const issued = await db.query<{ n: number }>(`select codes_issued n from evaluation.mass_evaluation_window where window_id = $1`, [
+      window.body.windowId,
+    ]);
+    expect(issued.rows).toEqual([{ n: 2 }]);
   });
 
   it.each([

@@ -45,6 +45,8 @@ export interface AssignObjection {
     readonly reason?: string;
     /** The tree copy's version of each organisation on `awardingOrgPath` (optional, recorded as inputs). */
     readonly orgVersions?: OrgVersions;
+    /** The rule versions to run: a replay's, those the decision recorded; omitted, the ones in force. */
+    readonly ruleVersions?: RuleVersionChoice;
   };
 }
 

@@ -13,6 +13,7 @@ import {
   ObjectionIsFiledOnceRule,
   ObjectionIsFiledWhileTheNoticeRunsRule,
   ObjectionIsOpenRule,
+  objectionIsReassignedToAnotherInvestigator,
   ObjectionIsUnderInvestigationRule,
   objectionStatesItsGrounds,
   TrackingCodeIsWellFormedRule,
@@ -52,6 +53,7 @@ export function assignObjection({ data }: AssignObjection, state: ObjectionState
   const rules = new RulesChecked();
   rules.check(new ObjectionIsOpenRule(state.status));
   rules.check(new ObjectionIsAssignedByTheAwardingBodyRule(data.decidedBy, state.awardingOrgId));
+  rules.checkIfRun(objectionIsReassignedToAnotherInvestigator(data.ruleVersions, state, data.investigator));
   const rule = ruleRef(rules.check(new InvestigatorIsAnInspectorRule(data.investigator, state.awardingOrgId, data.awardingOrgPath)));
   const { sub, role, orgId } = data.investigator;
   return [

@@ -205,6 +205,39 @@ export class InvestigatorIsAnInspectorRule extends Rule {
   }
 }
 
+/**
+ * An assignment changes who investigates: assigning the objection to the investigator who has it
+ * already records nothing. Fifty identical concurrent assigns appended six identical
+ * ObjectionAssigned events (a hostile review). First shipped after assignments were recorded: a
+ * replay runs it only for an assignment that recorded it.
+ */
+export class ObjectionIsReassignedToAnotherInvestigatorRule extends Rule {
+  static readonly ID = 'commendation.objection.reassigned-to-another';
+  readonly id = ObjectionIsReassignedToAnotherInvestigatorRule.ID;
+  readonly code = 'OBJECTION.ALREADY_ASSIGNED';
+  readonly kind = 'conflict';
+  readonly message = '该异议已交办给该核查人员 / this objection is assigned to that investigator already';
+  constructor(
+    private readonly state: ObjectionState,
+    private readonly investigator: DecidedBy,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.state.investigator?.sub === this.investigator.sub;
+  }
+}
+
+/** That rule for a new assignment, and for a replay of one that recorded it; none for a replay of one taken before it shipped. */
+export const objectionIsReassignedToAnotherInvestigator = (
+  chosen: RuleVersionChoice | undefined,
+  state: ObjectionState,
+  investigator: DecidedBy,
+) =>
+  chosen === undefined || ObjectionIsReassignedToAnotherInvestigatorRule.ID in chosen
+    ? new ObjectionIsReassignedToAnotherInvestigatorRule(state, investigator)
+    : null;
+
 export class ObjectionIsConcludedByItsInvestigatorRule extends Rule {
   readonly id = 'commendation.objection.concluded-by-investigator';
   readonly code = 'OBJECTION.NOT_THE_INVESTIGATOR';

@@ -29,6 +29,7 @@ import {
   ObjectionIsFiledOnceRule,
   ObjectionIsFiledWhileTheNoticeRunsRule,
   ObjectionIsOpenRule,
+  ObjectionIsReassignedToAnotherInvestigatorRule,
   ObjectionIsUnderInvestigationRule,
   ObjectionStatesItsGroundsRule,
   ObjectionStatesItsGroundsRuleV1,
@@ -78,9 +79,9 @@ const filed: ObjectionEvent = {
     notice: { streamId: `public-notice-${PROGRAMME_ID}`, version: 1, round: 1 },
   },
 };
-const assign = (investigator = countyInspector, decidedBy = countyOrganizer): ObjectionCommand => ({
+const assign = (investigator = countyInspector, decidedBy = countyOrganizer, ruleVersions?: Record<string, number>): ObjectionCommand => ({
   type: 'AssignObjection',
-  data: { decidedBy, investigator, awardingOrgPath: AWARDING_PATH, reason: '交县纪委核查' },
+  data: { decidedBy, investigator, awardingOrgPath: AWARDING_PATH, reason: '交县纪委核查', ...(ruleVersions ? { ruleVersions } : {}) },
 });
 const assigned: ObjectionEvent = {
   type: 'commendation.ObjectionAssigned',
@@ -91,7 +92,11 @@ const assigned: ObjectionEvent = {
       decidedBy: countyOrganizer,
       inputs: [{ streamId: STREAM, version: 1 }],
       rule: { id: 'commendation.objection.investigator-inspector', version: 1 },
-      checks: ['commendation.objection.open', 'commendation.objection.assigned-by-awarding-body'].map((id) => ({ id, version: 1 })),
+      checks: [
+        'commendation.objection.open',
+        'commendation.objection.assigned-by-awarding-body',
+        'commendation.objection.reassigned-to-another',
+      ].map((id) => ({ id, version: 1 })),
       reason: '交县纪委核查',
       orgPaths: [{ of: 'awarding-body', orgs: AWARDING_PATH.map((orgId) => ({ orgId })) }],
     },
@@ -228,6 +233,43 @@ describe('objectionDecider (异议)', () => {
         .given([filed, assigned])
         .when(assign({ ...countyInspector, sub: 'county.inspector2' }))
         .thenMatches((e) => expect(e[0]!.data).toMatchObject({ investigator: { sub: 'county.inspector2' } })));
+    it('is not assigned again to the investigator who has it: that records nothing', () =>
+      spec.given([filed, assigned]).when(assign()).thenRefuses(ObjectionIsReassignedToAnotherInvestigatorRule));
+    it('is not assigned again to the investigator it was reassigned to either', () =>
+      spec
+        .given([
+          filed,
+          assigned,
+          { ...assigned, data: { ...assigned.data, investigator: { ...countyInspector, sub: 'county.inspector2' } } },
+        ])
+        .when(assign({ ...countyInspector, sub: 'county.inspector2' }))
+        .thenRefuses(ObjectionIsReassignedToAnotherInvestigatorRule));
+    it('replays an assignment recorded before that rule shipped (it named no such check) as it was: again to the same investigator', () =>
+      spec
+        .given([filed, assigned])
+        .when(
+          assign(countyInspector, countyOrganizer, {
+            'commendation.objection.investigator-inspector': 1,
+            'commendation.objection.open': 1,
+            'commendation.objection.assigned-by-awarding-body': 1,
+          }),
+        )
+        .thenMatches((e) =>
+          expect(e).toEqual([
+            {
+              type: 'commendation.ObjectionAssigned',
+              data: expect.objectContaining({
+                investigator: countyInspector,
+                decision: expect.objectContaining({
+                  checks: ['commendation.objection.open', 'commendation.objection.assigned-by-awarding-body'].map((id) => ({
+                    id,
+                    version: 1,
+                  })),
+                }),
+              }),
+            },
+          ]),
+        ));
   });
 
   describe('UpholdObjection and DismissObjection', () => {

@@ -189,6 +189,7 @@ const OBJECTION_REPLAYERS = {
         ),
         reason: ctx.decision.reason,
         ...(orgVersions ? { orgVersions } : {}),
+        ruleVersions: recordedRuleVersions(ctx.decision),
       },
     };
   }),

@@ -11,6 +11,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { canonicalJson } from '@vanguard/auth';
 import { DEVELOPMENT_IDEMPOTENCY_KEY, isProductionMode } from '@vanguard/infra-config';
@@ -34,6 +35,7 @@ import { CommitRolledBackError } from '@vanguard/messaging';
 import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { ROLLED_BACK_CODES } from '../problem.filter';
 import { StorableTextPipe } from '../storable-text';
+import { ANSWER_SHOWN_ONCE } from './answer-shown-once';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
 import { OUTCOME_UNKNOWN, type IdempotencyStore, type SeenKey } from './idempotency.store';
 
@@ -70,12 +72,12 @@ const isJsonOrEmpty = (req: Request) => {
 
 /**
  * `Idempotency-Key` on a signed-in caller's unsafe request: the first request with a key runs
- * and its answer (2xx) is kept for 24 h; the same request again with that key gets the kept
- * answer (`Idempotent-Replayed: true`) and runs nothing; while the first still runs, 409 with
- * Retry-After; the key with another request (method, path or body), 422. A refused request
- * changed nothing, so its key is released for the retry; after any other failure the key answers
- * OUTCOME_UNKNOWN, never a second run. Keys are per caller (`sub`): one caller's key never
- * answers another's. ADR 0072.
+ * and its answer (2xx) is kept for 24 h, unless its route is `@AnswerShownOnce()`; the same
+ * request again with that key gets the kept answer (`Idempotent-Replayed: true`) and runs nothing;
+ * while the first still runs, 409 with Retry-After; the key with another request (method, path or
+ * body), 422. A refused request changed nothing, so its key is released for the retry; after any
+ * other failure the key answers OUTCOME_UNKNOWN, never a second run. Keys are per caller (`sub`):
+ * one caller's key never answers another's. ADR 0072.
  */
 const STORABLE_TEXT = new StorableTextPipe();
 
@@ -97,6 +99,7 @@ function sameRequest(kept: string, fingerprint: string, request: string): boolea
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
+  private readonly reflector = new Reflector();
 
   /**
    * A request's fingerprint is an HMAC under a secret of the operator's, not a bare hash: a body
@@ -151,11 +154,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
           () => undefined,
         ),
       ).pipe(mergeMap(() => throwError(() => e)));
+    // A secret shown once (ballot codes) sat in clear in the key's row for 24 h and went to any copy (a hostile review).
+    const shownOnce = this.reflector.getAllAndOverride<boolean | undefined>(ANSWER_SHOWN_ONCE, [ctx.getHandler(), ctx.getClass()]);
     return next.handle().pipe(
       catchError(failed),
       mergeMap(async (body: unknown) => {
         try {
-          if (isReplayable(body, res) && res.statusCode < 300 && Buffer.byteLength(JSON.stringify(body ?? null)) <= MAX_KEPT_BYTES)
+          if (
+            !shownOnce &&
+            isReplayable(body, res) &&
+            res.statusCode < 300 &&
+            Buffer.byteLength(JSON.stringify(body ?? null)) <= MAX_KEPT_BYTES
+          )
             await this.store.complete(principal, key, res.statusCode, body);
           // It ran and its effect stands: a copy must not run it again, even if it cannot be answered.
           else await this.store.keepWithoutAnswer(principal, key, res.statusCode);
@@ -180,7 +190,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!seen.replayable)
       throw new ConflictException({
         code: 'IDEMPOTENCY.NOT_REPLAYABLE',
-        message: `首次请求已完成，其结果未保存 / the first request with this ${IDEMPOTENCY_KEY_HEADER} succeeded (${seen.status}); its answer (a file, or over ${MAX_KEPT_BYTES} bytes) is not kept — read the result instead of sending again`,
+        message: `首次请求已完成，其结果未保存 / the first request with this ${IDEMPOTENCY_KEY_HEADER} succeeded (${seen.status}); its answer (a file, over ${MAX_KEPT_BYTES} bytes, or shown once) is not kept — read the result instead of sending again`,
       });
     res.status(seen.status);
     res.setHeader('Idempotent-Replayed', 'true');

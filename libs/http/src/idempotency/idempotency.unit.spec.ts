@@ -8,6 +8,7 @@ import {
 import { createHash } from 'node:crypto';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { canonicalJson } from '@vanguard/auth';
+import { AnswerShownOnce } from './answer-shown-once';
 import { parseIdempotencyKey } from './idempotency-key';
 import { ABANDONED_AFTER_MS, IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore, SeenKey } from './idempotency.store';
@@ -37,12 +38,29 @@ class MemoryStore implements IdempotencyStore {
   }
 }
 
-function context(headers: Record<string, string>, principal: { sub: string } | undefined, body: unknown = { a: 1 }) {
+class PledgesRoute {
+  make() {}
+}
+class BallotCodesRoute {
+  @AnswerShownOnce()
+  issue() {}
+}
+
+function context(
+  headers: Record<string, string>,
+  principal: { sub: string } | undefined,
+  body: unknown = { a: 1 },
+  route: { handler: () => void; controller: object } = { handler: PledgesRoute.prototype.make, controller: PledgesRoute },
+) {
   const res = { statusCode: 201, headersSent: false, headers: {} as Record<string, string>, status: jest.fn(), setHeader: jest.fn() };
   res.status.mockImplementation((s: number) => ((res.statusCode = s), res));
   res.setHeader.mockImplementation((k: string, v: string) => (res.headers[k] = v));
   const req = { method: 'POST', originalUrl: '/pledges', headers, body, principal };
-  const ctx = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ExecutionContext;
+  const ctx = {
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    getHandler: () => route.handler,
+    getClass: () => route.controller,
+  } as unknown as ExecutionContext;
   return { ctx, res };
 }
 
@@ -192,6 +210,24 @@ describe(IdempotencyInterceptor.name, () => {
     expect(await lastValueFrom(await sut.intercept(keyed(), handled(body)))).toBe(body);
     const copy = handled({ id: 2 });
     await expect(sut.intercept(keyed(), copy)).rejects.toMatchObject({ response: { code: 'IDEMPOTENCY.NOT_REPLAYABLE' } });
+    expect(copy.calls).toBe(0);
+  });
+
+  it('WhenTheRouteShowsItsAnswerOnce_ItIsNotKept_ButACopyIsRefusedNotRun', async () => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    const codes = () =>
+      context(
+        { 'idempotency-key': 'k' },
+        { sub: 'u' },
+        { count: 2 },
+        { handler: BallotCodesRoute.prototype.issue, controller: BallotCodesRoute },
+      ).ctx;
+    const answer = { codes: ['C1', 'C2'] };
+    expect(await lastValueFrom(await sut.intercept(codes(), handled(answer)))).toBe(answer);
+    expect(store.keys.get('u/k')).toMatchObject({ status: 201, body: null, replayable: false });
+    const copy = handled({ codes: ['C3', 'C4'] });
+    await expect(sut.intercept(codes(), copy)).rejects.toMatchObject({ response: { code: 'IDEMPOTENCY.NOT_REPLAYABLE' } });
     expect(copy.calls).toBe(0);
   });
 

@@ -2,3 +2,4 @@ export * from './idempotency-key';
 export * from './idempotency.store';
 export * from './idempotency.interceptor';
 export * from './idempotency.providers';
+export * from './answer-shown-once';

@@ -1,7 +1,19 @@
 import type { CalendarAdjustments } from '@vanguard/commendation-domain';
+import { DAY_YEARS } from '@vanguard/contracts';
 import type { FactInput } from '../eligibility/eligibility-facts.port';
 
 export const WORK_CALENDAR = Symbol('WORK_CALENDAR');
+
+/**
+ * The years the working calendar keeps, for setting a day, reading a year and counting a notice's
+ * end alike. The three disagreed (1900–2099, 2000–2100, an end counted into 2100): a 1950 day could
+ * be set and never read, and 2100 read but never set. From 2000, as programmes' years; to the last
+ * year a day may name (DAY_YEARS).
+ */
+export const CALENDAR_YEARS = { first: 2000, last: DAY_YEARS.last } as const;
+
+export const isCalendarYear = (year: number): boolean =>
+  Number.isInteger(year) && year >= CALENDAR_YEARS.first && year <= CALENDAR_YEARS.last;
 
 export type CalendarDayKind = 'holiday' | 'workday';
 

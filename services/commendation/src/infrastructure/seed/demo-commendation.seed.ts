@@ -42,7 +42,14 @@ const organizer = by('organizer', COUNTY, 'county.organizer');
 const township = by('organizer', BAIHUA, 'township.organizer');
 const village = by('branch_secretary', HONGSHI, 'village.secretary');
 const hekou = by('branch_secretary', HEKOU, 'other.township.secretary');
-const inspector = by('inspector', COUNTY, 'county.inspector');
+/**
+ * The subject of the realm's `county.inspector` (infra/keycloak/vanguard-realm.json), whose id the
+ * realm fixes so the seed knows whom the token names, as it does for the zone leaders (ADR 0067).
+ * The seeded objection is concluded only by its investigator's token: assigned to the username, no
+ * one could ever conclude it (403 OBJECTION.NOT_THE_INVESTIGATOR).
+ */
+export const COUNTY_INSPECTOR_SUBJECT = '00000000-0000-4000-a000-000000000100';
+const inspector = by('inspector', COUNTY, COUNTY_INSPECTOR_SUBJECT);
 
 const PATH = {
   [COUNTY]: [demoOrgId('91'), demoOrgId('9104'), COUNTY],

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get,
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { NoticePeriodV1 } from '@vanguard/commendation-domain';
-import { WORK_CALENDAR, type WorkCalendarPort } from '../../../application/calendar/work-calendar.port';
+import { CALENDAR_YEARS, WORK_CALENDAR, isCalendarYear, type WorkCalendarPort } from '../../../application/calendar/work-calendar.port';
 import { decidedBy, type CommandContext } from '../../../application/commands/command-context';
 import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
 import { Ctx, PROGRAMME_ROLES, READ_ROLES, dayParam } from '../request-context';
@@ -27,10 +27,13 @@ export class CalendarHttpController {
   @ApiOperation({ summary: '公示截止日 / the last day of a notice of N calendar or working days starting on a day' })
   @ApiOkResponse({ type: NoticeEndResponse })
   async noticeEnd(@Query() q: NoticeEndQuery): Promise<NoticeEndResponse> {
-    dayParam('from', q.from);
-    const year = Number(q.from.slice(0, 4));
-    const snap = await this.calendar.snapshot(year, year + 1);
-    return { endsOn: NoticePeriodV1.endsOn(q.from, q.days, q.basis ?? 'working', snap.adjustments), inputs: [...snap.inputs] };
+    const year = calendarYearOf('from', q.from);
+    const snap = await this.calendar.snapshot(year, Math.min(year + 1, CALENDAR_YEARS.last));
+    const endsOn = NoticePeriodV1.endsOn(q.from, q.days, q.basis ?? 'working', snap.adjustments);
+    // Past the last year no day can be set, so a working-day count there would read no holiday.
+    if (!isCalendarYear(Number(endsOn.slice(0, 4))))
+      throw invalid('days', `a notice of ${q.days} days from ${q.from} ends after ${CALENDAR_YEARS.last}, past the calendar's years`);
+    return { endsOn, inputs: [...snap.inputs] };
   }
 
   @Get(':year')
@@ -40,12 +43,7 @@ export class CalendarHttpController {
   async year(@Param('year') raw: string): Promise<CalendarYearResponse> {
     // Read here, not by ParseIntPipe, whose 400 named no field.
     const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
-    if (!(year >= 2000 && year <= 2100))
-      throw new BadRequestException({
-        code: 'REQUEST.INVALID',
-        message: '请求参数有误 / invalid request: year: must be between 2000 and 2100',
-        errors: [{ field: 'year', reason: 'year must be between 2000 and 2100' }],
-      });
+    if (!isCalendarYear(year)) throw invalid('year', `year must be between ${CALENDAR_YEARS.first} and ${CALENDAR_YEARS.last}`);
     const { version, days } = await this.calendar.year(year);
     return { year, version, days: [...days] };
   }
@@ -55,7 +53,7 @@ export class CalendarHttpController {
   @ApiOperation({ summary: '设定一天 / mark a day a holiday or a make-up working day' })
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
   async set(@Ctx() ctx: CommandContext, @Param('day') day: string, @Body() b: SetCalendarDayRequest): Promise<{ version: number }> {
-    dayParam('day', day);
+    calendarYearOf('day', day);
     this.platformOnly(ctx);
     return { version: await this.calendar.set(day, { kind: b.kind, name: b.name }, decidedBy(ctx), this.clock.now()) };
   }
@@ -65,7 +63,7 @@ export class CalendarHttpController {
   @ApiOperation({ summary: '取消调整 / the day counts by its weekday again' })
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
   async clear(@Ctx() ctx: CommandContext, @Param('day') day: string): Promise<{ version: number }> {
-    dayParam('day', day);
+    calendarYearOf('day', day);
     this.platformOnly(ctx);
     return { version: await this.calendar.set(day, null, decidedBy(ctx), this.clock.now()) };
   }
@@ -78,4 +76,20 @@ export class CalendarHttpController {
         message: '工作日历全省通用，仅省级可调整 / the working calendar is the whole platform’s: only the top organisation sets it',
       });
   }
+}
+
+function invalid(field: string, reason: string): BadRequestException {
+  return new BadRequestException({
+    code: 'REQUEST.INVALID',
+    message: `请求参数有误 / invalid request: ${field}: ${reason}`,
+    errors: [{ field, reason }],
+  });
+}
+
+/** The year of a day the calendar keeps, or a 400 naming the field. */
+function calendarYearOf(field: string, value: string): number {
+  const year = Number(dayParam(field, value).slice(0, 4));
+  if (!isCalendarYear(year))
+    throw invalid(field, `${field} must fall in the calendar's years, ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}`);
+  return year;
 }

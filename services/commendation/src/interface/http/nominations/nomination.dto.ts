@@ -42,7 +42,12 @@ class PolicyRefDto {
 }
 
 export class LaunchProgrammeRequest {
-  @ApiProperty({ example: '2011年七一集中表彰' }) @IsString() @IsNotBlank() @MaxLength(200) name!: string;
+  @ApiProperty({ example: '2011年七一集中表彰', description: 'as shown on the public notice: plain text' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  @IsPlainText('name')
+  name!: string;
   @ApiProperty({ format: 'uuid', description: 'the awarding body' }) @IsUuid() orgId!: string;
   @ApiProperty({ enum: LEVELS }) @IsIn(LEVELS) level!: (typeof LEVELS)[number];
   @ApiProperty({ enum: CATEGORIES, isArray: true })
@@ -114,6 +119,16 @@ export class ReasonRequest {
   @ApiProperty({ example: '事迹突出，同意推荐' }) @IsString() @IsNotBlank() @MaxLength(2000) reason!: string;
 }
 
+/** The revocation's reason is on the public honour roll's history (publicity), beside its own plain-text reasons. */
+export class RevokeCommendationRequest {
+  @ApiProperty({ example: '经查，主要事迹与实际不符', description: 'shown on the public honour roll’s history: plain text' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(2000)
+  @IsPlainText('reason')
+  reason!: string;
+}
+
 export class OptionalReasonRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
@@ -124,10 +139,11 @@ export class AmendNominationRequest {
 }
 
 export class DecideCommendationRequest {
-  @ApiProperty({ example: '松组发〔2011〕12号', description: '表彰决定文号' })
+  @ApiProperty({ example: '松组发〔2011〕12号', description: '表彰决定文号, as the public honour roll shows it: plain text' })
   @IsString()
   @IsNotBlank()
   @MaxLength(100)
+  @IsPlainText('documentNumber')
   documentNumber!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }

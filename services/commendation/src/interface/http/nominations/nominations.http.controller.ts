@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { REVIEWING_ROLES } from '@vanguard/commendation-domain';
 import { Roles, ScopeService, type Role } from '@vanguard/auth';
 import type { CommandContext } from '../../../application/commands/command-context';
@@ -17,7 +17,13 @@ import { SubmitNominationHandler } from '../../../application/commands/nominatio
 import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
 import { BOARD_QUERIES, type BoardQueriesPort, type NominationView } from '../../../application/queries/board-queries.port';
 import { CHAIN_ROLES, Ctx, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { AmendNominationRequest, DecideCommendationRequest, ReasonRequest, SubmitNominationRequest } from './nomination.dto';
+import {
+  AmendNominationRequest,
+  DecideCommendationRequest,
+  ReasonRequest,
+  RevokeCommendationRequest,
+  SubmitNominationRequest,
+} from './nomination.dto';
 
 /** Reviewers of the chain, as the domain names them (its rule checks the role recorded). */
 const REVIEW_ROLES: Role[] = [...REVIEWING_ROLES];
@@ -95,6 +101,10 @@ export class NominationsHttpController {
   @HttpCode(200)
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '表彰决定 / after the full notice, with no objection open, with a document number' })
+  @ApiOkResponse({
+    description: '已决定 / decided: the nomination’s new version',
+    schema: { type: 'object', required: ['version'], properties: { version: { type: 'integer' } } },
+  })
   @ApiConflictResponse({
     description:
       'OBJECTIONS.BUSY: an objection was being filed for longer than the wait, or it is the first 25 s of a day in China, when objections sent before midnight may still be on their way (ADR 0113); nothing was decided, and Retry-After says when to ask again',
@@ -107,7 +117,7 @@ export class NominationsHttpController {
   @HttpCode(200)
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '撤销表彰 / the awarding body revokes a decided commendation with a reason' })
-  revoke(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ReasonRequest) {
+  revoke(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: RevokeCommendationRequest) {
     return this.revokeHandler.execute(id, b.reason, ctx);
   }
 

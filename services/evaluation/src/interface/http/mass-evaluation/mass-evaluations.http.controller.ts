@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Res, Stre
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '@vanguard/auth';
+import { AnswerShownOnce } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { CloseMassEvaluationHandler } from '../../../application/commands/mass-evaluation/close-mass-evaluation.handler';
 import { IssueBallotCodesHandler } from '../../../application/commands/mass-evaluation/issue-ballot-codes.handler';
@@ -47,6 +48,8 @@ export class MassEvaluationsHttpController {
   @HttpCode(201)
   @Roles(...PLEDGE_ROLES)
   @Header('Cache-Control', 'no-store')
+  // ADR 0027: the codes are returned once and only their keyed hashes kept, so an Idempotency-Key must not keep them either.
+  @AnswerShownOnce()
   @ApiOperation({
     summary:
       '发放投票码 / issue one-time codes: a printable PDF sheet of QR codes (≤ 200 a sheet, one sheet at a time per user; 422 / 429 otherwise) or JSON (≤ 2,000); shown this once only',
