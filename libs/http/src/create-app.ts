@@ -12,6 +12,7 @@ import { LongWork } from './long-work';
 import { providesToken } from './module-providers';
 import { operatorEndpointsGuard } from './operator-endpoints';
 import { ProblemFilter } from './problem.filter';
+import { documentProblemResponses } from './problem-responses';
 import { StorableTextPipe } from './storable-text';
 import { validationPipe } from './validation';
 
@@ -44,6 +45,13 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.use(operatorEndpointsGuard());
   app.useGlobalFilters(new ProblemFilter());
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
+  const doc = openApiDocument(app, options);
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
+  return doc;
+}
+
+/** The OpenAPI document /docs serves: the routes' own decorators, then what the platform adds to every route. */
+export function openApiDocument(app: INestApplication, options: Pick<HttpAppOptions, 'title' | 'description' | 'version'>): OpenAPIObject {
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -54,7 +62,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
       .build(),
   );
   if (keepsIdempotencyKeys(app)) documentIdempotencyKey(doc);
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
+  documentProblemResponses(doc);
   return doc;
 }
 

@@ -1,5 +1,6 @@
 export * from './create-app';
 export * from './problem.filter';
+export * from './problem-responses';
 export * from './validation';
 export * from './graceful-shutdown';
 export * from './long-work';

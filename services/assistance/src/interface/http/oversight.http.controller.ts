@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Public, Roles } from '@vanguard/auth';
 import { perAddressRateGuard } from '@vanguard/http';
 import { ListByVillageQuery } from './dto/pairing.dto';
@@ -67,6 +67,7 @@ export class DisclosureHttpController {
 
   @Public()
   @Get('villages/:id')
+  @ApiOkResponse({ description: 'DisclosureView: the village’s projects, funds, milestones and deeds' })
   @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   @ApiOperation({ summary: '村务公开 / a village’s projects, money in and out, milestones and deeds; no personal data, no token' })
   async village(@Param('id', uuidParam('id')) id: string): Promise<DisclosureView> {

@@ -13,7 +13,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '@vanguard/auth';
 import { allowBodiesLastingOnceServing, receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
@@ -32,6 +32,8 @@ import { PROJECT_IMPORT_LIMITER, PROJECT_IMPORT_LIMITS, type ProjectImportLimits
 import { ASSISTANCE_WRITE_ROLES } from './access';
 import { missingColumns, PROJECT_COLUMNS, readProjectRows, refusedRow, type ImportRowError } from './project-import.rows';
 import { CommandCtx } from './request-context';
+
+const BINARY = { type: 'string', format: 'binary' } as const;
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -65,6 +67,24 @@ export class ProjectImportHttpController implements OnApplicationBootstrap {
   @ApiOperation({
     summary:
       '导入帮扶项目清单 / import a project list (.xlsx or UTF-8 .csv: the first file of a multipart form, or the body itself; each row names its village by village_id or by village_code, its organisation code): all rows planned, or 422 with every bad row (row, column, reason)',
+  })
+  // One schema serves every media type listed above (Swagger cannot tell them apart), so it names both ways a file comes.
+  @ApiBody({
+    description: 'the sheet itself as the body, its format told by its bytes; or a multipart form, whose first file part is read',
+    schema: {
+      oneOf: [
+        { ...BINARY, title: 'the file itself' },
+        { type: 'object', title: 'a multipart form', description: 'its first file part, under any name', properties: { file: BINARY } },
+      ],
+    },
+  })
+  @ApiCreatedResponse({
+    description: 'every row planned, in one transaction',
+    schema: {
+      type: 'object',
+      required: ['imported', 'projectIds'],
+      properties: { imported: { type: 'integer' }, projectIds: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+    },
   })
   async import(@CommandCtx() ctx: CommandContext, @Req() req: Request): Promise<{ imported: number; projectIds: string[] }> {
     // A place under the limit before a byte is read: 429 with Retry-After past it.

@@ -1,12 +1,25 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ROLES, Roles, type Principal } from '@vanguard/auth';
 
 class MeResponse {
+  @ApiProperty({ description: 'the token’s subject' })
   sub!: string;
+
+  @ApiProperty()
   username!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, description: 'the realm roles Vanguard knows; others in the token are left out' })
   roles!: string[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the organisation whose subtree you may act in; null when the token names none',
+  })
   orgId!: string | null;
+
+  @ApiProperty({ enum: ['user', 'service'], description: '`service` for a county system’s service account' })
   kind!: 'user' | 'service';
 }
 

@@ -19,7 +19,16 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { allowBodiesLastingOnceServing, receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
@@ -42,6 +51,11 @@ export const IMPORT_LIMITER = Symbol('ImportLimiter');
 const CONTENT_TYPE = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 /** The types an import is documented to take; the `format` query says which it is, and the reader checks the bytes. */
 const IMPORT_TYPES = [CONTENT_TYPE.csv, CONTENT_TYPE.xlsx, 'application/octet-stream'] as const;
+/** The file itself is the body (receiveUpload), not a multipart form. */
+const IMPORT_BODY = {
+  description: 'the roster file as the whole body, in the `format` the query names',
+  schema: { type: 'string', format: 'binary' },
+} as const;
 
 @ApiTags('roster')
 @ApiBearerAuth()
@@ -66,6 +80,7 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @Roles(...MEMBER_WRITE_ROLES)
   @HttpCode(202)
   @ApiConsumes(...IMPORT_TYPES)
+  @ApiBody(IMPORT_BODY)
   @ApiOperation({ summary: '导入党员花名册 / import a member roster into your subtree: a job; poll it for progress and bad rows' })
   @ApiAcceptedResponse({ type: ImportJobResponse })
   importMembers(@CommandCtx() ctx: CommandContext, @Query() q: ImportQuery, @Req() req: Request): Promise<ImportJobResponse> {
@@ -76,6 +91,7 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @Roles(...ORG_WRITE_ROLES)
   @HttpCode(202)
   @ApiConsumes(...IMPORT_TYPES)
+  @ApiBody(IMPORT_BODY)
   @ApiOperation({ summary: '导入党组织 / import organisations (parents before children) into your subtree' })
   @ApiAcceptedResponse({ type: ImportJobResponse })
   importOrganizations(@CommandCtx() ctx: CommandContext, @Query() q: ImportQuery, @Req() req: Request): Promise<ImportJobResponse> {

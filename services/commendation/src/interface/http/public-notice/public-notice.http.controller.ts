@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiNotModifiedResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -40,6 +41,7 @@ export class PublicNoticeHttpController {
   @Get(':programmeId')
   @Public()
   @ApiOperation({ summary: '公示 / the programme’s current notice: period and entries (name, organisation, category, deeds summary)' })
+  @ApiOkResponse({ description: '{ programmeId, programmeName, round, startsOn, endsOn, days, dayKind, entries }, with its ETag' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiNotModifiedResponse({ description: 'the notice has not changed since that ETag' })
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address' })

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiForbiddenResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@vanguard/auth';
 import { perAddressRateGuard } from '@vanguard/http';
@@ -43,6 +50,9 @@ export class BallotsHttpController {
   @Public()
   // Each read folds the window's stream from Postgres: without a token, a flood cost the pool.
   @UseGuards(perAddressRateGuard(resultsPerMinute, { zh: '请求', en: 'reads' }))
+  @ApiOkResponse({
+    description: '{ windowId, orgId, subjectKind, tally, ballotsCast, satisfactionPermille }: counts and a rate, nobody’s name',
+  })
   @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   @ApiOperation({ summary: '评议结果 / a published window’s tally and satisfaction rate (404 until published)' })
   result(@Param('id', uuidParam('id')) id: string) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Public } from '@vanguard/auth';
 import { perAddressRateGuard } from '@vanguard/http';
 import { WindowUnitHandlers, type WindowUnitPage } from '../../../application/commands/window-units/window-unit.handlers';
@@ -18,6 +18,9 @@ export class WindowUnitsPublicHttpController {
   @Public()
   @Get(':orgId')
   @ApiOperation({ summary: '窗口单位公开承诺 / a window unit’s published commitments and services counted, by month and kind' })
+  @ApiOkResponse({
+    description: 'WindowUnitPage: the commitments, services counted by month and kind, members holding each post (counts only)',
+  })
   @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   page(@Param('orgId', uuidParam('orgId')) orgId: string): Promise<WindowUnitPage> {
     return this.handlers.page(orgId);

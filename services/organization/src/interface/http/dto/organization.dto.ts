@@ -46,7 +46,7 @@ export class RegisterOrganizationRequest {
   @IsIn(SECTORS)
   sector!: Sector;
 
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'null only for a province (admin)' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null only for a province (admin)' })
   @IsOptional()
   @IsUuid()
   parentId!: string | null;

@@ -1,0 +1,63 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { openApiDocument } from '@vanguard/http';
+/* eslint-disable @nx/enforce-module-boundaries -- each service's module and config, as its main.ts registers them */
+import { assistanceConfig } from '../../../services/assistance/src/assistance.config';
+import { AssistanceModule } from '../../../services/assistance/src/assistance.module';
+import { auditConfig } from '../../../services/audit/src/audit.config';
+import { AuditModule } from '../../../services/audit/src/audit.module';
+import { commendationConfig } from '../../../services/commendation/src/commendation.config';
+import { CommendationModule } from '../../../services/commendation/src/commendation.module';
+import { evaluationConfig } from '../../../services/evaluation/src/evaluation.config';
+import { EvaluationModule } from '../../../services/evaluation/src/evaluation.module';
+import { organizationConfig } from '../../../services/organization/src/organization.config';
+import { OrganizationModule } from '../../../services/organization/src/organization.module';
+import { publicityConfig } from '../../../services/publicity/src/publicity.config';
+import { PublicityModule } from '../../../services/publicity/src/publicity.module';
+import { reportingConfig } from '../../../services/reporting/src/reporting.config';
+import { ReportingModule } from '../../../services/reporting/src/reporting.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+
+// Each service's document built as configureHttpApp builds it, from the module main.ts registers.
+// Nest's preview mode scans modules and routes without creating a provider: no Postgres, Kafka or Keycloak.
+const SERVICES: Record<string, () => DynamicModule> = {
+  organization: () => OrganizationModule.register(organizationConfig()),
+  evaluation: () => EvaluationModule.register(evaluationConfig()),
+  commendation: () => CommendationModule.register(commendationConfig()),
+  assistance: () => AssistanceModule.register(assistanceConfig()),
+  publicity: () => PublicityModule.register(publicityConfig()),
+  audit: () => AuditModule.register(auditConfig()),
+  reporting: () => ReportingModule.register(reportingConfig()),
+};
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
+
+const operations = (doc: OpenAPIObject) =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => (item[method] ? [{ route: `${method.toUpperCase()} ${path}`, op: item[method] }] : [])),
+  );
+
+/** An answer a client can act on as the route's result: a 2xx, or a redirect (304 only says "what you hold"). */
+const isSuccess = (status: string) => /^2\d\d$/.test(status) || (/^3\d\d$/.test(status) && status !== '304');
+
+describe('the services’ OpenAPI documents', () => {
+  const docs = new Map<string, OpenAPIObject>();
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    for (const [name, module] of Object.entries(SERVICES)) {
+      const app = await NestFactory.create(module(), { preview: true, logger: false, abortOnError: false });
+      apps.push(app);
+      docs.set(name, openApiDocument(app, { title: name, description: name }));
+    }
+  });
+  afterAll(() => Promise.all(apps.map((a) => a.close())));
+
+  it.each(Object.keys(SERVICES))('%s documents a success answer for every operation', (name) => {
+    const doc = docs.get(name)!;
+    const ops = operations(doc);
+    expect(ops.length).toBeGreaterThan(0);
+    expect(ops.filter(({ op }) => !Object.keys(op.responses).some(isSuccess)).map(({ route }) => route)).toEqual([]);
+  });
+});
