@@ -99,6 +99,18 @@ describe('organisation codes and names', () => {
     expect((await get(clean.body.id as string)).name).toBe('红石新村党支部');
   });
 
+  it('answers 400 naming the name to registering or renaming with markup, and stores neither', async () => {
+    const village = { parentId: BAIHUA, level: 'village', kind: 'branch', sector: 'rural', establishedOn: '2001-01-01' };
+    const created = await register({ ...village, code: childCode('910425101'), name: '红石新村<script>x</script>' });
+    const clean = await register({ ...village, code: childCode('910425101'), name: '红石二村党支部' });
+    const renamed = await http().patch(`/organizations/${clean.body.id}/name`).set(auth).send({ name: '<b>红石二村</b>' });
+
+    const refusal = { statusCode: 400, code: 'ORGANIZATION.NAME_NOT_PLAIN_TEXT', errors: [{ field: 'name', reason: expect.any(String) }] };
+    expect(created.body).toMatchObject(refusal);
+    expect(renamed.body).toMatchObject(refusal);
+    expect((await get(clean.body.id as string)).name).toBe('红石二村党支部');
+  });
+
   it('rejects an organisation import whose name carries one, naming its row and column, and imports nothing', async () => {
     const code = childCode('910425101');
     const csv =

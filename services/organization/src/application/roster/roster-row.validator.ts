@@ -15,6 +15,7 @@ import {
   type OrgLevel,
   type Sector,
 } from '../../domain/organization/organization.vocabulary';
+import { OrganizationNameMustBePlainTextRule } from '../../domain/organization/rules/organization-name-must-be-plain-text.rule';
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
 import { unstorableCells } from '@vanguard/spreadsheet';
 import { isDay } from '../../domain/shared/day';
@@ -126,9 +127,9 @@ export function parseOrganizationRow(row: number, cells: Cells): Parsed<Organiza
   if (!/^[0-9]{2,30}$/.test(code)) bad('code', '组织代码须为 2–30 位数字 / code must be 2–30 digits');
   const name = cell(cells, 'name');
   if (!name || name.length > 200) bad('name', '组织名称不能为空且不超过 200 字 / name is required, at most 200 characters');
-  // The rule registration and rename ask: an imported name is published the same way.
-  const publicName = new OrganizationNameMustNotCarryPersonalNumbersRule(name);
-  if (publicName.isBroken()) bad('name', publicName.message);
+  // The rules registration and rename ask: an imported name is published and shown the same way.
+  for (const rule of [new OrganizationNameMustBePlainTextRule(name), new OrganizationNameMustNotCarryPersonalNumbersRule(name)])
+    if (rule.isBroken()) bad('name', rule.message);
   const level = cell(cells, 'level');
   if (!(ORG_LEVELS as readonly string[]).includes(level))
     bad('level', `层级须为 ${ORG_LEVELS.join('/')} / level must be one of ${ORG_LEVELS.join(', ')}`);

@@ -1,4 +1,5 @@
 import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
+import { OrganizationNameMustBePlainTextRule } from '../../domain/organization/rules/organization-name-must-be-plain-text.rule';
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
 
 describe(parseMemberRow.name, () => {
@@ -141,6 +142,14 @@ describe(`${parseOrganizationRow.name} and the published name`, () => {
         name,
         [{ row: 7, column: 'name', reason: new OrganizationNameMustNotCarryPersonalNumbersRule(name).message }],
       ]);
+  });
+
+  it('refuses a name with markup, as registration and rename do', () => {
+    const name = '红石村<img src=x onerror=alert(1)>';
+    expect(row(name)).toEqual({
+      ok: false,
+      errors: [{ row: 7, column: 'name', reason: new OrganizationNameMustBePlainTextRule(name).message }],
+    });
   });
 
   it('accepts a name with ordinary numbers in it', () => {

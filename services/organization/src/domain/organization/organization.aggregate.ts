@@ -10,6 +10,7 @@ import { DescendantCodesMustStayWithinTheCodeLimitRule } from './rules/descendan
 import { OrganizationCannotMergeIntoItselfRule } from './rules/organization-cannot-merge-into-itself.rule';
 import { OrganizationCannotMoveUnderItselfOrItsDescendantsRule } from './rules/organization-cannot-move-under-itself-or-its-descendants.rule';
 import { OrganizationMustBeActiveRule } from './rules/organization-must-be-active.rule';
+import { OrganizationNameMustBePlainTextRule } from './rules/organization-name-must-be-plain-text.rule';
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from './rules/organization-name-must-not-carry-personal-numbers.rule';
 import { OrganizationWithActiveChildrenCannotCeaseRule } from './rules/organization-with-active-children-cannot-cease.rule';
 import { OrganizationWithMembersCannotBeDissolvedRule } from './rules/organization-with-members-cannot-be-dissolved.rule';
@@ -115,6 +116,7 @@ export class Organization extends AggregateRoot {
     if (trimmed.length === 0 || trimmed.length > 200) {
       throw new DomainError('ORGANIZATION.NAME_INVALID', 'rule', '组织名称须为 1–200 个字符 / name must be 1–200 characters');
     }
+    checkRule(new OrganizationNameMustBePlainTextRule(trimmed));
     checkRule(new OrganizationNameMustNotCarryPersonalNumbersRule(trimmed));
     return trimmed;
   }

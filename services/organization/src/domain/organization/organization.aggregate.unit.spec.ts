@@ -216,6 +216,18 @@ describe(Organization.name, () => {
       expect(village.name).toBe('红石村');
       expect(village.pullEvents()).toEqual([]);
     });
+
+    it('refuses registering or renaming to a name with markup, shown as is on public pages, and keeps the old name', () => {
+      const { village, townA } = tree();
+      for (const name of ['红石村<b onmouseover=alert(1)>党支部</b>', '红石村 > 党支部']) {
+        expect(
+          codeOf(() => Organization.register(input({ id: 'x', code: '910425101202', level: 'village', kind: 'branch', name }), townA)),
+        ).toBe('ORGANIZATION.NAME_NOT_PLAIN_TEXT');
+        expect(codeOf(() => village.rename(name))).toBe('ORGANIZATION.NAME_NOT_PLAIN_TEXT');
+      }
+      expect(village.name).toBe('红石村');
+      expect(village.pullEvents()).toEqual([]);
+    });
   });
 
   describe('rename', () => {
