@@ -28,7 +28,7 @@ export function deadLetterTopic(topic: string): string {
 export const AUDIT_CHECKPOINT_TOPIC = 'vanguard.audit.checkpoints.v1';
 
 /** Topic configs the checkpoint topic is created with: kept for ever, never compacted. */
-export const AUDIT_CHECKPOINT_TOPIC_CONFIG: Readonly<Record<string, string>> = { 'retention.ms': '-1', 'cleanup.policy': 'delete' };
+export const AUDIT_CHECKPOINT_TOPIC_CONFIG: Readonly<Record<string, string>> = CONTEXT_TOPIC_CONFIG;
 
 /** County systems publish here; organization, evaluation and assistance consume it. */
 export const COUNTY_INBOUND_TOPIC = 'vanguard.county.inbound.v1';

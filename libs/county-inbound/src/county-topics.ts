@@ -29,7 +29,7 @@ export async function ensureCountyTopics(
     [deadLetterTopic(inboundTopic)]: INBOUND_DLQ_CONFIG,
     ...Object.fromEntries(counties.map((c) => [countyReplyTopic(c), REPLY_TOPIC_CONFIG])),
   };
-  const current = await ensureTopics(kafka, [inboundTopic, ...counties.map(countyReplyTopic)], { numPartitions, configs });
+  const current = await ensureTopics(kafka, [inboundTopic, ...counties.map(countyReplyTopic)], { numPartitions, configs, publisher: true });
   const retention = current.get(inboundTopic)?.get('retention.ms');
   return { inboundRetentionMs: retention === undefined ? undefined : Number(retention) };
 }

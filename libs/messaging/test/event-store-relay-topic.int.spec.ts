@@ -1,6 +1,7 @@
 import { migrate, PostgresEventStore, type AppendContext } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
-import { createTestSchema, readTopicToEnd, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import { ConfigResourceTypes } from 'kafkajs';
+import { createLedTopics, createTestSchema, readTopicToEnd, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { EventStoreRelayRunner, ensureTopics } from '../src';
 import { deleteTopics, kafkaClient, pledgeContracts } from './support';
 
@@ -56,5 +57,27 @@ describe(`${EventStoreRelayRunner.name} with a topic of its own`, () => {
     const own = await readTopicToEnd(kafka, ownTopic);
     expect(own.map((r) => (JSON.parse(r.value!) as { eventId: string }).eventId)).toEqual(appended);
     expect(await readTopicToEnd(kafka, contractTopic)).toEqual([]);
+  });
+
+  it('raises its events topic found with the broker’s week to kept for ever (ADR 0142)', async () => {
+    const topic = `vanguard.t${crypto.randomUUID().slice(0, 8)}.events.v1`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await createLedTopics(admin, [{ topic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '604800000' }] }]);
+      const sut = new EventStoreRelayRunner(new PostgresEventStore(db.pool, { schema: db.schema }), db.pool, {
+        brokers: infraConfig().kafkaBrokers,
+        clientId: 'relay-topic-retention-test',
+        name: 'relay-topic-retention-test',
+        contracts: pledgeContracts(topic),
+      });
+      await sut.start();
+      await sut.stop();
+      const d = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+      expect(d.resources[0]!.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe('-1');
+    } finally {
+      await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+      await admin.disconnect();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigResourceTypes } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
 import { createLedTopics } from '@vanguard/testing';
 import { ensureTopics } from '../src';
 import { kafkaClient } from './support';
@@ -66,12 +66,19 @@ describe(`${ensureTopics.name}: the configs a topic is kept with`, () => {
     expect(got[fresh]).toMatchObject(forEver);
     expect(got[older]).toMatchObject(forEver);
     expect(got[operators]).toMatchObject({ ...forEver, 'max.message.bytes': '500000' });
+    // The broker's own settings (log.segment.bytes in infra/kafka/server.properties) are not pinned on the topic.
+    const admin2 = kafka.admin();
+    await admin2.connect();
+    const d = await admin2.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: older }] });
+    await admin2.disconnect();
+    const overrides = d.resources[0]!.configEntries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => e.configName);
+    expect(overrides).toEqual(['retention.ms']);
     // Neither another topic nor a dead-letter twin is kept for ever on the events topic's account.
     expect(got[plain]!['retention.ms']).not.toBe('-1');
     expect(got[`${fresh}.dlq`]!['retention.ms']).not.toBe('-1');
   });
 
-  it('raises a retention asked for but never shortens one, and a second run changes nothing', async () => {
+  it('raises a retention asked for, for a publisher only, but never shortens one, and a second run changes nothing', async () => {
     const longer = `vanguard.t${randomBytes(4).toString('hex')}.longer`;
     const shorter = `vanguard.t${randomBytes(4).toString('hex')}.shorter`;
     made.push(longer, shorter);
@@ -83,8 +90,11 @@ describe(`${ensureTopics.name}: the configs a topic is kept with`, () => {
     ]);
     await admin.disconnect();
     const configs = { [longer]: { 'retention.ms': '86400000' }, [shorter]: { 'retention.ms': '86400000' } };
+    // No publisher (the county decision feed, its principal may only write): configs at creation alone.
     await ensureTopics(kafka, [longer, shorter], { numPartitions: 1, configs });
-    await ensureTopics(kafka, [longer, shorter], { numPartitions: 1, configs });
+    expect((await settings([shorter], ['retention.ms']))[shorter]).toEqual({ 'retention.ms': '3600000' });
+    await ensureTopics(kafka, [longer, shorter], { numPartitions: 1, configs, publisher: true });
+    await ensureTopics(kafka, [longer, shorter], { numPartitions: 1, configs, publisher: true });
     expect(await settings([longer, shorter], ['retention.ms'])).toEqual({
       [longer]: { 'retention.ms': '-1' },
       [shorter]: { 'retention.ms': '86400000' },

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { PairingFormed, deadLetterTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { ensureTopics } from '@vanguard/messaging';
-import { readTopicToEnd, startAtTheEnd, tapFromNow, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createLedTopics, readTopicToEnd, startAtTheEnd, tapFromNow, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { CommandContext } from '../src/application/ports/context.port';
 import { FormPairingHandler } from '../src/application/use-cases/pairings.use-cases';
 import { assistanceInOwnSchema, dayFromToday, freshVillage } from './support/assistance-test-app';
@@ -13,7 +13,8 @@ import { assistanceInOwnSchema, dayFromToday, freshVillage } from './support/ass
 // topic, where a running reporting service would count them (bench/shared/relay-topic.ts).
 describe('the relay with a topic of its own', () => {
   const kafka = new Kafka({ clientId: 'assistance-own-topic-int', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
-  const ownTopic = `test.assistance-relay.${randomUUID().slice(0, 8)}.events.v1`;
+  // A context's shape, so the relay treats it as its events topic (ADR 0142).
+  const ownTopic = `vanguard.t${randomUUID().slice(0, 8)}.events.v1`;
   const platformGroup = `assistance-own-topic-platform-${randomUUID()}`;
   const ctx: CommandContext = {
     actor: { sub: randomUUID(), username: 'int', roles: ['admin'], orgId: '00000000-0000-4000-8000-000000000091', kind: 'user' },
@@ -23,6 +24,11 @@ describe('the relay with a topic of its own', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
+    // Made as a release before ADR 0142 (or the broker) left it: the broker's week.
+    const admin = kafka.admin();
+    await admin.connect();
+    await createLedTopics(admin, [{ topic: ownTopic, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '604800000' }] }]);
+    await admin.disconnect();
     await ensureTopics(kafka, [ownTopic, PairingFormed.topic]);
     await startAtTheEnd(kafka, platformGroup, [PairingFormed.topic]);
     ({ schema, app } = await assistanceInOwnSchema('assistance_own_topic', { relay: true, relayTopic: ownTopic }));
@@ -33,6 +39,17 @@ describe('the relay with a topic of its own', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [ownTopic, deadLetterTopic(ownTopic)] }).finally(() => admin.disconnect());
+  });
+
+  it('keeps its events topic for ever, raising the week it found', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const d = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: ownTopic }] });
+      expect(d.resources[0]!.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe('-1');
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('publishes every event there and none on the platform’s topic', async () => {

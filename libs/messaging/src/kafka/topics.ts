@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin, type ConfigEntries, type Kafka } from 'kafkajs';
 import { CONTEXT_TOPIC_CONFIG, deadLetterTopic, isContextTopic } from '@vanguard/contracts';
 import { waitForLeaders } from '@vanguard/kafka-topics';
 import { within } from '../within';
@@ -11,23 +11,23 @@ export interface EnsureTopicsOptions {
   readonly replicationFactor?: number;
   /**
    * Topic configs by topic name (not for a `.dlq` twin), e.g. `{ 'message.timestamp.type':
-   * 'LogAppendTime' }` for the county inbound topic: set when the topic is created, and on one
-   * that exists without them (alignTopicConfigs). A context's events topic is created with
-   * CONTEXT_TOPIC_CONFIG unless given others.
+   * 'LogAppendTime' }` for the county inbound topic, set when the topic is created. A context's
+   * events topic is created with CONTEXT_TOPIC_CONFIG unless given others.
    */
   readonly configs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /**
-   * The caller publishes these topics (a relay): a context's events topic that exists with less
-   * than CONTEXT_TOPIC_CONFIG is raised to it too. A consumer leaves it as it finds it: its
-   * principal may describe and alter only what it owns (docs/operations.md).
+   * The caller owns these topics (a relay, the county gate): one that exists with less than its
+   * configs is raised to them too (alignTopicConfigs), which takes the principal's
+   * `DescribeConfigs` and `AlterConfigs` (docs/operations.md). Anyone else leaves a topic as it
+   * finds it: a consumer's principal may only read.
    */
   readonly publisher?: boolean;
 }
 
 /**
- * Creates each topic and its `.dlq` twin if missing (for migrations, local start-up and tests),
- * and brings each topic's asked-for configs up to what is asked, whoever created it first (a
- * release before ADR 0142, the broker's auto-creation); answers those topics' configs as they now are.
+ * Creates each topic and its `.dlq` twin if missing (for migrations, local start-up and tests);
+ * for a publisher, also brings each topic's configs up to what is asked, whoever created it first
+ * (a release before ADR 0142, the broker's auto-creation), and answers them as they now are.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -36,7 +36,6 @@ export async function ensureTopics(
 ): Promise<Map<string, Map<string, string>>> {
   const implied = Object.fromEntries(topics.filter(isContextTopic).map((t) => [t, CONTEXT_TOPIC_CONFIG]));
   const configs: Record<string, Readonly<Record<string, string>>> = { ...implied, ...given };
-  const aligned = publisher ? configs : given;
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -56,7 +55,7 @@ export async function ensureTopics(
     }
     // Also those another process created a moment ago: listed is not yet led.
     await waitForLeaders(admin, all);
-    return Object.keys(aligned).length ? await alignTopicConfigs(admin, aligned) : new Map();
+    return publisher && Object.keys(configs).length ? await alignTopicConfigs(admin, configs) : new Map();
   } finally {
     await admin.disconnect();
   }
@@ -82,7 +81,9 @@ export async function alignTopicConfigs(
     current.set(resource.resourceName, now);
     const short = Object.entries(wanted[resource.resourceName] ?? {}).filter(([name, value]) => !satisfies(name, now.get(name), value));
     if (short.length === 0) continue;
-    const kept = entries.filter((e) => !e.isDefault && !e.readOnly && !short.some(([name]) => name === e.configName));
+    // The topic's own overrides only: a broker-wide setting (log.segment.bytes …) is not default
+    // either, and copied here it would be pinned on the topic for ever.
+    const kept = entries.filter((e) => isTopicOverride(e) && !e.readOnly && !short.some(([name]) => name === e.configName));
     changes.push({
       type: ConfigResourceTypes.TOPIC,
       name: resource.resourceName,
@@ -96,6 +97,9 @@ export async function alignTopicConfigs(
   if (changes.length) await admin.alterConfigs({ validateOnly: false, resources: changes });
   return current;
 }
+
+/** Set on the topic itself (DescribeConfigs v1 says where each value comes from). */
+const isTopicOverride = (e: ConfigEntries): boolean => e.configSource === ConfigSource.TOPIC_CONFIG;
 
 /**
  * Whether a topic's `current` setting meets `wanted`: a retention only at least as long (an

@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { AUDIT_CHECKPOINT_TOPIC, AUDIT_CHECKPOINT_TOPIC_CONFIG, publicContracts } from '@vanguard/contracts';
 import { EventSigner } from '@vanguard/auth';
@@ -103,27 +103,5 @@ export class CheckpointRelayRunner implements OnApplicationBootstrap, OnModuleDe
  * by the broker on a first write, or by hand): the checkpoints' history must not expire.
  */
 export async function ensureCheckpointTopic(kafka: Kafka, topic: string = AUDIT_CHECKPOINT_TOPIC): Promise<void> {
-  await ensureTopics(kafka, [topic], { configs: { [topic]: AUDIT_CHECKPOINT_TOPIC_CONFIG } });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: Object.keys(AUDIT_CHECKPOINT_TOPIC_CONFIG) }],
-    });
-    const now = new Map((resources[0]?.configEntries ?? []).map((c) => [c.configName, c.configValue]));
-    if (Object.entries(AUDIT_CHECKPOINT_TOPIC_CONFIG).every(([k, v]) => now.get(k) === v)) return;
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: ConfigResourceTypes.TOPIC,
-          name: topic,
-          configEntries: Object.entries(AUDIT_CHECKPOINT_TOPIC_CONFIG).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureTopics(kafka, [topic], { configs: { [topic]: AUDIT_CHECKPOINT_TOPIC_CONFIG }, publisher: true });
 }
