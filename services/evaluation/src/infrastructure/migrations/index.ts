@@ -14,6 +14,7 @@ import { projectionHubMigrations } from './projection-hub.migrations';
 import { inspectionsMigrations } from './inspections.migrations';
 import { countyMigrations } from './county.migrations';
 import { WindowUnitContactVersion1765620000000, WindowUnitRecord1765630000000 } from './monthly-review.migrations';
+import { BallotCodesNotKept1766900000143 } from './1766900000143-ballot-codes-not-kept.migration';
 
 /** The inbox of the org-tree consumer: each organisation event is applied once. */
 class OrgTreeInbox1764600000001 implements MigrationInterface {
@@ -52,4 +53,5 @@ export const evaluationMigrations: (new () => MigrationInterface)[] = [
   orgTreeHistoryMigration(1765610000000),
   WindowUnitContactVersion1765620000000,
   WindowUnitRecord1765630000000,
+  BallotCodesNotKept1766900000143,
 ];
