@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { tokenFor, type TestSchema } from '@vanguard/testing';
 import { MAX_ATTACHMENTS_PER_OWNER } from '../src/domain/content/attachment';
-import { VILLAGE, createPublicityTestApp } from './support/publicity-test-app';
+import { VILLAGE, createPublicityTestApp, proposedExemplar } from './support/publicity-test-app';
 
 // Listing an owner's attachments over HTTP with real Keycloak tokens (ADR 0128, amended): read as a
 // download is (the roles that download, the owner in scope, nothing kept in a cache), what each is
@@ -51,15 +51,7 @@ describe('listing a publicity owner’s attachments', () => {
     `/articles/${((await as(http().post('/articles')).send({ orgId, title: '附件稿', body: '<p>正文</p>' }).expect(201)).body as { id: string }).id}`;
 
   const exemplar = async (orgId = VILLAGE): Promise<string> => {
-    const id = randomUUID();
-    await schema.pool.query(
-      `insert into exemplars (id, status, source_kind, source_stream, source_event_id, subject_kind, subject_id, name, org_id,
-                              org_name, category, story, proposed_at)
-       values ($1, 'proposed', 'quarter_pioneer', 'pioneer-x', $2, 'member', $3, '赵春生', $4, '红石村党支部', 'quarter_pioneer',
-               '<p>带头修路</p>', now())`,
-      [id, randomUUID(), randomUUID(), orgId],
-    );
-    return `/exemplars/${id}`;
+    return `/exemplars/${await proposedExemplar(schema.pool, orgId)}`;
   };
 
   /** An article of another county, which the county editor cannot reach. */

@@ -7,7 +7,7 @@ import { PARSED_BODY_LIMIT_BYTES } from '@vanguard/http';
 import { tokenFor, type TestSchema } from '@vanguard/testing';
 import { RICH_TEXT_MAX_CHARS } from '../src/interface/http/dto';
 import { MAX_ATTACHMENT_REQUEST_BYTES } from '../src/interface/http/attachment-upload';
-import { VILLAGE, createPublicityTestApp } from './support/publicity-test-app';
+import { VILLAGE, createPublicityTestApp, proposedExemplar } from './support/publicity-test-app';
 
 // What a hostile-use review sent as bodies, over HTTP with real Keycloak tokens: an article edit of
 // nulls or of nothing, multipart bodies of text fields beside a tiny PDF, article bodies at the
@@ -142,14 +142,7 @@ describe('publicity against hostile bodies', () => {
   });
 
   it('a reason for declining is plain text that shows something, as every other reason is', async () => {
-    const id = randomUUID();
-    await schema.pool.query(
-      `insert into exemplars (id, status, source_kind, source_stream, source_event_id, subject_kind, subject_id, name, org_id,
-                              org_name, category, story, proposed_at)
-       values ($1, 'proposed', 'quarter_pioneer', 'pioneer-x', $2, 'member', $3, '赵春生', $4, '红石村党支部', 'quarter_pioneer',
-               '<p>带头修路</p>', now())`,
-      [id, randomUUID(), randomUUID(), VILLAGE],
-    );
+    const id = await proposedExemplar(schema.pool, VILLAGE);
     for (const reason of ['<script>alert(1)</script>', '\u200b\u2800']) {
       const refused = await as(http().post(`/exemplars/${id}/decline`)).send({ reason });
       expect([reason, refused.status, refused.body.errors]).toEqual([reason, 400, [expect.objectContaining({ field: 'reason' })]]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   CommendationDecided,
@@ -147,4 +148,16 @@ export function revoked(nominationId: string, reason: string): EventEnvelope<Con
       reason,
     },
   });
+}
+
+/** An exemplar proposed as a quarter pioneer's would be (what the consumer writes), in `orgId`; its id. */
+export async function proposedExemplar(pool: Pool, orgId: string, person = { name: '赵春生', orgName: '红石村党支部' }): Promise<string> {
+  const id = randomUUID();
+  await pool.query(
+    `insert into exemplars (id, status, source_kind, source_stream, source_event_id, subject_kind, subject_id, name, org_id,
+                            org_name, category, story, proposed_at)
+     values ($1, 'proposed', 'quarter_pioneer', 'pioneer-x', $2, 'member', $3, $5, $4, $6, 'quarter_pioneer', '<p>带头修路</p>', now())`,
+    [id, randomUUID(), randomUUID(), orgId, person.name, person.orgName],
+  );
+  return id;
 }
