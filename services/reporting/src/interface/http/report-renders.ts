@@ -65,17 +65,17 @@ export async function sendRendered(
   res.once('close', leave);
   // Gone before anyone listened (while the organisation was looked up).
   if (res.destroyed) leave();
+  // What a GET and a HEAD both answer with.
+  const fileHeaders = () => {
+    res.statusCode = 200;
+    res.setHeader('content-type', file.type);
+    if (file.name) res.setHeader('content-disposition', attachment(file.name));
+  };
   try {
     // Gone already: not even the figures are read.
     if (gone.signal.aborted) return;
     // A HEAD: the type and name a GET would send, and neither the figures read nor the file rendered (ADR 0141).
-    if (isHeadRequest(res)) {
-      res.statusCode = 200;
-      res.setHeader('content-type', file.type);
-      if (file.name) res.setHeader('content-disposition', attachment(file.name));
-      res.end();
-      return;
-    }
+    if (isHeadRequest(res)) return void (fileHeaders(), res.end());
     let body: Buffer;
     try {
       body = await render(gone.signal);
@@ -85,10 +85,8 @@ export async function sendRendered(
       throw e;
     }
     if (gone.signal.aborted) return;
-    res.statusCode = 200;
-    res.setHeader('content-type', file.type);
+    fileHeaders();
     res.setHeader('content-length', String(body.length));
-    if (file.name) res.setHeader('content-disposition', attachment(file.name));
     await streamBody(res, chunksOf(body), { signal: lease.signal, stallMs, maxMs });
   } finally {
     res.off('close', leave);
