@@ -101,6 +101,13 @@ export function productionProblems(
     } else if (ballotKey.length < BALLOT_KEY_MIN_LENGTH) {
       problems.push(`VANGUARD_BALLOT_KEY is shorter than ${BALLOT_KEY_MIN_LENGTH} characters; set a secret of at least 32 random bytes.`);
     }
+    // The slips' QR codes carry it: a loopback default would print codes no voter's phone can open.
+    const voteUrl = env['VANGUARD_VOTE_URL'];
+    if (!voteUrl || !/^https:\/\/[^/]+/i.test(voteUrl) || /^https:\/\/(127\.|localhost|\[::1\])/i.test(voteUrl)) {
+      problems.push(
+        "VANGUARD_VOTE_URL is not set, not https or a loopback address: the ballot slips' QR codes would open a page voters cannot reach; set the public address of the voting page (this service's /vote behind your gateway).",
+      );
+    }
   }
 
   // Idempotency fingerprints are keyed hashes of whole request bodies, ID numbers included (ADR 0072):

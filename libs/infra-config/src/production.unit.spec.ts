@@ -13,6 +13,8 @@ const safe = (): NodeJS.ProcessEnv => ({
   VANGUARD_COUNTY_ORGS: 'county-a=6a1f0c2e-0000-4000-8000-00000000000a',
 });
 
+const VOTE_URL = 'https://vote.example.org/vote';
+
 describe('productionProblems', () => {
   it('isProductionMode_WhenEitherVariableSaysProduction_IsTrue', () => {
     expect([
@@ -64,16 +66,29 @@ describe('productionProblems', () => {
     ['is the development default', DEVELOPMENT_BALLOT_KEY],
     ['is too short to be 32 random bytes', 'short-secret'],
   ])('productionProblems_ForTheEvaluationService_WhenTheBallotKey%s_NamesIt', (_, key) => {
-    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: key };
+    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: key, VANGUARD_VOTE_URL: VOTE_URL };
 
     expect(productionProblems(env, 'evaluation')).toEqual([expect.stringMatching(/^VANGUARD_BALLOT_KEY /)]);
     expect(productionProblems(env, 'organization').join(' ')).not.toContain('VANGUARD_BALLOT_KEY');
   });
 
   it('productionProblems_ForTheEvaluationService_WhenTheBallotKeyIsTheOperatorsOwn_FindsNone', () => {
-    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44) };
+    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44), VANGUARD_VOTE_URL: VOTE_URL };
 
     expect(productionProblems(env, 'evaluation')).toEqual([]);
+  });
+
+  it.each<[string, string | undefined]>([
+    ['is not set', undefined],
+    ['is the loopback default', 'http://127.0.0.1:3002/vote'],
+    ['is plain http', 'http://vote.example.org/vote'],
+    ['is a loopback https address', 'https://localhost/vote'],
+    ['is not an address', 'vote page'],
+  ])('productionProblems_ForTheEvaluationService_WhenTheVoteUrl%s_NamesIt', (_, url) => {
+    const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44), VANGUARD_VOTE_URL: url };
+
+    expect(productionProblems(env, 'evaluation')).toEqual([expect.stringMatching(/^VANGUARD_VOTE_URL /)]);
+    expect(productionProblems(env, 'reporting').join(' ')).not.toContain('VANGUARD_VOTE_URL');
   });
 
   it('productionProblems_WhenNothingIsSet_SaysOneSentencePerMissingSetting', () => {

@@ -14,6 +14,7 @@ const safe = (): NodeJS.ProcessEnv => ({
   KEYCLOAK_URL: 'https://sso.example.org',
   VANGUARD_API_CLIENTS: 'console,county-a',
   VANGUARD_BALLOT_KEY: 'an-operator-ballot-secret-of-32-chars-or-more',
+  VANGUARD_VOTE_URL: 'https://vote.example.org/vote',
   VANGUARD_COUNTY_ORGS: 'county-a=6a1f0c2e-0000-4000-8000-00000000000a',
 });
 

@@ -18,6 +18,7 @@ import { StoreProjectionRunner } from '../infrastructure/projection/store-projec
 import { BallotsHttpController } from '../interface/http/mass-evaluation/ballots.http.controller';
 import { MassEvaluationFindingsHttpController } from '../interface/http/mass-evaluation/mass-evaluation-findings.http.controller';
 import { MassEvaluationsHttpController } from '../interface/http/mass-evaluation/mass-evaluations.http.controller';
+import { VotePageHttpController } from '../interface/http/mass-evaluation/vote-page.http.controller';
 import type { EvaluationFeatureFactory } from './feature';
 
 /** Subscription name of the windows' results projection (mass ratings for the review's evidence pack). */
@@ -29,7 +30,7 @@ export const MASS_TALLY_PROJECTION = 'evaluation.mass-tally-view';
 export const massEvaluationFeature: EvaluationFeatureFactory = () => {
   const options = ballotOptionsFromEnv();
   return {
-    controllers: [MassEvaluationsHttpController, BallotsHttpController, MassEvaluationFindingsHttpController],
+    controllers: [MassEvaluationsHttpController, BallotsHttpController, MassEvaluationFindingsHttpController, VotePageHttpController],
     providers: [
       { provide: BALLOT_OPTIONS, useValue: options },
       {

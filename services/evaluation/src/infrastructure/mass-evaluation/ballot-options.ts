@@ -1,4 +1,4 @@
-import { DEVELOPMENT_BALLOT_KEY, isProductionMode } from '@vanguard/infra-config';
+import { DEVELOPMENT_BALLOT_KEY, SERVICES, isProductionMode, portFromEnv } from '@vanguard/infra-config';
 import type { BallotRateLimits } from './ballot-rate-limiter';
 
 export const BALLOT_OPTIONS = Symbol('BALLOT_OPTIONS');
@@ -6,7 +6,7 @@ export const BALLOT_OPTIONS = Symbol('BALLOT_OPTIONS');
 export interface BallotOptions {
   /** The HMAC key codes are hashed under; kept out of the database (ADR 0027). */
   readonly codeKey: string;
-  /** The voting page a slip's QR code opens (the code follows in the fragment). */
+  /** The voting page a slip's QR code opens (the code follows in the fragment); by default this service's own `/vote`. */
   readonly voteUrl: string;
   readonly limits: BallotRateLimits;
 }
@@ -30,7 +30,7 @@ export function ballotOptionsFromEnv(): BallotOptions {
   }
   return {
     codeKey,
-    voteUrl: process.env['VANGUARD_VOTE_URL'] ?? 'http://127.0.0.1:3000/vote',
+    voteUrl: process.env['VANGUARD_VOTE_URL'] ?? `http://127.0.0.1:${portFromEnv(process.env, SERVICES.evaluation)}/vote`,
     limits: {
       perAddressPerMinute: positive('EVALUATION_BALLOTS_PER_ADDRESS_PER_MINUTE', 120),
       perWindowPerSecond: positive('EVALUATION_BALLOTS_PER_WINDOW_PER_SECOND', 2000),
