@@ -15,6 +15,12 @@ export const CALENDAR_YEARS = { first: 2000, last: DAY_YEARS.last } as const;
 export const isCalendarYear = (year: number): boolean =>
   Number.isInteger(year) && year >= CALENDAR_YEARS.first && year <= CALENDAR_YEARS.last;
 
+/**
+ * The years a notice starting in `year` may run into: that year and the next, but never past the
+ * last, whose successor no one can set and whose version a decision would record as read.
+ */
+export const noticeYears = (year: number): readonly [number, number] => [year, Math.min(year + 1, CALENDAR_YEARS.last)];
+
 export type CalendarDayKind = 'holiday' | 'workday';
 
 /** One adjustment: a holiday on a weekday, or a make-up working day on a weekend. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AWARDING_ROLES, nominationStreamId, noticeDecider, noticeStreamId, type NoticeCandidate } from '@vanguard/commendation-domain';
-import { WORK_CALENDAR, type WorkCalendarPort } from '../../calendar/work-calendar.port';
+import { WORK_CALENDAR, noticeYears, type WorkCalendarPort } from '../../calendar/work-calendar.port';
 import { NOMINATION_READ_MODEL, type NominationReadModel } from '../../nominations/nomination-read-model.port';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { OBJECTION_FILINGS, type ObjectionFilingsPort } from '../../ports/objection-filings.port';
@@ -51,7 +51,7 @@ export class PublishNoticeHandler {
       }
       const today = this.clock.today();
       const year = Number(today.slice(0, 4));
-      const { adjustments, inputs: calendarInputs } = await this.calendar.snapshot(year, year + 1);
+      const { adjustments, inputs: calendarInputs } = await this.calendar.snapshot(...noticeYears(year));
       const stream = noticeStreamId(programmeId);
       const { state, version } = await this.streams.load(stream, noticeDecider);
       const events = noticeDecider.decide(

@@ -2,7 +2,13 @@ import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get,
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { NoticePeriodV1 } from '@vanguard/commendation-domain';
-import { CALENDAR_YEARS, WORK_CALENDAR, isCalendarYear, type WorkCalendarPort } from '../../../application/calendar/work-calendar.port';
+import {
+  CALENDAR_YEARS,
+  WORK_CALENDAR,
+  isCalendarYear,
+  noticeYears,
+  type WorkCalendarPort,
+} from '../../../application/calendar/work-calendar.port';
 import { decidedBy, type CommandContext } from '../../../application/commands/command-context';
 import { CLOCK, type ClockPort } from '../../../application/ports/clock.port';
 import { Ctx, PROGRAMME_ROLES, READ_ROLES, dayParam } from '../request-context';
@@ -28,7 +34,7 @@ export class CalendarHttpController {
   @ApiOkResponse({ type: NoticeEndResponse })
   async noticeEnd(@Query() q: NoticeEndQuery): Promise<NoticeEndResponse> {
     const year = calendarYearOf('from', q.from);
-    const snap = await this.calendar.snapshot(year, Math.min(year + 1, CALENDAR_YEARS.last));
+    const snap = await this.calendar.snapshot(...noticeYears(year));
     const endsOn = NoticePeriodV1.endsOn(q.from, q.days, q.basis ?? 'working', snap.adjustments);
     // Past the last year no day can be set, so a working-day count there would read no holiday.
     if (!isCalendarYear(Number(endsOn.slice(0, 4))))
