@@ -10,7 +10,7 @@ import { MAX_ATTACHMENT_REQUEST_BYTES } from '../src/interface/http/attachment-u
 import { VILLAGE, createPublicityTestApp, proposedExemplar } from './support/publicity-test-app';
 
 // What a hostile-use review sent as bodies, over HTTP with real Keycloak tokens: an article edit of
-// nulls or of nothing, multipart bodies of text fields beside a tiny PDF, article bodies at the
+// nulls, of nothing or of the same text, multipart bodies of text fields beside a tiny PDF, article bodies at the
 // size the API promised, and markup as a reason for declining.
 describe('publicity against hostile bodies', () => {
   let app: INestApplication;
@@ -139,6 +139,25 @@ describe('publicity against hostile bodies', () => {
       code: 'REQUEST.TOO_LARGE',
       errors: [{ field: 'body', reason: `at most ${MAX_ATTACHMENT_REQUEST_BYTES} bytes` }],
     });
+  });
+
+  it('an exemplar edit of the same name and story keeps the version and ETag, as an article edit does', async () => {
+    const id = await proposedExemplar(schema.pool, VILLAGE);
+    const read = await as(http().get(`/exemplars/${id}`)).expect(200);
+    const etag = read.headers['etag'] as string;
+
+    for (const same of [{ name: read.body.name }, { story: read.body.story }, { name: read.body.name, story: read.body.story }]) {
+      const unchanged = await as(http().patch(`/exemplars/${id}`))
+        .set('If-Match', etag)
+        .send(same)
+        .expect(200);
+      expect([unchanged.body.version, unchanged.headers['etag']]).toEqual([read.body.version, etag]);
+    }
+    const edited = await as(http().patch(`/exemplars/${id}`))
+      .set('If-Match', etag)
+      .send({ story: '<p>带头修路三公里</p>' })
+      .expect(200);
+    expect([edited.body.story, edited.body.version]).toEqual(['<p>带头修路三公里</p>', read.body.version + 1]);
   });
 
   it('a reason for declining is plain text that shows something, as every other reason is', async () => {

@@ -128,12 +128,13 @@ export class ExemplarsService {
   /**
    * `name` is what an editor typed. The shown names are written into the row only on publishing
    * (the roll keeps what was published); until then a proposal, declined or edited too, keeps
-   * following its organisation's renames through the read-time join.
+   * following its organisation's renames through the read-time join. A decision that changes
+   * nothing (undefined) writes nothing and keeps the version.
    */
   private change(
     p: Principal,
     id: string,
-    decide: (e: Exemplar) => Exemplar,
+    decide: (e: Exemplar) => Exemplar | undefined,
     {
       publish = false,
       reason,
@@ -145,6 +146,7 @@ export class ExemplarsService {
       const current = await this.load(tx, p, id, true);
       precondition?.(current);
       const next = decide(current);
+      if (next === undefined) return current;
       const publishedOn = publish ? todayInChina() : null;
       await tx.query(
         `update exemplars set status = $2, name = coalesce($3, name), story = $4, decline_reason = coalesce($5, decline_reason),

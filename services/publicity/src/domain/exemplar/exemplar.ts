@@ -157,13 +157,20 @@ export class ExemplarEditSaysSomething extends Rule {
   }
 }
 
-export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar {
+/**
+ * The exemplar an edit leaves, or undefined when it shows what is shown already: no new version
+ * then, as for an article, so a holder of the current ETag is not refused (412) for a change nobody
+ * made. A name equal to the one shown from the organisation is no change either: the proposal keeps
+ * following the organisation's renames until published.
+ */
+export function editExemplar(e: Exemplar, edit: ExemplarEdit): Exemplar | undefined {
   checkRule(new ExemplarMustBeProposed(e.status));
   checkRule(new ExemplarEditSaysSomething(edit));
   if (edit.story != null) checkRule(new RichTextCarriesNoDirectionControl('story', edit.story));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('name', edit.name));
   checkRule(new ExemplarTextCarriesNoPersonalNumbers('story', edit.story));
-  return { ...e, name: edit.name ?? e.name, story: edit.story ?? e.story };
+  const next = { ...e, name: edit.name ?? e.name, story: edit.story ?? e.story };
+  return next.name === e.name && next.story === e.story ? undefined : next;
 }
 
 /** Published as it stands: what a proposal brought (a commendation's deeds) is checked as well as what an editor typed. */

@@ -39,15 +39,21 @@ const refusedBy = (f: () => unknown): string => {
 
 describe('exemplar', () => {
   it('a proposal is edited, then accepted and published', () => {
-    const edited = editExemplar(proposed, { story: '带头修路，办成实事十件' });
+    const edited = editExemplar(proposed, { story: '带头修路，办成实事十件' })!;
     expect(edited.story).toBe('带头修路，办成实事十件');
     expect(acceptExemplar(edited).status).toBe('published');
+  });
+
+  it('editExemplar_WhenTheEditShowsWhatIsShown_LeavesItUnchanged', () => {
+    expect(editExemplar(proposed, { name: proposed.name!, story: proposed.story })).toBeUndefined();
+    expect(editExemplar(proposed, { story: proposed.story })).toBeUndefined();
+    expect(editExemplar(proposed, { name: proposed.name!, story: `${proposed.story} ` })?.story).toBe(`${proposed.story} `);
   });
 
   it('a pioneer proposal without a name cannot be published until the editor names it', () => {
     const nameless = { ...proposed, name: null };
     expect(refusedBy(() => acceptExemplar(nameless))).toBe(new PublishedExemplarNeedsANameAndStory(nameless).id);
-    expect(acceptExemplar(editExemplar(nameless, { name: '李四' })).status).toBe('published');
+    expect(acceptExemplar(editExemplar(nameless, { name: '李四' })!).status).toBe('published');
   });
 
   it('a story of empty markup is no story: it cannot be published', () => {
@@ -64,14 +70,14 @@ describe('exemplar', () => {
     expect(refusedBy(() => editExemplar(proposed, { story: '<p><a href="tel:138-1234-5678">电话</a></p>' }))).toBe(rule);
     expect(refusedBy(() => editExemplar(proposed, { name: '张三 110101199003077777' }))).toBe(rule);
     expect(refusedBy(() => acceptExemplar({ ...proposed, story: '身份证１１０１０１１９９００３０７７７７７' }))).toBe(rule);
-    expect(acceptExemplar(editExemplar(proposed, { story: '<p>2011年带头修路3公里</p>' })).status).toBe('published');
+    expect(acceptExemplar(editExemplar(proposed, { story: '<p>2011年带头修路3公里</p>' })!).status).toBe('published');
   });
 
   it('an edit gives a name or a story, and a name that is not blank', () => {
     const rule = new ExemplarEditSaysSomething({}).id;
     expect(refusedBy(() => editExemplar(proposed, {}))).toBe(rule);
     expect(refusedBy(() => editExemplar(proposed, { name: '   ' }))).toBe(rule);
-    expect(editExemplar(proposed, { story: '带头修路三公里' }).story).toBe('带头修路三公里');
+    expect(editExemplar(proposed, { story: '带头修路三公里' })?.story).toBe('带头修路三公里');
   });
 
   it('WhenANameOrStoryShowsNothing_TheEditIsRefused', () => {
@@ -104,7 +110,7 @@ describe('exemplar', () => {
       expect(refusedBy(() => editExemplar(proposed, { story }))).toBe(rule);
     expect(refusedBy(() => acceptExemplar({ ...proposed, story: '<p>张三\u2066四李</p>' }))).toBe(rule);
     // The marks (U+200E, U+200F) settle neutral characters only; they stay (ADR 0116).
-    expect(editExemplar(proposed, { story: '<p>\u200f带头修路</p>' }).story).toBe('<p>\u200f带头修路</p>');
+    expect(editExemplar(proposed, { story: '<p>\u200f带头修路</p>' })?.story).toBe('<p>\u200f带头修路</p>');
   });
 
   it('declining needs a reason', () => {
