@@ -68,6 +68,22 @@ export const BallotCodesIssued = defineContract({
   }),
 });
 
+export const BallotCodesVoided = defineContract({
+  context: 'evaluation',
+  name: 'BallotCodesVoided',
+  version: 1,
+  stream: 'mass-evaluation',
+  description:
+    'The unused codes of a batch whose answer never reached its issuer were voided (作废未送达的投票码), so they no longer count against the eligible voters — never the codes.',
+  schema: z.object({
+    windowId: id,
+    count: z.int().min(1).max(100_000).describe('codes voided: those of the batch still unused'),
+    issuedInAll: z.int().min(0).max(100_000).describe('codes issued for the window after the void'),
+    voidedBy: decidedBySchema.describe('the issuer whose answer was lost'),
+    reason: z.enum(['answer-not-delivered']),
+  }),
+});
+
 // v2 of the two decisions that recorded no provenance in v1 (issue 10): opening a window and
 // publishing its result now say who decided, in which role and organisation, on which inputs,
 // by which rule, and why. v1 stays registered; `upcastMassEvaluationEvent` reads a v1 as v2.
@@ -95,6 +111,7 @@ export const massEvaluationContracts = [
   MassEvaluationOpened,
   MassEvaluationOpenedV2,
   BallotCodesIssued,
+  BallotCodesVoided,
   MassEvaluationClosed,
   MassEvaluationPublished,
   MassEvaluationPublishedV2,

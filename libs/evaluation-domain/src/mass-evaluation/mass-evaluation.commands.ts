@@ -1,4 +1,4 @@
-import type { BallotCodesIssued, ContractData, MassEvaluationOpened, RatingTally } from '@vanguard/contracts';
+import type { BallotCodesIssued, BallotCodesVoided, ContractData, MassEvaluationOpened, RatingTally } from '@vanguard/contracts';
 import type { DecidedBy } from '../decided-by';
 import type { OrgPath } from '../org-path';
 
@@ -38,4 +38,11 @@ export interface RecordBallotCodesIssued {
   readonly data: Omit<ContractData<typeof BallotCodesIssued>, 'windowId'>;
 }
 
-export type MassEvaluationCommand = OpenMassEvaluation | RecordBallotCodesIssued | CloseMassEvaluation | PublishMassEvaluation;
+/** Records a void the ballot box has already made: the unused codes of a batch whose answer never reached its issuer. */
+export interface RecordBallotCodesVoided {
+  readonly type: 'RecordBallotCodesVoided';
+  readonly data: Omit<ContractData<typeof BallotCodesVoided>, 'windowId'>;
+}
+
+export type MassEvaluationCommand =
+  OpenMassEvaluation | RecordBallotCodesIssued | RecordBallotCodesVoided | CloseMassEvaluation | PublishMassEvaluation;

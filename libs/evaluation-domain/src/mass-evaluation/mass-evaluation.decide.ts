@@ -6,6 +6,7 @@ import type {
   OpenMassEvaluation,
   PublishMassEvaluation,
   RecordBallotCodesIssued,
+  RecordBallotCodesVoided,
 } from './mass-evaluation.commands';
 import { idsOf, pathInputs } from '../org-path';
 import type { MassEvaluationEvent } from './mass-evaluation.events';
@@ -17,6 +18,7 @@ import {
   WindowDatesAreSoundRule,
   WindowIsOpenedOnceRule,
   WindowIsOpenRule,
+  WindowWasOpenedRule,
 } from './mass-evaluation.rules';
 import { evolve, initialState, type MassEvaluationState } from './mass-evaluation.state';
 
@@ -44,6 +46,15 @@ export function openMassEvaluation({ data }: OpenMassEvaluation, state: MassEval
 export function recordBallotCodesIssued({ data }: RecordBallotCodesIssued, state: MassEvaluationState): MassEvaluationEvent[] {
   checkRule(new WindowIsOpenRule(state.status));
   return [{ type: 'evaluation.BallotCodesIssued', data: { windowId: state.windowId!, ...data } }];
+}
+
+/**
+ * The box voided the codes while the window was open, under its lock; a close may have been
+ * recorded since, so only an opened window is asked for: the trail keeps the void either way.
+ */
+export function recordBallotCodesVoided({ data }: RecordBallotCodesVoided, state: MassEvaluationState): MassEvaluationEvent[] {
+  checkRule(new WindowWasOpenedRule(state.status));
+  return [{ type: 'evaluation.BallotCodesVoided', data: { windowId: state.windowId!, ...data } }];
 }
 
 export function closeMassEvaluation({ data }: CloseMassEvaluation, state: MassEvaluationState): MassEvaluationEvent[] {
@@ -101,6 +112,8 @@ export function decide(command: MassEvaluationCommand, state: MassEvaluationStat
       return openMassEvaluation(command, state);
     case 'RecordBallotCodesIssued':
       return recordBallotCodesIssued(command, state);
+    case 'RecordBallotCodesVoided':
+      return recordBallotCodesVoided(command, state);
     case 'CloseMassEvaluation':
       return closeMassEvaluation(command, state);
     case 'PublishMassEvaluation':

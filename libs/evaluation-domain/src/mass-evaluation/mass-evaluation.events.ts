@@ -1,5 +1,6 @@
 import type {
   BallotCodesIssued,
+  BallotCodesVoided,
   ContractData,
   MassEvaluationClosed,
   MassEvaluationOpenedV2,
@@ -20,5 +21,7 @@ export type MassEvaluationPublishedEvent = DomainEvent<
 
 export type BallotCodesIssuedEvent = DomainEvent<typeof BallotCodesIssued.type, ContractData<typeof BallotCodesIssued>>;
 
+export type BallotCodesVoidedEvent = DomainEvent<typeof BallotCodesVoided.type, ContractData<typeof BallotCodesVoided>>;
+
 export type MassEvaluationEvent =
-  MassEvaluationOpenedEvent | BallotCodesIssuedEvent | MassEvaluationClosedEvent | MassEvaluationPublishedEvent;
+  MassEvaluationOpenedEvent | BallotCodesIssuedEvent | BallotCodesVoidedEvent | MassEvaluationClosedEvent | MassEvaluationPublishedEvent;

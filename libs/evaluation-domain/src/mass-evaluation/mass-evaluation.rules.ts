@@ -27,6 +27,20 @@ export class WindowIsOpenRule extends WindowStatusRule {
   protected readonly allowed = 'open';
 }
 
+/** Anything the box did to a window's codes happened to a window opened on the record, whatever its status since. */
+export class WindowWasOpenedRule extends Rule {
+  readonly id = 'evaluation.mass-evaluation.was-opened';
+  readonly code = 'MASS_EVALUATION.NOT_FOUND';
+  readonly kind = 'not_found';
+  readonly message = '该评议不存在 / no such evaluation window';
+  constructor(private readonly status: WindowStatus) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.status === 'none';
+  }
+}
+
 /**
  * A window's result is published once. Told apart before the closed-window rule (which still refuses
  * it, as it always did), so a second publication answers "already published", not "not closed"; not

@@ -50,7 +50,8 @@ export function evolve(state: MassEvaluationState, event: MassEvaluationEvent): 
         closesOn: event.data.closesOn,
       };
     case 'evaluation.BallotCodesIssued':
-      return s; // the count that matters lives in the ballot box; the event is the trail
+    case 'evaluation.BallotCodesVoided':
+      return s; // the count that matters lives in the ballot box; the events are the trail
     case 'evaluation.MassEvaluationClosed':
       return { ...s, status: 'closed', tally: event.data.tally, satisfactionPermille: event.data.satisfactionPermille };
     case 'evaluation.MassEvaluationPublished':

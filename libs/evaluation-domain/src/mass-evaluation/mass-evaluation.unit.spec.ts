@@ -10,6 +10,7 @@ import {
   WindowDatesAreSoundRule,
   WindowIsOpenedOnceRule,
   WindowIsOpenRule,
+  WindowWasOpenedRule,
 } from './mass-evaluation.rules';
 
 const WINDOW = '01930000-0000-7000-8000-0000000000b1';
@@ -112,6 +113,19 @@ describe('massEvaluationDecider', () => {
       .given([opened, closed])
       .when({ type: 'RecordBallotCodesIssued', data: { count: 1, issuedInAll: 1, issuedBy: evaluator } })
       .thenRefuses(WindowIsOpenRule));
+  const voided = { count: 20, issuedInAll: 0, voidedBy: evaluator, reason: 'answer-not-delivered' } as const;
+  it('records the void of an undelivered batch', () =>
+    spec
+      .given([opened])
+      .when({ type: 'RecordBallotCodesVoided', data: voided })
+      .then([{ type: 'evaluation.BallotCodesVoided', data: { windowId: WINDOW, ...voided } }]));
+  it('records a void the box made before a close recorded since', () =>
+    spec
+      .given([opened, closed])
+      .when({ type: 'RecordBallotCodesVoided', data: voided })
+      .then([{ type: 'evaluation.BallotCodesVoided', data: { windowId: WINDOW, ...voided } }]));
+  it('records no void for a window never opened', () =>
+    spec.given([]).when({ type: 'RecordBallotCodesVoided', data: voided }).thenRefuses(WindowWasOpenedRule));
   it('opens once', () => spec.given([opened]).when(open()).thenRefuses(WindowIsOpenedOnceRule));
   it('opens no window in the past', () =>
     spec

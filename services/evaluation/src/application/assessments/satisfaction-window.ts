@@ -34,6 +34,7 @@ export const satisfactionWindowFold: Decider<never, SatisfactionWindow, MassEval
           satisfactionPermille: event.data.satisfactionPermille,
         };
       case 'evaluation.BallotCodesIssued':
+      case 'evaluation.BallotCodesVoided':
       case 'evaluation.MassEvaluationPublished':
         return state;
     }

@@ -39,6 +39,7 @@ export class MassRatingViewProjection implements EvaluationProjection {
   private change(e: Exclude<MassEvaluationEvent, { type: 'evaluation.MassEvaluationOpened' }>): [string, unknown[]] {
     switch (e.type) {
       case 'evaluation.BallotCodesIssued':
+      case 'evaluation.BallotCodesVoided':
         return [`status = status`, []];
       case 'evaluation.MassEvaluationClosed': {
         const t = e.data.tally;

@@ -53,6 +53,39 @@ export class SqlBallotBox implements BallotBoxPort {
     }
   }
 
+  async voidCodes(windowId: string, codes: readonly string[]): Promise<{ voided: number; issued: number }> {
+    const hashes = codes.map((c) => ballotCodeHash(this.key, windowId, normaliseBallotCode(c)!));
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      // Under the closers' lock: a close either destroyed these codes already or waits for the count.
+      const window = await client.query<{ status: string; codes_issued: number }>(
+        `select status, codes_issued from mass_evaluation_window where window_id = $1 for update`,
+        [windowId],
+      );
+      if (window.rows[0]?.status !== 'open') {
+        await client.query('rollback');
+        return { voided: 0, issued: window.rows[0]?.codes_issued ?? 0 };
+      }
+      const gone = await client.query(`delete from mass_evaluation_code where window_id = $1 and code_hash = any($2::bytea[])`, [
+        windowId,
+        hashes,
+      ]);
+      const voided = gone.rowCount ?? 0;
+      const counted = await client.query<{ codes_issued: number }>(
+        `update mass_evaluation_window set codes_issued = codes_issued - $2 where window_id = $1 returning codes_issued`,
+        [windowId, voided],
+      );
+      await client.query('commit');
+      return { voided, issued: counted.rows[0]!.codes_issued };
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
   async cast(windowId: string, typed: string, ballot: { rating: Rating; comment: string | null }, today: string): Promise<boolean> {
     const code = normaliseBallotCode(typed);
     // A malformed code still runs the statement (with a hash no code has), so it takes as long as any refusal.

@@ -29,6 +29,11 @@ export interface BallotBoxPort {
    * would then hold more codes than eligible voters, or its box is closed.
    */
   issueCodes(window: BallotBoxWindow, count: number): Promise<IssueResult>;
+  /**
+   * Voids those of `codes` still unused, while the window is open, and counts them off the codes
+   * issued, so they no longer hold back the eligible voters; `voided` 0 once the box is closed.
+   */
+  voidCodes(windowId: string, codes: readonly string[]): Promise<{ voided: number; issued: number }>;
   /** Casts one ballot with `code`; false when the code is unknown, used, or the window not open on `today`. */
   cast(windowId: string, code: string, ballot: { rating: Rating; comment: string | null }, today: string): Promise<boolean>;
   /** Closes the box for good — every unused code is destroyed, ballots reshuffled — and counts it. */

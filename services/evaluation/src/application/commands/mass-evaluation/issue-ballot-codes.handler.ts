@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BallotBoxRunFromAboveRule, massEvaluationDecider } from '@vanguard/evaluation-domain';
+import { BallotBoxRunFromAboveRule, massEvaluationDecider, type MassEvaluationCommand } from '@vanguard/evaluation-domain';
 import { checkRule, DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
@@ -51,22 +51,44 @@ export class IssueBallotCodesHandler {
     );
     if (result.kind === 'closed') throw notOpen();
     if (result.kind === 'exceeds_voters') throw new CodesExceedVotersError(result.left);
-    await this.recordIssued(windowId, window.orgId, result.codes.length, result.issued, ctx);
+    await this.record(
+      windowId,
+      window.orgId,
+      { type: 'RecordBallotCodesIssued', data: { count: result.codes.length, issuedInAll: result.issued, issuedBy: decidedBy(ctx) } },
+      ctx,
+    );
     return { window, codes: result.codes, issued: result.issued };
   }
 
   /**
-   * The trail of who handed out codes (BallotCodesIssued, no codes). The codes exist already, so a
-   * concurrent append (another batch, a close) is retried on a fresh read rather than refused.
+   * 作废未送达的投票码: the answer carrying `codes` never reached the issuer whole (the connection
+   * closed first), so nobody can hand them out; those still unused are voided and stop counting
+   * against the eligible voters, and the trail says so. Nothing to void, nothing recorded.
    */
-  private async recordIssued(windowId: string, orgId: string, count: number, issuedInAll: number, ctx: CommandContext): Promise<void> {
+  async voidUndelivered(issued: IssuedCodes, ctx: CommandContext): Promise<number> {
+    const { window, codes } = issued;
+    const windowId = window.state.windowId!;
+    const { voided, issued: issuedInAll } = await this.box.voidCodes(windowId, codes);
+    if (voided > 0)
+      await this.record(
+        windowId,
+        window.orgId,
+        { type: 'RecordBallotCodesVoided', data: { count: voided, issuedInAll, voidedBy: decidedBy(ctx), reason: 'answer-not-delivered' } },
+        ctx,
+      );
+    return voided;
+  }
+
+  /**
+   * The trail of what the box did (BallotCodesIssued or BallotCodesVoided, no codes). The box has
+   * done it already, so a concurrent append (another batch, a close) is retried on a fresh read
+   * rather than refused.
+   */
+  private async record(windowId: string, orgId: string, command: MassEvaluationCommand, ctx: CommandContext): Promise<void> {
     const stream = massEvaluationStream(windowId);
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.streams.load(stream, massEvaluationDecider);
-      const events = massEvaluationDecider.decide(
-        { type: 'RecordBallotCodesIssued', data: { count, issuedInAll, issuedBy: decidedBy(ctx) } },
-        state,
-      );
+      const events = massEvaluationDecider.decide(command, state);
       try {
         await this.streams.append(stream, events, version, streamContext(ctx, orgId));
         return;

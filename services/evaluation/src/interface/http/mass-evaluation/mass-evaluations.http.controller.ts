@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Logger, Param, Post, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '@vanguard/auth';
 import { AnswerShownOnce } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { CloseMassEvaluationHandler } from '../../../application/commands/mass-evaluation/close-mass-evaluation.handler';
-import { IssueBallotCodesHandler } from '../../../application/commands/mass-evaluation/issue-ballot-codes.handler';
+import { IssueBallotCodesHandler, type IssuedCodes } from '../../../application/commands/mass-evaluation/issue-ballot-codes.handler';
 import { MassEvaluationQueries } from '../../../application/commands/mass-evaluation/mass-evaluation.queries';
 import { OpenMassEvaluationHandler } from '../../../application/commands/mass-evaluation/open-mass-evaluation.handler';
 import { PublishMassEvaluationHandler } from '../../../application/commands/mass-evaluation/publish-mass-evaluation.handler';
@@ -22,6 +22,7 @@ import { IssueCodesRequest, IssuedCodesResponse, OpenMassEvaluationRequest, Wind
 @Controller('mass-evaluations')
 export class MassEvaluationsHttpController {
   private readonly sheets = new SheetRenderGate();
+  private readonly logger = new Logger(MassEvaluationsHttpController.name);
 
   constructor(
     private readonly openWindow: OpenMassEvaluationHandler,
@@ -63,13 +64,17 @@ export class MassEvaluationsHttpController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssuedCodesResponse | StreamableFile> {
     if (b.format === 'json') {
-      const { codes, issued } = await this.issueCodes.execute(id, b.count, ctx);
+      const batch = await this.issueCodes.execute(id, b.count, ctx);
+      this.voidUnlessDelivered(res, batch, ctx);
+      const { codes, issued } = batch;
       return { codes: [...codes], issued, links: codes.map((c) => ballotLink(this.options.voteUrl, id, c)) };
     }
     // Checked before issuing: a refused sheet must not have used up codes.
     if (b.count > MAX_CODES_PER_SHEET) throw new SheetTooLargeError();
     return this.sheets.run(ctx.caller.sub, async () => {
-      const { window, codes, issued } = await this.issueCodes.execute(id, b.count, ctx);
+      const batch = await this.issueCodes.execute(id, b.count, ctx);
+      this.voidUnlessDelivered(res, batch, ctx);
+      const { window, codes, issued } = batch;
       const pdf = renderBallotSheet({
         windowId: id,
         subjectLabel: window.state.subjectKind === 'member' ? '党员' : '党组织',
@@ -81,6 +86,23 @@ export class MassEvaluationsHttpController {
       res.setHeader('Content-Disposition', `attachment; filename="ballot-codes-${id}-${issued}.pdf"`);
       return new StreamableFile(pdf, { type: 'application/pdf', length: pdf.length });
     });
+  }
+
+  /**
+   * The codes exist once, in this answer (ADR 0027): if it does not reach the issuer whole — the
+   * connection closes first, or an error is sent instead — nobody holds them, so they are voided
+   * rather than left counting against the eligible voters (ADR 0147).
+   */
+  private voidUnlessDelivered(res: Response, batch: IssuedCodes, ctx: CommandContext): void {
+    const settle = () => {
+      if (res.writableFinished && res.statusCode < 300) return;
+      this.issueCodes.voidUndelivered(batch, ctx).catch((e: unknown) => {
+        this.logger.error(`voiding ${batch.codes.length} undelivered codes of window ${batch.window.state.windowId} failed: ${String(e)}`);
+      });
+    };
+    // Closed while the codes were issued: the response's 'close' has been and gone.
+    if (res.destroyed) settle();
+    else res.once('close', settle);
   }
 
   @Post(':id/close')
