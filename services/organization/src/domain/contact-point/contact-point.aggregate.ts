@@ -4,6 +4,7 @@ import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
 import { OrganizationMustBeActiveRule } from '../organization/rules/organization-must-be-active.rule';
 import type { Organization } from '../organization/organization.aggregate';
+import { ContactPointCannotBeEstablishedInTheFutureRule } from './rules/contact-point-cannot-be-established-in-the-future.rule';
 import { VisitMustFallBetweenEstablishmentAndTodayRule } from './rules/visit-must-fall-between-establishment-and-today.rule';
 
 export interface Visit {
@@ -51,8 +52,12 @@ export class ContactPoint extends AggregateRoot {
     this.persistedVisits = props.visits.length;
   }
 
-  static establish(input: { id: string; org: Organization; leaderId: string; leaderName: string; establishedOn: Day }): ContactPoint {
+  static establish(
+    input: { id: string; org: Organization; leaderId: string; leaderName: string; establishedOn: Day },
+    today: Day,
+  ): ContactPoint {
     checkRule(new OrganizationMustBeActiveRule(input.org.status, '建立联系点 / become a contact point'));
+    checkRule(new ContactPointCannotBeEstablishedInTheFutureRule(input.establishedOn, today));
     checkRule(
       publishedTextCarriesNoPersonalNumbers('CONTACT_POINT.TEXT_HAS_PERSONAL_NUMBER', input.leaderName, '联系领导姓名 / the leader’s name'),
     );

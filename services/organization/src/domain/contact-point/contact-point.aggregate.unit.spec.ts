@@ -18,7 +18,7 @@ const org = Organization.register(
 
 describe(ContactPoint.name, () => {
   const establish = () =>
-    ContactPoint.establish({ id: 'cp-1', org, leaderId: 'leader', leaderName: '李书记', establishedOn: '2011-03-01' });
+    ContactPoint.establish({ id: 'cp-1', org, leaderId: 'leader', leaderName: '李书记', establishedOn: '2011-03-01' }, '2011-03-01');
 
   it('logs a visit and records VisitLogged', () => {
     const sut = establish();
@@ -41,7 +41,12 @@ describe(ContactPoint.name, () => {
       }
     };
     expect(
-      code(() => ContactPoint.establish({ id: 'cp-2', org, leaderId: 'l', leaderName: '李建国 13900001111', establishedOn: '2011-03-01' })),
+      code(() =>
+        ContactPoint.establish(
+          { id: 'cp-2', org, leaderId: 'l', leaderName: '李建国 13900001111', establishedOn: '2011-03-01' },
+          '2011-03-01',
+        ),
+      ),
     ).toBe('CONTACT_POINT.TEXT_HAS_PERSONAL_NUMBER');
     const sut = establish();
     sut.pullEvents();

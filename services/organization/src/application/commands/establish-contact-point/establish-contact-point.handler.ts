@@ -27,13 +27,11 @@ export class EstablishContactPointHandler implements ICommandHandler<EstablishCo
     return this.uow.run(async () => {
       const org = await loadOrganization(this.organizations, input.orgId);
       await assertWithinScope(ctx.actor, org, this.organizations);
-      const cp = ContactPoint.establish({
-        id: this.ids.newId(),
-        org,
-        leaderId: input.leaderId,
-        leaderName: input.leaderName,
-        establishedOn: input.establishedOn ?? this.clock.today(),
-      });
+      const today = this.clock.today();
+      const cp = ContactPoint.establish(
+        { id: this.ids.newId(), org, leaderId: input.leaderId, leaderName: input.leaderName, establishedOn: input.establishedOn ?? today },
+        today,
+      );
       await this.contactPoints.save(cp);
       await this.outbox.add(cp.pullEvents(), eventContext(ctx));
       return { id: cp.id };
