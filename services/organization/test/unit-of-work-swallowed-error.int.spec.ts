@@ -64,7 +64,11 @@ describe(`${TypeOrmUnitOfWork.name} (a statement error caught inside the transac
       registered = id;
       // The same code again, past the command's own check: the insert fails on organizations_code_key.
       const parent = await organizations.findById(BAIHUA);
-      const twin = Organization.register({ ...village(taken, '同码的村'), id: randomUUID() }, parent);
+      const twin = Organization.register(
+        { ...village(taken, '同码的村'), id: randomUUID() },
+        parent,
+        new Date().toISOString().slice(0, 10),
+      );
       await organizations.save(twin).catch((e: unknown) => {
         if (!(e instanceof OrganizationCodeTakenError)) throw e;
       });

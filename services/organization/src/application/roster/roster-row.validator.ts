@@ -15,6 +15,7 @@ import {
   type OrgLevel,
   type Sector,
 } from '../../domain/organization/organization.vocabulary';
+import { OrganizationCannotBeEstablishedInTheFutureRule } from '../../domain/organization/rules/organization-cannot-be-established-in-the-future.rule';
 import { OrganizationNameMustBePlainTextRule } from '../../domain/organization/rules/organization-name-must-be-plain-text.rule';
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
 import { unstorableCells } from '@vanguard/spreadsheet';
@@ -119,7 +120,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   };
 }
 
-export function parseOrganizationRow(row: number, cells: Cells): Parsed<OrganizationRow> {
+export function parseOrganizationRow(row: number, cells: Cells, today: string): Parsed<OrganizationRow> {
   const errors: RowError[] = [];
   const bad = (column: string, reason: string) => errors.push({ row, column, reason });
   badText(cells, bad);
@@ -146,6 +147,10 @@ export function parseOrganizationRow(row: number, cells: Cells): Parsed<Organiza
   const establishedOn = cell(cells, 'established_on');
   if (!isDay(establishedOn))
     bad('established_on', `建立日期须为 YYYY-MM-DD（${YEARS} 年）/ established_on must be a date YYYY-MM-DD (years ${YEARS})`);
+  else {
+    const future = new OrganizationCannotBeEstablishedInTheFutureRule(establishedOn, today);
+    if (future.isBroken()) bad('established_on', future.message);
+  }
   const temporaryRaw = cell(cells, 'temporary').toLowerCase();
   if (!['', 'true', 'false', '是', '否', '1', '0'].includes(temporaryRaw))
     bad('temporary', '临时党组织须为 true/false / temporary must be true or false');

@@ -1,5 +1,6 @@
 import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
 import { OrganizationNameMustBePlainTextRule } from '../../domain/organization/rules/organization-name-must-be-plain-text.rule';
+import { OrganizationCannotBeEstablishedInTheFutureRule } from '../../domain/organization/rules/organization-cannot-be-established-in-the-future.rule';
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
 
 describe(parseMemberRow.name, () => {
@@ -68,73 +69,114 @@ describe(parseMemberRow.name, () => {
   });
 });
 
+const TODAY = '2026-06-01';
+
 describe(parseOrganizationRow.name, () => {
+  it('refuses an establishment day after today by the rule registration asks', () => {
+    const sut = parseOrganizationRow(
+      4,
+      {
+        code: '910425101295',
+        name: '明日支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parent_code: '910425101',
+        established_on: '2026-06-02',
+      },
+      TODAY,
+    );
+    expect(sut.ok ? [] : sut.errors).toEqual([
+      { row: 4, column: 'established_on', reason: new OrganizationCannotBeEstablishedInTheFutureRule('2026-06-02', TODAY).message },
+    ]);
+  });
+
   it('refuses a code that does not extend the parent code', () => {
-    const sut = parseOrganizationRow(2, {
-      code: '920425101',
-      name: 'x',
-      level: 'township',
-      kind: 'committee',
-      sector: 'rural',
-      parent_code: '910425',
-      established_on: '2001-01-01',
-    });
+    const sut = parseOrganizationRow(
+      2,
+      {
+        code: '920425101',
+        name: 'x',
+        level: 'township',
+        kind: 'committee',
+        sector: 'rural',
+        parent_code: '910425',
+        established_on: '2001-01-01',
+      },
+      TODAY,
+    );
     expect(sut.ok ? [] : sut.errors).toEqual([{ row: 2, column: 'code', reason: expect.stringContaining('parent_code') }]);
   });
 
   it.each(['0000-01-01', '0000-12-31'])('refuses an establishment day %s (no year 0) as an error of its row and column', (day) => {
-    const sut = parseOrganizationRow(5, {
-      code: '910425101298',
-      name: '零年支部',
-      level: 'village',
-      kind: 'branch',
-      sector: 'rural',
-      parent_code: '910425101',
-      established_on: day,
-    });
+    const sut = parseOrganizationRow(
+      5,
+      {
+        code: '910425101298',
+        name: '零年支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parent_code: '910425101',
+        established_on: day,
+      },
+      TODAY,
+    );
     expect(sut.ok ? [] : sut.errors).toEqual([{ row: 5, column: 'established_on', reason: expect.stringContaining('1900–2099') }]);
   });
 
   it('accepts the first and last days of years 1900–2099, and refuses the days either side', () => {
     const row = (established_on: string) =>
-      parseOrganizationRow(2, {
-        code: '910425101297',
-        name: 'x',
-        level: 'village',
-        kind: 'branch',
-        sector: 'rural',
-        parent_code: '910425101',
-        established_on,
-      });
+      parseOrganizationRow(
+        2,
+        {
+          code: '910425101297',
+          name: 'x',
+          level: 'village',
+          kind: 'branch',
+          sector: 'rural',
+          parent_code: '910425101',
+          established_on,
+        },
+        '2099-12-31',
+      );
     expect([row('1900-01-01').ok, row('2099-12-31').ok, row('1899-12-31').ok, row('2100-01-01').ok]).toEqual([true, true, false, false]);
   });
 
   it('reads 是/否 as the temporary flag', () => {
-    const sut = parseOrganizationRow(2, {
-      code: '910425101299',
-      name: '项目临时党支部',
-      level: 'village',
-      kind: 'branch',
-      sector: 'state_enterprise',
-      parent_code: '910425101',
-      established_on: '2011-03-01',
-      temporary: '是',
-    });
+    const sut = parseOrganizationRow(
+      2,
+      {
+        code: '910425101299',
+        name: '项目临时党支部',
+        level: 'village',
+        kind: 'branch',
+        sector: 'state_enterprise',
+        parent_code: '910425101',
+        established_on: '2011-03-01',
+        temporary: '是',
+      },
+      TODAY,
+    );
     expect(sut.ok && sut.value.temporary).toBe(true);
   });
 });
 
 describe(`${parseOrganizationRow.name} and the published name`, () => {
   const row = (name: string) =>
-    parseOrganizationRow(7, {
-      code: '910425101296',
-      name,
-      level: 'village',
-      kind: 'branch',
-      sector: 'rural',
-      parent_code: '910425101',
-      established_on: '2011-03-01',
-    });
+    parseOrganizationRow(
+      7,
+      {
+        code: '910425101296',
+        name,
+        level: 'village',
+        kind: 'branch',
+        sector: 'rural',
+        parent_code: '910425101',
+        established_on: '2011-03-01',
+      },
+      TODAY,
+    );
 
   it('refuses a name carrying a phone or ID-card number, as registration and rename do', () => {
     for (const name of ['红石村联系电话13800138000', '联系人张三13800138000身份证110105194912310021', '红石村 138 0013 8000'])

@@ -14,6 +14,7 @@ const org = Organization.register(
     temporary: false,
   },
   null,
+  '2011-03-01',
 );
 
 describe(ContactPoint.name, () => {

@@ -7,6 +7,7 @@ import type { OrgKind, OrgLevel, OrgStatus, Sector } from './organization.vocabu
 import { ChildLevelMustBeBelowParentLevelRule } from './rules/child-level-must-be-below-parent-level.rule';
 import { CodeMustExtendParentCodeRule } from './rules/code-must-extend-parent-code.rule';
 import { DescendantCodesMustStayWithinTheCodeLimitRule } from './rules/descendant-codes-must-stay-within-the-code-limit.rule';
+import { OrganizationCannotBeEstablishedInTheFutureRule } from './rules/organization-cannot-be-established-in-the-future.rule';
 import { OrganizationCannotMergeIntoItselfRule } from './rules/organization-cannot-merge-into-itself.rule';
 import { OrganizationCannotMoveUnderItselfOrItsDescendantsRule } from './rules/organization-cannot-move-under-itself-or-its-descendants.rule';
 import { OrganizationMustBeActiveRule } from './rules/organization-must-be-active.rule';
@@ -65,8 +66,9 @@ export class Organization extends AggregateRoot {
     super();
   }
 
-  static register(input: RegisterOrganization, parent: Organization | null): Organization {
+  static register(input: RegisterOrganization, parent: Organization | null, today: Day): Organization {
     const code = OrgCode.of(input.code);
+    checkRule(new OrganizationCannotBeEstablishedInTheFutureRule(input.establishedOn, today));
     if (parent) checkRule(new OrganizationMustBeActiveRule(parent.status, '接收下级组织 / take new children'));
     checkRule(new ChildLevelMustBeBelowParentLevelRule(parent?.level ?? null, input.level));
     checkRule(new CodeMustExtendParentCodeRule(parent?.codeObject ?? null, code));

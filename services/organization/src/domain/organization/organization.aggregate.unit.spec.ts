@@ -13,16 +13,16 @@ const input = (over: Partial<RegisterOrganization> = {}): RegisterOrganization =
   ...over,
 });
 
+const TODAY = '2011-06-01';
+const register = (i: RegisterOrganization, parent: Organization | null) => Organization.register(i, parent, TODAY);
+
 function tree() {
-  const province = Organization.register(input(), null);
-  const city = Organization.register(input({ id: 'city', code: '9104', level: 'city', name: '青山市' }), province);
-  const county = Organization.register(input({ id: 'county', code: '910425', level: 'county', name: '松岭旗' }), city);
-  const townA = Organization.register(input({ id: 'town-a', code: '910425101', level: 'township', name: '白桦镇' }), county);
-  const townB = Organization.register(input({ id: 'town-b', code: '910425102', level: 'township', name: '河口镇' }), county);
-  const village = Organization.register(
-    input({ id: 'village', code: '910425101201', level: 'village', kind: 'branch', name: '红石村' }),
-    townA,
-  );
+  const province = register(input(), null);
+  const city = register(input({ id: 'city', code: '9104', level: 'city', name: '青山市' }), province);
+  const county = register(input({ id: 'county', code: '910425', level: 'county', name: '松岭旗' }), city);
+  const townA = register(input({ id: 'town-a', code: '910425101', level: 'township', name: '白桦镇' }), county);
+  const townB = register(input({ id: 'town-b', code: '910425102', level: 'township', name: '河口镇' }), county);
+  const village = register(input({ id: 'village', code: '910425101201', level: 'village', kind: 'branch', name: '红石村' }), townA);
   for (const o of [province, city, county, townA, townB, village]) o.pullEvents();
   return { province, city, county, townA, townB, village };
 }
@@ -43,7 +43,7 @@ describe(Organization.name, () => {
     it('records OrganizationRegistered with the parent and a path through it', () => {
       const { county } = tree();
 
-      const sut = Organization.register(input({ id: 'new', code: '910425103', level: 'township', name: '新镇' }), county);
+      const sut = register(input({ id: 'new', code: '910425103', level: 'township', name: '新镇' }), county);
 
       expect(sut.path).toEqual(['org-1', 'city', 'county', 'new']);
       expect(sut.pullEvents()).toEqual([
@@ -58,35 +58,41 @@ describe(Organization.name, () => {
 
     it('refuses a code that does not extend the parent’s (ChildCodeMustExtendParentCode)', () => {
       const { county } = tree();
-      expect(codeOf(() => Organization.register(input({ id: 'x', code: '920425103', level: 'township' }), county))).toBe(
+      expect(codeOf(() => register(input({ id: 'x', code: '920425103', level: 'township' }), county))).toBe(
         'ORGANIZATION.CODE_NOT_UNDER_PARENT',
       );
     });
 
     it('refuses a level that is not below the parent’s', () => {
       const { county } = tree();
-      expect(codeOf(() => Organization.register(input({ id: 'x', code: '91042599', level: 'city' }), county))).toBe(
-        'ORGANIZATION.LEVEL_MISMATCH',
-      );
+      expect(codeOf(() => register(input({ id: 'x', code: '91042599', level: 'city' }), county))).toBe('ORGANIZATION.LEVEL_MISMATCH');
     });
 
     it('allows a village-level branch under a village-level organisation', () => {
       const { village } = tree();
-      expect(() =>
-        Organization.register(input({ id: 'x', code: '91042510120101', level: 'village', kind: 'branch' }), village),
-      ).not.toThrow();
+      expect(() => register(input({ id: 'x', code: '91042510120101', level: 'village', kind: 'branch' }), village)).not.toThrow();
     });
 
     it('refuses a root that is not a province', () => {
-      expect(codeOf(() => Organization.register(input({ level: 'city' }), null))).toBe('ORGANIZATION.LEVEL_MISMATCH');
+      expect(codeOf(() => register(input({ level: 'city' }), null))).toBe('ORGANIZATION.LEVEL_MISMATCH');
+    });
+
+    it('refuses an organisation established after today', () => {
+      const { county } = tree();
+      expect(
+        codeOf(() =>
+          Organization.register(input({ id: 'x', code: '910425103', level: 'township', establishedOn: '2011-06-02' }), county, TODAY),
+        ),
+      ).toBe('ORGANIZATION.ESTABLISHED_IN_FUTURE');
+      expect(() =>
+        Organization.register(input({ id: 'y', code: '910425104', level: 'township', establishedOn: TODAY }), county, TODAY),
+      ).not.toThrow();
     });
 
     it('refuses registering under a dissolved parent', () => {
       const { townB } = tree();
       townB.dissolve({ activeMembers: 0, activeChildren: 0 }, '2011-01-01');
-      expect(codeOf(() => Organization.register(input({ id: 'x', code: '910425102301', level: 'village' }), townB))).toBe(
-        'ORGANIZATION.NOT_ACTIVE',
-      );
+      expect(codeOf(() => register(input({ id: 'x', code: '910425102301', level: 'village' }), townB))).toBe('ORGANIZATION.NOT_ACTIVE');
     });
   });
 
@@ -113,7 +119,7 @@ describe(Organization.name, () => {
 
     it('refuses moving under one of its own descendants (a cycle)', () => {
       const { townA, village, county } = tree();
-      const sub = Organization.register(input({ id: 'sub', code: '91042510120101', level: 'village', kind: 'branch' }), village);
+      const sub = register(input({ id: 'sub', code: '91042510120101', level: 'village', kind: 'branch' }), village);
       expect(codeOf(() => village.moveUnder(sub, townA, '2011-03-01', NO_DESCENDANTS))).toBe('ORGANIZATION.MOVE_CYCLE');
       expect(codeOf(() => county.moveUnder(county, null, '2011-03-01', NO_DESCENDANTS))).toBe('ORGANIZATION.MOVE_CYCLE');
     });
@@ -209,9 +215,9 @@ describe(Organization.name, () => {
       const { village, townA } = tree();
       const name = '联系人张三13800138000身份证110105194912310021';
 
-      expect(
-        codeOf(() => Organization.register(input({ id: 'x', code: '910425101202', level: 'village', kind: 'branch', name }), townA)),
-      ).toBe('ORGANIZATION.NAME_HAS_PERSONAL_NUMBER');
+      expect(codeOf(() => register(input({ id: 'x', code: '910425101202', level: 'village', kind: 'branch', name }), townA))).toBe(
+        'ORGANIZATION.NAME_HAS_PERSONAL_NUMBER',
+      );
       expect(codeOf(() => village.rename(name))).toBe('ORGANIZATION.NAME_HAS_PERSONAL_NUMBER');
       expect(village.name).toBe('红石村');
       expect(village.pullEvents()).toEqual([]);
@@ -220,9 +226,9 @@ describe(Organization.name, () => {
     it('refuses registering or renaming to a name with markup, shown as is on public pages, and keeps the old name', () => {
       const { village, townA } = tree();
       for (const name of ['红石村<b onmouseover=alert(1)>党支部</b>', '红石村 > 党支部']) {
-        expect(
-          codeOf(() => Organization.register(input({ id: 'x', code: '910425101202', level: 'village', kind: 'branch', name }), townA)),
-        ).toBe('ORGANIZATION.NAME_NOT_PLAIN_TEXT');
+        expect(codeOf(() => register(input({ id: 'x', code: '910425101202', level: 'village', kind: 'branch', name }), townA))).toBe(
+          'ORGANIZATION.NAME_NOT_PLAIN_TEXT',
+        );
         expect(codeOf(() => village.rename(name))).toBe('ORGANIZATION.NAME_NOT_PLAIN_TEXT');
       }
       expect(village.name).toBe('红石村');

@@ -29,9 +29,10 @@ export class OrganizationImport {
       batch = [];
       await run.tick();
     };
+    const today = this.clock.today();
     for await (const { row, cells } of records) {
       state.rowsProcessed++;
-      const parsed = parseOrganizationRow(row, cells);
+      const parsed = parseOrganizationRow(row, cells, today);
       if (!parsed.ok) {
         report(parsed.errors);
         continue;

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Organization } from '../../../domain/organization/organization.aggregate';
 import { OrganizationCodeTakenError, OrganizationIdTakenError } from '../../../domain/organization/organization.errors';
 import type { Actor } from '../../ports/actor';
+import { CLOCK, type Clock } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
 import type { OrganizationView } from '../../ports/organization-read-model.port';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../../ports/organization.repository.port';
@@ -21,6 +22,7 @@ export class RegisterOrganizationHandler implements ICommandHandler<RegisterOrga
     @Inject(OUTBOX) private readonly outbox: Outbox,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   execute({ ctx, input }: RegisterOrganizationCommand): Promise<RegisteredOrganization> {
@@ -35,7 +37,7 @@ export class RegisterOrganizationHandler implements ICommandHandler<RegisterOrga
       const id = input.id ?? this.ids.newId();
       if (input.id && (await this.organizations.findById(input.id))) throw new OrganizationIdTakenError(input.id);
       if (await this.organizations.findByCode(input.code)) throw new OrganizationCodeTakenError(input.code);
-      const org = Organization.register({ ...input, id }, parent);
+      const org = Organization.register({ ...input, id }, parent, this.clock.today());
       await this.organizations.save(org);
       await this.outbox.add(org.pullEvents(), eventContext(ctx));
       return { id, organization: registeredView(org) };

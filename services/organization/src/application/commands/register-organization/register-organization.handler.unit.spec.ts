@@ -2,6 +2,7 @@
 import { Organization } from '../../../domain/organization/organization.aggregate';
 import type { DomainEvent } from '../../../domain/shared/aggregate-root';
 import type { Actor } from '../../ports/actor';
+import type { Clock } from '../../ports/clock.port';
 import type { OrganizationRepository } from '../../ports/organization.repository.port';
 import type { EventContext, Outbox } from '../../ports/outbox.port';
 import { scopeFactsOf } from '../../testing/in-memory-ports';
@@ -38,6 +39,8 @@ class RecordingOutbox implements Outbox {
   }
 }
 
+const CLOCK_ON: Clock = { now: () => new Date('2011-06-01T04:00:00Z'), today: () => '2011-06-01' };
+
 const actor = (orgId: string, roles: string[] = ['organizer']): Actor => ({ sub: 'u-1', username: 'u', roles, orgId, kind: 'user' });
 
 describe(RegisterOrganizationHandler.name, () => {
@@ -48,7 +51,7 @@ describe(RegisterOrganizationHandler.name, () => {
   beforeEach(() => {
     organizations = new InMemoryOrganizations();
     outbox = new RecordingOutbox();
-    sut = new RegisterOrganizationHandler(organizations, outbox, { run: (work) => work() }, { newId: () => 'new-id' });
+    sut = new RegisterOrganizationHandler(organizations, outbox, { run: (work) => work() }, { newId: () => 'new-id' }, CLOCK_ON);
     const county = Organization.restore({
       id: 'county',
       code: { value: '910425', extends: () => false } as never,
@@ -101,7 +104,7 @@ describe(RegisterOrganizationHandler.name, () => {
 
   it('When_CodeIsTaken_Then_RefusesWithConflict', async () => {
     await sut.execute(command(actor('county')));
-    sut = new RegisterOrganizationHandler(organizations, outbox, { run: (work) => work() }, { newId: () => 'second' });
+    sut = new RegisterOrganizationHandler(organizations, outbox, { run: (work) => work() }, { newId: () => 'second' }, CLOCK_ON);
 
     await expect(sut.execute(command(actor('county')))).rejects.toMatchObject({ code: 'ORGANIZATION.CODE_TAKEN', kind: 'conflict' });
   });

@@ -2,14 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
-import { ContactPointsHttpController } from '../src/interface/http/contact-points.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 
 /**
- * A contact point dated in the future could take no visit until that day (a visit falls between
+ * An organisation dated in the future took members and figures against a day not yet come; a contact point dated in the future could take no visit until that day (a visit falls between
  * establishment and today) and was listed "no visit in the last month" all the while (a hostile probe).
  */
-describe(`${ContactPointsHttpController.name}: the establishment day`, () => {
+describe('establishment days after today (e2e)', () => {
   let sut: INestApplication;
   let auth: { Authorization: string };
   const http = () => request(sut.getHttpServer());
@@ -19,6 +18,27 @@ describe(`${ContactPointsHttpController.name}: the establishment day`, () => {
     auth = { Authorization: `Bearer ${await tokenFor('county.organizer')}` };
   });
   afterAll(() => sut.close());
+
+  it('answers 422 naming establishedOn to an organisation established after today, and stores none', async () => {
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const code = childCode('910425101');
+
+    const sent = { parentId: demoOrgId('910425101'), code, name: '明日村', level: 'village', kind: 'branch', sector: 'rural' };
+    const res = await http()
+      .post('/organizations')
+      .set(auth)
+      .send({ ...sent, establishedOn: tomorrow });
+
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'ORGANIZATION.ESTABLISHED_IN_FUTURE', errors: [{ field: 'establishedOn' }] });
+    // Nothing was stored: the same code registers, dated today.
+    const today = new Date().toISOString().slice(0, 10);
+    const again = await http()
+      .post('/organizations')
+      .set(auth)
+      .send({ ...sent, establishedOn: today });
+    expect(again.status).toBe(201);
+  });
 
   it('answers 422 naming establishedOn to a contact point established after today, and stores none', async () => {
     const org = await http()
