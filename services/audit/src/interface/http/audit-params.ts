@@ -39,7 +39,8 @@ function daysIn(year: number, month: number): number {
 }
 
 export function parsePositiveInt(field: string, raw: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  const n = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  // Sixteen digits: the largest safe integer has 16, and the refusal names it as taken (15 refused it).
+  const n = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > max)
     throw AuditRefusal.invalid(field, `须为 1 到 ${max} 的整数 / must be an integer from 1 to ${max}`);
   return n;

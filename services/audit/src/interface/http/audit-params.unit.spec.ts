@@ -1,6 +1,6 @@
 import type { HttpException } from '@nestjs/common';
 import { seededRandom } from '@vanguard/testing';
-import { parseInstant, parseInstantOrVersion } from './audit-params';
+import { parseInstant, parseInstantOrVersion, parsePositiveInt } from './audit-params';
 
 /** The field a 400 names, or null when the instant was taken. */
 function refusedField(field: string, raw: string): string | null {
@@ -93,5 +93,17 @@ describe(parseInstantOrVersion.name, () => {
     expect(() => parseInstantOrVersion({ fromAt: '2026-02-30T00:00Z' }, 'fromAt', 'fromVersion')).toThrow(
       expect.objectContaining({ response: expect.objectContaining({ errors: [expect.objectContaining({ field: 'fromAt' })] }) }),
     );
+  });
+});
+
+describe(parsePositiveInt.name, () => {
+  // The refusal says "an integer from 1 to 9007199254740991": every integer it names is taken, 16 digits included.
+  it('parsePositiveInt_AtTheLargestSafeInteger_TakesWhatItsRefusalNames', () => {
+    expect(parsePositiveInt('size', String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parsePositiveInt('size', '1000000000000000')).toBe(1e15);
+    for (const raw of [String(Number.MAX_SAFE_INTEGER + 1), '99999999999999999', '0', '-1', '1e3', ' 1', '0x10'])
+      expect(() => parsePositiveInt('size', raw)).toThrow(
+        expect.objectContaining({ response: expect.objectContaining({ errors: [expect.objectContaining({ field: 'size' })] }) }),
+      );
   });
 });

@@ -168,6 +168,12 @@ export class EvidenceHttpController {
         earlierCheckpoints(this.published, schema, at.checkpoint.body.size, sizes),
       );
       const ofProgramme = programme === undefined ? [] : await programmeStreams(this.reader.pool, schema, programme, at);
+      // A programme no event names (a mistyped id) gave a root caller a bundle of no stream, which
+      // verifies: evidence of nothing. It is the 404 of an unknown programme, as in its as-of.
+      if (programme !== undefined && ofProgramme.length === 0)
+        await refusalRecorded(this.trail, c, refused, () => {
+          throw AuditRefusal.notFound(`programme ${programme}`);
+        });
       if (ofProgramme.length > MAX_PROGRAMME_STREAMS)
         throw AuditRefusal.invalid(
           'programme',
