@@ -1,6 +1,6 @@
 import { DAY_YEARS } from '@vanguard/contracts';
-import { factsOf } from './facts-of-event';
-import { FIGURE_BY_KEY, FIGURES, combine } from './figures';
+import { EXTRACTED_TYPES, factsOf } from './facts-of-event';
+import { FIGURE_BY_KEY, FIGURES, PERSONAL_FIGURES, combine } from './figures';
 import { parsePeriod, quartersOf, shanghaiDay } from './period';
 
 const ORG = '00000000-0000-4000-8000-910425101201';
@@ -160,6 +160,31 @@ describe('factsOf', () => {
       ...['organization', 'member'].map((subjectKind) => event('publicity.ExemplarPublished', { subjectKind })),
     ];
     for (const f of samples.flatMap(factsOf)) expect(FIGURE_BY_KEY.has(f.figure)).toBe(true);
+  });
+
+  // A trace of a figure about persons leaves the stream out (ADR 0093); a second figure fed by the
+  // same event listed it with the stream, so the trace of `exemplars` named every individual
+  // exemplar `exemplar_individuals` hides, by event id.
+  it('feeds a figure about persons only alongside figures about persons: no other trace lists the same event with its stream', () => {
+    const data = {
+      grade: 'excellent',
+      tier: 'lagging',
+      subjectKind: 'member',
+      level: 'county',
+      onTime: true,
+      findings: [{}],
+      units: [1],
+      results: [{}],
+      trainees: [{}],
+      attendance: [{ completed: true }],
+      householdsHelped: 1,
+      counts: ['service_given'].map((kind) => ({ kind, count: 1 })),
+    };
+    for (const type of EXTRACTED_TYPES) {
+      const figures = factsOf(event(type, data)).map((f) => f.figure);
+      if (!figures.some((f) => PERSONAL_FIGURES.has(f))) continue;
+      expect({ type, notPersonal: figures.filter((f) => !PERSONAL_FIGURES.has(f)) }).toEqual({ type, notPersonal: [] });
+    }
   });
 
   it('ignores event types no figure counts', () => {

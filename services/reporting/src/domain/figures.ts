@@ -102,7 +102,10 @@ export const FIGURE_BY_KEY: ReadonlyMap<string, FigureDefinition> = new Map(FIGU
  * `review-<memberId>-<year>`), the cadre (`cadre-<id>`) or the cadre's field diary, or the
  * figure's key says what the person was judged (a grade). A trace of them lists event id, type,
  * time and organisation, never the stream: every reader of the figures may open a trace, and most
- * of them may not see who got which grade (evaluation keeps reviews to their reviewers).
+ * of them may not see who got which grade (evaluation keeps reviews to their reviewers). A figure
+ * fed by the same events as one of these is one of them too: `exemplars` counts each individual
+ * exemplar with `exemplar_individuals`, and its trace named by event id the streams the other hides
+ * (`exemplar_units` lists the units' streams).
  */
 export const PERSONAL_FIGURES: ReadonlySet<string> = new Set([
   'members',
@@ -116,6 +119,7 @@ export const PERSONAL_FIGURES: ReadonlySet<string> = new Set([
   'first_secretaries',
   'cadres_dispatched',
   'visits',
+  'exemplars',
   'exemplar_individuals',
 ]);
 

@@ -13,20 +13,28 @@ export function traceLink(figure: string, orgId: string, period: string): string
 const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ');
 
 /**
+ * Text as Markdown shows it, on one line: an organisation named `<img onerror=…>` or
+ * `[核对](https://…)` wrote HTML, a link or an image into the summary for any viewer that renders
+ * it. Every ASCII character that starts markup gets a backslash (CommonMark: a backslash before
+ * ASCII punctuation is that character), so the name reads as it was typed.
+ */
+const plain = (text: string) => oneLine(text).replace(/[\\`*_[\]<>!&|~]/g, '\\$&');
+
+/**
  * The summary as Markdown: each figure followed by a footnote `[^n]` whose note names the
  * figure, how many events produced it and the endpoint that lists them.
  */
 export function renderMarkdown(summary: WorkSummary): string {
   const order = figuresMentioned(summary);
   const note = (key: string) => order.indexOf(key) + 1;
-  const lines: string[] = [`# ${oneLine(summary.title)}`, ''];
+  const lines: string[] = [`# ${plain(summary.title)}`, ''];
   for (const section of summary.sections) {
-    if (section.heading) lines.push(`## ${oneLine(section.heading)}`, '');
+    if (section.heading) lines.push(`## ${plain(section.heading)}`, '');
     for (const p of section.paragraphs) {
       lines.push(
         p
           .map((seg) =>
-            'text' in seg ? oneLine(seg.text) : `${figureText(seg.figure, summary.figures.get(seg.figure))}[^${note(seg.figure)}]`,
+            'text' in seg ? plain(seg.text) : `${figureText(seg.figure, summary.figures.get(seg.figure))}[^${note(seg.figure)}]`,
           )
           .join(''),
         '',

@@ -34,6 +34,18 @@ describe(buildWorkSummary.name, () => {
     expect(md).not.toMatch(/^\[\^1\]: .*evil/m);
   });
 
+  it('keeps markup in a name as text: no HTML, link or image of its own reaches a Markdown viewer', () => {
+    const orgName = '某某乡<img src=x onerror=alert(1)>[点此核对](https://evil.example/)![](https://evil.example/p.png)*党委*';
+    const md = renderMarkdown(buildWorkSummary({ orgId: ORG, orgName, period: parsePeriod('2026')!, figures: values({}) }));
+    // Each character that would start markup is escaped (CommonMark: a backslash before ASCII punctuation is that character).
+    expect(md).not.toMatch(/(^|[^\\])<img/m);
+    expect(md).not.toMatch(/(^|[^\\])\]\(/m);
+    expect(md).not.toMatch(/(^|[^\\])\*党委/m);
+    expect(md.split('\n')[0]).toBe(
+      '# 某某乡\\<img src=x onerror=alert(1)\\>\\[点此核对\\](https://evil.example/)\\!\\[\\](https://evil.example/p.png)\\*党委\\*创先争优工作总结（2026年）',
+    );
+  });
+
   it('says 暂无数据 for a figure no event fed, never 0', () => {
     const md = sut(values({ pledges_made: 3 }));
     expect(md).toMatch(/领导深入点评 暂无数据\[\^\d+\]/);

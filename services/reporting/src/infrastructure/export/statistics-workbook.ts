@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { FIGURES, FIGURE_BY_KEY, type FigureValue } from '../../domain/figures';
 import type { Period } from '../../domain/period';
 import type { BreakdownRow } from '../sql-breakdown.read-model';
+import { xmlText } from './xml-text';
 
 export interface WorkbookLevel {
   /** Sheet title, e.g. 本级 / 下一级 / 下二级. */
@@ -36,7 +37,8 @@ const header = (key: string): string => {
 /**
  * 创先争优活动统计表: one sheet per level from the requested organisation down, each row an
  * organisation with its subtree's figures, so the level above reads its own totals and
- * drills down to the branches in one file. Numbers are numbers; names are neutralised text.
+ * drills down to the branches in one file. Numbers are numbers; names are neutralised text,
+ * with any character XML refuses replaced (xmlText: one made the workbook corrupt).
  */
 export async function statisticsWorkbook(
   orgName: string,
@@ -49,13 +51,13 @@ export async function statisticsWorkbook(
   book.creator = 'Vanguard reporting';
   for (const level of levels) {
     const sheet = book.addWorksheet(level.title);
-    sheet.addRow([neutraliseFormula(`${orgName}创先争优活动统计表（${period.label}）`)]);
+    sheet.addRow([neutraliseFormula(xmlText(`${orgName}创先争优活动统计表（${period.label}）`))]);
     sheet.addRow(['党组织', '编码', '层级', ...FIGURES.map((d) => header(d.key))]);
     for (const r of level.rows)
       sheet.addRow([
-        neutraliseFormula(r.name),
-        neutraliseFormula(r.code),
-        LEVEL_LABEL[r.level] ?? neutraliseFormula(r.level),
+        neutraliseFormula(xmlText(r.name)),
+        neutraliseFormula(xmlText(r.code)),
+        LEVEL_LABEL[r.level] ?? neutraliseFormula(xmlText(r.level)),
         ...FIGURES.map((d) => cell(d.key, r.figures.get(d.key))),
       ]);
     sheet.getRow(2).font = { bold: true };

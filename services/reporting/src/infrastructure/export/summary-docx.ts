@@ -2,13 +2,15 @@ import { Document, FootnoteReferenceRun, HeadingLevel, Packer, Paragraph, TextRu
 import { FIGURE_BY_KEY } from '../../domain/figures';
 import { traceLink } from '../../domain/summary-markdown';
 import { figureText, figuresMentioned, type WorkSummary } from '../../domain/work-summary';
+import { xmlText } from './xml-text';
 
 const FONT = { ascii: 'SimSun', eastAsia: 'SimSun', hAnsi: 'SimSun' };
 
 /**
  * The work summary as .docx: the same document model as the Markdown, each figure followed by
  * a Word footnote naming the figure, its event count and the endpoint that lists its events.
- * Word picks the reader's own Chinese font (宋体 named); nothing is embedded in a .docx.
+ * Word picks the reader's own Chinese font (宋体 named); nothing is embedded in a .docx. Text that
+ * holds an organisation's name goes through xmlText: a character XML refuses made the file corrupt.
  */
 export async function summaryDocx(summary: WorkSummary): Promise<Buffer> {
   const order = figuresMentioned(summary);
@@ -29,16 +31,20 @@ export async function summaryDocx(summary: WorkSummary): Promise<Buffer> {
       ],
     };
   });
-  const body: Paragraph[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: summary.title, font: FONT })] })];
+  const body: Paragraph[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun({ text: xmlText(summary.title), font: FONT })] }),
+  ];
   for (const section of summary.sections) {
     if (section.heading)
-      body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: section.heading, font: FONT })] }));
+      body.push(
+        new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: xmlText(section.heading), font: FONT })] }),
+      );
     for (const p of section.paragraphs)
       body.push(
         new Paragraph({
           children: p.flatMap((seg) =>
             'text' in seg
-              ? [new TextRun({ text: seg.text, font: FONT })]
+              ? [new TextRun({ text: xmlText(seg.text), font: FONT })]
               : [
                   new TextRun({ text: figureText(seg.figure, summary.figures.get(seg.figure)), font: FONT, bold: true }),
                   new FootnoteReferenceRun(order.indexOf(seg.figure) + 1),
@@ -47,6 +53,6 @@ export async function summaryDocx(summary: WorkSummary): Promise<Buffer> {
         }),
       );
   }
-  const doc = new Document({ creator: 'Vanguard reporting', title: summary.title, footnotes, sections: [{ children: body }] });
+  const doc = new Document({ creator: 'Vanguard reporting', title: xmlText(summary.title), footnotes, sections: [{ children: body }] });
   return Packer.toBuffer(doc);
 }
