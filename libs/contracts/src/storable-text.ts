@@ -17,6 +17,13 @@ const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
 // Arabic-script languages lay themselves out without them; the marks (U+200E, U+200F) stay.
 const DIRECTION_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
+// C0 controls other than tab and line breaks, and the noncharacters U+FFFE and U+FFFF: XML 1.0
+// has no way to write them (§2.2), so a name holding one made the .docx and .xlsx that show it a
+// file Word and Excel call corrupt, and ExcelJS dropped it from a roster export the CSV kept. No
+// text anyone types holds them.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NOT_IN_DOCUMENTS = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
 /** The first direction control (U+202A–202E, U+2066–2069) in `text`, if any: for a rule that reads decoded text, as publicity's stories. */
 export function directionControlIn(text: string): string | undefined {
   return DIRECTION_CONTROL.exec(text)?.[0];
@@ -27,6 +34,11 @@ export function unstorableTextReason(text: string): string | undefined {
   if (text.includes('\u0000')) return '含有空字符 / contains a NUL character (U+0000), which cannot be stored';
   if (UNPAIRED_SURROGATE.test(text))
     return '含有无效的 Unicode / contains an unpaired surrogate (U+D800–U+DFFF), which is not valid Unicode';
+  const unwritable = NOT_IN_DOCUMENTS.exec(text)?.[0];
+  if (unwritable !== undefined) {
+    const code = `U+${unwritable.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `含有控制字符 ${code} / contains a control character or noncharacter (${code}), which no document can hold`;
+  }
   const control = directionControlIn(text);
   if (control !== undefined) {
     const code = `U+${control.codePointAt(0)!.toString(16).toUpperCase()}`;
@@ -35,12 +47,13 @@ export function unstorableTextReason(text: string): string | undefined {
   return undefined;
 }
 
-/** The text with NUL, each unpaired surrogate and each direction control replaced by U+FFFD: taken, whatever it held. */
+/** The text with NUL, each unpaired surrogate, direction control, other control and noncharacter replaced by U+FFFD: taken, whatever it held. */
 export function toStorableText(text: string): string {
   return text
     .replaceAll('\u0000', '\ufffd')
     .replace(new RegExp(UNPAIRED_SURROGATE.source, 'g'), '\ufffd')
-    .replace(new RegExp(DIRECTION_CONTROL.source, 'g'), '\ufffd');
+    .replace(new RegExp(DIRECTION_CONTROL.source, 'g'), '\ufffd')
+    .replace(new RegExp(NOT_IN_DOCUMENTS.source, 'g'), '\ufffd');
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => {

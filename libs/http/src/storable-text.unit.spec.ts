@@ -83,6 +83,17 @@ describe(StorableTextPipe.name, () => {
     expect(findUnstorableText({ a: 'ئۇيغۇرچە 红石村 2026', b: 'x\u200ey\u200fz\u061c', c: 'عربي (123)' })).toEqual([]);
   });
 
+  it('findUnstorableText_WhenTextHoldsAControlOrNoncharacterNoDocumentCanHold_NamesItAndKeepsTabsAndLineBreaks', () => {
+    const body = { a: 'x\u0001y', b: '\u001b[31m', c: 'name\ufffe', d: '\uffff', e: 'a\tb\nc\r\nd', f: 'x\u007fy\u0085z' };
+    expect(findUnstorableText(body).map((p) => [p.field, p.reason.match(/U\+[0-9A-F]{4}/)?.[0]])).toEqual([
+      ['a', 'U+0001'],
+      ['b', 'U+001B'],
+      ['c', 'U+FFFE'],
+      ['d', 'U+FFFF'],
+    ]);
+    expect(toStorableText('a\u0001b\u000bc\uffffd\te\n')).toBe('a\ufffdb\ufffdc\ufffdd\te\n');
+  });
+
   it('toStorableText_ReplacesEveryDirectionControlNulAndHalfSurrogate_AndKeepsTheRest', () => {
     expect(toStorableText('a\u202eb\u2066c\u0000d\ud800e\u200f😀')).toBe('a\ufffdb\ufffdc\ufffdd\ufffde\u200f😀');
   });
