@@ -20,6 +20,12 @@ const AN_INSTANT = '须为带时区的 ISO-8601 时刻 / must be an ISO-8601 ins
  */
 export function parseInstant(field: string, raw: unknown): string {
   const m = typeof raw === 'string' ? ISO_INSTANT.exec(raw)?.groups : undefined;
+  // A query string reads a bare '+' as a space: `…T00:00:00+08:00` typed into a URL arrives so.
+  if (typeof raw === 'string' && !m && ISO_INSTANT.test(raw.replace(/ (\d{2}:\d{2})$/, '+$1')))
+    throw AuditRefusal.invalid(
+      field,
+      `${AN_INSTANT}; 网址中的 + 须写作 %2B / a '+' in a URL must be sent as %2B, a bare one reads as a space`,
+    );
   if (typeof raw !== 'string' || !m) throw AuditRefusal.invalid(field, AN_INSTANT);
   const n = (name: string): number => Number(m[name] ?? '0');
   const [y, mo, d, h, mi, s, oh, om] = [n('y'), n('mo'), n('d'), n('h'), n('mi'), n('s'), n('oh'), n('om')];

@@ -96,6 +96,23 @@ describe(parseInstantOrVersion.name, () => {
   });
 });
 
+describe(`${parseInstant.name} of an offset sent unencoded`, () => {
+  it('parseInstant_WhenThePlusOfTheOffsetArrivedAsASpace_SaysToSendItAsPercent2B', () => {
+    const reasonFor = (raw: string) => {
+      try {
+        parseInstant('at', raw);
+      } catch (e) {
+        return ((e as HttpException).getResponse() as { errors: { reason: string }[] }).errors[0]!.reason;
+      }
+      return null;
+    };
+    expect(reasonFor('2011-07-01T00:00:00 08:00')).toContain('%2B');
+    expect(reasonFor('2011-07-01T00:00 08:00')).toContain('%2B');
+    expect(reasonFor('2011-07-01 08:00')).not.toContain('%2B');
+    expect(reasonFor('2011-07-01T00:00:00+08:00')).toBeNull();
+  });
+});
+
 describe(parsePositiveInt.name, () => {
   // The refusal says "an integer from 1 to 9007199254740991": every integer it names is taken, 16 digits included.
   it('parsePositiveInt_AtTheLargestSafeInteger_TakesWhatItsRefusalNames', () => {
