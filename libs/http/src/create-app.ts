@@ -10,6 +10,7 @@ import { installGracefulShutdown } from './graceful-shutdown';
 import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
 import { LongWork } from './long-work';
 import { providesToken } from './module-providers';
+import { documentValidationLimits, handlerParameterClasses } from './openapi-validation-limits';
 import { operatorEndpointsGuard } from './operator-endpoints';
 import { ProblemFilter } from './problem.filter';
 import { documentProblemResponses } from './problem-responses';
@@ -50,7 +51,10 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   return doc;
 }
 
-/** The OpenAPI document /docs serves: the routes' own decorators, then what the platform adds to every route. */
+/**
+ * The OpenAPI document /docs serves: the routes' own decorators and their validators' limits
+ * (ADR 0145), then what the platform adds to every route.
+ */
 export function openApiDocument(app: INestApplication, options: Pick<HttpAppOptions, 'title' | 'description' | 'version'>): OpenAPIObject {
   const doc = SwaggerModule.createDocument(
     app,
@@ -61,6 +65,7 @@ export function openApiDocument(app: INestApplication, options: Pick<HttpAppOpti
       .addBearerAuth()
       .build(),
   );
+  documentValidationLimits(doc, handlerParameterClasses(app));
   if (keepsIdempotencyKeys(app)) documentIdempotencyKey(doc);
   documentProblemResponses(doc);
   return doc;

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type SchemaObject } from '@nestjs/swagger';
 import { openApiDocument } from '@vanguard/http';
 /* eslint-disable @nx/enforce-module-boundaries -- each service's module and config, as its main.ts registers them */
 import { assistanceConfig } from '../../../services/assistance/src/assistance.config';
@@ -41,8 +41,23 @@ const operations = (doc: OpenAPIObject) =>
 /** An answer a client can act on as the route's result: a 2xx, or a redirect (304 only says "what you hold"). */
 const isSuccess = (status: string) => /^2\d\d$/.test(status) || (/^3\d\d$/.test(status) && status !== '304');
 
+/** A component schema's property, as a client reads it. */
+const property = (doc: OpenAPIObject, schema: string, name: string) =>
+  (doc.components?.schemas?.[schema] as SchemaObject | undefined)?.properties?.[name] as SchemaObject | undefined;
+
+/** Each component property of `doc` (and its items), with where it is. */
+const properties = (doc: OpenAPIObject) =>
+  Object.entries(doc.components?.schemas ?? {}).flatMap(([schema, s]) =>
+    Object.entries((s as SchemaObject).properties ?? {}).flatMap(([name, p]) => [
+      { at: `${schema}.${name}`, schema: p as SchemaObject },
+      ...((p as SchemaObject).items ? [{ at: `${schema}.${name}[]`, schema: (p as SchemaObject).items as SchemaObject }] : []),
+    ]),
+  );
+
 describe('the services’ OpenAPI documents', () => {
   const docs = new Map<string, OpenAPIObject>();
+  /** What swagger alone makes of the DTOs' @ApiProperty: the document before the validators' limits are added. */
+  const stated = new Map<string, OpenAPIObject>();
   const apps: INestApplication[] = [];
 
   beforeAll(async () => {
@@ -50,6 +65,7 @@ describe('the services’ OpenAPI documents', () => {
       const app = await NestFactory.create(module(), { preview: true, logger: false, abortOnError: false });
       apps.push(app);
       docs.set(name, openApiDocument(app, { title: name, description: name }));
+      stated.set(name, SwaggerModule.createDocument(app, new DocumentBuilder().build()));
     }
   });
   afterAll(() => Promise.all(apps.map((a) => a.close())));
@@ -59,5 +75,32 @@ describe('the services’ OpenAPI documents', () => {
     const ops = operations(doc);
     expect(ops.length).toBeGreaterThan(0);
     expect(ops.filter(({ op }) => !Object.keys(op.responses).some(isSuccess)).map(({ route }) => route)).toEqual([]);
+  });
+
+  // Limits only a validator states (ADR 0145), chosen to cover each keyword; all seven services'
+  // classes are loaded here, so organization's and assistance's `LogVisitRequest` share a name.
+  it.each([
+    ['organization', 'RegisterOrganizationRequest', 'name', { maxLength: 200, minLength: 1 }],
+    ['organization', 'LogVisitRequest', 'visited', { maxLength: 500 }],
+    ['assistance', 'LogVisitRequest', 'householdIds', { minItems: 1, maxItems: 200, items: { type: 'string', format: 'uuid' } }],
+    ['assistance', 'PlanProjectRequest', 'budgetFen', { type: 'integer', minimum: 0, maximum: 10_000_000_000 }],
+    ['evaluation', 'LaunchInspectionRequest', 'level', { enum: ['province', 'city', 'county', 'township', 'village'] }],
+    ['evaluation', 'AmendPledgeRequest', 'content', { maxLength: 2000 }],
+    ['commendation', 'LaunchProgrammeRequest', 'name', { pattern: '^[^<>]*$' }],
+    ['publicity', 'PublishArticleRequest', 'publishedOn', { format: 'date' }],
+  ] as const)('%s documents %s.%s with its validators’ limits', (service, schema, name, limits) => {
+    expect(property(docs.get(service)!, schema, name)).toMatchObject(limits);
+  });
+
+  it.each(Object.keys(SERVICES))('%s keeps every value a DTO stated in @ApiProperty', (name) => {
+    const before = new Map(properties(stated.get(name)!).map(({ at, schema }) => [at, schema]));
+    const changed = properties(docs.get(name)!).flatMap(({ at, schema }) =>
+      Object.entries(before.get(at) ?? {})
+        // `number` is swagger's inference from TypeScript's type, which IsInt narrows.
+        .filter(([key, value]) => key !== 'items' && !(key === 'type' && value === 'number' && schema.type === 'integer'))
+        .filter(([key, value]) => JSON.stringify(schema[key as keyof SchemaObject]) !== JSON.stringify(value))
+        .map(([key]) => `${at}.${key}`),
+    );
+    expect(changed).toEqual([]);
   });
 });
