@@ -42,6 +42,20 @@ function passwordOf(url: string): string | undefined {
 export type ProductionCheck = (env: NodeJS.ProcessEnv, service: string) => string[];
 
 /**
+ * A voting page a phone can open and use: https, a host that is neither loopback nor unspecified,
+ * no fragment (the slip's window and code go there) and no trailing slash (the page calls the
+ * ballot endpoint by a path relative to itself).
+ */
+function isPublicVotePage(raw: string | undefined): boolean {
+  if (!raw || !URL.canParse(raw)) return false;
+  const url = new URL(raw);
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const local =
+    host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0' || host === '::';
+  return url.protocol === 'https:' && !local && url.hash === '' && !raw.includes('#') && !url.pathname.endsWith('/');
+}
+
+/**
  * What the environment leaves at a development default, one sentence each. Pure: reads only
  * `env`, so it runs before anything connects and is unit-tested directly.
  */
@@ -102,10 +116,9 @@ export function productionProblems(
       problems.push(`VANGUARD_BALLOT_KEY is shorter than ${BALLOT_KEY_MIN_LENGTH} characters; set a secret of at least 32 random bytes.`);
     }
     // The slips' QR codes carry it: a loopback default would print codes no voter's phone can open.
-    const voteUrl = env['VANGUARD_VOTE_URL'];
-    if (!voteUrl || !/^https:\/\/[^/]+/i.test(voteUrl) || /^https:\/\/(127\.|localhost|\[::1\])/i.test(voteUrl)) {
+    if (!isPublicVotePage(env['VANGUARD_VOTE_URL'])) {
       problems.push(
-        "VANGUARD_VOTE_URL is not set, not https or a loopback address: the ballot slips' QR codes would open a page voters cannot reach; set the public address of the voting page (this service's /vote behind your gateway).",
+        "VANGUARD_VOTE_URL is not set, not https, a loopback or unspecified address, or carries a fragment or a trailing slash: the ballot slips' QR codes would open a page voters cannot reach or use; set the public address of the voting page (this service's /vote behind your gateway).",
       );
     }
   }

@@ -72,6 +72,17 @@ describe('productionProblems', () => {
     expect(productionProblems(env, 'organization').join(' ')).not.toContain('VANGUARD_BALLOT_KEY');
   });
 
+  it('productionProblems_ForTheEvaluationService_WhenTheVotePageIsPublic_FindsNone', () => {
+    for (const url of ['https://localhost.example.org/vote', 'https://vote.example.org/evaluation/vote', 'https://203.0.113.7/vote'])
+      expect([
+        url,
+        productionProblems(
+          { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44), VANGUARD_VOTE_URL: url },
+          'evaluation',
+        ),
+      ]).toEqual([url, []]);
+  });
+
   it('productionProblems_ForTheEvaluationService_WhenTheBallotKeyIsTheOperatorsOwn_FindsNone', () => {
     const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44), VANGUARD_VOTE_URL: VOTE_URL };
 
@@ -84,6 +95,10 @@ describe('productionProblems', () => {
     ['is plain http', 'http://vote.example.org/vote'],
     ['is a loopback https address', 'https://localhost/vote'],
     ['is not an address', 'vote page'],
+    ['is the unspecified address', 'https://0.0.0.0/vote'],
+    ['is an IPv6 loopback', 'https://[::1]/vote'],
+    ['carries a fragment', 'https://vote.example.org/vote#x'],
+    ['ends in a slash', 'https://vote.example.org/vote/'],
   ])('productionProblems_ForTheEvaluationService_WhenTheVoteUrl%s_NamesIt', (_, url) => {
     const env = { ...safe(), ORGANIZATION_EVENT_VERIFY_KEYS: 'k1=AAAA', VANGUARD_BALLOT_KEY: 'q'.repeat(44), VANGUARD_VOTE_URL: url };
 

@@ -5,7 +5,9 @@ import { LoggerModule, type Params } from 'nestjs-pino';
 import { correlationIdFor } from './correlation';
 
 /**
- * Routes whose callers are promised anonymity: casting a 群众评议 ballot (ADR 0027). A request line
+ * Routes whose callers are promised anonymity: casting a 群众评议 ballot (ADR 0027), and loading the
+ * voting page a voter opens seconds before (ADR 0146: its line would give the same time and address
+ * the ballot's withheld one would). A request line
  * there would tie a time, an address and a port to each vote; with the ballot table's insertion
  * order that re-links ballots to people. Unexpected errors are still logged by the problem filter,
  * with the error and correlation id only. Matched on the path as the router reads it (`routedPath`):
@@ -13,7 +15,7 @@ import { correlationIdFor } from './correlation';
  * decoded `%2F` inside an id still reaches the route, and a path that only looks like one costs
  * nothing but a 404's log line.
  */
-const ANONYMOUS_ROUTES = [/^\/mass-evaluations\/.+\/ballots\/?$/];
+const ANONYMOUS_ROUTES = [/^\/mass-evaluations\/.+\/ballots\/?$/, /^\/vote\/?$/];
 
 /** Requests that get no access-log line: probes and metrics (noise), anonymous routes (privacy). */
 export function isUnloggedRequest(req: Pick<IncomingMessage, 'url'> & { originalUrl?: string }): boolean {

@@ -65,6 +65,14 @@ describe('request logging', () => {
     },
   );
 
+  // The voting page is opened seconds before a ballot is cast, from the same address (ADR 0146).
+  it.each(['/vote', '/vote/', '/VOTE', '/vote?x=1'])('WhenTheVotingPageIsLoadedAs_%s_WritesNoLine', async (path) => {
+    await send('GET', path);
+    await send('GET', '/votes');
+    await logged('/votes');
+    expect(lines.map(urlOf)).toEqual(['/votes']);
+  });
+
   // Spellings the router may normalise, or may one day: judged as the same route, never logged.
   it.each([
     `/mass-evaluations/${windowId}/%62allots`,

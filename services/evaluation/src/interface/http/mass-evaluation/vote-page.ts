@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * 群众评议的投票页: the page a slip's QR code opens (`VANGUARD_VOTE_URL`, ADR 0146). The code and
  * the window travel in the address's fragment, which no server and no Referer ever sees; the
- * script reads them, takes them out of the address bar and history (a village's shared phone must
- * not show the last voter's code to the next), and posts the ballot to the public endpoint beside
- * it. The page names nobody and asks for nothing but a rating and an optional comment.
+ * script reads them, takes them out of the address bar and the page's history entry (the
+ * browser's own history and a scanner app's may still keep the link: a code is safe once used),
+ * and posts the ballot to the public endpoint beside it. The page names nobody and asks for nothing but a rating and an optional comment.
  */
 
 const STYLE = `
