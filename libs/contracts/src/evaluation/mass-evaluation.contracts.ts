@@ -63,7 +63,11 @@ export const BallotCodesIssued = defineContract({
   schema: z.object({
     windowId: id,
     count: z.int().min(1).max(100_000),
-    issuedInAll: z.int().min(1).max(100_000).describe('codes issued for the window so far, this batch included'),
+    issuedInAll: z
+      .int()
+      .min(1)
+      .max(100_000)
+      .describe('codes counting against the eligible voters after this batch: issued so far, less any voided (BallotCodesVoided)'),
     issuedBy: decidedBySchema,
   }),
 });
@@ -74,12 +78,12 @@ export const BallotCodesVoided = defineContract({
   version: 1,
   stream: 'mass-evaluation',
   description:
-    'The unused codes of a batch whose answer never reached its issuer were voided (作废未送达的投票码), so they no longer count against the eligible voters — never the codes.',
+    'The codes of a batch whose answer never left the service (the issuer hung up first, or an error was sent instead) were voided (作废未送达的投票码), so they no longer count against the eligible voters — never the codes.',
   schema: z.object({
     windowId: id,
-    count: z.int().min(1).max(100_000).describe('codes voided: those of the batch still unused'),
-    issuedInAll: z.int().min(0).max(100_000).describe('codes issued for the window after the void'),
-    voidedBy: decidedBySchema.describe('the issuer whose answer was lost'),
+    count: z.int().min(1).max(100_000).describe('codes voided: the whole batch, none of which anyone could hold'),
+    issuedInAll: z.int().min(0).max(100_000).describe('codes counting against the eligible voters after the void'),
+    voidedBy: decidedBySchema.describe('who issued the batch: the void follows their answer, which was not delivered'),
     reason: z.enum(['answer-not-delivered']),
   }),
 });

@@ -51,19 +51,27 @@ export class IssueBallotCodesHandler {
     );
     if (result.kind === 'closed') throw notOpen();
     if (result.kind === 'exceeds_voters') throw new CodesExceedVotersError(result.left);
-    await this.record(
-      windowId,
-      window.orgId,
-      { type: 'RecordBallotCodesIssued', data: { count: result.codes.length, issuedInAll: result.issued, issuedBy: decidedBy(ctx) } },
-      ctx,
-    );
+    try {
+      await this.record(
+        windowId,
+        window.orgId,
+        { type: 'RecordBallotCodesIssued', data: { count: result.codes.length, issuedInAll: result.issued, issuedBy: decidedBy(ctx) } },
+        ctx,
+      );
+    } catch (e) {
+      // The answer will be this error, not the codes: nobody holds them, and the trail has no batch to void.
+      await this.box.voidCodes(windowId, result.codes).catch(() => undefined);
+      throw e;
+    }
     return { window, codes: result.codes, issued: result.issued };
   }
 
   /**
-   * 作废未送达的投票码: the answer carrying `codes` never reached the issuer whole (the connection
-   * closed first), so nobody can hand them out; those still unused are voided and stop counting
-   * against the eligible voters, and the trail says so. Nothing to void, nothing recorded.
+   * 作废未送达的投票码: the answer carrying `codes` never left the service (the issuer hung up
+   * first, or an error went instead), so nobody can hand them out; they are voided and stop
+   * counting against the eligible voters, and the trail says so. Nothing to void, nothing recorded.
+   * The box's void and the trail's line are two writes: should the line fail after the void, the
+   * error is the caller's to log, and the box has voided codes the trail does not show.
    */
   async voidUndelivered(issued: IssuedCodes, ctx: CommandContext): Promise<number> {
     const { window, codes } = issued;

@@ -89,13 +89,15 @@ export class MassEvaluationsHttpController {
   }
 
   /**
-   * The codes exist once, in this answer (ADR 0027): if it does not reach the issuer whole — the
-   * connection closes first, or an error is sent instead — nobody holds them, so they are voided
-   * rather than left counting against the eligible voters (ADR 0147).
+   * The codes exist once, in this answer (ADR 0027). If none of it left the process — the issuer
+   * hung up before it was written, or an error was sent instead — nobody holds them, so they are
+   * voided rather than left counting against the eligible voters (ADR 0147). An answer whose
+   * writing began keeps its codes, cut or not: voiding those would record how many were still
+   * unused, and so whether a code handed out meanwhile had voted.
    */
   private voidUnlessDelivered(res: Response, batch: IssuedCodes, ctx: CommandContext): void {
     const settle = () => {
-      if (res.writableFinished && res.statusCode < 300) return;
+      if (res.headersSent && res.statusCode < 300) return;
       this.issueCodes.voidUndelivered(batch, ctx).catch((e: unknown) => {
         this.logger.error(`voiding ${batch.codes.length} undelivered codes of window ${batch.window.state.windowId} failed: ${String(e)}`);
       });
