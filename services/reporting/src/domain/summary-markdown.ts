@@ -16,7 +16,8 @@ const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ');
  * Text as Markdown shows it, on one line: an organisation named `<img onerror=…>` or
  * `[核对](https://…)` wrote HTML, a link or an image into the summary for any viewer that renders
  * it. Every ASCII character that starts markup gets a backslash (CommonMark: a backslash before
- * ASCII punctuation is that character), so the name reads as it was typed.
+ * ASCII punctuation is that character), so the name reads as it was typed. A bare address in a
+ * name stays text here; a GFM viewer's autolink extension may still show it as a link, as in any text.
  */
 const plain = (text: string) => oneLine(text).replace(/[\\`*_[\]<>!&|~]/g, '\\$&');
 

@@ -34,7 +34,7 @@ describe(buildWorkSummary.name, () => {
     expect(md).not.toMatch(/^\[\^1\]: .*evil/m);
   });
 
-  it('keeps markup in a name as text: no HTML, link or image of its own reaches a Markdown viewer', () => {
+  it('keeps markup in a name as text: no HTML, nor Markdown link or image syntax of its own, reaches a Markdown viewer', () => {
     const orgName = '某某乡<img src=x onerror=alert(1)>[点此核对](https://evil.example/)![](https://evil.example/p.png)*党委*';
     const md = renderMarkdown(buildWorkSummary({ orgId: ORG, orgName, period: parsePeriod('2026')!, figures: values({}) }));
     // Each character that would start markup is escaped (CommonMark: a backslash before ASCII punctuation is that character).
