@@ -3,11 +3,10 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
-import { demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
-
-const VILLAGE = demoOrgId('910425101201');
+import { issueCodes, openVillageWindow } from './support/village-window';
 
 /**
  * Codes exist once, in the answer that issues them (ADR 0027). An answer that never reaches its
@@ -21,25 +20,8 @@ describe('ballot codes whose answer was not delivered (e2e)', () => {
   let secretary: string;
   const http = () => request(app.getHttpServer());
 
-  const openWindow = async (eligibleVoters: number) => {
-    const res = await http()
-      .post('/mass-evaluations')
-      .set({ Authorization: `Bearer ${secretary}` })
-      .send({
-        subject: { kind: 'organization', id: VILLAGE },
-        orgId: VILLAGE,
-        eligibleVoters,
-        opensOn: '2011-06-02',
-        closesOn: '2011-06-09',
-      });
-    expect(res.status).toBe(201);
-    return res.body.windowId as string;
-  };
-  const issue = (windowId: string, count: number) =>
-    http()
-      .post(`/mass-evaluations/${windowId}/codes`)
-      .set({ Authorization: `Bearer ${secretary}` })
-      .send({ count, format: 'json' });
+  const openWindow = (eligibleVoters: number) => openVillageWindow(app, secretary, eligibleVoters);
+  const issue = (windowId: string, count: number) => issueCodes(app, secretary, windowId, count);
 
   /** Sends the whole request, then closes the connection before any answer can arrive. */
   const askAndHangUp = (windowId: string, body: object) =>

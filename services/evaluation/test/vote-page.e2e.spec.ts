@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import request from 'supertest';
-import { SERVICES, demoOrgId, infraConfig } from '@vanguard/infra-config';
+import { SERVICES, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { issueCodes, openVillageWindow } from './support/village-window';
 
-const VILLAGE = demoOrgId('910425101201');
 const PAGE_LOADS_PER_MINUTE = 30;
 
 /**
@@ -51,23 +51,10 @@ describe('the voting page (e2e)', () => {
   };
 
   const windowWithLinks = async (count: number) => {
-    const opened = await http()
-      .post('/mass-evaluations')
-      .set({ Authorization: `Bearer ${secretary}` })
-      .send({
-        subject: { kind: 'organization', id: VILLAGE },
-        orgId: VILLAGE,
-        eligibleVoters: count,
-        opensOn: '2011-06-02',
-        closesOn: '2011-06-09',
-      });
-    expect(opened.status).toBe(201);
-    const issued = await http()
-      .post(`/mass-evaluations/${opened.body.windowId}/codes`)
-      .set({ Authorization: `Bearer ${secretary}` })
-      .send({ count, format: 'json' });
+    const windowId = await openVillageWindow(app, secretary, count);
+    const issued = await issueCodes(app, secretary, windowId, count);
     expect(issued.status).toBe(201);
-    return { windowId: opened.body.windowId as string, links: issued.body.links as string[], codes: issued.body.codes as string[] };
+    return { windowId, links: issued.body.links as string[], codes: issued.body.codes as string[] };
   };
 
   beforeAll(async () => {
