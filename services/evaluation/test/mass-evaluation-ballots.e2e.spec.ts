@@ -5,6 +5,7 @@ import request from 'supertest';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { issueCodes, openVillageWindow } from './support/village-window';
 
 const VILLAGE = demoOrgId('910425101201');
 const withoutCorrelation = (body: Record<string, unknown>) => ({ ...body, correlationId: undefined });
@@ -17,22 +18,9 @@ describe('mass evaluation ballots (e2e)', () => {
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const http = () => request(app.getHttpServer());
 
-  const openWindow = async (eligibleVoters: number) => {
-    const res = await http()
-      .post('/mass-evaluations')
-      .set(as('township.secretary'))
-      .send({
-        subject: { kind: 'organization', id: VILLAGE },
-        orgId: VILLAGE,
-        eligibleVoters,
-        opensOn: '2011-06-02',
-        closesOn: '2011-06-09',
-      });
-    expect(res.status).toBe(201);
-    return res.body.windowId as string;
-  };
+  const openWindow = (eligibleVoters: number) => openVillageWindow(app, tokens['township.secretary']!, eligibleVoters);
   const issue = async (windowId: string, count: number) => {
-    const res = await http().post(`/mass-evaluations/${windowId}/codes`).set(as('township.secretary')).send({ count, format: 'json' });
+    const res = await issueCodes(app, tokens['township.secretary']!, windowId, count);
     expect(res.status).toBe(201);
     return res.body.codes as string[];
   };
