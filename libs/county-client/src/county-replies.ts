@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { setIdleGroupOffsets, type TopicOffsets } from '@vanguard/kafka-topics';
 import { retryingRetriable } from '@vanguard/messaging';
 import type { CountyClient } from './county-client';
 
@@ -192,13 +193,14 @@ export function watchStop(consumer: Consumer, groupId: string): { until(signal: 
  * county that goes offline right after starting resumes from there, never from "latest". Any
  * other partition without a committed offset (a topic created after the group first started, a
  * partition added) is left to start from its beginning: pinning it to its end on a restart would
- * skip what was published while the county was away.
+ * skip what was published while the county was away. `commit` is the broker's by default (tests replace it).
  */
 export async function pinNewGroupStart(
   kafka: Kafka,
   groupId: string,
   topics: readonly string[],
   options: { toEnd: readonly string[]; known: boolean },
+  commit: typeof setIdleGroupOffsets = setIdleGroupOffsets,
 ): Promise<void> {
   if (options.known || topics.length === 0) return;
   const admin = kafka.admin();
@@ -206,12 +208,12 @@ export async function pinNewGroupStart(
   try {
     const committed = await retryingRetriable(() => admin.fetchOffsets({ groupId, topics: [...topics] }));
     if (committed.some((t) => t.partitions.some((p) => p.offset !== '-1'))) return;
+    const offsets: TopicOffsets[] = [];
     for (const topic of topics.filter((t) => options.toEnd.includes(t))) {
       const ends = await retryingRetriable(() => admin.fetchTopicOffsets(topic));
-      await retryingRetriable(() =>
-        admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) }),
-      );
+      offsets.push({ topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
     }
+    await retryingRetriable(() => commit(kafka, groupId, offsets));
   } finally {
     await admin.disconnect();
   }

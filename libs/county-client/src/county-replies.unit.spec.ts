@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { KafkaJSProtocolError, type Consumer, type Kafka } from 'kafkajs';
+import type { TopicOffsets } from '@vanguard/kafka-topics';
 import { ConsumerStopped, describeReply, parseReply, pinNewGroupStart, replyTopicOf, watchStop } from './county-replies';
 import { CountyOrganizations, decisionOf } from './county-follow';
 import type { EventEnvelope } from '@vanguard/contracts';
@@ -177,17 +178,22 @@ describe(pinNewGroupStart.name, () => {
           ? Promise.reject(loading())
           : Promise.resolve([{ topic: 'd', partitions: [{ partition: 0, offset: '-1' }] }]),
       fetchTopicOffsets: () => Promise.resolve([{ partition: 0, offset: '7', high: '7', low: '0' }]),
-      setOffsets: (o: unknown) => (calls.setOffsets.push(o), Promise.resolve()),
     };
-    return { kafka: { admin: () => admin } as unknown as Kafka, calls };
+    const commit = (_kafka: Kafka, groupId: string, offsets: readonly TopicOffsets[]) => (
+      calls.setOffsets.push({ groupId, offsets }),
+      Promise.resolve()
+    );
+    return { kafka: { admin: () => admin } as unknown as Kafka, calls, commit };
   }
 
   it('waits out a group coordinator still loading after the broker started, then pins the new group at the end', async () => {
-    const { kafka, calls } = brokerJustStarted(2);
+    const { kafka, calls, commit } = brokerJustStarted(2);
 
-    await pinNewGroupStart(kafka, 'county-songling.follow', ['d'], { toEnd: ['d'], known: false });
+    await pinNewGroupStart(kafka, 'county-songling.follow', ['d'], { toEnd: ['d'], known: false }, commit);
 
     expect(calls.fetchOffsets).toBe(3);
-    expect(calls.setOffsets).toEqual([{ groupId: 'county-songling.follow', topic: 'd', partitions: [{ partition: 0, offset: '7' }] }]);
+    expect(calls.setOffsets).toEqual([
+      { groupId: 'county-songling.follow', offsets: [{ topic: 'd', partitions: [{ partition: 0, offset: '7' }] }] },
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import {
   type ProducerConfig,
 } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { waitForLeaders } from '@vanguard/kafka-topics';
+import { setIdleGroupOffsets, waitForLeaders, type TopicOffsets } from '@vanguard/kafka-topics';
 import { waitUntil } from './wait';
 
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
@@ -158,30 +158,21 @@ function settled<T>(what: string, request: () => Promise<T>): Promise<T> {
  * would fall back to the consumer's own reset.
  */
 export async function startAtTheEnd(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<void> {
+  if (!topics.length) return;
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await pinAtTheEnds(admin, groupId, topics);
+    const offsets: TopicOffsets[] = [];
+    for (const topic of topics) {
+      const ends = await settled(`the ends of ${topic}`, () => admin.fetchTopicOffsets(topic));
+      offsets.push({ topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    }
+    // One join of the group for every topic; it returns once the coordinator holds each partition's offset.
+    await settled(`${groupId}'s offsets on ${topics.join(', ')} set`, () =>
+      setIdleGroupOffsets(kafka, groupId, offsets, 10_000).then(() => true),
+    );
   } finally {
     await admin.disconnect();
-  }
-}
-
-/**
- * startAtTheEnd on an admin client already connected: `groupId` pinned where each of `topics`
- * ends, topic by topic (setOffsets joins the group for each), every partition's offset checked.
- */
-export async function pinAtTheEnds(admin: Admin, groupId: string, topics: readonly string[]): Promise<void> {
-  for (const topic of topics) {
-    const ends = await settled(`the ends of ${topic}`, () => admin.fetchTopicOffsets(topic));
-    await settled(`${groupId}'s offsets on ${topic} set`, () =>
-      admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) }).then(() => true),
-    );
-    const committed =
-      (await settled(`${groupId}'s offsets on ${topic}`, () => admin.fetchOffsets({ groupId, topics: [topic] })))[0]?.partitions ?? [];
-    const missing = ends.filter((e) => !committed.some((c) => c.partition === e.partition && BigInt(c.offset) >= 0n));
-    if (missing.length)
-      throw new Error(`${topic}: no offset committed for ${groupId} on partitions ${missing.map((m) => m.partition).join(', ')}`);
   }
 }
 

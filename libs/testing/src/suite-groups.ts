@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { infraConfig } from '@vanguard/infra-config';
-import { deleteGroups, pinAtTheEnds } from './kafka';
+import { deleteGroups, startAtTheEnd } from './kafka';
 
 /**
  * The consumer groups of services a suite spawns with `KAFKA_GROUP_PREFIX=<prefix>`, each with
@@ -19,22 +19,19 @@ export class SuiteGroups {
   /**
    * Before the services start. A topic not made yet holds nothing to skip. Each group is pinned
    * as startAtTheEnd pins one (a just-made topic's refusals waited out, every partition's offset
-   * checked); a group's topics one by one (setOffsets joins the group for each, a few seconds),
-   * the groups side by side.
+   * checked), the groups side by side.
    */
-  startAtTopicEnds(): Promise<void> {
-    return withAdmin(async (admin) => {
-      const existing = new Set(await admin.listTopics());
-      await Promise.all(
-        Object.entries(this.groups).map(([group, topics]) =>
-          pinAtTheEnds(
-            admin,
-            this.prefix + group,
-            topics.filter((t) => existing.has(t)),
-          ),
+  async startAtTopicEnds(): Promise<void> {
+    const existing = new Set(await withAdmin((admin) => admin.listTopics()));
+    await Promise.all(
+      Object.entries(this.groups).map(([group, topics]) =>
+        startAtTheEnd(
+          suiteKafka(),
+          this.prefix + group,
+          topics.filter((t) => existing.has(t)),
         ),
-      );
-    });
+      ),
+    );
   }
 
   /** Groups under the prefix the broker knows that the list does not name: each read every topic from its beginning. */
@@ -87,9 +84,10 @@ export class SuiteGroups {
   }
 }
 
+const suiteKafka = () => new Kafka({ clientId: 'suite-groups', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
+
 async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-  const kafka = new Kafka({ clientId: 'suite-groups', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+  const admin = suiteKafka().admin();
   await admin.connect();
   try {
     return await work(admin);
