@@ -18,6 +18,7 @@ import {
 } from './county-decision-check';
 import { pinNewGroupStart, subscribeWhenThere, watchStop } from './county-replies';
 import { CountyOrganizations, HELD_DECISIONS_LIMIT, knownOrganizations, placeShape, StaleState } from './county-organizations';
+import { IDLE_FETCH_WAIT_MS } from '@vanguard/kafka-topics';
 
 /**
  * The topics a county follows: the organisation state (compacted: read from the beginning it is
@@ -292,7 +293,7 @@ export async function followDecisions(client: CountyClient, options: FollowOptio
   );
   // From now on a decision topic without a committed offset is one that appeared later: read whole.
   if (!started.includes(groupId)) state.writeDocument(STARTED_GROUPS, [...started, groupId]);
-  const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: IDLE_FETCH_WAIT_MS });
   const stopped = watchStop(consumer, groupId);
   await consumer.connect();
   try {

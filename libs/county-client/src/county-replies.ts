@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { setIdleGroupOffsets, type TopicOffsets } from '@vanguard/kafka-topics';
+import { IDLE_FETCH_WAIT_MS, setIdleGroupOffsets, type TopicOffsets } from '@vanguard/kafka-topics';
 import { retryingRetriable } from '@vanguard/messaging';
 import type { CountyClient } from './county-client';
 
@@ -70,7 +70,7 @@ export interface ConsumeRepliesOptions {
  */
 export async function consumeReplies(client: CountyClient, options: ConsumeRepliesOptions): Promise<void> {
   const groupId = options.groupId ?? `${client.clientId}.replies`;
-  const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = client.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: IDLE_FETCH_WAIT_MS });
   const stopped = watchStop(consumer, groupId);
   await consumer.connect();
   try {

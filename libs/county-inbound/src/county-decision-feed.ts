@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer
 import { ENVELOPE_HEADERS, contextTopic, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
 import { ensureTopics, headerValue, silentLogger, type EnvelopeVerifier, type MessagingLogger } from '@vanguard/messaging';
 import type { CountyScope } from './county-inbound.port';
+import { IDLE_FETCH_WAIT_MS } from '@vanguard/kafka-topics';
 
 // A county may read no context's events topic (ADR 0062): evaluation's and commendation's carry
 // every county's members by name (nominees, public notices, benchmark targets, self-assessments).
@@ -131,6 +132,7 @@ export class CountyDecisionFeed {
     const consumer = kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
+      maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
       ...(onCrash ? { retry: { restartOnFailure: () => Promise.resolve(false) } } : {}),
     });

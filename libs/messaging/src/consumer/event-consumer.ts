@@ -6,13 +6,13 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import type { EventConsumerOptions } from './consumer-options';
 import { ConsumerOutcomes } from './consumer-outcomes';
 import { PartitionBatches } from './partition-batches';
+import { IDLE_FETCH_WAIT_MS } from '@vanguard/kafka-topics';
 
 // The options and handler types are EventConsumer's public face: exported from here as before the split.
 export * from './consumer-options';
 
 /** `stop()` arrived while `start()` was still connecting. */
 class ConsumerStopped extends Error {}
-const DEFAULT_MAX_WAIT_MS = 1_000;
 /** Pause before restarting a crashed consumer, doubling while the broker stays away. */
 const RESTART_FIRST_MS = 300;
 const RESTART_MAX_MS = 30_000;
@@ -83,7 +83,7 @@ export class EventConsumer<TTx> {
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? IDLE_FETCH_WAIT_MS,
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
       // kafkajs would restart a crashed consumer on a timer of its own, out of stop()'s reach: a
       // restart in flight when stop() came went on joining after stop() had returned. This

@@ -1,5 +1,6 @@
 import type { Batch, Consumer, Kafka } from 'kafkajs';
 import { keepStarting, type KeptStarting } from './keep-starting';
+import { IDLE_FETCH_WAIT_MS } from '@vanguard/kafka-topics';
 
 export interface RecordFollowerOptions {
   readonly kafka: Kafka;
@@ -37,6 +38,7 @@ export class RecordFollower {
     // kafkajs's own restart after a crash would run on a timer out of stop()'s reach; this follower restarts itself instead.
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
+      maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     this.consumer = consumer;
