@@ -47,15 +47,23 @@ function seedFor(file: string): void {
   JSONSchemaFaker.option({ random: () => random(), failOnInvalidFormat: true, failOnInvalidTypes: true });
 }
 
+/** Items the generator makes at most in an array the schema lets grow longer (its own minimum still met). */
+const GENERATED_ITEMS_AT_MOST = 50;
+
 /**
  * The schema as the generator can use it, for generating only (Ajv judges the committed file):
  * json-schema-faker ignores `propertyNames`, so a map keyed by an enum becomes one optional
- * property per allowed key.
+ * property per allowed key; and an array allowed thousands of items is made with at most 50. Random
+ * lengths up to 5,000 objects spent most of the suite's 36 s in generating and parsing them, and
+ * seldom reached the bound anyway (a mutant adds an item; only an array already at its maximum
+ * crosses it).
  */
 function forGeneration(node: Json): Json {
   if (Array.isArray(node)) return node.map(forGeneration);
   if (typeof node !== 'object' || node === null) return node;
   const o = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, forGeneration(v)]));
+  if (typeof o['maxItems'] === 'number' && o['maxItems'] > GENERATED_ITEMS_AT_MOST)
+    o['maxItems'] = Math.max(GENERATED_ITEMS_AT_MOST, typeof o['minItems'] === 'number' ? o['minItems'] : 0);
   const names = o['propertyNames'] as JsonObject | undefined;
   const each = o['additionalProperties'];
   if (Array.isArray(names?.['enum']) && typeof each === 'object' && each !== null) {
