@@ -89,14 +89,16 @@ const lintAndTypes = () => [
 
 // Integration and end-to-end, in band within each run, in three lanes side by side. Suites that
 // share a schema or a consumer group take turns in one lane. Organization's suites write only
-// organization's schema and no other suite writes it: lane one is organization's suites, then
-// half the other libraries' integration suites (a Jest shard). Evaluation's test app writes
-// evaluation's schema for audit's suites too, audit's and the platform suite's take commendation's
-// app, and the platform suite publicity's: lane two is those five, in one run. Assistance's suites
-// and reporting's (each in schemas and groups of their own; reporting's summary against the owners
-// in a database of its own) share with none of them: lane three is theirs, then the other
-// shard of the libraries' suites, then the messaging library's. The libraries' suites keep to
-// schemas, topics and groups of their own, so they may run beside anything and balance the lanes.
+// organization's schema and no other suite writes it: lane one is organization's suites.
+// Evaluation's test app writes evaluation's schema for audit's suites too, audit's and the
+// platform suite's take commendation's app, and the platform suite publicity's: lane two is those
+// five, in one run. Assistance's suites and reporting's (each in schemas and groups of their own;
+// reporting's summary against the owners in a database of its own), and publicity's that connect
+// to no topic, share with none of them: lane three is theirs, then the libraries' suites in two
+// Jest shards with the messaging library's between them. The libraries' suites keep to schemas,
+// topics and groups of their own, so they may run beside anything and balance the lanes: lane two
+// was the longest by 100–200 s (a clean-clone run on 2026-12-06: lanes one, two and three 913,
+// 1,013 and 715 s), so lane one gave its shard to lane three and lane two six suites.
 // A warm run on 2026-12-04 with two lanes and lint between them took 1,306 s, the CPU near busy
 // until the lanes ended and 60 % idle in the suites alone after them: lint and type-check (CPU,
 // nothing else) now start, side by side, when two lanes have ended and run on beside the rest,
@@ -124,8 +126,22 @@ const OUTAGE = 'platform\\.kafka-outage\\.e2e\\.spec\\.ts$';
 const LIBS_INT = `^${escapeRe(root)}/libs/.*\\.int\\.spec\\.ts$`;
 const MESSAGING_INT = `^${escapeRe(root)}/libs/messaging/.*\\.int\\.spec\\.ts$`;
 const ORGANIZATION = `^${escapeRe(root)}/services/organization/`;
-/** Lane three's services: each in schemas and groups no other suite uses. Every other service's suites are lane two's. */
-const APART = `^${escapeRe(root)}/services/(assistance|reporting)/`;
+/**
+ * Lane three's services: each in schemas and groups no other suite uses. Every other service's suites
+ * are lane two's, save publicity's that run with no Kafka consumer or relay at all (`decisions:
+ * false`), each on a schema of its own: nothing of theirs is shared. Publicity's others read the
+ * shared decision topics, where lane two's commendation apps publish decisions for the same demo
+ * villages, and stay in lane two.
+ */
+const PUBLICITY_UNCONNECTED = [
+  'attachment-listing.e2e',
+  'attachment-removal.e2e',
+  'exemplar-rename.int',
+  'honour-roll-cache.int',
+  'hostile-bodies.e2e',
+  'hostile-edits.e2e',
+];
+const APART = `^${escapeRe(root)}/services/((assistance|reporting)/|publicity/test/(${PUBLICITY_UNCONNECTED.map(escapeRe).join('|')})\\.spec\\.ts$)`;
 const ALONE = '/(two-counties\\.e2e|service-mains\\.e2e|migrate-side-by-side\\.int|read-only-role\\.int)\\.spec\\.ts$';
 const WAKE_UPS = '/(subscription-wake-ups|relay-wake-ups)\\.int\\.spec\\.ts$';
 /** What no lane runs: the suites alone and the wake-up suites, each in its own step after the lanes. */
@@ -191,12 +207,13 @@ if (containers) {
     () =>
       task(name, process.execPath, args, out).then((done) => done.code);
   const lanes = [
-    inTurn(held('organization’s suites', organization), held('the other libraries’ integration suites, second shard', libs[1])),
+    inTurn(held('organization’s suites', organization)),
     inTurn(() => live('the other services’ suites', services)),
     inTurn(
-      held('assistance’s and reporting’s suites', apart),
+      held('assistance’s, reporting’s and publicity’s unconnected suites', apart),
       held('the other libraries’ integration suites, first shard', libs[0]),
       held('the messaging library’s integration suites', messaging),
+      held('the other libraries’ integration suites, second shard', libs[1]),
     ),
   ];
   // Lint and type-check wait for two lanes to end, then run side by side (each is one thread): begun
@@ -212,7 +229,7 @@ if (containers) {
   const checksDone = twoLanesEnded.then(async () => {
     checks.push(...(await Promise.all(lintAndTypes().map(([name, cmd, args]) => task(name, cmd, args)))));
   });
-  const [[organizationCode, libsTwoCode], [servicesCode], [apartCode, libsOneCode, messagingCode]] = await Promise.all(lanes);
+  const [[organizationCode], [servicesCode], [apartCode, libsOneCode, messagingCode, libsTwoCode]] = await Promise.all(lanes);
   add(result(organizationCode, organization.out));
   add(result(messagingCode, messaging.out));
   add(result(libsOneCode, libs[0].out));
