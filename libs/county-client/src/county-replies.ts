@@ -213,7 +213,8 @@ export async function pinNewGroupStart(
       const ends = await retryingRetriable(() => admin.fetchTopicOffsets(topic));
       offsets.push({ topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
     }
-    await retryingRetriable(() => commit(kafka, groupId, offsets));
+    // Within retryingRetriable's 30 s, so an attempt that runs out ends before the call gives up.
+    await retryingRetriable(() => commit(kafka, groupId, offsets, 20_000));
   } finally {
     await admin.disconnect();
   }

@@ -15,7 +15,8 @@ const IDLE_ROUND_MS = 50;
  * seconds a topic (measured), which a suite pinning a service's groups paid a dozen times over.
  * Here the member waits 50 ms a round and leaves once the coordinator holds every offset, so a
  * group pinned across several brokers is not left half done. Refuses a group that has members,
- * as setOffsets does; a crash of the member rejects rather than never settling.
+ * as setOffsets does; a crash of the member rejects rather than never settling, and the member is
+ * never restarted behind the caller's back.
  */
 export async function setIdleGroupOffsets(
   kafka: Kafka,
@@ -31,8 +32,14 @@ export async function setIdleGroupOffsets(
     const [group] = (await admin.describeGroups([groupId])).groups;
     if (group && !['Empty', 'Dead'].includes(group.state))
       throw new Error(`consumer group ${groupId} must have no running member to be set, but it is ${group.state}`);
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: IDLE_ROUND_MS });
+    // No restart of its own after a crash: a member restarted out of reach would stay in the group.
+    const consumer = kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: IDLE_ROUND_MS,
+      retry: { restartOnFailure: () => Promise.resolve(false) },
+    });
     await consumer.connect();
+    let running: Promise<void> = Promise.resolve();
     try {
       await consumer.subscribe({ topics: topics.map((t) => t.topic), fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
@@ -41,12 +48,13 @@ export async function setIdleGroupOffsets(
         const stopFetches = consumer.on(consumer.events.FETCH, () => {
           if (checking) return;
           checking = true;
+          // A check that fails (a coordinator still loading) is asked again at the next round.
           committed(admin, groupId, topics).then(
             (done) => {
               checking = false;
               if (done) settle();
             },
-            (e: unknown) => settle(e as Error),
+            () => (checking = false),
           );
         });
         const stopCrashes = consumer.on(consumer.events.CRASH, ({ payload }) => settle(payload.error));
@@ -57,12 +65,22 @@ export async function setIdleGroupOffsets(
           if (e) reject(e);
           else resolve();
         };
-        consumer.run({ eachBatchAutoResolve: false, eachBatch: () => Promise.resolve() }).catch((e: unknown) => settle(e as Error));
-        // Nothing is read: the member only commits, by seeking, where each partition is to start.
-        consumer.pause(topics.map((t) => ({ topic: t.topic })));
-        for (const t of topics) for (const p of t.partitions) consumer.seek({ topic: t.topic, partition: p.partition, offset: p.offset });
+        running = consumer
+          .run({ eachBatchAutoResolve: false, eachBatch: () => Promise.resolve() })
+          .catch((e: unknown) => settle(e as Error));
+        try {
+          // Nothing is read: the member only commits, by seeking, where each partition is to start.
+          consumer.pause(topics.map((t) => ({ topic: t.topic })));
+          for (const t of topics) for (const p of t.partitions) consumer.seek({ topic: t.topic, partition: p.partition, offset: p.offset });
+        } catch (e) {
+          settle(e as Error);
+        }
       });
     } finally {
+      // A disconnect while the join is still under way does not take the member out of the group
+      // (kafkajs's stop returns at once until the join ends): the join is let finish first, so the
+      // disconnect leaves it. Bounded, should the broker never answer.
+      await Promise.race([running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       await consumer.disconnect();
     }
   } finally {
@@ -74,7 +92,8 @@ async function committed(admin: ReturnType<Kafka['admin']>, groupId: string, wan
   const have = await admin.fetchOffsets({ groupId, topics: wanted.map((t) => t.topic) });
   return wanted.every((t) =>
     t.partitions.every(
-      (p) => have.find((h) => h.topic === t.topic)?.partitions.find((h) => h.partition === p.partition)?.offset === p.offset,
+      (p) =>
+        have.find((h) => h.topic === t.topic)?.partitions.find((h) => h.partition === p.partition)?.offset === String(BigInt(p.offset)),
     ),
   );
 }
