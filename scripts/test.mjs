@@ -172,7 +172,9 @@ if (containers) {
     process.exit(migrated);
   }
   process.env.VANGUARD_TEST_DATABASE_MIGRATED = '1';
-  step('integration+e2e: three lanes (organization’s; the services’ sharing schemas; assistance’s, reporting’s and the libraries’)');
+  step(
+    'integration+e2e: three lanes (organization’s; the services’ sharing schemas; assistance’s, reporting’s, publicity’s unconnected and the libraries’)',
+  );
   const both = ['--selectProjects', 'integration', 'e2e', '--runInBand'];
   const organization = jestArgs('organization', [...both, ORGANIZATION, ...runAfterTheLanes, `--testPathIgnorePatterns=${OUTAGE}`]);
   const messaging = jestArgs('messaging', ['--selectProjects', 'integration', '--runInBand', MESSAGING_INT, ...runAfterTheLanes]);
@@ -195,7 +197,7 @@ if (containers) {
     ...runAfterTheLanes,
     `--testPathIgnorePatterns=${OUTAGE}`,
   ]);
-  const apart = jestArgs('assistance+reporting', [...both, APART, ...runAfterTheLanes, `--testPathIgnorePatterns=${OUTAGE}`]);
+  const apart = jestArgs('assistance+reporting+publicity', [...both, APART, ...runAfterTheLanes, `--testPathIgnorePatterns=${OUTAGE}`]);
   /** Each of `runs` after the one before; their exit codes. */
   const inTurn = async (...runs) => {
     const codes = [];
