@@ -80,7 +80,9 @@ export async function setIdleGroupOffsets(
       // A disconnect while the join is still under way does not take the member out of the group
       // (kafkajs's stop returns at once until the join ends): the join is let finish first, so the
       // disconnect leaves it. Bounded, should the broker never answer.
-      await Promise.race([running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((r) => (waited = setTimeout(r, timeoutMs)))]);
+      clearTimeout(waited);
       await consumer.disconnect();
     }
   } finally {
