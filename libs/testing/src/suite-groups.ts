@@ -23,10 +23,11 @@ export class SuiteGroups {
    */
   async startAtTopicEnds(): Promise<void> {
     const existing = new Set(await withAdmin((admin) => admin.listTopics()));
+    const kafka = suiteKafka();
     await Promise.all(
       Object.entries(this.groups).map(([group, topics]) =>
         startAtTheEnd(
-          suiteKafka(),
+          kafka,
           this.prefix + group,
           topics.filter((t) => existing.has(t)),
         ),
