@@ -16,6 +16,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { claimsOf, tokenFor } from '@vanguard/testing';
 import { withCeiling } from './ceilings';
 import { processCpuMs } from '../shared/process-cpu';
+import { idNumberAt } from '../../services/organization/test/support/id-numbers';
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d: string) => {
@@ -266,7 +267,8 @@ async function main(): Promise<void> {
                   name: `压测党员${c}-${i}`,
                   status: 'full',
                   joinedOn: '2010-07-01',
-                  idNumber: `7${run}${String(c).padStart(2, '0')}${String(i).padStart(8, '0')}X`.slice(0, 18),
+                  // A valid number (GB 11643) of a region no one else uses, distinct per run, concurrency and request.
+                  idNumber: idNumberAt(`7${run.slice(1)}`, c * 100_000 + i),
                 })
               ).status,
             201,

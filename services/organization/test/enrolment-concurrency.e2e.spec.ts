@@ -5,6 +5,7 @@ import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor, waitUntil } from '@vanguard/testing';
 import { EnrolMemberHandler } from '../src/application/commands/enrol-member/enrol-member.handler';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { randomIdNumber } from './support/id-numbers';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -175,7 +176,7 @@ describe(EnrolMemberHandler.name, () => {
   it('enrols one of many simultaneous enrolments of one ID number and refuses the rest with 409, never 500', async () => {
     for (let round = 0; round < 3; round++) {
       const orgId = await newVillage();
-      const idNumber = `1101011990${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+      const idNumber = randomIdNumber('110101');
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           http()

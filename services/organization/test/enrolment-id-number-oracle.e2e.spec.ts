@@ -5,6 +5,7 @@ import { tokenFor, type TestSchema } from '@vanguard/testing';
 import { EnrolMemberHandler } from '../src/application/commands/enrol-member/enrol-member.handler';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { randomIdNumber } from './support/id-numbers';
 
 const SONGLING = demoOrgId('910425');
 const HEKOU_COUNTY = demoOrgId('910426');
@@ -12,7 +13,7 @@ const BAIHUA = demoOrgId('910425101');
 const NUMBERS_PER_WINDOW = 30;
 const SAMPLES = 8;
 
-const idNumber = () => `3201011985${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const idNumber = () => randomIdNumber('320101');
 const mask = (id: string) => `${id.slice(0, 4)}${'*'.repeat(10)}${id.slice(14)}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

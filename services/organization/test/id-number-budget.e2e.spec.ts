@@ -10,6 +10,7 @@ import { PgIdNumberChecks } from '../src/infrastructure/roster/pg-id-number-chec
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { MEMBER_HEADER, type ImportJob } from './support/roster-fixtures';
+import { ID_NUMBERS_PER_REGION, idNumberAt } from './support/id-numbers';
 
 const NUMBERS_PER_WINDOW = 6_000;
 const HOLDS_PER_WINDOW = 3;
@@ -29,8 +30,8 @@ describe('the ID-number check budget', () => {
   const http = () => request(sut.getHttpServer());
   const saved = { ...process.env };
   let villageCode: string;
-  let offset = Math.floor(Math.random() * 1e7);
-  const idNumbers = (n: number) => Array.from({ length: n }, () => `3201011985${String(offset++).padStart(8, '0')}`);
+  let offset = Math.floor(Math.random() * ID_NUMBERS_PER_REGION);
+  const idNumbers = (n: number) => Array.from({ length: n }, () => idNumberAt('320101', offset++));
   const rows = (ids: readonly string[]) => ids.map((id) => csvLine([villageCode, '候选人', 'full', '2001-07-01', '', '', id, '']));
 
   const dryRun = async (user: string, lines: readonly string[]): Promise<ImportJob> => {

@@ -6,6 +6,7 @@ import { tokenFor } from '@vanguard/testing';
 import { MembersHttpController } from '../src/interface/http/members.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { everyPage } from './support/every-page';
+import { randomIdNumber } from './support/id-numbers';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -38,7 +39,7 @@ describe(MembersHttpController.name, () => {
       });
     return res.body.id as string;
   };
-  const idNumber = () => `1101011980${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const idNumber = () => randomIdNumber('110101');
 
   describe('members', () => {
     it('enrols a member whose ID number and phone are encrypted at rest and shown masked', async () => {
@@ -157,6 +158,23 @@ describe(MembersHttpController.name, () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
         expect.arrayContaining(['status', 'joinedOn', 'roles', 'idNumber']),
       );
+    });
+
+    it('answers 400 naming idNumber and why for a number with one digit mistyped, and enrols no one', async () => {
+      const valid = idNumber();
+      const typo = valid.slice(0, 16) + String((Number(valid[16]) + 1) % 10) + valid[17];
+      const name = `校验位${Date.now()}`;
+      const res = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: BAIHUA, name, status: 'full', joinedOn: '1990-07-01', idNumber: typo });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'idNumber', reason: expect.stringContaining('check digit does not match') }]);
+      const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
+      await db.connect();
+      const { rows } = await db.query(`select count(*)::int as n from organization.members where name = $1`, [name]);
+      await db.end();
+      expect(rows).toEqual([{ n: 0 }]);
     });
 
     it('lets an auditor list members but not enrol one', async () => {

@@ -126,7 +126,7 @@ describe(OutboxRelayRunner.name, () => {
       name: '事件党员',
       status: 'full',
       joinedOn: '2001-07-01',
-      idNumber: '110101198001011234',
+      idNumber: '110101198001011232',
       phone: '13900001111',
     });
     expect(member.status).toBe(201);
@@ -150,7 +150,7 @@ describe(OutboxRelayRunner.name, () => {
     });
     expect(publicContracts.validate(registered).ok).toBe(true);
     expect(publicContracts.validate(joined).ok).toBe(true);
-    expect(JSON.stringify(joined)).not.toContain('110101198001011234');
+    expect(JSON.stringify(joined)).not.toContain('110101198001011232');
     expect(JSON.stringify(joined)).not.toContain('13900001111');
     const stamped = await waitUntil('the relay to stamp both rows published', async () => {
       const { rows } = await org.pool.query<{ n: number }>(

@@ -5,10 +5,11 @@ import { tokenFor } from '@vanguard/testing';
 import { zipOf } from './support/zip';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { finishedJob, MEMBER_HEADER, widenImportBudget } from './support/roster-fixtures';
+import { randomIdNumber } from './support/id-numbers';
 
 const BAIHUA = demoOrgId('910425101');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const idNumber = () => `1101051949${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const idNumber = () => randomIdNumber('110105');
 
 interface Member {
   name: string;

@@ -6,6 +6,7 @@ import { csvLine } from '@vanguard/spreadsheet';
 import { PgIdNumberChecks } from '../src/infrastructure/roster/pg-id-number-checks';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
+import { randomIdNumber } from './support/id-numbers';
 
 const SONGLING = demoOrgId('910425');
 const HEKOU_COUNTY = demoOrgId('910426');
@@ -19,7 +20,7 @@ interface ImportJob {
   errors: { row: number; column: string; reason: string }[];
   [field: string]: unknown;
 }
-const idNumber = () => `3201011985${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const idNumber = () => randomIdNumber('320101');
 
 // A branch secretary must not learn from an import whether an ID number belongs to a member
 // registered anywhere else (ADR 0011). Real service, real Keycloak tokens, a schema of its

@@ -7,7 +7,8 @@ import { claimsOf, tokenFor, waitUntil, type TestSchema } from '@vanguard/testin
 import { ensureCompactedStateTopics } from '../src/infrastructure/roster-state/roster-state-topics';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
-import { followFromNow, testKafka, withCheckDigit, type FollowedTopics } from './support/roster-state';
+import { followFromNow, testKafka, type FollowedTopics } from './support/roster-state';
+import { randomIdNumber } from './support/id-numbers';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -61,7 +62,7 @@ describe('roster state topics follow the commands', () => {
     const dissolved = await village(BAIHUA, '910425101');
     const person = {
       name: `状态测试${randomUUID().slice(0, 4)}`,
-      idNumber: withCheckDigit(`1101011975${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`),
+      idNumber: randomIdNumber('110101'),
       phone: '13912345678',
     };
     const enrolled = await http()

@@ -23,7 +23,8 @@ import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
 import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
 import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
-import { drain, latestByKey, suiteStateTopics, testKafka, withCheckDigit } from './support/roster-state';
+import { drain, latestByKey, suiteStateTopics, testKafka } from './support/roster-state';
+import { withCheckDigit } from './support/id-numbers';
 import { withImportFile } from './support/roster-fixtures';
 
 /** The parts of a message of the generated AsyncAPI document that a tombstone is held to. */

@@ -9,6 +9,7 @@ import { csvLine, parseCsv } from '@vanguard/spreadsheet';
 import { RosterHttpController } from '../src/interface/http/roster.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { everyPage } from './support/every-page';
+import { randomIdNumber } from './support/id-numbers';
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -24,7 +25,7 @@ interface ImportJob {
   errors: { row: number; column: string; reason: string }[];
   [field: string]: unknown;
 }
-const idNumber = () => `3201011985${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const idNumber = () => randomIdNumber('320101');
 
 describe(RosterHttpController.name, () => {
   let sut: INestApplication;

@@ -234,7 +234,7 @@ describe('hostile roster uploads', () => {
       ),
       part(
         'xl/worksheets/sheet1.xml',
-        `<worksheet ${MAIN}><sheetData><row r="1">${cell('A1', '姓名')}${cell('B1', '身份证号')}</row><row r="2">${cell('A2', '张三')}${cell('B2', '110101199003074512')}</row></sheetData></worksheet>`,
+        `<worksheet ${MAIN}><sheetData><row r="1">${cell('A1', '姓名')}${cell('B1', '身份证号')}</row><row r="2">${cell('A2', '张三')}${cell('B2', '110101199003074514')}</row></sheetData></worksheet>`,
       ),
       part('xl/sharedStrings.xml', `<sst ${MAIN}><si><t>unused</t></si></sst>`),
     ]);

@@ -97,10 +97,3 @@ export async function followFromNow(kafka: Kafka, topics: readonly string[]): Pr
   for (const end of ends) consumer.seek(end);
   return { latest, stop: () => consumer.disconnect() };
 }
-
-/** GB 11643 check digit, so test ID numbers are valid ones. */
-export function withCheckDigit(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i]!, 0);
-  return first17 + '10X98765432'[sum % 11]!;
-}

@@ -6,7 +6,8 @@ import {
   type MemberStatus,
   type VanguardPost,
 } from '../../domain/member/member.vocabulary';
-import { PersonalData } from '../../domain/member/personal-data.value-object';
+import { idNumberProblem } from '../../domain/member/id-number';
+import { PHONE_PATTERN } from '../../domain/member/personal-data.value-object';
 import {
   ORG_KINDS,
   ORG_LEVELS,
@@ -100,10 +101,10 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
     if (!(VANGUARD_POSTS as readonly string[]).includes(p))
       bad('posts', `未知岗位 ${shownCell(p)} / unknown vanguard post ${shownCell(p)}`);
   const idNumber = cell(cells, 'id_number').toUpperCase() || null;
-  if (idNumber && !PersonalData.isIdNumber(idNumber))
-    bad('id_number', '身份证号须为 18 位（末位可为 X）/ id_number must be 17 digits and a digit or X');
+  const idProblem = idNumber && idNumberProblem(idNumber);
+  if (idProblem) bad('id_number', idProblem);
   const phone = cell(cells, 'phone') || null;
-  if (phone && !/^\+?[0-9][0-9-]{6,19}$/.test(phone)) bad('phone', '电话号码格式不正确 / phone must be 7–20 digits');
+  if (phone && !PHONE_PATTERN.test(phone)) bad('phone', '电话号码格式不正确 / phone must be 7–20 digits');
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -14,7 +14,7 @@ describe(parseMemberRow.name, () => {
         joined_on: '2010-07-01',
         roles: 'secretary;party_worker',
         posts: 'pioneer_post',
-        id_number: '11010119800101123x',
+        id_number: '11010119800101103x',
         phone: '13800005678',
       },
       '2011-01-01',
@@ -28,9 +28,17 @@ describe(parseMemberRow.name, () => {
         joinedOn: '2010-07-01',
         roles: ['secretary', 'party_worker'],
         posts: ['pioneer_post'],
-        idNumber: '11010119800101123X',
+        idNumber: '11010119800101103X',
         phone: '13800005678',
       },
+    });
+  });
+
+  it('refuses an ID number whose check digit does not match, as enrolment does, naming its row and column', () => {
+    const row = { org_code: '910425101201', name: '张红梅', status: 'full', joined_on: '2010-07-01', id_number: '110101198001011031' };
+    expect(parseMemberRow(3, row, '2011-01-01')).toEqual({
+      ok: false,
+      errors: [{ row: 3, column: 'id_number', reason: expect.stringContaining('check digit does not match') }],
     });
   });
 

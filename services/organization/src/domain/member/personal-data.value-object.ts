@@ -1,4 +1,8 @@
 import { DomainError } from '../shared/domain-error';
+import { idNumberProblem } from './id-number';
+
+/** A phone as entered: digits, an optional leading `+` and dashes (landlines `0571-8888888`). */
+export const PHONE_PATTERN = /^\+?[0-9][0-9-]{6,19}$/;
 
 /**
  * A member's personal data: ID-card number and phone. Held in clear only in memory;
@@ -10,28 +14,28 @@ export class PersonalData {
     readonly phone: string | null,
   ) {}
 
+  /** Personal data as someone enters it: checked against today's rules. */
   static of(idNumber: string | null | undefined, phone: string | null | undefined): PersonalData {
     const id = idNumber?.trim().toUpperCase() || null;
     const ph = phone?.trim() || null;
-    if (id !== null && !PersonalData.isIdNumber(id)) {
-      throw new DomainError(
-        'MEMBER.ID_NUMBER_INVALID',
-        'rule',
-        '身份证号须为 18 位（末位可为 X）/ ID number must be 18 characters, the last a digit or X',
-      );
-    }
-    if (ph !== null && !/^\+?[0-9][0-9-]{6,19}$/.test(ph)) {
+    const idProblem = id === null ? null : idNumberProblem(id);
+    if (idProblem !== null) throw new DomainError('MEMBER.ID_NUMBER_INVALID', 'rule', idProblem);
+    if (ph !== null && !PHONE_PATTERN.test(ph)) {
       throw new DomainError('MEMBER.PHONE_INVALID', 'rule', '电话号码格式不正确 / phone number is malformed');
     }
     return new PersonalData(id, ph);
   }
 
-  static none(): PersonalData {
-    return new PersonalData(null, null);
+  /**
+   * Personal data as stored, decrypted: not judged again. A rule added later (the check digit was)
+   * must not make a member whose number was taken before it unreadable.
+   */
+  static restore(idNumber: string | null, phone: string | null): PersonalData {
+    return new PersonalData(idNumber, phone);
   }
 
-  static isIdNumber(value: string): boolean {
-    return /^[0-9]{17}[0-9X]$/.test(value);
+  static none(): PersonalData {
+    return new PersonalData(null, null);
   }
 
   /** For screens: `1101**********1234`. */

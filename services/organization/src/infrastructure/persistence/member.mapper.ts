@@ -24,7 +24,7 @@ export class MemberMapper {
       joinedOn: row.joinedOn,
       roles: row.roles as MemberRole[],
       posts: row.posts as VanguardPost[],
-      personal: PersonalData.of(
+      personal: PersonalData.restore(
         row.idNumberEnc ? this.cipher.decrypt(row.idNumberEnc) : null,
         row.phoneEnc ? this.cipher.decrypt(row.phoneEnc) : null,
       ),

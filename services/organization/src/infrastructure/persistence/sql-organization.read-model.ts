@@ -145,7 +145,7 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
   }
 
   private toMemberView(r: MemberRow): MemberView {
-    const personal = PersonalData.of(
+    const personal = PersonalData.restore(
       r.id_number_enc ? this.cipher.decrypt(r.id_number_enc) : null,
       r.phone_enc ? this.cipher.decrypt(r.phone_enc) : null,
     );

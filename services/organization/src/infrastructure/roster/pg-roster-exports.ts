@@ -53,7 +53,7 @@ export class PgRosterExports implements RosterExports {
       const toValues = (r: Record<string, unknown>): string[] => {
         if (kind === 'organizations')
           return columns.map((c) => (c === 'temporary' ? (r[c] ? 'true' : 'false') : ((r[c] as string | null | undefined) ?? '')));
-        const clear = PersonalData.of(
+        const clear = PersonalData.restore(
           r['id_number_enc'] ? this.cipher.decrypt(r['id_number_enc'] as string) : null,
           r['phone_enc'] ? this.cipher.decrypt(r['phone_enc'] as string) : null,
         );

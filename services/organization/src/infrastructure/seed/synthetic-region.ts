@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEMO_FIELD_UNITS } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
+import { idNumberCheckDigit } from '../../domain/member/id-number';
 import type { MemberRole, MemberStatus, VanguardPost } from '../../domain/member/member.vocabulary';
 import type { Sector } from '../../domain/organization/organization.vocabulary';
 import { DEMO_REGION, type SeedOrganization } from './demo-region';
@@ -187,13 +188,6 @@ export function countyOrganizations(plan: CountyPlan): SeedOrganization[] {
     });
   }
   return out;
-}
-
-function idNumberCheckDigit(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]!;
-  return '10X98765432'[sum % 11]!;
 }
 
 /**

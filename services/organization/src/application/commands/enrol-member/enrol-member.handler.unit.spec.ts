@@ -64,11 +64,11 @@ describe(EnrolMemberHandler.name, () => {
 
   it('When_TheNumberIsHeldElsewhere_Then_MakesTheSameCallsAsForAFreshNumber', async () => {
     holder = null;
-    const fresh = await enrol('110101199001011234');
+    const fresh = await enrol('110101199001011237');
     const freshCalls = [...calls];
     calls.length = 0;
     holder = { memberId: 'm-elsewhere', insideCallersSubtree: false };
-    const held = await enrol('110101199001011234');
+    const held = await enrol('110101199001011237');
 
     expect(freshCalls).toEqual(['check', 'read organisation', 'guarded write']);
     expect(calls).toEqual(freshCalls);
@@ -78,7 +78,7 @@ describe(EnrolMemberHandler.name, () => {
   it('When_TheOrganisationChangedSinceItWasRead_Then_BothTakeTheLockedPath', async () => {
     writes = false;
     holder = { memberId: 'm-elsewhere', insideCallersSubtree: false };
-    await enrol('110101199001011234');
+    await enrol('110101199001011237');
     expect(calls).toEqual(['check', 'read organisation', 'guarded write', 'read organisation', 'locked hold']);
   });
 });
