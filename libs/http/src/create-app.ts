@@ -12,6 +12,7 @@ import { LongWork } from './long-work';
 import { providesToken } from './module-providers';
 import { documentValidationLimits, handlerParameterClasses } from './openapi-validation-limits';
 import { operatorEndpointsGuard } from './operator-endpoints';
+import { checkTrustedProxies } from './client-address';
 import { ProblemFilter } from './problem.filter';
 import { documentProblemResponses } from './problem-responses';
 import { StorableTextPipe } from './storable-text';
@@ -30,6 +31,7 @@ export interface HttpAppOptions {
 /** Everything a Vanguard HTTP service shares: logger, text check and validation, error shape, OpenAPI at /docs (loopback only). */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): OpenAPIObject {
   app.useLogger(app.get(Logger));
+  checkTrustedProxies();
   // Express names itself on every answer otherwise: nothing a caller needs, a hint to one probing.
   (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
   // First: guards read the path and query before any pipe could lower-case their ids.

@@ -6,6 +6,7 @@ export * from './graceful-shutdown';
 export * from './long-work';
 export * from './streaming';
 export * from './operator-endpoints';
+export * from './client-address';
 export * from './storable-text';
 export * from './pagination';
 export * from './domain-error.interceptor';

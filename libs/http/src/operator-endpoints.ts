@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { routedPath } from '@vanguard/kernel';
+import { clientAddress } from './client-address';
 
 /**
  * Paths for operators, not users: metrics and the API docs, with every sibling Swagger serves
@@ -19,8 +20,8 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
- * `/metrics` and `/docs` answer only connections from this machine (the socket's address, not
- * a header a caller could write), unless `VANGUARD_OPS_ENDPOINTS=open` says an operator's own
+ * `/metrics` and `/docs` answer only clients on this machine (the socket's address, or the one a
+ * trusted proxy forwarded for: `clientAddress`, never a header anyone else could write), unless `VANGUARD_OPS_ENDPOINTS=open` says an operator's own
  * proxy or network guards them. Anyone else gets the same 404 as for a path that does not exist.
  * Plain Node request and response, so it works under any Nest HTTP adapter.
  */
@@ -28,7 +29,7 @@ export function operatorEndpointsGuard(env: NodeJS.ProcessEnv = process.env) {
   const open = env['VANGUARD_OPS_ENDPOINTS'] === 'open';
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void): void => {
     const url = req.originalUrl ?? req.url ?? '/';
-    if (open || !isOperatorPath(url) || isLoopback(req.socket.remoteAddress)) {
+    if (open || !isOperatorPath(url) || isLoopback(clientAddress(req))) {
       next();
       return;
     }

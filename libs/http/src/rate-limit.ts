@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Injectable, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
+import { clientAddress, type AddressedRequest } from './client-address';
 
 interface Bucket {
   tokens: number;
@@ -75,15 +76,14 @@ export function tooManyRequests(waitMs: number, what: { readonly zh: string; rea
 /**
  * A guard class for a public route that gives each calling address `perMinute()` requests a
  * minute (read when the guard is made, so a service can take it from its configuration or the
- * environment). The address is the socket's: behind a proxy, configure the proxy to limit too.
+ * environment). The address is `clientAddress`'s: behind a proxy, name it in `VANGUARD_TRUSTED_PROXIES`.
  */
 export function perAddressRateGuard(perMinute: () => number, what: { readonly zh: string; readonly en: string }): Type<CanActivate> {
   @Injectable()
   class PerAddressRateGuard implements CanActivate {
     private readonly buckets = TokenBuckets.perMinute(perMinute());
     canActivate(ctx: ExecutionContext): boolean {
-      const req = ctx.switchToHttp().getRequest<{ socket: { remoteAddress?: string } }>();
-      const waitMs = this.buckets.take(req.socket.remoteAddress ?? 'unknown', Date.now());
+      const waitMs = this.buckets.take(clientAddress(ctx.switchToHttp().getRequest<AddressedRequest>()), Date.now());
       if (waitMs > 0) throw tooManyRequests(waitMs, what);
       return true;
     }

@@ -65,3 +65,42 @@ describe('operator endpoints', () => {
     expect((await get(externalAddress(), '/me')).status).toBe(401);
   });
 });
+
+/**
+ * Behind a TLS proxy on the same machine every request arrives from loopback: with the proxy named
+ * in VANGUARD_TRUSTED_PROXIES, /metrics and /docs judge the client it forwarded for (ADR 0149).
+ */
+describe('operator endpoints behind a trusted proxy', () => {
+  let app: INestApplication;
+  let port: number;
+  const saved = process.env['VANGUARD_TRUSTED_PROXIES'];
+
+  beforeAll(async () => {
+    process.env['VANGUARD_TRUSTED_PROXIES'] = '127.0.0.1';
+    app = await createOrganizationTestApp();
+    await app.listen(0, '0.0.0.0');
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (saved === undefined) delete process.env['VANGUARD_TRUSTED_PROXIES'];
+    else process.env['VANGUARD_TRUSTED_PROXIES'] = saved;
+  });
+
+  const get = (host: string, path: string, forwardedFor?: string) =>
+    fetch(`http://${host}:${port}${path}`, { headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+
+  it('404s /metrics and /docs for an outside client the proxy forwarded, and answers an operator on the machine', async () => {
+    for (const path of ['/metrics', '/docs/openapi.json']) {
+      const outside = await get('127.0.0.1', path, '203.0.113.9');
+      expect([path, outside.status]).toEqual([path, 404]);
+      expect(await outside.text()).not.toMatch(/process_cpu|"openapi"/);
+      expect([path, (await get('127.0.0.1', path, '127.0.0.1')).status]).toEqual([path, 200]);
+      expect([path, (await get('127.0.0.1', path)).status]).toEqual([path, 200]);
+    }
+  });
+
+  it('believes no header from a connection that is not the proxy', async () => {
+    expect((await get(externalAddress(), '/metrics', '127.0.0.1')).status).toBe(404);
+  });
+});

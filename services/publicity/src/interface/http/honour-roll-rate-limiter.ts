@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { TokenBuckets, tooManyRequests } from '@vanguard/http';
+import { clientAddress, TokenBuckets, tooManyRequests } from '@vanguard/http';
 
 /** Per-address budget of honour-roll reads (each replica counts its own, as commendation's public notice does). */
 export class HonourRollRateLimiter {
@@ -25,7 +25,7 @@ export class HonourRollRateGuard implements CanActivate {
   constructor(private readonly limiter: HonourRollRateLimiter) {}
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<Request>();
-    const waitMs = this.limiter.take(req.socket.remoteAddress ?? 'unknown');
+    const waitMs = this.limiter.take(clientAddress(req));
     if (waitMs > 0) throw tooManyRequests(waitMs, { zh: '请求', en: 'reads' });
     return true;
   }

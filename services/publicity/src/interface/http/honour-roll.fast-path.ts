@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerAheadOnceServing, etagMatches, sendPreparedJson } from '@vanguard/http';
+import { answerAheadOnceServing, clientAddress, etagMatches, sendPreparedJson } from '@vanguard/http';
 import { CORRELATION_HEADER, correlationIdOf, recordAnsweredAhead, type AnsweredAheadReceipts } from '@vanguard/observability';
 import type { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
 import { HonourRollPages, rollPage } from './honour-roll.pages';
@@ -46,8 +46,7 @@ export class HonourRollFastPath implements OnApplicationBootstrap {
     // A client holding the current version needs no page: 304 even before the page is rendered.
     const held = this.pages.notModified(what, version);
     const prepared = etagMatches(req.headers['if-none-match'], held.etag) ? held : this.pages.get(what, version, page.limit, page.offset);
-    const address = req.socket.remoteAddress;
-    if (!prepared || this.limiter.take(address ?? 'unknown') > 0) return false;
+    if (!prepared || this.limiter.take(clientAddress(req)) > 0) return false;
     const correlationId = correlationIdOf(req);
     sendPreparedJson(req, res, prepared, [CORRELATION_HEADER, correlationId]);
     recordAnsweredAhead(this.receipts, req, res, m[1] ? '/honour-roll/history' : '/honour-roll', correlationId, started);

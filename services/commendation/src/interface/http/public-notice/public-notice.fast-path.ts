@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerAheadOnceServing, prepareJson, sendPreparedJson, sendRenderedJson, type PreparedJson } from '@vanguard/http';
+import { answerAheadOnceServing, clientAddress, prepareJson, sendPreparedJson, sendRenderedJson, type PreparedJson } from '@vanguard/http';
 import { CORRELATION_HEADER, correlationIdOf, recordAnsweredAhead, type AnsweredAheadReceipts } from '@vanguard/observability';
 import type { PublicNoticeQueries, RenderedNotice } from '../../../application/public-notice/public-notice.queries';
 import type { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
@@ -47,7 +47,7 @@ export class PublicNoticeFastPath implements OnApplicationBootstrap {
     const rendered = programmeId ? this.queries.cached(programmeId.toLowerCase()) : undefined;
     if (!rendered) return false;
     const started = performance.now();
-    if (this.limiter.readWait(req.socket.remoteAddress ?? 'unknown') > 0) return false;
+    if (this.limiter.readWait(clientAddress(req)) > 0) return false;
     const correlationId = correlationIdOf(req);
     if (!sendPreparedJson(req, res, this.preparedOf(rendered), [CORRELATION_HEADER, correlationId])) return false;
     recordAnsweredAhead(this.receipts, req, res, ROUTE, correlationId, started);

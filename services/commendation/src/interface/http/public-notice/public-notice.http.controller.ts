@@ -12,6 +12,7 @@ import {
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Public } from '@vanguard/auth';
+import { clientAddress } from '@vanguard/http';
 import { FileObjectionHandler } from '../../../application/commands/objections/file-objection.handler';
 import { ObjectionFilingsBusyError } from '../../../application/ports/objection-filings.port';
 import type { ObjectionStatus } from '../../../application/public-notice/public-notice-read-model.port';
@@ -21,8 +22,6 @@ import { uuidParam } from '../request-context';
 import { sendNotice } from './public-notice.fast-path';
 import { FileObjectionRequest, TrackingCodeResponse } from './public-notice.dto';
 import { ObjectionRateGuard } from './public-rate.guard';
-
-const address = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
 
 /**
  * 公示 and 异议 for everyone, without a token, rate-limited: the notice shows only name,
@@ -50,7 +49,7 @@ export class PublicNoticeHttpController {
     @Res() res: Response,
     @Param('programmeId', uuidParam('programmeId')) programmeId: string,
   ): Promise<void> {
-    this.limiter.read(address(req));
+    this.limiter.read(clientAddress(req));
     sendNotice(req, res, await this.queries.rendered(programmeId));
   }
 
@@ -83,7 +82,7 @@ export class PublicNoticeHttpController {
     } catch (e) {
       // Turned away through no fault of the objector's: the attempt is given back to the address's limit.
       if (e instanceof ObjectionFilingsBusyError && (e.behind === 'decision' || e.behind === 'late-lock' || e.behind === 'moving'))
-        this.limiter.objectionNotServed(address(req));
+        this.limiter.objectionNotServed(clientAddress(req));
       throw e;
     }
   }
@@ -93,7 +92,7 @@ export class PublicNoticeHttpController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '异议查询 / an objection’s status by its tracking code' })
   objection(@Req() req: Request, @Param('trackingCode') trackingCode: string): Promise<ObjectionStatus> {
-    this.limiter.read(address(req));
+    this.limiter.read(clientAddress(req));
     return this.queries.objection(trackingCode.toUpperCase());
   }
 }

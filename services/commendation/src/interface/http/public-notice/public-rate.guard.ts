@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { clientAddress } from '@vanguard/http';
 import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
 
 /**
@@ -13,7 +14,7 @@ export class ObjectionRateGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<Request>();
     const programmeId = typeof req.params['programmeId'] === 'string' ? req.params['programmeId'] : '-';
-    this.limiter.objection(req.socket.remoteAddress ?? 'unknown', programmeId);
+    this.limiter.objection(clientAddress(req), programmeId);
     return true;
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@vanguard/auth';
-import { perAddressRateGuard } from '@vanguard/http';
+import { clientAddress, perAddressRateGuard } from '@vanguard/http';
 import { CastBallotHandler } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
 import { MassEvaluationQueries } from '../../../application/commands/mass-evaluation/mass-evaluation.queries';
 import { BallotRateLimiter } from '../../../infrastructure/mass-evaluation/ballot-rate-limiter';
@@ -41,7 +41,7 @@ export class BallotsHttpController {
   @ApiForbiddenResponse({ description: 'BALLOT.CODE_REFUSED: the same answer for an unknown or used code and a window not open' })
   @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY with Retry-After, per address and per window' })
   async cast(@Req() req: Request, @Param('id', uuidParam('id')) id: string, @Body() b: CastBallotRequest): Promise<{ counted: true }> {
-    this.limiter.check(req.socket.remoteAddress ?? 'unknown', id);
+    this.limiter.check(clientAddress(req), id);
     await this.castBallot.execute(id, b.code, b.rating, b.comment ?? null);
     return { counted: true };
   }
