@@ -329,6 +329,21 @@ describe('audit: a caller reads only inside their subtree (e2e)', () => {
     await get('province.auditor', `/streams/pledge-town/diff?fromAt=${at}&toVersion=2`).expect(200);
   });
 
+  it('refuses a proof of another context’s stream with 400 naming stream, as its export is, not an absence proof', async () => {
+    for (const path of [
+      '/transparency/commendation/proof?stream=pledge-town&size=1',
+      '/transparency/commendation/proof?stream=pledge-town&size=1&fromVersion=1',
+      '/transparency/commendation/inclusion?stream=pledge-town&version=1',
+    ]) {
+      const res = await get('province.auditor', path);
+      expect({ path, status: res.status, errors: res.body.errors }).toEqual({
+        path,
+        status: 400,
+        errors: [{ field: 'stream', reason: expect.stringContaining('pledge-town is not in the commendation store') }],
+      });
+    }
+  });
+
   it('refuses an impossible instant with 400 naming the field, not a shifted instant or a 500', async () => {
     for (const [path, name] of [
       ['/streams/pledge-town/as-of?at=2026-02-30T12:00Z', 'at'],

@@ -6,6 +6,8 @@ import type { Principal } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
 import type { Instant } from '../../application/audit-reader';
 import type { Auditor } from '../../application/audit-trail';
+import { streamKindOf } from '../../application/stream-catalog';
+import type { AuditedContext } from '../../infrastructure/audit-database';
 
 const ISO_INSTANT =
   /^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})T(?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](?<oh>\d{2}):(?<om>\d{2}))$/;
@@ -105,4 +107,15 @@ export function AuditParams(allowed: readonly string[]): ParameterDecorator {
       for (const name of allowed) ApiQuery({ name, required: false, type: String })(target, key, descriptor);
     takenParams(allowed)(target, key, index);
   };
+}
+
+/**
+ * A stream of the context's store, or a 400 naming the field. Another context's stream is absent
+ * from this context's map, so a proof of it would be a true absence proof that reads as "no such
+ * decision": refused, as an export of it is.
+ */
+export function streamInContext(stream: string, context: AuditedContext, field: string): string {
+  if (streamKindOf(stream, field).context !== context)
+    throw AuditRefusal.invalid(field, `${stream} 不在 ${context} 存储中 / ${stream} is not in the ${context} store`);
+  return stream;
 }

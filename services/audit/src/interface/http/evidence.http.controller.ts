@@ -24,11 +24,9 @@ import {
 import { earlierCheckpoints, earlierSizes } from '../../application/earlier-checkpoints';
 import { logCompleteness, streamCompleteness } from '../../application/log-completeness';
 import { ProofLogs, type LogAtCheckpoint } from '../../application/proof-logs';
-import { streamKindOf } from '../../application/stream-catalog';
-import type { AuditedContext } from '../../infrastructure/audit-database';
 import { TRAIL_POOL } from '../../infrastructure/audit-pools';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
-import { AuditCaller, AuditParams } from './audit-params';
+import { AuditCaller, AuditParams, streamInContext } from './audit-params';
 import { progressLines } from './progress-lines';
 import { AUDIT_ROLES, VERIFY_LIMITER } from './audit.http.controller';
 import { refusalRecorded } from './trail-refusals';
@@ -87,7 +85,7 @@ export class EvidenceHttpController {
   ) {
     const context = this.logs.contextOf(raw);
     const stream = q['stream'] === undefined ? undefined : onlyString('stream', q['stream']);
-    if (stream !== undefined) inContext(stream, context, 'stream');
+    if (stream !== undefined) streamInContext(stream, context, 'stream');
     const query = { query: 'completeness' as const, streams: stream ? [stream] : [], params: { context } };
     if (stream === undefined)
       await refusalRecorded(this.trail, c, query, () => this.reach.checkRoot(c.auditor, 'completeness of the whole store'));
@@ -149,7 +147,7 @@ export class EvidenceHttpController {
         'stream',
         `须给出 1 到 ${MAX_EXPORT_STREAMS} 个流或 programme / give 1 to ${MAX_EXPORT_STREAMS} streams, or programme`,
       );
-    const named = given.map((s) => inContext(onlyString('stream', s), context, 'stream'));
+    const named = given.map((s) => streamInContext(onlyString('stream', s), context, 'stream'));
     const sizes = earlierSizes(q['earlier']);
     // A programme is read by its programme stream; its nominations come with it, as in its as-of.
     const asked = programme === undefined ? named : [...named, `award-programme-${programme}`];
@@ -339,11 +337,4 @@ const wantsProgress = (res: Response): boolean => /\bapplication\/x-ndjson\b/.te
 function onlyString(field: string, raw: unknown): string {
   if (typeof raw !== 'string') throw AuditRefusal.invalid(field, '须为一个流编号 / one stream id');
   return raw;
-}
-
-/** A stream of the context's store, or a 400 naming the field. */
-function inContext(stream: string, context: AuditedContext, field: string): string {
-  if (streamKindOf(stream, field).context !== context)
-    throw AuditRefusal.invalid(field, `${stream} 不在 ${context} 存储中 / ${stream} is not in the ${context} store`);
-  return stream;
 }

@@ -5,8 +5,7 @@ import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
 import { ProofLogs } from '../../application/proof-logs';
-import { streamKindOf } from '../../application/stream-catalog';
-import { AuditCaller, parsePositiveInt, AuditParams } from './audit-params';
+import { AuditCaller, parsePositiveInt, AuditParams, streamInContext } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
 
 type Caller = { auditor: Auditor; correlationId: string };
@@ -42,7 +41,7 @@ export class ProofsHttpController {
   ) {
     const context = this.logs.contextOf(raw);
     const stream = typeof q['stream'] === 'string' ? q['stream'] : '';
-    streamKindOf(stream, 'stream');
+    streamInContext(stream, context, 'stream');
     const version = parsePositiveInt('version', q['version']);
     const size = q['size'] === undefined ? undefined : parsePositiveInt('size', q['size']);
     await this.trail.record(c.auditor, { query: 'inclusion', streams: [stream], params: { context, version, size } }, c.correlationId);
@@ -63,7 +62,7 @@ export class ProofsHttpController {
   ) {
     const context = this.logs.contextOf(raw);
     const stream = typeof q['stream'] === 'string' ? q['stream'] : '';
-    streamKindOf(stream, 'stream');
+    streamInContext(stream, context, 'stream');
     const size = parsePositiveInt('size', q['size']);
     const version = q['version'] === undefined ? undefined : parsePositiveInt('version', q['version']);
     const fromVersion = q['fromVersion'] === undefined ? undefined : parsePositiveInt('fromVersion', q['fromVersion']);
