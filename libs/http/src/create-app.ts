@@ -10,6 +10,7 @@ import { installGracefulShutdown } from './graceful-shutdown';
 import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
 import { LongWork } from './long-work';
 import { providesToken } from './module-providers';
+import { documentParameterLimits } from './openapi-parameter-limits';
 import { documentValidationLimits, handlerParameterClasses } from './openapi-validation-limits';
 import { operatorEndpointsGuard } from './operator-endpoints';
 import { checkTrustedProxies } from './client-address';
@@ -68,6 +69,7 @@ export function openApiDocument(app: INestApplication, options: Pick<HttpAppOpti
       .build(),
   );
   documentValidationLimits(doc, handlerParameterClasses(app));
+  documentParameterLimits(doc, app);
   if (keepsIdempotencyKeys(app)) documentIdempotencyKey(doc);
   documentProblemResponses(doc);
   return doc;

@@ -7,6 +7,7 @@ export * from './long-work';
 export * from './streaming';
 export * from './operator-endpoints';
 export * from './client-address';
+export * from './openapi-parameter-limits';
 export * from './storable-text';
 export * from './pagination';
 export * from './domain-error.interceptor';

@@ -8,7 +8,7 @@ import { getMetadataStorage, type MetadataStorage } from 'class-validator';
 
 type Schema = SchemaObject | ReferenceObject;
 /** A DTO class, as class-validator and swagger key their metadata. */
-type Class = abstract new (...args: never[]) => unknown;
+export type Class = abstract new (...args: never[]) => unknown;
 /** class-validator keeps its ValidationMetadata type out of its index. */
 type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 type Bound = 'maxLength' | 'minLength' | 'minimum' | 'maximum' | 'maxItems' | 'minItems';
@@ -106,7 +106,7 @@ const fitsType = (type: string, values: unknown[]) => values.every((v) => typeof
  * OpenAPI 3.0 ignores a reference's siblings. `integer` narrows swagger's `number`, which it
  * infers from TypeScript's type unless the DTO wrote the string `'number'` (`statedType`).
  */
-function applyLimits(schema: Schema, limits: Limits, statedType?: unknown): void {
+export function applyLimits(schema: Schema, limits: Limits, statedType?: unknown): void {
   if ('$ref' in schema || schema.allOf || typeof schema.type !== 'string') return;
   const target = schema as Record<string, unknown>;
   for (const keyword of KEYWORDS_BY_TYPE[schema.type] ?? []) {
@@ -121,7 +121,7 @@ function applyLimits(schema: Schema, limits: Limits, statedType?: unknown): void
 type PropertyLimits = [property: string, limits: ReturnType<typeof limitsOf>][];
 
 /** Each property's limits by `cls`'s validators, its parents' included, as the ValidationPipe runs them (no groups). */
-function limitsByProperty(cls: Class): PropertyLimits {
+export function limitsByProperty(cls: Class): PropertyLimits {
   const storage = getMetadataStorage();
   const byProperty = storage.groupByPropertyName(storage.getTargetValidationMetadatas(cls, '', false, false));
   return Object.entries(byProperty).map(([property, metas]) => [property, limitsOf(metas)]);
@@ -134,7 +134,7 @@ const documentedProperties = (cls: Class): string[] =>
   );
 
 /** What @ApiProperty itself said of `property` (undefined type: swagger inferred it). */
-const statedOptions = (cls: Class, property: string): { type?: unknown } | undefined =>
+export const statedOptions = (cls: Class, property: string): { type?: unknown } | undefined =>
   Reflect.getMetadata('swagger/apiModelProperties', cls.prototype as object, property) as { type?: unknown } | undefined;
 
 /**
@@ -153,30 +153,42 @@ interface ControllerModules {
   getModules(): Map<string, { controllers: Map<unknown, { metatype: Class | null }> }>;
 }
 
-/**
- * The classes `app`'s route handlers take (bodies, queries): the app's own request DTOs, among
- * them a subclass that only inherits its validators (`AmendPledgeRequest extends
- * PledgeContentDto {}`), which the storage has no entry for. Read from Nest's container, as
- * SwaggerModule itself reads the routes.
- */
-export function handlerParameterClasses(app: INestApplication): Set<Class> {
+/** A route handler of one of `app`'s controllers: the routed class (its name is swagger's operationId prefix) and where the method is defined. */
+export interface ControllerMethod {
+  readonly controller: Class;
+  readonly proto: object;
+  readonly method: string;
+}
+
+/** Every method of `app`'s controllers, inherited ones with the prototype defining them. Read from Nest's container, as SwaggerModule itself reads the routes. */
+export function* controllerMethods(app: INestApplication): Generator<ControllerMethod> {
   const { container } = app as unknown as { container: ControllerModules };
-  const found = new Set<Class>();
   for (const module of container.getModules().values())
     for (const { metatype } of module.controllers.values())
       for (
         let proto = metatype?.prototype as object | null;
-        proto && proto !== Object.prototype;
+        metatype && proto && proto !== Object.prototype;
         proto = Object.getPrototypeOf(proto) as object | null
       )
-        for (const method of Object.getOwnPropertyNames(proto))
-          for (const type of (Reflect.getMetadata('design:paramtypes', proto, method) as unknown[] | undefined) ?? [])
-            if (isDto(type)) found.add(type);
+        for (const method of Object.getOwnPropertyNames(proto)) yield { controller: metatype, proto, method };
+}
+
+/**
+ * The classes `app`'s route handlers take (bodies, queries): the app's own request DTOs, among
+ * them a subclass that only inherits its validators (`AmendPledgeRequest extends
+ * PledgeContentDto {}`), which the storage has no entry for.
+ */
+export function handlerParameterClasses(app: INestApplication): Set<Class> {
+  const found = new Set<Class>();
+  for (const { proto, method } of controllerMethods(app))
+    for (const type of (Reflect.getMetadata('design:paramtypes', proto, method) as unknown[] | undefined) ?? [])
+      if (isDto(type)) found.add(type);
   return found;
 }
 
 /** A class, and none of the globals a handler may take that are no DTO: String, Object, Buffer, fetch's Request. */
-const isDto = (type: unknown): type is Class => typeof type === 'function' && (globalThis as Record<string, unknown>)[type.name] !== type;
+export const isDto = (type: unknown): type is Class =>
+  typeof type === 'function' && (globalThis as Record<string, unknown>)[type.name] !== type;
 
 /**
  * The limits of the class a component schema was made from. Swagger names a component after its

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type SchemaObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type ParameterObject, type SchemaObject } from '@nestjs/swagger';
 import { openApiDocument } from '@vanguard/http';
 /* eslint-disable @nx/enforce-module-boundaries -- each service's module and config, as its main.ts registers them */
 import { assistanceConfig } from '../../../services/assistance/src/assistance.config';
@@ -54,6 +54,11 @@ const properties = (doc: OpenAPIObject) =>
     ]),
   );
 
+/** A path or query parameter of one operation, as a client reads it. */
+const parameter = (doc: OpenAPIObject, method: (typeof METHODS)[number], path: string, where: string, name: string) =>
+  ((doc.paths[path]?.[method]?.parameters ?? []) as ParameterObject[]).find((p) => p.in === where && p.name === name)?.schema as
+    SchemaObject | undefined;
+
 describe('the services’ OpenAPI documents', () => {
   const docs = new Map<string, OpenAPIObject>();
   /** What swagger alone makes of the DTOs' @ApiProperty: the document before the validators' limits are added. */
@@ -90,6 +95,30 @@ describe('the services’ OpenAPI documents', () => {
     ['publicity', 'PublishArticleRequest', 'publishedOn', { format: 'date' }],
   ] as const)('%s documents %s.%s with its validators’ limits', (service, schema, name, limits) => {
     expect(property(docs.get(service)!, schema, name)).toMatchObject(limits);
+  });
+
+  // Parameters: a query DTO's validators, and a UUID pipe on a path parameter (uuidParam, or Nest's
+  // own ParseUUIDPipe class as reporting passes it).
+  it.each([
+    ['evaluation', 'get', '/pledges/{id}', 'path', 'id', { type: 'string', format: 'uuid' }],
+    ['evaluation', 'post', '/campaigns/{id}/cycles/{cycleId}/open', 'path', 'cycleId', { format: 'uuid' }],
+    ['reporting', 'get', '/reports/organizations/{orgId}/series', 'path', 'orgId', { format: 'uuid' }],
+    ['publicity', 'get', '/articles', 'query', 'columnId', { type: 'string', format: 'uuid' }],
+    ['organization', 'get', '/members', 'query', 'limit', { type: 'integer', minimum: 1, maximum: 200 }],
+    ['organization', 'get', '/members', 'query', 'cursor', { maxLength: 200 }],
+  ] as const)('%s documents %s %s’s %s parameter %s with its checks', (service, method, path, where, name, limits) => {
+    expect(parameter(docs.get(service)!, method, path, where, name)).toMatchObject(limits);
+  });
+
+  // By the platform's naming, an `id` or `…Id` in a path is a UUID; audit checks its own (its
+  // `streamId` is a stream's name, and its refusals go to the auditors' trail).
+  it.each(Object.keys(SERVICES).filter((name) => name !== 'audit'))('%s documents every id in a path as a UUID', (name) => {
+    const undocumented = operations(docs.get(name)!).flatMap(({ route, op }) =>
+      ((op.parameters ?? []) as ParameterObject[])
+        .filter((p) => p.in === 'path' && /^(id|[a-z]+Id)$/.test(p.name) && (p.schema as SchemaObject | undefined)?.format !== 'uuid')
+        .map((p) => `${route} ${p.name}`),
+    );
+    expect(undocumented).toEqual([]);
   });
 
   it.each(Object.keys(SERVICES))('%s keeps every value a DTO stated in @ApiProperty', (name) => {

@@ -1,4 +1,4 @@
-import { BadRequestException, ParseUUIDPipe, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@vanguard/auth';
 import type { Actor, CommandContext } from '../../application/ports/context.port';
@@ -21,13 +21,4 @@ export const ReadCtx = createParamDecorator((_: unknown, ctx: ExecutionContext):
   return actorOf(req.principal);
 });
 
-/** A uuid path parameter whose 400 names the parameter, like body validation does. */
-export const uuidParam = (field: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new BadRequestException({
-        code: 'REQUEST.INVALID',
-        message: `请求参数有误 / invalid request: ${field}: must be a UUID`,
-        errors: [{ field, reason: `${field} must be a UUID` }],
-      }),
-  });
+export { uuidParam } from '@vanguard/http';

@@ -1,4 +1,4 @@
-import { BadRequestException, ParseUUIDPipe, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '@vanguard/auth';
 import type { CommandContext } from '../../application/commands/command-context';
@@ -20,13 +20,4 @@ export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): Com
   return { caller: { sub: p.sub, roles: p.roles, orgId: p.orgId, kind: p.kind }, correlationId };
 });
 
-/** A uuid path parameter whose 400 names the parameter, like body validation does. */
-export const uuidParam = (field: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new BadRequestException({
-        code: 'REQUEST.INVALID',
-        message: `请求参数有误 / invalid request: ${field}: must be a UUID`,
-        errors: [{ field, reason: `${field} must be a UUID` }],
-      }),
-  });
+export { uuidParam } from '@vanguard/http';

@@ -14,7 +14,7 @@ import {
   StatisticsQuery,
 } from './dto';
 import { RepresentationETag, ifMatchPrecondition } from './if-match';
-import { uuidParam } from './uuid-param';
+import { uuidParam } from '@vanguard/http';
 
 const EDITORS = ['editor', 'admin'] as const;
 /** Organisers read the statistics of their subtree too: the scoring tables are theirs. */

@@ -32,12 +32,11 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { allowBodiesLastingOnceServing, bodyClock } from '@vanguard/http';
+import { allowBodiesLastingOnceServing, bodyClock, uuidParam } from '@vanguard/http';
 import type { ListedAttachment, StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
 import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
 import { ATTACHMENT_PART_LIMITS, declaredWithinUpload } from './attachment-upload';
-import { uuidParam } from './uuid-param';
 
 /** What multer hands over for one file part (no @types/multer in the repo). */
 interface UploadedPart {

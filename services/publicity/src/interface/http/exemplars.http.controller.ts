@@ -5,7 +5,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ExemplarsService, type ExemplarView } from '../../application/exemplars.service';
 import { DeclineExemplarRequest, EditExemplarRequest, ExemplarListQuery, TakeDownExemplarRequest } from './dto';
 import { RepresentationETag, ifMatchPrecondition } from './if-match';
-import { uuidParam } from './uuid-param';
+import { uuidParam } from '@vanguard/http';
 
 const EDITORS = ['editor', 'admin'] as const;
 
