@@ -104,7 +104,11 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   const idProblem = idNumber && idNumberProblem(idNumber);
   if (idProblem) bad('id_number', idProblem);
   const phone = cell(cells, 'phone') || null;
-  if (phone && !PHONE_PATTERN.test(phone)) bad('phone', '电话号码格式不正确 / phone must be 7–20 digits');
+  if (phone && !PHONE_PATTERN.test(phone))
+    bad(
+      'phone',
+      '电话号码须为 7–20 位数字，可带开头的 + 和数字间的单个 - / phone must be 7–20 digits, an optional leading + and single dashes between digits',
+    );
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -18,3 +18,33 @@ describe('PersonalData masks', () => {
     }
   });
 });
+
+describe('PersonalData phones', () => {
+  const accepted = (phone: string) => {
+    try {
+      return PersonalData.of(null, phone).phone === phone;
+    } catch {
+      return false;
+    }
+  };
+
+  it('takes 7–20 digits with a leading + and single dashes between digits', () => {
+    for (const phone of ['1234567', '13800138000', '+8613800138000', '0571-88888888', '0571-88888888-123', '9'.repeat(20)])
+      expect([phone, accepted(phone)]).toEqual([phone, true]);
+  });
+
+  it('refuses dashes counted as digits, dashes at either end or doubled, and too few or too many digits', () => {
+    for (const phone of [
+      '1------',
+      '123456',
+      '9'.repeat(21),
+      '-1234567',
+      '1234567-',
+      '0571--88888888',
+      '+-1234567',
+      '138 0013 8000',
+      '++1234567',
+    ])
+      expect([phone, accepted(phone)]).toEqual([phone, false]);
+  });
+});

@@ -1,8 +1,11 @@
 import { DomainError } from '../shared/domain-error';
 import { idNumberProblem } from './id-number';
 
-/** A phone as entered: digits, an optional leading `+` and dashes (landlines `0571-8888888`). */
-export const PHONE_PATTERN = /^\+?[0-9][0-9-]{6,19}$/;
+/**
+ * A phone as entered: 7–20 digits, an optional leading `+`, single dashes between digits
+ * (`0571-88888888-123`). The earlier pattern counted dashes as digits: `1------` passed.
+ */
+export const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){7,20}[^0-9]*$)\+?[0-9]+(?:-[0-9]+)*$/;
 
 /**
  * A member's personal data: ID-card number and phone. Held in clear only in memory;

@@ -74,7 +74,7 @@ export class EnrolMemberRequest {
 
   @ApiPropertyOptional({ description: 'stored encrypted, shown masked, never published' })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'phone must be 7–20 digits' })
+  @Matches(PHONE_PATTERN, { message: 'phone must be 7–20 digits, an optional leading + and single dashes between digits' })
   phone?: string;
 }
 
