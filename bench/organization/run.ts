@@ -31,6 +31,7 @@ import { ListOrganizationsQuery } from '../../services/organization/src/applicat
 import { csvLine } from '@vanguard/spreadsheet';
 import type * as ConfigModule from '../../services/organization/src/organization.config';
 import type * as ServiceModule from '../../services/organization/src/organization.module';
+import { idNumberAt } from '../../services/organization/test/support/id-numbers';
 
 const run = promisify(execFile);
 const argv = process.argv.slice(2);
@@ -147,8 +148,8 @@ async function main(): Promise<void> {
     out.write(csvLine(['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone']));
     const runId = String(Date.now() % 100_000).padStart(5, '0');
     for (let i = 0; i < rows; i++) {
-      // 17 digits unlike any seeded county code (they start with 91), then a check position.
-      const id = `81${runId}${String(i).padStart(10, '0')}X`;
+      // A valid number (GB 11643) of a region no seeded member has (theirs start with 91), distinct per row.
+      const id = idNumberAt(`8${runId}`, i);
       const ok = out.write(
         csvLine([
           villages[i % villages.length],

@@ -6,16 +6,19 @@ export interface AddressedRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-/** `::ffff:10.0.0.1` (a dual-stack socket's IPv4 peer) as `10.0.0.1`, so one client has one key. */
+/**
+ * `::ffff:10.0.0.1` (a dual-stack socket's IPv4 peer) as `10.0.0.1`, so one client has one key;
+ * a hop some proxies write with its port (`10.0.0.1:5555`, `[2001:db8::1]:443`) without it.
+ */
 function plain(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1]! : address;
+  const bare = /^\[([0-9a-f:.]+)\](?::\d+)?$/i.exec(address)?.[1] ?? /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address)?.[1] ?? address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  return mapped ? mapped[1]! : bare;
 }
 
 /**
- * Who sent a request, for per-address limits and for `/metrics` and `/docs` (ADR 0149). Behind a
- * proxy the socket's address is the proxy's for every client: the limits would hold all of them
- * to one budget, and a proxy on this machine would make every caller look local. The proxies named
+ * Who sent a request, for per-address limits (ADR 0149). Behind a proxy the socket's address is
+ * the proxy's for every client, and the limits would hold all of them to one budget. The proxies named
  * in `VANGUARD_TRUSTED_PROXIES` (addresses or CIDR ranges, comma-separated) are believed about who
  * they forwarded for: `X-Forwarded-For` is read right to left, past the trusted hops, to the first
  * address none of them is. A connection from anyone else is its socket's address, whatever
@@ -35,9 +38,10 @@ export class ClientAddresses {
     for (const entry of entries) {
       const [address = '', bits, extra] = entry.split('/');
       const family = isIP(address);
-      const prefix = bits === undefined ? undefined : Number(bits);
+      // Digits only: Number('') is 0, and `10.0.0.0/` would have trusted every address.
+      const prefix = bits !== undefined && /^\d{1,3}$/.test(bits) ? Number(bits) : undefined;
       const maxBits = family === 4 ? 32 : 128;
-      if (family === 0 || extra !== undefined || (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 0 && prefix <= maxBits)))
+      if (family === 0 || extra !== undefined || (bits !== undefined && (prefix === undefined || prefix > maxBits)))
         throw new Error(`VANGUARD_TRUSTED_PROXIES: "${entry}" is not an IP address or a CIDR range (10.0.0.0/8, ::1)`);
       const type = family === 4 ? 'ipv4' : 'ipv6';
       if (prefix === undefined) trusted.addAddress(address, type);
@@ -53,7 +57,8 @@ export class ClientAddresses {
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => plain(h.trim()));
     for (let i = hops.length - 1; i >= 0; i--) {
       const hop = hops[i]!;
-      // What a trusted proxy wrote is an address; anything else came from further left, unvouched for.
+      // Not an address (squid's `unknown`, a hop the client wrote that a proxy passed on): the proxy
+      // that handed it over is the best key there is, shared by everyone it forwards so.
       if (isIP(hop) === 0) return address;
       address = hop;
       if (!this.isTrusted(hop)) return hop;

@@ -34,7 +34,12 @@ describe(ClientAddresses.name, () => {
     expect(sut.of(req('127.0.0.1'))).toBe('127.0.0.1');
     expect(sut.of(req('127.0.0.1', '10.0.0.5, 10.9.9.9'))).toBe('10.0.0.5');
     expect(sut.of(req('127.0.0.1', 'nonsense'))).toBe('127.0.0.1');
+    expect(sut.of(req('127.0.0.1', 'unknown'))).toBe('127.0.0.1');
     expect(sut.of(req('127.0.0.1', 'nonsense, 10.0.0.5'))).toBe('10.0.0.5');
+    // Hops some proxies write with their port.
+    expect(sut.of(req('127.0.0.1', '203.0.113.9:5555'))).toBe('203.0.113.9');
+    expect(sut.of(req('127.0.0.1', '[2001:db8::1]:443'))).toBe('2001:db8::1');
+    expect(sut.of(req('127.0.0.1', '[2001:db8::1]'))).toBe('2001:db8::1');
   });
 
   it('takes a dual-stack socket’s IPv4 peer as the IPv4 address, and IPv6 ranges', () => {
@@ -44,12 +49,23 @@ describe(ClientAddresses.name, () => {
     expect(ClientAddresses.parse(undefined).of(req('::ffff:198.51.100.7'))).toBe('198.51.100.7');
   });
 
-  it.each(['localhost', '10.0.0.0/33', '::1/129', '1.2.3.4/8/1', '10.0.0.0/x', '10.0.0'])(
-    'refuses the setting "%s", naming it',
-    (entry) => {
-      expect(() => ClientAddresses.parse(`127.0.0.1,${entry}`)).toThrow(`"${entry}" is not an IP address or a CIDR range`);
-    },
-  );
+  // A trailing slash was read as /0 (Number('') is 0): it trusted every address.
+  it.each([
+    'localhost',
+    '10.0.0.0/33',
+    '::1/129',
+    '1.2.3.4/8/1',
+    '10.0.0.0/x',
+    '10.0.0',
+    '10.0.0.0/',
+    '::1/',
+    '10.0.0.0/0x8',
+    '10.0.0.0/1e1',
+    '10.0.0.0/ 8',
+    '10.0.0.0/-1',
+  ])('refuses the setting "%s", naming it', (entry) => {
+    expect(() => ClientAddresses.parse(`127.0.0.1,${entry}`)).toThrow(`"${entry}" is not an IP address or a CIDR range`);
+  });
 
   it('finds the client behind any chain of trusted proxies, whatever the client prepends (random chains)', () => {
     const random = seededRandom(149);

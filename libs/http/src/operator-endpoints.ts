@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { routedPath } from '@vanguard/kernel';
-import { clientAddress } from './client-address';
+import type { AddressedRequest } from './client-address';
 
 /**
  * Paths for operators, not users: metrics and the API docs, with every sibling Swagger serves
@@ -19,9 +19,21 @@ export function isLoopback(address: string | undefined): boolean {
   return v4.startsWith('127.') || address === '::1';
 }
 
+/** A header a proxy adds for the client it forwards for: the request is not from the socket's peer. */
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
+
 /**
- * `/metrics` and `/docs` answer only clients on this machine (the socket's address, or the one a
- * trusted proxy forwarded for: `clientAddress`, never a header anyone else could write), unless `VANGUARD_OPS_ENDPOINTS=open` says an operator's own
+ * A connection from this machine that no proxy forwarded. A proxy on the machine connects from
+ * loopback too: whatever it forwards is not local, whoever it says it came from (ADR 0149), and a
+ * proxy that forwards without saying so must be configured to (docs/operations.md).
+ */
+export function isLocalRequest(req: AddressedRequest): boolean {
+  return isLoopback(req.socket.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
+}
+
+/**
+ * `/metrics` and `/docs` answer only local requests (`isLocalRequest`: the socket's address, never
+ * a header anyone could write, and nothing a proxy forwarded), unless `VANGUARD_OPS_ENDPOINTS=open` says an operator's own
  * proxy or network guards them. Anyone else gets the same 404 as for a path that does not exist.
  * Plain Node request and response, so it works under any Nest HTTP adapter.
  */
@@ -29,7 +41,7 @@ export function operatorEndpointsGuard(env: NodeJS.ProcessEnv = process.env) {
   const open = env['VANGUARD_OPS_ENDPOINTS'] === 'open';
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void): void => {
     const url = req.originalUrl ?? req.url ?? '/';
-    if (open || !isOperatorPath(url) || isLoopback(clientAddress(req))) {
+    if (open || !isOperatorPath(url) || isLocalRequest(req)) {
       next();
       return;
     }

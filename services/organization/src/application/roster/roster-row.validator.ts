@@ -101,7 +101,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
     if (!(VANGUARD_POSTS as readonly string[]).includes(p))
       bad('posts', `未知岗位 ${shownCell(p)} / unknown vanguard post ${shownCell(p)}`);
   const idNumber = cell(cells, 'id_number').toUpperCase() || null;
-  const idProblem = idNumber && idNumberProblem(idNumber);
+  const idProblem = idNumber && idNumberProblem(idNumber, today);
   if (idProblem) bad('id_number', idProblem);
   const phone = cell(cells, 'phone') || null;
   if (phone && !PHONE_PATTERN.test(phone))

@@ -16,13 +16,17 @@ export function idNumberCheckDigit(first17: string): string {
 
 /**
  * Why `value` (upper-cased) is not an ID number, in Chinese and English, or null when it is one.
- * The expected check digit is not named: a mistyped digit elsewhere changes it, and naming it would
- * invite "correcting" the last digit instead of the one mistyped.
+ * With `today` (YYYY-MM-DD), a birth date after it is refused too; the request's check has no
+ * clock of the domain's and leaves that to the domain. The expected check digit is not named: a
+ * mistyped digit elsewhere changes it, and naming it would invite "correcting" the last digit
+ * instead of the one mistyped.
  */
-export function idNumberProblem(value: string): string | null {
+export function idNumberProblem(value: string, today?: string): string | null {
   if (!/^[0-9]{17}[0-9X]$/.test(value)) return '身份证号须为 18 位：17 位数字加 1 位数字或 X / an ID number is 17 digits and a digit or X';
   if (!isBirthDate(value.slice(6, 14)))
     return '身份证号第 7–14 位须为出生日期 YYYYMMDD / characters 7–14 of an ID number must be a birth date YYYYMMDD';
+  if (today !== undefined && value.slice(6, 14) > today.replace(/-/g, ''))
+    return '身份证号中的出生日期晚于今天 / the birth date in the ID number is after today';
   if (idNumberCheckDigit(value) !== value[17])
     return '身份证号校验位不符，请核对各位数字 / the ID number’s check digit does not match: a digit is mistyped';
   return null;

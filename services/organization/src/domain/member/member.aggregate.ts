@@ -83,7 +83,7 @@ export class Member extends AggregateRoot {
       joinedOn: input.joinedOn,
       roles,
       posts: [...new Set(input.posts)],
-      personal: PersonalData.of(input.idNumber, input.phone),
+      personal: PersonalData.of(input.idNumber, input.phone, today),
       membership: 'active',
       history: [],
       version: 0,

@@ -1,7 +1,7 @@
 import { PersonalData } from './personal-data.value-object';
 
 describe('PersonalData masks', () => {
-  const masked = (phone: string) => PersonalData.of(null, phone).maskedPhone();
+  const masked = (phone: string) => PersonalData.of(null, phone, '2026-12-06').maskedPhone();
 
   it('shows a mobile’s first three and last four digits, and a landline’s last four only (a probe: 62345678 showed 7 of 8)', () => {
     expect(masked('13812345678')).toBe('138****5678');
@@ -22,7 +22,7 @@ describe('PersonalData masks', () => {
 describe('PersonalData phones', () => {
   const accepted = (phone: string) => {
     try {
-      return PersonalData.of(null, phone).phone === phone;
+      return PersonalData.of(null, phone, '2026-12-06').phone === phone;
     } catch {
       return false;
     }

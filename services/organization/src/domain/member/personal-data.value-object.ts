@@ -17,11 +17,11 @@ export class PersonalData {
     readonly phone: string | null,
   ) {}
 
-  /** Personal data as someone enters it: checked against today's rules. */
-  static of(idNumber: string | null | undefined, phone: string | null | undefined): PersonalData {
+  /** Personal data as someone enters it, on `today` (YYYY-MM-DD): checked against today's rules. */
+  static of(idNumber: string | null | undefined, phone: string | null | undefined, today: string): PersonalData {
     const id = idNumber?.trim().toUpperCase() || null;
     const ph = phone?.trim() || null;
-    const idProblem = id === null ? null : idNumberProblem(id);
+    const idProblem = id === null ? null : idNumberProblem(id, today);
     if (idProblem !== null) throw new DomainError('MEMBER.ID_NUMBER_INVALID', 'rule', idProblem);
     if (ph !== null && !PHONE_PATTERN.test(ph)) {
       throw new DomainError('MEMBER.PHONE_INVALID', 'rule', '电话号码格式不正确 / phone number is malformed');

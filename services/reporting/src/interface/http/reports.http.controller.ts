@@ -6,7 +6,6 @@ import {
   Logger,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Query,
   Res,
   ServiceUnavailableException,
@@ -15,7 +14,7 @@ import {
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import type { ConcurrencyLimiter } from '@vanguard/http';
+import { uuidParam, type ConcurrencyLimiter } from '@vanguard/http';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
 import { FIGURES, FIGURE_BY_KEY, type FigureValue } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
@@ -107,7 +106,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '本组织及下级某期统计数 / every figure of the subtree in the period, each with its trace link' })
-  async subtreeFigures(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
+  async subtreeFigures(@Param('orgId', uuidParam('orgId')) orgId: string, @Query() q: PeriodQuery) {
     const org = await this.orgOrFail(orgId);
     const values = await this.figures.figures(orgId, period(q));
     return {
@@ -192,7 +191,7 @@ export class ReportsHttpController {
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '工作总结（Markdown，每个数字带脚注链接）/ the work summary, every figure footnoted' })
   @ReportFile('text/markdown', 'the work summary in Markdown', false)
-  async summaryMarkdown(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
+  async summaryMarkdown(@Param('orgId', uuidParam('orgId')) orgId: string, @Query() q: PeriodQuery): Promise<StreamableFile> {
     const org = await this.orgOrFail(orgId);
     const p = period(q);
     const md = renderMarkdown(buildWorkSummary({ orgId, orgName: org.name, period: p, figures: await this.figures.figures(orgId, p) }));
@@ -206,7 +205,7 @@ export class ReportsHttpController {
   @ApiOperation({ summary: '工作总结（Word）/ the work summary as .docx, footnotes included' })
   @ReportFile('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'the work summary as .docx')
   async summaryWord(
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', uuidParam('orgId')) orgId: string,
     @Query() q: PeriodQuery,
     @CurrentPrincipal() who: Principal,
     @Res() res: Response,
@@ -228,7 +227,7 @@ export class ReportsHttpController {
   @ApiOperation({ summary: '工作总结（PDF，内嵌中文字体）/ the work summary as PDF, its Chinese font embedded' })
   @ReportFile('application/pdf', 'the work summary as PDF')
   async summaryPdfFile(
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', uuidParam('orgId')) orgId: string,
     @Query() q: PeriodQuery,
     @CurrentPrincipal() who: Principal,
     @Res() res: Response,
@@ -249,7 +248,7 @@ export class ReportsHttpController {
   @ApiOperation({ summary: '统计表（Excel，本级及逐级下钻）/ statistics workbook: this level and every level below' })
   @ReportFile('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'the statistics workbook')
   async statistics(
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', uuidParam('orgId')) orgId: string,
     @Query() q: PeriodQuery,
     @CurrentPrincipal() who: Principal,
     @Res() res: Response,
@@ -286,7 +285,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '按季度时间序列 / a figure quarter by quarter over the period' })
-  async series(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: SeriesQuery) {
+  async series(@Param('orgId', uuidParam('orgId')) orgId: string, @Query() q: SeriesQuery) {
     if (!FIGURE_BY_KEY.has(q.figure))
       throw new NotFoundException({ code: 'REPORT.FIGURE_UNKNOWN', message: `无此统计项 / no figure ${q.figure}` });
     await this.orgOrFail(orgId);
@@ -304,7 +303,7 @@ export class ReportsHttpController {
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '按下一级组织分解 / every figure for each organisation one level below' })
   @BreakdownTable()
-  async children(@Param('orgId', ParseUUIDPipe) orgId: string, @Query() q: PeriodQuery) {
+  async children(@Param('orgId', uuidParam('orgId')) orgId: string, @Query() q: PeriodQuery) {
     const rows = await this.breakdown.below(orgId, 1, period(q));
     // Only an organisation without active children can be unknown: the lookup is spared the rest.
     if (rows.length === 0) await this.orgOrFail(orgId);

@@ -55,7 +55,7 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
    */
   private async enrol({ ctx, input }: EnrolMemberCommand): Promise<EnrolMemberResult> {
     const id = this.ids.newId();
-    const idNumber = PersonalData.of(input.idNumber, input.phone).idNumber;
+    const idNumber = PersonalData.of(input.idNumber, input.phone, this.clock.today()).idNumber;
     const holder = idNumber ? await this.idChecks.checkEnrolment(id, ctx.actor, this.cipher.blindIndex(idNumber)) : null;
     const answer = holder ? answerForDuplicate(holder.insideCallersSubtree, false) : 'pass';
     // A held enrolment takes the same path as a fresh one: its answer must not differ in time either.
