@@ -73,6 +73,7 @@ describe(ClientAddresses.name, () => {
     const untrusted = () => `203.0.${octet()}.${octet()}`;
     const trusted = () => (random() < 0.5 ? `10.${octet()}.${octet()}.${octet()}` : '127.0.0.1');
     const sut = ClientAddresses.parse('127.0.0.1,10.0.0.0/8');
+    const wrong: string[] = [];
     for (let n = 0; n < 2_000; n++) {
       const client = untrusted();
       // The client's own header: anything, trusted-looking addresses and garbage included.
@@ -81,8 +82,10 @@ describe(ClientAddresses.name, () => {
       const proxies = Array.from({ length: 1 + Math.floor(random() * 4) }, trusted);
       const header = [...forged, client, ...proxies.slice(0, -1)];
       const sent = random() < 0.5 ? header.join(', ') : header.join(',');
-      expect([sent, sut.of(req(proxies.at(-1)!, sent))]).toEqual([sent, client]);
+      const found = sut.of(req(proxies.at(-1)!, sent));
+      if (found !== client) wrong.push(`${sent} via ${proxies.at(-1)}: ${found}, not ${client}`);
     }
+    expect(wrong).toEqual([]);
   });
 });
 
