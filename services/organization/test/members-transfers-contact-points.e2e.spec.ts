@@ -170,6 +170,7 @@ describe(MembersHttpController.name, () => {
         .send({ orgId: BAIHUA, name, status: 'full', joinedOn: '1990-07-01', idNumber: typo });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([{ field: 'idNumber', reason: expect.stringContaining('check digit does not match') }]);
+      expect(res.body.message).toContain('invalid request: idNumber: 身份证号校验位不符');
       const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
       await db.connect();
       const { rows } = await db.query(`select count(*)::int as n from organization.members where name = $1`, [name]);

@@ -24,7 +24,7 @@ const ID_NUMBER_VALIDATOR = {
   name: 'isIdNumber',
   validator: {
     validate: (v: unknown) => typeof v !== 'string' || idNumberProblem(v.toUpperCase()) === null,
-    defaultMessage: (args?: { value: unknown }) => `idNumber: ${idNumberProblem(String(args?.value).toUpperCase())}`,
+    defaultMessage: (args?: { value: unknown }) => idNumberProblem(String(args?.value).toUpperCase()) ?? '',
   },
 };
 
