@@ -106,6 +106,11 @@ describe('the services’ OpenAPI documents', () => {
     ['publicity', 'get', '/articles', 'query', 'columnId', { type: 'string', format: 'uuid' }],
     ['organization', 'get', '/members', 'query', 'limit', { type: 'integer', minimum: 1, maximum: 200 }],
     ['organization', 'get', '/members', 'query', 'cursor', { maxLength: 200 }],
+    // Audit parses its own (AuditParams): by name, or as the route says.
+    ['audit', 'get', '/streams/{streamId}/as-of', 'query', 'at', { type: 'string', format: 'date-time' }],
+    ['audit', 'get', '/verify', 'query', 'from', { type: 'string', format: 'date-time' }],
+    ['audit', 'get', '/transparency/{context}/consistency', 'query', 'from', { type: 'integer', minimum: 1 }],
+    ['audit', 'get', '/audit-trail', 'query', 'limit', { type: 'integer', minimum: 1, maximum: 200 }],
   ] as const)('%s documents %s %s’s %s parameter %s with its checks', (service, method, path, where, name, limits) => {
     expect(parameter(docs.get(service)!, method, path, where, name)).toMatchObject(limits);
   });

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiQuery } from '@nestjs/swagger';
+import { ApiQuery, type SchemaObject } from '@nestjs/swagger';
 import { StorableTextPipe } from '@vanguard/http';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@vanguard/auth';
@@ -99,12 +99,36 @@ const takenParams = createParamDecorator((allowed: readonly string[], ctx: Execu
   return query;
 });
 
-/** `takenParams`, each parameter also named in the OpenAPI document (none was: the routes read a bare @Query()). */
-export function AuditParams(allowed: readonly string[]): ParameterDecorator {
+/** A tree size, a version, a trail position: what `parsePositiveInt` takes. */
+export const POSITIVE_INTEGER: SchemaObject = { type: 'integer', minimum: 1 };
+/** What `parseInstant` takes. */
+export const INSTANT: SchemaObject = { type: 'string', format: 'date-time' };
+
+/** The parameters that read the same on every route that takes them; the others are each route's to say. */
+const SCHEMA_BY_NAME: Record<string, SchemaObject> = {
+  size: POSITIVE_INTEGER,
+  version: POSITIVE_INTEGER,
+  fromVersion: POSITIVE_INTEGER,
+  toVersion: POSITIVE_INTEGER,
+  before: POSITIVE_INTEGER,
+  at: INSTANT,
+  fromAt: INSTANT,
+  toAt: INSTANT,
+  auditor: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$', description: 'the auditor’s token subject' },
+};
+
+/**
+ * `takenParams`, each parameter also named in the OpenAPI document (none was: the routes read a
+ * bare @Query()), with how its value reads: by its name, or as the route says (`schemas`: `from`
+ * is an instant on one route and a tree size on others, a page's `limit` has each route's maximum).
+ * The route's own parser still judges it and names it in a 400.
+ */
+export function AuditParams(allowed: readonly string[], schemas: Readonly<Record<string, SchemaObject>> = {}): ParameterDecorator {
   return (target, key, index) => {
     const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
     if (key !== undefined && descriptor)
-      for (const name of allowed) ApiQuery({ name, required: false, type: String })(target, key, descriptor);
+      for (const name of allowed)
+        ApiQuery({ name, required: false, schema: schemas[name] ?? SCHEMA_BY_NAME[name] ?? { type: 'string' } })(target, key, descriptor);
     takenParams(allowed)(target, key, index);
   };
 }

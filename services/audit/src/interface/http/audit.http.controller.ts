@@ -11,7 +11,7 @@ import { explainDecision } from '../../application/explain-decision';
 import { streamKindOf } from '../../application/stream-catalog';
 import { verifyStores, type VerifyScope } from '../../application/verify-stores';
 import { VERIFICATION_CONNECTIONS, type VerificationConnections } from '../../infrastructure/verification-connections';
-import { AuditCaller, parseInstant, parseInstantOrVersion, parsePositiveInt, AuditParams } from './audit-params';
+import { AuditCaller, INSTANT, parseInstant, parseInstantOrVersion, parsePositiveInt, POSITIVE_INTEGER, AuditParams } from './audit-params';
 import { progressLines } from './progress-lines';
 import { refusalRecorded } from './trail-refusals';
 
@@ -39,7 +39,8 @@ export class AuditHttpController {
   @ApiOperation({ summary: '流的全部事件：谁、何角色、何组织、理由、依据、记录时间 / every event of a stream, paginated' })
   async timeline(
     @Param('streamId') streamId: string,
-    @AuditParams(['fromVersion', 'limit']) q: Record<string, unknown>,
+    @AuditParams(['fromVersion', 'limit'], { limit: { ...POSITIVE_INTEGER, maximum: MAX_TIMELINE_PAGE, default: 50 } })
+    q: Record<string, unknown>,
     @AuditCaller() c: Caller,
   ) {
     streamKindOf(streamId);
@@ -117,7 +118,7 @@ export class AuditHttpController {
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '核验哈希链与完整性：单个流（stream）、时间段（from,to）或全部 / verify chains and completeness' })
   async verify(
-    @AuditParams(['stream', 'from', 'to']) q: Record<string, unknown>,
+    @AuditParams(['stream', 'from', 'to'], { from: INSTANT, to: INSTANT }) q: Record<string, unknown>,
     @AuditCaller() c: Caller,
     @Res() res: Response,
   ): Promise<void> {

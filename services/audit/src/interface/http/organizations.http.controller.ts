@@ -8,9 +8,12 @@ import { streamKindOf } from '../../application/stream-catalog';
 import { MAX_SUBTREE_PAGE, subtreeAsOf, subtreeStreams } from '../../application/subtree-as-of';
 import { subtreeDiff, subtreeStreamsBetween } from '../../application/subtree-diff';
 import { AuditOrgScope } from '../../infrastructure/audit-org-scope';
-import { AuditCaller, parseInstant, parsePositiveInt, AuditParams } from './audit-params';
+import { AuditCaller, parseInstant, parsePositiveInt, POSITIVE_INTEGER, AuditParams } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
 import { refusalRecorded } from './trail-refusals';
+
+/** A subtree page's `limit`, as the OpenAPI document says it (pageOf judges it). */
+const SUBTREE_LIMIT = { ...POSITIVE_INTEGER, maximum: MAX_SUBTREE_PAGE, default: 50 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Caller = { auditor: Auditor; correlationId: string };
@@ -35,7 +38,11 @@ export class OrganizationsHttpController {
   @ApiOperation({
     summary: '某一时刻组织及其下级的全部流（按流编号分页）/ every stream of an organisation and those below it, as of an instant, paged',
   })
-  async asOf(@Param('orgId') orgId: string, @AuditParams(['at', 'after', 'limit']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async asOf(
+    @Param('orgId') orgId: string,
+    @AuditParams(['at', 'after', 'limit'], { limit: SUBTREE_LIMIT }) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     checkOrgId(orgId);
     const at = parseInstant('at', q['at']);
     const { after, limit } = pageOf(q);
@@ -61,7 +68,7 @@ export class OrganizationsHttpController {
   })
   async diff(
     @Param('orgId') orgId: string,
-    @AuditParams(['fromAt', 'toAt', 'after', 'limit']) q: Record<string, unknown>,
+    @AuditParams(['fromAt', 'toAt', 'after', 'limit'], { limit: SUBTREE_LIMIT }) q: Record<string, unknown>,
     @AuditCaller() c: Caller,
   ) {
     checkOrgId(orgId);

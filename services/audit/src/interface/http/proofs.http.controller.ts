@@ -5,7 +5,7 @@ import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
 import { ProofLogs } from '../../application/proof-logs';
-import { AuditCaller, parsePositiveInt, AuditParams, streamInContext } from './audit-params';
+import { AuditCaller, parsePositiveInt, POSITIVE_INTEGER, AuditParams, streamInContext } from './audit-params';
 import { AUDIT_ROLES } from './audit.http.controller';
 
 type Caller = { auditor: Auditor; correlationId: string };
@@ -82,7 +82,11 @@ export class ProofsHttpController {
   @Get('consistency')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '两个检查点之间的一致性证明 / consistency proof between two tree sizes' })
-  async consistency(@Param('context') raw: string, @AuditParams(['from', 'to']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async consistency(
+    @Param('context') raw: string,
+    @AuditParams(['from', 'to'], { from: POSITIVE_INTEGER, to: POSITIVE_INTEGER }) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     const context = this.logs.contextOf(raw);
     const from = parsePositiveInt('from', q['from']);
     const to = parsePositiveInt('to', q['to']);

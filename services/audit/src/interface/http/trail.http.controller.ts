@@ -4,7 +4,7 @@ import { Roles } from '@vanguard/auth';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, auditorStream, type AuditQuery, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
-import { AuditCaller, parsePositiveInt, AuditParams } from './audit-params';
+import { AuditCaller, parsePositiveInt, POSITIVE_INTEGER, AuditParams } from './audit-params';
 import { refusalRecorded } from './trail-refusals';
 
 type Caller = { auditor: Auditor; correlationId: string };
@@ -41,7 +41,10 @@ export class TrailHttpController {
   @Get()
   @Roles('audit_supervisor')
   @ApiOperation({ summary: '审计人员的查询记录（仅省级审计监督）/ who audited what, when — audit_supervisor of the root only' })
-  async read(@AuditParams(['auditor', 'before', 'limit']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async read(
+    @AuditParams(['auditor', 'before', 'limit'], { limit: { ...POSITIVE_INTEGER, maximum: 200, default: 50 } }) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     const auditor = auditorOf(q['auditor'], false);
     const before = q['before'] === undefined ? undefined : parsePositiveInt('before', q['before']);
     const limit = q['limit'] === undefined ? 50 : parsePositiveInt('limit', q['limit'], 200);
@@ -81,7 +84,10 @@ export class TrailHttpController {
     summary:
       '审计记录两个大小之间的一致性证明（仅省级审计监督）/ consistency proof between two sizes of the auditors’ trail — audit_supervisor of the root only',
   })
-  async consistency(@AuditParams(['from', 'to']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
+  async consistency(
+    @AuditParams(['from', 'to'], { from: POSITIVE_INTEGER, to: POSITIVE_INTEGER }) q: Record<string, unknown>,
+    @AuditCaller() c: Caller,
+  ) {
     const from = parsePositiveInt('from', q['from']);
     const to = parsePositiveInt('to', q['to']);
     await this.recorded(c, { query: 'trail-consistency', streams: [], params: { from, to } });

@@ -4,7 +4,7 @@ import { Public, Roles } from '@vanguard/auth';
 import { perAddressRateGuard } from '@vanguard/http';
 import { ProofLogs } from '../../application/proof-logs';
 import { WitnessCosignatures } from '../../application/witness-cosignatures';
-import { parsePositiveInt, AuditParams } from './audit-params';
+import { parsePositiveInt, POSITIVE_INTEGER, AuditParams } from './audit-params';
 
 /** Requests a minute each address may make of the witness routes (`AUDIT_WITNESS_RPM`, default 600). */
 const witnessPerMinute = (): number => Number(process.env['AUDIT_WITNESS_RPM'] ?? 600);
@@ -36,7 +36,10 @@ export class WitnessHttpController {
   @Get('consistency')
   @Public()
   @ApiOperation({ summary: '一致性证明（供见证方）/ consistency proof between two tree sizes, for witnesses' })
-  async consistency(@Param('context') raw: string, @AuditParams(['from', 'to']) q: Record<string, unknown>) {
+  async consistency(
+    @Param('context') raw: string,
+    @AuditParams(['from', 'to'], { from: POSITIVE_INTEGER, to: POSITIVE_INTEGER }) q: Record<string, unknown>,
+  ) {
     const context = this.logs.contextOf(raw);
     return this.logs.consistency(context, parsePositiveInt('from', q['from']), parsePositiveInt('to', q['to']));
   }
