@@ -111,6 +111,9 @@ describe('the services’ OpenAPI documents', () => {
     ['audit', 'get', '/verify', 'query', 'from', { type: 'string', format: 'date-time' }],
     ['audit', 'get', '/transparency/{context}/consistency', 'query', 'from', { type: 'integer', minimum: 1 }],
     ['audit', 'get', '/audit-trail', 'query', 'limit', { type: 'integer', minimum: 1, maximum: 200 }],
+    ['commendation', 'get', '/calendar/{year}', 'path', 'year', { type: 'integer', minimum: 2000, maximum: 2099 }],
+    ['commendation', 'get', '/eligibility/{kind}/{id}', 'path', 'kind', { enum: ['member', 'organization'] }],
+    ['reporting', 'get', '/reports/figures/{figure}/events', 'path', 'figure', { enum: expect.arrayContaining(['pledges_made']) }],
   ] as const)('%s documents %s %s’s %s parameter %s with its checks', (service, method, path, where, name, limits) => {
     expect(parameter(docs.get(service)!, method, path, where, name)).toMatchObject(limits);
   });

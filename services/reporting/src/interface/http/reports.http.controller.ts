@@ -12,7 +12,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { uuidParam, type ConcurrencyLimiter } from '@vanguard/http';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
@@ -136,6 +136,7 @@ export class ReportsHttpController {
       'with Retry-After; a caller that leaves cancels its query.',
   })
   @TracePage()
+  @ApiParam({ name: 'figure', enum: FIGURES.map((f) => f.key), description: 'a figure key; another is 404 REPORT.FIGURE_UNKNOWN' })
   @ApiResponse({ status: 429, description: 'LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once' })
   @ApiResponse({ status: 503, description: 'REPORT.TRACE_TIMEOUT: the page took too long; ask a smaller page or a smaller subtree' })
   async trace(

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get, Inject, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { NoticePeriodV1 } from '@vanguard/commendation-domain';
 import {
@@ -43,6 +43,7 @@ export class CalendarHttpController {
   }
 
   @Get(':year')
+  @ApiParam({ name: 'year', schema: { type: 'integer', minimum: CALENDAR_YEARS.first, maximum: CALENDAR_YEARS.last } })
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '一年的调整 / a year’s holidays and make-up working days, with its version' })
   @ApiOkResponse({ type: CalendarYearResponse })
@@ -55,6 +56,7 @@ export class CalendarHttpController {
   }
 
   @Put('days/:day')
+  @ApiParam({ name: 'day', schema: { type: 'string', format: 'date' } })
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '设定一天 / mark a day a holiday or a make-up working day' })
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
@@ -65,6 +67,7 @@ export class CalendarHttpController {
   }
 
   @Delete('days/:day')
+  @ApiParam({ name: 'day', schema: { type: 'string', format: 'date' } })
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '取消调整 / the day counts by its weekday again' })
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })

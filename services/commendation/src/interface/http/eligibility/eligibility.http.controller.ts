@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import type { CommandContext } from '../../../application/commands/command-context';
 import {
@@ -24,6 +24,7 @@ export class EligibilityHttpController {
   ) {}
 
   @Get(':kind/:id')
+  @ApiParam({ name: 'kind', enum: ['member', 'organization'] })
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '资格事实 / what evaluation published about a member or organisation, each fact with its stream and version' })
   @ApiOkResponse({ description: 'grades, assessments and satisfaction, each with `input` {streamId, version}' })
