@@ -77,7 +77,7 @@ let current: { readonly spec: string | undefined; readonly addresses: ClientAddr
 /** The process's setting, read again when the environment changes it (tests start apps with their own). */
 function fromEnvironment(): ClientAddresses {
   const spec = process.env['VANGUARD_TRUSTED_PROXIES'];
-  if (current?.spec !== spec || current === undefined) current = { spec, addresses: ClientAddresses.parse(spec) };
+  if (current === undefined || current.spec !== spec) current = { spec, addresses: ClientAddresses.parse(spec) };
   return current.addresses;
 }
 

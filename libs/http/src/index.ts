@@ -8,6 +8,7 @@ export * from './streaming';
 export * from './operator-endpoints';
 export * from './client-address';
 export * from './openapi-parameter-limits';
+export * from './uuid-param';
 export * from './storable-text';
 export * from './pagination';
 export * from './domain-error.interceptor';

@@ -1,22 +1,8 @@
-import { BadRequestException, ParseUUIDPipe, type INestApplication } from '@nestjs/common';
+import { ParseUUIDPipe, type INestApplication } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { OpenAPIObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { applyLimits, controllerMethods, isDto, limitsByProperty, statedOptions, type Class } from './openapi-validation-limits';
-
-/**
- * A path parameter that must be a UUID: 400 `REQUEST.INVALID` naming it, in the platform's error
- * shape (Nest's own pipe answers "Validation failed (uuid is expected)", naming nothing).
- */
-export const uuidParam = (field: string): ParseUUIDPipe =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new BadRequestException({
-        code: 'REQUEST.INVALID',
-        message: `请求参数有误 / invalid request: ${field}: must be a UUID`,
-        errors: [{ field, reason: `${field} must be a UUID` }],
-      }),
-  });
 
 interface RouteArgument {
   readonly index: number;

@@ -33,8 +33,8 @@ export function isLocalRequest(req: AddressedRequest): boolean {
 
 /**
  * `/metrics` and `/docs` answer only local requests (`isLocalRequest`: the socket's address, never
- * a header anyone could write, and nothing a proxy forwarded), unless `VANGUARD_OPS_ENDPOINTS=open` says an operator's own
- * proxy or network guards them. Anyone else gets the same 404 as for a path that does not exist.
+ * a header anyone could write, and nothing a proxy forwarded), unless `VANGUARD_OPS_ENDPOINTS=open`
+ * says an operator's own proxy or network guards them. Anyone else gets the same 404 as for a path that does not exist.
  * Plain Node request and response, so it works under any Nest HTTP adapter.
  */
 export function operatorEndpointsGuard(env: NodeJS.ProcessEnv = process.env) {

@@ -1,0 +1,15 @@
+import { BadRequestException, ParseUUIDPipe } from '@nestjs/common';
+
+/**
+ * A path parameter that must be a UUID: 400 `REQUEST.INVALID` naming it, in the platform's error
+ * shape (Nest's own pipe answers "Validation failed (uuid is expected)", naming nothing).
+ */
+export const uuidParam = (field: string): ParseUUIDPipe =>
+  new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new BadRequestException({
+        code: 'REQUEST.INVALID',
+        message: `请求参数有误 / invalid request: ${field}: must be a UUID`,
+        errors: [{ field, reason: `${field} must be a UUID` }],
+      }),
+  });
