@@ -7,7 +7,7 @@ import {
   type VanguardPost,
 } from '../../domain/member/member.vocabulary';
 import { idNumberProblem } from '../../domain/member/id-number';
-import { PHONE_PATTERN } from '../../domain/member/personal-data.value-object';
+import { PHONE_PATTERN, PHONE_PROBLEM } from '../../domain/member/personal-data.value-object';
 import {
   ORG_KINDS,
   ORG_LEVELS,
@@ -104,11 +104,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   const idProblem = idNumber && idNumberProblem(idNumber, today);
   if (idProblem) bad('id_number', idProblem);
   const phone = cell(cells, 'phone') || null;
-  if (phone && !PHONE_PATTERN.test(phone))
-    bad(
-      'phone',
-      '电话号码须为 7–20 位数字，可带开头的 + 和数字间的单个 - / phone must be 7–20 digits, an optional leading + and single dashes between digits',
-    );
+  if (phone && !PHONE_PATTERN.test(phone)) bad('phone', PHONE_PROBLEM);
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -6,6 +6,9 @@ import { idNumberProblem } from './id-number';
  * (`0571-88888888-123`). The earlier pattern counted dashes as digits: `1------` passed.
  */
 export const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){7,20}[^0-9]*$)\+?[0-9]+(?:-[0-9]+)*$/;
+/** Why a phone is refused, wherever it is entered. */
+export const PHONE_PROBLEM =
+  '电话号码须为 7–20 位数字，可带开头的 + 和数字间的单个 - / phone must be 7–20 digits, an optional leading + and single dashes between digits';
 
 /**
  * A member's personal data: ID-card number and phone. Held in clear only in memory;
@@ -24,7 +27,7 @@ export class PersonalData {
     const idProblem = id === null ? null : idNumberProblem(id, today);
     if (idProblem !== null) throw new DomainError('MEMBER.ID_NUMBER_INVALID', 'rule', idProblem);
     if (ph !== null && !PHONE_PATTERN.test(ph)) {
-      throw new DomainError('MEMBER.PHONE_INVALID', 'rule', '电话号码格式不正确 / phone number is malformed');
+      throw new DomainError('MEMBER.PHONE_INVALID', 'rule', PHONE_PROBLEM);
     }
     return new PersonalData(id, ph);
   }

@@ -14,7 +14,7 @@ import { PageQueryDto } from './page.dto';
 import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
 import { noPersonalNumbersIn, PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 import { idNumberProblem } from '../../../domain/member/id-number';
-import { PHONE_PATTERN } from '../../../domain/member/personal-data.value-object';
+import { PHONE_PATTERN, PHONE_PROBLEM } from '../../../domain/member/personal-data.value-object';
 
 /**
  * The domain's ID-number rule, asked before the domain is reached: 400 naming the field and why.
@@ -74,7 +74,7 @@ export class EnrolMemberRequest {
 
   @ApiPropertyOptional({ description: 'stored encrypted, shown masked, never published' })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'phone must be 7–20 digits, an optional leading + and single dashes between digits' })
+  @Matches(PHONE_PATTERN, { message: PHONE_PROBLEM })
   phone?: string;
 }
 
