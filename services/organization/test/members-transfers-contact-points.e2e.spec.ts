@@ -6,7 +6,11 @@ import { tokenFor } from '@vanguard/testing';
 import { MembersHttpController } from '../src/interface/http/members.http.controller';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { everyPage } from './support/every-page';
-import { randomIdNumber } from './support/id-numbers';
+import { randomIdNumber, withCheckDigit } from './support/id-numbers';
+import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../src/application/ports/personal-data-cipher.port';
+
+/** The check digit a first seventeen would get, computed by the tests' own code. */
+const withCheckDigitOf = (first17: string): string => withCheckDigit(first17).slice(17);
 
 const BAIHUA = demoOrgId('910425101');
 const HEKOU_TOWN = demoOrgId('910425102');
@@ -158,6 +162,41 @@ describe(MembersHttpController.name, () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
         expect.arrayContaining(['status', 'joinedOn', 'roles', 'idNumber']),
       );
+    });
+
+    it('reads back, exports and moves on a member whose number was stored before the check digit was asked (ADR 0148)', async () => {
+      const orgId = await newVillage(BAIHUA, '910425101');
+      const res = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId, name: '旧号码', status: 'full', joinedOn: '2001-07-01', idNumber: idNumber(), phone: '13800001234' });
+      expect(res.status).toBe(201);
+      // As an earlier release stored it: the right shape, a check digit that does not match.
+      const old = `1101011990${String(Date.now() % 1e7).padStart(7, '0')}`;
+      const stored = old + (withCheckDigitOf(old) === '0' ? '1' : '0');
+      const cipher = sut.get<PersonalDataCipher>(PERSONAL_DATA_CIPHER);
+      const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
+      await db.connect();
+      await db.query(`update organization.members set id_number_enc = $2, id_number_hash = $3 where id = $1`, [
+        res.body.id,
+        cipher.encrypt(stored),
+        cipher.blindIndex(stored),
+      ]);
+      await db.end();
+
+      const read = await http().get(`/members/${res.body.id}`).set(as('county.organizer'));
+      const exported = await http()
+        .get('/exports/members')
+        .query({ format: 'csv', subtreeOf: orgId })
+        .set(as('county.organizer'))
+        .buffer(true);
+      const role = await http().post(`/members/${res.body.id}/roles`).set(as('county.organizer')).send({ role: 'party_worker' });
+
+      expect(read.status).toBe(200);
+      expect(read.body.idNumberMasked).toBe(`${stored.slice(0, 4)}**********${stored.slice(14)}`);
+      expect(exported.status).toBe(200);
+      expect(exported.text).toContain(stored);
+      expect(role.status).toBe(204);
     });
 
     it('answers 400 naming idNumber and why for a number with one digit mistyped, and enrols no one', async () => {
