@@ -143,14 +143,43 @@ describe(CountyRosterHandler.name, () => {
     ]);
   });
 
-  it('saves a record that changes only what has no event of its own (转正, a corrected name)', async () => {
+  it('saves a record that changes only what has no event of its own (转正, a corrected name), each a line of history (ADR 0150)', async () => {
+    const today = new SystemClock().today();
     const county = randomUUID();
-    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const [first] = await inTx(() => sut.synced([synced(county, { roles: ['party_worker'] })], client));
     const memberId = memberIdOf(first!);
-    const [second] = await inTx(() => sut.synced([synced(county, { name: '张山', status: 'full' }, 2)], client));
+    const [second] = await inTx(() => sut.synced([synced(county, { name: '张山', status: 'full', roles: [] }, 2)], client));
     expect(second).toEqual({ outcome: 'applied', result: { memberId } });
     const { rows } = await db.pool.query(`select name, status, version from members where id = $1`, [memberId]);
     expect(rows[0]).toEqual({ name: '张山', status: 'full', version: 2 });
+    const history = await db.pool.query(`select on_day::text as on, kind, detail from member_history where member_id = $1 order by id`, [
+      memberId,
+    ]);
+    expect(history.rows.slice(-3)).toEqual([
+      { on: today, kind: 'renamed', detail: synced(county).event.data.name },
+      { on: today, kind: 'status_changed', detail: 'full' },
+      { on: today, kind: 'role_removed', detail: 'party_worker' },
+    ]);
+
+    // Dated when learned, they bound no removal: the county's earlier leaving day applies.
+    const [left] = await inTx(() => sut.removed([removed(county, 3)], client));
+    expect(left).toEqual({ outcome: 'applied', result: { memberId } });
+  });
+
+  it('bounds a removal by the latest line that bounds one, not by a correction recorded after it (ADR 0150)', async () => {
+    const today = new SystemClock().today();
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county)], client));
+    const memberId = memberIdOf(first!);
+    await inTx(() => sut.synced([synced(county, { roles: ['secretary'] }, 2)], client));
+    await inTx(() => sut.synced([synced(county, { name: '张山', roles: ['secretary'] }, 3)], client));
+    const kinds = await db.pool.query<{ kind: string }>(`select kind from member_history where member_id = $1 order by id`, [memberId]);
+    expect(kinds.rows.map((r) => r.kind)).toEqual(['joined', 'role_assigned', 'renamed']);
+
+    const [early] = await inTx(() => sut.removed([removed(county, 4)], client));
+
+    expect(early).toMatchObject({ outcome: 'refused', code: 'MEMBER.LEFT_ON_OUT_OF_RANGE' });
+    expect(early!.outcome === 'refused' && early!.reason).toContain(`history runs to ${today} (role assigned)`);
   });
 
   it('refuses with the domain rule’s code and goes on with the batch: a join in the future, a year 0000, an unknown organisation', async () => {

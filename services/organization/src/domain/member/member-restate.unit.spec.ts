@@ -51,6 +51,41 @@ describe(`${Member.name}.restate`, () => {
     expect([sut.name, sut.status, sut.roles, sut.posts]).toEqual(['张红', 'full', ['secretary'], ['model_post']]);
   });
 
+  it('restate_WhenNameStatusRolesAndPostsChange_WritesALineOfHistoryForEach (they have no event of their own, ADR 0150)', () => {
+    const sut = joined();
+    sut.markHistorySaved();
+    sut.restate(record({ name: '张红', status: 'full', roles: ['secretary'], posts: ['model_post'] }), '2011-02-01');
+    expect(sut.unsavedHistory().map((h) => [h.on, h.kind, h.detail])).toEqual([
+      ['2011-02-01', 'renamed', '张红梅'],
+      ['2011-02-01', 'status_changed', 'full'],
+      ['2011-02-01', 'role_removed', 'party_worker'],
+      ['2011-02-01', 'role_assigned', 'secretary'],
+      ['2011-02-01', 'post_removed', 'pioneer_post'],
+      ['2011-02-01', 'post_granted', 'model_post'],
+    ]);
+    expect(new Set(sut.unsavedHistory().map((h) => h.orgId))).toEqual(new Set(['org-a']));
+  });
+
+  it('restate_WhenOnlyTheNamesSpacingDiffers_WritesNoLine', () => {
+    const sut = joined();
+    sut.markHistorySaved();
+    sut.restate(record({ name: ' 张红梅 ' }), '2011-02-01');
+    expect(sut.unsavedHistory()).toEqual([]);
+  });
+
+  it("restate_ItsOwnLinesBoundNoLeaving (dated when learned, not when done: a county drops a leaver's roles, then sends his earlier day)", () => {
+    const sut = joined();
+    sut.restate(record({ name: '张红', status: 'full', roles: [], posts: [] }), '2011-06-01');
+    sut.leave('2011-05-01', '2011-07-01');
+    expect(sut.membership).toBe('left');
+  });
+
+  it('restate_ARoleItAssigns_StillBoundsALeaving (ADR 0140)', () => {
+    const sut = joined();
+    sut.restate(record({ status: 'full', roles: ['secretary'] }), '2011-06-01');
+    expect(codeOf(() => sut.leave('2011-05-01', '2011-07-01'))).toBe('MEMBER.LEFT_ON_OUT_OF_RANGE');
+  });
+
   it('restate_WhenTheRecordNamesAnotherJoiningDay_RefusesAndChangesNothing (a changed day was dropped while the reply said applied)', () => {
     const sut = joined();
     expect(codeOf(() => sut.restate(record({ name: '张红', joinedOn: '2015-03-15' }), '2011-04-01'))).toBe('MEMBER.JOINED_ON_DIFFERS');

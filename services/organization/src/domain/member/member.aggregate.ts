@@ -13,10 +13,39 @@ import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-m
 import { RosterKeepsTheJoiningDayRule } from './rules/roster-keeps-the-joining-day.rule';
 import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
 
+/** What a line of a member's history records; a county's restate adds the last four (ADR 0150). */
+export const MEMBERSHIP_HISTORY_KINDS = [
+  'joined',
+  'role_assigned',
+  'post_granted',
+  'transferred_out',
+  'transferred_in',
+  'left',
+  'renamed',
+  'status_changed',
+  'role_removed',
+  'post_removed',
+] as const;
+
+/**
+ * The lines a leaving may not precede (ADR 0140): each records him acting as a member on its day.
+ * A restate's own lines are dated when the platform learned of a correction, not when it happened
+ * (a roster states the record, not its dates), so they bound nothing: a county that drops a
+ * leaver's roles and then sends his earlier leaving day is not refused for it (ADR 0150).
+ */
+export const BOUNDS_A_LEAVING: readonly MembershipHistoryEntry['kind'][] = [
+  'joined',
+  'role_assigned',
+  'post_granted',
+  'transferred_out',
+  'transferred_in',
+  'left',
+];
+
 /** One line of a member's organisational history; it travels with the member on transfer. */
 export interface MembershipHistoryEntry {
   readonly on: Day;
-  readonly kind: 'joined' | 'role_assigned' | 'post_granted' | 'transferred_out' | 'transferred_in' | 'left';
+  readonly kind: (typeof MEMBERSHIP_HISTORY_KINDS)[number];
   readonly orgId: string;
   readonly detail: string | null;
 }
@@ -169,7 +198,8 @@ export class Member extends AggregateRoot {
    * posts) and the member takes it. Checked before anything changes, so a refusal leaves the
    * member as it was. Roles and posts the record adds are assigned and granted as usual (their
    * events, their history); a corrected name, a status change (转正) and roles or posts the
-   * record no longer lists have no event of their own: the member-state topic carries them.
+   * record no longer lists have no event of their own: the member-state topic carries them, and
+   * each is a line of his history (ADR 0150), the corrected name's with the name it replaced.
    * A move to another organisation is a transfer (MemberTransfer.recordedByRoster), not this.
    */
   restate(record: RosterRecord, on: Day): void {
@@ -178,11 +208,17 @@ export class Member extends AggregateRoot {
     const name = Member.validName(record.name);
     const roles = [...new Set(record.roles)];
     const posts = [...new Set(record.posts)];
+    const line = (kind: MembershipHistoryEntry['kind'], detail: string) =>
+      this.props.history.push({ on, kind, orgId: this.props.orgId, detail });
+    if (name !== this.props.name) line('renamed', this.props.name);
+    if (record.status !== this.props.status) line('status_changed', record.status);
     this.props.name = name;
     this.props.status = record.status;
+    for (const role of this.props.roles.filter((r) => !roles.includes(r))) line('role_removed', role);
     const added = roles.filter((r) => !this.props.roles.includes(r));
     this.props.roles = this.props.roles.filter((r) => roles.includes(r));
     for (const role of added) this.assignRole(role, on);
+    for (const post of this.props.posts.filter((p) => !posts.includes(p))) line('post_removed', post);
     this.props.posts = this.props.posts.filter((p) => posts.includes(p));
     for (const post of posts) this.grantPost(post, on);
   }
@@ -204,10 +240,10 @@ export class Member extends AggregateRoot {
     });
   }
 
-  /** The line of the member's history with the latest day (the last recorded of that day); none for no history. */
+  /** The line bounding a leaving with the latest day (the last recorded of that day); none for no such line. */
   private latestHistoryLine(): MembershipHistoryEntry | undefined {
     return this.props.history.reduce<MembershipHistoryEntry | undefined>(
-      (latest, h) => (!latest || h.on >= latest.on ? h : latest),
+      (latest, h) => (!BOUNDS_A_LEAVING.includes(h.kind) ? latest : !latest || h.on >= latest.on ? h : latest),
       undefined,
     );
   }

@@ -9,7 +9,7 @@ import {
   type CountyRosterStore,
   type RosterMemberState,
 } from '../../application/county/county-roster.port';
-import type { MembershipHistoryEntry } from '../../domain/member/member.aggregate';
+import { BOUNDS_A_LEAVING, type MembershipHistoryEntry } from '../../domain/member/member.aggregate';
 import type { Membership, MemberRole, MemberStatus, VanguardPost } from '../../domain/member/member.vocabulary';
 import type { OrgStatus } from '../../domain/organization/organization.vocabulary';
 import type { DomainEvent } from '../../domain/shared/aggregate-root';
@@ -106,7 +106,7 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
     );
     const all = members.rows as MemberRow[];
     const rows = all.filter((r) => !r.taken_over_by);
-    // A removal's bound (ADR 0140): each member's history line with the latest day, in one statement
+    // A removal's bound (ADR 0140): each member's bounding history line (ADR 0150) with the latest day, in one statement
     // for the batch, read once the members are locked — a line committed while the batch waited for
     // a member (a role, a transfer) is in it; read in the locking statement, its snapshot was older.
     const latest =
@@ -115,9 +115,9 @@ export class PgCountyRosterStore implements CountyRosterStore<SqlTx> {
             await tx.query(
               `select distinct on (h.member_id) h.member_id, h.on_day::text as on_day, h.kind, h.org_id, h.detail
                  from member_history h
-                where h.member_id = any($1::uuid[])
+                where h.member_id = any($1::uuid[]) and h.kind = any($2::text[])
                 order by h.member_id, h.on_day desc, h.id desc`,
-              [rows.map((r) => r.id)],
+              [rows.map((r) => r.id), BOUNDS_A_LEAVING],
             )
           ).rows as HistoryRow[])
         : [];

@@ -10,6 +10,10 @@ const KIND_NAMES: Record<MembershipHistoryEntry['kind'], string> = {
   transferred_out: '组织关系转出 / transferred out',
   transferred_in: '组织关系转入 / transferred in',
   left: '离开 / left',
+  renamed: '姓名更正 / name corrected',
+  status_changed: '党员身份变更 / status changed',
+  role_removed: '免去职务 / role removed',
+  post_removed: '撤销岗位 / vanguard post withdrawn',
 };
 
 /**

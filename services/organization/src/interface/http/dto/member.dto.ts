@@ -14,6 +14,7 @@ import { PageQueryDto } from './page.dto';
 import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
 import { noPersonalNumbersIn, PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 import { idNumberProblem } from '../../../domain/member/id-number';
+import { MEMBERSHIP_HISTORY_KINDS } from '../../../domain/member/member.aggregate';
 import { PHONE_PATTERN, PHONE_PROBLEM } from '../../../domain/member/personal-data.value-object';
 
 /**
@@ -151,9 +152,15 @@ export class MemberResponse {
 
 export class MemberHistoryEntryResponse {
   @ApiProperty() on!: string;
-  @ApiProperty() kind!: string;
+  @ApiProperty({ enum: MEMBERSHIP_HISTORY_KINDS }) kind!: string;
   @ApiProperty({ format: 'uuid' }) orgId!: string;
-  @ApiProperty({ nullable: true, type: String }) detail!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      '角色、岗位、新身份、转移编号（合并时为原组织）或离开原因；姓名更正时为更正前的姓名 / the role, post, new status, transfer id (a merge: the organisation merged from) or reason; renamed: the name it replaced',
+  })
+  detail!: string | null;
 }
 
 export class MemberDetailResponse extends MemberResponse {
