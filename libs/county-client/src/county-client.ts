@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { ServiceKafka } from '@vanguard/messaging';
+import { ServiceKafka } from '@vanguard/messaging/kafka';
 import type { EventEnvelope } from '@vanguard/contracts';
 import { buildCountyMessage, countyKafkaMessage, subjectOf, type CountyIdentity } from './county-message';
 import type { CountyClientConfig } from './county-client.config';

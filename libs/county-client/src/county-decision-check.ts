@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventVerifier, eventKeyVariables, type SignatureRefusal } from '@vanguard/auth';
+import { EventVerifier, eventKeyVariables, type SignatureRefusal } from '@vanguard/auth/event-signatures';
 import { decidedBySchema, decisionSchema, envelopeSchema, type EventEnvelope } from '@vanguard/contracts';
 import { chinaTimeOf } from '@vanguard/kernel';
 

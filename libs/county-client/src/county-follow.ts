@@ -1,6 +1,6 @@
 import { ORGANIZATION_STATE_TOPIC, OrganizationState, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
-import type { EventVerifier } from '@vanguard/auth';
-import { within } from '@vanguard/messaging';
+import type { EventVerifier } from '@vanguard/auth/event-signatures';
+import { within } from '@vanguard/messaging/kafka';
 import type { EachBatchPayload } from 'kafkajs';
 import type { CountyClient } from './county-client';
 import {

@@ -1,5 +1,5 @@
 import { COUNTY_INBOUND_TOPIC, countyContracts, type AnyEventContract, type EventEnvelope } from '@vanguard/contracts';
-import { toKafkaMessage } from '@vanguard/messaging';
+import { toKafkaMessage } from '@vanguard/messaging/kafka';
 import type { Message } from 'kafkajs';
 
 /** Who the county system is, as its own token says (client id, service-account subject, county organisation). */

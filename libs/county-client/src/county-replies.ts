@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { IDLE_FETCH_WAIT_MS, setIdleGroupOffsets, type TopicOffsets } from '@vanguard/kafka-topics';
-import { retryingRetriable } from '@vanguard/messaging';
+import { retryingRetriable } from '@vanguard/messaging/kafka';
 import type { CountyClient } from './county-client';
 
 /** The county's reply topic (COUNTY.md, "Reply"): one per county, so ACLs let it read only its own. */
