@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import type { Histogram } from 'prom-client';
+import { clientAddress } from '@vanguard/http';
 import { metricsRegistry } from './metrics';
 
 /** The access line pino-http writes for a request, as flat fields. */
@@ -9,6 +10,8 @@ export interface AccessLine {
   readonly method: string;
   readonly url: string;
   readonly remoteAddress: string | undefined;
+  /** The caller as the per-address limits judge it, behind a trusted proxy too (ADR 0149). */
+  readonly client: string;
   readonly statusCode: number;
   readonly responseTime: number;
 }
@@ -35,12 +38,12 @@ export function answeredAheadReceipts(): AnsweredAheadReceipts {
     Histogram<'method' | 'route' | 'status'> | undefined;
   return {
     observe: (route, status, seconds) => histogram?.observe({ method: 'GET', route, status: String(status) }, seconds),
-    log: ({ correlationId, method, url, remoteAddress, statusCode, responseTime }) => {
+    log: ({ correlationId, method, url, remoteAddress, client, statusCode, responseTime }) => {
       const logger = PinoLogger.root as PinoLogger['logger'] | undefined;
       if (!logger?.isLevelEnabled('info')) return;
       // Flat fields, not `req`/`res`: the logger's request/response serializers (pino-http's) read
       // real objects — given plain ones they logged every hit with statusCode null and no address.
-      logger.info({ correlationId, method, url, remoteAddress, statusCode, responseTime }, 'request completed');
+      logger.info({ correlationId, method, url, remoteAddress, client, statusCode, responseTime }, 'request completed');
     },
   };
 }
@@ -61,6 +64,7 @@ export function recordAnsweredAhead(
     method: req.method ?? 'GET',
     url: req.url ?? '',
     remoteAddress: req.socket.remoteAddress,
+    client: clientAddress(req),
     statusCode: res.statusCode,
     responseTime: Math.round(ms),
   });

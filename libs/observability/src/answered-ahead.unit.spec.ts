@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PinoLogger } from 'nestjs-pino';
-import { answeredAheadReceipts } from './answered-ahead';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answeredAheadReceipts, recordAnsweredAhead } from './answered-ahead';
 
 // The access line of a read answered ahead of Express goes through the service's root logger,
 // which carries pino-http's request and response serializers: the line must still say what was
@@ -28,6 +29,7 @@ describe(answeredAheadReceipts.name, () => {
       method: 'GET',
       url: '/honour-roll',
       remoteAddress: '10.0.0.9',
+      client: '10.0.0.9',
       statusCode: 304,
       responseTime: 1,
     });
@@ -38,7 +40,39 @@ describe(answeredAheadReceipts.name, () => {
       method: 'GET',
       url: '/honour-roll',
       remoteAddress: '10.0.0.9',
+      client: '10.0.0.9',
       statusCode: 304,
     });
+  });
+
+  // Behind a trusted proxy the socket is the proxy's for every reader (ADR 0149).
+  it.each([
+    ['10.0.0.9', '203.0.113.7'],
+    [undefined, '10.0.0.9'],
+  ])('WhenTheTrustedProxiesAre_%s_LogsTheClientAs_%s', (trusted, client) => {
+    const had = process.env['VANGUARD_TRUSTED_PROXIES'];
+    if (trusted === undefined) delete process.env['VANGUARD_TRUSTED_PROXIES'];
+    else process.env['VANGUARD_TRUSTED_PROXIES'] = trusted;
+    try {
+      const lines: { client?: string; remoteAddress?: string }[] = [];
+      const req = {
+        method: 'GET',
+        url: '/honour-roll',
+        socket: { remoteAddress: '10.0.0.9' },
+        headers: { 'x-forwarded-for': '203.0.113.7' },
+      };
+      recordAnsweredAhead(
+        { log: (line) => lines.push(line) },
+        req as unknown as IncomingMessage,
+        { statusCode: 200 } as ServerResponse,
+        '/honour-roll',
+        'c-2',
+        performance.now(),
+      );
+      expect(lines).toEqual([expect.objectContaining({ remoteAddress: '10.0.0.9', client })]);
+    } finally {
+      if (had === undefined) delete process.env['VANGUARD_TRUSTED_PROXIES'];
+      else process.env['VANGUARD_TRUSTED_PROXIES'] = had;
+    }
   });
 });

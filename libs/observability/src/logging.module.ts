@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { routedPath } from '@vanguard/kernel';
+import { clientAddress } from '@vanguard/http';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { correlationIdFor } from './correlation';
 
@@ -32,6 +33,9 @@ export const pinoHttpOptions = {
   // Credentials never reach the log: bearer tokens, cookies, and what a client sends its proxy.
   redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
   autoLogging: { ignore: isUnloggedRequest },
+  // Who called, as the per-address limits judge it (ADR 0149): behind a trusted proxy the line's
+  // `req.remoteAddress` is the proxy's for everyone. None on an unlogged route, whatever logs there.
+  customProps: (req: IncomingMessage) => (isUnloggedRequest(req) ? {} : { client: clientAddress(req) }),
 } satisfies Params['pinoHttp'];
 
 /** pino JSON logs, one line per request, each carrying the request's correlation id. */

@@ -86,6 +86,23 @@ describe('request logging', () => {
     expect(lines.map(urlOf)).toEqual(['/after']);
   });
 
+  // Behind a trusted proxy the socket is the proxy's for every caller (ADR 0149); nobody else's header is believed.
+  it.each([
+    ['127.0.0.1', '203.0.113.7'],
+    ['', '127.0.0.1'],
+  ])('WhenTheTrustedProxiesAre_"%s"_LogsTheClientAs_%s', async (trusted, client) => {
+    const had = process.env['VANGUARD_TRUSTED_PROXIES'];
+    process.env['VANGUARD_TRUSTED_PROXIES'] = trusted;
+    try {
+      await send('GET', '/forwarded', { 'x-forwarded-for': '203.0.113.7' });
+      await logged('/forwarded');
+    } finally {
+      if (had === undefined) delete process.env['VANGUARD_TRUSTED_PROXIES'];
+      else process.env['VANGUARD_TRUSTED_PROXIES'] = had;
+    }
+    expect(JSON.parse(lines[0]!)).toMatchObject({ client, req: { remoteAddress: '127.0.0.1' } });
+  });
+
   it('WhenARequestCarriesCredentials_LogsNoneOfThem', async () => {
     await send('GET', '/anything', {
       authorization: 'Bearer SECRET-BEARER',
