@@ -166,6 +166,21 @@ describe(CountyRosterHandler.name, () => {
     expect(left).toEqual({ outcome: 'applied', result: { memberId } });
   });
 
+  it('records a role the record drops in the organisation it was held in when the record also moves him (ADR 0150)', async () => {
+    const county = randomUUID();
+    const [first] = await inTx(() => sut.synced([synced(county, { roles: ['secretary'] })], client));
+    const memberId = memberIdOf(first!);
+    await inTx(() => sut.synced([synced(county, { orgId: BAIHUA, roles: ['party_worker'] }, 2)], client));
+    const lines = await db.pool.query<{ kind: string; org_id: string; detail: string }>(
+      `select kind, org_id, detail from member_history where member_id = $1 and kind like 'role%' order by id`,
+      [memberId],
+    );
+    expect(lines.rows).toEqual([
+      { kind: 'role_removed', org_id: HONGSHI, detail: 'secretary' },
+      { kind: 'role_assigned', org_id: BAIHUA, detail: 'party_worker' },
+    ]);
+  });
+
   it('bounds a removal by the latest line that bounds one, not by a correction recorded after it (ADR 0150)', async () => {
     const today = new SystemClock().today();
     const county = randomUUID();

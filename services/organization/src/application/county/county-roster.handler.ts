@@ -193,7 +193,8 @@ export class CountyRosterHandler<TTx> {
     const refusal = await speaksFor(this.scope, m.sender, linked.state);
     if (refusal) return refusal;
     const member = restore(linked.state);
-    // Moved first, so what the record adds (roles, posts) is recorded in the new organisation.
+    const heldIn = member.orgId;
+    // Moved first, so what the record adds (roles, posts) is recorded in the new organisation, and what it drops in the old.
     const transfer =
       d.orgId === member.orgId
         ? null
@@ -204,7 +205,7 @@ export class CountyRosterHandler<TTx> {
             on: today,
             openTransfersOfMember: batch.snapshot.openTransfers.get(member.id) ?? 0,
           });
-    member.restate(d, today);
+    member.restate(d, today, heldIn);
     if (transfer) batch.transfers.push(transfer);
     batch.keep(key, member, linked.isNew, contextOf(m), extra);
     return applied({ memberId: member.id });
@@ -219,7 +220,7 @@ export class CountyRosterHandler<TTx> {
     if (!linked) throw new MemberNotFoundError(d.memberId);
     const refusal = await speaksFor(this.scope, m.sender, linked.state);
     if (refusal) return refusal;
-    // With his latest history line: a leaving day may not precede it (ADR 0140).
+    // With his latest history line that bounds a leaving: a leaving day may not precede it (ADR 0140, 0150).
     const member = restore(linked.state, batch.snapshot.latestHistory.get(linked.state.id));
     member.leave(d.removedOn, today, d.reason);
     // As POST /members/:id/leave: whoever leaves takes no open transfer along (ADR 0120), and
@@ -257,7 +258,7 @@ function contextOf(m: CountyMessage): EventContext {
 
 /**
  * A member the batch works on: restored without opening personal numbers (the batch never writes
- * them), and with the one history line a removal reads (`latest`, the line with the latest day);
+ * them), and with the one history line a removal reads (`latest`, the bounding line with the latest day);
  * a restatement reads none. The lines he had are stored already: only new ones are written.
  */
 function restore(s: RosterMemberState, latest?: MembershipHistoryEntry): Member {

@@ -39,7 +39,8 @@ export interface CountyRosterSnapshot {
   /** Member id → transfers still requested or accepted. */
   readonly openTransfers: ReadonlyMap<string, number>;
   /**
-   * Member id → the line of his history with the latest day, read for a removal batch only (empty
+   * Member id → the line of his history with the latest day among those that bound a leaving
+   * (`BOUNDS_A_LEAVING`, ADR 0150), read for a removal batch only (empty
    * otherwise), after the members are locked: a leaving day may not precede it (ADR 0140).
    */
   readonly latestHistory: ReadonlyMap<string, MembershipHistoryEntry>;

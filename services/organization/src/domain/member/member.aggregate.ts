@@ -62,7 +62,8 @@ export interface MemberProps {
   membership: Membership;
   /**
    * As stored, in the order recorded; a county roster batch restores a member with his latest line
-   * only (by day), the one his decisions read: the lines before it are stored and never rewritten.
+   * that bounds a leaving only (by day), the one his decisions read: the lines before it are stored
+   * and never rewritten.
    */
   history: MembershipHistoryEntry[];
   version: number;
@@ -198,27 +199,29 @@ export class Member extends AggregateRoot {
    * posts) and the member takes it. Checked before anything changes, so a refusal leaves the
    * member as it was. Roles and posts the record adds are assigned and granted as usual (their
    * events, their history); a corrected name, a status change (转正) and roles or posts the
-   * record no longer lists have no event of their own: the member-state topic carries them, and
-   * each is a line of his history (ADR 0150), the corrected name's with the name it replaced.
-   * A move to another organisation is a transfer (MemberTransfer.recordedByRoster), not this.
+   * record no longer lists have no event of their own: the member-state topic carries the status,
+   * roles and posts (never a name), and each is a line of his history (ADR 0150), the corrected
+   * name's with the name it replaced.
+   * A move to another organisation is a transfer (MemberTransfer.recordedByRoster), not this; made
+   * first, `heldIn` names the organisation he held what the record drops in.
    */
-  restate(record: RosterRecord, on: Day): void {
+  restate(record: RosterRecord, on: Day, heldIn: string = this.props.orgId): void {
     checkRule(new MemberMustBeActiveRule(this.props.membership));
     checkRule(new RosterKeepsTheJoiningDayRule(this.props.joinedOn, record.joinedOn));
     const name = Member.validName(record.name);
     const roles = [...new Set(record.roles)];
     const posts = [...new Set(record.posts)];
-    const line = (kind: MembershipHistoryEntry['kind'], detail: string) =>
-      this.props.history.push({ on, kind, orgId: this.props.orgId, detail });
+    const line = (kind: MembershipHistoryEntry['kind'], detail: string, orgId = this.props.orgId) =>
+      this.props.history.push({ on, kind, orgId, detail });
     if (name !== this.props.name) line('renamed', this.props.name);
     if (record.status !== this.props.status) line('status_changed', record.status);
     this.props.name = name;
     this.props.status = record.status;
-    for (const role of this.props.roles.filter((r) => !roles.includes(r))) line('role_removed', role);
+    for (const role of this.props.roles.filter((r) => !roles.includes(r))) line('role_removed', role, heldIn);
     const added = roles.filter((r) => !this.props.roles.includes(r));
     this.props.roles = this.props.roles.filter((r) => roles.includes(r));
     for (const role of added) this.assignRole(role, on);
-    for (const post of this.props.posts.filter((p) => !posts.includes(p))) line('post_removed', post);
+    for (const post of this.props.posts.filter((p) => !posts.includes(p))) line('post_removed', post, heldIn);
     this.props.posts = this.props.posts.filter((p) => posts.includes(p));
     for (const post of posts) this.grantPost(post, on);
   }

@@ -17,10 +17,11 @@ const KIND_NAMES: Record<MembershipHistoryEntry['kind'], string> = {
 };
 
 /**
- * A member leaves no earlier than the latest day of his history (ADR 0140): every line of it — a
+ * A member leaves no earlier than the latest day of his history (ADR 0140): each line of it — a
  * role, a post, a transfer or a merge into his organisation, the joining — records him as a
  * member of the organisation on its day, so a leaving before it would leave a history in which he
- * acts after he left. Only the joining day bounded it: a county's removal dated 2026-01-05 was
+ * acts after he left. (A county restate's corrections are dated when learned and bound nothing:
+ * `BOUNDS_A_LEAVING`, ADR 0150.) Only the joining day bounded it: a county's removal dated 2026-01-05 was
  * applied to a member whose roster sync had assigned him a role on 2026-12-05. A county's late
  * paperwork is refused too, naming the day, as a changed joining day is: the county removes him on
  * or after that day, or the organisation department corrects the record first.
