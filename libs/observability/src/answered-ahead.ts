@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import type { Histogram } from 'prom-client';
-import { clientAddress } from '@vanguard/http';
 import { metricsRegistry } from './metrics';
 
 /** The access line pino-http writes for a request, as flat fields. */
@@ -48,7 +47,10 @@ export function answeredAheadReceipts(): AnsweredAheadReceipts {
   };
 }
 
-/** Records a request the fast path has answered: the metric under `route`, then the access line. */
+/**
+ * Records a request the fast path has answered: the metric under `route`, then the access line.
+ * `client` is the caller as its rate limit judged it (libs/http `clientAddress`), already worked out.
+ */
 export function recordAnsweredAhead(
   receipts: AnsweredAheadReceipts,
   req: IncomingMessage,
@@ -56,6 +58,7 @@ export function recordAnsweredAhead(
   route: string,
   correlationId: string,
   startedMs: number,
+  client: string,
 ): void {
   const ms = performance.now() - startedMs;
   receipts.observe?.(route, res.statusCode, ms / 1000);
@@ -64,7 +67,7 @@ export function recordAnsweredAhead(
     method: req.method ?? 'GET',
     url: req.url ?? '',
     remoteAddress: req.socket.remoteAddress,
-    client: clientAddress(req),
+    client,
     statusCode: res.statusCode,
     responseTime: Math.round(ms),
   });

@@ -33,6 +33,9 @@ export const pinoHttpOptions = {
   // Credentials never reach the log: bearer tokens, cookies, and what a client sends its proxy.
   redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
   autoLogging: { ignore: isUnloggedRequest },
+  // pino-http binds the request (address, port, headers) to every line written while it runs, the
+  // problem filter's "unhandled error" included: on a route promised anonymity it is its method alone.
+  serializers: { req: (r: { raw: IncomingMessage; method: string }) => (isUnloggedRequest(r.raw) ? { method: r.method } : r) },
   // Who called, as the per-address limits judge it (ADR 0149): behind a trusted proxy the line's
   // `req.remoteAddress` is the proxy's for everyone. None on an unlogged route, whatever logs there.
   customProps: (req: IncomingMessage) => (isUnloggedRequest(req) ? {} : { client: clientAddress(req) }),

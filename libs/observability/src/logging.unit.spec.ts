@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { waitUntil } from '@vanguard/testing';
+import { withTrustedProxies } from '@vanguard/http/testing';
 import { pinoHttpOptions } from './logging.module';
 
 /** The request logger as configured, before an Express 5 router, writing to a captured stream. */
@@ -31,6 +32,11 @@ describe('request logging', () => {
     const app = express();
     app.use(pinoHttp({ ...pinoHttpOptions, level: 'info' }, sink));
     app.post('/mass-evaluations/:id/ballots', (_req, res) => void res.status(201).json({ cast: true }));
+    // As the problem filter logs an unexpected error: through the request's logger (nestjs-pino's).
+    app.put('/mass-evaluations/:id/ballots', (req, res) => {
+      req.log.error({ correlationId: req.id }, 'unhandled error');
+      res.status(500).json({});
+    });
     app.all('/{*rest}', (_req, res) => void res.status(200).json({}));
     await new Promise<void>((resolve) => {
       server = app.listen(0, '127.0.0.1', () => resolve());
@@ -52,6 +58,17 @@ describe('request logging', () => {
     await logged(`/mass-evaluations/${windowId}`);
     expect(lines).toHaveLength(1);
     expect(urlOf(lines[0]!)).toBe(`/mass-evaluations/${windowId}`);
+  });
+
+  it('WhenSomethingLogsDuringABallot_TheLineCarriesNoAddressPortHeaderOrClient (ADR 0027)', async () => {
+    await withTrustedProxies('127.0.0.1', () =>
+      send('PUT', `/mass-evaluations/${windowId}/ballots`, { 'x-forwarded-for': '203.0.113.7', 'user-agent': 'voter-agent' }),
+    );
+    await waitUntil('the error line', () => lines.length > 0);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({ msg: 'unhandled error', req: { method: 'PUT' } });
+    expect(line['client']).toBeUndefined();
+    expect(lines[0]).not.toMatch(/127\.0\.0\.1|203\.0\.113\.7|voter-agent|remotePort|ballots/);
   });
 
   // Express 5 routes without case, so each of these casts a ballot: none may leave a line (ADR 0027).
@@ -91,15 +108,10 @@ describe('request logging', () => {
     ['127.0.0.1', '203.0.113.7'],
     ['', '127.0.0.1'],
   ])('WhenTheTrustedProxiesAre_"%s"_LogsTheClientAs_%s', async (trusted, client) => {
-    const had = process.env['VANGUARD_TRUSTED_PROXIES'];
-    process.env['VANGUARD_TRUSTED_PROXIES'] = trusted;
-    try {
+    await withTrustedProxies(trusted, async () => {
       await send('GET', '/forwarded', { 'x-forwarded-for': '203.0.113.7' });
       await logged('/forwarded');
-    } finally {
-      if (had === undefined) delete process.env['VANGUARD_TRUSTED_PROXIES'];
-      else process.env['VANGUARD_TRUSTED_PROXIES'] = had;
-    }
+    });
     expect(JSON.parse(lines[0]!)).toMatchObject({ client, req: { remoteAddress: '127.0.0.1' } });
   });
 

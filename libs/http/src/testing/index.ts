@@ -35,3 +35,16 @@ export class AheadOfRouterProbe {
     return answered ? { status: res.statusCode, body: res.body } : 'controller';
   }
 }
+
+/** Runs `work` with `VANGUARD_TRUSTED_PROXIES` set to `spec` (unset for undefined), as it was again afterwards. */
+export async function withTrustedProxies<T>(spec: string | undefined, work: () => T | Promise<T>): Promise<T> {
+  const had = process.env['VANGUARD_TRUSTED_PROXIES'];
+  const set = (v: string | undefined) =>
+    v === undefined ? delete process.env['VANGUARD_TRUSTED_PROXIES'] : (process.env['VANGUARD_TRUSTED_PROXIES'] = v);
+  set(spec);
+  try {
+    return await work();
+  } finally {
+    set(had);
+  }
+}

@@ -46,10 +46,12 @@ export class HonourRollFastPath implements OnApplicationBootstrap {
     // A client holding the current version needs no page: 304 even before the page is rendered.
     const held = this.pages.notModified(what, version);
     const prepared = etagMatches(req.headers['if-none-match'], held.etag) ? held : this.pages.get(what, version, page.limit, page.offset);
-    if (!prepared || this.limiter.take(clientAddress(req)) > 0) return false;
+    if (!prepared) return false;
+    const client = clientAddress(req);
+    if (this.limiter.take(client) > 0) return false;
     const correlationId = correlationIdOf(req);
     sendPreparedJson(req, res, prepared, [CORRELATION_HEADER, correlationId]);
-    recordAnsweredAhead(this.receipts, req, res, m[1] ? '/honour-roll/history' : '/honour-roll', correlationId, started);
+    recordAnsweredAhead(this.receipts, req, res, m[1] ? '/honour-roll/history' : '/honour-roll', correlationId, started, client);
     return true;
   }
 }

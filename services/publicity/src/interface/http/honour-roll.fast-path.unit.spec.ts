@@ -1,5 +1,5 @@
 import { renderJson } from '@vanguard/http';
-import { AheadOfRouterProbe } from '@vanguard/http/testing';
+import { AheadOfRouterProbe, withTrustedProxies } from '@vanguard/http/testing';
 import { HonourRollFastPath } from './honour-roll.fast-path';
 import { HonourRollPages, rollEtag, rollPage } from './honour-roll.pages';
 import { HonourRollRateLimiter } from './honour-roll-rate-limiter';
@@ -79,6 +79,16 @@ describe('honour roll fast path', () => {
       ['/honour-roll', 200, expect.any(Number)],
       ['/honour-roll/history', 304, expect.any(Number)],
     ]);
+  });
+
+  // Behind a trusted proxy the socket is the proxy's for every reader (ADR 0149): the line names whom the budget was taken from.
+  it.each([
+    ['10.0.0.1', '203.0.113.7'],
+    [undefined, '10.0.0.1'],
+  ])('WhenTheTrustedProxiesAre_%s_TheLineNamesTheClientAs_%s', async (trusted, client) => {
+    pages.put('roll', '7', 50, 0, renderJson({ items: [] }, rollEtag('roll', '7')));
+    await withTrustedProxies(trusted, () => request('/honour-roll', { 'x-forwarded-for': '203.0.113.7' }));
+    expect(receipts.logged).toEqual([expect.objectContaining({ remoteAddress: '10.0.0.1', client })]);
   });
 
   it('parses pages as the controller does, defaults included', () => {

@@ -47,10 +47,11 @@ export class PublicNoticeFastPath implements OnApplicationBootstrap {
     const rendered = programmeId ? this.queries.cached(programmeId.toLowerCase()) : undefined;
     if (!rendered) return false;
     const started = performance.now();
-    if (this.limiter.readWait(clientAddress(req)) > 0) return false;
+    const client = clientAddress(req);
+    if (this.limiter.readWait(client) > 0) return false;
     const correlationId = correlationIdOf(req);
     if (!sendPreparedJson(req, res, this.preparedOf(rendered), [CORRELATION_HEADER, correlationId])) return false;
-    recordAnsweredAhead(this.receipts, req, res, ROUTE, correlationId, started);
+    recordAnsweredAhead(this.receipts, req, res, ROUTE, correlationId, started, client);
     return true;
   }
 

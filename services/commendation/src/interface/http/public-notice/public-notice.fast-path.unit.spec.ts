@@ -1,5 +1,5 @@
 import { renderJson } from '@vanguard/http';
-import { AheadOfRouterProbe } from '@vanguard/http/testing';
+import { AheadOfRouterProbe, withTrustedProxies } from '@vanguard/http/testing';
 import type { PublicNotice } from '../../../application/public-notice/public-notice-read-model.port';
 import type { RenderedNotice } from '../../../application/public-notice/public-notice.queries';
 import { PublicRateLimiter } from '../../../infrastructure/public-notice/public-rate-limiter';
@@ -85,5 +85,15 @@ describe('public notice fast path', () => {
       ['/public-notices/:programmeId', 200, expect.any(Number)],
       ['/public-notices/:programmeId', 304, expect.any(Number)],
     ]);
+  });
+
+  // Behind a trusted proxy the socket is the proxy's for every reader (ADR 0149): the line names whom the budget was taken from.
+  it.each([
+    ['10.0.0.1', '203.0.113.7'],
+    [undefined, '10.0.0.1'],
+  ])('WhenTheTrustedProxiesAre_%s_TheLineNamesTheClientAs_%s', async (trusted, client) => {
+    held.set(PROGRAMME, notice([]));
+    await withTrustedProxies(trusted, () => request(`/public-notices/${PROGRAMME}`, { 'x-forwarded-for': '203.0.113.7' }));
+    expect(receipts.logged).toEqual([expect.objectContaining({ remoteAddress: '10.0.0.1', client })]);
   });
 });
