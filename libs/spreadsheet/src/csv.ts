@@ -119,6 +119,9 @@ export async function* parseCsv(chunks: AsyncIterable<string | Buffer>, options:
     retryAt = buf.length * 2;
   }
   buf += decode();
+  // A DOS end-of-file mark (Ctrl-Z) some older tools still write as a file's last character: not
+  // text, and kept it became the last cell's, refused as a control character naming U+001A.
+  if (buf.endsWith('\u001a')) buf = buf.slice(0, -1);
   let pos = 0;
   while (pos < buf.length) {
     const parsed = record(pos, true)!;

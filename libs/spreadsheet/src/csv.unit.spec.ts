@@ -19,6 +19,21 @@ async function scannedFor(text: string, chunk: number): Promise<{ scanned: numbe
 }
 
 describe(parseCsv.name, () => {
+  it('reads a file ending in a DOS end-of-file mark (Ctrl-Z) as the same file without it, and keeps one anywhere else', async () => {
+    const rows = [
+      ['org_code', 'name'],
+      ['1301', '张三'],
+    ];
+    for (const chunks of [
+      ['org_code,name\r\n1301,张三\r\n\u001a'],
+      ['org_code,name\r\n1301,张三\u001a'],
+      ['org_code,name\r\n1301,"张三"', '\u001a'],
+    ])
+      expect(await all(chunks)).toEqual(rows);
+    expect(await all(['org_code,name\n1301,张\u001a三\n'])).toEqual([rows[0], ['1301', '张\u001a三']]);
+    expect(await all(['org_code,name\n1301,张三\u001a\u001a'])).toEqual([rows[0], ['1301', '张三\u001a']]);
+  });
+
   it('refuses a character after a closing quote, naming the record, instead of shifting the columns', async () => {
     // `a,"abc"x,z` used to read as ["a","abc","","z"]: every later column one to the right.
     for (const chunks of [['h1,h2,h3\r\na,"abc"x,z\r\n'], ['h1,h2,h3\r\na,"abc"', 'x,z\r\n'], ['h1,h2,h3\na,"abc" ,z']]) {
