@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 
 export interface AddressedRequest {
-  readonly socket: { readonly remoteAddress?: string };
+  /** Null once Node has let a finished or cut request's socket go. */
+  readonly socket: { readonly remoteAddress?: string } | null;
   readonly headers: IncomingHttpHeaders;
 }
 
@@ -51,7 +52,7 @@ export class ClientAddresses {
   }
 
   of(req: AddressedRequest): string {
-    let address = plain(req.socket.remoteAddress ?? 'unknown');
+    let address = plain(req.socket?.remoteAddress ?? 'unknown');
     if (!this.trusted || !this.isTrusted(address)) return address;
     const header = req.headers['x-forwarded-for'];
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => plain(h.trim()));

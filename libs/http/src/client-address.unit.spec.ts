@@ -18,6 +18,11 @@ describe(ClientAddresses.name, () => {
     expect(ClientAddresses.parse(' , ').of(req('127.0.0.1', '203.0.113.5'))).toBe('127.0.0.1');
   });
 
+  it('is `unknown`, not a throw, once Node has let the request’s socket go (a response finishing after a cut)', () => {
+    for (const spec of [undefined, '10.0.0.0/8'])
+      expect(ClientAddresses.parse(spec).of({ socket: null, headers: { 'x-forwarded-for': '203.0.113.5' } })).toBe('unknown');
+  });
+
   it('believes only a trusted proxy, reading its header right to left past the trusted hops', () => {
     const sut = ClientAddresses.parse('127.0.0.1, 10.0.0.0/8');
     expect(sut.of(req('127.0.0.1', '203.0.113.5'))).toBe('203.0.113.5');

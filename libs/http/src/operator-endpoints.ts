@@ -28,7 +28,7 @@ const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as cons
  * proxy that forwards without saying so must be configured to (docs/operations.md).
  */
 export function isLocalRequest(req: AddressedRequest): boolean {
-  return isLoopback(req.socket.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
+  return isLoopback(req.socket?.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
 }
 
 /**

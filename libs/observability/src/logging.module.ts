@@ -25,6 +25,18 @@ export function isUnloggedRequest(req: Pick<IncomingMessage, 'url'> & { original
   return path === '/metrics' || path.startsWith('/health') || ANONYMOUS_ROUTES.some((route) => route.test(path));
 }
 
+/**
+ * Each request's caller as the limits judge it, worked out once while the request is arriving:
+ * pino-http asks again when the response is over, by which time its socket may be gone (a request
+ * cut short at shutdown: `req.socket` null, and the throw in a response listener ended the service).
+ */
+const clients = new WeakMap<IncomingMessage, string>();
+function clientOf(req: IncomingMessage): string {
+  let client = clients.get(req);
+  if (client === undefined) clients.set(req, (client = clientAddress(req)));
+  return client;
+}
+
 /** The request logger's options; exported so a test can run them against a captured stream. */
 export const pinoHttpOptions = {
   level: process.env['LOG_LEVEL'] ?? 'info',
@@ -38,7 +50,7 @@ export const pinoHttpOptions = {
   serializers: { req: (r: { raw: IncomingMessage; method: string }) => (isUnloggedRequest(r.raw) ? { method: r.method } : r) },
   // Who called, as the per-address limits judge it (ADR 0149): behind a trusted proxy the line's
   // `req.remoteAddress` is the proxy's for everyone. None on an unlogged route, whatever logs there.
-  customProps: (req: IncomingMessage) => (isUnloggedRequest(req) ? {} : { client: clientAddress(req) }),
+  customProps: (req: IncomingMessage) => (isUnloggedRequest(req) ? {} : { client: clientOf(req) }),
 } satisfies Params['pinoHttp'];
 
 /** pino JSON logs, one line per request, each carrying the request's correlation id. */

@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
@@ -113,6 +113,17 @@ describe('request logging', () => {
       await logged('/forwarded');
     });
     expect(JSON.parse(lines[0]!)).toMatchObject({ client, req: { remoteAddress: '127.0.0.1' } });
+  });
+
+  // pino-http asks for the line's fields again when the response is over; a request cut at shutdown
+  // has no socket by then, and a throw in that listener ended the service (seen in assistance's shutdown.e2e).
+  it('WhenTheSocketIsGoneByTheTimeTheResponseEnds_TheLineKeepsTheClientItArrivedFrom', () => {
+    const customProps = pinoHttpOptions.customProps;
+    const arriving = { url: '/projects/import', headers: {}, socket: { remoteAddress: '10.0.0.7' } as Socket | null };
+    const req = arriving as unknown as IncomingMessage;
+    expect(customProps(req)).toEqual({ client: '10.0.0.7' });
+    arriving.socket = null;
+    expect(customProps(req)).toEqual({ client: '10.0.0.7' });
   });
 
   it('WhenARequestCarriesCredentials_LogsNoneOfThem', async () => {
