@@ -190,6 +190,8 @@ function parseRecord(buf: string, pos: number, final: boolean): { record: string
       if (!final) return null;
       return { record, next: buf.length };
     }
+    // After a closing quote, a Ctrl-Z that ends what has arrived may be the file's end-of-file mark (dropped at the end): wait.
+    if (c === 0x1a && i + 1 === buf.length && !final) return null;
     throw new MalformedRecord('引号不成对：右引号后还有字符', 'a character follows a closing quote (malformed quoting)');
   }
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { seededRandom } from '@vanguard/testing';
 import { CsvMalformedError, csvLine, CsvRecordTooLongError, neutraliseFormula, parseCsv, restoreFormula } from './csv';
 
-async function all(chunks: string[]): Promise<string[][]> {
+async function all(chunks: (string | Buffer)[]): Promise<string[][]> {
   const out: string[][] = [];
   for await (const r of parseCsv(Readable.from(chunks))) out.push(r);
   return out;
@@ -19,19 +19,57 @@ async function scannedFor(text: string, chunk: number): Promise<{ scanned: numbe
 }
 
 describe(parseCsv.name, () => {
-  it('reads a file ending in a DOS end-of-file mark (Ctrl-Z) as the same file without it, and keeps one anywhere else', async () => {
-    const rows = [
-      ['org_code', 'name'],
-      ['1301', '张三'],
+  it('reads a file ending in a DOS end-of-file mark (Ctrl-Z) as the same file without it, wherever the chunks are cut', async () => {
+    const files: [string, string[][]][] = [
+      [
+        'org_code,name\r\n1301,张三\r\n\u001a',
+        [
+          ['org_code', 'name'],
+          ['1301', '张三'],
+        ],
+      ],
+      [
+        'org_code,name\r\n1301,张三\u001a',
+        [
+          ['org_code', 'name'],
+          ['1301', '张三'],
+        ],
+      ],
+      [
+        '"org_code","name"\r\n"1301","张三"\u001a',
+        [
+          ['org_code', 'name'],
+          ['1301', '张三'],
+        ],
+      ],
+      [
+        '"org_code","name"\r\n"1301","张三"\r\u001a',
+        [
+          ['org_code', 'name'],
+          ['1301', '张三'],
+        ],
+      ],
+      ['"a","b"\u001a', [['a', 'b']]],
     ];
-    for (const chunks of [
-      ['org_code,name\r\n1301,张三\r\n\u001a'],
-      ['org_code,name\r\n1301,张三\u001a'],
-      ['org_code,name\r\n1301,"张三"', '\u001a'],
-    ])
-      expect(await all(chunks)).toEqual(rows);
-    expect(await all(['org_code,name\n1301,张\u001a三\n'])).toEqual([rows[0], ['1301', '张\u001a三']]);
-    expect(await all(['org_code,name\n1301,张三\u001a\u001a'])).toEqual([rows[0], ['1301', '张三\u001a']]);
+    for (const [text, rows] of files) {
+      const bytes = Buffer.from(text, 'utf8');
+      // Every cut into two chunks, as text and as bytes (uploads arrive as bytes).
+      for (let cut = 0; cut <= text.length; cut++) expect(await all([text.slice(0, cut), text.slice(cut)])).toEqual(rows);
+      for (let cut = 0; cut <= bytes.length; cut++) expect(await all([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(rows);
+    }
+  });
+
+  it('keeps a Ctrl-Z anywhere but at the very end as its cell’s (the text rule then refuses it), and refuses one after a closing quote', async () => {
+    expect(await all(['a,b\n1,张\u001a三\n'])).toEqual([
+      ['a', 'b'],
+      ['1', '张\u001a三'],
+    ]);
+    expect(await all(['a,b\n1,张三\u001a\u001a'])).toEqual([
+      ['a', 'b'],
+      ['1', '张三\u001a'],
+    ]);
+    for (const chunks of [['a,b\n1,"张三"\u001a\n'], ['a,b\n1,"张三"\u001a', 'x\n'], ['a,b\n1,"张三"\u001a\u001a']])
+      await expect(all(chunks)).rejects.toThrow(/closing quote/);
   });
 
   it('refuses a character after a closing quote, naming the record, instead of shifting the columns', async () => {
