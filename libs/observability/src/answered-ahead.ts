@@ -66,7 +66,7 @@ export function recordAnsweredAhead(
     correlationId,
     method: req.method ?? 'GET',
     url: req.url ?? '',
-    remoteAddress: req.socket.remoteAddress,
+    remoteAddress: req.socket?.remoteAddress,
     client,
     statusCode: res.statusCode,
     responseTime: Math.round(ms),

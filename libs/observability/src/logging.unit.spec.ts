@@ -37,6 +37,11 @@ describe('request logging', () => {
       req.log.error({ correlationId: req.id }, 'unhandled error');
       res.status(500).json({});
     });
+    // As a request cut short may be by the time its response ends: Node has let its socket go.
+    app.post('/socket-gone', (req, res) => {
+      (req as { socket: unknown }).socket = null;
+      res.status(503).json({});
+    });
     app.all('/{*rest}', (_req, res) => void res.status(200).json({}));
     await new Promise<void>((resolve) => {
       server = app.listen(0, '127.0.0.1', () => resolve());
@@ -124,6 +129,14 @@ describe('request logging', () => {
     expect(customProps(req)).toEqual({ client: '10.0.0.7' });
     arriving.socket = null;
     expect(customProps(req)).toEqual({ client: '10.0.0.7' });
+  });
+
+  it('WhenTheSocketIsGoneAsTheResponseEnds_WritesOneLineWithOneClient (through pino-http)', async () => {
+    expect(await send('POST', '/socket-gone')).toBe(503);
+    await logged('/socket-gone');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.match(/"client":/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ client: '127.0.0.1', res: { statusCode: 503 } });
   });
 
   it('WhenARequestCarriesCredentials_LogsNoneOfThem', async () => {
