@@ -13,34 +13,16 @@ import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-m
 import { RosterKeepsTheJoiningDayRule } from './rules/roster-keeps-the-joining-day.rule';
 import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
 
-/** What a line of a member's history records; a county's restate adds the last four (ADR 0150). */
-export const MEMBERSHIP_HISTORY_KINDS = [
-  'joined',
-  'role_assigned',
-  'post_granted',
-  'transferred_out',
-  'transferred_in',
-  'left',
-  'renamed',
-  'status_changed',
-  'role_removed',
-  'post_removed',
-] as const;
-
 /**
  * The lines a leaving may not precede (ADR 0140): each records him acting as a member on its day.
  * A restate's own lines are dated when the platform learned of a correction, not when it happened
  * (a roster states the record, not its dates), so they bound nothing: a county that drops a
  * leaver's roles and then sends his earlier leaving day is not refused for it (ADR 0150).
  */
-export const BOUNDS_A_LEAVING: readonly MembershipHistoryEntry['kind'][] = [
-  'joined',
-  'role_assigned',
-  'post_granted',
-  'transferred_out',
-  'transferred_in',
-  'left',
-];
+export const BOUNDS_A_LEAVING = ['joined', 'role_assigned', 'post_granted', 'transferred_out', 'transferred_in', 'left'] as const;
+
+/** What a line of a member's history records: those above, and what a county's restate corrects (ADR 0150). */
+export const MEMBERSHIP_HISTORY_KINDS = [...BOUNDS_A_LEAVING, 'renamed', 'status_changed', 'role_removed', 'post_removed'] as const;
 
 /** One line of a member's organisational history; it travels with the member on transfer. */
 export interface MembershipHistoryEntry {
@@ -246,7 +228,7 @@ export class Member extends AggregateRoot {
   /** The line bounding a leaving with the latest day (the last recorded of that day); none for no such line. */
   private latestHistoryLine(): MembershipHistoryEntry | undefined {
     return this.props.history.reduce<MembershipHistoryEntry | undefined>(
-      (latest, h) => (!BOUNDS_A_LEAVING.includes(h.kind) ? latest : !latest || h.on >= latest.on ? h : latest),
+      (latest, h) => (!(BOUNDS_A_LEAVING as readonly string[]).includes(h.kind) ? latest : !latest || h.on >= latest.on ? h : latest),
       undefined,
     );
   }
