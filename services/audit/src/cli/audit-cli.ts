@@ -132,8 +132,9 @@ async function main(): Promise<void> {
     };
     const args = { positional, flag, flags, has, get, usage };
     if (command === 'prove') return prove(args);
-    // Loaded only for this command: it verifies the topic's signatures with @vanguard/auth, whose
-    // index brings Nest and took 1.9 s of every other command's start (the test suites spawn many).
+    // Loaded only for this command: verifying the topic's signatures brings the contracts and the
+    // verifier, 0.3 s of every other command's start (the test suites spawn many; 1.9 s while it
+    // came through @vanguard/auth's index, which brings Nest).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { checkpoints } = require('./checkpoints-command') as typeof import('./checkpoints-command');
     return checkpoints(args);

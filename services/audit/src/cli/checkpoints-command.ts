@@ -13,7 +13,7 @@
 //   (--topic, else VANGUARD_CHECKPOINT_TOPIC, else vanguard.audit.checkpoints.v1)
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { EventVerifier, eventKeyVariables } from '@vanguard/auth';
+import { EventVerifier, eventKeyVariables } from '@vanguard/auth/event-signatures';
 import { AUDIT_CHECKPOINT_TOPIC, type EventEnvelope } from '@vanguard/contracts';
 import {
   WITNESS_KEYS_VARIABLE,
