@@ -5,6 +5,7 @@ import { seededRandom } from '@vanguard/testing';
 import { ClientAddresses } from './client-address';
 import { configureHttpApp } from './create-app';
 import { perAddressRateGuard } from './rate-limit';
+import { withTrustedProxies } from './testing';
 
 const req = (socket: string, forwardedFor?: string | string[]) => ({
   socket: { remoteAddress: socket },
@@ -107,12 +108,6 @@ class LimitedController {
 class LimitedModule {}
 
 describe('per-address limits behind a proxy', () => {
-  const saved = process.env['VANGUARD_TRUSTED_PROXIES'];
-  afterEach(() => {
-    if (saved === undefined) delete process.env['VANGUARD_TRUSTED_PROXIES'];
-    else process.env['VANGUARD_TRUSTED_PROXIES'] = saved;
-  });
-
   async function limitedApp(): Promise<{ app: INestApplication; read: (forwardedFor: string) => Promise<number> }> {
     const ref = await Test.createTestingModule({ imports: [LimitedModule] }).compile();
     const app = ref.createNestApplication({ logger: false });
@@ -128,29 +123,29 @@ describe('per-address limits behind a proxy', () => {
     return { app, read };
   }
 
-  it('gives each client behind a trusted proxy its own budget', async () => {
-    process.env['VANGUARD_TRUSTED_PROXIES'] = '127.0.0.1';
-    const { app, read } = await limitedApp();
-    try {
-      expect([await read('203.0.113.1'), await read('203.0.113.1'), await read('203.0.113.1')]).toEqual([200, 200, 429]);
-      expect([await read('203.0.113.2'), await read('203.0.113.2')]).toEqual([200, 200]);
-    } finally {
-      await app.close();
-    }
-  });
+  it('gives each client behind a trusted proxy its own budget', () =>
+    withTrustedProxies('127.0.0.1', async () => {
+      const { app, read } = await limitedApp();
+      try {
+        expect([await read('203.0.113.1'), await read('203.0.113.1'), await read('203.0.113.1')]).toEqual([200, 200, 429]);
+        expect([await read('203.0.113.2'), await read('203.0.113.2')]).toEqual([200, 200]);
+      } finally {
+        await app.close();
+      }
+    }));
 
-  it('with no proxy trusted, a client cannot dodge its budget by writing X-Forwarded-For', async () => {
-    delete process.env['VANGUARD_TRUSTED_PROXIES'];
-    const { app, read } = await limitedApp();
-    try {
-      expect([await read('203.0.113.1'), await read('203.0.113.2'), await read('203.0.113.3')]).toEqual([200, 200, 429]);
-    } finally {
-      await app.close();
-    }
-  });
+  it('with no proxy trusted, a client cannot dodge its budget by writing X-Forwarded-For', () =>
+    withTrustedProxies(undefined, async () => {
+      const { app, read } = await limitedApp();
+      try {
+        expect([await read('203.0.113.1'), await read('203.0.113.2'), await read('203.0.113.3')]).toEqual([200, 200, 429]);
+      } finally {
+        await app.close();
+      }
+    }));
 
-  it('will not start with a setting it cannot read', async () => {
-    process.env['VANGUARD_TRUSTED_PROXIES'] = '127.0.0.1,proxy.local';
-    await expect(limitedApp()).rejects.toThrow('"proxy.local" is not an IP address or a CIDR range');
-  });
+  it('will not start with a setting it cannot read', () =>
+    withTrustedProxies('127.0.0.1,proxy.local', () =>
+      expect(limitedApp()).rejects.toThrow('"proxy.local" is not an IP address or a CIDR range'),
+    ));
 });
