@@ -217,6 +217,26 @@ describe(MembersHttpController.name, () => {
       expect(rows).toEqual([{ n: 0 }]);
     });
 
+    it('answers 400 naming joinedOn to a joining day before the eighteenth birthday the ID number gives, and enrols from that birthday', async () => {
+      // Born 1970–1999 (the shared generator's numbers are born by 1969), on a day 2–28 of its month.
+      const year = 1970 + Math.floor(Math.random() * 30);
+      const monthDay = `${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-${String(2 + Math.floor(Math.random() * 27)).padStart(2, '0')}`;
+      const number = withCheckDigit(
+        `320101${year}${monthDay.replace('-', '')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`,
+      );
+      const eighteenth = `${year + 18}-${monthDay}`;
+      const dayBefore = `${year + 18}-${monthDay.slice(0, 3)}${String(Number(monthDay.slice(3)) - 1).padStart(2, '0')}`;
+      const name = `年龄${Date.now()}`;
+      const enrol = (joinedOn: string) =>
+        http().post('/members').set(as('county.organizer')).send({ orgId: BAIHUA, name, status: 'full', joinedOn, idNumber: number });
+      const early = await enrol(dayBefore);
+      expect(early.status).toBe(400);
+      expect(early.body.errors).toEqual([{ field: 'joinedOn', reason: expect.stringContaining('入党时须年满十八周岁') }]);
+      expect(JSON.stringify(early.body)).not.toContain(number.slice(6, 14));
+      const onTheDay = await enrol(eighteenth);
+      expect([onTheDay.status, onTheDay.body.joinedOn]).toEqual([201, eighteenth]);
+    });
+
     it('lets an auditor list members but not enrol one', async () => {
       const list = await http().get('/members').query({ subtreeOf: BAIHUA, limit: 5 }).set(as('province.auditor'));
       const write = await http()

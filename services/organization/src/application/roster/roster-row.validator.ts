@@ -8,6 +8,8 @@ import {
 } from '../../domain/member/member.vocabulary';
 import { idNumberProblem } from '../../domain/member/id-number';
 import { PHONE_PATTERN, PHONE_PROBLEM } from '../../domain/member/personal-data.value-object';
+import { MemberCannotJoinInTheFutureRule } from '../../domain/member/rules/member-cannot-join-in-the-future.rule';
+import { MemberJoinsAtEighteenOrOlderRule } from '../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
 import {
   ORG_KINDS,
   ORG_LEVELS,
@@ -92,7 +94,10 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
     bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
   const joinedOn = cell(cells, 'joined_on');
   if (!isDay(joinedOn)) bad('joined_on', `入党日期须为 YYYY-MM-DD（${YEARS} 年）/ joined_on must be a date YYYY-MM-DD (years ${YEARS})`);
-  else if (joinedOn > today) bad('joined_on', '入党日期不能晚于今天 / joined_on cannot be in the future');
+  else {
+    const future = new MemberCannotJoinInTheFutureRule(joinedOn, today);
+    if (future.isBroken()) bad('joined_on', future.message);
+  }
   const roles = list(cell(cells, 'roles'));
   for (const r of roles)
     if (!(MEMBER_ROLES as readonly string[]).includes(r)) bad('roles', `未知职务 ${shownCell(r)} / unknown role ${shownCell(r)}`);
@@ -103,6 +108,10 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   const idNumber = cell(cells, 'id_number').toUpperCase() || null;
   const idProblem = idNumber && idNumberProblem(idNumber, today);
   if (idProblem) bad('id_number', idProblem);
+  else if (isDay(joinedOn)) {
+    const age = new MemberJoinsAtEighteenOrOlderRule(idNumber, joinedOn);
+    if (age.isBroken()) bad('joined_on', age.message);
+  }
   const phone = cell(cells, 'phone') || null;
   if (phone && !PHONE_PATTERN.test(phone)) bad('phone', PHONE_PROBLEM);
   if (errors.length) return { ok: false, errors };

@@ -1,4 +1,5 @@
 import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
+import { MemberJoinsAtEighteenOrOlderRule } from '../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
 import { OrganizationNameMustBePlainTextRule } from '../../domain/organization/rules/organization-name-must-be-plain-text.rule';
 import { OrganizationCannotBeEstablishedInTheFutureRule } from '../../domain/organization/rules/organization-cannot-be-established-in-the-future.rule';
 import { OrganizationNameMustNotCarryPersonalNumbersRule } from '../../domain/organization/rules/organization-name-must-not-carry-personal-numbers.rule';
@@ -74,6 +75,15 @@ describe(parseMemberRow.name, () => {
   it('refuses a joining date after today', () => {
     const sut = parseMemberRow(3, { org_code: '9104', name: '王', joined_on: '2012-01-01' }, '2011-01-01');
     expect(sut.ok ? [] : sut.errors.map((e) => e.column)).toEqual(['joined_on']);
+  });
+
+  it('refuses a joining date before the eighteenth birthday by the rule enrolment asks, quoting neither date', () => {
+    const row = (joined_on: string) => ({ org_code: '9104', name: '王', joined_on, id_number: '11010119800101103X' });
+    const sut = parseMemberRow(4, row('1997-12-31'), '2011-01-01');
+    const reason = new MemberJoinsAtEighteenOrOlderRule('11010119800101103X', '1997-12-31').message;
+    expect(sut).toEqual({ ok: false, errors: [{ row: 4, column: 'joined_on', reason }] });
+    expect(reason).not.toMatch(/1980|1997/);
+    expect(parseMemberRow(4, row('1998-01-01'), '2011-01-01').ok).toBe(true);
   });
 });
 

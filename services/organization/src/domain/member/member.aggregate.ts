@@ -8,6 +8,7 @@ import type { Membership, MemberRole, MemberStatus, VanguardPost } from './membe
 import { PersonalData } from './personal-data.value-object';
 import { MemberCannotHoldTheSameRoleTwiceRule } from './rules/member-cannot-hold-the-same-role-twice.rule';
 import { MemberCannotJoinInTheFutureRule } from './rules/member-cannot-join-in-the-future.rule';
+import { MemberJoinsAtEighteenOrOlderRule } from './rules/member-joins-at-eighteen-or-older.rule';
 import { MemberCannotLeaveBeforeTheLatestDayOfTheirHistoryRule } from './rules/member-cannot-leave-before-the-latest-day-of-their-history.rule';
 import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-membership.rule';
 import { RosterKeepsTheJoiningDayRule } from './rules/roster-keeps-the-joining-day.rule';
@@ -86,6 +87,8 @@ export class Member extends AggregateRoot {
     checkRule(new DayMustExistRule(input.joinedOn, 'joinedOn'));
     checkRule(new MemberCannotJoinInTheFutureRule(input.joinedOn, today));
     const name = Member.validName(input.name);
+    const personal = PersonalData.of(input.idNumber, input.phone, today);
+    checkRule(new MemberJoinsAtEighteenOrOlderRule(personal.idNumber, input.joinedOn));
     const roles = [...new Set(input.roles)];
     const m = new Member({
       id: input.id,
@@ -95,7 +98,7 @@ export class Member extends AggregateRoot {
       joinedOn: input.joinedOn,
       roles,
       posts: [...new Set(input.posts)],
-      personal: PersonalData.of(input.idNumber, input.phone, today),
+      personal,
       membership: 'active',
       history: [],
       version: 0,

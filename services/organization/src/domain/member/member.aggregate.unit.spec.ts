@@ -1,3 +1,5 @@
+import { seededRandom } from '@vanguard/testing';
+import { withCheckDigit } from '../../../test/support/id-numbers';
 import type { DomainError } from '../shared/domain-error';
 import { Member, type EnrolMember } from './member.aggregate';
 
@@ -80,6 +82,41 @@ describe(Member.name, () => {
 
   it('join refuses a malformed ID number', () => {
     expect(codeOf(() => Member.join(enrol({ idNumber: '1234' }), '2011-01-01'))).toBe('MEMBER.ID_NUMBER_INVALID');
+  });
+
+  it('join refuses a joining day before the eighteenth birthday the ID number gives, and takes the birthday itself', () => {
+    const born = (ymd: string) => withCheckDigit(`110101${ymd}103`);
+    for (const [idNumber, joinedOn, code] of [
+      [born('19800101'), '1997-12-31', 'MEMBER.JOINED_UNDER_EIGHTEEN'],
+      [born('19800101'), '1998-01-01', 'no error'],
+      [born('19920229'), '2010-02-28', 'MEMBER.JOINED_UNDER_EIGHTEEN'],
+      [born('19920229'), '2010-03-01', 'no error'],
+      [born('19920229'), '2012-02-28', 'no error'],
+      [born('19931231').toLowerCase(), '2011-12-30', 'MEMBER.JOINED_UNDER_EIGHTEEN'],
+      [null, '1990-01-01', 'no error'],
+    ] as const)
+      expect([idNumber, joinedOn, codeOf(() => Member.join(enrol({ idNumber, joinedOn }), '2026-12-06'))]).toEqual([
+        idNumber,
+        joinedOn,
+        code,
+      ]);
+  });
+
+  it('judges the joining age as a calendar would, over random birth and joining days (an independent reckoning)', () => {
+    const rnd = seededRandom(151);
+    const day = (from: number, span: number) =>
+      new Date(Date.UTC(from, 0, 1) + Math.floor(rnd() * span) * 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 3000; i++) {
+      const birth = day(1930, 365 * 70);
+      const joinedOn = day(Number(birth.slice(0, 4)) + 16, 365 * 4);
+      const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number];
+      const [jy, jm, jd] = joinedOn.split('-').map(Number) as [number, number, number];
+      const age = jy - by - (jm < bm || (jm === bm && jd < bd) ? 1 : 0);
+      const code = codeOf(() =>
+        Member.join(enrol({ idNumber: withCheckDigit(`110101${birth.replace(/-/g, '')}103`), joinedOn }), '2026-12-06'),
+      );
+      expect([birth, joinedOn, code]).toEqual([birth, joinedOn, age >= 18 ? 'no error' : 'MEMBER.JOINED_UNDER_EIGHTEEN']);
+    }
   });
 
   it('assignRole refuses a role the member already holds', () => {

@@ -1,6 +1,6 @@
 import { DEMO_FIELD_UNITS } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
-import { SONGLING, countyOrganizations } from './synthetic-region';
+import { SONGLING, countyMembers, countyOrganizations } from './synthetic-region';
 
 describe(countyOrganizations.name, () => {
   it('given 松岭旗, then its 541 organisations include each field unit of the demo, at its code, under the county, by its demo name', () => {
@@ -16,5 +16,25 @@ describe(countyOrganizations.name, () => {
         parentCode: SONGLING.code,
       });
     }
+  });
+});
+
+describe(countyMembers.name, () => {
+  it('given a county of 20,000 members (births over every seeded year), then each joined on or after the eighteenth birthday its ID number gives (ADR 0151)', () => {
+    const plan = { ...SONGLING, members: 20_000 };
+    const young: string[] = [];
+    let latestBirth = '';
+    for (const m of countyMembers(plan, countyOrganizations(plan))) {
+      const [by, bm, bd] = [m.idNumber.slice(6, 10), m.idNumber.slice(10, 12), m.idNumber.slice(12, 14)].map(Number) as [
+        number,
+        number,
+        number,
+      ];
+      const [jy, jm, jd] = m.joinedOn.split('-').map(Number) as [number, number, number];
+      if (jy - by - (jm < bm || (jm === bm && jd < bd) ? 1 : 0) < 18) young.push(`${m.idNumber.slice(6, 14)} ${m.joinedOn}`);
+      if (m.idNumber.slice(6, 14) > latestBirth) latestBirth = m.idNumber.slice(6, 14);
+    }
+    expect(latestBirth > '19930000').toBe(true);
+    expect(young).toEqual([]);
   });
 });
