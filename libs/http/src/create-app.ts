@@ -8,6 +8,7 @@ import { BodyMediaTypeGuard } from './body-media-type';
 import { canonicalUuidUrls } from './canonical-uuids';
 import { installGracefulShutdown } from './graceful-shutdown';
 import { documentIdempotencyKey, keepsIdempotencyKeys } from './idempotency';
+import { KnownQueryParametersGuard } from './known-query-parameters';
 import { LongWork } from './long-work';
 import { providesToken } from './module-providers';
 import { documentParameterLimits } from './openapi-parameter-limits';
@@ -44,7 +45,8 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   // Text Postgres cannot store is refused first, so validation and handlers never see it.
   app.useGlobalPipes(new StorableTextPipe(), validationPipe());
   // A guard, so before the module's interceptors (idempotency keys): a body no parser read is 415.
-  app.useGlobalGuards(new BodyMediaTypeGuard(app.get(Reflector)));
+  // A parameter the route does not take likewise, after the token's guard (ADR 0152).
+  app.useGlobalGuards(new BodyMediaTypeGuard(app.get(Reflector)), new KnownQueryParametersGuard(app.get(Reflector)));
   // Before the docs are mounted: /metrics and /docs answer only on this machine (operator-endpoints.ts).
   app.use(operatorEndpointsGuard());
   app.useGlobalFilters(new ProblemFilter());

@@ -164,6 +164,18 @@ describe(MembersHttpController.name, () => {
       );
     });
 
+    it('answers 400 naming a query parameter the route does not take, where it answered today’s record as if it had applied (ADR 0152)', async () => {
+      const m = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: BAIHUA, name: '钱某', status: 'full', joinedOn: '1990-07-01' });
+      expect(m.status).toBe(201);
+      const asOf = await http().get(`/members/${m.body.id}`).query({ asOf: '2020-01-01' }).set(as('county.organizer'));
+      expect([asOf.status, asOf.body.errors]).toEqual([400, [{ field: 'asOf', reason: expect.stringContaining('it takes none') }]]);
+      await http().get(`/members/${m.body.id}`).set(as('county.organizer')).expect(200);
+      await http().get(`/members/${m.body.id}`).query({ asOf: '2020-01-01' }).expect(401);
+    });
+
     it('reads back, exports and moves on a member whose number was stored before the check digit was asked (ADR 0148)', async () => {
       const orgId = await newVillage(BAIHUA, '910425101');
       const res = await http()
