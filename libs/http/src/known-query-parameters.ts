@@ -60,7 +60,7 @@ export class KnownQueryParametersGuard implements CanActivate {
     // Text Postgres cannot store is named by the platform's one text check, as on a DTO's route.
     STORABLE_TEXT.transform(query, { type: 'query', data: undefined, metatype: Object });
     // Named as sent, but bounded and without control characters: the answer echoes it.
-    const named = other.replace(/[\p{Cc}\p{Cf}]/gu, '?').slice(0, 64);
+    const named = other === '' ? '(empty)' : other.replace(/[\p{Cc}\p{Cf}]/gu, '?').slice(0, 64);
     const takes = taken === 'any' || taken.size === 0 ? 'none' : [...taken].join(', ');
     throw new BadRequestException({
       code: 'REQUEST.INVALID',

@@ -119,6 +119,7 @@ describe('a query parameter the route does not take', () => {
     });
     expect((await get('/plain')).status).toBe(200);
     expect((await get('/plain?')).status).toBe(200);
+    expect((await get('/plain?=x')).body.errors).toEqual([{ field: '(empty)', reason: expect.stringContaining('parameter (empty)') }]);
   });
 
   it('is refused beside the ones a route names, which pass', async () => {

@@ -77,7 +77,8 @@ function sharedRefusalsOf(op: OperationObject): Shared[] {
   // Routes listing their own media types (uploads) read the body themselves: BodyMediaTypeGuard leaves them be.
   const parsedBody = body?.every((t) => (PARSED_BODY_TYPES as readonly string[]).includes(t)) ?? false;
   return [
-    ...(op.parameters?.length || body ? (['BadRequest'] as const) : []),
+    // A signed-in route refuses a query parameter it does not take, whatever it declares (ADR 0152).
+    ...(signedIn || op.parameters?.length || body ? (['BadRequest'] as const) : []),
     ...(signedIn ? (['Unauthorized', 'Forbidden'] as const) : []),
     ...(body ? (['RequestTimeout', 'PayloadTooLarge'] as const) : []),
     ...(parsedBody ? (['UnsupportedMediaType'] as const) : []),

@@ -37,6 +37,11 @@ class NotesController {
     return body;
   }
 
+  @Get()
+  list() {
+    return [];
+  }
+
   @Post('upload')
   @ApiConsumes('text/csv', 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
@@ -74,6 +79,10 @@ describe(documentProblemResponses.name, () => {
 
   it('gives a signed-in read without a body no body refusals', () => {
     expect(statuses(sut, '/notes/{id}', 'get')).toEqual(['200', '400', '401', '403', '503']);
+  });
+
+  it('gives a signed-in read without parameters a 400: a parameter it does not take is refused', () => {
+    expect(statuses(sut, '/notes', 'get')).toEqual(['200', '400', '401', '403', '503']);
   });
 
   it('leaves 415 to an upload, which reads its own media types', () => {

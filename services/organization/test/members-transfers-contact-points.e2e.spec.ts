@@ -247,6 +247,13 @@ describe(MembersHttpController.name, () => {
       expect(JSON.stringify(early.body)).not.toContain(number.slice(6, 14));
       const onTheDay = await enrol(eighteenth);
       expect([onTheDay.status, onTheDay.body.joinedOn]).toEqual([201, eighteenth]);
+      // A birth date after today is the ID number's fault, named as such (422 from the domain), not the joining day's.
+      const unborn = withCheckDigit(`320101${new Date().getUTCFullYear() + 1}0101001`);
+      const future = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: BAIHUA, name, status: 'full', joinedOn: '2020-01-01', idNumber: unborn });
+      expect([future.status, future.body.code]).toEqual([422, 'MEMBER.ID_NUMBER_INVALID']);
     });
 
     it('lets an auditor list members but not enrol one', async () => {

@@ -223,7 +223,7 @@ export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization
       if (i === 1 && rnd() < 0.3) roles.push('party_worker');
       const posts: VanguardPost[] =
         rnd() < 0.067 ? [pick(rnd, ['pioneer_post', 'model_post', 'responsibility_zone', 'model_household'] as const)] : [];
-      // Those born after 1990 would join by 2010 under eighteen; they join at nineteen (ADR 0151).
+      // Births pass 1990 in a county planned past ~18,000 members: capped at 2010, they would join under eighteen (ADR 0151).
       const born = birth.getUTCFullYear();
       const joinedYear = Math.max(born + 19, Math.min(2010, born + 20 + Math.floor(rnd() * 30)));
       yield {

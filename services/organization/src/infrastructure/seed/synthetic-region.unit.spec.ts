@@ -20,7 +20,7 @@ describe(countyOrganizations.name, () => {
 });
 
 describe(countyMembers.name, () => {
-  it('given a county of 20,000 members (births over every seeded year), then each joined on or after the eighteenth birthday its ID number gives (ADR 0151)', () => {
+  it('given a county of 20,000 members (births past 1990, which the 2010 cap on joining years meets), then each joined on or after the eighteenth birthday its ID number gives (ADR 0151)', () => {
     const plan = { ...SONGLING, members: 20_000 };
     const young: string[] = [];
     let latestBirth = '';

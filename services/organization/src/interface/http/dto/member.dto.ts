@@ -43,7 +43,8 @@ const ID_NUMBER_VALIDATOR = {
 
 /**
  * The domain's joining-age rule, asked of the request as the ID-number rule is: 400 naming
- * `joinedOn`. Needs a day and a good ID number; without them their own checks answer.
+ * `joinedOn`. Needs a day and a good ID number; without them their own checks answer. A birth date
+ * after today is the ID number's fault, which the domain names (it has today); this check leaves it.
  */
 const JOINING_AGE_VALIDATOR = {
   name: 'joinsAtEighteenOrOlder',
@@ -52,7 +53,8 @@ const JOINING_AGE_VALIDATOR = {
       const idNumber = (args?.object as { idNumber?: unknown } | undefined)?.idNumber;
       if (typeof joinedOn !== 'string' || !isDay(joinedOn) || typeof idNumber !== 'string') return true;
       const id = idNumber.toUpperCase();
-      return idNumberProblem(id) !== null || !new MemberJoinsAtEighteenOrOlderRule(id, joinedOn).isBroken();
+      if (idNumberProblem(id) !== null || id.slice(6, 14) > new Date().toISOString().slice(0, 10).replace(/-/g, '')) return true;
+      return !new MemberJoinsAtEighteenOrOlderRule(id, joinedOn).isBroken();
     },
     defaultMessage: () => JOINING_AGE_PROBLEM,
   },
