@@ -17,6 +17,8 @@ export * from './rendered-json';
 export * from './ahead-of-router';
 export * from './canonical-uuids';
 export * from './body-media-type';
+export * from './known-query-parameters';
+export { controllerMethods } from './openapi-validation-limits';
 export * from './body-deadline';
 export * from './idempotency';
 export * from './not-blank';

@@ -1,7 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type ParameterObject, type SchemaObject } from '@nestjs/swagger';
-import { openApiDocument } from '@vanguard/http';
+import { controllerMethods, openApiDocument, queryParametersTaken } from '@vanguard/http';
 /* eslint-disable @nx/enforce-module-boundaries -- each service's module and config, as its main.ts registers them */
 import { assistanceConfig } from '../../../services/assistance/src/assistance.config';
 import { AssistanceModule } from '../../../services/assistance/src/assistance.module';
@@ -63,17 +63,17 @@ describe('the services’ OpenAPI documents', () => {
   const docs = new Map<string, OpenAPIObject>();
   /** What swagger alone makes of the DTOs' @ApiProperty: the document before the validators' limits are added. */
   const stated = new Map<string, OpenAPIObject>();
-  const apps: INestApplication[] = [];
+  const apps = new Map<string, INestApplication>();
 
   beforeAll(async () => {
     for (const [name, module] of Object.entries(SERVICES)) {
       const app = await NestFactory.create(module(), { preview: true, logger: false, abortOnError: false });
-      apps.push(app);
+      apps.set(name, app);
       docs.set(name, openApiDocument(app, { title: name, description: name }));
       stated.set(name, SwaggerModule.createDocument(app, new DocumentBuilder().build()));
     }
   });
-  afterAll(() => Promise.all(apps.map((a) => a.close())));
+  afterAll(() => Promise.all([...apps.values()].map((a) => a.close())));
 
   it.each(Object.keys(SERVICES))('%s documents a success answer for every operation', (name) => {
     const doc = docs.get(name)!;
@@ -81,6 +81,32 @@ describe('the services’ OpenAPI documents', () => {
     expect(ops.length).toBeGreaterThan(0);
     expect(ops.filter(({ op }) => !Object.keys(op.responses).some(isSuccess)).map(({ route }) => route)).toEqual([]);
   });
+
+  // The guard refuses a parameter a signed-in route does not declare (ADR 0152): what it takes is
+  // what the document lists, or a client reading the document meets a 400 (or misses a parameter).
+  it.each(Object.keys(SERVICES))(
+    '%s takes on each signed-in route without a query DTO exactly the query parameters it documents',
+    (name) => {
+      const handlers = new Map<string, { controller: object; handler: { name: string } }>();
+      for (const { controller, proto, method } of controllerMethods(apps.get(name)!))
+        handlers.set(`${controller.name}_${method}`, { controller, handler: (proto as Record<string, { name: string }>)[method]! });
+      let judged = 0;
+      const differ = operations(docs.get(name)!).flatMap(({ route, op }) => {
+        if (!op.security?.length) return [];
+        const found = handlers.get(op.operationId ?? '');
+        if (!found) return [`${route}: no handler ${op.operationId}`];
+        const taken = queryParametersTaken(found.controller, found.handler);
+        if (taken === 'any') return [];
+        judged++;
+        const listed = ((op.parameters ?? []) as ParameterObject[]).filter((p) => p.in === 'query').map((p) => p.name);
+        return [...taken].sort().join() === listed.sort().join()
+          ? []
+          : [`${route}: takes ${[...taken].sort().join()}, lists ${listed.join()}`];
+      });
+      expect(differ).toEqual([]);
+      expect(judged).toBeGreaterThan(0);
+    },
+  );
 
   // Limits only a validator states (ADR 0145), chosen to cover each keyword; all seven services'
   // classes are loaded here, so organization's and assistance's `LogVisitRequest` share a name.
