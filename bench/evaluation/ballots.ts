@@ -14,6 +14,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { prepareEvaluationTestDatabase } from '../../services/evaluation/test/support/evaluation-test-app';
@@ -251,7 +252,7 @@ async function sqlCeiling(base: URL, token: string, databaseUrl: string, n: numb
     max: concurrency,
   });
   try {
-    const box = new SqlBallotBox(db, ballotOptionsFromEnv().codeKey);
+    const box = new SqlBallotBox(db, ballotOptionsFromEnv().codeKey, new PostgresEventStore(db, { schema: 'evaluation' }));
     const today = chinaDay();
     const started = performance.now();
     await pool(

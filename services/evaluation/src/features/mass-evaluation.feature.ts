@@ -35,8 +35,8 @@ export const massEvaluationFeature: EvaluationFeatureFactory = () => {
       { provide: BALLOT_OPTIONS, useValue: options },
       {
         provide: BALLOT_BOX,
-        inject: [PG_POOL, BALLOT_OPTIONS],
-        useFactory: (pool: Pool, o: BallotOptions) => new SqlBallotBox(pool, o.codeKey),
+        inject: [PG_POOL, BALLOT_OPTIONS, PostgresEventStore],
+        useFactory: (pool: Pool, o: BallotOptions, store: PostgresEventStore) => new SqlBallotBox(pool, o.codeKey, store),
       },
       { provide: BallotRateLimiter, useValue: new BallotRateLimiter(options.limits) },
       OpenMassEvaluationHandler,

@@ -13,7 +13,8 @@ import { latestEventVersion } from '../event-store/evaluation-event-versions';
 /**
  * The store for county translations: folds like the handlers' port, appends in the gate's
  * transaction (the store's caller-transaction append), so the events commit with the gate's
- * inbox rows and the reply — or not at all.
+ * inbox rows and the reply — or not at all. Window units' counted records and the ballot box's
+ * trail lines append through it too, each in its own writer's transaction (ADR 0122, 0153).
  */
 export class PgCountyStreamsAdapter implements CountyStreamsPort<PoolClient> {
   private readonly folds: DeciderStreams;

@@ -1,16 +1,42 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RatingTally } from '@vanguard/contracts';
-import type { BallotBoxPort, BallotBoxWindow, IssueResult, Rating } from '../../application/commands/mass-evaluation/ballot-box.port';
+import type { PostgresEventStore } from '@vanguard/event-store';
+import type {
+  AppendInBoxTransaction,
+  BallotBoxPort,
+  BallotBoxWindow,
+  IssueResult,
+  Rating,
+} from '../../application/commands/mass-evaluation/ballot-box.port';
+import { PgCountyStreamsAdapter } from '../county/pg-county-streams.adapter';
 import { ballotCodeHash, newBallotCode, normaliseBallotCode } from './ballot-code';
 
-/** The ballot box in the service's own schema (migration `MassEvaluationBallotBox1764730000000`). */
+/**
+ * The ballot box in the service's own schema (migration `MassEvaluationBallotBox1764730000000`),
+ * beside the event store in the same database: a batch's trail line is appended on the box's
+ * connection, in its transaction (ADR 0153).
+ */
 export class SqlBallotBox implements BallotBoxPort {
+  private readonly streams: PgCountyStreamsAdapter;
+
   constructor(
     private readonly pool: Pool,
     private readonly key: string,
-  ) {}
+    store: PostgresEventStore,
+  ) {
+    // The county adapter is the store's append inside a caller's transaction, at each type's contract version.
+    this.streams = new PgCountyStreamsAdapter(store);
+  }
 
-  async issueCodes(w: BallotBoxWindow, count: number): Promise<IssueResult> {
+  private appendOn(client: PoolClient): AppendInBoxTransaction {
+    return (streamId, events, expectedVersion, context) => this.streams.append(client, streamId, events, expectedVersion, context);
+  }
+
+  async issueCodes(
+    w: BallotBoxWindow,
+    count: number,
+    recordTrail: (append: AppendInBoxTransaction, issued: number) => Promise<void>,
+  ): Promise<IssueResult> {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
@@ -43,8 +69,10 @@ export class SqlBallotBox implements BallotBoxPort {
          select $1, h from unnest($2::bytea[]) as h order by h`,
         [w.windowId, hashes],
       );
+      const issued = counted.rows[0]!.codes_issued;
+      await recordTrail(this.appendOn(client), issued);
       await client.query('commit');
-      return { kind: 'issued', codes, issued: counted.rows[0]!.codes_issued };
+      return { kind: 'issued', codes, issued };
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
       throw e;
@@ -53,7 +81,11 @@ export class SqlBallotBox implements BallotBoxPort {
     }
   }
 
-  async voidCodes(windowId: string, codes: readonly string[]): Promise<{ voided: number; issued: number }> {
+  async voidCodes(
+    windowId: string,
+    codes: readonly string[],
+    recordTrail: (append: AppendInBoxTransaction, voided: { voided: number; issued: number }) => Promise<void>,
+  ): Promise<{ voided: number; issued: number }> {
     const hashes = codes.map((c) => ballotCodeHash(this.key, windowId, normaliseBallotCode(c)!));
     const client = await this.pool.connect();
     try {
@@ -76,8 +108,10 @@ export class SqlBallotBox implements BallotBoxPort {
         `update mass_evaluation_window set codes_issued = codes_issued - $2 where window_id = $1 returning codes_issued`,
         [windowId, voided],
       );
+      const result = { voided, issued: counted.rows[0]!.codes_issued };
+      if (voided > 0) await recordTrail(this.appendOn(client), result);
       await client.query('commit');
-      return { voided, issued: counted.rows[0]!.codes_issued };
+      return result;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
       throw e;

@@ -1,4 +1,5 @@
 import { massEvaluationDecider } from '@vanguard/evaluation-domain';
+import { PostgresEventStore } from '@vanguard/event-store';
 import { CastBallotHandler } from '../../application/commands/mass-evaluation/cast-ballot.handler';
 import type { Rating } from '../../application/commands/mass-evaluation/ballot-box.port';
 import { CloseMassEvaluationHandler } from '../../application/commands/mass-evaluation/close-mass-evaluation.handler';
@@ -39,7 +40,7 @@ export const seedDemoMassEvaluation: DemoSeed = async (ctx) => {
     const findings = await seedDemoMassEvaluationFindings(ctx, WINDOW_ID);
     return { slice: 'mass-evaluation', created: false, events: findings };
   }
-  const box = new SqlBallotBox(pool, ballotOptionsFromEnv().codeKey);
+  const box = new SqlBallotBox(pool, ballotOptionsFromEnv().codeKey, new PostgresEventStore(pool, { schema: 'evaluation' }));
   let events = 0;
   if (state.status === 'none') {
     const ids = { next: () => WINDOW_ID };

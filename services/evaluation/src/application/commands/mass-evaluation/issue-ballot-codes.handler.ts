@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BallotBoxRunFromAboveRule, massEvaluationDecider, type MassEvaluationCommand } from '@vanguard/evaluation-domain';
 import { checkRule, DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
-import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { ConcurrentChangeError, StaleTransactionError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
-import { BALLOT_BOX, type BallotBoxPort } from './ballot-box.port';
+import { BALLOT_BOX, type AppendInBoxTransaction, type BallotBoxPort } from './ballot-box.port';
 import { loadWindowInScope, massEvaluationStream, type LoadedWindow } from './mass-evaluation-access';
 
 export class CodesExceedVotersError extends DomainError {
@@ -45,24 +45,20 @@ export class IssueBallotCodesHandler {
     // The same rule as opening: the evaluated organisation never hands out its own codes.
     if (state.subjectKind === 'organization')
       checkRule(new BallotBoxRunFromAboveRule(ctx.caller.orgId, window.orgId, (await this.tree.pathOf(window.orgId)) ?? []));
-    const result = await this.box.issueCodes(
-      { windowId, orgId: window.orgId, eligibleVoters: state.eligibleVoters, opensOn: state.opensOn!, closesOn: state.closesOn! },
-      count,
+    const boxWindow = {
+      windowId,
+      orgId: window.orgId,
+      eligibleVoters: state.eligibleVoters,
+      opensOn: state.opensOn!,
+      closesOn: state.closesOn!,
+    };
+    const result = await this.withTrail(windowId, window.orgId, ctx, (trail) =>
+      this.box.issueCodes(boxWindow, count, (append, issued) =>
+        trail(append, { type: 'RecordBallotCodesIssued', data: { count, issuedInAll: issued, issuedBy: decidedBy(ctx) } }),
+      ),
     );
     if (result.kind === 'closed') throw notOpen();
     if (result.kind === 'exceeds_voters') throw new CodesExceedVotersError(result.left);
-    try {
-      await this.record(
-        windowId,
-        window.orgId,
-        { type: 'RecordBallotCodesIssued', data: { count: result.codes.length, issuedInAll: result.issued, issuedBy: decidedBy(ctx) } },
-        ctx,
-      );
-    } catch (e) {
-      // The answer will be this error, not the codes: nobody holds them, and the trail has no batch to void.
-      await this.box.voidCodes(windowId, result.codes).catch(() => undefined);
-      throw e;
-    }
     return { window, codes: result.codes, issued: result.issued };
   }
 
@@ -70,39 +66,55 @@ export class IssueBallotCodesHandler {
    * 作废未送达的投票码: the answer carrying `codes` never left the service (the issuer hung up
    * first, or an error went instead), so nobody can hand them out; they are voided and stop
    * counting against the eligible voters, and the trail says so. Nothing to void, nothing recorded.
-   * The box's void and the trail's line are two writes: should the line fail after the void, the
-   * error is the caller's to log, and the box has voided codes the trail does not show.
    */
   async voidUndelivered(issued: IssuedCodes, ctx: CommandContext): Promise<number> {
     const { window, codes } = issued;
     const windowId = window.state.windowId!;
-    const { voided, issued: issuedInAll } = await this.box.voidCodes(windowId, codes);
-    if (voided > 0)
-      await this.record(
-        windowId,
-        window.orgId,
-        { type: 'RecordBallotCodesVoided', data: { count: voided, issuedInAll, voidedBy: decidedBy(ctx), reason: 'answer-not-delivered' } },
-        ctx,
-      );
+    const { voided } = await this.withTrail(windowId, window.orgId, ctx, (trail) =>
+      this.box.voidCodes(windowId, codes, (append, v) =>
+        trail(append, {
+          type: 'RecordBallotCodesVoided',
+          data: { count: v.voided, issuedInAll: v.issued, voidedBy: decidedBy(ctx), reason: 'answer-not-delivered' },
+        }),
+      ),
+    );
     return voided;
   }
 
   /**
-   * The trail of what the box did (BallotCodesIssued or BallotCodesVoided, no codes). The box has
-   * done it already, so a concurrent append (another batch, a close) is retried on a fresh read
-   * rather than refused.
+   * The box's work with its trail line (BallotCodesIssued or BallotCodesVoided, no codes) in one
+   * transaction (ADR 0153): the line is decided on the stream as read just before and appended on
+   * the box's connection, so an error or a crash between them leaves neither, never codes nobody
+   * holds or a void the trail does not show.
    */
-  private async record(windowId: string, orgId: string, command: MassEvaluationCommand, ctx: CommandContext): Promise<void> {
+  private withTrail<T>(
+    windowId: string,
+    orgId: string,
+    ctx: CommandContext,
+    work: (trail: (append: AppendInBoxTransaction, command: MassEvaluationCommand) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const stream = massEvaluationStream(windowId);
-    for (let attempt = 1; ; attempt++) {
+    return runAgainOnAFreshRead(async () => {
       const { state, version } = await this.streams.load(stream, massEvaluationDecider);
-      const events = massEvaluationDecider.decide(command, state);
-      try {
-        await this.streams.append(stream, events, version, streamContext(ctx, orgId));
-        return;
-      } catch (e) {
-        if (!(e instanceof ConcurrentChangeError) || attempt >= 20) throw e;
-      }
+      return work(async (append, command) => {
+        await append(stream, massEvaluationDecider.decide(command, state), version, streamContext(ctx, orgId));
+      });
+    });
+  }
+}
+
+/**
+ * The box's transaction run again, on a fresh read of the stream, while its trail line meets a
+ * concurrent append (another batch, a close): what the box did is then undone with it, and new
+ * codes are drawn (none has left the service).
+ */
+async function runAgainOnAFreshRead<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      const again = e instanceof ConcurrentChangeError || e instanceof StaleTransactionError;
+      if (!again || attempt >= 20) throw e;
     }
   }
 }
