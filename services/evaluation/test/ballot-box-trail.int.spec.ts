@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { ScopeService } from '@vanguard/auth';
+import { massEvaluationDecider } from '@vanguard/evaluation-domain';
 import { PostgresEventStore } from '@vanguard/event-store';
+import { DomainError } from '@vanguard/kernel';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
 import { seededRandom } from '@vanguard/testing';
 import type { BallotBoxPort } from '../src/application/commands/mass-evaluation/ballot-box.port';
+import { CloseMassEvaluationHandler } from '../src/application/commands/mass-evaluation/close-mass-evaluation.handler';
 import { IssueBallotCodesHandler, type IssuedCodes } from '../src/application/commands/mass-evaluation/issue-ballot-codes.handler';
 import { OpenMassEvaluationHandler } from '../src/application/commands/mass-evaluation/open-mass-evaluation.handler';
 import { PostgresStreamsAdapter } from '../src/infrastructure/event-store/postgres-streams.adapter';
@@ -175,5 +178,34 @@ describe('the ballot box and its trail (integration)', () => {
       running += type === 'evaluation.BallotCodesIssued' ? count : -count;
       expect([type, count, inAll]).toEqual([type, count, running]);
     }
+  });
+
+  // A close waits behind the batches holding the window's row; each committed one moved the stream
+  // the close had read. It reads again and closes again (the box counts the same), never a 409.
+  it.each([1, 2, 3])('closes while batches are being issued, after whichever of them got in first (seed %i)', async (seed) => {
+    const rnd = seededRandom(100 + seed);
+    const windowId = await openWindow(400);
+    const issue = new IssueBallotCodesHandler(streams, tree, box);
+    const jobs = Array.from({ length: 6 }, () => 1 + Math.floor(rnd() * 4));
+    const closeAfter = Math.floor(rnd() * 6);
+    const outcomes = await Promise.all([
+      ...jobs.map((count) =>
+        issue.execute(windowId, count, township).then(
+          () => 'issued',
+          (e: unknown) => (e instanceof DomainError ? e.code : String(e)),
+        ),
+      ),
+      (async () => {
+        for (let i = 0; i < closeAfter; i++) await new Promise((r) => setImmediate(r));
+        return new CloseMassEvaluationHandler(streams, tree, box).execute(windowId, township).then(() => 'closed', String);
+      })(),
+    ]);
+    expect(outcomes.filter((o) => !['issued', 'closed', 'MASS_EVALUATION.NOT_OPEN'].includes(o))).toEqual([]);
+    expect(outcomes.at(-1)).toBe('closed');
+    const { state } = await streams.load(`mass-evaluation-${windowId}`, massEvaluationDecider);
+    const { rows, trail } = await seen(windowId);
+    expect({ status: state.status, rows }).toEqual({ status: 'closed', rows: 0 });
+    // Every batch that was answered is on the trail before the close, and no other.
+    expect(trail.filter(([type]) => type === 'evaluation.BallotCodesIssued')).toHaveLength(outcomes.filter((o) => o === 'issued').length);
   });
 });

@@ -37,9 +37,7 @@ export class SqlBallotBox implements BallotBoxPort {
     count: number,
     recordTrail: (append: AppendInBoxTransaction, issued: number) => Promise<void>,
   ): Promise<IssueResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return this.inTransaction<IssueResult>(async (client) => {
       // The window's row comes from its stream; a second copy of the same facts changes nothing.
       await client.query(
         `insert into mass_evaluation_window (window_id, org_id, eligible_voters, opens_on, closes_on)
@@ -58,9 +56,13 @@ export class SqlBallotBox implements BallotBoxPort {
           `select status, eligible_voters - codes_issued as left from mass_evaluation_window where window_id = $1`,
           [w.windowId],
         );
-        await client.query('rollback');
-        return row.rows[0]?.status === 'open' ? { kind: 'exceeds_voters', left: row.rows[0].left } : { kind: 'closed' };
+        const refused: IssueResult =
+          row.rows[0]?.status === 'open' ? { kind: 'exceeds_voters', left: row.rows[0].left } : { kind: 'closed' };
+        return { keep: false, value: refused };
       }
+      const issued = counted.rows[0]!.codes_issued;
+      // The line before the codes: a line refused on a stream that moved costs the count's update, not the codes' keyed hashes.
+      await recordTrail(this.appendOn(client), issued);
       const codes = Array.from({ length: count }, newBallotCode);
       const hashes = codes.map((c) => ballotCodeHash(this.key, w.windowId, normaliseBallotCode(c)!));
       // Stored in hash order, not issue order: a row's place says nothing about which sheet slot it was.
@@ -69,16 +71,8 @@ export class SqlBallotBox implements BallotBoxPort {
          select $1, h from unnest($2::bytea[]) as h order by h`,
         [w.windowId, hashes],
       );
-      const issued = counted.rows[0]!.codes_issued;
-      await recordTrail(this.appendOn(client), issued);
-      await client.query('commit');
-      return { kind: 'issued', codes, issued };
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return { keep: true, value: { kind: 'issued', codes, issued } };
+    });
   }
 
   async voidCodes(
@@ -87,18 +81,13 @@ export class SqlBallotBox implements BallotBoxPort {
     recordTrail: (append: AppendInBoxTransaction, voided: { voided: number; issued: number }) => Promise<void>,
   ): Promise<{ voided: number; issued: number }> {
     const hashes = codes.map((c) => ballotCodeHash(this.key, windowId, normaliseBallotCode(c)!));
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return this.inTransaction(async (client) => {
       // Under the closers' lock: a close either destroyed these codes already or waits for the count.
       const window = await client.query<{ status: string; codes_issued: number }>(
         `select status, codes_issued from mass_evaluation_window where window_id = $1 for update`,
         [windowId],
       );
-      if (window.rows[0]?.status !== 'open') {
-        await client.query('rollback');
-        return { voided: 0, issued: window.rows[0]?.codes_issued ?? 0 };
-      }
+      if (window.rows[0]?.status !== 'open') return { keep: false, value: { voided: 0, issued: window.rows[0]?.codes_issued ?? 0 } };
       const gone = await client.query(`delete from mass_evaluation_code where window_id = $1 and code_hash = any($2::bytea[])`, [
         windowId,
         hashes,
@@ -110,13 +99,27 @@ export class SqlBallotBox implements BallotBoxPort {
       );
       const result = { voided, issued: counted.rows[0]!.codes_issued };
       if (voided > 0) await recordTrail(this.appendOn(client), result);
-      await client.query('commit');
-      return result;
+      return { keep: true, value: result };
+    });
+  }
+
+  /**
+   * `work` in a transaction of its own, committed when it says `keep` and rolled back otherwise
+   * or when it throws. A connection that cannot even roll back is dropped, not handed on.
+   */
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<{ keep: boolean; value: T }>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      const { keep, value } = await work(client);
+      await client.query(keep ? 'commit' : 'rollback');
+      return value;
     } catch (e) {
-      await client.query('rollback').catch(() => undefined);
+      await client.query('rollback').catch((r: Error) => (broken = r));
       throw e;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -142,9 +145,7 @@ export class SqlBallotBox implements BallotBoxPort {
   }
 
   async close(windowId: string): Promise<RatingTally> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    const counts = await this.inTransaction(async (client) => {
       // Closers queue here; voters never lock the window row.
       await client.query(`select 1 from mass_evaluation_window where window_id = $1 for update`, [windowId]);
       await client.query(`update mass_evaluation_window set status = 'closed' where window_id = $1`, [windowId]);
@@ -159,19 +160,14 @@ export class SqlBallotBox implements BallotBoxPort {
          select $1, rating, comment from gone order by random()`,
         [windowId],
       );
-      const counts = await client.query<{ rating: Rating; n: number }>(
+      const { rows } = await client.query<{ rating: Rating; n: number }>(
         `select rating, count(*)::int as n from mass_evaluation_ballot where window_id = $1 group by rating`,
         [windowId],
       );
-      await client.query('commit');
-      const of = (r: Rating) => counts.rows.find((c) => c.rating === r)?.n ?? 0;
-      return { satisfied: of('satisfied'), basicallySatisfied: of('basically_satisfied'), dissatisfied: of('dissatisfied') };
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return { keep: true, value: rows };
+    });
+    const of = (r: Rating) => counts.find((c) => c.rating === r)?.n ?? 0;
+    return { satisfied: of('satisfied'), basicallySatisfied: of('basically_satisfied'), dissatisfied: of('dissatisfied') };
   }
 
   async codesIssued(windowId: string): Promise<number> {

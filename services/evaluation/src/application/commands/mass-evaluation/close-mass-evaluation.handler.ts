@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { massEvaluationDecider } from '@vanguard/evaluation-domain';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
-import { STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { BALLOT_BOX, type BallotBoxPort } from './ballot-box.port';
 import { loadWindowInScope, massEvaluationStream } from './mass-evaluation-access';
@@ -22,6 +22,18 @@ export class CloseMassEvaluationHandler {
   ) {}
 
   async execute(windowId: string, ctx: CommandContext): Promise<{ version: number }> {
+    // A batch or a void committed while the box was closing (the close waits for its row) moved the
+    // stream: read it again and close again; the box is already closed and counts the same.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.closeOnce(windowId, ctx);
+      } catch (e) {
+        if (!(e instanceof ConcurrentChangeError) || attempt >= 20) throw e;
+      }
+    }
+  }
+
+  private async closeOnce(windowId: string, ctx: CommandContext): Promise<{ version: number }> {
     const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
     // Only an open stream closes its box; otherwise the decider refuses (WindowIsOpenRule) on an empty tally.
     const tally = window.state.status === 'open' ? await this.box.close(windowId) : EMPTY;

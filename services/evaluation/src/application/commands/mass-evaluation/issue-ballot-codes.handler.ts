@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BallotBoxRunFromAboveRule, massEvaluationDecider, type MassEvaluationCommand } from '@vanguard/evaluation-domain';
 import { checkRule, DomainError } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
-import { ConcurrentChangeError, StaleTransactionError, STREAMS, type StreamsPort } from '../../ports/streams.port';
+import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
 import { BALLOT_BOX, type AppendInBoxTransaction, type BallotBoxPort } from './ballot-box.port';
 import { loadWindowInScope, massEvaluationStream, type LoadedWindow } from './mass-evaluation-access';
@@ -104,17 +104,17 @@ export class IssueBallotCodesHandler {
 }
 
 /**
- * The box's transaction run again, on a fresh read of the stream, while its trail line meets a
- * concurrent append (another batch, a close): what the box did is then undone with it, and new
- * codes are drawn (none has left the service).
+ * The box's transaction run again, on a fresh read of the stream, while its trail line meets an
+ * append committed since that read (another batch or void of the window): what the box did is
+ * undone with it, and new codes are drawn (none has left the service). The store's stale-xid
+ * refusal cannot come first: such an append committed after the read, so the version differs.
  */
 async function runAgainOnAFreshRead<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (e) {
-      const again = e instanceof ConcurrentChangeError || e instanceof StaleTransactionError;
-      if (!again || attempt >= 20) throw e;
+      if (!(e instanceof ConcurrentChangeError) || attempt >= 20) throw e;
     }
   }
 }
