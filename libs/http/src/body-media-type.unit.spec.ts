@@ -6,7 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { request } from 'node:http';
 import { API_CONSUMES } from './body-media-type';
 import { configureHttpApp } from './create-app';
-import { idempotencyProviders, type IdempotencyStore } from './idempotency';
+import { idempotencyProviders } from './idempotency';
+import { claimRecordingStore } from './testing';
 
 class NoteDto {
   @IsString()
@@ -17,12 +18,7 @@ const uploads: string[] = [];
 const claims: string[] = [];
 
 /** Records claims only: the order test needs to see that a refused body claimed no key. */
-const store: IdempotencyStore = {
-  claim: (_p, key) => (claims.push(key), Promise.resolve('claimed')),
-  complete: () => Promise.resolve(),
-  keepWithoutAnswer: () => Promise.resolve(),
-  release: () => Promise.resolve(),
-};
+const store = claimRecordingStore(claims);
 
 @Controller('notes')
 class NotesController {

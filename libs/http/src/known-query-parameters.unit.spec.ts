@@ -18,7 +18,8 @@ import { IsOptional, IsString } from 'class-validator';
 import { LoggerModule } from 'nestjs-pino';
 import { configureHttpApp } from './create-app';
 import { API_PARAMETERS } from './known-query-parameters';
-import { idempotencyProviders, type IdempotencyStore } from './idempotency';
+import { idempotencyProviders } from './idempotency';
+import { claimRecordingStore } from './testing';
 
 class FilterDto {
   @IsOptional()
@@ -27,12 +28,7 @@ class FilterDto {
 }
 
 const claims: string[] = [];
-const store: IdempotencyStore = {
-  claim: (_p, key) => (claims.push(key), Promise.resolve('claimed')),
-  complete: () => Promise.resolve(),
-  keepWithoutAnswer: () => Promise.resolve(),
-  release: () => Promise.resolve(),
-};
+const store = claimRecordingStore(claims);
 
 /** Stands where AuthGuard stands (an APP_GUARD): a token is asked before anything else. */
 class TokenGuard implements CanActivate {

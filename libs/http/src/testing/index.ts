@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AheadOfRouter } from '../ahead-of-router';
+import type { IdempotencyStore } from '../idempotency';
 
 /**
  * Asks a fast path (answerAheadOfRouter's `answer`) as the server would, with a response that
@@ -47,4 +48,17 @@ export async function withTrustedProxies<T>(spec: string | undefined, work: () =
   } finally {
     set(had);
   }
+}
+
+/**
+ * An idempotency store that records the keys claimed into `claims` and keeps nothing: for specs
+ * that must see a refused request claimed no key.
+ */
+export function claimRecordingStore(claims: string[]): IdempotencyStore {
+  return {
+    claim: (_p, key) => (claims.push(key), Promise.resolve('claimed')),
+    complete: () => Promise.resolve(),
+    keepWithoutAnswer: () => Promise.resolve(),
+    release: () => Promise.resolve(),
+  };
 }
