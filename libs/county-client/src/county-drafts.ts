@@ -131,11 +131,15 @@ export function parseRosterFile(text: string, fileName: string, defaultOrgId?: s
   if (!Array.isArray(records)) throw new UsageError(`${fileName}: 须为成员数组`);
   const bad = records.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
   if (bad >= 0) throw new UsageError(`${fileName}: 第 ${bad + 1} 项须为成员对象（收到 ${JSON.stringify(records[bad])}）`);
+  // A blank status was sent as `full`: a 预备党员 nobody had marked became full, or, in his first
+  // year, was refused for it (ADR 0154). The county's system knows which; the file must say.
+  const blank = (records as Record<string, unknown>[]).findIndex((r) => cellText(r['status']).trim() === '');
+  if (blank >= 0) throw new UsageError(`${fileName}: 第 ${blank + 1} 项缺少 status（full 正式党员 或 probationary 预备党员）`);
   return (records as Record<string, unknown>[]).map((r) => ({
     memberId: cellText(r['memberId']),
     orgId: cellText(r['orgId']) || defaultOrgId || '',
     name: cellText(r['name']),
-    status: cellText(r['status']) || 'full',
+    status: cellText(r['status']).trim(),
     joinedOn: cellText(r['joinedOn']),
     roles: list(r['roles']),
     posts: list(r['posts']),

@@ -55,6 +55,15 @@ describe(parseRosterFile.name, () => {
 
     expect(parseRosterFile(json, 'roster.json')[0]).toMatchObject({ name: '李四', posts: ['pioneer_post'] });
   });
+
+  it('refuses a member without a status, naming the item, instead of sending him as full', () => {
+    const csv = 'memberId,orgId,name,status,joinedOn\nm1,o,张三,full,2010-07-01\nm2,o,李四,,2026-07-01\n';
+
+    expect(() => parseRosterFile(csv, 'roster.csv')).toThrow(/roster\.csv: 第 2 项缺少 status/);
+    expect(() => parseRosterFile(JSON.stringify([{ memberId: 'm', name: '王五', status: ' ', joinedOn: '2010-07-01' }]), 'r.json')).toThrow(
+      /r\.json: 第 1 项缺少 status/,
+    );
+  });
 });
 
 describe('the drafts of each command', () => {

@@ -14,6 +14,7 @@ import { DissolveOrganizationHandler } from './application/commands/dissolve-org
 import { EnrolMemberHandler } from './application/commands/enrol-member/enrol-member.handler';
 import { EstablishContactPointHandler } from './application/commands/establish-contact-point/establish-contact-point.handler';
 import { GrantVanguardPostHandler } from './application/commands/grant-vanguard-post/grant-vanguard-post.handler';
+import { MakeMemberFullHandler } from './application/commands/make-member-full/make-member-full.handler';
 import { LogVisitHandler } from './application/commands/log-visit/log-visit.handler';
 import { MergeOrganizationHandler } from './application/commands/merge-organization/merge-organization.handler';
 import { MoveOrganizationHandler } from './application/commands/move-organization/move-organization.handler';
@@ -90,6 +91,7 @@ const commandHandlers = [
   EnrolMemberHandler,
   AssignMemberRoleHandler,
   GrantVanguardPostHandler,
+  MakeMemberFullHandler,
   RemoveMemberHandler,
   RequestTransferHandler,
   DecideTransferHandler,

@@ -6,6 +6,7 @@ import { demoOrgId } from '@vanguard/infra-config';
 import { isNoVerdict } from '@vanguard/messaging';
 import { waitUntil, type TestSchema } from '@vanguard/testing';
 import { CountyBatchLostRace, CountyRosterHandler } from '../src/application/county/county-roster.handler';
+import { addDays } from '../src/domain/shared/day';
 import { TRANSFER_ENDINGS } from '../src/domain/transfer/member-transfer.aggregate';
 import { PgCountyRosterStore } from '../src/infrastructure/county/pg-county-roster.store';
 import { TreeCountyScope } from '../src/infrastructure/county/tree-county-scope';
@@ -459,6 +460,34 @@ describe(CountyRosterHandler.name, () => {
     expect(left).toEqual({ outcome: 'applied', result: { memberId } });
     const { rows } = await db.pool.query(`select org_id, membership from members where id = $1`, [memberId]);
     expect(rows[0]).toEqual({ org_id: BAIHUA, membership: 'left' });
+  });
+
+  it('refuses a record stating full one who joined less than a year ago, or probationary one who is full, and applies the rest of the batch (ADR 0154)', async () => {
+    const today = new SystemClock().today();
+    const recent = addDays(today, -30);
+    const [newcomer, due, promoted] = [randomUUID(), randomUUID(), randomUUID()];
+    const [first] = await inTx(() => sut.synced([synced(promoted, { status: 'full' })], client));
+    const promotedId = memberIdOf(first!);
+    const members = async () => (await db.pool.query(`select count(*)::int as n from members`)).rows[0].n as number;
+    const before = await members();
+
+    const outcomes = await inTx(() =>
+      sut.synced(
+        [
+          synced(newcomer, { status: 'full', joinedOn: recent }),
+          synced(due, { status: 'probationary', joinedOn: recent }),
+          synced(promoted, { status: 'probationary', name: '张三改' }, 2),
+        ],
+        client,
+      ),
+    );
+
+    expect(outcomes[0]).toMatchObject({ outcome: 'refused', code: 'MEMBER.FULL_BEFORE_PROBATION_ENDS' });
+    expect(outcomes[1]).toMatchObject({ outcome: 'applied' });
+    expect(outcomes[2]).toMatchObject({ outcome: 'refused', code: 'MEMBER.ALREADY_FULL' });
+    expect(await members()).toBe(before + 1);
+    const { rows } = await db.pool.query(`select name, status from members where id = $1`, [promotedId]);
+    expect(rows[0]).toEqual({ name: '张三', status: 'full' });
   });
 
   it('refuses to restate a member the platform has since moved out of the sending county', async () => {

@@ -108,4 +108,26 @@ describe('roster state topics follow the commands', () => {
       for (const value of [person.name, person.idNumber, person.phone, '状态测试领导'])
         expect(followed.latest.get(key)?.raw).not.toContain(value);
   }, 240_000);
+
+  it('publishes a probationary member made full from the console (预备党员转正, ADR 0154) as full', async () => {
+    const orgId = await village(BAIHUA, '910425101');
+    const enrolled = await http()
+      .post('/members')
+      .set(as())
+      .send({ orgId, name: '转正状态测试', status: 'probationary', joinedOn: '2020-07-01' });
+    expect(enrolled.status).toBe(201);
+    const key = `member-${enrolled.body.id as string}`;
+    await waitUntil('the probationary member', () => stateOf(key)?.['status'] === 'probationary', { timeoutMs: 60_000, intervalMs: 200 });
+
+    expect(
+      (
+        await http()
+          .post(`/members/${enrolled.body.id as string}/full`)
+          .set(as())
+          .send({ fullOn: '2021-07-01' })
+      ).status,
+    ).toBe(204);
+
+    await waitUntil('the member state made full', () => stateOf(key)?.['status'] === 'full', { timeoutMs: 60_000, intervalMs: 200 });
+  }, 180_000);
 });

@@ -51,7 +51,10 @@ export const CountyRosterMemberSynced = defineContract({
     'A county roster (花名册) holds this member as stated: the full current record, which creates the member or replaces ' +
     'the previous record — except the joining day, which begins the member’s history: a record naming another `joinedOn` than the ' +
     'platform’s is refused `MEMBER.JOINED_ON_DIFFERS`, none of it applied. No ID-card number or phone number is carried: a ' +
-    '`name` reading as one is refused `MEMBER.NAME_HAS_PERSONAL_NUMBER`. ' +
+    '`name` reading as one is refused `MEMBER.NAME_HAS_PERSONAL_NUMBER`. A probation lasts a year: `status` `full` for a member ' +
+    'who joined less than a year before the message is applied, new or until then probationary, is refused ' +
+    '`MEMBER.FULL_BEFORE_PROBATION_ENDS`; `probationary` for a member the platform holds as full (a 转正 recorded in the console) is ' +
+    'refused `MEMBER.ALREADY_FULL`. ' +
     'Consumed by organization. Key: `roster-member-<memberId>`.',
   schema: z.object({
     memberId: id.describe(`${COUNTY_MEMBER_ID}; stable across syncs`),

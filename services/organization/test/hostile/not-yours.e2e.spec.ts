@@ -75,6 +75,7 @@ describe('not yours answers like not there', () => {
     ['POST /members/:id/roles', (id) => http().post(`/members/${id}/roles`).send({ role: 'secretary' }), () => member],
     ['POST /members/:id/posts', (id) => http().post(`/members/${id}/posts`).send({ post: 'pioneer_post' }), () => member],
     ['POST /members/:id/leave', (id) => http().post(`/members/${id}/leave`).send({ reason: 'died' }), () => member],
+    ['POST /members/:id/full', (id) => http().post(`/members/${id}/full`).send({ fullOn: '2002-07-01' }), () => member],
     [
       'POST /transfers',
       (id) =>

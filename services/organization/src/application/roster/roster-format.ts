@@ -20,7 +20,10 @@ export interface RowError {
   readonly reason: string;
 }
 
-/** Columns a file may leave out: each has a default (status full, no roles, posts or numbers; not temporary). */
+/**
+ * Columns a file may leave out: each has a default (the status the joining day allows, ADR 0154; no
+ * roles, posts or numbers; not temporary).
+ */
 const OPTIONAL_COLUMNS: readonly string[] = ['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'];
 
 /**

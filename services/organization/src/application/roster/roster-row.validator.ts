@@ -9,6 +9,7 @@ import {
 import { idNumberProblem } from '../../domain/member/id-number';
 import { PHONE_PATTERN, PHONE_PROBLEM } from '../../domain/member/personal-data.value-object';
 import { MemberCannotJoinInTheFutureRule } from '../../domain/member/rules/member-cannot-join-in-the-future.rule';
+import { MemberIsFullFromAYearAfterJoiningRule } from '../../domain/member/rules/member-is-full-from-a-year-after-joining.rule';
 import { MemberJoinsAtEighteenOrOlderRule } from '../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
 import {
   ORG_KINDS,
@@ -89,14 +90,20 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   // The rule enrolment asks (MemberJoined publishes the name in clear).
   const publicName = publishedTextCarriesNoPersonalNumbers('MEMBER.NAME_HAS_PERSONAL_NUMBER', name, '姓名 / the name');
   if (publicName.isBroken()) bad('name', publicName.message);
-  const status = cell(cells, 'status') || 'full';
-  if (!(MEMBER_STATUSES as readonly string[]).includes(status))
-    bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
   const joinedOn = cell(cells, 'joined_on');
+  const stated = cell(cells, 'status');
+  if (stated && !(MEMBER_STATUSES as readonly string[]).includes(stated))
+    bad('status', `党员状态须为 ${MEMBER_STATUSES.join('/')} / status must be one of ${MEMBER_STATUSES.join(', ')}`);
+  let status = stated || 'full';
   if (!isDay(joinedOn)) bad('joined_on', `入党日期须为 YYYY-MM-DD（${YEARS} 年）/ joined_on must be a date YYYY-MM-DD (years ${YEARS})`);
   else {
     const future = new MemberCannotJoinInTheFutureRule(joinedOn, today);
     if (future.isBroken()) bad('joined_on', future.message);
+    // A blank status is what the joining day allows (ADR 0154): probationary within his first
+    // year, full after it. A file without the column held 预备党员 nobody had marked.
+    const probation = new MemberIsFullFromAYearAfterJoiningRule(joinedOn, today);
+    if (!stated) status = probation.isBroken() ? 'probationary' : 'full';
+    else if (stated === 'full' && probation.isBroken() && !future.isBroken()) bad('status', probation.message);
   }
   const roles = list(cell(cells, 'roles'));
   for (const r of roles)

@@ -1,4 +1,5 @@
 import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
+import { MemberIsFullFromAYearAfterJoiningRule } from '../../domain/member/rules/member-is-full-from-a-year-after-joining.rule';
 import { MemberJoinsAtEighteenOrOlderRule } from '../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
 import { OrganizationNameMustBePlainTextRule } from '../../domain/organization/rules/organization-name-must-be-plain-text.rule';
 import { OrganizationCannotBeEstablishedInTheFutureRule } from '../../domain/organization/rules/organization-cannot-be-established-in-the-future.rule';
@@ -36,7 +37,7 @@ describe(parseMemberRow.name, () => {
   });
 
   it('refuses an ID number whose check digit does not match, as enrolment does, naming its row and column', () => {
-    const row = { org_code: '910425101201', name: '张红梅', status: 'full', joined_on: '2010-07-01', id_number: '110101198001011031' };
+    const row = { org_code: '910425101201', name: '张红梅', status: 'full', joined_on: '2009-07-01', id_number: '110101198001011031' };
     expect(parseMemberRow(3, row, '2011-01-01')).toEqual({
       ok: false,
       errors: [{ row: 3, column: 'id_number', reason: expect.stringContaining('check digit does not match') }],
@@ -73,8 +74,10 @@ describe(parseMemberRow.name, () => {
   });
 
   it('refuses a joining date after today', () => {
-    const sut = parseMemberRow(3, { org_code: '9104', name: '王', joined_on: '2012-01-01' }, '2011-01-01');
-    expect(sut.ok ? [] : sut.errors.map((e) => e.column)).toEqual(['joined_on']);
+    for (const status of ['', 'full']) {
+      const sut = parseMemberRow(3, { org_code: '9104', name: '王', joined_on: '2012-01-01', status }, '2011-01-01');
+      expect([status, sut.ok ? [] : sut.errors.map((e) => e.column)]).toEqual([status, ['joined_on']]);
+    }
   });
 
   it('refuses a joining date before the eighteenth birthday by the rule enrolment asks, quoting neither date', () => {
@@ -84,6 +87,21 @@ describe(parseMemberRow.name, () => {
     expect(sut).toEqual({ ok: false, errors: [{ row: 4, column: 'joined_on', reason }] });
     expect(reason).not.toMatch(/1980|1997/);
     expect(parseMemberRow(4, row('1998-01-01'), '2011-01-01').ok).toBe(true);
+  });
+
+  it('reads a blank status as the joining day allows: probationary within the first year, full from its anniversary (ADR 0154)', () => {
+    const statusOf = (joined_on: string) => {
+      const sut = parseMemberRow(5, { org_code: '9104', name: '王', joined_on, status: '' }, '2011-01-01');
+      return sut.ok ? sut.value.status : sut.errors;
+    };
+    expect([statusOf('2010-01-02'), statusOf('2010-01-01'), statusOf('2011-01-01')]).toEqual(['probationary', 'full', 'probationary']);
+  });
+
+  it('refuses a row stating full within the first year by the rule enrolment asks, naming the status cell', () => {
+    const sut = parseMemberRow(6, { org_code: '9104', name: '王', joined_on: '2010-03-01', status: 'full' }, '2011-01-01');
+    const reason = new MemberIsFullFromAYearAfterJoiningRule('2010-03-01', '2011-01-01').message;
+    expect(sut).toEqual({ ok: false, errors: [{ row: 6, column: 'status', reason }] });
+    expect(reason).toContain('2011-03-01');
   });
 });
 

@@ -13,14 +13,28 @@ import { MemberCannotLeaveBeforeTheLatestDayOfTheirHistoryRule } from './rules/m
 import { MemberLeavesWithinMembershipRule } from './rules/member-leaves-within-membership.rule';
 import { RosterKeepsTheJoiningDayRule } from './rules/roster-keeps-the-joining-day.rule';
 import { MemberMustBeActiveRule } from './rules/member-must-be-active.rule';
+import { MemberCannotBecomeFullInTheFutureRule } from './rules/member-cannot-become-full-in-the-future.rule';
+import { MemberIsFullFromAYearAfterJoiningRule } from './rules/member-is-full-from-a-year-after-joining.rule';
+import { MemberMustBeProbationaryRule } from './rules/member-must-be-probationary.rule';
+import { FullMemberStaysFullRule } from './rules/full-member-stays-full.rule';
+import { ProbationIsExtendedByAtMostAYearRule } from './rules/probation-is-extended-by-at-most-a-year.rule';
 
 /**
  * The lines a leaving may not precede (ADR 0140): each records him acting as a member on its day.
+ * `became_full` is the day probation ended, as the console records it (ADR 0154).
  * A restate's own lines are dated when the platform learned of a correction, not when it happened
  * (a roster states the record, not its dates), so they bound nothing: a county that drops a
  * leaver's roles and then sends his earlier leaving day is not refused for it (ADR 0150).
  */
-export const BOUNDS_A_LEAVING = ['joined', 'role_assigned', 'post_granted', 'transferred_out', 'transferred_in', 'left'] as const;
+export const BOUNDS_A_LEAVING = [
+  'joined',
+  'role_assigned',
+  'post_granted',
+  'transferred_out',
+  'transferred_in',
+  'left',
+  'became_full',
+] as const;
 
 /** What a line of a member's history records: those above, and what a county's restate corrects (ADR 0150). */
 export const MEMBERSHIP_HISTORY_KINDS = [...BOUNDS_A_LEAVING, 'renamed', 'status_changed', 'role_removed', 'post_removed'] as const;
@@ -89,6 +103,7 @@ export class Member extends AggregateRoot {
     const name = Member.validName(input.name);
     const personal = PersonalData.of(input.idNumber, input.phone, today);
     checkRule(new MemberJoinsAtEighteenOrOlderRule(personal.idNumber, input.joinedOn));
+    if (input.status === 'full') checkRule(new MemberIsFullFromAYearAfterJoiningRule(input.joinedOn, today));
     const roles = [...new Set(input.roles)];
     const m = new Member({
       id: input.id,
@@ -194,6 +209,9 @@ export class Member extends AggregateRoot {
     checkRule(new MemberMustBeActiveRule(this.props.membership));
     checkRule(new RosterKeepsTheJoiningDayRule(this.props.joinedOn, record.joinedOn));
     const name = Member.validName(record.name);
+    checkRule(new FullMemberStaysFullRule(this.props.status, record.status));
+    if (record.status === 'full' && this.props.status !== 'full')
+      checkRule(new MemberIsFullFromAYearAfterJoiningRule(this.props.joinedOn, on));
     const roles = [...new Set(record.roles)];
     const posts = [...new Set(record.posts)];
     const line = (kind: MembershipHistoryEntry['kind'], detail: string, orgId = this.props.orgId) =>
@@ -209,6 +227,23 @@ export class Member extends AggregateRoot {
     for (const post of this.props.posts.filter((p) => !posts.includes(p))) line('post_removed', post, heldIn);
     this.props.posts = this.props.posts.filter((p) => posts.includes(p));
     for (const post of posts) this.grantPost(post, on);
+  }
+
+  /**
+   * 转正: the branch made the probationary member full, from `on`, the day his probation ended
+   * (a year after joining, or at the end of an extension). A line of his history dated that day;
+   * no event of its own, as a county's 转正 has none: the member-state topic carries the status
+   * (ADR 0154).
+   */
+  becomeFull(on: Day, today: Day): void {
+    checkRule(new DayMustExistRule(on, 'fullOn'));
+    checkRule(new MemberMustBeActiveRule(this.props.membership));
+    checkRule(new MemberMustBeProbationaryRule(this.props.status));
+    checkRule(new MemberCannotBecomeFullInTheFutureRule(on, today));
+    checkRule(new MemberIsFullFromAYearAfterJoiningRule(this.props.joinedOn, on));
+    checkRule(new ProbationIsExtendedByAtMostAYearRule(this.props.joinedOn, on));
+    this.props.status = 'full';
+    this.props.history.push({ on, kind: 'became_full', orgId: this.props.orgId, detail: null });
   }
 
   leave(on: Day, today: Day, reason?: string): void {

@@ -6,6 +6,7 @@ import { AssignMemberRoleCommand } from '../../application/commands/assign-membe
 import type { CommandContext } from '../../application/commands/command-context';
 import { EnrolMemberCommand } from '../../application/commands/enrol-member/enrol-member.command';
 import { GrantVanguardPostCommand } from '../../application/commands/grant-vanguard-post/grant-vanguard-post.command';
+import { MakeMemberFullCommand } from '../../application/commands/make-member-full/make-member-full.command';
 import { RemoveMemberCommand } from '../../application/commands/remove-member/remove-member.command';
 import { GetMemberQuery, ListMembersQuery as ListMembers } from '../../application/queries';
 import { MemberNotFoundError } from '../../domain/member/member.errors';
@@ -16,6 +17,7 @@ import {
   EnrolMemberRequest,
   GrantPostRequest,
   ListMembersQuery,
+  MakeFullRequest,
   MemberDetailResponse,
   MemberPageResponse,
   RemoveMemberRequest,
@@ -107,6 +109,22 @@ export class MembersHttpController {
     @Body() body: GrantPostRequest,
   ): Promise<void> {
     await this.commands.execute(new GrantVanguardPostCommand(ctx, id, body.post));
+  }
+
+  @memberConcealed
+  @Post(':id/full')
+  @Roles(...MEMBER_WRITE_ROLES)
+  @HttpCode(204)
+  @ApiOperation({
+    summary: '预备党员转正 / a probationary member becomes full from the day his probation ended (409 if already full)',
+  })
+  @ApiNoContentResponse()
+  async makeFull(
+    @CommandCtx() ctx: CommandContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: MakeFullRequest,
+  ): Promise<void> {
+    await this.commands.execute(new MakeMemberFullCommand(ctx, id, body.fullOn));
   }
 
   @memberConcealed

@@ -10,6 +10,7 @@ const KIND_NAMES: Record<MembershipHistoryEntry['kind'], string> = {
   transferred_out: '组织关系转出 / transferred out',
   transferred_in: '组织关系转入 / transferred in',
   left: '离开 / left',
+  became_full: '转为正式党员 / became full',
   renamed: '姓名更正 / name corrected',
   status_changed: '党员身份变更 / status changed',
   role_removed: '免去职务 / role removed',
@@ -18,7 +19,7 @@ const KIND_NAMES: Record<MembershipHistoryEntry['kind'], string> = {
 
 /**
  * A member leaves no earlier than the latest day of his history (ADR 0140): each line of it — a
- * role, a post, a transfer or a merge into his organisation, the joining — records him as a
+ * role, a post, a transfer or a merge into his organisation, the joining, becoming full (ADR 0154) — records him as a
  * member of the organisation on its day, so a leaving before it would leave a history in which he
  * acts after he left. (A county restate's corrections are dated when learned and bound nothing:
  * `BOUNDS_A_LEAVING`, ADR 0150.) Only the joining day bounded it: a county's removal dated 2026-01-05 was

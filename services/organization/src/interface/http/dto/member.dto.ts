@@ -123,6 +123,15 @@ export class GrantPostRequest {
   post!: VanguardPost;
 }
 
+export class MakeFullRequest {
+  @ApiProperty({
+    example: '2026-07-01',
+    description: '转正日期: the day probation ended, from the first anniversary of joining to the second (an extension), not after today',
+  })
+  @IsDay('fullOn')
+  fullOn!: string;
+}
+
 export class RemoveMemberRequest {
   @ApiPropertyOptional({ description: 'published in clear: no ID-card or phone number, however written' })
   @IsOptional()
@@ -190,7 +199,7 @@ export class MemberHistoryEntryResponse {
     nullable: true,
     type: String,
     description:
-      '角色、岗位、新身份、转移编号（合并时为原组织）或离开原因；姓名更正时为更正前的姓名 / the role, post, new status, transfer id (a merge: the organisation merged from) or reason; renamed: the name it replaced',
+      '角色、岗位、新身份、转移编号（合并时为原组织）或离开原因；姓名更正时为更正前的姓名；转正时为空 / the role, post, new status, transfer id (a merge: the organisation merged from) or reason; renamed: the name it replaced; became_full: null',
   })
   detail!: string | null;
 }

@@ -1,0 +1,64 @@
+import { Member } from '../../../domain/member/member.aggregate';
+import type { DomainError } from '../../../domain/shared/domain-error';
+import type { RowLock } from '../../ports/organization.repository.port';
+import type { UnitOfWork } from '../../ports/unit-of-work.port';
+import { actor, demoTree, fixedClock, InMemoryMembers, InMemoryOrganizations } from '../../testing/in-memory-ports';
+import { MakeMemberFullCommand } from './make-member-full.command';
+import { MakeMemberFullHandler } from './make-member-full.handler';
+
+describe(MakeMemberFullHandler.name, () => {
+  let members: InMemoryMembers;
+  let organizations: InMemoryOrganizations;
+  let locks: string[];
+  let sut: MakeMemberFullHandler;
+  const ctx = { actor: actor('town-a'), correlationId: 'c-1' };
+
+  beforeEach(() => {
+    organizations = new InMemoryOrganizations();
+    demoTree(organizations);
+    members = new InMemoryMembers();
+    const m = Member.join(
+      { id: 'm-1', orgId: 'village-a', name: '王某', status: 'probationary', joinedOn: '2010-07-01', roles: [], posts: [] },
+      '2011-01-01',
+    );
+    m.pullEvents();
+    members.rows.set(m.id, m);
+    locks = [];
+    const findOrganization = organizations.findById.bind(organizations);
+    organizations.findById = (id: string, lock?: RowLock) => {
+      locks.push(`organization ${id} ${lock ?? 'update'}`);
+      return findOrganization(id);
+    };
+    const findMember = members.findById.bind(members);
+    members.findById = (id) => {
+      locks.push(`member ${id}`);
+      return findMember(id);
+    };
+    const uow: UnitOfWork = { run: (work) => work() };
+    sut = new MakeMemberFullHandler(organizations, members, uow, fixedClock('2011-07-15'));
+  });
+
+  it('When_TheCallerHoldsTheMembersOrganisation_Then_LocksItSharedBeforeTheMember_AndSavesHimFull', async () => {
+    await sut.execute(new MakeMemberFullCommand(ctx, 'm-1', '2011-07-01'));
+
+    expect(locks).toEqual(['organization village-a share', 'member m-1']);
+    expect(members.rows.get('m-1')?.status).toBe('full');
+    expect(members.rows.get('m-1')?.history.at(-1)).toMatchObject({ on: '2011-07-01', kind: 'became_full' });
+  });
+
+  it('When_TheDayIsAfterTheClocksToday_Then_RefusesIt_AndTheMemberStaysProbationary', async () => {
+    const refusal = await sut.execute(new MakeMemberFullCommand(ctx, 'm-1', '2011-07-16')).catch((e: DomainError) => e.code);
+
+    expect(refusal).toBe('MEMBER.FULL_IN_FUTURE');
+    expect(members.rows.get('m-1')?.status).toBe('probationary');
+  });
+
+  it('When_TheCallerIsOutsideTheMembersSubtree_Then_RefusesWithoutChangingHim', async () => {
+    const outsider = { actor: actor('town-b'), correlationId: 'c-2' };
+
+    const refusal = await sut.execute(new MakeMemberFullCommand(outsider, 'm-1', '2011-07-01')).catch((e: DomainError) => e.kind);
+
+    expect(refusal).toBe('forbidden');
+    expect(members.rows.get('m-1')?.status).toBe('probationary');
+  });
+});
