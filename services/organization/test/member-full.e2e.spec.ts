@@ -121,6 +121,28 @@ describe(`${MembersHttpController.name} full`, () => {
     expect((await stored(id)).member.status).toBe('probationary');
   });
 
+  it('list_ByProbationStanding_FindsThoseDueFor转正AndThoseOverdue, and refuses an unknown standing naming probation', async () => {
+    const today = new SystemClock().today();
+    const org = (await enrol('probationary', addDays(today, -100), '转正名单在期内')).body.orgId as string;
+    const add = async (status: string, joinedOn: string, name: string) =>
+      (await http().post('/members').set(as('county.organizer')).send({ orgId: org, name, status, joinedOn })).body.id as string;
+    const due = await add('probationary', addDays(today, -400), '转正名单期满');
+    const overdue = await add('probationary', addDays(today, -800), '转正名单逾期');
+    await add('full', '2010-07-01', '转正名单正式');
+    const list = async (query: string) => {
+      const res = await http().get(`/members?subtreeOf=${org}&${query}`).set(as('county.organizer'));
+      expect([query, res.status]).toEqual([query, 200]);
+      return (res.body.items as { id: string }[]).map((m) => m.id);
+    };
+
+    expect(await list('probation=due')).toEqual([due]);
+    expect(await list('probation=overdue')).toEqual([overdue]);
+    expect(await list('probation=due&status=full')).toEqual([]);
+    expect((await list('status=probationary')).length).toBe(3);
+    const bad = await http().get(`/members?subtreeOf=${org}&probation=soon`).set(as('county.organizer'));
+    expect([bad.status, JSON.stringify(bad.body)]).toEqual([400, expect.stringContaining('probation')]);
+  });
+
   it('enrol_AsFullWithinTheFirstYear_Answers422NamingTheDayProbationEnds, and nothing is stored', async () => {
     const joinedOn = addDays(anniversary(new SystemClock().today(), -1), 1);
     const res = await enrol('full', joinedOn, '转正测试未满一年');

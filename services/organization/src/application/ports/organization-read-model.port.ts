@@ -95,6 +95,9 @@ export interface MemberFilter {
   readonly status?: MemberStatus;
   readonly role?: MemberRole;
   readonly membership?: Membership;
+  /** Joining days, inclusive and exclusive: a probation standing's (`joiningDaysIn`). */
+  readonly joinedOnOrBefore?: string;
+  readonly joinedAfter?: string;
 }
 
 export interface PageRequest {

@@ -189,6 +189,8 @@ export class SqlOrganizationReadModel implements OrganizationReadModel {
     add('m.membership = ?', filter.membership ?? 'active');
     if (filter.status) add('m.status = ?', filter.status);
     if (filter.role) add('? = any(m.roles)', filter.role);
+    if (filter.joinedOnOrBefore) add('m.joined_on <= ?::date', filter.joinedOnOrBefore);
+    if (filter.joinedAfter) add('m.joined_on > ?::date', filter.joinedAfter);
     const after = uuidCursor(req.cursor);
     if (after) add('m.id > ?::uuid', after);
     params.push(req.limit + 1);

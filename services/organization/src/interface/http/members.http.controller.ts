@@ -63,11 +63,17 @@ export class MembersHttpController {
   @ApiOperation({ summary: '党员列表 / members of a subtree (default: yours), cursor-paginated; personal data masked' })
   @ApiOkResponse({ type: MemberPageResponse })
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListMembersQuery): Promise<MemberPageResponse> {
-    const { subtreeOf, status, role, membership } = q;
+    const { subtreeOf, status, role, membership, probation } = q;
     const page = await this.queries.execute(
       new ListMembers(
         actorOf(p),
-        { ...(subtreeOf && { subtreeOf }), ...(status && { status }), ...(role && { role }), ...(membership && { membership }) },
+        {
+          ...(subtreeOf && { subtreeOf }),
+          ...(status && { status }),
+          ...(role && { role }),
+          ...(membership && { membership }),
+          ...(probation && { probation }),
+        },
         pageOf(q),
       ),
     );

@@ -26,6 +26,7 @@ import { noPersonalNumbersIn, PUBLISHED_REASON_VALIDATOR } from '../../../domain
 import { idNumberProblem } from '../../../domain/member/id-number';
 import { JOINING_AGE_PROBLEM, MemberJoinsAtEighteenOrOlderRule } from '../../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
 import { isDay } from '../../../domain/shared/day';
+import { PROBATION_STANDINGS, type ProbationStanding } from '../../../domain/member/probation';
 import { MEMBERSHIP_HISTORY_KINDS } from '../../../domain/member/member.aggregate';
 import { PHONE_PATTERN, PHONE_PROBLEM } from '../../../domain/member/personal-data.value-object';
 
@@ -161,6 +162,15 @@ export class ListMembersQuery extends PageQueryDto {
   @IsOptional()
   @IsIn(['active', 'left'])
   membership?: Membership;
+
+  @ApiPropertyOptional({
+    enum: PROBATION_STANDINGS,
+    description:
+      '预备党员: due 期满待转正 (probation over, up to the second anniversary of joining), overdue 逾期未转正 (past it); judged on today in Asia/Shanghai',
+  })
+  @IsOptional()
+  @IsIn(PROBATION_STANDINGS)
+  probation?: ProbationStanding;
 }
 
 export class MemberResponse {
