@@ -226,12 +226,20 @@ export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization
       // Births pass 1990 in a county planned past ~18,000 members: capped at 2010, they would join under eighteen (ADR 0151).
       const born = birth.getUTCFullYear();
       const joinedYear = Math.max(born + 19, Math.min(2010, born + 20 + Math.floor(rnd() * 30)));
+      const name = pick(rnd, [...SURNAMES]) + pick(rnd, [...GIVEN]) + (rnd() < 0.5 ? pick(rnd, [...GIVEN]) : '');
+      const status: MemberStatus = rnd() < 0.05 ? 'probationary' : 'full';
+      const month = 1 + Math.floor(rnd() * 12);
+      // A 预备党员 is in his first year or two (ADR 0154): July 2025 to June 2026, not decades back.
+      const joinedOn =
+        status === 'probationary'
+          ? `${month <= 6 ? 2026 : 2025}-${String(month).padStart(2, '0')}-01`
+          : `${joinedYear}-${String(month).padStart(2, '0')}-01`;
       yield {
         id: stableUuid(`member:${o.code}:${i}`),
         orgId: o.id,
-        name: pick(rnd, [...SURNAMES]) + pick(rnd, [...GIVEN]) + (rnd() < 0.5 ? pick(rnd, [...GIVEN]) : ''),
-        status: rnd() < 0.05 ? 'probationary' : 'full',
-        joinedOn: `${joinedYear}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-01`,
+        name,
+        status,
+        joinedOn,
         roles,
         posts,
         idNumber: first17 + idNumberCheckDigit(first17),

@@ -1,5 +1,6 @@
 import { DEMO_FIELD_UNITS } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
+import { MemberIsFullFromAYearAfterJoiningRule } from '../../domain/member/rules/member-is-full-from-a-year-after-joining.rule';
 import { SONGLING, countyMembers, countyOrganizations } from './synthetic-region';
 
 describe(countyOrganizations.name, () => {
@@ -36,5 +37,15 @@ describe(countyMembers.name, () => {
     }
     expect(latestBirth > '19930000').toBe(true);
     expect(young).toEqual([]);
+  });
+
+  it('given 松岭旗, then its probationary members joined from July 2025 to June 2026 and each full member a year before 2026-07-01 at least (ADR 0154)', () => {
+    const byStatus = { full: [] as string[], probationary: [] as string[] };
+    for (const m of countyMembers(SONGLING, countyOrganizations(SONGLING))) byStatus[m.status].push(m.joinedOn);
+
+    expect(byStatus.probationary.length).toBeGreaterThan(100);
+    expect(byStatus.probationary.filter((d) => d < '2025-07-01' || d > '2026-06-30')).toEqual([]);
+    expect(new Set(byStatus.probationary.map((d) => d.slice(0, 7))).size).toBe(12);
+    expect(byStatus.full.filter((d) => new MemberIsFullFromAYearAfterJoiningRule(d, '2026-07-01').isBroken())).toEqual([]);
   });
 });
