@@ -13,6 +13,7 @@ import { UsageError, databaseArg, databaseUrlOf, isProductionMode, serviceDataba
 import { pgSql } from '@vanguard/keys';
 import { AesGcmPersonalDataCipher } from '../services/organization/src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../services/organization/src/infrastructure/seed/bulk-seeder';
+import { SystemClock } from '../services/organization/src/infrastructure/system/system-clock';
 import { DEMO_REGION } from '../services/organization/src/infrastructure/seed/demo-region';
 import {
   SONGLING,
@@ -67,7 +68,8 @@ export async function seed(size: 'county' | 'province', database: Database): Pro
     result.organizations += await seeder.organizations(allOrgs, bar('organisations'));
     const totalMembers = counties.reduce((n, c) => n + c.members, 0);
     function* everyone() {
-      for (const { plan, orgs } of plans) yield* countyMembers(plan, orgs);
+      // Probationary members are drawn as of today, so the demo has some in probation and some due for 转正 (ADR 0154).
+      for (const { plan, orgs } of plans) yield* countyMembers(plan, orgs, new SystemClock().today());
     }
     result.members = await seeder.members(everyone(), totalMembers, bar('members'));
     result.contactPoints = await seeder.contactPoints(allOrgs, new Date(), mulberry32(42));

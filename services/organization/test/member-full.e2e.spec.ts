@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
+import { latestJoiningDayWithAnniversaryBy } from '../src/domain/member/probation';
 import { addDays, anniversary } from '../src/domain/shared/day';
 import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { MembersHttpController } from '../src/interface/http/members.http.controller';
@@ -126,8 +127,19 @@ describe(`${MembersHttpController.name} full`, () => {
     const org = (await enrol('probationary', addDays(today, -100), '转正名单在期内')).body.orgId as string;
     const add = async (status: string, joinedOn: string, name: string) =>
       (await http().post('/members').set(as('county.organizer')).send({ orgId: org, name, status, joinedOn })).body.id as string;
-    const due = await add('probationary', addDays(today, -400), '转正名单期满');
-    const overdue = await add('probationary', addDays(today, -800), '转正名单逾期');
+    // The edges of each range, as the rules put them (probation.unit.spec holds those to the rules).
+    const firstDue = latestJoiningDayWithAnniversaryBy(today, 1);
+    const lastOverdue = latestJoiningDayWithAnniversaryBy(addDays(today, -1), 2);
+    const due = [
+      await add('probationary', addDays(today, -400), '转正名单期满'),
+      await add('probationary', firstDue, '转正名单刚满一年'),
+      await add('probationary', addDays(lastOverdue, 1), '转正名单延长期末日'),
+    ].sort();
+    await add('probationary', addDays(firstDue, 1), '转正名单差一天');
+    const overdue = [
+      await add('probationary', addDays(today, -800), '转正名单逾期'),
+      await add('probationary', lastOverdue, '转正名单刚逾期'),
+    ].sort();
     await add('full', '2010-07-01', '转正名单正式');
     const list = async (query: string) => {
       const res = await http().get(`/members?subtreeOf=${org}&${query}`).set(as('county.organizer'));
@@ -135,10 +147,11 @@ describe(`${MembersHttpController.name} full`, () => {
       return (res.body.items as { id: string }[]).map((m) => m.id);
     };
 
-    expect(await list('probation=due')).toEqual([due]);
-    expect(await list('probation=overdue')).toEqual([overdue]);
+    expect(await list('probation=due')).toEqual(due);
+    expect(await list('probation=overdue')).toEqual(overdue);
     expect(await list('probation=due&status=full')).toEqual([]);
-    expect((await list('status=probationary')).length).toBe(3);
+    expect(await list('probation=overdue&membership=left')).toEqual([]);
+    expect((await list('status=probationary')).length).toBe(7);
     const bad = await http().get(`/members?subtreeOf=${org}&probation=soon`).set(as('county.organizer'));
     expect([bad.status, JSON.stringify(bad.body)]).toEqual([400, expect.stringContaining('probation')]);
   });

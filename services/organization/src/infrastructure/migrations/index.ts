@@ -15,6 +15,7 @@ import { IdNumberCheckUsage1766200000000 } from './1766200000000-id-number-check
 import { TransfersEnd1766400000120 } from './1766400000120-transfers-end.migration';
 import { IdNumberHoldBudget1766600000126 } from './1766600000126-id-number-hold-budget.migration';
 import { RosterDeleted1766800000130 } from './1766800000130-roster-deleted.migration';
+import { MembersProbationaryIndex1766900000154 } from './1766900000154-members-probationary-index.migration';
 
 /** Every migration of the organization schema, oldest first. */
 export const organizationMigrations: (new () => MigrationInterface)[] = [
@@ -39,4 +40,6 @@ export const organizationMigrations: (new () => MigrationInterface)[] = [
   IdNumberHoldBudget1766600000126,
   // Deleted ids are kept, so republishing sends their removals again (ADR 0130).
   RosterDeleted1766800000130,
+  // Active probationary members, for the lists of who is due for 转正 (ADR 0154).
+  MembersProbationaryIndex1766900000154,
 ];

@@ -190,12 +190,23 @@ export function countyOrganizations(plan: CountyPlan): SeedOrganization[] {
   return out;
 }
 
+/** The day the tests' members are drawn as of; `npm run seed` draws them as of the day it runs. */
+export const SEED_AS_OF = '2026-07-01';
+
+/** The first day of the month `months` before the month of `day`. */
+const firstOfMonthBefore = (day: string, months: number): string => {
+  const index = Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1 - months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+};
+
 /**
  * Members of one county, spread over its organisations (townships get their committee,
  * branches the rest). ID numbers are unique: county code + a distinct birth date and
- * sequence per member + the GB 11643 check digit.
+ * sequence per member + the GB 11643 check digit. Full members joined by 2010 (later only when
+ * born late, ADR 0151); probationary ones 1 to 23 months before `asOf` (ADR 0154), so about half
+ * are in their probation and half due for 转正 on that day, and none overdue.
  */
-export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization[]): Generator<SeedMember> {
+export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization[], asOf: string = SEED_AS_OF): Generator<SeedMember> {
   const rnd = mulberry32(seedOf(`members:${plan.code}`));
   const townships = orgs.filter((o) => o.level === 'township');
   const branches = orgs.filter((o) => o.level === 'village');
@@ -229,11 +240,9 @@ export function* countyMembers(plan: CountyPlan, orgs: readonly SeedOrganization
       const name = pick(rnd, [...SURNAMES]) + pick(rnd, [...GIVEN]) + (rnd() < 0.5 ? pick(rnd, [...GIVEN]) : '');
       const status: MemberStatus = rnd() < 0.05 ? 'probationary' : 'full';
       const month = 1 + Math.floor(rnd() * 12);
-      // A 预备党员 is in his first year or two (ADR 0154): July 2025 to June 2026, not decades back.
+      // A 预备党员 is in his first year or two (ADR 0154), not decades back with the full members.
       const joinedOn =
-        status === 'probationary'
-          ? `${month <= 6 ? 2026 : 2025}-${String(month).padStart(2, '0')}-01`
-          : `${joinedYear}-${String(month).padStart(2, '0')}-01`;
+        status === 'probationary' ? firstOfMonthBefore(asOf, 2 * month - 1) : `${joinedYear}-${String(month).padStart(2, '0')}-01`;
       yield {
         id: stableUuid(`member:${o.code}:${i}`),
         orgId: o.id,

@@ -1,6 +1,7 @@
 import { DEMO_FIELD_UNITS } from '@vanguard/auth';
 import { demoOrgId } from '@vanguard/infra-config';
 import { MemberIsFullFromAYearAfterJoiningRule } from '../../domain/member/rules/member-is-full-from-a-year-after-joining.rule';
+import { ProbationIsExtendedByAtMostAYearRule } from '../../domain/member/rules/probation-is-extended-by-at-most-a-year.rule';
 import { SONGLING, countyMembers, countyOrganizations } from './synthetic-region';
 
 describe(countyOrganizations.name, () => {
@@ -39,13 +40,25 @@ describe(countyMembers.name, () => {
     expect(young).toEqual([]);
   });
 
-  it('given 松岭旗, then its probationary members joined from July 2025 to June 2026 and each full member a year before 2026-07-01 at least (ADR 0154)', () => {
-    const byStatus = { full: [] as string[], probationary: [] as string[] };
-    for (const m of countyMembers(SONGLING, countyOrganizations(SONGLING))) byStatus[m.status].push(m.joinedOn);
+  it.each(['2026-07-01', '2027-01-15', '2028-03-01'])(
+    'given 松岭旗 as of %s, then its probationary members are half in probation and half due for 转正, none overdue, and each full member joined a year before (ADR 0154)',
+    (asOf) => {
+      const byStatus = { full: [] as string[], probationary: [] as string[] };
+      for (const m of countyMembers(SONGLING, countyOrganizations(SONGLING), asOf)) byStatus[m.status].push(m.joinedOn);
+      const standing = (joinedOn: string) =>
+        new ProbationIsExtendedByAtMostAYearRule(joinedOn, asOf).isBroken()
+          ? 'overdue'
+          : new MemberIsFullFromAYearAfterJoiningRule(joinedOn, asOf).isBroken()
+            ? 'in probation'
+            : 'due';
+      const standings = byStatus.probationary.map(standing);
 
-    expect(byStatus.probationary.length).toBeGreaterThan(100);
-    expect(byStatus.probationary.filter((d) => d < '2025-07-01' || d > '2026-06-30')).toEqual([]);
-    expect(new Set(byStatus.probationary.map((d) => d.slice(0, 7))).size).toBe(12);
-    expect(byStatus.full.filter((d) => new MemberIsFullFromAYearAfterJoiningRule(d, '2026-07-01').isBroken())).toEqual([]);
-  });
+      expect(byStatus.probationary.length).toBeGreaterThan(100);
+      expect(byStatus.probationary.filter((d) => d > asOf)).toEqual([]);
+      expect(standings.filter((s) => s === 'overdue')).toEqual([]);
+      for (const s of ['in probation', 'due'])
+        expect(standings.filter((x) => x === s).length).toBeGreaterThan(byStatus.probationary.length / 3);
+      expect(byStatus.full.filter((d) => new MemberIsFullFromAYearAfterJoiningRule(d, asOf).isBroken())).toEqual([]);
+    },
+  );
 });

@@ -16,8 +16,9 @@ export class ListMembersHandler implements IQueryHandler<ListMembersQuery, Page<
     const { probation, ...rest } = filter;
     const root = await scopedRoot(this.readModel, actor, filter.subtreeOf);
     if (!probation) return this.readModel.listMembers({ ...rest, ...root }, page);
-    // A probation standing is of probationary members: with `status=full` as well, nobody.
-    if (rest.status === 'full') return { items: [], nextCursor: null };
+    // A probation standing is of active probationary members, whom a 转正 could reach: with
+    // `status=full` or `membership=left` as well, nobody.
+    if (rest.status === 'full' || rest.membership === 'left') return { items: [], nextCursor: null };
     const days = joiningDaysIn(probation, this.clock.today());
     return this.readModel.listMembers(
       { ...rest, ...root, status: 'probationary', joinedOnOrBefore: days.onOrBefore, ...(days.after && { joinedAfter: days.after }) },
