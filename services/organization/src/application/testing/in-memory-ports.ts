@@ -8,7 +8,7 @@ import type { Actor } from '../ports/actor';
 import type { Clock } from '../ports/clock.port';
 import type { MemberTransferRepository } from '../ports/member-transfer.repository.port';
 import type { MemberRepository } from '../ports/member.repository.port';
-import type { OrganizationRepository } from '../ports/organization.repository.port';
+import type { OrganizationRepository, RowLock } from '../ports/organization.repository.port';
 import type { EventContext, Outbox } from '../ports/outbox.port';
 import type { UnitOfWork } from '../ports/unit-of-work.port';
 import type { ScopeFact } from '../scope/access-scope';
@@ -139,4 +139,23 @@ export function demoTree(organizations: InMemoryOrganizations): void {
   add({ id: 'town-b', code: '9104102', level: 'township', parentId: 'county', ancestorIds: ['province', 'county'] });
   add({ id: 'village-a', code: '9104101201', level: 'village', parentId: 'town-a', ancestorIds: ['province', 'county', 'town-a'] });
   add({ id: 'village-b', code: '9104102201', level: 'village', parentId: 'town-b', ancestorIds: ['province', 'county', 'town-b'] });
+}
+
+/**
+ * The rows a handler locks, in order (`organization <id> <lock>`, `member <id>`), read from the two
+ * repositories' finds: member commands take the organisation before the member (ADR 0129).
+ */
+export function recordLocks(organizations: InMemoryOrganizations, members: InMemoryMembers): string[] {
+  const locks: string[] = [];
+  const findOrganization = organizations.findById.bind(organizations);
+  organizations.findById = (id: string, lock?: RowLock) => {
+    locks.push(`organization ${id} ${lock ?? 'update'}`);
+    return findOrganization(id);
+  };
+  const findMember = members.findById.bind(members);
+  members.findById = (id) => {
+    locks.push(`member ${id}`);
+    return findMember(id);
+  };
+  return locks;
 }

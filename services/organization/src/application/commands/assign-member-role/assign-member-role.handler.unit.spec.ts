@@ -1,7 +1,14 @@
 import { Member } from '../../../domain/member/member.aggregate';
-import type { RowLock } from '../../ports/organization.repository.port';
 import type { UnitOfWork } from '../../ports/unit-of-work.port';
-import { actor, demoTree, fixedClock, InMemoryMembers, InMemoryOrganizations, RecordingOutbox } from '../../testing/in-memory-ports';
+import {
+  actor,
+  demoTree,
+  fixedClock,
+  InMemoryMembers,
+  InMemoryOrganizations,
+  RecordingOutbox,
+  recordLocks,
+} from '../../testing/in-memory-ports';
 import { AssignMemberRoleCommand } from './assign-member-role.command';
 import { AssignMemberRoleHandler } from './assign-member-role.handler';
 
@@ -26,17 +33,7 @@ describe(AssignMemberRoleHandler.name, () => {
     m.pullEvents();
     members.rows.set(m.id, m);
     // Which rows each run locks, in order; every run its own unit of work.
-    locks = [];
-    const findOrganization = organizations.findById.bind(organizations);
-    organizations.findById = (id: string, lock?: RowLock) => {
-      locks.push(`organization ${id} ${lock ?? 'update'}`);
-      return findOrganization(id);
-    };
-    const findMember = members.findById.bind(members);
-    members.findById = (id) => {
-      locks.push(`member ${id}`);
-      return findMember(id);
-    };
+    locks = recordLocks(organizations, members);
     units = 0;
     const uow: UnitOfWork = {
       run: (work) => {

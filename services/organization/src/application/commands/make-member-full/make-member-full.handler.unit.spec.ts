@@ -1,8 +1,7 @@
 import { Member } from '../../../domain/member/member.aggregate';
 import type { DomainError } from '../../../domain/shared/domain-error';
-import type { RowLock } from '../../ports/organization.repository.port';
 import type { UnitOfWork } from '../../ports/unit-of-work.port';
-import { actor, demoTree, fixedClock, InMemoryMembers, InMemoryOrganizations } from '../../testing/in-memory-ports';
+import { actor, demoTree, fixedClock, InMemoryMembers, InMemoryOrganizations, recordLocks } from '../../testing/in-memory-ports';
 import { MakeMemberFullCommand } from './make-member-full.command';
 import { MakeMemberFullHandler } from './make-member-full.handler';
 
@@ -23,17 +22,7 @@ describe(MakeMemberFullHandler.name, () => {
     );
     m.pullEvents();
     members.rows.set(m.id, m);
-    locks = [];
-    const findOrganization = organizations.findById.bind(organizations);
-    organizations.findById = (id: string, lock?: RowLock) => {
-      locks.push(`organization ${id} ${lock ?? 'update'}`);
-      return findOrganization(id);
-    };
-    const findMember = members.findById.bind(members);
-    members.findById = (id) => {
-      locks.push(`member ${id}`);
-      return findMember(id);
-    };
+    locks = recordLocks(organizations, members);
     const uow: UnitOfWork = { run: (work) => work() };
     sut = new MakeMemberFullHandler(organizations, members, uow, fixedClock('2011-07-15'));
   });
