@@ -80,6 +80,21 @@ describe(`${Member.name}.becomeFull`, () => {
     expect(refusal !== 'no error' && refusal.message).toContain('2025-03-01');
   });
 
+  it('becomeFull_DatedBeforeALaterTransfer_RecordsTheLineInTheBranchHeBelongedToThatDay', () => {
+    const sut = probationary();
+    sut.transferTo('org-b', 't-1', '2025-09-01');
+    sut.moveWithMergedOrganization('org-c', '2025-10-01');
+
+    sut.becomeFull('2025-07-01', TODAY);
+    const after = probationary();
+    after.transferTo('org-b', 't-2', '2025-06-30');
+    after.becomeFull('2025-07-01', TODAY);
+
+    expect(sut.history.at(-1)).toMatchObject({ kind: 'became_full', orgId: 'org-a' });
+    expect(sut.orgId).toBe('org-c');
+    expect(after.history.at(-1)).toMatchObject({ kind: 'became_full', orgId: 'org-b' });
+  });
+
   it('becomeFull_OnTodayItself_IsAccepted', () => {
     const sut = probationary('2025-12-06');
 

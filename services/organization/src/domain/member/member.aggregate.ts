@@ -243,7 +243,20 @@ export class Member extends AggregateRoot {
     checkRule(new MemberIsFullFromAYearAfterJoiningRule(this.props.joinedOn, on));
     checkRule(new ProbationIsExtendedByAtMostAYearRule(this.props.joinedOn, on));
     this.props.status = 'full';
-    this.props.history.push({ on, kind: 'became_full', orgId: this.props.orgId, detail: null });
+    this.props.history.push({ on, kind: 'became_full', orgId: this.organisationOn(on), detail: null });
+  }
+
+  /**
+   * The organisation he belonged to on `day`: that of his latest joining or transfer (a merge's
+   * too) on or before it, the last recorded of a day. A 转正 recorded after a transfer, dated
+   * before it, belongs to the branch that made him full.
+   */
+  private organisationOn(day: Day): string {
+    let orgId = this.props.orgId;
+    let latest = '';
+    for (const h of this.props.history)
+      if ((h.kind === 'joined' || h.kind === 'transferred_in') && h.on <= day && h.on >= latest) [orgId, latest] = [h.orgId, h.on];
+    return orgId;
   }
 
   leave(on: Day, today: Day, reason?: string): void {
