@@ -7,6 +7,7 @@ export * from './registry';
 export * from './organization/vocabulary';
 export * from './organization/organization.contracts';
 export * from './organization/transfer-and-post.contracts';
+export * from './organization/probation.contracts';
 export * from './organization/organization-v2.contracts';
 export * from './organization/roster-state.contracts';
 export * from './organization/county-member-link.contracts';

@@ -10,6 +10,7 @@ import { publicityContracts } from './publicity/publicity.contracts';
 import { organizationContracts } from './organization/organization.contracts';
 import { organizationV2Contracts } from './organization/organization-v2.contracts';
 import { rosterStateContracts, stateRemovalContracts } from './organization/roster-state.contracts';
+import { probationContracts } from './organization/probation.contracts';
 import { transferAndPostContracts } from './organization/transfer-and-post.contracts';
 
 /**
@@ -20,6 +21,7 @@ import { transferAndPostContracts } from './organization/transfer-and-post.contr
 export const publicContracts = new ContractRegistry([
   ...organizationContracts,
   ...transferAndPostContracts,
+  ...probationContracts,
   ...organizationV2Contracts,
   ...rosterStateContracts,
   ...stateRemovalContracts,

@@ -134,6 +134,7 @@ const DECISION_LABEL: Readonly<Record<string, string>> = {
   'commendation.ObjectionUpheld': '异议成立',
   'commendation.ObjectionDismissed': '异议不成立',
   'organization.MemberTransferred': '党员转入',
+  'organization.MemberBecameFull': '预备党员转正',
 };
 
 export interface FollowedDecision {
@@ -145,13 +146,15 @@ export interface FollowedDecision {
   readonly occurredAt: string;
   readonly reason?: string;
   readonly decidedBy?: string;
-  /** The platform member transferred in: the id the county's roster names him by from now on. */
+  /** The platform member transferred in (the id the county's roster names him by from now on) or made full. */
   readonly memberId?: string;
+  /** MemberBecameFull: the day his probation ended; the county's roster states him `full` from now on. */
+  readonly fullOn?: string;
 }
 
 // Only the fields a county shows, in their contracts' types: a signed record is what its producer
 // validated, yet a field of another type must be reported, never make `follow` throw.
-const transferShape = z.object({ memberId: z.string() });
+const memberFactShape = z.object({ memberId: z.string(), fullOn: z.string().optional() });
 const decisionShape = z.object({
   decision: z.object({
     reason: decisionSchema.shape.reason.optional(),
@@ -173,9 +176,11 @@ export function interpretDecision(envelope: EventEnvelope): { decision?: Followe
     occurredAt: envelope.occurredAt,
   };
   const label = DECISION_LABEL[envelope.type];
-  const transfer = transferShape.safeParse(envelope.data);
-  if (envelope.type.startsWith('organization.') && transfer.success)
-    return label ? { decision: { ...about, label, memberId: transfer.data.memberId } } : {};
+  const fact = memberFactShape.safeParse(envelope.data);
+  if (envelope.type.startsWith('organization.') && fact.success) {
+    const { memberId, fullOn } = fact.data;
+    return label ? { decision: { ...about, label, memberId, ...(fullOn ? { fullOn } : {}) } } : {};
+  }
   const data = envelope.data as { decision?: unknown } | null;
   if (!data || typeof data !== 'object' || !data.decision) return {};
   const parsed = decisionShape.safeParse(data);
@@ -198,6 +203,10 @@ export function decisionOf(envelope: EventEnvelope): FollowedDecision | undefine
 }
 
 export function describeDecision(d: FollowedDecision): string {
-  const member = d.memberId ? `，平台成员 ${d.memberId}（花名册以此 id 称呼他）` : '';
+  const member = !d.memberId
+    ? ''
+    : d.fullOn
+      ? `，平台成员 ${d.memberId}，转正日期 ${d.fullOn}（花名册中其状态应为 full）`
+      : `，平台成员 ${d.memberId}（花名册以此 id 称呼他）`;
   return `决定 ${d.label}: 组织 ${d.orgId}，${d.streamId}，${chinaTimeOf(new Date(d.occurredAt))}${member}${d.decidedBy ? `，决定角色 ${d.decidedBy}` : ''}${d.reason ? `，理由: ${d.reason}` : ''}`;
 }

@@ -3,7 +3,7 @@ import { EventSigner, developmentEventKey, developmentEventKeyId, rawPublicKey, 
 import { ORGANIZATION_STATE_TOPIC, countyDecisionTopic, type EventEnvelope } from '@vanguard/contracts';
 import { CountyOrganizations, DecisionNotHandled, FollowedRecords, type FollowedDecision } from './county-follow';
 import { knownOrganizations } from './county-organizations';
-import { decisionVerifier, type ForgedDecision } from './county-decision-check';
+import { decisionVerifier, describeDecision, type ForgedDecision } from './county-decision-check';
 
 // A county takes a decision only when the context that decides signed it (ADR 0059, ADR 0062):
 // whoever can write to its decision topic (the feed that copies them, a mis-set ACL) cannot make
@@ -114,6 +114,22 @@ describe(FollowedRecords.name, () => {
 
     expect(shown).toEqual([expect.objectContaining({ eventId: genuine.eventId, label: '党员转入', memberId })]);
     expect(forged).toEqual([expect.objectContaining({ eventId: unsigned.eventId, reason: 'unsigned' })]);
+  });
+
+  it('shows a member made full (转正) with the day his probation ended, as organisation signed it', async () => {
+    const { records, shown, forged } = follower();
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(VILLAGE, [COUNTY, VILLAGE]));
+    const memberId = randomUUID();
+    const madeFull = signWithDevelopmentKey({
+      ...decision('organization.MemberBecameFull'),
+      data: { memberId, orgId: VILLAGE, fullOn: '2026-07-01' },
+    });
+
+    await records.handle(topic, bytes(madeFull));
+
+    expect(shown).toEqual([expect.objectContaining({ eventId: madeFull.eventId, label: '预备党员转正', memberId, fullOn: '2026-07-01' })]);
+    expect(describeDecision(shown[0]!)).toContain(`平台成员 ${memberId}，转正日期 2026-07-01（花名册中其状态应为 full）`);
+    expect(forged).toEqual([]);
   });
 
   it('takes the verify keys the county was given: a key of its own for a context makes the development-signed decision forged', async () => {

@@ -4,7 +4,17 @@ import { bootstrapDemoTree } from '@vanguard/auth';
 import { COUNTY_INBOUND_TOPIC, contextTopic, deadLetterTopic } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { startServices, stopServices, tokenFor, waitUntil, type ServiceProcess } from '@vanguard/testing';
-import { generatedRoster, rosterDrafts, tallyDraft, parseArgs, deedDraft, visitDraft, progressDraft, type CountyDraft } from '../src';
+import {
+  chinaDay,
+  generatedRoster,
+  rosterDrafts,
+  tallyDraft,
+  parseArgs,
+  deedDraft,
+  visitDraft,
+  progressDraft,
+  type CountyDraft,
+} from '../src';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the demo region the realm's users point into, as organization's own test apps prepare it
 import { prepareOrganizationTestDatabase } from '../../../services/organization/test/support/organization-test-app';
 import { suiteGroups } from './support/suite-groups';
@@ -172,6 +182,38 @@ describe('two county systems side by side', () => {
     await waitUntil('河口县 to see its decision', decisionAbout(hekou, village.hekou), { timeoutMs: 60_000 });
     expect(decisionAbout(songling, village.hekou)()).toBeUndefined();
     expect(decisionAbout(hekou, village.songling)()).toBeUndefined();
+  }, 150_000);
+
+  // ADR 0155: the county's system holds his status too; without the event its next sync was refused unexplained.
+  it('a 转正 in the console reaches the member’s county through follow and not the other; the county then states him full', async () => {
+    const [row] = generatedRoster(village.songling, 1).map((r) => ({ ...r, status: 'probationary', joinedOn: chinaDay(now, -400) }));
+    const [synced] = await send(songling, rosterDrafts([row!]));
+    const registered = await songling.reply(synced!.eventId);
+    expect(registered).toMatchObject({ outcome: 'applied', service: 'organization' });
+    const memberId = String(registered.result?.['memberId']);
+    // A day before the China day, so a server whose day has not turned yet does not read it as the future.
+    const fullOn = chinaDay(now, -1);
+
+    const made = await fetch(`http://127.0.0.1:${orgPort()}/members/${memberId}/full`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor('county.organizer')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fullOn }),
+    });
+    expect(made.status).toBe(204);
+
+    const madeFull = (county: SimulatedCounty) => () =>
+      county.decisions.find((d) => d.type === 'organization.MemberBecameFull' && d.memberId === memberId);
+    expect(await waitUntil('松岭旗 to see the 转正', madeFull(songling), { timeoutMs: 60_000 })).toMatchObject({
+      label: '预备党员转正',
+      orgId: village.songling,
+      fullOn,
+    });
+    expect(madeFull(hekou)()).toBeUndefined();
+    // A sync still stating him probationary is refused; the one that follows the decision is applied.
+    const [stale] = await send(songling, rosterDrafts([row!]));
+    expect(await songling.reply(stale!.eventId)).toMatchObject({ outcome: 'refused', code: 'MEMBER.ALREADY_FULL' });
+    const [updated] = await send(songling, rosterDrafts([{ ...row!, status: 'full' }]));
+    expect(await songling.reply(updated!.eventId)).toMatchObject({ outcome: 'applied', service: 'organization' });
   }, 150_000);
 
   it('a message of county A about county B’s village is refused on A’s reply topic with a reason, never applied', async () => {

@@ -47,7 +47,7 @@ describe('CountyDecisionFeed (real Kafka)', () => {
 
   afterAll(() => feed?.stop());
 
-  it('copies each signed decision and transfer in onto the topic of the county it is about, unchanged; no name, no forgery, nothing else, nothing to another county', async () => {
+  it('copies each signed decision, transfer in and 转正 onto the topic of the county it is about, unchanged; no name, no forgery, nothing else, nothing to another county', async () => {
     const songlingDecision = event('evaluation.TierChanged', village.songling);
     const hekouDecision = event('commendation.CommendationDecided', village.hekou);
     const notADecision = event('evaluation.PledgeMade', village.songling, false);
@@ -65,6 +65,11 @@ describe('CountyDecisionFeed (real Kafka)', () => {
       toOrgId: village.hekou,
       transferredOn: '2026-11-30',
     });
+    const madeFull = event('organization.MemberBecameFull', village.songling, {
+      memberId: randomUUID(),
+      orgId: village.songling,
+      fullOn: '2026-11-30',
+    });
     await ensureTopics(kafka, sources);
     const producer = testProducer(kafka);
     await producer.connect();
@@ -77,7 +82,7 @@ describe('CountyDecisionFeed (real Kafka)', () => {
             messages: [hekouDecision, outsideEveryCounty, unsigned, changed].map((e) => ({ key: e.streamId, value: JSON.stringify(e) })),
           },
           // As organisation's relay publishes them: with the envelope headers (the feed skips by type).
-          { topic: sources[2]!, messages: [joined, transferredIn].map(toKafkaMessage) },
+          { topic: sources[2]!, messages: [joined, transferredIn, madeFull].map(toKafkaMessage) },
         ],
       })
       .finally(() => producer.disconnect());
@@ -121,9 +126,9 @@ describe('CountyDecisionFeed (real Kafka)', () => {
     const hekou = await readTopicToEnd(kafka, topicOf('county-hekou'));
     // At least once: a batch read again before its commit is copied again (a county keys by event id).
     const distinct = (records: typeof songling) => [...new Set(records.map((r) => r.value))].sort();
-    expect(distinct(songling)).toEqual([JSON.stringify(songlingDecision)]);
+    expect(distinct(songling)).toEqual([JSON.stringify(songlingDecision), JSON.stringify(madeFull)].sort());
     expect(distinct(hekou)).toEqual([JSON.stringify(hekouDecision), JSON.stringify(transferredIn)].sort());
-    expect(songling[0]!.key).toBe(songlingDecision.streamId);
+    expect(songling.find((r) => r.value === JSON.stringify(songlingDecision))!.key).toBe(songlingDecision.streamId);
     const verifier = EventVerifier.forContexts(['evaluation', 'commendation', 'organization'], {});
     for (const r of [...songling, ...hekou]) expect(verifier.verify(JSON.parse(r.value!) as EventEnvelope)).toMatchObject({ ok: true });
   }, 60_000);

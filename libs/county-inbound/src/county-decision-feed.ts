@@ -8,8 +8,9 @@ import { IDLE_FETCH_WAIT_MS } from '@vanguard/kafka-topics';
 // every county's members by name (nominees, public notices, benchmark targets, self-assessments).
 // What a county follows is the decisions about its own organisations, so the platform copies
 // exactly those onto the county's own topic, which its ACLs let it read and no other county —
-// with the one organisation fact, ids only, its roster acts on: a member transferred into one of
-// its organisations (it names him by his platform id from then on). The links its roster syncs
+// with the organisation facts, ids only, its roster acts on: a member transferred into one of
+// its organisations (it names him by his platform id from then on), and a member made full
+// (转正, ADR 0155: its next sync states him full, or is refused). The links its roster syncs
 // make it learns from its replies (`result.memberId`), so organisation.CountyMemberLinked stays out.
 
 /** The topics the feed reads: the deciding contexts' and organisation's (for ORGANIZATION_FACTS). */
@@ -20,7 +21,7 @@ export const COUNTY_DECISION_SOURCE_TOPICS: readonly string[] = [
 ];
 
 /** Organisation events a county gets about its organisations: ids only (their contracts carry no name). */
-export const ORGANIZATION_FACTS: readonly string[] = ['organization.MemberTransferred'];
+export const ORGANIZATION_FACTS: readonly string[] = ['organization.MemberTransferred', 'organization.MemberBecameFull'];
 
 /** As long as the events topics they are copied from keep them (docs/county-integration.md). */
 export const COUNTY_DECISION_TOPIC_CONFIG = { 'retention.ms': String(30 * 24 * 3600 * 1000) } as const;

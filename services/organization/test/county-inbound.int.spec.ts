@@ -186,6 +186,7 @@ describe(`${CountyInboundRunner.name} (roster sync through Kafka)`, () => {
       'organization.MemberJoined',
       'organization.CountyMemberLinked',
       'organization.MemberTransferred',
+      'organization.MemberBecameFull',
       'organization.MemberLeft',
     ]);
   }, 40_000);

@@ -139,12 +139,13 @@ describe(CountyRosterHandler.name, () => {
       'organization.MemberJoined',
       'organization.CountyMemberLinked',
       'organization.MemberTransferred',
+      'organization.MemberBecameFull',
       'organization.MemberRoleAssigned',
       'organization.VanguardPostGranted',
     ]);
   });
 
-  it('saves a record that changes only what has no event of its own (转正, a corrected name), each a line of history (ADR 0150)', async () => {
+  it('saves a record that changes a name and the status (转正), each a line of history (ADR 0150); the 转正 is also MemberBecameFull dated today (ADR 0155)', async () => {
     const today = new SystemClock().today();
     const county = randomUUID();
     const [first] = await inTx(() => sut.synced([synced(county, { roles: ['party_worker'] })], client));
@@ -160,6 +161,9 @@ describe(CountyRosterHandler.name, () => {
       { on: today, kind: 'renamed', detail: synced(county).event.data.name },
       { on: today, kind: 'status_changed', detail: 'full' },
       { on: today, kind: 'role_removed', detail: 'party_worker' },
+    ]);
+    expect((await outbox(memberId)).filter((e) => e.event_type === 'organization.MemberBecameFull').map((e) => e.envelope.data)).toEqual([
+      { memberId, orgId: HONGSHI, fullOn: today },
     ]);
 
     // Dated when learned, they bound no removal: the county's earlier leaving day applies.

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
+import type { EventEnvelope } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { latestJoiningDayWithAnniversaryBy } from '../src/domain/member/probation';
@@ -73,7 +74,15 @@ describe(`${MembersHttpController.name} full`, () => {
       expect.objectContaining({ on: '2024-03-10', kind: 'joined' }),
       { on: '2025-03-10', kind: 'became_full', orgId: enrolled.body.orgId, detail: null },
     ]);
-    expect(after.outbox).toBe(before.outbox);
+    // ADR 0155: one MemberBecameFull, in the member's transaction, for his county's decision topic.
+    expect(after.outbox).toBe(before.outbox + 1);
+    const { rows } = await db.query<{ envelope: EventEnvelope }>(
+      `select envelope from vanguard_outbox where stream_id = $1 and event_type = 'organization.MemberBecameFull'`,
+      [`member-${id}`],
+    );
+    expect(rows.map((r) => [r.envelope.orgId, r.envelope.data])).toEqual([
+      [enrolled.body.orgId, { memberId: id, orgId: enrolled.body.orgId, fullOn: '2025-03-10' }],
+    ]);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('MEMBER.ALREADY_FULL');
     expect((await stored(id)).member).toEqual(after.member);

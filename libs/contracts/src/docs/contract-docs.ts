@@ -153,7 +153,8 @@ export function asyncApiDocument(registry: ContractRegistry): Record<string, unk
       description: decisions
         ? 'One topic per county system (ADR 0062): the organization service copies onto it, byte for byte with the ' +
           'producer’s signature intact, every evaluation and commendation event whose data records a `decision` about an ' +
-          'organisation inside the county, and each organization.MemberTransferred into one of its organisations (ids only). ' +
+          'organisation inside the county, and each organization.MemberTransferred into one of its organisations and ' +
+          'organization.MemberBecameFull of a member in one of them (ids only, ADR 0155). ' +
           'Same key, value and headers as on the source topic; at least once, so a county keys them by eventId and checks ' +
           'each signature (ADR 0059). Kafka ACLs let each county principal read only its own topic; kept 30 days.'
         : replies

@@ -33,15 +33,24 @@ const codeOf = (fn: () => void): string => {
 };
 const seen = (m: Member) => ({ status: m.status, history: m.history.map((h) => `${h.on} ${h.kind}`), events: m.pullEvents().length });
 
-// 预备党员转正 (ADR 0154): a year's probation from joining, extended by a year at most.
+// 预备党员转正 (ADR 0154, its event ADR 0155): a year's probation from joining, extended by a year at most.
 describe(`${Member.name}.becomeFull`, () => {
-  it('becomeFull_OnTheFirstAnniversary_MakesHimFullWithAHistoryLineOfThatDay_AndNoEvent', () => {
+  it('becomeFull_OnTheFirstAnniversary_MakesHimFullWithAHistoryLineOfThatDay_AndMemberBecameFull', () => {
     const sut = probationary();
 
     sut.becomeFull('2025-07-01', TODAY);
 
-    expect(seen(sut)).toEqual({ status: 'full', history: ['2024-07-01 joined', '2025-07-01 became_full'], events: 0 });
     expect(sut.history[1]).toEqual({ on: '2025-07-01', kind: 'became_full', orgId: 'org-a', detail: null });
+    expect(sut.pullEvents()).toEqual([
+      {
+        name: 'MemberBecameFull',
+        stream: 'member',
+        aggregateId: 'm-1',
+        orgId: 'org-a',
+        data: { memberId: 'm-1', orgId: 'org-a', fullOn: '2025-07-01' },
+      },
+    ]);
+    expect(seen(sut)).toEqual({ status: 'full', history: ['2024-07-01 joined', '2025-07-01 became_full'], events: 0 });
   });
 
   it('becomeFull_TheDayBeforeTheFirstAnniversary_IsRefusedNamingTheDayProbationEnds_AndChangesNothing', () => {
@@ -92,6 +101,8 @@ describe(`${Member.name}.becomeFull`, () => {
 
     expect(sut.history.at(-1)).toMatchObject({ kind: 'became_full', orgId: 'org-a' });
     expect(sut.orgId).toBe('org-c');
+    // The event goes where he is now: his county today is the one to be told (ADR 0155).
+    expect(sut.pullEvents().at(-1)).toMatchObject({ name: 'MemberBecameFull', orgId: 'org-c', data: { orgId: 'org-c' } });
     expect(after.history.at(-1)).toMatchObject({ kind: 'became_full', orgId: 'org-b' });
   });
 
@@ -186,6 +197,7 @@ describe('a record stating a member full', () => {
   it('restate_StatingAFullMemberProbationary_IsRefusedAsAConflict_AndChangesNothing (a county that missed a console 转正)', () => {
     const sut = probationary();
     sut.becomeFull('2025-07-01', TODAY);
+    sut.pullEvents();
     const before = seen(sut);
     const record = { name: '张红', status: 'probationary' as const, joinedOn: '2024-07-01', roles: ['secretary' as const], posts: [] };
 

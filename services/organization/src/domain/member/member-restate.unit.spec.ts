@@ -47,11 +47,29 @@ describe(`${Member.name}.restate`, () => {
   it('restate_WhenRolesAndPostsChange_AssignsAndGrantsTheNewOnesAndDropsTheOthers', () => {
     const sut = joined();
     sut.restate(record({ name: ' 张红 ', status: 'full', roles: ['secretary'], posts: ['model_post'] }), '2011-02-01');
-    expect(sut.pullEvents().map((e) => e.name)).toEqual(['MemberRoleAssigned', 'VanguardPostGranted']);
+    expect(sut.pullEvents().map((e) => e.name)).toEqual(['MemberBecameFull', 'MemberRoleAssigned', 'VanguardPostGranted']);
     expect([sut.name, sut.status, sut.roles, sut.posts]).toEqual(['张红', 'full', ['secretary'], ['model_post']]);
   });
 
-  it('restate_WhenNameStatusRolesAndPostsChange_WritesALineOfHistoryForEach (they have no event of their own, ADR 0150)', () => {
+  it('restate_WhenItMakesHimFull_RecordsMemberBecameFullDatedTheDayApplied_AndOnlyThen (ADR 0155)', () => {
+    const sut = joined();
+    sut.restate(record({ status: 'full' }), '2011-02-01');
+    const first = sut.pullEvents();
+    sut.restate(record({ status: 'full' }), '2011-03-01');
+
+    expect(first).toEqual([
+      {
+        name: 'MemberBecameFull',
+        stream: 'member',
+        aggregateId: 'm-1',
+        orgId: 'org-a',
+        data: { memberId: 'm-1', orgId: 'org-a', fullOn: '2011-02-01' },
+      },
+    ]);
+    expect(sut.pullEvents()).toEqual([]);
+  });
+
+  it('restate_WhenNameStatusRolesAndPostsChange_WritesALineOfHistoryForEach (ADR 0150)', () => {
     const sut = joined();
     sut.markHistorySaved();
     sut.restate(record({ name: '张红', status: 'full', roles: ['secretary'], posts: ['model_post'] }), '2011-02-01');

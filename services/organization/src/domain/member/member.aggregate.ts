@@ -198,10 +198,10 @@ export class Member extends AggregateRoot {
    * 花名册同步: a county roster states the member's whole current record (name, status, roles,
    * posts) and the member takes it. Checked before anything changes, so a refusal leaves the
    * member as it was. Roles and posts the record adds are assigned and granted as usual (their
-   * events, their history); a corrected name, a status change (转正) and roles or posts the
-   * record no longer lists have no event of their own: the member-state topic carries the status,
-   * roles and posts (never a name), and each is a line of his history (ADR 0150), the corrected
-   * name's with the name it replaced.
+   * events, their history), and a 转正 is MemberBecameFull dated the day applied (ADR 0155); a
+   * corrected name and roles or posts the record no longer lists have no event of their own: the
+   * member-state topic carries the status, roles and posts (never a name), and each is a line of
+   * his history (ADR 0150), the corrected name's with the name it replaced.
    * A move to another organisation is a transfer (MemberTransfer.recordedByRoster), not this; made
    * first, `heldIn` names the organisation he held what the record drops in.
    */
@@ -218,8 +218,10 @@ export class Member extends AggregateRoot {
       this.props.history.push({ on, kind, orgId, detail });
     if (name !== this.props.name) line('renamed', this.props.name);
     if (record.status !== this.props.status) line('status_changed', record.status);
+    const becameFull = record.status === 'full' && this.props.status !== 'full';
     this.props.name = name;
     this.props.status = record.status;
+    if (becameFull) this.recordBecameFull(on);
     for (const role of this.props.roles.filter((r) => !roles.includes(r))) line('role_removed', role, heldIn);
     const added = roles.filter((r) => !this.props.roles.includes(r));
     this.props.roles = this.props.roles.filter((r) => roles.includes(r));
@@ -231,9 +233,8 @@ export class Member extends AggregateRoot {
 
   /**
    * 转正: the branch made the probationary member full, from `on`, the day his probation ended
-   * (a year after joining, or at the end of an extension). A line of his history dated that day;
-   * no event of its own, as a county's 转正 has none: the member-state topic carries the status
-   * (ADR 0154).
+   * (a year after joining, or at the end of an extension). A line of his history dated that day,
+   * and MemberBecameFull, which the decision feed copies to his county (ADR 0155).
    */
   becomeFull(on: Day, today: Day): void {
     checkRule(new DayMustExistRule(on, 'fullOn'));
@@ -244,6 +245,18 @@ export class Member extends AggregateRoot {
     checkRule(new ProbationIsExtendedByAtMostAYearRule(this.props.joinedOn, on));
     this.props.status = 'full';
     this.props.history.push({ on, kind: 'became_full', orgId: this.organisationOn(on), detail: null });
+    this.recordBecameFull(on);
+  }
+
+  /** Under the organisation he is in now, whatever the day: his county is the one to be told. */
+  private recordBecameFull(fullOn: Day): void {
+    this.record({
+      name: 'MemberBecameFull',
+      stream: 'member',
+      aggregateId: this.id,
+      orgId: this.props.orgId,
+      data: { memberId: this.id, orgId: this.props.orgId, fullOn },
+    });
   }
 
   /**
