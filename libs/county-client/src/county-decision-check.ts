@@ -12,7 +12,7 @@ import { chinaTimeOf } from '@vanguard/kernel';
 
 /**
  * The contexts whose events a county acts on: evaluation's and commendation's decisions and
- * organisation's transfers into the county on its decision topic, and organisation's state records,
+ * organisation's transfers into the county and 转正 on its decision topic, and organisation's state records,
  * which say where each organisation sits (their verify keys: `<CONTEXT>_EVENT_VERIFY_KEYS`).
  */
 export const FOLLOWED_CONTEXTS = ['evaluation', 'commendation', 'organization'] as const;
@@ -164,8 +164,9 @@ const decisionShape = z.object({
 
 /**
  * Pure: the decision an event records (its `data.decision`), or a member transferred into the
- * county (organisation's fact on the decision topic, by platform member id); `undefined` for an
- * event that is neither, `malformed` (why) for a decision whose fields are not what its contract says.
+ * county or made full (organisation's facts on the decision topic, by platform member id);
+ * `undefined` for an event that is neither, `malformed` (why) for a decision or fact whose fields
+ * are not what its contract says.
  */
 export function interpretDecision(envelope: EventEnvelope): { decision?: FollowedDecision; malformed?: string } {
   const about = {
@@ -176,10 +177,13 @@ export function interpretDecision(envelope: EventEnvelope): { decision?: Followe
     occurredAt: envelope.occurredAt,
   };
   const label = DECISION_LABEL[envelope.type];
-  const fact = memberFactShape.safeParse(envelope.data);
-  if (envelope.type.startsWith('organization.') && fact.success) {
+  if (envelope.type.startsWith('organization.')) {
+    if (!label) return {};
+    const fact = memberFactShape.safeParse(envelope.data);
+    if (!fact.success)
+      return { malformed: `组织事实字段不合契约（${fact.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}）` };
     const { memberId, fullOn } = fact.data;
-    return label ? { decision: { ...about, label, memberId, ...(fullOn ? { fullOn } : {}) } } : {};
+    return { decision: { ...about, label, memberId, ...(fullOn ? { fullOn } : {}) } };
   }
   const data = envelope.data as { decision?: unknown } | null;
   if (!data || typeof data !== 'object' || !data.decision) return {};

@@ -181,6 +181,21 @@ describe('FollowedRecords, given records that are not what they claim', () => {
     expect(forged).toEqual([]);
   });
 
+  it('reports a signed transfer or 转正 whose member is not what its contract says, instead of passing it over', async () => {
+    const { records, shown, forged } = follower();
+    await records.handle(ORGANIZATION_STATE_TOPIC, stateOf(VILLAGE, [COUNTY, VILLAGE]));
+    const signedBadly = signWithDevelopmentKey({
+      ...decision('organization.MemberBecameFull'),
+      data: { memberId: 42, fullOn: '2026-07-01' },
+    });
+
+    const skipped = await records.handle(topic, bytes(signedBadly));
+
+    expect(skipped).toMatch(/组织事实字段不合契约.*memberId/);
+    expect(shown).toEqual([]);
+    expect(forged).toEqual([]);
+  });
+
   it('reports what is not an event envelope (not JSON, fields missing or of another type) and reads nothing of it', async () => {
     const { records, shown, forged } = follower();
     const { actor: _actor, ...noActor } = decision('commendation.CommendationDecided', COUNTY);

@@ -15,7 +15,7 @@ export const MemberBecameFull = defineContract({
   description:
     'A probationary member became a full member (预备党员转正), whoever recorded it: the console ' +
     '(`POST /members/:id/full`, `fullOn` the day his probation ended) or a county roster stating him full ' +
-    '(`fullOn` the day the platform applied it). Published once per member, on his stream; `orgId` is the ' +
+    '(`fullOn` the day the platform applied it). Published once per 转正, on his stream; `orgId` is the ' +
     'organisation he belongs to when it is recorded, so his county’s decision topic carries it.',
   schema: z.object({
     memberId: id,

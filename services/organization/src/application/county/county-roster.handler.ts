@@ -36,7 +36,7 @@ class Batch {
   readonly links: NewCountyMemberLink[] = [];
   readonly endedLinks: CountyRosterChanges['endedLinks'][number][] = [];
   readonly events: { event: DomainEvent; context: EventContext }[] = [];
-  /** Members whose row changes: with events, or a record that changed what has no event (name, 转正, a dropped role). */
+  /** Members whose row changes: with events, or a record that changed what has no event (a name, a dropped role). */
   private readonly touched = new Set<string>();
 
   constructor(readonly snapshot: CountyRosterSnapshot) {

@@ -106,6 +106,12 @@ describe(`${Member.name}.becomeFull`, () => {
     expect(after.history.at(-1)).toMatchObject({ kind: 'became_full', orgId: 'org-b' });
   });
 
+  it('join_AsFull_RecordsMemberJoinedAlone: he joins full, no 转正 follows (ADR 0155)', () => {
+    const sut = Member.join(enrol({ status: 'full', joinedOn: '2020-07-01' }), TODAY);
+
+    expect(sut.pullEvents().map((e) => e.name)).toEqual(['MemberJoined']);
+  });
+
   it('becomeFull_OnTodayItself_IsAccepted', () => {
     const sut = probationary('2025-12-06');
 
