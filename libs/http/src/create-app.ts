@@ -16,8 +16,10 @@ import { documentValidationLimits, handlerParameterClasses } from './openapi-val
 import { operatorEndpointsGuard } from './operator-endpoints';
 import { checkTrustedProxies } from './client-address';
 import { ProblemFilter } from './problem.filter';
+import { documentRefusals } from './refusals';
 import { documentProblemResponses } from './problem-responses';
 import { StorableTextPipe } from './storable-text';
+import { undocumentedAnswersFromEnv } from './undocumented-answers';
 import { validationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -49,9 +51,11 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.useGlobalGuards(new BodyMediaTypeGuard(app.get(Reflector)), new KnownQueryParametersGuard(app.get(Reflector)));
   // Before the docs are mounted: /metrics and /docs answer only on this machine (operator-endpoints.ts).
   app.use(operatorEndpointsGuard());
-  app.useGlobalFilters(new ProblemFilter());
+  const problems = new ProblemFilter();
+  app.useGlobalFilters(problems);
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = openApiDocument(app, options);
+  problems.noteAnswersIn(undocumentedAnswersFromEnv(doc));
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
   return doc;
 }
@@ -72,6 +76,8 @@ export function openApiDocument(app: INestApplication, options: Pick<HttpAppOpti
   );
   documentValidationLimits(doc, handlerParameterClasses(app));
   documentParameterLimits(doc, app);
+  // A route's own refusals first: the key's of the same status follow them.
+  documentRefusals(doc, app);
   if (keepsIdempotencyKeys(app)) documentIdempotencyKey(doc);
   documentProblemResponses(doc);
   return doc;

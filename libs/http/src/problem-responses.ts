@@ -57,7 +57,9 @@ const SHARED = {
   PayloadTooLarge: { status: '413', response: problem('REQUEST.TOO_LARGE: the body is over the route’s limit (100 kB for JSON)') },
   UnsupportedMediaType: {
     status: '415',
-    response: problem(`REQUEST.UNSUPPORTED_MEDIA_TYPE: a body not of ${PARSED_BODY_TYPES.join(' or ')}`),
+    response: problem(
+      `REQUEST.UNSUPPORTED_MEDIA_TYPE: a body not of the media types the operation lists (${PARSED_BODY_TYPES.join(' or ')} where it lists none)`,
+    ),
   },
   ServiceUnavailable: {
     status: '503',
@@ -70,18 +72,20 @@ const SHARED = {
 
 type Shared = keyof typeof SHARED;
 
+const UNSAFE: readonly string[] = ['post', 'put', 'patch', 'delete'];
+
 /** Which shared refusals `op` can meet: auth only behind a token, body refusals only where a body is read. */
-function sharedRefusalsOf(op: OperationObject): Shared[] {
+function sharedRefusalsOf(op: OperationObject, method: string): Shared[] {
   const signedIn = Boolean(op.security?.length);
   const body = op.requestBody && 'content' in op.requestBody ? Object.keys(op.requestBody.content) : undefined;
-  // Routes listing their own media types (uploads) read the body themselves: BodyMediaTypeGuard leaves them be.
-  const parsedBody = body?.every((t) => (PARSED_BODY_TYPES as readonly string[]).includes(t)) ?? false;
   return [
     // A signed-in route refuses a query parameter it does not take, whatever it declares (ADR 0152).
     ...(signedIn || op.parameters?.length || body ? (['BadRequest'] as const) : []),
     ...(signedIn ? (['Unauthorized', 'Forbidden'] as const) : []),
     ...(body ? (['RequestTimeout', 'PayloadTooLarge'] as const) : []),
-    ...(parsedBody ? (['UnsupportedMediaType'] as const) : []),
+    // BodyMediaTypeGuard refuses a body of another type on a command that reads none, as an upload
+    // refuses one not of the types it lists.
+    ...(body || UNSAFE.includes(method) ? (['UnsupportedMediaType'] as const) : []),
     'ServiceUnavailable',
   ];
 }
@@ -105,7 +109,7 @@ export function documentProblemResponses(doc: OpenAPIObject): void {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      for (const name of sharedRefusalsOf(op)) {
+      for (const name of sharedRefusalsOf(op, method)) {
         const { status } = SHARED[name];
         op.responses[status] ??= { $ref: `#/components/responses/${name}` };
       }

@@ -85,8 +85,8 @@ describe(documentProblemResponses.name, () => {
     expect(statuses(sut, '/notes', 'get')).toEqual(['200', '400', '401', '403', '503']);
   });
 
-  it('leaves 415 to an upload, which reads its own media types', () => {
-    expect(statuses(sut, '/notes/upload', 'post')).toEqual(['201', '400', '401', '403', '408', '413', '503']);
+  it('gives an upload 415 too: it refuses a body not of the media types it lists', () => {
+    expect(statuses(sut, '/notes/upload', 'post')).toEqual(['201', '400', '401', '403', '408', '413', '415', '503']);
   });
 
   it('gives a public route no 401 or 403, and one without parameters no 400', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { isOutOfReach, needsAnOperator } from '@vanguard/infra-config';
+import type { AnswerNotes, RoutedRequest } from './undocumented-answers';
 
 /** The body of every error answer: a stable code, a readable message, the failing fields. */
 export interface ErrorBody {
@@ -61,11 +62,17 @@ const fieldOf = (cause: unknown): string => {
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+  private answers: AnswerNotes | undefined;
+
+  /** Where refusals the OpenAPI document does not list are noted (tests only: undocumented-answers.ts). */
+  noteAnswersIn(answers: AnswerNotes | undefined): void {
+    this.answers = answers;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<{ id?: string }>();
+    const req = ctx.getRequest<{ id?: string } & RoutedRequest>();
     // Refused before the access logger gave it one (a path Express could not decode): one of its own.
     if (!req.id && !res.headersSent) {
       req.id = randomUUID();
@@ -89,6 +96,7 @@ export class ProblemFilter implements ExceptionFilter {
       const log = needsAnOperator(exception) ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
       log({ err: exception, correlationId: req.id }, 'database out of reach or transaction rolled back; answered 503');
       res.setHeader('Retry-After', '1');
+      this.answers?.note(req, HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE.BUSY');
       res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         code: 'SERVICE.BUSY',
@@ -101,6 +109,8 @@ export class ProblemFilter implements ExceptionFilter {
     const retryAfter = retryAfterOf(exception);
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     if (!(exception instanceof HttpException)) this.logger.error({ err: exception, correlationId: req.id }, 'unhandled error');
+    // A 500 is a fault, not an answer to document: its own tests fail on it.
+    if (body.statusCode !== 500) this.answers?.note(req, body.statusCode, body.code);
     res.status(body.statusCode).json({ ...body, correlationId: req.id });
   }
 

@@ -155,6 +155,26 @@ describe('the services’ OpenAPI documents', () => {
     expect(undocumented).toEqual([]);
   });
 
+  // A route's own refusals (ApiRefusals) beside the key's, and a 429 from a rate guard (ADR 0156).
+  it.each([
+    ['organization', 'post', '/members/{id}/full', '409', ['MEMBER.ALREADY_FULL', 'IDEMPOTENCY.IN_PROGRESS']],
+    [
+      'organization',
+      'post',
+      '/members/{id}/full',
+      '422',
+      ['MEMBER.FULL_BEFORE_PROBATION_ENDS', 'MEMBER.PROBATION_OVERRUN', 'IDEMPOTENCY.KEY_REUSED'],
+    ],
+    ['organization', 'get', '/members/{id}', '404', ['MEMBER.NOT_FOUND']],
+    ['evaluation', 'post', '/reviews/{memberId}/{year}/ballots', '422', ['REVIEW.TOO_MANY_BALLOTS']],
+    ['commendation', 'post', '/nominations', '409', ['NOMINATION.DUPLICATE']],
+    ['assistance', 'post', '/projects/{id}/disbursements', '422', ['FUNDS.INSUFFICIENT_BALANCE']],
+    ['audit', 'get', '/streams/{streamId}/as-of', '422', ['AUDIT.STREAM_BROKEN']],
+  ] as const)('%s %s %s lists its %s refusals', (service, method, path, status, codes) => {
+    const response = docs.get(service)!.paths[path]?.[method]?.responses[status] as { description?: string } | undefined;
+    for (const code of codes) expect(response?.description).toContain(code);
+  });
+
   it.each(Object.keys(SERVICES))('%s keeps every value a DTO stated in @ApiProperty', (name) => {
     const before = new Map(properties(stated.get(name)!).map(({ at, schema }) => [at, schema]));
     const changed = properties(docs.get(name)!).flatMap(({ at, schema }) =>

@@ -1,6 +1,6 @@
 import type { INestApplication, InjectionToken, Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import { providesToken } from '../module-providers';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
@@ -23,12 +23,46 @@ export function keepsIdempotencyKeys(app: INestApplication): boolean {
 
 const UNSAFE = ['post', 'put', 'patch', 'delete'] as const;
 
-/** The header on every signed-in unsafe operation of the OpenAPI document. */
+type KeyRefusals = Readonly<Record<string, string>>;
+
+/** What the key's own refusals say, beside the route's (idempotency.interceptor.ts). */
+const KEY_REFUSALS: KeyRefusals = {
+  '409':
+    'with an Idempotency-Key: IDEMPOTENCY.IN_PROGRESS: the first request with the key is still running (Retry-After); ' +
+    'IDEMPOTENCY.NOT_REPLAYABLE: it succeeded and its answer (a file, or shown once) is not kept; ' +
+    'IDEMPOTENCY.OUTCOME_UNKNOWN: it never finished — check whether it took effect, then send with a new key',
+  '422':
+    'with an Idempotency-Key: IDEMPOTENCY.KEY_REUSED: the key came with another request; ' +
+    'IDEMPOTENCY.JSON_ONLY: the key is kept for JSON requests only',
+};
+
+/** A public command takes no key: one sent all the same is refused. */
+const PUBLIC_KEY_REFUSALS: KeyRefusals = {
+  '422': 'with an Idempotency-Key: IDEMPOTENCY.SIGN_IN_REQUIRED: keys are kept per signed-in caller; send none',
+};
+
+/** The key's refusals beside the route's own answer of that status (ApiRefusals), or alone. */
+function addKeyRefusals(op: OperationObject, refusals: KeyRefusals): void {
+  for (const [status, text] of Object.entries(refusals)) {
+    const own = op.responses[status];
+    if (own && '$ref' in own) continue;
+    op.responses[status] = own
+      ? { ...own, description: `${own.description}; ${text}` }
+      : { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  }
+}
+
+/** The header, and its refusals, on every signed-in unsafe operation of the OpenAPI document; a public one's refusal of it. */
 export function documentIdempotencyKey(doc: OpenAPIObject): void {
   for (const item of Object.values(doc.paths)) {
     for (const method of UNSAFE) {
       const op = item[method];
-      if (!op?.security?.length) continue;
+      if (!op) continue;
+      if (!op.security?.length) {
+        addKeyRefusals(op, PUBLIC_KEY_REFUSALS);
+        continue;
+      }
+      addKeyRefusals(op, KEY_REFUSALS);
       op.parameters = [
         ...(op.parameters ?? []),
         {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@vanguard/auth';
-import { perAddressRateGuard } from '@vanguard/http';
+import { ApiRefusals, perAddressRateGuard } from '@vanguard/http';
 import { ListByVillageQuery } from './dto/pairing.dto';
 import type { Actor } from '../../application/ports/context.port';
 import {
@@ -49,6 +49,7 @@ export class OversightHttpController {
   @Get('totals/:orgId')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '资金汇总 / budget, allocated, disbursed and balance of every project under an organisation (e.g. a county)' })
+  @ApiRefusals({ 404: ['ORGANIZATION.NOT_FOUND: unknown, or outside your subtree'] })
   async totals(@ReadCtx() actor: Actor, @Param('orgId', uuidParam('orgId')) orgId: string): Promise<FundTotalsView> {
     const view = await this.reads.fundTotals(actor, orgId);
     if (!view) throw new NotFoundError('ORGANIZATION', orgId);
@@ -68,8 +69,11 @@ export class DisclosureHttpController {
   @Public()
   @Get('villages/:id')
   @ApiOkResponse({ description: 'DisclosureView: the village’s projects, funds, milestones and deeds' })
-  @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   @ApiOperation({ summary: '村务公开 / a village’s projects, money in and out, milestones and deeds; no personal data, no token' })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: no village with this id'],
+    429: ['LIMIT.TOO_MANY: 同一地址请求过多 / too many reads from one address; Retry-After says when to come back'],
+  })
   async village(@Param('id', uuidParam('id')) id: string): Promise<DisclosureView> {
     const view = await this.reads.disclosure(id);
     if (!view) throw new NotFoundError('ORGANIZATION', id);

@@ -16,7 +16,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '@vanguard/auth';
-import { allowBodiesLastingOnceServing, receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
+import { allowBodiesLastingOnceServing, ApiRefusals, receiveUpload, type ConcurrencyLimiter } from '@vanguard/http';
 import {
   extractMultipartFile,
   isMultipart,
@@ -85,6 +85,10 @@ export class ProjectImportHttpController implements OnApplicationBootstrap {
       required: ['imported', 'projectIds'],
       properties: { imported: { type: 'integer' }, projectIds: { type: 'array', items: { type: 'string', format: 'uuid' } } },
     },
+  })
+  @ApiRefusals({
+    422: ['IMPORT.ROWS_REFUSED: rows were refused (errors lists each: row, column, reason); no project was imported'],
+    429: ['LIMIT.TOO_MANY: too many imports at once, yours or in all; Retry-After says when to come back'],
   })
   async import(@CommandCtx() ctx: CommandContext, @Req() req: Request): Promise<{ imported: number; projectIds: string[] }> {
     // A place under the limit before a byte is read: 429 with Retry-After past it.

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
-import { PaginationQuery } from '@vanguard/http';
+import { ApiRefusals, PaginationQuery } from '@vanguard/http';
 import type { Actor, CommandContext } from '../../application/ports/context.port';
 import {
   READ_MODEL,
@@ -42,6 +42,17 @@ export class ProjectsHttpController {
   @Post()
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '帮扶项目立项 / plan a project (category of the ten practical things, budget in fen)' })
+  @ApiRefusals({
+    404: [
+      'ORGANIZATION.NOT_FOUND: unknown village, or outside your subtree',
+      'PAIRING.NOT_FOUND: the pairing named is unknown, or outside your subtree',
+    ],
+    422: [
+      'PROJECT.PAIRING_ELSEWHERE: the pairing named is with another village',
+      'ORGANIZATION.NOT_A_VILLAGE: not an active village or community',
+      'DAY.IN_FUTURE: plannedOn is after today',
+    ],
+  })
   async plan(@CommandCtx() ctx: CommandContext, @Body() body: PlanProjectRequest): Promise<ProjectDetailView> {
     const { villageId, pairingId, ...rest } = body;
     const { id } = await this.projects.plan(ctx, villageId, { ...rest, pairingId: pairingId ?? null });
@@ -60,6 +71,7 @@ export class ProjectsHttpController {
 
   @Get(':id')
   @Roles(...READ_ROLES)
+  @ApiRefusals({ 404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'] })
   async get(@ReadCtx() actor: Actor, @Param('id', uuidParam('id')) id: string): Promise<ProjectDetailView> {
     const view = await this.reads.project(actor, id);
     if (!view) throw new NotFoundError('PROJECT', id);
@@ -70,6 +82,11 @@ export class ProjectsHttpController {
   @HttpCode(200)
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '批准 / approve a planned project' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['PROJECT.WRONG_STATE: the project is not in the state this step follows'],
+    422: ['DAY.IN_FUTURE: on is after today', 'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step'],
+  })
   approve(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -82,6 +99,11 @@ export class ProjectsHttpController {
   @HttpCode(200)
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '开工 / start an approved project' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['PROJECT.WRONG_STATE: the project is not in the state this step follows'],
+    422: ['DAY.IN_FUTURE: on is after today', 'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step'],
+  })
   start(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -94,6 +116,15 @@ export class ProjectsHttpController {
   @HttpCode(200)
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '完工 / complete a started project whose milestones are all reached' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['PROJECT.WRONG_STATE: the project is not in the state this step follows'],
+    422: [
+      'DAY.IN_FUTURE: on is after today',
+      'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step',
+      'PROJECT.MILESTONES_OPEN: some milestone is not reached yet',
+    ],
+  })
   complete(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -106,6 +137,11 @@ export class ProjectsHttpController {
   @HttpCode(200)
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '验收 / accept a completed project on inspection' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['PROJECT.WRONG_STATE: the project is not in the state this step follows'],
+    422: ['DAY.IN_FUTURE: on is after today', 'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step'],
+  })
   accept(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -123,6 +159,11 @@ export class ProjectsHttpController {
   @HttpCode(200)
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '群众满意度评价 / the people served rate an accepted project' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['PROJECT.WRONG_STATE: the project is not in the state this step follows'],
+    422: ['DAY.IN_FUTURE: on is after today', 'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step'],
+  })
   async evaluate(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -134,6 +175,11 @@ export class ProjectsHttpController {
 
   @Post(':id/milestones')
   @Roles(...ASSISTANCE_WRITE_ROLES)
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['PROJECT.WRONG_STATE: milestones are set only on a planned, approved or started project'],
+    422: ['DAY.BEFORE_ORIGIN: dueOn is before the project was planned'],
+  })
   addMilestone(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -145,6 +191,14 @@ export class ProjectsHttpController {
   @Post(':id/milestones/:milestoneId/reached')
   @HttpCode(200)
   @Roles(...ASSISTANCE_WRITE_ROLES)
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree', 'MILESTONE.NOT_FOUND: no such milestone of the project'],
+    409: [
+      'PROJECT.WRONG_STATE: milestones are reached only on an approved or started project',
+      'MILESTONE.ALREADY_REACHED: the first record stands',
+    ],
+    422: ['DAY.IN_FUTURE: reachedOn is after today', 'DAY.BEFORE_ORIGIN: reachedOn is before the project was planned'],
+  })
   async reach(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -158,6 +212,15 @@ export class ProjectsHttpController {
   @Post(':id/allocations')
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '资金下达 / allocate funds from a source (integer fen; allocations stay within the budget)' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    422: [
+      'FUNDS.PROJECT_NOT_OPEN: funds move only on an approved, started or completed project',
+      'DAY.IN_FUTURE: on is after today',
+      'DAY.BEFORE_ORIGIN: on is before the project was approved (or planned)',
+      'FUNDS.OVER_BUDGET: allocations from every source would exceed the budget',
+    ],
+  })
   allocate(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -169,6 +232,15 @@ export class ProjectsHttpController {
   @Post(':id/disbursements')
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '资金拨付 / disburse from a source; refused (422 FUNDS.INSUFFICIENT_BALANCE) above what remains' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
+    422: [
+      'FUNDS.PROJECT_NOT_OPEN: funds move only on an approved, started or completed project',
+      'DAY.IN_FUTURE: on is after today',
+      'DAY.BEFORE_ORIGIN: on is before the project was approved (or planned)',
+      'FUNDS.INSUFFICIENT_BALANCE: more than remains from the source',
+    ],
+  })
   disburse(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -180,6 +252,16 @@ export class ProjectsHttpController {
   @Post(':id/movements/:movementId/reversal')
   @Roles(...ASSISTANCE_WRITE_ROLES)
   @ApiOperation({ summary: '冲正 / reverse an allocation or disbursement with an opposite entry (entries are never edited)' })
+  @ApiRefusals({
+    404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree', 'MOVEMENT.NOT_FOUND: no such movement of the project'],
+    409: ['FUNDS.ALREADY_REVERSED: the movement was reversed already'],
+    422: [
+      'FUNDS.REVERSAL_NOT_REVERSIBLE: a reversal is not reversed; record a new movement instead',
+      'DAY.IN_FUTURE: on is after today',
+      'DAY.BEFORE_ORIGIN: on is before the project was approved (or planned), or before the entry it reverses',
+      'FUNDS.INSUFFICIENT_BALANCE: reversing an allocation takes out more than remains from its source',
+    ],
+  })
   reverse(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -192,6 +274,7 @@ export class ProjectsHttpController {
   @Get(':id/movements')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '资金流水 / the project’s ledger, oldest first, with the running balance per source' })
+  @ApiRefusals({ 404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'] })
   async movements(@ReadCtx() actor: Actor, @Param('id', uuidParam('id')) id: string, @Query() q: PaginationQuery): Promise<MovementView[]> {
     const rows = await this.reads.movements(actor, id, pageOf(q));
     if (!rows) throw new NotFoundError('PROJECT', id);

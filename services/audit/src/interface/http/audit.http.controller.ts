@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, type Role } from '@vanguard/auth';
-import { streamBody, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
+import { ApiRefusals, streamBody, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
 import { AuditReader, MAX_TIMELINE_PAGE } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
@@ -37,6 +37,7 @@ export class AuditHttpController {
   @Get('streams/:streamId/timeline')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '流的全部事件：谁、何角色、何组织、理由、依据、记录时间 / every event of a stream, paginated' })
+  @ApiRefusals({ 404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'] })
   async timeline(
     @Param('streamId') streamId: string,
     @AuditParams(['fromVersion', 'limit'], { limit: { ...POSITIVE_INTEGER, maximum: MAX_TIMELINE_PAGE, default: 50 } })
@@ -54,6 +55,10 @@ export class AuditHttpController {
   @Get('streams/:streamId/as-of')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '某一时刻（at）或版本（version）时流的状态 / a stream as of an instant or version' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'],
+    422: ['AUDIT.STREAM_BROKEN: the stream’s hash chain is broken (the first broken link is named)'],
+  })
   async asOf(@Param('streamId') streamId: string, @AuditParams(['at', 'version']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     streamKindOf(streamId);
     const at = parseInstantOrVersion(q, 'at', 'version');
@@ -65,6 +70,10 @@ export class AuditHttpController {
   @Get('streams/:streamId/diff')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '两个时刻（或版本）之间逐字段的差异 / field-by-field diff between two instants or versions' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'],
+    422: ['AUDIT.STREAM_BROKEN: the stream’s hash chain is broken (the first broken link is named)'],
+  })
   async diff(
     @Param('streamId') streamId: string,
     @AuditParams(['fromAt', 'fromVersion', 'toAt', 'toVersion']) q: Record<string, unknown>,
@@ -86,6 +95,10 @@ export class AuditHttpController {
   @Get('programmes/:programmeId/as-of')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '某一时刻的表彰项目：项目、公示、全部推荐 / a programme with its notice and nominations as of an instant' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such programme, or none of its events is in your subtree'],
+    422: ['AUDIT.STREAM_BROKEN: the hash chain of the programme, its notice or a nomination is broken'],
+  })
   async programmeAsOf(
     @Param('programmeId') programmeId: string,
     @AuditParams(['at']) q: Record<string, unknown>,
@@ -102,6 +115,18 @@ export class AuditHttpController {
   @Get('streams/:streamId/decisions/:version/explain')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '以记录的依据与规则版本重放决定，说明是否复现 / replay a decision with its recorded inputs and rule versions' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such stream or version, or none of the stream’s events is in your subtree'],
+    422: [
+      'AUDIT.STREAM_BROKEN: the stream’s hash chain is broken, no replay over it',
+      'AUDIT.NOT_A_DECISION: the event records no decision',
+      'AUDIT.NO_REPLAYER: no replayer for this decision type, or an eligibility policy version this code does not know',
+      'DECISION.PATH_NOT_RECORDED: recorded before decisions recorded their organisation path',
+      'DECISION.REPLAY_FACT_MISSING: a fact the decision read elsewhere cannot be supplied',
+      'DECISION.RULE_VERSION_UNKNOWN: a recorded rule version this code does not have',
+      'CAMPAIGN.NO_CYCLE: the campaign had no cycle for the round’s month at the version read',
+    ],
+  })
   async explain(@Param('streamId') streamId: string, @Param('version') rawVersion: string, @AuditCaller() c: Caller) {
     streamKindOf(streamId);
     const version = parsePositiveInt('version', rawVersion);
@@ -117,6 +142,10 @@ export class AuditHttpController {
   @Get('verify')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '核验哈希链与完整性：单个流（stream）、时间段（from,to）或全部 / verify chains and completeness' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'],
+    429: ['LIMIT.TOO_MANY: all of your (or the service’s) verification and export slots are taken (Retry-After says when to retry)'],
+  })
   async verify(
     @AuditParams(['stream', 'from', 'to'], { from: INSTANT, to: INSTANT }) q: Record<string, unknown>,
     @AuditCaller() c: Caller,

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
-import { isHeadRequest, streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
+import { ApiRefusals, isHeadRequest, streamBody, watchResponse, type ConcurrencyLimiter, type Lease } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type AuditQuery, type Auditor } from '../../application/audit-trail';
@@ -77,6 +77,10 @@ export class EvidenceHttpController {
     summary:
       '日志是否含存储中的每个事件（整个存储仅限省级审计员），或某个流的全部事件 / does the signed log hold every event of the store up to its read position (the whole store: a root auditor only), or all of one stream? Accept: application/x-ndjson for progress',
   })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'],
+    429: ['LIMIT.TOO_MANY: all of your (or the service’s) long-work slots are taken (Retry-After says when to retry)'],
+  })
   async completeness(
     @Param('context') raw: string,
     @AuditParams(['stream']) q: Record<string, unknown>,
@@ -130,6 +134,12 @@ export class EvidenceHttpController {
   @ApiOperation({
     summary:
       '导出可离线核验的证据包 / export an evidence bundle that verifies offline (stream=…, repeatable; or programme=<id> in commendation; earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
+  })
+  @ApiRefusals({
+    404: [
+      'AUDIT.NOT_FOUND: a stream or programme unknown or outside your subtree, a programme no event names, or an earlier checkpoint size never published',
+    ],
+    429: ['LIMIT.TOO_MANY: all of your (or the service’s) long-work slots are taken (Retry-After says when to retry)'],
   })
   async export(
     @Param('context') raw: string,
@@ -212,6 +222,10 @@ export class EvidenceHttpController {
   @ApiOperation({
     summary:
       '导出整个日志的证据包 / export the whole log as one bundle that verifies offline (earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
+  })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: an earlier checkpoint size that was never published'],
+    429: ['LIMIT.TOO_MANY: all of your (or the service’s) long-work slots are taken (Retry-After says when to retry)'],
   })
   async exportLog(
     @Param('context') raw: string,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
@@ -38,6 +39,9 @@ export class OrganizationsHttpController {
   @ApiOperation({
     summary: '某一时刻组织及其下级的全部流（按流编号分页）/ every stream of an organisation and those below it, as of an instant, paged',
   })
+  @ApiRefusals({
+    422: ['AUDIT.STREAM_BROKEN: the hash chain of a stream of the page is broken (the stream and its first broken link are named)'],
+  })
   async asOf(
     @Param('orgId') orgId: string,
     @AuditParams(['at', 'after', 'limit'], { limit: SUBTREE_LIMIT }) q: Record<string, unknown>,
@@ -65,6 +69,9 @@ export class OrganizationsHttpController {
   @ApiOperation({
     summary:
       '组织及其下级两个时刻之间逐字段的差异：新增、移出、变更的流（按流编号分页）/ an organisation subtree between two instants: streams added, removed and changed, field by field, paged',
+  })
+  @ApiRefusals({
+    422: ['AUDIT.STREAM_BROKEN: the hash chain of a stream of the page is broken (the stream and its first broken link are named)'],
   })
   async diff(
     @Param('orgId') orgId: string,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { AuditReader } from '../../application/audit-reader';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
@@ -26,6 +27,10 @@ export class ProgrammesHttpController {
   @Get(':programmeId/diff')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '表彰项目两个时刻之间逐字段的差异 / a programme, its notice and nominations, diffed between two instants' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such programme, or none of its events is in your subtree'],
+    422: ['AUDIT.STREAM_BROKEN: the hash chain of the programme, its notice or a nomination is broken'],
+  })
   async diff(
     @Param('programmeId') programmeId: string,
     @AuditParams(['fromAt', 'toAt']) q: Record<string, unknown>,

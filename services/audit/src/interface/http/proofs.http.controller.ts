@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
@@ -34,6 +35,9 @@ export class ProofsHttpController {
   @Get('inclusion')
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '事件的包含证明 / inclusion proof of one event' })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: no such stream or none of its events in your subtree, or the version is not in the log at that size'],
+  })
   async inclusion(
     @Param('context') raw: string,
     @AuditParams(['stream', 'version', 'size']) q: Record<string, unknown>,
@@ -54,6 +58,12 @@ export class ProofsHttpController {
   @ApiOperation({
     summary:
       '事件或整条流对某检查点的证明（含事件原文，整条流可按 fromVersion 分页）/ one event, or all of a stream (in pages from fromVersion, at most 2,000 a page, map entry on the first), with texts, inclusion paths and map entry at a checkpoint size (what `npm run audit -- prove` checks offline)',
+  })
+  @ApiRefusals({
+    404: [
+      'AUDIT.NOT_FOUND: no such stream or none of its events in your subtree, or the version (fromVersion) is not in the log at that size',
+    ],
+    422: ['AUDIT.LOGGED_EVENT_MISSING: an event the log holds is gone from the store, so the stream map at that size cannot be rebuilt'],
   })
   async proof(
     @Param('context') raw: string,

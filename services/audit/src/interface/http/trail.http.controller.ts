@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { AuditRefusal } from '../../application/audit-refusal';
 import { AuditTrail, auditorStream, type AuditQuery, type Auditor } from '../../application/audit-trail';
 import { CallerReach } from '../../application/caller-reach';
@@ -65,6 +66,10 @@ export class TrailHttpController {
   @ApiOperation({
     summary:
       '审计记录的证明（含原文，分页，仅省级审计监督）/ an auditor’s trail entries with texts and inclusion paths at a trail size committed in a signed checkpoint, one version or paged by fromVersion, map entry on the first page',
+  })
+  @ApiRefusals({
+    404: ['AUDIT.NOT_FOUND: the version (fromVersion) is not in the auditor’s trail at that size'],
+    422: ['AUDIT.LOGGED_EVENT_MISSING: a trail entry the log holds is gone from the store, so the map at that size cannot be rebuilt'],
   })
   async proof(@AuditParams(['auditor', 'size', 'version', 'fromVersion']) q: Record<string, unknown>, @AuditCaller() c: Caller) {
     const stream = auditorStream(auditorOf(q['auditor'], true)!);

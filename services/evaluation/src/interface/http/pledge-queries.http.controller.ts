@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 import { PledgeQueries } from '../../application/queries/pledge-queries';
 import { LedgerQuery, LedgerResponse, ListPledgesQuery, PledgePageResponse, PledgeResponse } from './dto/pledge.dto';
@@ -42,6 +43,9 @@ export class PledgeQueriesHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '承诺详情 / one pledge' })
   @ApiOkResponse({ type: PledgeResponse })
+  @ApiRefusals({
+    404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree'],
+  })
   get(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<PledgeResponse> {
     return this.queries.get(id, ctx);
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Roles, type Role } from '@vanguard/auth';
 import { MEMBER_CRITERIA, type MemberCriterion } from '@vanguard/contracts';
 import { APPROVING_ROLES } from '@vanguard/evaluation-domain';
+import { ApiRefusals } from '@vanguard/http';
 import { ApproveReviewHandler } from '../../application/commands/approve-review/approve-review.handler';
 import type { CommandContext } from '../../application/commands/command-context';
 import { ConcludeReviewHandler } from '../../application/commands/conclude-review/conclude-review.handler';
@@ -59,6 +60,7 @@ export class ReviewsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '评议详情 / one member’s review of a year' })
   @ApiOkResponse({ type: ReviewResponse })
+  @ApiRefusals({ 404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'] })
   get(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @YearParam() y: number) {
     return this.queries.get(m, y, ctx);
   }
@@ -67,6 +69,7 @@ export class ReviewsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '评议材料 / the member’s year as already recorded, each item linked to its stream and version' })
   @ApiOkResponse({ type: EvidencePackResponse })
+  @ApiRefusals({ 404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'] })
   evidence(@Ctx() ctx: CommandContext, @Param('memberId', uuidParam('memberId')) m: string, @YearParam() y: number) {
     return this.queries.evidencePack(m, y, ctx);
   }
@@ -75,6 +78,16 @@ export class ReviewsHttpController {
   @Roles(...BRANCH_ROLES)
   @ApiOperation({ summary: '个人总结和党性分析 / record the member’s self-assessment; opens the year’s review' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: [
+      'REVIEW.NOT_FOUND: the branch is outside your subtree or no longer in the tree, the member is not active in it, or the year’s review is another branch’s',
+    ],
+    409: [
+      'REVIEW.ALREADY_STARTED: the year’s review has begun already',
+      'STREAM.CONCURRENT_CHANGE: the review changed meanwhile; reload and try again',
+    ],
+    422: ['PERIOD.NOT_BEGUN: the year has not begun'],
+  })
   selfAssessment(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) memberId: string,
@@ -90,6 +103,18 @@ export class ReviewsHttpController {
   @Roles(...BRANCH_ROLES)
   @ApiOperation({ summary: '民主测评 / the tally of the peer ballots' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
+    409: [
+      'REVIEW.NOT_SELF_ASSESSED: ballots are counted once, after the self-assessment',
+      'STREAM.CONCURRENT_CHANGE: the review changed meanwhile; reload and try again',
+    ],
+    422: [
+      'REVIEW.NO_BALLOTS: a tally needs at least one ballot',
+      'REVIEW.TOO_MANY_BALLOTS: more ballots than the branch’s active members',
+      'REVIEW.CRITERIA_EXCEED_BALLOTS: a model judged on more ballots than were cast',
+    ],
+  })
   ballots(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
@@ -119,6 +144,17 @@ export class ReviewsHttpController {
   @Roles(...BRANCH_ROLES)
   @ApiOperation({ summary: '支部评定 / the branch concludes the grade; records the evidence pack read' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
+    409: [
+      'REVIEW.NOT_TALLIED: no tally yet, or concluded already (awaiting approval, or approved)',
+      'STREAM.CONCURRENT_CHANGE: the review changed meanwhile; reload and try again',
+    ],
+    422: [
+      'REVIEW.GRADE_NOT_BORNE_OUT: no ballots; excellent without a majority of them; a lower grade without reasons',
+      'REVIEW.EVIDENCE_TOO_LARGE: the evidence pack reads more streams than a conclusion records',
+    ],
+  })
   concludeReview(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
@@ -133,6 +169,13 @@ export class ReviewsHttpController {
   @Roles(...APPROVER_ROLES)
   @ApiOperation({ summary: '上级审批 / a level above approves the conclusion' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
+    409: [
+      'REVIEW.NOT_CONCLUDED: no conclusion awaits approval',
+      'STREAM.CONCURRENT_CHANGE: the review changed meanwhile; reload and try again',
+    ],
+  })
   approveReview(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,
@@ -147,6 +190,13 @@ export class ReviewsHttpController {
   @Roles(...APPROVER_ROLES)
   @ApiOperation({ summary: '退回 / a level above returns the conclusion with its reason' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
+    409: [
+      'REVIEW.NOT_CONCLUDED: no conclusion awaits approval',
+      'STREAM.CONCURRENT_CHANGE: the review changed meanwhile; reload and try again',
+    ],
+  })
   return(
     @Ctx() ctx: CommandContext,
     @Param('memberId', uuidParam('memberId')) m: string,

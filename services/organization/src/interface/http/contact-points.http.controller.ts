@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 import { EstablishContactPointCommand } from '../../application/commands/establish-contact-point/establish-contact-point.command';
 import { LogVisitCommand } from '../../application/commands/log-visit/log-visit.command';
@@ -37,6 +38,13 @@ export class ContactPointsHttpController {
   @Roles(...CONTACT_POINT_WRITE_ROLES)
   @ApiOperation({ summary: '建立领导干部联系点 / a leader takes an organisation as contact point' })
   @ApiCreatedResponse({ type: ContactPointDetailResponse })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: no such organisation'],
+    422: [
+      'ORGANIZATION.NOT_ACTIVE: the organisation is dissolved or merged',
+      'CONTACT_POINT.ESTABLISHED_IN_FUTURE: establishedOn is after today',
+    ],
+  })
   async establish(@CommandCtx() ctx: CommandContext, @Body() body: EstablishContactPointRequest): Promise<ContactPointDetailResponse> {
     const { id } = await this.commands.execute(
       new EstablishContactPointCommand(ctx, {
@@ -54,6 +62,13 @@ export class ContactPointsHttpController {
   @Roles(...CONTACT_POINT_WRITE_ROLES)
   @ApiOperation({ summary: '记录走访 / log a visit (date, who was visited, what was solved)' })
   @ApiCreatedResponse({ type: CreatedResponse })
+  @ApiRefusals({
+    404: ['CONTACT_POINT.NOT_FOUND: no such contact point'],
+    422: [
+      'ORGANIZATION.NOT_ACTIVE: its organisation is dissolved or merged',
+      'CONTACT_POINT.VISIT_DATE_INVALID: visitedOn is before the contact point was established or after today',
+    ],
+  })
   logVisit(
     @CommandCtx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -66,6 +81,7 @@ export class ContactPointsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '联系点列表 / contact points of a subtree; withoutVisitInLastMonth=true lists those not visited in 30 days' })
   @ApiOkResponse({ type: ContactPointPageResponse })
+  @ApiRefusals({ 404: ['ORGANIZATION.NOT_FOUND: subtreeOf (or your token’s organisation) is unknown'] })
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListContactPointsQuery): Promise<ContactPointPageResponse> {
     const { subtreeOf, withoutVisitInLastMonth } = q;
     const page = await this.queries.execute(
@@ -82,6 +98,7 @@ export class ContactPointsHttpController {
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOkResponse({ type: ContactPointDetailResponse })
+  @ApiRefusals({ 404: ['CONTACT_POINT.NOT_FOUND: no such contact point'] })
   async get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ContactPointDetailResponse> {
     return ContactPointDetailResponse.detail(await this.queries.execute(new GetContactPointQuery(actorOf(p), id)));
   }

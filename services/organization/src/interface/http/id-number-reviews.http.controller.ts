@@ -2,6 +2,7 @@ import { Controller, ForbiddenException, Get, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { ID_NUMBER_REVIEWS, type IdNumberReviewItems, type IdNumberReviews } from '../../application/ports/id-number-reviews.port';
 import { GetOrganizationQuery } from '../../application/queries';
 import { actorOf } from './request-context';
@@ -22,6 +23,7 @@ export class IdNumberReviewsHttpController {
       '身份证号核查待审事项 / for the organisation department above an importing user: users flagged for bulk ID-number checks, and import rows held because the ID number belongs to a member elsewhere',
   })
   @ApiOkResponse({ schema: { properties: { flags: { type: 'array' }, holds: { type: 'array' } } } })
+  @ApiRefusals({ 404: ['ORGANIZATION.NOT_FOUND: your token names an unknown organisation'] })
   async list(@CurrentPrincipal() p: Principal): Promise<IdNumberReviewItems> {
     if (!p.orgId)
       throw new ForbiddenException({ code: 'AUTH.OUT_OF_SCOPE', message: '令牌中没有所属组织 / the token names no organisation' });

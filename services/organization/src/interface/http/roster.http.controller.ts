@@ -31,7 +31,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { allowBodiesLastingOnceServing, receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
+import { allowBodiesLastingOnceServing, ApiRefusals, receiveUpload, streamBody, type ConcurrencyLimiter } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 import { GetOrganizationQuery } from '../../application/queries';
 import { OutOfScopeError } from '../../application/scope/out-of-scope.error';
@@ -83,6 +83,16 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @ApiBody(IMPORT_BODY)
   @ApiOperation({ summary: '导入党员花名册 / import a member roster into your subtree: a job; poll it for progress and bad rows' })
   @ApiAcceptedResponse({ type: ImportJobResponse })
+  @ApiRefusals({
+    422: [
+      'IMPORT.FILE_REFUSED: the .xlsx is not a well-formed workbook within the size bounds',
+      'IMPORT.HEADER_REFUSED: the header lacks a required column or names an unknown one',
+    ],
+    429: [
+      'LIMIT.TOO_MANY: too many imports at once, yours or in all (Retry-After)',
+      'IMPORT.ID_CHECKS_EXHAUSTED: your ID-number checks for this window are used up (Retry-After)',
+    ],
+  })
   importMembers(@CommandCtx() ctx: CommandContext, @Query() q: ImportQuery, @Req() req: Request): Promise<ImportJobResponse> {
     return this.startImport('members', ctx, q, req);
   }
@@ -94,6 +104,13 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @ApiBody(IMPORT_BODY)
   @ApiOperation({ summary: '导入党组织 / import organisations (parents before children) into your subtree' })
   @ApiAcceptedResponse({ type: ImportJobResponse })
+  @ApiRefusals({
+    422: [
+      'IMPORT.FILE_REFUSED: the .xlsx is not a well-formed workbook within the size bounds',
+      'IMPORT.HEADER_REFUSED: the header lacks a required column or names an unknown one',
+    ],
+    429: ['LIMIT.TOO_MANY: too many imports at once, yours or in all (Retry-After)'],
+  })
   importOrganizations(@CommandCtx() ctx: CommandContext, @Query() q: ImportQuery, @Req() req: Request): Promise<ImportJobResponse> {
     return this.startImport('organizations', ctx, q, req);
   }
@@ -102,6 +119,7 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '导入进度与错误行 / an import job: progress %, counts, every bad row (row, column, reason)' })
   @ApiOkResponse({ type: ImportJobResponse })
+  @ApiRefusals({ 404: ['IMPORT.NOT_FOUND: no such import'] })
   async job(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ImportJobResponse> {
     const notFound = () => new NotFoundException({ code: 'IMPORT.NOT_FOUND', message: `导入任务不存在 / import job not found: ${id}` });
     const job = await this.imports.find(id);
@@ -128,6 +146,10 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @ApiOperation({
     summary: '导出党员花名册 / export members of a subtree in the import format; ID number and phone in clear only for admin/organizer',
   })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: subtreeOf (or your token’s organisation) is unknown'],
+    429: ['LIMIT.TOO_MANY: too many exports at once, yours or in all (Retry-After)'],
+  })
   exportMembers(@CurrentPrincipal() p: Principal, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
     return this.export('members', p, q, res);
   }
@@ -136,6 +158,10 @@ export class RosterHttpController implements OnApplicationBootstrap {
   @Roles(...READ_ROLES)
   @ApiProduces(CONTENT_TYPE.csv, CONTENT_TYPE.xlsx)
   @ApiOperation({ summary: '导出党组织 / export the organisations of a subtree in the import format' })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: subtreeOf (or your token’s organisation) is unknown'],
+    429: ['LIMIT.TOO_MANY: too many exports at once, yours or in all (Retry-After)'],
+  })
   exportOrganizations(@CurrentPrincipal() p: Principal, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
     return this.export('organizations', p, q, res);
   }

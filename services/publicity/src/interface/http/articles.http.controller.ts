@@ -14,7 +14,7 @@ import {
   StatisticsQuery,
 } from './dto';
 import { RepresentationETag, ifMatchPrecondition } from './if-match';
-import { uuidParam } from '@vanguard/http';
+import { ApiRefusals, uuidParam } from '@vanguard/http';
 
 const EDITORS = ['editor', 'admin'] as const;
 /** Organisers read the statistics of their subtree too: the scoring tables are theirs. */
@@ -32,6 +32,7 @@ export class ArticlesHttpController {
   @Post('columns')
   @Roles(...EDITORS)
   @ApiOperation({ summary: '专栏 / open a column grouping articles' })
+  @ApiRefusals({ 409: ['COLUMN.NAME_TAKEN: the organisation has a column of that name already'] })
   createColumn(@CurrentPrincipal() p: Principal, @Body() b: CreateColumnRequest): Promise<{ id: string }> {
     return this.articles.createColumn(p, { orgId: b.orgId, name: b.name, ...(b.description ? { description: b.description } : {}) });
   }
@@ -55,6 +56,13 @@ export class ArticlesHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '新稿件 / a draft (body sanitised on the way in)' })
+  @ApiRefusals({
+    404: ['COLUMN.NOT_FOUND: the column is unknown, or outside your subtree'],
+    422: [
+      'ARTICLE.COLUMN_ELSEWHERE: the article’s organisation is not within the column’s',
+      'ARTICLE.OUTSIDE_CAMPAIGN: the article’s organisation is not in the subtree of a campaign known here (or the campaign is unknown)',
+    ],
+  })
   create(@CurrentPrincipal() p: Principal, @Body() b: CreateArticleRequest): Promise<ArticleView> {
     return this.articles.create(p, {
       orgId: b.orgId,
@@ -83,6 +91,7 @@ export class ArticlesHttpController {
   @Get('articles/:id')
   @Roles(...READERS)
   @UseInterceptors(RepresentationETag)
+  @ApiRefusals({ 404: ['ARTICLE.NOT_FOUND: unknown, or outside your subtree'] })
   get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
     return this.articles.get(p, id);
   }
@@ -94,6 +103,10 @@ export class ArticlesHttpController {
   @ApiOkResponse({ description: 'the article as edited, with its new ETag' })
   @ApiPreconditionFailedResponse({
     description: 'REQUEST.PRECONDITION_FAILED: the article changed since; the current ETag is in the header',
+  })
+  @ApiRefusals({
+    404: ['ARTICLE.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['ARTICLE.WRONG_STATE: only a draft is edited'],
   })
   edit(
     @CurrentPrincipal() p: Principal,
@@ -115,6 +128,10 @@ export class ArticlesHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '送审 / draft → review' })
+  @ApiRefusals({
+    404: ['ARTICLE.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['ARTICLE.WRONG_STATE: only a draft is sent for review'],
+  })
   submit(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
     return this.articles.submit(p, id);
   }
@@ -124,6 +141,10 @@ export class ArticlesHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '退回修改 / review → draft' })
+  @ApiRefusals({
+    404: ['ARTICLE.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['ARTICLE.WRONG_STATE: only an article in review is returned'],
+  })
   returnToDraft(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ArticleView> {
     return this.articles.returnToDraft(p, id);
   }
@@ -132,6 +153,14 @@ export class ArticlesHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '刊发或转载 / published in an outlet (the first publishes; each further outlet is a reprint, counted once)' })
+  @ApiRefusals({
+    404: ['ARTICLE.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['ARTICLE.ALREADY_IN_OUTLET: it appeared in that outlet already; a reprint counts once per outlet'],
+    422: [
+      'ARTICLE.WRONG_STATE: the first publication needs an article in review, a reprint a published one',
+      'ARTICLE.DATE_IN_FUTURE: publishedOn is after today (Asia/Shanghai)',
+    ],
+  })
   publish(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,

@@ -23,16 +23,14 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { allowBodiesLastingOnceServing, bodyClock, uuidParam } from '@vanguard/http';
+import { ApiRefusals, allowBodiesLastingOnceServing, bodyClock, uuidParam } from '@vanguard/http';
 import type { ListedAttachment, StoredAttachment } from '../../application/attachment-store.port';
 import { AttachmentsService } from '../../application/attachments.service';
 import { MAX_ATTACHMENTS_PER_OWNER, MAX_ATTACHMENT_BYTES } from '../../domain/content/attachment';
@@ -85,9 +83,12 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @ApiCreatedResponse({ description: STORED })
   @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
   @ApiOperation({ summary: '稿件附件 / attach a PDF, PNG or JPEG (checked by its bytes) to a draft' })
-  @ApiNotFoundResponse({ description: 'ARTICLE.NOT_FOUND (unknown or outside your scope)' })
-  @ApiUnprocessableEntityResponse({
-    description: `ATTACHMENT.ARTICLE_NOT_DRAFT: an article in review or published takes none; ATTACHMENT.TOO_MANY: it holds ${MAX_ATTACHMENTS_PER_OWNER} already`,
+  @ApiRefusals({
+    404: ['ARTICLE.NOT_FOUND: unknown or outside your scope'],
+    422: [
+      'ATTACHMENT.ARTICLE_NOT_DRAFT: an article in review or published takes none',
+      `ATTACHMENT.TOO_MANY: it holds ${MAX_ATTACHMENTS_PER_OWNER} already`,
+    ],
   })
   toArticle(
     @CurrentPrincipal() p: Principal,
@@ -105,9 +106,12 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @ApiCreatedResponse({ description: STORED })
   @ApiPayloadTooLargeResponse({ description: `larger than ${MAX_ATTACHMENT_BYTES} bytes` })
   @ApiOperation({ summary: '典型附件 / attach a PDF, PNG or JPEG (checked by its bytes) to an exemplar proposed or on the roll' })
-  @ApiNotFoundResponse({ description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope)' })
-  @ApiUnprocessableEntityResponse({
-    description: `ATTACHMENT.OWNER_CLOSED: a withdrawn or declined exemplar takes none; ATTACHMENT.TOO_MANY: it holds ${MAX_ATTACHMENTS_PER_OWNER} already`,
+  @ApiRefusals({
+    404: ['EXEMPLAR.NOT_FOUND: unknown or outside your scope'],
+    422: [
+      'ATTACHMENT.OWNER_CLOSED: a withdrawn or declined exemplar takes none',
+      `ATTACHMENT.TOO_MANY: it holds ${MAX_ATTACHMENTS_PER_OWNER} already`,
+    ],
   })
   toExemplar(
     @CurrentPrincipal() p: Principal,
@@ -125,7 +129,7 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '稿件附件列表 / the attachments of an article in your scope, to download or remove one' })
   @ApiOkResponse({ description: LISTED })
-  @ApiNotFoundResponse({ description: 'ARTICLE.NOT_FOUND (unknown or outside your scope, the same answer for each)' })
+  @ApiRefusals({ 404: ['ARTICLE.NOT_FOUND: unknown or outside your scope, the same answer for each'] })
   ofArticle(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ListedAttachment[]> {
     return this.attachments.list(p, 'article', id);
   }
@@ -135,7 +139,7 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '典型附件列表 / the attachments of an exemplar in your scope, to download or remove one' })
   @ApiOkResponse({ description: LISTED })
-  @ApiNotFoundResponse({ description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope, the same answer for each)' })
+  @ApiRefusals({ 404: ['EXEMPLAR.NOT_FOUND: unknown or outside your scope, the same answer for each'] })
   ofExemplar(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ListedAttachment[]> {
     return this.attachments.list(p, 'exemplar', id);
   }
@@ -147,10 +151,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
     summary: `删除稿件附件 / remove an attachment from a draft: its place under the cap of ${MAX_ATTACHMENTS_PER_OWNER} is free again`,
   })
   @ApiNoContentResponse({ description: 'removed; a download of it is 404 from now on' })
-  @ApiNotFoundResponse({
-    description: 'ARTICLE.NOT_FOUND (unknown or outside your scope), ATTACHMENT.NOT_FOUND (not this article’s, or removed already)',
+  @ApiRefusals({
+    404: ['ARTICLE.NOT_FOUND: unknown or outside your scope', 'ATTACHMENT.NOT_FOUND: not this article’s, or removed already'],
+    422: ['ATTACHMENT.ARTICLE_NOT_DRAFT: an article in review or published keeps its attachments'],
   })
-  @ApiUnprocessableEntityResponse({ description: 'ATTACHMENT.ARTICLE_NOT_DRAFT: an article in review or published keeps its attachments' })
   async fromArticle(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -166,10 +170,10 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
     summary: `删除典型附件 / remove an attachment from an exemplar: its place under the cap of ${MAX_ATTACHMENTS_PER_OWNER} is free again`,
   })
   @ApiNoContentResponse({ description: 'removed; a download of it is 404 from now on' })
-  @ApiNotFoundResponse({
-    description: 'EXEMPLAR.NOT_FOUND (unknown or outside your scope), ATTACHMENT.NOT_FOUND (not this exemplar’s, or removed already)',
+  @ApiRefusals({
+    404: ['EXEMPLAR.NOT_FOUND: unknown or outside your scope', 'ATTACHMENT.NOT_FOUND: not this exemplar’s, or removed already'],
+    422: ['ATTACHMENT.OWNER_CLOSED: a withdrawn or declined exemplar keeps its attachments'],
   })
-  @ApiUnprocessableEntityResponse({ description: 'ATTACHMENT.OWNER_CLOSED: a withdrawn or declined exemplar keeps its attachments' })
   async fromExemplar(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -185,9 +189,7 @@ export class AttachmentsHttpController implements OnApplicationBootstrap {
     description: 'the bytes, as an attachment named by its id',
     content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
   })
-  @ApiNotFoundResponse({
-    description: 'ATTACHMENT.NOT_FOUND: unknown, removed, or its owner outside your scope (the same answer for each)',
-  })
+  @ApiRefusals({ 404: ['ATTACHMENT.NOT_FOUND: unknown, removed, or its owner outside your scope (the same answer for each)'] })
   async download(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,

@@ -5,7 +5,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
 import { ExemplarsService, type ExemplarView } from '../../application/exemplars.service';
 import { DeclineExemplarRequest, EditExemplarRequest, ExemplarListQuery, TakeDownExemplarRequest } from './dto';
 import { RepresentationETag, ifMatchPrecondition } from './if-match';
-import { uuidParam } from '@vanguard/http';
+import { ApiRefusals, uuidParam } from '@vanguard/http';
 
 const EDITORS = ['editor', 'admin'] as const;
 
@@ -25,6 +25,7 @@ export class ExemplarsHttpController {
   @Get(':id')
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
+  @ApiRefusals({ 404: ['EXEMPLAR.NOT_FOUND: unknown, or outside your subtree'] })
   get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ExemplarView> {
     return this.exemplars.get(p, id);
   }
@@ -41,6 +42,10 @@ export class ExemplarsHttpController {
   @ApiOkResponse({ description: 'the exemplar as edited, with its new ETag' })
   @ApiPreconditionFailedResponse({
     description: 'REQUEST.PRECONDITION_FAILED: the exemplar changed since; the current ETag is in the header',
+  })
+  @ApiRefusals({
+    404: ['EXEMPLAR.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['EXEMPLAR.NOT_PROPOSED: only a proposal is edited'],
   })
   edit(
     @CurrentPrincipal() p: Principal,
@@ -62,6 +67,10 @@ export class ExemplarsHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '采用并发布 / accept a proposal: published on the honour roll' })
+  @ApiRefusals({
+    404: ['EXEMPLAR.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['EXEMPLAR.NOT_PROPOSED: only a proposal is accepted', 'EXEMPLAR.INCOMPLETE: it needs a name and a story before it is published'],
+  })
   accept(@CurrentPrincipal() p: Principal, @Param('id', uuidParam('id')) id: string): Promise<ExemplarView> {
     return this.exemplars.accept(p, id);
   }
@@ -71,6 +80,10 @@ export class ExemplarsHttpController {
   @Roles(...EDITORS)
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '不予采用 / decline a proposal, with a reason' })
+  @ApiRefusals({
+    404: ['EXEMPLAR.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['EXEMPLAR.NOT_PROPOSED: only a proposal is declined'],
+  })
   decline(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuidParam('id')) id: string,
@@ -85,6 +98,10 @@ export class ExemplarsHttpController {
   @UseInterceptors(RepresentationETag)
   @ApiOperation({
     summary: '撤下典型 / take a published exemplar off the honour roll, with a reason the roll’s public history shows',
+  })
+  @ApiRefusals({
+    404: ['EXEMPLAR.NOT_FOUND: unknown, or outside your subtree'],
+    422: ['EXEMPLAR.NOT_PUBLISHED: only an exemplar on the honour roll is taken down'],
   })
   takeDown(
     @CurrentPrincipal() p: Principal,

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@vanguard/auth';
-import { PaginationQuery, etagMatches, renderJson, sendPreparedJson } from '@vanguard/http';
+import { ApiRefusals, PaginationQuery, etagMatches, renderJson, sendPreparedJson } from '@vanguard/http';
 import { HonourRollService } from '../../application/honour-roll.service';
 import { HonourRollVersion } from '../../infrastructure/honour-roll/honour-roll-version';
 import { DEFAULT_ROLL_LIMIT, HonourRollPages, rollEtag, type RollListing } from './honour-roll.pages';
@@ -31,7 +31,7 @@ export class HonourRollHttpController {
   @ApiOkResponse({ description: '{ items: [{ kind, name, orgName, category, documentNumber, on, story }], total, limit, offset }' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiNotModifiedResponse({ description: 'the roll has not changed since that ETag' })
-  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY' })
+  @ApiRefusals({ 429: ['LIMIT.TOO_MANY: too many reads from your address; try again after Retry-After'] })
   async list(@Query() q: PaginationQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answer(req, res, 'roll', q, (limit, offset) => this.roll.page(limit, offset));
   }
@@ -40,7 +40,7 @@ export class HonourRollHttpController {
   @Public()
   @ApiOperation({ summary: '光荣榜变更记录 / when entries came and went, and why (revocations give the decision and its reason)' })
   @ApiOkResponse({ description: '{ items: [{ at, change, name, orgName, category, documentNumber, reason }], total, limit, offset }' })
-  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY' })
+  @ApiRefusals({ 429: ['LIMIT.TOO_MANY: too many reads from your address; try again after Retry-After'] })
   async history(@Query() q: PaginationQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answer(req, res, 'history', q, (limit, offset) => this.roll.history(limit, offset));
   }

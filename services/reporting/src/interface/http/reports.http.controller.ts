@@ -14,7 +14,7 @@ import {
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@vanguard/auth';
-import { uuidParam, type ConcurrencyLimiter } from '@vanguard/http';
+import { ApiRefusals, uuidParam, type ConcurrencyLimiter } from '@vanguard/http';
 import { positiveIntFromEnv } from '@vanguard/infra-config';
 import { FIGURES, FIGURE_BY_KEY, type FigureValue } from '../../domain/figures';
 import { parsePeriod, quartersOf, type Period } from '../../domain/period';
@@ -106,6 +106,7 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '本组织及下级某期统计数 / every figure of the subtree in the period, each with its trace link' })
+  @ApiRefusals({ 404: ['REPORT.ORGANIZATION_UNKNOWN: no such organisation here'] })
   async subtreeFigures(@Param('orgId', uuidParam('orgId')) orgId: string, @Query() q: PeriodQuery) {
     const org = await this.orgOrFail(orgId);
     const values = await this.figures.figures(orgId, period(q));
@@ -137,7 +138,7 @@ export class ReportsHttpController {
   })
   @TracePage()
   @ApiParam({ name: 'figure', enum: FIGURES.map((f) => f.key), description: 'a figure key; another is 404 REPORT.FIGURE_UNKNOWN' })
-  @ApiResponse({ status: 429, description: 'LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once' })
+  @ApiRefusals({ 429: ['LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once (Retry-After)'] })
   @ApiResponse({ status: 503, description: 'REPORT.TRACE_TIMEOUT: the page took too long; ask a smaller page or a smaller subtree' })
   async trace(
     @Param('figure') figure: string,
@@ -286,6 +287,12 @@ export class ReportsHttpController {
   @Roles(...READ_ROLES)
   @ScopedToOrg({ from: 'params', field: 'orgId' })
   @ApiOperation({ summary: '按季度时间序列 / a figure quarter by quarter over the period' })
+  @ApiRefusals({
+    404: [
+      'REPORT.FIGURE_UNKNOWN: no such figure (GET /reports/figures lists them)',
+      'REPORT.ORGANIZATION_UNKNOWN: no such organisation here',
+    ],
+  })
   async series(@Param('orgId', uuidParam('orgId')) orgId: string, @Query() q: SeriesQuery) {
     if (!FIGURE_BY_KEY.has(q.figure))
       throw new NotFoundException({ code: 'REPORT.FIGURE_UNKNOWN', message: `无此统计项 / no figure ${q.figure}` });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { AllocateQuotaHandler } from '../../../application/commands/programmes/allocate-quota.handler';
 import { LaunchAwardProgrammeHandler } from '../../../application/commands/programmes/launch-award-programme.handler';
 import { NoteOverdueReviewsHandler } from '../../../application/commands/nominations/note-overdue-reviews.handler';
@@ -31,6 +32,13 @@ export class ProgrammesHttpController {
   @Post()
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '部署表彰 / the awarding body launches a programme: categories, years, timeline, policies' })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: the awarding organisation is not in the service’s tree copy'],
+    422: [
+      'PROGRAMME.LEVEL_MISMATCH: the programme’s level is not the awarding body’s',
+      'PROGRAMME.CATEGORY_NOT_AT_LEVEL: advanced county committees are commended from city level up, and no category is listed twice',
+    ],
+  })
   create(@Ctx() ctx: CommandContext, @Body() b: LaunchProgrammeRequest): Promise<{ programmeId: string; version: number }> {
     return this.launch.execute(
       {
@@ -57,6 +65,15 @@ export class ProgrammesHttpController {
   @HttpCode(200)
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '分配名额 / places in a category for a unit directly below the awarding body' })
+  @ApiRefusals({
+    404: ['PROGRAMME.NOT_FOUND: no such launched programme', 'ORGANIZATION.NOT_FOUND: the unit is not in the service’s tree copy'],
+    409: ['STREAM.CONCURRENT_CHANGE: the programme changed meanwhile; reload and try again'],
+    422: [
+      'PROGRAMME.CATEGORY_NOT_OFFERED: the programme does not award this category',
+      'PROGRAMME.NOT_SUBORDINATE_UNIT: places go to the units directly below the awarding body',
+      'PROGRAMME.NOMINATIONS_CLOSED: places cannot change after nominations close',
+    ],
+  })
   quota(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -73,6 +90,15 @@ export class ProgrammesHttpController {
   @HttpCode(200)
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '公示 / publish the shortlist from today for the programme’s notice period (a changed shortlist: a new round)' })
+  @ApiRefusals({
+    404: ['PROGRAMME.NOT_FOUND: no such launched programme'],
+    409: [
+      'NOTICE.UNCHANGED: the shortlist has not changed since the last notice',
+      'OBJECTIONS.BUSY: a decision on the programme held it longer than the wait, or no connection was free (ADR 0113); nothing was published, and Retry-After says when to ask again',
+      'STREAM.CONCURRENT_CHANGE: the notice, the programme or a listed nomination changed meanwhile; try again',
+    ],
+    422: ['NOTICE.NOT_SHORTLISTED: the programme has no shortlisted nomination, or one listed is no longer shortlisted'],
+  })
   notice(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: OptionalReasonRequest) {
     return this.publish.execute(id, b.reason, ctx);
   }
@@ -81,6 +107,7 @@ export class ProgrammesHttpController {
   @HttpCode(200)
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '逾期检查 / note, once, each nomination whose awaited level let its deadline pass (caller’s subtree)' })
+  @ApiRefusals({ 404: ['PROGRAMME.NOT_FOUND: unknown, or neither above nor within the awarding body’s subtree'] })
   async overdueCheck(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<{ noted: number; skipped: number }> {
     await this.one(ctx, id);
     return this.noteOverdue.execute(id, ctx);
@@ -96,6 +123,7 @@ export class ProgrammesHttpController {
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '表彰项目 / one programme with its timeline and places' })
+  @ApiRefusals({ 404: ['PROGRAMME.NOT_FOUND: unknown, or neither above nor within the awarding body’s subtree'] })
   async one(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<ProgrammeView> {
     const programme = await this.board.programme(id);
     // As the list shows them: to callers inside the awarding body's subtree or above it; to anyone
@@ -110,6 +138,7 @@ export class ProgrammesHttpController {
   @ApiOperation({
     summary: '看板 / nominated, endorsed, returned, rejected, under notice, objections open, decided — in all and per level',
   })
+  @ApiRefusals({ 404: ['PROGRAMME.NOT_FOUND: unknown, or neither above nor within the awarding body’s subtree'] })
   async dashboard(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     await this.one(ctx, id);
     return this.board.dashboard(id, callerOrgId(ctx), this.clock.today());
@@ -118,6 +147,7 @@ export class ProgrammesHttpController {
   @Get(':id/nominations')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '推荐名单 / nominations from inside the caller’s subtree; `overdue=true`: the overdue list' })
+  @ApiRefusals({ 404: ['PROGRAMME.NOT_FOUND: unknown, or neither above nor within the awarding body’s subtree'] })
   async nominations(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Query() q: NominationsQuery) {
     await this.one(ctx, id);
     const today = this.clock.today();

@@ -9,7 +9,7 @@ import { AssignObjectionHandler, ConcludeObjectionHandler } from '../../../appli
 import { OBJECTOR_CONTACTS, type ObjectorContactsPort } from '../../../application/commands/objections/objector-contacts.port';
 import { OBJECTION_QUERIES, type ObjectionQueriesPort, type ObjectionView } from '../../../application/queries/objection-queries.port';
 import { Ctx, INSPECTOR_ROLES, PROGRAMME_ROLES, READ_ROLES, uuidParam } from '../request-context';
-import { IsUuid, NestedObject, IsNotBlank, QueryInt } from '@vanguard/http';
+import { ApiRefusals, IsUuid, NestedObject, IsNotBlank, QueryInt } from '@vanguard/http';
 
 class InvestigatorDto {
   @ApiProperty({ description: 'the inspector’s Keycloak subject' }) @IsString() @IsNotBlank() @MaxLength(200) sub!: string;
@@ -130,6 +130,7 @@ export class ObjectionsHttpController {
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '异议 / one objection; its investigator also sees the objector’s name and contact (until concluded)' })
+  @ApiRefusals({ 404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'] })
   async one(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<ObjectionView & { objector?: unknown }> {
     const o = await this.queries.objection(id);
     if (!o || !this.scope.isWithin({ orgId: ctx.caller.orgId }, o.awardingOrgId)) throw notFound();
@@ -142,6 +143,15 @@ export class ObjectionsHttpController {
   @HttpCode(200)
   @Roles(...INSPECTOR_ROLES, ...PROGRAMME_ROLES)
   @ApiOperation({ summary: '交办 / the awarding body assigns the objection to an inspector (default: the caller)' })
+  @ApiRefusals({
+    404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'],
+    409: [
+      'OBJECTION.CLOSED: the objection is concluded',
+      'OBJECTION.ALREADY_ASSIGNED: it is assigned to that investigator already',
+      'STREAM.CONCURRENT_CHANGE: the objection changed meanwhile; reload and try again',
+    ],
+    422: ['OBJECTION.NOT_AN_INSPECTOR: the investigator is not an inspector at the awarding body or above'],
+  })
   assign(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: AssignObjectionRequest) {
     return this.assignHandler.execute(
       id,
@@ -157,6 +167,14 @@ export class ObjectionsHttpController {
   @HttpCode(200)
   @Roles(...INSPECTOR_ROLES)
   @ApiOperation({ summary: '异议成立 / the investigator upholds it with findings; the nomination is withdrawn' })
+  @ApiRefusals({
+    404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'],
+    409: [
+      'OBJECTION.NOT_ASSIGNED: the objection is not assigned, or is concluded already',
+      'NOMINATION.NOT_STANDING: the nomination it concerns is no longer in the running (decided or revoked)',
+      'STREAM.CONCURRENT_CHANGE: the objection, the nomination or its unit’s places kept changing; reload and try again',
+    ],
+  })
   uphold(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: FindingsRequest) {
     return this.conclude.execute(id, true, b.findings, ctx);
   }
@@ -165,6 +183,13 @@ export class ObjectionsHttpController {
   @HttpCode(200)
   @Roles(...INSPECTOR_ROLES)
   @ApiOperation({ summary: '异议不成立 / the investigator dismisses it with findings' })
+  @ApiRefusals({
+    404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'],
+    409: [
+      'OBJECTION.NOT_ASSIGNED: the objection is not assigned, or is concluded already',
+      'STREAM.CONCURRENT_CHANGE: the objection kept changing; reload and try again',
+    ],
+  })
   dismiss(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: FindingsRequest) {
     return this.conclude.execute(id, false, b.findings, ctx);
   }

@@ -1,18 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotModifiedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Public } from '@vanguard/auth';
-import { clientAddress } from '@vanguard/http';
+import { ApiRefusals, clientAddress } from '@vanguard/http';
 import { FileObjectionHandler } from '../../../application/commands/objections/file-objection.handler';
 import { ObjectionFilingsBusyError } from '../../../application/ports/objection-filings.port';
 import type { ObjectionStatus } from '../../../application/public-notice/public-notice-read-model.port';
@@ -43,7 +34,10 @@ export class PublicNoticeHttpController {
   @ApiOkResponse({ description: '{ programmeId, programmeName, round, startsOn, endsOn, days, dayKind, entries }, with its ETag' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiNotModifiedResponse({ description: 'the notice has not changed since that ETag' })
-  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address' })
+  @ApiRefusals({
+    404: ['NOTICE.NOT_FOUND: no such programme, or it has published no notice'],
+    429: ['LIMIT.TOO_MANY per address'],
+  })
   async notice(
     @Req() req: Request,
     @Res() res: Response,
@@ -64,10 +58,16 @@ export class PublicNoticeHttpController {
       '同一异议再次提交（同一轮公示、同一推荐、同样理由），答复原查询码，不另立案 / the same objection sent again (same notice round, nomination and grounds) answers the first one’s tracking code and files nothing; the first one’s name and contact stand',
   })
   @ApiCreatedResponse({ type: TrackingCodeResponse })
-  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY per address and per notice' })
-  @ApiConflictResponse({
-    description:
+  @ApiRefusals({
+    404: [
+      'NOTICE.NOT_FOUND: the programme has published no notice',
+      'OBJECTION.NOT_ON_NOTICE: the nomination is not on the notice (or was withdrawn or rejected since)',
+    ],
+    409: [
       'OBJECTIONS.BUSY: a decision on the programme held the filings longer than the wait, the service had no connection free for them, the filing could not take its place within 25 s of arriving (ADR 0113), or the notice or nomination changed under each of its attempts (ADR 0114); nothing was filed and Retry-After says when to send it again (judged by when it is sent again). Turned away behind a decision, the attempt does not count against the address’s limit (up to that limit’s own number of times an hour)',
+    ],
+    422: ['OBJECTION.NOTICE_NOT_RUNNING: objections are taken only while the notice runs'],
+    429: ['LIMIT.TOO_MANY per address and per notice'],
   })
   async object(
     @Req() req: Request,
@@ -91,6 +91,7 @@ export class PublicNoticeHttpController {
   @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '异议查询 / an objection’s status by its tracking code' })
+  @ApiRefusals({ 404: ['OBJECTION.NOT_FOUND: no objection with this tracking code'], 429: ['LIMIT.TOO_MANY per address'] })
   objection(@Req() req: Request, @Param('trackingCode') trackingCode: string): Promise<ObjectionStatus> {
     this.limiter.read(clientAddress(req));
     return this.queries.objection(trackingCode.toUpperCase());

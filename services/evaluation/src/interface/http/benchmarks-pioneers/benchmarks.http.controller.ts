@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import { ChooseBenchmarkHandler } from '../../../application/commands/choose-benchmark/choose-benchmark.handler';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { ConfirmBenchmarkReachedHandler } from '../../../application/commands/confirm-benchmark-reached/confirm-benchmark-reached.handler';
@@ -34,6 +35,9 @@ export class BenchmarksHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '对标定位 / pick a benchmark, list the gaps and the measures' })
   @ApiCreatedResponse({ type: BenchmarkCreatedResponse })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: unknown organisation', 'MEMBER.NOT_FOUND: the member is not an active member of the organisation'],
+  })
   create(@Ctx() ctx: CommandContext, @Body() b: ChooseBenchmarkRequest): Promise<BenchmarkCreatedResponse> {
     return this.choose.execute(
       {
@@ -53,6 +57,11 @@ export class BenchmarksHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '对标进展 / report progress (never backwards)' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['BENCHMARK.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['BENCHMARK.NOT_ACTIVE: reached already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
+    422: ['BENCHMARK.PROGRESS_BACKWARDS: below the last report'],
+  })
   report(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: BenchmarkProgressRequest) {
     return this.progress.execute(id, { note: b.note, percent: b.percent }, ctx);
   }
@@ -62,6 +71,10 @@ export class BenchmarksHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '确认达标 / a level above confirms the benchmark was reached' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['BENCHMARK.NOT_FOUND: unknown, or outside your subtree', 'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree'],
+    409: ['BENCHMARK.NOT_ACTIVE: reached already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
+  })
   reached(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: ReasonRequest) {
     return this.confirm.execute(id, { reason: b.reason }, ctx);
   }
@@ -81,6 +94,9 @@ export class BenchmarksHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '对标详情 / one benchmarking' })
   @ApiOkResponse({ type: BenchmarkResponse })
+  @ApiRefusals({
+    404: ['BENCHMARK.NOT_FOUND: unknown, or outside your subtree'],
+  })
   get(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<BenchmarkResponse> {
     return this.queries.benchmark(id, ctx);
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { NominateQuarterPioneerHandler } from '../../../application/commands/nominate-quarter-pioneer/nominate-quarter-pioneer.handler';
 import { SelectQuarterPioneerHandler } from '../../../application/commands/select-quarter-pioneer/select-quarter-pioneer.handler';
@@ -24,6 +25,18 @@ export class PioneersHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '先锋推荐 / nominate a candidate in the open cycle' })
   @ApiCreatedResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: unknown organisation', 'CAMPAIGN.NOT_FOUND: no launched campaign with that id planning the cycle'],
+    409: [
+      'PIONEER.ALREADY_NOMINATED: the candidate is nominated already this cycle',
+      'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
+    ],
+    422: [
+      'PIONEER.OUTSIDE_CAMPAIGN: the organisation is outside the campaign’s subtree',
+      'PIONEER.CYCLE_NOT_OPEN: the cycle is not open',
+      'PIONEER.NOMINEE_NOT_IN_SUBTREE: the nominee is not an active member or an organisation of the nominating subtree',
+    ],
+  })
   nomination(@Ctx() ctx: CommandContext, @Body() b: NominatePioneerRequest): Promise<VersionResponse> {
     const { campaignId, cycleId, orgId, candidate, deeds } = b;
     return this.nominate.execute({ campaignId, cycleId, orgId, candidate: { kind: candidate.kind, id: candidate.id }, deeds }, ctx);
@@ -33,6 +46,17 @@ export class PioneersHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '先锋评选 / select a nominee carried by a majority' })
   @ApiCreatedResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: [
+      'PIONEER.NOT_FOUND: no nominations for this organisation and cycle, or outside your subtree',
+      'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree',
+    ],
+    409: [
+      'PIONEER.NOT_A_NOMINEE: the candidate is not a nominee of the cycle, or is selected already',
+      'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
+    ],
+    422: ['PIONEER.NO_MAJORITY: not more than half of the votes cast'],
+  })
   selection(@Ctx() ctx: CommandContext, @Body() b: SelectPioneerRequest): Promise<VersionResponse> {
     const { cycleId, orgId, candidate, votesFor, votesCast, reason } = b;
     return this.select.execute({ cycleId, orgId, candidate: { kind: candidate.kind, id: candidate.id }, votesFor, votesCast, reason }, ctx);

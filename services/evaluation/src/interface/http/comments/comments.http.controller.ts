@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { CompleteRectificationHandler } from '../../../application/commands/complete-rectification/complete-rectification.handler';
 import { MakeLeaderCommentHandler } from '../../../application/commands/make-leader-comment/make-leader-comment.handler';
@@ -38,6 +39,10 @@ export class CommentsHttpController {
       'A `cycleId` names a cycle of a campaign over the organisation, opened already: 400 COMMENT.UNKNOWN_CYCLE for an unknown one or another subtree’s, 422 COMMENT.CYCLE_NOT_OPENED for one only planned; nothing is recorded then (ADR 0138).',
   })
   @ApiCreatedResponse({ type: CommentCreatedResponse })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: unknown organisation'],
+    422: ['COMMENT.CYCLE_NOT_OPENED: the cycle named is only planned'],
+  })
   create(@Ctx() ctx: CommandContext, @Body() b: MakeCommentRequest): Promise<CommentCreatedResponse> {
     return this.make.execute(
       {
@@ -66,6 +71,13 @@ export class CommentsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '整改销号 / a level above confirms the rectification done today' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['COMMENT.NOT_FOUND: unknown, or outside your subtree', 'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree'],
+    409: [
+      'COMMENT.RECTIFICATION_NOT_OPEN: no such finding, or its rectification is done already',
+      'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
+    ],
+  })
   completeRectification(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -95,6 +107,9 @@ export class CommentsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '点评详情 / one comment with its findings as of today' })
   @ApiOkResponse({ type: CommentResponse })
+  @ApiRefusals({
+    404: ['COMMENT.NOT_FOUND: unknown, or outside your subtree'],
+  })
   get(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<CommentResponse> {
     return this.queries.comment(id, ctx);
   }

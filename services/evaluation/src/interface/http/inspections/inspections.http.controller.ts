@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
 import { replayDraw, type InspectionState } from '@vanguard/evaluation-domain';
+import { ApiRefusals } from '@vanguard/http';
 import { DomainError } from '@vanguard/kernel';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { loadInspectionInScope } from '../../../application/commands/inspections/inspection-access';
@@ -50,6 +51,13 @@ export class InspectionsHttpController {
     summary: '派出督导检查组 / launch a special or random inspection (a random one is drawn by the system with a recorded seed)',
   })
   @ApiCreatedResponse({ type: InspectionLaunchedResponse })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: the scope or a unit named is unknown'],
+    422: [
+      'INSPECTION.UNIT_OUT_OF_SCOPE: a unit named lies outside the group’s scope, or is named twice',
+      'INSPECTION.TOO_FEW_CANDIDATES: fewer units in the scope than the count to draw',
+    ],
+  })
   launch(@Ctx() ctx: CommandContext, @Body() b: LaunchInspectionRequest): Promise<InspectionLaunchedResponse> {
     const { name, leader, members, scopeOrgId } = b.group;
     return this.launchHandler.execute(
@@ -77,6 +85,9 @@ export class InspectionsHttpController {
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '督导检查详情 / one inspection: group, units, draw and the decision that launched it' })
+  @ApiRefusals({
+    404: ['INSPECTION.NOT_FOUND: unknown, or neither in your subtree nor yours as a group member'],
+  })
   async get(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -89,6 +100,10 @@ export class InspectionsHttpController {
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '复核随机抽取 / replay the recorded draw from its seed and candidates, as an auditor would' })
   @ApiOkResponse({ type: DrawReplayResponse })
+  @ApiRefusals({
+    404: ['INSPECTION.NOT_FOUND: unknown, or neither in your subtree nor yours as a group member'],
+    409: ['INSPECTION.NOT_RANDOM: a special inspection has no draw to replay'],
+  })
   async replay(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string): Promise<DrawReplayResponse> {
     const { inspection } = await loadInspectionInScope(this.streams, this.tree, ctx, id);
     if (!inspection.draw) throw new NotADrawError();
@@ -103,6 +118,10 @@ export class InspectionsHttpController {
     summary: '记录检查发现的问题 / record what the inspection found at one unit, each with a rectification and deadline (a group member)',
   })
   @ApiCreatedResponse({ type: CommentCreatedResponse, description: 'the findings stream is `comment-<commentId>`' })
+  @ApiRefusals({
+    404: ['INSPECTION.NOT_FOUND: unknown, or neither in your subtree nor yours as a group member', 'ORGANIZATION.NOT_FOUND: unknown unit'],
+    422: ['INSPECTION.UNIT_NOT_INSPECTED: the unit is not one this inspection checks'],
+  })
   findings(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,

@@ -1,15 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@vanguard/auth';
-import { clientAddress, perAddressRateGuard } from '@vanguard/http';
+import { ApiRefusals, clientAddress, perAddressRateGuard } from '@vanguard/http';
 import { CastBallotHandler } from '../../../application/commands/mass-evaluation/cast-ballot.handler';
 import { MassEvaluationQueries } from '../../../application/commands/mass-evaluation/mass-evaluation.queries';
 import { BallotRateLimiter } from '../../../infrastructure/mass-evaluation/ballot-rate-limiter';
@@ -39,7 +32,7 @@ export class BallotsHttpController {
   @ApiOperation({ summary: '投票 / cast one ballot with a one-time code; no account' })
   @ApiCreatedResponse({ description: '{ "counted": true }' })
   @ApiForbiddenResponse({ description: 'BALLOT.CODE_REFUSED: the same answer for an unknown or used code and a window not open' })
-  @ApiTooManyRequestsResponse({ description: 'LIMIT.TOO_MANY with Retry-After, per address and per window' })
+  @ApiRefusals({ 429: ['LIMIT.TOO_MANY: with Retry-After, per address and per window'] })
   async cast(@Req() req: Request, @Param('id', uuidParam('id')) id: string, @Body() b: CastBallotRequest): Promise<{ counted: true }> {
     this.limiter.check(clientAddress(req), id);
     await this.castBallot.execute(id, b.code, b.rating, b.comment ?? null);
@@ -53,8 +46,11 @@ export class BallotsHttpController {
   @ApiOkResponse({
     description: '{ windowId, orgId, subjectKind, tally, ballotsCast, satisfactionPermille }: counts and a rate, nobody’s name',
   })
-  @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
   @ApiOperation({ summary: '评议结果 / a published window’s tally and satisfaction rate (404 until published)' })
+  @ApiRefusals({
+    404: ['MASS_EVALUATION.NOT_FOUND: no such window, or not published yet'],
+    429: ['LIMIT.TOO_MANY: 同一地址请求过多 / too many reads from one address; Retry-After says when to come back'],
+  })
   result(@Param('id', uuidParam('id')) id: string) {
     return this.queries.published(id);
   }

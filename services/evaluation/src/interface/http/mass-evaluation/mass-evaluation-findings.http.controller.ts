@@ -1,6 +1,7 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { RecordMassEvaluationFindingsHandler } from '../../../application/commands/mass-evaluation/record-mass-evaluation-findings.handler';
 import { CommentCreatedResponse } from '../comments/comment.dto';
@@ -27,6 +28,18 @@ export class MassEvaluationFindingsHttpController {
   @ApiCreatedResponse({
     type: CommentCreatedResponse,
     description: '`commentId` is the window id: the findings stream is `comment-<windowId>`',
+  })
+  @ApiRefusals({
+    404: [
+      'MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree',
+      'ORGANIZATION.NOT_FOUND: the window’s organisation is no longer in the tree',
+    ],
+    409: [
+      'MASS_EVALUATION.STILL_OPEN: the window is not closed yet',
+      'COMMENT.ALREADY_MADE: the window’s findings are recorded already',
+      'STREAM.CONCURRENT_CHANGE: recorded meanwhile; reload and try again',
+    ],
+    422: ['MASS_EVALUATION.NOT_ORGANISER: not a leader of the organisation that ran the window (for an organisation’s, strictly above it)'],
   })
   findings(
     @Ctx() ctx: CommandContext,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Logger, Param, Post, R
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '@vanguard/auth';
-import { AnswerShownOnce } from '@vanguard/http';
+import { AnswerShownOnce, ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { CloseMassEvaluationHandler } from '../../../application/commands/mass-evaluation/close-mass-evaluation.handler';
 import { IssueBallotCodesHandler, type IssuedCodes } from '../../../application/commands/mass-evaluation/issue-ballot-codes.handler';
@@ -37,6 +37,10 @@ export class MassEvaluationsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '开启群众评议 / open a window for an organisation or a member' })
   @ApiCreatedResponse({ type: WindowOpenedResponse })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: unknown, or outside your subtree', 'MEMBER.NOT_FOUND: the member is not active in that organisation'],
+    422: ['MASS_EVALUATION.RUN_FROM_ABOVE: an organisation’s window is opened from strictly above it, never by it'],
+  })
   open(@Ctx() ctx: CommandContext, @Body() b: OpenMassEvaluationRequest): Promise<WindowOpenedResponse> {
     const { subject, orgId, cycleId, eligibleVoters, opensOn, closesOn } = b;
     return this.openWindow.execute(
@@ -57,6 +61,19 @@ export class MassEvaluationsHttpController {
   })
   @ApiProduces('application/pdf', 'application/json')
   @ApiCreatedResponse({ type: IssuedCodesResponse })
+  @ApiRefusals({
+    404: ['MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree'],
+    409: [
+      'MASS_EVALUATION.NOT_OPEN: the window is closed or published',
+      'STREAM.CONCURRENT_CHANGE: the window kept changing meanwhile; try again',
+    ],
+    422: [
+      'MASS_EVALUATION.CODES_EXCEED_VOTERS: more codes in all than eligible voters',
+      `MASS_EVALUATION.SHEET_TOO_LARGE: more than ${MAX_CODES_PER_SHEET} codes on one PDF sheet`,
+      'MASS_EVALUATION.RUN_FROM_ABOVE: an organisation never issues codes for its own window',
+    ],
+    429: ['LIMIT.TOO_MANY: a sheet of yours is still being made (Retry-After)'],
+  })
   async codes(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -112,6 +129,10 @@ export class MassEvaluationsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '结束评议 / close: the box is counted and the tally recorded with the rate rule version' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['MASS_EVALUATION.NOT_OPEN: closed already', 'STREAM.CONCURRENT_CHANGE: the window kept changing meanwhile; try again'],
+  })
   close(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     return this.closeWindow.execute(id, ctx);
   }
@@ -121,6 +142,14 @@ export class MassEvaluationsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '公开评议结果 / publish the satisfaction rate' })
   @ApiOkResponse({ type: VersionResponse })
+  @ApiRefusals({
+    404: ['MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree'],
+    409: [
+      'MASS_EVALUATION.ALREADY_PUBLISHED',
+      'MASS_EVALUATION.NOT_CLOSED: the window is still open',
+      'STREAM.CONCURRENT_CHANGE: the window changed meanwhile; reload and try again',
+    ],
+  })
   publish(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     return this.publishWindow.execute(id, ctx);
   }
@@ -128,6 +157,7 @@ export class MassEvaluationsHttpController {
   @Get(':id')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '评议情况 / the window: status, voters, codes issued, tally and rate once closed' })
+  @ApiRefusals({ 404: ['MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree'] })
   get(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     return this.queries.get(id, ctx);
   }
@@ -135,6 +165,10 @@ export class MassEvaluationsHttpController {
   @Get(':id/comments')
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: '群众意见 / the ballots’ comments with their rating, after closing, in text order' })
+  @ApiRefusals({
+    404: ['MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree'],
+    409: ['MASS_EVALUATION.STILL_OPEN: comments are read after the window closes'],
+  })
   comments(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     return this.queries.comments(id, ctx);
   }

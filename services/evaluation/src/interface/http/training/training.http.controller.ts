@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { TrainingTargetGroup } from '../../../application/commands/training/training-types';
 import { OutOfScopeError, type CommandContext } from '../../../application/commands/command-context';
 import { TrainingClassHandler } from '../../../application/commands/training/training-class.handler';
@@ -25,6 +26,9 @@ export class TrainingHttpController {
   @Post('training-classes')
   @Roles(...RUN_ROLES)
   @ApiOperation({ summary: '开班 / open a training class (a leader of the organising organisation or above)' })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: unknown organisation'],
+  })
   open(@Ctx() ctx: CommandContext, @Body() b: OpenTrainingClassRequest): Promise<{ classId: string; version: number }> {
     const { orgId, topic, base, targetGroup, startsOn, endsOn, sessions, reason } = b;
     return this.handler.open(
@@ -36,6 +40,17 @@ export class TrainingHttpController {
   @Post('training-classes/:id/trainees')
   @Roles(...RUN_ROLES)
   @ApiOperation({ summary: '报名 / enrol members, each an active member of the organiser’s subtree per the roster' })
+  @ApiRefusals({
+    404: [
+      'TRAINING.NOT_FOUND: unknown class, or outside your subtree',
+      'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree',
+    ],
+    409: [
+      'TRAINING.NOT_OPEN: the class has ended, or its attendance is recorded',
+      'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
+    ],
+    422: ['TRAINING.NOT_ON_ROSTER: a trainee is not an active member of the organiser’s subtree, is listed twice, or is enrolled already'],
+  })
   enrol(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,
@@ -48,6 +63,14 @@ export class TrainingHttpController {
   @HttpCode(200)
   @Roles(...RUN_ROLES)
   @ApiOperation({ summary: '结业考勤 / after the end: sessions attended by every trainee; four fifths complete (rule v1)' })
+  @ApiRefusals({
+    404: [
+      'TRAINING.NOT_FOUND: unknown class, or outside your subtree',
+      'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree',
+    ],
+    409: ['STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
+    422: ['TRAINING.BAD_ATTENDANCE: before the end or recorded already, not every trainee once, or more sessions than the class held'],
+  })
   attendance(
     @Ctx() ctx: CommandContext,
     @Param('id', uuidParam('id')) id: string,

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@vanguard/auth';
-import { perAddressRateGuard } from '@vanguard/http';
+import { ApiRefusals, perAddressRateGuard } from '@vanguard/http';
 import { WindowUnitHandlers, type WindowUnitPage } from '../../../application/commands/window-units/window-unit.handlers';
 import { uuidParam } from '../request-context';
 
@@ -21,7 +21,10 @@ export class WindowUnitsPublicHttpController {
   @ApiOkResponse({
     description: 'WindowUnitPage: the commitments, services counted by month and kind, members holding each post (counts only)',
   })
-  @ApiTooManyRequestsResponse({ description: '同一地址请求过多 / too many reads from one address; Retry-After says when to come back' })
+  @ApiRefusals({
+    404: ['WINDOW_UNIT.NOT_FOUND: not a window unit that has published its commitments'],
+    429: ['LIMIT.TOO_MANY: 同一地址请求过多 / too many reads from one address; Retry-After says when to come back'],
+  })
   page(@Param('orgId', uuidParam('orgId')) orgId: string): Promise<WindowUnitPage> {
     return this.handlers.page(orgId);
   }

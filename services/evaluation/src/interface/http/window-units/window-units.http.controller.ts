@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
+import { ApiRefusals } from '@vanguard/http';
 import type { CommandContext } from '../../../application/commands/command-context';
 import { WindowUnitHandlers } from '../../../application/commands/window-units/window-unit.handlers';
 import { Ctx, PLEDGE_ROLES, uuidParam } from '../request-context';
@@ -21,6 +22,10 @@ export class WindowUnitsHttpController {
   @HttpCode(200)
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '三亮 / publish the window unit’s duties, process, discipline and service line (replaces the earlier)' })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: the unit is no longer in the tree'],
+    409: ['STREAM.CONCURRENT_CHANGE: the unit’s record changed meanwhile; reload and try again'],
+  })
   publish(@Ctx() ctx: CommandContext, @Param('orgId', uuidParam('orgId')) orgId: string, @Body() b: PublishWindowCommitmentsRequest) {
     const { serviceName, duties, process, discipline, servicePhone, reason } = b;
     return this.handlers.publish(orgId, { serviceName, duties, process, discipline, servicePhone, reason }, ctx);
@@ -29,6 +34,15 @@ export class WindowUnitsHttpController {
   @Post(':orgId/service-records')
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '服务记录导入 / a batch of records from the unit’s own systems, counted by month and kind, once per batch' })
+  @ApiRefusals({
+    404: ['ORGANIZATION.NOT_FOUND: the unit is no longer in the tree'],
+    409: [
+      'WINDOW_UNIT.BATCH_COUNTED: this batch id is counted already',
+      'WINDOW_UNIT.RECORDS_COUNTED: every record of the batch is counted already',
+      'STREAM.CONCURRENT_CHANGE: the unit’s record changed meanwhile; reload and try again',
+    ],
+    422: ['WINDOW_UNIT.NOT_PUBLISHED: the unit has not published its commitments'],
+  })
   import(@Ctx() ctx: CommandContext, @Param('orgId', uuidParam('orgId')) orgId: string, @Body() b: ImportServiceRecordsRequest) {
     return this.handlers.count(
       orgId,
