@@ -29,6 +29,13 @@ import {
 import { pageOf } from './page';
 import { CommandCtx, ReadCtx, uuidParam } from './request-context';
 
+/** What refuses any movement of funds, beside each movement's own limit. */
+const FUNDS_MOVEMENT_REFUSALS = [
+  'FUNDS.PROJECT_NOT_OPEN: funds move only on an approved, started or completed project',
+  'DAY.IN_FUTURE: on is after today',
+  'DAY.BEFORE_ORIGIN: on is before the project was approved (or planned)',
+];
+
 @ApiTags('projects')
 @ApiBearerAuth()
 @Controller('projects')
@@ -214,12 +221,7 @@ export class ProjectsHttpController {
   @ApiOperation({ summary: '资金下达 / allocate funds from a source (integer fen; allocations stay within the budget)' })
   @ApiRefusals({
     404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
-    422: [
-      'FUNDS.PROJECT_NOT_OPEN: funds move only on an approved, started or completed project',
-      'DAY.IN_FUTURE: on is after today',
-      'DAY.BEFORE_ORIGIN: on is before the project was approved (or planned)',
-      'FUNDS.OVER_BUDGET: allocations from every source would exceed the budget',
-    ],
+    422: [...FUNDS_MOVEMENT_REFUSALS, 'FUNDS.OVER_BUDGET: allocations from every source would exceed the budget'],
   })
   allocate(
     @CommandCtx() ctx: CommandContext,
@@ -234,12 +236,7 @@ export class ProjectsHttpController {
   @ApiOperation({ summary: '资金拨付 / disburse from a source; refused (422 FUNDS.INSUFFICIENT_BALANCE) above what remains' })
   @ApiRefusals({
     404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
-    422: [
-      'FUNDS.PROJECT_NOT_OPEN: funds move only on an approved, started or completed project',
-      'DAY.IN_FUTURE: on is after today',
-      'DAY.BEFORE_ORIGIN: on is before the project was approved (or planned)',
-      'FUNDS.INSUFFICIENT_BALANCE: more than remains from the source',
-    ],
+    422: [...FUNDS_MOVEMENT_REFUSALS, 'FUNDS.INSUFFICIENT_BALANCE: more than remains from the source'],
   })
   disburse(
     @CommandCtx() ctx: CommandContext,

@@ -23,6 +23,15 @@ import {
 } from './dto/pledge.dto';
 import { Ctx, PLEDGE_ROLES, uuidParam } from './request-context';
 
+/** Filing and returning answer alike: the level above decides on a pledge awaiting filing. */
+const FILING_DECISION_REFUSALS = {
+  404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree', 'ORGANIZATION.NOT_FOUND: the pledging organisation is no longer in the tree'],
+  409: [
+    'PLEDGE.NOT_AWAITING_FILING: filed, returned or closed already',
+    'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
+  ],
+};
+
 /** 公开承诺 → 践诺 → 评诺. Someone else's pledge answers like one that does not exist (404). */
 @ApiTags('pledges')
 @ApiBearerAuth()
@@ -79,16 +88,7 @@ export class PledgesHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '把关备案 / the level above files the pledge' })
   @ApiOkResponse({ type: VersionResponse })
-  @ApiRefusals({
-    404: [
-      'PLEDGE.NOT_FOUND: unknown, or outside your subtree',
-      'ORGANIZATION.NOT_FOUND: the pledging organisation is no longer in the tree',
-    ],
-    409: [
-      'PLEDGE.NOT_AWAITING_FILING: filed, returned or closed already',
-      'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
-    ],
-  })
+  @ApiRefusals(FILING_DECISION_REFUSALS)
   file(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: DecisionRequest) {
     return this.filePledge.execute(id, { reason: b.reason ?? '' }, ctx);
   }
@@ -98,16 +98,7 @@ export class PledgesHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '退回 / the level above returns the pledge with its reason' })
   @ApiOkResponse({ type: VersionResponse })
-  @ApiRefusals({
-    404: [
-      'PLEDGE.NOT_FOUND: unknown, or outside your subtree',
-      'ORGANIZATION.NOT_FOUND: the pledging organisation is no longer in the tree',
-    ],
-    409: [
-      'PLEDGE.NOT_AWAITING_FILING: filed, returned or closed already',
-      'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
-    ],
-  })
+  @ApiRefusals(FILING_DECISION_REFUSALS)
   return(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: DecisionRequest) {
     return this.returnPledge.execute(id, { reason: b.reason ?? '' }, ctx);
   }
