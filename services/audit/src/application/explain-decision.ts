@@ -41,23 +41,20 @@ export async function explainDecision(reader: AuditReader, streamId: string, ver
       'AUDIT.NO_REPLAYER',
       `${event.type} 暂无重放器 / no replayer for ${event.type} yet: its timeline, inputs and rule version are shown by timeline and as-of`,
     );
-  const read = streamsToRead({ type: event.type, data: event.data });
+  // Listing what the decision read is the replay's too: a fact it cannot find is its refusal (422).
+  const read = notReplayableIfRefused(() => streamsToRead({ type: event.type, data: event.data }));
   const facts: ReplayFacts = {
     satisfactionPermille: await satisfactionRead(reader, decision.inputs ?? []),
     streamsRead: await otherStreamsRead(reader, read),
   };
-  let replay;
-  try {
-    replay = replayDecision(
+  const replay = notReplayableIfRefused(() =>
+    replayDecision(
       // The decider's events are type and data: the envelope (ids, times, chain) is the store's, not the decision's.
       events.map((e) => ({ type: e.type, data: e.data })),
       version - 1,
       facts,
-    );
-  } catch (e) {
-    if (e instanceof DomainError) throw AuditRefusal.notReplayable(e.code, e.message);
-    throw e;
-  }
+    ),
+  );
   const recorded = redact(replay.recorded.map((e) => ({ type: e.type, data: e.data })));
   const replayed = redact(replay.replayed.map((e) => ({ type: e.type, data: e.data })));
   return {
@@ -114,4 +111,14 @@ async function otherStreamsRead(reader: AuditReader, reads: readonly { streamId:
     streams[streamId] = events.map((e) => ({ type: e.type, data: e.data }));
   }
   return streams;
+}
+
+/** The replay's own refusals (a rule version unknown, a fact missing) as the auditor's 422, naming them. */
+function notReplayableIfRefused<T>(replay: () => T): T {
+  try {
+    return replay();
+  } catch (e) {
+    if (e instanceof DomainError) throw AuditRefusal.notReplayable(e.code, e.message);
+    throw e;
+  }
 }
