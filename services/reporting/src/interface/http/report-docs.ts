@@ -7,7 +7,8 @@ import { ApiOkResponse, ApiProduces, ApiResponse } from '@nestjs/swagger';
 const refusals = [
   ApiResponse({ status: 400, description: 'REQUEST.INVALID: a malformed period or organisation id, naming the field' }),
   ApiResponse({ status: 403, description: 'AUTH.OUT_OF_SCOPE: the organisation lies outside your subtree' }),
-  ApiResponse({ status: 404, description: 'REPORT.ORGANIZATION_UNKNOWN (or REPORT.FIGURE_UNKNOWN): no such organisation or figure' }),
+  // A route that also takes a figure adds REPORT.FIGURE_UNKNOWN with its ApiRefusals.
+  ApiResponse({ status: 404, description: 'REPORT.ORGANIZATION_UNKNOWN: no such organisation' }),
 ];
 
 /** A download of `type`: the file, or a refusal in JSON. `rendered`: made on the render threads, two per user and six in all. */

@@ -138,7 +138,10 @@ export class ReportsHttpController {
   })
   @TracePage()
   @ApiParam({ name: 'figure', enum: FIGURES.map((f) => f.key), description: 'a figure key; another is 404 REPORT.FIGURE_UNKNOWN' })
-  @ApiRefusals({ 429: ['LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once (Retry-After)'] })
+  @ApiRefusals({
+    404: ['REPORT.FIGURE_UNKNOWN: no such figure (GET /reports/figures lists them)'],
+    429: ['LIMIT.TOO_MANY: too many traces of this user, or of everyone, at once (Retry-After)'],
+  })
   @ApiResponse({ status: 503, description: 'REPORT.TRACE_TIMEOUT: the page took too long; ask a smaller page or a smaller subtree' })
   async trace(
     @Param('figure') figure: string,
