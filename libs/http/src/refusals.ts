@@ -1,5 +1,5 @@
 import { SetMetadata, type INestApplication } from '@nestjs/common';
-import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import { controllerMethods } from './openapi-validation-limits';
 
 /**
@@ -36,13 +36,20 @@ export function documentRefusals(doc: OpenAPIObject, app: INestApplication): voi
     const refusals = typeof handler === 'function' ? (Reflect.getMetadata(REFUSALS, handler) as Refusals | undefined) : undefined;
     const op = refusals && operations.get(`${controller.name}_${method}`);
     if (!op) continue;
-    for (const [status, codes] of Object.entries(refusals) as [string, readonly Refusal[]][]) {
-      const own = op.responses[status] as ResponseObject | undefined;
-      const listed = codes.join('; ');
-      op.responses[status] = {
-        description: own?.description ? `${own.description}; ${listed}` : listed,
-        content: own?.content ?? { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
-      };
-    }
+    for (const [status, codes] of Object.entries(refusals) as [string, readonly Refusal[]][]) addRefusals(op, status, codes.join('; '));
   }
+}
+
+/**
+ * `text` after what `op` already says of `status` (a route's own decorator, its ApiRefusals), or
+ * alone, as a Problem answer. A shared response (`$ref`) is left as it is.
+ */
+export function addRefusals(op: OperationObject, status: string, text: string): void {
+  const own = op.responses[status];
+  if (own && '$ref' in own) return;
+  op.responses[status] = {
+    ...own,
+    description: own?.description ? `${own.description}; ${text}` : text,
+    content: own?.content ?? { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
 }

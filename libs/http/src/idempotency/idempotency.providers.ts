@@ -5,6 +5,7 @@ import { providesToken } from '../module-providers';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore } from './idempotency.store';
+import { addRefusals } from '../refusals';
 
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 
@@ -43,13 +44,7 @@ const PUBLIC_KEY_REFUSALS: KeyRefusals = {
 
 /** The key's refusals beside the route's own answer of that status (ApiRefusals), or alone. */
 function addKeyRefusals(op: OperationObject, refusals: KeyRefusals): void {
-  for (const [status, text] of Object.entries(refusals)) {
-    const own = op.responses[status];
-    if (own && '$ref' in own) continue;
-    op.responses[status] = own
-      ? { ...own, description: `${own.description}; ${text}` }
-      : { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-  }
+  for (const [status, text] of Object.entries(refusals)) addRefusals(op, status, text);
 }
 
 /** The header, and its refusals, on every signed-in unsafe operation of the OpenAPI document; a public one's refusal of it. */

@@ -1,9 +1,9 @@
 import { Member } from '../../../domain/member/member.aggregate';
 import type { DomainError } from '../../../domain/shared/domain-error';
-import type { UnitOfWork } from '../../ports/unit-of-work.port';
 import {
   actor,
   demoTree,
+  directUnitOfWork,
   fixedClock,
   InMemoryMembers,
   InMemoryOrganizations,
@@ -33,8 +33,7 @@ describe(MakeMemberFullHandler.name, () => {
     members.rows.set(m.id, m);
     locks = recordLocks(organizations, members);
     outbox = new RecordingOutbox();
-    const uow: UnitOfWork = { run: (work) => work() };
-    sut = new MakeMemberFullHandler(organizations, members, outbox, uow, fixedClock('2011-07-15'));
+    sut = new MakeMemberFullHandler(organizations, members, outbox, directUnitOfWork, fixedClock('2011-07-15'));
   });
 
   it('When_TheCallerHoldsTheMembersOrganisation_Then_LocksItSharedBeforeTheMember_AndSavesHimFull', async () => {
