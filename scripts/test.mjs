@@ -39,10 +39,17 @@ const jestArgs = (label, args) => {
   fs.rmSync(out, { force: true });
   return { out, args: [JEST, ...args, '--json', `--outputFile=${out}`] };
 };
+const UNWIRED = 'VANGUARD_UNDOCUMENTED_ANSWERS reached no suite, so no answer was checked against its document';
 /** The check of the answers noted above: each route and status once, with the codes answered. */
 const documentedAnswers = () => {
   const seen = new Map();
-  const files = fs.existsSync(undocumentedAnswers) ? fs.readdirSync(undocumentedAnswers) : [];
+  const all = fs.existsSync(undocumentedAnswers) ? fs.readdirSync(undocumentedAnswers) : [];
+  // Each app that notes marks it (undocumented-answers.ts): none means the variable reached no suite.
+  if (!all.some((f) => f.endsWith('.noting'))) {
+    console.log('\n── documented answers: no app noted its answers; the check did not run');
+    return { name: 'documented answers', code: 1, out: `no <pid>.noting in ${undocumentedAnswers}: ${UNWIRED}` };
+  }
+  const files = all.filter((f) => f.endsWith('.jsonl'));
   for (const file of files)
     for (const line of fs.readFileSync(path.join(undocumentedAnswers, file), 'utf8').split('\n').filter(Boolean)) {
       let a;

@@ -11,6 +11,10 @@ import { ROUTE_OWN_STATUSES } from './refusals';
 export const UNDOCUMENTED_ANSWERS_ENV = 'VANGUARD_UNDOCUMENTED_ANSWERS';
 
 /** What Express knows of the request once routed: the method and the route's own path pattern. */
+/** The file suffix of a process's mark that it notes answers (beside its `<pid>.jsonl`). */
+export const NOTING_MARK = '.noting';
+
+/** What Express knows of the request once routed: the method and the route's own path pattern. */
 export interface RoutedRequest {
   readonly method?: string;
   readonly route?: { readonly path?: unknown };
@@ -73,6 +77,13 @@ export function undocumentedAnswer(doc: OpenAPIObject, req: RoutedRequest, statu
 export function undocumentedAnswersFromEnv(doc: OpenAPIObject, dir = process.env[UNDOCUMENTED_ANSWERS_ENV]): AnswerNotes | undefined {
   if (!dir) return undefined;
   const file = path.join(dir, `${process.pid}.jsonl`);
+  // Says the notes are on in this process: a run whose check finds none was not checking at all.
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${process.pid}${NOTING_MARK}`), '');
+  } catch {
+    /* the check then finds no mark and says so */
+  }
   return {
     note(req, status, code) {
       const answer = undocumentedAnswer(doc, req, status, code);

@@ -108,6 +108,10 @@ describe('undocumented answers (ADR 0156)', () => {
     expect(undocumentedAnswer(at('X.Y'), head, 409, 'X.Y')).toMatchObject({ method: 'GET', missing: 'status' });
   });
 
+  it('marks the directory as soon as the notes are on, so a run that noted nothing can tell it was checking', () => {
+    expect(fs.readdirSync(dir)).toContain(`${process.pid}.noting`);
+  });
+
   it('notes nothing without a directory', () => {
     expect(undocumentedAnswersFromEnv(doc, '')).toBeUndefined();
   });
