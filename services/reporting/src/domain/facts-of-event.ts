@@ -38,7 +38,7 @@ const WINDOW_SERVICE_FIGURES: Readonly<Record<string, string>> = {
 
 /**
  * One batch's counts summed per kind; a kind the batch did not count yields no row, so its
- * figure stays 暂无数据 rather than 0. The batch counts on the day it was counted, not per month
+ * figure stays 暂无数据 rather than 0. The batch counts on the day it was counted (`countedOn`), not per month
  * in it: a fact is one row per (event, figure, organisation, day), and batches are sent monthly.
  */
 function windowServices(counts: readonly unknown[]): [string, number][] {
@@ -214,9 +214,31 @@ function monthSpan(month: string): readonly [string, string] | undefined {
 
 /**
  * The day the work an event records was done, where its data names it: a deed done on 28 December
- * that a county reports on 3 January is a figure of December, and of last year (ADR 0106).
+ * that a county reports on 3 January is a figure of December, and of last year (ADR 0106). Every
+ * counted type whose contract names such a day is here (ADR 0157): a comment made, findings
+ * recorded or money disbursed in 2011 and entered in 2026 is 2011's work. A due day (`PledgeMade.dueOn`)
+ * is not a day work was done.
  */
 const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {
+  'evaluation.LeaderCommentMade': (d) => d['madeOn'],
+  'evaluation.MassEvaluationFindingsRecorded': (d) => d['recordedOn'],
+  'evaluation.InspectionFindingsRecorded': (d) => d['recordedOn'],
+  'evaluation.MonthlyReviewFindingsRecorded': (d) => d['recordedOn'],
+  'evaluation.InspectionLaunched': (d) => d['launchedOn'],
+  // A round about May concluded on 2 June still counts in May (OWN_PERIODS).
+  'evaluation.MonthlyReviewConcluded': (d) => d['concludedOn'],
+  'evaluation.OrganizationAssessed': (d) => d['assessedOn'],
+  'evaluation.WindowServicesCounted': (d) => d['countedOn'],
+  'evaluation.TrainingClassOpened': (d) => d['startsOn'],
+  'evaluation.RectificationCompleted': (d) => d['completedOn'],
+  'evaluation.RectificationOverdue': (d) => d['markedOn'],
+  'commendation.CommendationDecided': (d) => d['decidedOn'],
+  'commendation.CommendationRevoked': (d) => d['revokedOn'],
+  'assistance.PairingFormed': (d) => d['from'],
+  'assistance.CadreDispatched': (d) => d['from'],
+  'assistance.ProjectPlanned': (d) => d['plannedOn'],
+  'assistance.FundsDisbursed': (d) => d['on'],
+  'assistance.FundMovementReversed': (d) => d['on'],
   'assistance.DeedDone': (d) => d['doneOn'],
   'assistance.DeedCorrected': (d) => d['doneOn'],
   'assistance.VisitLogged': (d) => d['visitedOn'],
@@ -236,16 +258,14 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const lastDayOf = (year: number, month: number) => `${year}-${pad(month)}-${pad(new Date(Date.UTC(year, month, 0)).getUTCDate())}`;
 
 /**
- * The day a fact is filed under: the day the work was done when the event names it; else the
- * Asia/Shanghai day the event occurred, or, when the event is about a period it occurred outside
- * of, that period's nearest day — so each period's figures hold what that period's work produced,
+ * The day a fact is filed under: the day the work was done when the event names it, else the
+ * Asia/Shanghai day the event occurred; when the event is about a period that day is outside of,
+ * that period's nearest day — so each period's figures hold what that period's work produced,
  * whenever it was reported, approved or planned.
  */
 export function filingDay(event: CountedEvent): string {
   const data = (event.data ?? {}) as Data;
-  const own = dayNamed(OWN_DAYS[event.type]?.(data));
-  if (own) return own;
-  const day = shanghaiDay(event.occurredAt);
+  const day = dayNamed(OWN_DAYS[event.type]?.(data)) ?? shanghaiDay(event.occurredAt);
   const span = OWN_PERIODS[event.type]?.(data);
   if (!span) return day;
   const [first, last] = span;

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DAY_YEARS } from '@vanguard/contracts';
-import { EXTRACTED_TYPES, factsOf } from './facts-of-event';
+import { EXTRACTED_TYPES, factsOf, filingDay } from './facts-of-event';
 import { FIGURE_BY_KEY, FIGURES, PERSONAL_FIGURES, combine } from './figures';
 import { parsePeriod, quartersOf, shanghaiDay } from './period';
 
@@ -226,6 +228,20 @@ describe('factsOf', () => {
       '2028-02-29',
     ],
     [
+      'a May 2011 round concluded on 2 June 2011 and entered in 2026 on the last day of May 2011',
+      'evaluation.MonthlyReviewConcluded',
+      { month: '2011-05', concludedOn: '2011-06-02', results: [] },
+      '2026-03-02T02:00:00.000Z',
+      '2011-05-31',
+    ],
+    [
+      'a 2011 assessment made on 20 December 2011 and entered in 2026 on that day',
+      'evaluation.OrganizationAssessed',
+      { period: '2011', assessedOn: '2011-12-20', tier: 'advanced' },
+      '2026-02-03T02:00:00.000Z',
+      '2011-12-20',
+    ],
+    [
       'an event inside its own period on its Shanghai day',
       'evaluation.ReviewApproved',
       { year: 2026, grade: 'good' },
@@ -261,6 +277,63 @@ describe('factsOf', () => {
       'publicity.ExemplarPublished',
       { subjectKind: 'member', publishedOn: '2026-12-29' },
       '2026-12-29',
+    ],
+    // ADR 0157: every counted event that names the day its work was done.
+    ['a comment made in 2011 and entered in 2027', 'evaluation.LeaderCommentMade', { madeOn: '2011-04-15', findings: [] }, '2011-04-15'],
+    [
+      'mass-evaluation findings recorded on 31 May 2011',
+      'evaluation.MassEvaluationFindingsRecorded',
+      { recordedOn: '2011-05-31', findings: [{ rectification: '整改' }] },
+      '2011-05-31',
+    ],
+    [
+      'inspection findings recorded on 30 June 2011',
+      'evaluation.InspectionFindingsRecorded',
+      { recordedOn: '2011-06-30', findings: [{ rectification: '整改' }] },
+      '2011-06-30',
+    ],
+    [
+      'monthly-review findings recorded on 31 May 2011',
+      'evaluation.MonthlyReviewFindingsRecorded',
+      { recordedOn: '2011-05-31', findings: [{ rectification: '' }] },
+      '2011-05-31',
+    ],
+    ['an inspection launched on 15 June 2011', 'evaluation.InspectionLaunched', { launchedOn: '2011-06-15', units: ['a'] }, '2011-06-15'],
+    [
+      'a window batch counted on 2 June 2011',
+      'evaluation.WindowServicesCounted',
+      { countedOn: '2011-06-02', counts: [{ kind: 'service_given', month: '2011-05', count: 3 }] },
+      '2011-06-02',
+    ],
+    [
+      'a training class starting on 8 November 2010',
+      'evaluation.TrainingClassOpened',
+      { startsOn: '2010-11-08', endsOn: '2010-11-12' },
+      '2010-11-08',
+    ],
+    [
+      'a rectification completed on 1 July 2011',
+      'evaluation.RectificationCompleted',
+      { completedOn: '2011-07-01', onTime: true },
+      '2011-07-01',
+    ],
+    ['a rectification marked overdue on 2 July 2011', 'evaluation.RectificationOverdue', { markedOn: '2011-07-02' }, '2011-07-02'],
+    ['a commendation decided on 1 July 2026', 'commendation.CommendationDecided', { decidedOn: '2026-07-01' }, '2026-07-01'],
+    ['a commendation revoked on 3 August 2026', 'commendation.CommendationRevoked', { revokedOn: '2026-08-03' }, '2026-08-03'],
+    ['a pairing formed from 1 March 2026', 'assistance.PairingFormed', { from: '2026-03-01', to: '2028-02-28' }, '2026-03-01'],
+    [
+      'a cadre dispatched from 1 April 2026',
+      'assistance.CadreDispatched',
+      { role: 'first_secretary', from: '2026-04-01', to: '2028-03-31' },
+      '2026-04-01',
+    ],
+    ['a project planned on 12 February 2026', 'assistance.ProjectPlanned', { plannedOn: '2026-02-12' }, '2026-02-12'],
+    ['funds disbursed on 10 July 2026', 'assistance.FundsDisbursed', { on: '2026-07-10', amountFen: 100 }, '2026-07-10'],
+    [
+      'a disbursement reversed on 22 May 2026',
+      'assistance.FundMovementReversed',
+      { on: '2026-05-22', reversedKind: 'disbursement', amountFen: 100 },
+      '2026-05-22',
     ],
     ['a deed whose day is not a calendar day on the day it was reported', 'assistance.DeedDone', { doneOn: '2026-02-30' }, '2027-01-03'],
     ['a deed whose day is not text on the day it was reported', 'assistance.DeedDone', { doneOn: 20261228 }, '2027-01-03'],
@@ -306,6 +379,41 @@ describe('factsOf', () => {
     ]);
     expect(corrected('2026-12-20', '2026-12-20', 6)).toEqual([['households_helped', ORG, '2026-12-20', 2]]);
     expect(corrected('2026-12-20', '2026-12-20')).toEqual([]);
+  });
+
+  /**
+   * Read from the published JSON Schemas, not from the filing table: a counted type whose contract
+   * names a calendar day (`format: date`) in its data is filed on one of the days it names, so a
+   * type or a day field added later cannot be filed on the day it was entered unnoticed (ADR 0157).
+   */
+  it('files every counted event whose published contract names a day on a day it names, a due day excepted', () => {
+    const NOT_WORK_DAYS: Readonly<Record<string, string>> = {
+      'evaluation.PledgeMade': 'dueOn is when the pledge falls due',
+      // Filed in the quarter it plans (ADR 0103), which its days lie in; the quarter is left out here.
+      'evaluation.CyclePlanned': 'startsOn and endsOn bound the quarter it is about',
+    };
+    const schemas = join(__dirname, '..', '..', '..', '..', 'docs', 'events', 'schemas');
+    const files = readdirSync(schemas);
+    const named: string[] = [];
+    for (const type of EXTRACTED_TYPES) {
+      const latest = files.filter((f) => f.startsWith(`${type}.v`)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      expect(latest.length).toBeGreaterThan(0);
+      const schema = JSON.parse(readFileSync(join(schemas, latest[latest.length - 1]!), 'utf8')) as {
+        properties: { data: { properties?: Record<string, { format?: string }> } };
+      };
+      const fields = Object.entries(schema.properties.data.properties ?? {})
+        .filter(([, p]) => p.format === 'date')
+        .map(([k]) => k);
+      if (!fields.length) continue;
+      // Distinct days of 2011, the event entered in 2026.
+      const data = Object.fromEntries(fields.map((f, i) => [f, `2011-0${i + 1}-1${i}`]));
+      const day = filingDay({ type, orgId: ORG, occurredAt: '2026-06-15T02:00:00.000Z', data });
+      if (NOT_WORK_DAYS[type]) expect(day).toBe('2026-06-15');
+      else expect([type, Object.values(data)]).toEqual([type, expect.arrayContaining([day])]);
+      named.push(type);
+    }
+    // The schemas were read: the types above that name days are found.
+    expect(named).toEqual(expect.arrayContaining(['assistance.FundsDisbursed', 'evaluation.LeaderCommentMade', 'assistance.DeedDone']));
   });
 
   it('keeps the Shanghai day of an event whose period cannot be read', () => {

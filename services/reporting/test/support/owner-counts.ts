@@ -10,8 +10,36 @@ import type { Pool } from 'pg';
  * contact-point tables. A figure is `null` when no event fed it, a rate is ballot-weighted.
  */
 
-/** Store events as one relation: type, counting organisation, data, and the day the figure files it under. */
-const EVENTS = `
+/**
+ * The day an event's work was done, where its data names one (ADR 0106, 0157), from the contracts'
+ * field names; null for the rest, which count on the day they occurred.
+ */
+const OWN_DAY = `(case s.type
+    when 'evaluation.LeaderCommentMade' then s.data->>'madeOn'
+    when 'evaluation.MassEvaluationFindingsRecorded' then s.data->>'recordedOn'
+    when 'evaluation.InspectionFindingsRecorded' then s.data->>'recordedOn'
+    when 'evaluation.MonthlyReviewFindingsRecorded' then s.data->>'recordedOn'
+    when 'evaluation.InspectionLaunched' then s.data->>'launchedOn'
+    when 'evaluation.MonthlyReviewConcluded' then s.data->>'concludedOn'
+    when 'evaluation.OrganizationAssessed' then s.data->>'assessedOn'
+    when 'evaluation.WindowServicesCounted' then s.data->>'countedOn'
+    when 'evaluation.TrainingClassOpened' then s.data->>'startsOn'
+    when 'evaluation.RectificationCompleted' then s.data->>'completedOn'
+    when 'evaluation.RectificationOverdue' then s.data->>'markedOn'
+    when 'commendation.CommendationDecided' then s.data->>'decidedOn'
+    when 'commendation.CommendationRevoked' then s.data->>'revokedOn'
+    when 'assistance.PairingFormed' then s.data->>'from'
+    when 'assistance.CadreDispatched' then s.data->>'from'
+    when 'assistance.ProjectPlanned' then s.data->>'plannedOn'
+    when 'assistance.FundsDisbursed' then s.data->>'on'
+    when 'assistance.FundMovementReversed' then s.data->>'on'
+    when 'assistance.DeedDone' then s.data->>'doneOn'
+    when 'assistance.DeedCorrected' then s.data->>'doneOn'
+    when 'assistance.VisitLogged' then s.data->>'visitedOn'
+  end)::date`;
+
+/** Store events as one relation (type, counting organisation, data) with the day their work was done or they occurred. */
+const STORE_DAYS = `
   store as (
     select type, org_id, (canonical::jsonb)->'data' as data, occurred_at from evaluation.events
     union all
@@ -21,7 +49,7 @@ const EVENTS = `
   ),
   own_period as (
     -- Events about a period of their own are filed inside it, on its nearest day (ADR 0103).
-    select s.*, (s.occurred_at at time zone 'Asia/Shanghai')::date as occurred_on,
+    select s.*, coalesce(${OWN_DAY}, (s.occurred_at at time zone 'Asia/Shanghai')::date) as done_on,
       case type
         when 'evaluation.ReviewApproved' then make_date((data->>'year')::int, 1, 1)
         when 'evaluation.OrganizationAssessed' then make_date((data->>'period')::int, 1, 1)
@@ -35,14 +63,14 @@ const EVENTS = `
         else interval '1 year'
       end as span
     from store s
-  ),
+  )`;
+
+/** STORE_DAYS and `ev`: each event with the day the figure files it under. */
+const EVENTS = `${STORE_DAYS},
   ev as (
-    -- An event naming the day its work was done is filed on that day (ADR 0106).
     select type, org_id, data,
-      case when type in ('assistance.DeedDone', 'assistance.DeedCorrected') then (data->>'doneOn')::date
-           when type = 'assistance.VisitLogged' then (data->>'visitedOn')::date
-           when first_day is null then occurred_on
-           else greatest(first_day, least((first_day + span - interval '1 day')::date, occurred_on)) end as day
+      case when first_day is null then done_on
+           else greatest(first_day, least((first_day + span - interval '1 day')::date, done_on)) end as day
     from own_period
   )`;
 
@@ -188,23 +216,24 @@ export async function ownerRosterCounts(stores: Pool, rootId: string): Promise<F
   return { ...rows[0]! };
 }
 
-/** Years and quarters the stores' own-period events are about and deeds and visits were done in, so the filing rules are checked where they land. */
+/** Years and quarters the stores' own-period events are about and their work was done in, so the filing rules are checked where they land. */
 export async function ownPeriods(stores: Pool): Promise<string[]> {
   const { rows } = await stores.query<{ key: string }>(
-    `select distinct case type
-       when 'evaluation.ReviewApproved' then data->>'year'
-       when 'evaluation.CyclePlanned' then data->>'quarter'
-       when 'evaluation.MonthlyReviewConcluded' then left(data->>'month', 4)
-       else data->>'period' end as key
-     from (select type, (canonical::jsonb)->'data' as data from evaluation.events) e
-     where type in ('evaluation.ReviewApproved', 'evaluation.OrganizationAssessed', 'evaluation.TierChanged',
-                    'evaluation.CyclePlanned', 'evaluation.MonthlyReviewConcluded')
-     union
-     -- The years and quarters of the days deeds and visits were done on (ADR 0106).
-     select k from assistance.vanguard_outbox,
-       lateral (select coalesce(envelope->'data'->>'doneOn', envelope->'data'->>'visitedOn') as d) x,
-       lateral (values (left(x.d, 4)), (left(x.d, 4) || '-Q' || ((substr(x.d, 6, 2)::int + 2) / 3))) v(k)
-     where event_type in ('assistance.DeedDone', 'assistance.DeedCorrected', 'assistance.VisitLogged')
+    `with ${STORE_DAYS}
+     select distinct key from (
+       select case type
+         when 'evaluation.ReviewApproved' then data->>'year'
+         when 'evaluation.CyclePlanned' then data->>'quarter'
+         when 'evaluation.MonthlyReviewConcluded' then left(data->>'month', 4)
+         else data->>'period' end as key
+       from (select type, (canonical::jsonb)->'data' as data from evaluation.events) e
+       where type in ('evaluation.ReviewApproved', 'evaluation.OrganizationAssessed', 'evaluation.TierChanged',
+                      'evaluation.CyclePlanned', 'evaluation.MonthlyReviewConcluded')
+       union
+       -- The years and quarters of the days the stores' work was done on (ADR 0106, 0157).
+       select k from own_period, lateral (select done_on::text as d) x,
+         lateral (values (left(x.d, 4)), (left(x.d, 4) || '-Q' || ((substr(x.d, 6, 2)::int + 2) / 3))) v(k)
+     ) keys
      order by key`,
   );
   return rows.map((r) => r.key);
