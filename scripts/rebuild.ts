@@ -39,7 +39,7 @@ export function progressBar(label: string, started = Date.now()): (done: number,
 }
 
 /** Reporting has no event store: its projections are rebuilt from the topics it follows. */
-async function rebuildFromTopics(database: Database, signal?: AbortSignal): Promise<RebuildReport> {
+async function rebuildFromTopics(database: Database, signal?: AbortSignal): Promise<RebuildReport & { refused: number }> {
   const infra = infraConfig();
   const url = new URL(serviceDatabaseUrl('reporting', databaseUrlOf(database, infra)));
   url.searchParams.set('options', '-c search_path=reporting');
@@ -51,13 +51,38 @@ async function rebuildFromTopics(database: Database, signal?: AbortSignal): Prom
       onTopicCreated: (topic) => process.stderr.write(`[rebuild] ${topic} was not on the broker (nothing published yet): created it\n`),
       signal,
     });
-    return { projections: ['rpt_org', 'rpt_member', 'rpt_fact'], events: r.records, ms: r.ms, caughtUpUnderLock: r.caughtUpUnderLock };
+    return {
+      projections: ['rpt_org', 'rpt_member', 'rpt_fact'],
+      events: r.records,
+      ms: r.ms,
+      caughtUpUnderLock: r.caughtUpUnderLock,
+      refused: r.refused,
+    };
   } finally {
     await pool.end();
   }
 }
 
-export async function rebuild(service: string, names: readonly string[], database: Database, signal?: AbortSignal): Promise<RebuildReport> {
+/** A usage mistake, refused before anything connects: a rebuild swaps live tables, so a typo must not start one. */
+export function rebuildArgs(argv: readonly string[]): { service: string; names: string[]; database: Database } {
+  const { database, rest } = databaseArg(argv);
+  const options = rest.filter((a) => a.startsWith('-'));
+  if (options.length) throw new UsageError(`unexpected option(s) ${options.join(' ')}`);
+  const [service, ...names] = rest;
+  const known = ['reporting', ...Object.keys(REGISTRIES)];
+  if (!service || !known.includes(service)) throw new UsageError(`name the service whose projections to rebuild: ${known.join(', ')}`);
+  // Reporting rebuilds its tables together: their totals are kept by triggers across all three.
+  if (service === 'reporting' && names.length)
+    throw new UsageError(`reporting rebuilds all its projections together and takes no names, got ${names.join(' ')}`);
+  return { service, names, database };
+}
+
+export async function rebuild(
+  service: string,
+  names: readonly string[],
+  database: Database,
+  signal?: AbortSignal,
+): Promise<RebuildReport & { refused?: number }> {
   if (service === 'reporting') return rebuildFromTopics(database, signal);
   if (service !== 'evaluation' && service !== 'commendation')
     throw new Error(`no projections to rebuild for "${service}"; known: ${Object.keys(REGISTRIES).join(', ')}`);
@@ -82,19 +107,16 @@ export async function rebuild(service: string, names: readonly string[], databas
 }
 
 if (require.main === module) {
-  const usage = 'usage: rebuild.ts evaluation|commendation|reporting [projection-name …] [--database platform|test]';
-  let parsed: ReturnType<typeof databaseArg>;
+  const usage =
+    'usage: rebuild.ts evaluation|commendation [projection-name …] [--database platform|test]\n       rebuild.ts reporting [--database platform|test]';
+  let parsed: ReturnType<typeof rebuildArgs>;
   try {
-    parsed = databaseArg(process.argv.slice(2));
+    parsed = rebuildArgs(process.argv.slice(2));
   } catch (e) {
     process.stderr.write(`[rebuild] ${(e as Error).message}\n${usage}\n`);
     process.exit(e instanceof UsageError ? 2 : 1);
   }
-  const [service, ...names] = parsed.rest.filter((a) => !a.startsWith('--'));
-  if (!service) {
-    process.stderr.write(`${usage}\n`);
-    process.exit(2);
-  }
+  const { service, names } = parsed;
   // Reporting's: Ctrl-C or a SIGTERM stops the rebuild where it is and lets it drop its shadow tables; a second one exits at once.
   const interrupted = new AbortController();
   if (service === 'reporting')
@@ -108,7 +130,9 @@ if (require.main === module) {
     .then((r) =>
       process.stderr.write(
         `[rebuild] ${r.projections.join(', ')}: ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)}s ` +
-          `(${Math.round(r.events / Math.max(r.ms / 1000, 0.001)).toLocaleString('en')}/s), ${r.caughtUpUnderLock} caught up at the swap\n`,
+          `(${Math.round(r.events / Math.max(r.ms / 1000, 0.001)).toLocaleString('en')}/s), ${r.caughtUpUnderLock} caught up at the swap` +
+          // Records the live consumer would dead-letter (unsigned, forged, off-contract): counted, not applied.
+          `${r.refused === undefined ? '' : `, ${r.refused.toLocaleString('en')} refused`}\n`,
       ),
     )
     .catch((e: unknown) => {

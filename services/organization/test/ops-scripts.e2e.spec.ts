@@ -41,6 +41,18 @@ describe('operational scripts', () => {
     expect(r.stderr).toMatch(/unexpected argument\(s\) --databse test/);
   });
 
+  // A rebuild swaps live tables: a mistyped or unknown argument must not start one (each would, before).
+  it.each<[string[], RegExp]>([
+    [['reporting', '--help'], /unexpected option\(s\) --help/],
+    [['reporting', 'rpt_fact'], /reporting rebuilds all its projections together and takes no names, got rpt_fact/],
+    [['reportng'], /name the service whose projections to rebuild: reporting, evaluation, commendation/],
+  ])('rebuild refuses %j with status 2, before it connects', async (args, message) => {
+    const r = await script('rebuild.ts', args);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   it.each<[string, NodeJS.ProcessEnv]>([
     ['VANGUARD_ENV', { VANGUARD_ENV: 'production' }],
     ['NODE_ENV', { NODE_ENV: 'production' }],

@@ -3,10 +3,12 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { EventSigner, ScopeService, developmentEventKey, signWithDevelopmentKey } from '@vanguard/auth';
 import { deadLetterTopic } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
+import { metricsRegistry } from '@vanguard/observability';
 import { DEAD_LETTER_HEADERS, ensureTopics, headerValue } from '@vanguard/messaging';
 import { createTestSchema, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { parsePeriod } from '../src/domain/period';
 import { ProjectionRunner } from '../src/infrastructure/projection/projection.runner';
+import { reportingContracts } from '../src/infrastructure/projection/source-topics';
 import { rebuildReporting } from '../src/infrastructure/projection/rebuild';
 import { RPT_ORG_TABLE } from '../src/infrastructure/projection/projection-handlers';
 import { SqlFiguresReadModel } from '../src/infrastructure/sql-figures.read-model';
@@ -43,14 +45,17 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
   Object.assign(county, { path: [county.id] });
   Object.assign(village, { path: [county.id, village.id] });
 
+  const group = `reporting-forged-${randomUUID()}`;
+
   beforeAll(async () => {
     db = await createTestSchema('reporting_forged');
     await migrateReporting(db.pool);
     runner = new ProjectionRunner(db.pool, new ScopeService({ table: RPT_ORG_TABLE }), {
       enabled: true,
       brokers: infraConfig().kafkaBrokers,
-      groupId: `reporting-forged-${randomUUID()}`,
+      groupId: group,
       topicPrefix: prefix,
+      lagMetricIntervalMs: 250,
     });
     await runner.onApplicationBootstrap();
     await runner.start();
@@ -229,6 +234,25 @@ describe('reporting refuses forged events (real Postgres and Kafka)', () => {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
+  });
+
+  // Issue 16's "lag per source topic as a metric": the consumer sets it only from a delivered batch.
+  it('measures the lag metric of every source partition at the broker, topics nothing was published to included, down to 0', async () => {
+    const topics = reportingContracts(prefix).topics();
+    const series = async () =>
+      ((await metricsRegistry.getSingleMetric('vanguard_consumer_lag')?.get())?.values ?? []).filter((v) => v.labels['group'] === group);
+    await waitUntil(
+      'a lag series for each partition of every source topic, each at 0',
+      async () => {
+        const got = await series();
+        return topics.every((t) =>
+          [0, 1, 2].every((p) => got.some((v) => v.labels['topic'] === t && v.labels['partition'] === String(p) && v.value === 0)),
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    // Publicity's and commendation's topics: nothing in this suite is published there, so only the broker's measurement names them.
+    expect(topics.filter((t) => t.includes('publicity') || t.includes('commendation')).length).toBeGreaterThan(0);
   });
 
   it('a rebuild from the topics leaves the same forgeries out (it reads them again from the beginning)', async () => {

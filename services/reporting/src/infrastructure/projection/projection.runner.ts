@@ -4,6 +4,7 @@ import { serviceEventVerifier, type Following, type ScopeService } from '@vangua
 import {
   EventConsumer,
   PgInbox,
+  gauge,
   ensureTopics,
   keepStarting,
   serviceKafka,
@@ -36,6 +37,11 @@ export class LagUnavailable extends Error {
 const LAG_FRESH_MS = 1_000;
 /** How long a caller waits for the broker before a 503. */
 const LAG_TIMEOUT_MS = 2_500;
+/**
+ * How often the lag metric is measured at the broker: the consumer sets it only when a partition
+ * delivers a batch, so a topic quiet since the start had no series and a stalled one kept its last value.
+ */
+const LAG_METRIC_MS = 15_000;
 
 export interface ProjectionRunnerOptions {
   readonly enabled: boolean;
@@ -46,6 +52,8 @@ export interface ProjectionRunnerOptions {
   readonly topicPrefix?: string;
   /** How long a caller of `lag()` waits for the broker before LagUnavailable; `LAG_TIMEOUT_MS` unless a test shortens it. */
   readonly lagTimeoutMs?: number;
+  /** How often `vanguard_consumer_lag` is measured at the broker for every source partition; `LAG_METRIC_MS` unless a test shortens it. */
+  readonly lagMetricIntervalMs?: number;
 }
 
 /**
@@ -66,6 +74,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   private dlqProducer: Producer | undefined;
   private readonly deadLetterTopics = new Set<string>();
   private lastLag: { at: number; value: ConsumerLag } | undefined;
+  private lagMetricTimer: NodeJS.Timeout | undefined;
+  /** The consumer's own gauge (get-or-create by name): it sets a partition's lag as it applies a batch. */
+  private readonly lagGauge = gauge(metricsRegistry, 'vanguard_consumer_lag', 'Messages on the partition not yet processed by the group', [
+    'group',
+    'topic',
+    'partition',
+  ]);
   /** Every attempt's consumer and every lag check are made from this one client, let go of at stop. */
   private readonly client: ServiceKafka;
 
@@ -127,12 +142,18 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       transactionBatchSize: 500,
     });
     await this.consumer.start();
+    // A failed measurement leaves the metric as it was; `lag()` callers see the failure themselves.
+    this.lagMetricTimer = setInterval(
+      () => void this.lag().catch(() => undefined),
+      this.options.lagMetricIntervalMs ?? LAG_METRIC_MS,
+    ).unref();
   }
 
   /**
    * Consumer lag per source topic from the broker: the group's committed offsets against each
    * partition's end (a partition never committed counts from its start). Offsets are committed
-   * about every second, so a caught-up consumer may show a few records for a moment. Callers
+   * about every second, so a caught-up consumer may show a few records for a moment. Each
+   * measurement also sets `vanguard_consumer_lag` for every source partition. Callers
    * at the same moment share one measurement, and an answer is reused for `LAG_FRESH_MS`: each
    * used to open an admin connection of its own. A disabled consumer or an unreachable broker is
    * LagUnavailable within about `LAG_TIMEOUT_MS`, not kafkajs's retries (some seven seconds).
@@ -172,7 +193,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
         let end = 0;
         for (const p of ends) {
           const at = Number(done.find((d) => d.partition === p.partition)?.offset ?? '-1');
-          lag += Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+          const behind = Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+          this.lagGauge.set({ group: this.options.groupId, topic, partition: String(p.partition) }, behind);
+          lag += behind;
           end += Number(p.high);
         }
         out.push({ topic, lag, end });
@@ -222,6 +245,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   async onModuleDestroy(): Promise<void> {
     this.retrying?.stop();
+    clearInterval(this.lagMetricTimer);
     // A start still connecting is waited for, so its consumer is stopped too.
     await this.starting?.catch(() => undefined);
     const c = this.consumer;
