@@ -17,7 +17,10 @@ export function countyContract(type: string): AnyEventContract {
   return contract;
 }
 
-/** The contract key of a county message, e.g. `roster-member-<memberId>`. */
+/**
+ * The contract key of a county message as written, e.g. `roster-member-<memberId>`. The gate reads
+ * its ids in either case as one subject, and so does the numbering (county-state.ts).
+ */
 export function subjectOf(type: string, data: Record<string, unknown>): string {
   const contract = countyContract(type);
   // The contract's own binding (libs/contracts), which the gate checks: data as parsed, so read unparsed defensively.

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { EventEnvelope } from '@vanguard/contracts';
+import { lowerCaseUuids } from '@vanguard/kernel';
 import { UsageError } from './county-drafts';
 import { fsyncDirectory, withExclusiveLock } from './exclusive-lock';
 
@@ -22,10 +23,33 @@ export interface CountySequences {
   readonly subjects: Readonly<Record<string, number>>;
 }
 
+/**
+ * A subject as the gate numbers it: its ids lower-cased by the gate's own rule (ADR 0105). Numbered
+ * as written, one member sent as <ID> and then as <id> took sequence 1 twice, and the gate refused
+ * the second (a corrected record) as COUNTY.STALE.
+ */
+const subjectAsTheGateReadsIt = (subject: string): string => lowerCaseUuids(subject);
+
+/**
+ * `current` with each subject under the gate's spelling, at the highest sequence any spelling of
+ * it reached: a file written before numbering followed the gate holds one member under two.
+ */
+function sequencesAsTheGateReadsThem(current: CountySequences): CountySequences {
+  const subjects: Record<string, number> = {};
+  for (const [written, sequence] of Object.entries(current.subjects)) {
+    const subject = subjectAsTheGateReadsIt(written);
+    subjects[subject] = Math.max(subjects[subject] ?? 0, sequence);
+  }
+  return { subjects };
+}
+
 /** Pure: the next sequence of each subject in order, and the sequences after them. */
 export function allocateSequences(current: CountySequences, subjects: readonly string[]): { sequences: number[]; next: CountySequences } {
-  const subjectsNext: Record<string, number> = { ...current.subjects };
-  const sequences = subjects.map((s) => (subjectsNext[s] = (subjectsNext[s] ?? 0) + 1));
+  const subjectsNext = { ...sequencesAsTheGateReadsThem(current).subjects };
+  const sequences = subjects.map((written) => {
+    const s = subjectAsTheGateReadsIt(written);
+    return (subjectsNext[s] = (subjectsNext[s] ?? 0) + 1);
+  });
   return { sequences, next: { subjects: subjectsNext } };
 }
 
@@ -48,7 +72,7 @@ export class CountyStateFile {
   }
 
   lastSequence(subject: string): number {
-    return this.readSequences().subjects[subject] ?? 0;
+    return sequencesAsTheGateReadsThem(this.readSequences()).subjects[subjectAsTheGateReadsIt(subject)] ?? 0;
   }
 
   /** Takes the next sequence for each subject and writes them down before anything is published. */

@@ -11,6 +11,10 @@ import { WitnessStateFile } from './witness/witness-state-file';
 const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
 
+// A county member id as a county may write it, and as the gate reads it (ADR 0105).
+const MEMBER = 'C0FFEE00-1A2B-4C3D-8E4F-0A1B2C3D4E5F';
+const member = MEMBER.toLowerCase();
+
 const envelope = (eventId: string, streamId: string, streamVersion: number) =>
   ({ eventId, streamId, streamVersion, type: 'county.DeedRecorded' }) as unknown as EventEnvelope;
 
@@ -20,6 +24,13 @@ describe(allocateSequences.name, () => {
 
     expect(sut.sequences).toEqual([5, 1, 6]);
     expect(sut.next.subjects).toEqual({ 'deed-a': 6, 'deed-b': 1 });
+  });
+
+  it('WhenAMembersIdIsWrittenInEitherCase_NumbersOneSubject_AsTheGateReadsIt', () => {
+    const sut = allocateSequences({ subjects: {} }, [`roster-member-${MEMBER}`, `roster-member-${member}`]);
+
+    expect(sut.sequences).toEqual([1, 2]);
+    expect(sut.next.subjects).toEqual({ [`roster-member-${member}`]: 2 });
   });
 });
 
@@ -98,6 +109,18 @@ describe(CountyStateFile.name, () => {
     expect(sequences.sort((x, y) => x - y)).toEqual(Array.from({ length: 3 * times }, (_, i) => i + 1));
     expect(new CountyStateFile(dir).lastSequence('roster-member-m1')).toBe(3 * times);
   }, 60_000);
+
+  it('allocate_AfterSubjectsNumberedUnderAnUpperCaseSpelling_ContinuesFromTheHighestOfEitherSpelling', async () => {
+    // What a client that numbered ids as written left: the member under both spellings.
+    const file = path.join(dir, 'sequences.json');
+    fs.writeFileSync(file, JSON.stringify({ subjects: { [`roster-member-${MEMBER}`]: 3, [`roster-member-${member}`]: 1, 'deed-a': 2 } }));
+    const sut = new CountyStateFile(dir);
+
+    expect(sut.lastSequence(`roster-member-${member}`)).toBe(3);
+    expect(await sut.allocate([`roster-member-${member}`])).toEqual([4]);
+    expect(await sut.allocate([`roster-member-${MEMBER}`])).toEqual([5]);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ subjects: { [`roster-member-${member}`]: 5, 'deed-a': 2 } });
+  });
 
   it('allocate_ATruncatedSequencesFile_IsAUsageErrorNamingTheFile', async () => {
     fs.writeFileSync(path.join(dir, 'sequences.json'), '{"subjects":{"m":');
