@@ -503,6 +503,51 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     expect(await effectsOf(invalid.eventId)).toBe(0);
   });
 
+  it('refuses a platform event or a reply sent on the inbound topic as no county message (COUNTY.INVALID), dead-letters it as an unknown type and records nothing', async () => {
+    const memberId = randomUUID();
+    const base = roster(songling, { memberId });
+    // Valid by their own contracts, from a proven county: only the topic is wrong.
+    const joined = {
+      ...base,
+      eventId: randomUUID(),
+      type: 'organization.MemberJoined',
+      streamId: `member-${memberId}`,
+      data: { memberId, orgId: songling.branch, name: '张三', status: 'full', joinedOn: '2001-07-01', roles: [] },
+    };
+    const outcome = {
+      ...base,
+      eventId: randomUUID(),
+      type: 'county.MessageOutcome',
+      streamId: `county-message-${base.eventId}`,
+      data: { messageId: base.eventId, messageType: base.type, subject: base.streamId, service: 'organization', outcome: 'applied' },
+    };
+    const unknown = { ...base, eventId: randomUUID(), type: 'county.NoSuchThing' };
+    for (const e of [joined, outcome]) expect([e.type, publicContracts.validate(e).ok]).toEqual([e.type, true]);
+    const sent = [joined, outcome, unknown];
+    await send(sent.map((value) => ({ value, token: songling.token })));
+
+    for (const e of sent) {
+      const [reply, ...more] = await replies(e.eventId);
+      expect(more).toEqual([]);
+      expect(reply!.topic).toBe('vanguard.county.replies.county-songling.v1');
+      expect(reply!.envelope.data).toEqual(
+        expect.objectContaining({
+          outcome: 'refused',
+          code: 'COUNTY.INVALID',
+          messageType: e.type,
+          reason: `${e.type} 不是县级入站消息类型 / ${e.type} is not a county inbound message type`,
+        }),
+      );
+      await waitUntil(`${e.type} in the DLQ`, () => dlq.find((d) => d.value.includes(e.eventId)));
+      expect(dlq.filter((d) => d.value.includes(e.eventId)).map((d) => d.reason)).toEqual(['unknown-type']);
+    }
+    const ids = sent.map((e) => e.eventId);
+    expect((await db.pool.query(`select message_id from county_messages where message_id = any($1)`, [ids])).rows).toEqual([]);
+    const keys = sent.map((e) => e.streamId);
+    expect((await db.pool.query(`select subject from county_subjects where subject = any($1)`, [keys])).rows).toEqual([]);
+    for (const id of ids) expect(await effectsOf(id)).toBe(0);
+  });
+
   it('answers no refusal for a token whose signature does not hold, even naming a known county; an empty type is answered as unknown; a key other than the streamId is refused', async () => {
     // County B (or anyone who may write to the topic) forges an unsigned token naming Songling,
     // with the id of one of Songling's messages: Songling's reply topic must not get a refusal.

@@ -19,7 +19,16 @@ const OWNERS: Readonly<Record<string, CountyMessageOwnerService>> = {
  * service dead-letters garbage and answers it.
  */
 export function countyMessageOwner(type: string | undefined): CountyMessageOwnerService {
-  return (type !== undefined && OWNERS[type]) || 'organization';
+  return type !== undefined && isCountyInboundType(type) ? OWNERS[type]! : 'organization';
+}
+
+/**
+ * Whether a county sends `type` on the inbound topic. A platform event (`organization.MemberJoined`)
+ * or the reply (`county.MessageOutcome`) there is not one, however valid by its own contract.
+ */
+export function isCountyInboundType(type: string): boolean {
+  // Own keys only: `constructor` read from the table was Object, an owner no service is.
+  return Object.hasOwn(OWNERS, type);
 }
 
 /** The county inbound types `owner` applies. */

@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { countyMessageOwner, findUnstorableText, unstorableTextReason } from '@vanguard/contracts';
+import { countyMessageOwner, findUnstorableText, isCountyInboundType, unstorableTextReason } from '@vanguard/contracts';
 import { InfrastructureUnavailable, decodeKafkaValue } from '@vanguard/messaging';
 import type { CountyMessageOwner, CountySender } from '../county-inbound.port';
 import type { Checked, DeadLetter } from '../county-batch';
@@ -71,6 +71,14 @@ export async function checkMessage(
   if (unfit) {
     letters.push({ m, reason: 'malformed-envelope', error: unfit });
     return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason: unfit } };
+  }
+  // A type no county sends (a platform event, the reply, an unknown county.*) has no owner:
+  // organization answers it here, as garbage, and records nothing. Admitted, one valid by its
+  // own contract reached the handlers and was answered COUNTY.UNSUPPORTED, "not yet".
+  if (type && !isCountyInboundType(type)) {
+    const reason = `${type} 不是县级入站消息类型 / ${type} is not a county inbound message type`;
+    letters.push({ m, reason: 'unknown-type', error: reason });
+    return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.INVALID', reason } };
   }
   // Before the contract, the sender and scope checks, the digest and the handler: an upper-case
   // resend of a message is the same message (`duplicate`), and no owner sees an id in upper case.

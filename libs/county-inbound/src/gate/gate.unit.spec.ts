@@ -232,6 +232,86 @@ describe('county gate: text the ledger cannot store', () => {
   });
 });
 
+describe('county gate: what is a county message', () => {
+  const verifier = { verifyAt: () => Promise.resolve(principal) };
+  const member = '5e0a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b';
+  const at = '2026-12-02T00:00:00.000Z';
+  const sent = (type: string, streamId: string, data: Record<string, unknown>): KafkaMessage => ({
+    key: Buffer.from(streamId),
+    value: Buffer.from(
+      JSON.stringify({
+        eventId: '7d0c7a46-8f2b-4c55-9a51-0c9f5a3f1e02',
+        type,
+        version: 1,
+        streamId,
+        streamVersion: 1,
+        occurredAt: at,
+        recordedAt: at,
+        actor: { sub: 'svc-sub', roles: ['county_system'], orgId: COUNTY, kind: 'service' },
+        orgId: COUNTY,
+        correlationId: 'c1',
+        causationId: null,
+        data,
+      }),
+    ),
+    headers: { authorization: 'Bearer t' },
+    offset: '8',
+    timestamp: String(Date.parse(at)),
+    attributes: 0,
+  });
+
+  it('checkMessage_APlatformEventOrTheReplyOnTheInboundTopic_IsInvalid_DeadLetteredAsAnUnknownCountyType_NeverRecorded', async () => {
+    // Each valid by its own contract (so an owner's admission took it for one of its types): only the topic is wrong.
+    const cases = [
+      sent('organization.MemberJoined', `member-${member}`, {
+        memberId: member,
+        orgId: COUNTY,
+        name: '张三',
+        status: 'full',
+        joinedOn: '2001-07-01',
+        roles: [],
+      }),
+      sent('county.MessageOutcome', 'county-message-e1', {
+        messageId: 'e1',
+        messageType: 'county.RosterMemberSynced',
+        subject: `roster-member-${member}`,
+        service: 'organization',
+        outcome: 'applied',
+      }),
+      sent('county.NoSuchThing', `roster-member-${member}`, { memberId: member }),
+    ];
+    for (const m of cases) {
+      const t = (JSON.parse(String(m.value)) as { type: string }).type;
+      if (t !== 'county.NoSuchThing') expect([t, publicContracts.validate(JSON.parse(String(m.value))).ok]).toEqual([t, true]);
+      const letters: DeadLetter[] = [];
+      const sut = { owner: countyMessageOwner(t), known, tokenVerifier: verifier };
+
+      const checked = await checkMessage(m, 0, letters, sut);
+
+      // Answered as it is (`reply`), never a candidate for the owner's ledger and handlers.
+      expect([t, sut.owner, checked?.kind, checked?.kind === 'reply' && checked.outcome]).toEqual([
+        t,
+        'organization',
+        'reply',
+        { outcome: 'refused', code: 'COUNTY.INVALID', reason: `${t} 不是县级入站消息类型 / ${t} is not a county inbound message type` },
+      ]);
+      expect([t, checked?.to]).toEqual([t, expect.objectContaining({ clientId: 'county-songling', messageType: t })]);
+      expect([t, letters.map((l) => [l.reason, l.error])]).toEqual([
+        t,
+        [['unknown-type', `${t} 不是县级入站消息类型 / ${t} is not a county inbound message type`]],
+      ]);
+    }
+  });
+
+  it('checkMessage_ACountyInboundTypeOfTheOwner_IsACandidate_SoOneWithoutAHandlerIsStillUnsupported', async () => {
+    const m = sent('county.RosterMemberRemoved', `roster-member-${member}`, { memberId: member, orgId: COUNTY, removedOn: '2011-09-30' });
+
+    const checked = await checkMessage(m, 0, [], { owner: 'organization', known, tokenVerifier: verifier });
+
+    expect(checked).toMatchObject({ kind: 'candidate', to: { messageType: 'county.RosterMemberRemoved' } });
+  });
+});
+
 /** The gate's own canonical JSON before it used the signatures' one, kept as the reference. */
 function gatesFormerCanonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
