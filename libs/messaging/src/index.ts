@@ -27,6 +27,7 @@ export * from './inbox/typeorm-inbox';
 export * from './inbox/typeorm-checked-transaction';
 export * from './consumer/retry-policy';
 export * from './consumer/dead-letter';
+export * from './consumer/dead-letter-sender';
 export * from './consumer/deferred-writes';
 export * from './consumer/event-consumer';
 export * from './state/roster-removals';

@@ -4,7 +4,8 @@ import { deadLetterTopic } from '@vanguard/contracts';
 import type { MessagingLogger } from '../logger';
 import { counter } from '../metrics';
 import type { MessageOrigin } from '../inbox/inbox.port';
-import { deadLetterMessage, type DeadLetterReason } from './dead-letter';
+import type { DeadLetterReason } from './dead-letter';
+import { sendDeadLetter } from './dead-letter-sender';
 import type { ConsumerOutcome } from './consumer-options';
 
 export interface ConsumerOutcomesOptions {
@@ -37,7 +38,7 @@ export class ConsumerOutcomes {
 
   async deadLetter(message: KafkaMessage, origin: MessageOrigin, reason: DeadLetterReason, error: string, attempts: number): Promise<void> {
     const topic = (this.options.deadLetterTopicFor ?? deadLetterTopic)(origin.topic);
-    const dlq = deadLetterMessage(message, {
+    const info = {
       reason,
       error,
       topic: origin.topic,
@@ -45,10 +46,11 @@ export class ConsumerOutcomes {
       consumer: this.options.name,
       attempts,
       failedAt: (this.options.now ?? (() => new Date()))(),
-    });
+    };
     // If this throws, the offset stays unresolved and the message comes back: never lost.
-    await this.options.producer()!.send({ topic, messages: [dlq], acks: -1 });
+    const omitted = await sendDeadLetter(this.options.producer()!, topic, message, info);
     this.count(origin.topic, 'dead_lettered');
-    this.options.log.error({ ...origin, reason, error, attempts, deadLetterTopic: topic }, 'message dead-lettered');
+    const trimmed = omitted.length ? { omitted } : {};
+    this.options.log.error({ ...origin, reason, error, attempts, deadLetterTopic: topic, ...trimmed }, 'message dead-lettered');
   }
 }

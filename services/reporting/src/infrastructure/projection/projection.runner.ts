@@ -12,7 +12,7 @@ import {
   type MessagingLogger,
   type ServiceKafka,
   messagingLoggerOf,
-  deadLetterMessage,
+  sendDeadLetter,
   type Tombstone,
 } from '@vanguard/messaging';
 import { deadLetterTopic } from '@vanguard/contracts';
@@ -235,10 +235,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     await this.dlqProducer.connect();
     const original = { key: t.key === null ? null : Buffer.from(t.key, 'utf8'), value: null, offset: t.offset, headers: t.headers ?? {} };
     const info = { error: reason, topic: t.topic, partition: t.partition, consumer: this.options.groupId };
-    await this.dlqProducer.send({
-      topic,
-      messages: [deadLetterMessage(original as unknown as KafkaMessage, { ...info, reason: 'forged', attempts: 0, failedAt: new Date() })],
-      acks: -1,
+    // A tombstone whose headers or key are too large for the dead-letter topic goes without them (sendDeadLetter), never blocking its partition.
+    await sendDeadLetter(this.dlqProducer, topic, original as unknown as KafkaMessage, {
+      ...info,
+      reason: 'forged',
+      attempts: 0,
+      failedAt: new Date(),
     });
     this.logger.error(`tombstone refused and dead-lettered to ${topic} (${t.topic}[${t.partition}]@${t.offset}): ${reason}`);
   }
