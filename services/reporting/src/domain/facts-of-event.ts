@@ -217,7 +217,8 @@ function monthSpan(month: string): readonly [string, string] | undefined {
  * that a county reports on 3 January is a figure of December, and of last year (ADR 0106). Every
  * counted type whose contract names such a day is here (ADR 0157): a comment made, findings
  * recorded or money disbursed in 2011 and entered in 2026 is 2011's work. A due day (`PledgeMade.dueOn`)
- * is not a day work was done.
+ * is not a day work was done, nor a term's first day (`PairingFormed.from`, `CadreDispatched.from`,
+ * `TrainingClassOpened.startsOn`: set ahead, and a class's trainees carry no day to follow it).
  */
 const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {
   'evaluation.LeaderCommentMade': (d) => d['madeOn'],
@@ -229,13 +230,10 @@ const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {
   'evaluation.MonthlyReviewConcluded': (d) => d['concludedOn'],
   'evaluation.OrganizationAssessed': (d) => d['assessedOn'],
   'evaluation.WindowServicesCounted': (d) => d['countedOn'],
-  'evaluation.TrainingClassOpened': (d) => d['startsOn'],
   'evaluation.RectificationCompleted': (d) => d['completedOn'],
   'evaluation.RectificationOverdue': (d) => d['markedOn'],
   'commendation.CommendationDecided': (d) => d['decidedOn'],
   'commendation.CommendationRevoked': (d) => d['revokedOn'],
-  'assistance.PairingFormed': (d) => d['from'],
-  'assistance.CadreDispatched': (d) => d['from'],
   'assistance.ProjectPlanned': (d) => d['plannedOn'],
   'assistance.FundsDisbursed': (d) => d['on'],
   'assistance.FundMovementReversed': (d) => d['on'],
