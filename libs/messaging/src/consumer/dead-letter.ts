@@ -102,7 +102,11 @@ export function deadLetterFallbacks(original: KafkaMessage): DeadLetterOmission[
 }
 
 function keptHeaders(original: KafkaMessage): [string, IHeaders[string]][] {
-  return Object.entries(original.headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()));
+  // The record's own vg-dlq-* headers go too: a sender's `vg-dlq-value-omitted` on a letter kept
+  // whole would tell an operator its value was left out, with a digest of the sender's choosing.
+  return Object.entries(original.headers ?? {}).filter(
+    ([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()) && !name.toLowerCase().startsWith('vg-dlq-'),
+  );
 }
 
 /** The bytes of headers' names and values, as the record carries them. */

@@ -75,3 +75,35 @@ describe(deadLetterMessage.name, () => {
     expect(m.headers).toMatchObject({ 'vg-event-id': original.headers['vg-event-id'], 'vg-county-message': 'm-1' });
   });
 });
+
+describe(`${deadLetterMessage.name} of a record carrying vg-dlq-* headers of its own`, () => {
+  // A sender's own omission headers on a letter kept whole would tell an operator its value was left out.
+  it('dropsThem_SoOnlyWhatTheConsumerSaysIsSaid', () => {
+    const forged: KafkaMessage = {
+      key: Buffer.from('k'),
+      value: Buffer.from('{"x":1}'),
+      headers: {
+        'vg-event-id': 'e-1',
+        [DEAD_LETTER_HEADERS.valueOmitted]: '99',
+        'VG-DLQ-VALUE-SHA256': 'ab'.repeat(32),
+        [DEAD_LETTER_HEADERS.reason]: 'forged',
+      },
+      offset: '7',
+      timestamp: '0',
+      attributes: 0,
+    };
+    const m = deadLetterMessage(forged, {
+      reason: 'schema-violation',
+      error: 'e',
+      topic: 't',
+      partition: 0,
+      consumer: 'c',
+      attempts: 0,
+      failedAt: new Date(),
+    });
+    const names = Object.keys(m.headers!).map((n) => n.toLowerCase());
+    expect(names.filter((n) => n.startsWith('vg-dlq-value'))).toEqual([]);
+    expect(m.headers).toMatchObject({ 'vg-event-id': 'e-1', [DEAD_LETTER_HEADERS.reason]: 'schema-violation' });
+    expect(m.value).toBe(forged.value);
+  });
+});
