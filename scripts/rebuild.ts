@@ -72,12 +72,18 @@ export function rebuildArgs(argv: readonly string[]): { service: string; names: 
   const known = ['reporting', ...Object.keys(REGISTRIES)];
   if (!service || !known.includes(service)) throw new UsageError(`name the service whose projections to rebuild: ${known.join(', ')}`);
   // Reporting rebuilds its tables together: their totals are kept by triggers across all three.
-  if (service === 'reporting' && names.length)
-    throw new UsageError(`reporting rebuilds all its projections together and takes no names, got ${names.join(' ')}`);
+  if (service === 'reporting') {
+    if (names.length) throw new UsageError(`reporting rebuilds all its projections together and takes no names, got ${names.join(' ')}`);
+  } else {
+    const { projections } = REGISTRIES[service as keyof typeof REGISTRIES];
+    const unknown = names.filter((n) => !projections.some((d) => d.name === n));
+    if (unknown.length)
+      throw new UsageError(`unknown projection(s) ${unknown.join(', ')}; known: ${projections.map((d) => d.name).join(', ')}`);
+  }
   return { service, names, database };
 }
 
-export async function rebuild(
+async function rebuild(
   service: string,
   names: readonly string[],
   database: Database,
@@ -87,8 +93,6 @@ export async function rebuild(
   if (service !== 'evaluation' && service !== 'commendation')
     throw new Error(`no projections to rebuild for "${service}"; known: ${Object.keys(REGISTRIES).join(', ')}`);
   const { projections, rebuild: run } = REGISTRIES[service];
-  const unknown = names.filter((n) => !projections.some((d) => d.name === n));
-  if (unknown.length) throw new Error(`unknown projection(s) ${unknown.join(', ')}; known: ${projections.map((d) => d.name).join(', ')}`);
   // As the service role: it owns the read tables, so it may build, drop and rename them.
   const url = new URL(serviceDatabaseUrl(service, databaseUrlOf(database)));
   url.searchParams.set('options', `-c search_path=${service}`);

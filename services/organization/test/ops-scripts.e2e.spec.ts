@@ -46,6 +46,7 @@ describe('operational scripts', () => {
     [['reporting', '--help'], /unexpected option\(s\) --help/],
     [['reporting', 'rpt_fact'], /reporting rebuilds all its projections together and takes no names, got rpt_fact/],
     [['reportng'], /name the service whose projections to rebuild: reporting, evaluation, commendation/],
+    [['evaluation', 'no_such_projection'], /unknown projection\(s\) no_such_projection; known: /],
   ])('rebuild refuses %j with status 2, before it connects', async (args, message) => {
     const r = await script('rebuild.ts', args);
 
