@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { TokenVerifier } from '@vanguard/auth';
 import { deadLetterTopic, publicContracts, type EventEnvelope } from '@vanguard/contracts';
@@ -12,6 +12,7 @@ import {
   serviceTokenFor,
   testProducer,
   testTopicPrefix,
+  topicMaxMessageBytes,
   waitUntil,
   type TestSchema,
 } from '@vanguard/testing';
@@ -102,16 +103,7 @@ describe('CountyInboundConsumer and a record too large to dead-letter whole (rea
     } satisfies EventEnvelope;
   };
 
-  const maxMessageBytes = async (name: string) => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const d = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] });
-      return Number(d.resources[0]!.configEntries.find((e) => e.configName === 'max.message.bytes')!.configValue);
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const maxMessageBytes = (name: string) => topicMaxMessageBytes(kafka, name);
 
   it('dead-letters an unauthenticated record just under the topic’s limit without its value, naming its length and SHA-256, and goes on to apply the next record', async () => {
     const limit = await maxMessageBytes(topic);

@@ -1,8 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { PoolClient } from 'pg';
 import { ContractRegistry, deadLetterTopic, ENVELOPE_HEADERS } from '@vanguard/contracts';
-import { createTestSchema, readTopicToEnd, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
+import {
+  createTestSchema,
+  readTopicToEnd,
+  testProducer,
+  testTopicPrefix,
+  topicMaxMessageBytes,
+  waitUntil,
+  type TestSchema,
+} from '@vanguard/testing';
 import { DEAD_LETTER_HEADERS, ensureTopics, EventConsumer, migrateInbox, PermanentHandlerError, PgInbox, toKafkaMessage } from '../src';
 import { deleteTopics, kafkaClient, thingContract, thingEvent } from './support';
 
@@ -36,16 +44,7 @@ describe(`${EventConsumer.name} and records too large to dead-letter whole`, () 
     await db?.drop();
   });
 
-  const maxMessageBytes = async (name: string) => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const d = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] });
-      return Number(d.resources[0]!.configEntries.find((e) => e.configName === 'max.message.bytes')!.configValue);
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const maxMessageBytes = (name: string) => topicMaxMessageBytes(kafka, name);
 
   it('WhenARecordJustUnderTheTopicsLimitIsDeadLettered_ItsValueIsOmittedWithItsLengthAndSha256_AndTheNextRecordIsHandled', async () => {
     const limit = await maxMessageBytes(topic);

@@ -1,4 +1,5 @@
 import {
+  ConfigResourceTypes,
   KafkaJSDeleteGroupsError,
   type Admin,
   type Consumer,
@@ -11,6 +12,18 @@ import {
 import { randomBytes } from 'node:crypto';
 import { setIdleGroupOffsets, waitForLeaders, type TopicOffsets } from '@vanguard/kafka-topics';
 import { waitUntil } from './wait';
+
+/** A topic's `max.message.bytes` as the broker has it: a test that sends a record just under it reads it first. */
+export async function topicMaxMessageBytes(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const d = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+    return Number(d.resources[0]!.configEntries.find((e) => e.configName === 'max.message.bytes')!.configValue);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** A topic prefix of the suite's own, so suites never read each other's messages. */
 export function testTopicPrefix(suite: string): string {
