@@ -1,5 +1,16 @@
 import type { KafkaMessage } from 'kafkajs';
-import { DEAD_LETTER_HEADERS, deadLetterMessage } from './dead-letter';
+import { DEAD_LETTER_HEADERS, deadLetterMessage, type DeadLetterInfo, type DeadLetterReason } from './dead-letter';
+
+/** A failure whose details the case does not look at. */
+const failure = (reason: DeadLetterReason): DeadLetterInfo => ({
+  reason,
+  error: 'e',
+  topic: 't',
+  partition: 0,
+  consumer: 'c',
+  attempts: 0,
+  failedAt: new Date(),
+});
 
 describe(deadLetterMessage.name, () => {
   const sut = deadLetterMessage;
@@ -61,15 +72,7 @@ describe(deadLetterMessage.name, () => {
         'vg-county-message': 'm-1',
       },
     };
-    const m = sut(withToken, {
-      reason: 'unauthenticated',
-      error: 'e',
-      topic: 't',
-      partition: 0,
-      consumer: 'c',
-      attempts: 0,
-      failedAt: new Date(),
-    });
+    const m = sut(withToken, failure('unauthenticated'));
     const names = Object.keys(m.headers!).map((n) => n.toLowerCase());
     expect(names.filter((n) => ['authorization', 'proxy-authorization', 'cookie'].includes(n))).toEqual([]);
     expect(m.headers).toMatchObject({ 'vg-event-id': original.headers['vg-event-id'], 'vg-county-message': 'm-1' });
@@ -92,15 +95,7 @@ describe(`${deadLetterMessage.name} of a record carrying vg-dlq-* headers of its
       timestamp: '0',
       attributes: 0,
     };
-    const m = deadLetterMessage(forged, {
-      reason: 'schema-violation',
-      error: 'e',
-      topic: 't',
-      partition: 0,
-      consumer: 'c',
-      attempts: 0,
-      failedAt: new Date(),
-    });
+    const m = deadLetterMessage(forged, failure('schema-violation'));
     const names = Object.keys(m.headers!).map((n) => n.toLowerCase());
     expect(names.filter((n) => n.startsWith('vg-dlq-value'))).toEqual([]);
     expect(m.headers).toMatchObject({ 'vg-event-id': 'e-1', [DEAD_LETTER_HEADERS.reason]: 'schema-violation' });
