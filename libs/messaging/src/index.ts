@@ -30,4 +30,5 @@ export * from './consumer/dead-letter';
 export * from './consumer/dead-letter-sender';
 export * from './consumer/deferred-writes';
 export * from './consumer/event-consumer';
+export * from './consumer/read-through';
 export * from './state/roster-removals';

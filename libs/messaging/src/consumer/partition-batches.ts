@@ -142,8 +142,18 @@ export class PartitionBatches<TTx> {
         waits = noVerdict ? waits + 1 : 0;
         const delay = noVerdict ? outageDelayMs(this.policy, waits) : retryDelayMs(this.policy, attempt);
         this.log.warn(
-          { topic, partition, messages: messages.length, attempt, retryInMs: delay, unreachable, noVerdict, err: e },
-          unreachable ? 'a part the chunk needs is unreachable; waiting' : 'chunk failed; retrying',
+          {
+            topic,
+            partition,
+            messages: messages.length,
+            attempt,
+            retryInMs: delay,
+            unreachable,
+            noVerdict,
+            err: e,
+            why: e instanceof Error ? e.message : String(e),
+          },
+          unreachable ? 'a part the chunk needs is unreachable or not there yet; waiting' : 'chunk failed; retrying',
         );
         if (!noVerdict) attempt++;
         if (!(await waitForRetry(turn, delay))) return false;

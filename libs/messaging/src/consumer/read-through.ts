@@ -1,0 +1,128 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { InfrastructureUnavailable } from './retry-policy';
+
+export interface ReadThroughOptions {
+  /** A measurement younger than this is answered again rather than asking the broker; default 250 ms. */
+  readonly freshMs?: number;
+  /** How long a measurement may take before it is InfrastructureUnavailable; default 5 s. */
+  readonly timeoutMs?: number;
+  /**
+   * How much earlier than a measurement its answer is: the broker stamps a record (LogAppendTime)
+   * a moment before the record counts in its partition's end. Default 1 s.
+   */
+  readonly settleMs?: number;
+  /** Wall-clock time, the broker's kind (never a service's test clock). */
+  readonly now?: () => number;
+}
+
+/**
+ * The latest moment up to which a consumer group is known to have processed everything on its
+ * topics. Each measurement at t notes every partition's end (read after t, so it is above every
+ * record appended before t); once the group's committed offsets reach the ends noted at t, each
+ * such record is done, and t is the answer. A group that is behind at every measurement still
+ * advances while records keep coming, as long as it reaches the ends an earlier measurement
+ * noted. Before any is reached the answer is the epoch. The answer is `settleMs` before the
+ * measurement (a record is stamped a moment before it counts in the end), and offsets are
+ * committed about every second after the work, so it errs early, never late. Callers at the same moment share one
+ * measurement.
+ */
+const MAX_NOTED = 64;
+
+export class GroupReadThrough {
+  private known = 0;
+  /** Ends noted at a moment the group had not yet reached, oldest first. */
+  private noted: { at: number; ends: ReadonlyMap<string, number> }[] = [];
+  private measuredAt = Number.NEGATIVE_INFINITY;
+  private measuring: Promise<Date> | undefined;
+  private admin: Admin | undefined;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+    private readonly topics: readonly string[],
+    private readonly options: ReadThroughOptions = {},
+  ) {}
+
+  /** Throws InfrastructureUnavailable when the broker does not answer in time: no verdict on anything. */
+  readThrough(): Promise<Date> {
+    if (this.now() - this.measuredAt < (this.options.freshMs ?? 250)) return Promise.resolve(new Date(this.known));
+    this.measuring ??= this.measure().finally(() => (this.measuring = undefined));
+    return this.measuring;
+  }
+
+  async stop(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    this.connected = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private async measure(): Promise<Date> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new InfrastructureUnavailable(`the broker did not say how far ${this.groupId} has read`)),
+        this.options.timeoutMs ?? 5_000,
+      );
+    });
+    try {
+      return await Promise.race([this.caughtUp(), late]);
+    } catch (e) {
+      // A fresh admin next time: this one may be half connected.
+      await this.stop();
+      throw e instanceof InfrastructureUnavailable
+        ? e
+        : new InfrastructureUnavailable(`how far ${this.groupId} has read: ${String(e)}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async caughtUp(): Promise<Date> {
+    const admin = await this.connectedAdmin();
+    const at = this.now();
+    const ends = new Map<string, number>();
+    const starts = new Map<string, number>();
+    for (const topic of this.topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        ends.set(`${topic}/${p.partition}`, Number(p.high));
+        starts.set(`${topic}/${p.partition}`, Number(p.low));
+      }
+    }
+    const committed = new Map<string, number>();
+    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics: [...this.topics] })) {
+      // Never committed: done up to what the partition no longer holds (all of it, once retention emptied it).
+      for (const p of t.partitions) {
+        const key = `${t.topic}/${p.partition}`;
+        committed.set(key, Number(p.offset) >= 0 ? Number(p.offset) : (starts.get(key) ?? 0));
+      }
+    }
+    this.noted.push({ at, ends });
+    const reached = (noted: ReadonlyMap<string, number>) => [...noted].every(([key, end]) => (committed.get(key) ?? 0) >= end);
+    // Reaching a later moment's ends reaches every earlier one's: the latest reached is the answer.
+    for (let i = this.noted.length - 1; i >= 0; i--) {
+      if (!reached(this.noted[i]!.ends)) continue;
+      this.known = Math.max(this.known, this.noted[i]!.at - (this.options.settleMs ?? 1_000));
+      this.noted = this.noted.slice(i + 1);
+      break;
+    }
+    // A group far behind: the oldest notes are the least use (a later one reached answers for them).
+    if (this.noted.length > MAX_NOTED) this.noted = this.noted.slice(-MAX_NOTED);
+    this.measuredAt = at;
+    return new Date(this.known);
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } });
+      this.connected = this.admin.connect();
+    }
+    await this.connected;
+    return this.admin;
+  }
+}
