@@ -28,6 +28,8 @@ export interface CountyMessage<E extends EventEnvelope = EventEnvelope> {
   readonly sequence: number;
   readonly sender: CountySender;
   readonly event: E;
+  /** When the broker appended it (the topic's LogAppendTime), the moment its token was checked at. */
+  readonly receivedAt: Date;
 }
 
 /** What the owning service did with a message; published on the county's reply topic. */

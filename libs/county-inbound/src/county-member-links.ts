@@ -1,4 +1,5 @@
 import type { CountyMemberLinkedEvent } from '@vanguard/contracts';
+import { InfrastructureUnavailable } from '@vanguard/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { refused, type CountyOutcome } from './county-inbound.port';
 
@@ -98,6 +99,44 @@ export const memberUnknown = (countyMemberId: string): CountyOutcome =>
 export function unlinkedMember(ids: CountyMemberIds, countyMemberId: string): CountyOutcome {
   const by = ids.takenOver.get(countyMemberId);
   return by === undefined ? memberUnknown(countyMemberId) : memberTakenOver(by);
+}
+
+/** How far a service has read the organization's links (GroupReadThrough of its links consumer). */
+export interface LinksReadThrough {
+  readThrough(): Promise<Date>;
+}
+
+/**
+ * How long after a message arrived a link the organization publishes for it still counts: its
+ * roster sync applied, the link relayed and read here (ADR 0159). A sync answered applied is
+ * relayed with its link from one outbox batch, well inside this.
+ */
+export const LINK_GRACE_MS = 5_000;
+
+/**
+ * Before a county member id that does not translate is answered COUNTY.MEMBER_UNKNOWN: every link
+ * the organization published up to `graceMs` after the message arrived must have been read here.
+ * Until then `awaitLinks` throws InfrastructureUnavailable, no verdict on anything: the gate rolls
+ * the chunk back and runs it again after a backoff, so a tally sent right behind the roster sync
+ * of its member, or while this service catches up after a restart, is applied rather than refused
+ * for good. The caller reads the links again once it passes: one may have come in meanwhile.
+ * `progress` is set by the service's links consumer; unset, it reads no links of its own and
+ * nothing is on its way to wait for.
+ */
+export class LinksArrival {
+  progress: LinksReadThrough | undefined;
+
+  constructor(private readonly graceMs = LINK_GRACE_MS) {}
+
+  async awaitLinks(receivedAt: readonly Date[]): Promise<void> {
+    if (!this.progress || receivedAt.length === 0) return;
+    const needed = Math.max(...receivedAt.map((d) => d.getTime())) + this.graceMs;
+    const through = await this.progress.readThrough();
+    if (through.getTime() >= needed) return;
+    throw new InfrastructureUnavailable(
+      `county member links read through ${through.toISOString()}, not yet ${new Date(needed).toISOString()}: an unknown county member id waits for them`,
+    );
+  }
 }
 
 /** Adds `taken_over_by` to a service's county_member_links (created by its own migration before this one). */

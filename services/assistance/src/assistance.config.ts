@@ -24,6 +24,8 @@ export interface AssistanceConfig {
     readonly topic?: string;
     readonly linksGroupId?: string;
     readonly linksTopic?: string;
+    /** How long after a message arrived its member's link may still come (LINK_GRACE_MS unless a test shortens it). */
+    readonly linkGraceMs?: number;
   };
   /** Project-list import bounds; the environment's (`projectImportLimits()`) unless a test passes small ones. */
   readonly projectImport?: ProjectImportLimits;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
+import { LinksArrival } from '@vanguard/county-inbound';
 import { LongWork, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import type { Pool } from 'pg';
@@ -11,7 +12,7 @@ import { FIELD_WORK, FUNDS, PAIRINGS, PROJECTS } from './application/ports/repos
 import { ROSTER } from './application/ports/roster.port';
 import { CLOCK, ID_GENERATOR } from './application/ports/system.port';
 import { UNIT_OF_WORK } from './application/ports/unit-of-work.port';
-import { COUNTY_FIELD_WORK } from './application/county/county-field-work.port';
+import { COUNTY_FIELD_WORK, COUNTY_LINKS_ARRIVAL } from './application/county/county-field-work.port';
 import { LogCountyVisitHandler } from './application/county/log-county-visit.handler';
 import { RecordCountyDeedHandler } from './application/county/record-county-deed.handler';
 import { FieldWorkHandlers } from './application/use-cases/field-work.use-cases';
@@ -129,6 +130,7 @@ export class AssistanceModule {
         FundHandlers,
         FieldWorkHandlers,
         { provide: COUNTY_FIELD_WORK, useClass: PgCountyFieldWorkRepository },
+        { provide: COUNTY_LINKS_ARRIVAL, useValue: new LinksArrival(config.county?.linkGraceMs) },
         RecordCountyDeedHandler,
         LogCountyVisitHandler,
         {

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { OrgEventSigner } from '@vanguard/auth';
 import { CountyMemberLinked } from '@vanguard/contracts';
 import { demoOrgId } from '@vanguard/infra-config';
+import { metricsRegistry } from '@vanguard/observability';
 import { CountySystems, createLedTopics, testProducer, testTopicPrefix, waitUntil } from '@vanguard/testing';
 import { OVERSIGHT_READ_MODEL, type OversightReadModel } from '../src/application/ports/read-model.port';
 import { CountyInboundRunner } from '../src/infrastructure/county/county-inbound.runner';
@@ -63,6 +64,8 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
         groupId: `assistance-county-inbound-${randomUUID()}`,
         linksGroupId: `assistance-county-links-${randomUUID()}`,
         linksTopic,
+        // Short, so an unknown cadre is refused soon; still far longer than a link takes to arrive here.
+        linkGraceMs: 2_000,
       },
     });
     village = await freshVillage(db, '910425101');
@@ -212,6 +215,47 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
     const nobody = randomUUID();
     const unknown = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${nobody}`, 1, visit(nobody, ['HH-001']));
     expect(await counties.replyTo(unknown)).toMatchObject({ outcome: 'refused', code: 'COUNTY.MEMBER_UNKNOWN' });
+  });
+
+  it('waits for the link the organization publishes after a visit arrived, then logs the visit (ADR 0159)', async () => {
+    const member = await rosterMember(db, village);
+    const cadre = randomUUID();
+    const household = randomUUID();
+    const countyId = randomUUID();
+    await db.query(
+      `insert into cadres (id, member_id, org_id, role, sending_unit_name, starts_on, ends_on, recorded_at)
+       values ($1, $2, $3, 'first_secretary', '旗农牧局', $4, $5, now())`,
+      [cadre, member, village, dayFromToday(-60), dayFromToday(300)],
+    );
+    await db.query(`insert into households (id, org_id, label, head_name, recorded_at) values ($1, $2, 'HH-LATE', '户主', now())`, [
+      household,
+      village,
+    ]);
+    await db.query(`insert into contact_cards (cadre_id, household_id, issued_on) values ($1, $2, $3)`, [
+      cadre,
+      household,
+      dayFromToday(-30),
+    ]);
+    const retried = async () =>
+      ((await metricsRegistry.getSingleMetric('vanguard_consumer_messages_total')?.get())?.values ?? [])
+        .filter((v) => v.labels['topic'] === counties.inbound && v.labels['outcome'] === 'retried')
+        .reduce((sum, v) => sum + v.value, 0);
+    const before = await retried();
+    const visitId = randomUUID();
+    const sent = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${countyId}`, 1, {
+      visitId,
+      cadreId: countyId,
+      cadreName: '王书记',
+      orgId: village,
+      visitedOn: dayFromToday(0),
+      householdRefs: ['HH-LATE'],
+      summary: '了解牧草储备',
+    });
+    // The gate has looked the id up and found no link: only now is the link published.
+    await waitUntil('the gate to hold the visit back', async () => (await retried()) > before);
+    await publishLink('county-songling', countyId, member, village, 1);
+
+    expect(await counties.replyTo(sent)).toMatchObject({ outcome: 'applied', result: { visitId, cadreId: cadre, households: '1' } });
   });
 
   it('refuses a county visit on a day no calendar has DAY.INVALID naming visitedOn, logs nothing for it, and logs the visit sent right after it', async () => {

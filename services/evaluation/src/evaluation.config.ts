@@ -29,6 +29,8 @@ export interface EvaluationConfig {
     readonly topic?: string;
     /** The topic CountyMemberLinked is read from; default the organization events topic. */
     readonly linksTopic?: string;
+    /** How long after a message arrived its member's link may still come (LINK_GRACE_MS unless a test shortens it). */
+    readonly linkGraceMs?: number;
   };
   readonly keycloak: {
     readonly issuer: string;

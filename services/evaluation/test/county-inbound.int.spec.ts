@@ -5,6 +5,7 @@ import { CountyMemberLinked, type EventEnvelope } from '@vanguard/contracts';
 import type { PostgresEventStore } from '@vanguard/event-store';
 import { demoOrgId } from '@vanguard/infra-config';
 import { ensureTopics, toKafkaMessage } from '@vanguard/messaging';
+import { metricsRegistry } from '@vanguard/observability';
 import { CountySystems, testProducer, testTopicPrefix, waitUntil, type TestSchema } from '@vanguard/testing';
 import { AssessOrganizationHandler } from '../src/application/commands/assess-organization/assess-organization.handler';
 import { EvidencePack } from '../src/application/reviews/evidence-pack';
@@ -270,6 +271,38 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
       data: { satisfactionPermille: 965, decision: { rule: { id: 'evaluation.satisfaction-rate', version: 1 } } },
     });
     expect(await version(`mass-tally-${HEKOU}-2011`)).toBe(0);
+  });
+
+  it('waits for the link the organization publishes after a tally arrived, then applies the tally (ADR 0159)', async () => {
+    const platformId = randomUUID();
+    const countyId = randomUUID();
+    await db.pool.query(
+      `insert into roster_members (id, org_id, status, membership, roles, version) values ($1, $2, 'full', 'active', '{}', 0)`,
+      [platformId, HONGSHI],
+    );
+    const retried = async () =>
+      ((await metricsRegistry.getSingleMetric('vanguard_consumer_messages_total')?.get())?.values ?? [])
+        .filter((v) => v.labels['topic'] === counties.inbound && v.labels['outcome'] === 'retried')
+        .reduce((sum, v) => sum + v.value, 0);
+    const before = await retried();
+    const tally = await counties.send('county-songling', 'county.MassEvaluationTallied', `mass-evaluation-${countyId}`, 1, {
+      orgId: HONGSHI,
+      memberId: countyId,
+      period: '2011',
+      heldOn: '2011-06-05',
+      ballotsIssued: 30,
+      ballotsReturned: 30,
+      votes: { satisfied: 28, basically_satisfied: 2, dissatisfied: 0 },
+    });
+    // The gate has looked the id up and found no link: only now is the link published.
+    await waitUntil('the gate to hold the tally back', async () => (await retried()) > before);
+    const producer = testProducer(counties.kafka);
+    await producer.connect();
+    await producer.send({ topic: linksTopic, messages: [toKafkaMessage(link(countyId, platformId, 1))] });
+    await producer.disconnect();
+
+    expect(await counties.replyTo(tally)).toMatchObject({ outcome: 'applied', result: { subjectId: platformId, period: '2011' } });
+    expect(await version(`mass-tally-${platformId}-2011`)).toBe(1);
   });
 
   it('counts a county’s paper mass evaluation of a member as a mass rating in the review’s evidence pack', async () => {

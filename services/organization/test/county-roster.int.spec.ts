@@ -32,6 +32,7 @@ const message = <E extends EventEnvelope>(type: string, data: E['data'], sequenc
     subject,
     sequence,
     sender,
+    receivedAt: new Date(),
     event: {
       eventId: messageId,
       type,

@@ -34,6 +34,7 @@ function countyMessage<E extends Synced | Removed>(type: E['type'], data: E['dat
     subject,
     sequence: 1,
     sender: SENDER,
+    receivedAt: new Date(),
     event: {
       eventId: messageId,
       type,

@@ -61,5 +61,12 @@ export async function admit<TTx>(
     };
     return undefined;
   }
-  return { messageId: c.to.messageId, subject: event.streamId, sequence: event.streamVersion, sender: c.sender, event };
+  return {
+    messageId: c.to.messageId,
+    subject: event.streamId,
+    sequence: event.streamVersion,
+    sender: c.sender,
+    event,
+    receivedAt: new Date(Number(c.m.timestamp)),
+  };
 }

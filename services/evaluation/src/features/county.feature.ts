@@ -22,7 +22,11 @@ import type { EvaluationFeatureFactory } from './feature';
 export const countyFeature: EvaluationFeatureFactory = (config) => ({
   providers: [
     { provide: COUNTY_STREAMS, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new PgCountyStreamsAdapter(store) },
-    { provide: PgCountyMemberLinks, inject: [PG_POOL], useFactory: (pool: Pool) => new PgCountyMemberLinks(pool) },
+    {
+      provide: PgCountyMemberLinks,
+      inject: [PG_POOL],
+      useFactory: (pool: Pool) => new PgCountyMemberLinks(pool, config.county?.linkGraceMs),
+    },
     { provide: COUNTY_MEMBER_LINKS, useExisting: PgCountyMemberLinks },
     ReportCountyPledgeProgressHandler,
     TallyCountyDemocraticReviewHandler,
@@ -31,13 +35,17 @@ export const countyFeature: EvaluationFeatureFactory = (config) => ({
     {
       provide: CountyMemberLinksRunner,
       inject: [PG_POOL, PgCountyMemberLinks],
-      useFactory: (pool: Pool, links: PgCountyMemberLinks) =>
-        new CountyMemberLinksRunner(pool, links, {
+      useFactory: (pool: Pool, links: PgCountyMemberLinks) => {
+        const runner = new CountyMemberLinksRunner(pool, links, {
           enabled: config.county?.enabled ?? false,
           brokers: config.kafkaBrokers,
           groupId: config.county?.linksGroupId ?? 'evaluation.county-member-links',
           ...(config.county?.linksTopic ? { topic: config.county.linksTopic } : {}),
-        }),
+        });
+        // An unknown county member id waits for the links this runner may still be reading.
+        links.arrival.progress = runner;
+        return runner;
+      },
     },
     {
       provide: CountyInboundRunner,

@@ -62,6 +62,8 @@ export function countyInboundOverrides(
       groupId: `eval-county-inbound-${randomUUID()}`,
       linksGroupId: `eval-county-links-${randomUUID()}`,
       linksTopic,
+      // Short, so the refusals of unknown ids come soon; still far longer than a link takes to arrive here.
+      linkGraceMs: 2_000,
     },
   };
 }

@@ -3,6 +3,13 @@ import type { Cadre, Deed, RecordedDeed } from '../../domain/field-work/field-wo
 import type { Tx } from '../ports/unit-of-work.port';
 
 export const COUNTY_FIELD_WORK = Symbol('CountyFieldWork');
+export const COUNTY_LINKS_ARRIVAL = Symbol('CountyLinksArrival');
+
+/** Links the organization may still be publishing (libs/county-inbound LinksArrival, fed by the links consumer's progress). */
+export interface CountyLinksArrival {
+  /** Throws no verdict until the links published soon after these messages arrived are read here. */
+  awaitLinks(receivedAt: readonly Date[]): Promise<void>;
+}
 
 /** What a county's deed carries beyond a deed logged here (帮扶单位 by name, the county that sent it). */
 export interface CountyDeedOrigin {

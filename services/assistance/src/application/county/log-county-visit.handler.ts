@@ -15,7 +15,7 @@ import { FIELD_WORK, type FieldWorkRepository } from '../ports/repositories.port
 import { CLOCK, type Clock } from '../ports/system.port';
 import type { Tx } from '../ports/unit-of-work.port';
 import { NotFoundError } from '../scope/scope';
-import { COUNTY_FIELD_WORK, type CountyFieldWorkRepository } from './county-field-work.port';
+import { COUNTY_FIELD_WORK, COUNTY_LINKS_ARRIVAL, type CountyFieldWorkRepository, type CountyLinksArrival } from './county-field-work.port';
 import { countyContext, refusalOf } from './county-refusal';
 
 type Message = CountyMessage<ContractEvent<typeof CountyVisitLogged>>;
@@ -33,6 +33,7 @@ export class LogCountyVisitHandler {
     @Inject(COUNTY_FIELD_WORK) private readonly county: CountyFieldWorkRepository,
     @Inject(FIELD_WORK) private readonly work: FieldWorkRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(COUNTY_LINKS_ARRIVAL) private readonly links: CountyLinksArrival,
   ) {}
 
   readonly handle: CountyBatchHandler<Tx, Message['event']> = async (messages, tx) => {
@@ -49,7 +50,12 @@ export class LogCountyVisitHandler {
     const personal = personalNumberRefusal(Object.fromEntries(d.householdRefs.map((ref, i) => [`householdRefs[${i}]`, ref])));
     if (personal) return personal;
     try {
-      const ids = await this.county.memberIds(tx, m.sender.clientId, [d.cadreId]);
+      let ids = await this.county.memberIds(tx, m.sender.clientId, [d.cadreId]);
+      if (!ids.linked.has(d.cadreId) && !ids.takenOver.has(d.cadreId)) {
+        // Never linked: wait (no verdict) for a link the organization may still be publishing, then read again.
+        await this.links.awaitLinks([m.receivedAt]);
+        ids = await this.county.memberIds(tx, m.sender.clientId, [d.cadreId]);
+      }
       const memberId = ids.linked.get(d.cadreId);
       if (!memberId) return unlinkedMember(ids, d.cadreId);
       const cadre = await this.county.cadreOfMember(tx, memberId, d.orgId, d.visitedOn);

@@ -3,9 +3,16 @@ import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OrgEventVerifier, TokenVerifier } from '@vanguard/auth';
 import { CountyDeedRecorded, CountyMemberLinked, CountyVisitLogged, publicContracts } from '@vanguard/contracts';
-import { CountyInboundConsumer, TypeOrmCountyInboundStore, applyCountyMemberLink, type CountyBatchHandler } from '@vanguard/county-inbound';
+import {
+  CountyInboundConsumer,
+  TypeOrmCountyInboundStore,
+  applyCountyMemberLink,
+  type CountyBatchHandler,
+  type LinksArrival,
+} from '@vanguard/county-inbound';
 import {
   EventConsumer,
+  GroupReadThrough,
   PermanentHandlerError,
   TypeOrmInbox,
   handle,
@@ -17,6 +24,7 @@ import {
   messagingLoggerOf,
 } from '@vanguard/messaging';
 import { metricsRegistry } from '@vanguard/observability';
+import { COUNTY_LINKS_ARRIVAL } from '../../application/county/county-field-work.port';
 import { LogCountyVisitHandler } from '../../application/county/log-county-visit.handler';
 import { RecordCountyDeedHandler } from '../../application/county/record-county-deed.handler';
 import { TypeOrmUnitOfWork } from '../persistence/typeorm-unit-of-work';
@@ -51,6 +59,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   private links: EventConsumer<EntityManager> | undefined;
   private starting: KeptStarting[] = [];
   private client: ServiceKafka | undefined;
+  private progress: GroupReadThrough | undefined;
   private readonly log: MessagingLogger = messagingLoggerOf(this.logger);
 
   constructor(
@@ -60,6 +69,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     private readonly deeds: RecordCountyDeedHandler,
     private readonly visits: LogCountyVisitHandler,
     @Inject(COUNTY_INBOUND_OPTIONS) private readonly options: CountyInboundOptions,
+    @Inject(COUNTY_LINKS_ARRIVAL) private readonly arrival: LinksArrival,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,10 +78,15 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
     const kafka = this.client.kafka;
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const verifier = OrgEventVerifier.fromEnv();
+    const linksGroupId = this.options.linksGroupId ?? 'assistance.county-member-links';
+    const linksTopic = this.options.linksTopic ?? CountyMemberLinked.topic;
+    // A visit naming an unknown cadre waits for the links this consumer may still be reading.
+    this.progress = new GroupReadThrough(kafka, linksGroupId, [linksTopic]);
+    this.arrival.progress = this.progress;
     this.links = new EventConsumer<EntityManager>({
       kafka,
-      groupId: this.options.linksGroupId ?? 'assistance.county-member-links',
-      topics: [this.options.linksTopic ?? CountyMemberLinked.topic],
+      groupId: linksGroupId,
+      topics: [linksTopic],
       contracts: publicContracts,
       inbox: new TypeOrmInbox(this.dataSource),
       handlers: handle(CountyMemberLinked, async (event, { tx }) => {
@@ -128,6 +143,7 @@ export class CountyInboundRunner implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     for (const s of this.starting) s.stop();
     await this.consumer?.stop();
+    await this.progress?.stop();
     await this.links?.stop();
     this.client?.closeLeftovers((m) => this.logger.warn(m));
   }

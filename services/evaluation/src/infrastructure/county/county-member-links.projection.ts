@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CountyMemberLinkedEvent } from '@vanguard/contracts';
-import { applyCountyMemberLink, countyMemberIds, type CountyMemberIds } from '@vanguard/county-inbound';
+import { applyCountyMemberLink, countyMemberIds, LinksArrival, type CountyMemberIds } from '@vanguard/county-inbound';
 import type { SqlExecutor } from '@vanguard/messaging';
 import type { CountyMemberLinksPort } from '../../application/county/county-member-links.port';
 
@@ -9,7 +9,15 @@ import type { CountyMemberLinksPort } from '../../application/county/county-memb
  * system's member ids to platform members (libs/county-inbound applies and reads it).
  */
 export class PgCountyMemberLinks implements CountyMemberLinksPort {
-  constructor(private readonly pool: Pool) {}
+  /** Its progress is the links runner's (which applies the links through this class). */
+  readonly arrival: LinksArrival;
+
+  constructor(
+    private readonly pool: Pool,
+    graceMs?: number,
+  ) {
+    this.arrival = new LinksArrival(graceMs);
+  }
 
   apply(tx: SqlExecutor, event: CountyMemberLinkedEvent): Promise<void> {
     return applyCountyMemberLink(tx, event);
@@ -17,5 +25,9 @@ export class PgCountyMemberLinks implements CountyMemberLinksPort {
 
   memberIds(countyClientId: string, ids: readonly string[]): Promise<CountyMemberIds> {
     return countyMemberIds(this.pool, countyClientId, ids);
+  }
+
+  awaitLinks(receivedAt: readonly Date[]): Promise<void> {
+    return this.arrival.awaitLinks(receivedAt);
   }
 }

@@ -4,6 +4,7 @@ import { OrgEventVerifier } from '@vanguard/auth';
 import { CountyMemberLinked, publicContracts } from '@vanguard/contracts';
 import {
   EventConsumer,
+  GroupReadThrough,
   PermanentHandlerError,
   PgInbox,
   handle,
@@ -33,6 +34,7 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
   private consumer: EventConsumer<PoolClient> | undefined;
   private starting: KeptStarting | undefined;
   private client: ServiceKafka | undefined;
+  private progress: GroupReadThrough | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -56,13 +58,28 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
     await this.consumerOf().start();
   }
 
+  /**
+   * How far the links are read (GroupReadThrough); far in the future while this runner is off:
+   * links then come only from elsewhere (a test's rows), and nothing is on its way to wait for.
+   */
+  readThrough(): Promise<Date> {
+    if (!this.options.enabled) return Promise.resolve(new Date(8.64e15));
+    this.consumerOf();
+    this.progress ??= new GroupReadThrough(this.client!.kafka, this.options.groupId, [this.topic()]);
+    return this.progress.readThrough();
+  }
+
+  private topic(): string {
+    return this.options.topic ?? CountyMemberLinked.topic;
+  }
+
   private consumerOf(): EventConsumer<PoolClient> {
     if (this.consumer) return this.consumer;
     this.client = serviceKafka('evaluation-county-links', this.options.brokers);
     this.consumer = new EventConsumer<PoolClient>({
       kafka: this.client.kafka,
       groupId: this.options.groupId,
-      topics: [this.options.topic ?? CountyMemberLinked.topic],
+      topics: [this.topic()],
       contracts: publicContracts,
       inbox: new PgInbox(this.pool),
       handlers: handle(CountyMemberLinked, async (event, { tx }) => {
@@ -77,6 +94,7 @@ export class CountyMemberLinksRunner implements OnApplicationBootstrap, OnModule
 
   async onModuleDestroy(): Promise<void> {
     this.starting?.stop();
+    await this.progress?.stop();
     await this.consumer?.stop();
     this.client?.closeLeftovers((m) => this.logger.warn(m));
   }
