@@ -6,7 +6,9 @@ import type { DeadLetterReason } from '@vanguard/messaging';
 
 /** One inbound message after the checks that need no database. */
 export type Checked =
-  | { kind: 'reply'; to: ReplyTo; outcome: ReplyOutcome } // no proven sender or no message id: answered, never recorded
+  // No proven sender or no message id: answered, never recorded. `unlessDecided`: a token that
+  // expired (its signature held) is answered only under an id the ledger has not decided.
+  | { kind: 'reply'; to: ReplyTo; outcome: ReplyOutcome; unlessDecided?: KafkaMessage }
   | { kind: 'candidate'; m: KafkaMessage; raw: Record<string, unknown>; sender: CountySender; to: ReplyTo; hash: string };
 
 /** A dead letter the chunk owes; `unanswered`: the type of a message that gets no reply (counted when sent). */

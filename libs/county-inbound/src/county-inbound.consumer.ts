@@ -227,13 +227,17 @@ export class CountyInboundConsumer<TTx> {
     return this.options.store.transaction(async (tx, q) => {
       const letters = [...fromChecks];
       const candidates = checked.filter((c): c is Extract<Checked, { kind: 'candidate' }> => c.kind === 'candidate');
+      const expired = checked.filter((c): c is Extract<Checked, { kind: 'reply' }> => c.kind === 'reply' && !!c.unlessDecided);
       // A runnable message's subject is its key (admit checks it is the streamId): take them all
       // up front (a chunk of another partition holding one of them is waited for), then read them.
       const subjects = candidates.flatMap((c) => (c.to.subject === null ? [] : [{ clientId: c.sender.clientId, subject: c.to.subject }]));
       await this.ledger.lock(q, subjects);
       const { decided: before, last } = await this.ledger.read(
         q,
-        candidates.map((c) => ({ clientId: c.sender.clientId, messageId: c.to.messageId })),
+        [
+          ...candidates.map((c) => ({ clientId: c.sender.clientId, messageId: c.to.messageId })),
+          ...expired.map((c) => ({ clientId: c.to.clientId, messageId: c.to.messageId })),
+        ],
         subjects,
       );
       const decisions: Decision[] = [];
@@ -242,6 +246,13 @@ export class CountyInboundConsumer<TTx> {
       const replies: { to: ReplyTo; outcome: () => ReplyOutcome }[] = [];
       for (const c of checked) {
         if (c.kind === 'reply') {
+          const m = c.unlessDecided;
+          if (m && before.has(decisionKey(c.to.clientId, c.to.messageId))) {
+            // Decided already: dead-lettered as it is, and counted as a message that got no answer.
+            const i = letters.findIndex((l) => l.m === m);
+            if (i >= 0) letters[i] = { ...letters[i]!, unanswered: c.to.messageType };
+            continue;
+          }
           replies.push({ to: c.to, outcome: () => c.outcome });
           continue;
         }

@@ -461,6 +461,33 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     expect(await effectsOf(lagged.eventId)).toBe(1);
   });
 
+  it('answers an expired token nothing under an id already decided, nor one expired over an hour: dead-lettered only', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const applied = roster(songling);
+    await send([{ value: applied, token: songling.token }]);
+    expect((await replies(applied.eventId))[0]!.envelope.data).toMatchObject({ outcome: 'applied' });
+    // Whoever holds an old token of Songling's sends the applied id again, and a new one with a token long expired.
+    const expired = await signPast({ iat: now - 600, exp: now - 300, county: songling });
+    const longExpired = await signPast({ iat: now - 3 * 3600, exp: now - 2 * 3600, county: songling });
+    const fresh = roster(songling);
+    await send([
+      { value: applied, token: expired },
+      { value: fresh, token: longExpired },
+    ]);
+    // The next message of each subject, answered: the gate is past the two (one partition per key, in order).
+    const after = [roster(songling, { memberId: applied.data.memberId, seq: 2 }), roster(songling, { memberId: fresh.data.memberId })];
+    await send(after.map((value) => ({ value, token: songling.token })));
+    for (const m of after) await replies(m.eventId);
+
+    expect((await repliesTo(applied.eventId)).map((r) => r.envelope.data['outcome'])).toEqual(['applied']);
+    expect(await repliesTo(fresh.eventId)).toEqual([]);
+    expect(await effectsOf(fresh.eventId)).toBe(0);
+    for (const m of [applied, fresh])
+      await waitUntil('the expired one in the DLQ', () =>
+        dlq.find((d) => d.value.includes(m.eventId) && d.reason === 'unauthenticated' && !!d.error?.includes('AUTH.TOKEN_EXPIRED')),
+      );
+  });
+
   it('refuses a person signed in through a county’s client, county_system role and all: dead-lettered, never applied', async () => {
     const now = Math.floor(Date.now() / 1000);
     const person = await signPast({ iat: now - 1, exp: now + 300, county: songling, username: 'county.organizer' });

@@ -7,6 +7,13 @@ import { bearerToken, claimedClient, countySenderOf, type CountyPrincipal } from
 import { payloadSha256 } from './payload';
 import { canonicalUuids, lowerCaseUuids } from './canonical-uuids';
 
+/**
+ * How long after its token expired a message is still answered COUNTY.UNAUTHENTICATED: a county
+ * whose token ran out while the message waited in its producer learns why; past this, the
+ * message is only dead-lettered.
+ */
+export const EXPIRED_ANSWERED_MS = 60 * 60 * 1000;
+
 /** What the checks before any database work need to know: whose messages these are and who may send them. */
 export interface SenderCheck {
   readonly owner: CountyMessageOwner;
@@ -52,14 +59,23 @@ export async function checkMessage(
     const claimed = claimedClient(token);
     // Only a token whose signature held (refused for its times alone) proves who sent it; any
     // other refusal names a client the sender merely claims, and answering there would let one
-    // county write refusals of its own making onto another county's reply topic.
-    if (!proven.signed || !claimed.clientId || !gate.known.has(claimed.clientId) || !claimed.orgId) {
+    // county write refusals of its own making onto another county's reply topic. A token long
+    // expired proves little more than that it once leaked: whoever holds it is not answered.
+    const expiredFor = claimed.expiresAt ? Number(m.timestamp) - claimed.expiresAt.getTime() : Number.POSITIVE_INFINITY;
+    if (!proven.signed || !claimed.clientId || !gate.known.has(claimed.clientId) || !claimed.orgId || expiredFor > EXPIRED_ANSWERED_MS) {
       letters.push({ m, reason: 'unauthenticated', error: proven.refusal, unanswered: base.messageType });
       return undefined;
     }
     letters.push({ m, reason: 'unauthenticated', error: proven.refusal });
     const to = { ...base, clientId: claimed.clientId, countyOrgId: claimed.orgId };
-    return { kind: 'reply', to, outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal } };
+    // Answered under its id only if the ledger has not decided that id: a refusal there would
+    // contradict what the county was told of its own message.
+    return {
+      kind: 'reply',
+      to,
+      outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal },
+      unlessDecided: m,
+    };
   }
   const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
   if (!raw || !messageId) {

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { countyMessageOwner, publicContracts } from '@vanguard/contracts';
-import { checkMessage } from './check';
+import { EXPIRED_ANSWERED_MS, checkMessage } from './check';
 import { bearerToken, claimedClient, countySenderOf, senderMismatch } from './sender';
 import { createHash } from 'node:crypto';
 import { seededRandom } from '@vanguard/testing';
@@ -30,6 +30,8 @@ describe('county gate: sender', () => {
   it('claimedClient_ReadsAzpAndOrgIdUnverified_AndSurvivesGarbage', () => {
     const payload = Buffer.from(JSON.stringify({ azp: 'county-hekou', org_id: 'o1' })).toString('base64url');
     expect(claimedClient(`h.${payload}.s`)).toEqual({ clientId: 'county-hekou', orgId: 'o1' });
+    const expiring = Buffer.from(JSON.stringify({ azp: 'county-hekou', exp: 1796600000 })).toString('base64url');
+    expect(claimedClient(`h.${expiring}.s`)).toEqual({ clientId: 'county-hekou', expiresAt: new Date(1796600000_000) });
     expect(claimedClient('not-a-jwt')).toEqual({});
     expect(claimedClient(undefined)).toEqual({});
   });
@@ -192,6 +194,31 @@ describe('county gate: text the ledger cannot store', () => {
       expect([what, /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(reply))]).toEqual([what, false]);
       expect([what, /[\u202a-\u202e\u2066-\u2069]/.test(JSON.stringify(reply))]).toEqual([what, false]);
     }
+  });
+
+  it('checkMessage_AnExpiredTokenWhoseSignatureHeld_IsAnsweredOnlyWithinAnHourOfExpiry_AndOnlyUnderAnUndecidedId', async () => {
+    const at = Date.parse('2026-12-02T00:00:00Z');
+    const expiredGate = {
+      ...gate,
+      tokenVerifier: { verifyAt: () => Promise.reject(Object.assign(new Error('expired'), { code: 'AUTH.TOKEN_EXPIRED' })) },
+    };
+    const withToken = (expiredMsAgo: number): KafkaMessage => {
+      const claims = { azp: 'county-songling', org_id: COUNTY, exp: (at - expiredMsAgo) / 1000 };
+      return {
+        ...message(envelope),
+        headers: { authorization: `Bearer h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s` },
+      } as KafkaMessage;
+    };
+    const answered: DeadLetter[] = [];
+    const recent = await checkMessage(withToken(EXPIRED_ANSWERED_MS), 0, answered, expiredGate);
+    expect(recent).toMatchObject({ kind: 'reply', outcome: { code: 'COUNTY.UNAUTHENTICATED' }, to: { clientId: 'county-songling' } });
+    // The ledger decides whether it is answered: the consumer reads the id first.
+    expect(recent).toMatchObject({ unlessDecided: expect.anything() });
+    expect(answered.map((l) => [l.reason, l.unanswered])).toEqual([['unauthenticated', undefined]]);
+
+    const unanswered: DeadLetter[] = [];
+    expect(await checkMessage(withToken(EXPIRED_ANSWERED_MS + 1_000), 0, unanswered, expiredGate)).toBeUndefined();
+    expect(unanswered.map((l) => [l.reason, l.unanswered])).toEqual([['unauthenticated', type]]);
   });
 
   it('checkMessage_LetsAWellFormedMessageThrough', async () => {

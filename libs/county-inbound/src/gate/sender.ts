@@ -26,14 +26,16 @@ export function bearerToken(headers: IHeaders | undefined): string | undefined {
  * The client a token claims to come from, WITHOUT verifying it: only used to choose where a
  * refusal of an unproven message goes (a known county's own reply topic), never to act.
  */
-export function claimedClient(token: string | undefined): { clientId?: string; orgId?: string } {
+export function claimedClient(token: string | undefined): { clientId?: string; orgId?: string; expiresAt?: Date } {
   const payload = token?.split('.')[1];
   if (!payload) return {};
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const exp = claims['exp'];
     return {
       ...(typeof claims['azp'] === 'string' ? { clientId: claims['azp'] } : {}),
       ...(typeof claims['org_id'] === 'string' ? { orgId: claims['org_id'] } : {}),
+      ...(typeof exp === 'number' && Number.isFinite(exp) ? { expiresAt: new Date(exp * 1000) } : {}),
     };
   } catch {
     return {};
