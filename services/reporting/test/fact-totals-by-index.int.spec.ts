@@ -76,8 +76,8 @@ describe(ReportingFactTotalsByIndex1766700000132.name, () => {
     for (let from = 0; from < rows.length; from += 500) {
       const chunk = rows.slice(from, from + 500);
       await db.pool.query(
-        `insert into rpt_org (id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at)
-         select id, parent_id, path::uuid[], id::text, id::text, level, 'active', null, 0, 1, gen_random_uuid(), now()
+        `insert into rpt_org (id, parent_id, path, code, name, level, kind, status, merged_into_id, contact_points, version, event_id, occurred_at)
+         select id, parent_id, path::uuid[], id::text, id::text, level, 'committee', 'active', null, 0, 1, gen_random_uuid(), now()
            from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as s(id, parent_id, path, level)`,
         [0, 1, 2, 3].map((k) => chunk.map((r) => r[k])),
       );

@@ -218,7 +218,8 @@ describe('reporting projections (real Postgres and Kafka)', () => {
       intervalMs: 100,
     });
     const countyOrgs = (await sut.figures(county.id, year)).get('organizations')?.value;
-    expect(countyOrgs).toBe(4); // county, town, village, other town — not the purged branch
+    // Town, village and other town: not the purged branch, nor the county's committee (a local committee, not 基层党组织).
+    expect(countyOrgs).toBe(3);
   });
 
   it('counts a deed a county moved to another village out of the first and into the second, once however often it arrives', async () => {

@@ -98,7 +98,7 @@ type FactAgg = { figure: string; amount: string; weight: string; n: string };
 const ROSTER_TRACE_SQL: Record<string, string> = {
   organizations: `select o.event_id, 'organization.OrganizationState' as event_type, 'organization-' || o.id as stream_id, o.id as org_id,
                          o.occurred_at, 1 as amount, 1 as weight, o.code as k1, o.id::text as k2
-                    from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active'
+                    from rpt_org o where o.path @> array[$1::uuid] and o.status = 'active' and o.grassroots
                      and ($3::text is null or (o.code, o.id) > ($3::text, $4::uuid)) order by o.code, o.id limit $2`,
   contact_points: `select o.event_id, 'organization.OrganizationState' as event_type, 'organization-' || o.id as stream_id, o.id as org_id,
                           o.occurred_at, o.contact_points as amount, 1 as weight, o.code as k1, o.id::text as k2

@@ -205,7 +205,9 @@ export async function ownerEventCounts(stores: Pool, rootId: string, period: { f
 export async function ownerRosterCounts(stores: Pool, rootId: string): Promise<FigureCounts> {
   const { rows } = await stores.query<{ organizations: number; contact_points: number; members: number }>(
     `with subtree as (select id from organization.organizations where path like '%/' || $1 || '/%' and status = 'active')
-     select (select count(*)::int from subtree) as organizations,
+     select (select count(*)::int from organization.organizations o join subtree on subtree.id = o.id
+              -- 基层党组织: branches, general branches and township and village committees.
+              where o.kind <> 'committee' or o.level in ('township', 'village')) as organizations,
             (select count(*)::int from organization.contact_points join subtree on subtree.id = org_id) as contact_points,
             (select count(*)::int from organization.members join subtree on subtree.id = org_id where membership = 'active') as members`,
     [rootId],

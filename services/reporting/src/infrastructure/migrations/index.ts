@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrateInbox } from '@vanguard/messaging';
 import { ReportingFactMultiRowIndex1766000000008 } from './fact-multi-row-index';
 import { ReportingFactTotalsByIndex1766700000132 } from './fact-totals-by-index';
+import { ReportingGrassroots1766700000160 } from './grassroots';
 import { ReportingFactKeyHasDay1766000000009 } from './fact-key-day';
 import { ReportingFactKeyHasOrganisation1766000000007 } from './fact-key-organisation';
 import { ReportingRosterRemovals1766700000130 } from './roster-removals';
@@ -110,4 +111,5 @@ export const reportingMigrations: (new () => MigrationInterface)[] = [
   ReportingRosterRemovals1766700000130,
   ReportingTotalsCovered1766700000131,
   ReportingFactTotalsByIndex1766700000132,
+  ReportingGrassroots1766700000160,
 ];

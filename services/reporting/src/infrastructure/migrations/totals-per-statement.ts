@@ -13,7 +13,7 @@ import { both } from './totals-planned';
  * `rpt_org_change`: one organisation's state before and after, as its totals count it (not in
  * the roster: on = 0; contact points only while active).
  */
-const CHANGES_FROM_ROWS = {
+export const CHANGES_FROM_ROWS = {
   INSERT: `
     select array_agg(row(n.id, null, 0, 0, n.path, (n.status = 'active')::int,
                          case when n.status = 'active' then n.contact_points else 0 end)::rpt_org_change order by n.id)
@@ -31,7 +31,7 @@ const CHANGES_FROM_ROWS = {
 };
 
 /** Each moved organisation's own facts, from its old path's ancestors to its new one's. */
-const FACTS_MOVED = `
+export const FACTS_MOVED = `
   insert into {factTotal} as t (anc_id, month, figure, slot, amount, weight, n)
   select a.anc, f.month, f.figure, {1}, sum(d.s * f.amount), sum(d.s * f.weight), sum(d.s * f.n)
     from unnest({2}::rpt_org_change[]) as c
@@ -46,7 +46,7 @@ const FACTS_MOVED = `
     set amount = t.amount + excluded.amount, weight = t.weight + excluded.weight, n = t.n + excluded.n`;
 
 /** The roster: each organisation out of its old ancestors and into its new ones, with its active members if it moved. */
-const ROSTER_CHANGED = `
+export const ROSTER_CHANGED = `
   insert into {rosterTotal} as t (anc_id, slot, organizations, contact_points, contact_orgs, members)
   select a.anc, {1}, sum(d.orgs), sum(d.cp), sum(d.cpo), sum(d.m)
     from (select c.*, case when c.was is distinct from c.cur
@@ -79,7 +79,28 @@ const MEMBER_ROWS = {
              from old_rows o join new_rows n on n.member_id = o.member_id`,
 };
 
-const TABLES = ['rpt_fact', 'rpt_member', 'rpt_org'];
+export const TABLES = ['rpt_fact', 'rpt_member', 'rpt_org'];
+
+/** The organisation totals' function from what a statement's rows changed (`changes`) and how the roster totals take them. */
+export const orgTotalsPerStatement = (changes: Readonly<Record<'INSERT' | 'DELETE' | 'UPDATE', string>>, rosterChanged: string) => `
+      create or replace function rpt_org_totals_per_statement() returns trigger language plpgsql as $$
+      declare
+        sfx text := substr(TG_TABLE_NAME, length('rpt_org') + 1);
+        changes rpt_org_change[];
+        my_slot smallint;
+      begin
+        if TG_OP = 'INSERT' then ${changes.INSERT};
+        elsif TG_OP = 'DELETE' then ${changes.DELETE};
+        else ${changes.UPDATE};
+        end if;
+        if changes is null then return null; end if;
+        -- Exclusive, in id order: fact and member writers lock theirs shared in the same order.
+        perform rpt_total_lock(sfx, (select array_agg(c.org) from unnest(changes) as c), true);
+        my_slot := rpt_total_slot();
+        ${both(FACTS_MOVED, ['my_slot', 'changes'])}
+        ${both(rosterChanged, ['my_slot', 'changes'])}
+        return null;
+      end $$`;
 
 export class ReportingTotalsPerStatement1766000000006 implements MigrationInterface {
   readonly name = 'ReportingTotalsPerStatement1766000000006';
@@ -92,25 +113,7 @@ export class ReportingTotalsPerStatement1766000000006 implements MigrationInterf
     await q.query(`
       create type rpt_org_change as (org uuid, was uuid[], was_on int, was_cp int, cur uuid[], cur_on int, cur_cp int)`);
 
-    await q.query(`
-      create or replace function rpt_org_totals_per_statement() returns trigger language plpgsql as $$
-      declare
-        sfx text := substr(TG_TABLE_NAME, length('rpt_org') + 1);
-        changes rpt_org_change[];
-        my_slot smallint;
-      begin
-        if TG_OP = 'INSERT' then ${CHANGES_FROM_ROWS.INSERT};
-        elsif TG_OP = 'DELETE' then ${CHANGES_FROM_ROWS.DELETE};
-        else ${CHANGES_FROM_ROWS.UPDATE};
-        end if;
-        if changes is null then return null; end if;
-        -- Exclusive, in id order: fact and member writers lock theirs shared in the same order.
-        perform rpt_total_lock(sfx, (select array_agg(c.org) from unnest(changes) as c), true);
-        my_slot := rpt_total_slot();
-        ${both(FACTS_MOVED, ['my_slot', 'changes'])}
-        ${both(ROSTER_CHANGED, ['my_slot', 'changes'])}
-        return null;
-      end $$`);
+    await q.query(orgTotalsPerStatement(CHANGES_FROM_ROWS, ROSTER_CHANGED));
 
     await q.query(`
       create or replace function rpt_member_totals_per_statement() returns trigger language plpgsql as $$

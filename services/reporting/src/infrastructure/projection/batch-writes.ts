@@ -88,6 +88,8 @@ export interface OrgStateRow {
   readonly code: string;
   readonly name: string;
   readonly level: string;
+  /** committee / general_branch / branch: with the level, whether it is 基层党组织 (the table derives `grassroots`). */
+  readonly kind: string;
   readonly status: string;
   readonly mergedIntoId: string | null;
   readonly contactPoints: number;
@@ -98,7 +100,7 @@ export interface OrgStateRow {
 
 /** Organisation states; `notifyChannel` (the live table's) is told each organisation that changed, as ScopeService follows it. */
 export class OrgStates extends LatestStates<unknown[]> {
-  protected readonly width = 12;
+  protected readonly width = 13;
   constructor(
     private readonly table: string,
     private readonly notifyChannel?: string,
@@ -122,6 +124,7 @@ export class OrgStates extends LatestStates<unknown[]> {
       s.version,
       s.eventId,
       s.occurredAt,
+      s.kind,
     ]);
   }
 
@@ -130,14 +133,14 @@ export class OrgStates extends LatestStates<unknown[]> {
     // triggers fire one after the other and would each lock their own rows in their own order.
     await tx.query(`select rpt_total_lock($1, $2::uuid[], true)`, [suffixOf(this.table, 'rpt_org'), columns[0]]);
     const r = await tx.query<{ id: string }>(
-      `insert into ${this.table} (id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at)
-       select id, parent_id, path::uuid[], code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at
+      `insert into ${this.table} (id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at, kind)
+       select id, parent_id, path::uuid[], code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at, kind
          from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::integer[],
-                     $10::integer[], $11::uuid[], $12::timestamptz[])
-           as s(id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at)
+                     $10::integer[], $11::uuid[], $12::timestamptz[], $13::text[])
+           as s(id, parent_id, path, code, name, level, status, merged_into_id, contact_points, version, event_id, occurred_at, kind)
         where ${notRemoved('organization', 's.id')}
        on conflict (id) do update set parent_id = excluded.parent_id, path = excluded.path, code = excluded.code, name = excluded.name,
-         level = excluded.level, status = excluded.status, merged_into_id = excluded.merged_into_id,
+         level = excluded.level, kind = excluded.kind, status = excluded.status, merged_into_id = excluded.merged_into_id,
          contact_points = excluded.contact_points, version = excluded.version, event_id = excluded.event_id, occurred_at = excluded.occurred_at
        where ${this.table}.version < excluded.version
        returning id`,

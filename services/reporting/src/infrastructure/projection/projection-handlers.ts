@@ -80,6 +80,7 @@ export function reportingHandlersFor(t: ReportingTables): Readonly<Record<string
           code: d.code,
           name: d.name,
           level: d.level,
+          kind: d.kind,
           status: d.status,
           mergedIntoId: d.mergedIntoId,
           contactPoints: d.contactPoints.length,
