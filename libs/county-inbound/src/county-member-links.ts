@@ -133,8 +133,11 @@ export class LinksArrival {
     const needed = Math.max(...receivedAt.map((d) => d.getTime())) + this.graceMs;
     const through = await this.progress.readThrough();
     if (through.getTime() >= needed) return;
+    // Tried again within a second, not at the consumer's backoff (up to 10 s): each try notes the
+    // ends a later one finds reached, and the partition waits for every county on it meanwhile.
     throw new InfrastructureUnavailable(
       `county member links read through ${through.toISOString()}, not yet ${new Date(needed).toISOString()}: an unknown county member id waits for them`,
+      { retryAfterMs: Math.min(1_000, Math.max(250, needed - Date.now())) },
     );
   }
 }

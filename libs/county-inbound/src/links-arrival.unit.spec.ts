@@ -23,6 +23,11 @@ describe(LinksArrival.name, () => {
     const waiting = sut.awaitLinks([at('2026-12-07T03:00:00.000Z'), at('2026-12-07T03:00:01.000Z')]);
     await expect(waiting).rejects.toBeInstanceOf(InfrastructureUnavailable);
     await expect(waiting).rejects.toThrow('2026-12-07T03:00:03.000Z');
+    // Tried again within a second, not at the consumer's backoff.
+    await expect(waiting).rejects.toMatchObject({ retryAfterMs: expect.any(Number) });
+    const retryAfterMs = ((await waiting.catch((e: unknown) => e)) as InfrastructureUnavailable).retryAfterMs!;
+    expect(retryAfterMs).toBeGreaterThanOrEqual(250);
+    expect(retryAfterMs).toBeLessThanOrEqual(1_000);
   });
 
   it('waits the platform’s grace unless told otherwise', async () => {

@@ -2,7 +2,15 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Gauge } from 'prom-client';
 import type { MessagingLogger } from '../logger';
 import type { DeadLetterReason } from './dead-letter';
-import { PermanentHandlerError, isInfrastructureError, isNoVerdict, outageDelayMs, retryDelayMs, type RetryPolicy } from './retry-policy';
+import {
+  PermanentHandlerError,
+  isInfrastructureError,
+  isNoVerdict,
+  noVerdictDelayMs,
+  outageDelayMs,
+  retryDelayMs,
+  type RetryPolicy,
+} from './retry-policy';
 import type { ChunkProcessor, EventConsumerOptions } from './consumer-options';
 import type { ConsumerOutcomes } from './consumer-outcomes';
 import { InboxChunks } from './inbox-chunks';
@@ -140,7 +148,7 @@ export class PartitionBatches<TTx> {
         }
         this.outcomes.count(topic, 'retried');
         waits = noVerdict ? waits + 1 : 0;
-        const delay = noVerdict ? outageDelayMs(this.policy, waits) : retryDelayMs(this.policy, attempt);
+        const delay = noVerdict ? noVerdictDelayMs(this.policy, waits, e) : retryDelayMs(this.policy, attempt);
         this.log.warn(
           {
             topic,

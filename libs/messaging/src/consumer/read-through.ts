@@ -4,7 +4,7 @@ import { InfrastructureUnavailable } from './retry-policy';
 export interface ReadThroughOptions {
   /** A measurement younger than this is answered again rather than asking the broker; default 250 ms. */
   readonly freshMs?: number;
-  /** How long a measurement may take before it is InfrastructureUnavailable; default 5 s. */
+  /** How long a measurement may take before it is InfrastructureUnavailable; default 2 s (a caller may hold locks meanwhile). */
   readonly timeoutMs?: number;
   /**
    * How much earlier than a measurement its answer is: the broker stamps a record (LogAppendTime)
@@ -30,6 +30,7 @@ const MAX_NOTED = 64;
 
 export class GroupReadThrough {
   private known = 0;
+  private stopped = false;
   /** Ends noted at a moment the group had not yet reached, oldest first. */
   private noted: { at: number; ends: ReadonlyMap<string, number> }[] = [];
   private measuredAt = Number.NEGATIVE_INFINITY;
@@ -46,12 +47,20 @@ export class GroupReadThrough {
 
   /** Throws InfrastructureUnavailable when the broker does not answer in time: no verdict on anything. */
   readThrough(): Promise<Date> {
+    // Stopped with its client (a service shutting down): no measurement on a closed client.
+    if (this.stopped) return Promise.reject(new InfrastructureUnavailable(`${this.groupId}'s read-through is stopped`));
     if (this.now() - this.measuredAt < (this.options.freshMs ?? 250)) return Promise.resolve(new Date(this.known));
     this.measuring ??= this.measure().finally(() => (this.measuring = undefined));
     return this.measuring;
   }
 
+  /** For good: later calls are InfrastructureUnavailable. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.dropAdmin();
+  }
+
+  private async dropAdmin(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;
     this.connected = undefined;
@@ -67,14 +76,14 @@ export class GroupReadThrough {
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new InfrastructureUnavailable(`the broker did not say how far ${this.groupId} has read`)),
-        this.options.timeoutMs ?? 5_000,
+        this.options.timeoutMs ?? 2_000,
       );
     });
     try {
       return await Promise.race([this.caughtUp(), late]);
     } catch (e) {
       // A fresh admin next time: this one may be half connected.
-      await this.stop();
+      await this.dropAdmin();
       throw e instanceof InfrastructureUnavailable
         ? e
         : new InfrastructureUnavailable(`how far ${this.groupId} has read: ${String(e)}`, { cause: e });
@@ -94,6 +103,10 @@ export class GroupReadThrough {
         starts.set(`${topic}/${p.partition}`, Number(p.low));
       }
     }
+    // The ends above come from the client's cached metadata, up to five minutes old: a partition
+    // added since would be missing, and with it the links it holds. Until it is there, nothing is reached.
+    for (const t of (await admin.fetchTopicMetadata({ topics: [...this.topics] })).topics)
+      for (const p of t.partitions) if (!ends.has(`${t.name}/${p.partitionId}`)) ends.set(`${t.name}/${p.partitionId}`, Infinity);
     const committed = new Map<string, number>();
     for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics: [...this.topics] })) {
       // Never committed: done up to what the partition no longer holds (all of it, once retention emptied it).
@@ -103,7 +116,9 @@ export class GroupReadThrough {
       }
     }
     this.noted.push({ at, ends });
-    const reached = (noted: ReadonlyMap<string, number>) => [...noted].every(([key, end]) => (committed.get(key) ?? 0) >= end);
+    // A topic without partitions (not made yet) reaches nothing either.
+    const reached = (noted: ReadonlyMap<string, number>) =>
+      noted.size > 0 && [...noted].every(([key, end]) => (committed.get(key) ?? 0) >= end);
     // Reaching a later moment's ends reaches every earlier one's: the latest reached is the answer.
     for (let i = this.noted.length - 1; i >= 0; i--) {
       if (!reached(this.noted[i]!.ends)) continue;

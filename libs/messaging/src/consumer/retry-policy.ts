@@ -32,10 +32,21 @@ export class PermanentHandlerError extends Error {
  * consumer runs — never split off, never dead-lettered, never answered as a failure.
  */
 export class InfrastructureUnavailable extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** When the part is expected to be there, if the thrower knows: a consumer tries again then, never later than its backoff. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
     super(message, options);
     this.name = 'InfrastructureUnavailable';
+    this.retryAfterMs = options?.retryAfterMs;
   }
+}
+
+/** The backoff after a failure that is no verdict: the policy's, or sooner when the error says when to try again. */
+export function noVerdictDelayMs(policy: RetryPolicy, waits: number, e: unknown, random: () => number = Math.random): number {
+  const backoff = outageDelayMs(policy, waits, random);
+  const hint = e instanceof InfrastructureUnavailable ? e.retryAfterMs : undefined;
+  return hint === undefined ? backoff : Math.min(backoff, Math.max(0, hint));
 }
 
 /**

@@ -1,4 +1,6 @@
 import {
+  noVerdictDelayMs,
+  outageDelayMs,
   InfrastructureUnavailable,
   PermanentHandlerError,
   isInfrastructureError,
@@ -75,5 +77,17 @@ describe('isTransientConflict', () => {
     const codes = ['40001', '40P01', '23505', '57014', '53300', 'ECONNREFUSED'];
     expect(codes.map((c) => isTransientConflict(coded(c)))).toEqual([true, true, false, false, false, false]);
     expect([undefined, null, 'x', new Error('deadlock detected')].map(isTransientConflict)).toEqual([false, false, false, false]);
+  });
+});
+
+describe(noVerdictDelayMs.name, () => {
+  const policy = { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 10_000, jitter: 0 };
+
+  it('waits the outage backoff, or sooner when the error says when its part will be there, never later', () => {
+    const noon = () => 0.5;
+    expect(noVerdictDelayMs(policy, 6, new InfrastructureUnavailable('down'), noon)).toBe(outageDelayMs(policy, 6, noon));
+    expect(noVerdictDelayMs(policy, 6, new InfrastructureUnavailable('links', { retryAfterMs: 700 }), noon)).toBe(700);
+    expect(noVerdictDelayMs(policy, 1, new InfrastructureUnavailable('links', { retryAfterMs: 5_000 }), noon)).toBe(200);
+    expect(noVerdictDelayMs(policy, 3, Object.assign(new Error('deadlock'), { code: '40P01' }), noon)).toBe(800);
   });
 });

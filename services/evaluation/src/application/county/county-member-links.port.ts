@@ -9,7 +9,7 @@ export const COUNTY_MEMBER_LINKS = Symbol('COUNTY_MEMBER_LINKS');
 export interface CountyMemberLinksPort {
   /** `countyMemberIds` of `countyClientId`: linked to a platform member now, or taken over by another county. */
   memberIds(countyClientId: string, countyMemberIds: readonly string[]): Promise<CountyMemberIds>;
-  /** Throws no verdict until the links published soon after these messages arrived are read (`awaitLinksFor`). */
+  /** Throws no verdict until the links published soon after these messages arrived are read (libs/county-inbound `LinksArrival`). */
   awaitLinks(receivedAt: readonly Date[]): Promise<void>;
 }
 
