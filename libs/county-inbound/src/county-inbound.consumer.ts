@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { COUNTY_INBOUND_TOPIC, countyMessageTypesOf, countyReplyTopic, type ContractRegistry } from '@vanguard/contracts';
 import {
@@ -243,17 +243,11 @@ export class CountyInboundConsumer<TTx> {
       const decisions: Decision[] = [];
       const inBatch = new Map<string, Decision>();
       const runnable: { decision: Decision; message: CountyMessage }[] = [];
-      const replies: { to: ReplyTo; outcome: () => ReplyOutcome }[] = [];
+      // `unlessDecided`: dropped if its id is decided, before this chunk or in it (whichever comes first).
+      const replies: { to: ReplyTo; outcome: () => ReplyOutcome; unlessDecided?: KafkaMessage }[] = [];
       for (const c of checked) {
         if (c.kind === 'reply') {
-          const m = c.unlessDecided;
-          if (m && before.has(decisionKey(c.to.clientId, c.to.messageId))) {
-            // Decided already: dead-lettered as it is, and counted as a message that got no answer.
-            const i = letters.findIndex((l) => l.m === m);
-            if (i >= 0) letters[i] = { ...letters[i]!, unanswered: c.to.messageType };
-            continue;
-          }
-          replies.push({ to: c.to, outcome: () => c.outcome });
+          replies.push({ to: c.to, outcome: () => c.outcome, ...(c.unlessDecided ? { unlessDecided: c.unlessDecided } : {}) });
           continue;
         }
         const key = decisionKey(c.sender.clientId, c.to.messageId);
@@ -279,7 +273,9 @@ export class CountyInboundConsumer<TTx> {
       }
       const advanced = await runInOrder(this.options.handlers, last, tx, runnable, failure);
       await this.ledger.record(q, decisions.map(toNewDecision), advanced);
-      const answers = replies.map((r) => ({ to: r.to, outcome: r.outcome() }));
+      const answers = replies
+        .filter((r) => !this.decidedAlready(r, before, inBatch, letters))
+        .map((r) => ({ to: r.to, outcome: r.outcome() }));
       const now = this.now();
       await this.replies.writeBatch(
         { query: (sql, params) => q(sql, params) },
@@ -289,6 +285,24 @@ export class CountyInboundConsumer<TTx> {
       await this.send(ctx, letters);
       return answers;
     });
+  }
+
+  /**
+   * Whether an expired token's refusal would go under an id decided before or in this chunk: it
+   * is then left unanswered (its dead letter counted as one), never contradicting the decision.
+   */
+  private decidedAlready(
+    r: { to: ReplyTo; unlessDecided?: KafkaMessage },
+    before: ReadonlyMap<string, unknown>,
+    inBatch: ReadonlyMap<string, unknown>,
+    letters: DeadLetter[],
+  ): boolean {
+    const m = r.unlessDecided;
+    const key = decisionKey(r.to.clientId, r.to.messageId);
+    if (!m || !(before.has(key) || inBatch.has(key))) return false;
+    const i = letters.findIndex((l) => l.m === m);
+    if (i >= 0) letters[i] = { ...letters[i]!, unanswered: r.to.messageType };
+    return true;
   }
 
   /**

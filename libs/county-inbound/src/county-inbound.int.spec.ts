@@ -470,19 +470,28 @@ describe('CountyInboundConsumer (real Kafka, Postgres, Keycloak)', () => {
     const expired = await signPast({ iat: now - 600, exp: now - 300, county: songling });
     const longExpired = await signPast({ iat: now - 3 * 3600, exp: now - 2 * 3600, county: songling });
     const fresh = roster(songling);
+    // And a copy with the old token right behind the county's own message, in the same chunk.
+    const sameChunk = roster(songling);
     await send([
       { value: applied, token: expired },
       { value: fresh, token: longExpired },
+      { value: sameChunk, token: songling.token },
+      { value: sameChunk, token: expired },
     ]);
-    // The next message of each subject, answered: the gate is past the two (one partition per key, in order).
-    const after = [roster(songling, { memberId: applied.data.memberId, seq: 2 }), roster(songling, { memberId: fresh.data.memberId })];
+    // The next message of each subject, answered: the gate is past the others (one partition per key, in order).
+    const after = [
+      roster(songling, { memberId: applied.data.memberId, seq: 2 }),
+      roster(songling, { memberId: fresh.data.memberId }),
+      roster(songling, { memberId: sameChunk.data.memberId, seq: 2 }),
+    ];
     await send(after.map((value) => ({ value, token: songling.token })));
     for (const m of after) await replies(m.eventId);
 
     expect((await repliesTo(applied.eventId)).map((r) => r.envelope.data['outcome'])).toEqual(['applied']);
+    expect((await repliesTo(sameChunk.eventId)).map((r) => r.envelope.data['outcome'])).toEqual(['applied']);
     expect(await repliesTo(fresh.eventId)).toEqual([]);
     expect(await effectsOf(fresh.eventId)).toBe(0);
-    for (const m of [applied, fresh])
+    for (const m of [applied, fresh, sameChunk])
       await waitUntil('the expired one in the DLQ', () =>
         dlq.find((d) => d.value.includes(m.eventId) && d.reason === 'unauthenticated' && !!d.error?.includes('AUTH.TOKEN_EXPIRED')),
       );

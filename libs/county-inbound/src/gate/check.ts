@@ -62,7 +62,14 @@ export async function checkMessage(
     // county write refusals of its own making onto another county's reply topic. A token long
     // expired proves little more than that it once leaked: whoever holds it is not answered.
     const expiredFor = claimed.expiresAt ? Number(m.timestamp) - claimed.expiresAt.getTime() : Number.POSITIVE_INFINITY;
-    if (!proven.signed || !claimed.clientId || !gate.known.has(claimed.clientId) || !claimed.orgId || expiredFor > EXPIRED_ANSWERED_MS) {
+    // Written so that an unreadable time (NaN) is never within the hour.
+    if (
+      !proven.signed ||
+      !claimed.clientId ||
+      !gate.known.has(claimed.clientId) ||
+      !claimed.orgId ||
+      !(expiredFor <= EXPIRED_ANSWERED_MS)
+    ) {
       letters.push({ m, reason: 'unauthenticated', error: proven.refusal, unanswered: base.messageType });
       return undefined;
     }
@@ -70,11 +77,12 @@ export async function checkMessage(
     const to = { ...base, clientId: claimed.clientId, countyOrgId: claimed.orgId };
     // Answered under its id only if the ledger has not decided that id: a refusal there would
     // contradict what the county was told of its own message.
+    // (An id the ledger could not hold, answered under a placeholder, contradicts nothing.)
     return {
       kind: 'reply',
       to,
       outcome: { outcome: 'refused', code: 'COUNTY.UNAUTHENTICATED', reason: proven.refusal },
-      unlessDecided: m,
+      ...(messageId ? { unlessDecided: m } : {}),
     };
   }
   const to = { ...base, clientId: proven.clientId, countyOrgId: proven.countyOrgId };
