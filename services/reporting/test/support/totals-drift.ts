@@ -22,9 +22,9 @@ export async function totalsDrift(pool: Pool, suffix = ''): Promise<string[]> {
     with roots as (select distinct unnest(path) as anc from ${org}),
     expected as (
       select r.anc,
-             -- 基层党组织: not a province's, city's or county's committee.
+             -- 基层党组织: not a province's, city's or county's committee (a row without a kind is taken for one).
              (select count(*) from ${org} o where o.path @> array[r.anc] and o.status = 'active'
-                 and (o.kind <> 'committee' or o.level in ('township', 'village'))) as orgs,
+                 and (o.level in ('township', 'village') or o.kind in ('general_branch', 'branch'))) as orgs,
              (select coalesce(sum(o.contact_points), 0) from ${org} o where o.path @> array[r.anc] and o.status = 'active') as cp,
              (select count(*) from ${org} o where o.path @> array[r.anc] and o.status = 'active' and o.contact_points > 0) as cpo,
              (select count(*) from ${member} m join ${org} o on o.id = m.org_id where o.path @> array[r.anc] and m.membership = 'active') as members

@@ -5,10 +5,12 @@ import { CHANGES_FROM_ROWS, ROSTER_CHANGED, TABLES, orgTotalsPerStatement } from
  * 基层党组织 counts grassroots organisations only (ADR 0160): every branch and general branch, and
  * the committees of townships and villages; not the province's, a city's or a county's committee,
  * which are local committees. `kind` comes with the organisation's state; `grassroots` is derived
- * from it and the level in this one place. The roster totals count `organizations` by it, and
- * contact points, as before, at every active organisation.
+ * from it and the level in this one place. A row without a kind (projected before this migration,
+ * or written by a consumer still running the code before it) is taken for a committee at those
+ * levels and counted below them, until a rebuild reads its kind. The roster totals count
+ * `organizations` by it, and contact points, as before, at every active organisation.
  */
-const GRASSROOTS = `not (kind = 'committee' and level in ('province', 'city', 'county'))`;
+const GRASSROOTS = `not (coalesce(kind, 'committee') = 'committee' and level in ('province', 'city', 'county'))`;
 
 /** The rows' changes with `was_g` / `cur_g`: active and grassroots. */
 const CHANGES_WITH_GRASSROOTS = {
@@ -43,16 +45,29 @@ function replaced(sql: string, from: string, to: string): string {
   return sql.replace(from, to);
 }
 
-/** Each subtree's organisations counted again by `counted` (an expression over `o`), into slot 0 of the totals. */
-const recount = (counted: string) => [
-  `update rpt_roster_total set organizations = 0 where organizations <> 0`,
-  `insert into rpt_roster_total as t (anc_id, slot, organizations, contact_points, contact_orgs, members)
-   select a.anc, 0, count(*), 0, 0, 0
-     from rpt_org o cross join unnest(o.path) as a(anc)
-    where o.status = 'active' and ${counted}
-    group by 1 order by 1
-   on conflict (anc_id, slot) do update set organizations = excluded.organizations`,
-];
+/**
+ * Each subtree's organisations counted again by `counted` (an expression over `o`), into slot 0 of
+ * the totals: the live ones, and a rebuild's shadow's when one is under way.
+ */
+const recount = (counted: string) => `
+  do $$
+  declare
+    sfx text;
+  begin
+    foreach sfx in array array['', '__rebuild'] loop
+      if to_regclass(quote_ident(current_schema()) || '.rpt_org' || sfx) is not null
+         and to_regclass(quote_ident(current_schema()) || '.rpt_roster_total' || sfx) is not null then
+        execute format('update %I set organizations = 0 where organizations <> 0', 'rpt_roster_total' || sfx);
+        execute format($r$insert into %I as t (anc_id, slot, organizations, contact_points, contact_orgs, members)
+                          select a.anc, 0, count(*), 0, 0, 0
+                            from %I o cross join unnest(o.path) as a(anc)
+                           where o.status = 'active' and ${counted}
+                           group by 1 order by 1
+                          on conflict (anc_id, slot) do update set organizations = excluded.organizations$r$,
+                       'rpt_roster_total' || sfx, 'rpt_org' || sfx);
+      end if;
+    end loop;
+  end $$`;
 
 export class ReportingGrassroots1766700000160 implements MigrationInterface {
   readonly name = 'ReportingGrassroots1766700000160';
@@ -62,7 +77,9 @@ export class ReportingGrassroots1766700000160 implements MigrationInterface {
     await q.query(`lock table ${TABLES.join(', ')} in share row exclusive mode`);
     // Until a rebuild reads each organisation's kind again, a province, city or county
     // organisation is taken for its committee and the rest for branches (ADR 0160).
-    // A rebuild under way fills its shadow through the same trigger function: it gets the columns too.
+    // Nullable: a consumer still running the code before this migration writes no kind, and its
+    // rows must still go in. A rebuild under way fills its shadow through the same trigger
+    // function: the shadow gets the columns too, and its totals are recounted below as the live ones.
     await q.query(`
       do $$
       declare
@@ -71,16 +88,13 @@ export class ReportingGrassroots1766700000160 implements MigrationInterface {
         foreach t in array array['rpt_org', 'rpt_org__rebuild'] loop
           if to_regclass(quote_ident(current_schema()) || '.' || t) is not null then
             execute format('alter table %I add column if not exists kind text', t);
-            execute format($u$update %I set kind = case when level in ('province', 'city', 'county') then 'committee' else 'branch' end
-                               where kind is null$u$, t);
-            execute format('alter table %I alter column kind set not null', t);
             execute format($g$alter table %I add column if not exists grassroots boolean generated always as (${GRASSROOTS}) stored$g$, t);
           end if;
         end loop;
       end $$`);
     await q.query(`alter type rpt_org_change add attribute was_g int, add attribute cur_g int`);
     await q.query(orgTotalsPerStatement(CHANGES_WITH_GRASSROOTS, ROSTER_CHANGED_GRASSROOTS));
-    for (const sql of recount('o.grassroots')) await q.query(sql);
+    await q.query(recount('o.grassroots'));
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -89,7 +103,7 @@ export class ReportingGrassroots1766700000160 implements MigrationInterface {
     await q.query(`alter type rpt_org_change drop attribute cur_g, drop attribute was_g`);
     await q.query(`alter table rpt_org drop column if exists grassroots`);
     await q.query(`alter table rpt_org drop column if exists kind`);
-    for (const sql of recount('true')) await q.query(sql);
+    await q.query(recount('true'));
     // A rebuild's shadow keeps its columns: the function no longer reads them, and its swap replaces the live table whole.
   }
 }
