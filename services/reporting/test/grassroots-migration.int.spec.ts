@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import { createTestSchema, seededRandom, type TestSchema } from '@vanguard/testing';
 import { ReportingGrassroots1766700000160 } from '../src/infrastructure/migrations/grassroots';
-import { migrateReporting } from './support/reporting-events';
+import { inMigrationTransaction, migrateReporting } from './support/reporting-events';
 import { totalsDrift } from './support/totals-drift';
 
 // Migration 1766700000160 (ADR 0160): 基层党组织 counts neither the province's, a city's nor a
@@ -14,21 +14,7 @@ describe(ReportingGrassroots1766700000160.name, () => {
   let db: TestSchema;
   const sut = new ReportingGrassroots1766700000160();
   const [province, county, township, village, dissolved] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const inTransaction = async (step: (q: QueryRunner) => Promise<void>) => {
-    const c = await db.pool.connect();
-    try {
-      await c.query('begin');
-      await step({
-        query: async (sql: string, values?: unknown[]) => (await c.query<Record<string, unknown>>(sql, values)).rows,
-      } as unknown as QueryRunner);
-      await c.query('commit');
-    } catch (e) {
-      await c.query('rollback');
-      throw e;
-    } finally {
-      c.release();
-    }
-  };
+  const inTransaction = (step: (q: QueryRunner) => Promise<void>) => inMigrationTransaction(db.pool, step);
   const roster = async (org: string) => {
     const { rows } = await db.pool.query<{ organizations: string; contact_points: string; contact_orgs: string }>(
       `select coalesce(sum(organizations), 0) as organizations, coalesce(sum(contact_points), 0) as contact_points,

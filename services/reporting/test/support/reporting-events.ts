@@ -29,14 +29,18 @@ import { reportingMigrations } from '../../src/infrastructure/migrations';
 
 /** Runs the reporting migrations in a test schema (the pool's search_path), each in its transaction as `npm run migrate` runs them. */
 export async function migrateReporting(pool: Pool): Promise<void> {
+  for (const M of reportingMigrations) await inMigrationTransaction(pool, (q) => new M().up(q));
+}
+
+/** One migration step (an up or a down) in a transaction of its own, as the migrate script runs it. */
+export async function inMigrationTransaction(pool: Pool, step: (q: QueryRunner) => Promise<void>): Promise<void> {
   const c = await pool.connect();
   try {
-    const q = { query: (sql: string, params?: unknown[]) => c.query(sql, params) };
-    for (const M of reportingMigrations) {
-      await c.query('begin');
-      await new M().up(q as never);
-      await c.query('commit');
-    }
+    await c.query('begin');
+    await step({
+      query: async (sql: string, params?: unknown[]) => (await c.query<Record<string, unknown>>(sql, params)).rows,
+    } as unknown as QueryRunner);
+    await c.query('commit');
   } catch (e) {
     await c.query('rollback');
     throw e;
