@@ -28,6 +28,33 @@ export interface ReadThroughOptions {
  */
 const MAX_NOTED = 64;
 
+/** One partition of a group's topics: how far the group has done it, and where it ends. */
+export interface PartitionPosition {
+  readonly topic: string;
+  readonly partition: number;
+  /** The committed offset; never committed: the partition's start (what it no longer holds counts as done). */
+  readonly done: number;
+  readonly end: number;
+}
+
+/**
+ * Every partition of `topics` with the group's position in it. The ends are read before the
+ * committed offsets: a position read at t has every record appended before t below its end.
+ */
+export async function partitionPositions(admin: Admin, groupId: string, topics: readonly string[]): Promise<PartitionPosition[]> {
+  const ends: { topic: string; partition: number; low: number; high: number }[] = [];
+  for (const topic of topics)
+    for (const p of await admin.fetchTopicOffsets(topic))
+      ends.push({ topic, partition: p.partition, low: Number(p.low), high: Number(p.high) });
+  const committed = new Map<string, number>();
+  for (const t of await admin.fetchOffsets({ groupId, topics: [...topics] }))
+    for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, Number(p.offset));
+  return ends.map((e) => {
+    const offset = committed.get(`${e.topic}/${e.partition}`) ?? -1;
+    return { topic: e.topic, partition: e.partition, done: offset >= 0 ? offset : e.low, end: e.high };
+  });
+}
+
 export class GroupReadThrough {
   private known = 0;
   private stopped = false;
@@ -95,26 +122,13 @@ export class GroupReadThrough {
   private async caughtUp(): Promise<Date> {
     const admin = await this.connectedAdmin();
     const at = this.now();
-    const ends = new Map<string, number>();
-    const starts = new Map<string, number>();
-    for (const topic of this.topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        ends.set(`${topic}/${p.partition}`, Number(p.high));
-        starts.set(`${topic}/${p.partition}`, Number(p.low));
-      }
-    }
+    const positions = await partitionPositions(admin, this.groupId, this.topics);
+    const ends = new Map(positions.map((p) => [`${p.topic}/${p.partition}`, p.end]));
+    const committed = new Map(positions.map((p) => [`${p.topic}/${p.partition}`, p.done]));
     // The ends above come from the client's cached metadata, up to five minutes old: a partition
     // added since would be missing, and with it the links it holds. Until it is there, nothing is reached.
     for (const t of (await admin.fetchTopicMetadata({ topics: [...this.topics] })).topics)
       for (const p of t.partitions) if (!ends.has(`${t.name}/${p.partitionId}`)) ends.set(`${t.name}/${p.partitionId}`, Infinity);
-    const committed = new Map<string, number>();
-    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics: [...this.topics] })) {
-      // Never committed: done up to what the partition no longer holds (all of it, once retention emptied it).
-      for (const p of t.partitions) {
-        const key = `${t.topic}/${p.partition}`;
-        committed.set(key, Number(p.offset) >= 0 ? Number(p.offset) : (starts.get(key) ?? 0));
-      }
-    }
     this.noted.push({ at, ends });
     // A topic without partitions (not made yet) reaches nothing either.
     const reached = (noted: ReadonlyMap<string, number>) =>

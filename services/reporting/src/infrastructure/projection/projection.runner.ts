@@ -7,6 +7,7 @@ import {
   gauge,
   ensureTopics,
   keepStarting,
+  partitionPositions,
   serviceKafka,
   type KeptStarting,
   type MessagingLogger,
@@ -184,19 +185,16 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     const measured = (async () => {
       await admin.connect();
       const topics = reportingContracts(this.options.topicPrefix).topics();
-      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [...topics] });
+      const positions = await partitionPositions(admin, this.options.groupId, topics);
       const out = [];
       for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
         let lag = 0;
         let end = 0;
-        for (const p of ends) {
-          const at = Number(done.find((d) => d.partition === p.partition)?.offset ?? '-1');
-          const behind = Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+        for (const p of positions.filter((x) => x.topic === topic)) {
+          const behind = Math.max(0, p.end - p.done);
           this.lagGauge.set({ group: this.options.groupId, topic, partition: String(p.partition) }, behind);
           lag += behind;
-          end += Number(p.high);
+          end += p.end;
         }
         out.push({ topic, lag, end });
       }
