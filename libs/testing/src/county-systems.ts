@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { countyReplyTopic, type EventEnvelope } from '@vanguard/contracts';
 import { infraConfig } from '@vanguard/infra-config';
 import { claimsOf, serviceTokenFor } from './keycloak';
@@ -23,6 +24,13 @@ export interface CountyReply {
 export class CountySystems {
   readonly kafka = new Kafka({ clientId: 'county-systems-test', brokers: [...infraConfig().kafkaBrokers], logLevel: logLevel.NOTHING });
   readonly inbound = `test.county-inbound.${randomUUID()}`;
+
+  /** How often the consumers counted in `registry` tried a chunk of this suite's inbound topic again (`vanguard_consumer_messages_total`). */
+  async inboundRetries(registry: Registry): Promise<number> {
+    return ((await registry.getSingleMetric('vanguard_consumer_messages_total')?.get())?.values ?? [])
+      .filter((v) => v.labels['topic'] === this.inbound && v.labels['outcome'] === 'retried')
+      .reduce((sum, v) => sum + v.value, 0);
+  }
   private readonly replies = new Map<string, CountyReply>();
   private readonly tokens = new Map<string, { token: string; sub: string }>();
   private producer: Producer | undefined;

@@ -236,10 +236,7 @@ describe(`${CountyInboundRunner.name} (assistance)`, () => {
       household,
       dayFromToday(-30),
     ]);
-    const retried = async () =>
-      ((await metricsRegistry.getSingleMetric('vanguard_consumer_messages_total')?.get())?.values ?? [])
-        .filter((v) => v.labels['topic'] === counties.inbound && v.labels['outcome'] === 'retried')
-        .reduce((sum, v) => sum + v.value, 0);
+    const retried = () => counties.inboundRetries(metricsRegistry);
     const before = await retried();
     const visitId = randomUUID();
     const sent = await counties.send('county-songling', 'county.VisitLogged', `field-diary-${countyId}`, 1, {

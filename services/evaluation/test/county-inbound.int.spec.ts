@@ -280,10 +280,7 @@ describe(`${CountyInboundRunner.name} (evaluation)`, () => {
       `insert into roster_members (id, org_id, status, membership, roles, version) values ($1, $2, 'full', 'active', '{}', 0)`,
       [platformId, HONGSHI],
     );
-    const retried = async () =>
-      ((await metricsRegistry.getSingleMetric('vanguard_consumer_messages_total')?.get())?.values ?? [])
-        .filter((v) => v.labels['topic'] === counties.inbound && v.labels['outcome'] === 'retried')
-        .reduce((sum, v) => sum + v.value, 0);
+    const retried = () => counties.inboundRetries(metricsRegistry);
     const before = await retried();
     const tally = await counties.send('county-songling', 'county.MassEvaluationTallied', `mass-evaluation-${countyId}`, 1, {
       orgId: HONGSHI,
