@@ -106,6 +106,32 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     await http().get(`/reports/organizations/${BAIHUA.id}/figures?period=2026`).expect(401);
   });
 
+  it('answers an organisation it holds no copy of with 404, as every scoped route documents, not 403', async () => {
+    const unknown = randomUUID();
+    const routes = [
+      ...['figures', 'summary.md', 'summary.docx', 'summary.pdf', 'statistics.xlsx', 'breakdown'].map(
+        (r) => `/reports/organizations/${unknown}/${r}?period=2026`,
+      ),
+      `/reports/organizations/${unknown}/series?period=2026&figure=pledges_made`,
+      `/reports/figures/pledges_made/events?orgId=${unknown}&period=2026`,
+    ];
+    for (const route of routes)
+      for (const user of ['township.secretary', 'province.auditor']) {
+        const r = await http().get(route).set(as(user));
+        expect({ route, user, status: r.status, code: r.body.code }).toEqual({
+          route,
+          user,
+          status: 404,
+          code: 'REPORT.ORGANIZATION_UNKNOWN',
+        });
+      }
+    // A real organisation elsewhere is still "not yours".
+    const elsewhere = await http()
+      .get(`/reports/organizations/${HEKOU.id}/series?period=2026&figure=pledges_made`)
+      .set(as('township.secretary'));
+    expect({ status: elsewhere.status, code: elsewhere.body.code }).toEqual({ status: 403, code: 'AUTH.OUT_OF_SCOPE' });
+  });
+
   it('lets an auditor and an organizer download the summary as Markdown, Word, PDF and Excel', async () => {
     for (const user of ['province.auditor', 'county.organizer']) {
       const md = await http().get(`/reports/organizations/${COUNTY.id}/summary.md?period=2026`).set(as(user)).expect(200);

@@ -18,6 +18,11 @@ export const ORG_SCOPE_KEY = 'vanguard:org-scope';
 export interface OrgScopeSource {
   readonly from: 'params' | 'query' | 'body';
   readonly field: string;
+  /**
+   * What an id the copy does not hold is answered with, where a route documents "unknown" apart
+   * from "not yours"; without it, an unknown id is outside every subtree (403).
+   */
+  readonly unknown?: (orgId: string) => Error;
 }
 
 /**
@@ -43,7 +48,9 @@ export class OrgScopeGuard implements CanActivate {
     const orgId = req[source.from]?.[source.field];
     // The tree keeps ids as Postgres prints them, lower-case: an id the URL spelled in another
     // case (a percent-escaped letter escapes canonicalUuidUrls) is the same organisation.
-    if (!req.principal || typeof orgId !== 'string' || !this.scope.isWithin(req.principal, orgId.toLowerCase())) {
+    const id = typeof orgId === 'string' ? orgId.toLowerCase() : undefined;
+    if (req.principal && id !== undefined && source.unknown && !this.scope.knows(id)) throw source.unknown(String(orgId));
+    if (!req.principal || id === undefined || !this.scope.isWithin(req.principal, id)) {
       throw new ForbiddenException({
         code: 'AUTH.OUT_OF_SCOPE',
         message: `无权操作本组织范围以外的党组织 / organisation ${String(orgId)} is outside your organisation's subtree`,

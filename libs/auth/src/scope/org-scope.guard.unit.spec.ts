@@ -1,4 +1,4 @@
-import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, NotFoundException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Principal } from '../principal';
 import { OrgScopeGuard, ScopedTo } from './org-scope.guard';
@@ -7,6 +7,9 @@ import { ScopeService } from './scope.service';
 class Handlers {
   @ScopedTo({ from: 'params', field: 'orgId' })
   scoped(): void {}
+
+  @ScopedTo({ from: 'params', field: 'orgId', unknown: (id) => new NotFoundException(`unknown ${id}`) })
+  tellsUnknown(): void {}
 }
 
 const principal = (orgId: string | undefined): Principal => ({
@@ -17,9 +20,9 @@ const principal = (orgId: string | undefined): Principal => ({
   kind: 'user',
   clientId: undefined,
 });
-const context = (req: object): ExecutionContext =>
+const context = (req: object, handler: keyof Handlers = 'scoped'): ExecutionContext =>
   ({
-    getHandler: () => Handlers.prototype.scoped,
+    getHandler: () => Handlers.prototype[handler],
     getClass: () => Handlers,
     switchToHttp: () => ({ getRequest: () => req }),
   }) as unknown as ExecutionContext;
@@ -47,5 +50,15 @@ describe(OrgScopeGuard.name, () => {
     const id = '6a97b679-0000-4000-8000-000000000001';
     scope.applyChange({ kind: 'upsert', id, parentId: 'county', status: 'active' });
     expect(sut.canActivate(context({ principal: principal('county'), params: { orgId: id.toUpperCase() } }))).toBe(true);
+  });
+
+  it('answers an id the copy does not hold with the route’s own error where it has one, and 403 where it has none', () => {
+    const req = () => ({ principal: principal('county'), params: { orgId: 'nowhere' } });
+    expect(() => sut.canActivate(context(req(), 'tellsUnknown'))).toThrow(new NotFoundException('unknown nowhere'));
+    expect(() => sut.canActivate(context(req()))).toThrow(ForbiddenException);
+    // A known organisation elsewhere is still "not yours" on either route.
+    const sibling = { principal: principal('town-b'), params: { orgId: 'town-a' } };
+    expect(() => sut.canActivate(context(sibling, 'tellsUnknown'))).toThrow(ForbiddenException);
+    expect(sut.canActivate(context({ principal: principal('county'), params: { orgId: 'town-a' } }, 'tellsUnknown'))).toBe(true);
   });
 });

@@ -142,6 +142,11 @@ export class ScopeService {
     this.treeVersion++;
   }
 
+  /** Whether the copy holds `orgId`, whatever its status. */
+  knows(orgId: string): boolean {
+    return this.nodes.has(orgId);
+  }
+
   /** Whether `orgId` is known and still active (not dissolved, not merged). */
   isActive(orgId: string): boolean {
     return this.nodes.get(orgId)?.status === 'active';

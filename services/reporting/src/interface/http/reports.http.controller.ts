@@ -26,7 +26,7 @@ import { QueryStopped, SqlFiguresReadModel, TraceCursorInvalid, type OrgRow } fr
 import { PeriodQuery, SeriesQuery, TraceQuery } from './report-query.dto';
 import { REPORT_RENDERS, REPORT_TRACES, sendRendered } from './report-renders';
 import { BreakdownTable, ReportFile, TracePage } from './report-docs';
-import { ScopedToOrg } from './scoped-org';
+import { ScopedToOrg, organizationUnknown } from './scoped-org';
 import { statisticsLevels } from './statistics-levels';
 
 /** Everyone who reads the campaign's figures for their own subtree. */
@@ -90,8 +90,7 @@ export class ReportsHttpController {
 
   private async orgOrFail(orgId: string): Promise<OrgRow> {
     const org = await this.figures.org(orgId);
-    if (!org)
-      throw new NotFoundException({ code: 'REPORT.ORGANIZATION_UNKNOWN', message: `组织不存在 / organisation ${orgId} is unknown here` });
+    if (!org) throw organizationUnknown(orgId);
     return org;
   }
 

@@ -1,14 +1,26 @@
-import { BadRequestException, UseGuards, applyDecorators, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  BadRequestException,
+  NotFoundException,
+  UseGuards,
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ScopedTo, type OrgScopeSource } from '@vanguard/auth';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** An organisation reporting's copy (`rpt_org`) does not hold: the same answer from the guard and from a handler. */
+export const organizationUnknown = (orgId: string): NotFoundException =>
+  new NotFoundException({ code: 'REPORT.ORGANIZATION_UNKNOWN', message: `组织不存在 / organisation ${orgId} is unknown here` });
+
 /**
  * `@ScopedTo` preceded by a format check of the same field. Guards run before pipes, so
  * without it `orgId=not-a-uuid` reached the scope guard first and came back 403 (not in your
- * subtree) instead of 400 naming the field.
+ * subtree) instead of 400 naming the field. An id the copy does not hold is 404, as the routes
+ * document it, not "outside your subtree".
  */
-export function ScopedToOrg(source: OrgScopeSource): MethodDecorator & ClassDecorator {
+export function ScopedToOrg(source: Omit<OrgScopeSource, 'unknown'>): MethodDecorator & ClassDecorator {
   class OrgIdFormatGuard implements CanActivate {
     canActivate(ctx: ExecutionContext): boolean {
       const req = ctx.switchToHttp().getRequest<Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
@@ -23,5 +35,5 @@ export function ScopedToOrg(source: OrgScopeSource): MethodDecorator & ClassDeco
     }
   }
   // In this order: the metadata lists the format guard first, so it runs first.
-  return applyDecorators(UseGuards(OrgIdFormatGuard), ScopedTo(source));
+  return applyDecorators(UseGuards(OrgIdFormatGuard), ScopedTo({ ...source, unknown: organizationUnknown }));
 }

@@ -32,8 +32,8 @@ export class ChooseBenchmarkHandler {
   ) {}
 
   async execute(input: ChooseBenchmarkInput, ctx: CommandContext): Promise<{ benchmarkId: string; version: number }> {
-    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     await pathOrFail(this.tree, input.orgId);
+    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     if (input.subject.kind === 'organization' && input.subject.id !== input.orgId) throw new BenchmarkSubjectIsTheOrganisationError();
     await memberActiveOrNotFound(this.roster, input.subject, input.orgId);
     const benchmarkId = this.ids.next();

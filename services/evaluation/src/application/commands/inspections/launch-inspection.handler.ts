@@ -40,8 +40,8 @@ export class LaunchInspectionHandler {
   async execute(input: LaunchInspectionInput, ctx: CommandContext): Promise<{ inspectionId: string; units: string[]; version: number }> {
     const by = decidedBy(ctx);
     const scopeOrgId = input.group.scopeOrgId;
-    if (!this.tree.isWithin(ctx.caller.orgId, scopeOrgId)) throw new OutOfScopeError();
     const scopePath = await readPathOrFail(this.tree, scopeOrgId);
+    if (!this.tree.isWithin(ctx.caller.orgId, scopeOrgId)) throw new OutOfScopeError();
     const selection: LaunchInspection['data']['selection'] =
       input.selection.kind === 'special'
         ? { kind: 'special', unitPaths: await Promise.all(input.selection.units.map((u) => readPathOrFail(this.tree, u))) }

@@ -31,8 +31,8 @@ export class NominateQuarterPioneerHandler {
   ) {}
 
   async execute(input: NominateQuarterPioneerInput, ctx: CommandContext): Promise<{ version: number }> {
-    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     await pathOrFail(this.tree, input.orgId);
+    if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     const cycleOpen = await this.cycleOpen(input.campaignId, input.cycleId, input.orgId);
     const standing = await this.standingOf(input.candidate);
     const { campaignId: _campaignId, ...nomination } = input;

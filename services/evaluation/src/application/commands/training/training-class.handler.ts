@@ -35,10 +35,10 @@ export class TrainingClassHandler {
   ) {}
 
   async open(input: OpenTrainingClassInput, ctx: CommandContext): Promise<{ classId: string; version: number }> {
+    const orgPath = await readPathOrFail(this.tree, input.orgId);
     if (!this.tree.isWithin(ctx.caller.orgId, input.orgId)) throw new OutOfScopeError();
     const classId = this.ids.next();
     const { reason, ...data } = input;
-    const orgPath = await readPathOrFail(this.tree, input.orgId);
     const version = await this.decide(
       classId,
       trainingClassDecider.initialState(),
