@@ -60,5 +60,10 @@ describe(OrgScopeGuard.name, () => {
     const sibling = { principal: principal('town-b'), params: { orgId: 'town-a' } };
     expect(() => sut.canActivate(context(sibling, 'tellsUnknown'))).toThrow(ForbiddenException);
     expect(sut.canActivate(context({ principal: principal('county'), params: { orgId: 'town-a' } }, 'tellsUnknown'))).toBe(true);
+    const spelled = '6a97b679-0000-4000-8000-000000000002';
+    scope.applyChange({ kind: 'upsert', id: spelled, parentId: 'county', status: 'active' });
+    expect(sut.canActivate(context({ principal: principal('county'), params: { orgId: spelled.toUpperCase() } }, 'tellsUnknown'))).toBe(
+      true,
+    );
   });
 });

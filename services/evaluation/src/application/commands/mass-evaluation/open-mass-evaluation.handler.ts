@@ -31,8 +31,9 @@ export class OpenMassEvaluationHandler {
         '评议党组织时 orgId 须为该组织 / for an organisation, orgId is the organisation evaluated',
       );
     }
-    // Scope before existence, one answer for both: a 403 for real organisations elsewhere would tell a
-    // caller which ids exist outside its subtree.
+    // Scope before existence, one answer for both, as the route documents it (404 "unknown, or outside
+    // your subtree"). Not to keep ids secret: organisation ids are not (organization's own reads tell
+    // unknown, 404, from elsewhere, 403; the benchmark, pioneer, training and inspection commands too).
     const orgPath = this.tree.isWithin(ctx.caller.orgId, input.orgId) ? await this.tree.readPath(input.orgId) : null;
     if (!orgPath) {
       throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', `组织不存在 / no organisation ${input.orgId}`);
