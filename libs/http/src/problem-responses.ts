@@ -110,8 +110,12 @@ export function documentProblemResponses(doc: OpenAPIObject): void {
       const op = item[method];
       if (!op) continue;
       for (const name of sharedRefusalsOf(op, method)) {
-        const { status } = SHARED[name];
-        op.responses[status] ??= { $ref: `#/components/responses/${name}` };
+        const { status, response } = SHARED[name];
+        const own = op.responses[status];
+        // A route's own 403 (its forbidden rules) is answered beside the shared role and scope refusals: listed with them.
+        if (name === 'Forbidden' && own && !('$ref' in own))
+          op.responses[status] = { ...own, description: `${own.description}; ${response.description}` };
+        else op.responses[status] ??= { $ref: `#/components/responses/${name}` };
       }
     }
   }

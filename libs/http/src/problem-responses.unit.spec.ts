@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Param, Post, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiForbiddenResponse, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiRefusals } from './refusals';
 import { IsString } from 'class-validator';
 import { openApiDocument } from './create-app';
 import { documentProblemResponses } from './problem-responses';
@@ -40,6 +41,12 @@ class NotesController {
   @Get()
   list() {
     return [];
+  }
+
+  @Post(':id/sign')
+  @ApiRefusals({ 403: ['NOTE.NOT_AUTHOR: only its author signs'] })
+  sign(@Param('id') id: string) {
+    return { id };
   }
 
   @Post('upload')
@@ -97,6 +104,12 @@ describe(documentProblemResponses.name, () => {
     const ownForbidden = sut.paths['/public/{id}/ballots']!.post!.responses['403'];
     expect(ownForbidden).toEqual({ description: 'BALLOT.CODE_REFUSED' });
     expect(statuses(sut, '/public/{id}/ballots', 'post')).not.toContain('401');
+  });
+
+  it('lists a signed-in route’s own 403 beside the role and scope refusals every signed-in route shares', () => {
+    const forbidden = sut.paths['/notes/{id}/sign']!.post!.responses['403'] as { description: string };
+    expect(forbidden.description).toMatch(/^NOTE\.NOT_AUTHOR: only its author signs; AUTH\.ROLE_REQUIRED: .*AUTH\.OUT_OF_SCOPE: /);
+    expect(sut.paths['/notes']!.get!.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
   });
 
   it('keeps the schemas and responses a document had', () => {

@@ -4,10 +4,12 @@ import { controllerMethods } from './openapi-validation-limits';
 
 /**
  * The statuses whose codes are a route's own (its rules, its records, its limits): the document
- * lists each code a route answers with them (ADR 0156). The others (400, 401, 403, 408, 413, 415,
- * 503) are answered alike by every route and described once, in problem-responses.ts.
+ * lists each code a route answers with them (ADR 0156). 403 too: besides the role and scope every
+ * signed-in route shares, a rule of the `forbidden` kind (not the pledger, not the level above) is
+ * the route's own. The others (400, 401, 408, 413, 415, 503) are answered alike by every route and
+ * described once, in problem-responses.ts.
  */
-export const ROUTE_OWN_STATUSES = [404, 409, 422, 429] as const;
+export const ROUTE_OWN_STATUSES = [403, 404, 409, 422, 429] as const;
 export type RouteOwnStatus = (typeof ROUTE_OWN_STATUSES)[number];
 
 /** A code, or a code and what it means: `MEMBER.ALREADY_FULL: already a full member`. */

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConflictException, Controller, Get, Module, NotFoundException, Param, Post, type INestApplication } from '@nestjs/common';
+import {
+  ConflictException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Module,
+  NotFoundException,
+  Param,
+  Post,
+  type INestApplication,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ApiBearerAuth, ApiExcludeEndpoint, type OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
@@ -18,6 +28,20 @@ class NotesController {
   seal(@Param('id') id: string) {
     if (id === 'absent' || id === 'gone') throw new NotFoundException({ code: 'NOTE.NOT_FOUND', message: 'no such note' });
     throw new ConflictException({ code: id === 'sealed' ? 'NOTE.SEALED' : 'NOTE.LOCKED', message: 'not now' });
+  }
+
+  @Post(':id/sign')
+  @ApiRefusals({ 403: ['NOTE.NOT_AUTHOR: only its author signs'] })
+  sign(@Param('id') id: string) {
+    throw new ForbiddenException({
+      code: id === 'theirs' ? 'NOTE.NOT_AUTHOR' : id === 'role' ? 'AUTH.ROLE_REQUIRED' : 'NOTE.NOT_OWNER',
+      message: 'no',
+    });
+  }
+
+  @Post(':id/burn')
+  burn() {
+    throw new ForbiddenException({ code: 'NOTE.NOT_OWNER', message: 'no' });
   }
 
   @Get('health')
@@ -80,6 +104,33 @@ describe('undocumented answers (ADR 0156)', () => {
       description: 'NOTE.SEALED: sealed already',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
     });
+  });
+
+  it('takes a 403 code as the route’s own: named by its refusals or by the role and scope refusals every signed-in route shares', async () => {
+    const before = noted().length;
+    const http = () => request(app.getHttpServer());
+    await http().post('/notes/theirs/sign').expect(403);
+    await http().post('/notes/role/sign').expect(403);
+    await http().post('/notes/other/sign').expect(403);
+    await http().post('/notes/x/burn').expect(403);
+    expect(noted().slice(before)).toEqual([
+      {
+        operationId: 'NotesController_sign',
+        method: 'POST',
+        path: '/notes/{id}/sign',
+        status: 403,
+        code: 'NOTE.NOT_OWNER',
+        missing: 'code',
+      },
+      {
+        operationId: 'NotesController_burn',
+        method: 'POST',
+        path: '/notes/{id}/burn',
+        status: 403,
+        code: 'NOTE.NOT_OWNER',
+        missing: 'code',
+      },
+    ]);
   });
 
   it('reads a route as the document writes it, and a default response as listing every status', () => {

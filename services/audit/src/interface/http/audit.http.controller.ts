@@ -143,6 +143,9 @@ export class AuditHttpController {
   @Roles(...AUDIT_ROLES)
   @ApiOperation({ summary: '核验哈希链与完整性：单个流（stream）、时间段（from,to）或全部 / verify chains and completeness' })
   @ApiRefusals({
+    403: [
+      'AUDIT.FORBIDDEN: a time range or everything (no stream) spans a whole store: only an auditor of a root of the organisation tree may verify it',
+    ],
     404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'],
     429: ['LIMIT.TOO_MANY: all of your (or the service’s) verification and export slots are taken (Retry-After says when to retry)'],
   })

@@ -78,6 +78,9 @@ export class EvidenceHttpController {
       '日志是否含存储中的每个事件（整个存储仅限省级审计员），或某个流的全部事件 / does the signed log hold every event of the store up to its read position (the whole store: a root auditor only), or all of one stream? Accept: application/x-ndjson for progress',
   })
   @ApiRefusals({
+    403: [
+      'AUDIT.FORBIDDEN: the whole store’s completeness (no stream) spans every county: only an auditor of a root of the organisation tree may ask',
+    ],
     404: ['AUDIT.NOT_FOUND: no such stream, or none of its events is in your subtree'],
     429: ['LIMIT.TOO_MANY: all of your (or the service’s) long-work slots are taken (Retry-After says when to retry)'],
   })
@@ -224,6 +227,7 @@ export class EvidenceHttpController {
       '导出整个日志的证据包 / export the whole log as one bundle that verifies offline (earlier=<size>, repeatable: published checkpoints to prove prefixes of it)',
   })
   @ApiRefusals({
+    403: ['AUDIT.FORBIDDEN: the whole log spans a whole store: only an auditor of a root of the organisation tree may export it'],
     404: ['AUDIT.NOT_FOUND: an earlier checkpoint size that was never published'],
     429: ['LIMIT.TOO_MANY: all of your (or the service’s) long-work slots are taken (Retry-After says when to retry)'],
   })

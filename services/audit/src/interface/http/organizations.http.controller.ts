@@ -18,6 +18,9 @@ const SUBTREE_LIMIT = { ...POSITIVE_INTEGER, maximum: MAX_SUBTREE_PAGE, default:
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Caller = { auditor: Auditor; correlationId: string };
+/** Who may ask of an organisation: checkWithin's refusal. */
+const OUT_OF_SUBTREE =
+  'AUDIT.FORBIDDEN: the organisation is not within your organisation’s subtree as the tree stands now (an unknown one neither)';
 
 /**
  * A whole organisation subtree as of an instant, or between two, inside the caller's own subtree
@@ -40,6 +43,7 @@ export class OrganizationsHttpController {
     summary: '某一时刻组织及其下级的全部流（按流编号分页）/ every stream of an organisation and those below it, as of an instant, paged',
   })
   @ApiRefusals({
+    403: [OUT_OF_SUBTREE],
     422: ['AUDIT.STREAM_BROKEN: the hash chain of a stream of the page is broken (the stream and its first broken link are named)'],
   })
   async asOf(
@@ -71,6 +75,7 @@ export class OrganizationsHttpController {
       '组织及其下级两个时刻之间逐字段的差异：新增、移出、变更的流（按流编号分页）/ an organisation subtree between two instants: streams added, removed and changed, field by field, paged',
   })
   @ApiRefusals({
+    403: [OUT_OF_SUBTREE],
     422: ['AUDIT.STREAM_BROKEN: the hash chain of a stream of the page is broken (the stream and its first broken link are named)'],
   })
   async diff(

@@ -9,6 +9,9 @@ import { AuditCaller, parsePositiveInt, POSITIVE_INTEGER, AuditParams } from './
 import { refusalRecorded } from './trail-refusals';
 
 type Caller = { auditor: Auditor; correlationId: string };
+/** Every route here: the trail is read at a root of the organisation tree only (CallerReach.checkTrailReader). */
+const ROOT_ONLY =
+  'AUDIT.FORBIDDEN: your organisation is not a root of the organisation tree (the auditors’ trail is the whole platform’s: read at the root only)';
 
 /** An auditor's token subject, as the trail names their stream. */
 function auditorOf(raw: unknown, required: boolean): string | undefined {
@@ -42,6 +45,7 @@ export class TrailHttpController {
   @Get()
   @Roles('audit_supervisor')
   @ApiOperation({ summary: '审计人员的查询记录（仅省级审计监督）/ who audited what, when — audit_supervisor of the root only' })
+  @ApiRefusals({ 403: [ROOT_ONLY] })
   async read(
     @AuditParams(['auditor', 'before', 'limit'], { limit: { ...POSITIVE_INTEGER, maximum: 200, default: 50 } }) q: Record<string, unknown>,
     @AuditCaller() c: Caller,
@@ -68,6 +72,7 @@ export class TrailHttpController {
       '审计记录的证明（含原文，分页，仅省级审计监督）/ an auditor’s trail entries with texts and inclusion paths at a trail size committed in a signed checkpoint, one version or paged by fromVersion, map entry on the first page',
   })
   @ApiRefusals({
+    403: [ROOT_ONLY],
     404: ['AUDIT.NOT_FOUND: the version (fromVersion) is not in the auditor’s trail at that size'],
     422: ['AUDIT.LOGGED_EVENT_MISSING: a trail entry the log holds is gone from the store, so the map at that size cannot be rebuilt'],
   })
@@ -89,6 +94,7 @@ export class TrailHttpController {
     summary:
       '审计记录两个大小之间的一致性证明（仅省级审计监督）/ consistency proof between two sizes of the auditors’ trail — audit_supervisor of the root only',
   })
+  @ApiRefusals({ 403: [ROOT_ONLY] })
   async consistency(
     @AuditParams(['from', 'to'], { from: POSITIVE_INTEGER, to: POSITIVE_INTEGER }) q: Record<string, unknown>,
     @AuditCaller() c: Caller,

@@ -36,6 +36,7 @@ export class AssessmentsHttpController {
   @ApiOperation({ summary: '五个好评定 / assess an organisation for a year; tier and stars from the rule version in force' })
   @ApiCreatedResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['ASSESSMENT.NOT_LEVEL_ABOVE: only a level above the organisation assesses it'],
     404: [
       'ASSESSMENT.NOT_FOUND: unknown organisation, or outside your subtree',
       'MASS_EVALUATION.NOT_FOUND: the satisfaction window (or county count) named is unknown, or outside your subtree',

@@ -25,6 +25,7 @@ import { Ctx, PLEDGE_ROLES, uuidParam } from './request-context';
 
 /** Filing and returning answer alike: the level above decides on a pledge awaiting filing. */
 const FILING_DECISION_REFUSALS = {
+  403: ['PLEDGE.NOT_LEVEL_ABOVE: only a level above the pledging organisation (its own, for a member’s pledge) files or returns it'],
   404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree', 'ORGANIZATION.NOT_FOUND: the pledging organisation is no longer in the tree'],
   409: [
     'PLEDGE.NOT_AWAITING_FILING: filed, returned or closed already',
@@ -109,6 +110,7 @@ export class PledgesHttpController {
   @ApiOperation({ summary: '修改后重新报备 / amend a returned pledge' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['PLEDGE.NOT_PLEDGER: only the pledging organisation amends it'],
     404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree'],
     409: ['PLEDGE.NOT_RETURNED: only a returned pledge is amended', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
     422: ['PLEDGE.DUE_OUTSIDE_CYCLE: due before today or after the cycle ends'],
@@ -136,6 +138,7 @@ export class PledgesHttpController {
   @ApiOperation({ summary: '践诺 / report progress' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['PLEDGE.NOT_PLEDGER: only the pledging organisation reports its progress'],
     404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree'],
     409: ['PLEDGE.NOT_PUBLISHED: not published, or closed already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
     422: ['PLEDGE.PROGRESS_BACKWARDS: below the last report'],
@@ -150,6 +153,7 @@ export class PledgesHttpController {
   @ApiOperation({ summary: '认定兑现 / the filing level accepts the pledge as kept' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['PLEDGE.NOT_FILING_LEVEL: only the level that filed the pledge, or one above it, decides whether it was kept'],
     404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree'],
     409: ['PLEDGE.NOT_PUBLISHED: not published, or closed already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
   })
@@ -163,6 +167,7 @@ export class PledgesHttpController {
   @ApiOperation({ summary: '认定未兑现 / the filing level records the pledge as not kept, with the reason' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['PLEDGE.NOT_FILING_LEVEL: only the level that filed the pledge, or one above it, decides whether it was kept'],
     404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree'],
     409: ['PLEDGE.NOT_PUBLISHED: not published, or closed already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
   })
@@ -176,6 +181,7 @@ export class PledgesHttpController {
   @ApiOperation({ summary: '评诺 / record the masses’ rating of a kept or lapsed pledge' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['PLEDGE.NOT_FILING_LEVEL: only the level that filed the pledge, or one above it, records its rating'],
     404: ['PLEDGE.NOT_FOUND: unknown, or outside your subtree'],
     409: [
       'PLEDGE.NOT_RATEABLE: not fulfilled or lapsed yet, or rated already',

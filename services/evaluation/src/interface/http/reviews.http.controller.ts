@@ -30,6 +30,12 @@ const BRANCH_ROLES: Role[] = PLEDGE_ROLES;
 /** The level above approves or returns: the roles the domain's approval rule accepts. */
 const APPROVER_ROLES: Role[] = [...APPROVING_ROLES];
 
+/** Approving and returning alike: an approving role strictly above the organisation that concluded, never the one who concluded. */
+const APPROVAL_FORBIDDEN = [
+  'REVIEW.NOT_LEVEL_ABOVE: not an approving role (reviewer, organizer, admin) of an organisation above the one that concluded',
+  'REVIEW.SAME_PERSON: the one who concluded does not approve or return their own conclusion',
+];
+
 /** 民主评议党员, one member and one year: `/reviews/:memberId/:year`. Someone else's answers 404. */
 @ApiTags('reviews')
 @ApiBearerAuth()
@@ -104,6 +110,7 @@ export class ReviewsHttpController {
   @ApiOperation({ summary: '民主测评 / the tally of the peer ballots' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['REVIEW.NOT_THE_BRANCH: only the member’s own branch counts the ballots'],
     404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
     409: [
       'REVIEW.NOT_SELF_ASSESSED: ballots are counted once, after the self-assessment',
@@ -145,6 +152,7 @@ export class ReviewsHttpController {
   @ApiOperation({ summary: '支部评定 / the branch concludes the grade; records the evidence pack read' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['REVIEW.NOT_THE_BRANCH: only the member’s own branch concludes'],
     404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
     409: [
       'REVIEW.NOT_TALLIED: no tally yet, or concluded already (awaiting approval, or approved)',
@@ -170,6 +178,7 @@ export class ReviewsHttpController {
   @ApiOperation({ summary: '上级审批 / a level above approves the conclusion' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: APPROVAL_FORBIDDEN,
     404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
     409: [
       'REVIEW.NOT_CONCLUDED: no conclusion awaits approval',
@@ -191,6 +200,7 @@ export class ReviewsHttpController {
   @ApiOperation({ summary: '退回 / a level above returns the conclusion with its reason' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: APPROVAL_FORBIDDEN,
     404: ['REVIEW.NOT_FOUND: no review of the member that year, or outside your subtree'],
     409: [
       'REVIEW.NOT_CONCLUDED: no conclusion awaits approval',

@@ -19,6 +19,8 @@ import { ApiRefusals, uuidParam } from '@vanguard/http';
 const EDITORS = ['editor', 'admin'] as const;
 /** Organisers read the statistics of their subtree too: the scoring tables are theirs. */
 const READERS = ['editor', 'admin', 'organizer'] as const;
+/** Access.mustActFor: the body's (or query's) orgId is not one the caller may act for. */
+const OUT_OF_SCOPE = 'SCOPE.OUT_OF_SCOPE: the organisation (orgId) is outside your subtree, or unknown here';
 
 @ApiTags('articles')
 @ApiBearerAuth()
@@ -32,7 +34,10 @@ export class ArticlesHttpController {
   @Post('columns')
   @Roles(...EDITORS)
   @ApiOperation({ summary: '专栏 / open a column grouping articles' })
-  @ApiRefusals({ 409: ['COLUMN.NAME_TAKEN: the organisation has a column of that name already'] })
+  @ApiRefusals({
+    403: [OUT_OF_SCOPE],
+    409: ['COLUMN.NAME_TAKEN: the organisation has a column of that name already'],
+  })
   createColumn(@CurrentPrincipal() p: Principal, @Body() b: CreateColumnRequest): Promise<{ id: string }> {
     return this.articles.createColumn(p, { orgId: b.orgId, name: b.name, ...(b.description ? { description: b.description } : {}) });
   }
@@ -57,6 +62,7 @@ export class ArticlesHttpController {
   @UseInterceptors(RepresentationETag)
   @ApiOperation({ summary: '新稿件 / a draft (body sanitised on the way in)' })
   @ApiRefusals({
+    403: [OUT_OF_SCOPE],
     404: ['COLUMN.NOT_FOUND: the column is unknown, or outside your subtree'],
     422: [
       'ARTICLE.COLUMN_ELSEWHERE: the article’s organisation is not within the column’s',
@@ -178,6 +184,7 @@ export class ArticlesHttpController {
   @Get('media-statistics')
   @Roles(...READERS)
   @ApiOperation({ summary: '宣传报道统计 / publications and weighted score per level in a subtree and period' })
+  @ApiRefusals({ 403: [OUT_OF_SCOPE] })
   statistics(@CurrentPrincipal() p: Principal, @Query() q: StatisticsQuery): ReturnType<MediaStatsService['statistics']> {
     return this.stats.statistics(p, {
       orgId: q.orgId,
@@ -197,6 +204,11 @@ export class ArticlesHttpController {
   @Put('media-weights')
   @Roles('admin')
   @ApiOperation({ summary: '计分权重 / set the weight of a media level or of one outlet' })
+  @ApiRefusals({
+    403: [
+      'SCOPE.PLATFORM_ONLY: the weights score every county: only an administrator of the top organisation (a root of the tree) sets them',
+    ],
+  })
   setWeight(@CurrentPrincipal() p: Principal, @Body() b: SetWeightRequest): Promise<WeightsView> {
     return this.stats.setWeight(p, { ...(b.level ? { level: b.level } : {}), ...(b.outlet ? { outlet: b.outlet } : {}) }, b.weight);
   }

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get,
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles, ScopeService } from '@vanguard/auth';
 import { NoticePeriodV1 } from '@vanguard/commendation-domain';
+import { ApiRefusals } from '@vanguard/http';
 import {
   CALENDAR_YEARS,
   WORK_CALENDAR,
@@ -60,6 +61,7 @@ export class CalendarHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '设定一天 / mark a day a holiday or a make-up working day' })
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
+  @ApiRefusals({ 403: ['SCOPE.PLATFORM_ONLY: the working calendar is the whole platform’s, set only by the tree’s top organisation'] })
   async set(@Ctx() ctx: CommandContext, @Param('day') day: string, @Body() b: SetCalendarDayRequest): Promise<{ version: number }> {
     calendarYearOf('day', day);
     this.platformOnly(ctx);
@@ -71,6 +73,7 @@ export class CalendarHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '取消调整 / the day counts by its weekday again' })
   @ApiOkResponse({ description: '{ "version": n }: the year’s new version' })
+  @ApiRefusals({ 403: ['SCOPE.PLATFORM_ONLY: the working calendar is the whole platform’s, set only by the tree’s top organisation'] })
   async clear(@Ctx() ctx: CommandContext, @Param('day') day: string): Promise<{ version: number }> {
     calendarYearOf('day', day);
     this.platformOnly(ctx);

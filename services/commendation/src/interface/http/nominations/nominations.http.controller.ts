@@ -54,6 +54,10 @@ export class NominationsHttpController {
   @Roles(...CHAIN_ROLES)
   @ApiOperation({ summary: '推荐 / the caller’s branch or township nominates a member or organisation with its deeds' })
   @ApiRefusals({
+    403: [
+      'NOMINATION.NOT_BELOW_AWARDING_BODY: your organisation is not below the programme’s awarding body',
+      'NOMINATION.NOMINEE_OUTSIDE: the nominee is not your organisation, one below it, or a member of one of them',
+    ],
     404: [
       'PROGRAMME.NOT_FOUND: no such launched programme',
       'ORGANIZATION.NOT_FOUND: the nominee’s organisation, or the caller’s, is not in the service’s tree copy',
@@ -89,6 +93,7 @@ export class NominationsHttpController {
   @Roles(...REVIEW_ROLES)
   @ApiOperation({ summary: '同意上报 / the awaited level endorses, within its places; the awarding body’s endorsement shortlists' })
   @ApiRefusals({
+    403: ['NOMINATION.NOT_THE_NEXT_LEVEL: your organisation is not the level the nomination waits on; no level is skipped'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
       'NOMINATION.NOT_UNDER_REVIEW: the nomination is not waiting for a review',
@@ -108,6 +113,7 @@ export class NominationsHttpController {
   @Roles(...REVIEW_ROLES)
   @ApiOperation({ summary: '退回修改 / the awaited level returns it to the nominator with a reason' })
   @ApiRefusals({
+    403: ['NOMINATION.NOT_THE_NEXT_LEVEL: your organisation is not the level the nomination waits on; no level is skipped'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
       'NOMINATION.NOT_UNDER_REVIEW: the nomination is not waiting for a review',
@@ -123,6 +129,7 @@ export class NominationsHttpController {
   @Roles(...REVIEW_ROLES)
   @ApiOperation({ summary: '不予推荐 / the awaited level rejects it with a reason' })
   @ApiRefusals({
+    403: ['NOMINATION.NOT_THE_NEXT_LEVEL: your organisation is not the level the nomination waits on; no level is skipped'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
       'NOMINATION.NOT_UNDER_REVIEW: the nomination is not waiting for a review',
@@ -138,6 +145,7 @@ export class NominationsHttpController {
   @Roles(...CHAIN_ROLES)
   @ApiOperation({ summary: '修改重报 / the nominator amends a returned nomination; eligibility is checked again' })
   @ApiRefusals({
+    403: ['NOMINATION.NOT_THE_NOMINATOR: only the nominating organisation amends it'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
       'NOMINATION.NOT_RETURNED: only a returned nomination is amended',
@@ -162,6 +170,7 @@ export class NominationsHttpController {
     schema: { type: 'object', required: ['version'], properties: { version: { type: 'integer' } } },
   })
   @ApiRefusals({
+    403: ['NOMINATION.NOT_AWARDING_BODY: only the awarding body decides'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
       'OBJECTIONS.BUSY: an objection was being filed for longer than the wait, or it is the first 25 s of a day in China, when objections sent before midnight may still be on their way (ADR 0113); nothing was decided, and Retry-After says when to ask again',
@@ -185,6 +194,7 @@ export class NominationsHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '撤销表彰 / the awarding body revokes a decided commendation with a reason' })
   @ApiRefusals({
+    403: ['NOMINATION.NOT_AWARDING_BODY: only the awarding body revokes'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
       'NOMINATION.NOT_DECIDED: only a decided commendation is revoked',

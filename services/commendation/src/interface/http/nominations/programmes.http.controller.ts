@@ -33,6 +33,7 @@ export class ProgrammesHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '部署表彰 / the awarding body launches a programme: categories, years, timeline, policies' })
   @ApiRefusals({
+    403: ['PROGRAMME.NOT_AWARDING_BODY: only the awarding body’s own organisers launch its programme (orgId is not your organisation)'],
     404: ['ORGANIZATION.NOT_FOUND: the awarding organisation is not in the service’s tree copy'],
     422: [
       'PROGRAMME.LEVEL_MISMATCH: the programme’s level is not the awarding body’s',
@@ -66,6 +67,7 @@ export class ProgrammesHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '分配名额 / places in a category for a unit directly below the awarding body' })
   @ApiRefusals({
+    403: ['PROGRAMME.NOT_AWARDING_BODY: only the awarding body’s organisers allocate its places'],
     404: ['PROGRAMME.NOT_FOUND: no such launched programme', 'ORGANIZATION.NOT_FOUND: the unit is not in the service’s tree copy'],
     409: ['STREAM.CONCURRENT_CHANGE: the programme changed meanwhile; reload and try again'],
     422: [
@@ -91,6 +93,7 @@ export class ProgrammesHttpController {
   @Roles(...PROGRAMME_ROLES)
   @ApiOperation({ summary: '公示 / publish the shortlist from today for the programme’s notice period (a changed shortlist: a new round)' })
   @ApiRefusals({
+    403: ['NOTICE.NOT_AWARDING_BODY: only the awarding body publishes its notice'],
     404: ['PROGRAMME.NOT_FOUND: no such launched programme'],
     409: [
       'NOTICE.UNCHANGED: the shortlist has not changed since the last notice',

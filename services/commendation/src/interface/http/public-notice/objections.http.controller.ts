@@ -144,6 +144,7 @@ export class ObjectionsHttpController {
   @Roles(...INSPECTOR_ROLES, ...PROGRAMME_ROLES)
   @ApiOperation({ summary: '交办 / the awarding body assigns the objection to an inspector (default: the caller)' })
   @ApiRefusals({
+    403: ['OBJECTION.NOT_AWARDING_BODY: only the awarding body assigns its objections'],
     404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'],
     409: [
       'OBJECTION.CLOSED: the objection is concluded',
@@ -168,6 +169,7 @@ export class ObjectionsHttpController {
   @Roles(...INSPECTOR_ROLES)
   @ApiOperation({ summary: '异议成立 / the investigator upholds it with findings; the nomination is withdrawn' })
   @ApiRefusals({
+    403: ['OBJECTION.NOT_THE_INVESTIGATOR: only the inspector it is assigned to concludes it'],
     404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'],
     409: [
       'OBJECTION.NOT_ASSIGNED: the objection is not assigned, or is concluded already',
@@ -184,6 +186,7 @@ export class ObjectionsHttpController {
   @Roles(...INSPECTOR_ROLES)
   @ApiOperation({ summary: '异议不成立 / the investigator dismisses it with findings' })
   @ApiRefusals({
+    403: ['OBJECTION.NOT_THE_INVESTIGATOR: only the inspector it is assigned to concludes it'],
     404: ['OBJECTION.NOT_FOUND: unknown, or outside your subtree'],
     409: [
       'OBJECTION.NOT_ASSIGNED: the objection is not assigned, or is concluded already',

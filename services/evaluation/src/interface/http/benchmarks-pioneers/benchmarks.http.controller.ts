@@ -58,6 +58,7 @@ export class BenchmarksHttpController {
   @ApiOperation({ summary: '对标进展 / report progress (never backwards)' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['BENCHMARK.NOT_BENCHMARKER: only the organisation benchmarking (the member’s, for a member’s) reports its progress'],
     404: ['BENCHMARK.NOT_FOUND: unknown, or outside your subtree'],
     409: ['BENCHMARK.NOT_ACTIVE: reached already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
     422: ['BENCHMARK.PROGRESS_BACKWARDS: below the last report'],
@@ -72,6 +73,9 @@ export class BenchmarksHttpController {
   @ApiOperation({ summary: '确认达标 / a level above confirms the benchmark was reached' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: [
+      'BENCHMARK.NOT_LEVEL_ABOVE: only a level above the organisation (for a member’s, the member’s organisation or above) confirms it',
+    ],
     404: ['BENCHMARK.NOT_FOUND: unknown, or outside your subtree', 'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree'],
     409: ['BENCHMARK.NOT_ACTIVE: reached already', 'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again'],
   })

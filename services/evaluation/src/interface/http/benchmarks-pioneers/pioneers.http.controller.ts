@@ -47,6 +47,7 @@ export class PioneersHttpController {
   @ApiOperation({ summary: '先锋评选 / select a nominee carried by a majority' })
   @ApiCreatedResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['PIONEER.NOT_ENTITLED: only the organisation or a level above selects its pioneers'],
     404: [
       'PIONEER.NOT_FOUND: no nominations for this organisation and cycle, or outside your subtree',
       'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree',

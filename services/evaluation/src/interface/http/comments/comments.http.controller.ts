@@ -40,6 +40,7 @@ export class CommentsHttpController {
   })
   @ApiCreatedResponse({ type: CommentCreatedResponse })
   @ApiRefusals({
+    403: ['COMMENT.NOT_ENTITLED: neither a leader of an organisation above it nor the leader whose contact point it is'],
     404: ['ORGANIZATION.NOT_FOUND: unknown organisation'],
     422: ['COMMENT.CYCLE_NOT_OPENED: the cycle named is only planned'],
   })
@@ -72,6 +73,7 @@ export class CommentsHttpController {
   @ApiOperation({ summary: '整改销号 / a level above confirms the rectification done today' })
   @ApiOkResponse({ type: VersionResponse })
   @ApiRefusals({
+    403: ['COMMENT.NOT_CONFIRMING_LEVEL: only a level above the organisation confirms a rectification'],
     404: ['COMMENT.NOT_FOUND: unknown, or outside your subtree', 'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree'],
     409: [
       'COMMENT.RECTIFICATION_NOT_OPEN: no such finding, or its rectification is done already',

@@ -52,6 +52,7 @@ export class InspectionsHttpController {
   })
   @ApiCreatedResponse({ type: InspectionLaunchedResponse })
   @ApiRefusals({
+    403: ['INSPECTION.NOT_ENTITLED: not a leader (admin, organizer, branch secretary) of the scope’s organisation or one above it'],
     404: ['ORGANIZATION.NOT_FOUND: the scope or a unit named is unknown'],
     422: [
       'INSPECTION.UNIT_OUT_OF_SCOPE: a unit named lies outside the group’s scope, or is named twice',
@@ -119,6 +120,7 @@ export class InspectionsHttpController {
   })
   @ApiCreatedResponse({ type: CommentCreatedResponse, description: 'the findings stream is `comment-<commentId>`' })
   @ApiRefusals({
+    403: ['INSPECTION.NOT_GROUP_MEMBER: only a member of the inspection group records what it found'],
     404: ['INSPECTION.NOT_FOUND: unknown, or neither in your subtree nor yours as a group member', 'ORGANIZATION.NOT_FOUND: unknown unit'],
     422: ['INSPECTION.UNIT_NOT_INSPECTED: the unit is not one this inspection checks'],
   })

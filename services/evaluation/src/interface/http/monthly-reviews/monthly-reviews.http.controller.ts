@@ -19,6 +19,9 @@ import {
   ReviewResultsQuery,
 } from './monthly-review.dto';
 
+/** Every act on a round: its zone's guiding leader, or an organizer above (ADR 0047). */
+const NOT_ZONE_LEADER = 'MONTHLY_REVIEW.NOT_ZONE_LEADER: only the zone’s leader, or an organizer of the campaign’s organisation or above';
+
 /**
  * 片区 and 月度观摩点评 (ADR 0047): designate a zone, open a round on the quarter's theme, score its units in
  * batches, conclude with the units ranked, record findings whose rectifications are the comment slice's
@@ -40,6 +43,7 @@ export class MonthlyReviewsHttpController {
   @Roles(...CAMPAIGN_ROLES)
   @ApiOperation({ summary: '划分片区 / divide the campaign’s subtree: a zone with its guiding leader and units' })
   @ApiRefusals({
+    403: ['ZONE.NOT_ENTITLED: only an organizer (or admin) of the campaign’s organisation or above designates zones'],
     404: [
       'CAMPAIGN.NOT_FOUND: unknown, not launched, or outside your subtree',
       'ORGANIZATION.NOT_FOUND: the campaign’s organisation is no longer in the tree',
@@ -83,6 +87,7 @@ export class MonthlyReviewsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '开始月度观摩点评 / open the zone’s round for a month, on the quarter’s theme with the rubric in force' })
   @ApiRefusals({
+    403: [NOT_ZONE_LEADER],
     404: [
       'ZONE.NOT_FOUND: unknown, or neither yours to lead nor in your subtree',
       'ORGANIZATION.NOT_FOUND: the campaign’s organisation is no longer in the tree',
@@ -135,6 +140,7 @@ export class MonthlyReviewsHttpController {
     summary: '观摩评分 / one batch of the caller’s points (the zone’s leader or an organizer above), one figure per criterion',
   })
   @ApiRefusals({
+    403: [NOT_ZONE_LEADER],
     404: [
       'MONTHLY_REVIEW.NOT_FOUND: unknown, or neither yours to lead nor in your subtree',
       'ORGANIZATION.NOT_FOUND: the campaign’s organisation is no longer in the tree',
@@ -151,6 +157,7 @@ export class MonthlyReviewsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '汇总排名 / conclude: units ranked within the zone by the round’s rubric version' })
   @ApiRefusals({
+    403: [NOT_ZONE_LEADER],
     404: [
       'MONTHLY_REVIEW.NOT_FOUND: unknown, or neither yours to lead nor in your subtree',
       'ORGANIZATION.NOT_FOUND: the campaign’s organisation is no longer in the tree',
@@ -166,6 +173,7 @@ export class MonthlyReviewsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '记录观摩发现的问题 / findings at one unit of the round, each with a rectification and deadline' })
   @ApiRefusals({
+    403: [NOT_ZONE_LEADER],
     404: [
       'MONTHLY_REVIEW.NOT_FOUND: unknown, or neither yours to lead nor in your subtree',
       'ORGANIZATION.NOT_FOUND: the unit, or the campaign’s organisation, is no longer in the tree',

@@ -11,6 +11,9 @@ import { Ctx, READ_ROLES, uuidParam } from '../request-context';
 import { EnrolTraineesRequest, OpenTrainingClassRequest, RecordAttendanceRequest, TrainingCountsQuery } from './training.dto';
 
 const RUN_ROLES = ['admin', 'organizer', 'branch_secretary'] as const;
+/** Opening, enrolling and attendance alike: a leader of the organising organisation or above runs the class. */
+const NOT_ENTITLED =
+  'TRAINING.NOT_ENTITLED: not a leader (admin, organizer, branch secretary) of the organising organisation or one above it';
 
 /** 教育培训 (issue 13): classes, trainees from the roster, attendance and completion, counts per subtree and period. */
 @ApiTags('training')
@@ -27,6 +30,7 @@ export class TrainingHttpController {
   @Roles(...RUN_ROLES)
   @ApiOperation({ summary: '开班 / open a training class (a leader of the organising organisation or above)' })
   @ApiRefusals({
+    403: [NOT_ENTITLED],
     404: ['ORGANIZATION.NOT_FOUND: unknown organisation'],
   })
   open(@Ctx() ctx: CommandContext, @Body() b: OpenTrainingClassRequest): Promise<{ classId: string; version: number }> {
@@ -41,6 +45,7 @@ export class TrainingHttpController {
   @Roles(...RUN_ROLES)
   @ApiOperation({ summary: '报名 / enrol members, each an active member of the organiser’s subtree per the roster' })
   @ApiRefusals({
+    403: [NOT_ENTITLED],
     404: [
       'TRAINING.NOT_FOUND: unknown class, or outside your subtree',
       'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree',
@@ -64,6 +69,7 @@ export class TrainingHttpController {
   @Roles(...RUN_ROLES)
   @ApiOperation({ summary: '结业考勤 / after the end: sessions attended by every trainee; four fifths complete (rule v1)' })
   @ApiRefusals({
+    403: [NOT_ENTITLED],
     404: [
       'TRAINING.NOT_FOUND: unknown class, or outside your subtree',
       'ORGANIZATION.NOT_FOUND: its organisation is no longer in the tree',

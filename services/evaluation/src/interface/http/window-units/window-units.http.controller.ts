@@ -23,6 +23,7 @@ export class WindowUnitsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '三亮 / publish the window unit’s duties, process, discipline and service line (replaces the earlier)' })
   @ApiRefusals({
+    403: ['WINDOW_UNIT.NOT_ENTITLED: not a leader (admin, organizer, branch secretary) of the unit or an organisation above it'],
     404: ['ORGANIZATION.NOT_FOUND: the unit is no longer in the tree'],
     409: ['STREAM.CONCURRENT_CHANGE: the unit’s record changed meanwhile; reload and try again'],
   })
@@ -35,6 +36,7 @@ export class WindowUnitsHttpController {
   @Roles(...PLEDGE_ROLES)
   @ApiOperation({ summary: '服务记录导入 / a batch of records from the unit’s own systems, counted by month and kind, once per batch' })
   @ApiRefusals({
+    403: ['WINDOW_UNIT.NOT_ENTITLED: records are sent for your organisation or one below it'],
     404: ['ORGANIZATION.NOT_FOUND: the unit is no longer in the tree'],
     409: [
       'WINDOW_UNIT.BATCH_COUNTED: this batch id is counted already',
