@@ -94,7 +94,8 @@ function sharedRefusalsOf(op: OperationObject, method: string): Shared[] {
  * The `Problem` schema and the refusals every service shares (auth, validation, body limits, a busy
  * database) on each operation they apply to, as `#/components/responses` references: Swagger lists
  * only what a route's own decorators declare, so a client read of them nowhere. A response the
- * operation declares itself (a public ballot's own 403, an upload's 413) is kept.
+ * operation declares itself (a public ballot's own 403, an upload's 413) is kept; a signed-in
+ * route's own 403 (its forbidden rules) is kept with the shared role and scope refusals after it.
  */
 export function documentProblemResponses(doc: OpenAPIObject): void {
   doc.components = {
@@ -113,9 +114,15 @@ export function documentProblemResponses(doc: OpenAPIObject): void {
         const { status, response } = SHARED[name];
         const own = op.responses[status];
         // A route's own 403 (its forbidden rules) is answered beside the shared role and scope refusals: listed with them.
-        if (name === 'Forbidden' && own && !('$ref' in own))
-          op.responses[status] = { ...own, description: `${own.description}; ${response.description}` };
-        else op.responses[status] ??= { $ref: `#/components/responses/${name}` };
+        if (name === 'Forbidden' && own && !('$ref' in own)) {
+          // Once, should the document be passed here again.
+          if (!own.description.includes(response.description))
+            op.responses[status] = {
+              ...own,
+              description: `${own.description}; ${response.description}`,
+              content: own.content ?? response.content,
+            };
+        } else op.responses[status] ??= { $ref: `#/components/responses/${name}` };
       }
     }
   }

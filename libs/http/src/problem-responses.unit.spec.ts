@@ -112,6 +112,14 @@ describe(documentProblemResponses.name, () => {
     expect(sut.paths['/notes']!.get!.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
   });
 
+  it('appends the shared refusals to a route’s own 403 once, however often the document is passed through', () => {
+    const again = structuredClone(sut);
+    documentProblemResponses(again);
+    const forbidden = again.paths['/notes/{id}/sign']!.post!.responses['403'] as { description: string; content?: object };
+    expect(forbidden.description.split('AUTH.ROLE_REQUIRED').length).toBe(2);
+    expect(forbidden.content).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } });
+  });
+
   it('keeps the schemas and responses a document had', () => {
     const doc: OpenAPIObject = {
       openapi: '3.0.0',

@@ -170,6 +170,10 @@ describe('the services’ OpenAPI documents', () => {
     ['commendation', 'post', '/nominations', '409', ['NOMINATION.DUPLICATE']],
     ['assistance', 'post', '/projects/{id}/disbursements', '422', ['FUNDS.INSUFFICIENT_BALANCE']],
     ['audit', 'get', '/streams/{streamId}/as-of', '422', ['AUDIT.STREAM_BROKEN']],
+    // 403: a route's forbidden rules beside the role and scope every signed-in route shares; a public route's own alone.
+    ['evaluation', 'post', '/pledges/{id}/amend', '403', ['PLEDGE.NOT_PLEDGER', 'AUTH.ROLE_REQUIRED', 'AUTH.OUT_OF_SCOPE']],
+    ['audit', 'get', '/audit-trail', '403', ['AUDIT.FORBIDDEN', 'AUTH.ROLE_REQUIRED']],
+    ['evaluation', 'post', '/mass-evaluations/{id}/ballots', '403', ['BALLOT.CODE_REFUSED']],
   ] as const)('%s %s %s lists its %s refusals', (service, method, path, status, codes) => {
     const response = docs.get(service)!.paths[path]?.[method]?.responses[status] as { description?: string } | undefined;
     for (const code of codes) expect(response?.description).toContain(code);

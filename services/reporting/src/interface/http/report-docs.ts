@@ -6,7 +6,6 @@ import { ApiOkResponse, ApiProduces, ApiResponse } from '@nestjs/swagger';
 
 const refusals = [
   ApiResponse({ status: 400, description: 'REQUEST.INVALID: a malformed period or organisation id, naming the field' }),
-  ApiResponse({ status: 403, description: 'AUTH.OUT_OF_SCOPE: the organisation lies outside your subtree' }),
   // A route that also takes a figure adds REPORT.FIGURE_UNKNOWN with its ApiRefusals.
   ApiResponse({ status: 404, description: 'REPORT.ORGANIZATION_UNKNOWN: no such organisation' }),
 ];
