@@ -103,11 +103,15 @@ export class PgRosterImports implements RosterImports {
   /**
    * The job's last word, on every path. What was checked is on the record already (reserved
    * batch by batch); the record's end (what matched elsewhere) is written before the job shows
-   * as finished, so whoever sees the job done sees its record closed.
+   * as finished, so whoever sees the job done sees its record closed. The caller's lease is given
+   * back as soon as the job shows as finished, before the clean-up: a user who saw it done and
+   * started the next import at once was refused 429 (one import per user) while the file and the
+   * job's lock were still being let go. The `finally` gives it back on a path that never got here.
    */
   private async finish(state: JobState, input: StartImport): Promise<void> {
     if (input.kind === 'members') await this.idChecks.close(state.id, state.matchedElsewhere).catch(() => undefined);
     await saveJobProgress(this.pool, state, true);
+    input.lease?.release();
   }
 
   private async run(id: string, input: StartImport, budgeted: boolean): Promise<void> {
