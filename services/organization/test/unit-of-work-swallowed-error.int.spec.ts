@@ -1,7 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
 import { csvLine } from '@vanguard/spreadsheet';
 import { demoOrgId } from '@vanguard/infra-config';
 import { CommitRolledBackError } from '@vanguard/messaging';
@@ -12,13 +11,12 @@ import type { Actor } from '../src/application/ports/actor';
 import { ORGANIZATION_REPOSITORY, type OrganizationRepository } from '../src/application/ports/organization.repository.port';
 import { Organization } from '../src/domain/organization/organization.aggregate';
 import { OrganizationCodeTakenError } from '../src/domain/organization/organization.errors';
-import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { TypeOrmUnitOfWork } from '../src/infrastructure/persistence/typeorm-unit-of-work';
 import { PgRosterImports } from '../src/infrastructure/roster/pg-roster-imports';
 import { SystemClock } from '../src/infrastructure/system/system-clock';
 import { childCode, createOrganizationTestApp } from './support/organization-test-app';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
-import { withImportFile } from './support/roster-fixtures';
+import { aroundImportClientQueries, importStore, withImportFile } from './support/roster-fixtures';
 
 const BAIHUA = demoOrgId('910425101');
 const ORGANIZER: Actor = { sub: randomUUID(), username: 'uow-int', roles: ['organizer'], orgId: demoOrgId('910425'), kind: 'user' };
@@ -98,44 +96,18 @@ describe(`${TypeOrmUnitOfWork.name} (a statement error caught inside the transac
 // The roster import runs its one transaction on a pg client of its own. Nothing in it catches a
 // statement error today; should anything ever do so, the job must not say "imported".
 describe(`${PgRosterImports.name} (a statement error caught inside the import's transaction)`, () => {
-  let org: TestSchema;
-  let ds: DataSource;
-  // Organisation rows hold no personal data: a throwaway key ring is enough.
-  const key = { id: 'd0', key: randomBytes(32) };
-  const cipher = new AesGcmPersonalDataCipher({ active: key, byId: new Map([[key.id, key]]), index: { id: 'i0', key: randomBytes(32) } });
-
-  beforeAll(async () => {
-    org = await isolatedOrganizationSchema('org_import_swallowed');
-    ds = new DataSource({ type: 'postgres', url: org.url, schema: org.schema });
-    await ds.initialize();
-  });
-
-  afterEach(() => jest.restoreAllMocks());
-
-  afterAll(async () => {
-    await ds?.destroy();
-    await org?.drop();
-  });
+  const store = importStore('org_import_swallowed');
 
   it('fails the job, and neither its organisations nor their events are stored', async () => {
     // The hook: right before COMMIT, a statement fails on the import's client and is caught.
-    const pool = (ds.driver as unknown as { master: Pool }).master;
-    const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<PoolClient>;
-    // pool.query connects with a callback: only the import's own `await pool.connect()` is hooked.
-    jest.spyOn(pool, 'connect').mockImplementation((async (...args: unknown[]) => {
-      if (args.length) return connect(...args);
-      const client = await connect();
-      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-      // Everything else passes through untouched (the pool reuses this client with callbacks).
-      client.query = ((...args: unknown[]) =>
-        args[0] === 'commit'
-          ? query('select 1 / 0').then(
-              () => query(...args),
-              () => query(...args),
-            )
-          : query(...args)) as unknown as PoolClient['query'];
-      return client;
-    }) as never);
+    aroundImportClientQueries((store.ds.driver as unknown as { master: Pool }).master, (query, args) =>
+      args[0] === 'commit'
+        ? query('select 1 / 0').then(
+            () => query(...args),
+            () => query(...args),
+          )
+        : query(...args),
+    );
     const codes = [childCode('910425101', 2), childCode('910425101', 3)];
     const csv = [
       csvLine(['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary']),
@@ -144,7 +116,7 @@ describe(`${PgRosterImports.name} (a statement error caught inside the import's 
     const correlationId = randomUUID();
 
     const job = await withImportFile('organizations.csv', csv, (file) =>
-      new PgRosterImports(ds, cipher, new SystemClock()).runToEnd({
+      new PgRosterImports(store.ds, store.cipher, new SystemClock()).runToEnd({
         actor: ORGANIZER,
         correlationId,
         kind: 'organizations',
@@ -155,7 +127,9 @@ describe(`${PgRosterImports.name} (a statement error caught inside the import's 
     );
 
     expect(job).toMatchObject({ status: 'failed', rowsImported: 0 });
-    expect((await org.pool.query(`select 1 from organizations where code = any($1::text[])`, [codes])).rowCount).toBe(0);
-    expect((await org.pool.query(`select 1 from vanguard_outbox where envelope->>'correlationId' = $1`, [correlationId])).rowCount).toBe(0);
+    expect((await store.org.pool.query(`select 1 from organizations where code = any($1::text[])`, [codes])).rowCount).toBe(0);
+    expect(
+      (await store.org.pool.query(`select 1 from vanguard_outbox where envelope->>'correlationId' = $1`, [correlationId])).rowCount,
+    ).toBe(0);
   });
 });

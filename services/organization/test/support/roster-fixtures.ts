@@ -1,15 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { demoOrgId } from '@vanguard/infra-config';
-import { waitUntil } from '@vanguard/testing';
+import { waitUntil, type TestSchema } from '@vanguard/testing';
 import { csvLine } from '@vanguard/spreadsheet';
+import { AesGcmPersonalDataCipher } from '../../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
+import { isolatedOrganizationSchema } from './isolated-schema';
 import { childCode } from './organization-test-app';
 
 const BAIHUA_ID = demoOrgId('910425101');
@@ -210,3 +213,48 @@ export const poolIsIdle = (app: INestApplication): boolean => {
   const p = poolOf(app);
   return p.waitingCount === 0 && p.idleCount === p.totalCount;
 };
+
+/**
+ * Hooks the queries of the connection an import takes for its run (its own `await pool.connect()`;
+ * `pool.query` connects with a callback and passes untouched): each goes through `around`, which
+ * runs it with `query` when it will. Undone by `jest.restoreAllMocks()`.
+ */
+export function aroundImportClientQueries(
+  pool: Pool,
+  around: (query: (...args: unknown[]) => Promise<unknown>, args: unknown[]) => Promise<unknown>,
+): void {
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<PoolClient>;
+  jest.spyOn(pool, 'connect').mockImplementation((async (...args: unknown[]) => {
+    if (args.length) return connect(...args);
+    const client = await connect();
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    // Everything else passes through untouched (the pool reuses this client with callbacks).
+    client.query = ((...args: unknown[]) => around(query, args)) as unknown as PoolClient['query'];
+    return client;
+  }) as never);
+}
+
+/** An organization schema of its own and a DataSource on it, for a PgRosterImports made in the test; organisation rows need only a throwaway key ring. */
+export function importStore(name: string): {
+  readonly org: TestSchema;
+  readonly ds: DataSource;
+  readonly cipher: AesGcmPersonalDataCipher;
+} {
+  const key = { id: 'd0', key: randomBytes(32) };
+  const store = {
+    org: undefined as unknown as TestSchema,
+    ds: undefined as unknown as DataSource,
+    cipher: new AesGcmPersonalDataCipher({ active: key, byId: new Map([[key.id, key]]), index: { id: 'i0', key: randomBytes(32) } }),
+  };
+  beforeAll(async () => {
+    store.org = await isolatedOrganizationSchema(name);
+    store.ds = new DataSource({ type: 'postgres', url: store.org.url, schema: store.org.schema });
+    await store.ds.initialize();
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(async () => {
+    await store.ds?.destroy();
+    await store.org?.drop();
+  });
+  return store;
+}
