@@ -4,6 +4,7 @@ import request from 'supertest';
 import { demoOrgId } from '@vanguard/infra-config';
 import { tokenFor } from '@vanguard/testing';
 import { clockOn, createEvaluationTestApp } from './support/evaluation-test-app';
+import { dissolveInTree, freshTownship } from './support/fresh-orgs';
 
 const VILLAGE = demoOrgId('910425101201');
 
@@ -66,9 +67,13 @@ const commands: { route: string; field: string; body: (orgId: string) => object 
 describe('an organisation no tree holds (e2e)', () => {
   let app: INestApplication;
   let token: string;
+  /** A village of a township of its own, dissolved: elsewhere for the caller, and no longer active. */
+  let dissolved: string;
   const post = (route: string, body: object) => request(app.getHttpServer()).post(route).set('Authorization', `Bearer ${token}`).send(body);
 
   beforeAll(async () => {
+    [dissolved] = (await freshTownship(1)).villages as [string];
+    await dissolveInTree(dissolved);
     app = await createEvaluationTestApp(clockOn('2031-06-01'));
     token = await tokenFor('other.township.secretary');
   });
@@ -81,5 +86,10 @@ describe('an organisation no tree holds (e2e)', () => {
     expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 404, code: 'ORGANIZATION.NOT_FOUND' });
     const elsewhere = await post(route, body(VILLAGE));
     expect({ status: elsewhere.status, code: elsewhere.body.code }).toEqual({ status: 403, code: 'AUTH.OUT_OF_SCOPE' });
+  });
+
+  it.each(commands)('$route: a dissolved organisation elsewhere reads as unknown (404), as the README says', async ({ route, body }) => {
+    const ceased = await post(route, body(dissolved));
+    expect({ status: ceased.status, code: ceased.body.code }).toEqual({ status: 404, code: 'ORGANIZATION.NOT_FOUND' });
   });
 });

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { OrgTreeProjection } from '@vanguard/auth';
-import { OrganizationRegistered } from '@vanguard/contracts';
+import { OrganizationDissolved, OrganizationRegistered } from '@vanguard/contracts';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 
 /**
@@ -31,6 +31,22 @@ export async function freshTownship(villages: number): Promise<{ township: strin
       ids.push(id);
     }
     return { township, villages: ids };
+  } finally {
+    await db.end();
+  }
+}
+
+/** Dissolves `orgId` in the test database's org-tree copy, as organization's event would, before the app loads it. */
+export async function dissolveInTree(orgId: string): Promise<void> {
+  const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
+  await db.connect();
+  try {
+    await db.query(`set search_path to evaluation`);
+    await new OrgTreeProjection().apply(db, {
+      type: OrganizationDissolved.type,
+      streamVersion: 1,
+      data: { organizationId: orgId, orgId, dissolvedOn: '2011-01-01' },
+    });
   } finally {
     await db.end();
   }
