@@ -315,6 +315,19 @@ describe('publicity over HTTP', () => {
     await http().get(`/articles/${randomUUID()}`).set('Authorization', `Bearer ${editor}`).expect(404);
   });
 
+  it('an organisation the tree never held is 404 ORGANIZATION.NOT_FOUND wherever an orgId is named, not the 403 of another county', async () => {
+    const unknown = randomUUID();
+    const answers = [
+      await http().post('/columns').set('Authorization', `Bearer ${editor}`).send({ orgId: unknown, name: '无此组织专栏' }),
+      await http().post('/articles').set('Authorization', `Bearer ${editor}`).send({ orgId: unknown, title: 't', body: 'b' }),
+      await http()
+        .get('/media-statistics')
+        .query({ orgId: unknown, from: '2026-01-01', to: '2026-12-31' })
+        .set('Authorization', `Bearer ${editor}`),
+    ];
+    expect(answers.map((r) => [r.status, (r.body as { code?: string }).code])).toEqual(Array(3).fill([404, 'ORGANIZATION.NOT_FOUND']));
+  });
+
   it('lists only the editor’s subtree, paged after the scope filter: another county’s rows neither show nor count', async () => {
     const other = '00000000-0000-4000-8000-000000910426';
     const column = randomUUID();

@@ -32,8 +32,12 @@ export class Access {
       );
   }
 
-  /** Creating for an organisation outside the subtree is refused by name. */
+  /**
+   * An organisation the tree never held is 404, as in the other services (organisation ids are not
+   * secret); creating for one outside the subtree is refused by name.
+   */
   mustActFor(p: Principal, orgId: string): void {
+    if (!this.scope.knows(orgId)) throw new DomainError('ORGANIZATION.NOT_FOUND', 'not_found', '组织不存在 / no such organisation (orgId)');
     if (!this.within(p, orgId))
       throw new DomainError('SCOPE.OUT_OF_SCOPE', 'forbidden', '该组织不在您的管辖范围内 / that organisation is outside your scope');
   }

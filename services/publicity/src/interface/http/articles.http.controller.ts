@@ -20,7 +20,8 @@ const EDITORS = ['editor', 'admin'] as const;
 /** Organisers read the statistics of their subtree too: the scoring tables are theirs. */
 const READERS = ['editor', 'admin', 'organizer'] as const;
 /** Access.mustActFor: the body's (or query's) orgId is not one the caller may act for. */
-const OUT_OF_SCOPE = 'SCOPE.OUT_OF_SCOPE: the organisation (orgId) is outside your subtree, or unknown here';
+const OUT_OF_SCOPE = 'SCOPE.OUT_OF_SCOPE: the organisation (orgId) is outside your subtree';
+const UNKNOWN_ORG = 'ORGANIZATION.NOT_FOUND: the organisation tree holds no organisation orgId';
 
 @ApiTags('articles')
 @ApiBearerAuth()
@@ -36,6 +37,7 @@ export class ArticlesHttpController {
   @ApiOperation({ summary: '专栏 / open a column grouping articles' })
   @ApiRefusals({
     403: [OUT_OF_SCOPE],
+    404: [UNKNOWN_ORG],
     409: ['COLUMN.NAME_TAKEN: the organisation has a column of that name already'],
   })
   createColumn(@CurrentPrincipal() p: Principal, @Body() b: CreateColumnRequest): Promise<{ id: string }> {
@@ -63,7 +65,7 @@ export class ArticlesHttpController {
   @ApiOperation({ summary: '新稿件 / a draft (body sanitised on the way in)' })
   @ApiRefusals({
     403: [OUT_OF_SCOPE],
-    404: ['COLUMN.NOT_FOUND: the column is unknown, or outside your subtree'],
+    404: [UNKNOWN_ORG, 'COLUMN.NOT_FOUND: the column is unknown, or outside your subtree'],
     422: [
       'ARTICLE.COLUMN_ELSEWHERE: the article’s organisation is not within the column’s',
       'ARTICLE.OUTSIDE_CAMPAIGN: the article’s organisation is not in the subtree of a campaign known here (or the campaign is unknown)',
@@ -184,7 +186,7 @@ export class ArticlesHttpController {
   @Get('media-statistics')
   @Roles(...READERS)
   @ApiOperation({ summary: '宣传报道统计 / publications and weighted score per level in a subtree and period' })
-  @ApiRefusals({ 403: [OUT_OF_SCOPE] })
+  @ApiRefusals({ 403: [OUT_OF_SCOPE], 404: [UNKNOWN_ORG] })
   statistics(@CurrentPrincipal() p: Principal, @Query() q: StatisticsQuery): ReturnType<MediaStatsService['statistics']> {
     return this.stats.statistics(p, {
       orgId: q.orgId,
