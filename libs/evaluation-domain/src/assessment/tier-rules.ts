@@ -35,7 +35,8 @@ export const TierRuleV1: TierRule = {
 };
 
 /**
- * Version 2 (seed 003: 群众评议结果作为评星定级的重要依据): as version 1, but the masses'
+ * Version 2 (seed 003 asks 综合领导点评和群众评议工作，把组织评价与社会评价结合起来; its
+ * thresholds are the platform's own, the seed names none): as version 1, but the masses'
  * satisfaction counts — under 70 % the organisation cannot be advanced, under 50 % it is
  * lagging, and it loses a star under 80 %.
  */
