@@ -42,7 +42,7 @@ describe('demo seeds of comments, benchmarks and pioneers', () => {
     await pool?.end();
   });
 
-  it('records comments with rectifications done on time, done late and overdue, a benchmark with progress, a past pioneer; once', async () => {
+  it('records comments with rectifications done on time, done late and overdue, a benchmark with progress, a past pioneer unit and person; once', async () => {
     await seedDemoComments(ctx);
     await seedDemoBenchmarksPioneers(ctx);
     const { state } = await ctx.streams.load(`comment-${demoId(10_000_000)}`, commentDecider);
@@ -61,8 +61,15 @@ describe('demo seeds of comments, benchmarks and pioneers', () => {
     ]);
     const q1 = (await ctx.streams.load(`campaign-${DEMO_CAMPAIGN_ID}`, campaignDecider)).state.cycles.find((c) => c.quarter === '2011-Q1')!;
     const pioneer = await read(`pioneer-${TOWNSHIP}-${q1.cycleId}`);
-    expect(pioneer.map((e) => e.type)).toEqual(['evaluation.QuarterPioneerNominated', 'evaluation.QuarterPioneerSelected']);
-    expect(pioneer[1]!.data).toMatchObject({
+    expect(pioneer.map((e) => e.type)).toEqual([
+      'evaluation.QuarterPioneerNominated',
+      'evaluation.QuarterPioneerNominated',
+      'evaluation.QuarterPioneerSelected',
+      'evaluation.QuarterPioneerSelected',
+    ]);
+    // A unit and a person: reporting counts 先锋模范 in persons and the branch apart (pioneer_units).
+    expect(pioneer.slice(2).map((e) => (e.data as { candidate: { kind: string } }).candidate.kind)).toEqual(['organization', 'member']);
+    expect(pioneer[3]!.data).toMatchObject({
       decision: { decidedBy: { role: 'branch_secretary', orgId: TOWNSHIP }, rule: { id: 'evaluation.pioneer.majority', version: 1 } },
     });
 

@@ -133,7 +133,9 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
   'evaluation.ReviewApproved': (d) => [[`grade_${String(d['grade'])}`, 1]],
   'evaluation.OrganizationAssessed': (d) => [[`tier_${String(d['tier'])}`, 1]],
   'evaluation.TierChanged': (d) => (d['direction'] === 'up' ? [['tier_upgrades', 1]] : []),
-  'evaluation.QuarterPioneerSelected': () => [['pioneers', 1]],
+  'evaluation.QuarterPioneerSelected': (d) => [
+    [(d['candidate'] as Data | undefined)?.['kind'] === 'organization' ? 'pioneer_units' : 'pioneers', 1],
+  ],
   'commendation.CommendationDecided': () => [['commendations', 1]],
   'commendation.CommendationRevoked': () => [['commendations_revoked', 1]],
   'assistance.PairingFormed': () => [['villages_paired', 1]],

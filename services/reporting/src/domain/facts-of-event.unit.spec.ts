@@ -107,6 +107,13 @@ describe('factsOf', () => {
     ]);
   });
 
+  it('counts a quarter pioneer as a person (人) or, a branch selected, as a unit (个)', () => {
+    const facts = (kind: string) =>
+      factsOf(event('evaluation.QuarterPioneerSelected', { candidate: { kind, id: 'x' } })).map((f) => [f.figure, f.amount]);
+    expect(facts('member')).toEqual([['pioneers', 1]]);
+    expect(facts('organization')).toEqual([['pioneer_units', 1]]);
+  });
+
   it('counts a published exemplar as a unit or an individual by its subject, and ignores a mere proposal', () => {
     const facts = (subjectKind: string) => factsOf(event('publicity.ExemplarPublished', { subjectKind })).map((f) => [f.figure, f.amount]);
     expect(facts('organization')).toEqual([

@@ -59,7 +59,9 @@ export const FIGURES: readonly FigureDefinition[] = [
   f('tier_middle', '评定为中间的党组织', '个', 'evaluation', ['evaluation.OrganizationAssessed']),
   f('tier_lagging', '评定为后进的党组织', '个', 'evaluation', ['evaluation.OrganizationAssessed']),
   f('tier_upgrades', '晋档升级', '个', 'evaluation', ['evaluation.TierChanged']),
+  // Seed 004's 评选先锋模范人物__余人 counts persons: a branch selected as the quarter's pioneer is a unit.
   f('pioneers', '评选先锋模范', '人', 'evaluation', ['evaluation.QuarterPioneerSelected']),
+  f('pioneer_units', '评选先锋集体', '个', 'evaluation', ['evaluation.QuarterPioneerSelected']),
   // Field work (issue 13): window services counted from the units' own records, inspections, monthly reviews, training.
   f('window_services_given', '为群众提供服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),
   f('window_services_on_behalf', '代办服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),

@@ -48,7 +48,10 @@ function problems(v: ReadonlyMap<string, FigureValue>): Segment[][] {
   if (val(v, 'rectifications_overdue') > 0)
     out.push([t(`${ordinal()}部分问题整改不及时，整改逾期 `), n('rectifications_overdue'), t('，需限期整改到位。')]);
   if (val(v, 'tier_lagging') > 0) out.push([t(`${ordinal()}仍有后进党组织 `), n('tier_lagging'), t('，需加大整顿转化力度。')]);
-  const missing = ['pledges_made', 'comments', 'pioneers', 'villages_paired'].filter((k) => !has(v, k));
+  // 一季一先锋 was held if a person or a unit was selected.
+  const missing = ['pledges_made', 'comments', 'pioneers', 'villages_paired'].filter(
+    (k) => !has(v, k) && !(k === 'pioneers' && has(v, 'pioneer_units')),
+  );
   if (missing.length > 0)
     out.push([
       t(`${ordinal()}活动开展不够平衡，以下工作本期暂无数据：${missing.map((k) => FIGURE_BY_KEY.get(k)?.label ?? k).join('、')}。`),
@@ -109,6 +112,8 @@ export function buildWorkSummary(input: {
           n('measures'),
           t('；评选先锋模范 '),
           n('pioneers'),
+          t('，先锋集体 '),
+          n('pioneer_units'),
           t('。'),
         ],
         [

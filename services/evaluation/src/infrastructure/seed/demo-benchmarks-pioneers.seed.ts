@@ -8,6 +8,7 @@ import { ReportBenchmarkProgressHandler } from '../../application/commands/repor
 import { pioneerStream } from '../../application/commands/select-quarter-pioneer/pioneer-access';
 import { SelectQuarterPioneerHandler } from '../../application/commands/select-quarter-pioneer/select-quarter-pioneer.handler';
 import { PgRoster } from '../roster/pg-roster';
+import { REVIEWED_MEMBER } from './demo-reviews.seed';
 import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed, type DemoSeedContext } from './demo-support';
 
 const FIRST = 50_000_000;
@@ -17,8 +18,8 @@ const village = as(VILLAGE, 'branch_secretary');
 
 /**
  * 对标定位 and 一季一先锋 on the demo county: 红石村 benchmarking 青石村 with progress
- * reported, 白桦镇's benchmarking confirmed reached by the county, and 红石村党支部 selected as
- * 白桦镇's pioneer of 2011-Q1 (a past cycle). Idempotent: each part is skipped once its
+ * reported, 白桦镇's benchmarking confirmed reached by the county, and 红石村党支部 and one of
+ * 红石村's members (graded excellent in 2010) selected as 白桦镇's pioneers of 2011-Q1 (a past cycle). Idempotent: each part is skipped once its
  * first stream exists.
  */
 export const seedDemoBenchmarksPioneers: DemoSeed = async (ctx) => {
@@ -84,26 +85,37 @@ async function pioneerOfQ1({ pool, streams, tree, campaignId }: DemoSeedContext)
     before = campaignDecider.evolve(before, e as unknown as CampaignEvent);
   }
   const cycleOpen = before.cycles.find((c) => c.cycleId === q1.cycleId)?.status === 'open';
-  const candidate = { kind: 'organization', id: VILLAGE } as const;
-  const nominated = pioneerDecider.decide(
-    {
-      type: 'NominateQuarterPioneer',
-      data: {
-        orgId: TOWNSHIP,
-        cycleId: q1.cycleId,
-        candidate,
-        deeds: '带领群众修通村道3公里，建成村级活动场所',
-        cycleOpen,
-        // The village as the tree copy has it: the nominee rule checks it lies in the township's subtree.
-        standing: { known: true, active: true, orgPath: (await tree.pathOf(VILLAGE)) ?? [] },
+  // A unit and a person, each nominated and then selected: seed 004 counts 先锋模范人物 in persons.
+  const villagePath = (await tree.pathOf(VILLAGE)) ?? [];
+  const nominees = [
+    { candidate: { kind: 'organization', id: VILLAGE } as const, deeds: '带领群众修通村道3公里，建成村级活动场所', votesFor: 27 },
+    { candidate: { kind: 'member', id: REVIEWED_MEMBER } as const, deeds: '带头筹资修路，全年为群众办实事12件', votesFor: 31 },
+  ];
+  let s = state;
+  let v = version;
+  for (const { candidate, deeds } of nominees) {
+    const nominated = pioneerDecider.decide(
+      {
+        type: 'NominateQuarterPioneer',
+        data: {
+          orgId: TOWNSHIP,
+          cycleId: q1.cycleId,
+          candidate,
+          deeds,
+          cycleOpen,
+          // Where the nominee stands (the village, or the member's village) as the tree copy has it: the nominee rule checks it lies in the township's subtree.
+          standing: { known: true, active: true, orgPath: villagePath },
+        },
       },
-    },
-    state,
-  );
-  await streams.append(stream, nominated, version, streamContext(township, TOWNSHIP));
-  await new SelectQuarterPioneerHandler(streams, tree).execute(
-    { orgId: TOWNSHIP, cycleId: q1.cycleId, candidate, votesFor: 27, votesCast: 35, reason: '镇党委会议投票，公示无异议' },
-    township,
-  );
-  return 2;
+      s,
+    );
+    v = await streams.append(stream, nominated, v, streamContext(township, TOWNSHIP));
+    s = nominated.reduce((acc, e) => pioneerDecider.evolve(acc, e), s);
+  }
+  for (const { candidate, votesFor } of nominees)
+    await new SelectQuarterPioneerHandler(streams, tree).execute(
+      { orgId: TOWNSHIP, cycleId: q1.cycleId, candidate, votesFor, votesCast: 35, reason: '镇党委会议投票，公示无异议' },
+      township,
+    );
+  return 2 * nominees.length;
 }

@@ -8,7 +8,7 @@ import { EvidencePack } from '../../application/reviews/evidence-pack';
 import { reviewStream } from '../../application/reviews/review-access';
 import { InMemoryRoster } from '../../application/testing/in-memory-roster';
 import { PledgeEvidenceSource } from '../reviews/pledge-evidence.source';
-import { as, COUNTY, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
+import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed } from './demo-support';
 import type { MemberCriterion } from '@vanguard/contracts';
 
 /** The level above the village branch approves: the township's reviewer, or the county's organiser. */
@@ -64,13 +64,18 @@ const REVIEWS: readonly DemoReview[] = [
   },
 ];
 
+const FIRST = 30_000_000;
+
+/** 红石村's member graded excellent in 2010 (the first review below); the pioneer seed selects them too. */
+export const REVIEWED_MEMBER = demoId(FIRST);
+
 /**
  * Last year's (2010) democratic reviews of 红石村: approved, returned and approved, and one
  * waiting for the township's approval — through the live handlers on the days they would have
  * happened. Idempotent: nothing is added once the first review exists.
  */
 export const seedDemoReviews: DemoSeed = async ({ pool, streams, tree }) => {
-  const ids = demoIds(30_000_000);
+  const ids = demoIds(FIRST);
   const members = REVIEWS.map(() => ids.next());
   if ((await streams.load(reviewStream(members[0]!, 2010), reviewDecider)).version > 0)
     return { slice: 'reviews', created: false, events: 0 };
