@@ -18,6 +18,9 @@ const cell = (key: string, v: FigureValue | undefined): number | string => {
   return v.value;
 };
 
+const FIXED_HEADERS = ['党组织', '编码', '层级'] as const;
+const FIXED_COLUMNS = FIXED_HEADERS.length;
+
 /** 层级 as the glossary writes it: the file goes to people, the API keeps the identifiers. */
 const LEVEL_LABEL: Readonly<Record<string, string>> = {
   province: '省',
@@ -26,6 +29,10 @@ const LEVEL_LABEL: Readonly<Record<string, string>> = {
   township: '乡镇（苏木、街道）',
   village: '村（嘎查、社区）',
 };
+
+/** How a figure's number reads in Excel: yuan with their fen (two decimals), a rate in percent to one decimal. */
+const numberFormat = (key: string): string | undefined =>
+  key === 'funds_disbursed_fen' ? '#,##0.00' : FIGURE_BY_KEY.get(key)?.kind === 'rate' ? '0.0' : undefined;
 
 const header = (key: string): string => {
   const d = FIGURE_BY_KEY.get(key);
@@ -52,7 +59,7 @@ export async function statisticsWorkbook(
   for (const level of levels) {
     const sheet = book.addWorksheet(level.title);
     sheet.addRow([neutraliseFormula(xmlText(`${orgName}创先争优活动统计表（${period.label}）`))]);
-    sheet.addRow(['党组织', '编码', '层级', ...FIGURES.map((d) => header(d.key))]);
+    sheet.addRow([...FIXED_HEADERS, ...FIGURES.map((d) => header(d.key))]);
     for (const r of level.rows)
       sheet.addRow([
         neutraliseFormula(xmlText(r.name)),
@@ -61,6 +68,14 @@ export async function statisticsWorkbook(
         ...FIGURES.map((d) => cell(d.key, r.figures.get(d.key))),
       ]);
     sheet.getRow(2).font = { bold: true };
+    // Without a format Excel shows 417,500 yuan as 417500 and 123.40 as 123.4 (the .md shows 417500.00元).
+    FIGURES.forEach((d, i) => {
+      const format = numberFormat(d.key);
+      if (format)
+        sheet.getColumn(FIXED_COLUMNS + i + 1).eachCell((c, row) => {
+          if (row > 2 && typeof c.value === 'number') c.numFmt = format;
+        });
+    });
   }
   if (omitted)
     book
