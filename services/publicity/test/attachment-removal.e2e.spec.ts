@@ -194,7 +194,7 @@ describe('removing a publicity attachment', () => {
     const inReview = await upload(article);
     expect(codeOf(inReview)).toEqual([422, 'ATTACHMENT.ARTICLE_NOT_DRAFT']);
     expect((inReview.body as { message: string }).message).toMatch(
-      /^稿件状态为 in_review，不能添加附件.*\/ an article in in_review takes no new attachment.*\[rule publicity\.article-attachments-change-as-draft@1\]$/,
+      /^稿件状态为待审核，不能添加附件.*\/ an article in in_review takes no new attachment.*\[rule publicity\.article-attachments-change-as-draft@1\]$/,
     );
     expect(await held(article)).toBe(1);
 

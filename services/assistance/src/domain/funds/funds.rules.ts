@@ -1,5 +1,6 @@
 import { Rule } from '@vanguard/kernel';
 import type { ProjectStatus } from '@vanguard/contracts';
+import { PROJECT_STATUS_LABEL } from '../project/project.rules';
 
 /** Money moves once a project is approved and until it is accepted (验收): not on a plan, not after the books close. */
 export const FUNDS_OPEN_STATUSES: readonly ProjectStatus[] = ['approved', 'in_progress', 'completed'];
@@ -11,7 +12,7 @@ export class FundsMoveOnlyWhileTheProjectIsOpen extends Rule {
   readonly message: string;
   constructor(private readonly status: ProjectStatus) {
     super();
-    this.message = `项目${status}状态下不能下达或拨付资金 / funds move only on an approved, started or completed project, not one that is ${status}`;
+    this.message = `项目${PROJECT_STATUS_LABEL[status]}，不能下达或拨付资金 / funds move only on an approved, started or completed project, not one that is ${status}`;
   }
   isBroken(): boolean {
     return !FUNDS_OPEN_STATUSES.includes(this.status);

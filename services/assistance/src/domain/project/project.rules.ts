@@ -1,6 +1,16 @@
 import { Rule } from '@vanguard/kernel';
 import type { ProjectStatus } from '@vanguard/contracts';
 
+/** A project's status as its staff read it: a refusal's Chinese half names no code. */
+export const PROJECT_STATUS_LABEL: Readonly<Record<ProjectStatus, string>> = {
+  planned: '待批准',
+  approved: '已批准',
+  in_progress: '实施中',
+  completed: '已完工',
+  accepted: '已验收',
+  evaluated: '已测评',
+};
+
 /** The lifecycle moves one step at a time: planned → approved → in progress → completed → accepted → evaluated. */
 export class ProjectMustBeInState extends Rule {
   readonly id = 'project-in-state';
@@ -13,7 +23,7 @@ export class ProjectMustBeInState extends Rule {
     action: string,
   ) {
     super();
-    this.message = `项目当前状态不允许此操作 / cannot ${action} a project that is ${actual} (needs ${allowed.join(' or ')})`;
+    this.message = `项目${PROJECT_STATUS_LABEL[actual]}，不允许此操作 / cannot ${action} a project that is ${actual} (needs ${allowed.join(' or ')})`;
   }
   isBroken(): boolean {
     return !this.allowed.includes(this.actual);

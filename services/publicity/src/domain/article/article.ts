@@ -5,6 +5,8 @@ export { outletKey } from './outlet-key';
 
 /** 稿件: written as a draft, sent for review, published by an editor in an outlet; reprints add outlets. */
 export type ArticleStatus = 'draft' | 'in_review' | 'published';
+/** An article's status as its editors read it: a refusal's Chinese half names no code. */
+export const ARTICLE_STATUS_LABEL: Readonly<Record<ArticleStatus, string>> = { draft: '草稿', in_review: '待审核', published: '已刊发' };
 export const MEDIA_LEVELS = ['central', 'provincial', 'municipal', 'county'] as const;
 export type MediaLevel = (typeof MEDIA_LEVELS)[number];
 export const MEDIA_CHANNELS = ['press', 'radio', 'tv', 'web', 'briefing', 'sms'] as const;
@@ -18,6 +20,16 @@ export interface Publication {
   readonly link?: string;
 }
 
+/** What was asked of an article, in Chinese and in English. */
+const ARTICLE_ACTIONS = {
+  submit: ['送审', 'sent for review'],
+  return: ['退回修改', 'returned'],
+  edit: ['修改', 'edited'],
+  publish: ['刊发', 'published'],
+  reprint: ['登记转载', 'reprinted'],
+} as const;
+type ArticleAction = keyof typeof ARTICLE_ACTIONS;
+
 export class ArticleMustBeIn extends Rule {
   readonly id = 'publicity.article-state';
   readonly code = 'ARTICLE.WRONG_STATE';
@@ -25,12 +37,13 @@ export class ArticleMustBeIn extends Rule {
   constructor(
     private readonly status: ArticleStatus,
     private readonly expected: readonly ArticleStatus[],
-    private readonly action: string,
+    private readonly action: ArticleAction,
   ) {
     super();
   }
   get message(): string {
-    return `稿件状态为 ${this.status}，不能${this.action} / an article in ${this.status} cannot be ${this.action}; it must be ${this.expected.join(' or ')}`;
+    const [zh, en] = ARTICLE_ACTIONS[this.action];
+    return `稿件状态为${ARTICLE_STATUS_LABEL[this.status]}，不能${zh} / an article in ${this.status} cannot be ${en}; it must be ${this.expected.join(' or ')}`;
   }
   isBroken(): boolean {
     return !this.expected.includes(this.status);
@@ -94,12 +107,12 @@ export class ArticleLiesInItsCampaign extends Rule {
 }
 
 export const submitForReview = (status: ArticleStatus): ArticleStatus => {
-  checkRule(new ArticleMustBeIn(status, ['draft'], 'sent for review'));
+  checkRule(new ArticleMustBeIn(status, ['draft'], 'submit'));
   return 'in_review';
 };
 
 export const returnToDraft = (status: ArticleStatus): ArticleStatus => {
-  checkRule(new ArticleMustBeIn(status, ['in_review'], 'returned'));
+  checkRule(new ArticleMustBeIn(status, ['in_review'], 'return'));
   return 'draft';
 };
 
@@ -134,7 +147,7 @@ export class ArticleEditSaysSomething extends Rule {
  * then, so a holder of the current ETag is not refused (412) for a change nobody made.
  */
 export function editArticle(status: ArticleStatus, current: ArticleText, edit: ArticleEdit): ArticleText | undefined {
-  checkRule(new ArticleMustBeIn(status, ['draft'], 'edited'));
+  checkRule(new ArticleMustBeIn(status, ['draft'], 'edit'));
   checkRule(new ArticleEditSaysSomething(edit));
   const next = { title: edit.title ?? current.title, bodyHtml: edit.body ?? current.bodyHtml };
   return next.title === current.title && next.bodyHtml === current.bodyHtml ? undefined : next;
@@ -144,7 +157,7 @@ export const reportOnCampaign = (covered: boolean): void => checkRule(new Articl
 
 export function publishIn(status: ArticleStatus, outlets: readonly string[], p: Publication, today: string): ArticleStatus {
   checkRule(
-    new ArticleMustBeIn(status, outlets.length === 0 ? ['in_review'] : ['published'], outlets.length === 0 ? 'published' : 'reprinted'),
+    new ArticleMustBeIn(status, outlets.length === 0 ? ['in_review'] : ['published'], outlets.length === 0 ? 'publish' : 'reprint'),
   );
   checkRule(new PublicationDateNotInFuture(p.publishedOn, today));
   checkRule(new ReprintCountsOncePerOutlet(outlets, p.outlet));

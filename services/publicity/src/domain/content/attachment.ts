@@ -1,5 +1,6 @@
 import { DomainError, Rule, checkRule } from '@vanguard/kernel';
-import type { ArticleStatus } from '../article/article';
+import { ARTICLE_STATUS_LABEL, type ArticleStatus } from '../article/article';
+import { EXEMPLAR_STATUS_LABEL, type ExemplarStatus } from '../exemplar/exemplar';
 
 /** Largest attachment stored (photos of a ceremony, a scanned decision); larger ones are refused before they are read whole. */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -72,10 +73,10 @@ export class AnOwnerHoldsAtMostTwentyAttachments extends Rule {
  * (taken down, or its commendation revoked) or declined is in a state nothing follows from.
  */
 export type AttachmentOwnerState =
-  { readonly kind: 'article'; readonly status: ArticleStatus } | { readonly kind: 'exemplar'; readonly status: string };
+  { readonly kind: 'article'; readonly status: ArticleStatus } | { readonly kind: 'exemplar'; readonly status: ExemplarStatus };
 /** An upload adds an attachment, a removal takes one away: both change what the owner holds. */
 export type AttachmentChange = 'attach' | 'remove';
-const CLOSED_EXEMPLAR = new Set(['withdrawn', 'declined']);
+const CLOSED_EXEMPLAR: ReadonlySet<ExemplarStatus> = new Set(['withdrawn', 'declined']);
 
 /**
  * What is attached supports an exemplar still to be edited or published, or on the roll; one that
@@ -86,15 +87,15 @@ export class AttachmentsGoToAnOpenOwner extends Rule {
   readonly code = 'ATTACHMENT.OWNER_CLOSED';
   readonly kind = 'rule' as const;
   constructor(
-    private readonly status: string,
+    private readonly status: ExemplarStatus,
     private readonly change: AttachmentChange = 'attach',
   ) {
     super();
   }
   get message(): string {
     return this.change === 'attach'
-      ? `该典型已为 ${this.status}，不能再添加附件 / the exemplar is ${this.status}: nothing more can be attached to it`
-      : `该典型已为 ${this.status}，其附件不能再删除 / the exemplar is ${this.status}: its attachments stay as they are`;
+      ? `该典型${EXEMPLAR_STATUS_LABEL[this.status]}，不能再添加附件 / the exemplar is ${this.status}: nothing more can be attached to it`
+      : `该典型${EXEMPLAR_STATUS_LABEL[this.status]}，其附件不能再删除 / the exemplar is ${this.status}: its attachments stay as they are`;
   }
   isBroken(): boolean {
     return CLOSED_EXEMPLAR.has(this.status);
@@ -119,8 +120,8 @@ export class AnArticlesAttachmentsChangeOnlyAsADraft extends Rule {
   }
   get message(): string {
     return this.change === 'attach'
-      ? `稿件状态为 ${this.status}，不能添加附件（退回草稿后可加）/ an article in ${this.status} takes no new attachment; only a draft's attachments change`
-      : `稿件状态为 ${this.status}，附件不能删除（退回草稿后可删）/ an article in ${this.status} keeps its attachments; only a draft's can be removed`;
+      ? `稿件状态为${ARTICLE_STATUS_LABEL[this.status]}，不能添加附件（退回草稿后可加）/ an article in ${this.status} takes no new attachment; only a draft's attachments change`
+      : `稿件状态为${ARTICLE_STATUS_LABEL[this.status]}，附件不能删除（退回草稿后可删）/ an article in ${this.status} keeps its attachments; only a draft's can be removed`;
   }
   isBroken(): boolean {
     return this.status !== 'draft';

@@ -50,9 +50,9 @@ describe('the owner of an attachment', () => {
 
   it('WhenTheExemplarIsWithdrawnOrDeclined_TakesNoUploadAndKeepsItsAttachments', () => {
     for (const change of CHANGES) {
-      for (const status of ['withdrawn', 'declined'])
+      for (const status of ['withdrawn', 'declined'] as const)
         expect(codeOf(() => mayChangeAttachmentsOf({ kind: 'exemplar', status }, change))).toBe('ATTACHMENT.OWNER_CLOSED');
-      for (const status of ['proposed', 'published'])
+      for (const status of ['proposed', 'published'] as const)
         expect(() => mayChangeAttachmentsOf({ kind: 'exemplar', status }, change)).not.toThrow();
     }
   });

@@ -10,6 +10,13 @@ import { shownTextOf } from '../content/sanitize';
  * on the honour roll.
  */
 export type ExemplarStatus = 'proposed' | 'published' | 'declined' | 'withdrawn';
+/** An exemplar's status as its editors read it: a refusal's Chinese half names no code. */
+export const EXEMPLAR_STATUS_LABEL: Readonly<Record<ExemplarStatus, string>> = {
+  proposed: '待定',
+  published: '已发布',
+  declined: '未采纳',
+  withdrawn: '已撤下',
+};
 
 export interface Exemplar {
   readonly id: string;
@@ -30,7 +37,7 @@ export class ExemplarMustBeProposed extends Rule {
     super();
   }
   get message(): string {
-    return `只能处理待定的典型，当前为 ${this.status} / only a proposed exemplar can be edited, accepted or declined; this one is ${this.status}`;
+    return `只能处理待定的典型，当前为${EXEMPLAR_STATUS_LABEL[this.status]} / only a proposed exemplar can be edited, accepted or declined; this one is ${this.status}`;
   }
   isBroken(): boolean {
     return this.status !== 'proposed';
@@ -46,7 +53,7 @@ export class ExemplarMustBePublished extends Rule {
     super();
   }
   get message(): string {
-    return `只能撤下已发布的典型，当前为 ${this.status} / only a published exemplar can be taken down; this one is ${this.status}`;
+    return `只能撤下已发布的典型，当前为${EXEMPLAR_STATUS_LABEL[this.status]} / only a published exemplar can be taken down; this one is ${this.status}`;
   }
   isBroken(): boolean {
     return this.status !== 'published';

@@ -1,5 +1,5 @@
 import type { BusinessRule } from '../../shared/business-rule';
-import type { MemberRole } from '../member.vocabulary';
+import { MEMBER_ROLE_LABEL, type MemberRole } from '../member.vocabulary';
 
 export class MemberCannotHoldTheSameRoleTwiceRule implements BusinessRule {
   readonly code = 'MEMBER.ROLE_ALREADY_HELD';
@@ -9,7 +9,7 @@ export class MemberCannotHoldTheSameRoleTwiceRule implements BusinessRule {
     private readonly roles: readonly MemberRole[],
     private readonly role: MemberRole,
   ) {
-    this.message = `该党员已担任 ${role} / the member already holds the role ${role}`;
+    this.message = `该党员已担任${MEMBER_ROLE_LABEL[role]} / the member already holds the role ${role}`;
   }
   isBroken(): boolean {
     return this.roles.includes(this.role);
