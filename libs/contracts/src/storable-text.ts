@@ -62,11 +62,15 @@ const isPlain = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
+/** Names every object inherits (`__proto__`, `constructor`, `toString`, …): no field of any request or message. */
+const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Deeper than any request of any service nests; a deeper one is refused before it is turned into its DTO. */
 export const MAX_BODY_DEPTH = 32;
 
 /**
- * Every string inside `value` (keys included) that cannot be stored, every `__proto__` field and
+ * Every string inside `value` (keys included) that cannot be stored, every field named like an
+ * inherited property (`__proto__`, `constructor`, …) and
  * every place nested deeper than `MAX_BODY_DEPTH`, with its path (`members[2].name`). Iterative, so a deeply nested body cannot overflow the stack; Buffers
  * and streams (uploaded files) are not plain objects and are left to their own readers.
  */
@@ -92,8 +96,11 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
         if (keyReason) problems.push({ field: path || '(keys)', reason: `field name ${keyReason}` });
         // JSON.parse keeps "__proto__" as a field. Turning a body into its DTO drops it at the top
         // and, inside a nested DTO, makes it that DTO's prototype, so fields the DTO leaves out are
-        // read from the caller's object; whitelisting never sees it. No DTO has such a field.
-        if (key === '__proto__') problems.push({ field, reason: `property ${field} should not exist` });
+        // read from the caller's object; whitelisting never sees it. The other names every object
+        // inherits (constructor, toString, …) pass the whitelist too: it looks a key up in a plain
+        // object of the DTO's fields, so `"constructor": {…}` was taken where `"zzz": 1` was refused
+        // (a hostile probe). No DTO has such a field.
+        if (INHERITED.has(key)) problems.push({ field, reason: `property ${field} should not exist` });
         else stack.push([item, field, depth + 1]);
       }
     }

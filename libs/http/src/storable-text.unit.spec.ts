@@ -42,6 +42,26 @@ describe(StorableTextPipe.name, () => {
     expect((refusal as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['__proto__', 'scores[0].__proto__']);
   });
 
+  // The validation pipe's whitelist took these for declared fields: `"constructor": {…}` got a 201 where `"zzz": 1` got a 400.
+  it('transform_WhenAFieldIsNamedLikeAnyInheritedProperty_Answers400NamingIt_AtTheTopNestedAndInALine', () => {
+    const names = Object.getOwnPropertyNames(Object.prototype);
+    expect(names).toEqual(
+      expect.arrayContaining(['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__']),
+    );
+    for (const name of names) {
+      const body: unknown = JSON.parse(`{"name":"n","${name}":{"x":1},"first":{"${name}":"x"},"lines":[{"title":"t"},{"${name}":[]}]}`);
+      const fields = (() => {
+        try {
+          sut.transform(body, { type: 'body' });
+        } catch (e) {
+          return ((e as { getResponse(): { errors: { field: string; reason: string }[] } }).getResponse().errors ?? []).map((p) => p.field);
+        }
+        return [];
+      })();
+      expect({ name, fields: fields.sort() }).toEqual({ name, fields: [`first.${name}`, `lines[1].${name}`, name].sort() });
+    }
+  });
+
   it('findUnstorableText_WhenAFieldIsOnlyNamedLikeAPrototype_AcceptsIt', () => {
     expect(findUnstorableText(JSON.parse('{"proto":1,"constructorName":"x","a":{"__proto":2}}'))).toEqual([]);
   });

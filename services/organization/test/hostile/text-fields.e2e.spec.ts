@@ -84,7 +84,7 @@ describe('hostile text in every field', () => {
     expect(outcomes.filter((o) => !/: 400 named$/.test(o))).toEqual([]);
   });
 
-  it('answers 400 naming "__proto__" and nesting 5,000 deep in every JSON body', async () => {
+  it('answers 400 naming "__proto__", "constructor" and nesting 5,000 deep in every JSON body', async () => {
     const outcomes: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
@@ -94,6 +94,9 @@ describe('hostile text in every field', () => {
         for (const [json, field] of [
           ['{"__proto__":{"reason":"borrowed"}}', '__proto__'],
           [`{"${inner}":{"__proto__":{"x":1}}}`, `${inner}.__proto__`],
+          // The whitelist took a name every object inherits for a declared field (201).
+          ['{"constructor":{"prototype":{"x":1}}}', 'constructor'],
+          [`{"${inner}":{"toString":"x"}}`, `${inner}.toString`],
           // Past the shared depth limit (32): the DTO transformer overflowed its stack on 5,000.
           [`{"${inner}":${'['.repeat(5000)}${']'.repeat(5000)}}`, `${inner}${'[0]'.repeat(31)}`],
         ] as const) {
