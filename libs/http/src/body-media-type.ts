@@ -5,8 +5,15 @@ import type { IncomingMessage } from 'node:http';
 /** Where `@ApiConsumes(...)` (@nestjs/swagger) keeps a route's media types; the unit spec pins the key. */
 export const API_CONSUMES = 'swagger/apiConsumes';
 
-/** What Express's body parsers read into `@Body()`: anything else reaches a DTO as an empty object. */
+/** What Express's body parsers read into `@Body()` (so what bodyDeadline times): anything else reaches a DTO as an empty object. */
 export const PARSED_BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
+
+/**
+ * What a route's `@Body()` may be sent as: what every OpenAPI document lists. The form parser
+ * still reads a form (under the body deadline), but no client sends one (the ballot page posts
+ * JSON) and no document said so: a hostile probe's form was validated as if it were documented.
+ */
+export const ACCEPTED_BODY_TYPES = ['application/json'] as const;
 
 /** The media type without its parameters, lower-cased: `text/csv; charset=utf-8` → `text/csv`. */
 export function mediaTypeOf(header: string | undefined): string {
@@ -39,7 +46,7 @@ export class BodyMediaTypeGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<IncomingMessage>();
     if (!hasBody(req)) return true;
     if (this.reflector.getAllAndOverride<string[] | undefined>(API_CONSUMES, [context.getHandler(), context.getClass()])) return true;
-    if ((PARSED_BODY_TYPES as readonly string[]).includes(mediaTypeOf(req.headers['content-type']))) return true;
+    if ((ACCEPTED_BODY_TYPES as readonly string[]).includes(mediaTypeOf(req.headers['content-type']))) return true;
     throw unsupportedMediaType(req.headers['content-type'] ?? '(none)');
   }
 }
@@ -47,7 +54,7 @@ export class BodyMediaTypeGuard implements CanActivate {
 function unsupportedMediaType(sent: string): HttpException {
   // The header is the client's text: cut, so a hostile one does not fill the answer or the log.
   const shown = sent.length > 100 ? `${sent.slice(0, 100)}…` : sent;
-  const accepted = PARSED_BODY_TYPES.join(', ');
+  const accepted = ACCEPTED_BODY_TYPES.join(', ');
   return new HttpException(
     {
       code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',

@@ -69,6 +69,8 @@ describe('a body no parser of the app reads', () => {
       ['multipart/form-data; boundary=x', '--x--'],
       // Express's JSON parser leaves these unread, so the DTO would see nothing.
       ['application/merge-patch+json', '{"text":"hello"}'],
+      // Express parses a form, but no document lists it and no client sends it.
+      ['application/x-www-form-urlencoded', 'text=hello'],
       [undefined, '{"text":"hello"}'],
     ] as const) {
       const r = await post('', body, type ? { 'content-type': type } : {});
@@ -79,13 +81,11 @@ describe('a body no parser of the app reads', () => {
     }
   });
 
-  it('WhenTheBodyIsJsonOrAForm_ItIsReadAndValidatedAsBefore', async () => {
+  it('WhenTheBodyIsJson_ItIsReadAndValidatedAsBefore', async () => {
     for (const [type, body] of [
       ['application/json', '{"text":"hello"}'],
       ['application/json; charset=utf-8', '{"text":"hello"}'],
       ['Application/JSON', '{"text":"hello"}'],
-      // A plain HTML form (a printed ballot's page) posts this.
-      ['application/x-www-form-urlencoded', 'text=hello'],
     ] as const) {
       const r = await post('', body, { 'content-type': type });
       expect([type, r.status, await r.json()]).toEqual([type, 201, { text: 'hello' }]);

@@ -1,5 +1,5 @@
 import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
-import { PARSED_BODY_TYPES } from './body-media-type';
+import { ACCEPTED_BODY_TYPES } from './body-media-type';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 
@@ -58,7 +58,7 @@ const SHARED = {
   UnsupportedMediaType: {
     status: '415',
     response: problem(
-      `REQUEST.UNSUPPORTED_MEDIA_TYPE: a body not of the media types the operation lists (${PARSED_BODY_TYPES.join(' or ')} where it lists none)`,
+      `REQUEST.UNSUPPORTED_MEDIA_TYPE: a body not of the media types the operation lists (${ACCEPTED_BODY_TYPES.join(' or ')} where it lists none)`,
     ),
   },
   ServiceUnavailable: {
