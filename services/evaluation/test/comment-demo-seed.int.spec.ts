@@ -59,6 +59,10 @@ describe('demo seeds of comments, benchmarks and pioneers', () => {
       'evaluation.BenchmarkProgressReported',
       'evaluation.BenchmarkProgressReported',
     ]);
+    const memberBench = await read(`benchmark-${demoId(50_000_010)}`);
+    expect(memberBench.map((e) => [e.type, (e.data as { subject: { kind: string } }).subject.kind])).toEqual([
+      ['evaluation.BenchmarkChosen', 'member'],
+    ]);
     const q1 = (await ctx.streams.load(`campaign-${DEMO_CAMPAIGN_ID}`, campaignDecider)).state.cycles.find((c) => c.quarter === '2011-Q1')!;
     const pioneer = await read(`pioneer-${TOWNSHIP}-${q1.cycleId}`);
     expect(pioneer.map((e) => e.type)).toEqual([

@@ -133,6 +133,10 @@ const EXTRACTORS: Readonly<Record<string, Extract>> = {
   'evaluation.ReviewApproved': (d) => [[`grade_${String(d['grade'])}`, 1]],
   'evaluation.OrganizationAssessed': (d) => [[`tier_${String(d['tier'])}`, 1]],
   'evaluation.TierChanged': (d) => (d['direction'] === 'up' ? [['tier_upgrades', 1]] : []),
+  'evaluation.BenchmarkChosen': (d) => [
+    [(d['subject'] as Data | undefined)?.['kind'] === 'member' ? 'benchmark_members' : 'benchmark_units', 1],
+    ['benchmark_measures', list(d['measures']).length],
+  ],
   'evaluation.QuarterPioneerSelected': (d) => [
     [(d['candidate'] as Data | undefined)?.['kind'] === 'organization' ? 'pioneer_units' : 'pioneers', 1],
   ],
@@ -218,8 +222,8 @@ function monthSpan(month: string): readonly [string, string] | undefined {
  * The day the work an event records was done, where its data names it: a deed done on 28 December
  * that a county reports on 3 January is a figure of December, and of last year (ADR 0106). Every
  * counted type whose contract names such a day is here (ADR 0157): a comment made, findings
- * recorded or money disbursed in 2011 and entered in 2026 is 2011's work. A due day (`PledgeMade.dueOn`)
- * is not a day work was done, nor a term's first day (`PairingFormed.from`, `CadreDispatched.from`,
+ * recorded or money disbursed in 2011 and entered in 2026 is 2011's work. A due day (`PledgeMade.dueOn`,
+ * `BenchmarkChosen.dueOn`) is not a day work was done, nor a term's first day (`PairingFormed.from`, `CadreDispatched.from`,
  * `TrainingClassOpened.startsOn`: set ahead, and a class's trainees carry no day to follow it).
  */
 const OWN_DAYS: Readonly<Record<string, (d: Data) => unknown>> = {

@@ -107,6 +107,22 @@ describe('factsOf', () => {
     ]);
   });
 
+  it('counts a benchmark chosen as a unit or a member paired, and its measures', () => {
+    const facts = (kind: string) =>
+      factsOf(event('evaluation.BenchmarkChosen', { subject: { kind, id: 'x' }, measures: ['a', 'b', 'c'] })).map((f) => [
+        f.figure,
+        f.amount,
+      ]);
+    expect(facts('organization')).toEqual([
+      ['benchmark_units', 1],
+      ['benchmark_measures', 3],
+    ]);
+    expect(facts('member')).toEqual([
+      ['benchmark_members', 1],
+      ['benchmark_measures', 3],
+    ]);
+  });
+
   it('counts a quarter pioneer as a person (人) or, a branch selected, as a unit (个)', () => {
     const facts = (kind: string) =>
       factsOf(event('evaluation.QuarterPioneerSelected', { candidate: { kind, id: 'x' } })).map((f) => [f.figure, f.amount]);
@@ -383,6 +399,7 @@ describe('factsOf', () => {
   it('files every counted event whose published contract names a day on a day it names, a due day excepted', () => {
     const NOT_WORK_DAYS: Readonly<Record<string, string>> = {
       'evaluation.PledgeMade': 'dueOn is when the pledge falls due',
+      'evaluation.BenchmarkChosen': 'dueOn is when the gaps are to be closed',
       // A term's days are set ahead: a pairing agreed in December from 1 January is December's work.
       'assistance.PairingFormed': 'from and to bound the pairing',
       'assistance.CadreDispatched': 'from and to bound the posting',

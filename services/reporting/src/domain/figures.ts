@@ -62,6 +62,10 @@ export const FIGURES: readonly FigureDefinition[] = [
   // Seed 004's 评选先锋模范人物__余人 counts persons: a branch selected as the quarter's pioneer is a unit.
   f('pioneers', '评选先锋模范', '人', 'evaluation', ['evaluation.QuarterPioneerSelected']),
   f('pioneer_units', '评选先锋集体', '个', 'evaluation', ['evaluation.QuarterPioneerSelected']),
+  // 结对“比学赶超” (seed 004): __个单位和____余名党员分别结成赶超对子，共制定比学赶超措施____条.
+  f('benchmark_units', '结成赶超对子的单位', '个', 'evaluation', ['evaluation.BenchmarkChosen']),
+  f('benchmark_members', '结成赶超对子的党员', '名', 'evaluation', ['evaluation.BenchmarkChosen']),
+  f('benchmark_measures', '制定比学赶超措施', '条', 'evaluation', ['evaluation.BenchmarkChosen']),
   // Field work (issue 13): window services counted from the units' own records, inspections, monthly reviews, training.
   f('window_services_given', '为群众提供服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),
   f('window_services_on_behalf', '代办服务', '件次', 'evaluation', ['evaluation.WindowServicesCounted']),
@@ -116,6 +120,7 @@ export const PERSONAL_FIGURES: ReadonlySet<string> = new Set([
   'grade_basically_qualified',
   'grade_unqualified',
   'pioneers',
+  'benchmark_members',
   'trainees',
   'trainees_completed',
   'first_secretaries',

@@ -16,6 +16,37 @@ describe(buildWorkSummary.name, () => {
     expect(headings).toEqual(['## 一、创先争优活动主要做法', '## 二、取得的成效', '## 三、存在的问题及下一步打算']);
   });
 
+  it('orders the paragraphs as seed 004 does, leaving out only its GDP paragraph (二(一)), which nothing here records', () => {
+    const md = sut(values({}));
+    const part = (heading: string) =>
+      md
+        .split(/^## /m)
+        .find((s) => s.startsWith(heading))!
+        .split('\n')
+        .filter((l) => l.startsWith('（'))
+        .map((l) => l.split('。')[0]!.split('，')[0]);
+    // Seed 004's own subheadings, as written there.
+    expect(part('一、')).toEqual([
+      '（一）强化组织领导',
+      '（二）规范方式步骤',
+      '（三）深入联系群众',
+      '（四）优化服务质量',
+      '（五）围绕“五个一”工作主线',
+      '（六）注重典型引导',
+      '（七）实施月度观摩点评',
+    ]);
+    expect(part('二、')).toEqual([
+      '（一）党员干部的思想认识不断提高、观念和作风进一步转变',
+      '（二）基层组织建设水平显著提升',
+      '（三）广大群众得到了更多的实惠',
+    ]);
+  });
+
+  it('fills seed 004’s 比学赶超 blanks: units and members paired, measures made', () => {
+    const md = sut(values({ benchmark_units: 12, benchmark_members: 340, benchmark_measures: 96 }));
+    expect(md).toMatch(/结成赶超对子的单位 12个\[\^\d+\]、党员 340名\[\^\d+\]，共制定比学赶超措施 96条\[\^\d+\]/);
+  });
+
   it('fills each figure with its number and a footnote linking the events behind it', () => {
     const md = sut(values({ pledges_made: 12 }));
     const m = /承诺事项 12件\[\^(\d+)\]/.exec(md);

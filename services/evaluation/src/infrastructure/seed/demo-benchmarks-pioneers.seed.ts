@@ -7,6 +7,7 @@ import { ConfirmBenchmarkReachedHandler } from '../../application/commands/confi
 import { ReportBenchmarkProgressHandler } from '../../application/commands/report-benchmark-progress/report-benchmark-progress.handler';
 import { pioneerStream } from '../../application/commands/select-quarter-pioneer/pioneer-access';
 import { SelectQuarterPioneerHandler } from '../../application/commands/select-quarter-pioneer/select-quarter-pioneer.handler';
+import { InMemoryRoster } from '../../application/testing/in-memory-roster';
 import { PgRoster } from '../roster/pg-roster';
 import { REVIEWED_MEMBER } from './demo-reviews.seed';
 import { as, COUNTY, demoId, demoIds, on, TOWNSHIP, VILLAGE, type DemoSeed, type DemoSeedContext } from './demo-support';
@@ -19,15 +20,16 @@ const village = as(VILLAGE, 'branch_secretary');
 /**
  * 对标定位 and 一季一先锋 on the demo county: 红石村 benchmarking 青石村 with progress
  * reported, 白桦镇's benchmarking confirmed reached by the county, and 红石村党支部 and one of
- * 红石村's members (graded excellent in 2010) selected as 白桦镇's pioneers of 2011-Q1 (a past cycle). Idempotent: each part is skipped once its
- * first stream exists.
+ * 红石村's members (graded excellent in 2010) selected as 白桦镇's pioneers of 2011-Q1 (a past cycle);
+ * that member benchmarks a model member too. Idempotent: each part is skipped once its
+ * first stream exists, each pioneer once nominated and once selected.
  */
 export const seedDemoBenchmarksPioneers: DemoSeed = async (ctx) => {
   const { streams, tree } = ctx;
   // Organisations benchmark here: the roster is asked about members only.
   const roster = new PgRoster(ctx.pool);
   const slice = 'benchmarks-pioneers';
-  let events = await pioneerOfQ1(ctx);
+  let events = (await pioneerOfQ1(ctx)) + (await memberBenchmark(ctx));
   if ((await streams.load(`benchmark-${demoId(FIRST)}`, benchmarkDecider)).version > 0) return { slice, created: events > 0, events };
   const ids = demoIds(FIRST);
 
@@ -67,6 +69,30 @@ export const seedDemoBenchmarksPioneers: DemoSeed = async (ctx) => {
   return { slice, created: true, events };
 };
 
+/** The member who benchmarks: its own part with its own id, so a county seeded before it gets it too. */
+async function memberBenchmark({ streams, tree }: DemoSeedContext): Promise<number> {
+  const ids = demoIds(FIRST + 10);
+  if ((await streams.load(`benchmark-${demoId(FIRST + 10)}`, benchmarkDecider)).version > 0) return 0;
+  // Members pair too (seed 004 counts 单位 and 党员 结成赶超对子): the reviewed member, who is
+  // not in the organization roster, as the reviews seed has them.
+  const reviewed = new InMemoryRoster({
+    parents: {},
+    members: [{ id: REVIEWED_MEMBER, orgId: VILLAGE, status: 'full', active: true, roles: [] }],
+  });
+  await new ChooseBenchmarkHandler(streams, tree, on('2011-07-12'), ids, reviewed).execute(
+    {
+      subject: { kind: 'member', id: REVIEWED_MEMBER },
+      orgId: VILLAGE,
+      target: { kind: 'member', id: demoId(FIRST + 900), name: '王振华（镇优秀共产党员）' },
+      gaps: ['带领群众增收的门路不多'],
+      measures: ['学习红枣深加工技术', '帮带三户困难党员发展庭院经济', '每月向支部汇报一次'],
+      dueOn: '2011-12-31',
+    },
+    village,
+  );
+  return 1;
+}
+
 /**
  * Q1 is closed by the time this seed runs, so the nomination is decided on the campaign as
  * it stood just before Q1 closed (its events up to the CycleClosed), as on 2011-03-20; the
@@ -78,7 +104,6 @@ async function pioneerOfQ1({ pool, streams, tree, campaignId }: DemoSeedContext)
   if (!q1) return 0;
   const stream = pioneerStream(TOWNSHIP, q1.cycleId);
   const { state, version } = await streams.load(stream, pioneerDecider);
-  if (version > 0) return 0;
   let before: CampaignState = campaignDecider.initialState();
   for (const e of campaign) {
     if (e.type === 'evaluation.CycleClosed' && (e.data as { cycleId?: string }).cycleId === q1.cycleId) break;
@@ -91,9 +116,14 @@ async function pioneerOfQ1({ pool, streams, tree, campaignId }: DemoSeedContext)
     { candidate: { kind: 'organization', id: VILLAGE } as const, deeds: '带领群众修通村道3公里，建成村级活动场所', votesFor: 27 },
     { candidate: { kind: 'member', id: REVIEWED_MEMBER } as const, deeds: '带头筹资修路，全年为群众办实事12件', votesFor: 31 },
   ];
+  // Each nominee once: a county seeded before the member was added gets the member now.
+  const among = (list: readonly { kind: string; id: string }[], c: { kind: string; id: string }) =>
+    list.some((x) => x.kind === c.kind && x.id === c.id);
   let s = state;
   let v = version;
+  let events = 0;
   for (const { candidate, deeds } of nominees) {
+    if (among(s.nominated, candidate)) continue;
     const nominated = pioneerDecider.decide(
       {
         type: 'NominateQuarterPioneer',
@@ -111,11 +141,15 @@ async function pioneerOfQ1({ pool, streams, tree, campaignId }: DemoSeedContext)
     );
     v = await streams.append(stream, nominated, v, streamContext(township, TOWNSHIP));
     s = nominated.reduce((acc, e) => pioneerDecider.evolve(acc, e), s);
+    events += nominated.length;
   }
-  for (const { candidate, votesFor } of nominees)
+  for (const { candidate, votesFor } of nominees) {
+    if (among(s.selected, candidate)) continue;
     await new SelectQuarterPioneerHandler(streams, tree).execute(
       { orgId: TOWNSHIP, cycleId: q1.cycleId, candidate, votesFor, votesCast: 35, reason: '镇党委会议投票，公示无异议' },
       township,
     );
-  return 2 * nominees.length;
+    events++;
+  }
+  return events;
 }
