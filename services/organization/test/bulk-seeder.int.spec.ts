@@ -1,7 +1,7 @@
 import { KekRing, newKek, pgSql } from '@vanguard/keys';
 import { AesGcmPersonalDataCipher } from '../src/infrastructure/crypto/aes-gcm-personal-data-cipher';
 import { BulkSeeder } from '../src/infrastructure/seed/bulk-seeder';
-import { SONGLING, countyMembers, countyOrganizations } from '../src/infrastructure/seed/synthetic-region';
+import { SONGLING, countyMembers, countyOrganizations, mulberry32 } from '../src/infrastructure/seed/synthetic-region';
 import type { TestSchema } from '@vanguard/testing';
 import { isolatedOrganizationSchema } from './support/isolated-schema';
 
@@ -35,5 +35,26 @@ describe(BulkSeeder.name, () => {
     );
     expect(rows[0]).toMatchObject({ subtree: 541, members: 13_378, history: 13_378, distinct_ids: 13_378, events: 537 });
     expect(cipher.decrypt(rows[0].sample)).toMatch(/^910425\d{11}[\dX]$/);
+  });
+
+  it('gives every contact point a visit in each of the last two months, as seed 002 reports (每月深入基层均达到1次以上)', async () => {
+    const sut = new BulkSeeder(db.pool, cipher);
+    const orgs = countyOrganizations(SONGLING);
+    await sut.organizations(orgs);
+    const seeded = await sut.contactPoints(orgs, new Date('2026-06-15T04:00:00Z'), mulberry32(42));
+    const { rows } = await db.pool.query<{ points: number; lastMonth: number; monthBefore: number; older: number }>(
+      `select count(*)::int as points,
+              count(*) filter (where v.last_month > 0)::int as "lastMonth",
+              count(*) filter (where v.month_before > 0)::int as "monthBefore",
+              coalesce(sum(v.older), 0)::int as older
+         from contact_points c
+         cross join lateral (
+           select count(*) filter (where visited_on > date '2026-06-15' - 30 and visited_on <= date '2026-06-15') as last_month,
+                  count(*) filter (where visited_on > date '2026-06-15' - 60 and visited_on <= date '2026-06-15' - 30) as month_before,
+                  count(*) filter (where visited_on <= date '2026-06-15' - 60 or visited_on > date '2026-06-15') as older
+             from contact_point_visits where contact_point_id = c.id) v`,
+    );
+    expect(seeded).toBeGreaterThan(500);
+    expect(rows[0]).toEqual({ points: seeded, lastMonth: seeded, monthBefore: seeded, older: 0 });
   });
 });

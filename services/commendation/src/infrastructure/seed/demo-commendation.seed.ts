@@ -97,9 +97,11 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
       return out;
     };
 
-    for (const [programmeId, year] of [
-      [DEMO_PROGRAMME_2011, 2011],
-      [DEMO_PROGRAMME_2012, 2012],
+    // 2011: the yearly 七一 commendation of the year before. 2012: seed 003's 专项表彰 closing the
+    // campaign, before 七一, of 2010—2012年创先争优先进基层党组织、优秀共产党员.
+    for (const [programmeId, year, name, years] of [
+      [DEMO_PROGRAMME_2011, 2011, '2011年“七一”集中表彰（演示）', [2010]],
+      [DEMO_PROGRAMME_2012, 2012, '2012年创先争优专项表彰（演示）', [2010, 2011, 2012]],
     ] as const) {
       const stream = programmeStreamId(programmeId);
       await run(
@@ -109,11 +111,11 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
           type: 'LaunchAwardProgramme',
           data: {
             programmeId,
-            name: `${year}年“七一”集中表彰（演示）`,
+            name,
             orgId: COUNTY,
             level: 'county',
             categories: ['advanced_organization', 'outstanding_member'],
-            years: [year - 1],
+            years: [...years],
             timeline: {
               nominationOpensOn: `${year}-04-15`,
               nominationClosesOn: `${year}-05-10`,

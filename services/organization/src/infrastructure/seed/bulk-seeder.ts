@@ -158,11 +158,14 @@ export class BulkSeeder {
       orgIds.push(o.id);
       leaders.push(stableUuidFor(`leader:${o.code}`));
       names.push(`联系领导${o.code.slice(-3)}`);
-      const visits = Math.floor(rnd() * 4);
+      // Seed 002: 联系点干部每月深入基层党组织均达到1次以上: one visit in each of the last two
+      // months (30-day windows back from today), and now and then a third.
+      const visits = 2 + (rnd() < 0.5 ? 1 : 0);
       for (let v = 0; v < visits; v++) {
+        const daysAgo = v < 2 ? v * 30 + Math.floor(rnd() * 30) : Math.floor(rnd() * 60);
         vIds.push(stableUuidFor(`visit:${o.code}:${v}`));
         vCp.push(id);
-        vOn.push(new Date(today.getTime() - Math.floor(rnd() * 60) * 86_400_000).toISOString().slice(0, 10));
+        vOn.push(new Date(today.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10));
         vWho.push(WHO[Math.floor(rnd() * WHO.length)]!);
         vSolved.push(SOLVED[Math.floor(rnd() * SOLVED.length)]!);
       }
