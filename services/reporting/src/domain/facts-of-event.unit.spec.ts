@@ -195,6 +195,10 @@ describe('factsOf', () => {
       grade: 'excellent',
       tier: 'lagging',
       subjectKind: 'member',
+      // Whose benchmark or candidacy it is: a person's.
+      subject: { kind: 'member', id: 'm' },
+      candidate: { kind: 'member', id: 'm' },
+      measures: ['m'],
       level: 'county',
       onTime: true,
       findings: [{}],

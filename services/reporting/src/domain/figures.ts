@@ -121,6 +121,8 @@ export const PERSONAL_FIGURES: ReadonlySet<string> = new Set([
   'grade_unqualified',
   'pioneers',
   'benchmark_members',
+  // A member's benchmark feeds its measures too: that trace would name by event id the streams benchmark_members hides.
+  'benchmark_measures',
   'trainees',
   'trainees_completed',
   'first_secretaries',

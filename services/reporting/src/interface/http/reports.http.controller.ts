@@ -130,7 +130,7 @@ export class ReportsHttpController {
     summary: '某项统计数背后的事件 / the events a figure was computed from, a page at a time',
     description:
       'One entry per event, oldest first. `truncated` says more events follow; `next` is the link to the next page ' +
-      '(`after` = the cursor). Figures about persons (members, grades, pioneers, trainees, cadres, visits, exemplars ' +
+      '(`after` = the cursor). Figures about persons (members, grades, pioneers, members benchmarking and their measures, trainees, cadres, visits, exemplars ' +
       'and exemplar individuals) leave `streamId` out: it names the person. Two traces per user and four in all run at once ' +
       '(429 with Retry-After beyond); a page that runs past `REPORTING_TRACE_TIMEOUT_MS` is 503 `REPORT.TRACE_TIMEOUT` ' +
       'with Retry-After; a caller that leaves cancels its query.',
