@@ -6,7 +6,7 @@ import { PROJECT_STATUS_LABEL, ProjectMustBeInState } from './project/project.ru
 const chinese = (message: string) => message.split(/ ?\/ /)[0]!;
 
 describe('a refusal naming a project’s status', () => {
-  it('names it in Chinese in its Chinese half (项目待批准), never by its code', () => {
+  it('names it in Chinese in its Chinese half (项目已立项), never by its code', () => {
     let refused = 0;
     for (const status of projectStatusSchema.options) {
       for (const rule of [new FundsMoveOnlyWhileTheProjectIsOpen(status), new ProjectMustBeInState(status, ['approved'], 'start')]) {

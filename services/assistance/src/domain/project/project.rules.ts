@@ -3,12 +3,12 @@ import type { ProjectStatus } from '@vanguard/contracts';
 
 /** A project's status as its staff read it: a refusal's Chinese half names no code. */
 export const PROJECT_STATUS_LABEL: Readonly<Record<ProjectStatus, string>> = {
-  planned: '待批准',
+  planned: '已立项',
   approved: '已批准',
-  in_progress: '实施中',
+  in_progress: '已开工',
   completed: '已完工',
   accepted: '已验收',
-  evaluated: '已测评',
+  evaluated: '已评价',
 };
 
 /** The lifecycle moves one step at a time: planned → approved → in progress → completed → accepted → evaluated. */

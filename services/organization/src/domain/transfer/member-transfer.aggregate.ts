@@ -166,7 +166,7 @@ export class MemberTransfer extends AggregateRoot {
 
   /** The receiving organisation must still be active: a member cannot be taken into a dissolved or merged one. */
   accept(receiver: Pick<Organization, 'status'>, on: Day): void {
-    checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', '接收 / accept'));
+    checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', 'accept'));
     checkRule(new OrganizationMustBeActiveRule(receiver.status, '接收党员 / receive members'));
     this.props.status = 'accepted';
     this.props.decidedOn = on;
@@ -180,7 +180,7 @@ export class MemberTransfer extends AggregateRoot {
   }
 
   reject(on: Day, reason: string): void {
-    checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', '拒收 / reject'));
+    checkRule(new TransferMustBeInStateRule(this.props.status, 'requested', 'reject'));
     checkRule(new RejectionReasonMustNotCarryPersonalNumbersRule(reason));
     this.props.status = 'rejected';
     this.props.decidedOn = on;
@@ -202,7 +202,7 @@ export class MemberTransfer extends AggregateRoot {
 
   /** Completes an accepted transfer; the member (and their history) moves to the receiving organisation. */
   complete(member: Member, receiver: Pick<Organization, 'status'>, on: Day): void {
-    checkRule(new TransferMustBeInStateRule(this.props.status, 'accepted', '办结 / complete'));
+    checkRule(new TransferMustBeInStateRule(this.props.status, 'accepted', 'complete'));
     checkRule(new OrganizationMustBeActiveRule(receiver.status, '接收党员 / receive members'));
     checkRule(new MemberMustStillBelongToTheSendingOrganizationRule(member.orgId, this.props.fromOrgId));
     this.props.status = 'completed';

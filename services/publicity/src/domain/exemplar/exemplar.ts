@@ -13,8 +13,8 @@ export type ExemplarStatus = 'proposed' | 'published' | 'declined' | 'withdrawn'
 /** An exemplar's status as its editors read it: a refusal's Chinese half names no code. */
 export const EXEMPLAR_STATUS_LABEL: Readonly<Record<ExemplarStatus, string>> = {
   proposed: '待定',
-  published: '已发布',
-  declined: '未采纳',
+  published: '已采用',
+  declined: '不予采用',
   withdrawn: '已撤下',
 };
 
@@ -53,7 +53,7 @@ export class ExemplarMustBePublished extends Rule {
     super();
   }
   get message(): string {
-    return `只能撤下已发布的典型，当前为${EXEMPLAR_STATUS_LABEL[this.status]} / only a published exemplar can be taken down; this one is ${this.status}`;
+    return `只能撤下已采用的典型，当前为${EXEMPLAR_STATUS_LABEL[this.status]} / only a published exemplar can be taken down; this one is ${this.status}`;
   }
   isBroken(): boolean {
     return this.status !== 'published';
