@@ -183,7 +183,7 @@ export function buildWorkSummary(input: {
           t('。'),
         ],
         [
-          t('（七）实施月度观摩点评，强化督导考核。采取专项检查与随机抽查相结合的方式开展督导检查 '),
+          t('（七）实施月度观摩点评，注重考核结果运用。采取专项检查与随机抽查相结合的方式开展督导检查 '),
           n('inspections'),
           t('，检查单位 '),
           n('units_inspected'),

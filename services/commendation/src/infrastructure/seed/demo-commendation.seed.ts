@@ -99,9 +99,15 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
 
     // 2011: the yearly 七一 commendation of the year before. 2012: seed 003's 专项表彰 closing the
     // campaign, before 七一, of 2010—2012年创先争优先进基层党组织、优秀共产党员.
-    for (const [programmeId, year, name, years] of [
-      [DEMO_PROGRAMME_2011, 2011, '2011年“七一”集中表彰（演示）', [2010]],
-      [DEMO_PROGRAMME_2012, 2012, '2012年创先争优专项表彰（演示）', [2010, 2011, 2012]],
+    for (const [programmeId, year, name, years, reason] of [
+      [DEMO_PROGRAMME_2011, 2011, '2011年“七一”集中表彰（演示）', [2010], '按照《关于开展创先争优活动的意见》部署七一表彰'],
+      [
+        DEMO_PROGRAMME_2012,
+        2012,
+        '2012年创先争优专项表彰（演示）',
+        [2010, 2011, 2012],
+        '创先争优活动总结，七一前对2010—2012年先进进行专项表彰',
+      ],
     ] as const) {
       const stream = programmeStreamId(programmeId);
       await run(
@@ -130,7 +136,7 @@ export async function seedCommendationDemo(databaseUrl: string): Promise<DemoCom
             eligibilityPolicies: [],
             awardingOrgLevel: 'county',
             decidedBy: organizer,
-            reason: '按照《关于开展创先争优活动的意见》部署七一表彰',
+            reason,
           },
         },
         organizer,

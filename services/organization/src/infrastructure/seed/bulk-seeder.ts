@@ -139,7 +139,7 @@ export class BulkSeeder {
     return res.rowCount ?? 0;
   }
 
-  /** One contact point per organisation given (领导干部联系点), with 0–3 visits in the last 60 days. */
+  /** One contact point per organisation given (领导干部联系点), with a visit in each of the last two months and now and then a third. */
   async contactPoints(orgs: readonly SeedOrganization[], today: Date, rnd: () => number): Promise<number> {
     const ids: string[] = [];
     const orgIds: string[] = [];
