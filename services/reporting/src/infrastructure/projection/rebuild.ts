@@ -269,6 +269,9 @@ async function readRange(
         }
         const last = take.at(-1);
         if (last) offsets.set(batch.partition, BigInt(last.offset) + 1n);
+        // kafkajs fetches from the last resolved offset: unresolved, a partition longer than one
+        // fetch was served its first batch again and again, and the rebuild never ended.
+        payload.resolveOffset(batch.lastOffset());
         // Compaction leaves gaps, so the last offset fetched (not the last one taken) says we are through.
         if ((offsets.get(batch.partition) ?? 0n) >= end || BigInt(batch.lastOffset()) + 1n >= end) pending.delete(key);
         if (pending.size === 0) finish();
