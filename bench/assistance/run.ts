@@ -13,6 +13,7 @@
  * `--cpu-prof DIR` makes the service write a V8 CPU profile there when it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once as onceEvent } from 'node:events';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -191,6 +192,8 @@ async function main(): Promise<void> {
             agent,
             headers: {
               authorization: `Bearer ${token}`,
+              // Every command with its own key, as a client must send a money movement (ADR 0072): the claim and the kept answer are in the figure.
+              ...(method !== 'GET' && { 'idempotency-key': randomUUID() }),
               ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
             },
           },

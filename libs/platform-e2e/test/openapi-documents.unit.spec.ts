@@ -179,6 +179,14 @@ describe('the services’ OpenAPI documents', () => {
     for (const code of codes) expect(response?.description).toContain(code);
   });
 
+  // Every service's signed-in commands take a key; only the money movements require one (ADR 0072).
+  it.each(Object.keys(SERVICES))('%s requires an Idempotency-Key on the money movements only', (name) => {
+    const required = operations(docs.get(name)!)
+      .filter(({ op }) => ((op.parameters ?? []) as ParameterObject[]).some((p) => p.name === 'Idempotency-Key' && p.required))
+      .map(({ route }) => route);
+    expect(required).toEqual(name === 'assistance' ? ['POST /projects/{id}/allocations', 'POST /projects/{id}/disbursements'] : []);
+  });
+
   it.each(Object.keys(SERVICES))('%s keeps every value a DTO stated in @ApiProperty', (name) => {
     const before = new Map(properties(stated.get(name)!).map(({ at, schema }) => [at, schema]));
     const changed = properties(docs.get(name)!).flatMap(({ at, schema }) =>

@@ -138,7 +138,9 @@ describe('assistance service', () => {
       const p = await plan('county.assistance', village, 1_000_000);
       expect(p.status).toBe(201);
       const id = p.body.id as string;
-      const post = (path: string, body: object) => http().post(`/projects/${id}${path}`).set(as('county.assistance')).send(body);
+      // A key on every step: the money movements take none without one (ADR 0072).
+      const post = (path: string, body: object) =>
+        http().post(`/projects/${id}${path}`).set(as('county.assistance')).set('Idempotency-Key', randomUUID()).send(body);
 
       // No money on a plan; no step skipped.
       const early = await post('/allocations', { source: 'fiscal', amountFen: 100, on: dayFromToday(0) });
@@ -239,6 +241,7 @@ describe('assistance service', () => {
           http()
             .post(`/projects/${pid}${path}`)
             .set(as('county.assistance'))
+            .set('Idempotency-Key', randomUUID())
             .send(path === '/approve' ? { on: body.on } : path === '/allocations' ? { ...body, purpose: undefined } : body);
         const [theirs, none] = [await send(id), await send(unknown)];
         expect([theirs.status, theirs.body.code]).toEqual([404, 'PROJECT.NOT_FOUND']);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
 import request from 'supertest';
@@ -54,7 +55,9 @@ describe(`funds under ${CONCURRENT} concurrent disbursements (seed ${SEED})`, ()
       ['/start', { on: dayFromToday(-1) }],
       ['/allocations', { source: 'fiscal', amountFen: allocated, on: dayFromToday(-1) }],
     ] as const)
-      expect((await request(base).post(`/projects/${id}${path}`).set(auth).send(body)).status).toBeLessThan(300);
+      expect(
+        (await request(base).post(`/projects/${id}${path}`).set(auth).set('Idempotency-Key', randomUUID()).send(body)).status,
+      ).toBeLessThan(300);
 
     const amounts = Array.from({ length: CONCURRENT }, () => Math.floor(allocated / CONCURRENT + rnd() * ((2 * allocated) / CONCURRENT)));
     const answers = await Promise.all(
@@ -62,6 +65,7 @@ describe(`funds under ${CONCURRENT} concurrent disbursements (seed ${SEED})`, ()
         request(base)
           .post(`/projects/${id}/disbursements`)
           .set(auth)
+          .set('Idempotency-Key', randomUUID())
           .send({ source: 'fiscal', amountFen, on: dayFromToday(0), purpose: `第${i + 1}笔` })
           .then((res) => ({ amountFen, status: res.status, body: res.body as { movementId?: string; code?: string } })),
       ),

@@ -51,6 +51,7 @@ describe('assistance hostile input', () => {
     const res = await http()
       .post(`/projects/${projectId}/disbursements`)
       .set(as())
+      .set('Idempotency-Key', randomUUID())
       .send({ source: 'fiscal', amountFen: 100, on: dayFromToday(0), purpose: '进度款', ...patch });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -231,6 +232,7 @@ describe('assistance hostile input', () => {
     const early = await http()
       .post(`/projects/${approved}/allocations`)
       .set(as())
+      .set('Idempotency-Key', randomUUID())
       .send({ source: 'social', amountFen: 500, on: dayFromToday(-2) });
     expect([early.status, early.body.code]).toEqual([422, 'DAY.BEFORE_ORIGIN']);
     const movements = await db.query(`select 1 from assistance.fund_movements where project_id = $1`, [approved]);

@@ -15,6 +15,9 @@ describe(documentIdempotencyKey.name, () => {
         },
       },
       '/bare': { delete: { security: [{ bearer: [] }], responses: { '204': { description: 'gone' } } } },
+      '/money': {
+        post: { security: [{ bearer: [] }], responses: { '201': { description: 'paid' } }, ...{ 'x-idempotency-key-required': true } },
+      },
       '/public': { post: { responses: { '201': { description: 'made' } } } },
       '/read': { get: { security: [{ bearer: [] }], responses: { '200': { description: 'read' } } } },
     },
@@ -36,6 +39,16 @@ describe(documentIdempotencyKey.name, () => {
     expect(described(sut, '/public', 'post', '422')).toContain('IDEMPOTENCY.SIGN_IN_REQUIRED');
     expect(sut.paths['/public']!.post!.parameters).toBeUndefined();
     expect(Object.keys(sut.paths['/read']!.get!.responses)).toEqual(['200']);
-    expect(sut.paths['/bare']!.delete!.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]);
+    expect(sut.paths['/bare']!.delete!.parameters).toEqual([
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+    ]);
+    expect(sut.paths['/money']!.post!.parameters).toEqual([
+      expect.objectContaining({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: true,
+        description: expect.stringContaining('KEY_REQUIRED'),
+      }),
+    ]);
   });
 });

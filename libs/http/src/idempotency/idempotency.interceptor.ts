@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  BadRequestException,
   ConflictException,
   HttpException,
   Injectable,
@@ -36,6 +37,7 @@ import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxj
 import { ROLLED_BACK_CODES } from '../problem.filter';
 import { StorableTextPipe } from '../storable-text';
 import { ANSWER_SHOWN_ONCE } from './answer-shown-once';
+import { IDEMPOTENCY_KEY_REQUIRED } from './key-required';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key';
 import { OUTCOME_UNKNOWN, type IdempotencyStore, type SeenKey } from './idempotency.store';
 
@@ -125,7 +127,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<Request & { principal?: { sub: string } }>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const header = req.headers['idempotency-key'];
-    if (header === undefined || !UNSAFE.has(req.method)) return next.handle();
+    if (!UNSAFE.has(req.method)) return next.handle();
+    if (header === undefined) {
+      if (this.reflector.getAllAndOverride<boolean | undefined>(IDEMPOTENCY_KEY_REQUIRED, [ctx.getHandler(), ctx.getClass()]))
+        throw new BadRequestException({
+          code: 'IDEMPOTENCY.KEY_REQUIRED',
+          message: `资金变动须带幂等键 / this route moves money: send an ${IDEMPOTENCY_KEY_HEADER}, and the same one when you retry, so a retry is never a second entry`,
+          errors: [{ field: IDEMPOTENCY_KEY_HEADER, reason: 'required on this route' }],
+        });
+      return next.handle();
+    }
     const key = parseIdempotencyKey(header);
     const principal = req.principal?.sub;
     if (!principal)

@@ -5,6 +5,7 @@ import { providesToken } from '../module-providers';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore } from './idempotency.store';
+import { KEY_REQUIRED_EXTENSION } from './key-required';
 import { addRefusals } from '../refusals';
 
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
@@ -37,6 +38,11 @@ const KEY_REFUSALS: KeyRefusals = {
     'IDEMPOTENCY.JSON_ONLY: the key is kept for JSON requests only',
 };
 
+const WHAT_A_KEY_DOES =
+  'the same request sent again with the same key (per caller, 24 h) gets the first answer (header `Idempotent-Replayed: true`) and changes nothing; 409 while the first runs, 422 if the key came with another request (ADR 0072).';
+const REQUIRED =
+  'required: this route moves money, and a request without a key is refused 400 IDEMPOTENCY.KEY_REQUIRED, since the ledger cannot tell a retry from a second entry';
+
 /** A public command takes no key: one sent all the same is refused. */
 const PUBLIC_KEY_REFUSALS: KeyRefusals = {
   '422': 'with an Idempotency-Key: IDEMPOTENCY.SIGN_IN_REQUIRED: keys are kept per signed-in caller; send none',
@@ -58,15 +64,15 @@ export function documentIdempotencyKey(doc: OpenAPIObject): void {
         continue;
       }
       addKeyRefusals(op, KEY_REFUSALS);
+      const required = (op as unknown as Record<string, unknown>)[KEY_REQUIRED_EXTENSION] === true;
       op.parameters = [
         ...(op.parameters ?? []),
         {
           name: IDEMPOTENCY_KEY_HEADER,
           in: 'header',
-          required: false,
+          required,
           schema: { type: 'string', minLength: 1, maxLength: 255 },
-          description:
-            '幂等键 / optional: the same request sent again with the same key (per caller, 24 h) gets the first answer (header `Idempotent-Replayed: true`) and changes nothing; 409 while the first runs, 422 if the key came with another request (ADR 0072).',
+          description: `幂等键 / ${required ? REQUIRED : 'optional'}: ${WHAT_A_KEY_DOES}`,
         },
       ];
     }

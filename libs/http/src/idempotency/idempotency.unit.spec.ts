@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { canonicalJson } from '@vanguard/auth';
 import { AnswerShownOnce } from './answer-shown-once';
+import { IdempotencyKeyRequired } from './key-required';
 import { parseIdempotencyKey } from './idempotency-key';
 import { ABANDONED_AFTER_MS, IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore, SeenKey } from './idempotency.store';
@@ -44,6 +45,10 @@ class PledgesRoute {
 class BallotCodesRoute {
   @AnswerShownOnce()
   issue() {}
+}
+class DisbursementsRoute {
+  @IdempotencyKeyRequired()
+  disburse() {}
 }
 
 function context(
@@ -303,6 +308,31 @@ describe(IdempotencyInterceptor.name, () => {
       response: { code: 'REQUEST.INVALID', message: expect.stringContaining(reason) },
     });
     expect([next.calls, store.keys.size]).toEqual([0, 0]);
+  });
+
+  it('WhenARouteThatMovesMoneyGetsNoKey_Refuses400NamingTheHeaderAndRunsNothing', async () => {
+    const store = new MemoryStore();
+    const next = handled({ id: 1 });
+    const route = { handler: DisbursementsRoute.prototype.disburse, controller: DisbursementsRoute };
+
+    await expect(new IdempotencyInterceptor(store).intercept(context({}, { sub: 'u' }, { a: 1 }, route).ctx, next)).rejects.toMatchObject({
+      status: 400,
+      response: { code: 'IDEMPOTENCY.KEY_REQUIRED', errors: [{ field: 'Idempotency-Key', reason: 'required on this route' }] },
+    });
+    expect([next.calls, store.keys.size]).toEqual([0, 0]);
+  });
+
+  it('WhenARouteThatMovesMoneyGetsAKey_RunsOnceAndReplaysTheCopy', async () => {
+    const store = new MemoryStore();
+    const sut = new IdempotencyInterceptor(store);
+    const route = { handler: DisbursementsRoute.prototype.disburse, controller: DisbursementsRoute };
+    const keyed = () => context({ 'idempotency-key': 'pay-1' }, { sub: 'u' }, { amountFen: 100 }, route).ctx;
+    const first = handled({ entry: 1 });
+    const copy = handled({ entry: 2 });
+
+    expect(await lastValueFrom(await sut.intercept(keyed(), first))).toEqual({ entry: 1 });
+    expect(await lastValueFrom(await sut.intercept(keyed(), copy))).toEqual({ entry: 1 });
+    expect([first.calls, copy.calls]).toEqual([1, 0]);
   });
 
   it('WhenTheMethodIsSafeOrNoKeyIsSent_DoesNothing', async () => {

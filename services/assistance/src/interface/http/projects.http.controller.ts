@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vanguard/auth';
-import { ApiRefusals, PaginationQuery } from '@vanguard/http';
+import { ApiRefusals, IdempotencyKeyRequired, PaginationQuery } from '@vanguard/http';
 import type { Actor, CommandContext } from '../../application/ports/context.port';
 import {
   READ_MODEL,
@@ -218,6 +218,7 @@ export class ProjectsHttpController {
 
   @Post(':id/allocations')
   @Roles(...ASSISTANCE_WRITE_ROLES)
+  @IdempotencyKeyRequired()
   @ApiOperation({ summary: '资金下达 / allocate funds from a source (integer fen; allocations stay within the budget)' })
   @ApiRefusals({
     404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
@@ -233,6 +234,7 @@ export class ProjectsHttpController {
 
   @Post(':id/disbursements')
   @Roles(...ASSISTANCE_WRITE_ROLES)
+  @IdempotencyKeyRequired()
   @ApiOperation({ summary: '资金拨付 / disburse from a source; refused (422 FUNDS.INSUFFICIENT_BALANCE) above what remains' })
   @ApiRefusals({
     404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],

@@ -1,0 +1,16 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+
+export const IDEMPOTENCY_KEY_REQUIRED = 'vanguard:idempotency/key-required';
+/** The operation's mark in the OpenAPI document, where documentIdempotencyKey makes the header required. */
+export const KEY_REQUIRED_EXTENSION = 'x-idempotency-key-required';
+
+/**
+ * A route that moves money: a request without an `Idempotency-Key` is refused 400
+ * `IDEMPOTENCY.KEY_REQUIRED` before it runs. Two equal allocations on one day may be genuine, so
+ * the ledger cannot tell a retry from a second movement; only the client can, and a lost answer
+ * retried without a key was a second entry (fifty identical requests made fifty, a hostile probe).
+ * The OpenAPI document marks the header required on such a route. ADR 0072.
+ */
+export const IdempotencyKeyRequired = () =>
+  applyDecorators(SetMetadata(IDEMPOTENCY_KEY_REQUIRED, true), ApiExtension(KEY_REQUIRED_EXTENSION, true));
