@@ -279,6 +279,11 @@ describe('reporting projections (real Postgres and Kafka)', () => {
     expect(await deeds(year)).toEqual(before.thisYear);
     const trace = (await sut.trace('deeds', village.id, lastYear, { limit: 100, timeoutMs: 10_000 })).events;
     expect(trace.map((e) => [e.eventId, e.amount])).toEqual([[redated.eventId, 1]]);
+    // Listed under the day it counts on, beside the day it was recorded: the period selects by the first.
+    expect(trace.map((e) => [e.filedOn, e.occurredAt])).toEqual([['2025-12-20', '2026-06-01T02:00:00.000Z']]);
+    const thisYear = (await sut.trace('deeds', village.id, year, { limit: 5_000, timeoutMs: 10_000 })).events;
+    const filed = (id: string) => thisYear.filter((e) => e.eventId === id).map((e) => [e.amount, e.filedOn]);
+    expect([filed(deed.eventId), filed(redated.eventId)]).toEqual([[[1, '2026-05-10']], [[-1, '2026-05-10']]]);
     expect(await totalsDrift(db.pool)).toEqual([]);
   });
 

@@ -19,7 +19,14 @@ export interface TracedEvent {
   readonly streamId?: string;
   /** Where the event counts in the subtree; a moved deed counts in two, the one it was added to first. */
   readonly orgId: string;
+  /** When the event was recorded (UTC). */
   readonly occurredAt: string;
+  /**
+   * The day (Beijing) the figure counts the event under, which the period selects by: a deed done
+   * on 31 December and reported in January is recorded in January and filed in December (ADR 0157).
+   * That of the row `orgId` names. Left out of a roster figure, which counts what stands now.
+   */
+  readonly filedOn?: string;
   /** The event's rows in the subtree summed: a deed moved inside the subtree adds 0. */
   readonly amount: number;
   readonly weight: number;
@@ -81,6 +88,8 @@ type TraceRow = {
   stream_id: string;
   org_id: string;
   occurred_at: Date;
+  /** `YYYY-MM-DD`; none for a roster row. */
+  filed_on?: string;
   amount: string;
   weight: string;
   /**
@@ -290,6 +299,7 @@ export class SqlFiguresReadModel {
         ...(personal ? {} : { streamId: x.stream_id }),
         orgId: x.org_id,
         occurredAt: new Date(x.occurred_at).toISOString(),
+        ...(x.filed_on ? { filedOn: x.filed_on } : {}),
         amount: Number(x.amount),
         weight: Number(x.weight),
       })),
@@ -314,6 +324,7 @@ export class SqlFiguresReadModel {
     return c.query<TraceRow>(
       `select f.event_id, min(f.event_type) as event_type, min(f.stream_id) as stream_id,
               (array_agg(f.org_id order by f.amount desc, f.org_id))[1] as org_id, min(f.occurred_at) as occurred_at,
+              (array_agg(to_char(f.day, 'YYYY-MM-DD') order by f.amount desc, f.org_id))[1] as filed_on,
               sum(f.amount) as amount, max(f.weight) as weight, to_char(min(f.occurred_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' as k1, f.event_id::text as k2
          from rpt_fact f
         where ${t.orgIn('f.org_id')} and f.figure = $2 and f.day >= $3::date and f.day < $4::date

@@ -49,7 +49,13 @@ export const TracePage = () =>
                 eventType: { type: 'string' },
                 streamId: { type: 'string', description: 'left out for figures about persons' },
                 orgId: { type: 'string', format: 'uuid' },
-                occurredAt: { type: 'string', format: 'date-time' },
+                occurredAt: { type: 'string', format: 'date-time', description: 'when the event was recorded, UTC' },
+                filedOn: {
+                  type: 'string',
+                  format: 'date',
+                  description:
+                    'the day (Beijing) the figure counts the event under, which the period selects by: a deed done on 31 December and reported in January is filed in December; left out for a roster figure (organisations, members, contact points), which counts what stands now',
+                },
                 amount: { type: 'integer' },
                 weight: { type: 'integer' },
               },
