@@ -1,3 +1,19 @@
+/**
+ * A header cell `姓名（name）` (or `姓名(name)`) names the column `name`: exports write each column so,
+ * its Chinese label for the people who read it and its name for the import, and an import takes
+ * either form. Only a name the formats use (lower case, digits, `_`) in the trailing brackets;
+ * any other cell is its own name, so `备注（可选）` is an unknown column, never a blank one.
+ */
+export function columnOfHeaderCell(cell: string): string {
+  const name = cell.trim().toLowerCase();
+  return /[（(]\s*([a-z][a-z0-9_]*)\s*[）)]$/.exec(name)?.[1] ?? name;
+}
+
+/** The header an export writes: `label（column）` for each column, which the import reads back as the column. */
+export function labelledHeader(columns: readonly string[], labels: Readonly<Record<string, string>>): string[] {
+  return columns.map((c) => (labels[c] ? `${labels[c]}（${c}）` : c));
+}
+
 /** A header cell the format has no place for, or a column it needs and the header lacks. */
 export interface HeaderProblem {
   readonly column: string;

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvMalformedError, CsvRecordTooLongError, parseCsv, restoreFormula } from './csv';
+import { columnOfHeaderCell } from './header';
 import { checkXlsxBounds, XlsxRefusedError } from './xlsx-bounds';
 import {
   FormulaCell,
@@ -61,7 +62,7 @@ export interface SheetSource {
 
 /**
  * Opens a .csv (UTF-8) or .xlsx (first worksheet) as a stream of rows keyed by the header's
- * column names (trimmed, lower case); nothing is held in memory but the current row, and each
+ * column names (trimmed, lower case; `label（name）` read as `name`, header.ts); nothing is held in memory but the current row, and each
  * byte is looked at a bounded number of times (csv.ts). An .xlsx is checked against
  * `maxInflatedBytes` first and read with the parts a sheet needs put before it (xlsx-order.ts),
  * so nothing is copied to a temporary file; cells lose the quote an export puts before formula-like text;
@@ -143,7 +144,7 @@ export async function openSheet(
   const first = await rows.next().catch((e: unknown) => {
     throw refusedCell(e);
   });
-  header = first.done ? [] : first.value.values.map((h) => h.trim().toLowerCase());
+  header = first.done ? [] : first.value.values.map(columnOfHeaderCell);
   const badHeader = refusedHeader(header);
   if (badHeader) {
     await rows.return(undefined);

@@ -250,6 +250,21 @@ describe('openSheet and sniffSheetFormat', () => {
     }
   });
 
+  it('reads a header cell written label（name）, as exports write them, as the column name; refuses it beside the bare name', async () => {
+    const read = await openSheet(
+      await csv('labelled.csv', '党组织代码（org_code）, 姓名(Name) ,备注（可选）,（id_number）\r\n1301,张三,无,\r\n'),
+      'csv',
+      limits,
+    );
+    expect(read.header).toEqual(['org_code', 'name', '备注（可选）', 'id_number']);
+    expect(await all(read.records)).toEqual([{ row: 2, cells: { org_code: '1301', name: '张三', '备注（可选）': '无', id_number: '' } }]);
+
+    const twice = await refusalOf(await csv('twice.csv', 'name,姓名（name）\r\n张三,李四\r\n'), 'csv');
+    expect(twice).toMatchObject({ row: 1, column: 'name' });
+    const reserved = await refusalOf(await csv('reserved.csv', 'org_code,构造（constructor）\r\n1301,x\r\n'), 'csv');
+    expect(reserved).toMatchObject({ row: 1, column: 'constructor' });
+  });
+
   it('refuses a value under a blank header cell, naming its column, and reads blank columns that stay blank', async () => {
     const refused = await refusalOf(await csv('blank.csv', 'org_code,name,\r\n1301,张三,extra data\r\n'), 'csv');
     expect(refused).toMatchObject({ row: 2, column: '#3' });

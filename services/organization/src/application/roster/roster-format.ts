@@ -1,4 +1,4 @@
-import { unknownColumns, type HeaderProblem } from '@vanguard/spreadsheet';
+import { labelledHeader, unknownColumns, type HeaderProblem } from '@vanguard/spreadsheet';
 
 /**
  * The roster file format (花名册), the same for import and export, .csv (UTF-8) or .xlsx
@@ -8,10 +8,38 @@ import { unknownColumns, type HeaderProblem } from '@vanguard/spreadsheet';
 export const MEMBER_COLUMNS = ['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone'] as const;
 export const ORGANIZATION_COLUMNS = ['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary'] as const;
 
+/** Each column's Chinese label (GLOSSARY.md's words), written before its name in an export's header: `姓名（name）`. */
+const COLUMN_LABELS: Readonly<Record<string, string>> = {
+  org_code: '所在党组织代码',
+  name: '名称',
+  status: '正式/预备党员',
+  joined_on: '入党日期',
+  roles: '党内职务',
+  posts: '党员岗位',
+  id_number: '身份证号',
+  phone: '联系电话',
+  code: '党组织代码',
+  level: '层级',
+  kind: '组织类别',
+  sector: '领域',
+  parent_code: '上级党组织代码',
+  established_on: '成立日期',
+  temporary: '临时党组织',
+};
+const MEMBER_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '姓名' };
+const ORGANIZATION_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '党组织名称' };
+
 export type RosterKind = 'members' | 'organizations';
 export type RosterFormat = 'csv' | 'xlsx';
 
 export const columnsOf = (kind: RosterKind): readonly string[] => (kind === 'members' ? MEMBER_COLUMNS : ORGANIZATION_COLUMNS);
+
+/**
+ * The header an export writes: `姓名（name）` for each column, read by people in Chinese and by the
+ * import as the column's name (libs/spreadsheet `columnOfHeaderCell`). An import takes either form.
+ */
+export const exportHeaderOf = (kind: RosterKind): string[] =>
+  labelledHeader(columnsOf(kind), kind === 'members' ? MEMBER_LABELS : ORGANIZATION_LABELS);
 
 /** One bad cell: the spreadsheet row number (header = row 1), the column and why, in Chinese and English. */
 export interface RowError {

@@ -6,7 +6,13 @@ import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import { PERSONAL_DATA_CIPHER, type PersonalDataCipher } from '../../application/ports/personal-data-cipher.port';
 import type { RosterExports } from '../../application/ports/roster.port';
-import { MEMBER_COLUMNS, ORGANIZATION_COLUMNS, type RosterFormat, type RosterKind } from '../../application/roster/roster-format';
+import {
+  MEMBER_COLUMNS,
+  ORGANIZATION_COLUMNS,
+  exportHeaderOf,
+  type RosterFormat,
+  type RosterKind,
+} from '../../application/roster/roster-format';
 import { PersonalData } from '../../domain/member/personal-data.value-object';
 import { csvLine, neutraliseFormula } from '@vanguard/spreadsheet';
 
@@ -72,7 +78,7 @@ export class PgRosterExports implements RosterExports {
         }
       })();
       if (format === 'csv') {
-        let text = '\ufeff' + csvLine(columns);
+        let text = '\ufeff' + csvLine(exportHeaderOf(kind));
         for await (const r of records) {
           text += csvLine(toValues(r));
           if (text.length >= CHUNK_CHARS) {
@@ -82,7 +88,7 @@ export class PgRosterExports implements RosterExports {
         }
         yield text;
       } else {
-        yield* xlsxChunks(kind, columns, records, toValues);
+        yield* xlsxChunks(kind, records, toValues);
       }
       completed = true;
     } finally {
@@ -97,7 +103,6 @@ const CHUNK_CHARS = 64 * 1024;
 /** ExcelJS writes into a stream; rows go in only as fast as its zipped output is taken out. */
 async function* xlsxChunks(
   kind: RosterKind,
-  columns: readonly string[],
   records: AsyncIterable<Record<string, unknown>>,
   toValues: (r: Record<string, unknown>) => string[],
 ): AsyncGenerator<Buffer> {
@@ -105,7 +110,7 @@ async function* xlsxChunks(
   try {
     const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useSharedStrings: false, useStyles: false });
     const sheet = book.addWorksheet(kind);
-    sheet.addRow([...columns]).commit();
+    sheet.addRow(exportHeaderOf(kind)).commit();
     for await (const r of records) {
       sheet.addRow(toValues(r).map(neutraliseFormula)).commit();
       for (let c = zip.read() as Buffer | null; c !== null; c = zip.read() as Buffer | null) yield c;
