@@ -120,13 +120,15 @@ describe('audit: a subtree as of an instant (e2e)', () => {
     );
   });
 
-  it('refuses an organisation outside the caller’s subtree, or unknown, with 403', async () => {
-    for (const orgId of [OTHER_PROVINCE, '00000000-0000-4000-8000-00000000ffff']) {
+  it('refuses an organisation outside the caller’s subtree with 403, and one the tree does not hold with 404', async () => {
+    for (const [orgId, status, code] of [
+      [OTHER_PROVINCE, 403, 'AUDIT.FORBIDDEN'],
+      ['00000000-0000-4000-8000-00000000ffff', 404, 'AUDIT.NOT_FOUND'],
+    ] as const) {
       const res = await http()
         .get(`/organizations/${orgId}/as-of?at=${encodeURIComponent(at)}`)
-        .set(as('province.auditor'))
-        .expect(403);
-      expect(res.body).toMatchObject({ code: 'AUDIT.FORBIDDEN' });
+        .set(as('province.auditor'));
+      expect([res.status, res.body.code]).toEqual([status, code]);
     }
   });
 

@@ -19,8 +19,9 @@ const SUBTREE_LIMIT = { ...POSITIVE_INTEGER, maximum: MAX_SUBTREE_PAGE, default:
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Caller = { auditor: Auditor; correlationId: string };
 /** Who may ask of an organisation: checkWithin's refusal. */
-const OUT_OF_SUBTREE =
-  'AUDIT.FORBIDDEN: the organisation is not within your organisation’s subtree as the tree stands now (an unknown one neither)';
+const OUT_OF_SUBTREE = 'AUDIT.FORBIDDEN: the organisation is not within your organisation’s subtree as the tree stands now';
+/** An id the tree does not hold: answered as every other service answers one (ORGANIZATION.NOT_FOUND elsewhere), not as someone else's. */
+const UNKNOWN_ORGANISATION = 'AUDIT.NOT_FOUND: no organisation of that id in the tree as it stands now';
 
 /**
  * A whole organisation subtree as of an instant, or between two, inside the caller's own subtree
@@ -44,6 +45,7 @@ export class OrganizationsHttpController {
   })
   @ApiRefusals({
     403: [OUT_OF_SUBTREE],
+    404: [UNKNOWN_ORGANISATION],
     422: ['AUDIT.STREAM_BROKEN: the hash chain of a stream of the page is broken (the stream and its first broken link are named)'],
   })
   async asOf(
@@ -76,6 +78,7 @@ export class OrganizationsHttpController {
   })
   @ApiRefusals({
     403: [OUT_OF_SUBTREE],
+    404: [UNKNOWN_ORGANISATION],
     422: ['AUDIT.STREAM_BROKEN: the hash chain of a stream of the page is broken (the stream and its first broken link are named)'],
   })
   async diff(
@@ -102,9 +105,10 @@ export class OrganizationsHttpController {
     return subtreeDiff(this.reader, orgId, orgIds, fromAt, toAt, page);
   }
 
-  /** 403 unless the organisation is within the caller's own subtree as the tree stands now. */
+  /** 404 for an organisation the tree does not hold; 403 unless it is within the caller's own subtree as the tree stands now. */
   private async checkWithin(c: Caller, orgId: string): Promise<void> {
     const scope = await this.tree.scope();
+    if (!scope.knows(orgId)) throw AuditRefusal.notFound(`组织 ${orgId} / organisation ${orgId}`);
     if (!scope.isWithin(c.auditor, orgId))
       throw AuditRefusal.forbidden(`无权审计本组织范围以外的组织 / organisation ${orgId} is outside your organisation's subtree`);
   }
