@@ -93,14 +93,14 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
       for (const [key, item] of Object.entries(v)) {
         const field = path ? `${path}.${key}` : key;
         const keyReason = unstorableTextReason(key);
-        if (keyReason) problems.push({ field: path || '(keys)', reason: `field name ${keyReason}` });
+        if (keyReason) problems.push({ field: path || '(keys)', reason: `字段名${keyReason}` });
         // JSON.parse keeps "__proto__" as a field. Turning a body into its DTO drops it at the top
         // and, inside a nested DTO, makes it that DTO's prototype, so fields the DTO leaves out are
         // read from the caller's object; whitelisting never sees it. The other names every object
         // inherits (constructor, toString, …) pass the whitelist too: it looks a key up in a plain
         // object of the DTO's fields, so `"constructor": {…}` was taken where `"zzz": 1` was refused
         // (a hostile probe). No DTO has such a field.
-        if (INHERITED.has(key)) problems.push({ field, reason: `property ${field} should not exist` });
+        if (INHERITED.has(key)) problems.push({ field, reason: `不接受该字段 / property ${field} should not exist` });
         else stack.push([item, field, depth + 1]);
       }
     }

@@ -65,7 +65,7 @@ export class KnownQueryParametersGuard implements CanActivate {
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
       message: `请求参数有误 / invalid request: ${named}: 此接口不接受该参数 / this route takes no parameter ${named}; it takes ${takes}`,
-      errors: [{ field: named, reason: `this route takes no parameter ${named}; it takes ${takes}` }],
+      errors: [{ field: named, reason: `此接口不接受该参数 / this route takes no parameter ${named}; it takes ${takes}` }],
     });
   }
 }

@@ -119,7 +119,7 @@ describe(StorableTextPipe.name, () => {
   });
 
   it('findUnstorableText_WhenAKeyHoldsNul_NamesTheObject', () => {
-    expect(findUnstorableText({ outer: { ['k\u0000']: 1 } })).toEqual([{ field: 'outer', reason: expect.stringContaining('field name') }]);
+    expect(findUnstorableText({ outer: { ['k\u0000']: 1 } })).toEqual([{ field: 'outer', reason: expect.stringContaining('字段名') }]);
   });
 
   it('transform_WhenAPathParameterHoldsNul_NamesTheParameter', () => {

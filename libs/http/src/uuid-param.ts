@@ -9,7 +9,7 @@ export const uuidParam = (field: string): ParseUUIDPipe =>
     exceptionFactory: () =>
       new BadRequestException({
         code: 'REQUEST.INVALID',
-        message: `请求参数有误 / invalid request: ${field}: must be a UUID`,
-        errors: [{ field, reason: `${field} must be a UUID` }],
+        message: `请求参数有误 / invalid request: ${field}: 须为 UUID / must be a UUID`,
+        errors: [{ field, reason: `须为 UUID / ${field} must be a UUID` }],
       }),
   });

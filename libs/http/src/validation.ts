@@ -2,6 +2,7 @@ import { applyDecorators, BadRequestException, ValidationPipe, type ValidationEr
 import { Type } from 'class-transformer';
 import { IsObject, Matches, ValidateBy, ValidateNested } from 'class-validator';
 import { DAY_YEARS, isCalendarDay } from '@vanguard/contracts';
+import { reasonInChinese } from './reason-in-chinese';
 
 /** class-validator's names of the checks that say what kind of value a field takes. */
 const KIND_CHECKS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'isUuid', 'isDay', 'isEnum', 'isIn']);
@@ -12,19 +13,25 @@ const KIND_CHECKS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isAr
  * said nothing true of a value that is no number at all.
  */
 export function reasonsOf(constraints: Readonly<Record<string, string>>): string[] {
+  return checksOf(constraints).map((name) => constraints[name]!);
+}
+
+/** The names of the checks whose reasons a field gives (reasonsOf). */
+function checksOf(constraints: Readonly<Record<string, string>>): string[] {
   const kind = Object.keys(constraints).filter((name) => KIND_CHECKS.has(name));
-  return kind.length ? kind.map((name) => constraints[name]!) : Object.values(constraints);
+  return kind.length ? kind : Object.keys(constraints);
 }
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = reasonsOf(e.constraints ?? {}).map((reason) => ({ field, reason }));
+    const constraints = e.constraints ?? {};
+    const own = checksOf(constraints).map((check) => ({ field, reason: reasonInChinese(check, constraints[check]!) }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
 
-/** Whitelisting validation whose 400 names each bad field and why. */
+/** Whitelisting validation whose 400 names each bad field and why, in Chinese first (reason-in-chinese.ts). */
 export function validationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
@@ -85,4 +92,5 @@ export const IsDayNotBefore = (field: string, earlier: string) =>
  * one service shows on a public page is another's to publish: `<img src=x onerror=…>` as a
  * nominee's name reached the public notice verbatim while publicity refused it in its own fields.
  */
-export const IsPlainText = (field: string) => Matches(/^[^<>]*$/, { message: `${field} must be plain text without < or >` });
+export const IsPlainText = (field: string) =>
+  Matches(/^[^<>]*$/, { message: `不得含 < 或 > / ${field} must be plain text without < or >` });

@@ -169,7 +169,7 @@ describe('commendation chain (e2e)', () => {
         });
       expect([markup.status, markup.body.errors]).toEqual([
         400,
-        [{ field, reason: `${field.split('.')[1]} must be plain text without < or >` }],
+        [{ field, reason: `不得含 < 或 > / ${field.split('.')[1]} must be plain text without < or >` }],
       ]);
     }
     const na = (await nominate(a, '甲').expect(201)).body.nominationId as string;

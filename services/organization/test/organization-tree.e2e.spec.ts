@@ -262,7 +262,7 @@ describe(OrganizationsHttpController.name, () => {
     it('answers 400 to a malformed id in the path', async () => {
       const res = await request(sut.getHttpServer()).get('/organizations/not-a-uuid').set(as('county.organizer'));
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([{ field: 'id', reason: 'id must be a UUID' }]);
+      expect(res.body.errors).toEqual([{ field: 'id', reason: '须为 UUID / id must be a UUID' }]);
     });
 
     it('answers 404 to an unknown id', async () => {

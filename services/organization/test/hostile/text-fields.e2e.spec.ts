@@ -191,10 +191,10 @@ describe('hostile text in every field', () => {
     };
 
     expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, { status: r.status, errors: r.body.errors }]))).toEqual({
-      contactPoint: { status: 400, errors: [{ field: 'leaderName', reason: 'leaderName must not be blank' }] },
-      organization: { status: 400, errors: [{ field: 'name', reason: 'name must not be blank' }] },
-      rename: { status: 400, errors: [{ field: 'name', reason: 'name must not be blank' }] },
-      member: { status: 400, errors: [{ field: 'name', reason: 'name must not be blank' }] },
+      contactPoint: { status: 400, errors: [{ field: 'leaderName', reason: '不能为空白 / leaderName must not be blank' }] },
+      organization: { status: 400, errors: [{ field: 'name', reason: '不能为空白 / name must not be blank' }] },
+      rename: { status: 400, errors: [{ field: 'name', reason: '不能为空白 / name must not be blank' }] },
+      member: { status: 400, errors: [{ field: 'name', reason: '不能为空白 / name must not be blank' }] },
     });
     expect((await http().get('/contact-points').query({ subtreeOf: village }).set(auth)).body.items.length).toBe(contactPointsBefore);
   });

@@ -16,10 +16,10 @@ describe('an objection’s body', () => {
   it('refuses markup in the grounds and the name, naming the field', async () => {
     const nominationId = randomUUID();
     expect(await refusal({ nominationId, grounds: '<script>alert(1)</script>所述不实' })).toEqual([
-      { field: 'grounds', reason: 'grounds must be plain text without < or >' },
+      { field: 'grounds', reason: '不得含 < 或 > / grounds must be plain text without < or >' },
     ]);
     expect(await refusal({ nominationId, grounds: '所述不实', name: '<b>王五</b>' })).toEqual([
-      { field: 'name', reason: 'name must be plain text without < or >' },
+      { field: 'name', reason: '不得含 < 或 > / name must be plain text without < or >' },
     ]);
     expect(await refusal({ nominationId, grounds: '所述事迹与实际不符，收入不足1000元', name: '王五' })).toBe('valid');
   });

@@ -1,0 +1,45 @@
+/**
+ * What each check of a field says in Chinese, before class-validator's English: a 400 is read by
+ * the people who filled the form, and `amountFen must be an integer number` alone told a county
+ * clerk nothing. By the check's name, so the words hold for every field; a reason already in
+ * Chinese (a rule's own, `身份证号校验位不符 / …`) is left as it is.
+ */
+const CHINESE_BY_CHECK: Readonly<Record<string, string>> = {
+  isString: '须为文本',
+  isInt: '须为整数',
+  isNumber: '须为数字',
+  isBoolean: '须为 true 或 false',
+  isArray: '须为列表',
+  isObject: '须为对象',
+  nestedValidation: '须为对象',
+  isLength: '长度不符',
+  isPositive: '须为正数',
+  isUuid: '须为 UUID',
+  isDay: '须为日期（YYYY-MM-DD）',
+  isEnum: '须为所列取值之一',
+  isIn: '须为所列取值之一',
+  min: '小于下限',
+  max: '大于上限',
+  minLength: '过短',
+  maxLength: '过长',
+  maxCodePoints: '过长',
+  arrayMinSize: '项数过少',
+  arrayMaxSize: '项数过多',
+  arrayUnique: '不得有重复项',
+  arrayNotEmpty: '不能为空',
+  isNotEmpty: '不能为空',
+  isNotBlank: '不能为空白',
+  isDefined: '必填',
+  whitelistValidation: '不接受该字段',
+  matches: '格式不符',
+  isDayNotBefore: '日期早于起始日期',
+  noPersonalNumbers: '不得含身份证号或电话号码',
+};
+
+const HAS_CHINESE = /[\u4e00-\u9fff]/;
+
+/** `须为整数 / amountFen must be an integer number`: the check's Chinese first; a reason with Chinese of its own unchanged. */
+export function reasonInChinese(check: string, reason: string): string {
+  if (HAS_CHINESE.test(reason)) return reason;
+  return `${CHINESE_BY_CHECK[check] ?? '取值无效'} / ${reason}`;
+}
