@@ -93,7 +93,12 @@ describe('project list import', () => {
     expect(res.body.code).toBe('IMPORT.ROWS_REFUSED');
     expect(res.body.errors).toEqual([
       expect.objectContaining({ row: 3, column: 'name', reason: expect.stringContaining('第 3 行项目名称') }),
-      expect.objectContaining({ row: 4, column: 'budget_fen', reason: expect.stringContaining('第 4 行预算') }),
+      // The check that failed in Chinese too, before class-validator's English.
+      expect.objectContaining({
+        row: 4,
+        column: 'budget_fen',
+        reason: expect.stringMatching(/^第 4 行预算.*须为整数 \/ budgetFen must be an integer/),
+      }),
     ]);
     expect(await plannedIn(village)).toBe(before);
 
@@ -113,6 +118,21 @@ describe('project list import', () => {
     ]);
     expect(await plannedIn(village)).toBe(before);
     expect(await plannedIn(otherCountyVillage)).toBe(0);
+  });
+
+  it('reads a header written with the columns’ Chinese labels, 项目名称（name）, as the columns', async () => {
+    const before = await plannedIn(village);
+    const labelled = [
+      '村（village_id）',
+      '项目名称（name）',
+      '项目类别（category）',
+      '预算，单位分（budget_fen）',
+      '受益户数（beneficiary_households）',
+      '立项日期（planned_on）',
+    ];
+    const res = await send([labelled, [village, '标签表头', 'drinking_water', 200_000, 8, dayFromToday(-1)]].map(csvLine).join(''));
+    expect(res.status).toBe(201);
+    expect(await plannedIn(village)).toBe(before + 1);
   });
 
   it('takes villages by organisation code (village_code) as people know them; an unknown code and another county’s read alike', async () => {

@@ -139,12 +139,12 @@ describe(RosterHttpController.name, () => {
     // Each column headed in Chinese with its name, which the import reads back (roster-downloads.e2e re-imports both forms).
     expect(await rowsOf(organiser.text)).toEqual([
       [
-        '所在党组织代码（org_code）',
+        '组织代码（org_code）',
         '姓名（name）',
-        '正式/预备党员（status）',
+        '党员状态（status）',
         '入党日期（joined_on）',
-        '党内职务（roles）',
-        '党员岗位（posts）',
+        '职务（roles）',
+        '岗位（posts）',
         '身份证号（id_number）',
         '联系电话（phone）',
       ],
@@ -176,6 +176,7 @@ describe(RosterHttpController.name, () => {
       });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as never);
+    expect(book.worksheets[0]!.getRow(1).getCell(2).value).toBe('姓名（name）');
     expect(book.worksheets[0]!.getRow(2).getCell(2).value).toBe('表格人');
 
     // Re-importing the same people is refused row by row: they are already registered.
@@ -230,6 +231,31 @@ describe(RosterHttpController.name, () => {
       temporary: true,
       name: '导入临时支部',
     });
+  });
+
+  it('exports organisations headed in Chinese, and the export goes back in as it came out (a dry run: only the codes already taken refused)', async () => {
+    const v = await village();
+    const exported = await http()
+      .get('/exports/organizations')
+      .query({ format: 'csv', subtreeOf: v.id })
+      .set(as('county.organizer'))
+      .buffer(true);
+    expect(exported.status).toBe(200);
+    const rows = await rowsOf(exported.text);
+    expect(rows[0]).toEqual([
+      '组织代码（code）',
+      '组织名称（name）',
+      '层级（level）',
+      '组织类别（kind）',
+      '领域（sector）',
+      '上级组织代码（parent_code）',
+      '建立日期（established_on）',
+      '临时党组织（temporary）',
+    ]);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([v.code]);
+
+    const again = await upload('county.organizer', 'organizations', 'csv', exported.text.replace(/^\ufeff/, ''), true);
+    expect(again).toMatchObject({ status: 'rejected', errors: [{ row: 2, column: 'code' }] });
   });
 
   it('answers a job started outside the caller’s subtree as it answers an unknown job (404), naming no organisation', async () => {

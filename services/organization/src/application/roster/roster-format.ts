@@ -8,26 +8,29 @@ import { labelledHeader, unknownColumns, type HeaderProblem } from '@vanguard/sp
 export const MEMBER_COLUMNS = ['org_code', 'name', 'status', 'joined_on', 'roles', 'posts', 'id_number', 'phone'] as const;
 export const ORGANIZATION_COLUMNS = ['code', 'name', 'level', 'kind', 'sector', 'parent_code', 'established_on', 'temporary'] as const;
 
-/** Each column's Chinese label (GLOSSARY.md's words), written before its name in an export's header: `姓名（name）`. */
+/**
+ * Each column's Chinese label, written before its name in an export's header (`姓名（name）`): the
+ * words the row checks' reasons use (roster-row.validator.ts), so a refusal names the column as the
+ * header shows it.
+ */
 const COLUMN_LABELS: Readonly<Record<string, string>> = {
-  org_code: '所在党组织代码',
-  name: '名称',
-  status: '正式/预备党员',
+  org_code: '组织代码',
+  status: '党员状态',
   joined_on: '入党日期',
-  roles: '党内职务',
-  posts: '党员岗位',
+  roles: '职务',
+  posts: '岗位',
   id_number: '身份证号',
   phone: '联系电话',
-  code: '党组织代码',
+  code: '组织代码',
   level: '层级',
   kind: '组织类别',
   sector: '领域',
-  parent_code: '上级党组织代码',
-  established_on: '成立日期',
+  parent_code: '上级组织代码',
+  established_on: '建立日期',
   temporary: '临时党组织',
 };
 const MEMBER_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '姓名' };
-const ORGANIZATION_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '党组织名称' };
+const ORGANIZATION_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '组织名称' };
 
 export type RosterKind = 'members' | 'organizations';
 export type RosterFormat = 'csv' | 'xlsx';
