@@ -312,6 +312,8 @@ describe('reporting over HTTP with Keycloak tokens (e2e)', () => {
     expect(first.status).toBe(200);
     const page1 = first.body as { events: { eventId: string }[]; truncated: boolean; next: string | null };
     expect(page1).toMatchObject({ truncated: true, next: expect.stringContaining('&after=') });
+    // Each entry names the day it is filed under, which the period selects by.
+    expect(page1.events).toEqual([expect.objectContaining({ filedOn: expect.stringMatching(/^2026-\d\d-\d\d$/) })]);
     const second = await http().get(page1.next!).set(as('township.secretary')).expect(200);
     const page2 = second.body as typeof page1;
     expect(page2).toMatchObject({ truncated: false, next: null });

@@ -19,7 +19,7 @@ export interface TracedEvent {
   readonly streamId?: string;
   /** Where the event counts in the subtree; a moved deed counts in two, the one it was added to first. */
   readonly orgId: string;
-  /** When the event was recorded (UTC). */
+  /** The envelope's `occurredAt` (UTC): when it happened in the system, not the day it is filed under. */
   readonly occurredAt: string;
   /**
    * The day (Beijing) the figure counts the event under, which the period selects by: a deed done
@@ -323,8 +323,8 @@ export class SqlFiguresReadModel {
     const t = await subtreeOf(c, rootId);
     return c.query<TraceRow>(
       `select f.event_id, min(f.event_type) as event_type, min(f.stream_id) as stream_id,
-              (array_agg(f.org_id order by f.amount desc, f.org_id))[1] as org_id, min(f.occurred_at) as occurred_at,
-              (array_agg(to_char(f.day, 'YYYY-MM-DD') order by f.amount desc, f.org_id))[1] as filed_on,
+              (array_agg(f.org_id order by f.amount desc, f.org_id, f.day))[1] as org_id, min(f.occurred_at) as occurred_at,
+              (array_agg(to_char(f.day, 'YYYY-MM-DD') order by f.amount desc, f.org_id, f.day))[1] as filed_on,
               sum(f.amount) as amount, max(f.weight) as weight, to_char(min(f.occurred_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' as k1, f.event_id::text as k2
          from rpt_fact f
         where ${t.orgIn('f.org_id')} and f.figure = $2 and f.day >= $3::date and f.day < $4::date

@@ -49,7 +49,11 @@ export const TracePage = () =>
                 eventType: { type: 'string' },
                 streamId: { type: 'string', description: 'left out for figures about persons' },
                 orgId: { type: 'string', format: 'uuid' },
-                occurredAt: { type: 'string', format: 'date-time', description: 'when the event was recorded, UTC' },
+                occurredAt: {
+                  type: 'string',
+                  format: 'date-time',
+                  description: 'the envelope’s occurredAt, UTC: when the event happened in the system',
+                },
                 filedOn: {
                   type: 'string',
                   format: 'date',

@@ -174,7 +174,7 @@ export class ReportsHttpController {
         throw new BadRequestException({
           code: 'REPORT.TRACE_CURSOR_INVALID',
           message: '分页游标无效 / after is not a cursor this service gave out',
-          errors: [{ field: 'after', reason: 'not a cursor' }],
+          errors: [{ field: 'after', reason: '分页游标无效 / not a cursor this service gave out' }],
         });
       if (!(e instanceof QueryStopped)) throw e;
       this.log.warn(`trace of ${figure} under ${q.orgId} for ${q.period} stopped: ${e.why}`);

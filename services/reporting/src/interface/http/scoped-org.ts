@@ -26,7 +26,7 @@ export function ScopedToOrg(source: Omit<OrgScopeSource, 'unknown'>): MethodDeco
       const req = ctx.switchToHttp().getRequest<Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
       const v = req[source.from]?.[source.field];
       if (typeof v === 'string' && UUID.test(v)) return true;
-      const reason = `${source.field} must be a UUID`;
+      const reason = `须为 UUID / ${source.field} must be a UUID`;
       throw new BadRequestException({
         code: 'REQUEST.INVALID',
         message: `请求参数有误 / invalid request: ${source.field}: ${reason}`,
