@@ -93,7 +93,7 @@ export function findUnstorableText(value: unknown, root = ''): TextProblem[] {
       for (const [key, item] of Object.entries(v)) {
         const field = path ? `${path}.${key}` : key;
         const keyReason = unstorableTextReason(key);
-        if (keyReason) problems.push({ field: path || '(keys)', reason: `字段名${keyReason}` });
+        if (keyReason) problems.push({ field: path || '(keys)', reason: `字段名${keyReason.replace(' / ', ' / field name ')}` });
         // JSON.parse keeps "__proto__" as a field. Turning a body into its DTO drops it at the top
         // and, inside a nested DTO, makes it that DTO's prototype, so fields the DTO leaves out are
         // read from the caller's object; whitelisting never sees it. The other names every object

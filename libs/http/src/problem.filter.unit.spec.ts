@@ -127,13 +127,13 @@ describe(ProblemFilter.name, () => {
       'a text field the route reads none of',
       new BadRequestException('Too many fields', { cause: multer('Too many fields', 'LIMIT_FIELD_COUNT') }),
       'body',
-      'Too many fields',
+      '表单字段过多 / Too many fields',
     ],
     [
       'a second part',
       new BadRequestException('Too many parts', { cause: multer('Too many parts', 'LIMIT_PART_COUNT') }),
       'body',
-      'Too many parts',
+      '表单部分过多 / Too many parts',
     ],
     [
       'a file under another name',
@@ -141,13 +141,13 @@ describe(ProblemFilter.name, () => {
         cause: multer('Unexpected file field', 'LIMIT_UNEXPECTED_FILE', 'other'),
       }),
       'other',
-      'Unexpected file field',
+      '不接受该文件字段 / Unexpected file field',
     ],
     [
       'a multipart body without its boundary (busboy)',
       new BadRequestException('Multipart: Boundary not found', { cause: new Error('Multipart: Boundary not found') }),
       'body',
-      'Multipart: Boundary not found',
+      '表单格式有误 / Multipart: Boundary not found',
     ],
   ])('catch_WhenABodyReaderRefusedTheBody_Answers400NamingThePart (%s)', (_, e, field, reason) => {
     const out = answer(e);

@@ -36,10 +36,11 @@ const CHINESE_BY_CHECK: Readonly<Record<string, string>> = {
   noPersonalNumbers: '不得含身份证号或电话号码',
 };
 
-const HAS_CHINESE = /[\u4e00-\u9fff]/;
+/** A reason that starts in Chinese: a rule's own (`身份证号校验位不符 / …`). One that only quotes Chinese (`property 姓名 should not exist`) does not. */
+const STARTS_IN_CHINESE = /^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 
-/** `须为整数 / amountFen must be an integer number`: the check's Chinese first; a reason with Chinese of its own unchanged. */
+/** `须为整数 / amountFen must be an integer number`: the check's Chinese first; a reason starting in Chinese unchanged. */
 export function reasonInChinese(check: string, reason: string): string {
-  if (HAS_CHINESE.test(reason)) return reason;
+  if (STARTS_IN_CHINESE.test(reason)) return reason;
   return `${CHINESE_BY_CHECK[check] ?? '取值无效'} / ${reason}`;
 }

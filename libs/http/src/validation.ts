@@ -16,6 +16,11 @@ export function reasonsOf(constraints: Readonly<Record<string, string>>): string
   return checksOf(constraints).map((name) => constraints[name]!);
 }
 
+/** reasonsOf, each with its check's Chinese first (reason-in-chinese.ts): what a 400 and an import row give. */
+export function chineseReasonsOf(constraints: Readonly<Record<string, string>>): string[] {
+  return checksOf(constraints).map((check) => reasonInChinese(check, constraints[check]!));
+}
+
 /** The names of the checks whose reasons a field gives (reasonsOf). */
 function checksOf(constraints: Readonly<Record<string, string>>): string[] {
   const kind = Object.keys(constraints).filter((name) => KIND_CHECKS.has(name));
@@ -26,7 +31,7 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; reaso
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
     const constraints = e.constraints ?? {};
-    const own = checksOf(constraints).map((check) => ({ field, reason: reasonInChinese(check, constraints[check]!) }));
+    const own = chineseReasonsOf(constraints).map((reason) => ({ field, reason }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

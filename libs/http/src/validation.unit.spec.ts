@@ -79,6 +79,7 @@ describe('the validation pipe’s reasons in Chinese', () => {
           text: '<b>',
           place: { name: 1 },
           extra: 1,
+          姓名: 1,
         },
         { type: 'body', metatype: Everything },
       );
@@ -86,12 +87,14 @@ describe('the validation pipe’s reasons in Chinese', () => {
       errors = ((e as BadRequestException).getResponse() as { errors: typeof errors }).errors;
     }
     expect(errors.map((e) => e.field).sort()).toEqual(
-      ['choice', 'count', 'extra', 'flag', 'id', 'list', 'on', 'place.name', 'short', 'text', 'title'].sort(),
+      ['choice', 'count', 'extra', 'flag', 'id', 'list', 'on', 'place.name', 'short', 'text', 'title', '姓名'].sort(),
     );
     // Chinese, then " / " and class-validator's English naming the field.
     for (const { field, reason } of errors)
       expect({ field, reason }).toEqual({ field, reason: expect.stringMatching(/^[\u4e00-\u9fff][^/]* \/ .*\w/) });
     expect(errors.find((e) => e.field === 'count')?.reason).toBe('小于下限 / count must not be less than 1');
     expect(errors.find((e) => e.field === 'extra')?.reason).toBe('不接受该字段 / property extra should not exist');
+    // A reason that only quotes Chinese (the field's own name) still gets the check's words first.
+    expect(errors.find((e) => e.field === '姓名')?.reason).toBe('不接受该字段 / property 姓名 should not exist');
   });
 });

@@ -90,7 +90,7 @@ describe('Idempotency-Key on the assistance service (e2e)', () => {
         expect([res.status, res.body.code, res.body.errors]).toEqual([
           400,
           'IDEMPOTENCY.KEY_REQUIRED',
-          [{ field: 'Idempotency-Key', reason: 'required on this route' }],
+          [{ field: 'Idempotency-Key', reason: '本接口须带幂等键 / required on this route' }],
         ]);
       }
       expect(await movements(projectId)).toBe(0);

@@ -95,11 +95,11 @@ describe('publicity against hostile bodies', () => {
       await upload().set('Content-Type', 'multipart/form-data').send('--x\r\n'),
     ];
     expect(refusals.map((r): unknown[] => [r.status, r.body.code, r.body.errors])).toEqual([
-      [400, 'REQUEST.INVALID', [{ field: 'body', reason: 'Too many fields' }]],
-      [400, 'REQUEST.INVALID', [{ field: 'body', reason: 'Too many fields' }]],
-      [400, 'REQUEST.INVALID', [{ field: 'body', reason: 'Too many files' }]],
-      [400, 'REQUEST.INVALID', [{ field: 'other', reason: 'Unexpected file field' }]],
-      [400, 'REQUEST.INVALID', [{ field: 'body', reason: 'Multipart: Boundary not found' }]],
+      [400, 'REQUEST.INVALID', [{ field: 'body', reason: '表单字段过多 / Too many fields' }]],
+      [400, 'REQUEST.INVALID', [{ field: 'body', reason: '表单字段过多 / Too many fields' }]],
+      [400, 'REQUEST.INVALID', [{ field: 'body', reason: '文件过多 / Too many files' }]],
+      [400, 'REQUEST.INVALID', [{ field: 'other', reason: '不接受该文件字段 / Unexpected file field' }]],
+      [400, 'REQUEST.INVALID', [{ field: 'body', reason: '表单格式有误 / Multipart: Boundary not found' }]],
     ]);
     const kept = await schema.pool.query<{ n: number }>(`select count(*)::int as n from attachments where owner_id = $1`, [id]);
     expect(kept.rows[0]!.n).toBe(0);

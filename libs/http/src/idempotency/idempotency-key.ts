@@ -16,12 +16,12 @@ const refuse = (reason: string) =>
  * clients send it, the bare value. 1–255 visible ASCII characters: it is stored and compared as is.
  */
 export function parseIdempotencyKey(header: string | readonly string[]): string {
-  if (typeof header !== 'string') throw refuse('sent more than once');
+  if (typeof header !== 'string') throw refuse('只能发送一次 / sent more than once');
   const quoted = /^"(.*)"$/.exec(header);
   const key = quoted ? quoted[1]! : header;
-  if (key.length === 0) throw refuse('empty');
-  if (key.length > MAX_LENGTH) throw refuse(`longer than ${MAX_LENGTH} characters`);
-  if (!/^[\x21-\x7e]+$/.test(key)) throw refuse('only visible ASCII characters, no spaces');
-  if (quoted && /["\\]/.test(key)) throw refuse('a quote or backslash inside the quoted key');
+  if (key.length === 0) throw refuse('不能为空 / empty');
+  if (key.length > MAX_LENGTH) throw refuse(`长度超过 ${MAX_LENGTH} / longer than ${MAX_LENGTH} characters`);
+  if (!/^[\x21-\x7e]+$/.test(key)) throw refuse('只能含可见 ASCII 字符，不含空格 / only visible ASCII characters, no spaces');
+  if (quoted && /["\\]/.test(key)) throw refuse('引号内不能有引号或反斜杠 / a quote or backslash inside the quoted key');
   return key;
 }

@@ -133,7 +133,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw new BadRequestException({
           code: 'IDEMPOTENCY.KEY_REQUIRED',
           message: `资金变动须带幂等键 / this route moves money: send an ${IDEMPOTENCY_KEY_HEADER}, and the same one when you retry, so a retry is never a second entry`,
-          errors: [{ field: IDEMPOTENCY_KEY_HEADER, reason: 'required on this route' }],
+          errors: [{ field: IDEMPOTENCY_KEY_HEADER, reason: '本接口须带幂等键 / required on this route' }],
         });
       return next.handle();
     }

@@ -317,7 +317,10 @@ describe(IdempotencyInterceptor.name, () => {
 
     await expect(new IdempotencyInterceptor(store).intercept(context({}, { sub: 'u' }, { a: 1 }, route).ctx, next)).rejects.toMatchObject({
       status: 400,
-      response: { code: 'IDEMPOTENCY.KEY_REQUIRED', errors: [{ field: 'Idempotency-Key', reason: 'required on this route' }] },
+      response: {
+        code: 'IDEMPOTENCY.KEY_REQUIRED',
+        errors: [{ field: 'Idempotency-Key', reason: '本接口须带幂等键 / required on this route' }],
+      },
     });
     expect([next.calls, store.keys.size]).toEqual([0, 0]);
   });

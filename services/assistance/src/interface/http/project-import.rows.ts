@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { reasonsOf } from '@vanguard/http';
+import { chineseReasonsOf } from '@vanguard/http';
 import type { DomainError } from '@vanguard/kernel';
 import { unstorableCells, type SheetSource } from '@vanguard/spreadsheet';
 import type { PlanRow, VillageRef } from '../../application/use-cases/projects.use-cases';
@@ -76,7 +76,7 @@ export async function readProjectRows(
       );
     const request = plainToInstance(ProjectRowRequest, plain);
     for (const p of await validate(request, { whitelist: true, forbidUnknownValues: true }))
-      errors.push(rowError(row, columnOf(p.property), reasonsOf(p.constraints ?? {}).join('; ')));
+      errors.push(rowError(row, columnOf(p.property), chineseReasonsOf(p.constraints ?? {}).join('; ')));
     if (errors.length > before) continue;
     villageColumns.set(row, named[0]!);
     const { villageId, villageCode, pairingId, ...input } = request;

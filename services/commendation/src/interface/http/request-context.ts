@@ -31,7 +31,7 @@ export function dayParam(field: string, value: string): string {
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
       message: `请求参数有误 / invalid request: ${field}: must be a date YYYY-MM-DD`,
-      errors: [{ field, reason: `${field} must be a date YYYY-MM-DD` }],
+      errors: [{ field, reason: `须为日期（YYYY-MM-DD） / ${field} must be a date YYYY-MM-DD` }],
     });
   return value;
 }

@@ -212,7 +212,7 @@ function fileOf(file: UploadedPart | undefined): UploadedPart {
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
       message: '请求参数有误 / invalid request: file: a multipart field "file" is required',
-      errors: [{ field: 'file', reason: 'a multipart field "file" is required' }],
+      errors: [{ field: 'file', reason: '缺少文件字段 file / a multipart field "file" is required' }],
     });
   return file;
 }

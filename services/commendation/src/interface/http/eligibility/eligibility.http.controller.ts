@@ -33,7 +33,7 @@ export class EligibilityHttpController {
       throw new BadRequestException({
         code: 'REQUEST.INVALID',
         message: '请求参数有误 / invalid request: kind: must be member or organization',
-        errors: [{ field: 'kind', reason: 'kind must be member or organization' }],
+        errors: [{ field: 'kind', reason: '须为 member 或 organization / kind must be member or organization' }],
       });
     const f = await this.facts.factsFor({ kind, id });
     const mine = (orgId: string) => this.scope.isWithin({ orgId: ctx.caller.orgId }, orgId);

@@ -116,7 +116,7 @@ export class ObjectionsHttpController {
       throw new BadRequestException({
         code: 'REQUEST.INVALID',
         message: '请求参数有误 / invalid request: after: not an objection of this programme',
-        errors: [{ field: 'after', reason: 'not an objection of this programme' }],
+        errors: [{ field: 'after', reason: '不是本表彰项目的异议 / not an objection of this programme' }],
       });
     const { objections } = page;
     const last = objections[objections.length - 1];

@@ -17,7 +17,7 @@ export function parseYearParam(raw: unknown, field: string): number {
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
       message: `请求参数有误 / invalid request: ${field}: must be a year 2000–${DAY_YEARS.last}`,
-      errors: [{ field, reason: `${field} must be a year 2000–${DAY_YEARS.last}` }],
+      errors: [{ field, reason: `须为 2000–${DAY_YEARS.last} 年 / ${field} must be a year 2000–${DAY_YEARS.last}` }],
     });
   return year;
 }
