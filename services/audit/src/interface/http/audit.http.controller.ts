@@ -200,7 +200,7 @@ export class AuditHttpController {
 
 function verifyScopeOf(q: Record<string, unknown>): VerifyScope {
   if (q['stream'] !== undefined) {
-    if (typeof q['stream'] !== 'string') throw AuditRefusal.invalid('stream', 'one stream id');
+    if (typeof q['stream'] !== 'string') throw AuditRefusal.invalid('stream', '须为一个流编号 / one stream id');
     // Both given, the range was dropped without a word: the caller meant one of them.
     const range = ['from', 'to'].find((k) => q[k] !== undefined);
     if (range) throw AuditRefusal.invalid(range, `给出流或时间段之一 / give a stream or a time range (from, to), not both`);

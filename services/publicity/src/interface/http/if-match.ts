@@ -72,7 +72,7 @@ export function parseIfMatch(header: string | undefined): IfMatch | undefined {
   }
   if (at < header.length || tags.length === 0)
     throw malformed(
-      'must be * or the ETag an earlier answer carried, quotes included (e.g. "3-…") / 须为 * 或此前响应所带的 ETag（含引号）',
+      '须为 * 或此前响应所带的 ETag（含引号） / must be * or the ETag an earlier answer carried, quotes included (e.g. "3-…")',
     );
   return tags;
 }

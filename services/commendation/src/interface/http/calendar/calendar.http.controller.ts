@@ -39,7 +39,10 @@ export class CalendarHttpController {
     const endsOn = NoticePeriodV1.endsOn(q.from, q.days, q.basis ?? 'working', snap.adjustments);
     // Past the last year no day can be set, so a working-day count there would read no holiday.
     if (!isCalendarYear(Number(endsOn.slice(0, 4))))
-      throw invalid('days', `a notice of ${q.days} days from ${q.from} ends after ${CALENDAR_YEARS.last}, past the calendar's years`);
+      throw invalid(
+        'days',
+        `公示期结束于 ${CALENDAR_YEARS.last} 年之后 / a notice of ${q.days} days from ${q.from} ends after ${CALENDAR_YEARS.last}, past the calendar's years`,
+      );
     return { endsOn, inputs: [...snap.inputs] };
   }
 
@@ -51,7 +54,11 @@ export class CalendarHttpController {
   async year(@Param('year') raw: string): Promise<CalendarYearResponse> {
     // Read here, not by ParseIntPipe, whose 400 named no field.
     const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
-    if (!isCalendarYear(year)) throw invalid('year', `year must be between ${CALENDAR_YEARS.first} and ${CALENDAR_YEARS.last}`);
+    if (!isCalendarYear(year))
+      throw invalid(
+        'year',
+        `须为 ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last} 年 / year must be between ${CALENDAR_YEARS.first} and ${CALENDAR_YEARS.last}`,
+      );
     const { version, days } = await this.calendar.year(year);
     return { year, version, days: [...days] };
   }
@@ -102,6 +109,9 @@ function invalid(field: string, reason: string): BadRequestException {
 function calendarYearOf(field: string, value: string): number {
   const year = Number(dayParam(field, value).slice(0, 4));
   if (!isCalendarYear(year))
-    throw invalid(field, `${field} must fall in the calendar's years, ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}`);
+    throw invalid(
+      field,
+      `须在 ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last} 年之间 / ${field} must fall in the calendar's years, ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}`,
+    );
   return year;
 }
