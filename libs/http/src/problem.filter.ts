@@ -121,7 +121,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     if (!(exception instanceof HttpException)) this.logger.error({ err: exception, correlationId: req.id }, 'unhandled error');
     // A 500 is a fault, not an answer to document: its own tests fail on it.
-    if (body.statusCode !== 500) this.answers?.note(req, body.statusCode, body.code);
+    if (body.statusCode !== 500) this.answers?.note(req, body.statusCode, body.code, body.errors);
     res.status(body.statusCode).json({ ...body, correlationId: req.id });
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject } from '@nestjs/swagger';
+import { startsInChinese } from './reason-in-chinese';
 import { ROUTE_OWN_STATUSES } from './refusals';
 
 /**
@@ -26,12 +27,42 @@ export interface UndocumentedAnswer {
   readonly path: string;
   readonly status: number;
   readonly code: string;
-  /** `status`: the operation lists no such response; `code`: it lists one that does not name the code. */
-  readonly missing: 'status' | 'code';
+  /**
+   * `status`: the operation lists no such response; `code`: it lists one that does not name the
+   * code; `chinese`: a 400 field reason does not start in Chinese (the field follows the code).
+   */
+  readonly missing: 'status' | 'code' | 'chinese';
 }
 
 export interface AnswerNotes {
-  note(req: RoutedRequest, status: number, code: string): void;
+  note(req: RoutedRequest, status: number, code: string, errors?: readonly { field?: unknown; reason?: unknown }[]): void;
+}
+
+/**
+ * Pure: each field reason of a routed 400 that does not start in Chinese (reason-in-chinese.ts),
+ * as a note naming the field. People read these first; the paths that answer 400 are many, and
+ * an English-only one was found only by reading (2026-12-07).
+ */
+export function reasonsNotInChinese(
+  req: RoutedRequest,
+  status: number,
+  code: string,
+  errors: readonly { field?: unknown; reason?: unknown }[] | undefined,
+): UndocumentedAnswer[] {
+  const route = req.route?.path;
+  if (status !== 400 || typeof route !== 'string' || !req.method || !errors) return [];
+  const method = (req.method === 'HEAD' ? 'GET' : req.method).toUpperCase();
+  const at = documentPath(route);
+  return errors
+    .filter((e) => typeof e.reason !== 'string' || !startsInChinese(e.reason))
+    .map((e) => ({
+      operationId: `${method} ${at}`,
+      method,
+      path: at,
+      status,
+      code: `${code} ${String(e.field)}`,
+      missing: 'chinese' as const,
+    }));
 }
 
 /** Express's `/members/:id/full` as the document writes it, `/members/{id}/full`. */
@@ -85,13 +116,14 @@ export function undocumentedAnswersFromEnv(doc: OpenAPIObject, dir = process.env
     /* the check then finds no mark and says so */
   }
   return {
-    note(req, status, code) {
+    note(req, status, code, errors) {
       const answer = undocumentedAnswer(doc, req, status, code);
-      if (!answer) return;
+      const notes = [...(answer ? [answer] : []), ...reasonsNotInChinese(req, status, code, errors)];
+      if (notes.length === 0) return;
       // A note that cannot be written must not cost the answer: the run's check then misses it.
       try {
         fs.mkdirSync(dir, { recursive: true });
-        fs.appendFileSync(file, `${JSON.stringify(answer)}\n`);
+        fs.appendFileSync(file, notes.map((n) => `${JSON.stringify(n)}\n`).join(''));
       } catch {
         /* noted nowhere */
       }

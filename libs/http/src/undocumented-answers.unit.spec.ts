@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  BadRequestException,
   ConflictException,
   Controller,
   ForbiddenException,
@@ -42,6 +43,12 @@ class NotesController {
   @Post(':id/burn')
   burn() {
     throw new ForbiddenException({ code: 'NOTE.NOT_OWNER', message: 'no' });
+  }
+
+  @Post(':id/title')
+  title(@Param('id') id: string) {
+    const reason = id === 'english' ? 'title must be a string' : '须为文本 / title must be a string';
+    throw new BadRequestException({ code: 'REQUEST.INVALID', message: 'bad', errors: [{ field: 'title', reason }] });
   }
 
   @Get('health')
@@ -129,6 +136,23 @@ describe('undocumented answers (ADR 0156)', () => {
         status: 403,
         code: 'NOTE.NOT_OWNER',
         missing: 'code',
+      },
+    ]);
+  });
+
+  it('notes a 400 field reason that does not start in Chinese, naming the field; not one that does', async () => {
+    const before = noted().length;
+    const http = () => request(app.getHttpServer());
+    await http().post('/notes/chinese/title').expect(400);
+    await http().post('/notes/english/title').expect(400);
+    expect(noted().slice(before)).toEqual([
+      {
+        operationId: 'POST /notes/{id}/title',
+        method: 'POST',
+        path: '/notes/{id}/title',
+        status: 400,
+        code: 'REQUEST.INVALID title',
+        missing: 'chinese',
       },
     ]);
   });
