@@ -67,13 +67,13 @@ const documentedAnswers = () => {
     .map(([key, codes]) => `  ${key} (${[...codes].sort().join(', ')})`)
     .join('\n');
   console.log(
-    `\n── documented answers: ${seen.size === 0 ? 'every refusal answered is in its OpenAPI operation, every 400 reason starts in Chinese' : `${seen.size} not listed, or a 400 reason not in Chinese (the field after the code)`}`,
+    `\n── documented answers: ${seen.size === 0 ? 'every refusal answered is in its OpenAPI operation, every 400 reason says it in Chinese first' : `${seen.size} not listed, or a 400 reason not in Chinese (the field after the code)`}`,
   );
   if (out) console.log(out);
   return {
     name: 'documented answers',
     code: seen.size === 0 ? 0 : 1,
-    out: `answered, and not in the operation's responses, or a 400 whose field reason does not start in Chinese (the field after the code):\n${out}`,
+    out: `answered, and not in the operation's responses, or a 400 whose field reason does not say it in Chinese first (the field after the code):\n${out}`,
   };
 };
 const result = (status, out) => {

@@ -36,14 +36,22 @@ const CHINESE_BY_CHECK: Readonly<Record<string, string>> = {
   noPersonalNumbers: '不得含身份证号或电话号码',
 };
 
-/** A reason that starts in Chinese: a rule's own (`身份证号校验位不符 / …`). One that only quotes Chinese (`property 姓名 should not exist`) does not. */
-const STARTS_IN_CHINESE = /^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
+const CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 
-/** Whether a 400's field reason starts in Chinese, as every one must (`npm test` notes any other, undocumented-answers.ts). */
-export const startsInChinese = (reason: string): boolean => STARTS_IN_CHINESE.test(reason);
+/**
+ * Whether a reason says it in Chinese first: it starts in Chinese (`身份证号校验位不符 / …`), or its
+ * first half, before ` / `, holds Chinese (`${stream} 不在 evaluation 存储中 / …` names the stream
+ * first). One that only quotes Chinese in English (`property 姓名 should not exist`) does not.
+ * Every 400's field reason must (`npm test` notes any other, undocumented-answers.ts).
+ */
+export function saysItInChinese(reason: string): boolean {
+  if (CHINESE.test(reason[0] ?? '')) return true;
+  const half = reason.indexOf(' / ');
+  return half > 0 && CHINESE.test(reason.slice(0, half));
+}
 
-/** `须为整数 / amountFen must be an integer number`: the check's Chinese first; a reason starting in Chinese unchanged. */
+/** `须为整数 / amountFen must be an integer number`: the check's Chinese first; a reason that says it in Chinese first unchanged. */
 export function reasonInChinese(check: string, reason: string): string {
-  if (STARTS_IN_CHINESE.test(reason)) return reason;
+  if (saysItInChinese(reason)) return reason;
   return `${CHINESE_BY_CHECK[check] ?? '取值无效'} / ${reason}`;
 }

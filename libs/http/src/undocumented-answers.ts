@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIObject, OperationObject, ReferenceObject, ResponseObject } from '@nestjs/swagger';
-import { startsInChinese } from './reason-in-chinese';
+import { saysItInChinese } from './reason-in-chinese';
 import { ROUTE_OWN_STATUSES } from './refusals';
 
 /**
@@ -54,7 +54,7 @@ export function reasonsNotInChinese(
   const method = (req.method === 'HEAD' ? 'GET' : req.method).toUpperCase();
   const at = documentPath(route);
   return errors
-    .filter((e) => typeof e.reason !== 'string' || !startsInChinese(e.reason))
+    .filter((e) => typeof e.reason !== 'string' || !saysItInChinese(e.reason))
     .map((e) => ({
       operationId: `${method} ${at}`,
       method,

@@ -47,7 +47,14 @@ class NotesController {
 
   @Post(':id/title')
   title(@Param('id') id: string) {
-    const reason = id === 'english' ? 'title must be a string' : '须为文本 / title must be a string';
+    const reason =
+      id === 'english'
+        ? 'title must be a string'
+        : id === 'quoted'
+          ? 'property 标题 should not exist'
+          : id === 'named'
+            ? `${id} 不在本库中 / ${id} is not here`
+            : '须为文本 / title must be a string';
     throw new BadRequestException({ code: 'REQUEST.INVALID', message: 'bad', errors: [{ field: 'title', reason }] });
   }
 
@@ -144,17 +151,19 @@ describe('undocumented answers (ADR 0156)', () => {
     const before = noted().length;
     const http = () => request(app.getHttpServer());
     await http().post('/notes/chinese/title').expect(400);
+    await http().post('/notes/named/title').expect(400);
     await http().post('/notes/english/title').expect(400);
-    expect(noted().slice(before)).toEqual([
-      {
-        operationId: 'POST /notes/{id}/title',
-        method: 'POST',
-        path: '/notes/{id}/title',
-        status: 400,
-        code: 'REQUEST.INVALID title',
-        missing: 'chinese',
-      },
-    ]);
+    await http().post('/notes/quoted/title').expect(400);
+    const english = {
+      operationId: 'POST /notes/{id}/title',
+      method: 'POST',
+      path: '/notes/{id}/title',
+      status: 400,
+      code: 'REQUEST.INVALID title',
+      missing: 'chinese',
+    };
+    // English that only quotes Chinese is English; a Chinese first half after a name is Chinese.
+    expect(noted().slice(before)).toEqual([english, english]);
   });
 
   it('reads a route as the document writes it, and a default response as listing every status', () => {
