@@ -15,9 +15,12 @@ const summary = (orgName: string, pledges: number): WorkSummary =>
   });
 
 describe(ExportRenderer.name, () => {
+  // One renderer for the tests that leave it open: each thread loads the renderer and the font
+  // (about three seconds of CPU), and a renderer per test spent half the suite's minute on that.
+  // Every test still asserts on its own jobs; those that close or need one thread make their own.
   let sut: ExportRenderer;
-  beforeEach(() => (sut = new ExportRenderer(2)));
-  afterEach(() => sut.close());
+  beforeAll(() => (sut = new ExportRenderer(2)));
+  afterAll(() => sut.close());
 
   it('renders on its threads the same document as the request thread would, each job its own', async () => {
     const jobs = ['松岭旗', '河口县', '白桦乡', '红石村', '青山镇'].map((name, i) => ({ name, pledges: 10 + i }));
@@ -106,11 +109,12 @@ describe(ExportRenderer.name, () => {
   });
 
   it('refuses a render once closed, and ends the ones still waiting', async () => {
-    const waiting = [1, 2, 3, 4].map((n) => sut.pdf(summary('松岭旗', n)).catch((e: unknown) => e));
-    await sut.close();
+    const closing = new ExportRenderer(2);
+    const waiting = [1, 2, 3, 4].map((n) => closing.pdf(summary('松岭旗', n)).catch((e: unknown) => e));
+    await closing.close();
     const outcomes = await Promise.all(waiting);
     expect(outcomes.every((o: unknown) => Buffer.isBuffer(o) || o instanceof RenderError)).toBe(true);
-    await expect(sut.pdf(summary('松岭旗', 5))).rejects.toThrow(RenderError);
+    await expect(closing.pdf(summary('松岭旗', 5))).rejects.toThrow(RenderError);
   });
 
   it('drops a job whose caller left while it waited for the thread, and finishes one a thread had taken', async () => {
