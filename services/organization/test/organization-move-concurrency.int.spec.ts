@@ -95,7 +95,9 @@ describe(`${MoveOrganizationHandler.name} racing registrations below the moved o
       }
     };
 
+    let roundsWithRegistrations = 0;
     for (let round = 0; round < ROUNDS; round++) {
+      const registeredBefore = outcome.registrations;
       const township = await register(pick(COUNTIES), 'township');
       const villages: { id: string; depth: number }[] = [];
       for (let i = 0; i < 3; i++) villages.push({ id: await register(township, 'village'), depth: 1 });
@@ -124,12 +126,16 @@ describe(`${MoveOrganizationHandler.name} racing registrations below the moved o
       await Promise.all(lanes.map((lane) => lane()));
 
       expect({ seed, round, stale: await stale() }).toEqual({ seed, round, stale: [] });
+      if (outcome.registrations > registeredBefore) roundsWithRegistrations++;
     }
 
     const unexpected = [...refusals.keys()].filter((code) => !EXPECTED_REFUSALS.has(code));
     expect({ seed, unexpected }).toEqual({ seed, unexpected: [] });
-    // Enough of both happened for the rounds to have raced at all.
+    // Enough of both happened for the rounds to have raced at all: the moves nearly every time, and
+    // registrations in nearly every round. How many a round keeps depends on where the moves fall
+    // among them, which the machine's load moves: a clean-clone run kept 170 of 540 and failed a
+    // bound of 180 on the total, with every round's tree sound.
     expect(outcome.moves).toBeGreaterThanOrEqual(ROUNDS * MOVES * 0.9);
-    expect(outcome.registrations).toBeGreaterThan(ROUNDS * REGISTRARS);
+    expect(roundsWithRegistrations).toBeGreaterThanOrEqual(ROUNDS * 0.9);
   });
 });
