@@ -29,7 +29,7 @@ export interface UndocumentedAnswer {
   readonly code: string;
   /**
    * `status`: the operation lists no such response; `code`: it lists one that does not name the
-   * code; `chinese`: a 400 field reason does not start in Chinese (the field follows the code).
+   * code; `chinese`: a 400 field reason does not say it in Chinese first (the field follows the code).
    */
   readonly missing: 'status' | 'code' | 'chinese';
 }
@@ -39,7 +39,7 @@ export interface AnswerNotes {
 }
 
 /**
- * Pure: each field reason of a routed 400 that does not start in Chinese (reason-in-chinese.ts),
+ * Pure: each field reason of a routed 400 that does not say it in Chinese first (reason-in-chinese.ts),
  * as a note naming the field. People read these first; the paths that answer 400 are many, and
  * an English-only one was found only by reading (2026-12-07).
  */
