@@ -4,6 +4,7 @@ export * from './problem-responses';
 export * from './undocumented-answers';
 export * from './refusals';
 export * from './validation';
+export { reasonInChinese } from './reason-in-chinese';
 export * from './graceful-shutdown';
 export * from './long-work';
 export * from './streaming';

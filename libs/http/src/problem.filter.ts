@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { isOutOfReach, needsAnOperator } from '@vanguard/infra-config';
+import { bodyRefusalInChinese } from './reason-in-chinese';
 import type { AnswerNotes, RoutedRequest } from './undocumented-answers';
 
 /** The body of every error answer: a stable code, a readable message, the failing fields. */
@@ -49,17 +50,6 @@ const hasCode = (r: unknown): boolean => typeof r === 'object' && r !== null && 
 const isReport = (r: unknown): boolean => typeof r === 'object' && r !== null && 'status' in r && 'details' in r;
 
 /** The part a body's reader names in its error (multer's `field`: "file", a text field's name), else the body. */
-/** What a body reader's English refusal says, in Chinese: multer's limits and parts, busboy's malformed form; any other, 请求体有误. */
-function bodyRefusalInChinese(message: string): string {
-  if (/^Too many fields/i.test(message)) return '表单字段过多';
-  if (/^Too many files/i.test(message)) return '文件过多';
-  if (/^Too many parts/i.test(message)) return '表单部分过多';
-  if (/^Unexpected file field/i.test(message)) return '不接受该文件字段';
-  if (/^Field (name|value) too long/i.test(message)) return '表单字段过长';
-  if (/^Multipart:|Unexpected end of form/i.test(message)) return '表单格式有误';
-  return '请求体有误';
-}
-
 const fieldOf = (cause: unknown): string => {
   const field = (cause as { field?: unknown } | undefined)?.field;
   return typeof field === 'string' && field !== '' ? field : 'body';
@@ -165,9 +155,7 @@ export class ProblemFilter implements ExceptionFilter {
         statusCode: HttpStatus.BAD_REQUEST,
         code: 'REQUEST.INVALID',
         message: `请求体有误 / the body was refused: ${exception.message}`,
-        errors: [
-          { field: fieldOf(exception.cause), reason: `${bodyRefusalInChinese(exception.cause.message)} / ${exception.cause.message}` },
-        ],
+        errors: [{ field: fieldOf(exception.cause), reason: bodyRefusalInChinese(exception.cause.message) }],
       };
     }
     if (exception instanceof HttpException) {

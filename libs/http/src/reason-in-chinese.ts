@@ -55,3 +55,18 @@ export function reasonInChinese(check: string, reason: string): string {
   if (saysItInChinese(reason)) return reason;
   return `${CHINESE_BY_CHECK[check] ?? '取值无效'} / ${reason}`;
 }
+
+/** A body reader's English refusals (multer's limits and parts, busboy's malformed form), in Chinese. */
+const CHINESE_BY_BODY_REFUSAL: readonly (readonly [RegExp, string])[] = [
+  [/^Too many fields/i, '表单字段过多'],
+  [/^Too many files/i, '文件过多'],
+  [/^Too many parts/i, '表单部分过多'],
+  [/^Unexpected file field/i, '不接受该文件字段'],
+  [/^Field (name|value) too long/i, '表单字段过长'],
+  [/^Multipart:|Unexpected end of form/i, '表单格式有误'],
+];
+
+/** `表单字段过多 / Too many fields`: a body reader's refusal with its Chinese first; any other, 请求体有误. */
+export function bodyRefusalInChinese(message: string): string {
+  return `${CHINESE_BY_BODY_REFUSAL.find(([english]) => english.test(message))?.[1] ?? '请求体有误'} / ${message}`;
+}

@@ -1,4 +1,5 @@
 import { BadRequestException, ParseUUIDPipe } from '@nestjs/common';
+import { reasonInChinese } from './reason-in-chinese';
 
 /**
  * A path parameter that must be a UUID: 400 `REQUEST.INVALID` naming it, in the platform's error
@@ -10,6 +11,6 @@ export const uuidParam = (field: string): ParseUUIDPipe =>
       new BadRequestException({
         code: 'REQUEST.INVALID',
         message: `请求参数有误 / invalid request: ${field}: 须为 UUID / must be a UUID`,
-        errors: [{ field, reason: `须为 UUID / ${field} must be a UUID` }],
+        errors: [{ field, reason: reasonInChinese('isUuid', `${field} must be a UUID`) }],
       }),
   });

@@ -2,6 +2,7 @@ import { BadRequestException, createParamDecorator, type ExecutionContext } from
 import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '@vanguard/auth';
 import { isCalendarDay } from '@vanguard/contracts';
+import { reasonInChinese } from '@vanguard/http';
 import type { CommandContext } from '../../application/commands/command-context';
 
 /** Award programmes and the working-day calendar: organisation departments. */
@@ -31,7 +32,7 @@ export function dayParam(field: string, value: string): string {
     throw new BadRequestException({
       code: 'REQUEST.INVALID',
       message: `请求参数有误 / invalid request: ${field}: must be a date YYYY-MM-DD`,
-      errors: [{ field, reason: `须为日期（YYYY-MM-DD） / ${field} must be a date YYYY-MM-DD` }],
+      errors: [{ field, reason: reasonInChinese('isDay', `${field} must be a date YYYY-MM-DD`) }],
     });
   return value;
 }

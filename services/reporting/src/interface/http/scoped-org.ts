@@ -7,6 +7,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { ScopedTo, type OrgScopeSource } from '@vanguard/auth';
+import { reasonInChinese } from '@vanguard/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,7 +27,7 @@ export function ScopedToOrg(source: Omit<OrgScopeSource, 'unknown'>): MethodDeco
       const req = ctx.switchToHttp().getRequest<Record<OrgScopeSource['from'], Record<string, unknown> | undefined>>();
       const v = req[source.from]?.[source.field];
       if (typeof v === 'string' && UUID.test(v)) return true;
-      const reason = `须为 UUID / ${source.field} must be a UUID`;
+      const reason = reasonInChinese('isUuid', `${source.field} must be a UUID`);
       throw new BadRequestException({
         code: 'REQUEST.INVALID',
         message: `请求参数有误 / invalid request: ${source.field}: ${reason}`,
