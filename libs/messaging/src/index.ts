@@ -1,6 +1,7 @@
 export * from './logger';
 export { counter, gauge } from './metrics';
 export * from './within';
+export * from './commit-watch';
 export * from './sql';
 export * from './kafka/envelope-codec';
 export * from './kafka/topics';

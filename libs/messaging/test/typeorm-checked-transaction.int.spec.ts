@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
-import { checkedTransaction, CommitRolledBackError } from '../src';
+import { checkedTransaction, CommitRolledBackError, mayHaveCommitted, newCommitWatch, watchingCommits } from '../src';
 
 // Postgres answers COMMIT of an aborted transaction block with ROLLBACK and raises nothing;
 // TypeORM's query runner drops that answer, so checkedTransaction reads it off the pg client.
@@ -59,5 +59,24 @@ describe(checkedTransaction.name, () => {
       }),
     ).rejects.toThrow(CommitRolledBackError);
     expect(await stored(id)).toBe(0);
+  });
+
+  // A keyed money route's 503 frees its key only if nothing may have committed (ADR 0072).
+  it('checkedTransaction_InACommitWatch_CountsACommitThatTookAndNotOneThatRolledBackOrWasNeverSent', async () => {
+    const watched = async (commit: boolean, abort: boolean) => {
+      const watch = newCommitWatch();
+      await watchingCommits(watch, () =>
+        checkedTransaction(dataSource, async (m) => {
+          await m.query('insert into things (id) values ($1)', [randomUUID()]);
+          if (abort) await m.query('select 1 / 0').catch(() => undefined);
+          return { commit, result: undefined };
+        }),
+      ).catch((e: unknown) => expect(e).toBeInstanceOf(CommitRolledBackError));
+      return mayHaveCommitted(watch);
+    };
+    // Aborted before COMMIT: the status may or may not have arrived, so COMMIT may be sent (answered ROLLBACK) or not.
+    expect([await watched(true, false), await watched(false, false), await watched(true, true)]).toEqual([true, false, false]);
+    jest.spyOn(Client.prototype as { getTransactionStatus(): string | null }, 'getTransactionStatus').mockReturnValue('T');
+    expect(await watched(true, true)).toBe(false);
   });
 });

@@ -27,6 +27,8 @@ export interface AssistanceConfig {
     /** How long after a message arrived its member's link may still come (LINK_GRACE_MS unless a test shortens it). */
     readonly linkGraceMs?: number;
   };
+  /** How long a command waits for a pool connection before 503 `SERVICE.BUSY` (10 s unless a test shortens it). */
+  readonly databaseConnectWaitMs?: number;
   /** Project-list import bounds; the environment's (`projectImportLimits()`) unless a test passes small ones. */
   readonly projectImport?: ProjectImportLimits;
   readonly keycloak: {

@@ -64,7 +64,7 @@ export class AssistanceModule {
           retryAttempts: 10,
           // A burst on one project queues for connections while each waits its turn on the row lock:
           // wait up to 10 s for one, then answer 503 (TypeOrmUnitOfWork), never a 500.
-          extra: { max: 10, connectionTimeoutMillis: 10_000 },
+          extra: { max: 10, connectionTimeoutMillis: config.databaseConnectWaitMs ?? 10_000 },
         }),
         HealthModule.register({
           inject: [DataSource],

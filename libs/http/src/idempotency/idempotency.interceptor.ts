@@ -6,6 +6,7 @@ import {
   HttpException,
   Injectable,
   Logger,
+  ServiceUnavailableException,
   StreamableFile,
   UnprocessableEntityException,
   type CallHandler,
@@ -15,7 +16,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { canonicalJson } from '@vanguard/auth';
-import { DEVELOPMENT_IDEMPOTENCY_KEY, isProductionMode } from '@vanguard/infra-config';
+import { DEVELOPMENT_IDEMPOTENCY_KEY, isOutOfReach, isProductionMode } from '@vanguard/infra-config';
 import { DomainError, lowerCaseUuids } from '@vanguard/kernel';
 
 const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,8 +33,8 @@ function idsLowerCased(v: unknown): unknown {
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, idsLowerCased(x)]));
   return v;
 }
-import { CommitRolledBackError } from '@vanguard/messaging';
-import { catchError, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { CommitRolledBackError, mayHaveCommitted, newCommitWatch, watchingCommits } from '@vanguard/messaging';
+import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
 import { ROLLED_BACK_CODES } from '../problem.filter';
 import { StorableTextPipe } from '../storable-text';
 import { ANSWER_SHOWN_ONCE } from './answer-shown-once';
@@ -46,6 +47,10 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const ABANDONED_AFTER_MS = 60_000;
 /** The largest answer kept to send again; a bigger one is kept as "succeeded, not replayable". */
 export const MAX_KEPT_BYTES = 64 * 1024;
+
+/** The database could not be reached, or no connection came in time (a service's own 503 for it). */
+const outOfReach = (e: unknown): boolean =>
+  isOutOfReach(e) || (e instanceof ServiceUnavailableException && (e.getResponse() as { code?: unknown }).code === 'SERVICE.BUSY');
 
 /**
  * A refusal, which by the platform's rules changes nothing: a 4xx, a domain refusal, or a
@@ -77,7 +82,8 @@ const isJsonOrEmpty = (req: Request) => {
  * and its answer (2xx) is kept for 24 h, unless its route is `@AnswerShownOnce()`; the same
  * request again with that key gets the kept answer (`Idempotent-Replayed: true`) and runs nothing;
  * while the first still runs, 409 with Retry-After; the key with another request (method, path or
- * body), 422. A refused request changed nothing, so its key is released for the retry; after any
+ * body), 422. A refused request changed nothing, so its key is released for the retry, and so is a
+ * money route's that met the database out of reach before anything may have committed; after any
  * other failure the key answers OUTCOME_UNKNOWN, never a second run. Keys are per caller (`sub`):
  * one caller's key never answers another's. ADR 0072.
  */
@@ -128,8 +134,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<Response>();
     const header = req.headers['idempotency-key'];
     if (!UNSAFE.has(req.method)) return next.handle();
+    const keyRequired = this.reflector.getAllAndOverride<boolean | undefined>(IDEMPOTENCY_KEY_REQUIRED, [ctx.getHandler(), ctx.getClass()]);
     if (header === undefined) {
-      if (this.reflector.getAllAndOverride<boolean | undefined>(IDEMPOTENCY_KEY_REQUIRED, [ctx.getHandler(), ctx.getClass()]))
+      if (keyRequired)
         throw new BadRequestException({
           code: 'IDEMPOTENCY.KEY_REQUIRED',
           message: `资金变动须带幂等键 / this route moves money: send an ${IDEMPOTENCY_KEY_HEADER}, and the same one when you retry, so a retry is never a second entry`,
@@ -157,17 +164,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = `${KEYED}${createHmac('sha256', this.fingerprintKey).update(request).digest('hex')}`;
     const seen = await this.store.claim(principal, key, fingerprint);
     if (seen !== 'claimed') return of(this.answerFor(seen, sameRequest(seen.fingerprint, fingerprint, request), res));
+    // A money route commits only through watched statements (key-required.ts), so when the database
+    // was out of reach it is known whether anything may have taken: a 503 it says to retry is retried with the key.
+    const watch = keyRequired ? newCommitWatch() : undefined;
+    const sendAgain = (e: unknown) => changedNothing(e) || (watch !== undefined && outOfReach(e) && !mayHaveCommitted(watch));
     // A refusal changed nothing: the key is free for the corrected request. Any other failure may
     // have left its effect (a COMMIT whose answer was lost), so its key answers OUTCOME_UNKNOWN.
     const failed = (e: unknown) =>
       from(
-        (changedNothing(e) ? this.store.release(principal, key) : this.store.keepWithoutAnswer(principal, key, OUTCOME_UNKNOWN)).catch(
+        (sendAgain(e) ? this.store.release(principal, key) : this.store.keepWithoutAnswer(principal, key, OUTCOME_UNKNOWN)).catch(
           () => undefined,
         ),
       ).pipe(mergeMap(() => throwError(() => e)));
     // A secret shown once (ballot codes) sat in clear in the key's row for 24 h and went to any copy (a hostile review).
     const shownOnce = this.reflector.getAllAndOverride<boolean | undefined>(ANSWER_SHOWN_ONCE, [ctx.getHandler(), ctx.getClass()]);
-    return next.handle().pipe(
+    // Subscribed inside the watch, so the handler's statements, run on subscription, are counted in it.
+    const handled = watch ? new Observable<unknown>((s) => watchingCommits(watch, () => next.handle().subscribe(s))) : next.handle();
+    return handled.pipe(
       catchError(failed),
       mergeMap(async (body: unknown) => {
         try {

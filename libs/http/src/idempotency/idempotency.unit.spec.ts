@@ -1,73 +1,10 @@
-import {
-  BadRequestException,
-  ConflictException,
-  UnprocessableEntityException,
-  type CallHandler,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, UnprocessableEntityException, type CallHandler } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { canonicalJson } from '@vanguard/auth';
-import { AnswerShownOnce } from './answer-shown-once';
-import { IdempotencyKeyRequired } from './key-required';
 import { parseIdempotencyKey } from './idempotency-key';
 import { ABANDONED_AFTER_MS, IdempotencyInterceptor } from './idempotency.interceptor';
-import type { IdempotencyStore, SeenKey } from './idempotency.store';
-
-/** Keys in memory, as the Postgres store keeps them (its own behaviour: idempotency.store.int.spec.ts). */
-class MemoryStore implements IdempotencyStore {
-  readonly keys = new Map<string, SeenKey>();
-  failComplete = false;
-  claim(p: string, k: string, fingerprint: string): Promise<'claimed' | SeenKey> {
-    const seen = this.keys.get(`${p}/${k}`);
-    if (seen) return Promise.resolve(seen);
-    this.keys.set(`${p}/${k}`, { fingerprint, status: null, replayable: false, body: null, ageMs: 0 });
-    return Promise.resolve('claimed');
-  }
-  complete(p: string, k: string, status: number, body: unknown): Promise<void> {
-    if (this.failComplete) return Promise.reject(new Error('connection lost'));
-    this.keys.set(`${p}/${k}`, { ...this.keys.get(`${p}/${k}`)!, status, body, replayable: true });
-    return Promise.resolve();
-  }
-  keepWithoutAnswer(p: string, k: string, status: number): Promise<void> {
-    this.keys.set(`${p}/${k}`, { ...this.keys.get(`${p}/${k}`)!, status, body: null, replayable: false });
-    return Promise.resolve();
-  }
-  release(p: string, k: string): Promise<void> {
-    if (this.keys.get(`${p}/${k}`)?.status === null) this.keys.delete(`${p}/${k}`);
-    return Promise.resolve();
-  }
-}
-
-class PledgesRoute {
-  make() {}
-}
-class BallotCodesRoute {
-  @AnswerShownOnce()
-  issue() {}
-}
-class DisbursementsRoute {
-  @IdempotencyKeyRequired()
-  disburse() {}
-}
-
-function context(
-  headers: Record<string, string>,
-  principal: { sub: string } | undefined,
-  body: unknown = { a: 1 },
-  route: { handler: () => void; controller: object } = { handler: PledgesRoute.prototype.make, controller: PledgesRoute },
-) {
-  const res = { statusCode: 201, headersSent: false, headers: {} as Record<string, string>, status: jest.fn(), setHeader: jest.fn() };
-  res.status.mockImplementation((s: number) => ((res.statusCode = s), res));
-  res.setHeader.mockImplementation((k: string, v: string) => (res.headers[k] = v));
-  const req = { method: 'POST', originalUrl: '/pledges', headers, body, principal };
-  const ctx = {
-    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
-    getHandler: () => route.handler,
-    getClass: () => route.controller,
-  } as unknown as ExecutionContext;
-  return { ctx, res };
-}
+import { BallotCodesRoute, DisbursementsRoute, MemoryStore, context } from '../../test/idempotency-support';
 
 describe(parseIdempotencyKey.name, () => {
   it.each([

@@ -1,4 +1,5 @@
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { mayCommit } from '../commit-watch';
 import { CommitRolledBackError, transactionAborted } from './inbox.port';
 
 /** The pg client under a TypeORM query runner: its answers carry the command tag TypeORM drops. */
@@ -41,7 +42,11 @@ export async function checkedTransaction<T>(
       // Known aborted already: no need to send COMMIT to learn it.
       if (aborted()) throw new CommitRolledBackError();
       // Raised as TypeORM raises a failed COMMIT (a deferred constraint's violation keeps its name).
-      const answer = await connection.query('COMMIT').catch((e: Error) => {
+      // Watched (ADR 0072): a keyed request that fails later may be sent again only if no COMMIT of it may have taken.
+      const answer = await mayCommit(
+        () => connection.query('COMMIT'),
+        (a) => a.command === 'COMMIT',
+      ).catch((e: Error) => {
         throw new QueryFailedError('COMMIT', undefined, e);
       });
       open = false;

@@ -1,9 +1,9 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DomainError } from '@vanguard/kernel';
 import { publicContracts } from '@vanguard/contracts';
-import { checkedTransaction, TypeOrmOutbox } from '@vanguard/messaging';
+import { checkedTransaction, mayCommit, TypeOrmOutbox } from '@vanguard/messaging';
 import { createHash } from 'node:crypto';
-import { DatabaseError, type Pool } from 'pg';
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { CommandContext } from '../../application/ports/context.port';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../application/ports/system.port';
@@ -134,11 +134,42 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       now: this.clock.now(),
     });
     const outbox = this.outbox.numberedCtes(envelope, { after: write.gate, firstParam: write.params.length + 1 });
-    const [r] = await this.autocommit.query<{ applied: boolean }>(
+    const [r] = await this.committing<{ applied: boolean }>(
       `with ${write.ctes}, ${outbox.sql} select exists (select 1 from outbox) as applied`,
       [...write.params, ...outbox.params],
+      (rows) => rows[0]?.applied === true,
     );
     return r?.applied === true;
+  }
+
+  /**
+   * An autocommit statement that may commit, watched from the moment it is sent (ADR 0072): a
+   * connection that never came sent nothing, so a keyed money movement refused 503 for it may be
+   * sent again with its key; one sent and not answered may have committed.
+   */
+  private async committing<R>(sql: string, params: unknown[], applied: (rows: R[]) => boolean): Promise<R[]> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      throw answerOf(e);
+    }
+    let failure: Error | undefined;
+    try {
+      const name = this.preparedName(sql);
+      const { rows } = await mayCommit(
+        () => client.query<R & object>(name ? { name, text: sql, values: params } : { text: sql, values: params }),
+        (answer) => applied(answer.rows),
+      );
+      return rows;
+    } catch (e) {
+      failure = e as Error;
+      throw answerOf(e);
+    } finally {
+      // As pool.query does: a connection whose statement failed is not given out again.
+      client.release(failure);
+    }
   }
 
   /** A transaction someone else began (the county gate's), as the use cases' Tx: same SQL, same outbox. */
