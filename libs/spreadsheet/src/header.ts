@@ -5,8 +5,36 @@
  * any other cell is its own name, so `备注（可选）` is an unknown column, never a blank one.
  */
 export function columnOfHeaderCell(cell: string): string {
-  const name = cell.trim().toLowerCase();
-  return /[（(]\s*([a-z][a-z0-9_]*)\s*[）)]$/.exec(name)?.[1] ?? name;
+  return labelledCell(cell)?.column ?? cell.trim().toLowerCase();
+}
+
+/** A header cell's label and column when it is written `label（column）`. */
+function labelledCell(cell: string): { label: string; column: string } | undefined {
+  const m = /^(.*?)\s*[（(]\s*([a-z][a-z0-9_]*)\s*[）)]$/.exec(cell.trim().toLowerCase());
+  return m ? { label: m[1]!, column: m[2]! } : undefined;
+}
+
+/**
+ * Each header cell `label（column）` whose label is another column's (`身份证号（phone）`): which one
+ * the writer meant cannot be told, and read as its column a swapped pair of labels would put ID
+ * numbers under phone. A label the format does not use (`手机（phone）`) is the writer's own, and taken.
+ */
+export function mislabelledColumns(cells: readonly string[], labels: Readonly<Record<string, string>>): HeaderProblem[] {
+  return cells.flatMap((cell) => {
+    const labelled = labelledCell(cell);
+    if (!labelled || labels[labelled.column] === labelled.label) return [];
+    const meant = Object.keys(labels).find((column) => labels[column] === labelled.label);
+    if (meant === undefined) return [];
+    const text = cell.trim();
+    return [
+      {
+        column: labelled.column,
+        reason:
+          `表头“${text}”的中文名“${labelled.label}”是 ${meant} 列的，不是 ${labelled.column} 列的 / ` +
+          `header cell ${text}: ${labelled.label} labels ${meant}, not ${labelled.column}`,
+      },
+    ];
+  });
 }
 
 /** The header an export writes: `label（column）` for each column, which the import reads back as the column. */

@@ -51,7 +51,10 @@ export interface SheetRecord {
 }
 
 export interface SheetSource {
+  /** Each header cell's column name (header.ts `columnOfHeaderCell`). */
   readonly header: string[];
+  /** The header cells as written, trimmed: a format checks their labels (header.ts `mislabelledColumns`). */
+  readonly headerCells: string[];
   readonly records: AsyncGenerator<SheetRecord>;
   /** Bytes of the file consumed so far, for progress: `bytesTotal` once the records have ended. */
   bytesRead(): number;
@@ -144,7 +147,8 @@ export async function openSheet(
   const first = await rows.next().catch((e: unknown) => {
     throw refusedCell(e);
   });
-  header = first.done ? [] : first.value.values.map(columnOfHeaderCell);
+  const headerCells = first.done ? [] : first.value.values.map((v) => v.trim());
+  header = headerCells.map(columnOfHeaderCell);
   const badHeader = refusedHeader(header);
   if (badHeader) {
     await rows.return(undefined);
@@ -206,7 +210,7 @@ export async function openSheet(
       return { done: true, value };
     },
   });
-  return { header, records, bytesRead: () => (finished ? bytesTotal : bytesRead()), bytesTotal, close };
+  return { header, headerCells, records, bytesRead: () => (finished ? bytesTotal : bytesRead()), bytesTotal, close };
 }
 
 /**

@@ -257,6 +257,7 @@ describe('openSheet and sniffSheetFormat', () => {
       limits,
     );
     expect(read.header).toEqual(['org_code', 'name', '备注（可选）', 'id_number']);
+    expect(read.headerCells).toEqual(['党组织代码（org_code）', '姓名(Name)', '备注（可选）', '（id_number）']);
     expect(await all(read.records)).toEqual([{ row: 2, cells: { org_code: '1301', name: '张三', '备注（可选）': '无', id_number: '' } }]);
 
     const twice = await refusalOf(await csv('twice.csv', 'name,姓名（name）\r\n张三,李四\r\n'), 'csv');

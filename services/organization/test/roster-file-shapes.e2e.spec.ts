@@ -74,6 +74,26 @@ describe('roster files the import must not misread', () => {
     expect(await members()).toEqual([]);
   });
 
+  it('answers 422 naming a column headed with another column’s label, and imports nothing', async () => {
+    // Labels swapped by hand: read by their names, ID numbers would go in as phone numbers.
+    const header = '组织代码（org_code）,姓名（name）,入党日期（joined_on）,身份证号（phone）,联系电话（id_number）,手机(posts)';
+    const csv = `${header}\r\n${village.code},张三,2001-07-01,13800138000,${idNumber()},\r\n`;
+
+    const res = await upload('members', 'csv', csv);
+
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'IMPORT.HEADER_REFUSED' });
+    expect(res.body.errors).toEqual([
+      {
+        field: 'phone',
+        reason:
+          '表头“身份证号（phone）”的中文名“身份证号”是 id_number 列的，不是 phone 列的 / header cell 身份证号（phone）: 身份证号 labels id_number, not phone',
+      },
+      { field: 'id_number', reason: expect.stringContaining('联系电话 labels phone, not id_number') },
+    ]);
+    expect(await members()).toEqual([]);
+  });
+
   it('answers 422 naming an unknown organisation column too', async () => {
     const csv = 'code,name,level,kind,sector,parent_code,established_on,temporary,remark\r\n';
 

@@ -16,6 +16,7 @@ const row = (n: number, cells: Record<string, string>): SheetRecord => ({
 });
 const source = (records: SheetRecord[]): SheetSource => ({
   header: Object.keys(PROJECT_COLUMNS),
+  headerCells: Object.keys(PROJECT_COLUMNS),
   records: (async function* () {
     for (const r of records) yield await Promise.resolve(r);
   })(),

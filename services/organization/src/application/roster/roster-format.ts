@@ -1,4 +1,4 @@
-import { labelledHeader, unknownColumns, type HeaderProblem } from '@vanguard/spreadsheet';
+import { labelledHeader, mislabelledColumns, unknownColumns, type HeaderProblem } from '@vanguard/spreadsheet';
 
 /**
  * The roster file format (花名册), the same for import and export, .csv (UTF-8) or .xlsx
@@ -29,8 +29,11 @@ const COLUMN_LABELS: Readonly<Record<string, string>> = {
   established_on: '建立日期',
   temporary: '临时党组织',
 };
-const MEMBER_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '姓名' };
-const ORGANIZATION_LABELS: Readonly<Record<string, string>> = { ...COLUMN_LABELS, name: '组织名称' };
+/** Each format's labels of its own columns only: `组织代码` is `org_code` in one and `code` in the other. */
+const labelsOf = (columns: readonly string[], name: string): Readonly<Record<string, string>> =>
+  Object.fromEntries(columns.map((c) => [c, c === 'name' ? name : COLUMN_LABELS[c]!]));
+const MEMBER_LABELS = labelsOf(MEMBER_COLUMNS, '姓名');
+const ORGANIZATION_LABELS = labelsOf(ORGANIZATION_COLUMNS, '组织名称');
 
 export type RosterKind = 'members' | 'organizations';
 export type RosterFormat = 'csv' | 'xlsx';
@@ -58,15 +61,20 @@ export interface RowError {
 const OPTIONAL_COLUMNS: readonly string[] = ['roles', 'posts', 'id_number', 'phone', 'temporary', 'status'];
 
 /**
- * What is wrong with a file's header (names trimmed and lower-cased by the reader): each required
- * column it lacks, and each column the format does not know (libs/spreadsheet `unknownColumns`).
+ * What is wrong with a file's header (`header`: its column names, as the reader read them from
+ * `headerCells`): each required column it lacks, each column the format does not know
+ * (libs/spreadsheet `unknownColumns`), and each cell labelled as another column (`身份证号（phone）`).
  */
-export function headerProblems(kind: RosterKind, header: readonly string[]): HeaderProblem[] {
+export function headerProblems(
+  kind: RosterKind,
+  { header, headerCells }: { readonly header: readonly string[]; readonly headerCells: readonly string[] },
+): HeaderProblem[] {
   const known = columnsOf(kind);
   const missing = known
     .filter((c) => !OPTIONAL_COLUMNS.includes(c) && !header.includes(c))
     .map((column) => ({ column, reason: `缺少列 ${column} / missing column ${column}` }));
-  return [...missing, ...unknownColumns(header, known)];
+  const mislabelled = mislabelledColumns(headerCells, kind === 'members' ? MEMBER_LABELS : ORGANIZATION_LABELS);
+  return [...missing, ...unknownColumns(header, known), ...mislabelled];
 }
 
 /** The header is refused before any job starts: nothing was read past it, nothing was imported. */

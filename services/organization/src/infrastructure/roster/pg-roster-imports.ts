@@ -80,7 +80,7 @@ export class PgRosterImports implements RosterImports {
       throw e;
     }
     try {
-      const problems = headerProblems(input.kind, source.header);
+      const problems = headerProblems(input.kind, source);
       if (problems.length) throw new RosterHeaderRefusedError(problems);
     } finally {
       await source.close();
@@ -127,7 +127,7 @@ export class PgRosterImports implements RosterImports {
       const source = (opened = await openRoster(input.file, input.format, this.limits, input.lease?.signal, { refuseFormulas: true }));
       state.bytesTotal = source.bytesTotal;
       // Checked before the job too (start); scripts and benchmarks come straight here.
-      const problems = headerProblems(input.kind, source.header);
+      const problems = headerProblems(input.kind, source);
       if (problems.length) {
         report(problems.map((p) => ({ row: 1, ...p })));
         state.status = 'rejected';
