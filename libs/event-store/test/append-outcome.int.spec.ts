@@ -1,7 +1,6 @@
 import { Pool } from 'pg';
-import { waitUntil } from '@vanguard/testing';
+import { CuttingProxy, waitUntil } from '@vanguard/testing';
 import { PostgresEventStore, type AppendResult } from '../src';
-import { CuttingProxy } from './cutting-proxy';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
 
 /** Settles each append to its result or its error's code, so one assertion shows what every caller was told. */

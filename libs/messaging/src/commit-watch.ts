@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * What a request's statements may have committed so far: `answered` statements said whether they
- * did; `unanswered` ones were sent and never answered (a connection dropped, a COMMIT lost), so
- * they may have.
+ * What a request's statements may have committed so far: `committed` once an answered statement
+ * said it applied; `unanswered` counts those sent without an answer saying whether they did (a
+ * connection dropped, a COMMIT lost, or any failure: not told apart, so taken as may have).
  */
 export interface CommitWatch {
   committed: boolean;

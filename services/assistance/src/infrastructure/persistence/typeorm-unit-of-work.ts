@@ -155,6 +155,10 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     } catch (e) {
       throw answerOf(e);
     }
+    // A connection that breaks mid-statement fails the statement and then also emits 'error', which
+    // unheard ends the process (pool.query hears it itself): the statement's failure is the one that counts.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let failure: Error | undefined;
     try {
       const name = this.preparedName(sql);
@@ -164,10 +168,12 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       );
       return rows;
     } catch (e) {
-      failure = e as Error;
+      failure = e instanceof Error ? e : new Error(String(e));
       throw answerOf(e);
     } finally {
-      // As pool.query does: a connection whose statement failed is not given out again.
+      // As pool.query does: a connection whose statement failed is closed, not given out again; a
+      // late 'error' of the closing connection is still heard.
+      if (!failure) client.off('error', ignore);
       client.release(failure);
     }
   }
