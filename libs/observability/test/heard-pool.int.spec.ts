@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { infraConfig } from '@vanguard/infra-config';
-import { waitUntil } from '@vanguard/testing';
+import { CuttingProxy, waitUntil } from '@vanguard/testing';
 import { heardPool } from '../src/heard-pool';
 
 // A database restart, a failover or an operator's pg_terminate_backend ends a pool's idle
@@ -23,6 +23,31 @@ describe(heardPool.name, () => {
       expect(after.rows[0]!.pid).not.toBe(before.rows[0]!.pid);
     } finally {
       await pool.end();
+    }
+  });
+
+  // A connection taken out hears its own error: one cut mid-query ended the process (a cold review).
+  it('OutlivesAConnectionTakenOutBeingCutMidQuery_ItsQueryFailsAndTheNextGoesThrough', async () => {
+    const target = new URL(url);
+    const proxy = await CuttingProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const pool = heardPool('test', { connectionString: viaProxy.toString(), max: 2 });
+    try {
+      const marker = `cut-${randomUUID()}`;
+      proxy.cutAfterAnswerTo(marker);
+      const client = await pool.connect();
+      const cut = await client.query('select $1::text as m', [marker]).then(
+        () => 'answered',
+        (e: Error) => e.message,
+      );
+      client.release(true);
+      expect([cut, proxy.cuts]).toEqual(['Connection terminated unexpectedly', 1]);
+      // The process heard the connection's error event and is still here; the pool opens another.
+      expect((await pool.query<{ n: number }>('select 1 as n')).rows[0]!.n).toBe(1);
+    } finally {
+      await pool.end();
+      await proxy.close();
     }
   });
 });

@@ -4,7 +4,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
 import { LinksArrival } from '@vanguard/county-inbound';
 import { LongWork, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
-import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
+import {
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  hearsItsOwnErrors,
+  httpProbe,
+  kafkaProbe,
+  postgresProbe,
+} from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { OVERSIGHT_READ_MODEL, READ_MODEL } from './application/ports/read-model.port';
@@ -64,7 +72,7 @@ export class AssistanceModule {
           retryAttempts: 10,
           // A burst on one project queues for connections while each waits its turn on the row lock:
           // wait up to 10 s for one, then answer 503 (TypeOrmUnitOfWork), never a 500.
-          extra: { max: 10, connectionTimeoutMillis: config.databaseConnectWaitMs ?? 10_000 },
+          extra: { max: 10, connectionTimeoutMillis: config.databaseConnectWaitMs ?? 10_000, onConnect: hearsItsOwnErrors },
         }),
         HealthModule.register({
           inject: [DataSource],

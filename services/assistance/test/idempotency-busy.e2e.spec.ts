@@ -179,6 +179,19 @@ describe('a money movement answered 503 busy (e2e)', () => {
     expect((await disburse(randomUUID(), 105)).status).toBe(201);
   });
 
+  it('outlives any connection of its pool cut mid-query, not only the money write’s (the pool hears each one’s errors)', async () => {
+    const marker = `cut-${randomUUID()}`;
+    proxy.cutAfterAnswerTo(marker);
+    const client = await pool.connect();
+    const cut = await client.query('select $1::text as m', [marker]).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    client.release(true);
+    expect(cut).toBe('Connection terminated unexpectedly');
+    expect((await http().get('/health/ready')).status).toBe(200);
+  });
+
   // Only watched statements may commit on a money route (key-required.ts): every statement its
   // commands send outside them, through the unit of work's autocommit, is one Postgres runs read-only.
   it('sends nothing but reads outside its watched statements, as Postgres itself judges them', async () => {

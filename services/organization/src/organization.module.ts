@@ -4,7 +4,16 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vanguard/auth';
 import { LongWork, PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
-import { HealthModule, LoggingModule, MetricsModule, httpProbe, metricsRegistry, kafkaProbe, postgresProbe } from '@vanguard/observability';
+import {
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  hearsItsOwnErrors,
+  httpProbe,
+  metricsRegistry,
+  kafkaProbe,
+  postgresProbe,
+} from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AssignMemberRoleHandler } from './application/commands/assign-member-role/assign-member-role.handler';
@@ -121,7 +130,7 @@ export class OrganizationModule {
           migrationsRun: false,
           // Keep retrying quietly at boot: readiness reports Postgres down meanwhile.
           retryAttempts: 10,
-          extra: { max: 10, connectionTimeoutMillis: 3000 },
+          extra: { max: 10, connectionTimeoutMillis: 3000, onConnect: hearsItsOwnErrors },
         }),
         HealthModule.register({
           inject: [DataSource],

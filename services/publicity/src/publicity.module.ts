@@ -11,6 +11,7 @@ import {
   httpProbe,
   kafkaProbe,
   postgresProbe,
+  hearsItsOwnErrors,
 } from '@vanguard/observability';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -56,7 +57,7 @@ export class PublicityModule {
           synchronize: false,
           migrationsRun: false,
           retryAttempts: 10,
-          extra: { max: 10, connectionTimeoutMillis: 10_000 },
+          extra: { max: 10, connectionTimeoutMillis: 10_000, onConnect: hearsItsOwnErrors },
         }),
         HealthModule.register({
           inject: [DataSource],
