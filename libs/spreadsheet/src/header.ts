@@ -8,30 +8,37 @@ export function columnOfHeaderCell(cell: string): string {
   return labelledCell(cell)?.column ?? cell.trim().toLowerCase();
 }
 
-/** A header cell's label and column when it is written `label（column）`. */
+/** A header cell's label (as written) and column (lower case) when it is written `label（column）`. */
 function labelledCell(cell: string): { label: string; column: string } | undefined {
-  const m = /^(.*?)\s*[（(]\s*([a-z][a-z0-9_]*)\s*[）)]$/.exec(cell.trim().toLowerCase());
-  return m ? { label: m[1]!, column: m[2]! } : undefined;
+  const m = /^(.*?)\s*[（(]\s*([a-z][a-z0-9_]*)\s*[）)]$/i.exec(cell.trim());
+  return m ? { label: m[1]!, column: m[2]!.toLowerCase() } : undefined;
 }
 
 /**
- * Each header cell `label（column）` whose label is another column's (`身份证号（phone）`): which one
- * the writer meant cannot be told, and read as its column a swapped pair of labels would put ID
- * numbers under phone. A label the format does not use (`手机（phone）`) is the writer's own, and taken.
+ * Each header cell `label（column）` of a column the format has whose label names another of its
+ * columns (`身份证号（phone）`, `身份证号码（phone）`: the longest of the format's labels the cell's
+ * holds): which one the writer meant cannot be told, and read by its bracket a swapped pair of
+ * labels put ID numbers under phone. A label holding none of the format's (`手机（phone）`) is the
+ * writer's own, and taken; a column the format lacks is refused as unknown, not here.
  */
 export function mislabelledColumns(cells: readonly string[], labels: Readonly<Record<string, string>>): HeaderProblem[] {
   return cells.flatMap((cell) => {
     const labelled = labelledCell(cell);
-    if (!labelled || labels[labelled.column] === labelled.label) return [];
-    const meant = Object.keys(labels).find((column) => labels[column] === labelled.label);
-    if (meant === undefined) return [];
+    if (!labelled || labels[labelled.column] === undefined) return [];
+    const held = Object.keys(labels)
+      .filter((column) => labelled.label.includes(labels[column]!))
+      .sort((a, b) => labels[b]!.length - labels[a]!.length);
+    const meant = held[0];
+    if (meant === undefined || labels[meant] === labels[labelled.column]) return [];
     const text = cell.trim();
+    const own = `${labels[labelled.column]}（${labelled.column}）`;
+    const other = `${labels[meant]}（${meant}）`;
     return [
       {
         column: labelled.column,
         reason:
-          `表头“${text}”的中文名“${labelled.label}”是 ${meant} 列的，不是 ${labelled.column} 列的 / ` +
-          `header cell ${text}: ${labelled.label} labels ${meant}, not ${labelled.column}`,
+          `表头“${text}”的中文名是 ${meant} 列的（${labels[meant]}），括号内却是 ${labelled.column}；请核对该列内容，改为“${own}”或“${other}” / ` +
+          `header cell ${text}: its label is ${meant}'s (${labels[meant]}) but its bracket says ${labelled.column}; check the column's values and head it ${own} or ${other}`,
       },
     ];
   });

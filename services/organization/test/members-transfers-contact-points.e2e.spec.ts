@@ -229,6 +229,28 @@ describe(MembersHttpController.name, () => {
       expect(rows).toEqual([{ n: 0 }]);
     });
 
+    it('answers 400 naming phone to an ID number given as the phone, and enrols no one', async () => {
+      const name = `电话${Date.now()}`;
+      const res = await http()
+        .post('/members')
+        .set(as('county.organizer'))
+        .send({ orgId: BAIHUA, name, status: 'full', joinedOn: '1990-07-01', phone: idNumber() });
+      expect([res.status, res.body.errors]).toEqual([
+        400,
+        [
+          {
+            field: 'phone',
+            reason: '电话号码是一个身份证号，请核对是否填错了位置 / the phone is an ID number: check it was not entered in the wrong place',
+          },
+        ],
+      ]);
+      const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
+      await db.connect();
+      const { rows } = await db.query(`select count(*)::int as n from organization.members where name = $1`, [name]);
+      await db.end();
+      expect(rows).toEqual([{ n: 0 }]);
+    });
+
     it('answers 400 naming joinedOn to a joining day before the eighteenth birthday the ID number gives, and enrols from that birthday', async () => {
       // Born 1970–1999 (the shared generator's numbers are born by 1969), on a day 2–28 of its month.
       const year = 1970 + Math.floor(Math.random() * 30);

@@ -87,9 +87,10 @@ describe('roster files the import must not misread', () => {
       {
         field: 'phone',
         reason:
-          '表头“身份证号（phone）”的中文名“身份证号”是 id_number 列的，不是 phone 列的 / header cell 身份证号（phone）: 身份证号 labels id_number, not phone',
+          '表头“身份证号（phone）”的中文名是 id_number 列的（身份证号），括号内却是 phone；请核对该列内容，改为“联系电话（phone）”或“身份证号（id_number）” / ' +
+          "header cell 身份证号（phone）: its label is id_number's (身份证号) but its bracket says phone; check the column's values and head it 联系电话（phone） or 身份证号（id_number）",
       },
-      { field: 'id_number', reason: expect.stringContaining('联系电话 labels phone, not id_number') },
+      { field: 'id_number', reason: expect.stringContaining("its label is phone's (联系电话) but its bracket says id_number") },
     ]);
     expect(await members()).toEqual([]);
   });

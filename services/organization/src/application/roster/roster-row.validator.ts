@@ -7,7 +7,7 @@ import {
   type VanguardPost,
 } from '../../domain/member/member.vocabulary';
 import { idNumberProblem } from '../../domain/member/id-number';
-import { PHONE_PATTERN, PHONE_PROBLEM } from '../../domain/member/personal-data.value-object';
+import { phoneProblem } from '../../domain/member/personal-data.value-object';
 import { MemberCannotJoinInTheFutureRule } from '../../domain/member/rules/member-cannot-join-in-the-future.rule';
 import { MemberIsFullFromAYearAfterJoiningRule } from '../../domain/member/rules/member-is-full-from-a-year-after-joining.rule';
 import { MemberJoinsAtEighteenOrOlderRule } from '../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
@@ -120,7 +120,8 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
     if (age.isBroken()) bad('joined_on', age.message);
   }
   const phone = cell(cells, 'phone') || null;
-  if (phone && !PHONE_PATTERN.test(phone)) bad('phone', PHONE_PROBLEM);
+  const phProblem = phone && phoneProblem(phone);
+  if (phProblem) bad('phone', phProblem);
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

@@ -44,6 +44,32 @@ describe(parseMemberRow.name, () => {
     });
   });
 
+  // Columns swapped by hand put the ID number under phone, whose shape takes eighteen digits.
+  it('refuses an ID number in the phone column, and the phone in the ID number column, naming each', () => {
+    const row = {
+      org_code: '910425101201',
+      name: '张红梅',
+      status: 'full',
+      joined_on: '2009-07-01',
+      id_number: '13800005678',
+      phone: '110101198001011013',
+    };
+    expect(parseMemberRow(3, row, '2011-01-01')).toEqual({
+      ok: false,
+      errors: [
+        { row: 3, column: 'id_number', reason: expect.stringContaining('an ID number is 17 digits') },
+        {
+          row: 3,
+          column: 'phone',
+          reason: '电话号码是一个身份证号，请核对是否填错了位置 / the phone is an ID number: check it was not entered in the wrong place',
+        },
+      ],
+    });
+    // Eighteen digits that are no ID number (a check digit off) are a phone as before.
+    const phone = parseMemberRow(3, { ...row, id_number: '', phone: '110101198001011014' }, '2011-01-01');
+    expect(phone).toMatchObject({ ok: true, value: { phone: '110101198001011014' } });
+  });
+
   it('reports every bad cell with its row, column and a bilingual reason', () => {
     const sut = parseMemberRow(
       7,

@@ -47,4 +47,9 @@ describe('PersonalData phones', () => {
     ])
       expect([phone, accepted(phone)]).toEqual([phone, false]);
   });
+
+  it('refuses an ID number for a phone, saying so', () => {
+    expect(() => PersonalData.of(null, '110101198001011013', '2026-12-06')).toThrow(/the phone is an ID number/);
+    expect(accepted('110101198001011014')).toBe(true);
+  });
 });

@@ -6,9 +6,21 @@ import { idNumberProblem } from './id-number';
  * (`0571-88888888-123`). The earlier pattern counted dashes as digits: `1------` passed.
  */
 export const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){7,20}[^0-9]*$)\+?[0-9]+(?:-[0-9]+)*$/;
-/** Why a phone is refused, wherever it is entered. */
+/** Why a phone of the wrong shape is refused, wherever it is entered. */
 export const PHONE_PROBLEM =
   '电话号码须为 7–20 位数字，可带开头的 + 和数字间的单个 - / phone must be 7–20 digits, an optional leading + and single dashes between digits';
+
+/**
+ * Why a phone is refused, or null: its shape, or an ID number in its place. Eighteen digits pass
+ * the shape, and a roster whose ID-number and phone columns were swapped put ID numbers, unmasked
+ * as phones are not, under phone; no phone number is also a valid ID number (date and check digit).
+ */
+export function phoneProblem(phone: string): string | null {
+  if (!PHONE_PATTERN.test(phone)) return PHONE_PROBLEM;
+  if (idNumberProblem(phone) === null)
+    return '电话号码是一个身份证号，请核对是否填错了位置 / the phone is an ID number: check it was not entered in the wrong place';
+  return null;
+}
 
 /**
  * A member's personal data: ID-card number and phone. Held in clear only in memory;
@@ -26,9 +38,8 @@ export class PersonalData {
     const ph = phone?.trim() || null;
     const idProblem = id === null ? null : idNumberProblem(id, today);
     if (idProblem !== null) throw new DomainError('MEMBER.ID_NUMBER_INVALID', 'rule', idProblem);
-    if (ph !== null && !PHONE_PATTERN.test(ph)) {
-      throw new DomainError('MEMBER.PHONE_INVALID', 'rule', PHONE_PROBLEM);
-    }
+    const phProblem = ph === null ? null : phoneProblem(ph);
+    if (phProblem !== null) throw new DomainError('MEMBER.PHONE_INVALID', 'rule', phProblem);
     return new PersonalData(id, ph);
   }
 

@@ -5,7 +5,6 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   ValidateBy,
   type ValidationArguments,
@@ -28,7 +27,7 @@ import { JOINING_AGE_PROBLEM, MemberJoinsAtEighteenOrOlderRule } from '../../../
 import { isDay } from '../../../domain/shared/day';
 import { PROBATION_STANDINGS, type ProbationStanding } from '../../../domain/member/probation';
 import { MEMBERSHIP_HISTORY_KINDS } from '../../../domain/member/member.aggregate';
-import { PHONE_PATTERN, PHONE_PROBLEM } from '../../../domain/member/personal-data.value-object';
+import { PHONE_PATTERN, phoneProblem } from '../../../domain/member/personal-data.value-object';
 
 /**
  * The domain's ID-number rule, asked before the domain is reached: 400 naming the field and why.
@@ -39,6 +38,15 @@ const ID_NUMBER_VALIDATOR = {
   validator: {
     validate: (v: unknown) => typeof v !== 'string' || idNumberProblem(v.toUpperCase()) === null,
     defaultMessage: (args?: { value: unknown }) => idNumberProblem(String(args?.value).toUpperCase()) ?? '',
+  },
+};
+
+/** The domain's phone rule, asked of the request: 400 naming `phone` (its shape, or an ID number in its place). */
+const PHONE_VALIDATOR = {
+  name: 'isPhone',
+  validator: {
+    validate: (v: unknown) => typeof v !== 'string' || phoneProblem(v) === null,
+    defaultMessage: (args?: { value: unknown }) => phoneProblem(String(args?.value)) ?? '',
   },
 };
 
@@ -106,9 +114,14 @@ export class EnrolMemberRequest {
   @ValidateBy(ID_NUMBER_VALIDATOR)
   idNumber?: string;
 
-  @ApiPropertyOptional({ description: 'stored encrypted, shown masked, never published' })
+  @ApiPropertyOptional({
+    description:
+      'stored encrypted, shown masked, never published; 7–20 digits, a leading + and single dashes between digits, not an ID number',
+    pattern: PHONE_PATTERN.source,
+  })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: PHONE_PROBLEM })
+  @IsString()
+  @ValidateBy(PHONE_VALIDATOR)
   phone?: string;
 }
 
