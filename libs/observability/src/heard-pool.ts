@@ -23,6 +23,8 @@ export function heardPool(name: string, config: PoolConfig): Pool {
   return pool;
 }
 
+const CONNECTIONS = new Logger('Postgres connections');
+
 /**
  * A pool's `onConnect` (pg-pool), for every pool a service keeps, TypeORM's among them (`extra`):
  * a connection taken out of the pool has no listener of the pool's, and one that breaks mid-query
@@ -31,5 +33,6 @@ export function heardPool(name: string, config: PoolConfig): Pool {
  * caller sees, and pg-pool closes the broken connection when it comes back.
  */
 export function hearsItsOwnErrors(client: ClientBase): void {
-  client.on('error', () => undefined);
+  // Said, not only heard: a session lock held on it (a rebuild's) is gone with it.
+  client.on('error', (e) => CONNECTIONS.warn(`a Postgres connection failed (${e.message}); its statement fails, the pool drops it`));
 }

@@ -25,20 +25,21 @@ export function mislabelledColumns(cells: readonly string[], labels: Readonly<Re
   return cells.flatMap((cell) => {
     const labelled = labelledCell(cell);
     if (!labelled || labels[labelled.column] === undefined) return [];
-    const held = Object.keys(labels)
-      .filter((column) => labelled.label.includes(labels[column]!))
-      .sort((a, b) => labels[b]!.length - labels[a]!.length);
-    const meant = held[0];
-    if (meant === undefined || labels[meant] === labels[labelled.column]) return [];
+    const held = Object.keys(labels).filter((column) => labelled.label.includes(labels[column]!));
+    const longest = Math.max(0, ...held.map((column) => labels[column]!.length));
+    const meant = held.filter((column) => labels[column]!.length === longest);
+    // Two of the longest (`岗位职务` holds 职务 and 岗位) are both the writer's words: its own among them is taken.
+    if (meant.length === 0 || meant.includes(labelled.column)) return [];
+    const other = meant[0]!;
     const text = cell.trim();
     const own = `${labels[labelled.column]}（${labelled.column}）`;
-    const other = `${labels[meant]}（${meant}）`;
+    const theirs = `${labels[other]}（${other}）`;
     return [
       {
         column: labelled.column,
         reason:
-          `表头“${text}”的中文名是 ${meant} 列的（${labels[meant]}），括号内却是 ${labelled.column}；请核对该列内容，改为“${own}”或“${other}” / ` +
-          `header cell ${text}: its label is ${meant}'s (${labels[meant]}) but its bracket says ${labelled.column}; check the column's values and head it ${own} or ${other}`,
+          `表头“${text}”的中文名是 ${other} 列的（${labels[other]}），括号内却是 ${labelled.column}；请核对该列内容，改为“${own}”或“${theirs}” / ` +
+          `header cell ${text}: its label is ${other}'s (${labels[other]}) but its bracket says ${labelled.column}; check the column's values and head it ${own} or ${theirs}`,
       },
     ];
   });

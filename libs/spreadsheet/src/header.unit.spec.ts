@@ -18,6 +18,13 @@ describe(mislabelledColumns.name, () => {
     ]);
   });
 
+  it('takes a cell holding two labels of the longest length when one is its own', () => {
+    const roster = { roles: '职务', posts: '岗位' };
+    expect(refused(['岗位职务（posts）', '岗位职务（roles）', '职务（posts）'], roster)).toEqual([
+      ['posts', expect.stringContaining('的中文名是 roles 列的（职务）')],
+    ]);
+  });
+
   it('judges by the longest of the format’s labels the cell holds', () => {
     expect(refused(['上级组织代码（code）', '上级组织代码（parent_code）', '组织代码（code）'], organisations)).toEqual([
       ['code', expect.stringContaining('的中文名是 parent_code 列的（上级组织代码）')],

@@ -87,6 +87,8 @@ async function cancelBackend(pool: Pool, pid: number | undefined): Promise<void>
   if (pid === undefined) return;
   const opts = (pool as unknown as { options: Record<string, unknown> }).options;
   const c = new Client({ ...opts, connectionTimeoutMillis: 3_000 });
+  // Its connection dropped mid-cancel fails the cancel and then emits 'error': unheard, that ended the service.
+  c.on('error', () => undefined);
   try {
     await c.connect();
     await c.query('select pg_cancel_backend($1)', [pid]);

@@ -51,5 +51,7 @@ describe('PersonalData phones', () => {
   it('refuses an ID number for a phone, saying so', () => {
     expect(() => PersonalData.of(null, '110101198001011013', '2026-12-06')).toThrow(/the phone is an ID number/);
     expect(accepted('110101198001011014')).toBe(true);
+    // A date and a check digit right, but no province starts 0: a landline and extension run together.
+    expect(accepted('010101198001011028')).toBe(true);
   });
 });
