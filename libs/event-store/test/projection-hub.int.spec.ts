@@ -90,4 +90,76 @@ describe(ProjectionHub.name, () => {
       await hub.stop();
     }
   });
+
+  // The join's advisory lock is its connection's session's: lost with it, a rebuild going on could run beside another instance's.
+  it('stops building a joining read model when the connection holding its lock fails, swaps nothing in and records nothing', async () => {
+    for (const t of ['held_seen', 'cut_seen']) await f.db.pool.query(`create table "${t}" (event_id uuid primary key)`);
+    const held = seen('test.held', 'held_seen');
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    // Its shadow waits on the gate, so the rebuild is under way when the lock connection is ended.
+    const cut: ReadModelDefinition = {
+      name: 'test.cut',
+      tables: ['cut_seen'],
+      create: (db: Queryable, t) => ({
+        apply: async (e) => {
+          if (t('cut_seen') !== 'cut_seen') await gate;
+          await db.query(`insert into "${t('cut_seen')}" (event_id) values ($1) on conflict do nothing`, [e.eventId]);
+        },
+      }),
+    };
+    const options = { subscription: 'test.lock-lost', definitions: [held, cut] };
+    const first = ProjectionHub.of(f.store(), options);
+    first.register(
+      'test.held',
+      held.create(f.db.pool, (t) => t),
+    );
+    await first.start();
+    await append(f.store(), 5);
+    try {
+      await waitUntil('the first hub to follow the store', async () => (await count('held_seen')) >= 5);
+    } finally {
+      await first.stop();
+    }
+
+    const store = f.store();
+    // The first connection the join takes is the one its lock lives on: heard here to know it failed.
+    const connect = store.pool.connect.bind(store.pool);
+    let lockConnectionFailed = false;
+    store.pool.connect = (async () => {
+      store.pool.connect = connect;
+      const c = await connect();
+      c.on('error', () => (lockConnectionFailed = true));
+      return c;
+    }) as typeof store.pool.connect;
+    const second = ProjectionHub.of(store, options);
+    second.register(
+      'test.held',
+      held.create(f.db.pool, (t) => t),
+    );
+    second.register(
+      'test.cut',
+      cut.create(f.db.pool, (t) => t),
+    );
+    const started = second.start();
+    const holder = await waitUntil('the join to hold its lock while it builds', async () => {
+      const { rows } = await f.admin.query<{ pid: number }>(
+        `select l.pid from pg_locks l join pg_stat_activity a using (pid)
+          where l.locktype = 'advisory' and l.granted and a.query like $1`,
+        [`%"${f.db.schema}".subscription_checkpoints%`],
+      );
+      return rows[0];
+    });
+    await f.admin.query('select pg_terminate_backend($1)', [holder.pid]);
+    await waitUntil('the lock connection to hear its end', () => lockConnectionFailed);
+    openGate();
+
+    await expect(started).rejects.toThrow(/lock connection failed/);
+    await second.stop();
+    expect(await count('cut_seen')).toBe(0);
+    const shadow = await f.db.pool.query<{ t: string | null }>(`select to_regclass('cut_seen__rebuild')::text as t`);
+    expect(shadow.rows[0]!.t).toBeNull();
+    const members = await f.db.pool.query<{ name: string }>(`select name from projection_hub_members where name = 'test.cut'`);
+    expect(members.rows).toEqual([]);
+  });
 });

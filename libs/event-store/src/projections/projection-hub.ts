@@ -103,6 +103,11 @@ export class ProjectionHub {
     const s = this.store.schema;
     const lock = ['vanguard-projection-hub', `${s}.${this.options.subscription}`];
     const client = await this.store.pool.connect();
+    // The lock is this connection's session's: failed (cut, its backend ended), it is gone, and a
+    // rebuild going on without it could run beside another instance's. Heard, it stops the rebuild.
+    const lockLost = new AbortController();
+    const lost = (e: Error) => lockLost.abort(new Error(`the projection hub's lock connection failed: ${e.message}`, { cause: e }));
+    client.on('error', lost);
     try {
       await client.query(
         `create table if not exists "${s}".projection_hub_members (name text primary key, joined_at timestamptz not null default now())`,
@@ -123,12 +128,13 @@ export class ProjectionHub {
           return d;
         });
         this.options.log?.(`building ${joining.join(', ')} from the store before it joins the shared subscription`);
-        await rebuildProjections(this.store.pool, this.store, definitions, { onParked: this.options.onParked });
+        await rebuildProjections(this.store.pool, this.store, definitions, { onParked: this.options.onParked, signal: lockLost.signal });
       }
       await client.query(`insert into "${s}".projection_hub_members (name) select unnest($1::text[]) on conflict do nothing`, [joining]);
     } finally {
       await client.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', lock).catch(() => undefined);
-      client.release();
+      if (!lockLost.signal.aborted) client.off('error', lost);
+      client.release(lockLost.signal.aborted);
     }
   }
 }

@@ -15,6 +15,11 @@ export interface RebuildOptions {
   readonly lockTimeoutMs?: number;
   /** An event a read model could not store: recorded in `projection_parked_events` and skipped, as the live hub does (ADR 0090). */
   readonly onParked?: (projection: string, event: RecordedEvent, reason: ParkReason) => void;
+  /**
+   * Aborted, the rebuild stops before its next page or its swap and takes back what it built (the
+   * projection hub's when the connection holding its lock fails: the rebuild is no longer its alone).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface RebuildReport {
@@ -59,6 +64,7 @@ export async function rebuildProjections(
     let next = store.readAllPage(at, pageSize);
     let heldBackSince = 0;
     for (;;) {
+      options.signal?.throwIfAborted();
       const page = await next;
       if (!page.events.length) {
         // Events past this point have committed but an older transaction (anywhere on the server)
@@ -79,6 +85,7 @@ export async function rebuildProjections(
       options.onProgress?.(done, Math.max(total, done));
     }
     await next.catch(() => undefined);
+    options.signal?.throwIfAborted();
     const before = done;
     done += await swap(client, store, applyAll, forgetUnparked, tables, at, pageSize, options.lockTimeoutMs ?? 5000);
     options.onProgress?.(done, done);
