@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { infraConfig } from '@vanguard/infra-config';
-import { CuttingProxy, waitUntil } from '@vanguard/testing';
+import { CuttingProxy, cutInUse, waitUntil } from '@vanguard/testing';
 import { heardPool } from '../src/heard-pool';
 
 // A database restart, a failover or an operator's pg_terminate_backend ends a pool's idle
@@ -34,15 +34,7 @@ describe(heardPool.name, () => {
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     const pool = heardPool('test', { connectionString: viaProxy.toString(), max: 2 });
     try {
-      const marker = `cut-${randomUUID()}`;
-      proxy.cutAfterAnswerTo(marker);
-      const client = await pool.connect();
-      const cut = await client.query('select $1::text as m', [marker]).then(
-        () => 'answered',
-        (e: Error) => e.message,
-      );
-      client.release(true);
-      expect([cut, proxy.cuts]).toEqual(['Connection terminated unexpectedly', 1]);
+      expect([await cutInUse(proxy, pool), proxy.cuts]).toEqual(['Connection terminated unexpectedly', 1]);
       // The process heard the connection's error event and is still here; the pool opens another.
       expect((await pool.query<{ n: number }>('select 1 as n')).rows[0]!.n).toBe(1);
     } finally {

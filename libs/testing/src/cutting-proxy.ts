@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
@@ -62,4 +64,22 @@ export class CuttingProxy {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * Takes a connection out of `pool` (one whose connections go through `proxy`), sends a statement
+ * the relay cuts right after Postgres answers it, and gives the connection back: what the
+ * statement failed with. A connection in use that is cut emits `error` after its query fails;
+ * unheard, that ends the process, so a caller still here has its pool's answer to that.
+ */
+export async function cutInUse(proxy: CuttingProxy, pool: Pool): Promise<string> {
+  const marker = `cut-${randomUUID()}`;
+  proxy.cutAfterAnswerTo(marker);
+  const client = await pool.connect();
+  const failed = await client.query('select $1::text as m', [marker]).then(
+    () => 'answered',
+    (e: Error) => e.message,
+  );
+  client.release(true);
+  return failed;
 }

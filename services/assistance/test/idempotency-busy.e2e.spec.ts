@@ -5,10 +5,10 @@ import type { Pool, PoolClient } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { infraConfig } from '@vanguard/infra-config';
-import { CuttingProxy, tokenFor, waitUntil } from '@vanguard/testing';
+import { CuttingProxy, cutInUse, tokenFor, waitUntil } from '@vanguard/testing';
 import { assistanceConfig } from '../src/assistance.config';
 import { UNIT_OF_WORK, type UnitOfWork } from '../src/application/ports/unit-of-work.port';
-import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
+import { approvedProject, assistanceDb, createAssistanceTestApp, dayFromToday } from './support/assistance-test-app';
 
 /** The test app's pool size (assistance.module.ts). */
 const POOL_MAX = 10;
@@ -66,27 +66,7 @@ describe('a money movement answered 503 busy (e2e)', () => {
       await letGo();
       return release(principal, key);
     };
-    const villageId = await freshVillage(db, '910425101');
-    const planned = await http()
-      .post('/projects')
-      .set(as())
-      .send({
-        villageId,
-        name: '繁忙重试',
-        category: 'road_hardening',
-        budgetFen: 1_000_000,
-        beneficiaryHouseholds: 1,
-        plannedOn: dayFromToday(-3),
-      });
-    projectId = planned.body.id;
-    expect(
-      (
-        await http()
-          .post(`/projects/${projectId}/approve`)
-          .set(as())
-          .send({ on: dayFromToday(-2) })
-      ).status,
-    ).toBe(200);
+    projectId = await approvedProject(app, db, token, '繁忙重试');
     const allocated = await http()
       .post(`/projects/${projectId}/allocations`)
       .set(as())
@@ -180,15 +160,7 @@ describe('a money movement answered 503 busy (e2e)', () => {
   });
 
   it('outlives any connection of its pool cut mid-query, not only the money write’s (the pool hears each one’s errors)', async () => {
-    const marker = `cut-${randomUUID()}`;
-    proxy.cutAfterAnswerTo(marker);
-    const client = await pool.connect();
-    const cut = await client.query('select $1::text as m', [marker]).then(
-      () => 'answered',
-      (e: Error) => e.message,
-    );
-    client.release(true);
-    expect(cut).toBe('Connection terminated unexpectedly');
+    expect(await cutInUse(proxy, pool)).toBe('Connection terminated unexpectedly');
     expect((await http().get('/health/ready')).status).toBe(200);
   });
 

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { seededRandom, tokenFor } from '@vanguard/testing';
-import { assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
+import { approvedProject, assistanceDb, createAssistanceTestApp, dayFromToday, freshVillage } from './support/assistance-test-app';
 
 // The assistance service keeps Idempotency-Key answers as evaluation does (libs/http, ADR 0072;
 // the behaviour under fifty copies: services/evaluation/test/idempotency-key.e2e.spec.ts).
@@ -58,27 +58,7 @@ describe('Idempotency-Key on the assistance service (e2e)', () => {
     let projectId: string;
 
     beforeAll(async () => {
-      const villageId = await freshVillage(db, '910425101');
-      const planned = await http()
-        .post('/projects')
-        .set(as())
-        .send({
-          villageId,
-          name: '幂等拨付',
-          category: 'road_hardening',
-          budgetFen: 1_000_000,
-          beneficiaryHouseholds: 1,
-          plannedOn: dayFromToday(-3),
-        });
-      projectId = planned.body.id;
-      expect(
-        (
-          await http()
-            .post(`/projects/${projectId}/approve`)
-            .set(as())
-            .send({ on: dayFromToday(-2) })
-        ).status,
-      ).toBe(200);
+      projectId = await approvedProject(app, db, token, '幂等拨付');
     });
 
     it('without a key is refused 400 naming the header, and nothing is entered', async () => {

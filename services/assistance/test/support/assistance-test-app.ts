@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Client, Pool } from 'pg';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestSchema, type TestSchema } from '@vanguard/testing';
 import { configureHttpApp } from '@vanguard/http';
@@ -136,4 +137,23 @@ export function assistanceDb(): Pool {
   const url = new URL(infraConfig().testDatabaseUrl);
   url.searchParams.set('options', '-c search_path=assistance');
   return new Pool({ connectionString: url.toString(), max: 3 });
+}
+
+/** A project planned in a new village below 白桦镇 and approved, over HTTP as `token`'s user: its id, ready for money. */
+export async function approvedProject(app: INestApplication, db: Queryable, token: string, name: string): Promise<string> {
+  const as = { Authorization: `Bearer ${token}` };
+  const http = () => request(app.getHttpServer() as Parameters<typeof request>[0]);
+  const villageId = await freshVillage(db, '910425101');
+  const planned = await http()
+    .post('/projects')
+    .set(as)
+    .send({ villageId, name, category: 'road_hardening', budgetFen: 1_000_000, beneficiaryHouseholds: 1, plannedOn: dayFromToday(-3) });
+  const id = (planned.body as { id: string }).id;
+  const approved = await http()
+    .post(`/projects/${id}/approve`)
+    .set(as)
+    .send({ on: dayFromToday(-2) });
+  if (planned.status !== 201 || approved.status !== 200)
+    throw new Error(`project not planned and approved: ${planned.status} ${approved.status} ${JSON.stringify(approved.body)}`);
+  return id;
 }
