@@ -100,9 +100,8 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   readonly autocommit: Sql = {
     query: async <R>(sql: string, params?: unknown[]) => {
       try {
-        const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
         const name = this.preparedName(sql);
-        const { rows } = await pool.query<R & object>(name ? { name, text: sql, values: params } : { text: sql, values: params });
+        const { rows } = await this.pool().query<R & object>(name ? { name, text: sql, values: params } : { text: sql, values: params });
         return rows;
       } catch (e) {
         throw answerOf(e);
@@ -111,6 +110,10 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   };
 
   private readonly prepared = new Map<string, string>();
+
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   private preparedName(sql: string): string | undefined {
     let name = this.prepared.get(sql);
@@ -148,17 +151,13 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
    * sent again with its key; one sent and not answered may have committed.
    */
   private async committing<R>(sql: string, params: unknown[], applied: (rows: R[]) => boolean): Promise<R[]> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     let client: PoolClient;
     try {
-      client = await pool.connect();
+      client = await this.pool().connect();
     } catch (e) {
       throw answerOf(e);
     }
-    // A connection that breaks mid-statement fails the statement and then also emits 'error', which
-    // unheard ends the process (pool.query hears it itself): the statement's failure is the one that counts.
-    const ignore = () => undefined;
-    client.on('error', ignore);
+    // Its own 'error' event, when it breaks mid-statement, is heard by the pool's hook (assistance.module.ts, extra.onConnect).
     let failure: Error | undefined;
     try {
       const name = this.preparedName(sql);
@@ -171,9 +170,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       failure = e instanceof Error ? e : new Error(String(e));
       throw answerOf(e);
     } finally {
-      // As pool.query does: a connection whose statement failed is closed, not given out again; a
-      // late 'error' of the closing connection is still heard.
-      if (!failure) client.off('error', ignore);
+      // As pool.query does: a connection whose statement failed is closed, not given out again.
       client.release(failure);
     }
   }
