@@ -1,6 +1,7 @@
+import type { ClientBase } from 'pg';
 import { DomainError, type Decider } from '@vanguard/kernel';
 import type { StreamRead } from './append-together';
-import { ConcurrencyError } from './errors';
+import { ConcurrencyError, StaleTransactionError } from './errors';
 import type { PostgresEventStore } from './event-store';
 import type { RecordedEvent, SnapshotPolicy } from './types';
 
@@ -86,16 +87,50 @@ export class DeciderStreams implements AtomicStreamsPort {
     return { state, version };
   }
 
-  async append(
+  append(
     streamId: string,
     events: readonly { type: string; data: unknown }[],
     expectedVersion: number,
     context: StreamContext,
   ): Promise<number> {
+    return this.write(streamId, events, expectedVersion, context);
+  }
+
+  /**
+   * `append` as one statement of its own on `session`, a connection the caller holds and is in
+   * no transaction: say the one that holds a session advisory lock. It can commit only while that
+   * session lives, and a session lock is lost only with its session (or its unlock), so an append
+   * guarded by the lock never lands after the lock was lost and someone else took it.
+   */
+  async appendOn(
+    session: ClientBase,
+    streamId: string,
+    events: readonly { type: string; data: unknown }[],
+    expectedVersion: number,
+    context: StreamContext,
+  ): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.write(streamId, events, expectedVersion, context, session);
+      } catch (e) {
+        // A statement of its own that failed as stale wrote nothing (as the store's own lone append retries it).
+        if (!(e instanceof StaleTransactionError) || attempt >= 8) throw e;
+      }
+    }
+  }
+
+  private async write(
+    streamId: string,
+    events: readonly { type: string; data: unknown }[],
+    expectedVersion: number,
+    context: StreamContext,
+    client?: ClientBase,
+  ): Promise<number> {
     try {
       const result = await this.store.append(streamId, this.newEvents(events), {
         expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
         context,
+        ...(client ? { client } : {}),
       });
       return result.nextExpectedVersion;
     } catch (e) {

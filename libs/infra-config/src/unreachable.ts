@@ -48,9 +48,12 @@ export function isOutOfReach(e: unknown): boolean {
   // over its socket (`?host=<dir>`, docs/operations.md), and a stopped server removes it. Only a
   // connect's ENOENT: a file missing for any other reason is the work's own doing.
   if (code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect') return true;
-  // pg words a pool's connect timeout and a dropped connection without a code.
+  // pg words a pool's connect timeout and a dropped connection without a code, and so the next
+  // query on a connection held while it dropped (a session lock's, say).
   const message = e instanceof Error ? e.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|connection error and is not queryable/i.test(
+    message,
+  );
 }
 
 /**

@@ -22,13 +22,16 @@ describe(isOutOfReach.name, () => {
     expect(isOutOfReach(coded('ENOENT', { syscall: 'connect' }))).toBe(true);
     expect(isOutOfReach(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isOutOfReach(new Error('Connection terminated due to connection timeout'))).toBe(true);
+    expect(isOutOfReach(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
   });
 
   it('WhenTheFailureIsAsOftenTheWorksOwnDoing_DoesNot', () => {
     const own = ['57014', '53200', '53400', '08P01', '23505', '22P02', '40001', '40P01', 'ERR_INVALID_ARG_TYPE'];
     expect(own.filter((c) => isOutOfReach(coded(c)))).toEqual([]);
     expect(isOutOfReach(coded('ENOENT', { syscall: 'open' }))).toBe(false);
-    expect([undefined, null, 'ECONNREFUSED', new Error('syntax error')].map(isOutOfReach)).toEqual([false, false, false, false]);
+    expect(
+      [undefined, null, 'ECONNREFUSED', new Error('syntax error'), new Error('Client was closed and is not queryable')].map(isOutOfReach),
+    ).toEqual([false, false, false, false, false]);
   });
 });
 

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { infraConfig } from '@vanguard/infra-config';
-import { waitUntil } from '@vanguard/testing';
+import { DeciderStreams, migrate, PostgresEventStore, type StreamContext } from '@vanguard/event-store';
+import { infraConfig, isOutOfReach } from '@vanguard/infra-config';
+import { hearsItsOwnErrors } from '@vanguard/observability';
+import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
 import { CampaignBusyError, SqlZonedUnits } from '../src/infrastructure/field-work/sql-zoned-units';
+
+/** Replicas' appends are never reached by these cases: they hold the lock and return. */
+const noAppend = { appendOn: () => Promise.reject(new Error('no append expected')) };
 
 // The campaign's designation lock across replicas: two SqlZonedUnits are two replicas (each its own
 // in-process chain), sharing only Postgres.
@@ -25,8 +30,8 @@ describe('SqlZonedUnits across replicas', () => {
 
   it('keeps another replica out while one designates, refusing it as busy after its wait, and lets it in once released', async () => {
     const campaign = randomUUID();
-    const first = new SqlZonedUnits(pool);
-    const second = new SqlZonedUnits(pool, 300);
+    const first = new SqlZonedUnits(pool, noAppend);
+    const second = new SqlZonedUnits(pool, noAppend, 300);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let inside = false;
@@ -49,10 +54,77 @@ describe('SqlZonedUnits across replicas', () => {
 
   it('frees the lock when the work throws, in its own replica and in another', async () => {
     const campaign = randomUUID();
-    const sut = new SqlZonedUnits(pool, 300);
+    const sut = new SqlZonedUnits(pool, noAppend, 300);
     await expect(sut.exclusively(campaign, () => Promise.reject(new Error('decider refused')))).rejects.toThrow('decider refused');
     await expect(sut.exclusively(campaign, () => Promise.resolve('again'))).resolves.toBe('again');
-    await expect(new SqlZonedUnits(pool, 300).exclusively(campaign, () => Promise.resolve('elsewhere'))).resolves.toBe('elsewhere');
+    await expect(new SqlZonedUnits(pool, noAppend, 300).exclusively(campaign, () => Promise.resolve('elsewhere'))).resolves.toBe(
+      'elsewhere',
+    );
     expect(await holders(campaign)).toBe(0);
+  });
+});
+
+// A lock is lost with its session: the connection cut, or its backend ended (a failover, an
+// operator's pg_terminate_backend). The designation that held it must then not commit, since
+// another replica may already hold the lock and have read the zones without it.
+describe('SqlZonedUnits when the lock is lost mid-designation', () => {
+  let db: TestSchema;
+  let streams: DeciderStreams;
+  const admin = new Pool({ connectionString: infraConfig().testDatabaseUrl, max: 1 });
+  const ctx: StreamContext = { actor: { sub: 'county.organizer', roles: ['organizer'] }, orgId: randomUUID(), correlationId: randomUUID() };
+
+  beforeAll(async () => {
+    db = await createTestSchema('zoned_units_lock');
+    // As every service pool hears it: a connection ended while checked out fails its query, not the process.
+    db.pool.on('connect', hearsItsOwnErrors);
+    await migrate(db.pool, { schema: db.schema });
+    streams = new DeciderStreams(new PostgresEventStore(db.pool, { schema: db.schema }));
+  });
+  afterAll(async () => {
+    await db.drop();
+    await admin.end();
+  });
+
+  const eventsOf = async (streamId: string) =>
+    Number(
+      (await admin.query<{ n: string }>(`select count(*) as n from "${db.schema}".events where stream_id = $1`, [streamId])).rows[0]!.n,
+    );
+
+  it("fails the holder's append once its session is gone, while the replica that took the lock meanwhile appends", async () => {
+    const campaign = randomUUID();
+    const [zoneA, zoneB] = [`zone-${randomUUID()}`, `zone-${randomUUID()}`];
+    let proceed!: () => void;
+    const go = new Promise<void>((r) => (proceed = r));
+    let inside = false;
+    const first = new SqlZonedUnits(db.pool, streams).exclusively(campaign, async (append) => {
+      inside = true;
+      await go;
+      return append(zoneA, [{ type: 'test.ZoneDesignated', data: { campaign } }], 0, ctx);
+    });
+    await waitUntil('the first replica inside', () => inside);
+    const { rows } = await admin.query<{ pid: number }>(
+      `select pid from pg_locks where locktype = 'advisory' and granted and objsubid = 1
+          and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1 || ':zone-designation:' || $2, 0)`,
+      [db.schema, campaign],
+    );
+    expect(rows).toHaveLength(1);
+    await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+
+    // The lock went with its backend: another replica takes it and designates.
+    const second = new SqlZonedUnits(db.pool, streams, 5_000).exclusively(campaign, (append) =>
+      append(zoneB, [{ type: 'test.ZoneDesignated', data: { campaign } }], 0, ctx),
+    );
+    await expect(second).resolves.toBe(1);
+    proceed();
+    // As an outage, so the route answers 503 and the designation may be tried again.
+    const failed = await first.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isOutOfReach(failed)).toBe(true);
+    expect(await eventsOf(zoneB)).toBe(1);
+    expect(await eventsOf(zoneA)).toBe(0);
+    // And the campaign is free again, in the first replica too.
+    await expect(new SqlZonedUnits(db.pool, streams, 1_000).exclusively(campaign, () => Promise.resolve('again'))).resolves.toBe('again');
   });
 });

@@ -16,6 +16,7 @@ import { WINDOW_UNIT_RECORDS } from '../application/ports/window-unit-records.po
 import { PgWindowUnitRecords } from '../infrastructure/field-work/pg-window-unit-records';
 import { ZONED_UNITS } from '../application/ports/zoned-units.port';
 import { SqlZonedUnits } from '../infrastructure/field-work/sql-zoned-units';
+import { PostgresStreamsAdapter } from '../infrastructure/event-store/postgres-streams.adapter';
 import type { EvaluationFeatureFactory } from './feature';
 
 /** The projection's subscription; the same name as its rebuild definition in projections.ts (ADR 0035). */
@@ -31,7 +32,11 @@ export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
   providers: [
     MonthlyReviewHandlers,
     WindowUnitHandlers,
-    { provide: ZONED_UNITS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlZonedUnits(pool) },
+    {
+      provide: ZONED_UNITS,
+      inject: [PG_POOL, PostgresEventStore],
+      useFactory: (pool: Pool, store: PostgresEventStore) => new SqlZonedUnits(pool, new PostgresStreamsAdapter(store)),
+    },
     { provide: WINDOW_UNIT_CONTACTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlWindowUnitContacts(pool) },
     // The county feature's window-services handler reads and notes counted record ids through it too (ADR 0122).
     {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
+import type { DeciderStreams } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
-import type { ZonedUnitsPort } from '../../application/ports/zoned-units.port';
+import type { LockedAppend, ZonedUnitsPort } from '../../application/ports/zoned-units.port';
 
 export class CampaignBusyError extends DomainError {
   constructor(campaignId: string) {
@@ -15,19 +16,22 @@ export class CampaignBusyError extends DomainError {
 /**
  * Designations of one campaign, one at a time: chained in this process, and across replicas by a
  * session advisory lock taken with `pg_try_advisory_lock` — never a blocking wait, which would hold
- * a pooled connection per waiter while the holder needs one more to append. The units other zones
- * hold are read from the store's own rows, which a committed designation is in at once.
+ * a pooled connection per waiter. The work appends on the lock's own session, so a lock lost with
+ * its connection (cut, or its backend ended) fails the append instead of letting it commit beside
+ * another replica's designation that took the lock meanwhile. The units other zones hold are read
+ * from the store's own rows, which a committed designation is in at once.
  */
 export class SqlZonedUnits implements ZonedUnitsPort {
   private readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly pool: Pool,
+    private readonly streams: Pick<DeciderStreams, 'appendOn'>,
     /** How long a designation waits for another of the same campaign (in any replica) before it is refused as busy. */
     private readonly waitMs = 10_000,
   ) {}
 
-  exclusively<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
+  exclusively<T>(campaignId: string, work: (append: LockedAppend) => Promise<T>): Promise<T> {
     const before = this.chains.get(campaignId) ?? Promise.resolve();
     const mine = before.catch(() => undefined).then(() => this.locked(campaignId, work));
     const settled = mine.catch(() => undefined);
@@ -48,7 +52,7 @@ export class SqlZonedUnits implements ZonedUnitsPort {
     return rows.map((r) => r.unit).sort();
   }
 
-  private async locked<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
+  private async locked<T>(campaignId: string, work: (append: LockedAppend) => Promise<T>): Promise<T> {
     // The schema too: advisory locks are database-wide, and two schemas' stores may share campaign ids.
     const key = [`zone-designation:${campaignId}`];
     const deadline = Date.now() + this.waitMs;
@@ -60,7 +64,7 @@ export class SqlZonedUnits implements ZonedUnitsPort {
         held = (
           await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) as ok`, key)
         ).rows[0]!.ok;
-        if (held) return await work();
+        if (held) return await work((...append) => this.streams.appendOn(client, ...append));
       } finally {
         if (held)
           await client.query(`select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 0))`, key).catch((e: Error) => {

@@ -55,7 +55,7 @@ export async function seedDemoFieldWork({ pool, streams, tree, campaignId }: Dem
     return { slice: 'field-work', created: false, events: 0 };
   const county = as(COUNTY, 'organizer');
   const candidates = new SqlInspectionCandidates(pool);
-  const zoned = new SqlZonedUnits(pool);
+  const zoned = new SqlZonedUnits(pool, streams);
   const reviews = (day: string, ...ids: string[]) => new MonthlyReviewHandlers(streams, tree, candidates, on(day), fixed(...ids), zoned);
   let events = 0;
 

@@ -58,8 +58,9 @@ export class MonthlyReviewHandlers {
     // The decider checks it again; first here, so a caller without the right never queues for the campaign's lock.
     checkRule(new ZoneIsDesignatedByAnOrganizerOverTheCampaignRule(by, rootPath));
     const zoneId = this.ids.next();
-    // One designation of the campaign at a time: the units other zones hold stay as read until the append.
-    return this.zoned.exclusively(input.campaignId, async () => {
+    // One designation of the campaign at a time: the units other zones hold stay as read until the append,
+    // which commits only while the campaign's lock is held.
+    return this.zoned.exclusively(input.campaignId, async (append) => {
       const unitsZoned = await this.zoned.heldByZones(input.campaignId, units);
       const { state, version } = await this.streams.load(zoneStream(zoneId), zoneDecider);
       const events = zoneDecider.decide(
@@ -80,7 +81,7 @@ export class MonthlyReviewHandlers {
         },
         state,
       );
-      const next = await this.streams.append(zoneStream(zoneId), events, version, streamContext(ctx, campaign.orgId));
+      const next = await append(zoneStream(zoneId), events, version, streamContext(ctx, campaign.orgId));
       return { zoneId, units: units.length, version: next };
     });
   }
