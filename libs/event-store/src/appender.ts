@@ -2,7 +2,7 @@ import type { ClientBase, Pool } from 'pg';
 import { appendRequest, expectedToSql } from './append-request';
 import { ConcurrencyError, DuplicateEventError, InvalidEventError, StaleTransactionError, type ExpectedVersion } from './errors';
 import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
-import { joinTexts, postgresGroupStore } from './group-writes';
+import { joinTexts, lookUpBroken, postgresGroupStore } from './group-writes';
 import { hasPersonal, personalSubjects, type SubjectKey } from './personal-data';
 import type { PersonalKeys } from './personal-keys';
 import { CONCURRENCY_SQLSTATE, STALE_TRANSACTION_SQLSTATE } from './schema';
@@ -15,6 +15,12 @@ export interface AppendOptions {
   readonly context: AppendContext;
   /** Append inside the caller's transaction (e.g. together with an outbox row). */
   readonly client?: ClientBase;
+  /**
+   * With `client`, which is in no transaction: the append is a statement of its own, so an answer
+   * lost with the connection is looked up (its backend ended first) as the group committer looks
+   * its own up: stored, the append succeeded; not stored, the connection's error stands.
+   */
+  readonly ownStatement?: boolean;
 }
 
 /**
@@ -27,7 +33,7 @@ export class Appender {
 
   constructor(
     private readonly pool: Pool,
-    schema: string,
+    private readonly schema: string,
     private readonly sql: ReturnType<typeof statements>,
     private readonly personalKeys: PersonalKeys | null,
     private readonly options: { readonly clock: Clock; readonly ids: IdGenerator; readonly groupCommit?: GroupCommitOptions | false },
@@ -61,7 +67,9 @@ export class Appender {
     });
     try {
       const outcome = options.client
-        ? await this.writeOne(request, options.client)
+        ? options.ownStatement
+          ? await this.writeOwnStatement(request, options.client)
+          : await this.writeOne(request, options.client)
         : this.committer
           ? await this.committer.submit(request)
           : await this.writeAlone(request);
@@ -95,6 +103,19 @@ export class Appender {
       } catch (e) {
         if (attempt >= 8 || failureKind(e) !== 'retry') throw e;
       }
+    }
+  }
+
+  private async writeOwnStatement(r: AppendRequest, session: ClientBase): Promise<AppendOutcome> {
+    try {
+      return await this.writeOne(r, session);
+    } catch (e) {
+      // node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it.
+      const pid = (session as unknown as { processID: number | null }).processID;
+      if (failureKind(e) !== 'unknown' || pid === null) throw e;
+      const [found] = await lookUpBroken(this.pool, this.schema, pid, [r]);
+      if (found) return found;
+      throw e;
     }
   }
 

@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { DomainError, type Decider } from '@vanguard/kernel';
 import type { StreamRead } from './append-together';
-import { ConcurrencyError, StaleTransactionError } from './errors';
+import { ConcurrencyError } from './errors';
 import type { PostgresEventStore } from './event-store';
 import type { RecordedEvent, SnapshotPolicy } from './types';
 
@@ -97,26 +97,20 @@ export class DeciderStreams implements AtomicStreamsPort {
   }
 
   /**
-   * `append` as one statement of its own on `session`, a connection the caller holds and is in
-   * no transaction: say the one that holds a session advisory lock. It can commit only while that
-   * session lives, and a session lock is lost only with its session (or its unlock), so an append
-   * guarded by the lock never lands after the lock was lost and someone else took it.
+   * `append` as a statement of its own on `session`, a connection the caller holds and is in no
+   * transaction: say the one that holds a session advisory lock. A session lock is lost only with
+   * its session (or its unlock), and the append can commit only while that session lives, so an
+   * append guarded by the lock never lands after the lock was lost and someone else took it. An
+   * answer lost with the connection is looked up (the store's `ownStatement`).
    */
-  async appendOn(
+  appendOn(
     session: ClientBase,
     streamId: string,
     events: readonly { type: string; data: unknown }[],
     expectedVersion: number,
     context: StreamContext,
   ): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.write(streamId, events, expectedVersion, context, session);
-      } catch (e) {
-        // A statement of its own that failed as stale wrote nothing (as the store's own lone append retries it).
-        if (!(e instanceof StaleTransactionError) || attempt >= 8) throw e;
-      }
-    }
+    return this.write(streamId, events, expectedVersion, context, session);
   }
 
   private async write(
@@ -130,7 +124,7 @@ export class DeciderStreams implements AtomicStreamsPort {
       const result = await this.store.append(streamId, this.newEvents(events), {
         expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
         context,
-        ...(client ? { client } : {}),
+        ...(client ? { client, ownStatement: true } : {}),
       });
       return result.nextExpectedVersion;
     } catch (e) {

@@ -32,7 +32,6 @@ const ENDED_WITHIN_MS = 10_000;
  * connection of its own (its backend pid is what an unknown outcome is resolved by).
  */
 export function postgresGroupStore(pool: Pool, schema: string, appendMany: Statement): GroupStore {
-  const s = `"${schema}"`;
   /** The backend each failed write ran on; none: the write was never sent. */
   const backends = new WeakMap<object, number>();
 
@@ -73,34 +72,38 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
   async function resolve(requests: readonly AppendRequest[], failure: unknown): Promise<(AppendOutcome | null)[]> {
     const pid = failure instanceof Object ? backends.get(failure) : undefined;
     if (pid === undefined) return requests.map(() => null);
-    await ended(pid);
-    const { rows } = await pool.query<StoredRow>(
-      `select event_id::text as event_id, position, stream_version, transaction_id, hash, canonical
-         from ${s}.events where event_id = any($1::uuid[]) order by position`,
-      [requests.flatMap((r) => r.eventIds)],
-    );
-    const byId = new Map(rows.map((r) => [r.event_id, r]));
-    return requests.map((r) => stored(r, byId));
-  }
-
-  /**
-   * Waits until the backend that ran the write has ended, so its transaction has committed or
-   * rolled back for good; a lookup made while it still ran could miss a commit that follows.
-   */
-  async function ended(pid: number): Promise<void> {
-    await pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
-    const deadline = Date.now() + ENDED_WITHIN_MS;
-    for (;;) {
-      const { rows } = await pool.query<{ alive: boolean }>('select exists (select 1 from pg_stat_activity where pid = $1) as alive', [
-        pid,
-      ]);
-      if (!rows[0]?.alive) return;
-      if (Date.now() > deadline) throw new Error(`backend ${pid} of a broken append has not ended`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    return lookUpBroken(pool, schema, pid, requests);
   }
 
   return { write, resolve };
+}
+
+/**
+ * What became of appends whose connection broke, on backend `pid`: each one's rows if it is
+ * stored, else null. The backend is ended first and waited for, so its transaction has committed
+ * or rolled back for good; a lookup made while it still ran could miss a commit that follows.
+ */
+export async function lookUpBroken(
+  pool: Pool,
+  schema: string,
+  pid: number,
+  requests: readonly AppendRequest[],
+): Promise<(AppendOutcome | null)[]> {
+  await pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
+  const deadline = Date.now() + ENDED_WITHIN_MS;
+  for (;;) {
+    const { rows } = await pool.query<{ alive: boolean }>('select exists (select 1 from pg_stat_activity where pid = $1) as alive', [pid]);
+    if (!rows[0]?.alive) break;
+    if (Date.now() > deadline) throw new Error(`backend ${pid} of a broken append has not ended`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const { rows } = await pool.query<StoredRow>(
+    `select event_id::text as event_id, position, stream_version, transaction_id, hash, canonical
+       from "${schema}".events where event_id = any($1::uuid[]) order by position`,
+    [requests.flatMap((r) => r.eventIds)],
+  );
+  const byId = new Map(rows.map((r) => [r.event_id, r]));
+  return requests.map((r) => stored(r, byId));
 }
 
 function outcomes(requests: readonly AppendRequest[], rows: readonly ManyRow[]): AppendOutcome[] {

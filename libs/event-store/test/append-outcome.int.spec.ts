@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { CuttingProxy, waitUntil } from '@vanguard/testing';
-import { PostgresEventStore, type AppendResult } from '../src';
+import { DeciderStreams, PostgresEventStore, type AppendResult } from '../src';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
 
 /** Settles each append to its result or its error's code, so one assertion shows what every caller was told. */
@@ -93,5 +93,37 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
       `select stream_version::text as v from "${f.db.schema}".events where stream_id = 'killed-a' order by position`,
     );
     expect(rows.map((r) => r.v)).toEqual(['1', '2']);
+  });
+
+  // A session's own statement (DeciderStreams.appendOn, the append a session lock guards).
+  it('looks up an append on a held session whose answer was lost: stored, it succeeded, once', async () => {
+    const streams = new DeciderStreams(new PostgresEventStore(pool, { schema: f.db.schema }));
+    const session = await pool.connect();
+    session.on('error', () => undefined); // the cut, heard as every service pool hears it
+    try {
+      proxy.cutAfterAnswerTo('session-cut');
+      const cutsBefore = proxy.cuts;
+      await expect(streams.appendOn(session, 'session-cut', [counted()], 0, context)).resolves.toBe(1);
+      expect(proxy.cuts).toBe(cutsBefore + 1);
+    } finally {
+      session.release(true);
+    }
+    const { rows } = await f.admin.query(`select 1 from "${f.db.schema}".events where stream_id = 'session-cut'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('gives the connection error when an append on a held session whose connection broke was not stored', async () => {
+    const streams = new DeciderStreams(new PostgresEventStore(pool, { schema: f.db.schema }));
+    const session = await pool.connect();
+    session.on('error', () => undefined);
+    try {
+      const { rows } = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+      await f.admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      await expect(streams.appendOn(session, 'session-gone', [counted()], 0, context)).rejects.toThrow(/terminat|not queryable/);
+    } finally {
+      session.release(true);
+    }
+    const { rows } = await f.admin.query(`select 1 from "${f.db.schema}".events where stream_id = 'session-gone'`);
+    expect(rows).toHaveLength(0);
   });
 });

@@ -4,14 +4,15 @@ import { DeciderStreams, migrate, PostgresEventStore, type StreamContext } from 
 import { infraConfig, isOutOfReach } from '@vanguard/infra-config';
 import { hearsItsOwnErrors } from '@vanguard/observability';
 import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
+import type { LockedAppend } from '../src/application/ports/zoned-units.port';
 import { CampaignBusyError, SqlZonedUnits } from '../src/infrastructure/field-work/sql-zoned-units';
 
-/** Replicas' appends are never reached by these cases: they hold the lock and return. */
+/** These cases are about who holds the lock, not what it guards: an append from them is a test's mistake. */
 const noAppend = { appendOn: () => Promise.reject(new Error('no append expected')) };
 
 // The campaign's designation lock across replicas: two SqlZonedUnits are two replicas (each its own
 // in-process chain), sharing only Postgres.
-describe('SqlZonedUnits across replicas', () => {
+describe(`${SqlZonedUnits.name} across replicas`, () => {
   const pool = new Pool({ connectionString: infraConfig().testDatabaseUrl, options: '-c search_path=evaluation', max: 4 });
   afterAll(() => pool.end());
 
@@ -52,6 +53,13 @@ describe('SqlZonedUnits across replicas', () => {
     await expect(second.exclusively(campaign, () => Promise.resolve('second'))).resolves.toBe('second');
   });
 
+  it('refuses an append kept past its work, which would run on a pooled connection without the lock', async () => {
+    let kept: LockedAppend | undefined;
+    await new SqlZonedUnits(pool, noAppend).exclusively(randomUUID(), (append) => Promise.resolve(void (kept = append)));
+    const ctx = { actor: { sub: 'someone', roles: [] }, orgId: randomUUID(), correlationId: randomUUID() };
+    await expect(kept!(`zone-${randomUUID()}`, [{ type: 'test.ZoneDesignated', data: {} }], 0, ctx)).rejects.toThrow(/no longer held/);
+  });
+
   it('frees the lock when the work throws, in its own replica and in another', async () => {
     const campaign = randomUUID();
     const sut = new SqlZonedUnits(pool, noAppend, 300);
@@ -67,7 +75,7 @@ describe('SqlZonedUnits across replicas', () => {
 // A lock is lost with its session: the connection cut, or its backend ended (a failover, an
 // operator's pg_terminate_backend). The designation that held it must then not commit, since
 // another replica may already hold the lock and have read the zones without it.
-describe('SqlZonedUnits when the lock is lost mid-designation', () => {
+describe(`${SqlZonedUnits.name} when the lock is lost mid-designation`, () => {
   let db: TestSchema;
   let streams: DeciderStreams;
   const admin = new Pool({ connectionString: infraConfig().testDatabaseUrl, max: 1 });
@@ -111,11 +119,15 @@ describe('SqlZonedUnits when the lock is lost mid-designation', () => {
     await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
 
     // The lock went with its backend: another replica takes it and designates.
-    const second = new SqlZonedUnits(db.pool, streams, 5_000).exclusively(campaign, (append) =>
-      append(zoneB, [{ type: 'test.ZoneDesignated', data: { campaign } }], 0, ctx),
-    );
-    await expect(second).resolves.toBe(1);
-    proceed();
+    try {
+      const second = new SqlZonedUnits(db.pool, streams, 5_000).exclusively(campaign, (append) =>
+        append(zoneB, [{ type: 'test.ZoneDesignated', data: { campaign } }], 0, ctx),
+      );
+      await expect(second).resolves.toBe(1);
+    } finally {
+      // Let go whatever happened, or the first replica would hold its connection past the suite.
+      proceed();
+    }
     // As an outage, so the route answers 503 and the designation may be tried again.
     const failed = await first.then(
       () => undefined,

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PostgresEventStore } from '@vanguard/event-store';
+import { PostgresEventStore, type DeciderStreams } from '@vanguard/event-store';
 import { MonthlyReviewHandlers } from '../application/commands/monthly-reviews/monthly-review.handlers';
 import { PG_POOL } from '../infrastructure/database.module';
 import { FieldWorkViewProjection } from '../infrastructure/field-work/field-work-view.projection';
@@ -15,8 +15,8 @@ import { SqlWindowUnitContacts } from '../infrastructure/field-work/sql-window-u
 import { WINDOW_UNIT_RECORDS } from '../application/ports/window-unit-records.port';
 import { PgWindowUnitRecords } from '../infrastructure/field-work/pg-window-unit-records';
 import { ZONED_UNITS } from '../application/ports/zoned-units.port';
+import { STREAMS } from '../application/ports/streams.port';
 import { SqlZonedUnits } from '../infrastructure/field-work/sql-zoned-units';
-import { PostgresStreamsAdapter } from '../infrastructure/event-store/postgres-streams.adapter';
 import type { EvaluationFeatureFactory } from './feature';
 
 /** The projection's subscription; the same name as its rebuild definition in projections.ts (ADR 0035). */
@@ -32,10 +32,11 @@ export const monthlyReviewsFeature: EvaluationFeatureFactory = () => ({
   providers: [
     MonthlyReviewHandlers,
     WindowUnitHandlers,
+    // The handlers' own streams: a designation's append goes through them, on the lock's session.
     {
       provide: ZONED_UNITS,
-      inject: [PG_POOL, PostgresEventStore],
-      useFactory: (pool: Pool, store: PostgresEventStore) => new SqlZonedUnits(pool, new PostgresStreamsAdapter(store)),
+      inject: [PG_POOL, STREAMS],
+      useFactory: (pool: Pool, streams: DeciderStreams) => new SqlZonedUnits(pool, streams),
     },
     { provide: WINDOW_UNIT_CONTACTS, inject: [PG_POOL], useFactory: (pool: Pool) => new SqlWindowUnitContacts(pool) },
     // The county feature's window-services handler reads and notes counted record ids through it too (ADR 0122).

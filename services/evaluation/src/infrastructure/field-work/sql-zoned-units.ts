@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DeciderStreams } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
 import type { LockedAppend, ZonedUnitsPort } from '../../application/ports/zoned-units.port';
@@ -16,10 +16,11 @@ export class CampaignBusyError extends DomainError {
 /**
  * Designations of one campaign, one at a time: chained in this process, and across replicas by a
  * session advisory lock taken with `pg_try_advisory_lock` — never a blocking wait, which would hold
- * a pooled connection per waiter. The work appends on the lock's own session, so a lock lost with
- * its connection (cut, or its backend ended) fails the append instead of letting it commit beside
- * another replica's designation that took the lock meanwhile. The units other zones hold are read
- * from the store's own rows, which a committed designation is in at once.
+ * a pooled connection per waiter. The work appends on the lock's own session: the lock is lost only
+ * with that session (its backend ended, by a failover, an operator or after a cut), and then the
+ * append fails instead of committing beside another replica's designation that took the lock
+ * meanwhile. The units other zones hold are read from the store's own rows, which a committed
+ * designation is in at once.
  */
 export class SqlZonedUnits implements ZonedUnitsPort {
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -59,22 +60,37 @@ export class SqlZonedUnits implements ZonedUnitsPort {
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
       const client = await this.pool.connect();
       let held = false;
+      let done = false;
       let broken: Error | undefined;
       try {
         held = (
           await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) as ok`, key)
         ).rows[0]!.ok;
-        if (held) return await work((...append) => this.streams.appendOn(client, ...append));
+        if (held)
+          return await work((...append) => {
+            // Kept past its work, it would append on a connection back in the pool, without the lock.
+            if (done) return Promise.reject(new Error(`the designation lock of campaign ${campaignId} is no longer held`));
+            return this.streams.appendOn(client, ...append);
+          });
       } finally {
+        done = true;
         if (held)
           await client.query(`select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 0))`, key).catch((e: Error) => {
             broken = e;
           });
-        // A connection whose unlock failed may still hold the lock: destroyed, not pooled.
+        // A connection whose unlock failed may still hold the lock: destroyed, not pooled, and its
+        // backend ended, since a cut that left it running would keep the campaign busy until TCP gives up.
+        const pid = processId(client);
         client.release(broken);
+        if (broken && pid !== null) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
       }
       if (Date.now() + pause > deadline) throw new CampaignBusyError(campaignId);
       await new Promise((r) => setTimeout(r, pause));
     }
   }
+}
+
+/** node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it. */
+function processId(client: PoolClient): number | null {
+  return (client as unknown as { processID: number | null }).processID;
 }
