@@ -51,37 +51,26 @@ export async function appendTogether(
   reads: readonly StreamRead[] = [],
   locks?: StreamLocks,
 ): Promise<AppendResult[]> {
-  if (reads.length > 0 && !locks) throw new Error("appendTogether: reads need the store's locks");
-  const ids = [...appends.map((a) => a.streamId), ...reads.map((r) => r.streamId)].sort();
-  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) throw new Error(`appendTogether: stream ${ids[i]} twice`);
-  const written = new Set(appends.map((a) => a.streamId));
-  const order = appends.map((a, i) => ({ a, i })).sort((x, y) => (x.a.streamId < y.a.streamId ? -1 : 1));
+  checked(appends, reads, locks);
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: unknown;
     try {
       // The held versions are read after the locks, by statements of their own: read committed.
       await client.query('begin isolation level read committed');
-      if (locks) {
-        for (const id of ids) await locks.lock(client, id, written.has(id));
-        if (reads.length > 0) {
-          const now = await locks.versions(
-            client,
-            reads.map((r) => r.streamId),
-          );
-          for (const r of reads) {
-            const actual = now.get(r.streamId) ?? 0;
-            if (actual !== r.version) throw new ConcurrencyError(r.streamId, r.version, actual);
-          }
-        }
-      }
-      const results: AppendResult[] = new Array<AppendResult>(appends.length);
-      for (const { a, i } of order) results[i] = await appendOne(a.streamId, a.events, { ...a.options, client });
+      const results = await appendTogetherOn(client, appendOne, appends, reads, locks);
       try {
         await client.query('commit');
       } catch (e) {
         broken = e;
-        if (failureKind(e) === 'unknown') throw new AppendOutcomeUnknownError(order.map((o) => o.a.streamId).join(','), e);
+        if (failureKind(e) === 'unknown')
+          throw new AppendOutcomeUnknownError(
+            appends
+              .map((a) => a.streamId)
+              .sort()
+              .join(','),
+            e,
+          );
         throw e;
       }
       return results;
@@ -93,6 +82,47 @@ export async function appendTogether(
       release(client, broken);
     }
   }
+}
+
+/**
+ * `appendTogether`'s work inside the caller's transaction on `client` (read committed): the same
+ * locks, checks and appends, committed or rolled back by the caller, which runs it all again on
+ * a stale transaction id or a deadlock, and must roll back (or to a savepoint) on any error.
+ */
+export async function appendTogetherOn(
+  client: PoolClient,
+  appendOne: AppendOne,
+  appends: readonly StreamAppend[],
+  reads: readonly StreamRead[] = [],
+  locks?: StreamLocks,
+): Promise<AppendResult[]> {
+  const ids = checked(appends, reads, locks);
+  const written = new Set(appends.map((a) => a.streamId));
+  if (locks) {
+    for (const id of ids) await locks.lock(client, id, written.has(id));
+    if (reads.length > 0) {
+      const now = await locks.versions(
+        client,
+        reads.map((r) => r.streamId),
+      );
+      for (const r of reads) {
+        const actual = now.get(r.streamId) ?? 0;
+        if (actual !== r.version) throw new ConcurrencyError(r.streamId, r.version, actual);
+      }
+    }
+  }
+  const order = appends.map((a, i) => ({ a, i })).sort((x, y) => (x.a.streamId < y.a.streamId ? -1 : 1));
+  const results: AppendResult[] = new Array<AppendResult>(appends.length);
+  for (const { a, i } of order) results[i] = await appendOne(a.streamId, a.events, { ...a.options, client });
+  return results;
+}
+
+/** Every stream once, reads only with the store's locks: the ids written and read, sorted. */
+function checked(appends: readonly StreamAppend[], reads: readonly StreamRead[], locks: StreamLocks | undefined): string[] {
+  if (reads.length > 0 && !locks) throw new Error("appendTogether: reads need the store's locks");
+  const ids = [...appends.map((a) => a.streamId), ...reads.map((r) => r.streamId)].sort();
+  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) throw new Error(`appendTogether: stream ${ids[i]} twice`);
+  return ids;
 }
 
 async function rollback(client: PoolClient): Promise<void> {

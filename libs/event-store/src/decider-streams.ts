@@ -1,6 +1,6 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, PoolClient } from 'pg';
 import { DomainError, type Decider } from '@vanguard/kernel';
-import type { StreamRead } from './append-together';
+import type { StreamAppend, StreamRead } from './append-together';
 import { ConcurrencyError } from './errors';
 import type { PostgresEventStore } from './event-store';
 import type { RecordedEvent, SnapshotPolicy } from './types';
@@ -110,7 +110,46 @@ export class DeciderStreams implements AtomicStreamsPort {
     expectedVersion: number,
     context: StreamContext,
   ): Promise<number> {
-    return this.write(streamId, events, expectedVersion, context, session);
+    return this.write(streamId, events, expectedVersion, context, { client: session, ownStatement: true });
+  }
+
+  /**
+   * These streams with every append in the caller's transaction on `client`: committed with it or
+   * not at all, so an append guarded by a transaction's lock (ADR 0113's objection filings) never
+   * commits once that lock is gone. Each append is a savepoint of its own, so a refused one
+   * (STREAM.CONCURRENT_CHANGE) leaves the transaction usable for the caller's next try. Loads read
+   * committed rows through the pool, as `load` does.
+   */
+  inTransaction(client: PoolClient): AtomicStreamsPort {
+    const savepoint = async <T>(work: () => Promise<T>): Promise<T> => {
+      await client.query('savepoint vanguard_append');
+      try {
+        const done = await work();
+        await client.query('release savepoint vanguard_append');
+        return done;
+      } catch (e) {
+        await client.query('rollback to savepoint vanguard_append');
+        throw e;
+      }
+    };
+    return {
+      load: (streamId, decider) => this.load(streamId, decider),
+      append: (streamId, events, expectedVersion, context) =>
+        savepoint(() => this.write(streamId, events, expectedVersion, context, { client, ownStatement: false })),
+      appendAll: async (writes, unchanged = []) => {
+        const some = writes.filter((w) => w.events.length > 0);
+        if (some.length === 0) return writes.map((w) => w.expectedVersion);
+        const results = await savepoint(() =>
+          this.store.appendTogetherOn(client, this.appends(some), unchanged).catch((e: unknown) => {
+            throw e instanceof ConcurrencyError ? new ConcurrentChangeError(e.streamId) : e;
+          }),
+        );
+        return writes.map((w) => {
+          const i = some.indexOf(w);
+          return i >= 0 ? results[i]!.nextExpectedVersion : w.expectedVersion;
+        });
+      },
+    };
   }
 
   private async write(
@@ -118,13 +157,13 @@ export class DeciderStreams implements AtomicStreamsPort {
     events: readonly { type: string; data: unknown }[],
     expectedVersion: number,
     context: StreamContext,
-    client?: ClientBase,
+    on?: { readonly client: ClientBase; readonly ownStatement: boolean },
   ): Promise<number> {
     try {
       const result = await this.store.append(streamId, this.newEvents(events), {
         expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
         context,
-        ...(client ? { client, ownStatement: true } : {}),
+        ...on,
       });
       return result.nextExpectedVersion;
     } catch (e) {
@@ -142,14 +181,7 @@ export class DeciderStreams implements AtomicStreamsPort {
       return writes.map((x) => (x === w ? next : x.expectedVersion));
     }
     try {
-      const results = await this.store.appendTogether(
-        some.map((w) => ({
-          streamId: w.streamId,
-          events: this.newEvents(w.events),
-          options: { expectedVersion: w.expectedVersion === 0 ? 'no_stream' : w.expectedVersion, context: w.context },
-        })),
-        unchanged,
-      );
+      const results = await this.store.appendTogether(this.appends(some), unchanged);
       return writes.map((w) => {
         const i = some.indexOf(w);
         return i >= 0 ? results[i]!.nextExpectedVersion : w.expectedVersion;
@@ -158,6 +190,14 @@ export class DeciderStreams implements AtomicStreamsPort {
       if (e instanceof ConcurrencyError) throw new ConcurrentChangeError(e.streamId);
       throw e;
     }
+  }
+
+  private appends(writes: readonly StreamWrite[]): StreamAppend[] {
+    return writes.map((w) => ({
+      streamId: w.streamId,
+      events: this.newEvents(w.events),
+      options: { expectedVersion: w.expectedVersion === 0 ? 'no_stream' : w.expectedVersion, context: w.context },
+    }));
   }
 
   private newEvents(events: readonly { type: string; data: unknown }[]) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { kekRingFromEnv, type KekRing } from '@vanguard/keys';
 import { toIso } from './append-request';
-import { appendTogether, type StreamAppend, type StreamLocks, type StreamRead } from './append-together';
+import { appendTogether, appendTogetherOn, type StreamAppend, type StreamLocks, type StreamRead } from './append-together';
 import { Appender, type AppendOptions } from './appender';
 import { InvalidEventError } from './errors';
 import { EventRows } from './event-rows';
@@ -135,6 +135,11 @@ export class PostgresEventStore {
    */
   appendTogether(appends: readonly StreamAppend[], reads: readonly StreamRead[] = []): Promise<AppendResult[]> {
     return appendTogether(this.pool, (id, events, options) => this.appender.append(id, events, options), appends, reads, this.locks);
+  }
+
+  /** `appendTogether` in the caller's transaction on `client`, which commits it or rolls it back (see appendTogetherOn). */
+  appendTogetherOn(client: PoolClient, appends: readonly StreamAppend[], reads: readonly StreamRead[] = []): Promise<AppendResult[]> {
+    return appendTogetherOn(client, (id, events, options) => this.appender.append(id, events, options), appends, reads, this.locks);
   }
 
   /** The per-stream locks appendTogether takes up front (the append functions take the same). */

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { AuthModule, ScopeService } from '@vanguard/auth';
-import { PostgresEventStore } from '@vanguard/event-store';
+import { PostgresEventStore, type DeciderStreams } from '@vanguard/event-store';
 import { PgIdempotencyStore, idempotencyProviders } from '@vanguard/http';
 import { HealthModule, LoggingModule, MetricsModule, httpProbe, kafkaProbe, postgresProbe } from '@vanguard/observability';
 import { CLOCK, type ClockPort } from './application/ports/clock.port';
@@ -58,9 +58,9 @@ export class CommendationModule {
         // Shared by the filing of objections and the decisions that read them (ADR 0113).
         {
           provide: OBJECTION_FILINGS,
-          inject: [CLOCK],
-          useFactory: (clock: ClockPort) =>
-            new PgObjectionFilings(config.databaseUrl, config.objectionWaitMs, undefined, () => clock.now()),
+          inject: [CLOCK, STREAMS],
+          useFactory: (clock: ClockPort, streams: DeciderStreams) =>
+            new PgObjectionFilings(config.databaseUrl, streams, config.objectionWaitMs, undefined, () => clock.now()),
         },
         {
           provide: ORG_TREE,

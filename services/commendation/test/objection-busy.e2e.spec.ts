@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import type { DeciderStreams } from '@vanguard/event-store';
 import { infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
+import { STREAMS } from '../src/application/ports/streams.port';
 import { commendationConfig } from '../src/commendation.config';
 import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
 import { MovableClock, createCommendationTestApp } from './support/commendation-test-app';
@@ -23,8 +25,12 @@ describe('an objection turned away while a decision runs (e2e)', () => {
     // Another instance of the service deciding on the same database.
     // Its clock at noon, China time: a decision just after midnight waits for the day's grace (ADR 0113).
     const noon = new MovableClock('2011-06-07');
-    decisions = new PgObjectionFilings(serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl), undefined, undefined, () =>
-      noon.now(),
+    decisions = new PgObjectionFilings(
+      serviceDatabaseUrl('commendation', infraConfig().testDatabaseUrl),
+      app.get<DeciderStreams>(STREAMS),
+      undefined,
+      undefined,
+      () => noon.now(),
     );
   });
   afterAll(async () => {

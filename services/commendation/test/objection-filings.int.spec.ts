@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { infraConfig } from '@vanguard/infra-config';
-import { seededRandom, waitUntil } from '@vanguard/testing';
+import { DeciderStreams, migrate, PostgresEventStore, type StreamContext } from '@vanguard/event-store';
+import { infraConfig, isOutOfReach } from '@vanguard/infra-config';
+import { createTestSchema, seededRandom, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { ObjectionFilingsPort } from '../src/application/ports/objection-filings.port';
 import { ObjectionFilingsBusyError } from '../src/application/ports/objection-filings.port';
 import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
@@ -12,15 +13,18 @@ import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objec
 // few round trips inside its lock, and records itself if it arrived in time; the decision, once
 // the clock is past midnight and its grace, reads what is recorded, alone; what it read is checked
 // against what was recorded in time once every filing has ended (a filing turned away busy is
-// recorded nowhere, and told to send it again).
+// recorded nowhere, and told to send it again). A filing records itself as the handlers do:
+// appended to an event store through the streams its run is given.
 
 const ROUNDS = 40;
 
 describe(PgObjectionFilings.name, () => {
   const url = infraConfig().testDatabaseUrl;
-  const table = `objection_filings_race_${randomUUID().replace(/-/g, '')}`;
   let store: Pool;
+  let db: TestSchema;
+  let streams: DeciderStreams;
   let filings: PgObjectionFilings;
+  const ctx: StreamContext = { actor: { sub: 'objector', roles: [] }, orgId: randomUUID(), correlationId: randomUUID() };
   // The adapters' clock: noon in China unless a test moves it (a real clock would meet midnight in some CI run).
   const MIDNIGHT = Date.parse('2011-06-07T16:00:00Z');
   const WAIT_MS = 2_000;
@@ -31,14 +35,28 @@ describe(PgObjectionFilings.name, () => {
 
   beforeAll(async () => {
     store = new Pool({ connectionString: url, max: 10 });
-    await store.query(`create table public.${table} (programme_id uuid not null, filing int not null)`);
-    filings = new PgObjectionFilings(url, WAIT_MS, undefined, now);
+    db = await createTestSchema('objection_filings');
+    await migrate(db.pool, { schema: db.schema });
+    streams = new DeciderStreams(new PostgresEventStore(db.pool, { schema: db.schema }));
+    filings = new PgObjectionFilings(url, streams, WAIT_MS, undefined, now);
   });
   afterAll(async () => {
-    await store?.query(`drop table if exists public.${table}`);
     await store?.end();
     await filings?.onModuleDestroy();
+    await db?.drop();
   });
+
+  /** A filing as the handlers record one: appended through the streams its run was given. */
+  const record = (locked: { append: DeciderStreams['append'] }, programmeId: string, filing: number) =>
+    locked.append(`objection-${randomUUID()}`, [{ type: 'test.ObjectionFiled', data: { programmeId, filing } }], 0, ctx);
+
+  async function recordedFor(programmeId: string): Promise<number[]> {
+    const { rows } = await store.query<{ filing: number }>(
+      `select (data->>'filing')::int as filing from "${db.schema}".events_view where type = 'test.ObjectionFiled' and data->>'programmeId' = $1`,
+      [programmeId],
+    );
+    return rows.map((r) => r.filing).sort((a, b) => a - b);
+  }
 
   /** A run of `mode` that holds the lock until released, once it has it. */
   async function held(mode: (programmeId: string, run: () => Promise<string>) => Promise<string>, programmeId: string) {
@@ -76,9 +94,9 @@ describe(PgObjectionFilings.name, () => {
       const arrivedAt = now();
       const inTime = arrivedAt.getTime() < MIDNIGHT;
       await port
-        .during(programmeId, arrivedAt, async () => {
+        .during(programmeId, arrivedAt, async (locked) => {
           await trips(4);
-          if (inTime) await store.query(`insert into public.${table} values ($1, $2)`, [programmeId, n]);
+          if (inTime) await record(locked, programmeId, n);
         })
         .catch((e: unknown) => {
           if (!(e instanceof ObjectionFilingsBusyError)) throw e;
@@ -92,14 +110,12 @@ describe(PgObjectionFilings.name, () => {
       return port.alone(programmeId, async () => {
         // Held a while: filings sent before midnight come to the lock now and wait behind it.
         await trips(6);
-        const { rows } = await store.query<{ filing: number }>(`select filing from public.${table} where programme_id = $1`, [programmeId]);
-        return rows.map((r) => r.filing).sort((a, b) => a - b);
+        return recordedFor(programmeId);
       });
     };
     const count = 2 + Math.floor(random() * 7);
     const [read] = await Promise.all([decide(), ...Array.from({ length: count }, (_, n) => file(n))]);
-    const { rows } = await store.query<{ filing: number }>(`select filing from public.${table} where programme_id = $1`, [programmeId]);
-    return { read, recorded: rows.map((r) => r.filing).sort((a, b) => a - b) };
+    return { read, recorded: await recordedFor(programmeId) };
   }
 
   it('alone_LetsADecisionReadEveryFilingJudgedInTime_OverManyInterleavings', async () => {
@@ -145,19 +161,76 @@ describe(PgObjectionFilings.name, () => {
     expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
   });
 
-  it('aHolderThatStopsAnswering_LosesItsLockToTheDatabase_AndTheNextDecisionRuns', async () => {
+  it('aHolderThatStopsAnswering_LosesItsLockToTheDatabase_AndWhatItAppendedWithIt_AndTheNextDecisionRuns', async () => {
     // A holder whose run never comes back to its lock (its host gone, say): the database ends its idle transaction.
-    const short = new PgObjectionFilings(url, WAIT_MS, 500, now);
+    const short = new PgObjectionFilings(url, streams, WAIT_MS, 500, now);
     try {
       const programmeId = randomUUID();
-      const stranded = short.during(programmeId, now(), () =>
-        waitUntil('the database to end the stranded holder', async () => (await advisoryLocksOf(programmeId)) === 0, { timeoutMs: 20_000 }),
+      const stranded = short.during(programmeId, now(), async (locked) => {
+        await record(locked, programmeId, 1);
+        return waitUntil('the database to end the stranded holder', async () => (await advisoryLocksOf(programmeId)) === 0, {
+          timeoutMs: 20_000,
+        });
+      });
+      // The run came back without its lock: what it appended went with it, and the caller hears an outage.
+      const failed = await stranded.then(
+        () => undefined,
+        (e: unknown) => e,
       );
-      expect(await stranded).toBe(true);
-      expect(await filings.alone(programmeId, () => Promise.resolve('decided'))).toBe('decided');
+      expect(isOutOfReach(failed)).toBe(true);
+      expect(await filings.alone(programmeId, () => recordedFor(programmeId))).toEqual([]);
     } finally {
       await short.onModuleDestroy();
     }
+  });
+
+  it('during_KeepsNothingAppendedOnceItsLockConnectionEnded_WhileADecisionTookTheLockMeanwhile', async () => {
+    // The lock's backend ended mid-run (a failover, an operator, a cut the server noticed).
+    const programmeId = randomUUID();
+    let proceed!: () => void;
+    const go = new Promise<void>((r) => (proceed = r));
+    let inside = false;
+    const filing = filings.during(programmeId, now(), async (locked) => {
+      inside = true;
+      await go;
+      return record(locked, programmeId, 1);
+    });
+    await waitUntil('the filing to hold its lock', () => inside);
+    const { rows } = await store.query<{ pid: number }>(
+      `select pid from pg_locks where locktype = 'advisory' and granted and objid = hashtext($1)::oid`,
+      [programmeId],
+    );
+    expect(rows).toHaveLength(1);
+    await store.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+    try {
+      clock = MIDNIGHT + GRACE_MS + 1;
+      expect(await filings.alone(programmeId, () => recordedFor(programmeId))).toEqual([]);
+    } finally {
+      proceed();
+    }
+    await expect(filing).rejects.toThrow();
+    expect(await recordedFor(programmeId)).toEqual([]);
+  });
+
+  it('during_RefusesAsBusy_AFilingWhoseAppendWaitedOutItsLockTimeoutOnItsStream', async () => {
+    // Another writer holds the objection's stream, uncommitted, past the filing's wait.
+    const programmeId = randomUUID();
+    const stream = `objection-${randomUUID()}`;
+    const rival = await db.pool.connect();
+    try {
+      await rival.query('begin');
+      await streams.inTransaction(rival).append(stream, [{ type: 'test.ObjectionFiled', data: { programmeId, filing: 0 } }], 0, ctx);
+      await expect(
+        filings.during(programmeId, now(), (locked) =>
+          locked.append(stream, [{ type: 'test.ObjectionFiled', data: { programmeId, filing: 1 } }], 0, ctx),
+        ),
+      ).rejects.toMatchObject({ behind: 'crowd' });
+    } finally {
+      await rival.query('rollback');
+      rival.release();
+    }
+    expect(await recordedFor(programmeId)).toEqual([]);
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
   });
 
   it('during_RefusesAFilingThatHeldItsLockOnlyPastTheGraceOfItsArrival_AndRunsNothing', async () => {

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import type { DeciderStreams } from '@vanguard/event-store';
 import request from 'supertest';
 import { domainErrorAnswer } from '@vanguard/http';
 import { demoOrgId, infraConfig, serviceDatabaseUrl } from '@vanguard/infra-config';
@@ -62,6 +63,11 @@ class SteppedStreams implements StreamsPort {
   async appendAll(writes: readonly StreamWrite[], unchanged?: readonly StreamRead[]): Promise<number[]> {
     await running.getStore()?.beforeAppend();
     return this.real.appendAll(writes, unchanged);
+  }
+
+  /** The streams a filing's or a notice's run appends through, in its lock's transaction (ADR 0113): stepped alike. */
+  inTransaction(client: PoolClient): StreamsPort {
+    return new SteppedStreams((this.real as DeciderStreams).inTransaction(client));
   }
 }
 

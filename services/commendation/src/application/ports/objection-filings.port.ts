@@ -1,3 +1,4 @@
+import type { StreamsPort } from './streams.port';
 import { DomainError } from '@vanguard/kernel';
 
 export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
@@ -36,11 +37,13 @@ export interface ObjectionFilingsPort {
   /**
    * Runs a filing or a notice's publication, sent at `arrivedAt`, for the programme; many run at
    * once. Refuses with ObjectionFilingsBusyError after its wait, or once the grace since `arrivedAt` is over.
+   * What `run` appends goes through the `streams` it is given: kept only if the run ends holding its lock.
    */
-  during<T>(programmeId: string, arrivedAt: Date, run: () => Promise<T>): Promise<T>;
+  during<T>(programmeId: string, arrivedAt: Date, run: (streams: StreamsPort) => Promise<T>): Promise<T>;
   /**
    * Runs a decision on the programme once nothing `during` is running, and keeps it out meanwhile;
    * refuses (`day-turn`, Retry-After the rest of it) within the grace after a day began in China.
+   * What `decide` appends goes through the `streams` it is given: kept only if it ends holding its lock.
    */
-  alone<T>(programmeId: string, decide: () => Promise<T>): Promise<T>;
+  alone<T>(programmeId: string, decide: (streams: StreamsPort) => Promise<T>): Promise<T>;
 }

@@ -1,6 +1,8 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
+import type { DeciderStreams } from '@vanguard/event-store';
 import { ObjectionFilingsBusyError, type ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
+import type { StreamsPort } from '../../application/ports/streams.port';
 import { heardPool } from '@vanguard/observability';
 import { chinaDayBegan } from '@vanguard/kernel';
 
@@ -9,10 +11,12 @@ const NAMESPACE = 'vanguard.commendation.objection-filings';
 /**
  * Filings and publications hold the programme's advisory lock shared, a decision holds it alone
  * (ADR 0113): filings never wait on each other, and wait on a decision only while it runs. The
- * lock is a transaction's, on a pool of its own: a filing holds one connection while its append
- * takes another, and on one pool enough filings at once would hold every connection their appends
- * need. A wait longer than `waitMs` (behind a filing stuck on a stalled database) refuses, never
- * queues for ever.
+ * lock is a transaction's, and what the run appends is appended in that transaction and commits
+ * with it: a lock lost with its connection (cut, its backend ended, or its idle timeout) takes the
+ * appends with it, so nothing commits unseen behind a decision that took the lock meanwhile. The
+ * locks are on a pool of their own: a run also reads through the service's pool, and on one pool
+ * enough runs at once would hold every connection their reads need. A wait longer than `waitMs`
+ * (behind a filing stuck on a stalled database) refuses, never queues for ever.
  *
  * A filing is judged by the clock it read on arrival, so one sent before midnight that waited
  * behind a decision is not judged late. It runs only if it holds its lock within `graceMs` of
@@ -28,6 +32,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
 
   constructor(
     databaseUrl: string,
+    private readonly streams: Pick<DeciderStreams, 'inTransaction'>,
     private readonly waitMs = 10_000,
     private readonly idleMs = 60_000,
     private readonly now: () => Date = () => new Date(),
@@ -36,19 +41,19 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     this.graceMs = 2 * waitMs + 5_000;
   }
 
-  during<T>(programmeId: string, arrivedAt: Date, run: () => Promise<T>): Promise<T> {
-    return this.holding('pg_advisory_xact_lock_shared', programmeId, () => {
+  during<T>(programmeId: string, arrivedAt: Date, run: (streams: StreamsPort) => Promise<T>): Promise<T> {
+    return this.holding('pg_advisory_xact_lock_shared', programmeId, (streams) => {
       if (this.now().getTime() - arrivedAt.getTime() > this.graceMs) throw new ObjectionFilingsBusyError('late-lock');
-      return run();
+      return run(streams);
     });
   }
 
-  alone<T>(programmeId: string, decide: () => Promise<T>): Promise<T> {
-    return this.holding('pg_advisory_xact_lock', programmeId, () => {
+  alone<T>(programmeId: string, decide: (streams: StreamsPort) => Promise<T>): Promise<T> {
+    return this.holding('pg_advisory_xact_lock', programmeId, (streams) => {
       const now = this.now().getTime();
       const dayAge = now - chinaDayBegan(new Date(now)).getTime();
       if (dayAge < this.graceMs) throw new ObjectionFilingsBusyError('day-turn', Math.ceil((this.graceMs - dayAge) / 1000));
-      return decide();
+      return decide(streams);
     });
   }
 
@@ -56,7 +61,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     await this.pool.end();
   }
 
-  private async holding<T>(lock: string, programmeId: string, run: () => Promise<T>): Promise<T> {
+  private async holding<T>(lock: string, programmeId: string, run: (streams: StreamsPort) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((e: Error) => {
       throw /timeout exceeded when trying to connect/.test(e.message) ? new ObjectionFilingsBusyError('crowd') : e;
     });
@@ -78,17 +83,23 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
       client.release(broken);
       throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError('decision') : e;
     }
+    let committed = false;
+    let broken: Error | undefined;
     try {
-      const done = await run();
-      // The lock lives as long as this connection's transaction: if it ended under the run, what
-      // ran was not kept apart. What ran has committed and stands; the operator is told.
-      await client
-        .query('select 1')
-        .catch((e: Error) => this.log.error(`programme ${programmeId} ran without its lock (${lock}): ${e.message}`));
+      const done = await run(this.streams.inTransaction(client)).catch((e: unknown) => {
+        // The transaction's lock_timeout bounds the appends' stream locks too: a wait that long is load, not a fault.
+        throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError('crowd') : e;
+      });
+      // The lock and the appends end together: a lock lost under the run fails this, and nothing it appended is kept.
+      await client.query('commit').catch((e: Error) => {
+        broken = e;
+        throw e;
+      });
+      committed = true;
       return done;
     } finally {
       // Heard until it is back in the pool: the rollback's round trip can meet a dying connection too.
-      const broken = await end(client);
+      if (!committed && !broken) broken = await end(client);
       client.removeListener('error', lost);
       client.release(broken);
     }

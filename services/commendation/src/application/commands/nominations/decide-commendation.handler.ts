@@ -32,7 +32,7 @@ export class DecideCommendationHandler {
     const by = decidedBy(ctx, AWARDING_ROLES);
     const { state, version, streamId } = await this.facts.nominationSeenBy(nominationId, ctx);
     // Alone: no objection is filed and no notice published between what this reads and its append (ADR 0113).
-    return this.filings.alone(state.programmeId!, async () => {
+    return this.filings.alone(state.programmeId!, async (locked) => {
       const notice = await this.streams.load(noticeStreamId(state.programmeId!), noticeDecider);
       const objections = await this.board.objectionsFor(state.programmeId!, nominationId);
       const events = nominationDecider.decide(
@@ -50,7 +50,8 @@ export class DecideCommendationHandler {
         },
         state,
       );
-      return { version: await this.streams.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!)) };
+      // Through the lock's own transaction: kept only if the decision still holds the programme alone.
+      return { version: await locked.append(streamId, events, version, streamContext(ctx, state.nominatorOrgId!)) };
     });
   }
 }

@@ -34,7 +34,7 @@ export class PublishNoticeHandler {
     const programme = await this.facts.programme(programmeId);
     // A new round changes which nominations objections are taken on, and until when: never beside a
     // decision reading the last one, nor listing one decided since its shortlist was read (ADR 0113).
-    const { events, next } = await this.filings.during(programmeId, this.clock.now(), async () => {
+    const { events, next } = await this.filings.during(programmeId, this.clock.now(), async (locked) => {
       const entries: NoticeCandidate[] = [];
       for (const id of await this.board.shortlisted(programmeId)) {
         const { state, version } = await this.facts.nomination(id);
@@ -71,7 +71,7 @@ export class PublishNoticeHandler {
       );
       // The nominations listed and the programme stay as read until the notice commits: an uphold
       // withdrawing one meanwhile fails this publication (409) rather than leave it on the notice.
-      const [next] = await this.streams.appendAll(
+      const [next] = await locked.appendAll(
         [{ streamId: stream, events, expectedVersion: version, context: streamContext(ctx, programme.facts.orgId) }],
         [
           { streamId: programme.facts.streamId, version: programme.facts.version },

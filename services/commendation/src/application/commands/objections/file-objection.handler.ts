@@ -79,7 +79,9 @@ export class FileObjectionHandler {
   async execute(input: FileObjectionInput, correlationId: string): Promise<{ trackingCode: string }> {
     // Judged by when it was sent, and appended inside the filing, so a decision either sees it or came first (ADR 0113).
     const arrivedAt = this.clock.now();
-    const filed = await this.filings.during(input.programmeId, arrivedAt, () => this.file(input, chinaDayOf(arrivedAt), correlationId));
+    const filed = await this.filings.during(input.programmeId, arrivedAt, (locked) =>
+      this.file(locked, input, chinaDayOf(arrivedAt), correlationId),
+    );
     // Kept once the append held: every copy of one objection has its id, so only the copy recorded
     // may leave a name and contact (kept first, a losing or failed copy's details were the ones the
     // investigator saw). A failure between the two leaves a named objection without them.
@@ -95,9 +97,9 @@ export class FileObjectionHandler {
    * again (now not listed, or on the new round), still inside its `during` (ADR 0113) and judged
    * by the day it arrived. The objector did nothing to be answered a conflict for.
    */
-  private async file(input: FileObjectionInput, today: string, correlationId: string): Promise<Filed> {
+  private async file(locked: StreamsPort, input: FileObjectionInput, today: string, correlationId: string): Promise<Filed> {
     for (let attempt = 1; attempt <= FILING_ATTEMPTS; attempt++) {
-      const filed = await this.attempt(input, today, correlationId);
+      const filed = await this.attempt(locked, input, today, correlationId);
       if (filed) return filed;
     }
     // Moved under every attempt (each change committed, so the next read saw it): not the
@@ -106,7 +108,7 @@ export class FileObjectionHandler {
   }
 
   /** One read and decision; null when the notice or the nomination moved before the append. */
-  private async attempt(input: FileObjectionInput, today: string, correlationId: string): Promise<Filed | null> {
+  private async attempt(locked: StreamsPort, input: FileObjectionInput, today: string, correlationId: string): Promise<Filed | null> {
     const noticeStream = noticeStreamId(input.programmeId);
     const read = await this.streams.load(noticeStream, noticeDecider);
     const listed = noticeForObjection(read.state);
@@ -141,7 +143,8 @@ export class FileObjectionHandler {
       state,
     );
     try {
-      await this.streams.appendAll(
+      // Through the lock's own transaction: kept only if the filing still holds its lock.
+      await locked.appendAll(
         [
           {
             streamId: stream,

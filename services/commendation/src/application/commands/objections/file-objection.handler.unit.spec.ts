@@ -71,7 +71,8 @@ function handler(streams: StreamsPort) {
   const clock: ClockPort = { now: () => new Date('2011-06-03T04:00:00Z'), today: () => '2011-06-03' };
   let runs = 0;
   const filings: ObjectionFilingsPort = {
-    during: (_programmeId, _arrivedAt, file) => (runs++, file()),
+    // The lock's streams are the store's here: what the handler appends through them is what `appends` saw.
+    during: (_programmeId, _arrivedAt, file) => (runs++, file(streams)),
     alone: () => Promise.reject(new Error('no decision here')),
   };
   const kept: string[] = [];

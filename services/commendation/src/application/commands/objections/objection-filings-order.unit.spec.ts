@@ -19,6 +19,26 @@ import type { ObjectorContactsPort } from './objector-contacts.port';
 const PROGRAMME = '01960000-0000-7000-8000-0000000000b1';
 const NOMINATION = '01960000-0000-7000-8000-0000000000c1';
 
+/** Stands for the lock's streams in the fakes below; `through` hands the run the test's own instead. */
+const UNLOCKED = {} as StreamsPort;
+
+/**
+ * `filings` handing each run the test's `streams` as the lock's: an append the handler makes
+ * there is recorded where the fake port says it ran (inside `during`/`alone`), as in the adapter,
+ * where the run's appends commit with the lock's transaction.
+ */
+const through = (filings: ObjectionFilingsPort, streams: StreamsPort): ObjectionFilingsPort => ({
+  during: (programmeId, arrivedAt, run) => filings.during(programmeId, arrivedAt, () => run(streams)),
+  alone: (programmeId, decide) => filings.alone(programmeId, () => decide(streams)),
+});
+
+/** The handler's own streams with appends refused: every append must go through the lock's streams. */
+const outside = (streams: StreamsPort): StreamsPort => ({
+  load: (streamId, decider) => streams.load(streamId, decider),
+  append: () => Promise.reject(new Error('appended outside its lock')),
+  appendAll: () => Promise.reject(new Error('appended outside its lock')),
+});
+
 function recorder(today = '2011-06-07') {
   const calls: string[] = [];
   const clock: ClockPort = {
@@ -29,7 +49,7 @@ function recorder(today = '2011-06-07') {
     during: async (_programmeId, arrivedAt, file) => {
       calls.push(`during:begin@${arrivedAt.toISOString()}`);
       try {
-        return await file();
+        return await file(UNLOCKED);
       } finally {
         calls.push('during:end');
       }
@@ -37,7 +57,7 @@ function recorder(today = '2011-06-07') {
     alone: async (programmeId, decide) => {
       calls.push(`alone:${programmeId}`);
       try {
-        return await decide();
+        return await decide(UNLOCKED);
       } finally {
         calls.push('alone:end');
       }
@@ -70,7 +90,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
     } as unknown as StreamsPort;
     const codes: TrackingCodesPort = { next: () => 'GSYY-7K3M-Q9TX' };
     const contacts: ObjectorContactsPort = { keep: () => (calls.push('contacts'), Promise.resolve()) } as unknown as ObjectorContactsPort;
-    const sut = new FileObjectionHandler(streams, clock, codes, contacts, filings);
+    const sut = new FileObjectionHandler(outside(streams), clock, codes, contacts, through(filings, streams));
 
     const answer = await sut.execute(
       { programmeId: PROGRAMME, nominationId: NOMINATION, grounds: '事迹材料与实际不符', name: '李四', contact: '13800000000' },
@@ -90,7 +110,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
       today: () => new Date(instant + 8 * 3_600_000).toISOString().slice(0, 10),
     };
     const filings: ObjectionFilingsPort = {
-      during: (_programmeId, _arrivedAt, file) => ((instant = Date.parse('2011-06-07T16:00:05Z')), file()),
+      during: (_programmeId, _arrivedAt, file) => ((instant = Date.parse('2011-06-07T16:00:05Z')), file(UNLOCKED)),
       alone: () => Promise.reject(new Error('no decision here')),
     };
     const appended: { type: string }[][] = [];
@@ -104,7 +124,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
       appendAll: (writes: { events: { type: string }[] }[]) => (appended.push(...writes.map((w) => w.events)), Promise.resolve([1])),
     } as unknown as StreamsPort;
     const contacts = { keep: () => Promise.resolve() } as unknown as ObjectorContactsPort;
-    const sut = new FileObjectionHandler(streams, clock, { next: () => 'GSYY-7K3M-Q9TX' }, contacts, filings);
+    const sut = new FileObjectionHandler(outside(streams), clock, { next: () => 'GSYY-7K3M-Q9TX' }, contacts, through(filings, streams));
 
     const answer = await sut.execute(
       { programmeId: PROGRAMME, nominationId: NOMINATION, grounds: '事迹材料与实际不符', name: null, contact: null },
@@ -140,7 +160,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
     const board = {
       objectionsFor: () => (calls.push('board'), Promise.resolve({ open: [], closed: [] })),
     } as unknown as NominationReadModel;
-    const sut = new DecideCommendationHandler(streams, clock, board, filings, facts);
+    const sut = new DecideCommendationHandler(outside(streams), clock, board, through(filings, streams), facts);
 
     const answer = await sut.execute(
       NOMINATION,
@@ -166,7 +186,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
       load: () => (calls.push('notice'), Promise.resolve({ state: notice, version: notice.version })),
       append: () => (calls.push('append'), Promise.resolve(5)),
     } as unknown as StreamsPort;
-    const sut = new PublishNoticeHandler(streams, clock, calendar, board, filings, facts);
+    const sut = new PublishNoticeHandler(outside(streams), clock, calendar, board, through(filings, streams), facts);
 
     // The decider refuses an empty shortlist: what matters is that everything it read was read inside the filing lock.
     await sut
@@ -226,7 +246,7 @@ describe('objection filings and decisions (ADR 0113)', () => {
         return Promise.resolve([1]);
       },
     } as unknown as StreamsPort;
-    const sut = new PublishNoticeHandler(streams, clock, calendar, board, filings, facts);
+    const sut = new PublishNoticeHandler(outside(streams), clock, calendar, board, through(filings, streams), facts);
 
     const published = await sut.execute(PROGRAMME, undefined, {
       caller: { sub: 'county.organizer', roles: ['organizer'], orgId: notice.awardingOrgId, kind: 'user' },
