@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { AppendOptions } from './appender';
+import { expectedToSql } from './append-request';
 import { AppendOutcomeUnknownError, ConcurrencyError, StaleTransactionError } from './errors';
 import { failureKind } from './group-commit';
 import type { AppendResult, NewEvent } from './types';
@@ -100,14 +101,20 @@ export async function appendTogetherOn(
   const written = new Set(appends.map((a) => a.streamId));
   if (locks) {
     for (const id of ids) await locks.lock(client, id, written.has(id));
-    if (reads.length > 0) {
+    // Every version the appends expect is checked here too, before anything is written: a refusal
+    // then leaves the transaction without an id, so a caller's next try in it is not stale.
+    const expected = [
+      ...reads.map((r) => ({ streamId: r.streamId, version: r.version })),
+      ...appends.map((a) => ({ streamId: a.streamId, version: a.options.expectedVersion })),
+    ].filter((e) => e.version !== 'any');
+    if (expected.length > 0) {
       const now = await locks.versions(
         client,
-        reads.map((r) => r.streamId),
+        expected.map((e) => e.streamId),
       );
-      for (const r of reads) {
-        const actual = now.get(r.streamId) ?? 0;
-        if (actual !== r.version) throw new ConcurrencyError(r.streamId, r.version, actual);
+      for (const e of expected) {
+        const actual = now.get(e.streamId) ?? 0;
+        if (actual !== expectedToSql(e.version)) throw new ConcurrencyError(e.streamId, e.version, actual);
       }
     }
   }

@@ -1,6 +1,13 @@
 import type { ClientBase, Pool } from 'pg';
 import { appendRequest, expectedToSql } from './append-request';
-import { ConcurrencyError, DuplicateEventError, InvalidEventError, StaleTransactionError, type ExpectedVersion } from './errors';
+import {
+  AppendOutcomeUnknownError,
+  ConcurrencyError,
+  DuplicateEventError,
+  InvalidEventError,
+  StaleTransactionError,
+  type ExpectedVersion,
+} from './errors';
 import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
 import { joinTexts, lookUpBroken, postgresGroupStore } from './group-writes';
 import { hasPersonal, personalSubjects, type SubjectKey } from './personal-data';
@@ -113,7 +120,10 @@ export class Appender {
       // node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it.
       const pid = (session as unknown as { processID: number | null }).processID;
       if (failureKind(e) !== 'unknown' || pid === null) throw e;
-      const [found] = await lookUpBroken(this.pool, this.schema, pid, [r]);
+      // A lookup that fails itself leaves the outcome unknown, said as such (an outage, never a 500).
+      const [found] = await lookUpBroken(this.pool, this.schema, pid, [r]).catch((lookup: unknown) => {
+        throw new AppendOutcomeUnknownError(r.streamId, lookup);
+      });
       if (found) return found;
       throw e;
     }

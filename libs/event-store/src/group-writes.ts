@@ -89,14 +89,7 @@ export async function lookUpBroken(
   pid: number,
   requests: readonly AppendRequest[],
 ): Promise<(AppendOutcome | null)[]> {
-  await pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
-  const deadline = Date.now() + ENDED_WITHIN_MS;
-  for (;;) {
-    const { rows } = await pool.query<{ alive: boolean }>('select exists (select 1 from pg_stat_activity where pid = $1) as alive', [pid]);
-    if (!rows[0]?.alive) break;
-    if (Date.now() > deadline) throw new Error(`backend ${pid} of a broken append has not ended`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await endBackend(pool, pid);
   const { rows } = await pool.query<StoredRow>(
     `select event_id::text as event_id, position, stream_version, transaction_id, hash, canonical
        from "${schema}".events where event_id = any($1::uuid[]) order by position`,
@@ -145,4 +138,19 @@ function stored(r: AppendRequest, byId: ReadonlyMap<string, StoredRow>): AppendO
  */
 export function joinTexts(texts: readonly string[]): string {
   return texts.join('\u0001');
+}
+
+/**
+ * Ends backend `pid` and waits until it is gone, so the transaction it ran has committed or rolled
+ * back for good: what a broken connection's work did can be looked up only after that.
+ */
+export async function endBackend(pool: Pool, pid: number): Promise<void> {
+  await pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
+  const deadline = Date.now() + ENDED_WITHIN_MS;
+  for (;;) {
+    const { rows } = await pool.query<{ alive: boolean }>('select exists (select 1 from pg_stat_activity where pid = $1) as alive', [pid]);
+    if (!rows[0]?.alive) return;
+    if (Date.now() > deadline) throw new Error(`backend ${pid} of a broken write has not ended`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

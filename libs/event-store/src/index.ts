@@ -21,7 +21,8 @@ export {
 } from './event-store';
 export { checkAnchor, takeAnchor, type AnchorCheck, type StoreAnchor } from './anchor';
 export { chainHash, GENESIS_HASH } from './hash-chain';
-export { GroupCommitter, type GroupCommitOptions } from './group-commit';
+export { failureKind, GroupCommitter, type GroupCommitOptions } from './group-commit';
+export { endBackend } from './group-writes';
 export { HeldBackPause } from './held-back';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
 export {

@@ -46,6 +46,27 @@ describe(`${DeciderStreams.name} in the caller's transaction`, () => {
     expect(await versions('written-1')).toEqual(['1', '2']);
   });
 
+  it('refuses a write whose expected version is stale before writing any of the others, so the transaction has no id yet', async () => {
+    await streams.append('moved-2', [counted()], 0, context);
+    const client = await f.db.pool.connect();
+    try {
+      await client.query('begin');
+      const locked = streams.inTransaction(client);
+      const writes = (moved: number) => [
+        { streamId: 'first-2', events: [counted()], expectedVersion: 0, context },
+        { streamId: 'moved-2', events: [counted()], expectedVersion: moved, context },
+      ];
+      await expect(locked.appendAll(writes(0))).rejects.toBeInstanceOf(ConcurrentChangeError);
+      // Had 'first-2' been written first, the transaction would hold an id older than any append since: stale on a retry.
+      expect((await client.query<{ xid: string | null }>('select pg_current_xact_id_if_assigned()::text as xid')).rows[0]!.xid).toBeNull();
+      expect(await locked.appendAll(writes(1))).toEqual([1, 2]);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    expect({ first: await versions('first-2'), moved: await versions('moved-2') }).toEqual({ first: ['1'], moved: ['1', '2'] });
+  });
+
   it('keeps nothing when the caller rolls back', async () => {
     const client = await f.db.pool.connect();
     try {

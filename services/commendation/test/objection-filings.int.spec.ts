@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DeciderStreams, migrate, PostgresEventStore, type StreamContext } from '@vanguard/event-store';
 import { infraConfig, isOutOfReach } from '@vanguard/infra-config';
-import { createTestSchema, seededRandom, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, CuttingProxy, seededRandom, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { ObjectionFilingsPort } from '../src/application/ports/objection-filings.port';
 import { ObjectionFilingsBusyError } from '../src/application/ports/objection-filings.port';
 import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
@@ -208,8 +208,38 @@ describe(PgObjectionFilings.name, () => {
     } finally {
       proceed();
     }
-    await expect(filing).rejects.toThrow();
+    // As an outage: the caller may send it again.
+    const failed = await filing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isOutOfReach(failed)).toBe(true);
     expect(await recordedFor(programmeId)).toEqual([]);
+  });
+
+  it('during_AnswersWhatItRecorded_WhenItsCommitsAnswerWasLostAfterItCommitted', async () => {
+    // A relay in front of Postgres cuts the lock's connection right after the server answered its COMMIT.
+    const target = new URL(url);
+    const proxy = await CuttingProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const through = new URL(url);
+    through.hostname = '127.0.0.1';
+    through.port = String(proxy.port);
+    const cut = new PgObjectionFilings(through.toString(), streams, WAIT_MS, undefined, now);
+    try {
+      const programmeId = randomUUID();
+      const filed = cut.during(programmeId, now(), async (locked) => {
+        const version = await record(locked, programmeId, 1);
+        proxy.cutAfterAnswerTo('commit');
+        return version;
+      });
+      await expect(filed).resolves.toBe(1);
+      expect(proxy.cuts).toBe(1);
+      expect(await recordedFor(programmeId)).toEqual([1]);
+      expect(await advisoryLocksOf(programmeId)).toBe(0);
+    } finally {
+      await cut.onModuleDestroy();
+      await proxy.close();
+    }
   });
 
   it('during_RefusesAsBusy_AFilingWhoseAppendWaitedOutItsLockTimeoutOnItsStream', async () => {

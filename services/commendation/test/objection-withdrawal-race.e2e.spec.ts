@@ -42,7 +42,7 @@ const running = new AsyncLocalStorage<Steps>();
 
 /** The real port, yielding after each read and before each append as the running command's steps say. */
 class SteppedStreams implements StreamsPort {
-  constructor(private readonly real: StreamsPort) {}
+  constructor(private readonly real: StreamsPort & Partial<Pick<DeciderStreams, 'inTransaction'>>) {}
 
   async load<C, S, E>(streamId: string, decider: Decider<C, S, E>): Promise<Loaded<S>> {
     const loaded = await this.real.load(streamId, decider);
@@ -67,7 +67,8 @@ class SteppedStreams implements StreamsPort {
 
   /** The streams a filing's or a notice's run appends through, in its lock's transaction (ADR 0113): stepped alike. */
   inTransaction(client: PoolClient): StreamsPort {
-    return new SteppedStreams((this.real as DeciderStreams).inTransaction(client));
+    if (!this.real.inTransaction) throw new Error('the lock transaction has no streams of its own to step');
+    return new SteppedStreams(this.real.inTransaction(client));
   }
 }
 

@@ -5,7 +5,7 @@ import { Client, type Pool, type PoolClient } from 'pg';
 import { configureHttpApp } from '@vanguard/http';
 import { demoOrgId, infraConfig } from '@vanguard/infra-config';
 import { PgInbox } from '@vanguard/messaging';
-import { PostgresEventStore } from '@vanguard/event-store';
+import { PostgresEventStore, type DeciderStreams } from '@vanguard/event-store';
 import { CLOCK, type ClockPort } from '../../src/application/ports/clock.port';
 import { STREAMS, type StreamsPort } from '../../src/application/ports/streams.port';
 import { commendationConfig, type CommendationConfig } from '../../src/commendation.config';
@@ -46,7 +46,8 @@ export class MovableClock implements ClockPort {
 export async function createCommendationTestApp(
   clock: ClockPort,
   overrides: Partial<CommendationConfig> = {},
-  streams?: (real: StreamsPort) => StreamsPort,
+  // The lock's transaction's streams too (PgObjectionFilings appends a run's events through them, ADR 0113).
+  streams?: (real: DeciderStreams) => StreamsPort & Pick<DeciderStreams, 'inTransaction'>,
 ): Promise<INestApplication> {
   await prepareCommendationTestDatabase();
   const base = commendationConfig(infraConfig(), 'test');

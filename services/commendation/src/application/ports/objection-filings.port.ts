@@ -1,5 +1,5 @@
-import type { StreamsPort } from './streams.port';
 import { DomainError } from '@vanguard/kernel';
+import type { StreamsPort } from './streams.port';
 
 export const OBJECTION_FILINGS = Symbol('OBJECTION_FILINGS');
 

@@ -1,6 +1,6 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
-import type { DeciderStreams } from '@vanguard/event-store';
+import { endBackend, failureKind, StaleTransactionError, type DeciderStreams } from '@vanguard/event-store';
 import { ObjectionFilingsBusyError, type ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
 import type { StreamsPort } from '../../application/ports/streams.port';
 import { heardPool } from '@vanguard/observability';
@@ -69,7 +69,8 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     const lost = (e: Error) => this.log.error(`the lock connection of programme ${programmeId} failed: ${e.message}`);
     client.on('error', lost);
     try {
-      await client.query('begin');
+      // Read committed, as the appends' checks of the versions they hold assume, whatever the database's default.
+      await client.query('begin isolation level read committed');
       // A holder whose host vanished would keep the lock until TCP gave up on it (hours): its
       // transaction, idle while the run works elsewhere, is ended by the database after `idleMs`.
       await client.query(`select set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)`, [
@@ -83,25 +84,67 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
       client.release(broken);
       throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError('decision') : e;
     }
-    let committed = false;
+    let ran = false;
+    let finished = false;
     let broken: Error | undefined;
     try {
-      const done = await run(this.streams.inTransaction(client)).catch((e: unknown) => {
+      const streams = this.streams.inTransaction(client);
+      // Kept past its run, the lock's streams would append in the next run's transaction on this connection.
+      const open =
+        <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+        (...a: A) =>
+          ran ? Promise.reject(new Error(`the objection lock of programme ${programmeId} is no longer held`)) : f(...a);
+      const done = await run({
+        load: (id, d) => streams.load(id, d),
+        append: open(streams.append.bind(streams)),
+        appendAll: open(streams.appendAll.bind(streams)),
+      }).catch((e: unknown) => {
         // The transaction's lock_timeout bounds the appends' stream locks too: a wait that long is load, not a fault.
-        throw (e as { code?: string }).code === '55P03' ? new ObjectionFilingsBusyError('crowd') : e;
-      });
-      // The lock and the appends end together: a lock lost under the run fails this, and nothing it appended is kept.
-      await client.query('commit').catch((e: Error) => {
-        broken = e;
+        if ((e as { code?: string }).code === '55P03') throw new ObjectionFilingsBusyError('crowd');
+        // Its id older than a rival append's to the same stream: only a new transaction can append (the caller's next try).
+        if (e instanceof StaleTransactionError) throw new ObjectionFilingsBusyError('moving', 1);
         throw e;
       });
-      committed = true;
+      ran = true;
+      const { rows } = await client.query<{ xid: string | null }>('select pg_current_xact_id_if_assigned()::text as xid');
+      // The lock and the appends end together: a lock lost under the run fails this, and nothing it appended is kept.
+      let command: string;
+      try {
+        command = (await client.query('commit')).command;
+      } catch (e) {
+        broken = e instanceof Error ? e : new Error(String(e));
+        if (!(await this.committedAfterAll(client, rows[0]?.xid ?? null, e))) throw e;
+        command = 'COMMIT';
+      } finally {
+        finished = true;
+      }
+      // Postgres answers COMMIT of a transaction an error aborted with ROLLBACK, not an error.
+      if (command !== 'COMMIT') throw new Error(`the objection lock's transaction of programme ${programmeId} rolled back`);
       return done;
     } finally {
+      ran = true;
       // Heard until it is back in the pool: the rollback's round trip can meet a dying connection too.
-      if (!committed && !broken) broken = await end(client);
+      if (!finished) broken = await end(client);
       client.removeListener('error', lost);
       client.release(broken);
+    }
+  }
+
+  /**
+   * Whether a transaction whose COMMIT lost its answer committed: its backend is ended and waited
+   * for first, then its id's status asked. One that wrote nothing (no id) changed nothing either way.
+   */
+  private async committedAfterAll(client: PoolClient, xid: string | null, failure: unknown): Promise<boolean> {
+    // node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it.
+    const pid = (client as unknown as { processID: number | null }).processID;
+    if (failureKind(failure) !== 'unknown' || pid === null) return false;
+    try {
+      await endBackend(this.pool, pid);
+      if (xid === null) return true;
+      const { rows } = await this.pool.query<{ status: string | null }>('select pg_xact_status($1::xid8) as status', [xid]);
+      return rows[0]?.status === 'committed';
+    } catch {
+      return false;
     }
   }
 }

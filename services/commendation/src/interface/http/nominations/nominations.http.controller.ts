@@ -173,7 +173,7 @@ export class NominationsHttpController {
     403: ['NOMINATION.NOT_AWARDING_BODY: only the awarding body decides'],
     404: ['NOMINATION.NOT_FOUND: unknown, or outside your subtree and the nomination’s review chain'],
     409: [
-      'OBJECTIONS.BUSY: an objection was being filed for longer than the wait, or it is the first 25 s of a day in China, when objections sent before midnight may still be on their way (ADR 0113); nothing was decided, and Retry-After says when to ask again',
+      'OBJECTIONS.BUSY: an objection was being filed for longer than the wait, or the nomination’s stream was held that long, or it is the first 25 s of a day in China, when objections sent before midnight may still be on their way (ADR 0113); nothing was decided, and Retry-After says when to ask again',
       'OBJECTIONS.CATCHING_UP: objections just filed are still being recorded; try again shortly',
       'OBJECTIONS.INCOMPLETE: an objection event could not be recorded; no decision until an operator rebuilds',
       'NOMINATION.NOT_SHORTLISTED: only a shortlisted nomination is decided',
