@@ -40,6 +40,18 @@ const codeOf = (e: unknown): string | undefined => {
  * "try again later". Two lists had drifted: HTTP answered a dropped connection (08006) 500.
  */
 export function isOutOfReach(e: unknown): boolean {
+  // The event store's "outcome unknown" is an outage when what made it so was one (its lookup could
+  // not reach the database). Only such wrappers are looked through: any other error that merely
+  // carries an outage as its cause (a 400 built around a client's reset socket, say) keeps its meaning.
+  const code = codeOf(e);
+  if (code !== undefined && LOOKED_THROUGH.has(code) && reachedNot((e as { cause?: unknown }).cause)) return true;
+  return reachedNot(e);
+}
+
+/** Errors that say only that something else failed: their cause tells whether it was an outage. */
+const LOOKED_THROUGH: ReadonlySet<string> = new Set(['EVENT_STORE.APPEND_OUTCOME_UNKNOWN']);
+
+function reachedNot(e: unknown): boolean {
   const code = codeOf(e);
   if (code !== undefined && NOT_AN_OUTAGE.has(code)) return false;
   if (code !== undefined && (UNREACHABLE_CODES.has(code) || (code.length === 5 && UNREACHABLE_CLASSES.includes(code.slice(0, 2)))))
