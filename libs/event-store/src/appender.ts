@@ -9,7 +9,7 @@ import {
   type ExpectedVersion,
 } from './errors';
 import { failureKind, GroupCommitter, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit';
-import { joinTexts, lookUpBroken, postgresGroupStore } from './group-writes';
+import { backendPid, joinTexts, lookUpBroken, postgresGroupStore } from './group-writes';
 import { hasPersonal, personalSubjects, type SubjectKey } from './personal-data';
 import type { PersonalKeys } from './personal-keys';
 import { CONCURRENCY_SQLSTATE, STALE_TRANSACTION_SQLSTATE } from './schema';
@@ -117,8 +117,7 @@ export class Appender {
     try {
       return await this.writeOne(r, session);
     } catch (e) {
-      // node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it.
-      const pid = (session as unknown as { processID: number | null }).processID;
+      const pid = backendPid(session);
       if (failureKind(e) !== 'unknown' || pid === null) throw e;
       // A lookup that fails itself leaves the outcome unknown, said as such (an outage, never a 500).
       const [found] = await lookUpBroken(this.pool, this.schema, pid, [r]).catch((lookup: unknown) => {

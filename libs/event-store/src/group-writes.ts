@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { failureKind, type AppendedRow, type AppendOutcome, type AppendRequest, type GroupStore } from './group-commit';
 
 interface Statement {
@@ -57,8 +57,7 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
       });
       return outcomes(requests, rows);
     } catch (e) {
-      // node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it.
-      const pid = (client as unknown as { processID: number | null }).processID;
+      const pid = backendPid(client);
       if (e instanceof Object && pid !== null) backends.set(e, pid);
       if (failureKind(e) === 'unknown') broken = e instanceof Error ? e : new Error(String(e));
       throw e;
@@ -138,6 +137,11 @@ function stored(r: AppendRequest, byId: ReadonlyMap<string, StoredRow>): AppendO
  */
 export function joinTexts(texts: readonly string[]): string {
   return texts.join('\u0001');
+}
+
+/** The backend a connection runs on: node-postgres keeps its pid from BackendKeyData; its types do not declare it. */
+export function backendPid(client: ClientBase): number | null {
+  return (client as unknown as { processID: number | null }).processID;
 }
 
 /**

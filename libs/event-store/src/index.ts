@@ -22,7 +22,7 @@ export {
 export { checkAnchor, takeAnchor, type AnchorCheck, type StoreAnchor } from './anchor';
 export { chainHash, GENESIS_HASH } from './hash-chain';
 export { failureKind, GroupCommitter, type GroupCommitOptions } from './group-commit';
-export { endBackend } from './group-writes';
+export { backendPid, endBackend } from './group-writes';
 export { HeldBackPause } from './held-back';
 export { isForgotten, personal, FORGOTTEN_KEY, type ForgottenValue } from './personal-data';
 export {

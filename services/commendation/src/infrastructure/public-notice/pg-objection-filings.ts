@@ -1,6 +1,6 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
-import { endBackend, failureKind, StaleTransactionError, type DeciderStreams } from '@vanguard/event-store';
+import { backendPid, endBackend, failureKind, StaleTransactionError, type DeciderStreams } from '@vanguard/event-store';
 import { ObjectionFilingsBusyError, type ObjectionFilingsPort } from '../../application/ports/objection-filings.port';
 import type { StreamsPort } from '../../application/ports/streams.port';
 import { heardPool } from '@vanguard/observability';
@@ -135,8 +135,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
    * for first, then its id's status asked. One that wrote nothing (no id) changed nothing either way.
    */
   private async committedAfterAll(client: PoolClient, xid: string | null, failure: unknown): Promise<boolean> {
-    // node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it.
-    const pid = (client as unknown as { processID: number | null }).processID;
+    const pid = backendPid(client);
     if (failureKind(failure) !== 'unknown' || pid === null) return false;
     try {
       await endBackend(this.pool, pid);

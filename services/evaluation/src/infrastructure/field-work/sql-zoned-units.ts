@@ -1,5 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-import type { DeciderStreams } from '@vanguard/event-store';
+import type { Pool } from 'pg';
+import { backendPid, type DeciderStreams } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
 import type { LockedAppend, ZonedUnitsPort } from '../../application/ports/zoned-units.port';
 
@@ -80,7 +80,7 @@ export class SqlZonedUnits implements ZonedUnitsPort {
           });
         // A connection whose unlock failed may still hold the lock: destroyed, not pooled, and its
         // backend ended, since a cut that left it running would keep the campaign busy until TCP gives up.
-        const pid = processId(client);
+        const pid = backendPid(client);
         client.release(broken);
         if (broken && pid !== null) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
       }
@@ -88,9 +88,4 @@ export class SqlZonedUnits implements ZonedUnitsPort {
       await new Promise((r) => setTimeout(r, pause));
     }
   }
-}
-
-/** node-postgres keeps the backend's pid from BackendKeyData; its types do not declare it. */
-function processId(client: PoolClient): number | null {
-  return (client as unknown as { processID: number | null }).processID;
 }
