@@ -4,6 +4,7 @@ import { DeciderStreams, migrate, PostgresEventStore, type StreamContext } from 
 import { infraConfig, isOutOfReach } from '@vanguard/infra-config';
 import { createTestSchema, CuttingProxy, seededRandom, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { ObjectionFilingsPort } from '../src/application/ports/objection-filings.port';
+import type { StreamsPort } from '../src/application/ports/streams.port';
 import { ObjectionFilingsBusyError } from '../src/application/ports/objection-filings.port';
 import { PgObjectionFilings } from '../src/infrastructure/public-notice/pg-objection-filings';
 
@@ -240,6 +241,15 @@ describe(PgObjectionFilings.name, () => {
       await cut.onModuleDestroy();
       await proxy.close();
     }
+  });
+
+  it('during_RefusesAnAppendThroughStreamsKeptPastTheRun', async () => {
+    // Kept, they would append in the next run's transaction on that pooled connection, under its lock.
+    const programmeId = randomUUID();
+    let kept: StreamsPort | undefined;
+    await filings.during(programmeId, now(), (locked) => Promise.resolve(void (kept = locked)));
+    await expect(record(kept!, programmeId, 1)).rejects.toThrow(/no longer held/);
+    expect(await recordedFor(programmeId)).toEqual([]);
   });
 
   it('during_RefusesAsBusy_AFilingWhoseAppendWaitedOutItsLockTimeoutOnItsStream', async () => {
