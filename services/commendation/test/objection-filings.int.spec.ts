@@ -273,6 +273,52 @@ describe(PgObjectionFilings.name, () => {
     expect(await advisoryLocksOf(programmeId)).toBe(0);
   });
 
+  it('during_RefusesAsMoving_AFilingWhoseTransactionIdIsOlderThanARivalAppendToItsStream_AndKeepsNothing', async () => {
+    // The run's first append gives its transaction an id; a rival then appends to the second
+    // stream and commits with a newer one: the run's append to that stream would break its order.
+    const programmeId = randomUUID();
+    const second = `objection-${randomUUID()}`;
+    await expect(
+      filings.during(programmeId, now(), async (locked) => {
+        await record(locked, programmeId, 1);
+        await streams.append(second, [{ type: 'test.ObjectionFiled', data: { programmeId: 'rival', filing: 0 } }], 0, ctx);
+        await locked.append(second, [{ type: 'test.ObjectionFiled', data: { programmeId, filing: 2 } }], 1, ctx);
+      }),
+    ).rejects.toMatchObject({ behind: 'moving', retryAfterSec: 1 });
+    expect(await recordedFor(programmeId)).toEqual([]);
+    expect(await advisoryLocksOf(programmeId)).toBe(0);
+  });
+
+  it('during_FailsARunWhoseTransactionAnErrorAborted_ThoughTheRunSwallowedIt_AndKeepsNothing', async () => {
+    // A run cannot take an aborted transaction's end for a commit (Postgres answers its COMMIT
+    // ROLLBACK, not an error). Streams whose append aborts the lock's transaction, as a failed
+    // statement outside a savepoint would, and a run that swallows nothing but gets no error back.
+    const aborting = new PgObjectionFilings(
+      url,
+      {
+        inTransaction: (client) => ({
+          ...streams.inTransaction(client),
+          append: async () => {
+            await client.query('select 1/0').catch(() => undefined);
+            return 1;
+          },
+        }),
+      },
+      WAIT_MS,
+      undefined,
+      now,
+    );
+    const programmeId = randomUUID();
+    try {
+      await expect(filings.during(programmeId, now(), (locked) => record(locked, programmeId, 1))).resolves.toBe(1);
+      await expect(aborting.during(programmeId, now(), (locked) => record(locked, programmeId, 2))).rejects.toThrow(/aborted|rolled back/);
+      expect(await recordedFor(programmeId)).toEqual([1]);
+      expect(await advisoryLocksOf(programmeId)).toBe(0);
+    } finally {
+      await aborting.onModuleDestroy();
+    }
+  });
+
   it('during_RefusesAFilingThatHeldItsLockOnlyPastTheGraceOfItsArrival_AndRunsNothing', async () => {
     const programmeId = randomUUID();
     const arrivedAt = now();
