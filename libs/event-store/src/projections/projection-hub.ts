@@ -2,6 +2,7 @@ import type { PostgresEventStore } from '../event-store';
 import type { Subscription } from '../subscription';
 import type { RecordedEvent } from '../types';
 import { applyOrPark, ParkedEvents, type ParkReason } from './parked-events';
+import { backendPid } from '../group-writes';
 import { rebuildProjections } from './rebuild';
 import type { ReadModel, ReadModelDefinition } from './read-model';
 
@@ -101,7 +102,7 @@ export class ProjectionHub {
   /** Builds every registered read model the shared checkpoint does not cover yet, then records it as covered. */
   private async join(): Promise<void> {
     const s = this.store.schema;
-    const lock = ['vanguard-projection-hub', `${s}.${this.options.subscription}`];
+    const lock: [string, string] = ['vanguard-projection-hub', `${s}.${this.options.subscription}`];
     const client = await this.store.pool.connect();
     // The lock is this connection's session's: failed (cut, its backend ended), it is gone, and a
     // rebuild going on without it could run beside another instance's. Heard, it stops the rebuild.
@@ -128,13 +129,24 @@ export class ProjectionHub {
           return d;
         });
         this.options.log?.(`building ${joining.join(', ')} from the store before it joins the shared subscription`);
-        await rebuildProjections(this.store.pool, this.store, definitions, { onParked: this.options.onParked, signal: lockLost.signal });
+        // The signal stops it when the lock's loss is heard; the held lock, checked at the swap, when it was not.
+        const pid = backendPid(client);
+        await rebuildProjections(this.store.pool, this.store, definitions, {
+          onParked: this.options.onParked,
+          signal: lockLost.signal,
+          ...(pid === null ? {} : { heldLock: { pid, keys: lock } }),
+        });
       }
       await client.query(`insert into "${s}".projection_hub_members (name) select unnest($1::text[]) on conflict do nothing`, [joining]);
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', lock).catch(() => undefined);
-      if (!lockLost.signal.aborted) client.off('error', lost);
-      client.release(lockLost.signal.aborted);
+      // A connection that cannot unlock is not one to hand out again, heard failing or not.
+      const unlocked = await client.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', lock).then(
+        () => true,
+        () => false,
+      );
+      // Kept heard on one that failed: its end may still bring an error event.
+      if (!lockLost.signal.aborted && unlocked) client.off('error', lost);
+      client.release(lockLost.signal.aborted || !unlocked);
     }
   }
 }

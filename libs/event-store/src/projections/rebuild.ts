@@ -20,6 +20,17 @@ export interface RebuildOptions {
    * projection hub's when the connection holding its lock fails: the rebuild is no longer its alone).
    */
   readonly signal?: AbortSignal;
+  /**
+   * The session advisory lock the rebuild runs under (`pg_advisory_lock(hashtext(keys[0]),
+   * hashtext(keys[1]))` held by backend `pid`): checked inside the swap's transaction, once the live
+   * tables are locked, so a lock lost unheard (its backend ended beyond a partition) swaps nothing in.
+   */
+  readonly heldLock?: HeldLock;
+}
+
+export interface HeldLock {
+  readonly pid: number;
+  readonly keys: readonly [string, string];
 }
 
 export interface RebuildReport {
@@ -87,7 +98,7 @@ export async function rebuildProjections(
     await next.catch(() => undefined);
     options.signal?.throwIfAborted();
     const before = done;
-    done += await swap(client, store, applyAll, forgetUnparked, tables, at, pageSize, options.lockTimeoutMs ?? 5000);
+    done += await swap(client, store, applyAll, forgetUnparked, tables, at, pageSize, options.lockTimeoutMs ?? 5000, options.heldLock);
     options.onProgress?.(done, done);
     return { projections: definitions.map((d) => d.name), events: done, caughtUpUnderLock: done - before, ms: Date.now() - started };
   } catch (e) {
@@ -174,6 +185,7 @@ async function swap(
   from: GlobalCheckpoint,
   pageSize: number,
   lockTimeoutMs: number,
+  heldLock: HeldLock | undefined,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     await client.query('begin');
@@ -186,6 +198,10 @@ async function swap(
           .map((t) => `"${t}"`)
           .join(', ')} in access exclusive mode`,
       );
+      // Checked with the live tables locked: another holder's swap waits for this transaction, so
+      // the lock, held now, cannot have passed to a rival that swaps first.
+      if (heldLock && !(await holds(client, heldLock)))
+        throw new Error(`the rebuild's lock (${heldLock.keys.join(' ')}) is no longer held by backend ${heldLock.pid}: nothing swapped in`);
       const caughtUp = await catchUp(store, applyAll, from, pageSize);
       // In the swap's transaction: the record and the tables change together.
       await forgetUnparked();
@@ -198,6 +214,15 @@ async function swap(
       if ((e as { code?: string }).code !== '55P03' || attempt >= 10) throw e;
     }
   }
+}
+
+async function holds(client: PoolClient, { pid, keys }: HeldLock): Promise<boolean> {
+  const { rows } = await client.query<{ held: boolean }>(
+    `select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = $1
+                       and classid = hashtext($2)::oid and objid = hashtext($3)::oid and objsubid = 2) as held`,
+    [pid, keys[0], keys[1]],
+  );
+  return rows[0]?.held === true;
 }
 
 /**
