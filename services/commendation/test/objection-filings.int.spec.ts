@@ -291,18 +291,22 @@ describe(PgObjectionFilings.name, () => {
 
   it('during_FailsARunWhoseTransactionAnErrorAborted_ThoughTheRunSwallowedIt_AndKeepsNothing', async () => {
     // A run cannot take an aborted transaction's end for a commit (Postgres answers its COMMIT
-    // ROLLBACK, not an error). Streams whose append aborts the lock's transaction, as a failed
-    // statement outside a savepoint would, and a run that swallows nothing but gets no error back.
+    // ROLLBACK, not an error). Streams whose append writes, then aborts the lock's transaction as a
+    // failed statement outside a savepoint would, and answers as if nothing went wrong.
     const aborting = new PgObjectionFilings(
       url,
       {
-        inTransaction: (client) => ({
-          ...streams.inTransaction(client),
-          append: async () => {
-            await client.query('select 1/0').catch(() => undefined);
-            return 1;
-          },
-        }),
+        inTransaction: (client) => {
+          const real = streams.inTransaction(client);
+          return {
+            ...real,
+            append: async (...a: Parameters<typeof real.append>) => {
+              const next = await real.append(...a);
+              await client.query('select 1/0').catch(() => undefined);
+              return next;
+            },
+          };
+        },
       },
       WAIT_MS,
       undefined,
