@@ -114,11 +114,11 @@ export class Appender {
   }
 
   private async writeOwnStatement(r: AppendRequest, session: ClientBase): Promise<AppendOutcome> {
+    const pid = await backendPid(session);
     try {
       return await this.writeOne(r, session);
     } catch (e) {
-      const pid = backendPid(session);
-      if (failureKind(e) !== 'unknown' || pid === null) throw e;
+      if (failureKind(e) !== 'unknown') throw e;
       // A lookup that fails itself leaves the outcome unknown, said as such (an outage, never a 500).
       const [found] = await lookUpBroken(this.pool, this.schema, pid, [r]).catch((lookup: unknown) => {
         throw new AppendOutcomeUnknownError(r.streamId, lookup);

@@ -37,6 +37,11 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
 
   async function write(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     const client = await pool.connect();
+    // Failed, this is as a failed connect: nothing was sent.
+    const pid = await backendPid(client).catch((e: unknown) => {
+      client.release(e instanceof Error ? e : new Error(String(e)));
+      throw e;
+    });
     // A connection that breaks mid-query fails the query and then also emits 'error'; the
     // query's failure is the one that counts.
     const ignore = () => undefined;
@@ -57,8 +62,7 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
       });
       return outcomes(requests, rows);
     } catch (e) {
-      const pid = backendPid(client);
-      if (e instanceof Object && pid !== null) backends.set(e, pid);
+      if (e instanceof Object) backends.set(e, pid);
       if (failureKind(e) === 'unknown') broken = e instanceof Error ? e : new Error(String(e));
       throw e;
     } finally {
@@ -139,9 +143,20 @@ export function joinTexts(texts: readonly string[]): string {
   return texts.join('\u0001');
 }
 
-/** The backend a connection runs on: node-postgres keeps its pid from BackendKeyData; its types do not declare it. */
-export function backendPid(client: ClientBase): number | null {
-  return (client as unknown as { processID: number | null }).processID;
+const pids = new WeakMap<ClientBase, number>();
+
+/**
+ * The backend a connection runs on, asked of Postgres once per connection. Not the pid of the
+ * login's BackendKeyData, which node-postgres keeps: a pooler in session mode (PgBouncer) sends its
+ * own key there, and ending that "backend" would end none, or another. Asked while the connection
+ * is sound, before the statement whose loss it will be needed for.
+ */
+export async function backendPid(client: ClientBase): Promise<number> {
+  const known = pids.get(client);
+  if (known !== undefined) return known;
+  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+  pids.set(client, rows[0]!.pid);
+  return rows[0]!.pid;
 }
 
 /**

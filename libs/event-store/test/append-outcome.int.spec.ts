@@ -95,6 +95,47 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
     expect(rows.map((r) => r.v)).toEqual(['1', '2']);
   });
 
+  it('ends a cut group’s backend before looking it up behind a pooler that hides backend pids, and stores it once', async () => {
+    // A pooler in session mode hands the client a key of its own for a pid. The group's backend,
+    // waiting on a lock when its connection is cut, does not notice: looked up without ending it
+    // (the wrong pid), the group would be written again beside it, and both would commit.
+    const url = new URL(f.db.url);
+    const hiding = await CuttingProxy.start({ host: url.hostname, port: Number(url.port || 5432) }, { hideBackendKeys: true });
+    url.hostname = '127.0.0.1';
+    url.port = String(hiding.port);
+    const hidden = new Pool({ connectionString: url.toString(), max: 2, application_name: APP });
+    hidden.on('error', () => undefined);
+    try {
+      const sut = new PostgresEventStore(hidden, { schema: f.db.schema, groupCommit: { maxInFlight: 1 } });
+      const release = await holdInserts();
+      let appended: ReturnType<typeof told>;
+      try {
+        appended = told(sut.append('hidden-a', [counted()], { expectedVersion: 'no_stream', context }));
+        const pid = await waitUntil('the group to wait for the lock', async () => {
+          const { rows } = await f.admin.query<{ pid: number }>(
+            `select pid from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and query like '%append_events_many%'`,
+            [APP],
+          );
+          return rows[0]?.pid;
+        });
+        hiding.cutAll();
+        await waitUntil(
+          'the cut group’s backend to be ended',
+          async () => (await f.admin.query('select 1 from pg_stat_activity where pid = $1', [pid])).rows.length === 0,
+          { timeoutMs: 10_000 },
+        );
+      } finally {
+        await release();
+      }
+      expect(await appended).toEqual({ version: 1 });
+      const { rows } = await f.admin.query(`select 1 from "${f.db.schema}".events where stream_id = 'hidden-a'`);
+      expect(rows).toHaveLength(1);
+    } finally {
+      await hidden.end();
+      await hiding.close();
+    }
+  });
+
   // A session's own statement (DeciderStreams.appendOn, the append a session lock guards).
   it('looks up an append on a held session whose answer was lost: stored, it succeeded, once', async () => {
     const streams = new DeciderStreams(new PostgresEventStore(pool, { schema: f.db.schema }));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ProjectionHub, type PostgresEventStore, type Queryable, type ReadModelDefinition } from '../src';
-import { waitUntil } from '@vanguard/testing';
+import { Pool } from 'pg';
+import { PostgresEventStore, ProjectionHub, type Queryable, type ReadModelDefinition } from '../src';
+import { CuttingProxy, waitUntil } from '@vanguard/testing';
 import { context, storeFixture, type StoreFixture } from './fixtures';
 
 /** A read model that records each event id it was given: redelivery changes nothing. */
@@ -70,6 +71,48 @@ describe(ProjectionHub.name, () => {
     expect(rows.map((r) => r.subscription)).toEqual(['test.projections']);
     const members = await f.db.pool.query<{ name: string }>(`select name from projection_hub_members order by 1`);
     expect(members.rows.map((r) => r.name)).toEqual(['test.first', 'test.late']);
+  });
+
+  it('builds a joining read model behind a pooler that hides backend pids: its lock is checked by the backend’s own', async () => {
+    for (const t of ['pooled_first', 'pooled_late']) await f.db.pool.query(`create table "${t}" (event_id uuid primary key)`);
+    const pooled = [seen('test.pooled-first', 'pooled_first'), seen('test.pooled-late', 'pooled_late')];
+    const options = { subscription: 'test.pooled', definitions: pooled };
+    const first = ProjectionHub.of(f.store(), options);
+    first.register(
+      'test.pooled-first',
+      pooled[0]!.create(f.db.pool, (t) => t),
+    );
+    await first.start();
+    await append(f.store(), 5);
+    try {
+      await waitUntil('the first hub to follow the store', async () => (await count('pooled_first')) >= 5);
+    } finally {
+      await first.stop();
+    }
+
+    const url = new URL(f.db.url);
+    const proxy = await CuttingProxy.start({ host: url.hostname, port: Number(url.port || 5432) }, { hideBackendKeys: true });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const pool = new Pool({ connectionString: url.toString(), max: 4 });
+    const second = ProjectionHub.of(new PostgresEventStore(pool, { schema: f.db.schema }), options);
+    try {
+      for (const d of pooled)
+        second.register(
+          d.name,
+          d.create(pool, (t) => t),
+        );
+      await second.start();
+      await waitUntil('the joined read model to hold the store', async () => (await count('pooled_late')) >= 5);
+    } finally {
+      await second.stop();
+      await pool.end();
+      await proxy.close();
+    }
+    const members = await f.db.pool.query<{ name: string }>(
+      `select name from projection_hub_members where name like 'test.pooled%' order by 1`,
+    );
+    expect(members.rows.map((r) => r.name)).toEqual(['test.pooled-first', 'test.pooled-late']);
   });
 
   it('refuses a read model registered after the hub started: it would silently start mid-store', async () => {
@@ -153,9 +196,10 @@ describe(ProjectionHub.name, () => {
     const started = second.start();
     const holder = await waitUntil('the join to hold its lock while it builds', async () => {
       const { rows } = await f.admin.query<{ pid: number }>(
-        `select l.pid from pg_locks l join pg_stat_activity a using (pid)
-          where l.locktype = 'advisory' and l.granted and a.query like $1`,
-        [`%"${f.db.schema}".subscription_checkpoints%`],
+        `select pid from pg_locks where locktype = 'advisory' and granted and classid = hashtext('vanguard-projection-hub')::oid
+            and objid = hashtext($1)::oid and objsubid = 2
+            and to_regclass($2) is not null`,
+        [`${f.db.schema}.${names.subscription}`, `"${f.db.schema}"."${names.cut}__rebuild"`],
       );
       return rows[0];
     });

@@ -113,6 +113,8 @@ export class ProjectionHub {
       await client.query(
         `create table if not exists "${s}".projection_hub_members (name text primary key, joined_at timestamptz not null default now())`,
       );
+      // The backend's own pid, to check the lock by at the rebuild's swap (a pooler's key is not it).
+      const pid = await backendPid(client);
       await client.query('select pg_advisory_lock(hashtext($1), hashtext($2))', lock);
       await this.parked.ensureTable(client);
       const { rows } = await client.query<{ name: string }>(`select name from "${s}".projection_hub_members`);
@@ -130,11 +132,10 @@ export class ProjectionHub {
         });
         this.options.log?.(`building ${joining.join(', ')} from the store before it joins the shared subscription`);
         // The signal stops it when the lock's loss is heard; the held lock, checked at the swap, when it was not.
-        const pid = backendPid(client);
         await rebuildProjections(this.store.pool, this.store, definitions, {
           onParked: this.options.onParked,
           signal: lockLost.signal,
-          ...(pid === null ? {} : { heldLock: { pid, keys: lock } }),
+          heldLock: { pid, keys: lock },
         });
       }
       await client.query(`insert into "${s}".projection_hub_members (name) select unnest($1::text[]) on conflict do nothing`, [joining]);

@@ -76,6 +76,7 @@ export async function rebuildProjections(
     let heldBackSince = 0;
     for (;;) {
       options.signal?.throwIfAborted();
+      await stillHeld(client, options.heldLock);
       const page = await next;
       if (!page.events.length) {
         // Events past this point have committed but an older transaction (anywhere on the server)
@@ -104,8 +105,14 @@ export async function rebuildProjections(
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
     for (const t of tables) await client.query(`drop table if exists "${shadow(t)}"`).catch(() => undefined);
-    // Each page committed its parked rows; a rebuild that swapped nothing in takes back those it added.
-    await discardNew().catch(() => undefined);
+    // Each page committed its parked rows; a rebuild that swapped nothing in takes back those it
+    // added, unless its lock is gone: a rival holding it now may count on them (its park of one of
+    // those events found it parked already), and its own swap keeps only the ones it parked.
+    const held = await stillHeld(client, options.heldLock).then(
+      () => true,
+      () => false,
+    );
+    if (held) await discardNew().catch(() => undefined);
     throw e;
   } finally {
     client.release();
@@ -200,8 +207,7 @@ async function swap(
       );
       // Checked with the live tables locked: another holder's swap waits for this transaction, so
       // the lock, held now, cannot have passed to a rival that swaps first.
-      if (heldLock && !(await holds(client, heldLock)))
-        throw new Error(`the rebuild's lock (${heldLock.keys.join(' ')}) is no longer held by backend ${heldLock.pid}: nothing swapped in`);
+      await stillHeld(client, heldLock);
       const caughtUp = await catchUp(store, applyAll, from, pageSize);
       // In the swap's transaction: the record and the tables change together.
       await forgetUnparked();
@@ -214,6 +220,12 @@ async function swap(
       if ((e as { code?: string }).code !== '55P03' || attempt >= 10) throw e;
     }
   }
+}
+
+/** Throws unless backend `pid` still holds the lock (nothing to check without one). */
+async function stillHeld(client: PoolClient, lock: HeldLock | undefined): Promise<void> {
+  if (lock && !(await holds(client, lock)))
+    throw new Error(`the rebuild's lock (${lock.keys.join(' ')}) is no longer held by backend ${lock.pid}: nothing swapped in`);
 }
 
 async function holds(client: PoolClient, { pid, keys }: HeldLock): Promise<boolean> {

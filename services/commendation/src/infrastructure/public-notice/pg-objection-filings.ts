@@ -68,7 +68,10 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
     // A checked-out client's connection error has no other listener: unheard, it ends the process.
     const lost = (e: Error) => this.log.error(`the lock connection of programme ${programmeId} failed: ${e.message}`);
     client.on('error', lost);
+    let pid: number;
     try {
+      // Known before the run, to end its backend by if the COMMIT's answer is lost.
+      pid = await backendPid(client);
       // Read committed, as the appends' checks of the versions they hold assume, whatever the database's default.
       await client.query('begin isolation level read committed');
       // A holder whose host vanished would keep the lock until TCP gave up on it (hours): its
@@ -114,7 +117,7 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
         await client.query('commit');
       } catch (e) {
         broken = e instanceof Error ? e : new Error(String(e));
-        if (!(await this.committedAfterAll(client, rows[0]?.xid ?? null, e))) throw e;
+        if (!(await this.committedAfterAll(pid, rows[0]?.xid ?? null, e))) throw e;
       } finally {
         finished = true;
       }
@@ -132,9 +135,8 @@ export class PgObjectionFilings implements ObjectionFilingsPort, OnModuleDestroy
    * Whether a transaction whose COMMIT lost its answer committed: its backend is ended and waited
    * for first, then its id's status asked. One that wrote nothing (no id) changed nothing either way.
    */
-  private async committedAfterAll(client: PoolClient, xid: string | null, failure: unknown): Promise<boolean> {
-    const pid = backendPid(client);
-    if (failureKind(failure) !== 'unknown' || pid === null) return false;
+  private async committedAfterAll(pid: number, xid: string | null, failure: unknown): Promise<boolean> {
+    if (failureKind(failure) !== 'unknown') return false;
     try {
       await endBackend(this.pool, pid);
       if (xid === null) return true;

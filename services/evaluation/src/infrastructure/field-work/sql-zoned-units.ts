@@ -62,7 +62,12 @@ export class SqlZonedUnits implements ZonedUnitsPort {
       let held = false;
       let done = false;
       let broken: Error | undefined;
+      let pid: number | undefined;
       try {
+        // Known before the lock, to end its backend by if the unlock fails.
+        pid = await backendPid(client).catch((e: Error) => {
+          throw (broken = e);
+        });
         held = (
           await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) as ok`, key)
         ).rows[0]!.ok;
@@ -80,9 +85,8 @@ export class SqlZonedUnits implements ZonedUnitsPort {
           });
         // A connection whose unlock failed may still hold the lock: destroyed, not pooled, and its
         // backend ended, since a cut that left it running would keep the campaign busy until TCP gives up.
-        const pid = backendPid(client);
         client.release(broken);
-        if (broken && pid !== null) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
+        if (broken && held && pid !== undefined) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
       }
       if (Date.now() + pause > deadline) throw new CampaignBusyError(campaignId);
       await new Promise((r) => setTimeout(r, pause));
