@@ -37,15 +37,15 @@ export function postgresGroupStore(pool: Pool, schema: string, appendMany: State
 
   async function write(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     const client = await pool.connect();
+    // A connection that breaks mid-query fails the query and then also emits 'error'; the
+    // query's failure is the one that counts.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     // Failed, this is as a failed connect: nothing was sent.
     const pid = await backendPid(client).catch((e: unknown) => {
       client.release(e instanceof Error ? e : new Error(String(e)));
       throw e;
     });
-    // A connection that breaks mid-query fails the query and then also emits 'error'; the
-    // query's failure is the one that counts.
-    const ignore = () => undefined;
-    client.on('error', ignore);
     let broken: Error | undefined;
     try {
       const { rows } = await client.query<ManyRow>({

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { CuttingProxy, waitUntil } from '@vanguard/testing';
-import { DeciderStreams, PostgresEventStore, type AppendResult } from '../src';
+import { backendPid, DeciderStreams, PostgresEventStore, type AppendResult } from '../src';
 import { context, counted, storeFixture, type StoreFixture } from './fixtures';
 
 /** Settles each append to its result or its error's code, so one assertion shows what every caller was told. */
@@ -158,8 +158,8 @@ describe(`${PostgresEventStore.name} group commit when the connection breaks`, (
     const session = await pool.connect();
     session.on('error', () => undefined);
     try {
-      const { rows } = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
-      await f.admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      // Known before the end, as the session lock that guards such an append learns it: the append then fails, is looked up, and not found.
+      await f.admin.query('select pg_terminate_backend($1)', [await backendPid(session)]);
       await expect(streams.appendOn(session, 'session-gone', [counted()], 0, context)).rejects.toThrow(/terminat|not queryable/);
     } finally {
       session.release(true);

@@ -105,9 +105,12 @@ describe(ProjectionHub.name, () => {
       await second.start();
       await waitUntil('the joined read model to hold the store', async () => (await count('pooled_late')) >= 5);
     } finally {
-      await second.stop();
-      await pool.end();
-      await proxy.close();
+      try {
+        await second.stop();
+      } finally {
+        await pool.end();
+        await proxy.close();
+      }
     }
     const members = await f.db.pool.query<{ name: string }>(
       `select name from projection_hub_members where name like 'test.pooled%' order by 1`,

@@ -15,6 +15,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class CuttingProxy {
   private readonly sockets = new Set<Socket>();
   private marker: Buffer | null = null;
+  private serverHearsNothing = false;
   cuts = 0;
 
   private constructor(
@@ -33,9 +34,14 @@ export class CuttingProxy {
     return box.proxy;
   }
 
-  /** Cut the connection that next sends `marker`, right after the server answers it. */
-  cutAfterAnswerTo(marker: string): void {
+  /**
+   * Cut the connection that next sends `marker`, right after the server answers it. With
+   * `serverHearsNothing` only the client's side is closed: the server's stays open until the relay
+   * closes, as across a partition, so its backend goes on (holding whatever it held).
+   */
+  cutAfterAnswerTo(marker: string, { serverHearsNothing = false }: { serverHearsNothing?: boolean } = {}): void {
     this.marker = Buffer.from(marker);
+    this.serverHearsNothing = serverHearsNothing;
   }
 
   /** Cut every connection now, whatever it is doing: a backend waiting on a lock does not notice. */
@@ -48,24 +54,29 @@ export class CuttingProxy {
     const server = createConnection(target);
     this.sockets.add(client).add(server);
     let armed = false;
+    let keepServer = false;
     client.on('data', (chunk: Buffer) => {
       if (this.marker && chunk.includes(this.marker)) {
         this.marker = null;
         armed = true;
+        keepServer = this.serverHearsNothing;
       }
       server.write(chunk);
     });
     const pass = this.hideBackendKeys ? hidingBackendKey(client) : (chunk: Buffer) => void client.write(chunk);
     server.on('data', (chunk: Buffer) => {
       if (!armed) return pass(chunk);
+      if (client.destroyed) return;
       this.cuts++;
       client.destroy();
-      server.destroy();
+      if (!keepServer) server.destroy();
     });
     const close = () => {
       client.destroy();
-      server.destroy();
       this.sockets.delete(client);
+      // Kept open across a "partition" until the relay closes (close() destroys every socket it holds).
+      if (keepServer && !server.destroyed) return;
+      server.destroy();
       this.sockets.delete(server);
     };
     client.on('close', close).on('error', close);
@@ -81,7 +92,8 @@ export class CuttingProxy {
 /**
  * Passes the server's messages on to `client` with BackendKeyData's pid and secret replaced, until
  * the login's first ReadyForQuery; then everything as it comes. The pid given is above any Linux
- * pid, so it names no backend at all.
+ * pid, so it names no backend at all. For clients without SSL only: the one-byte answer to an
+ * SSLRequest has no length, and would be read as the start of a message.
  */
 function hidingBackendKey(client: Socket): (chunk: Buffer) => void {
   let pending = Buffer.alloc(0);

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { DeciderStreams, migrate, PostgresEventStore, type StreamContext } from '@vanguard/event-store';
 import { infraConfig, isOutOfReach } from '@vanguard/infra-config';
 import { hearsItsOwnErrors } from '@vanguard/observability';
-import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
+import { createTestSchema, CuttingProxy, waitUntil, type TestSchema } from '@vanguard/testing';
 import type { LockedAppend } from '../src/application/ports/zoned-units.port';
 import { CampaignBusyError, SqlZonedUnits } from '../src/infrastructure/field-work/sql-zoned-units';
 
@@ -51,6 +51,29 @@ describe(`${SqlZonedUnits.name} across replicas`, () => {
     release();
     await expect(designating).resolves.toBe('first');
     await expect(second.exclusively(campaign, () => Promise.resolve('second'))).resolves.toBe('second');
+  });
+
+  it('ends the backend of a lock whose answer was lost, which would otherwise hold the campaign for nobody', async () => {
+    // The lock is granted, its answer lost, and the server hears nothing of the cut (a partition).
+    const url = new URL(infraConfig().testDatabaseUrl);
+    const proxy = await CuttingProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const cut = new Pool({ connectionString: url.toString(), options: '-c search_path=evaluation', max: 2 });
+    // As every service pool hears it: a connection cut while checked out fails its query, not the process.
+    cut.on('connect', hearsItsOwnErrors);
+    cut.on('error', () => undefined);
+    const campaign = randomUUID();
+    try {
+      proxy.cutAfterAnswerTo(campaign, { serverHearsNothing: true });
+      await expect(new SqlZonedUnits(cut, noAppend).exclusively(campaign, () => Promise.resolve('cut'))).rejects.toThrow();
+      expect(proxy.cuts).toBe(1);
+      await waitUntil('the lost lock’s backend to be ended', async () => (await holders(campaign)) === 0, { timeoutMs: 5_000 });
+      await expect(new SqlZonedUnits(pool, noAppend, 300).exclusively(campaign, () => Promise.resolve('next'))).resolves.toBe('next');
+    } finally {
+      await cut.end();
+      await proxy.close();
+    }
   });
 
   it('refuses an append kept past its work, which would run on a pooled connection without the lock', async () => {

@@ -76,7 +76,6 @@ export async function rebuildProjections(
     let heldBackSince = 0;
     for (;;) {
       options.signal?.throwIfAborted();
-      await stillHeld(client, options.heldLock);
       const page = await next;
       if (!page.events.length) {
         // Events past this point have committed but an older transaction (anywhere on the server)
@@ -90,6 +89,7 @@ export async function rebuildProjections(
         continue;
       }
       heldBackSince = 0;
+      await stillHeld(client, options.heldLock);
       at = page.checkpoint;
       next = store.readAllPage(at, pageSize);
       await inTransaction(client, () => applyAll(page.events));

@@ -41,6 +41,8 @@ export async function stoppable<T>(pool: Pool, o: StopOptions, work: (c: PoolCli
     c.release();
     throw new QueryStopped('cancelled');
   }
+  // The login's key, not asked of Postgres (a round trip on every dashboard query): right because
+  // reporting connects to Postgres directly (docs/operations.md); behind a pooler it would not be.
   const pid = (c as unknown as { processID?: number }).processID;
   let cancelling: Promise<void> | undefined;
   const cancel = () => void (cancelling = cancelBackend(pool, pid));

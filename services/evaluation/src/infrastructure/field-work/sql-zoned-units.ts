@@ -68,8 +68,13 @@ export class SqlZonedUnits implements ZonedUnitsPort {
         pid = await backendPid(client).catch((e: Error) => {
           throw (broken = e);
         });
+        // A lock whose answer was lost may be held all the same: its backend is ended below, as after a failed unlock.
         held = (
-          await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) as ok`, key)
+          await client
+            .query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 0)) as ok`, key)
+            .catch((e: Error) => {
+              throw (broken = e);
+            })
         ).rows[0]!.ok;
         if (held)
           return await work((...append) => {
@@ -86,7 +91,7 @@ export class SqlZonedUnits implements ZonedUnitsPort {
         // A connection whose unlock failed may still hold the lock: destroyed, not pooled, and its
         // backend ended, since a cut that left it running would keep the campaign busy until TCP gives up.
         client.release(broken);
-        if (broken && held && pid !== undefined) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
+        if (broken && pid !== undefined) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
       }
       if (Date.now() + pause > deadline) throw new CampaignBusyError(campaignId);
       await new Promise((r) => setTimeout(r, pause));
