@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { backendPid, type DeciderStreams } from '@vanguard/event-store';
+import { backendPid, failureKind, type DeciderStreams } from '@vanguard/event-store';
 import { DomainError } from '@vanguard/kernel';
 import type { LockedAppend, ZonedUnitsPort } from '../../application/ports/zoned-units.port';
 
@@ -88,10 +88,13 @@ export class SqlZonedUnits implements ZonedUnitsPort {
           await client.query(`select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 0))`, key).catch((e: Error) => {
             broken = e;
           });
-        // A connection whose unlock failed may still hold the lock: destroyed, not pooled, and its
-        // backend ended, since a cut that left it running would keep the campaign busy until TCP gives up.
+        // A connection whose unlock failed, or whose lock's answer was lost, may hold the lock still:
+        // destroyed, not pooled, and, when the connection itself failed, its backend ended, since a cut
+        // that left it running would keep the campaign busy until TCP gives up. A refusal on a sound
+        // connection ends with the connection (a pooler would already hand its backend to another).
         client.release(broken);
-        if (broken && pid !== undefined) await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
+        if (broken && failureKind(broken) === 'unknown' && pid !== undefined)
+          await this.pool.query('select pg_terminate_backend($1)', [pid]).catch(() => undefined);
       }
       if (Date.now() + pause > deadline) throw new CampaignBusyError(campaignId);
       await new Promise((r) => setTimeout(r, pause));
