@@ -113,7 +113,7 @@ export class ProjectionHub {
       await client.query(
         `create table if not exists "${s}".projection_hub_members (name text primary key, joined_at timestamptz not null default now())`,
       );
-      // The backend's own pid, to check the lock by at the rebuild's swap (a pooler's key is not it).
+      // The backend's own pid, to check the lock by during the rebuild (a pooler's key is not it).
       const pid = await backendPid(client);
       await client.query('select pg_advisory_lock(hashtext($1), hashtext($2))', lock);
       await this.parked.ensureTable(client);
@@ -131,7 +131,7 @@ export class ProjectionHub {
           return d;
         });
         this.options.log?.(`building ${joining.join(', ')} from the store before it joins the shared subscription`);
-        // The signal stops it when the lock's loss is heard; the held lock, checked at the swap, when it was not.
+        // The signal stops it when the lock's loss is heard; the held lock, checked per page and at the swap, when it was not.
         await rebuildProjections(this.store.pool, this.store, definitions, {
           onParked: this.options.onParked,
           signal: lockLost.signal,

@@ -22,8 +22,9 @@ export interface RebuildOptions {
   readonly signal?: AbortSignal;
   /**
    * The session advisory lock the rebuild runs under (`pg_advisory_lock(hashtext(keys[0]),
-   * hashtext(keys[1]))` held by backend `pid`): checked inside the swap's transaction, once the live
-   * tables are locked, so a lock lost unheard (its backend ended beyond a partition) swaps nothing in.
+   * hashtext(keys[1]))` held by backend `pid`): checked after each page that came and inside the
+   * swap's transaction once the live tables are locked, so a lock lost unheard (its backend ended
+   * beyond a partition) swaps nothing in.
    */
   readonly heldLock?: HeldLock;
 }
