@@ -3,7 +3,8 @@ import { DomainError, type Decider } from '@vanguard/kernel';
 import type { StreamAppend, StreamRead } from './append-together';
 import { ConcurrencyError } from './errors';
 import type { PostgresEventStore } from './event-store';
-import type { RecordedEvent, SnapshotPolicy } from './types';
+import { inSavepoint } from './savepoint';
+import type { AppendResult, RecordedEvent, SnapshotPolicy } from './types';
 
 /** Who and why, recorded on every event of one command. */
 export interface StreamContext {
@@ -121,34 +122,13 @@ export class DeciderStreams implements AtomicStreamsPort {
    * committed rows through the pool, as `load` does.
    */
   inTransaction(client: PoolClient): AtomicStreamsPort {
-    const savepoint = async <T>(work: () => Promise<T>): Promise<T> => {
-      await client.query('savepoint vanguard_append');
-      try {
-        const done = await work();
-        await client.query('release savepoint vanguard_append');
-        return done;
-      } catch (e) {
-        await client.query('rollback to savepoint vanguard_append');
-        throw e;
-      }
-    };
+    const savepoint = <T>(work: () => Promise<T>) => inSavepoint(client, 'vanguard_append', work);
     return {
       load: (streamId, decider) => this.load(streamId, decider),
       append: (streamId, events, expectedVersion, context) =>
         savepoint(() => this.write(streamId, events, expectedVersion, context, { client, ownStatement: false })),
-      appendAll: async (writes, unchanged = []) => {
-        const some = writes.filter((w) => w.events.length > 0);
-        if (some.length === 0) return writes.map((w) => w.expectedVersion);
-        const results = await savepoint(() =>
-          this.store.appendTogetherOn(client, this.appends(some), unchanged).catch((e: unknown) => {
-            throw e instanceof ConcurrencyError ? new ConcurrentChangeError(e.streamId) : e;
-          }),
-        );
-        return writes.map((w) => {
-          const i = some.indexOf(w);
-          return i >= 0 ? results[i]!.nextExpectedVersion : w.expectedVersion;
-        });
-      },
+      appendAll: (writes, unchanged = []) =>
+        this.together(writes, (appends) => savepoint(() => this.store.appendTogetherOn(client, appends, unchanged))),
     };
   }
 
@@ -180,8 +160,15 @@ export class DeciderStreams implements AtomicStreamsPort {
       const next = await this.append(w.streamId, w.events, w.expectedVersion, w.context);
       return writes.map((x) => (x === w ? next : x.expectedVersion));
     }
+    return this.together(writes, (appends) => this.store.appendTogether(appends, unchanged));
+  }
+
+  /** The writes with events appended by `append`, all or none: each write's next version (its own if it had none). */
+  private async together(writes: readonly StreamWrite[], append: (appends: StreamAppend[]) => Promise<AppendResult[]>): Promise<number[]> {
+    const some = writes.filter((w) => w.events.length > 0);
+    if (some.length === 0) return writes.map((w) => w.expectedVersion);
     try {
-      const results = await this.store.appendTogether(this.appends(some), unchanged);
+      const results = await append(this.appends(some));
       return writes.map((w) => {
         const i = some.indexOf(w);
         return i >= 0 ? results[i]!.nextExpectedVersion : w.expectedVersion;

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresEventStore } from '../event-store';
 import { START, type GlobalCheckpoint, type RecordedEvent } from '../types';
+import { inSavepoint } from '../savepoint';
 import { applyOrPark, ParkedEvents, type ParkReason } from './parked-events';
 import type { ReadModelDefinition } from './read-model';
 
@@ -138,16 +139,7 @@ function applying(
   const parkedNow: { projection: string; eventId: string }[] = [];
   const addedNow: { projection: string; eventId: string }[] = [];
   const readModels = definitions.map((d) => ({ name: d.name, readModel: d.create(client, shadow) }));
-  const inSavepoint = async (work: () => Promise<void>) => {
-    await client.query('savepoint apply_page');
-    try {
-      await work();
-      await client.query('release savepoint apply_page');
-    } catch (e) {
-      await client.query('rollback to savepoint apply_page');
-      throw e;
-    }
-  };
+  const savepoint = (work: () => Promise<void>) => inSavepoint(client, 'apply_page', work);
   const applyAll: ApplyAll = async (events) => {
     for (const { name, readModel } of readModels)
       await applyOrPark(
@@ -159,7 +151,7 @@ function applying(
           addedNow.push({ projection: name, eventId: event.eventId });
           options.onParked?.(name, event, reason);
         },
-        inSavepoint,
+        savepoint,
       );
   };
   const forgetUnparked = () =>
