@@ -236,4 +236,14 @@ describe('publicity against a hostile editor', () => {
     ]);
     expect((await as(http().get(`/exemplars/${id}`))).body.story).toBe('<p>带头修路三公里</p>');
   });
+
+  it('fifty media statistics at once all answer, each in one transaction: none waits for a second connection', async () => {
+    // Each used to read the weights in a second transaction while holding its first: ten at once
+    // took the pool's ten connections and waited for each other until the pool's timeout (503).
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => as(http().get(`/media-statistics?orgId=${COUNTY}&from=2025-01-01&to=2025-12-31`))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(new Set(answers.map((r) => (r.body as { score: number }).score)).size).toBe(1);
+  });
 });

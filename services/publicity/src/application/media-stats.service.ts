@@ -3,7 +3,7 @@ import type { Principal } from '@vanguard/auth';
 import { DomainError } from '@vanguard/kernel';
 import { MEDIA_LEVELS, outletKey, type MediaLevel } from '../domain/article/article';
 import { DEFAULT_LEVEL_WEIGHTS, mediaStatistics, type CountedPublication, type MediaStatistics } from '../domain/stats/media-score';
-import { UnitOfWork } from '../infrastructure/persistence/unit-of-work';
+import { UnitOfWork, type Tx } from '../infrastructure/persistence/unit-of-work';
 import { Access } from './access';
 
 export interface WeightsView {
@@ -36,30 +36,16 @@ export class MediaStatsService {
           order by p.published_on, p.article_id, p.outlet`,
         [q.orgId, q.from, q.to, q.level ?? null, q.campaignId ?? null],
       );
-      const weights = await this.weights();
+      // In this transaction: a second one would hold two pooled connections per request, and ten
+      // requests at once would each wait for the other's connection until the pool's timeout.
+      const weights = await weightsIn(tx);
       const outlets = new Map(weights.outlets.map((o) => [outletKey(o.outlet), o.weight]));
       return { orgId: q.orgId, from: q.from, to: q.to, ...mediaStatistics(rows, { levels: weights.levels, outlets }) };
     });
   }
 
-  async weights(): Promise<WeightsView> {
-    return this.uow.run(async (tx) => {
-      const rows = await tx.query<{ key: string; weight: number }>(`select key, weight from media_weights order by set_at, key`);
-      const levels = { ...DEFAULT_LEVEL_WEIGHTS };
-      // Keyed again as today's outletKey: a row set before ADR 0124 (`outlet:人民日报\u200b`) is the
-      // same outlet as a later `outlet:人民日报`, and the weight set last wins.
-      const outlets = new Map<string, number>();
-      for (const r of rows) {
-        if (r.key.startsWith('level:')) levels[r.key.slice(6) as MediaLevel] = r.weight;
-        else outlets.set(outletKey(r.key.slice(7)), r.weight);
-      }
-      return {
-        levels,
-        outlets: [...outlets]
-          .map(([outlet, weight]) => ({ outlet, weight }))
-          .sort((a, b) => (a.outlet < b.outlet ? -1 : a.outlet > b.outlet ? 1 : 0)),
-      };
-    });
+  weights(): Promise<WeightsView> {
+    return this.uow.run(weightsIn);
   }
 
   /** Weights are a platform-wide table (the scoring tables are the province's), so only an admin sets them. */
@@ -80,4 +66,22 @@ export class MediaStatsService {
     );
     return this.weights();
   }
+}
+
+async function weightsIn(tx: Tx): Promise<WeightsView> {
+  const rows = await tx.query<{ key: string; weight: number }>(`select key, weight from media_weights order by set_at, key`);
+  const levels = { ...DEFAULT_LEVEL_WEIGHTS };
+  // Keyed again as today's outletKey: a row set before ADR 0124 (`outlet:人民日报\u200b`) is the
+  // same outlet as a later `outlet:人民日报`, and the weight set last wins.
+  const outlets = new Map<string, number>();
+  for (const r of rows) {
+    if (r.key.startsWith('level:')) levels[r.key.slice(6) as MediaLevel] = r.weight;
+    else outlets.set(outletKey(r.key.slice(7)), r.weight);
+  }
+  return {
+    levels,
+    outlets: [...outlets]
+      .map(([outlet, weight]) => ({ outlet, weight }))
+      .sort((a, b) => (a.outlet < b.outlet ? -1 : a.outlet > b.outlet ? 1 : 0)),
+  };
 }

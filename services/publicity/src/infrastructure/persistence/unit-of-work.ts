@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { publicContracts, type AnyEventContract, type ContractData, type EventEnvelope } from '@vanguard/contracts';
@@ -49,6 +50,8 @@ const NEXT_VERSION = `
 @Injectable()
 export class UnitOfWork {
   private readonly outbox = new TypeOrmOutbox({ contracts: publicContracts });
+  /** Set inside a run: a run inside another is a programming error (below). */
+  private readonly running = new AsyncLocalStorage<true>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,14 +59,19 @@ export class UnitOfWork {
   ) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    // A run inside another holds two pooled connections: ten such requests at once each wait for
+    // a second connection the others hold, and the whole service stalls until the pool's timeout.
+    if (this.running.getStore()) throw new Error('a unit of work was started inside another: pass its tx on instead');
     try {
       let rolled = false;
       // Checked: a command whose statement failed and was caught would otherwise be reported done
       // while COMMIT silently rolled it back (TypeORM does not pass Postgres's answer on).
-      const result = await checkedTransaction(this.dataSource, async (manager) => ({
-        commit: true,
-        result: await work(this.tx(manager, () => (rolled = true))),
-      }));
+      const result = await this.running.run(true, () =>
+        checkedTransaction(this.dataSource, async (manager) => ({
+          commit: true,
+          result: await work(this.tx(manager, () => (rolled = true))),
+        })),
+      );
       // This process serves the new roll at once, without waiting for its own notification. The
       // version is read back, not taken from inside the transaction, so that only a committed
       // version is ever believed.
