@@ -92,7 +92,8 @@ export default tseslint.config(
     },
   },
   {
-    // Ids are compared lower-case: a DTO's id field is @IsUuid from @vanguard/http, which lower-cases it (ADR 0091).
+    // Ids are compared lower-case: a DTO's id field is @IsUuid from @vanguard/http, which lower-cases it (ADR 0091);
+    // a text's length is counted as the contracts count it (ADR 0161).
     files: ['services/*/src/interface/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -103,6 +104,11 @@ export default tseslint.config(
               name: 'class-validator',
               importNames: ['IsUUID'],
               message: 'use IsUuid from @vanguard/http: it hands the id on lower-cased (ADR 0091).',
+            },
+            {
+              name: 'class-validator',
+              importNames: ['MaxLength'],
+              message: 'use MaxLength from @vanguard/http: it counts as the event contracts count (ADR 0161).',
             },
           ],
         },

@@ -25,3 +25,4 @@ export { controllerMethods } from './openapi-validation-limits';
 export * from './body-deadline';
 export * from './idempotency';
 export * from './not-blank';
+export * from './max-length';

@@ -106,6 +106,34 @@ describe('assistance hostile input', () => {
     expect([future.status, future.body.code]).toEqual([422, 'DAY.IN_FUTURE']);
   });
 
+  it('measures a text as its event does: one that fits the form but not the event is 400 naming it, and nothing is kept', async () => {
+    // class-validator left out the variation selector of ✔️; the event contract counts it. The
+    // milestone was stored, and every later event of its project failed its contract (500); the
+    // disbursement failed at once, and its key was kept as of unknown outcome.
+    const ticks = '✔️'.repeat(101);
+    const titled = await http()
+      .post(`/projects/${projectId}/milestones`)
+      .set(as())
+      .send({ title: ticks, dueOn: dayFromToday(10) });
+    expect([titled.status, titled.body.errors?.[0]?.field]).toEqual([400, 'title']);
+    const key = randomUUID();
+    const pay = () =>
+      http()
+        .post(`/projects/${projectId}/disbursements`)
+        .set(as())
+        .set('Idempotency-Key', key)
+        .send({ source: 'fiscal', amountFen: 1, on: dayFromToday(0), purpose: '✔️'.repeat(300) });
+    const paid = await pay();
+    expect([paid.status, paid.body.errors?.[0]?.field]).toEqual([400, 'purpose']);
+    expect((await pay()).status).toBe(400);
+    const kept = await db.query(
+      `select (select count(*) from assistance.milestones where project_id = $1 and title = $2)::int as milestones,
+              (select count(*) from assistance.fund_movements where project_id = $1 and purpose like '✔%')::int as movements`,
+      [projectId, ticks],
+    );
+    expect(kept.rows[0]).toEqual({ milestones: 0, movements: 0 });
+  });
+
   it('caps a budget at one hundred million yuan: past it 400 naming budgetFen, so no subtree total can overflow', async () => {
     const over = await http()
       .post('/projects')

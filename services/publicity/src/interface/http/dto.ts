@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsNotBlank, IsPlainText, IsUuid, PARSED_BODY_LIMIT_BYTES } from '@vanguard/http';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PaginationQuery, IsDay, IsNotBlank, IsPlainText, IsUuid, PARSED_BODY_LIMIT_BYTES, MaxLength } from '@vanguard/http';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
 
 // Names, titles and outlets are plain text (IsPlainText): markup there is refused, not cleaned,

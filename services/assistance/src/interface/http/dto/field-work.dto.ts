@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { cadreRoleSchema, projectCategorySchema } from '@vanguard/contracts';
 import { IsDay } from './common.dto';
 import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
-import { IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsUuid, IsNotBlank, MaxLength } from '@vanguard/http';
 
 export class DispatchCadreRequest {
   @ApiProperty({ format: 'uuid' })

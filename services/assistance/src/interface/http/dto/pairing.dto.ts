@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PaginationQuery, IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString } from 'class-validator';
+import { PaginationQuery, IsUuid, NestedObject, IsNotBlank, MaxLength } from '@vanguard/http';
 import { IsDay } from './common.dto';
 
 export class FiveFixedPointsDto {

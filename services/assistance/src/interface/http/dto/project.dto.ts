@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { ballotSchema, fundSourceSchema, projectCategorySchema, projectStatusSchema } from '@vanguard/contracts';
-import { PaginationQuery, IsUuid, IsNotBlank } from '@vanguard/http';
+import { PaginationQuery, IsUuid, IsNotBlank, MaxLength } from '@vanguard/http';
 import { MAX_AMOUNT_FEN } from '../../../domain/shared/money.rules';
 import { IsDay } from './common.dto';
 

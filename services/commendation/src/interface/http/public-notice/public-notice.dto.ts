@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsUuid, IsNotBlank, IsPlainText } from '@vanguard/http';
+import { IsOptional, IsString } from 'class-validator';
+import { IsUuid, IsNotBlank, IsPlainText, MaxLength } from '@vanguard/http';
 
 export class FileObjectionRequest {
   @ApiProperty({ format: 'uuid', description: 'the nomination on the notice objected to' }) @IsUuid() nominationId!: string;

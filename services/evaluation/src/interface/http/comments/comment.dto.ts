@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsUuid, NestedObjects, IsNotBlank } from '@vanguard/http';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObjects, IsNotBlank, MaxLength } from '@vanguard/http';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString } from 'class-validator';
 import { RECTIFICATION_STATUSES } from '../../../application/queries/comments/comment-read-model.port';
 import { DecisionDto } from '../benchmarks-pioneers/benchmark-pioneer.dto';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PaginationQuery, IsNotBlank, IsUuid, NestedObject } from '@vanguard/http';
+import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { PaginationQuery, IsNotBlank, IsUuid, NestedObject, MaxLength } from '@vanguard/http';
 
 const TIERS = ['advanced', 'middle', 'lagging'] as const;
 const PERIOD = /^20\d{2}$/;

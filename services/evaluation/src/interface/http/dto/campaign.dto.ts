@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 import { cycleThemesSchema, sectorSchema } from '@vanguard/contracts';
-import { IsDay, IsUuid, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObject, NestedObjects, IsNotBlank, MaxLength } from '@vanguard/http';
 import { isBlankText } from '@vanguard/kernel';
 
 const PHASES = ['mobilise', 'compete', 'benchmark_upgrade', 'summarise'] as const;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaginationQuery, IsDay, IsUuid, NestedObject, IsNotBlank } from '@vanguard/http';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQuery, IsDay, IsUuid, NestedObject, IsNotBlank, MaxLength } from '@vanguard/http';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 const CATEGORIES = ['stage_task', 'deed_for_masses', 'self_improvement'] as const;
 const PLEDGER_KINDS = ['organization', 'member'] as const;

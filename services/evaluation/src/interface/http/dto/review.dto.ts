@@ -1,7 +1,7 @@
 import { ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PaginationQuery, IsUuid, QueryInt, NestedObject, IsNotBlank } from '@vanguard/http';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { PaginationQuery, IsUuid, QueryInt, NestedObject, IsNotBlank, MaxLength } from '@vanguard/http';
 import { DAY_YEARS } from '@vanguard/contracts';
 
 const GRADES = ['excellent', 'qualified', 'basically_qualified', 'unqualified'] as const;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
-import { IsNotBlank, IsUuid, NestedObject, NestedObjects, PaginationQuery } from '@vanguard/http';
+import { IsNotBlank, IsUuid, NestedObject, NestedObjects, PaginationQuery, MaxLength } from '@vanguard/http';
 import { FindingDto } from '../comments/comment.dto';
 
 export class InspectionGroupDto {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString } from 'class-validator';
 import { FindingDto } from '../comments/comment.dto';
-import { NestedObjects, IsNotBlank } from '@vanguard/http';
+import { NestedObjects, IsNotBlank, MaxLength } from '@vanguard/http';
 
 /** 群众评议问题整改: the problems the masses raised, each a finding with a rectification and a deadline. */
 export class RecordMassEvaluationFindingsRequest {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { orgLevelSchema } from '@vanguard/contracts';
 import { FindingDto } from '../comments/comment.dto';
-import { IsUuid, NestedObject, NestedObjects, IsNotBlank } from '@vanguard/http';
+import { IsUuid, NestedObject, NestedObjects, IsNotBlank, MaxLength } from '@vanguard/http';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { trainingTargetGroupSchema } from '@vanguard/contracts';
-import { IsDay, IsUuid, NestedObjects, IsDayNotBefore, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, NestedObjects, IsDayNotBefore, IsNotBlank, MaxLength } from '@vanguard/http';
 
 export class OpenTrainingClassRequest {
   @ApiProperty({ format: 'uuid', description: 'the organising organisation' }) @IsUuid() orgId!: string;

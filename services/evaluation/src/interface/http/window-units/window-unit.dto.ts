@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches } from 'class-validator';
 import { windowServiceKindSchema } from '@vanguard/contracts';
-import { IsDay, NestedObjects, IsNotBlank } from '@vanguard/http';
+import { IsDay, NestedObjects, IsNotBlank, MaxLength } from '@vanguard/http';
 
 export class PublishWindowCommitmentsRequest {
   @ApiProperty({ example: '旗政务服务中心社保窗口' }) @IsString() @IsNotBlank() @MaxLength(200) serviceName!: string;

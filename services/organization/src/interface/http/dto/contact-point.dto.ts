@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, ValidateBy } from 'class-validator';
 import type { ContactPointView, VisitView } from '../../../application/ports/organization-read-model.port';
 import { noPersonalNumbersIn } from '../../../domain/shared/published-reason.rule';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
-import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, IsNotBlank, MaxLength } from '@vanguard/http';
 
 export class EstablishContactPointRequest {
   @ApiProperty({ format: 'uuid' })

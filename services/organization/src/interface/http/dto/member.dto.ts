@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, ValidateBy, type ValidationArguments } from 'class-validator';
 import type { MemberDetailView, MemberView } from '../../../application/ports/organization-read-model.port';
 import {
   MEMBER_ROLES,
@@ -11,7 +11,7 @@ import {
   type VanguardPost,
 } from '../../../domain/member/member.vocabulary';
 import { PageQueryDto } from './page.dto';
-import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, IsNotBlank, MaxLength } from '@vanguard/http';
 import { noPersonalNumbersIn, PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 import { idNumberProblem } from '../../../domain/member/id-number';
 import { JOINING_AGE_PROBLEM, MemberJoinsAtEighteenOrOlderRule } from '../../../domain/member/rules/member-joins-at-eighteen-or-older.rule';

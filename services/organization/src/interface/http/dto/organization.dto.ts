@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 import type { OrganizationView } from '../../../application/ports/organization-read-model.port';
 import {
   ORG_KINDS,
@@ -13,7 +13,7 @@ import {
   type Sector,
 } from '../../../domain/organization/organization.vocabulary';
 import { PageQueryDto } from './page.dto';
-import { IsDay, IsUuid, IsNotBlank } from '@vanguard/http';
+import { IsDay, IsUuid, IsNotBlank, MaxLength } from '@vanguard/http';
 import { PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 
 const CODE = /^[0-9]{2,30}$/;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_LIMIT, QueryInt } from '@vanguard/http';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { MAX_PAGE_LIMIT, QueryInt, MaxLength } from '@vanguard/http';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, ValidateBy } from 'class-validator';
 import type { TransferView } from '../../../application/ports/organization-read-model.port';
 import { PUBLISHED_REASON_VALIDATOR } from '../../../domain/shared/published-reason.rule';
 import type { TransferStatus } from '../../../domain/transfer/member-transfer.aggregate';
 import { booleanQuery } from './organization.dto';
 import { PageQueryDto } from './page.dto';
-import { IsDay, IsNotBlank, IsUuid } from '@vanguard/http';
+import { IsDay, IsNotBlank, IsUuid, MaxLength } from '@vanguard/http';
 
 const TRANSFER_STATUSES = ['requested', 'accepted', 'rejected', 'completed', 'cancelled'] as const;
 
