@@ -81,6 +81,16 @@ describe('honour roll cache follows the data', () => {
     const after = await request(reader.getHttpServer()).get('/honour-roll/history').expect(200);
     expect(JSON.stringify(after.body)).not.toContain('13812345678');
     expect(JSON.stringify(after.body)).toContain('文号含个人号码，不予公开');
+    // A name carrying one (decided under an older reading of commendation's rule) is withheld on the roll and its history.
+    for (const name of ['张三13800138000', '张三 138.0013.8000']) await decide(reader, name);
+    const roll = await request(reader.getHttpServer()).get('/honour-roll?limit=200').expect(200);
+    const lines = await request(reader.getHttpServer()).get('/honour-roll/history').expect(200);
+    for (const page of [roll.body, lines.body]) {
+      expect(JSON.stringify(page)).not.toMatch(/138\.?0013\.?8000/);
+      expect(JSON.stringify(page)).toContain('姓名含个人号码，不予公开');
+    }
+    const proposed = await schema.pool.query<{ name: string }>(`select name from exemplars where name like '%138%'`);
+    expect(proposed.rows).toEqual([]);
   });
 
   it('a change committed by another replica reaches this one’s cached page with its notification; the old ETag gets the new page', async () => {

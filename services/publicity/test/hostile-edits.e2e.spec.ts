@@ -56,10 +56,12 @@ describe('publicity against a hostile editor', () => {
       const again = await as(http().post(`/articles/${id}/publications`)).send({ ...pub, outlet });
       expect([outlet, again.status, again.body.code]).toEqual([outlet, 409, 'ARTICLE.ALREADY_IN_OUTLET']);
     }
-    const blank = await as(http().post(`/articles/${id}/publications`))
-      .send({ ...pub, outlet: '\u200b\u2800' })
-      .expect(400);
-    expect(blank.body.errors).toEqual([expect.objectContaining({ field: 'outlet' })]);
+    for (const outlet of ['\u200b\u2800', '\ufe0f', '\u034f\u180b']) {
+      const blank = await as(http().post(`/articles/${id}/publications`))
+        .send({ ...pub, outlet })
+        .expect(400);
+      expect(blank.body.errors).toEqual([expect.objectContaining({ field: 'outlet' })]);
+    }
 
     // A row the probe left before the fix (its key derived the old way) counts with its twin once.
     await schema.pool.query(
@@ -235,6 +237,11 @@ describe('publicity against a hostile editor', () => {
       edited.headers['etag'],
     ]);
     expect((await as(http().get(`/exemplars/${id}`))).body.story).toBe('<p>带头修路三公里</p>');
+    // A body invalid in itself is refused for what it is, before the stale tag is looked at (as for an article).
+    const invalid = await as(http().patch(`/exemplars/${id}`))
+      .set('If-Match', etag)
+      .send({ story: '<p>&#x202e;覆盖</p>' });
+    expect([invalid.status, invalid.body.code]).toEqual([400, 'CONTENT.DIRECTION_CONTROL']);
   });
 
   it('fifty media statistics at once all answer, each in one transaction: none waits for a second connection', async () => {

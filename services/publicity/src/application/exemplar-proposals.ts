@@ -40,6 +40,7 @@ export function mustHangTogether(
 export async function commendationDecided(tx: Tx, event: ContractEvent<typeof CommendationDecided>, origin: Origin): Promise<void> {
   const d = event.data;
   mustHangTogether(event, CommendationDecided.topic, origin, `nomination-${d.nominationId}`);
+  const name = shownName(d.nominee.name);
   const inserted = await tx.query(
     `insert into commendations (nomination_id, programme_id, category, nominee_kind, nominee_id, name, org_id, org_name, document_number, decided_on)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (nomination_id) do nothing returning nomination_id`,
@@ -49,7 +50,7 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
       d.category,
       d.nominee.kind,
       d.nominee.id,
-      d.nominee.name,
+      name,
       d.nominee.orgId,
       d.nominee.orgName,
       shownDocumentNumber(d.documentNumber),
@@ -60,7 +61,7 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
   if (inserted.length === 0) return;
   await tx.query(
     `insert into honour_roll_history (at, change, name, org_name, category, document_number) values ($1, 'commended', $2, $3, $4, $5)`,
-    [event.occurredAt, d.nominee.name, d.nominee.orgName, d.category, shownDocumentNumber(d.documentNumber)],
+    [event.occurredAt, name, d.nominee.orgName, d.category, shownDocumentNumber(d.documentNumber)],
   );
   await tx.honourRollChanged();
   await propose(tx, event.eventId, {
@@ -69,7 +70,7 @@ export async function commendationDecided(tx: Tx, event: ContractEvent<typeof Co
     nominationId: d.nominationId,
     subjectKind: d.nominee.kind,
     subjectId: d.nominee.id,
-    name: d.nominee.name,
+    name,
     orgId: d.nominee.orgId,
     orgName: d.nominee.orgName,
     category: d.category,
@@ -89,6 +90,14 @@ export function shownReason(said: string): string {
     ? '（撤销理由含个人号码，不予公开 / the reason carries a personal number and is not shown）'
     : reason;
 }
+
+/**
+ * A nominee's name as the honour roll, its history and the proposal show it (see shownReason): the
+ * contract only describes the name as never a number, and commendation's number rule is pinned per
+ * nomination, so a name decided under an older reading can still carry one.
+ */
+export const shownName = (said: string): string =>
+  carriesPersonalNumbers(said) ? '（姓名含个人号码，不予公开 / the name carries a personal number and is not shown）' : said;
 
 /** A decision's document number as the honour roll shows it (see shownReason). */
 export const shownDocumentNumber = (said: string): string =>

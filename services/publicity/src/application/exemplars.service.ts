@@ -3,6 +3,7 @@ import type { Principal } from '@vanguard/auth';
 import { ExemplarPublished, ExemplarTakenDown } from '@vanguard/contracts';
 import {
   acceptExemplar,
+  checkExemplarEdit,
   declineExemplar,
   editExemplar,
   exemplarNotFound,
@@ -76,6 +77,7 @@ export class ExemplarsService {
   edit(p: Principal, id: string, edit: ExemplarEdit, precondition?: Precondition<ExemplarView>): Promise<ExemplarView> {
     // The story is rich text: stored only in its sanitised form, so nothing unsafe is ever read back.
     const clean = { ...edit, ...(edit.story === undefined ? {} : { story: sanitizeRichText(edit.story) }) };
+    checkExemplarEdit(clean);
     return this.change(p, id, (e) => editExemplar(e, clean), { name: clean.name, ...(precondition ? { precondition } : {}) });
   }
 

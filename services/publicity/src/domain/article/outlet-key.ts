@@ -1,18 +1,11 @@
-/**
- * What shows as nothing: format characters (soft hyphen, zero-width space and joiners, word
- * joiner, BOM), every default-ignorable code point (variation selectors, the Hangul fillers, the
- * combining grapheme joiner, Mongolian variation selectors) and the Braille blank. `人民日报\u200b`
- * and `人民\u200d日报` read as 人民日报, and were counted as four outlets (ADR 0124).
- */
-const SHOWS_AS_NOTHING = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800]/gu;
+import { withoutInvisibles } from '@vanguard/kernel';
+
 const SPACES = /[\s\p{Z}]+/gu;
 // Chinese (and Japanese, Korean) is written without spaces between words: a space next to one of
 // its characters (`人民 日报`, `CCTV 新闻`) changes nothing a reader reads, and each position of it
 // would otherwise make another outlet. Between two Latin words (`China Daily`) a space stays.
 const CJK = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}\\u3000-\\u303f';
 const SPACE_BESIDE_CJK = new RegExp(`(?<=[${CJK}]) | (?=[${CJK}])`, 'gu');
-
-const visible = (s: string): string => s.replace(SHOWS_AS_NOTHING, '');
 
 /**
  * The outlet as a reader tells it apart: invisible characters dropped (before and after NFKC,
@@ -21,7 +14,7 @@ const visible = (s: string): string => s.replace(SHOWS_AS_NOTHING, '');
  * key is derived, never shown: the outlet is stored and published as it was typed.
  */
 export function outletKey(outlet: string): string {
-  return visible(visible(outlet).normalize('NFKC'))
+  return withoutInvisibles(withoutInvisibles(outlet).normalize('NFKC'))
     .toLowerCase()
     .normalize('NFKC')
     .replace(SPACES, ' ')

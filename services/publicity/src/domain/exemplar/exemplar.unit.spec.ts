@@ -129,6 +129,17 @@ describe('exemplar', () => {
     );
   });
 
+  it('a name and a take-down reason are judged as every plain text in clear: a split 15-digit card is refused (version 2)', () => {
+    const rule = new ExemplarTextCarriesNoPersonalNumbers('reason', '').id;
+    for (const card of ['身份证 110105-710923-002', '身份证 110105 710923 002']) {
+      expect(refusedBy(() => takeDownExemplar(acceptExemplar(proposed), card))).toBe(rule);
+      expect(refusedBy(() => editExemplar(proposed, { name: `赵春生${card}` }))).toBe(rule);
+    }
+    // A story keeps the reading made for prose: a date range is no number.
+    expect(editExemplar(proposed, { story: '<p>2019-2021年间带动增收</p>' })?.story).toContain('2019-2021');
+    expect(new ExemplarTextCarriesNoPersonalNumbers('name', '').version).toBe(2);
+  });
+
   it('only a published exemplar is taken down', () => {
     const rule = new ExemplarMustBePublished('proposed').id;
     expect(refusedBy(() => takeDownExemplar(proposed, '有误'))).toBe(rule);
