@@ -58,8 +58,15 @@ function asciiDigit(c: string): string {
 }
 
 const AREA_CODE = /^0(?:10|2[0-9]|[3-9][0-9]{2})$/;
+const MOBILE = /^(?:86)?1[3-9][0-9]{9}$/;
+const LANDLINE = /^0(?:10|2[0-9]|[3-9][0-9]{2})[2-9][0-9]{6,7}$/;
+const ID18 = /^[1-8][0-9]{5}((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}[0-9X]$/i;
+const ID15 = /^[1-8][0-9]{5}([0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}$/;
 // The longest number kindOf knows: an ID-card number's 18 characters (86 and a mobile make 13).
 const LONGEST = 18;
+// Every length kindOf reads as a number: a landline's 10–12 digits, a mobile's 11 (13 with 86),
+// an ID-card number's 15 or 18.
+const NUMBER_LENGTHS = new Set([10, 11, 12, 13, 15, 18]);
 
 const isDay = (y: number, m: number, d: number) => {
   const t = new Date(Date.UTC(y, m - 1, d));
@@ -67,24 +74,23 @@ const isDay = (y: number, m: number, d: number) => {
 };
 
 /**
- * What a string of digits is, read whole: a mobile number (with or without 86), a landline with a
+ * What `groups[from..to)` are, read whole as `digits` (their join): a mobile number (with or without 86), a landline with a
  * real area code (010, 02x, or 03xx–09xx) and a subscriber number, or an ID-card number whose
  * region and birth date are possible (18 characters, or the old 15). The date and area checks keep
  * a date range, a contract or registration number from reading as one.
  */
-function kindOf(groups: readonly string[]): PersonalNumberKind | undefined {
-  const digits = groups.join('');
-  const split = groups.length > 1;
-  if (/^(?:86)?1[3-9][0-9]{9}$/.test(digits)) return 'phone';
+function kindOf(digits: string, groups: readonly string[], from = 0, to = groups.length): PersonalNumberKind | undefined {
+  const split = to - from > 1;
+  if (MOBILE.test(digits)) return 'phone';
   // A landline split up starts with its area code as a group (or is spelled digit by digit): a
   // date and a time run together (2026-11-01 05:30) would read as one otherwise.
-  const landline = /^0(?:10|2[0-9]|[3-9][0-9]{2})[2-9][0-9]{6,7}$/.test(digits);
-  if (landline && (!split || AREA_CODE.test(groups[0]!) || groups.every((g) => g.length === 1))) return 'phone';
-  const id18 = /^[1-8][0-9]{5}((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}[0-9X]$/i.exec(digits);
+  const landline = LANDLINE.test(digits);
+  if (landline && (!split || AREA_CODE.test(groups[from]!) || groups.slice(from, to).every((g) => g.length === 1))) return 'phone';
+  const id18 = digits.length === 18 ? ID18.exec(digits) : null;
   if (id18 && isDay(Number(id18[1]), Number(id18[2]), Number(id18[3]))) return 'id-number';
-  const id15 = /^[1-8][0-9]{5}([0-9]{2})([0-9]{2})([0-9]{2})[0-9]{3}$/.exec(digits);
   // The old 15-digit card only unsplit: split, too many dates and ranges read as one.
-  if (id15 && !split && isDay(1900 + Number(id15[1]), Number(id15[2]), Number(id15[3]))) return 'id-number';
+  const id15 = !split && digits.length === 15 ? ID15.exec(digits) : null;
+  if (id15 && isDay(1900 + Number(id15[1]), Number(id15[2]), Number(id15[3]))) return 'id-number';
   return undefined;
 }
 
@@ -111,16 +117,17 @@ function numbersReadIn(text: string, reading: NumberReading): PersonalNumberKind
     const trailingX =
       !code &&
       (after === 'X' || after === 'x' || (reading >= 3 && TRAILING_X.test(plain.slice(index + run.length, index + run.length + 6))));
-    readGroups(written, code, trailingX, found);
+    const read = readGroups(written, code, trailingX, found);
     // Reading 3 reads the run a second way, a group ending where numerals meet digits (张三13800138000),
     // besides the first: split, 〇10-62345678 loses its area code and Tel13八00138000 its number.
     if (reading >= 3) {
       const split = written.flatMap((g) => g.match(SAME_SCRIPT) ?? []);
-      if (split.length > written.length) readGroups(split, code, trailingX, found);
+      const splitRead = split.length > written.length ? readGroups(split, code, trailingX, found) : read;
       // Reading 4: words run into a number spelled in numerals from either side — a name ending in
       // a numeral (张三一三八〇〇一三八〇〇〇 reads 313800138000), a group or a household after it
-      // (…〇〇〇四组, …〇〇〇一户): read again without one or two numerals at either end.
-      if (reading >= 4) for (const trimmed of numeralsTrimmed(split)) readGroups(trimmed, code, trailingX, found);
+      // (…〇〇〇四组, …〇〇〇一户): read again without one or two numerals at either end. Only the
+      // stretches at the ends differ from the split's, when that was read.
+      if (reading >= 4) for (const trimmed of numeralsTrimmed(split)) readGroups(trimmed, code, trailingX, found, splitRead);
     }
   }
   return [...found];
@@ -150,23 +157,42 @@ function numeralsTrimmed(groups: readonly string[]): string[][] {
   return out;
 }
 
-/** Every stretch of consecutive `groups` (digits or numerals as written) that kindOf reads as a number, into `found`. */
-function readGroups(written: readonly string[], code: boolean, trailingX: boolean, found: Set<PersonalNumberKind>): void {
+/**
+ * Every stretch of consecutive `groups` (digits or numerals as written) that kindOf reads as a
+ * number, into `found`. `endsOnly`: only the stretches that hold the first or the last group (the
+ * others were read already, in the groups these were trimmed from). Returns false when it read
+ * none, the groups being a quantity in thousands.
+ */
+function readGroups(
+  written: readonly string[],
+  code: boolean,
+  trailingX: boolean,
+  found: Set<PersonalNumberKind>,
+  endsOnly = false,
+): boolean {
   const groups = written.map((g) => [...g].map(asciiDigit).join(''));
   // A quantity written in thousands (15 000 000 000, 1 234 567) is one number and no one's.
-  if (groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3)) return;
+  if (groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3)) return false;
+  const last = groups.length - 1;
   // A stretch ends once it holds more digits than any number has: every stretch of every length
-  // was tried, and "1 ".repeat(600) in an exemplar's story held publicity's event loop 4.7 s.
-  for (let i = 0; i < groups.length; i++)
-    for (let j = i + 1, digits = groups[i]!.length; j <= (code ? i + 1 : groups.length) && digits <= LONGEST; j++) {
-      const kind = kindOf(groups.slice(i, j));
-      if (kind) found.add(kind);
-      digits += groups[j]?.length ?? 0;
+  // was tried, and "1 ".repeat(600) in an exemplar's story held publicity's event loop 4.7 s. Only
+  // a stretch of a number's length is read: "1一".repeat(16384) took 0.7 s reading every other.
+  for (let i = 0; i <= last; i++) {
+    let digits = '';
+    for (let j = i + 1; j <= (code ? i + 1 : groups.length); j++) {
+      digits += groups[j - 1]!;
+      if (digits.length > LONGEST) break;
+      if (NUMBER_LENGTHS.has(digits.length) && (!endsOnly || i === 0 || j === last + 1)) {
+        const kind = kindOf(digits, groups, i, j);
+        if (kind) found.add(kind);
+      }
     }
+  }
   // A trailing X ends an ID-card number; the run stops before it (it is a letter).
   if (trailingX)
     for (let i = groups.length - 1, digits = groups[i]!.length; i >= 0 && digits < LONGEST; digits += groups[--i]?.length ?? 0)
-      if (kindOf([...groups.slice(i, -1), `${groups.at(-1)!}X`])) found.add('id-number');
+      if (kindOf(`${groups.slice(i).join('')}X`, [...groups.slice(i, -1), `${groups.at(-1)!}X`])) found.add('id-number');
+  return true;
 }
 
 /**
