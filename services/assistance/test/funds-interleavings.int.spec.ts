@@ -182,4 +182,60 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
     const moved = ['assistance.FundsAllocated', 'assistance.FundsDisbursed'];
     expect(moneyEvents.filter((e) => e.streamVersion > acceptedAt! && moved.includes(e.type)).map((e) => e.type)).toEqual([]);
   });
+
+  it('accepts a project only if no money moved later than its acceptance day, however the acceptance races the payments', async () => {
+    const rnd = seededRandom(SEED + 1);
+    const projects = app.get(ProjectHandlers);
+    const funds = app.get(FundHandlers);
+    const village = await freshVillage(schema.pool, '910425101');
+    const outcomes = { accepted: 0, refused: 0 };
+    const unexpected: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const { id } = await projects.plan(ctx, village, {
+        pairingId: null,
+        name: `验收竞争${round}`,
+        category: 'road_hardening',
+        budgetFen: BUDGET,
+        beneficiaryHouseholds: 1,
+        plannedOn: dayFromToday(-4),
+      });
+      await projects.advance(ctx, id, 'approve', dayFromToday(-4));
+      await projects.advance(ctx, id, 'start', dayFromToday(-3));
+      await funds.allocate(ctx, id, { source: 'fiscal', amountFen: BUDGET, on: dayFromToday(-3) });
+      await projects.advance(ctx, id, 'complete', dayFromToday(-2));
+      // Payments dated today race an acceptance dated yesterday, at a position that walks the list.
+      const payments = 1 + Math.floor(rnd() * 4);
+      const ops: Promise<unknown>[] = Array.from({ length: payments }, (_, i) =>
+        funds.disburse(ctx, id, { source: 'fiscal', amountFen: 1_000, on: dayFromToday(0), purpose: `r${round}-${i}` }).catch((e) => {
+          const code = (e as { code?: string }).code;
+          if (code !== 'FUNDS.PROJECT_NOT_OPEN') unexpected.push(`disburse: ${code ?? String(e)}`);
+        }),
+      );
+      const acceptance = projects.advance(ctx, id, 'accept', dayFromToday(-1)).then(
+        () => 'accepted' as const,
+        (e: Error & { code?: string }) => {
+          if (e.code !== 'DAY.BEFORE_ORIGIN') unexpected.push(`accept: ${e.code ?? e.message}`);
+          return 'refused' as const;
+        },
+      );
+      void ops.splice(round % (payments + 1), 0, acceptance);
+      await Promise.all(ops);
+      const outcome = await acceptance;
+      outcomes[outcome]++;
+      const later = await schema.pool.query<{ n: number; status: string }>(
+        `select (select count(*)::int from fund_movements where project_id = $1 and on_day > $2::date) as n,
+                (select status from projects where id = $1) as status`,
+        [id, dayFromToday(-1)],
+      );
+      // Accepted: no payment dated after the acceptance, before or after it. Refused: one was there first.
+      expect({ round, outcome, ...later.rows[0] }).toEqual(
+        outcome === 'accepted'
+          ? { round, outcome, n: 0, status: 'accepted' }
+          : { round, outcome, n: expect.any(Number), status: 'completed' },
+      );
+      if (outcome === 'refused') expect(later.rows[0]!.n).toBeGreaterThan(0);
+    }
+    expect(unexpected).toEqual([]);
+    expect(outcomes.accepted + outcomes.refused).toBe(12);
+  });
 });

@@ -267,6 +267,27 @@ describe('assistance hostile input', () => {
     expect(movements.rowCount).toBe(0);
   });
 
+  it('accepts a project no earlier than its money last moved: 422 DAY.BEFORE_ORIGIN, and it stays completed', async () => {
+    const id = (await plan(dayFromToday(-10))).body.id as string;
+    const post = (path: string, body: object, key = false) => {
+      const r = http().post(`/projects/${id}/${path}`).set(as());
+      return (key ? r.set('Idempotency-Key', randomUUID()) : r).send(body);
+    };
+    expect((await post('approve', { on: dayFromToday(-10) })).status).toBe(200);
+    expect((await post('start', { on: dayFromToday(-9) })).status).toBe(200);
+    expect((await post('allocations', { source: 'social', amountFen: 500, on: dayFromToday(-8) }, true)).status).toBe(201);
+    expect((await post('complete', { on: dayFromToday(-5) })).status).toBe(200);
+    // Paid after completion (allowed until acceptance), dated two days ago.
+    expect((await post('disbursements', { source: 'social', amountFen: 100, on: dayFromToday(-2), purpose: '尾款' }, true)).status).toBe(
+      201,
+    );
+    const early = await post('accept', { on: dayFromToday(-3) });
+    expect([early.status, early.body.code]).toEqual([422, 'DAY.BEFORE_ORIGIN']);
+    const stored = await db.query(`select status from assistance.projects where id = $1`, [id]);
+    expect(stored.rows[0]).toEqual({ status: 'completed' });
+    expect((await post('accept', { on: dayFromToday(-2) })).status).toBe(200);
+  });
+
   it('limits the public page per address: a flood gets 429 with Retry-After and no village data', async () => {
     const statuses: number[] = [];
     let refused: request.Response | undefined;

@@ -17,6 +17,8 @@ export interface PairingRepository {
 }
 
 export interface ProjectRepository {
+  /** The last day money moved on the project (any movement, a reversal too), or null. */
+  lastMovedOn(tx: Tx, projectId: string): Promise<string | null>;
   insert(tx: Tx, project: Project, at: Date): Promise<void>;
   /**
    * The project, its row locked until commit: commands on one project take turns. Milestones are

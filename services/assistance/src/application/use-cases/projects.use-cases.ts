@@ -151,7 +151,14 @@ export class ProjectHandlers {
   }
 
   advance(ctx: CommandContext, projectId: string, step: Step, on: string): Promise<void> {
-    return this.change(ctx, projectId, (p) => advanceProject(p, step, on, this.clock.today()));
+    return this.uow.run(async (tx) => {
+      const project = await this.access.load(tx, ctx, projectId);
+      // Read once the project's lock is held: a movement takes that lock too, so none lands after this read.
+      const lastMovedOn = step === 'accept' ? await this.projects.lastMovedOn(tx, projectId) : null;
+      const next = advanceProject(project, step, on, this.clock.today(), lastMovedOn);
+      await this.projects.saveStep(tx, next.project);
+      await tx.publish(next.events, ctx);
+    });
   }
 
   evaluate(ctx: CommandContext, projectId: string, satisfaction: Ballot, on: string): Promise<void> {

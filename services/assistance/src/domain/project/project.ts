@@ -105,13 +105,33 @@ const STEPS = {
   accept: { from: 'completed', to: 'accepted', contract: ProjectAccepted },
 } as const;
 
-/** One step of the lifecycle on day `on`. */
-export function advanceProject(project: Project, step: Step, on: Day, today: Day): { project: Project; events: DomainEvent[] } {
+/**
+ * One step of the lifecycle on day `on`. Completion is not dated before a milestone it closes was
+ * reached, nor acceptance before the last day its money moved (`lastMovedOn`, read by the caller
+ * under the project's lock): `ProjectCompleted` says every milestone is reached, and acceptance
+ * closes the books, so neither can come first on the calendar reports file them by.
+ */
+export function advanceProject(
+  project: Project,
+  step: Step,
+  on: Day,
+  today: Day,
+  lastMovedOn: Day | null = null,
+): { project: Project; events: DomainEvent[] } {
   const s = STEPS[step];
   checkRule(new ProjectMustBeInState(project.status, [s.from], step));
   checkRule(new DayMustNotBeInTheFuture('on', on, today));
   checkRule(new StepCannotPrecedeThePreviousStep(on, project.lastStepOn));
-  if (step === 'complete') checkRule(new CompletionNeedsEveryMilestoneReached(project.milestones.filter((m) => !m.reachedOn).length));
+  if (step === 'complete') {
+    checkRule(new CompletionNeedsEveryMilestoneReached(project.milestones.filter((m) => !m.reachedOn).length));
+    const lastReached = project.milestones.reduce<Day | null>(
+      (last, m) => (m.reachedOn && (!last || m.reachedOn > last) ? m.reachedOn : last),
+      null,
+    );
+    if (lastReached) checkRule(new DayMustNotPrecede('on', on, lastReached, '最后一个节点达成', 'the last milestone was reached'));
+  }
+  if (step === 'accept' && lastMovedOn)
+    checkRule(new DayMustNotPrecede('on', on, lastMovedOn, '最后一笔资金往来', 'the last movement of its money'));
   const next: Project = { ...project, status: s.to, lastStepOn: on, ...(step === 'approve' ? { approvedOn: on } : {}) };
   return {
     project: next,

@@ -76,6 +76,22 @@ describe('assistance project', () => {
     expect(advanceProject(reached.project, 'complete', '2011-06-01', TODAY).project.status).toBe('completed');
   });
 
+  it('is completed no earlier than its last milestone was reached, and accepted no earlier than its money last moved', () => {
+    let p = advanceProject(advanceProject(planned(), 'approve', '2011-03-10', TODAY).project, 'start', '2011-04-01', TODAY).project;
+    p = addMilestone(addMilestone(p, { id: 'm1', title: '路基完工', dueOn: '2011-05-01' }), {
+      id: 'm2',
+      title: '通水',
+      dueOn: '2011-06-01',
+    });
+    p = reachMilestone(reachMilestone(p, 'm2', '2011-06-20', TODAY).project, 'm1', '2011-05-03', TODAY).project;
+    // The later milestone counts, whichever order they were reached in.
+    expect(refusedBy(() => advanceProject(p, 'complete', '2011-06-19', TODAY), DayMustNotPrecede)).toBe(true);
+    const completed = advanceProject(p, 'complete', '2011-06-20', TODAY).project;
+    expect(refusedBy(() => advanceProject(completed, 'accept', '2011-06-24', TODAY, '2011-06-25'), DayMustNotPrecede)).toBe(true);
+    expect(advanceProject(completed, 'accept', '2011-06-25', TODAY, '2011-06-25').project.status).toBe('accepted');
+    expect(advanceProject(completed, 'accept', '2011-06-21', TODAY, null).project.status).toBe('accepted');
+  });
+
   it('is planned only for an active rural village or community', () => {
     for (const other of [
       { ...village, level: 'township' },

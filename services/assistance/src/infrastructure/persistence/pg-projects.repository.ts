@@ -45,6 +45,14 @@ export class PgProjectRepository implements ProjectRepository {
     );
   }
 
+  async lastMovedOn(tx: Tx, projectId: string): Promise<string | null> {
+    const [r] = await tx.query<{ on: string | null }>(
+      `select to_char(max(on_day), 'YYYY-MM-DD') as on from fund_movements where project_id = $1`,
+      [projectId],
+    );
+    return r?.on ?? null;
+  }
+
   getForUpdate(tx: Tx, id: string, withMilestones = true): Promise<Project | null> {
     return this.locked(tx, id, null, withMilestones).then((r) => r?.project ?? null);
   }
