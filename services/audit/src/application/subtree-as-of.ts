@@ -17,10 +17,13 @@ export const byStreamId = (a: { streamId: string }, b: { streamId: string }): nu
 
 /**
  * The streams of both stores that belonged to one of `orgIds` at `recordedAt`: those whose last
- * event recorded by then was recorded under one of them (`org_id`, the organisation the event
- * is scoped to). Paged by stream id in byte order (ids are ASCII; "C" so SQL and the merge here
- * agree), unique across the stores since each kind has its prefix. One pass over each store's
- * events up to the instant per page: the stores index no `org_id`, and the reader may add none.
+ * event as of then was recorded under one of them (`org_id`, the organisation the event is scoped
+ * to). As of an instant a stream is the versions before the first one recorded after it, as the
+ * store folds it (`lastVersionAt`): versions need not be recorded in time order, and the last
+ * version recorded by then may lie past that prefix. Paged by stream id in byte order (ids are
+ * ASCII; "C" so SQL and the merge here agree), unique across the stores since each kind has its
+ * prefix. One pass over each store's events per page: the stores index no `org_id`, and the
+ * reader may add none.
  */
 export async function subtreeStreams(
   reader: AuditReader,
@@ -31,13 +34,16 @@ export async function subtreeStreams(
 ): Promise<SubtreePage> {
   const found: { streamId: string; context: AuditedContext }[] = [];
   for (const context of ['evaluation', 'commendation'] as const) {
+    const events = `"${reader.stores[context].schema}".events`;
     const { rows } = await reader.pool.query<{ stream_id: string }>(
-      `select stream_id from (
-         select distinct on (stream_id) stream_id, org_id from "${reader.stores[context].schema}".events
-          where recorded_at <= $2 and stream_id collate "C" > $3
-          order by stream_id, stream_version desc) last
-        where org_id = any($1::text[])
-        order by stream_id collate "C" limit $4`,
+      // The prefix's last version: one before the first recorded after the instant (0: none by
+      // then), else the stream's last; versions run from 1 without a gap.
+      `select e.stream_id from (
+         select stream_id, coalesce(min(stream_version) filter (where recorded_at > $2) - 1, max(stream_version)) as last
+           from ${events} where stream_id collate "C" > $3 group by stream_id) p
+         join ${events} e on e.stream_id = p.stream_id and e.stream_version = p.last
+        where e.org_id = any($1::text[])
+        order by e.stream_id collate "C" limit $4`,
       [orgIds, recordedAt, after, limit + 1],
     );
     found.push(...rows.map((r) => ({ streamId: r.stream_id, context })));
