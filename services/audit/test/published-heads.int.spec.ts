@@ -2,7 +2,9 @@ import { Pool } from 'pg';
 import { PostgresEventStore, createReadOnlyRole, migrate as migrateStore } from '@vanguard/event-store';
 import { infraConfig } from '@vanguard/infra-config';
 import { createTestSchema, waitUntil, type TestSchema } from '@vanguard/testing';
+import { TRAIL_ORIGIN } from '../src/application/audit-trail';
 import { ProofLogs } from '../src/application/proof-logs';
+import { StoreLog } from '../src/application/store-log';
 import { PublishedHeads, SigningRefusals } from '../src/application/published-heads';
 import { WitnessCosignatures } from '../src/application/witness-cosignatures';
 import { auditConfig } from '../src/audit.config';
@@ -114,5 +116,56 @@ describe(PublishedHeads.name, () => {
     await expect(truncated.logs.checkpoint('evaluation')).rejects.toThrow(/not signed/);
     expect(refusals.reasons).toEqual([expect.stringContaining('evaluation: the log rebuilt from the store holds 2 events')]);
     expect(await publishedSizes()).toEqual([3]);
+  });
+
+  it('publish_WhenTheTrailLostEntriesBeforeARestart_RefusesToSign503_AndRaisesTheAlarm', async () => {
+    // A store of its own as the auditors' trail (its log is read as the service reads the trail's).
+    const trailDb = await createTestSchema('cp_heads_trail');
+    try {
+      await migrateStore(trailDb.pool, { schema: trailDb.schema });
+      const trailStore = new PostgresEventStore(trailDb.pool, { schema: trailDb.schema, groupCommit: false });
+      for (let n = 1; n <= 3; n++)
+        await trailStore.append(`trail-${n}`, [{ type: 'audit.TrailEntry', data: { n } }], {
+          expectedVersion: 'no_stream',
+          context: { actor: { sub: 'auditor', roles: ['auditor'], orgId: 'o', kind: 'user' }, orgId: 'o', correlationId: 'trail' },
+        });
+      const withTrail = () => {
+        const heads = new PublishedHeads(trailPool, schemas, refusals);
+        const trail = new StoreLog(trailDb.pool, trailDb.schema, TRAIL_ORIGIN, 'trail');
+        const logs = new ProofLogs(reader, schemas, process.env, trail, heads);
+        return { logs, witnesses: new WitnessCosignatures(trailPool, logs, { witnesses: [], quorum: 1 }, schemas) };
+      };
+      // The other tests left the store at 2 events, published at 3: put the third back first.
+      await db.pool.query(`delete from audit.log_checkpoints where store = $1`, [db.schema]);
+      const first = withTrail();
+      await caughtUpTo(first.logs, 2);
+      expect((await first.witnesses.publish('evaluation')).note).toMatch(/trail/);
+      expect(refusals.reasons).toEqual([]);
+
+      // The database owner deletes a trail entry; a restart rebuilds the trail's log from what is left.
+      const c = await trailDb.pool.connect();
+      try {
+        await c.query('begin');
+        await c.query('set local session_replication_role = replica');
+        await c.query(`delete from "${trailDb.schema}".events where stream_id = 'trail-3'`);
+        await c.query('commit');
+      } finally {
+        c.release();
+      }
+      const restarted = withTrail();
+      await caughtUpTo(restarted.logs, 2);
+      const refused = await restarted.witnesses.publish('evaluation').then(
+        () => undefined,
+        (e: { getStatus?: () => number; getResponse?: () => { code?: string } }) => [e.getStatus?.(), e.getResponse?.().code],
+      );
+      expect(refused).toEqual([503, 'AUDIT.LOG_NOT_SIGNED']);
+      await expect(restarted.logs.checkpoint('evaluation')).rejects.toThrow(/not signed/);
+      expect(refusals.reasons).toEqual([
+        expect.stringContaining("evaluation: the auditors' trail rebuilt holds 2 entries, fewer than the 3"),
+      ]);
+    } finally {
+      refusals.clear('evaluation');
+      await trailDb.drop();
+    }
   });
 });

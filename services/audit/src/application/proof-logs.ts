@@ -105,8 +105,8 @@ export class ProofLogs {
     const head = await this.heads?.latest(context);
     await this.trail?.caughtUp();
     const log = await store.caughtUp();
-    this.heads?.check(context, log, head);
     const trail: LogCommitment | undefined = this.trail?.log.commitment();
+    this.heads?.check(context, log, head, trail?.size);
     return { log, signer, store, extensions: trail ? [formatTrailLine(trail)] : [] };
   }
 

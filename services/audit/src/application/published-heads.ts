@@ -1,6 +1,6 @@
 import { Logger, ServiceUnavailableException, type HttpException } from '@nestjs/common';
-import type { Pool } from 'pg';
-import type { TransparencyLog } from '@vanguard/transparency-log';
+import type { Pool, PoolClient } from 'pg';
+import { parseCheckpointBody, trailOf, type TransparencyLog } from '@vanguard/transparency-log';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '@vanguard/observability';
 import type { AuditedContext } from '../infrastructure/audit-database';
@@ -10,6 +10,20 @@ export interface PublishedHead {
   readonly size: number;
   /** base64, as `audit.log_checkpoints` keeps it. */
   readonly root: string;
+  /** The auditors' trail size its note commits to, if it carries a trail line. */
+  readonly trail: number | undefined;
+}
+
+/** The latest checkpoint published for `store`, on `db` (a publication reads it under its lock). */
+export async function latestPublishedHead(db: Pool | PoolClient, store: string): Promise<PublishedHead | undefined> {
+  const { rows } = await db.query<{ size: string; root: string; note: string }>(
+    `select size, root, note from audit.log_checkpoints where store = $1 order by size desc limit 1`,
+    [store],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  const trail = trailOf(parseCheckpointBody(r.note.slice(0, r.note.lastIndexOf('\n\n') + 1)))?.size;
+  return { size: Number(r.size), root: r.root, trail };
 }
 
 const notSigned = new Gauge({
@@ -65,25 +79,26 @@ export class PublishedHeads {
     readonly refusals: SigningRefusals = new SigningRefusals(),
   ) {}
 
-  async latest(context: AuditedContext): Promise<PublishedHead | undefined> {
-    const { rows } = await this.pool.query<{ size: string; root: string }>(
-      `select size, root from audit.log_checkpoints where store = $1 order by size desc limit 1`,
-      [this.schemas[context]],
-    );
-    return rows[0] ? { size: Number(rows[0].size), root: rows[0].root } : undefined;
+  latest(context: AuditedContext): Promise<PublishedHead | undefined> {
+    return latestPublishedHead(this.pool, this.schemas[context]);
   }
 
-  /** Throws (and keeps the reason) unless `log` extends `head`. */
-  check(context: AuditedContext, log: TransparencyLog, head: PublishedHead | undefined): void {
-    const reason = inconsistency(log, head);
+  /**
+   * Throws (and keeps the reason) unless `log` extends `head`, and the auditors' trail (`trail`,
+   * its size, when one is signed with it) holds no fewer entries than `head` committed to.
+   */
+  check(context: AuditedContext, log: TransparencyLog, head: PublishedHead | undefined, trail?: number): void {
+    const reason = inconsistency(log, head, trail);
     if (reason) throw this.refusals.refuse(context, reason);
     this.refusals.clear(context);
   }
 }
 
 /** Why `log` does not extend the published `head`, or null when it does. */
-export function inconsistency(log: Pick<TransparencyLog, 'size' | 'root'>, head: PublishedHead | undefined): string | null {
+export function inconsistency(log: Pick<TransparencyLog, 'size' | 'root'>, head: PublishedHead | undefined, trail?: number): string | null {
   if (!head) return null;
+  if (head.trail !== undefined && trail !== undefined && trail < head.trail)
+    return `the auditors' trail rebuilt holds ${trail} entries, fewer than the ${head.trail} the latest published checkpoint commits to (trail entries gone?)`;
   if (log.size < head.size)
     return `the log rebuilt from the store holds ${log.size} events, fewer than the ${head.size} of the latest published checkpoint (events gone from the store?)`;
   const root = log.root(head.size).toString('base64');

@@ -3,6 +3,7 @@ import { parseCheckpointBody, splitNote, trailOf, verifiedCosignatures, type Wit
 import type { AuditedContext } from '../infrastructure/audit-database';
 import { AuditRefusal } from './audit-refusal';
 import type { ProofLogs } from './proof-logs';
+import { latestPublishedHead } from './published-heads';
 import { CheckpointOutbox, checkpointEventId, checkpointSignedEvent, checkpointWitnessedEvent } from './checkpoint-events';
 
 export interface PublishedCheckpoint {
@@ -65,7 +66,7 @@ export class WitnessCosignatures {
       const root = cp.body.root.toString('base64');
       const behind = await this.transaction(async (db) => {
         await db.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['vanguard-audit-publish', store]);
-        const latest = await this.latestPublished(db, store);
+        const latest = await latestPublishedHead(db, store);
         // Published by another instance since this one caught up: sign again, caught up past it.
         if (latest && latest.size > cp.body.size) return { size: cp.body.size, latestSize: latest.size };
         // A smaller or another history than the published one (a store truncated or rewritten, and the log rebuilt from it): never published.
@@ -99,20 +100,6 @@ export class WitnessCosignatures {
       if (published?.root !== root) throw new Error(`the ${context} log's root at size ${cp.body.size} differs from the one published`);
       return published;
     }
-  }
-
-  /** The latest published checkpoint of `store`, with the trail size it commits to (undefined when none). */
-  private async latestPublished(
-    db: PoolClient,
-    store: string,
-  ): Promise<{ size: number; root: string; trail: number | undefined } | undefined> {
-    const { rows } = await db.query<Row>(`select size, root, note from audit.log_checkpoints where store = $1 order by size desc limit 1`, [
-      store,
-    ]);
-    const r = rows[0];
-    if (!r) return undefined;
-    const trail = trailOf(parseCheckpointBody(r.note.slice(0, r.note.lastIndexOf('\n\n') + 1)))?.size;
-    return { size: Number(r.size), root: r.root, trail };
   }
 
   /** The latest published checkpoint; one is published first when there is none. */
