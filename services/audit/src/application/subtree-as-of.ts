@@ -22,8 +22,8 @@ export const byStreamId = (a: { streamId: string }, b: { streamId: string }): nu
  * store folds it (`lastVersionAt`): versions need not be recorded in time order, and the last
  * version recorded by then may lie past that prefix. Paged by stream id in byte order (ids are
  * ASCII; "C" so SQL and the merge here agree), unique across the stores since each kind has its
- * prefix. One pass over each store's events per page: the stores index no `org_id`, and the
- * reader may add none.
+ * prefix. One pass over each store's events per page, and a look-up by key of each stream's last
+ * version: the stores index no `org_id`, and the reader may add none.
  */
 export async function subtreeStreams(
   reader: AuditReader,
