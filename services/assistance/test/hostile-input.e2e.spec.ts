@@ -168,6 +168,30 @@ describe('assistance hostile input', () => {
     expect([read.status, read.body.id, read.body.orgId]).toEqual([200, planned.body.id, village]);
   });
 
+  it('plans a project under a pairing only in the paired village: 422 PROJECT.PAIRING_ELSEWHERE naming its rule, as a deed is refused', async () => {
+    const neighbour = await freshVillage(db, '910425101');
+    const pairingId = randomUUID();
+    await db.query(
+      `insert into pairings (id, org_id, helper_unit_name, starts_on, ends_on, goals, lagging, recorded_at, recorded_by)
+       values ($1, $2, '松岭旗交通局', $3, $4, '["修路"]', false, now(), 'test')`,
+      [pairingId, neighbour, dayFromToday(-30), dayFromToday(300)],
+    );
+    const planned = await http()
+      .post('/projects')
+      .set(as())
+      .send({
+        villageId: village,
+        pairingId,
+        name: '道路',
+        category: 'road_hardening',
+        budgetFen: 1000,
+        beneficiaryHouseholds: 1,
+        plannedOn: dayFromToday(-1),
+      });
+    expect([planned.status, planned.body.code]).toEqual([422, 'PROJECT.PAIRING_ELSEWHERE']);
+    expect(planned.body.message).toContain('[rule project-pairing-with-the-village@1]');
+  });
+
   it('answers a pairing of another county as it answers no pairing: 404, not a 422 that says it exists', async () => {
     const elsewhere = await freshVillage(db, '910426');
     const pairingId = randomUUID();

@@ -22,12 +22,6 @@ import { inScopeAmong, NotFoundError, organizationInScope, organizationInScopeBy
 import { villageInScope } from './village-access';
 import { DomainError } from '@vanguard/kernel';
 
-class PairingElsewhereError extends DomainError {
-  constructor() {
-    super('PROJECT.PAIRING_ELSEWHERE', 'rule', '所填结对不属于该村 / the pairing named is with another village');
-  }
-}
-
 /**
  * Loads a project for a command (row locked until commit, so commands on one project take
  * turns) and answers 404 alike for a project that does not exist and one outside the caller's subtree.
@@ -140,11 +134,8 @@ export class ProjectHandlers {
 
   /** Decides one plan inside `tx`; once an import is known to fail, later rows are only decided, not written. */
   private async planIn(tx: Tx, ctx: CommandContext, village: Village, input: PlanProject, write = true): Promise<void> {
-    if (input.pairingId) {
-      const pairing = await pairingInScope(this.pairings, this.roster, ctx.actor, input.pairingId, tx);
-      if (pairing.orgId !== village.id) throw new PairingElsewhereError();
-    }
-    const { project, events } = planProject(input, village, this.clock.today());
+    const pairing = input.pairingId ? await pairingInScope(this.pairings, this.roster, ctx.actor, input.pairingId, tx) : undefined;
+    const { project, events } = planProject(input, village, this.clock.today(), pairing);
     if (!write) return;
     await this.projects.insert(tx, project, this.clock.now());
     await tx.publish(events, ctx);

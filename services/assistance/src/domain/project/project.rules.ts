@@ -76,3 +76,20 @@ export class StepCannotPrecedeThePreviousStep extends Rule {
     return this.on < this.previousOn;
   }
 }
+
+/** A project carried out under a pairing is the paired village's: the pairing it names is with that village. */
+export class ProjectPairingMustBeWithTheVillage extends Rule {
+  readonly id = 'project-pairing-with-the-village';
+  readonly code = 'PROJECT.PAIRING_ELSEWHERE';
+  readonly kind = 'rule' as const;
+  readonly message = '所填结对不属于该村 / the pairing named is with another village';
+  constructor(
+    private readonly pairingOrgId: string | undefined,
+    private readonly villageId: string,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.pairingOrgId !== undefined && this.pairingOrgId !== this.villageId;
+  }
+}

@@ -21,6 +21,7 @@ import {
   CompletionNeedsEveryMilestoneReached,
   MilestoneIsReachedOnce,
   ProjectMustBeInState,
+  ProjectPairingMustBeWithTheVillage,
   StepCannotPrecedeThePreviousStep,
 } from './project.rules';
 
@@ -69,8 +70,15 @@ export interface PlanProject {
   readonly plannedOn: Day;
 }
 
-export function planProject(input: PlanProject, village: Village, today: Day): { project: Project; events: DomainEvent[] } {
+/** `pairing`: the pairing `input.pairingId` names, as the caller found it. */
+export function planProject(
+  input: PlanProject,
+  village: Village,
+  today: Day,
+  pairing?: { readonly orgId: string },
+): { project: Project; events: DomainEvent[] } {
   checkRule(new MustBeAnActiveVillage(village));
+  checkRule(new ProjectPairingMustBeWithTheVillage(pairing?.orgId, village.id));
   checkRule(new TextMustNotBeBlank('name', input.name));
   checkRule(new PublishedTextCarriesNoPersonalNumbers('name', input.name));
   checkRule(new DayMustNotBeInTheFuture('plannedOn', input.plannedOn, today));

@@ -16,6 +16,7 @@ import {
   CompletionNeedsEveryMilestoneReached,
   MilestoneIsReachedOnce,
   ProjectMustBeInState,
+  ProjectPairingMustBeWithTheVillage,
   StepCannotPrecedeThePreviousStep,
 } from './project.rules';
 
@@ -90,6 +91,13 @@ describe('assistance project', () => {
     expect(refusedBy(() => advanceProject(completed, 'accept', '2011-06-24', TODAY, '2011-06-25'), DayMustNotPrecede)).toBe(true);
     expect(advanceProject(completed, 'accept', '2011-06-25', TODAY, '2011-06-25').project.status).toBe('accepted');
     expect(advanceProject(completed, 'accept', '2011-06-21', TODAY, null).project.status).toBe('accepted');
+  });
+
+  it('is planned under a pairing only when the pairing is with its village', () => {
+    expect(
+      refusedBy(() => planProject({ ...input, pairingId: 'x' }, village, TODAY, { orgId: 'v2' }), ProjectPairingMustBeWithTheVillage),
+    ).toBe(true);
+    expect(planProject({ ...input, pairingId: 'x' }, village, TODAY, { orgId: 'v1' }).project.pairingId).toBe('x');
   });
 
   it('is planned only for an active rural village or community', () => {
