@@ -130,6 +130,7 @@ export class ProjectsHttpController {
       'DAY.IN_FUTURE: on is after today',
       'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step',
       'PROJECT.MILESTONES_OPEN: some milestone is not reached yet',
+      'DAY.BEFORE_ORIGIN: on is before the last milestone was reached',
     ],
   })
   complete(
@@ -147,7 +148,11 @@ export class ProjectsHttpController {
   @ApiRefusals({
     404: ['PROJECT.NOT_FOUND: unknown, or outside your subtree'],
     409: ['PROJECT.WRONG_STATE: the project is not in the state this step follows'],
-    422: ['DAY.IN_FUTURE: on is after today', 'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step'],
+    422: [
+      'DAY.IN_FUTURE: on is after today',
+      'PROJECT.STEP_BEFORE_PREVIOUS: on is before the previous step',
+      'DAY.BEFORE_ORIGIN: on is before the last day the project’s money moved',
+    ],
   })
   accept(
     @CommandCtx() ctx: CommandContext,
