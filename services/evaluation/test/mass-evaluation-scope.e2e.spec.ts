@@ -69,4 +69,36 @@ describe('mass evaluation scope (e2e)', () => {
       await db.end();
     }
   });
+
+  it('refuses the evaluated organisation closing its own box (422), and the refused close seals nothing: its codes still vote', async () => {
+    const opened = await open('township.secretary', VILLAGE);
+    expect(opened.status).toBe(201);
+    const windowId = opened.body.windowId as string;
+    const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+    const issued = await request(app.getHttpServer())
+      .post(`/mass-evaluations/${windowId}/codes`)
+      .set(as('township.secretary'))
+      .send({ count: 2, format: 'json' });
+    expect(issued.status).toBe(201);
+    const close = (user: string) => request(app.getHttpServer()).post(`/mass-evaluations/${windowId}/close`).set(as(user)).send({});
+    const byBranch = await close('village.secretary');
+    expect({ status: byBranch.status, code: byBranch.body.code }).toEqual({ status: 422, code: 'MASS_EVALUATION.RUN_FROM_ABOVE' });
+    const cast = await request(app.getHttpServer())
+      .post(`/mass-evaluations/${windowId}/ballots`)
+      .send({ code: issued.body.codes[0], rating: 'satisfied' });
+    expect(cast.status).toBe(201);
+    const closed = await close('township.secretary');
+    expect(closed.status).toBe(200);
+    const db = new Client({ connectionString: infraConfig().testDatabaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ data: { ballotsCast: number; decision: { decidedBy: { role: string } } } }>(
+        `select data from evaluation.events_view where stream_id = $1 and type = 'evaluation.MassEvaluationClosed'`,
+        [`mass-evaluation-${windowId}`],
+      );
+      expect(rows.map((r) => [r.data.ballotsCast, r.data.decision.decidedBy.role])).toEqual([[1, 'branch_secretary']]);
+    } finally {
+      await db.end();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { massEvaluationDecider } from '@vanguard/evaluation-domain';
+import { BallotBoxRunFromAboveRule, massEvaluationDecider } from '@vanguard/evaluation-domain';
+import { checkRule } from '@vanguard/kernel';
 import { ORG_TREE, type OrgTreePort } from '../../ports/org-tree.port';
 import { ConcurrentChangeError, STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, streamContext, type CommandContext } from '../command-context';
@@ -35,6 +36,10 @@ export class CloseMassEvaluationHandler {
 
   private async closeOnce(windowId: string, ctx: CommandContext): Promise<{ version: number }> {
     const window = await loadWindowInScope(this.streams, this.tree, ctx, windowId);
+    // As opening and issuing codes: the evaluated organisation never seals its own box. Checked
+    // before the box closes, so a refused close leaves every code voting.
+    if (window.state.subjectKind === 'organization')
+      checkRule(new BallotBoxRunFromAboveRule(ctx.caller.orgId, window.orgId, (await this.tree.pathOf(window.orgId)) ?? []));
     // Only an open stream closes its box; otherwise the decider refuses (WindowIsOpenRule) on an empty tally.
     const tally = window.state.status === 'open' ? await this.box.close(windowId) : EMPTY;
     const ballots = tally.satisfied + tally.basicallySatisfied + tally.dissatisfied;

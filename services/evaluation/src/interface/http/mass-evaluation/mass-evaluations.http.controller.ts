@@ -132,6 +132,7 @@ export class MassEvaluationsHttpController {
   @ApiRefusals({
     404: ['MASS_EVALUATION.NOT_FOUND: unknown, or outside your subtree'],
     409: ['MASS_EVALUATION.NOT_OPEN: closed already', 'STREAM.CONCURRENT_CHANGE: the window kept changing meanwhile; try again'],
+    422: ['MASS_EVALUATION.RUN_FROM_ABOVE: the organisation evaluated does not close its own box'],
   })
   close(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string) {
     return this.closeWindow.execute(id, ctx);
