@@ -1,4 +1,4 @@
-import { MAX_RECORDED_OBJECTIONS } from '@vanguard/contracts';
+import { MAX_RECORDED_OBJECTIONS, decisionReason } from '@vanguard/contracts';
 import { checkRule, ruleRef } from '@vanguard/kernel';
 import { RulesChecked } from '../rules-checked';
 import type { StreamRead } from '../decided-by';
@@ -49,7 +49,7 @@ export function withdrawNomination({ data }: WithdrawNomination, state: Nominati
           inputs: [self(state), { streamId, version }],
           rule,
           checks: rules.besides(rule),
-          reason: findings,
+          reason: decisionReason(findings),
         },
       },
     },

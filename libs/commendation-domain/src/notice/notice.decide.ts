@@ -1,4 +1,4 @@
-import type { Decider } from '@vanguard/kernel';
+import { checkRule, type Decider } from '@vanguard/kernel';
 import { adjustmentsBetween, NoticePeriodV1 } from '../calendar/working-day-calendar';
 import { RulesChecked } from '../rules-checked';
 import type { NoticeCommand, PublishNotice } from './notice.commands';
@@ -6,12 +6,14 @@ import type { NoticeEvent } from './notice.events';
 import {
   NoticeIsPublishedByTheAwardingBodyRule,
   NoticeIsRepublishedOnlyForAChangedShortlistRule,
+  NoticeListsAtMostItsLimitRule,
   NoticeListsOnlyShortlistedNominationsRule,
 } from './notice.rules';
 import { evolve, initialState, noticeStreamId, type NoticeState } from './notice.state';
 
 export function publishNotice({ data }: PublishNotice, state: NoticeState): NoticeEvent[] {
   const { programme } = data;
+  checkRule(new NoticeListsAtMostItsLimitRule(data.entries.length));
   const rules = new RulesChecked();
   rules.check(new NoticeIsPublishedByTheAwardingBodyRule(data.decidedBy, programme.orgId));
   rules.check(new NoticeListsOnlyShortlistedNominationsRule(programme.programmeId, data.entries));

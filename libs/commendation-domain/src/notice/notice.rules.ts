@@ -1,3 +1,4 @@
+import { MAX_NOTICE_ENTRIES } from '@vanguard/contracts';
 import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { AWARDING_ROLES, hasRole } from '../roles';
@@ -40,6 +41,25 @@ export class NoticeListsOnlyShortlistedNominationsRule extends Rule {
       ids.size !== this.entries.length ||
       this.entries.some((e) => e.status !== 'shortlisted' || e.programmeId !== this.programmeId)
     );
+  }
+}
+
+/**
+ * A notice lists at most {@link MAX_NOTICE_ENTRIES} nominations, what its event carries: a longer
+ * one was recorded and shown but failed its contract, so it never reached the topic. A capacity,
+ * not a judgement, so it is not recorded among a decision's checks (a replay of an earlier notice
+ * runs the same rules as before).
+ */
+export class NoticeListsAtMostItsLimitRule extends Rule {
+  readonly id = 'commendation.notice.at-most-entries';
+  readonly code = 'NOTICE.TOO_LONG';
+  readonly kind = 'rule';
+  readonly message = `一次公示至多列入 ${MAX_NOTICE_ENTRIES} 个推荐，请按类别分批公示 / a notice lists at most ${MAX_NOTICE_ENTRIES} nominations: publish the programme in parts`;
+  constructor(private readonly entries: number) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.entries > MAX_NOTICE_ENTRIES;
   }
 }
 

@@ -1,3 +1,4 @@
+import { PublicNoticePublished } from '@vanguard/contracts';
 import { specificationFor } from '@vanguard/kernel/testing';
 import { fold } from '@vanguard/kernel';
 import {
@@ -18,6 +19,7 @@ import { noticeFactsFor } from './notice.facts';
 import {
   NoticeIsPublishedByTheAwardingBodyRule,
   NoticeIsRepublishedOnlyForAChangedShortlistRule,
+  NoticeListsAtMostItsLimitRule,
   NoticeListsOnlyShortlistedNominationsRule,
 } from './notice.rules';
 import { noticeIsRunning } from './notice.state';
@@ -167,6 +169,18 @@ describe('noticeDecider (公示)', () => {
       .when(publish([candidate(), candidate()]))
       .thenRefuses(NoticeListsOnlyShortlistedNominationsRule));
   it('lists at least one nomination', () => spec.given([]).when(publish([])).thenRefuses(NoticeListsOnlyShortlistedNominationsRule));
+  it('lists at most what its event carries: 2,000 pass the contract, 2,001 are refused', () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => candidate(`01960000-0000-7000-8000-${String(i).padStart(12, '0')}`, { name: `党员${i}` }));
+    spec
+      .given([])
+      .when(publish(many(2_000)))
+      .thenMatches(([event]) => expect(PublicNoticePublished.schema.safeParse(event!.data).success).toBe(true));
+    spec
+      .given([])
+      .when(publish(many(2_001)))
+      .thenRefuses(NoticeListsAtMostItsLimitRule);
+  });
   it('lists only this programme’s nominations', () =>
     spec
       .given([])

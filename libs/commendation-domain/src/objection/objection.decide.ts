@@ -1,3 +1,4 @@
+import { decisionReason } from '@vanguard/contracts';
 import { checkRule, ruleRef, type Decider } from '@vanguard/kernel';
 import { pathInputs, recordedPaths } from '../decided-by';
 import { RulesChecked } from '../rules-checked';
@@ -85,7 +86,13 @@ function conclude(data: UpholdObjection['data'], state: ObjectionState) {
     programmeId: state.programmeId!,
     nominationId: state.nominationId!,
     findings: data.findings,
-    decision: { decidedBy: data.decidedBy, inputs: [self(state)], rule, checks: rules.besides(rule), reason: data.findings },
+    decision: {
+      decidedBy: data.decidedBy,
+      inputs: [self(state)],
+      rule,
+      checks: rules.besides(rule),
+      reason: decisionReason(data.findings),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { commendationContracts } from '@vanguard/contracts';
 import { fold, RuleVersionUnknownError } from '@vanguard/kernel';
 import { specificationFor } from '@vanguard/kernel/testing';
 import {
@@ -273,6 +274,22 @@ describe('objectionDecider (异议)', () => {
   });
 
   describe('UpholdObjection and DismissObjection', () => {
+    it('keeps findings longer than a decision’s reason whole in the event, its reason cut to fit: both conclusions pass their contract', () => {
+      const findings = `经实地核查${'情况属实，'.repeat(600)}`;
+      for (const command of [uphold(findings), dismiss(findings)])
+        spec
+          .given([filed, assigned])
+          .when(command)
+          .thenMatches(([event]) => {
+            const contract = commendationContracts.find((c) => c.type === event!.type)!;
+            expect(contract.schema.safeParse(event!.data).success).toBe(true);
+            const data = event!.data as { findings: string; decision: { reason: string } };
+            expect(data.findings).toBe(findings);
+            expect([...data.decision.reason].length).toBe(2000);
+            expect(findings.startsWith(data.decision.reason.slice(0, -1))).toBe(true);
+          });
+    });
+
     it('is upheld by its investigator with findings, which the nomination’s withdrawal reads', () => {
       spec
         .given([filed, assigned])

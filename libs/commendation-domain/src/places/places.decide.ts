@@ -1,3 +1,4 @@
+import { decisionReason } from '@vanguard/contracts';
 import { ruleRef, type Decider } from '@vanguard/kernel';
 import { QuotaIsNotExceededRule } from '../nomination/nomination.rules';
 import { RulesChecked } from '../rules-checked';
@@ -34,7 +35,7 @@ export function grantPlace({ data }: GrantPlace, state: PlacesState): PlacesEven
           inputs: [self(data.programmeId, data.unitOrgId, state), data.programme, data.nomination],
           rule,
           checks: rules.besides(rule),
-          reason: data.reason ?? '',
+          reason: decisionReason(data.reason ?? ''),
         },
       },
     },
@@ -63,7 +64,7 @@ export function releasePlaces({ data }: ReleasePlaces, state: PlacesState): Plac
           inputs: [self(data.programmeId, data.unitOrgId, state), data.nomination],
           rule,
           checks: rules.besides(rule),
-          reason: data.reason ?? '',
+          reason: decisionReason(data.reason ?? ''),
         },
       },
     },

@@ -52,6 +52,20 @@ export const commendationOrgPathSchema = z.object({
  */
 export const MAX_RECORDED_OBJECTIONS = 100;
 
+/** A decision's reason holds at most this many characters (code points, as zod counts). */
+export const MAX_DECISION_REASON = 2000;
+
+/**
+ * A text as a decision's reason: whole when it fits, else cut to fit with an ellipsis. An
+ * objection's findings may run to 8,000 characters (they are in the event whole); copied whole
+ * into the reason of its conclusion, the withdrawal and the places released, the three events
+ * failed their contract and were never published.
+ */
+export function decisionReason(text: string): string {
+  const points = [...text];
+  return points.length <= MAX_DECISION_REASON ? text : `${points.slice(0, MAX_DECISION_REASON - 1).join('')}…`;
+}
+
 export const commendationDecisionSchema = z.object({
   decidedBy: commendationDecidedBySchema,
   inputs: z.array(commendationDecisionInputSchema).max(100),
@@ -61,7 +75,7 @@ export const commendationDecisionSchema = z.object({
     .max(30)
     .optional()
     .describe('every other versioned rule the decision passed, each at the version run, so a replay runs the same versions'),
-  reason: z.string().max(2000).describe('why; required for a return, a rejection and a revocation'),
+  reason: z.string().max(MAX_DECISION_REASON).describe('why; required for a return, a rejection and a revocation'),
   orgPaths: z
     .array(commendationOrgPathSchema)
     .max(4)

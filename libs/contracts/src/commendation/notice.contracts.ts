@@ -19,6 +19,9 @@ export const noticeEntrySchema = z.object({
   deedsSummary: z.string().min(1).max(500),
 });
 
+/** The most nominations one notice lists. */
+export const MAX_NOTICE_ENTRIES = 2000;
+
 export const PublicNoticePublished = defineContract({
   context: 'commendation',
   name: 'PublicNoticePublished',
@@ -37,7 +40,7 @@ export const PublicNoticePublished = defineContract({
     calendar: z
       .object({ holidays: z.array(daySchema).max(400), makeUpWorkdays: z.array(daySchema).max(400) })
       .describe('the operator’s working-day adjustments between startsOn and endsOn, as read'),
-    entries: z.array(noticeEntrySchema).min(1).max(2000),
+    entries: z.array(noticeEntrySchema).min(1).max(MAX_NOTICE_ENTRIES),
     decision: commendationDecisionSchema,
   }),
 });

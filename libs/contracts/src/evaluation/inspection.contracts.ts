@@ -21,6 +21,9 @@ export const inspectionGroupSchema = z.object({
   scopeOrgId: id.describe('the root of the subtree the group may inspect'),
 });
 
+/** The most units one random draw records among its candidates. */
+export const MAX_DRAW_CANDIDATES = 5000;
+
 /**
  * A random draw as the system made it: the seed it generated, every candidate it drew from (ids
  * sorted, each at the tree copy's version) and how many it drew. `drawUnits(seed, candidates, count)`
@@ -32,7 +35,7 @@ export const inspectionDrawSchema = z.object({
   candidates: z
     .array(z.object({ orgId: id, version: z.int().min(0) }))
     .min(1)
-    .max(5000),
+    .max(MAX_DRAW_CANDIDATES),
   count: z.int().min(1).max(200),
 });
 

@@ -52,6 +52,9 @@ export const TraineesEnrolled = defineContract({
   }),
 });
 
+/** The most trainees one class holds: its attendance is recorded in one event, for every trainee. */
+export const MAX_CLASS_TRAINEES = 500;
+
 export const TrainingAttendanceRecorded = defineContract({
   context: 'evaluation',
   name: 'TrainingAttendanceRecorded',
@@ -64,7 +67,7 @@ export const TrainingAttendanceRecorded = defineContract({
     attendance: z
       .array(z.object({ memberId: id, sessionsAttended: z.int().min(0), completed: z.boolean() }))
       .min(1)
-      .max(500),
+      .max(MAX_CLASS_TRAINEES),
     decision: decisionSchema,
   }),
 });

@@ -9,6 +9,7 @@ import {
   InspectionIsLaunchedByALeaderOverTheScopeRule,
   InspectionIsLaunchedOnceRule,
   RandomDrawHasEnoughCandidatesRule,
+  RandomDrawScopeIsWithinItsLimitRule,
 } from './inspection.rules';
 import { evolve, initialState, type InspectionState } from './inspection.state';
 
@@ -31,6 +32,7 @@ export function launchInspection({ data }: LaunchInspection, state: InspectionSt
       version: p[p.length - 1]!.version,
     }));
   } else {
+    checkRule(new RandomDrawScopeIsWithinItsLimitRule(selection.candidates.length));
     check = new RandomDrawHasEnoughCandidatesRule(selection.candidates.length, selection.count);
     checkRule(check);
     const candidates = sortCandidates(selection.candidates);

@@ -1,3 +1,4 @@
+import { MAX_DRAW_CANDIDATES } from '@vanguard/contracts';
 import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { LEADER_ROLES } from '../comment/comment.rules';
@@ -68,6 +69,24 @@ export class InspectedUnitsAreInTheScopeRule extends Rule {
     return (
       this.unitPaths.length === 0 || this.unitPaths.some((p) => !idsOf(p).includes(this.scopeOrgId)) || new Set(units).size !== units.length
     );
+  }
+}
+
+/**
+ * 随机抽查 within a scope of at most {@link MAX_DRAW_CANDIDATES} units, all of which its event
+ * records: the candidates were read up to that many and the rest silently left out, so units
+ * whose ids sorted last could never be drawn while the recorded draw looked whole (ADR 0038).
+ */
+export class RandomDrawScopeIsWithinItsLimitRule extends Rule {
+  readonly id = 'evaluation.inspection.draw-scope-within-limit';
+  readonly code = 'INSPECTION.SCOPE_TOO_LARGE';
+  readonly kind = 'rule';
+  readonly message = `抽查范围内的单位超过 ${MAX_DRAW_CANDIDATES} 个，请按下级范围分别抽查 / a random draw's scope holds more than ${MAX_DRAW_CANDIDATES} units: draw within each part of it`;
+  constructor(private readonly candidates: number) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.candidates > MAX_DRAW_CANDIDATES;
   }
 }
 

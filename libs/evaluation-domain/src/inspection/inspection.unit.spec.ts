@@ -1,3 +1,4 @@
+import { InspectionLaunched } from '@vanguard/contracts';
 import { specificationFor } from '@vanguard/kernel/testing';
 import { pathAtVersionZero } from '../org-path';
 import { drawUnits, replayDraw, type DrawCandidate } from './draw';
@@ -10,6 +11,7 @@ import {
   InspectionIsLaunchedByALeaderOverTheScopeRule,
   InspectionIsLaunchedOnceRule,
   RandomDrawHasEnoughCandidatesRule,
+  RandomDrawScopeIsWithinItsLimitRule,
 } from './inspection.rules';
 
 const COUNTY = '00000000-0000-4000-8000-000000910425';
@@ -100,6 +102,18 @@ describe('inspectionDecider: launching a special or random inspection', () => {
   });
   it('refuses drawing more units than the scope holds', () =>
     spec.given([]).when(random(13)).thenRefuses(RandomDrawHasEnoughCandidatesRule));
+  it('draws from a scope of at most 5,000 units, all recorded; one more is refused, not cut short', () => {
+    const many = (n: number): DrawCandidate[] =>
+      Array.from({ length: n }, (_, i) => ({ orgId: `01930000-0000-7000-8000-${String(i).padStart(12, '0')}`, version: 0 }));
+    spec
+      .given([])
+      .when(random(3, many(5_000)))
+      .thenMatches(([e]) => expect(InspectionLaunched.schema.safeParse(e!.data).success).toBe(true));
+    spec
+      .given([])
+      .when(random(3, many(5_001)))
+      .thenRefuses(RandomDrawScopeIsWithinItsLimitRule);
+  });
   it('refuses a draw from no candidates', () => spec.given([]).when(random(1, [])).thenRefuses(RandomDrawHasEnoughCandidatesRule));
   it('records the units named for a special inspection, without a draw', () =>
     spec

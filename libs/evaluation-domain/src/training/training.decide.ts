@@ -6,6 +6,7 @@ import {
   AttendanceIsOfTheEndedClassRule,
   TraineesComeFromTheRosterRule,
   TrainingClassIsOpenedOnceRule,
+  TrainingClassHoldsAtMostItsLimitRule,
   TrainingClassIsOpenRule,
   TrainingCompletionRule,
   TrainingDatesAreInOrderRule,
@@ -31,6 +32,7 @@ export function openTrainingClass({ data }: OpenTrainingClass, state: TrainingCl
 
 export function enrolTrainees({ data }: EnrolTrainees, state: TrainingClassState): TrainingClassEvent[] {
   checkRule(new TrainingClassIsOpenRule(state, data.today));
+  checkRule(new TrainingClassHoldsAtMostItsLimitRule(state.trainees.length, data.trainees.length));
   const right = new TrainingIsRunByALeaderOfTheOrganiserRule(data.decidedBy, data.orgPath);
   checkRule(right);
   const roster = new TraineesComeFromTheRosterRule(state, data.trainees);

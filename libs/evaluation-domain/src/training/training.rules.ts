@@ -1,3 +1,4 @@
+import { MAX_CLASS_TRAINEES } from '@vanguard/contracts';
 import { Rule } from '@vanguard/kernel';
 import type { DecidedBy } from '../decided-by';
 import { LEADER_ROLES } from '../comment/comment.rules';
@@ -88,6 +89,27 @@ export class TraineesComeFromTheRosterRule extends Rule {
       ids.some((m) => this.state.trainees.includes(m)) ||
       this.trainees.some((t) => t.orgPath === null || !idsOf(t.orgPath).includes(this.state.orgId!))
     );
+  }
+}
+
+/**
+ * A class holds at most {@link MAX_CLASS_TRAINEES} trainees, as many as its one attendance record
+ * carries: two enrolments of 300 made a class of 600 whose attendance no request could record
+ * (500 rows are not every trainee; 600 fail the request and the contract), so it never completed.
+ */
+export class TrainingClassHoldsAtMostItsLimitRule extends Rule {
+  readonly id = 'evaluation.training.at-most-trainees';
+  readonly code = 'TRAINING.CLASS_FULL';
+  readonly kind = 'rule';
+  readonly message = `一个培训班至多 ${MAX_CLASS_TRAINEES} 名学员 / a class holds at most ${MAX_CLASS_TRAINEES} trainees`;
+  constructor(
+    private readonly enrolled: number,
+    private readonly adding: number,
+  ) {
+    super();
+  }
+  isBroken(): boolean {
+    return this.enrolled + this.adding > MAX_CLASS_TRAINEES;
   }
 }
 

@@ -1,3 +1,4 @@
+import { TrainingAttendanceRecorded } from '@vanguard/contracts';
 import { specificationFor } from '@vanguard/kernel/testing';
 import { pathAtVersionZero } from '../org-path';
 import type { RosterTrainee, TrainingClassCommand } from './training.commands';
@@ -6,6 +7,7 @@ import type { TrainingClassEvent } from './training.events';
 import {
   AttendanceIsOfTheEndedClassRule,
   TraineesComeFromTheRosterRule,
+  TrainingClassHoldsAtMostItsLimitRule,
   TrainingClassIsOpenedOnceRule,
   TrainingClassIsOpenRule,
   TrainingDatesAreInOrderRule,
@@ -159,5 +161,22 @@ describe('trainingClassDecider', () => {
         ]),
       )
       .thenRefuses(AttendanceIsOfTheEndedClassRule);
+  });
+  it('holds at most 500 trainees, so a full class still records its attendance in one event that passes its contract', () => {
+    const member = (i: number) => `01930000-0000-7000-8000-${String(1000 + i).padStart(12, '0')}`;
+    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => trainee(member(from + i)));
+    const full = decided([open(), enrol(batch(0, 300)), enrol(batch(300, 200))]);
+    spec
+      .given(full)
+      .when(enrol(batch(500, 1)))
+      .thenRefuses(TrainingClassHoldsAtMostItsLimitRule);
+    spec
+      .given(decided([open(), enrol(batch(0, 300))]))
+      .when(enrol(batch(300, 201)))
+      .thenRefuses(TrainingClassHoldsAtMostItsLimitRule);
+    spec
+      .given(full)
+      .when(attend(Array.from({ length: 500 }, (_, i) => ({ memberId: member(i), sessionsAttended: 9 }))))
+      .thenMatches(([e]) => expect(TrainingAttendanceRecorded.schema.safeParse(e!.data).success).toBe(true));
   });
 });

@@ -100,7 +100,10 @@ export class ProgrammesHttpController {
       'OBJECTIONS.BUSY: a decision on the programme held it longer than the wait, or no connection was free (ADR 0113); nothing was published, and Retry-After says when to ask again',
       'STREAM.CONCURRENT_CHANGE: the notice, the programme or a listed nomination changed meanwhile; try again',
     ],
-    422: ['NOTICE.NOT_SHORTLISTED: the programme has no shortlisted nomination, or one listed is no longer shortlisted'],
+    422: [
+      'NOTICE.NOT_SHORTLISTED: the programme has no shortlisted nomination, or one listed is no longer shortlisted',
+      'NOTICE.TOO_LONG: more than 2,000 nominations to list; publish the programme in parts',
+    ],
   })
   notice(@Ctx() ctx: CommandContext, @Param('id', uuidParam('id')) id: string, @Body() b: OptionalReasonRequest) {
     return this.publish.execute(id, b.reason, ctx);

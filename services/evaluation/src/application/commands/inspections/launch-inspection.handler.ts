@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { MAX_DRAW_CANDIDATES } from '@vanguard/contracts';
 import { inspectionDecider, type LaunchInspection } from '@vanguard/evaluation-domain';
 import { CLOCK, type ClockPort } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGeneratorPort } from '../../ports/id-generator.port';
@@ -9,9 +10,6 @@ import { STREAMS, type StreamsPort } from '../../ports/streams.port';
 import { decidedBy, OutOfScopeError, streamContext, type CommandContext } from '../command-context';
 import { readPathOrFail } from '../pledge-access';
 import { inspectionStream } from './inspection-access';
-
-/** The most candidates one draw records (the contract's limit): a county's branches fit, a province's do not. */
-const MAX_CANDIDATES = 5000;
 
 export interface LaunchInspectionInput {
   readonly topic: string;
@@ -48,7 +46,8 @@ export class LaunchInspectionHandler {
         : {
             kind: 'random',
             seed: randomBytes(16).toString('hex'),
-            candidates: await this.candidates.under(scopeOrgId, input.selection.level, MAX_CANDIDATES),
+            // One more than a draw may record: a scope past it is refused by the decider, not cut short.
+            candidates: await this.candidates.under(scopeOrgId, input.selection.level, MAX_DRAW_CANDIDATES + 1),
             count: input.selection.count,
           };
     const inspectionId = this.ids.next();

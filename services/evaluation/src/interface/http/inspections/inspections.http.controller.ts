@@ -57,6 +57,7 @@ export class InspectionsHttpController {
     422: [
       'INSPECTION.UNIT_OUT_OF_SCOPE: a unit named lies outside the group’s scope, or is named twice',
       'INSPECTION.TOO_FEW_CANDIDATES: fewer units in the scope than the count to draw',
+      'INSPECTION.SCOPE_TOO_LARGE: the scope holds more than 5,000 units to draw from; draw within each part of it',
     ],
   })
   launch(@Ctx() ctx: CommandContext, @Body() b: LaunchInspectionRequest): Promise<InspectionLaunchedResponse> {

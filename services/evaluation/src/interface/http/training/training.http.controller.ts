@@ -54,7 +54,10 @@ export class TrainingHttpController {
       'TRAINING.NOT_OPEN: the class has ended, or its attendance is recorded',
       'STREAM.CONCURRENT_CHANGE: changed meanwhile; reload and try again',
     ],
-    422: ['TRAINING.NOT_ON_ROSTER: a trainee is not an active member of the organiser’s subtree, is listed twice, or is enrolled already'],
+    422: [
+      'TRAINING.NOT_ON_ROSTER: a trainee is not an active member of the organiser’s subtree, is listed twice, or is enrolled already',
+      'TRAINING.CLASS_FULL: the class would hold more than 500 trainees',
+    ],
   })
   enrol(
     @Ctx() ctx: CommandContext,
