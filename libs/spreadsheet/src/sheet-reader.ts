@@ -173,6 +173,13 @@ export async function openSheet(
         if (values.every((v) => v.trim() === '')) continue;
         if (++count > limits.maxRows)
           throw new SheetRefusedError(`超过 ${limits.maxRows} 行的上限 / the file has more than ${limits.maxRows} rows`, row);
+        // The CSV parser refuses such a record as it reads; an .xlsx cell has no length of its own
+        // short of the inflate limit (a 40 kB workbook held a cell of 41,943,040 characters).
+        if (values.reduce((n, v) => n + v.length, 0) > limits.maxRecordChars)
+          throw new SheetRefusedError(
+            `第 ${row} 行超过 ${limits.maxRecordChars} 个字符 / row ${row} is longer than ${limits.maxRecordChars} characters`,
+            row,
+          );
         // A cell past the header has no column to go to: dropping it would lose data unseen.
         if (values.slice(header.length).some((v) => v.trim() !== ''))
           throw new SheetRefusedError(

@@ -56,6 +56,27 @@ describe('openSheet and sniffSheetFormat', () => {
     expect(await all((await openSheet(file, 'xlsx', limits)).records)).toEqual([{ row: 2, cells: { name: 'seen' } }]);
   });
 
+  it('refuses an .xlsx row longer than maxRecordChars, as the CSV reader does, naming the row', async () => {
+    const file = await xlsx('long-cell.xlsx', [
+      ['name', 'roles'],
+      ['王红梅', 'x'.repeat(limits.maxRecordChars)],
+      ['李建国', 'ok'],
+    ]);
+    const refused = await openSheet(file, 'xlsx', limits)
+      .then((s) => all(s.records))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(refused).toBeInstanceOf(SheetRefusedError);
+    expect((refused as SheetRefusedError).message).toContain(`row 2 is longer than ${limits.maxRecordChars} characters`);
+    const fits = await xlsx('fits.xlsx', [
+      ['name', 'roles'],
+      ['王红梅', 'x'.repeat(limits.maxRecordChars - 3)],
+    ]);
+    expect(await all((await openSheet(fits, 'xlsx', limits)).records)).toHaveLength(1);
+  });
+
   it('refuses a formula cell when asked, naming its row and column, and reads its cached result otherwise', async () => {
     const file = await xlsx('f.xlsx', [
       ['name', 'budget_fen'],

@@ -67,13 +67,23 @@ function badText(cells: Cells, bad: (column: string, reason: string) => void): v
   for (const { column, reason } of unstorableCells(cells)) bad(column, reason);
 }
 
+/** The most of a cell a row's reason quotes: a job keeps a thousand reasons, each read on every poll. */
+const QUOTED_CHARS = 40;
+
 /**
- * A cell as a row's reason may quote it: not at all when it reads as an ID-card or phone number.
- * A job's errors are read by roles that see those only masked, and a cell that slipped one column
- * put a whole ID number into "unknown role …" (a hostile probe).
+ * A cell as a row's reason may quote it: its first {@link QUOTED_CHARS} characters, and not at all
+ * when they read as (or begin) an ID-card or phone number. A job's errors are read by roles that
+ * see those only masked, and a cell that slipped one column put a whole ID number into
+ * "unknown role …" (a hostile probe); a 60,000-character cell was quoted whole, twice, in each of
+ * a thousand reasons.
  */
-export const shownCell = (value: string): string =>
-  personalNumbersPublishedIn(value).length > 0 ? '（疑似身份证号或电话号码，不予显示 / looks like a personal number, not shown）' : value;
+export const shownCell = (value: string): string => {
+  const points = [...value.slice(0, 4 * QUOTED_CHARS)];
+  // Read past the cut by the longest number's length, so one that begins before it is seen whole.
+  if (personalNumbersPublishedIn(points.slice(0, QUOTED_CHARS + 18).join('')).length > 0)
+    return '（疑似身份证号或电话号码，不予显示 / looks like a personal number, not shown）';
+  return points.length > QUOTED_CHARS || value.length > 4 * QUOTED_CHARS ? `${points.slice(0, QUOTED_CHARS).join('')}…` : value;
+};
 
 /**
  * Checks one roster row on its own (format, vocabulary, dates); references to other rows

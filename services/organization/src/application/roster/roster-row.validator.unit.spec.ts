@@ -99,6 +99,23 @@ describe(parseMemberRow.name, () => {
     expect(JSON.stringify(errors)).not.toMatch(/110101199003071234|13812340000/);
   });
 
+  it('quotes at most forty characters of a bad cell, and none of one whose quoted part begins a personal number', () => {
+    const row = (roles: string) =>
+      parseMemberRow(6, { org_code: '9104', name: '王红梅', joined_on: '2001-07-01', roles, posts: '' }, '2011-01-01');
+    const reasons = (roles: string) => {
+      const r = row(roles);
+      return r.ok ? [] : r.errors.map((e) => e.reason);
+    };
+    const [long] = reasons('组'.repeat(60_000));
+    expect(long!.length).toBeLessThan(200);
+    expect(long).toContain(`${'组'.repeat(40)}…`);
+    // A phone number that begins before the cut and runs past it is not shown in part.
+    const [straddling] = reasons(`${'组'.repeat(35)}13812340000${'组'.repeat(100)}`);
+    expect(straddling).not.toMatch(/138/);
+    expect(straddling).toContain('不予显示');
+    expect(reasons('组长x')).toEqual([expect.stringContaining('未知职务 组长x / unknown role 组长x')]);
+  });
+
   it('refuses a joining date after today', () => {
     for (const status of ['', 'full']) {
       const sut = parseMemberRow(3, { org_code: '9104', name: '王', joined_on: '2012-01-01', status }, '2011-01-01');
