@@ -1,4 +1,5 @@
 import { ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
+import { codePointLength } from '@vanguard/kernel';
 
 /**
  * `@MaxLength` measured as the event contracts measure: in Unicode code points, as zod's `.max`
@@ -15,23 +16,10 @@ export function MaxLength(max: number, options?: ValidationOptions): PropertyDec
       name: 'maxLength',
       constraints: [max],
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && (value.length <= max || codePoints(value) <= max),
+        validate: (value: unknown) => typeof value === 'string' && (value.length <= max || codePointLength(value) <= max),
         defaultMessage: buildMessage((each) => `${each}$property must be shorter than or equal to $constraint1 characters`, options),
       },
     },
     options,
   );
-}
-
-/** A pair of surrogates is one code point: count every unit but the low half of a pair. */
-function codePoints(text: string): number {
-  let n = text.length;
-  for (let i = 1; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xdc00 && unit <= 0xdfff) {
-      const before = text.charCodeAt(i - 1);
-      if (before >= 0xd800 && before <= 0xdbff) n--;
-    }
-  }
-  return n;
 }

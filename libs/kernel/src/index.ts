@@ -6,3 +6,4 @@ export * from './routed-path';
 export * from './rule-versions';
 export * from './china-day';
 export * from './blank-text';
+export * from './code-points';

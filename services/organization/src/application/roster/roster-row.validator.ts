@@ -1,3 +1,4 @@
+import { codePointLength } from '@vanguard/kernel';
 import {
   MEMBER_ROLES,
   MEMBER_STATUSES,
@@ -96,7 +97,7 @@ export function parseMemberRow(row: number, cells: Cells, today: string): Parsed
   const orgCode = cell(cells, 'org_code');
   if (!/^[0-9]{2,30}$/.test(orgCode)) bad('org_code', '组织代码须为 2–30 位数字 / org_code must be 2–30 digits');
   const name = cell(cells, 'name');
-  if (!name || name.length > 100) bad('name', '姓名不能为空且不超过 100 字 / name is required, at most 100 characters');
+  if (!name || codePointLength(name) > 100) bad('name', '姓名不能为空且不超过 100 字 / name is required, at most 100 characters');
   // The rule enrolment asks (MemberJoined publishes the name in clear).
   const publicName = publishedTextCarriesNoPersonalNumbers('MEMBER.NAME_HAS_PERSONAL_NUMBER', name, '姓名 / the name');
   if (publicName.isBroken()) bad('name', publicName.message);
@@ -155,7 +156,7 @@ export function parseOrganizationRow(row: number, cells: Cells, today: string): 
   const code = cell(cells, 'code');
   if (!/^[0-9]{2,30}$/.test(code)) bad('code', '组织代码须为 2–30 位数字 / code must be 2–30 digits');
   const name = cell(cells, 'name');
-  if (!name || name.length > 200) bad('name', '组织名称不能为空且不超过 200 字 / name is required, at most 200 characters');
+  if (!name || codePointLength(name) > 200) bad('name', '组织名称不能为空且不超过 200 字 / name is required, at most 200 characters');
   // The rules registration and rename ask: an imported name is published and shown the same way.
   for (const rule of [new OrganizationNameMustBePlainTextRule(name), new OrganizationNameMustNotCarryPersonalNumbersRule(name)])
     if (rule.isBroken()) bad('name', rule.message);

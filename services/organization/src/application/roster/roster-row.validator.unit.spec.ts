@@ -1,3 +1,4 @@
+import { MemberJoined } from '@vanguard/contracts';
 import { parseMemberRow, parseOrganizationRow } from './roster-row.validator';
 import { MemberIsFullFromAYearAfterJoiningRule } from '../../domain/member/rules/member-is-full-from-a-year-after-joining.rule';
 import { MemberJoinsAtEighteenOrOlderRule } from '../../domain/member/rules/member-joins-at-eighteen-or-older.rule';
@@ -114,6 +115,14 @@ describe(parseMemberRow.name, () => {
     expect(straddling).not.toMatch(/138/);
     expect(straddling).toContain('不予显示');
     expect(reasons('组长x')).toEqual([expect.stringContaining('未知职务 组长x / unknown role 组长x')]);
+  });
+
+  it('counts a name in characters as enrolment and MemberJoined’s contract do: a rare character (two UTF-16 units) is one', () => {
+    for (const n of [100, 101]) {
+      const name = '𠀀'.repeat(n);
+      const imported = parseMemberRow(2, { org_code: '9104', name, joined_on: '2001-07-01' }, '2011-01-01').ok;
+      expect([n, imported, MemberJoined.schema.shape.name.safeParse(name).success]).toEqual([n, n <= 100, n <= 100]);
+    }
   });
 
   it('refuses a joining date after today', () => {

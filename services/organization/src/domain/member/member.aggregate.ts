@@ -1,3 +1,4 @@
+import { codePointLength } from '@vanguard/kernel';
 import { AggregateRoot } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import type { Day } from '../shared/day';
@@ -132,7 +133,7 @@ export class Member extends AggregateRoot {
   /** A name as the roster shows it: trimmed, 1–100 characters. */
   private static validName(raw: string): string {
     const name = raw.trim();
-    if (!name || name.length > 100)
+    if (!name || codePointLength(name) > 100)
       throw new DomainError('MEMBER.NAME_INVALID', 'rule', '姓名须为 1–100 个字符 / name must be 1–100 characters');
     checkRule(publishedTextCarriesNoPersonalNumbers('MEMBER.NAME_HAS_PERSONAL_NUMBER', name, '姓名 / the name'));
     return name;

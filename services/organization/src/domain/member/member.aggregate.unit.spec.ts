@@ -1,6 +1,7 @@
 import { seededRandom } from '@vanguard/testing';
 import { withCheckDigit } from '../../../test/support/id-numbers';
 import type { DomainError } from '../shared/domain-error';
+import { MemberJoined } from '@vanguard/contracts';
 import { Member, type EnrolMember } from './member.aggregate';
 
 const enrol = (over: Partial<EnrolMember> = {}): EnrolMember => ({
@@ -44,6 +45,13 @@ describe(Member.name, () => {
     expect(
       codeOf(() => sut.restate({ name: '张三 138 1234 5678', status: 'full', joinedOn: sut.joinedOn, roles: [], posts: [] }, '2011-02-01')),
     ).toBe('MEMBER.NAME_HAS_PERSONAL_NUMBER');
+  });
+
+  it('join counts a name in characters as MemberJoined’s contract does: a rare character (two UTF-16 units) is one', () => {
+    const rare = (n: number) => '𠀀'.repeat(n);
+    expect(codeOf(() => Member.join(enrol({ name: rare(100) }), '2011-01-01'))).toBe('no error');
+    expect(codeOf(() => Member.join(enrol({ name: rare(101) }), '2011-01-01'))).toBe('MEMBER.NAME_INVALID');
+    for (const n of [100, 101]) expect([n, MemberJoined.schema.shape.name.safeParse(rare(n)).success]).toEqual([n, n <= 100]);
   });
 
   it('join refuses a joining date in the future', () => {

@@ -1,3 +1,4 @@
+import { codePointLength } from '@vanguard/kernel';
 import { AggregateRoot } from '../shared/aggregate-root';
 import { checkRule } from '../shared/business-rule';
 import { DomainError } from '../shared/domain-error';
@@ -115,7 +116,7 @@ export class Organization extends AggregateRoot {
 
   private static validName(name: string): string {
     const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 200) {
+    if (trimmed.length === 0 || codePointLength(trimmed) > 200) {
       throw new DomainError('ORGANIZATION.NAME_INVALID', 'rule', '组织名称须为 1–200 个字符 / name must be 1–200 characters');
     }
     checkRule(new OrganizationNameMustBePlainTextRule(trimmed));
