@@ -91,6 +91,16 @@ describe('honour roll cache follows the data', () => {
     }
     const proposed = await schema.pool.query<{ name: string }>(`select name from exemplars where name like '%138%'`);
     expect(proposed.rows).toEqual([]);
+    // A row stored before names were judged on the way in is withheld when read.
+    await schema.pool.query(
+      `insert into commendations (nomination_id, programme_id, category, nominee_kind, nominee_id, name, org_id, org_name, document_number, decided_on)
+       values ($1, $2, 'outstanding_member', 'member', $3, '赵六 139 1234 5678', $4, '红石村党支部', '松组发〔2026〕7号', '2026-06-28')`,
+      [randomUUID(), randomUUID(), randomUUID(), randomUUID()],
+    );
+    await reader.get(UnitOfWork).run((tx) => tx.honourRollChanged());
+    const reread = await request(reader.getHttpServer()).get('/honour-roll?limit=200').expect(200);
+    expect(JSON.stringify(reread.body)).not.toMatch(/139 1234 5678/);
+    expect((reread.body as { total: number }).total).toBe((roll.body as { total: number }).total + 1);
   });
 
   it('a change committed by another replica reaches this one’s cached page with its notification; the old ETag gets the new page', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { toStorableText } from '@vanguard/contracts';
 import { DataSource } from 'typeorm';
+import { shownName } from './exemplar-proposals';
 
 /** One line of the public honour roll: a name, an organisation, a category and what made it — nothing personal beyond. */
 export interface HonourRollEntry {
@@ -60,7 +61,7 @@ export class HonourRollService {
       [limit, offset],
     );
     return {
-      items: rows.map(({ total: _t, ...r }) => withoutDirectionControls(r)),
+      items: rows.map(({ total: _t, ...r }) => withoutDirectionControls(withNameShown(r))),
       total: rows.length > 0 ? Number(rows[0]!.total) : await this.count(),
     };
   }
@@ -76,7 +77,7 @@ export class HonourRollService {
       rows.length > 0
         ? rows[0]!.total
         : (await this.dataSource.query<{ n: string }[]>(`select count(*) as n from honour_roll_history`))[0]!.n;
-    return { items: rows.map(({ total: _t, ...r }) => withoutDirectionControls(r)), total: Number(total) };
+    return { items: rows.map(({ total: _t, ...r }) => withoutDirectionControls(withNameShown(r))), total: Number(total) };
   }
 
   private async count(): Promise<number> {
@@ -87,3 +88,9 @@ export class HonourRollService {
     return Number(row!.n);
   }
 }
+
+/**
+ * The name as the roll shows it, judged again when read: a row stored before names were judged
+ * (`shownName`) or under an older reading keeps what it was given, and the roll is public.
+ */
+const withNameShown = <R extends { name: string | null }>(r: R): R => (r.name ? { ...r, name: shownName(r.name) } : r);

@@ -1,5 +1,5 @@
 import { personalNumbersPublishedIn, personalNumbersShownIn } from '@vanguard/contracts';
-import { DomainError, Rule, checkRule, isBlankText } from '@vanguard/kernel';
+import { DomainError, Rule, checkRule, isBlankText, withoutInvisibles } from '@vanguard/kernel';
 import { RichTextCarriesNoDirectionControl } from '../content/rich-text';
 import { shownTextOf } from '../content/sanitize';
 
@@ -60,9 +60,16 @@ export class ExemplarMustBePublished extends Rule {
   }
 }
 
+/**
+ * What a reader of the roll sees as nothing: blank as libs/kernel reads it, or only characters that
+ * show as nothing (variation selectors and other default-ignorables too, as the outlet key drops).
+ */
+export const showsNothing = (text: string): boolean => isBlankText(withoutInvisibles(text));
+
 /** A member chosen as pioneer carries no name (evaluation publishes ids only): the editor supplies it before publishing. */
 export class PublishedExemplarNeedsANameAndStory extends Rule {
   readonly id = 'publicity.published-exemplar-needs-name-and-story';
+  override readonly version = 2;
   readonly code = 'EXEMPLAR.INCOMPLETE';
   readonly kind = 'rule' as const;
   readonly message = '发布前须填写姓名（名称）和事迹 / an exemplar needs a name and a story before it is published';
@@ -73,7 +80,7 @@ export class PublishedExemplarNeedsANameAndStory extends Rule {
     // Judged by what the roll would show: a story of empty markup (`<p></p>`) or of a zero-width
     // space (`<p>&#8203;</p>`, stored decoded) survives sanitising but says nothing, and trim()
     // kept "\u2800\u3164" as a name.
-    return isBlankText(this.exemplar.name ?? '') || isBlankText(shownTextOf(this.exemplar.story));
+    return showsNothing(this.exemplar.name ?? '') || showsNothing(shownTextOf(this.exemplar.story));
   }
 }
 
@@ -142,11 +149,12 @@ export interface ExemplarEdit {
 /**
  * An edit changes the name, the story or both, and what it gives shows something: a name is not
  * blank, nor is the text a story shows (a story of `<p>&#8203;</p>` would leave the roll's entry
- * empty). Blank as libs/kernel's isBlankText reads it: spaces of every kind, zero-width and
- * other format characters, the Braille and Hangul blanks.
+ * empty). Blank as {@link showsNothing} reads it. Version 2: a variation selector or another
+ * default-ignorable character alone is blank too (ADR 0124 amended).
  */
 export class ExemplarEditSaysSomething extends Rule {
   readonly id = 'publicity.exemplar-edit-says-something';
+  override readonly version = 2;
   readonly code = 'EXEMPLAR.EDIT_EMPTY';
   readonly kind = 'invalid' as const;
   constructor(private readonly edit: ExemplarEdit) {
@@ -154,8 +162,8 @@ export class ExemplarEditSaysSomething extends Rule {
   }
   get message(): string {
     const { name, story } = this.edit;
-    if (typeof name === 'string' && isBlankText(name)) return '姓名（名称）不能为空白 / name must not be blank';
-    if (typeof story === 'string' && isBlankText(shownTextOf(story))) return '事迹不能为空白 / story must show some text';
+    if (typeof name === 'string' && showsNothing(name)) return '姓名（名称）不能为空白 / name must not be blank';
+    if (typeof story === 'string' && showsNothing(shownTextOf(story))) return '事迹不能为空白 / story must show some text';
     return '请填写姓名（名称）或事迹 / an edit gives a name or a story';
   }
   isBroken(): boolean {
@@ -163,8 +171,8 @@ export class ExemplarEditSaysSomething extends Rule {
     const { name, story } = this.edit;
     return (
       (name == null && story == null) ||
-      (typeof name === 'string' && isBlankText(name)) ||
-      (typeof story === 'string' && isBlankText(shownTextOf(story)))
+      (typeof name === 'string' && showsNothing(name)) ||
+      (typeof story === 'string' && showsNothing(shownTextOf(story)))
     );
   }
 }

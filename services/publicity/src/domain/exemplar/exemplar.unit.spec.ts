@@ -82,7 +82,7 @@ describe('exemplar', () => {
 
   it('WhenANameOrStoryShowsNothing_TheEditIsRefused', () => {
     const rule = new ExemplarEditSaysSomething({}).id;
-    for (const name of ['\u200b', '\u2800\u3164', '\u00ad\ufeff', '\u3000'])
+    for (const name of ['\u200b', '\u2800\u3164', '\u00ad\ufeff', '\u3000', '\ufe0f', '\u034f\u180b'])
       expect(refusedBy(() => editExemplar(proposed, { name }))).toBe(rule);
     // As stored: the sanitiser decodes `&#8203;` into the character itself.
     for (const story of ['<p>\u200b</p>', '<p>&#8203;</p>', '<p>\u2800</p><ul><li>\u3164&nbsp;</li></ul>', '<br>'])
@@ -95,6 +95,8 @@ describe('exemplar', () => {
       { ...proposed, name: '\u200b' },
       { ...proposed, story: '<p>\u200b</p>' },
       { ...proposed, story: '<p>&#8203;\u00a0</p>' },
+      { ...proposed, name: '\ufe0f' },
+      { ...proposed, story: '<p>\u034f\u180b</p>' },
     ])
       expect(refusedBy(() => acceptExemplar(e))).toBe(new PublishedExemplarNeedsANameAndStory(e).id);
   });

@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaginationQuery, IsDay, IsNotBlank, IsPlainText, IsUuid, PARSED_BODY_LIMIT_BYTES, MaxLength } from '@vanguard/http';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { MEDIA_CHANNELS, MEDIA_LEVELS, type MediaChannel, type MediaLevel } from '../../domain/article/article';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { MEDIA_CHANNELS, MEDIA_LEVELS, outletKey, type MediaChannel, type MediaLevel } from '../../domain/article/article';
+
+/**
+ * An outlet is blank when its key is (ADR 0124): one set of what shows as nothing for both, so an
+ * outlet of one U+FE0F is refused, not stored with an empty key. IsNotBlank's set is narrower
+ * (versioned rules that decisions replay read it).
+ */
+const OutletShowsSomething = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isNotBlank',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || outletKey(value) !== '',
+      defaultMessage: () => 'outlet must not be blank',
+    },
+  });
 
 // Names, titles and outlets are plain text (IsPlainText): markup there is refused, not cleaned,
 // since nobody types tags into a name; and one that shows as nothing (spaces, zero-width or Braille
@@ -124,6 +138,7 @@ export class PublishArticleRequest {
   @ApiProperty({ maxLength: 200, example: '人民日报' })
   @IsString()
   @IsNotBlank()
+  @OutletShowsSomething()
   @MaxLength(200)
   @IsPlainText('outlet')
   outlet!: string;
@@ -178,6 +193,7 @@ export class SetWeightRequest {
   @IsOptional()
   @IsString()
   @IsNotBlank()
+  @OutletShowsSomething()
   @MaxLength(200)
   @IsPlainText('outlet')
   outlet?: string;
