@@ -3,7 +3,7 @@ import request from 'supertest';
 import { PostgresEventStore } from '@vanguard/event-store';
 import { tokenFor } from '@vanguard/testing';
 import { createAuditTestApp } from './support/audit-test-app';
-import { OTHER_TOWN, TOWN, appendUnder, createSubtreeStores, pledgeMade, type SubtreeStores } from './support/subtree-stores';
+import { OTHER_COUNTY, OTHER_TOWN, TOWN, appendUnder, createSubtreeStores, pledgeMade, type SubtreeStores } from './support/subtree-stores';
 
 /**
  * A stream's versions need not be recorded in time order (the appender takes its instant before
@@ -30,6 +30,20 @@ describe('audit: a subtree as of an instant lists a stream by the versions it fo
     await appendUnder(storeAt(0), 'pledge-crossed', TOWN, 1, 'evaluation.PledgeMade', pledgeMade(TOWN));
     await appendUnder(storeAt(5), 'pledge-crossed', OTHER_TOWN, 2, 'evaluation.PledgePublished', {});
     await appendUnder(storeAt(3), 'pledge-crossed', OTHER_TOWN, 3, 'evaluation.PledgePublished', {});
+    // Another county's stream, then its third version deleted by the database owner (triggers off): a gap.
+    await appendUnder(storeAt(0), 'pledge-gapped', OTHER_COUNTY, 1, 'evaluation.PledgeMade', pledgeMade(OTHER_COUNTY));
+    await appendUnder(storeAt(1), 'pledge-gapped', OTHER_COUNTY, 2, 'evaluation.PledgePublished', {});
+    await appendUnder(storeAt(2), 'pledge-gapped', OTHER_COUNTY, 3, 'evaluation.PledgePublished', {});
+    await appendUnder(storeAt(10), 'pledge-gapped', OTHER_COUNTY, 4, 'evaluation.PledgePublished', {});
+    const owner = await stores.evaluation.pool.connect();
+    try {
+      await owner.query('begin');
+      await owner.query('set local session_replication_role = replica');
+      await owner.query(`delete from "${stores.evaluation.schema}".events where stream_id = 'pledge-gapped' and stream_version = 3`);
+      await owner.query('commit');
+    } finally {
+      owner.release();
+    }
     audit = await createAuditTestApp({
       schemas: { evaluation: stores.evaluation.schema, commendation: stores.commendation.schema },
       orgTreeSchema: stores.evaluation.schema,
@@ -57,6 +71,13 @@ describe('audit: a subtree as of an instant lists a stream by the versions it fo
   it('at :02 and :06 it is where its last folded version puts it', async () => {
     expect([await subtree(TOWN, 2), await subtree(OTHER_TOWN, 2)]).toEqual([[['pledge-crossed', 1]], []]);
     expect([await subtree(TOWN, 6), await subtree(OTHER_TOWN, 6)]).toEqual([[], [['pledge-crossed', 3]]]);
+  });
+
+  it('a stream missing a version is listed and refused as broken, not left off the page', async () => {
+    const res = await request(audit.getHttpServer())
+      .get(`/organizations/${OTHER_COUNTY}/as-of?at=${encodeURIComponent(T(5))}`)
+      .set({ Authorization: `Bearer ${token}` });
+    expect([res.status, (res.body as { code?: string }).code]).toEqual([422, 'AUDIT.STREAM_BROKEN']);
   });
 
   it('the diff between :02 and :04 sees no move', async () => {

@@ -23,7 +23,7 @@ export const byStreamId = (a: { streamId: string }, b: { streamId: string }): nu
  * version recorded by then may lie past that prefix. Paged by stream id in byte order (ids are
  * ASCII; "C" so SQL and the merge here agree), unique across the stores since each kind has its
  * prefix. One pass over each store's events per page, and a look-up by key of each stream's last
- * version: the stores index no `org_id`, and the reader may add none.
+ * event as of then: the stores index no `org_id`, and the reader may add none.
  */
 export async function subtreeStreams(
   reader: AuditReader,
@@ -36,14 +36,18 @@ export async function subtreeStreams(
   for (const context of ['evaluation', 'commendation'] as const) {
     const events = `"${reader.stores[context].schema}".events`;
     const { rows } = await reader.pool.query<{ stream_id: string }>(
-      // The prefix's last version: one before the first recorded after the instant (0: none by
-      // then), else the stream's last; versions run from 1 without a gap.
-      `select e.stream_id from (
-         select stream_id, coalesce(min(stream_version) filter (where recorded_at > $2) - 1, max(stream_version)) as last
+      // The prefix's last event: the greatest version below the first recorded after the instant
+      // (none: the stream began after it), or the stream's last. Greatest, not "one before": a
+      // stream missing a version is still listed, and its fold says it is broken (422).
+      `select p.stream_id from (
+         select stream_id, min(stream_version) filter (where recorded_at > $2) as first_after
            from ${events} where stream_id collate "C" > $3 group by stream_id) p
-         join ${events} e on e.stream_id = p.stream_id and e.stream_version = p.last
-        where e.org_id = any($1::text[])
-        order by e.stream_id collate "C" limit $4`,
+         cross join lateral (
+           select e.org_id from ${events} e
+            where e.stream_id = p.stream_id and e.stream_version < coalesce(p.first_after, 2147483647)
+            order by e.stream_version desc limit 1) last
+        where last.org_id = any($1::text[])
+        order by p.stream_id collate "C" limit $4`,
       [orgIds, recordedAt, after, limit + 1],
     );
     found.push(...rows.map((r) => ({ streamId: r.stream_id, context })));
