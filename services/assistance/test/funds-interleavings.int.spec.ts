@@ -203,24 +203,29 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
       await projects.advance(ctx, id, 'start', dayFromToday(-3));
       await funds.allocate(ctx, id, { source: 'fiscal', amountFen: BUDGET, on: dayFromToday(-3) });
       await projects.advance(ctx, id, 'complete', dayFromToday(-2));
-      // Payments dated today race an acceptance dated yesterday, at a position that walks the list.
+      // Payments dated today race an acceptance dated yesterday, each started in turn with the
+      // acceptance at a place that walks the list: first in some rounds, last in others.
       const payments = 1 + Math.floor(rnd() * 4);
-      const ops: Promise<unknown>[] = Array.from({ length: payments }, (_, i) =>
-        funds.disburse(ctx, id, { source: 'fiscal', amountFen: 1_000, on: dayFromToday(0), purpose: `r${round}-${i}` }).catch((e) => {
-          const code = (e as { code?: string }).code;
-          if (code !== 'FUNDS.PROJECT_NOT_OPEN') unexpected.push(`disburse: ${code ?? String(e)}`);
-        }),
-      );
-      const acceptance = projects.advance(ctx, id, 'accept', dayFromToday(-1)).then(
-        () => 'accepted' as const,
-        (e: Error & { code?: string }) => {
-          if (e.code !== 'DAY.BEFORE_ORIGIN') unexpected.push(`accept: ${e.code ?? e.message}`);
-          return 'refused' as const;
-        },
-      );
-      void ops.splice(round % (payments + 1), 0, acceptance);
-      await Promise.all(ops);
-      const outcome = await acceptance;
+      const pay = (i: number) => () =>
+        funds.disburse(ctx, id, { source: 'fiscal', amountFen: 1_000, on: dayFromToday(0), purpose: `r${round}-${i}` }).then(
+          () => undefined,
+          (e: Error & { code?: string }) => {
+            if (e.code !== 'FUNDS.PROJECT_NOT_OPEN') unexpected.push(`disburse: ${e.code ?? e.message}`);
+          },
+        );
+      const accept = () =>
+        projects.advance(ctx, id, 'accept', dayFromToday(-1)).then(
+          () => 'accepted' as const,
+          (e: Error & { code?: string }) => {
+            if (e.code !== 'DAY.BEFORE_ORIGIN') unexpected.push(`accept: ${e.code ?? e.message}`);
+            return 'refused' as const;
+          },
+        );
+      const starts: (() => Promise<unknown>)[] = Array.from({ length: payments }, (_, i) => pay(i));
+      starts.splice(round % (payments + 1), 0, accept);
+      const started = starts.map((start) => start());
+      await Promise.all(started);
+      const outcome = (await started[round % (payments + 1)]) as 'accepted' | 'refused';
       outcomes[outcome]++;
       const later = await schema.pool.query<{ n: number; status: string }>(
         `select (select count(*)::int from fund_movements where project_id = $1 and on_day > $2::date) as n,
@@ -236,6 +241,8 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
       if (outcome === 'refused') expect(later.rows[0]!.n).toBeGreaterThan(0);
     }
     expect(unexpected).toEqual([]);
-    expect(outcomes.accepted + outcomes.refused).toBe(12);
+    // Both ways happened: an acceptance that took the lock first, and one that came after a payment.
+    expect(outcomes.accepted).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
   });
 });
