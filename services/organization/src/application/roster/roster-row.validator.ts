@@ -80,8 +80,9 @@ const QUOTED_CHARS = 40;
  */
 export const shownCell = (value: string): string => {
   const points = [...value.slice(0, 4 * QUOTED_CHARS)];
-  // Read past the cut by the longest number's length, so one that begins before it is seen whole.
-  if (personalNumbersPublishedIn(points.slice(0, QUOTED_CHARS + 18).join('')).length > 0)
+  // Read past the cut by the widest a number is read written (18 digits, up to 4 characters
+  // between each two), so one that begins before the cut is seen whole.
+  if (personalNumbersPublishedIn(points.slice(0, QUOTED_CHARS + 18 + 17 * 4).join('')).length > 0)
     return '（疑似身份证号或电话号码，不予显示 / looks like a personal number, not shown）';
   return points.length > QUOTED_CHARS || value.length > 4 * QUOTED_CHARS ? `${points.slice(0, QUOTED_CHARS).join('')}…` : value;
 };

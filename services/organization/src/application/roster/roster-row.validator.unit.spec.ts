@@ -114,6 +114,9 @@ describe(parseMemberRow.name, () => {
     const [straddling] = reasons(`${'组'.repeat(35)}13812340000${'组'.repeat(100)}`);
     expect(straddling).not.toMatch(/138/);
     expect(straddling).toContain('不予显示');
+    // Nor one spaced out wide (four spaces between its digits), beginning inside the quoted part.
+    const [spaced] = reasons(`组${[...'110101199003077777'].join('    ')}`);
+    expect(spaced).toContain('不予显示');
     expect(reasons('组长x')).toEqual([expect.stringContaining('未知职务 组长x / unknown role 组长x')]);
   });
 
