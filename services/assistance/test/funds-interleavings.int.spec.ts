@@ -41,6 +41,22 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
     await schema?.drop();
   });
 
+  /** A project of `village` planned, approved and started on the days `[planned, approved, started]` (days from today). */
+  const startedProject = async (village: string, name: string, [planned, approved, started]: [number, number, number]) => {
+    const projects = app.get(ProjectHandlers);
+    const { id } = await projects.plan(ctx, village, {
+      pairingId: null,
+      name,
+      category: 'road_hardening',
+      budgetFen: BUDGET,
+      beneficiaryHouseholds: 1,
+      plannedOn: dayFromToday(planned),
+    });
+    await projects.advance(ctx, id, 'approve', dayFromToday(approved));
+    await projects.advance(ctx, id, 'start', dayFromToday(started));
+    return id;
+  };
+
   it('keeps the ledger, the balances and the events in step: each movement once, reversed at most once, never negative, none after acceptance', async () => {
     const rnd = seededRandom(SEED);
     const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -48,16 +64,7 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
     const projects = app.get(ProjectHandlers);
     const funds = app.get(FundHandlers);
     const village = await freshVillage(schema.pool, '910425101');
-    const { id } = await projects.plan(ctx, village, {
-      pairingId: null,
-      name: '交错资金测试',
-      category: 'road_hardening',
-      budgetFen: BUDGET,
-      beneficiaryHouseholds: 1,
-      plannedOn: dayFromToday(-3),
-    });
-    await projects.advance(ctx, id, 'approve', dayFromToday(-2));
-    await projects.advance(ctx, id, 'start', dayFromToday(-1));
+    const id = await startedProject(village, '交错资金测试', [-3, -2, -1]);
 
     const accepted: Movement[] = [];
     const unexpected: string[] = [];
@@ -191,16 +198,7 @@ describe(`funds under interleaved allocations, disbursements, reversals and life
     const outcomes = { accepted: 0, refused: 0 };
     const unexpected: string[] = [];
     for (let round = 0; round < 12; round++) {
-      const { id } = await projects.plan(ctx, village, {
-        pairingId: null,
-        name: `验收竞争${round}`,
-        category: 'road_hardening',
-        budgetFen: BUDGET,
-        beneficiaryHouseholds: 1,
-        plannedOn: dayFromToday(-4),
-      });
-      await projects.advance(ctx, id, 'approve', dayFromToday(-4));
-      await projects.advance(ctx, id, 'start', dayFromToday(-3));
+      const id = await startedProject(village, `验收竞争${round}`, [-4, -4, -3]);
       await funds.allocate(ctx, id, { source: 'fiscal', amountFen: BUDGET, on: dayFromToday(-3) });
       await projects.advance(ctx, id, 'complete', dayFromToday(-2));
       // Payments dated today race an acceptance dated yesterday, each started in turn with the

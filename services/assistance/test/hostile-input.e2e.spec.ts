@@ -14,11 +14,29 @@ describe('assistance hostile input', () => {
   let projectId: string;
   const as = () => ({ Authorization: `Bearer ${token}` });
   const http = () => request(app.getHttpServer());
-  const plan = (plannedOn = dayFromToday(-1)) =>
+  const plan = (plannedOn = dayFromToday(-1), over: Record<string, unknown> = {}) =>
     http()
       .post('/projects')
       .set(as())
-      .send({ villageId: village, name: '道路', category: 'road_hardening', budgetFen: 1000, beneficiaryHouseholds: 1, plannedOn });
+      .send({
+        villageId: village,
+        name: '道路',
+        category: 'road_hardening',
+        budgetFen: 1000,
+        beneficiaryHouseholds: 1,
+        plannedOn,
+        ...over,
+      });
+  /** A pairing of `orgId` with `helper`, stored as the pairing service left it. */
+  const pairingOf = async (orgId: string, helper: string): Promise<string> => {
+    const pairingId = randomUUID();
+    await db.query(
+      `insert into pairings (id, org_id, helper_unit_name, starts_on, ends_on, goals, lagging, recorded_at, recorded_by)
+       values ($1, $2, $3, $4, $5, '["修路"]', false, now(), 'test')`,
+      [pairingId, orgId, helper, dayFromToday(-30), dayFromToday(300)],
+    );
+    return pairingId;
+  };
 
   const disclosureBudget = 5;
 
@@ -169,51 +187,17 @@ describe('assistance hostile input', () => {
   });
 
   it('plans a project under a pairing only in the paired village: 422 PROJECT.PAIRING_ELSEWHERE naming its rule, as a deed is refused', async () => {
-    const neighbour = await freshVillage(db, '910425101');
-    const pairingId = randomUUID();
-    await db.query(
-      `insert into pairings (id, org_id, helper_unit_name, starts_on, ends_on, goals, lagging, recorded_at, recorded_by)
-       values ($1, $2, '松岭旗交通局', $3, $4, '["修路"]', false, now(), 'test')`,
-      [pairingId, neighbour, dayFromToday(-30), dayFromToday(300)],
-    );
-    const planned = await http()
-      .post('/projects')
-      .set(as())
-      .send({
-        villageId: village,
-        pairingId,
-        name: '道路',
-        category: 'road_hardening',
-        budgetFen: 1000,
-        beneficiaryHouseholds: 1,
-        plannedOn: dayFromToday(-1),
-      });
+    const pairingId = await pairingOf(await freshVillage(db, '910425101'), '松岭旗交通局');
+    const planned = await plan(dayFromToday(-1), { pairingId });
     expect([planned.status, planned.body.code]).toEqual([422, 'PROJECT.PAIRING_ELSEWHERE']);
     expect(planned.body.message).toContain('[rule project-pairing-with-the-village@1]');
   });
 
   it('answers a pairing of another county as it answers no pairing: 404, not a 422 that says it exists', async () => {
-    const elsewhere = await freshVillage(db, '910426');
-    const pairingId = randomUUID();
-    await db.query(
-      `insert into pairings (id, org_id, helper_unit_name, starts_on, ends_on, goals, lagging, recorded_at, recorded_by)
-       values ($1, $2, '河口县农牧局', $3, $4, '["修路"]', false, now(), 'test')`,
-      [pairingId, elsewhere, dayFromToday(-30), dayFromToday(300)],
-    );
+    const pairingId = await pairingOf(await freshVillage(db, '910426'), '河口县农牧局');
     const unknown = randomUUID();
     for (const id of [pairingId, unknown]) {
-      const project = await http()
-        .post('/projects')
-        .set(as())
-        .send({
-          villageId: village,
-          pairingId: id,
-          name: '道路',
-          category: 'road_hardening',
-          budgetFen: 1000,
-          beneficiaryHouseholds: 1,
-          plannedOn: dayFromToday(-1),
-        });
+      const project = await plan(dayFromToday(-1), { pairingId: id });
       const deed = await http()
         .post('/deeds')
         .set(as())
